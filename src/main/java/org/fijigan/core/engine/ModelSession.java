@@ -1,0 +1,336 @@
+package org.fijigan.core.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.platform.Fp16Conversions;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+
+/**
+ * One ONNX Runtime session on one execution provider. Owns its native session and closes it in
+ * {@link #close()} (safe to call twice; {@link #run} after close throws). {@link #run} may be
+ * called from several threads at once, as {@code OrtSession.run} allows.
+ * <p>
+ * The provider that was asked for is tried first; when it is missing from this ONNX Runtime build,
+ * or fails to load, the session falls back to the CPU and says so in {@link #notes()}.
+ * {@link #provider()} always names the provider that actually runs.
+ */
+public final class ModelSession implements AutoCloseable {
+	/** GPU providers {@code auto} tries, in order, before the CPU. */
+	private static final List<ExecutionProvider> AUTO_ORDER = List.of(ExecutionProvider.CUDA,
+		ExecutionProvider.ROCM, ExecutionProvider.DIRECTML, ExecutionProvider.COREML);
+
+	private final OrtSession session;
+	private final String provider;
+	private final List<String> notes;
+	private final int threads;
+	private volatile boolean closed;
+
+	private ModelSession(OrtSession session, String provider, List<String> notes, int threads) {
+		this.session = session;
+		this.provider = provider;
+		this.notes = List.copyOf(notes);
+		this.threads = threads;
+	}
+
+	/** The providers compiled into the ONNX Runtime on the class path, e.g. {@code [cpu]}. */
+	public static List<ExecutionProvider> availableProviders() {
+		EnumSet<OrtProvider> ort = OrtEnvironment.getAvailableProviders();
+		List<ExecutionProvider> list = new ArrayList<>();
+		for (ExecutionProvider p : ExecutionProvider.values())
+			if (ort.contains(p.ortProvider())) list.add(p);
+		return list;
+	}
+
+	/**
+	 * Opens {@code onnxFile} on {@code device}.
+	 *
+	 * @param threads intra-op threads; {@code <= 0} means all available cores (ONNX Runtime's own
+	 *          default is several times slower on small machines, so it is always set explicitly)
+	 */
+	public static ModelSession open(Path onnxFile, DeviceSpec device, int threads) {
+		if (!Files.isRegularFile(onnxFile)) throw new GanException("model file not found: " +
+			onnxFile);
+		int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+		List<String> notes = new ArrayList<>();
+		List<ExecutionProvider> available = availableProviders();
+		List<DeviceSpec> attempts = new ArrayList<>();
+		if (device.isAuto()) {
+			for (ExecutionProvider p : AUTO_ORDER)
+				if (available.contains(p)) attempts.add(new DeviceSpec(p, 0));
+		}
+		else if (device.provider() != ExecutionProvider.CPU) {
+			if (available.contains(device.provider())) attempts.add(device);
+			else notes.add(device.provider().id() + " is not in this ONNX Runtime build (it has: " +
+				ids(available) + "); running on cpu" + (device.provider() == ExecutionProvider.CUDA ||
+					device.provider() == ExecutionProvider.TENSORRT
+						? ". For NVIDIA GPUs build with -Pgpu (CUDA 12, cuDNN 9)" : ""));
+		}
+		for (DeviceSpec attempt : attempts) {
+			try {
+				OrtSession s = create(onnxFile, attempt, nThreads);
+				return new ModelSession(s, attempt.toString(), notes, nThreads);
+			}
+			catch (OrtException | RuntimeException e) {
+				notes.add(attempt + " could not load (" + oneLine(e) + "); running on cpu");
+			}
+		}
+		try {
+			return new ModelSession(create(onnxFile, DeviceSpec.CPU, nThreads), "cpu", notes, nThreads);
+		}
+		catch (OrtException e) {
+			throw new GanException("ONNX Runtime cannot load " + onnxFile.getFileName() + ": " + oneLine(
+				e), e);
+		}
+	}
+
+	private static OrtSession create(Path file, DeviceSpec device, int threads) throws OrtException {
+		OrtEnvironment env = OrtEnvironment.getEnvironment();
+		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+			o.setIntraOpNumThreads(threads);
+			o.setInterOpNumThreads(1);
+			o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+			o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+			o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+			int id = device.deviceIndex();
+			switch (device.provider()) {
+				case CPU -> {}
+				case CUDA -> o.addCUDA(id);
+				case TENSORRT -> {
+					o.addTensorrt(id);
+					o.addCUDA(id);
+				}
+				case DIRECTML -> o.addDirectML(id);
+				case COREML -> o.addCoreML();
+				case ROCM -> o.addROCM(id);
+				case OPENVINO -> o.addOpenVINO("");
+			}
+			return env.createSession(file.toString(), o);
+		}
+	}
+
+	private static String ids(List<ExecutionProvider> list) {
+		List<String> s = new ArrayList<>();
+		for (ExecutionProvider p : list)
+			s.add(p.id());
+		return String.join(", ", s);
+	}
+
+	static String oneLine(Throwable e) {
+		String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+		m = m.strip();
+		int nl = m.indexOf('\n');
+		return nl < 0 ? m : m.substring(0, nl);
+	}
+
+	/** The provider that runs this session, e.g. {@code cpu} or {@code cuda:0}. */
+	public String provider() {
+		return provider;
+	}
+
+	/** What happened while choosing the provider (fallbacks), for the user. */
+	public List<String> notes() {
+		return notes;
+	}
+
+	public int threads() {
+		return threads;
+	}
+
+	/** Input names and shapes as ONNX Runtime reports them (-1 for dynamic dimensions). */
+	public Map<String, long[]> inputShapes() {
+		return shapes(true);
+	}
+
+	public Map<String, long[]> outputShapes() {
+		return shapes(false);
+	}
+
+	private Map<String, long[]> shapes(boolean inputs) {
+		try {
+			Map<String, NodeInfo> info = inputs ? session.getInputInfo() : session.getOutputInfo();
+			Map<String, long[]> m = new LinkedHashMap<>();
+			for (Map.Entry<String, NodeInfo> e : info.entrySet())
+				if (e.getValue().getInfo() instanceof TensorInfo t) m.put(e.getKey(), t.getShape());
+				else m.put(e.getKey(), new long[0]);
+			return Collections.unmodifiableMap(m);
+		}
+		catch (OrtException e) {
+			throw new GanException("cannot read the model's inputs: " + oneLine(e), e);
+		}
+	}
+
+	/**
+	 * Runs the model. Float inputs are converted to the input's declared element type (float32,
+	 * float64 or float16); outputs come back as float32.
+	 *
+	 * @param inputs tensors by input name
+	 * @param outputNames outputs to fetch
+	 * @param cancel terminates the run in flight when cancelled
+	 * @return tensors by output name, in the order asked
+	 */
+	public Map<String, Tensor> run(Map<String, Tensor> inputs, List<String> outputNames,
+		CancellationToken cancel)
+	{
+		if (closed) throw new IllegalStateException("session is closed");
+		cancel.throwIfCancelled();
+		OrtEnvironment env = OrtEnvironment.getEnvironment();
+		Map<String, OnnxTensor> ort = new LinkedHashMap<>();
+		try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
+			Map<String, NodeInfo> info = session.getInputInfo();
+			for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+				NodeInfo ni = info.get(e.getKey());
+				if (ni == null) throw new GanException("the model has no input named '" + e.getKey() +
+					"' (inputs: " + info.keySet() + ")");
+				ort.put(e.getKey(), toOrt(env, e.getKey(), e.getValue(), (TensorInfo) ni.getInfo()));
+			}
+			try (AutoCloseable hook = cancel.onCancel(() -> {
+				try {
+					ro.setTerminate(true);
+				}
+				catch (OrtException ignored) {
+					// the run ends on its own
+				}
+			}); OrtSession.Result result = session.run(ort, new java.util.LinkedHashSet<>(outputNames),
+				ro))
+			{
+				Map<String, Tensor> out = new LinkedHashMap<>();
+				for (String name : outputNames)
+					out.put(name, fromOrt(name, result.get(name).orElseThrow()));
+				return out;
+			}
+		}
+		catch (OrtException e) {
+			cancel.throwIfCancelled();
+			throw new GanException("the model failed to run: " + oneLine(e), e);
+		}
+		catch (GanException e) {
+			throw e;
+		}
+		catch (Exception e) { // from closing the cancel hook; cannot happen
+			throw new IllegalStateException(e);
+		}
+		finally {
+			for (OnnxTensor t : ort.values())
+				t.close();
+		}
+	}
+
+	private static OnnxTensor toOrt(OrtEnvironment env, String name, Tensor t, TensorInfo info)
+		throws OrtException
+	{
+		OnnxJavaType type = info.type;
+		if (!t.isFloat()) {
+			long[] v = t.longs();
+			if (type == OnnxJavaType.INT64) return OnnxTensor.createTensor(env, LongBuffer.wrap(v), t
+				.shape());
+			if (type == OnnxJavaType.INT32) {
+				int[] iv = new int[v.length];
+				for (int i = 0; i < v.length; i++)
+					iv[i] = Math.toIntExact(v[i]);
+				return OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(iv), t.shape());
+			}
+			throw new GanException("input '" + name + "' has element type " + type +
+				"; an integer input must be int64 or int32");
+		}
+		float[] f = t.floats();
+		switch (type) {
+			case FLOAT: {
+				FloatBuffer fb = ByteBuffer.allocateDirect(f.length * 4).order(ByteOrder.nativeOrder())
+					.asFloatBuffer();
+				fb.put(f).rewind();
+				return OnnxTensor.createTensor(env, fb, t.shape());
+			}
+			case DOUBLE: {
+				double[] d = new double[f.length];
+				for (int i = 0; i < f.length; i++)
+					d[i] = f[i];
+				return OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), t.shape());
+			}
+			case FLOAT16: {
+				java.nio.ShortBuffer sb = ByteBuffer.allocateDirect(f.length * 2).order(ByteOrder
+					.nativeOrder()).asShortBuffer();
+				for (float v : f)
+					sb.put(Fp16Conversions.floatToFp16(v));
+				sb.rewind();
+				return OnnxTensor.createTensor(env, sb, t.shape(), OnnxJavaType.FLOAT16);
+			}
+			default:
+				throw new GanException("input '" + name + "' has element type " + type +
+					"; image inputs must be float32, float64 or float16");
+		}
+	}
+
+	private static Tensor fromOrt(String name, OnnxValue value) throws OrtException {
+		if (!(value instanceof OnnxTensor t)) throw new GanException("output '" + name +
+			"' is not a tensor");
+		long[] shape = t.getInfo().getShape();
+		switch (t.getInfo().type) {
+			case FLOAT: {
+				FloatBuffer b = t.getFloatBuffer();
+				float[] f = new float[b.remaining()];
+				b.get(f);
+				return Tensor.of(f, shape);
+			}
+			case DOUBLE: {
+				DoubleBuffer b = t.getDoubleBuffer();
+				float[] f = new float[b.remaining()];
+				for (int i = 0; i < f.length; i++)
+					f[i] = (float) b.get(i);
+				return Tensor.of(f, shape);
+			}
+			case FLOAT16: {
+				java.nio.ShortBuffer b = t.getShortBuffer();
+				float[] f = new float[b.remaining()];
+				for (int i = 0; i < f.length; i++)
+					f[i] = Fp16Conversions.fp16ToFloat(b.get(i));
+				return Tensor.of(f, shape);
+			}
+			case UINT8: {
+				ByteBuffer b = t.getByteBuffer();
+				float[] f = new float[b.remaining()];
+				for (int i = 0; i < f.length; i++)
+					f[i] = b.get(i) & 0xff;
+				return Tensor.of(f, shape);
+			}
+			default:
+				throw new GanException("output '" + name + "' has element type " + t.getInfo().type +
+					"; fiji-gan reads float32, float64, float16 and uint8 outputs");
+		}
+	}
+
+	@Override
+	public void close() {
+		if (closed) return;
+		closed = true;
+		try {
+			session.close();
+		}
+		catch (OrtException e) {
+			// nothing left to free
+		}
+	}
+}

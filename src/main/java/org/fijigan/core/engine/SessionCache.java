@@ -1,0 +1,131 @@
+package org.fijigan.core.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import org.fijigan.core.GanException;
+
+/**
+ * Keeps recently used {@link ModelSession}s open, so that a second command on the same model does
+ * not pay for loading it again. A session is keyed by the model file (path, size, modification
+ * time), the device and the thread count. Callers {@link #acquire} a lease and close it when done;
+ * the cache closes an evicted session only once no lease on it is open. Thread-safe.
+ */
+public final class SessionCache implements AutoCloseable {
+	private static final SessionCache SHARED = new SessionCache(4);
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(SHARED::close, "fiji-gan session cache"));
+	}
+
+	/** The process-wide cache used by the commands and the CLI. */
+	public static SessionCache shared() {
+		return SHARED;
+	}
+
+	private record Key(Path file, long size, long modified, DeviceSpec device, int threads) {}
+
+	private static final class Entry {
+		final ModelSession session;
+		int leases;
+		boolean evicted;
+
+		Entry(ModelSession session) {
+			this.session = session;
+		}
+	}
+
+	private final int capacity;
+	private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+
+	public SessionCache(int capacity) {
+		this.capacity = capacity;
+	}
+
+	/** A lease on an open session; closing it hands the session back to the cache. */
+	public final class Lease implements AutoCloseable {
+		private final Entry entry;
+		private boolean released;
+
+		private Lease(Entry entry) {
+			this.entry = entry;
+		}
+
+		public ModelSession session() {
+			return entry.session;
+		}
+
+		@Override
+		public void close() {
+			synchronized (SessionCache.this) {
+				if (released) return;
+				released = true;
+				entry.leases--;
+				if (entry.evicted && entry.leases == 0) entry.session.close();
+			}
+		}
+	}
+
+	/** Returns an open session for the model, creating it if needed. */
+	public Lease acquire(Path onnxFile, DeviceSpec device, int threads) {
+		Key key;
+		try {
+			Path real = onnxFile.toRealPath();
+			key = new Key(real, Files.size(real), Files.getLastModifiedTime(real).toMillis(), Objects
+				.requireNonNull(device), threads);
+		}
+		catch (IOException e) {
+			throw new GanException("model file not found: " + onnxFile);
+		}
+		synchronized (this) {
+			Entry e = entries.get(key);
+			if (e != null) {
+				e.leases++;
+				return new Lease(e);
+			}
+		}
+		// Open outside the lock: loading a model can take seconds.
+		ModelSession opened = ModelSession.open(onnxFile, device, threads);
+		synchronized (this) {
+			Entry e = entries.get(key);
+			if (e != null) opened.close();
+			else {
+				e = new Entry(opened);
+				entries.put(key, e);
+				evictBeyondCapacity();
+			}
+			e.leases++;
+			return new Lease(e);
+		}
+	}
+
+	private void evictBeyondCapacity() {
+		Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
+		while (entries.size() > capacity && it.hasNext()) {
+			Entry e = it.next().getValue();
+			it.remove();
+			e.evicted = true;
+			if (e.leases == 0) e.session.close();
+		}
+	}
+
+	/** Number of sessions held open. */
+	public synchronized int size() {
+		return entries.size();
+	}
+
+	/** Closes every session without an open lease and forgets all of them. */
+	@Override
+	public synchronized void close() {
+		for (Entry e : entries.values()) {
+			e.evicted = true;
+			if (e.leases == 0) e.session.close();
+		}
+		entries.clear();
+	}
+}

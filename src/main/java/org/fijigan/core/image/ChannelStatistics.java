@@ -1,0 +1,138 @@
+package org.fijigan.core.image;
+
+import java.util.Arrays;
+
+/**
+ * Statistics of one logical channel over all slices and frames of an image, computed in one
+ * streaming pass without a float copy of the image: exact histograms for 8- and 16-bit data, and a
+ * deterministic subsample (at most {@link #MAX_FLOAT_SAMPLES} values) for float data. NaN and
+ * infinite values are skipped and counted.
+ */
+public final class ChannelStatistics {
+	/** Float channels with more finite values than this are subsampled at a fixed stride. */
+	public static final int MAX_FLOAT_SAMPLES = 1 << 22;
+
+	private final long[] histogram; // integer types
+	private final float[] sorted; // float type
+	private final long count;
+	private final long nonFinite;
+	private final double mean;
+	private final double std;
+	private final double min;
+	private final double max;
+
+	private ChannelStatistics(long[] histogram, float[] sorted, long count, long nonFinite,
+		double mean, double std, double min, double max)
+	{
+		this.histogram = histogram;
+		this.sorted = sorted;
+		this.count = count;
+		this.nonFinite = nonFinite;
+		this.mean = mean;
+		this.std = std;
+		this.min = min;
+		this.max = max;
+	}
+
+	/** Statistics of logical channel {@code channel} of {@code image}. */
+	public static ChannelStatistics of(RasterImage image, int channel) {
+		int w = image.width(), h = image.height();
+		float[] row = new float[w];
+		boolean integer = image.type().isInteger();
+		long[] hist = integer ? new long[image.type() == PixelType.UINT16 ? 65536 : 256] : null;
+		long total = (long) w * h * image.slices() * image.frames();
+		int stride = integer ? 1 : (int) Math.max(1, (total + MAX_FLOAT_SAMPLES - 1) / MAX_FLOAT_SAMPLES);
+		float[] samples = integer ? null : new float[(int) Math.min(total, MAX_FLOAT_SAMPLES)];
+		int nSamples = 0;
+		long seen = 0, count = 0, nonFinite = 0;
+		double sum = 0, sumSq = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+		for (int t = 0; t < image.frames(); t++)
+			for (int z = 0; z < image.slices(); z++)
+				for (int y = 0; y < h; y++) {
+					image.readRegion(channel, z, t, 0, y, w, 1, row, 0);
+					for (int x = 0; x < w; x++) {
+						float v = row[x];
+						if (!Float.isFinite(v)) {
+							nonFinite++;
+							continue;
+						}
+						count++;
+						sum += v;
+						sumSq += (double) v * v;
+						if (v < min) min = v;
+						if (v > max) max = v;
+						if (integer) hist[(int) v]++;
+						else if (seen++ % stride == 0 && nSamples < samples.length) samples[nSamples++] = v;
+					}
+				}
+		float[] sorted = null;
+		if (!integer) {
+			sorted = Arrays.copyOf(samples, nSamples);
+			Arrays.sort(sorted);
+		}
+		double mean = count == 0 ? 0 : sum / count;
+		double var = count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean);
+		if (count == 0) {
+			min = 0;
+			max = 0;
+		}
+		return new ChannelStatistics(hist, sorted, count, nonFinite, mean, Math.sqrt(var), min, max);
+	}
+
+	/**
+	 * The {@code p}-th percentile (0-100) with linear interpolation between closest ranks, as
+	 * NumPy's default: position {@code p/100 * (n-1)} in the sorted values.
+	 */
+	public double percentile(double p) {
+		if (count == 0) return 0;
+		if (sorted != null) {
+			if (sorted.length == 0) return 0;
+			double pos = p / 100 * (sorted.length - 1);
+			int lo = (int) Math.floor(pos);
+			int hi = Math.min(lo + 1, sorted.length - 1);
+			return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+		}
+		double pos = p / 100 * (count - 1);
+		long lo = (long) Math.floor(pos);
+		double frac = pos - lo;
+		double vLo = valueAtRank(lo);
+		double vHi = frac == 0 ? vLo : valueAtRank(Math.min(lo + 1, count - 1));
+		return vLo + frac * (vHi - vLo);
+	}
+
+	private double valueAtRank(long rank) {
+		long cumulative = 0;
+		for (int v = 0; v < histogram.length; v++) {
+			cumulative += histogram[v];
+			if (cumulative > rank) return v;
+		}
+		return histogram.length - 1;
+	}
+
+	/** Number of finite values. */
+	public long count() {
+		return count;
+	}
+
+	/** Number of NaN and infinite values skipped. */
+	public long nonFiniteCount() {
+		return nonFinite;
+	}
+
+	public double mean() {
+		return mean;
+	}
+
+	/** Population standard deviation. */
+	public double std() {
+		return std;
+	}
+
+	public double min() {
+		return min;
+	}
+
+	public double max() {
+		return max;
+	}
+}

@@ -1,0 +1,85 @@
+package org.fijigan.core.image;
+
+import java.util.Locale;
+
+import org.fijigan.core.GanException;
+
+/**
+ * How raw pixel values are mapped to the model's value range, chosen by the user. Each choice
+ * resolves, per channel and once per image (never per tile), to an affine map that is reversed on
+ * the output.
+ */
+public sealed interface Normalization {
+	/** Percentiles of each channel's values, over all its slices and frames, map to 0 and 1. */
+	record Percentile(double lowPercent, double highPercent) implements Normalization {
+		public Percentile {
+			if (!(lowPercent >= 0 && highPercent <= 100 && lowPercent < highPercent))
+				throw new GanException("percentiles must satisfy 0 <= low < high <= 100, got " + lowPercent +
+					", " + highPercent);
+		}
+	}
+
+	/** The pixel type's full range (0-255, 0-65535) maps to 0 and 1; float images use their min and max. */
+	record BitDepthRange() implements Normalization {}
+
+	/** A fixed raw range maps to 0 and 1. */
+	record FixedRange(double min, double max) implements Normalization {
+		public FixedRange {
+			if (!(max > min)) throw new GanException("fixed range needs max > min, got " + min + ", " +
+				max);
+		}
+	}
+
+	/** Raw values go to the model unchanged, and the model's output comes back unchanged. */
+	record None() implements Normalization {}
+
+	Percentile DEFAULT = new Percentile(1, 99.8);
+
+	/**
+	 * Parses {@code percentile}, {@code percentile:LOW,HIGH}, {@code range}, {@code range:MIN,MAX}
+	 * or {@code none}.
+	 */
+	static Normalization parse(String text) {
+		String s = text.trim().toLowerCase(Locale.ROOT);
+		String[] parts = s.split(":", 2);
+		try {
+			switch (parts[0]) {
+				case "percentile":
+					if (parts.length == 1) return DEFAULT;
+					double[] p = pair(parts[1]);
+					return new Percentile(p[0], p[1]);
+				case "range":
+					if (parts.length == 1) return new BitDepthRange();
+					double[] r = pair(parts[1]);
+					return new FixedRange(r[0], r[1]);
+				case "none":
+					return new None();
+				default:
+			}
+		}
+		catch (NumberFormatException e) {
+			// fall through to the message below
+		}
+		throw new GanException("unknown normalization '" + text +
+			"': use percentile, percentile:LOW,HIGH, range, range:MIN,MAX or none");
+	}
+
+	private static double[] pair(String s) {
+		String[] v = s.split(",");
+		if (v.length != 2) throw new NumberFormatException(s);
+		return new double[] { Double.parseDouble(v[0]), Double.parseDouble(v[1]) };
+	}
+
+	/** The text {@link #parse} reads back. */
+	default String describe() {
+		if (this instanceof Percentile p) return "percentile:" + fmt(p.lowPercent()) + "," + fmt(p
+			.highPercent());
+		if (this instanceof FixedRange r) return "range:" + fmt(r.min()) + "," + fmt(r.max());
+		if (this instanceof BitDepthRange) return "range";
+		return "none";
+	}
+
+	private static String fmt(double v) {
+		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+	}
+}

@@ -1,0 +1,172 @@
+package org.fijigan.core.image;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.image.NpyArray.DType;
+
+/**
+ * Reads and writes NumPy's .npy format (versions 1.0, 2.0 and 3.0): C-order arrays of the
+ * {@link DType}s, either byte order on read, little-endian on write. The stream methods neither
+ * close nor buffer beyond what they read, so several arrays can follow each other in one stream.
+ */
+public final class Npy {
+	private static final byte[] MAGIC = { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y' };
+	private static final int MAX_HEADER_BYTES = 1 << 20;
+	private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
+	private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
+	private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
+
+	private Npy() {}
+
+	public static NpyArray read(Path file) {
+		try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+			NpyArray array = read(in, file.toString());
+			if (in.read() != -1) throw new GanException(file + " has more data than its shape " +
+				Arrays.toString(array.shape()) + " holds");
+			return array;
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read " + file + ": " + e, e);
+		}
+	}
+
+	/** Reads one array and leaves {@code in} just after it. */
+	public static NpyArray read(InputStream in) {
+		try {
+			return read(in, "the .npy stream");
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read the .npy stream: " + e, e);
+		}
+	}
+
+	public static void write(Path file, NpyArray array) {
+		try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+			write(out, array);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot write " + file + ": " + e, e);
+		}
+	}
+
+	public static void writeFloat(Path file, float[] data, long... shape) {
+		write(file, NpyArray.ofFloats(data, shape));
+	}
+
+	/** Writes one array (version 1.0 header unless it needs 2.0) and does not close {@code out}. */
+	public static void write(OutputStream out, NpyArray array) {
+		DType dtype = array.dtype();
+		String shape = Arrays.stream(array.shape()).mapToObj(Long::toString).collect(Collectors.joining(", "));
+		if (array.shape().length == 1) shape += ",";
+		String dict = "{'descr': '" + (dtype.bytesPerElement() == 1 ? "|" : "<") + dtype.code() +
+			"', 'fortran_order': False, 'shape': (" + shape + "), }";
+		int preamble = dict.length() + 1 + 10 > 65535 ? 12 : 10;
+		int headerLength = (dict.length() + 1 + preamble + 63) / 64 * 64 - preamble;
+		byte[] header = (dict + " ".repeat(headerLength - dict.length() - 1) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+		ByteBuffer start = ByteBuffer.allocate(preamble).order(ByteOrder.LITTLE_ENDIAN).put(MAGIC);
+		if (preamble == 10) start.put((byte) 1).put((byte) 0).putShort((short) headerLength);
+		else start.put((byte) 2).put((byte) 0).putInt(headerLength);
+		ByteBuffer body = ByteBuffer.allocate(array.length() * dtype.bytesPerElement()).order(ByteOrder.LITTLE_ENDIAN);
+		switch (dtype) {
+			case FLOAT32 -> body.asFloatBuffer().put((float[]) array.data());
+			case FLOAT64 -> body.asDoubleBuffer().put((double[]) array.data());
+			case INT64 -> body.asLongBuffer().put((long[]) array.data());
+			case INT32 -> body.asIntBuffer().put((int[]) array.data());
+			case INT16, UINT16 -> body.asShortBuffer().put((short[]) array.data());
+			case INT8, UINT8 -> body.put((byte[]) array.data());
+			case BOOL -> { for (boolean b : (boolean[]) array.data()) body.put((byte) (b ? 1 : 0)); }
+		}
+		try {
+			out.write(start.array());
+			out.write(header);
+			out.write(body.array());
+		}
+		catch (IOException e) {
+			throw new GanException("cannot write the .npy data: " + e, e);
+		}
+	}
+
+	private static NpyArray read(InputStream in, String source) throws IOException {
+		byte[] start = readFully(in, 8, source, "header");
+		if (!Arrays.equals(Arrays.copyOf(start, 6), MAGIC)) throw new GanException(source + " is not a .npy file");
+		int major = start[6];
+		if (major < 1 || major > 3) throw new GanException(source + " uses .npy format " + major + "." + start[7] + "; 1.0 to 3.0 are supported");
+		ByteBuffer length = ByteBuffer.wrap(readFully(in, major == 1 ? 2 : 4, source, "header")).order(ByteOrder.LITTLE_ENDIAN);
+		long headerLength = major == 1 ? length.getShort() & 0xffff : length.getInt() & 0xffffffffL;
+		if (headerLength > MAX_HEADER_BYTES) throw new GanException(source + " has a " + headerLength + "-byte header; not a plain array");
+		String header = new String(readFully(in, (int) headerLength, source, "header"),
+			major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+
+		Matcher descr = DESCR.matcher(header), fortran = FORTRAN.matcher(header), shapeMatch = SHAPE.matcher(header);
+		if (!descr.find()) throw new GanException(source + " holds a structured array (" + header.trim() +
+			"); save a plain numeric array");
+		if (!fortran.find() || !shapeMatch.find()) throw new GanException(source + " has a malformed header: " + header.trim());
+		if (fortran.group(1).equals("True")) throw new GanException(source +
+			" is in Fortran order; save it with np.save(path, np.ascontiguousarray(a))");
+		String code = descr.group(1);
+		ByteOrder order = code.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+		DType dtype = dtype(code.replaceFirst("^[<>|=]", ""), source);
+		long[] shape = Arrays.stream(shapeMatch.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+			.mapToLong(s -> parseDimension(s, source)).toArray();
+
+		long bytes = NpyArray.elementCount(shape) * dtype.bytesPerElement();
+		if (bytes > Integer.MAX_VALUE - 8) throw new GanException(source + ": shape " + Arrays.toString(shape) +
+			" is too large for one Java array");
+		int count = (int) NpyArray.elementCount(shape);
+		ByteBuffer raw = ByteBuffer.wrap(readFully(in, (int) bytes, source, "data for shape " + Arrays.toString(shape))).order(order);
+		Object data = switch (dtype) {
+			case FLOAT32 -> { float[] a = new float[count]; raw.asFloatBuffer().get(a); yield a; }
+			case FLOAT64 -> { double[] a = new double[count]; raw.asDoubleBuffer().get(a); yield a; }
+			case INT64 -> { long[] a = new long[count]; raw.asLongBuffer().get(a); yield a; }
+			case INT32 -> { int[] a = new int[count]; raw.asIntBuffer().get(a); yield a; }
+			case INT16, UINT16 -> { short[] a = new short[count]; raw.asShortBuffer().get(a); yield a; }
+			case INT8, UINT8 -> raw.array();
+			case BOOL -> {
+				boolean[] a = new boolean[count];
+				for (int i = 0; i < count; i++) a[i] = raw.get(i) != 0;
+				yield a;
+			}
+		};
+		return new NpyArray(dtype, shape, data);
+	}
+
+	private static DType dtype(String code, String source) {
+		if (code.equals("?")) return DType.BOOL;
+		for (DType dtype : DType.values())
+			if (dtype.code().equals(code)) return dtype;
+		if (code.startsWith("O")) throw new GanException(source + " holds Python objects (dtype object), which only Python can read; save a numeric array");
+		throw new GanException(source + " has dtype '" + code + "'; supported are " + Arrays.stream(DType.values()).map(DType::code).toList());
+	}
+
+	private static long parseDimension(String text, String source) {
+		try {
+			long d = Long.parseLong(text.endsWith("L") ? text.substring(0, text.length() - 1) : text);
+			if (d < 0) throw new NumberFormatException();
+			return d;
+		}
+		catch (NumberFormatException e) {
+			throw new GanException(source + " has a malformed shape dimension '" + text + "'");
+		}
+	}
+
+	private static byte[] readFully(InputStream in, int length, String source, String what) throws IOException {
+		byte[] bytes = in.readNBytes(length);
+		if (bytes.length < length) throw new GanException(source + " is truncated: its " + what + " needs " + length +
+			" bytes, only " + bytes.length + " remain");
+		return bytes;
+	}
+}

@@ -1,0 +1,93 @@
+package org.fijigan.core.pipeline;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+
+/**
+ * How to run an image-to-image or inpainting model on one image.
+ *
+ * @param normalization raw-to-model value mapping; null to use the model's descriptor, or the
+ *          default percentile normalisation when it has none
+ * @param tileSize {@link #AUTO_TILE} for a window sized from {@code memoryBudgetBytes},
+ *          {@link #NO_TILING} for one window over the whole plane, or the model input window in
+ *          pixels (halo included)
+ * @param memoryBudgetBytes working memory a tile batch may use inside ONNX Runtime (estimate)
+ * @param floatOutput write 32-bit float output instead of the input's bit depth
+ * @param device execution provider to ask for
+ * @param threads intra-op threads; {@code <= 0} for all cores
+ * @param channelMap image channel fed to each model channel (e.g. {0,0,0} feeds a grey image to an
+ *          RGB model), or null to decide automatically
+ * @param compositeInpaint for inpainting: keep the original pixels outside the holes, so only the
+ *          holes are invented
+ */
+public record InferenceOptions(Normalization normalization, int tileSize, long memoryBudgetBytes,
+	boolean floatOutput, DeviceSpec device, int threads, int[] channelMap, boolean compositeInpaint)
+{
+	public static final int AUTO_TILE = 0;
+	public static final int NO_TILING = -1;
+	public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
+
+	public InferenceOptions {
+		if (tileSize < NO_TILING) throw new GanException("tile size must be positive, 'auto' or 'none'");
+		if (memoryBudgetBytes < (1 << 20)) throw new GanException(
+			"memory budget must be at least 1 MiB");
+		if (device == null) device = DeviceSpec.AUTO;
+		channelMap = channelMap == null ? null : channelMap.clone();
+	}
+
+	public static InferenceOptions defaults() {
+		return new InferenceOptions(null, AUTO_TILE, DEFAULT_MEMORY_BUDGET, false, DeviceSpec.AUTO, 0,
+			null, true);
+	}
+
+	public InferenceOptions withNormalization(Normalization n) {
+		return new InferenceOptions(n, tileSize, memoryBudgetBytes, floatOutput, device, threads,
+			channelMap, compositeInpaint);
+	}
+
+	public InferenceOptions withTileSize(int t) {
+		return new InferenceOptions(normalization, t, memoryBudgetBytes, floatOutput, device, threads,
+			channelMap, compositeInpaint);
+	}
+
+	public InferenceOptions withMemoryBudget(long bytes) {
+		return new InferenceOptions(normalization, tileSize, bytes, floatOutput, device, threads,
+			channelMap, compositeInpaint);
+	}
+
+	public InferenceOptions withFloatOutput(boolean f) {
+		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, f, device, threads,
+			channelMap, compositeInpaint);
+	}
+
+	public InferenceOptions withDevice(DeviceSpec d, int nThreads) {
+		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, floatOutput, d, nThreads,
+			channelMap, compositeInpaint);
+	}
+
+	public InferenceOptions withChannelMap(int[] map) {
+		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, floatOutput, device,
+			threads, map, compositeInpaint);
+	}
+
+	public InferenceOptions withCompositeInpaint(boolean c) {
+		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, floatOutput, device,
+			threads, channelMap, c);
+	}
+
+	/** Parses {@code auto}, {@code none} or a positive number of pixels. */
+	public static int parseTileSize(String text) {
+		String s = text.trim().toLowerCase(java.util.Locale.ROOT);
+		if (s.equals("auto")) return AUTO_TILE;
+		if (s.equals("none") || s.equals("off")) return NO_TILING;
+		try {
+			int n = Integer.parseInt(s);
+			if (n > 0) return n;
+		}
+		catch (NumberFormatException e) {
+			// below
+		}
+		throw new GanException("tile size '" + text + "' must be auto, none or a positive number of pixels");
+	}
+}

@@ -1,0 +1,22 @@
+package org.fijigan.core.pipeline;
+
+import java.util.List;
+
+/**
+ * What a run did, for logs, image properties and the CLI.
+ *
+ * @param provider the execution provider that actually ran, e.g. {@code cpu}
+ * @param tilesPerPlane tiles per plane and channel group (1 when untiled)
+ * @param haloPixels halo used, in input pixels
+ * @param windowWidth model input width of a tile
+ * @param windowHeight model input height of a tile
+ * @param notes decisions and warnings the user should see (fallbacks, halo reduced, untiled...)
+ * @param seconds wall time of the run
+ */
+public record RunReport(String provider, int tilesPerPlane, int haloPixels, int windowWidth,
+	int windowHeight, List<String> notes, double seconds)
+{
+	public RunReport {
+		notes = List.copyOf(notes);
+	}
+}
