@@ -112,11 +112,6 @@ public final class OnnxModels {
 				.setType(AttributeProto.AttributeType.TENSOR).setT(tensor(output, values, dims)).build());
 		}
 
-		public Builder constant(String output, float[] values, long... dims) {
-			return node("Constant", "", output, AttributeProto.newBuilder().setName("value")
-				.setType(AttributeProto.AttributeType.TENSOR).setT(tensor(output, values, dims)).build());
-		}
-
 		/**
 		 * Adds a node named "{op}_{index}". {@code op} is "Conv" or "domain::Op" for a custom
 		 * domain; inputs and outputs are comma-separated names, "x,,scales" leaving one out.

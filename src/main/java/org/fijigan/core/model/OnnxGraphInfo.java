@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.IntToDoubleFunction;
 
 import org.fijigan.core.GanException;
 
@@ -42,7 +41,10 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
  * pooling, ConvTranspose), resizing (Resize, Upsample, DepthToSpace, SpaceToDepth, the
  * Reshape-Transpose-Reshape pixel shuffle that older PyTorch exports write), Pad and a list of
  * known pointwise operators are understood; anything else is passed through unchanged, noted, and
- * makes the estimate inexact. Where a rule is a guess it errs towards a larger halo.
+ * makes the estimate inexact. A window of span {@code d(k-1)} with leading pad {@code p} reaches
+ * {@code max(p, d(k-1)-p)} tensor pixels to one side; ConvTranspose reaches that divided by its
+ * stride, rounded up, on its input map; nearest resizing needs no context, linear one input-map
+ * pixel, cubic two. Where a rule is a guess it errs towards a larger halo.
  * <p>
  * Whole-image operations are those whose result for one pixel depends on pixels arbitrarily far
  * away, so a tiled run would differ: instance/group/layer/mean-variance normalisation, global
@@ -58,7 +60,7 @@ public final class OnnxGraphInfo {
 		"Abs", "Neg", "Sqrt", "Reciprocal", "Pow", "Dropout", "Constant", "Gather", "Unsqueeze", "Squeeze", "Min",
 		"Max", "Mean", "Sum", "Where", "Equal", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Not", "And",
 		"Or", "Xor", "Floor", "Ceil", "Round", "Sign", "Erf", "Sin", "Cos", "IsNaN", "IsInf", "QuantizeLinear",
-		"DequantizeLinear", "Expand", "Tile");
+		"DequantizeLinear", "Expand");
 	private static final Set<String> WHOLE_IMAGE = Set.of("InstanceNormalization", "GroupNormalization",
 		"LayerNormalization", "MeanVarianceNormalization", "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool",
 		"Flatten", "Gemm");
@@ -74,12 +76,15 @@ public final class OnnxGraphInfo {
 	private final List<ValueInfo> outputs = new ArrayList<>();
 	private final SortedMap<String, Integer> opCounts = new TreeMap<>();
 	private final Map<String, String> metadata = new LinkedHashMap<>();
-	private long parameterCount;
+	private final long parameterCount;
 	private final List<String> externalDataLocations = new ArrayList<>();
 	private final List<String> nonStandardDomains = new ArrayList<>();
 	private final ReceptiveField receptiveField;
 	private final List<String> wholeImageOps;
 	private final boolean fixedSpatialReshape;
+	private final Map<String, String> outputProducers = new LinkedHashMap<>();
+	private final int maxFeatureChannels;
+	private final Map<String, Integer> embeddingRows = new LinkedHashMap<>();
 
 	/**
 	 * Reads and analyses a model file.
@@ -120,8 +125,7 @@ public final class OnnxGraphInfo {
 		if (model.getGraph().getOutputCount() == 0) throw invalid(displayName, "its graph has no outputs", null);
 		try {
 			return new OnnxGraphInfo(model, displayName);
-		} catch (RuntimeException e) {
-			if (e instanceof GanException) throw e;
+		} catch (RuntimeException | StackOverflowError e) {
 			throw invalid(displayName, e.toString(), e);
 		}
 	}
@@ -139,22 +143,42 @@ public final class OnnxGraphInfo {
 		for (StringStringEntryProto e : model.getMetadataPropsList()) metadata.put(e.getKey(), e.getValue());
 
 		Set<String> initializerNames = new LinkedHashSet<>();
+		long parameters = 0;
 		for (TensorProto t : graph.getInitializerList()) {
 			initializerNames.add(t.getName());
 			if (FLOAT_TYPES.contains(t.getDataType()))
-				parameterCount += t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
+				parameters += t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
 			if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL)
 				t.getExternalDataList().stream().filter(e -> e.getKey().equals("location")).map(StringStringEntryProto::getValue)
 					.filter(loc -> !externalDataLocations.contains(loc)).forEach(externalDataLocations::add);
 		}
+		this.parameterCount = parameters;
 		for (ValueInfoProto v : graph.getInputList())
 			if (!initializerNames.contains(v.getName())) inputs.add(valueInfo(v));
 		for (ValueInfoProto v : graph.getOutputList()) outputs.add(valueInfo(v));
+		Map<String, TensorProto> initializers = new HashMap<>();
+		for (TensorProto t : graph.getInitializerList())
+			initializers.put(t.getName(), t);
+		Set<String> outputNames = new LinkedHashSet<>();
+		for (ValueInfo v : outputs)
+			outputNames.add(v.name());
+		int features = 0;
 		for (NodeProto n : graph.getNodeList()) {
+			for (String o : n.getOutputList())
+				if (outputNames.contains(o)) outputProducers.put(o, n.getOpType());
+			if ((n.getOpType().equals("Conv") || n.getOpType().equals("ConvTranspose")) && n.getInputCount() > 1) {
+				TensorProto w = initializers.get(n.getInput(1));
+				if (w != null && w.getDimsCount() >= 2) features = (int) Math.max(features, Math.max(w.getDims(0), w
+					.getDims(1)));
+			}
+			if (n.getOpType().equals("Gather") && n.getInputCount() == 2 && initializers.containsKey(n.getInput(0))
+				&& initializers.get(n.getInput(0)).getDimsCount() >= 1)
+				embeddingRows.putIfAbsent(n.getInput(1), (int) initializers.get(n.getInput(0)).getDims(0));
 			boolean standard = isStandardDomain(n.getDomain());
 			opCounts.merge(standard ? n.getOpType() : n.getDomain() + "::" + n.getOpType(), 1, Integer::sum);
 			if (!standard && !nonStandardDomains.contains(n.getDomain())) nonStandardDomains.add(n.getDomain());
 		}
+		this.maxFeatureChannels = features;
 		FieldWalker walker = new FieldWalker(graph, initializerNames, defaultOpset());
 		this.receptiveField = walker.result;
 		this.wholeImageOps = List.copyOf(walker.wholeImage);
@@ -226,6 +250,18 @@ public final class OnnxGraphInfo {
 	 * one input size only, whatever its input declares.
 	 */
 	public boolean hasFixedSpatialReshape() { return fixedSpatialReshape; }
+
+	/** The operator type of the node that writes graph output {@code name}, or null (e.g. an input passed through). */
+	public String producerOf(String name) { return outputProducers.get(name); }
+
+	/** The largest channel count of any Conv or ConvTranspose weight initializer (0 when none): a hint of working memory. */
+	public int maxFeatureChannels() { return maxFeatureChannels; }
+
+	/**
+	 * Rows of the constant table that graph value {@code indices} is looked up in by a Gather (an
+	 * embedding: the number of classes of a class-label input), or 0 when it is not.
+	 */
+	public int embeddingRows(String indices) { return embeddingRows.getOrDefault(indices, 0); }
 
 	/** Walks the graph once, tracking jump and halo per image tensor. */
 	private static final class FieldWalker {
@@ -464,31 +500,25 @@ public final class OnnxGraphInfo {
 			}
 		}
 
+		/** float, int32, int64 and double tensors, from raw_data or the typed fields; null for others. */
 		private static double[] decode(TensorProto t) {
 			int type = t.getDataType();
+			int size = type == 1 || type == 6 ? 4 : type == 7 || type == 11 ? 8 : 0;
+			if (size == 0) return null;
+			if (!t.hasRawData()) return switch (type) {
+				case 1 -> t.getFloatDataList().stream().mapToDouble(Float::doubleValue).toArray();
+				case 6 -> t.getInt32DataList().stream().mapToDouble(Integer::doubleValue).toArray();
+				case 7 -> t.getInt64DataList().stream().mapToDouble(Long::doubleValue).toArray();
+				default -> t.getDoubleDataList().stream().mapToDouble(Double::doubleValue).toArray();
+			};
 			ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-			boolean hasRaw = t.hasRawData();
-			switch (type) {
-				case 1:
-					return hasRaw ? fill(raw.remaining() / 4, i -> raw.getFloat(4 * i))
-						: t.getFloatDataList().stream().mapToDouble(Float::doubleValue).toArray();
-				case 11:
-					return hasRaw ? fill(raw.remaining() / 8, i -> raw.getDouble(8 * i))
-						: t.getDoubleDataList().stream().mapToDouble(Double::doubleValue).toArray();
-				case 7:
-					return hasRaw ? fill(raw.remaining() / 8, i -> raw.getLong(8 * i))
-						: t.getInt64DataList().stream().mapToDouble(Long::doubleValue).toArray();
-				case 6:
-					return hasRaw ? fill(raw.remaining() / 4, i -> raw.getInt(4 * i))
-						: t.getInt32DataList().stream().mapToDouble(Integer::doubleValue).toArray();
-				default:
-					return null;
-			}
-		}
-
-		private static double[] fill(int n, IntToDoubleFunction f) {
-			double[] v = new double[n];
-			for (int i = 0; i < n; i++) v[i] = f.applyAsDouble(i);
+			double[] v = new double[raw.remaining() / size];
+			for (int i = 0; i < v.length; i++) v[i] = switch (type) {
+				case 1 -> raw.getFloat(4 * i);
+				case 6 -> raw.getInt(4 * i);
+				case 7 -> raw.getLong(8 * i);
+				default -> raw.getDouble(8 * i);
+			};
 			return v;
 		}
 

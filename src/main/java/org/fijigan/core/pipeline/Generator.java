@@ -1,17 +1,178 @@
 package org.fijigan.core.pipeline;
 
-import org.fijigan.core.CancellationToken;
-import org.fijigan.core.ProgressListener;
-import org.fijigan.core.model.ModelDescriptor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
-/** Draws synthetic images from a generator model; every image is tagged SYNTHETIC. */
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.engine.ModelSession;
+import org.fijigan.core.engine.SessionCache;
+import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.TensorLayout;
+import org.fijigan.core.model.ValueRange;
+
+/**
+ * Draws synthetic images from a generator model. Every image is tagged SYNTHETIC, with the model,
+ * its SHA-256, the seed and the class, in the result's properties and slice labels.
+ * <p>
+ * Sample {@code i} draws its latent vector from {@code new Random(seed + i)} (standard normal), so
+ * a sample can be reproduced alone and seed ranges that do not overlap give different samples.
+ */
 public final class Generator {
+	/** Samples per model run when the model takes a batch. */
+	static final int MAX_BATCH = 16;
+
 	private Generator() {}
 
-	/** @return a stack of {@code options.count()} images, one per slice, with provenance properties */
+	/**
+	 * @return a stack of {@code options.count()} slices (8-bit, or 32-bit in the model's output range
+	 *         when float output is asked); RGB when the model makes three channels
+	 */
 	public static RunResult run(ModelDescriptor model, GenerateOptions options,
 		ProgressListener progress, CancellationToken cancel)
 	{
-		throw new UnsupportedOperationException("in progress");
+		if (model.task() != TaskKind.GENERATE || model.generator() == null) throw new GanException(
+			"model '" + model.name() + "' is not a generator (it is " + model.task().id() + ")");
+		long start = System.nanoTime();
+		ProgressListener listener = ProgressListener.safe(progress);
+		GeneratorSpec g = model.generator();
+		int n = options.count();
+		long[] labels = labels(g, options);
+		float[][] latents = options.latents();
+		if (latents != null) for (float[] z : latents)
+			if (z.length != g.latentDim()) throw new GanException("the latent file has vectors of length " +
+				z.length + "; the model takes " + g.latentDim());
+		int batch = (int) Math.min(MAX_BATCH, g.latentShape()[0] == -1 ? n : Math.max(1, g
+			.latentShape()[0]));
+		if (g.latentShape()[0] > 1 && n % g.latentShape()[0] != 0) batch = 1;
+
+		List<String> notes = new ArrayList<>();
+		RasterImage result = null;
+		String provider;
+		TensorLayout layout = model.outputLayout();
+		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), options.device(),
+			options.threads()))
+		{
+			ModelSession session = lease.session();
+			provider = session.provider();
+			notes.addAll(session.notes());
+			for (int from = 0; from < n; from += batch) {
+				cancel.throwIfCancelled();
+				int b = Math.min(batch, n - from);
+				float[] z = new float[b * g.latentDim()];
+				for (int i = 0; i < b; i++) {
+					float[] v = latents != null ? latents[from + i] : latent(options.seed() + from + i, g
+						.latentDim());
+					System.arraycopy(v, 0, z, i * g.latentDim(), g.latentDim());
+				}
+				long[] zShape = g.latentShape().clone();
+				zShape[0] = b;
+				Map<String, Tensor> feeds = new LinkedHashMap<>();
+				feeds.put(g.latentInput(), Tensor.of(z, zShape));
+				if (g.isConditional()) {
+					long[] l = new long[b];
+					System.arraycopy(labels, from, l, 0, b);
+					feeds.put(g.classInput(), Tensor.ofLongs(l, b));
+				}
+				Tensor out = session.run(feeds, List.of(model.outputName()), cancel).get(model.outputName());
+				long[] s = out.shape();
+				int c = layout.channelAxis() < 0 ? 1 : (int) s[layout.channelAxis()];
+				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
+				if (result == null) result = allocate(w, h, c, n, options.floatOutput());
+				write(out, layout, b, from, c, h, w, result, model.outputRange(), options.floatOutput());
+				listener.onProgress(new ProgressEvent("image", from + b, n, "fiji-gan: generated " + (from +
+					b) + "/" + n));
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		RunReport report = new RunReport(provider, 1, 0, result.width(), result.height(), notes, seconds);
+		result.setTitle("SYNTHETIC-" + model.name());
+		tag(result, model, options, labels, report);
+		return new RunResult(result, report);
+	}
+
+	/** The latent vector of one seed: {@code dim} standard normal values. */
+	public static float[] latent(long seed, int dim) {
+		Random r = new Random(seed);
+		float[] z = new float[dim];
+		for (int i = 0; i < dim; i++)
+			z[i] = (float) r.nextGaussian();
+		return z;
+	}
+
+	private static long[] labels(GeneratorSpec g, GenerateOptions o) {
+		if (!g.isConditional()) {
+			if (o.classLabel() != null || o.classLabels() != null) throw new GanException(
+				"this generator takes no class; remove --class/--classes");
+			return null;
+		}
+		long[] labels = new long[o.count()];
+		if (o.classLabels() != null) System.arraycopy(o.classLabels(), 0, labels, 0, labels.length);
+		else if (o.classLabel() != null) java.util.Arrays.fill(labels, o.classLabel());
+		else for (int i = 0; i < labels.length; i++)
+			labels[i] = i % Math.max(1, g.classCount());
+		for (long l : labels)
+			if (l < 0 || g.classCount() > 0 && l >= g.classCount()) throw new GanException("class " + l +
+				" is out of range: the model has classes 0.." + (g.classCount() - 1) + (g.classNames()
+					.isEmpty() ? "" : " " + g.classNames()));
+		return labels;
+	}
+
+	private static RasterImage allocate(int w, int h, int c, int n, boolean floatOut) {
+		if (c == 3 && !floatOut) return RasterImage.allocate(w, h, 1, n, 1, PixelType.RGB);
+		return RasterImage.allocate(w, h, c, n, 1, floatOut ? PixelType.FLOAT32 : PixelType.UINT8);
+	}
+
+	private static void write(Tensor out, TensorLayout layout, int b, int first, int c, int h, int w,
+		RasterImage result, ValueRange range, boolean floatOut)
+	{
+		if (result.width() != w || result.height() != h || result.logicalChannels() != c)
+			throw new GanException("the generator changed its output shape between batches");
+		int[] st = PlaneRunner.strides(out.shape());
+		float[] plane = new float[w * h];
+		float scale = (float) (255 / range.width()), offset = (float) (-range.min() * scale);
+		for (int i = 0; i < b; i++)
+			for (int ch = 0; ch < c; ch++) {
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++) {
+						float v = out.floats()[PlaneRunner.offset(layout, st, i, ch, y, x)];
+						plane[y * w + x] = floatOut ? v : v * scale + offset;
+					}
+				result.writeRegion(ch, first + i, 0, 0, 0, w, h, plane, 0);
+			}
+	}
+
+	private static void tag(RasterImage result, ModelDescriptor model, GenerateOptions o,
+		long[] labels, RunReport report)
+	{
+		var p = result.properties();
+		GeneratorSpec g = model.generator();
+		p.put("fiji-gan.synthetic", "SYNTHETIC: every slice was generated by a GAN, not acquired");
+		p.put("fiji-gan.task", TaskKind.GENERATE.id());
+		p.put("fiji-gan.model", model.name());
+		p.put("fiji-gan.model.sha256", model.sha256());
+		p.put("fiji-gan.provider", report.provider());
+		p.put("fiji-gan.seed", o.latents() != null ? "latent file" : Long.toString(o.seed()));
+		p.put("fiji-gan.count", Integer.toString(o.count()));
+		for (int i = 0; i < o.count(); i++) {
+			StringBuilder label = new StringBuilder("SYNTHETIC");
+			if (o.latents() == null) label.append(" seed=").append(o.seed() + i);
+			else label.append(" latent=").append(i);
+			if (labels != null) label.append(" class=").append(g.className((int) labels[i]));
+			label.append(" model=").append(model.name()).append(" sha256=").append(model.sha256(), 0, 12);
+			p.put("fiji-gan.slice." + (i + 1) + ".label", label.toString());
+		}
+		for (int i = 0; i < report.notes().size(); i++)
+			p.put("fiji-gan.note." + (i + 1), report.notes().get(i));
 	}
 }

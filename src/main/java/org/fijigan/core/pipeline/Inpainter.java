@@ -1,21 +1,59 @@
 package org.fijigan.core.pipeline;
 
 import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.TaskKind;
 
-/** Runs an inpainting model: fills the holes that a mask marks. */
+/**
+ * Runs an inpainting model: fills the holes that a mask marks. By default only the holes change:
+ * every pixel outside them keeps its original value, so the result shows exactly what was
+ * invented.
+ */
 public final class Inpainter {
 	private Inpainter() {}
 
 	/**
 	 * @param mask one channel, same width and height as {@code image}; one plane for all planes of
-	 *          the image or one per slice/frame; a non-zero pixel marks a hole to fill
+	 *          the image or one per plane; a non-zero pixel marks a hole to fill
 	 */
 	public static RunResult run(ModelDescriptor model, RasterImage image, RasterImage mask,
 		InferenceOptions options, ProgressListener progress, CancellationToken cancel)
 	{
-		throw new UnsupportedOperationException("in progress");
+		if (model.task() != TaskKind.INPAINT || model.mask() == null) throw new GanException("model '" +
+			model.name() + "' is not an inpainting model (it is " + model.task().id() +
+			"); an inpainting model takes an image and a mask");
+		if (mask.width() != image.width() || mask.height() != image.height()) throw new GanException(
+			"the mask is " + mask.width() + "x" + mask.height() + " but the image is " + image.width() +
+				"x" + image.height() + ": they must match");
+		if (mask.logicalChannels() != 1) throw new GanException("the mask must have one channel, it has " +
+			mask.logicalChannels());
+		int planes = image.slices() * image.frames();
+		if (mask.planeCount() != 1 && (mask.slices() != image.slices() || mask.frames() != image
+			.frames())) throw new GanException("the mask has " + mask.planeCount() +
+				" planes; give one plane for all, or one per slice and frame (" + planes + ")");
+		if (model.scale() != 1) throw new GanException("inpainting models must keep the image size");
+		RunResult r = ImageToImage.execute(model, image, mask, options, progress, cancel);
+		long holes = countHoles(mask);
+		r.image().properties().put("fiji-gan.inpainted.pixels", holes + (mask.planeCount() == 1 &&
+			planes > 1 ? " per plane" : " in all"));
+		r.image().properties().put("fiji-gan.inpainted.composite", options.compositeInpaint()
+			? "only hole pixels were changed" : "every pixel is model output");
+		return r;
+	}
+
+	private static long countHoles(RasterImage mask) {
+		long n = 0;
+		float[] row = new float[mask.width()];
+		for (int t = 0; t < mask.frames(); t++)
+			for (int z = 0; z < mask.slices(); z++)
+				for (int y = 0; y < mask.height(); y++) {
+					mask.readRegion(0, z, t, 0, y, mask.width(), 1, row, 0);
+					for (float v : row)
+						if (v != 0) n++;
+				}
+		return n;
 	}
 }

@@ -1,0 +1,250 @@
+package org.fijigan.core.pipeline;
+
+import java.util.List;
+import java.util.Map;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.ModelSession;
+import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.MaskSpec;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.OutputTransform;
+import org.fijigan.core.model.TensorLayout;
+import org.fijigan.core.tiling.AxisTile;
+import org.fijigan.core.tiling.Tile;
+import org.fijigan.core.tiling.TilePlan;
+
+/**
+ * Runs the tiles of one plane and channel group through the model and writes the kept part of
+ * each output tile into the result. Works on one window-sized buffer per tile: no float copy of the
+ * whole image is ever made. Not thread-safe; one instance per run.
+ */
+final class PlaneRunner {
+	/**
+	 * Image channels fed to the model's channels, and where the output goes.
+	 *
+	 * @param source image channel for each model input channel
+	 * @param firstTarget result channel of output channel 0
+	 * @param average whether the output channels are averaged into one result channel (a grey image
+	 *          through an RGB model)
+	 */
+	record ChannelGroup(int[] source, int firstTarget, boolean average) {}
+
+	private final ModelDescriptor model;
+	private final ModelSession session;
+	private final ValueMapping values;
+	private final TilePlan plan;
+	private final int batch;
+	private final CancellationToken cancel;
+	private final Runnable tileDone;
+	private final RasterImage source;
+	private final RasterImage mask;
+	private final RasterImage target;
+	private final boolean composite;
+	private final int outChannels;
+
+	PlaneRunner(ModelDescriptor model, ModelSession session, ValueMapping values, TilePlan plan,
+		int batch, RasterImage source, RasterImage mask, RasterImage target, boolean composite,
+		int outChannels, CancellationToken cancel, Runnable tileDone)
+	{
+		this.model = model;
+		this.session = session;
+		this.values = values;
+		this.plan = plan;
+		this.batch = batch;
+		this.source = source;
+		this.mask = mask;
+		this.target = target;
+		this.composite = composite;
+		this.outChannels = outChannels;
+		this.cancel = cancel;
+		this.tileDone = tileDone;
+	}
+
+	void run(int z, int t, ChannelGroup group) {
+		List<Tile> tiles = plan.tiles();
+		for (int from = 0; from < tiles.size(); from += batch) {
+			cancel.throwIfCancelled();
+			List<Tile> chunk = tiles.subList(from, Math.min(tiles.size(), from + batch));
+			runBatch(z, t, group, chunk);
+			for (int i = 0; i < chunk.size(); i++)
+				tileDone.run();
+		}
+	}
+
+	private void runBatch(int z, int t, ChannelGroup group, List<Tile> chunk) {
+		int ww = plan.windowWidth(), wh = plan.windowHeight(), n = ww * wh, b = chunk.size();
+		int cm = group.source().length;
+		MaskSpec maskSpec = model.mask();
+		boolean extraMaskChannel = mask != null && maskSpec.isExtraChannel();
+		int cin = cm + (extraMaskChannel ? 1 : 0);
+		TensorLayout layout = model.image().layout();
+		long[] shape = layout.shape(b, cin, wh, ww);
+		int[] st = strides(shape);
+		float[] input = new float[b * cin * n];
+		float[] maskTensor = mask != null && !extraMaskChannel ? new float[b * n] : null;
+		boolean[][] holes = mask == null ? null : new boolean[b][];
+		float[] window = new float[n];
+		for (int bi = 0; bi < b; bi++) {
+			Tile tile = chunk.get(bi);
+			if (mask != null) {
+				readWindow(mask, 0, mask.planeCount() == 1 ? 0 : z, mask.planeCount() == 1 ? 0 : t, tile,
+					window);
+				boolean[] h = holes[bi] = new boolean[n];
+				for (int i = 0; i < n; i++)
+					h[i] = window[i] != 0;
+				for (int i = 0; i < n; i++)
+					window[i] = (float) (h[i] ? maskSpec.holeValue() : maskSpec.keepValue());
+				if (extraMaskChannel) scatter(window, input, layout, st, bi, cm, ww, wh);
+				else System.arraycopy(window, 0, maskTensor, bi * n, n);
+			}
+			for (int ci = 0; ci < cm; ci++) {
+				int sc = group.source()[ci];
+				readWindow(source, sc, z, t, tile, window);
+				values.toModel().apply(sc, window, 0, n);
+				for (int i = 0; i < n; i++)
+					if (!Float.isFinite(window[i])) window[i] = 0;
+				if (holes != null && maskSpec.zeroHoles()) for (int i = 0; i < n; i++)
+					if (holes[bi][i]) window[i] = 0;
+				scatter(window, input, layout, st, bi, ci, ww, wh);
+			}
+		}
+		Map<String, Tensor> feeds = new java.util.LinkedHashMap<>();
+		feeds.put(model.image().name(), Tensor.of(input, shape));
+		if (maskTensor != null) feeds.put(maskSpec.inputName(), Tensor.of(maskTensor, model.image()
+			.layout().shape(b, 1, wh, ww)));
+		Tensor out = session.run(feeds, List.of(model.outputName()), cancel).get(model.outputName());
+		writeOutputs(z, t, group, chunk, out, input, layout, st, holes);
+	}
+
+	private void writeOutputs(int z, int t, ChannelGroup group, List<Tile> chunk, Tensor out,
+		float[] input, TensorLayout inLayout, int[] inStrides, boolean[][] holes)
+	{
+		TensorLayout layout = model.outputLayout();
+		long[] shape = out.shape();
+		if (shape.length != layout.rank()) throw new GanException("output '" + model.outputName() +
+			"' has " + shape.length + " dimensions, expected " + layout.rank() + " (" + layout + ")");
+		int ww = plan.windowWidth(), wh = plan.windowHeight();
+		int ow = (int) shape[layout.xAxis()], oh = (int) shape[layout.yAxis()];
+		int co = layout.channelAxis() < 0 ? 1 : (int) shape[layout.channelAxis()];
+		double scale = model.scale();
+		if (ow != Math.round(ww * scale) || oh != Math.round(wh * scale)) throw new GanException(
+			"the model returned " + ow + "x" + oh + " for a " + ww + "x" + wh + " input, not the " +
+				"expected scale " + fmt(scale) + ": pass --scale " + fmt((double) ow / ww));
+		if (co != outChannels) throw new GanException("the model returned " + co +
+			" output channels, expected " + outChannels);
+		boolean subtract = model.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT;
+		if (subtract && (scale != 1 || co != group.source().length)) throw new GanException(
+			"a residual (noise-predicting) output needs the same size and channels as the input");
+		int[] st = strides(shape);
+		float[] data = out.floats();
+		for (int bi = 0; bi < chunk.size(); bi++) {
+			Tile tile = chunk.get(bi);
+			AxisTile tx = tile.x(), ty = tile.y();
+			int x0 = (int) Math.round(tx.keepOffset() * scale), y0 = (int) Math.round(ty.keepOffset() *
+				scale);
+			int dx = (int) Math.round(tx.keepStart() * scale), dy = (int) Math.round(ty.keepStart() *
+				scale);
+			int kw = (int) Math.round(tx.keepEnd() * scale) - dx, kh = (int) Math.round(ty.keepEnd() *
+				scale) - dy;
+			float[] buf = new float[kw * kh];
+			float[] sum = group.average() ? new float[kw * kh] : null;
+			for (int c = 0; c < co; c++) {
+				int i = 0;
+				for (int y = 0; y < kh; y++)
+					for (int x = 0; x < kw; x++) {
+						float v = data[offset(layout, st, bi, c, y0 + y, x0 + x)];
+						if (subtract) v = input[offset(inLayout, inStrides, bi, c, y0 + y, x0 + x)] - v;
+						buf[i++] = v;
+					}
+				if (sum != null) {
+					for (int k = 0; k < buf.length; k++)
+						sum[k] += buf[k] / co;
+					if (c < co - 1) continue;
+					System.arraycopy(sum, 0, buf, 0, buf.length);
+				}
+				int srcChannel = group.source()[co == group.source().length && sum == null ? c : 0];
+				values.fromModel().apply(srcChannel, buf, 0, buf.length);
+				int targetChannel = group.firstTarget() + (sum == null ? c : 0);
+				if (holes != null && composite) keepOriginal(buf, srcChannel, z, t, tile, kw, kh,
+					holes[bi], ww);
+				target.writeRegion(targetChannel, z, t, dx, dy, kw, kh, buf, 0);
+			}
+		}
+	}
+
+	/** Outside the holes, puts the source's own values back (scale 1 only). */
+	private void keepOriginal(float[] buf, int channel, int z, int t, Tile tile, int kw, int kh,
+		boolean[] holes, int ww)
+	{
+		float[] original = new float[kw * kh];
+		source.readRegion(channel, z, t, tile.x().keepStart(), tile.y().keepStart(), kw, kh, original, 0);
+		int ox = tile.x().keepOffset(), oy = tile.y().keepOffset();
+		for (int y = 0; y < kh; y++)
+			for (int x = 0; x < kw; x++)
+				if (!holes[(oy + y) * ww + ox + x]) buf[y * kw + x] = original[y * kw + x];
+	}
+
+	/** Reads the tile's window of one channel, mirroring at the end where the window needs padding. */
+	static void readWindow(RasterImage image, int channel, int z, int t, Tile tile, float[] out) {
+		AxisTile ax = tile.x(), ay = tile.y();
+		int rw = ax.readLength(), rh = ay.readLength(), ww = ax.windowSize(), wh = ay.windowSize();
+		if (rw == ww && rh == wh) {
+			image.readRegion(channel, z, t, ax.readStart(), ay.readStart(), rw, rh, out, 0);
+			return;
+		}
+		float[] region = new float[rw * rh];
+		image.readRegion(channel, z, t, ax.readStart(), ay.readStart(), rw, rh, region, 0);
+		for (int y = 0; y < wh; y++) {
+			int sy = reflect(y, rh);
+			for (int x = 0; x < ww; x++)
+				out[y * ww + x] = region[sy * rw + reflect(x, rw)];
+		}
+	}
+
+	/** Index {@code i >= 0} mirrored into {@code [0, n)} without repeating the edge pixel. */
+	static int reflect(int i, int n) {
+		if (n == 1) return 0;
+		int period = 2 * (n - 1);
+		int m = i % period;
+		return m < n ? m : period - m;
+	}
+
+	private static void scatter(float[] plane, float[] tensor, TensorLayout layout, int[] st, int b,
+		int c, int w, int h)
+	{
+		if (layout.isChannelsFirst() && st[layout.xAxis()] == 1 && st[layout.yAxis()] == w) {
+			System.arraycopy(plane, 0, tensor, offset(layout, st, b, c, 0, 0), w * h);
+			return;
+		}
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				tensor[offset(layout, st, b, c, y, x)] = plane[y * w + x];
+	}
+
+	static int offset(TensorLayout layout, int[] st, int b, int c, int y, int x) {
+		int o = y * st[layout.yAxis()] + x * st[layout.xAxis()];
+		if (layout.batchAxis() >= 0) o += b * st[layout.batchAxis()];
+		if (layout.channelAxis() >= 0) o += c * st[layout.channelAxis()];
+		return o;
+	}
+
+	static int[] strides(long[] shape) {
+		int[] st = new int[shape.length];
+		long s = 1;
+		for (int i = shape.length - 1; i >= 0; i--) {
+			st[i] = (int) s;
+			s *= shape[i];
+		}
+		if (s > Integer.MAX_VALUE) throw new GanException("a tile batch of " + s +
+			" values is too large; use a smaller --tile");
+		return st;
+	}
+
+	private static String fmt(double v) {
+		return v == Math.rint(v) ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.4g",
+			v);
+	}
+}

@@ -1,0 +1,273 @@
+package org.fijigan.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Random;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Calibration;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageToImageTest {
+	@TempDir
+	Path dir;
+
+	static final InferenceOptions RAW = InferenceOptions.defaults().withNormalization(
+		new Normalization.None()).withDevice(DeviceSpec.CPU, 2);
+
+	static RasterImage randomFloat(int w, int h, int c, int z, int t, long seed) {
+		RasterImage img = RasterImage.allocate(w, h, c, z, t, PixelType.FLOAT32);
+		Random r = new Random(seed);
+		for (int i = 0; i < img.planeCount(); i++) {
+			float[] p = (float[]) img.plane(i);
+			for (int k = 0; k < p.length; k++)
+				p[k] = r.nextFloat() * 2 - 0.5f;
+		}
+		return img;
+	}
+
+	static RasterImage random16(int w, int h, int c, int z, int t, long seed) {
+		RasterImage img = RasterImage.allocate(w, h, c, z, t, PixelType.UINT16);
+		Random r = new Random(seed);
+		for (int i = 0; i < img.planeCount(); i++) {
+			short[] p = (short[]) img.plane(i);
+			for (int k = 0; k < p.length; k++)
+				p[k] = (short) r.nextInt(65536);
+		}
+		return img;
+	}
+
+	ModelDescriptor load(OnnxModels.Builder b, String name) {
+		return ModelLoader.load(b.write(dir, name).toString(), ModelOverrides.NONE);
+	}
+
+	static RunResult run(ModelDescriptor m, RasterImage img, InferenceOptions o) {
+		return ImageToImage.run(m, img, o, ProgressListener.NONE, CancellationToken.none());
+	}
+
+	static float maxAbsDiff(RasterImage a, RasterImage b) {
+		assertEquals(a.width(), b.width());
+		assertEquals(a.height(), b.height());
+		assertEquals(a.planeCount(), b.planeCount());
+		float max = 0;
+		for (int i = 0; i < a.planeCount(); i++) {
+			float[] pa = (float[]) a.plane(i), pb = (float[]) b.plane(i);
+			for (int k = 0; k < pa.length; k++)
+				max = Math.max(max, Math.abs(pa[k] - pb[k]));
+		}
+		return max;
+	}
+
+	@Test
+	void tiledEqualsUntiledPixelForPixelWhenHaloCoversReceptiveField() {
+		ModelDescriptor m = load(OnnxModels.conv3x3(2, 2, 5, 4), "conv4.onnx");
+		assertEquals(4, m.haloPixels());
+		RasterImage img = randomFloat(203, 151, 2, 1, 1, 1);
+		RasterImage whole = run(m, img, RAW.withTileSize(InferenceOptions.NO_TILING)).image();
+		RunResult tiled = run(m, img, RAW.withTileSize(40));
+		assertTrue(tiled.report().tilesPerPlane() > 20, "tiles: " + tiled.report().tilesPerPlane());
+		assertTrue(maxAbsDiff(whole, tiled.image()) <= 1e-4f);
+		// and the untiled result is not trivially equal to the input
+		assertTrue(maxAbsDiff(whole, img) > 0.1f);
+	}
+
+	@Test
+	void tooSmallHaloShowsSeams() {
+		ModelDescriptor m = ModelOverrides.NONE.applyTo(load(OnnxModels.conv3x3(1, 1, 5, 4),
+			"conv4.onnx"));
+		ModelDescriptor noHalo = new ModelOverrides(null, null, 0, null, null, null).applyTo(m);
+		RasterImage img = randomFloat(64, 64, 1, 1, 1, 2);
+		RasterImage whole = run(m, img, RAW.withTileSize(InferenceOptions.NO_TILING)).image();
+		RasterImage seams = run(noHalo, img, RAW.withTileSize(16)).image();
+		assertTrue(maxAbsDiff(whole, seams) > 1e-3f, "the tiling test must be able to fail");
+	}
+
+	@Test
+	void superResolutionScalesSizeAndCalibrationAndTilesExactly() {
+		ModelDescriptor m = load(OnnxModels.pixelShuffle(1, 2), "sr2.onnx");
+		assertEquals(TaskKind.SUPER_RESOLUTION, m.task());
+		assertEquals(2.0, m.scale());
+		RasterImage img = randomFloat(57, 43, 1, 1, 1, 3);
+		img.setCalibration(new Calibration(0.5, 0.25, 2, "um"));
+		RunResult whole = run(m, img, RAW.withTileSize(InferenceOptions.NO_TILING));
+		RunResult tiled = run(m, img, RAW.withTileSize(20));
+		assertEquals(114, whole.image().width());
+		assertEquals(86, whole.image().height());
+		assertEquals(0.25, whole.image().calibration().pixelWidth());
+		assertEquals(0.125, whole.image().calibration().pixelHeight());
+		assertEquals(2, whole.image().calibration().pixelDepth());
+		assertEquals("um", whole.image().calibration().unit());
+		assertTrue(maxAbsDiff(whole.image(), tiled.image()) <= 1e-4f);
+	}
+
+	@Test
+	void rawModeAddsConstantExactlyOnEveryPlaneOfAHyperstack() {
+		ModelDescriptor m = load(OnnxModels.addConstant(1, 0.25f), "add.onnx");
+		RasterImage img = random16(9, 7, 2, 3, 2, 4);
+		RasterImage out = run(m, img, RAW).image();
+		assertEquals(PixelType.FLOAT32, out.type());
+		assertEquals(2, out.channels());
+		assertEquals(3, out.slices());
+		assertEquals(2, out.frames());
+		for (int i = 0; i < img.planeCount(); i++) {
+			short[] in = (short[]) img.plane(i);
+			float[] o = (float[]) out.plane(i);
+			for (int k = 0; k < in.length; k++)
+				assertEquals((in[k] & 0xffff) + 0.25f, o[k], 0f);
+		}
+	}
+
+	@Test
+	void bitDepthRangeKeepsEightBitAndClips() {
+		ModelDescriptor m = load(OnnxModels.addConstant(1, 0.25f), "add.onnx");
+		RasterImage img = RasterImage.allocate(16, 1, 1, 1, 1, PixelType.UINT8);
+		byte[] p = (byte[]) img.plane(0);
+		for (int i = 0; i < 16; i++)
+			p[i] = (byte) (i * 16);
+		RasterImage out = run(m, img, RAW.withNormalization(new Normalization.BitDepthRange())).image();
+		assertEquals(PixelType.UINT8, out.type());
+		byte[] o = (byte[]) out.plane(0);
+		for (int i = 0; i < 16; i++)
+			assertEquals(Math.min(255, Math.round(i * 16 + 63.75f)), o[i] & 0xff, "pixel " + i);
+	}
+
+	@Test
+	void identityRoundTripsEveryPixelTypeWithPercentileNormalization() {
+		ModelDescriptor gray = load(OnnxModels.identity(1), "id1.onnx");
+		ModelDescriptor rgb = load(OnnxModels.identity(3), "id3.onnx");
+		InferenceOptions o = InferenceOptions.defaults().withDevice(DeviceSpec.CPU, 2);
+		RasterImage u16 = random16(31, 17, 1, 2, 1, 5);
+		assertPlanesEqual(u16, run(gray, u16, o).image());
+		RasterImage u8 = RasterImage.allocate(31, 17, 1, 1, 1, PixelType.UINT8);
+		new Random(6).nextBytes((byte[]) u8.plane(0));
+		assertPlanesEqual(u8, run(gray, u8, o).image());
+		RasterImage color = RasterImage.allocate(31, 17, 1, 1, 1, PixelType.RGB);
+		int[] c = (int[]) color.plane(0);
+		Random r = new Random(7);
+		for (int i = 0; i < c.length; i++)
+			c[i] = 0xff000000 | r.nextInt(1 << 24);
+		RunResult viaRgbModel = run(rgb, color, o);
+		assertPlanesEqual(color, viaRgbModel.image());
+		// a one-channel model runs per channel of an RGB image
+		assertPlanesEqual(color, run(gray, color, o).image());
+		RasterImage f = randomFloat(31, 17, 1, 1, 1, 8);
+		RasterImage fo = run(gray, f, o).image();
+		assertTrue(maxAbsDiff(f, fo) < 1e-5f);
+	}
+
+	static void assertPlanesEqual(RasterImage expected, RasterImage actual) {
+		assertEquals(expected.type(), actual.type());
+		assertEquals(expected.planeCount(), actual.planeCount());
+		for (int i = 0; i < expected.planeCount(); i++) {
+			Object e = expected.plane(i), a = actual.plane(i);
+			if (e instanceof byte[] b) assertArrayEquals(b, (byte[]) a);
+			else if (e instanceof short[] s) assertArrayEquals(s, (short[]) a);
+			else if (e instanceof int[] n) assertArrayEquals(n, (int[]) a);
+			else assertArrayEquals((float[]) e, (float[]) a);
+		}
+	}
+
+	@Test
+	void sourceImageIsNeverModified() {
+		ModelDescriptor m = load(OnnxModels.addConstant(1, 0.25f), "add.onnx");
+		RasterImage img = random16(20, 20, 1, 1, 1, 9);
+		short[] before = ((short[]) img.plane(0)).clone();
+		run(m, img, InferenceOptions.defaults().withDevice(DeviceSpec.CPU, 1));
+		assertArrayEquals(before, (short[]) img.plane(0));
+	}
+
+	@Test
+	void fixedInputShapeModelIsTiledAtItsShapeAndPaddedWhenTheImageIsSmaller() {
+		ModelDescriptor m = load(OnnxModels.fixedShape(1, 32, 32), "fixed.onnx");
+		assertTrue(m.image().isFixedSize());
+		RasterImage big = randomFloat(100, 70, 1, 1, 1, 10);
+		RunResult r = run(m, big, RAW);
+		assertEquals(32, r.report().windowWidth());
+		assertTrue(r.report().tilesPerPlane() >= 12);
+		assertTrue(maxAbsDiff(big, r.image()) == 0f);
+		RasterImage small = randomFloat(20, 9, 1, 1, 1, 11);
+		RunResult s = run(m, small, RAW);
+		assertEquals(20, s.image().width());
+		assertEquals(9, s.image().height());
+		assertTrue(maxAbsDiff(small, s.image()) == 0f);
+	}
+
+	@Test
+	void wholeImageModelRunsUntiledAndSaysSo() {
+		ModelDescriptor m = load(OnnxModels.instanceNorm(1), "in.onnx");
+		assertTrue(!m.isTileable());
+		RasterImage img = randomFloat(300, 200, 1, 1, 1, 12);
+		RunResult auto = run(m, img, RAW.withMemoryBudget(32L << 20));
+		assertEquals(1, auto.report().tilesPerPlane());
+		assertTrue(auto.report().notes().stream().anyMatch(n -> n.contains("untiled")), auto.report()
+			.notes().toString());
+		// mean 0, variance 1 over the whole image: the model really saw all of it
+		float[] p = (float[]) auto.image().plane(0);
+		double sum = 0;
+		for (float v : p)
+			sum += v;
+		assertEquals(0, sum / p.length, 1e-4);
+	}
+
+	@Test
+	void wrongChannelCountIsAClearError() {
+		ModelDescriptor m = load(OnnxModels.identity(3), "id3.onnx");
+		RasterImage two = randomFloat(8, 8, 2, 1, 1, 13);
+		GanException e = assertThrows(GanException.class, () -> run(m, two, RAW));
+		assertTrue(e.getMessage().contains("takes 3 channels but the image has 2"), e.getMessage());
+	}
+
+	@Test
+	void greyImageThroughRgbModelIsAveragedBack() {
+		ModelDescriptor m = load(OnnxModels.addConstant(3, 0.5f), "add3.onnx");
+		RasterImage img = randomFloat(5, 5, 1, 1, 1, 14);
+		RunResult r = run(m, img, RAW);
+		assertEquals(1, r.image().logicalChannels());
+		float[] in = (float[]) img.plane(0), out = (float[]) r.image().plane(0);
+		for (int i = 0; i < in.length; i++)
+			assertEquals(in[i] + 0.5f, out[i], 1e-6f);
+	}
+
+	@Test
+	void providerFallbackIsReported() {
+		ModelDescriptor m = load(OnnxModels.identity(1), "id.onnx");
+		RunResult r = run(m, randomFloat(4, 4, 1, 1, 1, 15), RAW.withDevice(DeviceSpec.parse("cuda:0"), 1));
+		// the CPU build of ONNX Runtime has no CUDA: the run falls back and says so
+		if (!org.fijigan.core.engine.ModelSession.availableProviders().contains(
+			org.fijigan.core.engine.ExecutionProvider.CUDA))
+		{
+			assertEquals("cpu", r.report().provider());
+			assertTrue(r.report().notes().get(0).startsWith("cuda is not in this ONNX Runtime build"), r
+				.report().notes().toString());
+			assertEquals("cpu", r.image().properties().get("fiji-gan.provider"));
+		}
+	}
+
+	@Test
+	void cancelStopsBeforeTheNextTile() {
+		ModelDescriptor m = load(OnnxModels.fixedShape(1, 16, 16), "fixed16.onnx"); // batch 1
+		CancellationToken token = new CancellationToken();
+		int[] seen = { 0 };
+		assertThrows(CancellationToken.CancelledException.class, () -> ImageToImage.run(m, randomFloat(64,
+			64, 1, 1, 1, 16), RAW, e -> {
+				if (++seen[0] == 2) token.cancel();
+			}, token));
+		assertEquals(2, seen[0]);
+	}
+}

@@ -1,0 +1,167 @@
+package org.fijigan.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InpaintAndGenerateTest {
+	@TempDir
+	Path dir;
+
+	static final InferenceOptions RANGE = InferenceOptions.defaults().withNormalization(
+		new Normalization.BitDepthRange()).withDevice(DeviceSpec.CPU, 1);
+
+	/** A 12x10 8-bit image with values 0..119, and a mask with a 4x3 hole at (5, 4). */
+	static RasterImage image() {
+		RasterImage img = RasterImage.allocate(12, 10, 1, 1, 1, PixelType.UINT8);
+		byte[] p = (byte[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = (byte) i;
+		return img;
+	}
+
+	static RasterImage mask() {
+		RasterImage m = RasterImage.allocate(12, 10, 1, 1, 1, PixelType.UINT8);
+		byte[] p = (byte[]) m.plane(0);
+		for (int y = 4; y < 7; y++)
+			for (int x = 5; x < 9; x++)
+				p[y * 12 + x] = (byte) 255;
+		return m;
+	}
+
+	static boolean isHole(int i) {
+		int x = i % 12, y = i / 12;
+		return x >= 5 && x < 9 && y >= 4 && y < 7;
+	}
+
+	ModelDescriptor inpaintModel(ModelOverrides o) {
+		return ModelLoader.load(OnnxModels.inpaint(1).write(dir, "inpaint.onnx").toString(), o);
+	}
+
+	@Test
+	void holesAreFilledAndEverythingElseKeptExactly() {
+		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
+		assertEquals(TaskKind.INPAINT, m.task());
+		assertEquals("mask", m.mask().inputName());
+		RunResult r = Inpainter.run(m, image(), mask(), RANGE, ProgressListener.NONE, CancellationToken
+			.none());
+		byte[] out = (byte[]) r.image().plane(0);
+		for (int i = 0; i < out.length; i++)
+			assertEquals(isHole(i) ? 128 : i, out[i] & 0xff, "pixel " + i); // model fills 0.5 -> 127.5
+		assertEquals("12 in all", r.image().properties().get("fiji-gan.inpainted.pixels"));
+	}
+
+	@Test
+	void holeValueZeroConventionInvertsTheMaskTheModelSees() {
+		ModelDescriptor m = inpaintModel(new ModelOverrides(null, null, null, null, null, 0.0));
+		assertEquals(0.0, m.mask().holeValue());
+		RunResult r = Inpainter.run(m, image(), mask(), RANGE.withCompositeInpaint(false),
+			ProgressListener.NONE, CancellationToken.none());
+		byte[] out = (byte[]) r.image().plane(0);
+		// holes reach the model as 0 with the image zeroed there: output = 0 * (1 - 0) = 0;
+		// known pixels reach it as mask 1: output = 0.5
+		for (int i = 0; i < out.length; i++)
+			assertEquals(isHole(i) ? 0 : 128, out[i] & 0xff, "pixel " + i);
+	}
+
+	@Test
+	void wrongSizedMaskIsRefusedBeforeAnyRun() {
+		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
+		RasterImage small = RasterImage.allocate(11, 10, 1, 1, 1, PixelType.UINT8);
+		GanException e = assertThrows(GanException.class, () -> Inpainter.run(m, image(), small, RANGE,
+			ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("the mask is 11x10 but the image is 12x10: they must match", e.getMessage());
+	}
+
+	ModelDescriptor generator(int classes) {
+		return ModelLoader.load(OnnxModels.generator(8, classes, 6, 5).metadata(
+			ModelLoader.META_CLASS_NAMES, classes == 3 ? "axial,coronal,sagittal" : "").write(dir, "g" +
+				classes + ".onnx").toString(), ModelOverrides.NONE);
+	}
+
+	static RunResult generate(ModelDescriptor m, int count, long seed, Integer label) {
+		return Generator.run(m, new GenerateOptions(count, seed, label, null, null, true, DeviceSpec.CPU,
+			1), ProgressListener.NONE, CancellationToken.none());
+	}
+
+	@Test
+	void generatorIsDetectedAndSeedingIsReproduciblePerSample() {
+		ModelDescriptor m = generator(3);
+		assertEquals(TaskKind.GENERATE, m.task());
+		assertEquals(8, m.generator().latentDim());
+		assertEquals(3, m.generator().classCount());
+		assertEquals("label", m.generator().classInput());
+		RasterImage a = generate(m, 5, 42, 1).image();
+		RasterImage b = generate(m, 5, 42, 1).image();
+		assertEquals(5, a.slices());
+		assertEquals(5, a.width());
+		assertEquals(6, a.height());
+		for (int i = 0; i < 5; i++)
+			assertArrayEquals((float[]) a.plane(i), (float[]) b.plane(i));
+		// sample 3 of the run seeded 42 is the run seeded 44 alone
+		RasterImage alone = generate(m, 1, 44, 1).image();
+		assertArrayEquals((float[]) a.plane(2), (float[]) alone.plane(0));
+		assertFalse(Arrays.equals((float[]) a.plane(0), (float[]) a.plane(1)));
+		// tanh output in [-1, 1]
+		for (float v : (float[]) a.plane(0))
+			assertTrue(v >= -1 && v <= 1);
+		String label = a.properties().get("fiji-gan.slice.3.label");
+		assertNotNull(label);
+		assertTrue(label.startsWith("SYNTHETIC seed=44 class=coronal model=g3 sha256="), label);
+		assertTrue(a.properties().get("fiji-gan.synthetic").startsWith("SYNTHETIC"));
+		assertEquals(m.sha256(), a.properties().get("fiji-gan.model.sha256"));
+	}
+
+	@Test
+	void classChangesTheImageAndOutOfRangeClassIsRefused() {
+		ModelDescriptor m = generator(3);
+		RasterImage c0 = generate(m, 1, 7, 0).image();
+		RasterImage c2 = generate(m, 1, 7, 2).image();
+		assertFalse(Arrays.equals((float[]) c0.plane(0), (float[]) c2.plane(0)));
+		GanException e = assertThrows(GanException.class, () -> generate(m, 1, 7, 3));
+		assertTrue(e.getMessage().startsWith("class 3 is out of range: the model has classes 0..2"), e
+			.getMessage());
+	}
+
+	@Test
+	void eightBitOutputMapsTheTanhRange() {
+		ModelDescriptor m = generator(0);
+		RunResult f = generate(m, 2, 1, null);
+		RunResult u8 = Generator.run(m, new GenerateOptions(2, 1, null, null, null, false, DeviceSpec.CPU,
+			1), ProgressListener.NONE, CancellationToken.none());
+		float[] v = (float[]) f.image().plane(1);
+		byte[] b = (byte[]) u8.image().plane(1);
+		for (int i = 0; i < v.length; i++)
+			assertEquals(Math.round((v[i] + 1) * 127.5f), b[i] & 0xff, 1);
+	}
+
+	@Test
+	void latentFileOfTheWrongLengthIsRefused() {
+		ModelDescriptor m = generator(0);
+		GanException e = assertThrows(GanException.class, () -> Generator.run(m, new GenerateOptions(1, 0,
+			null, null, new float[][] { new float[7] }, true, DeviceSpec.CPU, 1), ProgressListener.NONE,
+			CancellationToken.none()));
+		assertEquals("the latent file has vectors of length 7; the model takes 8", e.getMessage());
+	}
+}
