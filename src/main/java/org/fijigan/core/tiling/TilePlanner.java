@@ -82,8 +82,8 @@ public final class TilePlanner {
 		for (int i = 0; i < n; i++) {
 			int keepStart = (int) ((long) length * i / n);
 			int keepEnd = (int) ((long) length * (i + 1) / n);
-			int needStart = keepStart == 0 ? 0 : keepStart - halo;
-			int needEnd = keepEnd == length ? length : keepEnd + halo;
+			int needStart = Math.max(0, keepStart - halo);
+			int needEnd = Math.min(length, keepEnd + halo);
 			if (needEnd - needStart > window) return null;
 			int start = Math.max(0, Math.min(needStart, length - window));
 			// keep context centred where there is room on both sides

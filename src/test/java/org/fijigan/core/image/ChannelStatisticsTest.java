@@ -1,0 +1,52 @@
+package org.fijigan.core.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ChannelStatisticsTest {
+	@Test
+	void percentilesInterpolateLikeNumpyForIntegerAndFloatData() {
+		// values 0..99 over two slices of a 10x5 image
+		RasterImage u16 = RasterImage.allocate(10, 5, 1, 2, 1, PixelType.UINT16);
+		RasterImage f32 = RasterImage.allocate(10, 5, 1, 2, 1, PixelType.FLOAT32);
+		for (int z = 0; z < 2; z++)
+			for (int i = 0; i < 50; i++) {
+				((short[]) u16.plane(0, z, 0))[i] = (short) (z * 50 + i);
+				((float[]) f32.plane(0, z, 0))[i] = z * 50 + i;
+			}
+		for (RasterImage img : new RasterImage[] { u16, f32 }) {
+			ChannelStatistics s = ChannelStatistics.of(img, 0);
+			// numpy.percentile(np.arange(100), [1, 99.8, 50]) = 0.99, 98.802, 49.5
+			assertEquals(0.99, s.percentile(1), 1e-9);
+			assertEquals(98.802, s.percentile(99.8), 1e-9);
+			assertEquals(49.5, s.percentile(50), 1e-9);
+			assertEquals(49.5, s.mean(), 1e-9);
+			assertEquals(0, s.min());
+			assertEquals(99, s.max());
+		}
+	}
+
+	@Test
+	void nanAndInfinityAreSkippedAndCounted() {
+		RasterImage f = RasterImage.allocate(4, 1, 1, 1, 1, PixelType.FLOAT32);
+		float[] p = (float[]) f.plane(0);
+		p[0] = 1;
+		p[1] = Float.NaN;
+		p[2] = 3;
+		p[3] = Float.POSITIVE_INFINITY;
+		ChannelStatistics s = ChannelStatistics.of(f, 0);
+		assertEquals(2, s.count());
+		assertEquals(2, s.nonFiniteCount());
+		assertEquals(2, s.percentile(50), 1e-9);
+	}
+
+	@Test
+	void rgbComponentsAreSeparateChannels() {
+		RasterImage rgb = RasterImage.allocate(2, 1, 1, 1, 1, PixelType.RGB);
+		((int[]) rgb.plane(0))[0] = 0xff102030;
+		((int[]) rgb.plane(0))[1] = 0xff405060;
+		assertEquals(0x10 + 0x40, ChannelStatistics.of(rgb, 0).mean() * 2, 1e-9);
+		assertEquals(0x30 + 0x60, ChannelStatistics.of(rgb, 2).mean() * 2, 1e-9);
+	}
+}

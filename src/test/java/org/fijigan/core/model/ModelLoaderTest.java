@@ -1,0 +1,156 @@
+package org.fijigan.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.pipeline.ImageToImage;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelLoaderTest {
+	@TempDir
+	Path dir;
+
+	@Test
+	void plainOnnxIsDescribedFromItsGraph() {
+		ModelDescriptor d = ModelLoader.load(OnnxModels.pixelShuffle(3, 3).write(dir, "sr3.onnx")
+			.toString(), ModelOverrides.NONE);
+		assertEquals("sr3", d.name());
+		assertEquals(TaskKind.SUPER_RESOLUTION, d.task());
+		assertEquals(3.0, d.scale());
+		assertEquals(1, d.haloPixels());
+		assertEquals(3, d.image().channels());
+		assertEquals("bcyx", d.image().layout().axes());
+		assertEquals(Integer.MAX_VALUE, d.image().maxBatch());
+		assertEquals(ValueRange.ZERO_ONE, d.inputRange());
+		assertEquals("graph", d.origins().get("scale"));
+		assertEquals(64, d.sha256().length());
+	}
+
+	@Test
+	void metadataPropsStateTaskRangeHaloAndResidual() {
+		Path p = OnnxModels.identity(1).metadata(ModelLoader.META_TASK, "denoise").metadata(
+			ModelLoader.META_RANGE, "-1,1").metadata(ModelLoader.META_HALO, "7").metadata(
+				ModelLoader.META_RESIDUAL, "subtract").write(dir, "m.onnx");
+		ModelDescriptor d = ModelLoader.load(p.toString(), ModelOverrides.NONE);
+		assertEquals(TaskKind.DENOISE, d.task());
+		assertEquals(ValueRange.MINUS_ONE_ONE, d.inputRange());
+		assertEquals(7, d.haloPixels());
+		assertEquals(OutputTransform.SUBTRACT_FROM_INPUT, d.outputTransform());
+		assertEquals("metadata", d.origins().get("task"));
+		// every inferred choice can be overridden
+		ModelDescriptor o = ModelLoader.load(p.toString(), new ModelOverrides(TaskKind.IMAGE_TO_IMAGE, 1.0,
+			2, ValueRange.ZERO_ONE, OutputTransform.DIRECT, null));
+		assertEquals(TaskKind.IMAGE_TO_IMAGE, o.task());
+		assertEquals(2, o.haloPixels());
+		assertEquals(ValueRange.ZERO_ONE, o.outputRange());
+		assertEquals(OutputTransform.DIRECT, o.outputTransform());
+		assertEquals("override", o.origins().get("halo"));
+	}
+
+	@Test
+	void bioimageRdfWithFixedPreprocessingRunsExactly() throws IOException {
+		Path m = dir.resolve("pkg");
+		Files.createDirectories(m);
+		OnnxModels.addConstant(1, 0.5f).write(m, "weights.onnx");
+		Files.writeString(m.resolve("rdf.yaml"), """
+			format_version: 0.5.3
+			type: model
+			name: add-half
+			inputs:
+			  - id: x
+			    axes:
+			      - type: batch
+			      - type: channel
+			        channel_names: [c0]
+			      - {type: space, id: y, size: {min: 8, step: 4}}
+			      - {type: space, id: x, size: {min: 8, step: 4}}
+			    preprocessing:
+			      - id: scale_linear
+			        kwargs: {gain: 0.5, offset: 1.0}
+			outputs:
+			  - id: y
+			    axes:
+			      - type: batch
+			      - type: channel
+			        channel_names: [c0]
+			      - {type: space, id: y, size: {tensor_id: x, axis_id: y}, halo: 2}
+			      - {type: space, id: x, size: {tensor_id: x, axis_id: x}, halo: 2}
+			    postprocessing:
+			      - id: scale_linear
+			        kwargs: {gain: 10.0, offset: 0.0}
+			weights:
+			  onnx:
+			    source: weights.onnx
+			    opset_version: 17
+			""");
+		ModelDescriptor d = ModelLoader.load(m.toString(), ModelOverrides.NONE);
+		assertEquals("add-half", d.name());
+		assertEquals(8, d.image().x().min());
+		assertEquals(4, d.image().x().step());
+		assertEquals(2, d.haloPixels());
+		RasterImage img = RasterImage.allocate(10, 9, 1, 1, 1, PixelType.FLOAT32);
+		float[] p = (float[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = i;
+		RasterImage out = ImageToImage.run(d, img, InferenceOptions.defaults().withDevice(DeviceSpec.CPU,
+			1), ProgressListener.NONE, CancellationToken.none()).image();
+		assertEquals(10, out.width());
+		float[] o = (float[]) out.plane(0);
+		// ((x * 0.5 + 1) + 0.5) * 10; the 10x9 image is padded to 12x12 for the model and cropped back
+		for (int i = 0; i < o.length; i++)
+			assertEquals((i * 0.5f + 1.5f) * 10, o[i], 1e-4f);
+	}
+
+	@Test
+	void clearErrorsForMissingCorruptAndCustomOpModels() throws IOException {
+		GanException missing = assertThrows(GanException.class, () -> ModelLoader.load(dir.resolve(
+			"nope.onnx").toString(), ModelOverrides.NONE));
+		assertTrue(missing.getMessage().startsWith("model '"), missing.getMessage());
+		assertTrue(missing.getMessage().contains("not found"), missing.getMessage());
+		Path corrupt = Files.write(dir.resolve("corrupt.onnx"), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 });
+		GanException bad = assertThrows(GanException.class, () -> ModelLoader.load(corrupt.toString(),
+			ModelOverrides.NONE));
+		assertTrue(bad.getMessage().contains("is not a valid ONNX model"), bad.getMessage());
+		Path custom = OnnxModels.builder().opset("evil.ops", 1).input("x", "N,1,H,W").node("evil.ops::Boom",
+			"x", "y").output("y", "N,1,H,W").write(dir, "custom.onnx");
+		GanException c = assertThrows(GanException.class, () -> ModelLoader.load(custom.toString(),
+			ModelOverrides.NONE));
+		assertTrue(c.getMessage().contains("custom operators of domain 'evil.ops'"), c.getMessage());
+	}
+
+	@Test
+	void unsupportedInputTypeIsNamed() {
+		Path p = OnnxModels.builder().input("x", 2 /* uint8 */, "N,1,H,W").node("Identity", "x", "y").output(
+			"y", 2, "N,1,H,W").write(dir, "u8.onnx");
+		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p.toString(),
+			ModelOverrides.NONE));
+		assertTrue(e.getMessage().contains("input 'x'") && e.getMessage().contains("uint8"), e.getMessage());
+	}
+
+	@Test
+	void describeListsEveryChoiceAndItsOrigin() {
+		ModelDescriptor d = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(dir, "c.onnx")
+			.toString(), ModelOverrides.NONE);
+		String text = ModelLoader.describe(d);
+		assertTrue(text.contains("task:          image-to-image (inferred from the inputs)"), text);
+		assertTrue(text.contains("halo:          2 px (receptive field)"), text);
+		assertTrue(text.contains("operators:     {Conv=2, Relu=1}"), text);
+		assertTrue(text.contains("providers:"), text);
+		assertNull(d.mask());
+	}
+}
