@@ -26,11 +26,8 @@ import org.fijigan.core.tiling.TilePlanner;
  * memory budget. The source image is only read.
  */
 public final class ImageToImage {
-	/**
-	 * Rough working memory per model-input pixel when the graph does not tell: 64 feature channels of
-	 * float32, three tensors alive at once.
-	 */
-	static final long BYTES_PER_PIXEL_PER_SCALE2 = 4L * 64 * 3;
+	/** Feature channels assumed when the graph has no convolution weights to count. */
+	static final int DEFAULT_FEATURES = 64;
 
 	private ImageToImage() {}
 
@@ -199,10 +196,16 @@ public final class ImageToImage {
 		return r;
 	}
 
-	/** Estimated ONNX Runtime working memory per model-input pixel. */
+	/**
+	 * Estimated ONNX Runtime working memory per model-input pixel: three float32 feature maps of the
+	 * widest convolution alive at once, at the output resolution for super-resolution (an upper
+	 * bound: most SR networks work at the input resolution until the last layers).
+	 */
 	static long bytesPerPixel(ModelDescriptor model) {
+		int features = model.graph() != null && model.graph().maxFeatureChannels() > 0 ? model.graph()
+			.maxFeatureChannels() : DEFAULT_FEATURES;
 		double s2 = Math.max(1, model.scale() * model.scale());
-		return (long) (BYTES_PER_PIXEL_PER_SCALE2 * s2);
+		return (long) (4.0 * 3 * features * s2);
 	}
 
 	private static TilePlan planTiles(ModelDescriptor model, RasterImage image,
