@@ -1,0 +1,126 @@
+package org.fijigan.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Npy;
+import org.fijigan.core.image.NpyArray;
+import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.pipeline.GenerateOptions;
+import org.fijigan.core.pipeline.Generator;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+	description = "Draw synthetic images from a generator model, one per slice. Sample i uses " +
+		"seed S+i, so any sample can be redrawn alone.")
+final class GenerateCommand extends JobCommand {
+	@Option(names = { "-m", "--model" }, required = true, paramLabel = "MODEL",
+		description = "An .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model's name.")
+	String reference;
+
+	@Option(names = "--count", paramLabel = "N",
+		description = "Number of images (default: the rows of --latent or --classes, else 1).")
+	Integer count;
+
+	@Option(names = "--seed", paramLabel = "S",
+		description = "Seed of the first image's latent vector (default: random, printed).")
+	Long seed;
+
+	@Option(names = "--class", paramLabel = "K", description = "Class label or name for all images.")
+	String classLabel;
+
+	@Option(names = "--classes", paramLabel = "FILE.npy", description = "One class label per image.")
+	Path classFile;
+
+	@Option(names = "--latent", paramLabel = "FILE.npy",
+		description = "Latent vectors [N,...] to use instead of random ones.")
+	Path latentFile;
+
+	@Option(names = "--normalize", paramLabel = "range|none", defaultValue = "range",
+		description = "range: 8-bit images from the model's output range (default); none: 32-bit, " +
+			"values as the model gives them.")
+	String normalization;
+
+	@Option(names = "--float", description = "32-bit output, same as --normalize none.")
+	boolean floatOutput;
+
+	@Option(names = "--range", paramLabel = "MIN,MAX",
+		description = "The model's output range, e.g. -1,1 (default: from the model).")
+	ValueRange range;
+
+	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
+		description = "auto, cpu, cuda[:INDEX], ... (default: auto).")
+	DeviceSpec device;
+
+	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+		description = "Intra-op threads (default: all cores).")
+	int threads;
+
+	@Override
+	Job run(ProgressListener progress, CancellationToken cancel) {
+		if (!normalization.equals("range") && !normalization.equals("none"))
+			throw new ParameterException(spec.commandLine(), "generate takes --normalize range or none, not '" +
+				normalization + "'");
+		ModelDescriptor d = ModelLoader.load(reference, new ModelOverrides(null, null, null, range, null,
+			null));
+		d = ModelOptions.checkTask(d, TaskKind.GENERATE, false);
+		float[][] latents = latentFile == null ? null : rows(Npy.read(latentFile), latentFile);
+		long[] labels = classFile == null ? null : labels(Npy.read(classFile), classFile);
+		int n = count != null ? count : latents != null ? latents.length : labels != null
+			? labels.length : 1;
+		List<String> notes = new ArrayList<>();
+		long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
+		if (seed == null && latents == null) notes.add("seed " + s + " (pass --seed " + s +
+			" to draw the same images again)");
+		GenerateOptions options = new GenerateOptions(n, s, classLabel == null ? null : label(d
+			.generator(), classLabel), labels, latents, floatOutput || normalization.equals("none"),
+			device, threads);
+		return new Job(d, Generator.run(d, options, progress, cancel), notes);
+	}
+
+	private static float[][] rows(NpyArray a, Path file) {
+		long[] shape = a.shape();
+		float[] data = a.toFloatArray();
+		int n = shape.length <= 1 ? 1 : (int) shape[0];
+		if (n == 0 || data.length == 0) throw new GanException(file + " holds no latent vectors");
+		int d = data.length / n;
+		float[][] rows = new float[n][];
+		for (int i = 0; i < n; i++)
+			rows[i] = Arrays.copyOfRange(data, i * d, (i + 1) * d);
+		return rows;
+	}
+
+	private static long[] labels(NpyArray a, Path file) {
+		if (Arrays.stream(a.shape()).filter(x -> x != 1).count() > 1) throw new GanException(file +
+			" has shape " + Arrays.toString(a.shape()) + "; class labels are one number per image");
+		return a.toLongArray();
+	}
+
+	/** A label number, or a class name the model declares. */
+	private static int label(GeneratorSpec g, String text) {
+		try {
+			return Integer.parseInt(text.trim());
+		}
+		catch (NumberFormatException e) {
+			int i = g == null ? -1 : g.classNames().indexOf(text.trim());
+			if (i >= 0) return i;
+			throw new GanException("class '" + text + "' is neither a number nor one of the model's " +
+				"classes" + (g == null || g.classNames().isEmpty() ? "" : " " + g.classNames()));
+		}
+	}
+}

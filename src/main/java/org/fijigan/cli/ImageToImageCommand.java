@@ -1,0 +1,34 @@
+package org.fijigan.cli;
+
+import java.nio.file.Path;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.ImageToImage;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** An image-to-image command of one task: super-resolution or denoise. */
+abstract class ImageToImageCommand extends JobCommand {
+	@Mixin
+	ModelOptions model;
+
+	@Mixin
+	InferenceFlags flags;
+
+	@Option(names = { "-i", "--input" }, required = true, paramLabel = "IN",
+		description = "Image ImageJ opens (TIFF incl. hyperstacks, PNG, JPEG, DICOM...) or .npy tensor.")
+	Path input;
+
+	abstract TaskKind task();
+
+	@Override
+	Job run(ProgressListener progress, CancellationToken cancel) {
+		ModelDescriptor d = model.load(task(), null);
+		return new Job(d, ImageToImage.run(d, ImageFiles.read(input, "input"), flags.options(),
+			progress, cancel));
+	}
+}

@@ -1,0 +1,51 @@
+package org.fijigan.cli;
+
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.pipeline.InferenceOptions;
+
+import picocli.CommandLine.Option;
+
+/** How to run a model on one image: the options shared by the image-to-image commands. */
+final class InferenceFlags {
+	@Option(names = "--tile", paramLabel = "N|auto|none", defaultValue = "auto",
+		converter = TileSize.class,
+		description = "Model input window in pixels, halo included; auto sizes it from memory, " +
+			"none runs the whole plane at once (default: auto).")
+	int tileSize;
+
+	@Option(names = "--normalize", paramLabel = "MODE",
+		description = "percentile[:LOW,HIGH], range[:MIN,MAX] or none (raw values in and out, " +
+			"32-bit output). Default: the model's, else percentile:1,99.8.")
+	Normalization normalization;
+
+	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
+		description = "auto, cpu, cuda[:INDEX], tensorrt, rocm, directml, coreml or openvino " +
+			"(default: auto, which falls back to the CPU).")
+	DeviceSpec device;
+
+	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+		description = "Intra-op threads (default: all cores).")
+	int threads;
+
+	@Option(names = "--float", description = "Write 32-bit float output instead of the input's bit depth.")
+	boolean floatOutput;
+
+	@Option(names = "--channels", paramLabel = "C,C,...", split = ",", hideParamSyntax = true,
+		description = "Image channel (from 0) fed to each model channel, e.g. 0,0,0 feeds a grey " +
+			"image to an RGB model.")
+	int[] channelMap;
+
+	InferenceOptions options() {
+		return InferenceOptions.defaults().withNormalization(normalization).withTileSize(tileSize)
+			.withFloatOutput(floatOutput || normalization instanceof Normalization.None).withDevice(device,
+				threads).withChannelMap(channelMap);
+	}
+
+	static final class TileSize implements picocli.CommandLine.ITypeConverter<Integer> {
+		@Override
+		public Integer convert(String text) throws Exception {
+			return Main.converter(InferenceOptions::parseTileSize).convert(text);
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package org.fijigan.cli;
+
+import java.nio.file.Path;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.pipeline.Inpainter;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "inpaint", mixinStandardHelpOptions = true,
+	description = "Fill the holes a mask marks (non-zero mask pixels) with an inpainting model.")
+final class InpaintCommand extends JobCommand {
+	@Mixin
+	ModelOptions model;
+
+	@Mixin
+	InferenceFlags flags;
+
+	@Option(names = { "-i", "--input" }, required = true, paramLabel = "IN",
+		description = "Image ImageJ opens, or .npy tensor.")
+	Path input;
+
+	@Option(names = "--mask", required = true, paramLabel = "MASK",
+		description = "One channel, the image's width and height; non-zero marks a hole. One plane " +
+			"for all, or one per slice/frame.")
+	Path mask;
+
+	@Option(names = "--mask-hole", paramLabel = "0|1",
+		description = "The value the model expects at holes (default: from the model).")
+	Double maskHoleValue;
+
+	@Option(names = "--no-composite",
+		description = "Keep the model's output everywhere, not only inside the holes.")
+	boolean noComposite;
+
+	@Override
+	Job run(ProgressListener progress, CancellationToken cancel) {
+		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue);
+		return inpaint(d, ImageFiles.read(input, "input"), mask, flags.options()
+			.withCompositeInpaint(!noComposite), progress, cancel);
+	}
+
+	/** Reads the mask, checks it fits the image, and runs; shared with {@code run}. */
+	static Job inpaint(ModelDescriptor d, RasterImage image, Path maskFile, InferenceOptions options,
+		ProgressListener progress, CancellationToken cancel)
+	{
+		RasterImage mask = ImageFiles.read(maskFile, "mask");
+		if (mask.width() != image.width() || mask.height() != image.height())
+			throw new GanException("mask " + maskFile.getFileName() + " is " + mask.width() + "x" + mask
+				.height() + " but the image is " + image.width() + "x" + image.height() +
+				"; they must be the same size");
+		return new Job(d, Inpainter.run(d, image, mask, options, progress, cancel));
+	}
+}

@@ -1,0 +1,133 @@
+package org.fijigan.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.Callable;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.ValueRange;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code ./fiji-gan} command line. Exit codes: 0 done, 1 the job failed (a missing or corrupt
+ * model, an unreadable image, an output that would be overwritten...), 2 the command line is wrong.
+ * Every error is one line on stderr, {@code fiji-gan: <message>}; {@code --debug} adds the stack
+ * trace.
+ */
+@Command(name = "fiji-gan", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+	description = "Runs ONNX GAN models on images: super-resolution, denoising, inpainting, generation.",
+	subcommands = { SuperResolutionCommand.class, DenoiseCommand.class, InpaintCommand.class,
+		GenerateCommand.class, RunCommand.class, InfoCommand.class, ModelsCommand.class,
+		HelpCommand.class })
+public final class Main implements Callable<Integer> {
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--debug", scope = ScopeType.INHERIT,
+		description = "Print the stack trace of an error.")
+	boolean debug;
+
+	public static void main(String[] args) {
+		System.exit(commandLine().execute(args));
+	}
+
+	/**
+	 * The whole command tree with its converters and error handlers. Tests call
+	 * {@code setOut}/{@code setErr} on it to capture what a run prints.
+	 */
+	public static CommandLine commandLine() {
+		CommandLine cl = new CommandLine(new Main());
+		// after the subcommands exist: registerConverter reaches only the commands present now
+		cl.registerConverter(TaskKind.class, converter(TaskKind::parse));
+		cl.registerConverter(ValueRange.class, converter(ValueRange::parse));
+		cl.registerConverter(DeviceSpec.class, converter(DeviceSpec::parse));
+		cl.registerConverter(Normalization.class, converter(Normalization::parse));
+		cl.setParameterExceptionHandler(Main::usageError);
+		cl.setExecutionExceptionHandler(Main::failure);
+		return cl;
+	}
+
+	@Override
+	public Integer call() {
+		spec.commandLine().usage(spec.commandLine().getErr());
+		return CommandLine.ExitCode.USAGE;
+	}
+
+	/** Turns a core parser's {@link GanException} into a picocli usage error (exit code 2). */
+	static <T> ITypeConverter<T> converter(java.util.function.Function<String, T> parse) {
+		return text -> {
+			try {
+				return parse.apply(text);
+			}
+			catch (GanException e) {
+				throw new TypeConversionException(e.getMessage());
+			}
+		};
+	}
+
+	private static int usageError(ParameterException e, String[] args) {
+		CommandLine cmd = e.getCommandLine();
+		PrintWriter err = cmd.getErr();
+		String message = e.getMessage();
+		if (e instanceof UnmatchedArgumentException u) {
+			if (cmd.getCommandSpec().parent() == null && !u.getUnmatched().get(0).startsWith("-"))
+				message = "unknown command '" + u.getUnmatched().get(0) + "'";
+			if (!u.getSuggestions().isEmpty()) message += "; did you mean " + String.join(" or ", u
+				.getSuggestions()) + "?";
+		}
+		err.println("fiji-gan: " + message + " (see '" + cmd.getCommandSpec().qualifiedName() +
+			" --help')");
+		if (isDebug(cmd.getParseResult())) e.printStackTrace(err);
+		err.flush();
+		return cmd.getCommandSpec().exitCodeOnInvalidInput();
+	}
+
+	private static int failure(Exception e, CommandLine cmd, ParseResult parseResult) {
+		PrintWriter err = cmd.getErr();
+		err.println("fiji-gan: " + message(e));
+		if (isDebug(parseResult)) e.printStackTrace(err);
+		err.flush();
+		return CommandLine.ExitCode.SOFTWARE;
+	}
+
+	/** One line for the user: ours are written for them, others get their type named. */
+	static String message(Throwable e) {
+		if (e instanceof GanException && e.getMessage() != null) return e.getMessage();
+		if (e instanceof NoSuchFileException f) return "file not found: " + f.getFile();
+		if (e instanceof AccessDeniedException f) return "permission denied: " + f.getFile();
+		if (e instanceof FileSystemException f) return f.getMessage();
+		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+		return "unexpected " + e.getClass().getSimpleName() + m + " (run with --debug for details)";
+	}
+
+	private static boolean isDebug(ParseResult pr) {
+		for (; pr != null; pr = pr.subcommand())
+			if (pr.hasMatchedOption("--debug")) return true;
+		return false;
+	}
+
+	static final class Version implements CommandLine.IVersionProvider {
+		@Override
+		public String[] getVersion() {
+			String v = Main.class.getPackage().getImplementationVersion();
+			return new String[] { "fiji-gan " + (v == null ? "(development build)" : v) };
+		}
+	}
+}

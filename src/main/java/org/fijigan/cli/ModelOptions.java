@@ -1,0 +1,103 @@
+package org.fijigan.cli;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.OutputTransform;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.ValueRange;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** The model a command runs, and what the user states about it where inference may be wrong. */
+final class ModelOptions {
+	@Option(names = { "-m", "--model" }, required = true, paramLabel = "MODEL",
+		description = "An .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model's name.")
+	String reference;
+
+	@Option(names = "--task", paramLabel = "TASK",
+		description = "What the model does, if inferred wrongly: super-resolution, denoise, " +
+			"image-to-image, inpaint or generate.")
+	TaskKind task;
+
+	@Option(names = "--scale", paramLabel = "S", converter = PositiveNumber.class,
+		description = "Output pixels per input pixel along x and y (default: from the model).")
+	Double scale;
+
+	@Option(names = "--halo", paramLabel = "N|auto", converter = Halo.class,
+		description = "Context each tile needs on each side, in input pixels (default: auto).")
+	Integer haloPixels;
+
+	@Option(names = "--range", paramLabel = "MIN,MAX",
+		description = "Value range the model takes and gives, e.g. -1,1 (default: from the model).")
+	ValueRange range;
+
+	@Option(names = "--residual",
+		description = "The model outputs the noise: result = input - output.")
+	boolean residual;
+
+	ModelOverrides overrides(Double maskHoleValue) {
+		return new ModelOverrides(task, scale, haloPixels, range, residual
+			? OutputTransform.SUBTRACT_FROM_INPUT : null, maskHoleValue);
+	}
+
+	/**
+	 * Loads the model for a command that runs {@code expected}. An image-to-image model runs as the
+	 * command says; a model of another kind gets an error naming the command that runs it.
+	 *
+	 * @param expected the command's task, or null to take any image-to-image or inpainting model
+	 */
+	ModelDescriptor load(TaskKind expected, Double maskHoleValue) {
+		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue));
+		return checkTask(d, expected, task != null);
+	}
+
+	static ModelDescriptor checkTask(ModelDescriptor d, TaskKind expected, boolean taskWasGiven) {
+		TaskKind actual = d.task();
+		if (expected == null && actual != TaskKind.GENERATE) return d;
+		if (actual == expected) return d;
+		if (expected != null && expected.isImageToImage() && actual.isImageToImage()) {
+			return taskWasGiven ? d : new ModelOverrides(expected, null, null, null, null, null).applyTo(d);
+		}
+		throw new GanException(d.name() + " is a" + (actual == TaskKind.INPAINT ? "n " : " ") +
+			actual.id() + " model: run it with 'fiji-gan " + commandFor(actual) +
+			"', or pass --task if that is wrong");
+	}
+
+	static String commandFor(TaskKind task) {
+		return task == TaskKind.IMAGE_TO_IMAGE ? "run" : task.id();
+	}
+
+	/** {@code auto} (null: the model's or the probed halo) or a number of pixels {@code >= 0}. */
+	static final class Halo implements ITypeConverter<Integer> {
+		@Override
+		public Integer convert(String text) {
+			if (text.trim().equalsIgnoreCase("auto")) return null;
+			try {
+				int n = Integer.parseInt(text.trim());
+				if (n >= 0) return n;
+			}
+			catch (NumberFormatException e) {
+				// below
+			}
+			throw new TypeConversionException("halo '" + text + "' must be auto or a number of pixels >= 0");
+		}
+	}
+
+	static final class PositiveNumber implements ITypeConverter<Double> {
+		@Override
+		public Double convert(String text) {
+			try {
+				double v = Double.parseDouble(text.trim());
+				if (v > 0 && Double.isFinite(v)) return v;
+			}
+			catch (NumberFormatException e) {
+				// below
+			}
+			throw new TypeConversionException("'" + text + "' is not a positive number");
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package org.fijigan.imagej;
+
+import java.awt.HeadlessException;
+import java.util.Map;
+
+import org.fijigan.core.GanException;
+import org.scijava.plugin.Plugin;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.plugin.PlugIn;
+
+/**
+ * The ImageJ 1 entry point of every fiji-gan menu item: {@code plugins.config} names this class with
+ * a command id, e.g. {@code GanPlugIn("denoise")}. It asks for the command's parameters with a
+ * {@link ParameterDialog} (macro options work and record as for any ImageJ command), runs the
+ * command on the current image on the calling thread, and shows the result. The same menus work in
+ * plain ImageJ 1 and in Fiji, where the SciJava commands themselves have no menu entries.
+ */
+public class GanPlugIn implements PlugIn {
+	/** The command of each {@code plugins.config} argument. */
+	static final Map<String, Class<? extends GanCommand>> COMMANDS = Map.of( //
+		"super-resolution", SuperResolutionCommand.class, //
+		"denoise", DenoiseCommand.class, //
+		"inpaint", InpaintCommand.class, //
+		"generate", GenerateCommand.class, //
+		"run-model", RunModelCommand.class, //
+		"model-info", ModelInfoCommand.class);
+
+	@Override
+	public void run(String arg) {
+		Class<? extends GanCommand> type = COMMANDS.get(arg);
+		if (type == null) {
+			IJ.error("fiji-gan", "plugins.config names an unknown fiji-gan command '" + arg + "'");
+			return;
+		}
+		ImagePlus image = null;
+		if (ParameterDialog.takesImage(type)) {
+			image = WindowManager.getCurrentImage();
+			if (image == null) {
+				IJ.noImage();
+				return;
+			}
+		}
+		GanCommand command;
+		try {
+			command = type.getConstructor().newInstance();
+		}
+		catch (ReflectiveOperationException e) {
+			throw new IllegalStateException(type + " needs a public no-argument constructor", e);
+		}
+		try {
+			if (!ParameterDialog.ask(command, type.getAnnotation(Plugin.class).label(), "fiji-gan." + arg))
+				return;
+		}
+		catch (GanException e) {
+			GanCommand.report(e.getMessage());
+			return;
+		}
+		ParameterDialog.setImage(command, image);
+		command.run();
+		for (ImagePlus output : ParameterDialog.outputImages(command))
+			show(output);
+	}
+
+	private static void show(ImagePlus output) {
+		try {
+			output.show();
+		}
+		catch (HeadlessException e) {
+			// plain ImageJ 1 without a display, outside batch mode: keep the result the current image
+			WindowManager.setTempCurrentImage(output);
+		}
+	}
+}

@@ -1,0 +1,230 @@
+package org.fijigan.imagej;
+
+import java.awt.GraphicsEnvironment;
+import java.awt.HeadlessException;
+import java.io.File;
+import java.lang.reflect.Field;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+
+import org.fijigan.core.GanException;
+import org.scijava.ItemIO;
+import org.scijava.plugin.Parameter;
+import org.scijava.widget.FileWidget;
+
+import ij.ImagePlus;
+import ij.Macro;
+import ij.Prefs;
+import ij.gui.GenericDialog;
+
+/**
+ * Shows a command's {@code @Parameter} fields as an ImageJ 1 {@link GenericDialog}, so that the
+ * parameters are declared once, in the command. A field's macro key is the lower-case first word of
+ * its label, as for any ImageJ dialog: label "Tile size" is key {@code tile}. In a macro the dialog
+ * reads the options and does not appear; with the Recorder on it records itself. Where AWT cannot
+ * make a dialog (headless without the ImageJ patcher), the macro options are read directly with the
+ * same rules. Supported field types: String (choices allowed), int, long, double, boolean, File.
+ * ImagePlus fields are the input image and the outputs, not dialog fields.
+ */
+final class ParameterDialog {
+	/** One dialog field. */
+	record Item(Field field, String label, String key, String[] choices) {
+		Class<?> type() {
+			return field.getType();
+		}
+
+		boolean isFile() {
+			return type() == File.class || FileWidget.OPEN_STYLE.equals(field.getAnnotation(
+				Parameter.class).style());
+		}
+	}
+
+	private ParameterDialog() {}
+
+	/** The dialog fields of {@code type}, superclass fields first, in declaration order. */
+	static List<Item> items(Class<?> type) {
+		List<Item> items = new ArrayList<>();
+		for (Field f : parameterFields(type)) {
+			Parameter p = f.getAnnotation(Parameter.class);
+			if (p.type() != ItemIO.INPUT || f.getType() == ImagePlus.class) continue;
+			Class<?> t = f.getType();
+			if (t != String.class && t != int.class && t != long.class && t != double.class &&
+				t != boolean.class && t != File.class) throw new IllegalStateException(f +
+					": the ImageJ 1 dialog cannot show a " + t.getSimpleName());
+			String label = p.label().isEmpty() ? f.getName() : p.label();
+			items.add(new Item(f, label, Macro.trimKey(label), p.choices()));
+		}
+		return items;
+	}
+
+	/**
+	 * Fills {@code command}'s fields from a dialog or from the macro options; headless without
+	 * options, the defaults stand. Outside macros the last values are remembered in ImageJ's prefs
+	 * under {@code prefsPrefix.key}.
+	 *
+	 * @return false when the user cancelled
+	 * @throws GanException for a value of the wrong kind (a word where a number belongs, an unknown choice)
+	 */
+	static boolean ask(Object command, String title, String prefsPrefix) {
+		List<Item> items = items(command.getClass());
+		String options = Macro.getOptions();
+		if (options == null) for (Item i : items) {
+			String saved = Prefs.get(prefsPrefix + "." + i.key(), null);
+			try {
+				if (saved != null) set(command, i, parse(i, saved));
+			}
+			catch (GanException e) {
+				// a value saved by an older version: keep the default
+			}
+		}
+		if (options == null && GraphicsEnvironment.isHeadless()) return true; // nobody to ask
+		GenericDialog gd;
+		try {
+			gd = new GenericDialog(title);
+		}
+		catch (HeadlessException e) {
+			readOptions(command, items, options);
+			return true;
+		}
+		for (Item i : items)
+			add(gd, i, get(command, i));
+		gd.showDialog();
+		if (gd.wasCanceled()) return false;
+		for (Item i : items)
+			set(command, i, next(gd, i));
+		if (options == null) for (Item i : items)
+			Prefs.set(prefsPrefix + "." + i.key(), text(get(command, i)));
+		return true;
+	}
+
+	/** Sets the fields named in {@code options} as a GenericDialog would; an absent checkbox is off. */
+	static void readOptions(Object command, List<Item> items, String options) {
+		if (options == null) return;
+		List<String> words = Arrays.asList(options.replaceAll("\\[[^\\]]*\\]", "[]").trim().split(
+			"\\s+"));
+		for (Item i : items) {
+			if (i.type() == boolean.class) set(command, i, words.contains(i.key()));
+			else {
+				String value = Macro.getValue(options, i.key(), null);
+				if (value != null) set(command, i, parse(i, value));
+			}
+		}
+	}
+
+	/** Whether {@code type} takes the current image (an ImagePlus input). */
+	static boolean takesImage(Class<?> type) {
+		return parameterFields(type).stream().anyMatch(f -> f.getType() == ImagePlus.class && f
+			.getAnnotation(Parameter.class).type() == ItemIO.INPUT);
+	}
+
+	static void setImage(Object command, ImagePlus image) {
+		for (Field f : parameterFields(command.getClass()))
+			if (f.getType() == ImagePlus.class && f.getAnnotation(Parameter.class).type() == ItemIO.INPUT)
+				setField(command, f, image);
+	}
+
+	static List<ImagePlus> outputImages(Object command) {
+		List<ImagePlus> outputs = new ArrayList<>();
+		for (Field f : parameterFields(command.getClass()))
+			if (f.getType() == ImagePlus.class && f.getAnnotation(Parameter.class).type() != ItemIO.INPUT) {
+				Object value = getField(command, f);
+				if (value != null) outputs.add((ImagePlus) value);
+			}
+		return outputs;
+	}
+
+	private static void add(GenericDialog gd, Item i, Object value) {
+		Class<?> t = i.type();
+		if (t == boolean.class) gd.addCheckbox(i.label(), (Boolean) value);
+		else if (t == int.class || t == long.class) gd.addNumericField(i.label(), ((Number) value)
+			.doubleValue(), 0);
+		else if (t == double.class) gd.addNumericField(i.label(), (Double) value, 3);
+		else if (i.choices().length > 0) gd.addChoice(i.label(), i.choices(), Arrays.asList(i.choices())
+			.contains(value) ? (String) value : i.choices()[0]);
+		// the ImageJ patcher's headless dialog has no file fields; a string field reads the same
+		else if (i.isFile() && !GraphicsEnvironment.isHeadless()) gd.addFileField(i.label(), text(value),
+			30);
+		else gd.addStringField(i.label(), text(value), 30);
+	}
+
+	private static Object next(GenericDialog gd, Item i) {
+		Class<?> t = i.type();
+		if (t == boolean.class) return gd.getNextBoolean();
+		if (t == String.class && i.choices().length > 0) return parse(i, gd.getNextChoice());
+		if (t == String.class || t == File.class) return parse(i, gd.getNextString());
+		double v = gd.getNextNumber();
+		if (gd.invalidNumber() || Double.isNaN(v)) throw new GanException(i.key() + " must be a number");
+		if (t == int.class) return (int) Math.round(v);
+		if (t == long.class) return Math.round(v);
+		return v;
+	}
+
+	static Object parse(Item i, String text) {
+		Class<?> t = i.type();
+		String s = text.trim();
+		try {
+			if (t == boolean.class) return Boolean.valueOf(s);
+			if (t == int.class) return (int) Math.round(Double.parseDouble(s));
+			if (t == long.class) return s.matches("-?\\d+") ? Long.parseLong(s) : Math.round(Double
+				.parseDouble(s));
+			if (t == double.class) return Double.parseDouble(s);
+		}
+		catch (NumberFormatException e) {
+			throw new GanException(i.key() + " must be a number, not '" + text + "'");
+		}
+		if (t == File.class) return s.isEmpty() ? null : new File(s);
+		if (i.choices().length == 0) return text;
+		for (String choice : i.choices())
+			if (choice.equalsIgnoreCase(s)) return choice;
+		throw new GanException("'" + text + "' is not a choice for " + i.key() + ": use one of " + String
+			.join(", ", i.choices()));
+	}
+
+	private static String text(Object value) {
+		if (value == null) return "";
+		if (value instanceof File f) return f.getPath();
+		return value.toString();
+	}
+
+	private static List<Field> parameterFields(Class<?> type) {
+		Deque<Class<?>> chain = new ArrayDeque<>();
+		for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass())
+			chain.push(c);
+		List<Field> fields = new ArrayList<>();
+		for (Class<?> c : chain)
+			for (Field f : c.getDeclaredFields())
+				if (f.isAnnotationPresent(Parameter.class)) fields.add(f);
+		return fields;
+	}
+
+	private static Object get(Object command, Item i) {
+		return getField(command, i.field());
+	}
+
+	private static void set(Object command, Item i, Object value) {
+		setField(command, i.field(), value);
+	}
+
+	private static Object getField(Object command, Field f) {
+		try {
+			f.setAccessible(true);
+			return f.get(command);
+		}
+		catch (IllegalAccessException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	private static void setField(Object command, Field f, Object value) {
+		try {
+			f.setAccessible(true);
+			f.set(command, value);
+		}
+		catch (IllegalAccessException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+}

@@ -1,0 +1,333 @@
+package org.fijigan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import ij.process.ShortProcessor;
+
+import org.fijigan.core.image.Npy;
+import org.fijigan.core.image.NpyArray;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@link Main} in-process on tiny models built in code, and checks the files it writes. */
+class MainTest {
+	@TempDir
+	Path dir;
+
+	record Result(int exitCode, String out, String err) {
+		List<String> errLines() {
+			return err.lines().toList();
+		}
+	}
+
+	static Result cli(Object... args) {
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		var cl = Main.commandLine();
+		cl.setOut(new PrintWriter(out, true));
+		cl.setErr(new PrintWriter(err, true));
+		String[] a = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
+		return new Result(cl.execute(a), out.toString(), err.toString());
+	}
+
+	Path tiff16(String name, int w, int h, short[] pixels) {
+		Path file = dir.resolve(name);
+		ImagePlus imp = new ImagePlus("in", new ShortProcessor(w, h, pixels, null));
+		imp.getCalibration().pixelWidth = 0.5;
+		imp.getCalibration().pixelHeight = 0.5;
+		imp.getCalibration().setUnit("micron");
+		assertTrue(new FileSaver(imp).saveAsTiff(file.toString()));
+		return file;
+	}
+
+	Path tiff8(String name, int w, int h, long seed) {
+		byte[] pixels = new byte[w * h];
+		new Random(seed).nextBytes(pixels);
+		ImagePlus imp = new ImagePlus("in", new ByteProcessor(w, h, pixels));
+		imp.getCalibration().pixelWidth = 0.5;
+		imp.getCalibration().pixelHeight = 0.25;
+		imp.getCalibration().setUnit("micron");
+		Path file = dir.resolve(name);
+		assertTrue(new FileSaver(imp).saveAsTiff(file.toString()));
+		return file;
+	}
+
+	Set<String> files() throws IOException {
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+		}
+	}
+
+	/** Exit 1, one stderr line that contains {@code problem}, and no new file in the folder. */
+	void assertFailsCleanly(String problem, Object... args) throws IOException {
+		Set<String> before = files();
+		Result r = cli(args);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals(1, r.errLines().size(), r.err());
+		assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(problem), r.err());
+		assertEquals(before, files(), "files left behind");
+		assertEquals("", r.out());
+	}
+
+	@Test
+	void rawSixteenBitValuesThroughAddConstantComeBackAsExactFloats() {
+		short[] pixels = new short[6 * 4];
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (short) (i * 2731); // up to 62813: beyond the signed range
+		Path in = tiff16("in.tif", 6, 4, pixels);
+		Path model = OnnxModels.addConstant(1, 0.5f).write(dir, "add.onnx");
+		Path out = dir.resolve("out.tif");
+
+		Result r = cli("run", "--model", model, "--input", in, "--output", out, "--normalize", "none",
+			"--device", "cpu");
+
+		assertEquals(0, r.exitCode(), r.err());
+		ImagePlus result = IJ.openImage(out.toString());
+		assertEquals(32, result.getBitDepth());
+		float[] values = (float[]) result.getProcessor().getPixels();
+		for (int i = 0; i < pixels.length; i++)
+			assertEquals((pixels[i] & 0xffff) + 0.5f, values[i], 0f, "pixel " + i);
+		assertTrue(r.out().contains("wrote " + out) && r.out().contains(" on cpu"), r.out());
+		assertTrue(result.getInfoProperty().contains("fiji-gan.command = fiji-gan run --model " + model),
+			result.getInfoProperty());
+		assertEquals("", r.err());
+	}
+
+	@Test
+	void superResolutionDoublesTheSizeAndHalvesThePixelSize() {
+		Path in = tiff8("in.tif", 7, 5, 1);
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path out = dir.resolve("sr.tif");
+
+		Result r = cli("super-resolution", "-m", model, "-i", in, "-o", out, "--normalize", "range");
+
+		assertEquals(0, r.exitCode(), r.err());
+		ImagePlus result = IJ.openImage(out.toString());
+		assertEquals(14, result.getWidth());
+		assertEquals(10, result.getHeight());
+		assertEquals(8, result.getBitDepth());
+		assertEquals(0.25, result.getCalibration().pixelWidth, 1e-12);
+		assertEquals(0.125, result.getCalibration().pixelHeight, 1e-12);
+		assertEquals("micron", result.getCalibration().getUnit());
+	}
+
+	@Test
+	void npyTensorInGivesTheSameTensorOutThroughIdentity() {
+		float[] data = new float[2 * 3 * 4];
+		for (int i = 0; i < data.length; i++)
+			data[i] = i * 0.75f - 3;
+		Path in = dir.resolve("in.npy");
+		Npy.writeFloat(in, data, 2, 3, 4);
+		Path model = OnnxModels.identity(2).write(dir, "id.onnx");
+		Path out = dir.resolve("out.npy");
+
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--normalize", "none");
+
+		assertEquals(0, r.exitCode(), r.err());
+		NpyArray a = Npy.read(out);
+		assertArrayEquals(new long[] { 2, 3, 4 }, a.shape());
+		assertArrayEquals(data, a.toFloatArray());
+	}
+
+	@Test
+	void anExistingOutputIsKeptUnlessOverwriteIsGiven() throws IOException {
+		Path in = tiff8("in.tif", 6, 6, 2);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path out = dir.resolve("out.tif");
+		byte[] old = "an earlier result".getBytes();
+		Files.write(out, old);
+
+		assertFailsCleanly("--overwrite", "run", "-m", model, "-i", in, "-o", out);
+		assertArrayEquals(old, Files.readAllBytes(out));
+
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--overwrite");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(6, IJ.openImage(out.toString()).getWidth());
+		assertEquals(Set.of("in.tif", "id.onnx", "out.tif"), files());
+	}
+
+	@Test
+	void aMissingModelFailsInOneLine() throws IOException {
+		Path in = tiff8("in.tif", 4, 4, 3);
+		assertFailsCleanly("nothere.onnx", "denoise", "-m", dir.resolve("nothere.onnx"), "-i", in,
+			"-o", dir.resolve("out.tif"));
+	}
+
+	@Test
+	void aCorruptModelFailsInOneLine() throws IOException {
+		Path in = tiff8("in.tif", 4, 4, 3);
+		byte[] junk = new byte[4096];
+		new Random(5).nextBytes(junk);
+		Path model = Files.write(dir.resolve("corrupt.onnx"), junk);
+		assertFailsCleanly("corrupt.onnx", "denoise", "-m", model, "-i", in, "-o", dir.resolve(
+			"out.tif"));
+	}
+
+	@Test
+	void aMaskOfTheWrongSizeFailsInOneLine() throws IOException {
+		Path in = tiff8("in.tif", 8, 8, 4);
+		Path mask = tiff8("mask.tif", 4, 8, 5);
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		assertFailsCleanly("mask mask.tif is 4x8 but the image is 8x8", "inpaint", "-m", model, "-i",
+			in, "--mask", mask, "-o", dir.resolve("out.tif"));
+	}
+
+	@Test
+	void anUnsupportedOutputExtensionFailsBeforeTheRun() throws IOException {
+		Path in = tiff8("in.tif", 4, 4, 6);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		assertFailsCleanly("out.bmp", "run", "-m", model, "-i", in, "-o", dir.resolve("out.bmp"));
+	}
+
+	@Test
+	void aFloatResultIsNotWrittenAsPng() throws IOException {
+		Path in = tiff8("in.tif", 4, 4, 7);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		assertFailsCleanly("write .tif", "run", "-m", model, "-i", in, "-o", dir.resolve("out.png"),
+			"--float");
+	}
+
+	@Test
+	void inpaintingFillsOnlyTheHoles() {
+		byte[] pixels = new byte[6 * 6], holes = new byte[6 * 6];
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (byte) (i * 7);
+		holes[14] = holes[15] = 1;
+		Path in = dir.resolve("in.tif"), mask = dir.resolve("mask.tif");
+		new FileSaver(new ImagePlus("in", new ByteProcessor(6, 6, pixels))).saveAsTiff(in.toString());
+		new FileSaver(new ImagePlus("m", new ByteProcessor(6, 6, holes))).saveAsTiff(mask.toString());
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		Path out = dir.resolve("out.tif");
+
+		Result r = cli("inpaint", "-m", model, "-i", in, "--mask", mask, "-o", out, "--normalize",
+			"range");
+
+		assertEquals(0, r.exitCode(), r.err());
+		byte[] result = (byte[]) IJ.openImage(out.toString()).getProcessor().getPixels();
+		for (int i = 0; i < pixels.length; i++)
+			if (holes[i] == 0) assertEquals(pixels[i], result[i], "pixel " + i);
+		assertEquals(128, result[14] & 0xff, 1); // the model fills with 0.5 of the 8-bit range
+	}
+
+	@Test
+	void runTakesTheMaskByTheModelsInputName() throws IOException {
+		Path in = tiff8("in.tif", 6, 6, 9);
+		Path mask = tiff8("mask.tif", 6, 6, 10);
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		Path out = dir.resolve("out.tif");
+
+		assertFailsCleanly("no image input 'holes'; it takes image and mask", "run", "-m", model, "-i",
+			in, "-i", "holes=" + mask, "-o", out);
+		assertFailsCleanly("--input mask=FILE", "run", "-m", model, "-i", in, "-o", out);
+		Result r = cli("run", "-m", model, "-i", "image=" + in, "-i", "mask=" + mask, "-o", out);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("wrote " + out), r.out());
+	}
+
+	@Test
+	void generatingWithTheSameSeedTwiceGivesIdenticalFiles() throws IOException {
+		Path model = OnnxModels.generator(8, 0, 5, 4).write(dir, "gen.onnx");
+		Path a = dir.resolve("a.tif"), b = dir.resolve("b.tif"), c = dir.resolve("c.tif");
+
+		for (Path out : List.of(a, b))
+			assertEquals(0, cli("generate", "-m", model, "-o", out, "--count", 3, "--seed", 42)
+				.exitCode());
+		assertEquals(0, cli("generate", "-m", model, "-o", c, "--count", 3, "--seed", 43).exitCode());
+
+		assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+		ImagePlus stack = IJ.openImage(a.toString());
+		assertEquals(3, stack.getStackSize());
+		assertEquals(4, stack.getWidth());
+		assertEquals(5, stack.getHeight());
+		assertFalse(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)));
+	}
+
+	@Test
+	void generatedTensorsFollowTheLatentFile() {
+		Path model = OnnxModels.generator(8, 0, 5, 4).write(dir, "gen.onnx");
+		float[] z = new float[2 * 8];
+		z[3] = 1;
+		Path latent = dir.resolve("z.npy");
+		Npy.writeFloat(latent, z, 2, 8);
+		Path out = dir.resolve("g.npy");
+
+		Result r = cli("generate", "-m", model, "-o", out, "--latent", latent, "--normalize", "none");
+
+		assertEquals(0, r.exitCode(), r.err());
+		NpyArray a = Npy.read(out);
+		assertArrayEquals(new long[] { 2, 1, 5, 4 }, a.shape());
+		float[] v = a.toFloatArray();
+		assertFalse(Arrays.equals(Arrays.copyOf(v, 20), Arrays.copyOfRange(v, 20, 40)));
+		for (float x : v)
+			assertTrue(x >= -1 && x <= 1, "tanh output " + x);
+	}
+
+	@Test
+	void aWrongOptionIsAUsageErrorInOneLine() {
+		Result r = cli("denoise", "--model", "m.onnx", "--input", "in.tif", "--output", "o.tif",
+			"--tile", "huge");
+		assertEquals(2, r.exitCode());
+		assertEquals(List.of("fiji-gan: Invalid value for option '--tile': tile size 'huge' must be " +
+			"auto, none or a positive number of pixels (see 'fiji-gan denoise --help')"), r.errLines());
+	}
+
+	@Test
+	void aGeneratorGivenToDenoiseNamesTheRightCommand() throws IOException {
+		Path in = tiff8("in.tif", 4, 4, 8);
+		Path model = OnnxModels.generator(8, 0, 4, 4).write(dir, "gen.onnx");
+		assertFailsCleanly("fiji-gan generate", "denoise", "-m", model, "-i", in, "-o", dir.resolve(
+			"out.tif"));
+	}
+
+	@Test
+	void infoDescribesTheModelAndTheProviders() {
+		Path model = OnnxModels.pixelShuffle(1, 3).write(dir, "sr3.onnx");
+		Result r = cli("info", "-m", model);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().lines().anyMatch(l -> l.startsWith("providers:") && l.contains("cpu")), r
+			.out());
+		assertTrue(r.out().contains("super-resolution"), r.out());
+	}
+
+	@Test
+	void modelsListsTheBundledFolders() throws IOException {
+		Files.createDirectories(dir.resolve("models/noise2x"));
+		Files.writeString(dir.resolve("models/noise2x/rdf.yaml"), "name: x\n");
+		String old = System.getProperty("fijigan.models.dir");
+		List<Result> results = new ArrayList<>();
+		try {
+			System.setProperty("fijigan.models.dir", dir.resolve("models").toString());
+			results.add(cli("models"));
+			System.setProperty("fijigan.models.dir", dir.resolve("empty").toString());
+			results.add(cli("models"));
+		}
+		finally {
+			if (old == null) System.clearProperty("fijigan.models.dir");
+			else System.setProperty("fijigan.models.dir", old);
+		}
+		assertNotNull(results.get(0));
+		assertTrue(results.get(0).out().startsWith("noise2x "), results.get(0).out());
+		assertTrue(results.get(1).out().startsWith("no models are bundled yet"), results.get(1).out());
+	}
+}

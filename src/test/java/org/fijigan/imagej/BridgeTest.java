@@ -1,0 +1,143 @@
+package org.fijigan.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.fijigan.core.GanException;
+import org.junit.jupiter.api.Test;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.ImagePlus;
+
+/** The ImageJ 1 bridge: plugins.config, dialog keys, and macro options read without a display. */
+class BridgeTest {
+	private static final Map<Class<?>, String> KEYS = Map.of( //
+		SuperResolutionCommand.class, "model tile halo normalize device threads float scale", //
+		DenoiseCommand.class, "model tile halo normalize device threads float prediction", //
+		InpaintCommand.class, "model tile halo normalize device threads float mask keep", //
+		RunModelCommand.class, "model tile halo normalize device threads float task scale range", //
+		GenerateCommand.class, "model count seed class latent device threads float", //
+		ModelInfoCommand.class, "model");
+
+	@Test
+	void pluginsConfigListsEveryCommandExactlyOnce() {
+		List<PluginsConfig.Entry> entries = PluginsConfig.entries();
+		assertEquals(List.of("Super-Resolution...", "Denoise...", "Inpaint...",
+			"Generate Synthetic Images...", "Run ONNX Model...", "Model Info..."), entries.stream().map(
+				PluginsConfig.Entry::command).toList());
+		List<Class<?>> commands = new ArrayList<>();
+		for (PluginsConfig.Entry e : entries) {
+			assertEquals("Plugins>GAN", e.menuPath());
+			assertEquals(GanPlugIn.class.getName(), e.className());
+			assertTrue(GanPlugIn.COMMANDS.containsKey(e.argument()), e.argument());
+			commands.add(GanPlugIn.COMMANDS.get(e.argument()));
+		}
+		assertEquals(GanPlugIn.COMMANDS.size(), commands.size());
+		assertEquals(new HashSet<>(GanPlugIn.COMMANDS.values()), new HashSet<>(commands));
+		assertEquals("org.fijigan.imagej.GanPlugIn(\"denoise\")", entries.get(1).target());
+	}
+
+	@Test
+	void commandsAreHeadlessSciJavaCommandsWithoutMenus() {
+		for (Class<?> type : GanPlugIn.COMMANDS.values()) {
+			Plugin plugin = type.getAnnotation(Plugin.class);
+			assertEquals(Command.class, plugin.type(), type.getName());
+			assertTrue(plugin.headless(), type.getName());
+			assertEquals("", plugin.menuPath(), type + ": menus come from plugins.config");
+			assertEquals(0, plugin.menu().length, type.getName());
+			assertFalse(plugin.label().isEmpty(), type.getName());
+		}
+	}
+
+	@Test
+	void everyParameterIsReachableThroughTheBridgeByItsMacroKey() {
+		for (Class<?> type : GanPlugIn.COMMANDS.values()) {
+			List<ParameterDialog.Item> items = ParameterDialog.items(type);
+			assertEquals(KEYS.get(type), items.stream().map(ParameterDialog.Item::key).collect(Collectors
+				.joining(" ")), type.getSimpleName());
+			Set<Field> inDialog = items.stream().map(ParameterDialog.Item::field).collect(Collectors.toSet());
+			for (Class<?> c = type; c != Object.class; c = c.getSuperclass())
+				for (Field f : c.getDeclaredFields()) {
+					Parameter p = f.getAnnotation(Parameter.class);
+					if (p == null) continue;
+					boolean image = f.getType() == ImagePlus.class;
+					assertEquals(!image, inDialog.contains(f), f.toString());
+					if (image) assertTrue(p.type() == ItemIO.OUTPUT || ParameterDialog.takesImage(type), f
+						.toString());
+				}
+		}
+		assertTrue(ParameterDialog.takesImage(InpaintCommand.class));
+		assertFalse(ParameterDialog.takesImage(GenerateCommand.class));
+	}
+
+	@Test
+	void macroOptionsSetFieldsAsGenericDialogReadsThem() {
+		DenoiseCommand c = new DenoiseCommand();
+		c.floatOutput = true; // an absent checkbox is off in a macro
+		ParameterDialog.readOptions(c, ParameterDialog.items(DenoiseCommand.class),
+			"model=[/data/my float models/dn.onnx] tile=256 normalize=percentile:2,99 threads=3 prediction=noise");
+		assertEquals("/data/my float models/dn.onnx", c.model);
+		assertEquals("256", c.tile);
+		assertEquals("auto", c.halo);
+		assertEquals("percentile:2,99", c.normalize);
+		assertEquals(3, c.threads);
+		assertEquals("noise", c.prediction);
+		assertFalse(c.floatOutput);
+
+		ParameterDialog.readOptions(c, ParameterDialog.items(DenoiseCommand.class), "float");
+		assertTrue(c.floatOutput);
+		assertEquals("/data/my float models/dn.onnx", c.model);
+
+		GenerateCommand g = new GenerateCommand();
+		ParameterDialog.readOptions(g, ParameterDialog.items(GenerateCommand.class),
+			"model=gan count=4 seed=9007199254740993 class=[coronal] latent=/tmp/z.npy");
+		assertEquals(4, g.count);
+		assertEquals(9007199254740993L, g.seed);
+		assertEquals("coronal", g.classes);
+		assertEquals(new File("/tmp/z.npy"), g.latent);
+		ParameterDialog.readOptions(g, ParameterDialog.items(GenerateCommand.class), "latent=[]");
+		assertNull(g.latent);
+	}
+
+	@Test
+	void wrongMacroValuesAreClearErrors() {
+		List<ParameterDialog.Item> items = ParameterDialog.items(DenoiseCommand.class);
+		GanException choice = assertThrows(GanException.class, () -> ParameterDialog.readOptions(
+			new DenoiseCommand(), items, "prediction=residual"));
+		assertEquals("'residual' is not a choice for prediction: use one of auto, image, noise", choice
+			.getMessage());
+		GanException number = assertThrows(GanException.class, () -> ParameterDialog.readOptions(
+			new DenoiseCommand(), items, "threads=many"));
+		assertEquals("threads must be a number, not 'many'", number.getMessage());
+	}
+
+	@Test
+	void keysAreUniqueLowerCaseWords() {
+		Map<String, Integer> seen = new TreeMap<>();
+		for (Class<?> type : GanPlugIn.COMMANDS.values()) {
+			Set<String> keys = new HashSet<>();
+			for (ParameterDialog.Item i : ParameterDialog.items(type)) {
+				assertTrue(i.key().matches("[a-z]+"), i.key());
+				assertTrue(keys.add(i.key()), type.getSimpleName() + " repeats " + i.key());
+				seen.merge(i.key(), 1, Integer::sum);
+			}
+		}
+		assertEquals(6, seen.get("model"));
+	}
+}

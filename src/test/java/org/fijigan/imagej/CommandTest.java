@@ -1,0 +1,245 @@
+package org.fijigan.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.image.Npy;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.gui.Roi;
+import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
+
+/** The commands end to end on tiny ONNX models, in a headless JVM without the ImageJ patcher. */
+class CommandTest {
+	@TempDir
+	Path dir;
+
+	/** A 4x3 32-bit image with values 0, 1.5, 3, ... and a selection, a property and a title. */
+	static ImagePlus source() {
+		float[] v = new float[12];
+		for (int i = 0; i < v.length; i++)
+			v[i] = 1.5f * i;
+		ImagePlus imp = new ImagePlus("cells.tif", new FloatProcessor(4, 3, v));
+		imp.setRoi(new Roi(1, 1, 2, 1));
+		imp.setProp("sample", "A1");
+		return imp;
+	}
+
+	DenoiseCommand denoise(ImagePlus image) {
+		DenoiseCommand c = new DenoiseCommand();
+		c.image = image;
+		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx").toString();
+		c.normalize = "none";
+		c.floatOutput = true;
+		c.threads = 1;
+		return c;
+	}
+
+	@Test
+	void denoiseGivesTheModelOutputAndLeavesTheSourceAlone() {
+		ImagePlus src = source();
+		float[] pixels = (float[]) src.getProcessor().getPixels();
+		DenoiseCommand c = denoise(src);
+		c.run();
+		assertNull(c.errorMessage());
+		float[] out = (float[]) c.output.getProcessor().getPixels();
+		for (int i = 0; i < 12; i++)
+			assertEquals(1.5f * i + 0.25f, out[i], "pixel " + i);
+		assertEquals(ImagePlus.GRAY32, c.output.getType());
+		assertEquals("add", c.output.getProp("fiji-gan.model"));
+		assertTrue(c.output.getInfoProperty().contains("fiji-gan.model = add\n"));
+
+		assertSame(pixels, src.getProcessor().getPixels());
+		for (int i = 0; i < 12; i++)
+			assertEquals(1.5f * i, pixels[i]);
+		assertEquals("cells.tif", src.getTitle());
+		assertEquals(new java.awt.Rectangle(1, 1, 2, 1), src.getRoi().getBounds());
+		assertEquals("A1", src.getProp("sample"));
+		assertNull(src.getProp("fiji-gan.model"));
+		assertNull(src.getInfoProperty());
+	}
+
+	@Test
+	void theBridgeRunsACommandFromMacroOptionsWithoutADisplay() {
+		ImagePlus src = source();
+		Path model = OnnxModels.addConstant(1, 0.25f).write(dir, "add more.onnx");
+		WindowManager.setTempCurrentImage(src);
+		// as IJ.run does: macro options are only seen on threads named "Run$_..."
+		Thread thread = Thread.currentThread();
+		String name = thread.getName();
+		thread.setName("Run$_" + name);
+		Macro.setOptions("model=[" + model + "] tile=auto normalize=none threads=1 float");
+		try {
+			new GanPlugIn().run("denoise");
+		}
+		finally {
+			Macro.setOptions(null);
+			thread.setName(name);
+		}
+		ImagePlus out = WindowManager.getCurrentImage();
+		WindowManager.setTempCurrentImage(null);
+		assertTrue(out != src, "the result is a new image");
+		assertArrayEquals(new float[] { 0.25f, 1.75f, 3.25f }, java.util.Arrays.copyOf((float[]) out
+			.getProcessor().getPixels(), 3));
+	}
+
+	@Test
+	void aGanExceptionBecomesAnErrorMessageAndNoOutput() {
+		DenoiseCommand c = denoise(source());
+		c.model = dir.resolve("missing.onnx").toString();
+		c.run();
+		assertNotNull(c.errorMessage());
+		assertTrue(c.errorMessage().contains("missing.onnx"), c.errorMessage());
+		assertNull(c.output);
+
+		c.model = "";
+		c.run();
+		assertTrue(c.errorMessage().startsWith("no model given"), c.errorMessage());
+		DenoiseCommand bad = denoise(source());
+		bad.tile = "huge";
+		bad.run();
+		assertEquals("tile size 'huge' must be auto, none or a positive number of pixels", bad
+			.errorMessage());
+	}
+
+	@Test
+	void superResolutionEnlargesAndShrinksTheCalibration() {
+		ImagePlus src = source();
+		src.getCalibration().pixelWidth = 0.4;
+		src.getCalibration().setUnit("micron");
+		SuperResolutionCommand c = new SuperResolutionCommand();
+		c.image = src;
+		c.model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx").toString();
+		c.threads = 1;
+		c.run();
+		assertNull(c.errorMessage());
+		assertEquals(8, c.output.getWidth());
+		assertEquals(6, c.output.getHeight());
+		assertEquals(0.2, c.output.getCalibration().pixelWidth, 1e-12);
+		assertEquals(0.4, src.getCalibration().pixelWidth);
+		assertEquals(4, src.getWidth());
+	}
+
+	@Test
+	void inpaintFillsTheSelectionOnly() {
+		ImagePlus src = new ImagePlus("gap", new ByteProcessor(6, 4));
+		byte[] p = (byte[]) src.getProcessor().getPixels();
+		for (int i = 0; i < p.length; i++)
+			p[i] = (byte) (10 * i);
+		src.setRoi(new Roi(2, 1, 2, 2));
+		InpaintCommand c = new InpaintCommand();
+		c.image = src;
+		c.model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx").toString();
+		c.normalize = "range";
+		c.threads = 1;
+		c.run();
+		assertNull(c.errorMessage());
+		byte[] out = (byte[]) c.output.getProcessor().getPixels();
+		for (int i = 0; i < out.length; i++) {
+			int x = i % 6, y = i / 6;
+			boolean hole = x >= 2 && x < 4 && y >= 1 && y < 3;
+			assertEquals(hole ? 128 : 10 * i, out[i] & 0xff, "pixel " + i); // the model fills 0.5
+		}
+		assertEquals("4 in all", c.output.getProp("fiji-gan.inpainted.pixels"));
+	}
+
+	@Test
+	void masksComeFromSelectionsPositionedRoisOrAnImageOfTheRightSize() {
+		ImagePlus image = ij.IJ.createImage("stack", "8-bit black", 5, 4, 3);
+		GanException none = assertThrows(GanException.class, () -> InpaintMasks.of(image, "selection"));
+		assertTrue(none.getMessage().startsWith("no selection on stack"), none.getMessage());
+
+		Roi everywhere = new Roi(0, 0, 2, 1);
+		Roi onSlice3 = new Roi(4, 3, 1, 1);
+		onSlice3.setPosition(3);
+		RasterImage m = InpaintMasks.fromRois(image, new Roi[] { everywhere, onSlice3 }, true);
+		assertEquals(3, m.slices());
+		byte[] s1 = (byte[]) m.plane(0, 0, 0), s3 = (byte[]) m.plane(0, 2, 0);
+		assertEquals(2 * 255, sum(s1));
+		assertEquals(3 * 255, sum(s3));
+		assertEquals(-1, s3[3 * 5 + 4]);
+
+		ImagePlus small = new ImagePlus("small mask", new ByteProcessor(4, 4));
+		GanException size = assertThrows(GanException.class, () -> InpaintMasks.fromImage(image, small));
+		assertEquals("mask image 'small mask' is 4x4 but 'stack' is 5x4: the mask needs the same " +
+			"width and height", size.getMessage());
+		GanException unknown = assertThrows(GanException.class, () -> InpaintMasks.of(image, "nothing"));
+		assertTrue(unknown.getMessage().startsWith("no open image is called 'nothing'"));
+
+		FloatProcessor fp = new FloatProcessor(5, 4);
+		fp.setf(7, -0.5f);
+		RasterImage fromImage = InpaintMasks.fromImage(image, new ImagePlus("mask", fp));
+		assertEquals(255, sum((byte[]) fromImage.plane(0)));
+		assertEquals(-1, ((byte[]) fromImage.plane(0))[7]);
+	}
+
+	private static int sum(byte[] a) {
+		int s = 0;
+		for (byte b : a)
+			s += b & 0xff;
+		return s;
+	}
+
+	@Test
+	void generateMakesALabelledSyntheticStackFromSeedsOrALatentFile() {
+		String model = OnnxModels.generator(4, 3, 2, 3).write(dir, "gan.onnx").toString();
+		GenerateCommand c = new GenerateCommand();
+		c.model = model;
+		c.count = 3;
+		c.seed = 5;
+		c.classes = "1";
+		c.threads = 1;
+		c.floatOutput = true;
+		c.run();
+		assertNull(c.errorMessage());
+		ImagePlus a = c.output;
+		assertEquals(3, a.getStackSize());
+		assertEquals(3, a.getWidth());
+		assertTrue(a.getStack().getSliceLabel(2).startsWith("SYNTHETIC seed=6 class=1 model=gan"), a
+			.getStack().getSliceLabel(2));
+		assertTrue(a.getInfoProperty().contains("fiji-gan.synthetic = SYNTHETIC"));
+
+		float[][] latents = new float[3][];
+		for (int i = 0; i < 3; i++)
+			latents[i] = org.fijigan.core.pipeline.Generator.latent(5 + i, 4);
+		float[] flat = new float[12];
+		for (int i = 0; i < 3; i++)
+			System.arraycopy(latents[i], 0, flat, 4 * i, 4);
+		Path file = dir.resolve("z.npy");
+		Npy.writeFloat(file, flat, 3, 4);
+		c.latent = file.toFile();
+		c.run();
+		assertNull(c.errorMessage());
+		for (int i = 1; i <= 3; i++)
+			assertArrayEquals((float[]) a.getStack().getPixels(i), (float[]) c.output.getStack().getPixels(
+				i), "the latent file holds the seeded vectors, slice " + i);
+
+		c.classes = "7";
+		c.run();
+		assertTrue(c.errorMessage().contains("out of range"), c.errorMessage());
+	}
+
+	@Test
+	void modelInfoDescribesTheModelHeadless() {
+		ModelInfoCommand c = new ModelInfoCommand();
+		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx").toString();
+		c.run();
+		assertNull(c.errorMessage());
+		assertTrue(c.info().contains("add"), c.info());
+	}
+}

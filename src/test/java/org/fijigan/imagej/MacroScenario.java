@@ -1,0 +1,59 @@
+package org.fijigan.imagej;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.fijigan.testing.OnnxModels;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+
+/** Runs the fiji-gan menu commands the way macros do, headless; throws AssertionError on a mismatch. */
+final class MacroScenario {
+	private MacroScenario() {}
+
+	static void run(Path dir) {
+		check(java.awt.GraphicsEnvironment.isHeadless(), "the scenario runs headless");
+		// the patcher makes GenericDialog work headless (in macro mode), so the bridge takes the
+		// dialog path it takes in the GUI, not its own reading of the options
+		check(ij.gui.GenericDialog.class.getSuperclass().getName().equals(
+			"net.imagej.patcher.HeadlessGenericDialog"), "GenericDialog is patched");
+		PluginsConfig.registerWithImageJ();
+		Path model = OnnxModels.addConstant(1, 0.25f).write(dir, "add quarter.onnx");
+
+		// IJ.run from Java or a script
+		ImagePlus src = IJ.createImage("cells", "32-bit ramp", 8, 6, 1);
+		float[] before = ((float[]) src.getProcessor().getPixels()).clone();
+		IJ.run(src, "Denoise...", "model=[" + model + "] tile=auto normalize=none float");
+		ImagePlus out = WindowManager.getCurrentImage();
+		check(out != null && out != src, "IJ.run leaves the result as the current image, got " + out);
+		float[] after = (float[]) out.getProcessor().getPixels();
+		for (int i = 0; i < before.length; i++)
+			check(after[i] == before[i] + 0.25f, "pixel " + i + ": " + after[i] + " != " + before[i] +
+				" + 0.25");
+		check(Arrays.equals(before, (float[]) src.getProcessor().getPixels()), "the source is unchanged");
+		check("add quarter".equals(out.getProp("fiji-gan.model")), "provenance: " + out.getProp(
+			"fiji-gan.model"));
+
+		// the macro language, in batch mode as headless macros run
+		String result = IJ.runMacro("setBatchMode(true);\n" + //
+			"newImage('ramp', '32-bit ramp', 8, 4, 1);\n" + //
+			"run('Denoise...', 'model=[" + model + "] tile=16 halo=0 normalize=none threads=1 float');\n" + //
+			"return getTitle() + ' ' + d2s(getPixel(2, 1), 4) + ' ' + bitDepth();");
+		check("ramp-add quarter 0.5000 32".equals(result), "macro result '" + result + "'");
+
+		// a wrong value is one clear line and no new image
+		int images = WindowManager.getImageCount();
+		IJ.run(src, "Denoise...", "model=[" + model + "] tile=huge");
+		IJ.run(src, "Denoise...", ""); // headless, no options: the defaults, which name no model
+		check(WindowManager.getImageCount() == images, "no image after an error");
+
+		IJ.run("Model Info...", "model=[" + model + "]");
+		System.out.println("values checked: " + before.length + " pixels, macro: " + result);
+	}
+
+	private static void check(boolean ok, String what) {
+		if (!ok) throw new AssertionError(what);
+	}
+}
