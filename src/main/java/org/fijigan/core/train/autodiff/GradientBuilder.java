@@ -1,0 +1,122 @@
+package org.fijigan.core.train.autodiff;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.fijigan.core.GanException;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+
+/**
+ * Reverse-mode automatic differentiation of an ONNX graph, written into the same graph as standard
+ * ONNX operators (no training ops), so that any execution provider that runs the forward graph can
+ * run the backward one.
+ * <p>
+ * Only nodes on a path from a differentiated value to the loss are differentiated. An operator on
+ * such a path without a rule is an error that names the operator and the node.
+ */
+public final class GradientBuilder {
+	private GradientBuilder() {}
+
+	/**
+	 * Appends the gradient of {@code loss} with respect to each of {@code wrt}.
+	 *
+	 * @param e emitter over the forward graph; must know the shape of every forward value
+	 * @param loss name of a scalar (or one-element) float value of the graph
+	 * @param wrt graph inputs or initializers to differentiate with respect to
+	 * @return for each of {@code wrt}, the name of its gradient value (a zero constant when the loss
+	 *         does not depend on it)
+	 */
+	public static Map<String, String> differentiate(GraphEmitter e, String loss,
+		Collection<String> wrt)
+	{
+		GraphProto.Builder g = e.graph();
+		List<NodeProto> forward = new ArrayList<>(g.getNodeList());
+		// values that depend on a differentiated value
+		Set<String> fromWrt = new HashSet<>(wrt);
+		for (NodeProto n : forward)
+			for (String in : n.getInputList())
+				if (fromWrt.contains(in) && differentiable(n)) {
+					fromWrt.addAll(n.getOutputList());
+					break;
+				}
+		// values the loss depends on
+		Set<String> toLoss = new HashSet<>(Set.of(loss));
+		for (int i = forward.size() - 1; i >= 0; i--) {
+			NodeProto n = forward.get(i);
+			for (String o : n.getOutputList())
+				if (toLoss.contains(o)) {
+					toLoss.addAll(n.getInputList());
+					break;
+				}
+		}
+		Map<String, List<String>> contributions = new HashMap<>();
+		contributions.computeIfAbsent(loss, k -> new ArrayList<>()).add(e.constant(onesLike(e.shape(
+			loss)), e.shape(loss)));
+		for (int i = forward.size() - 1; i >= 0; i--) {
+			NodeProto n = forward.get(i);
+			String[] outGrads = new String[n.getOutputCount()];
+			boolean any = false;
+			for (int k = 0; k < outGrads.length; k++) {
+				outGrads[k] = total(e, contributions, n.getOutput(k));
+				any |= outGrads[k] != null;
+			}
+			if (!any) continue;
+			boolean[] needed = new boolean[n.getInputCount()];
+			boolean anyNeeded = false;
+			for (int k = 0; k < needed.length; k++) {
+				String in = n.getInput(k);
+				needed[k] = !in.isEmpty() && fromWrt.contains(in) && toLoss.contains(in);
+				anyNeeded |= needed[k];
+			}
+			if (!anyNeeded) continue;
+			GradientRule rule = GradientRules.forOp(n.getOpType());
+			if (rule == null || !n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx"))
+				throw new GanException("fine-tuning cannot differentiate " + Nodes.describe(n) +
+					": no gradient rule for this operator");
+			String[] inGrads = rule.backward(n, outGrads, needed, e);
+			for (int k = 0; k < needed.length; k++)
+				if (needed[k] && k < inGrads.length && inGrads[k] != null) contributions.computeIfAbsent(n
+					.getInput(k), x -> new ArrayList<>()).add(inGrads[k]);
+		}
+		Map<String, String> result = new LinkedHashMap<>();
+		for (String w : wrt) {
+			String grad = total(e, contributions, w);
+			result.put(w, grad != null ? grad : e.zeros(e.shape(w)));
+		}
+		return result;
+	}
+
+	/** Sum of the gradient contributions to {@code value}, emitted once; null when none. */
+	private static String total(GraphEmitter e, Map<String, List<String>> contributions,
+		String value)
+	{
+		List<String> parts = contributions.get(value);
+		if (parts == null || parts.isEmpty()) return null;
+		if (parts.size() == 1) return parts.get(0);
+		String sum = e.op("Sum", e.shape(value), List.copyOf(parts));
+		parts.clear();
+		parts.add(sum);
+		return sum;
+	}
+
+	private static boolean differentiable(NodeProto n) {
+		return !GradientRules.NON_DIFFERENTIABLE.contains(n.getOpType());
+	}
+
+	private static float[] onesLike(long[] shape) {
+		long n = 1;
+		for (long d : shape)
+			n *= d;
+		float[] f = new float[(int) n];
+		java.util.Arrays.fill(f, 1f);
+		return f;
+	}
+}

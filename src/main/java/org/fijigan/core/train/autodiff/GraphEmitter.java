@@ -1,0 +1,360 @@
+package org.fijigan.core.train.autodiff;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+
+/**
+ * Appends nodes and constants to an ONNX graph under construction, with unique value names, the
+ * static shape of every value, and helpers that emit the form an operator takes at the graph's
+ * opset (e.g. {@code ReduceSum} axes as an attribute before opset 13 and as an input from 13 on).
+ * Used by the gradient rules and by the training-graph assembly. Not thread-safe.
+ */
+public final class GraphEmitter {
+	private final GraphProto.Builder graph;
+	private final Map<String, long[]> shapes;
+	private final long opset;
+	private final Set<String> names = new HashSet<>();
+	private final Map<String, Integer> counters = new HashMap<>();
+	private final Map<String, long[]> knownLongs = new HashMap<>();
+
+	/**
+	 * @param graph the graph to append to
+	 * @param shapes static shapes of the values already in the graph; new values are added as they
+	 *          are emitted (the map is written to)
+	 * @param opset version of the default ONNX domain the graph imports
+	 */
+	public GraphEmitter(GraphProto.Builder graph, Map<String, long[]> shapes, long opset) {
+		this.graph = graph;
+		this.shapes = shapes;
+		this.opset = opset;
+		for (NodeProto n : graph.getNodeList()) {
+			names.addAll(n.getOutputList());
+			names.add(n.getName());
+		}
+		graph.getInputList().forEach(v -> names.add(v.getName()));
+		graph.getInitializerList().forEach(t -> names.add(t.getName()));
+	}
+
+	public long opset() {
+		return opset;
+	}
+
+	/**
+	 * Records the value of a small int64 tensor computed by the forward graph (a Shape output
+	 * feeding a Reshape, say), so that rules can read it with {@link #constantLongs}.
+	 */
+	public void setKnownLongs(String value, long[] v) {
+		knownLongs.put(value, v.clone());
+	}
+
+	/**
+	 * The value of an int64 (or int32) constant input: an initializer, a Constant node's output, or
+	 * a value recorded by {@link #setKnownLongs}; null when not constant.
+	 */
+	public long[] constantLongs(String value) {
+		if (value == null || value.isEmpty()) return null;
+		if (knownLongs.containsKey(value)) return knownLongs.get(value).clone();
+		for (TensorProto t : graph.getInitializerList())
+			if (t.getName().equals(value)) return Tensors.longs(t);
+		for (NodeProto n : graph.getNodeList())
+			if (n.getOpType().equals("Constant") && n.getOutput(0).equals(value)) for (AttributeProto a : n
+				.getAttributeList())
+				if (a.getName().equals("value")) return Tensors.longs(a.getT());
+				else if (a.getName().equals("value_ints")) return a.getIntsList().stream().mapToLong(
+					Long::longValue).toArray();
+				else if (a.getName().equals("value_int")) return new long[] { a.getI() };
+		return null;
+	}
+
+	/** The value of a float constant input, or null when not constant. */
+	public float[] constantFloats(String value) {
+		if (value == null || value.isEmpty()) return null;
+		for (TensorProto t : graph.getInitializerList())
+			if (t.getName().equals(value)) return Tensors.floats(t);
+		for (NodeProto n : graph.getNodeList())
+			if (n.getOpType().equals("Constant") && n.getOutput(0).equals(value)) for (AttributeProto a : n
+				.getAttributeList())
+				if (a.getName().equals("value")) return Tensors.floats(a.getT());
+				else if (a.getName().equals("value_float")) return new float[] { a.getF() };
+				else if (a.getName().equals("value_floats")) {
+					float[] f = new float[a.getFloatsCount()];
+					for (int i = 0; i < f.length; i++)
+						f[i] = a.getFloats(i);
+					return f;
+				}
+		return null;
+	}
+
+	public GraphProto.Builder graph() {
+		return graph;
+	}
+
+	/** The static shape of {@code value}. */
+	public long[] shape(String value) {
+		long[] s = shapes.get(value);
+		if (s == null) throw new IllegalStateException("no shape known for value '" + value + "'");
+		return s;
+	}
+
+	public boolean hasShape(String value) {
+		return shapes.containsKey(value);
+	}
+
+	public void setShape(String value, long[] shape) {
+		shapes.put(value, shape.clone());
+	}
+
+	public int rank(String value) {
+		return shape(value).length;
+	}
+
+	/** A value name not used in the graph yet, derived from {@code hint}. */
+	public String fresh(String hint) {
+		String base = hint.replaceAll("[^A-Za-z0-9_./:-]", "_");
+		String name = base;
+		while (names.contains(name))
+			name = base + "_" + counters.merge(base, 1, Integer::sum);
+		names.add(name);
+		return name;
+	}
+
+	/** Emits a node with one output of the given shape; returns the output name. */
+	public String op(String type, long[] outShape, List<String> inputs, AttributeProto... attributes) {
+		String out = fresh("g/" + type);
+		NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh("n/" + type)).addAllInput(
+			inputs).addOutput(out);
+		for (AttributeProto a : attributes)
+			n.addAttribute(a);
+		graph.addNode(n);
+		if (outShape != null) shapes.put(out, outShape.clone());
+		return out;
+	}
+
+	/** Emits a node with several outputs; returns their names. */
+	public List<String> ops(String type, List<long[]> outShapes, List<String> inputs,
+		AttributeProto... attributes)
+	{
+		List<String> outs = new ArrayList<>();
+		NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh("n/" + type)).addAllInput(
+			inputs);
+		for (long[] s : outShapes) {
+			String o = fresh("g/" + type);
+			outs.add(o);
+			n.addOutput(o);
+			shapes.put(o, s.clone());
+		}
+		for (AttributeProto a : attributes)
+			n.addAttribute(a);
+		graph.addNode(n);
+		return outs;
+	}
+
+	/** A float32 constant (as an initializer). */
+	public String constant(float[] values, long... dims) {
+		String name = fresh("c/float");
+		TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(
+			TensorProto.DataType.FLOAT_VALUE);
+		for (long d : dims)
+			t.addDims(d);
+		for (float v : values)
+			t.addFloatData(v);
+		graph.addInitializer(t);
+		shapes.put(name, dims.clone());
+		return name;
+	}
+
+	/** A scalar float32 constant. */
+	public String scalar(float value) {
+		return constant(new float[] { value });
+	}
+
+	/** An int64 constant (as an initializer). */
+	public String longs(long[] values, long... dims) {
+		String name = fresh("c/int64");
+		TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(
+			TensorProto.DataType.INT64_VALUE);
+		for (long d : dims)
+			t.addDims(d);
+		for (long v : values)
+			t.addInt64Data(v);
+		graph.addInitializer(t);
+		shapes.put(name, dims.clone());
+		return name;
+	}
+
+	/** A 1-D int64 constant. */
+	public String longs(long... values) {
+		return longs(values, values.length);
+	}
+
+	// ---- attributes ----
+
+	public static AttributeProto attr(String name, long v) {
+		return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v)
+			.build();
+	}
+
+	public static AttributeProto attr(String name, float v) {
+		return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(
+			v).build();
+	}
+
+	public static AttributeProto attr(String name, String v) {
+		return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+			.setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+	}
+
+	public static AttributeProto attrs(String name, long... v) {
+		AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(
+			AttributeProto.AttributeType.INTS);
+		for (long x : v)
+			b.addInts(x);
+		return b.build();
+	}
+
+	public static AttributeProto attrs(String name, float... v) {
+		AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(
+			AttributeProto.AttributeType.FLOATS);
+		for (float x : v)
+			b.addFloats(x);
+		return b.build();
+	}
+
+	// ---- element-wise helpers (shape = broadcast of the inputs) ----
+
+	public String add(String a, String b) {
+		return op("Add", broadcast(shape(a), shape(b)), List.of(a, b));
+	}
+
+	public String sub(String a, String b) {
+		return op("Sub", broadcast(shape(a), shape(b)), List.of(a, b));
+	}
+
+	public String mul(String a, String b) {
+		return op("Mul", broadcast(shape(a), shape(b)), List.of(a, b));
+	}
+
+	public String div(String a, String b) {
+		return op("Div", broadcast(shape(a), shape(b)), List.of(a, b));
+	}
+
+	public String neg(String a) {
+		return op("Neg", shape(a), List.of(a));
+	}
+
+	public String unary(String type, String a) {
+		return op(type, shape(a), List.of(a));
+	}
+
+	/** The numpy broadcast of two shapes. */
+	public static long[] broadcast(long[] a, long[] b) {
+		int n = Math.max(a.length, b.length);
+		long[] r = new long[n];
+		for (int i = 0; i < n; i++) {
+			long x = i - (n - a.length) >= 0 ? a[i - (n - a.length)] : 1;
+			long y = i - (n - b.length) >= 0 ? b[i - (n - b.length)] : 1;
+			if (x != y && x != 1 && y != 1) throw new IllegalArgumentException("cannot broadcast " + Arrays
+				.toString(a) + " and " + Arrays.toString(b));
+			r[i] = Math.max(x, y);
+		}
+		return r;
+	}
+
+	// ---- shape helpers, in the form the opset takes ----
+
+	/** ReduceSum over {@code axes} (non-negative), keeping or dropping them. */
+	public String reduceSum(String x, long[] axes, boolean keepDims) {
+		long[] s = reducedShape(shape(x), axes, keepDims);
+		if (axes.length == 0) return x;
+		if (opset >= 13) return op("ReduceSum", s, List.of(x, longs(axes)), attr("keepdims", keepDims ? 1
+			: 0));
+		return op("ReduceSum", s, List.of(x), attrs("axes", axes), attr("keepdims", keepDims ? 1 : 0));
+	}
+
+	/** ReduceMean over {@code axes} (non-negative). */
+	public String reduceMean(String x, long[] axes, boolean keepDims) {
+		long[] s = reducedShape(shape(x), axes, keepDims);
+		if (opset >= 18) return op("ReduceMean", s, List.of(x, longs(axes)), attr("keepdims", keepDims
+			? 1 : 0));
+		return op("ReduceMean", s, List.of(x), attrs("axes", axes), attr("keepdims", keepDims ? 1 : 0));
+	}
+
+	static long[] reducedShape(long[] s, long[] axes, boolean keep) {
+		Set<Long> set = new HashSet<>();
+		for (long a : axes)
+			set.add(a);
+		List<Long> out = new ArrayList<>();
+		for (int i = 0; i < s.length; i++)
+			if (!set.contains((long) i)) out.add(s[i]);
+			else if (keep) out.add(1L);
+		return out.stream().mapToLong(Long::longValue).toArray();
+	}
+
+	public String reshape(String x, long[] shape) {
+		if (Arrays.equals(shape(x), shape)) return x;
+		return op("Reshape", shape, List.of(x, longs(shape)));
+	}
+
+	public String transpose(String x, long[] perm) {
+		long[] s = shape(x), r = new long[s.length];
+		for (int i = 0; i < s.length; i++)
+			r[i] = s[(int) perm[i]];
+		return op("Transpose", r, List.of(x), attrs("perm", perm));
+	}
+
+	/** Slice along {@code axes} (non-negative) with steps 1. */
+	public String slice(String x, long[] starts, long[] ends, long[] axes) {
+		long[] s = shape(x).clone();
+		for (int i = 0; i < axes.length; i++) {
+			int a = (int) axes[i];
+			long st = Math.max(0, Math.min(s[a], starts[i])), en = Math.max(st, Math.min(s[a], ends[i]));
+			s[a] = en - st;
+		}
+		if (opset >= 10) return op("Slice", s, List.of(x, longs(starts), longs(ends), longs(axes)));
+		return op("Slice", s, List.of(x), attrs("starts", starts), attrs("ends", ends), attrs("axes",
+			axes));
+	}
+
+	/** Constant zero padding: {@code pads} = [begin_0..begin_n, end_0..end_n], may be negative. */
+	public String pad(String x, long[] pads) {
+		long[] s = shape(x).clone();
+		for (int i = 0; i < s.length; i++)
+			s[i] += pads[i] + pads[i + s.length];
+		if (opset >= 11) return op("Pad", s, List.of(x, longs(pads)));
+		return op("Pad", s, List.of(x), attrs("pads", pads));
+	}
+
+	/**
+	 * Sums a gradient that was broadcast from {@code target} back down to it (numpy rules: leading
+	 * axes and axes where the target has 1).
+	 */
+	public String sumToShape(String grad, long[] target) {
+		long[] g = shape(grad);
+		if (Arrays.equals(g, target)) return grad;
+		int lead = g.length - target.length;
+		List<Long> axes = new ArrayList<>();
+		for (int i = 0; i < g.length; i++)
+			if (i < lead || target[i - lead] == 1 && g[i] != 1) axes.add((long) i);
+		String r = reduceSum(grad, axes.stream().mapToLong(Long::longValue).toArray(), true);
+		return reshape(r, target);
+	}
+
+	/** A zero tensor of the given shape. */
+	public String zeros(long[] shape) {
+		long n = 1;
+		for (long d : shape)
+			n *= d;
+		if (n <= 4096) return constant(new float[(int) n], shape);
+		return op("Expand", shape, List.of(scalar(0f), longs(shape)));
+	}
+}

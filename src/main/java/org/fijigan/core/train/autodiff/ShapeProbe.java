@@ -1,0 +1,98 @@
+package org.fijigan.core.train.autodiff;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.Tensor;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * Finds the static shape of every value of a graph for one input shape, the robust way: runs the
+ * graph once on ONNX Runtime's CPU with every intermediate value as an extra output. Also records
+ * the values of small integer tensors (Shape outputs and the like), which rules need as constants.
+ */
+public final class ShapeProbe {
+	/** Shapes and small integer values of every value of a graph. */
+	public record Result(Map<String, long[]> shapes, Map<String, long[]> smallLongs) {}
+
+	private ShapeProbe() {}
+
+	public static Result probe(ModelProto model, Map<String, Tensor> feeds) {
+		ModelProto.Builder b = model.toBuilder();
+		Set<String> have = new LinkedHashSet<>();
+		b.getGraph().getOutputList().forEach(v -> have.add(v.getName()));
+		Set<String> all = new LinkedHashSet<>();
+		for (NodeProto n : model.getGraph().getNodeList())
+			for (String o : n.getOutputList())
+				if (!o.isEmpty()) all.add(o);
+		for (String o : all)
+			if (!have.contains(o)) b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(o));
+		Map<String, long[]> shapes = new HashMap<>();
+		Map<String, long[]> longs = new HashMap<>();
+		for (TensorProto t : model.getGraph().getInitializerList())
+			shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+		OrtEnvironment env = OrtEnvironment.getEnvironment();
+		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+			o.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+			o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+			try (OrtSession s = env.createSession(b.build().toByteArray(), o)) {
+				Map<String, OnnxTensor> in = new HashMap<>();
+				try {
+					for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
+						Tensor t = e.getValue();
+						shapes.put(e.getKey(), t.shape());
+						in.put(e.getKey(), t.isFloat() ? OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(t
+							.floats()), t.shape()) : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.longs()),
+								t.shape()));
+					}
+					try (OrtSession.Result r = s.run(in)) {
+						for (Map.Entry<String, OnnxValue> e : r) {
+							if (!(e.getValue() instanceof OnnxTensor t)) continue;
+							shapes.put(e.getKey(), t.getInfo().getShape());
+							if (t.getInfo().getShape().length <= 1 && t.getInfo().getNumElements() <= 64) {
+								switch (t.getInfo().type) {
+									case INT64 -> {
+										java.nio.LongBuffer lb = t.getLongBuffer();
+										long[] v = new long[lb.remaining()];
+										lb.get(v);
+										longs.put(e.getKey(), v);
+									}
+									case INT32 -> {
+										java.nio.IntBuffer ib = t.getIntBuffer();
+										long[] v = new long[ib.remaining()];
+										for (int i = 0; i < v.length; i++)
+											v[i] = ib.get(i);
+										longs.put(e.getKey(), v);
+									}
+									default -> {}
+								}
+							}
+						}
+					}
+				}
+				finally {
+					for (OnnxTensor t : in.values())
+						t.close();
+				}
+			}
+		}
+		catch (OrtException e) {
+			throw new GanException("cannot run the model to find its tensor shapes: " + e.getMessage()
+				.strip().split("\n")[0], e);
+		}
+		return new Result(shapes, longs);
+	}
+
+}

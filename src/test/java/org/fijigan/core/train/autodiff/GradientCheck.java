@@ -1,0 +1,192 @@
+package org.fijigan.core.train.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.fijigan.core.engine.Tensor;
+import org.fijigan.testing.OnnxModels;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * Checks gradient rules against central finite differences. The graph under test has float inputs
+ * (fed with seeded random values) and one output {@code y}; the loss is {@code sum(y * R)} with a
+ * seeded random {@code R}, so every element of the upstream gradient differs. The analytic gradient
+ * of each input named in {@code wrt} comes from {@link GradientBuilder}, run by ONNX Runtime; the
+ * numeric one perturbs up to {@code maxElements} elements of each input by +-eps and evaluates the
+ * loss twice (in float32, accumulated in double).
+ */
+public final class GradientCheck {
+	private final ModelProto forward;
+	private final Map<String, Tensor> feeds = new LinkedHashMap<>();
+	private final long opset;
+	private double eps = 1e-2;
+	private double atol = 2e-3;
+	private double rtol = 2e-2;
+	private int maxElements = 24;
+
+	private GradientCheck(ModelProto forward, long opset) {
+		this.forward = forward;
+		this.opset = opset;
+	}
+
+	/** A check of the graph {@code b} builds (its output must be named {@code y}). */
+	public static GradientCheck of(OnnxModels.Builder b) {
+		ModelProto m = b.build();
+		long opset = m.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty()).mapToLong(o -> o
+			.getVersion()).findFirst().orElse(17);
+		return new GradientCheck(m, opset);
+	}
+
+	/** Feeds input {@code name} with seeded uniform values in [-1, 1) (or [lo, hi)). */
+	public GradientCheck input(String name, long seed, long... shape) {
+		return input(name, seed, -1, 1, shape);
+	}
+
+	public GradientCheck input(String name, long seed, float lo, float hi, long... shape) {
+		Random r = new Random(seed);
+		float[] v = new float[(int) Tensor.elementCount(shape)];
+		for (int i = 0; i < v.length; i++)
+			v[i] = lo + (hi - lo) * r.nextFloat();
+		feeds.put(name, Tensor.of(v, shape));
+		return this;
+	}
+
+	/** Feeds input {@code name} with the given values. */
+	public GradientCheck input(String name, float[] values, long... shape) {
+		feeds.put(name, Tensor.of(values, shape));
+		return this;
+	}
+
+	/** Feeds an int64 input. */
+	public GradientCheck longInput(String name, long[] values, long... shape) {
+		feeds.put(name, Tensor.ofLongs(values, shape));
+		return this;
+	}
+
+	public GradientCheck tolerance(double absolute, double relative) {
+		this.atol = absolute;
+		this.rtol = relative;
+		return this;
+	}
+
+	public GradientCheck step(double epsilon) {
+		this.eps = epsilon;
+		return this;
+	}
+
+	public GradientCheck elements(int max) {
+		this.maxElements = max;
+		return this;
+	}
+
+	/** Runs the check for the gradients of the named inputs; returns the largest error seen. */
+	public double check(String... wrt) throws Exception {
+		ShapeProbe.Result probe = ShapeProbe.probe(forward, feeds);
+		GraphProto.Builder g = forward.getGraph().toBuilder();
+		Map<String, long[]> shapes = new HashMap<>(probe.shapes());
+		GraphEmitter e = new GraphEmitter(g, shapes, opset);
+		probe.smallLongs().forEach(e::setKnownLongs);
+		Random r = new Random(99);
+		long[] yShape = e.shape("y");
+		float[] weights = new float[(int) Tensor.elementCount(yShape)];
+		for (int i = 0; i < weights.length; i++)
+			weights[i] = (float) r.nextGaussian();
+		String product = e.mul("y", e.constant(weights, yShape));
+		long[] all = new long[yShape.length];
+		for (int i = 0; i < all.length; i++)
+			all[i] = i;
+		String loss = e.reduceSum(product, all, false);
+		g.clearOutput();
+		g.addOutput(ValueInfoProto.newBuilder().setName(loss));
+		ModelProto lossModel = forward.toBuilder().setGraph(g.clone()).build();
+		Map<String, String> grads = GradientBuilder.differentiate(e, loss, List.of(wrt));
+		for (String w : wrt)
+			g.addOutput(ValueInfoProto.newBuilder().setName(grads.get(w)));
+		ModelProto gradModel = forward.toBuilder().setGraph(g).build();
+
+		OrtEnvironment env = OrtEnvironment.getEnvironment();
+		double worst = 0;
+		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+			o.setIntraOpNumThreads(1);
+			try (OrtSession gs = env.createSession(gradModel.toByteArray(), o); OrtSession ls = env
+				.createSession(lossModel.toByteArray(), o))
+			{
+				Map<String, float[]> analytic = new HashMap<>();
+				Map<String, OnnxTensor> in = tensors(env, feeds);
+				try (OrtSession.Result res = gs.run(in)) {
+					for (String w : wrt) {
+						OnnxTensor t = (OnnxTensor) res.get(grads.get(w)).orElseThrow();
+						FloatBuffer fb = t.getFloatBuffer();
+						float[] a = new float[fb.remaining()];
+						fb.get(a);
+						analytic.put(w, a);
+					}
+				}
+				finally {
+					in.values().forEach(OnnxTensor::close);
+				}
+				Random pick = new Random(5);
+				for (String w : wrt) {
+					Tensor base = feeds.get(w);
+					float[] a = analytic.get(w);
+					assertTrue(a.length == base.floats().length, "gradient of " + w + " has " + a.length +
+						" elements, input has " + base.floats().length);
+					List<Integer> idx = new ArrayList<>();
+					for (int i = 0; i < a.length; i++)
+						idx.add(i);
+					java.util.Collections.shuffle(idx, pick);
+					for (int i : idx.subList(0, Math.min(maxElements, idx.size()))) {
+						double plus = lossAt(env, ls, w, base, i, +eps), minus = lossAt(env, ls, w, base, i, -eps);
+						double numeric = (plus - minus) / (2 * eps);
+						double err = Math.abs(a[i] - numeric);
+						worst = Math.max(worst, err / (atol + rtol * Math.abs(numeric)));
+						assertTrue(err <= atol + rtol * Math.abs(numeric), "d loss / d " + w + "[" + i +
+							"]: analytic " + a[i] + ", numeric " + numeric);
+					}
+				}
+			}
+		}
+		return worst;
+	}
+
+	private double lossAt(OrtEnvironment env, OrtSession s, String w, Tensor base, int i, double d)
+		throws Exception
+	{
+		float[] v = base.floats().clone();
+		v[i] += (float) d;
+		Map<String, Tensor> f = new LinkedHashMap<>(feeds);
+		f.put(w, Tensor.of(v, base.shape()));
+		Map<String, OnnxTensor> in = tensors(env, f);
+		try (OrtSession.Result res = s.run(in)) {
+			return ((OnnxTensor) res.get(0)).getFloatBuffer().get(0);
+		}
+		finally {
+			in.values().forEach(OnnxTensor::close);
+		}
+	}
+
+	private static Map<String, OnnxTensor> tensors(OrtEnvironment env, Map<String, Tensor> feeds)
+		throws Exception
+	{
+		Map<String, OnnxTensor> m = new LinkedHashMap<>();
+		for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
+			Tensor t = e.getValue();
+			m.put(e.getKey(), t.isFloat() ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t
+				.shape()) : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.longs()), t.shape()));
+		}
+		return m;
+	}
+}
