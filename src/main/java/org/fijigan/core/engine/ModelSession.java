@@ -74,6 +74,20 @@ public final class ModelSession implements AutoCloseable {
 	public static ModelSession open(Path onnxFile, DeviceSpec device, int threads) {
 		if (!Files.isRegularFile(onnxFile)) throw new GanException("model file not found: " +
 			onnxFile);
+		return open(new Source(onnxFile, null, onnxFile.getFileName().toString()), device, threads);
+	}
+
+	/**
+	 * Opens a model held in memory (a training graph built in Java), with the same provider choice
+	 * and fallback as {@link #open(Path, DeviceSpec, int)}.
+	 */
+	public static ModelSession open(byte[] model, String displayName, DeviceSpec device, int threads) {
+		return open(new Source(null, model, displayName), device, threads);
+	}
+
+	private record Source(Path file, byte[] bytes, String name) {}
+
+	private static ModelSession open(Source onnxFile, DeviceSpec device, int threads) {
 		int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
 		List<String> notes = new ArrayList<>();
 		List<ExecutionProvider> available = availableProviders();
@@ -102,12 +116,11 @@ public final class ModelSession implements AutoCloseable {
 			return new ModelSession(create(onnxFile, DeviceSpec.CPU, nThreads), "cpu", notes, nThreads);
 		}
 		catch (OrtException e) {
-			throw new GanException("ONNX Runtime cannot load " + onnxFile.getFileName() + ": " + oneLine(
-				e), e);
+			throw new GanException("ONNX Runtime cannot load " + onnxFile.name() + ": " + oneLine(e), e);
 		}
 	}
 
-	private static OrtSession create(Path file, DeviceSpec device, int threads) throws OrtException {
+	private static OrtSession create(Source file, DeviceSpec device, int threads) throws OrtException {
 		OrtEnvironment env = OrtEnvironment.getEnvironment();
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
 			o.setIntraOpNumThreads(threads);
@@ -128,7 +141,8 @@ public final class ModelSession implements AutoCloseable {
 				case ROCM -> o.addROCM(id);
 				case OPENVINO -> o.addOpenVINO("");
 			}
-			return env.createSession(file.toString(), o);
+			return file.bytes() != null ? env.createSession(file.bytes(), o) : env.createSession(file.file()
+				.toString(), o);
 		}
 	}
 
@@ -149,6 +163,15 @@ public final class ModelSession implements AutoCloseable {
 	/** The provider that runs this session, e.g. {@code cpu} or {@code cuda:0}. */
 	public String provider() {
 		return provider;
+	}
+
+	/**
+	 * The ONNX Runtime session itself, for callers that feed preallocated tensors (the training
+	 * loop). Owned by this object: do not close it.
+	 */
+	public OrtSession ortSession() {
+		if (closed) throw new IllegalStateException("session is closed");
+		return session;
 	}
 
 	/** What happened while choosing the provider (fallbacks), for the user. */

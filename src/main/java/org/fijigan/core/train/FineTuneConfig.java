@@ -1,0 +1,49 @@
+package org.fijigan.core.train;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.DeviceSpec;
+
+/**
+ * Settings of one fine-tuning run.
+ *
+ * @param steps optimizer steps in all (a resumed run continues up to this number)
+ * @param optimizer optimizer and learning rate
+ * @param loss pixel loss between output and target
+ * @param adversarialWeight weight of the GAN loss; 0 trains without a discriminator
+ * @param adversarial GAN loss
+ * @param seed seeds the data sampling and the discriminator's initial weights
+ * @param device execution provider for the training graph
+ * @param threads intra-op threads ({@code <= 0}: all cores)
+ * @param checkpointDir where checkpoints go, or null for none
+ * @param checkpointEvery steps between checkpoints
+ * @param resume continue from the checkpoint in {@code checkpointDir}
+ * @param freeze regular expressions of parameter names to keep fixed
+ * @param emaDecay decay of an exponential moving average of the generator weights (0: off); the
+ *          average is what gets exported
+ * @param validateEvery steps between validation passes (0: only at the end)
+ */
+public record FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss,
+	float adversarialWeight, AdversarialKind adversarial, long seed, DeviceSpec device, int threads,
+	Path checkpointDir, int checkpointEvery, boolean resume, List<String> freeze, double emaDecay,
+	int validateEvery)
+{
+	public FineTuneConfig {
+		if (steps < 1) throw new GanException("steps must be at least 1, got " + steps);
+		if (adversarialWeight < 0) throw new GanException("adversarial weight must be >= 0");
+		if (checkpointEvery < 1) checkpointEvery = 100;
+		if (resume && checkpointDir == null) throw new GanException(
+			"--resume needs --checkpoint-dir (where the checkpoint is)");
+		if (emaDecay < 0 || emaDecay >= 1) throw new GanException("EMA decay must be in [0, 1)");
+		freeze = freeze == null ? List.of() : List.copyOf(freeze);
+		if (device == null) device = DeviceSpec.AUTO;
+	}
+
+	/** Plain defaults: Adam 1e-4, L1, no discriminator, checkpoints every 100 steps. */
+	public static FineTuneConfig defaults(int steps) {
+		return new FineTuneConfig(steps, OptimizerConfig.adam(1e-4), LossKind.L1, 0,
+			AdversarialKind.NONSATURATING, 0, DeviceSpec.AUTO, 0, null, 100, false, List.of(), 0, 0);
+	}
+}

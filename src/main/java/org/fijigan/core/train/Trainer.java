@@ -1,0 +1,262 @@
+package org.fijigan.core.train;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.engine.Tensor;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+
+/**
+ * Fine-tunes a generator: builds the training step as an ONNX graph ({@link StepGraph}), runs it on
+ * the chosen execution provider ({@link StepRunner}), alternates with a discriminator step when the
+ * adversarial weight is above zero, checkpoints atomically, and rolls back a step whose loss is not
+ * finite (halving the learning rate). The result is the same model with trained weights and
+ * provenance in its metadata.
+ */
+public final class Trainer {
+	/** Columns of {@link Result#history()}. */
+	public static final String[] HISTORY_COLUMNS = { "step", "loss", "content_loss",
+		"discriminator_loss", "validation_loss" };
+
+	/**
+	 * @param model the trained model (same inputs and outputs as the original)
+	 * @param history one row per step: see {@link #HISTORY_COLUMNS}
+	 * @param provider the execution provider that ran the training graph
+	 * @param notes fallbacks, rollbacks and other events for the user
+	 */
+	public record Result(ModelProto model, List<float[]> history, String provider,
+		List<String> notes, long steps) {}
+
+	private Trainer() {}
+
+	/**
+	 * @param model the generator to fine-tune
+	 * @param output the generator output compared with the target
+	 * @param label the model's class-label input for a conditional discriminator, or null
+	 * @param baseSha256 SHA-256 of the model file, for provenance and resume checks
+	 */
+	public static Result train(ModelProto model, String output, String label, String baseSha256,
+		BatchSource data, FineTuneConfig c, ProgressListener progress, CancellationToken cancel)
+	{
+		ProgressListener listener = ProgressListener.safe(progress);
+		List<String> notes = new ArrayList<>();
+		List<Parameter> params = Parameters.trainable(model, c.freeze());
+		Batch first = data.batch(0);
+		Map<String, Tensor> example = feeds(first);
+		boolean gan = c.adversarialWeight() > 0;
+		long[] outShape = first.target().shape();
+		Discriminator d = !gan ? null : label != null ? Discriminator.dcgan((int) outShape[1], 32, 3,
+			1024, c.seed()) : Discriminator.patchGan((int) outShape[1], 32, 3, c.seed());
+		StepGraph.Built gStep = StepGraph.generatorStep(model, output, params, example, TARGET, c.loss(),
+			c.adversarialWeight(), c.adversarial(), d, label, c.optimizer());
+		StepGraph.Built dStep = gan ? StepGraph.discriminatorStep(d, outShape, label, c.adversarial(), c
+			.optimizer()) : null;
+		List<Batch> validationBatches = data.validation();
+		StepGraph.Built eval = validationBatches.isEmpty() ? null : StepGraph.evaluation(model, output,
+			params, feeds(validationBatches.get(0)), TARGET, c.loss());
+
+		// state: parameters, optimizer slots, discriminator, EMA
+		Map<String, float[]> tensors = new LinkedHashMap<>();
+		for (Parameter p : params)
+			tensors.put(p.name(), p.values());
+		for (String s : gStep.stateInputs())
+			tensors.put(s, new float[sizeOf(params, s)]);
+		if (gan) {
+			for (Parameter p : d.parameters())
+				tensors.put(p.name(), p.values());
+			for (String s : dStep.stateInputs())
+				tensors.put(s, new float[sizeOf(d.parameters(), s)]);
+		}
+		Map<String, float[]> ema = new LinkedHashMap<>();
+		if (c.emaDecay() > 0) for (Parameter p : params)
+			ema.put("ema/" + p.name(), p.values().clone());
+		tensors.putAll(ema);
+
+		long start = 0;
+		double lr = c.optimizer().learningRate();
+		List<float[]> history = new ArrayList<>();
+		if (c.resume()) {
+			Checkpoint ck = Checkpoint.read(c.checkpointDir());
+			if (!ck.baseSha256().equals(baseSha256)) throw new GanException(
+				"the checkpoint in " + c.checkpointDir() + " belongs to another model (SHA-256 " + ck
+					.baseSha256().substring(0, Math.min(12, ck.baseSha256().length())) + "...)");
+			for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+				float[] saved = ck.tensors().get(e.getKey());
+				if (saved == null || saved.length != e.getValue().length) throw new GanException(
+					"the checkpoint does not match this run's settings (tensor " + e.getKey() + ")");
+				System.arraycopy(saved, 0, e.getValue(), 0, saved.length);
+			}
+			start = ck.step();
+			lr = ck.learningRate();
+			history.addAll(ck.history());
+			notes.add("resumed from step " + start);
+		}
+
+		try (StepRunner g = new StepRunner(gStep, params, tensors, c.device(), c.threads());
+			StepRunner dr = gan ? new StepRunner(dStep, d.parameters(), tensors, c.device(), c.threads())
+				: null;
+			StepRunner ev = eval == null ? null : new StepRunner(eval, List.of(), Map.of(), c.device(), c
+				.threads()))
+		{
+			notes.addAll(g.notes());
+			Map<String, float[]> lastGood = copy(tensors);
+			long lastGoodStep = start;
+			double lastGoodLr = lr;
+			int lastGoodHistory = history.size();
+			for (long step = start; step < c.steps(); step++) {
+				cancel.throwIfCancelled();
+				Batch b = data.batch(step);
+				Map<String, Tensor> in = feeds(b);
+				if (gan) {
+					dr.read(tensors);
+					for (Parameter p : d.parameters())
+						in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
+				}
+				Map<String, Float> scalars = scalars(c.optimizer(), lr, step + 1);
+				Map<String, Tensor> out = g.step(in, scalars, cancel);
+				float loss = out.get(StepGraph.LOSS).floats()[0];
+				float content = out.get(StepGraph.CONTENT_LOSS).floats()[0];
+				float dLoss = Float.NaN;
+				if (!Float.isFinite(loss)) {
+					g.write(lastGood);
+					if (dr != null) dr.write(lastGood);
+					lr /= 2;
+					notes.add("step " + (step + 1) + ": loss was " + loss + "; rolled back to step " +
+						lastGoodStep + " and halved the learning rate to " + (float) lr);
+					if (lr < c.optimizer().learningRate() / 1024) throw new GanException(
+						"training diverged: the loss stays non-finite after halving the learning rate 10 times");
+					step = lastGoodStep - 1;
+					while (history.size() > lastGoodHistory)
+						history.remove(history.size() - 1);
+					continue;
+				}
+				if (gan) {
+					Map<String, Tensor> din = new HashMap<>();
+					din.put("real", b.target());
+					din.put("fake", out.get(StepGraph.FAKE));
+					if (label != null) din.put(label, b.inputs().get(label));
+					dLoss = dr.step(din, scalars, cancel).get(StepGraph.LOSS).floats()[0];
+				}
+				if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) c.emaDecay());
+				float validation = Float.NaN;
+				boolean last = step == c.steps() - 1;
+				if (last || c.validateEvery() > 0 && (step + 1) % c.validateEvery() == 0) validation =
+					validate(ev, g, params, tensors, validationBatches, cancel);
+				history.add(new float[] { step + 1, loss, content, dLoss, validation });
+				listener.onProgress(new ProgressEvent("step", step + 1, c.steps(), String.format(
+					java.util.Locale.ROOT, "step %d/%d loss %.5f", step + 1, c.steps(), loss)));
+				boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c.checkpointEvery() == 0 ||
+					last);
+				if (checkpoint || (step + 1) % c.checkpointEvery() == 0) {
+					g.read(tensors);
+					if (dr != null) dr.read(tensors);
+					lastGood = copy(tensors);
+					lastGoodStep = step + 1;
+					lastGoodLr = lr;
+					lastGoodHistory = history.size();
+					if (checkpoint) new Checkpoint(step + 1, lr, baseSha256, tensors, history).write(c
+						.checkpointDir());
+				}
+			}
+			g.read(tensors);
+			Map<String, float[]> finalWeights = new HashMap<>();
+			for (Parameter p : params)
+				finalWeights.put(p.name(), c.emaDecay() > 0 ? ema.get("ema/" + p.name()) : tensors.get(p
+					.name()));
+			ModelProto trained = Parameters.withValues(model, finalWeights);
+			trained = provenance(trained, baseSha256, data, c, g.provider(), history);
+			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final learning rate " + (float) lr);
+			return new Result(trained, history, g.provider(), notes, c.steps());
+		}
+	}
+
+	/** Name of the target input of the generator step graph. */
+	public static final String TARGET = "train/target";
+
+	private static Map<String, Tensor> feeds(Batch b) {
+		Map<String, Tensor> m = new LinkedHashMap<>(b.inputs());
+		m.put(TARGET, b.target());
+		return m;
+	}
+
+	private static int sizeOf(List<Parameter> params, String stateName) {
+		for (Parameter p : params)
+			if (stateName.endsWith("/" + p.name())) return p.size();
+		throw new IllegalStateException(stateName);
+	}
+
+	private static Map<String, float[]> copy(Map<String, float[]> m) {
+		Map<String, float[]> c = new LinkedHashMap<>();
+		m.forEach((k, v) -> c.put(k, v.clone()));
+		return c;
+	}
+
+	static Map<String, Float> scalars(OptimizerConfig o, double lr, long t) {
+		Map<String, Float> s = new LinkedHashMap<>();
+		s.put(StepGraph.LR, (float) lr);
+		if (o.kind() == OptimizerConfig.Kind.ADAM) {
+			s.put(StepGraph.BIAS1, (float) (1 / (1 - Math.pow(o.beta1(), t))));
+			s.put(StepGraph.BIAS2, (float) (1 / (1 - Math.pow(o.beta2(), t))));
+		}
+		return s;
+	}
+
+	private static void updateEma(StepRunner g, List<Parameter> params, Map<String, float[]> tensors,
+		Map<String, float[]> ema, float decay)
+	{
+		g.read(tensors);
+		for (Parameter p : params) {
+			float[] w = tensors.get(p.name()), a = ema.get("ema/" + p.name());
+			for (int i = 0; i < w.length; i++)
+				a[i] = decay * a[i] + (1 - decay) * w[i];
+		}
+	}
+
+	private static float validate(StepRunner ev, StepRunner g, List<Parameter> params,
+		Map<String, float[]> tensors, List<Batch> batches, CancellationToken cancel)
+	{
+		if (ev == null) return Float.NaN;
+		g.read(tensors);
+		double sum = 0;
+		for (Batch b : batches) {
+			Map<String, Tensor> in = feeds(b);
+			for (Parameter p : params)
+				in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
+			sum += ev.step(in, Map.of(), cancel).get(StepGraph.LOSS).floats()[0];
+		}
+		return (float) (sum / batches.size());
+	}
+
+	private static ModelProto provenance(ModelProto m, String sha, BatchSource data,
+		FineTuneConfig c, String provider, List<float[]> history)
+	{
+		ModelProto.Builder b = m.toBuilder();
+		Map<String, String> meta = new LinkedHashMap<>();
+		for (StringStringEntryProto e : b.getMetadataPropsList())
+			meta.put(e.getKey(), e.getValue());
+		float[] last = history.isEmpty() ? null : history.get(history.size() - 1);
+		meta.put("fiji-gan.fine_tune.base_sha256", sha);
+		meta.put("fiji-gan.fine_tune.data", data.describe());
+		meta.put("fiji-gan.fine_tune.steps", Long.toString(c.steps()));
+		meta.put("fiji-gan.fine_tune.seed", Long.toString(c.seed()));
+		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().kind().name().toLowerCase() + " lr=" + c
+			.optimizer().learningRate());
+		meta.put("fiji-gan.fine_tune.loss", c.loss().name().toLowerCase() + (c.adversarialWeight() > 0
+			? " + " + c.adversarialWeight() + " x " + c.adversarial().name().toLowerCase() : ""));
+		meta.put("fiji-gan.fine_tune.provider", provider);
+		if (last != null) meta.put("fiji-gan.fine_tune.final_loss", Float.toString(last[1]));
+		b.clearMetadataProps();
+		meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(
+			v)));
+		return b.build();
+	}
+}

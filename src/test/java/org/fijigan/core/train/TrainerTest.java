@@ -1,0 +1,233 @@
+package org.fijigan.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.train.autodiff.Tensors;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+
+/**
+ * The training loop on a model whose gradient is known in closed form: y = x * w + b per channel,
+ * target 2x + 0.5, so every step can be checked against arithmetic done here in double.
+ */
+class TrainerTest {
+	@TempDir
+	Path dir;
+
+	static final int C = 2, H = 4, W = 5;
+
+	/** y = x * w + b with w, b of shape [1, C, 1, 1], initial w = 0.5, b = 0. */
+	static ModelProto affine() {
+		return OnnxModels.builder().input("x", "N," + C + "," + H + "," + W).initializer("w", new float[] {
+			0.5f, 0.5f }, 1, C, 1, 1).initializer("b", new float[] { 0f, 0f }, 1, C, 1, 1).node("Mul", "x,w",
+				"xw").node("Add", "xw,b", "y").output("y", "N," + C + "," + H + "," + W).build();
+	}
+
+	/** Seeded batches: x uniform in [0, 1), target 2x + 0.5; validation from a separate seed. */
+	static final class Toy implements BatchSource {
+		final int batch;
+
+		Toy(int batch) {
+			this.batch = batch;
+		}
+
+		static Batch make(long seed, int n) {
+			Random r = new Random(seed);
+			float[] x = new float[n * C * H * W], t = new float[x.length];
+			for (int i = 0; i < x.length; i++) {
+				x[i] = r.nextFloat();
+				t[i] = 2 * x[i] + 0.5f;
+			}
+			long[] s = { n, C, H, W };
+			return new Batch(Map.of("x", Tensor.of(x, s)), Tensor.of(t, s));
+		}
+
+		@Override
+		public Batch batch(long step) {
+			return make(1000 + step, batch);
+		}
+
+		@Override
+		public List<Batch> validation() {
+			return List.of(make(7, 2));
+		}
+
+		@Override
+		public String describe() {
+			return "toy affine data";
+		}
+	}
+
+	static FineTuneConfig config(int steps, OptimizerConfig opt, LossKind loss) {
+		return new FineTuneConfig(steps, opt, loss, 0, AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU,
+			1, null, 100, false, List.of(), 0, 0);
+	}
+
+	static float[] weight(ModelProto m, String name) {
+		for (TensorProto t : m.getGraph().getInitializerList())
+			if (t.getName().equals(name)) return Tensors.floats(t);
+		throw new AssertionError(name);
+	}
+
+	/** dL/dw and dL/db of L = mean((x w + b - t)^2) for one batch, in double. */
+	static double[][] l2Gradient(Batch b, double[] w, double[] bias) {
+		float[] x = b.inputs().get("x").floats(), t = b.target().floats();
+		double[] gw = new double[C], gb = new double[C];
+		int n = x.length, plane = H * W;
+		for (int i = 0; i < n; i++) {
+			int c = i / plane % C;
+			double d = x[i] * w[c] + bias[c] - t[i];
+			gw[c] += 2 * d * x[i] / n;
+			gb[c] += 2 * d / n;
+		}
+		return new double[][] { gw, gb };
+	}
+
+	@Test
+	void oneSgdStepIsExactlyWeightMinusLearningRateTimesGradient() {
+		Toy data = new Toy(3);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(1, OptimizerConfig.sgd(
+			0.1), LossKind.L2), ProgressListener.NONE, CancellationToken.none());
+		double[][] g = l2Gradient(data.batch(0), new double[] { 0.5, 0.5 }, new double[] { 0, 0 });
+		float[] w = weight(r.model(), "w"), b = weight(r.model(), "b");
+		for (int c = 0; c < C; c++) {
+			assertEquals(0.5 - 0.1 * g[0][c], w[c], 1e-6);
+			assertEquals(-0.1 * g[1][c], b[c], 1e-6);
+		}
+		assertEquals("cpu", r.provider());
+		// the trained model keeps the original's inputs, outputs and graph
+		assertEquals(affine().getGraph().getNodeList(), r.model().getGraph().getNodeList());
+		assertEquals("sha", r.model().getMetadataPropsList().stream().filter(e -> e.getKey().equals(
+			"fiji-gan.fine_tune.base_sha256")).findFirst().orElseThrow().getValue());
+	}
+
+	@Test
+	void adamMatchesItsDefinitionOverThreeSteps() {
+		Toy data = new Toy(2);
+		OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 0.05, 0.9, 0.99, 1e-8, 0);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(3, adam, LossKind.L2),
+			ProgressListener.NONE, CancellationToken.none());
+		double[] w = { 0.5, 0.5 }, b = { 0, 0 };
+		double[][] m = new double[2][C], v = new double[2][C];
+		for (int t = 1; t <= 3; t++) {
+			double[][] g = l2Gradient(data.batch(t - 1), w, b);
+			double[][] p = { w, b };
+			for (int k = 0; k < 2; k++)
+				for (int c = 0; c < C; c++) {
+					m[k][c] = 0.9 * m[k][c] + 0.1 * g[k][c];
+					v[k][c] = 0.99 * v[k][c] + 0.01 * g[k][c] * g[k][c];
+					double mh = m[k][c] / (1 - Math.pow(0.9, t)), vh = v[k][c] / (1 - Math.pow(0.99, t));
+					p[k][c] -= 0.05 * mh / (Math.sqrt(vh) + 1e-8);
+				}
+		}
+		float[] tw = weight(r.model(), "w"), tb = weight(r.model(), "b");
+		for (int c = 0; c < C; c++) {
+			assertEquals(w[c], tw[c], 1e-5);
+			assertEquals(b[c], tb[c], 1e-5);
+		}
+	}
+
+	@Test
+	void shortFineTuneLowersTheValidationLoss() {
+		Toy data = new Toy(4);
+		Trainer.Result before = Trainer.train(affine(), "y", null, "sha", data, config(1,
+			OptimizerConfig.adam(1e-9), LossKind.L2), ProgressListener.NONE, CancellationToken.none());
+		Trainer.Result after = Trainer.train(affine(), "y", null, "sha", data, config(60, OptimizerConfig
+			.adam(0.05), LossKind.L2), ProgressListener.NONE, CancellationToken.none());
+		float v0 = before.history().get(0)[4], v1 = after.history().get(59)[4];
+		assertTrue(v1 < v0 / 10, "validation loss " + v0 + " -> " + v1);
+	}
+
+	@Test
+	void resumeGivesTheSameWeightsAsAnUninterruptedRun() {
+		Toy data = new Toy(2);
+		OptimizerConfig adam = OptimizerConfig.adam(0.02);
+		Trainer.Result whole = Trainer.train(affine(), "y", null, "sha", data, config(6, adam,
+			LossKind.L2), ProgressListener.NONE, CancellationToken.none());
+		Path ck = dir.resolve("ck");
+		FineTuneConfig part = new FineTuneConfig(3, adam, LossKind.L2, 0, AdversarialKind.NONSATURATING, 1,
+			DeviceSpec.CPU, 1, ck, 3, false, List.of(), 0, 0);
+		Trainer.train(affine(), "y", null, "sha", data, part, ProgressListener.NONE, CancellationToken
+			.none());
+		FineTuneConfig rest = new FineTuneConfig(6, adam, LossKind.L2, 0, AdversarialKind.NONSATURATING, 1,
+			DeviceSpec.CPU, 1, ck, 3, true, List.of(), 0, 0);
+		Trainer.Result resumed = Trainer.train(affine(), "y", null, "sha", data, rest,
+			ProgressListener.NONE, CancellationToken.none());
+		assertArrayEquals(weight(whole.model(), "w"), weight(resumed.model(), "w"));
+		assertArrayEquals(weight(whole.model(), "b"), weight(resumed.model(), "b"));
+		assertEquals(6, resumed.history().size());
+		GanException other = assertThrows(GanException.class, () -> Trainer.train(affine(), "y", null,
+			"other", data, rest, ProgressListener.NONE, CancellationToken.none()));
+		assertTrue(other.getMessage().contains("belongs to another model"));
+	}
+
+	@Test
+	void nonFiniteLossRollsBackAndHalvesTheLearningRate() {
+		// a batch with a NaN target at step 2 (0-based): that step is rolled back and retried, and
+		// the run still finishes with finite weights
+		Toy good = new Toy(2);
+		int[] calls = { 0 };
+		BatchSource flaky = new BatchSource() {
+			@Override
+			public Batch batch(long step) {
+				Batch b = good.batch(step);
+				if (step == 2 && calls[0]++ == 0) {
+					float[] t = b.target().floats().clone();
+					t[0] = Float.NaN;
+					return new Batch(b.inputs(), Tensor.of(t, b.target().shape()));
+				}
+				return b;
+			}
+
+			@Override
+			public List<Batch> validation() {
+				return List.of();
+			}
+
+			@Override
+			public String describe() {
+				return "flaky";
+			}
+		};
+		FineTuneConfig c = new FineTuneConfig(4, OptimizerConfig.sgd(0.1), LossKind.L2, 0,
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, null, 1, false, List.of(), 0, 0);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", flaky, c, ProgressListener.NONE,
+			CancellationToken.none());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("rolled back to step 2") && n.contains(
+			"0.05")), r.notes().toString());
+		for (float f : weight(r.model(), "w"))
+			assertTrue(Float.isFinite(f));
+		assertEquals(4, r.history().size());
+	}
+
+	@Test
+	void frozenParametersDoNotMove() {
+		FineTuneConfig c = new FineTuneConfig(2, OptimizerConfig.sgd(0.1), LossKind.L2, 0,
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, null, 100, false, List.of("^b$"), 0, 0);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", new Toy(2), c, ProgressListener.NONE,
+			CancellationToken.none());
+		assertArrayEquals(new float[] { 0, 0 }, weight(r.model(), "b"));
+		assertTrue(weight(r.model(), "w")[0] != 0.5f);
+		List<String> names = new ArrayList<>();
+		Parameters.trainable(affine(), List.of()).forEach(p -> names.add(p.name()));
+		assertEquals(List.of("w", "b"), names);
+	}
+}
