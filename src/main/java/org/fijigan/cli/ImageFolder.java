@@ -1,0 +1,100 @@
+package org.fijigan.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.train.data.ImageSource;
+
+/**
+ * The image files under a folder, recursively, as training data: each named by its path relative
+ * to the folder with {@code /} separators (so a sub-folder name can be a class), sorted. Files are
+ * chosen by extension (what ImageJ 1 opens, plus {@code .npy}); hidden files and folders (name
+ * starting with a dot) are skipped. Symbolic links are followed. Files are read on
+ * {@link #open}, by {@link ImageFiles#read}.
+ */
+public final class ImageFolder implements ImageSource {
+	/** Extensions listed as images. */
+	static final Set<String> EXTENSIONS = Set.of("tif", "tiff", "png", "jpg", "jpeg", "gif", "bmp",
+		"pgm", "dcm", "fits", "fit", "npy");
+
+	private final Path folder;
+	private final String role;
+	private final List<String> names;
+
+	private ImageFolder(Path folder, String role, List<String> names) {
+		this.folder = folder;
+		this.role = role;
+		this.names = names;
+	}
+
+	/**
+	 * Lists the images under {@code folder}.
+	 *
+	 * @param role what the folder is for the user, e.g. "training" or "target", for messages
+	 * @throws GanException when the folder does not exist or holds no image
+	 */
+	public static ImageFolder of(Path folder, String role) {
+		if (!Files.isDirectory(folder)) throw new GanException(role + " folder not found: " + folder);
+		List<String> names = new ArrayList<>();
+		try (Stream<Path> files = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
+			for (Path p : (Iterable<Path>) files::iterator) {
+				Path rel = folder.relativize(p);
+				if (!Files.isRegularFile(p) || isHidden(rel) || !isImage(p)) continue;
+				List<String> parts = new ArrayList<>();
+				for (Path part : rel)
+					parts.add(part.toString());
+				names.add(String.join("/", parts));
+			}
+		}
+		catch (IOException | UncheckedIOException e) {
+			throw new GanException("cannot list the " + role + " folder " + folder + ": " + e
+				.getMessage(), e);
+		}
+		if (names.isEmpty()) throw new GanException("the " + role + " folder " + folder +
+			" holds no images (" + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ")");
+		names.sort(null);
+		return new ImageFolder(folder, role, List.copyOf(names));
+	}
+
+	private static boolean isHidden(Path relative) {
+		for (Path part : relative)
+			if (part.toString().startsWith(".")) return true;
+		return false;
+	}
+
+	private static boolean isImage(Path file) {
+		String name = file.getFileName().toString();
+		int dot = name.lastIndexOf('.');
+		return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+	}
+
+	@Override
+	public List<String> names() {
+		return names;
+	}
+
+	@Override
+	public RasterImage open(String name) {
+		if (!names.contains(name)) throw new GanException("no image '" + name + "' in " + folder);
+		return ImageFiles.read(folder.resolve(name), role + " image").setTitle(name);
+	}
+
+	@Override
+	public String describe() {
+		return folder.toString();
+	}
+
+	public Path folder() {
+		return folder;
+	}
+}

@@ -1,0 +1,125 @@
+package org.fijigan.core.train.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.model.MaskSpec;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.TensorLayout;
+import org.fijigan.core.train.Batch;
+import org.fijigan.core.train.BatchSource;
+
+/**
+ * {@link TrainingData} as the training loop consumes it: each batch as tensors named after the
+ * model's inputs (image, separate mask input, latent, class label) in the model's own layouts, and
+ * the target in the output's layout. Immutable and thread-safe.
+ */
+public final class ModelBatches implements BatchSource {
+	private final ModelDescriptor model;
+	private final TrainingData data;
+	private final int batchSize;
+
+	/**
+	 * @throws GanException when the model takes fewer images per run than {@code batchSize}
+	 */
+	public ModelBatches(ModelDescriptor model, TrainingData data, int batchSize) {
+		if (batchSize < 1) throw new GanException("the batch size must be at least 1");
+		int max = model.image() != null ? model.image().maxBatch() : Integer.MAX_VALUE;
+		if (batchSize > max) throw new GanException("model '" + model.name() + "' takes at most " +
+			max + " image" + (max == 1 ? "" : "s") + " per run: use --batch " + max);
+		this.model = model;
+		this.data = data;
+		this.batchSize = batchSize;
+	}
+
+	@Override
+	public Batch batch(long step) {
+		return toBatch(data.batch(step, batchSize));
+	}
+
+	/** The validation samples in batches of at most the training batch size. */
+	@Override
+	public List<Batch> validation() {
+		List<TrainingSample> samples = data.validationSamples();
+		List<Batch> batches = new ArrayList<>();
+		GeneratorSpec g = model.generator();
+		for (int from = 0; from < samples.size(); from += batchSize)
+			batches.add(toBatch(TrainingBatch.of(samples.subList(from, Math.min(samples.size(), from +
+				batchSize)), g == null ? null : g.latentShape())));
+		return List.copyOf(batches);
+	}
+
+	@Override
+	public String describe() {
+		return data.describe();
+	}
+
+	public TrainingData data() {
+		return data;
+	}
+
+	public int batchSize() {
+		return batchSize;
+	}
+
+	/** The batch's arrays as tensors named after the model's inputs. */
+	public Batch toBatch(TrainingBatch b) {
+		Map<String, Tensor> inputs = new LinkedHashMap<>();
+		GeneratorSpec g = model.generator();
+		if (model.image() == null && g != null) {
+			inputs.put(g.latentInput(), Tensor.of(b.input(), b.inputShape()));
+			if (g.isConditional()) {
+				if (b.labels() == null) throw new GanException("the generator takes a class label but " +
+					"the training images have none");
+				inputs.put(g.classInput(), Tensor.ofLongs(b.labels(), b.size()));
+			}
+		}
+		else {
+			TensorLayout layout = model.image().layout();
+			inputs.put(model.image().name(), inLayout(b.input(), b.inputShape(), layout));
+			MaskSpec mask = model.mask();
+			if (b.mask() != null && mask != null && !mask.isExtraChannel()) inputs.put(mask.inputName(),
+				inLayout(b.mask(), b.maskShape(), layout));
+		}
+		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model.outputLayout()));
+	}
+
+	/** NCHW values as a tensor of {@code layout} (axes reordered; absent axes must have size 1). */
+	static Tensor inLayout(float[] nchw, long[] shape, TensorLayout layout) {
+		int n = (int) shape[0], c = (int) shape[1], h = (int) shape[2], w = (int) shape[3];
+		if (layout.batchAxis() < 0 && n != 1) throw new GanException("the model has no batch axis " +
+			"(layout " + layout + "): use --batch 1");
+		if (layout.channelAxis() < 0 && c != 1) throw new GanException("the model has no channel " +
+			"axis (layout " + layout + ") but the data has " + c + " channels");
+		long[] out = layout.shape(n, c, h, w);
+		if (layout.axes().equals("bcyx") || layout.axes().equals("cyx") && n == 1 || layout.axes()
+			.equals("yx") && n == 1 && c == 1 || layout.axes().equals("byx") && c == 1) return Tensor.of(
+				nchw, out);
+		long[] strides = new long[out.length];
+		long s = 1;
+		for (int i = out.length - 1; i >= 0; i--) {
+			strides[i] = s;
+			s *= out[i];
+		}
+		int sb = stride(layout, strides, 'b'), sc = stride(layout, strides, 'c');
+		int sy = stride(layout, strides, 'y'), sx = stride(layout, strides, 'x');
+		float[] v = new float[nchw.length];
+		int i = 0;
+		for (int bi = 0; bi < n; bi++)
+			for (int ci = 0; ci < c; ci++)
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++)
+						v[bi * sb + ci * sc + y * sy + x * sx] = nchw[i++];
+		return Tensor.of(v, out);
+	}
+
+	private static int stride(TensorLayout layout, long[] strides, char axis) {
+		int a = layout.axes().indexOf(axis);
+		return a < 0 ? 0 : (int) strides[a];
+	}
+}

@@ -1,0 +1,181 @@
+package org.fijigan.core.train.data;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.model.MaskSpec;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.train.data.Degradation.Range;
+import org.junit.jupiter.api.Test;
+
+class DegradationTest {
+	private static final Normalization NONE = new Normalization.None();
+
+	private static TrainingData flat(float value, Degradation d) {
+		return TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1), TrainingDataTest
+			.source(List.of(TestModels.constant("flat", 64, 64, value))), new DataOptions(64,
+				Augmentation.FLIPS, NONE, 0, 2024, d));
+	}
+
+	@Test
+	void gaussianNoiseHasTheRequestedMeanAndStandardDeviation() {
+		TrainingBatch b = flat(0.5f, new Degradation.GaussianNoise(Range.of(0.1))).batch(0, 8);
+		double[] ms = TrainingDataTest.meanStd(b.input(), 0.5f); // 32768 values
+		assertEquals(0, ms[0], 0.002); // 3.6 standard errors
+		assertEquals(0.1, ms[1], 0.0015);
+		for (float t : b.target())
+			assertEquals(0.5f, t); // the target stays clean
+	}
+
+	@Test
+	void theNoiseLevelIsDrawnPerSampleInItsRange() {
+		TrainingData data = flat(0.5f, new Degradation.GaussianNoise(new Range(0.05, 0.2)));
+		double lo = 1, hi = 0;
+		for (long step = 0; step < 10; step++)
+			for (TrainingSample s : data.batch(step, 4).samples()) {
+				double sd = TrainingDataTest.meanStd(s.input().values(), 0.5f)[1];
+				assertTrue(sd > 0.05 * 0.95 && sd < 0.2 * 1.05, "sigma " + sd);
+				lo = Math.min(lo, sd);
+				hi = Math.max(hi, sd);
+			}
+		assertTrue(lo < 0.08 && hi > 0.17, "levels spread over the range: " + lo + ".." + hi);
+	}
+
+	@Test
+	void poissonGaussianNoiseHasTheShotAndReadNoiseVariance() {
+		// x = 0.5 at 100 photons: Poisson(50) / 100 has mean 0.5, variance 50 / 100^2 = 0.005;
+		// read noise 0.02 adds 0.0004
+		TrainingBatch b = flat(0.5f, new Degradation.PoissonGaussianNoise(Range.of(100), Range.of(
+			0.02))).batch(0, 8);
+		double[] ms = TrainingDataTest.meanStd(b.input(), 0.5f);
+		assertEquals(0, ms[0], 0.0015);
+		assertEquals(Math.sqrt(0.0054), ms[1], 0.0015);
+		// counts are whole numbers when there is no read noise
+		TrainingBatch shot = flat(0.5f, new Degradation.PoissonGaussianNoise(Range.of(100), Range.of(
+			0))).batch(0, 1);
+		for (float v : shot.input())
+			assertEquals(Math.rint(v * 100), v * 100, 1e-3);
+	}
+
+	@Test
+	void poissonVariatesHaveTheirMeanAsVarianceBelowAndAboveTheMethodSwitch() {
+		for (double lambda : new double[] { 0.3, 3.5, 9.99, 10, 42.5, 1000 }) {
+			RandomValues r = new RandomValues(new SplittableRandom(7));
+			int n = 200_000;
+			double s = 0, ss = 0;
+			for (int i = 0; i < n; i++) {
+				long k = r.poisson(lambda);
+				assertTrue(k >= 0);
+				s += k;
+				ss += (double) k * k;
+			}
+			double mean = s / n, var = ss / n - mean * mean;
+			assertEquals(lambda, mean, 4 * Math.sqrt(lambda / n), "mean at " + lambda);
+			assertEquals(lambda, var, 0.02 * lambda + 0.01, "variance at " + lambda);
+		}
+		assertEquals(0, new RandomValues(new SplittableRandom(1)).poisson(0));
+	}
+
+	@Test
+	void logFactorialIsExactBelowTenAndStirlingAbove() {
+		assertEquals(Math.log(362880), RandomValues.logFactorial(9), 1e-12);
+		double exact = 0;
+		for (int i = 2; i <= 30; i++)
+			exact += Math.log(i);
+		assertEquals(exact, RandomValues.logFactorial(30), 1e-10);
+		assertEquals(Math.log(3628800), RandomValues.logFactorial(10), 1e-12);
+	}
+
+	@Test
+	void gaussianVariatesAreStandardNormal() {
+		RandomValues r = new RandomValues(new SplittableRandom(3));
+		int n = 200_000;
+		double s = 0, ss = 0, within1 = 0;
+		for (int i = 0; i < n; i++) {
+			double g = r.gaussian();
+			s += g;
+			ss += g * g;
+			if (Math.abs(g) < 1) within1++;
+		}
+		assertEquals(0, s / n, 0.01);
+		assertEquals(1, ss / n, 0.01);
+		assertEquals(0.6827, within1 / n, 0.004);
+	}
+
+	@Test
+	void areaDownscaleAndBlurOnKnownValues() {
+		Planes p = new Planes(1, 2, 4, new float[] { 1, 3, 5, 7, 2, 4, 6, 9 });
+		assertArrayEquals(new float[] { 2.5f, 6.75f }, Degradations.areaDownscale(p, 2).values());
+		// reflect: index -1 -> 0, n -> n - 1
+		assertEquals(0, Degradations.reflect(-1, 4));
+		assertEquals(1, Degradations.reflect(-2, 4));
+		assertEquals(3, Degradations.reflect(4, 4));
+		assertEquals(2, Degradations.reflect(5, 4));
+		assertEquals(0, Degradations.reflect(8, 4));
+		// a blur keeps a flat image flat and the mean of a symmetric impulse row
+		Planes impulse = Planes.zeros(1, 1, 21);
+		impulse.values()[10] = 1;
+		Degradations.gaussianBlur(impulse, 1.0);
+		double[] k = Degradations.gaussianKernel(1.0, 4);
+		for (int i = -4; i <= 4; i++)
+			assertEquals(k[i + 4], impulse.values()[10 + i], 1e-7);
+		assertEquals(0, impulse.values()[5]);
+		assertEquals(Math.exp(-0.5) / sum(k) * 1, k[3], 1e-15);
+	}
+
+	private static double sum(double[] k) {
+		double s = 0;
+		for (int i = 0; i < k.length; i++)
+			s += Math.exp(-0.5 * (i - 4) * (i - 4));
+		return s;
+	}
+
+	@Test
+	void freeFormMasksCoverFiveToFortyPercent() {
+		double total = 0;
+		int n = 400;
+		for (int seed = 0; seed < n; seed++) {
+			int w = seed % 2 == 0 ? 64 : 37, h = seed % 2 == 0 ? 64 : 23;
+			boolean[] m = FreeFormMask.generate(w, h, 0.05, 0.40, new SplittableRandom(seed));
+			double c = FreeFormMask.coverage(m);
+			assertTrue(c >= 0.05 && c <= 0.40, "coverage " + c + " at seed " + seed);
+			total += c;
+		}
+		double mean = total / n;
+		assertTrue(mean > 0.18 && mean < 0.30, "mean coverage " + mean);
+		assertArrayEquals(FreeFormMask.generate(64, 64, 0.05, 0.4, new SplittableRandom(5)),
+			FreeFormMask.generate(64, 64, 0.05, 0.4, new SplittableRandom(5)));
+	}
+
+	@Test
+	void inpaintingSamplesFollowTheModelsMaskConvention() {
+		for (MaskSpec spec : new MaskSpec[] { new MaskSpec("mask", 1, 0, true), new MaskSpec("mask", 0,
+			1, false), new MaskSpec(null, 1, 0, true) })
+		{
+			TrainingData data = TrainingData.create(TestModels.inpaintModel(1, spec), TrainingDataTest
+				.source(List.of(TestModels.function("img", 32, 32, (x, y) -> 1 + x + y))), new DataOptions(
+					16, Augmentation.FLIPS, NONE, 0, 77, null));
+			for (long step = 0; step < 5; step++) {
+				TrainingBatch b = data.batch(step, 2);
+				assertArrayEquals(new long[] { 2, 1, 16, 16 }, b.maskShape());
+				assertArrayEquals(new long[] { 2, spec.isExtraChannel() ? 2 : 1, 16, 16 }, b.inputShape());
+				for (TrainingSample s : b.samples()) {
+					float[] m = s.mask().values(), in = s.input().values(), t = s.target().values();
+					int holes = 0;
+					for (int i = 0; i < 256; i++) {
+						boolean hole = m[i] == spec.holeValue();
+						assertTrue(hole || m[i] == spec.keepValue());
+						if (hole) holes++;
+						for (int c = 0; c < 1; c++)
+							assertEquals(hole ? 0 : t[c * 256 + i], in[c * 256 + i]); // holes are zeroed
+						if (spec.isExtraChannel()) assertEquals(m[i], in[256 + i]);
+					}
+					assertTrue(holes >= 0.05 * 256 && holes <= 0.40 * 256, holes + " holes");
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package org.fijigan.core.train.data;
+
+import java.util.List;
+import java.util.Map;
+
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.model.ImageInput;
+import org.fijigan.core.model.MaskSpec;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.OutputTransform;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.TensorLayout;
+import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.tiling.AxisConstraint;
+
+/** Model descriptors and images for the data tests; no ONNX file is needed. */
+final class TestModels {
+	private TestModels() {}
+
+	static ModelDescriptor imageModel(TaskKind task, int channels, double scale, MaskSpec mask,
+		ValueRange in, ValueRange out)
+	{
+		ImageInput image = new ImageInput("input", TensorLayout.BCYX, channels, AxisConstraint.ANY,
+			AxisConstraint.ANY, Integer.MAX_VALUE);
+		return new ModelDescriptor("test-" + task.id(), null, "0".repeat(64), task, image, mask, null,
+			"output", TensorLayout.BCYX, channels, scale, 0, in, out, OutputTransform.DIRECT, List.of(),
+			List.of(), List.of(), Map.of(), null);
+	}
+
+	static ModelDescriptor imageModel(TaskKind task, int channels, double scale) {
+		return imageModel(task, channels, scale, null, ValueRange.ZERO_ONE, ValueRange.ZERO_ONE);
+	}
+
+	static ModelDescriptor inpaintModel(int channels, MaskSpec mask) {
+		return imageModel(TaskKind.INPAINT, channels, 1, mask, ValueRange.ZERO_ONE,
+			ValueRange.ZERO_ONE);
+	}
+
+	static ModelDescriptor generator(int latentDim, int classes, int channels) {
+		GeneratorSpec g = new GeneratorSpec("z", latentDim, new long[] { -1, latentDim }, classes > 0
+			? "label" : null, classes, List.of());
+		return new ModelDescriptor("test-generator", null, "0".repeat(64), TaskKind.GENERATE, null,
+			null, g, "output", TensorLayout.BCYX, channels, 1, 0, ValueRange.MINUS_ONE_ONE,
+			ValueRange.MINUS_ONE_ONE, OutputTransform.DIRECT, List.of(), List.of(), List.of(), Map.of(),
+			null);
+	}
+
+	/** A one-plane float image with the given rows. */
+	static RasterImage image(String title, float[][] rows) {
+		int h = rows.length, w = rows[0].length;
+		float[] p = new float[w * h];
+		for (int y = 0; y < h; y++)
+			System.arraycopy(rows[y], 0, p, y * w, w);
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p }).setTitle(title);
+	}
+
+	/** A float image whose every pixel is {@code value}. */
+	static RasterImage constant(String title, int w, int h, float value) {
+		float[] p = new float[w * h];
+		java.util.Arrays.fill(p, value);
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p }).setTitle(title);
+	}
+
+	/** A float image with pixel (x, y) = {@code f(x, y)}. */
+	static RasterImage function(String title, int w, int h, java.util.function.IntBinaryOperator f) {
+		float[] p = new float[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				p[y * w + x] = f.applyAsInt(x, y);
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p }).setTitle(title);
+	}
+}
