@@ -38,6 +38,8 @@ public final class StepGraph {
 	public static final String LOSS = "train/loss";
 	/** Output of a generator step with a discriminator: the generated batch (for the D step). */
 	public static final String FAKE = "train/fake";
+	/** Output of an evaluation graph: the model's output. */
+	public static final String OUTPUT = "train/output";
 	/** Output of a generator step: the pixel (content) loss alone. */
 	public static final String CONTENT_LOSS = "train/content_loss";
 
@@ -65,12 +67,27 @@ public final class StepGraph {
 	 * @param parameters trainable initializers, with current values (used for shape probing)
 	 * @param data the batch inputs by name (model inputs, and {@code target}), with example values
 	 * @param target name of the target input (same shape as the output)
+	 * @param loss the pixel loss, or null for none (a generator trained by its discriminator alone)
 	 * @param discriminator null, or the discriminator (with its parameters fed as frozen inputs)
 	 * @param label the model's class-label input, fed to a conditional discriminator, or null
 	 */
 	public static Built generatorStep(ModelProto forward, String output, List<Parameter> parameters,
 		Map<String, Tensor> data, String target, LossKind loss, float adversarialWeight,
 		AdversarialKind adversarial, Discriminator discriminator, String label, OptimizerConfig opt)
+	{
+		return generatorStep(forward, output, null, parameters, data, target, loss, adversarialWeight,
+			adversarial, discriminator, label, opt);
+	}
+
+	/**
+	 * As above; {@code subtractFrom} names the input the output is subtracted from when the model
+	 * predicts what to remove (a noise-predicting denoiser): the losses then apply to
+	 * {@code input - output}. Null for a model whose output is the result.
+	 */
+	public static Built generatorStep(ModelProto forward, String output, String subtractFrom,
+		List<Parameter> parameters, Map<String, Tensor> data, String target, LossKind loss,
+		float adversarialWeight, AdversarialKind adversarial, Discriminator discriminator, String label,
+		OptimizerConfig opt)
 	{
 		ModelProto.Builder mb = forward.toBuilder();
 		GraphProto.Builder g = mb.getGraphBuilder();
@@ -97,12 +114,13 @@ public final class StepGraph {
 		ShapeProbe.Result probe = ShapeProbe.probe(probeModel, feeds);
 		Map<String, long[]> shapes = new HashMap<>(probe.shapes());
 		GraphEmitter e = new GraphEmitter(g, shapes, opset);
-		probe.smallLongs().forEach(e::setKnownLongs);
+		probe.recordIn(e);
 
-		String content = pixelLoss(e, output, target, loss);
+		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
+		String content = loss == null ? e.scalar(0f) : pixelLoss(e, result, target, loss);
 		String total = content;
 		if (gan) {
-			String logits = discriminator.apply(e, output, label);
+			String logits = discriminator.apply(e, result, label);
 			String adv = generatorAdversarial(e, logits, adversarial);
 			total = e.add(content, e.mul(adv, e.scalar(adversarialWeight)));
 		}
@@ -114,7 +132,7 @@ public final class StepGraph {
 		List<String> outputs = new ArrayList<>();
 		outputs.add(rename(e, total, LOSS));
 		outputs.add(rename(e, content, CONTENT_LOSS));
-		if (gan) outputs.add(rename(e, output, FAKE));
+		if (gan) outputs.add(rename(e, result, FAKE));
 		emitUpdates(e, parameters, grads, opt, state, outputs);
 		for (String o : outputs)
 			g.addOutput(ValueInfoProto.newBuilder().setName(o));
@@ -124,8 +142,8 @@ public final class StepGraph {
 	/**
 	 * Forward pass and pixel loss only, parameters as inputs: for validation. No slots are updated.
 	 */
-	public static Built evaluation(ModelProto forward, String output, List<Parameter> parameters,
-		Map<String, Tensor> data, String target, LossKind loss)
+	public static Built evaluation(ModelProto forward, String output, String subtractFrom,
+		List<Parameter> parameters, Map<String, Tensor> data, String target, LossKind loss)
 	{
 		ModelProto.Builder mb = forward.toBuilder();
 		GraphProto.Builder g = mb.getGraphBuilder();
@@ -144,12 +162,15 @@ public final class StepGraph {
 			.setName(output))).build();
 		ShapeProbe.Result probe = ShapeProbe.probe(probeModel, feeds);
 		GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()), opset(forward));
-		String l = rename(e, pixelLoss(e, output, target, loss), LOSS);
+		probe.recordIn(e);
+		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
+		String l = rename(e, pixelLoss(e, result, target, loss), LOSS);
 		g.addOutput(ValueInfoProto.newBuilder().setName(l));
+		g.addOutput(ValueInfoProto.newBuilder().setName(rename(e, result, OUTPUT)));
 		List<String> names = new ArrayList<>();
 		for (Parameter p : parameters)
 			names.add(p.name());
-		return new Built(mb.build(), names, List.of(), List.of(l));
+		return new Built(mb.build(), names, List.of(), List.of(l, OUTPUT));
 	}
 
 	/**

@@ -25,7 +25,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 public final class Trainer {
 	/** Columns of {@link Result#history()}. */
 	public static final String[] HISTORY_COLUMNS = { "step", "loss", "content_loss",
-		"discriminator_loss", "validation_loss" };
+		"discriminator_loss", "validation_loss", "validation_psnr", "validation_ssim" };
 
 	/**
 	 * @param model the trained model (same inputs and outputs as the original)
@@ -38,31 +38,41 @@ public final class Trainer {
 
 	private Trainer() {}
 
-	/**
-	 * @param model the generator to fine-tune
-	 * @param output the generator output compared with the target
-	 * @param label the model's class-label input for a conditional discriminator, or null
-	 * @param baseSha256 SHA-256 of the model file, for provenance and resume checks
-	 */
+	/** Fine-tunes an image-to-image model on pixel targets (tests and simple callers). */
 	public static Result train(ModelProto model, String output, String label, String baseSha256,
 		BatchSource data, FineTuneConfig c, ProgressListener progress, CancellationToken cancel)
 	{
+		return train(model, new TrainingTarget(output, null, label, 0, false, 1, baseSha256), data, c,
+			progress, cancel);
+	}
+
+	/**
+	 * @param model the model to fine-tune
+	 * @param what what is trained and how to judge it
+	 */
+	public static Result train(ModelProto model, TrainingTarget what, BatchSource data,
+		FineTuneConfig c, ProgressListener progress, CancellationToken cancel)
+	{
+		String output = what.output(), label = what.labelInput(), baseSha256 = what.baseSha256();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
 		List<Parameter> params = Parameters.trainable(model, c.freeze());
 		Batch first = data.batch(0);
 		Map<String, Tensor> example = feeds(first);
 		boolean gan = c.adversarialWeight() > 0;
+		if (what.generator() && !gan) throw new GanException(
+			"a generator is trained by its discriminator: give --adversarial-weight above 0");
 		long[] outShape = first.target().shape();
-		Discriminator d = !gan ? null : label != null ? Discriminator.dcgan((int) outShape[1], 32, 3,
-			1024, c.seed()) : Discriminator.patchGan((int) outShape[1], 32, 3, c.seed());
-		StepGraph.Built gStep = StepGraph.generatorStep(model, output, params, example, TARGET, c.loss(),
+		Discriminator d = !gan ? null : what.generator() ? Discriminator.dcgan((int) outShape[1], 32, 3,
+			label != null ? what.classCount() : 0, c.seed()) : Discriminator.patchGan((int) outShape[1], 32,
+				3, c.seed());
+		StepGraph.Built gStep = StepGraph.generatorStep(model, output, what.subtractFrom(), params,
+			example, TARGET,
+			what.generator() ? null : c.loss(),
 			c.adversarialWeight(), c.adversarial(), d, label, c.optimizer());
 		StepGraph.Built dStep = gan ? StepGraph.discriminatorStep(d, outShape, label, c.adversarial(), c
 			.optimizer()) : null;
-		List<Batch> validationBatches = data.validation();
-		StepGraph.Built eval = validationBatches.isEmpty() ? null : StepGraph.evaluation(model, output,
-			params, feeds(validationBatches.get(0)), TARGET, c.loss());
+		List<Batch> validationBatches = what.generator() ? List.of() : data.validation();
 
 		// state: parameters, optimizer slots, discriminator, EMA
 		Map<String, float[]> tensors = new LinkedHashMap<>();
@@ -104,8 +114,8 @@ public final class Trainer {
 		try (StepRunner g = new StepRunner(gStep, params, tensors, c.device(), c.threads());
 			StepRunner dr = gan ? new StepRunner(dStep, d.parameters(), tensors, c.device(), c.threads())
 				: null;
-			StepRunner ev = eval == null ? null : new StepRunner(eval, List.of(), Map.of(), c.device(), c
-				.threads()))
+			Validator ev = new Validator(model, output, what.subtractFrom(), params, c, what
+				.outputRange()))
 		{
 			notes.addAll(g.notes());
 			Map<String, float[]> lastGood = copy(tensors);
@@ -147,11 +157,16 @@ public final class Trainer {
 					dLoss = dr.step(din, scalars, cancel).get(StepGraph.LOSS).floats()[0];
 				}
 				if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) c.emaDecay());
-				float validation = Float.NaN;
+				float[] validation = { Float.NaN, Float.NaN, Float.NaN };
 				boolean last = step == c.steps() - 1;
-				if (last || c.validateEvery() > 0 && (step + 1) % c.validateEvery() == 0) validation =
-					validate(ev, g, params, tensors, validationBatches, cancel);
-				history.add(new float[] { step + 1, loss, content, dLoss, validation });
+				if ((last || c.validateEvery() > 0 && (step + 1) % c.validateEvery() == 0) &&
+					!validationBatches.isEmpty())
+				{
+					g.read(tensors);
+					validation = ev.run(tensors, validationBatches, cancel);
+				}
+				history.add(new float[] { step + 1, loss, content, dLoss, validation[0], validation[1],
+					validation[2] });
 				listener.onProgress(new ProgressEvent("step", step + 1, c.steps(), String.format(
 					java.util.Locale.ROOT, "step %d/%d loss %.5f", step + 1, c.steps(), loss)));
 				boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c.checkpointEvery() == 0 ||
@@ -176,6 +191,73 @@ public final class Trainer {
 			trained = provenance(trained, baseSha256, data, c, g.provider(), history);
 			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final learning rate " + (float) lr);
 			return new Result(trained, history, g.provider(), notes, c.steps());
+		}
+	}
+
+	/**
+	 * Validation: forward pass and pixel loss with the current weights as plain inputs, plus PSNR and
+	 * SSIM of the output against the target (in the output's value range). One graph per batch shape.
+	 */
+	private static final class Validator implements AutoCloseable {
+		private final ModelProto model;
+		private final String output;
+		private final String subtractFrom;
+		private final List<Parameter> params;
+		private final FineTuneConfig c;
+		private final double range;
+		private final Map<String, StepRunner> runners = new HashMap<>();
+
+		Validator(ModelProto model, String output, String subtractFrom, List<Parameter> params,
+			FineTuneConfig c, double range)
+		{
+			this.model = model;
+			this.output = output;
+			this.subtractFrom = subtractFrom;
+			this.params = params;
+			this.c = c;
+			this.range = range;
+		}
+
+		/** Mean loss, PSNR and SSIM over the batches. */
+		float[] run(Map<String, float[]> tensors, List<Batch> batches, CancellationToken cancel) {
+			double loss = 0, psnr = 0, ssim = 0;
+			int images = 0;
+			for (Batch b : batches) {
+				Map<String, Tensor> in = feeds(b);
+				String key = java.util.Arrays.toString(b.target().shape()) + in.keySet();
+				for (Map.Entry<String, Tensor> e : b.inputs().entrySet())
+					key += java.util.Arrays.toString(e.getValue().shape());
+				StepRunner r = runners.get(key);
+				if (r == null) {
+					StepGraph.Built eval = StepGraph.evaluation(model, output, subtractFrom, params, in, TARGET,
+						c.loss());
+					r = new StepRunner(eval, List.of(), Map.of(), c.device(), c.threads());
+					runners.put(key, r);
+				}
+				for (Parameter p : params)
+					in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
+				Map<String, Tensor> out = r.step(in, Map.of(), cancel);
+				loss += out.get(StepGraph.LOSS).floats()[0];
+				Tensor y = out.get(StepGraph.OUTPUT);
+				long[] s = y.shape();
+				int n = (int) s[0], ch = (int) s[1], h = (int) s[2], w = (int) s[3], size = ch * h * w;
+				float[] t = b.target().floats();
+				for (int i = 0; i < n; i++) {
+					float[] a = java.util.Arrays.copyOfRange(t, i * size, (i + 1) * size);
+					float[] o = java.util.Arrays.copyOfRange(y.floats(), i * size, (i + 1) * size);
+					psnr += org.fijigan.core.eval.Metrics.psnr(a, o, range);
+					ssim += h >= 11 && w >= 11 ? org.fijigan.core.eval.Metrics.ssim(a, o, ch, h, w, range)
+						: Double.NaN;
+					images++;
+				}
+			}
+			return new float[] { (float) (loss / batches.size()), (float) (psnr / images), (float) (ssim /
+				images) };
+		}
+
+		@Override
+		public void close() {
+			runners.values().forEach(StepRunner::close);
 		}
 	}
 
@@ -221,20 +303,6 @@ public final class Trainer {
 		}
 	}
 
-	private static float validate(StepRunner ev, StepRunner g, List<Parameter> params,
-		Map<String, float[]> tensors, List<Batch> batches, CancellationToken cancel)
-	{
-		if (ev == null) return Float.NaN;
-		g.read(tensors);
-		double sum = 0;
-		for (Batch b : batches) {
-			Map<String, Tensor> in = feeds(b);
-			for (Parameter p : params)
-				in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
-			sum += ev.step(in, Map.of(), cancel).get(StepGraph.LOSS).floats()[0];
-		}
-		return (float) (sum / batches.size());
-	}
 
 	private static ModelProto provenance(ModelProto m, String sha, BatchSource data,
 		FineTuneConfig c, String provider, List<float[]> history)

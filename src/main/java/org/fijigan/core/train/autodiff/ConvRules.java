@@ -1,10 +1,266 @@
 package org.fijigan.core.train.autodiff;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
-/** Gradient rules (being written). */
+import org.fijigan.core.GanException;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+
+/**
+ * Gradients of {@code Conv} and {@code ConvTranspose} (any spatial rank, strides, dilations,
+ * explicit or automatic pads, groups, optional bias; the weight may be a computed tensor), written
+ * as the same two operators:
+ * <ul>
+ * <li>Conv: {@code dX = ConvTranspose(dY, W)} with the forward strides, dilations and head pads,
+ * cropped or extended to the input's size; {@code dW} = a Conv with the batch as the channel axis
+ * (forward stride and dilation swapped), sliced to the kernel size; {@code dB = ReduceSum(dY)}.</li>
+ * <li>ConvTranspose: {@code dX = Conv(dY, W)} with the forward strides, dilations and head pads;
+ * {@code dW} the same batch-as-channel Conv with the roles of X and dY swapped.</li>
+ * </ul>
+ * Groups go into the {@code group} attribute of the backward Conv/ConvTranspose (no per-group loop):
+ * for {@code dW} the batch and group axes are merged into one grouped channel axis. Both recipes
+ * are the ones TRAINING-NOTES checked against PyTorch, generalised to groups, auto_pad, 1-D and 3-D.
+ */
 final class ConvRules {
 	private ConvRules() {}
 
-	static void register(Map<String, GradientRule> m) {}
+	static void register(Map<String, GradientRule> m) {
+		m.put("Conv", ConvRules::conv);
+		m.put("ConvTranspose", ConvRules::convTranspose);
+	}
+
+	private static String[] conv(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+		String x = n.getInput(0), w = n.getInput(1), dy = g[0];
+		long[] xs = e.shape(x), ws = e.shape(w);
+		int r = xs.length - 2;
+		long group = Nodes.attrInt(n, "group", 1);
+		long[] k = Arrays.copyOfRange(ws, 2, ws.length), s = perAxis(n, "strides", r), d = perAxis(n,
+			"dilations", r);
+		long[] head = convPadHead(n, spatial(xs), k, s, d);
+		String[] out = new String[n.getInputCount()];
+		if (need[0]) out[0] = scatter(e, dy, w, group, k, s, d, head, spatial(xs));
+		if (need.length > 1 && need[1]) out[1] = weightGradient(e, x, dy, group, d, s, head, k);
+		if (need.length > 2 && need[2]) out[2] = e.reduceSum(dy, batchAndSpatialAxes(r + 2), false);
+		return out;
+	}
+
+	private static String[] convTranspose(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+		String x = n.getInput(0), w = n.getInput(1), dy = g[0];
+		long[] xs = e.shape(x), ws = e.shape(w), ys = e.shape(dy);
+		int r = xs.length - 2;
+		long group = Nodes.attrInt(n, "group", 1);
+		long[] k = Arrays.copyOfRange(ws, 2, ws.length), s = perAxis(n, "strides", r), d = perAxis(n,
+			"dilations", r);
+		long[] head = convTransposePadHead(n, spatial(xs), spatial(ys), k, s, d);
+		String[] out = new String[n.getInputCount()];
+		if (need[0]) {
+			// dX[i] = sum_j dY[i*s + j*d - head] W[j]: a Conv over dY whose tail pad (or crop) makes the
+			// output exactly the input's size; output_padding rows never reach X.
+			long[] tail = new long[r], keep = new long[r];
+			boolean crop = false;
+			for (int i = 0; i < r; i++) {
+				long t = (xs[i + 2] - 1) * s[i] + (k[i] - 1) * d[i] + 1 - ys[i + 2] - head[i];
+				tail[i] = Math.max(0, t);
+				keep[i] = ys[i + 2] + Math.min(0, t);
+				crop |= t < 0;
+			}
+			String src = crop ? e.slice(dy, new long[r], keep, range(2, r + 2)) : dy;
+			out[0] = e.op("Conv", xs, List.of(src, w), GraphEmitter.attrs("kernel_shape", k), GraphEmitter
+				.attrs("strides", s), GraphEmitter.attrs("dilations", d), GraphEmitter.attrs("pads", concat(
+					head, tail)), GraphEmitter.attr("group", group));
+		}
+		if (need.length > 1 && need[1]) out[1] = weightGradient(e, dy, x, group, d, s, head, k);
+		if (need.length > 2 && need[2]) out[2] = e.reduceSum(dy, batchAndSpatialAxes(r + 2), false);
+		return out;
+	}
+
+	/**
+	 * The adjoint of a windowed operator whose output position {@code o} reads input positions
+	 * {@code o*s + j*d - head} ({@code j} over the kernel): {@code ConvTranspose(z, w)} with those
+	 * strides, dilations and head pads, its tail cropped (or zero-extended) so that the spatial size
+	 * is exactly {@code target}. Used for Conv's dX and the pooling gradients.
+	 *
+	 * @param z [N, Cin, out spatial...]
+	 * @param w ConvTranspose weight [Cin, Cout / group, k...]
+	 */
+	static String scatter(GraphEmitter e, String z, String w, long group, long[] k, long[] s, long[] d,
+		long[] head, long[] target)
+	{
+		long[] zs = e.shape(z), ws = e.shape(w);
+		int r = k.length;
+		long[] tail = new long[r], outputPadding = new long[r], extend = new long[r];
+		boolean anyOutputPadding = false, anyExtend = false;
+		long[] shape = new long[r + 2];
+		shape[0] = zs[0];
+		shape[1] = ws[1] * group;
+		for (int i = 0; i < r; i++) {
+			long natural = (zs[i + 2] - 1) * s[i] + (k[i] - 1) * d[i] + 1 - head[i];
+			if (natural >= target[i]) tail[i] = natural - target[i];
+			else if (target[i] - natural < s[i]) {
+				outputPadding[i] = target[i] - natural;
+				anyOutputPadding = true;
+			}
+			else {
+				extend[i] = target[i] - natural;
+				anyExtend = true;
+			}
+			shape[i + 2] = target[i] - extend[i];
+		}
+		List<AttributeProto> a = new ArrayList<>(List.of(GraphEmitter.attrs("kernel_shape", k),
+			GraphEmitter.attrs("strides", s), GraphEmitter.attrs("dilations", d), GraphEmitter.attrs("pads",
+				concat(head, tail)), GraphEmitter.attr("group", group)));
+		if (anyOutputPadding) a.add(GraphEmitter.attrs("output_padding", outputPadding));
+		String y = e.op("ConvTranspose", shape, List.of(z, w), a.toArray(AttributeProto[]::new));
+		if (anyExtend) y = e.pad(y, concat(new long[2], new long[r], new long[2], extend));
+		return y;
+	}
+
+	/**
+	 * The kernel-shaped correlation {@code out[q, p, j] = sum_{n,o} a[n, p, j*strideA + o*dilationA -
+	 * head] * b[n, q, o]} within each of {@code group} channel groups, shape [group*Q, P, k...] for
+	 * {@code a} [N, group*P, ...] and {@code b} [N, group*Q, ...]: one Conv with the batch as the
+	 * channel axis. Conv's dW is {@code (a, b) = (X, dY)} with strideA = dilation, dilationA =
+	 * stride; ConvTranspose's is {@code (dY, X)}.
+	 */
+	static String weightGradient(GraphEmitter e, String a, String b, long group, long[] strideA,
+		long[] dilationA, long[] head, long[] k)
+	{
+		long[] as = e.shape(a), bs = e.shape(b);
+		int r = k.length;
+		long n = as[0], p = as[1] / group, q = bs[1] / group;
+		String at, bt;
+		if (group == 1) {
+			at = e.transpose(a, swapFirstTwo(r + 2));
+			bt = e.transpose(b, swapFirstTwo(r + 2));
+		}
+		else {
+			// a [N, g, P, ...] -> [P, g, N, ...] -> [P, g*N, ...]; b [N, g, Q, ...] -> [g, Q, N, ...] ->
+			// [g*Q, N, ...]: channel (gi, n) of the Conv input pairs with weight rows of group gi
+			at = e.reshape(e.transpose(e.reshape(a, concat(new long[] { n, group, p }, spatial(as))), concat(
+				new long[] { 2, 1, 0 }, range(3, r + 3))), concat(new long[] { p, group * n }, spatial(as)));
+			bt = e.reshape(e.transpose(e.reshape(b, concat(new long[] { n, group, q }, spatial(bs))), concat(
+				new long[] { 1, 2, 0 }, range(3, r + 3))), concat(new long[] { group * q, n }, spatial(bs)));
+		}
+		long[] tail = new long[r], size = new long[r];
+		boolean slice = false;
+		for (int i = 0; i < r; i++) {
+			long la = as[i + 2], lb = bs[i + 2];
+			tail[i] = Math.max(0, dilationA[i] * (lb - 1) + strideA[i] * (k[i] - 1) + 1 - la - head[i]);
+			size[i] = (la + head[i] + tail[i] - dilationA[i] * (lb - 1) - 1) / strideA[i] + 1;
+			slice |= size[i] != k[i];
+		}
+		String c = e.op("Conv", concat(new long[] { p, group * q }, size), List.of(at, bt), GraphEmitter
+			.attrs("kernel_shape", spatial(bs)), GraphEmitter.attrs("strides", strideA), GraphEmitter.attrs(
+				"dilations", dilationA), GraphEmitter.attrs("pads", concat(head, tail)), GraphEmitter.attr(
+					"group", group));
+		if (slice) c = e.slice(c, new long[r], k, range(2, r + 2));
+		return e.transpose(c, swapFirstTwo(r + 2));
+	}
+
+	/** Head pads of a Conv, as ONNX Runtime resolves auto_pad (SAME_LOWER puts the odd pad first). */
+	static long[] convPadHead(NodeProto n, long[] in, long[] k, long[] s, long[] d) {
+		int r = k.length;
+		long[] head = new long[r];
+		switch (Nodes.attrString(n, "auto_pad", "NOTSET")) {
+			case "NOTSET", "" -> {
+				long[] pads = Nodes.attrInts(n, "pads", null);
+				if (pads != null) System.arraycopy(pads, 0, head, 0, r);
+			}
+			case "VALID" -> {}
+			case "SAME_UPPER", "SAME_LOWER" -> {
+				boolean lower = Nodes.attrString(n, "auto_pad", "").equals("SAME_LOWER");
+				for (int i = 0; i < r; i++) {
+					long target = (in[i] + s[i] - 1) / s[i];
+					long needed = (target - 1) * s[i] + (k[i] - 1) * d[i] + 1 - in[i];
+					head[i] = Math.max(0, lower ? (needed + 1) / 2 : needed / 2);
+				}
+			}
+			default -> throw new GanException("fine-tuning cannot differentiate " + Nodes.describe(n) +
+				": unknown auto_pad '" + Nodes.attrString(n, "auto_pad", "") + "'");
+		}
+		return head;
+	}
+
+	/**
+	 * Head pads of a ConvTranspose, as ONNX Runtime (1.29, checked) resolves them: from output_shape
+	 * or auto_pad SAME_* (SAME_UPPER puts the odd pad last, SAME_LOWER and a bare output_shape put it
+	 * first), else the pads attribute.
+	 */
+	static long[] convTransposePadHead(NodeProto n, long[] in, long[] out, long[] k, long[] s,
+		long[] d)
+	{
+		int r = k.length;
+		long[] head = new long[r];
+		long[] outputPadding = Nodes.attrInts(n, "output_padding", new long[r]);
+		long[] outputShape = Nodes.attrInts(n, "output_shape", null);
+		String auto = Nodes.attrString(n, "auto_pad", "NOTSET");
+		boolean same = auto.equals("SAME_UPPER") || auto.equals("SAME_LOWER");
+		if (outputShape != null && outputShape.length > 0 || same) {
+			for (int i = 0; i < r; i++) {
+				long target = outputShape != null && outputShape.length > 0 ? outputShape[outputShape.length -
+					r + i] : in[i] * s[i];
+				long total = Math.max(0, (in[i] - 1) * s[i] + outputPadding[i] + (k[i] - 1) * d[i] + 1 -
+					target);
+				head[i] = auto.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+			}
+		}
+		else if (!auto.equals("VALID")) {
+			long[] pads = Nodes.attrInts(n, "pads", null);
+			if (pads != null) System.arraycopy(pads, 0, head, 0, r);
+		}
+		return head;
+	}
+
+	/** An INTS attribute with one value per spatial axis (1 when absent). */
+	static long[] perAxis(NodeProto n, String name, int r) {
+		long[] v = Nodes.attrInts(n, name, null);
+		if (v == null || v.length == 0) {
+			v = new long[r];
+			Arrays.fill(v, 1);
+		}
+		return v;
+	}
+
+	static long[] spatial(long[] shape) {
+		return Arrays.copyOfRange(shape, 2, shape.length);
+	}
+
+	/** 0, 2, 3, ..., rank-1: the axes a per-channel bias is broadcast over. */
+	static long[] batchAndSpatialAxes(int rank) {
+		long[] a = new long[rank - 1];
+		for (int i = 1; i < a.length; i++)
+			a[i] = i + 1;
+		return a;
+	}
+
+	static long[] range(int from, int to) {
+		long[] a = new long[to - from];
+		for (int i = 0; i < a.length; i++)
+			a[i] = from + i;
+		return a;
+	}
+
+	static long[] swapFirstTwo(int rank) {
+		long[] p = range(0, rank);
+		p[0] = 1;
+		p[1] = 0;
+		return p;
+	}
+
+	static long[] concat(long[]... parts) {
+		int n = 0;
+		for (long[] p : parts)
+			n += p.length;
+		long[] r = new long[n];
+		int at = 0;
+		for (long[] p : parts) {
+			System.arraycopy(p, 0, r, at, p.length);
+			at += p.length;
+		}
+		return r;
+	}
 }

@@ -26,6 +26,7 @@ public final class GraphEmitter {
 	private final Set<String> names = new HashSet<>();
 	private final Map<String, Integer> counters = new HashMap<>();
 	private final Map<String, long[]> knownLongs = new HashMap<>();
+	private final Map<String, float[]> knownFloats = new HashMap<>();
 
 	/**
 	 * @param graph the graph to append to
@@ -76,9 +77,22 @@ public final class GraphEmitter {
 		return null;
 	}
 
-	/** The value of a float constant input, or null when not constant. */
+	/**
+	 * Records the value of a small float tensor computed by the forward graph (Resize scales built
+	 * by a Concat, say), for {@link #constantFloats}. Valid because a training graph runs at one
+	 * fixed input shape.
+	 */
+	public void setKnownFloats(String value, float[] v) {
+		knownFloats.put(value, v.clone());
+	}
+
+	/**
+	 * The value of a float constant input: an initializer, a Constant node's output, or a value
+	 * recorded by {@link #setKnownFloats}; null when not constant.
+	 */
 	public float[] constantFloats(String value) {
 		if (value == null || value.isEmpty()) return null;
+		if (knownFloats.containsKey(value)) return knownFloats.get(value).clone();
 		for (TensorProto t : graph.getInitializerList())
 			if (t.getName().equals(value)) return Tensors.floats(t);
 		for (NodeProto n : graph.getNodeList())
@@ -356,5 +370,49 @@ public final class GraphEmitter {
 			n *= d;
 		if (n <= 4096) return constant(new float[(int) n], shape);
 		return op("Expand", shape, List.of(scalar(0f), longs(shape)));
+	}
+
+	// ---- helpers for the element-wise, matrix and shape rules ----
+
+	/** A comparison ({@code Greater}, {@code Less}, {@code Equal}, ...) with numpy broadcasting. */
+	public String compare(String type, String a, String b) {
+		return op(type, broadcast(shape(a), shape(b)), List.of(a, b));
+	}
+
+	/** {@code Where(condition, a, b)}, all three broadcast together. */
+	public String where(String condition, String a, String b) {
+		return op("Where", broadcast(broadcast(shape(condition), shape(a)), shape(b)), List.of(condition,
+			a, b));
+	}
+
+	/** Cast to an element type ({@code TensorProto.DataType} number). */
+	public String cast(String x, int to) {
+		return op("Cast", shape(x), List.of(x), attr("to", (long) to));
+	}
+
+	/** MatMul of operands of rank 2 or more, with numpy broadcasting of the batch axes. */
+	public String matMul(String a, String b) {
+		long[] sa = shape(a), sb = shape(b);
+		long[] batch = broadcast(Arrays.copyOf(sa, sa.length - 2), Arrays.copyOf(sb, sb.length - 2));
+		long[] out = Arrays.copyOf(batch, batch.length + 2);
+		out[batch.length] = sa[sa.length - 2];
+		out[batch.length + 1] = sb[sb.length - 1];
+		return op("MatMul", out, List.of(a, b));
+	}
+
+	/**
+	 * Splits along {@code axis} (non-negative) into pieces of the given sizes: {@code split} as an
+	 * attribute before opset 13, as an input from 13 on.
+	 */
+	public List<String> split(String x, int axis, long[] sizes) {
+		if (sizes.length == 1) return List.of(x);
+		List<long[]> shapesOut = new ArrayList<>();
+		for (long size : sizes) {
+			long[] s = shape(x).clone();
+			s[axis] = size;
+			shapesOut.add(s);
+		}
+		if (opset >= 13) return ops("Split", shapesOut, List.of(x, longs(sizes)), attr("axis", axis));
+		return ops("Split", shapesOut, List.of(x), attr("axis", axis), attrs("split", sizes));
 	}
 }

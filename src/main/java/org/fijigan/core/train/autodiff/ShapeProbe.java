@@ -24,8 +24,19 @@ import ai.onnxruntime.OrtSession;
  * the values of small integer tensors (Shape outputs and the like), which rules need as constants.
  */
 public final class ShapeProbe {
-	/** Shapes and small integer values of every value of a graph. */
-	public record Result(Map<String, long[]> shapes, Map<String, long[]> smallLongs) {}
+	/**
+	 * Shapes of every value of a graph, and the values of its small (at most 64 elements, rank 0 or
+	 * 1) integer and float tensors: Shape outputs, Resize scales assembled by Concat, and the like.
+	 */
+	public record Result(Map<String, long[]> shapes, Map<String, long[]> smallLongs,
+		Map<String, float[]> smallFloats)
+	{
+		/** Tells {@code e} every small value found, so rules can read them as constants. */
+		public void recordIn(GraphEmitter e) {
+			smallLongs.forEach(e::setKnownLongs);
+			smallFloats.forEach(e::setKnownFloats);
+		}
+	}
 
 	private ShapeProbe() {}
 
@@ -41,6 +52,7 @@ public final class ShapeProbe {
 			if (!have.contains(o)) b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(o));
 		Map<String, long[]> shapes = new HashMap<>();
 		Map<String, long[]> longs = new HashMap<>();
+		Map<String, float[]> floats = new HashMap<>();
 		for (TensorProto t : model.getGraph().getInitializerList())
 			shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
 		OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -76,6 +88,12 @@ public final class ShapeProbe {
 											v[i] = ib.get(i);
 										longs.put(e.getKey(), v);
 									}
+									case FLOAT -> {
+										java.nio.FloatBuffer fb = t.getFloatBuffer();
+										float[] v = new float[fb.remaining()];
+										fb.get(v);
+										floats.put(e.getKey(), v);
+									}
 									default -> {}
 								}
 							}
@@ -92,7 +110,7 @@ public final class ShapeProbe {
 			throw new GanException("cannot run the model to find its tensor shapes: " + e.getMessage()
 				.strip().split("\n")[0], e);
 		}
-		return new Result(shapes, longs);
+		return new Result(shapes, longs, floats);
 	}
 
 }

@@ -1,0 +1,235 @@
+package org.fijigan.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.train.AdversarialKind;
+import org.fijigan.core.train.FineTune;
+import org.fijigan.core.train.FineTuneConfig;
+import org.fijigan.core.train.LossKind;
+import org.fijigan.core.train.OptimizerConfig;
+import org.fijigan.core.train.Trainer;
+import org.fijigan.core.train.data.Augmentation;
+import org.fijigan.core.train.data.DataSource;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fiji-gan fine-tune}: adapts a model to the user's images. Writes the trained model (same
+ * inputs and outputs as the original, provenance in its metadata) and its loss curve as
+ * {@code OUT-loss.csv} and {@code OUT-loss.png}, each atomically.
+ */
+@Command(name = "fine-tune", mixinStandardHelpOptions = true,
+	description = "Fine-tune a model on your images, on any execution provider. One step with " +
+		"--optimizer sgd --loss l1 --adversarial-weight 0 --normalize none --patch 0 --augment none " +
+		"--batch 1 is exactly w <- w - lr * dL/dw with L = mean(|G(x) - y|).")
+public final class FineTuneCommand implements Callable<Integer> {
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = { "-m", "--model" }, required = true, paramLabel = "MODEL",
+		description = "An .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model's name.")
+	String model;
+
+	@Option(names = { "-o", "--output" }, required = true, paramLabel = "OUT.onnx",
+		description = "The fine-tuned model.")
+	Path output;
+
+	@ArgGroup(exclusive = true, multiplicity = "1")
+	Data data;
+
+	static final class Data {
+		@Option(names = "--data", paramLabel = "DIR",
+			description = "Clean images (degraded on the fly for the task), or real images in class " +
+				"sub-folders for a generator.")
+		Path folder;
+
+		@ArgGroup(exclusive = false)
+		Pairs pairs;
+	}
+
+	static final class Pairs {
+		@Option(names = "--input-dir", required = true, paramLabel = "A",
+			description = "Model inputs, matched to --target-dir by relative path.")
+		Path inputs;
+
+		@Option(names = "--target-dir", required = true, paramLabel = "B",
+			description = "What the model should output for each input.")
+		Path targets;
+	}
+
+	@Option(names = "--task", paramLabel = "TASK",
+		description = "super-resolution, denoise, inpaint or generate (default: the model's).")
+	TaskKind task;
+
+	@Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+	int steps;
+
+	@Option(names = "--batch", defaultValue = "4", description = "Samples per step (default: ${DEFAULT-VALUE}).")
+	int batch;
+
+	@Option(names = "--patch", defaultValue = "64", paramLabel = "P|0",
+		description = "Patch size on the output side; 0 for whole images (default: ${DEFAULT-VALUE}).")
+	int patch;
+
+	@Option(names = "--augment", defaultValue = "flips", paramLabel = "flips|none",
+		description = "Random flips and 90-degree rotations (default: ${DEFAULT-VALUE}).")
+	String augment;
+
+	@Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|adamw|sgd",
+		description = "Default: ${DEFAULT-VALUE} (betas 0.5, 0.999).")
+	String optimizer;
+
+	@Option(names = "--lr", defaultValue = "1e-4", paramLabel = "X",
+		description = "Learning rate (default: ${DEFAULT-VALUE}).")
+	double lr;
+
+	@Option(names = "--loss", defaultValue = "l1", paramLabel = "l1|l2|charbonnier",
+		description = "Pixel loss (default: ${DEFAULT-VALUE}).")
+	String loss;
+
+	@Option(names = "--adversarial-weight", paramLabel = "W",
+		description = "Weight of the GAN loss; 0 trains without a discriminator (default: 0, or 1 for a generator).")
+	Float adversarialWeight;
+
+	@Option(names = "--adversarial", defaultValue = "nonsaturating",
+		paramLabel = "nonsaturating|hinge|lsgan", description = "GAN loss (default: ${DEFAULT-VALUE}).")
+	String adversarial;
+
+	@Option(names = "--normalize", defaultValue = "percentile", paramLabel = "MODE",
+		description = "percentile[:L,H], range[:MIN,MAX] or none (default: ${DEFAULT-VALUE}).")
+	Normalization normalize;
+
+	@Option(names = "--seed", defaultValue = "0", description = "Seeds sampling, degradations and the discriminator.")
+	long seed;
+
+	@Option(names = "--device", defaultValue = "auto", paramLabel = "D",
+		description = "auto, cpu, cuda[:N], tensorrt, directml, coreml, rocm or openvino.")
+	DeviceSpec device;
+
+	@Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (default: all cores).")
+	int threads;
+
+	@Option(names = "--checkpoint-dir", paramLabel = "D",
+		description = "Where atomic checkpoints go (every --checkpoint-every steps and at the end).")
+	Path checkpointDir;
+
+	@Option(names = "--checkpoint-every", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+	int checkpointEvery;
+
+	@Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint-dir.")
+	boolean resume;
+
+	@Option(names = "--validation", defaultValue = "0.1", paramLabel = "F",
+		description = "Fraction of the images held out for validation (default: ${DEFAULT-VALUE}).")
+	double validation;
+
+	@Option(names = "--validate-every", defaultValue = "0", paramLabel = "N",
+		description = "Steps between validation passes (default: only at the end).")
+	int validateEvery;
+
+	@Option(names = "--freeze", split = ",", paramLabel = "REGEX",
+		description = "Keep parameters whose names match fixed.")
+	List<String> freeze = new ArrayList<>();
+
+	@Option(names = "--ema", defaultValue = "0", paramLabel = "DECAY",
+		description = "Export an exponential moving average of the weights (e.g. 0.999; default: off).")
+	double ema;
+
+	@Option(names = "--overwrite", description = "Replace OUT if it exists.")
+	boolean overwrite;
+
+	@Override
+	public Integer call() throws IOException {
+		Path out = output.toAbsolutePath();
+		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx"))
+			throw new GanException("the fine-tuned model must be written to a .onnx file, not " + output
+				.getFileName());
+		Path csv = sibling(out, "-loss.csv"), png = sibling(out, "-loss.png");
+		if (!overwrite) for (Path p : List.of(out, csv, png))
+			if (Files.exists(p)) throw new GanException(p + " already exists; pass --overwrite to replace it");
+		if (!Files.isDirectory(out.getParent())) throw new GanException("output folder " + out
+			.getParent() + " does not exist");
+		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder.of(data.folder,
+			"data")) : new DataSource.Pairs(ImageFolder.of(data.pairs.inputs, "input"), ImageFolder.of(
+				data.pairs.targets, "target"));
+		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr), LossKind
+			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, device, threads, checkpointDir,
+			checkpointEvery, resume, freeze, ema, validateEvery);
+		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
+			.parse(augment), normalize, validation, adversarialWeight, config);
+
+		CancellationToken cancel = new CancellationToken();
+		Thread onInterrupt = new Thread(cancel::cancel, "fiji-gan cancel");
+		Runtime.getRuntime().addShutdownHook(onInterrupt);
+		FineTune.Outcome outcome;
+		try (ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine().getErr())) {
+			outcome = FineTune.run(request, ProgressListener.safe(progress), cancel);
+		}
+		finally {
+			try {
+				Runtime.getRuntime().removeShutdownHook(onInterrupt);
+			}
+			catch (IllegalStateException ignored) {
+				// shutting down already
+			}
+		}
+		Trainer.Result result = outcome.result();
+		writeAtomically(out, o -> result.model().writeTo(o));
+		writeAtomically(csv, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS, result.history()));
+		writeAtomically(png, o -> LossCurve.writePng(o, result.history()));
+
+		PrintWriter w = spec.commandLine().getOut();
+		float[] last = result.history().get(result.history().size() - 1);
+		w.printf(Locale.ROOT, "wrote %s (%d steps on %s, final loss %.5f%s)%n", output, result.steps(),
+			result.provider(), last[1], Float.isNaN(last[4]) ? "" : String.format(Locale.ROOT,
+				", validation loss %.5f, PSNR %.2f dB", last[4], last[5]));
+		w.println("loss curve: " + csv.getFileName() + ", " + png.getFileName());
+		w.println("data: " + outcome.data().describe());
+		for (String n : result.notes())
+			w.println("note: " + n);
+		w.flush();
+		return 0;
+	}
+
+	private static Path sibling(Path onnx, String suffix) {
+		String name = onnx.getFileName().toString();
+		return onnx.resolveSibling(name.substring(0, name.length() - ".onnx".length()) + suffix);
+	}
+
+	private interface Writer {
+		void write(OutputStream out) throws IOException;
+	}
+
+	/** Writes to a hidden temporary file in the same folder, then renames it into place. */
+	private static void writeAtomically(Path target, Writer writer) throws IOException {
+		Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+		try {
+			try (OutputStream o = Files.newOutputStream(tmp)) {
+				writer.write(o);
+			}
+			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		finally {
+			Files.deleteIfExists(tmp);
+		}
+	}
+}

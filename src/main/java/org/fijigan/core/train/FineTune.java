@@ -1,0 +1,78 @@
+package org.fijigan.core.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.OutputTransform;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.train.data.Augmentation;
+import org.fijigan.core.train.data.DataOptions;
+import org.fijigan.core.train.data.DataSource;
+import org.fijigan.core.train.data.ModelBatches;
+import org.fijigan.core.train.data.TrainingData;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+
+/**
+ * The fine-tune job that the CLI and the Fiji command share: loads the model, opens and checks the
+ * data, and trains. Writing the results is the caller's.
+ */
+public final class FineTune {
+	/**
+	 * @param model what the user names as the model (file, descriptor, package, bundled name)
+	 * @param task the task, or null for the model's own
+	 * @param data images (clean, or real images for a generator) or input/target pairs
+	 * @param batch samples per step
+	 * @param patch patch size on the output side; 0 for whole images
+	 * @param validationFraction share of the images held out
+	 * @param adversarialWeight null for the default: 0 for image-to-image models, 1 for generators
+	 * @param config the rest; its adversarial weight is replaced by the resolved one
+	 */
+	public record Request(String model, TaskKind task, DataSource data, int batch, int patch,
+		Augmentation augmentation, Normalization normalization, double validationFraction,
+		Float adversarialWeight, FineTuneConfig config) {}
+
+	/** The trained model, with the descriptor of the original and the data it saw. */
+	public record Outcome(Trainer.Result result, ModelDescriptor model, TrainingData data) {}
+
+	private FineTune() {}
+
+	public static Outcome run(Request r, ProgressListener progress, CancellationToken cancel) {
+		ModelDescriptor d = ModelLoader.load(r.model(), new ModelOverrides(r.task(), null, null, null,
+			null, null));
+		if (d.task() == TaskKind.GENERATE && d.generator() == null) throw new GanException(
+			"model " + d.name() + " is a generator without a latent input fiji-gan understands");
+		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(r.patch())
+			.withAugmentation(r.augmentation()).withNormalization(r.normalization()).withValidationFraction(r
+				.validationFraction());
+		TrainingData data = TrainingData.create(d, r.data(), options);
+		ModelBatches batches = new ModelBatches(d, data, r.batch());
+		boolean generator = d.task() == TaskKind.GENERATE;
+		float adversarial = r.adversarialWeight() != null ? r.adversarialWeight() : generator ? 1f : 0f;
+		FineTuneConfig c = r.config();
+		FineTuneConfig config = new FineTuneConfig(c.steps(), c.optimizer(), c.loss(), adversarial, c
+			.adversarial(), c.seed(), c.device(), c.threads(), c.checkpointDir(), c.checkpointEvery(), c
+				.resume(), c.freeze(), c.emaDecay(), c.validateEvery());
+		ModelProto proto;
+		try {
+			proto = ModelProto.parseFrom(Files.readAllBytes(d.onnxFile()));
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read " + d.onnxFile() + ": " + e.getMessage(), e);
+		}
+		String subtractFrom = d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? d.image()
+			.name() : null;
+		String label = generator && d.generator().isConditional() ? d.generator().classInput() : null;
+		TrainingTarget what = new TrainingTarget(d.outputName(), subtractFrom, label, generator ? d
+			.generator().classCount() : 0, generator, d.outputRange().width(), d.sha256());
+		Trainer.Result result = Trainer.train(proto, what, batches, config, progress, cancel);
+		return new Outcome(result, d, data);
+	}
+}
