@@ -1,11 +1,9 @@
 package org.fijigan.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +14,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
+import org.fijigan.core.io.AtomicWrite;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
 import org.fijigan.core.train.FineTune;
@@ -193,9 +192,9 @@ public final class FineTuneCommand implements Callable<Integer> {
 			}
 		}
 		Trainer.Result result = outcome.result();
-		writeAtomically(out, o -> result.model().writeTo(o));
-		writeAtomically(csv, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS, result.history()));
-		writeAtomically(png, o -> LossCurve.writePng(o, result.history()));
+		AtomicWrite.write(out, o -> result.model().writeTo(o));
+		AtomicWrite.write(csv, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS, result.history()));
+		AtomicWrite.write(png, o -> LossCurve.writePng(o, result.history()));
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);
@@ -213,23 +212,5 @@ public final class FineTuneCommand implements Callable<Integer> {
 	private static Path sibling(Path onnx, String suffix) {
 		String name = onnx.getFileName().toString();
 		return onnx.resolveSibling(name.substring(0, name.length() - ".onnx".length()) + suffix);
-	}
-
-	private interface Writer {
-		void write(OutputStream out) throws IOException;
-	}
-
-	/** Writes to a hidden temporary file in the same folder, then renames it into place. */
-	private static void writeAtomically(Path target, Writer writer) throws IOException {
-		Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-		try {
-			try (OutputStream o = Files.newOutputStream(tmp)) {
-				writer.write(o);
-			}
-			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		}
-		finally {
-			Files.deleteIfExists(tmp);
-		}
 	}
 }

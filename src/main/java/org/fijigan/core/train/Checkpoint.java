@@ -6,18 +6,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicWrite;
 
 /**
  * The whole state of a training run at a step boundary: every tensor (generator and discriminator
@@ -38,43 +35,31 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 	public void write(Path dir) {
 		try {
 			Files.createDirectories(dir);
-			Path tmp = Files.createTempFile(dir, ".checkpoint", ".tmp");
-			try {
-				try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-					StandardOpenOption.TRUNCATE_EXISTING); OutputStream os = java.nio.channels.Channels
-						.newOutputStream(ch); DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os,
-							1 << 16)))
-				{
-					out.writeInt(MAGIC);
-					out.writeLong(step);
-					out.writeDouble(learningRate);
-					out.writeUTF(baseSha256);
-					out.writeInt(tensors.size());
-					for (Map.Entry<String, float[]> e : tensors.entrySet()) {
-						out.writeUTF(e.getKey());
-						out.writeInt(e.getValue().length);
-						for (float f : e.getValue())
-							out.writeFloat(f);
-					}
-					out.writeInt(history.size());
-					for (float[] h : history) {
-						out.writeInt(h.length);
-						for (float f : h)
-							out.writeFloat(f);
-					}
-					out.flush();
-					ch.force(true);
-				}
-				Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE,
-					StandardCopyOption.REPLACE_EXISTING);
-			}
-			finally {
-				Files.deleteIfExists(tmp);
-			}
 		}
 		catch (IOException e) {
-			throw new GanException("cannot write a checkpoint to " + dir + ": " + e.getMessage(), e);
+			throw new GanException("cannot create the checkpoint folder " + dir + ": " + e.getMessage(), e);
 		}
+		AtomicWrite.write(dir.resolve(FILE), os -> {
+			DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+			out.writeInt(MAGIC);
+			out.writeLong(step);
+			out.writeDouble(learningRate);
+			out.writeUTF(baseSha256);
+			out.writeInt(tensors.size());
+			for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+				out.writeUTF(e.getKey());
+				out.writeInt(e.getValue().length);
+				for (float f : e.getValue())
+					out.writeFloat(f);
+			}
+			out.writeInt(history.size());
+			for (float[] h : history) {
+				out.writeInt(h.length);
+				for (float f : h)
+					out.writeFloat(f);
+			}
+			out.flush();
+		});
 	}
 
 	/** Reads {@code dir/checkpoint.fgk}. */

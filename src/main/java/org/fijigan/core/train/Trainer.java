@@ -168,7 +168,7 @@ public final class Trainer {
 				history.add(new float[] { step + 1, loss, content, dLoss, validation[0], validation[1],
 					validation[2] });
 				listener.onProgress(new ProgressEvent("step", step + 1, c.steps(), String.format(
-					java.util.Locale.ROOT, "step %d/%d loss %.5f", step + 1, c.steps(), loss)));
+					java.util.Locale.ROOT, "step %d/%d loss %.5f", step + 1, c.steps(), loss), loss));
 				boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c.checkpointEvery() == 0 ||
 					last);
 				if (checkpoint || (step + 1) % c.checkpointEvery() == 0) {

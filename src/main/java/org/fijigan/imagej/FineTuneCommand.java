@@ -1,0 +1,217 @@
+package org.fijigan.imagej;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.fijigan.cli.ImageFolder;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.io.AtomicWrite;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.train.AdversarialKind;
+import org.fijigan.core.train.FineTune;
+import org.fijigan.core.train.FineTuneConfig;
+import org.fijigan.core.train.LossKind;
+import org.fijigan.core.train.OptimizerConfig;
+import org.fijigan.core.train.Trainer;
+import org.fijigan.core.train.data.Augmentation;
+import org.fijigan.core.train.data.DataSource;
+import org.fijigan.core.train.data.ImageSource;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.Plot;
+import ij.gui.PlotWindow;
+
+/**
+ * Plugins > GAN > Fine-Tune Model...: adapts a model to the user's images (a folder, input/target
+ * folders, or the open images) with the engine the CLI uses, showing the loss live in a Plot. Esc or
+ * the command's cancel stops the run; with a checkpoint folder the last checkpoint is kept, and
+ * "resume" continues from it.
+ */
+@Plugin(type = Command.class, headless = true, label = "Fine-Tune Model")
+public class FineTuneCommand extends GanCommand {
+	@Parameter(label = "Data folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+		description = "clean images (degraded on the fly), or class sub-folders of real images for a generator; empty: the open images")
+	File data;
+
+	@Parameter(label = "Targets folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+		description = "optional: what the model should output for each image of the data folder (paired training)")
+	File targets;
+
+	@Parameter(label = "Output model", style = FileWidget.SAVE_STYLE,
+		description = "the fine-tuned .onnx file")
+	File output;
+
+	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise", "inpaint", "generate" })
+	String task = "auto";
+
+	@Parameter(label = "Steps", min = "1")
+	int steps = 1000;
+
+	@Parameter(label = "Batch", min = "1")
+	int batch = 4;
+
+	@Parameter(label = "Patch", min = "0", description = "patch size on the output side; 0 for whole images")
+	int patch = 64;
+
+	@Parameter(label = "Augment", choices = { "flips", "none" })
+	String augment = "flips";
+
+	@Parameter(label = "Optimizer", choices = { "adam", "adamw", "sgd" })
+	String optimizer = "adam";
+
+	@Parameter(label = "Learning rate")
+	double learningRate = 1e-4;
+
+	@Parameter(label = "Loss", choices = { "l1", "l2", "charbonnier" })
+	String loss = "l1";
+
+	@Parameter(label = "Adversarial weight", min = "0",
+		description = "weight of the GAN loss; 0 trains without a discriminator (generators need > 0)")
+	double adversarialWeight;
+
+	@Parameter(label = "GAN loss", choices = { "nonsaturating", "hinge", "lsgan" })
+	String ganLoss = "nonsaturating";
+
+	@Parameter(label = "Normalize", choices = { "percentile", "range", "none" })
+	String normalize = "percentile";
+
+	@Parameter(label = "Seed")
+	long seed;
+
+	@Parameter(label = "Validation fraction", min = "0", max = "0.5")
+	double validation = 0.1;
+
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	String device = "auto";
+
+	@Parameter(label = "Threads", min = "0")
+	int threads;
+
+	@Parameter(label = "Checkpoint folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+		description = "where checkpoints go (every 100 steps and at the end)")
+	File checkpoints;
+
+	@Parameter(label = "Resume", description = "continue from the checkpoint in the checkpoint folder")
+	boolean resume;
+
+	@Override
+	protected void execute() {
+		if (output == null) throw new GanException("choose where to write the fine-tuned model (.onnx)");
+		Path out = output.toPath().toAbsolutePath();
+		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx"))
+			throw new GanException("the fine-tuned model must be a .onnx file, not " + out.getFileName());
+		DataSource source;
+		if (data == null || data.getPath().isBlank()) source = new DataSource.Images(openImages());
+		else if (targets == null || targets.getPath().isBlank()) source = new DataSource.Images(ImageFolder
+			.of(data.toPath(), "data"));
+		else source = new DataSource.Pairs(ImageFolder.of(data.toPath(), "input"), ImageFolder.of(targets
+			.toPath(), "target"));
+		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, learningRate),
+			LossKind.parse(loss), 0, AdversarialKind.parse(ganLoss), seed, DeviceSpec.parse(device),
+			threads, checkpoints == null || checkpoints.getPath().isBlank() ? null : checkpoints.toPath(),
+			100, resume, List.of(), 0, Math.max(1, steps / 20));
+		FineTune.Request request = new FineTune.Request(model.trim(), task.equals("auto") ? null : TaskKind
+			.parse(task), source, batch, patch, Augmentation.parse(augment), Normalization.parse(normalize),
+			validation, adversarialWeight > 0 ? (float) adversarialWeight : null, config);
+		LossPlot plot = new LossPlot(steps);
+		ProgressListener progress = ProgressListener.safe(e -> {
+			progress().onProgress(e);
+			if (!Double.isNaN(e.value())) plot.add(e.done(), e.value());
+		});
+		FineTune.Outcome outcome = FineTune.run(request, progress, cancellation());
+		Trainer.Result result = outcome.result();
+		AtomicWrite.write(out, o -> result.model().writeTo(o));
+		plot.finish(result.history());
+		float[] last = result.history().get(result.history().size() - 1);
+		IJ.log(String.format(Locale.ROOT, "fiji-gan: fine-tuned %s for %d steps on %s; final loss %.5f%s; wrote %s",
+			outcome.model().name(), result.steps(), result.provider(), last[1], Float.isNaN(last[4]) ? ""
+				: String.format(Locale.ROOT, ", validation loss %.5f, PSNR %.2f dB", last[4], last[5]), out));
+		IJ.log("  data: " + outcome.data().describe());
+		for (String n : result.notes())
+			IJ.log("  " + n);
+	}
+
+	/** Every open image, as training data. */
+	private static ImageSource openImages() {
+		int[] ids = WindowManager.getIDList();
+		if (ids == null || ids.length == 0) throw new GanException(
+			"no data: choose a data folder or open the images to train on");
+		List<RasterImage> images = new ArrayList<>();
+		for (int id : ids) {
+			ImagePlus imp = WindowManager.getImage(id);
+			if (imp != null) images.add(ImagePlusConverter.toRaster(imp));
+		}
+		return ImageSource.of(images);
+	}
+
+	/** The live loss plot (only with a display); log lines every 10% otherwise. */
+	private static final class LossPlot {
+		private final int steps;
+		private final boolean visible = !GraphicsEnvironment.isHeadless();
+		private final List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+		private final long start = System.nanoTime();
+		private PlotWindow window;
+
+		LossPlot(int steps) {
+			this.steps = steps;
+		}
+
+		void add(long step, double loss) {
+			x.add((double) step);
+			y.add(loss);
+			double seconds = (System.nanoTime() - start) / 1e9;
+			String eta = String.format(Locale.ROOT, "step %d/%d, loss %.5f, ETA %.0f s", step, steps, loss,
+				seconds / step * (steps - step));
+			IJ.showStatus("fiji-gan fine-tune: " + eta);
+			if (!visible) {
+				if (step == steps || step % Math.max(1, steps / 10) == 0) IJ.log("fiji-gan fine-tune: " + eta);
+				return;
+			}
+			if (step % Math.max(1, steps / 200) != 0 && step != steps) return;
+			Plot p = new Plot("Fine-tune loss", "step", "loss");
+			p.add("line", x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(
+				Double::doubleValue).toArray());
+			p.setLimitsToFit(false);
+			if (window == null || window.isClosed()) window = p.show();
+			else window.drawPlot(p);
+		}
+
+		void finish(List<float[]> history) {
+			if (!visible || history.isEmpty()) return;
+			Plot p = new Plot("Fine-tune loss", "step", "loss");
+			double[] s = new double[history.size()], l = new double[history.size()];
+			List<Double> vs = new ArrayList<>(), vl = new ArrayList<>();
+			for (int i = 0; i < s.length; i++) {
+				float[] r = history.get(i);
+				s[i] = r[0];
+				l[i] = r[1];
+				if (!Float.isNaN(r[4])) {
+					vs.add((double) r[0]);
+					vl.add((double) r[4]);
+				}
+			}
+			p.add("line", s, l);
+			p.setColor(java.awt.Color.BLUE);
+			p.add("circle", vs.stream().mapToDouble(Double::doubleValue).toArray(), vl.stream().mapToDouble(
+				Double::doubleValue).toArray());
+			p.setLegend("training\nvalidation", Plot.AUTO_POSITION);
+			p.setLimitsToFit(false);
+			if (window == null || window.isClosed()) p.show();
+			else window.drawPlot(p);
+		}
+	}
+}
