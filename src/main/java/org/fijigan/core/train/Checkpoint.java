@@ -35,6 +35,11 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 	public void write(Path dir) {
 		try {
 			Files.createDirectories(dir);
+			// a run killed while writing leaves its temporary file; the next write removes it
+			try (var stale = Files.newDirectoryStream(dir, "." + FILE + "*.tmp")) {
+				for (Path p : stale)
+					Files.deleteIfExists(p);
+			}
 		}
 		catch (IOException e) {
 			throw new GanException("cannot create the checkpoint folder " + dir + ": " + e.getMessage(), e);

@@ -139,6 +139,8 @@ public final class Trainer {
 				if (!Float.isFinite(loss)) {
 					g.write(lastGood);
 					if (dr != null) dr.write(lastGood);
+					for (Map.Entry<String, float[]> e : ema.entrySet()) // the runners do not hold the EMA
+						System.arraycopy(lastGood.get(e.getKey()), 0, e.getValue(), 0, e.getValue().length);
 					lr /= 2;
 					notes.add("step " + (step + 1) + ": loss was " + loss + "; rolled back to step " +
 						lastGoodStep + " and halved the learning rate to " + (float) lr);
