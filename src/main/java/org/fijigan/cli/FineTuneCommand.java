@@ -14,7 +14,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
-import org.fijigan.core.io.AtomicWrite;
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
 import org.fijigan.core.train.FineTune;
@@ -192,9 +192,9 @@ public final class FineTuneCommand implements Callable<Integer> {
 			}
 		}
 		Trainer.Result result = outcome.result();
-		AtomicWrite.write(out, o -> result.model().writeTo(o));
-		AtomicWrite.write(csv, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS, result.history()));
-		AtomicWrite.write(png, o -> LossCurve.writePng(o, result.history()));
+		AtomicFile.write(out, o -> result.model().writeTo(o));
+		AtomicFile.write(csv, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS, result.history()));
+		AtomicFile.write(png, o -> LossCurve.writePng(o, result.history()));
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);

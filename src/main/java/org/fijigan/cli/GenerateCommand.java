@@ -9,6 +9,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.batch.BatchSummary;
+import org.fijigan.core.batch.GenerationBatch;
+import org.fijigan.core.batch.GenerationJob;
+import org.fijigan.core.batch.SamplePlan;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
@@ -26,8 +30,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-	description = "Draw synthetic images from a generator model, one per slice. Sample i uses " +
-		"seed S+i, so any sample can be redrawn alone.")
+	description = "Draw synthetic images from a generator model: into one stack (OUT an image " +
+		"file), or one file per image with a manifest (OUT a folder). Sample i uses seed S+i, so " +
+		"any sample can be redrawn alone.")
 final class GenerateCommand extends JobCommand {
 	@Option(names = { "-m", "--model" }, required = true, paramLabel = "MODEL",
 		description = "An .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model's name.")
@@ -71,14 +76,83 @@ final class GenerateCommand extends JobCommand {
 		description = "Intra-op threads (default: all cores).")
 	int threads;
 
+	@Option(names = "--per-class", paramLabel = "N",
+		description = "Folder mode: N images of every class of the model, each class in a sub-folder.")
+	Long perClass;
+
+	@Option(names = "--balance-against", paramLabel = "DIR",
+		description = "Folder mode: DIR's sub-folders are classes (named as the model's classes or " +
+			"by number); generate enough of each to bring every class up to the largest one.")
+	Path balanceAgainst;
+
+	/** Folder mode when OUT has no image extension. */
 	@Override
-	Job run(ProgressListener progress, CancellationToken cancel) {
+	boolean writesFolder() {
+		return ImageFiles.Format.of(output) == null;
+	}
+
+	@Override
+	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
+		if (batch.include != null) throw new ParameterException(spec.commandLine(),
+			"--include is for --input DIR; generate reads no images");
+		ModelDescriptor d = load();
+		GeneratorSpec g = d.generator();
+		float[][] latents = latentFile == null ? null : rows(Npy.read(latentFile), latentFile);
+		long[] labels = classFile == null ? null : labels(Npy.read(classFile), classFile);
+		SamplePlan plan = plan(g, latents, labels);
+		if (seed == null && latents == null && batch.shard != null) throw new GanException(
+			"give --seed with --shard, so that every shard draws from the same seed sequence");
+		long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
+		GenerationJob job = new GenerationJob(output, batch.format == null ? "tif" : batch.format, plan,
+			s, latents, latentFile == null ? null : latentFile.getFileName().toString(), floatOutput ||
+				normalization.equals("none"), device, threads, batch.shardOrAll(), overwrite,
+			batch.failFast, provenance());
+		return GenerationBatch.run(job, d, ImageFiles.CODEC, progress, cancel);
+	}
+
+	/** Which samples to draw, from --count, --class(es), --per-class or --balance-against. */
+	private SamplePlan plan(GeneratorSpec g, float[][] latents, long[] labels) {
+		int given = (perClass != null ? 1 : 0) + (balanceAgainst != null ? 1 : 0);
+		if (given > 1) throw new GanException("give --per-class or --balance-against, not both");
+		if (given == 1 && (count != null || classLabel != null || classFile != null || latents != null))
+			throw new GanException((perClass != null ? "--per-class" : "--balance-against") +
+				" decides the counts and classes: leave out --count, --class, --classes and --latent");
+		if (perClass != null) {
+			if (perClass < 1) throw new GanException("--per-class must be at least 1");
+			return SamplePlan.perClass(perClass, g);
+		}
+		if (balanceAgainst != null) return SamplePlan.balanceAgainst(balanceAgainst, g, ImageFiles.CODEC);
+		long n = count != null ? count : latents != null ? latents.length : labels != null
+			? labels.length : 1;
+		if (labels != null && labels.length != n) throw new GanException("the class file has " + labels
+			.length + " labels for " + n + " images");
+		if (!g.isConditional()) {
+			if (classLabel != null || labels != null) throw new GanException(
+				"this generator takes no class; remove --class/--classes");
+			return SamplePlan.unconditional(n);
+		}
+		if (classLabel != null && labels != null) throw new GanException(
+			"give either --class or --classes, not both");
+		if (classLabel != null) return SamplePlan.oneClass(n, label(g, classLabel), g);
+		if (labels != null) return SamplePlan.labels(labels, g);
+		return SamplePlan.cycling(n, g);
+	}
+
+	private ModelDescriptor load() {
 		if (!normalization.equals("range") && !normalization.equals("none"))
 			throw new ParameterException(spec.commandLine(), "generate takes --normalize range or none, not '" +
 				normalization + "'");
 		ModelDescriptor d = ModelLoader.load(reference, new ModelOverrides(null, null, null, range, null,
 			null));
-		d = ModelOptions.checkTask(d, TaskKind.GENERATE, false);
+		return ModelOptions.checkTask(d, TaskKind.GENERATE, false);
+	}
+
+	@Override
+	Job run(ProgressListener progress, CancellationToken cancel) {
+		if (perClass != null || balanceAgainst != null) throw new ParameterException(spec.commandLine(),
+			(perClass != null ? "--per-class" : "--balance-against") + " writes one file per image: " +
+				"give a folder as --output");
+		ModelDescriptor d = load();
 		float[][] latents = latentFile == null ? null : rows(Npy.read(latentFile), latentFile);
 		long[] labels = classFile == null ? null : labels(Npy.read(classFile), classFile);
 		int n = count != null ? count : latents != null ? latents.length : labels != null

@@ -1,9 +1,13 @@
 package org.fijigan.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.batch.BatchSummary;
+import org.fijigan.core.batch.FolderBatch;
+import org.fijigan.core.batch.FolderJob;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
@@ -20,7 +24,8 @@ abstract class ImageToImageCommand extends JobCommand {
 	InferenceFlags flags;
 
 	@Option(names = { "-i", "--input" }, required = true, paramLabel = "IN",
-		description = "Image ImageJ opens (TIFF incl. hyperstacks, PNG, JPEG, DICOM...) or .npy tensor.")
+		description = "Image ImageJ opens (TIFF incl. hyperstacks, PNG, JPEG, DICOM...) or .npy " +
+			"tensor; or a folder of them (sub-folders included), written to the folder OUT.")
 	Path input;
 
 	abstract TaskKind task();
@@ -30,5 +35,18 @@ abstract class ImageToImageCommand extends JobCommand {
 		ModelDescriptor d = model.load(task(), null);
 		return new Job(d, ImageToImage.run(d, ImageFiles.read(input, "input"), flags.options(),
 			progress, cancel));
+	}
+
+	@Override
+	boolean writesFolder() {
+		return Files.isDirectory(input);
+	}
+
+	@Override
+	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
+		ModelDescriptor d = model.load(task(), null);
+		FolderJob job = new FolderJob(input, output, null, batch.format, batch.include, batch
+			.shardOrAll(), overwrite, batch.failFast, provenance());
+		return FolderBatch.run(job, d, flags.options(), ImageFiles.CODEC, progress, cancel);
 	}
 }

@@ -1,10 +1,14 @@
 package org.fijigan.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.batch.BatchSummary;
+import org.fijigan.core.batch.FolderBatch;
+import org.fijigan.core.batch.FolderJob;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
@@ -25,12 +29,13 @@ final class InpaintCommand extends JobCommand {
 	InferenceFlags flags;
 
 	@Option(names = { "-i", "--input" }, required = true, paramLabel = "IN",
-		description = "Image ImageJ opens, or .npy tensor.")
+		description = "Image ImageJ opens, or .npy tensor; or a folder of them, written to the folder OUT.")
 	Path input;
 
 	@Option(names = "--mask", required = true, paramLabel = "MASK",
 		description = "One channel, the image's width and height; non-zero marks a hole. One plane " +
-			"for all, or one per slice/frame.")
+			"for all, or one per slice/frame. With --input DIR: a folder of masks with the images' " +
+			"relative names (any image extension), or one mask for all.")
 	Path mask;
 
 	@Option(names = "--mask-hole", paramLabel = "0|1",
@@ -46,6 +51,20 @@ final class InpaintCommand extends JobCommand {
 		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue);
 		return inpaint(d, ImageFiles.read(input, "input"), mask, flags.options()
 			.withCompositeInpaint(!noComposite), progress, cancel);
+	}
+
+	@Override
+	boolean writesFolder() {
+		return Files.isDirectory(input);
+	}
+
+	@Override
+	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
+		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue);
+		FolderJob job = new FolderJob(input, output, mask, batch.format, batch.include, batch
+			.shardOrAll(), overwrite, batch.failFast, provenance());
+		return FolderBatch.run(job, d, flags.options().withCompositeInpaint(!noComposite),
+			ImageFiles.CODEC, progress, cancel);
 	}
 
 	/** Reads the mask, checks it fits the image, and runs; shared with {@code run}. */

@@ -5,17 +5,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.RunReport;
 import org.fijigan.core.pipeline.RunResult;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -26,17 +29,27 @@ import picocli.CommandLine.Spec;
  * progress line and Ctrl-C wired to the cancellation token, writes the result atomically, then
  * prints a summary on stdout. The result's {@code fiji-gan.*} properties, and the command that
  * made it, go into the TIFF info.
+ * <p>
+ * In folder mode ({@link #writesFolder()}) it writes a folder of results and a manifest instead,
+ * through the core batch engine; the summary counts the images, and a run in which any image
+ * failed ends with exit code 1.
  */
 abstract class JobCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
 	@Option(names = { "-o", "--output" }, required = true, paramLabel = "OUT",
-		description = "Result file: .tif/.tiff, .png or .jpg (8-bit or RGB), or .npy (float32 tensor).")
+		description = "Result file: .tif/.tiff, .png or .jpg (8-bit or RGB), .npy (float32 tensor) " +
+			"or .nii.gz; a folder when the input is a folder (or, for generate, when OUT has no " +
+			"image extension).")
 	Path output;
 
-	@Option(names = "--overwrite", description = "Replace OUT if it exists.")
+	@Option(names = "--overwrite",
+		description = "Replace OUT if it exists; in folder mode, redo every image.")
 	boolean overwrite;
+
+	@Mixin
+	BatchOptions batch;
 
 	/** What a job produced: the result, the model that made it, and lines for the summary. */
 	record Job(ModelDescriptor model, RunResult result, List<String> extraNotes) {
@@ -48,8 +61,25 @@ abstract class JobCommand implements Callable<Integer> {
 	/** Loads the model, reads the inputs and runs; writes nothing. */
 	abstract Job run(ProgressListener progress, CancellationToken cancel);
 
+	/** Whether this run writes a folder of results (folder mode) rather than one file. */
+	boolean writesFolder() {
+		return false;
+	}
+
+	/** Folder mode: loads the model and runs the core batch engine on the whole folder. */
+	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
+		throw new IllegalStateException(spec.name() + " has no folder mode");
+	}
+
+	/** Properties every result of a folder run carries: the command that made it. */
+	Map<String, String> provenance() {
+		return Map.of("fiji-gan.command", commandLine());
+	}
+
 	@Override
 	public final Integer call() {
+		if (writesFolder()) return callFolder();
+		batch.refuseInFileMode(spec, "--input DIR --output DIR, or generate --output DIR");
 		OutputFile out = OutputFile.prepare(output, overwrite);
 		CancellationToken cancel = new CancellationToken();
 		Thread onInterrupt = new Thread(cancel::cancel, "fiji-gan cancel");
@@ -78,12 +108,59 @@ abstract class JobCommand implements Callable<Integer> {
 		return 0;
 	}
 
-	/** The command as typed, without the output options, which say nothing about the content. */
+	private int callFolder() {
+		CancellationToken cancel = new CancellationToken();
+		Thread onInterrupt = new Thread(cancel::cancel, "fiji-gan cancel");
+		Runtime.getRuntime().addShutdownHook(onInterrupt);
+		BatchSummary summary;
+		try (ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine().getErr())) {
+			summary = runFolder(ProgressListener.safe(progress), cancel);
+		}
+		finally {
+			try {
+				Runtime.getRuntime().removeShutdownHook(onInterrupt);
+			}
+			catch (IllegalStateException shuttingDown) {
+				// Ctrl-C: the hook is running
+			}
+		}
+		printSummary(summary);
+		if (summary.stoppedEarly()) {
+			BatchSummary.Failure f = summary.failures().get(0);
+			throw new GanException("stopped at the first failure (--fail-fast): " + f.item() + ": " + f
+				.message());
+		}
+		if (summary.failed() > 0) throw new GanException(summary.failed() + " of " + summary.items() +
+			" images failed; see " + summary.manifest());
+		return 0;
+	}
+
+	private void printSummary(BatchSummary s) {
+		PrintWriter out = spec.commandLine().getOut();
+		int ran = s.done() + s.failed();
+		out.printf(Locale.ROOT, "%d of %d image%s written to %s in %.2f s%s%n", s.done(), s.items(), s
+			.items() == 1 ? "" : "s", output, s.seconds(), ran == 0 || s.seconds() <= 0 ? ""
+				: String.format(Locale.ROOT, " (%.1f images/s)", ran / s.seconds()));
+		if (s.skipped() > 0) out.println(s.skipped() + " complete from an earlier run, skipped");
+		if (s.failed() > 0) out.println(s.failed() + " failed");
+		out.println("provider " + s.provider() + (batch.shard == null ? "" : ", shard " + batch.shard));
+		out.println("manifest " + s.manifest());
+		int shown = 0;
+		for (BatchSummary.Failure f : s.failures())
+			if (shown++ < 10) out.println("failed: " + f.item() + ": " + f.message());
+		if (s.failures().size() > 10) out.println("... and " + (s.failures().size() - 10) +
+			" more in the manifest");
+		for (String note : s.notes())
+			out.println("note: " + note);
+		out.flush();
+	}
+
+	/** The command as typed, without the options that say nothing about the content. */
 	private String commandLine() {
 		StringBuilder sb = new StringBuilder("fiji-gan ").append(spec.name());
 		for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-			if (o.longestName().equals("--output") || o.longestName().equals("--overwrite") || o
-				.longestName().equals("--debug")) continue;
+			if (List.of("--output", "--overwrite", "--debug", "--shard", "--fail-fast").contains(o
+				.longestName())) continue;
 			if (o.arity().max() == 0) sb.append(' ').append(o.longestName());
 			else for (String v : o.originalStringValues())
 				sb.append(' ').append(o.longestName()).append(' ').append(quoted(v));

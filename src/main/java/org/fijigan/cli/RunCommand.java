@@ -9,6 +9,9 @@ import java.util.Map;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.batch.BatchSummary;
+import org.fijigan.core.batch.FolderBatch;
+import org.fijigan.core.batch.FolderJob;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
@@ -32,15 +35,64 @@ final class RunCommand extends JobCommand {
 	InferenceFlags flags;
 
 	@Option(names = { "-i", "--input" }, required = true, paramLabel = "[NAME=]FILE",
-		description = "The image, or a model input by name, e.g. --input mask=holes.tif.")
+		description = "The image, or a model input by name, e.g. --input mask=holes.tif; or a " +
+			"folder of images (and --input mask=DIR), written to the folder OUT.")
 	List<String> inputs;
 
 	@Override
 	Job run(ProgressListener progress, CancellationToken cancel) {
 		ModelDescriptor d = model.load(null, null);
-		String imageName = d.image() == null ? "image" : d.image().name();
-		String maskName = d.mask() == null ? null : d.mask().isExtraChannel() ? "mask" : d.mask()
-			.inputName();
+		Map<String, Path> files = files(d);
+		Path image = files.get(imageName(d));
+		String maskName = maskName(d);
+		if (d.task() == TaskKind.INPAINT || maskName != null && files.containsKey(maskName)) {
+			if (!files.containsKey(maskName)) throw new GanException(d.name() +
+				" is an inpainting model: give its mask with --input " + maskName + "=FILE");
+			return InpaintCommand.inpaint(d, ImageFiles.read(image, "input"), files.get(maskName), flags
+				.options(), progress, cancel);
+		}
+		return new Job(d, ImageToImage.run(d, ImageFiles.read(image, "input"), flags.options(),
+			progress, cancel));
+	}
+
+	/** Folder mode when an input is a folder: {@code --input DIR [--input mask=DIR|FILE]}. */
+	@Override
+	boolean writesFolder() {
+		for (String entry : inputs) {
+			int eq = entry.indexOf('=');
+			if (Files.isDirectory(Path.of(entry)) || eq > 0 && Files.isDirectory(Path.of(entry
+				.substring(eq + 1)))) return true;
+		}
+		return false;
+	}
+
+	@Override
+	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
+		ModelDescriptor d = model.load(null, null);
+		Map<String, Path> files = files(d);
+		Path image = files.get(imageName(d));
+		if (!Files.isDirectory(image)) throw new GanException("with a mask folder, --input " +
+			imageName(d) + " must be a folder of images too");
+		Path mask = maskName(d) == null ? null : files.get(maskName(d));
+		if (d.task() == TaskKind.INPAINT && mask == null) throw new GanException(d.name() +
+			" is an inpainting model: give its masks with --input " + maskName(d) + "=DIR (or =FILE)");
+		FolderJob job = new FolderJob(image, output, mask, batch.format, batch.include, batch
+			.shardOrAll(), overwrite, batch.failFast, provenance());
+		return FolderBatch.run(job, d, flags.options(), ImageFiles.CODEC, progress, cancel);
+	}
+
+	private static String imageName(ModelDescriptor d) {
+		return d.image() == null ? "image" : d.image().name();
+	}
+
+	private static String maskName(ModelDescriptor d) {
+		return d.mask() == null ? null : d.mask().isExtraChannel() ? "mask" : d.mask().inputName();
+	}
+
+	/** The files of {@code --input}, by the model input they feed. */
+	private Map<String, Path> files(ModelDescriptor d) {
+		String imageName = imageName(d);
+		String maskName = maskName(d);
 		Map<String, Path> files = new LinkedHashMap<>();
 		for (String entry : inputs) {
 			int eq = entry.indexOf('=');
@@ -52,15 +104,8 @@ final class RunCommand extends JobCommand {
 			if (files.put(name, Path.of(named ? entry.substring(eq + 1) : entry)) != null)
 				throw new GanException("input '" + name + "' is given twice");
 		}
-		Path image = files.get(imageName);
-		if (image == null) throw new GanException("no image given for input '" + imageName + "'");
-		if (d.task() == TaskKind.INPAINT || maskName != null && files.containsKey(maskName)) {
-			if (!files.containsKey(maskName)) throw new GanException(d.name() +
-				" is an inpainting model: give its mask with --input " + maskName + "=FILE");
-			return InpaintCommand.inpaint(d, ImageFiles.read(image, "input"), files.get(maskName), flags
-				.options(), progress, cancel);
-		}
-		return new Job(d, ImageToImage.run(d, ImageFiles.read(image, "input"), flags.options(),
-			progress, cancel));
+		if (!files.containsKey(imageName)) throw new GanException("no image given for input '" +
+			imageName + "'");
+		return files;
 	}
 }

@@ -13,7 +13,7 @@ import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
-import org.fijigan.core.io.AtomicWrite;
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
 import org.fijigan.core.train.FineTune;
@@ -134,7 +134,7 @@ public class FineTuneCommand extends GanCommand {
 		});
 		FineTune.Outcome outcome = FineTune.run(request, progress, cancellation());
 		Trainer.Result result = outcome.result();
-		AtomicWrite.write(out, o -> result.model().writeTo(o));
+		AtomicFile.write(out, o -> result.model().writeTo(o));
 		plot.finish(result.history());
 		float[] last = result.history().get(result.history().size() - 1);
 		IJ.log(String.format(Locale.ROOT, "fiji-gan: fine-tuned %s for %d steps on %s; final loss %.5f%s; wrote %s",

@@ -26,6 +26,8 @@ public class GanPlugIn implements PlugIn {
 		"inpaint", InpaintCommand.class, //
 		"generate", GenerateCommand.class, //
 		"run-model", RunModelCommand.class, //
+		"batch", BatchProcessFolderCommand.class, //
+		"fine-tune", FineTuneCommand.class, //
 		"model-info", ModelInfoCommand.class);
 
 	@Override

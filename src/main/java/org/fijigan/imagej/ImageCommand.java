@@ -85,6 +85,13 @@ public abstract class ImageCommand extends GanCommand {
 
 	/** The parameters as one immutable configuration. */
 	InferenceOptions options() {
+		return options(normalize, tile, floatOutput, device, threads);
+	}
+
+	/** Inference options from the dialog's text fields; shared with the batch command. */
+	static InferenceOptions options(String normalize, String tile, boolean floatOutput, String device,
+		int threads)
+	{
 		String n = normalize.trim().toLowerCase(Locale.ROOT);
 		return InferenceOptions.defaults().withNormalization(n.equals("auto") ? null : Normalization
 			.parse(n)).withTileSize(InferenceOptions.parseTileSize(tile)).withFloatOutput(floatOutput)

@@ -40,6 +40,10 @@ final class ParameterDialog {
 			return type() == File.class || FileWidget.OPEN_STYLE.equals(field.getAnnotation(
 				Parameter.class).style());
 		}
+
+		boolean isFolder() {
+			return FileWidget.DIRECTORY_STYLE.equals(field.getAnnotation(Parameter.class).style());
+		}
 	}
 
 	private ParameterDialog() {}
@@ -145,6 +149,8 @@ final class ParameterDialog {
 		else if (i.choices().length > 0) gd.addChoice(i.label(), i.choices(), Arrays.asList(i.choices())
 			.contains(value) ? (String) value : i.choices()[0]);
 		// the ImageJ patcher's headless dialog has no file fields; a string field reads the same
+		else if (i.isFolder() && !GraphicsEnvironment.isHeadless()) gd.addDirectoryField(i.label(), text(
+			value), 30);
 		else if (i.isFile() && !GraphicsEnvironment.isHeadless()) gd.addFileField(i.label(), text(value),
 			30);
 		else gd.addStringField(i.label(), text(value), 30);

@@ -33,13 +33,19 @@ class BridgeTest {
 		InpaintCommand.class, "model tile halo normalize device threads float mask keep", //
 		RunModelCommand.class, "model tile halo normalize device threads float task scale range", //
 		GenerateCommand.class, "model count seed class latent device threads float", //
+		BatchProcessFolderCommand.class,
+		"model input output task mask format tile halo normalize device threads float shard fail overwrite", //
+		FineTuneCommand.class,
+		"model data targets output task steps batch patch augment optimizer learning loss adversarial gan normalize seed validation device threads checkpoint resume", //
 		ModelInfoCommand.class, "model");
 
 	@Test
 	void pluginsConfigListsEveryCommandExactlyOnce() {
 		List<PluginsConfig.Entry> entries = PluginsConfig.entries();
 		assertEquals(List.of("Super-Resolution...", "Denoise...", "Inpaint...",
-			"Generate Synthetic Images...", "Run ONNX Model...", "Model Info..."), entries.stream().map(
+			"Generate Synthetic Images...", "Run ONNX Model...", "Batch Process Folder...", "Fine-Tune Model...",
+			"Model Info..."),
+			entries.stream().map(
 				PluginsConfig.Entry::command).toList());
 		List<Class<?>> commands = new ArrayList<>();
 		for (PluginsConfig.Entry e : entries) {
@@ -138,6 +144,6 @@ class BridgeTest {
 				seen.merge(i.key(), 1, Integer::sum);
 			}
 		}
-		assertEquals(6, seen.get("model"));
+		assertEquals(GanPlugIn.COMMANDS.size(), seen.get("model"));
 	}
 }

@@ -49,6 +49,17 @@ final class MacroScenario {
 		IJ.run(src, "Denoise...", ""); // headless, no options: the defaults, which name no model
 		check(WindowManager.getImageCount() == images, "no image after an error");
 
+		// a folder, as a cluster node's macro runs it
+		java.nio.file.Path in = dir.resolve("batch in"), results = dir.resolve("batch out");
+		check(in.toFile().mkdirs(), "made " + in);
+		IJ.save(IJ.createImage("one", "32-bit ramp", 8, 4, 1), in.resolve("one.tif").toString());
+		IJ.save(IJ.createImage("two", "32-bit ramp", 8, 4, 1), in.resolve("two.tif").toString());
+		String done = IJ.runMacro("run('Batch Process Folder...', 'model=[" + model + "] input=[" + in +
+			"] output=[" + results + "] normalize=none threads=1 float shard=1/2');\n" + //
+			"return File.exists('" + results.resolve("two.tif") + "') + ' ' + File.exists('" + results
+				.resolve("one.tif") + "');");
+		check("1 0".equals(done), "shard 1/2 wrote two.tif only: '" + done + "'");
+
 		IJ.run("Model Info...", "model=[" + model + "]");
 		System.out.println("values checked: " + before.length + " pixels, macro: " + result);
 	}

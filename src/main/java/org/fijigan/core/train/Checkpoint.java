@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
-import org.fijigan.core.io.AtomicWrite;
+import org.fijigan.core.io.AtomicFile;
 
 /**
  * The whole state of a training run at a step boundary: every tensor (generator and discriminator
@@ -36,7 +36,9 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 		try {
 			Files.createDirectories(dir);
 			// a run killed while writing leaves its temporary file; the next write removes it
-			try (var stale = Files.newDirectoryStream(dir, "." + FILE + "*.tmp")) {
+			try (var stale = Files.newDirectoryStream(dir, p -> FILE.equals(AtomicFile.targetOfTemporary(p
+				.getFileName().toString()))))
+			{
 				for (Path p : stale)
 					Files.deleteIfExists(p);
 			}
@@ -44,7 +46,7 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 		catch (IOException e) {
 			throw new GanException("cannot create the checkpoint folder " + dir + ": " + e.getMessage(), e);
 		}
-		AtomicWrite.write(dir.resolve(FILE), os -> {
+		AtomicFile.write(dir.resolve(FILE), os -> {
 			DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
 			out.writeInt(MAGIC);
 			out.writeLong(step);

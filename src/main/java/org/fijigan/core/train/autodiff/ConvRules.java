@@ -24,6 +24,13 @@ import ai.onnx.proto.OnnxMl.NodeProto;
  * Groups go into the {@code group} attribute of the backward Conv/ConvTranspose (no per-group loop):
  * for {@code dW} the batch and group axes are merged into one grouped channel axis. Both recipes
  * are the ones TRAINING-NOTES checked against PyTorch, generalised to groups, auto_pad, 1-D and 3-D.
+ * <p>
+ * Two faster forms of the same sums, chosen where they apply (ONNX Runtime's CPU kernels run the
+ * recipes above several times slower than a forward Conv of the same size; bench/README.md):
+ * without groups, {@code dW} is one MatMul per kernel offset over shifted slices of the padded
+ * input ({@link #weightGradient}); and a stride-1 Conv without groups whose output has no more
+ * channels than its input gets {@code dX} as a Conv of {@code dY} with the flipped, transposed
+ * kernel ({@link #flippedConv}) instead of a ConvTranspose.
  */
 final class ConvRules {
 	private ConvRules() {}
@@ -42,7 +49,10 @@ final class ConvRules {
 			"dilations", r);
 		long[] head = convPadHead(n, spatial(xs), k, s, d);
 		String[] out = new String[n.getInputCount()];
-		if (need[0]) out[0] = scatter(e, dy, w, group, k, s, d, head, spatial(xs));
+		if (need[0]) {
+			out[0] = group == 1 && ws[0] <= ws[1] ? flippedConv(e, dy, w, k, s, d, head, xs) : null;
+			if (out[0] == null) out[0] = scatter(e, dy, w, group, k, s, d, head, spatial(xs));
+		}
 		if (need.length > 1 && need[1]) out[1] = weightGradient(e, x, dy, group, d, s, head, k);
 		if (need.length > 2 && need[2]) out[2] = e.reduceSum(dy, batchAndSpatialAxes(r + 2), false);
 		return out;
@@ -120,14 +130,102 @@ final class ConvRules {
 	}
 
 	/**
+	 * Conv's {@code dX} for stride 1 without groups: {@code Conv(dY, W')} with {@code W'} the kernel
+	 * flipped along every spatial axis and with its two channel axes swapped, dilated as the forward
+	 * Conv, padded {@code (k-1)*d - head} in front and so that the result has the input's size. Null
+	 * where that does not apply (a stride above 1, a pad larger than the dilated kernel, opset
+	 * below 10).
+	 */
+	static String flippedConv(GraphEmitter e, String dy, String w, long[] k, long[] s, long[] d,
+		long[] head, long[] xs)
+	{
+		int r = k.length;
+		long[] ys = e.shape(dy), ws = e.shape(w);
+		long[] pads = new long[2 * r];
+		for (int i = 0; i < r; i++) {
+			pads[i] = (k[i] - 1) * d[i] - head[i];
+			pads[r + i] = xs[i + 2] - ys[i + 2] + head[i];
+			if (s[i] != 1 || pads[i] < 0 || pads[r + i] < 0) return null;
+		}
+		if (e.opset() < 10) return null; // Slice takes steps from opset 10
+		long[] minusOne = new long[r], first = new long[r];
+		Arrays.fill(minusOne, -1);
+		Arrays.fill(first, Long.MIN_VALUE);
+		String flipped = e.op("Slice", ws, List.of(w, e.longs(minusOne), e.longs(first), e.longs(range(2, r +
+			2)), e.longs(minusOne)));
+		return e.op("Conv", xs, List.of(dy, e.transpose(flipped, swapFirstTwo(r + 2))), GraphEmitter
+			.attrs("kernel_shape", k), GraphEmitter.attrs("dilations", d), GraphEmitter.attrs("pads", pads));
+	}
+
+	/**
 	 * The kernel-shaped correlation {@code out[q, p, j] = sum_{n,o} a[n, p, j*strideA + o*dilationA -
 	 * head] * b[n, q, o]} within each of {@code group} channel groups, shape [group*Q, P, k...] for
-	 * {@code a} [N, group*P, ...] and {@code b} [N, group*Q, ...]: one Conv with the batch as the
-	 * channel axis. Conv's dW is {@code (a, b) = (X, dY)} with strideA = dilation, dilationA =
-	 * stride; ConvTranspose's is {@code (dY, X)}.
+	 * {@code a} [N, group*P, ...] and {@code b} [N, group*Q, ...]. Without groups: for each kernel
+	 * offset {@code j}, the slice of the zero-padded {@code a} that offset reads ([N, P, spatial of
+	 * b]) times {@code b} as a batched MatMul, summed over the batch; with groups, one Conv with the
+	 * batch as the channel axis. Conv's dW is {@code (a, b) = (X, dY)} with strideA = dilation,
+	 * dilationA = stride; ConvTranspose's is {@code (dY, X)}.
 	 */
 	static String weightGradient(GraphEmitter e, String a, String b, long group, long[] strideA,
 		long[] dilationA, long[] head, long[] k)
+	{
+		boolean steps = Arrays.stream(dilationA).anyMatch(v -> v != 1);
+		if (group == 1 && (!steps || e.opset() >= 10)) return weightGradientBySlices(e, a, b, strideA,
+			dilationA, head, k);
+		return weightGradientAsConv(e, a, b, group, strideA, dilationA, head, k);
+	}
+
+	/** The group-free case of {@link #weightGradient}: one MatMul per kernel offset. */
+	private static String weightGradientBySlices(GraphEmitter e, String a, String b, long[] strideA,
+		long[] dilationA, long[] head, long[] k)
+	{
+		long[] as = e.shape(a), bs = e.shape(b);
+		int r = k.length;
+		long n = as[0], p = as[1], q = bs[1];
+		long[] lb = spatial(bs), tail = new long[r];
+		long positions = 1, offsets = 1;
+		boolean padded = false;
+		for (int i = 0; i < r; i++) {
+			tail[i] = Math.max(0, (k[i] - 1) * strideA[i] + (lb[i] - 1) * dilationA[i] + 1 - as[i + 2] -
+				head[i]);
+			padded |= head[i] != 0 || tail[i] != 0;
+			positions *= lb[i];
+			offsets *= k[i];
+		}
+		String ap = padded ? e.pad(a, concat(new long[2], head, new long[2], tail)) : a;
+		// b as [N, positions, Q], once
+		String bt = e.transpose(e.reshape(b, new long[] { n, q, positions }), new long[] { 0, 2, 1 });
+		long[] axes = range(2, r + 2), sliceShape = concat(new long[] { n, p }, lb);
+		List<String> parts = new ArrayList<>();
+		long[] j = new long[r];
+		for (long o = 0; o < offsets; o++) {
+			long[] starts = new long[r], ends = new long[r];
+			for (int i = 0; i < r; i++) {
+				starts[i] = j[i] * strideA[i];
+				ends[i] = starts[i] + (lb[i] - 1) * dilationA[i] + 1;
+			}
+			String window = Arrays.stream(dilationA).allMatch(v -> v == 1) ? e.slice(ap, starts, ends, axes)
+				: e.op("Slice", sliceShape, List.of(ap, e.longs(starts), e.longs(ends), e.longs(axes), e.longs(
+					dilationA)));
+			String m = e.matMul(e.reshape(window, new long[] { n, p, positions }), bt); // [N, P, Q]
+			parts.add(n == 1 ? m : e.reduceSum(m, new long[] { 0 }, true));
+			for (int i = r - 1; i >= 0 && ++j[i] == k[i]; i--)
+				j[i] = 0;
+		}
+		String all = parts.size() == 1 ? parts.get(0) : e.op("Concat", new long[] { offsets, p, q }, parts,
+			GraphEmitter.attr("axis", 0L));
+		// [k..., P, Q] -> [Q, P, k...]
+		long[] perm = new long[r + 2];
+		perm[0] = r + 1;
+		perm[1] = r;
+		for (int i = 0; i < r; i++)
+			perm[i + 2] = i;
+		return e.transpose(e.reshape(all, concat(k, new long[] { p, q })), perm);
+	}
+
+	/** {@link #weightGradient} as one Conv with the batch as the channel axis (any groups). */
+	private static String weightGradientAsConv(GraphEmitter e, String a, String b, long group,
+		long[] strideA, long[] dilationA, long[] head, long[] k)
 	{
 		long[] as = e.shape(a), bs = e.shape(b);
 		int r = k.length;

@@ -1,0 +1,61 @@
+package org.fijigan.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.batch.Manifest;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Joins the manifest parts of a sharded run into one manifest. */
+@Command(name = "merge-manifests", mixinStandardHelpOptions = true,
+	description = "Join the manifest parts of a sharded run (manifest.part-I-of-N.csv) into one " +
+		"manifest, one row per output, sorted. Fails when a part is missing.")
+final class MergeManifestsCommand implements Callable<Integer> {
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(paramLabel = "DIR|PART", arity = "1..*",
+		description = "The output folder of the run (its parts are merged), or part files.")
+	List<Path> sources;
+
+	@Option(names = { "-o", "--output" }, paramLabel = "FILE",
+		description = "The merged manifest (default: manifest.csv in the folder, or beside the first part).")
+	Path output;
+
+	@Override
+	public Integer call() {
+		List<Path> parts = new ArrayList<>();
+		for (Path p : sources) {
+			if (Files.isDirectory(p)) {
+				List<Path> found = Manifest.partsIn(p);
+				if (found.isEmpty()) throw new GanException("no manifest parts (manifest.part-I-of-N.csv) in " +
+					p);
+				parts.addAll(found);
+			}
+			else if (Files.isRegularFile(p)) parts.add(p);
+			else throw new GanException("file not found: " + p);
+		}
+		Path target = output != null ? output : (Files.isDirectory(sources.get(0)) ? sources.get(0)
+			: sources.get(0).toAbsolutePath().getParent()).resolve(Manifest.MERGED);
+		if (parts.stream().anyMatch(p -> p.toAbsolutePath().normalize().equals(target.toAbsolutePath()
+			.normalize()))) throw new GanException("the merged manifest " + target + " is one of the parts");
+		Manifest.MergeReport r = Manifest.merge(parts, target);
+		PrintWriter out = spec.commandLine().getOut();
+		out.println("merged " + r.parts() + " part" + (r.parts() == 1 ? "" : "s") + " into " + r.file() +
+			": " + r.rows() + " row" + (r.rows() == 1 ? "" : "s") + " " + r.statuses());
+		if (!r.duplicates().isEmpty()) out.println("note: " + r.duplicates().size() +
+			" output(s) listed by more than one part (overlapping shards?), e.g. " + r.duplicates().get(0));
+		out.flush();
+		return 0;
+	}
+}

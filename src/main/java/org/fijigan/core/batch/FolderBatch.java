@@ -1,0 +1,412 @@
+package org.fijigan.core.batch;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.FileVisitor;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.CancellationToken.CancelledException;
+import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.engine.SessionCache;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.ImageToImage;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.pipeline.Inpainter;
+import org.fijigan.core.pipeline.RunResult;
+
+/**
+ * Runs an image-to-image or inpainting model on every image of a folder, folder to folder.
+ * <ul>
+ * <li><b>One image at a time</b>: an input, its mask and its result are the only images held, so
+ * memory is bounded by the largest image and the tile budget, not by the folder. One model session
+ * serves the whole run.
+ * <li><b>Resumable</b>: every output is written atomically ({@link AtomicFile}) and then recorded
+ * in the manifest. A rerun skips an output that a manifest in the output folder records as
+ * complete, from the same input and model, at the recorded size; it redoes the rest, replacing
+ * what a killed run left (a truncated file, a stale temporary file).
+ * <li><b>Sharded</b>: inputs are sorted by relative path and shard {@code I/N} takes positions
+ * {@code I, I+N, ...}; each shard writes its own manifest part.
+ * <li>A failing image is recorded as {@code failed} and the run goes on, unless
+ * {@link FolderJob#failFast()}.
+ * </ul>
+ * Runs on the caller's thread; several runs (shards) may share one JVM.
+ */
+public final class FolderBatch {
+	private FolderBatch() {}
+
+	/** One image of the run: relative paths with {@code /} separators. */
+	record Item(String input, String output) {}
+
+	/**
+	 * @param options how to run the model on each image (device and threads included)
+	 * @param codec reads the inputs and writes the results
+	 * @throws CancelledException when cancelled; the manifest holds what was finished
+	 * @throws GanException when the run cannot start (no inputs, the wrong kind of model, an
+	 *           output the folder's manifests know nothing of); a failing image is not an exception
+	 */
+	public static BatchSummary run(FolderJob job, ModelDescriptor model, InferenceOptions options,
+		ImageCodec codec, ProgressListener progress, CancellationToken cancel)
+	{
+		long start = System.nanoTime();
+		ProgressListener listener = ProgressListener.safe(progress);
+		checkModel(job, model);
+		if (!Files.isDirectory(job.inputDir())) throw new GanException("input folder not found: " + job
+			.inputDir());
+		if (job.outputDir().equals(job.inputDir())) throw new GanException(
+			"write the results to another folder than the inputs (" + job.inputDir() + ")");
+		if (job.format() != null && !codec.canWrite(job.format())) throw new GanException(
+			"cannot write " + job.format() + " files: use tif, png, jpg, npy or nii.gz");
+		if (job.mask() != null && !Files.exists(job.mask())) throw new GanException("mask not found: " +
+			job.mask());
+
+		List<String> inputs = listImages(job.inputDir(), codec, job.include(), job.outputDir());
+		if (inputs.isEmpty()) throw new GanException("no images in " + job.inputDir() + (job
+			.include() == null ? "" : " match " + job.include()));
+		List<Item> all = outputs(inputs, job.format(), codec);
+		List<Item> mine = new ArrayList<>();
+		for (int i = 0; i < all.size(); i++)
+			if (job.shard().takes(i)) mine.add(all.get(i));
+
+		createFolder(job.outputDir());
+		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
+		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
+		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of() : Manifest.completeRows(
+			job.outputDir(), Manifest.FOLDER_COLUMNS);
+		Set<String> targets = new HashSet<>();
+		for (Item item : mine)
+			targets.add(item.output());
+		targets.add(manifestFile.getFileName().toString());
+		removeStaleTemporaries(job.outputDir(), targets);
+
+		List<Map<String, String>> skipped = new ArrayList<>();
+		List<Item> todo = new ArrayList<>();
+		for (Item item : mine) {
+			Path out = resolve(job.outputDir(), item.output());
+			Map<String, String> row = earlier.get(item.output());
+			if (row != null && item.input().equals(row.get("input")) && isComplete(row, out, model
+				.sha256()))
+			{
+				Map<String, String> s = new LinkedHashMap<>(row);
+				s.put("status", Manifest.SKIPPED);
+				s.put("message", "complete from an earlier run");
+				skipped.add(s);
+			}
+			else {
+				if (!job.overwrite() && !hasManifests && Files.exists(out)) throw new GanException(out +
+					" already exists and no manifest in " + job.outputDir() +
+					" records it; pass --overwrite to replace existing results");
+				todo.add(item);
+			}
+		}
+
+		RasterImage sharedMask = job.mask() != null && !Files.isDirectory(job.mask()) ? codec.read(job
+			.mask(), "mask") : null;
+		MaskFinder masks = job.mask() != null && sharedMask == null ? new MaskFinder(job.mask(), codec)
+			: null;
+		int done = 0, failed = 0, finished = skipped.size();
+		List<BatchSummary.Failure> failures = new ArrayList<>();
+		boolean stopped = false;
+		String provider;
+		List<String> notes = new ArrayList<>();
+		// the lease pins one session for the whole folder; each image's run leases the same one
+		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), options.device(),
+			options.threads());
+			Manifest.Writer manifest = Manifest.Writer.create(manifestFile, Manifest.FOLDER_COLUMNS,
+				skipped))
+		{
+			provider = lease.session().provider();
+			notes.addAll(lease.session().notes());
+			int total = mine.size();
+			listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: " + finished + "/" +
+				total + " images" + (skipped.isEmpty() ? "" : " (" + skipped.size() + " done before)")));
+			for (Item item : todo) {
+				cancel.throwIfCancelled();
+				int position = finished;
+				ProgressListener tiles = e -> listener.onProgress(new ProgressEvent("image", position, total,
+					"fiji-gan: image " + (position + 1) + "/" + total + " " + item.input() + (e.total() > 1
+						? ", tile " + e.done() + "/" + e.total() : "")));
+				Map<String, String> row = process(item, job, model, options, codec, sharedMask, masks,
+					tiles, cancel);
+				manifest.append(row);
+				finished++;
+				if (Manifest.DONE.equals(row.get("status"))) done++;
+				else {
+					failed++;
+					failures.add(new BatchSummary.Failure(item.input(), row.get("message")));
+				}
+				listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: " + finished +
+					"/" + total + " images" + (failed == 0 ? "" : ", " + failed + " failed")));
+				if (failed > 0 && job.failFast()) {
+					stopped = true;
+					break;
+				}
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		return new BatchSummary(mine.size(), done, skipped.size(), failed, failures, manifestFile,
+			provider, notes, seconds, stopped);
+	}
+
+	private static void checkModel(FolderJob job, ModelDescriptor model) {
+		if (model.task() == TaskKind.GENERATE) throw new GanException(model.name() +
+			" is a generator: it makes images from nothing; use generate --output DIR");
+		if (model.task() == TaskKind.INPAINT && job.mask() == null) throw new GanException(model.name() +
+			" is an inpainting model: give a mask folder (the images' relative names) or one mask file");
+		if (model.task() != TaskKind.INPAINT && job.mask() != null) throw new GanException(model.name() +
+			" is a " + model.task().id() + " model, not an inpainting one: it takes no mask");
+	}
+
+	/** Reads, runs and writes one image; a failure becomes a {@code failed} row. */
+	private static Map<String, String> process(Item item, FolderJob job, ModelDescriptor model,
+		InferenceOptions options, ImageCodec codec, RasterImage sharedMask, MaskFinder masks,
+		ProgressListener progress, CancellationToken cancel)
+	{
+		long start = System.nanoTime();
+		Map<String, String> row = new LinkedHashMap<>();
+		row.put("input", item.input());
+		row.put("output", item.output());
+		row.put("bytes", "");
+		row.put("model_sha256", model.sha256());
+		row.put("provider", "");
+		Path out = resolve(job.outputDir(), item.output());
+		try {
+			RasterImage image = codec.read(resolve(job.inputDir(), item.input()), "input");
+			RunResult result;
+			if (model.task() == TaskKind.INPAINT) {
+				RasterImage mask = sharedMask != null ? sharedMask : codec.read(masks.find(item.input()),
+					"mask");
+				result = Inpainter.run(model, image, mask, options, progress, cancel);
+			}
+			else result = ImageToImage.run(model, image, options, progress, cancel);
+			image = null; // one image at a time: the input may go before the result is written
+			RasterImage r = result.image();
+			r.properties().putAll(job.properties());
+			r.properties().put("fiji-gan.source", item.input());
+			String ext = ImageCodec.extensionOf(item.output());
+			String problem = codec.cannotWrite(ext, r);
+			if (problem != null) throw new GanException(problem);
+			createFolder(out.getParent());
+			AtomicFile.write(out, true, tmp -> codec.write(r, ext, tmp));
+			row.put("bytes", Long.toString(Files.size(out)));
+			row.put("provider", result.report().provider());
+			row.put("status", Manifest.DONE);
+			row.put("message", "");
+		}
+		catch (CancelledException e) {
+			throw e;
+		}
+		catch (RuntimeException | IOException | OutOfMemoryError e) {
+			row.put("status", Manifest.FAILED);
+			row.put("message", message(e));
+		}
+		row.put("seconds", seconds(start));
+		return row;
+	}
+
+	static String seconds(long startNanos) {
+		return String.format(Locale.ROOT, "%.3f", (System.nanoTime() - startNanos) / 1e9);
+	}
+
+	/** One line for the manifest: ours are written for the user, others get their type named. */
+	static String message(Throwable e) {
+		if (e instanceof GanException && e.getMessage() != null) return e.getMessage().lines().findFirst()
+			.orElse("");
+		if (e instanceof OutOfMemoryError) return "out of memory: give Java more (JAVA_OPTS=-Xmx16g) or " +
+			"use smaller tiles";
+		if (e instanceof IOException io) return AtomicFile.describe(io);
+		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+		return "unexpected " + e.getClass().getSimpleName() + m;
+	}
+
+	/** Whether {@code out} is the complete output that {@code row} records, made by this model. */
+	static boolean isComplete(Map<String, String> row, Path out, String modelSha256) {
+		if (!modelSha256.equals(row.get("model_sha256"))) return false;
+		try {
+			return Files.isRegularFile(out) && Long.parseLong(row.get("bytes")) == Files.size(out);
+		}
+		catch (NumberFormatException | IOException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * The images under {@code dir}, sub-folders included, as sorted relative paths with {@code /}
+	 * separators. Hidden files and folders, and {@code exclude} (an output folder inside the input
+	 * folder), are left out; links are followed.
+	 */
+	public static List<String> listImages(Path dir, ImageCodec codec, String include, Path exclude) {
+		PathMatcher glob = include == null ? null : FileSystems.getDefault().getPathMatcher("glob:" +
+			include);
+		boolean byName = include != null && !include.contains("/");
+		List<String> names = new ArrayList<>();
+		walk(dir, true, new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(".") ||
+					exclude != null && d.startsWith(exclude));
+				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+				Path rel = dir.relativize(p);
+				boolean take = attrs.isRegularFile() && !p.getFileName().toString().startsWith(".") &&
+					(glob == null ? codec.isImage(p) : glob.matches(byName ? p.getFileName() : rel));
+				if (take) names.add(slashes(rel));
+				return FileVisitResult.CONTINUE;
+			}
+		});
+		names.sort(null);
+		return names;
+	}
+
+	/**
+	 * Walks a folder tree, skipping what vanishes meanwhile (another shard's temporary files).
+	 *
+	 * @throws GanException when the tree cannot be read
+	 */
+	private static void walk(Path dir, boolean followLinks, SimpleFileVisitor<Path> visitor) {
+		FileVisitor<Path> tolerant = new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+				return visitor.preVisitDirectory(d, attrs);
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+				return visitor.visitFile(file, attrs);
+			}
+
+			@Override
+			public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+				if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
+				throw e;
+			}
+		};
+		try {
+			Files.walkFileTree(dir, followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet
+				.noneOf(FileVisitOption.class), Integer.MAX_VALUE, tolerant);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(e), e);
+		}
+	}
+
+	static String slashes(Path relative) {
+		StringBuilder sb = new StringBuilder();
+		for (Path part : relative)
+			sb.append(sb.length() == 0 ? "" : "/").append(part);
+		return sb.toString();
+	}
+
+	static Path resolve(Path dir, String relative) {
+		Path p = dir;
+		for (String part : relative.split("/"))
+			p = p.resolve(part);
+		return p;
+	}
+
+	/** The output name of each input; two inputs may not write the same output. */
+	static List<Item> outputs(List<String> inputs, String format, ImageCodec codec) {
+		Map<String, String> seen = new HashMap<>();
+		List<Item> items = new ArrayList<>();
+		for (String in : inputs) {
+			int slash = in.lastIndexOf('/');
+			String name = in.substring(slash + 1), ext = ImageCodec.extensionOf(name);
+			String outExt = format != null ? format : codec.canWrite(ext) ? ext : ".tif";
+			String out = in.substring(0, slash + 1) + ImageCodec.stemOf(name) + outExt;
+			String other = seen.putIfAbsent(out, in);
+			if (other != null) throw new GanException("inputs " + other + " and " + in +
+				" would both be written to " + out + "; rename one" + (format == null ? ""
+					: ", or leave out the output format to keep each input's own"));
+			items.add(new Item(in, out));
+		}
+		return items;
+	}
+
+	/** Deletes temporary files that a killed run left for one of {@code targets}. */
+	static void removeStaleTemporaries(Path outputDir, Set<String> targets) {
+		walk(outputDir, false, new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+				String target = AtomicFile.targetOfTemporary(p.getFileName().toString());
+				if (target != null && targets.contains(slashes(outputDir.relativize(p.resolveSibling(
+					target))))) Files.deleteIfExists(p);
+				return FileVisitResult.CONTINUE;
+			}
+		});
+	}
+
+	static void createFolder(Path dir) {
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot create folder " + dir + ": " + AtomicFile.describe(e), e);
+		}
+	}
+
+	/**
+	 * Finds the mask of each image in a mask folder: the same relative name, else the same name
+	 * with another image extension (a {@code .png} image with a {@code .tif} mask).
+	 */
+	static final class MaskFinder {
+		private final Path dir;
+		private final ImageCodec codec;
+		private final Map<Path, Map<String, List<String>>> stemsByFolder = new HashMap<>();
+
+		MaskFinder(Path dir, ImageCodec codec) {
+			this.dir = dir;
+			this.codec = codec;
+		}
+
+		Path find(String relative) {
+			Path same = resolve(dir, relative);
+			if (Files.isRegularFile(same)) return same;
+			Path folder = same.getParent();
+			Map<String, List<String>> stems = stemsByFolder.computeIfAbsent(folder, this::stems);
+			List<String> names = stems.getOrDefault(ImageCodec.stemOf(same.getFileName().toString()),
+				List.of());
+			if (names.size() == 1) return folder.resolve(names.get(0));
+			if (names.isEmpty()) throw new GanException("no mask for " + relative + " in " + dir);
+			throw new GanException("several masks for " + relative + " in " + dir + ": " + names);
+		}
+
+		private Map<String, List<String>> stems(Path folder) {
+			Map<String, List<String>> stems = new HashMap<>();
+			if (!Files.isDirectory(folder)) return stems;
+			try (Stream<Path> s = Files.list(folder)) {
+				s.filter(p -> Files.isRegularFile(p) && codec.isImage(p)).map(p -> p.getFileName()
+					.toString()).sorted().forEach(n -> stems.computeIfAbsent(ImageCodec.stemOf(n),
+						k -> new ArrayList<>()).add(n));
+			}
+			catch (IOException e) {
+				throw new GanException("cannot list " + folder + ": " + AtomicFile.describe(e), e);
+			}
+			return stems;
+		}
+	}
+}

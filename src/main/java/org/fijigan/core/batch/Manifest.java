@@ -1,0 +1,303 @@
+package org.fijigan.core.batch;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicFile;
+
+/**
+ * The CSV record of a batch: a header row, then one row per output, written as each output is
+ * finished. UTF-8, {@code \n} line ends, fields quoted as RFC 4180 says (only where needed).
+ * Paths are relative to the batch's input and output folders, with {@code /} separators, so a
+ * manifest stays valid when the folders move or are mounted elsewhere.
+ * <p>
+ * Status {@code done}: written by this run; {@code skipped}: found complete from an earlier run
+ * (provider and seconds are that run's); {@code failed}: not written, {@code message} says why.
+ */
+public final class Manifest {
+	/** The manifest of an unsharded run, and of merged parts. */
+	public static final String MERGED = "manifest.csv";
+	/** The manifest of shard I of N. */
+	public static final Pattern PART = Pattern.compile("manifest\\.part-(\\d+)-of-(\\d+)\\.csv");
+
+	public static final List<String> FOLDER_COLUMNS = List.of("input", "output", "bytes",
+		"model_sha256", "provider", "seconds", "status", "message");
+	public static final List<String> GENERATE_COLUMNS = List.of("file", "class", "seed", "latent",
+		"bytes", "model_sha256", "provider", "seconds", "status", "message");
+
+	public static final String DONE = "done";
+	public static final String SKIPPED = "skipped";
+	public static final String FAILED = "failed";
+
+	/** A manifest's header and rows; each row maps every header column to a value. */
+	public record Table(List<String> header, List<Map<String, String>> rows) {
+		public Table {
+			header = List.copyOf(header);
+			rows = List.copyOf(rows);
+		}
+	}
+
+	private Manifest() {}
+
+	/** The column naming a row's output: {@code output}, or {@code file} for generated images. */
+	public static String keyColumn(List<String> header) {
+		if (header.contains("output")) return "output";
+		if (header.contains("file")) return "file";
+		throw new GanException("not a fiji-gan manifest: no 'output' or 'file' column in " + header);
+	}
+
+	/** Whether the row says its output is complete. */
+	public static boolean isComplete(Map<String, String> row) {
+		String s = row.get("status");
+		return DONE.equals(s) || SKIPPED.equals(s);
+	}
+
+	/**
+	 * Reads a manifest. Tolerant of a manifest being written while it is read (another shard) or
+	 * cut off by a killed run: an unterminated last line and rows of the wrong width are left out.
+	 */
+	public static Table read(Path file) {
+		String text;
+		try {
+			text = Files.readString(file, StandardCharsets.UTF_8);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read manifest " + file + ": " + AtomicFile.describe(e), e);
+		}
+		List<List<String>> records = parse(text);
+		if (records.isEmpty()) throw new GanException("manifest " + file + " is empty");
+		List<String> header = records.get(0);
+		List<Map<String, String>> rows = new ArrayList<>();
+		for (List<String> r : records.subList(1, records.size())) {
+			if (r.size() != header.size()) continue;
+			Map<String, String> row = new LinkedHashMap<>();
+			for (int i = 0; i < header.size(); i++)
+				row.put(header.get(i), r.get(i));
+			rows.add(row);
+		}
+		return new Table(header, rows);
+	}
+
+	/** The complete records of {@code text}; an unterminated last record is dropped. */
+	static List<List<String>> parse(String text) {
+		List<List<String>> records = new ArrayList<>();
+		List<String> fields = new ArrayList<>();
+		StringBuilder field = new StringBuilder();
+		boolean quoted = false;
+		for (int i = 0; i < text.length(); i++) {
+			char ch = text.charAt(i);
+			if (quoted) {
+				if (ch != '"') field.append(ch);
+				else if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+					field.append('"');
+					i++;
+				}
+				else quoted = false;
+			}
+			else if (ch == '"') quoted = true;
+			else if (ch == ',') {
+				fields.add(field.toString());
+				field.setLength(0);
+			}
+			else if (ch == '\n') {
+				fields.add(field.toString());
+				field.setLength(0);
+				if (!(fields.size() == 1 && fields.get(0).isEmpty())) records.add(fields);
+				fields = new ArrayList<>();
+			}
+			else if (ch != '\r') field.append(ch);
+		}
+		return records;
+	}
+
+	static String line(List<String> header, Map<String, String> row) {
+		StringBuilder sb = new StringBuilder();
+		for (int i = 0; i < header.size(); i++) {
+			if (i > 0) sb.append(',');
+			String v = row.getOrDefault(header.get(i), "");
+			if (v == null) v = "";
+			if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0)
+				sb.append('"').append(v.replace("\"", "\"\"")).append('"');
+			else sb.append(v);
+		}
+		return sb.append('\n').toString();
+	}
+
+	/** The manifests in {@code dir}: {@code manifest.csv} and the parts, in name order. */
+	public static List<Path> manifestsIn(Path dir) {
+		if (!Files.isDirectory(dir)) return List.of();
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.filter(p -> {
+				String n = p.getFileName().toString();
+				return (n.equals(MERGED) || PART.matcher(n).matches()) && Files.isRegularFile(p);
+			}).sorted().toList();
+		}
+		catch (IOException e) {
+			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(e), e);
+		}
+	}
+
+	/**
+	 * The rows of every manifest in {@code dir} that mark an output complete, by output. Rows of a
+	 * manifest with other columns (another kind of batch) are ignored.
+	 */
+	static Map<String, Map<String, String>> completeRows(Path dir, List<String> columns) {
+		Map<String, Map<String, String>> complete = new LinkedHashMap<>();
+		String key = keyColumn(columns);
+		for (Path p : manifestsIn(dir)) {
+			Table t;
+			try {
+				t = read(p);
+			}
+			catch (GanException e) {
+				continue; // an empty part another shard is about to write
+			}
+			if (!t.header().equals(columns)) continue;
+			for (Map<String, String> row : t.rows())
+				if (isComplete(row)) complete.putIfAbsent(row.get(key), row);
+		}
+		return complete;
+	}
+
+	/**
+	 * A manifest being written: created with its first rows in one atomic step (so a killed run
+	 * never leaves a manifest that lost rows it had), then appended to and flushed row by row.
+	 * Thread-safe. {@link #close()} is safe to call twice.
+	 */
+	public static final class Writer implements Closeable {
+		private final List<String> header;
+		private final BufferedWriter out;
+
+		private Writer(List<String> header, BufferedWriter out) {
+			this.header = header;
+			this.out = out;
+		}
+
+		public static Writer create(Path file, List<String> header, List<Map<String, String>> first) {
+			StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
+			for (Map<String, String> row : first)
+				sb.append(line(header, row));
+			AtomicFile.write(file, true, tmp -> Files.writeString(tmp, sb, StandardCharsets.UTF_8));
+			try {
+				return new Writer(List.copyOf(header), Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+					StandardOpenOption.APPEND));
+			}
+			catch (IOException e) {
+				throw new GanException("cannot write manifest " + file + ": " + AtomicFile.describe(e), e);
+			}
+		}
+
+		public synchronized void append(Map<String, String> row) {
+			try {
+				out.write(line(header, row));
+				out.flush();
+			}
+			catch (IOException e) {
+				throw new GanException("cannot write the manifest: " + AtomicFile.describe(e), e);
+			}
+		}
+
+		@Override
+		public synchronized void close() {
+			try {
+				out.close();
+			}
+			catch (IOException e) {
+				// every row was flushed when appended
+			}
+		}
+	}
+
+	/**
+	 * What {@link #merge} did.
+	 *
+	 * @param rows rows written, one per output
+	 * @param statuses rows per status
+	 * @param duplicates outputs listed by more than one part (overlapping shards)
+	 */
+	public record MergeReport(Path file, int parts, int rows, Map<String, Integer> statuses,
+		List<String> duplicates)
+	{}
+
+	/**
+	 * Joins manifest parts into one, rows sorted by output. An output listed by several parts keeps
+	 * a complete row over a failed one. Parts named {@code manifest.part-I-of-N.csv} must all be
+	 * there, with one N.
+	 *
+	 * @throws GanException for missing parts, mixed shard counts or different columns
+	 */
+	public static MergeReport merge(List<Path> parts, Path target) {
+		if (parts.isEmpty()) throw new GanException("no manifest parts to merge");
+		checkComplete(parts);
+		List<String> header = null;
+		Map<String, Map<String, String>> byKey = new TreeMap<>();
+		TreeSet<String> duplicates = new TreeSet<>();
+		for (Path p : parts) {
+			Table t = read(p);
+			if (header == null) header = t.header();
+			else if (!header.equals(t.header())) throw new GanException(p.getFileName() +
+				" has other columns than " + parts.get(0).getFileName() + ": " + t.header() + " vs " +
+				header);
+			String key = keyColumn(header);
+			for (Map<String, String> row : t.rows()) {
+				Map<String, String> old = byKey.putIfAbsent(row.get(key), row);
+				if (old == null) continue;
+				duplicates.add(row.get(key));
+				if (!isComplete(old) && isComplete(row)) byKey.put(row.get(key), row);
+			}
+		}
+		List<Map<String, String>> rows = new ArrayList<>(byKey.values());
+		Map<String, Integer> statuses = new TreeMap<>();
+		for (Map<String, String> r : rows)
+			statuses.merge(r.get("status"), 1, Integer::sum);
+		try (Writer w = Writer.create(target, header, rows)) {
+			// written on create
+		}
+		return new MergeReport(target, parts.size(), rows.size(), statuses, List.copyOf(duplicates));
+	}
+
+	private static void checkComplete(List<Path> parts) {
+		Map<Integer, TreeSet<Integer>> seen = new TreeMap<>();
+		for (Path p : parts) {
+			Matcher m = PART.matcher(p.getFileName().toString());
+			if (m.matches()) seen.computeIfAbsent(Integer.valueOf(m.group(2)), k -> new TreeSet<>()).add(
+				Integer.valueOf(m.group(1)));
+		}
+		if (seen.size() > 1) throw new GanException("the parts come from runs with different shard " +
+			"counts " + seen.keySet() + "; merge the parts of one run");
+		for (var e : seen.entrySet()) {
+			List<String> missing = new ArrayList<>();
+			for (int i = 0; i < e.getKey(); i++)
+				if (!e.getValue().contains(i)) missing.add("manifest.part-" + i + "-of-" + e.getKey() +
+					".csv");
+			if (!missing.isEmpty()) throw new GanException(missing.size() + " of " + e.getKey() +
+				" parts are missing: " + String.join(", ", missing) + " (has that shard run?)");
+		}
+	}
+
+	/** The shard parts in {@code dir}, by shard number. */
+	public static List<Path> partsIn(Path dir) {
+		return manifestsIn(dir).stream().filter(p -> PART.matcher(p.getFileName().toString()).matches())
+			.sorted(Comparator.comparingInt(p -> {
+				Matcher m = PART.matcher(p.getFileName().toString());
+				m.matches();
+				return Integer.parseInt(m.group(1));
+			})).toList();
+	}
+}

@@ -1,0 +1,243 @@
+package org.fijigan.core.batch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.model.GeneratorSpec;
+
+/**
+ * Which samples a generation run draws: how many, and the class of sample {@code i} (its global
+ * index, so seed {@code S + i}). Generated files of a conditional model go into one sub-folder per
+ * class, named after the class (or after the labelled folder being balanced). Immutable.
+ */
+public final class SamplePlan {
+	private final long count;
+	private final long[] blockEnds; // exclusive end index of each class block; null: see below
+	private final int[] blockLabels;
+	private final long[] labels; // one label per sample; null unless given that way
+	private final int cycle; // > 0: label i % cycle
+	private final Map<Integer, String> folders; // label -> sub-folder; empty when unconditional
+
+	private SamplePlan(long count, long[] blockEnds, int[] blockLabels, long[] labels, int cycle,
+		Map<Integer, String> folders)
+	{
+		if (count < 1) throw new GanException("nothing to generate: the count is " + count);
+		this.count = count;
+		this.blockEnds = blockEnds;
+		this.blockLabels = blockLabels;
+		this.labels = labels;
+		this.cycle = cycle;
+		this.folders = Map.copyOf(folders);
+	}
+
+	/** {@code count} samples of an unconditional model (or of a conditional one's class 0). */
+	public static SamplePlan unconditional(long count) {
+		return new SamplePlan(count, null, null, null, 0, Map.of());
+	}
+
+	/** {@code count} samples of one class. */
+	public static SamplePlan oneClass(long count, int label, GeneratorSpec g) {
+		checkConditional(g);
+		checkLabel(label, g);
+		return new SamplePlan(count, new long[] { count }, new int[] { label }, null, 0, Map.of(label,
+			folderName(g.className(label))));
+	}
+
+	/** {@code count} samples going through the classes in turn: sample i is class i mod classes. */
+	public static SamplePlan cycling(long count, GeneratorSpec g) {
+		checkConditional(g);
+		int k = Math.max(1, g.classCount());
+		Map<Integer, String> folders = new LinkedHashMap<>();
+		for (int c = 0; c < k; c++)
+			folders.put(c, folderName(g.className(c)));
+		return new SamplePlan(count, null, null, null, k, folders);
+	}
+
+	/** One given label per sample. */
+	public static SamplePlan labels(long[] labels, GeneratorSpec g) {
+		checkConditional(g);
+		Map<Integer, String> folders = new LinkedHashMap<>();
+		for (long l : labels) {
+			checkLabel(l, g);
+			folders.putIfAbsent((int) l, folderName(g.className((int) l)));
+		}
+		return new SamplePlan(labels.length, null, null, labels.clone(), 0, folders);
+	}
+
+	/** {@code perClass} samples of every class of the model, class 0 first. */
+	public static SamplePlan perClass(long perClass, GeneratorSpec g) {
+		checkConditional(g);
+		if (g.classCount() < 1) throw new GanException(
+			"the model does not say how many classes it has; generate each with --class K --count N");
+		Map<Integer, Long> counts = new LinkedHashMap<>();
+		Map<Integer, String> folders = new LinkedHashMap<>();
+		for (int c = 0; c < g.classCount(); c++) {
+			counts.put(c, perClass);
+			folders.put(c, folderName(g.className(c)));
+		}
+		return blocks(counts, folders);
+	}
+
+	/**
+	 * Enough samples of each class to bring every class of a labelled folder up to its largest:
+	 * each sub-folder of {@code labelled} is a class (its name a class name of the model, or a
+	 * label number), and its images, sub-folders included, are counted. Files go into sub-folders
+	 * of the same names.
+	 */
+	public static SamplePlan balanceAgainst(Path labelled, GeneratorSpec g, ImageCodec codec) {
+		checkConditional(g);
+		Map<String, Long> have = countClasses(labelled, codec);
+		if (have.isEmpty()) throw new GanException(labelled + " has no class sub-folders to balance");
+		long largest = have.values().stream().mapToLong(Long::longValue).max().orElse(0);
+		Map<Integer, Long> counts = new TreeMap<>(); // class 0 first, as --per-class
+		Map<Integer, String> folders = new LinkedHashMap<>();
+		List<String> unknown = new ArrayList<>();
+		for (var e : have.entrySet()) {
+			int label = labelOf(e.getKey(), g);
+			if (label < 0) {
+				unknown.add(e.getKey());
+				continue;
+			}
+			String other = folders.put(label, e.getKey());
+			if (other != null) throw new GanException("folders " + other + " and " + e.getKey() +
+				" both name class " + g.className(label));
+			counts.put(label, largest - e.getValue());
+		}
+		if (!unknown.isEmpty()) throw new GanException("the folders " + unknown + " in " + labelled +
+			" match none of the model's classes" + (g.classNames().isEmpty() ? " (0.." + (g
+				.classCount() - 1) + ")" : " " + g.classNames()) +
+			"; name class folders after them or by label number");
+		if (counts.values().stream().allMatch(n -> n == 0)) throw new GanException("the classes of " +
+			labelled + " are balanced already (" + largest + " images each): nothing to generate");
+		return blocks(counts, folders);
+	}
+
+	/** The images in each class sub-folder of {@code labelled}, by folder name. */
+	public static Map<String, Long> countClasses(Path labelled, ImageCodec codec) {
+		if (!Files.isDirectory(labelled)) throw new GanException("labelled folder not found: " +
+			labelled);
+		Map<String, Long> counts = new TreeMap<>();
+		try (Stream<Path> s = Files.list(labelled)) {
+			for (Path p : s.filter(Files::isDirectory).toList()) {
+				String name = p.getFileName().toString();
+				if (name.startsWith(".")) continue;
+				counts.put(name, (long) FolderBatch.listImages(p, codec, null, null).size());
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot list " + labelled + ": " + AtomicFile.describe(e), e);
+		}
+		return counts;
+	}
+
+	private static SamplePlan blocks(Map<Integer, Long> counts, Map<Integer, String> folders) {
+		List<Long> ends = new ArrayList<>();
+		List<Integer> blockLabels = new ArrayList<>();
+		long end = 0;
+		for (var e : counts.entrySet()) {
+			if (e.getValue() == 0) continue;
+			end += e.getValue();
+			ends.add(end);
+			blockLabels.add(e.getKey());
+		}
+		return new SamplePlan(end, ends.stream().mapToLong(Long::longValue).toArray(), blockLabels
+			.stream().mapToInt(Integer::intValue).toArray(), null, 0, folders);
+	}
+
+	/** The label of a class folder: a class name (exactly, then ignoring case), or a label number. */
+	static int labelOf(String folder, GeneratorSpec g) {
+		int i = g.classNames().indexOf(folder);
+		if (i >= 0) return i;
+		for (int c = 0; c < g.classNames().size(); c++)
+			if (g.classNames().get(c).equalsIgnoreCase(folder)) return c;
+		try {
+			int label = Integer.parseInt(folder.trim());
+			if (label >= 0 && (g.classCount() == 0 || label < g.classCount())) return label;
+		}
+		catch (NumberFormatException e) {
+			// not a number
+		}
+		return -1;
+	}
+
+	/** A class name as a safe folder name. */
+	static String folderName(String className) {
+		String s = className.replaceAll("[^\\p{Alnum}._-]", "_");
+		return s.isEmpty() || s.startsWith(".") ? "_" + s : s;
+	}
+
+	private static void checkConditional(GeneratorSpec g) {
+		if (!g.isConditional()) throw new GanException(
+			"this generator takes no class: use --count N alone");
+	}
+
+	private static void checkLabel(long label, GeneratorSpec g) {
+		if (label < 0 || g.classCount() > 0 && label >= g.classCount()) throw new GanException("class " +
+			label + " is out of range: the model has classes 0.." + (g.classCount() - 1));
+	}
+
+	public long count() {
+		return count;
+	}
+
+	public boolean isConditional() {
+		return !folders.isEmpty();
+	}
+
+	/** The class label of sample {@code i}, or -1 for an unconditional model. */
+	public int label(long i) {
+		if (i < 0 || i >= count) throw new IndexOutOfBoundsException(i);
+		if (!isConditional()) return -1;
+		if (labels != null) return (int) labels[(int) i];
+		if (cycle > 0) return (int) (i % cycle);
+		int b = Arrays.binarySearch(blockEnds, i);
+		b = b >= 0 ? b + 1 : -b - 1; // first block whose end is beyond i
+		return blockLabels[b];
+	}
+
+	/** The sub-folder of sample {@code i}, or null for an unconditional model. */
+	public String folder(long i) {
+		return isConditional() ? folders.get(label(i)) : null;
+	}
+
+	/** Samples per sub-folder, in folder order (one entry "" when unconditional). */
+	public Map<String, Long> countsByFolder() {
+		Map<String, Long> counts = new TreeMap<>();
+		if (!isConditional()) {
+			counts.put("", count);
+			return counts;
+		}
+		if (blockEnds != null) {
+			long start = 0;
+			for (int b = 0; b < blockEnds.length; b++) {
+				counts.merge(folders.get(blockLabels[b]), blockEnds[b] - start, Long::sum);
+				start = blockEnds[b];
+			}
+			return counts;
+		}
+		for (long i = 0; i < count; i++)
+			counts.merge(folder(i), 1L, Long::sum);
+		return counts;
+	}
+
+	/** For the summary: e.g. {@code 48 images: axial 16, coronal 16, sagittal 16}. */
+	public String describe() {
+		StringBuilder sb = new StringBuilder().append(count).append(count == 1 ? " image" : " images");
+		if (isConditional()) {
+			sb.append(":");
+			countsByFolder().forEach((f, n) -> sb.append(' ').append(f).append(' ').append(n).append(','));
+			sb.setLength(sb.length() - 1);
+		}
+		return sb.toString();
+	}
+}

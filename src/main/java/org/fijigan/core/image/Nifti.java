@@ -1,0 +1,334 @@
+package org.fijigan.core.image;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import org.fijigan.core.GanException;
+
+/**
+ * NIfTI-1 single files ({@code .nii}, gzipped {@code .nii.gz}), as medical-imaging pipelines read
+ * them. Written: little-endian, the 348-byte header, an optional comment extension (code 6), then
+ * the voxels at {@code vox_offset}. Voxel {@code (i, j, k, t, u)} is pixel {@code (x, y)} of slice
+ * {@code k}, frame {@code t}, channel {@code u}: row 0 of the image first, x fastest. No
+ * orientation is claimed ({@code qform_code = sform_code = 0}); {@code pixdim} carries the pixel
+ * size and {@code xyzt_units} its unit (mm, micron or m; unknown otherwise). 8-bit, 16-bit and
+ * 32-bit images keep their type ({@code DT_UINT8}, {@code DT_UINT16}, {@code DT_FLOAT32}), RGB is
+ * {@code DT_RGB24}. Written gzip streams carry no time stamp, so the same image gives the same bytes.
+ */
+public final class Nifti {
+	public static final int HEADER_BYTES = 348;
+	public static final short DT_UINT8 = 2, DT_INT16 = 4, DT_INT32 = 8, DT_FLOAT32 = 16,
+		DT_FLOAT64 = 64, DT_RGB24 = 128, DT_INT8 = 256, DT_UINT16 = 512;
+	public static final int UNITS_METER = 1, UNITS_MM = 2, UNITS_MICRON = 3;
+	/** Extension code of free text. */
+	public static final int ECODE_COMMENT = 6;
+	private static final int DESCRIP_BYTES = 80;
+
+	/**
+	 * The header fields fiji-gan writes and reads.
+	 *
+	 * @param dim {@code dim[0]} dimensions used, then their sizes (8 values)
+	 * @param pixdim {@code pixdim[0]} the qform sign, then voxel sizes (8 values)
+	 * @param xyztUnits spatial unit code (low 3 bits) plus time unit code
+	 * @param magic {@code n+1} for a single file
+	 */
+	public record Header(short[] dim, short datatype, short bitpix, float[] pixdim, float voxOffset,
+		float sclSlope, float sclInter, int xyztUnits, String description, String magic,
+		short qformCode, short sformCode)
+	{}
+
+	/** A read file: its header, its voxels as an image, and its comment extension (or null). */
+	public record Volume(Header header, RasterImage image, String comment) {}
+
+	private Nifti() {}
+
+	/**
+	 * Writes {@code image} to a new file.
+	 *
+	 * @param gzip gzip the file ({@code .nii.gz})
+	 * @param description the header's {@code descrip}, cut to 79 ASCII characters
+	 * @param comment longer free text for a comment extension, or null for none
+	 */
+	public static void write(Path file, boolean gzip, RasterImage image, String description,
+		String comment)
+	{
+		try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+			OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw)
+		{
+			write(out, image, description, comment);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot write " + file + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** Writes header, extension and voxels to {@code out}; does not close it. */
+	public static void write(OutputStream out, RasterImage image, String description, String comment)
+		throws IOException
+	{
+		byte[] extension = extension(comment);
+		ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES + 4).order(ByteOrder.LITTLE_ENDIAN);
+		h.putInt(0, HEADER_BYTES);
+		h.put(38, (byte) 'r'); // regular
+		short[] dim = dims(image);
+		for (int i = 0; i < 8; i++)
+			h.putShort(40 + 2 * i, dim[i]);
+		short datatype = switch (image.type()) {
+			case UINT8 -> DT_UINT8;
+			case UINT16 -> DT_UINT16;
+			case FLOAT32 -> DT_FLOAT32;
+			case RGB -> DT_RGB24;
+		};
+		short bitpix = (short) switch (image.type()) {
+			case UINT8 -> 8;
+			case UINT16 -> 16;
+			case FLOAT32 -> 32;
+			case RGB -> 24;
+		};
+		h.putShort(70, datatype);
+		h.putShort(72, bitpix);
+		Calibration c = image.calibration();
+		float[] pixdim = { 1, (float) c.pixelWidth(), (float) c.pixelHeight(), (float) c.pixelDepth(), 1,
+			1, 1, 1 };
+		for (int i = 0; i < 8; i++)
+			h.putFloat(76 + 4 * i, pixdim[i]);
+		h.putFloat(108, HEADER_BYTES + 4 + extension.length); // vox_offset
+		h.putFloat(112, 1); // scl_slope: values as stored
+		h.putFloat(116, 0); // scl_inter
+		h.put(123, (byte) unitCode(c.unit()));
+		byte[] descrip = ascii(description, DESCRIP_BYTES - 1);
+		h.position(148);
+		h.put(descrip);
+		h.position(344);
+		h.put(new byte[] { 'n', '+', '1', 0 });
+		h.put(348, (byte) (extension.length > 0 ? 1 : 0)); // extension flag
+		out.write(h.array());
+		out.write(extension);
+		writeVoxels(out, image);
+	}
+
+	private static short[] dims(RasterImage image) {
+		int c = image.channels(), z = image.slices(), t = image.frames();
+		int n = c > 1 ? 5 : t > 1 ? 4 : z > 1 ? 3 : 2;
+		return new short[] { (short) n, size(image.width()), size(image.height()), size(z), size(t), size(
+			c), 1, 1 };
+	}
+
+	private static short size(int n) {
+		if (n > Short.MAX_VALUE) throw new GanException("NIfTI-1 holds at most 32767 voxels along an " +
+			"axis; this image has " + n);
+		return (short) n;
+	}
+
+	private static byte[] extension(String comment) {
+		if (comment == null || comment.isEmpty()) return new byte[0];
+		byte[] text = comment.getBytes(StandardCharsets.UTF_8);
+		int size = (8 + text.length + 1 + 15) / 16 * 16; // a multiple of 16, NUL-terminated
+		ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+		b.putInt(size).putInt(ECODE_COMMENT).put(text);
+		return b.array();
+	}
+
+	private static void writeVoxels(OutputStream out, RasterImage image) throws IOException {
+		int w = image.width(), h = image.height();
+		int bytesPerVoxel = switch (image.type()) {
+			case UINT8 -> 1;
+			case UINT16 -> 2;
+			case FLOAT32 -> 4;
+			case RGB -> 3;
+		};
+		ByteBuffer buf = ByteBuffer.allocate(w * h * bytesPerVoxel).order(ByteOrder.LITTLE_ENDIAN);
+		for (int c = 0; c < image.channels(); c++)
+			for (int t = 0; t < image.frames(); t++)
+				for (int z = 0; z < image.slices(); z++) {
+					Object p = image.plane(c, z, t);
+					buf.clear();
+					switch (image.type()) {
+						case UINT8 -> buf.put((byte[]) p);
+						case UINT16 -> buf.asShortBuffer().put((short[]) p);
+						case FLOAT32 -> buf.asFloatBuffer().put((float[]) p);
+						case RGB -> {
+							for (int v : (int[]) p)
+								buf.put((byte) (v >> 16)).put((byte) (v >> 8)).put((byte) v);
+						}
+					}
+					out.write(buf.array(), 0, w * h * bytesPerVoxel);
+				}
+	}
+
+	/** NIfTI's code of a length unit; 0 (unknown) for pixels and anything else. */
+	static int unitCode(String unit) {
+		String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
+		return switch (u) {
+			case "mm", "millimeter", "millimetre" -> UNITS_MM;
+			case "micron", "microns", "um", "\u00b5m", "\u03bcm", "micrometer", "micrometre" -> UNITS_MICRON;
+			case "m", "meter", "metre" -> UNITS_METER;
+			default -> 0;
+		};
+	}
+
+	private static String unitName(int code) {
+		return switch (code & 7) {
+			case UNITS_MM -> "mm";
+			case UNITS_MICRON -> "micron";
+			case UNITS_METER -> "m";
+			default -> "pixel";
+		};
+	}
+
+	private static byte[] ascii(String text, int max) {
+		byte[] b = (text == null ? "" : text).replaceAll("[^\\x20-\\x7e]", "?").getBytes(
+			StandardCharsets.US_ASCII);
+		return b.length <= max ? b : java.util.Arrays.copyOf(b, max);
+	}
+
+	/**
+	 * Reads a {@code .nii} or {@code .nii.gz} file (gzip is recognised by its bytes), either byte
+	 * order. 8-bit, 16-bit unsigned, float and RGB voxels keep their type; other integer types, doubles
+	 * and scaled values ({@code scl_slope}) become 32-bit float.
+	 */
+	public static Volume read(Path file) {
+		try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+			raw.mark(2);
+			boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
+			raw.reset();
+			try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
+				return read(in, file.getFileName().toString());
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read NIfTI file " + file + ": " + e.getMessage(), e);
+		}
+	}
+
+	private static Volume read(InputStream in, String name) throws IOException {
+		byte[] head = in.readNBytes(HEADER_BYTES);
+		if (head.length < HEADER_BYTES) throw new GanException(name + " is too short for a NIfTI header");
+		ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+		if (h.getInt(0) != HEADER_BYTES) {
+			h.order(ByteOrder.BIG_ENDIAN);
+			if (h.getInt(0) != HEADER_BYTES) throw new GanException(name + " is not a NIfTI-1 file");
+		}
+		String magic = new String(head, 344, 3, StandardCharsets.US_ASCII);
+		if (!magic.equals("n+1") && !magic.equals("ni1")) throw new GanException(name +
+			" is not a NIfTI-1 file (magic '" + magic + "')");
+		short[] dim = new short[8];
+		for (int i = 0; i < 8; i++)
+			dim[i] = h.getShort(40 + 2 * i);
+		float[] pixdim = new float[8];
+		for (int i = 0; i < 8; i++)
+			pixdim[i] = h.getFloat(76 + 4 * i);
+		int nul = 0;
+		while (nul < DESCRIP_BYTES && head[148 + nul] != 0)
+			nul++;
+		Header header = new Header(dim, h.getShort(70), h.getShort(72), pixdim, h.getFloat(108), h
+			.getFloat(112), h.getFloat(116), head[123] & 0xff, new String(head, 148, nul,
+				StandardCharsets.US_ASCII), magic, h.getShort(252), h.getShort(254));
+
+		long offset = (long) header.voxOffset();
+		long pos = HEADER_BYTES;
+		String comment = null;
+		if (offset >= HEADER_BYTES + 4) {
+			byte[] flag = in.readNBytes(4);
+			pos += 4;
+			while (flag.length == 4 && flag[0] != 0 && pos + 8 <= offset) {
+				ByteBuffer e = ByteBuffer.wrap(in.readNBytes(8)).order(h.order());
+				int size = e.getInt(0), code = e.getInt(4);
+				if (size < 16 || pos + size > offset) break;
+				byte[] data = in.readNBytes(size - 8);
+				pos += size;
+				if (code == ECODE_COMMENT && comment == null) {
+					int len = 0;
+					while (len < data.length && data[len] != 0)
+						len++;
+					comment = new String(data, 0, len, StandardCharsets.UTF_8);
+				}
+			}
+			in.skipNBytes(offset - pos);
+		}
+		int nd = Math.max(1, Math.min(7, dim[0]));
+		int[] size = new int[8];
+		for (int i = 1; i < 8; i++)
+			size[i] = i <= nd ? Math.max(1, dim[i]) : 1;
+		int w = size[1], ht = size[2], z = size[3], t = size[4];
+		long c = (long) size[5] * size[6] * size[7];
+		if (c > 1024) throw new GanException(name + " has " + c + " components per voxel; fiji-gan " +
+			"reads images of up to 1024 channels");
+		RasterImage image = voxels(in, header, w, ht, z, t, (int) c, h.order(), name);
+		String unit = unitName(header.xyztUnits());
+		image.setCalibration(new Calibration(positive(pixdim[1]), positive(pixdim[2]), positive(
+			pixdim[3]), unit)).setTitle(name);
+		return new Volume(header, image, comment);
+	}
+
+	private static double positive(float v) {
+		return v > 0 && Float.isFinite(v) ? v : 1;
+	}
+
+	private static RasterImage voxels(InputStream in, Header header, int w, int h, int z, int t,
+		int c, ByteOrder order, String name) throws IOException
+	{
+		short dt = header.datatype();
+		boolean scaled = header.sclSlope() != 0 && (header.sclSlope() != 1 || header.sclInter() != 0);
+		int bytes = switch (dt) {
+			case DT_UINT8, DT_INT8 -> 1;
+			case DT_UINT16, DT_INT16 -> 2;
+			case DT_FLOAT32, DT_INT32 -> 4;
+			case DT_FLOAT64 -> 8;
+			case DT_RGB24 -> 3;
+			default -> throw new GanException(name + " has NIfTI datatype " + dt +
+				", which fiji-gan does not read");
+		};
+		PixelType type = scaled && dt != DT_RGB24 ? PixelType.FLOAT32 : switch (dt) {
+			case DT_UINT8 -> PixelType.UINT8;
+			case DT_UINT16 -> PixelType.UINT16;
+			case DT_RGB24 -> PixelType.RGB;
+			default -> PixelType.FLOAT32;
+		};
+		int n = w * h;
+		Object[] planes = new Object[c * z * t];
+		for (int ci = 0; ci < c; ci++)
+			for (int ti = 0; ti < t; ti++)
+				for (int zi = 0; zi < z; zi++) {
+					byte[] raw = in.readNBytes(n * bytes);
+					if (raw.length < n * bytes) throw new GanException(name +
+						" ends before its voxels do (truncated?)");
+					ByteBuffer b = ByteBuffer.wrap(raw).order(order);
+					Object plane = type.newPlane(n);
+					for (int i = 0; i < n; i++) {
+						switch (type) {
+							case UINT8 -> ((byte[]) plane)[i] = raw[i];
+							case UINT16 -> ((short[]) plane)[i] = b.getShort(2 * i);
+							case RGB -> ((int[]) plane)[i] = 0xff000000 | (raw[3 * i] & 0xff) << 16 | (raw[3 * i +
+								1] & 0xff) << 8 | raw[3 * i + 2] & 0xff;
+							case FLOAT32 -> {
+								double v = switch (dt) {
+									case DT_UINT8 -> raw[i] & 0xff;
+									case DT_INT8 -> raw[i];
+									case DT_UINT16 -> b.getShort(2 * i) & 0xffff;
+									case DT_INT16 -> b.getShort(2 * i);
+									case DT_INT32 -> b.getInt(4 * i);
+									case DT_FLOAT64 -> b.getDouble(8 * i);
+									default -> b.getFloat(4 * i);
+								};
+								((float[]) plane)[i] = (float) (scaled ? v * header.sclSlope() + header.sclInter() : v);
+							}
+						}
+					}
+					// channel slowest in the file, fastest in the image
+					planes[ci + c * (zi + z * ti)] = plane;
+				}
+		return new RasterImage(w, h, c, z, t, type, planes);
+	}
+}

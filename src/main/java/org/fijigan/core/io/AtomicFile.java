@@ -1,0 +1,116 @@
+package org.fijigan.core.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.fijigan.core.GanException;
+
+/**
+ * Writes a file so that its path either holds the whole content or is untouched: the content goes
+ * to a hidden temporary file in the same folder ({@code .NAME.HEX.tmp.EXT}), which is then renamed
+ * into place in one atomic step. A process killed while writing leaves only the temporary file,
+ * which {@link #targetOfTemporary} recognises so a rerun can delete it.
+ */
+public final class AtomicFile {
+	private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.[0-9a-f]{1,16}\\.tmp(\\..*)?");
+
+	/** Writes the content to a stream it need not close. */
+	@FunctionalInterface
+	public interface Content {
+		void writeTo(OutputStream out) throws IOException;
+	}
+
+	/** Writes {@code target} from a stream, replacing an existing file. */
+	public static void write(Path target, Content content) {
+		write(target, true, tmp -> {
+			try (OutputStream out = Files.newOutputStream(tmp)) {
+				content.writeTo(out);
+			}
+		});
+	}
+
+	/** Writes the content into the (new, empty-named) file it is given. */
+	@FunctionalInterface
+	public interface Writer {
+		void writeTo(Path file) throws IOException;
+	}
+
+	private AtomicFile() {}
+
+	/**
+	 * Writes {@code target} through {@code writer}. No temporary file outlives the call.
+	 *
+	 * @param replace whether an existing {@code target} may be replaced; when false, a file that
+	 *          appears at {@code target} while writing is kept and this method throws
+	 * @throws GanException when the file cannot be written or would replace an existing one
+	 */
+	public static void write(Path target, boolean replace, Writer writer) {
+		Path tmp = temporaryFor(target);
+		try {
+			tmp.toFile().deleteOnExit(); // on Ctrl-C while writing
+			writer.writeTo(tmp);
+			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+				ch.force(true); // on disk before the rename makes it visible
+			}
+			if (!replace) refuseExisting(target); // appeared meanwhile
+			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot write " + target + ": " + describe(e), e);
+		}
+		finally {
+			try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (IOException e) {
+				// the error that brought us here matters more
+			}
+		}
+	}
+
+	/** @throws GanException when something exists at {@code path} (a link counts) */
+	public static void refuseExisting(Path path) {
+		if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) throw new GanException(path +
+			" already exists; pass --overwrite to replace it");
+	}
+
+	/** A fresh temporary name next to {@code target}, ending in the target's own extension. */
+	public static Path temporaryFor(Path target) {
+		String name = target.getFileName().toString();
+		String hex = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+		return target.resolveSibling("." + name + "." + hex + ".tmp" + extensionOf(name));
+	}
+
+	/** The name of the file that the temporary file {@code name} was to become, or null. */
+	public static String targetOfTemporary(String name) {
+		Matcher m = TEMPORARY.matcher(name);
+		return m.matches() ? m.group(1) : null;
+	}
+
+	/** The extension of a file name, with its dot ({@code .nii.gz} counts as one), or "". */
+	public static String extensionOf(String name) {
+		String lower = name.toLowerCase(java.util.Locale.ROOT);
+		if (lower.endsWith(".nii.gz")) return name.substring(name.length() - 7);
+		int dot = name.lastIndexOf('.');
+		return dot > 0 ? name.substring(dot) : "";
+	}
+
+	/** One line for the user about a failed file operation. */
+	public static String describe(IOException e) {
+		if (e instanceof java.nio.file.NoSuchFileException f) return "file not found: " + f.getFile();
+		if (e instanceof java.nio.file.AccessDeniedException f) return "permission denied: " + f
+			.getFile();
+		if (e instanceof java.nio.file.FileSystemException) return e.getMessage();
+		return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() +
+			": " + e.getMessage();
+	}
+}

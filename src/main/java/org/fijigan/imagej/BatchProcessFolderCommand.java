@@ -1,0 +1,118 @@
+package org.fijigan.imagej;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.batch.BatchSummary;
+import org.fijigan.core.batch.FolderBatch;
+import org.fijigan.core.batch.FolderJob;
+import org.fijigan.core.batch.Shard;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.TaskKind;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+
+/**
+ * Runs a model on every image of a folder into another folder, keeping names and sub-folders, with
+ * a CSV manifest; resumable and shardable as the command line's folder mode is (the same core
+ * {@link FolderBatch}). In a macro on a cluster node:
+ * {@code run("Batch Process Folder...", "model=[m.onnx] input=[in] output=[out] shard=3/8");}
+ */
+@Plugin(type = Command.class, headless = true, label = "Batch Process Folder")
+public class BatchProcessFolderCommand extends GanCommand {
+	@Parameter(label = "Input folder", style = FileWidget.DIRECTORY_STYLE,
+		description = "the images to process, sub-folders included")
+	File input;
+
+	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
+		description = "results with the same relative names, and manifest.csv")
+	File output;
+
+	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise", "inpaint",
+		"image-to-image" }, description = "what the model does: auto takes what it says")
+	String task = "auto";
+
+	@Parameter(label = "Mask", required = false,
+		description = "inpainting: a folder of masks with the images' relative names, or one mask file; else none")
+	String mask = "none";
+
+	@Parameter(label = "Format", choices = { "keep", "tif", "png", "jpg", "npy", "nii.gz" },
+		description = "output format; keep writes each input's own where possible, else TIFF")
+	String format = "keep";
+
+	@Parameter(label = "Tile size", description = "auto, none, or the model input window in pixels")
+	String tile = "auto";
+
+	@Parameter(label = "Halo", description = "auto, or the context each tile gets on each side, in pixels")
+	String halo = "auto";
+
+	@Parameter(label = "Normalize",
+		description = "percentile, percentile:LOW,HIGH, range, range:MIN,MAX, none, or auto (the model's own)")
+	String normalize = "percentile";
+
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	String device = "auto";
+
+	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")
+	int threads;
+
+	@Parameter(label = "Float output", description = "32-bit results instead of the inputs' bit depth")
+	boolean floatOutput;
+
+	@Parameter(label = "Shard", description = "I/N: do part I (from 0) of N, for cluster job arrays")
+	String shard = "0/1";
+
+	@Parameter(label = "Fail fast", description = "stop at the first image that fails")
+	boolean failFast;
+
+	@Parameter(label = "Overwrite", description = "redo every image, ignoring earlier manifests")
+	boolean overwrite;
+
+	private BatchSummary summary;
+
+	@Override
+	protected void execute() {
+		summary = null;
+		if (input == null || output == null) throw new GanException(
+			"choose an input folder and an output folder");
+		Shard part = Shard.parse(shard);
+		Double haloPixels = autoOrNumber("halo", halo);
+		String m = mask == null ? "" : mask.trim();
+		Path maskPath = m.isEmpty() || m.equalsIgnoreCase("none") ? null : Path.of(m);
+		ModelDescriptor d = loadModel(new ModelOverrides(task.equals("auto") ? null : TaskKind.parse(
+			task), null, haloPixels == null ? null : haloPixels.intValue(), null, null, null));
+		FolderJob job = new FolderJob(input.toPath(), output.toPath(), maskPath, format.equals("keep")
+			? null : format, null, part, overwrite, failFast, Map.of("fiji-gan.command",
+				"Batch Process Folder (task=" + task + " normalize=" + normalize + " tile=" + tile + ")"));
+		summary = FolderBatch.run(job, d, ImageCommand.options(normalize, tile, floatOutput, device,
+			threads), ImageFileCodec.INSTANCE, progress(), cancellation());
+		log(summary, d);
+		if (summary.failed() > 0) throw new GanException(summary.failed() + " of " + summary.items() +
+			" images failed" + (summary.stoppedEarly() ? " (stopped at the first)" : "") + "; see " +
+			summary.manifest());
+	}
+
+	private static void log(BatchSummary s, ModelDescriptor d) {
+		IJ.log(String.format(Locale.ROOT, "fiji-gan: %s on %s: %d of %d images written, %d skipped " +
+			"(complete before), %d failed, %.1f s", d.name(), s.provider(), s.done(), s.items(), s
+				.skipped(), s.failed(), s.seconds()));
+		IJ.log("  manifest " + s.manifest());
+		for (BatchSummary.Failure f : s.failures())
+			IJ.log("  failed: " + f.item() + ": " + f.message());
+		for (String note : s.notes())
+			IJ.log("  " + note);
+	}
+
+	/** What the last run did, or null. */
+	public BatchSummary summary() {
+		return summary;
+	}
+}

@@ -1,0 +1,232 @@
+package org.fijigan.imagej;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.batch.ImageCodec;
+import org.fijigan.core.image.Nifti;
+import org.fijigan.core.image.Npy;
+import org.fijigan.core.image.NpyArray;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.io.Opener;
+
+/**
+ * Image files as fiji-gan reads and writes them, for the command line and the batch commands:
+ * anything ImageJ 1 opens, NumPy {@code .npy} tensors and NIfTI-1 ({@code .nii}, {@code .nii.gz}).
+ * Written: TIFF (provenance in the TIFF info), PNG and JPEG (one 8-bit or RGB plane; a PNG carries
+ * the provenance in {@code tEXt} chunks), {@code .npy} (float32) and {@code .nii.gz}/{@code .nii}
+ * (the {@code descrip} field says SYNTHETIC for generated images; the provenance goes into a
+ * comment extension).
+ * <p>
+ * A tensor is {@code [H,W]}, {@code [C,H,W]} or {@code [N,C,H,W]} (N slices), leading axes of size 1
+ * aside, and becomes a 32-bit image; an image is written back in the same layout, {@code [C,H,W]}
+ * when it has one slice and frame. Thread-safe.
+ */
+public final class ImageFileCodec implements ImageCodec {
+	public static final ImageFileCodec INSTANCE = new ImageFileCodec();
+
+	/** What a folder run takes as an image: the formats ImageJ 1 opens, by extension, and ours. */
+	private static final Set<String> READS = Set.of(".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif",
+		".bmp", ".dcm", ".dicom", ".fits", ".fit", ".fts", ".pgm", ".ppm", ".pnm", ".pbm", ".zip", ".npy",
+		".nii", ".nii.gz");
+	private static final Set<String> WRITES = Set.of(".tif", ".tiff", ".png", ".jpg", ".jpeg", ".npy",
+		".nii", ".nii.gz");
+
+	private ImageFileCodec() {}
+
+	@Override
+	public boolean isImage(Path file) {
+		return READS.contains(ImageCodec.extensionOf(file.getFileName().toString()));
+	}
+
+	@Override
+	public boolean canWrite(String extension) {
+		return WRITES.contains(extension);
+	}
+
+	@Override
+	public RasterImage read(Path file, String role) {
+		if (!Files.isRegularFile(file)) throw new GanException(role + " file not found: " + file);
+		String ext = ImageCodec.extensionOf(file.getFileName().toString());
+		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
+		if (ext.equals(".nii") || ext.equals(".nii.gz")) return Nifti.read(file).image();
+		ImagePlus imp = open(file);
+		if (imp == null) throw new GanException("cannot open " + role + " " + file +
+			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
+		return ImagePlusConverter.toRaster(imp);
+	}
+
+	/**
+	 * Opens a file as ImageJ does, or returns null. A file of no format ImageJ knows is refused
+	 * before ImageJ sees it, since ImageJ would print "Unsupported format" on stdout, which belongs
+	 * to the summary; unless a handler of further formats is installed (Fiji's, for Bio-Formats),
+	 * which then gets its turn. System.out is never swapped: that is process-wide, and other threads
+	 * (shards in one JVM, other plugins in Fiji) print meanwhile. One open at a time, since ImageJ's
+	 * opener keeps static state.
+	 */
+	private static synchronized ImagePlus open(Path file) {
+		String path = file.toAbsolutePath().toString();
+		try {
+			if (new Opener().getFileType(path) == Opener.UNKNOWN && !hasExtraFileTypes()) return null;
+			return IJ.openImage(path);
+		}
+		catch (RuntimeException e) {
+			return null; // a damaged file
+		}
+	}
+
+	private static boolean hasExtraFileTypes() {
+		try {
+			Class.forName("HandleExtraFileTypes", false, IJ.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError e) {
+			return false;
+		}
+	}
+
+	@Override
+	public String cannotWrite(String extension, RasterImage image) {
+		if (!canWrite(extension)) return "cannot write " + extension +
+			" files: use .tif, .png, .jpg, .npy or .nii.gz";
+		if (!extension.equals(".png") && !extension.equals(".jpg") && !extension.equals(".jpeg"))
+			return null;
+		boolean onePlane = image.channels() == 1 && image.slices() * image.frames() == 1;
+		boolean eightBit = image.type() == PixelType.UINT8 || image.type() == PixelType.RGB;
+		if (onePlane && eightBit) return null;
+		return (extension.equals(".png") ? "PNG" : "JPEG") + " holds one 8-bit or RGB plane, but the " +
+			"result is " + image.describe() + ": write .tif (or .npy) instead";
+	}
+
+	@Override
+	public void write(RasterImage image, String extension, Path file) {
+		String problem = cannotWrite(extension, image);
+		if (problem != null) throw new GanException(problem);
+		switch (extension) {
+			case ".npy" -> Npy.write(file, toNpy(image));
+			case ".nii", ".nii.gz" -> Nifti.write(file, extension.equals(".nii.gz"), image, description(
+				image.properties()), provenance(image.properties()));
+			default -> writeWithImageJ(image, extension, file);
+		}
+	}
+
+	private static void writeWithImageJ(RasterImage image, String extension, Path file) {
+		ImagePlus imp = ImagePlusConverter.toImagePlus(image);
+		FileSaver saver = new FileSaver(imp);
+		String path = file.toString();
+		boolean saved = switch (extension) {
+			case ".png" -> saver.saveAsPng(path);
+			case ".jpg", ".jpeg" -> saver.saveAsJpeg(path);
+			default -> imp.getStackSize() > 1 ? saver.saveAsTiffStack(path) : saver.saveAsTiff(path);
+		};
+		if (!saved) throw new GanException("ImageJ could not write " + file);
+		if (extension.equals(".png")) addPngText(file, image.properties());
+	}
+
+	/** The NIfTI {@code descrip}: the SYNTHETIC label of a generated image, else what made it. */
+	static String description(Map<String, String> p) {
+		String label = p.get("fiji-gan.slice.1.label");
+		if (p.containsKey("fiji-gan.synthetic")) return label != null && label.startsWith("SYNTHETIC")
+			? label : "SYNTHETIC image generated by " + p.getOrDefault("fiji-gan.model", "a GAN");
+		if (p.containsKey("fiji-gan.task")) return "fiji-gan " + p.get("fiji-gan.task") + " model=" + p
+			.getOrDefault("fiji-gan.model", "?");
+		return "fiji-gan";
+	}
+
+	/** The {@code fiji-gan.*} properties, one {@code key = value} line each, as in the TIFF info. */
+	static String provenance(Map<String, String> properties) {
+		StringBuilder sb = new StringBuilder();
+		properties.forEach((k, v) -> {
+			if (k.startsWith("fiji-gan.") && v != null) sb.append(k).append(" = ").append(v.replace('\n',
+				' ')).append('\n');
+		});
+		return sb.length() == 0 ? null : sb.toString();
+	}
+
+	/**
+	 * Puts the provenance into the PNG as {@code tEXt} chunks after the header chunk:
+	 * {@code Description} (the {@code fiji-gan.*} lines), {@code Warning} (the SYNTHETIC label of a
+	 * generated image) and {@code Software}. ImageJ's PNG writer writes none.
+	 */
+	static void addPngText(Path file, Map<String, String> properties) {
+		try {
+			byte[] png = Files.readAllBytes(file);
+			int afterHeader = 8 + 8 + 13 + 4; // signature, IHDR length+type, IHDR data, CRC
+			if (png.length < afterHeader || png[12] != 'I' || png[13] != 'H') return;
+			ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + 1024);
+			out.write(png, 0, afterHeader);
+			out.write(textChunk("Software", "fiji-gan"));
+			String info = provenance(properties);
+			if (properties.containsKey("fiji-gan.synthetic")) out.write(textChunk("Warning", description(
+				properties)));
+			if (info != null) out.write(textChunk("Description", info));
+			out.write(png, afterHeader, png.length - afterHeader);
+			Files.write(file, out.toByteArray());
+		}
+		catch (IOException e) {
+			throw new GanException("cannot write " + file + ": " + e.getMessage(), e);
+		}
+	}
+
+	private static byte[] textChunk(String keyword, String text) {
+		byte[] k = keyword.getBytes(StandardCharsets.ISO_8859_1);
+		byte[] t = text.replaceAll("[^\\x0a\\x20-\\x7e\\xa1-\\xff]", "?").getBytes(
+			StandardCharsets.ISO_8859_1);
+		ByteBuffer b = ByteBuffer.allocate(12 + k.length + 1 + t.length);
+		b.putInt(k.length + 1 + t.length).put("tEXt".getBytes(StandardCharsets.US_ASCII)).put(k).put(
+			(byte) 0).put(t);
+		CRC32 crc = new CRC32();
+		crc.update(b.array(), 4, 4 + k.length + 1 + t.length);
+		b.putInt((int) crc.getValue());
+		return b.array();
+	}
+
+	/** An image of a tensor; see the class comment for the layouts. */
+	public static RasterImage fromNpy(NpyArray array, Path file) {
+		long[] shape = array.shape();
+		int first = 0;
+		while (shape.length - first > 2 && shape[first] == 1)
+			first++;
+		long[] s = Arrays.copyOfRange(shape, first, shape.length);
+		if (s.length < 2 || s.length > 4) throw new GanException(file + " has shape " + Arrays.toString(
+			shape) + "; an image tensor is [H,W], [C,H,W] or [N,C,H,W]");
+		int w = (int) s[s.length - 1], h = (int) s[s.length - 2];
+		int c = s.length >= 3 ? (int) s[s.length - 3] : 1, n = s.length == 4 ? (int) s[0] : 1;
+		if (w < 1 || h < 1 || c < 1 || n < 1) throw new GanException(file + " has an empty shape " +
+			Arrays.toString(shape));
+		float[] data = array.toFloatArray();
+		int plane = w * h;
+		Object[] planes = new Object[c * n];
+		for (int i = 0; i < planes.length; i++)
+			planes[i] = Arrays.copyOfRange(data, i * plane, (i + 1) * plane);
+		String title = file.getFileName().toString();
+		return new RasterImage(w, h, c, n, 1, PixelType.FLOAT32, planes).setTitle(title);
+	}
+
+	/** The tensor of an image; see the class comment for the layouts. */
+	public static NpyArray toNpy(RasterImage image) {
+		int w = image.width(), h = image.height(), c = image.logicalChannels();
+		int n = image.slices() * image.frames();
+		float[] data = new float[n * c * w * h];
+		int offset = 0;
+		for (int t = 0; t < image.frames(); t++)
+			for (int z = 0; z < image.slices(); z++)
+				for (int ch = 0; ch < c; ch++, offset += w * h)
+					image.readRegion(ch, z, t, 0, 0, w, h, data, offset);
+		return n == 1 ? NpyArray.ofFloats(data, c, h, w) : NpyArray.ofFloats(data, n, c, h, w);
+	}
+}

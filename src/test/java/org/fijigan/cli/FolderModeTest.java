@@ -1,0 +1,433 @@
+package org.fijigan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.CancellationToken.CancelledException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.batch.FolderBatch;
+import org.fijigan.core.batch.FolderJob;
+import org.fijigan.core.batch.ImageCodec;
+import org.fijigan.core.batch.Manifest;
+import org.fijigan.core.batch.Shard;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --input DIR --output DIR}: sharding, resuming, failures, masks; the CLI in-process. */
+class FolderModeTest {
+	@TempDir
+	Path dir;
+
+	record Result(int exitCode, String out, String err) {}
+
+	static Result cli(Object... args) {
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		var cl = Main.commandLine();
+		cl.setOut(new PrintWriter(out, true));
+		cl.setErr(new PrintWriter(err, true));
+		String[] a = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
+		return new Result(cl.execute(a), out.toString(), err.toString());
+	}
+
+	/** Twelve small 8- and 16-bit TIFFs and PNGs, in sub-folders, from a fixed seed. */
+	Path folderOfImages() {
+		Path in = dir.resolve("in");
+		Random random = new Random(42);
+		String[] names = { "a.tif", "b.png", "plate1/w01.tif", "plate1/w02.tif", "plate1/w03.png",
+			"plate1/w04.tif", "plate2/w01.tif", "plate2/w02.tif", "plate2/deep/x1.tif", "plate2/deep/x2.png",
+			"plate2/deep/x3.tif", "z.tif" };
+		for (int i = 0; i < names.length; i++) {
+			int w = 7 + i % 3, h = 5 + i % 2;
+			ImagePlus imp;
+			if (i % 3 == 2 && names[i].endsWith(".tif")) {
+				short[] p = new short[w * h];
+				for (int j = 0; j < p.length; j++)
+					p[j] = (short) random.nextInt(65536);
+				imp = new ImagePlus(names[i], new ShortProcessor(w, h, p, null));
+			}
+			else {
+				byte[] p = new byte[w * h];
+				random.nextBytes(p);
+				imp = new ImagePlus(names[i], new ByteProcessor(w, h, p));
+			}
+			save(imp, in.resolve(names[i]));
+		}
+		return in;
+	}
+
+	static void save(ImagePlus imp, Path file) {
+		try {
+			Files.createDirectories(file.getParent());
+		}
+		catch (IOException e) {
+			throw new AssertionError(e);
+		}
+		FileSaver saver = new FileSaver(imp);
+		assertTrue(file.toString().endsWith(".png") ? saver.saveAsPng(file.toString()) : saver
+			.saveAsTiff(file.toString()));
+	}
+
+	/** Every file under {@code root} (hidden ones included) by relative path, with its bytes. */
+	static Map<String, byte[]> files(Path root, boolean withManifests) throws IOException {
+		Map<String, byte[]> files = new TreeMap<>();
+		try (Stream<Path> s = Files.walk(root)) {
+			for (Path p : s.filter(Files::isRegularFile).toList()) {
+				String rel = root.relativize(p).toString().replace('\\', '/');
+				if (!withManifests && rel.startsWith("manifest")) continue;
+				files.put(rel, Files.readAllBytes(p));
+			}
+		}
+		return files;
+	}
+
+	static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+		assertEquals(expected.keySet(), actual.keySet());
+		for (String name : expected.keySet())
+			assertArrayEquals(expected.get(name), actual.get(name), name);
+	}
+
+	Path convModel() {
+		return OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "conv.onnx");
+	}
+
+	Result runFolder(Path model, Path in, Path out, Object... more) {
+		List<Object> args = new ArrayList<>(List.of("run", "--model", model, "--input", in, "--output",
+			out, "--normalize", "range", "--device", "cpu", "--threads", "1"));
+		args.addAll(List.of(more));
+		return cli(args.toArray());
+	}
+
+	static List<Map<String, String>> rows(Path manifest) {
+		return Manifest.read(manifest).rows();
+	}
+
+	@Test
+	void fourConcurrentShardsWriteExactlyTheFilesOfOneUnshardedRun() throws Exception {
+		Path in = folderOfImages(), model = convModel();
+		Path whole = dir.resolve("whole"), sharded = dir.resolve("sharded");
+		Result r = runFolder(model, in, whole);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("12 of 12 images written to " + whole), r.out());
+
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<Result>> shards = new ArrayList<>();
+		for (int s = 0; s < 4; s++) {
+			String shard = s + "/4";
+			shards.add(pool.submit(() -> {
+				start.await();
+				return runFolder(model, in, sharded, "--shard", shard);
+			}));
+		}
+		start.countDown();
+		for (Future<Result> f : shards) {
+			Result sr = f.get();
+			assertEquals(0, sr.exitCode(), sr.err());
+			assertTrue(sr.out().startsWith("3 of 3 images written"), sr.out());
+		}
+		pool.shutdown();
+		Result merged = cli("merge-manifests", sharded);
+		assertEquals(0, merged.exitCode(), merged.err());
+		assertTrue(merged.out().startsWith("merged 4 parts into " + sharded.resolve("manifest.csv") +
+			": 12 rows {done=12}"), merged.out());
+
+		Map<String, byte[]> expected = files(whole, false);
+		assertEquals(12, expected.size());
+		assertSameFiles(expected, files(sharded, false)); // byte for byte, nothing more, no temporaries
+		Set<String> seen = new HashSet<>();
+		for (int s = 0; s < 4; s++) {
+			List<Map<String, String>> part = rows(sharded.resolve("manifest.part-" + s + "-of-4.csv"));
+			assertEquals(3, part.size());
+			for (Map<String, String> row : part)
+				assertTrue(seen.add(row.get("output")), "listed twice: " + row.get("output"));
+		}
+		List<Map<String, String>> all = rows(sharded.resolve("manifest.csv"));
+		assertEquals(expected.keySet(), all.stream().map(m -> m.get("output")).collect(Collectors
+			.toSet()));
+		assertEquals(files(in, true).keySet(), all.stream().map(m -> m.get("input")).collect(Collectors
+			.toSet()));
+		String sha = ModelLoader.load(model.toString(), ModelOverrides.NONE).sha256();
+		for (Map<String, String> row : all) {
+			assertEquals("done", row.get("status"));
+			assertEquals(sha, row.get("model_sha256"));
+			assertEquals("cpu", row.get("provider"));
+			assertEquals(expected.get(row.get("output")).length, Long.parseLong(row.get("bytes")));
+			assertTrue(Double.parseDouble(row.get("seconds")) >= 0);
+		}
+		// sub-folders, names and bit depths are kept; the result carries its source and command
+		ImagePlus w03 = IJ.openImage(whole.resolve("plate1/w03.png").toString());
+		assertEquals(8, w03.getBitDepth());
+		ImagePlus x3 = IJ.openImage(whole.resolve("plate2/deep/x1.tif").toString());
+		assertEquals(16, x3.getBitDepth());
+		assertTrue(x3.getInfoProperty().contains("fiji-gan.source = plate2/deep/x1.tif\n"), x3
+			.getInfoProperty());
+		assertTrue(x3.getInfoProperty().contains("fiji-gan.command = fiji-gan run --model " + model),
+			x3.getInfoProperty());
+	}
+
+	@Test
+	void aRunCutOffMidwayIsCompletedWithoutRedoingFinishedFiles() throws IOException {
+		Path in = folderOfImages(), model = convModel();
+		Path reference = dir.resolve("reference"), out = dir.resolve("out");
+		assertEquals(0, runFolder(model, in, reference).exitCode());
+		Map<String, byte[]> expected = files(reference, false);
+		List<String> outputs = new ArrayList<>(expected.keySet());
+		// sorted by input path, and the names are the inputs' own, so this is the order of the run
+		assertEquals("a.tif", outputs.get(0));
+
+		// a first run, cancelled as it reads the sixth image: five results are out and recorded
+		CancellationToken cancel = new CancellationToken();
+		AtomicInteger reads = new AtomicInteger();
+		ImageCodec cutting = new DelegatingCodec(ImageFiles.CODEC) {
+			@Override
+			public RasterImage read(Path file, String role) {
+				if (reads.incrementAndGet() == 6) cancel.cancel();
+				return super.read(file, role);
+			}
+		};
+		String command = (String) IJ.openImage(reference.resolve("a.tif").toString()).getProp(
+			"fiji-gan.command");
+		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false, false, Map.of(
+			"fiji-gan.command", command));
+		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(Normalization.parse(
+			"range")).withDevice(DeviceSpec.CPU, 1);
+		assertThrows(CancelledException.class, () -> FolderBatch.run(job, d, options, cutting,
+			ProgressListener.NONE, cancel));
+		assertEquals(outputs.subList(0, 5), rows(out.resolve("manifest.csv")).stream().map(r -> r.get(
+			"output")).toList());
+		// what a killed process leaves: the temporary file of the sixth, a truncated seventh
+		Path sixth = out.resolve(outputs.get(5));
+		Path stale = sixth.resolveSibling("." + sixth.getFileName() + ".5eed.tmp.tif");
+		Files.write(stale, new byte[100]);
+		byte[] seventh = expected.get(outputs.get(6));
+		Files.createDirectories(out.resolve(outputs.get(6)).getParent());
+		Files.write(out.resolve(outputs.get(6)), Arrays.copyOf(seventh, seventh.length / 2));
+		FileTime longAgo = FileTime.fromMillis(978_307_200_000L);
+		for (String finished : outputs.subList(0, 5))
+			Files.setLastModifiedTime(out.resolve(finished), longAgo);
+
+		Result r = runFolder(model, in, out);
+
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("7 of 12 images written"), r.out());
+		assertTrue(r.out().contains("\n5 complete from an earlier run, skipped\n"), r.out());
+		for (String finished : outputs.subList(0, 5))
+			assertEquals(longAgo, Files.getLastModifiedTime(out.resolve(finished)), finished +
+				" was written again");
+		assertFalse(Files.exists(stale));
+		assertSameFiles(expected, files(out, false));
+		List<Map<String, String>> manifest = rows(out.resolve("manifest.csv"));
+		assertEquals(12, manifest.size());
+		for (Map<String, String> row : manifest)
+			assertEquals(outputs.indexOf(row.get("output")) < 5 ? "skipped" : "done", row.get("status"),
+				row.get("output"));
+
+		Result again = runFolder(model, in, out);
+		assertEquals(0, again.exitCode(), again.err());
+		assertTrue(again.out().startsWith("0 of 12 images written") && again.out().contains(
+			"12 complete from an earlier run"), again.out());
+		assertSameFiles(expected, files(out, false));
+	}
+
+	@Test
+	void aCorruptInputIsRecordedAndTheOthersAreDone() throws IOException {
+		Path in = folderOfImages(), model = convModel();
+		Files.write(in.resolve("plate1/broken.tif"), "II*\0 this is not a TIFF".getBytes());
+		Path out = dir.resolve("out");
+
+		Result r = runFolder(model, in, out);
+
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: 1 of 13 images failed; see " + out.resolve("manifest.csv") + "\n", r
+			.err());
+		assertTrue(r.out().startsWith("12 of 13 images written"), r.out());
+		assertTrue(r.out().contains("failed: plate1/broken.tif: cannot open input "), r.out());
+		List<Map<String, String>> manifest = rows(out.resolve("manifest.csv"));
+		assertEquals(13, manifest.size());
+		Map<String, String> broken = manifest.stream().filter(m -> m.get("input").equals(
+			"plate1/broken.tif")).findFirst().orElseThrow();
+		assertEquals("failed", broken.get("status"));
+		assertTrue(broken.get("message").startsWith("cannot open input "), broken.get("message"));
+		assertEquals(12, manifest.stream().filter(m -> m.get("status").equals("done")).count());
+		assertEquals(12, files(out, false).size());
+		assertFalse(Files.exists(out.resolve("plate1/broken.tif")));
+	}
+
+	@Test
+	void failFastStopsAtTheFirstFailure() throws IOException {
+		Path in = folderOfImages(), model = convModel();
+		Files.write(in.resolve("a0-broken.tif"), new byte[] { 1, 2, 3 }); // sorts after a.tif
+		Path out = dir.resolve("out");
+
+		Result r = runFolder(model, in, out, "--fail-fast");
+
+		assertEquals(1, r.exitCode());
+		assertTrue(r.err().startsWith("fiji-gan: stopped at the first failure (--fail-fast): " +
+			"a0-broken.tif: cannot open input "), r.err());
+		assertEquals(List.of("a.tif"), new ArrayList<>(files(out, false).keySet()));
+		assertEquals(List.of("done", "failed"), rows(out.resolve("manifest.csv")).stream().map(m -> m.get(
+			"status")).toList());
+	}
+
+	@Test
+	void inpaintTakesEachImagesMaskByRelativeNameOrOneMaskForAll() throws IOException {
+		Path in = dir.resolve("in"), masks = dir.resolve("masks");
+		float[] v = { 1, 2, 3, 4, 5, 6 };
+		save(new ImagePlus("a", new FloatProcessor(3, 2, v.clone())), in.resolve("a.tif"));
+		save(new ImagePlus("b", new FloatProcessor(3, 2, v.clone())), in.resolve("sub/b.tif"));
+		save(new ImagePlus("ma", new ByteProcessor(3, 2, new byte[] { 1, 0, 0, 0, 0, 0 })), masks.resolve(
+			"a.tif"));
+		save(new ImagePlus("mb", new ByteProcessor(3, 2, new byte[] { 0, 0, 0, 0, 0, 1 })), masks.resolve(
+			"sub/b.png")); // another extension: found by its name
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		Path out = dir.resolve("out");
+
+		Result r = cli("inpaint", "--model", model, "--input", in, "--mask", masks, "--output", out,
+			"--normalize", "none", "--device", "cpu", "--threads", "1");
+
+		assertEquals(0, r.exitCode(), r.err());
+		assertArrayEquals(new float[] { 0.5f, 2, 3, 4, 5, 6 }, (float[]) IJ.openImage(out.resolve("a.tif")
+			.toString()).getProcessor().getPixels());
+		assertArrayEquals(new float[] { 1, 2, 3, 4, 5, 0.5f }, (float[]) IJ.openImage(out.resolve(
+			"sub/b.tif").toString()).getProcessor().getPixels());
+
+		Path one = dir.resolve("one");
+		r = cli("inpaint", "--model", model, "--input", in, "--mask", masks.resolve("a.tif"), "--output",
+			one, "--normalize", "none", "--device", "cpu", "--threads", "1", "--format", "npy");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Set.of("a.npy", "sub/b.npy"), files(one, false).keySet());
+		RasterImage b = ImageFiles.read(one.resolve("sub/b.npy"), "result");
+		float[] bv = new float[6];
+		b.readRegion(0, 0, 0, 0, 0, 3, 2, bv, 0);
+		assertArrayEquals(new float[] { 0.5f, 2, 3, 4, 5, 6 }, bv);
+
+		Files.delete(masks.resolve("sub/b.png"));
+		r = cli("inpaint", "--model", model, "--input", in, "--mask", masks, "--output", dir.resolve(
+			"missing"), "--normalize", "none", "--device", "cpu");
+		assertEquals(1, r.exitCode());
+		assertTrue(r.out().contains("failed: sub/b.tif: no mask for sub/b.tif in " + masks), r.out());
+	}
+
+	@Test
+	void existingFilesNoManifestKnowsAreKeptUnlessOverwrite() throws IOException {
+		Path in = folderOfImages(), model = convModel();
+		Path out = dir.resolve("out");
+		Files.createDirectories(out);
+		Files.writeString(out.resolve("z.tif"), "someone else's file");
+
+		Result r = runFolder(model, in, out);
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: " + out.resolve("z.tif") + " already exists and no manifest in " + out +
+			" records it; pass --overwrite to replace existing results\n", r.err());
+		assertEquals("someone else's file", Files.readString(out.resolve("z.tif")));
+
+		r = runFolder(model, in, out, "--overwrite");
+		assertEquals(0, r.exitCode(), r.err() + r.out());
+		assertEquals(12, files(out, false).size());
+		assertEquals(ImagePlus.GRAY16, IJ.openImage(out.resolve("z.tif").toString()).getType());
+	}
+
+	@Test
+	void includeTakesTheInputsItsGlobMatchesAndFormatRenamesTheOutputs() throws IOException {
+		Path in = folderOfImages(), model = convModel();
+		Files.writeString(in.resolve("plate1/readme.txt"), "not an image: left out by default");
+		Path byPath = dir.resolve("by-path"), byName = dir.resolve("by-name");
+
+		assertEquals(0, runFolder(model, in, byPath, "--include", "plate1/*.tif", "--format", "npy")
+			.exitCode());
+		assertEquals(Set.of("plate1/w01.npy", "plate1/w02.npy", "plate1/w04.npy"), files(byPath, false)
+			.keySet());
+		assertEquals(0, runFolder(model, in, byName, "--include", "*.png").exitCode());
+		assertEquals(Set.of("b.png", "plate1/w03.png", "plate2/deep/x2.png"), files(byName, false)
+			.keySet());
+	}
+
+	@Test
+	void folderOptionsWithOneFileAreAUsageError() {
+		Path in = folderOfImages(), model = convModel();
+		Result r = cli("run", "--model", model, "--input", in.resolve("a.tif"), "--output", dir.resolve(
+			"x.tif"), "--shard", "0/2");
+		assertEquals(2, r.exitCode());
+		assertTrue(r.err().startsWith("fiji-gan: --shard is for folder mode: --input DIR --output DIR, " +
+			"or generate --output DIR"), r.err());
+		r = runFolder(model, in, dir.resolve("o"), "--shard", "2/2");
+		assertEquals(2, r.exitCode());
+		assertTrue(r.err().contains("shard 2/2 does not exist"), r.err());
+	}
+
+	/** A codec that forwards to another, for tests to intercept one call. */
+	static class DelegatingCodec implements ImageCodec {
+		private final ImageCodec d;
+
+		DelegatingCodec(ImageCodec d) {
+			this.d = d;
+		}
+
+		@Override
+		public boolean isImage(Path file) {
+			return d.isImage(file);
+		}
+
+		@Override
+		public boolean canWrite(String extension) {
+			return d.canWrite(extension);
+		}
+
+		@Override
+		public RasterImage read(Path file, String role) {
+			return d.read(file, role);
+		}
+
+		@Override
+		public String cannotWrite(String extension, RasterImage image) {
+			return d.cannotWrite(extension, image);
+		}
+
+		@Override
+		public void write(RasterImage image, String extension, Path file) {
+			d.write(image, extension, file);
+		}
+	}
+}

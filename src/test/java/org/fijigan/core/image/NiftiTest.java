@@ -1,0 +1,115 @@
+package org.fijigan.core.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NiftiTest {
+	@TempDir
+	Path dir;
+
+	/** 3x2 pixels, 2 slices, 16-bit: value 1000 * slice + 10 * y + x, the top value 65535. */
+	static RasterImage sixteenBit() {
+		short[][] planes = new short[2][6];
+		for (int z = 0; z < 2; z++)
+			for (int i = 0; i < 6; i++)
+				planes[z][i] = (short) (1000 * z + 10 * (i / 3) + i % 3);
+		planes[1][5] = (short) 65535;
+		RasterImage image = new RasterImage(3, 2, 1, 2, 1, PixelType.UINT16, new Object[] { planes[0],
+			planes[1] });
+		return image.setCalibration(new Calibration(0.5, 0.25, 2, "mm"));
+	}
+
+	static byte[] gunzip(Path file) throws IOException {
+		try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+			return in.readAllBytes();
+		}
+	}
+
+	@Test
+	void theHeaderFieldsAndVoxelsAreWhereNiftiOneSays() throws IOException {
+		Path file = dir.resolve("a.nii.gz");
+		Nifti.write(file, true, sixteenBit(), "SYNTHETIC seed=7 class=axial", null);
+
+		ByteBuffer b = ByteBuffer.wrap(gunzip(file)).order(ByteOrder.LITTLE_ENDIAN);
+		assertEquals(348, b.getInt(0)); // sizeof_hdr
+		short[] dim = new short[8];
+		for (int i = 0; i < 8; i++)
+			dim[i] = b.getShort(40 + 2 * i);
+		assertArrayEquals(new short[] { 3, 3, 2, 2, 1, 1, 1, 1 }, dim);
+		assertEquals(512, b.getShort(70)); // DT_UINT16
+		assertEquals(16, b.getShort(72)); // bitpix
+		assertEquals(0.5f, b.getFloat(80));
+		assertEquals(0.25f, b.getFloat(84));
+		assertEquals(2f, b.getFloat(88));
+		assertEquals(352f, b.getFloat(108)); // vox_offset
+		assertEquals(1f, b.getFloat(112)); // scl_slope
+		assertEquals(2, b.get(123)); // xyzt_units: mm
+		assertEquals("SYNTHETIC seed=7 class=axial", new String(b.array(), 148, 28,
+			StandardCharsets.US_ASCII));
+		assertEquals(0, b.get(148 + 28));
+		assertEquals("n+1\0", new String(b.array(), 344, 4, StandardCharsets.US_ASCII));
+		assertEquals(0, b.get(348)); // no extension
+		assertEquals(352 + 2 * 6 * 2, b.capacity());
+		int[] expected = { 0, 1, 2, 10, 11, 12, 1000, 1001, 1002, 1010, 1011, 65535 };
+		for (int i = 0; i < expected.length; i++)
+			assertEquals(expected[i], b.getShort(352 + 2 * i) & 0xffff, "voxel " + i);
+	}
+
+	@Test
+	void readingGivesBackTheHeaderTheVoxelsAndTheComment() {
+		Path file = dir.resolve("b.nii.gz");
+		RasterImage image = sixteenBit();
+		Nifti.write(file, true, image, "SYNTHETIC", "fiji-gan.seed = 7\nfiji-gan.class = axial\n");
+
+		Nifti.Volume v = Nifti.read(file);
+
+		assertEquals("SYNTHETIC", v.header().description());
+		assertEquals("n+1", v.header().magic());
+		assertEquals(Nifti.DT_UINT16, v.header().datatype());
+		assertEquals(0, v.header().qformCode());
+		assertEquals("fiji-gan.seed = 7\nfiji-gan.class = axial\n", v.comment());
+		assertEquals(0f, v.header().voxOffset() % 16);
+		RasterImage r = v.image();
+		assertEquals(PixelType.UINT16, r.type());
+		assertEquals(3, r.width());
+		assertEquals(2, r.height());
+		assertEquals(2, r.slices());
+		for (int z = 0; z < 2; z++)
+			assertArrayEquals((short[]) image.plane(0, z, 0), (short[]) r.plane(0, z, 0));
+		assertEquals(new Calibration(0.5, 0.25, 2, "mm"), r.calibration());
+	}
+
+	@Test
+	void rgbFloatAndChannelsRoundTripAndTheBytesAreTheSameEveryTime() throws IOException {
+		RasterImage rgb = new RasterImage(2, 1, 1, 1, 1, PixelType.RGB, new Object[] { new int[] {
+			0xff102030, 0xffa0b0c0 } });
+		Path a = dir.resolve("rgb.nii.gz"), b = dir.resolve("rgb2.nii.gz");
+		Nifti.write(a, true, rgb, "x", null);
+		Nifti.write(b, true, rgb, "x", null);
+		assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "no time stamp in the gzip");
+		assertEquals(Nifti.DT_RGB24, Nifti.read(a).header().datatype());
+		assertArrayEquals(new int[] { 0xff102030, 0xffa0b0c0 }, (int[]) Nifti.read(a).image().plane(0));
+
+		RasterImage channels = new RasterImage(2, 2, 2, 1, 1, PixelType.FLOAT32, new Object[] {
+			new float[] { 1, 2, 3, 4 }, new float[] { -1.5f, Float.NaN, 0, 7 } });
+		Path c = dir.resolve("c.nii");
+		Nifti.write(c, false, channels, "", null);
+		Nifti.Volume v = Nifti.read(c);
+		assertEquals(5, v.header().dim()[0]);
+		assertEquals(2, v.header().dim()[5]);
+		assertEquals(2, v.image().channels());
+		assertArrayEquals(new float[] { -1.5f, Float.NaN, 0, 7 }, (float[]) v.image().plane(1));
+	}
+}

@@ -1,0 +1,97 @@
+package org.fijigan.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.fijigan.core.batch.Manifest;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+
+/** Plugins>GAN>Batch Process Folder... from macro options, headless, as a cluster node runs it. */
+class BatchProcessFolderCommandTest {
+	@TempDir
+	Path dir;
+
+	void image(String name, float first) throws Exception {
+		Path file = dir.resolve("in").resolve(name);
+		Files.createDirectories(file.getParent());
+		ImagePlus imp = new ImagePlus(name, new FloatProcessor(3, 2, new float[] { first, 1, 2, 3, 4, 5 }));
+		assertTrue(new FileSaver(imp).saveAsTiff(file.toString()));
+	}
+
+	/** Runs the menu command as IJ.run does, with {@code options} as the macro's. */
+	static void runFromMacro(String options) {
+		Thread thread = Thread.currentThread();
+		String name = thread.getName();
+		thread.setName("Run$_" + name); // macro options are only seen on threads named so
+		Macro.setOptions(options);
+		try {
+			new GanPlugIn().run("batch");
+		}
+		finally {
+			Macro.setOptions(null);
+			thread.setName(name);
+		}
+	}
+
+	@Test
+	void aMacroProcessesItsShardOfTheFolderIntoTheOutputFolder() throws Exception {
+		image("a.tif", 10);
+		image("b.tif", 20);
+		image("sub/c.tif", 30);
+		Path model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx");
+		Path out = dir.resolve("out dir");
+		String options = "model=[" + model + "] input=[" + dir.resolve("in") + "] output=[" + out +
+			"] normalize=none device=cpu threads=1 float";
+
+		runFromMacro(options + " shard=1/2");
+		assertEquals(List.of("b.tif"), Manifest.read(out.resolve("manifest.part-1-of-2.csv")).rows()
+			.stream().map(r -> r.get("output")).toList());
+		runFromMacro(options + " shard=0/2");
+
+		assertEquals(3, Manifest.merge(Manifest.partsIn(out), out.resolve("manifest.csv")).rows());
+		List<Map<String, String>> rows = Manifest.read(out.resolve("manifest.csv")).rows();
+		assertEquals(List.of("a.tif", "b.tif", "sub/c.tif"), rows.stream().map(r -> r.get("output"))
+			.toList());
+		ImagePlus c = IJ.openImage(out.resolve("sub/c.tif").toString());
+		assertArrayEquals(new float[] { 30.25f, 1.25f, 2.25f, 3.25f, 4.25f, 5.25f }, (float[]) c
+			.getProcessor().getPixels());
+		assertEquals("add", c.getProp("fiji-gan.model"));
+	}
+
+	@Test
+	void aFailedImageIsReportedAndTheCommandKeepsItsSummary() throws Exception {
+		image("a.tif", 1);
+		Files.writeString(dir.resolve("in/bad.tif"), "not a TIFF");
+		BatchProcessFolderCommand c = new BatchProcessFolderCommand();
+		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx").toString();
+		c.input = dir.resolve("in").toFile();
+		c.output = dir.resolve("out").toFile();
+		c.normalize = "none";
+		c.threads = 1;
+		c.run();
+		assertEquals("1 of 2 images failed; see " + dir.resolve("out/manifest.csv"), c.errorMessage());
+		assertEquals(1, c.summary().done());
+		assertEquals("bad.tif", c.summary().failures().get(0).item());
+
+		Files.delete(dir.resolve("in/bad.tif"));
+		c.run(); // the rerun skips a.tif and has nothing left to fail
+		assertNull(c.errorMessage());
+		assertEquals(1, c.summary().skipped());
+		assertEquals(0, c.summary().done());
+	}
+}
