@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 
 /** TEMPORARY (bench session): finite-difference checks of the sliced dW and flipped-conv dX paths. */
-class TmpBenchConvExtraTest {
+class ConvRulesFastPathTest {
 	private static void checkConv(long opset, long[] x, long[] w, String y, AttributeProto... a) throws Exception {
 		GradientCheck.of(OnnxModels.builder().opset(opset).input("x", ConvRulesTest.dims(x)).input("w", ConvRulesTest.dims(w)).input(
 			"b", String.valueOf(w[0])).node("Conv", "x,w,b", "y", a).output("y", y)).input("x", 21, x).input(
