@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 
-/** TEMPORARY (bench session): finite-difference checks of the sliced dW and flipped-conv dX paths. */
+/** Finite-difference checks of the fast Conv gradient paths: the weight gradient by kernel-offset slices and the input gradient as a flipped Conv, with their fallbacks. */
 class ConvRulesFastPathTest {
 	private static void checkConv(long opset, long[] x, long[] w, String y, AttributeProto... a) throws Exception {
 		GradientCheck.of(OnnxModels.builder().opset(opset).input("x", ConvRulesTest.dims(x)).input("w", ConvRulesTest.dims(w)).input(
