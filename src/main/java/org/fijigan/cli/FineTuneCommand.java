@@ -24,6 +24,7 @@ import org.fijigan.core.train.OptimizerConfig;
 import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
+import org.fijigan.imagej.ImageFolder;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package org.fijigan.cli;
+package org.fijigan.imagej;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import org.fijigan.core.GanException;
@@ -18,15 +16,11 @@ import org.fijigan.core.train.data.ImageSource;
 /**
  * The image files under a folder, recursively, as training data: each named by its path relative
  * to the folder with {@code /} separators (so a sub-folder name can be a class), sorted. Files are
- * chosen by extension (what ImageJ 1 opens, plus {@code .npy}); hidden files and folders (name
- * starting with a dot) are skipped. Symbolic links are followed. Files are read on
- * {@link #open}, by {@link ImageFiles#read}.
+ * chosen by extension, as {@link ImageFileCodec#isImage} does (what ImageJ 1 opens, plus
+ * {@code .npy} and NIfTI); hidden files and folders (name starting with a dot) are skipped.
+ * Symbolic links are followed. Files are read on {@link #open}, by the same codec.
  */
 public final class ImageFolder implements ImageSource {
-	/** Extensions listed as images. */
-	static final Set<String> EXTENSIONS = Set.of("tif", "tiff", "png", "jpg", "jpeg", "gif", "bmp",
-		"pgm", "dcm", "fits", "fit", "npy");
-
 	private final Path folder;
 	private final String role;
 	private final List<String> names;
@@ -61,7 +55,7 @@ public final class ImageFolder implements ImageSource {
 				.getMessage(), e);
 		}
 		if (names.isEmpty()) throw new GanException("the " + role + " folder " + folder +
-			" holds no images (" + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ")");
+			" holds no images ImageJ opens");
 		names.sort(null);
 		return new ImageFolder(folder, role, List.copyOf(names));
 	}
@@ -73,9 +67,7 @@ public final class ImageFolder implements ImageSource {
 	}
 
 	private static boolean isImage(Path file) {
-		String name = file.getFileName().toString();
-		int dot = name.lastIndexOf('.');
-		return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+		return ImageFileCodec.INSTANCE.isImage(file);
 	}
 
 	@Override
@@ -86,7 +78,7 @@ public final class ImageFolder implements ImageSource {
 	@Override
 	public RasterImage open(String name) {
 		if (!names.contains(name)) throw new GanException("no image '" + name + "' in " + folder);
-		return ImageFiles.read(folder.resolve(name), role + " image").setTitle(name);
+		return ImageFileCodec.INSTANCE.read(folder.resolve(name), role + " image").setTitle(name);
 	}
 
 	@Override

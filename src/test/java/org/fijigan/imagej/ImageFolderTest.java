@@ -1,4 +1,4 @@
-package org.fijigan.cli;
+package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -50,7 +50,7 @@ class ImageFolderTest {
 		Files.writeString(dir.resolve("notes.txt"), "not an image");
 		RasterImage u8 = RasterImage.allocate(3, 2, 1, 1, 1, PixelType.UINT8);
 		((byte[]) u8.plane(0))[5] = 7;
-		ImageFiles.write(u8, ImageFiles.Format.TIFF, dir.resolve("b/t.tif"));
+		ImageFileCodec.INSTANCE.write(u8, ".tif", dir.resolve("b/t.tif"));
 		ImageFolder folder = ImageFolder.of(dir, "training");
 		assertEquals(List.of("Z.NPY", "a.npy", "b/deep/y.npy", "b/t.tif", "b/x.npy"), folder.names());
 		RasterImage y = folder.open("b/deep/y.npy");
