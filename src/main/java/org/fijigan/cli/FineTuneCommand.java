@@ -168,6 +168,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 			if (Files.exists(p)) throw new GanException(p + " already exists; pass --overwrite to replace it");
 		if (!Files.isDirectory(out.getParent())) throw new GanException("output folder " + out
 			.getParent() + " does not exist");
+		if (!Files.isWritable(out.getParent())) throw new GanException("cannot write to the output " +
+			"folder " + out.getParent() + ": it is read-only or not yours");
 		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder.of(data.folder,
 			"data")) : new DataSource.Pairs(ImageFolder.of(data.pairs.inputs, "input"), ImageFolder.of(
 				data.pairs.targets, "target"));
@@ -193,9 +195,11 @@ public final class FineTuneCommand implements Callable<Integer> {
 			}
 		}
 		Trainer.Result result = outcome.result();
-		AtomicFile.write(out, o -> result.model().writeTo(o));
-		AtomicFile.write(csv, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS, result.history()));
-		AtomicFile.write(png, o -> LossCurve.writePng(o, result.history()));
+		// replace only with --overwrite, even a file that appeared while training
+		AtomicFile.writeStream(out, overwrite, o -> result.model().writeTo(o));
+		AtomicFile.writeStream(csv, overwrite, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS,
+			result.history()));
+		AtomicFile.writeStream(png, overwrite, o -> LossCurve.writePng(o, result.history()));
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);

@@ -47,6 +47,33 @@ final class ImageFiles {
 		return CODEC.cannotWrite(format.extension, image);
 	}
 
+	/**
+	 * The size of {@code image} written as TIFF (pixels only) or {@code .npy} (float32), or -1 for
+	 * the compressed formats, whose size is not known before writing.
+	 */
+	static long uncompressedBytes(Format format, RasterImage image) {
+		long pixels = (long) image.width() * image.height() * image.slices() * image.frames();
+		return switch (format) {
+			case TIFF -> pixels * image.channels() * switch (image.type()) {
+				case UINT8 -> 1;
+				case UINT16 -> 2;
+				case FLOAT32 -> 4;
+				case RGB -> 3;
+			};
+			case NPY -> pixels * image.logicalChannels() * 4;
+			default -> -1;
+		};
+	}
+
+	static String describeBytes(long bytes) {
+		if (bytes < 1024) return bytes + " bytes";
+		double kib = bytes / 1024.0;
+		if (kib < 1024) return String.format(java.util.Locale.ROOT, "%.1f KiB", kib);
+		double mib = kib / 1024;
+		if (mib < 1024) return String.format(java.util.Locale.ROOT, "%.1f MiB", mib);
+		return String.format(java.util.Locale.ROOT, "%.1f GiB", mib / 1024);
+	}
+
 	/** Writes {@code image} to {@code file}, a new file; its properties go into the TIFF info. */
 	static void write(RasterImage image, Format format, Path file) {
 		CODEC.write(image, format.extension, file);

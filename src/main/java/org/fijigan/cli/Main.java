@@ -35,7 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 	description = "Runs ONNX GAN models on images: super-resolution, denoising, inpainting, generation.",
 	subcommands = { SuperResolutionCommand.class, DenoiseCommand.class, InpaintCommand.class,
 		GenerateCommand.class, RunCommand.class, InfoCommand.class, ModelsCommand.class,
-		FineTuneCommand.class, MergeManifestsCommand.class, HelpCommand.class })
+		FineTuneCommand.class, MergeManifestsCommand.class, TrustCommand.class, HelpCommand.class })
 public final class Main implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;

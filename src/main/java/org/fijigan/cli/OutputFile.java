@@ -32,6 +32,8 @@ final class OutputFile {
 			.getParent() + " does not exist");
 		if (Files.isDirectory(absolute)) throw new GanException("output " + path + " is a folder");
 		if (!overwrite) AtomicFile.refuseExisting(absolute);
+		if (!Files.isWritable(absolute.getParent())) throw new GanException("cannot write to the " +
+			"output folder " + absolute.getParent() + ": it is read-only or not yours");
 		return new OutputFile(absolute, format, overwrite);
 	}
 
@@ -39,9 +41,30 @@ final class OutputFile {
 		return path;
 	}
 
+	/**
+	 * Refuses a TIFF or {@code .npy} result (uncompressed, so its size is known) that the disk cannot
+	 * hold, before anything is written: ImageJ's TIFF writer reports a full disk only as a failure.
+	 */
+	private void refuseBeyondFreeSpace(RasterImage image) {
+		long need = ImageFiles.uncompressedBytes(format, image);
+		if (need <= 0) return;
+		long free;
+		try {
+			free = Files.getFileStore(path.getParent()).getUsableSpace();
+		}
+		catch (java.io.IOException e) {
+			return; // unknown: the write itself will tell
+		}
+		if (free < need) throw new GanException("cannot write " + path + ": No space left on device " +
+			"(the result needs about " + ImageFiles.describeBytes(need) + ", the disk has " + ImageFiles
+				.describeBytes(free) + " free)");
+	}
+
 	void write(RasterImage image) {
 		String problem = ImageFiles.unsupported(format, image);
 		if (problem != null) throw new GanException(problem);
+		AtomicFile.removeStaleTemporaries(path); // left by a run that was killed while writing
+		refuseBeyondFreeSpace(image);
 		AtomicFile.write(path, overwrite, tmp -> ImageFiles.write(image, format, tmp));
 	}
 }

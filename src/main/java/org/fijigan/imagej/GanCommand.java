@@ -103,6 +103,7 @@ public abstract class GanCommand implements Command, Cancelable {
 		if (model == null || model.isBlank()) throw new GanException(
 			"no model given: choose an .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model name");
 		IJ.showStatus("fiji-gan: loading " + model);
+		FijiModels.useForNames(); // model=NAME finds what Manage Models installed
 		return ModelLoader.load(model.trim(), overrides);
 	}
 

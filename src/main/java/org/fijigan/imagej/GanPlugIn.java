@@ -4,6 +4,7 @@ import java.awt.HeadlessException;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
+import org.scijava.command.Command;
 import org.scijava.plugin.Plugin;
 
 import ij.IJ;
@@ -20,7 +21,7 @@ import ij.plugin.PlugIn;
  */
 public class GanPlugIn implements PlugIn {
 	/** The command of each {@code plugins.config} argument. */
-	static final Map<String, Class<? extends GanCommand>> COMMANDS = Map.of( //
+	static final Map<String, Class<? extends Command>> COMMANDS = Map.of( //
 		"super-resolution", SuperResolutionCommand.class, //
 		"denoise", DenoiseCommand.class, //
 		"inpaint", InpaintCommand.class, //
@@ -28,11 +29,13 @@ public class GanPlugIn implements PlugIn {
 		"run-model", RunModelCommand.class, //
 		"batch", BatchProcessFolderCommand.class, //
 		"fine-tune", FineTuneCommand.class, //
-		"model-info", ModelInfoCommand.class);
+		"model-info", ModelInfoCommand.class, //
+		"manage-models", ManageModelsCommand.class, //
+		"show-changes", ShowChangesCommand.class);
 
 	@Override
 	public void run(String arg) {
-		Class<? extends GanCommand> type = COMMANDS.get(arg);
+		Class<? extends Command> type = COMMANDS.get(arg);
 		if (type == null) {
 			IJ.error("fiji-gan", "plugins.config names an unknown fiji-gan command '" + arg + "'");
 			return;
@@ -45,7 +48,7 @@ public class GanPlugIn implements PlugIn {
 				return;
 			}
 		}
-		GanCommand command;
+		Command command;
 		try {
 			command = type.getConstructor().newInstance();
 		}

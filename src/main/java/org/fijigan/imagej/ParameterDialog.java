@@ -73,7 +73,7 @@ final class ParameterDialog {
 	 * @throws GanException for a value of the wrong kind (a word where a number belongs, an unknown choice)
 	 */
 	static boolean ask(Object command, String title, String prefsPrefix) {
-		List<Item> items = items(command.getClass());
+		List<Item> items = DialogChoices.apply(command, items(command.getClass()));
 		String options = Macro.getOptions();
 		if (options == null) for (Item i : items) {
 			String saved = Prefs.get(prefsPrefix + "." + i.key(), null);

@@ -37,14 +37,16 @@ class BridgeTest {
 		"model input output task mask format tile halo normalize device threads float shard fail overwrite", //
 		FineTuneCommand.class,
 		"model data targets output task steps batch patch augment optimizer learning loss adversarial gan normalize seed validation device threads checkpoint resume", //
-		ModelInfoCommand.class, "model");
+		ModelInfoCommand.class, "model", //
+		ManageModelsCommand.class, "action model name checksum folder", //
+		ShowChangesCommand.class, "original show mask");
 
 	@Test
 	void pluginsConfigListsEveryCommandExactlyOnce() {
 		List<PluginsConfig.Entry> entries = PluginsConfig.entries();
 		assertEquals(List.of("Super-Resolution...", "Denoise...", "Inpaint...",
 			"Generate Synthetic Images...", "Run ONNX Model...", "Batch Process Folder...", "Fine-Tune Model...",
-			"Model Info..."),
+			"Model Info...", "Manage Models...", "Show What The GAN Changed..."),
 			entries.stream().map(
 				PluginsConfig.Entry::command).toList());
 		List<Class<?>> commands = new ArrayList<>();
@@ -144,6 +146,7 @@ class BridgeTest {
 				seen.merge(i.key(), 1, Integer::sum);
 			}
 		}
-		assertEquals(GanPlugIn.COMMANDS.size(), seen.get("model"));
+		// every command but Show What The GAN Changed, which compares images, takes a model
+		assertEquals(GanPlugIn.COMMANDS.size() - 1, seen.get("model"));
 	}
 }

@@ -60,6 +60,19 @@ final class MacroScenario {
 				.resolve("one.tif") + "');");
 		check("1 0".equals(done), "shard 1/2 wrote two.tif only: '" + done + "'");
 
+		// what the model changed (the original chosen among the open images), and the models folder
+		String residual = IJ.runMacro("setBatchMode(true);\n" + //
+			"newImage('noisy', '32-bit ramp', 8, 4, 1);\n" + //
+			"run('Denoise...', 'model=[" + model + "] normalize=none threads=1 float');\n" + //
+			"run('Show What The GAN Changed...', 'original=noisy show=auto mask=selection');\n" + //
+			"return getTitle() + ' ' + d2s(getPixel(2, 1), 4);");
+		check("Residual of noisy -0.2500".equals(residual), "residual '" + residual + "'");
+		Path models = dir.resolve("my models");
+		String installed = IJ.runMacro("run('Manage Models...', 'action=install model=[" + model +
+			"] name=aq checksum=[] folder=[" + models + "]');\n" + //
+			"return File.exists('" + models.resolve("aq/model.onnx") + "');");
+		check("1".equals(installed), "Manage Models installed aq: '" + installed + "'");
+
 		IJ.run("Model Info...", "model=[" + model + "]");
 		System.out.println("values checked: " + before.length + " pixels, macro: " + result);
 	}

@@ -119,6 +119,14 @@ public final class SessionCache implements AutoCloseable {
 		return entries.size();
 	}
 
+	/** Number of leases handed out and not yet closed, over all cached sessions. */
+	public synchronized int openLeases() {
+		int n = 0;
+		for (Entry e : entries.values())
+			n += e.leases;
+		return n;
+	}
+
 	/** Closes every session without an open lease and forgets all of them. */
 	@Override
 	public synchronized void close() {

@@ -31,11 +31,41 @@ public final class AtomicFile {
 
 	/** Writes {@code target} from a stream, replacing an existing file. */
 	public static void write(Path target, Content content) {
-		write(target, true, tmp -> {
+		writeStream(target, true, content);
+	}
+
+	/**
+	 * Writes {@code target} from a stream; with {@code replace} false an existing file (or one that
+	 * appears while writing) is kept and this method throws.
+	 */
+	public static void writeStream(Path target, boolean replace, Content content) {
+		write(target, replace, tmp -> {
 			try (OutputStream out = Files.newOutputStream(tmp)) {
 				content.writeTo(out);
 			}
 		});
+	}
+
+	/**
+	 * Deletes the temporary files that earlier writes of {@code target} left (a process killed while
+	 * writing). Only names {@link #targetOfTemporary} maps to {@code target}'s name are touched.
+	 *
+	 * @return how many were deleted
+	 */
+	public static int removeStaleTemporaries(Path target) {
+		String name = target.getFileName().toString();
+		Path dir = target.toAbsolutePath().getParent();
+		int n = 0;
+		try (var stale = Files.newDirectoryStream(dir, p -> name.equals(targetOfTemporary(p
+			.getFileName().toString()))))
+		{
+			for (Path p : stale)
+				if (Files.deleteIfExists(p)) n++;
+		}
+		catch (IOException e) {
+			// a leftover is harmless: hidden, and never mistaken for a result
+		}
+		return n;
 	}
 
 	/** Writes the content into the (new, empty-named) file it is given. */
@@ -66,6 +96,15 @@ public final class AtomicFile {
 		}
 		catch (IOException e) {
 			throw new GanException("cannot write " + target + ": " + describe(e), e);
+		}
+		catch (java.io.UncheckedIOException e) {
+			throw new GanException("cannot write " + target + ": " + describe(e.getCause()), e);
+		}
+		catch (GanException e) {
+			// a writer's own message names the temporary file; the user knows the target
+			if (e.getCause() instanceof IOException io) throw new GanException("cannot write " + target +
+				": " + describe(io), e);
+			throw e;
 		}
 		finally {
 			try {

@@ -56,6 +56,16 @@ public final class ModelLoader {
 	private static final List<String> KNOWN_DOMAINS = List.of("", "ai.onnx", "ai.onnx.ml",
 		"com.microsoft");
 
+	/**
+	 * Largest size a model may declare for one axis of an input or output. Real image models stay far
+	 * below; a hostile one declaring {@code [1e9, 1e9]} is refused before anything is allocated.
+	 */
+	public static final long MAX_DECLARED_DIMENSION = 1 << 20;
+	/** Most float elements the probe run ({@code probeScale}) may feed the model: 64 MiB. */
+	static final long MAX_PROBE_ELEMENTS = 1 << 24;
+	/** Longest value of a {@code fiji-gan.*} metadata key that is read. */
+	static final int MAX_META_VALUE_CHARS = 64 * 1024;
+
 	private ModelLoader() {}
 
 	/** Loads and describes a model, then applies {@code overrides}. */
@@ -73,8 +83,12 @@ public final class ModelLoader {
 		ModelOverrides o = overrides == null ? ModelOverrides.NONE : overrides;
 		if (file.endsWith(".zip")) {
 			Path dir = extractionDir(path);
-			BioImageModel rdf = Files.exists(dir.resolve(".complete")) ? BioImageRdf.read(rdfIn(dir))
-				: extract(path, dir);
+			BioImageModel rdf;
+			if (Files.exists(dir.resolve(".complete"))) {
+				rdf = BioImageRdf.read(rdfIn(unpackedFolder(dir)));
+				rdf.verifySha256(); // the unpacked copy sits in a shared temp folder: check it again
+			}
+			else rdf = extract(path, dir);
 			return describeModel(rdf.onnxWeights(), rdf, o);
 		}
 		if (file.endsWith(".yaml") || file.endsWith(".yml")) {
@@ -85,14 +99,15 @@ public final class ModelLoader {
 		return describeModel(path, null, o);
 	}
 
-	/** The folders under the bundled-models folder that hold an rdf.yaml, by name. */
+	/** The folders under the bundled-models folder that hold an rdf.yaml or a model.onnx, by name. */
 	public static List<String> bundledNames() {
 		List<String> names = new ArrayList<>();
 		Path dir = modelsDir();
 		if (dir == null || !Files.isDirectory(dir)) return names;
 		try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
 			for (Path p : ds)
-				if (Files.isRegularFile(p.resolve("rdf.yaml"))) names.add(p.getFileName().toString());
+				if (Files.isRegularFile(p.resolve("rdf.yaml")) || Files.isRegularFile(p.resolve(
+					ModelStore.ONNX_FILE))) names.add(p.getFileName().toString());
 		}
 		catch (IOException e) {
 			return names;
@@ -113,8 +128,9 @@ public final class ModelLoader {
 		Path dir = modelsDir();
 		if (dir == null || name.contains("/") || name.contains("\\") || name.contains("..")) return Optional
 			.empty();
-		Path rdf = dir.resolve(name).resolve("rdf.yaml");
-		return Files.isRegularFile(rdf) ? Optional.of(rdf) : Optional.empty();
+		Path rdf = dir.resolve(name).resolve("rdf.yaml"), onnx = dir.resolve(name).resolve(ModelStore.ONNX_FILE);
+		if (Files.isRegularFile(rdf)) return Optional.of(rdf);
+		return Files.isRegularFile(onnx) ? Optional.of(onnx) : Optional.empty(); // installed by ModelStore
 	}
 
 	private static String bundledHint() {
@@ -132,13 +148,50 @@ public final class ModelLoader {
 		catch (IOException e) {
 			// below
 		}
+		if (Files.isRegularFile(dir.resolve(ModelStore.ONNX_FILE))) return dir.resolve(ModelStore.ONNX_FILE);
 		throw new GanException("folder " + dir + " holds no rdf.yaml model descriptor");
 	}
 
-	/** Packages are unpacked once per content hash under the temp folder and reused. */
+	/**
+	 * Packages are unpacked once per content hash under the temp folder and reused. The folder
+	 * holding them must belong to this user and be writable by no one else (it is created so): on a
+	 * shared machine another user could otherwise plant a model under a package's hash.
+	 */
 	private static Path extractionDir(Path zip) {
-		return Path.of(System.getProperty("java.io.tmpdir"), "fiji-gan-models", sha256(zip).substring(0,
-			16));
+		Path root = Path.of(System.getProperty("java.io.tmpdir"), "fiji-gan-models");
+		try {
+			if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+				try {
+					if (root.getFileSystem().supportedFileAttributeViews().contains("posix")) Files.createDirectory(root,
+						java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions
+							.fromString("rwx------")));
+					else Files.createDirectory(root);
+				}
+				catch (java.nio.file.FileAlreadyExistsException e) {
+					// made by a concurrent load: checked below like any other
+				}
+			}
+			if (root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+				Path mine = Files.createTempFile("fiji-gan-owner", ".tmp");
+				try {
+					var attrs = Files.readAttributes(root, java.nio.file.attribute.PosixFileAttributes.class,
+						java.nio.file.LinkOption.NOFOLLOW_LINKS);
+					var perms = attrs.permissions();
+					if (!attrs.isDirectory() || !attrs.owner().equals(Files.getOwner(mine)) || perms.contains(
+						java.nio.file.attribute.PosixFilePermission.GROUP_WRITE) || perms.contains(
+							java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) throw new GanException("cannot unpack " +
+								zip + ": " + root + " is not a private folder of this user; remove it, or point java.io.tmpdir " +
+								"at a private folder");
+				}
+				finally {
+					Files.deleteIfExists(mine);
+				}
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot unpack " + zip + " under " + root + ": " + e.getMessage(), e);
+		}
+		return root.resolve(sha256(zip).substring(0, 16)).toAbsolutePath().normalize();
 	}
 
 	private static synchronized BioImageModel extract(Path zip, Path dir) {
@@ -146,7 +199,9 @@ public final class ModelLoader {
 			if (Files.exists(dir)) deleteTree(dir);
 			BioImageModel m = BioImageRdf.readPackage(zip, dir);
 			m.verifySha256();
-			Files.createFile(dir.resolve(".complete"));
+			// The marker names the descriptor's folder inside dir ("" at the top, "pkg" for one top folder).
+			Files.writeString(dir.resolve(".complete"), dir.relativize(m.folder().toAbsolutePath().normalize())
+				.toString());
 			return m;
 		}
 		catch (IOException e) {
@@ -160,6 +215,19 @@ public final class ModelLoader {
 				// best effort
 			}
 			throw e;
+		}
+	}
+
+	/** The folder holding the descriptor of a package unpacked earlier into {@code dir}. */
+	private static Path unpackedFolder(Path dir) {
+		try {
+			String relative = Files.readString(dir.resolve(".complete")).strip();
+			Path folder = dir.resolve(relative).normalize();
+			if (!folder.startsWith(dir)) throw new GanException(dir + " is damaged; remove it and load the package again");
+			return folder;
+		}
+		catch (IOException | java.nio.file.InvalidPathException e) {
+			throw new GanException("cannot read " + dir.resolve(".complete") + ": " + e.getMessage(), e);
 		}
 	}
 
@@ -193,12 +261,69 @@ public final class ModelLoader {
 		for (String d : g.nonStandardDomains())
 			if (!KNOWN_DOMAINS.contains(d)) throw new GanException("model " + onnx.getFileName() +
 				" uses custom operators of domain '" + d + "', which fiji-gan does not load");
-		for (String loc : g.externalDataLocations()) {
-			Path p = Path.of(loc);
-			if (p.isAbsolute() || p.normalize().startsWith("..")) throw new GanException("model " + onnx
-				.getFileName() + " refers to external data outside its folder: " + loc);
+		checkExternalData(onnx, g.externalDataLocations());
+		for (List<ValueInfo> list : List.of(g.inputs(), g.outputs()))
+			for (ValueInfo v : list)
+				for (long d : v.dims())
+					if (d > MAX_DECLARED_DIMENSION) throw new GanException("model " + onnx.getFileName() +
+						" declares '" + v.name() + "' with shape " + v.shapeString() + "; fiji-gan refuses axes over " +
+						MAX_DECLARED_DIMENSION);
+		for (Map.Entry<String, String> e : g.metadata().entrySet())
+			if (e.getKey().startsWith("fiji-gan.") && e.getValue().length() > MAX_META_VALUE_CHARS)
+				throw new GanException("model " + onnx.getFileName() + ": metadata " + e.getKey() + " is " + e
+					.getValue().length() + " characters long; at most " + MAX_META_VALUE_CHARS + " are read");
+		try {
+			return new Inference(onnx, g, rdf, o).describe();
 		}
-		return new Inference(onnx, g, rdf, o).describe();
+		catch (NumberFormatException e) {
+			throw new GanException("model " + onnx.getFileName() + " states a number that is not one: " + e
+				.getMessage(), e);
+		}
+	}
+
+	/**
+	 * Every external-data file must be a relative path that stays inside the model's folder, also
+	 * after following symbolic links, and must exist: ONNX Runtime opens these files itself, so a
+	 * model that names {@code /etc/shadow} or {@code ../../secret} is refused before it gets there.
+	 */
+	static void checkExternalData(Path onnx, List<String> locations) {
+		if (locations.isEmpty()) return;
+		String name = onnx.getFileName().toString();
+		Path folder = onnx.toAbsolutePath().normalize().getParent();
+		Path realFolder;
+		try {
+			realFolder = folder.toRealPath();
+		}
+		catch (IOException e) {
+			throw new GanException("cannot resolve the folder of model " + name + ": " + e.getMessage(), e);
+		}
+		for (String loc : locations) {
+			String refusal = "model " + name + " refers to external data outside its folder: '" + loc + "'";
+			if (loc.isEmpty()) throw new GanException("model " + name +
+				" has a tensor stored as external data without a location");
+			if (loc.indexOf('\0') >= 0 || loc.startsWith("/") || loc.startsWith("\\") || loc.matches(
+				"[A-Za-z]:.*") || List.of(loc.split("[/\\\\]")).contains("..")) throw new GanException(refusal);
+			Path p;
+			try {
+				p = Path.of(loc);
+			}
+			catch (java.nio.file.InvalidPathException e) {
+				throw new GanException(refusal, e);
+			}
+			Path resolved = folder.resolve(p).normalize();
+			if (p.isAbsolute() || !resolved.startsWith(folder)) throw new GanException(refusal);
+			Path real;
+			try {
+				real = resolved.toRealPath();
+			}
+			catch (IOException e) {
+				throw new GanException("model " + name + " keeps weights in external data file '" + loc +
+					"', which is missing from " + folder, e);
+			}
+			if (!real.startsWith(realFolder)) throw new GanException(refusal + " (a link to " + real + ")");
+			if (!Files.isRegularFile(real)) throw new GanException("model " + name + " names external data '" +
+				loc + "', which is not a file");
+		}
 	}
 
 	/** Collects one model's choices and where each came from. */
@@ -224,6 +349,9 @@ public final class ModelLoader {
 		ModelDescriptor describe() {
 			String name = rdf != null && rdf.name() != null ? rdf.name() : stripExtension(onnx.getFileName()
 				.toString());
+			if (rdf == null && onnx.getFileName().toString().equals(ModelStore.ONNX_FILE) && onnx.toAbsolutePath()
+				.getParent().getFileName() != null) name = onnx.toAbsolutePath().getParent().getFileName()
+					.toString(); // installed by ModelStore: the folder is the name
 			List<ValueInfo> floatImages = new ArrayList<>(), ints = new ArrayList<>(), latents =
 				new ArrayList<>();
 			for (ValueInfo v : g.inputs()) {
@@ -284,7 +412,11 @@ public final class ModelLoader {
 			double scale = scale(out, in, outLayout, rdfOut);
 			if (task == TaskKind.IMAGE_TO_IMAGE && scale > 1 && o.task() == null && !meta.containsKey(
 				META_TASK)) task = TaskKind.SUPER_RESOLUTION;
+			if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException("model " + name + ": its scale (" +
+				origins.getOrDefault("scale", "override") + ") comes out as " + scale + "; state it with --scale");
 			int halo = halo(rdfOut, scale);
+			if (halo < 0) throw new GanException("model " + name + ": its halo (" + origins.getOrDefault("halo",
+				"override") + ") comes out as " + halo + " pixels; state it with --halo");
 			ValueRange range = range(out);
 			OutputTransform transform = transform(out, task, scale);
 			List<ProcessingStep> pre = rdfIn == null ? List.of() : rdfIn.processing();
@@ -387,19 +519,34 @@ public final class ModelLoader {
 
 		/** Runs the model once on a small zero image and compares sizes. */
 		private double probeScale(ImageInput in) {
-			int w = in.x().validSizeAtLeast(Math.max(32, 2 * g.receptiveField().haloPixels() + 8));
-			int h = in.y().validSizeAtLeast(Math.max(32, 2 * g.receptiveField().haloPixels() + 8));
+			String stateIt = "; state the model's scale with --scale";
+			int wanted = (int) Math.min(4096, Math.max(32, 2L * g.receptiveField().haloPixels() + 8));
+			int w = in.x().validSizeAtLeast(wanted);
+			int h = in.y().validSizeAtLeast(wanted);
+			if (w <= 0 || h <= 0) throw new GanException("could not find the model's scale: no valid probe size" +
+				stateIt);
 			int c = Math.max(1, in.channels());
 			long[] shape = in.layout().shape(1, c, h, w);
-			Map<String, Tensor> feeds = new HashMap<>();
-			feeds.put(in.name(), Tensor.of(new float[(int) Tensor.elementCount(shape)], shape));
+			Map<String, long[]> shapes = new HashMap<>();
+			shapes.put(in.name(), shape);
 			for (ValueInfo v : g.inputs())
 				if (!v.name().equals(in.name())) {
 					long[] s = v.dims().clone();
 					for (int i = 0; i < s.length; i++)
 						if (s[i] < 0) s[i] = i == in.layout().yAxis() ? h : i == in.layout().xAxis() ? w : 1;
-					feeds.put(v.name(), Tensor.of(new float[(int) Tensor.elementCount(s)], s));
+					shapes.put(v.name(), s);
 				}
+			long total = 0;
+			for (long[] s : shapes.values()) {
+				long n = 1;
+				for (long d : s)
+					n = d <= 0 ? 0 : n > MAX_PROBE_ELEMENTS / d ? MAX_PROBE_ELEMENTS + 1 : n * d;
+				total += n;
+			}
+			if (total > MAX_PROBE_ELEMENTS) throw new GanException("could not find the model's scale: a probe run " +
+				"would need more than " + MAX_PROBE_ELEMENTS + " input values" + stateIt);
+			Map<String, Tensor> feeds = new HashMap<>();
+			shapes.forEach((name, s) -> feeds.put(name, Tensor.of(new float[(int) Tensor.elementCount(s)], s)));
 			String outName = g.outputs().get(0).name();
 			try (ModelSession s = ModelSession.open(onnx, DeviceSpec.CPU, 0)) {
 				Tensor t = s.run(feeds, List.of(outName), CancellationToken.none()).get(outName);

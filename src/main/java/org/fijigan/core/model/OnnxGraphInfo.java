@@ -148,10 +148,8 @@ public final class OnnxGraphInfo {
 			initializerNames.add(t.getName());
 			if (FLOAT_TYPES.contains(t.getDataType()))
 				parameters += t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
-			if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL)
-				t.getExternalDataList().stream().filter(e -> e.getKey().equals("location")).map(StringStringEntryProto::getValue)
-					.filter(loc -> !externalDataLocations.contains(loc)).forEach(externalDataLocations::add);
 		}
+		collectExternalData(graph, 0, externalDataLocations);
 		this.parameterCount = parameters;
 		for (ValueInfoProto v : graph.getInputList())
 			if (!initializerNames.contains(v.getName())) inputs.add(valueInfo(v));
@@ -183,6 +181,53 @@ public final class OnnxGraphInfo {
 		this.receptiveField = walker.result;
 		this.wholeImageOps = List.copyOf(walker.wholeImage);
 		this.fixedSpatialReshape = walker.fixedReshape;
+	}
+
+	/**
+	 * Every external-data location ONNX Runtime would open for this graph: initializers, sparse
+	 * initializers, and tensors in node attributes (Constant values), in subgraphs (If, Loop, Scan)
+	 * too. A tensor is counted when it is marked EXTERNAL or simply carries external_data entries.
+	 */
+	private static void collectExternalData(GraphProto graph, int depth, List<String> found) {
+		if (depth > 64) throw new GanException("subgraphs nested more than 64 deep");
+		for (TensorProto t : graph.getInitializerList()) collectExternalData(t, found);
+		for (var s : graph.getSparseInitializerList()) {
+			collectExternalData(s.getValues(), found);
+			collectExternalData(s.getIndices(), found);
+		}
+		for (NodeProto n : graph.getNodeList())
+			for (AttributeProto a : n.getAttributeList()) {
+				if (a.hasT()) collectExternalData(a.getT(), found);
+				for (TensorProto t : a.getTensorsList()) collectExternalData(t, found);
+				if (a.hasSparseTensor()) {
+					collectExternalData(a.getSparseTensor().getValues(), found);
+					collectExternalData(a.getSparseTensor().getIndices(), found);
+				}
+				for (var sparse : a.getSparseTensorsList()) {
+					collectExternalData(sparse.getValues(), found);
+					collectExternalData(sparse.getIndices(), found);
+				}
+				if (a.hasG()) collectExternalData(a.getG(), depth + 1, found);
+				for (GraphProto g : a.getGraphsList()) collectExternalData(g, depth + 1, found);
+			}
+	}
+
+	private static void collectExternalData(TensorProto t, List<String> found) {
+		if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL && t.getExternalDataCount() == 0) return;
+		String location = "";
+		for (StringStringEntryProto e : t.getExternalDataList())
+			if (e.getKey().equals("location")) location = e.getValue();
+		if (!found.contains(location)) found.add(location);
+	}
+
+	/**
+	 * The external-data locations a graph names anywhere (see {@link #externalDataLocations()}), for
+	 * callers that hold a parsed model, such as fine-tuning, which runs graphs from memory.
+	 */
+	public static List<String> externalDataLocations(GraphProto graph) {
+		List<String> found = new ArrayList<>();
+		collectExternalData(graph, 0, found);
+		return found;
 	}
 
 	private static boolean isStandardDomain(String domain) {
@@ -232,7 +277,10 @@ public final class OnnxGraphInfo {
 	/** Number of elements in floating-point initializers (float, double, float16, bfloat16). */
 	public long parameterCount() { return parameterCount; }
 
-	/** Distinct "location" entries of externally stored initializers, relative to the model file. */
+	/**
+	 * Distinct "location" entries of externally stored tensors (initializers, Constant values,
+	 * subgraphs), relative to the model file; "" when an external tensor names no location.
+	 */
 	public List<String> externalDataLocations() { return Collections.unmodifiableList(externalDataLocations); }
 
 	/** Operator domains other than "" and "ai.onnx" (custom operators ONNX Runtime may lack). */

@@ -54,6 +54,20 @@ public final class ImageToImage {
 	static RunResult execute(ModelDescriptor model, RasterImage image, RasterImage mask,
 		InferenceOptions options, ProgressListener progress, CancellationToken cancel)
 	{
+		return execute(model, image, mask, options, progress, cancel, PlaneRunner.ORT);
+	}
+
+	/**
+	 * As above, with the tile runs going through {@code tileRun} (tests inject failures there).
+	 * <p>
+	 * When ONNX Runtime (or Java) runs out of memory on a plane, the plane is run again with
+	 * windows half as wide, down to {@link #smallestWindow}; the sizes tried are in the notes, and
+	 * in the error when even the smallest fails.
+	 */
+	static RunResult execute(ModelDescriptor model, RasterImage image, RasterImage mask,
+		InferenceOptions options, ProgressListener progress, CancellationToken cancel,
+		PlaneRunner.TileRun tileRun)
+	{
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
@@ -86,6 +100,9 @@ public final class ImageToImage {
 		TilePlan plan = planTiles(model, image, options, bytesPerPixel, notes);
 		int batch = batchSize(in, plan, options.memoryBudgetBytes(), bytesPerPixel);
 
+		int modelInChannels = modelChannels + (mask != null && model.mask().isExtraChannel() ? 1 : 0);
+		refuseBeyondMemory(image, outW, outH, storedChannels, outType, plan, batch, modelInChannels,
+			outChannelsPerGroup, model.scale());
 		RasterImage result;
 		try {
 			result = RasterImage.allocate(outW, outH, storedChannels, image.slices(), image.frames(),
@@ -95,23 +112,54 @@ public final class ImageToImage {
 			throw new GanException("not enough Java memory for a " + outW + "x" + outH + "x" +
 				storedChannels * image.slices() * image.frames() + " result; raise -Xmx");
 		}
-		long total = (long) image.slices() * image.frames() * groups.size() * plan.tileCount();
+		long planes = (long) image.slices() * image.frames() * groups.size();
+		long[] total = { planes * plan.tileCount() };
 		long[] done = { 0 };
 		String provider;
+		List<String> windowsTried = new ArrayList<>();
 		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), options.device(),
 			options.threads()))
 		{
 			ModelSession session = lease.session();
 			provider = session.provider();
 			notes.addAll(0, session.notes());
+			Runnable tileDone = () -> listener.onProgress(new ProgressEvent("tile", ++done[0], total[0],
+				"fiji-gan: tile " + done[0] + "/" + total[0]));
 			PlaneRunner runner = new PlaneRunner(model, session, values, plan, batch, image, mask, result,
-				options.compositeInpaint(), outChannelsPerGroup, cancel, () -> listener.onProgress(
-					new ProgressEvent("tile", ++done[0], total, "fiji-gan: tile " + done[0] + "/" + total)));
+				options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun);
+			long planesDone = 0;
 			for (int t = 0; t < image.frames(); t++)
 				for (int z = 0; z < image.slices(); z++)
-					for (ChannelGroup g : groups)
-						runner.run(z, t, g);
+					for (ChannelGroup g : groups) {
+						while (true) {
+							long doneBefore = done[0];
+							try {
+								runner.run(z, t, g);
+								break;
+							}
+							catch (GanException | OutOfMemoryError e) {
+								if (e instanceof CancellationToken.CancelledException || !isOutOfMemory(e)) throw e;
+								if (windowsTried.isEmpty()) windowsTried.add(size(plan));
+								TilePlan smaller = smallerPlan(model, image, plan);
+								if (smaller == null) throw new GanException("out of memory in ONNX Runtime with " +
+									"tiles of " + String.join(", then ", windowsTried) + " px (" + batch +
+									" per run); the model cannot take smaller ones here: free memory (close " +
+									"other programs), run on the CPU (--device cpu) or use a smaller image", e);
+								plan = smaller;
+								batch = Math.min(batch, batchSize(in, plan, options.memoryBudgetBytes(),
+									bytesPerPixel));
+								windowsTried.add(size(plan));
+								done[0] = doneBefore;
+								total[0] = doneBefore + (planes - planesDone) * plan.tileCount();
+								runner = new PlaneRunner(model, session, values, plan, batch, image, mask, result,
+									options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun);
+							}
+						}
+						planesDone++;
+					}
 		}
+		if (!windowsTried.isEmpty()) notes.add("out of memory in ONNX Runtime: tiles " + String.join(
+			", then ", windowsTried) + " px were tried; the result used " + size(plan));
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, plan.tileCount(), plan.haloPixels(), plan
 			.windowWidth(), plan.windowHeight(), notes, seconds);
@@ -247,6 +295,105 @@ public final class ImageToImage {
 		long tileBytes = (long) plan.windowWidth() * plan.windowHeight() * bytesPerPixel;
 		long fit = Math.max(1, budget / Math.max(1, tileBytes));
 		return (int) Math.min(Math.min(in.maxBatch(), plan.tileCount()), Math.min(fit, 16));
+	}
+
+	/** The smallest window the out-of-memory fallback tries: twice the halo plus 16, at least 16 px. */
+	static int smallestWindow(int haloPixels) {
+		return Math.max(16, 2 * haloPixels + 16);
+	}
+
+	/**
+	 * The plan with windows half as wide (and high) as {@code plan}'s, or null when the model's
+	 * input constraints or {@link #smallestWindow} leave no smaller one.
+	 */
+	static TilePlan smallerPlan(ModelDescriptor model, RasterImage image, TilePlan plan) {
+		int current = Math.max(plan.windowWidth(), plan.windowHeight());
+		int half = current / 2;
+		if (half < smallestWindow(plan.haloPixels())) return null;
+		TilePlan smaller;
+		try {
+			smaller = TilePlanner.plan(image.width(), image.height(), model.image().x(), model.image().y(),
+				plan.haloPixels(), half, half);
+		}
+		catch (GanException e) {
+			return null; // the halo leaves no room
+		}
+		boolean shrank = (long) smaller.windowWidth() * smaller.windowHeight() < (long) plan
+			.windowWidth() * plan.windowHeight();
+		return shrank ? smaller : null;
+	}
+
+	/** Whether {@code e} says that memory ran out: in Java, or in ONNX Runtime on any provider. */
+	static boolean isOutOfMemory(Throwable e) {
+		for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+			if (c instanceof OutOfMemoryError) return true;
+			String m = c.getMessage();
+			if (m == null) continue;
+			String lower = m.toLowerCase(Locale.ROOT);
+			if (lower.contains("failed to allocate memory") || lower.contains("bad_alloc") || lower
+				.contains("out of memory") || lower.contains("cudaerrormemoryallocation") || lower.contains(
+					"alloc_failed") || m.matches("(?s).*\\bOOM\\b.*")) return true;
+		}
+		return false;
+	}
+
+	private static String size(TilePlan plan) {
+		return plan.windowWidth() + "x" + plan.windowHeight();
+	}
+
+	/**
+	 * Refuses, before anything is allocated, an image whose result and tile buffers cannot fit in
+	 * the Java heap ({@code Runtime.maxMemory()} less what is in use), with the numbers and the fix.
+	 * ONNX Runtime's own working memory is native and not counted here.
+	 */
+	static void refuseBeyondMemory(RasterImage image, int outW, int outH, int storedChannels,
+		PixelType outType, TilePlan plan, int batch, int inChannels, int outChannels, double scale)
+	{
+		if ((long) outW * outH > Integer.MAX_VALUE) throw new GanException("the result would be " +
+			outW + "x" + outH + " px, beyond the 2^31 pixels a plane can hold: use a smaller image or " +
+			"a smaller scale");
+		long planes = (long) storedChannels * image.slices() * image.frames();
+		long resultBytes = (long) outW * outH * planes * bytesPerSample(outType);
+		long window = (long) plan.windowWidth() * plan.windowHeight();
+		// per tile: the float input, the output as ONNX Runtime returns it and as a float[] copy
+		long tileBytes = batch * window * 4L * (inChannels + 2L * Math.max(1, outChannels) * (long) Math
+			.ceil(scale * scale));
+		Runtime rt = Runtime.getRuntime();
+		long need = resultBytes + tileBytes;
+		if (need <= rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) return;
+		System.gc(); // what looked used may be garbage
+		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (need <= free) return;
+		long suggestGiB = Math.max(2, (long) Math.ceil((need + (rt.totalMemory() - rt.freeMemory())) *
+			1.25 / (1L << 30)));
+		throw new GanException("not enough Java memory: the result (" + outW + "x" + outH + " px x " +
+			planes + " plane" + (planes == 1 ? "" : "s") + ", " + outType.name().toLowerCase(Locale.ROOT) +
+			") needs " + bytes(resultBytes) + " and the tiles (" + batch + " x " + plan.windowWidth() +
+			"x" + plan.windowHeight() + " px) " + bytes(tileBytes) + ", but only " + bytes(free) +
+			" of the " + bytes(rt.maxMemory()) + " maximum is free: give Java more (JAVA_OPTS=-Xmx" +
+			suggestGiB + "g, or Edit>Options>Memory in Fiji), use smaller tiles (--tile), or process " +
+			"fewer planes at a time");
+	}
+
+	private static int bytesPerSample(PixelType t) {
+		return switch (t) {
+			case UINT8 -> 1;
+			case UINT16 -> 2;
+			case FLOAT32, RGB -> 4;
+		};
+	}
+
+	/** {@code bytes} in B, KiB, MiB or GiB, one decimal. */
+	static String bytes(long bytes) {
+		if (bytes < 1024) return bytes + " B";
+		String[] units = { "KiB", "MiB", "GiB", "TiB" };
+		double v = bytes;
+		int u = -1;
+		while (v >= 1024 && u < units.length - 1) {
+			v /= 1024;
+			u++;
+		}
+		return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
 	}
 
 	static String fmt(double v) {

@@ -32,6 +32,21 @@ final class PlaneRunner {
 	 */
 	record ChannelGroup(int[] source, int firstTarget, boolean average) {}
 
+	/**
+	 * Runs one tile batch through the session and returns the named output. The default is
+	 * {@link #ORT}; a test puts a wrapper here to inject failures (an out-of-memory error for large
+	 * windows) or to record the windows it sees.
+	 */
+	@FunctionalInterface
+	interface TileRun {
+		Tensor run(ModelSession session, Map<String, Tensor> feeds, String output,
+			CancellationToken cancel);
+	}
+
+	/** The plain run: {@link ModelSession#run}. */
+	static final TileRun ORT = (session, feeds, output, cancel) -> session.run(feeds, List.of(output),
+		cancel).get(output);
+
 	private final ModelDescriptor model;
 	private final ModelSession session;
 	private final ValueMapping values;
@@ -44,11 +59,13 @@ final class PlaneRunner {
 	private final RasterImage target;
 	private final boolean composite;
 	private final int outChannels;
+	private final TileRun tileRun;
 
 	PlaneRunner(ModelDescriptor model, ModelSession session, ValueMapping values, TilePlan plan,
 		int batch, RasterImage source, RasterImage mask, RasterImage target, boolean composite,
-		int outChannels, CancellationToken cancel, Runnable tileDone)
+		int outChannels, CancellationToken cancel, Runnable tileDone, TileRun tileRun)
 	{
+		this.tileRun = tileRun;
 		this.model = model;
 		this.session = session;
 		this.values = values;
@@ -115,7 +132,7 @@ final class PlaneRunner {
 		feeds.put(model.image().name(), Tensor.of(input, shape));
 		if (maskTensor != null) feeds.put(maskSpec.inputName(), Tensor.of(maskTensor, model.image()
 			.layout().shape(b, 1, wh, ww)));
-		Tensor out = session.run(feeds, List.of(model.outputName()), cancel).get(model.outputName());
+		Tensor out = tileRun.run(session, feeds, model.outputName(), cancel);
 		writeOutputs(z, t, group, chunk, out, input, layout, st, holes);
 	}
 

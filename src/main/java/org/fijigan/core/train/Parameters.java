@@ -50,6 +50,11 @@ public final class Parameters {
 	 * @param freeze regular expressions; an initializer whose name matches one (anywhere) is frozen
 	 */
 	public static List<Parameter> trainable(ModelProto model, List<String> freeze) {
+		// Training graphs run from memory, where ONNX Runtime would resolve external data against the
+		// working folder rather than the model's: refuse any, trainable or not.
+		List<String> external = org.fijigan.core.model.OnnxGraphInfo.externalDataLocations(model.getGraph());
+		if (!external.isEmpty()) throw new GanException("the model keeps tensors in external data " + external +
+			"; fine-tuning needs every weight inside the .onnx file");
 		List<Pattern> patterns = new ArrayList<>();
 		for (String f : freeze)
 			patterns.add(Pattern.compile(f));
@@ -64,8 +69,6 @@ public final class Parameters {
 			if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) continue;
 			if (!dataUse.contains(t.getName()) || Tensors.elementCount(t) == 0) continue;
 			if (patterns.stream().anyMatch(p -> p.matcher(t.getName()).find())) continue;
-			if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) throw new GanException(
-				"parameter '" + t.getName() + "' is stored as external data; fine-tuning needs the weights inside the .onnx file");
 			list.add(new Parameter(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue)
 				.toArray(), Tensors.floats(t)));
 		}

@@ -46,6 +46,11 @@ public final class BioImageRdf {
 	public static final long MAX_PACKAGE_BYTES = 2L << 30;
 	/** Most entries (files and folders) a package may hold. */
 	public static final int MAX_PACKAGE_ENTRIES = 10_000;
+	/**
+	 * Largest descriptor read. Real ones are a few kilobytes; SnakeYAML needs about a minute for a
+	 * 9 MB scalar, so anything far larger than a descriptor is refused unread.
+	 */
+	public static final long MAX_DESCRIPTOR_BYTES = 1 << 20;
 
 	private BioImageRdf() {}
 
@@ -329,9 +334,12 @@ public final class BioImageRdf {
 		options.setAllowDuplicateKeys(false);
 		options.setMaxAliasesForCollections(50);
 		options.setNestingDepthLimit(64);
-		options.setCodePointLimit(8 * 1024 * 1024);
+		options.setCodePointLimit((int) MAX_DESCRIPTOR_BYTES);
 		Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(), options);
 		try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			if (Files.size(file) > MAX_DESCRIPTOR_BYTES) throw new GanException(file + ": not valid YAML: " +
+				Files.size(file) + " bytes is far too large for a model descriptor (at most " + MAX_DESCRIPTOR_BYTES +
+				")");
 			return yaml.load(reader);
 		}
 		catch (MarkedYAMLException e) {
@@ -393,6 +401,9 @@ public final class BioImageRdf {
 		}
 		catch (ZipException e) {
 			throw new GanException(zip + " is not a valid zip file: " + e.getMessage(), e);
+		}
+		catch (IllegalArgumentException e) { // ZipInputStream's answer to an entry name that is not UTF-8
+			throw new GanException(zip + " is not a valid zip file: an entry name is not valid UTF-8", e);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot unpack " + zip + ": " + e, e);

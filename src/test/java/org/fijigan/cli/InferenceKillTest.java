@@ -1,0 +1,147 @@
+package org.fijigan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+
+import org.fijigan.cli.MainTest.Result;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A large inference in a separate JVM, stopped mid-run by SIGKILL (kill -9) and by SIGTERM (what
+ * Ctrl-C and a cluster's time limit send; it cancels the run): the existing output it was told to
+ * overwrite is untouched and nothing else appears. A temporary file that a kill during the write
+ * itself leaves is removed by the next run. POSIX only.
+ */
+@DisabledOnOs(OS.WINDOWS)
+class InferenceKillTest {
+	static final long WAIT_MILLIS = 60_000;
+
+	@TempDir
+	Path dir;
+
+	final List<Process> started = new ArrayList<>();
+
+	@AfterEach
+	void stopEverything() throws InterruptedException {
+		for (Process p : started)
+			if (p.isAlive()) p.destroyForcibly().waitFor();
+	}
+
+	/** 1 -> 32 -> 32 -> 1 channels of 3x3 convolutions: seconds per megapixel on one thread. */
+	Path wideModel() {
+		Random r = new Random(9);
+		OnnxModels.Builder b = OnnxModels.builder().input("x", "N,1,H,W");
+		int[] widths = { 1, 32, 32, 1 };
+		String in = "x";
+		for (int l = 0; l < 3; l++) {
+			int ci = widths[l], co = widths[l + 1];
+			b.initializer("w" + l, OnnxModels.randomFloats(r, co * ci * 9, (float) (1 / Math.sqrt(9.0 *
+				ci))), co, ci, 3, 3);
+			String out = l == 2 ? "y" : "c" + l;
+			b.node("Conv", in + ",w" + l, out, OnnxModels.attrInts("kernel_shape", 3, 3), OnnxModels
+				.attrInts("pads", 1, 1, 1, 1));
+			in = out;
+		}
+		return b.output("y", "N,1,H,W").write(dir, "wide.onnx");
+	}
+
+	Path floatImage(String name, int w, int h) {
+		float[] p = new float[w * h];
+		Random r = new Random(w);
+		for (int i = 0; i < p.length; i++)
+			p[i] = r.nextFloat();
+		Path file = dir.resolve(name);
+		assertTrue(new FileSaver(new ImagePlus(name, new FloatProcessor(w, h, p))).saveAsTiff(file
+			.toString()));
+		return file;
+	}
+
+	Process start(String tag, Object... args) throws IOException {
+		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+			"java").toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+			"-Djava.awt.headless=true", "-Dfijigan.progress=true", "-cp",
+			System.getProperty("java.class.path"), "org.fijigan.cli.Main"));
+		for (Object a : args)
+			cmd.add(String.valueOf(a));
+		Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(tag + ".out").toFile())
+			.redirectError(dir.resolve(tag + ".err").toFile()).start();
+		started.add(p);
+		return p;
+	}
+
+	/** Waits until the run has done its first tile (the progress line says so). */
+	void awaitFirstTile(String tag, Process p) throws Exception {
+		long end = System.currentTimeMillis() + WAIT_MILLIS;
+		Path err = dir.resolve(tag + ".err");
+		while (System.currentTimeMillis() < end) {
+			if (!p.isAlive()) fail("the run ended before it was stopped: " + Files.readString(err));
+			if (Files.readString(err).contains("fiji-gan: tile ")) return;
+			Thread.sleep(20);
+		}
+		fail("no tile done within " + WAIT_MILLIS + " ms");
+	}
+
+	Set<String> outputs() throws IOException {
+		try (Stream<Path> s = Files.list(dir.resolve("out"))) {
+			return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+		}
+	}
+
+	@Test
+	void killedOrTerminatedMidRunLeavesTheEarlierOutputAndNothingElse() throws Exception {
+		Path model = wideModel();
+		Path big = floatImage("big.tif", 1024, 1024);
+		Path out = Files.createDirectories(dir.resolve("out")).resolve("result.tif");
+		byte[] earlier = "an earlier result, to be kept".getBytes();
+		Files.write(out, earlier);
+		Files.write(out.resolveSibling("other.tif"), earlier);
+
+		for (boolean kill : new boolean[] { true, false }) {
+			String tag = kill ? "kill" : "term";
+			Process p = start(tag, "denoise", "-m", model, "-i", big, "-o", out, "--overwrite",
+				"--normalize", "none", "--tile", 192, "--device", "cpu", "--threads", 1);
+			awaitFirstTile(tag, p);
+			if (kill) p.destroyForcibly();
+			else p.destroy();
+			assertTrue(p.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+			assertEquals(kill ? 137 : 143, p.exitValue(), Files.readString(dir.resolve(tag + ".err")));
+			assertArrayEquals(earlier, Files.readAllBytes(out), tag);
+			assertEquals(Set.of("result.tif", "other.tif"), outputs(), tag);
+		}
+
+		// what a kill during the write itself leaves: the next run of that output removes it
+		Path stale = out.resolveSibling(".result.tif.5e1f0a3b.tmp.tif");
+		Files.write(stale, new byte[1000]);
+		Result r = MainTest.cli("denoise", "-m", model, "-i", floatImage("small.tif", 20, 10), "-o",
+			out, "--overwrite", "--normalize", "none", "--device", "cpu");
+		assertEquals(0, r.exitCode(), r.err());
+		assertFalse(Files.exists(stale));
+		assertEquals(Set.of("result.tif", "other.tif"), outputs());
+		assertEquals(20, IJ.openImage(out.toString()).getWidth());
+		assertArrayEquals(earlier, Files.readAllBytes(out.resolveSibling("other.tif")));
+	}
+}

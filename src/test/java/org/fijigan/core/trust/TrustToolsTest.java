@@ -1,0 +1,164 @@
+package org.fijigan.core.trust;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.junit.jupiter.api.Test;
+
+/** The trust tools on hand-made images, with exact expected values. */
+class TrustToolsTest {
+	/** A 3x2 8-bit image with pixels 10, 20, 30 / 40, 50, 250. */
+	static RasterImage input() {
+		return new RasterImage(3, 2, 1, 1, 1, PixelType.UINT8, new Object[] { new byte[] { 10, 20, 30, 40,
+			50, (byte) 250 } });
+	}
+
+	/** Each input pixel replicated into a scale x scale block, 32-bit. */
+	static RasterImage replicated(RasterImage in, int s) {
+		int w = in.width() * s, h = in.height() * s;
+		float[] src = new float[in.width() * in.height()], out = new float[w * h];
+		in.readRegion(0, 0, 0, 0, 0, in.width(), in.height(), src, 0);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				out[y * w + x] = src[(y / s) * in.width() + x / s];
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { out });
+	}
+
+	static float[] plane(RasterImage image) {
+		return (float[]) image.plane(0);
+	}
+
+	@Test
+	void pixelReplicationIsPerfectlyConsistent() {
+		Consistency c = Consistency.of(input(), replicated(input(), 2), 0);
+		assertEquals(2, c.scale());
+		assertArrayEquals(new float[6], plane(c.map()));
+		assertEquals(Double.POSITIVE_INFINITY, c.psnr());
+		assertEquals(0, c.meanAbsoluteDifference());
+		assertEquals(240, c.inputRange());
+		assertEquals(PixelType.FLOAT32, c.map().type());
+		assertEquals(3, c.map().width());
+		assertTrue(c.summary().startsWith("scale 2: PSNR inf dB, mean |difference| 0 "), c.summary());
+	}
+
+	@Test
+	void aPerturbedResultGivesTheKnownDifference() {
+		RasterImage sr = replicated(input(), 2);
+		float[] p = plane(sr);
+		p[0 * 6 + 2] += 8; // block (1, 0): one of its four pixels +8 -> mean +2
+		p[3 * 6 + 5] -= 4; // block (2, 1): -4 -> mean -1
+		Consistency c = Consistency.of(input(), sr, 2);
+		assertArrayEquals(new float[] { 0, 2, 0, 0, 0, -1 }, plane(c.map()));
+		assertEquals(0.5, c.meanAbsoluteDifference()); // (2 + 1) / 6
+		assertEquals(0.5 / 240, c.relativeMeanAbsoluteDifference());
+		double mse = (4 + 1) / 6.0;
+		assertEquals(10 * Math.log10(240 * 240 / mse), c.psnr(), 1e-12);
+	}
+
+	@Test
+	void consistencyRefusesSizesThatAreNoWholeScale() {
+		RasterImage odd = RasterImage.allocate(7, 4, 1, 1, 1, PixelType.FLOAT32);
+		GanException e = assertThrows(GanException.class, () -> Consistency.of(input(), odd, 0));
+		assertEquals("the result (7x4) is not the input (3x2) enlarged by one whole scale along x and y", e
+			.getMessage());
+		assertThrows(GanException.class, () -> Consistency.of(input(), replicated(input(), 2), 3));
+	}
+
+	@Test
+	void residualIsInputMinusOutput() {
+		RasterImage out = new RasterImage(3, 2, 1, 1, 1, PixelType.FLOAT32, new Object[] { new float[] { 9,
+			20, 31.5f, 40, 0, 250 } });
+		RasterImage r = Residual.of(input(), out);
+		assertArrayEquals(new float[] { 1, 0, -1.5f, 0, 50, 0 }, plane(r));
+		assertEquals("residual = input - result", r.properties().get("fiji-gan.trust"));
+		assertThrows(GanException.class, () -> Residual.of(input(), replicated(input(), 2)));
+	}
+
+	@Test
+	void residualOfAnRgbImageHasThreeChannels() {
+		RasterImage a = new RasterImage(1, 1, 1, 1, 1, PixelType.RGB, new Object[] { new int[] { 0x0a1420 } });
+		RasterImage b = new RasterImage(1, 1, 1, 1, 1, PixelType.RGB, new Object[] { new int[] { 0x081020 } });
+		RasterImage r = Residual.of(a, b);
+		assertEquals(3, r.channels());
+		assertArrayEquals(new float[] { 2 }, (float[]) r.plane(0));
+		assertArrayEquals(new float[] { 4 }, (float[]) r.plane(1));
+		assertArrayEquals(new float[] { 0 }, (float[]) r.plane(2));
+	}
+
+	@Test
+	void theOutlineIsExactlyTheInnerRimOfEachHole() {
+		// 6x5 mask: a 4x3 hole at (1,1)-(4,3) and a one-pixel hole at the corner (5,0)
+		String[] rows = { //
+			".....#", //
+			".####.", //
+			".####.", //
+			".####.", //
+			"......" };
+		byte[] m = new byte[30];
+		for (int y = 0; y < 5; y++)
+			for (int x = 0; x < 6; x++)
+				if (rows[y].charAt(x) == '#') m[y * 6 + x] = (byte) 255;
+		RasterImage mask = new RasterImage(6, 5, 1, 1, 1, PixelType.UINT8, new Object[] { m });
+		HoleOutline o = HoleOutline.of(mask, 0, 0, true);
+		assertEquals(13, o.holePixels());
+		List<String> boundary = new ArrayList<>();
+		for (int[] p : o.boundaryPixels())
+			boundary.add(p[0] + "," + p[1]);
+		// all hole pixels but the two inner ones (2,2) and (3,2)
+		assertEquals(List.of("5,0", "1,1", "2,1", "3,1", "4,1", "1,2", "4,2", "1,3", "2,3", "3,3", "4,3"),
+			boundary);
+
+		HoleOutline inverted = HoleOutline.of(mask, 0, 0, false);
+		assertEquals(17, inverted.holePixels());
+		assertTrue(inverted.boundary()[0] && !inverted.boundary()[14] && inverted.boundary()[4]);
+	}
+
+	static Map<String, String> generated() {
+		Map<String, String> p = new LinkedHashMap<>();
+		p.put("fiji-gan.synthetic", "SYNTHETIC: every slice was generated by a GAN, not acquired");
+		p.put("fiji-gan.task", "generate");
+		p.put("fiji-gan.model", "c gan");
+		p.put("fiji-gan.model.sha256", "0123456789abcdef".repeat(4));
+		p.put("fiji-gan.seed", "41");
+		p.put("fiji-gan.slice.1.label", "SYNTHETIC seed=41 class=axial, thin model=c gan sha256=0123456789ab");
+		p.put("fiji-gan.slice.2.label", "SYNTHETIC seed=42 class=coronal model=c gan sha256=0123456789ab");
+		return p;
+	}
+
+	@Test
+	void provenanceHasOneRowPerSlice() {
+		String sha = "0123456789abcdef".repeat(4);
+		List<GenerationProvenance.Row> rows = GenerationProvenance.rows(generated(), 2);
+		assertEquals(List.of(new GenerationProvenance.Row(1, "c gan", sha, "41", "axial, thin"),
+			new GenerationProvenance.Row(2, "c gan", sha, "42", "coronal")), rows);
+		assertEquals("slice,model,sha256,seed,class\n1,c gan," + sha + ",41,\"axial, thin\"\n2,c gan," + sha +
+			",42,coronal\n", GenerationProvenance.toCsv(rows));
+	}
+
+	@Test
+	void provenanceReadsLatentRowsTheInfoTextAndRefusesOtherImages() {
+		Map<String, String> p = new LinkedHashMap<>();
+		p.put("Info", "fiji-gan.synthetic = SYNTHETIC\nfiji-gan.model = g\nfiji-gan.model.sha256 = " + "ab"
+			.repeat(32) + "\n");
+		p.put("fiji-gan.slice.1.label", "SYNTHETIC latent=0 model=g sha256=abababababab");
+		assertEquals(List.of(new GenerationProvenance.Row(1, "g", "ab".repeat(32), "latent 0", "")),
+			GenerationProvenance.rows(p, 1));
+
+		GanException e = assertThrows(GanException.class, () -> GenerationProvenance.rows(Map.of(
+			"fiji-gan.task", "denoise"), 1));
+		assertTrue(e.getMessage().startsWith("this image carries no generation provenance"), e.getMessage());
+		Map<String, String> missing = generated();
+		missing.remove("fiji-gan.slice.2.label");
+		assertThrows(GanException.class, () -> GenerationProvenance.rows(missing, 2));
+	}
+}
