@@ -687,13 +687,13 @@ public final class ModelLoader {
 			line(sb, "image input", in.name() + ", axes " + in.layout() + ", " + (in.channels() == 0 ? "any"
 				: in.channels()) + " channel(s), width " + in.x() + ", height " + in.y() + ", batch " + (in
 					.maxBatch() == Integer.MAX_VALUE ? "dynamic" : in.maxBatch()));
-			line(sb, "scale", ImageToImageFormat.fmt(d.scale()) + origin(d, "scale"));
+			line(sb, "scale", fmt(d.scale()) + origin(d, "scale"));
 			line(sb, "halo", d.haloPixels() + " px" + origin(d, "halo"));
 			line(sb, "tiling", d.isTileable() ? "exact (convolutional)" : "changes the result: " + String
 				.join(", ", d.wholeImageOps()) + "; runs untiled when memory allows");
 		}
 		if (d.mask() != null) line(sb, "mask", (d.mask().isExtraChannel() ? "last channel of the image"
-			: "input '" + d.mask().inputName() + "'") + ", hole = " + ImageToImageFormat.fmt(d.mask()
+			: "input '" + d.mask().inputName() + "'") + ", hole = " + fmt(d.mask()
 				.holeValue()) + origin(d, "mask"));
 		if (d.generator() != null) {
 			GeneratorSpec gs = d.generator();
@@ -727,10 +727,8 @@ public final class ModelLoader {
 		sb.append(String.format(Locale.ROOT, "%-14s %s%n", key + ":", value));
 	}
 
-	/** Number formatting shared by messages. */
-	static final class ImageToImageFormat {
-		static String fmt(double v) {
-			return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
-		}
+	/** A number as a message shows it: integers without a decimal point. */
+	private static String fmt(double v) {
+		return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
 	}
 }
