@@ -9,6 +9,7 @@ import org.scijava.plugin.Plugin;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.Macro;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
 
@@ -56,8 +57,8 @@ public class GanPlugIn implements PlugIn {
 			throw new IllegalStateException(type + " needs a public no-argument constructor", e);
 		}
 		try {
-			if (!ParameterDialog.ask(command, type.getAnnotation(Plugin.class).label(), "fiji-gan." + arg))
-				return;
+			if (!ParameterDialog.ask(command, type.getAnnotation(Plugin.class).label(), "fiji-gan." + arg,
+				image)) return;
 		}
 		catch (GanException e) {
 			GanCommand.report(e.getMessage());
@@ -65,6 +66,8 @@ public class GanPlugIn implements PlugIn {
 		}
 		ParameterDialog.setImage(command, image);
 		command.run();
+		if (command instanceof GanCommand c && c.errorMessage() == null && Macro.getOptions() == null)
+			ModelChoices.remember(c.model); // offered as "recent" by the next dialog
 		for (ImagePlus output : ParameterDialog.outputImages(command))
 			show(output);
 	}

@@ -2,6 +2,7 @@ package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
 import java.awt.HeadlessException;
+import java.awt.TextField;
 import java.io.File;
 import java.lang.reflect.Field;
 import java.util.ArrayDeque;
@@ -30,8 +31,20 @@ import ij.gui.GenericDialog;
  * ImagePlus fields are the input image and the outputs, not dialog fields.
  */
 final class ParameterDialog {
-	/** One dialog field. */
-	record Item(Field field, String label, String key, String[] choices) {
+	/**
+	 * One dialog field. With {@code suggestions}, the choices are what the dialog offers, and a macro
+	 * may give another value (device {@code cuda:1}); the command checks it when it runs.
+	 */
+	record Item(Field field, String label, String key, String[] choices, boolean suggestions) {
+		Item(Field field, String label, String key, String[] choices) {
+			this(field, label, key, choices, false);
+		}
+
+		/** Whether the dialog shows this field only once "More options" is ticked. */
+		boolean isAdvanced() {
+			return ADVANCED_KEYS.contains(key);
+		}
+
 		Class<?> type() {
 			return field.getType();
 		}
@@ -46,7 +59,32 @@ final class ParameterDialog {
 		}
 	}
 
+	/**
+	 * Keys of the fields folded away under "More options": their defaults suit most images. GenericDialog
+	 * cannot fold a section, so they come last and are hidden until the box is ticked.
+	 */
+	static final List<String> ADVANCED_KEYS = List.of("tile", "halo", "normalize", "threads");
+
 	private ParameterDialog() {}
+
+	/** The fields as {@code command}'s dialog shows them: its own choices, and the devices that load here. */
+	static List<Item> dialogItems(Object command) {
+		List<Item> out = new ArrayList<>();
+		for (Item i : DialogChoices.apply(command, items(command.getClass())))
+			out.add(i.key().equals("device") && i.type() == String.class && i.choices().length == 0
+				? new Item(i.field(), i.label(), i.key(), ModelChoices.devices(), true) : i);
+		return out;
+	}
+
+	/** {@code items} in dialog order: the everyday fields first, then the advanced ones. */
+	static List<Item> dialogOrder(List<Item> items) {
+		List<Item> order = new ArrayList<>();
+		for (Item i : items)
+			if (!i.isAdvanced()) order.add(i);
+		for (Item i : items)
+			if (i.isAdvanced()) order.add(i);
+		return order;
+	}
 
 	/** The dialog fields of {@code type}, superclass fields first, in declaration order. */
 	static List<Item> items(Class<?> type) {
@@ -73,7 +111,17 @@ final class ParameterDialog {
 	 * @throws GanException for a value of the wrong kind (a word where a number belongs, an unknown choice)
 	 */
 	static boolean ask(Object command, String title, String prefsPrefix) {
-		List<Item> items = DialogChoices.apply(command, items(command.getClass()));
+		return ask(command, title, prefsPrefix, null);
+	}
+
+	/**
+	 * As {@link #ask(Object, String, String)}; for an image command, {@code image} (the current image,
+	 * may be null) is what the dialog's Preview runs on. Interactive dialogs (not in a macro) also
+	 * offer the known models and fold the advanced fields away; neither is a parameter, so a
+	 * recorded macro holds only the fields.
+	 */
+	static boolean ask(Object command, String title, String prefsPrefix, ImagePlus image) {
+		List<Item> items = dialogOrder(dialogItems(command));
 		String options = Macro.getOptions();
 		if (options == null) for (Item i : items) {
 			String saved = Prefs.get(prefsPrefix + "." + i.key(), null);
@@ -93,9 +141,60 @@ final class ParameterDialog {
 			readOptions(command, items, options);
 			return true;
 		}
-		for (Item i : items)
+		boolean interactive = options == null;
+		DialogExtras extras = new DialogExtras(gd, prefsPrefix);
+		Preview preview = Preview.isPossible(GraphicsEnvironment.isHeadless(), options, command, image)
+			? new Preview(image) : null;
+		for (Item i : items) {
+			boolean modelField = interactive && i.key().equals("model") && i.type() == String.class;
+			if (interactive && i.isAdvanced() && !extras.hasAdvancedToggle()) extras.addAdvancedToggle(items
+				.stream().filter(Item::isAdvanced).map(Item::label).toList());
+			if (modelField) extras.addModelChooser();
+			int before = gd.getComponentCount();
 			add(gd, i, get(command, i));
-		gd.showDialog();
+			if (modelField) extras.setModelField((TextField) gd.getStringFields().lastElement());
+			if (interactive && i.isAdvanced()) extras.foldAway(gd, before);
+		}
+		if (preview != null) gd.addPanel(preview.panel());
+		// Read every field on each change (ImageJ's convention: the first listener's last read is the
+		// one recorded), and rerun the preview with the settings as they stand.
+		gd.addDialogListener((dialog, event) -> {
+			Object settings = newInstance(command);
+			try {
+				for (Item i : items)
+					set(settings, i, next(dialog, i));
+			}
+			catch (GanException e) {
+				if (preview != null) preview.showProblem(e.getMessage());
+				return true;
+			}
+			if (preview != null && event != null) preview.settingsChanged(settings);
+			return true;
+		});
+		if (preview != null) preview.onToggle(() -> {
+			// the Preview box is not a dialog field: read the fields as a listener would (no recording
+			// happens while the dialog is open)
+			Object settings = newInstance(command);
+			gd.resetCounters();
+			try {
+				for (Item i : items)
+					set(settings, i, next(gd, i));
+				preview.settingsChanged(settings);
+			}
+			catch (GanException e) {
+				preview.showProblem(e.getMessage());
+			}
+			finally {
+				gd.resetCounters();
+			}
+		});
+		extras.finish();
+		try {
+			gd.showDialog();
+		}
+		finally {
+			if (preview != null) preview.close();
+		}
 		if (gd.wasCanceled()) return false;
 		for (Item i : items)
 			set(command, i, next(gd, i));
@@ -145,15 +244,35 @@ final class ParameterDialog {
 		if (t == boolean.class) gd.addCheckbox(i.label(), (Boolean) value);
 		else if (t == int.class || t == long.class) gd.addNumericField(i.label(), ((Number) value)
 			.doubleValue(), 0);
-		else if (t == double.class) gd.addNumericField(i.label(), (Double) value, 3);
-		else if (i.choices().length > 0) gd.addChoice(i.label(), i.choices(), Arrays.asList(i.choices())
-			.contains(value) ? (String) value : i.choices()[0]);
+		else if (t == double.class) {
+			double v = (Double) value;
+			// 3 decimals would show a learning rate of 1e-4 as 0.000 (and read it back as 0)
+			gd.addNumericField(i.label(), v, v != 0 && Math.abs(v) < 0.01 ? -3 : 3);
+		}
+		else if (i.choices().length > 0) {
+			List<String> choices = new ArrayList<>(Arrays.asList(i.choices()));
+			// a value saved or typed outside the suggestions (cuda:1) stays selectable
+			if (i.suggestions() && value != null && !text(value).isBlank() && !choices.contains(text(value)))
+				choices.add(text(value));
+			gd.addChoice(i.label(), choices.toArray(String[]::new), choices.contains(text(value)) ? text(
+				value) : choices.get(0));
+		}
 		// the ImageJ patcher's headless dialog has no file fields; a string field reads the same
 		else if (i.isFolder() && !GraphicsEnvironment.isHeadless()) gd.addDirectoryField(i.label(), text(
 			value), 30);
 		else if (i.isFile() && !GraphicsEnvironment.isHeadless()) gd.addFileField(i.label(), text(value),
 			30);
 		else gd.addStringField(i.label(), text(value), 30);
+	}
+
+	/** A fresh instance of {@code command}'s class, to read dialog values into without touching it. */
+	private static Object newInstance(Object command) {
+		try {
+			return command.getClass().getConstructor().newInstance();
+		}
+		catch (ReflectiveOperationException e) {
+			throw new IllegalStateException(command.getClass() + " needs a public no-argument constructor", e);
+		}
 	}
 
 	private static Object next(GenericDialog gd, Item i) {
@@ -185,6 +304,7 @@ final class ParameterDialog {
 		if (i.choices().length == 0) return text;
 		for (String choice : i.choices())
 			if (choice.equalsIgnoreCase(s)) return choice;
+		if (i.suggestions()) return s;
 		throw new GanException("'" + text + "' is not a choice for " + i.key() + ": use one of " + String
 			.join(", ", i.choices()));
 	}

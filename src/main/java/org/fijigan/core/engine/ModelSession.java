@@ -66,6 +66,42 @@ public final class ModelSession implements AutoCloseable {
 	}
 
 	/**
+	 * The providers of {@link #availableProviders()} whose native library loads on this machine
+	 * (CPU always; CUDA only where the CUDA and cuDNN libraries are found), for device lists in
+	 * dialogs. Asks ONNX Runtime once per provider, without a model, and remembers the answer.
+	 */
+	public static synchronized List<ExecutionProvider> loadableProviders() {
+		if (loadable == null) {
+			List<ExecutionProvider> list = new ArrayList<>();
+			for (ExecutionProvider p : availableProviders())
+				if (p == ExecutionProvider.CPU || loads(p)) list.add(p);
+			loadable = List.copyOf(list);
+		}
+		return loadable;
+	}
+
+	private static List<ExecutionProvider> loadable;
+
+	private static boolean loads(ExecutionProvider p) {
+		OrtEnvironment.getEnvironment();
+		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+			switch (p) {
+				case CPU -> {}
+				case CUDA -> o.addCUDA(0);
+				case TENSORRT -> o.addTensorrt(0);
+				case DIRECTML -> o.addDirectML(0);
+				case COREML -> o.addCoreML();
+				case ROCM -> o.addROCM(0);
+				case OPENVINO -> o.addOpenVINO("");
+			}
+			return true;
+		}
+		catch (OrtException | RuntimeException | LinkageError e) {
+			return false;
+		}
+	}
+
+	/**
 	 * Opens {@code onnxFile} on {@code device}.
 	 *
 	 * @param threads intra-op threads; {@code <= 0} means all available cores (ONNX Runtime's own

@@ -284,11 +284,48 @@ public final class ImageToImage {
 		else if (window > 0 && !model.isTileable()) notes.add("tiling changes the result of " + String
 			.join(", ", model.wholeImageOps()) + "; use --tile none for an exact result");
 		int ww = window == InferenceOptions.NO_TILING ? 0 : window;
-		TilePlan plan = TilePlanner.plan(w, h, xc, yc, halo, ww, ww);
+		int wh = ww;
+		if (options.tileSize() == InferenceOptions.AUTO_TILE && ww > 0) {
+			ww = balancedWindow(w, xc, yc, halo, ww, true);
+			wh = balancedWindow(h, xc, yc, halo, wh, false);
+		}
+		TilePlan plan = TilePlanner.plan(w, h, xc, yc, halo, ww, wh);
 		notes.addAll(plan.notes());
 		if (plan.windowWidth() > w || plan.windowHeight() > h) notes.add("image padded by mirroring to " +
 			plan.windowWidth() + "x" + plan.windowHeight() + " px, the model's smallest input");
 		return plan;
+	}
+
+	/**
+	 * The smallest window along one axis that needs no more tiles than {@code window} does. The
+	 * planner gives every tile of an axis the same window, so a window sized from the memory budget
+	 * alone can make two tiles overlap by almost a whole window (two 341 px windows over 512 px:
+	 * 1.33x the pixels to compute per axis); the balanced window (294 px) leaves only the halos.
+	 * It is never larger than {@code window}, so the memory budget still holds.
+	 */
+	static int balancedWindow(int length, AxisConstraint xc, AxisConstraint yc, int halo, int window,
+		boolean xAxis)
+	{
+		if (window >= length) return window;
+		int tiles = axisTiles(length, xc, yc, halo, window, xAxis);
+		if (tiles < 2) return window;
+		int from = (length + tiles - 1) / tiles + 2 * halo;
+		for (int candidate = from; candidate < window; candidate++)
+			if (axisTiles(length, xc, yc, halo, candidate, xAxis) == tiles) return candidate;
+		return window;
+	}
+
+	private static int axisTiles(int length, AxisConstraint xc, AxisConstraint yc, int halo,
+		int window, boolean xAxis)
+	{
+		try {
+			TilePlan p = xAxis ? TilePlanner.plan(length, 1, xc, yc, halo, window, 0) : TilePlanner.plan(1,
+				length, xc, yc, halo, 0, window);
+			return xAxis ? p.xTiles().size() : p.yTiles().size();
+		}
+		catch (GanException e) {
+			return Integer.MAX_VALUE; // the halo leaves no room in this window
+		}
 	}
 
 	private static int batchSize(ImageInput in, TilePlan plan, long budget, long bytesPerPixel) {

@@ -168,14 +168,26 @@ final class PlaneRunner {
 				scale) - dy;
 			float[] buf = new float[kw * kh];
 			float[] sum = group.average() ? new float[kw * kh] : null;
+			// offsets are linear in x and y: one offset() per channel, then strides (an offset() per
+			// pixel was most of the Java time of an untiled SR x4 run: bench/README.md, figure 1)
+			int sx = st[layout.xAxis()], sy = st[layout.yAxis()];
+			int isx = subtract ? inStrides[inLayout.xAxis()] : 0;
+			int isy = subtract ? inStrides[inLayout.yAxis()] : 0;
 			for (int c = 0; c < co; c++) {
 				int i = 0;
-				for (int y = 0; y < kh; y++)
-					for (int x = 0; x < kw; x++) {
-						float v = data[offset(layout, st, bi, c, y0 + y, x0 + x)];
-						if (subtract) v = input[offset(inLayout, inStrides, bi, c, y0 + y, x0 + x)] - v;
-						buf[i++] = v;
+				int origin = offset(layout, st, bi, c, y0, x0);
+				int inOrigin = subtract ? offset(inLayout, inStrides, bi, c, y0, x0) : 0;
+				for (int y = 0; y < kh; y++) {
+					int o = origin + y * sy, io = inOrigin + y * isy;
+					if (subtract) for (int x = 0; x < kw; x++)
+						buf[i++] = input[io + x * isx] - data[o + x * sx];
+					else if (sx == 1) {
+						System.arraycopy(data, o, buf, i, kw);
+						i += kw;
 					}
+					else for (int x = 0; x < kw; x++)
+						buf[i++] = data[o + x * sx];
+				}
 				if (sum != null) {
 					for (int k = 0; k < buf.length; k++)
 						sum[k] += buf[k] / co;

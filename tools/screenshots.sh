@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Real-window proof: starts ImageJ 1 with the plugin installed from target/Fiji.app under Xvfb,
+# opens samples/, runs each Plugins > GAN command through its menu item (tools/ScreenshotTour.java,
+# a pinned list of steps) and writes PNG screenshots to docs/screenshots/ (or $1).
+# Needs: Debian's xvfb (apt-get install -y xvfb), Java 17, Maven, ../shared/real-models/.
+# Not part of `mvn verify`: it takes about a minute and needs an X server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${1:-$ROOT/docs/screenshots}
+MODELS=${REAL_MODELS:-$ROOT/../shared/real-models}
+[ -d "$MODELS" ] || { echo "screenshots: $MODELS is missing" >&2; exit 2; }
+command -v Xvfb >/dev/null || { echo "screenshots: Xvfb is missing (apt-get install -y xvfb)" >&2; exit 2; }
+
+mvn -q -B -o package -DskipTests
+# ImageJ and SciJava (which Fiji ships) in a folder of this script's own
+LIB=$ROOT/target/screenshot-tour/lib
+if [ ! -f "$LIB/ij-1.54p.jar" ]; then
+	mvn -q -B -o dependency:copy-dependencies -DoutputDirectory="$LIB" -DincludeScope=runtime \
+		-DincludeArtifactIds=ij,scijava-common,parsington,snakeyaml
+fi
+javac -d target/screenshot-tour -cp "$LIB/ij-1.54p.jar" tools/ScreenshotTour.java
+
+# A throwaway home (ImageJ prefs) and the Fiji.app folder as the ImageJ folder: plugins/ holds the
+# plugin jar, its runtime dependencies come from jars/ (as Fiji's launcher adds them), ImageJ and
+# SciJava from the build's class path (Fiji ships them).
+HOME_DIR=$(mktemp -d)
+trap 'kill $XVFB_PID 2>/dev/null || true; rm -rf "$HOME_DIR"' EXIT
+DISPLAY_NUM=${DISPLAY_NUM:-97}
+Xvfb :$DISPLAY_NUM -screen 0 1280x900x24 -nolisten tcp &
+XVFB_PID=$!
+sleep 2
+APP=$ROOT/target/Fiji.app
+CP="$ROOT/target/screenshot-tour:$LIB/*:$APP/jars/*"
+rm -f "$OUT"/*.png 2>/dev/null || true
+mkdir -p "$OUT"
+(cd "$APP" && DISPLAY=:$DISPLAY_NUM HOME=$HOME_DIR timeout 600 java -Xmx4g -Duser.home="$HOME_DIR" \
+	-Dplugins.dir="$APP" -Dij.dir="$APP" -cp "$CP" ScreenshotTour "$ROOT/samples" "$MODELS" "$OUT")
+ls -l "$OUT"
