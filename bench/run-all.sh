@@ -1,6 +1,6 @@
 #!/bin/sh
 # Issue 5's benchmark suite: prints figures 1, 2, 4, 5 and 6 as median and min-max, each comparison
-# measured in one run (the variants take turns); figure 3 is bench/train-step.sh (FIG3=1 runs it too).
+# measured in one run (the variants take turns); figure 3 is bench/train-step.sh, run here too (FIG3=0 skips it).
 # Usage, from anywhere: bench/run-all.sh [ROUNDS] [THREADS]     (defaults 3 and 2; about 10 minutes)
 # Needs Debian's python3-torch and python3-onnx for /usr/bin/python3 (installed with apt-get when
 # missing) and uses hyperfine for figure 5 when it is installed (else a shell loop).
@@ -81,5 +81,13 @@ fi
 echo "figure 6: threads and batching (denoiser, 2048x2048) ..." >&2
 bench -Xmx4g threads "$work" 1 $((rounds + 2))
 
-if [ "${FIG3:-0}" = 1 ]; then PROFILE=0 bench/train-step.sh 10 "$rounds" "$threads" >/dev/null; fi
+if [ "${FIG3:-1}" = 1 ]; then
+	echo "figure 3: fine-tune step against PyTorch (bench/train-step.sh) ..." >&2
+	PROFILE=0 bench/train-step.sh 10 "$rounds" "$threads" >/dev/null
+fi
 $py bench/pipeline_report.py "$work" "$threads" | tee "$work/report.txt"
+if [ "${FIG3:-1}" = 1 ] && [ -f target/bench-train-step/report.txt ]; then
+	echo
+	echo "Figure 3: fine-tune step against PyTorch (bench/train-step.sh):"
+	cat target/bench-train-step/report.txt
+fi | tee -a "$work/report.txt"
