@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
@@ -179,20 +178,11 @@ public final class FineTuneCommand implements Callable<Integer> {
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
 			.parse(augment), normalize, validation, adversarialWeight, config);
 
-		CancellationToken cancel = new CancellationToken();
-		Thread onInterrupt = new Thread(cancel::cancel, "fiji-gan cancel");
-		Runtime.getRuntime().addShutdownHook(onInterrupt);
 		FineTune.Outcome outcome;
-		try (ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine().getErr())) {
-			outcome = FineTune.run(request, ProgressListener.safe(progress), cancel);
-		}
-		finally {
-			try {
-				Runtime.getRuntime().removeShutdownHook(onInterrupt);
-			}
-			catch (IllegalStateException ignored) {
-				// shutting down already
-			}
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
+			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		{
+			outcome = FineTune.run(request, ProgressListener.safe(progress), interrupt.token());
 		}
 		Trainer.Result result = outcome.result();
 		// replace only with --overwrite, even a file that appeared while training

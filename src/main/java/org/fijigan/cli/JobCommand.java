@@ -81,12 +81,11 @@ abstract class JobCommand implements Callable<Integer> {
 		if (writesFolder()) return callFolder();
 		batch.refuseInFileMode(spec, "--input DIR --output DIR, or generate --output DIR");
 		OutputFile out = OutputFile.prepare(output, overwrite);
-		CancellationToken cancel = new CancellationToken();
-		Thread onInterrupt = new Thread(cancel::cancel, "fiji-gan cancel");
-		Runtime.getRuntime().addShutdownHook(onInterrupt);
 		Job job;
-		try (ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine().getErr())) {
-			job = run(ProgressListener.safe(progress), cancel);
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
+			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		{
+			job = run(ProgressListener.safe(progress), interrupt.token());
 			progress.close(); // the line goes before anything else is printed
 			RasterImage image = job.result().image();
 			image.properties().put("fiji-gan.command", commandLine()); // TIFF info, with the core's
@@ -96,33 +95,16 @@ abstract class JobCommand implements Callable<Integer> {
 			throw new GanException("out of memory: give Java more with JAVA_OPTS=-Xmx16g, or use " +
 				"smaller tiles with --tile", e);
 		}
-		finally {
-			try {
-				Runtime.getRuntime().removeShutdownHook(onInterrupt);
-			}
-			catch (IllegalStateException shuttingDown) {
-				// Ctrl-C: the hook is running
-			}
-		}
 		printSummary(out.path(), job);
 		return 0;
 	}
 
 	private int callFolder() {
-		CancellationToken cancel = new CancellationToken();
-		Thread onInterrupt = new Thread(cancel::cancel, "fiji-gan cancel");
-		Runtime.getRuntime().addShutdownHook(onInterrupt);
 		BatchSummary summary;
-		try (ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine().getErr())) {
-			summary = runFolder(ProgressListener.safe(progress), cancel);
-		}
-		finally {
-			try {
-				Runtime.getRuntime().removeShutdownHook(onInterrupt);
-			}
-			catch (IllegalStateException shuttingDown) {
-				// Ctrl-C: the hook is running
-			}
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
+			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		{
+			summary = runFolder(ProgressListener.safe(progress), interrupt.token());
 		}
 		printSummary(summary);
 		if (summary.stoppedEarly()) {
