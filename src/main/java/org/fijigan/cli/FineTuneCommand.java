@@ -23,6 +23,7 @@ import org.fijigan.core.train.OptimizerConfig;
 import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
+import org.fijigan.core.train.data.Degradation;
 import org.fijigan.imagej.ImageFolder;
 
 import picocli.CommandLine.ArgGroup;
@@ -117,6 +118,13 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "percentile[:L,H], range[:MIN,MAX] or none (default: ${DEFAULT-VALUE}).")
 	Normalization normalize;
 
+	@Option(names = "--degradation", paramLabel = "SPEC",
+		description = { "How inputs are made from clean images (default: the task's own). One of " +
+			"downscale[:blur=A..B,noise=A..B], gaussian:A..B, poisson-gaussian:photons=A..B[,read=A..B], " +
+			"holes:A..B (coverage). Repeat with noise models to train on a mix, one drawn per sample.",
+			"Amounts are in normalised units (0..1 spans the 1st-99.8th percentiles by default)." })
+	List<String> degradation;
+
 	@Option(names = "--seed", defaultValue = "0", description = "Seeds sampling, degradations and the discriminator.")
 	long seed;
 
@@ -176,7 +184,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, device, threads, checkpointDir,
 			checkpointEvery, resume, freeze, ema, validateEvery);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
-			.parse(augment), normalize, validation, adversarialWeight, config);
+			.parse(augment), normalize, validation, adversarialWeight, config, degradation == null ||
+				degradation.isEmpty() ? null : Degradation.parseAll(degradation));
 
 		FineTune.Outcome outcome;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =

@@ -33,9 +33,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "fiji-gan", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
 	description = "Runs ONNX GAN models on images: super-resolution, denoising, inpainting, generation.",
-	subcommands = { SuperResolutionCommand.class, DenoiseCommand.class, InpaintCommand.class,
+	subcommands = { DemoCommand.class, SuperResolutionCommand.class, DenoiseCommand.class, InpaintCommand.class,
 		GenerateCommand.class, RunCommand.class, InfoCommand.class, ModelsCommand.class,
-		FineTuneCommand.class, MergeManifestsCommand.class, TrustCommand.class, HelpCommand.class })
+		FineTuneCommand.class, CreateModelCommand.class, PackageModelCommand.class, EvaluateCommand.class, MergeManifestsCommand.class, TrustCommand.class,
+		PrepareDataCommand.class, HelpCommand.class })
 public final class Main implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;

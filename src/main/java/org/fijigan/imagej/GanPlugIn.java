@@ -22,17 +22,19 @@ import ij.plugin.PlugIn;
  */
 public class GanPlugIn implements PlugIn {
 	/** The command of each {@code plugins.config} argument. */
-	static final Map<String, Class<? extends Command>> COMMANDS = Map.of( //
-		"super-resolution", SuperResolutionCommand.class, //
-		"denoise", DenoiseCommand.class, //
-		"inpaint", InpaintCommand.class, //
-		"generate", GenerateCommand.class, //
-		"run-model", RunModelCommand.class, //
-		"batch", BatchProcessFolderCommand.class, //
-		"fine-tune", FineTuneCommand.class, //
-		"model-info", ModelInfoCommand.class, //
-		"manage-models", ManageModelsCommand.class, //
-		"show-changes", ShowChangesCommand.class);
+	static final Map<String, Class<? extends Command>> COMMANDS = Map.ofEntries( //
+		Map.entry("demo", DemoCommand.class), //
+		Map.entry("super-resolution", SuperResolutionCommand.class), //
+		Map.entry("denoise", DenoiseCommand.class), //
+		Map.entry("inpaint", InpaintCommand.class), //
+		Map.entry("generate", GenerateCommand.class), //
+		Map.entry("run-model", RunModelCommand.class), //
+		Map.entry("batch", BatchProcessFolderCommand.class), //
+		Map.entry("fine-tune", FineTuneCommand.class), //
+		Map.entry("evaluate", EvaluateCommand.class), //
+		Map.entry("model-info", ModelInfoCommand.class), //
+		Map.entry("manage-models", ManageModelsCommand.class), //
+		Map.entry("show-changes", ShowChangesCommand.class));
 
 	@Override
 	public void run(String arg) {

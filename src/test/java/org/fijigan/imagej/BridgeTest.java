@@ -27,26 +27,28 @@ import ij.ImagePlus;
 
 /** The ImageJ 1 bridge: plugins.config, dialog keys, and macro options read without a display. */
 class BridgeTest {
-	private static final Map<Class<?>, String> KEYS = Map.of( //
-		SuperResolutionCommand.class, "model tile halo normalize device threads float scale", //
-		DenoiseCommand.class, "model tile halo normalize device threads float prediction", //
-		InpaintCommand.class, "model tile halo normalize device threads float mask keep", //
-		RunModelCommand.class, "model tile halo normalize device threads float task scale range", //
-		GenerateCommand.class, "model count seed class latent device threads float", //
-		BatchProcessFolderCommand.class,
-		"model input output task mask format tile halo normalize device threads float shard fail overwrite", //
-		FineTuneCommand.class,
-		"model data targets output task steps batch patch augment optimizer learning loss adversarial gan normalize seed validation device threads checkpoint resume", //
-		ModelInfoCommand.class, "model", //
-		ManageModelsCommand.class, "action model name checksum folder", //
-		ShowChangesCommand.class, "original show mask");
+	private static final Map<Class<?>, String> KEYS = Map.ofEntries( //
+		Map.entry(DemoCommand.class, "seed output overwrite device threads"), //
+		Map.entry(SuperResolutionCommand.class, "model tile halo normalize device threads float scale"), //
+		Map.entry(DenoiseCommand.class, "model tile halo normalize device threads float prediction"), //
+		Map.entry(InpaintCommand.class, "model tile halo normalize device threads float mask keep"), //
+		Map.entry(RunModelCommand.class, "model tile halo normalize device threads float task scale range"), //
+		Map.entry(GenerateCommand.class, "model count seed class latent device threads float"), //
+		Map.entry(BatchProcessFolderCommand.class,
+			"model input output task mask format tile halo normalize device threads float shard fail overwrite"), //
+		Map.entry(FineTuneCommand.class,
+			"model data targets output task steps batch patch augment optimizer learning loss adversarial gan normalize seed validation device threads checkpoint resume"), //
+		Map.entry(EvaluateCommand.class, "model data training task images count seed normalize device threads"), //
+		Map.entry(ModelInfoCommand.class, "model"), //
+		Map.entry(ManageModelsCommand.class, "action model name checksum folder"), //
+		Map.entry(ShowChangesCommand.class, "original show mask"));
 
 	@Test
 	void pluginsConfigListsEveryCommandExactlyOnce() {
 		List<PluginsConfig.Entry> entries = PluginsConfig.entries();
-		assertEquals(List.of("Super-Resolution...", "Denoise...", "Inpaint...",
+		assertEquals(List.of("Demo...", "Super-Resolution...", "Denoise...", "Inpaint...",
 			"Generate Synthetic Images...", "Run ONNX Model...", "Batch Process Folder...", "Fine-Tune Model...",
-			"Model Info...", "Manage Models...", "Show What The GAN Changed..."),
+			"Evaluate Model...", "Model Info...", "Manage Models...", "Show What The GAN Changed..."),
 			entries.stream().map(
 				PluginsConfig.Entry::command).toList());
 		List<Class<?>> commands = new ArrayList<>();
@@ -58,7 +60,7 @@ class BridgeTest {
 		}
 		assertEquals(GanPlugIn.COMMANDS.size(), commands.size());
 		assertEquals(new HashSet<>(GanPlugIn.COMMANDS.values()), new HashSet<>(commands));
-		assertEquals("org.fijigan.imagej.GanPlugIn(\"denoise\")", entries.get(1).target());
+		assertEquals("org.fijigan.imagej.GanPlugIn(\"denoise\")", entries.get(2).target());
 	}
 
 	@Test
@@ -146,7 +148,8 @@ class BridgeTest {
 				seen.merge(i.key(), 1, Integer::sum);
 			}
 		}
-		// every command but Show What The GAN Changed, which compares images, takes a model
-		assertEquals(GanPlugIn.COMMANDS.size() - 1, seen.get("model"));
+		// every command but Show What The GAN Changed, which compares images, and the Demo, which
+		// runs the bundled models, takes a model
+		assertEquals(GanPlugIn.COMMANDS.size() - 2, seen.get("model"));
 	}
 }

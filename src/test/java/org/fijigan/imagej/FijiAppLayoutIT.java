@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Fiji.app-shaped folder {@code mvn package} lays out (run by Failsafe after package): the plugin
  * jar with its plugins.config in plugins/, the runtime dependencies Fiji lacks in jars/, and none it
- * has, and a models/ folder.
+ * has, and a models/ folder with the bundled models.
  */
 class FijiAppLayoutIT {
 	private static final Path APP = Path.of("target", "Fiji.app");
@@ -45,6 +46,38 @@ class FijiAppLayoutIT {
 	@Test
 	void modelsFolderIsThere() {
 		assertTrue(Files.isRegularFile(APP.resolve("models").resolve("README.txt")));
+	}
+
+	/** Only model packages (a folder with an rdf.yaml) and the README go to models/: no recipes, no scripts. */
+	@Test
+	void modelsHoldsOnlyPackages() throws IOException {
+		for (Path p : list(APP.resolve("models"))) {
+			if (p.getFileName().toString().equals("README.txt")) continue;
+			assertTrue(Files.isDirectory(p) && Files.isRegularFile(p.resolve("rdf.yaml")), p +
+				" is not a model package: exclude it in the pom's fiji-app-models resources");
+		}
+	}
+
+	/** Every bundled model (the repository's models/NAME/ packages) arrives whole, byte for byte. */
+	@Test
+	void bundledModelPackagesArrive() throws IOException {
+		Path bundled = Path.of("models");
+		List<Path> packages = Files.isDirectory(bundled) ? list(bundled).stream().filter(p -> Files.isRegularFile(p
+			.resolve("rdf.yaml"))).toList() : List.of();
+		Assumptions.assumeFalse(packages.isEmpty(), "no bundled models yet: models/ holds no folder with an rdf.yaml");
+		for (Path pkg : packages) {
+			Path arrived = APP.resolve("models").resolve(pkg.getFileName().toString());
+			List<Path> files;
+			try (Stream<Path> s = Files.walk(pkg)) {
+				files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(
+					".")).toList(); // hidden: leftovers of an interrupted write, .gitattributes...
+			}
+			for (Path f : files) {
+				Path copy = arrived.resolve(pkg.relativize(f).toString());
+				assertTrue(Files.isRegularFile(copy), copy + " is missing");
+				assertEquals(-1, Files.mismatch(f, copy), copy + " differs from " + f);
+			}
+		}
 	}
 
 	private static List<Path> list(Path dir) throws IOException {

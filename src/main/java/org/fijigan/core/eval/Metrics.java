@@ -50,19 +50,105 @@ public final class Metrics {
 		double dataRange)
 	{
 		checkLengths(reference, test);
-		if ((long) channels * height * width != reference.length) throw new IllegalArgumentException(
-			reference.length + " values are not " + channels + "x" + height + "x" + width);
-		if (height < SSIM_WINDOW || width < SSIM_WINDOW) throw new IllegalArgumentException("SSIM " +
-			"needs planes of at least " + SSIM_WINDOW + "x" + SSIM_WINDOW + ", got " + width + "x" +
-			height);
-		if (!(dataRange > 0)) throw new IllegalArgumentException("data range must be positive");
+		checkPlane(reference.length, channels, height, width, dataRange);
 		double sum = 0;
 		for (int c = 0; c < channels; c++)
 			sum += ssimPlane(reference, test, c * height * width, height, width, dataRange);
 		return sum / channels;
 	}
 
+	/**
+	 * The SSIM map of one {@code height x width} plane (scikit-image's {@code full=True} map, cropped
+	 * to where the window lies inside the image): {@code (height - 10) x (width - 10)} values, entry
+	 * {@code (y, x)} for the window centred on pixel {@code (y + 5, x + 5)}, row-major.
+	 */
+	public static double[] ssimMap(float[] reference, float[] test, int height, int width,
+		double dataRange)
+	{
+		checkLengths(reference, test);
+		checkPlane(reference.length, 1, height, width, dataRange);
+		return ssimMap(reference, test, 0, height, width, dataRange);
+	}
+
+	/**
+	 * PSNR over the pixels a mask marks: the mean squared difference over every channel of the
+	 * marked pixels. {@code mask} has {@code height * width} flags shared by the {@code channels}
+	 * planes (CHW). Positive infinity when they agree there; NaN when nothing is marked.
+	 */
+	public static double maskedPsnr(float[] reference, float[] test, boolean[] mask, int channels,
+		int height, int width, double dataRange)
+	{
+		checkLengths(reference, test);
+		checkShape(reference.length, channels, height, width);
+		if (mask.length != height * width) throw new IllegalArgumentException("mask has " + mask.length +
+			" flags for " + width + "x" + height + " pixels");
+		if (!(dataRange > 0)) throw new IllegalArgumentException("data range must be positive");
+		int plane = height * width;
+		double sum = 0;
+		long n = 0;
+		for (int c = 0; c < channels; c++)
+			for (int i = 0; i < plane; i++)
+				if (mask[i]) {
+					double d = (double) test[c * plane + i] - reference[c * plane + i];
+					sum += d * d;
+					n++;
+				}
+		if (n == 0) return Double.NaN;
+		return 10 * Math.log10(dataRange * dataRange / (sum / n));
+	}
+
+	/**
+	 * Mean SSIM over the pixels a mask marks: the SSIM map ({@link #ssimMap}) averaged over the
+	 * marked pixels whose window lies inside the image (5 pixels from each border), then over the
+	 * channels. NaN when no marked pixel lies that far inside.
+	 */
+	public static double maskedSsim(float[] reference, float[] test, boolean[] mask, int channels,
+		int height, int width, double dataRange)
+	{
+		checkLengths(reference, test);
+		checkPlane(reference.length, channels, height, width, dataRange);
+		if (mask.length != height * width) throw new IllegalArgumentException("mask has " + mask.length +
+			" flags for " + width + "x" + height + " pixels");
+		int r = SSIM_WINDOW / 2, vh = height - 2 * r, vw = width - 2 * r;
+		double total = 0;
+		for (int c = 0; c < channels; c++) {
+			double[] map = ssimMap(reference, test, c * height * width, height, width, dataRange);
+			double sum = 0;
+			long n = 0;
+			for (int y = 0; y < vh; y++)
+				for (int x = 0; x < vw; x++)
+					if (mask[(y + r) * width + x + r]) {
+						sum += map[y * vw + x];
+						n++;
+					}
+			if (n == 0) return Double.NaN;
+			total += sum / n;
+		}
+		return total / channels;
+	}
+
+	private static void checkShape(int length, int channels, int height, int width) {
+		if ((long) channels * height * width != length) throw new IllegalArgumentException(length +
+			" values are not " + channels + "x" + height + "x" + width);
+	}
+
+	private static void checkPlane(int length, int channels, int height, int width, double range) {
+		checkShape(length, channels, height, width);
+		if (height < SSIM_WINDOW || width < SSIM_WINDOW) throw new IllegalArgumentException("SSIM " +
+			"needs planes of at least " + SSIM_WINDOW + "x" + SSIM_WINDOW + ", got " + width + "x" +
+			height);
+		if (!(range > 0)) throw new IllegalArgumentException("data range must be positive");
+	}
+
 	private static double ssimPlane(float[] a, float[] b, int offset, int h, int w, double range) {
+		double[] map = ssimMap(a, b, offset, h, w, range);
+		double total = 0;
+		for (double v : map)
+			total += v;
+		return total / map.length;
+	}
+
+	private static double[] ssimMap(float[] a, float[] b, int offset, int h, int w, double range) {
 		int r = SSIM_WINDOW / 2;
 		double[] k = new double[SSIM_WINDOW];
 		double ksum = 0;
@@ -94,7 +180,7 @@ public final class Metrics {
 				xy[j] = sxy;
 			}
 		double c1 = SSIM_K1 * range * SSIM_K1 * range, c2 = SSIM_K2 * range * SSIM_K2 * range;
-		double total = 0;
+		double[] map = new double[vh * vw];
 		for (int y = 0; y < vh; y++)
 			for (int x = 0; x < vw; x++) {
 				double ux = 0, uy = 0, uxx = 0, uyy = 0, uxy = 0;
@@ -108,9 +194,10 @@ public final class Metrics {
 					uxy += g * xy[j];
 				}
 				double vx = uxx - ux * ux, vy = uyy - uy * uy, cov = uxy - ux * uy;
-				total += (2 * ux * uy + c1) * (2 * cov + c2) / ((ux * ux + uy * uy + c1) * (vx + vy + c2));
+				map[y * vw + x] = (2 * ux * uy + c1) * (2 * cov + c2) / ((ux * ux + uy * uy + c1) * (vx +
+					vy + c2));
 			}
-		return total / ((double) vh * vw);
+		return map;
 	}
 
 	private static void checkLengths(float[] a, float[] b) {

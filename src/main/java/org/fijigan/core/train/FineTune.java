@@ -14,6 +14,7 @@ import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataOptions;
+import org.fijigan.core.train.data.Degradation;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ModelBatches;
 import org.fijigan.core.train.data.TrainingData;
@@ -34,10 +35,21 @@ public final class FineTune {
 	 * @param validationFraction share of the images held out
 	 * @param adversarialWeight null for the default: 0 for image-to-image models, 1 for generators
 	 * @param config the rest; its adversarial weight is replaced by the resolved one
+	 * @param degradation how inputs are made from clean images, or null for the task's default
 	 */
 	public record Request(String model, TaskKind task, DataSource data, int batch, int patch,
 		Augmentation augmentation, Normalization normalization, double validationFraction,
-		Float adversarialWeight, FineTuneConfig config) {}
+		Float adversarialWeight, FineTuneConfig config, Degradation degradation)
+	{
+		/** A request with the task's default degradation. */
+		public Request(String model, TaskKind task, DataSource data, int batch, int patch,
+			Augmentation augmentation, Normalization normalization, double validationFraction,
+			Float adversarialWeight, FineTuneConfig config)
+		{
+			this(model, task, data, batch, patch, augmentation, normalization, validationFraction,
+				adversarialWeight, config, null);
+		}
+	}
 
 	/** The trained model, with the descriptor of the original and the data it saw. */
 	public record Outcome(Trainer.Result result, ModelDescriptor model, TrainingData data) {}
@@ -51,7 +63,7 @@ public final class FineTune {
 			"model " + d.name() + " is a generator without a latent input fiji-gan understands");
 		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(r.patch())
 			.withAugmentation(r.augmentation()).withNormalization(r.normalization()).withValidationFraction(r
-				.validationFraction());
+				.validationFraction()).withDegradation(r.degradation());
 		TrainingData data = TrainingData.create(d, r.data(), options);
 		ModelBatches batches = new ModelBatches(d, data, r.batch());
 		boolean generator = d.task() == TaskKind.GENERATE;

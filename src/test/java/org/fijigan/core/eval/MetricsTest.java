@@ -92,6 +92,34 @@ class MetricsTest {
 		assertThrows(IllegalArgumentException.class, () -> Metrics.psnr(new float[2], new float[3], 1));
 	}
 
+	@Test
+	void maskedMetricsLookOnlyAtTheMarkedPixels() {
+		float[] x = x(), y = y(x);
+		boolean[] all = new boolean[H * W];
+		java.util.Arrays.fill(all, true);
+		assertEquals(Metrics.ssim(x, y, 1, H, W, 1), Metrics.maskedSsim(x, y, all, 1, H, W, 1), 1e-15);
+		assertEquals(Metrics.psnr(x, y, 1), Metrics.maskedPsnr(x, y, all, 1, H, W, 1), 1e-12);
+		double[] map = Metrics.ssimMap(x, y, H, W, 1);
+		assertEquals((H - 10) * (W - 10), map.length);
+		// one marked pixel: its own entry of the map (pixel (7, 9) is map entry (2, 4))
+		boolean[] one = new boolean[H * W];
+		one[7 * W + 9] = true;
+		assertEquals(map[2 * (W - 10) + 4], Metrics.maskedSsim(x, y, one, 1, H, W, 1), 0);
+		// marked pixels only within 5 pixels of the border: no SSIM, but a PSNR
+		boolean[] edge = new boolean[H * W];
+		edge[3] = true;
+		assertTrue(Double.isNaN(Metrics.maskedSsim(x, y, edge, 1, H, W, 1)));
+		// zeros against 0.5 in the mask and 1 elsewhere: MSE 0.25 inside, whatever is outside
+		float[] zeros = new float[2 * H * W], test = new float[2 * H * W];
+		boolean[] half = new boolean[H * W];
+		for (int i = 0; i < H * W; i++) {
+			half[i] = i % 2 == 0;
+			test[i] = test[H * W + i] = half[i] ? 0.5f : 1f;
+		}
+		assertEquals(10 * Math.log10(4), Metrics.maskedPsnr(zeros, test, half, 2, H, W, 1), 1e-12);
+		assertTrue(Double.isNaN(Metrics.maskedPsnr(zeros, test, new boolean[H * W], 2, H, W, 1)));
+	}
+
 	private static float[] concat(float[] a, float[] b) {
 		float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
 		System.arraycopy(b, 0, c, a.length, b.length);

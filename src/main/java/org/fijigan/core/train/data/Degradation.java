@@ -1,5 +1,6 @@
 package org.fijigan.core.train.data;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
@@ -70,6 +71,78 @@ public sealed interface Degradation {
 		}
 	}
 
+	/**
+	 * Denoising with several noise models (each {@link GaussianNoise} or
+	 * {@link PoissonGaussianNoise}): each sample gets one of them, drawn uniformly, so that a model
+	 * learns to remove all of them without being told which.
+	 */
+	record NoiseMix(List<Degradation> models) implements Degradation {
+		public NoiseMix {
+			models = List.copyOf(models);
+			if (models.isEmpty()) throw new GanException("a noise mix needs at least one noise model");
+			for (Degradation d : models)
+				if (!(d instanceof GaussianNoise || d instanceof PoissonGaussianNoise)) throw new GanException(
+					"only noise models mix (gaussian, poisson-gaussian), not " + d.describe());
+		}
+	}
+
+	/**
+	 * Reads one degradation from text: {@code downscale[:blur=A..B][,noise=A..B]},
+	 * {@code gaussian:A..B}, {@code poisson-gaussian:photons=A..B[,read=A..B]} or
+	 * {@code holes:A..B} (coverage fractions); a single value {@code A} stands for {@code A..A}.
+	 * Several noise models given together ({@link #parseAll}) make a {@link NoiseMix}.
+	 */
+	static Degradation parse(String text) {
+		String t = text.trim().toLowerCase(Locale.ROOT);
+		int colon = t.indexOf(':');
+		String kind = colon < 0 ? t : t.substring(0, colon), args = colon < 0 ? "" : t.substring(colon + 1);
+		java.util.Map<String, Range> named = new java.util.HashMap<>();
+		Range plain = null;
+		for (String part : args.isEmpty() ? new String[0] : args.split(",")) {
+			int eq = part.indexOf('=');
+			if (eq < 0) plain = range(part, text);
+			else named.put(part.substring(0, eq).trim(), range(part.substring(eq + 1), text));
+		}
+		switch (kind) {
+			case "downscale":
+				return new Downscale(named.getOrDefault("blur", Range.of(0)), named.getOrDefault("noise", Range
+					.of(0)));
+			case "gaussian":
+				if (plain == null) throw new GanException("'" + text + "': give the noise sigma, e.g. gaussian:0.02..0.2");
+				return new GaussianNoise(plain);
+			case "poisson-gaussian":
+				if (!named.containsKey("photons")) throw new GanException("'" + text +
+					"': give the photon counts, e.g. poisson-gaussian:photons=5..200,read=0..0.02");
+				return new PoissonGaussianNoise(named.get("photons"), named.getOrDefault("read", Range.of(0)));
+			case "holes":
+				Range r = plain != null ? plain : new Range(FreeFormHoles.DEFAULT.minCoverage(),
+					FreeFormHoles.DEFAULT.maxCoverage());
+				return new FreeFormHoles(r.min(), r.max());
+			default:
+				throw new GanException("unknown degradation '" + text +
+					"'; known: downscale, gaussian, poisson-gaussian, holes");
+		}
+	}
+
+	/** One degradation, or a {@link NoiseMix} of several noise models. */
+	static Degradation parseAll(List<String> texts) {
+		if (texts.size() == 1) return parse(texts.get(0));
+		return new NoiseMix(texts.stream().map(Degradation::parse).toList());
+	}
+
+	private static Range range(String text, String whole) {
+		String[] ends = text.trim().split("\\.\\.", -1);
+		try {
+			if (ends.length == 1) return Range.of(Double.parseDouble(ends[0].trim()));
+			if (ends.length == 2) return new Range(Double.parseDouble(ends[0].trim()), Double.parseDouble(
+				ends[1].trim()));
+		}
+		catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new GanException("'" + whole + "': '" + text + "' is not a number or a range A..B");
+	}
+
 	/** The default for self-supervised training of a model of task {@code task}, or null if none. */
 	static Degradation defaultFor(TaskKind task) {
 		return switch (task) {
@@ -86,6 +159,8 @@ public sealed interface Degradation {
 			? ", blur sigma " + d.blurSigma() : "") + (d.noiseSigma().max() > 0 ? ", noise sigma " + d
 				.noiseSigma() : "");
 		if (this instanceof GaussianNoise g) return "Gaussian noise sigma " + g.sigma();
+		if (this instanceof NoiseMix m) return m.models().stream().map(Degradation::describe).collect(
+			java.util.stream.Collectors.joining(" or "));
 		if (this instanceof PoissonGaussianNoise p) return "Poisson noise at " + p.photons() +
 			" photons, Gaussian read noise sigma " + p.readSigma();
 		FreeFormHoles f = (FreeFormHoles) this;
@@ -94,7 +169,8 @@ public sealed interface Degradation {
 	}
 
 	private static String fmt(double v) {
-		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(
-			Locale.ROOT, "%.4g", v);
+		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+			: new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros()
+				.toPlainString();
 	}
 }

@@ -495,14 +495,9 @@ public final class TrainingData {
 				input = Degradations.areaDownscale(input, scale);
 				Degradations.addGaussianNoise(input, random.uniform(d.noiseSigma()), random);
 			}
-			else if (degradation instanceof Degradation.GaussianNoise g) Degradations.addGaussianNoise(
-				input, random.uniform(g.sigma()), random);
-			else if (degradation instanceof Degradation.PoissonGaussianNoise p) {
-				double photons = random.logUniform(p.photons());
-				Degradations.addPoissonGaussianNoise(input, photons, random.uniform(p.readSigma()), random);
-			}
 			else if (degradation instanceof Degradation.FreeFormHoles f) holes = FreeFormMask.generate(
 				input.width(), input.height(), f, random);
+			else addNoise(input, degradation, random);
 		}
 		float[] latent = null;
 		if (mode == Mode.GENERATION) {
@@ -531,6 +526,17 @@ public final class TrainingData {
 		}
 		return new TrainingSample(item.name(), input, mask, clean, item.label(), latent, inputMap,
 			targetMap);
+	}
+
+	/** Adds the noise of a noise degradation (for a mix, of one of its models drawn here). */
+	private static void addNoise(Planes input, Degradation d, RandomValues random) {
+		if (d instanceof Degradation.NoiseMix m) d = m.models().get(random.nextInt(m.models().size()));
+		if (d instanceof Degradation.GaussianNoise g) Degradations.addGaussianNoise(input, random.uniform(g
+			.sigma()), random);
+		else if (d instanceof Degradation.PoissonGaussianNoise p) {
+			double photons = random.logUniform(p.photons());
+			Degradations.addPoissonGaussianNoise(input, photons, random.uniform(p.readSigma()), random);
+		}
 	}
 
 	/** Reads a region of every channel of one plane, in normalised units (non-finite -> 0). */

@@ -178,4 +178,38 @@ class DegradationTest {
 			}
 		}
 	}
+
+	@Test
+	void aNoiseMixGivesEachSampleOneOfItsModels() {
+		// Gaussian sigma 0.01 or Poisson at 20 photons (sigma sqrt(0.5/20) = 0.158 at x = 0.5)
+		Degradation mix = Degradation.parseAll(List.of("gaussian:0.01", "poisson-gaussian:photons=20"));
+		TrainingData data = flat(0.5f, mix);
+		int low = 0, high = 0;
+		for (long step = 0; step < 8; step++)
+			for (TrainingSample s : data.batch(step, 4).samples()) {
+				double sd = TrainingDataTest.meanStd(s.input().values(), 0.5f)[1];
+				if (Math.abs(sd - 0.01) < 0.002) low++;
+				else if (Math.abs(sd - 0.158) < 0.01) high++;
+				else fail("sigma " + sd + " is neither model's");
+			}
+		assertTrue(low >= 6 && high >= 6, "both models drawn: " + low + " / " + high);
+		assertEquals("Gaussian noise sigma 0.01 or Poisson noise at 20 photons, Gaussian read noise sigma 0",
+			mix.describe());
+	}
+
+	@Test
+	void degradationsAreReadFromText() {
+		assertEquals(new Degradation.Downscale(new Range(0, 1.5), Range.of(0.01)), Degradation.parse(
+			"downscale:blur=0..1.5,noise=0.01"));
+		assertEquals(new Degradation.GaussianNoise(new Range(0.02, 0.2)), Degradation.parse("gaussian:0.02..0.2"));
+		assertEquals(new Degradation.PoissonGaussianNoise(new Range(5, 200), new Range(0, 0.02)), Degradation
+			.parse("poisson-gaussian:photons=5..200,read=0..0.02"));
+		assertEquals(new Degradation.FreeFormHoles(0.1, 0.3), Degradation.parse("holes:0.1..0.3"));
+		assertTrue(assertThrows(org.fijigan.core.GanException.class, () -> Degradation.parse("blur:1"))
+			.getMessage().contains("unknown degradation 'blur:1'"));
+		assertTrue(assertThrows(org.fijigan.core.GanException.class, () -> Degradation.parse(
+			"gaussian:a..b")).getMessage().contains("not a number"));
+		assertTrue(assertThrows(org.fijigan.core.GanException.class, () -> Degradation.parseAll(List.of(
+			"gaussian:0.1", "holes:0.1..0.2"))).getMessage().contains("only noise models mix"));
+	}
 }

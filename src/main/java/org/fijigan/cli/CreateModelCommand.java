@@ -1,0 +1,119 @@
+package org.fijigan.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.arch.Architecture;
+import org.fijigan.core.model.arch.ArchitectureOptions;
+import org.fijigan.core.model.arch.Architectures;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Writes a freshly initialised generator, the starting point for training from scratch. */
+@Command(name = "create-model", mixinStandardHelpOptions = true,
+	description = { "Write a freshly initialised generator as ONNX (seeded), to train with fine-tune.",
+		"Architectures: rrdb-sr (super-resolution, ESRGAN-style), residual-denoiser (DnCNN-style), " +
+			"gated-inpaint (image + mask), dcgan (class-conditional generator)." })
+final class CreateModelCommand implements Callable<Integer> {
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--arch", required = true, paramLabel = "ARCH",
+		description = "rrdb-sr, residual-denoiser, gated-inpaint or dcgan.")
+	String arch;
+
+	@Option(names = { "-o", "--output" }, required = true, paramLabel = "NEW.onnx")
+	Path output;
+
+	@Option(names = "--scale", defaultValue = "2", description = "rrdb-sr: 2, 3 or 4 (default: ${DEFAULT-VALUE}).")
+	int scale;
+
+	@Option(names = "--channels", defaultValue = "1", description = "Image channels (default: ${DEFAULT-VALUE}).")
+	int channels;
+
+	@Option(names = "--classes", paramLabel = "K|a,b,c",
+		description = "dcgan: the number of classes, or their names separated by commas (default: unconditional).")
+	String classes;
+
+	@Option(names = "--latent", defaultValue = "64", description = "dcgan: latent length (default: ${DEFAULT-VALUE}).")
+	int latent;
+
+	@Option(names = "--width", defaultValue = "32",
+		description = "Feature channels (default: ${DEFAULT-VALUE}; dcgan: channels of the last stage, x8 at 4x4).")
+	int width;
+
+	@Option(names = "--blocks", defaultValue = "0",
+		description = "rrdb-sr: RRDB blocks (default 2); residual-denoiser: conv layers (default 8).")
+	int blocks;
+
+	@Option(names = "--size", defaultValue = "64", description = "dcgan: output side, a power of two (default: ${DEFAULT-VALUE}).")
+	int size;
+
+	@Option(names = "--seed", defaultValue = "0", description = "Seeds the initial weights (default: ${DEFAULT-VALUE}).")
+	long seed;
+
+	@Option(names = "--overwrite", description = "Replace NEW.onnx if it exists.")
+	boolean overwrite;
+
+	@Override
+	public Integer call() {
+		Architecture a = Architecture.parse(arch);
+		int k = 0;
+		List<String> names = List.of();
+		if (classes != null && !classes.isBlank()) {
+			String t = classes.trim();
+			if (t.matches("\\d+")) k = Integer.parseInt(t);
+			else {
+				names = List.of(t.split("\\s*,\\s*"));
+				k = names.size();
+			}
+		}
+		if (a != Architecture.DCGAN && k > 0) throw new GanException("--classes applies to dcgan only");
+		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k, names, latent, width, blocks, size,
+			seed);
+		ModelProto model = Architectures.create(a, o);
+		if (!output.getFileName().toString().toLowerCase().endsWith(".onnx")) throw new GanException(
+			"the output must be an .onnx file: " + output);
+		byte[] bytes = model.toByteArray();
+		if (!overwrite) AtomicFile.refuseExisting(output);
+		// checked where the loader can read it, before the output appears
+		Path check = AtomicFile.temporaryFor(output.toAbsolutePath());
+		ModelDescriptor d;
+		try {
+			Files.write(check, bytes);
+			d = ModelLoader.load(check.toString(), ModelOverrides.NONE);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot write " + output + ": " + AtomicFile.describe(e));
+		}
+		finally {
+			try {
+				Files.deleteIfExists(check);
+			}
+			catch (IOException ignored) {
+				// a stale temporary is removed by the next write of the same output
+			}
+		}
+		AtomicFile.writeStream(output, overwrite, out -> out.write(bytes));
+		long parameters = model.getGraph().getInitializerList().stream().mapToLong(t -> t.getFloatDataCount())
+			.sum();
+		PrintWriter out = spec.commandLine().getOut();
+		out.printf("wrote %s: %s, %,d parameters (%,d bytes), task %s%n", output, a.id(), parameters,
+			bytes.length, d.task().id());
+		out.flush();
+		return 0;
+	}
+}

@@ -1,0 +1,105 @@
+package org.fijigan.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.fijigan.core.demo.ContactSheet;
+import org.fijigan.core.demo.Demo;
+import org.fijigan.core.demo.DemoFiles;
+import org.fijigan.core.demo.DemoOptions;
+import org.fijigan.core.demo.DemoReport;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.imagej.DemoResources;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+	description = { "Run every bundled default model on the bundled sample images, beside a " +
+		"classical baseline: super-resolution x2 and x4, denoising, inpainting, MRI slice generation.",
+		"Writes the inputs, baselines and model outputs as PNG, contact-sheet.png (rows = tasks; " +
+			"columns = input | classical baseline | GAN, PSNR/SSIM under each) and metrics.csv; " +
+			"prints the metrics. A model that is not bundled skips its row with a note." })
+final class DemoCommand implements Callable<Integer> {
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = { "-o", "--output" }, paramLabel = "DIR", defaultValue = DemoFiles.DEFAULT_FOLDER,
+		description = "Folder to write (default: ${DEFAULT-VALUE} in the current folder); refused when " +
+			"it holds files, unless --overwrite.")
+	Path output;
+
+	@Option(names = "--overwrite", description = "Write into DIR even when it holds files, replacing the demo's.")
+	boolean overwrite;
+
+	@Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoOptions.DEFAULT_SEED,
+		description = "Seed of the noise and of the generated images (default: ${DEFAULT-VALUE}).")
+	long seed;
+
+	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
+		description = "auto, cpu, cuda[:INDEX], ... (default: auto, which falls back to the CPU).")
+	DeviceSpec device;
+
+	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+		description = "Intra-op threads (default: all cores).")
+	int threads;
+
+	@Override
+	public Integer call() {
+		Path dir = DemoFiles.prepare(output, overwrite, "pass --overwrite");
+		DemoReport report;
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
+			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		{
+			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(seed, device, threads),
+				progress, interrupt.token());
+		}
+		ContactSheet sheet = ContactSheet.layout(report);
+		List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(sheet), dir, ImageFiles.CODEC,
+			true);
+		PrintWriter out = spec.commandLine().getOut();
+		for (String line : table(report))
+			out.println(line);
+		for (String note : report.notes())
+			out.println("note: " + note);
+		out.printf(Locale.ROOT, "wrote %d files to %s in %.1f s: %s (%dx%d), %s%n", written.size(), output,
+			report.seconds(), DemoFiles.CONTACT_SHEET, sheet.width(), sheet.height(), DemoFiles.METRICS);
+		out.flush();
+		return 0;
+	}
+
+	/** The metrics as aligned text: task, method, PSNR, SSIM, note. */
+	static List<String> table(DemoReport report) {
+		List<String[]> rows = new ArrayList<>();
+		rows.add(new String[] { "task", "method", "PSNR dB", "SSIM", "note" });
+		for (DemoReport.Metric m : report.metrics())
+			rows.add(new String[] { m.task(), m.method(), dash(DemoReport.fixed(m.psnr(), 2)), dash(DemoReport
+				.fixed(m.ssim(), 4)), m.note() });
+		int[] width = new int[4];
+		for (String[] r : rows)
+			for (int i = 0; i < width.length; i++)
+				width[i] = Math.max(width[i], r[i].length());
+		List<String> lines = new ArrayList<>();
+		for (String[] r : rows) {
+			StringBuilder sb = new StringBuilder();
+			for (int i = 0; i < r.length; i++) {
+				if (i > 0) sb.append("  ");
+				if (i == 4) sb.append(r[i]);
+				else if (i >= 2) sb.append(" ".repeat(width[i] - r[i].length())).append(r[i]);
+				else sb.append(r[i]).append(" ".repeat(width[i] - r[i].length()));
+			}
+			lines.add(sb.toString().stripTrailing());
+		}
+		return lines;
+	}
+
+	private static String dash(String s) {
+		return s.isEmpty() ? "-" : s;
+	}
+}

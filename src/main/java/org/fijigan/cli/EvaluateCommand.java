@@ -1,0 +1,241 @@
+package org.fijigan.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.eval.Evaluation;
+import org.fijigan.core.eval.EvaluationOptions;
+import org.fijigan.core.eval.EvaluationReport;
+import org.fijigan.core.eval.EvaluationReport.Comparison;
+import org.fijigan.core.eval.EvaluationReport.Measure;
+import org.fijigan.core.eval.EvaluationReport.NearCopy;
+import org.fijigan.core.eval.EvaluationReport.Score;
+import org.fijigan.core.eval.PcaFeatures;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.imagej.ImageFolder;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+	description = "Measure a model against classical baselines on a folder of clean images " +
+		"(PSNR/SSIM per degradation); a generator against real images (FID, KID, precision, " +
+		"recall on PCA features, and a memorisation check). Prints a table; --output writes CSV.")
+final class EvaluateCommand implements Callable<Integer> {
+	@Spec
+	CommandSpec spec;
+
+	@Mixin
+	ModelOptions model;
+
+	@Option(names = "--data", required = true, paramLabel = "DIR",
+		description = "Clean images the model never saw (sub-folders included); for a conditional " +
+			"generator, one sub-folder per class.")
+	Path data;
+
+	@Option(names = "--other-data", paramLabel = "DIR",
+		description = "A second image set, measured the same way and reported by its folder name " +
+			"(e.g. another microscope).")
+	Path otherData;
+
+	@Option(names = "--train-data", paramLabel = "DIR",
+		description = "Generation: the training images, to fit the PCA features on and to check " +
+			"generated images for near-copies of them.")
+	Path trainData;
+
+	@Option(names = "--features", paramLabel = "FILE.npy",
+		description = "Generation: PCA features to use; written there after the fit when the file " +
+			"does not exist yet, so later runs use the same ones.")
+	Path featuresFile;
+
+	@Option(names = "--count", paramLabel = "N",
+		description = "Generation: images drawn per class (default: as many as the real images of the class).")
+	Integer count;
+
+	@Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+		description = "Seed of the image choice, noise, holes and latent vectors (default: 1).")
+	long seed;
+
+	@Option(names = "--max-images", paramLabel = "K", defaultValue = "100",
+		description = "At most K images from each folder, a seeded choice (default: 100).")
+	int maxImages;
+
+	@Option(names = "--max-size", paramLabel = "PX", defaultValue = "512",
+		description = "Restoration: images larger than PX along an axis are centre-cropped to PX (default: 512).")
+	int maxSize;
+
+	@Option(names = "--normalize", paramLabel = "MODE",
+		description = "How pixel values map to [0,1] for the metrics: range, range:MIN,MAX or " +
+			"percentile[:LOW,HIGH]. Default: restoration 0-255 for 8-bit (else each image's min-max), " +
+			"generation percentile:1,99.8 (fine-tune's default).")
+	Normalization normalization;
+
+	@Option(names = { "-o", "--output" }, paramLabel = "FILE.csv",
+		description = "Write the rows as CSV (written whole or not at all).")
+	Path output;
+
+	@Option(names = "--overwrite", description = "Replace FILE.csv if it exists.")
+	boolean overwrite;
+
+	@Option(names = "--tile", paramLabel = "N|auto|none", defaultValue = "auto",
+		converter = InferenceFlags.TileSize.class,
+		description = "Model input window in pixels, halo included (default: auto).")
+	int tileSize;
+
+	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
+		description = "auto, cpu, cuda[:INDEX], ... (default: auto, which falls back to the CPU).")
+	DeviceSpec device;
+
+	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+		description = "Intra-op threads (default: all cores).")
+	int threads;
+
+	@Override
+	public Integer call() {
+		if (output != null) {
+			Path absolute = output.toAbsolutePath();
+			if (!Files.isDirectory(absolute.getParent())) throw new GanException("output folder " +
+				absolute.getParent() + " does not exist");
+			if (!overwrite) AtomicFile.refuseExisting(absolute);
+		}
+		if (featuresFile != null && !Files.exists(featuresFile) && !Files.isDirectory(featuresFile
+			.toAbsolutePath().getParent())) throw new GanException("the folder of " + featuresFile +
+				" does not exist");
+		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(null));
+		boolean generation = d.task() == TaskKind.GENERATE;
+		if (!generation && (trainData != null || featuresFile != null || count != null))
+			throw new GanException("--train-data, --features and --count are for generators; " + d.name() +
+				" is a " + d.task().id() + " model");
+		EvaluationOptions options = EvaluationOptions.defaults().withSeed(seed).withMaxImages(maxImages)
+			.withMaxSide(maxSize).withGeneratedPerClass(count == null ? 0 : count).withNormalization(
+				normalization).withInference(InferenceOptions.defaults().withTileSize(tileSize).withDevice(
+					device, threads));
+		PcaFeatures features = featuresFile != null && Files.exists(featuresFile) ? PcaFeatures.load(
+			featuresFile) : null;
+		boolean fitted = features == null;
+		ImageSource training = trainData == null ? null : ImageFolder.of(trainData, "training");
+		EvaluationReport report;
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
+			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		{
+			ProgressListener listener = ProgressListener.safe(progress);
+			CancellationToken cancel = interrupt.token();
+			String dataName = name(data, otherData), otherName = name(otherData, data);
+			report = Evaluation.evaluate(d, dataName, ImageFolder.of(data, "data"), training, features,
+				options, listener, cancel);
+			if (otherData != null) report = report.merge(Evaluation.evaluate(d, otherName,
+				ImageFolder.of(otherData, "other data"), training, report.features(), options, listener,
+				cancel));
+		}
+		if (output != null) report.writeCsv(output.toAbsolutePath(), overwrite);
+		if (fitted && featuresFile != null && report.features() != null) report.features().save(
+			featuresFile.toAbsolutePath(), false);
+		PrintWriter out = spec.commandLine().getOut();
+		for (String line : table(report))
+			out.println(line);
+		if (output != null) out.println("wrote " + output);
+		if (fitted && featuresFile != null && report.features() != null) out.println("wrote features " +
+			featuresFile);
+		out.flush();
+		return 0;
+	}
+
+	/**
+	 * The name a folder's rows carry: its own name, or with its parent's (photos/test) when the
+	 * other set's folder has the same name, so that the two sets' rows never merge.
+	 */
+	static String name(Path folder, Path other) {
+		if (folder == null) return null;
+		Path f = folder.toAbsolutePath().normalize(), n = f.getFileName();
+		if (n == null) return folder.toString();
+		Path o = other == null ? null : other.toAbsolutePath().normalize().getFileName();
+		if (o == null || !o.equals(n) || f.getParent() == null || f.getParent().getFileName() == null)
+			return n.toString();
+		return f.getParent().getFileName() + "/" + n;
+	}
+
+	/** The report as aligned text: rows, the model against the best baseline, near-copies, notes. */
+	static List<String> table(EvaluationReport r) {
+		List<String> lines = new ArrayList<>();
+		lines.add("model " + r.model() + " (" + r.task().id() + ", sha256 " + r.modelSha256().substring(0,
+			12) + ")");
+		List<String[]> rows = new ArrayList<>();
+		if (r.task() == TaskKind.GENERATE) {
+			rows.add(new String[] { "data", "condition", "metric", "value", "std", "n_a", "n_b" });
+			for (Measure m : r.measures())
+				rows.add(new String[] { m.dataset(), m.condition(), m.metric(), EvaluationReport.number(m
+					.value()), EvaluationReport.number(m.std()), Integer.toString(m.countA()), Integer
+						.toString(m.countB()) });
+		}
+		else {
+			rows.add(new String[] { "data", "condition", "method", "", "PSNR dB", "SSIM", "n" });
+			for (Score s : r.scores())
+				rows.add(new String[] { s.dataset(), s.condition(), s.method(), s.kind().id(), fixed(s.psnr(),
+					2), fixed(s.ssim(), 4), Integer.toString(s.n()) });
+		}
+		lines.addAll(align(rows, r.task() == TaskKind.GENERATE ? 3 : 4));
+		for (Comparison c : r.comparisons())
+			lines.add(String.format(Locale.ROOT, "%s / %s: model vs best baseline (%s): %s dB PSNR, " +
+				"%s SSIM", c.dataset(), c.condition(), c.bestBaseline().method(), signed(c.psnrGain(), 2),
+				signed(c.ssimGain(), 4)));
+		int shown = 0;
+		for (NearCopy c : r.nearCopies())
+			if (shown++ < 10) lines.add(String.format(Locale.ROOT, "near-copy: %s %s generated #%d " +
+				"(seed %d) is %s RMS from training image %s", c.dataset(), c.condition(), c.generated(), c
+					.seed(), EvaluationReport.number(c.distance()), c.trainingImage()));
+		if (r.nearCopies().size() > 10) lines.add("... and " + (r.nearCopies().size() - 10) +
+			" more near-copies");
+		for (String note : r.notes())
+			lines.add("note: " + note);
+		return lines;
+	}
+
+	/** Left-aligned text columns, right-aligned numeric ones from {@code firstNumber} on. */
+	private static List<String> align(List<String[]> rows, int firstNumber) {
+		int[] width = new int[rows.get(0).length];
+		for (String[] row : rows)
+			for (int i = 0; i < row.length; i++)
+				width[i] = Math.max(width[i], row[i].length());
+		List<String> out = new ArrayList<>();
+		for (String[] row : rows) {
+			StringBuilder sb = new StringBuilder();
+			for (int i = 0; i < row.length; i++) {
+				if (width[i] == 0) continue;
+				if (sb.length() > 0) sb.append("  ");
+				boolean right = i >= firstNumber;
+				String pad = " ".repeat(width[i] - row[i].length());
+				sb.append(right ? pad + row[i] : row[i] + pad);
+			}
+			out.add(sb.toString().stripTrailing());
+		}
+		return out;
+	}
+
+	private static String fixed(double v, int decimals) {
+		if (Double.isNaN(v)) return "-";
+		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+		return String.format(Locale.ROOT, "%." + decimals + "f", v);
+	}
+
+	private static String signed(double v, int decimals) {
+		return (v >= 0 ? "+" : "") + fixed(v, decimals);
+	}
+}

@@ -1,0 +1,323 @@
+package org.fijigan.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.batch.ImageCodec;
+import org.fijigan.core.dataset.AnatomicalAxes;
+import org.fijigan.core.dataset.HashSplit;
+import org.fijigan.core.dataset.Photos;
+import org.fijigan.core.dataset.VolumeSlicer;
+import org.fijigan.core.dataset.VolumeSlicer.View;
+import org.fijigan.core.image.Nifti;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.io.AtomicFile;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code prepare-data photos|slices}: training and test folders of 8-bit grey PNGs, from photographs
+ * or from the slices of a 3D scan. The pixel work is {@code org.fijigan.core.dataset}'s; this class
+ * finds the files, reads them, and writes {@code OUTPUT/train/...} and {@code OUTPUT/test/...}.
+ * Inputs are only read. Each PNG is written atomically; an output folder that holds anything is
+ * refused unless {@code --overwrite}, which first deletes the PNGs of the folders a run writes to
+ * (so that no file of an earlier split stays behind) and nothing else.
+ */
+@Command(name = "prepare-data", mixinStandardHelpOptions = true,
+	description = "Make train/test folders of 8-bit grey PNGs from photographs or from a 3D scan.",
+	subcommands = { PrepareDataCommand.PhotosCommand.class, PrepareDataCommand.SlicesCommand.class })
+final class PrepareDataCommand implements Callable<Integer> {
+	static final String TRAIN = "train", TEST = "test";
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
+
+	@Spec
+	CommandSpec spec;
+
+	@Override
+	public Integer call() {
+		spec.commandLine().usage(spec.commandLine().getErr());
+		return picocli.CommandLine.ExitCode.USAGE;
+	}
+
+	@Command(name = "photos", mixinStandardHelpOptions = true,
+		description = { "Grey (luma 0.299 R + 0.587 G + 0.114 B), area-shrunk to at most --max-side " +
+			"pixels on the longer side (never enlarged), 8-bit PNG: OUTPUT/train/NAME.png and OUTPUT/test/NAME.png.",
+			"About --test-fraction of the images go to test, chosen by a hash of NAME and --seed: the " +
+				"same names give the same split." })
+	static final class PhotosCommand implements Callable<Integer> {
+		@Spec
+		CommandSpec spec;
+
+		@Option(names = { "-i", "--input" }, required = true, arity = "1..*", paramLabel = "IN",
+			description = { "An image file, a folder (its images, not its subfolders), or NAME=FILE to " +
+				"name the output NAME.png (default: the file's name without its extension)." })
+		List<String> inputs;
+
+		@Option(names = { "-o", "--output" }, required = true, paramLabel = "DIR",
+			description = "The folder to write train/ and test/ into; created if missing.")
+		Path output;
+
+		@Option(names = "--max-side", paramLabel = "PX", defaultValue = "1024",
+			description = "Longest side of an output image, pixels (default: ${DEFAULT-VALUE}).")
+		int maxSide;
+
+		@Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.15",
+			description = "Share of the images that go to test, 0..1 (default: ${DEFAULT-VALUE}).")
+		double testFraction;
+
+		@Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+			description = "Seed of the split (default: ${DEFAULT-VALUE}).")
+		long seed;
+
+		@Option(names = "--exclude", arity = "1..*", paramLabel = "GLOB",
+			description = "Leave out the files of an input folder whose names match, e.g. 'left*.jpg'.")
+		List<String> excludes = List.of();
+
+		@Option(names = "--overwrite",
+			description = "Write into a folder that is not empty (its train/ and test/ PNGs are deleted first).")
+		boolean overwrite;
+
+		@Override
+		public Integer call() {
+			if (maxSide < 1) throw new GanException("--max-side must be at least 1, not " + maxSide);
+			if (!(testFraction >= 0 && testFraction <= 1)) throw new GanException("--test-fraction is " +
+				"between 0 and 1, not " + testFraction);
+			Map<String, Path> named = photos();
+			Set<String> test = HashSplit.testNames(named.keySet(), testFraction, seed);
+			Path out = prepareOutput(output, overwrite, List.of(TRAIN, TEST));
+			PrintWriter w = spec.commandLine().getOut();
+			int done = 0;
+			for (Map.Entry<String, Path> e : named.entrySet()) {
+				Path file = e.getValue();
+				RasterImage grey = Photos.prepare(ImageFiles.read(file, "input"), file.toString(), maxSide);
+				grey.properties().put("fiji-gan.source", file.getFileName().toString());
+				String split = test.contains(e.getKey()) ? TEST : TRAIN;
+				writePng(grey, out.resolve(split).resolve(e.getKey() + ".png"), overwrite);
+				w.printf(Locale.ROOT, "%-5s %4dx%-4d %s <- %s%n", split, grey.width(), grey.height(), e
+					.getKey(), file);
+				w.flush();
+				done++;
+			}
+			w.printf(Locale.ROOT, "photos: %d train, %d test (seed %d) in %s%n", done - test.size(), test
+				.size(), seed, out);
+			w.flush();
+			removeEmpty(out, List.of(TRAIN, TEST));
+			return 0;
+		}
+
+		/** Output name to input file, in the order given (a folder's files sorted by name). */
+		private Map<String, Path> photos() {
+			List<PathMatcher> skip = excludes.stream().map(g -> FileSystems.getDefault().getPathMatcher(
+				"glob:" + g)).toList();
+			Map<String, Path> named = new LinkedHashMap<>();
+			for (String entry : inputs) {
+				int eq = entry.indexOf('=');
+				boolean isNamed = eq > 0 && !Files.exists(Path.of(entry));
+				Path path = Path.of(isNamed ? entry.substring(eq + 1) : entry);
+				if (Files.isDirectory(path) && !isNamed) {
+					List<Path> found = imagesIn(path, skip);
+					if (found.isEmpty()) throw new GanException("no images in " + path + (skip.isEmpty() ? ""
+						: " that --exclude leaves"));
+					for (Path f : found)
+						add(named, ImageCodec.stemOf(f.getFileName().toString()), f);
+					continue;
+				}
+				if (isNamed && Files.isDirectory(path)) throw new GanException("NAME=FILE names one file; " +
+					path + " is a folder");
+				if (!Files.isRegularFile(path)) throw new GanException("input file not found: " + path);
+				if (!isNamed && excluded(path, skip)) continue;
+				add(named, isNamed ? entry.substring(0, eq) : ImageCodec.stemOf(path.getFileName()
+					.toString()), path);
+			}
+			if (named.isEmpty()) throw new GanException("no input images (--exclude left none)");
+			return named;
+		}
+
+		private static void add(Map<String, Path> named, String name, Path file) {
+			if (!NAME.matcher(name).matches()) throw new GanException("'" + name + "' (for " + file +
+				") is not a plain file name: use letters, digits, '.', '_', '+' and '-', or give " +
+				"NAME=FILE");
+			Path before = named.putIfAbsent(name, file);
+			if (before != null) throw new GanException(before + " and " + file + " would both be " +
+				"written as " + name + ".png; name one with NAME=FILE");
+		}
+
+		private static List<Path> imagesIn(Path dir, List<PathMatcher> skip) {
+			try (Stream<Path> s = Files.list(dir)) {
+				return s.filter(Files::isRegularFile).filter(ImageFiles.CODEC::isImage).filter(p -> !excluded(
+					p, skip)).sorted().toList();
+			}
+			catch (IOException e) {
+				throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(e), e);
+			}
+		}
+
+		private static boolean excluded(Path file, List<PathMatcher> skip) {
+			Path name = file.getFileName();
+			return skip.stream().anyMatch(m -> m.matches(name));
+		}
+	}
+
+	@Command(name = "slices", mixinStandardHelpOptions = true,
+		description = { "Slices of a NIfTI volume in three orientations: OUTPUT/{train,test}/{axial,coronal,sagittal}/STEM-VIEW-INDEX.png.",
+			"Kept: slices whose foreground (voxels above --foreground-level times the 99.5th " +
+				"percentile) covers --min-foreground of the slice. Intensities 0.5th..99.5th percentile " +
+				"of the volume become 0..255; each slice is padded to a centred square and area-resized " +
+				"to --size. Axial anterior up, coronal and sagittal superior up; the subject's right on " +
+				"the image's left, sagittal anterior on the left (from the file's sform or qform).",
+			"Split: slices in blocks of --test-block along each axis; every --test-every-th block goes to test." })
+	static final class SlicesCommand implements Callable<Integer> {
+		@Spec
+		CommandSpec spec;
+
+		@Option(names = { "-i", "--input" }, required = true, paramLabel = "VOL.nii[.gz]",
+			description = "A 3D NIfTI-1 volume.")
+		Path input;
+
+		@Option(names = { "-o", "--output" }, required = true, paramLabel = "DIR",
+			description = "The folder to write train/ and test/ into; created if missing.")
+		Path output;
+
+		@Option(names = "--size", paramLabel = "PX", defaultValue = "64",
+			description = "Side of the square output images (default: ${DEFAULT-VALUE}).")
+		int size;
+
+		@Option(names = "--min-foreground", paramLabel = "F", defaultValue = "0.15",
+			description = "Share of a slice the foreground must cover (default: ${DEFAULT-VALUE}).")
+		double minForeground;
+
+		@Option(names = "--foreground-level", paramLabel = "F", defaultValue = "0.1",
+			description = "Foreground: above this times the volume's 99.5th percentile (default: ${DEFAULT-VALUE}).")
+		double foregroundLevel;
+
+		@Option(names = "--test-block", paramLabel = "N", defaultValue = "10",
+			description = "Slices per block of the split (default: ${DEFAULT-VALUE}).")
+		int testBlock;
+
+		@Option(names = "--test-every", paramLabel = "N", defaultValue = "5",
+			description = "Every N-th block goes to test; 0: none (default: ${DEFAULT-VALUE}).")
+		int testEvery;
+
+		@Option(names = "--overwrite",
+			description = "Write into a folder that is not empty (the PNGs of its train/VIEW and test/VIEW folders are deleted first).")
+		boolean overwrite;
+
+		@Override
+		public Integer call() {
+			String name = input.getFileName().toString();
+			String ext = ImageCodec.extensionOf(name);
+			if (!Files.isRegularFile(input)) throw new GanException("input file not found: " + input);
+			if (!ext.equals(".nii") && !ext.equals(".nii.gz")) throw new GanException(input +
+				" is not a NIfTI volume: slices reads .nii and .nii.gz files");
+			VolumeSlicer.Options options = new VolumeSlicer.Options(size, minForeground, foregroundLevel,
+				VolumeSlicer.Options.DEFAULT.lowPercentile(), VolumeSlicer.Options.DEFAULT.highPercentile(),
+				testBlock, testEvery);
+			List<String> folders = new ArrayList<>();
+			for (String split : List.of(TRAIN, TEST))
+				for (View v : View.values())
+					folders.add(split + "/" + v.folder());
+			Path out = prepareOutput(output, overwrite, folders);
+
+			AnatomicalAxes axes = AnatomicalAxes.ofNifti(input);
+			Nifti.Volume volume = Nifti.read(input);
+			VolumeSlicer.Result r = VolumeSlicer.slice(volume.image(), axes, options, name);
+			String stem = ImageCodec.stemOf(name);
+			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r.extent()[1], r.extent()[2])) -
+				1).length();
+			for (VolumeSlicer.Slice s : r.slices()) {
+				String file = String.format(Locale.ROOT, "%s-%s-%0" + digits + "d.png", stem, s.view()
+					.folder(), s.index());
+				s.image().properties().put("fiji-gan.source", name + " " + s.view().folder() + " slice " + s
+					.index());
+				writePng(s.image(), out.resolve(s.test() ? TEST : TRAIN).resolve(s.view().folder()).resolve(
+					file), overwrite);
+			}
+
+			PrintWriter w = spec.commandLine().getOut();
+			int[] e = r.extent();
+			w.printf(Locale.ROOT, "%s: %dx%dx%d voxels along R, A, S (voxel axes point %s, %s)%n", name,
+				e[0], e[1], e[2], axes.code(), axes.source());
+			w.printf(Locale.ROOT, "intensity %.6g..%.6g -> 0..255 (%.4g%%..%.4g%%), foreground > %.6g%n", r
+				.low(), r.high(), options.lowPercentile(), options.highPercentile(), r.foregroundThreshold());
+			int train = 0, test = 0;
+			for (View v : View.values()) {
+				int a = r.count(v, false), b = r.count(v, true);
+				w.printf(Locale.ROOT, "%-9s train %4d  test %4d  (of %d slices)%n", v.folder(), a, b, r
+					.slicesAlong(v));
+				train += a;
+				test += b;
+			}
+			w.printf(Locale.ROOT, "%-9s train %4d  test %4d  in %s%n", "total", train, test, out);
+			w.flush();
+			removeEmpty(out, folders);
+			return 0;
+		}
+	}
+
+	/**
+	 * Creates {@code dir} and its {@code folders}; refuses one that holds anything unless
+	 * {@code overwrite}, which deletes the PNGs (only) in {@code folders}.
+	 *
+	 * @return {@code dir} as an absolute path
+	 */
+	static Path prepareOutput(Path dir, boolean overwrite, List<String> folders) {
+		Path out = dir.toAbsolutePath().normalize();
+		try {
+			if (Files.exists(out) && !Files.isDirectory(out)) throw new GanException("output " + dir +
+				" is a file, not a folder");
+			if (Files.isDirectory(out) && !overwrite) try (DirectoryStream<Path> s = Files
+				.newDirectoryStream(out))
+			{
+				if (s.iterator().hasNext()) throw new GanException("output folder " + dir +
+					" is not empty; pass --overwrite to replace its train/ and test/ images");
+			}
+			for (String f : folders) {
+				Path sub = Files.createDirectories(out.resolve(f));
+				if (overwrite) try (DirectoryStream<Path> s = Files.newDirectoryStream(sub, "*.png")) {
+					for (Path p : s)
+						Files.delete(p);
+				}
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot prepare the output folder " + dir + ": " + AtomicFile.describe(
+				e), e);
+		}
+		return out;
+	}
+
+	/** Deletes those of {@code folders} (then train/ and test/) that stayed empty: no split of none. */
+	static void removeEmpty(Path dir, List<String> folders) {
+		List<String> all = new ArrayList<>(folders);
+		all.addAll(List.of(TRAIN, TEST));
+		for (String f : all)
+			try {
+				Files.deleteIfExists(dir.resolve(f));
+			}
+			catch (IOException e) {
+				// not empty (or not ours to delete): keep it
+			}
+	}
+
+	static void writePng(RasterImage image, Path file, boolean overwrite) {
+		AtomicFile.write(file, overwrite, tmp -> ImageFiles.write(image, ImageFiles.Format.PNG, tmp));
+	}
+}

@@ -1,0 +1,164 @@
+package org.fijigan.core.eval;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.image.ChannelStatistics;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.train.data.ImageSource;
+
+/**
+ * Images as the evaluation compares them: one plane per image (the middle slice of the first
+ * frame, all channels), normalised to the evaluation's units and clipped to [0, 1].
+ */
+final class EvaluationImages {
+	private EvaluationImages() {}
+
+	/**
+	 * One evaluated image: {@code channels x height x width} values in [0, 1] (CHW).
+	 *
+	 * @param name the image's name in its source
+	 */
+	record Sample(String name, int channels, int height, int width, float[] values) {
+		Sample {
+			if (values.length != channels * height * width) throw new IllegalArgumentException(
+				"sample values do not match its shape");
+		}
+
+		/** Channel {@code c}'s plane (a copy). */
+		float[] plane(int c) {
+			int n = height * width;
+			return Arrays.copyOfRange(values, c * n, (c + 1) * n);
+		}
+
+		/** The top-left {@code h x w} corner. */
+		Sample cropTopLeft(int h, int w) {
+			return crop(0, 0, h, w);
+		}
+
+		Sample crop(int y0, int x0, int h, int w) {
+			float[] out = new float[channels * h * w];
+			for (int c = 0; c < channels; c++)
+				for (int y = 0; y < h; y++)
+					System.arraycopy(values, (c * height + y0 + y) * width + x0, out, (c * h + y) * w, w);
+			return new Sample(name, channels, h, w, out);
+		}
+
+		/** The channels' mean, as one channel. */
+		Sample grey() {
+			if (channels == 1) return this;
+			int n = height * width;
+			float[] out = new float[n];
+			for (int i = 0; i < n; i++) {
+				double s = 0;
+				for (int c = 0; c < channels; c++)
+					s += values[c * n + i];
+				out[i] = (float) (s / channels);
+			}
+			return new Sample(name, 1, height, width, out);
+		}
+	}
+
+	/** A loaded sample, and whether the image was larger than the crop. */
+	record Loaded(Sample sample, boolean cropped) {}
+
+	/** At most {@code max} of {@code names}: all, or a seeded choice kept in the names' order. */
+	static List<String> choose(List<String> names, int max, long seed) {
+		if (names.size() <= max) return List.copyOf(names);
+		int[] pick = GenerativeMetrics.sample(names.size(), max, new SplittableRandom(seed));
+		Arrays.sort(pick);
+		List<String> out = new ArrayList<>();
+		for (int i : pick)
+			out.add(names.get(i));
+		return out;
+	}
+
+	/**
+	 * Opens {@code name} and takes its centre {@code cropHeight x cropWidth} pixels (or the whole
+	 * plane along an axis where it is smaller), normalised by {@code rule}.
+	 *
+	 * @param rule null for the restoration default (0-255 for 8-bit and RGB images, the image's own
+	 *          minimum to maximum otherwise)
+	 */
+	static Loaded load(ImageSource source, String name, Normalization rule, int cropHeight,
+		int cropWidth)
+	{
+		RasterImage image = source.open(name);
+		int channels = image.logicalChannels();
+		int h = Math.min(cropHeight, image.height()), w = Math.min(cropWidth, image.width());
+		int y0 = (image.height() - h) / 2, x0 = (image.width() - w) / 2;
+		int z = image.slices() / 2, n = h * w;
+		float[] values = new float[channels * n];
+		for (int c = 0; c < channels; c++) {
+			double[] range = range(image, c, rule);
+			double lo = range[0], span = range[1] - range[0];
+			image.readRegion(c, z, 0, x0, y0, w, h, values, c * n);
+			for (int i = c * n; i < (c + 1) * n; i++) {
+				double u = (values[i] - lo) / span;
+				values[i] = !(u > 0) ? 0 : u >= 1 ? 1 : (float) u; // NaN -> 0
+			}
+		}
+		return new Loaded(new Sample(name, channels, h, w, values), h < image.height() || w < image
+			.width());
+	}
+
+	/** The raw values that map to 0 and 1 for channel {@code c}. */
+	static double[] range(RasterImage image, int c, Normalization rule) {
+		double lo, hi;
+		if (rule instanceof Normalization.None) throw new GanException(
+			"evaluation needs a value range: use range, range:MIN,MAX or percentile, not none");
+		if (rule instanceof Normalization.Percentile p) {
+			ChannelStatistics s = ChannelStatistics.of(image, c);
+			lo = s.percentile(p.lowPercent());
+			hi = s.percentile(p.highPercent());
+		}
+		else if (rule instanceof Normalization.FixedRange r) {
+			lo = r.min();
+			hi = r.max();
+		}
+		else if (rule == null && (image.type() == PixelType.UINT8 || image.type() == PixelType.RGB) ||
+			rule instanceof Normalization.BitDepthRange && image.type().isInteger())
+		{
+			lo = image.type().min();
+			hi = image.type().max();
+		}
+		else {
+			ChannelStatistics s = ChannelStatistics.of(image, c);
+			lo = s.min();
+			hi = s.max();
+		}
+		if (!(hi > lo)) hi = lo + 1; // a flat channel
+		return new double[] { lo, hi };
+	}
+
+	/** {@code v} clipped to [0, 1] in place; returns it. */
+	static float[] clip(float[] v) {
+		for (int i = 0; i < v.length; i++)
+			v[i] = !(v[i] > 0) ? 0 : v[i] >= 1 ? 1 : v[i];
+		return v;
+	}
+
+	/** A float image of one plane holding {@code s}'s channels. */
+	static RasterImage toImage(Sample s) {
+		RasterImage image = RasterImage.allocate(s.width(), s.height(), s.channels(), 1, 1,
+			PixelType.FLOAT32);
+		int n = s.height() * s.width();
+		for (int c = 0; c < s.channels(); c++)
+			System.arraycopy(s.values(), c * n, (float[]) image.plane(c, 0, 0), 0, n);
+		return image.setTitle(s.name());
+	}
+
+	/** Plane {@code (z, 0)} of {@code image}, all logical channels, CHW. */
+	static float[] read(RasterImage image, int z) {
+		int n = image.width() * image.height(), channels = image.logicalChannels();
+		float[] v = new float[channels * n];
+		for (int c = 0; c < channels; c++)
+			image.readRegion(c, z, 0, 0, 0, image.width(), image.height(), v, c * n);
+		return v;
+	}
+}

@@ -1,0 +1,179 @@
+package org.fijigan.core.eval;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.model.TaskKind;
+
+/**
+ * What {@link Evaluation} measured: for restoration tasks one {@link Score} per method and
+ * condition, for generation one {@link Measure} per metric and class; plus the notes a reader needs
+ * to judge the numbers (how baselines were tuned, what the features are). Immutable.
+ *
+ * @param model the model's name
+ * @param modelSha256 SHA-256 of its ONNX file
+ * @param task the task evaluated
+ * @param scores restoration rows, in evaluation order
+ * @param measures generation rows, in evaluation order
+ * @param nearCopies generated images flagged as near-copies of a training image
+ * @param features the PCA features the generation metrics used (to save them), or null
+ * @param notes lines for the reader
+ */
+public record EvaluationReport(String model, String modelSha256, TaskKind task, List<Score> scores,
+	List<Measure> measures, List<NearCopy> nearCopies, PcaFeatures features, List<String> notes)
+{
+	/** What a row's method is. */
+	public enum MethodKind {
+		/** The model under evaluation. */
+		MODEL,
+		/** A classical method the model should beat. */
+		BASELINE,
+		/** A reference that is no method, e.g. the noisy input itself. */
+		REFERENCE;
+
+		public String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+	}
+
+	/**
+	 * Mean quality of one method under one condition.
+	 *
+	 * @param dataset the evaluated image set
+	 * @param condition the degradation, e.g. {@code gaussian sigma=25/255}
+	 * @param psnr mean PSNR over the images, dB (data range 1 in normalised units)
+	 * @param ssim mean SSIM over the images
+	 * @param n images averaged
+	 */
+	public record Score(String dataset, TaskKind task, String condition, String method,
+		MethodKind kind, double psnr, double ssim, int n) {}
+
+	/**
+	 * One generation metric comparing two image sets, A and B (which ones the metric's name says).
+	 *
+	 * @param std standard deviation where the metric has one (KID over subsets), else NaN
+	 * @param countA images in set A
+	 * @param countB images in set B
+	 */
+	public record Measure(String dataset, String condition, String metric, double value, double std,
+		int countA, int countB) {}
+
+	/**
+	 * A generated image closer to a training image than held-out real images are.
+	 *
+	 * @param generated index of the generated image (seed = the run's seed + index)
+	 * @param distance RMS difference of normalised pixels
+	 */
+	public record NearCopy(String dataset, String condition, int generated, long seed,
+		String trainingImage, double distance) {}
+
+	/** The model's score and the best baseline's (highest PSNR) under one condition. */
+	public record Comparison(String dataset, String condition, Score model, Score bestBaseline) {
+		public double psnrGain() {
+			return model.psnr() - bestBaseline.psnr();
+		}
+
+		public double ssimGain() {
+			return model.ssim() - bestBaseline.ssim();
+		}
+	}
+
+	public EvaluationReport {
+		scores = List.copyOf(scores);
+		measures = List.copyOf(measures);
+		nearCopies = List.copyOf(nearCopies);
+		notes = List.copyOf(notes);
+		Objects.requireNonNull(task);
+	}
+
+	/** This report and {@code other} (of the same model, e.g. on another data set) as one. */
+	public EvaluationReport merge(EvaluationReport other) {
+		List<Score> s = new ArrayList<>(scores);
+		s.addAll(other.scores);
+		List<Measure> m = new ArrayList<>(measures);
+		m.addAll(other.measures);
+		List<NearCopy> c = new ArrayList<>(nearCopies);
+		c.addAll(other.nearCopies);
+		List<String> n = new ArrayList<>(notes);
+		for (String note : other.notes)
+			if (!n.contains(note)) n.add(note);
+		return new EvaluationReport(model, modelSha256, task, s, m, c, features != null ? features
+			: other.features, n);
+	}
+
+	/** Per data set and condition, the model against the best baseline; conditions without both are left out. */
+	public List<Comparison> comparisons() {
+		Map<String, Score> model = new LinkedHashMap<>(), best = new LinkedHashMap<>();
+		for (Score s : scores) {
+			String key = s.dataset() + "\u0000" + s.condition();
+			if (s.kind() == MethodKind.MODEL) model.putIfAbsent(key, s);
+			else if (s.kind() == MethodKind.BASELINE) best.merge(key, s, (a, b) -> b.psnr() > a.psnr() ? b
+				: a);
+		}
+		List<Comparison> out = new ArrayList<>();
+		for (Map.Entry<String, Score> e : model.entrySet()) {
+			Score b = best.get(e.getKey());
+			if (b != null) out.add(new Comparison(e.getValue().dataset(), e.getValue().condition(), e
+				.getValue(), b));
+		}
+		return out;
+	}
+
+	/**
+	 * The rows as CSV with a header line. Restoration:
+	 * {@code dataset,task,condition,method,kind,psnr_db,ssim,n}; generation:
+	 * {@code dataset,task,condition,metric,value,std,n_a,n_b}. Numbers in plain notation with a dot;
+	 * an unknown value is empty, an infinite PSNR is {@code inf}.
+	 */
+	public String toCsv() {
+		StringBuilder sb = new StringBuilder();
+		if (task == TaskKind.GENERATE) {
+			sb.append("dataset,task,condition,metric,value,std,n_a,n_b\n");
+			for (Measure m : measures)
+				sb.append(String.join(",", csv(m.dataset()), task.id(), csv(m.condition()), csv(m.metric()),
+					number(m.value()), number(m.std()), Integer.toString(m.countA()), Integer.toString(m
+						.countB()))).append('\n');
+		}
+		else {
+			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n\n");
+			for (Score s : scores)
+				sb.append(String.join(",", csv(s.dataset()), s.task().id(), csv(s.condition()), csv(s
+					.method()), s.kind().id(), number(s.psnr()), number(s.ssim()), Integer.toString(s.n())))
+					.append('\n');
+		}
+		return sb.toString();
+	}
+
+	/**
+	 * Writes {@link #toCsv()} to {@code file} atomically: the file holds all of it or is untouched.
+	 *
+	 * @param replace whether an existing file may be replaced
+	 */
+	public void writeCsv(Path file, boolean replace) {
+		byte[] bytes = toCsv().getBytes(StandardCharsets.UTF_8);
+		AtomicFile.writeStream(file, replace, out -> out.write(bytes));
+	}
+
+	/** A number for the CSV and tables: up to 6 significant digits, empty for NaN. */
+	public static String number(double v) {
+		if (Double.isNaN(v)) return "";
+		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+		if (v == 0) return "0";
+		String s = String.format(Locale.ROOT, "%.6g", v);
+		if (s.contains("e")) return s;
+		if (s.contains(".")) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+		return s;
+	}
+
+	private static String csv(String text) {
+		if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0) return text;
+		return '"' + text.replace("\"", "\"\"") + '"';
+	}
+}

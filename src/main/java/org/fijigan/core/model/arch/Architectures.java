@@ -1,0 +1,213 @@
+package org.fijigan.core.model.arch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.model.ModelLoader;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+
+/**
+ * Writes freshly initialised generators as ONNX models, the starting point for training from
+ * scratch with the fine-tune engine. Every weight comes from the options' seed: two calls with
+ * the same options give byte-identical models. The models carry the {@code fiji-gan.*} metadata
+ * that tells the loader their task, so they run in every command as soon as they are written.
+ */
+public final class Architectures {
+	private Architectures() {}
+
+	public static ModelProto create(Architecture arch, ArchitectureOptions o) {
+		return switch (arch) {
+			case RRDB_SR -> rrdbSuperResolution(o);
+			case DENOISER -> residualDenoiser(o);
+			case GATED_INPAINT -> gatedInpaint(o);
+			case DCGAN -> dcgan(o);
+		};
+	}
+
+	/**
+	 * ESRGAN-style x2/x3/x4 generator (Wang et al. 2018, arXiv:1809.00219): conv, {@code blocks}
+	 * residual-in-residual dense blocks (3 dense blocks of 5 convolutions, growth width/2, residual
+	 * scaling 0.2), trunk conv, pixel-shuffle stages, two output convs. Unlike ESRGAN the result is
+	 * added to a bicubic upscale of the input (Keys a = -0.5, half-pixel centres), and the last conv
+	 * starts at a tenth of its usual scale, so a fresh model is close to bicubic and training learns
+	 * the detail bicubic misses.
+	 */
+	static ModelProto rrdbSuperResolution(ArchitectureOptions o) {
+		int s = o.scale();
+		if (s != 2 && s != 3 && s != 4) throw new GanException("rrdb-sr supports scale 2, 3 or 4, got " + s);
+		int c = o.channels(), w = o.width(), g = Math.max(4, w / 2), blocks = o.blocks() == 0 ? 2 : o.blocks();
+		NetBuilder b = new NetBuilder("rrdb_sr_x" + s, o.seed());
+		b.input("input", "N", c, "H", "W");
+		String first = b.conv("conv_first", "input", c, w, 3);
+		String trunk = first;
+		for (int r = 0; r < blocks; r++) {
+			String in = trunk, x = trunk;
+			for (int d = 0; d < 3; d++)
+				x = denseBlock(b, "rrdb" + r + ".rdb" + d, x, w, g);
+			trunk = b.add(in, b.scale(x, 0.2f));
+		}
+		String body = b.conv("conv_body", trunk, w, w, 3);
+		String fea = b.add(first, body);
+		int[] stages = s == 4 ? new int[] { 2, 2 } : new int[] { s };
+		for (int i = 0; i < stages.length; i++) {
+			int f = stages[i];
+			fea = b.conv("up" + i, fea, w, w * f * f, 3);
+			fea = b.leakyRelu(b.pixelShuffle(fea, f), 0.2f);
+		}
+		String hr = b.leakyRelu(b.conv("conv_hr", fea, w, w, 3), 0.2f);
+		String detail = b.conv("conv_last", hr, w, c, 3, 1, 1, 0.1);
+		String base = b.node("Resize", List.of("input", "", b.constant("scales", new float[] { 1, 1, s, s },
+			4)), "bicubic", NetBuilder.string("mode", "cubic"), NetBuilder.floats("cubic_coeff_a", -0.5f),
+			NetBuilder.string("coordinate_transformation_mode", "half_pixel"));
+		b.output(b.add(base, detail), "output", "N", c, "H*" + s, "W*" + s);
+		b.metadata(ModelLoader.META_TASK, "super-resolution").metadata(ModelLoader.META_SCALE, Integer
+			.toString(s)).metadata(ModelLoader.META_RANGE, "0,1");
+		return described(b, Architecture.RRDB_SR, o).build();
+	}
+
+	private static String denseBlock(NetBuilder b, String name, String x, int w, int g) {
+		List<String> features = new ArrayList<>(List.of(x));
+		for (int i = 0; i < 4; i++) {
+			String in = features.size() == 1 ? x : b.concat(features, 1);
+			features.add(b.leakyRelu(b.conv(name + ".conv" + i, in, w + i * g, g, 3, 1, 1, 0.1), 0.2f));
+		}
+		String last = b.conv(name + ".conv4", b.concat(features, 1), w + 4 * g, w, 3, 1, 1, 0.1);
+		return b.add(x, b.scale(last, 0.2f));
+	}
+
+	/**
+	 * DnCNN-style residual denoiser (Zhang et al. 2017, arXiv:1608.03981) without batch norm: conv +
+	 * ReLU, {@code blocks - 2} conv + ReLU layers, a conv predicting the noise; output = input -
+	 * noise. Default depth 8.
+	 */
+	static ModelProto residualDenoiser(ArchitectureOptions o) {
+		int c = o.channels(), w = o.width(), depth = o.blocks() == 0 ? 8 : Math.max(3, o.blocks());
+		NetBuilder b = new NetBuilder("residual_denoiser", o.seed());
+		b.input("input", "N", c, "H", "W");
+		String x = b.relu(b.conv("conv0", "input", c, w, 3));
+		for (int i = 1; i < depth - 1; i++)
+			x = b.relu(b.conv("conv" + i, x, w, w, 3));
+		String noise = b.conv("conv" + (depth - 1), x, w, c, 3, 1, 1, 0.1);
+		b.output(b.sub("input", noise), "output", "N", c, "H", "W");
+		b.metadata(ModelLoader.META_TASK, "denoise").metadata(ModelLoader.META_RANGE, "0,1").metadata(
+			ModelLoader.META_HALO, Integer.toString(depth + 8));
+		return described(b, Architecture.DENOISER, o).build();
+	}
+
+	/** Levels of the push-pull fill: holes up to about 2^7 = 128 pixels across get a smooth fill. */
+	static final int PUSH_PULL_LEVELS = 7;
+
+	/**
+	 * Inpainting. A fixed push-pull fill (Gortler et al. 1996): the known pixels (mask 0) are
+	 * averaged down a pyramid of 2x2 means with their coverage, then pulled back up, each level
+	 * filling its uncovered fraction from the bilinear upscale of the coarser one; this gives a
+	 * smooth fill of any hole from its surroundings. A stack of gated convolutions (Yu et al. 2019,
+	 * arXiv:1806.03589: features times a learned sigmoid gate) with dilations 1, 2, 4, 8, 2, 1 sees
+	 * the fill and the mask and adds the texture and edges the fill lacks. Known pixels are kept
+	 * exactly. Inputs {@code image} [N,C,H,W] and {@code mask} [N,1,H,W], 1 = hole.
+	 */
+	static ModelProto gatedInpaint(ArchitectureOptions o) {
+		int c = o.channels(), w = o.width();
+		NetBuilder b = new NetBuilder("gated_inpaint", o.seed());
+		b.input("image", "N", c, "H", "W").input("mask", "N", 1, "H", "W");
+		String one = b.constant("one", new float[] { 1 });
+		String known = b.sub(one, "mask");
+		String fill = pushPull(b, b.mul("image", known), known);
+		String x = b.concat(List.of(fill, "mask"), 1);
+		int[] dilations = { 1, 2, 4, 8, 2, 1 };
+		int in = c + 1;
+		for (int i = 0; i < dilations.length; i++) {
+			int k = i == 0 ? 5 : 3;
+			String f = b.leakyRelu(b.conv("gate" + i + ".feature", x, in, w, k, dilations[i], 1, 1), 0.2f);
+			String gate = b.node("Sigmoid", List.of(b.conv("gate" + i + ".gate", x, in, w, k, dilations[i], 1,
+				1)), "sigmoid");
+			x = b.mul(f, gate);
+			in = w;
+		}
+		String refined = b.add(fill, b.conv("conv_out", x, w, c, 3, 1, 1, 0.1));
+		String result = b.add(b.mul("image", known), b.mul(refined, "mask"));
+		b.output(result, "output", "N", c, "H", "W");
+		b.metadata(ModelLoader.META_TASK, "inpaint").metadata(ModelLoader.META_RANGE, "0,1").metadata(
+			ModelLoader.META_MASK_HOLE, "1").metadata(ModelLoader.META_HALO, "64");
+		return described(b, Architecture.GATED_INPAINT, o).build();
+	}
+
+	/** {@code values} = image x coverage, {@code weights} = coverage in [0, 1]; returns the fill. */
+	private static String pushPull(NetBuilder b, String values, String weights) {
+		List<String> v = new ArrayList<>(List.of(values)), wt = new ArrayList<>(List.of(weights));
+		for (int l = 1; l <= PUSH_PULL_LEVELS; l++) {
+			v.add(avgPool2(b, v.get(l - 1)));
+			wt.add(avgPool2(b, wt.get(l - 1)));
+		}
+		String eps = b.constant("eps", new float[] { 1e-6f });
+		String one = b.constant("one", new float[] { 1 });
+		String estimate = b.node("Div", List.of(v.get(PUSH_PULL_LEVELS), b.add(wt.get(PUSH_PULL_LEVELS),
+			eps)), "coarsest");
+		for (int l = PUSH_PULL_LEVELS - 1; l >= 0; l--) {
+			String up = b.resizeLinearTo(estimate, b.sizesOf(v.get(l)));
+			estimate = b.add(v.get(l), b.mul(b.sub(one, wt.get(l)), up));
+		}
+		return estimate;
+	}
+
+	private static String avgPool2(NetBuilder b, String x) {
+		return b.node("AveragePool", List.of(x), "pool", NetBuilder.ints("kernel_shape", 2, 2), NetBuilder
+			.ints("strides", 2, 2), NetBuilder.integer("ceil_mode", 1), NetBuilder.integer(
+				"count_include_pad", 0));
+	}
+
+	/**
+	 * A class-conditional DCGAN-style generator (Radford et al. 2016) with the pixel norm of
+	 * progressive GANs (Karras et al. 2018) instead of batch norm (which trains and runs
+	 * differently): latent {@code z} [N, latent] through a dense layer to 4x4 maps of 8 x width
+	 * channels, plus a learned per-class embedding of the same size; then stages of nearest x2
+	 * upsampling, 3x3 conv, pixel norm and LeakyReLU, halving the channels (not below width), to
+	 * {@code size} x {@code size}; a 3x3 conv and tanh give the image in [-1, 1].
+	 */
+	static ModelProto dcgan(ArchitectureOptions o) {
+		int size = o.size(), c = o.channels(), w = o.width(), z = o.latent(), k = o.classes();
+		if (size < 8 || Integer.bitCount(size) != 1 || size > 1024) throw new GanException(
+			"dcgan needs a power-of-two size from 8 to 1024, got " + size);
+		NetBuilder b = new NetBuilder("dcgan", o.seed());
+		b.input("z", "N", z);
+		int f0 = w * 8, n0 = f0 * 16;
+		b.weight("dense.weight", b.normal(z * n0, 1 / Math.sqrt(z)), z, n0);
+		b.weight("dense.bias", new float[n0], n0);
+		String h = b.node("Gemm", List.of("z", "dense.weight", "dense.bias"), "dense");
+		if (k > 0) {
+			b.intInput("label", "N");
+			b.weight("embed", b.normal(k * n0, 1), k, n0);
+			h = b.add(h, b.node("Gather", List.of("embed", "label"), "embedded", NetBuilder.integer("axis", 0)));
+		}
+		String x = b.node("Reshape", List.of(h, b.constantLongs("shape", -1, f0, 4, 4)), "reshape");
+		x = b.leakyRelu(pixelNorm(b, x), 0.2f);
+		int ch = f0;
+		for (int side = 4, i = 0; side < size; side *= 2, i++) {
+			int next = Math.max(w, ch / 2);
+			x = b.conv("stage" + i, b.upsampleNearest(x, 2), ch, next, 3);
+			x = b.leakyRelu(pixelNorm(b, x), 0.2f);
+			ch = next;
+		}
+		String image = b.node("Tanh", List.of(b.conv("to_image", x, ch, c, 3)), "tanh");
+		b.output(image, "image", "N", c, size, size);
+		b.metadata(ModelLoader.META_TASK, "generate").metadata(ModelLoader.META_RANGE, "-1,1");
+		if (!o.classNames().isEmpty()) b.metadata(ModelLoader.META_CLASS_NAMES, String.join(",", o
+			.classNames()));
+		return described(b, Architecture.DCGAN, o).build();
+	}
+
+	/** x / sqrt(mean over channels of x^2 + 1e-8). */
+	private static String pixelNorm(NetBuilder b, String x) {
+		String mean = b.node("ReduceMean", List.of(b.mul(x, x)), "sq_mean", NetBuilder.ints("axes", 1),
+			NetBuilder.integer("keepdims", 1));
+		String norm = b.node("Sqrt", List.of(b.add(mean, b.constant("eps", new float[] { 1e-8f }))), "norm");
+		return b.node("Div", List.of(x, norm), "pixel_norm");
+	}
+
+	private static NetBuilder described(NetBuilder b, Architecture a, ArchitectureOptions o) {
+		return b.metadata("fiji-gan.architecture", a.id() + " width=" + o.width() + " blocks=" + o.blocks() +
+			" seed=" + o.seed());
+	}
+}

@@ -1,0 +1,100 @@
+package org.fijigan.core.model.bioimage;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+
+/**
+ * A model package's cover: panels side by side (input | output, or generated samples) with a white
+ * line between them, each shown
+ * at the size of the largest, nearest-neighbour resampled, and each scaled to 8 bits by its own
+ * 1st and 99.8th percentiles (over all its channels together, so colours keep their balance). A
+ * cover lower than {@value #MIN_HEIGHT} px is enlarged by a whole factor.
+ */
+final class CoverImage {
+	static final int MIN_HEIGHT = 256;
+	/** White pixels between panels. */
+	static final int GAP = 4;
+	static final double LOW_PERCENT = 1, HIGH_PERCENT = 99.8;
+
+	/**
+	 * One panel.
+	 *
+	 * @param channels one plane (grey) or three (red, green, blue) of {@code width * height} values
+	 */
+	record Panel(int width, int height, float[][] channels) {
+		Panel {
+			if (channels.length != 1 && channels.length != 3) throw new IllegalArgumentException(
+				"a panel is grey or RGB");
+			for (float[] c : channels)
+				if (c.length != width * height) throw new IllegalArgumentException("plane size");
+		}
+	}
+
+	private CoverImage() {}
+
+	/** The panels side by side: an 8-bit image, or RGB when any panel has colour. */
+	static RasterImage compose(List<Panel> panels) {
+		int w = 0, h = 0;
+		boolean rgb = false;
+		for (Panel p : panels) {
+			w = Math.max(w, p.width());
+			h = Math.max(h, p.height());
+			rgb |= p.channels().length == 3;
+		}
+		int k = Math.max(1, MIN_HEIGHT / h);
+		int pw = w * k, ph = h * k, width = pw * panels.size() + GAP * (panels.size() - 1);
+		RasterImage cover = RasterImage.allocate(width, ph, 1, 1, 1, rgb ? PixelType.RGB : PixelType.UINT8);
+		float[] row = new float[pw];
+		float[] white = new float[GAP];
+		Arrays.fill(white, 255);
+		for (int i = 0; i < panels.size(); i++) {
+			int left = i * (pw + GAP);
+			if (i > 0) for (int c = 0; c < (rgb ? 3 : 1); c++)
+				for (int y = 0; y < ph; y++)
+					cover.writeRegion(c, 0, 0, left - GAP, y, GAP, 1, white, 0);
+			Panel p = panels.get(i);
+			float[][] scaled = toBytes(p);
+			for (int c = 0; c < (rgb ? 3 : 1); c++) {
+				float[] plane = scaled[Math.min(c, scaled.length - 1)];
+				for (int y = 0; y < ph; y++) {
+					int sy = (int) ((long) y * p.height() / ph);
+					for (int x = 0; x < pw; x++)
+						row[x] = plane[sy * p.width() + (int) ((long) x * p.width() / pw)];
+					cover.writeRegion(c, 0, 0, left, y, pw, 1, row, 0);
+				}
+			}
+		}
+		return cover;
+	}
+
+	/** The panel's values mapped to 0..255 by its percentiles; NaN shows as 0. */
+	private static float[][] toBytes(Panel p) {
+		int n = p.width() * p.height();
+		float[] all = new float[n * p.channels().length];
+		int count = 0;
+		for (float[] c : p.channels())
+			for (float v : c)
+				if (Float.isFinite(v)) all[count++] = v;
+		Arrays.sort(all, 0, count);
+		double lo = percentile(all, count, LOW_PERCENT), hi = percentile(all, count, HIGH_PERCENT);
+		double scale = hi > lo ? 255 / (hi - lo) : 0;
+		float[][] out = new float[p.channels().length][n];
+		for (int c = 0; c < out.length; c++)
+			for (int i = 0; i < n; i++) {
+				float v = p.channels()[c][i];
+				out[c][i] = !Float.isFinite(v) ? 0 : scale == 0 ? 128 : (float) Math.max(0, Math.min(255, (v - lo) *
+					scale));
+			}
+		return out;
+	}
+
+	private static double percentile(float[] sorted, int count, double p) {
+		if (count == 0) return 0;
+		double pos = p / 100 * (count - 1);
+		int lo = (int) Math.floor(pos), hi = Math.min(lo + 1, count - 1);
+		return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+	}
+}

@@ -1,0 +1,166 @@
+package org.fijigan.imagej;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.demo.ContactSheet;
+import org.fijigan.core.demo.Demo;
+import org.fijigan.core.demo.DemoFiles;
+import org.fijigan.core.demo.DemoOptions;
+import org.fijigan.core.demo.DemoReport;
+import org.fijigan.core.engine.DeviceSpec;
+import org.scijava.Cancelable;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/**
+ * Runs every bundled default model on the bundled samples beside a classical baseline (the core
+ * {@link Demo}, as {@code fiji-gan demo} does) and shows the contact sheet as an image and the
+ * metrics as a results table; optionally writes the same files as the command line. In a macro:
+ * {@code run("Demo...", "seed=1");}
+ */
+@Plugin(type = Command.class, headless = true, label = "Demo")
+public class DemoCommand implements Command, Cancelable {
+	@Parameter(label = "Seed", description = "seed of the noise and of the generated images")
+	long seed = DemoOptions.DEFAULT_SEED;
+
+	@Parameter(label = "Output folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+		description = "optional: also write the images, contact-sheet.png and metrics.csv there")
+	File output;
+
+	@Parameter(label = "Overwrite", description = "write into the output folder even when it holds files")
+	boolean overwrite;
+
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	String device = "auto";
+
+	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")
+	int threads;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	ImagePlus sheet;
+
+	private final CancellationToken cancellation = new CancellationToken();
+	private volatile String cancelReason;
+	private DemoReport report;
+	private ResultsTable table;
+	private String errorMessage;
+
+	@Override
+	public void run() {
+		sheet = null;
+		report = null;
+		table = null;
+		errorMessage = null;
+		try {
+			DeviceSpec d = DeviceSpec.parse(device);
+			Path dir = output == null || output.getPath().isBlank() ? null : DemoFiles.prepare(output
+				.toPath(), overwrite, "tick Overwrite");
+			FijiModels.useForNames(); // the models that Manage Models installed count as bundled
+			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(seed, d, threads),
+				progress(), cancellation);
+			ContactSheet layout = ContactSheet.layout(report);
+			sheet = new ImagePlus("fiji-gan demo (seed " + seed + ")", DemoResources.render(layout));
+			table = table(report);
+			if (dir != null) {
+				List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(layout), dir,
+					ImageFileCodec.INSTANCE, true);
+				IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + dir);
+			}
+			if (GraphicsEnvironment.isHeadless()) {
+				IJ.log(table.getColumnHeadings());
+				for (int i = 0; i < table.size(); i++)
+					IJ.log(table.getRowAsString(i));
+			}
+			else table.show("fiji-gan demo metrics");
+			for (String note : report.notes())
+				IJ.log("  " + note);
+			IJ.showStatus(String.format(java.util.Locale.ROOT, "fiji-gan demo: %d rows in %.1f s", report
+				.rows().size(), report.seconds()));
+		}
+		catch (CancellationToken.CancelledException e) {
+			IJ.showStatus("fiji-gan: cancelled");
+		}
+		catch (GanException e) {
+			errorMessage = e.getMessage();
+			GanCommand.report(errorMessage);
+		}
+		finally {
+			IJ.showProgress(1.0);
+		}
+	}
+
+	/** One row per metric: task, method, PSNR, SSIM, note. */
+	static ResultsTable table(DemoReport r) {
+		ResultsTable t = new ResultsTable();
+		for (DemoReport.Metric m : r.metrics()) {
+			t.incrementCounter();
+			t.addValue("Task", m.task());
+			t.addValue("Method", m.method());
+			t.addValue("PSNR (dB)", m.psnr());
+			t.addValue("SSIM", m.ssim());
+			t.addValue("Note", m.note());
+		}
+		t.setPrecision(4);
+		return t;
+	}
+
+	private ProgressListener progress() {
+		return ProgressListener.safe(e -> {
+			if (IJ.escapePressed()) {
+				IJ.resetEscape();
+				cancel("Esc pressed");
+			}
+			IJ.showProgress(e.fraction());
+			if (e.message() != null) IJ.showStatus(e.message());
+		});
+	}
+
+	/** What the last run made, or null. */
+	public DemoReport report() {
+		return report;
+	}
+
+	/** The metrics table of the last run, or null. */
+	public ResultsTable table() {
+		return table;
+	}
+
+	/** The contact sheet of the last run, or null. */
+	public ImagePlus sheet() {
+		return sheet;
+	}
+
+	/** The message of the error that stopped the last run, or null. */
+	public String errorMessage() {
+		return errorMessage;
+	}
+
+	@Override
+	public boolean isCanceled() {
+		return cancelReason != null;
+	}
+
+	@Override
+	public void cancel(String reason) {
+		cancelReason = reason == null ? "cancelled" : reason;
+		cancellation.cancel();
+	}
+
+	@Override
+	public String getCancelReason() {
+		return cancelReason;
+	}
+}

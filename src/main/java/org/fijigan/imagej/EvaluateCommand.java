@@ -1,0 +1,140 @@
+package org.fijigan.imagej;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.eval.Evaluation;
+import org.fijigan.core.eval.EvaluationOptions;
+import org.fijigan.core.eval.EvaluationReport;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+import ij.measure.ResultsTable;
+
+/**
+ * Measures a model against classical baselines on a folder of clean images (the core
+ * {@link Evaluation}, as {@code fiji-gan evaluate} does) and shows the rows in a results table. In
+ * a macro: {@code run("Evaluate Model...", "model=[dn.onnx] data=[clean/] task=denoise");}
+ */
+@Plugin(type = Command.class, headless = true, label = "Evaluate Model")
+public class EvaluateCommand extends GanCommand {
+	@Parameter(label = "Data folder", style = FileWidget.DIRECTORY_STYLE,
+		description = "clean images the model never saw; for a conditional generator, one sub-folder per class")
+	File data;
+
+	@Parameter(label = "Training folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+		description = "generators only: the training images, for the PCA features and the near-copy check")
+	File training;
+
+	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise", "inpaint",
+		"generate" }, description = "what the model does: auto takes what it says")
+	String task = "auto";
+
+	@Parameter(label = "Images", min = "1", description = "at most this many images per folder, a seeded choice")
+	int images = EvaluationOptions.DEFAULT_MAX_IMAGES;
+
+	@Parameter(label = "Count", min = "0",
+		description = "generators: images drawn per class; 0 for as many as the real images of the class")
+	int count;
+
+	@Parameter(label = "Seed", description = "seed of the image choice, noise, holes and latent vectors")
+	long seed = EvaluationOptions.DEFAULT_SEED;
+
+	@Parameter(label = "Normalize",
+		description = "auto, range, range:MIN,MAX or percentile[:LOW,HIGH]: how values map to [0,1] for the metrics")
+	String normalize = "auto";
+
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	String device = "auto";
+
+	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")
+	int threads;
+
+	private EvaluationReport report;
+	private ResultsTable table;
+
+	@Override
+	protected void execute() {
+		report = null;
+		table = null;
+		if (data == null) throw new GanException("choose a folder of images to evaluate on");
+		String n = normalize == null ? "auto" : normalize.trim();
+		EvaluationOptions options = EvaluationOptions.defaults().withMaxImages(images).withSeed(seed)
+			.withGeneratedPerClass(count).withNormalization(n.isEmpty() || n.equalsIgnoreCase("auto")
+				? null : Normalization.parse(n)).withInference(InferenceOptions.defaults().withDevice(
+					DeviceSpec.parse(device), threads));
+		ModelDescriptor d = loadModel(new ModelOverrides(task.equals("auto") ? null : TaskKind.parse(
+			task), null, null, null, null, null));
+		report = Evaluation.evaluate(d, data.getName(), ImageFolder.of(data.toPath(), "data"),
+			training == null ? null : ImageFolder.of(training.toPath(), "training"), null, options,
+			progress(), cancellation());
+		table = table(report);
+		if (GraphicsEnvironment.isHeadless()) for (String line : rows(table))
+			IJ.log(line);
+		else table.show("Evaluation of " + d.name());
+		for (EvaluationReport.Comparison c : report.comparisons())
+			IJ.log(String.format(java.util.Locale.ROOT, "fiji-gan: %s / %s: %s vs best baseline (%s): " +
+				"%+.2f dB PSNR, %+.4f SSIM", c.dataset(), c.condition(), d.name(), c.bestBaseline().method(),
+				c.psnrGain(), c.ssimGain()));
+		for (EvaluationReport.NearCopy c : report.nearCopies())
+			IJ.log("fiji-gan: near-copy: generated #" + c.generated() + " (seed " + c.seed() +
+				") is close to training image " + c.trainingImage());
+		for (String note : report.notes())
+			IJ.log("  " + note);
+	}
+
+	/** One row per score (restoration) or measure (generation). */
+	static ResultsTable table(EvaluationReport r) {
+		ResultsTable t = new ResultsTable();
+		if (r.task() == TaskKind.GENERATE) for (EvaluationReport.Measure m : r.measures()) {
+			t.incrementCounter();
+			t.addValue("Data", m.dataset());
+			t.addValue("Condition", m.condition());
+			t.addValue("Metric", m.metric());
+			t.addValue("Value", m.value());
+			t.addValue("Std", m.std());
+			t.addValue("n A", m.countA());
+			t.addValue("n B", m.countB());
+		}
+		else for (EvaluationReport.Score s : r.scores()) {
+			t.incrementCounter();
+			t.addValue("Data", s.dataset());
+			t.addValue("Condition", s.condition());
+			t.addValue("Method", s.method());
+			t.addValue("Kind", s.kind().id());
+			t.addValue("PSNR (dB)", s.psnr());
+			t.addValue("SSIM", s.ssim());
+			t.addValue("n", s.n());
+		}
+		t.setPrecision(4);
+		return t;
+	}
+
+	private static String[] rows(ResultsTable t) {
+		String[] lines = new String[t.size() + 1];
+		lines[0] = t.getColumnHeadings();
+		for (int i = 0; i < t.size(); i++)
+			lines[i + 1] = t.getRowAsString(i);
+		return lines;
+	}
+
+	/** What the last run measured, or null. */
+	public EvaluationReport report() {
+		return report;
+	}
+
+	/** The table of the last run, or null. */
+	public ResultsTable table() {
+		return table;
+	}
+}

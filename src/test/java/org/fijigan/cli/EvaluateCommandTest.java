@@ -1,0 +1,139 @@
+package org.fijigan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
+
+import org.fijigan.cli.MainTest.Result;
+import org.fijigan.core.eval.PcaFeatures;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fiji-gan evaluate} in-process: the table, the CSV, and the refusal to overwrite. */
+class EvaluateCommandTest {
+	@TempDir
+	Path dir;
+
+	private Path smoothImages(String folder, int n) throws IOException {
+		Path d = Files.createDirectories(dir.resolve(folder));
+		for (int k = 0; k < n; k++) {
+			byte[] p = new byte[40 * 36];
+			for (int y = 0; y < 36; y++)
+				for (int x = 0; x < 40; x++)
+					p[y * 40 + x] = (byte) Math.round(128 + 60 * Math.sin(x / (4.0 + k)) * Math.cos(y / 6.0));
+			assertTrue(new FileSaver(new ImagePlus("s", new ByteProcessor(40, 36, p))).saveAsTiff(d
+				.resolve("img" + k + ".tif").toString()));
+		}
+		return d;
+	}
+
+	@Test
+	void evaluatesADenoiserAndWritesTheCsvOnce() throws IOException {
+		Path data = smoothImages("cells", 2);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path csv = dir.resolve("results.csv");
+
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", data,
+			"--output", csv, "--device", "cpu", "--seed", 3);
+
+		assertEquals(0, r.exitCode(), r.err());
+		List<String> lines = Files.readAllLines(csv);
+		assertEquals("dataset,task,condition,method,kind,psnr_db,ssim,n", lines.get(0));
+		assertEquals(1 + 4 * 5, lines.size());
+		assertTrue(lines.get(1).startsWith("cells,denoise,gaussian sigma=15/255,id,model,"), lines.get(1));
+		assertTrue(lines.get(2).startsWith("cells,denoise,gaussian sigma=15/255,noisy input,reference,"),
+			lines.get(2));
+		// an identity "denoiser" scores the noisy input exactly
+		assertEquals(lines.get(1).split(",", 6)[5], lines.get(2).split(",", 6)[5]);
+		assertTrue(r.out().contains("gaussian blur sigma="), r.out());
+		assertTrue(r.out().contains("best baseline"), r.out());
+		assertTrue(r.out().contains("wrote " + csv), r.out());
+		assertEquals("", r.err());
+
+		byte[] before = Files.readAllBytes(csv);
+		Result again = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", data,
+			"--output", csv, "--device", "cpu");
+		assertEquals(1, again.exitCode());
+		assertTrue(again.err().contains("already exists; pass --overwrite"), again.err());
+		assertEquals("", again.out(), "refused before any work");
+		assertEquals(new String(before), Files.readString(csv));
+
+		Result replaced = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data",
+			data, "--output", csv, "--device", "cpu", "--seed", 3, "--overwrite", "--other-data",
+			smoothImages("other", 1));
+		assertEquals(0, replaced.exitCode(), replaced.err());
+		List<String> both = Files.readAllLines(csv);
+		assertEquals(1 + 2 * 4 * 5, both.size());
+		assertEquals(lines.subList(0, 21), both.subList(0, 21), "the same seed, the same numbers");
+		assertTrue(both.get(21).startsWith("other,denoise,"), both.get(21));
+	}
+
+	/** photos/test and micro/test: each set keeps its own rows and its own comparison. */
+	@Test
+	void setsInFoldersOfTheSameNameStayApart() {
+		assertEquals("photos/test", EvaluateCommand.name(Path.of("/d/photos/test"), Path.of("/d/micro/test")));
+		assertEquals("micro/test", EvaluateCommand.name(Path.of("/d/micro/test"), Path.of("/d/photos/test")));
+		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"), Path.of("/d/micro/other")));
+		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"), null));
+	}
+
+	@Test
+	void evaluatesAGeneratorAndKeepsItsFeatures() throws IOException {
+		Path real = Files.createDirectories(dir.resolve("real")), train = Files.createDirectories(dir
+			.resolve("train"));
+		java.util.Random random = new java.util.Random(4);
+		for (Path folder : List.of(real, train))
+			for (int k = 0; k < 8; k++) {
+				float[] v = new float[16 * 16];
+				for (int i = 0; i < v.length; i++)
+					v[i] = (float) Math.tanh(random.nextGaussian());
+				assertTrue(new FileSaver(new ImagePlus("r", new FloatProcessor(16, 16, v))).saveAsTiff(folder
+					.resolve("r" + k + ".tif").toString()));
+			}
+		Path model = OnnxModels.generator(8, 0, 16, 16).write(dir, "g.onnx");
+		Path features = dir.resolve("pca.npy"), csv = dir.resolve("gen.csv");
+
+		Result r = MainTest.cli("evaluate", "--model", model, "--data", real, "--train-data", train,
+			"--features", features, "--count", 10, "--normalize", "range:-1,1", "--output", csv,
+			"--device", "cpu");
+
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(Files.exists(features));
+		assertEquals(7, PcaFeatures.load(features).components()); // 8 training images: rank 7
+		List<String> lines = Files.readAllLines(csv);
+		assertEquals("dataset,task,condition,metric,value,std,n_a,n_b", lines.get(0));
+		assertTrue(lines.get(1).startsWith("real,generate,all,FID generated vs real,"), lines.get(1));
+		assertTrue(lines.get(1).endsWith(",10,8"), lines.get(1));
+		assertTrue(r.out().contains("wrote features " + features), r.out());
+		assertTrue(r.out().contains("not Inception"), r.out());
+
+		Result again = MainTest.cli("evaluate", "--model", model, "--data", real, "--train-data", train,
+			"--features", features, "--count", 10, "--normalize", "range:-1,1", "--output", csv,
+			"--overwrite", "--device", "cpu");
+		assertEquals(0, again.exitCode(), again.err());
+		assertFalse(again.out().contains("wrote features"), again.out());
+		assertEquals(lines, Files.readAllLines(csv), "the saved features give the same numbers");
+	}
+
+	@Test
+	void restorationOptionsForAGeneratorAreAUsageMistake() throws IOException {
+		Path data = smoothImages("x", 1);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", data,
+			"--count", 3);
+		assertEquals(1, r.exitCode());
+		assertTrue(r.err().startsWith("fiji-gan: --train-data, --features and --count are for generators"),
+			r.err());
+	}
+}

@@ -1,0 +1,343 @@
+package org.fijigan.core.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.eval.EvaluationReport.Measure;
+import org.fijigan.core.eval.EvaluationReport.MethodKind;
+import org.fijigan.core.eval.EvaluationReport.Score;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.GenerateOptions;
+import org.fijigan.core.pipeline.Generator;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.train.data.FreeFormMask;
+import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.core.train.data.Planes;
+import org.fijigan.core.train.data.TrainingDegradations;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The evaluation protocols end to end, through tiny ONNX models whose scores are known. */
+class EvaluationTest {
+	private static final long SEED = 5;
+
+	@TempDir
+	Path dir;
+
+	private static EvaluationOptions options() {
+		return EvaluationOptions.defaults().withSeed(SEED).withInference(InferenceOptions.defaults()
+			.withDevice(DeviceSpec.CPU, 1));
+	}
+
+	/** An 8-bit image of a smooth pattern, different for each {@code k}. */
+	private static RasterImage smooth(int w, int h, int k) {
+		RasterImage image = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
+		byte[] p = (byte[]) image.plane(0);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				p[y * w + x] = (byte) Math.round(128 + 60 * Math.sin(x / (4.0 + k)) * Math.cos(y / 6.0) + 20 *
+					Math.sin((x + y) / 9.0));
+		return image.setTitle("smooth" + k);
+	}
+
+	/** Values in [0, 1] of an 8-bit image, as the default normalisation makes them. */
+	private static float[] unit(RasterImage image) {
+		byte[] p = (byte[]) image.plane(0);
+		float[] v = new float[p.length];
+		for (int i = 0; i < p.length; i++)
+			v[i] = (float) ((p[i] & 0xff) / 255.0);
+		return v;
+	}
+
+	private static Map<String, Score> byMethod(List<Score> rows, String condition) {
+		return rows.stream().filter(s -> s.condition().equals(condition)).collect(Collectors.toMap(
+			Score::method, Function.identity()));
+	}
+
+	@Test
+	void anIdentityDenoiserScoresExactlyTheNoisyInputAndTheBlurIsTheBestOfItsGrid() {
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
+			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null, null));
+		List<RasterImage> images = List.of(smooth(40, 36, 0), smooth(40, 36, 1), smooth(33, 30, 2));
+
+		EvaluationReport r = Evaluation.evaluate(identity, "smooth", ImageSource.of(images), null, null,
+			options(), ProgressListener.NONE, CancellationToken.none());
+
+		assertEquals(TaskKind.DENOISE, r.task());
+		assertEquals(4 * 5, r.scores().size());
+		List<String> conditions = r.scores().stream().map(Score::condition).distinct().toList();
+		assertEquals(List.of("gaussian sigma=15/255", "gaussian sigma=25/255", "gaussian sigma=50/255",
+			"poisson-gaussian peak=30 read=0.01"), conditions);
+		for (String c : conditions) {
+			Map<String, Score> m = byMethod(r.scores(), c);
+			Score model = m.get(identity.name()), noisy = m.get("noisy input");
+			assertEquals(MethodKind.MODEL, model.kind());
+			assertEquals(MethodKind.REFERENCE, noisy.kind());
+			assertEquals(noisy.psnr(), model.psnr(), 1e-12, c);
+			assertEquals(noisy.ssim(), model.ssim(), 1e-12, c);
+			assertEquals(3, model.n());
+			assertTrue(m.get("median 3x3").psnr() > noisy.psnr(), c);
+		}
+		// sigma 15/255 on values well inside the range: PSNR = 20 log10(255 / 15) = 24.6 dB
+		assertEquals(24.61, byMethod(r.scores(), conditions.get(0)).get("noisy input").psnr(), 0.3);
+		assertEquals(14.15, byMethod(r.scores(), conditions.get(2)).get("noisy input").psnr(), 0.4);
+
+		// the blur row, recomputed here from the seeded noise: the best sigma of the grid by mean PSNR
+		double bestPsnr = Double.NEGATIVE_INFINITY, bestSsim = 0, bestSigma = 0;
+		for (double sigma : Evaluation.BLUR_SIGMAS) {
+			double psnr = 0, ssim = 0;
+			for (int i = 0; i < images.size(); i++) {
+				RasterImage im = images.get(i);
+				float[] clean = unit(im);
+				Planes noisy = new Planes(1, im.height(), im.width(), clean.clone());
+				TrainingDegradations.addGaussianNoise(noisy, 15 / 255.0, new SplittableRandom(Evaluation
+					.mix(SEED, 1, i)));
+				float[] blurred = EvaluationImages.clip(Baselines.gaussianBlur(noisy.values(), im.height(), im
+					.width(), sigma));
+				psnr += Metrics.psnr(clean, blurred, 1) / images.size();
+				ssim += Metrics.ssim(clean, blurred, 1, im.height(), im.width(), 1) / images.size();
+			}
+			if (psnr > bestPsnr) {
+				bestPsnr = psnr;
+				bestSsim = ssim;
+				bestSigma = sigma;
+			}
+		}
+		Score blur = r.scores().get(2);
+		assertEquals("gaussian blur sigma=" + EvaluationReport.number(bestSigma) +
+			" (tuned here)", blur.method());
+		assertEquals(bestPsnr, blur.psnr(), 1e-9);
+		assertEquals(bestSsim, blur.ssim(), 1e-9);
+		EvaluationReport.Comparison first = r.comparisons().get(0);
+		assertEquals(first.model().psnr() - first.bestBaseline().psnr(), first.psnrGain(), 0);
+		assertTrue(first.psnrGain() < 0, "doing nothing loses to the best baseline");
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("favours the baseline")), r.notes()
+			.toString());
+
+		EvaluationReport again = Evaluation.evaluate(identity, "smooth", ImageSource.of(images), null,
+			null, options(), ProgressListener.NONE, CancellationToken.none());
+		assertEquals(r.toCsv(), again.toCsv(), "seeded");
+		assertTrue(r.toCsv().startsWith("dataset,task,condition,method,kind,psnr_db,ssim,n\n" +
+			"smooth,denoise,gaussian sigma=15/255," + identity.name() + ",model,"), r.toCsv());
+	}
+
+	@Test
+	void aNearestNeighbourSuperResolutionModelScoresWhatNearestEnlargementGives() {
+		Path file = OnnxModels.builder().input("x", "N,1,H,W").initializer("scales", new float[] { 1, 1,
+			2, 2 }, 4).node("Resize", "x,,scales", "y", OnnxModels.attrString("mode", "nearest"),
+				OnnxModels.attrString("coordinate_transformation_mode", "asymmetric"), OnnxModels
+					.attrString("nearest_mode", "floor")).output("y", "N,1,?,?").metadata(
+						"fiji-gan.task", "super-resolution").metadata("fiji-gan.scale", "2").metadata(
+							"fiji-gan.halo", "2").write(dir, "nearest.onnx");
+		ModelDescriptor sr = ModelLoader.load(file.toString(), ModelOverrides.NONE);
+		RasterImage image = smooth(41, 37, 3); // odd: cropped to 40x36
+
+		EvaluationReport r = Evaluation.evaluate(sr, "one", ImageSource.of(List.of(image)), null, null,
+			options(), ProgressListener.NONE, CancellationToken.none());
+
+		// the model is called "nearest" like the baseline: its row stays apart, told by its kind
+		assertEquals(List.of("nearest", "bicubic", "nearest"), r.scores().stream().map(Score::method)
+			.toList());
+		assertEquals(List.of(MethodKind.MODEL, MethodKind.BASELINE, MethodKind.BASELINE), r.scores()
+			.stream().map(Score::kind).toList());
+		assertTrue(r.scores().stream().allMatch(s -> s.condition().equals("area-averaged x2")));
+		// directly: crop to 36x40, average 2x2 blocks, repeat each as a block, shave 2 pixels
+		float[] all = unit(image);
+		int h = 36, w = 40;
+		float[] hr = new float[h * w];
+		for (int y = 0; y < h; y++)
+			System.arraycopy(all, y * 41, hr, y * w, w);
+		float[] lr = TrainingDegradations.areaDownscale(new Planes(1, h, w, hr), 2).values();
+		float[] up = Baselines.nearestUpscale(lr, h / 2, w / 2, 2);
+		float[] bic = EvaluationImages.clip(Baselines.bicubicUpscale(lr, h / 2, w / 2, 2));
+		float[] ref = shave(hr, h, w, 2), near = shave(up, h, w, 2), cubic = shave(bic, h, w, 2);
+		double psnr = Metrics.psnr(ref, near, 1), ssim = Metrics.ssim(ref, near, 1, h - 4, w - 4, 1);
+		Score model = r.scores().get(0), bicubic = r.scores().get(1), nearest = r.scores().get(2);
+		assertEquals(psnr, model.psnr(), 1e-9);
+		assertEquals(ssim, model.ssim(), 1e-9);
+		assertEquals(psnr, nearest.psnr(), 1e-9);
+		assertEquals(ssim, nearest.ssim(), 1e-9);
+		assertEquals(Metrics.psnr(ref, cubic, 1), bicubic.psnr(), 1e-9);
+		assertTrue(bicubic.psnr() > psnr + 1, "bicubic beats nearest on a smooth image");
+		assertEquals("bicubic", r.comparisons().get(0).bestBaseline().method());
+	}
+
+	private static float[] shave(float[] v, int h, int w, int b) {
+		float[] out = new float[(h - 2 * b) * (w - 2 * b)];
+		for (int y = b; y < h - b; y++)
+			System.arraycopy(v, y * w + b, out, (y - b) * (w - 2 * b), w - 2 * b);
+		return out;
+	}
+
+	@Test
+	void harmonicFillingBeatsAModelThatFillsHolesWithGreyOnARamp() {
+		ModelDescriptor inpaint = ModelLoader.load(OnnxModels.inpaint(1).write(dir, "inpaint.onnx")
+			.toString(), ModelOverrides.NONE);
+		int w = 64, h = 48;
+		RasterImage ramp = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
+		byte[] p = (byte[]) ramp.plane(0);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				p[y * w + x] = (byte) (3 * x + y + 10);
+		List<RasterImage> images = List.of(ramp.setTitle("ramp"), smooth(w, h, 4));
+
+		EvaluationReport r = Evaluation.evaluate(inpaint, "ramps", ImageSource.of(images), null, null,
+			options(), ProgressListener.NONE, CancellationToken.none());
+
+		assertEquals(List.of("inpaint", "harmonic fill", "mean fill"), r.scores().stream().map(
+			Score::method).toList());
+		Score model = r.scores().get(0), harmonic = r.scores().get(1);
+		// the model puts 0.5 in every hole: its score, computed here from the same seeded holes
+		double psnr = 0, ssim = 0;
+		for (int i = 0; i < images.size(); i++) {
+			float[] clean = unit(images.get(i)), filled = clean.clone();
+			boolean[] holes = FreeFormMask.generate(w, h, 0.1, 0.3, new SplittableRandom(Evaluation.mix(
+				SEED, 100, i)));
+			double coverage = FreeFormMask.coverage(holes);
+			assertTrue(coverage >= 0.1 && coverage <= 0.3, "coverage " + coverage);
+			for (int j = 0; j < holes.length; j++)
+				if (holes[j]) filled[j] = 0.5f;
+			psnr += Metrics.maskedPsnr(clean, filled, holes, 1, h, w, 1) / 2;
+			ssim += Metrics.maskedSsim(clean, filled, holes, 1, h, w, 1) / 2;
+		}
+		assertEquals(psnr, model.psnr(), 1e-9);
+		assertEquals(ssim, model.ssim(), 1e-9);
+		assertTrue(harmonic.psnr() > model.psnr() + 10, harmonic + " vs " + model);
+		assertTrue(harmonic.ssim() > model.ssim(), harmonic + " vs " + model);
+		assertEquals("harmonic fill", r.comparisons().get(0).bestBaseline().method());
+	}
+
+	@Test
+	void aGeneratorWhoseTrainingSetHoldsItsOwnImagesIsCaughtCopying() {
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 0, 16, 16).write(dir, "g.onnx")
+			.toString(), ModelOverrides.NONE);
+		// training images: exactly what the evaluation will draw (seeds SEED..SEED+11); real images:
+		// other draws of the same generator, so generated and real come from one distribution
+		List<RasterImage> training = draws(gan, SEED, 12, null, "train");
+		List<RasterImage> real = draws(gan, 1000, 12, null, "real");
+		EvaluationOptions o = options().withNormalization(new Normalization.FixedRange(-1, 1));
+
+		EvaluationReport r = Evaluation.evaluate(gan, "draws", ImageSource.of(real), ImageSource.of(
+			training), null, o, ProgressListener.NONE, CancellationToken.none());
+
+		assertEquals(TaskKind.GENERATE, r.task());
+		Map<String, Measure> m = r.measures().stream().collect(Collectors.toMap(Measure::metric,
+			Function.identity()));
+		Measure fid = m.get("FID generated vs real");
+		assertEquals(12, fid.countA());
+		assertEquals(12, fid.countB());
+		assertTrue(fid.value() > 0 && Double.isFinite(fid.value()), fid.toString());
+		Measure kid = m.get("KID generated vs real (subsets of 12)");
+		assertEquals(0, kid.std(), 0, "both sets whole: one subset pair");
+		// the same numbers straight from the features: the generated images are the training ones
+		double[][] fg = r.features().features(units(training), 1, 16, 16);
+		double[][] fr = r.features().features(units(real), 1, 16, 16);
+		assertEquals(GenerativeMetrics.frechetDistance(fg, fr), fid.value(), 1e-9);
+		assertEquals(GenerativeMetrics.kernelDistance(fg, fr, Evaluation.mix(SEED, 200, 0)).mean(), kid
+			.value(), 1e-12);
+		double precision = m.get("precision (k=3)").value(), recall = m.get("recall (k=3)").value();
+		assertTrue(precision > 0 && precision <= 1 && recall > 0 && recall <= 1, precision + " " + recall);
+		assertEquals(6, m.get("floor: FID real half vs half").countA());
+		assertTrue(m.containsKey("floor: FID real vs training"));
+		assertEquals(12, m.get("near-copies of training images").value(), 0);
+		assertTrue(m.get("near-copy threshold: 1st percentile of real-to-training RMS distance")
+			.value() > 0.01);
+		assertEquals(0, m.get("nearest-training RMS distance, generated: min").value(), 0);
+		assertTrue(m.get("nearest-training RMS distance, real: min").value() > 0.01);
+		assertEquals(12, r.nearCopies().size());
+		for (int i = 0; i < 12; i++) {
+			assertEquals("train" + i, r.nearCopies().get(i).trainingImage());
+			assertEquals(SEED + i, r.nearCopies().get(i).seed());
+		}
+		assertTrue(r.features().description().contains("fitted on 12 training images, not Inception"), r
+			.features().description());
+		assertTrue(r.toCsv().startsWith("dataset,task,condition,metric,value,std,n_a,n_b\ndraws," +
+			"generate,all,FID generated vs real,"), r.toCsv());
+
+		// the same features, given: the same numbers
+		EvaluationReport again = Evaluation.evaluate(gan, "draws", ImageSource.of(real), ImageSource.of(
+			training), r.features(), o, ProgressListener.NONE, CancellationToken.none());
+		assertEquals(r.toCsv(), again.toCsv());
+	}
+
+	@Test
+	void aConditionalGeneratorIsMeasuredPerClassFolder() {
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16).write(dir, "c.onnx")
+			.toString(), ModelOverrides.NONE);
+		List<RasterImage> real = new ArrayList<>(draws(gan, 500, 6, 0L, "0/real"));
+		real.addAll(draws(gan, 600, 6, 1L, "1/real"));
+		// the evaluation draws class "0" from seeds SEED..SEED+5 and class "1" from SEED+6..SEED+11
+		List<RasterImage> training = new ArrayList<>(draws(gan, SEED, 6, 0L, "0/train"));
+		training.addAll(draws(gan, SEED + 6, 6, 1L, "1/train"));
+		EvaluationOptions o = options().withNormalization(new Normalization.FixedRange(-1, 1));
+
+		EvaluationReport r = Evaluation.generation(gan, "classes", ImageSource.of(real), ImageSource.of(
+			training), null, o, ProgressListener.NONE, CancellationToken.none());
+
+		assertEquals(List.of("0", "1", "all classes"), r.measures().stream().map(Measure::condition)
+			.distinct().toList());
+		assertEquals(12, r.nearCopies().size());
+		for (EvaluationReport.NearCopy c : r.nearCopies()) {
+			assertEquals(0, c.distance(), 0);
+			assertTrue(c.trainingImage().startsWith(c.condition() + "/train"), c.toString());
+		}
+		assertThrows(GanException.class, () -> Evaluation.generation(gan, "flat", ImageSource.of(draws(
+			gan, 1, 4, 0L, "noclass")), null, null, o, ProgressListener.NONE, CancellationToken.none()));
+	}
+
+	/** Model-range ([-1, 1]) float images as the evaluation normalises them: (v + 1) / 2. */
+	private static List<float[]> units(List<RasterImage> images) {
+		List<float[]> out = new ArrayList<>();
+		for (RasterImage image : images) {
+			float[] v = ((float[]) image.plane(0)).clone();
+			for (int i = 0; i < v.length; i++)
+				v[i] = (float) ((v[i] + 1.0) / 2.0);
+			out.add(EvaluationImages.clip(v));
+		}
+		return out;
+	}
+
+	/** {@code n} float images drawn from {@code gan} with seeds {@code seed..}, titled prefix + i. */
+	private static List<RasterImage> draws(ModelDescriptor gan, long seed, int n, Long label,
+		String prefix)
+	{
+		RasterImage stack = Generator.run(gan, new GenerateOptions(n, seed, label == null ? null : label
+			.intValue(), null, null, true, DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+				.none()).image();
+		List<RasterImage> out = new ArrayList<>();
+		for (int i = 0; i < n; i++)
+			out.add(new RasterImage(stack.width(), stack.height(), 1, 1, 1, PixelType.FLOAT32,
+				new Object[] { ((float[]) stack.plane(0, i, 0)).clone() }).setTitle(prefix + i));
+		return out;
+	}
+
+	@Test
+	void aGenericImageToImageModelHasNoProtocol() {
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
+			.toString(), new ModelOverrides(TaskKind.IMAGE_TO_IMAGE, null, null, null, null, null));
+		GanException e = assertThrows(GanException.class, () -> Evaluation.evaluate(identity, "x",
+			ImageSource.of(List.of(smooth(20, 20, 0))), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none()));
+		assertTrue(e.getMessage().contains("--task"), e.getMessage());
+	}
+}

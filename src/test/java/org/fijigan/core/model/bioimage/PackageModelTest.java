@@ -1,0 +1,410 @@
+package org.fijigan.core.model.bioimage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.Npy;
+import org.fijigan.core.image.NpyArray;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.OutputTransform;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.pipeline.Generator;
+import org.fijigan.core.pipeline.ImageToImage;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.tiling.AxisConstraint;
+import org.fijigan.imagej.ImageFileCodec;
+import org.fijigan.testing.OnnxModels;
+import org.fijigan.testing.PackageTensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * {@link PackageWriter} on the tiny models of {@link OnnxModels}: every package loads back as the
+ * model that was packaged, its test tensors reproduce in ONNX Runtime, and fiji-gan gives the same
+ * result through the package as through the bare .onnx.
+ */
+class PackageModelTest {
+	@TempDir
+	Path dir;
+
+	/** A 16-bit fluorescence-like field: blobs on a background, with seeded noise. */
+	static RasterImage sample16(int w, int h, long seed) {
+		Random r = new Random(seed);
+		short[] p = new short[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				double v = 300 + 2000 * Math.exp(-((x - w / 3.0) * (x - w / 3.0) + (y - h / 2.0) * (y - h / 2.0)) / 80) +
+					1200 * Math.exp(-((x - 0.7 * w) * (x - 0.7 * w) + (y - 0.3 * h) * (y - 0.3 * h)) / 40) + 40 * r
+						.nextGaussian();
+				p[y * w + x] = (short) Math.max(0, Math.min(65535, Math.round(v)));
+			}
+		return new RasterImage(w, h, 1, 1, 1, PixelType.UINT16, new Object[] { p }).setTitle("sample");
+	}
+
+	static RasterImage sampleRgb(int w, int h, long seed) {
+		Random r = new Random(seed);
+		int[] p = new int[w * h];
+		for (int i = 0; i < p.length; i++)
+			p[i] = 0xff000000 | r.nextInt(256) << 16 | (i % w) * 255 / w << 8 | (i / w) * 255 / h;
+		return new RasterImage(w, h, 1, 1, 1, PixelType.RGB, new Object[] { p }).setTitle("rgb");
+	}
+
+	PackageOptions options(Path model, String folder, RasterImage sample) {
+		return new PackageOptions(model, ModelOverrides.NONE, dir.resolve(folder), "test model",
+			"A tiny model built in code.", sample, null, "MIT", List.of("Ada Lovelace"), List.of(PackageOptions.Citation
+				.parse("fiji-gan tests=https://example.org/fiji-gan")), List.of("test"), null, null, 0, 0, false);
+	}
+
+	static PackageResult pack(PackageOptions o) {
+		return PackageWriter.write(o, ImageFileCodec.INSTANCE, CancellationToken.none());
+	}
+
+	static void reproduces(PackageResult r) {
+		PackageTensors.Check c = PackageTensors.run(r.descriptor());
+		assertTrue(c.relativeError() <= 1e-6, "test output differs by " + c.maxAbsDiff());
+	}
+
+	@Test
+	void superResolutionPackageLoadsBackAsTheSameModelAndRunsTheSame() throws IOException {
+		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
+		ModelDescriptor bare = ModelLoader.load(onnx.toString(), ModelOverrides.NONE);
+		RasterImage sample = sample16(100, 90, 1);
+		PackageResult r = pack(options(onnx, "sr2", sample));
+
+		Path pkg = dir.resolve("sr2");
+		for (String f : List.of("rdf.yaml", "sr2.onnx", "test_input.npy", "test_output.npy", "cover.png"))
+			assertTrue(Files.isRegularFile(pkg.resolve(f)), f);
+		assertEquals(pkg.resolve("rdf.yaml"), r.descriptor());
+		ModelDescriptor d = r.model();
+		assertEquals(TaskKind.SUPER_RESOLUTION, d.task());
+		assertEquals(2.0, d.scale());
+		assertEquals(bare.haloPixels(), d.haloPixels());
+		assertEquals(1, d.image().channels());
+		assertEquals(bare.image(), d.image());
+		assertEquals(ValueRange.ZERO_ONE, d.inputRange());
+		assertEquals(bare.sha256(), d.sha256());
+		assertEquals("rdf.yaml", d.origins().get("scale"));
+		assertEquals("test model", d.name());
+
+		BioImageModel rdf = BioImageRdf.read(r.descriptor());
+		assertEquals(PackageWriter.FORMAT_VERSION, rdf.formatVersion());
+		assertEquals(List.of("cover.png"), rdf.covers());
+		assertEquals("MIT", rdf.license());
+		assertEquals(List.of("Ada Lovelace"), rdf.authors());
+		assertEquals(17, rdf.opsetVersion());
+		assertEquals(List.of(pkg.resolve("test_input.npy").toAbsolutePath().normalize()), rdf.testInputs());
+		Axis x = rdf.outputs().get(0).axis("x").orElseThrow();
+		assertEquals(2.0, x.reference().scale());
+		assertEquals(0.5, x.scale());
+		assertEquals(d.haloPixels() * 2, x.halo());
+		ProcessingStep.ScaleRange step = assertInstanceOf(ProcessingStep.ScaleRange.class, rdf.inputs().get(0)
+			.processing().get(0));
+		assertEquals(1.0, step.minPercentile());
+		assertEquals(99.8, step.maxPercentile());
+		assertEquals(List.of("y", "x"), step.axes());
+		assertTrue(rdf.outputs().get(0).processing().isEmpty());
+		assertEquals("super-resolution", ((Map<?, ?>) rdf.config().get("fiji-gan")).get("task"));
+		assertEquals("preprocessed", ((Map<?, ?>) rdf.config().get("fiji-gan")).get("test_tensors"));
+
+		// the test tensors: the whole 100x90 sample, normalised by its percentiles, and the model output
+		NpyArray in = Npy.read(pkg.resolve("test_input.npy"));
+		assertArrayEquals(new long[] { 1, 1, 90, 100 }, in.shape());
+		float[] v = in.toFloatArray();
+		float[] sorted = v.clone();
+		Arrays.sort(sorted);
+		assertEquals(0, percentile(sorted, 1), 1e-5);
+		assertEquals(1, percentile(sorted, 99.8), 1e-5);
+		assertArrayEquals(new long[] { 1, 1, 180, 200 }, Npy.read(pkg.resolve("test_output.npy")).shape());
+		reproduces(r);
+
+		// fiji-gan gives the same result through the package as through the bare model
+		InferenceOptions float32 = InferenceOptions.defaults().withFloatOutput(true).withDevice(DeviceSpec.CPU, 1);
+		RasterImage viaPackage = ImageToImage.run(d, sample, float32, null, CancellationToken.none()).image();
+		RasterImage viaOnnx = ImageToImage.run(bare, sample, float32, null, CancellationToken.none()).image();
+		float[] a = (float[]) viaPackage.plane(0), b = (float[]) viaOnnx.plane(0);
+		double most = 0;
+		for (int i = 0; i < a.length; i++)
+			most = Math.max(most, Math.abs(a[i] - b[i]));
+		assertTrue(most <= 1e-4 * 2000, "the package changes the result by " + most);
+	}
+
+	private static double percentile(float[] sorted, double p) {
+		double pos = p / 100 * (sorted.length - 1);
+		int lo = (int) Math.floor(pos);
+		return sorted[lo] + (pos - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]);
+	}
+
+	@Test
+	void overridesGoIntoThePackage() {
+		Path onnx = OnnxModels.conv3x3(1, 1, 5, 2).write(dir, "dn.onnx");
+		PackageOptions o = options(onnx, "dn", sample16(64, 64, 2));
+		o = new PackageOptions(o.model(), new ModelOverrides(TaskKind.DENOISE, null, 5, ValueRange.MINUS_ONE_ONE,
+			OutputTransform.SUBTRACT_FROM_INPUT, null), o.folder(), o.name(), o.description(), o.sample(), null, null,
+			List.of(), List.of(), List.of(), null, null, 0, 0, false);
+		PackageResult r = pack(o);
+		ModelDescriptor d = r.model();
+		assertEquals(TaskKind.DENOISE, d.task());
+		assertEquals(5, d.haloPixels());
+		assertEquals(ValueRange.MINUS_ONE_ONE, d.inputRange());
+		assertEquals(ValueRange.MINUS_ONE_ONE, d.outputRange());
+		assertEquals(OutputTransform.SUBTRACT_FROM_INPUT, d.outputTransform());
+		List<ProcessingStep> pre = d.preprocessing();
+		assertEquals(2, pre.size());
+		ProcessingStep.ScaleLinear lin = assertInstanceOf(ProcessingStep.ScaleLinear.class, pre.get(1));
+		assertArrayEquals(new double[] { 2 }, lin.gain());
+		assertArrayEquals(new double[] { -1 }, lin.offset());
+		Map<?, ?> cfg = (Map<?, ?>) BioImageRdf.read(r.descriptor()).config().get("fiji-gan");
+		assertEquals("subtract", cfg.get("residual"));
+		assertEquals("-1,1", cfg.get("value_range"));
+		float[] in = Npy.read(dir.resolve("dn/test_input.npy")).toFloatArray();
+		float[] sorted = in.clone();
+		Arrays.sort(sorted);
+		assertEquals(-1, percentile(sorted, 1), 1e-5);
+		assertEquals(1, percentile(sorted, 99.8), 1e-5);
+		reproduces(r);
+		// no author, citation, licence or card: the package says what bioimage.io will miss
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("--author")), r.notes().toString());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("--license")), r.notes().toString());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("model card")), r.notes().toString());
+	}
+
+	@Test
+	void rgbModelWithAFixedRangeFeedsRawValuesOver255() throws IOException {
+		Path onnx = OnnxModels.identity(3).write(dir, "rgb.onnx");
+		RasterImage sample = sampleRgb(40, 30, 3);
+		PackageOptions o = options(onnx, "rgb", sample);
+		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), o.description(), sample, null, o
+			.license(), o.authors(), o.citations(), o.tags(), null, new Normalization.BitDepthRange(), 0, 0, false);
+		PackageResult r = pack(o);
+		assertEquals(3, r.model().image().channels());
+		ProcessingStep.ScaleLinear lin = assertInstanceOf(ProcessingStep.ScaleLinear.class, r.model().preprocessing()
+			.get(0));
+		assertEquals(1 / 255.0, lin.gain()[0], 1e-15);
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("range:0,255")), r.notes().toString());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("bioimage.io's own test applies it once more")), r
+			.notes().toString());
+		NpyArray in = Npy.read(dir.resolve("rgb/test_input.npy"));
+		assertArrayEquals(new long[] { 1, 3, 30, 40 }, in.shape());
+		int px = ((int[]) sample.plane(0))[0];
+		assertEquals(((px >> 16) & 0xff) / 255f, in.toFloatArray()[0], 1e-6);
+		assertEquals(((px >> 8) & 0xff) / 255f, in.toFloatArray()[30 * 40], 1e-6);
+		reproduces(r);
+		byte[] png = Files.readAllBytes(dir.resolve("rgb/cover.png"));
+		assertEquals(2, png[25], "an RGB model gets a colour cover");
+	}
+
+	@Test
+	void inpaintingPackageHoldsTheMaskAsTheModelTakesIt() {
+		Path onnx = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		PackageResult r = pack(options(onnx, "inp", sample16(48, 40, 4)));
+		ModelDescriptor d = r.model();
+		assertEquals(TaskKind.INPAINT, d.task());
+		assertEquals("mask", d.mask().inputName());
+		assertEquals(1.0, d.mask().holeValue());
+		BioImageModel rdf = BioImageRdf.read(r.descriptor());
+		assertEquals(List.of("image", "mask"), rdf.inputs().stream().map(TensorDescription::id).toList());
+		float[] mask = Npy.read(dir.resolve("inp/test_mask.npy")).toFloatArray();
+		float[] image = Npy.read(dir.resolve("inp/test_input.npy")).toFloatArray();
+		assertEquals(48 * 40, mask.length);
+		int centre = 20 * 48 + 24, corner = 0;
+		assertEquals(1f, mask[centre]);
+		assertEquals(0f, mask[corner]);
+		assertEquals(0f, image[centre], "holes are zeroed before the run");
+		assertEquals(100, (int) Arrays.stream(toDoubles(mask)).sum(), "a 10x10 hole: a quarter of the shorter side");
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("square hole")), r.notes().toString());
+		reproduces(r);
+
+		// a model whose masks mark holes with 0 gets its test mask so, and keeps saying so
+		PackageOptions o = options(onnx, "inp0", sample16(48, 40, 4));
+		PackageResult zero = pack(new PackageOptions(o.model(), new ModelOverrides(null, null, null, null, null, 0.0),
+			o.folder(), o.name(), o.description(), o.sample(), null, null, List.of(), List.of(), List.of(), null, null,
+			0, 0, false));
+		assertEquals(0.0, zero.model().mask().holeValue());
+		float[] mask0 = Npy.read(dir.resolve("inp0/test_mask.npy")).toFloatArray();
+		assertEquals(0f, mask0[centre]);
+		assertEquals(1f, mask0[corner]);
+		reproduces(zero);
+	}
+
+	private static double[] toDoubles(float[] f) {
+		double[] d = new double[f.length];
+		for (int i = 0; i < f.length; i++)
+			d[i] = f[i];
+		return d;
+	}
+
+	@Test
+	void generatorPackageHoldsSeededLatentsAndClassLabels() {
+		Path onnx = OnnxModels.generator(8, 3, 6, 5).write(dir, "gen.onnx");
+		PackageOptions o = options(onnx, "gen", null);
+		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), o.description(), null, null, o
+			.license(), o.authors(), o.citations(), o.tags(), null, null, 0, 42, false);
+		PackageResult r = pack(o);
+		ModelDescriptor d = r.model();
+		assertEquals(TaskKind.GENERATE, d.task());
+		assertEquals(8, d.generator().latentDim());
+		assertEquals(3, d.generator().classCount());
+		assertEquals(ValueRange.MINUS_ONE_ONE, d.outputRange());
+		NpyArray z = Npy.read(dir.resolve("gen/test_input.npy"));
+		assertArrayEquals(new long[] { 4, 8 }, z.shape());
+		assertArrayEquals(Generator.latent(43, 8), Arrays.copyOfRange(z.toFloatArray(), 8, 16));
+		NpyArray classes = Npy.read(dir.resolve("gen/test_class.npy"));
+		assertEquals(NpyArray.DType.INT64, classes.dtype());
+		assertArrayEquals(new long[] { 0, 1, 2, 0 }, classes.toLongArray());
+		assertArrayEquals(new long[] { 4, 1, 6, 5 }, Npy.read(dir.resolve("gen/test_output.npy")).shape());
+		assertTrue(Files.isRegularFile(dir.resolve("gen/cover.png")));
+		reproduces(r);
+	}
+
+	@Test
+	void fixedShapeModelIsTestedAtItsShape() {
+		Path onnx = OnnxModels.fixedShape(1, 24, 24).write(dir, "fixed.onnx");
+		PackageResult r = pack(options(onnx, "fixed", sample16(100, 90, 5)));
+		assertEquals(AxisConstraint.fixed(24), r.model().image().x());
+		assertArrayEquals(new long[] { 1, 1, 24, 24 }, Npy.read(dir.resolve("fixed/test_input.npy")).shape());
+		reproduces(r);
+	}
+
+	@Test
+	void textWithYamlSyntaxReadsBackUnchanged() {
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		String name = "x: y # not a comment";
+		String description = "line one: \"quoted\", {braces}, [brackets] & 'apostrophes'\nline two, ü, tab\there";
+		PackageOptions o = options(onnx, "text", sample16(20, 20, 6));
+		o = new PackageOptions(o.model(), o.overrides(), o.folder(), name, description, o.sample(), null, "CC-BY-4.0",
+			List.of("O'Brien, \"Pat\""), List.of(PackageOptions.Citation.parse("A = B: C=10.1234/abc.5")), List.of(
+				"yes", "1.5", "null"), null, null, 0, 0, false);
+		PackageResult r = pack(o);
+		BioImageModel rdf = BioImageRdf.read(r.descriptor());
+		assertEquals(name, rdf.name());
+		assertEquals(description, rdf.description());
+		assertEquals(List.of("O'Brien, \"Pat\""), rdf.authors());
+		Map<?, ?> doc = new Yaml().load(RdfYaml.write(Map.of("tags", List.of("yes", "1.5", "null", "0.5.4", "on"))));
+		assertEquals(List.of("yes", "1.5", "null", "0.5.4", "on"), doc.get("tags"));
+	}
+
+	@Test
+	void coverPanelsShareOneSizeWithAGapBetween() {
+		float[] ramp = new float[20 * 16];
+		for (int i = 0; i < ramp.length; i++)
+			ramp[i] = i;
+		RasterImage cover = CoverImage.compose(List.of(new CoverImage.Panel(10, 8, new float[][] { new float[80] }),
+			new CoverImage.Panel(20, 16, new float[][] { ramp })));
+		assertEquals(PixelType.UINT8, cover.type());
+		assertEquals(256, cover.height(), "enlarged 16 times to reach 256 px");
+		assertEquals(2 * 320 + CoverImage.GAP, cover.width());
+		byte[] p = (byte[]) cover.plane(0);
+		assertEquals(128, p[0] & 0xff, "a flat panel is mid-grey");
+		assertEquals(255, p[320] & 0xff, "the gap is white");
+		assertEquals(0, p[324] & 0xff, "the ramp's low percentile is black");
+		assertEquals(255, p[255 * cover.width() + cover.width() - 1] & 0xff, "its high percentile white");
+	}
+
+	@Test
+	void aDescriptorThatReadsBackDifferentlyIsRefused() {
+		ModelDescriptor a = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(dir, "a.onnx").toString(),
+			ModelOverrides.NONE);
+		ModelDescriptor b = new ModelOverrides(null, null, 7, null, null, null).applyTo(a);
+		PackageWriter.check(a, List.of(), a);
+		GanException e = assertThrows(GanException.class, () -> PackageWriter.check(a, List.of(), b));
+		assertTrue(e.getMessage().contains("halo 2 reads back as 7"), e.getMessage());
+	}
+
+	@Test
+	void citationsAreTextAndUrlOrDoi() {
+		PackageOptions.Citation url = PackageOptions.Citation.parse("Ledig et al. 2017=https://arxiv.org/abs/1609.04802?a=b");
+		assertEquals("Ledig et al. 2017", url.text());
+		assertEquals("https://arxiv.org/abs/1609.04802?a=b", url.url());
+		PackageOptions.Citation doi = PackageOptions.Citation.parse("Zhang et al. 2017=doi:10.1109/TIP.2017.2662206");
+		assertEquals("10.1109/TIP.2017.2662206", doi.doi());
+		assertNull(doi.url());
+		GanException e = assertThrows(GanException.class, () -> PackageOptions.Citation.parse("just a title"));
+		assertTrue(e.getMessage().contains("TEXT=URL"), e.getMessage());
+	}
+
+	@Test
+	void aFolderWithFilesIsRefusedUnlessOverwriteAndKeepsOtherFiles() throws IOException {
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path pkg = Files.createDirectories(dir.resolve("pkg"));
+		Files.writeString(pkg.resolve("README.md"), "# Model card\n");
+		PackageOptions o = options(onnx, "pkg", sample16(20, 20, 7));
+		GanException e = assertThrows(GanException.class, () -> pack(o));
+		assertTrue(e.getMessage().contains("not empty") && e.getMessage().contains("--overwrite"), e.getMessage());
+		assertEquals(1, Files.list(pkg).count(), "nothing written");
+
+		PackageOptions again = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), o.description(), o
+			.sample(), null, o.license(), o.authors(), o.citations(), o.tags(), null, null, 0, 0, true);
+		PackageResult r = pack(again);
+		assertEquals("# Model card\n", Files.readString(pkg.resolve("README.md")));
+		assertEquals(pkg.resolve("README.md").toAbsolutePath().normalize(), BioImageRdf.read(r.descriptor())
+			.documentation());
+		assertFalse(r.notes().stream().anyMatch(n -> n.contains("model card")), r.notes().toString());
+		pack(again); // and once more over its own package
+		reproduces(r);
+	}
+
+	@Test
+	void documentationIsCopiedAsTheModelCard() throws IOException {
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path card = Files.writeString(dir.resolve("card.md"), "# Intended use\nTests.\n");
+		PackageOptions o = options(onnx, "doc", sample16(20, 20, 8));
+		PackageResult r = pack(new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), o.description(), o
+			.sample(), null, o.license(), o.authors(), o.citations(), o.tags(), card, null, 0, 0, false));
+		assertEquals("# Intended use\nTests.\n", Files.readString(dir.resolve("doc/README.md")));
+		assertTrue(r.files().contains(dir.resolve("doc/README.md")));
+		Path text = Files.writeString(dir.resolve("card.txt"), "x");
+		GanException e = assertThrows(GanException.class, () -> pack(new PackageOptions(o.model(), o.overrides(), dir
+			.resolve("doc2"), o.name(), o.description(), o.sample(), null, null, List.of(), List.of(), List.of(), text,
+			null, 0, 0, false)));
+		assertTrue(e.getMessage().contains(".md"), e.getMessage());
+	}
+
+	@Test
+	void badInputsGetOneClearError() throws IOException {
+		Path onnx = OnnxModels.identity(3).write(dir, "rgb.onnx");
+		Path yaml = Files.writeString(dir.resolve("m.yaml"), "x: 1");
+		Path file = Files.writeString(dir.resolve("a-file"), "x");
+		RasterImage twoChannels = RasterImage.allocate(10, 10, 2, 1, 1, PixelType.UINT8);
+		List<Object[]> cases = List.of(new Object[] { options(yaml, "a", sample16(10, 10, 1)), ".onnx" },
+			new Object[] { options(dir.resolve("missing.onnx"), "b", sample16(10, 10, 1)), "does not exist" },
+			new Object[] { options(onnx, "c", null), "--sample" },
+			new Object[] { options(onnx, "d", twoChannels), "takes 3 channels but the sample has 2" },
+			new Object[] { options(onnx, "a-file", sample16(10, 10, 1)), "is a file" });
+		for (Object[] c : cases) {
+			GanException e = assertThrows(GanException.class, () -> pack((PackageOptions) c[0]));
+			assertTrue(e.getMessage().contains((String) c[1]), e.getMessage());
+		}
+		for (String folder : List.of("a", "b", "c", "d"))
+			assertFalse(Files.exists(dir.resolve(folder)), folder + " was created");
+		assertEquals("x", Files.readString(file));
+		GanException e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null, dir.resolve("e"), " ",
+			"d", null, null, null, null, null, null, null, null, 0, 0, false));
+		assertTrue(e.getMessage().contains("--name"), e.getMessage());
+		e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null, dir.resolve("e"), "n", "d", null,
+			null, "MIT license", null, null, null, null, null, 0, 0, false));
+		assertTrue(e.getMessage().contains("SPDX"), e.getMessage());
+	}
+}
