@@ -102,6 +102,10 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Learning rate (default: ${DEFAULT-VALUE}).")
 	double lr;
 
+	@Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "constant|cosine",
+		description = "Learning rate over the run: constant, or cosine decay to 0 at --steps (default: ${DEFAULT-VALUE}).")
+	String lrSchedule;
+
 	@Option(names = "--loss", defaultValue = "l1", paramLabel = "l1|l2|charbonnier",
 		description = "Pixel loss (default: ${DEFAULT-VALUE}).")
 	String loss;
@@ -180,7 +184,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder.of(data.folder,
 			"data")) : new DataSource.Pairs(ImageFolder.of(data.pairs.inputs, "input"), ImageFolder.of(
 				data.pairs.targets, "target"));
-		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr), LossKind
+		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr).withSchedule(
+			OptimizerConfig.Schedule.parse(lrSchedule)), LossKind
 			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, device, threads, checkpointDir,
 			checkpointEvery, resume, freeze, ema, validateEvery);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation

@@ -5,16 +5,12 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.fijigan.core.CancellationToken;
-import org.fijigan.core.GanException;
-import org.fijigan.core.ProgressListener;
 import org.fijigan.core.demo.ContactSheet;
 import org.fijigan.core.demo.Demo;
 import org.fijigan.core.demo.DemoFiles;
 import org.fijigan.core.demo.DemoOptions;
 import org.fijigan.core.demo.DemoReport;
 import org.fijigan.core.engine.DeviceSpec;
-import org.scijava.Cancelable;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -32,7 +28,7 @@ import ij.measure.ResultsTable;
  * {@code run("Demo...", "seed=1");}
  */
 @Plugin(type = Command.class, headless = true, label = "Demo")
-public class DemoCommand implements Command, Cancelable {
+public class DemoCommand extends CancellableCommand {
 	@Parameter(label = "Seed", description = "seed of the noise and of the generated images")
 	long seed = DemoOptions.DEFAULT_SEED;
 
@@ -52,54 +48,38 @@ public class DemoCommand implements Command, Cancelable {
 	@Parameter(type = ItemIO.OUTPUT)
 	ImagePlus sheet;
 
-	private final CancellationToken cancellation = new CancellationToken();
-	private volatile String cancelReason;
 	private DemoReport report;
 	private ResultsTable table;
-	private String errorMessage;
 
 	@Override
-	public void run() {
+	protected void execute() {
 		sheet = null;
 		report = null;
 		table = null;
-		errorMessage = null;
-		try {
-			DeviceSpec d = DeviceSpec.parse(device);
-			Path dir = output == null || output.getPath().isBlank() ? null : DemoFiles.prepare(output
-				.toPath(), overwrite, "tick Overwrite");
-			FijiModels.useForNames(); // the models that Manage Models installed count as bundled
-			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(seed, d, threads),
-				progress(), cancellation);
-			ContactSheet layout = ContactSheet.layout(report);
-			sheet = new ImagePlus("fiji-gan demo (seed " + seed + ")", DemoResources.render(layout));
-			table = table(report);
-			if (dir != null) {
-				List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(layout), dir,
-					ImageFileCodec.INSTANCE, true);
-				IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + dir);
-			}
-			if (GraphicsEnvironment.isHeadless()) {
-				IJ.log(table.getColumnHeadings());
-				for (int i = 0; i < table.size(); i++)
-					IJ.log(table.getRowAsString(i));
-			}
-			else table.show("fiji-gan demo metrics");
-			for (String note : report.notes())
-				IJ.log("  " + note);
-			IJ.showStatus(String.format(java.util.Locale.ROOT, "fiji-gan demo: %d rows in %.1f s", report
-				.rows().size(), report.seconds()));
+		DeviceSpec d = DeviceSpec.parse(device);
+		Path dir = output == null || output.getPath().isBlank() ? null : DemoFiles.prepare(output
+			.toPath(), overwrite, "tick Overwrite");
+		FijiModels.useForNames(); // the models that Manage Models installed count as bundled
+		report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(seed, d, threads),
+			progress(), cancellation());
+		ContactSheet layout = ContactSheet.layout(report);
+		sheet = new ImagePlus("fiji-gan demo (seed " + seed + ")", DemoResources.render(layout));
+		table = table(report);
+		if (dir != null) {
+			List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(layout), dir,
+				ImageFileCodec.INSTANCE, true);
+			IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + dir);
 		}
-		catch (CancellationToken.CancelledException e) {
-			IJ.showStatus("fiji-gan: cancelled");
+		if (GraphicsEnvironment.isHeadless()) {
+			IJ.log(table.getColumnHeadings());
+			for (int i = 0; i < table.size(); i++)
+				IJ.log(table.getRowAsString(i));
 		}
-		catch (GanException e) {
-			errorMessage = e.getMessage();
-			GanCommand.report(errorMessage);
-		}
-		finally {
-			IJ.showProgress(1.0);
-		}
+		else table.show("fiji-gan demo metrics");
+		for (String note : report.notes())
+			IJ.log("  " + note);
+		IJ.showStatus(String.format(java.util.Locale.ROOT, "fiji-gan demo: %d rows in %.1f s", report
+			.rows().size(), report.seconds()));
 	}
 
 	/** One row per metric: task, method, PSNR, SSIM, note. */
@@ -117,17 +97,6 @@ public class DemoCommand implements Command, Cancelable {
 		return t;
 	}
 
-	private ProgressListener progress() {
-		return ProgressListener.safe(e -> {
-			if (IJ.escapePressed()) {
-				IJ.resetEscape();
-				cancel("Esc pressed");
-			}
-			IJ.showProgress(e.fraction());
-			if (e.message() != null) IJ.showStatus(e.message());
-		});
-	}
-
 	/** What the last run made, or null. */
 	public DemoReport report() {
 		return report;
@@ -141,26 +110,5 @@ public class DemoCommand implements Command, Cancelable {
 	/** The contact sheet of the last run, or null. */
 	public ImagePlus sheet() {
 		return sheet;
-	}
-
-	/** The message of the error that stopped the last run, or null. */
-	public String errorMessage() {
-		return errorMessage;
-	}
-
-	@Override
-	public boolean isCanceled() {
-		return cancelReason != null;
-	}
-
-	@Override
-	public void cancel(String reason) {
-		cancelReason = reason == null ? "cancelled" : reason;
-		cancellation.cancel();
-	}
-
-	@Override
-	public String getCancelReason() {
-		return cancelReason;
 	}
 }

@@ -1,103 +1,25 @@
 package org.fijigan.imagej;
 
-import java.awt.GraphicsEnvironment;
 import java.util.Locale;
 
-import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
-import org.fijigan.core.ProgressListener;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.pipeline.RunReport;
-import org.scijava.Cancelable;
-import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
 import ij.IJ;
 
 /**
- * What every fiji-gan command shares: the model parameter, one cancellation token, the progress
- * adapter, and the error path ({@link GanException} becomes one message to the user and no output).
- * Subclasses declare their own parameters and implement {@link #execute()}; menus come from
- * {@code plugins.config} (see {@link GanPlugIn}), so no command declares a menu path.
- * <p>
- * A command runs on the caller's thread. Once cancelled, an instance stays cancelled.
+ * A command that runs a model: the model parameter and how it is loaded, on top of what every
+ * command shares ({@link CancellableCommand}).
  */
-public abstract class GanCommand implements Command, Cancelable {
+public abstract class GanCommand extends CancellableCommand {
 	@Parameter(label = "Model", style = FileWidget.OPEN_STYLE,
 		description = "an .onnx file, a bioimage.io rdf.yaml or .zip, or the name of a bundled model")
 	String model = "";
-
-	private final CancellationToken cancellation = new CancellationToken();
-	private volatile String cancelReason;
-	private String errorMessage;
-
-	/** Does the work; a {@link GanException} thrown here is reported by {@link #run()}. */
-	protected abstract void execute();
-
-	@Override
-	public final void run() {
-		errorMessage = null;
-		try {
-			execute();
-		}
-		catch (CancellationToken.CancelledException e) {
-			IJ.showStatus("fiji-gan: cancelled");
-		}
-		catch (GanException e) {
-			errorMessage = e.getMessage();
-			report(errorMessage);
-		}
-		finally {
-			IJ.showProgress(1.0);
-		}
-	}
-
-	/** Shows an error message: a dialog, or a log line when headless. */
-	static void report(String message) {
-		if (GraphicsEnvironment.isHeadless()) IJ.log("fiji-gan error: " + message);
-		else IJ.error("fiji-gan", message);
-	}
-
-	/** The message of the error that stopped the last run, or null. */
-	public String errorMessage() {
-		return errorMessage;
-	}
-
-	@Override
-	public boolean isCanceled() {
-		return cancelReason != null;
-	}
-
-	/** Stops the run in flight (between tiles, and the ONNX Runtime call itself). */
-	@Override
-	public void cancel(String reason) {
-		cancelReason = reason == null ? "cancelled" : reason;
-		cancellation.cancel();
-	}
-
-	@Override
-	public String getCancelReason() {
-		return cancelReason;
-	}
-
-	protected CancellationToken cancellation() {
-		return cancellation;
-	}
-
-	/** Progress to ImageJ's progress bar and status line; Esc cancels the run. */
-	protected ProgressListener progress() {
-		return ProgressListener.safe(e -> {
-			if (IJ.escapePressed()) {
-				IJ.resetEscape();
-				cancel("Esc pressed");
-			}
-			IJ.showProgress(e.fraction());
-			if (e.message() != null) IJ.showStatus(e.message());
-		});
-	}
 
 	protected ModelDescriptor loadModel(ModelOverrides overrides) {
 		if (model == null || model.isBlank()) throw new GanException(

@@ -63,7 +63,7 @@ public class GanPlugIn implements PlugIn {
 				image)) return;
 		}
 		catch (GanException e) {
-			GanCommand.report(e.getMessage());
+			CancellableCommand.report(e.getMessage());
 			return;
 		}
 		ParameterDialog.setImage(command, image);

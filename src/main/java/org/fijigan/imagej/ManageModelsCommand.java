@@ -73,7 +73,7 @@ public class ManageModelsCommand implements Command {
 		}
 		catch (GanException e) {
 			errorMessage = e.getMessage();
-			GanCommand.report(errorMessage);
+			CancellableCommand.report(errorMessage);
 		}
 		finally {
 			IJ.showProgress(1.0);

@@ -83,7 +83,7 @@ public class ShowChangesCommand implements Command, DialogChoices {
 		}
 		catch (GanException e) {
 			errorMessage = e.getMessage();
-			GanCommand.report(errorMessage);
+			CancellableCommand.report(errorMessage);
 		}
 	}
 

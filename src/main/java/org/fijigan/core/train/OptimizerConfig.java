@@ -9,13 +9,47 @@ import org.fijigan.core.GanException;
  * decay). Defaults are the GAN-friendly ones: betas 0.5 and 0.999.
  */
 public record OptimizerConfig(Kind kind, double learningRate, double beta1, double beta2,
-	double epsilon, double weightDecay)
+	double epsilon, double weightDecay, Schedule schedule)
 {
 	public enum Kind {
 		SGD, ADAM
 	}
 
+	/** How the learning rate changes over a run of {@code steps} steps. */
+	public enum Schedule {
+		/** The same rate at every step. */
+		CONSTANT,
+		/** Cosine decay from the rate at step 0 towards 0 at the end (Loshchilov and Hutter 2017). */
+		COSINE;
+
+		/** The factor on the learning rate at step {@code step} (0-based) of {@code steps}. */
+		public double factor(long step, long steps) {
+			return this == CONSTANT || steps <= 1 ? 1 : 0.5 * (1 + Math.cos(Math.PI * step / steps));
+		}
+
+		public static Schedule parse(String text) {
+			return switch (text.trim().toLowerCase(Locale.ROOT)) {
+				case "constant" -> CONSTANT;
+				case "cosine" -> COSINE;
+				default -> throw new GanException("unknown learning-rate schedule '" + text +
+					"': use constant or cosine");
+			};
+		}
+	}
+
+	/** A constant learning rate. */
+	public OptimizerConfig(Kind kind, double learningRate, double beta1, double beta2, double epsilon,
+		double weightDecay)
+	{
+		this(kind, learningRate, beta1, beta2, epsilon, weightDecay, Schedule.CONSTANT);
+	}
+
+	public OptimizerConfig withSchedule(Schedule s) {
+		return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon, weightDecay, s);
+	}
+
 	public OptimizerConfig {
+		if (schedule == null) schedule = Schedule.CONSTANT;
 		if (!(learningRate > 0) || Double.isInfinite(learningRate)) throw new GanException(
 			"learning rate must be positive, got " + learningRate);
 		if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw new GanException(

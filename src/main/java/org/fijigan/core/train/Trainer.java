@@ -131,7 +131,8 @@ public final class Trainer {
 					for (Parameter p : d.parameters())
 						in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
 				}
-				Map<String, Float> scalars = scalars(c.optimizer(), lr, step + 1);
+				Map<String, Float> scalars = scalars(c.optimizer(), lr * c.optimizer().schedule().factor(step, c
+					.steps()), step + 1);
 				Map<String, Tensor> out = g.step(in, scalars, cancel);
 				float loss = out.get(StepGraph.LOSS).floats()[0];
 				float content = out.get(StepGraph.CONTENT_LOSS).floats()[0];
@@ -319,7 +320,8 @@ public final class Trainer {
 		meta.put("fiji-gan.fine_tune.steps", Long.toString(c.steps()));
 		meta.put("fiji-gan.fine_tune.seed", Long.toString(c.seed()));
 		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().kind().name().toLowerCase() + " lr=" + c
-			.optimizer().learningRate());
+			.optimizer().learningRate() + (c.optimizer().schedule() == OptimizerConfig.Schedule.CONSTANT ? ""
+				: " " + c.optimizer().schedule().name().toLowerCase()));
 		meta.put("fiji-gan.fine_tune.loss", c.loss().name().toLowerCase() + (c.adversarialWeight() > 0
 			? " + " + c.adversarialWeight() + " x " + c.adversarial().name().toLowerCase() : ""));
 		meta.put("fiji-gan.fine_tune.provider", provider);

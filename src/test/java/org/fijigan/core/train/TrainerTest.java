@@ -145,6 +145,31 @@ class TrainerTest {
 		}
 	}
 
+	/** SGD under the cosine schedule: step t uses lr * (1 + cos(pi t / T)) / 2. */
+	@Test
+	void theCosineScheduleScalesEachStepsLearningRate() {
+		Toy data = new Toy(2);
+		OptimizerConfig sgd = OptimizerConfig.sgd(0.2).withSchedule(OptimizerConfig.Schedule.COSINE);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(3, sgd, LossKind.L2),
+			ProgressListener.NONE, CancellationToken.none());
+		double[] w = { 0.5, 0.5 }, b = { 0, 0 };
+		double[] factors = { 1, 0.75, 0.25 }; // (1 + cos(0)) / 2, (1 + cos(pi/3)) / 2, (1 + cos(2pi/3)) / 2
+		for (int t = 0; t < 3; t++) {
+			assertEquals(factors[t], OptimizerConfig.Schedule.COSINE.factor(t, 3), 1e-12);
+			double[][] g = l2Gradient(data.batch(t), w, b);
+			for (int c = 0; c < C; c++) {
+				w[c] -= 0.2 * factors[t] * g[0][c];
+				b[c] -= 0.2 * factors[t] * g[1][c];
+			}
+		}
+		float[] tw = weight(r.model(), "w"), tb = weight(r.model(), "b");
+		for (int c = 0; c < C; c++) {
+			assertEquals(w[c], tw[c], 1e-6);
+			assertEquals(b[c], tb[c], 1e-6);
+		}
+		assertEquals(1.0, OptimizerConfig.Schedule.CONSTANT.factor(2, 3));
+	}
+
 	@Test
 	void shortFineTuneLowersTheValidationLoss() {
 		Toy data = new Toy(4);

@@ -16,10 +16,10 @@ public enum Architecture {
 	/** DnCNN-style residual denoiser: a plain conv/ReLU stack predicts the noise; output = input - noise. */
 	DENOISER("residual-denoiser", "denoising: conv/ReLU stack predicting the noise (DnCNN-style)"),
 	/**
-	 * Inpainting: a fixed push-pull fill of the hole (a smooth interpolation from the known pixels)
+	 * Inpainting: a fixed multigrid harmonic fill of the hole (a smooth interpolation from the known pixels)
 	 * refined by gated, dilated convolutions; inputs image and mask (1 = hole).
 	 */
-	GATED_INPAINT("gated-inpaint", "inpainting: push-pull fill refined by gated dilated convolutions"),
+	GATED_INPAINT("gated-inpaint", "inpainting: multigrid harmonic fill refined by gated dilated convolutions"),
 	/**
 	 * A class-conditional DCGAN-style generator: latent (+ class embedding) to a 4x4 map, then
 	 * nearest upsampling + conv + pixel norm stages to the output size, tanh output.

@@ -96,17 +96,22 @@ public final class Architectures {
 		return described(b, Architecture.DENOISER, o).build();
 	}
 
-	/** Levels of the push-pull fill: holes up to about 2^7 = 128 pixels across get a smooth fill. */
-	static final int PUSH_PULL_LEVELS = 7;
+	/** Pyramid levels of the fill: holes up to about 2^7 = 128 pixels across converge. */
+	static final int FILL_LEVELS = 7;
+	/** Relaxation sweeps per pyramid level. */
+	static final int FILL_SWEEPS = 24;
 
 	/**
-	 * Inpainting. A fixed push-pull fill (Gortler et al. 1996): the known pixels (mask 0) are
-	 * averaged down a pyramid of 2x2 means with their coverage, then pulled back up, each level
-	 * filling its uncovered fraction from the bilinear upscale of the coarser one; this gives a
-	 * smooth fill of any hole from its surroundings. A stack of gated convolutions (Yu et al. 2019,
-	 * arXiv:1806.03589: features times a learned sigmoid gate) with dilations 1, 2, 4, 8, 2, 1 sees
-	 * the fill and the mask and adds the texture and edges the fill lacks. Known pixels are kept
-	 * exactly. Inputs {@code image} [N,C,H,W] and {@code mask} [N,1,H,W], 1 = hole.
+	 * Inpainting. A fixed multigrid harmonic fill: the known pixels (mask 0) are averaged down a
+	 * pyramid of 2x2 means with their coverage (push-pull, Gortler et al. 1996), and on the way back
+	 * up each level starts from the bilinear upscale of the coarser one and relaxes
+	 * {@link #FILL_SWEEPS} times towards the solution of Laplace's equation with the known pixels as
+	 * the boundary (Jacobi sweeps: each unknown pixel becomes the mean of its four neighbours). This
+	 * approaches the harmonic fill, the classical baseline, without learned weights. A stack of
+	 * gated convolutions (Yu et al. 2019, arXiv:1806.03589: features times a learned sigmoid gate)
+	 * with dilations 1, 2, 4, 8, 2, 1 sees the fill and the mask and adds the texture and edges the
+	 * fill lacks. Known pixels are kept exactly. Inputs {@code image} [N,C,H,W] and {@code mask}
+	 * [N,1,H,W], 1 = hole.
 	 */
 	static ModelProto gatedInpaint(ArchitectureOptions o) {
 		int c = o.channels(), w = o.width();
@@ -114,7 +119,7 @@ public final class Architectures {
 		b.input("image", "N", c, "H", "W").input("mask", "N", 1, "H", "W");
 		String one = b.constant("one", new float[] { 1 });
 		String known = b.sub(one, "mask");
-		String fill = pushPull(b, b.mul("image", known), known);
+		String fill = harmonicFill(b, b.mul("image", known), known, c);
 		String x = b.concat(List.of(fill, "mask"), 1);
 		int[] dilations = { 1, 2, 4, 8, 2, 1 };
 		int in = c + 1;
@@ -129,25 +134,42 @@ public final class Architectures {
 		String refined = b.add(fill, b.conv("conv_out", x, w, c, 3, 1, 1, 0.1));
 		String result = b.add(b.mul("image", known), b.mul(refined, "mask"));
 		b.output(result, "output", "N", c, "H", "W");
-		b.metadata(ModelLoader.META_TASK, "inpaint").metadata(ModelLoader.META_RANGE, "0,1").metadata(
+		b.metadata(ModelLoader.META_TASK, "inpaint").metadata(ModelLoader.META_SCALE, "1").metadata(
+			ModelLoader.META_RANGE, "0,1").metadata(
 			ModelLoader.META_MASK_HOLE, "1").metadata(ModelLoader.META_HALO, "64");
 		return described(b, Architecture.GATED_INPAINT, o).build();
 	}
 
-	/** {@code values} = image x coverage, {@code weights} = coverage in [0, 1]; returns the fill. */
-	private static String pushPull(NetBuilder b, String values, String weights) {
+	/**
+	 * {@code values} = image x coverage, {@code weights} = coverage in [0, 1] ([N,1,H,W]); returns
+	 * the fill. At every level the known share keeps its average and the unknown share
+	 * {@code 1 - coverage} takes the relaxed estimate: {@code x = v + (1 - w) * mean4(x)}.
+	 */
+	private static String harmonicFill(NetBuilder b, String values, String weights, int channels) {
 		List<String> v = new ArrayList<>(List.of(values)), wt = new ArrayList<>(List.of(weights));
-		for (int l = 1; l <= PUSH_PULL_LEVELS; l++) {
+		for (int l = 1; l <= FILL_LEVELS; l++) {
 			v.add(avgPool2(b, v.get(l - 1)));
 			wt.add(avgPool2(b, wt.get(l - 1)));
 		}
 		String eps = b.constant("eps", new float[] { 1e-6f });
 		String one = b.constant("one", new float[] { 1 });
-		String estimate = b.node("Div", List.of(v.get(PUSH_PULL_LEVELS), b.add(wt.get(PUSH_PULL_LEVELS),
-			eps)), "coarsest");
-		for (int l = PUSH_PULL_LEVELS - 1; l >= 0; l--) {
-			String up = b.resizeLinearTo(estimate, b.sizesOf(v.get(l)));
-			estimate = b.add(v.get(l), b.mul(b.sub(one, wt.get(l)), up));
+		float[] kernel = new float[channels * 9];
+		for (int ch = 0; ch < channels; ch++)
+			for (int k : new int[] { 1, 3, 5, 7 })
+				kernel[ch * 9 + k] = 0.25f;
+		String fourNeighbours = b.constant("mean4", kernel, channels, 1, 3, 3);
+		String pads = b.constantLongs("pads", 0, 0, 1, 1, 0, 0, 1, 1);
+		String estimate = b.node("Div", List.of(v.get(FILL_LEVELS), b.add(wt.get(FILL_LEVELS), eps)),
+			"coarsest");
+		for (int l = FILL_LEVELS - 1; l >= 0; l--) {
+			String unknown = b.sub(one, wt.get(l));
+			estimate = b.add(v.get(l), b.mul(unknown, b.resizeLinearTo(estimate, b.sizesOf(v.get(l)))));
+			for (int sweep = 0; sweep < FILL_SWEEPS; sweep++) {
+				String padded = b.node("Pad", List.of(estimate, pads), "pad", NetBuilder.string("mode", "edge"));
+				String mean = b.node("Conv", List.of(padded, fourNeighbours), "mean4", NetBuilder.ints(
+					"kernel_shape", 3, 3), NetBuilder.integer("group", channels));
+				estimate = b.add(v.get(l), b.mul(unknown, mean));
+			}
 		}
 		return estimate;
 	}

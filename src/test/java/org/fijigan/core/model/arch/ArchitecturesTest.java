@@ -127,7 +127,7 @@ class ArchitecturesTest {
 		for (int i = 0; i < out.length; i++)
 			if (mask[i] == 0) assertEquals(in[i], out[i], 0f, "known pixel " + i);
 			else worstHole = Math.max(worstHole, Math.abs(out[i] - in[i]));
-		// the push-pull fill is smooth, not exact, on a ramp; the fresh gated layers add little
+		// the harmonic fill reproduces a ramp closely; the fresh gated layers add little
 		assertTrue(worstHole < 0.12, "max hole error " + worstHole);
 	}
 
