@@ -99,7 +99,7 @@ public final class Architectures {
 	/** Pyramid levels of the fill: holes up to about 2^7 = 128 pixels across converge. */
 	static final int FILL_LEVELS = 7;
 	/** Relaxation sweeps per pyramid level. */
-	static final int FILL_SWEEPS = 24;
+	static final int FILL_SWEEPS = 80;
 
 	/**
 	 * Inpainting. A fixed multigrid harmonic fill: the known pixels (mask 0) are averaged down a
