@@ -41,8 +41,8 @@ final class ModelsCommand implements Callable<Integer> {
 		PrintWriter out = spec.commandLine().getOut();
 		ModelStore store = store(dir);
 		List<InstalledModel> models = store.list();
-		if (models.isEmpty()) out.println("no models are bundled yet and none is installed (looked in " + store
-			.root() + "); install one with 'models install', or pass --model FILE.onnx, rdf.yaml or .zip");
+		if (models.isEmpty()) out.println("no models in " + store
+			.root() + " (neither bundled nor installed); install one with 'models install', or pass --model FILE.onnx, rdf.yaml or .zip");
 		for (InstalledModel m : models)
 			print(out, m);
 		out.flush();

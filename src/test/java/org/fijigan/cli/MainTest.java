@@ -328,6 +328,6 @@ class MainTest {
 		}
 		assertNotNull(results.get(0));
 		assertTrue(results.get(0).out().startsWith("noise2x "), results.get(0).out());
-		assertTrue(results.get(1).out().startsWith("no models are bundled yet"), results.get(1).out());
+		assertTrue(results.get(1).out().startsWith("no models in "), results.get(1).out());
 	}
 }
