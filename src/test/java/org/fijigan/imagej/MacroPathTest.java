@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import org.fijigan.core.model.ModelLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,8 @@ class MacroPathTest {
 		String classPath = System.getProperty("surefire.test.class.path", System.getProperty(
 			"java.class.path"));
 		Process p = new ProcessBuilder(java, "--add-opens=java.base/java.lang=ALL-UNNAMED",
-			"-Djava.awt.headless=true", "-cp", classPath, HeadlessMacroMain.class.getName(), dir.toString())
+			"-Djava.awt.headless=true", "-D" + ModelLoader.MODELS_DIR_PROPERTY + "=" + Path.of("models")
+				.toAbsolutePath(), "-cp", classPath, HeadlessMacroMain.class.getName(), dir.toString())
 				.redirectErrorStream(true).start();
 		String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the scenario JVM did not finish");

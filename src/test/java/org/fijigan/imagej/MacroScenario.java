@@ -74,6 +74,29 @@ final class MacroScenario {
 		check("1".equals(installed), "Manage Models installed aq: '" + installed + "'");
 
 		IJ.run("Model Info...", "model=[" + model + "]");
+
+		// the bundled models by name, as the README's macros use them (this JVM's models folder is
+		// the checkout's models/)
+		String sr = IJ.runMacro("setBatchMode(true);\n" + //
+			"newImage('small', '8-bit ramp', 16, 12, 1);\n" + //
+			"run('Super-Resolution...', 'model=sr-x2 threads=1');\n" + //
+			"return '' + getWidth() + 'x' + getHeight();");
+		check("32x24".equals(sr), "sr-x2 from a macro: '" + sr + "'");
+		String filled = IJ.runMacro("setBatchMode(true);\n" + //
+			"newImage('holed', '8-bit ramp', 32, 32, 1);\n" + //
+			"makeRectangle(10, 10, 8, 8);\n" + //
+			"run('Inpaint...', 'model=inpaint mask=selection keep threads=1');\n" + //
+			"return getTitle() + ' ' + getPixel(14, 14) + ' ' + getPixel(2, 2);");
+		String[] f = filled.split(" ");
+		// ramp value at x = 14 is 112; a smooth fill stays close to it, a known pixel is kept exactly
+		check(f.length == 3 && !f[0].equals("holed") && Math.abs(Double.parseDouble(f[1]) - 112) < 12 &&
+			Double.parseDouble(f[2]) == 16, "inpaint from a macro: '" + filled + "'");
+		String generated = IJ.runMacro("setBatchMode(true);\n" + //
+			"run('Generate Synthetic Images...', 'model=mri-generator count=3 seed=1 class=coronal threads=1');\n" + //
+			"setSlice(2);\n" + //
+			"return '' + getWidth() + ' ' + nSlices + ' ' + getInfo('slice.label');");
+		check(generated.startsWith("64 3 ") && generated.contains("SYNTHETIC") && generated.contains(
+			"seed=2") && generated.contains("class=coronal"), "generated from a macro: '" + generated + "'");
 		System.out.println("values checked: " + before.length + " pixels, macro: " + result);
 	}
 
