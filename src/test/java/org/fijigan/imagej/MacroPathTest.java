@@ -36,5 +36,7 @@ class MacroPathTest {
 		assertTrue(output.contains("fiji-gan error: no model given"), output);
 		assertTrue(output.contains("task:          image-to-image"), "Model Info logs headless:\n" +
 			output);
+		assertTrue(output.contains(": denoise vs best baseline ("), "Evaluate Model logs its comparison:\n" +
+			output);
 	}
 }

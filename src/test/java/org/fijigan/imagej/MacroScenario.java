@@ -97,6 +97,21 @@ final class MacroScenario {
 			"return '' + getWidth() + ' ' + nSlices + ' ' + getInfo('slice.label');");
 		check(generated.startsWith("64 3 ") && generated.contains("SYNTHETIC") && generated.contains(
 			"seed=2") && generated.contains("class=coronal"), "generated from a macro: '" + generated + "'");
+		String ran = IJ.runMacro("setBatchMode(true);\n" + //
+			"newImage('any', '32-bit ramp', 8, 4, 1);\n" + //
+			"run('Run ONNX Model...', 'model=[" + model + "] task=image-to-image normalize=none threads=1 float');\n" + //
+			"return d2s(getPixel(2, 1), 4);");
+		check("0.5000".equals(ran), "Run ONNX Model from a macro: '" + ran + "'");
+		String demo = IJ.runMacro("setBatchMode(true);\n" + //
+			"run('Demo...', 'seed=1 threads=1');\n" + //
+			"return getTitle() + ' ' + getWidth();");
+		check("fiji-gan demo (seed 1) 1008".equals(demo), "Demo from a macro: '" + demo + "'");
+		Path evalData = dir.resolve("eval data");
+		check(evalData.toFile().mkdirs(), "made " + evalData);
+		for (String name : new String[] { "a.tif", "b.tif" })
+			IJ.save(IJ.createImage(name, "8-bit ramp", 32, 32, 1), evalData.resolve(name).toString());
+		IJ.runMacro("run('Evaluate Model...', 'model=denoise data=[" + evalData +
+			"] task=auto images=2 count=0 seed=1 normalize=auto device=auto threads=1');"); // logs its table
 		System.out.println("values checked: " + before.length + " pixels, macro: " + result);
 	}
 
