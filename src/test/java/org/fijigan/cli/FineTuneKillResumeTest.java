@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.train.Checkpoint;
 import org.fijigan.core.train.autodiff.Tensors;
 import org.fijigan.testing.OnnxModels;
@@ -199,7 +200,7 @@ class FineTuneKillResumeTest {
 		assertTrue(ck.tensors().keySet().stream().anyMatch(n -> n.startsWith("ema/")), "EMA");
 		assertEquals(List.of(), names(out), "no model, loss curve or temporary file before the end");
 		for (String f : names(checkpoints))
-			assertTrue(f.equals(Checkpoint.FILE) || f.startsWith(".checkpoint") && f.endsWith(".tmp"),
+			assertTrue(f.equals(Checkpoint.FILE) || Checkpoint.FILE.equals(AtomicFile.targetOfTemporary(f)),
 				"only the checkpoint (and at most the temporary file of an interrupted write): " + f);
 
 		Process resumed = start("resumed", fineTune(model, tuned, checkpoints, "--resume"));
