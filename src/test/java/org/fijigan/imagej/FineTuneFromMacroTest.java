@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.testing.OnnxModels;
@@ -57,7 +58,8 @@ class FineTuneFromMacroTest {
 			.endsWith("base_sha256")).findFirst().orElseThrow());
 		assertNotEquals(ModelLoader.sha256(model), d.sha256(), "weights changed");
 		try (var s = Files.list(dir)) {
-			assertFalse(s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp files left");
+			assertFalse(s.anyMatch(p -> AtomicFile.targetOfTemporary(p.getFileName().toString()) != null),
+				"no temp files left");
 		}
 	}
 }
