@@ -12,11 +12,11 @@ import org.fijigan.core.demo.Demo;
 import org.fijigan.core.demo.DemoFiles;
 import org.fijigan.core.demo.DemoOptions;
 import org.fijigan.core.demo.DemoReport;
-import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.imagej.DemoResources;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,13 +42,9 @@ final class DemoCommand implements Callable<Integer> {
 		description = "Seed of the noise and of the generated images (default: ${DEFAULT-VALUE}).")
 	long seed;
 
-	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
-		description = "auto, cpu, cuda[:INDEX], ... (default: auto, which falls back to the CPU).")
-	DeviceSpec device;
+	@Mixin
+	DeviceFlags run;
 
-	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-		description = "Intra-op threads (default: all cores).")
-	int threads;
 
 	@Override
 	public Integer call() {
@@ -57,8 +53,8 @@ final class DemoCommand implements Callable<Integer> {
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
 			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
 		{
-			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(seed, device, threads),
-				progress, interrupt.token());
+			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(seed, run.device,
+				run.threads), progress, interrupt.token());
 		}
 		ContactSheet sheet = ContactSheet.layout(report);
 		List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(sheet), dir, ImageFiles.CODEC,

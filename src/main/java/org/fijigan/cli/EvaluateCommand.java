@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
-import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.eval.Evaluation;
 import org.fijigan.core.eval.EvaluationOptions;
 import org.fijigan.core.eval.EvaluationReport;
@@ -100,13 +99,9 @@ final class EvaluateCommand implements Callable<Integer> {
 		description = "Model input window in pixels, halo included (default: auto).")
 	int tileSize;
 
-	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
-		description = "auto, cpu, cuda[:INDEX], ... (default: auto, which falls back to the CPU).")
-	DeviceSpec device;
+	@Mixin
+	DeviceFlags run;
 
-	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-		description = "Intra-op threads (default: all cores).")
-	int threads;
 
 	@Override
 	public Integer call() {
@@ -127,7 +122,7 @@ final class EvaluateCommand implements Callable<Integer> {
 		EvaluationOptions options = EvaluationOptions.defaults().withSeed(seed).withMaxImages(maxImages)
 			.withMaxSide(maxSize).withGeneratedPerClass(count == null ? 0 : count).withNormalization(
 				normalization).withInference(InferenceOptions.defaults().withTileSize(tileSize).withDevice(
-					device, threads));
+					run.device, run.threads));
 		PcaFeatures features = featuresFile != null && Files.exists(featuresFile) ? PcaFeatures.load(
 			featuresFile) : null;
 		boolean fitted = features == null;

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
-import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.TaskKind;
@@ -29,6 +28,7 @@ import org.fijigan.imagej.ImageFolder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -132,12 +132,9 @@ public final class FineTuneCommand implements Callable<Integer> {
 	@Option(names = "--seed", defaultValue = "0", description = "Seeds sampling, degradations and the discriminator.")
 	long seed;
 
-	@Option(names = "--device", defaultValue = "auto", paramLabel = "D",
-		description = "auto, cpu, cuda[:N], tensorrt, directml, coreml, rocm or openvino.")
-	DeviceSpec device;
+	@Mixin
+	DeviceFlags run;
 
-	@Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (default: all cores).")
-	int threads;
 
 	@Option(names = "--checkpoint-dir", paramLabel = "D",
 		description = "Where atomic checkpoints go (every --checkpoint-every steps and at the end).")
@@ -186,7 +183,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 				data.pairs.targets, "target"));
 		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr).withSchedule(
 			OptimizerConfig.Schedule.parse(lrSchedule)), LossKind
-			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, device, threads, checkpointDir,
+			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, run.device, run.threads, checkpointDir,
 			checkpointEvery, resume, freeze, ema, validateEvery);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
 			.parse(augment), normalize, validation, adversarialWeight, config, degradation == null ||

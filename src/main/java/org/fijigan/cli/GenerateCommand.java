@@ -13,7 +13,6 @@ import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.batch.GenerationBatch;
 import org.fijigan.core.batch.GenerationJob;
 import org.fijigan.core.batch.SamplePlan;
-import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.model.GeneratorSpec;
@@ -26,6 +25,7 @@ import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -68,13 +68,9 @@ final class GenerateCommand extends JobCommand {
 		description = "The model's output range, e.g. -1,1 (default: from the model).")
 	ValueRange range;
 
-	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
-		description = "auto, cpu, cuda[:INDEX], ... (default: auto).")
-	DeviceSpec device;
+	@Mixin
+	DeviceFlags run;
 
-	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-		description = "Intra-op threads (default: all cores).")
-	int threads;
 
 	@Option(names = "--per-class", paramLabel = "N",
 		description = "Folder mode: N images of every class of the model, each class in a sub-folder.")
@@ -105,7 +101,7 @@ final class GenerateCommand extends JobCommand {
 		long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
 		GenerationJob job = new GenerationJob(output, batch.format == null ? "tif" : batch.format, plan,
 			s, latents, latentFile == null ? null : latentFile.getFileName().toString(), floatOutput ||
-				normalization.equals("none"), device, threads, batch.shardOrAll(), overwrite,
+				normalization.equals("none"), run.device, run.threads, batch.shardOrAll(), overwrite,
 			batch.failFast, provenance());
 		return GenerationBatch.run(job, d, ImageFiles.CODEC, progress, cancel);
 	}
@@ -163,7 +159,7 @@ final class GenerateCommand extends JobCommand {
 			" to draw the same images again)");
 		GenerateOptions options = new GenerateOptions(n, s, classLabel == null ? null : label(d
 			.generator(), classLabel), labels, latents, floatOutput || normalization.equals("none"),
-			device, threads);
+			run.device, run.threads);
 		return new Job(d, Generator.run(d, options, progress, cancel), notes);
 	}
 

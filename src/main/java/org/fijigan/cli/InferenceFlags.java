@@ -1,9 +1,9 @@
 package org.fijigan.cli;
 
-import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.pipeline.InferenceOptions;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How to run a model on one image: the options shared by the image-to-image commands. */
@@ -19,14 +19,9 @@ final class InferenceFlags {
 			"32-bit output). Default: the model's, else percentile:1,99.8.")
 	Normalization normalization;
 
-	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
-		description = "auto, cpu, cuda[:INDEX], tensorrt, rocm, directml, coreml or openvino " +
-			"(default: auto, which falls back to the CPU).")
-	DeviceSpec device;
+	@Mixin
+	DeviceFlags run;
 
-	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-		description = "Intra-op threads (default: all cores).")
-	int threads;
 
 	@Option(names = "--float", description = "Write 32-bit float output instead of the input's bit depth.")
 	boolean floatOutput;
@@ -38,8 +33,8 @@ final class InferenceFlags {
 
 	InferenceOptions options() {
 		return InferenceOptions.defaults().withNormalization(normalization).withTileSize(tileSize)
-			.withFloatOutput(floatOutput || normalization instanceof Normalization.None).withDevice(device,
-				threads).withChannelMap(channelMap);
+			.withFloatOutput(floatOutput || normalization instanceof Normalization.None).withDevice(run.device,
+				run.threads).withChannelMap(channelMap);
 	}
 
 	static final class TileSize implements picocli.CommandLine.ITypeConverter<Integer> {
