@@ -10,18 +10,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 threads=${2:-2}
 work=target/bench-pipeline
-py=/usr/bin/python3
-
-if ! $py -c 'import torch, onnx' 2>/dev/null; then
-	echo "installing python3-torch and python3-onnx (Debian) ..." >&2
-	apt-get install -y python3-torch python3-onnx >&2 ||
-		{ apt-get update >&2 && apt-get install -y python3-torch python3-onnx >&2; }
-fi
-
-# the test class path (the benchmark main lives in src/test/java/org/fijigan/bench), and the CLI
-mvn -q -B -o ${FIJI_GAN_MVN_OPTS:-} test-compile dependency:build-classpath \
-	-Dmdep.outputFile=target/bench-cp.txt >&2
-cp="target/test-classes:target/classes:$(cat target/bench-cp.txt)"
+. bench/common.sh # PyTorch, and the test class path in $cp
 ./fiji-gan --help >/dev/null 2>&1 || true # builds target/lib when needed, outside figure 5
 # bench XMX MODE ARGS...: one PipelineBench JVM
 bench() { xmx=$1; shift; java -XX:+UseSerialGC "$xmx" -cp "$cp" org.fijigan.bench.PipelineBench "$@"; }

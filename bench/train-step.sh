@@ -15,18 +15,7 @@ rounds=${2:-3}
 threads=${3:-2}
 warmup=3
 work=target/bench-train-step
-py=/usr/bin/python3
-
-if ! $py -c 'import torch, onnx' 2>/dev/null; then
-	echo "installing python3-torch and python3-onnx (Debian) ..." >&2
-	apt-get install -y python3-torch python3-onnx >&2 ||
-		{ apt-get update >&2 && apt-get install -y python3-torch python3-onnx >&2; }
-fi
-
-# the test class path (the benchmark main lives in src/test/java/org/fijigan/bench)
-mvn -q -B -o ${FIJI_GAN_MVN_OPTS:-} test-compile dependency:build-classpath \
-	-Dmdep.outputFile=target/bench-cp.txt >&2
-cp="target/test-classes:target/classes:$(cat target/bench-cp.txt)"
+. bench/common.sh # PyTorch, and the test class path in $cp
 
 rm -rf "$work"
 mkdir -p "$work"
