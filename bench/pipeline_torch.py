@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch side of bench/run-all.sh (issue 5, figures 1, 2, 4 and 6): builds the two models, exports
+"""PyTorch side of bench/run-all.sh (figures 1, 2, 4 and 6 of bench/README.md): builds the two models, exports
 them to ONNX, and times PyTorch CPU inference of the SR model on a 512x512 input.
 
     /usr/bin/python3 bench/pipeline_torch.py setup WORK_DIR

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 5's benchmark suite: prints figures 1, 2, 4, 5 and 6 as median and min-max, each comparison
+# The inference benchmarks of bench/README.md: prints figures 1, 2, 4, 5 and 6 as median and min-max, each comparison
 # measured in one run (the variants take turns); figure 3 is bench/train-step.sh, run here too (FIG3=0 skips it).
 # Usage, from anywhere: bench/run-all.sh [ROUNDS] [THREADS]     (defaults 3 and 2; about 10 minutes)
 # Needs Debian's python3-torch and python3-onnx for /usr/bin/python3 (installed with apt-get when

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fine-tune step against PyTorch CPU, measured in one run (issue 3's benchmark, issue 5 figure 3).
+# Fine-tune step against PyTorch CPU, measured in one run (figure 3 of bench/README.md).
 # Usage, from the repository root: bench/train-step.sh [REPS] [ROUNDS] [THREADS]
 #   (defaults: 10 repetitions after 3 warm-ups, 3 rounds, 2 threads; PROFILE=0 skips the profile)
 # PyTorch (Debian's python3-torch, /usr/bin/python3) builds an RRDB x4 generator (32 features,

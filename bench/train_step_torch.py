@@ -12,7 +12,7 @@ per-repetition times in seconds, and the loss of the first step (at the exported
 the Java side must reproduce. Each round starts again from the exported weights and fresh Adam
 state, as the Java side does.
 
-The generator is ESRGAN's RRDBNet, scaled down as in /work/shared/TRAINING-NOTES.md: 32 features,
+The generator is ESRGAN's RRDBNet, scaled down from ESRGAN's 64 features and 23 blocks: 32 features,
 2 RRDB blocks (3 residual dense blocks each, 5 convs per RDB, growth 16 channels, LeakyReLU 0.2,
 residual scaling 0.2), nearest x2 upsampling twice with a conv + LeakyReLU after each, conv_hr,
 conv_last: x4, 0.4 M parameters. Adam as fiji-gan's default (lr 1e-4, betas 0.5/0.999, eps 1e-8),

@@ -39,7 +39,8 @@ import ij.WindowManager;
  * item (the item's own ActionEvent, as a click sends it) on the models bundled in Fiji.app/models,
  * chosen by name in the dialogs' Known models chooser. Knows nothing of the plugin's classes: it
  * only sees ImageJ and AWT, as a user does. Steps that need a third-party model from
- * REAL_MODELS_DIR (../shared/real-models) are skipped when it is missing.
+ * REAL_MODELS_DIR (the folder FIJI_GAN_REAL_MODELS names in tools/screenshots.sh) are skipped when
+ * it lacks the model.
  *
  * Usage: java ScreenshotTour SAMPLES_DIR REAL_MODELS_DIR OUT_DIR
  */

@@ -3,15 +3,19 @@
 # opens samples/, runs each Plugins > GAN command through its menu item on the bundled models
 # (tools/ScreenshotTour.java, a pinned list of steps) and writes PNG screenshots to docs/screenshots/
 # (or $1). Needs: Debian's xvfb (apt-get install -y xvfb), Java 17, Maven, the bundled models in
-# models/; ../shared/real-models/ (or $REAL_MODELS) is optional: without it the two steps that use
-# a third-party model (Run ONNX Model, Manage Models > install) are skipped.
+# models/. A folder of third-party models named by $FIJI_GAN_REAL_MODELS is optional (the same
+# variable as the tests', see docs/contributing.md): without it the two steps that use a
+# third-party model (Run ONNX Model with ESPCN, Manage Models > install of DnCNN) are skipped.
 # Not part of `mvn verify`: it takes a few minutes and needs an X server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=${1:-$ROOT/docs/screenshots}
-MODELS=${REAL_MODELS:-$ROOT/../shared/real-models}
-[ -d "$MODELS" ] || echo "screenshots: $MODELS is missing; skipping the third-party model steps" >&2
+MODELS=${FIJI_GAN_REAL_MODELS:-}
+if [ -z "$MODELS" ] || [ ! -d "$MODELS" ]; then
+	echo "screenshots: FIJI_GAN_REAL_MODELS is not a folder; skipping the third-party model steps" >&2
+	MODELS=$ROOT/target/screenshot-tour/no-real-models
+fi
 for m in denoise sr-x2 inpaint mri-generator; do
 	[ -f "$ROOT/models/$m/rdf.yaml" ] || echo "screenshots: the bundled model models/$m is missing; its steps will fail" >&2
 done

@@ -1,7 +1,8 @@
 #!/bin/sh
 # fetch-data.sh: the training and test images of the project's model recipes, from Debian packages
-# whose images may be used for training (see ../shared/DATA.md for licenses). Idempotent: a package
-# already extracted is not fetched again, and a set already prepared by the same command is kept.
+# whose images may be used for training (licenses: each package's /usr/share/doc/PKG/copyright,
+# summed up in the model cards). Idempotent: a package already extracted is not fetched again, and a
+# set already prepared by the same command is kept.
 #
 #   models/recipes/fetch-data.sh [--force]     # --force prepares the sets again
 #

@@ -37,7 +37,7 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 
 /**
- * The fiji-gan side of {@code bench/run-all.sh} (issue 5, figures 1, 2, 4 and 6): a plain main on the
+ * The fiji-gan side of {@code bench/run-all.sh} (figures 1, 2, 4 and 6 of bench/README.md): a plain main on the
  * test class path, not a test. Every mode writes {@code key=value} lines into the work folder, each
  * time key followed by the raw per-repetition times in seconds; {@code bench/pipeline_report.py}
  * turns them into the tables. Variants compared with each other take turns repetition by

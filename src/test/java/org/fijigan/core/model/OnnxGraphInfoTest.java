@@ -230,10 +230,7 @@ class OnnxGraphInfoTest {
 	}
 
 	private static Path realModels() {
-		Path relative = Path.of("..", "shared", "real-models");
-		Path found = Files.isDirectory(relative) ? relative : Path.of("/work/shared/real-models");
-		Assumptions.assumeTrue(Files.isDirectory(found), "no real-models folder");
-		return found;
+		return org.fijigan.testing.RealModels.dir();
 	}
 
 	@ParameterizedTest

@@ -13,7 +13,7 @@ import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The auto window is shrunk to the smallest one that needs no more tiles (issue 5, figure 1). */
+/** The auto window is shrunk to the smallest one that needs no more tiles (bench/README.md, figure 1). */
 class BalancedTilesTest {
 	@TempDir
 	Path dir;

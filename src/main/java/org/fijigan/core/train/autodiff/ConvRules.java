@@ -23,7 +23,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
  * </ul>
  * Groups go into the {@code group} attribute of the backward Conv/ConvTranspose (no per-group loop):
  * for {@code dW} the batch and group axes are merged into one grouped channel axis. Both recipes
- * are the ones TRAINING-NOTES checked against PyTorch, generalised to groups, auto_pad, 1-D and 3-D.
+ * were first checked against PyTorch's gradients, then generalised to groups, auto_pad, 1-D and 3-D.
  * <p>
  * Two faster forms of the same sums, chosen where they apply (ONNX Runtime's CPU kernels run the
  * recipes above several times slower than a forward Conv of the same size; bench/README.md):
