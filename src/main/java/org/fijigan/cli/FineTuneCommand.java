@@ -23,7 +23,7 @@ import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.Degradation;
-import org.fijigan.imagej.ImageFolder;
+import org.fijigan.ij1.ImageFolder;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

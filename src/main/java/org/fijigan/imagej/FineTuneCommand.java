@@ -23,6 +23,8 @@ import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.ij1.ImageFolder;
+import org.fijigan.ij1.ImagePlusConverter;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;

@@ -12,6 +12,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.ij1.ImagePlusConverter;
 import org.scijava.ItemIO;
 import org.scijava.plugin.Parameter;
 
