@@ -5,8 +5,9 @@
  * ({@link org.fijigan.ij1.ImageFileCodec}: what ImageJ 1 opens, plus {@code .npy} and NIfTI), the
  * conversion between an {@code ImagePlus} and the engine's {@link org.fijigan.core.image.RasterImage}
  * ({@link org.fijigan.ij1.ImagePlusConverter}), folders of images as training data
- * ({@link org.fijigan.ij1.ImageFolder}), and the demo's samples and contact sheet rendering
- * ({@link org.fijigan.ij1.DemoResources}).
+ * ({@link org.fijigan.ij1.ImageFolder}), the demo's samples and contact sheet rendering
+ * ({@link org.fijigan.ij1.DemoResources}), and the one loss plot of a fine-tuning run
+ * ({@link org.fijigan.ij1.LossPlot}).
  * <p>
  * It depends on the engine ({@code org.fijigan.core}) and on ImageJ 1, and never on SciJava
  * commands, picocli, {@code org.fijigan.cli} or {@code org.fijigan.imagej}: everything here works
