@@ -12,7 +12,7 @@ import org.fijigan.core.demo.Demo;
 import org.fijigan.core.demo.DemoFiles;
 import org.fijigan.core.demo.DemoOptions;
 import org.fijigan.core.demo.DemoReport;
-import org.fijigan.imagej.DemoResources;
+import org.fijigan.ij1.DemoResources;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

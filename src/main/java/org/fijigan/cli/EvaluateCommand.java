@@ -26,7 +26,7 @@ import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.train.data.ImageSource;
-import org.fijigan.imagej.ImageFolder;
+import org.fijigan.ij1.ImageFolder;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

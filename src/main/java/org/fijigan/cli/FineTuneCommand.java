@@ -23,7 +23,8 @@ import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.Degradation;
-import org.fijigan.imagej.ImageFolder;
+import org.fijigan.ij1.ImageFolder;
+import org.fijigan.ij1.LossPlot;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -200,7 +201,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 		AtomicFile.writeStream(out, overwrite, o -> result.model().writeTo(o));
 		AtomicFile.writeStream(csv, overwrite, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS,
 			result.history()));
-		AtomicFile.writeStream(png, overwrite, o -> LossCurve.writePng(o, result.history()));
+		AtomicFile.writeStream(png, overwrite, o -> LossPlot.writePng(o, result.history()));
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);

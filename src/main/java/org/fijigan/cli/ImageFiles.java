@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.image.RasterImage;
-import org.fijigan.imagej.ImageFileCodec;
+import org.fijigan.ij1.ImageFileCodec;
 
 /**
  * Image files as the command line reads and writes them: anything ImageJ 1 opens, NumPy

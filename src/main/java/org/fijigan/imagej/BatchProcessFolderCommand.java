@@ -13,6 +13,7 @@ import org.fijigan.core.batch.Shard;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.ij1.ImageFileCodec;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -23,11 +24,13 @@ import ij.IJ;
 /**
  * Runs a model on every image of a folder into another folder, keeping names and sub-folders, with
  * a CSV manifest; resumable and shardable as the command line's folder mode is (the same core
- * {@link FolderBatch}). In a macro on a cluster node:
+ * {@link FolderBatch}), with the inference options of the one-image commands
+ * ({@link InferenceCommand}). In a macro on a cluster node:
  * {@code run("Batch Process Folder...", "model=[m.onnx] input=[in] output=[out] shard=3/8");}
  */
 @Plugin(type = Command.class, headless = true, label = "Batch Process Folder")
-public class BatchProcessFolderCommand extends GanCommand {
+@BeforeInherited({ "input", "output", "task", "mask", "format" })
+public class BatchProcessFolderCommand extends InferenceCommand {
 	@Parameter(label = "Input folder", style = FileWidget.DIRECTORY_STYLE,
 		description = "the images to process, sub-folders included")
 	File input;
@@ -48,25 +51,6 @@ public class BatchProcessFolderCommand extends GanCommand {
 		description = "output format; keep writes each input's own where possible, else TIFF")
 	String format = "keep";
 
-	@Parameter(label = "Tile size", description = "auto, none, or the model input window in pixels")
-	String tile = "auto";
-
-	@Parameter(label = "Halo", description = "auto, or the context each tile gets on each side, in pixels")
-	String halo = "auto";
-
-	@Parameter(label = "Normalize",
-		description = "percentile, percentile:LOW,HIGH, range, range:MIN,MAX, none, or auto (the model's own)")
-	String normalize = "percentile";
-
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
-	String device = "auto";
-
-	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")
-	int threads;
-
-	@Parameter(label = "Float output", description = "32-bit results instead of the inputs' bit depth")
-	boolean floatOutput;
-
 	@Parameter(label = "Shard", description = "I/N: do part I (from 0) of N, for cluster job arrays")
 	String shard = "0/1";
 
@@ -84,16 +68,15 @@ public class BatchProcessFolderCommand extends GanCommand {
 		if (input == null || output == null) throw new GanException(
 			"choose an input folder and an output folder");
 		Shard part = Shard.parse(shard);
-		Double haloPixels = autoOrNumber("halo", halo);
+		Integer haloPixels = haloPixels();
 		String m = mask == null ? "" : mask.trim();
 		Path maskPath = m.isEmpty() || m.equalsIgnoreCase("none") ? null : Path.of(m);
 		ModelDescriptor d = loadModel(new ModelOverrides(task.equals("auto") ? null : TaskKind.parse(
-			task), null, haloPixels == null ? null : haloPixels.intValue(), null, null, null));
+			task), null, haloPixels, null, null, null));
 		FolderJob job = new FolderJob(input.toPath(), output.toPath(), maskPath, format.equals("keep")
 			? null : format, null, part, overwrite, failFast, Map.of("fiji-gan.command",
 				"Batch Process Folder (task=" + task + " normalize=" + normalize + " tile=" + tile + ")"));
-		summary = FolderBatch.run(job, d, ImageCommand.options(normalize, tile, floatOutput, device,
-			threads), ImageFileCodec.INSTANCE, progress(), cancellation());
+		summary = FolderBatch.run(job, d, options(), ImageFileCodec.INSTANCE, progress(), cancellation());
 		log(summary, d);
 		if (summary.failed() > 0) throw new GanException(summary.failed() + " of " + summary.items() +
 			" images failed" + (summary.stoppedEarly() ? " (stopped at the first)" : "") + "; see " +

@@ -11,6 +11,8 @@ import org.fijigan.core.demo.DemoFiles;
 import org.fijigan.core.demo.DemoOptions;
 import org.fijigan.core.demo.DemoReport;
 import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.ij1.DemoResources;
+import org.fijigan.ij1.ImageFileCodec;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;

@@ -13,6 +13,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.ij1.ImageFolder;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;

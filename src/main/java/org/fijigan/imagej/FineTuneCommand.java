@@ -23,6 +23,9 @@ import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.ij1.ImageFolder;
+import org.fijigan.ij1.ImagePlusConverter;
+import org.fijigan.ij1.LossPlot;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -126,7 +129,7 @@ public class FineTuneCommand extends GanCommand {
 		FineTune.Request request = new FineTune.Request(model.trim(), task.equals("auto") ? null : TaskKind
 			.parse(task), source, batch, patch, Augmentation.parse(augment), Normalization.parse(normalize),
 			validation, adversarialWeight > 0 ? (float) adversarialWeight : null, config);
-		LossPlot plot = new LossPlot(steps);
+		LiveLoss plot = new LiveLoss(steps);
 		ProgressListener progress = ProgressListener.safe(e -> {
 			progress().onProgress(e);
 			if (!Double.isNaN(e.value())) plot.add(e.done(), e.value());
@@ -158,20 +161,19 @@ public class FineTuneCommand extends GanCommand {
 	}
 
 	/** The live loss plot (only with a display); log lines every 10% otherwise. */
-	private static final class LossPlot {
+	private static final class LiveLoss {
 		private final int steps;
 		private final boolean visible = !GraphicsEnvironment.isHeadless();
-		private final List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+		private final List<float[]> rows = new ArrayList<>();
 		private final long start = System.nanoTime();
 		private PlotWindow window;
 
-		LossPlot(int steps) {
+		LiveLoss(int steps) {
 			this.steps = steps;
 		}
 
 		void add(long step, double loss) {
-			x.add((double) step);
-			y.add(loss);
+			rows.add(new float[] { step, (float) loss });
 			double seconds = (System.nanoTime() - start) / 1e9;
 			String eta = String.format(Locale.ROOT, "step %d/%d, loss %.5f, ETA %.0f s", step, steps, loss,
 				seconds / step * (steps - step));
@@ -181,35 +183,17 @@ public class FineTuneCommand extends GanCommand {
 				return;
 			}
 			if (step % Math.max(1, steps / 200) != 0 && step != steps) return;
-			Plot p = new Plot("Fine-tune loss", "step", "loss");
-			p.add("line", x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(
-				Double::doubleValue).toArray());
-			p.setLimitsToFit(false);
-			if (window == null || window.isClosed()) window = p.show();
-			else window.drawPlot(p);
+			show(LossPlot.of(rows));
 		}
 
+		/** Replaces the live curve with the whole history, validation losses included. */
 		void finish(List<float[]> history) {
 			if (!visible || history.isEmpty()) return;
-			Plot p = new Plot("Fine-tune loss", "step", "loss");
-			double[] s = new double[history.size()], l = new double[history.size()];
-			List<Double> vs = new ArrayList<>(), vl = new ArrayList<>();
-			for (int i = 0; i < s.length; i++) {
-				float[] r = history.get(i);
-				s[i] = r[0];
-				l[i] = r[1];
-				if (!Float.isNaN(r[4])) {
-					vs.add((double) r[0]);
-					vl.add((double) r[4]);
-				}
-			}
-			p.add("line", s, l);
-			p.setColor(java.awt.Color.BLUE);
-			p.add("circle", vs.stream().mapToDouble(Double::doubleValue).toArray(), vl.stream().mapToDouble(
-				Double::doubleValue).toArray());
-			p.setLegend("training\nvalidation", Plot.AUTO_POSITION);
-			p.setLimitsToFit(false);
-			if (window == null || window.isClosed()) p.show();
+			show(LossPlot.of(history));
+		}
+
+		private void show(Plot p) {
+			if (window == null || window.isClosed()) window = p.show();
 			else window.drawPlot(p);
 		}
 	}

@@ -15,6 +15,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.ij1.ImagePlusConverter;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;

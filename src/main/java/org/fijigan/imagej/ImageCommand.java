@@ -1,10 +1,6 @@
 package org.fijigan.imagej;
 
-import java.util.Locale;
-
 import org.fijigan.core.GanException;
-import org.fijigan.core.engine.DeviceSpec;
-import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelOverrides;
@@ -12,6 +8,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.ij1.ImagePlusConverter;
 import org.scijava.ItemIO;
 import org.scijava.plugin.Parameter;
 
@@ -23,28 +20,9 @@ import ij.ImagePlus;
  * image-to-image model). The input image is only read; the result is a new ImagePlus in
  * {@link #output}, shown by Fiji or by {@link GanPlugIn}.
  */
-public abstract class ImageCommand extends GanCommand {
+public abstract class ImageCommand extends InferenceCommand {
 	@Parameter(label = "Image")
 	ImagePlus image;
-
-	@Parameter(label = "Tile size", description = "auto, none, or the model input window in pixels")
-	String tile = "auto";
-
-	@Parameter(label = "Halo", description = "auto, or the context each tile gets on each side, in pixels")
-	String halo = "auto";
-
-	@Parameter(label = "Normalize",
-		description = "percentile, percentile:LOW,HIGH, range, range:MIN,MAX, none, or auto (the model's own)")
-	String normalize = "percentile";
-
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
-	String device = "auto";
-
-	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")
-	int threads;
-
-	@Parameter(label = "Float output", description = "32-bit result instead of the input's bit depth")
-	boolean floatOutput;
 
 	@Parameter(type = ItemIO.OUTPUT)
 	ImagePlus output;
@@ -71,30 +49,11 @@ public abstract class ImageCommand extends GanCommand {
 		output = null;
 		if (image == null) throw new GanException("no image: open one first");
 		InferenceOptions options = options();
-		Double haloPixels = autoOrNumber("halo", halo);
-		if (haloPixels != null && (haloPixels < 0 || haloPixels != Math.rint(haloPixels)))
-			throw new GanException("halo '" + halo + "' must be auto or a whole number of pixels >= 0");
-		ModelDescriptor descriptor = loadModel(overrides(haloPixels == null ? null : haloPixels
-			.intValue()));
+		ModelDescriptor descriptor = loadModel(overrides(haloPixels()));
 		checkTask(descriptor.task());
 		RasterImage input = ImagePlusConverter.toRaster(image, IJ::log);
 		RunResult result = run(descriptor, input, options);
 		output = ImagePlusConverter.toImagePlus(result.image());
 		logReport(descriptor.name() + " (" + descriptor.task().id() + ")", result.report());
-	}
-
-	/** The parameters as one immutable configuration. */
-	InferenceOptions options() {
-		return options(normalize, tile, floatOutput, device, threads);
-	}
-
-	/** Inference options from the dialog's text fields; shared with the batch command. */
-	static InferenceOptions options(String normalize, String tile, boolean floatOutput, String device,
-		int threads)
-	{
-		String n = normalize.trim().toLowerCase(Locale.ROOT);
-		return InferenceOptions.defaults().withNormalization(n.equals("auto") ? null : Normalization
-			.parse(n)).withTileSize(InferenceOptions.parseTileSize(tile)).withFloatOutput(floatOutput)
-			.withDevice(DeviceSpec.parse(device), threads);
 	}
 }

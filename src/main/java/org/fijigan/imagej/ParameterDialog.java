@@ -27,7 +27,9 @@ import ij.gui.GenericDialog;
  * its label, as for any ImageJ dialog: label "Tile size" is key {@code tile}. In a macro the dialog
  * reads the options and does not appear; with the Recorder on it records itself. Where AWT cannot
  * make a dialog (headless without the ImageJ patcher), the macro options are read directly with the
- * same rules. Supported field types: String (choices allowed), int, long, double, boolean, File.
+ * same rules. Fields are listed superclass first, in declaration order, unless the command puts some
+ * of its own first ({@link BeforeInherited}). Supported field types: String (choices allowed), int,
+ * long, double, boolean, File.
  * ImagePlus fields are the input image and the outputs, not dialog fields.
  */
 final class ParameterDialog {
@@ -86,7 +88,10 @@ final class ParameterDialog {
 		return order;
 	}
 
-	/** The dialog fields of {@code type}, superclass fields first, in declaration order. */
+	/**
+	 * The dialog fields of {@code type}, superclass fields first, in declaration order (but see
+	 * {@link BeforeInherited}).
+	 */
 	static List<Item> items(Class<?> type) {
 		List<Item> items = new ArrayList<>();
 		for (Field f : parameterFields(type)) {
@@ -315,14 +320,27 @@ final class ParameterDialog {
 		return value.toString();
 	}
 
+	/**
+	 * The {@code @Parameter} fields of {@code type}: superclass fields first, each class's in
+	 * declaration order, except those that {@code type} names in {@link BeforeInherited}, which come
+	 * right before its direct superclass's fields.
+	 */
 	private static List<Field> parameterFields(Class<?> type) {
 		Deque<Class<?>> chain = new ArrayDeque<>();
 		for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass())
 			chain.push(c);
-		List<Field> fields = new ArrayList<>();
-		for (Class<?> c : chain)
+		BeforeInherited before = type.getAnnotation(BeforeInherited.class);
+		List<String> early = before == null ? List.of() : List.of(before.value());
+		List<Field> fields = new ArrayList<>(), earlyFields = new ArrayList<>();
+		for (Field f : type.getDeclaredFields())
+			if (f.isAnnotationPresent(Parameter.class) && early.contains(f.getName())) earlyFields.add(f);
+		if (earlyFields.size() != early.size()) throw new IllegalStateException(type + ": @BeforeInherited " +
+			early + " names a field that is not one of its own @Parameter fields");
+		for (Class<?> c : chain) {
+			if (c == type.getSuperclass()) fields.addAll(earlyFields);
 			for (Field f : c.getDeclaredFields())
-				if (f.isAnnotationPresent(Parameter.class)) fields.add(f);
+				if (f.isAnnotationPresent(Parameter.class) && !earlyFields.contains(f)) fields.add(f);
+		}
 		return fields;
 	}
 

@@ -11,6 +11,7 @@ import org.fijigan.core.trust.Consistency;
 import org.fijigan.core.trust.GenerationProvenance;
 import org.fijigan.core.trust.HoleOutline;
 import org.fijigan.core.trust.Residual;
+import org.fijigan.ij1.ImagePlusConverter;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;

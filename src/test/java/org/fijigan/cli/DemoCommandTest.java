@@ -25,7 +25,7 @@ import org.fijigan.core.eval.Metrics;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.train.data.Planes;
 import org.fijigan.core.train.data.TrainingDegradations;
-import org.fijigan.imagej.DemoResources;
+import org.fijigan.ij1.DemoResources;
 import org.fijigan.testing.DemoModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

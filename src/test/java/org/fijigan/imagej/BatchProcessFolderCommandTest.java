@@ -2,6 +2,7 @@ package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,5 +94,27 @@ class BatchProcessFolderCommandTest {
 		assertNull(c.errorMessage());
 		assertEquals(1, c.summary().skipped());
 		assertEquals(0, c.summary().done());
+	}
+
+	@Test
+	void aHaloThatIsNoWholeNumberOfPixelsIsRefusedAsTheImageCommandsRefuseIt() throws Exception {
+		image("a.tif", 1);
+		String model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx").toString();
+		for (Class<? extends InferenceCommand> type : List.of(BatchProcessFolderCommand.class,
+			DenoiseCommand.class))
+		{
+			InferenceCommand c = type.getConstructor().newInstance();
+			c.model = model;
+			c.halo = "-2";
+			if (c instanceof BatchProcessFolderCommand b) {
+				b.input = dir.resolve("in").toFile();
+				b.output = dir.resolve("out").toFile();
+			}
+			else ((DenoiseCommand) c).image = new ImagePlus("a", new FloatProcessor(3, 2));
+			c.run();
+			assertEquals("halo '-2' must be auto or a whole number of pixels >= 0", c.errorMessage(), type
+				.getSimpleName());
+		}
+		assertFalse(Files.exists(dir.resolve("out")), "nothing written");
 	}
 }

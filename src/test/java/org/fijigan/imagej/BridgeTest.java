@@ -137,6 +137,29 @@ class BridgeTest {
 		assertEquals("threads must be a number, not 'many'", number.getMessage());
 	}
 
+	/** Names a field it does not declare: a programming error, refused when the dialog is built. */
+	@BeforeInherited({ "input", "nothing" })
+	public static final class MisnamedOrder extends InferenceCommand {
+		@Parameter(label = "Input")
+		String input = "";
+
+		@Override
+		protected void execute() {}
+	}
+
+	@Test
+	void sharedInferenceOptionsAreDeclaredOnceAndPlacedAfterTheFieldsACommandPutsFirst() {
+		assertEquals("model tile halo normalize device threads float", ParameterDialog.items(
+			InferenceCommand.class).stream().map(ParameterDialog.Item::key).collect(Collectors.joining(" ")));
+		for (Class<?> type : List.of(ImageCommand.class, BatchProcessFolderCommand.class))
+			for (String name : List.of("tile", "halo", "normalize", "device", "threads", "floatOutput"))
+				assertThrows(NoSuchFieldException.class, () -> type.getDeclaredField(name), type + "." + name);
+		IllegalStateException e = assertThrows(IllegalStateException.class, () -> ParameterDialog.items(
+			MisnamedOrder.class));
+		assertEquals(MisnamedOrder.class + ": @BeforeInherited [input, nothing] names a field that is not " +
+			"one of its own @Parameter fields", e.getMessage());
+	}
+
 	@Test
 	void keysAreUniqueLowerCaseWords() {
 		Map<String, Integer> seen = new TreeMap<>();

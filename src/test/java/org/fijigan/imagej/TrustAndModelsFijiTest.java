@@ -15,6 +15,7 @@ import java.util.List;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelLoader;
+import org.fijigan.ij1.ImagePlusConverter;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

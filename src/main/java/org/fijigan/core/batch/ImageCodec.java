@@ -8,7 +8,7 @@ import org.fijigan.core.image.RasterImage;
 /**
  * Reads and writes the image files of a batch. The engine knows no image file format of its own
  * (ImageJ does); an adapter plugs one in: the command line and the Fiji commands use
- * {@code org.fijigan.imagej.ImageFileCodec}. Implementations must be safe to call from several
+ * {@code org.fijigan.ij1.ImageFileCodec}. Implementations must be safe to call from several
  * threads (shards may run in one JVM).
  */
 public interface ImageCodec {

@@ -11,6 +11,8 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.train.data.Batch;
+import org.fijigan.core.train.data.BatchSource;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;

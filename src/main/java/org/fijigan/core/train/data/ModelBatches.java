@@ -11,8 +11,6 @@ import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TensorLayout;
-import org.fijigan.core.train.Batch;
-import org.fijigan.core.train.BatchSource;
 
 /**
  * {@link TrainingData} as the training loop consumes it: each batch as tensors named after the

@@ -34,7 +34,7 @@ import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.tiling.AxisConstraint;
-import org.fijigan.imagej.ImageFileCodec;
+import org.fijigan.ij1.ImageFileCodec;
 import org.fijigan.testing.OnnxModels;
 import org.fijigan.testing.PackageTensors;
 import org.junit.jupiter.api.Test;

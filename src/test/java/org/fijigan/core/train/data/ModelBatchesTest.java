@@ -10,7 +10,6 @@ import org.fijigan.core.image.Normalization;
 import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.TensorLayout;
-import org.fijigan.core.train.Batch;
 import org.junit.jupiter.api.Test;
 
 class ModelBatchesTest {

@@ -1,4 +1,4 @@
-package org.fijigan.imagej;
+package org.fijigan.ij1;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

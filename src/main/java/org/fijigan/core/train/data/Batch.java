@@ -1,4 +1,4 @@
-package org.fijigan.core.train;
+package org.fijigan.core.train.data;
 
 import java.util.Map;
 
