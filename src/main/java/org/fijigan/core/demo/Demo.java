@@ -3,6 +3,7 @@ package org.fijigan.core.demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,11 @@ import org.fijigan.core.demo.DemoReport.OutputImage;
 import org.fijigan.core.demo.DemoReport.Panel;
 import org.fijigan.core.demo.DemoReport.Row;
 import org.fijigan.core.eval.Baselines;
+import org.fijigan.core.eval.DenoisingProtocol;
+import org.fijigan.core.eval.GenerationProtocol;
+import org.fijigan.core.eval.InpaintingProtocol;
+import org.fijigan.core.eval.SuperResolutionProtocol;
+import org.fijigan.core.eval.TaskProtocol;
 import org.fijigan.core.eval.Metrics;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
@@ -29,35 +35,36 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
-import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.Inpainter;
 import org.fijigan.core.pipeline.RunResult;
 import org.fijigan.core.train.data.Planes;
-import org.fijigan.core.train.data.TrainingDegradations;
 
 /**
  * The demo: every bundled default model on the bundled samples, beside a classical baseline, with
- * PSNR and SSIM against the ground truth. One row per task, each skipped with a note when its
- * model is absent:
+ * PSNR and SSIM against the ground truth, degraded and measured by the demo's configuration of each
+ * task's {@link TaskProtocol} (the one {@code fiji-gan evaluate} uses). One row per task, each
+ * skipped with a note when its model is absent:
  * <ul>
- * <li><b>super-resolution</b> ({@link #SUPER_RESOLUTION_MODELS}, scale {@code s} from the model):
- * the photo (cropped at the right and bottom to a multiple of {@code s}) area-averaged down by
- * {@code s} is the input; bicubic ({@link Baselines#bicubicUpscale}) is the baseline; both against
- * the photo.</li>
- * <li><b>denoising</b> ({@value #DENOISE_MODEL}): the cells image plus Gaussian noise of sigma
- * {@value #NOISE_SIGMA_8BIT}/255, drawn by {@link TrainingDegradations#addGaussianNoise} from
+ * <li><b>super-resolution</b> ({@link #SUPER_RESOLUTION_MODELS}, scale {@code s} from the model;
+ * {@link SuperResolutionProtocol#demo}): the photo (cropped at the right and bottom to a multiple
+ * of {@code s}) area-averaged down by {@code s} is the input; bicubic
+ * ({@link Baselines#bicubicUpscale}) is the baseline; both against the whole photo.</li>
+ * <li><b>denoising</b> ({@value #DENOISE_MODEL}; {@link DenoisingProtocol#demo}): the cells image
+ * plus Gaussian noise of sigma {@value DenoisingProtocol#DEMO_NOISE_SIGMA_8BIT}/255, drawn from
  * {@code new SplittableRandom(seed)}, clipped to [0,1], is the input; the baseline shown is the
- * better by PSNR of a Gaussian blur (sigma {@value #BLUR_SIGMA}) and a {@value #MEDIAN_SIZE}x
- * {@value #MEDIAN_SIZE} median; input, both baselines and the model are measured.</li>
- * <li><b>inpainting</b> ({@value #INPAINT_MODEL}): the cells image with the hole mask's pixels set
- * to 0; harmonic fill is the baseline; PSNR and SSIM inside the holes only
- * ({@link Metrics#maskedPsnr}, {@link Metrics#maskedSsim}).</li>
- * <li><b>generation</b> ({@value #GENERATOR_MODEL}): one image per real slice's class, image
- * {@code i} from seed {@code seed + i}, tagged SYNTHETIC as {@code generate} tags them, beside the
- * real held-out slices; no metric (no ground truth), a note points to the model card.</li>
+ * better by PSNR of a Gaussian blur (sigma {@value DenoisingProtocol#DEMO_BLUR_SIGMA}) and a
+ * {@value DenoisingProtocol#DEMO_MEDIAN_SIZE}x{@value DenoisingProtocol#DEMO_MEDIAN_SIZE} median;
+ * input, both baselines and the model are measured.</li>
+ * <li><b>inpainting</b> ({@value #INPAINT_MODEL}; {@link InpaintingProtocol#demo}): the cells image
+ * with the hole mask's pixels set to 0; harmonic fill is the baseline; PSNR and SSIM inside the
+ * holes only.</li>
+ * <li><b>generation</b> ({@value #GENERATOR_MODEL}; {@link GenerationProtocol#draw}): one image per
+ * real slice's class, image {@code i} from seed {@code seed + i}, tagged SYNTHETIC as
+ * {@code generate} tags them, beside the real held-out slices; no metric (no ground truth), a note
+ * points to the model card.</li>
  * </ul>
  * Values are 8-bit / 255 in [0,1]; metrics use data range 1 (so the PSNR is the usual 8-bit PSNR)
  * and are computed on the float results, clipped to [0,1], before they are rounded to 8 bits for
@@ -72,12 +79,6 @@ public final class Demo {
 	public static final String DENOISE_MODEL = "denoise";
 	public static final String INPAINT_MODEL = "inpaint";
 	public static final String GENERATOR_MODEL = "mri-generator";
-	/** Noise of the denoising row, in 8-bit units. */
-	public static final double NOISE_SIGMA_8BIT = 25;
-	/** Sigma (pixels) of the Gaussian-blur baseline. */
-	public static final double BLUR_SIGMA = 1;
-	/** Side of the median-filter baseline. */
-	public static final int MEDIAN_SIZE = 3;
 	/** Generated and real slices are enlarged on the sheet by a whole factor to about this side. */
 	static final int SMALL_IMAGE_SIDE = 128;
 	/** Rows of a full run, for the progress bar. */
@@ -189,37 +190,39 @@ public final class Demo {
 
 		void superResolution(String name) {
 			ModelDescriptor m = model(name, "super-resolution (" + name + ")", d -> d
-				.task() == TaskKind.SUPER_RESOLUTION && wholeScale(d) >= 2,
+				.task() == TaskKind.SUPER_RESOLUTION && SuperResolutionProtocol.wholeScale(d.scale()) >= 2,
 				"a super-resolution model with a whole scale of at least 2");
 			if (m == null) return;
-			int s = wholeScale(m);
+			int s = SuperResolutionProtocol.wholeScale(m.scale());
+			SuperResolutionProtocol protocol = SuperResolutionProtocol.demo(s);
 			String task = "super-resolution x" + s;
 			RasterImage photo = samples.photo();
-			int h = photo.height() - photo.height() % s, w = photo.width() - photo.width() % s;
+			int h = protocol.cropped(photo.height()), w = protocol.cropped(photo.width());
 			if (h < s * Metrics.SSIM_WINDOW || w < s * Metrics.SSIM_WINDOW) throw new GanException(
 				"the demo photo is too small for x" + s);
-			float[] truth = crop(unit(photo), photo.width(), w, h);
-			Planes low = TrainingDegradations.areaDownscale(new Planes(1, h, w, truth.clone()), s);
+			Planes truth = new Planes(1, h, w, crop(unit(photo), photo.width(), w, h));
+			Planes low = protocol.degrade(truth);
 			int lh = low.height(), lw = low.width();
-			float[] bicubic = clip(Baselines.bicubicUpscale(low.values(), lh, lw, s));
+			SuperResolutionProtocol.Upscaling baseline = protocol.baselines().get(0);
+			Planes bicubic = protocol.enlarge(baseline, low);
 			RunResult r = runRow(task, m, () -> ImageToImage.run(m, floatImage(low.values(), lw, lh,
 				"demo-photo-x" + s), inference, ProgressListener.NONE, cancel));
-			float[] gan = result(r, w, h, m);
-			Metric base = metric(task, "bicubic", truth, bicubic, h, w, "Keys a=-0.5; against the " + w +
-				"x" + h + " photo");
-			Metric model = metric(task, "GAN (" + name + ")", truth, gan, h, w, "");
+			Planes gan = result(r, w, h, m);
+			Metric base = metric(task, baseline.method(), protocol.measure(truth, bicubic), "Keys a=-0.5; " +
+				"against the " + w + "x" + h + " photo");
+			Metric model = metric(task, "GAN (" + name + ")", protocol.measure(truth, gan), "");
 			metrics.add(base);
 			metrics.add(model);
-			RasterImage input = grey8(low.values(), lw, lh);
-			files.add(new OutputImage(name + "-truth.png", grey8(truth, w, h)));
+			RasterImage input = grey8(low);
+			files.add(new OutputImage(name + "-truth.png", grey8(truth)));
 			files.add(new OutputImage(name + "-input.png", input));
-			RasterImage b = grey8(bicubic, w, h), g = withProvenance(grey8(gan, w, h), r);
-			files.add(new OutputImage(name + "-bicubic.png", b));
+			RasterImage b = grey8(bicubic), g = withProvenance(grey8(gan), r);
+			files.add(new OutputImage(name + "-" + baseline.method() + ".png", b));
 			files.add(new OutputImage(name + "-gan.png", g));
 			rows.add(new Row(task, List.of(task, "model " + name, samples.photoName(), "area-averaged /" +
 				s), List.of(new Group("", List.of(new Panel("input " + lw + "x" + lh, input, s, List.of(
-					"shown x" + s + ", nearest"), false))), new Group("", List.of(new Panel("bicubic", b, 1,
-						captions(base), false))), new Group("", List.of(new Panel("GAN: " + name, g, 1,
+					"shown x" + s + ", nearest"), false))), new Group("", List.of(new Panel(baseline.method(), b,
+						1, captions(base), false))), new Group("", List.of(new Panel("GAN: " + name, g, 1,
 							captions(model), false))))));
 		}
 
@@ -228,42 +231,44 @@ public final class Demo {
 			ModelDescriptor m = model(DENOISE_MODEL, task, d -> d.task() == TaskKind.DENOISE || d
 				.task() == TaskKind.IMAGE_TO_IMAGE && d.scale() == 1, "a denoising model");
 			if (m == null) return;
+			DenoisingProtocol protocol = DenoisingProtocol.demo();
 			RasterImage cells = samples.cells();
 			int h = cells.height(), w = cells.width();
-			float[] clean = unit(cells);
-			Planes noise = new Planes(1, h, w, clean.clone());
-			TrainingDegradations.addGaussianNoise(noise, NOISE_SIGMA_8BIT / 255, new SplittableRandom(
+			Planes clean = new Planes(1, h, w, unit(cells));
+			Planes noisy = protocol.degrade(clean, protocol.conditions().get(0), new SplittableRandom(
 				options.seed()));
-			float[] noisy = clip(noise.values());
-			float[] blur = clip(Baselines.gaussianBlur(noisy, h, w, BLUR_SIGMA));
-			float[] median = clip(Baselines.medianFilter(noisy, h, w, MEDIAN_SIZE));
-			RunResult r = runRow(task, m, () -> ImageToImage.run(m, floatImage(noisy, w, h, "demo-noisy"),
-				inference, ProgressListener.NONE, cancel));
-			float[] gan = result(r, w, h, m);
-			String blurName = "gaussian blur sigma=" + number(BLUR_SIGMA), medianName = "median " +
-				MEDIAN_SIZE + "x" + MEDIAN_SIZE;
-			Metric in = metric(task, "input (noisy)", clean, noisy, h, w, "Gaussian noise sigma " + number(
-				NOISE_SIGMA_8BIT) + "/255, seed " + options.seed() + ", clipped to 0-255");
-			Metric mb = metric(task, blurName, clean, blur, h, w, ""), mm = metric(task, medianName, clean,
-				median, h, w, "");
+			double sigma = protocol.blurSigmas().get(0);
+			int size = protocol.medianSizes().get(0);
+			Planes blur = DenoisingProtocol.blur(noisy, sigma), median = DenoisingProtocol.median(noisy,
+				size);
+			RunResult r = runRow(task, m, () -> ImageToImage.run(m, floatImage(noisy.values(), w, h,
+				"demo-noisy"), inference, ProgressListener.NONE, cancel));
+			Planes gan = result(r, w, h, m);
+			String blurName = DenoisingProtocol.blurName(sigma), medianName = DenoisingProtocol.medianName(
+				size);
+			Metric in = metric(task, "input (noisy)", protocol.measure(clean, noisy), "Gaussian noise " +
+				"sigma " + number(DenoisingProtocol.DEMO_NOISE_SIGMA_8BIT) + "/255, seed " + options.seed() +
+				", clipped to 0-255");
+			Metric mb = metric(task, blurName, protocol.measure(clean, blur), ""), mm = metric(task,
+				medianName, protocol.measure(clean, median), "");
 			boolean blurBetter = mb.psnr() >= mm.psnr();
 			String shown = "shown: the better baseline by PSNR";
 			if (blurBetter) mb = new Metric(task, blurName, mb.psnr(), mb.ssim(), shown);
 			else mm = new Metric(task, medianName, mm.psnr(), mm.ssim(), shown);
-			Metric model = metric(task, "GAN (" + m.name() + ")", clean, gan, h, w, "");
+			Metric model = metric(task, "GAN (" + m.name() + ")", protocol.measure(clean, gan), "");
 			metrics.addAll(List.of(in, mb, mm, model));
 			Metric best = blurBetter ? mb : mm;
 			String bestFile = blurBetter ? "gaussian-blur" : "median";
-			RasterImage input = grey8(noisy, w, h), b = grey8(blurBetter ? blur : median, w, h);
-			RasterImage g = withProvenance(grey8(gan, w, h), r);
-			files.add(new OutputImage(DENOISE_MODEL + "-truth.png", grey8(clean, w, h)));
+			RasterImage input = grey8(noisy), b = grey8(blurBetter ? blur : median);
+			RasterImage g = withProvenance(grey8(gan), r);
+			files.add(new OutputImage(DENOISE_MODEL + "-truth.png", grey8(clean)));
 			files.add(new OutputImage(DENOISE_MODEL + "-input.png", input));
 			files.add(new OutputImage(DENOISE_MODEL + "-" + bestFile + ".png", b));
 			files.add(new OutputImage(DENOISE_MODEL + "-gan.png", g));
 			rows.add(new Row(task, List.of(task, "model " + m.name(), samples.cellsName(),
-				"Gaussian noise " + number(NOISE_SIGMA_8BIT) + "/255"), List.of(new Group("", List.of(
-					new Panel("input (noisy)", input, 1, captions(in), false))), new Group("", List.of(
-						new Panel(best.method(), b, 1, captions(best), false))), new Group("", List.of(
+				"Gaussian noise " + number(DenoisingProtocol.DEMO_NOISE_SIGMA_8BIT) + "/255"), List.of(
+					new Group("", List.of(new Panel("input (noisy)", input, 1, captions(in), false))), new Group(
+						"", List.of(new Panel(best.method(), b, 1, captions(best), false))), new Group("", List.of(
 							new Panel("GAN: " + m.name(), g, 1, captions(model), false))))));
 		}
 
@@ -272,9 +277,11 @@ public final class Demo {
 			ModelDescriptor m = model(INPAINT_MODEL, task, d -> d.task() == TaskKind.INPAINT && d
 				.mask() != null, "an inpainting model");
 			if (m == null) return;
+			InpaintingProtocol protocol = InpaintingProtocol.demo();
 			RasterImage cells = samples.cells();
 			int h = cells.height(), w = cells.width(), n = h * w;
-			float[] clean = unit(cells), maskValues = unit(samples.holeMask());
+			Planes clean = new Planes(1, h, w, unit(cells));
+			float[] maskValues = unit(samples.holeMask());
 			boolean[] holes = new boolean[n];
 			int count = 0;
 			for (int i = 0; i < n; i++)
@@ -284,34 +291,36 @@ public final class Demo {
 				}
 			if (count == 0 || count == n) throw new GanException("the demo's hole mask must mark some " +
 				"pixels, not none or all");
-			float[] known = clean.clone();
-			for (int i = 0; i < n; i++)
-				if (holes[i]) known[i] = 0;
-			float[] harmonic = clip(Baselines.harmonicFill(known, holes, h, w));
-			RunResult r = runRow(task, m, () -> Inpainter.run(m, floatImage(known, w, h, "demo-holes"),
-				samples.holeMask(), inference.withCompositeInpaint(true), ProgressListener.NONE, cancel));
-			float[] gan = result(r, w, h, m);
+			Planes known = protocol.degrade(clean, holes);
+			InpaintingProtocol.Fill baseline = protocol.baselines().get(0);
+			Planes filled = InpaintingProtocol.fill(baseline, known, holes);
+			RunResult r = runRow(task, m, () -> Inpainter.run(m, floatImage(known.values(), w, h,
+				"demo-holes"), samples.holeMask(), inference.withCompositeInpaint(true),
+				ProgressListener.NONE, cancel));
+			Planes gan = result(r, w, h, m);
 			String where = String.format(Locale.ROOT, "inside the holes (%,d pixels)", count);
-			Metric base = masked(task, "harmonic fill", clean, harmonic, holes, h, w, where);
-			Metric model = masked(task, "GAN (" + m.name() + ")", clean, gan, holes, h, w, where);
+			Metric base = metric(task, baseline.method(), protocol.measure(clean, filled, holes), where);
+			Metric model = metric(task, "GAN (" + m.name() + ")", protocol.measure(clean, gan, holes),
+				where);
 			metrics.add(base);
 			metrics.add(model);
-			float[] hatched = known.clone();
+			float[] hatched = known.values().clone();
 			for (int y = 0; y < h; y++)
 				for (int x = 0; x < w; x++)
 					if (holes[y * w + x]) hatched[y * w + x] = ((x / 4 + y / 4) & 1) == 0 ? 0.3f : 0.7f;
-			RasterImage b = grey8(harmonic, w, h), g = withProvenance(grey8(gan, w, h), r);
-			files.add(new OutputImage(INPAINT_MODEL + "-truth.png", grey8(clean, w, h)));
-			files.add(new OutputImage(INPAINT_MODEL + "-input.png", grey8(known, w, h)));
+			RasterImage b = grey8(filled), g = withProvenance(grey8(gan), r);
+			files.add(new OutputImage(INPAINT_MODEL + "-truth.png", grey8(clean)));
+			files.add(new OutputImage(INPAINT_MODEL + "-input.png", grey8(known)));
 			files.add(new OutputImage(INPAINT_MODEL + "-mask.png", samples.holeMask()));
-			files.add(new OutputImage(INPAINT_MODEL + "-harmonic-fill.png", b));
+			files.add(new OutputImage(INPAINT_MODEL + "-" + baseline.method().replace(' ', '-') + ".png",
+				b));
 			files.add(new OutputImage(INPAINT_MODEL + "-gan.png", g));
 			rows.add(new Row(task, List.of(task, "model " + m.name(), samples.cellsName(), String.format(
 				Locale.ROOT, "holes: %,d pixels", count)), List.of(new Group("", List.of(new Panel(
-					"input (holes hatched)", grey8(hatched, w, h), 1, List.of("metrics inside the holes"),
-					false))), new Group("", List.of(new Panel("harmonic fill", b, 1, captions(base),
-						false))), new Group("", List.of(new Panel("GAN: " + m.name(), g, 1, captions(model),
-							false))))));
+					"input (holes hatched)", grey8(new Planes(1, h, w, hatched)), 1, List.of(
+						"metrics inside the holes"), false))), new Group("", List.of(new Panel(baseline.method(), b,
+							1, captions(base), false))), new Group("", List.of(new Panel("GAN: " + m.name(), g, 1,
+								captions(model), false))))));
 		}
 
 		void generation() {
@@ -330,12 +339,13 @@ public final class Demo {
 					labels[i] = named ? g.classNames().indexOf(classes.get(i)) : i % Math.max(1, g
 						.classCount());
 				if (!named) notes.add("generation: the generator's classes " + (g.classNames().isEmpty()
-					? "have no names" : g.classNames()) + ", not " + classes + ": drew classes " + java.util
-						.Arrays.toString(labels));
+					? "have no names" : g.classNames()) + ", not " + classes + ": drew classes " + Arrays
+						.toString(labels));
 			}
-			GenerateOptions go = new GenerateOptions(n, options.seed(), null, labels, null, false, options
-				.device(), options.threads());
-			RunResult r = runRow(task, m, () -> Generator.run(m, go, ProgressListener.NONE, cancel));
+			long[] drawn = labels;
+			GenerationProtocol protocol = new GenerationProtocol(options.seed());
+			RunResult r = runRow(task, m, () -> protocol.draw(m, n, drawn, false, options.device(), options
+				.threads(), cancel));
 			List<Panel> real = new ArrayList<>(), generated = new ArrayList<>();
 			for (Map.Entry<String, RasterImage> e : samples.realSlices().entrySet()) {
 				RasterImage s = e.getValue();
@@ -402,23 +412,8 @@ public final class Demo {
 		}
 	}
 
-	private static int wholeScale(ModelDescriptor d) {
-		long s = Math.round(d.scale());
-		return Math.abs(d.scale() - s) > 1e-9 ? -1 : (int) s;
-	}
-
-	private static Metric metric(String task, String method, float[] truth, float[] result, int h,
-		int w, String note)
-	{
-		return new Metric(task, method, Metrics.psnr(truth, result, 1), Metrics.ssim(truth, result, 1, h,
-			w, 1), note);
-	}
-
-	private static Metric masked(String task, String method, float[] truth, float[] result,
-		boolean[] holes, int h, int w, String note)
-	{
-		return new Metric(task, method, Metrics.maskedPsnr(truth, result, holes, 1, h, w, 1), Metrics
-			.maskedSsim(truth, result, holes, 1, h, w, 1), note);
+	private static Metric metric(String task, String method, TaskProtocol.Quality q, String note) {
+		return new Metric(task, method, q.psnr(), q.ssim(), note);
 	}
 
 	/** The lines under a panel: its PSNR and SSIM. */
@@ -448,21 +443,16 @@ public final class Demo {
 		return out;
 	}
 
-	/** {@code v} clipped to [0,1] in place (NaN to 0); returns it. */
-	static float[] clip(float[] v) {
-		for (int i = 0; i < v.length; i++)
-			v[i] = !(v[i] > 0) ? 0 : v[i] >= 1 ? 1 : v[i];
-		return v;
-	}
-
 	private static RasterImage floatImage(float[] values, int w, int h, String title) {
 		RasterImage image = RasterImage.allocate(w, h, 1, 1, 1, PixelType.FLOAT32);
 		System.arraycopy(values, 0, (float[]) image.plane(0), 0, values.length);
 		return image.setTitle(title);
 	}
 
-	/** [0,1] values as an 8-bit image (rounded). */
-	static RasterImage grey8(float[] unit, int w, int h) {
+	/** One plane of [0,1] values as an 8-bit image (rounded). */
+	static RasterImage grey8(Planes plane) {
+		int w = plane.width(), h = plane.height();
+		float[] unit = plane.values();
 		RasterImage image = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
 		float[] scaled = new float[unit.length];
 		for (int i = 0; i < unit.length; i++)
@@ -472,11 +462,11 @@ public final class Demo {
 	}
 
 	/** A model's result as one clipped plane, the mean of its channels. */
-	private static float[] result(RunResult r, int w, int h, ModelDescriptor m) {
+	private static Planes result(RunResult r, int w, int h, ModelDescriptor m) {
 		RasterImage out = r.image();
 		if (out.width() != w || out.height() != h) throw new GanException(m.name() + " returned " + out
 			.width() + "x" + out.height() + "; the demo expected " + w + "x" + h);
-		return clip(channelMean(out, 0));
+		return new Planes(1, h, w, TaskProtocol.clip(channelMean(out, 0)));
 	}
 
 	private static float[] channelMean(RasterImage image, int z) {

@@ -1,6 +1,7 @@
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ import org.fijigan.core.eval.EvaluationReport.Measure;
 import org.fijigan.core.eval.EvaluationReport.MethodKind;
 import org.fijigan.core.eval.EvaluationReport.NearCopy;
 import org.fijigan.core.eval.EvaluationReport.Score;
+import org.fijigan.core.eval.GenerationProtocol.AllClasses;
+import org.fijigan.core.eval.GenerationProtocol.ClassGroup;
+import org.fijigan.core.eval.GenerationProtocol.OneClass;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
@@ -23,32 +27,31 @@ import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
-import org.fijigan.core.pipeline.GenerateOptions;
-import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.Inpainter;
-import org.fijigan.core.train.data.FreeFormMask;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.core.train.data.Planes;
-import org.fijigan.core.train.data.TrainingDegradations;
 
 /**
- * Measures a model against classical baselines on a set of clean images, per task:
+ * Measures a model against classical baselines on a set of clean images, by the protocol of its
+ * task ({@link TaskProtocol}: how the clean image is degraded, which baselines, which metrics):
  * <ul>
- * <li><b>super-resolution</b>: each image is cropped at the right and bottom to a multiple of the
- * model's (whole) scale {@code s}, area-averaged down by {@code s} (the training degradation), and
- * enlarged again by the model, bicubic and nearest-neighbour interpolation; PSNR and SSIM against
- * the original with {@code s} pixels shaved off each border.</li>
- * <li><b>denoising</b>: Gaussian noise of sigma 15, 25 and 50 (in 8-bit units: sigma/255 of the
- * range) and Poisson-Gaussian noise ({@value #POISSON_PEAK_PHOTONS} photons at the top of the
- * range, Gaussian read noise {@value #POISSON_READ_NOISE} of the range); against the noisy input,
- * a Gaussian blur whose sigma is the best of {@link #BLUR_SIGMAS} by mean PSNR <em>on the same
+ * <li><b>super-resolution</b> ({@link SuperResolutionProtocol#evaluation}): each image is cropped at
+ * the right and bottom to a multiple of the model's (whole) scale {@code s}, area-averaged down by
+ * {@code s} (the training degradation), and enlarged again by the model, bicubic and
+ * nearest-neighbour interpolation; PSNR and SSIM against the original with {@code s} pixels shaved
+ * off each border.</li>
+ * <li><b>denoising</b> ({@link DenoisingProtocol#evaluation}): Gaussian noise of sigma 15, 25 and 50
+ * (in 8-bit units: sigma/255 of the range) and Poisson-Gaussian noise (30 photons at the top of the
+ * range, Gaussian read noise 0.01 of the range); against the noisy input, a Gaussian blur whose
+ * sigma is the best of {@link DenoisingProtocol#BLUR_SIGMAS} by mean PSNR <em>on the same
  * images</em> (which favours the baseline), and 3x3 and 5x5 median filters.</li>
- * <li><b>inpainting</b>: seeded free-form holes (training's brush strokes and boxes) covering
- * 10-30% of each image; PSNR and SSIM inside the holes only (the SSIM map averaged over hole pixels
- * at least 5 pixels from the border), against harmonic (Laplace) filling and filling with the mean
- * of the known pixels. The model sees the image with its holes set to 0.</li>
+ * <li><b>inpainting</b> ({@link InpaintingProtocol#evaluation}): seeded free-form holes (training's
+ * brush strokes and boxes) covering 10-30% of each image; PSNR and SSIM inside the holes only (the
+ * SSIM map averaged over hole pixels at least 5 pixels from the border), against harmonic (Laplace)
+ * filling and filling with the mean of the known pixels. The model sees the image with its holes
+ * set to 0.</li>
  * <li><b>generation</b>: see {@link #generation}.</li>
  * </ul>
  * Values: each image is normalised by {@link EvaluationOptions#normalization()} to [0, 1] (data
@@ -61,19 +64,6 @@ import org.fijigan.core.train.data.TrainingDegradations;
  * values. Everything random comes from {@link EvaluationOptions#seed()}.
  */
 public final class Evaluation {
-	/** Gaussian noise levels of the denoising protocol, in 8-bit units. */
-	public static final double[] NOISE_SIGMAS_8BIT = { 15, 25, 50 };
-	/** Photons at the top of the range in the Poisson-Gaussian condition. */
-	public static final double POISSON_PEAK_PHOTONS = 30;
-	/** Gaussian read noise of the Poisson-Gaussian condition, as a fraction of the range. */
-	public static final double POISSON_READ_NOISE = 0.01;
-	/** Blur sigmas (pixels) the Gaussian-blur baseline chooses from. */
-	public static final double[] BLUR_SIGMAS = { 0.5, 0.75, 1, 1.5, 2, 3 };
-	/** Median filter sizes of the denoising baselines. */
-	public static final int[] MEDIAN_SIZES = { 3, 5 };
-	/** Hole coverage of the inpainting protocol. */
-	public static final double MIN_HOLE_COVERAGE = 0.10, MAX_HOLE_COVERAGE = 0.30;
-
 	private Evaluation() {}
 
 	/**
@@ -106,36 +96,24 @@ public final class Evaluation {
 		CancellationToken cancel)
 	{
 		requireTask(model, TaskKind.SUPER_RESOLUTION);
-		int s = (int) Math.round(model.scale());
-		if (s < 2 || Math.abs(model.scale() - s) > 1e-9) throw new GanException("super-resolution " +
-			"evaluation needs a whole-number scale of at least 2; " + model.name() + " scales by " +
-			model.scale() + " (set it with --scale)");
+		int s = SuperResolutionProtocol.wholeScale(model.scale());
+		if (s < 2) throw new GanException("super-resolution evaluation needs a whole-number scale of " +
+			"at least 2; " + model.name() + " scales by " + model.scale() + " (set it with --scale)");
+		SuperResolutionProtocol protocol = SuperResolutionProtocol.evaluation(s);
 		List<String> notes = new ArrayList<>();
 		List<Sample> samples = restorationSamples(images, options, 2 * s + Metrics.SSIM_WINDOW, s, notes,
 			progress, cancel);
-		String condition = "area-averaged x" + s;
-		Scores scores = new Scores(dataset, TaskKind.SUPER_RESOLUTION, condition);
+		Scores scores = new Scores(dataset, TaskKind.SUPER_RESOLUTION, protocol.condition());
 		ProgressListener listener = ProgressListener.safe(progress);
 		for (int i = 0; i < samples.size(); i++) {
 			cancel.throwIfCancelled();
 			Sample hr = samples.get(i);
-			Planes lr = TrainingDegradations.areaDownscale(new Planes(hr.channels(), hr.height(), hr
-				.width(), hr.values().clone()), s);
-			Sample low = new Sample(hr.name(), hr.channels(), lr.height(), lr.width(), lr.values());
-			float[] byModel = runModel(model, low, hr.height(), hr.width(), options, cancel);
-			float[] bicubic = new float[hr.values().length], nearest = new float[bicubic.length];
-			int n = hr.height() * hr.width();
-			for (int c = 0; c < hr.channels(); c++) {
-				float[] p = low.plane(c);
-				System.arraycopy(Baselines.bicubicUpscale(p, low.height(), low.width(), s), 0, bicubic, c *
-					n, n);
-				System.arraycopy(Baselines.nearestUpscale(p, low.height(), low.width(), s), 0, nearest, c *
-					n, n);
-			}
-			Sample ref = shave(hr, s);
-			scores.add(model.name(), MethodKind.MODEL, ref, shave(hr, byModel, s));
-			scores.add("bicubic", MethodKind.BASELINE, ref, shave(hr, EvaluationImages.clip(bicubic), s));
-			scores.add("nearest", MethodKind.BASELINE, ref, shave(hr, EvaluationImages.clip(nearest), s));
+			Planes low = protocol.degrade(hr.planes());
+			float[] byModel = runModel(model, hr.named(low), hr.height(), hr.width(), options, cancel);
+			scores.add(model.name(), MethodKind.MODEL, protocol.measure(hr.planes(), hr.planesOf(byModel)));
+			for (SuperResolutionProtocol.Upscaling b : protocol.baselines())
+				scores.add(b.method(), MethodKind.BASELINE, protocol.measure(hr.planes(), protocol.enlarge(b,
+					low)));
 			listener.onProgress(new ProgressEvent("image", i + 1, samples.size(), "fiji-gan: evaluated " +
 				(i + 1) + "/" + samples.size()));
 		}
@@ -152,66 +130,58 @@ public final class Evaluation {
 		CancellationToken cancel)
 	{
 		requireTask(model, TaskKind.DENOISE);
+		DenoisingProtocol protocol = DenoisingProtocol.evaluation();
 		List<String> notes = new ArrayList<>();
 		List<Sample> samples = restorationSamples(images, options, Metrics.SSIM_WINDOW, 1, notes,
 			progress, cancel);
-		List<String> conditions = new ArrayList<>();
-		for (double sigma : NOISE_SIGMAS_8BIT)
-			conditions.add("gaussian sigma=" + EvaluationReport.number(sigma) + "/255");
-		conditions.add("poisson-gaussian peak=" + EvaluationReport.number(POISSON_PEAK_PHOTONS) +
-			" read=" + EvaluationReport.number(POISSON_READ_NOISE));
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<Score> rows = new ArrayList<>();
+		List<DenoisingProtocol.Noise> conditions = protocol.conditions();
+		List<Double> sigmas = protocol.blurSigmas();
 		long total = (long) conditions.size() * samples.size(), done = 0;
 		for (int ci = 0; ci < conditions.size(); ci++) {
-			Scores scores = new Scores(dataset, TaskKind.DENOISE, conditions.get(ci));
-			Scores[] blurred = new Scores[BLUR_SIGMAS.length];
+			DenoisingProtocol.Noise noise = conditions.get(ci);
+			Scores scores = new Scores(dataset, TaskKind.DENOISE, noise.condition());
+			Scores[] blurred = new Scores[sigmas.size()];
 			for (int b = 0; b < blurred.length; b++)
-				blurred[b] = new Scores(dataset, TaskKind.DENOISE, conditions.get(ci));
+				blurred[b] = new Scores(dataset, TaskKind.DENOISE, noise.condition());
 			for (int i = 0; i < samples.size(); i++) {
 				cancel.throwIfCancelled();
 				Sample clean = samples.get(i);
-				Planes noisy = new Planes(clean.channels(), clean.height(), clean.width(), clean.values()
-					.clone());
-				SplittableRandom random = new SplittableRandom(mix(options.seed(), 1 + ci, i));
-				if (ci < NOISE_SIGMAS_8BIT.length) TrainingDegradations.addGaussianNoise(noisy,
-					NOISE_SIGMAS_8BIT[ci] / 255, random);
-				else TrainingDegradations.addPoissonGaussianNoise(noisy, POISSON_PEAK_PHOTONS,
-					POISSON_READ_NOISE, random);
-				Sample input = new Sample(clean.name(), clean.channels(), clean.height(), clean.width(),
-					noisy.values());
-				scores.add(model.name(), MethodKind.MODEL, clean, runModel(model, input, clean.height(),
-					clean.width(), options, cancel));
-				scores.add("noisy input", MethodKind.REFERENCE, clean, EvaluationImages.clip(noisy.values()
-					.clone()));
-				for (int b = 0; b < BLUR_SIGMAS.length; b++) {
-					double sigma = BLUR_SIGMAS[b];
-					blurred[b].add("blur", MethodKind.BASELINE, clean, perChannel(input, p -> Baselines
-						.gaussianBlur(p, clean.height(), clean.width(), sigma)));
-				}
-				for (int size : MEDIAN_SIZES)
-					scores.add("median " + size + "x" + size, MethodKind.BASELINE, clean, perChannel(input,
-						p -> Baselines.medianFilter(p, clean.height(), clean.width(), size)));
+				Planes input = protocol.degrade(clean.planes(), noise, new SplittableRandom(TaskProtocol
+					.streamSeed(options.seed(), 1 + ci, i)));
+				scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean.planes(), clean.planesOf(runModel(
+					model, clean.named(input), clean.height(), clean.width(), options, cancel))));
+				scores.add("noisy input", MethodKind.REFERENCE, protocol.measure(clean.planes(),
+					DenoisingProtocol.clipped(input)));
+				for (int b = 0; b < sigmas.size(); b++)
+					blurred[b].add("blur", MethodKind.BASELINE, protocol.measure(clean.planes(), DenoisingProtocol
+						.blur(input, sigmas.get(b))));
+				for (int size : protocol.medianSizes())
+					scores.add(DenoisingProtocol.medianName(size), MethodKind.BASELINE, protocol.measure(clean
+						.planes(), DenoisingProtocol.median(input, size)));
 				listener.onProgress(new ProgressEvent("image", ++done, total, "fiji-gan: evaluated " + done +
 					"/" + total));
 			}
 			int best = 0;
-			for (int b = 1; b < BLUR_SIGMAS.length; b++)
+			for (int b = 1; b < sigmas.size(); b++)
 				if (blurred[b].meanPsnr("blur", MethodKind.BASELINE) > blurred[best].meanPsnr("blur",
 					MethodKind.BASELINE)) best = b;
 			List<Score> condition = scores.rows();
 			Score blur = blurred[best].rows().get(0);
-			condition.add(2, new Score(blur.dataset(), blur.task(), blur.condition(), "gaussian blur sigma=" +
-				EvaluationReport.number(BLUR_SIGMAS[best]) + " (tuned here)", blur.kind(),
-				blur.psnr(), blur.ssim(), blur.n()));
+			condition.add(2, new Score(blur.dataset(), blur.task(), blur.condition(), DenoisingProtocol
+				.blurName(sigmas.get(best)) + " (tuned here)", blur.kind(), blur.psnr(), blur.ssim(), blur
+					.n()));
 			rows.addAll(condition);
 		}
+		double peak = DenoisingProtocol.POISSON_PEAK_PHOTONS;
 		notes.add("denoising: Gaussian noise sigma in 8-bit units (sigma/255 of the range); " +
-			"Poisson-Gaussian: Poisson(" + EvaluationReport.number(POISSON_PEAK_PHOTONS) + " x value) / " +
-			EvaluationReport.number(POISSON_PEAK_PHOTONS) + " plus Gaussian read noise " + EvaluationReport
-				.number(POISSON_READ_NOISE) + "; noise seeded per condition and image");
-		notes.add("denoising: the Gaussian blur's sigma is the best of " + java.util.Arrays.toString(
-			BLUR_SIGMAS) + " by mean PSNR on these same images, which favours the baseline");
+			"Poisson-Gaussian: Poisson(" + EvaluationReport.number(peak) + " x value) / " + EvaluationReport
+				.number(peak) + " plus Gaussian read noise " + EvaluationReport.number(
+					DenoisingProtocol.POISSON_READ_NOISE) + "; noise seeded per condition and image");
+		notes.add("denoising: the Gaussian blur's sigma is the best of " + Arrays.toString(
+			DenoisingProtocol.BLUR_SIGMAS) + " by mean PSNR on these same images, which favours the " +
+			"baseline");
 		return report(model, TaskKind.DENOISE, rows, notes, options);
 	}
 
@@ -221,36 +191,28 @@ public final class Evaluation {
 		CancellationToken cancel)
 	{
 		requireTask(model, TaskKind.INPAINT);
+		InpaintingProtocol protocol = InpaintingProtocol.evaluation();
 		List<String> notes = new ArrayList<>();
 		List<Sample> samples = restorationSamples(images, options, Metrics.SSIM_WINDOW + 2, 1, notes,
 			progress, cancel);
-		String condition = "free-form holes " + Math.round(MIN_HOLE_COVERAGE * 100) + "-" + Math.round(
-			MAX_HOLE_COVERAGE * 100) + "%";
+		String condition = InpaintingProtocol.condition();
 		Scores scores = new Scores(dataset, TaskKind.INPAINT, condition);
 		ProgressListener listener = ProgressListener.safe(progress);
 		InferenceOptions run = modelOptions(options).withCompositeInpaint(true);
 		for (int i = 0; i < samples.size(); i++) {
 			cancel.throwIfCancelled();
 			Sample clean = samples.get(i);
-			int h = clean.height(), w = clean.width(), n = h * w;
-			boolean[] holes = FreeFormMask.generate(w, h, MIN_HOLE_COVERAGE, MAX_HOLE_COVERAGE,
-				new SplittableRandom(mix(options.seed(), 100, i)));
-			float[] known = clean.values().clone();
-			for (int c = 0; c < clean.channels(); c++)
-				for (int j = 0; j < n; j++)
-					if (holes[j]) known[c * n + j] = 0;
-			Sample input = new Sample(clean.name(), clean.channels(), h, w, known);
-			RasterImage mask = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
-			byte[] m = (byte[]) mask.plane(0);
-			for (int j = 0; j < n; j++)
-				if (holes[j]) m[j] = (byte) 255;
-			RasterImage out = Inpainter.run(model, EvaluationImages.toImage(input), mask, run,
-				ProgressListener.NONE, cancel).image();
-			scores.addMasked(model.name(), MethodKind.MODEL, clean, result(out, clean.channels()), holes);
-			scores.addMasked("harmonic fill", MethodKind.BASELINE, clean, perChannel(input, p -> Baselines
-				.harmonicFill(p, holes, h, w)), holes);
-			scores.addMasked("mean fill", MethodKind.BASELINE, clean, perChannel(input, p -> Baselines
-				.meanFill(p, holes, h, w)), holes);
+			int h = clean.height(), w = clean.width();
+			boolean[] holes = InpaintingProtocol.drawHoles(w, h, new SplittableRandom(TaskProtocol
+				.streamSeed(options.seed(), 100, i)));
+			Planes known = protocol.degrade(clean.planes(), holes);
+			RasterImage out = Inpainter.run(model, EvaluationImages.toImage(clean.named(known)), maskImage(
+				holes, w, h), run, ProgressListener.NONE, cancel).image();
+			scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean.planes(), clean.planesOf(result(
+				out, clean.channels())), holes));
+			for (InpaintingProtocol.Fill fill : protocol.baselines())
+				scores.add(fill.method(), MethodKind.BASELINE, protocol.measure(clean.planes(),
+					InpaintingProtocol.fill(fill, known, holes), holes));
 			listener.onProgress(new ProgressEvent("image", i + 1, samples.size(), "fiji-gan: evaluated " +
 				(i + 1) + "/" + samples.size()));
 		}
@@ -259,6 +221,15 @@ public final class Evaluation {
 			"and SSIM inside the holes only (SSIM map averaged over hole pixels at least 5 pixels " +
 			"from the border)");
 		return report(model, TaskKind.INPAINT, scores.rows(), notes, options);
+	}
+
+	/** An 8-bit mask image: 255 on the holes, 0 elsewhere. */
+	private static RasterImage maskImage(boolean[] holes, int w, int h) {
+		RasterImage mask = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
+		byte[] m = (byte[]) mask.plane(0);
+		for (int j = 0; j < holes.length; j++)
+			if (holes[j]) m[j] = (byte) 255;
+		return mask;
 	}
 
 	/**
@@ -312,14 +283,15 @@ public final class Evaluation {
 		if (g.isConditional()) {
 			classLabels = new long[total];
 			for (int k = 0; k < classes.size(); k++)
-				java.util.Arrays.fill(classLabels, (int) ranges.get(k)[0], (int) (ranges.get(k)[0] + ranges
+				Arrays.fill(classLabels, (int) ranges.get(k)[0], (int) (ranges.get(k)[0] + ranges
 					.get(k)[1]), labels.get(classes.get(k)));
 		}
 		listener.onProgress(new ProgressEvent("generate", 0, total, "fiji-gan: generating " + total +
 			" images"));
 		InferenceOptions inf = options.inference();
-		RasterImage drawn = Generator.run(model, new GenerateOptions(total, options.seed(), null,
-			classLabels, null, true, inf.device(), inf.threads()), ProgressListener.NONE, cancel).image();
+		GenerationProtocol protocol = new GenerationProtocol(options.seed());
+		RasterImage drawn = protocol.draw(model, total, classLabels, true, inf.device(), inf.threads(),
+			cancel).image();
 		int gc = drawn.logicalChannels(), gh = drawn.height(), gw = drawn.width();
 		ValueRange out = model.outputRange();
 		List<float[]> generated = new ArrayList<>();
@@ -327,7 +299,7 @@ public final class Evaluation {
 			float[] v = EvaluationImages.read(drawn, i);
 			for (int j = 0; j < v.length; j++)
 				v[j] = (float) ((v[j] - out.min()) / out.width());
-			generated.add(EvaluationImages.clip(v));
+			generated.add(TaskProtocol.clip(v));
 		}
 
 		Map<String, List<float[]>> realByClass = new LinkedHashMap<>();
@@ -369,14 +341,18 @@ public final class Evaluation {
 
 		List<Measure> measures = new ArrayList<>();
 		List<NearCopy> nearCopies = new ArrayList<>();
-		List<String> groups = new ArrayList<>(classes);
-		if (classes.size() > 1) groups.add("all classes");
-		for (String group : groups) {
+		List<ClassGroup> groups = new ArrayList<>();
+		for (String c : classes)
+			groups.add(new OneClass(c));
+		if (classes.size() > 1) groups.add(new AllClasses());
+		GenerationProtocol.TrainingSet trainingSet = new GenerationProtocol.TrainingSet(trainImages,
+			trainNames);
+		for (ClassGroup group : groups) {
 			cancel.throwIfCancelled();
 			List<float[]> gen = new ArrayList<>(), ref = new ArrayList<>();
 			List<Integer> genIndex = new ArrayList<>();
 			for (int k = 0; k < classes.size(); k++) {
-				if (!group.equals("all classes") && !group.equals(classes.get(k))) continue;
+				if (!group.includes(classes.get(k))) continue;
 				long[] r = ranges.get(k);
 				for (int i = (int) r[0]; i < r[0] + r[1]; i++) {
 					gen.add(generated.get(i));
@@ -386,70 +362,18 @@ public final class Evaluation {
 			}
 			List<float[]> train = new ArrayList<>();
 			for (int t = 0; t < trainImages.size(); t++)
-				if (group.equals("all classes") || !g.isConditional() || group.equals(classOf(g, trainNames
-					.get(t)))) train.add(trainImages.get(t));
-			String condition = g.isConditional() ? group : "all";
+				if (!g.isConditional() || group.includes(classOf(g, trainNames.get(t)))) train.add(trainImages
+					.get(t));
+			String condition = group.condition();
 			if (ref.size() < 2) {
-				notes.add("class " + group + ": fewer than two real images, no metrics");
+				notes.add("class " + condition + ": fewer than two real images, no metrics");
 				continue;
 			}
-			double[][] fg = features.features(gen, gc, gh, gw), fr = features.features(ref, gc, gh, gw);
-			int ng = gen.size(), nr = ref.size();
-			measures.add(new Measure(dataset, condition, "FID generated vs real", gen.size() < 2
-				? Double.NaN : GenerativeMetrics.frechetDistance(fg, fr), Double.NaN, ng, nr));
-			GenerativeMetrics.Kid kid = GenerativeMetrics.kernelDistance(fg, fr, mix(options.seed(), 200,
-				0));
-			measures.add(new Measure(dataset, condition, "KID generated vs real (subsets of " + kid
-				.subsetSize() + ")", kid.mean(), kid.std(), ng, nr));
-			GenerativeMetrics.PrecisionRecall pr = GenerativeMetrics.precisionRecall(fr, fg,
-				GenerativeMetrics.DEFAULT_NEIGHBOURS);
-			measures.add(new Measure(dataset, condition, "precision (k=" + pr.neighbours() + ")", pr
-				.precision(), Double.NaN, ng, nr));
-			measures.add(new Measure(dataset, condition, "recall (k=" + pr.neighbours() + ")", pr.recall(),
-				Double.NaN, ng, nr));
-			if (nr >= 4) {
-				int[] order = GenerativeMetrics.sample(nr, nr, new SplittableRandom(mix(options.seed(), 300,
-					0)));
-				double[][] a = new double[nr / 2][], b = new double[nr - nr / 2][];
-				for (int i = 0; i < nr; i++)
-					if (i < a.length) a[i] = fr[order[i]];
-					else b[i - a.length] = fr[order[i]];
-				measures.add(new Measure(dataset, condition, "floor: FID real half vs half", GenerativeMetrics
-					.frechetDistance(a, b), Double.NaN, a.length, b.length));
-				GenerativeMetrics.Kid half = GenerativeMetrics.kernelDistance(a, b, mix(options.seed(), 200,
-					1));
-				measures.add(new Measure(dataset, condition, "floor: KID real half vs half", half.mean(), half
-					.std(), a.length, b.length));
-			}
-			if (train.size() >= 2) {
-				double[][] ft = features.features(train, gc, gh, gw);
-				measures.add(new Measure(dataset, condition, "floor: FID real vs training", GenerativeMetrics
-					.frechetDistance(fr, ft), Double.NaN, nr, train.size()));
-				GenerativeMetrics.Kid rt = GenerativeMetrics.kernelDistance(fr, ft, mix(options.seed(), 200,
-					2));
-				measures.add(new Measure(dataset, condition, "floor: KID real vs training", rt.mean(), rt
-					.std(), nr, train.size()));
-			}
-			if (!trainImages.isEmpty()) {
-				Memorisation.Report m = Memorisation.check(gen, trainImages, trainNames, ref);
-				int nt = trainImages.size();
-				measures.add(new Measure(dataset, condition, "near-copies of training images", m.nearCopies()
-					.size(), Double.NaN, ng, nt));
-				measures.add(new Measure(dataset, condition, "near-copy threshold: 1st percentile of " +
-					"real-to-training RMS distance", m.threshold(), Double.NaN, nr, nt));
-				measures.add(new Measure(dataset, condition, "nearest-training RMS distance, generated: min",
-					m.minGenerated(), Double.NaN, ng, nt));
-				measures.add(new Measure(dataset, condition,
-					"nearest-training RMS distance, generated: median", m.medianGenerated(), Double.NaN, ng,
-					nt));
-				measures.add(new Measure(dataset, condition, "nearest-training RMS distance, real: min", m
-					.minHeldOut(), Double.NaN, nr, nt));
-				measures.add(new Measure(dataset, condition, "nearest-training RMS distance, real: median", m
-					.medianHeldOut(), Double.NaN, nr, nt));
-				if (!group.equals("all classes")) for (Memorisation.Nearest c : m.nearCopies())
-					nearCopies.add(new NearCopy(dataset, condition, genIndex.get(c.generated()), options
-						.seed() + genIndex.get(c.generated()), c.trainingName(), c.distance()));
-			}
+			GenerationProtocol.GroupImages images = new GenerationProtocol.GroupImages(gen, genIndex, ref,
+				train);
+			measures.addAll(protocol.distributions(dataset, condition, images, features, gc, gh, gw));
+			if (!trainImages.isEmpty()) protocol.memorisation(dataset, condition, images, trainingSet,
+				group instanceof OneClass, measures, nearCopies);
 		}
 		if (training == null) notes.add("no training images: no memorisation check, no real-vs-" +
 			"training floor");
@@ -575,33 +499,7 @@ public final class Evaluation {
 	private static float[] result(RasterImage out, int channels) {
 		if (out.logicalChannels() != channels) throw new GanException("the model returned " + out
 			.logicalChannels() + " channels for a " + channels + "-channel image");
-		return EvaluationImages.clip(EvaluationImages.read(out, 0));
-	}
-
-	/** {@code f} applied to each channel plane of {@code input}, clipped. */
-	private static float[] perChannel(Sample input, java.util.function.UnaryOperator<float[]> f) {
-		int n = input.height() * input.width();
-		float[] out = new float[input.values().length];
-		for (int c = 0; c < input.channels(); c++)
-			System.arraycopy(f.apply(input.plane(c)), 0, out, c * n, n);
-		return EvaluationImages.clip(out);
-	}
-
-	private static Sample shave(Sample s, int border) {
-		return s.crop(border, border, s.height() - 2 * border, s.width() - 2 * border);
-	}
-
-	private static Sample shave(Sample like, float[] values, int border) {
-		return shave(new Sample(like.name(), like.channels(), like.height(), like.width(), values),
-			border);
-	}
-
-	/** A seed for stream {@code (a, b)} of {@code seed}. */
-	static long mix(long seed, long a, long b) {
-		long z = seed * 0x9E3779B97F4A7C15L + a * 0xC2B2AE3D27D4EB4FL + b * 0x165667B19E3779F9L;
-		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-		return z ^ (z >>> 31);
+		return TaskProtocol.clip(EvaluationImages.read(out, 0));
 	}
 
 	private static EvaluationReport report(ModelDescriptor model, TaskKind task, List<Score> rows,
@@ -628,23 +526,8 @@ public final class Evaluation {
 			this.condition = condition;
 		}
 
-		void add(String method, MethodKind kind, Sample reference, float[] result) {
-			add(method, kind, reference, new Sample(reference.name(), reference.channels(), reference
-				.height(), reference.width(), result));
-		}
-
-		void add(String method, MethodKind kind, Sample reference, Sample result) {
-			record(method, kind, Metrics.psnr(reference.values(), result.values(), 1), Metrics.ssim(
-				reference.values(), result.values(), reference.channels(), reference.height(), reference
-					.width(), 1));
-		}
-
-		void addMasked(String method, MethodKind kind, Sample reference, float[] result,
-			boolean[] holes)
-		{
-			int c = reference.channels(), h = reference.height(), w = reference.width();
-			record(method, kind, Metrics.maskedPsnr(reference.values(), result, holes, c, h, w, 1), Metrics
-				.maskedSsim(reference.values(), result, holes, c, h, w, 1));
+		void add(String method, MethodKind kind, TaskProtocol.Quality quality) {
+			record(method, kind, quality.psnr(), quality.ssim());
 		}
 
 		private void record(String method, MethodKind kind, double psnr, double ssim) {

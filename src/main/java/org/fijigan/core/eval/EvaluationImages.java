@@ -11,6 +11,7 @@ import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.core.train.data.Planes;
 
 /**
  * Images as the evaluation compares them: one plane per image (the middle slice of the first
@@ -30,10 +31,19 @@ final class EvaluationImages {
 				"sample values do not match its shape");
 		}
 
-		/** Channel {@code c}'s plane (a copy). */
-		float[] plane(int c) {
-			int n = height * width;
-			return Arrays.copyOfRange(values, c * n, (c + 1) * n);
+		/** The values as planes (not a copy). */
+		Planes planes() {
+			return new Planes(channels, height, width, values);
+		}
+
+		/** Planes of this sample's shape holding {@code result} (not a copy). */
+		Planes planesOf(float[] result) {
+			return new Planes(channels, height, width, result);
+		}
+
+		/** {@code planes} under this sample's name (not a copy). */
+		Sample named(Planes planes) {
+			return new Sample(name, planes.channels(), planes.height(), planes.width(), planes.values());
 		}
 
 		/** The top-left {@code h x w} corner. */
@@ -134,13 +144,6 @@ final class EvaluationImages {
 		}
 		if (!(hi > lo)) hi = lo + 1; // a flat channel
 		return new double[] { lo, hi };
-	}
-
-	/** {@code v} clipped to [0, 1] in place; returns it. */
-	static float[] clip(float[] v) {
-		for (int i = 0; i < v.length; i++)
-			v[i] = !(v[i] > 0) ? 0 : v[i] >= 1 ? 1 : v[i];
-		return v;
 	}
 
 	/** A float image of one plane holding {@code s}'s channels. */
