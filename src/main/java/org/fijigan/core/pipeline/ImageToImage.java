@@ -142,9 +142,9 @@ public final class ImageToImage {
 								int batch = tiles.batch();
 								tiles = TilingPolicy.smaller(tiling, tiles).orElseThrow(() -> new GanException(
 									"out of memory in ONNX Runtime with tiles of " + String.join(", then ",
-										windowsTried) + " px (" + batch + " per run); the model cannot take smaller " +
-										"ones here: free memory (close other programs), run on the CPU (--device cpu) " +
-										"or use a smaller image", e));
+										windowsTried) + " px (" + batch + " per run); the model cannot take " +
+										"smaller ones here: free memory (close other programs), run on the CPU " +
+										"(--device cpu) or use a smaller image", e));
 								windowsTried.add(tiles.windowSize());
 								done[0] = doneBefore;
 								total[0] = doneBefore + (planes - planesDone) * tiles.plan().tileCount();

@@ -291,7 +291,7 @@ class EvaluationTest {
 		training.addAll(draws(gan, SEED + 6, 6, 1L, "1/train"));
 		EvaluationOptions o = options().withNormalization(new Normalization.FixedRange(-1, 1));
 
-		EvaluationReport r = Evaluation.generation(gan, "classes", ImageSource.of(real), ImageSource.of(
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "classes", ImageSource.of(real), ImageSource.of(
 			training), null, o, ProgressListener.NONE, CancellationToken.none());
 
 		assertEquals(List.of("0", "1", "all classes"), r.measures().stream().map(Measure::condition)
@@ -301,7 +301,7 @@ class EvaluationTest {
 			assertEquals(0, c.distance(), 0);
 			assertTrue(c.trainingImage().startsWith(c.condition() + "/train"), c.toString());
 		}
-		assertThrows(GanException.class, () -> Evaluation.generation(gan, "flat", ImageSource.of(draws(
+		assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan, "flat", ImageSource.of(draws(
 			gan, 1, 4, 0L, "noclass")), null, null, o, ProgressListener.NONE, CancellationToken.none()));
 	}
 
