@@ -10,6 +10,7 @@ import org.fijigan.core.image.ChannelStatistics;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.image.RawRange;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.core.train.data.Planes;
 
@@ -105,8 +106,8 @@ final class EvaluationImages {
 		int z = image.slices() / 2, n = h * w;
 		float[] values = new float[channels * n];
 		for (int c = 0; c < channels; c++) {
-			double[] range = range(image, c, rule);
-			double lo = range[0], span = range[1] - range[0];
+			RawRange range = range(image, c, rule);
+			double lo = range.low(), span = range.span();
 			image.readRegion(c, z, 0, x0, y0, w, h, values, c * n);
 			for (int i = c * n; i < (c + 1) * n; i++) {
 				double u = (values[i] - lo) / span;
@@ -117,33 +118,17 @@ final class EvaluationImages {
 			.width());
 	}
 
-	/** The raw values that map to 0 and 1 for channel {@code c}. */
-	static double[] range(RasterImage image, int c, Normalization rule) {
-		double lo, hi;
+	/**
+	 * The raw values that map to 0 and 1 for channel {@code c}: {@link RawRange} of {@code rule}, or
+	 * for the default ({@code null}) the 8-bit range for 8-bit and RGB images and the channel's own
+	 * minimum to maximum otherwise ({@link RawRange.FullRangeTypes#EIGHT_BIT}).
+	 */
+	static RawRange range(RasterImage image, int c, Normalization rule) {
 		if (rule instanceof Normalization.None) throw new GanException(
 			"evaluation needs a value range: use range, range:MIN,MAX or percentile, not none");
-		if (rule instanceof Normalization.Percentile p) {
-			ChannelStatistics s = ChannelStatistics.of(image, c);
-			lo = s.percentile(p.lowPercent());
-			hi = s.percentile(p.highPercent());
-		}
-		else if (rule instanceof Normalization.FixedRange r) {
-			lo = r.min();
-			hi = r.max();
-		}
-		else if (rule == null && (image.type() == PixelType.UINT8 || image.type() == PixelType.RGB) ||
-			rule instanceof Normalization.BitDepthRange && image.type().isInteger())
-		{
-			lo = image.type().min();
-			hi = image.type().max();
-		}
-		else {
-			ChannelStatistics s = ChannelStatistics.of(image, c);
-			lo = s.min();
-			hi = s.max();
-		}
-		if (!(hi > lo)) hi = lo + 1; // a flat channel
-		return new double[] { lo, hi };
+		return rule == null ? RawRange.of(new Normalization.BitDepthRange(), image.type(),
+			() -> ChannelStatistics.of(image, c), RawRange.FullRangeTypes.EIGHT_BIT) : RawRange.of(rule,
+				image.type(), () -> ChannelStatistics.of(image, c), RawRange.FullRangeTypes.INTEGER);
 	}
 
 	/** A float image of one plane holding {@code s}'s channels. */

@@ -9,6 +9,7 @@ import org.fijigan.core.image.ChannelStatistics;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.image.RawRange;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.ValueRange;
@@ -55,25 +56,11 @@ record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
 		Normalization n = user == null ? Normalization.DEFAULT : user;
 		double[] lo = new double[channels], hi = new double[channels];
 		for (int c = 0; c < channels; c++) {
-			if (n instanceof Normalization.Percentile p) {
-				ChannelStatistics s = statsOf.apply(c);
-				lo[c] = s.percentile(p.lowPercent());
-				hi[c] = s.percentile(p.highPercent());
-			}
-			else if (n instanceof Normalization.FixedRange r) {
-				lo[c] = r.min();
-				hi[c] = r.max();
-			}
-			else if (image.type().isInteger()) {
-				lo[c] = image.type().min();
-				hi[c] = image.type().max();
-			}
-			else {
-				ChannelStatistics s = statsOf.apply(c);
-				lo[c] = s.min();
-				hi[c] = s.max();
-			}
-			if (!(hi[c] > lo[c])) hi[c] = lo[c] + 1; // flat channel: avoid dividing by zero
+			int channel = c;
+			RawRange range = RawRange.of(n, image.type(), () -> statsOf.apply(channel),
+				RawRange.FullRangeTypes.INTEGER);
+			lo[c] = range.low();
+			hi[c] = range.high();
 		}
 		ValueRange inR = d.inputRange();
 		ValueRange outR = d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? inR : d

@@ -3,10 +3,12 @@ package org.fijigan.core.train.data;
 import org.fijigan.core.image.ChannelStatistics;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.image.RawRange;
 
 /**
- * An image opened for training with its per-channel normalisation, resolved once over the whole
- * image: normalised = (raw - low) / span.
+ * An image opened for training with its per-channel normalisation ({@link RawRange}), resolved
+ * once over the whole image: normalised = (raw - low) / span. Under normalisation {@code none} the
+ * range is [0, 1] and goes unused: raw values pass unchanged.
  */
 record OpenedImage(String name, RasterImage image, double[] low, double[] span) {
 	/** Opens {@code name} and resolves the raw range of each channel by {@code norm}. */
@@ -15,32 +17,11 @@ record OpenedImage(String name, RasterImage image, double[] low, double[] span) 
 		int c = image.logicalChannels();
 		double[] low = new double[c], span = new double[c];
 		for (int ch = 0; ch < c; ch++) {
-			double lo, hi;
-			if (norm instanceof Normalization.None) {
-				lo = 0;
-				hi = 1;
-			}
-			else if (norm instanceof Normalization.Percentile p) {
-				ChannelStatistics s = ChannelStatistics.of(image, ch);
-				lo = s.percentile(p.lowPercent());
-				hi = s.percentile(p.highPercent());
-			}
-			else if (norm instanceof Normalization.FixedRange r) {
-				lo = r.min();
-				hi = r.max();
-			}
-			else if (image.type().isInteger()) {
-				lo = image.type().min();
-				hi = image.type().max();
-			}
-			else {
-				ChannelStatistics s = ChannelStatistics.of(image, ch);
-				lo = s.min();
-				hi = s.max();
-			}
-			if (!(hi > lo)) hi = lo + 1; // flat channel: avoid dividing by zero
-			low[ch] = lo;
-			span[ch] = hi - lo;
+			int channel = ch;
+			RawRange range = RawRange.of(norm, image.type(), () -> ChannelStatistics.of(image, channel),
+				RawRange.FullRangeTypes.INTEGER);
+			low[ch] = range.low();
+			span[ch] = range.span();
 		}
 		return new OpenedImage(name, image, low, span);
 	}
