@@ -9,6 +9,7 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.Planes;
 
 /** The demo's conversions between images, [0,1] planes and the panels and files it shows. */
@@ -20,7 +21,7 @@ final class DemoImages {
 
 	/** The lines under a panel: its PSNR and SSIM. */
 	static List<String> captions(Metric m) {
-		return List.of("PSNR " + DemoReport.fixed(m.psnr(), 2) + " dB", "SSIM " + DemoReport.fixed(m
+		return List.of("PSNR " + Numbers.fixed(m.psnr(), 2) + " dB", "SSIM " + Numbers.fixed(m
 			.ssim(), 4));
 	}
 

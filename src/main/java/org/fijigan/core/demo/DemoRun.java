@@ -48,6 +48,7 @@ import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.Inpainter;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.Planes;
 
 /**
@@ -85,7 +86,7 @@ final class DemoRun {
 		if (m == null) return skip(task, name, "no model named " + name + " in " + models.where(),
 			"no model " + name);
 		if (!fits.test(m)) return skip(task, name, name + " is a " + m.task().id() + " model (scale " +
-			number(m.scale()) + "); this row needs " + needs, name + " is not " + needs);
+			Numbers.exact(m.scale()) + "); this row needs " + needs, name + " is not " + needs);
 		return m;
 	}
 
@@ -155,7 +156,7 @@ final class DemoRun {
 		String blurName = DenoisingProtocol.blurName(sigma), medianName = DenoisingProtocol.medianName(
 			size);
 		Metric in = metric(task, "input (noisy)", protocol.measure(clean, noisy), "Gaussian noise " +
-			"sigma " + number(DenoisingProtocol.DEMO_NOISE_SIGMA_8BIT) + "/255, seed " + options.seed() +
+			"sigma " + Numbers.exact(DenoisingProtocol.DEMO_NOISE_SIGMA_8BIT) + "/255, seed " + options.seed() +
 			", clipped to 0-255");
 		Metric mb = metric(task, blurName, protocol.measure(clean, blur), ""), mm = metric(task,
 			medianName, protocol.measure(clean, median), "");
@@ -174,7 +175,7 @@ final class DemoRun {
 		files.add(new OutputImage(DENOISE_MODEL + "-" + bestFile + ".png", b));
 		files.add(new OutputImage(DENOISE_MODEL + "-gan.png", g));
 		rows.add(new Row(task, List.of(task, "model " + m.name(), samples.cellsName(),
-			"Gaussian noise " + number(DenoisingProtocol.DEMO_NOISE_SIGMA_8BIT) + "/255"), List.of(
+			"Gaussian noise " + Numbers.exact(DenoisingProtocol.DEMO_NOISE_SIGMA_8BIT) + "/255"), List.of(
 				new Group("", List.of(new Panel("input (noisy)", input, 1, captions(in), false))), new Group(
 					"", List.of(new Panel(best.method(), b, 1, captions(best), false))), new Group("", List.of(
 						new Panel("GAN: " + m.name(), g, 1, captions(model), false))))));
@@ -321,9 +322,5 @@ final class DemoRun {
 
 	private static Metric metric(String task, String method, TaskProtocol.Quality q, String note) {
 		return new Metric(task, method, q.psnr(), q.ssim(), note);
-	}
-
-	private static String number(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
 	}
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.Planes;
 import org.fijigan.core.train.data.TrainingDegradations;
 
@@ -53,7 +54,7 @@ public record DenoisingProtocol(List<Noise> conditions, boolean clipsInput, List
 	public record GaussianNoise(double sigma8bit) implements Noise {
 		@Override
 		public String condition() {
-			return "gaussian sigma=" + EvaluationReport.number(sigma8bit) + "/255";
+			return "gaussian sigma=" + Numbers.compact(sigma8bit) + "/255";
 		}
 
 		@Override
@@ -69,8 +70,8 @@ public record DenoisingProtocol(List<Noise> conditions, boolean clipsInput, List
 	public record PoissonGaussianNoise(double peakPhotons, double readNoise) implements Noise {
 		@Override
 		public String condition() {
-			return "poisson-gaussian peak=" + EvaluationReport.number(peakPhotons) + " read=" +
-				EvaluationReport.number(readNoise);
+			return "poisson-gaussian peak=" + Numbers.compact(peakPhotons) + " read=" +
+				Numbers.compact(readNoise);
 		}
 
 		@Override
@@ -139,7 +140,7 @@ public record DenoisingProtocol(List<Noise> conditions, boolean clipsInput, List
 
 	/** The blur baseline's name in the rows, e.g. {@code gaussian blur sigma=1}. */
 	public static String blurName(double sigma) {
-		return "gaussian blur sigma=" + EvaluationReport.number(sigma);
+		return "gaussian blur sigma=" + Numbers.compact(sigma);
 	}
 
 	/** The median baseline's name in the rows, e.g. {@code median 3x3}. */

@@ -20,6 +20,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.Inpainter;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.core.train.data.Planes;
 
@@ -117,8 +118,8 @@ final class RestorationEvaluation {
 		}
 		double peak = DenoisingProtocol.POISSON_PEAK_PHOTONS;
 		notes.add("denoising: Gaussian noise sigma in 8-bit units (sigma/255 of the range); " +
-			"Poisson-Gaussian: Poisson(" + EvaluationReport.number(peak) + " x value) / " + EvaluationReport
-				.number(peak) + " plus Gaussian read noise " + EvaluationReport.number(
+			"Poisson-Gaussian: Poisson(" + Numbers.compact(peak) + " x value) / " + Numbers
+				.compact(peak) + " plus Gaussian read noise " + Numbers.compact(
 					DenoisingProtocol.POISSON_READ_NOISE) + "; noise seeded per condition and image");
 		notes.add("denoising: the Gaussian blur's sigma is the best of " + Arrays.toString(
 			DenoisingProtocol.BLUR_SIGMAS) + " by mean PSNR on these same images, which favours the " +

@@ -16,6 +16,7 @@ import org.fijigan.core.model.ImageInput;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.PlaneRunner.ChannelGroup;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.tiling.TilePlan;
 import org.fijigan.core.tiling.TilingPolicy;
 import org.fijigan.core.tiling.TilingRequest;
@@ -171,7 +172,7 @@ public final class ImageToImage {
 	private static String resultTitle(String title, ModelDescriptor model) {
 		String base = title.replaceFirst("\\.(tiff?|png|jpe?g|npy)$", "");
 		return switch (model.task()) {
-			case SUPER_RESOLUTION -> base + "-SRx" + fmt(model.scale());
+			case SUPER_RESOLUTION -> base + "-SRx" + Numbers.significant(model.scale(), 4);
 			case DENOISE -> base + "-denoised";
 			case INPAINT -> base + "-inpainted";
 			default -> base + "-" + model.name();
@@ -188,7 +189,7 @@ public final class ImageToImage {
 		p.put("fiji-gan.model.sha256", model.sha256());
 		p.put("fiji-gan.provider", report.provider());
 		if (normalization != null) p.put("fiji-gan.normalization", normalization);
-		if (model.scale() != 1) p.put("fiji-gan.scale", fmt(model.scale()));
+		if (model.scale() != 1) p.put("fiji-gan.scale", Numbers.significant(model.scale(), 4));
 		p.put("fiji-gan.tiles", report.tilesPerPlane() + " per plane, " + report.windowWidth() + "x" +
 			report.windowHeight() + " px, halo " + report.haloPixels() + " px");
 		for (int i = 0; i < report.notes().size(); i++)
@@ -330,9 +331,5 @@ public final class ImageToImage {
 			u++;
 		}
 		return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-	}
-
-	static String fmt(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
 	}
 }

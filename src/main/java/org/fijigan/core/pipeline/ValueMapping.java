@@ -14,6 +14,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.text.Numbers;
 
 /**
  * The value maps of one run, resolved once per image (never per tile, so tiles agree): raw image
@@ -80,7 +81,7 @@ record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
 			desc.append(" (");
 			for (int c = 0; c < channels; c++)
 				desc.append(c == 0 ? "" : "; ").append(channels > 1 ? "c" + (c + 1) + ": " : "").append(
-					fmt(lo[c])).append("..").append(fmt(hi[c]));
+					Numbers.significant(lo[c], 4)).append("..").append(Numbers.significant(hi[c], 4));
 			desc.append(")");
 		}
 		return new ValueMapping(new ChannelMap(si, oi, Double.NEGATIVE_INFINITY,
@@ -95,11 +96,6 @@ record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
 		for (int c = 0; c < channels; c++)
 			n += statsOf.apply(c).nonFiniteCount();
 		return n;
-	}
-
-	private static String fmt(double v) {
-		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(
-			java.util.Locale.ROOT, "%.4g", v);
 	}
 
 	/** The inverse affine map (clip dropped). */

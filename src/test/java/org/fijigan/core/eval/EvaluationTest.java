@@ -29,6 +29,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.FreeFormMask;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.core.train.data.Planes;
@@ -124,7 +125,7 @@ class EvaluationTest {
 			}
 		}
 		Score blur = r.scores().get(2);
-		assertEquals("gaussian blur sigma=" + EvaluationReport.number(bestSigma) +
+		assertEquals("gaussian blur sigma=" + Numbers.compact(bestSigma) +
 			" (tuned here)", blur.method());
 		assertEquals(bestPsnr, blur.psnr(), 1e-9);
 		assertEquals(bestSsim, blur.ssim(), 1e-9);
