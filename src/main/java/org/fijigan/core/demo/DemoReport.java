@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.text.Csv;
 import org.fijigan.core.text.Numbers;
 
 /**
@@ -121,13 +122,8 @@ public record DemoReport(long seed, List<Row> rows, List<Metric> metrics, List<O
 	public String toCsv() {
 		StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
 		for (Metric m : metrics)
-			sb.append(String.join(",", csv(m.task()), csv(m.method()), Numbers.fixed(m.psnr(), 2), Numbers
-				.fixed(m.ssim(), 4), csv(m.note()))).append('\n');
+			sb.append(Csv.line(m.task(), m.method(), Numbers.fixed(m.psnr(), 2), Numbers.fixed(m.ssim(), 4),
+				m.note()));
 		return sb.toString();
-	}
-
-	private static String csv(String text) {
-		if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0) return text;
-		return '"' + text.replace("\"", "\"\"") + '"';
 	}
 }

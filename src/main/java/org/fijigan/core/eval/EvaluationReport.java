@@ -11,6 +11,7 @@ import java.util.Objects;
 
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.text.Csv;
 import org.fijigan.core.text.Numbers;
 
 /**
@@ -138,16 +139,15 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 		if (task == TaskKind.GENERATE) {
 			sb.append("dataset,task,condition,metric,value,std,n_a,n_b\n");
 			for (Measure m : measures)
-				sb.append(String.join(",", csv(m.dataset()), task.id(), csv(m.condition()), csv(m.metric()),
-					Numbers.compact(m.value()), Numbers.compact(m.std()), Integer.toString(m.countA()), Integer
-						.toString(m.countB()))).append('\n');
+				sb.append(Csv.line(m.dataset(), task.id(), m.condition(), m.metric(), Numbers.compact(m
+					.value()), Numbers.compact(m.std()), Integer.toString(m.countA()), Integer.toString(m
+						.countB())));
 		}
 		else {
 			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n\n");
 			for (Score s : scores)
-				sb.append(String.join(",", csv(s.dataset()), s.task().id(), csv(s.condition()), csv(s
-					.method()), s.kind().id(), Numbers.compact(s.psnr()), Numbers.compact(s.ssim()), Integer
-						.toString(s.n()))).append('\n');
+				sb.append(Csv.line(s.dataset(), s.task().id(), s.condition(), s.method(), s.kind().id(),
+					Numbers.compact(s.psnr()), Numbers.compact(s.ssim()), Integer.toString(s.n())));
 		}
 		return sb.toString();
 	}
@@ -160,10 +160,5 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 	public void writeCsv(Path file, boolean replace) {
 		byte[] bytes = toCsv().getBytes(StandardCharsets.UTF_8);
 		AtomicFile.writeStream(file, replace, out -> out.write(bytes));
-	}
-
-	private static String csv(String text) {
-		if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0) return text;
-		return '"' + text.replace("\"", "\"\"") + '"';
 	}
 }
