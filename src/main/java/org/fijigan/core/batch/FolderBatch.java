@@ -28,6 +28,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
@@ -140,12 +141,12 @@ public final class FolderBatch {
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
 			int total = mine.size();
-			listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: " + finished + "/" +
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: " + finished + "/" +
 				total + " images" + (skipped.isEmpty() ? "" : " (" + skipped.size() + " done before)")));
 			for (Item item : todo) {
 				cancel.throwIfCancelled();
 				int position = finished;
-				ProgressListener tiles = e -> listener.onProgress(new ProgressEvent("image", position, total,
+				ProgressListener tiles = e -> listener.onProgress(new ProgressEvent(Stage.IMAGE, position, total,
 					"fiji-gan: image " + (position + 1) + "/" + total + " " + item.input() + (e.total() > 1
 						? ", tile " + e.done() + "/" + e.total() : "")));
 				Map<String, String> row = process(item, job, model, options, codec, sharedMask, masks,
@@ -157,7 +158,7 @@ public final class FolderBatch {
 					failed++;
 					failures.add(new BatchSummary.Failure(item.input(), row.get("message")));
 				}
-				listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: " + finished +
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: " + finished +
 					"/" + total + " images" + (failed == 0 ? "" : ", " + failed + " failed")));
 				if (failed > 0 && job.failFast()) {
 					stopped = true;

@@ -18,6 +18,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
@@ -109,7 +110,7 @@ public final class GenerationBatch {
 		{
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
-			listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: generated " +
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: generated " +
 				finished + "/" + total));
 			for (long a = from; a < to && !stopped; a += BLOCK) {
 				long b = Math.min(to, a + BLOCK);
@@ -150,7 +151,7 @@ public final class GenerationBatch {
 						}
 					}
 				}
-				listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: generated " +
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: generated " +
 					finished + "/" + total + (failed == 0 ? "" : ", " + failed + " failed")));
 			}
 		}

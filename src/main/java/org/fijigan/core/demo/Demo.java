@@ -7,6 +7,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.eval.Baselines;
 import org.fijigan.core.eval.DenoisingProtocol;
 import org.fijigan.core.eval.GenerationProtocol;
@@ -99,17 +100,17 @@ public final class Demo {
 		ProgressListener listener = ProgressListener.safe(progress);
 		int step = 0;
 		for (String name : SUPER_RESOLUTION_MODELS) {
-			listener.onProgress(new ProgressEvent("row", step++, STEPS, "fiji-gan: demo: " + name));
+			listener.onProgress(new ProgressEvent(Stage.DEMO_ROW, step++, STEPS, "fiji-gan: demo: " + name));
 			run.superResolution(name);
 		}
-		listener.onProgress(new ProgressEvent("row", step++, STEPS, "fiji-gan: demo: " + DENOISE_MODEL));
+		listener.onProgress(new ProgressEvent(Stage.DEMO_ROW, step++, STEPS, "fiji-gan: demo: " + DENOISE_MODEL));
 		run.denoising();
-		listener.onProgress(new ProgressEvent("row", step++, STEPS, "fiji-gan: demo: " + INPAINT_MODEL));
+		listener.onProgress(new ProgressEvent(Stage.DEMO_ROW, step++, STEPS, "fiji-gan: demo: " + INPAINT_MODEL));
 		run.inpainting();
-		listener.onProgress(new ProgressEvent("row", step++, STEPS, "fiji-gan: demo: " +
+		listener.onProgress(new ProgressEvent(Stage.DEMO_ROW, step++, STEPS, "fiji-gan: demo: " +
 			GENERATOR_MODEL));
 		run.generation();
-		listener.onProgress(new ProgressEvent("row", step, STEPS, "fiji-gan: demo done"));
+		listener.onProgress(new ProgressEvent(Stage.DEMO_ROW, step, STEPS, "fiji-gan: demo done"));
 		if (run.rows.isEmpty()) throw new GanException("none of the demo's models (" + String.join(", ",
 			allModels()) + ") is in " + models.where() + "; the demo has nothing to show");
 		return run.report(options.seed(), (System.nanoTime() - start) / 1e9);

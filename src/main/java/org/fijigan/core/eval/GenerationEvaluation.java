@@ -10,6 +10,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.eval.EvaluationImages.Sample;
 import org.fijigan.core.eval.EvaluationReport.Measure;
 import org.fijigan.core.eval.EvaluationReport.NearCopy;
@@ -168,7 +169,7 @@ public final class GenerationEvaluation {
 				Arrays.fill(labels, plan.first().get(k), plan.first().get(k) + plan.counts().get(k),
 					classLabels.get(classes.get(k)));
 		}
-		listener.onProgress(new ProgressEvent("generate", 0, plan.total(), "fiji-gan: generating " +
+		listener.onProgress(new ProgressEvent(Stage.GENERATE, 0, plan.total(), "fiji-gan: generating " +
 			plan.total() + " images"));
 		InferenceOptions inf = options.inference();
 		RasterImage drawn = protocol.draw(model, plan.total(), labels, true, inf.device(), inf
@@ -191,7 +192,7 @@ public final class GenerationEvaluation {
 				cancel.throwIfCancelled();
 				float[] v = sample(real, name, rule, gc, gh, gw, notes);
 				if (v != null) list.add(v);
-				listener.onProgress(new ProgressEvent("image", ++loaded, all, "fiji-gan: reading real image " +
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, ++loaded, all, "fiji-gan: reading real image " +
 					loaded + "/" + all));
 			}
 			realByClass.put(c, list);

@@ -9,6 +9,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.eval.EvaluationImages.Sample;
 import org.fijigan.core.eval.EvaluationReport.MethodKind;
 import org.fijigan.core.eval.EvaluationReport.Score;
@@ -56,7 +57,7 @@ final class RestorationEvaluation {
 			for (SuperResolutionProtocol.Upscaling b : protocol.baselines())
 				scores.add(b.method(), MethodKind.BASELINE, protocol.measure(hr.planes(), protocol.enlarge(b,
 					low)));
-			listener.onProgress(new ProgressEvent("image", i + 1, samples.size(), "fiji-gan: evaluated " +
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, i + 1, samples.size(), "fiji-gan: evaluated " +
 				(i + 1) + "/" + samples.size()));
 		}
 		notes.add("super-resolution: each image cropped at the right and bottom to a multiple of " + s +
@@ -102,7 +103,7 @@ final class RestorationEvaluation {
 				for (int size : protocol.medianSizes())
 					scores.add(DenoisingProtocol.medianName(size), MethodKind.BASELINE, protocol.measure(clean
 						.planes(), DenoisingProtocol.median(input, size)));
-				listener.onProgress(new ProgressEvent("image", ++done, total, "fiji-gan: evaluated " + done +
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, ++done, total, "fiji-gan: evaluated " + done +
 					"/" + total));
 			}
 			int best = 0;
@@ -155,7 +156,7 @@ final class RestorationEvaluation {
 			for (InpaintingProtocol.Fill fill : protocol.baselines())
 				scores.add(fill.method(), MethodKind.BASELINE, protocol.measure(clean.planes(),
 					InpaintingProtocol.fill(fill, known, holes), holes));
-			listener.onProgress(new ProgressEvent("image", i + 1, samples.size(), "fiji-gan: evaluated " +
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, i + 1, samples.size(), "fiji-gan: evaluated " +
 				(i + 1) + "/" + samples.size()));
 		}
 		notes.add("inpainting: seeded free-form holes (brush strokes and boxes, as in training) " +

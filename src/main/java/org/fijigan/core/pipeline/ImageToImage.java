@@ -8,6 +8,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.image.PixelType;
@@ -123,7 +124,7 @@ public final class ImageToImage {
 			ModelSession session = lease.session();
 			provider = session.provider();
 			notes.addAll(0, session.notes());
-			Runnable tileDone = () -> listener.onProgress(new ProgressEvent("tile", ++done[0], total[0],
+			Runnable tileDone = () -> listener.onProgress(new ProgressEvent(Stage.TILE, ++done[0], total[0],
 				"fiji-gan: tile " + done[0] + "/" + total[0]));
 			PlaneRunner runner = new PlaneRunner(model, session, values, tiles.plan(), tiles.batch(), image,
 				mask, result, options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun);
