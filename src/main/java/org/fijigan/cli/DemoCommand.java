@@ -11,8 +11,8 @@ import org.fijigan.core.demo.ContactSheet;
 import org.fijigan.core.demo.Demo;
 import org.fijigan.core.demo.DemoFiles;
 import org.fijigan.core.demo.DemoOptions;
-import org.fijigan.core.demo.DemoReport;
 import org.fijigan.core.text.Numbers;
+import org.fijigan.core.demo.DemoReport;
 import org.fijigan.imagej.DemoResources;
 
 import picocli.CommandLine.Command;

@@ -11,10 +11,9 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 import javax.imageio.ImageIO;
-
-import org.fijigan.core.text.Numbers;
 
 /** Writes a training history as CSV and as a PNG plot (loss and validation loss against step). */
 final class LossCurve {
@@ -69,8 +68,8 @@ final class LossCurve {
 		g.drawString("loss" + (log ? " (log)" : ""), 5, top - 10);
 		g.drawString("1", left - 4, h - bottom + 15);
 		g.drawString(Long.toString((long) steps), w - right - 30, h - bottom + 15);
-		g.drawString(Numbers.general(log ? Math.pow(10, hi) : hi, 3), 5, top + 10);
-		g.drawString(Numbers.general(log ? Math.pow(10, lo) : lo, 3), 5, h - bottom);
+		g.drawString(fmt(log ? Math.pow(10, hi) : hi), 5, top + 10);
+		g.drawString(fmt(log ? Math.pow(10, lo) : lo), 5, h - bottom);
 		g.setStroke(new BasicStroke(1.2f));
 		int px = -1, py = -1;
 		for (float[] r : rows) {
@@ -99,5 +98,9 @@ final class LossCurve {
 	private static int yOf(double v, boolean log, double lo, double hi, int top, int bottom) {
 		double t = ((log ? Math.log10(v) : v) - lo) / (hi - lo);
 		return (int) Math.round(bottom - Math.max(0, Math.min(1, t)) * (bottom - top));
+	}
+
+	private static String fmt(double v) {
+		return String.format(Locale.ROOT, "%.3g", v);
 	}
 }
