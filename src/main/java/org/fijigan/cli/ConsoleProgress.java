@@ -33,8 +33,8 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
 		boolean last = e.total() > 0 && e.done() >= e.total();
 		if (!last && width > 0 && now - lastDraw < REDRAW_NANOS) return;
 		lastDraw = now;
-		String what = e.message() != null ? e.message() : e.total() > 0 ? e.stage() + " " + e.done() +
-			"/" + e.total() : e.stage() + " " + e.done();
+		String what = e.message() != null ? e.message() : e.total() > 0 ? e.stage().id() + " " + e
+			.done() + "/" + e.total() : e.stage().id() + " " + e.done();
 		String line = e.total() > 0 ? String.format("%s (%.0f%%)", what, 100 * e.fraction()) : what;
 		if (line.length() > 100) line = line.substring(0, 100);
 		err.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));

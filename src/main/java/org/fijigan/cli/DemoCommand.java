@@ -11,6 +11,7 @@ import org.fijigan.core.demo.ContactSheet;
 import org.fijigan.core.demo.Demo;
 import org.fijigan.core.demo.DemoFiles;
 import org.fijigan.core.demo.DemoOptions;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.demo.DemoReport;
 import org.fijigan.ij1.DemoResources;
 
@@ -75,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
 		List<String[]> rows = new ArrayList<>();
 		rows.add(new String[] { "task", "method", "PSNR dB", "SSIM", "note" });
 		for (DemoReport.Metric m : report.metrics())
-			rows.add(new String[] { m.task(), m.method(), dash(DemoReport.fixed(m.psnr(), 2)), dash(DemoReport
+			rows.add(new String[] { m.task(), m.method(), dash(Numbers.fixed(m.psnr(), 2)), dash(Numbers
 				.fixed(m.ssim(), 4)), m.note() });
 		int[] width = new int[4];
 		for (String[] r : rows)

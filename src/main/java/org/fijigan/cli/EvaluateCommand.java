@@ -25,6 +25,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.ij1.ImageFolder;
 
@@ -176,8 +177,8 @@ final class EvaluateCommand implements Callable<Integer> {
 		if (r.task() == TaskKind.GENERATE) {
 			rows.add(new String[] { "data", "condition", "metric", "value", "std", "n_a", "n_b" });
 			for (Measure m : r.measures())
-				rows.add(new String[] { m.dataset(), m.condition(), m.metric(), EvaluationReport.number(m
-					.value()), EvaluationReport.number(m.std()), Integer.toString(m.countA()), Integer
+				rows.add(new String[] { m.dataset(), m.condition(), m.metric(), Numbers.compact(m
+					.value()), Numbers.compact(m.std()), Integer.toString(m.countA()), Integer
 						.toString(m.countB()) });
 		}
 		else {
@@ -195,7 +196,7 @@ final class EvaluateCommand implements Callable<Integer> {
 		for (NearCopy c : r.nearCopies())
 			if (shown++ < 10) lines.add(String.format(Locale.ROOT, "near-copy: %s %s generated #%d " +
 				"(seed %d) is %s RMS from training image %s", c.dataset(), c.condition(), c.generated(), c
-					.seed(), EvaluationReport.number(c.distance()), c.trainingImage()));
+					.seed(), Numbers.compact(c.distance()), c.trainingImage()));
 		if (r.nearCopies().size() > 10) lines.add("... and " + (r.nearCopies().size() - 10) +
 			" more near-copies");
 		for (String note : r.notes())

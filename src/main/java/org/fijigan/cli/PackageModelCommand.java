@@ -16,6 +16,7 @@ import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.model.bioimage.PackageOptions;
 import org.fijigan.core.model.bioimage.PackageResult;
 import org.fijigan.core.model.bioimage.PackageWriter;
+import org.fijigan.core.text.Numbers;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -130,15 +131,11 @@ final class PackageModelCommand implements Callable<Integer> {
 		out.printf("wrote %s: %s%n", r.folder(), String.join(", ", r.files().stream().map(p -> p.getFileName()
 			.toString()).toList()));
 		out.printf("the package loads as: task %s, %s, value range %s%n", d.task().id(), d.image() == null
-			? "latent " + d.generator().latentDim() : "scale " + fmt(d.scale()) + ", halo " + d.haloPixels() + " px, " +
+			? "latent " + d.generator().latentDim() : "scale " + Numbers.exact(d.scale()) + ", halo " + d.haloPixels() + " px, " +
 				(d.image().channels() == 0 ? "any number of" : d.image().channels()) + " channel(s)", d.inputRange());
 		for (String note : r.notes())
 			out.println("note: " + note);
 		out.flush();
 		return 0;
-	}
-
-	private static String fmt(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
 	}
 }

@@ -23,6 +23,7 @@ import org.fijigan.core.demo.DemoSamples;
 import org.fijigan.core.eval.Baselines;
 import org.fijigan.core.eval.Metrics;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.Planes;
 import org.fijigan.core.train.data.TrainingDegradations;
 import org.fijigan.ij1.DemoResources;
@@ -195,8 +196,8 @@ class DemoCommandTest {
 	private static void assertMetric(Map<String, String[]> csv, String key, double psnr, double ssim) {
 		String[] row = csv.get(key);
 		assertTrue(row != null, key + " not in " + csv.keySet());
-		assertEquals(DemoReport.fixed(psnr, 2), row[2], key + " PSNR");
-		assertEquals(DemoReport.fixed(ssim, 4), row[3], key + " SSIM");
+		assertEquals(Numbers.fixed(psnr, 2), row[2], key + " PSNR");
+		assertEquals(Numbers.fixed(ssim, 4), row[3], key + " SSIM");
 	}
 
 	/** The CSV rows by "task|method": task, method, psnr, ssim, note (quoted fields unquoted). */

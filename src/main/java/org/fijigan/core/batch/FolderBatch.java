@@ -1,18 +1,9 @@
 package org.fijigan.core.batch;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
-import java.nio.file.FileVisitor;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +19,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
@@ -82,7 +74,7 @@ public final class FolderBatch {
 		if (job.mask() != null && !Files.exists(job.mask())) throw new GanException("mask not found: " +
 			job.mask());
 
-		List<String> inputs = listImages(job.inputDir(), codec, job.include(), job.outputDir());
+		List<String> inputs = BatchFolders.listImages(job.inputDir(), codec, job.include(), job.outputDir());
 		if (inputs.isEmpty()) throw new GanException("no images in " + job.inputDir() + (job
 			.include() == null ? "" : " match " + job.include()));
 		List<Item> all = outputs(inputs, job.format(), codec);
@@ -90,7 +82,7 @@ public final class FolderBatch {
 		for (int i = 0; i < all.size(); i++)
 			if (job.shard().takes(i)) mine.add(all.get(i));
 
-		createFolder(job.outputDir());
+		BatchFolders.createFolder(job.outputDir());
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
 		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
 		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of() : Manifest.completeRows(
@@ -99,12 +91,12 @@ public final class FolderBatch {
 		for (Item item : mine)
 			targets.add(item.output());
 		targets.add(manifestFile.getFileName().toString());
-		removeStaleTemporaries(job.outputDir(), targets);
+		BatchFolders.removeStaleTemporaries(job.outputDir(), targets);
 
 		List<Map<String, String>> skipped = new ArrayList<>();
 		List<Item> todo = new ArrayList<>();
 		for (Item item : mine) {
-			Path out = resolve(job.outputDir(), item.output());
+			Path out = BatchFolders.resolve(job.outputDir(), item.output());
 			Map<String, String> row = earlier.get(item.output());
 			if (row != null && item.input().equals(row.get("input")) && isComplete(row, out, model
 				.sha256()))
@@ -140,12 +132,12 @@ public final class FolderBatch {
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
 			int total = mine.size();
-			listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: " + finished + "/" +
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: " + finished + "/" +
 				total + " images" + (skipped.isEmpty() ? "" : " (" + skipped.size() + " done before)")));
 			for (Item item : todo) {
 				cancel.throwIfCancelled();
 				int position = finished;
-				ProgressListener tiles = e -> listener.onProgress(new ProgressEvent("image", position, total,
+				ProgressListener tiles = e -> listener.onProgress(new ProgressEvent(Stage.IMAGE, position, total,
 					"fiji-gan: image " + (position + 1) + "/" + total + " " + item.input() + (e.total() > 1
 						? ", tile " + e.done() + "/" + e.total() : "")));
 				Map<String, String> row = process(item, job, model, options, codec, sharedMask, masks,
@@ -157,7 +149,7 @@ public final class FolderBatch {
 					failed++;
 					failures.add(new BatchSummary.Failure(item.input(), row.get("message")));
 				}
-				listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: " + finished +
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: " + finished +
 					"/" + total + " images" + (failed == 0 ? "" : ", " + failed + " failed")));
 				if (failed > 0 && job.failFast()) {
 					stopped = true;
@@ -191,9 +183,9 @@ public final class FolderBatch {
 		row.put("bytes", "");
 		row.put("model_sha256", model.sha256());
 		row.put("provider", "");
-		Path out = resolve(job.outputDir(), item.output());
+		Path out = BatchFolders.resolve(job.outputDir(), item.output());
 		try {
-			RasterImage image = codec.read(resolve(job.inputDir(), item.input()), "input");
+			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item.input()), "input");
 			RunResult result;
 			if (model.task() == TaskKind.INPAINT) {
 				RasterImage mask = sharedMask != null ? sharedMask : codec.read(masks.find(item.input()),
@@ -208,7 +200,7 @@ public final class FolderBatch {
 			String ext = ImageCodec.extensionOf(item.output());
 			String problem = codec.cannotWrite(ext, r);
 			if (problem != null) throw new GanException(problem);
-			createFolder(out.getParent());
+			BatchFolders.createFolder(out.getParent());
 			AtomicFile.write(out, true, tmp -> codec.write(r, ext, tmp));
 			row.put("bytes", Long.toString(Files.size(out)));
 			row.put("provider", result.report().provider());
@@ -252,83 +244,6 @@ public final class FolderBatch {
 		}
 	}
 
-	/**
-	 * The images under {@code dir}, sub-folders included, as sorted relative paths with {@code /}
-	 * separators. Hidden files and folders, and {@code exclude} (an output folder inside the input
-	 * folder), are left out; links are followed.
-	 */
-	public static List<String> listImages(Path dir, ImageCodec codec, String include, Path exclude) {
-		PathMatcher glob = include == null ? null : FileSystems.getDefault().getPathMatcher("glob:" +
-			include);
-		boolean byName = include != null && !include.contains("/");
-		List<String> names = new ArrayList<>();
-		walk(dir, true, new SimpleFileVisitor<>() {
-			@Override
-			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(".") ||
-					exclude != null && d.startsWith(exclude));
-				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-			}
-
-			@Override
-			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-				Path rel = dir.relativize(p);
-				boolean take = attrs.isRegularFile() && !p.getFileName().toString().startsWith(".") &&
-					(glob == null ? codec.isImage(p) : glob.matches(byName ? p.getFileName() : rel));
-				if (take) names.add(slashes(rel));
-				return FileVisitResult.CONTINUE;
-			}
-		});
-		names.sort(null);
-		return names;
-	}
-
-	/**
-	 * Walks a folder tree, skipping what vanishes meanwhile (another shard's temporary files).
-	 *
-	 * @throws GanException when the tree cannot be read
-	 */
-	private static void walk(Path dir, boolean followLinks, SimpleFileVisitor<Path> visitor) {
-		FileVisitor<Path> tolerant = new SimpleFileVisitor<>() {
-			@Override
-			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-				return visitor.preVisitDirectory(d, attrs);
-			}
-
-			@Override
-			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-				return visitor.visitFile(file, attrs);
-			}
-
-			@Override
-			public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-				if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
-				throw e;
-			}
-		};
-		try {
-			Files.walkFileTree(dir, followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet
-				.noneOf(FileVisitOption.class), Integer.MAX_VALUE, tolerant);
-		}
-		catch (IOException e) {
-			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(e), e);
-		}
-	}
-
-	static String slashes(Path relative) {
-		StringBuilder sb = new StringBuilder();
-		for (Path part : relative)
-			sb.append(sb.length() == 0 ? "" : "/").append(part);
-		return sb.toString();
-	}
-
-	static Path resolve(Path dir, String relative) {
-		Path p = dir;
-		for (String part : relative.split("/"))
-			p = p.resolve(part);
-		return p;
-	}
-
 	/** The output name of each input; two inputs may not write the same output. */
 	static List<Item> outputs(List<String> inputs, String format, ImageCodec codec) {
 		Map<String, String> seen = new HashMap<>();
@@ -347,28 +262,6 @@ public final class FolderBatch {
 		return items;
 	}
 
-	/** Deletes temporary files that a killed run left for one of {@code targets}. */
-	static void removeStaleTemporaries(Path outputDir, Set<String> targets) {
-		walk(outputDir, false, new SimpleFileVisitor<>() {
-			@Override
-			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
-				String target = AtomicFile.targetOfTemporary(p.getFileName().toString());
-				if (target != null && targets.contains(slashes(outputDir.relativize(p.resolveSibling(
-					target))))) Files.deleteIfExists(p);
-				return FileVisitResult.CONTINUE;
-			}
-		});
-	}
-
-	static void createFolder(Path dir) {
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (IOException e) {
-			throw new GanException("cannot create folder " + dir + ": " + AtomicFile.describe(e), e);
-		}
-	}
-
 	/**
 	 * Finds the mask of each image in a mask folder: the same relative name, else the same name
 	 * with another image extension (a {@code .png} image with a {@code .tif} mask).
@@ -384,7 +277,7 @@ public final class FolderBatch {
 		}
 
 		Path find(String relative) {
-			Path same = resolve(dir, relative);
+			Path same = BatchFolders.resolve(dir, relative);
 			if (Files.isRegularFile(same)) return same;
 			Path folder = same.getParent();
 			Map<String, List<String>> stems = stemsByFolder.computeIfAbsent(folder, this::stems);

@@ -18,6 +18,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
@@ -65,7 +66,7 @@ public final class GenerationBatch {
 		long from = blocks[0] * BLOCK, to = Math.min(n, blocks[1] * BLOCK);
 		int digits = Math.max(6, Long.toString(n - 1).length());
 
-		FolderBatch.createFolder(job.outputDir());
+		BatchFolders.createFolder(job.outputDir());
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
 		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
 		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of() : Manifest.completeRows(
@@ -74,14 +75,14 @@ public final class GenerationBatch {
 		for (long i = from; i < to; i++)
 			targets.add(fileName(plan, i, digits, job.format()));
 		targets.add(manifestFile.getFileName().toString());
-		FolderBatch.removeStaleTemporaries(job.outputDir(), targets);
+		BatchFolders.removeStaleTemporaries(job.outputDir(), targets);
 
 		List<Map<String, String>> skipped = new ArrayList<>();
 		boolean[] complete = new boolean[(int) (to - from)];
 		for (long i = from; i < to; i++) {
 			Map<String, String> planned = row(job, model, plan, i, digits);
 			String file = planned.get("file");
-			Path out = FolderBatch.resolve(job.outputDir(), file);
+			Path out = BatchFolders.resolve(job.outputDir(), file);
 			Map<String, String> row = earlier.get(file);
 			if (row != null && sameSample(row, planned) && FolderBatch.isComplete(row, out, model
 				.sha256()))
@@ -109,7 +110,7 @@ public final class GenerationBatch {
 		{
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
-			listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: generated " +
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: generated " +
 				finished + "/" + total));
 			for (long a = from; a < to && !stopped; a += BLOCK) {
 				long b = Math.min(to, a + BLOCK);
@@ -150,7 +151,7 @@ public final class GenerationBatch {
 						}
 					}
 				}
-				listener.onProgress(new ProgressEvent("image", finished, total, "fiji-gan: generated " +
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: generated " +
 					finished + "/" + total + (failed == 0 ? "" : ", " + failed + " failed")));
 			}
 		}
@@ -243,11 +244,11 @@ public final class GenerationBatch {
 	private static void write(GenerationJob job, ImageCodec codec, RasterImage image,
 		Map<String, String> row)
 	{
-		Path out = FolderBatch.resolve(job.outputDir(), row.get("file"));
+		Path out = BatchFolders.resolve(job.outputDir(), row.get("file"));
 		try {
 			String problem = codec.cannotWrite(job.format(), image);
 			if (problem != null) throw new GanException(problem);
-			FolderBatch.createFolder(out.getParent());
+			BatchFolders.createFolder(out.getParent());
 			AtomicFile.write(out, true, tmp -> codec.write(image, job.format(), tmp));
 			row.put("bytes", Long.toString(Files.size(out)));
 			row.put("provider", image.properties().getOrDefault("fiji-gan.provider", ""));

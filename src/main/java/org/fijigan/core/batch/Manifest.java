@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.text.Csv;
 
 /**
  * The CSV record of a batch: a header row, then one row per output, written as each output is
@@ -80,7 +81,7 @@ public final class Manifest {
 		catch (IOException e) {
 			throw new GanException("cannot read manifest " + file + ": " + AtomicFile.describe(e), e);
 		}
-		List<List<String>> records = parse(text);
+		List<List<String>> records = Csv.parse(text);
 		if (records.isEmpty()) throw new GanException("manifest " + file + " is empty");
 		List<String> header = records.get(0);
 		List<Map<String, String>> rows = new ArrayList<>();
@@ -94,49 +95,14 @@ public final class Manifest {
 		return new Table(header, rows);
 	}
 
-	/** The complete records of {@code text}; an unterminated last record is dropped. */
-	static List<List<String>> parse(String text) {
-		List<List<String>> records = new ArrayList<>();
-		List<String> fields = new ArrayList<>();
-		StringBuilder field = new StringBuilder();
-		boolean quoted = false;
-		for (int i = 0; i < text.length(); i++) {
-			char ch = text.charAt(i);
-			if (quoted) {
-				if (ch != '"') field.append(ch);
-				else if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-					field.append('"');
-					i++;
-				}
-				else quoted = false;
-			}
-			else if (ch == '"') quoted = true;
-			else if (ch == ',') {
-				fields.add(field.toString());
-				field.setLength(0);
-			}
-			else if (ch == '\n') {
-				fields.add(field.toString());
-				field.setLength(0);
-				if (!(fields.size() == 1 && fields.get(0).isEmpty())) records.add(fields);
-				fields = new ArrayList<>();
-			}
-			else if (ch != '\r') field.append(ch);
-		}
-		return records;
-	}
-
+	/** {@code row}'s values in {@code header}'s order (empty where missing), as one CSV record. */
 	static String line(List<String> header, Map<String, String> row) {
-		StringBuilder sb = new StringBuilder();
-		for (int i = 0; i < header.size(); i++) {
-			if (i > 0) sb.append(',');
-			String v = row.getOrDefault(header.get(i), "");
-			if (v == null) v = "";
-			if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0)
-				sb.append('"').append(v.replace("\"", "\"\"")).append('"');
-			else sb.append(v);
+		List<String> values = new ArrayList<>(header.size());
+		for (String column : header) {
+			String v = row.get(column);
+			values.add(v == null ? "" : v);
 		}
-		return sb.append('\n').toString();
+		return Csv.line(values);
 	}
 
 	/** The manifests in {@code dir}: {@code manifest.csv} and the parts, in name order. */
@@ -190,7 +156,7 @@ public final class Manifest {
 		}
 
 		public static Writer create(Path file, List<String> header, List<Map<String, String>> first) {
-			StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
+			StringBuilder sb = new StringBuilder(Csv.line(header));
 			for (Map<String, String> row : first)
 				sb.append(line(header, row));
 			AtomicFile.write(file, true, tmp -> Files.writeString(tmp, sb, StandardCharsets.UTF_8));

@@ -131,7 +131,7 @@ public final class SamplePlan {
 			for (Path p : s.filter(Files::isDirectory).toList()) {
 				String name = p.getFileName().toString();
 				if (name.startsWith(".")) continue;
-				counts.put(name, (long) FolderBatch.listImages(p, codec, null, null).size());
+				counts.put(name, (long) BatchFolders.listImages(p, codec, null, null).size());
 			}
 		}
 		catch (IOException e) {

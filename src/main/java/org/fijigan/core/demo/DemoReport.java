@@ -1,10 +1,11 @@
 package org.fijigan.core.demo;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.text.Csv;
+import org.fijigan.core.text.Numbers;
 
 /**
  * What one demo run made: the contact sheet's rows, the metrics, the files to write and the notes.
@@ -121,20 +122,8 @@ public record DemoReport(long seed, List<Row> rows, List<Metric> metrics, List<O
 	public String toCsv() {
 		StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
 		for (Metric m : metrics)
-			sb.append(String.join(",", csv(m.task()), csv(m.method()), fixed(m.psnr(), 2), fixed(m.ssim(),
-				4), csv(m.note()))).append('\n');
+			sb.append(Csv.line(m.task(), m.method(), Numbers.fixed(m.psnr(), 2), Numbers.fixed(m.ssim(), 4),
+				m.note()));
 		return sb.toString();
-	}
-
-	/** {@code v} with {@code decimals} decimals, "" for NaN, {@code inf} for infinity. */
-	public static String fixed(double v, int decimals) {
-		if (Double.isNaN(v)) return "";
-		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-		return String.format(Locale.ROOT, "%." + decimals + "f", v);
-	}
-
-	private static String csv(String text) {
-		if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0) return text;
-		return '"' + text.replace("\"", "\"\"") + '"';
 	}
 }

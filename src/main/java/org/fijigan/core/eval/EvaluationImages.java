@@ -10,7 +10,9 @@ import org.fijigan.core.image.ChannelStatistics;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.image.RawRange;
 import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.core.train.data.Planes;
 
 /**
  * Images as the evaluation compares them: one plane per image (the middle slice of the first
@@ -30,10 +32,19 @@ final class EvaluationImages {
 				"sample values do not match its shape");
 		}
 
-		/** Channel {@code c}'s plane (a copy). */
-		float[] plane(int c) {
-			int n = height * width;
-			return Arrays.copyOfRange(values, c * n, (c + 1) * n);
+		/** The values as planes (not a copy). */
+		Planes planes() {
+			return new Planes(channels, height, width, values);
+		}
+
+		/** Planes of this sample's shape holding {@code result} (not a copy). */
+		Planes planesOf(float[] result) {
+			return new Planes(channels, height, width, result);
+		}
+
+		/** {@code planes} under this sample's name (not a copy). */
+		Sample named(Planes planes) {
+			return new Sample(name, planes.channels(), planes.height(), planes.width(), planes.values());
 		}
 
 		/** The top-left {@code h x w} corner. */
@@ -95,8 +106,8 @@ final class EvaluationImages {
 		int z = image.slices() / 2, n = h * w;
 		float[] values = new float[channels * n];
 		for (int c = 0; c < channels; c++) {
-			double[] range = range(image, c, rule);
-			double lo = range[0], span = range[1] - range[0];
+			RawRange range = range(image, c, rule);
+			double lo = range.low(), span = range.span();
 			image.readRegion(c, z, 0, x0, y0, w, h, values, c * n);
 			for (int i = c * n; i < (c + 1) * n; i++) {
 				double u = (values[i] - lo) / span;
@@ -107,40 +118,17 @@ final class EvaluationImages {
 			.width());
 	}
 
-	/** The raw values that map to 0 and 1 for channel {@code c}. */
-	static double[] range(RasterImage image, int c, Normalization rule) {
-		double lo, hi;
+	/**
+	 * The raw values that map to 0 and 1 for channel {@code c}: {@link RawRange} of {@code rule}, or
+	 * for the default ({@code null}) the 8-bit range for 8-bit and RGB images and the channel's own
+	 * minimum to maximum otherwise ({@link RawRange.FullRangeTypes#EIGHT_BIT}).
+	 */
+	static RawRange range(RasterImage image, int c, Normalization rule) {
 		if (rule instanceof Normalization.None) throw new GanException(
 			"evaluation needs a value range: use range, range:MIN,MAX or percentile, not none");
-		if (rule instanceof Normalization.Percentile p) {
-			ChannelStatistics s = ChannelStatistics.of(image, c);
-			lo = s.percentile(p.lowPercent());
-			hi = s.percentile(p.highPercent());
-		}
-		else if (rule instanceof Normalization.FixedRange r) {
-			lo = r.min();
-			hi = r.max();
-		}
-		else if (rule == null && (image.type() == PixelType.UINT8 || image.type() == PixelType.RGB) ||
-			rule instanceof Normalization.BitDepthRange && image.type().isInteger())
-		{
-			lo = image.type().min();
-			hi = image.type().max();
-		}
-		else {
-			ChannelStatistics s = ChannelStatistics.of(image, c);
-			lo = s.min();
-			hi = s.max();
-		}
-		if (!(hi > lo)) hi = lo + 1; // a flat channel
-		return new double[] { lo, hi };
-	}
-
-	/** {@code v} clipped to [0, 1] in place; returns it. */
-	static float[] clip(float[] v) {
-		for (int i = 0; i < v.length; i++)
-			v[i] = !(v[i] > 0) ? 0 : v[i] >= 1 ? 1 : v[i];
-		return v;
+		return rule == null ? RawRange.of(new Normalization.BitDepthRange(), image.type(),
+			() -> ChannelStatistics.of(image, c), RawRange.FullRangeTypes.EIGHT_BIT) : RawRange.of(rule,
+				image.type(), () -> ChannelStatistics.of(image, c), RawRange.FullRangeTypes.INTEGER);
 	}
 
 	/** A float image of one plane holding {@code s}'s channels. */

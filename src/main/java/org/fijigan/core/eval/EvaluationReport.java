@@ -11,6 +11,8 @@ import java.util.Objects;
 
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.text.Csv;
+import org.fijigan.core.text.Numbers;
 
 /**
  * What {@link Evaluation} measured: for restoration tasks one {@link Score} per method and
@@ -137,16 +139,15 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 		if (task == TaskKind.GENERATE) {
 			sb.append("dataset,task,condition,metric,value,std,n_a,n_b\n");
 			for (Measure m : measures)
-				sb.append(String.join(",", csv(m.dataset()), task.id(), csv(m.condition()), csv(m.metric()),
-					number(m.value()), number(m.std()), Integer.toString(m.countA()), Integer.toString(m
-						.countB()))).append('\n');
+				sb.append(Csv.line(m.dataset(), task.id(), m.condition(), m.metric(), Numbers.compact(m
+					.value()), Numbers.compact(m.std()), Integer.toString(m.countA()), Integer.toString(m
+						.countB())));
 		}
 		else {
 			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n\n");
 			for (Score s : scores)
-				sb.append(String.join(",", csv(s.dataset()), s.task().id(), csv(s.condition()), csv(s
-					.method()), s.kind().id(), number(s.psnr()), number(s.ssim()), Integer.toString(s.n())))
-					.append('\n');
+				sb.append(Csv.line(s.dataset(), s.task().id(), s.condition(), s.method(), s.kind().id(),
+					Numbers.compact(s.psnr()), Numbers.compact(s.ssim()), Integer.toString(s.n())));
 		}
 		return sb.toString();
 	}
@@ -159,21 +160,5 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 	public void writeCsv(Path file, boolean replace) {
 		byte[] bytes = toCsv().getBytes(StandardCharsets.UTF_8);
 		AtomicFile.writeStream(file, replace, out -> out.write(bytes));
-	}
-
-	/** A number for the CSV and tables: up to 6 significant digits, empty for NaN. */
-	public static String number(double v) {
-		if (Double.isNaN(v)) return "";
-		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-		if (v == 0) return "0";
-		String s = String.format(Locale.ROOT, "%.6g", v);
-		if (s.contains("e")) return s;
-		if (s.contains(".")) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-		return s;
-	}
-
-	private static String csv(String text) {
-		if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0) return text;
-		return '"' + text.replace("\"", "\"\"") + '"';
 	}
 }

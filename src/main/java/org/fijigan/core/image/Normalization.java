@@ -3,6 +3,7 @@ package org.fijigan.core.image;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Numbers;
 
 /**
  * How raw pixel values are mapped to the model's value range, chosen by the user. Each choice
@@ -72,14 +73,10 @@ public sealed interface Normalization {
 
 	/** The text {@link #parse} reads back. */
 	default String describe() {
-		if (this instanceof Percentile p) return "percentile:" + fmt(p.lowPercent()) + "," + fmt(p
+		if (this instanceof Percentile p) return "percentile:" + Numbers.exact(p.lowPercent()) + "," + Numbers.exact(p
 			.highPercent());
-		if (this instanceof FixedRange r) return "range:" + fmt(r.min()) + "," + fmt(r.max());
+		if (this instanceof FixedRange r) return "range:" + Numbers.exact(r.min()) + "," + Numbers.exact(r.max());
 		if (this instanceof BitDepthRange) return "range";
 		return "none";
-	}
-
-	private static String fmt(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
 	}
 }

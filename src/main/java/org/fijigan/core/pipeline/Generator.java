@@ -10,6 +10,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.engine.Tensor;
@@ -90,7 +91,7 @@ public final class Generator {
 				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
 				if (result == null) result = allocate(w, h, c, n, options.floatOutput());
 				write(out, layout, b, from, c, h, w, result, model.outputRange(), options.floatOutput());
-				listener.onProgress(new ProgressEvent("image", from + b, n, "fiji-gan: generated " + (from +
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, from + b, n, "fiji-gan: generated " + (from +
 					b) + "/" + n));
 			}
 		}

@@ -8,6 +8,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.image.PixelType;
@@ -16,9 +17,10 @@ import org.fijigan.core.model.ImageInput;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.PlaneRunner.ChannelGroup;
-import org.fijigan.core.tiling.AxisConstraint;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.tiling.TilePlan;
-import org.fijigan.core.tiling.TilePlanner;
+import org.fijigan.core.tiling.TilingPolicy;
+import org.fijigan.core.tiling.TilingRequest;
 
 /**
  * Runs an image-to-image model (super-resolution, denoising, generic) over a whole image: plane by
@@ -60,9 +62,9 @@ public final class ImageToImage {
 	/**
 	 * As above, with the tile runs going through {@code tileRun} (tests inject failures there).
 	 * <p>
-	 * When ONNX Runtime (or Java) runs out of memory on a plane, the plane is run again with
-	 * windows half as wide, down to {@link #smallestWindow}; the sizes tried are in the notes, and
-	 * in the error when even the smallest fails.
+	 * When ONNX Runtime (or Java) runs out of memory on a plane, the plane is run again with the
+	 * {@linkplain TilingPolicy#smaller smaller plan} of the tiling policy; the sizes tried are in the
+	 * notes, and in the error when even the smallest fails.
 	 */
 	static RunResult execute(ModelDescriptor model, RasterImage image, RasterImage mask,
 		InferenceOptions options, ProgressListener progress, CancellationToken cancel,
@@ -71,7 +73,6 @@ public final class ImageToImage {
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
-		ImageInput in = model.image();
 		List<ChannelGroup> groups = new ArrayList<>();
 		int outChannelsPerGroup = model.outputChannels() > 0 ? model.outputChannels() : 0;
 		int modelChannels = channelGroups(model, image, options.channelMap(), groups, notes);
@@ -96,13 +97,13 @@ public final class ImageToImage {
 		if (image.type() != PixelType.RGB && !floatOut && resultChannels == 3 && image
 			.logicalChannels() != 3) outType = image.type(); // keep as 3 channels of the input type
 
-		long bytesPerPixel = bytesPerPixel(model);
-		TilePlan plan = planTiles(model, image, options, bytesPerPixel, notes);
-		int batch = batchSize(in, plan, options.memoryBudgetBytes(), bytesPerPixel);
+		TilingRequest tiling = tilingRequest(model, image, options);
+		TilingPolicy.Decision tiles = TilingPolicy.plan(tiling);
+		notes.addAll(tiles.notes());
 
 		int modelInChannels = modelChannels + (mask != null && model.mask().isExtraChannel() ? 1 : 0);
-		refuseBeyondMemory(image, outW, outH, storedChannels, outType, plan, batch, modelInChannels,
-			outChannelsPerGroup, model.scale());
+		refuseBeyondMemory(image, outW, outH, storedChannels, outType, tiles.plan(), tiles.batch(),
+			modelInChannels, outChannelsPerGroup, model.scale());
 		RasterImage result;
 		try {
 			result = RasterImage.allocate(outW, outH, storedChannels, image.slices(), image.frames(),
@@ -113,7 +114,7 @@ public final class ImageToImage {
 				storedChannels * image.slices() * image.frames() + " result; raise -Xmx");
 		}
 		long planes = (long) image.slices() * image.frames() * groups.size();
-		long[] total = { planes * plan.tileCount() };
+		long[] total = { planes * tiles.plan().tileCount() };
 		long[] done = { 0 };
 		String provider;
 		List<String> windowsTried = new ArrayList<>();
@@ -123,10 +124,10 @@ public final class ImageToImage {
 			ModelSession session = lease.session();
 			provider = session.provider();
 			notes.addAll(0, session.notes());
-			Runnable tileDone = () -> listener.onProgress(new ProgressEvent("tile", ++done[0], total[0],
+			Runnable tileDone = () -> listener.onProgress(new ProgressEvent(Stage.TILE, ++done[0], total[0],
 				"fiji-gan: tile " + done[0] + "/" + total[0]));
-			PlaneRunner runner = new PlaneRunner(model, session, values, plan, batch, image, mask, result,
-				options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun);
+			PlaneRunner runner = new PlaneRunner(model, session, values, tiles.plan(), tiles.batch(), image,
+				mask, result, options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun);
 			long planesDone = 0;
 			for (int t = 0; t < image.frames(); t++)
 				for (int z = 0; z < image.slices(); z++)
@@ -139,27 +140,27 @@ public final class ImageToImage {
 							}
 							catch (GanException | OutOfMemoryError e) {
 								if (e instanceof CancellationToken.CancelledException || !isOutOfMemory(e)) throw e;
-								if (windowsTried.isEmpty()) windowsTried.add(size(plan));
-								TilePlan smaller = smallerPlan(model, image, plan);
-								if (smaller == null) throw new GanException("out of memory in ONNX Runtime with " +
-									"tiles of " + String.join(", then ", windowsTried) + " px (" + batch +
-									" per run); the model cannot take smaller ones here: free memory (close " +
-									"other programs), run on the CPU (--device cpu) or use a smaller image", e);
-								plan = smaller;
-								batch = Math.min(batch, batchSize(in, plan, options.memoryBudgetBytes(),
-									bytesPerPixel));
-								windowsTried.add(size(plan));
+								if (windowsTried.isEmpty()) windowsTried.add(tiles.windowSize());
+								int batch = tiles.batch();
+								tiles = TilingPolicy.smaller(tiling, tiles).orElseThrow(() -> new GanException(
+									"out of memory in ONNX Runtime with tiles of " + String.join(", then ",
+										windowsTried) + " px (" + batch + " per run); the model cannot take " +
+										"smaller ones here: free memory (close other programs), run on the CPU " +
+										"(--device cpu) or use a smaller image", e));
+								windowsTried.add(tiles.windowSize());
 								done[0] = doneBefore;
-								total[0] = doneBefore + (planes - planesDone) * plan.tileCount();
-								runner = new PlaneRunner(model, session, values, plan, batch, image, mask, result,
-									options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun);
+								total[0] = doneBefore + (planes - planesDone) * tiles.plan().tileCount();
+								runner = new PlaneRunner(model, session, values, tiles.plan(), tiles.batch(), image,
+									mask, result, options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone,
+									tileRun);
 							}
 						}
 						planesDone++;
 					}
 		}
 		if (!windowsTried.isEmpty()) notes.add("out of memory in ONNX Runtime: tiles " + String.join(
-			", then ", windowsTried) + " px were tried; the result used " + size(plan));
+			", then ", windowsTried) + " px were tried; the result used " + tiles.windowSize());
+		TilePlan plan = tiles.plan();
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, plan.tileCount(), plan.haloPixels(), plan
 			.windowWidth(), plan.windowHeight(), notes, seconds);
@@ -172,7 +173,7 @@ public final class ImageToImage {
 	private static String resultTitle(String title, ModelDescriptor model) {
 		String base = title.replaceFirst("\\.(tiff?|png|jpe?g|npy)$", "");
 		return switch (model.task()) {
-			case SUPER_RESOLUTION -> base + "-SRx" + fmt(model.scale());
+			case SUPER_RESOLUTION -> base + "-SRx" + Numbers.significant(model.scale(), 4);
 			case DENOISE -> base + "-denoised";
 			case INPAINT -> base + "-inpainted";
 			default -> base + "-" + model.name();
@@ -189,7 +190,7 @@ public final class ImageToImage {
 		p.put("fiji-gan.model.sha256", model.sha256());
 		p.put("fiji-gan.provider", report.provider());
 		if (normalization != null) p.put("fiji-gan.normalization", normalization);
-		if (model.scale() != 1) p.put("fiji-gan.scale", fmt(model.scale()));
+		if (model.scale() != 1) p.put("fiji-gan.scale", Numbers.significant(model.scale(), 4));
 		p.put("fiji-gan.tiles", report.tilesPerPlane() + " per plane, " + report.windowWidth() + "x" +
 			report.windowHeight() + " px, halo " + report.haloPixels() + " px");
 		for (int i = 0; i < report.notes().size(); i++)
@@ -245,124 +246,23 @@ public final class ImageToImage {
 	}
 
 	/**
-	 * Estimated ONNX Runtime working memory per model-input pixel: float32 feature maps of the widest
-	 * convolution, two alive at the input resolution (a layer's input and output) plus one at the
-	 * output resolution for super-resolution. For an image-to-image model that is three maps, as
-	 * before; for SR it no longer counts three maps at the output resolution, which overestimated the
-	 * memory of an RRDB x4 generator 2.8-fold (9.2 KB estimated per input pixel; the peak RSS of an
-	 * untiled 1024x1024 run, JVM included, was 3.3 KB per input pixel; bench/README.md) and so cut the default
-	 * windows, and the speed, for nothing. The new estimate, 4 x 48 x (2 + 16) = 3.5 KB, stays above
-	 * that measurement.
+	 * {@link TilingPolicy#bytesPerInputPixel} for {@code model}: its widest convolution, or
+	 * {@value #DEFAULT_FEATURES} feature channels when the graph has none to count.
 	 */
 	static long bytesPerPixel(ModelDescriptor model) {
 		int features = model.graph() != null && model.graph().maxFeatureChannels() > 0 ? model.graph()
 			.maxFeatureChannels() : DEFAULT_FEATURES;
-		double s2 = Math.max(1, model.scale() * model.scale());
-		return (long) (4.0 * features * (2 + s2));
+		return TilingPolicy.bytesPerInputPixel(features, model.scale());
 	}
 
-	private static TilePlan planTiles(ModelDescriptor model, RasterImage image,
-		InferenceOptions options, long bytesPerPixel, List<String> notes)
+	/** What the tiling policy needs to know about {@code image} under {@code model}. */
+	private static TilingRequest tilingRequest(ModelDescriptor model, RasterImage image,
+		InferenceOptions options)
 	{
 		ImageInput in = model.image();
-		AxisConstraint xc = in.x(), yc = in.y();
-		int w = image.width(), h = image.height();
-		int halo = model.haloPixels();
-		int window = options.tileSize();
-		if (window == InferenceOptions.AUTO_TILE) {
-			long budgetPixels = options.memoryBudgetBytes() / bytesPerPixel;
-			long planePixels = (long) w * h;
-			if (!model.isTileable()) {
-				if (planePixels <= 4 * budgetPixels) {
-					window = InferenceOptions.NO_TILING;
-					notes.add("ran untiled: the model has operations that see the whole image (" + String.join(
-						", ", model.wholeImageOps()) + ")");
-				}
-				else notes.add("image too large to run untiled; tiles may change the result of " + String
-					.join(", ", model.wholeImageOps()));
-			}
-			if (window == InferenceOptions.AUTO_TILE) {
-				if (planePixels <= budgetPixels) window = InferenceOptions.NO_TILING;
-				else window = Math.max(2 * halo + 32, (int) Math.sqrt(budgetPixels));
-			}
-		}
-		else if (window > 0 && !model.isTileable()) notes.add("tiling changes the result of " + String
-			.join(", ", model.wholeImageOps()) + "; use --tile none for an exact result");
-		int ww = window == InferenceOptions.NO_TILING ? 0 : window;
-		int wh = ww;
-		if (options.tileSize() == InferenceOptions.AUTO_TILE && ww > 0) {
-			ww = balancedWindow(w, xc, yc, halo, ww, true);
-			wh = balancedWindow(h, xc, yc, halo, wh, false);
-		}
-		TilePlan plan = TilePlanner.plan(w, h, xc, yc, halo, ww, wh);
-		notes.addAll(plan.notes());
-		if (plan.windowWidth() > w || plan.windowHeight() > h) notes.add("image padded by mirroring to " +
-			plan.windowWidth() + "x" + plan.windowHeight() + " px, the model's smallest input");
-		return plan;
-	}
-
-	/**
-	 * The smallest window along one axis that needs no more tiles than {@code window} does. The
-	 * planner gives every tile of an axis the same window, so a window sized from the memory budget
-	 * alone can make two tiles overlap by almost a whole window (two 341 px windows over 512 px:
-	 * 1.33x the pixels to compute per axis); the balanced window (294 px) leaves only the halos.
-	 * It is never larger than {@code window}, so the memory budget still holds.
-	 */
-	static int balancedWindow(int length, AxisConstraint xc, AxisConstraint yc, int halo, int window,
-		boolean xAxis)
-	{
-		if (window >= length) return window;
-		int tiles = axisTiles(length, xc, yc, halo, window, xAxis);
-		if (tiles < 2) return window;
-		int from = (length + tiles - 1) / tiles + 2 * halo;
-		for (int candidate = from; candidate < window; candidate++)
-			if (axisTiles(length, xc, yc, halo, candidate, xAxis) == tiles) return candidate;
-		return window;
-	}
-
-	private static int axisTiles(int length, AxisConstraint xc, AxisConstraint yc, int halo,
-		int window, boolean xAxis)
-	{
-		try {
-			TilePlan p = xAxis ? TilePlanner.plan(length, 1, xc, yc, halo, window, 0) : TilePlanner.plan(1,
-				length, xc, yc, halo, 0, window);
-			return xAxis ? p.xTiles().size() : p.yTiles().size();
-		}
-		catch (GanException e) {
-			return Integer.MAX_VALUE; // the halo leaves no room in this window
-		}
-	}
-
-	private static int batchSize(ImageInput in, TilePlan plan, long budget, long bytesPerPixel) {
-		long tileBytes = (long) plan.windowWidth() * plan.windowHeight() * bytesPerPixel;
-		long fit = Math.max(1, budget / Math.max(1, tileBytes));
-		return (int) Math.min(Math.min(in.maxBatch(), plan.tileCount()), Math.min(fit, 16));
-	}
-
-	/** The smallest window the out-of-memory fallback tries: twice the halo plus 16, at least 16 px. */
-	static int smallestWindow(int haloPixels) {
-		return Math.max(16, 2 * haloPixels + 16);
-	}
-
-	/**
-	 * The plan with windows half as wide (and high) as {@code plan}'s, or null when the model's
-	 * input constraints or {@link #smallestWindow} leave no smaller one.
-	 */
-	static TilePlan smallerPlan(ModelDescriptor model, RasterImage image, TilePlan plan) {
-		int current = Math.max(plan.windowWidth(), plan.windowHeight());
-		int half = current / 2;
-		if (half < smallestWindow(plan.haloPixels())) return null;
-		TilePlan smaller;
-		try {
-			smaller = TilePlanner.plan(image.width(), image.height(), model.image().x(), model.image().y(),
-				plan.haloPixels(), half, half);
-		}
-		catch (GanException e) {
-			return null; // the halo leaves no room
-		}
-		boolean shrank = (long) smaller.windowWidth() * smaller.windowHeight() < (long) plan
-			.windowWidth() * plan.windowHeight();
-		return shrank ? smaller : null;
+		return new TilingRequest(image.width(), image.height(), in.x(), in.y(), model.haloPixels(),
+			options.tileSize(), options.memoryBudgetBytes(), bytesPerPixel(model), in.maxBatch(), model
+				.wholeImageOps());
 	}
 
 	/** Whether {@code e} says that memory ran out: in Java, or in ONNX Runtime on any provider. */
@@ -377,10 +277,6 @@ public final class ImageToImage {
 					"alloc_failed") || m.matches("(?s).*\\bOOM\\b.*")) return true;
 		}
 		return false;
-	}
-
-	private static String size(TilePlan plan) {
-		return plan.windowWidth() + "x" + plan.windowHeight();
 	}
 
 	/**
@@ -436,9 +332,5 @@ public final class ImageToImage {
 			u++;
 		}
 		return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-	}
-
-	static String fmt(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
 	}
 }

@@ -3,6 +3,7 @@ package org.fijigan.core.pipeline;
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
+import org.fijigan.core.tiling.TilingRequest;
 
 /**
  * How to run an image-to-image or inpainting model on one image.
@@ -24,8 +25,8 @@ import org.fijigan.core.image.Normalization;
 public record InferenceOptions(Normalization normalization, int tileSize, long memoryBudgetBytes,
 	boolean floatOutput, DeviceSpec device, int threads, int[] channelMap, boolean compositeInpaint)
 {
-	public static final int AUTO_TILE = 0;
-	public static final int NO_TILING = -1;
+	public static final int AUTO_TILE = TilingRequest.AUTO_WINDOW;
+	public static final int NO_TILING = TilingRequest.WHOLE_PLANE;
 	public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
 
 	public InferenceOptions {

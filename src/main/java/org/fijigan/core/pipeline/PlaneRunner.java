@@ -12,6 +12,7 @@ import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TensorLayout;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.tiling.AxisTile;
 import org.fijigan.core.tiling.Tile;
 import org.fijigan.core.tiling.TilePlan;
@@ -149,7 +150,8 @@ final class PlaneRunner {
 		double scale = model.scale();
 		if (ow != Math.round(ww * scale) || oh != Math.round(wh * scale)) throw new GanException(
 			"the model returned " + ow + "x" + oh + " for a " + ww + "x" + wh + " input, not the " +
-				"expected scale " + fmt(scale) + ": pass --scale " + fmt((double) ow / ww));
+				"expected scale " + Numbers.significant(scale, 4) + ": pass --scale " + Numbers.significant(
+					(double) ow / ww, 4));
 		if (co != outChannels) throw new GanException("the model returned " + co +
 			" output channels, expected " + outChannels);
 		boolean subtract = model.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT;
@@ -272,8 +274,4 @@ final class PlaneRunner {
 		return st;
 	}
 
-	private static String fmt(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.4g",
-			v);
-	}
 }

@@ -9,10 +9,12 @@ import org.fijigan.core.image.ChannelStatistics;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.image.RawRange;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.text.Numbers;
 
 /**
  * The value maps of one run, resolved once per image (never per tile, so tiles agree): raw image
@@ -55,25 +57,11 @@ record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
 		Normalization n = user == null ? Normalization.DEFAULT : user;
 		double[] lo = new double[channels], hi = new double[channels];
 		for (int c = 0; c < channels; c++) {
-			if (n instanceof Normalization.Percentile p) {
-				ChannelStatistics s = statsOf.apply(c);
-				lo[c] = s.percentile(p.lowPercent());
-				hi[c] = s.percentile(p.highPercent());
-			}
-			else if (n instanceof Normalization.FixedRange r) {
-				lo[c] = r.min();
-				hi[c] = r.max();
-			}
-			else if (image.type().isInteger()) {
-				lo[c] = image.type().min();
-				hi[c] = image.type().max();
-			}
-			else {
-				ChannelStatistics s = statsOf.apply(c);
-				lo[c] = s.min();
-				hi[c] = s.max();
-			}
-			if (!(hi[c] > lo[c])) hi[c] = lo[c] + 1; // flat channel: avoid dividing by zero
+			int channel = c;
+			RawRange range = RawRange.of(n, image.type(), () -> statsOf.apply(channel),
+				RawRange.FullRangeTypes.INTEGER);
+			lo[c] = range.low();
+			hi[c] = range.high();
 		}
 		ValueRange inR = d.inputRange();
 		ValueRange outR = d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? inR : d
@@ -93,7 +81,7 @@ record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
 			desc.append(" (");
 			for (int c = 0; c < channels; c++)
 				desc.append(c == 0 ? "" : "; ").append(channels > 1 ? "c" + (c + 1) + ": " : "").append(
-					fmt(lo[c])).append("..").append(fmt(hi[c]));
+					Numbers.significant(lo[c], 4)).append("..").append(Numbers.significant(hi[c], 4));
 			desc.append(")");
 		}
 		return new ValueMapping(new ChannelMap(si, oi, Double.NEGATIVE_INFINITY,
@@ -108,11 +96,6 @@ record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
 		for (int c = 0; c < channels; c++)
 			n += statsOf.apply(c).nonFiniteCount();
 		return n;
-	}
-
-	private static String fmt(double v) {
-		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(
-			java.util.Locale.ROOT, "%.4g", v);
 	}
 
 	/** The inverse affine map (clip dropped). */

@@ -10,6 +10,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.train.data.Batch;
 import org.fijigan.core.train.data.BatchSource;
@@ -172,7 +173,7 @@ public final class Trainer {
 				}
 				history.add(new float[] { step + 1, loss, content, dLoss, validation[0], validation[1],
 					validation[2] });
-				listener.onProgress(new ProgressEvent("step", step + 1, c.steps(), String.format(
+				listener.onProgress(new ProgressEvent(Stage.STEP, step + 1, c.steps(), String.format(
 					java.util.Locale.ROOT, "step %d/%d loss %.5f", step + 1, c.steps(), loss), loss));
 				boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c.checkpointEvery() == 0 ||
 					last);

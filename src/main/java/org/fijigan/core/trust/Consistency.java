@@ -2,6 +2,7 @@ package org.fijigan.core.trust;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.text.Numbers;
 
 /**
  * Whether a super-resolution result agrees with the image it came from: the result is averaged back
@@ -28,16 +29,9 @@ public record Consistency(RasterImage map, int scale, double psnr, double meanAb
 	/** One line for a log: {@code scale 4: PSNR 41.2 dB, mean |difference| 0.53 (0.21% of the input's range 255)}. */
 	public String summary() {
 		return "scale " + scale + ": PSNR " + (Double.isInfinite(psnr) ? "inf" : String.format(
-			java.util.Locale.ROOT, "%.2f", psnr)) + " dB, mean |difference| " + significant(
-				meanAbsoluteDifference) + " (" + significant(100 * relativeMeanAbsoluteDifference()) +
-			"% of the input's range " + significant(inputRange) + ")";
-	}
-
-	/** Six significant digits without trailing zeros: 0.5, 240, 1.23457e-05 as 0.0000123457. */
-	private static String significant(double v) {
-		if (!Double.isFinite(v)) return Double.toString(v);
-		return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros()
-			.toPlainString();
+			java.util.Locale.ROOT, "%.2f", psnr)) + " dB, mean |difference| " + Numbers.rounded(
+				meanAbsoluteDifference, 6) + " (" + Numbers.rounded(100 * relativeMeanAbsoluteDifference(), 6) +
+			"% of the input's range " + Numbers.rounded(inputRange, 6) + ")";
 	}
 
 	/**

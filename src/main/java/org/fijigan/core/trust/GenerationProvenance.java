@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Csv;
 
 /**
  * The provenance of a generated image, one row per slice, read back from the properties that
@@ -75,13 +76,7 @@ public final class GenerationProvenance {
 	public static String toCsv(List<Row> rows) {
 		StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
 		for (Row r : rows)
-			sb.append(r.slice()).append(',').append(csv(r.model())).append(',').append(csv(r.sha256())).append(
-				',').append(csv(r.seed())).append(',').append(csv(r.className())).append('\n');
+			sb.append(Csv.line(Integer.toString(r.slice()), r.model(), r.sha256(), r.seed(), r.className()));
 		return sb.toString();
-	}
-
-	private static String csv(String s) {
-		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
-		return '"' + s.replace("\"", "\"\"") + '"';
 	}
 }

@@ -29,6 +29,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.FreeFormMask;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.core.train.data.Planes;
@@ -104,15 +105,15 @@ class EvaluationTest {
 
 		// the blur row, recomputed here from the seeded noise: the best sigma of the grid by mean PSNR
 		double bestPsnr = Double.NEGATIVE_INFINITY, bestSsim = 0, bestSigma = 0;
-		for (double sigma : Evaluation.BLUR_SIGMAS) {
+		for (double sigma : DenoisingProtocol.BLUR_SIGMAS) {
 			double psnr = 0, ssim = 0;
 			for (int i = 0; i < images.size(); i++) {
 				RasterImage im = images.get(i);
 				float[] clean = unit(im);
 				Planes noisy = new Planes(1, im.height(), im.width(), clean.clone());
-				TrainingDegradations.addGaussianNoise(noisy, 15 / 255.0, new SplittableRandom(Evaluation
-					.mix(SEED, 1, i)));
-				float[] blurred = EvaluationImages.clip(Baselines.gaussianBlur(noisy.values(), im.height(), im
+				TrainingDegradations.addGaussianNoise(noisy, 15 / 255.0, new SplittableRandom(TaskProtocol
+					.streamSeed(SEED, 1, i)));
+				float[] blurred = TaskProtocol.clip(Baselines.gaussianBlur(noisy.values(), im.height(), im
 					.width(), sigma));
 				psnr += Metrics.psnr(clean, blurred, 1) / images.size();
 				ssim += Metrics.ssim(clean, blurred, 1, im.height(), im.width(), 1) / images.size();
@@ -124,7 +125,7 @@ class EvaluationTest {
 			}
 		}
 		Score blur = r.scores().get(2);
-		assertEquals("gaussian blur sigma=" + EvaluationReport.number(bestSigma) +
+		assertEquals("gaussian blur sigma=" + Numbers.compact(bestSigma) +
 			" (tuned here)", blur.method());
 		assertEquals(bestPsnr, blur.psnr(), 1e-9);
 		assertEquals(bestSsim, blur.ssim(), 1e-9);
@@ -169,7 +170,7 @@ class EvaluationTest {
 			System.arraycopy(all, y * 41, hr, y * w, w);
 		float[] lr = TrainingDegradations.areaDownscale(new Planes(1, h, w, hr), 2).values();
 		float[] up = Baselines.nearestUpscale(lr, h / 2, w / 2, 2);
-		float[] bic = EvaluationImages.clip(Baselines.bicubicUpscale(lr, h / 2, w / 2, 2));
+		float[] bic = TaskProtocol.clip(Baselines.bicubicUpscale(lr, h / 2, w / 2, 2));
 		float[] ref = shave(hr, h, w, 2), near = shave(up, h, w, 2), cubic = shave(bic, h, w, 2);
 		double psnr = Metrics.psnr(ref, near, 1), ssim = Metrics.ssim(ref, near, 1, h - 4, w - 4, 1);
 		Score model = r.scores().get(0), bicubic = r.scores().get(1), nearest = r.scores().get(2);
@@ -211,8 +212,8 @@ class EvaluationTest {
 		double psnr = 0, ssim = 0;
 		for (int i = 0; i < images.size(); i++) {
 			float[] clean = unit(images.get(i)), filled = clean.clone();
-			boolean[] holes = FreeFormMask.generate(w, h, 0.1, 0.3, new SplittableRandom(Evaluation.mix(
-				SEED, 100, i)));
+			boolean[] holes = FreeFormMask.generate(w, h, 0.1, 0.3, new SplittableRandom(TaskProtocol
+				.streamSeed(SEED, 100, i)));
 			double coverage = FreeFormMask.coverage(holes);
 			assertTrue(coverage >= 0.1 && coverage <= 0.3, "coverage " + coverage);
 			for (int j = 0; j < holes.length; j++)
@@ -253,8 +254,8 @@ class EvaluationTest {
 		double[][] fg = r.features().features(units(training), 1, 16, 16);
 		double[][] fr = r.features().features(units(real), 1, 16, 16);
 		assertEquals(GenerativeMetrics.frechetDistance(fg, fr), fid.value(), 1e-9);
-		assertEquals(GenerativeMetrics.kernelDistance(fg, fr, Evaluation.mix(SEED, 200, 0)).mean(), kid
-			.value(), 1e-12);
+		assertEquals(GenerativeMetrics.kernelDistance(fg, fr, TaskProtocol.streamSeed(SEED, 200, 0))
+			.mean(), kid.value(), 1e-12);
 		double precision = m.get("precision (k=3)").value(), recall = m.get("recall (k=3)").value();
 		assertTrue(precision > 0 && precision <= 1 && recall > 0 && recall <= 1, precision + " " + recall);
 		assertEquals(6, m.get("floor: FID real half vs half").countA());
@@ -291,7 +292,7 @@ class EvaluationTest {
 		training.addAll(draws(gan, SEED + 6, 6, 1L, "1/train"));
 		EvaluationOptions o = options().withNormalization(new Normalization.FixedRange(-1, 1));
 
-		EvaluationReport r = Evaluation.generation(gan, "classes", ImageSource.of(real), ImageSource.of(
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "classes", ImageSource.of(real), ImageSource.of(
 			training), null, o, ProgressListener.NONE, CancellationToken.none());
 
 		assertEquals(List.of("0", "1", "all classes"), r.measures().stream().map(Measure::condition)
@@ -301,7 +302,7 @@ class EvaluationTest {
 			assertEquals(0, c.distance(), 0);
 			assertTrue(c.trainingImage().startsWith(c.condition() + "/train"), c.toString());
 		}
-		assertThrows(GanException.class, () -> Evaluation.generation(gan, "flat", ImageSource.of(draws(
+		assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan, "flat", ImageSource.of(draws(
 			gan, 1, 4, 0L, "noclass")), null, null, o, ProgressListener.NONE, CancellationToken.none()));
 	}
 
@@ -312,7 +313,7 @@ class EvaluationTest {
 			float[] v = ((float[]) image.plane(0)).clone();
 			for (int i = 0; i < v.length; i++)
 				v[i] = (float) ((v[i] + 1.0) / 2.0);
-			out.add(EvaluationImages.clip(v));
+			out.add(TaskProtocol.clip(v));
 		}
 		return out;
 	}

@@ -213,7 +213,7 @@ class ModelStoreTest {
 			assertEquals("add", m.name());
 			assertEquals(sha, ModelLoader.sha256(m.folder().resolve("model.onnx")));
 			ProgressEvent last = events.get(events.size() - 1);
-			assertEquals("download", last.stage());
+			assertEquals("download", last.stage().id());
 			assertEquals(onnx.length, last.done());
 			assertEquals(onnx.length, last.total());
 

@@ -9,6 +9,7 @@ import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.tiling.AxisConstraint;
+import org.fijigan.core.tiling.TilingPolicy;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,16 +23,16 @@ class BalancedTilesTest {
 	void autoWindowShrinksToTheSmallestWithTheSameTileCount() {
 		AxisConstraint any = AxisConstraint.ANY;
 		// 512 px in 341 px windows takes 2 tiles; 256 + 2 x 19 px windows take 2 as well
-		assertEquals(294, ImageToImage.balancedWindow(512, any, any, 19, 341, true));
+		assertEquals(294, TilingPolicy.balancedWindow(512, any, any, 19, 341, true));
 		// 1024 px: 4 tiles of 341 px or of 294 px
-		assertEquals(294, ImageToImage.balancedWindow(1024, any, any, 19, 341, false));
+		assertEquals(294, TilingPolicy.balancedWindow(1024, any, any, 19, 341, false));
 		// one tile, or a window already as small as it gets: unchanged
-		assertEquals(600, ImageToImage.balancedWindow(512, any, any, 19, 600, true));
-		assertEquals(294, ImageToImage.balancedWindow(512, any, any, 19, 294, true));
+		assertEquals(600, TilingPolicy.balancedWindow(512, any, any, 19, 600, true));
+		assertEquals(294, TilingPolicy.balancedWindow(512, any, any, 19, 294, true));
 		// a model that takes multiples of 8 px: 500 px in 2 tiles needs 250 + 2 x 3 px, 256 is the
 		// multiple of 8 that holds it
 		AxisConstraint by8 = AxisConstraint.minStep(8, 8);
-		assertEquals(256, ImageToImage.balancedWindow(500, by8, by8, 3, 400, true));
+		assertEquals(256, TilingPolicy.balancedWindow(500, by8, by8, 3, 400, true));
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.text.Numbers;
 
 /**
  * How a training input is made from a clean image when there is no target folder (self-supervised
@@ -29,7 +30,8 @@ public sealed interface Degradation {
 
 		@Override
 		public String toString() {
-			return min == max ? fmt(min) : fmt(min) + ".." + fmt(max);
+			return min == max ? Numbers.rounded(min, 4) : Numbers.rounded(min, 4) + ".." + Numbers
+				.rounded(max, 4);
 		}
 	}
 
@@ -164,13 +166,7 @@ public sealed interface Degradation {
 		if (this instanceof PoissonGaussianNoise p) return "Poisson noise at " + p.photons() +
 			" photons, Gaussian read noise sigma " + p.readSigma();
 		FreeFormHoles f = (FreeFormHoles) this;
-		return "free-form holes covering " + fmt(100 * f.minCoverage()) + "-" + fmt(100 * f
-			.maxCoverage()) + "%";
-	}
-
-	private static String fmt(double v) {
-		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-			: new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros()
-				.toPlainString();
+		return "free-form holes covering " + Numbers.rounded(100 * f.minCoverage(), 4) + "-" +
+			Numbers.rounded(100 * f.maxCoverage(), 4) + "%";
 	}
 }

@@ -1,0 +1,131 @@
+package org.fijigan.core.batch;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.FileVisitor;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicFile;
+
+/**
+ * The folders of a batch: which images an input folder holds, relative names with {@code /}
+ * separators on every platform, and the output folder's upkeep (creating it, removing the
+ * temporary files a killed run left). Shared by {@link FolderBatch} and {@link GenerationBatch}.
+ */
+public final class BatchFolders {
+	private BatchFolders() {}
+
+	/**
+	 * The images under {@code dir}, sub-folders included, as sorted relative paths with {@code /}
+	 * separators. Hidden files and folders, and {@code exclude} (an output folder inside the input
+	 * folder), are left out; links are followed.
+	 */
+	public static List<String> listImages(Path dir, ImageCodec codec, String include, Path exclude) {
+		PathMatcher glob = include == null ? null : FileSystems.getDefault().getPathMatcher("glob:" +
+			include);
+		boolean byName = include != null && !include.contains("/");
+		List<String> names = new ArrayList<>();
+		walk(dir, true, new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(".") ||
+					exclude != null && d.startsWith(exclude));
+				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+				Path rel = dir.relativize(p);
+				boolean take = attrs.isRegularFile() && !p.getFileName().toString().startsWith(".") &&
+					(glob == null ? codec.isImage(p) : glob.matches(byName ? p.getFileName() : rel));
+				if (take) names.add(slashes(rel));
+				return FileVisitResult.CONTINUE;
+			}
+		});
+		names.sort(null);
+		return names;
+	}
+
+	/**
+	 * Walks a folder tree, skipping what vanishes meanwhile (another shard's temporary files).
+	 *
+	 * @throws GanException when the tree cannot be read
+	 */
+	private static void walk(Path dir, boolean followLinks, SimpleFileVisitor<Path> visitor) {
+		FileVisitor<Path> tolerant = new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+				return visitor.preVisitDirectory(d, attrs);
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+				return visitor.visitFile(file, attrs);
+			}
+
+			@Override
+			public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+				if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
+				throw e;
+			}
+		};
+		try {
+			Files.walkFileTree(dir, followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet
+				.noneOf(FileVisitOption.class), Integer.MAX_VALUE, tolerant);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(e), e);
+		}
+	}
+
+	/** {@code relative} with {@code /} separators, whatever the platform's. */
+	static String slashes(Path relative) {
+		StringBuilder sb = new StringBuilder();
+		for (Path part : relative)
+			sb.append(sb.length() == 0 ? "" : "/").append(part);
+		return sb.toString();
+	}
+
+	/** The file that {@code relative} ({@code /} separators) names under {@code dir}. */
+	static Path resolve(Path dir, String relative) {
+		Path p = dir;
+		for (String part : relative.split("/"))
+			p = p.resolve(part);
+		return p;
+	}
+
+	/** Deletes temporary files that a killed run left for one of {@code targets}. */
+	static void removeStaleTemporaries(Path outputDir, Set<String> targets) {
+		walk(outputDir, false, new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+				String target = AtomicFile.targetOfTemporary(p.getFileName().toString());
+				if (target != null && targets.contains(slashes(outputDir.relativize(p.resolveSibling(
+					target))))) Files.deleteIfExists(p);
+				return FileVisitResult.CONTINUE;
+			}
+		});
+	}
+
+	/** Creates {@code dir} and its parents, or says why it cannot. */
+	static void createFolder(Path dir) {
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot create folder " + dir + ": " + AtomicFile.describe(e), e);
+		}
+	}
+}

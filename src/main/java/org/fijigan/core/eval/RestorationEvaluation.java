@@ -1,0 +1,237 @@
+package org.fijigan.core.eval;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
+import org.fijigan.core.eval.EvaluationImages.Sample;
+import org.fijigan.core.eval.EvaluationReport.MethodKind;
+import org.fijigan.core.eval.EvaluationReport.Score;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.ImageToImage;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.pipeline.Inpainter;
+import org.fijigan.core.text.Numbers;
+import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.core.train.data.Planes;
+
+/**
+ * The restoration evaluations (super-resolution, denoising, inpainting; see {@link Evaluation}):
+ * each image chosen, degraded by its task's protocol, restored by the model through the pipeline
+ * the commands use and by the protocol's baselines, and measured.
+ */
+final class RestorationEvaluation {
+	private RestorationEvaluation() {}
+
+	/** The super-resolution protocol; see {@link Evaluation}. */
+	static EvaluationReport superResolution(ModelDescriptor model, String dataset,
+		ImageSource images, EvaluationOptions options, ProgressListener progress,
+		CancellationToken cancel)
+	{
+		Evaluation.requireTask(model, TaskKind.SUPER_RESOLUTION);
+		int s = SuperResolutionProtocol.wholeScale(model.scale());
+		if (s < 2) throw new GanException("super-resolution evaluation needs a whole-number scale of " +
+			"at least 2; " + model.name() + " scales by " + model.scale() + " (set it with --scale)");
+		SuperResolutionProtocol protocol = SuperResolutionProtocol.evaluation(s);
+		List<String> notes = new ArrayList<>();
+		List<Sample> samples = restorationSamples(images, options, 2 * s + Metrics.SSIM_WINDOW, s, notes,
+			progress, cancel);
+		RestorationScores scores = new RestorationScores(dataset, TaskKind.SUPER_RESOLUTION, protocol.condition());
+		ProgressListener listener = ProgressListener.safe(progress);
+		for (int i = 0; i < samples.size(); i++) {
+			cancel.throwIfCancelled();
+			Sample hr = samples.get(i);
+			Planes low = protocol.degrade(hr.planes());
+			float[] byModel = runModel(model, hr.named(low), hr.height(), hr.width(), options, cancel);
+			scores.add(model.name(), MethodKind.MODEL, protocol.measure(hr.planes(), hr.planesOf(byModel)));
+			for (SuperResolutionProtocol.Upscaling b : protocol.baselines())
+				scores.add(b.method(), MethodKind.BASELINE, protocol.measure(hr.planes(), protocol.enlarge(b,
+					low)));
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, i + 1, samples.size(), "fiji-gan: evaluated " +
+				(i + 1) + "/" + samples.size()));
+		}
+		notes.add("super-resolution: each image cropped at the right and bottom to a multiple of " + s +
+			", area-averaged down by " + s + " (the training degradation) and enlarged again; " + s +
+			" pixels shaved off each border before PSNR/SSIM; bicubic is Keys' a=-0.5 with half-pixel " +
+			"centres and clamped edges");
+		return Evaluation.report(model, TaskKind.SUPER_RESOLUTION, scores.rows(), notes, options);
+	}
+
+	/** The denoising protocol; see {@link Evaluation}. */
+	static EvaluationReport denoising(ModelDescriptor model, String dataset,
+		ImageSource images, EvaluationOptions options, ProgressListener progress,
+		CancellationToken cancel)
+	{
+		Evaluation.requireTask(model, TaskKind.DENOISE);
+		DenoisingProtocol protocol = DenoisingProtocol.evaluation();
+		List<String> notes = new ArrayList<>();
+		List<Sample> samples = restorationSamples(images, options, Metrics.SSIM_WINDOW, 1, notes,
+			progress, cancel);
+		ProgressListener listener = ProgressListener.safe(progress);
+		List<Score> rows = new ArrayList<>();
+		List<DenoisingProtocol.Noise> conditions = protocol.conditions();
+		List<Double> sigmas = protocol.blurSigmas();
+		long total = (long) conditions.size() * samples.size(), done = 0;
+		for (int ci = 0; ci < conditions.size(); ci++) {
+			DenoisingProtocol.Noise noise = conditions.get(ci);
+			RestorationScores scores = new RestorationScores(dataset, TaskKind.DENOISE, noise.condition());
+			RestorationScores[] blurred = new RestorationScores[sigmas.size()];
+			for (int b = 0; b < blurred.length; b++)
+				blurred[b] = new RestorationScores(dataset, TaskKind.DENOISE, noise.condition());
+			for (int i = 0; i < samples.size(); i++) {
+				cancel.throwIfCancelled();
+				Sample clean = samples.get(i);
+				Planes input = protocol.degrade(clean.planes(), noise, new SplittableRandom(TaskProtocol
+					.streamSeed(options.seed(), 1 + ci, i)));
+				scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean.planes(), clean.planesOf(runModel(
+					model, clean.named(input), clean.height(), clean.width(), options, cancel))));
+				scores.add("noisy input", MethodKind.REFERENCE, protocol.measure(clean.planes(),
+					DenoisingProtocol.clipped(input)));
+				for (int b = 0; b < sigmas.size(); b++)
+					blurred[b].add("blur", MethodKind.BASELINE, protocol.measure(clean.planes(), DenoisingProtocol
+						.blur(input, sigmas.get(b))));
+				for (int size : protocol.medianSizes())
+					scores.add(DenoisingProtocol.medianName(size), MethodKind.BASELINE, protocol.measure(clean
+						.planes(), DenoisingProtocol.median(input, size)));
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, ++done, total, "fiji-gan: evaluated " + done +
+					"/" + total));
+			}
+			int best = 0;
+			for (int b = 1; b < sigmas.size(); b++)
+				if (blurred[b].meanPsnr("blur", MethodKind.BASELINE) > blurred[best].meanPsnr("blur",
+					MethodKind.BASELINE)) best = b;
+			List<Score> condition = scores.rows();
+			Score blur = blurred[best].rows().get(0);
+			condition.add(2, new Score(blur.dataset(), blur.task(), blur.condition(), DenoisingProtocol
+				.blurName(sigmas.get(best)) + " (tuned here)", blur.kind(), blur.psnr(), blur.ssim(), blur
+					.n()));
+			rows.addAll(condition);
+		}
+		double peak = DenoisingProtocol.POISSON_PEAK_PHOTONS;
+		notes.add("denoising: Gaussian noise sigma in 8-bit units (sigma/255 of the range); " +
+			"Poisson-Gaussian: Poisson(" + Numbers.compact(peak) + " x value) / " + Numbers
+				.compact(peak) + " plus Gaussian read noise " + Numbers.compact(
+					DenoisingProtocol.POISSON_READ_NOISE) + "; noise seeded per condition and image");
+		notes.add("denoising: the Gaussian blur's sigma is the best of " + Arrays.toString(
+			DenoisingProtocol.BLUR_SIGMAS) + " by mean PSNR on these same images, which favours the " +
+			"baseline");
+		return Evaluation.report(model, TaskKind.DENOISE, rows, notes, options);
+	}
+
+	/** The inpainting protocol; see {@link Evaluation}. */
+	static EvaluationReport inpainting(ModelDescriptor model, String dataset,
+		ImageSource images, EvaluationOptions options, ProgressListener progress,
+		CancellationToken cancel)
+	{
+		Evaluation.requireTask(model, TaskKind.INPAINT);
+		InpaintingProtocol protocol = InpaintingProtocol.evaluation();
+		List<String> notes = new ArrayList<>();
+		List<Sample> samples = restorationSamples(images, options, Metrics.SSIM_WINDOW + 2, 1, notes,
+			progress, cancel);
+		String condition = InpaintingProtocol.condition();
+		RestorationScores scores = new RestorationScores(dataset, TaskKind.INPAINT, condition);
+		ProgressListener listener = ProgressListener.safe(progress);
+		InferenceOptions run = modelOptions(options).withCompositeInpaint(true);
+		for (int i = 0; i < samples.size(); i++) {
+			cancel.throwIfCancelled();
+			Sample clean = samples.get(i);
+			int h = clean.height(), w = clean.width();
+			boolean[] holes = InpaintingProtocol.drawHoles(w, h, new SplittableRandom(TaskProtocol
+				.streamSeed(options.seed(), 100, i)));
+			Planes known = protocol.degrade(clean.planes(), holes);
+			RasterImage out = Inpainter.run(model, EvaluationImages.toImage(clean.named(known)), maskImage(
+				holes, w, h), run, ProgressListener.NONE, cancel).image();
+			scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean.planes(), clean.planesOf(result(
+				out, clean.channels())), holes));
+			for (InpaintingProtocol.Fill fill : protocol.baselines())
+				scores.add(fill.method(), MethodKind.BASELINE, protocol.measure(clean.planes(),
+					InpaintingProtocol.fill(fill, known, holes), holes));
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, i + 1, samples.size(), "fiji-gan: evaluated " +
+				(i + 1) + "/" + samples.size()));
+		}
+		notes.add("inpainting: seeded free-form holes (brush strokes and boxes, as in training) " +
+			"covering " + condition.substring(condition.lastIndexOf(' ') + 1) + " of each image; PSNR " +
+			"and SSIM inside the holes only (SSIM map averaged over hole pixels at least 5 pixels " +
+			"from the border)");
+		return Evaluation.report(model, TaskKind.INPAINT, scores.rows(), notes, options);
+	}
+
+	/** An 8-bit mask image: 255 on the holes, 0 elsewhere. */
+	private static RasterImage maskImage(boolean[] holes, int w, int h) {
+		RasterImage mask = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
+		byte[] m = (byte[]) mask.plane(0);
+		for (int j = 0; j < holes.length; j++)
+			if (holes[j]) m[j] = (byte) 255;
+		return mask;
+	}
+
+	/** The chosen images of a restoration protocol, at least {@code minSide} pixels a side. */
+	private static List<Sample> restorationSamples(ImageSource images, EvaluationOptions options,
+		int minSide, int multiple, List<String> notes, ProgressListener progress,
+		CancellationToken cancel)
+	{
+		List<String> names = EvaluationImages.choose(images.names(), options.maxImages(), options
+			.seed());
+		List<Sample> out = new ArrayList<>();
+		int cropped = 0;
+		for (String name : names) {
+			cancel.throwIfCancelled();
+			EvaluationImages.Loaded loaded = EvaluationImages.load(images, name, options.normalization(),
+				options.maxSide(), options.maxSide());
+			Sample s = loaded.sample();
+			int h = s.height() - s.height() % multiple, w = s.width() - s.width() % multiple;
+			if (h < minSide || w < minSide) {
+				notes.add("skipped " + name + ": " + s.width() + "x" + s.height() + " is too small " +
+					"(at least " + minSide + " pixels a side)");
+				continue;
+			}
+			if (loaded.cropped()) cropped++;
+			out.add(h == s.height() && w == s.width() ? s : s.cropTopLeft(h, w));
+		}
+		if (out.isEmpty()) throw new GanException("no image in " + images.describe() + " is large " +
+			"enough to evaluate (at least " + minSide + " pixels a side)");
+		if (names.size() < images.names().size()) notes.add(names.size() + " of " + images.names()
+			.size() + " images, a seeded choice");
+		if (cropped > 0) notes.add("images larger than " + options.maxSide() + " pixels a side were " +
+			"centre-cropped to " + options.maxSide());
+		String rule = options.normalization() == null ? "0-255 for 8-bit and RGB images, each image's " +
+			"own min-max per channel otherwise" : options.normalization().describe();
+		notes.add("values normalised to [0,1] (" + rule + "); PSNR with data range 1; every result " +
+			"clipped to [0,1]; the model sees the degraded image in these units (range:0,1)");
+		return out;
+	}
+
+	private static InferenceOptions modelOptions(EvaluationOptions options) {
+		return options.inference().withNormalization(new Normalization.FixedRange(0, 1))
+			.withFloatOutput(true);
+	}
+
+	/** Runs an image-to-image model on {@code input} and returns its clipped output, CHW. */
+	private static float[] runModel(ModelDescriptor model, Sample input, int height, int width,
+		EvaluationOptions options, CancellationToken cancel)
+	{
+		RasterImage out = ImageToImage.run(model, EvaluationImages.toImage(input), modelOptions(options),
+			ProgressListener.NONE, cancel).image();
+		if (out.height() != height || out.width() != width) throw new GanException(model.name() +
+			" returned " + out.width() + "x" + out.height() + " for a " + input.width() + "x" + input
+				.height() + " input; expected " + width + "x" + height);
+		return result(out, input.channels());
+	}
+
+	/** The model's output, clipped; it must have {@code channels} channels. */
+	private static float[] result(RasterImage out, int channels) {
+		if (out.logicalChannels() != channels) throw new GanException("the model returned " + out
+			.logicalChannels() + " channels for a " + channels + "-channel image");
+		return TaskProtocol.clip(EvaluationImages.read(out, 0));
+	}
+}
