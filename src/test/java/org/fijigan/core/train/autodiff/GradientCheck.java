@@ -27,9 +27,16 @@ import ai.onnxruntime.OrtSession;
  * of each input named in {@code wrt} comes from {@link GradientBuilder}, run by ONNX Runtime; the
  * numeric one perturbs up to {@code maxElements} elements of each input by +-eps and evaluates the
  * loss twice (in float32, accumulated in double).
+ * <p>
+ * {@link #secondOrder} checks the gradient of a gradient: the graph under test becomes the
+ * backward pass of the original one, {@code y' = d sum(y * R1) / d x} with another seeded random
+ * {@code R1}, emitted by {@link GradientBuilder}; the check then differentiates that graph again and
+ * compares with finite differences of {@code y'}. This is how the rules for the operators a backward
+ * pass emits are tested for second derivatives (gradient penalties).
  */
 public final class GradientCheck {
 	private final ModelProto forward;
+	private String firstOrderWrt;
 	private final Map<String, Tensor> feeds = new LinkedHashMap<>();
 	private final long opset;
 	private double eps = 1e-2;
@@ -48,6 +55,30 @@ public final class GradientCheck {
 		long opset = m.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty()).mapToLong(o -> o
 			.getVersion()).findFirst().orElse(17);
 		return new GradientCheck(m, opset);
+	}
+
+	/** A check of any model whose output is named {@code y}. */
+	public static GradientCheck of(ModelProto m) {
+		long opset = m.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty()).mapToLong(o -> o
+			.getVersion()).findFirst().orElse(17);
+		return new GradientCheck(m, opset);
+	}
+
+	/**
+	 * A check of the second derivatives of the graph {@code b} builds: the graph checked is the
+	 * gradient of {@code sum(y * R1)} with respect to input {@code x}, differentiated again.
+	 */
+	public static GradientCheck secondOrder(OnnxModels.Builder b, String x) {
+		GradientCheck c = of(b);
+		c.firstOrderWrt = x;
+		return c;
+	}
+
+	/** As {@link #secondOrder(OnnxModels.Builder, String)} for any model with output {@code y}. */
+	public static GradientCheck secondOrder(ModelProto m, String x) {
+		GradientCheck c = of(m);
+		c.firstOrderWrt = x;
+		return c;
 	}
 
 	/** Feeds input {@code name} with seeded uniform values in [-1, 1) (or [lo, hi)). */
@@ -117,21 +148,24 @@ public final class GradientCheck {
 
 	/** Runs the check for the gradients of the named inputs; returns the largest error seen. */
 	public double check(String... wrt) throws Exception {
+		ModelProto forward = this.forward;
+		String y = "y";
+		if (firstOrderWrt != null) {
+			ShapeProbe.Result probe = ShapeProbe.probe(forward, feeds);
+			GraphProto.Builder g = forward.getGraph().toBuilder();
+			GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()), opset);
+			probe.recordIn(e);
+			String loss = weightedSum(e, y, 98);
+			y = GradientBuilder.differentiate(e, loss, List.of(firstOrderWrt)).get(firstOrderWrt);
+			g.clearOutput().addOutput(ValueInfoProto.newBuilder().setName(y));
+			forward = forward.toBuilder().setGraph(g).build();
+		}
 		ShapeProbe.Result probe = ShapeProbe.probe(forward, feeds);
 		GraphProto.Builder g = forward.getGraph().toBuilder();
 		Map<String, long[]> shapes = new HashMap<>(probe.shapes());
 		GraphEmitter e = new GraphEmitter(g, shapes, opset);
 		probe.recordIn(e);
-		Random r = new Random(99);
-		long[] yShape = e.shape("y");
-		float[] weights = new float[(int) Tensor.elementCount(yShape)];
-		for (int i = 0; i < weights.length; i++)
-			weights[i] = (float) r.nextGaussian();
-		String product = e.mul("y", e.constant(weights, yShape));
-		long[] all = new long[yShape.length];
-		for (int i = 0; i < all.length; i++)
-			all[i] = i;
-		String loss = e.reduceSum(product, all, false);
+		String loss = weightedSum(e, y, 99);
 		g.clearOutput();
 		g.addOutput(ValueInfoProto.newBuilder().setName(loss));
 		ModelProto lossModel = forward.toBuilder().setGraph(g.clone()).build();
@@ -183,6 +217,20 @@ public final class GradientCheck {
 			}
 		}
 		return worst;
+	}
+
+	/** {@code sum(y * R)} with R seeded Gaussian of y's shape. */
+	private static String weightedSum(GraphEmitter e, String y, long seed) {
+		Random r = new Random(seed);
+		long[] yShape = e.shape(y);
+		float[] weights = new float[(int) Tensor.elementCount(yShape)];
+		for (int i = 0; i < weights.length; i++)
+			weights[i] = (float) r.nextGaussian();
+		String product = e.mul(y, e.constant(weights, yShape));
+		long[] all = new long[yShape.length];
+		for (int i = 0; i < all.length; i++)
+			all[i] = i;
+		return e.reduceSum(product, all, false);
 	}
 
 	private double lossAt(OrtEnvironment env, OrtSession s, String w, Tensor base, int i, double d)
