@@ -227,7 +227,8 @@ public final class GradientCheck {
 								2)) / eps;
 							if (Math.abs(half - numeric) > atol + rtol * Math.abs(half)) {
 								assertTrue(++nearKinks <= maxNearKinks, "more than " + maxNearKinks + " elements of " +
-									w + " lie near a kink");
+									w + " lie near a kink; the last, [" + i + "]: difference " + numeric +
+									" with the step, " + half + " with half of it; analytic " + a[i]);
 								continue;
 							}
 						}
