@@ -110,7 +110,7 @@ class SecondOrderExportsTest {
 			names.add(p.name());
 			params.add(p.name());
 			feeds.put(p.name(), Tensor.of(p.values(), p.shape()));
-			g.addInput(floatInput(p.name(), p.shape()));
+			g.addInput(TorchStepTest.floatInput(p.name(), p.shape()));
 		}
 		List<TensorProto> kept = new ArrayList<>();
 		for (TensorProto t : g.getInitializerList())
@@ -192,7 +192,7 @@ class SecondOrderExportsTest {
 			.newBuilder().setDomain("").setVersion(17));
 		GraphProto.Builder g = mb.getGraphBuilder().setName("discriminator");
 		Map<String, long[]> shapes = new HashMap<>();
-		g.addInput(floatInput("image", shape));
+		g.addInput(TorchStepTest.floatInput("image", shape));
 		shapes.put("image", shape);
 		if (conditional) {
 			g.addInput(ValueInfoProto.newBuilder().setName("label").setType(TypeProto.newBuilder()
@@ -202,7 +202,7 @@ class SecondOrderExportsTest {
 			shapes.put("label", new long[] { shape[0] });
 		}
 		for (Parameter p : d.parameters()) {
-			g.addInput(floatInput(p.name(), p.shape()));
+			g.addInput(TorchStepTest.floatInput(p.name(), p.shape()));
 			shapes.put(p.name(), p.shape());
 		}
 		GraphEmitter e = new GraphEmitter(g, shapes, 17);
@@ -244,14 +244,5 @@ class SecondOrderExportsTest {
 	private static long opset(ModelProto m) {
 		return m.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain()
 			.equals("ai.onnx")).mapToLong(OperatorSetIdProto::getVersion).findFirst().orElse(17);
-	}
-
-	private static ValueInfoProto floatInput(String name, long[] shape) {
-		TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-		for (long d : shape)
-			s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-		return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-			TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s)))
-			.build();
 	}
 }

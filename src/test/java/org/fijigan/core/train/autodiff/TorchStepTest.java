@@ -287,7 +287,7 @@ class TorchStepTest {
 		return missing;
 	}
 
-	private static ValueInfoProto floatInput(String name, long[] shape) {
+	static ValueInfoProto floatInput(String name, long[] shape) {
 		TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
 		for (long d : shape)
 			s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
