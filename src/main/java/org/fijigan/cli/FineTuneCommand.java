@@ -17,6 +17,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
 import org.fijigan.core.train.FineTune;
 import org.fijigan.core.train.FineTuneConfig;
+import org.fijigan.core.train.GradientPenalties;
 import org.fijigan.core.train.LossKind;
 import org.fijigan.core.train.OptimizerConfig;
 import org.fijigan.core.train.Trainer;
@@ -116,8 +117,24 @@ public final class FineTuneCommand implements Callable<Integer> {
 	Float adversarialWeight;
 
 	@Option(names = "--adversarial", defaultValue = "nonsaturating",
-		paramLabel = "nonsaturating|hinge|lsgan", description = "GAN loss (default: ${DEFAULT-VALUE}).")
+		paramLabel = "nonsaturating|hinge|lsgan|wasserstein",
+		description = "GAN loss; wasserstein needs --gradient-penalty (default: ${DEFAULT-VALUE}).")
 	String adversarial;
+
+	@Option(names = "--gradient-penalty", defaultValue = "none", paramLabel = "wgan-gp:LAMBDA",
+		description = "WGAN-GP (Gulrajani et al. 2017): LAMBDA (||grad D|| - 1)^2 on random mixes of " +
+			"real and generated images, for --adversarial wasserstein; the paper uses 10 (default: ${DEFAULT-VALUE}).")
+	String gradientPenalty;
+
+	@Option(names = "--r1", defaultValue = "0", paramLabel = "GAMMA",
+		description = "R1 (Mescheder et al. 2018): GAMMA/2 times the squared gradient norm of the " +
+			"discriminator on real images, added to its loss (default: 0, off).")
+	float r1;
+
+	@Option(names = "--r1-every", defaultValue = "1", paramLabel = "K",
+		description = "Lazy R1 (Karras et al. 2020): at every K-th discriminator step only, with " +
+			"GAMMA times K (default: ${DEFAULT-VALUE}).")
+	int r1Every;
 
 	@Option(names = "--normalize", defaultValue = "percentile", paramLabel = "MODE",
 		description = "percentile[:L,H], range[:MIN,MAX] or none (default: ${DEFAULT-VALUE}).")
@@ -185,7 +202,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr).withSchedule(
 			OptimizerConfig.Schedule.parse(lrSchedule)), LossKind
 			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, run.device, run.threads, checkpointDir,
-			checkpointEvery, resume, freeze, ema, validateEvery);
+			checkpointEvery, resume, freeze, ema, validateEvery, new GradientPenalties(GradientPenalties
+				.parseWganGp(gradientPenalty), r1, r1Every));
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
 			.parse(augment), normalize, validation, adversarialWeight, config, degradation == null ||
 				degradation.isEmpty() ? null : Degradation.parseAll(degradation));

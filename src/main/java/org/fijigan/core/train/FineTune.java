@@ -68,10 +68,7 @@ public final class FineTune {
 		ModelBatches batches = new ModelBatches(d, data, r.batch());
 		boolean generator = d.task() == TaskKind.GENERATE;
 		float adversarial = r.adversarialWeight() != null ? r.adversarialWeight() : generator ? 1f : 0f;
-		FineTuneConfig c = r.config();
-		FineTuneConfig config = new FineTuneConfig(c.steps(), c.optimizer(), c.loss(), adversarial, c
-			.adversarial(), c.seed(), c.device(), c.threads(), c.checkpointDir(), c.checkpointEvery(), c
-				.resume(), c.freeze(), c.emaDecay(), c.validateEvery());
+		FineTuneConfig config = r.config().withAdversarialWeight(adversarial);
 		ModelProto proto;
 		try {
 			proto = ModelProto.parseFrom(Files.readAllBytes(d.onnxFile()));

@@ -24,12 +24,22 @@ import org.fijigan.core.engine.DeviceSpec;
  * @param emaDecay decay of an exponential moving average of the generator weights (0: off); the
  *          average is what gets exported
  * @param validateEvery steps between validation passes (0: only at the end)
+ * @param penalties gradient penalties of the discriminator (WGAN-GP, R1); {@code null}: none
  */
 public record FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss,
 	float adversarialWeight, AdversarialKind adversarial, long seed, DeviceSpec device, int threads,
 	Path checkpointDir, int checkpointEvery, boolean resume, List<String> freeze, double emaDecay,
-	int validateEvery)
+	int validateEvery, GradientPenalties penalties)
 {
+	/** Settings without gradient penalties. */
+	public FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss, float adversarialWeight,
+		AdversarialKind adversarial, long seed, DeviceSpec device, int threads, Path checkpointDir,
+		int checkpointEvery, boolean resume, List<String> freeze, double emaDecay, int validateEvery)
+	{
+		this(steps, optimizer, loss, adversarialWeight, adversarial, seed, device, threads, checkpointDir,
+			checkpointEvery, resume, freeze, emaDecay, validateEvery, GradientPenalties.NONE);
+	}
+
 	public FineTuneConfig {
 		if (steps < 1) throw new GanException("steps must be at least 1, got " + steps);
 		if (adversarialWeight < 0) throw new GanException("adversarial weight must be >= 0");
@@ -39,6 +49,19 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss
 		if (emaDecay < 0 || emaDecay >= 1) throw new GanException("EMA decay must be in [0, 1)");
 		freeze = freeze == null ? List.of() : List.copyOf(freeze);
 		if (device == null) device = DeviceSpec.AUTO;
+		if (penalties == null) penalties = GradientPenalties.NONE;
+		if (penalties.wganGp() > 0 && adversarial != AdversarialKind.WASSERSTEIN) throw new GanException(
+			"--gradient-penalty wgan-gp belongs to the Wasserstein critic: add --adversarial wasserstein " +
+				"(or regularise a " + adversarial.name().toLowerCase(java.util.Locale.ROOT) +
+				" discriminator with --r1 GAMMA)");
+		if (adversarial == AdversarialKind.WASSERSTEIN && penalties.wganGp() == 0) throw new GanException(
+			"--adversarial wasserstein needs a Lipschitz critic: add --gradient-penalty wgan-gp:10");
+	}
+
+	/** The same settings with another adversarial weight. */
+	public FineTuneConfig withAdversarialWeight(float weight) {
+		return new FineTuneConfig(steps, optimizer, loss, weight, adversarial, seed, device, threads,
+			checkpointDir, checkpointEvery, resume, freeze, emaDecay, validateEvery, penalties);
 	}
 
 	/** Plain defaults: Adam 1e-4, L1, no discriminator, checkpoints every 100 steps. */

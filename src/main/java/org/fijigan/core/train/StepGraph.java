@@ -42,6 +42,13 @@ public final class StepGraph {
 	public static final String OUTPUT = "train/output";
 	/** Output of a generator step: the pixel (content) loss alone. */
 	public static final String CONTENT_LOSS = "train/content_loss";
+	/**
+	 * Input of a discriminator step with WGAN-GP: the interpolation weights ε {@code [N, 1, 1, 1]},
+	 * one per sample, drawn from U(0, 1) for each step.
+	 */
+	public static final String EPSILON = "train/epsilon";
+	/** Output of a discriminator step with gradient penalties: their sum (part of the loss). */
+	public static final String PENALTY = "train/penalty";
 
 	/** A built step graph, with the names of its parameters and state. */
 	public record Built(ModelProto model, List<String> parameters, List<String> stateInputs,
@@ -180,6 +187,20 @@ public final class StepGraph {
 	public static Built discriminatorStep(Discriminator d, long[] imageShape, String labelInput,
 		AdversarialKind adversarial, OptimizerConfig opt)
 	{
+		return discriminatorStep(d, imageShape, labelInput, adversarial, GradientPenalties.NONE, opt);
+	}
+
+	/**
+	 * The discriminator step with gradient penalties added to its loss (applied at every step this
+	 * graph runs: a lazy R1 schedule is two graphs, see {@link GradientPenalties#forStep}). With
+	 * WGAN-GP the graph has the input {@link #EPSILON}; with any penalty, the output
+	 * {@link #PENALTY}. Without penalties the graph is the one of the method above, node for node.
+	 */
+	public static Built discriminatorStep(Discriminator d, long[] imageShape, String labelInput,
+		AdversarialKind adversarial, GradientPenalties penalties, OptimizerConfig opt)
+	{
+		if (penalties.r1Every() != 1) throw new IllegalArgumentException(
+			"a step graph applies R1 at every step it runs: build one per schedule with forStep");
 		ModelProto.Builder mb = ModelProto.newBuilder().setIrVersion(8).setProducerName("fiji-gan")
 			.addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(
 				17));
@@ -201,6 +222,16 @@ public final class StepGraph {
 		String real = d.apply(e, "real", labelInput);
 		String fake = d.apply(e, "fake", labelInput);
 		String loss = discriminatorLoss(e, real, fake, adversarial);
+		String penalty = null;
+		if (penalties.any()) {
+			if (penalties.wganGp() > 0) {
+				long[] perSample = { imageShape[0], 1, 1, 1 };
+				addInput(g, EPSILON, TensorProto.DataType.FLOAT_VALUE, perSample);
+				e.setShape(EPSILON, perSample);
+			}
+			penalty = penalty(e, d, "real", real, "fake", EPSILON, labelInput, penalties);
+			loss = e.add(loss, penalty);
+		}
 		List<String> names = new ArrayList<>();
 		for (Parameter p : d.parameters())
 			names.add(p.name());
@@ -208,10 +239,68 @@ public final class StepGraph {
 		List<String> state = new ArrayList<>();
 		List<String> outputs = new ArrayList<>();
 		outputs.add(rename(e, loss, LOSS));
+		if (penalty != null) outputs.add(rename(e, penalty, PENALTY));
 		emitUpdates(e, d.parameters(), grads, opt, state, outputs);
 		for (String o : outputs)
 			g.addOutput(ValueInfoProto.newBuilder().setName(o));
 		return new Built(mb.build(), names, state, outputs);
+	}
+
+	/**
+	 * The sum of the gradient penalties (see {@link GradientPenalties} for the definitions), each
+	 * computed from the gradient of the discriminator's score with respect to its input, which is
+	 * emitted here as a backward pass; differentiating the result again (with respect to the
+	 * parameters) gives the gradient of a gradient.
+	 *
+	 * @param realLogits the discriminator's output on {@code real} if the graph has it already (R1
+	 *          then differentiates that forward pass), or null
+	 * @param epsilon the per-sample interpolation weights {@code [N, 1, 1, 1]} (WGAN-GP only)
+	 * @param label the class labels for a conditional discriminator, or null
+	 */
+	static String penalty(GraphEmitter e, Discriminator d, String real, String realLogits, String fake,
+		String epsilon, String label, GradientPenalties p)
+	{
+		String sum = null;
+		if (p.wganGp() > 0) {
+			String mixed = e.add(e.mul(epsilon, real), e.mul(e.sub(e.scalar(1f), epsilon), fake));
+			String norm = e.unary("Sqrt", squaredNorms(e, inputGradient(e, d, mixed, null, label)));
+			String off = e.sub(norm, e.scalar(1f));
+			sum = e.mul(meanAll(e, e.mul(off, off)), e.scalar(p.wganGp()));
+		}
+		if (p.r1Gamma() > 0) {
+			String r1 = e.mul(meanAll(e, squaredNorms(e, inputGradient(e, d, real, realLogits, label))), e
+				.scalar(p.r1Gamma() / 2));
+			sum = sum == null ? r1 : e.add(sum, r1);
+		}
+		return sum;
+	}
+
+	/**
+	 * The gradient of the discriminator's scores, summed over the batch, with respect to
+	 * {@code image}: per sample, the gradient of its own score. A score is the logit of a DCGAN-style
+	 * discriminator or the mean of a PatchGAN's map. Emits the backward pass, and a forward pass of
+	 * the discriminator on {@code image} unless {@code logits} is that already.
+	 */
+	static String inputGradient(GraphEmitter e, Discriminator d, String image, String logits,
+		String label)
+	{
+		if (logits == null) logits = d.apply(e, image, label);
+		int rank = e.rank(logits);
+		String scores = rank == 1 ? logits : e.reduceMean(logits, range(1, rank), false);
+		String total = e.reduceSum(scores, new long[] { 0 }, false);
+		return GradientBuilder.differentiate(e, total, List.of(image)).get(image);
+	}
+
+	/** {@code [N]}: the squared L2 norm of each sample of {@code x} (over all axes but the first). */
+	private static String squaredNorms(GraphEmitter e, String x) {
+		return e.reduceSum(e.mul(x, x), range(1, e.rank(x)), false);
+	}
+
+	private static long[] range(int from, int to) {
+		long[] a = new long[to - from];
+		for (int i = 0; i < a.length; i++)
+			a[i] = from + i;
+		return a;
 	}
 
 	/** Mean of |d|, d^2 or sqrt(d^2 + eps^2) over every element, d = output - target. */
@@ -236,7 +325,7 @@ public final class StepGraph {
 	static String generatorAdversarial(GraphEmitter e, String fakeLogits, AdversarialKind k) {
 		return switch (k) {
 			case NONSATURATING -> meanAll(e, e.unary("Softplus", e.neg(fakeLogits)));
-			case HINGE -> e.neg(meanAll(e, fakeLogits));
+			case HINGE, WASSERSTEIN -> e.neg(meanAll(e, fakeLogits));
 			case LSGAN -> {
 				String d = e.sub(fakeLogits, e.scalar(1f));
 				yield meanAll(e, e.mul(d, d));
@@ -254,6 +343,7 @@ public final class StepGraph {
 				String r = e.sub(real, e.scalar(1f));
 				yield e.add(meanAll(e, e.mul(r, r)), meanAll(e, e.mul(fake, fake)));
 			}
+			case WASSERSTEIN -> e.sub(meanAll(e, fake), meanAll(e, real));
 		};
 	}
 

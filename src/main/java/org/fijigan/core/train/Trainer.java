@@ -65,6 +65,8 @@ public final class Trainer {
 		boolean gan = c.adversarialWeight() > 0;
 		if (what.generator() && !gan) throw new GanException(
 			"a generator is trained by its discriminator: give --adversarial-weight above 0");
+		if (!gan && c.penalties().any()) throw new GanException("--gradient-penalty and --r1 regularise " +
+			"the discriminator: give --adversarial-weight above 0");
 		long[] outShape = first.target().shape();
 		Discriminator d = !gan ? null : what.generator() ? Discriminator.dcgan((int) outShape[1], 32, 3,
 			label != null ? what.classCount() : 0, c.seed()) : Discriminator.patchGan((int) outShape[1], 32,
@@ -73,8 +75,12 @@ public final class Trainer {
 			example, TARGET,
 			what.generator() ? null : c.loss(),
 			c.adversarialWeight(), c.adversarial(), d, label, c.optimizer());
-		StepGraph.Built dStep = gan ? StepGraph.discriminatorStep(d, outShape, label, c.adversarial(), c
-			.optimizer()) : null;
+		GradientPenalties penalties = c.penalties();
+		boolean lazyR1 = penalties.r1Gamma() > 0 && penalties.r1Every() > 1;
+		StepGraph.Built dStep = gan ? StepGraph.discriminatorStep(d, outShape, label, c.adversarial(),
+			penalties.forStep(true), c.optimizer()) : null;
+		StepGraph.Built dStepWithoutR1 = gan && lazyR1 ? StepGraph.discriminatorStep(d, outShape, label, c
+			.adversarial(), penalties.forStep(false), c.optimizer()) : null;
 		List<Batch> validationBatches = what.generator() ? List.of() : data.validation();
 
 		// state: parameters, optimizer slots, discriminator, EMA
@@ -115,8 +121,8 @@ public final class Trainer {
 		}
 
 		try (StepRunner g = new StepRunner(gStep, params, tensors, c.device(), c.threads());
-			StepRunner dr = gan ? new StepRunner(dStep, d.parameters(), tensors, c.device(), c.threads())
-				: null;
+			DiscriminatorSteps dr = gan ? new DiscriminatorSteps(dStep, dStepWithoutR1, d, tensors,
+				penalties, c) : null;
 			Validator ev = new Validator(model, output, what.subtractFrom(), params, c, what
 				.outputRange()))
 		{
@@ -160,7 +166,7 @@ public final class Trainer {
 					din.put("real", b.target());
 					din.put("fake", out.get(StepGraph.FAKE));
 					if (label != null) din.put(label, b.inputs().get(label));
-					dLoss = dr.step(din, scalars, cancel).get(StepGraph.LOSS).floats()[0];
+					dLoss = dr.step(step, din, scalars, cancel);
 				}
 				if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) c.emaDecay());
 				float[] validation = { Float.NaN, Float.NaN, Float.NaN };
@@ -267,6 +273,87 @@ public final class Trainer {
 		}
 	}
 
+	/**
+	 * The discriminator's step: one graph, or two under a lazy R1 schedule (one with R1 for every
+	 * k-th step, one without), which share the weights and optimizer state: the runner that ran last
+	 * holds the current values and hands them to the other before it runs. Feeds WGAN-GP's ε.
+	 */
+	private static final class DiscriminatorSteps implements AutoCloseable {
+		private final StepRunner regularised;
+		private final StepRunner withoutR1;
+		private final Map<String, float[]> tensors;
+		private final GradientPenalties penalties;
+		private final long seed;
+		private StepRunner current;
+
+		/**
+		 * @param withoutR1 the graph for the steps without R1 under a lazy schedule; null for one
+		 *          graph at every step
+		 * @param tensors the run's tensors by name: initial values, and where values go on a hand-over
+		 */
+		DiscriminatorSteps(StepGraph.Built regularised, StepGraph.Built withoutR1, Discriminator d,
+			Map<String, float[]> tensors, GradientPenalties penalties, FineTuneConfig c)
+		{
+			this.tensors = tensors;
+			this.penalties = penalties;
+			this.seed = c.seed();
+			this.regularised = new StepRunner(regularised, d.parameters(), tensors, c.device(), c.threads());
+			StepRunner other = null;
+			try {
+				if (withoutR1 != null) other = new StepRunner(withoutR1, d.parameters(), tensors, c.device(), c
+					.threads());
+			}
+			catch (RuntimeException e) {
+				this.regularised.close();
+				throw e;
+			}
+			this.withoutR1 = other;
+			this.current = this.regularised;
+		}
+
+		/** Runs discriminator step {@code step} (0-based); returns its loss. */
+		float step(long step, Map<String, Tensor> batch, Map<String, Float> scalars,
+			CancellationToken cancel)
+		{
+			StepRunner next = withoutR1 == null || penalties.r1At(step) ? regularised : withoutR1;
+			if (next != current) {
+				current.read(tensors);
+				next.write(tensors);
+				current = next;
+			}
+			if (penalties.wganGp() > 0) batch.put(StepGraph.EPSILON, epsilon(seed, step, batch.get("real")
+				.shape()[0]));
+			return next.step(batch, scalars, cancel).get(StepGraph.LOSS).floats()[0];
+		}
+
+		void read(Map<String, float[]> into) {
+			current.read(into);
+		}
+
+		void write(Map<String, float[]> from) {
+			current.write(from);
+		}
+
+		@Override
+		public void close() {
+			regularised.close();
+			if (withoutR1 != null) withoutR1.close();
+		}
+	}
+
+	/**
+	 * WGAN-GP's interpolation weights for discriminator step {@code step}: one ε ~ U(0, 1) per
+	 * sample, {@code [n, 1, 1, 1]}, a function of the seed and the step alone (so a resumed run draws
+	 * the same ones).
+	 */
+	static Tensor epsilon(long seed, long step, long n) {
+		java.util.SplittableRandom r = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
+		float[] v = new float[(int) n];
+		for (int i = 0; i < v.length; i++)
+			v[i] = r.nextFloat();
+		return Tensor.of(v, n, 1, 1, 1);
+	}
+
 	/** Name of the target input of the generator step graph. */
 	public static final String TARGET = "train/target";
 
@@ -327,6 +414,8 @@ public final class Trainer {
 				: " " + c.optimizer().schedule().name().toLowerCase()));
 		meta.put("fiji-gan.fine_tune.loss", c.loss().name().toLowerCase() + (c.adversarialWeight() > 0
 			? " + " + c.adversarialWeight() + " x " + c.adversarial().name().toLowerCase() : ""));
+		if (c.penalties().any()) meta.put("fiji-gan.fine_tune.gradient_penalties", c.penalties()
+			.describe());
 		meta.put("fiji-gan.fine_tune.provider", provider);
 		if (last != null) meta.put("fiji-gan.fine_tune.final_loss", Float.toString(last[1]));
 		b.clearMetadataProps();

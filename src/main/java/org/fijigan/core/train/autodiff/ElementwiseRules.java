@@ -43,6 +43,9 @@ final class ElementwiseRules {
 		m.put("Sqrt", (n, g, need, e) -> new String[] { e.div(g[0], e.mul(n.getOutput(0), e.scalar(2f))) });
 		m.put("Exp", (n, g, need, e) -> new String[] { e.mul(g[0], n.getOutput(0)) });
 		m.put("Log", (n, g, need, e) -> new String[] { e.div(g[0], n.getInput(0)) });
+		// y = 1 / x: dx = -g y^2
+		m.put("Reciprocal", (n, g, need, e) -> new String[] { e.neg(e.mul(g[0], e.mul(n.getOutput(0), n
+			.getOutput(0)))) });
 		// y = sigmoid(x): dx = g y (1 - y)
 		m.put("Sigmoid", (n, g, need, e) -> new String[] { e.mul(g[0], e.mul(n.getOutput(0), e.sub(e.scalar(
 			1f), n.getOutput(0)))) });
@@ -62,6 +65,7 @@ final class ElementwiseRules {
 				alpha))) };
 		});
 		m.put("PRelu", ElementwiseRules::prelu);
+		m.put("Where", ElementwiseRules::where);
 		m.put("Clip", ElementwiseRules::clip);
 		m.put("Dropout", ElementwiseRules::dropout);
 		m.put("Cast", ElementwiseRules::cast);
@@ -121,6 +125,19 @@ final class ElementwiseRules {
 		String up = positive(e, x);
 		return new String[] { need[0] ? e.where(up, g[0], e.mul(g[0], slope)) : null, need[1] ? e
 			.sumToShape(e.where(up, e.scalar(0f), e.mul(g[0], x)), e.shape(slope)) : null };
+	}
+
+	/**
+	 * {@code y = condition ? a : b}: a gets the gradient where the condition holds, b elsewhere, each
+	 * summed back over broadcasting. The condition is a bool (a comparison of values, such as the mask
+	 * the Relu and LeakyRelu rules emit) and carries no gradient: masks are constants for a second
+	 * derivative, as PyTorch treats them.
+	 */
+	private static String[] where(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+		String condition = n.getInput(0), zero = e.scalar(0f);
+		return new String[] { null, need[1] ? e.sumToShape(e.where(condition, g[0], zero), e.shape(n
+			.getInput(1))) : null, need[2] ? e.sumToShape(e.where(condition, zero, g[0]), e.shape(n
+				.getInput(2))) : null };
 	}
 
 	/**

@@ -21,6 +21,13 @@ import ai.onnx.proto.OnnxMl.NodeProto;
  * <p>
  * Only nodes on a path from a differentiated value to the loss are differentiated. An operator on
  * such a path without a rule is an error that names the operator and the node.
+ * <p>
+ * The graph may already hold a backward pass, so gradients of gradients come from calling
+ * {@link #differentiate} twice on one emitter: first for the gradient of some output with respect
+ * to an input (a value of the graph from then on), then for a loss that uses that gradient, with
+ * respect to the parameters. Every operator the rules emit has a rule itself; comparison masks
+ * (Relu's, LeakyRelu's, Clip's) are constants, as the second derivative is zero almost everywhere
+ * on each side of a kink (as in PyTorch).
  */
 public final class GradientBuilder {
 	private GradientBuilder() {}
@@ -30,7 +37,8 @@ public final class GradientBuilder {
 	 *
 	 * @param e emitter over the forward graph; must know the shape of every forward value
 	 * @param loss name of a scalar (or one-element) float value of the graph
-	 * @param wrt graph inputs or initializers to differentiate with respect to
+	 * @param wrt values to differentiate with respect to: graph inputs, initializers, or values
+	 *          computed by the graph (whose own inputs then get no gradient)
 	 * @return for each of {@code wrt}, the name of its gradient value (a zero constant when the loss
 	 *         does not depend on it)
 	 */

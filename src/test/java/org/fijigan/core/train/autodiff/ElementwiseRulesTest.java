@@ -30,6 +30,21 @@ class ElementwiseRulesTest {
 	}
 
 	@Test
+	void whereSendsTheGradientToTheChosenSideAndSumsBroadcasting() throws Exception {
+		// a [2,3] and b [3] broadcast to the condition's [2,3]; c kept away from the comparison's kink
+		GradientCheck.of(OnnxModels.builder().input("c", "2,3").input("a", "2,3").input("b", "3").node(
+			"Greater", "c,b", "mask").node("Where", "mask,a,b", "y").output("y", "2,3")).inputAvoiding("c",
+				1, -1, 1, ZERO, 2, 3).input("a", 2, 2, 3).inputAvoiding("b", 3, -0.5f, 0.5f, new float[] {
+					-0.3f, 0.3f }, 3).check("a", "b");
+	}
+
+	@Test
+	void reciprocal() throws Exception {
+		GradientCheck.of(OnnxModels.builder().input("x", "2,3").node("Reciprocal", "x", "y").output("y",
+			"2,3")).input("x", 4, 0.5f, 2, 2, 3).check("x");
+	}
+
+	@Test
 	void reluAwayFromTheKink() throws Exception {
 		// values kept away from 0 so that +-eps does not cross the kink
 		float[] x = { -0.9f, -0.5f, 0.4f, 0.8f, -0.3f, 0.6f };
