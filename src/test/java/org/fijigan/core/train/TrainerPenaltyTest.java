@@ -15,6 +15,8 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.train.data.Batch;
+import org.fijigan.core.train.data.BatchSource;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
