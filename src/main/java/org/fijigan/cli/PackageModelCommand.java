@@ -13,9 +13,9 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
-import org.fijigan.core.model.bioimage.PackageOptions;
-import org.fijigan.core.model.bioimage.PackageResult;
-import org.fijigan.core.model.bioimage.PackageWriter;
+import org.fijigan.core.packaging.PackageOptions;
+import org.fijigan.core.packaging.PackageResult;
+import org.fijigan.core.packaging.PackageWriter;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,4 +1,4 @@
-package org.fijigan.core.model.bioimage;
+package org.fijigan.core.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +30,12 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.model.bioimage.Axis;
+import org.fijigan.core.model.bioimage.BioImageModel;
+import org.fijigan.core.model.bioimage.BioImageRdf;
+import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.model.bioimage.RdfYaml;
+import org.fijigan.core.model.bioimage.TensorDescription;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;

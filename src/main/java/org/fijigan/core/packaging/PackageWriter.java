@@ -1,4 +1,4 @@
-package org.fijigan.core.model.bioimage;
+package org.fijigan.core.packaging;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,10 +37,12 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.TensorLayout;
 import org.fijigan.core.model.ValueInfo;
 import org.fijigan.core.model.ValueRange;
-import org.fijigan.core.model.bioimage.CoverImage.Panel;
+import org.fijigan.core.model.bioimage.ProcessingStep;
 import org.fijigan.core.model.bioimage.ProcessingStep.EnsureDtype;
 import org.fijigan.core.model.bioimage.ProcessingStep.ScaleLinear;
 import org.fijigan.core.model.bioimage.ProcessingStep.ScaleRange;
+import org.fijigan.core.model.bioimage.RdfYaml;
+import org.fijigan.core.packaging.CoverImage.Panel;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.TensorRecorder;
