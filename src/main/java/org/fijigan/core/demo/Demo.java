@@ -26,6 +26,7 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
@@ -270,7 +271,7 @@ public final class Demo {
 		void inpainting() {
 			String task = "inpainting";
 			ModelDescriptor m = model(INPAINT_MODEL, task, d -> d.task() == TaskKind.INPAINT && d
-				.mask() != null, "an inpainting model");
+				.kind() instanceof ModelKind.Inpainting, "an inpainting model");
 			if (m == null) return;
 			RasterImage cells = samples.cells();
 			int h = cells.height(), w = cells.width(), n = h * w;
@@ -317,7 +318,7 @@ public final class Demo {
 		void generation() {
 			String task = "generation";
 			ModelDescriptor m = model(GENERATOR_MODEL, task, d -> d.task() == TaskKind.GENERATE && d
-				.generator() != null, "a generator");
+				.kind() instanceof ModelKind.Generator, "a generator");
 			if (m == null) return;
 			GeneratorSpec g = m.generator();
 			List<String> classes = new ArrayList<>(samples.realSlices().keySet());

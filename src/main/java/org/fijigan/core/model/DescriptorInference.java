@@ -132,10 +132,11 @@ final class DescriptorInference {
 		OutputTransform transform = transform(out, task, scale);
 		List<ProcessingStep> pre = rdfIn == null ? List.of() : rdfIn.processing();
 		List<ProcessingStep> post = rdfOut == null ? List.of() : rdfOut.processing();
-		ModelDescriptor d = new ModelDescriptor(name, onnx, ModelLoader.sha256(onnx), task, in, mask, null, out.name(),
-			outLayout, outChannels, scale, halo, range, range, transform, pre, post, g.wholeImageOps(),
-			origins, g);
-		return o.applyTo(d);
+		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in) : new ModelKind.Inpainting(in, mask);
+		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(), outLayout).file(onnx,
+			ModelLoader.sha256(onnx)).outputChannels(outChannels).scale(scale).haloPixels(halo).ranges(range,
+				range).outputTransform(transform).processing(pre, post).wholeImageOps(g.wholeImageOps())
+			.origins(origins).graph(g).build());
 	}
 
 	private TaskKind task(String name, List<ValueInfo> images, List<ValueInfo> ints,
@@ -180,10 +181,9 @@ final class DescriptorInference {
 			"byx") : guessLayout(out);
 		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput, classes, names);
 		ValueRange range = range(out);
-		ModelDescriptor d = new ModelDescriptor(name, onnx, ModelLoader.sha256(onnx), TaskKind.GENERATE, null, null,
-			spec, out.name(), layout, dim(out, layout.channelAxis(), 1), 1, 0, range, range,
-			OutputTransform.DIRECT, List.of(), List.of(), List.of(), origins, g);
-		return o.applyTo(d);
+		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE, new ModelKind.Generator(spec), out
+			.name(), layout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(),
+				1)).ranges(range, range).origins(origins).graph(g).build());
 	}
 
 	private AxisConstraint constraint(ValueInfo v, int axis, TensorDescription rdfIn, String id) {

@@ -26,7 +26,7 @@ final class ModelReport {
 			for (ValueInfo v : g.outputs())
 				line(sb, "output", v.name() + " " + v.elementTypeName() + " " + v.shapeString());
 		}
-		if (d.image() != null) {
+		if (!(d.kind() instanceof ModelKind.Generator)) {
 			ImageInput in = d.image();
 			line(sb, "image input", in.name() + ", axes " + in.layout() + ", " + (in.channels() == 0 ? "any"
 				: in.channels()) + " channel(s), width " + in.x() + ", height " + in.y() + ", batch " + (in
@@ -36,11 +36,11 @@ final class ModelReport {
 			line(sb, "tiling", d.isTileable() ? "exact (convolutional)" : "changes the result: " + String
 				.join(", ", d.wholeImageOps()) + "; runs untiled when memory allows");
 		}
-		if (d.mask() != null) line(sb, "mask", (d.mask().isExtraChannel() ? "last channel of the image"
-			: "input '" + d.mask().inputName() + "'") + ", hole = " + fmt(d.mask()
-				.holeValue()) + origin(d, "mask"));
-		if (d.generator() != null) {
-			GeneratorSpec gs = d.generator();
+		if (d.kind() instanceof ModelKind.Inpainting k) line(sb, "mask", (k.mask().isExtraChannel()
+			? "last channel of the image" : "input '" + k.mask().inputName() + "'") + ", hole = " + fmt(k
+				.mask().holeValue()) + origin(d, "mask"));
+		if (d.kind() instanceof ModelKind.Generator k) {
+			GeneratorSpec gs = k.spec();
 			line(sb, "latent", gs.latentInput() + ", " + gs.latentDim() + " values, standard normal");
 			line(sb, "classes", !gs.isConditional() ? "none (unconditional)" : gs.classInput() + ", " + (gs
 				.classCount() > 0 ? gs.classCount() : "unknown number of") + " classes" + (gs.classNames()

@@ -30,6 +30,7 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
@@ -242,13 +243,10 @@ public final class PackageWriter {
 
 		List<ProcessingStep> pre = preprocessing(o.normalization(), d.inputRange(), sample.type(), d.image()
 			.layout(), notes);
-		if (d.mask() != null && d.mask().isExtraChannel()) notes.add("the mask is the last channel of the " +
+		if (maskIsLastChannel(d)) notes.add("the mask is the last channel of the " +
 			"image input: fiji-gan normalises the image channels only, but bioimage.io tools would apply the " +
 			"preprocessing to the mask channel too");
-		ModelDescriptor withPre = new ModelDescriptor(d.name(), d.onnxFile(), d.sha256(), d.task(), d.image(), d
-			.mask(), d.generator(), d.outputName(), d.outputLayout(), d.outputChannels(), d.scale(), d
-				.haloPixels(), d.inputRange(), d.outputRange(), d.outputTransform(), pre, List.of(), d
-					.wholeImageOps(), d.origins(), d.graph());
+		ModelDescriptor withPre = d.toBuilder().processing(pre, List.of()).build();
 		InferenceOptions options = new InferenceOptions(null, InferenceOptions.NO_TILING,
 			InferenceOptions.DEFAULT_MEMORY_BUDGET, false, DeviceSpec.CPU, 0, null, true);
 		TensorRecorder.Recording r = TensorRecorder.record(withPre, crop, mask, options, cancel);
@@ -258,10 +256,11 @@ public final class PackageWriter {
 		Tensor image = r.inputs().get(d.image().name());
 		tensors.add(new TestTensor(TEST_INPUT, d.image().name(), tensorId(d.image().name(), "input", ids),
 			NpyArray.ofFloats(image.floats(), image.shape())));
-		if (d.mask() != null && !d.mask().isExtraChannel()) {
-			Tensor m = r.inputs().get(d.mask().inputName());
-			tensors.add(new TestTensor(TEST_MASK, d.mask().inputName(), tensorId(d.mask().inputName(), "mask", ids),
-				NpyArray.ofFloats(m.floats(), m.shape())));
+		if (d.kind() instanceof ModelKind.Inpainting k && !k.mask().isExtraChannel()) {
+			String maskInput = k.mask().inputName();
+			Tensor m = r.inputs().get(maskInput);
+			tensors.add(new TestTensor(TEST_MASK, maskInput, tensorId(maskInput, "mask", ids), NpyArray.ofFloats(m
+				.floats(), m.shape())));
 		}
 		Tensor out = r.output();
 		tensors.add(new TestTensor(TEST_OUTPUT, null, tensorId(d.outputName(), "output", ids), NpyArray.ofFloats(out
@@ -269,7 +268,7 @@ public final class PackageWriter {
 
 		TensorLayout inLayout = d.image().layout(), outLayout = d.outputLayout();
 		int inC = inLayout.channelAxis() < 0 ? 1 : (int) image.shape()[inLayout.channelAxis()];
-		int imageC = d.mask() != null && d.mask().isExtraChannel() ? inC - 1 : inC;
+		int imageC = maskIsLastChannel(d) ? inC - 1 : inC;
 		int outC = outLayout.channelAxis() < 0 ? 1 : (int) out.shape()[outLayout.channelAxis()];
 		int shown = imageC >= 3 && outC >= 3 ? 3 : 1;
 		Panel in = panel(image, inLayout, 0, shown);
@@ -460,6 +459,10 @@ public final class PackageWriter {
 		return new Panel(w, h, planes);
 	}
 
+	private static boolean maskIsLastChannel(ModelDescriptor d) {
+		return d.kind() instanceof ModelKind.Inpainting k && k.mask().isExtraChannel();
+	}
+
 	private static int elementType(ModelDescriptor d, String input) {
 		if (d.graph() == null) return 0;
 		for (ValueInfo v : d.graph().inputs())
@@ -582,7 +585,7 @@ public final class PackageWriter {
 				case 'b' -> batchAxis(d.image().maxBatch() == 1);
 				case 'c' -> {
 					List<String> names = channelNames(channels);
-					if (d.mask() != null && d.mask().isExtraChannel()) names.set(names.size() - 1, "mask");
+					if (maskIsLastChannel(d)) names.set(names.size() - 1, "mask");
 					yield RdfYaml.flow("type", "channel", "channel_names", names);
 				}
 				default -> RdfYaml.flow("type", "space", "id", String.valueOf(c), "size", size(c == 'x' ? d.image().x()
@@ -666,7 +669,7 @@ public final class PackageWriter {
 			.number(f.max()) + " to " + range;
 		else if (n instanceof Normalization.BitDepthRange) how = "the pixel type's range to " + range;
 		else how = "raw values";
-		return "image" + (d.mask() != null && d.mask().isExtraChannel() ? " with the mask as its last channel" : "") +
+		return "image" + (maskIsLastChannel(d) ? " with the mask as its last channel" : "") +
 			"; " + how;
 	}
 
@@ -695,9 +698,9 @@ public final class PackageWriter {
 			if (d.task() != TaskKind.INPAINT) c.put("residual", d.outputTransform() ==
 				OutputTransform.SUBTRACT_FROM_INPUT ? "subtract" : "none");
 		}
-		if (d.mask() != null) c.put("mask_hole_value", d.mask().holeValue());
-		if (d.generator() != null && !d.generator().classNames().isEmpty()) c.put("class_names", String.join(",", d
-			.generator().classNames()));
+		if (d.kind() instanceof ModelKind.Inpainting k) c.put("mask_hole_value", k.mask().holeValue());
+		if (d.kind() instanceof ModelKind.Generator k && !k.spec().classNames().isEmpty()) c.put("class_names", String
+			.join(",", k.spec().classNames()));
 		return c;
 	}
 
@@ -714,16 +717,14 @@ public final class PackageWriter {
 		compare(diff, "output", packaged.outputTransform(), loaded.outputTransform());
 		compare(diff, "output axes", packaged.outputLayout(), loaded.outputLayout());
 		compare(diff, "output channels", packaged.outputChannels(), loaded.outputChannels());
-		compare(diff, "image input", packaged.image(), loaded.image());
-		compare(diff, "mask", packaged.mask(), loaded.mask());
-		GeneratorSpec a = packaged.generator(), b = loaded.generator();
-		if (a == null || b == null) compare(diff, "generator", a, b);
-		else {
+		if (packaged.kind() instanceof ModelKind.Generator ga && loaded.kind() instanceof ModelKind.Generator gb) {
+			GeneratorSpec a = ga.spec(), b = gb.spec();
 			compare(diff, "latent input", a.latentInput() + Arrays.toString(a.latentShape()), b.latentInput() + Arrays
 				.toString(b.latentShape()));
 			compare(diff, "class input", a.classInput(), b.classInput());
 			compare(diff, "classes", a.classCount() + " " + a.classNames(), b.classCount() + " " + b.classNames());
 		}
+		else compare(diff, "inputs", packaged.kind(), loaded.kind()); // image input and mask
 		compare(diff, "preprocessing", describe(steps), describe(loaded.preprocessing()));
 		compare(diff, "postprocessing", "[]", describe(loaded.postprocessing()));
 		if (!diff.isEmpty()) throw new GanException("the written " + RDF + " does not read back as the model " +

@@ -1,7 +1,7 @@
 package org.fijigan.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,8 +53,9 @@ class ModelLoaderTest {
 		assertEquals(OutputTransform.SUBTRACT_FROM_INPUT, d.outputTransform());
 		assertEquals("metadata", d.origins().get("task"));
 		// every inferred choice can be overridden
-		ModelDescriptor o = ModelLoader.load(p.toString(), new ModelOverrides(TaskKind.IMAGE_TO_IMAGE, 1.0,
-			2, ValueRange.ZERO_ONE, OutputTransform.DIRECT, null));
+		ModelDescriptor o = ModelLoader.load(p.toString(), ModelOverrides.NONE.withTask(
+			TaskKind.IMAGE_TO_IMAGE).withScale(1.0).withHaloPixels(2).withRange(ValueRange.ZERO_ONE)
+			.withOutputTransform(OutputTransform.DIRECT));
 		assertEquals(TaskKind.IMAGE_TO_IMAGE, o.task());
 		assertEquals(2, o.haloPixels());
 		assertEquals(ValueRange.ZERO_ONE, o.outputRange());
@@ -151,6 +152,6 @@ class ModelLoaderTest {
 		assertTrue(text.contains("halo:          2 px (receptive field)"), text);
 		assertTrue(text.contains("operators:     {Conv=2, Relu=1}"), text);
 		assertTrue(text.contains("providers:"), text);
-		assertNull(d.mask());
+		assertFalse(d.kind() instanceof ModelKind.Inpainting); // no mask
 	}
 }

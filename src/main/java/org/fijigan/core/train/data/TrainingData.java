@@ -18,6 +18,7 @@ import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ImageInput;
 import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
@@ -110,7 +111,7 @@ public final class TrainingData {
 		if (task == TaskKind.GENERATE) {
 			if (source instanceof DataSource.Pairs) throw new GanException(
 				"a generator trains on one folder of real images, not on input/target pairs");
-			if (model.generator() == null) throw new GanException("model '" + model.name() +
+			if (!(model.kind() instanceof ModelKind.Generator)) throw new GanException("model '" + model.name() +
 				"' is a generator without a latent input description");
 			mode = Mode.GENERATION;
 		}
@@ -127,14 +128,14 @@ public final class TrainingData {
 				.id() + ") has no self-supervised task: give input and target images " +
 				"(--input-dir and --target-dir)");
 		}
-		if (mode != Mode.GENERATION && model.image() == null) throw new GanException("model '" + model
-			.name() + "' has no image input");
+		if (mode != Mode.GENERATION && model.kind() instanceof ModelKind.Generator) throw new GanException(
+			"model '" + model.name() + "' has no image input");
 		int scale = integerScale(model, mode, degradation);
 		MaskSpec maskSpec = null;
 		if (mode == Mode.SELF_SUPERVISED && degradation instanceof Degradation.FreeFormHoles) {
-			maskSpec = model.mask();
-			if (maskSpec == null) throw new GanException("model '" + model.name() + "' takes no mask, so " +
-				"it cannot be trained on holes: choose another degradation");
+			if (!(model.kind() instanceof ModelKind.Inpainting k)) throw new GanException("model '" + model
+				.name() + "' takes no mask, so it cannot be trained on holes: choose another degradation");
+			maskSpec = k.mask();
 		}
 		ValueRange inputRange = model.inputRange();
 		ValueRange targetRange = model.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT
@@ -185,8 +186,8 @@ public final class TrainingData {
 		for (int j = val.length - 1; j >= 0; j--)
 			validation.add(0, training.remove(val[j]));
 		return new TrainingData(mode, task, options, degradation, scale, inputRange, targetRange,
-			maskSpec, model.generator(), List.copyOf(targets), List.copyOf(inputs), List.copyOf(
-				training), List.copyOf(validation), classNames, targets.size());
+			maskSpec, mode == Mode.GENERATION ? model.generator() : null, List.copyOf(targets), List
+				.copyOf(inputs), List.copyOf(training), List.copyOf(validation), classNames, targets.size());
 	}
 
 	/**
@@ -263,8 +264,7 @@ public final class TrainingData {
 	private static void checkChannels(ModelDescriptor model, Mode mode, List<Opened> targets,
 		List<Opened> inputs)
 	{
-		ImageInput in = model.image();
-		int wantIn = in == null ? 0 : in.channels();
+		int wantIn = model.kind() instanceof ModelKind.Generator ? 0 : model.image().channels();
 		int wantOut = model.outputChannels();
 		for (int i = 0; i < targets.size(); i++) {
 			Opened t = targets.get(i);
