@@ -335,8 +335,8 @@ class PackageModelTest {
 		ModelDescriptor a = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(dir, "a.onnx").toString(),
 			ModelOverrides.NONE);
 		ModelDescriptor b = ModelOverrides.NONE.withHaloPixels(7).applyTo(a);
-		PackageWriter.check(a, List.of(), a);
-		GanException e = assertThrows(GanException.class, () -> PackageWriter.check(a, List.of(), b));
+		ReadBackCheck.check(a, List.of(), a);
+		GanException e = assertThrows(GanException.class, () -> ReadBackCheck.check(a, List.of(), b));
 		assertTrue(e.getMessage().contains("halo 2 reads back as 7"), e.getMessage());
 	}
 
