@@ -13,6 +13,7 @@ import org.fijigan.core.model.bioimage.Axis;
 import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.ProcessingStep;
 import org.fijigan.core.model.bioimage.TensorDescription;
+import org.fijigan.core.onnx.ElementTypes;
 import org.fijigan.core.tiling.AxisConstraint;
 
 /**
@@ -66,8 +67,8 @@ final class DescriptorInference {
 		List<ValueInfo> floatImages = new ArrayList<>(), ints = new ArrayList<>(), latents =
 			new ArrayList<>();
 		for (ValueInfo v : g.inputs()) {
-			boolean isFloat = v.elementType() == 1 || v.elementType() == 10 || v.elementType() == 11;
-			boolean isInt = v.elementType() == 6 || v.elementType() == 7;
+			boolean isFloat = ElementTypes.isFeedableFloat(v.elementType());
+			boolean isInt = ElementTypes.isFeedableInteger(v.elementType());
 			if (isInt) ints.add(v);
 			else if (isFloat && (v.rank() == 2 || v.rank() == 4 && v.isFixed(2) && v.isFixed(3) && v
 				.dims()[2] == 1 && v.dims()[3] == 1)) latents.add(v);

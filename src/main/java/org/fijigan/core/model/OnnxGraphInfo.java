@@ -15,6 +15,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.onnx.ElementTypes;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -51,8 +52,6 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
  */
 public final class OnnxGraphInfo {
 
-	/** float, double, float16, bfloat16 */
-	private static final Set<Integer> FLOAT_TYPES = Set.of(1, 10, 11, 16);
 
 	private final String displayName;
 	private final long irVersion;
@@ -132,7 +131,7 @@ public final class OnnxGraphInfo {
 		long parameters = 0;
 		for (TensorProto t : graph.getInitializerList()) {
 			initializerNames.add(t.getName());
-			if (FLOAT_TYPES.contains(t.getDataType()))
+			if (ElementTypes.isFloatingPoint(t.getDataType()))
 				parameters += t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
 		}
 		collectExternalData(graph, 0, externalDataLocations);

@@ -31,6 +31,8 @@ import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.TensorRecorder;
 import org.fijigan.core.tiling.AxisConstraint;
 
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+
 /**
  * What a package's test tensors and cover are made of: one run of the model through fiji-gan's own
  * pipeline, untiled on the CPU, recorded as ONNX Runtime was fed and answered. An image model runs on
@@ -150,7 +152,7 @@ record TestRun(List<TestTensor> tensors, Tensor output, List<ProcessingStep> pre
 		tensors.add(new TestTensor(PackageWriter.TEST_INPUT, g.latentInput(), tensorId(g.latentInput(), "latent", ids), NpyArray
 			.ofFloats(z, zShape)));
 		if (labels != null) {
-			boolean int32 = elementType(d, g.classInput()) == 6;
+			boolean int32 = elementType(d, g.classInput()) == DataType.INT32_VALUE;
 			NpyArray a = int32 ? new NpyArray(NpyArray.DType.INT32, new long[] { n }, Arrays.stream(labels).mapToInt(
 				l -> (int) l).toArray()) : new NpyArray(NpyArray.DType.INT64, new long[] { n }, labels);
 			tensors.add(new TestTensor(PackageWriter.TEST_CLASS, g.classInput(), tensorId(g.classInput(), "class", ids), a));

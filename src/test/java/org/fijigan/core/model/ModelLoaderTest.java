@@ -143,6 +143,17 @@ class ModelLoaderTest {
 		assertTrue(e.getMessage().contains("input 'x'") && e.getMessage().contains("uint8"), e.getMessage());
 	}
 
+	/** bfloat16 is floating point, but the engine cannot write it: refused at load, not at the first run. */
+	@Test
+	void aBfloat16ImageInputIsRefusedWhenLoaded() {
+		Path p = OnnxModels.builder().input("x", 16 /* bfloat16 */, "N,1,H,W").node("Identity", "x", "y").output(
+			"y", 16, "N,1,H,W").write(dir, "bf16.onnx");
+		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p.toString(),
+			ModelOverrides.NONE));
+		assertEquals("input 'x' of bf16 has element type bfloat16 and shape [N,1,H,W], which fiji-gan cannot feed",
+			e.getMessage());
+	}
+
 	@Test
 	void describeListsEveryChoiceAndItsOrigin() {
 		ModelDescriptor d = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(dir, "c.onnx")
