@@ -138,8 +138,7 @@ final class GenerateCommand extends JobCommand {
 		if (!normalization.equals("range") && !normalization.equals("none"))
 			throw new ParameterException(spec.commandLine(), "generate takes --normalize range or none, not '" +
 				normalization + "'");
-		ModelDescriptor d = ModelLoader.load(reference, new ModelOverrides(null, null, null, range, null,
-			null));
+		ModelDescriptor d = ModelLoader.load(reference, ModelOverrides.NONE.withRange(range));
 		return ModelOptions.checkTask(d, TaskKind.GENERATE, false);
 	}
 

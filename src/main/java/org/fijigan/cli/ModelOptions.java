@@ -40,8 +40,9 @@ final class ModelOptions {
 	boolean residual;
 
 	ModelOverrides overrides(Double maskHoleValue) {
-		return new ModelOverrides(task, scale, haloPixels, range, residual
-			? OutputTransform.SUBTRACT_FROM_INPUT : null, maskHoleValue);
+		return ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(haloPixels).withRange(range)
+			.withOutputTransform(residual ? OutputTransform.SUBTRACT_FROM_INPUT : null).withMaskHoleValue(
+				maskHoleValue);
 	}
 
 	/**
@@ -60,7 +61,7 @@ final class ModelOptions {
 		if (expected == null && actual != TaskKind.GENERATE) return d;
 		if (actual == expected) return d;
 		if (expected != null && expected.isImageToImage() && actual.isImageToImage()) {
-			return taskWasGiven ? d : new ModelOverrides(expected, null, null, null, null, null).applyTo(d);
+			return taskWasGiven ? d : ModelOverrides.NONE.withTask(expected).applyTo(d);
 		}
 		throw new GanException(d.name() + " is a" + (actual == TaskKind.INPAINT ? "n " : " ") +
 			actual.id() + " model: run it with 'fiji-gan " + commandFor(actual) +

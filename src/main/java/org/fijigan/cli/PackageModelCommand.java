@@ -9,13 +9,14 @@ import java.util.concurrent.Callable;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
-import org.fijigan.core.model.bioimage.PackageOptions;
-import org.fijigan.core.model.bioimage.PackageResult;
-import org.fijigan.core.model.bioimage.PackageWriter;
+import org.fijigan.core.packaging.PackageOptions;
+import org.fijigan.core.packaging.PackageResult;
+import org.fijigan.core.packaging.PackageWriter;
 import org.fijigan.core.text.Numbers;
 
 import picocli.CommandLine.Command;
@@ -117,8 +118,9 @@ final class PackageModelCommand implements Callable<Integer> {
 		RasterImage sampleImage = sample == null ? null : ImageFiles.read(sample, "sample");
 		RasterImage maskImage = mask == null ? null : ImageFiles.read(mask, "mask");
 		List<PackageOptions.Citation> citations = cites.stream().map(PackageOptions.Citation::parse).toList();
-		ModelOverrides overrides = new ModelOverrides(task, scale, haloPixels, range, residual
-			? OutputTransform.SUBTRACT_FROM_INPUT : null, maskHoleValue);
+		ModelOverrides overrides = ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(haloPixels)
+			.withRange(range).withOutputTransform(residual ? OutputTransform.SUBTRACT_FROM_INPUT : null)
+			.withMaskHoleValue(maskHoleValue);
 		PackageOptions options = new PackageOptions(model, overrides, output, name,
 			description, sampleImage, maskImage, license, authors, citations, tags, documentation, normalization,
 			testSize, seed, overwrite);
@@ -130,9 +132,10 @@ final class PackageModelCommand implements Callable<Integer> {
 		PrintWriter out = spec.commandLine().getOut();
 		out.printf("wrote %s: %s%n", r.folder(), String.join(", ", r.files().stream().map(p -> p.getFileName()
 			.toString()).toList()));
-		out.printf("the package loads as: task %s, %s, value range %s%n", d.task().id(), d.image() == null
-			? "latent " + d.generator().latentDim() : "scale " + Numbers.exact(d.scale()) + ", halo " + d.haloPixels() + " px, " +
-				(d.image().channels() == 0 ? "any number of" : d.image().channels()) + " channel(s)", d.inputRange());
+		out.printf("the package loads as: task %s, %s, value range %s%n", d.task().id(), d
+			.kind() instanceof ModelKind.Generator g ? "latent " + g.spec().latentDim() : "scale " + Numbers.exact(d
+				.scale()) + ", halo " + d.haloPixels() + " px, " + (d.image().channels() == 0 ? "any number of"
+					: d.image().channels()) + " channel(s)", d.inputRange());
 		for (String note : r.notes())
 			out.println("note: " + note);
 		out.flush();

@@ -13,6 +13,7 @@ import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.batch.FolderBatch;
 import org.fijigan.core.batch.FolderJob;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
 
@@ -82,11 +83,12 @@ final class RunCommand extends JobCommand {
 	}
 
 	private static String imageName(ModelDescriptor d) {
-		return d.image() == null ? "image" : d.image().name();
+		return d.kind() instanceof ModelKind.Generator ? "image" : d.image().name();
 	}
 
 	private static String maskName(ModelDescriptor d) {
-		return d.mask() == null ? null : d.mask().isExtraChannel() ? "mask" : d.mask().inputName();
+		if (!(d.kind() instanceof ModelKind.Inpainting k)) return null;
+		return k.mask().isExtraChannel() ? "mask" : k.mask().inputName();
 	}
 
 	/** The files of {@code --input}, by the model input they feed. */

@@ -71,8 +71,8 @@ public class BatchProcessFolderCommand extends InferenceCommand {
 		Integer haloPixels = haloPixels();
 		String m = mask == null ? "" : mask.trim();
 		Path maskPath = m.isEmpty() || m.equalsIgnoreCase("none") ? null : Path.of(m);
-		ModelDescriptor d = loadModel(new ModelOverrides(task.equals("auto") ? null : TaskKind.parse(
-			task), null, haloPixels, null, null, null));
+		ModelDescriptor d = loadModel(ModelOverrides.NONE.withTask(task.equals("auto") ? null : TaskKind
+			.parse(task)).withHaloPixels(haloPixels == null ? null : haloPixels.intValue()));
 		FolderJob job = new FolderJob(input.toPath(), output.toPath(), maskPath, format.equals("keep")
 			? null : format, null, part, overwrite, failFast, Map.of("fiji-gan.command",
 				"Batch Process Folder (task=" + task + " normalize=" + normalize + " tile=" + tile + ")"));

@@ -20,6 +20,6 @@ public class DenoiseCommand extends ImageCommand {
 			case "noise" -> OutputTransform.SUBTRACT_FROM_INPUT;
 			default -> null;
 		};
-		return new ModelOverrides(null, null, haloPixels, null, transform, null);
+		return ModelOverrides.NONE.withHaloPixels(haloPixels).withOutputTransform(transform);
 	}
 }

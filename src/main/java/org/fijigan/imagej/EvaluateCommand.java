@@ -74,8 +74,8 @@ public class EvaluateCommand extends GanCommand {
 			.withGeneratedPerClass(count).withNormalization(n.isEmpty() || n.equalsIgnoreCase("auto")
 				? null : Normalization.parse(n)).withInference(InferenceOptions.defaults().withDevice(
 					DeviceSpec.parse(device), threads));
-		ModelDescriptor d = loadModel(new ModelOverrides(task.equals("auto") ? null : TaskKind.parse(
-			task), null, null, null, null, null));
+		ModelDescriptor d = loadModel(ModelOverrides.NONE.withTask(task.equals("auto") ? null : TaskKind
+			.parse(task)));
 		report = Evaluation.evaluate(d, data.getName(), ImageFolder.of(data.toPath(), "data"),
 			training == null ? null : ImageFolder.of(training.toPath(), "training"), null, options,
 			progress(), cancellation());

@@ -10,6 +10,7 @@ import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.GenerateOptions;
@@ -61,7 +62,7 @@ public class GenerateCommand extends GanCommand {
 		output = null;
 		DeviceSpec deviceSpec = DeviceSpec.parse(device);
 		ModelDescriptor descriptor = loadModel(ModelOverrides.NONE);
-		if (descriptor.task() != TaskKind.GENERATE || descriptor.generator() == null)
+		if (descriptor.task() != TaskKind.GENERATE || !(descriptor.kind() instanceof ModelKind.Generator))
 			throw new GanException(model + " is a " + descriptor.task().id() +
 				" model, not a generator: use it from its own Plugins>GAN entry");
 		String c = classes == null ? "" : classes.trim();

@@ -34,7 +34,7 @@ public abstract class ImageCommand extends InferenceCommand {
 
 	/** What the user overrides about the model; the halo here, subclasses add more. */
 	protected ModelOverrides overrides(Integer haloPixels) {
-		return new ModelOverrides(null, null, haloPixels, null, null, null);
+		return ModelOverrides.NONE.withHaloPixels(haloPixels);
 	}
 
 	/** Refuses a model made for another command, naming the menu entry to use instead. */

@@ -22,8 +22,8 @@ public class RunModelCommand extends ImageCommand {
 
 	@Override
 	protected ModelOverrides overrides(Integer haloPixels) {
-		return new ModelOverrides(task.equals("auto") ? null : TaskKind.parse(task), autoOrNumber(
-			"scale", scale), haloPixels, range.isBlank() || range.trim().equalsIgnoreCase("auto") ? null
-				: ValueRange.parse(range), null, null);
+		return ModelOverrides.NONE.withTask(task.equals("auto") ? null : TaskKind.parse(task)).withScale(
+			autoOrNumber("scale", scale)).withHaloPixels(haloPixels).withRange(range.isBlank() || range.trim()
+				.equalsIgnoreCase("auto") ? null : ValueRange.parse(range));
 	}
 }

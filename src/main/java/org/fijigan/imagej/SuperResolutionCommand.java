@@ -13,6 +13,6 @@ public class SuperResolutionCommand extends ImageCommand {
 
 	@Override
 	protected ModelOverrides overrides(Integer haloPixels) {
-		return new ModelOverrides(null, autoOrNumber("scale", scale), haloPixels, null, null, null);
+		return ModelOverrides.NONE.withScale(autoOrNumber("scale", scale)).withHaloPixels(haloPixels);
 	}
 }

@@ -15,10 +15,8 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
-import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.TensorLayout;
-import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataOptions;
 import org.fijigan.core.train.data.DataSource;
@@ -103,11 +101,10 @@ class ImageFolderTest {
 	}
 
 	private static ModelDescriptor model(TaskKind task, GeneratorSpec g) {
-		var image = g != null ? null : new org.fijigan.core.model.ImageInput("input",
-			TensorLayout.BCYX, 1, org.fijigan.core.tiling.AxisConstraint.ANY,
-			org.fijigan.core.tiling.AxisConstraint.ANY, Integer.MAX_VALUE);
-		return new ModelDescriptor("m", null, "", task, image, null, g, "out", TensorLayout.BCYX, 1, 1,
-			0, ValueRange.ZERO_ONE, ValueRange.ZERO_ONE, OutputTransform.DIRECT, List.of(), List.of(),
-			List.of(), java.util.Map.of(), null);
+		var kind = g != null ? new org.fijigan.core.model.ModelKind.Generator(g)
+			: new org.fijigan.core.model.ModelKind.ImageToImage(new org.fijigan.core.model.ImageInput("input",
+				TensorLayout.BCYX, 1, org.fijigan.core.tiling.AxisConstraint.ANY,
+				org.fijigan.core.tiling.AxisConstraint.ANY, Integer.MAX_VALUE));
+		return ModelDescriptor.builder("m", task, kind, "out", TensorLayout.BCYX).outputChannels(1).build();
 	}
 }

@@ -14,6 +14,7 @@ import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.ValueInfo;
@@ -47,13 +48,14 @@ public final class PackageTensors {
 			rdfYaml + ": every input and the output need a test tensor");
 		// rdf input i feeds the ONNX input of its id, or else the one of its role, in fiji-gan's order
 		List<String> roles = new ArrayList<>();
-		if (d.generator() != null) {
-			roles.add(d.generator().latentInput());
-			if (d.generator().classInput() != null) roles.add(d.generator().classInput());
+		if (d.kind() instanceof ModelKind.Generator g) {
+			roles.add(g.spec().latentInput());
+			if (g.spec().classInput() != null) roles.add(g.spec().classInput());
 		}
 		else {
 			roles.add(d.image().name());
-			if (d.mask() != null && d.mask().inputName() != null) roles.add(d.mask().inputName());
+			if (d.kind() instanceof ModelKind.Inpainting k && k.mask().inputName() != null) roles.add(k.mask()
+				.inputName());
 		}
 		List<String> graphInputs = d.graph().inputs().stream().map(ValueInfo::name).toList();
 		Map<String, Tensor> feeds = new LinkedHashMap<>();

@@ -22,6 +22,7 @@ import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
@@ -53,8 +54,8 @@ public final class GenerationBatch {
 	{
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);
-		if (model.task() != TaskKind.GENERATE || model.generator() == null) throw new GanException(model
-			.name() + " is not a generator (it is " + model.task().id() + ")");
+		if (model.task() != TaskKind.GENERATE || !(model.kind() instanceof ModelKind.Generator))
+			throw new GanException(model.name() + " is not a generator (it is " + model.task().id() + ")");
 		if (!codec.canWrite(job.format())) throw new GanException("cannot write " + job.format() +
 			" files: use tif, png or nii.gz");
 		if (job.plan().isConditional() != model.generator().isConditional()) throw new GanException(

@@ -15,6 +15,7 @@ import org.fijigan.core.eval.InpaintingProtocol;
 import org.fijigan.core.eval.SuperResolutionProtocol;
 import org.fijigan.core.eval.TaskProtocol;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.pipeline.Generator;

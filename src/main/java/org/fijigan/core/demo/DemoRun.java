@@ -43,6 +43,7 @@ import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
@@ -184,7 +185,7 @@ final class DemoRun {
 	void inpainting() {
 		String task = "inpainting";
 		ModelDescriptor m = model(INPAINT_MODEL, task, d -> d.task() == TaskKind.INPAINT && d
-			.mask() != null, "an inpainting model");
+			.kind() instanceof ModelKind.Inpainting, "an inpainting model");
 		if (m == null) return;
 		InpaintingProtocol protocol = InpaintingProtocol.demo();
 		RasterImage cells = samples.cells();
@@ -235,7 +236,7 @@ final class DemoRun {
 	void generation() {
 		String task = "generation";
 		ModelDescriptor m = model(GENERATOR_MODEL, task, d -> d.task() == TaskKind.GENERATE && d
-			.generator() != null, "a generator");
+			.kind() instanceof ModelKind.Generator, "a generator");
 		if (m == null) return;
 		GeneratorSpec g = m.generator();
 		List<String> classes = new ArrayList<>(samples.realSlices().keySet());

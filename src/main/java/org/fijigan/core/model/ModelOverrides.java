@@ -1,13 +1,12 @@
 package org.fijigan.core.model;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * What the user states about a model, replacing what was read or inferred. Every field is optional
- * (null = keep).
+ * (null = keep). Start from {@link #NONE} and add what was stated:
+ * {@code ModelOverrides.NONE.withTask(task).withHaloPixels(halo)}.
  *
  * @param range sets both the input and output value range
+ * @param maskHoleValue the mask value that marks a hole (inpainting models only)
  */
 public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels, ValueRange range,
 	OutputTransform outputTransform, Double maskHoleValue)
@@ -18,42 +17,44 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels, Va
 		return equals(NONE);
 	}
 
-	/** A copy of {@code d} with these overrides applied. */
+	public ModelOverrides withTask(TaskKind task) {
+		return new ModelOverrides(task, scale, haloPixels, range, outputTransform, maskHoleValue);
+	}
+
+	public ModelOverrides withScale(Double scale) {
+		return new ModelOverrides(task, scale, haloPixels, range, outputTransform, maskHoleValue);
+	}
+
+	public ModelOverrides withHaloPixels(Integer haloPixels) {
+		return new ModelOverrides(task, scale, haloPixels, range, outputTransform, maskHoleValue);
+	}
+
+	public ModelOverrides withRange(ValueRange range) {
+		return new ModelOverrides(task, scale, haloPixels, range, outputTransform, maskHoleValue);
+	}
+
+	public ModelOverrides withOutputTransform(OutputTransform outputTransform) {
+		return new ModelOverrides(task, scale, haloPixels, range, outputTransform, maskHoleValue);
+	}
+
+	public ModelOverrides withMaskHoleValue(Double maskHoleValue) {
+		return new ModelOverrides(task, scale, haloPixels, range, outputTransform, maskHoleValue);
+	}
+
+	/** A copy of {@code d} with these overrides applied; a mask hole value applies to inpainting models only. */
 	public ModelDescriptor applyTo(ModelDescriptor d) {
 		if (isEmpty()) return d;
-		Map<String, String> origins = new HashMap<>(d.origins());
-		TaskKind t = d.task();
-		if (task != null) {
-			t = task;
-			origins.put("task", "override");
+		ModelDescriptor.Builder b = d.toBuilder();
+		if (task != null) b.task(task).origin("task", "override");
+		if (scale != null) b.scale(scale).origin("scale", "override");
+		if (haloPixels != null) b.haloPixels(haloPixels).origin("halo", "override");
+		if (range != null) b.ranges(range, range).origin("range", "override");
+		if (outputTransform != null) b.outputTransform(outputTransform).origin("output", "override");
+		if (maskHoleValue != null && d.kind() instanceof ModelKind.Inpainting k) {
+			MaskSpec m = k.mask();
+			b.kind(new ModelKind.Inpainting(k.image(), new MaskSpec(m.inputName(), maskHoleValue,
+				maskHoleValue == 0 ? 1 : 0, m.zeroHoles()))).origin("mask", "override");
 		}
-		double s = d.scale();
-		if (scale != null) {
-			s = scale;
-			origins.put("scale", "override");
-		}
-		int h = d.haloPixels();
-		if (haloPixels != null) {
-			h = haloPixels;
-			origins.put("halo", "override");
-		}
-		ValueRange in = d.inputRange(), out = d.outputRange();
-		if (range != null) {
-			in = out = range;
-			origins.put("range", "override");
-		}
-		OutputTransform ot = d.outputTransform();
-		if (outputTransform != null) {
-			ot = outputTransform;
-			origins.put("output", "override");
-		}
-		MaskSpec m = d.mask();
-		if (maskHoleValue != null && m != null) {
-			m = new MaskSpec(m.inputName(), maskHoleValue, maskHoleValue == 0 ? 1 : 0, m.zeroHoles());
-			origins.put("mask", "override");
-		}
-		return new ModelDescriptor(d.name(), d.onnxFile(), d.sha256(), t, d.image(), m, d.generator(), d
-			.outputName(), d.outputLayout(), d.outputChannels(), s, h, in, out, ot, d.preprocessing(), d
-				.postprocessing(), d.wholeImageOps(), origins, d.graph());
+		return b.build();
 	}
 }

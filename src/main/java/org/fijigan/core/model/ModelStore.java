@@ -2,11 +2,7 @@ package org.fijigan.core.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,13 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,7 +21,6 @@ import java.util.stream.Stream;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
-import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.BioImageRdf;
 
@@ -127,11 +117,11 @@ public final class ModelStore {
 		if (name != null) checkName(name);
 		createRoot();
 		if (lower.startsWith("http://") || lower.startsWith("https://")) {
-			URI uri = uri(s);
-			String fileName = lastSegment(uri);
+			URI uri = ModelDownload.uri(s);
+			String fileName = ModelDownload.lastSegment(uri);
 			Path download = root.resolve(".download-" + hex() + ".tmp");
 			try {
-				String actual = download(uri, download, listener, token);
+				String actual = ModelDownload.download(uri, download, maxDownloadBytes, listener, token);
 				if (expected != null && !expected.equals(actual)) throw mismatch(s, actual, expected);
 				return installFile(download, fileName, name == null ? defaultName(fileName) : name, null);
 			}
@@ -265,57 +255,6 @@ public final class ModelStore {
 		return describe(target.getFileName().toString(), target);
 	}
 
-	/** Downloads to {@code file}, bounded by {@link #maxDownloadBytes}; returns the SHA-256. */
-	private String download(URI uri, Path file, ProgressListener progress, CancellationToken token) {
-		HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-			.connectTimeout(Duration.ofSeconds(30)).build();
-		HttpRequest request = HttpRequest.newBuilder(uri).GET().header("User-Agent", "fiji-gan")
-			.timeout(Duration.ofMinutes(2)).build(); // until the headers arrive
-		String what = lastSegment(uri);
-		try {
-			HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-			try (InputStream in = response.body()) {
-				if (response.statusCode() != 200) throw new GanException("cannot download " + uri + ": HTTP " +
-					response.statusCode());
-				long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-				if (total > maxDownloadBytes) throw tooLarge(uri, total);
-				MessageDigest md = MessageDigest.getInstance("SHA-256");
-				long done = 0;
-				try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), md)) {
-					byte[] buffer = new byte[1 << 16];
-					for (int n; (n = in.read(buffer)) > 0;) {
-						token.throwIfCancelled();
-						done += n;
-						if (done > maxDownloadBytes) throw tooLarge(uri, done);
-						out.write(buffer, 0, n);
-						progress.onProgress(new ProgressEvent("download", done, Math.max(total, 0), String.format(
-							Locale.ROOT, "downloading %s: %.1f MB%s", what, done / 1e6, total > 0 ? String.format(
-								Locale.ROOT, " of %.1f MB", total / 1e6) : "")));
-					}
-				}
-				if (total >= 0 && done != total) throw new GanException("the download of " + uri +
-					" ended after " + done + " of " + total + " bytes; try again");
-				return HexFormat.of().formatHex(md.digest());
-			}
-		}
-		catch (IOException e) {
-			throw new GanException("cannot download " + uri + ": " + (e.getMessage() == null ? e.getClass()
-				.getSimpleName() : e.getMessage()), e);
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new CancellationToken.CancelledException();
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
-		}
-	}
-
-	private GanException tooLarge(URI uri, long bytes) {
-		return new GanException("the download of " + uri + " is larger than " + maxDownloadBytes +
-			" bytes (" + bytes + " so far); refusing it");
-	}
-
 	private static GanException mismatch(String what, String actual, String expected) {
 		return new GanException(what + " has SHA-256 " + actual + " but " + expected +
 			" was expected: it is damaged or not the published file; nothing was installed");
@@ -421,22 +360,6 @@ public final class ModelStore {
 		}
 	}
 
-	private static URI uri(String s) {
-		try {
-			URI uri = URI.create(s);
-			if (uri.getHost() == null) throw new IllegalArgumentException("no host");
-			return uri;
-		}
-		catch (IllegalArgumentException e) {
-			throw new GanException("'" + s + "' is not a valid URL: " + e.getMessage());
-		}
-	}
-
-	private static String lastSegment(URI uri) {
-		String path = uri.getPath() == null ? "" : uri.getPath();
-		String last = path.substring(path.lastIndexOf('/') + 1);
-		return last.isEmpty() ? "model" : last;
-	}
 
 	/** A valid name from a file or folder name: its stem, other characters replaced by '-'. */
 	static String defaultName(String fileName) {

@@ -2,16 +2,15 @@ package org.fijigan.core.model;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
+import org.fijigan.core.onnx.ElementTypes;
 
 /**
  * One graph input or output as the ONNX file declares it.
  *
- * @param elementType the ONNX {@code TensorProto.DataType} number (1 = float, 7 = int64); 0 for
- *            a value that is not a tensor
+ * @param elementType the ONNX {@code TensorProto.DataType} number (1 = float, 7 = int64; see
+ *            {@link ElementTypes}); 0 for a value that is not a tensor
  * @param dims one entry per axis: the fixed size, or -1 where the size is symbolic or unknown. A
  *            value whose file declares no shape at all reads as rank 0, like a scalar.
  * @param dimNames the symbolic name of each axis ("N", "height"); "" where the size is fixed or
@@ -35,9 +34,7 @@ public record ValueInfo(String name, int elementType, long[] dims, List<String> 
 
 	/** Lower-case ONNX type name, e.g. "float", "int64", "float16". */
 	public String elementTypeName() {
-		TensorProto.DataType type = TensorProto.DataType.forNumber(elementType);
-		return type == null || type == TensorProto.DataType.UNDEFINED ? "type " + elementType
-			: type.name().toLowerCase(Locale.ROOT);
+		return ElementTypes.name(elementType);
 	}
 
 	public boolean isFixed(int axis) {

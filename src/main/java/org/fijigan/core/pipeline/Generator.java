@@ -18,6 +18,7 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.TensorLayout;
 import org.fijigan.core.model.ValueRange;
@@ -42,7 +43,7 @@ public final class Generator {
 	public static RunResult run(ModelDescriptor model, GenerateOptions options,
 		ProgressListener progress, CancellationToken cancel)
 	{
-		if (model.task() != TaskKind.GENERATE || model.generator() == null) throw new GanException(
+		if (model.task() != TaskKind.GENERATE || !(model.kind() instanceof ModelKind.Generator)) throw new GanException(
 			"model '" + model.name() + "' is not a generator (it is " + model.task().id() + ")");
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);

@@ -5,6 +5,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
 
 /**
@@ -22,9 +23,9 @@ public final class Inpainter {
 	public static RunResult run(ModelDescriptor model, RasterImage image, RasterImage mask,
 		InferenceOptions options, ProgressListener progress, CancellationToken cancel)
 	{
-		if (model.task() != TaskKind.INPAINT || model.mask() == null) throw new GanException("model '" +
-			model.name() + "' is not an inpainting model (it is " + model.task().id() +
-			"); an inpainting model takes an image and a mask");
+		if (model.task() != TaskKind.INPAINT || !(model.kind() instanceof ModelKind.Inpainting))
+			throw new GanException("model '" + model.name() + "' is not an inpainting model (it is " + model
+				.task().id() + "); an inpainting model takes an image and a mask");
 		if (mask.width() != image.width() || mask.height() != image.height()) throw new GanException(
 			"the mask is " + mask.width() + "x" + mask.height() + " but the image is " + image.width() +
 				"x" + image.height() + ": they must match");

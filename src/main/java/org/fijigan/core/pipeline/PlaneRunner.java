@@ -95,7 +95,7 @@ final class PlaneRunner {
 	private void runBatch(int z, int t, ChannelGroup group, List<Tile> chunk) {
 		int ww = plan.windowWidth(), wh = plan.windowHeight(), n = ww * wh, b = chunk.size();
 		int cm = group.source().length;
-		MaskSpec maskSpec = model.mask();
+		MaskSpec maskSpec = mask == null ? null : model.mask(); // a mask comes with inpainting models only
 		boolean extraMaskChannel = mask != null && maskSpec.isExtraChannel();
 		int cin = cm + (extraMaskChannel ? 1 : 0);
 		TensorLayout layout = model.image().layout();

@@ -8,6 +8,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
@@ -57,9 +58,8 @@ public final class FineTune {
 	private FineTune() {}
 
 	public static Outcome run(Request r, ProgressListener progress, CancellationToken cancel) {
-		ModelDescriptor d = ModelLoader.load(r.model(), new ModelOverrides(r.task(), null, null, null,
-			null, null));
-		if (d.task() == TaskKind.GENERATE && d.generator() == null) throw new GanException(
+		ModelDescriptor d = ModelLoader.load(r.model(), ModelOverrides.NONE.withTask(r.task()));
+		if (d.task() == TaskKind.GENERATE && !(d.kind() instanceof ModelKind.Generator)) throw new GanException(
 			"model " + d.name() + " is a generator without a latent input fiji-gan understands");
 		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(r.patch())
 			.withAugmentation(r.augmentation()).withNormalization(r.normalization()).withValidationFraction(r

@@ -78,7 +78,7 @@ class EvaluationTest {
 	@Test
 	void anIdentityDenoiserScoresExactlyTheNoisyInputAndTheBlurIsTheBestOfItsGrid() {
 		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
-			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null, null));
+			.toString(), ModelOverrides.NONE.withTask(TaskKind.DENOISE));
 		List<RasterImage> images = List.of(smooth(40, 36, 0), smooth(40, 36, 1), smooth(33, 30, 2));
 
 		EvaluationReport r = Evaluation.evaluate(identity, "smooth", ImageSource.of(images), null, null,
@@ -335,7 +335,7 @@ class EvaluationTest {
 	@Test
 	void aGenericImageToImageModelHasNoProtocol() {
 		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
-			.toString(), new ModelOverrides(TaskKind.IMAGE_TO_IMAGE, null, null, null, null, null));
+			.toString(), ModelOverrides.NONE.withTask(TaskKind.IMAGE_TO_IMAGE));
 		GanException e = assertThrows(GanException.class, () -> Evaluation.evaluate(identity, "x",
 			ImageSource.of(List.of(smooth(20, 20, 0))), null, null, options(), ProgressListener.NONE,
 			CancellationToken.none()));

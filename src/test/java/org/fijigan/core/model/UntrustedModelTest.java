@@ -158,7 +158,7 @@ class UntrustedModelTest {
 		assertTrue(e.getMessage().contains("a probe run would need more than 16777216 input values"), e.getMessage());
 		assertTrue(e.getMessage().contains("--scale"), e.getMessage());
 		// With the scale stated there is no probe and the model loads.
-		assertEquals(1.0, ModelLoader.load(wide.toString(), new ModelOverrides(null, 1.0, null, null, null, null))
+		assertEquals(1.0, ModelLoader.load(wide.toString(), ModelOverrides.NONE.withScale(1.0))
 			.scale());
 	}
 

@@ -91,7 +91,7 @@ class ImageToImageTest {
 	void tooSmallHaloShowsSeams() {
 		ModelDescriptor m = ModelOverrides.NONE.applyTo(load(OnnxModels.conv3x3(1, 1, 5, 4),
 			"conv4.onnx"));
-		ModelDescriptor noHalo = new ModelOverrides(null, null, 0, null, null, null).applyTo(m);
+		ModelDescriptor noHalo = ModelOverrides.NONE.withHaloPixels(0).applyTo(m);
 		RasterImage img = randomFloat(64, 64, 1, 1, 1, 2);
 		RasterImage whole = run(m, img, RAW.withTileSize(InferenceOptions.NO_TILING)).image();
 		RasterImage seams = run(noHalo, img, RAW.withTileSize(16)).image();

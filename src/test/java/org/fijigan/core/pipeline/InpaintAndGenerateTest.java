@@ -74,7 +74,7 @@ class InpaintAndGenerateTest {
 
 	@Test
 	void holeValueZeroConventionInvertsTheMaskTheModelSees() {
-		ModelDescriptor m = inpaintModel(new ModelOverrides(null, null, null, null, null, 0.0));
+		ModelDescriptor m = inpaintModel(ModelOverrides.NONE.withMaskHoleValue(0.0));
 		assertEquals(0.0, m.mask().holeValue());
 		RunResult r = Inpainter.run(m, image(), mask(), RANGE.withCompositeInpaint(false),
 			ProgressListener.NONE, CancellationToken.none());

@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * everything else is double-quoted with escapes. Lists of scalars and {@link Flow} maps are written
  * on one line ({@code axes: [y, x]}, {@code size: {min: 16, step: 4}}).
  */
-final class RdfYaml {
+public final class RdfYaml {
 	/** A map written on one line. */
-	record Flow(Map<String, Object> map) {}
+	public record Flow(Map<String, Object> map) {}
 
 	private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-/]*");
 	/** Words YAML 1.1 reads as booleans or null. */
@@ -26,19 +26,19 @@ final class RdfYaml {
 	private RdfYaml() {}
 
 	/** A {@link Flow} map of alternating keys and values. */
-	static Flow flow(Object... keysAndValues) {
+	public static Flow flow(Object... keysAndValues) {
 		return new Flow(map(keysAndValues));
 	}
 
 	/** An ordered map of alternating keys and values; null values are left out. */
-	static Map<String, Object> map(Object... keysAndValues) {
+	public static Map<String, Object> map(Object... keysAndValues) {
 		Map<String, Object> m = new LinkedHashMap<>();
 		for (int i = 0; i < keysAndValues.length; i += 2)
 			if (keysAndValues[i + 1] != null) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
 		return m;
 	}
 
-	static String write(Map<String, ?> document) {
+	public static String write(Map<String, ?> document) {
 		StringBuilder sb = new StringBuilder();
 		map(sb, document, 0, null);
 		return sb.toString();
@@ -102,14 +102,14 @@ final class RdfYaml {
 	}
 
 	/** A number as YAML 1.1 and 1.2 both read it: integers without a point, others as Java prints them. */
-	static String number(double d) {
+	public static String number(double d) {
 		if (!Double.isFinite(d)) throw new IllegalArgumentException("no YAML number for " + d);
 		if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
 		return Double.toString(d); // 0.5, 99.8, 1.0E-6: a float in YAML 1.1 and 1.2 (and BioImageRdf reads numeric text)
 	}
 
 	/** Text: plain when nothing else could read it as another type, else double-quoted. */
-	static String scalar(String s) {
+	public static String scalar(String s) {
 		if (PLAIN.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(Locale.ROOT))) return s;
 		StringBuilder sb = new StringBuilder("\"");
 		for (int i = 0; i < s.length(); i++) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.onnx.ElementTypes;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -193,8 +194,7 @@ final class ElementwiseRules {
 	private static String[] cast(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
 		long to = Nodes.attrInt(n, "to", 0);
 		if (to == FLOAT) return new String[] { g[0] };
-		if (to == TensorProto.DataType.DOUBLE_VALUE || to == TensorProto.DataType.FLOAT16_VALUE
-			|| to == TensorProto.DataType.BFLOAT16_VALUE) return new String[] { e.cast(g[0], FLOAT) };
+		if (ElementTypes.isFloatingPoint(to)) return new String[] { e.cast(g[0], FLOAT) };
 		return new String[] { null };
 	}
 

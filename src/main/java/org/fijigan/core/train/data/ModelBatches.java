@@ -8,8 +8,8 @@ import java.util.Map;
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.model.GeneratorSpec;
-import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TensorLayout;
 
 /**
@@ -27,7 +27,7 @@ public final class ModelBatches implements BatchSource {
 	 */
 	public ModelBatches(ModelDescriptor model, TrainingData data, int batchSize) {
 		if (batchSize < 1) throw new GanException("the batch size must be at least 1");
-		int max = model.image() != null ? model.image().maxBatch() : Integer.MAX_VALUE;
+		int max = model.kind() instanceof ModelKind.Generator ? Integer.MAX_VALUE : model.image().maxBatch();
 		if (batchSize > max) throw new GanException("model '" + model.name() + "' takes at most " +
 			max + " image" + (max == 1 ? "" : "s") + " per run: use --batch " + max);
 		this.model = model;
@@ -45,10 +45,10 @@ public final class ModelBatches implements BatchSource {
 	public List<Batch> validation() {
 		List<TrainingSample> samples = data.validationSamples();
 		List<Batch> batches = new ArrayList<>();
-		GeneratorSpec g = model.generator();
+		long[] latentShape = model.kind() instanceof ModelKind.Generator k ? k.spec().latentShape() : null;
 		for (int from = 0; from < samples.size(); from += batchSize)
 			batches.add(toBatch(TrainingBatch.of(samples.subList(from, Math.min(samples.size(), from +
-				batchSize)), g == null ? null : g.latentShape())));
+				batchSize)), latentShape)));
 		return List.copyOf(batches);
 	}
 
@@ -68,8 +68,8 @@ public final class ModelBatches implements BatchSource {
 	/** The batch's arrays as tensors named after the model's inputs. */
 	public Batch toBatch(TrainingBatch b) {
 		Map<String, Tensor> inputs = new LinkedHashMap<>();
-		GeneratorSpec g = model.generator();
-		if (model.image() == null && g != null) {
+		if (model.kind() instanceof ModelKind.Generator k) {
+			GeneratorSpec g = k.spec();
 			inputs.put(g.latentInput(), Tensor.of(b.input(), b.inputShape()));
 			if (g.isConditional()) {
 				if (b.labels() == null) throw new GanException("the generator takes a class label but " +
@@ -80,9 +80,8 @@ public final class ModelBatches implements BatchSource {
 		else {
 			TensorLayout layout = model.image().layout();
 			inputs.put(model.image().name(), inLayout(b.input(), b.inputShape(), layout));
-			MaskSpec mask = model.mask();
-			if (b.mask() != null && mask != null && !mask.isExtraChannel()) inputs.put(mask.inputName(),
-				inLayout(b.mask(), b.maskShape(), layout));
+			if (b.mask() != null && model.kind() instanceof ModelKind.Inpainting k && !k.mask().isExtraChannel())
+				inputs.put(k.mask().inputName(), inLayout(b.mask(), b.maskShape(), layout));
 		}
 		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model.outputLayout()));
 	}

@@ -9,6 +9,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ImageInput;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 
 /**
  * The checks {@link TrainingData} makes before any training: every image against the model and the
@@ -42,8 +43,7 @@ final class TrainingChecks {
 	static void checkChannels(ModelDescriptor model, TrainingMode mode, List<OpenedImage> targets,
 		List<OpenedImage> inputs)
 	{
-		ImageInput in = model.image();
-		int wantIn = in == null ? 0 : in.channels();
+		int wantIn = model.kind() instanceof ModelKind.Generator ? 0 : model.image().channels();
 		int wantOut = model.outputChannels();
 		for (int i = 0; i < targets.size(); i++) {
 			OpenedImage t = targets.get(i);

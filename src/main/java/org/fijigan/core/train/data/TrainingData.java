@@ -11,6 +11,7 @@ import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
@@ -76,7 +77,7 @@ public final class TrainingData {
 		if (task == TaskKind.GENERATE) {
 			if (source instanceof DataSource.Pairs) throw new GanException(
 				"a generator trains on one folder of real images, not on input/target pairs");
-			if (model.generator() == null) throw new GanException("model '" + model.name() +
+			if (!(model.kind() instanceof ModelKind.Generator)) throw new GanException("model '" + model.name() +
 				"' is a generator without a latent input description");
 			mode = TrainingMode.GENERATION;
 		}
@@ -93,14 +94,14 @@ public final class TrainingData {
 				.id() + ") has no self-supervised task: give input and target images " +
 				"(--input-dir and --target-dir)");
 		}
-		if (mode != TrainingMode.GENERATION && model.image() == null) throw new GanException("model '" + model
-			.name() + "' has no image input");
+		if (mode != TrainingMode.GENERATION && model.kind() instanceof ModelKind.Generator)
+			throw new GanException("model '" + model.name() + "' has no image input");
 		int scale = TrainingChecks.integerScale(model, mode, degradation);
 		MaskSpec maskSpec = null;
 		if (mode == TrainingMode.SELF_SUPERVISED && degradation instanceof Degradation.FreeFormHoles) {
-			maskSpec = model.mask();
-			if (maskSpec == null) throw new GanException("model '" + model.name() + "' takes no mask, so " +
-				"it cannot be trained on holes: choose another degradation");
+			if (!(model.kind() instanceof ModelKind.Inpainting k)) throw new GanException("model '" + model
+				.name() + "' takes no mask, so it cannot be trained on holes: choose another degradation");
+			maskSpec = k.mask();
 		}
 		ValueRange inputRange = model.inputRange();
 		ValueRange targetRange = model.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT
@@ -158,7 +159,7 @@ public final class TrainingData {
 		for (int j = val.length - 1; j >= 0; j--)
 			validation.add(0, training.remove(val[j]));
 		PatchSampler sampler = new PatchSampler(mode, options, degradation, scale, inputRange,
-			targetRange, maskSpec, model.generator(), targets, inputs);
+			targetRange, maskSpec, mode == TrainingMode.GENERATION ? model.generator() : null, targets, inputs);
 		return new TrainingData(task, sampler, List.copyOf(training), List.copyOf(validation),
 			classNames, targets.size());
 	}

@@ -63,11 +63,9 @@ class ModelBatchesTest {
 	@Test
 	void aBatchLargerThanTheModelTakesIsRefused() {
 		var m = TestModels.imageModel(TaskKind.DENOISE, 1, 1);
-		var fixed = new org.fijigan.core.model.ModelDescriptor(m.name(), null, m.sha256(), m.task(),
+		var fixed = m.toBuilder().kind(new org.fijigan.core.model.ModelKind.ImageToImage(
 			new org.fijigan.core.model.ImageInput("input", TensorLayout.BCYX, 1, m.image().x(), m.image()
-				.y(), 1), null, null, "output", TensorLayout.BCYX, 1, 1, 0, m.inputRange(), m
-					.outputRange(), m.outputTransform(), List.of(), List.of(), List.of(), java.util.Map.of(),
-			null);
+				.y(), 1))).outputChannels(1).build();
 		TrainingData data = TrainingData.create(fixed, TrainingDataTest.source(List.of(TestModels
 			.constant("a", 8, 8, 0))), DataOptions.defaults(1).withValidationFraction(0).withPatchSize(8));
 		GanException e = assertThrows(GanException.class, () -> new ModelBatches(fixed, data, 4));

@@ -1,7 +1,6 @@
 package org.fijigan.core.train.data;
 
 import java.util.List;
-import java.util.Map;
 
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
@@ -9,7 +8,7 @@ import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ImageInput;
 import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.ModelDescriptor;
-import org.fijigan.core.model.OutputTransform;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.TensorLayout;
 import org.fijigan.core.model.ValueRange;
@@ -24,9 +23,10 @@ final class TestModels {
 	{
 		ImageInput image = new ImageInput("input", TensorLayout.BCYX, channels, AxisConstraint.ANY,
 			AxisConstraint.ANY, Integer.MAX_VALUE);
-		return new ModelDescriptor("test-" + task.id(), null, "0".repeat(64), task, image, mask, null,
-			"output", TensorLayout.BCYX, channels, scale, 0, in, out, OutputTransform.DIRECT, List.of(),
-			List.of(), List.of(), Map.of(), null);
+		ModelKind kind = mask == null ? new ModelKind.ImageToImage(image) : new ModelKind.Inpainting(image,
+			mask);
+		return ModelDescriptor.builder("test-" + task.id(), task, kind, "output", TensorLayout.BCYX).file(
+			null, "0".repeat(64)).outputChannels(channels).scale(scale).ranges(in, out).build();
 	}
 
 	static ModelDescriptor imageModel(TaskKind task, int channels, double scale) {
@@ -41,10 +41,9 @@ final class TestModels {
 	static ModelDescriptor generator(int latentDim, int classes, int channels) {
 		GeneratorSpec g = new GeneratorSpec("z", latentDim, new long[] { -1, latentDim }, classes > 0
 			? "label" : null, classes, List.of());
-		return new ModelDescriptor("test-generator", null, "0".repeat(64), TaskKind.GENERATE, null,
-			null, g, "output", TensorLayout.BCYX, channels, 1, 0, ValueRange.MINUS_ONE_ONE,
-			ValueRange.MINUS_ONE_ONE, OutputTransform.DIRECT, List.of(), List.of(), List.of(), Map.of(),
-			null);
+		return ModelDescriptor.builder("test-generator", TaskKind.GENERATE, new ModelKind.Generator(g),
+			"output", TensorLayout.BCYX).file(null, "0".repeat(64)).outputChannels(channels).ranges(
+				ValueRange.MINUS_ONE_ONE, ValueRange.MINUS_ONE_ONE).build();
 	}
 
 	/** A one-plane float image with the given rows. */

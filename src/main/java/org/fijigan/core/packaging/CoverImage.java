@@ -1,4 +1,4 @@
-package org.fijigan.core.model.bioimage;
+package org.fijigan.core.packaging;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.fijigan.core.model.bioimage;
+package org.fijigan.core.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +30,12 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.model.bioimage.Axis;
+import org.fijigan.core.model.bioimage.BioImageModel;
+import org.fijigan.core.model.bioimage.BioImageRdf;
+import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.model.bioimage.RdfYaml;
+import org.fijigan.core.model.bioimage.TensorDescription;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
@@ -161,9 +167,10 @@ class PackageModelTest {
 	void overridesGoIntoThePackage() {
 		Path onnx = OnnxModels.conv3x3(1, 1, 5, 2).write(dir, "dn.onnx");
 		PackageOptions o = options(onnx, "dn", sample16(64, 64, 2));
-		o = new PackageOptions(o.model(), new ModelOverrides(TaskKind.DENOISE, null, 5, ValueRange.MINUS_ONE_ONE,
-			OutputTransform.SUBTRACT_FROM_INPUT, null), o.folder(), o.name(), o.description(), o.sample(), null, null,
-			List.of(), List.of(), List.of(), null, null, 0, 0, false);
+		o = new PackageOptions(o.model(), ModelOverrides.NONE.withTask(TaskKind.DENOISE).withHaloPixels(5)
+			.withRange(ValueRange.MINUS_ONE_ONE).withOutputTransform(OutputTransform.SUBTRACT_FROM_INPUT), o.folder(),
+			o.name(), o.description(), o.sample(), null, null, List.of(), List.of(), List.of(), null, null, 0, 0,
+			false);
 		PackageResult r = pack(o);
 		ModelDescriptor d = r.model();
 		assertEquals(TaskKind.DENOISE, d.task());
@@ -239,7 +246,7 @@ class PackageModelTest {
 
 		// a model whose masks mark holes with 0 gets its test mask so, and keeps saying so
 		PackageOptions o = options(onnx, "inp0", sample16(48, 40, 4));
-		PackageResult zero = pack(new PackageOptions(o.model(), new ModelOverrides(null, null, null, null, null, 0.0),
+		PackageResult zero = pack(new PackageOptions(o.model(), ModelOverrides.NONE.withMaskHoleValue(0.0),
 			o.folder(), o.name(), o.description(), o.sample(), null, null, List.of(), List.of(), List.of(), null, null,
 			0, 0, false));
 		assertEquals(0.0, zero.model().mask().holeValue());
@@ -327,9 +334,9 @@ class PackageModelTest {
 	void aDescriptorThatReadsBackDifferentlyIsRefused() {
 		ModelDescriptor a = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(dir, "a.onnx").toString(),
 			ModelOverrides.NONE);
-		ModelDescriptor b = new ModelOverrides(null, null, 7, null, null, null).applyTo(a);
-		PackageWriter.check(a, List.of(), a);
-		GanException e = assertThrows(GanException.class, () -> PackageWriter.check(a, List.of(), b));
+		ModelDescriptor b = ModelOverrides.NONE.withHaloPixels(7).applyTo(a);
+		ReadBackCheck.check(a, List.of(), a);
+		GanException e = assertThrows(GanException.class, () -> ReadBackCheck.check(a, List.of(), b));
 		assertTrue(e.getMessage().contains("halo 2 reads back as 7"), e.getMessage());
 	}
 

@@ -1,4 +1,4 @@
-package org.fijigan.core.model.bioimage;
+package org.fijigan.core.packaging;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,0 +1,334 @@
+package org.fijigan.core.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.model.bioimage.Axis;
+import org.fijigan.core.model.bioimage.BioImageModel;
+import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.model.bioimage.TensorDescription;
+import org.fijigan.core.onnx.ElementTypes;
+import org.fijigan.core.tiling.AxisConstraint;
+
+/**
+ * Describes one model: each choice (task, inputs, layout, scale, halo, value range, output
+ * transform) comes from the first source that states it: the user's overrides, the bioimage.io
+ * descriptor (and its {@code config.fiji-gan} section), the ONNX {@code metadata_props} (keys
+ * {@link ModelLoader#META_TASK} etc.), the graph itself, and finally a {@link ScaleProbe} run.
+ * {@link ModelDescriptor#origins()} records which. One instance describes one model once.
+ */
+final class DescriptorInference {
+	private final Path onnx;
+	private final OnnxGraphInfo g;
+	private final BioImageModel rdf;
+	private final ModelOverrides o;
+	private final Map<String, String> meta;
+	private final Map<String, String> origins = new HashMap<>();
+
+	/**
+	 * The descriptor of {@code onnx} (read as {@code g}), with {@code o} applied.
+	 *
+	 * @param rdf the model's bioimage.io descriptor, or null for a bare ONNX file
+	 * @throws GanException when the model cannot be described, naming what to state by hand
+	 */
+	static ModelDescriptor describe(Path onnx, OnnxGraphInfo g, BioImageModel rdf, ModelOverrides o) {
+		try {
+			return new DescriptorInference(onnx, g, rdf, o).infer();
+		}
+		catch (NumberFormatException e) {
+			throw new GanException("model " + onnx.getFileName() + " states a number that is not one: " + e
+				.getMessage(), e);
+		}
+	}
+
+	private DescriptorInference(Path onnx, OnnxGraphInfo g, BioImageModel rdf, ModelOverrides o) {
+		this.onnx = onnx;
+		this.g = g;
+		this.rdf = rdf;
+		this.o = o;
+		this.meta = new HashMap<>(g.metadata());
+		if (rdf != null && rdf.config().get("fiji-gan") instanceof Map<?, ?> cfg) for (Map.Entry<?, ?> e : cfg
+			.entrySet())
+			meta.put("fiji-gan." + e.getKey(), String.valueOf(e.getValue()));
+	}
+
+	private ModelDescriptor infer() {
+		String name = rdf != null && rdf.name() != null ? rdf.name() : stripExtension(onnx.getFileName()
+			.toString());
+		if (rdf == null && onnx.getFileName().toString().equals(ModelStore.ONNX_FILE) && onnx.toAbsolutePath()
+			.getParent().getFileName() != null) name = onnx.toAbsolutePath().getParent().getFileName()
+				.toString(); // installed by ModelStore: the folder is the name
+		List<ValueInfo> floatImages = new ArrayList<>(), ints = new ArrayList<>(), latents =
+			new ArrayList<>();
+		for (ValueInfo v : g.inputs()) {
+			boolean isFloat = ElementTypes.isFeedableFloat(v.elementType());
+			boolean isInt = ElementTypes.isFeedableInteger(v.elementType());
+			if (isInt) ints.add(v);
+			else if (isFloat && (v.rank() == 2 || v.rank() == 4 && v.isFixed(2) && v.isFixed(3) && v
+				.dims()[2] == 1 && v.dims()[3] == 1)) latents.add(v);
+			else if (isFloat && v.rank() >= 2) floatImages.add(v);
+			else throw new GanException("input '" + v.name() + "' of " + name + " has element type " + v
+				.elementTypeName() + " and shape " + v.shapeString() + ", which fiji-gan cannot feed");
+		}
+		ValueInfo out = g.outputs().get(0);
+		TaskKind task = task(name, floatImages, ints, latents, out);
+
+		if (task == TaskKind.GENERATE) return generator(name, latents, ints, out);
+		if (floatImages.isEmpty()) throw new GanException("model " + name +
+			" has no image input (inputs: " + shapes(g.inputs()) + ")");
+		// Image input: the first float input of rank >= 3 not named like a mask.
+		ValueInfo image = floatImages.get(0);
+		ValueInfo maskInput = null;
+		if (task == TaskKind.INPAINT && floatImages.size() >= 2) {
+			for (ValueInfo v : floatImages)
+				if (v.name().toLowerCase(Locale.ROOT).contains("mask")) maskInput = v;
+			if (maskInput == null) maskInput = floatImages.get(1);
+			image = floatImages.get(floatImages.get(0) == maskInput ? 1 : 0);
+		}
+		TensorDescription rdfIn = rdf == null ? null : rdf.inputs().get(0);
+		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
+		TensorLayout layout = rdfIn != null ? layoutOf(rdfIn) : guessLayout(image);
+		TensorLayout outLayout = rdfOut != null ? layoutOf(rdfOut) : out.rank() == layout.rank()
+			? layout : guessLayout(out);
+		if (layout.rank() != image.rank()) throw new GanException("descriptor axes '" + layout +
+			"' do not match input '" + image.name() + "' of shape " + image.shapeString());
+		int channels = dim(image, layout.channelAxis(), 1);
+		if (channels < 0) channels = 0;
+		MaskSpec mask = null;
+		if (task == TaskKind.INPAINT) {
+			double hole = o.maskHoleValue() != null ? o.maskHoleValue() : Double.parseDouble(meta
+				.getOrDefault(ModelLoader.META_MASK_HOLE, "1"));
+			origins.put("mask", o.maskHoleValue() != null ? "override" : meta.containsKey(ModelLoader.META_MASK_HOLE)
+				? "metadata" : "default (1 = hole)");
+			if (maskInput == null) {
+				if (channels < 2) throw new GanException("inpainting model " + name +
+					" has one input with " + (channels == 0 ? "a dynamic number of" : channels) +
+					" channels: it needs a separate mask input or a fixed mask channel");
+				channels -= 1;
+			}
+			mask = new MaskSpec(maskInput == null ? null : maskInput.name(), hole, hole == 0 ? 1 : 0, true);
+		}
+		AxisConstraint xc = constraint(image, layout.xAxis(), rdfIn, "x");
+		AxisConstraint yc = constraint(image, layout.yAxis(), rdfIn, "y");
+		int maxBatch = layout.batchAxis() < 0 ? 1 : image.dims()[layout.batchAxis()] > 0 ? (int) image
+			.dims()[layout.batchAxis()] : Integer.MAX_VALUE;
+		ImageInput in = new ImageInput(image.name(), layout, channels, xc, yc, maxBatch);
+		int outChannels = dim(out, outLayout.channelAxis(), 1);
+
+		double scale = scale(out, in, outLayout, rdfOut);
+		if (task == TaskKind.IMAGE_TO_IMAGE && scale > 1 && o.task() == null && !meta.containsKey(
+			ModelLoader.META_TASK)) task = TaskKind.SUPER_RESOLUTION;
+		if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException("model " + name + ": its scale (" +
+			origins.getOrDefault("scale", "override") + ") comes out as " + scale + "; state it with --scale");
+		int halo = halo(rdfOut, scale);
+		if (halo < 0) throw new GanException("model " + name + ": its halo (" + origins.getOrDefault("halo",
+			"override") + ") comes out as " + halo + " pixels; state it with --halo");
+		ValueRange range = range(out);
+		OutputTransform transform = transform(out, task, scale);
+		List<ProcessingStep> pre = rdfIn == null ? List.of() : rdfIn.processing();
+		List<ProcessingStep> post = rdfOut == null ? List.of() : rdfOut.processing();
+		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in) : new ModelKind.Inpainting(in, mask);
+		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(), outLayout).file(onnx,
+			ModelLoader.sha256(onnx)).outputChannels(outChannels).scale(scale).haloPixels(halo).ranges(range,
+				range).outputTransform(transform).processing(pre, post).wholeImageOps(g.wholeImageOps())
+			.origins(origins).graph(g).build());
+	}
+
+	private TaskKind task(String name, List<ValueInfo> images, List<ValueInfo> ints,
+		List<ValueInfo> latents, ValueInfo out)
+	{
+		if (o.task() != null) {
+			origins.put("task", "override");
+			return o.task();
+		}
+		if (meta.containsKey(ModelLoader.META_TASK)) {
+			origins.put("task", rdf != null && rdf.config().containsKey("fiji-gan") ? "rdf.yaml"
+				: "metadata");
+			return TaskKind.parse(meta.get(ModelLoader.META_TASK));
+		}
+		origins.put("task", "inferred from the inputs");
+		if (images.isEmpty() && !latents.isEmpty()) return TaskKind.GENERATE;
+		if (images.size() >= 2) return TaskKind.INPAINT;
+		String lower = (name + " " + out.name()).toLowerCase(Locale.ROOT);
+		if (lower.contains("denois") || lower.contains("noise")) return TaskKind.DENOISE;
+		if (lower.contains("inpaint")) return TaskKind.INPAINT;
+		return TaskKind.IMAGE_TO_IMAGE;
+	}
+
+	private ModelDescriptor generator(String name, List<ValueInfo> latents, List<ValueInfo> ints,
+		ValueInfo out)
+	{
+		if (latents.isEmpty()) throw new GanException("generator " + name +
+			" has no latent input (a float input of shape [N, d] or [N, d, 1, 1]); inputs: " + shapes(g
+				.inputs()));
+		ValueInfo z = latents.get(0);
+		long[] zShape = z.dims().clone();
+		zShape[0] = zShape[0] > 0 ? zShape[0] : -1;
+		if (z.dims()[1] <= 0) throw new GanException("latent input '" + z.name() +
+			"' has a dynamic length; the generator must fix it");
+		int dim = (int) z.dims()[1];
+		String classInput = ints.isEmpty() ? null : ints.get(0).name();
+		List<String> names = meta.containsKey(ModelLoader.META_CLASS_NAMES) ? List.of(meta.get(ModelLoader.META_CLASS_NAMES)
+			.split("\\s*,\\s*")) : List.of();
+		int classes = !names.isEmpty() ? names.size() : classInput == null ? 0 : g.embeddingRows(
+			classInput);
+		TensorLayout layout = out.rank() == 4 ? TensorLayout.BCYX : out.rank() == 3 ? new TensorLayout(
+			"byx") : guessLayout(out);
+		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput, classes, names);
+		ValueRange range = range(out);
+		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE, new ModelKind.Generator(spec), out
+			.name(), layout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(),
+				1)).ranges(range, range).origins(origins).graph(g).build());
+	}
+
+	private AxisConstraint constraint(ValueInfo v, int axis, TensorDescription rdfIn, String id) {
+		if (rdfIn != null) {
+			Optional<Axis> a = rdfIn.axis(id);
+			if (a.isPresent()) {
+				Axis ax = a.get();
+				if (ax.hasFixedSize()) return AxisConstraint.fixed(ax.size());
+				if (ax.isParameterized()) return AxisConstraint.minStep(ax.min(), ax.step());
+			}
+		}
+		long d = v.dims()[axis];
+		return d > 0 ? AxisConstraint.fixed((int) d) : AxisConstraint.ANY;
+	}
+
+	private double scale(ValueInfo out, ImageInput in, TensorLayout outLayout,
+		TensorDescription rdfOut)
+	{
+		if (o.scale() != null) return o.scale(); // origin set by the overrides
+		if (meta.containsKey(ModelLoader.META_SCALE)) {
+			origins.put("scale", "metadata");
+			return Double.parseDouble(meta.get(ModelLoader.META_SCALE));
+		}
+		if (rdfOut != null) {
+			Optional<Axis> x = rdfOut.axis("x");
+			if (x.isPresent() && x.get().reference() != null) {
+				origins.put("scale", "rdf.yaml");
+				return x.get().reference().scale();
+			}
+		}
+		long ox = out.rank() == outLayout.rank() ? out.dims()[outLayout.xAxis()] : -1;
+		if (in.x().isFixed() && ox > 0) {
+			origins.put("scale", "fixed input and output shapes");
+			return (double) ox / in.x().fixed();
+		}
+		ReceptiveField rf = g.receptiveField();
+		if (rf.exact()) {
+			origins.put("scale", "graph");
+			return rf.scale();
+		}
+		origins.put("scale", "probed");
+		return ScaleProbe.scale(onnx, g, in);
+	}
+
+	private int halo(TensorDescription rdfOut, double scale) {
+		if (o.haloPixels() != null) return o.haloPixels();
+		if (meta.containsKey(ModelLoader.META_HALO)) {
+			origins.put("halo", "metadata");
+			return Integer.parseInt(meta.get(ModelLoader.META_HALO).trim());
+		}
+		if (rdfOut != null) {
+			int h = 0;
+			for (String id : new String[] { "x", "y" })
+				h = Math.max(h, rdfOut.axis(id).map(Axis::halo).orElse(0));
+			if (h > 0) {
+				origins.put("halo", "rdf.yaml");
+				return (int) Math.ceil(h / scale); // bioimage.io halos are in output pixels
+			}
+		}
+		ReceptiveField rf = g.receptiveField();
+		origins.put("halo", rf.exact() ? "receptive field" : "receptive field (estimate)");
+		return rf.exact() ? rf.haloPixels() : Math.max(16, rf.haloPixels());
+	}
+
+	private ValueRange range(ValueInfo out) {
+		String v = meta.get(ModelLoader.META_RANGE);
+		if (o.range() == null && v != null) {
+			origins.put("range", "metadata");
+			return ValueRange.parse(v);
+		}
+		if ("Tanh".equals(g.producerOf(out.name()))) {
+			origins.put("range", "inferred (output is Tanh)");
+			return ValueRange.MINUS_ONE_ONE;
+		}
+		origins.put("range", "default");
+		return ValueRange.ZERO_ONE;
+	}
+
+	private OutputTransform transform(ValueInfo out, TaskKind task, double scale) {
+		String v = meta.get(ModelLoader.META_RESIDUAL);
+		if (v != null) {
+			origins.put("output", "metadata");
+			return v.trim().equalsIgnoreCase("subtract") ? OutputTransform.SUBTRACT_FROM_INPUT
+				: OutputTransform.DIRECT;
+		}
+		String n = out.name().toLowerCase(Locale.ROOT);
+		if (scale == 1 && task == TaskKind.DENOISE && (n.contains("noise") || n.contains("residual"))) {
+			origins.put("output", "inferred from the output name '" + out.name() +
+				"' (result = input - output)");
+			return OutputTransform.SUBTRACT_FROM_INPUT;
+		}
+		origins.put("output", "default");
+		return OutputTransform.DIRECT;
+	}
+
+	private String shapes(List<ValueInfo> list) {
+		List<String> s = new ArrayList<>();
+		for (ValueInfo v : list)
+			s.add(v.name() + " " + v.elementTypeName() + v.shapeString());
+		return String.join(", ", s);
+	}
+
+	private static int dim(ValueInfo v, int axis, int absent) {
+		if (axis < 0) return absent;
+		if (axis >= v.rank()) return -1;
+		long d = v.dims()[axis];
+		return d > 0 ? (int) d : -1;
+	}
+
+	private static TensorLayout layoutOf(TensorDescription t) {
+		StringBuilder sb = new StringBuilder();
+		for (Axis a : t.axes())
+			sb.append(switch (a.type()) {
+				case BATCH -> 'b';
+				case CHANNEL -> 'c';
+				case SPACE -> a.id().charAt(0);
+				default -> throw new GanException("tensor '" + t.id() + "' has a " + a.type().name()
+					.toLowerCase(Locale.ROOT) + " axis; fiji-gan runs 2D models with axes b, c, y, x");
+			});
+		return new TensorLayout(sb.toString());
+	}
+
+	/**
+	 * The layout of a tensor without a descriptor: rank 4 is {@code bcyx}, unless the last axis is a
+	 * small fixed channel count and the second is not ({@code byxc}); rank 3 {@code cyx} when the first
+	 * axis is 1, 3 or 4, else {@code byx}; rank 2 {@code yx}.
+	 */
+	static TensorLayout guessLayout(ValueInfo v) {
+		long[] d = v.dims();
+		return switch (v.rank()) {
+			case 4 -> {
+				boolean lastSmall = d[3] == 1 || d[3] == 3 || d[3] == 4;
+				boolean secondSmall = d[1] > 0 && d[1] <= 4;
+				yield lastSmall && !secondSmall ? TensorLayout.BYXC : TensorLayout.BCYX;
+			}
+			case 3 -> new TensorLayout(d[0] == 1 || d[0] == 3 || d[0] == 4 ? "cyx" : "byx");
+			case 2 -> new TensorLayout("yx");
+			default -> throw new GanException("tensor '" + v.name() + "' has shape " + v.shapeString() +
+				"; fiji-gan runs 2D image models (rank 2 to 4)");
+		};
+	}
+
+	private static String stripExtension(String file) {
+		int dot = file.lastIndexOf('.');
+		return dot > 0 ? file.substring(0, dot) : file;
+	}
+}

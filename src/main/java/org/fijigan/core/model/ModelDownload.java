@@ -1,0 +1,103 @@
+package org.fijigan.core.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.ProgressListener.ProgressEvent;
+
+/**
+ * One model download over http(s): redirects followed, bounded in size (by the announced
+ * Content-Length and again while reading), hashed while written, cancellable between chunks, with
+ * {@code download} progress events in bytes.
+ */
+final class ModelDownload {
+	private ModelDownload() {}
+
+	/** Downloads {@code uri} to {@code file}, refusing more than {@code maxBytes}; returns the SHA-256. */
+	static String download(URI uri, Path file, long maxBytes, ProgressListener progress,
+		CancellationToken token)
+	{
+		HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+			.connectTimeout(Duration.ofSeconds(30)).build();
+		HttpRequest request = HttpRequest.newBuilder(uri).GET().header("User-Agent", "fiji-gan")
+			.timeout(Duration.ofMinutes(2)).build(); // until the headers arrive
+		String what = lastSegment(uri);
+		try {
+			HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+			try (InputStream in = response.body()) {
+				if (response.statusCode() != 200) throw new GanException("cannot download " + uri + ": HTTP " +
+					response.statusCode());
+				long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+				if (total > maxBytes) throw tooLarge(uri, total, maxBytes);
+				MessageDigest md = MessageDigest.getInstance("SHA-256");
+				long done = 0;
+				try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), md)) {
+					byte[] buffer = new byte[1 << 16];
+					for (int n; (n = in.read(buffer)) > 0;) {
+						token.throwIfCancelled();
+						done += n;
+						if (done > maxBytes) throw tooLarge(uri, done, maxBytes);
+						out.write(buffer, 0, n);
+						progress.onProgress(new ProgressEvent("download", done, Math.max(total, 0), String.format(
+							Locale.ROOT, "downloading %s: %.1f MB%s", what, done / 1e6, total > 0 ? String.format(
+								Locale.ROOT, " of %.1f MB", total / 1e6) : "")));
+					}
+				}
+				if (total >= 0 && done != total) throw new GanException("the download of " + uri +
+					" ended after " + done + " of " + total + " bytes; try again");
+				return HexFormat.of().formatHex(md.digest());
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot download " + uri + ": " + (e.getMessage() == null ? e.getClass()
+				.getSimpleName() : e.getMessage()), e);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new CancellationToken.CancelledException();
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
+	}
+
+	private static GanException tooLarge(URI uri, long bytes, long maxBytes) {
+		return new GanException("the download of " + uri + " is larger than " + maxBytes +
+			" bytes (" + bytes + " so far); refusing it");
+	}
+
+	/** {@code s} as a URL with a host. */
+	static URI uri(String s) {
+		try {
+			URI uri = URI.create(s);
+			if (uri.getHost() == null) throw new IllegalArgumentException("no host");
+			return uri;
+		}
+		catch (IllegalArgumentException e) {
+			throw new GanException("'" + s + "' is not a valid URL: " + e.getMessage());
+		}
+	}
+
+	/** The last segment of the URL's path, or "model" when it has none. */
+	static String lastSegment(URI uri) {
+		String path = uri.getPath() == null ? "" : uri.getPath();
+		String last = path.substring(path.lastIndexOf('/') + 1);
+		return last.isEmpty() ? "model" : last;
+	}
+}

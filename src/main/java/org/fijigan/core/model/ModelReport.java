@@ -1,0 +1,78 @@
+package org.fijigan.core.model;
+
+import java.util.Locale;
+
+import org.fijigan.core.engine.ModelSession;
+
+/** The text {@code info} prints about a model: what it is, what it takes, and where each choice came from. */
+final class ModelReport {
+	private ModelReport() {}
+
+	/** Multi-line human-readable description for {@code info}. */
+	static String describe(ModelDescriptor d) {
+		StringBuilder sb = new StringBuilder();
+		OnnxGraphInfo g = d.graph();
+		line(sb, "model", d.name());
+		line(sb, "file", d.onnxFile().toString());
+		line(sb, "sha256", d.sha256());
+		line(sb, "task", d.task().id() + origin(d, "task"));
+		if (g != null) {
+			line(sb, "opset", g.opsetImports().entrySet().stream().map(e -> (e.getKey().isEmpty()
+				? "ai.onnx" : e.getKey()) + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("?"));
+			line(sb, "producer", g.producer().isEmpty() ? "?" : g.producer());
+			line(sb, "parameters", String.format(Locale.ROOT, "%,d", g.parameterCount()));
+			for (ValueInfo v : g.inputs())
+				line(sb, "input", v.name() + " " + v.elementTypeName() + " " + v.shapeString());
+			for (ValueInfo v : g.outputs())
+				line(sb, "output", v.name() + " " + v.elementTypeName() + " " + v.shapeString());
+		}
+		if (!(d.kind() instanceof ModelKind.Generator)) {
+			ImageInput in = d.image();
+			line(sb, "image input", in.name() + ", axes " + in.layout() + ", " + (in.channels() == 0 ? "any"
+				: in.channels()) + " channel(s), width " + in.x() + ", height " + in.y() + ", batch " + (in
+					.maxBatch() == Integer.MAX_VALUE ? "dynamic" : in.maxBatch()));
+			line(sb, "scale", fmt(d.scale()) + origin(d, "scale"));
+			line(sb, "halo", d.haloPixels() + " px" + origin(d, "halo"));
+			line(sb, "tiling", d.isTileable() ? "exact (convolutional)" : "changes the result: " + String
+				.join(", ", d.wholeImageOps()) + "; runs untiled when memory allows");
+		}
+		if (d.kind() instanceof ModelKind.Inpainting k) line(sb, "mask", (k.mask().isExtraChannel()
+			? "last channel of the image" : "input '" + k.mask().inputName() + "'") + ", hole = " + fmt(k
+				.mask().holeValue()) + origin(d, "mask"));
+		if (d.kind() instanceof ModelKind.Generator k) {
+			GeneratorSpec gs = k.spec();
+			line(sb, "latent", gs.latentInput() + ", " + gs.latentDim() + " values, standard normal");
+			line(sb, "classes", !gs.isConditional() ? "none (unconditional)" : gs.classInput() + ", " + (gs
+				.classCount() > 0 ? gs.classCount() : "unknown number of") + " classes" + (gs.classNames()
+					.isEmpty() ? "" : " " + gs.classNames()));
+		}
+		line(sb, "value range", "in " + d.inputRange() + ", out " + d.outputRange() + origin(d, "range"));
+		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) line(sb, "output",
+			"noise/residual: result = input - output" + origin(d, "output"));
+		if (!d.preprocessing().isEmpty()) line(sb, "preprocessing", d.preprocessing().toString());
+		if (!d.postprocessing().isEmpty()) line(sb, "postprocessing", d.postprocessing().toString());
+		if (g != null) {
+			line(sb, "operators", g.opCounts().toString());
+			if (!g.receptiveField().notes().isEmpty()) line(sb, "graph notes", String.join("; ", g
+				.receptiveField().notes()));
+		}
+		line(sb, "providers", "this build can run: " + ModelSession.availableProviders().stream().map(
+			p -> p.id()).reduce((a, b) -> a + ", " + b).orElse("cpu") +
+			" (every provider runs standard ONNX operators)");
+		return sb.toString();
+	}
+
+	private static String origin(ModelDescriptor d, String key) {
+		String o = d.origins().get(key);
+		return o == null ? "" : " (" + o + ")";
+	}
+
+	private static void line(StringBuilder sb, String key, String value) {
+		sb.append(String.format(Locale.ROOT, "%-14s %s%n", key + ":", value));
+	}
+
+	/** A number as a message shows it: integers without a decimal point. */
+	private static String fmt(double v) {
+		return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
+	}
+}

@@ -1,0 +1,181 @@
+package org.fijigan.core.model.bioimage;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.fijigan.core.model.bioimage.Axis.SizeReference;
+import org.fijigan.core.model.bioimage.ProcessingStep.*;
+
+/**
+ * The tensors of a bioimage.io descriptor, format 0.4 or 0.5: their axes (with fixed, parameterised
+ * or referenced sizes, scales and halos) and their pre- or postprocessing steps.
+ */
+final class RdfTensors {
+	private RdfTensors() {}
+
+	static TensorDescription tensor(YamlNode t, boolean v05, boolean output, Map<String, TensorDescription> inputs,
+		Map<String, Double> axisScales)
+	{
+		String id = t.get(v05 ? "id" : "name").requireString();
+		List<Axis> axes = v05 ? axes05(t, axisScales) : axes04(t, inputs);
+		String dataType;
+		if (v05) {
+			YamlNode data = t.get("data");
+			dataType = (data.value() instanceof List<?> l && !l.isEmpty() ? data.list().get(0) : data).get("type").string("float32");
+		}
+		else dataType = t.get("data_type").string("float32");
+		List<ProcessingStep> steps = new ArrayList<>();
+		for (YamlNode s : t.get(output ? "postprocessing" : "preprocessing").list())
+			steps.add(s.build(() -> step(s, v05, axes)));
+		return t.build(() -> new TensorDescription(id, dataType, axes, steps));
+	}
+
+	private static List<Axis> axes04(YamlNode t, Map<String, TensorDescription> inputs) {
+		YamlNode axesNode = t.get("axes");
+		String letters = axesNode.requireString();
+		int n = letters.length();
+		YamlNode shape = t.get("shape");
+		YamlNode haloNode = t.get("halo");
+		int[] halo = haloNode.isMissing() ? new int[n] : haloNode.ints(n, letters);
+		String refTensor = shape.value() instanceof Map ? shape.get("reference_tensor").string() : null;
+		TensorDescription ref = refTensor == null ? null : inputs.get(refTensor);
+		if (refTensor != null && ref == null) throw shape.error("refers to " + refTensor + ", which is not an input");
+		int[] fixed = shape.value() instanceof List ? shape.ints(n, letters) : null;
+		int[] min = fixed == null && ref == null ? shape.get("min").ints(n, letters) : null;
+		int[] step = min == null ? null : shape.get("step").ints(n, letters);
+		List<YamlNode> scale = ref == null ? null : shape.get("scale").list();
+		double[] offset = ref == null ? null : shape.get("offset").isMissing() ? new double[n] : shape.get("offset").numbers(0);
+		if (ref != null && (scale.size() != n || offset.length != n))
+			throw shape.error("should give one scale and one offset per axis of '" + letters + "'");
+		List<Axis> axes = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			String id = String.valueOf(letters.charAt(i));
+			Axis.Type type = switch (letters.charAt(i)) {
+				case 'b' -> Axis.Type.BATCH;
+				case 'c' -> Axis.Type.CHANNEL;
+				case 'x', 'y', 'z' -> Axis.Type.SPACE;
+				case 't' -> Axis.Type.TIME;
+				case 'i' -> Axis.Type.INDEX;
+				default -> throw axesNode.error("has unknown axis '" + id + "' (known: b, c, x, y, z, t, i)");
+			};
+			Integer size = fixed == null ? null : fixed[i], mn = null, st = null;
+			SizeReference reference = null;
+			if (min != null && step[i] == 0) size = min[i];
+			else if (min != null) { mn = min[i]; st = step[i]; }
+			if (ref != null) {
+				double doubledOffset = 2 * offset[i];
+				if (doubledOffset != Math.rint(doubledOffset)) throw shape.error("offset " + offset[i] + " is not a multiple of 0.5");
+				Double factor = scale.get(i).number();
+				if (factor == null) size = doubledOffset > 0 ? (int) doubledOffset : null;
+				else reference = new SizeReference(ref.id(), i < ref.axes().size() ? ref.axes().get(i).id() : id, factor,
+					(int) doubledOffset);
+			}
+			Integer fixedSize = size, minSize = mn, stepSize = st;
+			SizeReference sizeReference = reference;
+			int haloPixels = halo[i];
+			axes.add(t.build(() -> new Axis(type, id, fixedSize, minSize, stepSize, sizeReference, 1.0, haloPixels, List.of())));
+		}
+		return axes;
+	}
+
+	private static List<Axis> axes05(YamlNode t, Map<String, Double> axisScales) {
+		List<Axis> axes = new ArrayList<>();
+		for (YamlNode a : t.get("axes").list()) {
+			Axis.Type type = type05(a);
+			String id = a.get("id").string(defaultId(type));
+			List<String> channelNames = a.get("channel_names").strings();
+			double scale = type == Axis.Type.SPACE || type == Axis.Type.TIME ? a.get("scale").number(1.0) : 1.0;
+			YamlNode s = a.get("size");
+			Integer size = null, min = null, step = null;
+			SizeReference reference = null;
+			if (s.value() instanceof Map && !s.get("tensor_id").isMissing()) {
+				String tensorId = s.get("tensor_id").requireString(), axisId = s.get("axis_id").requireString();
+				Double refScale = axisScales.get(tensorId + "/" + axisId);
+				if (refScale == null) throw s.error("refers to axis " + axisId + " of " + tensorId + ", which does not exist");
+				reference = new SizeReference(tensorId, axisId, refScale / scale, s.get("offset").integer(0));
+			}
+			else if (s.value() instanceof Map && !s.get("step").isMissing()) {
+				min = s.get("min").requireInteger();
+				step = s.get("step").requireInteger();
+				if (step == 0) { size = min; min = step = null; }
+			}
+			else if (!(s.value() instanceof Map)) size = s.integer();
+			if (size == null && type == Axis.Type.CHANNEL && !channelNames.isEmpty()) size = channelNames.size();
+			Integer fixedSize = size, minSize = min, stepSize = step;
+			SizeReference sizeReference = reference;
+			int halo = a.get("halo").integer(0);
+			axes.add(a.build(() -> new Axis(type, id, fixedSize, minSize, stepSize, sizeReference, scale, halo, channelNames)));
+		}
+		return axes;
+	}
+
+	/** The 0.5 scale of every axis of every tensor, keyed "tensor/axis", so size references can turn scales into a size factor. */
+	static Map<String, Double> axisScales(YamlNode doc) {
+		Map<String, Double> scales = new HashMap<>();
+		for (String side : List.of("inputs", "outputs"))
+			for (YamlNode t : doc.get(side).list())
+				for (YamlNode a : t.get("axes").list()) {
+					Axis.Type type = type05(a);
+					double scale = type == Axis.Type.SPACE || type == Axis.Type.TIME ? a.get("scale").number(1.0) : 1.0;
+					scales.put(t.get("id").requireString() + "/" + a.get("id").string(defaultId(type)), scale);
+				}
+		return scales;
+	}
+
+	private static Axis.Type type05(YamlNode a) {
+		String type = a.get("type").requireString();
+		try {
+			return Axis.Type.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+		}
+		catch (IllegalArgumentException e) {
+			throw a.get("type").error("'" + type + "' is not one of batch, channel, space, time, index");
+		}
+	}
+
+	private static String defaultId(Axis.Type type) {
+		return type == Axis.Type.SPACE ? "x" : type.name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+	private static ProcessingStep step(YamlNode s, boolean v05, List<Axis> tensorAxes) {
+		String name = s.get(v05 ? "id" : "name").requireString();
+		YamlNode kw = s.get("kwargs");
+		String along = kw.get("axis").string();
+		if (along != null && tensorAxes.stream().noneMatch(a -> a.id().equals(along)))
+			throw kw.get("axis").error("'" + along + "' is not an axis of this tensor");
+		List<String> axes = along != null ? tensorAxes.stream()
+			.filter(a -> a.type() != Axis.Type.BATCH && !a.id().equals(along)).map(Axis::id).toList() : axesArgument(kw, tensorAxes);
+		return switch (name) {
+			case "scale_range" -> new ScaleRange(kw.get("mode").string("per_sample"), axes, kw.get("min_percentile").number(0),
+				kw.get("max_percentile").number(100), kw.get("eps").number(1e-6), kw.get("reference_tensor").string());
+			case "zero_mean_unit_variance", "fixed_zero_mean_unit_variance" -> {
+				boolean fixed = name.startsWith("fixed") || !kw.get("mean").isMissing();
+				yield new ZeroMeanUnitVariance(kw.get("mode").string(fixed ? "fixed" : "per_sample"), axes,
+					kw.get("mean").isMissing() ? null : kw.get("mean").numbers(0), kw.get("std").isMissing() ? null : kw.get("std").numbers(1),
+					kw.get("eps").number(name.startsWith("fixed") ? 0 : 1e-6));
+			}
+			case "scale_linear" -> new ScaleLinear(kw.get("gain").numbers(1), kw.get("offset").numbers(0), axes);
+			case "clip" -> new Clip(kw.get("min").number(Double.NEGATIVE_INFINITY), kw.get("max").number(Double.POSITIVE_INFINITY));
+			case "sigmoid" -> new Sigmoid();
+			case "binarize" -> kw.get("threshold").value() instanceof List ? new Unsupported("binarize with one threshold per " + along)
+				: new Binarize(kw.get("threshold").requireNumber());
+			case "scale_mean_variance" -> new ScaleMeanVariance(kw.get("mode").string("per_sample"),
+				kw.get("reference_tensor").requireString(), axes, kw.get("eps").number(1e-6));
+			case "ensure_dtype" -> new EnsureDtype(kw.get("dtype").requireString());
+			default -> new Unsupported(name);
+		};
+	}
+
+	/** The axes a step processes jointly: a 0.4 letter string ("xy"), a 0.5 list, or all axes of the tensor. */
+	private static List<String> axesArgument(YamlNode kw, List<Axis> tensorAxes) {
+		YamlNode node = kw.get("axes");
+		List<String> ids = tensorAxes.stream().map(Axis::id).toList();
+		if (node.isMissing()) return ids;
+		List<String> axes = node.value() instanceof String letters ? letters.chars().mapToObj(c -> String.valueOf((char) c)).toList()
+			: node.strings();
+		for (String axis : axes)
+			if (!ids.contains(axis)) throw node.error("names '" + axis + "', which is not one of this tensor's axes " + ids);
+		return axes;
+	}
+}

@@ -1,0 +1,248 @@
+package org.fijigan.core.packaging;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.NpyArray;
+import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.OutputTransform;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.TensorLayout;
+import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.model.bioimage.ProcessingStep.EnsureDtype;
+import org.fijigan.core.model.bioimage.ProcessingStep.ScaleLinear;
+import org.fijigan.core.model.bioimage.ProcessingStep.ScaleRange;
+import org.fijigan.core.model.bioimage.RdfYaml;
+import org.fijigan.core.tiling.AxisConstraint;
+
+/**
+ * The {@code rdf.yaml} of a package as a tree of maps and lists for {@link RdfYaml}: what
+ * {@link ModelLoader} inferred (plus the user's overrides) in bioimage.io format 0.5 fields, and
+ * what the specification has no field for under {@code config: fiji-gan:}.
+ */
+final class RdfDocument {
+	private RdfDocument() {}
+
+	static Map<String, Object> of(ModelDescriptor d, PackageOptions o, TestRun run, String onnxName,
+		Map<String, String> sha, String documentation, List<String> notes)
+	{
+		List<Object> authors = new ArrayList<>();
+		for (String a : o.authors())
+			authors.add(RdfYaml.map("name", a));
+		if (authors.isEmpty()) notes.add("no --author: bioimage.io requires at least one author");
+		List<Object> cite = new ArrayList<>();
+		for (PackageOptions.Citation c : o.citations())
+			cite.add(RdfYaml.map("text", c.text(), "doi", c.doi(), "url", c.url()));
+		if (cite.isEmpty()) notes.add("no --cite: bioimage.io requires at least one citation");
+		if (o.license() == null) notes.add("no --license: bioimage.io requires an SPDX license identifier");
+		Set<String> tags = new LinkedHashSet<>(o.tags());
+		tags.add(d.task().id());
+		tags.add("fiji-gan");
+
+		Map<String, TestRun.TestTensor> byFile = new LinkedHashMap<>();
+		for (TestRun.TestTensor t : run.tensors())
+			byFile.put(t.file(), t);
+		TestRun.TestTensor outTensor = byFile.get(PackageWriter.TEST_OUTPUT);
+		List<Object> inputs = new ArrayList<>();
+		String inId;
+		if (d.task() == TaskKind.GENERATE) {
+			GeneratorSpec g = d.generator();
+			TestRun.TestTensor z = byFile.get(PackageWriter.TEST_INPUT);
+			inId = z.tensorId();
+			List<Object> axes = new ArrayList<>();
+			axes.add(batchAxis(g.latentShape()[0] == 1));
+			axes.add(RdfYaml.flow("type", "index", "id", "latent", "size", g.latentDim()));
+			if (g.latentShape().length == 4) {
+				axes.add(RdfYaml.flow("type", "space", "id", "y", "size", 1));
+				axes.add(RdfYaml.flow("type", "space", "id", "x", "size", 1));
+			}
+			int n = (int) z.array().shape()[0];
+			inputs.add(RdfYaml.map("id", inId, "description", atMost128("latent vectors, standard normal; the test input " +
+				"holds seeds " + o.seed() + ".." + (o.seed() + n - 1) + " (fiji-gan: sample i draws with seed S + i)"), "axes",
+				axes, "test_tensor", testTensor(z, sha), "data", RdfYaml.flow("type", "float32")));
+			TestRun.TestTensor cls = byFile.get(PackageWriter.TEST_CLASS);
+			if (cls != null) {
+				String type = cls.array().dtype() == NpyArray.DType.INT32 ? "int32" : "int64";
+				Map<String, Object> data = g.classCount() > 0 ? RdfYaml.flow("type", type, "range", List.of(0, g
+					.classCount() - 1)).map() : RdfYaml.map("type", type);
+				inputs.add(RdfYaml.map("id", cls.tensorId(), "description", atMost128("class label of each sample" + (g
+					.classNames().isEmpty() ? "" : ": " + String.join(", ", g.classNames()))), "axes", List.of(batchAxis(false)),
+					"test_tensor", testTensor(cls, sha), "data", new RdfYaml.Flow(data)));
+			}
+		}
+		else {
+			TestRun.TestTensor image = byFile.get(PackageWriter.TEST_INPUT);
+			inId = image.tensorId();
+			inputs.add(RdfYaml.map("id", inId, "description", atMost128(inputDescription(d, o)), "axes", imageAxes(d, run
+				.inputChannels()), "test_tensor", testTensor(image, sha), "data", RdfYaml.flow("type", "float32"),
+				"preprocessing", steps(run.preprocessing())));
+			TestRun.TestTensor mask = byFile.get(PackageWriter.TEST_MASK);
+			if (mask != null) inputs.add(RdfYaml.map("id", mask.tensorId(), "description", atMost128("the holes to fill: " +
+				RdfYaml.number(d.mask().holeValue()) + " marks a hole, " + RdfYaml.number(d.mask().keepValue()) +
+				" a known pixel"), "axes", maskAxes(d), "test_tensor", testTensor(mask, sha), "data", RdfYaml.flow(
+					"type", "float32")));
+		}
+		Map<String, Object> output = RdfYaml.map("id", outTensor.tensorId(), "description", atMost128(outputDescription(d)),
+			"axes", outputAxes(d, inId, run.outputChannels(), run.output()), "test_tensor", testTensor(outTensor, sha),
+			"data", RdfYaml.flow("type", "float32"));
+
+		Map<String, Object> onnx = RdfYaml.map("source", onnxName, "sha256", d.sha256());
+		long opset = d.graph() == null ? 0 : d.graph().defaultOpset();
+		if (opset > 0) onnx.put("opset_version", opset);
+		if (opset > 0 && opset < 7) notes.add("opset " + opset + " is below bioimage.io's minimum, 7");
+
+		return RdfYaml.map("type", "model", "format_version", PackageWriter.FORMAT_VERSION, "name", o.name(), "description", o
+			.description(), "authors", authors.isEmpty() ? null : authors, "cite", cite.isEmpty() ? null : cite,
+			"license", o.license(), "tags", List.copyOf(tags), "documentation", documentation, "covers", List.of(PackageWriter.COVER),
+			"inputs", inputs, "outputs", List.of(output), "weights", RdfYaml.map("onnx", onnx), "config", RdfYaml.map(
+				"fiji-gan", config(d)));
+	}
+
+	/** A tensor description as bioimage.io allows it: at most 128 characters. */
+	private static String atMost128(String text) {
+		return text.length() <= 128 ? text : text.substring(0, 125) + "...";
+	}
+
+	private static RdfYaml.Flow batchAxis(boolean fixedAtOne) {
+		return fixedAtOne ? RdfYaml.flow("type", "batch", "size", 1) : RdfYaml.flow("type", "batch");
+	}
+
+	private static RdfYaml.Flow testTensor(TestRun.TestTensor t, Map<String, String> sha) {
+		return RdfYaml.flow("source", t.file(), "sha256", sha.get(t.file()));
+	}
+
+	private static List<Object> imageAxes(ModelDescriptor d, int channels) {
+		List<Object> axes = new ArrayList<>();
+		for (char c : d.image().layout().axes().toCharArray())
+			axes.add(switch (c) {
+				case 'b' -> batchAxis(d.image().maxBatch() == 1);
+				case 'c' -> {
+					List<String> names = channelNames(channels);
+					if (TestRun.maskIsLastChannel(d)) names.set(names.size() - 1, "mask");
+					yield RdfYaml.flow("type", "channel", "channel_names", names);
+				}
+				default -> RdfYaml.flow("type", "space", "id", String.valueOf(c), "size", size(c == 'x' ? d.image().x()
+					: d.image().y()));
+			});
+		return axes;
+	}
+
+	private static List<Object> maskAxes(ModelDescriptor d) {
+		List<Object> axes = new ArrayList<>();
+		for (char c : d.image().layout().axes().toCharArray())
+			axes.add(switch (c) {
+				case 'b' -> batchAxis(d.image().maxBatch() == 1);
+				case 'c' -> RdfYaml.flow("type", "channel", "channel_names", List.of("mask"));
+				default -> RdfYaml.flow("type", "space", "id", String.valueOf(c), "size", size(c == 'x' ? d.image().x()
+					: d.image().y()));
+			});
+		return axes;
+	}
+
+	private static Object size(AxisConstraint c) {
+		return c.isFixed() ? (Object) c.fixed() : RdfYaml.flow("min", c.min(), "step", c.step());
+	}
+
+	private static List<Object> outputAxes(ModelDescriptor d, String inId, int channels, Tensor out) {
+		List<Object> axes = new ArrayList<>();
+		TensorLayout layout = d.outputLayout();
+		boolean generator = d.task() == TaskKind.GENERATE;
+		for (char c : layout.axes().toCharArray())
+			axes.add(switch (c) {
+				case 'b' -> batchAxis(generator ? d.generator().latentShape()[0] == 1 : d.image().maxBatch() == 1);
+				case 'c' -> RdfYaml.flow("type", "channel", "channel_names", channelNames(channels));
+				default -> {
+					String id = String.valueOf(c);
+					if (generator) yield RdfYaml.flow("type", "space", "id", id, "size", (int) out.shape()[layout.axes()
+						.indexOf(c)]);
+					Map<String, Object> a = RdfYaml.map("type", "space", "id", id, "size", RdfYaml.flow("tensor_id", inId,
+						"axis_id", id));
+					if (d.scale() != 1) a.put("scale", 1 / d.scale());
+					int halo = outputHalo(d);
+					if (halo > 0) a.put("halo", halo);
+					yield new RdfYaml.Flow(a);
+				}
+			});
+		return axes;
+	}
+
+	/** The halo in output pixels, as bioimage.io counts it. */
+	private static int outputHalo(ModelDescriptor d) {
+		return (int) Math.ceil(d.haloPixels() * d.scale() - 1e-9);
+	}
+
+	private static List<String> channelNames(int n) {
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < n; i++)
+			names.add("channel" + i);
+		return names;
+	}
+
+	private static List<Object> steps(List<ProcessingStep> steps) {
+		List<Object> list = new ArrayList<>();
+		for (ProcessingStep s : steps) {
+			if (s instanceof ScaleRange r) list.add(RdfYaml.map("id", "scale_range", "kwargs", RdfYaml.flow("axes", r
+				.axes(), "min_percentile", r.minPercentile(), "max_percentile", r.maxPercentile(), "eps", r.eps())));
+			else if (s instanceof ScaleLinear l) list.add(RdfYaml.map("id", "scale_linear", "kwargs", RdfYaml.flow("gain",
+				l.gain()[0], "offset", l.offset()[0])));
+			else if (s instanceof EnsureDtype e) list.add(RdfYaml.map("id", "ensure_dtype", "kwargs", RdfYaml.flow(
+				"dtype", e.dataType())));
+			else throw new IllegalStateException("no YAML for " + s);
+		}
+		return list;
+	}
+
+	private static String inputDescription(ModelDescriptor d, PackageOptions o) {
+		String range = d.inputRange().toString();
+		Normalization n = o.normalization();
+		String how;
+		if (n instanceof Normalization.Percentile p) how = "percentiles " + RdfYaml.number(p.lowPercent()) + "-" +
+			RdfYaml.number(p.highPercent()) + " per channel to " + range;
+		else if (n instanceof Normalization.FixedRange f) how = "values " + RdfYaml.number(f.min()) + "-" + RdfYaml
+			.number(f.max()) + " to " + range;
+		else if (n instanceof Normalization.BitDepthRange) how = "the pixel type's range to " + range;
+		else how = "raw values";
+		return "image" + (TestRun.maskIsLastChannel(d) ? " with the mask as its last channel" : "") +
+			"; " + how;
+	}
+
+	private static String outputDescription(ModelDescriptor d) {
+		if (d.task() == TaskKind.GENERATE) return "SYNTHETIC images in " + d.outputRange();
+		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) return "the noise in the input's " +
+			"normalised values: result = input - output, then the preprocessing inverted";
+		return "output in " + d.outputRange() + "; fiji-gan inverts the preprocessing to give input values";
+	}
+
+	/** The {@code config: fiji-gan:} keys: what ModelLoader reads and the specification cannot say. */
+	private static Map<String, Object> config(ModelDescriptor d) {
+		Map<String, Object> c = new LinkedHashMap<>();
+		Map<String, String> meta = d.graph() == null ? Map.of() : d.graph().metadata();
+		c.put("task", d.task().id());
+		c.put("value_range", RdfYaml.number(d.inputRange().min()) + "," + RdfYaml.number(d.inputRange().max()));
+		if (d.task() != TaskKind.GENERATE) {
+			c.put("test_tensors", "preprocessed"); // the model's input as fed, not the raw image
+			// the axes state scale and halo; restated where the ONNX metadata would win over them, or they
+			// would not read back exactly
+			if (meta.containsKey(ModelLoader.META_SCALE) || 1 / (1 / d.scale()) != d.scale()) c.put("scale", d
+				.scale());
+			int halo = outputHalo(d); // 0 is no halo on the axes, and the loader would infer one
+			if (meta.containsKey(ModelLoader.META_HALO) || halo == 0 || (int) Math.ceil(halo / d.scale()) != d
+				.haloPixels()) c.put("halo", d.haloPixels());
+			if (d.task() != TaskKind.INPAINT) c.put("residual", d.outputTransform() ==
+				OutputTransform.SUBTRACT_FROM_INPUT ? "subtract" : "none");
+		}
+		if (d.kind() instanceof ModelKind.Inpainting k) c.put("mask_hole_value", k.mask().holeValue());
+		if (d.kind() instanceof ModelKind.Generator k && !k.spec().classNames().isEmpty()) c.put("class_names", String
+			.join(",", k.spec().classNames()));
+		return c;
+	}
+}

@@ -1,0 +1,278 @@
+package org.fijigan.core.packaging;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.SessionCache;
+import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.image.NpyArray;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
+import org.fijigan.core.model.OutputTransform;
+import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.TensorLayout;
+import org.fijigan.core.model.ValueInfo;
+import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.packaging.CoverImage.Panel;
+import org.fijigan.core.pipeline.Generator;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.pipeline.TensorRecorder;
+import org.fijigan.core.tiling.AxisConstraint;
+
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+
+/**
+ * What a package's test tensors and cover are made of: one run of the model through fiji-gan's own
+ * pipeline, untiled on the CPU, recorded as ONNX Runtime was fed and answered. An image model runs on
+ * a centre crop of the sample (one plane, at most {@link #MAX_TEST_SIDE} pixels a side and
+ * {@link #MAX_TEST_OUTPUT_VALUES} output values); a generator on seeded latent vectors.
+ *
+ * @param tensors inputs in descriptor order, then the output
+ * @param preprocessing of the image input (empty for a generator)
+ */
+record TestRun(List<TestTensor> tensors, Tensor output, List<ProcessingStep> preprocessing,
+	List<Panel> cover, String coverCaption, int inputChannels, int outputChannels)
+{
+	/** Most output values a chosen test crop may give (2 MiB of float32). */
+	static final int MAX_TEST_OUTPUT_VALUES = 1 << 19;
+	static final int MAX_TEST_SIDE = 128;
+	/** Latent vectors in a generator's test input (unless its batch is fixed). */
+	static final int GENERATOR_SAMPLES = 4;
+
+	private static final Pattern TENSOR_ID = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+
+	/** One test tensor: its file, its role, the ONNX input it feeds (null for the output). */
+	record TestTensor(String file, String onnxName, String tensorId, NpyArray array) {}
+
+	static TestRun ofImageModel(ModelDescriptor d, PackageOptions o, List<String> notes,
+		CancellationToken cancel)
+	{
+		RasterImage sample = o.sample();
+		if (sample == null) throw new GanException("a " + d.task().id() +
+			" model needs a sample image (--sample): the test tensors and the cover are made from it");
+		if (sample.slices() * sample.frames() > 1) notes.add("the sample has " + sample.slices() * sample
+			.frames() + " planes; the first one is used");
+		int[] channels = sampleChannels(d, sample, notes);
+		int outChannels = d.outputChannels() > 0 ? d.outputChannels() : Math.max(1, channels.length);
+		int side = o.testSize() > 0 ? o.testSize() : (int) Math.max(16, Math.min(MAX_TEST_SIDE, Math.floor(Math
+			.sqrt(MAX_TEST_OUTPUT_VALUES / (outChannels * d.scale() * d.scale())))));
+		int w = cropLength(d.image().x(), sample.width(), side);
+		int h = cropLength(d.image().y(), sample.height(), side);
+		int x0 = (sample.width() - w) / 2, y0 = (sample.height() - h) / 2;
+		RasterImage crop = crop(sample, channels, x0, y0, w, h);
+		RasterImage mask = null;
+		if (d.task() == TaskKind.INPAINT) mask = maskCrop(o.mask(), sample, x0, y0, w, h, notes);
+		else if (o.mask() != null) notes.add("--mask is used for inpainting models only; ignored");
+
+		List<ProcessingStep> pre = NormalizationSteps.of(o.normalization(), d.inputRange(), sample.type(), d.image()
+			.layout(), notes);
+		if (maskIsLastChannel(d)) notes.add("the mask is the last channel of the " +
+			"image input: fiji-gan normalises the image channels only, but bioimage.io tools would apply the " +
+			"preprocessing to the mask channel too");
+		ModelDescriptor withPre = d.toBuilder().processing(pre, List.of()).build();
+		InferenceOptions options = new InferenceOptions(null, InferenceOptions.NO_TILING,
+			InferenceOptions.DEFAULT_MEMORY_BUDGET, false, DeviceSpec.CPU, 0, null, true);
+		TensorRecorder.Recording r = TensorRecorder.record(withPre, crop, mask, options, cancel);
+
+		List<TestTensor> tensors = new ArrayList<>();
+		Set<String> ids = new LinkedHashSet<>();
+		Tensor image = r.inputs().get(d.image().name());
+		tensors.add(new TestTensor(PackageWriter.TEST_INPUT, d.image().name(), tensorId(d.image().name(), "input", ids),
+			NpyArray.ofFloats(image.floats(), image.shape())));
+		if (d.kind() instanceof ModelKind.Inpainting k && !k.mask().isExtraChannel()) {
+			String maskInput = k.mask().inputName();
+			Tensor m = r.inputs().get(maskInput);
+			tensors.add(new TestTensor(PackageWriter.TEST_MASK, maskInput, tensorId(maskInput, "mask", ids), NpyArray.ofFloats(m
+				.floats(), m.shape())));
+		}
+		Tensor out = r.output();
+		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d.outputName(), "output", ids), NpyArray.ofFloats(out
+			.floats(), out.shape())));
+
+		TensorLayout inLayout = d.image().layout(), outLayout = d.outputLayout();
+		int inC = inLayout.channelAxis() < 0 ? 1 : (int) image.shape()[inLayout.channelAxis()];
+		int imageC = maskIsLastChannel(d) ? inC - 1 : inC;
+		int outC = outLayout.channelAxis() < 0 ? 1 : (int) out.shape()[outLayout.channelAxis()];
+		int shown = imageC >= 3 && outC >= 3 ? 3 : 1;
+		Panel in = panel(image, inLayout, 0, shown);
+		Panel result = panel(out, outLayout, 0, shown);
+		String caption = "left: the model input (" + w + "x" + h + " px from the middle of the sample, " +
+			"preprocessed" + (d.task() == TaskKind.INPAINT ? ", holes zeroed" : "") + "); right: ";
+		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) {
+			for (int c = 0; c < shown; c++)
+				for (int i = 0; i < result.channels()[c].length; i++)
+					result.channels()[c][i] = in.channels()[c][i] - result.channels()[c][i];
+			caption += "input - output (the model predicts the noise)";
+		}
+		else caption += "the model output";
+		return new TestRun(tensors, out, pre, List.of(in, result), caption + "; each scaled by its own percentiles",
+			inC, outC);
+	}
+
+	static TestRun ofGenerator(ModelDescriptor d, PackageOptions o, List<String> notes,
+		CancellationToken cancel)
+	{
+		if (o.sample() != null) notes.add("--sample is not used for a generator: its test input is seeded latent " +
+			"vectors");
+		if (o.mask() != null) notes.add("--mask is used for inpainting models only; ignored");
+		GeneratorSpec g = d.generator();
+		long[] zShape = g.latentShape().clone();
+		int n = zShape[0] > 0 ? (int) zShape[0] : GENERATOR_SAMPLES;
+		zShape[0] = n;
+		float[] z = new float[n * g.latentDim()];
+		for (int i = 0; i < n; i++)
+			System.arraycopy(Generator.latent(o.seed() + i, g.latentDim()), 0, z, i * g.latentDim(), g.latentDim());
+		Map<String, Tensor> feeds = new LinkedHashMap<>();
+		feeds.put(g.latentInput(), Tensor.of(z, zShape));
+		long[] labels = null;
+		if (g.isConditional()) {
+			labels = new long[n];
+			for (int i = 0; i < n; i++)
+				labels[i] = i % Math.max(1, g.classCount());
+			feeds.put(g.classInput(), Tensor.ofLongs(labels, n));
+		}
+		Tensor out;
+		try (SessionCache.Lease lease = SessionCache.shared().acquire(d.onnxFile(), DeviceSpec.CPU, 0)) {
+			out = lease.session().run(feeds, List.of(d.outputName()), cancel).get(d.outputName());
+		}
+		List<TestTensor> tensors = new ArrayList<>();
+		Set<String> ids = new LinkedHashSet<>();
+		tensors.add(new TestTensor(PackageWriter.TEST_INPUT, g.latentInput(), tensorId(g.latentInput(), "latent", ids), NpyArray
+			.ofFloats(z, zShape)));
+		if (labels != null) {
+			boolean int32 = elementType(d, g.classInput()) == DataType.INT32_VALUE;
+			NpyArray a = int32 ? new NpyArray(NpyArray.DType.INT32, new long[] { n }, Arrays.stream(labels).mapToInt(
+				l -> (int) l).toArray()) : new NpyArray(NpyArray.DType.INT64, new long[] { n }, labels);
+			tensors.add(new TestTensor(PackageWriter.TEST_CLASS, g.classInput(), tensorId(g.classInput(), "class", ids), a));
+		}
+		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d.outputName(), "output", ids), NpyArray.ofFloats(out
+			.floats(), out.shape())));
+		TensorLayout layout = d.outputLayout();
+		int outC = layout.channelAxis() < 0 ? 1 : (int) out.shape()[layout.channelAxis()];
+		List<Panel> panels = new ArrayList<>();
+		for (int i = 0; i < n; i++)
+			panels.add(panel(out, layout, i, outC >= 3 ? 3 : 1));
+		return new TestRun(tensors, out, List.of(), panels, "SYNTHETIC: " + n + " generated samples, seeds " + o
+			.seed() + ".." + (o.seed() + n - 1) + (labels == null ? "" : ", classes " + Arrays.toString(labels)) +
+			"; each scaled by its own percentiles", 0, outC);
+	}
+
+	/** The logical channels of the sample that feed the model. */
+	private static int[] sampleChannels(ModelDescriptor d, RasterImage sample, List<String> notes) {
+		int cm = d.image().channels(), ci = sample.logicalChannels();
+		int use;
+		if (cm == 0 || cm == ci || ci == 1) use = ci;
+		else if (cm < ci) {
+			use = cm;
+			notes.add("the model takes " + cm + " channel" + (cm == 1 ? "" : "s") + "; the sample's first " + (cm == 1
+				? "channel is" : cm + " are") + " used");
+		}
+		else throw new GanException("the model takes " + cm + " channels but the sample has " + ci +
+			": give a sample with " + cm + " channels");
+		int[] c = new int[use];
+		for (int i = 0; i < use; i++)
+			c[i] = i;
+		return c;
+	}
+
+	/** The crop's length along one axis: a size the model takes, at most {@code side} and the image's length. */
+	static int cropLength(AxisConstraint c, int length, int side) {
+		if (c.isFixed()) return Math.min(c.fixed(), length);
+		int n = Math.min(side, length);
+		int valid = c.validSizeAtMost(n);
+		return valid > 0 ? valid : n; // shorter than the model's smallest input: the pipeline mirrors it up
+	}
+
+	/** The first plane's {@code channels} in the rectangle, in the sample's pixel type (one RGB channel stays RGB). */
+	private static RasterImage crop(RasterImage sample, int[] channels, int x0, int y0, int w, int h) {
+		boolean rgb = sample.type() == PixelType.RGB;
+		boolean keepRgb = rgb && channels.length == 3;
+		PixelType type = rgb && !keepRgb ? PixelType.UINT8 : sample.type();
+		RasterImage crop = RasterImage.allocate(w, h, keepRgb ? 1 : channels.length, 1, 1, type);
+		float[] buf = new float[w * h];
+		for (int i = 0; i < channels.length; i++) {
+			sample.readRegion(channels[i], 0, 0, x0, y0, w, h, buf, 0);
+			crop.writeRegion(i, 0, 0, 0, 0, w, h, buf, 0);
+		}
+		crop.setTitle(sample.title());
+		return crop;
+	}
+
+	private static RasterImage maskCrop(RasterImage given, RasterImage sample, int x0, int y0, int w, int h,
+		List<String> notes)
+	{
+		RasterImage mask = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
+		float[] buf = new float[w * h];
+		if (given != null) {
+			if (given.width() != sample.width() || given.height() != sample.height()) throw new GanException(
+				"the mask is " + given.width() + "x" + given.height() + " but the sample is " + sample.width() + "x" +
+					sample.height() + ": they must match");
+			if (given.logicalChannels() != 1) throw new GanException("the mask must have one channel, it has " + given
+				.logicalChannels());
+			given.readRegion(0, 0, 0, x0, y0, w, h, buf, 0);
+			for (int i = 0; i < buf.length; i++)
+				buf[i] = buf[i] != 0 ? 255 : 0;
+		}
+		else {
+			int s = Math.max(1, Math.min(w, h) / 4), hx = (w - s) / 2, hy = (h - s) / 2;
+			for (int y = hy; y < hy + s; y++)
+				Arrays.fill(buf, y * w + hx, y * w + hx + s, 255);
+			notes.add("no --mask: the test input has a square hole of " + s + "x" + s + " px in the middle");
+		}
+		mask.writeRegion(0, 0, 0, 0, 0, w, h, buf, 0);
+		return mask;
+	}
+
+	private static Panel panel(Tensor t, TensorLayout layout, int b, int channels) {
+		long[] s = t.shape();
+		int w = (int) s[layout.xAxis()], h = (int) s[layout.yAxis()];
+		int[] st = new int[s.length];
+		long stride = 1;
+		for (int i = s.length - 1; i >= 0; i--) {
+			st[i] = (int) stride;
+			stride *= s[i];
+		}
+		float[][] planes = new float[channels][w * h];
+		for (int c = 0; c < channels; c++) {
+			int base = (layout.batchAxis() >= 0 ? b * st[layout.batchAxis()] : 0) + (layout.channelAxis() >= 0 ? c *
+				st[layout.channelAxis()] : 0);
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++)
+					planes[c][y * w + x] = t.floats()[base + y * st[layout.yAxis()] + x * st[layout.xAxis()]];
+		}
+		return new Panel(w, h, planes);
+	}
+
+	static boolean maskIsLastChannel(ModelDescriptor d) {
+		return d.kind() instanceof ModelKind.Inpainting k && k.mask().isExtraChannel();
+	}
+
+	private static int elementType(ModelDescriptor d, String input) {
+		if (d.graph() == null) return 0;
+		for (ValueInfo v : d.graph().inputs())
+			if (v.name().equals(input)) return v.elementType();
+		return 0;
+	}
+
+	/** The ONNX name when it is a valid bioimage.io tensor id, else the role; unique within the package. */
+	static String tensorId(String onnxName, String role, Set<String> used) {
+		String id = onnxName != null && TENSOR_ID.matcher(onnxName).matches() ? onnxName : role;
+		String unique = id;
+		for (int i = 2; used.contains(unique); i++)
+			unique = id + i;
+		used.add(unique);
+		return unique;
+	}
+}
