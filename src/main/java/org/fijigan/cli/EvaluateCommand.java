@@ -225,10 +225,9 @@ final class EvaluateCommand implements Callable<Integer> {
 		return out;
 	}
 
+	/** {@link Numbers#fixed}, with "-" for a value the table has none of (NaN). */
 	private static String fixed(double v, int decimals) {
-		if (Double.isNaN(v)) return "-";
-		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-		return String.format(Locale.ROOT, "%." + decimals + "f", v);
+		return Double.isNaN(v) ? "-" : Numbers.fixed(v, decimals);
 	}
 
 	private static String signed(double v, int decimals) {

@@ -78,16 +78,6 @@ public interface ProgressListener {
 			this(stage, done, total, message, Double.NaN);
 		}
 
-		/**
-		 * The event of the stage called {@code stage} ({@link Stage#of}).
-		 *
-		 * @deprecated name the {@link Stage}; this stays only until the last caller that passes the
-		 *             stage's word is switched
-		 */
-		@Deprecated
-		public ProgressEvent(String stage, long done, long total, String message) {
-			this(Stage.of(stage), done, total, message, Double.NaN);
-		}
 
 		public double fraction() {
 			return total <= 0 ? 0 : Math.min(1, (double) done / total);

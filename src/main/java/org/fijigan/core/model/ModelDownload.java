@@ -20,6 +20,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
+import org.fijigan.core.ProgressListener.Stage;
 
 /**
  * One model download over http(s): redirects followed, bounded in size (by the announced
@@ -54,7 +55,7 @@ final class ModelDownload {
 						done += n;
 						if (done > maxBytes) throw tooLarge(uri, done, maxBytes);
 						out.write(buffer, 0, n);
-						progress.onProgress(new ProgressEvent("download", done, Math.max(total, 0), String.format(
+						progress.onProgress(new ProgressEvent(Stage.DOWNLOAD, done, Math.max(total, 0), String.format(
 							Locale.ROOT, "downloading %s: %.1f MB%s", what, done / 1e6, total > 0 ? String.format(
 								Locale.ROOT, " of %.1f MB", total / 1e6) : "")));
 					}

@@ -2,6 +2,7 @@ package org.fijigan.core.model;
 
 import java.util.Locale;
 
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.engine.ModelSession;
 
 /** The text {@code info} prints about a model: what it is, what it takes, and where each choice came from. */
@@ -31,14 +32,14 @@ final class ModelReport {
 			line(sb, "image input", in.name() + ", axes " + in.layout() + ", " + (in.channels() == 0 ? "any"
 				: in.channels()) + " channel(s), width " + in.x() + ", height " + in.y() + ", batch " + (in
 					.maxBatch() == Integer.MAX_VALUE ? "dynamic" : in.maxBatch()));
-			line(sb, "scale", fmt(d.scale()) + origin(d, "scale"));
+			line(sb, "scale", Numbers.significant(d.scale(), 4) + origin(d, "scale"));
 			line(sb, "halo", d.haloPixels() + " px" + origin(d, "halo"));
 			line(sb, "tiling", d.isTileable() ? "exact (convolutional)" : "changes the result: " + String
 				.join(", ", d.wholeImageOps()) + "; runs untiled when memory allows");
 		}
 		if (d.kind() instanceof ModelKind.Inpainting k) line(sb, "mask", (k.mask().isExtraChannel()
-			? "last channel of the image" : "input '" + k.mask().inputName() + "'") + ", hole = " + fmt(k
-				.mask().holeValue()) + origin(d, "mask"));
+			? "last channel of the image" : "input '" + k.mask().inputName() + "'") + ", hole = " + Numbers.significant(k
+				.mask().holeValue(), 4) + origin(d, "mask"));
 		if (d.kind() instanceof ModelKind.Generator k) {
 			GeneratorSpec gs = k.spec();
 			line(sb, "latent", gs.latentInput() + ", " + gs.latentDim() + " values, standard normal");
@@ -71,8 +72,4 @@ final class ModelReport {
 		sb.append(String.format(Locale.ROOT, "%-14s %s%n", key + ":", value));
 	}
 
-	/** A number as a message shows it: integers without a decimal point. */
-	private static String fmt(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
-	}
 }

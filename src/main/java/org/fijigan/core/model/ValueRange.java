@@ -1,5 +1,6 @@
 package org.fijigan.core.model;
 
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.GanException;
 
 /** The range of values a model expects or produces for a normalised image, e.g. [0,1] or [-1,1]. */
@@ -32,10 +33,6 @@ public record ValueRange(double min, double max) {
 
 	@Override
 	public String toString() {
-		return "[" + fmt(min) + ", " + fmt(max) + "]";
-	}
-
-	private static String fmt(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+		return "[" + Numbers.exact(min) + ", " + Numbers.exact(max) + "]";
 	}
 }

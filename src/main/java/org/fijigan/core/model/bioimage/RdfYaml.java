@@ -1,5 +1,7 @@
 package org.fijigan.core.model.bioimage;
 
+import org.fijigan.core.text.Numbers;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,8 +106,7 @@ public final class RdfYaml {
 	/** A number as YAML 1.1 and 1.2 both read it: integers without a point, others as Java prints them. */
 	public static String number(double d) {
 		if (!Double.isFinite(d)) throw new IllegalArgumentException("no YAML number for " + d);
-		if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
-		return Double.toString(d); // 0.5, 99.8, 1.0E-6: a float in YAML 1.1 and 1.2 (and BioImageRdf reads numeric text)
+		return Numbers.exact(d); // 0.5, 99.8, 1.0E-6: a float in YAML 1.1 and 1.2 (and BioImageRdf reads numeric text)
 	}
 
 	/** Text: plain when nothing else could read it as another type, else double-quoted. */
