@@ -109,11 +109,13 @@ public final class OnnxRuntimeSetup {
 		if (environment == null) {
 			OrtLoggingLevel level = logLevel();
 			Setup s = prepare();
+			boolean fromCache = s.folder() != null && s.source() != Source.USER;
+			// reading the field initialises the class, which runs ONNX Runtime's loader
+			boolean made = field("ai.onnxruntime.OrtEnvironment", "INSTANCE") != null;
+			if (fromCache) removeOrtTemporaryFolder(); // at once: it lived only while the loader ran
 			// one made already (by code that used ONNX Runtime directly) keeps its level: asking for
 			// another would only make ONNX Runtime log a warning
-			environment = field("ai.onnxruntime.OrtEnvironment", "INSTANCE") != null ? OrtEnvironment
-				.getEnvironment() : OrtEnvironment.getEnvironment(level, "fiji-gan");
-			if (s.folder() != null && s.source() != Source.USER) removeOrtTemporaryFolder();
+			environment = made ? OrtEnvironment.getEnvironment() : OrtEnvironment.getEnvironment(level, "fiji-gan");
 		}
 		return environment;
 	}
