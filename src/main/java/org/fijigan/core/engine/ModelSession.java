@@ -20,6 +20,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -158,7 +159,9 @@ public final class ModelSession implements AutoCloseable {
 			}
 			catch (ProviderLoadException e) {
 				ProviderCheck.failed(attempt.provider(), e.getMessage());
-				notes.add(attempt + " could not load (" + e.getMessage() + "); running on cpu");
+				notes.add(attempt + " could not load (" + e.getMessage() + "); running on cpu" + (OnnxRuntimeSetup
+					.logLevel() == OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL ? " (" + OnnxRuntimeSetup.LOG_LEVEL_ENV +
+						"=error shows ONNX Runtime's own reason)" : ""));
 			}
 			catch (OrtException | RuntimeException e) {
 				notes.add(attempt + " could not load (" + oneLine(e) + "); running on cpu");

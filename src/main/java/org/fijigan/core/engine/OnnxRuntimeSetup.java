@@ -19,10 +19,13 @@ import org.fijigan.core.GanException;
  * ONNX Runtime's Java loader unpacks its libraries from its jar into a new
  * {@code onnxruntime-java*} folder of the temp folder on every start (hundreds of megabytes for the
  * GPU build), and removes it only at a normal exit: a killed process leaves it behind.
- * {@link #prepare()} instead points its {@value #ORT_PATH_PROPERTY} system property at a
- * {@link NativeLibraryCache} folder of this user's cache, where the libraries are unpacked once per
- * ONNX Runtime version, flavour and platform. ONNX Runtime (1.29) still creates an empty temp folder
- * while it loads; {@link #environment()} deletes it as soon as the libraries are loaded.
+ * {@link #prepare()} instead makes sure that a {@link NativeLibraryCache} folder of this user's
+ * cache holds them, unpacked once per ONNX Runtime version, flavour and platform, and
+ * {@link #environment()} points ONNX Runtime's {@value #ORT_PATH_PROPERTY} system property at that
+ * folder while its loader runs. The property is put back afterwards: another copy of ONNX Runtime
+ * in the same JVM (another Fiji plugin's, in a class loader of its own, perhaps of another version)
+ * must not load fiji-gan's libraries. ONNX Runtime (1.29) still creates an empty temp folder while
+ * it loads; {@link #environment()} deletes it as soon as its loader has run.
  * <p>
  * The cache is {@value #CACHE_PROPERTY} or {@value #CACHE_ENV} when set, else
  * {@code $XDG_CACHE_HOME/fiji-gan/native} ({@code ~/.cache/fiji-gan/native}; on macOS
@@ -81,8 +84,10 @@ public final class OnnxRuntimeSetup {
 	private OnnxRuntimeSetup() {}
 
 	/**
-	 * Unpacks or checks the cache and sets {@value #ORT_PATH_PROPERTY}; the first call decides, later
-	 * ones return the same answer. Loads no native code; never throws.
+	 * Unpacks or checks the cache; the first call decides, later ones return the same answer. Loads
+	 * no native code; never throws. Call it before anything in fiji-gan can load ONNX Runtime (the
+	 * command line's and the Fiji commands' entry points do), so that a damaged cache is repaired
+	 * and its note is ready for the first session.
 	 */
 	public static synchronized Setup prepare() {
 		if (setup == null) setup = decide();
@@ -109,9 +114,16 @@ public final class OnnxRuntimeSetup {
 		if (environment == null) {
 			OrtLoggingLevel level = logLevel();
 			Setup s = prepare();
-			boolean fromCache = s.folder() != null && s.source() != Source.USER;
-			// reading the field initialises the class, which runs ONNX Runtime's loader
-			boolean made = field("ai.onnxruntime.OrtEnvironment", "INSTANCE") != null;
+			boolean fromCache = s.folder() != null && s.source() != Source.USER && !ortLoaded();
+			if (fromCache) System.setProperty(ORT_PATH_PROPERTY, s.folder().toString());
+			boolean made;
+			try {
+				// reading the field initialises the class, which runs ONNX Runtime's loader
+				made = field("ai.onnxruntime.OrtEnvironment", "INSTANCE") != null;
+			}
+			finally {
+				if (fromCache) System.clearProperty(ORT_PATH_PROPERTY); // read once, by the loader
+			}
 			if (fromCache) removeOrtTemporaryFolder(); // at once: it lived only while the loader ran
 			// one made already (by code that used ONNX Runtime directly) keeps its level: asking for
 			// another would only make ONNX Runtime log a warning
@@ -170,7 +182,6 @@ public final class OnnxRuntimeSetup {
 				return unusable("the cache folder setting is not a path (" + e.getMessage() + ")");
 			}
 			NativeLibraryCache.Result r = new NativeLibraryCache(root, OnnxRuntimeBundle.onClassPath()).open();
-			System.setProperty(ORT_PATH_PROPERTY, r.folder().toString());
 			return switch (r.outcome()) {
 				case FOUND -> new Setup(Source.CACHE, r.folder(), null);
 				case UNPACKED -> new Setup(Source.UNPACKED, r.folder(), null);
