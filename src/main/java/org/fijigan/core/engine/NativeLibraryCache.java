@@ -3,18 +3,19 @@ package org.fijigan.core.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
@@ -49,9 +51,11 @@ import org.fijigan.core.io.AtomicFile;
  * over it; a process that has the old one loaded keeps it.</li>
  * <li>The folders are created readable and writable by their owner only; an existing one that
  * another user (other than root) owns, or that others may write to, is refused, since whoever can
- * write a library there runs code in every fiji-gan process.</li>
+ * write a library there runs code in every fiji-gan process. So is a folder on a Linux file
+ * system mounted {@code noexec}, from which no library loads.</li>
  * </ul>
- * Not thread-safe on its own; {@link #open()} is serialised within the process.
+ * Thread-safe: {@link #open()} is serialised within the process, as a file lock belongs to the
+ * process, not to a thread.
  */
 final class NativeLibraryCache {
 	/** What {@link #open()} found. */
@@ -161,21 +165,21 @@ final class NativeLibraryCache {
 		List<OnnxRuntimeBundle.Library> bad = damaged(folder); // again: another process may have repaired them
 		if (bad.isEmpty()) return new Result(folder, Outcome.FOUND, List.of());
 		List<String> names = new ArrayList<>();
+		Map<String, String> verified = readVerified(folder);
 		for (OnnxRuntimeBundle.Library lib : bad) {
 			Path target = folder.resolve(lib.fileName());
 			Path tmp = AtomicFile.temporaryFor(target);
 			try {
-				extract(lib, tmp);
+				extract(lib, tmp); // checked on the way: recorded as checked once in place
 				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}
 			finally {
 				Files.deleteIfExists(tmp);
 			}
 			names.add(lib.fileName());
+			verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " + stamp(target));
 		}
-		List<OnnxRuntimeBundle.Library> still = damaged(folder);
-		if (!still.isEmpty()) throw new UnusableException(folder.resolve(still.get(0).fileName()) +
-			" is still damaged after it was replaced");
+		writeVerified(folder, verified);
 		return new Result(folder, Outcome.REPAIRED, names);
 	}
 
@@ -396,16 +400,13 @@ final class NativeLibraryCache {
 			if (!a.isRegularFile()) return null;
 			return a.size() + " " + nanos(a.lastModifiedTime()) + " " + nanos(a.creationTime()) + " " + a.fileKey();
 		}
-		catch (NoSuchFileException e) {
-			return null;
-		}
 		catch (IOException | RuntimeException e) {
-			return null;
+			return null; // missing or unreadable: checked in full, or unpacked again
 		}
 	}
 
 	private static long nanos(Object time) {
-		return ((java.nio.file.attribute.FileTime) time).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+		return ((FileTime) time).to(TimeUnit.NANOSECONDS);
 	}
 
 	private static long size(Path file) {
@@ -421,7 +422,7 @@ final class NativeLibraryCache {
 	static long crc32(Path file) {
 		try (FileChannel ch = FileChannel.open(file)) {
 			CRC32 crc = new CRC32();
-			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(1 << 20);
+			ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
 			while (ch.read(b) > 0) {
 				crc.update(b.flip());
 				b.clear();
