@@ -18,7 +18,8 @@ import org.fijigan.core.GanException;
  * <p>
  * ONNX Runtime's Java loader unpacks its libraries from its jar into a new
  * {@code onnxruntime-java*} folder of the temp folder on every start (hundreds of megabytes for the
- * GPU build), and removes it only at a normal exit: a killed process leaves it behind.
+ * GPU build). At a normal exit it deletes the copies but not the folder; a killed process leaves
+ * both.
  * {@link #prepare()} instead makes sure that a {@link NativeLibraryCache} folder of this user's
  * cache holds them, unpacked once per ONNX Runtime version, flavour and platform, and
  * {@link #environment()} points ONNX Runtime's {@value #ORT_PATH_PROPERTY} system property at that
@@ -230,8 +231,9 @@ public final class OnnxRuntimeSetup {
 	}
 
 	/**
-	 * A static field of an ONNX Runtime class, or null where this version has no such field. Reads
-	 * the field only: {@value #LOADER}'s static initialiser loads no native code.
+	 * A static field of an ONNX Runtime class, or null where this version has no such field. The
+	 * class is initialised first: for {@value #LOADER} that loads nothing, for {@code OrtEnvironment}
+	 * it runs ONNX Runtime's loader.
 	 */
 	private static Object field(String className, String name) {
 		try {
