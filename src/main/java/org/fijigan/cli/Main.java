@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
@@ -46,6 +47,7 @@ public final class Main implements Callable<Integer> {
 	boolean debug;
 
 	public static void main(String[] args) {
+		OnnxRuntimeSetup.prepare(); // before anything loads ONNX Runtime: its libraries come from the cache
 		System.exit(commandLine().execute(args));
 	}
 

@@ -5,6 +5,7 @@ import java.awt.GraphicsEnvironment;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.scijava.Cancelable;
 import org.scijava.command.Command;
 
@@ -28,6 +29,7 @@ public abstract class CancellableCommand implements Command, Cancelable {
 
 	@Override
 	public final void run() {
+		OnnxRuntimeSetup.prepare(); // ONNX Runtime's libraries from the cache, before anything loads them
 		errorMessage = null;
 		try {
 			execute();

@@ -4,6 +4,7 @@ import java.awt.HeadlessException;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.scijava.command.Command;
 import org.scijava.plugin.Plugin;
 
@@ -38,6 +39,7 @@ public class GanPlugIn implements PlugIn {
 
 	@Override
 	public void run(String arg) {
+		OnnxRuntimeSetup.prepare(); // ONNX Runtime's libraries from the cache, before anything loads them
 		Class<? extends Command> type = COMMANDS.get(arg);
 		if (type == null) {
 			IJ.error("fiji-gan", "plugins.config names an unknown fiji-gan command '" + arg + "'");

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A large inference in a separate JVM, stopped mid-run by SIGKILL (kill -9) and by SIGTERM (what
  * Ctrl-C and a cluster's time limit send; it cancels the run): the existing output it was told to
  * overwrite is untouched and nothing else appears. A temporary file that a kill during the write
- * itself leaves is removed by the next run. POSIX only.
+ * itself leaves is removed by the next run. Neither leaves anything in its temp folder (one of its
+ * own, as other test runs share the machine's). POSIX only.
  */
 @DisabledOnOs(OS.WINDOWS)
 class InferenceKillTest {
@@ -42,6 +43,9 @@ class InferenceKillTest {
 
 	@TempDir
 	Path dir;
+
+	@TempDir
+	Path tmp;
 
 	final List<Process> started = new ArrayList<>();
 
@@ -83,7 +87,7 @@ class InferenceKillTest {
 	Process start(String tag, Object... args) throws IOException {
 		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
 			"java").toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-			"-Djava.awt.headless=true", "-Dfijigan.progress=true", "-cp",
+			"-Djava.awt.headless=true", "-Dfijigan.progress=true", "-Djava.io.tmpdir=" + tmp, "-cp",
 			System.getProperty("java.class.path"), "org.fijigan.cli.Main"));
 		for (Object a : args)
 			cmd.add(String.valueOf(a));
@@ -119,6 +123,7 @@ class InferenceKillTest {
 		byte[] earlier = "an earlier result, to be kept".getBytes();
 		Files.write(out, earlier);
 		Files.write(out.resolveSibling("other.tif"), earlier);
+		Files.writeString(tmp.resolve("was-here-before.txt"), "kept");
 
 		for (boolean kill : new boolean[] { true, false }) {
 			String tag = kill ? "kill" : "term";
@@ -131,6 +136,10 @@ class InferenceKillTest {
 			assertEquals(kill ? 137 : 143, p.exitValue(), Files.readString(dir.resolve(tag + ".err")));
 			assertArrayEquals(earlier, Files.readAllBytes(out), tag);
 			assertEquals(Set.of("result.tif", "other.tif"), outputs(), tag);
+			try (Stream<Path> s = Files.list(tmp)) {
+				assertEquals(List.of("was-here-before.txt"), s.map(f -> f.getFileName().toString()).toList(), tag +
+					": ONNX Runtime's libraries come from the cache, and its empty temporary folder is gone");
+			}
 		}
 
 		// what a kill during the write itself leaves: the next run of that output removes it

@@ -35,8 +35,10 @@ import org.fijigan.core.GanException;
  * called from several threads at once, as {@code OrtSession.run} allows.
  * <p>
  * The provider that was asked for is tried first; when it is missing from this ONNX Runtime build,
- * or fails to load, the session falls back to the CPU and says so in {@link #notes()}.
- * {@link #provider()} always names the provider that actually runs.
+ * when {@link ProviderCheck} finds its libraries missing, or when it fails to load, the session falls
+ * back to the CPU and says so in {@link #notes()}. A provider that failed to load is not tried again
+ * in this process. {@link #provider()} always names the provider that actually runs. ONNX Runtime
+ * itself is reached through {@link OnnxRuntimeSetup#environment()}.
  */
 public final class ModelSession implements AutoCloseable {
 	/** GPU providers {@code auto} tries, in order, before the CPU. */
@@ -58,6 +60,7 @@ public final class ModelSession implements AutoCloseable {
 
 	/** The providers compiled into the ONNX Runtime on the class path, e.g. {@code [cpu]}. */
 	public static List<ExecutionProvider> availableProviders() {
+		OnnxRuntimeSetup.environment(); // before ONNX Runtime loads its libraries
 		EnumSet<OrtProvider> ort = OrtEnvironment.getAvailableProviders();
 		List<ExecutionProvider> list = new ArrayList<>();
 		for (ExecutionProvider p : ExecutionProvider.values())
@@ -68,13 +71,14 @@ public final class ModelSession implements AutoCloseable {
 	/**
 	 * The providers of {@link #availableProviders()} whose native library loads on this machine
 	 * (CPU always; CUDA only where the CUDA and cuDNN libraries are found), for device lists in
-	 * dialogs. Asks ONNX Runtime once per provider, without a model, and remembers the answer.
+	 * dialogs. Asks ONNX Runtime, without a model, only about providers that {@link ProviderCheck}
+	 * lets through, once each, and remembers the answer.
 	 */
 	public static synchronized List<ExecutionProvider> loadableProviders() {
 		if (loadable == null) {
 			List<ExecutionProvider> list = new ArrayList<>();
 			for (ExecutionProvider p : availableProviders())
-				if (p == ExecutionProvider.CPU || loads(p)) list.add(p);
+				if (p == ExecutionProvider.CPU || ProviderCheck.whyNot(p) == null && loads(p)) list.add(p);
 			loadable = List.copyOf(list);
 		}
 		return loadable;
@@ -83,21 +87,23 @@ public final class ModelSession implements AutoCloseable {
 	private static List<ExecutionProvider> loadable;
 
 	private static boolean loads(ExecutionProvider p) {
-		OrtEnvironment.getEnvironment();
+		OnnxRuntimeSetup.environment();
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-			switch (p) {
-				case CPU -> {}
-				case CUDA -> o.addCUDA(0);
-				case TENSORRT -> o.addTensorrt(0);
-				case DIRECTML -> o.addDirectML(0);
-				case COREML -> o.addCoreML();
-				case ROCM -> o.addROCM(0);
-				case OPENVINO -> o.addOpenVINO("");
-			}
+			addProvider(o, new DeviceSpec(p, 0));
 			return true;
 		}
 		catch (OrtException | RuntimeException | LinkageError e) {
+			ProviderCheck.failed(p, oneLine(e));
 			return false;
+		}
+	}
+
+	/** ONNX Runtime could not load a provider's library: remembered, unlike a model that fails on it. */
+	private static final class ProviderLoadException extends Exception {
+		private static final long serialVersionUID = 1L;
+
+		ProviderLoadException(Throwable cause) {
+			super(oneLine(cause), cause);
 		}
 	}
 
@@ -126,6 +132,8 @@ public final class ModelSession implements AutoCloseable {
 	private static ModelSession open(Source onnxFile, DeviceSpec device, int threads) {
 		int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
 		List<String> notes = new ArrayList<>();
+		String setupNote = OnnxRuntimeSetup.takeNote();
+		if (setupNote != null) notes.add(setupNote);
 		List<ExecutionProvider> available = availableProviders();
 		List<DeviceSpec> attempts = new ArrayList<>();
 		if (device.isAuto()) {
@@ -140,9 +148,20 @@ public final class ModelSession implements AutoCloseable {
 						? ". For NVIDIA GPUs build with -Pgpu (CUDA 12, cuDNN 9)" : ""));
 		}
 		for (DeviceSpec attempt : attempts) {
+			String whyNot = ProviderCheck.whyNot(attempt.provider());
+			if (whyNot != null) {
+				notes.add(attempt + " skipped: " + whyNot + "; running on cpu");
+				continue;
+			}
 			try {
 				OrtSession s = create(onnxFile, attempt, nThreads);
 				return new ModelSession(s, attempt.toString(), notes, nThreads);
+			}
+			catch (ProviderLoadException e) {
+				ProviderCheck.failed(attempt.provider(), e.getMessage());
+				notes.add(attempt + " could not load (" + e.getMessage() + "); running on cpu" + (OnnxRuntimeSetup
+					.logLevel() == OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL ? " (" + OnnxRuntimeSetup.LOG_LEVEL_ENV +
+						"=error shows ONNX Runtime's own reason)" : ""));
 			}
 			catch (OrtException | RuntimeException e) {
 				notes.add(attempt + " could not load (" + oneLine(e) + "); running on cpu");
@@ -151,34 +170,46 @@ public final class ModelSession implements AutoCloseable {
 		try {
 			return new ModelSession(create(onnxFile, DeviceSpec.CPU, nThreads), "cpu", notes, nThreads);
 		}
-		catch (OrtException e) {
+		catch (OrtException | ProviderLoadException e) {
 			throw new GanException("ONNX Runtime cannot load " + onnxFile.name() + ": " + oneLine(e), e);
 		}
 	}
 
-	private static OrtSession create(Source file, DeviceSpec device, int threads) throws OrtException {
-		OrtEnvironment env = OrtEnvironment.getEnvironment();
+	private static OrtSession create(Source file, DeviceSpec device, int threads) throws OrtException,
+		ProviderLoadException
+	{
+		OrtEnvironment env = OnnxRuntimeSetup.environment();
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
 			o.setIntraOpNumThreads(threads);
 			o.setInterOpNumThreads(1);
 			o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
 			o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-			o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-			int id = device.deviceIndex();
-			switch (device.provider()) {
-				case CPU -> {}
-				case CUDA -> o.addCUDA(id);
-				case TENSORRT -> {
-					o.addTensorrt(id);
-					o.addCUDA(id);
-				}
-				case DIRECTML -> o.addDirectML(id);
-				case COREML -> o.addCoreML();
-				case ROCM -> o.addROCM(id);
-				case OPENVINO -> o.addOpenVINO("");
+			o.setSessionLogLevel(OnnxRuntimeSetup.logLevel());
+			try {
+				addProvider(o, device);
+			}
+			catch (OrtException | RuntimeException | LinkageError e) {
+				throw new ProviderLoadException(e);
 			}
 			return file.bytes() != null ? env.createSession(file.bytes(), o) : env.createSession(file.file()
 				.toString(), o);
+		}
+	}
+
+	/** Adds the device's provider to the options: this is where ONNX Runtime loads its library. */
+	private static void addProvider(OrtSession.SessionOptions o, DeviceSpec device) throws OrtException {
+		int id = device.deviceIndex();
+		switch (device.provider()) {
+			case CPU -> {}
+			case CUDA -> o.addCUDA(id);
+			case TENSORRT -> {
+				o.addTensorrt(id);
+				o.addCUDA(id);
+			}
+			case DIRECTML -> o.addDirectML(id);
+			case COREML -> o.addCoreML();
+			case ROCM -> o.addROCM(id);
+			case OPENVINO -> o.addOpenVINO("");
 		}
 	}
 
@@ -256,7 +287,7 @@ public final class ModelSession implements AutoCloseable {
 	{
 		if (closed) throw new IllegalStateException("session is closed");
 		cancel.throwIfCancelled();
-		OrtEnvironment env = OrtEnvironment.getEnvironment();
+		OrtEnvironment env = OnnxRuntimeSetup.environment();
 		Map<String, OnnxTensor> ort = new LinkedHashMap<>();
 		try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
 			Map<String, NodeInfo> info = session.getInputInfo();

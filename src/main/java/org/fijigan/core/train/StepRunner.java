@@ -14,6 +14,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.engine.ModelSession;
+import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.fijigan.core.engine.Tensor;
 
 import ai.onnxruntime.OnnxTensor;
@@ -35,7 +36,7 @@ public final class StepRunner implements AutoCloseable {
 	private final ModelSession session;
 	private final List<Slot> slots = new ArrayList<>();
 	private final Set<String> fetched = new HashSet<>();
-	private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+	private final OrtEnvironment env = OnnxRuntimeSetup.environment();
 	private boolean closed;
 
 	/** One parameter or state tensor, double-buffered. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.fijigan.core.engine.Tensor;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -55,7 +56,7 @@ public final class ShapeProbe {
 		Map<String, float[]> floats = new HashMap<>();
 		for (TensorProto t : model.getGraph().getInitializerList())
 			shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
-		OrtEnvironment env = OrtEnvironment.getEnvironment();
+		OrtEnvironment env = OnnxRuntimeSetup.environment();
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
 			o.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
 			o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
