@@ -14,6 +14,7 @@ import org.fijigan.core.batch.GenerationBatch;
 import org.fijigan.core.batch.GenerationJob;
 import org.fijigan.core.batch.SamplePlan;
 import org.fijigan.core.image.Npy;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
@@ -93,8 +94,9 @@ final class GenerateCommand extends JobCommand {
 			"--include is for --input DIR; generate reads no images");
 		ModelDescriptor d = load();
 		GeneratorSpec g = d.generator();
-		float[][] latents = latentFile == null ? null : rows(Npy.read(latentFile), latentFile);
-		long[] labels = classFile == null ? null : labels(Npy.read(classFile), classFile);
+		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile, "latent file"),
+			latentFile);
+		long[] labels = classFile == null ? null : labels(readNpy(classFile, "class file"), classFile);
 		SamplePlan plan = plan(g, latents, labels);
 		if (seed == null && latents == null && batch.shard != null) throw new GanException(
 			"give --seed with --shard, so that every shard draws from the same seed sequence");
@@ -138,6 +140,7 @@ final class GenerateCommand extends JobCommand {
 		if (!normalization.equals("range") && !normalization.equals("none"))
 			throw new ParameterException(spec.commandLine(), "generate takes --normalize range or none, not '" +
 				normalization + "'");
+		InputFile.refuseSpecial(Path.of(reference), "model");
 		ModelDescriptor d = ModelLoader.load(reference, new ModelOverrides(null, null, null, range, null,
 			null));
 		return ModelOptions.checkTask(d, TaskKind.GENERATE, false);
@@ -149,8 +152,9 @@ final class GenerateCommand extends JobCommand {
 			(perClass != null ? "--per-class" : "--balance-against") + " writes one file per image: " +
 				"give a folder as --output");
 		ModelDescriptor d = load();
-		float[][] latents = latentFile == null ? null : rows(Npy.read(latentFile), latentFile);
-		long[] labels = classFile == null ? null : labels(Npy.read(classFile), classFile);
+		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile, "latent file"),
+			latentFile);
+		long[] labels = classFile == null ? null : labels(readNpy(classFile, "class file"), classFile);
 		int n = count != null ? count : latents != null ? latents.length : labels != null
 			? labels.length : 1;
 		List<String> notes = new ArrayList<>();
@@ -161,6 +165,11 @@ final class GenerateCommand extends JobCommand {
 			.generator(), classLabel), labels, latents, floatOutput || normalization.equals("none"),
 			run.device, run.threads);
 		return new Job(d, Generator.run(d, options, progress, cancel), notes);
+	}
+
+	private static NpyArray readNpy(Path file, String role) {
+		InputFile.requireRegular(file, role);
+		return Npy.read(file);
 	}
 
 	private static float[][] rows(NpyArray a, Path file) {

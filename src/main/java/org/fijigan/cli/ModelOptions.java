@@ -1,6 +1,7 @@
 package org.fijigan.cli;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
@@ -51,6 +52,7 @@ final class ModelOptions {
 	 * @param expected the command's task, or null to take any image-to-image or inpainting model
 	 */
 	ModelDescriptor load(TaskKind expected, Double maskHoleValue) {
+		InputFile.refuseSpecial(java.nio.file.Path.of(reference), "model");
 		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue));
 		return checkTask(d, expected, task != null);
 	}

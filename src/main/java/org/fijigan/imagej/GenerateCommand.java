@@ -8,6 +8,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelOverrides;
@@ -93,6 +94,7 @@ public class GenerateCommand extends GanCommand {
 	}
 
 	static long[] readClassFile(String path) {
+		InputFile.requireRegular(new File(path).toPath(), "class file");
 		NpyArray a = Npy.read(new File(path).toPath());
 		if (a.shape().length != 1) throw new GanException(path + " has shape " + Arrays.toString(a
 			.shape()) + "; a class file holds one integer label per image, shape [N]");
@@ -101,6 +103,7 @@ public class GenerateCommand extends GanCommand {
 
 	/** Rows of an [N, d] (or [N, d, 1, 1]) array. */
 	static float[][] readLatents(File file) {
+		InputFile.requireRegular(file.toPath(), "latent file");
 		NpyArray a = Npy.read(file.toPath());
 		long[] shape = a.shape();
 		if (shape.length < 2 || shape[0] < 1) throw new GanException(file + " has shape " + Arrays
