@@ -14,6 +14,7 @@ import org.fijigan.core.batch.GenerationBatch;
 import org.fijigan.core.batch.GenerationJob;
 import org.fijigan.core.batch.SamplePlan;
 import org.fijigan.core.image.Npy;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.InputFile;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.model.GeneratorSpec;
@@ -81,6 +82,15 @@ final class GenerateCommand extends JobCommand {
 		description = "Folder mode: DIR's sub-folders are classes (named as the model's classes or " +
 			"by number); generate enough of each to bring every class up to the largest one.")
 	Path balanceAgainst;
+
+	@Override
+	List<FileIdentity.Input> inputFiles() {
+		List<FileIdentity.Input> files = new ArrayList<>();
+		files.add(new FileIdentity.Input("model", Path.of(reference)));
+		if (latentFile != null) files.add(new FileIdentity.Input("latent file", latentFile));
+		if (classFile != null) files.add(new FileIdentity.Input("class file", classFile));
+		return files;
+	}
 
 	/** Folder mode when OUT has no image extension. */
 	@Override

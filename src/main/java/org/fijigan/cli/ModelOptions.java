@@ -1,6 +1,7 @@
 package org.fijigan.cli;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
@@ -39,6 +40,11 @@ final class ModelOptions {
 	@Option(names = "--residual",
 		description = "The model outputs the noise: result = input - output.")
 	boolean residual;
+
+	/** The model's file or folder as an input that no output may be, when it names one. */
+	FileIdentity.Input asInput() {
+		return new FileIdentity.Input("model", java.nio.file.Path.of(reference));
+	}
 
 	ModelOverrides overrides(Double maskHoleValue) {
 		return new ModelOverrides(task, scale, haloPixels, range, residual

@@ -18,6 +18,7 @@ import java.util.Set;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 
 /**
  * The folders of a batch: which images an input folder holds, relative names with {@code /}
@@ -30,18 +31,20 @@ public final class BatchFolders {
 	/**
 	 * The images under {@code dir}, sub-folders included, as sorted relative paths with {@code /}
 	 * separators. Hidden files and folders, and {@code exclude} (an output folder inside the input
-	 * folder), are left out; links are followed.
+	 * folder, under any name: a link to it is left out too), are left out; links are followed.
 	 */
 	public static List<String> listImages(Path dir, ImageCodec codec, String include, Path exclude) {
 		PathMatcher glob = include == null ? null : FileSystems.getDefault().getPathMatcher("glob:" +
 			include);
 		boolean byName = include != null && !include.contains("/");
 		List<String> names = new ArrayList<>();
+		Object excluded = exclude == null ? null : FileIdentity.of(exclude);
 		walk(dir, true, new SimpleFileVisitor<>() {
 			@Override
 			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
 				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(".") ||
-					exclude != null && d.startsWith(exclude));
+					exclude != null && d.startsWith(exclude) || excluded != null && excluded.equals(attrs
+						.fileKey() != null ? attrs.fileKey() : FileIdentity.of(d)));
 				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
 			}
 

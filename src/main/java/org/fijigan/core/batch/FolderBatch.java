@@ -17,6 +17,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.CancellationToken.CancelledException;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
@@ -67,8 +68,13 @@ public final class FolderBatch {
 		checkModel(job, model);
 		if (!Files.isDirectory(job.inputDir())) throw new GanException("input folder not found: " + job
 			.inputDir());
-		if (job.outputDir().equals(job.inputDir())) throw new GanException(
-			"write the results to another folder than the inputs (" + job.inputDir() + ")");
+		if (job.outputDir().equals(job.inputDir()) || FileIdentity.same(job.outputDir(), job.inputDir()))
+			throw new GanException("write the results to another folder than the inputs (" + job
+				.inputDir() + (job.outputDir().equals(job.inputDir()) ? "" : ", which " + job.outputDir() +
+					" also names") + ")");
+		if (job.mask() != null && Files.isDirectory(job.mask()) && (job.outputDir().equals(job.mask()) ||
+			FileIdentity.same(job.outputDir(), job.mask()))) throw new GanException(
+				"write the results to another folder than the masks (" + job.mask() + ")");
 		if (job.format() != null && !codec.canWrite(job.format())) throw new GanException(
 			"cannot write " + job.format() + " files: use tif, png, jpg, npy or nii.gz");
 		if (job.mask() != null && !Files.exists(job.mask())) throw new GanException("mask not found: " +
@@ -81,6 +87,7 @@ public final class FolderBatch {
 		List<Item> mine = new ArrayList<>();
 		for (int i = 0; i < all.size(); i++)
 			if (job.shard().takes(i)) mine.add(all.get(i));
+		refuseOverwritingInputs(job, model, inputs, mine);
 
 		BatchFolders.createFolder(job.outputDir());
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
@@ -160,6 +167,34 @@ public final class FolderBatch {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		return new BatchSummary(mine.size(), done, skipped.size(), failed, failures, manifestFile,
 			provider, notes, seconds, stopped);
+	}
+
+	/**
+	 * Refuses a run in which an output would replace an input image, a mask or the model under any
+	 * name (a symbolic or hard link, an output folder that is the input folder by another path),
+	 * before anything is written; {@code --overwrite} does not change this.
+	 */
+	private static void refuseOverwritingInputs(FolderJob job, ModelDescriptor model,
+		List<String> inputs, List<Item> mine)
+	{
+		if (!Files.isDirectory(job.outputDir())) return; // nothing in it can be an input yet
+		List<FileIdentity.Input> files = new ArrayList<>();
+		for (String in : inputs)
+			files.add(new FileIdentity.Input("input image", BatchFolders.resolve(job.inputDir(), in)));
+		if (job.mask() != null) {
+			if (Files.isDirectory(job.mask())) try (Stream<Path> s = Files.walk(job.mask())) {
+				s.filter(Files::isRegularFile).forEach(p -> files.add(new FileIdentity.Input("mask", p)));
+			}
+			catch (IOException | java.io.UncheckedIOException e) {
+				throw new GanException("cannot list the mask folder " + job.mask() + ": " + e.getMessage(),
+					e);
+			}
+			else files.add(new FileIdentity.Input("mask", job.mask()));
+		}
+		files.add(new FileIdentity.Input("model", model.onnxFile()));
+		Map<Object, FileIdentity.Input> index = FileIdentity.index(files);
+		for (Item item : mine)
+			FileIdentity.refuseOverwriting(BatchFolders.resolve(job.outputDir(), item.output()), index);
 	}
 
 	private static void checkModel(FolderJob job, ModelDescriptor model) {

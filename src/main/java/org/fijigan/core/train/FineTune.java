@@ -2,6 +2,7 @@ package org.fijigan.core.train;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.function.Consumer;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -57,8 +58,21 @@ public final class FineTune {
 	private FineTune() {}
 
 	public static Outcome run(Request r, ProgressListener progress, CancellationToken cancel) {
+		return run(r, model -> {}, progress, cancel);
+	}
+
+	/**
+	 * As {@link #run(Request, ProgressListener, CancellationToken)}.
+	 *
+	 * @param beforeTraining called with the loaded model before any image is opened: the caller's
+	 *          last check (e.g. that its output is not the model's own file), which may throw
+	 */
+	public static Outcome run(Request r, Consumer<ModelDescriptor> beforeTraining,
+		ProgressListener progress, CancellationToken cancel)
+	{
 		ModelDescriptor d = ModelLoader.load(r.model(), new ModelOverrides(r.task(), null, null, null,
 			null, null));
+		beforeTraining.accept(d);
 		if (d.task() == TaskKind.GENERATE && d.generator() == null) throw new GanException(
 			"model " + d.name() + " is a generator without a latent input fiji-gan understands");
 		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(r.patch())
