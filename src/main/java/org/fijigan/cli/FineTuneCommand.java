@@ -220,6 +220,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 				", validation loss %.5f, PSNR %.2f dB", last[4], last[5]));
 		w.println("loss curve: " + csv.getFileName() + ", " + png.getFileName());
 		w.println("data: " + outcome.data().describe());
+		for (String n : outcome.notes())
+			w.println("note: " + n);
 		for (String n : result.notes())
 			w.println("note: " + n);
 		w.flush();

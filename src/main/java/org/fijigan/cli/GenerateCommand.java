@@ -25,6 +25,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
+import org.fijigan.core.pipeline.NonFinite;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,6 +74,12 @@ final class GenerateCommand extends JobCommand {
 	@Mixin
 	DeviceFlags run;
 
+	@Option(names = "--nonfinite", paramLabel = "fail|zero|clip", defaultValue = "fail",
+		converter = InferenceFlags.NonFiniteText.class,
+		description = "NaN and infinite values the generator gives, in 8-bit images: fail " +
+			"(default), zero or clip; 32-bit images (--float) keep them.")
+	NonFinite nonFinite;
+
 
 	@Option(names = "--per-class", paramLabel = "N",
 		description = "Folder mode: N images of every class of the model, each class in a sub-folder.")
@@ -114,7 +121,7 @@ final class GenerateCommand extends JobCommand {
 		GenerationJob job = new GenerationJob(output, batch.format == null ? "tif" : batch.format, plan,
 			s, latents, latentFile == null ? null : latentFile.getFileName().toString(), floatOutput ||
 				normalization.equals("none"), run.device, run.threads, batch.shardOrAll(), overwrite,
-			batch.failFast, provenance());
+			batch.failFast, provenance(), nonFinite);
 		return GenerationBatch.run(job, d, ImageFiles.CODEC, progress, cancel);
 	}
 
@@ -173,7 +180,7 @@ final class GenerateCommand extends JobCommand {
 			" to draw the same images again)");
 		GenerateOptions options = new GenerateOptions(n, s, classLabel == null ? null : label(d
 			.generator(), classLabel), labels, latents, floatOutput || normalization.equals("none"),
-			run.device, run.threads);
+			run.device, run.threads, nonFinite);
 		return new Job(d, Generator.run(d, options, progress, cancel), notes);
 	}
 

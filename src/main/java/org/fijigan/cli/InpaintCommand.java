@@ -40,7 +40,7 @@ final class InpaintCommand extends JobCommand {
 			"relative names (any image extension), or one mask for all.")
 	Path mask;
 
-	@Option(names = "--mask-hole", paramLabel = "0|1",
+	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class, paramLabel = "0|1",
 		description = "The value the model expects at holes (default: from the model).")
 	Double maskHoleValue;
 

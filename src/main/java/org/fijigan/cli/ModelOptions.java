@@ -9,6 +9,7 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.tiling.TilingRequest;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -86,12 +87,27 @@ final class ModelOptions {
 			if (text.trim().equalsIgnoreCase("auto")) return null;
 			try {
 				int n = Integer.parseInt(text.trim());
-				if (n >= 0) return n;
+				if (n >= 0 && n <= TilingRequest.MAX_HALO) return n;
 			}
 			catch (NumberFormatException e) {
 				// below
 			}
-			throw new TypeConversionException("halo '" + text + "' must be auto or a number of pixels >= 0");
+			throw new TypeConversionException("halo '" + text + "' must be auto or a number of pixels " +
+				"from 0 to " + TilingRequest.MAX_HALO);
+		}
+	}
+
+	static final class FiniteNumber implements ITypeConverter<Double> {
+		@Override
+		public Double convert(String text) {
+			try {
+				double v = Double.parseDouble(text.trim());
+				if (Double.isFinite(v)) return v;
+			}
+			catch (NumberFormatException e) {
+				// below
+			}
+			throw new TypeConversionException("'" + text + "' is not a finite number");
 		}
 	}
 

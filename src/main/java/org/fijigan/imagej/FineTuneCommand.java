@@ -152,6 +152,8 @@ public class FineTuneCommand extends GanCommand {
 			outcome.model().name(), result.steps(), result.provider(), last[1], Float.isNaN(last[4]) ? ""
 				: String.format(Locale.ROOT, ", validation loss %.5f, PSNR %.2f dB", last[4], last[5]), out));
 		IJ.log("  data: " + outcome.data().describe());
+		for (String n : outcome.notes())
+			IJ.log("  " + n);
 		for (String n : result.notes())
 			IJ.log("  " + n);
 	}

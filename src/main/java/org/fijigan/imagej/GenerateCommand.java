@@ -15,6 +15,7 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
+import org.fijigan.core.pipeline.NonFinite;
 import org.fijigan.core.pipeline.RunResult;
 import org.fijigan.ij1.ImagePlusConverter;
 import org.scijava.ItemIO;
@@ -54,6 +55,10 @@ public class GenerateCommand extends GanCommand {
 	@Parameter(label = "Float output", description = "32-bit images in the model's range instead of 8-bit")
 	boolean floatOutput;
 
+	@Parameter(label = "Nonfinite outputs", choices = { "fail", "zero", "clip" },
+		description = "what NaN and infinite generator outputs become in 8-bit images (float output keeps them)")
+	String nonfinite = "fail";
+
 	@Parameter(type = ItemIO.OUTPUT)
 	ImagePlus output;
 
@@ -72,7 +77,8 @@ public class GenerateCommand extends GanCommand {
 		else if (!c.isEmpty() && !c.equalsIgnoreCase("none")) classLabel = classLabel(descriptor
 			.generator(), c);
 		GenerateOptions options = new GenerateOptions(count, seed, classLabel, classLabels,
-			latent == null ? null : readLatents(latent), floatOutput, deviceSpec, threads);
+			latent == null ? null : readLatents(latent), floatOutput, deviceSpec, threads, NonFinite.parse(
+				nonfinite));
 		RunResult result = Generator.run(descriptor, options, progress(), cancellation());
 		output = ImagePlusConverter.toImagePlus(result.image());
 		logReport(descriptor.name() + " (" + count + " synthetic images)", result.report());

@@ -111,15 +111,43 @@ public final class BatchFolders {
 
 	/** Deletes temporary files that a killed run left for one of {@code targets}. */
 	static void removeStaleTemporaries(Path outputDir, Set<String> targets) {
+		removeStaleTemporaries(outputDir, (java.util.function.Predicate<String>) targets::contains);
+	}
+
+	/**
+	 * Deletes temporary files that a killed run left for a file that {@code isTarget} accepts, by
+	 * its relative name ({@code /} separators).
+	 */
+	static void removeStaleTemporaries(Path outputDir, java.util.function.Predicate<String> isTarget) {
 		walk(outputDir, false, new SimpleFileVisitor<>() {
 			@Override
 			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
 				String target = AtomicFile.targetOfTemporary(p.getFileName().toString());
-				if (target != null && targets.contains(slashes(outputDir.relativize(p.resolveSibling(
-					target))))) Files.deleteIfExists(p);
+				if (target != null && isTarget.test(slashes(outputDir.relativize(p.resolveSibling(target)))))
+					Files.deleteIfExists(p);
 				return FileVisitResult.CONTINUE;
 			}
 		});
+	}
+
+	/**
+	 * The relative name ({@code /} separators) of the first regular file under {@code dir} that
+	 * {@code accept} takes, or null; links are not followed.
+	 */
+	static String firstFile(Path dir, java.util.function.Predicate<String> accept) {
+		String[] found = { null };
+		walk(dir, false, new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+				String rel = slashes(dir.relativize(p));
+				if (attrs.isRegularFile() && accept.test(rel)) {
+					found[0] = rel;
+					return FileVisitResult.TERMINATE;
+				}
+				return FileVisitResult.CONTINUE;
+			}
+		});
+		return found[0];
 	}
 
 	/** Creates {@code dir} and its parents, or says why it cannot. */

@@ -90,6 +90,26 @@ public final class FolderBatch {
 		refuseOverwritingInputs(job, model, inputs, mine);
 
 		BatchFolders.createFolder(job.outputDir());
+		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(), owner(job.properties(),
+			model, job.shard())))
+		{
+			return runClaimed(job, model, options, codec, listener, cancel, mine, start);
+		}
+	}
+
+	/** Who a run is, for the output folder's claim. */
+	static OutputFolderLock.Owner owner(Map<String, String> properties, ModelDescriptor model,
+		Shard shard)
+	{
+		return OutputFolderLock.Owner.of(properties.getOrDefault("fiji-gan.command",
+			"a fiji-gan batch run"), model.name(), model.sha256(), shard);
+	}
+
+	/** The run, once the output folder is this run's. */
+	private static BatchSummary runClaimed(FolderJob job, ModelDescriptor model,
+		InferenceOptions options, ImageCodec codec, ProgressListener listener, CancellationToken cancel,
+		List<Item> mine, long start)
+	{
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
 		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
 		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of() : Manifest.completeRows(
@@ -117,6 +137,7 @@ public final class FolderBatch {
 				if (!job.overwrite() && !hasManifests && Files.exists(out)) throw new GanException(out +
 					" already exists and no manifest in " + job.outputDir() +
 					" records it; pass --overwrite to replace existing results");
+				refuseAnotherModelsOutput(job.overwrite(), row, out, model, job.outputDir());
 				todo.add(item);
 			}
 		}
@@ -125,7 +146,7 @@ public final class FolderBatch {
 			.mask(), "mask") : null;
 		MaskFinder masks = job.mask() != null && sharedMask == null ? new MaskFinder(job.mask(), codec)
 			: null;
-		int done = 0, failed = 0, finished = skipped.size();
+		int done = 0, failed = 0, finished = skipped.size(), withNonFinite = 0;
 		List<BatchSummary.Failure> failures = new ArrayList<>();
 		boolean stopped = false;
 		String provider;
@@ -151,7 +172,10 @@ public final class FolderBatch {
 					tiles, cancel);
 				manifest.append(row);
 				finished++;
-				if (Manifest.DONE.equals(row.get("status"))) done++;
+				if (Manifest.DONE.equals(row.get("status"))) {
+					done++;
+					if (!row.get("nonfinite").equals("0")) withNonFinite++;
+				}
 				else {
 					failed++;
 					failures.add(new BatchSummary.Failure(item.input(), row.get("message")));
@@ -164,6 +188,8 @@ public final class FolderBatch {
 				}
 			}
 		}
+		if (withNonFinite > 0) notes.add(withNonFinite + " image" + (withNonFinite == 1 ? " has" : "s have") +
+			" NaN or infinite values in the model's output (see the manifest's nonfinite column)");
 		double seconds = (System.nanoTime() - start) / 1e9;
 		return new BatchSummary(mine.size(), done, skipped.size(), failed, failures, manifestFile,
 			provider, notes, seconds, stopped);
@@ -218,6 +244,7 @@ public final class FolderBatch {
 		row.put("bytes", "");
 		row.put("model_sha256", model.sha256());
 		row.put("provider", "");
+		row.put("nonfinite", "");
 		Path out = BatchFolders.resolve(job.outputDir(), item.output());
 		try {
 			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item.input()), "input");
@@ -241,6 +268,7 @@ public final class FolderBatch {
 			row.put("provider", result.report().provider());
 			row.put("status", Manifest.DONE);
 			row.put("message", "");
+			row.put("nonfinite", r.properties().getOrDefault(ImageToImage.NONFINITE_PROPERTY, "0"));
 		}
 		catch (CancelledException e) {
 			throw e;
@@ -266,6 +294,22 @@ public final class FolderBatch {
 		if (e instanceof IOException io) return AtomicFile.describe(io);
 		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
 		return "unexpected " + e.getClass().getSimpleName() + m;
+	}
+
+	/**
+	 * Refuses to replace, without {@code --overwrite}, an output that a manifest records as made by
+	 * another model: resuming into a folder of someone else's results would mix two models.
+	 */
+	static void refuseAnotherModelsOutput(boolean overwrite, Map<String, String> row, Path out,
+		ModelDescriptor model, Path outputDir)
+	{
+		if (overwrite || row == null || model.sha256().equals(row.get("model_sha256")) || !Files.exists(
+			out)) return;
+		String other = row.getOrDefault("model_sha256", "");
+		throw new GanException(out + " was made by another model (sha256 " + other.substring(0, Math
+			.min(12, other.length())) + "..., as the manifest in " + outputDir + " records; this model " +
+			"is " + model.sha256().substring(0, Math.min(12, model.sha256().length())) + "...): pass " +
+			"--overwrite to replace those results, or choose another output folder");
 	}
 
 	/** Whether {@code out} is the complete output that {@code row} records, made by this model. */
