@@ -362,6 +362,9 @@ public final class GenerationBatch {
 			row.put("status", Manifest.DONE);
 			row.put("nonfinite", image.properties().getOrDefault(ImageToImage.NONFINITE_PROPERTY, "0"));
 		}
+		catch (CancelledException e) {
+			throw e; // not a failure of this sample: the run stops
+		}
 		catch (RuntimeException | IOException e) {
 			fail(row, FolderBatch.message(e));
 		}
