@@ -99,6 +99,12 @@ final class GenerateCommand extends JobCommand {
 		return files;
 	}
 
+	/** A stack holds every image; a folder one at a time (generate has no tiles). */
+	@Override
+	String outOfMemoryAdvice() {
+		return "write the images into a folder (--output DIR), which holds one at a time";
+	}
+
 	/** Folder mode when OUT has no image extension. */
 	@Override
 	boolean writesFolder() {

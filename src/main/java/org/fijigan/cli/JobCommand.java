@@ -80,6 +80,11 @@ abstract class JobCommand implements Callable<Integer> {
 		return List.of();
 	}
 
+	/** What else helps when Java runs out of memory in this command. */
+	String outOfMemoryAdvice() {
+		return "use smaller tiles with --tile";
+	}
+
 	/** Properties every result of a folder run carries: the command that made it. */
 	Map<String, String> provenance() {
 		return Map.of("fiji-gan.command", commandLine());
@@ -104,8 +109,8 @@ abstract class JobCommand implements Callable<Integer> {
 			out.write(image);
 		}
 		catch (OutOfMemoryError e) {
-			throw new GanException("out of memory: give Java more with JAVA_OPTS=-Xmx16g, or use " +
-				"smaller tiles with --tile", e);
+			throw new GanException("out of memory: give Java more with JAVA_OPTS=-Xmx16g, or " +
+				outOfMemoryAdvice(), e);
 		}
 		printSummary(out.path(), job);
 		return 0;
