@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,8 +22,10 @@ import ij.process.ByteProcessor;
 import org.fijigan.cli.MainTest.Result;
 import org.fijigan.core.batch.Manifest;
 import org.fijigan.core.engine.ThreadCount;
+import org.fijigan.testing.CliProcesses;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -41,12 +42,16 @@ class BoundedKnobsTest {
 	@TempDir
 	Path dir;
 
-	final List<Process> started = new ArrayList<>();
+	CliProcesses processes;
+
+	@BeforeEach
+	void launcher() {
+		processes = new CliProcesses(dir, "64m");
+	}
 
 	@AfterEach
 	void stopEverything() throws InterruptedException {
-		for (Process p : started)
-			if (p.isAlive()) p.destroyForcibly().waitFor();
+		processes.close();
 	}
 
 	/** One line on stderr with {@code problem}, exit {@code code}, nothing written, quickly. */
@@ -139,16 +144,7 @@ class BoundedKnobsTest {
 	}
 
 	Process start(String tag, Object... args) throws IOException {
-		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-			"java").toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-			"-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-			"org.fijigan.cli.Main"));
-		for (Object a : args)
-			cmd.add(String.valueOf(a));
-		Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(tag + ".out").toFile())
-			.redirectError(dir.resolve(tag + ".err").toFile()).start();
-		started.add(p);
-		return p;
+		return processes.start(tag, args);
 	}
 
 	@Test
