@@ -99,7 +99,7 @@ class OutputFolderClaimTest {
 		throws Exception
 	{
 		Path slow = slowModel(), other = OnnxModels.conv3x3(1, 1, 7, 1).write(dir, "other.onnx");
-		Path in = images("in", 64, 384), out = dir.resolve("out");
+		Path in = images("in", 32, 384), out = dir.resolve("out");
 		Process a = start("a", "denoise", "-m", slow, "-i", in, "-o", out, "--device", "cpu",
 			"--threads", 1, "--normalize", "range");
 		awaitClaim(a, "a", out);
@@ -132,7 +132,7 @@ class OutputFolderClaimTest {
 		Result replaced = MainTest.cli("denoise", "-m", other, "-i", in, "-o", out, "--device", "cpu",
 			"--normalize", "range", "--overwrite");
 		assertEquals(0, replaced.exitCode(), replaced.err());
-		assertTrue(replaced.out().startsWith("64 of 64 images written"), replaced.out());
+		assertTrue(replaced.out().startsWith("32 of 32 images written"), replaced.out());
 		assertEquals(List.of(), claims(out), "dead claims are deleted, and a run gives its own up");
 	}
 
@@ -150,7 +150,7 @@ class OutputFolderClaimTest {
 	@Test
 	void aClaimLeftByAKilledRunIsDeadAndShardsOfOneRunShareTheFolder() throws Exception {
 		Path slow = slowModel();
-		Path in = images("in", 64, 384), out = dir.resolve("out");
+		Path in = images("in", 32, 384), out = dir.resolve("out");
 		Process a = start("a", "denoise", "-m", slow, "-i", in, "-o", out, "--device", "cpu",
 			"--threads", 1, "--normalize", "range");
 		awaitClaim(a, "a", out);

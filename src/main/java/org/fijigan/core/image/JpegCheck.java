@@ -72,19 +72,26 @@ final class JpegCheck {
 			" bytes of image data, but it holds " + count(scanBytes));
 	}
 
-	/** The next marker's code, after its 0xFF and any fill bytes. */
+	/**
+	 * The next marker's code, after its 0xFF and any fill bytes. Stray bytes before it are skipped,
+	 * as decoders do (they warn of "extraneous bytes before marker" and read on).
+	 */
 	private int nextMarker() throws IOException {
 		if (pending >= 0) {
 			int m = pending;
 			pending = -1;
 			return m;
 		}
-		long start = at;
-		if (read() != 0xff) throw damaged("byte " + count(start) + " should start a marker");
 		int m;
-		do
-			m = read();
-		while (m == 0xff);
+		do {
+			while (read() != 0xff) {
+				// a stray byte
+			}
+			do
+				m = read();
+			while (m == 0xff);
+		}
+		while (m == 0x00); // a stuffed zero is no marker
 		return m;
 	}
 
