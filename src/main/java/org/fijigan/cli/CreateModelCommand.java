@@ -75,7 +75,12 @@ final class CreateModelCommand implements Callable<Integer> {
 		List<String> names = List.of();
 		if (classes != null && !classes.isBlank()) {
 			String t = classes.trim();
-			if (t.matches("\\d+")) k = Integer.parseInt(t);
+			if (t.matches("[+-]?\\d+")) {
+				java.math.BigInteger n = new java.math.BigInteger(t);
+				if (n.signum() < 0 || n.bitLength() > 31) throw new GanException("--classes must be a " +
+					"number of classes from 0 to 10000, or their names, not " + t);
+				k = n.intValue(); // ArchitectureOptions bounds it
+			}
 			else {
 				names = List.of(t.split("\\s*,\\s*"));
 				k = names.size();

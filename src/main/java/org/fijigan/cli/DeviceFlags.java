@@ -1,6 +1,7 @@
 package org.fijigan.cli;
 
 import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.ThreadCount;
 
 import picocli.CommandLine.Option;
 
@@ -11,7 +12,14 @@ final class DeviceFlags {
 			"(default: auto, which falls back to the CPU).")
 	DeviceSpec device;
 
-	@Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-		description = "Intra-op threads (default: all cores).")
+	@Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Threads.class,
+		description = "Intra-op threads: 0 for one per core (default), at most 4 per core.")
 	int threads;
+
+	static final class Threads implements picocli.CommandLine.ITypeConverter<Integer> {
+		@Override
+		public Integer convert(String text) throws Exception {
+			return Main.converter(ThreadCount::parse).convert(text);
+		}
+	}
 }

@@ -13,6 +13,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
 import org.fijigan.core.train.FineTune;
@@ -183,6 +184,11 @@ public final class FineTuneCommand implements Callable<Integer> {
 	@Option(names = "--overwrite", description = "Replace OUT if it exists.")
 	boolean overwrite;
 
+	@Option(names = "--replace-input-model",
+		description = "Allow OUT to be the model being fine-tuned: it is replaced (atomically) once " +
+			"training has finished. Without this, writing over the input model is refused.")
+	boolean replaceInputModel;
+
 	@Override
 	public Integer call() throws IOException {
 		Path out = output.toAbsolutePath();
@@ -190,8 +196,10 @@ public final class FineTuneCommand implements Callable<Integer> {
 			throw new GanException("the fine-tuned model must be written to a .onnx file, not " + output
 				.getFileName());
 		Path csv = sibling(out, "-loss.csv"), png = sibling(out, "-loss.png");
+		boolean replacesModel = refuseReplacingTheModel(out, Path.of(model));
 		if (!overwrite) for (Path p : List.of(out, csv, png))
-			if (Files.exists(p)) throw new GanException(p + " already exists; pass --overwrite to replace it");
+			if (Files.exists(p) && !(p == out && replacesModel)) throw new GanException(p +
+				" already exists; pass --overwrite to replace it");
 		if (!Files.isDirectory(out.getParent())) throw new GanException("output folder " + out
 			.getParent() + " does not exist");
 		if (!Files.isWritable(out.getParent())) throw new GanException("cannot write to the output " +
@@ -199,6 +207,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder.of(data.folder,
 			"data")) : new DataSource.Pairs(ImageFolder.of(data.pairs.inputs, "input"), ImageFolder.of(
 				data.pairs.targets, "target"));
+		refuseOverwritingData(source, List.of(out, csv, png));
 		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr).withSchedule(
 			OptimizerConfig.Schedule.parse(lrSchedule)), LossKind
 			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, run.device, run.threads, checkpointDir,
@@ -212,11 +221,12 @@ public final class FineTuneCommand implements Callable<Integer> {
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
 			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
 		{
-			outcome = FineTune.run(request, ProgressListener.safe(progress), interrupt.token());
+			outcome = FineTune.run(request, d -> refuseReplacingTheModel(out, d.onnxFile()), ProgressListener
+				.safe(progress), interrupt.token());
 		}
 		Trainer.Result result = outcome.result();
 		// replace only with --overwrite, even a file that appeared while training
-		AtomicFile.writeStream(out, overwrite, o -> result.model().writeTo(o));
+		AtomicFile.writeStream(out, overwrite || replacesModel, o -> result.model().writeTo(o));
 		AtomicFile.writeStream(csv, overwrite, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS,
 			result.history()));
 		AtomicFile.writeStream(png, overwrite, o -> LossPlot.writePng(o, result.history()));
@@ -228,10 +238,36 @@ public final class FineTuneCommand implements Callable<Integer> {
 				", validation loss %.5f, PSNR %.2f dB", last[4], last[5]));
 		w.println("loss curve: " + csv.getFileName() + ", " + png.getFileName());
 		w.println("data: " + outcome.data().describe());
+		for (String n : outcome.notes())
+			w.println("note: " + n);
 		for (String n : result.notes())
 			w.println("note: " + n);
 		w.flush();
 		return 0;
+	}
+
+	/**
+	 * Whether {@code out} is the model file {@code model} (under any name): allowed with
+	 * {@code --replace-input-model}, refused otherwise.
+	 */
+	private boolean refuseReplacingTheModel(Path out, Path model) {
+		if (!FileIdentity.same(out, model)) return false;
+		if (replaceInputModel) return true;
+		throw new GanException("the output " + out + " is the model being fine-tuned (" + model +
+			"): write the fine-tuned model to another file, or pass --replace-input-model to replace " +
+			"it once training has finished");
+	}
+
+	/** Refuses writing the model or its loss curve over a training image, under any name. */
+	private static void refuseOverwritingData(DataSource source, List<Path> outputs) {
+		List<FileIdentity.Input> images = new ArrayList<>();
+		for (ImageFolder f : source instanceof DataSource.Pairs p ? List.of((ImageFolder) p.inputs(),
+			(ImageFolder) p.targets()) : List.of((ImageFolder) ((DataSource.Images) source).images()))
+			for (String name : f.names())
+				images.add(new FileIdentity.Input("training image", f.folder().resolve(name)));
+		var index = FileIdentity.index(images);
+		for (Path p : outputs)
+			FileIdentity.refuseOverwriting(p, index);
 	}
 
 	private static Path sibling(Path onnx, String suffix) {

@@ -14,6 +14,8 @@ import org.fijigan.core.batch.GenerationBatch;
 import org.fijigan.core.batch.GenerationJob;
 import org.fijigan.core.batch.SamplePlan;
 import org.fijigan.core.image.Npy;
+import org.fijigan.core.io.FileIdentity;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
@@ -23,6 +25,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
+import org.fijigan.core.pipeline.NonFinite;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,6 +74,12 @@ final class GenerateCommand extends JobCommand {
 	@Mixin
 	DeviceFlags run;
 
+	@Option(names = "--nonfinite", paramLabel = "fail|zero|clip", defaultValue = "fail",
+		converter = InferenceFlags.NonFiniteText.class,
+		description = "NaN and infinite values the generator gives, in 8-bit images: fail " +
+			"(default), zero or clip; 32-bit images (--float) keep them.")
+	NonFinite nonFinite;
+
 
 	@Option(names = "--per-class", paramLabel = "N",
 		description = "Folder mode: N images of every class of the model, each class in a sub-folder.")
@@ -80,6 +89,21 @@ final class GenerateCommand extends JobCommand {
 		description = "Folder mode: DIR's sub-folders are classes (named as the model's classes or " +
 			"by number); generate enough of each to bring every class up to the largest one.")
 	Path balanceAgainst;
+
+	@Override
+	List<FileIdentity.Input> inputFiles() {
+		List<FileIdentity.Input> files = new ArrayList<>();
+		files.add(new FileIdentity.Input("model", Path.of(reference)));
+		if (latentFile != null) files.add(new FileIdentity.Input("latent file", latentFile));
+		if (classFile != null) files.add(new FileIdentity.Input("class file", classFile));
+		return files;
+	}
+
+	/** A stack holds every image; a folder one at a time (generate has no tiles). */
+	@Override
+	String outOfMemoryAdvice() {
+		return "write the images into a folder (--output DIR), which holds one at a time";
+	}
 
 	/** Folder mode when OUT has no image extension. */
 	@Override
@@ -93,8 +117,9 @@ final class GenerateCommand extends JobCommand {
 			"--include is for --input DIR; generate reads no images");
 		ModelDescriptor d = load();
 		GeneratorSpec g = d.generator();
-		float[][] latents = latentFile == null ? null : rows(Npy.read(latentFile), latentFile);
-		long[] labels = classFile == null ? null : labels(Npy.read(classFile), classFile);
+		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile, "latent file"),
+			latentFile);
+		long[] labels = classFile == null ? null : labels(readNpy(classFile, "class file"), classFile);
 		SamplePlan plan = plan(g, latents, labels);
 		if (seed == null && latents == null && batch.shard != null) throw new GanException(
 			"give --seed with --shard, so that every shard draws from the same seed sequence");
@@ -102,7 +127,7 @@ final class GenerateCommand extends JobCommand {
 		GenerationJob job = new GenerationJob(output, batch.format == null ? "tif" : batch.format, plan,
 			s, latents, latentFile == null ? null : latentFile.getFileName().toString(), floatOutput ||
 				normalization.equals("none"), run.device, run.threads, batch.shardOrAll(), overwrite,
-			batch.failFast, provenance());
+			batch.failFast, provenance(), nonFinite);
 		return GenerationBatch.run(job, d, ImageFiles.CODEC, progress, cancel);
 	}
 
@@ -138,6 +163,7 @@ final class GenerateCommand extends JobCommand {
 		if (!normalization.equals("range") && !normalization.equals("none"))
 			throw new ParameterException(spec.commandLine(), "generate takes --normalize range or none, not '" +
 				normalization + "'");
+		InputFile.refuseSpecial(Path.of(reference), "model");
 		ModelDescriptor d = ModelLoader.load(reference, ModelOverrides.NONE.withRange(range));
 		return ModelOptions.checkTask(d, TaskKind.GENERATE, false);
 	}
@@ -148,8 +174,9 @@ final class GenerateCommand extends JobCommand {
 			(perClass != null ? "--per-class" : "--balance-against") + " writes one file per image: " +
 				"give a folder as --output");
 		ModelDescriptor d = load();
-		float[][] latents = latentFile == null ? null : rows(Npy.read(latentFile), latentFile);
-		long[] labels = classFile == null ? null : labels(Npy.read(classFile), classFile);
+		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile, "latent file"),
+			latentFile);
+		long[] labels = classFile == null ? null : labels(readNpy(classFile, "class file"), classFile);
 		int n = count != null ? count : latents != null ? latents.length : labels != null
 			? labels.length : 1;
 		List<String> notes = new ArrayList<>();
@@ -158,8 +185,13 @@ final class GenerateCommand extends JobCommand {
 			" to draw the same images again)");
 		GenerateOptions options = new GenerateOptions(n, s, classLabel == null ? null : label(d
 			.generator(), classLabel), labels, latents, floatOutput || normalization.equals("none"),
-			run.device, run.threads);
+			run.device, run.threads, nonFinite);
 		return new Job(d, Generator.run(d, options, progress, cancel), notes);
+	}
+
+	private static NpyArray readNpy(Path file, String role) {
+		InputFile.requireRegular(file, role);
+		return Npy.read(file);
 	}
 
 	private static float[][] rows(NpyArray a, Path file) {

@@ -2,12 +2,14 @@ package org.fijigan.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.batch.FolderBatch;
 import org.fijigan.core.batch.FolderJob;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
@@ -35,6 +37,11 @@ abstract class ImageToImageCommand extends JobCommand {
 		ModelDescriptor d = model.load(task(), null);
 		return new Job(d, ImageToImage.run(d, ImageFiles.read(input, "input"), flags.options(),
 			progress, cancel));
+	}
+
+	@Override
+	List<FileIdentity.Input> inputFiles() {
+		return List.of(new FileIdentity.Input("input image", input), model.asInput());
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package org.fijigan.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -10,6 +11,7 @@ import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.batch.FolderBatch;
 import org.fijigan.core.batch.FolderJob;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.InferenceOptions;
@@ -38,7 +40,7 @@ final class InpaintCommand extends JobCommand {
 			"relative names (any image extension), or one mask for all.")
 	Path mask;
 
-	@Option(names = "--mask-hole", paramLabel = "0|1",
+	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class, paramLabel = "0|1",
 		description = "The value the model expects at holes (default: from the model).")
 	Double maskHoleValue;
 
@@ -51,6 +53,12 @@ final class InpaintCommand extends JobCommand {
 		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue);
 		return inpaint(d, ImageFiles.read(input, "input"), mask, flags.options()
 			.withCompositeInpaint(!noComposite), progress, cancel);
+	}
+
+	@Override
+	List<FileIdentity.Input> inputFiles() {
+		return List.of(new FileIdentity.Input("input image", input), new FileIdentity.Input("mask",
+			mask), model.asInput());
 	}
 
 	@Override

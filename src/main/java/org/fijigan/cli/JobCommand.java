@@ -13,6 +13,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.RunReport;
@@ -71,6 +72,19 @@ abstract class JobCommand implements Callable<Integer> {
 		throw new IllegalStateException(spec.name() + " has no folder mode");
 	}
 
+	/**
+	 * The files this command reads (image, mask, model, latent and class files), which its output
+	 * may never be, under any name; those that do not exist are ignored.
+	 */
+	List<FileIdentity.Input> inputFiles() {
+		return List.of();
+	}
+
+	/** What else helps when Java runs out of memory in this command. */
+	String outOfMemoryAdvice() {
+		return "use smaller tiles with --tile";
+	}
+
 	/** Properties every result of a folder run carries: the command that made it. */
 	Map<String, String> provenance() {
 		return Map.of("fiji-gan.command", commandLine());
@@ -80,6 +94,7 @@ abstract class JobCommand implements Callable<Integer> {
 	public final Integer call() {
 		if (writesFolder()) return callFolder();
 		batch.refuseInFileMode(spec, "--input DIR --output DIR, or generate --output DIR");
+		FileIdentity.refuseOverwriting(output.toAbsolutePath(), inputFiles());
 		OutputFile out = OutputFile.prepare(output, overwrite);
 		Job job;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
@@ -87,13 +102,15 @@ abstract class JobCommand implements Callable<Integer> {
 		{
 			job = run(ProgressListener.safe(progress), interrupt.token());
 			progress.close(); // the line goes before anything else is printed
+			FileIdentity.refuseOverwriting(out.path(), List.of(new FileIdentity.Input("model", job
+				.model().onnxFile())));
 			RasterImage image = job.result().image();
 			image.properties().put("fiji-gan.command", commandLine()); // TIFF info, with the core's
 			out.write(image);
 		}
 		catch (OutOfMemoryError e) {
-			throw new GanException("out of memory: give Java more with JAVA_OPTS=-Xmx16g, or use " +
-				"smaller tiles with --tile", e);
+			throw new GanException("out of memory: give Java more with JAVA_OPTS=-Xmx16g, or " +
+				outOfMemoryAdvice(), e);
 		}
 		printSummary(out.path(), job);
 		return 0;

@@ -1,12 +1,15 @@
 package org.fijigan.cli;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.FileIdentity;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.tiling.TilingRequest;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -39,6 +42,11 @@ final class ModelOptions {
 		description = "The model outputs the noise: result = input - output.")
 	boolean residual;
 
+	/** The model's file or folder as an input that no output may be, when it names one. */
+	FileIdentity.Input asInput() {
+		return new FileIdentity.Input("model", java.nio.file.Path.of(reference));
+	}
+
 	ModelOverrides overrides(Double maskHoleValue) {
 		return ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(haloPixels).withRange(range)
 			.withOutputTransform(residual ? OutputTransform.SUBTRACT_FROM_INPUT : null).withMaskHoleValue(
@@ -52,6 +60,7 @@ final class ModelOptions {
 	 * @param expected the command's task, or null to take any image-to-image or inpainting model
 	 */
 	ModelDescriptor load(TaskKind expected, Double maskHoleValue) {
+		InputFile.refuseSpecial(java.nio.file.Path.of(reference), "model");
 		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue));
 		return checkTask(d, expected, task != null);
 	}
@@ -79,12 +88,27 @@ final class ModelOptions {
 			if (text.trim().equalsIgnoreCase("auto")) return null;
 			try {
 				int n = Integer.parseInt(text.trim());
-				if (n >= 0) return n;
+				if (n >= 0 && n <= TilingRequest.MAX_HALO) return n;
 			}
 			catch (NumberFormatException e) {
 				// below
 			}
-			throw new TypeConversionException("halo '" + text + "' must be auto or a number of pixels >= 0");
+			throw new TypeConversionException("halo '" + text + "' must be auto or a number of pixels " +
+				"from 0 to " + TilingRequest.MAX_HALO);
+		}
+	}
+
+	static final class FiniteNumber implements ITypeConverter<Double> {
+		@Override
+		public Double convert(String text) {
+			try {
+				double v = Double.parseDouble(text.trim());
+				if (Double.isFinite(v)) return v;
+			}
+			catch (NumberFormatException e) {
+				// below
+			}
+			throw new TypeConversionException("'" + text + "' is not a finite number");
 		}
 	}
 

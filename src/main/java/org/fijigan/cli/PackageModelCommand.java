@@ -56,7 +56,7 @@ final class PackageModelCommand implements Callable<Integer> {
 	@Option(names = "--residual", description = "The model outputs the noise: result = input - output.")
 	boolean residual;
 
-	@Option(names = "--mask-hole", paramLabel = "0|1", description = "Inpainting: the mask value the model " +
+	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class, paramLabel = "0|1", description = "Inpainting: the mask value the model " +
 		"takes for a hole (default: from the model, else 1).")
 	Double maskHoleValue;
 

@@ -12,6 +12,7 @@ import org.fijigan.core.ProgressListener;
 import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.batch.FolderBatch;
 import org.fijigan.core.batch.FolderJob;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
@@ -54,6 +55,19 @@ final class RunCommand extends JobCommand {
 		}
 		return new Job(d, ImageToImage.run(d, ImageFiles.read(image, "input"), flags.options(),
 			progress, cancel));
+	}
+
+	/** Every file {@code --input} names, by its whole text and by the part after a '='. */
+	@Override
+	List<FileIdentity.Input> inputFiles() {
+		List<FileIdentity.Input> files = new java.util.ArrayList<>(List.of(model.asInput()));
+		for (String entry : inputs) {
+			files.add(new FileIdentity.Input("input", Path.of(entry)));
+			int eq = entry.indexOf('=');
+			if (eq > 0) files.add(new FileIdentity.Input("input " + entry.substring(0, eq), Path.of(entry
+				.substring(eq + 1))));
+		}
+		return files;
 	}
 
 	/** Folder mode when an input is a folder: {@code --input DIR [--input mask=DIR|FILE]}. */

@@ -1,18 +1,30 @@
 package org.fijigan.ij1;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
 
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.ImageCodec;
+import org.fijigan.core.io.InputFile;
+import org.fijigan.core.image.ImageFileCheck;
 import org.fijigan.core.image.Nifti;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
@@ -58,12 +70,22 @@ public final class ImageFileCodec implements ImageCodec {
 		return WRITES.contains(extension);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * A file that is not a regular file (a named pipe, a device) is refused before it is opened,
+	 * and a TIFF, PNG or JPEG that does not hold the pixels its header declares before any is
+	 * allocated ({@link ImageFileCheck}). JPEG is decoded here, with ImageIO, so that a damaged
+	 * one is refused with the decoder's reason instead of being filled with grey.
+	 */
 	@Override
 	public RasterImage read(Path file, String role) {
-		if (!Files.isRegularFile(file)) throw new GanException(role + " file not found: " + file);
+		InputFile.requireRegular(file, role);
 		String ext = ImageCodec.extensionOf(file.getFileName().toString());
 		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
 		if (ext.equals(".nii") || ext.equals(".nii.gz")) return Nifti.read(file).image();
+		ImageFileCheck.check(file, role);
+		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
 		ImagePlus imp = open(file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
@@ -87,6 +109,61 @@ public final class ImageFileCodec implements ImageCodec {
 		catch (RuntimeException e) {
 			return null; // a damaged file
 		}
+	}
+
+	private static boolean isJpeg(Path file) {
+		try (InputStream in = Files.newInputStream(file)) {
+			return in.read() == 0xff && in.read() == 0xd8;
+		}
+		catch (IOException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * Decodes a JPEG as ImageJ does (the same pixels: 8-bit when grey, else RGB), but with ImageIO's
+	 * reader, whose errors and warnings reach us instead of being printed: a truncated or corrupt
+	 * file is refused with the decoder's own words.
+	 */
+	static ImagePlus readJpeg(Path file, String role) {
+		List<String> warnings = new ArrayList<>();
+		BufferedImage image;
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+			if (!readers.hasNext()) throw new GanException("cannot open " + role + " " + file +
+				": no JPEG decoder in this Java");
+			ImageReader reader = readers.next();
+			try {
+				reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+				reader.setInput(in, true, true);
+				image = reader.read(0);
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			if (e instanceof GanException g) throw g;
+			throw new GanException(role + " " + file + " cannot be decoded as JPEG: " + reasons(e), e);
+		}
+		for (String w : warnings) {
+			String lower = w.toLowerCase(Locale.ROOT);
+			if (lower.contains("truncated") || lower.contains("premature end")) throw new GanException(
+				role + " " + file + " is truncated: the JPEG decoder says \"" + w + "\"");
+		}
+		ImagePlus imp = new ImagePlus(file.getFileName().toString(), image);
+		if (imp.getType() == ImagePlus.COLOR_RGB) Opener.convertGrayJpegTo8Bits(imp);
+		return imp;
+	}
+
+	/** An exception's message and those of its causes, joined: the decoder's real reason. */
+	static String reasons(Throwable e) {
+		StringBuilder sb = new StringBuilder();
+		for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+			String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+			if (sb.indexOf(m) < 0) sb.append(sb.length() == 0 ? "" : ": ").append(m);
+		}
+		return sb.toString().lines().findFirst().orElse("");
 	}
 
 	private static boolean hasExtraFileTypes() {

@@ -13,6 +13,7 @@ import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
 import org.fijigan.core.train.FineTune;
@@ -110,6 +111,10 @@ public class FineTuneCommand extends GanCommand {
 	@Parameter(label = "Resume", description = "continue from the checkpoint in the checkpoint folder")
 	boolean resume;
 
+	@Parameter(label = "Replace input model",
+		description = "allow the output to be the model being fine-tuned (replaced once training has finished)")
+	boolean replaceInputModel;
+
 	@Override
 	protected void execute() {
 		if (output == null) throw new GanException("choose where to write the fine-tuned model (.onnx)");
@@ -134,7 +139,11 @@ public class FineTuneCommand extends GanCommand {
 			progress().onProgress(e);
 			if (!Double.isNaN(e.value())) plot.add(e.done(), e.value());
 		});
-		FineTune.Outcome outcome = FineTune.run(request, progress, cancellation());
+		FineTune.Outcome outcome = FineTune.run(request, d -> {
+			if (!replaceInputModel && FileIdentity.same(out, d.onnxFile())) throw new GanException("the " +
+				"output " + out + " is the model being fine-tuned: choose another file, or tick 'Replace " +
+				"input model'");
+		}, progress, cancellation());
 		Trainer.Result result = outcome.result();
 		AtomicFile.write(out, o -> result.model().writeTo(o));
 		plot.finish(result.history());
@@ -143,6 +152,8 @@ public class FineTuneCommand extends GanCommand {
 			outcome.model().name(), result.steps(), result.provider(), last[1], Float.isNaN(last[4]) ? ""
 				: String.format(Locale.ROOT, ", validation loss %.5f, PSNR %.2f dB", last[4], last[5]), out));
 		IJ.log("  data: " + outcome.data().describe());
+		for (String n : outcome.notes())
+			IJ.log("  " + n);
 		for (String n : result.notes())
 			IJ.log("  " + n);
 	}

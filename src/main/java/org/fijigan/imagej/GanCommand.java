@@ -3,6 +3,7 @@ package org.fijigan.imagej;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
@@ -26,6 +27,7 @@ public abstract class GanCommand extends CancellableCommand {
 			"no model given: choose an .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model name");
 		IJ.showStatus("fiji-gan: loading " + model);
 		FijiModels.useForNames(); // model=NAME finds what Manage Models installed
+		InputFile.refuseSpecial(java.nio.file.Path.of(model.trim()), "model");
 		return ModelLoader.load(model.trim(), overrides);
 	}
 

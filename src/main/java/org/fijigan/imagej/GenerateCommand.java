@@ -8,6 +8,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
@@ -15,6 +16,7 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
+import org.fijigan.core.pipeline.NonFinite;
 import org.fijigan.core.pipeline.RunResult;
 import org.fijigan.ij1.ImagePlusConverter;
 import org.scijava.ItemIO;
@@ -54,6 +56,10 @@ public class GenerateCommand extends GanCommand {
 	@Parameter(label = "Float output", description = "32-bit images in the model's range instead of 8-bit")
 	boolean floatOutput;
 
+	@Parameter(label = "Nonfinite outputs", choices = { "fail", "zero", "clip" },
+		description = "what NaN and infinite generator outputs become in 8-bit images (float output keeps them)")
+	String nonfinite = "fail";
+
 	@Parameter(type = ItemIO.OUTPUT)
 	ImagePlus output;
 
@@ -72,7 +78,8 @@ public class GenerateCommand extends GanCommand {
 		else if (!c.isEmpty() && !c.equalsIgnoreCase("none")) classLabel = classLabel(descriptor
 			.generator(), c);
 		GenerateOptions options = new GenerateOptions(count, seed, classLabel, classLabels,
-			latent == null ? null : readLatents(latent), floatOutput, deviceSpec, threads);
+			latent == null ? null : readLatents(latent), floatOutput, deviceSpec, threads, NonFinite.parse(
+				nonfinite));
 		RunResult result = Generator.run(descriptor, options, progress(), cancellation());
 		output = ImagePlusConverter.toImagePlus(result.image());
 		logReport(descriptor.name() + " (" + count + " synthetic images)", result.report());
@@ -94,6 +101,7 @@ public class GenerateCommand extends GanCommand {
 	}
 
 	static long[] readClassFile(String path) {
+		InputFile.requireRegular(new File(path).toPath(), "class file");
 		NpyArray a = Npy.read(new File(path).toPath());
 		if (a.shape().length != 1) throw new GanException(path + " has shape " + Arrays.toString(a
 			.shape()) + "; a class file holds one integer label per image, shape [N]");
@@ -102,6 +110,7 @@ public class GenerateCommand extends GanCommand {
 
 	/** Rows of an [N, d] (or [N, d, 1, 1]) array. */
 	static float[][] readLatents(File file) {
+		InputFile.requireRegular(file.toPath(), "latent file");
 		NpyArray a = Npy.read(file.toPath());
 		long[] shape = a.shape();
 		if (shape.length < 2 || shape[0] < 1) throw new GanException(file + " has shape " + Arrays

@@ -6,6 +6,8 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.pipeline.NonFinite;
+import org.fijigan.core.tiling.TilingRequest;
 import org.scijava.plugin.Parameter;
 
 /**
@@ -13,7 +15,7 @@ import org.scijava.plugin.Parameter;
  * the others of its kind, declared once (tiling, halo, normalisation, device, threads, float
  * output). The one-image commands ({@link ImageCommand}) and {@link BatchProcessFolderCommand}
  * extend it. SciJava and {@link ParameterDialog} both find these inherited fields; their macro keys
- * are {@code tile halo normalize device threads float}.
+ * are {@code tile halo normalize device threads float nonfinite}.
  */
 public abstract class InferenceCommand extends GanCommand {
 	@Parameter(label = "Tile size", description = "auto, none, or the model input window in pixels")
@@ -35,12 +37,16 @@ public abstract class InferenceCommand extends GanCommand {
 	@Parameter(label = "Float output", description = "32-bit output instead of the input's bit depth")
 	boolean floatOutput;
 
+	@Parameter(label = "Nonfinite outputs", choices = { "fail", "zero", "clip" },
+		description = "what NaN and infinite model outputs become in an integer result (float output keeps them)")
+	String nonfinite = "fail";
+
 	/** The options as one immutable configuration. */
 	InferenceOptions options() {
 		String n = normalize.trim().toLowerCase(Locale.ROOT);
 		return InferenceOptions.defaults().withNormalization(n.equals("auto") ? null : Normalization
 			.parse(n)).withTileSize(InferenceOptions.parseTileSize(tile)).withFloatOutput(floatOutput)
-			.withDevice(DeviceSpec.parse(device), threads);
+			.withDevice(DeviceSpec.parse(device), threads).withNonFinite(NonFinite.parse(nonfinite));
 	}
 
 	/**
@@ -50,8 +56,9 @@ public abstract class InferenceCommand extends GanCommand {
 	 */
 	Integer haloPixels() {
 		Double h = autoOrNumber("halo", halo);
-		if (h != null && (h < 0 || h != Math.rint(h))) throw new GanException("halo '" + halo +
-			"' must be auto or a whole number of pixels >= 0");
+		if (h != null && (h < 0 || h != Math.rint(h) || h > TilingRequest.MAX_HALO)) throw new GanException(
+			"halo '" + halo + "' must be auto or a whole number of pixels from 0 to " +
+				TilingRequest.MAX_HALO);
 		return h == null ? null : h.intValue();
 	}
 }

@@ -65,7 +65,8 @@ final class ParameterDialog {
 	 * Keys of the fields folded away under "More options": their defaults suit most images. GenericDialog
 	 * cannot fold a section, so they come last and are hidden until the box is ticked.
 	 */
-	static final List<String> ADVANCED_KEYS = List.of("tile", "halo", "normalize", "threads");
+	static final List<String> ADVANCED_KEYS = List.of("tile", "halo", "normalize", "threads",
+		"nonfinite");
 
 	private ParameterDialog() {}
 

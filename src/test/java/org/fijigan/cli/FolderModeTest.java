@@ -283,13 +283,14 @@ class FolderModeTest {
 		assertEquals("fiji-gan: 1 of 13 images failed; see " + out.resolve("manifest.csv") + "\n", r
 			.err());
 		assertTrue(r.out().startsWith("12 of 13 images written"), r.out());
-		assertTrue(r.out().contains("failed: plate1/broken.tif: cannot open input "), r.out());
+		assertTrue(r.out().contains("failed: plate1/broken.tif: input " + in.resolve("plate1/broken.tif") +
+			" is truncated or damaged: image directory 1 is said to start at byte "), r.out());
 		List<Map<String, String>> manifest = rows(out.resolve("manifest.csv"));
 		assertEquals(13, manifest.size());
 		Map<String, String> broken = manifest.stream().filter(m -> m.get("input").equals(
 			"plate1/broken.tif")).findFirst().orElseThrow();
 		assertEquals("failed", broken.get("status"));
-		assertTrue(broken.get("message").startsWith("cannot open input "), broken.get("message"));
+		assertTrue(broken.get("message").startsWith("input "), broken.get("message"));
 		assertEquals(12, manifest.stream().filter(m -> m.get("status").equals("done")).count());
 		assertEquals(12, files(out, false).size());
 		assertFalse(Files.exists(out.resolve("plate1/broken.tif")));

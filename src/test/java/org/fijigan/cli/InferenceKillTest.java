@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -23,8 +22,10 @@ import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
 import org.fijigan.cli.MainTest.Result;
+import org.fijigan.testing.CliProcesses;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -47,30 +48,20 @@ class InferenceKillTest {
 	@TempDir
 	Path tmp;
 
-	final List<Process> started = new ArrayList<>();
+	CliProcesses processes;
+
+	@BeforeEach
+	void launcher() {
+		processes = new CliProcesses(dir, "512m");
+	}
 
 	@AfterEach
 	void stopEverything() throws InterruptedException {
-		for (Process p : started)
-			if (p.isAlive()) p.destroyForcibly().waitFor();
+		processes.close();
 	}
 
-	/** 1 -> 32 -> 32 -> 1 channels of 3x3 convolutions: seconds per megapixel on one thread. */
 	Path wideModel() {
-		Random r = new Random(9);
-		OnnxModels.Builder b = OnnxModels.builder().input("x", "N,1,H,W");
-		int[] widths = { 1, 32, 32, 1 };
-		String in = "x";
-		for (int l = 0; l < 3; l++) {
-			int ci = widths[l], co = widths[l + 1];
-			b.initializer("w" + l, OnnxModels.randomFloats(r, co * ci * 9, (float) (1 / Math.sqrt(9.0 *
-				ci))), co, ci, 3, 3);
-			String out = l == 2 ? "y" : "c" + l;
-			b.node("Conv", in + ",w" + l, out, OnnxModels.attrInts("kernel_shape", 3, 3), OnnxModels
-				.attrInts("pads", 1, 1, 1, 1));
-			in = out;
-		}
-		return b.output("y", "N,1,H,W").write(dir, "wide.onnx");
+		return OnnxModels.wideConvolutions().write(dir, "wide.onnx");
 	}
 
 	Path floatImage(String name, int w, int h) {
@@ -85,16 +76,7 @@ class InferenceKillTest {
 	}
 
 	Process start(String tag, Object... args) throws IOException {
-		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-			"java").toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-			"-Djava.awt.headless=true", "-Dfijigan.progress=true", "-Djava.io.tmpdir=" + tmp, "-cp",
-			System.getProperty("java.class.path"), "org.fijigan.cli.Main"));
-		for (Object a : args)
-			cmd.add(String.valueOf(a));
-		Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(tag + ".out").toFile())
-			.redirectError(dir.resolve(tag + ".err").toFile()).start();
-		started.add(p);
-		return p;
+		return processes.start(tag, List.of("-Dfijigan.progress=true", "-Djava.io.tmpdir=" + tmp), args);
 	}
 
 	/** Waits until the run has done its first tile (the progress line says so). */

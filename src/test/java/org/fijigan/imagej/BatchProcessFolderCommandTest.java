@@ -112,7 +112,7 @@ class BatchProcessFolderCommandTest {
 			}
 			else ((DenoiseCommand) c).image = new ImagePlus("a", new FloatProcessor(3, 2));
 			c.run();
-			assertEquals("halo '-2' must be auto or a whole number of pixels >= 0", c.errorMessage(), type
+			assertEquals("halo '-2' must be auto or a whole number of pixels from 0 to 1048576", c.errorMessage(), type
 				.getSimpleName());
 		}
 		assertFalse(Files.exists(dir.resolve("out")), "nothing written");

@@ -29,15 +29,15 @@ import ij.ImagePlus;
 class BridgeTest {
 	private static final Map<Class<?>, String> KEYS = Map.ofEntries( //
 		Map.entry(DemoCommand.class, "seed output overwrite device threads"), //
-		Map.entry(SuperResolutionCommand.class, "model tile halo normalize device threads float scale"), //
-		Map.entry(DenoiseCommand.class, "model tile halo normalize device threads float prediction"), //
-		Map.entry(InpaintCommand.class, "model tile halo normalize device threads float mask keep"), //
-		Map.entry(RunModelCommand.class, "model tile halo normalize device threads float task scale range"), //
-		Map.entry(GenerateCommand.class, "model count seed class latent device threads float"), //
+		Map.entry(SuperResolutionCommand.class, "model tile halo normalize device threads float nonfinite scale"), //
+		Map.entry(DenoiseCommand.class, "model tile halo normalize device threads float nonfinite prediction"), //
+		Map.entry(InpaintCommand.class, "model tile halo normalize device threads float nonfinite mask keep"), //
+		Map.entry(RunModelCommand.class, "model tile halo normalize device threads float nonfinite task scale range"), //
+		Map.entry(GenerateCommand.class, "model count seed class latent device threads float nonfinite"), //
 		Map.entry(BatchProcessFolderCommand.class,
-			"model input output task mask format tile halo normalize device threads float shard fail overwrite"), //
+			"model input output task mask format tile halo normalize device threads float nonfinite shard fail overwrite"), //
 		Map.entry(FineTuneCommand.class,
-			"model data targets output task steps batch patch augment optimizer learning loss adversarial gan normalize seed validation device threads checkpoint resume"), //
+			"model data targets output task steps batch patch augment optimizer learning loss adversarial gan normalize seed validation device threads checkpoint resume replace"), //
 		Map.entry(EvaluateCommand.class, "model data training task images count seed normalize device threads"), //
 		Map.entry(ModelInfoCommand.class, "model"), //
 		Map.entry(ManageModelsCommand.class, "action model name checksum folder"), //
@@ -149,7 +149,7 @@ class BridgeTest {
 
 	@Test
 	void sharedInferenceOptionsAreDeclaredOnceAndPlacedAfterTheFieldsACommandPutsFirst() {
-		assertEquals("model tile halo normalize device threads float", ParameterDialog.items(
+		assertEquals("model tile halo normalize device threads float nonfinite", ParameterDialog.items(
 			InferenceCommand.class).stream().map(ParameterDialog.Item::key).collect(Collectors.joining(" ")));
 		for (Class<?> type : List.of(ImageCommand.class, BatchProcessFolderCommand.class))
 			for (String name : List.of("tile", "halo", "normalize", "device", "threads", "floatOutput"))

@@ -72,9 +72,10 @@ class DialogChoicesTest {
 	@Test
 	void advancedFieldsComeLastInTheDialogAndKeysStayTheSame() {
 		List<ParameterDialog.Item> items = ParameterDialog.dialogItems(new SuperResolutionCommand());
-		assertEquals("model device float scale tile halo normalize threads", ParameterDialog.dialogOrder(
+		assertEquals("model device float scale tile halo normalize threads nonfinite", ParameterDialog.dialogOrder(
 			items).stream().map(ParameterDialog.Item::key).collect(Collectors.joining(" ")));
-		assertEquals(List.of("tile", "halo", "normalize", "threads"), ParameterDialog.ADVANCED_KEYS);
+		assertEquals(List.of("tile", "halo", "normalize", "threads", "nonfinite"),
+			ParameterDialog.ADVANCED_KEYS);
 	}
 
 	@Test

@@ -250,6 +250,26 @@ public final class OnnxModels {
 		return b.output("y", "N," + cout + ",H,W");
 	}
 
+	/**
+	 * 1 -> 32 -> 32 -> 1 channels of 3x3 convolutions with seeded weights: slow enough (seconds per
+	 * megapixel on one thread) for a test to stop a run midway.
+	 */
+	public static Builder wideConvolutions() {
+		Random r = new Random(9);
+		Builder b = builder().input("x", "N,1,H,W");
+		int[] widths = { 1, 32, 32, 1 };
+		String in = "x";
+		for (int l = 0; l < 3; l++) {
+			int ci = widths[l], co = widths[l + 1];
+			b.initializer("w" + l, randomFloats(r, co * ci * 9, (float) (1 / Math.sqrt(9.0 * ci))), co, ci,
+				3, 3);
+			String out = l == 2 ? "y" : "c" + l;
+			b.node("Conv", in + ",w" + l, out, attrInts("kernel_shape", 3, 3), attrInts("pads", 1, 1, 1, 1));
+			in = out;
+		}
+		return b.output("y", "N,1,H,W");
+	}
+
 	/** A x{@code scale} super-resolution model: 3x3 Conv to C*s*s channels, then DepthToSpace in CRD mode. */
 	public static Builder pixelShuffle(int channels, int scale) {
 		return pixelShuffle(channels, scale, "CRD");

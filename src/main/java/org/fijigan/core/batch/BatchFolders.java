@@ -18,6 +18,7 @@ import java.util.Set;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 
 /**
  * The folders of a batch: which images an input folder holds, relative names with {@code /}
@@ -30,18 +31,20 @@ public final class BatchFolders {
 	/**
 	 * The images under {@code dir}, sub-folders included, as sorted relative paths with {@code /}
 	 * separators. Hidden files and folders, and {@code exclude} (an output folder inside the input
-	 * folder), are left out; links are followed.
+	 * folder, under any name: a link to it is left out too), are left out; links are followed.
 	 */
 	public static List<String> listImages(Path dir, ImageCodec codec, String include, Path exclude) {
 		PathMatcher glob = include == null ? null : FileSystems.getDefault().getPathMatcher("glob:" +
 			include);
 		boolean byName = include != null && !include.contains("/");
 		List<String> names = new ArrayList<>();
+		Object excluded = exclude == null ? null : FileIdentity.of(exclude);
 		walk(dir, true, new SimpleFileVisitor<>() {
 			@Override
 			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
 				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(".") ||
-					exclude != null && d.startsWith(exclude));
+					exclude != null && d.startsWith(exclude) || excluded != null && excluded.equals(attrs
+						.fileKey() != null ? attrs.fileKey() : FileIdentity.of(d)));
 				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
 			}
 
@@ -108,15 +111,43 @@ public final class BatchFolders {
 
 	/** Deletes temporary files that a killed run left for one of {@code targets}. */
 	static void removeStaleTemporaries(Path outputDir, Set<String> targets) {
+		removeStaleTemporaries(outputDir, (java.util.function.Predicate<String>) targets::contains);
+	}
+
+	/**
+	 * Deletes temporary files that a killed run left for a file that {@code isTarget} accepts, by
+	 * its relative name ({@code /} separators).
+	 */
+	static void removeStaleTemporaries(Path outputDir, java.util.function.Predicate<String> isTarget) {
 		walk(outputDir, false, new SimpleFileVisitor<>() {
 			@Override
 			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
 				String target = AtomicFile.targetOfTemporary(p.getFileName().toString());
-				if (target != null && targets.contains(slashes(outputDir.relativize(p.resolveSibling(
-					target))))) Files.deleteIfExists(p);
+				if (target != null && isTarget.test(slashes(outputDir.relativize(p.resolveSibling(target)))))
+					Files.deleteIfExists(p);
 				return FileVisitResult.CONTINUE;
 			}
 		});
+	}
+
+	/**
+	 * The relative name ({@code /} separators) of the first regular file under {@code dir} that
+	 * {@code accept} takes, or null; links are not followed.
+	 */
+	static String firstFile(Path dir, java.util.function.Predicate<String> accept) {
+		String[] found = { null };
+		walk(dir, false, new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+				String rel = slashes(dir.relativize(p));
+				if (attrs.isRegularFile() && accept.test(rel)) {
+					found[0] = rel;
+					return FileVisitResult.TERMINATE;
+				}
+				return FileVisitResult.CONTINUE;
+			}
+		});
+		return found[0];
 	}
 
 	/** Creates {@code dir} and its parents, or says why it cannot. */

@@ -17,6 +17,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.CancellationToken.CancelledException;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
@@ -67,8 +68,13 @@ public final class FolderBatch {
 		checkModel(job, model);
 		if (!Files.isDirectory(job.inputDir())) throw new GanException("input folder not found: " + job
 			.inputDir());
-		if (job.outputDir().equals(job.inputDir())) throw new GanException(
-			"write the results to another folder than the inputs (" + job.inputDir() + ")");
+		if (job.outputDir().equals(job.inputDir()) || FileIdentity.same(job.outputDir(), job.inputDir()))
+			throw new GanException("write the results to another folder than the inputs (" + job
+				.inputDir() + (job.outputDir().equals(job.inputDir()) ? "" : ", which " + job.outputDir() +
+					" also names") + ")");
+		if (job.mask() != null && Files.isDirectory(job.mask()) && (job.outputDir().equals(job.mask()) ||
+			FileIdentity.same(job.outputDir(), job.mask()))) throw new GanException(
+				"write the results to another folder than the masks (" + job.mask() + ")");
 		if (job.format() != null && !codec.canWrite(job.format())) throw new GanException(
 			"cannot write " + job.format() + " files: use tif, png, jpg, npy or nii.gz");
 		if (job.mask() != null && !Files.exists(job.mask())) throw new GanException("mask not found: " +
@@ -81,8 +87,29 @@ public final class FolderBatch {
 		List<Item> mine = new ArrayList<>();
 		for (int i = 0; i < all.size(); i++)
 			if (job.shard().takes(i)) mine.add(all.get(i));
+		refuseOverwritingInputs(job, model, inputs, mine);
 
 		BatchFolders.createFolder(job.outputDir());
+		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(), owner(job.properties(),
+			model, job.shard())))
+		{
+			return runClaimed(job, model, options, codec, listener, cancel, mine, start);
+		}
+	}
+
+	/** Who a run is, for the output folder's claim. */
+	static OutputFolderLock.Owner owner(Map<String, String> properties, ModelDescriptor model,
+		Shard shard)
+	{
+		return OutputFolderLock.Owner.of(properties.getOrDefault("fiji-gan.command",
+			"a fiji-gan batch run"), model.name(), model.sha256(), shard);
+	}
+
+	/** The run, once the output folder is this run's. */
+	private static BatchSummary runClaimed(FolderJob job, ModelDescriptor model,
+		InferenceOptions options, ImageCodec codec, ProgressListener listener, CancellationToken cancel,
+		List<Item> mine, long start)
+	{
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
 		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
 		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of() : Manifest.completeRows(
@@ -110,6 +137,7 @@ public final class FolderBatch {
 				if (!job.overwrite() && !hasManifests && Files.exists(out)) throw new GanException(out +
 					" already exists and no manifest in " + job.outputDir() +
 					" records it; pass --overwrite to replace existing results");
+				refuseAnotherModelsOutput(job.overwrite(), row, out, model, job.outputDir());
 				todo.add(item);
 			}
 		}
@@ -118,7 +146,7 @@ public final class FolderBatch {
 			.mask(), "mask") : null;
 		MaskFinder masks = job.mask() != null && sharedMask == null ? new MaskFinder(job.mask(), codec)
 			: null;
-		int done = 0, failed = 0, finished = skipped.size();
+		int done = 0, failed = 0, finished = skipped.size(), withNonFinite = 0;
 		List<BatchSummary.Failure> failures = new ArrayList<>();
 		boolean stopped = false;
 		String provider;
@@ -144,7 +172,10 @@ public final class FolderBatch {
 					tiles, cancel);
 				manifest.append(row);
 				finished++;
-				if (Manifest.DONE.equals(row.get("status"))) done++;
+				if (Manifest.DONE.equals(row.get("status"))) {
+					done++;
+					if (!row.get("nonfinite").equals("0")) withNonFinite++;
+				}
 				else {
 					failed++;
 					failures.add(new BatchSummary.Failure(item.input(), row.get("message")));
@@ -157,9 +188,39 @@ public final class FolderBatch {
 				}
 			}
 		}
+		if (withNonFinite > 0) notes.add(withNonFinite + " image" + (withNonFinite == 1 ? " has" : "s have") +
+			" NaN or infinite values in the model's output (see the manifest's nonfinite column)");
 		double seconds = (System.nanoTime() - start) / 1e9;
 		return new BatchSummary(mine.size(), done, skipped.size(), failed, failures, manifestFile,
 			provider, notes, seconds, stopped);
+	}
+
+	/**
+	 * Refuses a run in which an output would replace an input image, a mask or the model under any
+	 * name (a symbolic or hard link, an output folder that is the input folder by another path),
+	 * before anything is written; {@code --overwrite} does not change this.
+	 */
+	private static void refuseOverwritingInputs(FolderJob job, ModelDescriptor model,
+		List<String> inputs, List<Item> mine)
+	{
+		if (!Files.isDirectory(job.outputDir())) return; // nothing in it can be an input yet
+		List<FileIdentity.Input> files = new ArrayList<>();
+		for (String in : inputs)
+			files.add(new FileIdentity.Input("input image", BatchFolders.resolve(job.inputDir(), in)));
+		if (job.mask() != null) {
+			if (Files.isDirectory(job.mask())) try (Stream<Path> s = Files.walk(job.mask())) {
+				s.filter(Files::isRegularFile).forEach(p -> files.add(new FileIdentity.Input("mask", p)));
+			}
+			catch (IOException | java.io.UncheckedIOException e) {
+				throw new GanException("cannot list the mask folder " + job.mask() + ": " + e.getMessage(),
+					e);
+			}
+			else files.add(new FileIdentity.Input("mask", job.mask()));
+		}
+		files.add(new FileIdentity.Input("model", model.onnxFile()));
+		Map<Object, FileIdentity.Input> index = FileIdentity.index(files);
+		for (Item item : mine)
+			FileIdentity.refuseOverwriting(BatchFolders.resolve(job.outputDir(), item.output()), index);
 	}
 
 	private static void checkModel(FolderJob job, ModelDescriptor model) {
@@ -183,6 +244,7 @@ public final class FolderBatch {
 		row.put("bytes", "");
 		row.put("model_sha256", model.sha256());
 		row.put("provider", "");
+		row.put("nonfinite", "");
 		Path out = BatchFolders.resolve(job.outputDir(), item.output());
 		try {
 			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item.input()), "input");
@@ -206,6 +268,7 @@ public final class FolderBatch {
 			row.put("provider", result.report().provider());
 			row.put("status", Manifest.DONE);
 			row.put("message", "");
+			row.put("nonfinite", r.properties().getOrDefault(ImageToImage.NONFINITE_PROPERTY, "0"));
 		}
 		catch (CancelledException e) {
 			throw e;
@@ -231,6 +294,22 @@ public final class FolderBatch {
 		if (e instanceof IOException io) return AtomicFile.describe(io);
 		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
 		return "unexpected " + e.getClass().getSimpleName() + m;
+	}
+
+	/**
+	 * Refuses to replace, without {@code --overwrite}, an output that a manifest records as made by
+	 * another model: resuming into a folder of someone else's results would mix two models.
+	 */
+	static void refuseAnotherModelsOutput(boolean overwrite, Map<String, String> row, Path out,
+		ModelDescriptor model, Path outputDir)
+	{
+		if (overwrite || row == null || model.sha256().equals(row.get("model_sha256")) || !Files.exists(
+			out)) return;
+		String other = row.getOrDefault("model_sha256", "");
+		throw new GanException(out + " was made by another model (sha256 " + other.substring(0, Math
+			.min(12, other.length())) + "..., as the manifest in " + outputDir + " records; this model " +
+			"is " + model.sha256().substring(0, Math.min(12, model.sha256().length())) + "...): pass " +
+			"--overwrite to replace those results, or choose another output folder");
 	}
 
 	/** Whether {@code out} is the complete output that {@code row} records, made by this model. */

@@ -1,16 +1,19 @@
 package org.fijigan.core.batch;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.CancellationToken.CancelledException;
@@ -26,7 +29,9 @@ import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
+import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.core.text.Numbers;
 
 /**
  * Draws a training set from a generator: one file per sample, {@code synthetic-NNNNNN.EXT} (the
@@ -38,6 +43,9 @@ import org.fijigan.core.pipeline.RunResult;
  * whether sharded or not, and the union of the shards' files is byte for byte one unsharded run.
  * Resumable as {@link FolderBatch} is: a rerun skips the files a manifest records as complete
  * (same seed, class and model, recorded size) and redraws the blocks of the others.
+ * <p>
+ * A stream: memory does not grow with the count, the first block is written at once, and the
+ * disk is checked for room before anything is drawn.
  */
 public final class GenerationBatch {
 	/** Samples per model run; the generator's own largest batch. */
@@ -65,41 +73,66 @@ public final class GenerationBatch {
 		long n = plan.count();
 		long[] blocks = job.shard().blockRange((n + BLOCK - 1) / BLOCK);
 		long from = blocks[0] * BLOCK, to = Math.min(n, blocks[1] * BLOCK);
-		int digits = Math.max(6, Long.toString(n - 1).length());
-
+		if (to - from > Integer.MAX_VALUE) throw new GanException("one run draws at most " +
+			Integer.MAX_VALUE + " images, this one " + (to - from) + ": split it with --shard I/N");
+		refuseBeyondDisk(job, model, to - from);
 		BatchFolders.createFolder(job.outputDir());
+		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(), FolderBatch.owner(job
+			.properties(), model, job.shard())))
+		{
+			return runClaimed(job, model, codec, listener, cancel, from, to, start);
+		}
+	}
+
+	/**
+	 * The run, once the output folder is this run's. Memory does not grow with the number of
+	 * samples: blocks are drawn, written and recorded one at a time, and only what earlier
+	 * manifests record is held.
+	 */
+	private static BatchSummary runClaimed(GenerationJob job, ModelDescriptor model,
+		ImageCodec codec, ProgressListener listener, CancellationToken cancel, long from, long to,
+		long start)
+	{
+		SamplePlan plan = job.plan();
+		long n = plan.count();
+		int digits = Math.max(6, Long.toString(n - 1).length());
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
 		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
 		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of() : Manifest.completeRows(
 			job.outputDir(), Manifest.GENERATE_COLUMNS);
-		Set<String> targets = new HashSet<>();
-		for (long i = from; i < to; i++)
-			targets.add(fileName(plan, i, digits, job.format()));
-		targets.add(manifestFile.getFileName().toString());
-		BatchFolders.removeStaleTemporaries(job.outputDir(), targets);
+		Predicate<String> mine = rel -> indexOf(rel, plan, digits, job.format(), from, to) >= 0;
+		String manifestName = manifestFile.getFileName().toString();
+		BatchFolders.removeStaleTemporaries(job.outputDir(), rel -> rel.equals(manifestName) || mine
+			.test(rel));
+		if (!job.overwrite() && !hasManifests) {
+			String existing = BatchFolders.firstFile(job.outputDir(), mine);
+			if (existing != null) throw new GanException(BatchFolders.resolve(job.outputDir(), existing) +
+				" already exists and no manifest in " + job.outputDir() +
+				" records it; pass --overwrite to replace existing files");
+		}
 
 		List<Map<String, String>> skipped = new ArrayList<>();
-		boolean[] complete = new boolean[(int) (to - from)];
-		for (long i = from; i < to; i++) {
-			Map<String, String> planned = row(job, model, plan, i, digits);
-			String file = planned.get("file");
-			Path out = BatchFolders.resolve(job.outputDir(), file);
-			Map<String, String> row = earlier.get(file);
-			if (row != null && sameSample(row, planned) && FolderBatch.isComplete(row, out, model
+		Set<Long> complete = new HashSet<>();
+		for (Map<String, String> row : earlier.values()) {
+			long i = indexOf(row.get("file"), plan, digits, job.format(), from, to);
+			if (i < 0) continue;
+			Path out = BatchFolders.resolve(job.outputDir(), row.get("file"));
+			if (sameSample(row, row(job, model, plan, i, digits)) && FolderBatch.isComplete(row, out, model
 				.sha256()))
 			{
 				Map<String, String> s = new LinkedHashMap<>(row);
 				s.put("status", Manifest.SKIPPED);
 				s.put("message", "complete from an earlier run");
 				skipped.add(s);
-				complete[(int) (i - from)] = true;
+				complete.add(i);
 			}
-			else if (!job.overwrite() && !hasManifests && Files.exists(out)) throw new GanException(out +
-				" already exists and no manifest in " + job.outputDir() +
-				" records it; pass --overwrite to replace existing files");
+			else FolderBatch.refuseAnotherModelsOutput(job.overwrite(), row, out, model, job.outputDir());
 		}
+		skipped.sort(Comparator.comparingLong(r -> indexOf(r.get("file"), plan, digits, job.format(),
+			from, to)));
 
-		int total = (int) (to - from), done = 0, failed = 0, finished = skipped.size();
+		int total = (int) (to - from), done = 0, failed = 0, finished = skipped.size(),
+			withNonFinite = 0;
 		List<BatchSummary.Failure> failures = new ArrayList<>();
 		boolean stopped = false;
 		String provider;
@@ -115,7 +148,7 @@ public final class GenerationBatch {
 				finished + "/" + total));
 			for (long a = from; a < to && !stopped; a += BLOCK) {
 				long b = Math.min(to, a + BLOCK);
-				if (allComplete(complete, a - from, b - from)) continue;
+				if (allComplete(complete, a, b)) continue;
 				cancel.throwIfCancelled();
 				long blockStart = System.nanoTime();
 				RunResult stack = null;
@@ -130,7 +163,7 @@ public final class GenerationBatch {
 					error = FolderBatch.message(e);
 				}
 				for (long i = a; i < b; i++) {
-					if (complete[(int) (i - from)]) continue;
+					if (complete.contains(i)) continue;
 					Map<String, String> row = row(job, model, plan, i, digits);
 					if (error != null) fail(row, error);
 					else {
@@ -142,7 +175,10 @@ public final class GenerationBatch {
 						1e9 / (b - a)));
 					manifest.append(row);
 					finished++;
-					if (Manifest.DONE.equals(row.get("status"))) done++;
+					if (Manifest.DONE.equals(row.get("status"))) {
+						done++;
+						if (!row.get("nonfinite").equals("0")) withNonFinite++;
+					}
 					else {
 						failed++;
 						failures.add(new BatchSummary.Failure(row.get("file"), row.get("message")));
@@ -158,13 +194,81 @@ public final class GenerationBatch {
 		}
 		notes.add("drew samples " + from + ".." + (to - 1) + " of " + n + " (" + plan.describe() + ")" +
 			(job.latents() != null ? "" : ", seeds " + (job.seed() + from) + ".." + (job.seed() + to - 1)));
+		if (withNonFinite > 0) notes.add(withNonFinite + " image" + (withNonFinite == 1 ? " has" : "s " +
+			"have") + " NaN or infinite values in the model's output (see the manifest's nonfinite column)");
 		return new BatchSummary(total, done, skipped.size(), failed, failures, manifestFile, provider,
 			notes, (System.nanoTime() - start) / 1e9, stopped);
 	}
 
-	private static boolean allComplete(boolean[] complete, long from, long to) {
+	/**
+	 * The global index of the sample whose file is {@code relative} ({@code /} separators), when it
+	 * is one of samples {@code [from, to)} of this plan; -1 otherwise.
+	 */
+	static long indexOf(String relative, SamplePlan plan, int digits, String format, long from,
+		long to)
+	{
+		if (relative == null) return -1;
+		String name = relative.substring(relative.lastIndexOf('/') + 1);
+		if (!name.startsWith("synthetic-") || !name.endsWith(format)) return -1;
+		String number = name.substring("synthetic-".length(), name.length() - format.length());
+		if (number.length() != digits) return -1;
+		long i;
+		try {
+			i = Long.parseLong(number);
+		}
+		catch (NumberFormatException e) {
+			return -1;
+		}
+		if (i < from || i >= to) return -1;
+		return fileName(plan, i, digits, format).equals(relative) ? i : -1;
+	}
+
+	/**
+	 * Refuses, before anything is drawn, a run whose files cannot fit on the disk: each file takes
+	 * at least one block of the file system, and an uncompressed one (TIFF, {@code .npy}) its
+	 * pixels, counted from the model's declared output size where it declares one.
+	 */
+	static void refuseBeyondDisk(GenerationJob job, ModelDescriptor model, long count) {
+		Path existing = job.outputDir();
+		while (existing != null && !Files.exists(existing))
+			existing = existing.getParent();
+		if (existing == null) return;
+		long free, block;
+		try {
+			FileStore store = Files.getFileStore(existing);
+			free = store.getUsableSpace();
+			block = blockSize(store);
+		}
+		catch (IOException e) {
+			return; // unknown: the writes will tell
+		}
+		long pixels = Math.max(1, Generator.declaredOutputPixels(model));
+		long perFile = switch (job.format()) {
+			case ".tif", ".tiff" -> pixels * (job.floatOutput() ? 4 : 1) + 512;
+			case ".npy" -> pixels * 4 + 128;
+			default -> 0; // compressed: no lower bound but the block
+		};
+		long per = Math.max(1, Math.max(perFile, block));
+		long need = Math.multiplyHigh(per, count) != 0 ? Long.MAX_VALUE : per * count;
+		if (need > free) throw new GanException("drawing " + count + " images into " + job.outputDir() +
+			" needs at least " + Numbers.bytes(need) + " (" + Numbers.bytes(per) + " per file), " +
+			"but the disk has " + Numbers.bytes(free) + " free: draw fewer (--count), or write to " +
+			"a disk with more room");
+	}
+
+	private static long blockSize(FileStore store) {
+		try {
+			return store.getBlockSize();
+		}
+		catch (IOException | UnsupportedOperationException e) {
+			return 4096;
+		}
+	}
+
+	private static boolean allComplete(Set<Long> complete, long from, long to) {
+		if (complete.size() < to - from) return false;
 		for (long i = from; i < to; i++)
-			if (!complete[(int) i]) return false;
+			if (!complete.contains(i)) return false;
 		return true;
 	}
 
@@ -179,7 +283,7 @@ public final class GenerationBatch {
 		float[][] latents = job.latents() == null ? null : Arrays.copyOfRange(job.latents(), (int) a,
 			(int) b);
 		return new GenerateOptions(count, job.seed() + a, null, labels, latents, job.floatOutput(), job
-			.device(), job.threads());
+			.device(), job.threads(), job.nonFinite());
 	}
 
 	/** The relative file of sample {@code i}. */
@@ -205,6 +309,7 @@ public final class GenerationBatch {
 		row.put("seconds", "");
 		row.put("status", "");
 		row.put("message", "");
+		row.put("nonfinite", "");
 		return row;
 	}
 
@@ -232,6 +337,8 @@ public final class GenerationBatch {
 			if (!k.startsWith("fiji-gan.slice.") && !k.equals("fiji-gan.count") && !k.equals(
 				"fiji-gan.seed")) p.put(k, v);
 		});
+		p.put(ImageToImage.NONFINITE_PROPERTY, s.properties().getOrDefault("fiji-gan.slice." + (j + 1) +
+			".nonfinite", "0"));
 		p.put("fiji-gan.sample", Long.toString(i));
 		p.put("fiji-gan.seed", job.latents() == null ? Long.toString(job.seed() + i) : job
 			.latentSource() + "#" + i);
@@ -254,6 +361,10 @@ public final class GenerationBatch {
 			row.put("bytes", Long.toString(Files.size(out)));
 			row.put("provider", image.properties().getOrDefault("fiji-gan.provider", ""));
 			row.put("status", Manifest.DONE);
+			row.put("nonfinite", image.properties().getOrDefault(ImageToImage.NONFINITE_PROPERTY, "0"));
+		}
+		catch (CancelledException e) {
+			throw e; // not a failure of this sample: the run stops
 		}
 		catch (RuntimeException | IOException e) {
 			fail(row, FolderBatch.message(e));

@@ -30,6 +30,9 @@ import org.fijigan.core.text.Csv;
  * <p>
  * Status {@code done}: written by this run; {@code skipped}: found complete from an earlier run
  * (provider and seconds are that run's); {@code failed}: not written, {@code message} says why.
+ * Column {@code nonfinite} counts the NaN and infinite values the model gave for the output
+ * (empty when it failed). Columns are read by name: a manifest of an earlier version, without the
+ * last columns, is read as well, and parts with different columns merge into their union.
  */
 public final class Manifest {
 	/** The manifest of an unsharded run, and of merged parts. */
@@ -38,9 +41,11 @@ public final class Manifest {
 	public static final Pattern PART = Pattern.compile("manifest\\.part-(\\d+)-of-(\\d+)\\.csv");
 
 	public static final List<String> FOLDER_COLUMNS = List.of("input", "output", "bytes",
-		"model_sha256", "provider", "seconds", "status", "message");
+		"model_sha256", "provider", "seconds", "status", "message", "nonfinite");
 	public static final List<String> GENERATE_COLUMNS = List.of("file", "class", "seed", "latent",
-		"bytes", "model_sha256", "provider", "seconds", "status", "message");
+		"bytes", "model_sha256", "provider", "seconds", "status", "message", "nonfinite");
+	/** The columns added since the first version: a manifest may lack them. */
+	static final List<String> LATER_COLUMNS = List.of("nonfinite");
 
 	public static final String DONE = "done";
 	public static final String SKIPPED = "skipped";
@@ -121,7 +126,8 @@ public final class Manifest {
 
 	/**
 	 * The rows of every manifest in {@code dir} that mark an output complete, by output. Rows of a
-	 * manifest with other columns (another kind of batch) are ignored.
+	 * manifest of another kind of batch (lacking one of {@code columns}, those added later aside)
+	 * are ignored.
 	 */
 	static Map<String, Map<String, String>> completeRows(Path dir, List<String> columns) {
 		Map<String, Map<String, String>> complete = new LinkedHashMap<>();
@@ -134,7 +140,8 @@ public final class Manifest {
 			catch (GanException e) {
 				continue; // an empty part another shard is about to write
 			}
-			if (!t.header().equals(columns)) continue;
+			if (!t.header().containsAll(columns.stream().filter(c -> !LATER_COLUMNS.contains(c))
+				.toList())) continue;
 			for (Map<String, String> row : t.rows())
 				if (isComplete(row)) complete.putIfAbsent(row.get(key), row);
 		}
@@ -204,9 +211,10 @@ public final class Manifest {
 	/**
 	 * Joins manifest parts into one, rows sorted by output. An output listed by several parts keeps
 	 * a complete row over a failed one. Parts named {@code manifest.part-I-of-N.csv} must all be
-	 * there, with one N.
+	 * there, with one N. Parts written by different versions (one lacking a later column) merge
+	 * into the union of their columns, empty where a part had none.
 	 *
-	 * @throws GanException for missing parts, mixed shard counts or different columns
+	 * @throws GanException for missing parts, mixed shard counts or parts of different batches
 	 */
 	public static MergeReport merge(List<Path> parts, Path target) {
 		if (parts.isEmpty()) throw new GanException("no manifest parts to merge");
@@ -216,10 +224,16 @@ public final class Manifest {
 		TreeSet<String> duplicates = new TreeSet<>();
 		for (Path p : parts) {
 			Table t = read(p);
-			if (header == null) header = t.header();
-			else if (!header.equals(t.header())) throw new GanException(p.getFileName() +
-				" has other columns than " + parts.get(0).getFileName() + ": " + t.header() + " vs " +
-				header);
+			if (header == null) header = new ArrayList<>(t.header());
+			else if (!header.equals(t.header())) {
+				List<String> mine = new ArrayList<>(t.header()), theirs = new ArrayList<>(header);
+				mine.removeAll(LATER_COLUMNS);
+				theirs.removeAll(LATER_COLUMNS);
+				if (!mine.equals(theirs)) throw new GanException(p.getFileName() + " has other columns " +
+					"than " + parts.get(0).getFileName() + ": " + t.header() + " vs " + header);
+				for (String c : t.header())
+					if (!header.contains(c)) header.add(c);
+			}
 			String key = keyColumn(header);
 			for (Map<String, String> row : t.rows()) {
 				Map<String, String> old = byKey.putIfAbsent(row.get(key), row);

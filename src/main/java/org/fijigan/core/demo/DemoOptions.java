@@ -1,6 +1,7 @@
 package org.fijigan.core.demo;
 
 import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.ThreadCount;
 
 /**
  * How to run the demo.
@@ -8,13 +9,14 @@ import org.fijigan.core.engine.DeviceSpec;
  * @param seed seeds the noise of the denoising row and the latent vectors of the generated images
  *          (image i of the generator uses seed + i)
  * @param device execution provider to ask for
- * @param threads intra-op threads; {@code <= 0} for all cores
+ * @param threads intra-op threads: 0 for one per core, else at most {@link ThreadCount#max()}
  */
 public record DemoOptions(long seed, DeviceSpec device, int threads) {
 	public static final long DEFAULT_SEED = 1;
 
 	public DemoOptions {
 		if (device == null) device = DeviceSpec.AUTO;
+		ThreadCount.check(threads);
 	}
 
 	public static DemoOptions defaults() {

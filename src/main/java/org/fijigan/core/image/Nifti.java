@@ -199,20 +199,29 @@ public final class Nifti {
 	 * and scaled values ({@code scl_slope}) become 32-bit float.
 	 */
 	public static Volume read(Path file) {
+		boolean gz = false;
 		try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
 			raw.mark(2);
-			boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
+			gz = raw.read() == 0x1f && raw.read() == 0x8b;
 			raw.reset();
 			try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
-				return read(in, file.getFileName().toString());
+				return read(in, file.getFileName().toString(), gz ? -1 : Files.size(file));
 			}
+		}
+		catch (java.io.EOFException e) {
+			throw new GanException("NIfTI file " + file + " is truncated: its " + (gz ? "gzip stream"
+				: "data") + " ends before the voxels its header declares", e);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot read NIfTI file " + file + ": " + e.getMessage(), e);
 		}
 	}
 
-	private static Volume read(InputStream in, String name) throws IOException {
+	/**
+	 * @param fileBytes the file's length when it is not compressed, so that the voxels the header
+	 *          declares are checked against it before any is read; -1 when unknown
+	 */
+	private static Volume read(InputStream in, String name, long fileBytes) throws IOException {
 		byte[] head = in.readNBytes(HEADER_BYTES);
 		if (head.length < HEADER_BYTES) throw new GanException(name + " is too short for a NIfTI header");
 		ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
@@ -265,11 +274,54 @@ public final class Nifti {
 		long c = (long) size[5] * size[6] * size[7];
 		if (c > 1024) throw new GanException(name + " has " + c + " components per voxel; fiji-gan " +
 			"reads images of up to 1024 channels");
+		checkSize(header, w, ht, z, t, c, name, fileBytes);
 		RasterImage image = voxels(in, header, w, ht, z, t, (int) c, h.order(), name);
 		String unit = unitName(header.xyztUnits());
 		image.setCalibration(new Calibration(positive(pixdim[1]), positive(pixdim[2]), positive(
 			pixdim[3]), unit)).setTitle(name);
 		return new Volume(header, image, comment);
+	}
+
+	/**
+	 * Refuses, before any voxel is read, a header that declares more voxels than the file holds
+	 * (known for an uncompressed file), a plane beyond one Java array, or an image beyond the Java
+	 * heap: a lying header must not make the reader allocate what the file does not hold.
+	 */
+	private static void checkSize(Header header, int w, int h, int z, int t, long c, String name,
+		long fileBytes)
+	{
+		int bytes = bytesPerVoxel(header.datatype());
+		if (bytes == 0) return; // refused with its own message when the voxels are read
+		long plane = (long) w * h;
+		long voxels = TiffCheck.times(TiffCheck.times(plane, (long) z * t), c);
+		if (plane * bytes > Integer.MAX_VALUE - 8) throw new GanException(name + " declares planes of " +
+			w + "x" + h + " voxels, more than one Java array holds");
+		long end = TiffCheck.plus((long) header.voxOffset(), TiffCheck.times(voxels, bytes));
+		if (fileBytes >= 0 && end > fileBytes) throw new GanException(name + " is truncated: its " +
+			"header declares " + w + "x" + h + "x" + z + "x" + t + (c > 1 ? "x" + c : "") + " voxels of " +
+			bytes + " byte" + (bytes == 1 ? "" : "s") + " up to byte " + String.format(Locale.ROOT, "%,d",
+				end) + ", but the file has " + String.format(Locale.ROOT, "%,d", fileBytes) + " bytes");
+		long heap = Runtime.getRuntime().maxMemory();
+		boolean scaled = header.sclSlope() != 0 && (header.sclSlope() != 1 || header.sclInter() != 0);
+		short dt = header.datatype();
+		long inMemory = TiffCheck.times(voxels, !scaled && dt == DT_UINT8 ? 1 : !scaled &&
+			dt == DT_UINT16 ? 2 : 4);
+		if (inMemory > heap) throw new GanException(name + " declares " + w + "x" + h + "x" + z + "x" +
+			t + (c > 1 ? "x" + c : "") + " voxels, " + String.format(Locale.ROOT, "%,d", inMemory) +
+			" bytes in memory, more than the " + String.format(Locale.ROOT, "%,d", heap) +
+			" bytes Java may use: give Java more (JAVA_OPTS=-Xmx...) or crop the volume");
+	}
+
+	/** Bytes per voxel of a NIfTI datatype fiji-gan reads; 0 for another. */
+	private static int bytesPerVoxel(short dt) {
+		return switch (dt) {
+			case DT_UINT8, DT_INT8 -> 1;
+			case DT_UINT16, DT_INT16 -> 2;
+			case DT_FLOAT32, DT_INT32 -> 4;
+			case DT_FLOAT64 -> 8;
+			case DT_RGB24 -> 3;
+			default -> 0;
+		};
 	}
 
 	private static double positive(float v) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 
 /**
@@ -82,11 +83,18 @@ public final class AtomicFile {
 	 * @param replace whether an existing {@code target} may be replaced; when false, a file that
 	 *          appears at {@code target} while writing is kept and this method throws
 	 * @throws GanException when the file cannot be written or would replace an existing one
+	 * @throws CancellationToken.CancelledException when the JVM is shutting down (Ctrl-C, SIGTERM):
+	 *           nothing is written then
 	 */
 	public static void write(Path target, boolean replace, Writer writer) {
 		Path tmp = temporaryFor(target);
 		try {
 			tmp.toFile().deleteOnExit(); // on Ctrl-C while writing
+		}
+		catch (IllegalStateException shuttingDown) {
+			throw new CancellationToken.CancelledException();
+		}
+		try {
 			writer.writeTo(tmp);
 			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
 				ch.force(true); // on disk before the rename makes it visible

@@ -2,6 +2,7 @@ package org.fijigan.core.pipeline;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.ThreadCount;
 
 /**
  * How to draw images from a generator. Sample {@code i} uses seed {@code seed + i}, so any sample
@@ -14,10 +15,11 @@ import org.fijigan.core.engine.DeviceSpec;
  * @param latents explicit latent vectors {@code [count][d]} instead of random ones, or null
  * @param floatOutput 32-bit output in the model's output range instead of 8-bit
  * @param device execution provider to ask for
- * @param threads intra-op threads; {@code <= 0} for all cores
+ * @param threads intra-op threads: 0 for one per core, else at most {@link ThreadCount#max()}
+ * @param nonFinite what NaN and infinite outputs become in 8-bit images (float output keeps them)
  */
 public record GenerateOptions(int count, long seed, Integer classLabel, long[] classLabels,
-	float[][] latents, boolean floatOutput, DeviceSpec device, int threads)
+	float[][] latents, boolean floatOutput, DeviceSpec device, int threads, NonFinite nonFinite)
 {
 	public GenerateOptions {
 		if (count < 1) throw new GanException("count must be at least 1, got " + count);
@@ -28,5 +30,35 @@ public record GenerateOptions(int count, long seed, Integer classLabel, long[] c
 		if (classLabel != null && classLabels != null) throw new GanException(
 			"give either one class or a class file, not both");
 		if (device == null) device = DeviceSpec.AUTO;
+		ThreadCount.check(threads);
+		if (nonFinite == null) nonFinite = NonFinite.FAIL;
+		refuseNonFiniteLatents(latents);
+	}
+
+	/** Options that refuse NaN and infinite outputs in 8-bit images. */
+	public GenerateOptions(int count, long seed, Integer classLabel, long[] classLabels,
+		float[][] latents, boolean floatOutput, DeviceSpec device, int threads)
+	{
+		this(count, seed, classLabel, classLabels, latents, floatOutput, device, threads,
+			NonFinite.FAIL);
+	}
+
+	/**
+	 * Refuses latent vectors with NaN or infinite values: a generator given one returns NaN
+	 * everywhere, or a picture of nothing.
+	 */
+	public static void refuseNonFiniteLatents(float[][] latents) {
+		if (latents == null) return;
+		long bad = 0;
+		int first = -1;
+		for (int i = 0; i < latents.length; i++)
+			for (float v : latents[i])
+				if (!Float.isFinite(v)) {
+					bad++;
+					if (first < 0) first = i;
+				}
+		if (bad > 0) throw new GanException("the latent vectors hold " + bad + " NaN or infinite " +
+			"value" + (bad == 1 ? "" : "s") + " (the first in vector " + first + "): a generator " +
+			"draws images from finite numbers only");
 	}
 }

@@ -49,6 +49,8 @@ public final class Generator {
 		ProgressListener listener = ProgressListener.safe(progress);
 		GeneratorSpec g = model.generator();
 		int n = options.count();
+		long declared = declaredOutputPixels(model);
+		if (declared > 0) refuseBeyondMemory(n, declared, 1, options.floatOutput(), declared);
 		long[] labels = labels(g, options);
 		float[][] latents = options.latents();
 		if (latents != null) for (float[] z : latents)
@@ -59,6 +61,7 @@ public final class Generator {
 		if (g.latentShape()[0] > 1 && n % g.latentShape()[0] != 0) batch = 1;
 
 		List<String> notes = new ArrayList<>();
+		Map<Integer, Long> nonFinite = new java.util.TreeMap<>(); // by slice, where any
 		RasterImage result = null;
 		String provider;
 		TensorLayout layout = model.outputLayout();
@@ -91,16 +94,71 @@ public final class Generator {
 				int c = layout.channelAxis() < 0 ? 1 : (int) s[layout.channelAxis()];
 				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
 				if (result == null) result = allocate(w, h, c, n, options.floatOutput());
-				write(out, layout, b, from, c, h, w, result, model.outputRange(), options.floatOutput());
+				write(out, layout, b, from, c, h, w, result, model.outputRange(), options.floatOutput(),
+					options.nonFinite(), nonFinite);
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, from + b, n, "fiji-gan: generated " + (from +
 					b) + "/" + n));
 			}
 		}
+		long bad = nonFinite.values().stream().mapToLong(Long::longValue).sum();
+		if (bad > 0) notes.add(options.floatOutput() ? bad + " NaN/infinite values in the model's " +
+			"output, kept as they are in the 32-bit images" : options.nonFinite().describeMapping(bad,
+				"values in the model's output"));
 		double seconds = (System.nanoTime() - start) / 1e9;
-		RunReport report = new RunReport(provider, 1, 0, result.width(), result.height(), notes, seconds);
+		RunReport report = new RunReport(provider, 1, 0, result.width(), result.height(), notes, seconds,
+			bad);
 		result.setTitle("SYNTHETIC-" + model.name());
 		tag(result, model, options, labels, report);
+		result.properties().put(ImageToImage.NONFINITE_PROPERTY, Long.toString(bad));
+		for (Map.Entry<Integer, Long> e : nonFinite.entrySet())
+			result.properties().put("fiji-gan.slice." + (e.getKey() + 1) + ".nonfinite", Long.toString(e
+				.getValue()));
 		return new RunResult(result, report);
+	}
+
+	/**
+	 * Refuses a stack of {@code n} images that cannot fit the Java heap, before it is allocated.
+	 *
+	 * @param pixels pixels of one image (times channels when {@code channels} is 1 and the channels
+	 *          are counted in, as {@link #declaredOutputPixels} does)
+	 * @param size for the message: the declared pixels per image, or -1 to say nothing about them
+	 */
+	private static void refuseBeyondMemory(long n, long pixels, int channels, boolean floatOut,
+		long size)
+	{
+		long perImage = pixels * (channels == 3 && !floatOut ? 4 : (long) channels * (floatOut ? 4 : 1));
+		long need = Math.multiplyHigh(perImage, n) != 0 ? Long.MAX_VALUE : perImage * n;
+		Runtime rt = Runtime.getRuntime();
+		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (need > free) {
+			System.gc(); // what looked used may be garbage
+			free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		}
+		if (need > free) throw new GanException("a stack of " + n + " generated images needs " +
+			ImageToImage.bytes(need) + " of Java memory, but only " + ImageToImage.bytes(free) + " is " +
+			"free: draw fewer, give Java more (JAVA_OPTS=-Xmx...), or write them one file at a time " +
+			"into a folder (generate --output DIR), which takes constant memory");
+	}
+
+	/**
+	 * The values of one generated image (width x height x channels) as far as the model declares
+	 * its output's size; -1 when it leaves one of them open.
+	 */
+	public static long declaredOutputPixels(ModelDescriptor model) {
+		if (model.graph() == null) return -1;
+		for (var v : model.graph().outputs()) {
+			if (!v.name().equals(model.outputName())) continue;
+			long[] d = v.dims();
+			TensorLayout layout = model.outputLayout();
+			long p = 1;
+			for (int axis : new int[] { layout.xAxis(), layout.yAxis(), layout.channelAxis() }) {
+				if (axis < 0) continue;
+				if (axis >= d.length || d[axis] <= 0) return -1;
+				p *= d[axis];
+			}
+			return p;
+		}
+		return -1;
 	}
 
 	/** The latent vector of one seed: {@code dim} standard normal values. */
@@ -130,13 +188,23 @@ public final class Generator {
 		return labels;
 	}
 
+	/**
+	 * The stack of all {@code n} images, after checking that it fits the Java heap: a stack is
+	 * held whole, unlike a folder of files, which is written one image at a time.
+	 */
 	private static RasterImage allocate(int w, int h, int c, int n, boolean floatOut) {
+		refuseBeyondMemory(n, (long) w * h, c, floatOut, -1);
 		if (c == 3 && !floatOut) return RasterImage.allocate(w, h, 1, n, 1, PixelType.RGB);
 		return RasterImage.allocate(w, h, c, n, 1, floatOut ? PixelType.FLOAT32 : PixelType.UINT8);
 	}
 
+	/**
+	 * Writes {@code b} generated images into slices {@code first...} of {@code result}, counting
+	 * each one's NaN and infinite values into {@code nonFinite[slice]}.
+	 */
 	private static void write(Tensor out, TensorLayout layout, int b, int first, int c, int h, int w,
-		RasterImage result, ValueRange range, boolean floatOut)
+		RasterImage result, ValueRange range, boolean floatOut, NonFinite policy,
+		Map<Integer, Long> nonFinite)
 	{
 		if (result.width() != w || result.height() != h || result.logicalChannels() != c)
 			throw new GanException("the generator changed its output shape between batches");
@@ -148,6 +216,14 @@ public final class Generator {
 				for (int y = 0; y < h; y++)
 					for (int x = 0; x < w; x++) {
 						float v = out.floats()[PlaneRunner.offset(layout, st, i, ch, y, x)];
+						if (!Float.isFinite(v)) {
+							nonFinite.merge(first + i, 1L, Long::sum);
+							if (!floatOut && policy == NonFinite.FAIL) throw new GanException("the generator " +
+								"gave NaN or infinite values for image " + (first + i) + ", which an 8-bit image " +
+								"cannot hold: write 32-bit float output (--float) to keep them, or choose " +
+								"--nonfinite zero or clip to map them");
+							if (!floatOut && policy == NonFinite.ZERO) v = Float.NaN; // written as 0 below
+						}
 						plane[y * w + x] = floatOut ? v : v * scale + offset;
 					}
 				result.writeRegion(ch, first + i, 0, 0, 0, w, h, plane, 0);

@@ -28,6 +28,9 @@ import org.fijigan.core.tiling.TilingRequest;
  * memory budget. The source image is only read.
  */
 public final class ImageToImage {
+	/** The result property that counts the model's NaN and infinite output values. */
+	public static final String NONFINITE_PROPERTY = "fiji-gan.nonfinite.outputs";
+
 	/** Feature channels assumed when the graph has no convolution weights to count. */
 	static final int DEFAULT_FEATURES = 64;
 
@@ -88,8 +91,12 @@ public final class ImageToImage {
 			" NaN/infinite input pixels were ignored by the normalisation and fed to the model as 0");
 		boolean floatOut = options.floatOutput() || values.rawOutput();
 
-		int outW = (int) Math.round(image.width() * model.scale());
-		int outH = (int) Math.round(image.height() * model.scale());
+		long outWide = Math.round(image.width() * model.scale());
+		long outHigh = Math.round(image.height() * model.scale());
+		if (outWide * (double) outHigh > Integer.MAX_VALUE) throw new GanException("the result would be " +
+			outWide + "x" + outHigh + " px, beyond the 2^31 pixels a plane can hold: use a smaller image " +
+			"or a smaller scale");
+		int outW = (int) outWide, outH = (int) outHigh;
 		PixelType outType = floatOut ? PixelType.FLOAT32 : image.type() == PixelType.RGB &&
 			resultChannels != 3 ? PixelType.UINT8 : image.type();
 		int storedChannels = outType == PixelType.RGB ? 1 : resultChannels;
@@ -117,6 +124,7 @@ public final class ImageToImage {
 		long[] total = { planes * tiles.plan().tileCount() };
 		long[] done = { 0 };
 		String provider;
+		long nonFinite = 0;
 		List<String> windowsTried = new ArrayList<>();
 		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), options.device(),
 			options.threads()))
@@ -127,15 +135,18 @@ public final class ImageToImage {
 			Runnable tileDone = () -> listener.onProgress(new ProgressEvent(Stage.TILE, ++done[0], total[0],
 				"fiji-gan: tile " + done[0] + "/" + total[0]));
 			PlaneRunner runner = new PlaneRunner(model, session, values, tiles.plan(), tiles.batch(), image,
-				mask, result, options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun);
+				mask, result, options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun,
+				options.nonFinite());
 			long planesDone = 0;
 			for (int t = 0; t < image.frames(); t++)
 				for (int z = 0; z < image.slices(); z++)
 					for (ChannelGroup g : groups) {
 						while (true) {
 							long doneBefore = done[0];
+							long badBefore = runner.nonFinite();
 							try {
 								runner.run(z, t, g);
+								nonFinite += runner.nonFinite() - badBefore;
 								break;
 							}
 							catch (GanException | OutOfMemoryError e) {
@@ -152,7 +163,7 @@ public final class ImageToImage {
 								total[0] = doneBefore + (planes - planesDone) * tiles.plan().tileCount();
 								runner = new PlaneRunner(model, session, values, tiles.plan(), tiles.batch(), image,
 									mask, result, options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone,
-									tileRun);
+									tileRun, options.nonFinite());
 							}
 						}
 						planesDone++;
@@ -160,10 +171,13 @@ public final class ImageToImage {
 		}
 		if (!windowsTried.isEmpty()) notes.add("out of memory in ONNX Runtime: tiles " + String.join(
 			", then ", windowsTried) + " px were tried; the result used " + tiles.windowSize());
+		if (nonFinite > 0) notes.add(outType.isInteger() ? options.nonFinite().describeMapping(
+			nonFinite, "values in the model's output") : nonFinite + " NaN/infinite values in the " +
+				"model's output, kept as they are in the 32-bit result");
 		TilePlan plan = tiles.plan();
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, plan.tileCount(), plan.haloPixels(), plan
-			.windowWidth(), plan.windowHeight(), notes, seconds);
+			.windowWidth(), plan.windowHeight(), notes, seconds, nonFinite);
 		result.setCalibration(image.calibration().magnified(model.scale()));
 		result.setTitle(resultTitle(image.title(), model));
 		describe(result, model, report, values.description());
@@ -193,6 +207,7 @@ public final class ImageToImage {
 		if (model.scale() != 1) p.put("fiji-gan.scale", Numbers.significant(model.scale(), 4));
 		p.put("fiji-gan.tiles", report.tilesPerPlane() + " per plane, " + report.windowWidth() + "x" +
 			report.windowHeight() + " px, halo " + report.haloPixels() + " px");
+		p.put(NONFINITE_PROPERTY, Long.toString(report.nonFiniteOutputs()));
 		for (int i = 0; i < report.notes().size(); i++)
 			p.put("fiji-gan.note." + (i + 1), report.notes().get(i));
 		if (model.task() != TaskKind.DENOISE && model.task() != TaskKind.IMAGE_TO_IMAGE) p.put(
@@ -323,14 +338,6 @@ public final class ImageToImage {
 
 	/** {@code bytes} in B, KiB, MiB or GiB, one decimal. */
 	static String bytes(long bytes) {
-		if (bytes < 1024) return bytes + " B";
-		String[] units = { "KiB", "MiB", "GiB", "TiB" };
-		double v = bytes;
-		int u = -1;
-		while (v >= 1024 && u < units.length - 1) {
-			v /= 1024;
-			u++;
-		}
-		return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+		return Numbers.bytes(bytes);
 	}
 }

@@ -2,6 +2,7 @@ package org.fijigan.core.pipeline;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.ThreadCount;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.tiling.TilingRequest;
 
@@ -16,14 +17,17 @@ import org.fijigan.core.tiling.TilingRequest;
  * @param memoryBudgetBytes working memory a tile batch may use inside ONNX Runtime (estimate)
  * @param floatOutput write 32-bit float output instead of the input's bit depth
  * @param device execution provider to ask for
- * @param threads intra-op threads; {@code <= 0} for all cores
+ * @param threads intra-op threads: 0 for one per core, else at most {@link ThreadCount#max()}
  * @param channelMap image channel fed to each model channel (e.g. {0,0,0} feeds a grey image to an
  *          RGB model), or null to decide automatically
  * @param compositeInpaint for inpainting: keep the original pixels outside the holes, so only the
  *          holes are invented
+ * @param nonFinite what NaN and infinite model outputs become in an integer result (a float
+ *          result keeps them), and NaN mask pixels
  */
 public record InferenceOptions(Normalization normalization, int tileSize, long memoryBudgetBytes,
-	boolean floatOutput, DeviceSpec device, int threads, int[] channelMap, boolean compositeInpaint)
+	boolean floatOutput, DeviceSpec device, int threads, int[] channelMap, boolean compositeInpaint,
+	NonFinite nonFinite)
 {
 	public static final int AUTO_TILE = TilingRequest.AUTO_WINDOW;
 	public static final int NO_TILING = TilingRequest.WHOLE_PLANE;
@@ -34,7 +38,17 @@ public record InferenceOptions(Normalization normalization, int tileSize, long m
 		if (memoryBudgetBytes < (1 << 20)) throw new GanException(
 			"memory budget must be at least 1 MiB");
 		if (device == null) device = DeviceSpec.AUTO;
+		ThreadCount.check(threads);
 		channelMap = channelMap == null ? null : channelMap.clone();
+		if (nonFinite == null) nonFinite = NonFinite.FAIL;
+	}
+
+	/** Options that refuse NaN and infinite outputs in an integer result. */
+	public InferenceOptions(Normalization normalization, int tileSize, long memoryBudgetBytes,
+		boolean floatOutput, DeviceSpec device, int threads, int[] channelMap, boolean compositeInpaint)
+	{
+		this(normalization, tileSize, memoryBudgetBytes, floatOutput, device, threads, channelMap,
+			compositeInpaint, NonFinite.FAIL);
 	}
 
 	public static InferenceOptions defaults() {
@@ -44,37 +58,42 @@ public record InferenceOptions(Normalization normalization, int tileSize, long m
 
 	public InferenceOptions withNormalization(Normalization n) {
 		return new InferenceOptions(n, tileSize, memoryBudgetBytes, floatOutput, device, threads,
-			channelMap, compositeInpaint);
+			channelMap, compositeInpaint, nonFinite);
 	}
 
 	public InferenceOptions withTileSize(int t) {
 		return new InferenceOptions(normalization, t, memoryBudgetBytes, floatOutput, device, threads,
-			channelMap, compositeInpaint);
+			channelMap, compositeInpaint, nonFinite);
 	}
 
 	public InferenceOptions withMemoryBudget(long bytes) {
 		return new InferenceOptions(normalization, tileSize, bytes, floatOutput, device, threads,
-			channelMap, compositeInpaint);
+			channelMap, compositeInpaint, nonFinite);
 	}
 
 	public InferenceOptions withFloatOutput(boolean f) {
 		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, f, device, threads,
-			channelMap, compositeInpaint);
+			channelMap, compositeInpaint, nonFinite);
 	}
 
 	public InferenceOptions withDevice(DeviceSpec d, int nThreads) {
 		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, floatOutput, d, nThreads,
-			channelMap, compositeInpaint);
+			channelMap, compositeInpaint, nonFinite);
 	}
 
 	public InferenceOptions withChannelMap(int[] map) {
 		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, floatOutput, device,
-			threads, map, compositeInpaint);
+			threads, map, compositeInpaint, nonFinite);
 	}
 
 	public InferenceOptions withCompositeInpaint(boolean c) {
 		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, floatOutput, device,
-			threads, channelMap, c);
+			threads, channelMap, c, nonFinite);
+	}
+
+	public InferenceOptions withNonFinite(NonFinite n) {
+		return new InferenceOptions(normalization, tileSize, memoryBudgetBytes, floatOutput, device,
+			threads, channelMap, compositeInpaint, n);
 	}
 
 	/** Parses {@code auto}, {@code none} or a positive number of pixels. */

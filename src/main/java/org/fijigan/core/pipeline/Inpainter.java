@@ -18,7 +18,8 @@ public final class Inpainter {
 
 	/**
 	 * @param mask one channel, same width and height as {@code image}; one plane for all planes of
-	 *          the image or one per plane; a non-zero pixel marks a hole to fill
+	 *          the image or one per plane; a non-zero pixel marks a hole to fill. A NaN pixel is
+	 *          neither: refused unless {@link InferenceOptions#nonFinite()} maps it to 0 (no hole)
 	 */
 	public static RunResult run(ModelDescriptor model, RasterImage image, RasterImage mask,
 		InferenceOptions options, ProgressListener progress, CancellationToken cancel)
@@ -36,8 +37,23 @@ public final class Inpainter {
 			.frames())) throw new GanException("the mask has " + mask.planeCount() +
 				" planes; give one plane for all, or one per slice and frame (" + planes + ")");
 		if (model.scale() != 1) throw new GanException("inpainting models must keep the image size");
+		long[] counts = countHoles(mask);
+		long holes = counts[0], nan = counts[1];
+		if (nan > 0 && options.nonFinite() == NonFinite.FAIL) throw new GanException("the mask has " +
+			nan + " NaN pixel" + (nan == 1 ? "" : "s") + ", which mark neither a hole (non-zero) nor " +
+			"none (0): fix the mask, or choose --nonfinite zero or clip to read them as 0");
 		RunResult r = ImageToImage.execute(model, image, mask, options, progress, cancel);
-		long holes = countHoles(mask);
+		if (nan > 0) {
+			String note = nan + " NaN mask pixel" + (nan == 1 ? " was" : "s were") + " read as 0 (no " +
+				"hole; nonfinite: " + options.nonFinite().id() + ")";
+			RunReport rep = r.report();
+			java.util.List<String> notes = new java.util.ArrayList<>(rep.notes());
+			notes.add(note);
+			r.image().properties().put("fiji-gan.note." + notes.size(), note);
+			r = new RunResult(r.image(), new RunReport(rep.provider(), rep.tilesPerPlane(), rep
+				.haloPixels(), rep.windowWidth(), rep.windowHeight(), notes, rep.seconds(), rep
+					.nonFiniteOutputs()));
+		}
 		r.image().properties().put("fiji-gan.inpainted.pixels", holes + (mask.planeCount() == 1 &&
 			planes > 1 ? " per plane" : " in all"));
 		r.image().properties().put("fiji-gan.inpainted.composite", options.compositeInpaint()
@@ -45,16 +61,18 @@ public final class Inpainter {
 		return r;
 	}
 
-	private static long countHoles(RasterImage mask) {
-		long n = 0;
+	/** The mask's holes (non-zero pixels, NaN aside) and its NaN pixels. */
+	private static long[] countHoles(RasterImage mask) {
+		long n = 0, nan = 0;
 		float[] row = new float[mask.width()];
 		for (int t = 0; t < mask.frames(); t++)
 			for (int z = 0; z < mask.slices(); z++)
 				for (int y = 0; y < mask.height(); y++) {
 					mask.readRegion(0, z, t, 0, y, mask.width(), 1, row, 0);
 					for (float v : row)
-						if (v != 0) n++;
+						if (Float.isNaN(v)) nan++;
+						else if (v != 0) n++;
 				}
-		return n;
+		return new long[] { n, nan };
 	}
 }

@@ -61,12 +61,16 @@ final class PlaneRunner {
 	private final boolean composite;
 	private final int outChannels;
 	private final TileRun tileRun;
+	private final NonFinite nonFinitePolicy;
+	private long nonFinite;
 
 	PlaneRunner(ModelDescriptor model, ModelSession session, ValueMapping values, TilePlan plan,
 		int batch, RasterImage source, RasterImage mask, RasterImage target, boolean composite,
-		int outChannels, CancellationToken cancel, Runnable tileDone, TileRun tileRun)
+		int outChannels, CancellationToken cancel, Runnable tileDone, TileRun tileRun,
+		NonFinite nonFinitePolicy)
 	{
 		this.tileRun = tileRun;
+		this.nonFinitePolicy = nonFinitePolicy;
 		this.model = model;
 		this.session = session;
 		this.values = values;
@@ -79,6 +83,11 @@ final class PlaneRunner {
 		this.outChannels = outChannels;
 		this.cancel = cancel;
 		this.tileDone = tileDone;
+	}
+
+	/** NaN and infinite values the model gave in the kept parts of its tiles so far. */
+	long nonFinite() {
+		return nonFinite;
 	}
 
 	void run(int z, int t, ChannelGroup group) {
@@ -112,7 +121,7 @@ final class PlaneRunner {
 					window);
 				boolean[] h = holes[bi] = new boolean[n];
 				for (int i = 0; i < n; i++)
-					h[i] = window[i] != 0;
+					h[i] = window[i] != 0 && !Float.isNaN(window[i]); // NaN: see Inpainter
 				for (int i = 0; i < n; i++)
 					window[i] = (float) (h[i] ? maskSpec.holeValue() : maskSpec.keepValue());
 				if (extraMaskChannel) scatter(window, input, layout, st, bi, cm, ww, wh);
@@ -199,11 +208,49 @@ final class PlaneRunner {
 				int srcChannel = group.source()[co == group.source().length && sum == null ? c : 0];
 				values.fromModel().apply(srcChannel, buf, 0, buf.length);
 				int targetChannel = group.firstTarget() + (sum == null ? c : 0);
+				countNonFinite(buf, holes == null || !composite ? null : holes[bi], tile, kw, ww);
 				if (holes != null && composite) keepOriginal(buf, srcChannel, z, t, tile, kw, kh,
 					holes[bi], ww);
 				target.writeRegion(targetChannel, z, t, dx, dy, kw, kh, buf, 0);
 			}
 		}
+	}
+
+	/**
+	 * Counts the NaN and infinite values of a kept region that become result pixels (only the holes
+	 * when the result is composited), and applies {@link NonFinite} where the result has integer
+	 * pixels; a float result keeps them.
+	 */
+	private void countNonFinite(float[] buf, boolean[] holes, Tile tile, int kw, int ww) {
+		int bad = 0;
+		int ox = tile.x().keepOffset(), oy = tile.y().keepOffset();
+		for (int k = 0; k < buf.length; k++)
+			if (!Float.isFinite(buf[k]) && (holes == null || holes[(oy + k / kw) * ww + ox + k % kw]))
+				bad++;
+		if (bad == 0) return;
+		nonFinite += bad;
+		if (!target.type().isInteger()) return;
+		switch (nonFinitePolicy) {
+			case FAIL -> throw new GanException("the model gave " + bad + " NaN or infinite value" + (bad ==
+				1 ? "" : "s") + " in one tile, which " + bits(target) + " result cannot hold: write 32-bit " +
+				"float output (--float) to keep them, or choose --nonfinite zero or clip to map them");
+			case ZERO -> {
+				for (int k = 0; k < buf.length; k++)
+					if (!Float.isFinite(buf[k])) buf[k] = 0;
+			}
+			case CLIP -> {
+				// writeRegion clips: +inf to the maximum, -inf to the minimum, NaN to 0
+			}
+		}
+	}
+
+	private static String bits(RasterImage image) {
+		return switch (image.type()) {
+			case UINT8 -> "an 8-bit";
+			case UINT16 -> "a 16-bit";
+			case RGB -> "an RGB";
+			case FLOAT32 -> "a 32-bit";
+		};
 	}
 
 	/** Outside the holes, puts the source's own values back (scale 1 only). */

@@ -12,11 +12,20 @@ import java.util.List;
  * @param windowHeight model input height of a tile
  * @param notes decisions and warnings the user should see (fallbacks, halo reduced, untiled...)
  * @param seconds wall time of the run
+ * @param nonFiniteOutputs NaN and infinite values the model gave (in the part of its output that
+ *          became the result)
  */
 public record RunReport(String provider, int tilesPerPlane, int haloPixels, int windowWidth,
-	int windowHeight, List<String> notes, double seconds)
+	int windowHeight, List<String> notes, double seconds, long nonFiniteOutputs)
 {
 	public RunReport {
 		notes = List.copyOf(notes);
+	}
+
+	/** A report of a run whose output was all finite. */
+	public RunReport(String provider, int tilesPerPlane, int haloPixels, int windowWidth,
+		int windowHeight, List<String> notes, double seconds)
+	{
+		this(provider, tilesPerPlane, haloPixels, windowWidth, windowHeight, notes, seconds, 0);
 	}
 }

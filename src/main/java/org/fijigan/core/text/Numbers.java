@@ -20,6 +20,8 @@ import java.util.Locale;
  * <li>{@link #fixed}: a fixed number of decimals, {@code inf} for infinity and nothing for NaN:
  * PSNR and SSIM on the demo's sheet and in its CSV.</li>
  * <li>{@link #general}: printf's {@code %g} as it is, wholes included ({@code 2.00}): axis labels.</li>
+ * <li>{@link #bytes}: a size in B, KiB, MiB, GiB or TiB with one decimal: memory and disk in
+ * messages.</li>
  * </ul>
  */
 public final class Numbers {
@@ -76,5 +78,18 @@ public final class Numbers {
 	/** printf's {@code %.<digits>g} of {@code v}, in {@link Locale#ROOT}. */
 	public static String general(double v, int digits) {
 		return String.format(Locale.ROOT, "%." + digits + "g", v);
+	}
+
+	/** {@code bytes} in B, KiB, MiB, GiB or TiB, one decimal: {@code 512 B}, {@code 1.5 GiB}. */
+	public static String bytes(long bytes) {
+		if (bytes < 1024) return bytes + " B";
+		String[] units = { "KiB", "MiB", "GiB", "TiB" };
+		double v = bytes;
+		int u = -1;
+		while (v >= 1024 && u < units.length - 1) {
+			v /= 1024;
+			u++;
+		}
+		return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
 	}
 }

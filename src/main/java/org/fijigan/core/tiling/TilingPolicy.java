@@ -89,7 +89,17 @@ public final class TilingPolicy {
 			ww = balancedWindow(r.width(), r.x(), r.y(), r.haloPixels(), ww, true);
 			wh = balancedWindow(r.height(), r.x(), r.y(), r.haloPixels(), wh, false);
 		}
+		boolean tooSmall = r.requestedWindow() > 0 && r.requestedWindow() - 2 * r.haloPixels() < 1;
+		if (tooSmall) { // the nearest window that keeps some pixels inside the halo
+			int smallest = smallestWindow(r.haloPixels());
+			if (!r.x().isFixed()) ww = Math.max(ww, r.x().validSizeAtLeast(smallest));
+			if (!r.y().isFixed()) wh = Math.max(wh, r.y().validSizeAtLeast(smallest));
+		}
 		TilePlan plan = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r.haloPixels(), ww, wh);
+		if (tooSmall) notes.add("a tile of " + r.requestedWindow() + " px leaves no room inside a halo of " +
+			r.haloPixels() + " px on each side: used " + plan.windowWidth() + "x" + plan.windowHeight() +
+			" px windows, the smallest that keep " + (smallestWindow(r.haloPixels()) - 2 * r
+				.haloPixels()) + " px inside it");
 		notes.addAll(plan.notes());
 		if (plan.windowWidth() > r.width() || plan.windowHeight() > r.height()) notes.add(
 			"image padded by mirroring to " + plan.windowWidth() + "x" + plan.windowHeight() +

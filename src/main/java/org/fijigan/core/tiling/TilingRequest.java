@@ -3,6 +3,8 @@ package org.fijigan.core.tiling;
 import java.util.List;
 import java.util.Objects;
 
+import org.fijigan.core.GanException;
+
 /**
  * What {@link TilingPolicy} plans for: one plane of one image, one model's size constraints and
  * halo, and the memory a batch of tiles may use.
@@ -30,6 +32,8 @@ public record TilingRequest(int width, int height, AxisConstraint x, AxisConstra
 	public static final int AUTO_WINDOW = 0;
 	/** {@link #requestedWindow()}: one window over the whole plane. */
 	public static final int WHOLE_PLANE = -1;
+	/** The largest halo: wider than any plane that fits in memory. */
+	public static final int MAX_HALO = 1 << 20;
 
 	public TilingRequest {
 		if (width < 1 || height < 1) throw new IllegalArgumentException("a plane of " + width + "x" +
@@ -37,6 +41,8 @@ public record TilingRequest(int width, int height, AxisConstraint x, AxisConstra
 		Objects.requireNonNull(x);
 		Objects.requireNonNull(y);
 		if (haloPixels < 0) throw new IllegalArgumentException("halo must be >= 0");
+		if (haloPixels > MAX_HALO) throw new GanException("a halo of " + haloPixels + " px is wider " +
+			"than any image: at most " + MAX_HALO);
 		if (requestedWindow < WHOLE_PLANE) throw new IllegalArgumentException(
 			"requested window must be AUTO_WINDOW, WHOLE_PLANE or positive, got " + requestedWindow);
 		if (memoryBudgetBytes < 1 || bytesPerPixel < 1) throw new IllegalArgumentException(

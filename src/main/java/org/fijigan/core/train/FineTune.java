@@ -2,6 +2,9 @@ package org.fijigan.core.train;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -18,7 +21,9 @@ import org.fijigan.core.train.data.DataOptions;
 import org.fijigan.core.train.data.Degradation;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ModelBatches;
+import org.fijigan.core.train.data.TrainingBatch;
 import org.fijigan.core.train.data.TrainingData;
+import org.fijigan.core.text.Numbers;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 
@@ -42,6 +47,18 @@ public final class FineTune {
 		Augmentation augmentation, Normalization normalization, double validationFraction,
 		Float adversarialWeight, FineTuneConfig config, Degradation degradation)
 	{
+		/** Checks the numbers before anything is loaded. */
+		public Request {
+			if (batch < 1) throw new GanException("the batch size must be at least 1, not " + batch);
+			if (patch < 0) throw new GanException("the patch size must be positive, or 0 for whole " +
+				"images, not " + patch);
+			if (!(validationFraction >= 0 && validationFraction < 1)) throw new GanException(
+				"the validation fraction must be at least 0 and below 1, not " + validationFraction);
+			if (adversarialWeight != null && !(adversarialWeight >= 0 && Float.isFinite(adversarialWeight)))
+				throw new GanException("the adversarial weight must be a number >= 0, not " +
+					adversarialWeight);
+		}
+
 		/** A request with the task's default degradation. */
 		public Request(String model, TaskKind task, DataSource data, int batch, int patch,
 			Augmentation augmentation, Normalization normalization, double validationFraction,
@@ -52,13 +69,54 @@ public final class FineTune {
 		}
 	}
 
-	/** The trained model, with the descriptor of the original and the data it saw. */
-	public record Outcome(Trainer.Result result, ModelDescriptor model, TrainingData data) {}
+	/**
+	 * The trained model, with the descriptor of the original and the data it saw.
+	 *
+	 * @param notes decisions about the data and the batches the user should see
+	 */
+	public record Outcome(Trainer.Result result, ModelDescriptor model, TrainingData data,
+		List<String> notes)
+	{
+		public Outcome {
+			notes = List.copyOf(notes);
+		}
+	}
 
 	private FineTune() {}
 
+	/**
+	 * Refuses, before training, a batch whose arrays cannot fit the Java heap: the batch of
+	 * samples, its tensors and their copies in the model's layout (three times one batch).
+	 */
+	static void refuseBeyondMemory(TrainingData data, int batch) {
+		TrainingBatch one = data.batch(0, 1);
+		long perSample = 4L * (one.input().length + one.target().length + (one.mask() == null ? 0 : one
+			.mask().length));
+		long need = 3 * perSample * batch;
+		Runtime rt = Runtime.getRuntime();
+		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (need <= free) return;
+		throw new GanException("a batch of " + batch + " samples needs about " + Numbers.bytes(need) +
+			" of Java memory (" + Numbers.bytes(perSample) + " per sample, three copies), but only " +
+			Numbers.bytes(free) + " is free: use a smaller --batch (at most " + Math.max(1, free / (3 *
+				perSample)) + " here) or a smaller --patch");
+	}
+
 	public static Outcome run(Request r, ProgressListener progress, CancellationToken cancel) {
+		return run(r, model -> {}, progress, cancel);
+	}
+
+	/**
+	 * As {@link #run(Request, ProgressListener, CancellationToken)}.
+	 *
+	 * @param beforeTraining called with the loaded model before any image is opened: the caller's
+	 *          last check (e.g. that its output is not the model's own file), which may throw
+	 */
+	public static Outcome run(Request r, Consumer<ModelDescriptor> beforeTraining,
+		ProgressListener progress, CancellationToken cancel)
+	{
 		ModelDescriptor d = ModelLoader.load(r.model(), ModelOverrides.NONE.withTask(r.task()));
+		beforeTraining.accept(d);
 		if (d.task() == TaskKind.GENERATE && !(d.kind() instanceof ModelKind.Generator)) throw new GanException(
 			"model " + d.name() + " is a generator without a latent input fiji-gan understands");
 		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(r.patch())
@@ -66,6 +124,12 @@ public final class FineTune {
 				.validationFraction()).withDegradation(r.degradation());
 		TrainingData data = TrainingData.create(d, r.data(), options);
 		ModelBatches batches = new ModelBatches(d, data, r.batch());
+		List<String> notes = new ArrayList<>(data.notes());
+		int items = data.trainingItems().size();
+		if (r.batch() > items) notes.add("the batch of " + r.batch() + " is larger than the " + items +
+			" training image" + (items == 1 ? "" : "s") + " (or planes): each batch draws patches of them " +
+			"again");
+		refuseBeyondMemory(data, r.batch());
 		boolean generator = d.task() == TaskKind.GENERATE;
 		float adversarial = r.adversarialWeight() != null ? r.adversarialWeight() : generator ? 1f : 0f;
 		FineTuneConfig config = r.config().withAdversarialWeight(adversarial);
@@ -82,6 +146,6 @@ public final class FineTune {
 		TrainingTarget what = new TrainingTarget(d.outputName(), subtractFrom, label, generator ? d
 			.generator().classCount() : 0, generator, d.outputRange().width(), d.sha256());
 		Trainer.Result result = Trainer.train(proto, what, batches, config, progress, cancel);
-		return new Outcome(result, d, data);
+		return new Outcome(result, d, data, notes);
 	}
 }

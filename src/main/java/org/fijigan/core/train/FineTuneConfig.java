@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.ThreadCount;
 
 /**
  * Settings of one fine-tuning run.
@@ -16,7 +17,7 @@ import org.fijigan.core.engine.DeviceSpec;
  * @param adversarial GAN loss
  * @param seed seeds the data sampling and the discriminator's initial weights
  * @param device execution provider for the training graph
- * @param threads intra-op threads ({@code <= 0}: all cores)
+ * @param threads intra-op threads: 0 for one per core, else at most {@link ThreadCount#max()}
  * @param checkpointDir where checkpoints go, or null for none
  * @param checkpointEvery steps between checkpoints
  * @param resume continue from the checkpoint in {@code checkpointDir}
@@ -42,11 +43,16 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss
 
 	public FineTuneConfig {
 		if (steps < 1) throw new GanException("steps must be at least 1, got " + steps);
-		if (adversarialWeight < 0) throw new GanException("adversarial weight must be >= 0");
-		if (checkpointEvery < 1) checkpointEvery = 100;
+		if (!(adversarialWeight >= 0 && Float.isFinite(adversarialWeight))) throw new GanException(
+			"adversarial weight must be a number >= 0, got " + adversarialWeight);
+		if (checkpointEvery < 1) throw new GanException("checkpoints come every 1 or more steps, not " +
+			checkpointEvery);
+		if (validateEvery < 0) throw new GanException("validation comes every 1 or more steps (0: only " +
+			"at the end), not " + validateEvery);
 		if (resume && checkpointDir == null) throw new GanException(
 			"--resume needs --checkpoint-dir (where the checkpoint is)");
-		if (emaDecay < 0 || emaDecay >= 1) throw new GanException("EMA decay must be in [0, 1)");
+		if (!(emaDecay >= 0 && emaDecay < 1)) throw new GanException("EMA decay must be in [0, 1), got " +
+			emaDecay);
 		freeze = freeze == null ? List.of() : List.copyOf(freeze);
 		if (device == null) device = DeviceSpec.AUTO;
 		if (penalties == null) penalties = GradientPenalties.NONE;
@@ -56,6 +62,7 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss
 				" discriminator with --r1 GAMMA)");
 		if (adversarial == AdversarialKind.WASSERSTEIN && penalties.wganGp() == 0) throw new GanException(
 			"--adversarial wasserstein needs a Lipschitz critic: add --gradient-penalty wgan-gp:10");
+		ThreadCount.check(threads);
 	}
 
 	/** The same settings with another adversarial weight. */

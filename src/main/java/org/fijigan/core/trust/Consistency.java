@@ -42,6 +42,8 @@ public record Consistency(RasterImage map, int scale, double psnr, double meanAb
 	 *           channels, slices or frames differ
 	 */
 	public static Consistency of(RasterImage input, RasterImage result, int scale) {
+		if (scale < 0) throw new GanException("the scale must be a whole number of output pixels per " +
+			"input pixel, at least 1 (or 0 to take it from the sizes), not " + scale);
 		int w = input.width(), h = input.height();
 		int s = scale > 0 ? scale : inferScale(input, result);
 		if (result.width() != (long) w * s || result.height() != (long) h * s) throw new GanException(

@@ -43,7 +43,8 @@ class ManifestTest {
 			w.close(); // twice is harmless
 		}
 		assertTrue(Files.readString(file).startsWith(
-			"input,output,bytes,model_sha256,provider,seconds,status,message\nx.tif,x.tif,,,,,done,\n" +
+			"input,output,bytes,model_sha256,provider,seconds,status,message,nonfinite\n" +
+				"x.tif,x.tif,,,,,done,,\n" +
 				"\"a, \"\"b\"\".tif\",a.tif,"));
 		Manifest.Table t = Manifest.read(file);
 		assertEquals(Manifest.FOLDER_COLUMNS, t.header());

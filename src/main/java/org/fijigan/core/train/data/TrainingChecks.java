@@ -91,6 +91,48 @@ final class TrainingChecks {
 				.name() + "' has " + a.slices() * a.frames() + ": they must match");
 	}
 
+	/**
+	 * The patch size that works for these images and this model, as near below {@code patch} as
+	 * possible: at most the smallest image's shorter side, a multiple of the model's scale, and an
+	 * input size the model accepts; a change is said in {@code notes}. Whole images (0) and
+	 * generators (whose real images must match the output) keep theirs, for {@link #checkSizes}
+	 * to check.
+	 */
+	static int fitPatch(ModelDescriptor model, TrainingMode mode, int patch, int scale,
+		List<OpenedImage> targets, List<String> notes)
+	{
+		if (patch <= 0 || mode == TrainingMode.GENERATION) return patch;
+		OpenedImage smallest = targets.get(0);
+		for (OpenedImage t : targets)
+			if (side(t) < side(smallest)) smallest = t;
+		int p = patch;
+		List<String> why = new ArrayList<>();
+		if (p > side(smallest)) {
+			p = side(smallest);
+			why.add("the smallest image, '" + smallest.name() + "', is " + smallest.image().width() + "x" +
+				smallest.image().height());
+		}
+		if (p % scale != 0) {
+			p = p / scale * scale;
+			why.add("a patch is a multiple of the model's scale " + scale);
+		}
+		ImageInput in = model.image();
+		int s = p / scale;
+		while (s >= 1 && !(in.x().accepts(s) && in.y().accepts(s)))
+			s--;
+		if (s < 1) return patch; // no patch fits: checkSizes says why
+		if (s * scale != p) why.add("the model takes inputs of " + (in.x().equals(in.y()) ? "sizes " +
+			in.x() : "widths " + in.x() + " and heights " + in.y()));
+		p = s * scale;
+		if (p != patch) notes.add("patch reduced from " + patch + " to " + p + " px: " + String.join(
+			"; ", why));
+		return p;
+	}
+
+	private static int side(OpenedImage t) {
+		return Math.min(t.image().width(), t.image().height());
+	}
+
 	/** Checks that every image fits the patch, or, for whole images, that they share one size. */
 	static void checkSizes(ModelDescriptor model, TrainingMode mode, int patch, int scale,
 		List<OpenedImage> targets)

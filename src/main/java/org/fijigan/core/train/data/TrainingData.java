@@ -47,10 +47,12 @@ public final class TrainingData {
 	private final List<TrainingItem> validation;
 	private final List<String> classNames;
 	private final int imageCount;
+	private final List<String> notes;
 
 	private TrainingData(TaskKind task, PatchSampler sampler, List<TrainingItem> training,
-		List<TrainingItem> validation, List<String> classNames, int imageCount)
+		List<TrainingItem> validation, List<String> classNames, int imageCount, List<String> notes)
 	{
+		this.notes = List.copyOf(notes);
 		this.task = task;
 		this.sampler = sampler;
 		this.training = training;
@@ -152,31 +154,36 @@ public final class TrainingData {
 					items.add(new TrainingItem(name, i, mode == TrainingMode.PAIRED ? i : -1, z, t, labels[i]));
 				}
 		}
-		TrainingChecks.checkSizes(model, mode, options.patchSize(), scale, targets);
+		List<String> notes = new ArrayList<>();
+		int patch = TrainingChecks.fitPatch(model, mode, options.patchSize(), scale, targets, notes);
+		options = options.withPatchSize(patch);
+		TrainingChecks.checkSizes(model, mode, patch, scale, targets);
 
-		int[] val = validationIndices(items.size(), options.validationFraction());
+		int[] val = validationIndices(items.size(), options.validationFraction(), notes);
 		List<TrainingItem> training = new ArrayList<>(items), validation = new ArrayList<>();
 		for (int j = val.length - 1; j >= 0; j--)
 			validation.add(0, training.remove(val[j]));
 		PatchSampler sampler = new PatchSampler(mode, options, degradation, scale, inputRange,
 			targetRange, maskSpec, mode == TrainingMode.GENERATION ? model.generator() : null, targets, inputs);
 		return new TrainingData(task, sampler, List.copyOf(training), List.copyOf(validation),
-			classNames, targets.size());
+			classNames, targets.size(), notes);
 	}
 
 	/**
 	 * The item indices (0-based, increasing) held out for validation: {@code k = round(fraction *
 	 * n)} items, at least one for a positive fraction, at {@code floor((j + 0.5) * n / k)} for
-	 * {@code j = 0..k-1}.
-	 *
-	 * @throws GanException when no item would be left for training
+	 * {@code j = 0..k-1}. When that would leave no item to train on (one image, or a large
+	 * fraction of a few), none is held out, and {@code notes} says that validation is skipped.
 	 */
-	static int[] validationIndices(int n, double fraction) {
+	static int[] validationIndices(int n, double fraction, List<String> notes) {
 		if (fraction == 0) return new int[0];
 		int k = Math.max(1, (int) Math.round(fraction * n));
-		if (k >= n) throw new GanException("a validation fraction of " + fraction + " leaves no image " +
-			"to train on (" + n + (n == 1 ? " image or plane" : " images or planes") +
-			"): add images, or set the validation fraction to 0");
+		if (k >= n) {
+			notes.add("no validation: holding out " + k + " of " + n + (n == 1 ? " image (or plane)"
+				: " images (or planes)") + " for a validation fraction of " + fraction + " would leave " +
+				"none to train on, so all are trained on; add images for a validation score");
+			return new int[0];
+		}
 		int[] idx = new int[k];
 		for (int j = 0; j < k; j++)
 			idx[j] = (int) ((j + 0.5) * n / k);
@@ -236,6 +243,11 @@ public final class TrainingData {
 	/** Validation items, in sorted order; never trained on. */
 	public List<String> validationItems() {
 		return validation.stream().map(TrainingItem::name).toList();
+	}
+
+	/** What was decided about the data that the user should know (a smaller patch, no validation). */
+	public List<String> notes() {
+		return notes;
 	}
 
 	/** Class names of a conditional generator, index = label; empty otherwise. */

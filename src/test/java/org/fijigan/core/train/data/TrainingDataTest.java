@@ -208,20 +208,27 @@ class TrainingDataTest {
 				.withValidationFraction(0)));
 		assertEquals("--patch 0 trains on whole images, which must share one size, but c is 10x8; " +
 			"a (and 1 more) are 8x8: give a patch size (--patch P)", e.getMessage());
-		GanException small = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.DENOISE, 1, 1), source(images), DataOptions.defaults(1).withPatchSize(
-				9)));
-		assertTrue(small.getMessage().startsWith("'a' (8x8) is smaller than the 9x9 patch"), small
-			.getMessage());
+		// a patch larger than the smallest image shrinks to it, and says so
+		TrainingData small = TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1), source(
+			images), DataOptions.defaults(1).withPatchSize(9));
+		assertEquals(8, small.options().patchSize());
+		assertEquals(List.of("patch reduced from 9 to 8 px: the smallest image, 'a', is 8x8"), small
+			.notes());
 	}
 
 	@Test
 	void theValidationSplitIsDisjointStableAndNeverTrainedOn() {
-		assertArrayEquals(new int[] { 2, 7 }, TrainingData.validationIndices(10, 0.2));
-		assertArrayEquals(new int[] { 1, 4, 7 }, TrainingData.validationIndices(9, 1 / 3.0));
-		assertArrayEquals(new int[] { 1 }, TrainingData.validationIndices(3, 0.01));
-		assertArrayEquals(new int[0], TrainingData.validationIndices(3, 0));
-		assertThrows(GanException.class, () -> TrainingData.validationIndices(1, 0.1));
+		List<String> notes = new ArrayList<>();
+		assertArrayEquals(new int[] { 2, 7 }, TrainingData.validationIndices(10, 0.2, notes));
+		assertArrayEquals(new int[] { 1, 4, 7 }, TrainingData.validationIndices(9, 1 / 3.0, notes));
+		assertArrayEquals(new int[] { 1 }, TrainingData.validationIndices(3, 0.01, notes));
+		assertArrayEquals(new int[0], TrainingData.validationIndices(3, 0, notes));
+		assertEquals(List.of(), notes);
+		// one image: nothing is held out, and a note says so
+		assertArrayEquals(new int[0], TrainingData.validationIndices(1, 0.1, notes));
+		assertEquals(List.of("no validation: holding out 1 of 1 image (or plane) for a validation " +
+			"fraction of 0.1 would leave none to train on, so all are trained on; add images for a " +
+			"validation score"), notes);
 
 		List<RasterImage> images = tenImages();
 		java.util.Collections.reverse(images); // the split follows sorted names, not source order
