@@ -78,6 +78,7 @@ public final class GenerationBatch {
 		BatchFolders.removeStaleTemporaries(job.outputDir(), targets);
 
 		List<Map<String, String>> skipped = new ArrayList<>();
+		List<Map<String, String>> toWrite = new ArrayList<>(); // a part's plan
 		boolean[] complete = new boolean[(int) (to - from)];
 		for (long i = from; i < to; i++) {
 			Map<String, String> planned = row(job, model, plan, i, digits);
@@ -96,7 +97,10 @@ public final class GenerationBatch {
 			else if (!job.overwrite() && !hasManifests && Files.exists(out)) throw new GanException(out +
 				" already exists and no manifest in " + job.outputDir() +
 				" records it; pass --overwrite to replace existing files");
+			else if (!job.shard().isAll()) toWrite.add(Manifest.planned(planned));
 		}
+		List<Map<String, String>> first = new ArrayList<>(skipped);
+		first.addAll(toWrite);
 
 		int total = (int) (to - from), done = 0, failed = 0, finished = skipped.size();
 		List<BatchSummary.Failure> failures = new ArrayList<>();
@@ -106,7 +110,7 @@ public final class GenerationBatch {
 		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), job.device(), job
 			.threads());
 			Manifest.Writer manifest = Manifest.Writer.create(manifestFile, Manifest.GENERATE_COLUMNS,
-				skipped))
+				first))
 		{
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
