@@ -224,16 +224,8 @@ class FolderModeTest {
 		assertEquals(0, runFolder(model, in, out, "--shard", "0/2").exitCode());
 		// shard 1/2 (b.png, plate1/w02.tif, plate1/w04.tif, ...): cancelled as it reads its third
 		CancellationToken cancel = new CancellationToken();
-		AtomicInteger reads = new AtomicInteger();
-		ImageCodec cutting = new DelegatingCodec(ImageFiles.CODEC) {
-			@Override
-			public RasterImage read(Path file, String role) {
-				if (reads.incrementAndGet() == 3) cancel.cancel();
-				return super.read(file, role);
-			}
-		};
-		String command = (String) IJ.openImage(whole.resolve("a.tif").toString()).getProp(
-			"fiji-gan.command");
+		ImageCodec cutting = cancellingAtRead(3, cancel);
+		String command = commandOf(whole.resolve("a.tif"));
 		FolderJob job = new FolderJob(in, out, null, null, null, new Shard(1, 2), false, false, Map.of(
 			"fiji-gan.command", command));
 		InferenceOptions options = InferenceOptions.defaults().withNormalization(Normalization.parse(
@@ -290,16 +282,8 @@ class FolderModeTest {
 
 		// a first run, cancelled as it reads the sixth image: five results are out and recorded
 		CancellationToken cancel = new CancellationToken();
-		AtomicInteger reads = new AtomicInteger();
-		ImageCodec cutting = new DelegatingCodec(ImageFiles.CODEC) {
-			@Override
-			public RasterImage read(Path file, String role) {
-				if (reads.incrementAndGet() == 6) cancel.cancel();
-				return super.read(file, role);
-			}
-		};
-		String command = (String) IJ.openImage(reference.resolve("a.tif").toString()).getProp(
-			"fiji-gan.command");
+		ImageCodec cutting = cancellingAtRead(6, cancel);
+		String command = commandOf(reference.resolve("a.tif"));
 		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false, false, Map.of(
 			"fiji-gan.command", command));
 		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
@@ -467,6 +451,23 @@ class FolderModeTest {
 		r = runFolder(model, in, dir.resolve("o"), "--shard", "2/2");
 		assertEquals(2, r.exitCode());
 		assertTrue(r.err().contains("shard 2/2 does not exist"), r.err());
+	}
+
+	/** The image codec, cancelling {@code cancel} as it starts reading the {@code n}-th image. */
+	static ImageCodec cancellingAtRead(int n, CancellationToken cancel) {
+		AtomicInteger reads = new AtomicInteger();
+		return new DelegatingCodec(ImageFiles.CODEC) {
+			@Override
+			public RasterImage read(Path file, String role) {
+				if (reads.incrementAndGet() == n) cancel.cancel();
+				return super.read(file, role);
+			}
+		};
+	}
+
+	/** The command a result records: what a run of the same command gives its results. */
+	static String commandOf(Path result) {
+		return (String) IJ.openImage(result.toString()).getProp("fiji-gan.command");
 	}
 
 	/** A codec that forwards to another, for tests to intercept one call. */
