@@ -154,12 +154,16 @@ abstract class JobCommand implements Callable<Integer> {
 		out.flush();
 	}
 
-	/** The command as typed, without the options that say nothing about the content. */
+	/**
+	 * The command as typed, without the options that say nothing about the content: where it went,
+	 * how the work was split and how many threads did it. So equal results are equal files, whether
+	 * one process or many shards made them.
+	 */
 	private String commandLine() {
 		StringBuilder sb = new StringBuilder("fiji-gan ").append(spec.name());
 		for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-			if (List.of("--output", "--overwrite", "--debug", "--shard", "--fail-fast").contains(o
-				.longestName())) continue;
+			if (List.of("--output", "--overwrite", "--debug", "--shard", "--fail-fast", "--threads")
+				.contains(o.longestName())) continue;
 			if (o.arity().max() == 0) sb.append(' ').append(o.longestName());
 			else for (String v : o.originalStringValues())
 				sb.append(' ').append(o.longestName()).append(' ').append(quoted(v));

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
 /** Joins the manifest parts of a sharded run into one manifest. */
 @Command(name = "merge-manifests", mixinStandardHelpOptions = true,
 	description = "Join the manifest parts of a sharded run (manifest.part-I-of-N.csv) into one " +
-		"manifest, one row per output, sorted. Fails when a part is missing.")
+		"manifest, one row per output, sorted. Fails (exit code 1) when a part is missing or an " +
+		"output a part planned has no result, naming each, and writes nothing; when outputs " +
+		"failed, it writes the manifest, names them and exits with 1.")
 final class MergeManifestsCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
@@ -55,7 +57,11 @@ final class MergeManifestsCommand implements Callable<Integer> {
 			": " + r.rows() + " row" + (r.rows() == 1 ? "" : "s") + " " + r.statuses());
 		if (!r.duplicates().isEmpty()) out.println("note: " + r.duplicates().size() +
 			" output(s) listed by more than one part (overlapping shards?), e.g. " + r.duplicates().get(0));
+		for (String f : r.failed())
+			out.println("failed: " + f);
 		out.flush();
+		if (!r.failed().isEmpty()) throw new GanException(r.failed().size() + " of " + r.rows() +
+			" outputs failed (listed above, and in " + r.file() + ")");
 		return 0;
 	}
 }

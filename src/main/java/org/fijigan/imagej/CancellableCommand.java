@@ -1,7 +1,5 @@
 package org.fijigan.imagej;
 
-import java.awt.GraphicsEnvironment;
-
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
@@ -13,7 +11,8 @@ import ij.IJ;
 
 /**
  * What every fiji-gan command shares: one cancellation token, the progress adapter, and the error
- * path ({@link GanException} becomes one message to the user and no output). Subclasses declare
+ * path ({@link GanException} becomes one message to the user and no output; so does a class whose
+ * jar is missing, naming the jar). Subclasses declare
  * their own parameters and implement {@link #execute()}; menus come from {@code plugins.config}
  * (see {@link GanPlugIn}), so no command declares a menu path.
  * <p>
@@ -41,15 +40,18 @@ public abstract class CancellableCommand implements Command, Cancelable {
 			errorMessage = e.getMessage();
 			report(errorMessage);
 		}
+		catch (LinkageError e) { // a jar missing from Fiji's jars/ (or ImageJ's plugins/jars/)
+			errorMessage = RequiredJars.describe(e);
+			RequiredJars.report(errorMessage);
+		}
 		finally {
 			IJ.showProgress(1.0);
 		}
 	}
 
-	/** Shows an error message: a dialog, or a log line when headless. */
+	/** Shows an error message: a dialog, or a log line when headless or run by ImageJ -batch. */
 	static void report(String message) {
-		if (GraphicsEnvironment.isHeadless()) IJ.log("fiji-gan error: " + message);
-		else IJ.error("fiji-gan", message);
+		ErrorReport.show("fiji-gan error: " + message, message, false);
 	}
 
 	/** The message of the error that stopped the last run, or null. */

@@ -156,8 +156,9 @@ class FolderModeTest {
 		for (int s = 0; s < 4; s++) {
 			String shard = s + "/4";
 			shards.add(pool.submit(() -> {
-				start.await();
-				return runFolder(model, in, sharded, "--shard", shard);
+				start.await(); // another thread count than the whole run's: the files do not record it
+				return cli("run", "--model", model, "--input", in, "--output", sharded, "--normalize",
+					"range", "--device", "cpu", "--threads", "2", "--shard", shard);
 			}));
 		}
 		start.countDown();
@@ -177,9 +178,13 @@ class FolderModeTest {
 		assertSameFiles(expected, files(sharded, false)); // byte for byte, nothing more, no temporaries
 		Set<String> seen = new HashSet<>();
 		for (int s = 0; s < 4; s++) {
+			// the part's plan (three planned rows), then the three results in the same order
 			List<Map<String, String>> part = rows(sharded.resolve("manifest.part-" + s + "-of-4.csv"));
-			assertEquals(3, part.size());
-			for (Map<String, String> row : part)
+			assertEquals(List.of("planned", "planned", "planned", "done", "done", "done"), part.stream().map(
+				m -> m.get("status")).toList());
+			assertEquals(part.subList(0, 3).stream().map(m -> m.get("output")).toList(), part.subList(3, 6)
+				.stream().map(m -> m.get("output")).toList());
+			for (Map<String, String> row : part.subList(0, 3))
 				assertTrue(seen.add(row.get("output")), "listed twice: " + row.get("output"));
 		}
 		List<Map<String, String>> all = rows(sharded.resolve("manifest.csv"));
@@ -202,8 +207,67 @@ class FolderModeTest {
 		assertEquals(16, x3.getBitDepth());
 		assertTrue(x3.getInfoProperty().contains("fiji-gan.source = plate2/deep/x1.tif\n"), x3
 			.getInfoProperty());
-		assertTrue(x3.getInfoProperty().contains("fiji-gan.command = fiji-gan run --model " + model),
-			x3.getInfoProperty());
+		assertTrue(x3.getInfoProperty().contains("fiji-gan.command = fiji-gan run --model " + model +
+			" --input " + in + " --normalize range --device cpu\n"), x3.getInfoProperty());
+	}
+
+	/**
+	 * What a cluster does when one task of a job array is cancelled: its part says which images it
+	 * planned, merge-manifests names each one it did not write and writes nothing, and the shard
+	 * rerun alone does only those; then the merge succeeds.
+	 */
+	@Test
+	void mergeNamesTheImagesOfAShardCutOffMidwayAndTheShardRerunAloneCompletesThem() throws IOException {
+		Path in = folderOfImages(), model = convModel();
+		Path whole = dir.resolve("whole"), out = dir.resolve("out");
+		assertEquals(0, runFolder(model, in, whole).exitCode());
+		assertEquals(0, runFolder(model, in, out, "--shard", "0/2").exitCode());
+		// shard 1/2 (b.png, plate1/w02.tif, plate1/w04.tif, ...): cancelled as it reads its third
+		CancellationToken cancel = new CancellationToken();
+		ImageCodec cutting = cancellingAtRead(3, cancel);
+		String command = commandOf(whole.resolve("a.tif"));
+		FolderJob job = new FolderJob(in, out, null, null, null, new Shard(1, 2), false, false, Map.of(
+			"fiji-gan.command", command));
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(Normalization.parse(
+			"range")).withDevice(DeviceSpec.CPU, 1);
+		assertThrows(CancelledException.class, () -> FolderBatch.run(job, ModelLoader.load(model
+			.toString(), ModelOverrides.NONE), options, cutting, ProgressListener.NONE, cancel));
+
+		Result merged = cli("merge-manifests", out);
+
+		assertEquals(1, merged.exitCode());
+		assertEquals("fiji-gan: 4 of 12 outputs have no result: a shard stopped before finishing. Rerun " +
+			"it (a shard resumes where it stopped), then merge again. Not written:\n  shard 1/2 (4): " +
+			"plate1/w04.tif, plate2/deep/x2.png, plate2/w01.tif, z.tif\n", merged.err());
+		assertFalse(Files.exists(out.resolve("manifest.csv")));
+
+		Result rerun = runFolder(model, in, out, "--shard", "1/2");
+		assertEquals(0, rerun.exitCode(), rerun.err());
+		assertTrue(rerun.out().startsWith("4 of 6 images written") && rerun.out().contains(
+			"\n2 complete from an earlier run, skipped\n"), rerun.out());
+		merged = cli("merge-manifests", out);
+		assertEquals(0, merged.exitCode(), merged.err());
+		assertTrue(merged.out().startsWith("merged 2 parts into " + out.resolve("manifest.csv") +
+			": 12 rows {done=10, skipped=2}\n"), merged.out());
+		assertSameFiles(files(whole, false), files(out, false));
+	}
+
+	@Test
+	void mergeWritesFailedImagesToTheManifestNamesEachAndExitsWithOne() throws IOException {
+		Path in = folderOfImages(), model = convModel();
+		Files.write(in.resolve("plate1/broken.tif"), "II*\0 this is not a TIFF".getBytes());
+		Path out = dir.resolve("out");
+		assertEquals(1, runFolder(model, in, out, "--shard", "0/2").exitCode()); // the third input fails
+		assertEquals(0, runFolder(model, in, out, "--shard", "1/2").exitCode());
+
+		Result merged = cli("merge-manifests", out);
+
+		assertEquals(1, merged.exitCode());
+		assertTrue(merged.out().startsWith("merged 2 parts into " + out.resolve("manifest.csv") +
+			": 13 rows {done=12, failed=1}\nfailed: plate1/broken.tif: cannot open input "), merged.out());
+		assertEquals("fiji-gan: 1 of 13 outputs failed (listed above, and in " + out.resolve(
+			"manifest.csv") + ")\n", merged.err());
+		assertEquals(13, rows(out.resolve("manifest.csv")).size());
 	}
 
 	@Test
@@ -218,16 +282,8 @@ class FolderModeTest {
 
 		// a first run, cancelled as it reads the sixth image: five results are out and recorded
 		CancellationToken cancel = new CancellationToken();
-		AtomicInteger reads = new AtomicInteger();
-		ImageCodec cutting = new DelegatingCodec(ImageFiles.CODEC) {
-			@Override
-			public RasterImage read(Path file, String role) {
-				if (reads.incrementAndGet() == 6) cancel.cancel();
-				return super.read(file, role);
-			}
-		};
-		String command = (String) IJ.openImage(reference.resolve("a.tif").toString()).getProp(
-			"fiji-gan.command");
+		ImageCodec cutting = cancellingAtRead(6, cancel);
+		String command = commandOf(reference.resolve("a.tif"));
 		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false, false, Map.of(
 			"fiji-gan.command", command));
 		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
@@ -396,6 +452,23 @@ class FolderModeTest {
 		r = runFolder(model, in, dir.resolve("o"), "--shard", "2/2");
 		assertEquals(2, r.exitCode());
 		assertTrue(r.err().contains("shard 2/2 does not exist"), r.err());
+	}
+
+	/** The image codec, cancelling {@code cancel} as it starts reading the {@code n}-th image. */
+	static ImageCodec cancellingAtRead(int n, CancellationToken cancel) {
+		AtomicInteger reads = new AtomicInteger();
+		return new DelegatingCodec(ImageFiles.CODEC) {
+			@Override
+			public RasterImage read(Path file, String role) {
+				if (reads.incrementAndGet() == n) cancel.cancel();
+				return super.read(file, role);
+			}
+		};
+	}
+
+	/** The command a result records: what a run of the same command gives its results. */
+	static String commandOf(Path result) {
+		return (String) IJ.openImage(result.toString()).getProp("fiji-gan.command");
 	}
 
 	/** A codec that forwards to another, for tests to intercept one call. */

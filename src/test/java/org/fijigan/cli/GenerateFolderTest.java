@@ -158,7 +158,13 @@ class GenerateFolderTest {
 		for (int s = 0; s < 3; s++) {
 			Result r = generate(model, sharded, "--count", 40, "--seed", 1000, "--shard", s + "/3");
 			assertEquals(0, r.exitCode(), r.err());
-			List<Map<String, String>> part = rows(sharded.resolve("manifest.part-" + s + "-of-3.csv"));
+			List<Map<String, String>> all = rows(sharded.resolve("manifest.part-" + s + "-of-3.csv"));
+			// the part's plan, then each sample's result in the same order
+			List<Map<String, String>> part = all.subList(all.size() / 2, all.size());
+			assertEquals(part.stream().map(m -> m.get("file")).toList(), all.subList(0, all.size() / 2)
+				.stream().map(m -> m.get("file")).toList());
+			assertTrue(all.subList(0, all.size() / 2).stream().allMatch(m -> m.get("status").equals(
+				"planned")) && part.stream().allMatch(m -> m.get("status").equals("done")));
 			long first = Long.parseLong(part.get(0).get("seed"));
 			for (int i = 0; i < part.size(); i++)
 				assertEquals(first + i, Long.parseLong(part.get(i).get("seed")), "a contiguous range");

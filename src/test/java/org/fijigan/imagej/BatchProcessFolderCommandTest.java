@@ -60,8 +60,9 @@ class BatchProcessFolderCommandTest {
 			"] normalize=none device=cpu threads=1 float";
 
 		runFromMacro(options + " shard=1/2");
-		assertEquals(List.of("b.tif"), Manifest.read(out.resolve("manifest.part-1-of-2.csv")).rows()
-			.stream().map(r -> r.get("output")).toList());
+		assertEquals(List.of("b.tif planned", "b.tif done"), Manifest.read(out.resolve(
+			"manifest.part-1-of-2.csv")).rows().stream().map(r -> r.get("output") + " " + r.get("status"))
+			.toList());
 		runFromMacro(options + " shard=0/2");
 
 		assertEquals(3, Manifest.merge(Manifest.partsIn(out), out.resolve("manifest.csv")).rows());

@@ -55,17 +55,17 @@ class BridgeTest {
 		for (PluginsConfig.Entry e : entries) {
 			assertEquals("Plugins>GAN", e.menuPath());
 			assertEquals(GanPlugIn.class.getName(), e.className());
-			assertTrue(GanPlugIn.COMMANDS.containsKey(e.argument()), e.argument());
-			commands.add(GanPlugIn.COMMANDS.get(e.argument()));
+			assertTrue(CommandBridge.COMMANDS.containsKey(e.argument()), e.argument());
+			commands.add(CommandBridge.COMMANDS.get(e.argument()));
 		}
-		assertEquals(GanPlugIn.COMMANDS.size(), commands.size());
-		assertEquals(new HashSet<>(GanPlugIn.COMMANDS.values()), new HashSet<>(commands));
+		assertEquals(CommandBridge.COMMANDS.size(), commands.size());
+		assertEquals(new HashSet<>(CommandBridge.COMMANDS.values()), new HashSet<>(commands));
 		assertEquals("org.fijigan.imagej.GanPlugIn(\"denoise\")", entries.get(2).target());
 	}
 
 	@Test
 	void commandsAreHeadlessSciJavaCommandsWithoutMenus() {
-		for (Class<?> type : GanPlugIn.COMMANDS.values()) {
+		for (Class<?> type : CommandBridge.COMMANDS.values()) {
 			Plugin plugin = type.getAnnotation(Plugin.class);
 			assertEquals(Command.class, plugin.type(), type.getName());
 			assertTrue(plugin.headless(), type.getName());
@@ -77,7 +77,7 @@ class BridgeTest {
 
 	@Test
 	void everyParameterIsReachableThroughTheBridgeByItsMacroKey() {
-		for (Class<?> type : GanPlugIn.COMMANDS.values()) {
+		for (Class<?> type : CommandBridge.COMMANDS.values()) {
 			List<ParameterDialog.Item> items = ParameterDialog.items(type);
 			assertEquals(KEYS.get(type), items.stream().map(ParameterDialog.Item::key).collect(Collectors
 				.joining(" ")), type.getSimpleName());
@@ -163,7 +163,7 @@ class BridgeTest {
 	@Test
 	void keysAreUniqueLowerCaseWords() {
 		Map<String, Integer> seen = new TreeMap<>();
-		for (Class<?> type : GanPlugIn.COMMANDS.values()) {
+		for (Class<?> type : CommandBridge.COMMANDS.values()) {
 			Set<String> keys = new HashSet<>();
 			for (ParameterDialog.Item i : ParameterDialog.items(type)) {
 				assertTrue(i.key().matches("[a-z]+"), i.key());
@@ -173,6 +173,6 @@ class BridgeTest {
 		}
 		// every command but Show What The GAN Changed, which compares images, and the Demo, which
 		// runs the bundled models, takes a model
-		assertEquals(GanPlugIn.COMMANDS.size() - 2, seen.get("model"));
+		assertEquals(CommandBridge.COMMANDS.size() - 2, seen.get("model"));
 	}
 }

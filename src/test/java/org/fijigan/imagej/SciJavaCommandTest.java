@@ -29,7 +29,7 @@ class SciJavaCommandTest {
 	{
 		try (Context context = new Context(CommandService.class)) {
 			CommandService commands = context.service(CommandService.class);
-			for (Class<? extends org.scijava.command.Command> type : GanPlugIn.COMMANDS.values()) {
+			for (Class<? extends org.scijava.command.Command> type : CommandBridge.COMMANDS.values()) {
 				CommandInfo info = commands.getCommand(type);
 				assertNotNull(info, type + " is not in the plugin index");
 				assertTrue(info.isValid(), type + ": " + info.getProblems());

@@ -41,7 +41,8 @@ import org.fijigan.core.pipeline.RunResult;
  * complete, from the same input and model, at the recorded size; it redoes the rest, replacing
  * what a killed run left (a truncated file, a stale temporary file).
  * <li><b>Sharded</b>: inputs are sorted by relative path and shard {@code I/N} takes positions
- * {@code I, I+N, ...}; each shard writes its own manifest part.
+ * {@code I, I+N, ...}; each shard writes its own manifest part, which starts with the shard's
+ * plan (a {@code planned} row per output still to write).
  * <li>A failing image is recorded as {@code failed} and the run goes on, unless
  * {@link FolderJob#failFast()}.
  * </ul>
@@ -152,10 +153,12 @@ public final class FolderBatch {
 		String provider;
 		List<String> notes = new ArrayList<>();
 		// the lease pins one session for the whole folder; each image's run leases the same one
+		List<Map<String, String>> first = new ArrayList<>(skipped);
+		if (!job.shard().isAll()) for (Item item : todo)
+			first.add(Manifest.planned(plannedRow(item, model)));
 		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), options.device(),
 			options.threads());
-			Manifest.Writer manifest = Manifest.Writer.create(manifestFile, Manifest.FOLDER_COLUMNS,
-				skipped))
+			Manifest.Writer manifest = Manifest.Writer.create(manifestFile, Manifest.FOLDER_COLUMNS, first))
 		{
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
@@ -232,12 +235,8 @@ public final class FolderBatch {
 			" is a " + model.task().id() + " model, not an inpainting one: it takes no mask");
 	}
 
-	/** Reads, runs and writes one image; a failure becomes a {@code failed} row. */
-	private static Map<String, String> process(Item item, FolderJob job, ModelDescriptor model,
-		InferenceOptions options, ImageCodec codec, RasterImage sharedMask, MaskFinder masks,
-		ProgressListener progress, CancellationToken cancel)
-	{
-		long start = System.nanoTime();
+	/** The row of {@code item} before it is run: no size, provider, time or status yet. */
+	private static Map<String, String> plannedRow(Item item, ModelDescriptor model) {
 		Map<String, String> row = new LinkedHashMap<>();
 		row.put("input", item.input());
 		row.put("output", item.output());
@@ -245,6 +244,16 @@ public final class FolderBatch {
 		row.put("model_sha256", model.sha256());
 		row.put("provider", "");
 		row.put("nonfinite", "");
+		return row;
+	}
+
+	/** Reads, runs and writes one image; a failure becomes a {@code failed} row. */
+	private static Map<String, String> process(Item item, FolderJob job, ModelDescriptor model,
+		InferenceOptions options, ImageCodec codec, RasterImage sharedMask, MaskFinder masks,
+		ProgressListener progress, CancellationToken cancel)
+	{
+		long start = System.nanoTime();
+		Map<String, String> row = plannedRow(item, model);
 		Path out = BatchFolders.resolve(job.outputDir(), item.output());
 		try {
 			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item.input()), "input");

@@ -130,6 +130,9 @@ public final class GenerationBatch {
 		}
 		skipped.sort(Comparator.comparingLong(r -> indexOf(r.get("file"), plan, digits, job.format(),
 			from, to)));
+		List<Map<String, String>> first = new ArrayList<>(skipped);
+		if (!job.shard().isAll()) for (long i = from; i < to; i++) // a part's plan
+			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model, plan, i, digits)));
 
 		int total = (int) (to - from), done = 0, failed = 0, finished = skipped.size(),
 			withNonFinite = 0;
@@ -140,7 +143,7 @@ public final class GenerationBatch {
 		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), job.device(), job
 			.threads());
 			Manifest.Writer manifest = Manifest.Writer.create(manifestFile, Manifest.GENERATE_COLUMNS,
-				skipped))
+				first))
 		{
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());

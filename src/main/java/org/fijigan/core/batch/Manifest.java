@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,10 @@ import org.fijigan.core.text.Csv;
  * Column {@code nonfinite} counts the NaN and infinite values the model gave for the output
  * (empty when it failed). Columns are read by name: a manifest of an earlier version, without the
  * last columns, is read as well, and parts with different columns merge into their union.
+ * <p>
+ * A shard's part also records its plan: it starts with a {@code planned} row for each output the
+ * shard has still to write, and each output's result row follows when it is written. So a part
+ * left by a shard that died says what it did not finish, and {@link #merge} can name it.
  */
 public final class Manifest {
 	/** The manifest of an unsharded run, and of merged parts. */
@@ -50,6 +55,8 @@ public final class Manifest {
 	public static final String DONE = "done";
 	public static final String SKIPPED = "skipped";
 	public static final String FAILED = "failed";
+	/** In a part: an output the shard is to write; its result row, appended later, supersedes it. */
+	public static final String PLANNED = "planned";
 
 	/** A manifest's header and rows; each row maps every header column to a value. */
 	public record Table(List<String> header, List<Map<String, String>> rows) {
@@ -72,6 +79,15 @@ public final class Manifest {
 	public static boolean isComplete(Map<String, String> row) {
 		String s = row.get("status");
 		return DONE.equals(s) || SKIPPED.equals(s);
+	}
+
+	/** {@code row} as the plan of its output: status {@code planned}, no result values. */
+	static Map<String, String> planned(Map<String, String> row) {
+		Map<String, String> p = new LinkedHashMap<>(row);
+		for (String column : List.of("bytes", "provider", "seconds", "message"))
+			if (p.containsKey(column)) p.put(column, "");
+		p.put("status", PLANNED);
+		return p;
 	}
 
 	/**
@@ -203,24 +219,28 @@ public final class Manifest {
 	 * @param rows rows written, one per output
 	 * @param statuses rows per status
 	 * @param duplicates outputs listed by more than one part (overlapping shards)
+	 * @param failed each output recorded as failed, with its message: {@code a.tif: cannot read ...}
 	 */
 	public record MergeReport(Path file, int parts, int rows, Map<String, Integer> statuses,
-		List<String> duplicates)
+		List<String> duplicates, List<String> failed)
 	{}
 
 	/**
 	 * Joins manifest parts into one, rows sorted by output. An output listed by several parts keeps
 	 * a complete row over a failed one. Parts named {@code manifest.part-I-of-N.csv} must all be
-	 * there, with one N. Parts written by different versions (one lacking a later column) merge
-	 * into the union of their columns, empty where a part had none.
+	 * there, with one N, and every output a part planned must have its result; failed outputs are
+	 * written to the merged manifest and listed in the report. Parts written by different versions
+	 * (one lacking a later column) merge into the union of their columns, empty where a part had none.
 	 *
-	 * @throws GanException for missing parts, mixed shard counts or parts of different batches
+	 * @throws GanException for missing parts, planned outputs without a result (every one named,
+	 *           by shard; nothing is written), mixed shard counts or parts of different batches
 	 */
 	public static MergeReport merge(List<Path> parts, Path target) {
 		if (parts.isEmpty()) throw new GanException("no manifest parts to merge");
 		checkComplete(parts);
 		List<String> header = null;
 		Map<String, Map<String, String>> byKey = new TreeMap<>();
+		Map<String, Path> partOf = new HashMap<>();
 		TreeSet<String> duplicates = new TreeSet<>();
 		for (Path p : parts) {
 			Table t = read(p);
@@ -235,21 +255,64 @@ public final class Manifest {
 					if (!header.contains(c)) header.add(c);
 			}
 			String key = keyColumn(header);
-			for (Map<String, String> row : t.rows()) {
+			Map<String, Map<String, String>> own = new LinkedHashMap<>(); // a planned row, then its result
+			for (Map<String, String> row : t.rows())
+				own.merge(row.get(key), row, Manifest::better);
+			for (Map<String, String> row : own.values()) {
 				Map<String, String> old = byKey.putIfAbsent(row.get(key), row);
-				if (old == null) continue;
+				if (old == null) {
+					partOf.put(row.get(key), p);
+					continue;
+				}
 				duplicates.add(row.get(key));
-				if (!isComplete(old) && isComplete(row)) byKey.put(row.get(key), row);
+				if (better(old, row) != old) {
+					byKey.put(row.get(key), row);
+					partOf.put(row.get(key), p);
+				}
 			}
 		}
+		Map<Path, List<String>> unfinished = new LinkedHashMap<>();
+		for (var e : byKey.entrySet())
+			if (PLANNED.equals(e.getValue().get("status"))) unfinished.computeIfAbsent(partOf.get(e
+				.getKey()), k -> new ArrayList<>()).add(e.getKey());
+		if (!unfinished.isEmpty()) throw new GanException(unfinishedMessage(unfinished, byKey.size()));
 		List<Map<String, String>> rows = new ArrayList<>(byKey.values());
 		Map<String, Integer> statuses = new TreeMap<>();
-		for (Map<String, String> r : rows)
+		List<String> failed = new ArrayList<>();
+		String key = keyColumn(header);
+		for (Map<String, String> r : rows) {
 			statuses.merge(r.get("status"), 1, Integer::sum);
+			if (!isComplete(r)) failed.add(r.get(key) + ": " + r.get("message"));
+		}
 		try (Writer w = Writer.create(target, header, rows)) {
 			// written on create
 		}
-		return new MergeReport(target, parts.size(), rows.size(), statuses, List.copyOf(duplicates));
+		return new MergeReport(target, parts.size(), rows.size(), statuses, List.copyOf(duplicates),
+			List.copyOf(failed));
+	}
+
+	/** Of two rows of one output, the one that says more: complete, then failed, then planned. */
+	private static Map<String, String> better(Map<String, String> a, Map<String, String> b) {
+		return rank(b) > rank(a) ? b : a;
+	}
+
+	private static int rank(Map<String, String> row) {
+		return isComplete(row) ? 2 : PLANNED.equals(row.get("status")) ? 0 : 1;
+	}
+
+	private static String unfinishedMessage(Map<Path, List<String>> unfinished, int planned) {
+		int count = unfinished.values().stream().mapToInt(List::size).sum();
+		StringBuilder sb = new StringBuilder().append(count).append(" of ").append(planned).append(
+			" outputs have no result: ").append(unfinished.size() == 1 ? "a shard" : unfinished.size() +
+				" shards").append(" stopped before finishing. Rerun ").append(unfinished.size() == 1
+					? "it" : "each").append(" (a shard resumes where it stopped), then merge again. Not written:");
+		for (var e : unfinished.entrySet()) {
+			Matcher m = PART.matcher(e.getKey().getFileName().toString());
+			sb.append("\n  ").append(m.matches() ? "shard " + m.group(1) + "/" + m.group(2) : e.getKey()
+				.getFileName().toString()).append(" (").append(e.getValue().size()).append("): ").append(
+					String.join(", ", e.getValue()));
+		}
+		return sb.toString();
 	}
 
 	private static void checkComplete(List<Path> parts) {

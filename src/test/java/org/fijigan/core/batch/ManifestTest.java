@@ -1,6 +1,7 @@
 package org.fijigan.core.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,54 @@ class ManifestTest {
 		Manifest.Writer.create(other, Manifest.FOLDER_COLUMNS, List.of()).close();
 		assertTrue(assertThrows(GanException.class, () -> Manifest.merge(List.of(p0, other), dir.resolve(
 			"manifest.csv"))).getMessage().contains("different shard counts"));
+	}
+
+	@Test
+	void aPlannedRowFollowedByItsResultInOnePartIsOneRowNotADuplicate() {
+		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(Manifest.planned(row("a.tif", "a.tif",
+			"", "")), Manifest.planned(row("b.tif", "b.tif", "", "")), row("b.tif", "b.tif", "done", ""), row(
+				"a.tif", "a.tif", "failed", "bad"))).close();
+
+		Manifest.MergeReport r = Manifest.merge(List.of(p0), dir.resolve("manifest.csv"));
+
+		assertEquals(List.of(), r.duplicates());
+		assertEquals(Map.of("done", 1, "failed", 1), r.statuses());
+		assertEquals(List.of("a.tif: bad"), r.failed());
+		assertEquals(List.of(row("a.tif", "a.tif", "failed", "bad"), row("b.tif", "b.tif", "done", "")),
+			Manifest.read(dir.resolve("manifest.csv")).rows());
+	}
+
+	@Test
+	void mergeNamesEveryPlannedOutputWithoutAResultByShardAndWritesNothing() {
+		List<String> h = Manifest.FOLDER_COLUMNS;
+		Path p0 = dir.resolve("manifest.part-0-of-3.csv"), p1 = dir.resolve("manifest.part-1-of-3.csv"),
+			p2 = dir.resolve("manifest.part-2-of-3.csv");
+		Manifest.Writer.create(p0, h, List.of(Manifest.planned(row("a.tif", "a.tif", "", "")), row("a.tif",
+			"a.tif", "done", ""))).close();
+		Manifest.Writer.create(p1, h, List.of(row("b.tif", "b.tif", "skipped", ""), Manifest.planned(row(
+			"e.tif", "e.tif", "", "")), Manifest.planned(row("c.tif", "c.tif", "", "")))).close();
+		Manifest.Writer.create(p2, h, List.of(Manifest.planned(row("d.tif", "d.tif", "", "")))).close();
+
+		GanException e = assertThrows(GanException.class, () -> Manifest.merge(List.of(p0, p1, p2), dir
+			.resolve("manifest.csv")));
+
+		assertEquals("3 of 5 outputs have no result: 2 shards stopped before finishing. Rerun each (a " +
+			"shard resumes where it stopped), then merge again. Not written:\n  shard 1/3 (2): c.tif, " +
+			"e.tif\n  shard 2/3 (1): d.tif", e.getMessage());
+		assertFalse(Files.exists(dir.resolve("manifest.csv")));
+	}
+
+	@Test
+	void aPlannedRowKeepsItsInputAndModelAndDropsResultValues() {
+		Map<String, String> done = row("a.tif", "b.tif", "done", "");
+		done.put("bytes", "12");
+		done.put("model_sha256", "abc");
+		done.put("seconds", "0.5");
+		Map<String, String> expected = row("a.tif", "b.tif", "planned", "");
+		expected.put("model_sha256", "abc");
+		assertEquals(expected, Manifest.planned(done));
+		assertEquals("done", done.get("status")); // a copy
 	}
 
 	@Test
