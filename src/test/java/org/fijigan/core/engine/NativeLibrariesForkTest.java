@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import org.fijigan.cli.Main;
 import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.io.CacheFolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,7 @@ class NativeLibrariesForkTest {
 		Set<String> expected = new TreeSet<>(Set.of(NativeLibraryCache.VERIFIED_FILE));
 		for (OnnxRuntimeBundle.Library lib : bundle.libraries()) {
 			expected.add(lib.fileName());
-			assertEquals(lib.crc32(), NativeLibraryCache.crc32(folder.resolve(lib.fileName())), lib.fileName());
+			assertEquals(lib.crc32(), CacheFolder.crc32(folder.resolve(lib.fileName())), lib.fileName());
 		}
 		assertEquals(expected, listing(folder));
 		assertEquals(Set.of(bundle.folderName(), "." + bundle.folderName() + ".lock"), listing(cache));
