@@ -226,6 +226,30 @@ class TilingExactnessTest {
 	}
 
 	@Test
+	void positionsPickedRepeatedOrCutByTheImageSizeBreak() {
+		assertEquals(List.of("CumSum (node 'CumSum_0'): sums cumulatively along the image's x axis, which a tile " +
+			"sees only part of"), breakers(nchw(1).initializer("a", new long[] { 3 }).node("CumSum", "x,a", "y")
+				.output("y", "N,1,H,W")));
+		assertEquals(List.of("Tile (node 'Tile_0'): repeats the image along its x axis"), breakers(nchw(1).initializer(
+			"r", new long[] { 1, 1, 1, 2 }, 4).node("Tile", "x,r", "y").output("y", "N,1,H,?")));
+		assertEquals(List.of("Gather (node 'Gather_0'): picks fixed positions of the image, which a tile's borders " +
+			"change"), breakers(nchw(1).initializer("i", new long[] { 0 }, 1).node("Gather", "x,i", "y", attrInt("axis",
+				2)).output("y", "N,1,1,W")));
+		assertExact(nchw(3).initializer("i", new long[] { 0, 2 }, 2).node("Gather", "x,i", "y", attrInt("axis", 1))
+			.output("y", "N,2,H,W"));
+		// the top half of the image, its size taken from Shape
+		assertEquals(List.of("Slice (node 'Slice_3'): crops by amounts computed from the image size"), breakers(
+			nchw(1).initializer("i2", new long[] { 2 }, 1).initializer("i3", new long[] { 3 }, 1).initializer("zero",
+				new long[] { 0 }, 1).initializer("two", new long[] { 2 }, 1).node("Shape", "x", "s").node("Slice",
+					"s,i2,i3", "h").node("Div", "h,two", "half").node("Slice", "x,zero,half,i2", "y").output("y",
+						"N,1,?,W")));
+		// padded up to twice its size
+		assertEquals(List.of("Pad (node 'Pad_2'): pads by amounts computed from the image size"), breakers(nchw(1)
+			.initializer("z", new long[] { 0, 0, 0, 0, 0, 0 }, 6).node("Shape", "x", "s").node("Concat", "z,s", "p",
+				attrInt("axis", 0)).node("Pad", "x,p", "y").output("y", "N,1,?,?")));
+	}
+
+	@Test
 	void unknownOperatorsAreNotExactAndSaySo() {
 		OnnxGraphInfo g = info(nchw(1).node("Einsum", "x", "e", attrString("equation", "nchw->nchw")).node("Relu", "e",
 			"y").output("y", "N,1,H,W"));
