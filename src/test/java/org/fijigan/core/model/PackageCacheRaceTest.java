@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +86,7 @@ class PackageCacheRaceTest {
 			OnnxModels.attrInts("kernel_shape", 3, 3), OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("y",
 				"N,1,H,W").toBytes();
 		Map<String, byte[]> e = new LinkedHashMap<>();
-		e.put("rdf.yaml", PackageCacheTest.RDF.formatted(PackageCacheTest.sha256(model)).getBytes(
+		e.put("rdf.yaml", PackageCacheTest.rdf(PackageCacheTest.sha256(model)).getBytes(
 			StandardCharsets.UTF_8));
 		e.put("model.onnx", model);
 		e.put("weights.bin", data);
@@ -119,14 +117,7 @@ class PackageCacheRaceTest {
 				started.add(p[i]);
 				out[i] = new BufferedReader(new InputStreamReader(p[i].getInputStream(), StandardCharsets.UTF_8));
 			}
-			for (BufferedReader r : out) // the barrier: every JVM is up, none has touched the package
-				assertEquals("ready", CompletableFuture.supplyAsync(() -> readLine(r)).get(WAIT_SECONDS,
-					TimeUnit.SECONDS));
-			for (Process q : p) {
-				OutputStream go = q.getOutputStream();
-				go.write('\n');
-				go.flush();
-			}
+			StartTogether.release(p, out, WAIT_SECONDS); // every JVM is up, none has touched the package
 			for (int i = 0; i < PROCESSES; i++) {
 				BufferedReader r = out[i];
 				String rest = CompletableFuture.supplyAsync(() -> r.lines().collect(Collectors.joining("\n")))
@@ -157,14 +148,5 @@ class PackageCacheRaceTest {
 		for (Object a : args)
 			cmd.add(String.valueOf(a));
 		return new ProcessBuilder(cmd);
-	}
-
-	static String readLine(BufferedReader r) {
-		try {
-			return r.readLine();
-		}
-		catch (IOException e) {
-			throw new java.io.UncheckedIOException(e);
-		}
 	}
 }

@@ -34,19 +34,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * processes at once: {@code PackageCacheRaceTest}.
  */
 class PackageCacheTest {
-	static final String RDF = """
-		format_version: 0.5.3
-		type: model
-		name: m
-		inputs:
-		  - id: raw
-		    axes: [{type: batch}, {type: channel, channel_names: [g]}, {type: space, id: y}, {type: space, id: x}]
-		outputs:
-		  - id: out
-		    axes: [{type: batch}, {type: channel, channel_names: [g]}, {type: space, id: y}, {type: space, id: x}]
-		weights:
-		  onnx: {source: model.onnx, sha256: %s}
-		""";
+	/** A bioimage.io descriptor of {@code model.onnx} with the given sha256. */
+	static String rdf(String sha256) {
+		return UntrustedModelTest.RDF.formatted("model.onnx", ", sha256: " + sha256);
+	}
 
 	@TempDir
 	Path dir;
@@ -69,7 +60,7 @@ class PackageCacheTest {
 	static Map<String, byte[]> entries(String sha256Override) {
 		byte[] weights = OnnxModels.conv3x3(1, 1, 5, 2).toBytes();
 		Map<String, byte[]> e = new LinkedHashMap<>();
-		e.put("rdf.yaml", RDF.formatted(sha256Override != null ? sha256Override : sha256(weights)).getBytes(
+		e.put("rdf.yaml", rdf(sha256Override != null ? sha256Override : sha256(weights)).getBytes(
 			StandardCharsets.UTF_8));
 		e.put("model.onnx", weights);
 		Random random = new Random(9);
@@ -223,7 +214,7 @@ class PackageCacheTest {
 		assertEquals(Set.of("." + hash + ".lock", "." + other + ".lock"), listing(cache));
 
 		entries = entries(null);
-		entries.put("rdf.yaml", RDF.formatted("0").getBytes(StandardCharsets.UTF_8));
+		entries.put("rdf.yaml", rdf("0").getBytes(StandardCharsets.UTF_8));
 		Path badDescriptor = zip(entries);
 		e = assertThrows(GanException.class, () -> ModelLoader.load(badDescriptor.toString(), ModelOverrides.NONE));
 		assertEquals(badDescriptor + ": rdf.yaml: model m: sha256 '0' is not 64 hex digits", e.getMessage());

@@ -195,7 +195,7 @@ class UntrustedModelTest {
 
 	// ------------------------------------------------------------------ descriptors and packages
 
-	private static final String RDF = """
+	static final String RDF = """
 		format_version: 0.5.3
 		type: model
 		name: m
