@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -127,6 +128,15 @@ public final class OnnxModels {
 			if (!inputs.isEmpty()) n.addAllInput(Arrays.asList(inputs.split(",", -1)));
 			n.addAllOutput(Arrays.asList(outputs.split(",", -1)));
 			graph.addNode(n.addAllAttribute(Arrays.asList(attributes)));
+			return this;
+		}
+
+		/**
+		 * Adds a model-local function (its domain must also be imported with {@link #opset(String,
+		 * long)}); nodes call it as "domain::Name".
+		 */
+		public Builder function(FunctionProto f) {
+			model.addFunctions(f);
 			return this;
 		}
 

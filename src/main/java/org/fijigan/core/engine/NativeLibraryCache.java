@@ -3,40 +3,30 @@ package org.fijigan.core.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.CacheFolder;
 
 /**
  * ONNX Runtime's native libraries, unpacked from its jar once into a folder of a per-user cache,
  * {@code ROOT/VERSION-FLAVOUR-PLATFORM/} (e.g. {@code 1.29.0-gpu-linux-x64}), so that a process
- * loads them from there instead of unpacking them into the temp folder on every start.
+ * loads them from there instead of unpacking them into the temp folder on every start. The
+ * folder's making, locking and privacy are {@link CacheFolder}'s; what is particular to libraries
+ * is how they are checked and repaired.
  * <ul>
  * <li>The folder appears whole or not at all: the libraries are unpacked into a private hidden
  * folder next to it ({@code .NAME.HEX.tmp}), each checked against the size and CRC-32 its jar
@@ -92,12 +82,8 @@ final class NativeLibraryCache {
 	}
 
 	static final String VERIFIED_FILE = ".verified";
-	private static final Set<PosixFilePermission> PRIVATE_FOLDER = PosixFilePermissions.fromString(
-		"rwx------");
 	private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString(
 		"rw-------");
-	/** Serialises opens within this process: a file lock is held per process, not per thread. */
-	private static final Object IN_PROCESS = new Object();
 
 	private final Path root;
 	private final OnnxRuntimeBundle bundle;
@@ -117,24 +103,71 @@ final class NativeLibraryCache {
 	Result open() throws UnusableException {
 		if (bundle.libraries().isEmpty()) throw new UnusableException("the ONNX Runtime jar holds no libraries for " +
 			bundle.platform());
-		synchronized (IN_PROCESS) {
-			Path realRoot = createRoot();
-			checkExecutable(realRoot);
-			Path folder = realRoot.resolve(bundle.folderName());
-			if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-				checkPrivate(folder);
-				if (damaged(folder).isEmpty()) return new Result(folder, Outcome.FOUND, List.of());
+		CacheFolder cache;
+		try {
+			cache = CacheFolder.privateRoot(root);
+		}
+		catch (CacheFolder.UnusableException e) {
+			throw new UnusableException(e.getMessage(), e);
+		}
+		checkExecutable(cache.root());
+		try {
+			CacheFolder.Result r = cache.open(bundle.folderName(), new Libraries());
+			return switch (r.outcome()) {
+				case FOUND -> new Result(r.folder(), Outcome.FOUND, List.of());
+				case MADE -> new Result(r.folder(), Outcome.UNPACKED, List.of());
+				case REPAIRED -> new Result(r.folder(), Outcome.REPAIRED, r.damage());
+			};
+		}
+		catch (CacheFolder.UnusableException e) {
+			throw new UnusableException(e.getMessage(), e);
+		}
+		catch (IOException e) {
+			throw new UnusableException("cannot write to " + cache.root() + ": " + AtomicFile.describe(e), e);
+		}
+	}
+
+	/** The bundle's libraries as a {@link CacheFolder}: checked, unpacked, and repaired file by file. */
+	private final class Libraries implements CacheFolder.Maker {
+		/** The file names of the libraries that are missing or differ from the jar's. */
+		@Override
+		public List<String> damage(Path folder) {
+			return damaged(folder).stream().map(OnnxRuntimeBundle.Library::fileName).toList();
+		}
+
+		@Override
+		public void fill(Path staging) throws IOException {
+			Map<String, String> verified = new HashMap<>();
+			for (OnnxRuntimeBundle.Library lib : bundle.libraries()) {
+				Path file = staging.resolve(lib.fileName());
+				extract(lib, file);
+				verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " + CacheFolder.stamp(file));
 			}
-			try (FileChannel lock = lock(realRoot)) {
-				removeStaleStaging(realRoot);
-				if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) return repair(folder);
-				if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) throw new UnusableException(folder +
-					" is in the way: it is not a folder");
-				return unpack(realRoot, folder);
+			writeVerified(staging, verified);
+		}
+
+		/** Unpacks each damaged library again and renames it over the damaged one. */
+		@Override
+		public boolean repairInPlace(Path folder, List<String> damage) throws IOException {
+			for (OnnxRuntimeBundle.Library lib : bundle.libraries())
+				AtomicFile.removeStaleTemporaries(folder.resolve(lib.fileName()));
+			AtomicFile.removeStaleTemporaries(folder.resolve(VERIFIED_FILE));
+			Map<String, String> verified = readVerified(folder);
+			for (OnnxRuntimeBundle.Library lib : bundle.libraries()) {
+				if (!damage.contains(lib.fileName())) continue;
+				Path target = folder.resolve(lib.fileName());
+				Path tmp = AtomicFile.temporaryFor(target);
+				try {
+					extract(lib, tmp); // checked on the way: recorded as checked once in place
+					Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+				}
+				finally {
+					Files.deleteIfExists(tmp);
+				}
+				verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " + CacheFolder.stamp(target));
 			}
-			catch (IOException e) {
-				throw new UnusableException("cannot write to " + realRoot + ": " + AtomicFile.describe(e), e);
-			}
+			writeVerified(folder, verified);
+			return true;
 		}
 	}
 
@@ -145,11 +178,11 @@ final class NativeLibraryCache {
 		List<OnnxRuntimeBundle.Library> bad = new ArrayList<>();
 		for (OnnxRuntimeBundle.Library lib : bundle.libraries()) {
 			Path file = folder.resolve(lib.fileName());
-			String stamp = stamp(file);
+			String stamp = CacheFolder.stamp(file);
 			String expected = Long.toHexString(lib.crc32()) + " " + stamp;
 			if (stamp == null) bad.add(lib);
 			else if (!expected.equals(verified.get(lib.fileName()))) {
-				if (size(file) == lib.size() && crc32(file) == lib.crc32()) now.put(lib.fileName(), expected);
+				if (size(file) == lib.size() && CacheFolder.crc32(file) == lib.crc32()) now.put(lib.fileName(), expected);
 				else bad.add(lib);
 			}
 		}
@@ -157,63 +190,10 @@ final class NativeLibraryCache {
 		return bad;
 	}
 
-	private Result repair(Path folder) throws IOException, UnusableException {
-		checkPrivate(folder);
-		for (OnnxRuntimeBundle.Library lib : bundle.libraries())
-			AtomicFile.removeStaleTemporaries(folder.resolve(lib.fileName()));
-		AtomicFile.removeStaleTemporaries(folder.resolve(VERIFIED_FILE));
-		List<OnnxRuntimeBundle.Library> bad = damaged(folder); // again: another process may have repaired them
-		if (bad.isEmpty()) return new Result(folder, Outcome.FOUND, List.of());
-		List<String> names = new ArrayList<>();
-		Map<String, String> verified = readVerified(folder);
-		for (OnnxRuntimeBundle.Library lib : bad) {
-			Path target = folder.resolve(lib.fileName());
-			Path tmp = AtomicFile.temporaryFor(target);
-			try {
-				extract(lib, tmp); // checked on the way: recorded as checked once in place
-				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			finally {
-				Files.deleteIfExists(tmp);
-			}
-			names.add(lib.fileName());
-			verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " + stamp(target));
-		}
-		writeVerified(folder, verified);
-		return new Result(folder, Outcome.REPAIRED, names);
-	}
-
-	private Result unpack(Path realRoot, Path folder) throws IOException, UnusableException {
-		Path staging = realRoot.resolve("." + bundle.folderName() + "." + Long.toHexString(ThreadLocalRandom
-			.current().nextLong() >>> 1) + ".tmp");
-		try {
-			createPrivateFolder(staging);
-			Map<String, String> verified = new HashMap<>();
-			for (OnnxRuntimeBundle.Library lib : bundle.libraries()) {
-				Path file = staging.resolve(lib.fileName());
-				extract(lib, file);
-				verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " + stamp(file));
-			}
-			writeVerified(staging, verified);
-			try {
-				Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-				// unpacked meanwhile by a process that got no lock (a file system without locks): use that one
-				checkPrivate(folder);
-				return repair(folder);
-			}
-			return new Result(folder, Outcome.UNPACKED, List.of());
-		}
-		finally {
-			deleteTree(staging);
-		}
-	}
-
 	/** Copies one library out of the jar into a new file, checking size and CRC-32 on the way. */
 	private static void extract(OnnxRuntimeBundle.Library lib, Path file) throws IOException {
 		Files.deleteIfExists(file);
-		if (isPosix(file)) Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+		if (CacheFolder.isPosix(file)) Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
 		CRC32 crc = new CRC32();
 		long size = 0;
 		try (InputStream in = lib.content().open(); OutputStream out = Files.newOutputStream(file,
@@ -231,69 +211,6 @@ final class NativeLibraryCache {
 					.crc32()) + ": the jar is damaged");
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
 			ch.force(true); // on disk before a rename makes it visible
-		}
-	}
-
-	/** Creates the missing folders of {@link #root}, private; returns its real path. */
-	private Path createRoot() throws UnusableException {
-		try {
-			List<Path> missing = new ArrayList<>();
-			for (Path p = root; p != null && !Files.exists(p); p = p.getParent())
-				missing.add(0, p);
-			for (Path p : missing)
-				createPrivateFolder(p);
-			Path real = root.toRealPath();
-			checkPrivate(real);
-			return real;
-		}
-		catch (IOException e) {
-			throw new UnusableException("cannot create " + root + ": " + AtomicFile.describe(e), e);
-		}
-	}
-
-	private static void createPrivateFolder(Path p) throws IOException {
-		try {
-			FileAttribute<?>[] attrs = isPosix(p) ? new FileAttribute<?>[] { PosixFilePermissions
-				.asFileAttribute(PRIVATE_FOLDER) } : new FileAttribute<?>[0];
-			Files.createDirectory(p, attrs);
-		}
-		catch (FileAlreadyExistsException e) {
-			// made meanwhile by another process: checked like any other
-		}
-	}
-
-	/** Refuses a folder that someone else could write a library into. */
-	private static void checkPrivate(Path folder) throws UnusableException {
-		if (!isPosix(folder)) return;
-		try {
-			PosixFileAttributes a = Files.readAttributes(folder, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-			Set<PosixFilePermission> p = a.permissions();
-			UserPrincipal me = currentUser(folder);
-			boolean ours = me == null || a.owner().equals(me) || a.owner().getName().equals("root");
-			if (!a.isDirectory() || !ours || p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(
-				PosixFilePermission.OTHERS_WRITE)) throw new UnusableException(folder +
-					" is not a private folder of this user (owner " + a.owner().getName() + ", " + PosixFilePermissions
-						.toString(p) + ")");
-		}
-		catch (IOException e) {
-			throw new UnusableException("cannot read the permissions of " + folder + ": " + AtomicFile.describe(e),
-				e);
-		}
-	}
-
-	/** This process's user: (Linux) the owner of {@code /proc/self}, else by its name; null if unknown. */
-	private static UserPrincipal currentUser(Path onFileSystem) {
-		try {
-			return Files.getOwner(Path.of("/proc/self"));
-		}
-		catch (IOException | RuntimeException e) {
-			try {
-				return onFileSystem.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System
-					.getProperty("user.name"));
-			}
-			catch (IOException | RuntimeException e2) {
-				return null;
-			}
 		}
 	}
 
@@ -328,34 +245,6 @@ final class NativeLibraryCache {
 		return options;
 	}
 
-	/**
-	 * The root's lock file, locked; closing it releases the lock. Null where the file system has no
-	 * locks: the rename decides then.
-	 */
-	private FileChannel lock(Path realRoot) throws IOException {
-		Path file = realRoot.resolve("." + bundle.folderName() + ".lock");
-		FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-		try {
-			ch.lock();
-			return ch;
-		}
-		catch (IOException e) {
-			ch.close();
-			return null;
-		}
-	}
-
-	/** Deletes the hidden folders of processes killed while unpacking (only lock holders unpack). */
-	private void removeStaleStaging(Path realRoot) throws IOException {
-		String prefix = "." + bundle.folderName() + ".";
-		try (Stream<Path> s = Files.list(realRoot)) {
-			for (Path p : s.toList()) {
-				String n = p.getFileName().toString();
-				if (n.startsWith(prefix) && n.endsWith(".tmp")) deleteTree(p);
-			}
-		}
-	}
-
 	private static Map<String, String> readVerified(Path folder) {
 		Map<String, String> m = new HashMap<>();
 		try {
@@ -383,66 +272,12 @@ final class NativeLibraryCache {
 		}
 	}
 
-	/**
-	 * What changes whenever the file's content is written: size, modification and status-change
-	 * times and file number. Null when it is missing or not a plain file.
-	 */
-	static String stamp(Path file) {
-		try {
-			if (file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
-				Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev,mode",
-					LinkOption.NOFOLLOW_LINKS);
-				if (((Integer) a.get("mode") & 0170000) != 0100000) return null; // S_IFREG
-				return a.get("size") + " " + nanos(a.get("lastModifiedTime")) + " " + nanos(a.get("ctime")) + " " + a
-					.get("dev") + ":" + a.get("ino");
-			}
-			BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-			if (!a.isRegularFile()) return null;
-			return a.size() + " " + nanos(a.lastModifiedTime()) + " " + nanos(a.creationTime()) + " " + a.fileKey();
-		}
-		catch (IOException | RuntimeException e) {
-			return null; // missing or unreadable: checked in full, or unpacked again
-		}
-	}
-
-	private static long nanos(Object time) {
-		return ((FileTime) time).to(TimeUnit.NANOSECONDS);
-	}
-
 	private static long size(Path file) {
 		try {
 			return Files.size(file);
 		}
 		catch (IOException e) {
 			return -1;
-		}
-	}
-
-	/** The CRC-32 of a file's content, or -1 when it cannot be read. */
-	static long crc32(Path file) {
-		try (FileChannel ch = FileChannel.open(file)) {
-			CRC32 crc = new CRC32();
-			ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
-			while (ch.read(b) > 0) {
-				crc.update(b.flip());
-				b.clear();
-			}
-			return crc.getValue();
-		}
-		catch (IOException e) {
-			return -1;
-		}
-	}
-
-	private static boolean isPosix(Path p) {
-		return p.getFileSystem().supportedFileAttributeViews().contains("posix");
-	}
-
-	private static void deleteTree(Path path) throws IOException {
-		if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
-		try (Stream<Path> s = Files.walk(path)) {
-			for (Path p : s.sorted(Comparator.reverseOrder()).toList())
-				Files.deleteIfExists(p);
 		}
 	}
 }

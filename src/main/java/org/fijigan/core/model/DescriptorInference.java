@@ -30,6 +30,8 @@ final class DescriptorInference {
 	private final ModelOverrides o;
 	private final Map<String, String> meta;
 	private final Map<String, String> origins = new HashMap<>();
+	/** The graph's tiling analysis for the image input's layout, once that is known. */
+	private OnnxGraphInfo.Tiling tiling;
 
 	/**
 	 * The descriptor of {@code onnx} (read as {@code g}), with {@code o} applied.
@@ -119,6 +121,7 @@ final class DescriptorInference {
 		int maxBatch = layout.batchAxis() < 0 ? 1 : image.dims()[layout.batchAxis()] > 0 ? (int) image
 			.dims()[layout.batchAxis()] : Integer.MAX_VALUE;
 		ImageInput in = new ImageInput(image.name(), layout, channels, xc, yc, maxBatch);
+		tiling = g.tiling(image.name(), layout);
 		int outChannels = dim(out, outLayout.channelAxis(), 1);
 
 		double scale = scale(out, in, outLayout, rdfOut);
@@ -136,7 +139,7 @@ final class DescriptorInference {
 		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in) : new ModelKind.Inpainting(in, mask);
 		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(), outLayout).file(onnx,
 			ModelLoader.sha256(onnx)).outputChannels(outChannels).scale(scale).haloPixels(halo).ranges(range,
-				range).outputTransform(transform).processing(pre, post).wholeImageOps(g.wholeImageOps())
+				range).outputTransform(transform).processing(pre, post).wholeImageOps(tiling.wholeImageOps())
 			.origins(origins).graph(g).build());
 	}
 
@@ -220,7 +223,7 @@ final class DescriptorInference {
 			origins.put("scale", "fixed input and output shapes");
 			return (double) ox / in.x().fixed();
 		}
-		ReceptiveField rf = g.receptiveField();
+		ReceptiveField rf = tiling.receptiveField();
 		if (rf.exact()) {
 			origins.put("scale", "graph");
 			return rf.scale();
@@ -244,7 +247,7 @@ final class DescriptorInference {
 				return (int) Math.ceil(h / scale); // bioimage.io halos are in output pixels
 			}
 		}
-		ReceptiveField rf = g.receptiveField();
+		ReceptiveField rf = tiling.receptiveField();
 		origins.put("halo", rf.exact() ? "receptive field" : "receptive field (estimate)");
 		return rf.exact() ? rf.haloPixels() : Math.max(16, rf.haloPixels());
 	}

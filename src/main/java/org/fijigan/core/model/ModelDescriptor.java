@@ -29,7 +29,8 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
  * @param preprocessing bioimage.io preprocessing of the image input (empty: use the user's
  *          normalisation)
  * @param postprocessing bioimage.io postprocessing of the output
- * @param wholeImageOps operations that see the whole image (tiling would change the result)
+ * @param wholeImageOps why tiles would change the result, one entry per operation ("Op (node
+ *          'name'): reason"); empty when tiling is exact
  * @param origins where each choice came from, e.g. {@code scale -> "probed"} or
  *          {@code task -> "rdf.yaml"}; shown by {@code info}
  * @param graph the graph analysis, for {@code info}

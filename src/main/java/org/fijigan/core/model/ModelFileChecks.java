@@ -10,7 +10,8 @@ import org.fijigan.core.GanException;
 
 /**
  * What an untrusted ONNX file must pass before fiji-gan reads its metadata or hands it to ONNX
- * Runtime: only standard operator domains, external data only inside the model's folder, no axis
+ * Runtime: only standard operator domains (and the model's own functions, which are built of
+ * them), external data only inside the model's folder, no axis
  * declared larger than {@link ModelLoader#MAX_DECLARED_DIMENSION}, and no {@code fiji-gan.*}
  * metadata value longer than {@link #MAX_META_VALUE_CHARS}. Each refusal names the model and the
  * problem.

@@ -34,8 +34,7 @@ final class ModelReport {
 					.maxBatch() == Integer.MAX_VALUE ? "dynamic" : in.maxBatch()));
 			line(sb, "scale", Numbers.significant(d.scale(), 4) + origin(d, "scale"));
 			line(sb, "halo", d.haloPixels() + " px" + origin(d, "halo"));
-			line(sb, "tiling", d.isTileable() ? "exact (convolutional)" : "changes the result: " + String
-				.join(", ", d.wholeImageOps()) + "; runs untiled when memory allows");
+			line(sb, "tiling", tiling(d));
 		}
 		if (d.kind() instanceof ModelKind.Inpainting k) line(sb, "mask", (k.mask().isExtraChannel()
 			? "last channel of the image" : "input '" + k.mask().inputName() + "'") + ", hole = " + Numbers.significant(k
@@ -54,13 +53,26 @@ final class ModelReport {
 		if (!d.postprocessing().isEmpty()) line(sb, "postprocessing", d.postprocessing().toString());
 		if (g != null) {
 			line(sb, "operators", g.opCounts().toString());
-			if (!g.receptiveField().notes().isEmpty()) line(sb, "graph notes", String.join("; ", g
-				.receptiveField().notes()));
+			ReceptiveField rf = d.kind() instanceof ModelKind.Generator ? g.receptiveField() : g.tiling(d.image()
+				.name(), d.image().layout()).receptiveField();
+			if (!rf.notes().isEmpty()) line(sb, "graph notes", String.join("; ", rf.notes()));
 		}
 		line(sb, "providers", "this build can run: " + ModelSession.availableProviders().stream().map(
 			p -> p.id()).reduce((a, b) -> a + ", " + b).orElse("cpu") +
 			" (every provider runs standard ONNX operators)");
 		return sb.toString();
+	}
+
+	/** Whether tiles give the whole-image result, and if not, why. */
+	private static String tiling(ModelDescriptor d) {
+		if (!d.isTileable()) return "not exact, runs untiled when memory allows: " + String.join("; ", d
+			.wholeImageOps());
+		ReceptiveField rf = d.graph() == null ? null : d.graph().tiling(d.image().name(), d.image().layout())
+			.receptiveField();
+		if (rf != null && rf.exact() && d.haloPixels() < rf.haloPixels()) return "every operation sees only its " +
+			"window, but the halo (" + d.haloPixels() + " px) is smaller than the receptive field (" + rf.haloPixels() +
+			" px): tiles may differ from a whole-image run near their edges";
+		return "exact (every operation sees only its window)";
 	}
 
 	private static String origin(ModelDescriptor d, String key) {

@@ -9,7 +9,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
-/** Reading ONNX nodes' attributes and constant tensors as numbers, for {@link ReceptiveFieldWalker}. */
+/** Reading ONNX nodes' attributes and constant tensors as numbers, for {@link LocalityWalker}. */
 final class NodeAttributes {
 	private NodeAttributes() {}
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,11 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.onnx.ElementTypes;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -28,27 +31,48 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 /**
  * A read-only analysis of one ONNX model file: what it declares (opsets, inputs, outputs,
- * metadata, operator counts) and what a tiler needs to know (receptive field, scale, operations
- * that make tiling change the result). Everything is computed once when the file is read; the
- * object holds no file handle and no protobuf, and is safe to share between threads.
+ * metadata, operator counts) and what a tiler needs to know (receptive field, scale, and whether
+ * tiles give exactly the whole-image result). Everything is computed when the file is read, the
+ * tiling analysis again for another layout of the image input; the object holds no file handle
+ * and, of the graph, only its nodes and small constants (no weights). Safe to share between
+ * threads.
  * <p>
- * The receptive field is estimated by walking the nodes in file order (topological in a valid
- * ONNX graph) and tracking for every tensor computed from an image input its <em>jump</em>
- * (input pixels per tensor pixel) and <em>halo</em> (input pixels of context on each side).
- * Graph inputs of rank 3 or more (or of unknown rank) count as images. Windowed operators (Conv,
- * pooling, ConvTranspose), resizing (Resize, Upsample, DepthToSpace, SpaceToDepth, the
- * Reshape-Transpose-Reshape pixel shuffle that older PyTorch exports write), Pad and a list of
- * known pointwise operators are understood; anything else is passed through unchanged, noted, and
- * makes the estimate inexact. A window of span {@code d(k-1)} with leading pad {@code p} reaches
- * {@code max(p, d(k-1)-p)} tensor pixels to one side; ConvTranspose reaches that divided by its
- * stride, rounded up, on its input map; nearest resizing needs no context, linear one input-map
- * pixel, cubic two. Where a rule is a guess it errs towards a larger halo.
+ * <b>Receptive field.</b> {@link LocalityWalker} walks the nodes in file order (topological in a
+ * valid ONNX graph), calls of model-local functions inlined, and tracks for every tensor computed
+ * from an image input which of its axes are batch, y, x or other (from the input's layout, then
+ * through every Transpose, Reshape, Concat, Slice, ...), each axis's length and <em>jump</em>
+ * (input pixels per tensor pixel), and the tensor's <em>halo</em> (input pixels of context on each
+ * side). A window of span {@code d(k-1)} with leading pad {@code p} reaches {@code max(p, d(k-1)-p)}
+ * tensor pixels to one side; ConvTranspose reaches that divided by its stride, rounded up, on its
+ * input map; nearest resizing needs no context, linear one input-map pixel, cubic two.
  * <p>
- * Whole-image operations are those whose result for one pixel depends on pixels arbitrarily far
- * away, so a tiled run would differ: instance/group/layer/mean-variance normalisation, global
- * pooling, Reduce* over a spatial axis (axis 2 or later, missing axes meaning all), Softmax over
- * anything but channels, and Flatten, Gemm or a Reshape to rank 2 or less applied to image data.
- * LayerNormalization is always flagged, even where it happens to normalise channels only.
+ * <b>Exact tiling.</b> Tiles cut with that halo give exactly the whole-image result when no node's
+ * output at a pixel depends on pixels outside its window. Each node is decided on its own; one
+ * that breaks this is named, with the reason, in {@link #wholeImageOps()}:
+ * <ul>
+ * <li>statistics over y or x: any Reduce*, ArgMax/ArgMin, TopK, CumSum, LpNormalization and
+ * Softmax/LogSoftmax/Hardmax along a spatial axis; global pooling; instance, group and
+ * mean-variance normalisation, and layer normalisation over a spatial axis; BatchNormalization in
+ * training mode;</li>
+ * <li>quantisation with a scale computed from the tensor (DynamicQuantizeLinear);</li>
+ * <li>the image's size used as a value (Shape or Size feeding arithmetic on image data, a crop or
+ * padding computed from it); a shape computed from Shape and used as a shape is fine;</li>
+ * <li>reshapes that merge y with x, or image positions into the batch or into other axes; splitting
+ * a spatial axis into itself and smaller steps after it, and merging them back, keeps every pixel
+ * local (DepthToSpace, SpaceToDepth, the Reshape-Transpose-Reshape pixel shuffle);</li>
+ * <li>Flatten, Gemm or MatMul summing over image positions, and a product of two image tensors;</li>
+ * <li>position-dependent operations: a constant or per-channel parameter varying along y or x,
+ * Concat, Split, Slice, Tile or Gather along y or x, Resize with {@code align_corners} or a crop,
+ * Pad with {@code wrap};</li>
+ * <li>outputs that depend on where values lie (NonZero, Unique, Compress, MaxPool's indices);</li>
+ * <li>and anything not understood: an unknown or custom operator on image data, a subgraph that
+ * reads image data, a scale factor or shape that cannot be told. Unknown means not exact.</li>
+ * </ul>
+ * What follows a breaker is walked on but not named again. Lengths along y and x are tracked by
+ * their leading term ({@link Extent}), so that shape arithmetic such as {@code Shape(x)[2] * 2}
+ * lines up with the axes it measures. What this does not check: that tiles start on a multiple of
+ * a strided model's total stride (a stride-2 layer on a tile shifted by one pixel samples other
+ * pixels), which the tile planner does not arrange.
  */
 public final class OnnxGraphInfo {
 
@@ -64,9 +88,11 @@ public final class OnnxGraphInfo {
 	private final long parameterCount;
 	private final List<String> externalDataLocations = new ArrayList<>();
 	private final List<String> nonStandardDomains = new ArrayList<>();
-	private final ReceptiveField receptiveField;
-	private final List<String> wholeImageOps;
-	private final boolean fixedSpatialReshape;
+	private final GraphProto skeleton;
+	private final List<FunctionProto> functions;
+	private final Map<String, TensorLayout> imageLayouts = new LinkedHashMap<>();
+	private final Map<Map<String, TensorLayout>, Tiling> tilings = new ConcurrentHashMap<>();
+	private final Tiling tiling;
 	private final Map<String, String> outputProducers = new LinkedHashMap<>();
 	private final int maxFeatureChannels;
 	private final Map<String, Integer> embeddingRows = new LinkedHashMap<>();
@@ -146,6 +172,14 @@ public final class OnnxGraphInfo {
 		for (ValueInfo v : outputs)
 			outputNames.add(v.name());
 		int features = 0;
+		this.functions = List.copyOf(model.getFunctionsList());
+		Set<String> local = new HashSet<>();
+		for (FunctionProto f : functions)
+			local.add(f.getDomain() + "::" + f.getName());
+		for (FunctionProto f : functions)
+			for (NodeProto n : f.getNodeList())
+				if (!isStandardDomain(n.getDomain()) && !local.contains(n.getDomain() + "::" + n.getOpType())
+					&& !nonStandardDomains.contains(n.getDomain())) nonStandardDomains.add(n.getDomain());
 		for (NodeProto n : graph.getNodeList()) {
 			for (String o : n.getOutputList())
 				if (outputNames.contains(o)) outputProducers.put(o, n.getOpType());
@@ -159,13 +193,72 @@ public final class OnnxGraphInfo {
 				embeddingRows.putIfAbsent(n.getInput(1), (int) initializers.get(n.getInput(0)).getDims(0));
 			boolean standard = isStandardDomain(n.getDomain());
 			opCounts.merge(standard ? n.getOpType() : n.getDomain() + "::" + n.getOpType(), 1, Integer::sum);
-			if (!standard && !nonStandardDomains.contains(n.getDomain())) nonStandardDomains.add(n.getDomain());
+			if (!standard && !local.contains(n.getDomain() + "::" + n.getOpType()) && !nonStandardDomains.contains(n
+				.getDomain())) nonStandardDomains.add(n.getDomain());
 		}
 		this.maxFeatureChannels = features;
-		ReceptiveFieldWalker walker = new ReceptiveFieldWalker(graph, initializerNames, defaultOpset());
-		this.receptiveField = walker.result();
-		this.wholeImageOps = walker.wholeImageOps();
-		this.fixedSpatialReshape = walker.hasFixedSpatialReshape();
+		this.skeleton = withoutWeights(graph);
+		for (ValueInfoProto v : graph.getInputList()) {
+			if (initializerNames.contains(v.getName()) || !v.getType().hasTensorType()) continue;
+			if (!v.getType().getTensorType().hasShape()) imageLayouts.put(v.getName(), TensorLayout.BCYX);
+			else if (valueInfo(v).rank() >= 3 && valueInfo(v).rank() <= 4) imageLayouts.put(v.getName(),
+				DescriptorInference.guessLayout(valueInfo(v)));
+		}
+		this.tiling = tiling(imageLayouts);
+	}
+
+	/**
+	 * What the tiling analysis needs of a graph: everything but the contents of tensors over 4,096
+	 * elements (weights), whose shapes stay.
+	 */
+	private static GraphProto withoutWeights(GraphProto graph) {
+		GraphProto.Builder g = graph.toBuilder().clearInitializer();
+		for (TensorProto t : graph.getInitializerList()) {
+			long n = t.getDimsList().stream().reduce(1L, (a, b) -> a * Math.max(b, 0));
+			g.addInitializer(n <= 4096 ? t : t.toBuilder().clearRawData().clearFloatData().clearDoubleData()
+				.clearInt32Data().clearInt64Data().clearUint64Data().clearStringData().clearExternalData().build());
+		}
+		return g.build();
+	}
+
+	/**
+	 * The receptive field and the operations that make tiles differ from a whole-image run, for one
+	 * image layout.
+	 *
+	 * @param receptiveField the estimate for the first output
+	 * @param wholeImageOps why tiles would change the result: "Op (node 'name'): reason", in graph
+	 *          order; empty when tiles give exactly the whole-image result
+	 * @param fixedSpatialReshape whether a Reshape of image data fixes a spatial length with a number
+	 */
+	public record Tiling(ReceptiveField receptiveField, List<String> wholeImageOps,
+		boolean fixedSpatialReshape)
+	{
+		public Tiling {
+			wholeImageOps = List.copyOf(wholeImageOps);
+		}
+	}
+
+	/**
+	 * The tiling analysis with {@code layout} as the layout of image input {@code input}; other
+	 * inputs of rank 3 or 4 keep their guessed layout.
+	 */
+	public Tiling tiling(String input, TensorLayout layout) {
+		Map<String, TensorLayout> layouts = new LinkedHashMap<>(imageLayouts);
+		layouts.put(input, layout);
+		return tiling(layouts);
+	}
+
+	private Tiling tiling(Map<String, TensorLayout> layouts) {
+		return tilings.computeIfAbsent(Map.copyOf(layouts), l -> {
+			try {
+				LocalityWalker w = new LocalityWalker(skeleton, functions, defaultOpset(), l);
+				return new Tiling(w.result(), w.breakers(), w.hasFixedSpatialReshape());
+			}
+			catch (RuntimeException | StackOverflowError e) { // not exact, rather than a refused model
+				return new Tiling(new ReceptiveField(0, 1, false, List.of()), List.of("the graph could not be " +
+					"analysed (" + e + ")"), false);
+			}
+		});
 	}
 
 	/**
@@ -268,21 +361,31 @@ public final class OnnxGraphInfo {
 	 */
 	public List<String> externalDataLocations() { return Collections.unmodifiableList(externalDataLocations); }
 
-	/** Operator domains other than "" and "ai.onnx" (custom operators ONNX Runtime may lack). */
+	/**
+	 * Operator domains other than "" and "ai.onnx" (custom operators ONNX Runtime may lack), in the
+	 * graph and in its model-local functions; a domain whose operators are all model-local functions
+	 * is not one.
+	 */
 	public List<String> nonStandardDomains() { return Collections.unmodifiableList(nonStandardDomains); }
 
-	/** The estimate for the first graph output; see the class documentation for the rules. */
-	public ReceptiveField receptiveField() { return receptiveField; }
+	/**
+	 * The estimate for the first graph output, with the guessed layouts of the image inputs; see the
+	 * class documentation for the rules.
+	 */
+	public ReceptiveField receptiveField() { return tiling.receptiveField(); }
 
-	/** Operations that make a tiled run differ from a whole-image one, as "Op (node 'name')"; empty when tiling is safe. */
-	public List<String> wholeImageOps() { return wholeImageOps; }
+	/**
+	 * Why tiles would change the result, with the guessed layouts of the image inputs: one entry per
+	 * operation, "Op (node 'name'): reason"; empty when tiling is exact.
+	 */
+	public List<String> wholeImageOps() { return tiling.wholeImageOps(); }
 
 	/**
 	 * Whether a Reshape applied to image data hard-codes the spatial extents (its constant target
 	 * shape fixes the last two axes), as SRGAN's exported pixel shuffle does: such a model runs on
 	 * one input size only, whatever its input declares.
 	 */
-	public boolean hasFixedSpatialReshape() { return fixedSpatialReshape; }
+	public boolean hasFixedSpatialReshape() { return tiling.fixedSpatialReshape(); }
 
 	/** The operator type of the node that writes graph output {@code name}, or null (e.g. an input passed through). */
 	public String producerOf(String name) { return outputProducers.get(name); }

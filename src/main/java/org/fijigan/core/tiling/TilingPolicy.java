@@ -72,7 +72,7 @@ public final class TilingPolicy {
 			if (!r.isTileable()) {
 				if (planePixels <= 4 * budgetPixels) {
 					window = TilingRequest.WHOLE_PLANE;
-					notes.add("ran untiled: the model has operations that see the whole image (" + ops + ")");
+					notes.add("ran untiled: tiles would change the result (" + ops + ")");
 				}
 				else notes.add("image too large to run untiled; tiles may change the result of " + ops);
 			}

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import java.util.stream.Stream;
 
 import org.fijigan.cli.Main;
 import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.io.CacheFolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +89,7 @@ class NativeLibrariesForkTest {
 		Set<String> expected = new TreeSet<>(Set.of(NativeLibraryCache.VERIFIED_FILE));
 		for (OnnxRuntimeBundle.Library lib : bundle.libraries()) {
 			expected.add(lib.fileName());
-			assertEquals(lib.crc32(), NativeLibraryCache.crc32(folder.resolve(lib.fileName())), lib.fileName());
+			assertEquals(lib.crc32(), CacheFolder.crc32(folder.resolve(lib.fileName())), lib.fileName());
 		}
 		assertEquals(expected, listing(folder));
 		assertEquals(Set.of(bundle.folderName(), "." + bundle.folderName() + ".lock"), listing(cache));
@@ -120,14 +120,7 @@ class NativeLibrariesForkTest {
 			started.add(p[i]);
 			out[i] = new BufferedReader(new InputStreamReader(p[i].getInputStream(), StandardCharsets.UTF_8));
 		}
-		for (BufferedReader r : out) // the barrier: both JVMs are up, neither has touched the cache
-			assertEquals("ready", CompletableFuture.supplyAsync(() -> readLine(r)).get(WAIT_SECONDS,
-				TimeUnit.SECONDS));
-		for (Process q : p) {
-			OutputStream go = q.getOutputStream();
-			go.write('\n');
-			go.flush();
-		}
+		StartTogether.release(p, out, WAIT_SECONDS); // both JVMs are up, neither has touched the cache
 		List<String> sources = new ArrayList<>();
 		for (int i = 0; i < 2; i++) {
 			BufferedReader r = out[i];
@@ -148,14 +141,5 @@ class NativeLibrariesForkTest {
 
 	static String readAll(BufferedReader r) {
 		return r.lines().collect(Collectors.joining("\n", "", "\n"));
-	}
-
-	static String readLine(BufferedReader r) {
-		try {
-			return r.readLine();
-		}
-		catch (IOException e) {
-			throw new java.io.UncheckedIOException(e);
-		}
 	}
 }

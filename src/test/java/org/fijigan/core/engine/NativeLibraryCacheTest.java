@@ -27,6 +27,7 @@ import java.util.zip.CRC32;
 
 import ai.onnxruntime.OrtEnvironment;
 
+import org.fijigan.core.io.CacheFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,7 +131,7 @@ class NativeLibraryCacheTest {
 		}
 		Files.setLastModifiedTime(lib, modified);
 		assertEquals(jni.length, Files.size(lib));
-		assertNotEquals(crc(jni), NativeLibraryCache.crc32(lib));
+		assertNotEquals(crc(jni), CacheFolder.crc32(lib));
 
 		NativeLibraryCache.Result r = new NativeLibraryCache(root, bundle).open();
 		assertEquals(NativeLibraryCache.Outcome.REPAIRED, r.outcome());

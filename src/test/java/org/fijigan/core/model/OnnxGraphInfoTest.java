@@ -140,14 +140,16 @@ class OnnxGraphInfoTest {
 
 	@Test
 	void instanceNormalizationAndSpatialReductionsAreWholeImage() {
-		assertEquals(List.of("InstanceNormalization (node 'InstanceNormalization_0')"),
-			info(OnnxModels.instanceNorm(3)).wholeImageOps());
+		assertEquals(List.of("InstanceNormalization (node 'InstanceNormalization_0'): normalises with statistics " +
+			"over the image's y and x axes, which a tile sees only part of"), info(OnnxModels.instanceNorm(3))
+				.wholeImageOps());
 		OnnxModels.Builder reductions = OnnxModels.builder().opset(18).input("x", "N,3,H,W")
 			.initializer("channels", new long[] { 1 }, 1).initializer("spatial", new long[] { -1, -2 }, 2)
 			.node("ReduceMean", "x,channels", "c").node("ReduceMax", "x,spatial", "s").node("ReduceSum", "x", "all")
 			.node("Add", "c,s", "cs").node("Add", "cs,all", "y").output("y", "N,1,1,1");
-		assertEquals(List.of("ReduceMax (node 'ReduceMax_1')", "ReduceSum (node 'ReduceSum_2')"),
-			info(reductions).wholeImageOps());
+		assertEquals(List.of("ReduceMax (node 'ReduceMax_1'): reduces over the image's y and x axes, which a tile " +
+			"sees only part of", "ReduceSum (node 'ReduceSum_2'): reduces over the image's y and x axes, which a tile " +
+			"sees only part of"), info(reductions).wholeImageOps());
 	}
 
 	@Test

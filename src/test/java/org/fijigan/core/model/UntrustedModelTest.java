@@ -195,7 +195,7 @@ class UntrustedModelTest {
 
 	// ------------------------------------------------------------------ descriptors and packages
 
-	private static final String RDF = """
+	static final String RDF = """
 		format_version: 0.5.3
 		type: model
 		name: m
@@ -239,16 +239,18 @@ class UntrustedModelTest {
 		String wrong = sha.substring(0, 63) + (sha.charAt(63) == '0' ? '1' : '0');
 		assertTrue(refused(descriptor(folder, "model.onnx", wrong)).getMessage().contains("are damaged or not the published ones"));
 
-		// A package is unpacked once into the shared temp folder and reused; the copy is checked again.
+		// A package is unpacked once into the shared temp folder and reused; the copy is checked again,
+		// and one that differs is unpacked again from the package (PackageCacheTest has every kind of damage).
 		Path zip = Files.write(dir.resolve("m.zip"), ModelFuzzCorpus.zipSeed(RDF.formatted("model.onnx", ", sha256: " +
 			sha), Files.readAllBytes(weights), false));
 		Path unpacked = Path.of(System.getProperty("java.io.tmpdir"), "fiji-gan-models", ModelLoader.sha256(zip)
 			.substring(0, 16));
 		try {
 			ModelLoader.load(zip.toString(), ModelOverrides.NONE);
-			assertTrue(Files.exists(unpacked.resolve(".complete")));
-			Files.write(unpacked.resolve("model.onnx"), OnnxModels.identity(1).toBytes()); // tampered with
-			assertTrue(refused(zip).getMessage().contains("are damaged or not the published ones"));
+			Path copy = unpacked.resolve(PackageCache.PACKAGE).resolve("model.onnx");
+			Files.write(copy, OnnxModels.identity(1).toBytes()); // tampered with
+			assertEquals(sha, ModelLoader.load(zip.toString(), ModelOverrides.NONE).sha256());
+			assertArrayEquals(Files.readAllBytes(weights), Files.readAllBytes(copy));
 		}
 		finally {
 			try (Stream<Path> s = Files.walk(unpacked)) {

@@ -47,6 +47,15 @@ public final class BioImageRdf {
 		return readPackage(zip, extractDir, MAX_PACKAGE_BYTES, MAX_PACKAGE_ENTRIES);
 	}
 
+	/**
+	 * Unpacks a package as {@link #readPackage(Path, Path)} does and returns its descriptor's path,
+	 * unread.
+	 */
+	public static Path unpackPackage(Path zip, Path extractDir) {
+		return PackageArchive.unpack(zip, extractDir.toAbsolutePath().normalize(), MAX_PACKAGE_BYTES,
+			MAX_PACKAGE_ENTRIES);
+	}
+
 	static BioImageModel readPackage(Path zip, Path extractDir, long maxBytes, int maxEntries) {
 		return read(PackageArchive.unpack(zip, extractDir.toAbsolutePath().normalize(), maxBytes, maxEntries));
 	}

@@ -1,0 +1,260 @@
+package org.fijigan.core.model;
+
+import static org.fijigan.core.model.NodeAttributes.attr;
+import static org.fijigan.core.model.NodeAttributes.attrInt;
+import static org.fijigan.core.model.NodeAttributes.attrInts;
+import static org.fijigan.core.model.NodeAttributes.decode;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+
+/**
+ * What {@link LocalityWalker} knows of the tensors that are not image data: constants (initializers,
+ * Constant nodes, and what Identity, Cast, Unsqueeze, Squeeze, Reshape and Concat make of them), with
+ * their values and shapes; and tensors computed from the shapes of image tensors alone (Shape, Size
+ * and arithmetic on them), with their values as {@link Extent lengths} where the arithmetic is
+ * simple. One instance serves one walk.
+ */
+final class KnownValues {
+	/** Shape arithmetic: what a tensor computed from image shapes alone may pass through and stay one. */
+	private static final Set<String> SIZE_ARITHMETIC = Set.of("Gather", "Cast", "Concat", "Unsqueeze", "Squeeze",
+		"Slice", "Mul", "Div", "Add", "Sub", "Identity", "Floor", "Ceil", "Max", "Min", "Reshape", "Neg", "Abs",
+		"Equal", "Where", "Mod", "Range", "Expand", "Sqrt", "Round", "ReduceProd", "ReduceSum", "ReduceMax",
+		"ReduceMin", "Not", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or");
+	/** A tensor computed from image shapes whose values are not known. */
+	private static final List<Extent> UNKNOWN = Collections.unmodifiableList(new ArrayList<>());
+
+	private final Map<String, TensorProto> constants = new HashMap<>();
+	private final Map<String, List<Extent>> sizes = new HashMap<>();
+
+	void addConstant(TensorProto t) {
+		constants.put(t.getName(), t);
+	}
+
+	boolean isConstant(String name) {
+		return constants.containsKey(name);
+	}
+
+	/** Whether {@code name} is computed from the shapes of image tensors alone. */
+	boolean isSize(String name) {
+		return sizes.containsKey(name);
+	}
+
+	/** Records {@code name} as computed from image shapes, with its values, or null when they are not known. */
+	void putSize(String name, List<Extent> values) {
+		sizes.put(name, values == null ? UNKNOWN : List.copyOf(values));
+	}
+
+	/** Follows a node that reads no image data; {@code readsShapes}: it reads a tensor computed from image shapes. */
+	void visit(NodeProto n, boolean readsShapes) {
+		boolean standard = OnnxGraphInfo.isStandardDomain(n.getDomain());
+		if (standard && n.getOpType().equals("Constant")) constant(n);
+		else if (readsShapes) sizeArithmetic(n);
+		else if (standard) fold(n);
+	}
+
+	private void constant(NodeProto n) {
+		if (n.getOutputCount() == 0) return;
+		AttributeProto value = attr(n, "value");
+		if (value != null && value.hasT()) {
+			constants.put(n.getOutput(0), value.getT());
+			return;
+		}
+		TensorProto.Builder t = TensorProto.newBuilder().setName(n.getOutput(0));
+		AttributeProto ints = attr(n, "value_ints"), one = attr(n, "value_int"), floats = attr(n, "value_floats"),
+			f = attr(n, "value_float");
+		if (ints != null) constants.put(n.getOutput(0), t.setDataType(TensorProto.DataType.INT64_VALUE).addDims(ints
+			.getIntsCount()).addAllInt64Data(ints.getIntsList()).build());
+		else if (one != null) constants.put(n.getOutput(0), t.setDataType(TensorProto.DataType.INT64_VALUE)
+			.addInt64Data(one.getI()).build());
+		else if (floats != null) constants.put(n.getOutput(0), t.setDataType(TensorProto.DataType.FLOAT_VALUE)
+			.addDims(floats.getFloatsCount()).addAllFloatData(floats.getFloatsList()).build());
+		else if (f != null) constants.put(n.getOutput(0), t.setDataType(TensorProto.DataType.FLOAT_VALUE)
+			.addFloatData(f.getF()).build());
+	}
+
+	/**
+	 * Folds the constant-only nodes that shapes, axes and scales are built with (Identity, Cast,
+	 * Unsqueeze, Squeeze, Reshape, Concat), keeping values and shape; others are not tracked.
+	 */
+	private void fold(NodeProto n) {
+		if (n.getOutputCount() == 0 || n.getInputCount() == 0) return;
+		String op = n.getOpType();
+		TensorProto in = constants.get(n.getInput(0));
+		if (in == null) return;
+		double[] v = decode(in);
+		if (v == null) return;
+		List<Long> dims = new ArrayList<>(in.getDimsList());
+		switch (op) {
+			case "Identity", "Cast":
+				break;
+			case "Unsqueeze", "Squeeze": {
+				double[] axes = n.getInputCount() > 1 ? numbers(n.getInput(1)) : attrInts(n, "axes");
+				if (op.equals("Unsqueeze")) {
+					if (axes == null) return;
+					int rank = dims.size() + axes.length;
+					for (int a : Arrays.stream(axes).mapToInt(d -> LocalityWalker.axis(d, rank)).sorted().toArray())
+						if (a < 0 || a > dims.size()) return;
+						else dims.add(a, 1L);
+				}
+				else if (axes == null) dims.removeIf(d -> d == 1);
+				else {
+					int rank = dims.size();
+					Set<Integer> gone = new HashSet<>();
+					for (double d : axes)
+						gone.add(LocalityWalker.axis(d, rank));
+					List<Long> kept = new ArrayList<>();
+					for (int i = 0; i < rank; i++)
+						if (!gone.contains(i)) kept.add(dims.get(i));
+					dims = kept;
+				}
+				break;
+			}
+			case "Reshape": {
+				double[] shape = n.getInputCount() > 1 ? numbers(n.getInput(1)) : null;
+				if (shape == null) return;
+				dims = new ArrayList<>();
+				long known = 1;
+				int inferred = -1;
+				for (int i = 0; i < shape.length; i++) {
+					long d = (long) shape[i];
+					if (d == 0 && i < in.getDimsCount()) d = in.getDims(i);
+					if (d == -1) inferred = i;
+					else known *= Math.max(d, 1);
+					dims.add(d);
+				}
+				if (inferred >= 0) dims.set(inferred, known == 0 ? 0 : v.length / known);
+				break;
+			}
+			case "Concat": {
+				List<Double> all = new ArrayList<>();
+				for (String i : n.getInputList()) {
+					double[] part = numbers(i);
+					TensorProto t = constants.get(i);
+					if (part == null || t.getDimsCount() > 1) return;
+					for (double d : part)
+						all.add(d);
+				}
+				v = all.stream().mapToDouble(Double::doubleValue).toArray();
+				dims = List.of((long) v.length);
+				break;
+			}
+			default:
+				return;
+		}
+		TensorProto.Builder t = TensorProto.newBuilder().setName(n.getOutput(0)).setDataType(
+			TensorProto.DataType.DOUBLE_VALUE).addAllDims(dims);
+		for (double d : v)
+			t.addDoubleData(d);
+		constants.put(n.getOutput(0), t.build());
+	}
+
+	/**
+	 * A node that reads image shapes but no image data: its outputs are shapes too (their values
+	 * computed where this is simple shape arithmetic), except a constant-valued tensor made to a
+	 * shape, which is no image data at all.
+	 */
+	private void sizeArithmetic(NodeProto n) {
+		String op = OnnxGraphInfo.isStandardDomain(n.getDomain()) ? n.getOpType() : "";
+		if (op.equals("ConstantOfShape") || op.equals("Shape") || op.equals("Size")) return;
+		List<Extent> values = SIZE_ARITHMETIC.contains(op) ? sizeValues(n, op) : null;
+		for (String o : n.getOutputList())
+			if (!o.isEmpty()) putSize(o, values);
+	}
+
+	private List<Extent> sizeValues(NodeProto n, String op) {
+		switch (op) {
+			case "Identity", "Cast", "Reshape", "Floor", "Ceil", "Round":
+				return values(n.getInput(0));
+			case "Unsqueeze", "Squeeze": // a scalar and a one-element vector hold the same value
+				return values(n.getInput(0));
+			case "Concat": {
+				List<Extent> all = new ArrayList<>();
+				for (String i : n.getInputList()) {
+					List<Extent> v = values(i);
+					if (v == null) return null;
+					all.addAll(v);
+				}
+				return all;
+			}
+			case "Gather": {
+				List<Extent> v = values(n.getInput(0));
+				double[] idx = numbers(n.getInput(1));
+				if (v == null || idx == null || attrInt(n, "axis", 0) != 0) return null;
+				List<Extent> picked = new ArrayList<>();
+				for (double d : idx) {
+					int k = (int) (d < 0 ? d + v.size() : d);
+					if (k < 0 || k >= v.size()) return null;
+					picked.add(v.get(k));
+				}
+				return picked;
+			}
+			case "Slice": {
+				List<Extent> v = values(n.getInput(0));
+				double[] starts = n.getInputCount() > 1 ? numbers(n.getInput(1)) : attrInts(n, "starts");
+				double[] ends = n.getInputCount() > 2 ? numbers(n.getInput(2)) : attrInts(n, "ends");
+				double[] steps = n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? numbers(n.getInput(4)) : null;
+				if (v == null || starts == null || ends == null || starts.length != 1 || steps != null && steps[0] != 1)
+					return null;
+				int len = v.size();
+				int s = (int) Math.max(0, Math.min(len, starts[0] < 0 ? starts[0] + len : starts[0]));
+				int e = (int) Math.max(0, Math.min(len, ends[0] < 0 ? ends[0] + len : ends[0]));
+				return s <= e ? v.subList(s, e) : null;
+			}
+			case "Mul", "Div", "Add", "Sub": {
+				List<Extent> a = values(n.getInput(0)), b = values(n.getInput(1));
+				if (a == null || b == null) return null;
+				int len = Math.max(a.size(), b.size());
+				if (a.size() != len && a.size() != 1 || b.size() != len && b.size() != 1) return null;
+				List<Extent> r = new ArrayList<>();
+				for (int i = 0; i < len; i++) {
+					Extent x = a.get(a.size() == 1 ? 0 : i), y = b.get(b.size() == 1 ? 0 : i);
+					r.add(switch (op) {
+						case "Mul" -> x.times(y);
+						case "Div" -> x.isInteger() && y.isInteger() && y.num() != 0 ? Extent.of(Math.floorDiv(x.num(), y
+							.num())) : x.dividedBy(y);
+						case "Add" -> x.plus(y);
+						default -> x.plus(y.times(Extent.of(-1)));
+					});
+				}
+				return r;
+			}
+			default:
+				return null;
+		}
+	}
+
+	/** The values of a shape or constant tensor as lengths, or null. */
+	List<Extent> values(String name) {
+		List<Extent> s = sizes.get(name);
+		if (s != null) return s == UNKNOWN ? null : s;
+		double[] v = numbers(name);
+		if (v == null) return null;
+		List<Extent> r = new ArrayList<>();
+		for (double d : v)
+			r.add(d == Math.rint(d) ? Extent.of((long) d) : Extent.UNKNOWN);
+		return r;
+	}
+
+	/** The values of a constant tensor, or null. */
+	double[] numbers(String name) {
+		TensorProto t = constants.get(name);
+		return t == null ? null : decode(t);
+	}
+
+	/** The shape of a constant tensor, or null. */
+	long[] shape(String name) {
+		TensorProto t = constants.get(name);
+		return t == null ? null : t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+	}
+}
