@@ -131,13 +131,35 @@ final class DescriptorInference {
 			"override") + ") comes out as " + halo + " pixels; state it with --halo");
 		ValueRange range = range(out);
 		OutputTransform transform = transform(out, task, scale);
-		List<ProcessingStep> pre = rdfIn == null ? List.of() : rdfIn.processing();
-		List<ProcessingStep> post = rdfOut == null ? List.of() : rdfOut.processing();
+		List<ProcessingStep> pre = rdfIn == null ? List.of() : references(rdfIn.processing(), rdfIn.id(), null);
+		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut.processing(), rdfOut.id(), rdfIn
+			.id());
 		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in) : new ModelKind.Inpainting(in, mask);
 		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(), outLayout).file(onnx,
 			ModelLoader.sha256(onnx)).outputChannels(outChannels).scale(scale).haloPixels(halo).ranges(range,
-				range).outputTransform(transform).processing(pre, post).wholeImageOps(g.wholeImageOps())
-			.origins(origins).graph(g).build());
+				range).outputTransform(transform).processing(pre, post).outputInInputUnits(rdf == null || rdf.config()
+					.containsKey("fiji-gan")).wholeImageOps(g.wholeImageOps()).origins(origins).graph(g).build());
+	}
+
+	/**
+	 * The steps of tensor {@code self} with their {@code reference_tensor}s resolved: null for the
+	 * tensor itself, {@link ProcessingStep#IMAGE_INPUT} for the image input {@code imageInput} (a
+	 * postprocessing step may refer to it); any other tensor is refused, naming it.
+	 */
+	private List<ProcessingStep> references(List<ProcessingStep> steps, String self, String imageInput) {
+		List<ProcessingStep> resolved = new ArrayList<>();
+		for (ProcessingStep s : steps) {
+			String ref = s instanceof ProcessingStep.ScaleRange r ? r.referenceTensor()
+				: s instanceof ProcessingStep.ScaleMeanVariance m ? m.referenceTensor() : null;
+			String to = ref == null || ref.equals(self) ? null : ref.equals(imageInput) ? ProcessingStep.IMAGE_INPUT : "";
+			if ("".equals(to)) throw new GanException("model " + rdf.name() + ": the " + s.id() + " step of tensor '" +
+				self + "' refers to tensor '" + ref + "'; fiji-gan takes statistics of the image input " + (imageInput ==
+					null ? "itself" : "and the output") + " only");
+			if (s instanceof ProcessingStep.ScaleRange r) s = r.withReferenceTensor(to);
+			else if (s instanceof ProcessingStep.ScaleMeanVariance m) s = m.withReferenceTensor(to);
+			resolved.add(s);
+		}
+		return resolved;
 	}
 
 	private TaskKind task(String name, List<ValueInfo> images, List<ValueInfo> ints,
