@@ -68,7 +68,7 @@ final class RdfTensors {
 				double doubledOffset = 2 * offset[i];
 				if (doubledOffset != Math.rint(doubledOffset)) throw shape.error("offset " + offset[i] + " is not a multiple of 0.5");
 				Double factor = scale.get(i).number();
-				if (factor == null) size = doubledOffset > 0 ? (int) doubledOffset : null;
+				if (factor == null || factor == 0) size = doubledOffset > 0 ? (int) doubledOffset : null; // 0.4: scale 0 gives 2 * offset
 				else reference = new SizeReference(ref.id(), i < ref.axes().size() ? ref.axes().get(i).id() : id, factor,
 					(int) doubledOffset);
 			}

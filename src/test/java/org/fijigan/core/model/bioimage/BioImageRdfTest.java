@@ -133,6 +133,16 @@ class BioImageRdfTest {
 	}
 
 	@Test
+	void format04ScaleZeroGivesTwiceTheOffset() throws IOException {
+		// as the specification's unet2d_nuclei_broad example writes its one output channel
+		Path rdf = write(dir, "weights.onnx", RDF_04.formatted(SHA_ABC).replace("scale: [1, 1, 2, 2], offset: [0, 0, -1.5, 0]",
+			"scale: [1.0, 0.0, 2.0, 2.0], offset: [0.0, 0.5, 0.0, 0.0]"));
+		Axis channel = BioImageRdf.read(rdf).outputs().get(0).axes().get(1);
+		assertEquals(1, channel.size());
+		assertNull(channel.reference());
+	}
+
+	@Test
 	void readsFormat05() throws IOException {
 		BioImageModel model = BioImageRdf.read(write(dir, "model.onnx", String.format(RDF_05, SHA_ABC)));
 		TensorDescription in = model.inputs().get(0);
