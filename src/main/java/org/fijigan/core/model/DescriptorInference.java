@@ -153,8 +153,8 @@ final class DescriptorInference {
 				: s instanceof ProcessingStep.ScaleMeanVariance m ? m.referenceTensor() : null;
 			String to = ref == null || ref.equals(self) ? null : ref.equals(imageInput) ? ProcessingStep.IMAGE_INPUT : "";
 			if ("".equals(to)) throw new GanException("model " + rdf.name() + ": the " + s.id() + " step of tensor '" +
-				self + "' refers to tensor '" + ref + "'; fiji-gan takes statistics of the image input " + (imageInput ==
-					null ? "itself" : "and the output") + " only");
+				self + "' refers to tensor '" + ref + "'; fiji-gan takes statistics of " + (imageInput == null
+					? "the tensor itself" : "the image input and of the output") + " only");
 			if (s instanceof ProcessingStep.ScaleRange r) s = r.withReferenceTensor(to);
 			else if (s instanceof ProcessingStep.ScaleMeanVariance m) s = m.withReferenceTensor(to);
 			resolved.add(s);
@@ -204,9 +204,12 @@ final class DescriptorInference {
 			"byx") : guessLayout(out);
 		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput, classes, names);
 		ValueRange range = range(out);
+		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
+		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut.processing(), rdfOut.id(), null);
 		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE, new ModelKind.Generator(spec), out
 			.name(), layout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(),
-				1)).ranges(range, range).origins(origins).graph(g).build());
+				1)).ranges(range, range).processing(List.of(), post).outputInInputUnits(rdf == null || rdf.config()
+					.containsKey("fiji-gan")).origins(origins).graph(g).build());
 	}
 
 	private AxisConstraint constraint(ValueInfo v, int axis, TensorDescription rdfIn, String id) {

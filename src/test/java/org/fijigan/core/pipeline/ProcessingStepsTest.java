@@ -156,6 +156,46 @@ class ProcessingStepsTest {
 	}
 
 	@Test
+	void generateAppliesTheGeneratorsPostprocessingPerSample() throws IOException {
+		Path m = Files.createDirectories(dir.resolve("gen"));
+		OnnxModels.generator(4, 0, 3, 2).write(m, "weights.onnx");
+		Files.writeString(m.resolve("rdf.yaml"), """
+			format_version: 0.5.7
+			type: model
+			name: generator
+			inputs:
+			  - id: z
+			    axes: [{type: batch}, {type: index, id: latent, size: 4}]
+			outputs:
+			  - id: image
+			    axes:
+			      - {type: batch}
+			      - {type: channel, channel_names: [c0]}
+			      - {type: space, id: y, size: 3}
+			      - {type: space, id: x, size: 2}
+			    postprocessing:
+			      - {id: scale_range, kwargs: {axes: [y, x]}}
+			weights:
+			  onnx: {source: weights.onnx}
+			""");
+		ModelDescriptor d = ModelLoader.load(m.resolve("rdf.yaml").toString(), ModelOverrides.NONE);
+		RasterImage out = Generator.run(d, new GenerateOptions(3, 7, null, null, null, false, DeviceSpec.CPU, 1),
+			ProgressListener.NONE, CancellationToken.none()).image();
+		assertEquals(PixelType.FLOAT32, out.type());
+		for (int z = 0; z < 3; z++) {
+			// each sample's own minimum and maximum go to 0 and 1 (less eps / (max - min + eps))
+			float[] v = (float[]) out.plane(0, z, 0);
+			float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
+			for (float x : v) {
+				min = Math.min(min, x);
+				max = Math.max(max, x);
+			}
+			assertEquals(0, min, TOL);
+			assertEquals(1, max, TOL);
+		}
+	}
+
+	@Test
 	void format04StepsAndModes() throws IOException {
 		Path m = Files.createDirectories(dir.resolve("v04"));
 		OnnxModels.identity(2).write(m, "weights.onnx");
