@@ -295,6 +295,10 @@ final class DescriptorInference {
 			return v.trim().equalsIgnoreCase("subtract") ? OutputTransform.SUBTRACT_FROM_INPUT
 				: OutputTransform.DIRECT;
 		}
+		if (rdf != null && !rdf.config().containsKey("fiji-gan")) {
+			origins.put("output", "bioimage.io: the output as the model and its postprocessing give it");
+			return OutputTransform.DIRECT;
+		}
 		String n = out.name().toLowerCase(Locale.ROOT);
 		if (scale == 1 && task == TaskKind.DENOISE && (n.contains("noise") || n.contains("residual"))) {
 			origins.put("output", "inferred from the output name '" + out.name() +
