@@ -10,7 +10,8 @@ import org.fijigan.core.image.RasterImage;
  * A model package's cover: panels (input | output, or generated samples) with a white line between
  * them, each shown at the size of the largest, nearest-neighbour resampled, and each scaled to 8
  * bits by its own 1st and 99.8th percentiles (over all its channels together, so colours keep their
- * balance). A panel lower than {@value #MIN_HEIGHT} px is enlarged by a whole factor.
+ * balance). A panel lower than {@value #MIN_HEIGHT} px is enlarged by the smallest whole factor
+ * that reaches it.
  */
 final class CoverImage {
 	static final int MIN_HEIGHT = 256;
@@ -47,7 +48,7 @@ final class CoverImage {
 			h = Math.max(h, p.height());
 			rgb |= p.channels().length == 3;
 		}
-		int k = Math.max(1, MIN_HEIGHT / h);
+		int k = Math.max(1, (MIN_HEIGHT + h - 1) / h);
 		int pw = w * k, ph = h * k;
 		int cols = panels.size() <= 2 ? panels.size() : (int) Math.ceil(Math.sqrt(panels.size()));
 		int rows = (panels.size() + cols - 1) / cols;

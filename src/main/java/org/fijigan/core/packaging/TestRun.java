@@ -35,7 +35,8 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
 /**
  * What a package's test tensors, sample tensors and cover are made of: one run of the model through
- * fiji-gan's own pipeline, untiled on the CPU, read as the bioimage.io specification says (the
+ * fiji-gan's own pipeline, untiled on the CPU with one thread (so that the numbers do not depend
+ * on the machine's core count), read as the bioimage.io specification says (the
  * package's preprocessing in, its output as the model gives it, there being no postprocessing). An
  * image model runs on a centre crop of the sample (one plane, at most {@link #MAX_TEST_SIDE} pixels
  * a side and {@link #MAX_TEST_OUTPUT_VALUES} output values, at least the package's smallest input);
@@ -91,7 +92,7 @@ record TestRun(List<TestTensor> tensors, Tensor output, List<ProcessingStep> pre
 		// the package as bioimage.io reads it: its preprocessing in, the model's output out
 		ModelDescriptor asSpecified = d.toBuilder().processing(pre, List.of()).outputInInputUnits(false).build();
 		InferenceOptions options = new InferenceOptions(null, InferenceOptions.NO_TILING,
-			InferenceOptions.DEFAULT_MEMORY_BUDGET, true, DeviceSpec.CPU, 0, null, true);
+			InferenceOptions.DEFAULT_MEMORY_BUDGET, true, DeviceSpec.CPU, 1, null, true);
 		TensorRecorder.Recording r = TensorRecorder.record(asSpecified, crop, mask, options, cancel);
 
 		List<TestTensor> tensors = new ArrayList<>();
@@ -155,7 +156,7 @@ record TestRun(List<TestTensor> tensors, Tensor output, List<ProcessingStep> pre
 			feeds.put(g.classInput(), Tensor.ofLongs(labels, n));
 		}
 		Tensor out;
-		try (SessionCache.Lease lease = SessionCache.shared().acquire(d.onnxFile(), DeviceSpec.CPU, 0)) {
+		try (SessionCache.Lease lease = SessionCache.shared().acquire(d.onnxFile(), DeviceSpec.CPU, 1)) {
 			out = lease.session().run(feeds, List.of(d.outputName()), cancel).get(d.outputName());
 		}
 		List<TestTensor> tensors = new ArrayList<>();
