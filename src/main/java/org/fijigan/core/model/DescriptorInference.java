@@ -137,8 +137,17 @@ final class DescriptorInference {
 		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in) : new ModelKind.Inpainting(in, mask);
 		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(), outLayout).file(onnx,
 			ModelLoader.sha256(onnx)).outputChannels(outChannels).scale(scale).haloPixels(halo).ranges(range,
-				range).outputTransform(transform).processing(pre, post).outputInInputUnits(rdf == null || rdf.config()
-					.containsKey("fiji-gan")).wholeImageOps(g.wholeImageOps()).origins(origins).graph(g).build());
+				range).outputTransform(transform).processing(pre, post).outputInInputUnits(inInputUnits(post))
+			.wholeImageOps(g.wholeImageOps()).origins(origins).graph(g).build());
+	}
+
+	/**
+	 * Whether the result is given in the input's units (the preprocessing inverted): for a bare ONNX
+	 * model, and for a package fiji-gan wrote (it has {@code config: fiji-gan:}) that states no
+	 * postprocessing; any other package's result is its postprocessed output.
+	 */
+	private boolean inInputUnits(List<ProcessingStep> post) {
+		return rdf == null || rdf.config().containsKey("fiji-gan") && post.isEmpty();
 	}
 
 	/**
@@ -208,8 +217,8 @@ final class DescriptorInference {
 		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut.processing(), rdfOut.id(), null);
 		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE, new ModelKind.Generator(spec), out
 			.name(), layout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(),
-				1)).ranges(range, range).processing(List.of(), post).outputInInputUnits(rdf == null || rdf.config()
-					.containsKey("fiji-gan")).origins(origins).graph(g).build());
+				1)).ranges(range, range).processing(List.of(), post).outputInInputUnits(inInputUnits(post)).origins(origins)
+			.graph(g).build());
 	}
 
 	private AxisConstraint constraint(ValueInfo v, int axis, TensorDescription rdfIn, String id) {

@@ -31,9 +31,9 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
  * @param postprocessing bioimage.io postprocessing of the output
  * @param outputInInputUnits whether the result is given in the input's units, by inverting the value
  *          mapping into the model (fiji-gan's own normalisation, and the packages fiji-gan writes,
- *          which say so under {@code config: fiji-gan:}); false for any other bioimage.io package,
- *          whose result is what its postprocessing makes of the model's output, as the
- *          specification says
+ *          which say so under {@code config: fiji-gan:} and have no postprocessing); false for any
+ *          other bioimage.io package, whose result is what its postprocessing makes of the model's
+ *          output, as the specification says
  * @param wholeImageOps operations that see the whole image (tiling would change the result)
  * @param origins where each choice came from, e.g. {@code scale -> "probed"} or
  *          {@code task -> "rdf.yaml"}; shown by {@code info}
