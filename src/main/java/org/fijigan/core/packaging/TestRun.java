@@ -313,8 +313,22 @@ record TestRun(List<TestTensor> tensors, Tensor output, List<ProcessingStep> pre
 		return mask;
 	}
 
+	/** Channels {@code 0 .. channels-1} of sample {@code b} as a panel (grey for one, RGB for three). */
+	private static Panel panel(Tensor t, TensorLayout layout, int b, int channels) {
+		float[][] planes = new float[channels][];
+		for (int c = 0; c < channels; c++)
+			planes[c] = plane(t, layout, b, c);
+		return new Panel((int) t.shape()[layout.xAxis()], (int) t.shape()[layout.yAxis()], planes);
+	}
+
 	/** Channel {@code c} of sample {@code b} as a grey panel. */
 	private static Panel channelPanel(Tensor t, TensorLayout layout, int b, int c) {
+		return new Panel((int) t.shape()[layout.xAxis()], (int) t.shape()[layout.yAxis()], new float[][] { plane(t,
+			layout, b, c) });
+	}
+
+	/** Channel {@code c} of sample {@code b}, {@code width * height} values row by row. */
+	private static float[] plane(Tensor t, TensorLayout layout, int b, int c) {
 		long[] s = t.shape();
 		int w = (int) s[layout.xAxis()], h = (int) s[layout.yAxis()];
 		int[] st = new int[s.length];
@@ -329,28 +343,10 @@ record TestRun(List<TestTensor> tensors, Tensor output, List<ProcessingStep> pre
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++)
 				plane[y * w + x] = t.floats()[base + y * st[layout.yAxis()] + x * st[layout.xAxis()]];
-		return new Panel(w, h, new float[][] { plane });
+		return plane;
 	}
 
-	private static Panel panel(Tensor t, TensorLayout layout, int b, int channels) {
-		long[] s = t.shape();
-		int w = (int) s[layout.xAxis()], h = (int) s[layout.yAxis()];
-		int[] st = new int[s.length];
-		long stride = 1;
-		for (int i = s.length - 1; i >= 0; i--) {
-			st[i] = (int) stride;
-			stride *= s[i];
-		}
-		float[][] planes = new float[channels][w * h];
-		for (int c = 0; c < channels; c++) {
-			int base = (layout.batchAxis() >= 0 ? b * st[layout.batchAxis()] : 0) + (layout.channelAxis() >= 0 ? c *
-				st[layout.channelAxis()] : 0);
-			for (int y = 0; y < h; y++)
-				for (int x = 0; x < w; x++)
-					planes[c][y * w + x] = t.floats()[base + y * st[layout.yAxis()] + x * st[layout.xAxis()]];
-		}
-		return new Panel(w, h, planes);
-	}
+
 
 	static boolean maskIsLastChannel(ModelDescriptor d) {
 		return d.kind() instanceof ModelKind.Inpainting k && k.mask().isExtraChannel();
