@@ -64,8 +64,13 @@ final class PackageModelCommand implements Callable<Integer> {
 		description = "The package folder (created; must be empty unless --overwrite).")
 	Path output;
 
-	@Option(names = "--name", required = true, paramLabel = "NAME", description = "The model's name in rdf.yaml.")
+	@Option(names = "--name", required = true, paramLabel = "NAME", description = "The model's name in rdf.yaml: " +
+		"5 to 128 letters, digits, spaces and _+-().")
 	String name;
+
+	@Option(names = "--id", paramLabel = "ID", description = "The model's id in rdf.yaml: lower-case letters, " +
+		"digits and _-/. (default: made of the name).")
+	String id;
 
 	@Option(names = "--description", required = true, paramLabel = "TEXT",
 		description = "One or two sentences: what the model does, on what images.")
@@ -82,8 +87,13 @@ final class PackageModelCommand implements Callable<Integer> {
 	@Option(names = "--license", paramLabel = "SPDX", description = "The weights' license, e.g. MIT or CC-BY-4.0.")
 	String license;
 
-	@Option(names = "--author", paramLabel = "NAME", description = "An author (repeat for several).")
+	@Option(names = "--author", paramLabel = "NAME[=GITHUB_USER]", description = "An author, with a GitHub user " +
+		"name if any (repeat for several).")
 	List<String> authors = new ArrayList<>();
+
+	@Option(names = "--maintainer", paramLabel = "[NAME=]GITHUB_USER", description = "A maintainer, by GitHub user " +
+		"name (repeat for several); bioimage.io wants one, or an author with a GitHub user.")
+	List<String> maintainers = new ArrayList<>();
 
 	@Option(names = "--cite", paramLabel = "TEXT=URL",
 		description = "A reference, TEXT=URL or TEXT=DOI (repeat for several).")
@@ -121,9 +131,10 @@ final class PackageModelCommand implements Callable<Integer> {
 		ModelOverrides overrides = ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(haloPixels)
 			.withRange(range).withOutputTransform(residual ? OutputTransform.SUBTRACT_FROM_INPUT : null)
 			.withMaskHoleValue(maskHoleValue);
-		PackageOptions options = new PackageOptions(model, overrides, output, name,
-			description, sampleImage, maskImage, license, authors, citations, tags, documentation, normalization,
-			testSize, seed, overwrite);
+		PackageOptions options = new PackageOptions(model, overrides, output, name, id, description, sampleImage,
+			maskImage, license, authors.stream().map(PackageOptions.Person::author).toList(), maintainers.stream().map(
+				PackageOptions.Person::maintainer).toList(), citations, tags, documentation, normalization, testSize, seed,
+			overwrite);
 		PackageResult r;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
 			r = PackageWriter.write(options, ImageFiles.CODEC, interrupt.token());

@@ -42,8 +42,8 @@ class PackageModelCommandTest {
 			"B. Author", "--cite", "Shi et al. 2016=https://arxiv.org/abs/1609.05158", "--tags", "sr,x2",
 			"--documentation", card);
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().startsWith("wrote " + pkg + ": sr2.onnx, test_input.npy, test_output.npy, cover.png, " +
-			"README.md, rdf.yaml"), r.out());
+		assertTrue(r.out().startsWith("wrote " + pkg + ": sr2.onnx, test_input.npy, test_output.npy, sample_input.png, " +
+			"sample_output.png, cover.png, README.md, rdf.yaml"), r.out());
 		assertTrue(r.out().contains("task super-resolution, scale 2"), r.out());
 		String rdf = Files.readString(pkg.resolve("rdf.yaml"));
 		assertTrue(rdf.contains("  - name: \"A. Author\"\n  - name: \"B. Author\"\n"), rdf);
@@ -69,7 +69,7 @@ class PackageModelCommandTest {
 			new Object[] { new Object[] { "--overwrite" }, "--sample" });
 		for (Object[] c : cases) {
 			List<Object> args = new java.util.ArrayList<>(List.of("package-model", "--model", onnx, "--output", pkg,
-				"--name", "n", "--description", "d"));
+				"--name", "model", "--description", "d"));
 			args.addAll(List.of((Object[]) c[0]));
 			Result r = MainTest.cli(args.toArray());
 			assertEquals(1, r.exitCode(), r.out() + r.err());

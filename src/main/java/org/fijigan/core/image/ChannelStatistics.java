@@ -3,8 +3,8 @@ package org.fijigan.core.image;
 import java.util.Arrays;
 
 /**
- * Statistics of one logical channel over all slices and frames of an image, computed in one
- * streaming pass without a float copy of the image: exact histograms for 8- and 16-bit data, and a
+ * Statistics of one logical channel (or several together) over one plane or all slices and frames
+ * of an image, computed in one streaming pass without a float copy of the image: exact histograms for 8- and 16-bit data, and a
  * deterministic subsample (at most {@link #MAX_FLOAT_SAMPLES} values) for float data. NaN and
  * infinite values are skipped and counted.
  */
@@ -34,22 +34,35 @@ public final class ChannelStatistics {
 		this.max = max;
 	}
 
-	/** Statistics of logical channel {@code channel} of {@code image}. */
+	/** Statistics of logical channel {@code channel} of {@code image}, over all its planes. */
 	public static ChannelStatistics of(RasterImage image, int channel) {
+		return of(image, new int[] { channel }, -1);
+	}
+
+	/**
+	 * Statistics of the values of {@code channels} (logical channels, taken together) in one plane of
+	 * {@code image}, or in all its planes.
+	 *
+	 * @param plane {@code z + t * slices}, or -1 for all planes
+	 */
+	public static ChannelStatistics of(RasterImage image, int[] channels, int plane) {
 		int w = image.width(), h = image.height();
 		float[] row = new float[w];
 		boolean integer = image.type().isInteger();
 		long[] hist = integer ? new long[image.type() == PixelType.UINT16 ? 65536 : 256] : null;
-		long total = (long) w * h * image.slices() * image.frames();
+		int planes = plane < 0 ? image.slices() * image.frames() : 1;
+		long total = (long) w * h * planes * channels.length;
 		int stride = integer ? 1 : (int) Math.max(1, (total + MAX_FLOAT_SAMPLES - 1) / MAX_FLOAT_SAMPLES);
 		float[] samples = integer ? null : new float[(int) Math.min(total, MAX_FLOAT_SAMPLES)];
 		int nSamples = 0;
 		long seen = 0, count = 0, nonFinite = 0;
-		double sum = 0, sumSq = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-		for (int t = 0; t < image.frames(); t++)
-			for (int z = 0; z < image.slices(); z++)
+		// sums of (v - shift), the first finite value, so that the variance keeps its digits when the
+		// mean is far from 0
+		double shift = Double.NaN, sum = 0, sumSq = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+		for (int p = plane < 0 ? 0 : plane; p < (plane < 0 ? planes : plane + 1); p++)
+			for (int channel : channels)
 				for (int y = 0; y < h; y++) {
-					image.readRegion(channel, z, t, 0, y, w, 1, row, 0);
+					image.readRegion(channel, p % image.slices(), p / image.slices(), 0, y, w, 1, row, 0);
 					for (int x = 0; x < w; x++) {
 						float v = row[x];
 						if (!Float.isFinite(v)) {
@@ -57,8 +70,10 @@ public final class ChannelStatistics {
 							continue;
 						}
 						count++;
-						sum += v;
-						sumSq += (double) v * v;
+						if (count == 1) shift = v;
+						double d = v - shift;
+						sum += d;
+						sumSq += d * d;
 						if (v < min) min = v;
 						if (v > max) max = v;
 						if (integer) hist[(int) v]++;
@@ -70,8 +85,9 @@ public final class ChannelStatistics {
 			sorted = Arrays.copyOf(samples, nSamples);
 			Arrays.sort(sorted);
 		}
-		double mean = count == 0 ? 0 : sum / count;
-		double var = count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean);
+		double meanShifted = count == 0 ? 0 : sum / count;
+		double var = count == 0 ? 0 : Math.max(0, sumSq / count - meanShifted * meanShifted);
+		double mean = count == 0 ? 0 : shift + meanShifted;
 		if (count == 0) {
 			min = 0;
 			max = 0;
@@ -98,6 +114,18 @@ public final class ChannelStatistics {
 		double vLo = valueAtRank(lo);
 		double vHi = frac == 0 ? vLo : valueAtRank(Math.min(lo + 1, count - 1));
 		return vLo + frac * (vHi - vLo);
+	}
+
+	/**
+	 * The {@code p}-th percentile (0-100) as NumPy's {@code inverted_cdf} method: the smallest value
+	 * whose share of values at or below it reaches {@code p/100}, without interpolation.
+	 */
+	public double percentileInvertedCdf(double p) {
+		if (count == 0) return 0;
+		long n = sorted != null ? sorted.length : count;
+		if (n == 0) return 0;
+		long rank = Math.max(0, Math.min(n - 1, (long) Math.ceil(p / 100 * n) - 1));
+		return sorted != null ? sorted[(int) rank] : valueAtRank(rank);
 	}
 
 	private double valueAtRank(long rank) {

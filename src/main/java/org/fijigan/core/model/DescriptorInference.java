@@ -134,13 +134,44 @@ final class DescriptorInference {
 			"override") + ") comes out as " + halo + " pixels; state it with --halo");
 		ValueRange range = range(out);
 		OutputTransform transform = transform(out, task, scale);
-		List<ProcessingStep> pre = rdfIn == null ? List.of() : rdfIn.processing();
-		List<ProcessingStep> post = rdfOut == null ? List.of() : rdfOut.processing();
+		List<ProcessingStep> pre = rdfIn == null ? List.of() : references(rdfIn.processing(), rdfIn.id(), null);
+		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut.processing(), rdfOut.id(), rdfIn
+			.id());
 		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in) : new ModelKind.Inpainting(in, mask);
 		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(), outLayout).file(onnx,
 			ModelLoader.sha256(onnx)).outputChannels(outChannels).scale(scale).haloPixels(halo).ranges(range,
-				range).outputTransform(transform).processing(pre, post).wholeImageOps(tiling.wholeImageOps())
-			.origins(origins).graph(g).build());
+				range).outputTransform(transform).processing(pre, post).outputInInputUnits(inInputUnits(post))
+			.wholeImageOps(tiling.wholeImageOps()).origins(origins).graph(g).build());
+	}
+
+	/**
+	 * Whether the result is given in the input's units (the preprocessing inverted): for a bare ONNX
+	 * model, and for a package fiji-gan wrote (it has {@code config: fiji-gan:}) that states no
+	 * postprocessing; any other package's result is its postprocessed output.
+	 */
+	private boolean inInputUnits(List<ProcessingStep> post) {
+		return rdf == null || rdf.config().containsKey("fiji-gan") && post.isEmpty();
+	}
+
+	/**
+	 * The steps of tensor {@code self} with their {@code reference_tensor}s resolved: null for the
+	 * tensor itself, {@link ProcessingStep#IMAGE_INPUT} for the image input {@code imageInput} (a
+	 * postprocessing step may refer to it); any other tensor is refused, naming it.
+	 */
+	private List<ProcessingStep> references(List<ProcessingStep> steps, String self, String imageInput) {
+		List<ProcessingStep> resolved = new ArrayList<>();
+		for (ProcessingStep s : steps) {
+			String ref = s instanceof ProcessingStep.ScaleRange r ? r.referenceTensor()
+				: s instanceof ProcessingStep.ScaleMeanVariance m ? m.referenceTensor() : null;
+			String to = ref == null || ref.equals(self) ? null : ref.equals(imageInput) ? ProcessingStep.IMAGE_INPUT : "";
+			if ("".equals(to)) throw new GanException("model " + rdf.name() + ": the " + s.id() + " step of tensor '" +
+				self + "' refers to tensor '" + ref + "'; fiji-gan takes statistics of " + (imageInput == null
+					? "the tensor itself" : "the image input and of the output") + " only");
+			if (s instanceof ProcessingStep.ScaleRange r) s = r.withReferenceTensor(to);
+			else if (s instanceof ProcessingStep.ScaleMeanVariance m) s = m.withReferenceTensor(to);
+			resolved.add(s);
+		}
+		return resolved;
 	}
 
 	private TaskKind task(String name, List<ValueInfo> images, List<ValueInfo> ints,
@@ -185,9 +216,12 @@ final class DescriptorInference {
 			"byx") : guessLayout(out);
 		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput, classes, names);
 		ValueRange range = range(out);
+		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
+		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut.processing(), rdfOut.id(), null);
 		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE, new ModelKind.Generator(spec), out
 			.name(), layout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(),
-				1)).ranges(range, range).origins(origins).graph(g).build());
+				1)).ranges(range, range).processing(List.of(), post).outputInInputUnits(inInputUnits(post)).origins(origins)
+			.graph(g).build());
 	}
 
 	private AxisConstraint constraint(ValueInfo v, int axis, TensorDescription rdfIn, String id) {
@@ -272,6 +306,10 @@ final class DescriptorInference {
 			origins.put("output", "metadata");
 			return v.trim().equalsIgnoreCase("subtract") ? OutputTransform.SUBTRACT_FROM_INPUT
 				: OutputTransform.DIRECT;
+		}
+		if (rdf != null && !rdf.config().containsKey("fiji-gan")) {
+			origins.put("output", "bioimage.io: the output as the model and its postprocessing give it");
+			return OutputTransform.DIRECT;
 		}
 		String n = out.name().toLowerCase(Locale.ROOT);
 		if (scale == 1 && task == TaskKind.DENOISE && (n.contains("noise") || n.contains("residual"))) {

@@ -29,6 +29,11 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
  * @param preprocessing bioimage.io preprocessing of the image input (empty: use the user's
  *          normalisation)
  * @param postprocessing bioimage.io postprocessing of the output
+ * @param outputInInputUnits whether the result is given in the input's units, by inverting the value
+ *          mapping into the model (fiji-gan's own normalisation, and the packages fiji-gan writes,
+ *          which say so under {@code config: fiji-gan:} and have no postprocessing); false for any
+ *          other bioimage.io package, whose result is what its postprocessing makes of the model's
+ *          output, as the specification says
  * @param wholeImageOps why tiles would change the result, one entry per operation ("Op (node
  *          'name'): reason"); empty when tiling is exact
  * @param origins where each choice came from, e.g. {@code scale -> "probed"} or
@@ -38,7 +43,7 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
 public record ModelDescriptor(String name, Path onnxFile, String sha256, TaskKind task,
 	ModelKind kind, String outputName, TensorLayout outputLayout, int outputChannels, double scale,
 	int haloPixels, ValueRange inputRange, ValueRange outputRange, OutputTransform outputTransform,
-	List<ProcessingStep> preprocessing, List<ProcessingStep> postprocessing,
+	List<ProcessingStep> preprocessing, List<ProcessingStep> postprocessing, boolean outputInInputUnits,
 	List<String> wholeImageOps, Map<String, String> origins, OnnxGraphInfo graph)
 {
 	public ModelDescriptor {
@@ -91,15 +96,15 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256, TaskKin
 	/**
 	 * A builder for a model whose output is {@code outputName}, laid out as {@code outputLayout}.
 	 * Unless set: no file and an empty checksum, a dynamic output channel count (-1), scale 1, no
-	 * halo, value range [0, 1] in and out, the output taken as it is, no bioimage.io processing, no
-	 * whole-image operations, no origins and no graph.
+	 * halo, value range [0, 1] in and out, the output taken as it is, no bioimage.io processing (the
+	 * result in the input's units), no whole-image operations, no origins and no graph.
 	 */
 	public static Builder builder(String name, TaskKind task, ModelKind kind, String outputName,
 		TensorLayout outputLayout)
 	{
 		return new Builder(new ModelDescriptor(name, null, "", task, kind, outputName, outputLayout, -1, 1,
-			0, ValueRange.ZERO_ONE, ValueRange.ZERO_ONE, OutputTransform.DIRECT, List.of(), List.of(), List
-				.of(), Map.of(), null));
+			0, ValueRange.ZERO_ONE, ValueRange.ZERO_ONE, OutputTransform.DIRECT, List.of(), List.of(), true,
+				List.of(), Map.of(), null));
 	}
 
 	/** A builder that starts from this descriptor. */
@@ -127,6 +132,7 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256, TaskKin
 		private OutputTransform outputTransform;
 		private List<ProcessingStep> preprocessing;
 		private List<ProcessingStep> postprocessing;
+		private boolean outputInInputUnits;
 		private List<String> wholeImageOps;
 		private final Map<String, String> origins;
 		private OnnxGraphInfo graph;
@@ -147,6 +153,7 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256, TaskKin
 			outputTransform = d.outputTransform;
 			preprocessing = d.preprocessing;
 			postprocessing = d.postprocessing;
+			outputInInputUnits = d.outputInInputUnits;
 			wholeImageOps = d.wholeImageOps;
 			origins = new HashMap<>(d.origins);
 			graph = d.graph;
@@ -200,6 +207,12 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256, TaskKin
 			return this;
 		}
 
+		/** See {@link ModelDescriptor#outputInInputUnits()}. */
+		public Builder outputInInputUnits(boolean outputInInputUnits) {
+			this.outputInInputUnits = outputInInputUnits;
+			return this;
+		}
+
 		public Builder wholeImageOps(List<String> wholeImageOps) {
 			this.wholeImageOps = wholeImageOps;
 			return this;
@@ -227,7 +240,7 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256, TaskKin
 		public ModelDescriptor build() {
 			return new ModelDescriptor(name, onnxFile, sha256, task, kind, outputName, outputLayout,
 				outputChannels, scale, haloPixels, inputRange, outputRange, outputTransform, preprocessing,
-				postprocessing, wholeImageOps, origins, graph);
+				postprocessing, outputInInputUnits, wholeImageOps, origins, graph);
 		}
 	}
 }

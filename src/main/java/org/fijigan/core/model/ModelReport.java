@@ -1,9 +1,11 @@
 package org.fijigan.core.model;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.engine.ModelSession;
+import org.fijigan.core.model.bioimage.ProcessingStep;
 
 /** The text {@code info} prints about a model: what it is, what it takes, and where each choice came from. */
 final class ModelReport {
@@ -49,8 +51,9 @@ final class ModelReport {
 		line(sb, "value range", "in " + d.inputRange() + ", out " + d.outputRange() + origin(d, "range"));
 		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) line(sb, "output",
 			"noise/residual: result = input - output" + origin(d, "output"));
-		if (!d.preprocessing().isEmpty()) line(sb, "preprocessing", d.preprocessing().toString());
-		if (!d.postprocessing().isEmpty()) line(sb, "postprocessing", d.postprocessing().toString());
+		if (!d.preprocessing().isEmpty()) line(sb, "preprocessing", steps(d.preprocessing()));
+		if (!d.postprocessing().isEmpty()) line(sb, "postprocessing", steps(d.postprocessing()));
+		if (!d.outputInInputUnits()) line(sb, "result", "the postprocessed model output, in float (bioimage.io)");
 		if (g != null) {
 			line(sb, "operators", g.opCounts().toString());
 			ReceptiveField rf = d.kind() instanceof ModelKind.Generator ? g.receptiveField() : g.tiling(d.image()
@@ -84,4 +87,8 @@ final class ModelReport {
 		sb.append(String.format(Locale.ROOT, "%-14s %s%n", key + ":", value));
 	}
 
+
+	private static String steps(List<ProcessingStep> steps) {
+		return String.join(", ", steps.stream().map(ProcessingStep::describe).toList());
+	}
 }

@@ -7,11 +7,11 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 
 /**
- * A model package's cover: panels side by side (input | output, or generated samples) with a white
- * line between them, each shown
- * at the size of the largest, nearest-neighbour resampled, and each scaled to 8 bits by its own
- * 1st and 99.8th percentiles (over all its channels together, so colours keep their balance). A
- * cover lower than {@value #MIN_HEIGHT} px is enlarged by a whole factor.
+ * A model package's cover: panels (input | output, or generated samples) with a white line between
+ * them, each shown at the size of the largest, nearest-neighbour resampled, and each scaled to 8
+ * bits by its own 1st and 99.8th percentiles (over all its channels together, so colours keep their
+ * balance). A panel lower than {@value #MIN_HEIGHT} px is enlarged by the smallest whole factor
+ * that reaches it.
  */
 final class CoverImage {
 	static final int MIN_HEIGHT = 256;
@@ -35,7 +35,11 @@ final class CoverImage {
 
 	private CoverImage() {}
 
-	/** The panels side by side: an 8-bit image, or RGB when any panel has colour. */
+	/**
+	 * The panels in a grid (side by side up to two, else as square a grid as fits), on white, the
+	 * canvas widened or heightened to a width:height between 1:1 and 2:1 as bioimage.io asks of
+	 * covers: an 8-bit image, or RGB when any panel has colour.
+	 */
 	static RasterImage compose(List<Panel> panels) {
 		int w = 0, h = 0;
 		boolean rgb = false;
@@ -44,26 +48,32 @@ final class CoverImage {
 			h = Math.max(h, p.height());
 			rgb |= p.channels().length == 3;
 		}
-		int k = Math.max(1, MIN_HEIGHT / h);
-		int pw = w * k, ph = h * k, width = pw * panels.size() + GAP * (panels.size() - 1);
-		RasterImage cover = RasterImage.allocate(width, ph, 1, 1, 1, rgb ? PixelType.RGB : PixelType.UINT8);
-		float[] row = new float[pw];
-		float[] white = new float[GAP];
+		int k = Math.max(1, (MIN_HEIGHT + h - 1) / h);
+		int pw = w * k, ph = h * k;
+		int cols = panels.size() <= 2 ? panels.size() : (int) Math.ceil(Math.sqrt(panels.size()));
+		int rows = (panels.size() + cols - 1) / cols;
+		int gridW = cols * pw + (cols - 1) * GAP, gridH = rows * ph + (rows - 1) * GAP;
+		int width = Math.max(gridW, gridH), height = Math.max(gridH, (gridW + 1) / 2);
+		int left0 = (width - gridW) / 2, top0 = (height - gridH) / 2;
+		int bands = rgb ? 3 : 1;
+		RasterImage cover = RasterImage.allocate(width, height, 1, 1, 1, rgb ? PixelType.RGB : PixelType.UINT8);
+		float[] white = new float[width];
 		Arrays.fill(white, 255);
+		for (int c = 0; c < bands; c++)
+			for (int y = 0; y < height; y++)
+				cover.writeRegion(c, 0, 0, 0, y, width, 1, white, 0);
+		float[] row = new float[pw];
 		for (int i = 0; i < panels.size(); i++) {
-			int left = i * (pw + GAP);
-			if (i > 0) for (int c = 0; c < (rgb ? 3 : 1); c++)
-				for (int y = 0; y < ph; y++)
-					cover.writeRegion(c, 0, 0, left - GAP, y, GAP, 1, white, 0);
+			int left = left0 + (i % cols) * (pw + GAP), top = top0 + (i / cols) * (ph + GAP);
 			Panel p = panels.get(i);
 			float[][] scaled = toBytes(p);
-			for (int c = 0; c < (rgb ? 3 : 1); c++) {
+			for (int c = 0; c < bands; c++) {
 				float[] plane = scaled[Math.min(c, scaled.length - 1)];
 				for (int y = 0; y < ph; y++) {
 					int sy = (int) ((long) y * p.height() / ph);
 					for (int x = 0; x < pw; x++)
 						row[x] = plane[sy * p.width() + (int) ((long) x * p.width() / pw)];
-					cover.writeRegion(c, 0, 0, left, y, pw, 1, row, 0);
+					cover.writeRegion(c, 0, 0, left, top + y, pw, 1, row, 0);
 				}
 			}
 		}
@@ -71,7 +81,7 @@ final class CoverImage {
 	}
 
 	/** The panel's values mapped to 0..255 by its percentiles; NaN shows as 0. */
-	private static float[][] toBytes(Panel p) {
+	static float[][] toBytes(Panel p) {
 		int n = p.width() * p.height();
 		float[] all = new float[n * p.channels().length];
 		int count = 0;

@@ -48,11 +48,8 @@ final class NormalizationSteps {
 		}
 		if (n instanceof Normalization.FixedRange f) {
 			double gain = range.width() / (f.max() - f.min()), offset = range.min() - f.min() * gain;
-			if (gain != 1 || offset != 0) {
-				notes.add("the test input is the image as fed to the model, after the scale_linear preprocessing; " +
-					"bioimage.io's own test applies it once more, so only fiji-gan's test reproduces the output");
-				return List.of(new ScaleLinear(new double[] { gain }, new double[] { offset }, all));
-			}
+			if (gain != 1 || offset != 0) return List.of(new ScaleLinear(new double[] { gain }, new double[] { offset },
+				all));
 		}
 		return List.of(new EnsureDtype("float32"));
 	}

@@ -10,12 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.image.Npy;
+import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.ModelDescriptor;
@@ -25,32 +27,36 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.bioimage.RdfYaml;
 
 /**
- * Makes a bioimage.io model package (format 0.5) of an ONNX model, as fiji-gan runs it: the folder
- * holds the weights, {@value #RDF}, test tensors, {@value #COVER} and the model card.
+ * Makes a bioimage.io model package (format {@value #FORMAT_VERSION}) of an ONNX model, as fiji-gan
+ * runs it: the folder holds the weights, {@value #RDF}, test and sample tensors, {@value #COVER} and
+ * the model card. The package passes bioimage.io's JSON schema and the rules its Python library
+ * adds, and loads in deepImageJ's parser (JDLL); docs/bundled-models.md says what was checked.
  * <p>
  * What the package states is what {@link ModelLoader} inferred (plus the user's overrides): axes
- * and their sizes, the scale (as the output pixel size relative to the input's), the halo (in output
- * pixels, as bioimage.io counts it), and the normalisation fiji-gan applies, as bioimage.io
- * preprocessing ({@code scale_range} for percentiles, then {@code scale_linear} into the model's
- * value range). There is no postprocessing: the output stays in the model's value range, and
- * fiji-gan maps it back by inverting the preprocessing. What the specification has no field for
- * (task, value range, a residual output, the mask's hole value, class names) goes into
- * {@code config: fiji-gan:}, the keys {@link ModelLoader} reads. Before {@value #RDF} is put in
- * place it is loaded back and must describe the same model, or nothing is claimed.
+ * and their sizes, the scale, the halo (in output pixels, as bioimage.io counts it), and the
+ * normalisation fiji-gan applies, as bioimage.io preprocessing ({@code scale_range} for
+ * percentiles, then {@code scale_linear} into the model's value range). The smallest input is
+ * raised where the halo needs it (an output's smallest size less twice its halo must be at least
+ * 1). A scale f other than 1 is written as input pixels of size f^2 and output pixels of size f,
+ * so that the specification (size factor = input scale / output scale) and JDLL (which reads the
+ * output scale as the size factor) agree. There is no postprocessing: the output stays in the
+ * model's value range, and fiji-gan maps it back by inverting the preprocessing. What the
+ * specification has no field for (task, value range, a residual output, the mask's hole value,
+ * class names) goes into {@code config: fiji-gan:}, the keys {@link ModelLoader} reads; their
+ * presence tells fiji-gan to invert. Before {@value #RDF} is put in place it is loaded back and
+ * must describe the same model, or nothing is claimed.
  * <p>
- * The test tensors are what ONNX Runtime was given and returned, recorded from fiji-gan's own
- * pipeline on a centre crop of the sample image (untiled, on the CPU): the preprocessed image (for
- * inpainting: with the holes zeroed, and the mask as the model takes it), or a generator's seeded
- * latent vectors and class labels, and the raw output ({@code config: fiji-gan: test_tensors:
- * preprocessed} says so). For percentile normalisation, applying the preprocessing again to the test
- * input changes it by about {@code 1e-6} relative (the percentiles of a normalised image are its
- * target range), so bioimage.io's test, which preprocesses first, still reproduces the output; for
- * a fixed range it does not, and the result's notes say so.
+ * The test tensors are one run of fiji-gan's own pipeline on a centre crop of the sample image
+ * (untiled, on the CPU), read as the specification says: the test input is the crop's raw values
+ * (and the mask as the model takes it), which bioimage.io's test preprocesses itself; the test
+ * output is the model's output. A generator's are its seeded latent vectors and class labels, and
+ * its output. Each tensor also gets a sample tensor, an image for a person to look at.
  * <p>
  * Every file is written atomically ({@link AtomicFile}); {@value #RDF} is written last, after
- * everything it names. This class writes the files; {@link TestRun} makes the test tensors and the
- * cover, {@link NormalizationSteps} the preprocessing, {@link RdfDocument} the descriptor, and
- * {@link ReadBackCheck} compares what it loads back as.
+ * everything it names. Written twice from the same inputs, a package is the same bytes. This class
+ * writes the files; {@link TestRun} makes the test tensors and the cover, {@link NormalizationSteps}
+ * the preprocessing, {@link RdfDocument} the descriptor, and {@link ReadBackCheck} compares what it
+ * loads back as.
  */
 public final class PackageWriter {
 	public static final String RDF = "rdf.yaml";
@@ -61,7 +67,9 @@ public final class PackageWriter {
 	public static final String COVER = "cover.png";
 	public static final String README = "README.md";
 	/** The bioimage.io model format written. */
-	public static final String FORMAT_VERSION = "0.5.4";
+	public static final String FORMAT_VERSION = "0.5.7";
+	/** What bioimage.io's library looks for in the model card ({@code #.*[vV]alidation}). */
+	private static final Pattern VALIDATION_HEADING = Pattern.compile("#.*[vV]alidation");
 	/** {@code eps} of the {@code scale_range} step (the specification wants it above 0). */
 	public static final double SCALE_RANGE_EPS = 1e-6;
 
@@ -82,11 +90,12 @@ public final class PackageWriter {
 		if (!Files.isRegularFile(onnx)) throw new GanException("model " + onnx + " does not exist");
 		Path folder = o.folder();
 		checkFolder(folder, o.overwrite());
-		ModelDescriptor d = ModelLoader.load(onnx.toString(), o.overrides());
-		if (d.graph() != null && !d.graph().externalDataLocations().isEmpty()) throw new GanException("model " +
-			onnxName + " keeps weights in external data files " + d.graph().externalDataLocations() +
+		ModelDescriptor loaded = ModelLoader.load(onnx.toString(), o.overrides());
+		if (loaded.graph() != null && !loaded.graph().externalDataLocations().isEmpty()) throw new GanException("model " +
+			onnxName + " keeps weights in external data files " + loaded.graph().externalDataLocations() +
 			"; package-model copies one .onnx file: save the model with its weights inside");
 		List<String> notes = new ArrayList<>();
+		ModelDescriptor d = loaded.task() == TaskKind.GENERATE ? loaded : RdfDocument.fitMinimumToHalo(loaded, notes);
 		TestRun run = d.task() == TaskKind.GENERATE ? TestRun.ofGenerator(d, o, notes, cancel) : TestRun.ofImageModel(d,
 			o, notes, cancel);
 		cancel.throwIfCancelled();
@@ -108,6 +117,14 @@ public final class PackageWriter {
 			Path p = folder.resolve(t.file());
 			AtomicFile.writeStream(p, o.overwrite(), out -> Npy.write(out, t.array()));
 			sha.put(t.file(), ModelLoader.sha256(p));
+			files.add(p);
+		}
+		for (TestRun.TestTensor t : run.tensors()) {
+			String name = sampleFile(t);
+			Path p = folder.resolve(name);
+			t.sample().setTitle(name);
+			AtomicFile.write(p, o.overwrite(), tmp -> codec.write(t.sample(), name.substring(name.lastIndexOf('.')), tmp));
+			sha.put(name, ModelLoader.sha256(p));
 			files.add(p);
 		}
 		RasterImage cover = CoverImage.compose(run.cover());
@@ -156,6 +173,29 @@ public final class PackageWriter {
 		}
 	}
 
+	/**
+	 * The file of a test tensor's sample: PNG for one 8-bit or RGB plane, else TIFF (both read by the
+	 * imageio library that bioimage.io names).
+	 */
+	static String sampleFile(TestRun.TestTensor t) {
+		RasterImage s = t.sample();
+		boolean png = s.channels() == 1 && s.planeCount() == 1 && (s.type() == PixelType.UINT8 || s
+			.type() == PixelType.RGB);
+		return t.sampleFile() + (png ? ".png" : ".tif");
+	}
+
+	/** Notes a model card without the "# Validation" section bioimage.io asks for (its library's test). */
+	private static void validationSection(Path readme, List<String> notes) {
+		try {
+			if (!VALIDATION_HEADING.matcher(Files.readString(readme, StandardCharsets.UTF_8)).find()) notes.add(
+				readme.getFileName() + " has no '# Validation' section, which bioimage.io asks for: say how the model " +
+					"was validated on data it did not see");
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read " + readme + ": " + AtomicFile.describe(e), e);
+		}
+	}
+
 	/** Copies the model card, or finds one already in the folder; returns its name in the package, or null. */
 	private static String documentation(PackageOptions o, Path folder, List<Path> files, List<String> notes) {
 		Path readme = folder.resolve(README);
@@ -168,9 +208,13 @@ public final class PackageWriter {
 				AtomicFile.writeStream(readme, o.overwrite(), out -> Files.copy(given, out));
 				files.add(readme);
 			}
+			validationSection(readme, notes);
 			return README;
 		}
-		if (Files.isRegularFile(readme)) return README;
+		if (Files.isRegularFile(readme)) {
+			validationSection(readme, notes);
+			return README;
+		}
 		notes.add("no model card: bioimage.io requires one; write " + readme +
 			" (intended use, training data, recipe, metrics, known failure modes) and package again");
 		return null;

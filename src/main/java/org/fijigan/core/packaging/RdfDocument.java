@@ -11,6 +11,7 @@ import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.model.ImageInput;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
@@ -32,13 +33,21 @@ import org.fijigan.core.tiling.AxisConstraint;
 final class RdfDocument {
 	private RdfDocument() {}
 
+	/**
+	 * @param sha the package's test and sample tensor files, and their SHA-256
+	 */
 	static Map<String, Object> of(ModelDescriptor d, PackageOptions o, TestRun run, String onnxName,
 		Map<String, String> sha, String documentation, List<String> notes)
 	{
 		List<Object> authors = new ArrayList<>();
-		for (String a : o.authors())
-			authors.add(RdfYaml.map("name", a));
+		for (PackageOptions.Person a : o.authors())
+			authors.add(RdfYaml.map("name", a.name() == null ? a.githubUser() : a.name(), "github_user", a.githubUser()));
 		if (authors.isEmpty()) notes.add("no --author: bioimage.io requires at least one author");
+		List<Object> maintainers = new ArrayList<>();
+		for (PackageOptions.Person m : o.maintainers())
+			maintainers.add(RdfYaml.map("name", m.name(), "github_user", m.githubUser()));
+		if (maintainers.isEmpty() && o.authors().stream().allMatch(a -> a.githubUser() == null)) notes.add(
+			"no --maintainer and no author with a GitHub user: bioimage.io wants one (--maintainer GITHUB_USER)");
 		List<Object> cite = new ArrayList<>();
 		for (PackageOptions.Citation c : o.citations())
 			cite.add(RdfYaml.map("text", c.text(), "doi", c.doi(), "url", c.url()));
@@ -68,7 +77,8 @@ final class RdfDocument {
 			int n = (int) z.array().shape()[0];
 			inputs.add(RdfYaml.map("id", inId, "description", atMost128("latent vectors, standard normal; the test input " +
 				"holds seeds " + o.seed() + ".." + (o.seed() + n - 1) + " (fiji-gan: sample i draws with seed S + i)"), "axes",
-				axes, "test_tensor", testTensor(z, sha), "data", RdfYaml.flow("type", "float32")));
+				axes, "test_tensor", testTensor(z, sha), "sample_tensor", sampleTensor(z, sha), "data", RdfYaml.flow("type",
+					"float32")));
 			TestRun.TestTensor cls = byFile.get(PackageWriter.TEST_CLASS);
 			if (cls != null) {
 				String type = cls.array().dtype() == NpyArray.DType.INT32 ? "int32" : "int64";
@@ -76,32 +86,34 @@ final class RdfDocument {
 					.classCount() - 1)).map() : RdfYaml.map("type", type);
 				inputs.add(RdfYaml.map("id", cls.tensorId(), "description", atMost128("class label of each sample" + (g
 					.classNames().isEmpty() ? "" : ": " + String.join(", ", g.classNames()))), "axes", List.of(batchAxis(false)),
-					"test_tensor", testTensor(cls, sha), "data", new RdfYaml.Flow(data)));
+					"test_tensor", testTensor(cls, sha), "sample_tensor", sampleTensor(cls, sha), "data", new RdfYaml.Flow(
+						data)));
 			}
 		}
 		else {
 			TestRun.TestTensor image = byFile.get(PackageWriter.TEST_INPUT);
 			inId = image.tensorId();
 			inputs.add(RdfYaml.map("id", inId, "description", atMost128(inputDescription(d, o)), "axes", imageAxes(d, run
-				.inputChannels()), "test_tensor", testTensor(image, sha), "data", RdfYaml.flow("type", "float32"),
-				"preprocessing", steps(run.preprocessing())));
+				.inputChannels()), "test_tensor", testTensor(image, sha), "sample_tensor", sampleTensor(image, sha), "data",
+				RdfYaml.flow("type", "float32"), "preprocessing", steps(run.preprocessing())));
 			TestRun.TestTensor mask = byFile.get(PackageWriter.TEST_MASK);
 			if (mask != null) inputs.add(RdfYaml.map("id", mask.tensorId(), "description", atMost128("the holes to fill: " +
 				RdfYaml.number(d.mask().holeValue()) + " marks a hole, " + RdfYaml.number(d.mask().keepValue()) +
-				" a known pixel"), "axes", maskAxes(d), "test_tensor", testTensor(mask, sha), "data", RdfYaml.flow(
-					"type", "float32")));
+				" a known pixel"), "axes", maskAxes(d), "test_tensor", testTensor(mask, sha), "sample_tensor", sampleTensor(mask,
+					sha), "data", RdfYaml.flow("type", "float32")));
 		}
 		Map<String, Object> output = RdfYaml.map("id", outTensor.tensorId(), "description", atMost128(outputDescription(d)),
 			"axes", outputAxes(d, inId, run.outputChannels(), run.output()), "test_tensor", testTensor(outTensor, sha),
-			"data", RdfYaml.flow("type", "float32"));
+			"sample_tensor", sampleTensor(outTensor, sha), "data", RdfYaml.flow("type", "float32"));
 
 		Map<String, Object> onnx = RdfYaml.map("source", onnxName, "sha256", d.sha256());
 		long opset = d.graph() == null ? 0 : d.graph().defaultOpset();
 		if (opset > 0) onnx.put("opset_version", opset);
 		if (opset > 0 && opset < 7) notes.add("opset " + opset + " is below bioimage.io's minimum, 7");
 
-		return RdfYaml.map("type", "model", "format_version", PackageWriter.FORMAT_VERSION, "name", o.name(), "description", o
-			.description(), "authors", authors.isEmpty() ? null : authors, "cite", cite.isEmpty() ? null : cite,
+		return RdfYaml.map("type", "model", "format_version", PackageWriter.FORMAT_VERSION, "id", o.id(), "name", o.name(),
+			"description", o.description(), "authors", authors.isEmpty() ? null : authors, "maintainers", maintainers
+				.isEmpty() ? null : maintainers, "cite", cite.isEmpty() ? null : cite,
 			"license", o.license(), "tags", List.copyOf(tags), "documentation", documentation, "covers", List.of(PackageWriter.COVER),
 			"inputs", inputs, "outputs", List.of(output), "weights", RdfYaml.map("onnx", onnx), "config", RdfYaml.map(
 				"fiji-gan", config(d)));
@@ -120,6 +132,11 @@ final class RdfDocument {
 		return RdfYaml.flow("source", t.file(), "sha256", sha.get(t.file()));
 	}
 
+	private static RdfYaml.Flow sampleTensor(TestRun.TestTensor t, Map<String, String> sha) {
+		String file = PackageWriter.sampleFile(t);
+		return RdfYaml.flow("source", file, "sha256", sha.get(file));
+	}
+
 	private static List<Object> imageAxes(ModelDescriptor d, int channels) {
 		List<Object> axes = new ArrayList<>();
 		for (char c : d.image().layout().axes().toCharArray())
@@ -130,10 +147,21 @@ final class RdfDocument {
 					if (TestRun.maskIsLastChannel(d)) names.set(names.size() - 1, "mask");
 					yield RdfYaml.flow("type", "channel", "channel_names", names);
 				}
-				default -> RdfYaml.flow("type", "space", "id", String.valueOf(c), "size", size(c == 'x' ? d.image().x()
-					: d.image().y()));
+				default -> spaceAxis(d, c);
 			});
 		return axes;
+	}
+
+	/**
+	 * An input space axis. For a scale f other than 1 its {@code scale} is f^2 and the output's f:
+	 * the specification's size factor (input scale / output scale) is then f, and so is JDLL's
+	 * (deepImageJ's runner), which reads an output {@code scale} as the size factor, the 0.4 way.
+	 */
+	private static Object spaceAxis(ModelDescriptor d, char c) {
+		Map<String, Object> a = RdfYaml.map("type", "space", "id", String.valueOf(c), "size", size(c == 'x' ? d.image()
+			.x() : d.image().y()));
+		if (d.scale() != 1) a.put("scale", d.scale() * d.scale());
+		return new RdfYaml.Flow(a);
 	}
 
 	private static List<Object> maskAxes(ModelDescriptor d) {
@@ -142,8 +170,7 @@ final class RdfDocument {
 			axes.add(switch (c) {
 				case 'b' -> batchAxis(d.image().maxBatch() == 1);
 				case 'c' -> RdfYaml.flow("type", "channel", "channel_names", List.of("mask"));
-				default -> RdfYaml.flow("type", "space", "id", String.valueOf(c), "size", size(c == 'x' ? d.image().x()
-					: d.image().y()));
+				default -> spaceAxis(d, c);
 			});
 		return axes;
 	}
@@ -166,7 +193,7 @@ final class RdfDocument {
 						.indexOf(c)]);
 					Map<String, Object> a = RdfYaml.map("type", "space", "id", id, "size", RdfYaml.flow("tensor_id", inId,
 						"axis_id", id));
-					if (d.scale() != 1) a.put("scale", 1 / d.scale());
+					if (d.scale() != 1) a.put("scale", d.scale());
 					int halo = outputHalo(d);
 					if (halo > 0) a.put("halo", halo);
 					yield new RdfYaml.Flow(a);
@@ -175,9 +202,46 @@ final class RdfDocument {
 		return axes;
 	}
 
-	/** The halo in output pixels, as bioimage.io counts it. */
-	private static int outputHalo(ModelDescriptor d) {
-		return (int) Math.ceil(d.haloPixels() * d.scale() - 1e-9);
+	/**
+	 * The halo in output pixels, as bioimage.io counts it: the input halo times the scale, taken up to
+	 * the next whole number of input pixels whose output is whole (bioimage.io wants the halo in the
+	 * input's pixels whole too); 0 when none is near.
+	 */
+	static int outputHalo(ModelDescriptor d) {
+		for (int m = d.haloPixels(); m <= d.haloPixels() + 64; m++) {
+			double out = m * d.scale();
+			if (Math.abs(out - Math.rint(out)) < 1e-9) return (int) Math.rint(out);
+		}
+		return 0;
+	}
+
+	/**
+	 * {@code d} with its smallest input raised where bioimage.io needs it: an output axis's smallest
+	 * size less twice its halo must be at least 1, so the input takes at least
+	 * {@code (2 * halo + 1) / scale} pixels (the next size the model takes). Images smaller than that
+	 * are mirrored up to it by fiji-gan, as for any model's smallest input.
+	 */
+	static ModelDescriptor fitMinimumToHalo(ModelDescriptor d, List<String> notes) {
+		int halo = outputHalo(d);
+		if (halo == 0) return d;
+		int need = (int) Math.ceil((2.0 * halo + 1) / d.scale() - 1e-9);
+		ImageInput in = d.image();
+		AxisConstraint x = atLeast(in.x(), need, notes, "x"), y = atLeast(in.y(), need, notes, "y");
+		if (x.equals(in.x()) && y.equals(in.y())) return d;
+		ImageInput fitted = new ImageInput(in.name(), in.layout(), in.channels(), x, y, in.maxBatch());
+		ModelKind kind = d.kind() instanceof ModelKind.Inpainting k ? new ModelKind.Inpainting(fitted, k.mask())
+			: new ModelKind.ImageToImage(fitted);
+		return d.toBuilder().kind(kind).build();
+	}
+
+	private static AxisConstraint atLeast(AxisConstraint c, int need, List<String> notes, String axis) {
+		if (c.isFixed()) {
+			if (c.fixed() < need) notes.add("the model's fixed input of " + c.fixed() + " px along " + axis +
+				" is smaller than twice its halo: bioimage.io tools will complain");
+			return c;
+		}
+		if (c.min() >= need) return c;
+		return AxisConstraint.minStep(c.validSizeAtLeast(need), c.step());
 	}
 
 	private static List<String> channelNames(int n) {
@@ -229,11 +293,10 @@ final class RdfDocument {
 		c.put("task", d.task().id());
 		c.put("value_range", RdfYaml.number(d.inputRange().min()) + "," + RdfYaml.number(d.inputRange().max()));
 		if (d.task() != TaskKind.GENERATE) {
-			c.put("test_tensors", "preprocessed"); // the model's input as fed, not the raw image
 			// the axes state scale and halo; restated where the ONNX metadata would win over them, or they
 			// would not read back exactly
-			if (meta.containsKey(ModelLoader.META_SCALE) || 1 / (1 / d.scale()) != d.scale()) c.put("scale", d
-				.scale());
+			if (meta.containsKey(ModelLoader.META_SCALE) || d.scale() * d.scale() / d.scale() != d.scale()) c.put("scale",
+				d.scale());
 			int halo = outputHalo(d); // 0 is no halo on the axes, and the loader would infer one
 			if (meta.containsKey(ModelLoader.META_HALO) || halo == 0 || (int) Math.ceil(halo / d.scale()) != d
 				.haloPixels()) c.put("halo", d.haloPixels());

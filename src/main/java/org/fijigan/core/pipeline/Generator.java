@@ -14,6 +14,7 @@ import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.image.ChannelStatistics;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.GeneratorSpec;
@@ -62,6 +63,9 @@ public final class Generator {
 
 		List<String> notes = new ArrayList<>();
 		Map<Integer, Long> nonFinite = new java.util.TreeMap<>(); // by slice, where any
+		// a bioimage.io package fiji-gan did not write gives its postprocessed output, in float
+		boolean postprocess = !model.outputInInputUnits() && !model.postprocessing().isEmpty();
+		boolean floatOut = options.floatOutput() || postprocess;
 		RasterImage result = null;
 		String provider;
 		TensorLayout layout = model.outputLayout();
@@ -93,17 +97,18 @@ public final class Generator {
 				long[] s = out.shape();
 				int c = layout.channelAxis() < 0 ? 1 : (int) s[layout.channelAxis()];
 				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
-				if (result == null) result = allocate(w, h, c, n, options.floatOutput());
-				write(out, layout, b, from, c, h, w, result, model.outputRange(), options.floatOutput(),
+				if (result == null) result = allocate(w, h, c, n, floatOut);
+				write(out, layout, b, from, c, h, w, result, model.outputRange(), floatOut,
 					options.nonFinite(), nonFinite);
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, from + b, n, "fiji-gan: generated " + (from +
 					b) + "/" + n));
 			}
 		}
 		long bad = nonFinite.values().stream().mapToLong(Long::longValue).sum();
-		if (bad > 0) notes.add(options.floatOutput() ? bad + " NaN/infinite values in the model's " +
+		if (bad > 0) notes.add(floatOut ? bad + " NaN/infinite values in the model's " +
 			"output, kept as they are in the 32-bit images" : options.nonFinite().describeMapping(bad,
 				"values in the model's output"));
+		if (postprocess) postprocess(model, result);
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, 1, 0, result.width(), result.height(), notes, seconds,
 			bad);
@@ -159,6 +164,33 @@ public final class Generator {
 			return p;
 		}
 		return -1;
+	}
+
+	/**
+	 * Applies the model's bioimage.io postprocessing to every generated sample (a slice of
+	 * {@code result}, float), with statistics of the sample or, per dataset, of all samples.
+	 */
+	private static void postprocess(ModelDescriptor model, RasterImage result) {
+		int c = result.channels(), w = result.width();
+		int[] all = new int[c];
+		for (int i = 0; i < c; i++)
+			all[i] = i;
+		float[][] rows = new float[c][w];
+		for (int z = 0; z < result.slices(); z++) {
+			int sample = z;
+			ProcessingChain chain = ProcessingChain.resolve(model.postprocessing(), c, (ofInput, perDataset, channel) -> {
+				if (ofInput) throw new GanException("the postprocessing takes statistics of an input; a generator's " +
+					"inputs are latent vectors and labels");
+				return ChannelStatistics.of(result, channel < 0 ? all : new int[] { channel }, perDataset ? -1 : sample);
+			}, "postprocessing");
+			for (int y = 0; y < result.height(); y++) {
+				for (int ch = 0; ch < c; ch++)
+					result.readRegion(ch, z, 0, 0, y, w, 1, rows[ch], 0);
+				chain.apply(rows, w);
+				for (int ch = 0; ch < c; ch++)
+					result.writeRegion(ch, z, 0, 0, y, w, 1, rows[ch], 0);
+			}
+		}
 	}
 
 	/** The latent vector of one seed: {@code dim} standard normal values. */

@@ -90,6 +90,9 @@ public final class ImageToImage {
 		if (values.nonFiniteInputs() > 0) notes.add(values.nonFiniteInputs() +
 			" NaN/infinite input pixels were ignored by the normalisation and fed to the model as 0");
 		boolean floatOut = options.floatOutput() || values.rawOutput();
+		if (values.defersPostprocessing() && average) throw new GanException("the model's postprocessing takes " +
+			"statistics of its output, which cannot be averaged over channels: give an image with " + modelChannels +
+			" channels");
 
 		long outWide = Math.round(image.width() * model.scale());
 		long outHigh = Math.round(image.height() * model.scale());
@@ -169,6 +172,12 @@ public final class ImageToImage {
 						planesDone++;
 					}
 		}
+		if (values.defersPostprocessing()) for (int t = 0; t < image.frames(); t++)
+			for (int z = 0; z < image.slices(); z++)
+				for (ChannelGroup g : groups) {
+					cancel.throwIfCancelled();
+					values.postprocess(result, z, t, g.source(), g.firstTarget(), outChannelsPerGroup);
+				}
 		if (!windowsTried.isEmpty()) notes.add("out of memory in ONNX Runtime: tiles " + String.join(
 			", then ", windowsTried) + " px were tried; the result used " + tiles.windowSize());
 		if (nonFinite > 0) notes.add(outType.isInteger() ? options.nonFinite().describeMapping(

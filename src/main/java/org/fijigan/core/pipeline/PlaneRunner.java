@@ -92,16 +92,17 @@ final class PlaneRunner {
 
 	void run(int z, int t, ChannelGroup group) {
 		List<Tile> tiles = plan.tiles();
+		ValueMapping.SampleMaps maps = values.forSample(z, t, group.source(), outChannels);
 		for (int from = 0; from < tiles.size(); from += batch) {
 			cancel.throwIfCancelled();
 			List<Tile> chunk = tiles.subList(from, Math.min(tiles.size(), from + batch));
-			runBatch(z, t, group, chunk);
+			runBatch(z, t, group, chunk, maps);
 			for (int i = 0; i < chunk.size(); i++)
 				tileDone.run();
 		}
 	}
 
-	private void runBatch(int z, int t, ChannelGroup group, List<Tile> chunk) {
+	private void runBatch(int z, int t, ChannelGroup group, List<Tile> chunk, ValueMapping.SampleMaps maps) {
 		int ww = plan.windowWidth(), wh = plan.windowHeight(), n = ww * wh, b = chunk.size();
 		int cm = group.source().length;
 		MaskSpec maskSpec = mask == null ? null : model.mask(); // a mask comes with inpainting models only
@@ -114,6 +115,7 @@ final class PlaneRunner {
 		float[] maskTensor = mask != null && !extraMaskChannel ? new float[b * n] : null;
 		boolean[][] holes = mask == null ? null : new boolean[b][];
 		float[] window = new float[n];
+		float[][] windows = new float[cm][n];
 		for (int bi = 0; bi < b; bi++) {
 			Tile tile = chunk.get(bi);
 			if (mask != null) {
@@ -127,15 +129,16 @@ final class PlaneRunner {
 				if (extraMaskChannel) scatter(window, input, layout, st, bi, cm, ww, wh);
 				else System.arraycopy(window, 0, maskTensor, bi * n, n);
 			}
+			for (int ci = 0; ci < cm; ci++)
+				readWindow(source, group.source()[ci], z, t, tile, windows[ci]);
+			maps.toModel().apply(windows, n);
 			for (int ci = 0; ci < cm; ci++) {
-				int sc = group.source()[ci];
-				readWindow(source, sc, z, t, tile, window);
-				values.toModel().apply(sc, window, 0, n);
+				float[] w = windows[ci];
 				for (int i = 0; i < n; i++)
-					if (!Float.isFinite(window[i])) window[i] = 0;
+					if (!Float.isFinite(w[i])) w[i] = 0;
 				if (holes != null && maskSpec.zeroHoles()) for (int i = 0; i < n; i++)
-					if (holes[bi][i]) window[i] = 0;
-				scatter(window, input, layout, st, bi, ci, ww, wh);
+					if (holes[bi][i]) w[i] = 0;
+				scatter(w, input, layout, st, bi, ci, ww, wh);
 			}
 		}
 		Map<String, Tensor> feeds = new java.util.LinkedHashMap<>();
@@ -143,11 +146,16 @@ final class PlaneRunner {
 		if (maskTensor != null) feeds.put(maskSpec.inputName(), Tensor.of(maskTensor, model.image()
 			.layout().shape(b, 1, wh, ww)));
 		Tensor out = tileRun.run(session, feeds, model.outputName(), cancel);
-		writeOutputs(z, t, group, chunk, out, input, layout, st, holes);
+		writeOutputs(z, t, group, chunk, out, input, layout, st, holes, maps.fromModel());
 	}
 
+	/**
+	 * Writes the kept part of each output tile: the residual subtracted, mapped by {@code fromModel}
+	 * (all channels together; null leaves the model's values for a postprocessing of the whole
+	 * output), averaged to grey if asked, and composited over the source for inpainting.
+	 */
 	private void writeOutputs(int z, int t, ChannelGroup group, List<Tile> chunk, Tensor out,
-		float[] input, TensorLayout inLayout, int[] inStrides, boolean[][] holes)
+		float[] input, TensorLayout inLayout, int[] inStrides, boolean[][] holes, ProcessingChain fromModel)
 	{
 		TensorLayout layout = model.outputLayout();
 		long[] shape = out.shape();
@@ -177,14 +185,14 @@ final class PlaneRunner {
 				scale);
 			int kw = (int) Math.round(tx.keepEnd() * scale) - dx, kh = (int) Math.round(ty.keepEnd() *
 				scale) - dy;
-			float[] buf = new float[kw * kh];
-			float[] sum = group.average() ? new float[kw * kh] : null;
+			float[][] bufs = new float[co][kw * kh];
 			// offsets are linear in x and y: one offset() per channel, then strides (an offset() per
 			// pixel was most of the Java time of an untiled SR x4 run: bench/README.md, figure 1)
 			int sx = st[layout.xAxis()], sy = st[layout.yAxis()];
 			int isx = subtract ? inStrides[inLayout.xAxis()] : 0;
 			int isy = subtract ? inStrides[inLayout.yAxis()] : 0;
 			for (int c = 0; c < co; c++) {
+				float[] buf = bufs[c];
 				int i = 0;
 				int origin = offset(layout, st, bi, c, y0, x0);
 				int inOrigin = subtract ? offset(inLayout, inStrides, bi, c, y0, x0) : 0;
@@ -199,19 +207,22 @@ final class PlaneRunner {
 					else for (int x = 0; x < kw; x++)
 						buf[i++] = data[o + x * sx];
 				}
-				if (sum != null) {
-					for (int k = 0; k < buf.length; k++)
+			}
+			if (fromModel != null) fromModel.apply(bufs, kw * kh);
+			if (group.average()) {
+				float[] sum = new float[kw * kh];
+				for (float[] buf : bufs)
+					for (int k = 0; k < sum.length; k++)
 						sum[k] += buf[k] / co;
-					if (c < co - 1) continue;
-					System.arraycopy(sum, 0, buf, 0, buf.length);
-				}
-				int srcChannel = group.source()[co == group.source().length && sum == null ? c : 0];
-				values.fromModel().apply(srcChannel, buf, 0, buf.length);
-				int targetChannel = group.firstTarget() + (sum == null ? c : 0);
-				countNonFinite(buf, holes == null || !composite ? null : holes[bi], tile, kw, ww);
-				if (holes != null && composite) keepOriginal(buf, srcChannel, z, t, tile, kw, kh,
+				bufs = new float[][] { sum };
+			}
+			for (int c = 0; c < bufs.length; c++) {
+				int srcChannel = group.source()[co == group.source().length && !group.average() ? c : 0];
+				int targetChannel = group.firstTarget() + c;
+				countNonFinite(bufs[c], holes == null || !composite ? null : holes[bi], tile, kw, ww);
+				if (holes != null && composite) keepOriginal(bufs[c], srcChannel, z, t, tile, kw, kh,
 					holes[bi], ww);
-				target.writeRegion(targetChannel, z, t, dx, dy, kw, kh, buf, 0);
+				target.writeRegion(targetChannel, z, t, dx, dy, kw, kh, bufs[c], 0);
 			}
 		}
 	}

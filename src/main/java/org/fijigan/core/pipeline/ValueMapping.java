@@ -1,10 +1,11 @@
 package org.fijigan.core.pipeline;
 
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.fijigan.core.GanException;
-import org.fijigan.core.image.ChannelMap;
 import org.fijigan.core.image.ChannelStatistics;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
@@ -17,55 +18,82 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
 import org.fijigan.core.text.Numbers;
 
 /**
- * The value maps of one run, resolved once per image (never per tile, so tiles agree): raw image
- * values to model input, and model output back to raw values. Both are per logical channel of the
- * input image.
- *
- * @param toModel raw values to the model's input space
- * @param fromModel model output (after {@link OutputTransform}) to the result's values
- * @param rawOutput whether the output keeps the model's own values (normalisation {@code none}),
- *          so only float output makes sense
- * @param description how values were mapped, for the report
- * @param nonFiniteInputs NaN and infinite input pixels (fed to the model as 0)
+ * The value maps of one run: raw image values to model input, and model output to the result's
+ * values, resolved once per sample (one plane through one channel group, never per tile, so tiles
+ * agree). Three ways:
+ * <ul>
+ * <li>the user's normalisation ({@code --normalize}), or fiji-gan's default for a bare ONNX model:
+ * per channel over all planes, inverted for the output;</li>
+ * <li>a fiji-gan package ({@link ModelDescriptor#outputInInputUnits()}): its bioimage.io
+ * preprocessing, inverted for the output;</li>
+ * <li>any other bioimage.io package: its preprocessing and postprocessing as the specification
+ * says ({@link ProcessingChain}); the result is the postprocessed output, in float.</li>
+ * </ul>
+ * Statistics are cached: per-dataset ones for the run, per-sample ones for the current plane. Not
+ * thread-safe; one instance per run.
  */
-record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
-	String description, long nonFiniteInputs)
-{
+final class ValueMapping {
+	/** How one sample is mapped: into the model, and out of it (null when postprocessing waits for the whole output). */
+	record SampleMaps(ProcessingChain toModel, ProcessingChain fromModel) {}
+
+	private final ModelDescriptor model;
+	private final RasterImage image;
+	private final boolean specification;
+	private final boolean rawOutput;
+	private final String description;
+	private final long nonFiniteInputs;
+	/** User normalisation: per image channel, raw to model and model to raw; null otherwise. */
+	private final double[] si, oi, so, oo;
+	private final Map<String, ChannelStatistics> cache = new HashMap<>();
+
+	private ValueMapping(ModelDescriptor model, RasterImage image, boolean specification, boolean rawOutput,
+		String description, long nonFiniteInputs, double[][] userMaps)
+	{
+		this.model = model;
+		this.image = image;
+		this.specification = specification;
+		this.rawOutput = rawOutput;
+		this.description = description;
+		this.nonFiniteInputs = nonFiniteInputs;
+		this.si = userMaps == null ? null : userMaps[0];
+		this.oi = userMaps == null ? null : userMaps[1];
+		this.so = userMaps == null ? null : userMaps[2];
+		this.oo = userMaps == null ? null : userMaps[3];
+	}
+
 	/**
 	 * @param user the user's explicit choice, or null for the model's descriptor / the default
 	 */
 	static ValueMapping resolve(ModelDescriptor d, RasterImage image, Normalization user) {
 		int channels = image.logicalChannels();
-		ChannelStatistics[] stats = new ChannelStatistics[channels];
-		long[] nonFinite = { -1 };
-		java.util.function.IntFunction<ChannelStatistics> statsOf = c -> {
-			if (stats[c] == null) stats[c] = ChannelStatistics.of(image, c);
-			return stats[c];
-		};
+		long nonFinite = 0;
+		if (image.type() == PixelType.FLOAT32) for (int c = 0; c < channels; c++)
+			nonFinite += ChannelStatistics.of(image, c).nonFiniteCount();
 		if (user instanceof Normalization.None) {
-			long nf = image.type() == PixelType.FLOAT32 ? countNonFinite(channels, statsOf) : 0;
-			return new ValueMapping(ChannelMap.identity(channels), ChannelMap.identity(channels), true,
-				"none (raw values in and out)", nf);
+			double[] one = new double[channels], zero = new double[channels];
+			Arrays.fill(one, 1);
+			return new ValueMapping(d, image, false, true, "none (raw values in and out)", nonFinite, new double[][] { one,
+				zero, one, zero });
 		}
-		if (user == null && !d.preprocessing().isEmpty()) {
-			ChannelMap in = fromSteps(d.preprocessing(), channels, statsOf, "preprocessing");
-			ChannelMap out = d.postprocessing().isEmpty() ? invert(in) : fromSteps(d.postprocessing(),
-				channels, statsOf, "postprocessing");
-			long nf = image.type() == PixelType.FLOAT32 ? countNonFinite(channels, statsOf) : 0;
-			return new ValueMapping(in, out, false, "the model's bioimage.io pre/postprocessing", nf);
+		if (user == null && !d.outputInInputUnits()) {
+			String desc = "the model's bioimage.io processing: " + describe("preprocessing", d.preprocessing()) + "; " +
+				describe("postprocessing", d.postprocessing());
+			return new ValueMapping(d, image, true, true, desc, nonFinite, null);
 		}
+		if (user == null && !d.preprocessing().isEmpty()) return new ValueMapping(d, image, false, false,
+			"the model's bioimage.io preprocessing, inverted for the output: " + describe("preprocessing", d
+				.preprocessing()), nonFinite, null);
 		Normalization n = user == null ? Normalization.DEFAULT : user;
 		double[] lo = new double[channels], hi = new double[channels];
 		for (int c = 0; c < channels; c++) {
 			int channel = c;
-			RawRange range = RawRange.of(n, image.type(), () -> statsOf.apply(channel),
+			RawRange range = RawRange.of(n, image.type(), () -> ChannelStatistics.of(image, channel),
 				RawRange.FullRangeTypes.INTEGER);
 			lo[c] = range.low();
 			hi[c] = range.high();
 		}
 		ValueRange inR = d.inputRange();
-		ValueRange outR = d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? inR : d
-			.outputRange();
+		ValueRange outR = d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? inR : d.outputRange();
 		double[] si = new double[channels], oi = new double[channels], so = new double[channels],
 			oo = new double[channels];
 		for (int c = 0; c < channels; c++) {
@@ -75,7 +103,6 @@ record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
 			so[c] = span / outR.width();
 			oo[c] = lo[c] - outR.min() * so[c];
 		}
-		long nf = image.type() == PixelType.FLOAT32 ? countNonFinite(channels, statsOf) : 0;
 		StringBuilder desc = new StringBuilder(n.describe()).append(" -> ").append(inR);
 		if (channels <= 4) {
 			desc.append(" (");
@@ -84,93 +111,112 @@ record ValueMapping(ChannelMap toModel, ChannelMap fromModel, boolean rawOutput,
 					Numbers.significant(lo[c], 4)).append("..").append(Numbers.significant(hi[c], 4));
 			desc.append(")");
 		}
-		return new ValueMapping(new ChannelMap(si, oi, Double.NEGATIVE_INFINITY,
-			Double.POSITIVE_INFINITY), new ChannelMap(so, oo, Double.NEGATIVE_INFINITY,
-				Double.POSITIVE_INFINITY), false, desc.toString(), nf);
+		return new ValueMapping(d, image, false, false, desc.toString(), nonFinite, new double[][] { si, oi, so, oo });
 	}
 
-	private static long countNonFinite(int channels,
-		java.util.function.IntFunction<ChannelStatistics> statsOf)
-	{
-		long n = 0;
-		for (int c = 0; c < channels; c++)
-			n += statsOf.apply(c).nonFiniteCount();
-		return n;
+	private static String describe(String what, List<ProcessingStep> steps) {
+		return steps.isEmpty() ? "no " + what : what + " " + steps.stream().map(ProcessingStep::id).toList();
 	}
 
-	/** The inverse affine map (clip dropped). */
-	static ChannelMap invert(ChannelMap m) {
-		double[] s = new double[m.channels()], o = new double[m.channels()];
-		for (int c = 0; c < s.length; c++) {
-			s[c] = 1 / m.scale()[c];
-			o[c] = -m.offset()[c] / m.scale()[c];
-		}
-		return new ChannelMap(s, o, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+	/** Whether the output keeps the model's own values (so only float output makes sense). */
+	boolean rawOutput() {
+		return rawOutput;
+	}
+
+	/** How values were mapped, for the report. */
+	String description() {
+		return description;
+	}
+
+	/** NaN and infinite input pixels (fed to the model as 0). */
+	long nonFiniteInputs() {
+		return nonFiniteInputs;
 	}
 
 	/**
-	 * Composes bioimage.io processing steps into one affine map per channel. Statistics are those of
-	 * the input image, per channel over all planes, carried through the steps already applied.
+	 * Whether the postprocessing takes statistics of the output, so that it can only run once the
+	 * whole output is there: {@link #postprocess} then maps the result in place.
 	 */
-	static ChannelMap fromSteps(List<ProcessingStep> steps, int channels,
-		java.util.function.IntFunction<ChannelStatistics> statsOf, String what)
-	{
-		ChannelMap m = ChannelMap.identity(channels);
-		List<ProcessingStep> list = new ArrayList<>(steps);
-		for (int i = 0; i < list.size(); i++) {
-			ProcessingStep step = list.get(i);
-			double[] s = new double[channels], o = new double[channels];
-			if (step instanceof ProcessingStep.Clip clip) {
-				if (i != list.size() - 1 && !(list.subList(i + 1, list.size()).stream().allMatch(
-					x -> x instanceof ProcessingStep.EnsureDtype))) throw new GanException(what +
-						": 'clip' followed by other steps is not supported");
-				return m.clipped(clip.min(), clip.max());
-			}
-			if (step instanceof ProcessingStep.EnsureDtype) continue;
-			for (int c = 0; c < channels; c++) {
-				double a = m.scale()[c], b = m.offset()[c];
-				if (step instanceof ProcessingStep.ScaleRange r) {
-					if (what.equals("postprocessing") && r.referenceTensor() == null) throw new GanException(
-						"postprocessing 'scale_range' of the output's own values is not supported; use --normalize");
-					ChannelStatistics st = statsOf.apply(c);
-					double lo = a * st.percentile(r.minPercentile()) + b;
-					double hi = a * st.percentile(r.maxPercentile()) + b;
-					if (a < 0) {
-						double t = lo;
-						lo = hi;
-						hi = t;
-					}
-					s[c] = 1 / (hi - lo + r.eps());
-					o[c] = -lo * s[c];
-				}
-				else if (step instanceof ProcessingStep.ZeroMeanUnitVariance z) {
-					double mean, std;
-					if (z.mean() != null) {
-						mean = z.mean()[z.mean().length == 1 ? 0 : c];
-						std = z.std()[z.std().length == 1 ? 0 : c];
-					}
-					else {
-						ChannelStatistics st = statsOf.apply(c);
-						mean = a * st.mean() + b;
-						std = Math.abs(a) * st.std();
-					}
-					s[c] = 1 / (std + z.eps());
-					o[c] = -mean * s[c];
-				}
-				else if (step instanceof ProcessingStep.ScaleLinear l) {
-					s[c] = l.gain()[l.gain().length == 1 ? 0 : c];
-					o[c] = l.offset()[l.offset().length == 1 ? 0 : c];
-				}
-				else throw new GanException(what + " step '" + stepName(step) +
-					"' is not supported by fiji-gan; use --normalize to choose a normalisation instead");
-			}
-			m = m.then(new ChannelMap(s, o, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
-		}
-		return m;
+	boolean defersPostprocessing() {
+		return specification && ProcessingChain.takesOwnStatistics(model.postprocessing());
 	}
 
-	private static String stepName(ProcessingStep step) {
-		if (step instanceof ProcessingStep.Unsupported u) return u.name();
-		return step.getClass().getSimpleName();
+	/**
+	 * The maps of one sample: plane {@code (z, t)} of the image, fed to the model's channels from the
+	 * image channels {@code source}; the output has {@code outChannels} channels.
+	 */
+	SampleMaps forSample(int z, int t, int[] source, int outChannels) {
+		int plane = z + t * image.slices();
+		int cm = source.length;
+		int[] inputChannelOf = new int[outChannels];
+		for (int c = 0; c < outChannels; c++)
+			inputChannelOf[c] = outChannels == cm ? c : 0;
+		if (si != null) {
+			double[] s = new double[cm], o = new double[cm], bs = new double[outChannels], bo = new double[outChannels];
+			for (int c = 0; c < cm; c++) {
+				s[c] = si[source[c]];
+				o[c] = oi[source[c]];
+			}
+			for (int c = 0; c < outChannels; c++) {
+				bs[c] = so[source[inputChannelOf[c]]];
+				bo[c] = oo[source[inputChannelOf[c]]];
+			}
+			return new SampleMaps(ProcessingChain.affine(s, o), ProcessingChain.affine(bs, bo));
+		}
+		ProcessingChain.Statistics inputStats = (ofInput, perDataset, channel) -> inputStatistics(source, perDataset ? -1
+			: plane, channel);
+		ProcessingChain toModel = ProcessingChain.resolve(model.preprocessing(), cm, inputStats, "preprocessing");
+		if (!specification) return new SampleMaps(toModel, toModel.inverse(inputChannelOf));
+		if (defersPostprocessing()) return new SampleMaps(toModel, null);
+		ProcessingChain fromModel = ProcessingChain.resolve(model.postprocessing(), outChannels, (ofInput, perDataset,
+			channel) -> {
+			if (!ofInput) throw new IllegalStateException("output statistics are deferred");
+			return inputStatistics(source, perDataset ? -1 : plane, channel);
+		}, "postprocessing");
+		return new SampleMaps(toModel, fromModel);
+	}
+
+	/**
+	 * Applies a deferred postprocessing to the output of one sample in {@code result}: channels
+	 * {@code firstTarget ..} of plane {@code (z, t)}, the raw model output until now.
+	 */
+	void postprocess(RasterImage result, int z, int t, int[] source, int firstTarget, int outChannels) {
+		int plane = z + t * image.slices();
+		int[] targets = new int[outChannels];
+		for (int c = 0; c < outChannels; c++)
+			targets[c] = firstTarget + c;
+		ProcessingChain chain = ProcessingChain.resolve(model.postprocessing(), outChannels, (ofInput, perDataset,
+			channel) -> ofInput ? inputStatistics(source, perDataset ? -1 : plane, channel) : statistics(result, "output",
+				channel < 0 ? targets : new int[] { targets[channel] }, perDataset ? -1 : plane), "postprocessing");
+		int w = result.width();
+		float[][] rows = new float[outChannels][w];
+		for (int y = 0; y < result.height(); y++) {
+			for (int c = 0; c < outChannels; c++)
+				result.readRegion(targets[c], z, t, 0, y, w, 1, rows[c], 0);
+			chain.apply(rows, w);
+			for (int c = 0; c < outChannels; c++)
+				result.writeRegion(targets[c], z, t, 0, y, w, 1, rows[c], 0);
+		}
+	}
+
+	/** Statistics of the image input: model channel {@code channel} (image channel {@code source[channel]}), or all. */
+	private ChannelStatistics inputStatistics(int[] source, int plane, int channel) {
+		if (channel >= source.length) throw new GanException("the postprocessing takes statistics of input channel " +
+			(channel + 1) + " for output channel " + (channel + 1) + ", but the model takes " + source.length +
+			" input channel" + (source.length == 1 ? "" : "s"));
+		return statistics(image, "input", channel < 0 ? Arrays.stream(source).distinct().toArray() : new int[] {
+			source[channel] }, plane);
+	}
+
+	private ChannelStatistics statistics(RasterImage of, String tensor, int[] channels, int plane) {
+		String key = tensor + Arrays.toString(channels) + "@" + plane;
+		ChannelStatistics s = cache.get(key);
+		if (s == null) {
+			if (plane >= 0) cache.keySet().removeIf(k -> k.startsWith(tensor) && !k.endsWith("@-1") && !k.endsWith("@" +
+				plane)); // per-sample statistics of other planes are done with
+			s = ChannelStatistics.of(of, channels, plane);
+			cache.put(key, s);
+		}
+		return s;
 	}
 }

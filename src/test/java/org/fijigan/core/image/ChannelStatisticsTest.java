@@ -28,6 +28,34 @@ class ChannelStatisticsTest {
 	}
 
 	@Test
+	void onePlaneOrSeveralChannelsTogetherAndInvertedCdfPercentiles() {
+		// channel 0: slice 0 holds 0..49, slice 1 holds 50..99; channel 1: 1000 + the same
+		for (PixelType type : new PixelType[] { PixelType.UINT16, PixelType.FLOAT32 }) {
+			RasterImage img = RasterImage.allocate(10, 5, 2, 2, 1, type);
+			for (int c = 0; c < 2; c++)
+				for (int z = 0; z < 2; z++) {
+					float[] v = new float[50];
+					for (int i = 0; i < 50; i++)
+						v[i] = c * 1000 + z * 50 + i;
+					img.writeRegion(c, z, 0, 0, 0, 10, 5, v, 0);
+				}
+			ChannelStatistics slice1 = ChannelStatistics.of(img, new int[] { 0 }, 1);
+			assertEquals(50, slice1.count());
+			assertEquals(74.5, slice1.mean(), 1e-9);
+			// population std of 50 consecutive integers: sqrt((50^2 - 1) / 12)
+			assertEquals(Math.sqrt((2500 - 1) / 12.0), slice1.std(), 1e-9);
+			// numpy.percentile(np.arange(50, 100), 25, method="inverted_cdf") = 62 (rank ceil(12.5) - 1 = 12)
+			assertEquals(62, slice1.percentileInvertedCdf(25));
+			assertEquals(50, slice1.percentileInvertedCdf(0));
+			assertEquals(99, slice1.percentileInvertedCdf(100));
+			ChannelStatistics both = ChannelStatistics.of(img, new int[] { 0, 1 }, -1);
+			assertEquals(200, both.count());
+			assertEquals(549.5, both.mean(), 1e-9);
+			assertEquals(99, both.percentileInvertedCdf(50)); // rank 99 of 0..99, 1000..1099
+		}
+	}
+
+	@Test
 	void nanAndInfinityAreSkippedAndCounted() {
 		RasterImage f = RasterImage.allocate(4, 1, 1, 1, 1, PixelType.FLOAT32);
 		float[] p = (float[]) f.plane(0);

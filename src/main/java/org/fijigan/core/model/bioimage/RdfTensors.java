@@ -68,7 +68,7 @@ final class RdfTensors {
 				double doubledOffset = 2 * offset[i];
 				if (doubledOffset != Math.rint(doubledOffset)) throw shape.error("offset " + offset[i] + " is not a multiple of 0.5");
 				Double factor = scale.get(i).number();
-				if (factor == null) size = doubledOffset > 0 ? (int) doubledOffset : null;
+				if (factor == null || factor == 0) size = doubledOffset > 0 ? (int) doubledOffset : null; // 0.4: scale 0 gives 2 * offset
 				else reference = new SizeReference(ref.id(), i < ref.axes().size() ? ref.axes().get(i).id() : id, factor,
 					(int) doubledOffset);
 			}
@@ -138,44 +138,77 @@ final class RdfTensors {
 		return type == Axis.Type.SPACE ? "x" : type.name().toLowerCase(java.util.Locale.ROOT);
 	}
 
+	/**
+	 * One step, its axes named by role ({@link ProcessingStep#BATCH}, {@link ProcessingStep#CHANNEL},
+	 * space ids) and its statistics mode made explicit: the 0.4 {@code mode}, or for 0.5
+	 * {@code per_dataset} when {@code axes} include the batch axis or are left out (all axes), as
+	 * bioimageio.core reads them.
+	 */
 	private static ProcessingStep step(YamlNode s, boolean v05, List<Axis> tensorAxes) {
 		String name = s.get(v05 ? "id" : "name").requireString();
 		YamlNode kw = s.get("kwargs");
-		String along = kw.get("axis").string();
-		if (along != null && tensorAxes.stream().noneMatch(a -> a.id().equals(along)))
-			throw kw.get("axis").error("'" + along + "' is not an axis of this tensor");
-		List<String> axes = along != null ? tensorAxes.stream()
-			.filter(a -> a.type() != Axis.Type.BATCH && !a.id().equals(along)).map(Axis::id).toList() : axesArgument(kw, tensorAxes);
+		List<String> roles = tensorAxes.stream().map(RdfTensors::role).toList();
+		List<String> nonBatch = roles.stream().filter(r -> !r.equals(ProcessingStep.BATCH)).toList();
+		String along = kw.get("axis").isMissing() ? null : axisRole(kw.get("axis"), kw.get("axis").requireString(), tensorAxes);
+		List<String> given = axesArgument(kw, tensorAxes);
+		List<String> joint = along != null ? nonBatch.stream().filter(r -> !r.equals(along)).toList() : given == null
+			? nonBatch : given.stream().filter(r -> !r.equals(ProcessingStep.BATCH)).toList();
+		String statsMode = v05 ? (given == null || given.contains(ProcessingStep.BATCH) ? ProcessingStep.PER_DATASET
+			: ProcessingStep.PER_SAMPLE) : kw.get("mode").string(ProcessingStep.PER_SAMPLE);
+		double eps = kw.get("eps").number(1e-6);
 		return switch (name) {
-			case "scale_range" -> new ScaleRange(kw.get("mode").string("per_sample"), axes, kw.get("min_percentile").number(0),
-				kw.get("max_percentile").number(100), kw.get("eps").number(1e-6), kw.get("reference_tensor").string());
-			case "zero_mean_unit_variance", "fixed_zero_mean_unit_variance" -> {
-				boolean fixed = name.startsWith("fixed") || !kw.get("mean").isMissing();
-				yield new ZeroMeanUnitVariance(kw.get("mode").string(fixed ? "fixed" : "per_sample"), axes,
-					kw.get("mean").isMissing() ? null : kw.get("mean").numbers(0), kw.get("std").isMissing() ? null : kw.get("std").numbers(1),
-					kw.get("eps").number(name.startsWith("fixed") ? 0 : 1e-6));
+			case "scale_range" -> new ScaleRange(statsMode, joint, kw.get("min_percentile").number(0), kw.get(
+				"max_percentile").number(100), eps, kw.get("reference_tensor").string());
+			case "zero_mean_unit_variance" -> {
+				String mode = v05 ? statsMode : kw.get("mode").string(ProcessingStep.FIXED);
+				boolean fixed = mode.equals(ProcessingStep.FIXED);
+				yield new ZeroMeanUnitVariance(mode, joint, fixed ? kw.get("mean").numbers(0) : null, fixed ? kw.get("std")
+					.numbers(1) : null, eps);
 			}
-			case "scale_linear" -> new ScaleLinear(kw.get("gain").numbers(1), kw.get("offset").numbers(0), axes);
-			case "clip" -> new Clip(kw.get("min").number(Double.NEGATIVE_INFINITY), kw.get("max").number(Double.POSITIVE_INFINITY));
+			case "fixed_zero_mean_unit_variance" -> new ZeroMeanUnitVariance(ProcessingStep.FIXED, joint, kw.get("mean")
+				.numbers(0), kw.get("std").numbers(1), eps);
+			case "scale_linear" -> new ScaleLinear(kw.get("gain").numbers(1), kw.get("offset").numbers(0), joint);
+			case "clip" -> {
+				double minP = kw.get("min_percentile").number(Double.NaN), maxP = kw.get("max_percentile").number(
+					Double.NaN);
+				double min = kw.get("min").number(Double.isNaN(minP) ? Double.NEGATIVE_INFINITY : Double.NaN);
+				double max = kw.get("max").number(Double.isNaN(maxP) ? Double.POSITIVE_INFINITY : Double.NaN);
+				yield Double.isNaN(minP) && Double.isNaN(maxP) ? new Clip(min, max) : new Clip(min, max, minP, maxP,
+					statsMode, joint);
+			}
 			case "sigmoid" -> new Sigmoid();
-			case "binarize" -> kw.get("threshold").value() instanceof List ? new Unsupported("binarize with one threshold per " + along)
-				: new Binarize(kw.get("threshold").requireNumber());
-			case "scale_mean_variance" -> new ScaleMeanVariance(kw.get("mode").string("per_sample"),
-				kw.get("reference_tensor").requireString(), axes, kw.get("eps").number(1e-6));
+			case "softmax" -> new Softmax(along != null ? along : ProcessingStep.CHANNEL);
+			case "binarize" -> new Binarize(java.util.Arrays.stream(kw.get("threshold").numbersRequired()).boxed()
+				.toList(), along);
+			case "scale_mean_variance" -> new ScaleMeanVariance(statsMode, kw.get("reference_tensor").requireString(),
+				joint, eps);
 			case "ensure_dtype" -> new EnsureDtype(kw.get("dtype").requireString());
 			default -> new Unsupported(name);
 		};
 	}
 
-	/** The axes a step processes jointly: a 0.4 letter string ("xy"), a 0.5 list, or all axes of the tensor. */
+	/** An axis's role: {@link ProcessingStep#BATCH}, {@link ProcessingStep#CHANNEL}, or its own id. */
+	private static String role(Axis a) {
+		return switch (a.type()) {
+			case BATCH -> ProcessingStep.BATCH;
+			case CHANNEL -> ProcessingStep.CHANNEL;
+			default -> a.id();
+		};
+	}
+
+	private static String axisRole(YamlNode node, String id, List<Axis> tensorAxes) {
+		for (Axis a : tensorAxes)
+			if (a.id().equals(id)) return role(a);
+		throw node.error("names '" + id + "', which is not one of this tensor's axes " + tensorAxes.stream().map(Axis::id)
+			.toList());
+	}
+
+	/** The axes a step processes jointly, by role: a 0.4 letter string ("xy"), a 0.5 list, or null when not given. */
 	private static List<String> axesArgument(YamlNode kw, List<Axis> tensorAxes) {
 		YamlNode node = kw.get("axes");
-		List<String> ids = tensorAxes.stream().map(Axis::id).toList();
-		if (node.isMissing()) return ids;
-		List<String> axes = node.value() instanceof String letters ? letters.chars().mapToObj(c -> String.valueOf((char) c)).toList()
-			: node.strings();
-		for (String axis : axes)
-			if (!ids.contains(axis)) throw node.error("names '" + axis + "', which is not one of this tensor's axes " + ids);
-		return axes;
+		if (node.isMissing()) return null;
+		List<String> ids = node.value() instanceof String letters ? letters.chars().mapToObj(c -> String.valueOf((char) c))
+			.toList() : node.strings();
+		return ids.stream().map(id -> axisRole(node, id, tensorAxes)).toList();
 	}
 }

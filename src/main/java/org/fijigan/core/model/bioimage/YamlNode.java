@@ -101,6 +101,14 @@ record YamlNode(Object value, String where, String file) {
 		return new double[] { number(fallback) };
 	}
 
+	/** One number, or a non-empty list of them. */
+	double[] numbersRequired() {
+		double[] values = value instanceof List ? list().stream().mapToDouble(YamlNode::requireNumber).toArray()
+			: new double[] { requireNumber() };
+		if (values.length == 0) throw error("is an empty list");
+		return values;
+	}
+
 	Integer integer() {
 		Double d = number();
 		if (d == null) return null;

@@ -133,6 +133,16 @@ class BioImageRdfTest {
 	}
 
 	@Test
+	void format04ScaleZeroGivesTwiceTheOffset() throws IOException {
+		// as the specification's unet2d_nuclei_broad example writes its one output channel
+		Path rdf = write(dir, "weights.onnx", RDF_04.formatted(SHA_ABC).replace("scale: [1, 1, 2, 2], offset: [0, 0, -1.5, 0]",
+			"scale: [1.0, 0.0, 2.0, 2.0], offset: [0.0, 0.5, 0.0, 0.0]"));
+		Axis channel = BioImageRdf.read(rdf).outputs().get(0).axes().get(1);
+		assertEquals(1, channel.size());
+		assertNull(channel.reference());
+	}
+
+	@Test
 	void readsFormat05() throws IOException {
 		BioImageModel model = BioImageRdf.read(write(dir, "model.onnx", String.format(RDF_05, SHA_ABC)));
 		TensorDescription in = model.inputs().get(0);
@@ -146,7 +156,8 @@ class BioImageRdfTest {
 		assertEquals(List.of("per_sample", List.of("x", "y"), 1e-5), List.of(perSample.mode(), perSample.axes(), perSample.eps()));
 		assertNull(perSample.mean());
 		ZeroMeanUnitVariance fixed = (ZeroMeanUnitVariance) in.processing().get(2);
-		assertEquals(List.of("fixed", List.of("y", "x"), 0.0), List.of(fixed.mode(), fixed.axes(), fixed.eps()));
+		// bioimageio.core divides by std + 1e-6 for fixed values too
+		assertEquals(List.of("fixed", List.of("y", "x"), 1e-6), List.of(fixed.mode(), fixed.axes(), fixed.eps()));
 		assertArrayEquals(new double[] { 1, 2, 3 }, fixed.mean());
 		assertArrayEquals(new double[] { 4, 5, 6 }, fixed.std());
 
