@@ -264,7 +264,8 @@ class FolderModeTest {
 
 		assertEquals(1, merged.exitCode());
 		assertTrue(merged.out().startsWith("merged 2 parts into " + out.resolve("manifest.csv") +
-			": 13 rows {done=12, failed=1}\nfailed: plate1/broken.tif: cannot open input "), merged.out());
+			": 13 rows {done=12, failed=1}\nfailed: plate1/broken.tif: input " + in.resolve(
+			"plate1/broken.tif") + " is truncated or damaged: "), merged.out());
 		assertEquals("fiji-gan: 1 of 13 outputs failed (listed above, and in " + out.resolve(
 			"manifest.csv") + ")\n", merged.err());
 		assertEquals(13, rows(out.resolve("manifest.csv")).size());
