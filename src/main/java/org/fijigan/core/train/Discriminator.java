@@ -46,7 +46,7 @@ public final class Discriminator {
 		public static Architecture parse(String text) {
 			for (Architecture a : values())
 				if (a.id().equals(text.trim().toLowerCase(Locale.ROOT))) return a;
-			throw new GanException("unknown discriminator '" + text + "': use patchgan, dcgan or sngan");
+			throw new GanException("unknown discriminator '" + text + "': use auto, patchgan, dcgan or sngan");
 		}
 	}
 

@@ -84,6 +84,17 @@ public record OptimizerConfig(Kind kind, double learningRate, double beta1, doub
 	}
 
 	/**
+	 * The same optimizer with the betas of {@code --adam-betas B1,B2}; null, blank or the betas it
+	 * has already (SGD's included, so a dialog's default passes) change nothing.
+	 */
+	public OptimizerConfig withBetas(String text) {
+		if (text == null || text.isBlank()) return this;
+		double[] b = parseBetas(text);
+		if (kind == Kind.SGD && b[0] == 0.5 && b[1] == 0.999) return this;
+		return b[0] == beta1 && b[1] == beta2 ? this : withBetas(b[0], b[1]);
+	}
+
+	/**
 	 * Parses {@code --adam-betas B1,B2}.
 	 *
 	 * @return {b1, b2}, each in [0, 1)

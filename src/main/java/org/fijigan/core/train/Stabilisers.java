@@ -53,6 +53,15 @@ public record Stabilisers(Discriminator.Architecture discriminator, int discrimi
 			"probability of the differentiable augmentation: add --diff-augment (e.g. translation,cutout,color)");
 	}
 
+	/**
+	 * Parses the discriminator architecture as the command line and the dialog give it:
+	 * {@code patchgan}, {@code dcgan}, {@code sngan}, or {@code auto} for the task's default (null).
+	 */
+	public static Discriminator.Architecture parseDiscriminator(String text) {
+		String t = text.trim();
+		return t.isEmpty() || t.equalsIgnoreCase("auto") ? null : Discriminator.Architecture.parse(t);
+	}
+
 	/** Whether any option needs a discriminator (the EMA warm-up does not). */
 	public boolean touchDiscriminator() {
 		return discriminator != null || discriminatorWidth != DEFAULT_WIDTH || spectralNorm ||

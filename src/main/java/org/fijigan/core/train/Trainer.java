@@ -87,8 +87,9 @@ public final class Trainer {
 			.adversarial(), penalties.forStep(false), st.augment(), ada, dOpt) : null;
 		List<Batch> validationBatches = what.generator() ? List.of() : data.validation();
 		int dSteps = gan ? st.discriminatorSteps() : 1;
-		if (gan && !st.describe().isEmpty()) notes.add("discriminator: " + d.architecture().id() + ", " + st
-			.describe());
+		if (gan && !st.describe().isEmpty()) notes.add("discriminator: " + (st.discriminator() == null &&
+			st.discriminatorWidth() == Stabilisers.DEFAULT_WIDTH ? d.architecture().id() + " width " + d
+				.width() + ", " : "") + st.describe());
 
 		// state: parameters, optimizer slots, discriminator (with its spectral-norm vectors), ADA, EMA
 		Map<String, float[]> tensors = new LinkedHashMap<>();
