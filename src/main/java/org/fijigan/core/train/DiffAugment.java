@@ -112,38 +112,62 @@ public record DiffAugment(boolean color, boolean translation, boolean cutout) {
 	}
 
 	/**
-	 * One draw of the random parameters for a batch of shape {@code [N, C, H, W]}, as the inputs
-	 * {@link #apply} declared for {@code prefix}. Per sample, in this order: whether color applies
-	 * (probability {@code p}) and its three {@code r}; whether translation applies and its row and
-	 * column shifts; whether cutout applies and its centre row and column.
+	 * The random parameters of one augmented batch, per sample: the three color factors (identity:
+	 * 0, 1, 1), the shift in rows and columns, and the cutout's centre (row -1: none).
 	 */
-	Map<String, Tensor> draw(String prefix, long[] shape, SplittableRandom r, double p) {
-		int n = (int) shape[0], c = (int) shape[1], h = (int) shape[2], w = (int) shape[3];
+	record Draw(float[] brightness, float[] saturation, float[] contrast, int[] shiftRows,
+		int[] shiftColumns, int[] cutoutRow, int[] cutoutColumn) {}
+
+	/**
+	 * One draw for a batch of {@code n} images of {@code h x w} pixels. Per sample, in this order:
+	 * whether color applies (probability {@code p}) and its three {@code r}; whether translation
+	 * applies and its row and column shifts; whether cutout applies and its centre row and column.
+	 */
+	Draw draw(int n, int h, int w, SplittableRandom r, double p) {
 		float[] brightness = new float[n], saturation = new float[n], contrast = new float[n];
-		float[] rows = new float[n * h * h], columns = new float[n * w * w], mask = new float[n * h * w];
+		int[] dy = new int[n], dx = new int[n], cy = new int[n], cx = new int[n];
 		int sh = (int) Math.round(h / 8.0), sw = (int) Math.round(w / 8.0);
-		int ch = (int) Math.round(h / 2.0), cw = (int) Math.round(w / 2.0);
+		java.util.Arrays.fill(saturation, 1);
+		java.util.Arrays.fill(contrast, 1);
+		java.util.Arrays.fill(cy, -1);
 		for (int i = 0; i < n; i++) {
-			saturation[i] = 1;
-			contrast[i] = 1;
 			if (color && r.nextDouble() < p) {
 				brightness[i] = (float) (r.nextDouble() - 0.5);
 				saturation[i] = (float) (2 * r.nextDouble());
 				contrast[i] = (float) (r.nextDouble() + 0.5);
 			}
-			int dy = 0, dx = 0;
 			if (translation && r.nextDouble() < p) {
-				dy = r.nextInt(-sh, sh + 1);
-				dx = r.nextInt(-sw, sw + 1);
+				dy[i] = r.nextInt(-sh, sh + 1);
+				dx[i] = r.nextInt(-sw, sw + 1);
 			}
+			if (cutout && r.nextDouble() < p) {
+				cy[i] = r.nextInt(h);
+				cx[i] = r.nextInt(w);
+			}
+		}
+		return new Draw(brightness, saturation, contrast, dy, dx, cy, cx);
+	}
+
+	/** A draw for a batch of shape {@code [N, C, H, W]} as the inputs {@link #apply} declared. */
+	Map<String, Tensor> draw(String prefix, long[] shape, SplittableRandom r, double p) {
+		return tensors(prefix, shape, draw((int) shape[0], (int) shape[2], (int) shape[3], r, p));
+	}
+
+	/** {@code d} as the inputs {@link #apply} declared for {@code prefix}. */
+	Map<String, Tensor> tensors(String prefix, long[] shape, Draw d) {
+		int n = (int) shape[0], c = (int) shape[1], h = (int) shape[2], w = (int) shape[3];
+		int ch = (int) Math.round(h / 2.0), cw = (int) Math.round(w / 2.0);
+		float[] rows = new float[n * h * h], columns = new float[n * w * w], mask = new float[n * h * w];
+		java.util.Arrays.fill(mask, 1f);
+		for (int i = 0; i < n; i++) {
+			int dy = d.shiftRows()[i], dx = d.shiftColumns()[i];
 			// out[y][x] = in[y + dy][x + dx], zero outside: rows[y][y + dy] = 1, columns[x + dx][x] = 1
 			for (int y = 0; y < h; y++)
 				if (y + dy >= 0 && y + dy < h) rows[(i * h + y) * h + y + dy] = 1;
 			for (int x = 0; x < w; x++)
 				if (x + dx >= 0 && x + dx < w) columns[(i * w + x + dx) * w + x] = 1;
-			java.util.Arrays.fill(mask, i * h * w, (i + 1) * h * w, 1f);
-			if (cutout && r.nextDouble() < p) {
-				int y0 = r.nextInt(h) - ch / 2, x0 = r.nextInt(w) - cw / 2;
+			if (d.cutoutRow()[i] >= 0) {
+				int y0 = d.cutoutRow()[i] - ch / 2, x0 = d.cutoutColumn()[i] - cw / 2;
 				for (int y = Math.max(0, y0); y < Math.min(h, y0 + ch); y++)
 					for (int x = Math.max(0, x0); x < Math.min(w, x0 + cw); x++)
 						mask[(i * h + y) * w + x] = 0;
@@ -151,9 +175,9 @@ public record DiffAugment(boolean color, boolean translation, boolean cutout) {
 		}
 		Map<String, Tensor> m = new LinkedHashMap<>();
 		if (color) {
-			m.put(input(prefix, "brightness"), Tensor.of(brightness, n, 1, 1, 1));
-			if (c > 1) m.put(input(prefix, "saturation"), Tensor.of(saturation, n, 1, 1, 1));
-			m.put(input(prefix, "contrast"), Tensor.of(contrast, n, 1, 1, 1));
+			m.put(input(prefix, "brightness"), Tensor.of(d.brightness().clone(), n, 1, 1, 1));
+			if (c > 1) m.put(input(prefix, "saturation"), Tensor.of(d.saturation().clone(), n, 1, 1, 1));
+			m.put(input(prefix, "contrast"), Tensor.of(d.contrast().clone(), n, 1, 1, 1));
 		}
 		if (translation) {
 			m.put(input(prefix, "rows"), Tensor.of(rows, n, 1, h, h));
