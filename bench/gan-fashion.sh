@@ -1,7 +1,9 @@
 #!/bin/sh
 # GAN training against PyTorch, measured in one run (a benchmark, not a test; bench/README.md).
 # Usage, from the repository root: bench/gan-fashion.sh [STEPS] [THREADS]
-#   (defaults: 3000 generator + discriminator steps, 2 threads on each side)
+#   (defaults: 3000 generator + discriminator steps, 2 threads on each side; environment: BATCH
+#   (64), GWIDTH and DWIDTH (16, the networks' widths), PARALLEL=1 to run the two sides at the
+#   same time, each with THREADS threads, instead of one after the other)
 # Class-conditional 32x32 Fashion-MNIST (Debian's dataset-fashion-mnist, 300 training images per
 # class): fiji-gan's `create-model --arch dcgan` generator and its SNGAN discriminator with spectral
 # norm and the minibatch standard deviation, hinge loss, DiffAugment (translation, cutout, color),
@@ -27,7 +29,8 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] || ! $py -c 'import PIL' 2>/dev/nu
 fi
 
 # the recipe, the same on both sides
-seed=1 batch=64 latent=64 lr=1e-4 dlr=4e-4 betas=0.5,0.999 ema=0.999 gwidth=16 dwidth=16
+seed=1 batch=${BATCH:-64} latent=64 lr=1e-4 dlr=4e-4 betas=0.5,0.999 ema=0.999
+gwidth=${GWIDTH:-16} dwidth=${DWIDTH:-16}
 augment=translation,cutout,color
 classes=tshirt,trouser,pullover,dress,coat,sandal,shirt,sneaker,bag,boot
 
@@ -67,14 +70,27 @@ finetune() { # STEPS OUT.onnx CPU-FILE
 
 # fiji-gan: a 20-step run measures the fixed cost (start-up, reading the images, building the step
 # graphs), which the per-step figure leaves out, as PyTorch's leaves out its own
-echo "fiji-gan: 20 steps, then $steps ..." >&2
-finetune 20 "$work/fiji-g-short.onnx" "$work/fiji-cpu-short.txt" > "$work/fiji-short.log" 2>&1
-finetune "$steps" "$work/fiji-g.onnx" "$work/fiji-cpu.txt" > "$work/fiji.log" 2>&1
+fiji() {
+	finetune 20 "$work/fiji-g-short.onnx" "$work/fiji-cpu-short.txt" > "$work/fiji-short.log" 2>&1
+	finetune "$steps" "$work/fiji-g.onnx" "$work/fiji-cpu.txt" > "$work/fiji.log" 2>&1
+}
+torch() {
+	nice -n 10 $py bench/gan_fashion_torch.py train "$work" "$steps" "$threads" $seed batch=$batch \
+		latent=$latent lr=$lr d_lr=$dlr adam_betas=$betas ema=$ema diff_augment=$augment \
+		minibatch_std=1 > "$work/torch.log"
+}
+if [ "${PARALLEL:-0}" = 1 ]; then
+	echo "fiji-gan (20 steps, then $steps) and PyTorch ($steps steps), at the same time ..." >&2
+	fiji &
+	torch
+	wait $!
+else
+	echo "fiji-gan: 20 steps, then $steps ..." >&2
+	fiji
+	echo "PyTorch: $steps steps ..." >&2
+	torch
+fi
 grep -E '^(wrote|note)' "$work/fiji.log" >&2 || true
-echo "PyTorch: $steps steps ..." >&2
-nice -n 10 $py bench/gan_fashion_torch.py train "$work" "$steps" "$threads" $seed batch=$batch \
-	latent=$latent lr=$lr d_lr=$dlr adam_betas=$betas ema=$ema diff_augment=$augment \
-	minibatch_std=1 > "$work/torch.log"
 $py -c "
 short, long = (float(open('$work/' + f).read()) for f in ('fiji-cpu-short.txt', 'fiji-cpu.txt'))
 torch_cpu, torch_steps = open('$work/torch-cpu.txt').read().split()

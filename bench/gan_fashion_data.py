@@ -97,7 +97,7 @@ def classifier(work, threads):
     net = Judge()
     opt = torch.optim.Adam(net.parameters(), 1e-3)
     start = time.time()
-    for epoch in range(3):
+    for epoch in range(2):
         order = torch.randperm(len(x))
         for i in range(0, len(x), 128):
             b = order[i:i + 128]
