@@ -16,11 +16,13 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
+import org.fijigan.core.train.DiffAugment;
 import org.fijigan.core.train.FineTune;
 import org.fijigan.core.train.FineTuneConfig;
 import org.fijigan.core.train.GradientPenalties;
 import org.fijigan.core.train.LossKind;
 import org.fijigan.core.train.OptimizerConfig;
+import org.fijigan.core.train.Stabilisers;
 import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
@@ -137,8 +139,48 @@ public final class FineTuneCommand implements Callable<Integer> {
 			"GAMMA times K (default: ${DEFAULT-VALUE}).")
 	int r1Every;
 
+	@Option(names = "--discriminator", defaultValue = "auto", paramLabel = "auto|patchgan|dcgan|sngan",
+		description = "The discriminator: patchgan (image-to-image default), dcgan (generator default) or " +
+			"sngan (Miyato et al. 2018's CNN down to 4x4, global sum pooling, class projection) (default: ${DEFAULT-VALUE}).")
+	String discriminator;
+
+	@Option(names = "--discriminator-width", defaultValue = "32", paramLabel = "W",
+		description = "Channels of the discriminator's first layer (default: ${DEFAULT-VALUE}).")
+	int discriminatorWidth;
+
+	@Option(names = "--spectral-norm",
+		description = "Spectral normalisation of every discriminator weight (Miyato et al. 2018), one power iteration per step.")
+	boolean spectralNorm;
+
+	@Option(names = "--diff-augment", defaultValue = "none", paramLabel = "translation,cutout,color",
+		description = "Differentiable augmentation of real and generated images before the " +
+			"discriminator (Zhao et al. 2020) (default: ${DEFAULT-VALUE}).")
+	String diffAugment;
+
+	@Option(names = "--ada-target", defaultValue = "0", paramLabel = "P",
+		description = "Apply --diff-augment with ADA's adaptive probability (Karras et al. 2020), " +
+			"steering E[sign D(real)] to P; the paper uses 0.6 (default: 0, always apply).")
+	double adaTarget;
+
+	@Option(names = "--minibatch-std",
+		description = "Append the minibatch standard deviation as a feature of the discriminator (Karras et al. 2018).")
+	boolean minibatchStd;
+
+	@Option(names = "--d-lr", paramLabel = "X",
+		description = "The discriminator's learning rate (TTUR, Heusel et al. 2017; default: --lr).")
+	Double dLr;
+
+	@Option(names = "--d-steps", defaultValue = "1", paramLabel = "K",
+		description = "Discriminator steps per generator step (default: ${DEFAULT-VALUE}).")
+	int dSteps;
+
+	@Option(names = "--adam-betas", paramLabel = "B1,B2",
+		description = "Adam's betas; WGAN-GP uses 0,0.9 or 0.5,0.9 (default: 0.5,0.999).")
+	String adamBetas;
+
 	@Option(names = "--normalize", defaultValue = "percentile", paramLabel = "MODE",
-		description = "percentile[:L,H], range[:MIN,MAX] or none (default: ${DEFAULT-VALUE}).")
+		description = "percentile[:L,H], range[:MIN,MAX] or none; for a generator, one range for the " +
+			"whole set (default: ${DEFAULT-VALUE}).")
 	Normalization normalize;
 
 	@Option(names = "--degradation", paramLabel = "SPEC",
@@ -181,6 +223,11 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Export an exponential moving average of the weights (e.g. 0.999; default: off).")
 	double ema;
 
+	@Option(names = "--ema-warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+		description = "Ramp the EMA decay up as min(DECAY, (1 + t) / (10 + t)) at step t, so a short " +
+			"run exports trained weights (default: on; --no-ema-warmup: DECAY from the first step).")
+	boolean emaWarmup;
+
 	@Option(names = "--overwrite", description = "Replace OUT if it exists.")
 	boolean overwrite;
 
@@ -208,11 +255,15 @@ public final class FineTuneCommand implements Callable<Integer> {
 			"data")) : new DataSource.Pairs(ImageFolder.of(data.pairs.inputs, "input"), ImageFolder.of(
 				data.pairs.targets, "target"));
 		refuseOverwritingData(source, List.of(out, csv, png));
-		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr).withSchedule(
-			OptimizerConfig.Schedule.parse(lrSchedule)), LossKind
-			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, run.device, run.threads, checkpointDir,
-			checkpointEvery, resume, freeze, ema, validateEvery, new GradientPenalties(GradientPenalties
-				.parseWganGp(gradientPenalty), r1, r1Every));
+		OptimizerConfig opt = OptimizerConfig.parse(optimizer, lr).withSchedule(OptimizerConfig.Schedule
+			.parse(lrSchedule)).withBetas(adamBetas);
+		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(discriminator),
+			discriminatorWidth, spectralNorm, minibatchStd, DiffAugment.parse(diffAugment), adaTarget, dLr,
+			dSteps, emaWarmup);
+		FineTuneConfig config = new FineTuneConfig(steps, opt, LossKind.parse(loss), 0, AdversarialKind
+			.parse(adversarial), seed, run.device, run.threads, checkpointDir, checkpointEvery, resume,
+			freeze, ema, validateEvery, new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty),
+				r1, r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
 			.parse(augment), normalize, validation, adversarialWeight, config, degradation == null ||
 				degradation.isEmpty() ? null : Degradation.parseAll(degradation));

@@ -16,10 +16,13 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
+import org.fijigan.core.train.DiffAugment;
 import org.fijigan.core.train.FineTune;
 import org.fijigan.core.train.FineTuneConfig;
+import org.fijigan.core.train.GradientPenalties;
 import org.fijigan.core.train.LossKind;
 import org.fijigan.core.train.OptimizerConfig;
+import org.fijigan.core.train.Stabilisers;
 import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
@@ -86,8 +89,62 @@ public class FineTuneCommand extends GanCommand {
 		description = "weight of the GAN loss; 0 trains without a discriminator (generators need > 0)")
 	double adversarialWeight;
 
-	@Parameter(label = "GAN loss", choices = { "nonsaturating", "hinge", "lsgan" })
+	@Parameter(label = "GAN loss", choices = { "nonsaturating", "hinge", "lsgan", "wasserstein" },
+		description = "wasserstein needs the gradient penalty wgan-gp:10")
 	String ganLoss = "nonsaturating";
+
+	@Parameter(label = "Gradient penalty",
+		description = "none, or wgan-gp:LAMBDA (Gulrajani et al. 2017; the paper uses 10) with the wasserstein GAN loss")
+	String gradientPenalty = "none";
+
+	@Parameter(label = "Gamma (R1)", min = "0",
+		description = "R1 (Mescheder et al. 2018): gamma/2 times the squared gradient norm of the discriminator on real images; 0: off")
+	double r1Gamma;
+
+	@Parameter(label = "Lazy R1 interval", min = "1",
+		description = "apply R1 at every k-th discriminator step only, with gamma times k (Karras et al. 2020)")
+	int r1Every = 1;
+
+	@Parameter(label = "Discriminator", choices = { "auto", "patchgan", "dcgan", "sngan" },
+		description = "auto: patchgan for image-to-image models, dcgan for generators; sngan: Miyato et al. 2018's CNN with class projection")
+	String discriminator = "auto";
+
+	@Parameter(label = "Width of the discriminator", min = "1", description = "channels of the discriminator's first layer")
+	int discriminatorWidth = Stabilisers.DEFAULT_WIDTH;
+
+	@Parameter(label = "Spectral normalisation",
+		description = "of every discriminator weight (Miyato et al. 2018), one power iteration per step")
+	boolean spectralNorm;
+
+	@Parameter(label = "DiffAugment",
+		description = "differentiable augmentation before the discriminator (Zhao et al. 2020): translation, cutout, color separated by commas, or none")
+	String diffAugment = "none";
+
+	@Parameter(label = "ADA target", min = "0", max = "0.99",
+		description = "apply DiffAugment with ADA's adaptive probability (Karras et al. 2020) steered to this E[sign D(real)], e.g. 0.6; 0: always apply")
+	double adaTarget;
+
+	@Parameter(label = "Minibatch std",
+		description = "the minibatch standard deviation as a discriminator feature (Karras et al. 2018)")
+	boolean minibatchStd;
+
+	@Parameter(label = "TTUR learning rate", min = "0",
+		description = "the discriminator's own learning rate (two time-scale update rule, Heusel et al. 2017); 0: the learning rate above")
+	double discriminatorLr;
+
+	@Parameter(label = "Updates of D per step", min = "1", description = "discriminator steps per generator step")
+	int discriminatorSteps = 1;
+
+	@Parameter(label = "Adam betas", description = "B1,B2; WGAN-GP uses 0,0.9 or 0.5,0.9")
+	String adamBetas = "0.5,0.999";
+
+	@Parameter(label = "EMA decay", min = "0", max = "0.9999",
+		description = "export an exponential moving average of the weights, e.g. 0.999; 0: off")
+	double emaDecay;
+
+	@Parameter(label = "Constant EMA decay",
+		description = "no warm-up: the decay from the first step (off: min(decay, (1 + t) / (10 + t)) at step t)")
+	boolean constantEma;
 
 	@Parameter(label = "Normalize", choices = { "percentile", "range", "none" })
 	String normalize = "percentile";
@@ -127,10 +184,15 @@ public class FineTuneCommand extends GanCommand {
 			.of(data.toPath(), "data"));
 		else source = new DataSource.Pairs(ImageFolder.of(data.toPath(), "input"), ImageFolder.of(targets
 			.toPath(), "target"));
-		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, learningRate),
-			LossKind.parse(loss), 0, AdversarialKind.parse(ganLoss), seed, DeviceSpec.parse(device),
-			threads, checkpoints == null || checkpoints.getPath().isBlank() ? null : checkpoints.toPath(),
-			100, resume, List.of(), 0, Math.max(1, steps / 20));
+		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(discriminator),
+			discriminatorWidth, spectralNorm, minibatchStd, DiffAugment.parse(diffAugment), adaTarget,
+			discriminatorLr > 0 ? discriminatorLr : null, discriminatorSteps, !constantEma);
+		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, learningRate)
+			.withBetas(adamBetas), LossKind.parse(loss), 0, AdversarialKind.parse(ganLoss), seed, DeviceSpec
+				.parse(device), threads, checkpoints == null || checkpoints.getPath().isBlank() ? null
+					: checkpoints.toPath(), 100, resume, List.of(), emaDecay, Math.max(1, steps / 20),
+			new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty), (float) r1Gamma, r1Every),
+			stabilisers);
 		FineTune.Request request = new FineTune.Request(model.trim(), task.equals("auto") ? null : TaskKind
 			.parse(task), source, batch, patch, Augmentation.parse(augment), Normalization.parse(normalize),
 			validation, adversarialWeight > 0 ? (float) adversarialWeight : null, config);

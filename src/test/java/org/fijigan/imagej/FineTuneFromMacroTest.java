@@ -22,7 +22,10 @@ import ij.Macro;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
-/** Plugins > GAN > Fine-Tune Model... from macro options, headless, through the ImageJ 1 bridge. */
+/**
+ * Plugins > GAN > Fine-Tune Model... from macro options, headless, through the ImageJ 1 bridge: a
+ * denoiser, and a conditional generator with the discriminator's stabilisers.
+ */
 class FineTuneFromMacroTest {
 	@TempDir
 	Path dir;
@@ -40,11 +43,47 @@ class FineTuneFromMacroTest {
 				.resolve("i" + k + ".tif").toString()));
 		}
 		Path out = dir.resolve("tuned.onnx");
+		run("model=[" + model + "] data=[" + data + "] output=[" + out +
+			"] task=denoise steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
+		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
+		assertLoadableAndTrained(model, out);
+	}
+
+	@Test
+	void aGeneratorFineTunesWithStabilisersFromMacroOptions() throws IOException {
+		Path model = OnnxModels.generator(8, 2, 16, 16).metadata("fiji-gan.class_names", "cells,nuclei")
+			.write(dir, "gen.onnx");
+		Random r = new Random(9);
+		for (String c : new String[] { "cells", "nuclei" }) {
+			Path folder = Files.createDirectories(dir.resolve("data").resolve(c));
+			for (int k = 0; k < 2; k++) {
+				float[] v = new float[16 * 16];
+				for (int i = 0; i < v.length; i++)
+					v[i] = (float) Math.sin(i / 16 / 3.0 + k) + r.nextFloat() * 0.1f;
+				assertTrue(new FileSaver(new ImagePlus(c + k, new FloatProcessor(16, 16, v))).saveAsTiff(folder
+					.resolve(c + k + ".tif").toString()));
+			}
+		}
+		Path out = dir.resolve("gen-tuned.onnx");
+		run("model=[" + model + "] data=[" + dir.resolve("data") + "] output=[" + out +
+			"] task=generate steps=2 batch=4 patch=0 augment=none learning=0.001 adversarial=1 gan=hinge " +
+			"discriminator=sngan width=8 spectral diffaugment=[translation,cutout] minibatch " +
+			"ttur=0.004 updates=2 adam=[0,0.9] ema=0.9 seed=5 validation=0 device=cpu threads=1");
+		assertTrue(Files.isRegularFile(out), "the fine-tuned generator was written");
+		var d = assertLoadableAndTrained(model, out);
+		assertEquals("sngan width 8, spectral norm, minibatch std, diff-augment translation,cutout, " +
+			"d-lr 0.004, d-steps 2", d.graph().metadata().get("fiji-gan.fine_tune.discriminator"));
+		assertEquals("0.0,0.9", d.graph().metadata().get("fiji-gan.fine_tune.adam_betas"));
+		assertEquals("0.9 with warm-up min(decay, (1 + t) / (10 + t))", d.graph().metadata().get(
+			"fiji-gan.fine_tune.ema"));
+	}
+
+	/** Runs the command with {@code options} as a macro would. */
+	private static void run(String options) {
 		Thread thread = Thread.currentThread();
 		String name = thread.getName();
 		thread.setName("Run$_" + name);
-		Macro.setOptions("model=[" + model + "] data=[" + data + "] output=[" + out +
-			"] task=denoise steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
+		Macro.setOptions(options);
 		try {
 			new GanPlugIn().run("fine-tune");
 		}
@@ -52,7 +91,11 @@ class FineTuneFromMacroTest {
 			Macro.setOptions(null);
 			thread.setName(name);
 		}
-		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
+	}
+
+	private org.fijigan.core.model.ModelDescriptor assertLoadableAndTrained(Path model, Path out)
+		throws IOException
+	{
 		var d = ModelLoader.load(out.toString(), ModelOverrides.NONE);
 		assertEquals("fiji-gan.fine_tune.base_sha256", d.graph().metadata().keySet().stream().filter(k -> k
 			.endsWith("base_sha256")).findFirst().orElseThrow());
@@ -61,5 +104,6 @@ class FineTuneFromMacroTest {
 			assertFalse(s.anyMatch(p -> AtomicFile.targetOfTemporary(p.getFileName().toString()) != null),
 				"no temp files left");
 		}
+		return d;
 	}
 }

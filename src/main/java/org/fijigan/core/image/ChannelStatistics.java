@@ -96,6 +96,55 @@ public final class ChannelStatistics {
 	}
 
 	/**
+	 * The statistics of several images' channels taken together, as if they were one image: exact
+	 * for 8- and 16-bit data (the histograms add up); for float data the merged samples, thinned at
+	 * a fixed stride to at most {@link #MAX_FLOAT_SAMPLES}.
+	 *
+	 * @throws IllegalArgumentException when the parts mix integer types, or integer and float data
+	 */
+	public static ChannelStatistics pooled(java.util.List<ChannelStatistics> parts) {
+		if (parts.isEmpty()) throw new IllegalArgumentException("no statistics to pool");
+		boolean integer = parts.get(0).histogram != null;
+		long[] hist = integer ? new long[parts.get(0).histogram.length] : null;
+		long count = 0, nonFinite = 0, samples = 0;
+		double sum = 0, sumSq = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+		for (ChannelStatistics s : parts) {
+			if ((s.histogram != null) != integer || integer && s.histogram.length != hist.length)
+				throw new IllegalArgumentException("the images mix pixel types");
+			count += s.count;
+			nonFinite += s.nonFinite;
+			sum += s.mean * s.count;
+			sumSq += (s.std * s.std + s.mean * s.mean) * s.count;
+			if (s.count > 0) {
+				min = Math.min(min, s.min);
+				max = Math.max(max, s.max);
+			}
+			if (integer) for (int v = 0; v < hist.length; v++)
+				hist[v] += s.histogram[v];
+			else samples += s.sorted.length;
+		}
+		float[] sorted = null;
+		if (!integer) {
+			int stride = (int) Math.max(1, (samples + MAX_FLOAT_SAMPLES - 1) / MAX_FLOAT_SAMPLES);
+			float[] all = new float[(int) Math.min(samples, MAX_FLOAT_SAMPLES)];
+			int n = 0;
+			long seen = 0;
+			for (ChannelStatistics s : parts)
+				for (float v : s.sorted)
+					if (seen++ % stride == 0 && n < all.length) all[n++] = v;
+			sorted = Arrays.copyOf(all, n);
+			Arrays.sort(sorted);
+		}
+		double mean = count == 0 ? 0 : sum / count;
+		double var = count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean);
+		if (count == 0) {
+			min = 0;
+			max = 0;
+		}
+		return new ChannelStatistics(hist, sorted, count, nonFinite, mean, Math.sqrt(var), min, max);
+	}
+
+	/**
 	 * The {@code p}-th percentile (0-100) with linear interpolation between closest ranks, as
 	 * NumPy's default: position {@code p/100 * (n-1)} in the sorted values.
 	 */

@@ -26,12 +26,24 @@ import org.fijigan.core.engine.ThreadCount;
  *          average is what gets exported
  * @param validateEvery steps between validation passes (0: only at the end)
  * @param penalties gradient penalties of the discriminator (WGAN-GP, R1); {@code null}: none
+ * @param stabilisers the discriminator's architecture and stabilisers, the EMA warm-up;
+ *          {@code null}: {@link Stabilisers#DEFAULTS}
  */
 public record FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss,
 	float adversarialWeight, AdversarialKind adversarial, long seed, DeviceSpec device, int threads,
 	Path checkpointDir, int checkpointEvery, boolean resume, List<String> freeze, double emaDecay,
-	int validateEvery, GradientPenalties penalties)
+	int validateEvery, GradientPenalties penalties, Stabilisers stabilisers)
 {
+	/** Settings with the default stabilisers. */
+	public FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss, float adversarialWeight,
+		AdversarialKind adversarial, long seed, DeviceSpec device, int threads, Path checkpointDir,
+		int checkpointEvery, boolean resume, List<String> freeze, double emaDecay, int validateEvery,
+		GradientPenalties penalties)
+	{
+		this(steps, optimizer, loss, adversarialWeight, adversarial, seed, device, threads, checkpointDir,
+			checkpointEvery, resume, freeze, emaDecay, validateEvery, penalties, Stabilisers.DEFAULTS);
+	}
+
 	/** Settings without gradient penalties. */
 	public FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss, float adversarialWeight,
 		AdversarialKind adversarial, long seed, DeviceSpec device, int threads, Path checkpointDir,
@@ -56,6 +68,7 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss
 		freeze = freeze == null ? List.of() : List.copyOf(freeze);
 		if (device == null) device = DeviceSpec.AUTO;
 		if (penalties == null) penalties = GradientPenalties.NONE;
+		if (stabilisers == null) stabilisers = Stabilisers.DEFAULTS;
 		if (penalties.wganGp() > 0 && adversarial != AdversarialKind.WASSERSTEIN) throw new GanException(
 			"--gradient-penalty wgan-gp belongs to the Wasserstein critic: add --adversarial wasserstein " +
 				"(or regularise a " + adversarial.name().toLowerCase(java.util.Locale.ROOT) +
@@ -68,7 +81,7 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss
 	/** The same settings with another adversarial weight. */
 	public FineTuneConfig withAdversarialWeight(float weight) {
 		return new FineTuneConfig(steps, optimizer, loss, weight, adversarial, seed, device, threads,
-			checkpointDir, checkpointEvery, resume, freeze, emaDecay, validateEvery, penalties);
+			checkpointDir, checkpointEvery, resume, freeze, emaDecay, validateEvery, penalties, stabilisers);
 	}
 
 	/** Plain defaults: Adam 1e-4, L1, no discriminator, checkpoints every 100 steps. */

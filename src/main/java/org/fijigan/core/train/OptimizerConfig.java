@@ -74,7 +74,44 @@ public record OptimizerConfig(Kind kind, double learningRate, double beta1, doub
 	}
 
 	public OptimizerConfig withLearningRate(double lr) {
-		return new OptimizerConfig(kind, lr, beta1, beta2, epsilon, weightDecay);
+		return new OptimizerConfig(kind, lr, beta1, beta2, epsilon, weightDecay, schedule);
+	}
+
+	/** The same optimizer with Adam's betas {@code (b1, b2)}; WGAN-GP uses (0, 0.9) or (0.5, 0.9). */
+	public OptimizerConfig withBetas(double b1, double b2) {
+		if (kind == Kind.SGD) throw new GanException("--adam-betas applies to adam and adamw, not sgd");
+		return new OptimizerConfig(kind, learningRate, b1, b2, epsilon, weightDecay, schedule);
+	}
+
+	/**
+	 * The same optimizer with the betas of {@code --adam-betas B1,B2}; null, blank or the betas it
+	 * has already (SGD's included, so a dialog's default passes) change nothing.
+	 */
+	public OptimizerConfig withBetas(String text) {
+		if (text == null || text.isBlank()) return this;
+		double[] b = parseBetas(text);
+		if (kind == Kind.SGD && b[0] == 0.5 && b[1] == 0.999) return this;
+		return b[0] == beta1 && b[1] == beta2 ? this : withBetas(b[0], b[1]);
+	}
+
+	/**
+	 * Parses {@code --adam-betas B1,B2}.
+	 *
+	 * @return {b1, b2}, each in [0, 1)
+	 */
+	public static double[] parseBetas(String text) {
+		String[] parts = text.trim().split("\\s*,\\s*");
+		try {
+			if (parts.length == 2) {
+				double b1 = Double.parseDouble(parts[0]), b2 = Double.parseDouble(parts[1]);
+				if (b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1) return new double[] { b1, b2 };
+			}
+		}
+		catch (NumberFormatException e) {
+			// the message below
+		}
+		throw new GanException("--adam-betas needs two numbers in [0, 1) separated by a comma (e.g. " +
+			"0.5,0.9), got '" + text + "'");
 	}
 
 	/** Optimizer state tensors per parameter: 0 for SGD, 2 (m, v) for Adam. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.train.autodiff.GradientBuilder;
@@ -49,10 +50,28 @@ public final class StepGraph {
 	public static final String EPSILON = "train/epsilon";
 	/** Output of a discriminator step with gradient penalties: their sum (part of the loss). */
 	public static final String PENALTY = "train/penalty";
+	/**
+	 * Output of a discriminator step for ADA: {@code mean(sign(D(real)))}, the overfitting heuristic
+	 * {@code r_t} of Karras et al. 2020.
+	 */
+	public static final String REAL_SIGN = "train/real_sign";
+	/** Prefix of the inputs of the differentiable augmentation of the real batch (D's step). */
+	public static final String AUGMENT_REAL = "train/augment/real";
+	/** Prefix of the inputs of the differentiable augmentation of the generated batch. */
+	public static final String AUGMENT_FAKE = "train/augment/fake";
 
 	/** A built step graph, with the names of its parameters and state. */
 	public record Built(ModelProto model, List<String> parameters, List<String> stateInputs,
-		List<String> outputs) {}
+		List<String> outputs)
+	{
+		/** The declared shape of graph input {@code name}. */
+		public long[] inputShape(String name) {
+			for (ValueInfoProto v : model.getGraph().getInputList())
+				if (v.getName().equals(name)) return v.getType().getTensorType().getShape().getDimList()
+					.stream().mapToLong(TensorShapeProto.Dimension::getDimValue).toArray();
+			throw new IllegalArgumentException("the step graph has no input " + name);
+		}
+	}
 
 	private StepGraph() {}
 
@@ -96,6 +115,21 @@ public final class StepGraph {
 		float adversarialWeight, AdversarialKind adversarial, Discriminator discriminator, String label,
 		OptimizerConfig opt)
 	{
+		return generatorStep(forward, output, subtractFrom, parameters, data, target, loss,
+			adversarialWeight, adversarial, discriminator, DiffAugment.NONE, label, opt);
+	}
+
+	/**
+	 * As above, with the discriminator seeing the generated batch through the differentiable
+	 * augmentation {@code augment} (inputs {@link #AUGMENT_FAKE}{@code /...}). A discriminator with
+	 * spectral normalisation takes its vectors {@code u} as inputs
+	 * ({@link Discriminator.Bound#vectorInputs()}), fed as they are, without a power iteration.
+	 */
+	public static Built generatorStep(ModelProto forward, String output, String subtractFrom,
+		List<Parameter> parameters, Map<String, Tensor> data, String target, LossKind loss,
+		float adversarialWeight, AdversarialKind adversarial, Discriminator discriminator,
+		DiffAugment augment, String label, OptimizerConfig opt)
+	{
 		ModelProto.Builder mb = forward.toBuilder();
 		GraphProto.Builder g = mb.getGraphBuilder();
 		Set<String> trainable = new HashSet<>();
@@ -127,7 +161,9 @@ public final class StepGraph {
 		String content = loss == null ? e.scalar(0f) : pixelLoss(e, result, target, loss);
 		String total = content;
 		if (gan) {
-			String logits = discriminator.apply(e, result, label);
+			Discriminator.Bound critic = discriminator.bind(e, false);
+			String seen = augment.any() ? augment.apply(e, result, AUGMENT_FAKE) : result;
+			String logits = critic.apply(seen, label);
 			String adv = generatorAdversarial(e, logits, adversarial);
 			total = e.add(content, e.mul(adv, e.scalar(adversarialWeight)));
 		}
@@ -199,6 +235,24 @@ public final class StepGraph {
 	public static Built discriminatorStep(Discriminator d, long[] imageShape, String labelInput,
 		AdversarialKind adversarial, GradientPenalties penalties, OptimizerConfig opt)
 	{
+		return discriminatorStep(d, imageShape, labelInput, adversarial, penalties, DiffAugment.NONE,
+			false, opt);
+	}
+
+	/**
+	 * The discriminator step with its stabilisers. The real and the generated batch are seen through
+	 * the differentiable augmentation {@code augment}, each with its own draw (inputs
+	 * {@link #AUGMENT_REAL}{@code /...} and {@link #AUGMENT_FAKE}{@code /...}). The gradient penalties
+	 * differentiate through it with respect to the images before it, as ADA's R1 does: R1 on
+	 * {@code D(T_real(real))}, WGAN-GP on {@code D(T_real(x̂))}. With spectral normalisation, one
+	 * power iteration per step: the vectors {@code u} are state (inputs, and updated outputs named by
+	 * {@link #updated}). With {@code realSign}, the output {@link #REAL_SIGN}. Without any of these
+	 * the graph is the one of the methods above, node for node.
+	 */
+	public static Built discriminatorStep(Discriminator d, long[] imageShape, String labelInput,
+		AdversarialKind adversarial, GradientPenalties penalties, DiffAugment augment, boolean realSign,
+		OptimizerConfig opt)
+	{
 		if (penalties.r1Every() != 1) throw new IllegalArgumentException(
 			"a step graph applies R1 at every step it runs: build one per schedule with forStep");
 		ModelProto.Builder mb = ModelProto.newBuilder().setIrVersion(8).setProducerName("fiji-gan")
@@ -219,8 +273,11 @@ public final class StepGraph {
 			shapes.put(p.name(), p.shape());
 		}
 		GraphEmitter e = new GraphEmitter(g, shapes, 17);
-		String real = d.apply(e, "real", labelInput);
-		String fake = d.apply(e, "fake", labelInput);
+		Discriminator.Bound b = d.bind(e, true);
+		UnaryOperator<String> critic = x -> b.apply(augment.any() ? augment.apply(e, x, AUGMENT_REAL) : x,
+			labelInput);
+		String real = critic.apply("real");
+		String fake = b.apply(augment.any() ? augment.apply(e, "fake", AUGMENT_FAKE) : "fake", labelInput);
 		String loss = discriminatorLoss(e, real, fake, adversarial);
 		String penalty = null;
 		if (penalties.any()) {
@@ -229,7 +286,7 @@ public final class StepGraph {
 				addInput(g, EPSILON, TensorProto.DataType.FLOAT_VALUE, perSample);
 				e.setShape(EPSILON, perSample);
 			}
-			penalty = penalty(e, d, "real", real, "fake", EPSILON, labelInput, penalties);
+			penalty = penalty(e, critic, "real", real, "fake", EPSILON, penalties);
 			loss = e.add(loss, penalty);
 		}
 		List<String> names = new ArrayList<>();
@@ -240,7 +297,12 @@ public final class StepGraph {
 		List<String> outputs = new ArrayList<>();
 		outputs.add(rename(e, loss, LOSS));
 		if (penalty != null) outputs.add(rename(e, penalty, PENALTY));
+		if (realSign) outputs.add(rename(e, meanAll(e, e.unary("Sign", real)), REAL_SIGN));
 		emitUpdates(e, d.parameters(), grads, opt, state, outputs);
+		for (Map.Entry<String, String> v : b.updatedVectors().entrySet()) {
+			state.add(v.getKey());
+			outputs.add(rename(e, v.getValue(), updated(v.getKey())));
+		}
 		for (String o : outputs)
 			g.addOutput(ValueInfoProto.newBuilder().setName(o));
 		return new Built(mb.build(), names, state, outputs);
@@ -260,15 +322,24 @@ public final class StepGraph {
 	static String penalty(GraphEmitter e, Discriminator d, String real, String realLogits, String fake,
 		String epsilon, String label, GradientPenalties p)
 	{
+		return penalty(e, x -> d.apply(e, x, label), real, realLogits, fake, epsilon, p);
+	}
+
+	/**
+	 * As above, with the discriminator as {@code critic}: image value to logits value (emitting it).
+	 */
+	static String penalty(GraphEmitter e, UnaryOperator<String> critic, String real, String realLogits,
+		String fake, String epsilon, GradientPenalties p)
+	{
 		String sum = null;
 		if (p.wganGp() > 0) {
 			String mixed = e.add(e.mul(epsilon, real), e.mul(e.sub(e.scalar(1f), epsilon), fake));
-			String norm = e.unary("Sqrt", squaredNorms(e, inputGradient(e, d, mixed, null, label)));
+			String norm = e.unary("Sqrt", squaredNorms(e, inputGradient(e, critic, mixed, null)));
 			String off = e.sub(norm, e.scalar(1f));
 			sum = e.mul(meanAll(e, e.mul(off, off)), e.scalar(p.wganGp()));
 		}
 		if (p.r1Gamma() > 0) {
-			String r1 = e.mul(meanAll(e, squaredNorms(e, inputGradient(e, d, real, realLogits, label))), e
+			String r1 = e.mul(meanAll(e, squaredNorms(e, inputGradient(e, critic, real, realLogits))), e
 				.scalar(p.r1Gamma() / 2));
 			sum = sum == null ? r1 : e.add(sum, r1);
 		}
@@ -281,10 +352,10 @@ public final class StepGraph {
 	 * discriminator or the mean of a PatchGAN's map. Emits the backward pass, and a forward pass of
 	 * the discriminator on {@code image} unless {@code logits} is that already.
 	 */
-	static String inputGradient(GraphEmitter e, Discriminator d, String image, String logits,
-		String label)
+	static String inputGradient(GraphEmitter e, UnaryOperator<String> critic, String image,
+		String logits)
 	{
-		if (logits == null) logits = d.apply(e, image, label);
+		if (logits == null) logits = critic.apply(image);
 		int rank = e.rank(logits);
 		String scores = rank == 1 ? logits : e.reduceMean(logits, range(1, rank), false);
 		String total = e.reduceSum(scores, new long[] { 0 }, false);

@@ -72,7 +72,8 @@ public final class StepRunner implements AutoCloseable {
 	}
 
 	/**
-	 * @param state optimizer state tensors by input name (initial values, e.g. zeros), may be empty
+	 * @param state state tensors (optimizer slots, power-iteration vectors) by input name: their
+	 *          initial values; a state input missing here starts at zero
 	 */
 	public StepRunner(StepGraph.Built graph, List<Parameter> parameters, Map<String, float[]> state,
 		DeviceSpec device, int threads)
@@ -82,10 +83,9 @@ public final class StepRunner implements AutoCloseable {
 			for (Parameter p : parameters)
 				slots.add(new Slot(p.name(), p.shape(), p.values()));
 			for (String s : graph.stateInputs()) {
-				Parameter owner = parameters.stream().filter(p -> s.endsWith("/" + p.name())).findFirst()
-					.orElseThrow();
-				float[] v = state.getOrDefault(s, new float[owner.size()]);
-				slots.add(new Slot(s, owner.shape(), v));
+				long[] shape = graph.inputShape(s);
+				float[] v = state.getOrDefault(s, new float[(int) Tensor.elementCount(shape)]);
+				slots.add(new Slot(s, shape, v));
 			}
 		}
 		catch (OrtException e) {

@@ -63,37 +63,50 @@ public final class Trainer {
 		Batch first = data.batch(0);
 		Map<String, Tensor> example = feeds(first);
 		boolean gan = c.adversarialWeight() > 0;
+		Stabilisers st = c.stabilisers();
 		if (what.generator() && !gan) throw new GanException(
 			"a generator is trained by its discriminator: give --adversarial-weight above 0");
 		if (!gan && c.penalties().any()) throw new GanException("--gradient-penalty and --r1 regularise " +
 			"the discriminator: give --adversarial-weight above 0");
+		if (!gan && st.touchDiscriminator()) throw new GanException("the discriminator's options " +
+			"(--discriminator, --spectral-norm, --diff-augment, --minibatch-std, --d-lr, --d-steps) " +
+			"need a discriminator: give --adversarial-weight above 0");
 		long[] outShape = first.target().shape();
-		Discriminator d = !gan ? null : what.generator() ? Discriminator.dcgan((int) outShape[1], 32, 3,
-			label != null ? what.classCount() : 0, c.seed()) : Discriminator.patchGan((int) outShape[1], 32,
-				3, c.seed());
+		Discriminator d = gan ? discriminator(what, st, outShape, c.seed()) : null;
 		StepGraph.Built gStep = StepGraph.generatorStep(model, output, what.subtractFrom(), params,
-			example, TARGET,
-			what.generator() ? null : c.loss(),
-			c.adversarialWeight(), c.adversarial(), d, label, c.optimizer());
+			example, TARGET, what.generator() ? null : c.loss(), c.adversarialWeight(), c.adversarial(), d,
+			st.augment(), label, c.optimizer());
 		GradientPenalties penalties = c.penalties();
 		boolean lazyR1 = penalties.r1Gamma() > 0 && penalties.r1Every() > 1;
+		boolean ada = st.adaTarget() > 0;
+		OptimizerConfig dOpt = st.discriminatorLr() == null ? c.optimizer() : c.optimizer()
+			.withLearningRate(st.discriminatorLr());
 		StepGraph.Built dStep = gan ? StepGraph.discriminatorStep(d, outShape, label, c.adversarial(),
-			penalties.forStep(true), c.optimizer()) : null;
+			penalties.forStep(true), st.augment(), ada, dOpt) : null;
 		StepGraph.Built dStepWithoutR1 = gan && lazyR1 ? StepGraph.discriminatorStep(d, outShape, label, c
-			.adversarial(), penalties.forStep(false), c.optimizer()) : null;
+			.adversarial(), penalties.forStep(false), st.augment(), ada, dOpt) : null;
 		List<Batch> validationBatches = what.generator() ? List.of() : data.validation();
+		int dSteps = gan ? st.discriminatorSteps() : 1;
+		if (gan && !st.describe().isEmpty()) notes.add("discriminator: " + (st.discriminator() == null &&
+			st.discriminatorWidth() == Stabilisers.DEFAULT_WIDTH ? d.architecture().id() + " width " + d
+				.width() + ", " : "") + st.describe());
 
-		// state: parameters, optimizer slots, discriminator, EMA
+		// state: parameters, optimizer slots, discriminator (with its spectral-norm vectors), ADA, EMA
 		Map<String, float[]> tensors = new LinkedHashMap<>();
-		for (Parameter p : params)
+		Map<String, float[]> weights = new LinkedHashMap<>(); // the generator's parameters alone
+		for (Parameter p : params) {
 			tensors.put(p.name(), p.values());
+			weights.put(p.name(), p.values());
+		}
 		for (String s : gStep.stateInputs())
-			tensors.put(s, new float[sizeOf(params, s)]);
+			tensors.put(s, new float[size(gStep.inputShape(s))]);
 		if (gan) {
 			for (Parameter p : d.parameters())
 				tensors.put(p.name(), p.values());
+			Map<String, float[]> vectors = d.spectralVectors();
 			for (String s : dStep.stateInputs())
-				tensors.put(s, new float[sizeOf(d.parameters(), s)]);
+				tensors.put(s, vectors.containsKey(s) ? vectors.get(s) : new float[size(dStep.inputShape(s))]);
+			if (ada) tensors.put(AdaptiveAugment.STATE, AdaptiveAugment.initial());
 		}
 		Map<String, float[]> ema = new LinkedHashMap<>();
 		if (c.emaDecay() > 0) for (Parameter p : params)
@@ -121,27 +134,37 @@ public final class Trainer {
 		}
 
 		try (StepRunner g = new StepRunner(gStep, params, tensors, c.device(), c.threads());
-			DiscriminatorSteps dr = gan ? new DiscriminatorSteps(dStep, dStepWithoutR1, d, tensors,
-				penalties, c) : null;
+			DiscriminatorTraining dr = gan ? new DiscriminatorTraining(dStep, dStepWithoutR1, d, tensors, c,
+				dOpt, label) : null;
 			Validator ev = new Validator(model, output, what.subtractFrom(), params, c, what
 				.outputRange()))
 		{
 			notes.addAll(g.notes());
+			List<String> heapState = new ArrayList<>(ema.keySet());
+			if (dr != null) heapState.addAll(dr.heapState());
 			Map<String, float[]> lastGood = copy(tensors);
 			long lastGoodStep = start;
 			double lastGoodLr = lr;
 			int lastGoodHistory = history.size();
 			for (long step = start; step < c.steps(); step++) {
 				cancel.throwIfCancelled();
-				Batch b = data.batch(step);
-				Map<String, Tensor> in = feeds(b);
-				if (gan) {
-					dr.read(tensors);
-					for (Parameter p : d.parameters())
-						in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
+				double factor = c.optimizer().schedule().factor(step, c.steps());
+				// the discriminator's learning rate follows the generator's halvings after a rollback
+				double dLr = (st.discriminatorLr() == null ? lr : st.discriminatorLr() * (lr / c.optimizer()
+					.learningRate())) * factor;
+				// with --d-steps k, steps 1..k-1 of this round judge fresh batches generated by the
+				// current weights, before the generator's step; the last one judges its batch
+				for (int j = 1; j < dSteps; j++) {
+					Batch extra = data.batch(step * dSteps + j);
+					g.read(weights);
+					Tensor fake = ev.generate(weights, extra, cancel);
+					dr.step(step * dSteps + j - 1, extra.target(), fake, label == null ? null : extra.inputs()
+						.get(label), dLr, cancel);
 				}
-				Map<String, Float> scalars = scalars(c.optimizer(), lr * c.optimizer().schedule().factor(step, c
-					.steps()), step + 1);
+				Batch b = data.batch(step * dSteps);
+				Map<String, Tensor> in = feeds(b);
+				if (gan) dr.feedGeneratorStep(in, step, outShape);
+				Map<String, Float> scalars = scalars(c.optimizer(), lr * factor, step + 1);
 				Map<String, Tensor> out = g.step(in, scalars, cancel);
 				float loss = out.get(StepGraph.LOSS).floats()[0];
 				float content = out.get(StepGraph.CONTENT_LOSS).floats()[0];
@@ -149,8 +172,8 @@ public final class Trainer {
 				if (!Float.isFinite(loss)) {
 					g.write(lastGood);
 					if (dr != null) dr.write(lastGood);
-					for (Map.Entry<String, float[]> e : ema.entrySet()) // the runners do not hold the EMA
-						System.arraycopy(lastGood.get(e.getKey()), 0, e.getValue(), 0, e.getValue().length);
+					for (String k : heapState) // the runners do not hold these
+						System.arraycopy(lastGood.get(k), 0, tensors.get(k), 0, tensors.get(k).length);
 					lr /= 2;
 					notes.add("step " + (step + 1) + ": loss was " + loss + "; rolled back to step " +
 						lastGoodStep + " and halved the learning rate to " + (float) lr);
@@ -161,14 +184,10 @@ public final class Trainer {
 						history.remove(history.size() - 1);
 					continue;
 				}
-				if (gan) {
-					Map<String, Tensor> din = new HashMap<>();
-					din.put("real", b.target());
-					din.put("fake", out.get(StepGraph.FAKE));
-					if (label != null) din.put(label, b.inputs().get(label));
-					dLoss = dr.step(step, din, scalars, cancel);
-				}
-				if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) c.emaDecay());
+				if (gan) dLoss = dr.step(step * dSteps + dSteps - 1, b.target(), out.get(StepGraph.FAKE),
+					label == null ? null : b.inputs().get(label), dLr, cancel);
+				if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) st.emaDecay(c.emaDecay(),
+					step));
 				float[] validation = { Float.NaN, Float.NaN, Float.NaN };
 				boolean last = step == c.steps() - 1;
 				if ((last || c.validateEvery() > 0 && (step + 1) % c.validateEvery() == 0) &&
@@ -202,8 +221,24 @@ public final class Trainer {
 			ModelProto trained = Parameters.withValues(model, finalWeights);
 			trained = provenance(trained, baseSha256, data, c, g.provider(), history);
 			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final learning rate " + (float) lr);
+			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
 			return new Result(trained, history, g.provider(), notes, c.steps());
 		}
+	}
+
+	/**
+	 * The run's discriminator: the architecture chosen, or the task's default (PatchGAN for
+	 * image-to-image models, DCGAN-style for generators), with its options, seeded by the run's seed.
+	 */
+	static Discriminator discriminator(TrainingTarget what, Stabilisers st, long[] imageShape,
+		long seed)
+	{
+		Discriminator.Architecture a = st.discriminator() != null ? st.discriminator() : what.generator()
+			? Discriminator.Architecture.DCGAN : Discriminator.Architecture.PATCHGAN;
+		int classes = what.labelInput() != null ? what.classCount() : 0;
+		return Discriminator.create(a, (int) imageShape[1], (int) Math.min(imageShape[2], imageShape[3]),
+			st.discriminatorWidth(), classes, new Discriminator.Options(st.spectralNorm(), st
+				.minibatchStd()), seed);
 	}
 
 	/**
@@ -235,20 +270,7 @@ public final class Trainer {
 			double loss = 0, psnr = 0, ssim = 0;
 			int images = 0;
 			for (Batch b : batches) {
-				Map<String, Tensor> in = feeds(b);
-				String key = java.util.Arrays.toString(b.target().shape()) + in.keySet();
-				for (Map.Entry<String, Tensor> e : b.inputs().entrySet())
-					key += java.util.Arrays.toString(e.getValue().shape());
-				StepRunner r = runners.get(key);
-				if (r == null) {
-					StepGraph.Built eval = StepGraph.evaluation(model, output, subtractFrom, params, in, TARGET,
-						c.loss());
-					r = new StepRunner(eval, List.of(), Map.of(), c.device(), c.threads());
-					runners.put(key, r);
-				}
-				for (Parameter p : params)
-					in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
-				Map<String, Tensor> out = r.step(in, Map.of(), cancel);
+				Map<String, Tensor> out = forward(tensors, b, cancel);
 				loss += out.get(StepGraph.LOSS).floats()[0];
 				Tensor y = out.get(StepGraph.OUTPUT);
 				long[] s = y.shape();
@@ -267,77 +289,34 @@ public final class Trainer {
 				images) };
 		}
 
+		/** The model's output on batch {@code b} with the weights in {@code tensors}. */
+		Tensor generate(Map<String, float[]> tensors, Batch b, CancellationToken cancel) {
+			return forward(tensors, b, cancel).get(StepGraph.OUTPUT);
+		}
+
+		/** Runs the forward-and-loss graph for the batch's shapes (built on first use). */
+		private Map<String, Tensor> forward(Map<String, float[]> tensors, Batch b,
+			CancellationToken cancel)
+		{
+			Map<String, Tensor> in = feeds(b);
+			String key = java.util.Arrays.toString(b.target().shape()) + in.keySet();
+			for (Map.Entry<String, Tensor> e : b.inputs().entrySet())
+				key += java.util.Arrays.toString(e.getValue().shape());
+			StepRunner r = runners.get(key);
+			if (r == null) {
+				StepGraph.Built eval = StepGraph.evaluation(model, output, subtractFrom, params, in, TARGET, c
+					.loss());
+				r = new StepRunner(eval, List.of(), Map.of(), c.device(), c.threads());
+				runners.put(key, r);
+			}
+			for (Parameter p : params)
+				in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
+			return r.step(in, Map.of(), cancel);
+		}
+
 		@Override
 		public void close() {
 			runners.values().forEach(StepRunner::close);
-		}
-	}
-
-	/**
-	 * The discriminator's step: one graph, or two under a lazy R1 schedule (one with R1 for every
-	 * k-th step, one without), which share the weights and optimizer state: the runner that ran last
-	 * holds the current values and hands them to the other before it runs. Feeds WGAN-GP's ε.
-	 */
-	private static final class DiscriminatorSteps implements AutoCloseable {
-		private final StepRunner regularised;
-		private final StepRunner withoutR1;
-		private final Map<String, float[]> tensors;
-		private final GradientPenalties penalties;
-		private final long seed;
-		private StepRunner current;
-
-		/**
-		 * @param withoutR1 the graph for the steps without R1 under a lazy schedule; null for one
-		 *          graph at every step
-		 * @param tensors the run's tensors by name: initial values, and where values go on a hand-over
-		 */
-		DiscriminatorSteps(StepGraph.Built regularised, StepGraph.Built withoutR1, Discriminator d,
-			Map<String, float[]> tensors, GradientPenalties penalties, FineTuneConfig c)
-		{
-			this.tensors = tensors;
-			this.penalties = penalties;
-			this.seed = c.seed();
-			this.regularised = new StepRunner(regularised, d.parameters(), tensors, c.device(), c.threads());
-			StepRunner other = null;
-			try {
-				if (withoutR1 != null) other = new StepRunner(withoutR1, d.parameters(), tensors, c.device(), c
-					.threads());
-			}
-			catch (RuntimeException e) {
-				this.regularised.close();
-				throw e;
-			}
-			this.withoutR1 = other;
-			this.current = this.regularised;
-		}
-
-		/** Runs discriminator step {@code step} (0-based); returns its loss. */
-		float step(long step, Map<String, Tensor> batch, Map<String, Float> scalars,
-			CancellationToken cancel)
-		{
-			StepRunner next = withoutR1 == null || penalties.r1At(step) ? regularised : withoutR1;
-			if (next != current) {
-				current.read(tensors);
-				next.write(tensors);
-				current = next;
-			}
-			if (penalties.wganGp() > 0) batch.put(StepGraph.EPSILON, epsilon(seed, step, batch.get("real")
-				.shape()[0]));
-			return next.step(batch, scalars, cancel).get(StepGraph.LOSS).floats()[0];
-		}
-
-		void read(Map<String, float[]> into) {
-			current.read(into);
-		}
-
-		void write(Map<String, float[]> from) {
-			current.write(from);
-		}
-
-		@Override
-		public void close() {
-			regularised.close();
-			if (withoutR1 != null) withoutR1.close();
 		}
 	}
 
@@ -363,10 +342,8 @@ public final class Trainer {
 		return m;
 	}
 
-	private static int sizeOf(List<Parameter> params, String stateName) {
-		for (Parameter p : params)
-			if (stateName.endsWith("/" + p.name())) return p.size();
-		throw new IllegalStateException(stateName);
+	private static int size(long[] shape) {
+		return (int) Tensor.elementCount(shape);
 	}
 
 	private static Map<String, float[]> copy(Map<String, float[]> m) {
@@ -416,6 +393,14 @@ public final class Trainer {
 			? " + " + c.adversarialWeight() + " x " + c.adversarial().name().toLowerCase() : ""));
 		if (c.penalties().any()) meta.put("fiji-gan.fine_tune.gradient_penalties", c.penalties()
 			.describe());
+		Stabilisers st = c.stabilisers();
+		if (c.adversarialWeight() > 0 && !st.describe().isEmpty()) meta.put(
+			"fiji-gan.fine_tune.discriminator", st.describe());
+		OptimizerConfig o = c.optimizer();
+		if (o.kind() == OptimizerConfig.Kind.ADAM && (o.beta1() != 0.5 || o.beta2() != 0.999)) meta.put(
+			"fiji-gan.fine_tune.adam_betas", o.beta1() + "," + o.beta2());
+		if (c.emaDecay() > 0) meta.put("fiji-gan.fine_tune.ema", c.emaDecay() + (st.emaWarmup()
+			? " with warm-up min(decay, (1 + t) / (10 + t))" : ""));
 		meta.put("fiji-gan.fine_tune.provider", provider);
 		if (last != null) meta.put("fiji-gan.fine_tune.final_loss", Float.toString(last[1]));
 		b.clearMetadataProps();

@@ -56,6 +56,34 @@ class ChannelStatisticsTest {
 	}
 
 	@Test
+	void pooledStatisticsAreThoseOfTheImagesTakenTogether() {
+		// 0..49 in one image, 50..99 in the other: pooled, they are the 0..99 of the test above
+		for (PixelType type : new PixelType[] { PixelType.UINT16, PixelType.FLOAT32 }) {
+			RasterImage a = RasterImage.allocate(10, 5, 1, 1, 1, type), b = RasterImage.allocate(10, 5, 1, 1,
+				1, type);
+			for (int i = 0; i < 50; i++) {
+				if (type == PixelType.UINT16) {
+					((short[]) a.plane(0))[i] = (short) i;
+					((short[]) b.plane(0))[i] = (short) (50 + i);
+				}
+				else {
+					((float[]) a.plane(0))[i] = i;
+					((float[]) b.plane(0))[i] = 50 + i;
+				}
+			}
+			ChannelStatistics s = ChannelStatistics.pooled(java.util.List.of(ChannelStatistics.of(b, 0),
+				ChannelStatistics.of(a, 0)));
+			assertEquals(0.99, s.percentile(1), 1e-9, type.name());
+			assertEquals(98.802, s.percentile(99.8), 1e-9);
+			assertEquals(49.5, s.mean(), 1e-9);
+			assertEquals(Math.sqrt((100 * 100 - 1) / 12.0), s.std(), 1e-9); // population std of 0..99
+			assertEquals(0, s.min());
+			assertEquals(99, s.max());
+			assertEquals(100, s.count());
+		}
+	}
+
+	@Test
 	void nanAndInfinityAreSkippedAndCounted() {
 		RasterImage f = RasterImage.allocate(4, 1, 1, 1, 1, PixelType.FLOAT32);
 		float[] p = (float[]) f.plane(0);

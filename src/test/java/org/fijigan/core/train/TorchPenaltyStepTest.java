@@ -132,13 +132,13 @@ class TorchPenaltyStepTest {
 		return in;
 	}
 
-	private static NpyArray npy(String path) throws IOException {
+	static NpyArray npy(String path) throws IOException {
 		try (InputStream in = resource(path)) {
 			return Npy.read(in);
 		}
 	}
 
-	private static List<String> lines(String path) {
+	static List<String> lines(String path) {
 		try (BufferedReader r = new BufferedReader(new InputStreamReader(resource(path),
 			StandardCharsets.UTF_8)))
 		{

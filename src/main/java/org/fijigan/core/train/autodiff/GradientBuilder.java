@@ -27,7 +27,8 @@ import ai.onnx.proto.OnnxMl.NodeProto;
  * to an input (a value of the graph from then on), then for a loss that uses that gradient, with
  * respect to the parameters. Every operator the rules emit has a rule itself; comparison masks
  * (Relu's, LeakyRelu's, Clip's) are constants, as the second derivative is zero almost everywhere
- * on each side of a kink (as in PyTorch).
+ * on each side of a kink (as in PyTorch). A value passed through {@link GraphEmitter#stopGradient}
+ * is a constant too (spectral normalisation's power-iteration vectors).
  */
 public final class GradientBuilder {
 	private GradientBuilder() {}
@@ -115,8 +116,10 @@ public final class GradientBuilder {
 		return sum;
 	}
 
+	/** False for operators without a gradient and for {@link GraphEmitter#stopGradient}'s nodes. */
 	private static boolean differentiable(NodeProto n) {
-		return !GradientRules.NON_DIFFERENTIABLE.contains(n.getOpType());
+		return !GradientRules.NON_DIFFERENTIABLE.contains(n.getOpType()) && !(n.getOpType().equals(
+			"Identity") && n.getName().startsWith(GraphEmitter.STOP_GRADIENT));
 	}
 
 	private static float[] onesLike(long[] shape) {

@@ -154,6 +154,21 @@ public final class GraphEmitter {
 		return out;
 	}
 
+	/** Name prefix of the Identity nodes {@link #stopGradient} emits. */
+	public static final String STOP_GRADIENT = "n/StopGradient";
+
+	/**
+	 * {@code x} as a value that {@link GradientBuilder} treats as a constant: an Identity node (so
+	 * the forward value is {@code x} itself) whose name marks it, as PyTorch's {@code detach()}.
+	 */
+	public String stopGradient(String x) {
+		String out = fresh("g/StopGradient");
+		graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(fresh(STOP_GRADIENT)).addInput(
+			x).addOutput(out));
+		shapes.put(out, shape(x).clone());
+		return out;
+	}
+
 	/** Emits a node with several outputs; returns their names. */
 	public List<String> ops(String type, List<long[]> outShapes, List<String> inputs,
 		AttributeProto... attributes)

@@ -33,7 +33,8 @@ import org.fijigan.core.model.ValueRange;
  * any thread. Instances are immutable and thread-safe; they hold every image in memory.
  * <p>
  * Values: each image's channels are mapped by the user's {@link Normalization} (statistics over the
- * whole image, never per patch) to normalised units, where degradations act; then inputs go to the
+ * whole image, never per patch; for a generator, over the whole set, one map for every image) to
+ * normalised units, where degradations act; then inputs go to the
  * model's input range and targets to its output range (the input range for a noise-predicting
  * model, whose target is still the clean image). NaN and infinite pixels become normalised 0.
  * <p>
@@ -123,7 +124,9 @@ public final class TrainingData {
 			List<String> names = new ArrayList<>(images.names());
 			Collections.sort(names);
 			if (names.isEmpty()) throw new GanException("no images in " + images.describe());
-			for (String name : names)
+			if (mode == TrainingMode.GENERATION) targets.addAll(OpenedImage.openWithOneRange(images, names,
+				norm));
+			else for (String name : names)
 				targets.add(OpenedImage.open(images, name, norm));
 		}
 
@@ -285,6 +288,8 @@ public final class TrainingData {
 		sb.append(", ").append(options.augmentation() == Augmentation.FLIPS ? "flips and rotations"
 			: "no augmentation");
 		sb.append("; ").append(options.normalization().describe());
+		if (mode == TrainingMode.GENERATION && !(options.normalization() instanceof Normalization.None))
+			sb.append(" over the whole set");
 		if (!(options.normalization() instanceof Normalization.None)) sb.append(" -> ").append(
 			mode == TrainingMode.GENERATION ? sampler.targetRange() : sampler.inputRange());
 		if (degradation != null) sb.append("; ").append(task.id()).append(": ").append(degradation

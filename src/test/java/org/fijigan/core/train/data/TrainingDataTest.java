@@ -297,6 +297,41 @@ class TrainingDataTest {
 	}
 
 	@Test
+	void aGeneratorsImagesShareOneRangeForTheWholeSet() {
+		// b is a at ten times the contrast: each image stretched to its own percentiles would look
+		// the same; one range for the set keeps a at a tenth of b
+		List<RasterImage> images = List.of(TestModels.function("a", 6, 6, (x, y) -> x + y), TestModels
+			.function("b", 6, 6, (x, y) -> 10 * (x + y)));
+		for (Normalization n : List.of(new Normalization.Percentile(0, 100), new Normalization
+			.BitDepthRange()))
+		{
+			TrainingData data = TrainingData.create(TestModels.generator(8, 0, 1), source(images),
+				new DataOptions(0, Augmentation.FLIPS, n, 0, 5, null));
+			Set<Long> maxima = new HashSet<>(); // in hundredths
+			for (long step = 0; step < 4; step++) {
+				TrainingBatch b = data.batch(step, 4);
+				for (int i = 0; i < 4; i++) {
+					float max = -2;
+					for (int k = 0; k < 36; k++)
+						max = Math.max(max, b.target()[i * 36 + k]);
+					maxima.add(Math.round(max * 100.0));
+				}
+			}
+			// raw 0..100 -> model range [-1, 1]: a's maximum 10 is -0.8
+			assertEquals(Set.of(-80L, 100L), maxima, n.describe());
+			assertTrue(data.describe().contains(n.describe() + " over the whole set"), data.describe());
+		}
+		RasterImage eight = RasterImage.allocate(6, 6, 1, 1, 1, PixelType.UINT8).setTitle("eight");
+		RasterImage sixteen = RasterImage.allocate(6, 6, 1, 1, 1, PixelType.UINT16).setTitle("sixteen");
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels.generator(
+			8, 0, 1), source(List.of(eight, sixteen)), new DataOptions(0, Augmentation.FLIPS, Normalization
+				.DEFAULT, 0, 5, null)));
+		assertEquals("a generator's training images share one value range, so they must share one " +
+			"pixel type, but they mix [UINT8, UINT16]: convert them to one type, or give " +
+			"--normalize range:MIN,MAX", e.getMessage());
+	}
+
+	@Test
 	void theModelsChannelsAreChecked() {
 		RasterImage rgb = RasterImage.allocate(8, 8, 1, 1, 1, PixelType.RGB).setTitle("rgb");
 		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels
