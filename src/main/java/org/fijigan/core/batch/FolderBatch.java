@@ -283,6 +283,7 @@ public final class FolderBatch {
 			throw e;
 		}
 		catch (RuntimeException | IOException | OutOfMemoryError e) {
+			cancel.throwIfCancelled(); // stopping (Ctrl-C, SIGTERM) is not this image's failure
 			row.put("status", Manifest.FAILED);
 			row.put("message", message(e));
 		}

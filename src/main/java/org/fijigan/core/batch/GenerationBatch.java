@@ -172,7 +172,7 @@ public final class GenerationBatch {
 					else {
 						RasterImage image = sample(stack, (int) (i - a), i, job);
 						if (plan.isConditional()) image.properties().put("fiji-gan.class", row.get("class"));
-						write(job, codec, image, row);
+						write(job, codec, image, row, cancel);
 					}
 					row.put("seconds", String.format(Locale.ROOT, "%.3f", (System.nanoTime() - blockStart) /
 						1e9 / (b - a)));
@@ -353,7 +353,7 @@ public final class GenerationBatch {
 	}
 
 	private static void write(GenerationJob job, ImageCodec codec, RasterImage image,
-		Map<String, String> row)
+		Map<String, String> row, CancellationToken cancel)
 	{
 		Path out = BatchFolders.resolve(job.outputDir(), row.get("file"));
 		try {
@@ -370,6 +370,9 @@ public final class GenerationBatch {
 			throw e; // not a failure of this sample: the run stops
 		}
 		catch (RuntimeException | IOException e) {
+			// on Ctrl-C or SIGTERM, the exit removes the temporary file being written: that is the
+			// run stopping, not a failure of this sample to record
+			cancel.throwIfCancelled();
 			fail(row, FolderBatch.message(e));
 		}
 	}
