@@ -59,8 +59,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 
 	static final class Data {
 		@Option(names = "--data", paramLabel = "DIR",
-			description = "Clean images (degraded on the fly for the task), or real images in class " +
-				"sub-folders for a generator.")
+			description = "Clean images (degraded on the fly for the task), noisy images with " +
+				"--self-supervised n2v, or real images in class sub-folders for a generator.")
 		Path folder;
 
 		@ArgGroup(exclusive = false)
@@ -107,8 +107,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Learning rate over the run: constant, or cosine decay to 0 at --steps (default: ${DEFAULT-VALUE}).")
 	String lrSchedule;
 
-	@Option(names = "--loss", defaultValue = "l1", paramLabel = "l1|l2|charbonnier",
-		description = "Pixel loss (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--loss", paramLabel = "l1|l2|charbonnier",
+		description = "Pixel loss (default: l1; l2 with --self-supervised n2v).")
 	String loss;
 
 	@Option(names = "--adversarial-weight", paramLabel = "W",
@@ -132,6 +132,9 @@ public final class FineTuneCommand implements Callable<Integer> {
 
 	@Option(names = "--seed", defaultValue = "0", description = "Seeds sampling, degradations and the discriminator.")
 	long seed;
+
+	@Mixin
+	SelfSupervisedOptions selfSupervised;
 
 	@Mixin
 	DeviceFlags run;
@@ -182,13 +185,18 @@ public final class FineTuneCommand implements Callable<Integer> {
 		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder.of(data.folder,
 			"data")) : new DataSource.Pairs(ImageFolder.of(data.pairs.inputs, "input"), ImageFolder.of(
 				data.pairs.targets, "target"));
+		Degradation.BlindSpot blindSpots = selfSupervised.blindSpot();
+		if (blindSpots != null && degradation != null && !degradation.isEmpty()) throw new GanException(
+			"--degradation makes inputs from clean images; --self-supervised n2v learns from noisy " +
+				"images as they are: give one or the other");
 		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr).withSchedule(
 			OptimizerConfig.Schedule.parse(lrSchedule)), LossKind
-			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, run.device, run.threads, checkpointDir,
+			.parse(loss != null ? loss : blindSpots != null ? "l2" : "l1"), 0, AdversarialKind.parse(adversarial), seed, run.device, run.threads, checkpointDir,
 			checkpointEvery, resume, freeze, ema, validateEvery);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
-			.parse(augment), normalize, validation, adversarialWeight, config, degradation == null ||
-				degradation.isEmpty() ? null : Degradation.parseAll(degradation));
+			.parse(augment), normalize, validation, adversarialWeight, config, blindSpots != null
+				? blindSpots : degradation == null || degradation.isEmpty() ? null : Degradation.parseAll(
+					degradation));
 
 		FineTune.Outcome outcome;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
@@ -207,7 +215,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		float[] last = result.history().get(result.history().size() - 1);
 		w.printf(Locale.ROOT, "wrote %s (%d steps on %s, final loss %.5f%s)%n", output, result.steps(),
 			result.provider(), last[1], Float.isNaN(last[4]) ? "" : String.format(Locale.ROOT,
-				", validation loss %.5f, PSNR %.2f dB", last[4], last[5]));
+				", validation loss %.5f", last[4]) + (Float.isNaN(last[5]) ? "" : String.format(Locale.ROOT,
+				", PSNR %.2f dB", last[5])));
 		w.println("loss curve: " + csv.getFileName() + ", " + png.getFileName());
 		w.println("data: " + outcome.data().describe());
 		for (String n : result.notes())

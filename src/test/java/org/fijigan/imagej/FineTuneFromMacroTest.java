@@ -62,4 +62,39 @@ class FineTuneFromMacroTest {
 				"no temp files left");
 		}
 	}
+
+	@Test
+	void noCleanImagesTrainsADenoiserOnNoisyImagesAloneFromAMacro() throws IOException {
+		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
+		Path data = Files.createDirectories(dir.resolve("noisy"));
+		Random r = new Random(9);
+		for (int k = 0; k < 2; k++) {
+			short[] v = new short[32 * 32]; // 16-bit, as a camera writes them
+			for (int i = 0; i < v.length; i++)
+				v[i] = (short) (1000 + 400 * Math.sin(i % 32 / 5.0 + k) + 60 * r.nextGaussian());
+			assertTrue(new FileSaver(new ImagePlus("n" + k, new ij.process.ShortProcessor(32, 32, v, null)))
+				.saveAsTiff(data.resolve("n" + k + ".tif").toString()));
+		}
+		Path out = dir.resolve("n2v.onnx");
+		Thread thread = Thread.currentThread();
+		String name = thread.getName();
+		thread.setName("Run$_" + name);
+		Macro.setOptions("model=[" + model + "] data=[" + data + "] output=[" + out +
+			"] task=denoise training=[no clean images (Noise2Void)] masked=0.04 neighbourhood=5 " +
+			"structn2v=horizontal:3 steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
+		try {
+			new GanPlugIn().run("fine-tune");
+		}
+		finally {
+			Macro.setOptions(null);
+			thread.setName(name);
+		}
+		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
+		var d = ModelLoader.load(out.toString(), ModelOverrides.NONE);
+		String trainedOn = d.graph().metadata().get("fiji-gan.fine_tune.data");
+		assertTrue(trainedOn.contains("Noise2Void blind spots: one pixel in every 5x5") && trainedOn
+			.contains("structN2V line horizontal:3"), trainedOn);
+		assertEquals("l2", d.graph().metadata().get("fiji-gan.fine_tune.loss"), "auto is l2 for Noise2Void");
+		assertNotEquals(ModelLoader.sha256(model), d.sha256(), "weights changed");
+	}
 }

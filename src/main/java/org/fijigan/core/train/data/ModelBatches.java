@@ -84,7 +84,8 @@ public final class ModelBatches implements BatchSource {
 			if (b.mask() != null && mask != null && !mask.isExtraChannel()) inputs.put(mask.inputName(),
 				inLayout(b.mask(), b.maskShape(), layout));
 		}
-		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model.outputLayout()));
+		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model.outputLayout()), b
+			.lossMask() == null ? null : inLayout(b.lossMask(), b.targetShape(), model.outputLayout()));
 	}
 
 	/** NCHW values as a tensor of {@code layout} (axes reordered; absent axes must have size 1). */
