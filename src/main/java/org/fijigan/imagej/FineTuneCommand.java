@@ -77,7 +77,7 @@ public class FineTuneCommand extends GanCommand {
 		description = "no clean images: a hidden pixel takes the value of another pixel of this odd-sided square")
 	int neighbourhood = Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD;
 
-	@Parameter(label = "StructN2V line",
+	@Parameter(label = "Line mask (structN2V)",
 		description = "no clean images, noise correlated along rows or columns: none, horizontal:LEN or vertical:LEN (odd LEN)")
 	String structLine = "none";
 

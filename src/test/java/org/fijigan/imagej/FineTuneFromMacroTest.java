@@ -81,7 +81,7 @@ class FineTuneFromMacroTest {
 		thread.setName("Run$_" + name);
 		Macro.setOptions("model=[" + model + "] data=[" + data + "] output=[" + out +
 			"] task=denoise training=[no clean images (Noise2Void)] masked=0.04 neighbourhood=5 " +
-			"structn2v=horizontal:3 steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
+			"line=horizontal:3 steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
 		try {
 			new GanPlugIn().run("fine-tune");
 		}
