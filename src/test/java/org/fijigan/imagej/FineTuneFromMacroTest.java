@@ -27,6 +27,21 @@ class FineTuneFromMacroTest {
 	@TempDir
 	Path dir;
 
+	/** Runs Fine-Tune Model as a macro's run() call does: the options on a thread named Run$_. */
+	static void runFromMacro(String options) {
+		Thread thread = Thread.currentThread();
+		String name = thread.getName();
+		thread.setName("Run$_" + name);
+		Macro.setOptions(options);
+		try {
+			new GanPlugIn().run("fine-tune");
+		}
+		finally {
+			Macro.setOptions(null);
+			thread.setName(name);
+		}
+	}
+
 	@Test
 	void fineTuneRunsFromMacroOptionsAndWritesALoadableModel() throws IOException {
 		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
@@ -40,18 +55,8 @@ class FineTuneFromMacroTest {
 				.resolve("i" + k + ".tif").toString()));
 		}
 		Path out = dir.resolve("tuned.onnx");
-		Thread thread = Thread.currentThread();
-		String name = thread.getName();
-		thread.setName("Run$_" + name);
-		Macro.setOptions("model=[" + model + "] data=[" + data + "] output=[" + out +
+		runFromMacro("model=[" + model + "] data=[" + data + "] output=[" + out +
 			"] task=denoise steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
-		try {
-			new GanPlugIn().run("fine-tune");
-		}
-		finally {
-			Macro.setOptions(null);
-			thread.setName(name);
-		}
 		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
 		var d = ModelLoader.load(out.toString(), ModelOverrides.NONE);
 		assertEquals("fiji-gan.fine_tune.base_sha256", d.graph().metadata().keySet().stream().filter(k -> k
@@ -76,19 +81,9 @@ class FineTuneFromMacroTest {
 				.saveAsTiff(data.resolve("n" + k + ".tif").toString()));
 		}
 		Path out = dir.resolve("n2v.onnx");
-		Thread thread = Thread.currentThread();
-		String name = thread.getName();
-		thread.setName("Run$_" + name);
-		Macro.setOptions("model=[" + model + "] data=[" + data + "] output=[" + out +
+		runFromMacro("model=[" + model + "] data=[" + data + "] output=[" + out +
 			"] task=denoise training=[no clean images (Noise2Void)] masked=0.04 neighbourhood=5 " +
 			"line=horizontal:3 steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
-		try {
-			new GanPlugIn().run("fine-tune");
-		}
-		finally {
-			Macro.setOptions(null);
-			thread.setName(name);
-		}
 		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
 		var d = ModelLoader.load(out.toString(), ModelOverrides.NONE);
 		String trainedOn = d.graph().metadata().get("fiji-gan.fine_tune.data");

@@ -210,15 +210,29 @@ public final class ResidualCheck {
 		return new double[][] { var, third };
 	}
 
-	/** The median |value| of the residual's pixels in bin {@code b} (all pixels when {@code bin} is null). */
-	private static double medianAbs(float[] v, int[] bin, int b) {
+	/** The values of {@code v} in bin {@code b} (all of them when {@code bin} is null), in a new array. */
+	private static float[] inBin(float[] v, int[] bin, int b) {
 		int count = 0;
 		float[] a = new float[v.length];
 		for (int i = 0; i < v.length; i++)
-			if (bin == null || bin[i] == b) a[count++] = Math.abs(v[i]);
-		if (count == 0) return 0;
-		Arrays.sort(a, 0, count);
-		return count % 2 == 1 ? a[count / 2] : (a[count / 2 - 1] + a[count / 2]) / 2.0;
+			if (bin == null || bin[i] == b) a[count++] = v[i];
+		return Arrays.copyOf(a, count);
+	}
+
+	/** The median of {@code v}, sorted in place; NaN when empty. */
+	private static double median(float[] v) {
+		if (v.length == 0) return Double.NaN;
+		Arrays.sort(v);
+		int m = v.length / 2;
+		return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2.0;
+	}
+
+	/** The median |value| of {@code v} in bin {@code b} (all of it when {@code bin} is null); 0 when empty. */
+	private static double medianAbs(float[] v, int[] bin, int b) {
+		float[] a = inBin(v, bin, b);
+		for (int i = 0; i < a.length; i++)
+			a[i] = Math.abs(a[i]);
+		return a.length == 0 ? 0 : median(a);
 	}
 
 	/**
@@ -226,13 +240,9 @@ public final class ResidualCheck {
 	 * the {@value #CLIP_QUANTILE} quantile of the absolute deviations from it.
 	 */
 	private static double clippedMeanSquare(float[] v, int[] bin, int b) {
-		int count = 0;
-		float[] a = new float[v.length];
-		for (int i = 0; i < v.length; i++)
-			if (bin[i] == b) a[count++] = v[i];
-		float[] sorted = Arrays.copyOf(a, count);
-		Arrays.sort(sorted);
-		double median = median(sorted, count);
+		float[] a = inBin(v, bin, b);
+		int count = a.length;
+		double median = median(a.clone());
 		float[] dev = new float[count];
 		for (int i = 0; i < count; i++)
 			dev[i] = (float) Math.abs(a[i] - median);
@@ -246,19 +256,9 @@ public final class ResidualCheck {
 		return s / count;
 	}
 
-	private static double median(float[] sorted, int count) {
-		return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2.0;
-	}
-
 	/** The median of {@code v} over bin {@code b}, or NaN when the bin is empty. */
 	private static double medianOf(float[] v, int[] bin, int b) {
-		int count = 0;
-		float[] a = new float[v.length];
-		for (int i = 0; i < v.length; i++)
-			if (bin[i] == b) a[count++] = v[i];
-		if (count == 0) return Double.NaN;
-		Arrays.sort(a, 0, count);
-		return count % 2 == 1 ? a[count / 2] : (a[count / 2 - 1] + a[count / 2]) / 2.0;
+		return median(inBin(v, bin, b));
 	}
 
 	private static double meanSquare(float[] v) {
