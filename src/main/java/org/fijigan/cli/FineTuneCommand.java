@@ -189,9 +189,10 @@ public final class FineTuneCommand implements Callable<Integer> {
 		if (blindSpots != null && degradation != null && !degradation.isEmpty()) throw new GanException(
 			"--degradation makes inputs from clean images; --self-supervised n2v learns from noisy " +
 				"images as they are: give one or the other");
+		if (loss == null) loss = blindSpots != null ? "l2" : "l1";
 		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, lr).withSchedule(
 			OptimizerConfig.Schedule.parse(lrSchedule)), LossKind
-			.parse(loss != null ? loss : blindSpots != null ? "l2" : "l1"), 0, AdversarialKind.parse(adversarial), seed, run.device, run.threads, checkpointDir,
+			.parse(loss), 0, AdversarialKind.parse(adversarial), seed, run.device, run.threads, checkpointDir,
 			checkpointEvery, resume, freeze, ema, validateEvery);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
 			.parse(augment), normalize, validation, adversarialWeight, config, blindSpots != null
