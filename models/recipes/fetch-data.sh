@@ -16,6 +16,8 @@
 #   photos/{train,test}/*.png      natural photographs, 8-bit grey, longer side <= 1024 px
 #   micro/test/*.png               the other domain: microscopy (micro-*) and retina (medical-*)
 #   mri/{train,test}/{axial,coronal,sagittal}/*.png   64x64 slices of the Colin27 T1 MRI
+#   fluorescence/{train,test,tune}/*.tif   synthetic fluorescence scenes (16-bit) with point sources,
+#                                  rendered by fiji-gan itself; noisy/ holds camera-noise copies
 # Each set's recipe.txt holds the prepare-data arguments that made it.
 set -e
 
@@ -125,6 +127,13 @@ prepare photos photos "$@" --max-side 1024 --test-fraction 0.15 --seed 0
 prepare micro photos --input "micro-cell=$SK/cell.png" --input "micro-ihc=$SK/ihc.png" \
 	--input "medical-microaneurysms=$SK/microaneurysms.png" --input "medical-retina=$SK/retina.jpg" \
 	--max-side 1024 --test-fraction 1 --seed 0
+
+# --- Synthetic fluorescence: point sources, filaments, cells, textures -----------------------------
+# Rendered, not downloaded (no license attached): 256x256 16-bit scenes with their point sources in
+# the TIFF info. tune/ chooses the classical baselines' parameters in evaluate; noisy/ is the
+# self-supervised benchmark's input (camera noise: 30 photons per unit of signal, read noise 0.01).
+prepare fluorescence fluorescence --train 60 --test 12 --tune 1 --size 256 --seed 0 \
+	--noisy photons=30,read=0.01
 
 # --- MRI slices ----------------------------------------------------------------------------------
 # Colin27 T1 (ch2better, 301x370x316 at 0.5 mm). Axial anterior up, coronal and sagittal superior

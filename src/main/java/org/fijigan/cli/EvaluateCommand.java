@@ -17,6 +17,7 @@ import org.fijigan.core.eval.EvaluationReport;
 import org.fijigan.core.eval.EvaluationReport.Comparison;
 import org.fijigan.core.eval.EvaluationReport.Measure;
 import org.fijigan.core.eval.EvaluationReport.NearCopy;
+import org.fijigan.core.eval.EvaluationReport.PointScores;
 import org.fijigan.core.eval.EvaluationReport.Score;
 import org.fijigan.core.eval.PcaFeatures;
 import org.fijigan.core.image.Normalization;
@@ -52,9 +53,16 @@ final class EvaluateCommand implements Callable<Integer> {
 	Path data;
 
 	@Option(names = "--other-data", paramLabel = "DIR",
-		description = "A second image set, measured the same way and reported by its folder name " +
-			"(e.g. another microscope).")
-	Path otherData;
+		description = "Another image set, measured the same way and reported by its folder name " +
+			"(e.g. another microscope); may be repeated.")
+	List<Path> otherData = new ArrayList<>();
+
+	@Option(names = "--tune-data", paramLabel = "DIR",
+		description = { "Denoising: images the classical baselines' parameters are tuned on, per noise " +
+			"condition, instead of on the evaluated images (Gaussian blur) or not at all (non-local " +
+			"means, total variation, wavelet shrinkage). Use images the model was not evaluated on.",
+			"Once for every set, or once per set in order (--data, then each --other-data)." })
+	List<Path> tuneData = new ArrayList<>();
 
 	@Option(names = "--train-data", paramLabel = "DIR",
 		description = "Generation: the training images, to fit the PCA features on and to check " +
@@ -120,6 +128,13 @@ final class EvaluateCommand implements Callable<Integer> {
 		if (!generation && (trainData != null || featuresFile != null || count != null))
 			throw new GanException("--train-data, --features and --count are for generators; " + d.name() +
 				" is a " + d.task().id() + " model");
+		if (!tuneData.isEmpty() && d.task() != TaskKind.DENOISE) throw new GanException("--tune-data " +
+			"tunes the denoising baselines; " + d.name() + " is a " + d.task().id() + " model");
+		List<Path> sets = new ArrayList<>(List.of(data));
+		sets.addAll(otherData);
+		if (tuneData.size() > 1 && tuneData.size() != sets.size()) throw new GanException("give " +
+			"--tune-data once for every set, or once per set (" + sets.size() + "), not " + tuneData
+				.size() + " times");
 		EvaluationOptions options = EvaluationOptions.defaults().withSeed(seed).withMaxImages(maxImages)
 			.withMaxSide(maxSize).withGeneratedPerClass(count == null ? 0 : count).withNormalization(
 				normalization).withInference(InferenceOptions.defaults().withTileSize(tileSize).withDevice(
@@ -134,12 +149,16 @@ final class EvaluateCommand implements Callable<Integer> {
 		{
 			ProgressListener listener = ProgressListener.safe(progress);
 			CancellationToken cancel = interrupt.token();
-			String dataName = name(data, otherData), otherName = name(otherData, data);
-			report = Evaluation.evaluate(d, dataName, ImageFolder.of(data, "data"), training, features,
-				options, listener, cancel);
-			if (otherData != null) report = report.merge(Evaluation.evaluate(d, otherName,
-				ImageFolder.of(otherData, "other data"), training, report.features(), options, listener,
-				cancel));
+			report = null;
+			for (int i = 0; i < sets.size(); i++) {
+				Path tune = tuneData.isEmpty() ? null : tuneData.get(tuneData.size() == 1 ? 0 : i);
+				EvaluationOptions o = tune == null ? options : options.withTuning(new EvaluationOptions.Tuning(
+					name(tune, tuneData), ImageFolder.of(tune, "tuning")));
+				EvaluationReport r = Evaluation.evaluate(d, name(sets.get(i), sets), ImageFolder.of(sets.get(i),
+					i == 0 ? "data" : "other data"), training, report == null ? features : report.features(), o,
+					listener, cancel);
+				report = report == null ? r : report.merge(r);
+			}
 		}
 		if (output != null) report.writeCsv(output.toAbsolutePath(), overwrite);
 		if (fitted && featuresFile != null && report.features() != null) report.features().save(
@@ -159,12 +178,20 @@ final class EvaluateCommand implements Callable<Integer> {
 	 * other set's folder has the same name, so that the two sets' rows never merge.
 	 */
 	static String name(Path folder, Path other) {
+		return name(folder, other == null ? List.of() : List.of(other));
+	}
+
+	/** As above, against every folder of {@code all} (which may hold {@code folder} itself). */
+	static String name(Path folder, List<Path> all) {
 		if (folder == null) return null;
 		Path f = folder.toAbsolutePath().normalize(), n = f.getFileName();
 		if (n == null) return folder.toString();
-		Path o = other == null ? null : other.toAbsolutePath().normalize().getFileName();
-		if (o == null || !o.equals(n) || f.getParent() == null || f.getParent().getFileName() == null)
-			return n.toString();
+		boolean clash = false;
+		for (Path other : all) {
+			Path o = other.toAbsolutePath().normalize();
+			clash |= !o.equals(f) && n.equals(o.getFileName());
+		}
+		if (!clash || f.getParent() == null || f.getParent().getFileName() == null) return n.toString();
 		return f.getParent().getFileName() + "/" + n;
 	}
 
@@ -182,10 +209,22 @@ final class EvaluateCommand implements Callable<Integer> {
 						.toString(m.countB()) });
 		}
 		else {
-			rows.add(new String[] { "data", "condition", "method", "", "PSNR dB", "SSIM", "n" });
-			for (Score s : r.scores())
-				rows.add(new String[] { s.dataset(), s.condition(), s.method(), s.kind().id(), fixed(s.psnr(),
-					2), fixed(s.ssim(), 4), Integer.toString(s.n()) });
+			boolean points = r.hasPointSources();
+			rows.add(points ? new String[] { "data", "condition", "method", "", "PSNR dB", "SSIM", "n",
+				"peak", "flux", "faint found" } : new String[] { "data", "condition", "method", "", "PSNR dB",
+					"SSIM", "n" });
+			for (Score s : r.scores()) {
+				String[] row = { s.dataset(), s.condition(), s.method(), s.kind().id(), fixed(s.psnr(), 2),
+					fixed(s.ssim(), 4), Integer.toString(s.n()) };
+				if (points) {
+					PointScores p = s.points();
+					row = java.util.Arrays.copyOf(row, 10);
+					row[7] = p == null ? "-" : fixed(p.peakRatio(), 3);
+					row[8] = p == null ? "-" : fixed(p.fluxRatio(), 3);
+					row[9] = p == null ? "-" : fixed(100 * p.faintRecall(), 1) + "%";
+				}
+				rows.add(row);
+			}
 		}
 		lines.addAll(align(rows, r.task() == TaskKind.GENERATE ? 3 : 4));
 		for (Comparison c : r.comparisons())

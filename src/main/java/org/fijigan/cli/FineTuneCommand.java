@@ -63,8 +63,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 
 	static final class Data {
 		@Option(names = "--data", paramLabel = "DIR",
-			description = "Clean images (degraded on the fly for the task), or real images in class " +
-				"sub-folders for a generator.")
+			description = "Clean images (degraded on the fly for the task), noisy images with " +
+				"--self-supervised n2v, or real images in class sub-folders for a generator.")
 		Path folder;
 
 		@ArgGroup(exclusive = false)
@@ -111,8 +111,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Learning rate over the run: constant, or cosine decay to 0 at --steps (default: ${DEFAULT-VALUE}).")
 	String lrSchedule;
 
-	@Option(names = "--loss", defaultValue = "l1", paramLabel = "l1|l2|charbonnier",
-		description = "Pixel loss (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--loss", paramLabel = "l1|l2|charbonnier",
+		description = "Pixel loss (default: l1; l2 with --self-supervised n2v).")
 	String loss;
 
 	@Option(names = "--adversarial-weight", paramLabel = "W",
@@ -194,6 +194,9 @@ public final class FineTuneCommand implements Callable<Integer> {
 	long seed;
 
 	@Mixin
+	SelfSupervisedOptions selfSupervised;
+
+	@Mixin
 	DeviceFlags run;
 
 
@@ -255,6 +258,11 @@ public final class FineTuneCommand implements Callable<Integer> {
 			"data")) : new DataSource.Pairs(ImageFolder.of(data.pairs.inputs, "input"), ImageFolder.of(
 				data.pairs.targets, "target"));
 		refuseOverwritingData(source, List.of(out, csv, png));
+		Degradation.BlindSpot blindSpots = selfSupervised.blindSpot();
+		if (blindSpots != null && degradation != null && !degradation.isEmpty()) throw new GanException(
+			"--degradation makes inputs from clean images; --self-supervised n2v learns from noisy " +
+				"images as they are: give one or the other");
+		if (loss == null) loss = blindSpots != null ? "l2" : "l1";
 		OptimizerConfig opt = OptimizerConfig.parse(optimizer, lr).withSchedule(OptimizerConfig.Schedule
 			.parse(lrSchedule)).withBetas(adamBetas);
 		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(discriminator),
@@ -265,8 +273,9 @@ public final class FineTuneCommand implements Callable<Integer> {
 			freeze, ema, validateEvery, new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty),
 				r1, r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
-			.parse(augment), normalize, validation, adversarialWeight, config, degradation == null ||
-				degradation.isEmpty() ? null : Degradation.parseAll(degradation));
+			.parse(augment), normalize, validation, adversarialWeight, config, blindSpots != null
+				? blindSpots : degradation == null || degradation.isEmpty() ? null : Degradation.parseAll(
+					degradation));
 
 		FineTune.Outcome outcome;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
@@ -286,7 +295,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		float[] last = result.history().get(result.history().size() - 1);
 		w.printf(Locale.ROOT, "wrote %s (%d steps on %s, final loss %.5f%s)%n", output, result.steps(),
 			result.provider(), last[1], Float.isNaN(last[4]) ? "" : String.format(Locale.ROOT,
-				", validation loss %.5f, PSNR %.2f dB", last[4], last[5]));
+				", validation loss %.5f", last[4]) + (Float.isNaN(last[5]) ? "" : String.format(Locale.ROOT,
+				", PSNR %.2f dB", last[5])));
 		w.println("loss curve: " + csv.getFileName() + ", " + png.getFileName());
 		w.println("data: " + outcome.data().describe());
 		for (String n : outcome.notes())

@@ -116,6 +116,12 @@ public class EvaluateCommand extends GanCommand {
 			t.addValue("PSNR (dB)", s.psnr());
 			t.addValue("SSIM", s.ssim());
 			t.addValue("n", s.n());
+			if (r.hasPointSources()) {
+				EvaluationReport.PointScores p = s.points();
+				t.addValue("Peak ratio", p == null ? Double.NaN : p.peakRatio());
+				t.addValue("Flux ratio", p == null ? Double.NaN : p.fluxRatio());
+				t.addValue("Faint recall", p == null ? Double.NaN : p.faintRecall());
+			}
 		}
 		t.setPrecision(4);
 		return t;

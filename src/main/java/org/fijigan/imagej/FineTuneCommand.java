@@ -26,6 +26,7 @@ import org.fijigan.core.train.Stabilisers;
 import org.fijigan.core.train.Trainer;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
+import org.fijigan.core.train.data.Degradation;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.ij1.ImageFolder;
 import org.fijigan.ij1.ImagePlusConverter;
@@ -45,12 +46,16 @@ import ij.gui.PlotWindow;
  * Plugins > GAN > Fine-Tune Model...: adapts a model to the user's images (a folder, input/target
  * folders, or the open images) with the engine the CLI uses, showing the loss live in a Plot. Esc or
  * the command's cancel stops the run; with a checkpoint folder the last checkpoint is kept, and
- * "resume" continues from it.
+ * "resume" continues from it. With "no clean images" a denoiser learns from the noisy images alone
+ * (Noise2Void's blind spots, as the CLI's {@code --self-supervised n2v}).
  */
 @Plugin(type = Command.class, headless = true, label = "Fine-Tune Model")
 public class FineTuneCommand extends GanCommand {
+	/** The training-data choice that trains on noisy images alone. */
+	static final String NO_CLEAN_IMAGES = "no clean images (Noise2Void)";
+
 	@Parameter(label = "Data folder", required = false, style = FileWidget.DIRECTORY_STYLE,
-		description = "clean images (degraded on the fly), or class sub-folders of real images for a generator; empty: the open images")
+		description = "clean images (degraded on the fly), noisy images with 'no clean images', or class sub-folders of real images for a generator; empty: the open images")
 	File data;
 
 	@Parameter(label = "Targets folder", required = false, style = FileWidget.DIRECTORY_STYLE,
@@ -63,6 +68,22 @@ public class FineTuneCommand extends GanCommand {
 
 	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise", "inpaint", "generate" })
 	String task = "auto";
+
+	@Parameter(label = "Training data", choices = { "clean images", NO_CLEAN_IMAGES },
+		description = "clean images are degraded on the fly; with no clean images a denoiser learns from the noisy images alone: a few pixels of each patch are hidden and predicted from their neighbours (Noise2Void)")
+	String trainingData = "clean images";
+
+	@Parameter(label = "Masked fraction", min = "0",
+		description = "no clean images: share of each patch's pixels hidden (0.016: one in every 8x8)")
+	double maskedFraction = Degradation.BlindSpot.DEFAULT_FRACTION;
+
+	@Parameter(label = "Neighbourhood", min = "3",
+		description = "no clean images: a hidden pixel takes the value of another pixel of this odd-sided square")
+	int neighbourhood = Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD;
+
+	@Parameter(label = "Line mask (structN2V)",
+		description = "no clean images, noise correlated along rows or columns: none, horizontal:LEN or vertical:LEN (odd LEN)")
+	String structLine = "none";
 
 	@Parameter(label = "Steps", min = "1")
 	int steps = 1000;
@@ -82,8 +103,9 @@ public class FineTuneCommand extends GanCommand {
 	@Parameter(label = "Learning rate")
 	double learningRate = 1e-4;
 
-	@Parameter(label = "Loss", choices = { "l1", "l2", "charbonnier" })
-	String loss = "l1";
+	@Parameter(label = "Loss", choices = { "auto", "l1", "l2", "charbonnier" },
+		description = "auto: l1, or l2 with no clean images")
+	String loss = "auto";
 
 	@Parameter(label = "Adversarial weight", min = "0",
 		description = "weight of the GAN loss; 0 trains without a discriminator (generators need > 0)")
@@ -184,18 +206,22 @@ public class FineTuneCommand extends GanCommand {
 			.of(data.toPath(), "data"));
 		else source = new DataSource.Pairs(ImageFolder.of(data.toPath(), "input"), ImageFolder.of(targets
 			.toPath(), "target"));
+		Degradation.BlindSpot blindSpots = trainingData.equals(NO_CLEAN_IMAGES)
+			? new Degradation.BlindSpot(maskedFraction, neighbourhood, Degradation.BlindSpot.Line.parse(
+				structLine)) : null;
 		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(discriminator),
 			discriminatorWidth, spectralNorm, minibatchStd, DiffAugment.parse(diffAugment), adaTarget,
 			discriminatorLr > 0 ? discriminatorLr : null, discriminatorSteps, !constantEma);
 		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, learningRate)
-			.withBetas(adamBetas), LossKind.parse(loss), 0, AdversarialKind.parse(ganLoss), seed, DeviceSpec
+			.withBetas(adamBetas), LossKind.parse(!loss.equals("auto") ? loss
+			: blindSpots != null ? "l2" : "l1"), 0, AdversarialKind.parse(ganLoss), seed, DeviceSpec
 				.parse(device), threads, checkpoints == null || checkpoints.getPath().isBlank() ? null
 					: checkpoints.toPath(), 100, resume, List.of(), emaDecay, Math.max(1, steps / 20),
 			new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty), (float) r1Gamma, r1Every),
 			stabilisers);
 		FineTune.Request request = new FineTune.Request(model.trim(), task.equals("auto") ? null : TaskKind
 			.parse(task), source, batch, patch, Augmentation.parse(augment), Normalization.parse(normalize),
-			validation, adversarialWeight > 0 ? (float) adversarialWeight : null, config);
+			validation, adversarialWeight > 0 ? (float) adversarialWeight : null, config, blindSpots);
 		LiveLoss plot = new LiveLoss(steps);
 		ProgressListener progress = ProgressListener.safe(e -> {
 			progress().onProgress(e);
@@ -212,7 +238,8 @@ public class FineTuneCommand extends GanCommand {
 		float[] last = result.history().get(result.history().size() - 1);
 		IJ.log(String.format(Locale.ROOT, "fiji-gan: fine-tuned %s for %d steps on %s; final loss %.5f%s; wrote %s",
 			outcome.model().name(), result.steps(), result.provider(), last[1], Float.isNaN(last[4]) ? ""
-				: String.format(Locale.ROOT, ", validation loss %.5f, PSNR %.2f dB", last[4], last[5]), out));
+				: String.format(Locale.ROOT, ", validation loss %.5f", last[4]) + (Float.isNaN(last[5])
+					? "" : String.format(Locale.ROOT, ", PSNR %.2f dB", last[5])), out));
 		IJ.log("  data: " + outcome.data().describe());
 		for (String n : outcome.notes())
 			IJ.log("  " + n);

@@ -50,13 +50,16 @@ class EvaluateCommandTest {
 		assertEquals(0, r.exitCode(), r.err());
 		List<String> lines = Files.readAllLines(csv);
 		assertEquals("dataset,task,condition,method,kind,psnr_db,ssim,n", lines.get(0));
-		assertEquals(1 + 4 * 5, lines.size());
+		assertEquals(1 + 4 * 8, lines.size());
 		assertTrue(lines.get(1).startsWith("cells,denoise,gaussian sigma=15/255,id,model,"), lines.get(1));
 		assertTrue(lines.get(2).startsWith("cells,denoise,gaussian sigma=15/255,noisy input,reference,"),
 			lines.get(2));
 		// an identity "denoiser" scores the noisy input exactly
 		assertEquals(lines.get(1).split(",", 6)[5], lines.get(2).split(",", 6)[5]);
 		assertTrue(r.out().contains("gaussian blur sigma="), r.out());
+		assertTrue(r.out().contains("non-local means h=0.45 sigma (untuned)") && r.out().contains(
+			"total variation lambda=1 sigma (untuned)") && r.out().contains(
+				"wavelet BayesShrink db4 x1 (untuned)"), r.out());
 		assertTrue(r.out().contains("best baseline"), r.out());
 		assertTrue(r.out().contains("wrote " + csv), r.out());
 		assertEquals("", r.err());
@@ -74,9 +77,9 @@ class EvaluateCommandTest {
 			smoothImages("other", 1));
 		assertEquals(0, replaced.exitCode(), replaced.err());
 		List<String> both = Files.readAllLines(csv);
-		assertEquals(1 + 2 * 4 * 5, both.size());
-		assertEquals(lines.subList(0, 21), both.subList(0, 21), "the same seed, the same numbers");
-		assertTrue(both.get(21).startsWith("other,denoise,"), both.get(21));
+		assertEquals(1 + 2 * 4 * 8, both.size());
+		assertEquals(lines.subList(0, 33), both.subList(0, 33), "the same seed, the same numbers");
+		assertTrue(both.get(33).startsWith("other,denoise,"), both.get(33));
 	}
 
 	/** photos/test and micro/test: each set keeps its own rows and its own comparison. */
@@ -85,7 +88,24 @@ class EvaluateCommandTest {
 		assertEquals("photos/test", EvaluateCommand.name(Path.of("/d/photos/test"), Path.of("/d/micro/test")));
 		assertEquals("micro/test", EvaluateCommand.name(Path.of("/d/micro/test"), Path.of("/d/photos/test")));
 		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"), Path.of("/d/micro/other")));
-		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"), null));
+		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"), (Path) null));
+		List<Path> three = List.of(Path.of("/d/photos/test"), Path.of("/d/micro/test"), Path.of(
+			"/d/fluorescence/held-out"));
+		assertEquals("micro/test", EvaluateCommand.name(three.get(1), three));
+		assertEquals("held-out", EvaluateCommand.name(three.get(2), three));
+	}
+
+	@Test
+	void tuningFoldersAreOneForAllSetsOrOnePerSet() throws IOException {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path a = smoothImages("a", 1), b = smoothImages("b", 1), t = smoothImages("t", 1);
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", a,
+			"--other-data", b, "--tune-data", t, "--tune-data", t, "--tune-data", t, "--device", "cpu");
+		assertEquals(1, r.exitCode());
+		assertTrue(r.err().contains("once per set (2), not 3 times"), r.err());
+		Result sr = MainTest.cli("evaluate", "--model", model, "--task", "super-resolution", "--scale",
+			2, "--data", a, "--tune-data", t);
+		assertTrue(sr.err().contains("tunes the denoising baselines"), sr.err());
 	}
 
 	@Test

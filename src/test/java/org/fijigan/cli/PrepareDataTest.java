@@ -26,7 +26,7 @@ import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 
-/** {@code prepare-data photos|slices} from the command line: files, counts, refusals. */
+/** {@code prepare-data photos|slices|fluorescence} from the command line: files, counts, refusals. */
 class PrepareDataTest {
 	@TempDir
 	Path dir;
@@ -172,5 +172,47 @@ class PrepareDataTest {
 		assertEquals("fiji-gan: the minimum foreground is a fraction between 0 and 1, not 2.0", cli(
 			"prepare-data", "slices", "-i", vol, "-o", dir.resolve("o5"), "--min-foreground", 2).err()
 				.strip());
+	}
+
+	@Test
+	void fluorescenceScenesCarryTheirSourcesAndKeepTheirTestImagesWhenTrainingGrows()
+		throws IOException
+	{
+		Path out = dir.resolve("fluo");
+		Result r = cli("prepare-data", "fluorescence", "--output", out, "--train", 2, "--test", 1,
+			"--tune", 1, "--size", 32, "--seed", 4, "--noisy", "photons=20,read=0.01");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(List.of("sources.csv", "train-000.tif", "train-001.tif"), names(out.resolve("train")));
+		assertEquals(List.of("sources.csv", "test-000.tif"), names(out.resolve("test")));
+		assertEquals(List.of("test-000.tif"), names(out.resolve("noisy/test")));
+		RasterImage test = org.fijigan.ij1.ImageFileCodec.INSTANCE.read(out.resolve("test/test-000.tif"),
+			"test");
+		assertEquals(PixelType.UINT16, test.type());
+		List<org.fijigan.core.dataset.PointSource> sources = org.fijigan.core.dataset.PointSource.parse(
+			test.properties().get(org.fijigan.core.dataset.PointSource.PROPERTY));
+		assertTrue(sources.size() > 0);
+		assertEquals(sources.size() + 1, Files.readAllLines(out.resolve("test/sources.csv")).size(),
+			"one CSV row per source of the image's table");
+		RasterImage noisy = org.fijigan.ij1.ImageFileCodec.INSTANCE.read(out.resolve(
+			"noisy/test/test-000.tif"), "noisy");
+		short[] a = (short[]) test.plane(0), b = (short[]) noisy.plane(0);
+		int differ = 0;
+		for (int i = 0; i < a.length; i++)
+			differ += a[i] != b[i] ? 1 : 0;
+		assertTrue(differ > a.length / 2, "the noisy copy differs: " + differ);
+
+		Path more = dir.resolve("more");
+		assertEquals(0, cli("prepare-data", "fluorescence", "--output", more, "--train", 5, "--test", 1,
+			"--tune", 0, "--size", 32, "--seed", 4).exitCode());
+		assertArrayEquals(Files.readAllBytes(out.resolve("test/sources.csv")), Files.readAllBytes(more
+			.resolve("test/sources.csv")), "the test scenes do not depend on the training count");
+		assertFalse(Files.exists(more.resolve("tune")));
+
+		Result refused = cli("prepare-data", "fluorescence", "--output", out, "--train", 1);
+		assertEquals(1, refused.exitCode());
+		assertTrue(refused.err().contains("not empty"), refused.err());
+		Result badNoise = cli("prepare-data", "fluorescence", "--output", dir.resolve("x"), "--noisy",
+			"photons=0");
+		assertTrue(badNoise.err().contains("photons must be above 0"), badNoise.err());
 	}
 }

@@ -43,7 +43,7 @@ class EvaluateCommandFijiTest {
 
 		assertNull(c.errorMessage());
 		ResultsTable t = c.table();
-		assertEquals(20, t.size());
+		assertEquals(32, t.size());
 		assertEquals("clean", t.getStringValue("Data", 0));
 		assertEquals("gaussian sigma=15/255", t.getStringValue("Condition", 0));
 		assertEquals("model", t.getStringValue("Kind", 0));

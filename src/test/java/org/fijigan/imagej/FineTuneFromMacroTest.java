@@ -30,6 +30,21 @@ class FineTuneFromMacroTest {
 	@TempDir
 	Path dir;
 
+	/** Runs Fine-Tune Model as a macro's run() call does: the options on a thread named Run$_. */
+	static void runFromMacro(String options) {
+		Thread thread = Thread.currentThread();
+		String name = thread.getName();
+		thread.setName("Run$_" + name);
+		Macro.setOptions(options);
+		try {
+			new GanPlugIn().run("fine-tune");
+		}
+		finally {
+			Macro.setOptions(null);
+			thread.setName(name);
+		}
+	}
+
 	@Test
 	void fineTuneRunsFromMacroOptionsAndWritesALoadableModel() throws IOException {
 		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
@@ -43,7 +58,7 @@ class FineTuneFromMacroTest {
 				.resolve("i" + k + ".tif").toString()));
 		}
 		Path out = dir.resolve("tuned.onnx");
-		run("model=[" + model + "] data=[" + data + "] output=[" + out +
+		runFromMacro("model=[" + model + "] data=[" + data + "] output=[" + out +
 			"] task=denoise steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
 		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
 		assertLoadableAndTrained(model, out);
@@ -65,7 +80,7 @@ class FineTuneFromMacroTest {
 			}
 		}
 		Path out = dir.resolve("gen-tuned.onnx");
-		run("model=[" + model + "] data=[" + dir.resolve("data") + "] output=[" + out +
+		runFromMacro("model=[" + model + "] data=[" + dir.resolve("data") + "] output=[" + out +
 			"] task=generate steps=2 batch=4 patch=0 augment=none learning=0.001 adversarial=1 gan=hinge " +
 			"discriminator=sngan width=8 spectral diffaugment=[translation,cutout] minibatch " +
 			"ttur=0.004 updates=2 adam=[0,0.9] ema=0.9 seed=5 validation=0 device=cpu threads=1");
@@ -76,21 +91,6 @@ class FineTuneFromMacroTest {
 		assertEquals("0.0,0.9", d.graph().metadata().get("fiji-gan.fine_tune.adam_betas"));
 		assertEquals("0.9 with warm-up min(decay, (1 + t) / (10 + t))", d.graph().metadata().get(
 			"fiji-gan.fine_tune.ema"));
-	}
-
-	/** Runs the command with {@code options} as a macro would. */
-	private static void run(String options) {
-		Thread thread = Thread.currentThread();
-		String name = thread.getName();
-		thread.setName("Run$_" + name);
-		Macro.setOptions(options);
-		try {
-			new GanPlugIn().run("fine-tune");
-		}
-		finally {
-			Macro.setOptions(null);
-			thread.setName(name);
-		}
 	}
 
 	private org.fijigan.core.model.ModelDescriptor assertLoadableAndTrained(Path model, Path out)
@@ -105,5 +105,30 @@ class FineTuneFromMacroTest {
 				"no temp files left");
 		}
 		return d;
+	}
+
+	@Test
+	void noCleanImagesTrainsADenoiserOnNoisyImagesAloneFromAMacro() throws IOException {
+		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
+		Path data = Files.createDirectories(dir.resolve("noisy"));
+		Random r = new Random(9);
+		for (int k = 0; k < 2; k++) {
+			short[] v = new short[32 * 32]; // 16-bit, as a camera writes them
+			for (int i = 0; i < v.length; i++)
+				v[i] = (short) (1000 + 400 * Math.sin(i % 32 / 5.0 + k) + 60 * r.nextGaussian());
+			assertTrue(new FileSaver(new ImagePlus("n" + k, new ij.process.ShortProcessor(32, 32, v, null)))
+				.saveAsTiff(data.resolve("n" + k + ".tif").toString()));
+		}
+		Path out = dir.resolve("n2v.onnx");
+		runFromMacro("model=[" + model + "] data=[" + data + "] output=[" + out +
+			"] task=denoise training=[no clean images (Noise2Void)] masked=0.04 neighbourhood=5 " +
+			"line=horizontal:3 steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
+		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
+		var d = ModelLoader.load(out.toString(), ModelOverrides.NONE);
+		String trainedOn = d.graph().metadata().get("fiji-gan.fine_tune.data");
+		assertTrue(trainedOn.contains("Noise2Void blind spots: one pixel in every 5x5") && trainedOn
+			.contains("structN2V line horizontal:3"), trainedOn);
+		assertEquals("l2", d.graph().metadata().get("fiji-gan.fine_tune.loss"), "auto is l2 for Noise2Void");
+		assertNotEquals(ModelLoader.sha256(model), d.sha256(), "weights changed");
 	}
 }

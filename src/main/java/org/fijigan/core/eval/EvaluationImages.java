@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.dataset.PointSource;
 import org.fijigan.core.image.ChannelStatistics;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
@@ -25,11 +26,20 @@ final class EvaluationImages {
 	 * One evaluated image: {@code channels x height x width} values in [0, 1] (CHW).
 	 *
 	 * @param name the image's name in its source
+	 * @param sources the point sources the image was rendered with ({@link PointSource#PROPERTY}),
+	 *          in this sample's pixel coordinates; empty when it has none
 	 */
-	record Sample(String name, int channels, int height, int width, float[] values) {
+	record Sample(String name, int channels, int height, int width, float[] values,
+		List<PointSource> sources)
+	{
 		Sample {
 			if (values.length != channels * height * width) throw new IllegalArgumentException(
 				"sample values do not match its shape");
+			sources = List.copyOf(sources);
+		}
+
+		Sample(String name, int channels, int height, int width, float[] values) {
+			this(name, channels, height, width, values, List.of());
 		}
 
 		/** The values as planes (not a copy). */
@@ -44,7 +54,8 @@ final class EvaluationImages {
 
 		/** {@code planes} under this sample's name (not a copy). */
 		Sample named(Planes planes) {
-			return new Sample(name, planes.channels(), planes.height(), planes.width(), planes.values());
+			return new Sample(name, planes.channels(), planes.height(), planes.width(), planes.values(),
+				sources);
 		}
 
 		/** The top-left {@code h x w} corner. */
@@ -57,7 +68,8 @@ final class EvaluationImages {
 			for (int c = 0; c < channels; c++)
 				for (int y = 0; y < h; y++)
 					System.arraycopy(values, (c * height + y0 + y) * width + x0, out, (c * h + y) * w, w);
-			return new Sample(name, channels, h, w, out);
+			return new Sample(name, channels, h, w, out, sources.stream().map(p -> p.shifted(x0, y0))
+				.toList());
 		}
 
 		/** The channels' mean, as one channel. */
@@ -71,7 +83,7 @@ final class EvaluationImages {
 					s += values[c * n + i];
 				out[i] = (float) (s / channels);
 			}
-			return new Sample(name, 1, height, width, out);
+			return new Sample(name, 1, height, width, out, sources);
 		}
 	}
 
@@ -114,8 +126,11 @@ final class EvaluationImages {
 				values[i] = !(u > 0) ? 0 : u >= 1 ? 1 : (float) u; // NaN -> 0
 			}
 		}
-		return new Loaded(new Sample(name, channels, h, w, values), h < image.height() || w < image
-			.width());
+		List<PointSource> sources = new ArrayList<>();
+		for (PointSource p : PointSource.parse(image.properties().get(PointSource.PROPERTY)))
+			sources.add(p.shifted(x0, y0));
+		return new Loaded(new Sample(name, channels, h, w, values, sources), h < image.height() ||
+			w < image.width());
 	}
 
 	/**

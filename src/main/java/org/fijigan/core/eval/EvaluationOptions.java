@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.train.data.ImageSource;
 
 /**
  * How {@link Evaluation} measures a model.
@@ -24,10 +25,25 @@ import org.fijigan.core.pipeline.InferenceOptions;
  *          PSNR needs a range.
  * @param inference device, threads and tile size of the model runs (its normalisation and output
  *          type are set by the evaluation)
+ * @param tuning denoising: images the classical baselines' parameters are chosen on (never the
+ *          evaluated ones), or null to tune the Gaussian blur on the evaluated images and leave the
+ *          others at their untuned defaults
  */
 public record EvaluationOptions(long seed, int maxImages, int maxSide, int generatedPerClass,
-	Normalization normalization, InferenceOptions inference)
+	Normalization normalization, InferenceOptions inference, Tuning tuning)
 {
+	/**
+	 * Images to tune baselines on.
+	 *
+	 * @param name what the rows call them, e.g. the folder's name
+	 */
+	public record Tuning(String name, ImageSource images) {
+		public Tuning {
+			Objects.requireNonNull(name);
+			Objects.requireNonNull(images);
+		}
+	}
+
 	public static final int DEFAULT_MAX_IMAGES = 100;
 	public static final int DEFAULT_MAX_SIDE = 512;
 	public static final long DEFAULT_SEED = 1;
@@ -44,30 +60,36 @@ public record EvaluationOptions(long seed, int maxImages, int maxSide, int gener
 
 	public static EvaluationOptions defaults() {
 		return new EvaluationOptions(DEFAULT_SEED, DEFAULT_MAX_IMAGES, DEFAULT_MAX_SIDE, 0, null,
-			InferenceOptions.defaults());
+			InferenceOptions.defaults(), null);
 	}
 
 	public EvaluationOptions withSeed(long s) {
-		return new EvaluationOptions(s, maxImages, maxSide, generatedPerClass, normalization, inference);
+		return new EvaluationOptions(s, maxImages, maxSide, generatedPerClass, normalization, inference, tuning);
 	}
 
 	public EvaluationOptions withMaxImages(int n) {
-		return new EvaluationOptions(seed, n, maxSide, generatedPerClass, normalization, inference);
+		return new EvaluationOptions(seed, n, maxSide, generatedPerClass, normalization, inference, tuning);
 	}
 
 	public EvaluationOptions withMaxSide(int side) {
-		return new EvaluationOptions(seed, maxImages, side, generatedPerClass, normalization, inference);
+		return new EvaluationOptions(seed, maxImages, side, generatedPerClass, normalization, inference, tuning);
 	}
 
 	public EvaluationOptions withGeneratedPerClass(int n) {
-		return new EvaluationOptions(seed, maxImages, maxSide, n, normalization, inference);
+		return new EvaluationOptions(seed, maxImages, maxSide, n, normalization, inference, tuning);
 	}
 
 	public EvaluationOptions withNormalization(Normalization n) {
-		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, n, inference);
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, n, inference, tuning);
+	}
+
+	public EvaluationOptions withTuning(Tuning t) {
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, normalization,
+			inference, t);
 	}
 
 	public EvaluationOptions withInference(InferenceOptions i) {
-		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, normalization, i);
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, normalization, i,
+			tuning);
 	}
 }

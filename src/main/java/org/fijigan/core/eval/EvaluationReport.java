@@ -50,12 +50,36 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 	 *
 	 * @param dataset the evaluated image set
 	 * @param condition the degradation, e.g. {@code gaussian sigma=25/255}
-	 * @param psnr mean PSNR over the images, dB (data range 1 in normalised units)
+	 * @param psnr mean PSNR over the images, dB (data range 1 in normalised units); NaN for a
+	 *          reference that is no result (the clean image)
 	 * @param ssim mean SSIM over the images
 	 * @param n images averaged
+	 * @param points what the method did to the images' point sources, or null when they have none
 	 */
 	public record Score(String dataset, TaskKind task, String condition, String method,
-		MethodKind kind, double psnr, double ssim, int n) {}
+		MethodKind kind, double psnr, double ssim, int n, PointScores points)
+	{
+		/** A score without point sources. */
+		public Score(String dataset, TaskKind task, String condition, String method, MethodKind kind,
+			double psnr, double ssim, int n)
+		{
+			this(dataset, task, condition, method, kind, psnr, ssim, n, null);
+		}
+	}
+
+	/**
+	 * Point-source fidelity of one method under one condition, over all the images' counted
+	 * sources (see {@code PointSourceFidelity}).
+	 *
+	 * @param peakRatio sum of the sources' peaks in the result over the sum in the clean image
+	 * @param fluxRatio the same for their fluxes
+	 * @param faintRecall share of the faint sources the detector finds at the fixed false-positive
+	 *          rate
+	 * @param sources sources counted
+	 * @param faintSources faint ones among them
+	 */
+	public record PointScores(double peakRatio, double fluxRatio, double faintRecall, int sources,
+		int faintSources) {}
 
 	/**
 	 * One generation metric comparing two image sets, A and B (which ones the metric's name says).
@@ -128,11 +152,17 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 		return out;
 	}
 
+	/** Whether any row measured point sources. */
+	public boolean hasPointSources() {
+		return scores.stream().anyMatch(s -> s.points() != null);
+	}
+
 	/**
 	 * The rows as CSV with a header line. Restoration:
-	 * {@code dataset,task,condition,method,kind,psnr_db,ssim,n}; generation:
-	 * {@code dataset,task,condition,metric,value,std,n_a,n_b}. Numbers in plain notation with a dot;
-	 * an unknown value is empty, an infinite PSNR is {@code inf}.
+	 * {@code dataset,task,condition,method,kind,psnr_db,ssim,n}, followed by
+	 * {@code peak_ratio,flux_ratio,faint_recall,sources,faint_sources} when some images had point
+	 * sources; generation: {@code dataset,task,condition,metric,value,std,n_a,n_b}. Numbers in plain
+	 * notation with a dot; an unknown value is empty, an infinite PSNR is {@code inf}.
 	 */
 	public String toCsv() {
 		StringBuilder sb = new StringBuilder();
@@ -144,10 +174,19 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 						.countB())));
 		}
 		else {
-			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n\n");
-			for (Score s : scores)
-				sb.append(Csv.line(s.dataset(), s.task().id(), s.condition(), s.method(), s.kind().id(),
-					Numbers.compact(s.psnr()), Numbers.compact(s.ssim()), Integer.toString(s.n())));
+			boolean points = hasPointSources();
+			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n").append(points
+				? ",peak_ratio,flux_ratio,faint_recall,sources,faint_sources\n" : "\n");
+			for (Score s : scores) {
+				List<String> fields = new ArrayList<>(List.of(s.dataset(), s.task().id(), s.condition(), s
+					.method(), s.kind().id(), Numbers.compact(s.psnr()), Numbers.compact(s.ssim()), Integer
+						.toString(s.n())));
+				PointScores p = s.points();
+				if (points) fields.addAll(p == null ? List.of("", "", "", "", "") : List.of(Numbers.compact(p
+					.peakRatio()), Numbers.compact(p.fluxRatio()), Numbers.compact(p.faintRecall()), Integer
+						.toString(p.sources()), Integer.toString(p.faintSources())));
+				sb.append(Csv.line(fields));
+			}
 		}
 		return sb.toString();
 	}

@@ -2,8 +2,11 @@ package org.fijigan.core.eval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -77,44 +80,94 @@ final class RestorationEvaluation {
 		List<String> notes = new ArrayList<>();
 		List<Sample> samples = restorationSamples(images, options, Metrics.SSIM_WINDOW, 1, notes,
 			progress, cancel);
+		EvaluationOptions.Tuning tuningSet = options.tuning();
+		List<Sample> tuning = tuningSet == null ? List.of() : restorationSamples(tuningSet.images(),
+			options, Metrics.SSIM_WINDOW, 1, new ArrayList<>(), ProgressListener.NONE, cancel);
+		String tuned = tuningSet == null ? " (tuned here)" : " (tuned on " + tuningSet.name() + ")";
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<Score> rows = new ArrayList<>();
 		List<DenoisingProtocol.Noise> conditions = protocol.conditions();
 		List<Double> sigmas = protocol.blurSigmas();
+		List<String> chosen = new ArrayList<>();
+		boolean anySources = false;
 		long total = (long) conditions.size() * samples.size(), done = 0;
 		for (int ci = 0; ci < conditions.size(); ci++) {
 			DenoisingProtocol.Noise noise = conditions.get(ci);
+			Map<DenoisingProtocol.Classical, Double> classical = new LinkedHashMap<>();
+			int bestBlur = -1;
+			if (!tuning.isEmpty()) {
+				List<Planes[]> pairs = new ArrayList<>();
+				for (int i = 0; i < tuning.size(); i++)
+					pairs.add(new Planes[] { tuning.get(i).planes(), protocol.degrade(tuning.get(i).planes(), noise,
+						new SplittableRandom(TaskProtocol.streamSeed(options.seed(), 1000 + ci, i))) });
+				bestBlur = best(sigmas, v -> meanPsnr(protocol, pairs, p -> DenoisingProtocol.blur(p, v)),
+					cancel);
+				for (DenoisingProtocol.Classical c : protocol.classical()) {
+					List<Double> grid = c.grid();
+					classical.put(c, grid.get(best(grid, v -> meanPsnr(protocol, pairs, p -> c.apply(p, v)),
+						cancel)));
+				}
+				chosen.add(noise.condition() + ": blur sigma " + Numbers.compact(sigmas.get(bestBlur)) + ", " +
+					classical.entrySet().stream().map(e -> e.getKey().method(e.getValue())).collect(Collectors
+						.joining(", ")));
+			}
+			else for (DenoisingProtocol.Classical c : protocol.classical())
+				classical.put(c, c.untuned());
 			RestorationScores scores = new RestorationScores(dataset, TaskKind.DENOISE, noise.condition());
 			RestorationScores[] blurred = new RestorationScores[sigmas.size()];
 			for (int b = 0; b < blurred.length; b++)
 				blurred[b] = new RestorationScores(dataset, TaskKind.DENOISE, noise.condition());
+			RestorationScores tail = new RestorationScores(dataset, TaskKind.DENOISE, noise.condition());
 			for (int i = 0; i < samples.size(); i++) {
 				cancel.throwIfCancelled();
 				Sample clean = samples.get(i);
 				Planes input = protocol.degrade(clean.planes(), noise, new SplittableRandom(TaskProtocol
 					.streamSeed(options.seed(), 1 + ci, i)));
-				scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean.planes(), clean.planesOf(runModel(
-					model, clean.named(input), clean.height(), clean.width(), options, cancel))));
-				scores.add("noisy input", MethodKind.REFERENCE, protocol.measure(clean.planes(),
-					DenoisingProtocol.clipped(input)));
+				PointSourceFidelity.Reference ref = clean.sources().isEmpty() ? null : PointSourceFidelity
+					.reference(onePlane(clean.planes()), clean.height(), clean.width(), clean.sources());
+				anySources |= ref != null;
+				Planes byModel = clean.planesOf(runModel(model, clean.named(input), clean.height(), clean
+					.width(), options, cancel));
+				scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean.planes(), byModel), tally(ref,
+					byModel));
+				Planes noisy = DenoisingProtocol.clipped(input);
+				scores.add("noisy input", MethodKind.REFERENCE, protocol.measure(clean.planes(), noisy), tally(
+					ref, noisy));
+				if (ref != null) scores.add("clean image", MethodKind.REFERENCE, new TaskProtocol.Quality(
+					Double.NaN, Double.NaN), tally(ref, clean.planes()));
 				for (int b = 0; b < sigmas.size(); b++)
-					blurred[b].add("blur", MethodKind.BASELINE, protocol.measure(clean.planes(), DenoisingProtocol
-						.blur(input, sigmas.get(b))));
-				for (int size : protocol.medianSizes())
-					scores.add(DenoisingProtocol.medianName(size), MethodKind.BASELINE, protocol.measure(clean
-						.planes(), DenoisingProtocol.median(input, size)));
+					if (bestBlur < 0 || b == bestBlur) {
+						Planes blur = DenoisingProtocol.blur(input, sigmas.get(b));
+						blurred[b].add("blur", MethodKind.BASELINE, protocol.measure(clean.planes(), blur), tally(ref,
+							blur));
+					}
+				for (int size : protocol.medianSizes()) {
+					Planes median = DenoisingProtocol.median(input, size);
+					tail.add(DenoisingProtocol.medianName(size), MethodKind.BASELINE, protocol.measure(clean
+						.planes(), median), tally(ref, median));
+				}
+				for (Map.Entry<DenoisingProtocol.Classical, Double> c : classical.entrySet()) {
+					cancel.throwIfCancelled();
+					Planes out = c.getKey().apply(input, c.getValue());
+					tail.add(c.getKey().method(c.getValue()) + (tuning.isEmpty() ? " (untuned)" : tuned),
+						MethodKind.BASELINE, protocol.measure(clean.planes(), out), tally(ref, out));
+				}
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, ++done, total, "fiji-gan: evaluated " + done +
 					"/" + total));
 			}
-			int best = 0;
-			for (int b = 1; b < sigmas.size(); b++)
-				if (blurred[b].meanPsnr("blur", MethodKind.BASELINE) > blurred[best].meanPsnr("blur",
-					MethodKind.BASELINE)) best = b;
+			int best = bestBlur;
+			if (best < 0) {
+				best = 0;
+				for (int b = 1; b < sigmas.size(); b++)
+					if (blurred[b].meanPsnr("blur", MethodKind.BASELINE) > blurred[best].meanPsnr("blur",
+						MethodKind.BASELINE)) best = b;
+			}
 			List<Score> condition = scores.rows();
 			Score blur = blurred[best].rows().get(0);
-			condition.add(2, new Score(blur.dataset(), blur.task(), blur.condition(), DenoisingProtocol
-				.blurName(sigmas.get(best)) + " (tuned here)", blur.kind(), blur.psnr(), blur.ssim(), blur
-					.n()));
+			condition.add(new Score(blur.dataset(), blur.task(), blur.condition(), DenoisingProtocol
+				.blurName(sigmas.get(best)) + tuned, blur.kind(), blur.psnr(), blur.ssim(), blur.n(), blur
+					.points()));
+			condition.addAll(tail.rows());
 			rows.addAll(condition);
 		}
 		double peak = DenoisingProtocol.POISSON_PEAK_PHOTONS;
@@ -122,10 +175,72 @@ final class RestorationEvaluation {
 			"Poisson-Gaussian: Poisson(" + Numbers.compact(peak) + " x value) / " + Numbers
 				.compact(peak) + " plus Gaussian read noise " + Numbers.compact(
 					DenoisingProtocol.POISSON_READ_NOISE) + "; noise seeded per condition and image");
-		notes.add("denoising: the Gaussian blur's sigma is the best of " + Arrays.toString(
-			DenoisingProtocol.BLUR_SIGMAS) + " by mean PSNR on these same images, which favours the " +
-			"baseline");
+		if (tuning.isEmpty()) {
+			notes.add("denoising: the Gaussian blur's sigma is the best of " + Arrays.toString(
+				DenoisingProtocol.BLUR_SIGMAS) + " by mean PSNR on these same images, which favours the " +
+				"baseline");
+			notes.add("denoising: non-local means (7x7 patches, 15x15 search), total variation " +
+				"(Chambolle, 100 steps) and wavelet shrinkage (db4, BayesShrink) are untuned; give " +
+				"tuning images to tune them");
+		}
+		else notes.add("denoising: each baseline's parameter is the best of its grid by mean PSNR on " +
+			"the " + tuning.size() + " tuning image" + (tuning.size() == 1 ? "" : "s") + " of " + tuningSet
+				.name() + " (never the evaluated ones), under the same noise drawn apart; chosen: " + String
+					.join("; ", chosen));
+		if (anySources) notes.add("point sources (images rendered with their sources): peak and flux " +
+			"= sum over the sources of the result's peak (centre pixel) and flux (aperture of radius " +
+			"max(2, 2.5 sigma)), each less the median of a ring around it, over the same sums in the " +
+			"clean image; sources whose clean peak is at least " + Numbers.compact(
+				PointSourceFidelity.MIN_PEAK) + " count, faint ones up to " + Numbers.compact(
+					PointSourceFidelity.FAINT_PEAK) + "; faint recall: share of the faint sources a " +
+			"difference-of-Gaussians detector (sigma " + Numbers.compact(
+				PointSourceFidelity.DETECTOR_SIGMA) + " minus " + Numbers.compact(
+					PointSourceFidelity.DETECTOR_SURROUND) + " px) finds within max(2, sigma) px at 1 false " +
+			"positive per " + Math.round(1 / PointSourceFidelity.FALSE_POSITIVES_PER_PIXEL) + " pixels");
 		return Evaluation.report(model, TaskKind.DENOISE, rows, notes, options);
+	}
+
+	/** The index of the value of {@code grid} with the highest score (the first among equals). */
+	private static int best(List<Double> grid, java.util.function.DoubleUnaryOperator score,
+		CancellationToken cancel)
+	{
+		int best = 0;
+		double bestScore = Double.NEGATIVE_INFINITY;
+		for (int k = 0; k < grid.size(); k++) {
+			cancel.throwIfCancelled();
+			double v = score.applyAsDouble(grid.get(k));
+			if (v > bestScore) {
+				best = k;
+				bestScore = v;
+			}
+		}
+		return best;
+	}
+
+	/** Mean PSNR of {@code method} on the (clean, noisy) pairs. */
+	private static double meanPsnr(DenoisingProtocol protocol, List<Planes[]> pairs,
+		java.util.function.UnaryOperator<Planes> method)
+	{
+		double sum = 0;
+		for (Planes[] p : pairs)
+			sum += protocol.measure(p[0], method.apply(p[1])).psnr();
+		return sum / pairs.size();
+	}
+
+	/** The point-source tally of {@code result}, or null without a reference. */
+	private static PointSourceFidelity.Tally tally(PointSourceFidelity.Reference ref, Planes result) {
+		return ref == null ? null : PointSourceFidelity.measure(ref, onePlane(result));
+	}
+
+	/** One channel as it is, several as their mean: the plane point sources are measured on. */
+	private static float[] onePlane(Planes p) {
+		if (p.channels() == 1) return p.values();
+		int n = p.planeSize();
+		float[] out = new float[n];
+		for (int c = 0; c < p.channels(); c++)
+			for (int i = 0; i < n; i++)
+				out[i] += p.values()[c * n + i] / p.channels();
+		return out;
 	}
 
 	/** The inpainting protocol; see {@link Evaluation}. */

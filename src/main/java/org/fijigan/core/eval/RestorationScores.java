@@ -9,7 +9,10 @@ import org.fijigan.core.eval.EvaluationReport.MethodKind;
 import org.fijigan.core.eval.EvaluationReport.Score;
 import org.fijigan.core.model.TaskKind;
 
-/** Per-image PSNR and SSIM of each method under one condition, averaged into rows. */
+/**
+ * Per-image PSNR and SSIM of each method under one condition, averaged into rows; and, for images
+ * with point sources, their fidelity tallies, summed.
+ */
 final class RestorationScores {
 	private final String dataset;
 	private final TaskKind task;
@@ -17,7 +20,8 @@ final class RestorationScores {
 	/** The model's row is told apart by its kind, should it be named like a baseline. */
 	private record Method(String name, MethodKind kind) {}
 
-	private final Map<Method, double[]> sums = new LinkedHashMap<>(); // psnr, ssim, counts
+	private final Map<Method, double[]> sums = new LinkedHashMap<>(); // psnr, ssim, counts, images
+	private final Map<Method, PointSourceFidelity.Tally> points = new LinkedHashMap<>();
 
 	RestorationScores(String dataset, TaskKind task, String condition) {
 		this.dataset = dataset;
@@ -29,8 +33,17 @@ final class RestorationScores {
 		record(method, kind, quality.psnr(), quality.ssim());
 	}
 
+	/** Adds one image's quality and, when not null, its point-source tally. */
+	void add(String method, MethodKind kind, TaskProtocol.Quality quality,
+		PointSourceFidelity.Tally tally)
+	{
+		record(method, kind, quality.psnr(), quality.ssim());
+		if (tally != null) points.merge(new Method(method, kind), tally, PointSourceFidelity.Tally::plus);
+	}
+
 	private void record(String method, MethodKind kind, double psnr, double ssim) {
-		double[] s = sums.computeIfAbsent(new Method(method, kind), m -> new double[4]);
+		double[] s = sums.computeIfAbsent(new Method(method, kind), m -> new double[5]);
+		s[4]++;
 		if (!Double.isNaN(psnr)) {
 			s[0] += psnr;
 			s[2]++;
@@ -50,8 +63,11 @@ final class RestorationScores {
 		List<Score> out = new ArrayList<>();
 		for (Map.Entry<Method, double[]> e : sums.entrySet()) {
 			double[] s = e.getValue();
+			PointSourceFidelity.Tally t = points.get(e.getKey());
 			out.add(new Score(dataset, task, condition, e.getKey().name(), e.getKey().kind(), s[2] == 0
-				? Double.NaN : s[0] / s[2], s[3] == 0 ? Double.NaN : s[1] / s[3], (int) s[2]));
+				? Double.NaN : s[0] / s[2], s[3] == 0 ? Double.NaN : s[1] / s[3], (int) s[4], t == null ? null
+					: new EvaluationReport.PointScores(t.peakRatio(), t.fluxRatio(), t.faintRecall(), t
+						.sources(), t.faint())));
 		}
 		return out;
 	}

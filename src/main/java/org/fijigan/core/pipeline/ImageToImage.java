@@ -21,6 +21,7 @@ import org.fijigan.core.text.Numbers;
 import org.fijigan.core.tiling.TilePlan;
 import org.fijigan.core.tiling.TilingPolicy;
 import org.fijigan.core.tiling.TilingRequest;
+import org.fijigan.core.trust.ResidualCheck;
 
 /**
  * Runs an image-to-image model (super-resolution, denoising, generic) over a whole image: plane by
@@ -183,6 +184,11 @@ public final class ImageToImage {
 		if (nonFinite > 0) notes.add(outType.isInteger() ? options.nonFinite().describeMapping(
 			nonFinite, "values in the model's output") : nonFinite + " NaN/infinite values in the " +
 				"model's output, kept as they are in the 32-bit result");
+		String residualCheck = null;
+		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image, result)) {
+			residualCheck = ResidualCheck.note(image, result);
+			if (residualCheck != null) notes.add(residualCheck);
+		}
 		TilePlan plan = tiles.plan();
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, plan.tileCount(), plan.haloPixels(), plan
@@ -190,7 +196,18 @@ public final class ImageToImage {
 		result.setCalibration(image.calibration().magnified(model.scale()));
 		result.setTitle(resultTitle(image.title(), model));
 		describe(result, model, report, values.description());
+		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image, result)) result
+			.properties().put("fiji-gan.residual-check", residualCheck != null ? "structure: see the note"
+				: "like noise: no window of the residual (input - result) has a local mean beyond what " +
+					"noise allows");
 		return result == null ? null : new RunResult(result, report);
+	}
+
+	/** Whether a result has its input's size and planes, so that input - result is defined. */
+	private static boolean sameShape(RasterImage image, RasterImage result) {
+		return image.width() == result.width() && image.height() == result.height() && image
+			.logicalChannels() == result.logicalChannels() && image.slices() == result.slices() && image
+				.frames() == result.frames();
 	}
 
 	private static String resultTitle(String title, ModelDescriptor model) {

@@ -59,6 +59,12 @@ public final class StepGraph {
 	public static final String AUGMENT_REAL = "train/augment/real";
 	/** Prefix of the inputs of the differentiable augmentation of the generated batch. */
 	public static final String AUGMENT_FAKE = "train/augment/fake";
+	/**
+	 * Batch input, optional: where the pixel loss counts, of the target's shape (1 counts, 0 does
+	 * not). When the data holds it, the pixel loss is {@code sum(mask * loss) / sum(mask)} (see
+	 * {@link #pixelLoss(GraphEmitter, String, String, LossKind, String)}).
+	 */
+	public static final String LOSS_MASK = "train/loss_mask";
 
 	/** A built step graph, with the names of its parameters and state. */
 	public record Built(ModelProto model, List<String> parameters, List<String> stateInputs,
@@ -91,7 +97,8 @@ public final class StepGraph {
 	 * @param forward the generator; the parameters are among its initializers
 	 * @param output the generator output the loss applies to
 	 * @param parameters trainable initializers, with current values (used for shape probing)
-	 * @param data the batch inputs by name (model inputs, and {@code target}), with example values
+	 * @param data the batch inputs by name (model inputs, {@code target}, and {@link #LOSS_MASK}
+	 *          when the loss counts at some pixels only), with example values
 	 * @param target name of the target input (same shape as the output)
 	 * @param loss the pixel loss, or null for none (a generator trained by its discriminator alone)
 	 * @param discriminator null, or the discriminator (with its parameters fed as frozen inputs)
@@ -144,6 +151,7 @@ public final class StepGraph {
 		for (Parameter p : parameters)
 			addInput(g, feeds, p);
 		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		String lossMask = lossMaskInput(g, data);
 		boolean gan = discriminator != null && adversarialWeight > 0;
 		if (gan) for (Parameter p : discriminator.parameters())
 			addInput(g, feeds, p);
@@ -158,7 +166,7 @@ public final class StepGraph {
 		probe.recordIn(e);
 
 		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
-		String content = loss == null ? e.scalar(0f) : pixelLoss(e, result, target, loss);
+		String content = loss == null ? e.scalar(0f) : pixelLoss(e, result, target, loss, lossMask);
 		String total = content;
 		if (gan) {
 			Discriminator.Bound critic = discriminator.bind(e, false);
@@ -201,13 +209,14 @@ public final class StepGraph {
 		for (Parameter p : parameters)
 			addInput(g, feeds, p);
 		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		String lossMask = lossMaskInput(g, data);
 		ModelProto probeModel = mb.clone().setGraph(g.clone().addOutput(ValueInfoProto.newBuilder()
 			.setName(output))).build();
 		ShapeProbe.Result probe = ShapeProbe.probe(probeModel, feeds);
 		GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()), opset(forward));
 		probe.recordIn(e);
 		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
-		String l = rename(e, pixelLoss(e, result, target, loss), LOSS);
+		String l = rename(e, pixelLoss(e, result, target, loss, lossMask), LOSS);
 		g.addOutput(ValueInfoProto.newBuilder().setName(l));
 		g.addOutput(ValueInfoProto.newBuilder().setName(rename(e, result, OUTPUT)));
 		List<String> names = new ArrayList<>();
@@ -376,6 +385,17 @@ public final class StepGraph {
 
 	/** Mean of |d|, d^2 or sqrt(d^2 + eps^2) over every element, d = output - target. */
 	static String pixelLoss(GraphEmitter e, String output, String target, LossKind kind) {
+		return pixelLoss(e, output, target, kind, null);
+	}
+
+	/**
+	 * The pixel loss: with {@code mask} null, the mean of |d|, d^2 or sqrt(d^2 + eps^2) over every
+	 * element, d = output - target; else {@code sum(mask * l) / sum(mask)} of that per-element loss
+	 * l, the mean over the elements the mask counts (its sum must not be 0).
+	 */
+	static String pixelLoss(GraphEmitter e, String output, String target, LossKind kind,
+		String mask)
+	{
 		String d = e.sub(output, target);
 		String per = switch (kind) {
 			case L1 -> e.unary("Abs", d);
@@ -383,7 +403,22 @@ public final class StepGraph {
 			case CHARBONNIER -> e.unary("Sqrt", e.add(e.mul(d, d), e.scalar(LossKind.CHARBONNIER_EPS *
 				LossKind.CHARBONNIER_EPS)));
 		};
-		return meanAll(e, per);
+		return mask == null ? meanAll(e, per) : e.div(sumAll(e, e.mul(per, mask)), sumAll(e, mask));
+	}
+
+	private static String sumAll(GraphEmitter e, String x) {
+		long[] axes = new long[e.rank(x)];
+		for (int i = 0; i < axes.length; i++)
+			axes[i] = i;
+		return e.reduceSum(x, axes, false);
+	}
+
+	/** Adds the {@link #LOSS_MASK} input when {@code data} holds it; its name, or null. */
+	private static String lossMaskInput(GraphProto.Builder g, Map<String, Tensor> data) {
+		Tensor mask = data.get(LOSS_MASK);
+		if (mask == null) return null;
+		addInput(g, LOSS_MASK, TensorProto.DataType.FLOAT_VALUE, mask.shape());
+		return LOSS_MASK;
 	}
 
 	static String meanAll(GraphEmitter e, String x) {

@@ -243,7 +243,8 @@ public final class Trainer {
 
 	/**
 	 * Validation: forward pass and pixel loss with the current weights as plain inputs, plus PSNR and
-	 * SSIM of the output against the target (in the output's value range). One graph per batch shape.
+	 * SSIM of the output against the target (in the output's value range), except where the loss is
+	 * masked (Noise2Void: the target is noisy). One graph per batch shape.
 	 */
 	private static final class Validator implements AutoCloseable {
 		private final ModelProto model;
@@ -272,6 +273,7 @@ public final class Trainer {
 			for (Batch b : batches) {
 				Map<String, Tensor> out = forward(tensors, b, cancel);
 				loss += out.get(StepGraph.LOSS).floats()[0];
+				if (b.lossMask() != null) continue; // the target is noisy: PSNR against it says nothing
 				Tensor y = out.get(StepGraph.OUTPUT);
 				long[] s = y.shape();
 				int n = (int) s[0], ch = (int) s[1], h = (int) s[2], w = (int) s[3], size = ch * h * w;
@@ -285,8 +287,8 @@ public final class Trainer {
 					images++;
 				}
 			}
-			return new float[] { (float) (loss / batches.size()), (float) (psnr / images), (float) (ssim /
-				images) };
+			return new float[] { (float) (loss / batches.size()), images == 0 ? Float.NaN : (float) (psnr /
+				images), images == 0 ? Float.NaN : (float) (ssim / images) };
 		}
 
 		/** The model's output on batch {@code b} with the weights in {@code tensors}. */
@@ -339,6 +341,7 @@ public final class Trainer {
 	private static Map<String, Tensor> feeds(Batch b) {
 		Map<String, Tensor> m = new LinkedHashMap<>(b.inputs());
 		m.put(TARGET, b.target());
+		if (b.lossMask() != null) m.put(StepGraph.LOSS_MASK, b.lossMask());
 		return m;
 	}
 

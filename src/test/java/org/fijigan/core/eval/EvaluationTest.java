@@ -85,7 +85,7 @@ class EvaluationTest {
 			options(), ProgressListener.NONE, CancellationToken.none());
 
 		assertEquals(TaskKind.DENOISE, r.task());
-		assertEquals(4 * 5, r.scores().size());
+		assertEquals(4 * 8, r.scores().size());
 		List<String> conditions = r.scores().stream().map(Score::condition).distinct().toList();
 		assertEquals(List.of("gaussian sigma=15/255", "gaussian sigma=25/255", "gaussian sigma=50/255",
 			"poisson-gaussian peak=30 read=0.01"), conditions);
@@ -140,6 +140,81 @@ class EvaluationTest {
 		assertEquals(r.toCsv(), again.toCsv(), "seeded");
 		assertTrue(r.toCsv().startsWith("dataset,task,condition,method,kind,psnr_db,ssim,n\n" +
 			"smooth,denoise,gaussian sigma=15/255," + identity.name() + ",model,"), r.toCsv());
+	}
+
+	/**
+	 * Tuning images choose each baseline's parameter by its mean PSNR there, never on the evaluated
+	 * images: the rows say so, and the blur is the best of its grid on the tuning image.
+	 */
+	@Test
+	void baselinesAreTunedOnTheTuningImagesAlone() {
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
+			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null, null));
+		RasterImage tune = smooth(40, 36, 7);
+		EvaluationReport r = Evaluation.evaluate(identity, "smooth", ImageSource.of(List.of(smooth(40, 36,
+			0))), null, null, options().withTuning(new EvaluationOptions.Tuning("tune", ImageSource.of(List
+				.of(tune)))), ProgressListener.NONE, CancellationToken.none());
+		List<String> methods = r.scores().stream().filter(s -> s.condition().equals(
+			"gaussian sigma=25/255")).map(Score::method).toList();
+		assertEquals(8, methods.size(), methods.toString());
+		assertTrue(methods.subList(2, 3).get(0).startsWith("gaussian blur sigma=") && methods.get(2)
+			.endsWith(" (tuned on tune)"), methods.toString());
+		for (String m : methods.subList(5, 8))
+			assertTrue(m.endsWith(" (tuned on tune)"), m);
+		// the blur's sigma, chosen here on the tuning image with its own noise stream
+		float[] clean = unit(tune);
+		double bestPsnr = Double.NEGATIVE_INFINITY, bestSigma = 0;
+		for (double sigma : DenoisingProtocol.BLUR_SIGMAS) {
+			Planes noisy = new Planes(1, 36, 40, clean.clone());
+			TrainingDegradations.addGaussianNoise(noisy, 25 / 255.0, new SplittableRandom(TaskProtocol
+				.streamSeed(SEED, 1001, 0)));
+			double psnr = Metrics.psnr(clean, TaskProtocol.clip(Baselines.gaussianBlur(noisy.values(), 36,
+				40, sigma)), 1);
+			if (psnr > bestPsnr) {
+				bestPsnr = psnr;
+				bestSigma = sigma;
+			}
+		}
+		assertEquals("gaussian blur sigma=" + Numbers.compact(bestSigma) + " (tuned on tune)", methods.get(
+			2));
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("never the evaluated ones")), r.notes()
+			.toString());
+	}
+
+	/**
+	 * An image that carries its point sources gets peak, flux and faint-recall scores: the clean
+	 * image keeps them all, an identity model scores exactly the noisy input, and the CSV has the
+	 * extra columns.
+	 */
+	@Test
+	void imagesWithPointSourcesAreScoredOnThem() {
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
+			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null, null));
+		List<org.fijigan.core.dataset.PointSource> sources = PointSourceFidelityTest.sources();
+		float[] v = PointSourceFidelityTest.render(sources, 1);
+		RasterImage image = new RasterImage(PointSourceFidelityTest.W, PointSourceFidelityTest.H, 1, 1, 1,
+			PixelType.FLOAT32, new Object[] { v }).setTitle("spots");
+		// the evaluation maps the image's own min-max to [0, 1]; sources keep their positions
+		image.properties().put(org.fijigan.core.dataset.PointSource.PROPERTY,
+			org.fijigan.core.dataset.PointSource.format(sources));
+		EvaluationReport r = Evaluation.evaluate(identity, "spots", ImageSource.of(List.of(image)), null,
+			null, options(), ProgressListener.NONE, CancellationToken.none());
+		assertTrue(r.hasPointSources());
+		for (String c : r.scores().stream().map(Score::condition).distinct().toList()) {
+			Map<String, Score> m = byMethod(r.scores(), c);
+			assertEquals(9, m.size(), "the clean image is a reference row: " + m.keySet());
+			EvaluationReport.PointScores clean = m.get("clean image").points();
+			assertEquals(1, clean.peakRatio(), 1e-9);
+			assertEquals(1, clean.fluxRatio(), 1e-9);
+			assertEquals(1, clean.faintRecall(), 0);
+			assertEquals(sources.size() - 1, clean.sources());
+			assertTrue(Double.isNaN(m.get("clean image").psnr()));
+			assertEquals(m.get("noisy input").points(), m.get(identity.name()).points(), c);
+		}
+		String csv = r.toCsv();
+		assertTrue(csv.startsWith("dataset,task,condition,method,kind,psnr_db,ssim,n,peak_ratio," +
+			"flux_ratio,faint_recall,sources,faint_sources\n"), csv);
+		assertTrue(csv.contains(",clean image,reference,,,1,1,1,1,"), csv);
 	}
 
 	@Test

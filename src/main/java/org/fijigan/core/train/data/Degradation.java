@@ -89,6 +89,79 @@ public sealed interface Degradation {
 	}
 
 	/**
+	 * Self-supervised denoising from noisy images alone, with Noise2Void's blind spots (Krull et al.
+	 * 2019, "Noise2Void - learning denoising from single noisy images"): the training image is the
+	 * target as it is, and the model's input is a copy in which a few pixels are hidden, each
+	 * replaced by another pixel of its neighbourhood; the loss counts only at those pixels. A model
+	 * that cannot see a pixel can only predict it from its neighbours, and the best such prediction
+	 * of a noisy value, for noise independent from pixel to pixel with zero mean, is the clean value.
+	 * What exactly is hidden and how: {@link BlindSpotMask}.
+	 *
+	 * @param fraction the share of pixels hidden per patch: one in every {@code g x g} cell with
+	 *          {@code g = round(1 / sqrt(fraction))}
+	 * @param neighbourhood side (odd, at least 3) of the square a replacement comes from
+	 * @param line structN2V's line mask (Broaddus et al. 2020), for noise correlated along an axis,
+	 *          or null
+	 */
+	record BlindSpot(double fraction, int neighbourhood, Line line) implements Degradation {
+		/** One pixel in every 8x8 cell (N2V's implementations mask 0.2-2% of a patch). */
+		public static final double DEFAULT_FRACTION = 0.016;
+		/** A replacement comes from the 5x5 neighbourhood, as in Noise2Void. */
+		public static final int DEFAULT_NEIGHBOURHOOD = 5;
+
+		/**
+		 * A line of {@code length} pixels (odd, at least 3) centred on each hidden pixel, along the
+		 * rows ({@code horizontal}) or the columns, whose other pixels are hidden too, so that noise
+		 * correlated along that axis cannot give the hidden pixel away.
+		 */
+		public record Line(boolean horizontal, int length) {
+			public Line {
+				if (length < 3 || length % 2 == 0) throw new GanException("the structN2V line is an odd " +
+					"number of pixels, at least 3, not " + length);
+			}
+
+			/**
+			 * {@code horizontal:LEN} or {@code vertical:LEN}; null for {@code none}, null or blank.
+			 */
+			public static Line parse(String text) {
+				if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("none")) return null;
+				String[] f = text.trim().toLowerCase(Locale.ROOT).split(":", 2);
+				if (f.length == 2 && (f[0].equals("horizontal") || f[0].equals("vertical"))) try {
+					return new Line(f[0].equals("horizontal"), Integer.parseInt(f[1].trim()));
+				}
+				catch (NumberFormatException e) {
+					// reported below
+				}
+				throw new GanException("structN2V mask '" + text + "': write horizontal:LEN or " +
+					"vertical:LEN with LEN an odd number of pixels, e.g. horizontal:5");
+			}
+
+			@Override
+			public String toString() {
+				return (horizontal ? "horizontal:" : "vertical:") + length;
+			}
+		}
+
+		public BlindSpot {
+			if (!(fraction > 0 && fraction <= 0.25)) throw new GanException("the share of hidden pixels " +
+				"is above 0 and at most 0.25 (one in every 2x2 cell), not " + fraction);
+			if (neighbourhood < 3 || neighbourhood % 2 == 0) throw new GanException("the neighbourhood " +
+				"a hidden pixel's replacement comes from is an odd number of pixels, at least 3, not " +
+				neighbourhood);
+		}
+
+		/** The defaults: {@value #DEFAULT_FRACTION} of the pixels, 5x5 neighbourhood, no line. */
+		public static BlindSpot defaults() {
+			return new BlindSpot(DEFAULT_FRACTION, DEFAULT_NEIGHBOURHOOD, null);
+		}
+
+		/** The side of the cells of which one pixel each is hidden. */
+		public int cell() {
+			return Math.max(1, (int) Math.round(1 / Math.sqrt(fraction)));
+		}
+	}
+
+	/**
 	 * Reads one degradation from text: {@code downscale[:blur=A..B][,noise=A..B]},
 	 * {@code gaussian:A..B}, {@code poisson-gaussian:photons=A..B[,read=A..B]} or
 	 * {@code holes:A..B} (coverage fractions); a single value {@code A} stands for {@code A..A}.
@@ -165,6 +238,10 @@ public sealed interface Degradation {
 			java.util.stream.Collectors.joining(" or "));
 		if (this instanceof PoissonGaussianNoise p) return "Poisson noise at " + p.photons() +
 			" photons, Gaussian read noise sigma " + p.readSigma();
+		if (this instanceof BlindSpot b) return "Noise2Void blind spots: one pixel in every " + b
+			.cell() + "x" + b.cell() + ", replaced from its " + b.neighbourhood() + "x" + b
+				.neighbourhood() + " neighbourhood" + (b.line() == null ? "" : ", structN2V line " + b
+					.line()) + "; loss at those pixels only, against the noisy image";
 		FreeFormHoles f = (FreeFormHoles) this;
 		return "free-form holes covering " + Numbers.rounded(100 * f.minCoverage(), 4) + "-" +
 			Numbers.rounded(100 * f.maxCoverage(), 4) + "%";

@@ -83,7 +83,8 @@ public final class ModelBatches implements BatchSource {
 			if (b.mask() != null && model.kind() instanceof ModelKind.Inpainting k && !k.mask().isExtraChannel())
 				inputs.put(k.mask().inputName(), inLayout(b.mask(), b.maskShape(), layout));
 		}
-		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model.outputLayout()));
+		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model.outputLayout()), b
+			.lossMask() == null ? null : inLayout(b.lossMask(), b.targetShape(), model.outputLayout()));
 	}
 
 	/** NCHW values as a tensor of {@code layout} (axes reordered; absent axes must have size 1). */

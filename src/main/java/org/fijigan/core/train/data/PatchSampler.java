@@ -65,6 +65,7 @@ record PatchSampler(TrainingMode mode, DataOptions options, Degradation degradat
 		ChannelMap inputMap = mode == TrainingMode.GENERATION ? null : toModel(mode == TrainingMode.PAIRED ? inputs.get(
 			item.input()) : target, inputRange);
 		boolean[] holes = null;
+		Planes lossMask = null;
 		if (mode == TrainingMode.SELF_SUPERVISED) {
 			input = new Planes(clean.channels(), clean.height(), clean.width(), clean.values().clone());
 			if (degradation instanceof Degradation.Downscale d) {
@@ -74,6 +75,8 @@ record PatchSampler(TrainingMode mode, DataOptions options, Degradation degradat
 			}
 			else if (degradation instanceof Degradation.FreeFormHoles f) holes = FreeFormMask.generate(
 				input.width(), input.height(), f, random);
+			else if (degradation instanceof Degradation.BlindSpot b) lossMask = BlindSpotMask.hide(clean,
+				input, b, random);
 			else addNoise(input, degradation, random);
 		}
 		float[] latent = null;
@@ -102,7 +105,7 @@ record PatchSampler(TrainingMode mode, DataOptions options, Degradation degradat
 			}
 		}
 		return new TrainingSample(item.name(), input, mask, clean, item.label(), latent, inputMap,
-			targetMap);
+			targetMap, lossMask);
 	}
 
 	/** Adds the noise of a noise degradation (for a mix, of one of its models drawn here). */

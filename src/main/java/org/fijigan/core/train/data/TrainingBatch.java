@@ -18,9 +18,11 @@ public final class TrainingBatch {
 	private final float[] target;
 	private final long[] targetShape;
 	private final long[] labels;
+	private final float[] lossMask;
 
 	private TrainingBatch(List<TrainingSample> samples, float[] input, long[] inputShape,
-		float[] mask, long[] maskShape, float[] target, long[] targetShape, long[] labels)
+		float[] mask, long[] maskShape, float[] target, long[] targetShape, long[] labels,
+		float[] lossMask)
 	{
 		this.samples = samples;
 		this.input = input;
@@ -30,6 +32,7 @@ public final class TrainingBatch {
 		this.target = target;
 		this.targetShape = targetShape;
 		this.labels = labels;
+		this.lossMask = lossMask;
 	}
 
 	/**
@@ -74,8 +77,10 @@ public final class TrainingBatch {
 			for (int i = 0; i < n; i++)
 				labels[i] = list.get(i).label();
 		}
+		float[] lossMask = first.lossMask() == null ? null : stack(list, TrainingSample::lossMask,
+			"loss mask");
 		return new TrainingBatch(list, input, inputShape, mask, maskShape, target, targetShape,
-			labels);
+			labels, lossMask);
 	}
 
 	/** Stacks samples that are not from a generator. */
@@ -141,6 +146,14 @@ public final class TrainingBatch {
 
 	public long[] targetShape() {
 		return targetShape.clone();
+	}
+
+	/**
+	 * Where the loss counts, in the target's NCHW shape (1 counts, 0 does not); null when it counts
+	 * everywhere.
+	 */
+	public float[] lossMask() {
+		return lossMask;
 	}
 
 	/** Class labels of a conditional generator's samples, or null. */

@@ -30,6 +30,9 @@ final class TrainingChecks {
 			.name() + "' scales by " + s + ": fine-tuning needs a whole-number scale");
 		int scale = (int) rounded;
 		if (mode == TrainingMode.SELF_SUPERVISED) {
+			if (degradation instanceof Degradation.BlindSpot && scale != 1) throw new GanException(
+				"model '" + model.name() + "' scales by " + scale + ": Noise2Void trains a model whose " +
+					"output has its input's size");
 			boolean down = degradation instanceof Degradation.Downscale;
 			if (down && scale == 1) throw new GanException("model '" + model.name() + "' does not " +
 				"upscale (scale 1), so it cannot learn super-resolution from downscaled images");

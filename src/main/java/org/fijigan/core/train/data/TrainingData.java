@@ -77,6 +77,14 @@ public final class TrainingData {
 		TaskKind task = model.task();
 		TrainingMode mode;
 		Degradation degradation = null;
+		if (options.degradation() instanceof Degradation.BlindSpot) {
+			if (!(task == TaskKind.DENOISE || task == TaskKind.IMAGE_TO_IMAGE)) throw new GanException(
+				"self-supervised Noise2Void training is for denoisers (image-to-image models); '" + model
+					.name() + "' is " + (task == TaskKind.INPAINT ? "an " : "a ") + task.id() + " model");
+			if (source instanceof DataSource.Pairs) throw new GanException("self-supervised Noise2Void " +
+				"training learns from noisy images alone: give one folder of them (--data), not " +
+				"input/target pairs");
+		}
 		if (task == TaskKind.GENERATE) {
 			if (source instanceof DataSource.Pairs) throw new GanException(
 				"a generator trains on one folder of real images, not on input/target pairs");

@@ -19,7 +19,9 @@ import org.fijigan.core.image.ChannelMap;
  *          used for this sample (identity for normalisation {@code none}); null for a generator
  * @param targetMap the same for the target, into the model's output range; applying its inverse to
  *          a model output gives raw values
+ * @param lossMask where the loss counts, planes of the target's shape (1 counts, 0 does not); null
+ *          when it counts everywhere. Noise2Void's blind spots ({@link Degradation.BlindSpot}).
  */
 public record TrainingSample(String name, Planes input, Planes mask, Planes target, int label,
-	float[] latent, ChannelMap inputMap, ChannelMap targetMap)
+	float[] latent, ChannelMap inputMap, ChannelMap targetMap, Planes lossMask)
 {}
