@@ -139,18 +139,7 @@ public final class StepGraph {
 	{
 		ModelProto.Builder mb = forward.toBuilder();
 		GraphProto.Builder g = mb.getGraphBuilder();
-		Set<String> trainable = new HashSet<>();
-		for (Parameter p : parameters)
-			trainable.add(p.name());
-		List<TensorProto> keep = new ArrayList<>();
-		for (TensorProto t : g.getInitializerList())
-			if (!trainable.contains(t.getName())) keep.add(t);
-		g.clearInitializer().addAllInitializer(keep);
-		g.clearOutput();
-		Map<String, Tensor> feeds = new LinkedHashMap<>(data);
-		for (Parameter p : parameters)
-			addInput(g, feeds, p);
-		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		Map<String, Tensor> feeds = parametersAsInputs(g, parameters, data, target);
 		String lossMask = lossMaskInput(g, data);
 		boolean gan = discriminator != null && adversarialWeight > 0;
 		if (gan) for (Parameter p : discriminator.parameters())
@@ -198,17 +187,7 @@ public final class StepGraph {
 	{
 		ModelProto.Builder mb = forward.toBuilder();
 		GraphProto.Builder g = mb.getGraphBuilder();
-		Set<String> trainable = new HashSet<>();
-		for (Parameter p : parameters)
-			trainable.add(p.name());
-		List<TensorProto> keep = new ArrayList<>();
-		for (TensorProto t : g.getInitializerList())
-			if (!trainable.contains(t.getName())) keep.add(t);
-		g.clearInitializer().addAllInitializer(keep).clearOutput();
-		Map<String, Tensor> feeds = new LinkedHashMap<>(data);
-		for (Parameter p : parameters)
-			addInput(g, feeds, p);
-		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		Map<String, Tensor> feeds = parametersAsInputs(g, parameters, data, target);
 		String lossMask = lossMaskInput(g, data);
 		ModelProto probeModel = mb.clone().setGraph(g.clone().addOutput(ValueInfoProto.newBuilder()
 			.setName(output))).build();
@@ -326,6 +305,29 @@ public final class StepGraph {
 	{
 		return GradientPenaltyGraph.penalty(e, x -> d.apply(e, x, label), real, realLogits, fake, epsilon,
 			p);
+	}
+
+	/**
+	 * Makes the trainable initializers of {@code g} graph inputs (the others stay), adds the target
+	 * input and clears the outputs.
+	 *
+	 * @return the feeds of the graph so far: {@code data} and the parameters' current values
+	 */
+	private static Map<String, Tensor> parametersAsInputs(GraphProto.Builder g, List<Parameter> parameters,
+		Map<String, Tensor> data, String target)
+	{
+		Set<String> trainable = new HashSet<>();
+		for (Parameter p : parameters)
+			trainable.add(p.name());
+		List<TensorProto> keep = new ArrayList<>();
+		for (TensorProto t : g.getInitializerList())
+			if (!trainable.contains(t.getName())) keep.add(t);
+		g.clearInitializer().addAllInitializer(keep).clearOutput();
+		Map<String, Tensor> feeds = new LinkedHashMap<>(data);
+		for (Parameter p : parameters)
+			addInput(g, feeds, p);
+		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		return feeds;
 	}
 
 	/** Adds the {@link #LOSS_MASK} input when {@code data} holds it; its name, or null. */
