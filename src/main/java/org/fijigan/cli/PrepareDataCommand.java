@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,18 +20,13 @@ import java.util.stream.Stream;
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.dataset.AnatomicalAxes;
-import org.fijigan.core.dataset.FluorescenceScene;
 import org.fijigan.core.dataset.HashSplit;
 import org.fijigan.core.dataset.Photos;
-import org.fijigan.core.dataset.PointSource;
 import org.fijigan.core.dataset.VolumeSlicer;
 import org.fijigan.core.dataset.VolumeSlicer.View;
-import org.fijigan.core.eval.TaskProtocol;
 import org.fijigan.core.image.Nifti;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
-import org.fijigan.core.text.Csv;
-import org.fijigan.core.text.Numbers;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,13 +39,14 @@ import picocli.CommandLine.Spec;
  * finds the files, reads them, and writes {@code OUTPUT/train/...} and {@code OUTPUT/test/...}.
  * Inputs are only read. Each PNG is written atomically; an output folder that holds anything is
  * refused unless {@code --overwrite}, which first deletes the PNGs of the folders a run writes to
- * (so that no file of an earlier split stays behind) and nothing else.
+ * (so that no file of an earlier split stays behind) and nothing else. The synthetic fluorescence
+ * images are {@link PrepareFluorescenceCommand}.
  */
 @Command(name = "prepare-data", mixinStandardHelpOptions = true,
 	description = "Make train/test folders of 8-bit grey PNGs from photographs or from a 3D scan, " +
 		"or of synthetic fluorescence images (16-bit TIFF) with their point sources.",
 	subcommands = { PrepareDataCommand.PhotosCommand.class, PrepareDataCommand.SlicesCommand.class,
-		PrepareDataCommand.FluorescenceCommand.class })
+		PrepareFluorescenceCommand.class })
 final class PrepareDataCommand implements Callable<Integer> {
 	static final String TRAIN = "train", TEST = "test";
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
@@ -277,132 +272,6 @@ final class PrepareDataCommand implements Callable<Integer> {
 			w.flush();
 			removeEmpty(out, folders);
 			return 0;
-		}
-	}
-
-	@Command(name = "fluorescence", mixinStandardHelpOptions = true,
-		description = { "Synthetic fluorescence images without noise (16-bit TIFF), rendered from a " +
-			"seed: camera offset, flat, smooth or cell background, texture, filaments, and sparse or " +
-			"dense Gaussian or Airy point sources of varied brightness and size: " +
-			"OUTPUT/{train,test,tune}/SPLIT-NNN.tif. Free of any license.",
-			"Each image carries its point sources (x y sigma amplitude, pixels and counts) in the " +
-				"TIFF info, which evaluate uses to measure peak, flux and detection of each source; " +
-				"OUTPUT/SPLIT/sources.csv lists them too. Each image has its own seed, so the test " +
-				"images do not change when --train does.",
-			"tune/ holds images for choosing the parameters of classical baselines (evaluate " +
-				"--tune-data), never trained or tested on. --noisy also writes a noisy copy of " +
-				"every image to OUTPUT/noisy/SPLIT/." })
-	static final class FluorescenceCommand implements Callable<Integer> {
-		static final String TUNE = "tune", NOISY = "noisy";
-
-		@Spec
-		CommandSpec spec;
-
-		@Option(names = { "-o", "--output" }, required = true, paramLabel = "DIR",
-			description = "The folder to write train/, test/ and tune/ into; created if missing.")
-		Path output;
-
-		@Option(names = "--train", paramLabel = "N", defaultValue = "60",
-			description = "Training images (default: ${DEFAULT-VALUE}).")
-		int train;
-
-		@Option(names = "--test", paramLabel = "N", defaultValue = "12",
-			description = "Test images (default: ${DEFAULT-VALUE}).")
-		int test;
-
-		@Option(names = "--tune", paramLabel = "N", defaultValue = "1",
-			description = "Images for tuning baselines (default: ${DEFAULT-VALUE}).")
-		int tune;
-
-		@Option(names = "--size", paramLabel = "PX", defaultValue = "256",
-			description = "Side of the square images (default: ${DEFAULT-VALUE}).")
-		int size;
-
-		@Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-			description = "Seed of the scenes (default: ${DEFAULT-VALUE}).")
-		long seed;
-
-		@Option(names = "--noisy", paramLabel = "photons=P[,read=R]",
-			description = "Also write camera-noise copies: Poisson noise at P photons per unit of " +
-				"signal (" + (int) FluorescenceScene.COUNTS_PER_UNIT + " counts) and Gaussian read " +
-				"noise of R units.")
-		String noisy;
-
-		@Option(names = "--overwrite",
-			description = "Write into a folder that is not empty (the TIFFs of the folders written to are deleted first).")
-		boolean overwrite;
-
-		@Override
-		public Integer call() {
-			if (size < 16 || size > 4096) throw new GanException("--size is 16-4096 pixels, not " + size);
-			if (train < 0 || test < 0 || tune < 0 || train + test + tune == 0) throw new GanException(
-				"--train, --test and --tune are counts >= 0, and one must be above 0");
-			double[] noise = noisy == null ? null : cameraNoise(noisy);
-			List<String> splits = new ArrayList<>();
-			if (train > 0) splits.add(TRAIN);
-			if (test > 0) splits.add(TEST);
-			if (tune > 0) splits.add(TUNE);
-			List<String> folders = new ArrayList<>(splits);
-			if (noise != null) for (String split : splits)
-				folders.add(NOISY + "/" + split);
-			Path out = prepareOutput(output, overwrite, folders, "*.tif");
-			PrintWriter w = spec.commandLine().getOut();
-			for (String split : splits) {
-				int count = split.equals(TRAIN) ? train : split.equals(TEST) ? test : tune;
-				long splitId = split.equals(TRAIN) ? 1 : split.equals(TEST) ? 2 : 3;
-				StringBuilder csv = new StringBuilder("image,x,y,sigma,amplitude,psf\n");
-				int sources = 0;
-				for (int i = 0; i < count; i++) {
-					String name = String.format(Locale.ROOT, "%s-%03d", split, i);
-					long imageSeed = TaskProtocol.streamSeed(seed, splitId, i);
-					FluorescenceScene.Rendered scene = FluorescenceScene.render(size, size, imageSeed);
-					RasterImage image = scene.image().setTitle(name);
-					image.properties().put(PointSource.PROPERTY, PointSource.format(scene.sources()));
-					image.properties().put("fiji-gan.source", "prepare-data fluorescence --seed " + seed +
-						" (" + split + " image " + i + "): " + scene.description());
-					writeTiff(image, out.resolve(split).resolve(name + ".tif"), overwrite);
-					for (PointSource s : scene.sources())
-						csv.append(Csv.line(name, Numbers.rounded(s.x(), 6), Numbers.rounded(s.y(), 6), Numbers
-							.rounded(s.sigma(), 5), Numbers.rounded(s.amplitude(), 6), s.airy() ? "airy"
-								: "gaussian"));
-					sources += scene.sources().size();
-					if (noise != null) {
-						FluorescenceScene.addCameraNoise(image, noise[0], noise[1], new SplittableRandom(
-							TaskProtocol.streamSeed(seed, 10 + splitId, i)));
-						image.properties().put("fiji-gan.noise", "Poisson at " + Numbers.exact(noise[0]) +
-							" photons per unit, read noise " + Numbers.exact(noise[1]) + " units");
-						writeTiff(image, out.resolve(NOISY).resolve(split).resolve(name + ".tif"), overwrite);
-					}
-					w.printf(Locale.ROOT, "%-5s %s: %s%n", split, name, scene.description());
-					w.flush();
-				}
-				byte[] bytes = csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				AtomicFile.writeStream(out.resolve(split).resolve("sources.csv"), true, o -> o.write(bytes));
-				w.printf(Locale.ROOT, "%s: %d images, %d point sources%n", split, count, sources);
-			}
-			w.printf(Locale.ROOT, "fluorescence: %d train, %d test, %d tune (seed %d, %dx%d px) in %s%n",
-				train, test, tune, seed, size, size, out);
-			w.flush();
-			return 0;
-		}
-
-		/** {@code photons=P[,read=R]} as {P, R}. */
-		static double[] cameraNoise(String spec) {
-			double photons = Double.NaN, read = 0;
-			for (String part : spec.split(",")) {
-				String[] kv = part.trim().split("=", 2);
-				try {
-					if (kv.length == 2 && kv[0].trim().equals("photons")) photons = Double.parseDouble(kv[1]);
-					else if (kv.length == 2 && kv[0].trim().equals("read")) read = Double.parseDouble(kv[1]);
-					else throw new NumberFormatException();
-				}
-				catch (NumberFormatException e) {
-					throw new GanException("--noisy '" + spec + "': write photons=P[,read=R], e.g. photons=30,read=0.01");
-				}
-			}
-			if (!(photons > 0 && Double.isFinite(photons)) || !(read >= 0 && Double.isFinite(read)))
-				throw new GanException("--noisy '" + spec + "': the photons must be above 0 and the read noise >= 0");
-			return new double[] { photons, read };
 		}
 	}
 

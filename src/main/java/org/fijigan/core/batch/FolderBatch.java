@@ -147,8 +147,8 @@ public final class FolderBatch {
 			.mask(), "mask") : null;
 		MaskFinder masks = job.mask() != null && sharedMask == null ? new MaskFinder(job.mask(), codec)
 			: null;
-		int done = 0, failed = 0, finished = skipped.size(), withNonFinite = 0;
-		List<BatchSummary.Failure> failures = new ArrayList<>();
+		int finished = skipped.size();
+		BatchTally tally = new BatchTally();
 		boolean stopped = false;
 		String provider;
 		List<String> notes = new ArrayList<>();
@@ -175,14 +175,8 @@ public final class FolderBatch {
 					tiles, cancel);
 				manifest.append(row);
 				finished++;
-				if (Manifest.DONE.equals(row.get("status"))) {
-					done++;
-					if (!row.get("nonfinite").equals("0")) withNonFinite++;
-				}
-				else {
-					failed++;
-					failures.add(new BatchSummary.Failure(item.input(), row.get("message")));
-				}
+				tally.count(row, item.input());
+				int failed = tally.failed();
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: " + finished +
 					"/" + total + " images" + (failed == 0 ? "" : ", " + failed + " failed")));
 				if (failed > 0 && job.failFast()) {
@@ -191,11 +185,8 @@ public final class FolderBatch {
 				}
 			}
 		}
-		if (withNonFinite > 0) notes.add(withNonFinite + " image" + (withNonFinite == 1 ? " has" : "s have") +
-			" NaN or infinite values in the model's output (see the manifest's nonfinite column)");
 		double seconds = (System.nanoTime() - start) / 1e9;
-		return new BatchSummary(mine.size(), done, skipped.size(), failed, failures, manifestFile,
-			provider, notes, seconds, stopped);
+		return tally.summary(mine.size(), skipped.size(), manifestFile, provider, notes, seconds, stopped);
 	}
 
 	/**

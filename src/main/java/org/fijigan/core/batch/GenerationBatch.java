@@ -134,9 +134,8 @@ public final class GenerationBatch {
 		if (!job.shard().isAll()) for (long i = from; i < to; i++) // a part's plan
 			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model, plan, i, digits)));
 
-		int total = (int) (to - from), done = 0, failed = 0, finished = skipped.size(),
-			withNonFinite = 0;
-		List<BatchSummary.Failure> failures = new ArrayList<>();
+		int total = (int) (to - from), finished = skipped.size();
+		BatchTally tally = new BatchTally();
 		boolean stopped = false;
 		String provider;
 		List<String> notes = new ArrayList<>();
@@ -178,29 +177,20 @@ public final class GenerationBatch {
 						1e9 / (b - a)));
 					manifest.append(row);
 					finished++;
-					if (Manifest.DONE.equals(row.get("status"))) {
-						done++;
-						if (!row.get("nonfinite").equals("0")) withNonFinite++;
-					}
-					else {
-						failed++;
-						failures.add(new BatchSummary.Failure(row.get("file"), row.get("message")));
-						if (job.failFast()) {
-							stopped = true;
-							break;
-						}
+					if (tally.count(row, row.get("file")) && job.failFast()) {
+						stopped = true;
+						break;
 					}
 				}
+				int failed = tally.failed();
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: generated " +
 					finished + "/" + total + (failed == 0 ? "" : ", " + failed + " failed")));
 			}
 		}
 		notes.add("drew samples " + from + ".." + (to - 1) + " of " + n + " (" + plan.describe() + ")" +
 			(job.latents() != null ? "" : ", seeds " + (job.seed() + from) + ".." + (job.seed() + to - 1)));
-		if (withNonFinite > 0) notes.add(withNonFinite + " image" + (withNonFinite == 1 ? " has" : "s " +
-			"have") + " NaN or infinite values in the model's output (see the manifest's nonfinite column)");
-		return new BatchSummary(total, done, skipped.size(), failed, failures, manifestFile, provider,
-			notes, (System.nanoTime() - start) / 1e9, stopped);
+		return tally.summary(total, skipped.size(), manifestFile, provider, notes, (System.nanoTime() - start) /
+			1e9, stopped);
 	}
 
 	/**

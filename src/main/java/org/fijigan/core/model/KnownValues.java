@@ -103,7 +103,7 @@ final class KnownValues {
 				if (op.equals("Unsqueeze")) {
 					if (axes == null) return;
 					int rank = dims.size() + axes.length;
-					for (int a : Arrays.stream(axes).mapToInt(d -> LocalityWalker.axis(d, rank)).sorted().toArray())
+					for (int a : Arrays.stream(axes).mapToInt(d -> ImageAxes.axis(d, rank)).sorted().toArray())
 						if (a < 0 || a > dims.size()) return;
 						else dims.add(a, 1L);
 				}
@@ -112,7 +112,7 @@ final class KnownValues {
 					int rank = dims.size();
 					Set<Integer> gone = new HashSet<>();
 					for (double d : axes)
-						gone.add(LocalityWalker.axis(d, rank));
+						gone.add(ImageAxes.axis(d, rank));
 					List<Long> kept = new ArrayList<>();
 					for (int i = 0; i < rank; i++)
 						if (!gone.contains(i)) kept.add(dims.get(i));

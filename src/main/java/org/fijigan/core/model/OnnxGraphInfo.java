@@ -73,6 +73,10 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
  * lines up with the axes it measures. What this does not check: that tiles start on a multiple of
  * a strided model's total stride (a stride-2 layer on a tile shifted by one pixel samples other
  * pixels), which the tile planner does not arrange.
+ * <p>
+ * About 400 lines because this Javadoc states the exact-tiling rules in one place (the walk itself
+ * is {@link LocalityWalker} and its rule classes); the code reads the file once and answers
+ * questions about it, one job.
  */
 public final class OnnxGraphInfo {
 

@@ -62,7 +62,7 @@ public final class StepGraph {
 	/**
 	 * Batch input, optional: where the pixel loss counts, of the target's shape (1 counts, 0 does
 	 * not). When the data holds it, the pixel loss is {@code sum(mask * loss) / sum(mask)} (see
-	 * {@link #pixelLoss(GraphEmitter, String, String, LossKind, String)}).
+	 * {@link StepLosses#pixelLoss(GraphEmitter, String, String, LossKind, String)}).
 	 */
 	public static final String LOSS_MASK = "train/loss_mask";
 
@@ -139,18 +139,7 @@ public final class StepGraph {
 	{
 		ModelProto.Builder mb = forward.toBuilder();
 		GraphProto.Builder g = mb.getGraphBuilder();
-		Set<String> trainable = new HashSet<>();
-		for (Parameter p : parameters)
-			trainable.add(p.name());
-		List<TensorProto> keep = new ArrayList<>();
-		for (TensorProto t : g.getInitializerList())
-			if (!trainable.contains(t.getName())) keep.add(t);
-		g.clearInitializer().addAllInitializer(keep);
-		g.clearOutput();
-		Map<String, Tensor> feeds = new LinkedHashMap<>(data);
-		for (Parameter p : parameters)
-			addInput(g, feeds, p);
-		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		Map<String, Tensor> feeds = parametersAsInputs(g, parameters, data, target);
 		String lossMask = lossMaskInput(g, data);
 		boolean gan = discriminator != null && adversarialWeight > 0;
 		if (gan) for (Parameter p : discriminator.parameters())
@@ -166,13 +155,13 @@ public final class StepGraph {
 		probe.recordIn(e);
 
 		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
-		String content = loss == null ? e.scalar(0f) : pixelLoss(e, result, target, loss, lossMask);
+		String content = loss == null ? e.scalar(0f) : StepLosses.pixelLoss(e, result, target, loss, lossMask);
 		String total = content;
 		if (gan) {
 			Discriminator.Bound critic = discriminator.bind(e, false);
 			String seen = augment.any() ? augment.apply(e, result, AUGMENT_FAKE) : result;
 			String logits = critic.apply(seen, label);
-			String adv = generatorAdversarial(e, logits, adversarial);
+			String adv = StepLosses.generatorAdversarial(e, logits, adversarial);
 			total = e.add(content, e.mul(adv, e.scalar(adversarialWeight)));
 		}
 		List<String> names = new ArrayList<>();
@@ -184,7 +173,7 @@ public final class StepGraph {
 		outputs.add(rename(e, total, LOSS));
 		outputs.add(rename(e, content, CONTENT_LOSS));
 		if (gan) outputs.add(rename(e, result, FAKE));
-		emitUpdates(e, parameters, grads, opt, state, outputs);
+		OptimizerGraph.emitUpdates(e, parameters, grads, opt, state, outputs);
 		for (String o : outputs)
 			g.addOutput(ValueInfoProto.newBuilder().setName(o));
 		return new Built(mb.build(), names, state, outputs);
@@ -198,17 +187,7 @@ public final class StepGraph {
 	{
 		ModelProto.Builder mb = forward.toBuilder();
 		GraphProto.Builder g = mb.getGraphBuilder();
-		Set<String> trainable = new HashSet<>();
-		for (Parameter p : parameters)
-			trainable.add(p.name());
-		List<TensorProto> keep = new ArrayList<>();
-		for (TensorProto t : g.getInitializerList())
-			if (!trainable.contains(t.getName())) keep.add(t);
-		g.clearInitializer().addAllInitializer(keep).clearOutput();
-		Map<String, Tensor> feeds = new LinkedHashMap<>(data);
-		for (Parameter p : parameters)
-			addInput(g, feeds, p);
-		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		Map<String, Tensor> feeds = parametersAsInputs(g, parameters, data, target);
 		String lossMask = lossMaskInput(g, data);
 		ModelProto probeModel = mb.clone().setGraph(g.clone().addOutput(ValueInfoProto.newBuilder()
 			.setName(output))).build();
@@ -216,7 +195,7 @@ public final class StepGraph {
 		GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()), opset(forward));
 		probe.recordIn(e);
 		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
-		String l = rename(e, pixelLoss(e, result, target, loss, lossMask), LOSS);
+		String l = rename(e, StepLosses.pixelLoss(e, result, target, loss, lossMask), LOSS);
 		g.addOutput(ValueInfoProto.newBuilder().setName(l));
 		g.addOutput(ValueInfoProto.newBuilder().setName(rename(e, result, OUTPUT)));
 		List<String> names = new ArrayList<>();
@@ -287,7 +266,7 @@ public final class StepGraph {
 			labelInput);
 		String real = critic.apply("real");
 		String fake = b.apply(augment.any() ? augment.apply(e, "fake", AUGMENT_FAKE) : "fake", labelInput);
-		String loss = discriminatorLoss(e, real, fake, adversarial);
+		String loss = StepLosses.discriminatorLoss(e, real, fake, adversarial);
 		String penalty = null;
 		if (penalties.any()) {
 			if (penalties.wganGp() > 0) {
@@ -295,7 +274,7 @@ public final class StepGraph {
 				addInput(g, EPSILON, TensorProto.DataType.FLOAT_VALUE, perSample);
 				e.setShape(EPSILON, perSample);
 			}
-			penalty = penalty(e, critic, "real", real, "fake", EPSILON, penalties);
+			penalty = GradientPenaltyGraph.penalty(e, critic, "real", real, "fake", EPSILON, penalties);
 			loss = e.add(loss, penalty);
 		}
 		List<String> names = new ArrayList<>();
@@ -306,8 +285,8 @@ public final class StepGraph {
 		List<String> outputs = new ArrayList<>();
 		outputs.add(rename(e, loss, LOSS));
 		if (penalty != null) outputs.add(rename(e, penalty, PENALTY));
-		if (realSign) outputs.add(rename(e, meanAll(e, e.unary("Sign", real)), REAL_SIGN));
-		emitUpdates(e, d.parameters(), grads, opt, state, outputs);
+		if (realSign) outputs.add(rename(e, StepLosses.meanAll(e, e.unary("Sign", real)), REAL_SIGN));
+		OptimizerGraph.emitUpdates(e, d.parameters(), grads, opt, state, outputs);
 		for (Map.Entry<String, String> v : b.updatedVectors().entrySet()) {
 			state.add(v.getKey());
 			outputs.add(rename(e, v.getValue(), updated(v.getKey())));
@@ -318,99 +297,37 @@ public final class StepGraph {
 	}
 
 	/**
-	 * The sum of the gradient penalties (see {@link GradientPenalties} for the definitions), each
-	 * computed from the gradient of the discriminator's score with respect to its input, which is
-	 * emitted here as a backward pass; differentiating the result again (with respect to the
-	 * parameters) gives the gradient of a gradient.
-	 *
-	 * @param realLogits the discriminator's output on {@code real} if the graph has it already (R1
-	 *          then differentiates that forward pass), or null
-	 * @param epsilon the per-sample interpolation weights {@code [N, 1, 1, 1]} (WGAN-GP only)
-	 * @param label the class labels for a conditional discriminator, or null
+	 * {@link GradientPenaltyGraph#penalty} of discriminator {@code d}, fed the class labels
+	 * {@code label} when it is conditional (else null).
 	 */
 	static String penalty(GraphEmitter e, Discriminator d, String real, String realLogits, String fake,
 		String epsilon, String label, GradientPenalties p)
 	{
-		return penalty(e, x -> d.apply(e, x, label), real, realLogits, fake, epsilon, p);
+		return GradientPenaltyGraph.penalty(e, x -> d.apply(e, x, label), real, realLogits, fake, epsilon,
+			p);
 	}
 
 	/**
-	 * As above, with the discriminator as {@code critic}: image value to logits value (emitting it).
+	 * Makes the trainable initializers of {@code g} graph inputs (the others stay), adds the target
+	 * input and clears the outputs.
+	 *
+	 * @return the feeds of the graph so far: {@code data} and the parameters' current values
 	 */
-	static String penalty(GraphEmitter e, UnaryOperator<String> critic, String real, String realLogits,
-		String fake, String epsilon, GradientPenalties p)
+	private static Map<String, Tensor> parametersAsInputs(GraphProto.Builder g, List<Parameter> parameters,
+		Map<String, Tensor> data, String target)
 	{
-		String sum = null;
-		if (p.wganGp() > 0) {
-			String mixed = e.add(e.mul(epsilon, real), e.mul(e.sub(e.scalar(1f), epsilon), fake));
-			String norm = e.unary("Sqrt", squaredNorms(e, inputGradient(e, critic, mixed, null)));
-			String off = e.sub(norm, e.scalar(1f));
-			sum = e.mul(meanAll(e, e.mul(off, off)), e.scalar(p.wganGp()));
-		}
-		if (p.r1Gamma() > 0) {
-			String r1 = e.mul(meanAll(e, squaredNorms(e, inputGradient(e, critic, real, realLogits))), e
-				.scalar(p.r1Gamma() / 2));
-			sum = sum == null ? r1 : e.add(sum, r1);
-		}
-		return sum;
-	}
-
-	/**
-	 * The gradient of the discriminator's scores, summed over the batch, with respect to
-	 * {@code image}: per sample, the gradient of its own score. A score is the logit of a DCGAN-style
-	 * discriminator or the mean of a PatchGAN's map. Emits the backward pass, and a forward pass of
-	 * the discriminator on {@code image} unless {@code logits} is that already.
-	 */
-	static String inputGradient(GraphEmitter e, UnaryOperator<String> critic, String image,
-		String logits)
-	{
-		if (logits == null) logits = critic.apply(image);
-		int rank = e.rank(logits);
-		String scores = rank == 1 ? logits : e.reduceMean(logits, range(1, rank), false);
-		String total = e.reduceSum(scores, new long[] { 0 }, false);
-		return GradientBuilder.differentiate(e, total, List.of(image)).get(image);
-	}
-
-	/** {@code [N]}: the squared L2 norm of each sample of {@code x} (over all axes but the first). */
-	private static String squaredNorms(GraphEmitter e, String x) {
-		return e.reduceSum(e.mul(x, x), range(1, e.rank(x)), false);
-	}
-
-	private static long[] range(int from, int to) {
-		long[] a = new long[to - from];
-		for (int i = 0; i < a.length; i++)
-			a[i] = from + i;
-		return a;
-	}
-
-	/** Mean of |d|, d^2 or sqrt(d^2 + eps^2) over every element, d = output - target. */
-	static String pixelLoss(GraphEmitter e, String output, String target, LossKind kind) {
-		return pixelLoss(e, output, target, kind, null);
-	}
-
-	/**
-	 * The pixel loss: with {@code mask} null, the mean of |d|, d^2 or sqrt(d^2 + eps^2) over every
-	 * element, d = output - target; else {@code sum(mask * l) / sum(mask)} of that per-element loss
-	 * l, the mean over the elements the mask counts (its sum must not be 0).
-	 */
-	static String pixelLoss(GraphEmitter e, String output, String target, LossKind kind,
-		String mask)
-	{
-		String d = e.sub(output, target);
-		String per = switch (kind) {
-			case L1 -> e.unary("Abs", d);
-			case L2 -> e.mul(d, d);
-			case CHARBONNIER -> e.unary("Sqrt", e.add(e.mul(d, d), e.scalar(LossKind.CHARBONNIER_EPS *
-				LossKind.CHARBONNIER_EPS)));
-		};
-		return mask == null ? meanAll(e, per) : e.div(sumAll(e, e.mul(per, mask)), sumAll(e, mask));
-	}
-
-	private static String sumAll(GraphEmitter e, String x) {
-		long[] axes = new long[e.rank(x)];
-		for (int i = 0; i < axes.length; i++)
-			axes[i] = i;
-		return e.reduceSum(x, axes, false);
+		Set<String> trainable = new HashSet<>();
+		for (Parameter p : parameters)
+			trainable.add(p.name());
+		List<TensorProto> keep = new ArrayList<>();
+		for (TensorProto t : g.getInitializerList())
+			if (!trainable.contains(t.getName())) keep.add(t);
+		g.clearInitializer().addAllInitializer(keep).clearOutput();
+		Map<String, Tensor> feeds = new LinkedHashMap<>(data);
+		for (Parameter p : parameters)
+			addInput(g, feeds, p);
+		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		return feeds;
 	}
 
 	/** Adds the {@link #LOSS_MASK} input when {@code data} holds it; its name, or null. */
@@ -421,86 +338,8 @@ public final class StepGraph {
 		return LOSS_MASK;
 	}
 
-	static String meanAll(GraphEmitter e, String x) {
-		long[] axes = new long[e.rank(x)];
-		for (int i = 0; i < axes.length; i++)
-			axes[i] = i;
-		return e.reduceMean(x, axes, false);
-	}
-
-	static String generatorAdversarial(GraphEmitter e, String fakeLogits, AdversarialKind k) {
-		return switch (k) {
-			case NONSATURATING -> meanAll(e, e.unary("Softplus", e.neg(fakeLogits)));
-			case HINGE, WASSERSTEIN -> e.neg(meanAll(e, fakeLogits));
-			case LSGAN -> {
-				String d = e.sub(fakeLogits, e.scalar(1f));
-				yield meanAll(e, e.mul(d, d));
-			}
-		};
-	}
-
-	static String discriminatorLoss(GraphEmitter e, String real, String fake, AdversarialKind k) {
-		return switch (k) {
-			case NONSATURATING -> e.add(meanAll(e, e.unary("Softplus", e.neg(real))), meanAll(e, e.unary(
-				"Softplus", fake)));
-			case HINGE -> e.add(meanAll(e, e.unary("Relu", e.sub(e.scalar(1f), real))), meanAll(e, e.unary(
-				"Relu", e.add(e.scalar(1f), fake))));
-			case LSGAN -> {
-				String r = e.sub(real, e.scalar(1f));
-				yield e.add(meanAll(e, e.mul(r, r)), meanAll(e, e.mul(fake, fake)));
-			}
-			case WASSERSTEIN -> e.sub(meanAll(e, fake), meanAll(e, real));
-		};
-	}
-
-	/**
-	 * SGD: {@code w' = w - lr g}. Adam(W), as PyTorch: {@code m' = b1 m + (1-b1) g},
-	 * {@code v' = b2 v + (1-b2) g^2}, {@code w' = w (1 - lr wd) - lr (m' c1) / (sqrt(v' c2) + eps)}
-	 * with {@code c1 = 1/(1-b1^t)}, {@code c2 = 1/(1-b2^t)} fed each step.
-	 */
-	private static void emitUpdates(GraphEmitter e, List<Parameter> parameters,
-		Map<String, String> grads, OptimizerConfig opt, List<String> state, List<String> outputs)
-	{
-		GraphProto.Builder g = e.graph();
-		addInput(g, LR, TensorProto.DataType.FLOAT_VALUE, new long[0]);
-		e.setShape(LR, new long[0]);
-		if (opt.kind() == OptimizerConfig.Kind.ADAM) {
-			addInput(g, BIAS1, TensorProto.DataType.FLOAT_VALUE, new long[0]);
-			addInput(g, BIAS2, TensorProto.DataType.FLOAT_VALUE, new long[0]);
-			e.setShape(BIAS1, new long[0]);
-			e.setShape(BIAS2, new long[0]);
-		}
-		for (Parameter p : parameters) {
-			String w = p.name(), grad = grads.get(w);
-			String next;
-			if (opt.kind() == OptimizerConfig.Kind.SGD) next = e.sub(w, e.mul(grad, LR));
-			else {
-				String m = state(w, 0), v = state(w, 1);
-				addInput(g, m, TensorProto.DataType.FLOAT_VALUE, p.shape());
-				addInput(g, v, TensorProto.DataType.FLOAT_VALUE, p.shape());
-				e.setShape(m, p.shape());
-				e.setShape(v, p.shape());
-				state.add(m);
-				state.add(v);
-				String m2 = e.add(e.mul(m, e.scalar((float) opt.beta1())), e.mul(grad, e.scalar((float) (1 - opt
-					.beta1()))));
-				String v2 = e.add(e.mul(v, e.scalar((float) opt.beta2())), e.mul(e.mul(grad, grad), e.scalar(
-					(float) (1 - opt.beta2()))));
-				String denom = e.add(e.unary("Sqrt", e.mul(v2, BIAS2)), e.scalar((float) opt.epsilon()));
-				String step = e.mul(e.div(e.mul(m2, BIAS1), denom), LR);
-				String base = w;
-				if (opt.weightDecay() > 0) base = e.sub(w, e.mul(e.mul(w, LR), e.scalar((float) opt
-					.weightDecay())));
-				next = e.sub(base, step);
-				outputs.add(rename(e, m2, updated(m)));
-				outputs.add(rename(e, v2, updated(v)));
-			}
-			outputs.add(rename(e, next, updated(w)));
-		}
-	}
-
 	/** Gives value {@code v} a fixed name through an Identity node. */
-	private static String rename(GraphEmitter e, String v, String name) {
+	static String rename(GraphEmitter e, String v, String name) {
 		e.graph().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName(
 			"id/" + name).addInput(v).addOutput(name));
 		e.setShape(name, e.shape(v));

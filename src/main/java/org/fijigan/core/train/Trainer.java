@@ -242,87 +242,6 @@ public final class Trainer {
 	}
 
 	/**
-	 * Validation: forward pass and pixel loss with the current weights as plain inputs, plus PSNR and
-	 * SSIM of the output against the target (in the output's value range), except where the loss is
-	 * masked (Noise2Void: the target is noisy). One graph per batch shape.
-	 */
-	private static final class Validator implements AutoCloseable {
-		private final ModelProto model;
-		private final String output;
-		private final String subtractFrom;
-		private final List<Parameter> params;
-		private final FineTuneConfig c;
-		private final double range;
-		private final Map<String, StepRunner> runners = new HashMap<>();
-
-		Validator(ModelProto model, String output, String subtractFrom, List<Parameter> params,
-			FineTuneConfig c, double range)
-		{
-			this.model = model;
-			this.output = output;
-			this.subtractFrom = subtractFrom;
-			this.params = params;
-			this.c = c;
-			this.range = range;
-		}
-
-		/** Mean loss, PSNR and SSIM over the batches. */
-		float[] run(Map<String, float[]> tensors, List<Batch> batches, CancellationToken cancel) {
-			double loss = 0, psnr = 0, ssim = 0;
-			int images = 0;
-			for (Batch b : batches) {
-				Map<String, Tensor> out = forward(tensors, b, cancel);
-				loss += out.get(StepGraph.LOSS).floats()[0];
-				if (b.lossMask() != null) continue; // the target is noisy: PSNR against it says nothing
-				Tensor y = out.get(StepGraph.OUTPUT);
-				long[] s = y.shape();
-				int n = (int) s[0], ch = (int) s[1], h = (int) s[2], w = (int) s[3], size = ch * h * w;
-				float[] t = b.target().floats();
-				for (int i = 0; i < n; i++) {
-					float[] a = java.util.Arrays.copyOfRange(t, i * size, (i + 1) * size);
-					float[] o = java.util.Arrays.copyOfRange(y.floats(), i * size, (i + 1) * size);
-					psnr += org.fijigan.core.eval.Metrics.psnr(a, o, range);
-					ssim += h >= 11 && w >= 11 ? org.fijigan.core.eval.Metrics.ssim(a, o, ch, h, w, range)
-						: Double.NaN;
-					images++;
-				}
-			}
-			return new float[] { (float) (loss / batches.size()), images == 0 ? Float.NaN : (float) (psnr /
-				images), images == 0 ? Float.NaN : (float) (ssim / images) };
-		}
-
-		/** The model's output on batch {@code b} with the weights in {@code tensors}. */
-		Tensor generate(Map<String, float[]> tensors, Batch b, CancellationToken cancel) {
-			return forward(tensors, b, cancel).get(StepGraph.OUTPUT);
-		}
-
-		/** Runs the forward-and-loss graph for the batch's shapes (built on first use). */
-		private Map<String, Tensor> forward(Map<String, float[]> tensors, Batch b,
-			CancellationToken cancel)
-		{
-			Map<String, Tensor> in = feeds(b);
-			String key = java.util.Arrays.toString(b.target().shape()) + in.keySet();
-			for (Map.Entry<String, Tensor> e : b.inputs().entrySet())
-				key += java.util.Arrays.toString(e.getValue().shape());
-			StepRunner r = runners.get(key);
-			if (r == null) {
-				StepGraph.Built eval = StepGraph.evaluation(model, output, subtractFrom, params, in, TARGET, c
-					.loss());
-				r = new StepRunner(eval, List.of(), Map.of(), c.device(), c.threads());
-				runners.put(key, r);
-			}
-			for (Parameter p : params)
-				in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
-			return r.step(in, Map.of(), cancel);
-		}
-
-		@Override
-		public void close() {
-			runners.values().forEach(StepRunner::close);
-		}
-	}
-
-	/**
 	 * WGAN-GP's interpolation weights for discriminator step {@code step}: one ε ~ U(0, 1) per
 	 * sample, {@code [n, 1, 1, 1]}, a function of the seed and the step alone (so a resumed run draws
 	 * the same ones).
@@ -338,7 +257,7 @@ public final class Trainer {
 	/** Name of the target input of the generator step graph. */
 	public static final String TARGET = "train/target";
 
-	private static Map<String, Tensor> feeds(Batch b) {
+	static Map<String, Tensor> feeds(Batch b) {
 		Map<String, Tensor> m = new LinkedHashMap<>(b.inputs());
 		m.put(TARGET, b.target());
 		if (b.lossMask() != null) m.put(StepGraph.LOSS_MASK, b.lossMask());
@@ -375,7 +294,6 @@ public final class Trainer {
 				a[i] = decay * a[i] + (1 - decay) * w[i];
 		}
 	}
-
 
 	private static ModelProto provenance(ModelProto m, String sha, BatchSource data,
 		FineTuneConfig c, String provider, List<float[]> history)

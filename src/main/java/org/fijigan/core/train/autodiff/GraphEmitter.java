@@ -18,6 +18,10 @@ import ai.onnx.proto.OnnxMl.TensorProto;
  * static shape of every value, and helpers that emit the form an operator takes at the graph's
  * opset (e.g. {@code ReduceSum} axes as an attribute before opset 13 and as an input from 13 on).
  * Used by the gradient rules and by the training-graph assembly. Not thread-safe.
+ * <p>
+ * Over 400 lines on purpose: it is one vocabulary of small node helpers (the longest about twenty lines)
+ * that all keep the same name counters and shape table; split by operator family, every part
+ * would need that state and the rules would have to know which part emits which operator.
  */
 public final class GraphEmitter {
 	private final GraphProto.Builder graph;

@@ -1,0 +1,95 @@
+package org.fijigan.core.train;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.eval.Metrics;
+import org.fijigan.core.train.data.Batch;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+
+/**
+ * Validation: forward pass and pixel loss with the current weights as plain inputs, plus PSNR and
+ * SSIM of the output against the target (in the output's value range), except where the loss is
+ * masked (Noise2Void: the target is noisy). One graph per batch shape, each on its own
+ * {@link StepRunner}; {@link #close()} closes them. Used by {@link Trainer} on its thread.
+ */
+final class Validator implements AutoCloseable {
+	private final ModelProto model;
+	private final String output;
+	private final String subtractFrom;
+	private final List<Parameter> params;
+	private final FineTuneConfig c;
+	private final double range;
+	private final Map<String, StepRunner> runners = new HashMap<>();
+
+	Validator(ModelProto model, String output, String subtractFrom, List<Parameter> params,
+		FineTuneConfig c, double range)
+	{
+		this.model = model;
+		this.output = output;
+		this.subtractFrom = subtractFrom;
+		this.params = params;
+		this.c = c;
+		this.range = range;
+	}
+
+	/** Mean loss, PSNR and SSIM over the batches. */
+	float[] run(Map<String, float[]> tensors, List<Batch> batches, CancellationToken cancel) {
+		double loss = 0, psnr = 0, ssim = 0;
+		int images = 0;
+		for (Batch b : batches) {
+			Map<String, Tensor> out = forward(tensors, b, cancel);
+			loss += out.get(StepGraph.LOSS).floats()[0];
+			if (b.lossMask() != null) continue; // the target is noisy: PSNR against it says nothing
+			Tensor y = out.get(StepGraph.OUTPUT);
+			long[] s = y.shape();
+			int n = (int) s[0], ch = (int) s[1], h = (int) s[2], w = (int) s[3], size = ch * h * w;
+			float[] t = b.target().floats();
+			for (int i = 0; i < n; i++) {
+				float[] a = Arrays.copyOfRange(t, i * size, (i + 1) * size);
+				float[] o = Arrays.copyOfRange(y.floats(), i * size, (i + 1) * size);
+				psnr += Metrics.psnr(a, o, range);
+				ssim += h >= 11 && w >= 11 ? Metrics.ssim(a, o, ch, h, w, range)
+					: Double.NaN;
+				images++;
+			}
+		}
+		return new float[] { (float) (loss / batches.size()), images == 0 ? Float.NaN : (float) (psnr /
+			images), images == 0 ? Float.NaN : (float) (ssim / images) };
+	}
+
+	/** The model's output on batch {@code b} with the weights in {@code tensors}. */
+	Tensor generate(Map<String, float[]> tensors, Batch b, CancellationToken cancel) {
+		return forward(tensors, b, cancel).get(StepGraph.OUTPUT);
+	}
+
+	/** Runs the forward-and-loss graph for the batch's shapes (built on first use). */
+	private Map<String, Tensor> forward(Map<String, float[]> tensors, Batch b,
+		CancellationToken cancel)
+	{
+		Map<String, Tensor> in = Trainer.feeds(b);
+		String key = Arrays.toString(b.target().shape()) + in.keySet();
+		for (Map.Entry<String, Tensor> e : b.inputs().entrySet())
+			key += Arrays.toString(e.getValue().shape());
+		StepRunner r = runners.get(key);
+		if (r == null) {
+			StepGraph.Built eval = StepGraph.evaluation(model, output, subtractFrom, params, in, Trainer.TARGET, c
+				.loss());
+			r = new StepRunner(eval, List.of(), Map.of(), c.device(), c.threads());
+			runners.put(key, r);
+		}
+		for (Parameter p : params)
+			in.put(p.name(), Tensor.of(tensors.get(p.name()), p.shape()));
+		return r.step(in, Map.of(), cancel);
+	}
+
+	@Override
+	public void close() {
+		runners.values().forEach(StepRunner::close);
+	}
+}
