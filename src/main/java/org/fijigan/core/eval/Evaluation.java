@@ -27,7 +27,7 @@ import org.fijigan.core.train.data.ImageSource;
  * <li><b>inpainting</b> ({@link InpaintingProtocol#evaluation}): seeded free-form holes (training's
  * brush strokes and boxes) covering 10-30% of each image; PSNR and SSIM inside the holes only (the
  * SSIM map averaged over hole pixels at least 5 pixels from the border), against harmonic (Laplace)
- * filling and filling with the mean of the known pixels. The model sees the image with its holes
+ * and biharmonic filling and filling with the mean of the known pixels. The model sees the image with its holes
  * set to 0.</li>
  * <li><b>generation</b>: see {@link GenerationEvaluation}.</li>
  * </ul>

@@ -280,27 +280,39 @@ class EvaluationTest {
 		EvaluationReport r = Evaluation.evaluate(inpaint, "ramps", ImageSource.of(images), null, null,
 			options(), ProgressListener.NONE, CancellationToken.none());
 
-		assertEquals(List.of("inpaint", "harmonic fill", "mean fill"), r.scores().stream().map(
-			Score::method).toList());
-		Score model = r.scores().get(0), harmonic = r.scores().get(1);
-		// the model puts 0.5 in every hole: its score, computed here from the same seeded holes
-		double psnr = 0, ssim = 0;
+		assertEquals(List.of("inpaint", "harmonic fill", "biharmonic fill", "mean fill"), r.scores().stream()
+			.map(Score::method).toList());
+		Score model = r.scores().get(0), harmonic = r.scores().get(1), biharmonic = r.scores().get(2);
+		// the model puts 0.5 in every hole, the biharmonic fill solves its equation: both scores,
+		// computed here from the same seeded holes
+		double psnr = 0, ssim = 0, biharmonicPsnr = 0;
 		for (int i = 0; i < images.size(); i++) {
-			float[] clean = unit(images.get(i)), filled = clean.clone();
+			float[] clean = unit(images.get(i)), filled = clean.clone(), known = clean.clone();
 			boolean[] holes = FreeFormMask.generate(w, h, 0.1, 0.3, new SplittableRandom(TaskProtocol
 				.streamSeed(SEED, 100, i)));
 			double coverage = FreeFormMask.coverage(holes);
 			assertTrue(coverage >= 0.1 && coverage <= 0.3, "coverage " + coverage);
 			for (int j = 0; j < holes.length; j++)
-				if (holes[j]) filled[j] = 0.5f;
+				if (holes[j]) {
+					filled[j] = 0.5f;
+					known[j] = 0;
+				}
 			psnr += Metrics.maskedPsnr(clean, filled, holes, 1, h, w, 1) / 2;
 			ssim += Metrics.maskedSsim(clean, filled, holes, 1, h, w, 1) / 2;
+			float[] smooth = Baselines.biharmonicFill(known, holes, h, w);
+			for (int j = 0; j < smooth.length; j++)
+				smooth[j] = Math.max(0, Math.min(1, smooth[j]));
+			biharmonicPsnr += Metrics.maskedPsnr(clean, smooth, holes, 1, h, w, 1) / 2;
 		}
 		assertEquals(psnr, model.psnr(), 1e-9);
 		assertEquals(ssim, model.ssim(), 1e-9);
-		assertTrue(harmonic.psnr() > model.psnr() + 10, harmonic + " vs " + model);
-		assertTrue(harmonic.ssim() > model.ssim(), harmonic + " vs " + model);
-		assertEquals("harmonic fill", r.comparisons().get(0).bestBaseline().method());
+		assertEquals(biharmonicPsnr, biharmonic.psnr(), 1e-9);
+		for (Score fill : List.of(harmonic, biharmonic)) {
+			assertTrue(fill.psnr() > model.psnr() + 10, fill + " vs " + model);
+			assertTrue(fill.ssim() > model.ssim(), fill + " vs " + model);
+		}
+		String best = harmonic.psnr() >= biharmonic.psnr() ? "harmonic fill" : "biharmonic fill";
+		assertEquals(best, r.comparisons().get(0).bestBaseline().method());
 	}
 
 	@Test
