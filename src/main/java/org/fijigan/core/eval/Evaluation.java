@@ -59,6 +59,9 @@ public final class Evaluation {
 		ImageSource images, ImageSource training, PcaFeatures features, EvaluationOptions options,
 		ProgressListener progress, CancellationToken cancel)
 	{
+		if (options.utilityRepeats() > 0 && model.task() != TaskKind.GENERATE) throw new GanException(
+			"the utility measure is for class-conditional generators; " + model.name() + " is a " + model
+				.task().id() + " model");
 		return switch (model.task()) {
 			case SUPER_RESOLUTION -> RestorationEvaluation.superResolution(model, dataset, images, options,
 				progress, cancel);
