@@ -99,7 +99,9 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 	/**
 	 * The distribution measures of one group: FID, KID, precision and recall of generated vs real;
 	 * the floors of real half vs half (four real images or more) and real vs training (two training
-	 * images or more). Each measure names its data set and condition.
+	 * images or more; precision and recall of a seeded sample of as many training images as there
+	 * are generated ones, what a generator that drew training images would score). Each measure
+	 * names its data set and condition.
 	 */
 	public List<Measure> distributions(String dataset, String condition, GroupImages g,
 		PcaFeatures features, int channels, int height, int width)
@@ -144,6 +146,19 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 				seed, 200, 2));
 			measures.add(new Measure(dataset, condition, "floor: KID real vs training", rt.mean(), rt
 				.std(), nr, nt));
+			// what a generator that drew training images would score: as many of them as generated ones
+			int k = Math.min(ng, nt);
+			int[] pick = GenerativeMetrics.sample(nt, k, new SplittableRandom(TaskProtocol.streamSeed(seed,
+				300, 1)));
+			double[][] subset = new double[k][];
+			for (int i = 0; i < k; i++)
+				subset[i] = ft[pick[i]];
+			GenerativeMetrics.PrecisionRecall tr = GenerativeMetrics.precisionRecall(fr, subset,
+				GenerativeMetrics.DEFAULT_NEIGHBOURS);
+			measures.add(new Measure(dataset, condition, "floor: precision (k=" + tr.neighbours() +
+				"), training vs real", tr.precision(), Double.NaN, k, nr));
+			measures.add(new Measure(dataset, condition, "floor: recall (k=" + tr.neighbours() +
+				"), training vs real", tr.recall(), Double.NaN, k, nr));
 		}
 		return measures;
 	}
