@@ -146,7 +146,7 @@ prepare fluorescence fluorescence --train 60 --test 12 --tune 1 --size 256 --see
 prepare mri slices --input "$MRI" --size 64 --min-foreground 0.15 --foreground-level 0.1 \
 	--test-block 10 --test-every 5
 
-# The same volume at 192x192, for the inpainting recipe (holes need room); the same split.
+# The same volume at 192x192, to evaluate inpainting on MRI (holes need room); the same split.
 prepare mri-large slices --input "$MRI" --size 192 --min-foreground 0.15 --foreground-level 0.1 \
 	--test-block 10 --test-every 5
 
