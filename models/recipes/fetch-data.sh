@@ -18,13 +18,15 @@
 #   mri/{train,test}/{axial,coronal,sagittal}/*.png   64x64 slices of the Colin27 T1 MRI
 #   fluorescence/{train,test,tune}/*.tif   synthetic fluorescence scenes (16-bit) with point sources,
 #                                  rendered by fiji-gan itself; noisy/ holds camera-noise copies
+#   mri-large/{train,test}/{axial,coronal,sagittal}/*.png   the same at 192x192
+#   medical/test/*.png             other subjects and modalities: MRI and cryosection slices (ITK)
 # Each set's recipe.txt holds the prepare-data arguments that made it.
 set -e
 
 CACHE=${FIJI_GAN_DATA:-$HOME/.cache/fiji-gan/data}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd -P)
 FIJI_GAN=${FIJI_GAN:-$ROOT/fiji-gan}
-PACKAGES="mricron-data python3-skimage opencv-doc plasma-workspace-wallpapers"
+PACKAGES="mricron-data python3-skimage opencv-doc plasma-workspace-wallpapers insighttoolkit5-examples"
 FORCE=false
 [ "$1" = --force ] && FORCE=true
 
@@ -61,6 +63,7 @@ CV=$CACHE/root/usr/share/doc/opencv-doc/examples/data
 SK=$CACHE/root/usr/lib/python3/dist-packages/skimage/data
 WP=$CACHE/root/usr/share/wallpapers
 MRI=$CACHE/root/usr/share/mricron/templates/ch2better.nii.gz
+ITK=$CACHE/root/usr/share/doc/insighttoolkit5-examples/examples/Data
 
 # prepare SET ARGS...: runs 'fiji-gan prepare-data ARGS --output CACHE/SET' unless CACHE/SET was made
 # by the same ARGS. Written to a hidden folder first and renamed, so a set is whole or absent.
@@ -142,5 +145,22 @@ prepare fluorescence fluorescence --train 60 --test 12 --tune 1 --size 256 --see
 # neighbours of most training slices (only a block's two end slices touch the training set).
 prepare mri slices --input "$MRI" --size 64 --min-foreground 0.15 --foreground-level 0.1 \
 	--test-block 10 --test-every 5
+
+# The same volume at 192x192, to evaluate inpainting on MRI (holes need room); the same split.
+prepare mri-large slices --input "$MRI" --size 192 --min-foreground 0.15 --foreground-level 0.1 \
+	--test-block 10 --test-every 5
+
+# --- Medical slices of other subjects, all test -------------------------------------------------
+# insighttoolkit5-examples (Apache-2.0): the distinct real slices of its example data: proton
+# density and T1 brain MRI, a mid-sagittal brain MRI, an abdominal fat MRI, and two Visible Woman
+# cryosection photographs (head, eye). Left out: the shifted, rotated, resampled or bordered copies
+# of the proton density slice, and the synthetic test patterns.
+prepare medical photos --input "medical-brain-pd=$ITK/BrainProtonDensitySlice.png" \
+	--input "medical-brain-t1=$ITK/BrainT1Slice.png" \
+	--input "medical-brain-sagittal=$ITK/BrainMidSagittalSlice.png" \
+	--input "medical-fat-mri=$ITK/FatMRISlice.png" \
+	--input "medical-visible-woman-head=$ITK/VisibleWomanHeadSlice.png" \
+	--input "medical-visible-woman-eye=$ITK/VisibleWomanEyeSlice.png" \
+	--max-side 1024 --test-fraction 1 --seed 0
 
 echo "$CACHE"

@@ -26,13 +26,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "create-model", mixinStandardHelpOptions = true,
 	description = { "Write a freshly initialised generator as ONNX (seeded), to train with fine-tune.",
 		"Architectures: rrdb-sr (super-resolution, ESRGAN-style), residual-denoiser (DnCNN-style), " +
-			"gated-inpaint (image + mask), dcgan (class-conditional generator)." })
+			"gated-inpaint (image + mask; the bundled inpaint's), gated-inpaint-unet (image + mask, a " +
+			"U-Net at 1/2 to 1/8 resolution, faster), dcgan (class-conditional generator)." })
 final class CreateModelCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
 	@Option(names = "--arch", required = true, paramLabel = "ARCH",
-		description = "rrdb-sr, residual-denoiser, gated-inpaint or dcgan.")
+		description = "rrdb-sr, residual-denoiser, gated-inpaint, gated-inpaint-unet or dcgan.")
 	String arch;
 
 	@Option(names = { "-o", "--output" }, required = true, paramLabel = "NEW.onnx")

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
 	description = "Measure a model against classical baselines on a folder of clean images " +
 		"(PSNR/SSIM per degradation); a generator against real images (FID, KID, precision, " +
-		"recall on PCA features, and a memorisation check). Prints a table; --output writes CSV.")
+		"recall on PCA features, brightness and variety, a memorisation check, and with --utility " +
+		"its use for training a classifier). Prints a table; --output writes CSV.")
 final class EvaluateCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
@@ -77,6 +78,14 @@ final class EvaluateCommand implements Callable<Integer> {
 	@Option(names = "--count", paramLabel = "N",
 		description = "Generation: images drawn per class (default: as many as the real images of the class).")
 	Integer count;
+
+	@Option(names = "--utility", arity = "0..1", paramLabel = "REPEATS", fallbackValue = "5",
+		description = { "Class-conditional generation: how useful the images are for training. A " +
+			"classifier of the classes (logistic regression on the PCA features) is trained on the " +
+			"--train-data images, on as many generated ones (train on synthetic, test on real) and on " +
+			"both, and tested on the --data images; REPEATS times (default 5), each with a bootstrap " +
+			"sample of the training images and a new draw." })
+	Integer utility;
 
 	@Option(names = "--seed", paramLabel = "S", defaultValue = "1",
 		description = "Seed of the image choice, noise, holes and latent vectors (default: 1).")
@@ -125,9 +134,13 @@ final class EvaluateCommand implements Callable<Integer> {
 				" does not exist");
 		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(null));
 		boolean generation = d.task() == TaskKind.GENERATE;
-		if (!generation && (trainData != null || featuresFile != null || count != null))
-			throw new GanException("--train-data, --features and --count are for generators; " + d.name() +
-				" is a " + d.task().id() + " model");
+		if (!generation && (trainData != null || featuresFile != null || count != null || utility != null))
+			throw new GanException("--train-data, --features, --count and --utility are for generators; " +
+				d.name() + " is a " + d.task().id() + " model");
+		if (utility != null && utility < 1) throw new GanException("--utility REPEATS must be at least 1, " +
+			"not " + utility);
+		if (utility != null && trainData == null) throw new GanException("--utility needs --train-data: " +
+			"the real-only classifier trains on it");
 		if (!tuneData.isEmpty() && d.task() != TaskKind.DENOISE) throw new GanException("--tune-data " +
 			"tunes the denoising baselines; " + d.name() + " is a " + d.task().id() + " model");
 		List<Path> sets = new ArrayList<>(List.of(data));
@@ -138,7 +151,7 @@ final class EvaluateCommand implements Callable<Integer> {
 		EvaluationOptions options = EvaluationOptions.defaults().withSeed(seed).withMaxImages(maxImages)
 			.withMaxSide(maxSize).withGeneratedPerClass(count == null ? 0 : count).withNormalization(
 				normalization).withInference(InferenceOptions.defaults().withTileSize(tileSize).withDevice(
-					run.device, run.threads));
+					run.device, run.threads)).withUtilityRepeats(utility == null ? 0 : utility);
 		PcaFeatures features = featuresFile != null && Files.exists(featuresFile) ? PcaFeatures.load(
 			featuresFile) : null;
 		boolean fitted = features == null;

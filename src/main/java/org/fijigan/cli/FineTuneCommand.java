@@ -186,7 +186,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 	@Option(names = "--degradation", paramLabel = "SPEC",
 		description = { "How inputs are made from clean images (default: the task's own). One of " +
 			"downscale[:blur=A..B,noise=A..B], gaussian:A..B, poisson-gaussian:photons=A..B[,read=A..B], " +
-			"holes:A..B (coverage). Repeat with noise models to train on a mix, one drawn per sample.",
+			"holes:A..B (coverage; strokes and boxes in proportion to the patch), varied-holes:A..B " +
+			"(strokes, blobs and boxes from 3 pixels to half the patch). Repeat with noise models to train on a mix, one drawn per sample.",
 			"Amounts are in normalised units (0..1 spans the 1st-99.8th percentiles by default)." })
 	List<String> degradation;
 

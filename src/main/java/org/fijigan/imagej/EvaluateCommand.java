@@ -25,7 +25,9 @@ import ij.measure.ResultsTable;
 /**
  * Measures a model against classical baselines on a folder of clean images (the core
  * {@link Evaluation}, as {@code fiji-gan evaluate} does) and shows the rows in a results table. In
- * a macro: {@code run("Evaluate Model...", "model=[dn.onnx] data=[clean/] task=denoise");}
+ * a macro: {@code run("Evaluate Model...", "model=[dn.onnx] data=[clean/] task=denoise");}, or for
+ * a conditional generator with the utility measure {@code run("Evaluate Model...",
+ * "model=[g.onnx] data=[test/] training=[train/] utility=5");}
  */
 @Plugin(type = Command.class, headless = true, label = "Evaluate Model")
 public class EvaluateCommand extends GanCommand {
@@ -47,6 +49,12 @@ public class EvaluateCommand extends GanCommand {
 	@Parameter(label = "Count", min = "0",
 		description = "generators: images drawn per class; 0 for as many as the real images of the class")
 	int count;
+
+	@Parameter(label = "Utility repeats", min = "0",
+		description = "class-conditional generators: train a classifier of the classes on the training folder, " +
+			"on as many generated images (train on synthetic, test on real) and on both, and test it on the " +
+			"data folder, this many times; 0 for none")
+	int utility;
 
 	@Parameter(label = "Seed", description = "seed of the image choice, noise, holes and latent vectors")
 	long seed = EvaluationOptions.DEFAULT_SEED;
@@ -73,7 +81,7 @@ public class EvaluateCommand extends GanCommand {
 		EvaluationOptions options = EvaluationOptions.defaults().withMaxImages(images).withSeed(seed)
 			.withGeneratedPerClass(count).withNormalization(n.isEmpty() || n.equalsIgnoreCase("auto")
 				? null : Normalization.parse(n)).withInference(InferenceOptions.defaults().withDevice(
-					DeviceSpec.parse(device), threads));
+					DeviceSpec.parse(device), threads)).withUtilityRepeats(utility);
 		ModelDescriptor d = loadModel(ModelOverrides.NONE.withTask(task.equals("auto") ? null : TaskKind
 			.parse(task)));
 		report = Evaluation.evaluate(d, data.getName(), ImageFolder.of(data.toPath(), "data"),

@@ -153,7 +153,39 @@ class EvaluateCommandTest {
 		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", data,
 			"--count", 3);
 		assertEquals(1, r.exitCode());
-		assertTrue(r.err().startsWith("fiji-gan: --train-data, --features and --count are for generators"),
-			r.err());
+		assertTrue(r.err().startsWith("fiji-gan: --train-data, --features, --count and --utility are for " +
+			"generators"), r.err());
+	}
+
+	/**
+	 * Class folders 0/ and 1/ of {@code perClass} float TIFFs drawn by the CLI from {@code model} (a
+	 * generator that ignores its latent, so every image of a class is the same).
+	 */
+	static Path classFolders(Path model, Path dir, int perClass) {
+		for (int c = 0; c < 2; c++) {
+			Path folder = dir.resolve(Integer.toString(c));
+			Result r = MainTest.cli("generate", "--model", model, "--class", c, "--count", perClass, "--float",
+				"--format", "tif", "--output", folder, "--device", "cpu");
+			assertEquals(0, r.exitCode(), r.err());
+		}
+		return dir;
+	}
+
+	@Test
+	void utilityTrainsAClassifierOnRealSyntheticAndBoth() throws IOException {
+		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
+		Path train = classFolders(model, dir.resolve("train"), 4), test = classFolders(model, dir.resolve(
+			"test"), 3);
+		Result r = MainTest.cli("evaluate", "--model", model, "--data", test, "--train-data", train,
+			"--utility", 2, "--normalize", "range:-1,1", "--device", "cpu");
+		assertEquals(0, r.exitCode(), r.err());
+		String row = r.out().lines().filter(l -> l.contains("utility: accuracy, trained on synthetic"))
+			.findFirst().orElseThrow();
+		assertTrue(row.matches("test +all classes +utility: accuracy, trained on synthetic \\(TSTR\\) +1 +0 +8 +6"),
+			row);
+		assertTrue(r.out().contains("note: utility: multinomial logistic regression"), r.out());
+		Result noTraining = MainTest.cli("evaluate", "--model", model, "--data", test, "--utility");
+		assertEquals("fiji-gan: --utility needs --train-data: the real-only classifier trains on it",
+			noTraining.err().strip());
 	}
 }

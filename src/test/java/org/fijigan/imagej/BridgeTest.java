@@ -38,7 +38,7 @@ class BridgeTest {
 			"model input output task mask format tile halo normalize device threads float nonfinite shard fail overwrite"), //
 		Map.entry(FineTuneCommand.class,
 			"model data targets output task training masked neighbourhood line steps batch patch augment optimizer learning loss adversarial gan gradient gamma lazy discriminator width spectral diffaugment ada minibatch ttur updates adam ema constant normalize seed validation device threads checkpoint resume replace"), //
-		Map.entry(EvaluateCommand.class, "model data training task images count seed normalize device threads"), //
+		Map.entry(EvaluateCommand.class, "model data training task images count utility seed normalize device threads"), //
 		Map.entry(ModelInfoCommand.class, "model"), //
 		Map.entry(ManageModelsCommand.class, "action model name checksum folder"), //
 		Map.entry(ShowChangesCommand.class, "original show mask"));

@@ -7,7 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.eval.EvaluationReport;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.pipeline.GenerateOptions;
+import org.fijigan.core.pipeline.Generator;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +25,7 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
 
 /** Plugins > GAN > Evaluate Model..., headless: the core evaluation's rows in a results table. */
 class EvaluateCommandFijiTest {
@@ -57,5 +67,45 @@ class EvaluateCommandFijiTest {
 		c.run();
 		assertTrue(c.errorMessage() != null && c.errorMessage().contains("no latent input"), c.errorMessage());
 		assertNull(c.table());
+	}
+
+	@Test
+	void theUtilityRowsOfAConditionalGeneratorFillTheTable() throws Exception {
+		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
+		Path train = classFolders(model, dir.resolve("train"), 4), test = classFolders(model, dir.resolve(
+			"test"), 3);
+		EvaluateCommand c = new EvaluateCommand();
+		c.model = model.toString();
+		c.data = test.toFile();
+		c.training = train.toFile();
+		c.normalize = "range:-1,1";
+		c.utility = 2;
+		c.device = "cpu";
+		c.threads = 1;
+
+		c.run();
+
+		assertNull(c.errorMessage());
+		ResultsTable t = c.table();
+		int row = -1;
+		for (int i = 0; i < t.size(); i++)
+			if (t.getStringValue("Metric", i).equals("utility: accuracy, trained on synthetic (TSTR)")) row = i;
+		assertTrue(row >= 0, "a TSTR row");
+		assertEquals(1, t.getValue("Value", row), 0);
+		assertEquals(8, t.getValue("n A", row), 0);
+	}
+
+	/** Class folders 0/ and 1/ of {@code perClass} float TIFFs drawn from generator {@code model}. */
+	private static Path classFolders(Path model, Path dir, int perClass) throws Exception {
+		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
+		for (int c = 0; c < 2; c++) {
+			Path folder = Files.createDirectories(dir.resolve(Integer.toString(c)));
+			RasterImage stack = Generator.run(d, new GenerateOptions(perClass, 10 * c, c, null, null, true,
+				DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken.none()).image();
+			for (int i = 0; i < perClass; i++)
+				assertTrue(new FileSaver(new ImagePlus("g", new FloatProcessor(16, 16, (float[]) stack.plane(0,
+					i, 0)))).saveAsTiff(folder.resolve("g" + i + ".tif").toString()));
+		}
+		return dir;
 	}
 }

@@ -329,10 +329,15 @@ public final class OnnxModels {
 	 * [N,1,h,w] = tanh(reshape(z·W + b + E[label])) with seeded W, b, E.
 	 */
 	public static Builder generator(int latentDim, int classes, int h, int w) {
+		return generator(latentDim, classes, h, w, 1f);
+	}
+
+	/** {@link #generator(int, int, int, int)} whose latent weights have {@code latentAmplitude}. */
+	public static Builder generator(int latentDim, int classes, int h, int w, float latentAmplitude) {
 		Random random = new Random(11);
 		int pixels = h * w;
 		Builder b = builder().input("z", "N," + latentDim)
-			.initializer("W", randomFloats(random, latentDim * pixels, 1f), latentDim, pixels)
+			.initializer("W", randomFloats(random, latentDim * pixels, latentAmplitude), latentDim, pixels)
 			.initializer("B", randomFloats(random, pixels, 0.1f), pixels).node("Gemm", "z,W,B", "dense");
 		String flat = "dense";
 		if (classes > 0) {

@@ -39,8 +39,8 @@ import org.fijigan.core.pipeline.Inpainter;
  * {@value DenoisingProtocol#DEMO_MEDIAN_SIZE}x{@value DenoisingProtocol#DEMO_MEDIAN_SIZE} median;
  * input, both baselines and the model are measured.</li>
  * <li><b>inpainting</b> ({@value #INPAINT_MODEL}; {@link InpaintingProtocol#demo}): the cells image
- * with the hole mask's pixels set to 0; harmonic fill is the baseline; PSNR and SSIM inside the
- * holes only.</li>
+ * with the hole mask's pixels set to 0; the baseline shown is the better by PSNR of the harmonic
+ * and the biharmonic fill (both are measured); PSNR and SSIM inside the holes only.</li>
  * <li><b>generation</b> ({@value #GENERATOR_MODEL}; {@link GenerationProtocol#draw}): one image per
  * real slice's class, image {@code i} from seed {@code seed + i}, tagged SYNTHETIC as
  * {@code generate} tags them, beside the real held-out slices; no metric (no ground truth), a note

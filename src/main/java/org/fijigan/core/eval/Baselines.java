@@ -18,6 +18,13 @@ public final class Baselines {
 	public static final double HARMONIC_TOLERANCE = 1e-7;
 	/** Default bound on the relaxation sweeps per pyramid level of the harmonic fill. */
 	public static final int HARMONIC_MAX_SWEEPS = 20_000;
+	/**
+	 * Default biharmonic-fill tolerance: the largest residual of the normal equations over their
+	 * diagonal, in the values' units.
+	 */
+	public static final double BIHARMONIC_TOLERANCE = 1e-9;
+	/** Default bound on the conjugate-gradient iterations of the biharmonic fill. */
+	public static final int BIHARMONIC_MAX_ITERATIONS = 20_000;
 
 	private Baselines() {}
 
@@ -195,17 +202,74 @@ public final class Baselines {
 		return out;
 	}
 
+	/**
+	 * {@link #biharmonicFill(float[], boolean[], int, int, double, int)} with the default tolerance
+	 * and iteration bound.
+	 */
+	public static float[] biharmonicFill(float[] plane, boolean[] holes, int height, int width) {
+		return biharmonicFill(plane, holes, height, width, BIHARMONIC_TOLERANCE,
+			BIHARMONIC_MAX_ITERATIONS);
+	}
+
+	/**
+	 * Biharmonic (thin-plate) inpainting, the classical method of scikit-image's
+	 * {@code inpaint_biharmonic} (Damelin and Hoang 2018), our own implementation: the holes take
+	 * the values that minimise the sum over every pixel of the squared discrete Laplacian (the
+	 * harmonic fill's 4-neighbour Laplacian, mirror border), with the known pixels fixed. Where
+	 * no pixel within two steps of a hole pixel touches the image border this is the 13-point
+	 * biharmonic equation {@code Δ²u = 0}, so polynomials of degree three or less come back
+	 * exactly; unlike the harmonic fill it continues gradients into the hole instead of flattening
+	 * them. The normal equations are solved by multigrid-preconditioned conjugate gradients over
+	 * the hole pixels ({@link BiharmonicSolver}), started from the mean of the known pixels; they
+	 * stop when no hole pixel's residual, divided by its diagonal entry (20 inside the image),
+	 * exceeds {@code tolerance}, or after {@code maxIterations} iterations. Known pixels are kept
+	 * exactly; the fill may overshoot the known range (the protocols clip it).
+	 *
+	 * @throws IllegalArgumentException when every pixel is a hole
+	 */
+	public static float[] biharmonicFill(float[] plane, boolean[] holes, int height, int width,
+		double tolerance, int maxIterations)
+	{
+		checkPlane(plane, height, width);
+		checkHoles(holes, plane);
+		if (!(tolerance > 0) || maxIterations < 1) throw new IllegalArgumentException(
+			"tolerance and iterations must be positive");
+		if (count(holes) == holes.length) throw new IllegalArgumentException(
+			"every pixel is a hole: nothing to fill from");
+		double[] u = new double[plane.length];
+		for (int i = 0; i < u.length; i++)
+			u[i] = plane[i];
+		BiharmonicSolver.solve(u, holes.clone(), height, width, tolerance, maxIterations);
+		float[] out = plane.clone();
+		for (int i = 0; i < out.length; i++)
+			if (holes[i]) out[i] = (float) u[i];
+		return out;
+	}
+
 	/** Fills the holes of {@code u} in place: coarse solution first, then relaxation here. */
 	private static void solve(double[] u, boolean[] holes, int h, int w, double tol, int maxSweeps) {
-		int holeCount = 0;
-		for (boolean b : holes)
-			if (b) holeCount++;
+		int holeCount = count(holes);
 		if (holeCount == 0) return;
-		int ch = (h + 1) / 2, cw = (w + 1) / 2;
-		boolean coarsened = false;
-		if (h >= 8 && w >= 8) {
+		Coarse coarse = Coarse.of(u, holes, h, w);
+		if (coarse != null) {
+			solve(coarse.values(), coarse.holes(), coarse.height(), coarse.width(), tol, maxSweeps);
+			coarse.prolong(u, holes, w);
+		}
+		else fillWithKnownMean(u, holes);
+		relax(u, holes, h, w, holeCount, tol, maxSweeps);
+	}
+
+	/**
+	 * The half-size grid of a coarse-to-fine solver: each coarse pixel is the mean of the known
+	 * pixels of its 2x2 block, and a hole where the block has none.
+	 */
+	record Coarse(double[] values, boolean[] holes, int height, int width) {
+		/** The coarse grid of {@code u}, or null when the plane is too small or no pixel is known. */
+		static Coarse of(double[] u, boolean[] holes, int h, int w) {
+			if (h < 8 || w < 8) return null;
+			int ch = (h + 1) / 2, cw = (w + 1) / 2;
 			double[] cu = new double[ch * cw];
-			boolean[] ch2 = new boolean[ch * cw];
+			boolean[] choles = new boolean[ch * cw];
 			boolean anyKnown = false;
 			for (int y = 0; y < ch; y++)
 				for (int x = 0; x < cw; x++) {
@@ -219,31 +283,39 @@ public final class Baselines {
 								n++;
 							}
 						}
-					ch2[y * cw + x] = n == 0;
+					choles[y * cw + x] = n == 0;
 					cu[y * cw + x] = n == 0 ? 0 : sum / n;
 					anyKnown |= n > 0;
 				}
-			if (anyKnown) {
-				solve(cu, ch2, ch, cw, tol, maxSweeps);
-				for (int y = 0; y < h; y++)
-					for (int x = 0; x < w; x++)
-						if (holes[y * w + x]) u[y * w + x] = cu[(y / 2) * cw + x / 2];
-				coarsened = true;
+			return anyKnown ? new Coarse(cu, choles, ch, cw) : null;
+		}
+
+		/** The holes of the fine grid {@code u} (width {@code w}) take their coarse pixel's value. */
+		void prolong(double[] u, boolean[] fineHoles, int w) {
+			for (int i = 0; i < u.length; i++)
+				if (fineHoles[i]) u[i] = values[(i / w / 2) * width + (i % w) / 2];
+		}
+	}
+
+	/** The holes of {@code u} set to the mean of its known pixels (at least one). */
+	static void fillWithKnownMean(double[] u, boolean[] holes) {
+		double sum = 0;
+		int n = 0;
+		for (int i = 0; i < u.length; i++)
+			if (!holes[i]) {
+				sum += u[i];
+				n++;
 			}
-		}
-		if (!coarsened) {
-			double sum = 0;
-			int n = 0;
-			for (int i = 0; i < u.length; i++)
-				if (!holes[i]) {
-					sum += u[i];
-					n++;
-				}
-			double mean = sum / n;
-			for (int i = 0; i < u.length; i++)
-				if (holes[i]) u[i] = mean;
-		}
-		relax(u, holes, h, w, holeCount, tol, maxSweeps);
+		double mean = sum / n;
+		for (int i = 0; i < u.length; i++)
+			if (holes[i]) u[i] = mean;
+	}
+
+	static int count(boolean[] flags) {
+		int n = 0;
+		for (boolean b : flags)
+			if (b) n++;
+		return n;
 	}
 
 	/** SOR sweeps over the hole pixels until the largest correction is below {@code tol}. */

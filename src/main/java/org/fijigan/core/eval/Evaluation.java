@@ -27,7 +27,7 @@ import org.fijigan.core.train.data.ImageSource;
  * <li><b>inpainting</b> ({@link InpaintingProtocol#evaluation}): seeded free-form holes (training's
  * brush strokes and boxes) covering 10-30% of each image; PSNR and SSIM inside the holes only (the
  * SSIM map averaged over hole pixels at least 5 pixels from the border), against harmonic (Laplace)
- * filling and filling with the mean of the known pixels. The model sees the image with its holes
+ * and biharmonic filling and filling with the mean of the known pixels. The model sees the image with its holes
  * set to 0.</li>
  * <li><b>generation</b>: see {@link GenerationEvaluation}.</li>
  * </ul>
@@ -59,6 +59,9 @@ public final class Evaluation {
 		ImageSource images, ImageSource training, PcaFeatures features, EvaluationOptions options,
 		ProgressListener progress, CancellationToken cancel)
 	{
+		if (options.utilityRepeats() > 0 && model.task() != TaskKind.GENERATE) throw new GanException(
+			"the utility measure is for class-conditional generators; " + model.name() + " is a " + model
+				.task().id() + " model");
 		return switch (model.task()) {
 			case SUPER_RESOLUTION -> RestorationEvaluation.superResolution(model, dataset, images, options,
 				progress, cancel);

@@ -28,9 +28,12 @@ import org.fijigan.core.train.data.ImageSource;
  * @param tuning denoising: images the classical baselines' parameters are chosen on (never the
  *          evaluated ones), or null to tune the Gaussian blur on the evaluated images and leave the
  *          others at their untuned defaults
+ * @param utilityRepeats generation: repeats of the augmentation-utility measurement
+ *          ({@link UtilityEvaluation}); 0: not measured
  */
 public record EvaluationOptions(long seed, int maxImages, int maxSide, int generatedPerClass,
-	Normalization normalization, InferenceOptions inference, Tuning tuning)
+	Normalization normalization, InferenceOptions inference, Tuning tuning,
+	int utilityRepeats)
 {
 	/**
 	 * Images to tune baselines on.
@@ -56,40 +59,52 @@ public record EvaluationOptions(long seed, int maxImages, int maxSide, int gener
 		if (normalization instanceof Normalization.None) throw new GanException("evaluation compares " +
 			"values in a fixed range (PSNR needs one): use range, range:MIN,MAX or percentile, not none");
 		Objects.requireNonNull(inference);
+		if (utilityRepeats < 0 || utilityRepeats > 1000) throw new GanException("utility repeats: 0 " +
+			"(off) to 1000, not " + utilityRepeats);
 	}
 
 	public static EvaluationOptions defaults() {
 		return new EvaluationOptions(DEFAULT_SEED, DEFAULT_MAX_IMAGES, DEFAULT_MAX_SIDE, 0, null,
-			InferenceOptions.defaults(), null);
+			InferenceOptions.defaults(), null, 0);
 	}
 
 	public EvaluationOptions withSeed(long s) {
-		return new EvaluationOptions(s, maxImages, maxSide, generatedPerClass, normalization, inference, tuning);
+		return new EvaluationOptions(s, maxImages, maxSide, generatedPerClass, normalization, inference,
+			tuning, utilityRepeats);
 	}
 
 	public EvaluationOptions withMaxImages(int n) {
-		return new EvaluationOptions(seed, n, maxSide, generatedPerClass, normalization, inference, tuning);
+		return new EvaluationOptions(seed, n, maxSide, generatedPerClass, normalization, inference,
+			tuning, utilityRepeats);
 	}
 
 	public EvaluationOptions withMaxSide(int side) {
-		return new EvaluationOptions(seed, maxImages, side, generatedPerClass, normalization, inference, tuning);
+		return new EvaluationOptions(seed, maxImages, side, generatedPerClass, normalization, inference,
+			tuning, utilityRepeats);
 	}
 
 	public EvaluationOptions withGeneratedPerClass(int n) {
-		return new EvaluationOptions(seed, maxImages, maxSide, n, normalization, inference, tuning);
+		return new EvaluationOptions(seed, maxImages, maxSide, n, normalization, inference,
+			tuning, utilityRepeats);
 	}
 
 	public EvaluationOptions withNormalization(Normalization n) {
-		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, n, inference, tuning);
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, n, inference,
+			tuning, utilityRepeats);
 	}
 
 	public EvaluationOptions withTuning(Tuning t) {
 		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, normalization,
-			inference, t);
+			inference, t, utilityRepeats);
 	}
 
 	public EvaluationOptions withInference(InferenceOptions i) {
 		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, normalization, i,
-			tuning);
+			tuning, utilityRepeats);
+	}
+
+	public EvaluationOptions withUtilityRepeats(int repeats) {
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, normalization, inference,
+			tuning, repeats);
 	}
 }

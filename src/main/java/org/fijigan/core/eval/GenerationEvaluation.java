@@ -88,6 +88,11 @@ public final class GenerationEvaluation {
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
 		if (real.names().isEmpty()) throw new GanException("no real images in " + real.describe());
+		if (options.utilityRepeats() > 0 && !g.isConditional()) throw new GanException("the utility " +
+			"measure trains a classifier of the generator's classes, but " + model.name() +
+			" is not class-conditional");
+		if (options.utilityRepeats() > 0 && training == null) throw new GanException("the utility " +
+			"measure needs the training images (the real-only classifier trains on them)");
 		Plan plan = plan(g, EvaluationImages.choose(real.names(), options.maxImages(), options.seed()),
 			options.generatedPerClass());
 		GenerationProtocol protocol = new GenerationProtocol(options.seed());
@@ -128,6 +133,22 @@ public final class GenerationEvaluation {
 			measures.addAll(protocol.distributions(dataset, condition, of, features, gc, gh, gw));
 			if (!trainImages.isEmpty()) protocol.memorisation(dataset, condition, of, images.training(),
 				group instanceof OneClass, measures, nearCopies);
+		}
+		if (options.utilityRepeats() > 0) {
+			Map<String, List<float[]>> trainingByClass = new LinkedHashMap<>();
+			TrainingSet t = images.training();
+			for (int i = 0; i < t.images().size(); i++)
+				trainingByClass.computeIfAbsent(classOf(g, t.names().get(i)), k -> new ArrayList<>()).add(t
+					.images().get(i));
+			List<String> all = new ArrayList<>(new java.util.TreeSet<>(trainingByClass.keySet()));
+			for (String c : classes)
+				if (!all.contains(c)) all.add(c);
+			Map<String, Integer> labels = ClassFolders.of(g, all).labels();
+			all.sort(java.util.Comparator.comparing(labels::get));
+			measures.addAll(UtilityEvaluation.measure(model, dataset, all, labels, trainingByClass, images
+				.realByClass(), features, gc, gh, gw, options.seed(), options.utilityRepeats(), options
+					.inference(), cancel));
+			notes.add(UtilityEvaluation.note(options.utilityRepeats(), options.seed()));
 		}
 		if (training == null) notes.add("no training images: no memorisation check, no real-vs-" +
 			"training floor");

@@ -99,7 +99,9 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 	/**
 	 * The distribution measures of one group: FID, KID, precision and recall of generated vs real;
 	 * the floors of real half vs half (four real images or more) and real vs training (two training
-	 * images or more). Each measure names its data set and condition.
+	 * images or more; precision and recall of a seeded sample of as many training images as there
+	 * are generated ones, what a generator that drew training images would score). Each measure
+	 * names its data set and condition.
 	 */
 	public List<Measure> distributions(String dataset, String condition, GroupImages g,
 		PcaFeatures features, int channels, int height, int width)
@@ -120,6 +122,7 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 			.precision(), Double.NaN, ng, nr));
 		measures.add(new Measure(dataset, condition, "recall (k=" + pr.neighbours() + ")", pr.recall(),
 			Double.NaN, ng, nr));
+		measures.addAll(appearance(dataset, condition, g.generated(), g.real()));
 		if (nr >= 4) {
 			int[] order = GenerativeMetrics.sample(nr, nr, new SplittableRandom(TaskProtocol.streamSeed(
 				seed, 300, 0)));
@@ -143,8 +146,76 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 				seed, 200, 2));
 			measures.add(new Measure(dataset, condition, "floor: KID real vs training", rt.mean(), rt
 				.std(), nr, nt));
+			// what a generator that drew training images would score: as many of them as generated ones
+			int k = Math.min(ng, nt);
+			int[] pick = GenerativeMetrics.sample(nt, k, new SplittableRandom(TaskProtocol.streamSeed(seed,
+				300, 1)));
+			double[][] subset = new double[k][];
+			for (int i = 0; i < k; i++)
+				subset[i] = ft[pick[i]];
+			GenerativeMetrics.PrecisionRecall tr = GenerativeMetrics.precisionRecall(fr, subset,
+				GenerativeMetrics.DEFAULT_NEIGHBOURS);
+			measures.add(new Measure(dataset, condition, "floor: precision (k=" + tr.neighbours() +
+				"), training vs real", tr.precision(), Double.NaN, k, nr));
+			measures.add(new Measure(dataset, condition, "floor: recall (k=" + tr.neighbours() +
+				"), training vs real", tr.recall(), Double.NaN, k, nr));
 		}
 		return measures;
+	}
+
+	/**
+	 * Brightness and variety in pixel space: the mean intensity of the generated and of the real
+	 * images (mean of the per-image means; std: of the per-image means), and their mean pairwise RMS
+	 * distance (over all pairs; std: over the pairs), each with the generated-to-real ratio. A
+	 * collapsed generator draws nearly one image: its pairwise distance falls far below the real
+	 * images'.
+	 */
+	static List<Measure> appearance(String dataset, String condition, List<float[]> generated,
+		List<float[]> real)
+	{
+		int ng = generated.size(), nr = real.size();
+		double[] mg = imageMeans(generated), mr = imageMeans(real);
+		double[] dg = pairwiseRms(generated), dr = pairwiseRms(real);
+		List<Measure> out = new ArrayList<>();
+		out.add(new Measure(dataset, condition, "mean intensity, generated", UtilityEvaluation.mean(mg),
+			UtilityEvaluation.std(mg), ng, nr));
+		out.add(new Measure(dataset, condition, "mean intensity, real", UtilityEvaluation.mean(mr),
+			UtilityEvaluation.std(mr), ng, nr));
+		out.add(new Measure(dataset, condition, "mean intensity: generated / real", UtilityEvaluation
+			.mean(mg) / UtilityEvaluation.mean(mr), Double.NaN, ng, nr));
+		out.add(new Measure(dataset, condition, "pairwise RMS distance, generated", UtilityEvaluation
+			.mean(dg), UtilityEvaluation.std(dg), ng, nr));
+		out.add(new Measure(dataset, condition, "pairwise RMS distance, real", UtilityEvaluation.mean(
+			dr), UtilityEvaluation.std(dr), ng, nr));
+		out.add(new Measure(dataset, condition, "diversity: generated / real pairwise RMS distance",
+			UtilityEvaluation.mean(dg) / UtilityEvaluation.mean(dr), Double.NaN, ng, nr));
+		return out;
+	}
+
+	private static double[] imageMeans(List<float[]> images) {
+		double[] out = new double[images.size()];
+		for (int i = 0; i < out.length; i++) {
+			double s = 0;
+			for (float v : images.get(i))
+				s += v;
+			out[i] = s / images.get(i).length;
+		}
+		return out;
+	}
+
+	/** The RMS distance of every pair of images, pairs (0,1), (0,2) .. (1,2) ..; empty for one image. */
+	static double[] pairwiseRms(List<float[]> images) {
+		int n = images.size();
+		double[] out = new double[Math.max(0, n * (n - 1) / 2)];
+		for (int i = 0, k = 0; i < n; i++)
+			for (int j = i + 1; j < n; j++) {
+				float[] a = images.get(i), b = images.get(j);
+				double s = 0;
+				for (int p = 0; p < a.length; p++)
+					s += ((double) a[p] - b[p]) * ((double) a[p] - b[p]);
+				out[k++] = Math.sqrt(s / a.length);
+			}
+		return out;
 	}
 
 	/**

@@ -27,6 +27,11 @@ public record InpaintingProtocol(List<Fill> baselines) implements TaskProtocol {
 	public enum Fill {
 		/** {@link Baselines#harmonicFill}: Laplace's equation with the known pixels as boundary. */
 		HARMONIC("harmonic fill"),
+		/**
+		 * {@link Baselines#biharmonicFill}: the biharmonic equation with the known pixels as
+		 * boundary (scikit-image's {@code inpaint_biharmonic}).
+		 */
+		BIHARMONIC("biharmonic fill"),
 		/** {@link Baselines#meanFill}: the mean of the known pixels. */
 		MEAN("mean fill");
 
@@ -46,14 +51,14 @@ public record InpaintingProtocol(List<Fill> baselines) implements TaskProtocol {
 		baselines = List.copyOf(baselines);
 	}
 
-	/** The evaluation's protocol: harmonic and mean filling. */
+	/** The evaluation's protocol: harmonic, biharmonic and mean filling. */
 	public static InpaintingProtocol evaluation() {
-		return new InpaintingProtocol(List.of(Fill.HARMONIC, Fill.MEAN));
+		return new InpaintingProtocol(List.of(Fill.HARMONIC, Fill.BIHARMONIC, Fill.MEAN));
 	}
 
-	/** The demo's protocol: harmonic filling. */
+	/** The demo's protocol: harmonic and biharmonic filling (it shows the better). */
 	public static InpaintingProtocol demo() {
-		return new InpaintingProtocol(List.of(Fill.HARMONIC));
+		return new InpaintingProtocol(List.of(Fill.HARMONIC, Fill.BIHARMONIC));
 	}
 
 	@Override
@@ -87,8 +92,11 @@ public record InpaintingProtocol(List<Fill> baselines) implements TaskProtocol {
 	public static Planes fill(Fill method, Planes known, boolean[] holes) {
 		checkHoles(known, holes);
 		int h = known.height(), w = known.width();
-		return TaskProtocol.perChannel(known, p -> method == Fill.HARMONIC ? Baselines.harmonicFill(p,
-			holes, h, w) : Baselines.meanFill(p, holes, h, w));
+		return TaskProtocol.perChannel(known, p -> switch (method) {
+			case HARMONIC -> Baselines.harmonicFill(p, holes, h, w);
+			case BIHARMONIC -> Baselines.biharmonicFill(p, holes, h, w);
+			case MEAN -> Baselines.meanFill(p, holes, h, w);
+		});
 	}
 
 	/** PSNR and SSIM of {@code result} against {@code clean} inside the holes. */

@@ -332,7 +332,10 @@ public final class Nifti {
 		int c, ByteOrder order, String name) throws IOException
 	{
 		short dt = header.datatype();
-		boolean scaled = header.sclSlope() != 0 && (header.sclSlope() != 1 || header.sclInter() != 0);
+		// NIfTI-1: a scl_slope of 0 or not a number means the values are stored unscaled (as nibabel
+		// and FSL read them); an intercept that is not a number counts as 0
+		float slope = header.sclSlope(), inter = Float.isFinite(header.sclInter()) ? header.sclInter() : 0;
+		boolean scaled = Float.isFinite(slope) && slope != 0 && (slope != 1 || inter != 0);
 		int bytes = switch (dt) {
 			case DT_UINT8, DT_INT8 -> 1;
 			case DT_UINT16, DT_INT16 -> 2;
@@ -374,7 +377,7 @@ public final class Nifti {
 									case DT_FLOAT64 -> b.getDouble(8 * i);
 									default -> b.getFloat(4 * i);
 								};
-								((float[]) plane)[i] = (float) (scaled ? v * header.sclSlope() + header.sclInter() : v);
+								((float[]) plane)[i] = (float) (scaled ? v * slope + inter : v);
 							}
 						}
 					}

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
+import org.fijigan.core.train.data.FreeFormMask;
 import org.junit.jupiter.api.Test;
 
 class BaselinesTest {
@@ -162,6 +164,155 @@ class BaselinesTest {
 		boolean[] all = new boolean[4];
 		Arrays.fill(all, true);
 		assertThrows(IllegalArgumentException.class, () -> Baselines.harmonicFill(new float[4], all, 2, 2));
+	}
+
+	/** A cubic: the 13-point biharmonic operator vanishes on it, the 5-point Laplacian does not. */
+	private static final Field CUBIC = (y, x) -> 0.3 + 0.004 * x - 0.003 * y + 2e-4 * x * y - 1e-4 * x * x +
+		6e-5 * y * y + 1.5e-6 * x * x * x - 1e-6 * x * x * y + 2e-6 * x * y * y - 1.2e-6 * y * y * y;
+
+	private static float[] holed(float[] truth, boolean[] holes) {
+		float[] given = truth.clone();
+		for (int i = 0; i < given.length; i++)
+			if (holes[i]) given[i] = 0;
+		return given;
+	}
+
+	@Test
+	void biharmonicFillReproducesACubicThatTheHarmonicFillBends() {
+		int h = 64, w = 60;
+		boolean[] holes = new boolean[h * w];
+		for (int y = 8; y < 40; y++)
+			for (int x = 10; x < 44; x++)
+				holes[y * w + x] = true; // a box
+		for (int y = 2; y < h - 2; y++)
+			for (int x = 48; x < 52; x++)
+				holes[y * w + x] = true; // a stroke two pixels from the border
+		float[] truth = plane(h, w, CUBIC), given = holed(truth, holes);
+		float[] filled = Baselines.biharmonicFill(given, holes, h, w);
+		float[] harmonic = Baselines.harmonicFill(given, holes, h, w);
+		double worstHarmonic = 0;
+		for (int i = 0; i < filled.length; i++) {
+			if (holes[i]) assertEquals(truth[i], filled[i], 2e-5, "pixel " + i);
+			else assertEquals(given[i], filled[i], 0, "known pixels stay");
+			worstHarmonic = Math.max(worstHarmonic, Math.abs(harmonic[i] - truth[i]));
+		}
+		assertTrue(worstHarmonic > 0.005, "the harmonic fill is not exact here: " + worstHarmonic);
+	}
+
+	@Test
+	void biharmonicFillReproducesACubicAlongAThinStrokeTooLongToFactor() {
+		// one pixel wide and 696 long: its grid does not coarsen, so it is smoothed, not factored
+		int h = 12, w = 700;
+		boolean[] holes = new boolean[h * w];
+		for (int x = 2; x < w - 2; x++)
+			holes[5 * w + x] = true;
+		Field cubic = (y, x) -> CUBIC.at(y, x / 10.0);
+		float[] truth = plane(h, w, cubic);
+		float[] filled = Baselines.biharmonicFill(holed(truth, holes), holes, h, w);
+		for (int i = 0; i < filled.length; i++)
+			assertEquals(truth[i], filled[i], 2e-5, "pixel " + i);
+	}
+
+	/** {@code (L v)_i} with the mirror border: the in-image 4-neighbours minus as many times {@code v_i}. */
+	private static double laplacian(double[] v, int i, int h, int w) {
+		int y = i / w, x = i % w, n = 0;
+		double s = 0;
+		for (int[] d : new int[][] { { 0, -1 }, { 0, 1 }, { -1, 0 }, { 1, 0 } })
+			if (y + d[0] >= 0 && y + d[0] < h && x + d[1] >= 0 && x + d[1] < w) {
+				s += v[(y + d[0]) * w + x + d[1]];
+				n++;
+			}
+		return s - n * v[i];
+	}
+
+	@Test
+	void biharmonicFillSolvesItsNormalEquationsOnFreeFormHoles() {
+		// seeded strokes and boxes on a 64 x 48 texture, one-pixel gaps between holes and holes at
+		// the border included: at every hole pixel (L L u) = 0, which defines the fill
+		int h = 48, w = 64;
+		boolean[] holes = FreeFormMask.generate(w, h, 0.2, 0.3, new SplittableRandom(1));
+		float[] truth = plane(h, w, (y, x) -> 0.5 + 0.3 * Math.sin(x * 0.4) * Math.cos(y * 0.3));
+		float[] filled = Baselines.biharmonicFill(holed(truth, holes), holes, h, w);
+		double[] u = new double[filled.length], lap = new double[filled.length];
+		for (int i = 0; i < u.length; i++)
+			u[i] = filled[i];
+		for (int i = 0; i < u.length; i++)
+			lap[i] = laplacian(u, i, h, w);
+		int count = 0;
+		for (int i = 0; i < u.length; i++)
+			if (holes[i]) {
+				count++;
+				assertEquals(0, laplacian(lap, i, h, w), 2e-5, "pixel " + i);
+			}
+		assertTrue(count > 600, "more holes than the coarsest grid factors: " + count);
+	}
+
+	@Test
+	void sparseProductsAndTransposeMatchTheirDenseForms() {
+		// [[1 0 2], [0 3 0]] times [[4 0], [0 5], [6 0]] = [[16 0], [0 15]]
+		SparseMatrix a = new SparseMatrix(3, new int[] { 0, 2, 3 }, new int[] { 0, 2, 1 }, new double[] { 1,
+			2, 3 });
+		SparseMatrix b = new SparseMatrix(2, new int[] { 0, 1, 2, 3 }, new int[] { 0, 1, 0 }, new double[] {
+			4, 5, 6 });
+		assertArrayEquals(new double[] { 16, 0, 0, 15 }, a.times(b).dense(), 0);
+		assertArrayEquals(new double[] { 1, 0, 0, 3, 2, 0 }, a.transpose().dense(), 0);
+		double[] y = new double[2];
+		a.multiply(new double[] { 1, 1, 1 }, y);
+		assertArrayEquals(new double[] { 3, 3 }, y, 0);
+	}
+
+	@Test
+	void biharmonicFillConvergesOnAHoleThatIsAlmostTheWholeImage() {
+		int h = 96, w = 80;
+		boolean[] holes = new boolean[h * w];
+		for (int y = 2; y < h - 2; y++)
+			for (int x = 2; x < w - 2; x++)
+				holes[y * w + x] = true; // only a two-pixel frame is known
+		float[] truth = plane(h, w, CUBIC);
+		float[] filled = Baselines.biharmonicFill(holed(truth, holes), holes, h, w);
+		for (int i = 0; i < filled.length; i++)
+			assertEquals(truth[i], filled[i], 1e-4, "pixel " + i);
+	}
+
+	@Test
+	void biharmonicFillOfOnePixelIsTheTextbookStencil() {
+		// 1 x 5, hole in the middle: minimising (a + x - 2b)^2 + (b + d - 2x)^2 + (x + e - 2d)^2
+		// gives x = (4b + 4d - a - e) / 6, the cubic through the four known values
+		float a = 0.1f, b = 0.7f, d = 0.4f, e = 0.9f;
+		boolean[] middle = { false, false, true, false, false };
+		assertEquals((4 * b + 4 * d - a - e) / 6, Baselines.biharmonicFill(new float[] { a, b, 0, d, e },
+			middle, 1, 5)[2], 1e-7);
+		// next to the border (mirror: the end pixel has one neighbour), a hole at index 1:
+		// (x - a)^2 + (a + c - 2x)^2 + (x + d - 2c)^2 is least at x = (3a + 4c - d) / 6
+		float c = 0.3f;
+		boolean[] second = { false, true, false, false, false };
+		assertEquals((3 * a + 4 * c - d) / 6, Baselines.biharmonicFill(new float[] { a, 0, c, d, e }, second,
+			1, 5)[1], 1e-7);
+		// 5 x 5, hole in the centre: 20 u - 8 (4-neighbours) + 2 (diagonals) + (two steps away) = 0
+		float[] v = plane(5, 5, (y, x) -> ((7 * y + 3 * x * x) % 11) / 10.0);
+		boolean[] centre = new boolean[25];
+		centre[12] = true;
+		double expected = (8 * (v[7] + v[11] + v[13] + v[17]) - 2 * (v[6] + v[8] + v[16] + v[18]) - (v[2] +
+			v[10] + v[14] + v[22])) / 20;
+		assertEquals(expected, Baselines.biharmonicFill(v, centre, 5, 5)[12], 1e-6);
+	}
+
+	@Test
+	void biharmonicFillKeepsAConstantAndNeedsAKnownPixel() {
+		int h = 20, w = 20;
+		float[] v = plane(h, w, (y, x) -> 0.25);
+		boolean[] holes = new boolean[h * w];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < 6; x++) {
+				holes[y * w + x] = true; // along the whole left edge
+				v[y * w + x] = 0.9f;
+			}
+		for (float x : Baselines.biharmonicFill(v, holes, h, w))
+			assertEquals(0.25f, x, 1e-6f);
+		boolean[] all = new boolean[4];
+		Arrays.fill(all, true);
+		assertThrows(IllegalArgumentException.class, () -> Baselines.biharmonicFill(new float[4], all, 2,
+			2));
 	}
 
 	@Test

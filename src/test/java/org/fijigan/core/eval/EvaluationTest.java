@@ -280,27 +280,39 @@ class EvaluationTest {
 		EvaluationReport r = Evaluation.evaluate(inpaint, "ramps", ImageSource.of(images), null, null,
 			options(), ProgressListener.NONE, CancellationToken.none());
 
-		assertEquals(List.of("inpaint", "harmonic fill", "mean fill"), r.scores().stream().map(
-			Score::method).toList());
-		Score model = r.scores().get(0), harmonic = r.scores().get(1);
-		// the model puts 0.5 in every hole: its score, computed here from the same seeded holes
-		double psnr = 0, ssim = 0;
+		assertEquals(List.of("inpaint", "harmonic fill", "biharmonic fill", "mean fill"), r.scores().stream()
+			.map(Score::method).toList());
+		Score model = r.scores().get(0), harmonic = r.scores().get(1), biharmonic = r.scores().get(2);
+		// the model puts 0.5 in every hole, the biharmonic fill solves its equation: both scores,
+		// computed here from the same seeded holes
+		double psnr = 0, ssim = 0, biharmonicPsnr = 0;
 		for (int i = 0; i < images.size(); i++) {
-			float[] clean = unit(images.get(i)), filled = clean.clone();
+			float[] clean = unit(images.get(i)), filled = clean.clone(), known = clean.clone();
 			boolean[] holes = FreeFormMask.generate(w, h, 0.1, 0.3, new SplittableRandom(TaskProtocol
 				.streamSeed(SEED, 100, i)));
 			double coverage = FreeFormMask.coverage(holes);
 			assertTrue(coverage >= 0.1 && coverage <= 0.3, "coverage " + coverage);
 			for (int j = 0; j < holes.length; j++)
-				if (holes[j]) filled[j] = 0.5f;
+				if (holes[j]) {
+					filled[j] = 0.5f;
+					known[j] = 0;
+				}
 			psnr += Metrics.maskedPsnr(clean, filled, holes, 1, h, w, 1) / 2;
 			ssim += Metrics.maskedSsim(clean, filled, holes, 1, h, w, 1) / 2;
+			float[] smooth = Baselines.biharmonicFill(known, holes, h, w);
+			for (int j = 0; j < smooth.length; j++)
+				smooth[j] = Math.max(0, Math.min(1, smooth[j]));
+			biharmonicPsnr += Metrics.maskedPsnr(clean, smooth, holes, 1, h, w, 1) / 2;
 		}
 		assertEquals(psnr, model.psnr(), 1e-9);
 		assertEquals(ssim, model.ssim(), 1e-9);
-		assertTrue(harmonic.psnr() > model.psnr() + 10, harmonic + " vs " + model);
-		assertTrue(harmonic.ssim() > model.ssim(), harmonic + " vs " + model);
-		assertEquals("harmonic fill", r.comparisons().get(0).bestBaseline().method());
+		assertEquals(biharmonicPsnr, biharmonic.psnr(), 1e-9);
+		for (Score fill : List.of(harmonic, biharmonic)) {
+			assertTrue(fill.psnr() > model.psnr() + 10, fill + " vs " + model);
+			assertTrue(fill.ssim() > model.ssim(), fill + " vs " + model);
+		}
+		String best = harmonic.psnr() >= biharmonic.psnr() ? "harmonic fill" : "biharmonic fill";
+		assertEquals(best, r.comparisons().get(0).bestBaseline().method());
 	}
 
 	@Test
@@ -333,6 +345,9 @@ class EvaluationTest {
 			.mean(), kid.value(), 1e-12);
 		double precision = m.get("precision (k=3)").value(), recall = m.get("recall (k=3)").value();
 		assertTrue(precision > 0 && precision <= 1 && recall > 0 && recall <= 1, precision + " " + recall);
+		// the floor of a generator that draws training images: here it does, so the same numbers
+		assertEquals(precision, m.get("floor: precision (k=3), training vs real").value(), 0);
+		assertEquals(recall, m.get("floor: recall (k=3), training vs real").value(), 0);
 		assertEquals(6, m.get("floor: FID real half vs half").countA());
 		assertTrue(m.containsKey("floor: FID real vs training"));
 		assertEquals(12, m.get("near-copies of training images").value(), 0);
@@ -379,6 +394,89 @@ class EvaluationTest {
 		}
 		assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan, "flat", ImageSource.of(draws(
 			gan, 1, 4, 0L, "noclass")), null, null, o, ProgressListener.NONE, CancellationToken.none()));
+	}
+
+	@Test
+	void utilityTrainsOnRealSyntheticAndBothAndCatchesAGeneratorThatDrawsTheWrongClass() {
+		// a generator that ignores its latent: one image per class (tanh of the bias plus the class's
+		// embedding), and real images drawn from it, 10 training and 6 held-out per class
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "u.onnx")
+			.toString(), ModelOverrides.NONE);
+		EvaluationOptions o = options().withNormalization(new Normalization.FixedRange(-1, 1))
+			.withUtilityRepeats(3);
+		List<RasterImage> training = new ArrayList<>(draws(gan, 1000, 10, 0L, "0/t"));
+		training.addAll(draws(gan, 2000, 10, 1L, "1/t"));
+		List<RasterImage> real = new ArrayList<>(draws(gan, 3000, 6, 0L, "0/r"));
+		real.addAll(draws(gan, 4000, 6, 1L, "1/r"));
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "u", ImageSource.of(real), ImageSource
+			.of(training), null, o, ProgressListener.NONE, CancellationToken.none());
+		Map<String, Measure> m = utilityRows(r);
+		assertEquals(1, m.get("all classes: utility: accuracy, trained on real").value());
+		assertEquals(1, m.get("all classes: utility: accuracy, trained on synthetic (TSTR)").value());
+		assertEquals(1, m.get("all classes: utility: accuracy, trained on real + synthetic").value());
+		assertEquals(0, m.get("all classes: utility: accuracy, trained on real").std());
+		assertEquals(0, m.get("all classes: utility: accuracy gain of real + synthetic over real")
+			.value());
+		assertEquals(0.5, m.get("all classes: utility: chance accuracy (always the largest class)")
+			.value());
+		Measure tstr = m.get("all classes: utility: accuracy, trained on synthetic (TSTR)");
+		assertEquals(20, tstr.countA()); // as many synthetic images as training images
+		assertEquals(12, tstr.countB());
+		assertEquals(1, m.get("1: utility: recall, trained on synthetic (TSTR)").value());
+		assertEquals(10, m.get("1: utility: recall, trained on synthetic (TSTR)").countA());
+		assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("utility: multinomial logistic")));
+
+		// the real images' folders swapped: the generator draws the other class of every folder.
+		// Trained on real, the classifier learns the swap; trained on synthetic it is always wrong;
+		// with both, every image appears with both labels and the bootstrap's larger class wins: half
+		List<RasterImage> swappedTraining = new ArrayList<>(draws(gan, 1000, 10, 0L, "1/t"));
+		swappedTraining.addAll(draws(gan, 2000, 10, 1L, "0/t"));
+		List<RasterImage> swappedReal = new ArrayList<>(draws(gan, 3000, 6, 0L, "1/r"));
+		swappedReal.addAll(draws(gan, 4000, 6, 1L, "0/r"));
+		Map<String, Measure> w = utilityRows(GenerationEvaluation.evaluate(gan, "w", ImageSource.of(
+			swappedReal), ImageSource.of(swappedTraining), null, o, ProgressListener.NONE, CancellationToken
+				.none()));
+		assertEquals(1, w.get("all classes: utility: accuracy, trained on real").value());
+		assertEquals(0, w.get("all classes: utility: accuracy, trained on synthetic (TSTR)").value());
+		assertEquals(0.5, w.get("all classes: utility: accuracy, trained on real + synthetic").value());
+		assertEquals(-0.5, w.get("all classes: utility: accuracy gain of real + synthetic over real")
+			.value());
+
+		GanException unconditional = assertThrows(GanException.class, () -> GenerationEvaluation
+			.evaluate(ModelLoader.load(OnnxModels.generator(8, 0, 16, 16).write(dir, "n.onnx").toString(),
+				ModelOverrides.NONE), "n", ImageSource.of(real), ImageSource.of(training), null, o,
+				ProgressListener.NONE, CancellationToken.none()));
+		assertTrue(unconditional.getMessage().endsWith(" is not class-conditional"), unconditional
+			.getMessage());
+		assertEquals("the utility measure needs the training images (the real-only classifier trains " +
+			"on them)", assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan, "u",
+				ImageSource.of(real), null, null, o, ProgressListener.NONE, CancellationToken.none()))
+					.getMessage());
+	}
+
+	/** The utility rows of a report by "condition: metric". */
+	private static Map<String, Measure> utilityRows(EvaluationReport r) {
+		return r.measures().stream().filter(x -> x.metric().startsWith("utility")).collect(Collectors
+			.toMap(x -> x.condition() + ": " + x.metric(), Function.identity()));
+	}
+
+	@Test
+	void brightnessAndVarietyInPixelSpace() {
+		List<float[]> generated = List.of(new float[] { 0, 0 }, new float[] { 1, 1 }, new float[] { 1,
+			1 });
+		List<float[]> real = List.of(new float[] { 0, 1 }, new float[] { 1, 0 });
+		Map<String, Measure> m = GenerationProtocol.appearance("d", "c", generated, real).stream().collect(
+			Collectors.toMap(Measure::metric, Function.identity()));
+		assertEquals(2 / 3.0, m.get("mean intensity, generated").value(), 1e-12);
+		assertEquals(Math.sqrt(1 / 3.0), m.get("mean intensity, generated").std(), 1e-12);
+		assertEquals(0.5, m.get("mean intensity, real").value(), 1e-12);
+		assertEquals(4 / 3.0, m.get("mean intensity: generated / real").value(), 1e-12);
+		// pairs (0,1) 1, (0,2) 1, (1,2) 0; real: one pair at sqrt((1 + 1) / 2) = 1
+		assertEquals(2 / 3.0, m.get("pairwise RMS distance, generated").value(), 1e-12);
+		assertEquals(1, m.get("pairwise RMS distance, real").value(), 1e-12);
+		assertEquals(2 / 3.0, m.get("diversity: generated / real pairwise RMS distance").value(), 1e-12);
+		assertEquals(3, m.get("pairwise RMS distance, real").countA());
+		assertEquals(2, m.get("pairwise RMS distance, real").countB());
 	}
 
 	/** Model-range ([-1, 1]) float images as the evaluation normalises them: (v + 1) / 2. */

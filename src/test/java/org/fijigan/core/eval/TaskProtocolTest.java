@@ -92,9 +92,10 @@ class TaskProtocolTest {
 	@Test
 	void inpaintingZeroesTheHolesInEveryChannelAndMeasuresOnlyThere() {
 		InpaintingProtocol eval = InpaintingProtocol.evaluation();
-		assertEquals(List.of(InpaintingProtocol.Fill.HARMONIC, InpaintingProtocol.Fill.MEAN), eval
-			.baselines());
-		assertEquals(List.of(InpaintingProtocol.Fill.HARMONIC), InpaintingProtocol.demo().baselines());
+		assertEquals(List.of(InpaintingProtocol.Fill.HARMONIC, InpaintingProtocol.Fill.BIHARMONIC,
+			InpaintingProtocol.Fill.MEAN), eval.baselines());
+		assertEquals(List.of(InpaintingProtocol.Fill.HARMONIC, InpaintingProtocol.Fill.BIHARMONIC),
+			InpaintingProtocol.demo().baselines());
 		assertEquals("free-form holes 10-30%", InpaintingProtocol.condition());
 
 		Planes clean = new Planes(2, 1, 3, new float[] { 0.2f, 0.4f, 0.9f, 0.1f, 0.5f, 0.3f });
@@ -104,6 +105,12 @@ class TaskProtocolTest {
 		// the mean of the known pixels, per channel: (0.2 + 0.9) / 2 and (0.1 + 0.3) / 2
 		assertArrayEquals(new float[] { 0.2f, 0.55f, 0.9f, 0.1f, 0.2f, 0.3f }, InpaintingProtocol.fill(
 			InpaintingProtocol.Fill.MEAN, known, holes).values(), 1e-7f);
+		// biharmonic on 1 x 5, per channel: the textbook (4b + 4d - a - e) / 6, exact for x^2 / 25
+		Planes quadratic = new Planes(2, 1, 5, new float[] { 0, 0.04f, 0, 0.36f, 0.64f, 0.8f, 0.6f, 0, 0.2f,
+			0 });
+		boolean[] second = { false, false, true, false, false };
+		assertArrayEquals(new float[] { 0, 0.04f, 0.16f, 0.36f, 0.64f, 0.8f, 0.6f, 0.4f, 0.2f, 0 },
+			InpaintingProtocol.fill(InpaintingProtocol.Fill.BIHARMONIC, quadratic, second).values(), 1e-6f);
 
 		Planes truth = smooth(1, 16, 16);
 		boolean[] centre = new boolean[256];

@@ -112,4 +112,25 @@ class NiftiTest {
 		assertEquals(2, v.image().channels());
 		assertArrayEquals(new float[] { -1.5f, Float.NaN, 0, 7 }, (float[]) v.image().plane(1));
 	}
+
+	@Test
+	void aSlopeOfZeroOrNotANumberMeansUnscaledValues() throws IOException {
+		// nibabel writes NaN into scl_slope and scl_inter for "no scaling"; 2 and 5 scale
+		Path file = dir.resolve("s.nii");
+		Nifti.write(file, false, sixteenBit(), "x", null);
+		byte[] bytes = Files.readAllBytes(file);
+		ByteBuffer h = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		float[][] cases = { { Float.NaN, Float.NaN, 1010 }, { 0, 7, 1010 }, { 2, Float.NaN, 2020 }, { 2,
+			5, 2025 } };
+		for (float[] c : cases) {
+			h.putFloat(112, c[0]).putFloat(116, c[1]);
+			Files.write(file, bytes);
+			RasterImage image = Nifti.read(file).image();
+			float[] v = new float[6];
+			image.readRegion(0, 1, 0, 0, 0, 3, 2, v, 0);
+			assertEquals(c[2], v[3], "slope " + c[0] + ", intercept " + c[1]); // slice 1, y 1, x 0
+			assertEquals(Float.isNaN(c[0]) || c[0] == 0 ? PixelType.UINT16 : PixelType.FLOAT32, image
+				.type());
+		}
+	}
 }

@@ -21,6 +21,12 @@ public enum Architecture {
 	 */
 	GATED_INPAINT("gated-inpaint", "inpainting: multigrid harmonic fill refined by gated dilated convolutions"),
 	/**
+	 * Inpainting, faster: a fixed multigrid fill with few sweeps per level (a rough harmonic
+	 * interpolation at every scale) refined by a U-Net of gated convolutions working at 1/2 to 1/8
+	 * resolution; inputs image and mask (1 = hole).
+	 */
+	GATED_INPAINT_UNET("gated-inpaint-unet", "inpainting: multigrid fill refined by a U-Net of gated convolutions"),
+	/**
 	 * A class-conditional DCGAN-style generator: latent (+ class embedding) to a 4x4 map, then
 	 * nearest upsampling + conv + pixel norm stages to the output size, tanh output.
 	 */

@@ -197,6 +197,18 @@ final class NetBuilder {
 		return node("Shape", List.of(x), "shape");
 	}
 
+	/**
+	 * The shape of {@code like} with its channel count replaced by {@code channels}, as a Resize
+	 * {@code sizes} input.
+	 */
+	String sizesWithChannels(String like, long channels) {
+		String shape = sizesOf(like);
+		String batch = node("Slice", List.of(shape, constantLongs("from", 0), constantLongs("to", 1)), "batch");
+		String spatial = node("Slice", List.of(shape, constantLongs("from", 2), constantLongs("to", 4)),
+			"spatial");
+		return concat(List.of(batch, constantLongs("channels", channels), spatial), 0);
+	}
+
 	/** Resize {@code x} to the full shape {@code sizes} (bilinear, half-pixel centres). */
 	String resizeLinearTo(String x, String sizes) {
 		return node("Resize", List.of(x, "", "", sizes), "resize", string("mode", "linear"), string(

@@ -60,16 +60,25 @@ public sealed interface Degradation {
 	}
 
 	/**
-	 * Inpainting: random free-form holes (brush strokes and boxes) covering a fraction of each
-	 * sample drawn uniformly in {@code [minCoverage, maxCoverage]}.
+	 * Inpainting: random free-form holes ({@link FreeFormMask}) covering a fraction of each sample
+	 * drawn uniformly in {@code [minCoverage, maxCoverage]}: brush strokes and boxes in proportion
+	 * to the sample's side, or with {@code variedSizes} strokes, blobs and boxes each from
+	 * one-pixel scratches to half the sample's side.
 	 */
-	record FreeFormHoles(double minCoverage, double maxCoverage) implements Degradation {
+	record FreeFormHoles(double minCoverage, double maxCoverage, boolean variedSizes)
+		implements Degradation
+	{
 		public static final FreeFormHoles DEFAULT = new FreeFormHoles(0.05, 0.40);
 
 		public FreeFormHoles {
 			if (!(minCoverage > 0 && minCoverage <= maxCoverage && maxCoverage < 1))
 				throw new GanException("hole coverage must satisfy 0 < min <= max < 1, got " +
 					minCoverage + ", " + maxCoverage);
+		}
+
+		/** Classic holes: strokes and boxes in proportion to the sample's side. */
+		public FreeFormHoles(double minCoverage, double maxCoverage) {
+			this(minCoverage, maxCoverage, false);
 		}
 	}
 
@@ -164,7 +173,7 @@ public sealed interface Degradation {
 	/**
 	 * Reads one degradation from text: {@code downscale[:blur=A..B][,noise=A..B]},
 	 * {@code gaussian:A..B}, {@code poisson-gaussian:photons=A..B[,read=A..B]} or
-	 * {@code holes:A..B} (coverage fractions); a single value {@code A} stands for {@code A..A}.
+	 * {@code holes:A..B} or {@code varied-holes:A..B} (coverage fractions); a single value {@code A} stands for {@code A..A}.
 	 * Several noise models given together ({@link #parseAll}) make a {@link NoiseMix}.
 	 */
 	static Degradation parse(String text) {
@@ -189,13 +198,13 @@ public sealed interface Degradation {
 				if (!named.containsKey("photons")) throw new GanException("'" + text +
 					"': give the photon counts, e.g. poisson-gaussian:photons=5..200,read=0..0.02");
 				return new PoissonGaussianNoise(named.get("photons"), named.getOrDefault("read", Range.of(0)));
-			case "holes":
+			case "holes", "varied-holes":
 				Range r = plain != null ? plain : new Range(FreeFormHoles.DEFAULT.minCoverage(),
 					FreeFormHoles.DEFAULT.maxCoverage());
-				return new FreeFormHoles(r.min(), r.max());
+				return new FreeFormHoles(r.min(), r.max(), kind.equals("varied-holes"));
 			default:
 				throw new GanException("unknown degradation '" + text +
-					"'; known: downscale, gaussian, poisson-gaussian, holes");
+					"'; known: downscale, gaussian, poisson-gaussian, holes, varied-holes");
 		}
 	}
 
@@ -243,7 +252,7 @@ public sealed interface Degradation {
 				.neighbourhood() + " neighbourhood" + (b.line() == null ? "" : ", structN2V line " + b
 					.line()) + "; loss at those pixels only, against the noisy image";
 		FreeFormHoles f = (FreeFormHoles) this;
-		return "free-form holes covering " + Numbers.rounded(100 * f.minCoverage(), 4) + "-" +
+		return "free-form holes" + (f.variedSizes() ? " of varied size" : "") + " covering " + Numbers.rounded(100 * f.minCoverage(), 4) + "-" +
 			Numbers.rounded(100 * f.maxCoverage(), 4) + "%";
 	}
 }

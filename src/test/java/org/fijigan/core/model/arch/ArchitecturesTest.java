@@ -20,6 +20,8 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -85,6 +87,7 @@ class ArchitecturesTest {
 		assertEquals(TaskKind.DENOISE, load(Architecture.DENOISER, options(1, 0, 8, 4, 0)).task());
 		ModelDescriptor inpaint = load(Architecture.GATED_INPAINT, options(1, 0, 8, 0, 0));
 		assertEquals(TaskKind.INPAINT, inpaint.task());
+		assertEquals(TaskKind.INPAINT, load(Architecture.GATED_INPAINT_UNET, options(1, 0, 8, 0, 0)).task());
 		ModelDescriptor gen = load(Architecture.DCGAN, new ArchitectureOptions(1, 1, 3, List.of("axial",
 			"coronal", "sagittal"), 16, 8, 0, 32, 0));
 		assertEquals(TaskKind.GENERATE, gen.task());
@@ -112,9 +115,10 @@ class ArchitecturesTest {
 	}
 
 	/** Known pixels pass through exactly; a hole in a ramp is filled close to the ramp. */
-	@Test
-	void inpaintingKeepsKnownPixelsAndFillsSmoothly() throws Exception {
-		byte[] model = Architectures.create(Architecture.GATED_INPAINT, options(1, 0, 8, 0, 5)).toByteArray();
+	@ParameterizedTest
+	@EnumSource(names = { "GATED_INPAINT", "GATED_INPAINT_UNET" })
+	void inpaintingKeepsKnownPixelsAndFillsSmoothly(Architecture arch) throws Exception {
+		byte[] model = Architectures.create(arch, options(1, 0, 8, 0, 5)).toByteArray();
 		int h = 40, w = 50;
 		float[] in = ramp(h, w), mask = new float[h * w], holed = in.clone();
 		for (int y = 12; y < 28; y++)
@@ -129,6 +133,27 @@ class ArchitecturesTest {
 			else worstHole = Math.max(worstHole, Math.abs(out[i] - in[i]));
 		// the harmonic fill reproduces a ramp closely; the fresh gated layers add little
 		assertTrue(worstHole < 0.12, "max hole error " + worstHole);
+	}
+
+	/**
+	 * The U-Net's layers and widths (width 8: 2, 4 and 8 channels, at least 4), and the dilations
+	 * of its middle.
+	 */
+	@Test
+	void inpaintingHasItsGatedUNetLayers() {
+		ai.onnx.proto.OnnxMl.GraphProto g = Architectures.create(Architecture.GATED_INPAINT_UNET, options(1, 0, 8,
+			0, 5)).getGraph();
+		// gated: features and gate, 3x3 with biases; in -> out channels
+		int[][] gated = { { 2, 4 }, { 4 + 2, 4 }, { 4 + 2, 8 }, { 8, 8 }, { 8, 8 }, { 8, 8 }, { 8, 8 }, { 8 +
+			4, 4 }, { 4 + 4, 4 } };
+		long expected = (4 + 1 + 1) * 9 * 4 + 4 + 4 * 9 + 1; // the full-resolution conv and the output
+		for (int[] io : gated)
+			expected += 2 * (io[0] * 9 * io[1] + io[1]);
+		assertEquals(expected, g.getInitializerList().stream().mapToLong(t -> t.getFloatDataCount()).sum());
+		List<Long> dilations = g.getNodeList().stream().filter(n -> n.getInputList().stream().anyMatch(i -> i
+			.startsWith("middle") && i.endsWith("feature.weight"))).map(n -> n.getAttributeList().stream()
+				.filter(a -> a.getName().equals("dilations")).findFirst().orElseThrow().getInts(0)).toList();
+		assertEquals(List.of(1L, 2L, 4L, 8L), dilations);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package org.fijigan.core.train.data;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -134,6 +135,19 @@ class DegradationTest {
 	}
 
 	@Test
+	void classicHolesAreTheBundledInpaintRecipes() {
+		// holes:A..B draws the holes the bundled inpaint model was trained and evaluated on, bit for
+		// bit: a checksum of the hole positions of seeded masks, recorded before varied-holes existed
+		long sum = 0;
+		for (int seed = 0; seed < 20; seed++) {
+			boolean[] m = FreeFormMask.generate(96, 80, 0.05, 0.40, new SplittableRandom(seed));
+			for (int i = 0; i < m.length; i++)
+				if (m[i]) sum = sum * 31 + i;
+		}
+		assertEquals(7681439980367673089L, sum);
+	}
+
+	@Test
 	void freeFormMasksCoverFiveToFortyPercent() {
 		double total = 0;
 		int n = 400;
@@ -148,6 +162,92 @@ class DegradationTest {
 		assertTrue(mean > 0.18 && mean < 0.30, "mean coverage " + mean);
 		assertArrayEquals(FreeFormMask.generate(64, 64, 0.05, 0.4, new SplittableRandom(5)),
 			FreeFormMask.generate(64, 64, 0.05, 0.4, new SplittableRandom(5)));
+	}
+
+	@Test
+	void variedHolesMixOnePixelScratchesWithLargeHoles() {
+		// per mask: the largest 4-step distance from a hole pixel to a known pixel, and whether some
+		// hole pixel is one pixel wide (known on both sides along a row or a column)
+		int n = 128, masks = 50;
+		int smallest = Integer.MAX_VALUE, largest = 0;
+		for (int seed = 0; seed < masks; seed++) {
+			boolean[] m = FreeFormMask.generate(n, n, new Degradation.FreeFormHoles(0.1, 0.3,
+				true), new RandomValues(new SplittableRandom(seed)));
+			int[] d = new int[m.length];
+			ArrayDeque<Integer> queue = new ArrayDeque<>();
+			for (int i = 0; i < m.length; i++) {
+				d[i] = m[i] ? -1 : 0;
+				if (!m[i]) queue.add(i);
+			}
+			int far = 0;
+			while (!queue.isEmpty()) {
+				int i = queue.poll(), y = i / n, x = i % n;
+				for (int j : new int[] { x > 0 ? i - 1 : -1, x < n - 1 ? i + 1 : -1, y > 0 ? i - n : -1, y < n - 1
+					? i + n : -1 })
+					if (j >= 0 && d[j] < 0) {
+						d[j] = d[i] + 1;
+						far = Math.max(far, d[j]);
+						queue.add(j);
+					}
+			}
+			smallest = Math.min(smallest, far);
+			largest = Math.max(largest, far);
+			boolean thin = false;
+			for (int i = 0; i < m.length && !thin; i++) {
+				int y = i / n, x = i % n;
+				thin = m[i] && (x > 0 && x < n - 1 && !m[i - 1] && !m[i + 1] || y > 0 && y < n - 1 && !m[i - n] &&
+					!m[i + n]);
+			}
+			assertTrue(thin, "a one-pixel-wide hole in mask " + seed);
+		}
+		// boxes and blobs up to half the side: some holes reach 20 pixels from the nearest known one
+		assertTrue(smallest <= 10 && largest >= 20, smallest + ".." + largest);
+	}
+
+	@Test
+	void variedHoleShapesHaveTheirSizes() {
+		// a stroke of size 30 has a brush of radius 0.9-3 and 2-9 segments of 6-18 pixels (shorter
+		// where the border clamps them): at least 6 pixels, at most 9 segments of 18 x 6 and an end
+		int w = 40, h = 40;
+		for (int seed = 0; seed < 20; seed++) {
+			boolean[] m = new boolean[w * h];
+			int added = FreeFormMask.stroke(m, w, h, 30, FreeFormMask.VARIED, new RandomValues(new SplittableRandom(seed)));
+			assertEquals(FreeFormMask.coverage(m) * w * h, added, 1e-9);
+			assertTrue(added >= 6 && added <= 9 * 18 * 6 + 30, "stroke of " + added + " pixels");
+			// a box of size 20 has sides of 4 to 16 pixels
+			boolean[] b = new boolean[w * h];
+			int area = FreeFormMask.box(b, w, h, 20, FreeFormMask.VARIED, new RandomValues(new SplittableRandom(seed)));
+			int rows = 0, columns = 0;
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++)
+					if (b[y * w + x]) {
+						rows = Math.max(rows, count(b, w, h, x, y, true));
+						columns = Math.max(columns, count(b, w, h, x, y, false));
+					}
+			assertEquals(rows * columns, area);
+			assertTrue(rows >= 4 && rows <= 16 && columns >= 4 && columns <= 16, rows + "x" + columns);
+			// a blob of size 20 stays within the size of its centre (discs of radius <= 6, centres
+			// within 20/3): everything within 13 pixels of one point, on the image
+			boolean[] blob = new boolean[w * h];
+			assertTrue(FreeFormMask.blob(blob, w, h, 20, new RandomValues(new SplittableRandom(seed))) > 0);
+			int x0 = w, x1 = -1, y0 = h, y1 = -1;
+			for (int i = 0; i < blob.length; i++)
+				if (blob[i]) {
+					x0 = Math.min(x0, i % w);
+					x1 = Math.max(x1, i % w);
+					y0 = Math.min(y0, i / w);
+					y1 = Math.max(y1, i / w);
+				}
+			assertTrue(x1 - x0 <= 26 && y1 - y0 <= 26, (x1 - x0) + "x" + (y1 - y0));
+		}
+	}
+
+	/** Hole pixels in a run through (x, y), along the column ({@code vertical}) or the row. */
+	private static int count(boolean[] m, int w, int h, int x, int y, boolean vertical) {
+		int n = 0;
+		for (int k = 0; k < (vertical ? h : w); k++)
+			if (m[vertical ? k * w + x : y * w + k]) n++;
+		return n;
 	}
 
 	@Test
@@ -204,7 +304,11 @@ class DegradationTest {
 		assertEquals(new Degradation.GaussianNoise(new Range(0.02, 0.2)), Degradation.parse("gaussian:0.02..0.2"));
 		assertEquals(new Degradation.PoissonGaussianNoise(new Range(5, 200), new Range(0, 0.02)), Degradation
 			.parse("poisson-gaussian:photons=5..200,read=0..0.02"));
-		assertEquals(new Degradation.FreeFormHoles(0.1, 0.3), Degradation.parse("holes:0.1..0.3"));
+		assertEquals(new Degradation.FreeFormHoles(0.1, 0.3, false), Degradation.parse("holes:0.1..0.3"));
+		assertEquals(new Degradation.FreeFormHoles(0.1, 0.3, true), Degradation.parse(
+			"varied-holes:0.1..0.3"));
+		assertEquals("free-form holes of varied size covering 10-30%", Degradation.parse(
+			"varied-holes:0.1..0.3").describe());
 		assertTrue(assertThrows(org.fijigan.core.GanException.class, () -> Degradation.parse("blur:1"))
 			.getMessage().contains("unknown degradation 'blur:1'"));
 		assertTrue(assertThrows(org.fijigan.core.GanException.class, () -> Degradation.parse(
