@@ -48,9 +48,13 @@ import ai.onnxruntime.OrtSession;
  * input  OUT.npy C H W SEED           a seeded random float32 tensor [1,C,H,W] in [0,1)
  * bare   MODEL IN.npy OUT.npy THREADS  the bare single-run process: reads IN, one ORT session with
  *                                      fiji-gan's CPU options, one run, writes OUT; prints its stages
- * gflops MODEL C H W THREADS REPS     conv/matmul FLOPs of inference and of one fine-tune step,
- *                                      and their warm times (medians), as key=value lines
+ * gflops MODEL C H W S THREADS REPS   conv/matmul FLOPs of inference (1xCxHxW) and of one fine-tune
+ *                                      step (1xCxSxS), and their warm times, as key=value lines
  * report WORK                          medians of the rounds in WORK, as markdown tables
+ * same A.npy B.npy                     whether two float32 .npy files hold the same values (leading
+ *                                      axes of length 1 aside), bit for bit
+ * options MODEL C H W THREADS ROUNDS  ONNX Runtime CPU session options, taking turns: session
+ *                                      creation, first run and warm runs of each variant
  * </pre>
  * The bare program uses ONNX Runtime's Java API and nothing of fiji-gan, as a user who writes the
  * shortest correct program would: it is the anchor the command line's cold path is measured against.
@@ -64,8 +68,11 @@ public final class ColdPathBench {
 				.parseInt(args[4]), Long.parseLong(args[5]));
 			case "bare" -> bare(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
 			case "gflops" -> gflops(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer
-				.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+				.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]));
 			case "report" -> report(Path.of(args[1]));
+			case "same" -> System.out.println(same(Path.of(args[1]), Path.of(args[2])));
+			case "options" -> options(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer
+				.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]));
 			default -> throw new IllegalArgumentException("unknown mode " + args[0]);
 		}
 	}
@@ -74,7 +81,7 @@ public final class ColdPathBench {
 
 	/**
 	 * Reads a float32 .npy, creates a session with the options fiji-gan's ModelSession uses on the
-	 * CPU (intra-op threads, one inter-op thread, sequential, all optimisations), runs once, writes
+	 * CPU (intra-op threads, one inter-op thread, sequential, all optimisations, no spinning), runs once, writes
 	 * the first output as float32 .npy, and prints each stage in seconds.
 	 */
 	static void bare(Path model, Path in, Path out, int threads) throws Exception {
@@ -89,6 +96,7 @@ public final class ColdPathBench {
 			o.setInterOpNumThreads(1);
 			o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
 			o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+			o.addConfigEntry("session.intra_op.allow_spinning", "0");
 			try (OrtSession s = env.createSession(model.toString(), o); OnnxTensor t = OnnxTensor.createTensor(
 				env, x, shape[0]))
 			{
@@ -153,6 +161,26 @@ public final class ColdPathBench {
 		Files.write(file, b.array());
 	}
 
+	/** "identical", or how the two tensors differ. */
+	static String same(Path a, Path b) throws IOException {
+		long[][] sa = new long[1][], sb = new long[1][];
+		FloatBuffer fa = readNpy(a, sa), fb = readNpy(b, sb);
+		if (!java.util.Arrays.equals(squeeze(sa[0]), squeeze(sb[0]))) return "different shapes " + java.util.Arrays
+			.toString(sa[0]) + " and " + java.util.Arrays.toString(sb[0]);
+		long differ = 0;
+		for (int i = 0; i < fa.remaining(); i++)
+			if (Float.floatToRawIntBits(fa.get(i)) != Float.floatToRawIntBits(fb.get(i))) differ++;
+		return differ == 0 ? "identical (" + fa.remaining() + " values, bit for bit)" : differ + " of " + fa
+			.remaining() + " values differ";
+	}
+
+	private static long[] squeeze(long[] shape) {
+		int i = 0;
+		while (i < shape.length - 1 && shape[i] == 1)
+			i++;
+		return java.util.Arrays.copyOfRange(shape, i, shape.length);
+	}
+
 	static void input(Path out, int c, int h, int w, long seed) throws IOException {
 		SplittableRandom r = new SplittableRandom(seed);
 		float[] v = new float[c * h * w];
@@ -209,47 +237,52 @@ public final class ColdPathBench {
 	}
 
 	/**
-	 * Inference ({@code 1xCxHxW}) and one fine-tune step (batch 1, L1, Adam, no discriminator, the
-	 * step the trainer runs) on {@code model}: FLOPs and the median of REPS warm runs after 2
-	 * warm-ups, each with THREADS intra-op threads.
+	 * Inference ({@code 1xCxHxW}) and one fine-tune step ({@code 1xCxSxS}, L1, Adam, no
+	 * discriminator, the step the trainer runs) on {@code model}: FLOPs and REPS warm times after 2
+	 * warm-ups, each with THREADS intra-op threads. The FLOPs are counted at 16x16 and 32x32 and
+	 * extrapolated linearly in the pixel count, which is exact for a fully convolutional graph
+	 * (counting at full size would hold every intermediate value in memory at once).
 	 */
-	static void gflops(Path modelFile, int c, int h, int w, int threads, int reps) throws Exception {
+	static void gflops(Path modelFile, int c, int h, int w, int stepSize, int threads, int reps)
+		throws Exception
+	{
 		ModelProto model = ModelProto.parseFrom(Files.readAllBytes(modelFile));
 		String input = model.getGraph().getInput(0).getName();
 		String output = model.getGraph().getOutput(0).getName();
 		SplittableRandom r = new SplittableRandom(1);
 		Tensor x = random(r, 1, c, h, w);
 		Map<String, Tensor> feeds = Map.of(input, x);
-		long inferFlops = flops(model, feeds);
+		long inferFlops = extrapolated(n -> flops(model, Map.of(input, random(r, 1, c, n, n))), (long) h * w);
 		List<Double> infer = new ArrayList<>();
-		Tensor target = null;
 		try (ModelSession s = ModelSession.open(modelFile, DeviceSpec.CPU, threads)) {
 			for (int i = 0; i < reps + 2; i++) {
 				long t = System.nanoTime();
-				Tensor y = s.run(feeds, List.of(output), CancellationToken.none()).get(output);
+				s.run(feeds, List.of(output), CancellationToken.none());
 				if (i >= 2) infer.add((System.nanoTime() - t) / 1e9);
-				if (i == 0) target = random(r, y.shape());
 			}
 		}
-		Map<String, Tensor> batch = new LinkedHashMap<>();
-		batch.put(input, x);
-		batch.put("target", target);
-		OptimizerConfig adam = OptimizerConfig.adam(1e-4);
 		List<Parameter> params = Parameters.trainable(model, List.of());
-		StepGraph.Built step = StepGraph.generatorStep(model, output, params, batch, "target", LossKind.L1, 0f,
-			AdversarialKind.NONSATURATING, null, null, adam);
+		OptimizerConfig adam = OptimizerConfig.adam(1e-4);
 		Map<String, Float> scalars = new LinkedHashMap<>();
 		scalars.put(StepGraph.LR, 1e-4f);
 		scalars.put(StepGraph.BIAS1, 2f);
 		scalars.put(StepGraph.BIAS2, 1000f);
-		Map<String, Tensor> stepFeeds = new LinkedHashMap<>(batch);
-		for (Parameter p : params) {
-			stepFeeds.put(p.name(), Tensor.of(p.values(), p.shape()));
-			for (int k = 0; k < 2; k++)
-				stepFeeds.put(StepGraph.state(p.name(), k), Tensor.of(new float[p.size()], p.shape()));
-		}
-		scalars.forEach((k, v) -> stepFeeds.put(k, Tensor.of(new float[] { v }, new long[0])));
-		long stepFlops = flops(step.model(), stepFeeds);
+		long stepFlops = extrapolated(n -> {
+			Map<String, Tensor> b = stepBatch(model, r, c, n);
+			StepGraph.Built g = StepGraph.generatorStep(model, output, params, b, "target", LossKind.L1, 0f,
+				AdversarialKind.NONSATURATING, null, null, adam);
+			Map<String, Tensor> stepFeeds = new LinkedHashMap<>(b);
+			for (Parameter p : params) {
+				stepFeeds.put(p.name(), Tensor.of(p.values(), p.shape()));
+				for (int k = 0; k < 2; k++)
+					stepFeeds.put(StepGraph.state(p.name(), k), Tensor.of(new float[p.size()], p.shape()));
+			}
+			scalars.forEach((k, v) -> stepFeeds.put(k, Tensor.of(new float[] { v }, new long[0])));
+			return flops(g.model(), stepFeeds);
+		}, (long) stepSize * stepSize);
+		Map<String, Tensor> batch = stepBatch(model, r, c, stepSize);
+		StepGraph.Built step = StepGraph.generatorStep(model, output, params, batch, "target", LossKind.L1, 0f,
+			AdversarialKind.NONSATURATING, null, null, adam);
 		List<Double> steps = new ArrayList<>();
 		try (StepRunner runner = new StepRunner(step, params, Map.of(), DeviceSpec.CPU, threads)) {
 			for (int i = 0; i < reps + 2; i++) {
@@ -260,6 +293,24 @@ public final class ColdPathBench {
 		}
 		System.out.printf(Locale.ROOT, "infer_flops=%d%ninfer_s=%s%nstep_flops=%d%nstep_s=%s%n", inferFlops,
 			join(infer), stepFlops, join(steps));
+	}
+
+	/** The FLOPs {@code count} gives at 16x16 and 32x32, extrapolated linearly to {@code pixels}. */
+	private static long extrapolated(java.util.function.IntToLongFunction count, long pixels) {
+		long f16 = count.applyAsLong(16), f32 = count.applyAsLong(32);
+		return Math.round(f16 + (f32 - f16) * (pixels - 256.0) / (1024 - 256));
+	}
+
+	/** An input of {@code n x n} pixels and a random target of the model's output size for it. */
+	private static Map<String, Tensor> stepBatch(ModelProto model, SplittableRandom r, int c, int n) {
+		String input = model.getGraph().getInput(0).getName();
+		Tensor x = random(r, 1, c, n, n);
+		long[] outShape = ShapeProbe.probe(model, Map.of(input, x)).shapes().get(model.getGraph().getOutput(0)
+			.getName());
+		Map<String, Tensor> batch = new LinkedHashMap<>();
+		batch.put(input, x);
+		batch.put("target", random(r, outShape));
+		return batch;
 	}
 
 	private static Tensor random(SplittableRandom r, long... shape) {
@@ -274,6 +325,63 @@ public final class ColdPathBench {
 		for (double d : v)
 			sb.append(sb.length() == 0 ? "" : " ").append(d);
 		return sb.toString();
+	}
+
+	// ---- ONNX Runtime's CPU options ----------------------------------------------------------
+
+	/** A variant of fiji-gan's CPU session options. */
+	private interface Variant {
+		void apply(OrtSession.SessionOptions o) throws Exception;
+	}
+
+	/**
+	 * Each variant in turn, ROUNDS times: a new session with the CPU options fiji-gan had before it
+	 * turned thread spinning off (threads, sequential, all optimisations) plus the variant's change, its first run and 3 warm runs; prints medians per variant.
+	 */
+	static void options(Path model, int c, int h, int w, int threads, int rounds) throws Exception {
+		Map<String, Variant> variants = new LinkedHashMap<>();
+		variants.put("ONNX Runtime's defaults (threads spin)", o -> {});
+		variants.put("no thread spinning (fiji-gan's choice)", o -> o.addConfigEntry(
+			"session.intra_op.allow_spinning", "0"));
+		variants.put("no CPU arena", o -> o.setCPUArenaAllocator(false));
+		variants.put("no memory pattern", o -> o.setMemoryPatternOptimization(false));
+		variants.put("extended optimisation (no NCHWc layout)", o -> o.setOptimizationLevel(
+			OrtSession.SessionOptions.OptLevel.EXTENDED_OPT));
+		OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "options");
+		float[] x = new float[c * h * w];
+		SplittableRandom r = new SplittableRandom(3);
+		for (int i = 0; i < x.length; i++)
+			x[i] = (float) r.nextDouble();
+		Map<String, List<Double>> session = new LinkedHashMap<>(), first = new LinkedHashMap<>(),
+			warm = new LinkedHashMap<>();
+		for (int round = 0; round < rounds; round++)
+			for (Map.Entry<String, Variant> v : variants.entrySet()) {
+				try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+					o.setIntraOpNumThreads(threads);
+					o.setInterOpNumThreads(1);
+					o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+					o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+					v.getValue().apply(o);
+					long t0 = System.nanoTime();
+					try (OrtSession s = env.createSession(model.toString(), o); OnnxTensor t = OnnxTensor
+						.createTensor(env, FloatBuffer.wrap(x), new long[] { 1, c, h, w }))
+					{
+						session.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
+						String name = s.getInputNames().iterator().next();
+						for (int i = 0; i < 4; i++) {
+							long t1 = System.nanoTime();
+							s.run(Map.of(name, t)).close();
+							(i == 0 ? first : warm).computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add((System
+								.nanoTime() - t1) / 1e9);
+						}
+					}
+				}
+			}
+		System.out.println("| variant | session creation | first run | warm run |");
+		System.out.println("|---|---|---|---|");
+		for (String v : variants.keySet())
+			System.out.println("| " + v + " | " + cell(session.get(v)) + " | " + cell(first.get(v)) + " | " + cell(
+				warm.get(v)) + " |");
 	}
 
 	// ---- the report -------------------------------------------------------------------------
@@ -305,7 +413,8 @@ public final class ColdPathBench {
 			System.out.println("| stage | fiji-gan CLI | bare ORT Java process |");
 			System.out.println("|---|---|---|");
 			row("launcher script, before java", cli.get("launcher script, before java"), null);
-			row("JVM start (and options)", cli.get("JVM start and options"), bare.get("jvm"));
+			row("JVM start, to main", cli.get("JVM start, to main"), bare.get("jvm"));
+			row("options and native libraries", cli.get("options and native libraries"), null);
 			row("model read and checks", cli.get("model read and checks"), null);
 			row("graph analysis", cli.get("graph analysis"), null);
 			row("input read", cli.get("input read"), bare.get("read"));
