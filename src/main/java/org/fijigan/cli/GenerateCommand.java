@@ -164,7 +164,7 @@ final class GenerateCommand extends JobCommand {
 			throw new ParameterException(spec.commandLine(), "generate takes --normalize range or none, not '" +
 				normalization + "'");
 		InputFile.refuseSpecial(Path.of(reference), "model");
-		ModelDescriptor d = ModelLoader.load(reference, ModelOverrides.NONE.withRange(range));
+		ModelDescriptor d = ModelLoader.load(reference, ModelOverrides.NONE.withRange(range), stages);
 		return ModelOptions.checkTask(d, TaskKind.GENERATE, false);
 	}
 

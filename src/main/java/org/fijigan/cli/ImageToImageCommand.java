@@ -34,8 +34,8 @@ abstract class ImageToImageCommand extends JobCommand {
 
 	@Override
 	Job run(ProgressListener progress, CancellationToken cancel) {
-		ModelDescriptor d = model.load(task(), null);
-		return new Job(d, ImageToImage.run(d, ImageFiles.read(input, "input"), flags.options(),
+		ModelDescriptor d = model.load(task(), null, stages);
+		return new Job(d, ImageToImage.run(d, read(input, "input"), flags.options(),
 			progress, cancel));
 	}
 
@@ -51,7 +51,7 @@ abstract class ImageToImageCommand extends JobCommand {
 
 	@Override
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
-		ModelDescriptor d = model.load(task(), null);
+		ModelDescriptor d = model.load(task(), null, stages);
 		FolderJob job = new FolderJob(input, output, null, batch.format, batch.include, batch
 			.shardOrAll(), overwrite, batch.failFast, provenance());
 		return FolderBatch.run(job, d, flags.options(), ImageFiles.CODEC, progress, cancel);

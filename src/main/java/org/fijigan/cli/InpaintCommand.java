@@ -50,8 +50,8 @@ final class InpaintCommand extends JobCommand {
 
 	@Override
 	Job run(ProgressListener progress, CancellationToken cancel) {
-		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue);
-		return inpaint(d, ImageFiles.read(input, "input"), mask, flags.options()
+		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue, stages);
+		return inpaint(d, read(input, "input"), read(mask, "mask"), mask, flags.options()
 			.withCompositeInpaint(!noComposite), progress, cancel);
 	}
 
@@ -68,18 +68,17 @@ final class InpaintCommand extends JobCommand {
 
 	@Override
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
-		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue);
+		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue, stages);
 		FolderJob job = new FolderJob(input, output, mask, batch.format, batch.include, batch
 			.shardOrAll(), overwrite, batch.failFast, provenance());
 		return FolderBatch.run(job, d, flags.options().withCompositeInpaint(!noComposite),
 			ImageFiles.CODEC, progress, cancel);
 	}
 
-	/** Reads the mask, checks it fits the image, and runs; shared with {@code run}. */
-	static Job inpaint(ModelDescriptor d, RasterImage image, Path maskFile, InferenceOptions options,
-		ProgressListener progress, CancellationToken cancel)
+	/** Checks that the mask (read from {@code maskFile}) fits the image, and runs; shared with {@code run}. */
+	static Job inpaint(ModelDescriptor d, RasterImage image, RasterImage mask, Path maskFile,
+		InferenceOptions options, ProgressListener progress, CancellationToken cancel)
 	{
-		RasterImage mask = ImageFiles.read(maskFile, "mask");
 		if (mask.width() != image.width() || mask.height() != image.height())
 			throw new GanException("mask " + maskFile.getFileName() + " is " + mask.width() + "x" + mask
 				.height() + " but the image is " + image.width() + "x" + image.height() +

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.FileIdentity;
@@ -52,6 +53,20 @@ abstract class JobCommand implements Callable<Integer> {
 	@Mixin
 	BatchOptions batch;
 
+	@Option(names = "--timings",
+		description = "Print where the time went, stage by stage: launcher and JVM start, model read " +
+			"and checks, graph analysis, session creation, input read, statistics, conversions, model " +
+			"runs, output write.")
+	boolean timings;
+
+	/** Where this command's time goes; the engine's stages are added from its report. */
+	final StageTimings stages = new StageTimings();
+
+	/** Reads an image file, timed as input reading. */
+	RasterImage read(Path file, String what) {
+		return stages.time(StageTimings.Stage.INPUT_READ, () -> ImageFiles.read(file, what));
+	}
+
 	/** What a job produced: the result, the model that made it, and lines for the summary. */
 	record Job(ModelDescriptor model, RunResult result, List<String> extraNotes) {
 		Job(ModelDescriptor model, RunResult result) {
@@ -92,6 +107,7 @@ abstract class JobCommand implements Callable<Integer> {
 
 	@Override
 	public final Integer call() {
+		if (timings) StartTimes.addTo(stages);
 		if (writesFolder()) return callFolder();
 		batch.refuseInFileMode(spec, "--input DIR --output DIR, or generate --output DIR");
 		FileIdentity.refuseOverwriting(output.toAbsolutePath(), inputFiles());
@@ -106,13 +122,18 @@ abstract class JobCommand implements Callable<Integer> {
 				.model().onnxFile())));
 			RasterImage image = job.result().image();
 			image.properties().put("fiji-gan.command", commandLine()); // TIFF info, with the core's
-			out.write(image);
+			stages.addAll(job.result().report().timings());
+			stages.time(StageTimings.Stage.OUTPUT_WRITE, () -> {
+				out.write(image);
+				return null;
+			});
 		}
 		catch (OutOfMemoryError e) {
 			throw new GanException("out of memory: give Java more with JAVA_OPTS=-Xmx16g, or " +
 				outOfMemoryAdvice(), e);
 		}
 		printSummary(out.path(), job);
+		printTimings();
 		return 0;
 	}
 
@@ -124,6 +145,8 @@ abstract class JobCommand implements Callable<Integer> {
 			summary = runFolder(ProgressListener.safe(progress), interrupt.token());
 		}
 		printSummary(summary);
+		stages.addAll(summary.timings());
+		printTimings();
 		if (summary.stoppedEarly()) {
 			BatchSummary.Failure f = summary.failures().get(0);
 			throw new GanException("stopped at the first failure (--fail-fast): " + f.item() + ": " + f
@@ -132,6 +155,16 @@ abstract class JobCommand implements Callable<Integer> {
 		if (summary.failed() > 0) throw new GanException(summary.failed() + " of " + summary.items() +
 			" images failed; see " + summary.manifest());
 		return 0;
+	}
+
+	/** With {@code --timings}: the breakdown of {@link #stages}, on stdout after the summary. */
+	private void printTimings() {
+		if (!timings) return;
+		PrintWriter out = spec.commandLine().getOut();
+		out.println("timings:");
+		for (String line : stages.lines())
+			out.println("  " + line);
+		out.flush();
 	}
 
 	private void printSummary(BatchSummary s) {
@@ -162,7 +195,8 @@ abstract class JobCommand implements Callable<Integer> {
 	private String commandLine() {
 		StringBuilder sb = new StringBuilder("fiji-gan ").append(spec.name());
 		for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-			if (List.of("--output", "--overwrite", "--debug", "--shard", "--fail-fast", "--threads")
+			if (List.of("--output", "--overwrite", "--debug", "--shard", "--fail-fast", "--threads",
+				"--timings")
 				.contains(o.longestName())) continue;
 			if (o.arity().max() == 0) sb.append(' ').append(o.longestName());
 			else for (String v : o.originalStringValues())

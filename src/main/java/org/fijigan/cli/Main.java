@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
@@ -33,12 +34,18 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * trace.
  */
 @Command(name = "fiji-gan", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-	description = "Runs ONNX GAN models on images: super-resolution, denoising, inpainting, generation.",
-	subcommands = { DemoCommand.class, SuperResolutionCommand.class, DenoiseCommand.class, InpaintCommand.class,
-		GenerateCommand.class, RunCommand.class, InfoCommand.class, ModelsCommand.class,
-		FineTuneCommand.class, CreateModelCommand.class, PackageModelCommand.class, EvaluateCommand.class, MergeManifestsCommand.class, TrustCommand.class,
-		PrepareDataCommand.class, HelpCommand.class })
+	description = "Runs ONNX GAN models on images: super-resolution, denoising, inpainting, generation.")
 public final class Main implements Callable<Integer> {
+	/** Every subcommand, in the order {@code --help} lists them. */
+	static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class, SuperResolutionCommand.class,
+		DenoiseCommand.class, InpaintCommand.class, GenerateCommand.class, RunCommand.class, InfoCommand.class,
+		ModelsCommand.class, FineTuneCommand.class, CreateModelCommand.class, PackageModelCommand.class,
+		EvaluateCommand.class, MergeManifestsCommand.class, TrustCommand.class, PrepareDataCommand.class,
+		HelpCommand.class);
+
+	/** Set by {@link #main} to the time it started (ms since the epoch), for {@code --timings}. */
+	static final String STARTED_PROPERTY = "fijigan.cli.main";
+
 	@Spec
 	CommandSpec spec;
 
@@ -47,8 +54,9 @@ public final class Main implements Callable<Integer> {
 	boolean debug;
 
 	public static void main(String[] args) {
+		System.setProperty(STARTED_PROPERTY, Long.toString(System.currentTimeMillis()));
 		OnnxRuntimeSetup.prepare(); // before anything loads ONNX Runtime: its libraries come from the cache
-		System.exit(commandLine().execute(args));
+		System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
 	}
 
 	/**
@@ -56,7 +64,23 @@ public final class Main implements Callable<Integer> {
 	 * {@code setOut}/{@code setErr} on it to capture what a run prints.
 	 */
 	public static CommandLine commandLine() {
+		return commandLine(null);
+	}
+
+	/**
+	 * As {@link #commandLine()}, but when {@code first} (the first argument) names a subcommand, with
+	 * that subcommand only: picocli reads the annotations of every command it is given, which took a
+	 * third of a second of each one-image command's start (docs/performance.md). Anything else (no
+	 * argument, an option, {@code help}, a misspelt command) gets the whole tree, so help and
+	 * suggestions list every command.
+	 */
+	static CommandLine commandLine(String first) {
+		Class<?> only = null;
+		for (Class<?> c : SUBCOMMANDS)
+			if (c != HelpCommand.class && c.getAnnotation(Command.class).name().equals(first)) only = c;
 		CommandLine cl = new CommandLine(new Main());
+		for (Class<?> c : SUBCOMMANDS)
+			if (only == null || c == only) cl.addSubcommand(c);
 		// after the subcommands exist: registerConverter reaches only the commands present now
 		cl.registerConverter(TaskKind.class, converter(TaskKind::parse));
 		cl.registerConverter(ValueRange.class, converter(ValueRange::parse));

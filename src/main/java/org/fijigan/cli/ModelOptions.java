@@ -4,6 +4,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
@@ -59,9 +60,9 @@ final class ModelOptions {
 	 *
 	 * @param expected the command's task, or null to take any image-to-image or inpainting model
 	 */
-	ModelDescriptor load(TaskKind expected, Double maskHoleValue) {
+	ModelDescriptor load(TaskKind expected, Double maskHoleValue, StageTimings timings) {
 		InputFile.refuseSpecial(java.nio.file.Path.of(reference), "model");
-		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue));
+		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue), timings);
 		return checkTask(d, expected, task != null);
 	}
 

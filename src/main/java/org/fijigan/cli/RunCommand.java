@@ -43,17 +43,17 @@ final class RunCommand extends JobCommand {
 
 	@Override
 	Job run(ProgressListener progress, CancellationToken cancel) {
-		ModelDescriptor d = model.load(null, null);
+		ModelDescriptor d = model.load(null, null, stages);
 		Map<String, Path> files = files(d);
 		Path image = files.get(imageName(d));
 		String maskName = maskName(d);
 		if (d.task() == TaskKind.INPAINT || maskName != null && files.containsKey(maskName)) {
 			if (!files.containsKey(maskName)) throw new GanException(d.name() +
 				" is an inpainting model: give its mask with --input " + maskName + "=FILE");
-			return InpaintCommand.inpaint(d, ImageFiles.read(image, "input"), files.get(maskName), flags
-				.options(), progress, cancel);
+			return InpaintCommand.inpaint(d, read(image, "input"), read(files.get(maskName), "mask"), files
+				.get(maskName), flags.options(), progress, cancel);
 		}
-		return new Job(d, ImageToImage.run(d, ImageFiles.read(image, "input"), flags.options(),
+		return new Job(d, ImageToImage.run(d, read(image, "input"), flags.options(),
 			progress, cancel));
 	}
 
@@ -83,7 +83,7 @@ final class RunCommand extends JobCommand {
 
 	@Override
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
-		ModelDescriptor d = model.load(null, null);
+		ModelDescriptor d = model.load(null, null, stages);
 		Map<String, Path> files = files(d);
 		Path image = files.get(imageName(d));
 		if (!Files.isDirectory(image)) throw new GanException("with a mask folder, --input " +

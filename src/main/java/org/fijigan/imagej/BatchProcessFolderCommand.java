@@ -78,6 +78,7 @@ public class BatchProcessFolderCommand extends InferenceCommand {
 				"Batch Process Folder (task=" + task + " normalize=" + normalize + " tile=" + tile + ")"));
 		summary = FolderBatch.run(job, d, options(), ImageFileCodec.INSTANCE, progress(), cancellation());
 		log(summary, d);
+		logTimings(timings, summary.timings());
 		if (summary.failed() > 0) throw new GanException(summary.failed() + " of " + summary.items() +
 			" images failed" + (summary.stoppedEarly() ? " (stopped at the first)" : "") + "; see " +
 			summary.manifest());

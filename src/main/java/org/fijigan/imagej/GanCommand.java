@@ -3,6 +3,7 @@ package org.fijigan.imagej;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
@@ -22,13 +23,16 @@ public abstract class GanCommand extends CancellableCommand {
 		description = "an .onnx file, a bioimage.io rdf.yaml or .zip, or the name of a bundled model")
 	String model = "";
 
+	/** Where this run's time goes: model loading here, the engine's stages from its report. */
+	protected final StageTimings stages = new StageTimings();
+
 	protected ModelDescriptor loadModel(ModelOverrides overrides) {
 		if (model == null || model.isBlank()) throw new GanException(
 			"no model given: choose an .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model name");
 		IJ.showStatus("fiji-gan: loading " + model);
 		FijiModels.useForNames(); // model=NAME finds what Manage Models installed
 		InputFile.refuseSpecial(java.nio.file.Path.of(model.trim()), "model");
-		return ModelLoader.load(model.trim(), overrides);
+		return ModelLoader.load(model.trim(), overrides, stages);
 	}
 
 	/** Logs which provider ran, how, and every note the user should see. */
@@ -37,6 +41,18 @@ public abstract class GanCommand extends CancellableCommand {
 			report.provider(), report.tilesPerPlane(), report.seconds()));
 		for (String note : report.notes())
 			IJ.log("  " + note);
+	}
+
+	/**
+	 * With {@code timings} (the commands' Timings option): adds the engine's stages to {@link #stages}
+	 * and writes the breakdown to the Log, as {@code --timings} prints it on the command line.
+	 */
+	protected void logTimings(boolean timings, StageTimings engine) {
+		stages.addAll(engine);
+		if (!timings) return;
+		IJ.log("fiji-gan: timings");
+		for (String line : stages.lines())
+			IJ.log("  " + line);
 	}
 
 	/** {@code null} for "auto" (or blank), else the number. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
@@ -60,6 +61,9 @@ public class GenerateCommand extends GanCommand {
 		description = "what NaN and infinite generator outputs become in 8-bit images (float output keeps them)")
 	String nonfinite = "fail";
 
+	@Parameter(label = "Timings", description = "write where the time went, stage by stage, to the Log")
+	boolean timings;
+
 	@Parameter(type = ItemIO.OUTPUT)
 	ImagePlus output;
 
@@ -81,8 +85,10 @@ public class GenerateCommand extends GanCommand {
 			latent == null ? null : readLatents(latent), floatOutput, deviceSpec, threads, NonFinite.parse(
 				nonfinite));
 		RunResult result = Generator.run(descriptor, options, progress(), cancellation());
-		output = ImagePlusConverter.toImagePlus(result.image());
+		output = stages.time(StageTimings.Stage.CONVERSION, () -> ImagePlusConverter.toImagePlus(result
+			.image()));
 		logReport(descriptor.name() + " (" + count + " synthetic images)", result.report());
+		logTimings(timings, result.report().timings());
 	}
 
 	/** A class given by name or number. */

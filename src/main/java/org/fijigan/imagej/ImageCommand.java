@@ -1,6 +1,7 @@
 package org.fijigan.imagej;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelOverrides;
@@ -51,9 +52,12 @@ public abstract class ImageCommand extends InferenceCommand {
 		InferenceOptions options = options();
 		ModelDescriptor descriptor = loadModel(overrides(haloPixels()));
 		checkTask(descriptor.task());
-		RasterImage input = ImagePlusConverter.toRaster(image, IJ::log);
+		RasterImage input = stages.time(StageTimings.Stage.CONVERSION, () -> ImagePlusConverter.toRaster(image,
+			IJ::log));
 		RunResult result = run(descriptor, input, options);
-		output = ImagePlusConverter.toImagePlus(result.image());
+		output = stages.time(StageTimings.Stage.CONVERSION, () -> ImagePlusConverter.toImagePlus(result
+			.image()));
 		logReport(descriptor.name() + " (" + descriptor.task().id() + ")", result.report());
+		logTimings(timings, result.report().timings());
 	}
 }

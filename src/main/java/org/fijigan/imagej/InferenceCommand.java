@@ -15,7 +15,7 @@ import org.scijava.plugin.Parameter;
  * the others of its kind, declared once (tiling, halo, normalisation, device, threads, float
  * output). The one-image commands ({@link ImageCommand}) and {@link BatchProcessFolderCommand}
  * extend it. SciJava and {@link ParameterDialog} both find these inherited fields; their macro keys
- * are {@code tile halo normalize device threads float nonfinite}.
+ * are {@code tile halo normalize device threads float nonfinite timings}.
  */
 public abstract class InferenceCommand extends GanCommand {
 	@Parameter(label = "Tile size", description = "auto, none, or the model input window in pixels")
@@ -40,6 +40,9 @@ public abstract class InferenceCommand extends GanCommand {
 	@Parameter(label = "Nonfinite outputs", choices = { "fail", "zero", "clip" },
 		description = "what NaN and infinite model outputs become in an integer result (float output keeps them)")
 	String nonfinite = "fail";
+
+	@Parameter(label = "Timings", description = "write where the time went, stage by stage, to the Log")
+	boolean timings;
 
 	/** The options as one immutable configuration. */
 	InferenceOptions options() {

@@ -66,7 +66,7 @@ final class ParameterDialog {
 	 * cannot fold a section, so they come last and are hidden until the box is ticked.
 	 */
 	static final List<String> ADVANCED_KEYS = List.of("tile", "halo", "normalize", "threads",
-		"nonfinite");
+		"nonfinite", "timings");
 
 	private ParameterDialog() {}
 

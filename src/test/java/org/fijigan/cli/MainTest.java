@@ -151,6 +151,41 @@ class MainTest {
 	}
 
 	@Test
+	void timingsListTheStagesOfTheRunAndStayOutOfTheResult() {
+		Path in = tiff8("in.tif", 40, 30, 4);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path out = dir.resolve("out.tif");
+
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--timings");
+
+		assertEquals(0, r.exitCode(), r.err());
+		List<String> lines = r.out().lines().toList();
+		int at = lines.indexOf("timings:");
+		assertTrue(at > 0, r.out());
+		List<String> stages = lines.subList(at + 1, lines.size()).stream().map(l -> l.substring(2, 34).strip())
+			.toList();
+		// in-process: no launcher or JVM start of its own
+		assertEquals(List.of("model read and checks", "graph analysis", "session creation", "input read",
+			"statistics and normalisation", "conversions, planes and tensors", "model runs", "output write",
+			"total of the stages"), stages);
+		for (String line : lines.subList(at + 1, lines.size()))
+			assertTrue(line.matches("  .{32} +\\d+\\.\\d{3} s(  \\(\\d+, first \\d+\\.\\d{3} s\\))?"), line);
+		String info = (String) IJ.openImage(out.toString()).getProperty("Info");
+		assertTrue(info.contains("fiji-gan run") && !info.contains("--timings"), info);
+	}
+
+	@Test
+	void oneSubcommandOnTheCommandLineBuildsOnlyThatCommand() {
+		assertEquals(List.of("run"), List.copyOf(Main.commandLine("run").getSubcommands().keySet()));
+		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine("help").getSubcommands().size());
+		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine("rnu").getSubcommands().size());
+		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine(null).getSubcommands().size());
+		assertEquals(Main.commandLine(null).getSubcommands().get("run").getCommandSpec().options().stream().map(
+			o -> o.longestName()).sorted().toList(), Main.commandLine("run").getSubcommands().get("run")
+				.getCommandSpec().options().stream().map(o -> o.longestName()).sorted().toList());
+	}
+
+	@Test
 	void anExistingOutputIsKeptUnlessOverwriteIsGiven() throws IOException {
 		Path in = tiff8("in.tif", 6, 6, 2);
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");

@@ -29,13 +29,13 @@ import ij.ImagePlus;
 class BridgeTest {
 	private static final Map<Class<?>, String> KEYS = Map.ofEntries( //
 		Map.entry(DemoCommand.class, "seed output overwrite device threads"), //
-		Map.entry(SuperResolutionCommand.class, "model tile halo normalize device threads float nonfinite scale"), //
-		Map.entry(DenoiseCommand.class, "model tile halo normalize device threads float nonfinite prediction"), //
-		Map.entry(InpaintCommand.class, "model tile halo normalize device threads float nonfinite mask keep"), //
-		Map.entry(RunModelCommand.class, "model tile halo normalize device threads float nonfinite task scale range"), //
-		Map.entry(GenerateCommand.class, "model count seed class latent device threads float nonfinite"), //
+		Map.entry(SuperResolutionCommand.class, "model tile halo normalize device threads float nonfinite timings scale"), //
+		Map.entry(DenoiseCommand.class, "model tile halo normalize device threads float nonfinite timings prediction"), //
+		Map.entry(InpaintCommand.class, "model tile halo normalize device threads float nonfinite timings mask keep"), //
+		Map.entry(RunModelCommand.class, "model tile halo normalize device threads float nonfinite timings task scale range"), //
+		Map.entry(GenerateCommand.class, "model count seed class latent device threads float nonfinite timings"), //
 		Map.entry(BatchProcessFolderCommand.class,
-			"model input output task mask format tile halo normalize device threads float nonfinite shard fail overwrite"), //
+			"model input output task mask format tile halo normalize device threads float nonfinite timings shard fail overwrite"), //
 		Map.entry(FineTuneCommand.class,
 			"model data targets output task training masked neighbourhood line steps batch patch augment optimizer learning loss adversarial gan gradient gamma lazy discriminator width spectral diffaugment ada minibatch ttur updates adam ema constant normalize seed validation device threads checkpoint resume replace"), //
 		Map.entry(EvaluateCommand.class, "model data training task images count utility seed normalize device threads"), //
@@ -149,7 +149,7 @@ class BridgeTest {
 
 	@Test
 	void sharedInferenceOptionsAreDeclaredOnceAndPlacedAfterTheFieldsACommandPutsFirst() {
-		assertEquals("model tile halo normalize device threads float nonfinite", ParameterDialog.items(
+		assertEquals("model tile halo normalize device threads float nonfinite timings", ParameterDialog.items(
 			InferenceCommand.class).stream().map(ParameterDialog.Item::key).collect(Collectors.joining(" ")));
 		for (Class<?> type : List.of(ImageCommand.class, BatchProcessFolderCommand.class))
 			for (String name : List.of("tile", "halo", "normalize", "device", "threads", "floatOutput"))

@@ -72,9 +72,9 @@ class DialogChoicesTest {
 	@Test
 	void advancedFieldsComeLastInTheDialogAndKeysStayTheSame() {
 		List<ParameterDialog.Item> items = ParameterDialog.dialogItems(new SuperResolutionCommand());
-		assertEquals("model device float scale tile halo normalize threads nonfinite", ParameterDialog.dialogOrder(
+		assertEquals("model device float scale tile halo normalize threads nonfinite timings", ParameterDialog.dialogOrder(
 			items).stream().map(ParameterDialog.Item::key).collect(Collectors.joining(" ")));
-		assertEquals(List.of("tile", "halo", "normalize", "threads", "nonfinite"),
+		assertEquals(List.of("tile", "halo", "normalize", "threads", "nonfinite", "timings"),
 			ParameterDialog.ADVANCED_KEYS);
 	}
 

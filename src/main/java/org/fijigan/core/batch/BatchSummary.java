@@ -3,6 +3,8 @@ package org.fijigan.core.batch;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.fijigan.core.StageTimings;
+
 /**
  * What a folder or generation run did, for the adapters to print or log. Everything is also in
  * the manifest, row by row.
@@ -17,13 +19,24 @@ import java.util.List;
  * @param notes decisions and warnings the user should see (fallbacks, what was generated)
  * @param seconds wall time of the run
  * @param stoppedEarly whether {@code failFast} stopped the run at its first failure
+ * @param timings where the time went, all images together (reading, runs, writing...); a copy
  */
 public record BatchSummary(int items, int done, int skipped, int failed, List<Failure> failures,
-	Path manifest, String provider, List<String> notes, double seconds, boolean stoppedEarly)
+	Path manifest, String provider, List<String> notes, double seconds, boolean stoppedEarly,
+	StageTimings timings)
 {
 	public BatchSummary {
 		failures = List.copyOf(failures);
 		notes = List.copyOf(notes);
+		timings = timings == null ? new StageTimings() : timings.copy();
+	}
+
+	/** A summary without a breakdown of its time. */
+	public BatchSummary(int items, int done, int skipped, int failed, List<Failure> failures,
+		Path manifest, String provider, List<String> notes, double seconds, boolean stoppedEarly)
+	{
+		this(items, done, skipped, failed, failures, manifest, provider, notes, seconds, stoppedEarly,
+			null);
 	}
 
 	/** One item that failed: its input (or output, for generation) and the reason. */

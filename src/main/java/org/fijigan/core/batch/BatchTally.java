@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.fijigan.core.StageTimings;
+
 /**
  * The counts of a folder or generation run, kept as its manifest rows are written: items done,
  * items failed (with why), and items done whose output holds NaN or infinite values. One per run,
@@ -37,11 +39,11 @@ final class BatchTally {
 
 	/** The summary of the run, with a note on the outputs that hold non-finite values added to {@code notes}. */
 	BatchSummary summary(int items, int skipped, Path manifest, String provider, List<String> notes,
-		double seconds, boolean stoppedEarly)
+		double seconds, boolean stoppedEarly, StageTimings timings)
 	{
 		if (withNonFinite > 0) notes.add(withNonFinite + " image" + (withNonFinite == 1 ? " has" : "s have") +
 			" NaN or infinite values in the model's output (see the manifest's nonfinite column)");
 		return new BatchSummary(items, done, skipped, failed, failures, manifest, provider, notes, seconds,
-			stoppedEarly);
+			stoppedEarly, timings);
 	}
 }

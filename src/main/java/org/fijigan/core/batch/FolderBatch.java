@@ -19,6 +19,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.SessionCache;
@@ -156,8 +157,9 @@ public final class FolderBatch {
 		List<Map<String, String>> first = new ArrayList<>(skipped);
 		if (!job.shard().isAll()) for (Item item : todo)
 			first.add(Manifest.planned(plannedRow(item, model)));
-		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), options.device(),
-			options.threads());
+		StageTimings timings = new StageTimings();
+		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION, () -> SessionCache.shared()
+			.acquire(model.onnxFile(), options.device(), options.threads()));
 			Manifest.Writer manifest = Manifest.Writer.create(manifestFile, Manifest.FOLDER_COLUMNS, first))
 		{
 			provider = lease.session().provider();
@@ -172,7 +174,7 @@ public final class FolderBatch {
 					"fiji-gan: image " + (position + 1) + "/" + total + " " + item.input() + (e.total() > 1
 						? ", tile " + e.done() + "/" + e.total() : "")));
 				Map<String, String> row = process(item, job, model, options, codec, sharedMask, masks,
-					tiles, cancel);
+					tiles, cancel, timings);
 				manifest.append(row);
 				finished++;
 				tally.count(row, item.input());
@@ -186,7 +188,8 @@ public final class FolderBatch {
 			}
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
-		return tally.summary(mine.size(), skipped.size(), manifestFile, provider, notes, seconds, stopped);
+		return tally.summary(mine.size(), skipped.size(), manifestFile, provider, notes, seconds, stopped,
+			timings);
 	}
 
 	/**
@@ -241,20 +244,26 @@ public final class FolderBatch {
 	/** Reads, runs and writes one image; a failure becomes a {@code failed} row. */
 	private static Map<String, String> process(Item item, FolderJob job, ModelDescriptor model,
 		InferenceOptions options, ImageCodec codec, RasterImage sharedMask, MaskFinder masks,
-		ProgressListener progress, CancellationToken cancel)
+		ProgressListener progress, CancellationToken cancel, StageTimings timings)
 	{
 		long start = System.nanoTime();
 		Map<String, String> row = plannedRow(item, model);
 		Path out = BatchFolders.resolve(job.outputDir(), item.output());
 		try {
+			long readStart = System.nanoTime();
 			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item.input()), "input");
 			RunResult result;
 			if (model.task() == TaskKind.INPAINT) {
 				RasterImage mask = sharedMask != null ? sharedMask : codec.read(masks.find(item.input()),
 					"mask");
+				timings.add(StageTimings.Stage.INPUT_READ, System.nanoTime() - readStart);
 				result = Inpainter.run(model, image, mask, options, progress, cancel);
 			}
-			else result = ImageToImage.run(model, image, options, progress, cancel);
+			else {
+				timings.add(StageTimings.Stage.INPUT_READ, System.nanoTime() - readStart);
+				result = ImageToImage.run(model, image, options, progress, cancel);
+			}
+			timings.addAll(result.report().timings());
 			image = null; // one image at a time: the input may go before the result is written
 			RasterImage r = result.image();
 			r.properties().putAll(job.properties());
@@ -263,7 +272,9 @@ public final class FolderBatch {
 			String problem = codec.cannotWrite(ext, r);
 			if (problem != null) throw new GanException(problem);
 			BatchFolders.createFolder(out.getParent());
+			long writeStart = System.nanoTime();
 			AtomicFile.write(out, true, tmp -> codec.write(r, ext, tmp));
+			timings.add(StageTimings.Stage.OUTPUT_WRITE, System.nanoTime() - writeStart);
 			row.put("bytes", Long.toString(Files.size(out)));
 			row.put("provider", result.report().provider());
 			row.put("status", Manifest.DONE);

@@ -190,7 +190,7 @@ public final class GenerationBatch {
 		notes.add("drew samples " + from + ".." + (to - 1) + " of " + n + " (" + plan.describe() + ")" +
 			(job.latents() != null ? "" : ", seeds " + (job.seed() + from) + ".." + (job.seed() + to - 1)));
 		return tally.summary(total, skipped.size(), manifestFile, provider, notes, (System.nanoTime() - start) /
-			1e9, stopped);
+			1e9, stopped, null);
 	}
 
 	/**

@@ -1,10 +1,5 @@
 package org.fijigan.core.engine;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,16 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.onnxruntime.platform.Fp16Conversions;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -184,6 +176,9 @@ public final class ModelSession implements AutoCloseable {
 			o.setInterOpNumThreads(1);
 			o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
 			o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+			// idle intra-op threads sleep instead of spinning: first and warm runs took 0.75x as long
+			// on a shared 2-core machine (docs/performance.md, ONNX Runtime's CPU options)
+			o.addConfigEntry("session.intra_op.allow_spinning", "0");
 			o.setSessionLogLevel(OnnxRuntimeSetup.logLevel());
 			try {
 				addProvider(o, device);
@@ -295,7 +290,7 @@ public final class ModelSession implements AutoCloseable {
 				NodeInfo ni = info.get(e.getKey());
 				if (ni == null) throw new GanException("the model has no input named '" + e.getKey() +
 					"' (inputs: " + info.keySet() + ")");
-				ort.put(e.getKey(), toOrt(env, e.getKey(), e.getValue(), (TensorInfo) ni.getInfo()));
+				ort.put(e.getKey(), OrtTensors.toOrt(env, e.getKey(), e.getValue(), (TensorInfo) ni.getInfo()));
 			}
 			try (AutoCloseable hook = cancel.onCancel(() -> {
 				try {
@@ -309,7 +304,7 @@ public final class ModelSession implements AutoCloseable {
 			{
 				Map<String, Tensor> out = new LinkedHashMap<>();
 				for (String name : outputNames)
-					out.put(name, fromOrt(name, result.get(name).orElseThrow()));
+					out.put(name, OrtTensors.fromOrt(name, result.get(name).orElseThrow()));
 				return out;
 			}
 		}
@@ -326,89 +321,6 @@ public final class ModelSession implements AutoCloseable {
 		finally {
 			for (OnnxTensor t : ort.values())
 				t.close();
-		}
-	}
-
-	private static OnnxTensor toOrt(OrtEnvironment env, String name, Tensor t, TensorInfo info)
-		throws OrtException
-	{
-		OnnxJavaType type = info.type;
-		if (!t.isFloat()) {
-			long[] v = t.longs();
-			if (type == OnnxJavaType.INT64) return OnnxTensor.createTensor(env, LongBuffer.wrap(v), t
-				.shape());
-			if (type == OnnxJavaType.INT32) {
-				int[] iv = new int[v.length];
-				for (int i = 0; i < v.length; i++)
-					iv[i] = Math.toIntExact(v[i]);
-				return OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(iv), t.shape());
-			}
-			throw new GanException("input '" + name + "' has element type " + type +
-				"; an integer input must be int64 or int32");
-		}
-		float[] f = t.floats();
-		switch (type) {
-			case FLOAT: {
-				FloatBuffer fb = ByteBuffer.allocateDirect(f.length * 4).order(ByteOrder.nativeOrder())
-					.asFloatBuffer();
-				fb.put(f).rewind();
-				return OnnxTensor.createTensor(env, fb, t.shape());
-			}
-			case DOUBLE: {
-				double[] d = new double[f.length];
-				for (int i = 0; i < f.length; i++)
-					d[i] = f[i];
-				return OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), t.shape());
-			}
-			case FLOAT16: {
-				java.nio.ShortBuffer sb = ByteBuffer.allocateDirect(f.length * 2).order(ByteOrder
-					.nativeOrder()).asShortBuffer();
-				for (float v : f)
-					sb.put(Fp16Conversions.floatToFp16(v));
-				sb.rewind();
-				return OnnxTensor.createTensor(env, sb, t.shape(), OnnxJavaType.FLOAT16);
-			}
-			default:
-				throw new GanException("input '" + name + "' has element type " + type +
-					"; image inputs must be float32, float64 or float16");
-		}
-	}
-
-	private static Tensor fromOrt(String name, OnnxValue value) throws OrtException {
-		if (!(value instanceof OnnxTensor t)) throw new GanException("output '" + name +
-			"' is not a tensor");
-		long[] shape = t.getInfo().getShape();
-		switch (t.getInfo().type) {
-			case FLOAT: {
-				FloatBuffer b = t.getFloatBuffer();
-				float[] f = new float[b.remaining()];
-				b.get(f);
-				return Tensor.of(f, shape);
-			}
-			case DOUBLE: {
-				DoubleBuffer b = t.getDoubleBuffer();
-				float[] f = new float[b.remaining()];
-				for (int i = 0; i < f.length; i++)
-					f[i] = (float) b.get(i);
-				return Tensor.of(f, shape);
-			}
-			case FLOAT16: {
-				java.nio.ShortBuffer b = t.getShortBuffer();
-				float[] f = new float[b.remaining()];
-				for (int i = 0; i < f.length; i++)
-					f[i] = Fp16Conversions.fp16ToFloat(b.get(i));
-				return Tensor.of(f, shape);
-			}
-			case UINT8: {
-				ByteBuffer b = t.getByteBuffer();
-				float[] f = new float[b.remaining()];
-				for (int i = 0; i < f.length; i++)
-					f[i] = b.get(i) & 0xff;
-				return Tensor.of(f, shape);
-			}
-			default:
-				throw new GanException("output '" + name + "' has element type " + t.getInfo().type +
-					"; fiji-gan reads float32, float64, float16 and uint8 outputs");
 		}
 	}
 

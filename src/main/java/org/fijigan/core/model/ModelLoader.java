@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.StageTimings;
 
 /**
  * Turns what a user names as a model into a {@link ModelDescriptor}: an {@code .onnx} file, a
@@ -50,11 +51,22 @@ public final class ModelLoader {
 
 	/** Loads and describes a model, then applies {@code overrides}. */
 	public static ModelDescriptor load(String reference, ModelOverrides overrides) {
-		ModelReference.Resolved model = ModelReference.resolve(reference);
+		return load(reference, overrides, new StageTimings());
+	}
+
+	/**
+	 * As {@link #load(String, ModelOverrides)}, adding the time of reading and checking the model
+	 * (package, rdf.yaml, ONNX file) and of analysing its graph (tiling, scale) to {@code timings}.
+	 */
+	public static ModelDescriptor load(String reference, ModelOverrides overrides, StageTimings timings) {
 		ModelOverrides o = overrides == null ? ModelOverrides.NONE : overrides;
+		long start = System.nanoTime();
+		ModelReference.Resolved model = ModelReference.resolve(reference);
 		OnnxGraphInfo g = OnnxGraphInfo.read(model.onnx());
 		ModelFileChecks.check(model.onnx(), g);
-		return DescriptorInference.describe(model.onnx(), g, model.rdf(), o);
+		timings.add(StageTimings.Stage.MODEL_READ, System.nanoTime() - start);
+		return timings.time(StageTimings.Stage.GRAPH_ANALYSIS, () -> DescriptorInference.describe(model.onnx(),
+			g, model.rdf(), o));
 	}
 
 	/** The folders under the bundled-models folder that hold an rdf.yaml or a model.onnx, by name. */

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.ModelSession;
@@ -69,13 +70,15 @@ public final class Generator {
 		RasterImage result = null;
 		String provider;
 		TensorLayout layout = model.outputLayout();
-		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), options.device(),
-			options.threads()))
+		StageTimings timings = new StageTimings();
+		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION, () -> SessionCache.shared()
+			.acquire(model.onnxFile(), options.device(), options.threads())))
 		{
 			ModelSession session = lease.session();
 			provider = session.provider();
 			notes.addAll(session.notes());
 			for (int from = 0; from < n; from += batch) {
+				long convertStart = System.nanoTime();
 				cancel.throwIfCancelled();
 				int b = Math.min(batch, n - from);
 				float[] z = new float[b * g.latentDim()];
@@ -93,13 +96,17 @@ public final class Generator {
 					System.arraycopy(labels, from, l, 0, b);
 					feeds.put(g.classInput(), Tensor.ofLongs(l, b));
 				}
+				long runStart = System.nanoTime();
 				Tensor out = session.run(feeds, List.of(model.outputName()), cancel).get(model.outputName());
+				long runEnd = System.nanoTime();
+				timings.add(StageTimings.Stage.RUN, runEnd - runStart);
 				long[] s = out.shape();
 				int c = layout.channelAxis() < 0 ? 1 : (int) s[layout.channelAxis()];
 				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
 				if (result == null) result = allocate(w, h, c, n, floatOut);
 				write(out, layout, b, from, c, h, w, result, model.outputRange(), floatOut,
 					options.nonFinite(), nonFinite);
+				timings.add(StageTimings.Stage.CONVERSION, runStart - convertStart + System.nanoTime() - runEnd);
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, from + b, n, "fiji-gan: generated " + (from +
 					b) + "/" + n));
 			}
@@ -111,7 +118,7 @@ public final class Generator {
 		if (postprocess) postprocess(model, result);
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, 1, 0, result.width(), result.height(), notes, seconds,
-			bad);
+			bad, timings);
 		result.setTitle("SYNTHETIC-" + model.name());
 		tag(result, model, options, labels, report);
 		result.properties().put(ImageToImage.NONFINITE_PROPERTY, Long.toString(bad));

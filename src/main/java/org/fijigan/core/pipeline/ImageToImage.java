@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.ModelSession;
@@ -87,7 +88,9 @@ public final class ImageToImage {
 			groups.set(g, new ChannelGroup(groups.get(g).source(), g * outChannelsPerGroup, false));
 
 		cancel.throwIfCancelled();
-		ValueMapping values = ValueMapping.resolve(model, image, options.normalization());
+		StageTimings timings = new StageTimings();
+		ValueMapping values = timings.time(StageTimings.Stage.STATISTICS, () -> ValueMapping.resolve(model,
+			image, options.normalization()));
 		if (values.nonFiniteInputs() > 0) notes.add(values.nonFiniteInputs() +
 			" NaN/infinite input pixels were ignored by the normalisation and fed to the model as 0");
 		boolean floatOut = options.floatOutput() || values.rawOutput();
@@ -130,8 +133,8 @@ public final class ImageToImage {
 		String provider;
 		long nonFinite = 0;
 		List<String> windowsTried = new ArrayList<>();
-		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), options.device(),
-			options.threads()))
+		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION, () -> SessionCache.shared()
+			.acquire(model.onnxFile(), options.device(), options.threads())))
 		{
 			ModelSession session = lease.session();
 			provider = session.provider();
@@ -163,6 +166,7 @@ public final class ImageToImage {
 										"smaller ones here: free memory (close other programs), run on the CPU " +
 										"(--device cpu) or use a smaller image", e));
 								windowsTried.add(tiles.windowSize());
+								timings.addAll(runner.timings());
 								done[0] = doneBefore;
 								total[0] = doneBefore + (planes - planesDone) * tiles.plan().tileCount();
 								runner = new PlaneRunner(model, session, values, tiles.plan(), tiles.batch(), image,
@@ -172,13 +176,17 @@ public final class ImageToImage {
 						}
 						planesDone++;
 					}
+			timings.addAll(runner.timings());
 		}
+		long postStart = System.nanoTime();
 		if (values.defersPostprocessing()) for (int t = 0; t < image.frames(); t++)
 			for (int z = 0; z < image.slices(); z++)
 				for (ChannelGroup g : groups) {
 					cancel.throwIfCancelled();
 					values.postprocess(result, z, t, g.source(), g.firstTarget(), outChannelsPerGroup);
 				}
+		if (values.defersPostprocessing()) timings.add(StageTimings.Stage.STATISTICS, System.nanoTime() -
+			postStart);
 		if (!windowsTried.isEmpty()) notes.add("out of memory in ONNX Runtime: tiles " + String.join(
 			", then ", windowsTried) + " px were tried; the result used " + tiles.windowSize());
 		if (nonFinite > 0) notes.add(outType.isInteger() ? options.nonFinite().describeMapping(
@@ -192,7 +200,7 @@ public final class ImageToImage {
 		TilePlan plan = tiles.plan();
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, plan.tileCount(), plan.haloPixels(), plan
-			.windowWidth(), plan.windowHeight(), notes, seconds, nonFinite);
+			.windowWidth(), plan.windowHeight(), notes, seconds, nonFinite, timings);
 		result.setCalibration(image.calibration().magnified(model.scale()));
 		result.setTitle(resultTitle(image.title(), model));
 		describe(result, model, report, values.description());

@@ -52,7 +52,7 @@ public final class Inpainter {
 			r.image().properties().put("fiji-gan.note." + notes.size(), note);
 			r = new RunResult(r.image(), new RunReport(rep.provider(), rep.tilesPerPlane(), rep
 				.haloPixels(), rep.windowWidth(), rep.windowHeight(), notes, rep.seconds(), rep
-					.nonFiniteOutputs()));
+					.nonFiniteOutputs(), rep.timings()));
 		}
 		r.image().properties().put("fiji-gan.inpainted.pixels", holes + (mask.planeCount() == 1 &&
 			planes > 1 ? " per plane" : " in all"));

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.StageTimings;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.image.RasterImage;
@@ -62,6 +63,7 @@ final class PlaneRunner {
 	private final int outChannels;
 	private final TileRun tileRun;
 	private final NonFinite nonFinitePolicy;
+	private final StageTimings timings = new StageTimings();
 	private long nonFinite;
 
 	PlaneRunner(ModelDescriptor model, ModelSession session, ValueMapping values, TilePlan plan,
@@ -90,9 +92,15 @@ final class PlaneRunner {
 		return nonFinite;
 	}
 
+	/** Where this runner's time went: statistics of each sample, conversions, model runs. */
+	StageTimings timings() {
+		return timings;
+	}
+
 	void run(int z, int t, ChannelGroup group) {
 		List<Tile> tiles = plan.tiles();
-		ValueMapping.SampleMaps maps = values.forSample(z, t, group.source(), outChannels);
+		ValueMapping.SampleMaps maps = timings.time(StageTimings.Stage.STATISTICS, () -> values.forSample(z, t,
+			group.source(), outChannels));
 		for (int from = 0; from < tiles.size(); from += batch) {
 			cancel.throwIfCancelled();
 			List<Tile> chunk = tiles.subList(from, Math.min(tiles.size(), from + batch));
@@ -103,6 +111,7 @@ final class PlaneRunner {
 	}
 
 	private void runBatch(int z, int t, ChannelGroup group, List<Tile> chunk, ValueMapping.SampleMaps maps) {
+		long start = System.nanoTime();
 		int ww = plan.windowWidth(), wh = plan.windowHeight(), n = ww * wh, b = chunk.size();
 		int cm = group.source().length;
 		MaskSpec maskSpec = mask == null ? null : model.mask(); // a mask comes with inpainting models only
@@ -145,8 +154,12 @@ final class PlaneRunner {
 		feeds.put(model.image().name(), Tensor.of(input, shape));
 		if (maskTensor != null) feeds.put(maskSpec.inputName(), Tensor.of(maskTensor, model.image()
 			.layout().shape(b, 1, wh, ww)));
+		long runStart = System.nanoTime();
 		Tensor out = tileRun.run(session, feeds, model.outputName(), cancel);
+		long runEnd = System.nanoTime();
+		timings.add(StageTimings.Stage.RUN, runEnd - runStart);
 		writeOutputs(z, t, group, chunk, out, input, layout, st, holes, maps.fromModel());
+		timings.add(StageTimings.Stage.CONVERSION, runStart - start + System.nanoTime() - runEnd);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package org.fijigan.core.pipeline;
 
 import java.util.List;
 
+import org.fijigan.core.StageTimings;
+
 /**
  * What a run did, for logs, image properties and the CLI.
  *
@@ -14,12 +16,23 @@ import java.util.List;
  * @param seconds wall time of the run
  * @param nonFiniteOutputs NaN and infinite values the model gave (in the part of its output that
  *          became the result)
+ * @param timings where the run's time went (session, statistics, conversions, model runs); a copy,
+ *          which the caller may add its own stages to
  */
 public record RunReport(String provider, int tilesPerPlane, int haloPixels, int windowWidth,
-	int windowHeight, List<String> notes, double seconds, long nonFiniteOutputs)
+	int windowHeight, List<String> notes, double seconds, long nonFiniteOutputs, StageTimings timings)
 {
 	public RunReport {
 		notes = List.copyOf(notes);
+		timings = timings == null ? new StageTimings() : timings.copy();
+	}
+
+	/** A report without a breakdown of its time. */
+	public RunReport(String provider, int tilesPerPlane, int haloPixels, int windowWidth,
+		int windowHeight, List<String> notes, double seconds, long nonFiniteOutputs)
+	{
+		this(provider, tilesPerPlane, haloPixels, windowWidth, windowHeight, notes, seconds,
+			nonFiniteOutputs, null);
 	}
 
 	/** A report of a run whose output was all finite. */
