@@ -1,15 +1,24 @@
 package org.fijigan.cli;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import org.fijigan.core.CancellationToken;
 
 /**
- * Ctrl-C (SIGINT/SIGTERM) cancels a command's token, so a run in flight stops at the next tile or
- * step and writes nothing half-done. The hook is removed on close; closing while the JVM is
- * already shutting down (the hook is running) is fine.
+ * Ctrl-C (SIGINT/SIGTERM) cancels a command's token, so a run in flight stops at the next tile,
+ * image or step and writes nothing half-done. The hook then waits (at most {@link #GRACE_SECONDS})
+ * for the command to close this, so that what it finished before the signal is recorded (a
+ * folder run's manifest row for the file it just wrote) before the JVM exits. The hook is removed
+ * on close; closing while the JVM is already shutting down (the hook is running) is fine.
  */
 final class CancelOnInterrupt implements AutoCloseable {
+	/** How long a signal waits for the command to stop at its next tile, image or step. */
+	static final long GRACE_SECONDS = 10;
+
 	private final CancellationToken token = new CancellationToken();
-	private final Thread hook = new Thread(token::cancel, "fiji-gan cancel");
+	private final CountDownLatch closed = new CountDownLatch(1);
+	private final Thread hook = new Thread(this::stop, "fiji-gan cancel");
 
 	CancelOnInterrupt() {
 		Runtime.getRuntime().addShutdownHook(hook);
@@ -19,8 +28,19 @@ final class CancelOnInterrupt implements AutoCloseable {
 		return token;
 	}
 
+	private void stop() {
+		token.cancel();
+		try {
+			closed.await(GRACE_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	@Override
 	public void close() {
+		closed.countDown();
 		try {
 			Runtime.getRuntime().removeShutdownHook(hook);
 		}
