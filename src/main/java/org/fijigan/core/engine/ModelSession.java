@@ -134,6 +134,7 @@ public final class ModelSession implements AutoCloseable {
 		List<String> notes = new ArrayList<>();
 		String setupNote = OnnxRuntimeSetup.takeNote();
 		if (setupNote != null) notes.add(setupNote);
+		if (device.strict()) return openStrict(onnxFile, device, nThreads, notes);
 		List<ExecutionProvider> available = availableProviders();
 		List<DeviceSpec> attempts = new ArrayList<>();
 		if (device.isAuto()) {
@@ -175,6 +176,60 @@ public final class ModelSession implements AutoCloseable {
 		}
 	}
 
+	/** A strict device: its provider, with no CPU fallback for any node, or a {@link GanException}. */
+	private static ModelSession openStrict(Source file, DeviceSpec device, int threads, List<String> notes) {
+		List<ExecutionProvider> available = availableProviders();
+		String refused = device + ": strict mode does not fall back to the CPU, and ";
+		if (!available.contains(device.provider())) throw new GanException(refused + device.provider().id() +
+			" is not in this ONNX Runtime build (it has: " + ids(available) + ")");
+		String whyNot = ProviderCheck.whyNot(device.provider());
+		if (whyNot != null) throw new GanException(refused + whyNot);
+		try {
+			return new ModelSession(create(file, device, threads), device.toString(), notes, threads);
+		}
+		catch (ProviderLoadException e) {
+			ProviderCheck.failed(device.provider(), e.getMessage());
+			throw new GanException(refused + device.provider().id() + " could not load: " + e.getMessage(), e);
+		}
+		catch (OrtException | RuntimeException e) {
+			throw new GanException(strictRefusal(file.name(), modelBytes(file), device, oneLine(e)), e);
+		}
+	}
+
+	private static byte[] modelBytes(Source file) {
+		try {
+			return file.bytes() != null ? file.bytes() : Files.readAllBytes(file.file());
+		}
+		catch (java.io.IOException e) {
+			return null;
+		}
+	}
+
+	/**
+	 * The message for a model that a strict device refused: the nodes without a kernel in the
+	 * provider, as {@link ProviderCoverage} reads them from ONNX Runtime's operator table, and ONNX
+	 * Runtime's own reason.
+	 */
+	static String strictRefusal(String name, byte[] model, DeviceSpec device, String ortReason) {
+		String head = "ONNX Runtime cannot run " + name + " wholly on " + device + " (strict mode does not fall " +
+			"back to the CPU)";
+		String said = "; ONNX Runtime said: " + ortReason;
+		if (model == null || !ProviderCoverage.covers(device.provider())) return head + said;
+		List<ProviderCoverage.Missing> missing;
+		try {
+			missing = ProviderCoverage.missing(ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model), device.provider());
+		}
+		catch (com.google.protobuf.InvalidProtocolBufferException e) {
+			return head + said;
+		}
+		if (missing.isEmpty()) return head + ". ONNX Runtime's operator table lists a " + device.provider().id() +
+			" kernel for every node, so the refusal has another cause" + said;
+		int shown = Math.min(missing.size(), 20);
+		return head + ". " + missing.size() + " node(s) have no " + device.provider().id() + " kernel: " +
+			ProviderCoverage.describe(missing.subList(0, shown)) + (shown < missing.size() ? "; and " + (missing
+				.size() - shown) + " more" : "") + said;
+	}
+
 	private static OrtSession create(Source file, DeviceSpec device, int threads) throws OrtException,
 		ProviderLoadException
 	{
@@ -191,6 +246,7 @@ public final class ModelSession implements AutoCloseable {
 			catch (OrtException | RuntimeException | LinkageError e) {
 				throw new ProviderLoadException(e);
 			}
+			if (device.strict()) o.addConfigEntry("session.disable_cpu_ep_fallback", "1");
 			return file.bytes() != null ? env.createSession(file.bytes(), o) : env.createSession(file.file()
 				.toString(), o);
 		}
