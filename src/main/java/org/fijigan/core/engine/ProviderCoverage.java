@@ -105,22 +105,18 @@ public final class ProviderCoverage {
 			long opset = opsets.getOrDefault(domain, 0L);
 			List<Row> candidates = rows.get(domain + "::" + n.getOpType());
 			String name = n.getName().isEmpty() ? n.getOutputCount() > 0 ? n.getOutput(0) : "" : n.getName();
-			if (candidates == null) {
-				out.add(new Missing(name, n.getOpType(), domain, opset, null, "no kernel for this operator"));
-				continue;
-			}
 			Row row = null;
-			for (Row r : candidates)
+			if (candidates != null) for (Row r : candidates)
 				if (r.holds(opset)) row = r;
-			if (row == null) {
-				out.add(new Missing(name, n.getOpType(), domain, opset, null, "no kernel at opset " + opset));
-				continue;
-			}
-			Integer type = row.input() < 0 ? n.getOutputCount() > 0 ? types.get(n.getOutput(0)) : null
-				: row.input() < n.getInputCount() ? types.get(n.getInput(row.input())) : null;
-			if (row.input() < 0 && type == null) type = attributeType(n, "dtype", TensorProto.DataType.FLOAT_VALUE);
+			int at = row != null ? row.input() : n.getInputCount() > 0 ? 0 : -1;
+			Integer type = at < 0 ? n.getOutputCount() > 0 ? types.get(n.getOutput(0)) : null : at < n
+				.getInputCount() ? types.get(n.getInput(at)) : null;
 			String typeName = type == null ? null : ElementTypes.name(type);
-			if (typeName != null && !row.types().contains(typeName)) out.add(new Missing(name, n.getOpType(),
+			if (candidates == null) out.add(new Missing(name, n.getOpType(), domain, opset, typeName,
+				"no kernel for this operator"));
+			else if (row == null) out.add(new Missing(name, n.getOpType(), domain, opset, typeName,
+				"no kernel at opset " + opset));
+			else if (typeName != null && !row.types().contains(typeName)) out.add(new Missing(name, n.getOpType(),
 				domain, opset, typeName, "no kernel for element type " + typeName + " (has: " + String.join(", ", row
 					.types()) + ")"));
 		}

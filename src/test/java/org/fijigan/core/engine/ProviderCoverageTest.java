@@ -50,7 +50,7 @@ class ProviderCoverageTest {
 	void reportsAnOperatorAndAnElementTypeWithoutACudaKernel() {
 		List<ProviderCoverage.Missing> cuda = ProviderCoverage.missing(handmade(14), ExecutionProvider.CUDA);
 		assertEquals(2, cuda.size(), cuda.toString());
-		assertEquals(new ProviderCoverage.Missing("celu", "Celu", "ai.onnx", 14, null,
+		assertEquals(new ProviderCoverage.Missing("celu", "Celu", "ai.onnx", 14, "float",
 			"no kernel for this operator"), cuda.get(0));
 		// the Cast output's type comes from its 'to' attribute: int32, which CUDA's Relu 14+ lacks
 		ProviderCoverage.Missing relu = cuda.get(1);

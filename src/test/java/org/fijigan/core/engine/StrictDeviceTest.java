@@ -65,7 +65,7 @@ class StrictDeviceTest {
 		String cuda = ModelSession.strictRefusal("handmade.onnx", model, DeviceSpec.parse("cuda:strict"),
 			"fallback to CPU EP has been explicitly disabled");
 		assertEquals("ONNX Runtime cannot run handmade.onnx wholly on cuda:0:strict (strict mode does not fall " +
-			"back to the CPU). 2 node(s) have no cuda kernel: Celu \"celu\" (ai.onnx opset 14): no kernel for " +
+			"back to the CPU). 2 node(s) have no cuda kernel: Celu \"celu\" (ai.onnx opset 14, float): no kernel for " +
 			"this operator; Relu \"relu_int\" (ai.onnx opset 14, int32): no kernel for element type int32 (has: " +
 			"bfloat16, double, float, float16); ONNX Runtime said: fallback to CPU EP has been explicitly disabled",
 			cuda);
