@@ -37,7 +37,8 @@ import org.fijigan.core.GanException;
  * The provider that was asked for is tried first; when it is missing from this ONNX Runtime build,
  * when {@link ProviderCheck} finds its libraries missing, or when it fails to load, the session falls
  * back to the CPU and says so in {@link #notes()}. A provider that failed to load is not tried again
- * in this process. {@link #provider()} always names the provider that actually runs. ONNX Runtime
+ * in this process. A strict device ({@link DeviceSpec#strict()}) never falls back: it runs wholly on
+ * its provider or fails. {@link #provider()} always names the provider that actually runs. ONNX Runtime
  * itself is reached through {@link OnnxRuntimeSetup#environment()}.
  */
 public final class ModelSession implements AutoCloseable {
@@ -192,42 +193,15 @@ public final class ModelSession implements AutoCloseable {
 			throw new GanException(refused + device.provider().id() + " could not load: " + e.getMessage(), e);
 		}
 		catch (OrtException | RuntimeException e) {
-			throw new GanException(strictRefusal(file.name(), modelBytes(file), device, oneLine(e)), e);
+			byte[] model = file.bytes();
+			try {
+				if (model == null) model = Files.readAllBytes(file.file());
+			}
+			catch (java.io.IOException unreadable) {
+				model = null;
+			}
+			throw new GanException(ProviderCoverage.strictRefusal(file.name(), model, device, oneLine(e)), e);
 		}
-	}
-
-	private static byte[] modelBytes(Source file) {
-		try {
-			return file.bytes() != null ? file.bytes() : Files.readAllBytes(file.file());
-		}
-		catch (java.io.IOException e) {
-			return null;
-		}
-	}
-
-	/**
-	 * The message for a model that a strict device refused: the nodes without a kernel in the
-	 * provider, as {@link ProviderCoverage} reads them from ONNX Runtime's operator table, and ONNX
-	 * Runtime's own reason.
-	 */
-	static String strictRefusal(String name, byte[] model, DeviceSpec device, String ortReason) {
-		String head = "ONNX Runtime cannot run " + name + " wholly on " + device + " (strict mode does not fall " +
-			"back to the CPU)";
-		String said = "; ONNX Runtime said: " + ortReason;
-		if (model == null || !ProviderCoverage.covers(device.provider())) return head + said;
-		List<ProviderCoverage.Missing> missing;
-		try {
-			missing = ProviderCoverage.missing(ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model), device.provider());
-		}
-		catch (com.google.protobuf.InvalidProtocolBufferException e) {
-			return head + said;
-		}
-		if (missing.isEmpty()) return head + ". ONNX Runtime's operator table lists a " + device.provider().id() +
-			" kernel for every node, so the refusal has another cause" + said;
-		int shown = Math.min(missing.size(), 20);
-		return head + ". " + missing.size() + " node(s) have no " + device.provider().id() + " kernel: " +
-			ProviderCoverage.describe(missing.subList(0, shown)) + (shown < missing.size() ? "; and " + (missing
-				.size() - shown) + " more" : "") + said;
 	}
 
 	private static OrtSession create(Source file, DeviceSpec device, int threads) throws OrtException,

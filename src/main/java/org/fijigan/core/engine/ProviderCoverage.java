@@ -19,6 +19,8 @@ import java.util.Set;
 import org.fijigan.core.GanException;
 import org.fijigan.core.onnx.ElementTypes;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -43,7 +45,8 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
  * see: nodes inside subgraphs (If, Loop) and inside model-local functions, which ONNX Runtime
  * inlines; ONNX function operators that ONNX Runtime expands into their body when it has no kernel
  * for them (such a node is reported, although its body may run on the GPU); and ONNX Runtime's own
- * graph rewrites, which may fuse nodes into operators of other domains. Immutable; safe to share.
+ * graph rewrites, which may fuse nodes into operators of other domains. The table is read once, on
+ * first use, and shared; every method is safe to call from several threads.
  */
 public final class ProviderCoverage {
 	/** One node without a kernel: what it is, where, and why. */
@@ -130,6 +133,32 @@ public final class ProviderCoverage {
 		for (Missing m : missing)
 			s.add(m.toString());
 		return String.join("; ", s);
+	}
+
+	/**
+	 * The message for a model that a strict device refused: the nodes without a kernel in the
+	 * provider, as the table lists them, and ONNX Runtime's own reason.
+	 *
+	 * @param model the model's bytes, or null when they cannot be read
+	 */
+	static String strictRefusal(String name, byte[] model, DeviceSpec device, String ortReason) {
+		String head = "ONNX Runtime cannot run " + name + " wholly on " + device + " (strict mode does not fall " +
+			"back to the CPU)";
+		String said = "; ONNX Runtime said: " + ortReason;
+		if (model == null || !covers(device.provider())) return head + said;
+		List<Missing> missing;
+		try {
+			missing = missing(ModelProto.parseFrom(model), device.provider());
+		}
+		catch (InvalidProtocolBufferException e) {
+			return head + said;
+		}
+		if (missing.isEmpty()) return head + ". ONNX Runtime's operator table lists a " + device.provider().id() +
+			" kernel for every node, so the refusal has another cause" + said;
+		int shown = Math.min(missing.size(), 20);
+		return head + ". " + missing.size() + " node(s) have no " + device.provider().id() + " kernel: " +
+			describe(missing.subList(0, shown)) + (shown < missing.size() ? "; and " + (missing.size() - shown) +
+				" more" : "") + said;
 	}
 
 	private static String domain(String d) {

@@ -62,7 +62,7 @@ class StrictDeviceTest {
 	@Test
 	void aRefusedModelIsExplainedNodeByNode() {
 		byte[] model = ProviderCoverageTest.handmade(14).toByteArray();
-		String cuda = ModelSession.strictRefusal("handmade.onnx", model, DeviceSpec.parse("cuda:strict"),
+		String cuda = ProviderCoverage.strictRefusal("handmade.onnx", model, DeviceSpec.parse("cuda:strict"),
 			"fallback to CPU EP has been explicitly disabled");
 		assertEquals("ONNX Runtime cannot run handmade.onnx wholly on cuda:0:strict (strict mode does not fall " +
 			"back to the CPU). 2 node(s) have no cuda kernel: Celu \"celu\" (ai.onnx opset 14, float): no kernel for " +
@@ -70,11 +70,11 @@ class StrictDeviceTest {
 			"bfloat16, double, float, float16); ONNX Runtime said: fallback to CPU EP has been explicitly disabled",
 			cuda);
 		// DirectML has both kernels: the table cannot name a node, ONNX Runtime's reason is passed on
-		String dml = ModelSession.strictRefusal("handmade.onnx", model, DeviceSpec.parse("directml:strict"), "x");
+		String dml = ProviderCoverage.strictRefusal("handmade.onnx", model, DeviceSpec.parse("directml:strict"), "x");
 		assertTrue(dml.contains("lists a directml kernel for every node, so the refusal has another cause; " +
 			"ONNX Runtime said: x"), dml);
 		// a provider the table does not cover: ONNX Runtime's reason alone
-		assertTrue(ModelSession.strictRefusal("m", model, DeviceSpec.parse("rocm:strict"), "y").endsWith(
+		assertTrue(ProviderCoverage.strictRefusal("m", model, DeviceSpec.parse("rocm:strict"), "y").endsWith(
 			"(strict mode does not fall back to the CPU); ONNX Runtime said: y"));
 	}
 }
