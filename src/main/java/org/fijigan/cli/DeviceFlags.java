@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 final class DeviceFlags {
 	@Option(names = "--device", paramLabel = "D", defaultValue = "auto",
 		description = "auto, cpu, cuda[:INDEX], tensorrt, rocm, directml, coreml or openvino " +
-			"(default: auto, which falls back to the CPU).")
+			"(default: auto, which falls back to the CPU). Add :strict to a GPU provider (cuda:strict, " +
+			"cuda:1:strict) to fail instead of running any node on the CPU.")
 	DeviceSpec device;
 
 	@Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Threads.class,

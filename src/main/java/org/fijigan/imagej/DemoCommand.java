@@ -41,7 +41,7 @@ public class DemoCommand extends CancellableCommand {
 	@Parameter(label = "Overwrite", description = "write into the output folder even when it holds files")
 	boolean overwrite;
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
 	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")

@@ -63,7 +63,7 @@ public class EvaluateCommand extends GanCommand {
 		description = "auto, range, range:MIN,MAX or percentile[:LOW,HIGH]: how values map to [0,1] for the metrics")
 	String normalize = "auto";
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
 	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")

@@ -177,7 +177,7 @@ public class FineTuneCommand extends GanCommand {
 	@Parameter(label = "Validation fraction", min = "0", max = "0.5")
 	double validation = 0.1;
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
 	@Parameter(label = "Threads", min = "0")

@@ -48,7 +48,7 @@ public class GenerateCommand extends GanCommand {
 		description = "optional .npy file of [count, latent size] float32 vectors instead of random ones")
 	File latent;
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
 	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")

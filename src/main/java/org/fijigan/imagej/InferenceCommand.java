@@ -28,7 +28,7 @@ public abstract class InferenceCommand extends GanCommand {
 		description = "percentile, percentile:LOW,HIGH, range, range:MIN,MAX, none, or auto (the model's own)")
 	String normalize = "percentile";
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, ...")
+	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
 	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")

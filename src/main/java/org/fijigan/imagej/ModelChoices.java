@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.engine.ExecutionProvider;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.model.InstalledModel;
@@ -91,11 +92,20 @@ final class ModelChoices {
 		Prefs.set(RECENT_KEY, String.join("\n", withRecent(recent(), model.trim())));
 	}
 
-	/** {@code auto}, then the providers whose libraries load here (cpu at least). */
+	/**
+	 * {@code auto}, then the providers whose libraries load here (cpu at least), then each GPU one of
+	 * them in strict mode ({@code cuda:strict}: no CPU fallback).
+	 */
 	static String[] devices() {
+		return devices(ModelSession.loadableProviders());
+	}
+
+	static String[] devices(List<ExecutionProvider> loadable) {
 		List<String> ids = new ArrayList<>(List.of("auto"));
-		for (ExecutionProvider p : ModelSession.loadableProviders())
+		for (ExecutionProvider p : loadable)
 			ids.add(p.id());
+		for (ExecutionProvider p : loadable)
+			if (p != ExecutionProvider.CPU) ids.add(new DeviceSpec(p, 0, true).toString());
 		return ids.toArray(String[]::new);
 	}
 }

@@ -343,6 +343,9 @@ class MainTest {
 		assertTrue(r.out().lines().anyMatch(l -> l.startsWith("providers:") && l.contains("cpu")), r
 			.out());
 		assertTrue(r.out().contains("super-resolution"), r.out());
+		// DepthToSpace and the rest have CUDA and DirectML kernels
+		assertTrue(r.out().lines().anyMatch(l -> l.equals("cpu fallback:  cuda: none")), r.out());
+		assertTrue(r.out().lines().anyMatch(l -> l.equals("cpu fallback:  directml: none")), r.out());
 	}
 
 	@Test

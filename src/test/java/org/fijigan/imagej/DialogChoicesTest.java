@@ -50,7 +50,11 @@ class DialogChoicesTest {
 		List<String> available = ModelSession.availableProviders().stream().map(ExecutionProvider::id)
 			.toList();
 		for (String d : Arrays.copyOfRange(devices, 1, devices.length))
-			assertTrue(available.contains(d), d + " is listed but not in this ONNX Runtime build");
+			assertTrue(available.contains(d.replace(":0:strict", "").replace(":strict", "")), d +
+				" is listed but not in this ONNX Runtime build");
+		assertArrayEquals(new String[] { "auto", "cpu", "cuda", "directml", "cuda:0:strict",
+			"directml:0:strict" }, ModelChoices.devices(List.of(ExecutionProvider.CPU, ExecutionProvider.CUDA,
+				ExecutionProvider.DIRECTML)));
 	}
 
 	@Test
@@ -63,6 +67,9 @@ class DialogChoicesTest {
 		assertTrue(device.suggestions());
 		ParameterDialog.readOptions(c, items, "model=m device=cuda:1");
 		assertEquals("cuda:1", c.device);
+		ParameterDialog.readOptions(c, items, "model=m device=cuda:1:strict");
+		assertEquals(new org.fijigan.core.engine.DeviceSpec(ExecutionProvider.CUDA, 1, true), c.options()
+			.device());
 		ParameterDialog.readOptions(c, items, "model=m device=CPU");
 		assertEquals("cpu", c.device);
 		// a fixed choice still refuses what it does not list

@@ -29,7 +29,8 @@ import org.fijigan.core.GanException;
  * The provider that was asked for is tried first; when it is missing from this ONNX Runtime build,
  * when {@link ProviderCheck} finds its libraries missing, or when it fails to load, the session falls
  * back to the CPU and says so in {@link #notes()}. A provider that failed to load is not tried again
- * in this process. {@link #provider()} always names the provider that actually runs. ONNX Runtime
+ * in this process. A strict device ({@link DeviceSpec#strict()}) never falls back: it runs wholly on
+ * its provider or fails. {@link #provider()} always names the provider that actually runs. ONNX Runtime
  * itself is reached through {@link OnnxRuntimeSetup#environment()}.
  */
 public final class ModelSession implements AutoCloseable {
@@ -126,6 +127,7 @@ public final class ModelSession implements AutoCloseable {
 		List<String> notes = new ArrayList<>();
 		String setupNote = OnnxRuntimeSetup.takeNote();
 		if (setupNote != null) notes.add(setupNote);
+		if (device.strict()) return openStrict(onnxFile, device, nThreads, notes);
 		List<ExecutionProvider> available = availableProviders();
 		List<DeviceSpec> attempts = new ArrayList<>();
 		if (device.isAuto()) {
@@ -167,6 +169,33 @@ public final class ModelSession implements AutoCloseable {
 		}
 	}
 
+	/** A strict device: its provider, with no CPU fallback for any node, or a {@link GanException}. */
+	private static ModelSession openStrict(Source file, DeviceSpec device, int threads, List<String> notes) {
+		List<ExecutionProvider> available = availableProviders();
+		String refused = device + ": strict mode does not fall back to the CPU, and ";
+		if (!available.contains(device.provider())) throw new GanException(refused + device.provider().id() +
+			" is not in this ONNX Runtime build (it has: " + ids(available) + ")");
+		String whyNot = ProviderCheck.whyNot(device.provider());
+		if (whyNot != null) throw new GanException(refused + whyNot);
+		try {
+			return new ModelSession(create(file, device, threads), device.toString(), notes, threads);
+		}
+		catch (ProviderLoadException e) {
+			ProviderCheck.failed(device.provider(), e.getMessage());
+			throw new GanException(refused + device.provider().id() + " could not load: " + e.getMessage(), e);
+		}
+		catch (OrtException | RuntimeException e) {
+			byte[] model = file.bytes();
+			try {
+				if (model == null) model = Files.readAllBytes(file.file());
+			}
+			catch (java.io.IOException unreadable) {
+				model = null;
+			}
+			throw new GanException(ProviderCoverage.strictRefusal(file.name(), model, device, oneLine(e)), e);
+		}
+	}
+
 	private static OrtSession create(Source file, DeviceSpec device, int threads) throws OrtException,
 		ProviderLoadException
 	{
@@ -186,6 +215,7 @@ public final class ModelSession implements AutoCloseable {
 			catch (OrtException | RuntimeException | LinkageError e) {
 				throw new ProviderLoadException(e);
 			}
+			if (device.strict()) o.addConfigEntry("session.disable_cpu_ep_fallback", "1");
 			return file.bytes() != null ? env.createSession(file.bytes(), o) : env.createSession(file.file()
 				.toString(), o);
 		}

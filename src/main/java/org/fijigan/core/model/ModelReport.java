@@ -1,11 +1,17 @@
 package org.fijigan.core.model;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 
 import org.fijigan.core.text.Numbers;
+import org.fijigan.core.engine.ExecutionProvider;
 import org.fijigan.core.engine.ModelSession;
+import org.fijigan.core.engine.ProviderCoverage;
 import org.fijigan.core.model.bioimage.ProcessingStep;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
 
 /** The text {@code info} prints about a model: what it is, what it takes, and where each choice came from. */
 final class ModelReport {
@@ -61,9 +67,25 @@ final class ModelReport {
 			if (!rf.notes().isEmpty()) line(sb, "graph notes", String.join("; ", rf.notes()));
 		}
 		line(sb, "providers", "this build can run: " + ModelSession.availableProviders().stream().map(
-			p -> p.id()).reduce((a, b) -> a + ", " + b).orElse("cpu") +
-			" (every provider runs standard ONNX operators)");
+			p -> p.id()).reduce((a, b) -> a + ", " + b).orElse("cpu"));
+		ModelProto model = readModel(d);
+		for (ExecutionProvider p : ProviderCoverage.reported())
+			line(sb, "cpu fallback", p.id() + ": " + (model == null ? "unknown (the model file could not be read again)"
+				: ProviderCoverage.describe(ProviderCoverage.missing(model, p))));
 		return sb.toString();
+	}
+
+	/**
+	 * The model file again, for the provider-coverage lines: {@link OnnxGraphInfo} keeps no
+	 * initializers, whose element types the check reads. Null when it cannot be read.
+	 */
+	private static ModelProto readModel(ModelDescriptor d) {
+		try {
+			return ModelProto.parseFrom(Files.readAllBytes(d.onnxFile()));
+		}
+		catch (IOException | RuntimeException e) {
+			return null;
+		}
 	}
 
 	/** Whether tiles give the whole-image result, and if not, why. */

@@ -163,6 +163,19 @@ class ModelLoaderTest {
 		assertTrue(text.contains("halo:          2 px (receptive field)"), text);
 		assertTrue(text.contains("operators:     {Conv=2, Relu=1}"), text);
 		assertTrue(text.contains("providers:"), text);
+		assertTrue(text.contains("cpu fallback:  cuda: none"), text);
+		assertTrue(text.contains("cpu fallback:  directml: none"), text);
 		assertFalse(d.kind() instanceof ModelKind.Inpainting); // no mask
+	}
+
+	@Test
+	void describeNamesTheNodesAGpuProviderWouldLeaveToTheCpu() {
+		// Celu has a DirectML kernel and no CUDA one in ONNX Runtime's table
+		ModelDescriptor d = ModelLoader.load(OnnxModels.builder().input("x", "N,1,H,W").node("Celu", "x", "y")
+			.output("y", "N,1,H,W").write(dir, "celu.onnx").toString(), ModelOverrides.NONE);
+		String text = ModelLoader.describe(d);
+		assertTrue(text.contains("cpu fallback:  cuda: Celu \"Celu_0\" (ai.onnx opset 17, float): no kernel for this " +
+			"operator\n"), text);
+		assertTrue(text.contains("cpu fallback:  directml: none\n"), text);
 	}
 }
