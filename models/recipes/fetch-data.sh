@@ -135,7 +135,7 @@ prepare micro photos --input "micro-cell=$SK/cell.png" --input "micro-ihc=$SK/ih
 # Rendered, not downloaded (no license attached): 256x256 16-bit scenes with their point sources in
 # the TIFF info. tune/ chooses the classical baselines' parameters in evaluate; noisy/ is the
 # self-supervised benchmark's input (camera noise: 30 photons per unit of signal, read noise 0.01).
-prepare fluorescence fluorescence --train 60 --test 12 --tune 1 --size 256 --seed 0 \
+prepare fluorescence fluorescence --train 60 --test 12 --tune 3 --size 256 --seed 0 \
 	--noisy photons=30,read=0.01
 
 # --- MRI slices ----------------------------------------------------------------------------------
