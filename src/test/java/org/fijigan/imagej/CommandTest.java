@@ -51,6 +51,33 @@ class CommandTest {
 	}
 
 	@Test
+	void theTimingsOptionWritesTheStagesToTheLog() {
+		// headless, IJ.log writes to standard output
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+		DenoiseCommand c = denoise(source());
+		c.timings = true;
+		System.setOut(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+		try {
+			c.run();
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		assertNull(c.errorMessage());
+		String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+		int at = text.indexOf("fiji-gan: timings\n");
+		assertTrue(at >= 0, text);
+		String after = text.substring(at);
+		int read = after.indexOf("\n  model read and checks "), session = after.indexOf(
+			"\n  session creation "), runs = after.indexOf("\n  model runs ");
+		assertTrue(read > 0 && session > read && runs > session, after);
+		// one run: its time alone, no count
+		assertTrue(after.substring(runs).matches("(?s)\\n  model runs +\\d+\\.\\d{3} s\\n  total of the stages +\\d+\\.\\d{3} s\\n.*"),
+			after);
+	}
+
+	@Test
 	void denoiseGivesTheModelOutputAndLeavesTheSourceAlone() {
 		ImagePlus src = source();
 		float[] pixels = (float[]) src.getProcessor().getPixels();
