@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import org.fijigan.core.batch.Shard;
@@ -7,8 +8,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Options of folder mode: {@code --input DIR --output DIR}, and {@code generate --output DIR}. */
+/**
+ * Options of folder mode: {@code --input DIR --output DIR}, and
+ * {@code generate --output DIR}.
+ */
 final class BatchOptions {
+
 	@Option(names = "--shard", paramLabel = "I/N", converter = ShardText.class,
 		description = "Do part I of N (0 <= I < N): of a folder, the inputs sorted by path, every " +
 			"N-th from the I-th; of generate, the I-th of N contiguous seed ranges. Each part writes " +
@@ -31,8 +36,8 @@ final class BatchOptions {
 
 	/** Refuses the folder options when the command writes one file. */
 	void refuseInFileMode(CommandSpec spec, String why) {
-		String given = shard != null ? "--shard" : failFast ? "--fail-fast" : format != null
-			? "--format" : include != null ? "--include" : null;
+		String given = shard != null ? "--shard" : failFast ? "--fail-fast"
+			: format != null ? "--format" : include != null ? "--include" : null;
 		if (given != null) throw new ParameterException(spec.commandLine(), given +
 			" is for folder mode: " + why);
 	}
@@ -42,6 +47,7 @@ final class BatchOptions {
 	}
 
 	static final class ShardText implements ITypeConverter<Shard> {
+
 		@Override
 		public Shard convert(String text) throws Exception {
 			return Main.converter(Shard::parse).convert(text);

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.util.concurrent.CountDownLatch;
@@ -6,14 +7,20 @@ import java.util.concurrent.TimeUnit;
 import org.fijigan.core.CancellationToken;
 
 /**
- * Ctrl-C (SIGINT/SIGTERM) cancels a command's token, so a run in flight stops at the next tile,
- * image or step and writes nothing half-done. The hook then waits (at most {@link #GRACE_SECONDS})
- * for the command to close this, so that what it finished before the signal is recorded (a
- * folder run's manifest row for the file it just wrote) before the JVM exits. The hook is removed
- * on close; closing while the JVM is already shutting down (the hook is running) is fine.
+ * Ctrl-C (SIGINT/SIGTERM) cancels a command's token, so a run in flight stops
+ * at the next tile, image or step and writes nothing half-done. The hook then
+ * waits (at most {@link #GRACE_SECONDS}) for the command to close this, so that
+ * what it finished before the signal is recorded (a folder run's manifest row
+ * for the file it just wrote) before the JVM exits. The hook is removed on
+ * close; closing while the JVM is already shutting down (the hook is running)
+ * is fine.
  */
 final class CancelOnInterrupt implements AutoCloseable {
-	/** How long a signal waits for the command to stop at its next tile, image or step. */
+
+	/**
+	 * How long a signal waits for the command to stop at its next tile, image or
+	 * step.
+	 */
 	static final long GRACE_SECONDS = 10;
 
 	private final CancellationToken token = new CancellationToken();

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -5,11 +6,13 @@ import java.io.PrintWriter;
 import org.fijigan.core.ProgressListener;
 
 /**
- * One self-overwriting progress line on stderr, shown only when stderr is a terminal (the launcher
- * says so with {@code -Dfijigan.progress=true}); silent otherwise, so logs and pipes stay clean.
- * Redraws at most ten times a second. Called on the engine's thread.
+ * One self-overwriting progress line on stderr, shown only when stderr is a
+ * terminal (the launcher says so with {@code -Dfijigan.progress=true}); silent
+ * otherwise, so logs and pipes stay clean. Redraws at most ten times a second.
+ * Called on the engine's thread.
  */
 final class ConsoleProgress implements ProgressListener, AutoCloseable {
+
 	private static final long REDRAW_NANOS = 100_000_000L;
 
 	private final PrintWriter err;
@@ -33,9 +36,11 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
 		boolean last = e.total() > 0 && e.done() >= e.total();
 		if (!last && width > 0 && now - lastDraw < REDRAW_NANOS) return;
 		lastDraw = now;
-		String what = e.message() != null ? e.message() : e.total() > 0 ? e.stage().id() + " " + e
-			.done() + "/" + e.total() : e.stage().id() + " " + e.done();
-		String line = e.total() > 0 ? String.format("%s (%.0f%%)", what, 100 * e.fraction()) : what;
+		String what = e.message() != null ? e.message() : e.total() > 0 ? e.stage()
+			.id() + " " + e.done() + "/" + e.total() : e.stage().id() + " " + e
+				.done();
+		String line = e.total() > 0 ? String.format("%s (%.0f%%)", what, 100 * e
+			.fraction()) : what;
 		if (line.length() > 100) line = line.substring(0, 100);
 		err.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
 		err.flush();

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.IOException;
@@ -22,13 +23,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Writes a freshly initialised generator, the starting point for training from scratch. */
-@Command(name = "create-model", mixinStandardHelpOptions = true,
-	description = { "Write a freshly initialised generator as ONNX (seeded), to train with fine-tune.",
-		"Architectures: rrdb-sr (super-resolution, ESRGAN-style), residual-denoiser (DnCNN-style), " +
-			"gated-inpaint (image + mask; the bundled inpaint's), gated-inpaint-unet (image + mask, a " +
-			"U-Net at 1/2 to 1/8 resolution, faster), dcgan (class-conditional generator)." })
+/**
+ * Writes a freshly initialised generator, the starting point for training from
+ * scratch.
+ */
+@Command(name = "create-model", mixinStandardHelpOptions = true, description = {
+	"Write a freshly initialised generator as ONNX (seeded), to train with fine-tune.",
+	"Architectures: rrdb-sr (super-resolution, ESRGAN-style), residual-denoiser (DnCNN-style), " +
+		"gated-inpaint (image + mask; the bundled inpaint's), gated-inpaint-unet (image + mask, a " +
+		"U-Net at 1/2 to 1/8 resolution, faster), dcgan (class-conditional generator)." })
 final class CreateModelCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
@@ -36,20 +41,24 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "rrdb-sr, residual-denoiser, gated-inpaint, gated-inpaint-unet or dcgan.")
 	String arch;
 
-	@Option(names = { "-o", "--output" }, required = true, paramLabel = "NEW.onnx")
+	@Option(names = { "-o", "--output" }, required = true,
+		paramLabel = "NEW.onnx")
 	Path output;
 
-	@Option(names = "--scale", defaultValue = "2", description = "rrdb-sr: 2, 3 or 4 (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--scale", defaultValue = "2",
+		description = "rrdb-sr: 2, 3 or 4 (default: ${DEFAULT-VALUE}).")
 	int scale;
 
-	@Option(names = "--channels", defaultValue = "1", description = "Image channels (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--channels", defaultValue = "1",
+		description = "Image channels (default: ${DEFAULT-VALUE}).")
 	int channels;
 
 	@Option(names = "--classes", paramLabel = "K|a,b,c",
 		description = "dcgan: the number of classes, or their names separated by commas (default: unconditional).")
 	String classes;
 
-	@Option(names = "--latent", defaultValue = "64", description = "dcgan: latent length (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--latent", defaultValue = "64",
+		description = "dcgan: latent length (default: ${DEFAULT-VALUE}).")
 	int latent;
 
 	@Option(names = "--width", defaultValue = "32",
@@ -60,10 +69,12 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "rrdb-sr: RRDB blocks (default 2); residual-denoiser: conv layers (default 8).")
 	int blocks;
 
-	@Option(names = "--size", defaultValue = "64", description = "dcgan: output side, a power of two (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--size", defaultValue = "64",
+		description = "dcgan: output side, a power of two (default: ${DEFAULT-VALUE}).")
 	int size;
 
-	@Option(names = "--seed", defaultValue = "0", description = "Seeds the initial weights (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--seed", defaultValue = "0",
+		description = "Seeds the initial weights (default: ${DEFAULT-VALUE}).")
 	long seed;
 
 	@Option(names = "--overwrite", description = "Replace NEW.onnx if it exists.")
@@ -78,8 +89,9 @@ final class CreateModelCommand implements Callable<Integer> {
 			String t = classes.trim();
 			if (t.matches("[+-]?\\d+")) {
 				java.math.BigInteger n = new java.math.BigInteger(t);
-				if (n.signum() < 0 || n.bitLength() > 31) throw new GanException("--classes must be a " +
-					"number of classes from 0 to 10000, or their names, not " + t);
+				if (n.signum() < 0 || n.bitLength() > 31) throw new GanException(
+					"--classes must be a " +
+						"number of classes from 0 to 10000, or their names, not " + t);
 				k = n.intValue(); // ArchitectureOptions bounds it
 			}
 			else {
@@ -87,12 +99,13 @@ final class CreateModelCommand implements Callable<Integer> {
 				k = names.size();
 			}
 		}
-		if (a != Architecture.DCGAN && k > 0) throw new GanException("--classes applies to dcgan only");
-		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k, names, latent, width, blocks, size,
-			seed);
+		if (a != Architecture.DCGAN && k > 0) throw new GanException(
+			"--classes applies to dcgan only");
+		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k, names,
+			latent, width, blocks, size, seed);
 		ModelProto model = Architectures.create(a, o);
-		if (!output.getFileName().toString().toLowerCase().endsWith(".onnx")) throw new GanException(
-			"the output must be an .onnx file: " + output);
+		if (!output.getFileName().toString().toLowerCase().endsWith(".onnx"))
+			throw new GanException("the output must be an .onnx file: " + output);
 		byte[] bytes = model.toByteArray();
 		if (!overwrite) AtomicFile.refuseExisting(output);
 		// checked where the loader can read it, before the output appears
@@ -103,7 +116,8 @@ final class CreateModelCommand implements Callable<Integer> {
 			d = ModelLoader.load(check.toString(), ModelOverrides.NONE);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot write " + output + ": " + AtomicFile.describe(e));
+			throw new GanException("cannot write " + output + ": " + AtomicFile
+				.describe(e));
 		}
 		finally {
 			try {
@@ -114,11 +128,11 @@ final class CreateModelCommand implements Callable<Integer> {
 			}
 		}
 		AtomicFile.writeStream(output, overwrite, out -> out.write(bytes));
-		long parameters = model.getGraph().getInitializerList().stream().mapToLong(t -> t.getFloatDataCount())
-			.sum();
+		long parameters = model.getGraph().getInitializerList().stream().mapToLong(
+			t -> t.getFloatDataCount()).sum();
 		PrintWriter out = spec.commandLine().getOut();
-		out.printf("wrote %s: %s, %,d parameters (%,d bytes), task %s%n", output, a.id(), parameters,
-			bytes.length, d.task().id());
+		out.printf("wrote %s: %s, %,d parameters (%,d bytes), task %s%n", output, a
+			.id(), parameters, bytes.length, d.task().id());
 		out.flush();
 		return 0;
 	}

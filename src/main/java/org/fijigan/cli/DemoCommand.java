@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -21,52 +22,57 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-	description = { "Run every bundled default model on the bundled sample images, beside a " +
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
+	"Run every bundled default model on the bundled sample images, beside a " +
 		"classical baseline: super-resolution x2 and x4, denoising, inpainting, MRI slice generation.",
-		"Writes the inputs, baselines and model outputs as PNG, contact-sheet.png (rows = tasks; " +
-			"columns = input | classical baseline | GAN, PSNR/SSIM under each) and metrics.csv; " +
-			"prints the metrics. A model that is not bundled skips its row with a note." })
+	"Writes the inputs, baselines and model outputs as PNG, contact-sheet.png (rows = tasks; " +
+		"columns = input | classical baseline | GAN, PSNR/SSIM under each) and metrics.csv; " +
+		"prints the metrics. A model that is not bundled skips its row with a note." })
 final class DemoCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
-	@Option(names = { "-o", "--output" }, paramLabel = "DIR", defaultValue = DemoFiles.DEFAULT_FOLDER,
+	@Option(names = { "-o", "--output" }, paramLabel = "DIR",
+		defaultValue = DemoFiles.DEFAULT_FOLDER,
 		description = "Folder to write (default: ${DEFAULT-VALUE} in the current folder); refused when " +
 			"it holds files, unless --overwrite.")
 	Path output;
 
-	@Option(names = "--overwrite", description = "Write into DIR even when it holds files, replacing the demo's.")
+	@Option(names = "--overwrite",
+		description = "Write into DIR even when it holds files, replacing the demo's.")
 	boolean overwrite;
 
-	@Option(names = "--seed", paramLabel = "S", defaultValue = "" + DemoOptions.DEFAULT_SEED,
+	@Option(names = "--seed", paramLabel = "S", defaultValue = "" +
+		DemoOptions.DEFAULT_SEED,
 		description = "Seed of the noise and of the generated images (default: ${DEFAULT-VALUE}).")
 	long seed;
 
 	@Mixin
 	DeviceFlags run;
 
-
 	@Override
 	public Integer call() {
 		Path dir = DemoFiles.prepare(output, overwrite, "pass --overwrite");
 		DemoReport report;
-		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
-			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
+				ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine()
+					.getErr()))
 		{
-			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(seed, run.device,
-				run.threads), progress, interrupt.token());
+			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(
+				seed, run.device, run.threads), progress, interrupt.token());
 		}
 		ContactSheet sheet = ContactSheet.layout(report);
-		List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(sheet), dir, ImageFiles.CODEC,
-			true);
+		List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(
+			sheet), dir, ImageFiles.CODEC, true);
 		PrintWriter out = spec.commandLine().getOut();
 		for (String line : table(report))
 			out.println(line);
 		for (String note : report.notes())
 			out.println("note: " + note);
-		out.printf(Locale.ROOT, "wrote %d files to %s in %.1f s: %s (%dx%d), %s%n", written.size(), output,
-			report.seconds(), DemoFiles.CONTACT_SHEET, sheet.width(), sheet.height(), DemoFiles.METRICS);
+		out.printf(Locale.ROOT, "wrote %d files to %s in %.1f s: %s (%dx%d), %s%n",
+			written.size(), output, report.seconds(), DemoFiles.CONTACT_SHEET, sheet
+				.width(), sheet.height(), DemoFiles.METRICS);
 		out.flush();
 		return 0;
 	}
@@ -76,8 +82,8 @@ final class DemoCommand implements Callable<Integer> {
 		List<String[]> rows = new ArrayList<>();
 		rows.add(new String[] { "task", "method", "PSNR dB", "SSIM", "note" });
 		for (DemoReport.Metric m : report.metrics())
-			rows.add(new String[] { m.task(), m.method(), dash(Numbers.fixed(m.psnr(), 2)), dash(Numbers
-				.fixed(m.ssim(), 4)), m.note() });
+			rows.add(new String[] { m.task(), m.method(), dash(Numbers.fixed(m.psnr(),
+				2)), dash(Numbers.fixed(m.ssim(), 4)), m.note() });
 		int[] width = new int[4];
 		for (String[] r : rows)
 			for (int i = 0; i < width.length; i++)
@@ -88,7 +94,8 @@ final class DemoCommand implements Callable<Integer> {
 			for (int i = 0; i < r.length; i++) {
 				if (i > 0) sb.append("  ");
 				if (i == 4) sb.append(r[i]);
-				else if (i >= 2) sb.append(" ".repeat(width[i] - r[i].length())).append(r[i]);
+				else if (i >= 2) sb.append(" ".repeat(width[i] - r[i].length())).append(
+					r[i]);
 				else sb.append(r[i]).append(" ".repeat(width[i] - r[i].length()));
 			}
 			lines.add(sb.toString().stripTrailing());

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import org.fijigan.core.model.TaskKind;
@@ -7,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "denoise", mixinStandardHelpOptions = true,
 	description = "Remove noise with a denoising model (use --residual if it outputs the noise).")
 final class DenoiseCommand extends ImageToImageCommand {
+
 	@Override
 	TaskKind task() {
 		return TaskKind.DENOISE;

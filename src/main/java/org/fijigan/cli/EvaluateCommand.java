@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
 		"recall on PCA features, brightness and variety, a memorisation check, and with --utility " +
 		"its use for training a classifier). Prints a table; --output writes CSV.")
 final class EvaluateCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
@@ -58,11 +60,11 @@ final class EvaluateCommand implements Callable<Integer> {
 			"(e.g. another microscope); may be repeated.")
 	List<Path> otherData = new ArrayList<>();
 
-	@Option(names = "--tune-data", paramLabel = "DIR",
-		description = { "Denoising: images the classical baselines' parameters are tuned on, per noise " +
+	@Option(names = "--tune-data", paramLabel = "DIR", description = {
+		"Denoising: images the classical baselines' parameters are tuned on, per noise " +
 			"condition, instead of on the evaluated images (Gaussian blur) or not at all (non-local " +
 			"means, total variation, wavelet shrinkage). Use images the model was not evaluated on.",
-			"Once for every set, or once per set in order (--data, then each --other-data)." })
+		"Once for every set, or once per set in order (--data, then each --other-data)." })
 	List<Path> tuneData = new ArrayList<>();
 
 	@Option(names = "--train-data", paramLabel = "DIR",
@@ -79,12 +81,13 @@ final class EvaluateCommand implements Callable<Integer> {
 		description = "Generation: images drawn per class (default: as many as the real images of the class).")
 	Integer count;
 
-	@Option(names = "--utility", arity = "0..1", paramLabel = "REPEATS", fallbackValue = "5",
-		description = { "Class-conditional generation: how useful the images are for training. A " +
-			"classifier of the classes (logistic regression on the PCA features) is trained on the " +
-			"--train-data images, on as many generated ones (train on synthetic, test on real) and on " +
-			"both, and tested on the --data images; REPEATS times (default 5), each with a bootstrap " +
-			"sample of the training images and a new draw." })
+	@Option(names = "--utility", arity = "0..1", paramLabel = "REPEATS",
+		fallbackValue = "5", description = {
+			"Class-conditional generation: how useful the images are for training. A " +
+				"classifier of the classes (logistic regression on the PCA features) is trained on the " +
+				"--train-data images, on as many generated ones (train on synthetic, test on real) and on " +
+				"both, and tested on the --data images; REPEATS times (default 5), each with a bootstrap " +
+				"sample of the training images and a new draw." })
 	Integer utility;
 
 	@Option(names = "--seed", paramLabel = "S", defaultValue = "1",
@@ -120,81 +123,97 @@ final class EvaluateCommand implements Callable<Integer> {
 	@Mixin
 	DeviceFlags run;
 
-
 	@Override
 	public Integer call() {
 		if (output != null) {
 			Path absolute = output.toAbsolutePath();
-			if (!Files.isDirectory(absolute.getParent())) throw new GanException("output folder " +
-				absolute.getParent() + " does not exist");
+			if (!Files.isDirectory(absolute.getParent())) throw new GanException(
+				"output folder " + absolute.getParent() + " does not exist");
 			if (!overwrite) AtomicFile.refuseExisting(absolute);
 		}
-		if (featuresFile != null && !Files.exists(featuresFile) && !Files.isDirectory(featuresFile
-			.toAbsolutePath().getParent())) throw new GanException("the folder of " + featuresFile +
+		if (featuresFile != null && !Files.exists(featuresFile) && !Files
+			.isDirectory(featuresFile.toAbsolutePath().getParent()))
+			throw new GanException("the folder of " + featuresFile +
 				" does not exist");
-		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(null));
+		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
+			null));
 		boolean generation = d.task() == TaskKind.GENERATE;
-		if (!generation && (trainData != null || featuresFile != null || count != null || utility != null))
-			throw new GanException("--train-data, --features, --count and --utility are for generators; " +
-				d.name() + " is a " + d.task().id() + " model");
-		if (utility != null && utility < 1) throw new GanException("--utility REPEATS must be at least 1, " +
-			"not " + utility);
-		if (utility != null && trainData == null) throw new GanException("--utility needs --train-data: " +
-			"the real-only classifier trains on it");
-		if (!tuneData.isEmpty() && d.task() != TaskKind.DENOISE) throw new GanException("--tune-data " +
-			"tunes the denoising baselines; " + d.name() + " is a " + d.task().id() + " model");
+		if (!generation && (trainData != null || featuresFile != null ||
+			count != null || utility != null)) throw new GanException(
+				"--train-data, --features, --count and --utility are for generators; " +
+					d.name() + " is a " + d.task().id() + " model");
+		if (utility != null && utility < 1) throw new GanException(
+			"--utility REPEATS must be at least 1, " + "not " + utility);
+		if (utility != null && trainData == null) throw new GanException(
+			"--utility needs --train-data: " +
+				"the real-only classifier trains on it");
+		if (!tuneData.isEmpty() && d.task() != TaskKind.DENOISE)
+			throw new GanException("--tune-data " +
+				"tunes the denoising baselines; " + d.name() + " is a " + d.task()
+					.id() + " model");
 		List<Path> sets = new ArrayList<>(List.of(data));
 		sets.addAll(otherData);
-		if (tuneData.size() > 1 && tuneData.size() != sets.size()) throw new GanException("give " +
-			"--tune-data once for every set, or once per set (" + sets.size() + "), not " + tuneData
-				.size() + " times");
-		EvaluationOptions options = EvaluationOptions.defaults().withSeed(seed).withMaxImages(maxImages)
-			.withMaxSide(maxSize).withGeneratedPerClass(count == null ? 0 : count).withNormalization(
-				normalization).withInference(InferenceOptions.defaults().withTileSize(tileSize).withDevice(
-					run.device, run.threads)).withUtilityRepeats(utility == null ? 0 : utility);
-		PcaFeatures features = featuresFile != null && Files.exists(featuresFile) ? PcaFeatures.load(
-			featuresFile) : null;
+		if (tuneData.size() > 1 && tuneData.size() != sets.size())
+			throw new GanException("give " +
+				"--tune-data once for every set, or once per set (" + sets.size() +
+				"), not " + tuneData.size() + " times");
+		EvaluationOptions options = EvaluationOptions.defaults().withSeed(seed)
+			.withMaxImages(maxImages).withMaxSide(maxSize).withGeneratedPerClass(
+				count == null ? 0 : count).withNormalization(normalization)
+			.withInference(InferenceOptions.defaults().withTileSize(tileSize)
+				.withDevice(run.device, run.threads)).withUtilityRepeats(utility == null
+					? 0 : utility);
+		PcaFeatures features = featuresFile != null && Files.exists(featuresFile)
+			? PcaFeatures.load(featuresFile) : null;
 		boolean fitted = features == null;
-		ImageSource training = trainData == null ? null : ImageFolder.of(trainData, "training");
+		ImageSource training = trainData == null ? null : ImageFolder.of(trainData,
+			"training");
 		EvaluationReport report;
-		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
-			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
+				ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine()
+					.getErr()))
 		{
 			ProgressListener listener = ProgressListener.safe(progress);
 			CancellationToken cancel = interrupt.token();
 			report = null;
 			for (int i = 0; i < sets.size(); i++) {
-				Path tune = tuneData.isEmpty() ? null : tuneData.get(tuneData.size() == 1 ? 0 : i);
-				EvaluationOptions o = tune == null ? options : options.withTuning(new EvaluationOptions.Tuning(
-					name(tune, tuneData), ImageFolder.of(tune, "tuning")));
-				EvaluationReport r = Evaluation.evaluate(d, name(sets.get(i), sets), ImageFolder.of(sets.get(i),
-					i == 0 ? "data" : "other data"), training, report == null ? features : report.features(), o,
-					listener, cancel);
+				Path tune = tuneData.isEmpty() ? null : tuneData.get(tuneData
+					.size() == 1 ? 0 : i);
+				EvaluationOptions o = tune == null ? options : options.withTuning(
+					new EvaluationOptions.Tuning(name(tune, tuneData), ImageFolder.of(
+						tune, "tuning")));
+				EvaluationReport r = Evaluation.evaluate(d, name(sets.get(i), sets),
+					ImageFolder.of(sets.get(i), i == 0 ? "data" : "other data"), training,
+					report == null ? features : report.features(), o, listener, cancel);
 				report = report == null ? r : report.merge(r);
 			}
 		}
 		if (output != null) report.writeCsv(output.toAbsolutePath(), overwrite);
-		if (fitted && featuresFile != null && report.features() != null) report.features().save(
-			featuresFile.toAbsolutePath(), false);
+		if (fitted && featuresFile != null && report.features() != null) report
+			.features().save(featuresFile.toAbsolutePath(), false);
 		PrintWriter out = spec.commandLine().getOut();
 		for (String line : table(report))
 			out.println(line);
 		if (output != null) out.println("wrote " + output);
-		if (fitted && featuresFile != null && report.features() != null) out.println("wrote features " +
-			featuresFile);
+		if (fitted && featuresFile != null && report.features() != null) out
+			.println("wrote features " + featuresFile);
 		out.flush();
 		return 0;
 	}
 
 	/**
-	 * The name a folder's rows carry: its own name, or with its parent's (photos/test) when the
-	 * other set's folder has the same name, so that the two sets' rows never merge.
+	 * The name a folder's rows carry: its own name, or with its parent's
+	 * (photos/test) when the other set's folder has the same name, so that the
+	 * two sets' rows never merge.
 	 */
 	static String name(Path folder, Path other) {
 		return name(folder, other == null ? List.of() : List.of(other));
 	}
 
-	/** As above, against every folder of {@code all} (which may hold {@code folder} itself). */
+	/**
+	 * As above, against every folder of {@code all} (which may hold
+	 * {@code folder} itself).
+	 */
 	static String name(Path folder, List<Path> all) {
 		if (folder == null) return null;
 		Path f = folder.toAbsolutePath().normalize(), n = f.getFileName();
@@ -204,31 +223,36 @@ final class EvaluateCommand implements Callable<Integer> {
 			Path o = other.toAbsolutePath().normalize();
 			clash |= !o.equals(f) && n.equals(o.getFileName());
 		}
-		if (!clash || f.getParent() == null || f.getParent().getFileName() == null) return n.toString();
+		if (!clash || f.getParent() == null || f.getParent().getFileName() == null)
+			return n.toString();
 		return f.getParent().getFileName() + "/" + n;
 	}
 
-	/** The report as aligned text: rows, the model against the best baseline, near-copies, notes. */
+	/**
+	 * The report as aligned text: rows, the model against the best baseline,
+	 * near-copies, notes.
+	 */
 	static List<String> table(EvaluationReport r) {
 		List<String> lines = new ArrayList<>();
-		lines.add("model " + r.model() + " (" + r.task().id() + ", sha256 " + r.modelSha256().substring(0,
-			12) + ")");
+		lines.add("model " + r.model() + " (" + r.task().id() + ", sha256 " + r
+			.modelSha256().substring(0, 12) + ")");
 		List<String[]> rows = new ArrayList<>();
 		if (r.task() == TaskKind.GENERATE) {
-			rows.add(new String[] { "data", "condition", "metric", "value", "std", "n_a", "n_b" });
+			rows.add(new String[] { "data", "condition", "metric", "value", "std",
+				"n_a", "n_b" });
 			for (Measure m : r.measures())
-				rows.add(new String[] { m.dataset(), m.condition(), m.metric(), Numbers.compact(m
-					.value()), Numbers.compact(m.std()), Integer.toString(m.countA()), Integer
-						.toString(m.countB()) });
+				rows.add(new String[] { m.dataset(), m.condition(), m.metric(), Numbers
+					.compact(m.value()), Numbers.compact(m.std()), Integer.toString(m
+						.countA()), Integer.toString(m.countB()) });
 		}
 		else {
 			boolean points = r.hasPointSources();
-			rows.add(points ? new String[] { "data", "condition", "method", "", "PSNR dB", "SSIM", "n",
-				"peak", "flux", "faint found" } : new String[] { "data", "condition", "method", "", "PSNR dB",
-					"SSIM", "n" });
+			rows.add(points ? new String[] { "data", "condition", "method", "",
+				"PSNR dB", "SSIM", "n", "peak", "flux", "faint found" } : new String[] {
+					"data", "condition", "method", "", "PSNR dB", "SSIM", "n" });
 			for (Score s : r.scores()) {
-				String[] row = { s.dataset(), s.condition(), s.method(), s.kind().id(), fixed(s.psnr(), 2),
-					fixed(s.ssim(), 4), Integer.toString(s.n()) };
+				String[] row = { s.dataset(), s.condition(), s.method(), s.kind().id(),
+					fixed(s.psnr(), 2), fixed(s.ssim(), 4), Integer.toString(s.n()) };
 				if (points) {
 					PointScores p = s.points();
 					row = java.util.Arrays.copyOf(row, 10);
@@ -241,22 +265,28 @@ final class EvaluateCommand implements Callable<Integer> {
 		}
 		lines.addAll(align(rows, r.task() == TaskKind.GENERATE ? 3 : 4));
 		for (Comparison c : r.comparisons())
-			lines.add(String.format(Locale.ROOT, "%s / %s: model vs best baseline (%s): %s dB PSNR, " +
-				"%s SSIM", c.dataset(), c.condition(), c.bestBaseline().method(), signed(c.psnrGain(), 2),
-				signed(c.ssimGain(), 4)));
+			lines.add(String.format(Locale.ROOT,
+				"%s / %s: model vs best baseline (%s): %s dB PSNR, " + "%s SSIM", c
+					.dataset(), c.condition(), c.bestBaseline().method(), signed(c
+						.psnrGain(), 2), signed(c.ssimGain(), 4)));
 		int shown = 0;
 		for (NearCopy c : r.nearCopies())
-			if (shown++ < 10) lines.add(String.format(Locale.ROOT, "near-copy: %s %s generated #%d " +
-				"(seed %d) is %s RMS from training image %s", c.dataset(), c.condition(), c.generated(), c
-					.seed(), Numbers.compact(c.distance()), c.trainingImage()));
-		if (r.nearCopies().size() > 10) lines.add("... and " + (r.nearCopies().size() - 10) +
-			" more near-copies");
+			if (shown++ < 10) lines.add(String.format(Locale.ROOT,
+				"near-copy: %s %s generated #%d " +
+					"(seed %d) is %s RMS from training image %s", c.dataset(), c
+						.condition(), c.generated(), c.seed(), Numbers.compact(c
+							.distance()), c.trainingImage()));
+		if (r.nearCopies().size() > 10) lines.add("... and " + (r.nearCopies()
+			.size() - 10) + " more near-copies");
 		for (String note : r.notes())
 			lines.add("note: " + note);
 		return lines;
 	}
 
-	/** Left-aligned text columns, right-aligned numeric ones from {@code firstNumber} on. */
+	/**
+	 * Left-aligned text columns, right-aligned numeric ones from
+	 * {@code firstNumber} on.
+	 */
 	private static List<String> align(List<String[]> rows, int firstNumber) {
 		int[] width = new int[rows.get(0).length];
 		for (String[] row : rows)
@@ -277,7 +307,9 @@ final class EvaluateCommand implements Callable<Integer> {
 		return out;
 	}
 
-	/** {@link Numbers#fixed}, with "-" for a value the table has none of (NaN). */
+	/**
+	 * {@link Numbers#fixed}, with "-" for a value the table has none of (NaN).
+	 */
 	private static String fixed(double v, int decimals) {
 		return Double.isNaN(v) ? "-" : Numbers.fixed(v, decimals);
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.IOException;
@@ -38,15 +39,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fiji-gan fine-tune}: adapts a model to the user's images. Writes the trained model (same
- * inputs and outputs as the original, provenance in its metadata) and its loss curve as
- * {@code OUT-loss.csv} and {@code OUT-loss.png}, each atomically.
+ * {@code fiji-gan fine-tune}: adapts a model to the user's images. Writes the
+ * trained model (same inputs and outputs as the original, provenance in its
+ * metadata) and its loss curve as {@code OUT-loss.csv} and
+ * {@code OUT-loss.png}, each atomically.
  */
 @Command(name = "fine-tune", mixinStandardHelpOptions = true,
 	description = "Fine-tune a model on your images, on any execution provider. One step with " +
 		"--optimizer sgd --loss l1 --adversarial-weight 0 --normalize none --patch 0 --augment none " +
 		"--batch 1 is exactly w <- w - lr * dL/dw with L = mean(|G(x) - y|).")
 public final class FineTuneCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
@@ -54,14 +57,15 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "An .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model's name.")
 	String model;
 
-	@Option(names = { "-o", "--output" }, required = true, paramLabel = "OUT.onnx",
-		description = "The fine-tuned model.")
+	@Option(names = { "-o", "--output" }, required = true,
+		paramLabel = "OUT.onnx", description = "The fine-tuned model.")
 	Path output;
 
 	@ArgGroup(exclusive = true, multiplicity = "1")
 	Data data;
 
 	static final class Data {
+
 		@Option(names = "--data", paramLabel = "DIR",
 			description = "Clean images (degraded on the fly for the task), noisy images with " +
 				"--self-supervised n2v, or real images in class sub-folders for a generator.")
@@ -72,6 +76,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 	}
 
 	static final class Pairs {
+
 		@Option(names = "--input-dir", required = true, paramLabel = "A",
 			description = "Model inputs, matched to --target-dir by relative path.")
 		Path inputs;
@@ -85,21 +90,25 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "super-resolution, denoise, inpaint or generate (default: the model's).")
 	TaskKind task;
 
-	@Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--steps", defaultValue = "1000",
+		description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
 	int steps;
 
-	@Option(names = "--batch", defaultValue = "4", description = "Samples per step (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--batch", defaultValue = "4",
+		description = "Samples per step (default: ${DEFAULT-VALUE}).")
 	int batch;
 
 	@Option(names = "--patch", defaultValue = "64", paramLabel = "P|0",
 		description = "Patch size on the output side; 0 for whole images (default: ${DEFAULT-VALUE}).")
 	int patch;
 
-	@Option(names = "--augment", defaultValue = "flips", paramLabel = "flips|none",
+	@Option(names = "--augment", defaultValue = "flips",
+		paramLabel = "flips|none",
 		description = "Random flips and 90-degree rotations (default: ${DEFAULT-VALUE}).")
 	String augment;
 
-	@Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|adamw|sgd",
+	@Option(names = "--optimizer", defaultValue = "adam",
+		paramLabel = "adam|adamw|sgd",
 		description = "Default: ${DEFAULT-VALUE} (betas 0.5, 0.999).")
 	String optimizer;
 
@@ -107,7 +116,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Learning rate (default: ${DEFAULT-VALUE}).")
 	double lr;
 
-	@Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "constant|cosine",
+	@Option(names = "--lr-schedule", defaultValue = "constant",
+		paramLabel = "constant|cosine",
 		description = "Learning rate over the run: constant, or cosine decay to 0 at --steps (default: ${DEFAULT-VALUE}).")
 	String lrSchedule;
 
@@ -124,7 +134,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "GAN loss; wasserstein needs --gradient-penalty (default: ${DEFAULT-VALUE}).")
 	String adversarial;
 
-	@Option(names = "--gradient-penalty", defaultValue = "none", paramLabel = "wgan-gp:LAMBDA",
+	@Option(names = "--gradient-penalty", defaultValue = "none",
+		paramLabel = "wgan-gp:LAMBDA",
 		description = "WGAN-GP (Gulrajani et al. 2017): LAMBDA (||grad D|| - 1)^2 on random mixes of " +
 			"real and generated images, for --adversarial wasserstein; the paper uses 10 (default: ${DEFAULT-VALUE}).")
 	String gradientPenalty;
@@ -139,12 +150,14 @@ public final class FineTuneCommand implements Callable<Integer> {
 			"GAMMA times K (default: ${DEFAULT-VALUE}).")
 	int r1Every;
 
-	@Option(names = "--discriminator", defaultValue = "auto", paramLabel = "auto|patchgan|dcgan|sngan",
+	@Option(names = "--discriminator", defaultValue = "auto",
+		paramLabel = "auto|patchgan|dcgan|sngan",
 		description = "The discriminator: patchgan (image-to-image default), dcgan (generator default) or " +
 			"sngan (Miyato et al. 2018's CNN down to 4x4, global sum pooling, class projection) (default: ${DEFAULT-VALUE}).")
 	String discriminator;
 
-	@Option(names = "--discriminator-width", defaultValue = "32", paramLabel = "W",
+	@Option(names = "--discriminator-width", defaultValue = "32",
+		paramLabel = "W",
 		description = "Channels of the discriminator's first layer (default: ${DEFAULT-VALUE}).")
 	int discriminatorWidth;
 
@@ -152,7 +165,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Spectral normalisation of every discriminator weight (Miyato et al. 2018), one power iteration per step.")
 	boolean spectralNorm;
 
-	@Option(names = "--diff-augment", defaultValue = "none", paramLabel = "translation,cutout,color",
+	@Option(names = "--diff-augment", defaultValue = "none",
+		paramLabel = "translation,cutout,color",
 		description = "Differentiable augmentation of real and generated images before the " +
 			"discriminator (Zhao et al. 2020) (default: ${DEFAULT-VALUE}).")
 	String diffAugment;
@@ -178,20 +192,22 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Adam's betas; WGAN-GP uses 0,0.9 or 0.5,0.9 (default: 0.5,0.999).")
 	String adamBetas;
 
-	@Option(names = "--normalize", defaultValue = "percentile", paramLabel = "MODE",
+	@Option(names = "--normalize", defaultValue = "percentile",
+		paramLabel = "MODE",
 		description = "percentile[:L,H], range[:MIN,MAX] or none; for a generator, one range for the " +
 			"whole set (default: ${DEFAULT-VALUE}).")
 	Normalization normalize;
 
-	@Option(names = "--degradation", paramLabel = "SPEC",
-		description = { "How inputs are made from clean images (default: the task's own). One of " +
+	@Option(names = "--degradation", paramLabel = "SPEC", description = {
+		"How inputs are made from clean images (default: the task's own). One of " +
 			"downscale[:blur=A..B,noise=A..B], gaussian:A..B, poisson-gaussian:photons=A..B[,read=A..B], " +
 			"holes:A..B (coverage; strokes and boxes in proportion to the patch), varied-holes:A..B " +
 			"(strokes, blobs and boxes from 3 pixels to half the patch). Repeat with noise models to train on a mix, one drawn per sample.",
-			"Amounts are in normalised units (0..1 spans the 1st-99.8th percentiles by default)." })
+		"Amounts are in normalised units (0..1 spans the 1st-99.8th percentiles by default)." })
 	List<String> degradation;
 
-	@Option(names = "--seed", defaultValue = "0", description = "Seeds sampling, degradations and the discriminator.")
+	@Option(names = "--seed", defaultValue = "0",
+		description = "Seeds sampling, degradations and the discriminator.")
 	long seed;
 
 	@Mixin
@@ -200,15 +216,16 @@ public final class FineTuneCommand implements Callable<Integer> {
 	@Mixin
 	DeviceFlags run;
 
-
 	@Option(names = "--checkpoint-dir", paramLabel = "D",
 		description = "Where atomic checkpoints go (every --checkpoint-every steps and at the end).")
 	Path checkpointDir;
 
-	@Option(names = "--checkpoint-every", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}.")
+	@Option(names = "--checkpoint-every", defaultValue = "100",
+		description = "Default: ${DEFAULT-VALUE}.")
 	int checkpointEvery;
 
-	@Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint-dir.")
+	@Option(names = "--resume",
+		description = "Continue from the checkpoint in --checkpoint-dir.")
 	boolean resume;
 
 	@Option(names = "--validation", defaultValue = "0.1", paramLabel = "F",
@@ -227,7 +244,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Export an exponential moving average of the weights (e.g. 0.999; default: off).")
 	double ema;
 
-	@Option(names = "--ema-warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+	@Option(names = "--ema-warmup", negatable = true, defaultValue = "true",
+		fallbackValue = "true",
 		description = "Ramp the EMA decay up as min(DECAY, (1 + t) / (10 + t)) at step t, so a short " +
 			"run exports trained weights (default: on; --no-ema-warmup: DECAY from the first step).")
 	boolean emaWarmup;
@@ -243,61 +261,72 @@ public final class FineTuneCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws IOException {
 		Path out = output.toAbsolutePath();
-		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx"))
-			throw new GanException("the fine-tuned model must be written to a .onnx file, not " + output
-				.getFileName());
+		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
+			".onnx")) throw new GanException(
+				"the fine-tuned model must be written to a .onnx file, not " + output
+					.getFileName());
 		Path csv = sibling(out, "-loss.csv"), png = sibling(out, "-loss.png");
 		boolean replacesModel = refuseReplacingTheModel(out, Path.of(model));
 		if (!overwrite) for (Path p : List.of(out, csv, png))
-			if (Files.exists(p) && !(p == out && replacesModel)) throw new GanException(p +
-				" already exists; pass --overwrite to replace it");
-		if (!Files.isDirectory(out.getParent())) throw new GanException("output folder " + out
-			.getParent() + " does not exist");
-		if (!Files.isWritable(out.getParent())) throw new GanException("cannot write to the output " +
-			"folder " + out.getParent() + ": it is read-only or not yours");
-		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder.of(data.folder,
-			"data")) : new DataSource.Pairs(ImageFolder.of(data.pairs.inputs, "input"), ImageFolder.of(
-				data.pairs.targets, "target"));
+			if (Files.exists(p) && !(p == out && replacesModel))
+				throw new GanException(p +
+					" already exists; pass --overwrite to replace it");
+		if (!Files.isDirectory(out.getParent())) throw new GanException(
+			"output folder " + out.getParent() + " does not exist");
+		if (!Files.isWritable(out.getParent())) throw new GanException(
+			"cannot write to the output " + "folder " + out.getParent() +
+				": it is read-only or not yours");
+		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder
+			.of(data.folder, "data")) : new DataSource.Pairs(ImageFolder.of(
+				data.pairs.inputs, "input"), ImageFolder.of(data.pairs.targets,
+					"target"));
 		refuseOverwritingData(source, List.of(out, csv, png));
 		Degradation.BlindSpot blindSpots = selfSupervised.blindSpot();
-		if (blindSpots != null && degradation != null && !degradation.isEmpty()) throw new GanException(
-			"--degradation makes inputs from clean images; --self-supervised n2v learns from noisy " +
-				"images as they are: give one or the other");
+		if (blindSpots != null && degradation != null && !degradation.isEmpty())
+			throw new GanException(
+				"--degradation makes inputs from clean images; --self-supervised n2v learns from noisy " +
+					"images as they are: give one or the other");
 		if (loss == null) loss = blindSpots != null ? "l2" : "l1";
-		OptimizerConfig opt = OptimizerConfig.parse(optimizer, lr).withSchedule(OptimizerConfig.Schedule
-			.parse(lrSchedule)).withBetas(adamBetas);
-		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(discriminator),
-			discriminatorWidth, spectralNorm, minibatchStd, DiffAugment.parse(diffAugment), adaTarget, dLr,
-			dSteps, emaWarmup);
-		FineTuneConfig config = new FineTuneConfig(steps, opt, LossKind.parse(loss), 0, AdversarialKind
-			.parse(adversarial), seed, run.device, run.threads, checkpointDir, checkpointEvery, resume,
-			freeze, ema, validateEvery, new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty),
-				r1, r1Every), stabilisers);
-		FineTune.Request request = new FineTune.Request(model, task, source, batch, patch, Augmentation
-			.parse(augment), normalize, validation, adversarialWeight, config, blindSpots != null
-				? blindSpots : degradation == null || degradation.isEmpty() ? null : Degradation.parseAll(
-					degradation));
+		OptimizerConfig opt = OptimizerConfig.parse(optimizer, lr).withSchedule(
+			OptimizerConfig.Schedule.parse(lrSchedule)).withBetas(adamBetas);
+		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(
+			discriminator), discriminatorWidth, spectralNorm, minibatchStd,
+			DiffAugment.parse(diffAugment), adaTarget, dLr, dSteps, emaWarmup);
+		FineTuneConfig config = new FineTuneConfig(steps, opt, LossKind.parse(loss),
+			0, AdversarialKind.parse(adversarial), seed, run.device, run.threads,
+			checkpointDir, checkpointEvery, resume, freeze, ema, validateEvery,
+			new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty), r1,
+				r1Every), stabilisers);
+		FineTune.Request request = new FineTune.Request(model, task, source, batch,
+			patch, Augmentation.parse(augment), normalize, validation,
+			adversarialWeight, config, blindSpots != null ? blindSpots
+				: degradation == null || degradation.isEmpty() ? null : Degradation
+					.parseAll(degradation));
 
 		FineTune.Outcome outcome;
-		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
-			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
+				ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine()
+					.getErr()))
 		{
-			outcome = FineTune.run(request, d -> refuseReplacingTheModel(out, d.onnxFile()), ProgressListener
-				.safe(progress), interrupt.token());
+			outcome = FineTune.run(request, d -> refuseReplacingTheModel(out, d
+				.onnxFile()), ProgressListener.safe(progress), interrupt.token());
 		}
 		Trainer.Result result = outcome.result();
 		// replace only with --overwrite, even a file that appeared while training
-		AtomicFile.writeStream(out, overwrite || replacesModel, o -> result.model().writeTo(o));
-		AtomicFile.writeStream(csv, overwrite, o -> LossCurve.writeCsv(o, Trainer.HISTORY_COLUMNS,
-			result.history()));
-		AtomicFile.writeStream(png, overwrite, o -> LossPlot.writePng(o, result.history()));
+		AtomicFile.writeStream(out, overwrite || replacesModel, o -> result.model()
+			.writeTo(o));
+		AtomicFile.writeStream(csv, overwrite, o -> LossCurve.writeCsv(o,
+			Trainer.HISTORY_COLUMNS, result.history()));
+		AtomicFile.writeStream(png, overwrite, o -> LossPlot.writePng(o, result
+			.history()));
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);
-		w.printf(Locale.ROOT, "wrote %s (%d steps on %s, final loss %.5f%s)%n", output, result.steps(),
-			result.provider(), last[1], Float.isNaN(last[4]) ? "" : String.format(Locale.ROOT,
-				", validation loss %.5f", last[4]) + (Float.isNaN(last[5]) ? "" : String.format(Locale.ROOT,
-				", PSNR %.2f dB", last[5])));
+		w.printf(Locale.ROOT, "wrote %s (%d steps on %s, final loss %.5f%s)%n",
+			output, result.steps(), result.provider(), last[1], Float.isNaN(last[4])
+				? "" : String.format(Locale.ROOT, ", validation loss %.5f", last[4]) +
+					(Float.isNaN(last[5]) ? "" : String.format(Locale.ROOT,
+						", PSNR %.2f dB", last[5])));
 		w.println("loss curve: " + csv.getFileName() + ", " + png.getFileName());
 		w.println("data: " + outcome.data().describe());
 		for (String n : outcome.notes())
@@ -309,24 +338,32 @@ public final class FineTuneCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * Whether {@code out} is the model file {@code model} (under any name): allowed with
-	 * {@code --replace-input-model}, refused otherwise.
+	 * Whether {@code out} is the model file {@code model} (under any name):
+	 * allowed with {@code --replace-input-model}, refused otherwise.
 	 */
 	private boolean refuseReplacingTheModel(Path out, Path model) {
 		if (!FileIdentity.same(out, model)) return false;
 		if (replaceInputModel) return true;
-		throw new GanException("the output " + out + " is the model being fine-tuned (" + model +
+		throw new GanException("the output " + out +
+			" is the model being fine-tuned (" + model +
 			"): write the fine-tuned model to another file, or pass --replace-input-model to replace " +
 			"it once training has finished");
 	}
 
-	/** Refuses writing the model or its loss curve over a training image, under any name. */
-	private static void refuseOverwritingData(DataSource source, List<Path> outputs) {
+	/**
+	 * Refuses writing the model or its loss curve over a training image, under
+	 * any name.
+	 */
+	private static void refuseOverwritingData(DataSource source,
+		List<Path> outputs)
+	{
 		List<FileIdentity.Input> images = new ArrayList<>();
-		for (ImageFolder f : source instanceof DataSource.Pairs p ? List.of((ImageFolder) p.inputs(),
-			(ImageFolder) p.targets()) : List.of((ImageFolder) ((DataSource.Images) source).images()))
+		for (ImageFolder f : source instanceof DataSource.Pairs p ? List.of(
+			(ImageFolder) p.inputs(), (ImageFolder) p.targets()) : List.of(
+				(ImageFolder) ((DataSource.Images) source).images()))
 			for (String name : f.names())
-				images.add(new FileIdentity.Input("training image", f.folder().resolve(name)));
+				images.add(new FileIdentity.Input("training image", f.folder().resolve(
+					name)));
 		var index = FileIdentity.index(images);
 		for (Path p : outputs)
 			FileIdentity.refuseOverwriting(p, index);
@@ -334,6 +371,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 
 	private static Path sibling(Path onnx, String suffix) {
 		String name = onnx.getFileName().toString();
-		return onnx.resolveSibling(name.substring(0, name.length() - ".onnx".length()) + suffix);
+		return onnx.resolveSibling(name.substring(0, name.length() - ".onnx"
+			.length()) + suffix);
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import picocli.CommandLine.ParameterException;
 		"file), or one file per image with a manifest (OUT a folder). Sample i uses seed S+i, so " +
 		"any sample can be redrawn alone.")
 final class GenerateCommand extends JobCommand {
+
 	@Option(names = { "-m", "--model" }, required = true, paramLabel = "MODEL",
 		description = "An .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model's name.")
 	String reference;
@@ -49,22 +51,26 @@ final class GenerateCommand extends JobCommand {
 		description = "Seed of the first image's latent vector (default: random, printed).")
 	Long seed;
 
-	@Option(names = "--class", paramLabel = "K", description = "Class label or name for all images.")
+	@Option(names = "--class", paramLabel = "K",
+		description = "Class label or name for all images.")
 	String classLabel;
 
-	@Option(names = "--classes", paramLabel = "FILE.npy", description = "One class label per image.")
+	@Option(names = "--classes", paramLabel = "FILE.npy",
+		description = "One class label per image.")
 	Path classFile;
 
 	@Option(names = "--latent", paramLabel = "FILE.npy",
 		description = "Latent vectors [N,...] to use instead of random ones.")
 	Path latentFile;
 
-	@Option(names = "--normalize", paramLabel = "range|none", defaultValue = "range",
+	@Option(names = "--normalize", paramLabel = "range|none",
+		defaultValue = "range",
 		description = "range: 8-bit images from the model's output range (default); none: 32-bit, " +
 			"values as the model gives them.")
 	String normalization;
 
-	@Option(names = "--float", description = "32-bit output, same as --normalize none.")
+	@Option(names = "--float",
+		description = "32-bit output, same as --normalize none.")
 	boolean floatOutput;
 
 	@Option(names = "--range", paramLabel = "MIN,MAX",
@@ -74,12 +80,11 @@ final class GenerateCommand extends JobCommand {
 	@Mixin
 	DeviceFlags run;
 
-	@Option(names = "--nonfinite", paramLabel = "fail|zero|clip", defaultValue = "fail",
-		converter = InferenceFlags.NonFiniteText.class,
+	@Option(names = "--nonfinite", paramLabel = "fail|zero|clip",
+		defaultValue = "fail", converter = InferenceFlags.NonFiniteText.class,
 		description = "NaN and infinite values the generator gives, in 8-bit images: fail " +
 			"(default), zero or clip; 32-bit images (--float) keep them.")
 	NonFinite nonFinite;
-
 
 	@Option(names = "--per-class", paramLabel = "N",
 		description = "Folder mode: N images of every class of the model, each class in a sub-folder.")
@@ -94,12 +99,16 @@ final class GenerateCommand extends JobCommand {
 	List<FileIdentity.Input> inputFiles() {
 		List<FileIdentity.Input> files = new ArrayList<>();
 		files.add(new FileIdentity.Input("model", Path.of(reference)));
-		if (latentFile != null) files.add(new FileIdentity.Input("latent file", latentFile));
-		if (classFile != null) files.add(new FileIdentity.Input("class file", classFile));
+		if (latentFile != null) files.add(new FileIdentity.Input("latent file",
+			latentFile));
+		if (classFile != null) files.add(new FileIdentity.Input("class file",
+			classFile));
 		return files;
 	}
 
-	/** A stack holds every image; a folder one at a time (generate has no tiles). */
+	/**
+	 * A stack holds every image; a folder one at a time (generate has no tiles).
+	 */
 	@Override
 	String outOfMemoryAdvice() {
 		return "write the images into a folder (--output DIR), which holds one at a time";
@@ -117,36 +126,47 @@ final class GenerateCommand extends JobCommand {
 			"--include is for --input DIR; generate reads no images");
 		ModelDescriptor d = load();
 		GeneratorSpec g = d.generator();
-		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile, "latent file"),
-			latentFile);
-		long[] labels = classFile == null ? null : labels(readNpy(classFile, "class file"), classFile);
+		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile,
+			"latent file"), latentFile);
+		long[] labels = classFile == null ? null : labels(readNpy(classFile,
+			"class file"), classFile);
 		SamplePlan plan = plan(g, latents, labels);
-		if (seed == null && latents == null && batch.shard != null) throw new GanException(
-			"give --seed with --shard, so that every shard draws from the same seed sequence");
-		long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
-		GenerationJob job = new GenerationJob(output, batch.format == null ? "tif" : batch.format, plan,
-			s, latents, latentFile == null ? null : latentFile.getFileName().toString(), floatOutput ||
-				normalization.equals("none"), run.device, run.threads, batch.shardOrAll(), overwrite,
-			batch.failFast, provenance(), nonFinite);
+		if (seed == null && latents == null && batch.shard != null)
+			throw new GanException(
+				"give --seed with --shard, so that every shard draws from the same seed sequence");
+		long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(
+			1L << 31);
+		GenerationJob job = new GenerationJob(output, batch.format == null ? "tif"
+			: batch.format, plan, s, latents, latentFile == null ? null : latentFile
+				.getFileName().toString(), floatOutput || normalization.equals("none"),
+			run.device, run.threads, batch.shardOrAll(), overwrite, batch.failFast,
+			provenance(), nonFinite);
 		return GenerationBatch.run(job, d, ImageFiles.CODEC, progress, cancel);
 	}
 
-	/** Which samples to draw, from --count, --class(es), --per-class or --balance-against. */
+	/**
+	 * Which samples to draw, from --count, --class(es), --per-class or
+	 * --balance-against.
+	 */
 	private SamplePlan plan(GeneratorSpec g, float[][] latents, long[] labels) {
 		int given = (perClass != null ? 1 : 0) + (balanceAgainst != null ? 1 : 0);
-		if (given > 1) throw new GanException("give --per-class or --balance-against, not both");
-		if (given == 1 && (count != null || classLabel != null || classFile != null || latents != null))
-			throw new GanException((perClass != null ? "--per-class" : "--balance-against") +
-				" decides the counts and classes: leave out --count, --class, --classes and --latent");
+		if (given > 1) throw new GanException(
+			"give --per-class or --balance-against, not both");
+		if (given == 1 && (count != null || classLabel != null ||
+			classFile != null || latents != null)) throw new GanException(
+				(perClass != null ? "--per-class" : "--balance-against") +
+					" decides the counts and classes: leave out --count, --class, --classes and --latent");
 		if (perClass != null) {
-			if (perClass < 1) throw new GanException("--per-class must be at least 1");
+			if (perClass < 1) throw new GanException(
+				"--per-class must be at least 1");
 			return SamplePlan.perClass(perClass, g);
 		}
-		if (balanceAgainst != null) return SamplePlan.balanceAgainst(balanceAgainst, g, ImageFiles.CODEC);
-		long n = count != null ? count : latents != null ? latents.length : labels != null
-			? labels.length : 1;
-		if (labels != null && labels.length != n) throw new GanException("the class file has " + labels
-			.length + " labels for " + n + " images");
+		if (balanceAgainst != null) return SamplePlan.balanceAgainst(balanceAgainst,
+			g, ImageFiles.CODEC);
+		long n = count != null ? count : latents != null ? latents.length
+			: labels != null ? labels.length : 1;
+		if (labels != null && labels.length != n) throw new GanException(
+			"the class file has " + labels.length + " labels for " + n + " images");
 		if (!g.isConditional()) {
 			if (classLabel != null || labels != null) throw new GanException(
 				"this generator takes no class; remove --class/--classes");
@@ -154,38 +174,44 @@ final class GenerateCommand extends JobCommand {
 		}
 		if (classLabel != null && labels != null) throw new GanException(
 			"give either --class or --classes, not both");
-		if (classLabel != null) return SamplePlan.oneClass(n, label(g, classLabel), g);
+		if (classLabel != null) return SamplePlan.oneClass(n, label(g, classLabel),
+			g);
 		if (labels != null) return SamplePlan.labels(labels, g);
 		return SamplePlan.cycling(n, g);
 	}
 
 	private ModelDescriptor load() {
 		if (!normalization.equals("range") && !normalization.equals("none"))
-			throw new ParameterException(spec.commandLine(), "generate takes --normalize range or none, not '" +
-				normalization + "'");
+			throw new ParameterException(spec.commandLine(),
+				"generate takes --normalize range or none, not '" + normalization +
+					"'");
 		InputFile.refuseSpecial(Path.of(reference), "model");
-		ModelDescriptor d = ModelLoader.load(reference, ModelOverrides.NONE.withRange(range), stages);
+		ModelDescriptor d = ModelLoader.load(reference, ModelOverrides.NONE
+			.withRange(range), stages);
 		return ModelOptions.checkTask(d, TaskKind.GENERATE, false);
 	}
 
 	@Override
 	Job run(ProgressListener progress, CancellationToken cancel) {
-		if (perClass != null || balanceAgainst != null) throw new ParameterException(spec.commandLine(),
-			(perClass != null ? "--per-class" : "--balance-against") + " writes one file per image: " +
-				"give a folder as --output");
+		if (perClass != null || balanceAgainst != null)
+			throw new ParameterException(spec.commandLine(), (perClass != null
+				? "--per-class" : "--balance-against") +
+				" writes one file per image: " + "give a folder as --output");
 		ModelDescriptor d = load();
-		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile, "latent file"),
-			latentFile);
-		long[] labels = classFile == null ? null : labels(readNpy(classFile, "class file"), classFile);
-		int n = count != null ? count : latents != null ? latents.length : labels != null
-			? labels.length : 1;
+		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile,
+			"latent file"), latentFile);
+		long[] labels = classFile == null ? null : labels(readNpy(classFile,
+			"class file"), classFile);
+		int n = count != null ? count : latents != null ? latents.length
+			: labels != null ? labels.length : 1;
 		List<String> notes = new ArrayList<>();
-		long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
-		if (seed == null && latents == null) notes.add("seed " + s + " (pass --seed " + s +
-			" to draw the same images again)");
-		GenerateOptions options = new GenerateOptions(n, s, classLabel == null ? null : label(d
-			.generator(), classLabel), labels, latents, floatOutput || normalization.equals("none"),
-			run.device, run.threads, nonFinite);
+		long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(
+			1L << 31);
+		if (seed == null && latents == null) notes.add("seed " + s +
+			" (pass --seed " + s + " to draw the same images again)");
+		GenerateOptions options = new GenerateOptions(n, s, classLabel == null
+			? null : label(d.generator(), classLabel), labels, latents, floatOutput ||
+				normalization.equals("none"), run.device, run.threads, nonFinite);
 		return new Job(d, Generator.run(d, options, progress, cancel), notes);
 	}
 
@@ -198,7 +224,8 @@ final class GenerateCommand extends JobCommand {
 		long[] shape = a.shape();
 		float[] data = a.toFloatArray();
 		int n = shape.length <= 1 ? 1 : (int) shape[0];
-		if (n == 0 || data.length == 0) throw new GanException(file + " holds no latent vectors");
+		if (n == 0 || data.length == 0) throw new GanException(file +
+			" holds no latent vectors");
 		int d = data.length / n;
 		float[][] rows = new float[n][];
 		for (int i = 0; i < n; i++)
@@ -207,8 +234,9 @@ final class GenerateCommand extends JobCommand {
 	}
 
 	private static long[] labels(NpyArray a, Path file) {
-		if (Arrays.stream(a.shape()).filter(x -> x != 1).count() > 1) throw new GanException(file +
-			" has shape " + Arrays.toString(a.shape()) + "; class labels are one number per image");
+		if (Arrays.stream(a.shape()).filter(x -> x != 1).count() > 1)
+			throw new GanException(file + " has shape " + Arrays.toString(a.shape()) +
+				"; class labels are one number per image");
 		return a.toLongArray();
 	}
 
@@ -220,8 +248,9 @@ final class GenerateCommand extends JobCommand {
 		catch (NumberFormatException e) {
 			int i = g == null ? -1 : g.classNames().indexOf(text.trim());
 			if (i >= 0) return i;
-			throw new GanException("class '" + text + "' is neither a number nor one of the model's " +
-				"classes" + (g == null || g.classNames().isEmpty() ? "" : " " + g.classNames()));
+			throw new GanException("class '" + text +
+				"' is neither a number nor one of the model's " + "classes" +
+				(g == null || g.classNames().isEmpty() ? "" : " " + g.classNames()));
 		}
 	}
 }

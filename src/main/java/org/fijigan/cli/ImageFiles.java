@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.nio.file.Path;
@@ -7,12 +8,15 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.ij1.ImageFileCodec;
 
 /**
- * Image files as the command line reads and writes them: anything ImageJ 1 opens, NumPy
- * {@code .npy} tensors and NIfTI-1; see {@link ImageFileCodec}, which does the work.
+ * Image files as the command line reads and writes them: anything ImageJ 1
+ * opens, NumPy {@code .npy} tensors and NIfTI-1; see {@link ImageFileCodec},
+ * which does the work.
  */
 final class ImageFiles {
+
 	enum Format {
-		TIFF(".tif"), PNG(".png"), JPEG(".jpg"), NPY(".npy"), NIFTI(".nii.gz");
+
+			TIFF(".tif"), PNG(".png"), JPEG(".jpg"), NPY(".npy"), NIFTI(".nii.gz");
 
 		final String extension;
 
@@ -21,16 +25,9 @@ final class ImageFiles {
 		}
 
 		/** The format named by {@code file}'s extension, or null. */
-		static Format of(Path file) {
-			return switch (ImageCodec.extensionOf(file.getFileName().toString())) {
-				case ".tif", ".tiff" -> TIFF;
-				case ".png" -> PNG;
-				case ".jpg", ".jpeg" -> JPEG;
-				case ".npy" -> NPY;
-				case ".nii.gz" -> NIFTI;
-				default -> null;
-			};
-		}
+		static Format of(
+			Path file)
+		{return switch(ImageCodec.extensionOf(file.getFileName().toString())){case".tif",".tiff"->TIFF;case".png"->PNG;case".jpg",".jpeg"->JPEG;case".npy"->NPY;case".nii.gz"->NIFTI;default->null;};}
 	}
 
 	static final ImageCodec CODEC = ImageFileCodec.INSTANCE;
@@ -68,13 +65,18 @@ final class ImageFiles {
 	static String describeBytes(long bytes) {
 		if (bytes < 1024) return bytes + " bytes";
 		double kib = bytes / 1024.0;
-		if (kib < 1024) return String.format(java.util.Locale.ROOT, "%.1f KiB", kib);
+		if (kib < 1024) return String.format(java.util.Locale.ROOT, "%.1f KiB",
+			kib);
 		double mib = kib / 1024;
-		if (mib < 1024) return String.format(java.util.Locale.ROOT, "%.1f MiB", mib);
+		if (mib < 1024) return String.format(java.util.Locale.ROOT, "%.1f MiB",
+			mib);
 		return String.format(java.util.Locale.ROOT, "%.1f GiB", mib / 1024);
 	}
 
-	/** Writes {@code image} to {@code file}, a new file; its properties go into the TIFF info. */
+	/**
+	 * Writes {@code image} to {@code file}, a new file; its properties go into
+	 * the TIFF info.
+	 */
 	static void write(RasterImage image, Format format, Path file) {
 		CODEC.write(image, format.extension, file);
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Option;
 
 /** An image-to-image command of one task: super-resolution or denoise. */
 abstract class ImageToImageCommand extends JobCommand {
+
 	@Mixin
 	ModelOptions model;
 
@@ -41,7 +43,8 @@ abstract class ImageToImageCommand extends JobCommand {
 
 	@Override
 	List<FileIdentity.Input> inputFiles() {
-		return List.of(new FileIdentity.Input("input image", input), model.asInput());
+		return List.of(new FileIdentity.Input("input image", input), model
+			.asInput());
 	}
 
 	@Override
@@ -52,8 +55,10 @@ abstract class ImageToImageCommand extends JobCommand {
 	@Override
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
 		ModelDescriptor d = model.load(task(), null, stages);
-		FolderJob job = new FolderJob(input, output, null, batch.format, batch.include, batch
-			.shardOrAll(), overwrite, batch.failFast, provenance());
-		return FolderBatch.run(job, d, flags.options(), ImageFiles.CODEC, progress, cancel);
+		FolderJob job = new FolderJob(input, output, null, batch.format,
+			batch.include, batch.shardOrAll(), overwrite, batch.failFast,
+			provenance());
+		return FolderBatch.run(job, d, flags.options(), ImageFiles.CODEC, progress,
+			cancel);
 	}
 }

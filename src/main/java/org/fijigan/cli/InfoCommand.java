@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
 	description = "Describe a model as fiji-gan reads it (after any overrides given), and the " +
 		"execution providers this installation has.")
 final class InfoCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
@@ -23,7 +25,8 @@ final class InfoCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(null));
+		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
+			null));
 		PrintWriter out = spec.commandLine().getOut();
 		out.println(ModelLoader.describe(d).stripTrailing());
 		out.flush();

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "inpaint", mixinStandardHelpOptions = true,
 	description = "Fill the holes a mask marks (non-zero mask pixels) with an inpainting model.")
 final class InpaintCommand extends JobCommand {
+
 	@Mixin
 	ModelOptions model;
 
@@ -40,7 +42,8 @@ final class InpaintCommand extends JobCommand {
 			"relative names (any image extension), or one mask for all.")
 	Path mask;
 
-	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class, paramLabel = "0|1",
+	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class,
+		paramLabel = "0|1",
 		description = "The value the model expects at holes (default: from the model).")
 	Double maskHoleValue;
 
@@ -51,14 +54,14 @@ final class InpaintCommand extends JobCommand {
 	@Override
 	Job run(ProgressListener progress, CancellationToken cancel) {
 		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue, stages);
-		return inpaint(d, read(input, "input"), read(mask, "mask"), mask, flags.options()
-			.withCompositeInpaint(!noComposite), progress, cancel);
+		return inpaint(d, read(input, "input"), read(mask, "mask"), mask, flags
+			.options().withCompositeInpaint(!noComposite), progress, cancel);
 	}
 
 	@Override
 	List<FileIdentity.Input> inputFiles() {
-		return List.of(new FileIdentity.Input("input image", input), new FileIdentity.Input("mask",
-			mask), model.asInput());
+		return List.of(new FileIdentity.Input("input image", input),
+			new FileIdentity.Input("mask", mask), model.asInput());
 	}
 
 	@Override
@@ -69,20 +72,25 @@ final class InpaintCommand extends JobCommand {
 	@Override
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
 		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue, stages);
-		FolderJob job = new FolderJob(input, output, mask, batch.format, batch.include, batch
-			.shardOrAll(), overwrite, batch.failFast, provenance());
-		return FolderBatch.run(job, d, flags.options().withCompositeInpaint(!noComposite),
-			ImageFiles.CODEC, progress, cancel);
+		FolderJob job = new FolderJob(input, output, mask, batch.format,
+			batch.include, batch.shardOrAll(), overwrite, batch.failFast,
+			provenance());
+		return FolderBatch.run(job, d, flags.options().withCompositeInpaint(
+			!noComposite), ImageFiles.CODEC, progress, cancel);
 	}
 
-	/** Checks that the mask (read from {@code maskFile}) fits the image, and runs; shared with {@code run}. */
-	static Job inpaint(ModelDescriptor d, RasterImage image, RasterImage mask, Path maskFile,
-		InferenceOptions options, ProgressListener progress, CancellationToken cancel)
+	/**
+	 * Checks that the mask (read from {@code maskFile}) fits the image, and runs;
+	 * shared with {@code run}.
+	 */
+	static Job inpaint(ModelDescriptor d, RasterImage image, RasterImage mask,
+		Path maskFile, InferenceOptions options, ProgressListener progress,
+		CancellationToken cancel)
 	{
 		if (mask.width() != image.width() || mask.height() != image.height())
-			throw new GanException("mask " + maskFile.getFileName() + " is " + mask.width() + "x" + mask
-				.height() + " but the image is " + image.width() + "x" + image.height() +
-				"; they must be the same size");
+			throw new GanException("mask " + maskFile.getFileName() + " is " + mask
+				.width() + "x" + mask.height() + " but the image is " + image.width() +
+				"x" + image.height() + "; they must be the same size");
 		return new Job(d, Inpainter.run(d, image, mask, options, progress, cancel));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -27,16 +28,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that runs a model and writes one image: checks the output first, runs the job with a
- * progress line and Ctrl-C wired to the cancellation token, writes the result atomically, then
- * prints a summary on stdout. The result's {@code fiji-gan.*} properties, and the command that
- * made it, go into the TIFF info.
+ * A command that runs a model and writes one image: checks the output first,
+ * runs the job with a progress line and Ctrl-C wired to the cancellation token,
+ * writes the result atomically, then prints a summary on stdout. The result's
+ * {@code fiji-gan.*} properties, and the command that made it, go into the TIFF
+ * info.
  * <p>
- * In folder mode ({@link #writesFolder()}) it writes a folder of results and a manifest instead,
- * through the core batch engine; the summary counts the images, and a run in which any image
- * failed ends with exit code 1.
+ * In folder mode ({@link #writesFolder()}) it writes a folder of results and a
+ * manifest instead, through the core batch engine; the summary counts the
+ * images, and a run in which any image failed ends with exit code 1.
  */
 abstract class JobCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
@@ -59,12 +62,16 @@ abstract class JobCommand implements Callable<Integer> {
 			"runs, output write.")
 	boolean timings;
 
-	/** Where this command's time goes; the engine's stages are added from its report. */
+	/**
+	 * Where this command's time goes; the engine's stages are added from its
+	 * report.
+	 */
 	final StageTimings stages = new StageTimings();
 
 	/** Reads an image file, timed as input reading. */
 	RasterImage read(Path file, String what) {
-		return stages.time(StageTimings.Stage.INPUT_READ, () -> ImageFiles.read(file, what));
+		return stages.time(StageTimings.Stage.INPUT_READ, () -> ImageFiles.read(
+			file, what));
 	}
 
 	/** What a job produced: the result, the model that made it, and lines for the summary. */
@@ -77,19 +84,26 @@ abstract class JobCommand implements Callable<Integer> {
 	/** Loads the model, reads the inputs and runs; writes nothing. */
 	abstract Job run(ProgressListener progress, CancellationToken cancel);
 
-	/** Whether this run writes a folder of results (folder mode) rather than one file. */
+	/**
+	 * Whether this run writes a folder of results (folder mode) rather than one
+	 * file.
+	 */
 	boolean writesFolder() {
 		return false;
 	}
 
-	/** Folder mode: loads the model and runs the core batch engine on the whole folder. */
+	/**
+	 * Folder mode: loads the model and runs the core batch engine on the whole
+	 * folder.
+	 */
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
 		throw new IllegalStateException(spec.name() + " has no folder mode");
 	}
 
 	/**
-	 * The files this command reads (image, mask, model, latent and class files), which its output
-	 * may never be, under any name; those that do not exist are ignored.
+	 * The files this command reads (image, mask, model, latent and class files),
+	 * which its output may never be, under any name; those that do not exist are
+	 * ignored.
 	 */
 	List<FileIdentity.Input> inputFiles() {
 		return List.of();
@@ -100,7 +114,9 @@ abstract class JobCommand implements Callable<Integer> {
 		return "use smaller tiles with --tile";
 	}
 
-	/** Properties every result of a folder run carries: the command that made it. */
+	/**
+	 * Properties every result of a folder run carries: the command that made it.
+	 */
 	Map<String, String> provenance() {
 		return Map.of("fiji-gan.command", commandLine());
 	}
@@ -109,19 +125,23 @@ abstract class JobCommand implements Callable<Integer> {
 	public final Integer call() {
 		if (timings) StartTimes.addTo(stages);
 		if (writesFolder()) return callFolder();
-		batch.refuseInFileMode(spec, "--input DIR --output DIR, or generate --output DIR");
+		batch.refuseInFileMode(spec,
+			"--input DIR --output DIR, or generate --output DIR");
 		FileIdentity.refuseOverwriting(output.toAbsolutePath(), inputFiles());
 		OutputFile out = OutputFile.prepare(output, overwrite);
 		Job job;
-		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
-			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
+				ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine()
+					.getErr()))
 		{
 			job = run(ProgressListener.safe(progress), interrupt.token());
 			progress.close(); // the line goes before anything else is printed
-			FileIdentity.refuseOverwriting(out.path(), List.of(new FileIdentity.Input("model", job
-				.model().onnxFile())));
+			FileIdentity.refuseOverwriting(out.path(), List.of(new FileIdentity.Input(
+				"model", job.model().onnxFile())));
 			RasterImage image = job.result().image();
-			image.properties().put("fiji-gan.command", commandLine()); // TIFF info, with the core's
+			image.properties().put("fiji-gan.command", commandLine()); // TIFF info,
+																																	// with the
+																																	// core's
 			stages.addAll(job.result().report().timings());
 			stages.time(StageTimings.Stage.OUTPUT_WRITE, () -> {
 				out.write(image);
@@ -129,8 +149,9 @@ abstract class JobCommand implements Callable<Integer> {
 			});
 		}
 		catch (OutOfMemoryError e) {
-			throw new GanException("out of memory: give Java more with JAVA_OPTS=-Xmx16g, or " +
-				outOfMemoryAdvice(), e);
+			throw new GanException(
+				"out of memory: give Java more with JAVA_OPTS=-Xmx16g, or " +
+					outOfMemoryAdvice(), e);
 		}
 		printSummary(out.path(), job);
 		printTimings();
@@ -139,8 +160,9 @@ abstract class JobCommand implements Callable<Integer> {
 
 	private int callFolder() {
 		BatchSummary summary;
-		try (CancelOnInterrupt interrupt = new CancelOnInterrupt(); ConsoleProgress progress =
-			ConsoleProgress.toTerminal(spec.commandLine().getErr()))
+		try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
+				ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine()
+					.getErr()))
 		{
 			summary = runFolder(ProgressListener.safe(progress), interrupt.token());
 		}
@@ -149,15 +171,18 @@ abstract class JobCommand implements Callable<Integer> {
 		printTimings();
 		if (summary.stoppedEarly()) {
 			BatchSummary.Failure f = summary.failures().get(0);
-			throw new GanException("stopped at the first failure (--fail-fast): " + f.item() + ": " + f
-				.message());
+			throw new GanException("stopped at the first failure (--fail-fast): " + f
+				.item() + ": " + f.message());
 		}
-		if (summary.failed() > 0) throw new GanException(summary.failed() + " of " + summary.items() +
-			" images failed; see " + summary.manifest());
+		if (summary.failed() > 0) throw new GanException(summary.failed() + " of " +
+			summary.items() + " images failed; see " + summary.manifest());
 		return 0;
 	}
 
-	/** With {@code --timings}: the breakdown of {@link #stages}, on stdout after the summary. */
+	/**
+	 * With {@code --timings}: the breakdown of {@link #stages}, on stdout after
+	 * the summary.
+	 */
 	private void printTimings() {
 		if (!timings) return;
 		PrintWriter out = spec.commandLine().getOut();
@@ -170,34 +195,38 @@ abstract class JobCommand implements Callable<Integer> {
 	private void printSummary(BatchSummary s) {
 		PrintWriter out = spec.commandLine().getOut();
 		int ran = s.done() + s.failed();
-		out.printf(Locale.ROOT, "%d of %d image%s written to %s in %.2f s%s%n", s.done(), s.items(), s
-			.items() == 1 ? "" : "s", output, s.seconds(), ran == 0 || s.seconds() <= 0 ? ""
-				: String.format(Locale.ROOT, " (%.1f images/s)", ran / s.seconds()));
-		if (s.skipped() > 0) out.println(s.skipped() + " complete from an earlier run, skipped");
+		out.printf(Locale.ROOT, "%d of %d image%s written to %s in %.2f s%s%n", s
+			.done(), s.items(), s.items() == 1 ? "" : "s", output, s.seconds(),
+			ran == 0 || s.seconds() <= 0 ? "" : String.format(Locale.ROOT,
+				" (%.1f images/s)", ran / s.seconds()));
+		if (s.skipped() > 0) out.println(s.skipped() +
+			" complete from an earlier run, skipped");
 		if (s.failed() > 0) out.println(s.failed() + " failed");
-		out.println("provider " + s.provider() + (batch.shard == null ? "" : ", shard " + batch.shard));
+		out.println("provider " + s.provider() + (batch.shard == null ? ""
+			: ", shard " + batch.shard));
 		out.println("manifest " + s.manifest());
 		int shown = 0;
 		for (BatchSummary.Failure f : s.failures())
 			if (shown++ < 10) out.println("failed: " + f.item() + ": " + f.message());
-		if (s.failures().size() > 10) out.println("... and " + (s.failures().size() - 10) +
-			" more in the manifest");
+		if (s.failures().size() > 10) out.println("... and " + (s.failures()
+			.size() - 10) + " more in the manifest");
 		for (String note : s.notes())
 			out.println("note: " + note);
 		out.flush();
 	}
 
 	/**
-	 * The command as typed, without the options that say nothing about the content: where it went,
-	 * how the work was split and how many threads did it. So equal results are equal files, whether
-	 * one process or many shards made them.
+	 * The command as typed, without the options that say nothing about the
+	 * content: where it went, how the work was split and how many threads did it.
+	 * So equal results are equal files, whether one process or many shards made
+	 * them.
 	 */
 	private String commandLine() {
 		StringBuilder sb = new StringBuilder("fiji-gan ").append(spec.name());
 		for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-			if (List.of("--output", "--overwrite", "--debug", "--shard", "--fail-fast", "--threads",
-				"--timings")
-				.contains(o.longestName())) continue;
+			if (List.of("--output", "--overwrite", "--debug", "--shard",
+				"--fail-fast", "--threads", "--timings").contains(o.longestName()))
+				continue;
 			if (o.arity().max() == 0) sb.append(' ').append(o.longestName());
 			else for (String v : o.originalStringValues())
 				sb.append(' ').append(o.longestName()).append(' ').append(quoted(v));
@@ -206,7 +235,8 @@ abstract class JobCommand implements Callable<Integer> {
 	}
 
 	private static String quoted(String v) {
-		return v.matches("[\\w./:,=+@%-]+") ? v : "'" + v.replace("'", "'\\''") + "'";
+		return v.matches("[\\w./:,=+@%-]+") ? v : "'" + v.replace("'", "'\\''") +
+			"'";
 	}
 
 	private void printSummary(Path file, Job job) {
@@ -214,12 +244,14 @@ abstract class JobCommand implements Callable<Integer> {
 		RasterImage image = job.result().image();
 		RunReport r = job.result().report();
 		out.println("wrote " + file + " (" + image.describe() + ")");
-		boolean tiled = r.windowWidth() > 0 && job.model().task() != TaskKind.GENERATE;
-		String tiles = !tiled ? "" : String.format(Locale.ROOT, ", %d tile%s per plane (window %dx%d, " +
-			"halo %d)", r.tilesPerPlane(), r.tilesPerPlane() == 1 ? "" : "s", r.windowWidth(), r
-				.windowHeight(), r.haloPixels());
-		out.printf(Locale.ROOT, "model %s on %s%s, %.2f s%n", job.model().name(), r.provider(), tiles, r
-			.seconds());
+		boolean tiled = r.windowWidth() > 0 && job.model()
+			.task() != TaskKind.GENERATE;
+		String tiles = !tiled ? "" : String.format(Locale.ROOT,
+			", %d tile%s per plane (window %dx%d, " + "halo %d)", r.tilesPerPlane(), r
+				.tilesPerPlane() == 1 ? "" : "s", r.windowWidth(), r.windowHeight(), r
+					.haloPixels());
+		out.printf(Locale.ROOT, "model %s on %s%s, %.2f s%n", job.model().name(), r
+			.provider(), tiles, r.seconds());
 		List<String> notes = new ArrayList<>(job.extraNotes());
 		notes.addAll(r.notes());
 		for (String note : notes)

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.OutputStream;
@@ -5,12 +6,17 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Writes a training history as CSV; {@link org.fijigan.ij1.LossPlot} draws it as a PNG. */
+/**
+ * Writes a training history as CSV; {@link org.fijigan.ij1.LossPlot} draws it
+ * as a PNG.
+ */
 final class LossCurve {
+
 	private LossCurve() {}
 
 	static void writeCsv(OutputStream out, String[] columns, List<float[]> rows) {
-		PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+		PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(out,
+			StandardCharsets.UTF_8));
 		w.println(String.join(",", columns));
 		for (float[] r : rows) {
 			StringBuilder sb = new StringBuilder();

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -28,22 +29,29 @@ import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code ./fiji-gan} command line. Exit codes: 0 done, 1 the job failed (a missing or corrupt
- * model, an unreadable image, an output that would be overwritten...), 2 the command line is wrong.
- * Every error is one line on stderr, {@code fiji-gan: <message>}; {@code --debug} adds the stack
- * trace.
+ * The {@code ./fiji-gan} command line. Exit codes: 0 done, 1 the job failed (a
+ * missing or corrupt model, an unreadable image, an output that would be
+ * overwritten...), 2 the command line is wrong. Every error is one line on
+ * stderr, {@code fiji-gan: <message>}; {@code --debug} adds the stack trace.
  */
-@Command(name = "fiji-gan", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "fiji-gan", mixinStandardHelpOptions = true,
+	versionProvider = Main.Version.class,
 	description = "Runs ONNX GAN models on images: super-resolution, denoising, inpainting, generation.")
 public final class Main implements Callable<Integer> {
+
 	/** Every subcommand, in the order {@code --help} lists them. */
-	static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class, SuperResolutionCommand.class,
-		DenoiseCommand.class, InpaintCommand.class, GenerateCommand.class, RunCommand.class, InfoCommand.class,
-		ModelsCommand.class, FineTuneCommand.class, CreateModelCommand.class, PackageModelCommand.class,
-		EvaluateCommand.class, MergeManifestsCommand.class, TrustCommand.class, PrepareDataCommand.class,
+	static final List<Class<?>> SUBCOMMANDS = List.of(DemoCommand.class,
+		SuperResolutionCommand.class, DenoiseCommand.class, InpaintCommand.class,
+		GenerateCommand.class, RunCommand.class, InfoCommand.class,
+		ModelsCommand.class, FineTuneCommand.class, CreateModelCommand.class,
+		PackageModelCommand.class, EvaluateCommand.class,
+		MergeManifestsCommand.class, TrustCommand.class, PrepareDataCommand.class,
 		HelpCommand.class);
 
-	/** Set by {@link #main} to the time it started (ms since the epoch), for {@code --timings}. */
+	/**
+	 * Set by {@link #main} to the time it started (ms since the epoch), for
+	 * {@code --timings}.
+	 */
 	static final String STARTED_PROPERTY = "fijigan.cli.main";
 
 	@Spec
@@ -54,8 +62,10 @@ public final class Main implements Callable<Integer> {
 	boolean debug;
 
 	public static void main(String[] args) {
-		System.setProperty(STARTED_PROPERTY, Long.toString(System.currentTimeMillis()));
-		OnnxRuntimeSetup.prepare(); // before anything loads ONNX Runtime: its libraries come from the cache
+		System.setProperty(STARTED_PROPERTY, Long.toString(System
+			.currentTimeMillis()));
+		OnnxRuntimeSetup.prepare(); // before anything loads ONNX Runtime: its
+																// libraries come from the cache
 		System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
 	}
 
@@ -68,20 +78,23 @@ public final class Main implements Callable<Integer> {
 	}
 
 	/**
-	 * As {@link #commandLine()}, but when {@code first} (the first argument) names a subcommand, with
-	 * that subcommand only: picocli reads the annotations of every command it is given, which took a
-	 * third of a second of each one-image command's start (docs/performance.md). Anything else (no
-	 * argument, an option, {@code help}, a misspelt command) gets the whole tree, so help and
-	 * suggestions list every command.
+	 * As {@link #commandLine()}, but when {@code first} (the first argument)
+	 * names a subcommand, with that subcommand only: picocli reads the
+	 * annotations of every command it is given, which took a third of a second of
+	 * each one-image command's start (docs/performance.md). Anything else (no
+	 * argument, an option, {@code help}, a misspelt command) gets the whole tree,
+	 * so help and suggestions list every command.
 	 */
 	static CommandLine commandLine(String first) {
 		Class<?> only = null;
 		for (Class<?> c : SUBCOMMANDS)
-			if (c != HelpCommand.class && c.getAnnotation(Command.class).name().equals(first)) only = c;
+			if (c != HelpCommand.class && c.getAnnotation(Command.class).name()
+				.equals(first)) only = c;
 		CommandLine cl = new CommandLine(new Main());
 		for (Class<?> c : SUBCOMMANDS)
 			if (only == null || c == only) cl.addSubcommand(c);
-		// after the subcommands exist: registerConverter reaches only the commands present now
+		// after the subcommands exist: registerConverter reaches only the commands
+		// present now
 		cl.registerConverter(TaskKind.class, converter(TaskKind::parse));
 		cl.registerConverter(ValueRange.class, converter(ValueRange::parse));
 		cl.registerConverter(DeviceSpec.class, converter(DeviceSpec::parse));
@@ -97,8 +110,13 @@ public final class Main implements Callable<Integer> {
 		return CommandLine.ExitCode.USAGE;
 	}
 
-	/** Turns a core parser's {@link GanException} into a picocli usage error (exit code 2). */
-	static <T> ITypeConverter<T> converter(java.util.function.Function<String, T> parse) {
+	/**
+	 * Turns a core parser's {@link GanException} into a picocli usage error (exit
+	 * code 2).
+	 */
+	static <T> ITypeConverter<T> converter(
+		java.util.function.Function<String, T> parse)
+	{
 		return text -> {
 			try {
 				return parse.apply(text);
@@ -114,19 +132,22 @@ public final class Main implements Callable<Integer> {
 		PrintWriter err = cmd.getErr();
 		String message = e.getMessage();
 		if (e instanceof UnmatchedArgumentException u) {
-			if (cmd.getCommandSpec().parent() == null && !u.getUnmatched().get(0).startsWith("-"))
-				message = "unknown command '" + u.getUnmatched().get(0) + "'";
-			if (!u.getSuggestions().isEmpty()) message += "; did you mean " + String.join(" or ", u
-				.getSuggestions()) + "?";
+			if (cmd.getCommandSpec().parent() == null && !u.getUnmatched().get(0)
+				.startsWith("-")) message = "unknown command '" + u.getUnmatched().get(
+					0) + "'";
+			if (!u.getSuggestions().isEmpty()) message += "; did you mean " + String
+				.join(" or ", u.getSuggestions()) + "?";
 		}
-		err.println("fiji-gan: " + message + " (see '" + cmd.getCommandSpec().qualifiedName() +
-			" --help')");
+		err.println("fiji-gan: " + message + " (see '" + cmd.getCommandSpec()
+			.qualifiedName() + " --help')");
 		if (isDebug(cmd.getParseResult())) e.printStackTrace(err);
 		err.flush();
 		return cmd.getCommandSpec().exitCodeOnInvalidInput();
 	}
 
-	private static int failure(Exception e, CommandLine cmd, ParseResult parseResult) {
+	private static int failure(Exception e, CommandLine cmd,
+		ParseResult parseResult)
+	{
 		PrintWriter err = cmd.getErr();
 		err.println("fiji-gan: " + message(e));
 		if (isDebug(parseResult)) e.printStackTrace(err);
@@ -134,14 +155,22 @@ public final class Main implements Callable<Integer> {
 		return CommandLine.ExitCode.SOFTWARE;
 	}
 
-	/** One line for the user: ours are written for them, others get their type named. */
+	/**
+	 * One line for the user: ours are written for them, others get their type
+	 * named.
+	 */
 	static String message(Throwable e) {
-		if (e instanceof GanException && e.getMessage() != null) return e.getMessage();
-		if (e instanceof NoSuchFileException f) return "file not found: " + f.getFile();
-		if (e instanceof AccessDeniedException f) return "permission denied: " + f.getFile();
+		if (e instanceof GanException && e.getMessage() != null) return e
+			.getMessage();
+		if (e instanceof NoSuchFileException f) return "file not found: " + f
+			.getFile();
+		if (e instanceof AccessDeniedException f) return "permission denied: " + f
+			.getFile();
 		if (e instanceof FileSystemException f) return f.getMessage();
-		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
-		return "unexpected " + e.getClass().getSimpleName() + m + " (run with --debug for details)";
+		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines()
+			.findFirst().orElse("");
+		return "unexpected " + e.getClass().getSimpleName() + m +
+			" (run with --debug for details)";
 	}
 
 	private static boolean isDebug(ParseResult pr) {
@@ -151,10 +180,12 @@ public final class Main implements Callable<Integer> {
 	}
 
 	static final class Version implements CommandLine.IVersionProvider {
+
 		@Override
 		public String[] getVersion() {
 			String v = Main.class.getPackage().getImplementationVersion();
-			return new String[] { "fiji-gan " + (v == null ? "(development build)" : v) };
+			return new String[] { "fiji-gan " + (v == null ? "(development build)"
+				: v) };
 		}
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
 		"output a part planned has no result, naming each, and writes nothing; when outputs " +
 		"failed, it writes the manifest, names them and exits with 1.")
 final class MergeManifestsCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
@@ -40,28 +42,34 @@ final class MergeManifestsCommand implements Callable<Integer> {
 		for (Path p : sources) {
 			if (Files.isDirectory(p)) {
 				List<Path> found = Manifest.partsIn(p);
-				if (found.isEmpty()) throw new GanException("no manifest parts (manifest.part-I-of-N.csv) in " +
-					p);
+				if (found.isEmpty()) throw new GanException(
+					"no manifest parts (manifest.part-I-of-N.csv) in " + p);
 				parts.addAll(found);
 			}
 			else if (Files.isRegularFile(p)) parts.add(p);
 			else throw new GanException("file not found: " + p);
 		}
-		Path target = output != null ? output : (Files.isDirectory(sources.get(0)) ? sources.get(0)
-			: sources.get(0).toAbsolutePath().getParent()).resolve(Manifest.MERGED);
-		if (parts.stream().anyMatch(p -> p.toAbsolutePath().normalize().equals(target.toAbsolutePath()
-			.normalize()))) throw new GanException("the merged manifest " + target + " is one of the parts");
+		Path target = output != null ? output : (Files.isDirectory(sources.get(0))
+			? sources.get(0) : sources.get(0).toAbsolutePath().getParent()).resolve(
+				Manifest.MERGED);
+		if (parts.stream().anyMatch(p -> p.toAbsolutePath().normalize().equals(
+			target.toAbsolutePath().normalize()))) throw new GanException(
+				"the merged manifest " + target + " is one of the parts");
 		Manifest.MergeReport r = Manifest.merge(parts, target);
 		PrintWriter out = spec.commandLine().getOut();
-		out.println("merged " + r.parts() + " part" + (r.parts() == 1 ? "" : "s") + " into " + r.file() +
-			": " + r.rows() + " row" + (r.rows() == 1 ? "" : "s") + " " + r.statuses());
-		if (!r.duplicates().isEmpty()) out.println("note: " + r.duplicates().size() +
-			" output(s) listed by more than one part (overlapping shards?), e.g. " + r.duplicates().get(0));
+		out.println("merged " + r.parts() + " part" + (r.parts() == 1 ? "" : "s") +
+			" into " + r.file() + ": " + r.rows() + " row" + (r.rows() == 1 ? ""
+				: "s") + " " + r.statuses());
+		if (!r.duplicates().isEmpty()) out.println("note: " + r.duplicates()
+			.size() +
+			" output(s) listed by more than one part (overlapping shards?), e.g. " + r
+				.duplicates().get(0));
 		for (String f : r.failed())
 			out.println("failed: " + f);
 		out.flush();
-		if (!r.failed().isEmpty()) throw new GanException(r.failed().size() + " of " + r.rows() +
-			" outputs failed (listed above, and in " + r.file() + ")");
+		if (!r.failed().isEmpty()) throw new GanException(r.failed().size() +
+			" of " + r.rows() + " outputs failed (listed above, and in " + r.file() +
+			")");
 		return 0;
 	}
 }

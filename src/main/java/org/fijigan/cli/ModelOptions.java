@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import org.fijigan.core.GanException;
@@ -16,8 +17,12 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** The model a command runs, and what the user states about it where inference may be wrong. */
+/**
+ * The model a command runs, and what the user states about it where inference
+ * may be wrong.
+ */
 final class ModelOptions {
+
 	@Option(names = { "-m", "--model" }, required = true, paramLabel = "MODEL",
 		description = "An .onnx file, a bioimage.io rdf.yaml or .zip, or a bundled model's name.")
 	String reference;
@@ -43,47 +48,65 @@ final class ModelOptions {
 		description = "The model outputs the noise: result = input - output.")
 	boolean residual;
 
-	/** The model's file or folder as an input that no output may be, when it names one. */
+	/**
+	 * The model's file or folder as an input that no output may be, when it names
+	 * one.
+	 */
 	FileIdentity.Input asInput() {
 		return new FileIdentity.Input("model", java.nio.file.Path.of(reference));
 	}
 
 	ModelOverrides overrides(Double maskHoleValue) {
-		return ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(haloPixels).withRange(range)
-			.withOutputTransform(residual ? OutputTransform.SUBTRACT_FROM_INPUT : null).withMaskHoleValue(
-				maskHoleValue);
+		return ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(
+			haloPixels).withRange(range).withOutputTransform(residual
+				? OutputTransform.SUBTRACT_FROM_INPUT : null).withMaskHoleValue(
+					maskHoleValue);
 	}
 
 	/**
-	 * Loads the model for a command that runs {@code expected}. An image-to-image model runs as the
-	 * command says; a model of another kind gets an error naming the command that runs it.
+	 * Loads the model for a command that runs {@code expected}. An image-to-image
+	 * model runs as the command says; a model of another kind gets an error
+	 * naming the command that runs it.
 	 *
-	 * @param expected the command's task, or null to take any image-to-image or inpainting model
+	 * @param expected the command's task, or null to take any image-to-image or
+	 *          inpainting model
 	 */
-	ModelDescriptor load(TaskKind expected, Double maskHoleValue, StageTimings timings) {
+	ModelDescriptor load(TaskKind expected, Double maskHoleValue,
+		StageTimings timings)
+	{
 		InputFile.refuseSpecial(java.nio.file.Path.of(reference), "model");
-		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue), timings);
+		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue),
+			timings);
 		return checkTask(d, expected, task != null);
 	}
 
-	static ModelDescriptor checkTask(ModelDescriptor d, TaskKind expected, boolean taskWasGiven) {
+	static ModelDescriptor checkTask(ModelDescriptor d, TaskKind expected,
+		boolean taskWasGiven)
+	{
 		TaskKind actual = d.task();
 		if (expected == null && actual != TaskKind.GENERATE) return d;
 		if (actual == expected) return d;
-		if (expected != null && expected.isImageToImage() && actual.isImageToImage()) {
-			return taskWasGiven ? d : ModelOverrides.NONE.withTask(expected).applyTo(d);
+		if (expected != null && expected.isImageToImage() && actual
+			.isImageToImage())
+		{
+			return taskWasGiven ? d : ModelOverrides.NONE.withTask(expected).applyTo(
+				d);
 		}
-		throw new GanException(d.name() + " is a" + (actual == TaskKind.INPAINT ? "n " : " ") +
-			actual.id() + " model: run it with 'fiji-gan " + commandFor(actual) +
-			"', or pass --task if that is wrong");
+		throw new GanException(d.name() + " is a" + (actual == TaskKind.INPAINT
+			? "n " : " ") + actual.id() + " model: run it with 'fiji-gan " +
+			commandFor(actual) + "', or pass --task if that is wrong");
 	}
 
 	static String commandFor(TaskKind task) {
 		return task == TaskKind.IMAGE_TO_IMAGE ? "run" : task.id();
 	}
 
-	/** {@code auto} (null: the model's or the probed halo) or a number of pixels {@code >= 0}. */
+	/**
+	 * {@code auto} (null: the model's or the probed halo) or a number of pixels
+	 * {@code >= 0}.
+	 */
 	static final class Halo implements ITypeConverter<Integer> {
+
 		@Override
 		public Integer convert(String text) {
 			if (text.trim().equalsIgnoreCase("auto")) return null;
@@ -94,12 +117,14 @@ final class ModelOptions {
 			catch (NumberFormatException e) {
 				// below
 			}
-			throw new TypeConversionException("halo '" + text + "' must be auto or a number of pixels " +
-				"from 0 to " + TilingRequest.MAX_HALO);
+			throw new TypeConversionException("halo '" + text +
+				"' must be auto or a number of pixels " + "from 0 to " +
+				TilingRequest.MAX_HALO);
 		}
 	}
 
 	static final class FiniteNumber implements ITypeConverter<Double> {
+
 		@Override
 		public Double convert(String text) {
 			try {
@@ -109,11 +134,13 @@ final class ModelOptions {
 			catch (NumberFormatException e) {
 				// below
 			}
-			throw new TypeConversionException("'" + text + "' is not a finite number");
+			throw new TypeConversionException("'" + text +
+				"' is not a finite number");
 		}
 	}
 
 	static final class PositiveNumber implements ITypeConverter<Double> {
+
 		@Override
 		public Double convert(String text) {
 			try {
@@ -123,7 +150,8 @@ final class ModelOptions {
 			catch (NumberFormatException e) {
 				// below
 			}
-			throw new TypeConversionException("'" + text + "' is not a positive number");
+			throw new TypeConversionException("'" + text +
+				"' is not a positive number");
 		}
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -15,15 +16,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The models folder: {@code models} and {@code models list} list it, {@code models install} and
- * {@code models remove} change it (see {@link ModelStore}). An installed model is then passed to
- * {@code --model} by its name.
+ * The models folder: {@code models} and {@code models list} list it,
+ * {@code models install} and {@code models remove} change it (see
+ * {@link ModelStore}). An installed model is then passed to {@code --model} by
+ * its name.
  */
 @Command(name = "models", mixinStandardHelpOptions = true,
 	description = "List the installed models (pass a name to --model); install or remove one.",
-	subcommands = { ModelsCommand.ListCommand.class, ModelsCommand.InstallCommand.class,
-		ModelsCommand.RemoveCommand.class })
+	subcommands = { ModelsCommand.ListCommand.class,
+		ModelsCommand.InstallCommand.class, ModelsCommand.RemoveCommand.class })
 final class ModelsCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
@@ -32,7 +35,10 @@ final class ModelsCommand implements Callable<Integer> {
 		return list(spec, null);
 	}
 
-	/** The store at {@code dir}, or the models folder that {@code --model NAME} searches. */
+	/**
+	 * The store at {@code dir}, or the models folder that {@code --model NAME}
+	 * searches.
+	 */
 	static ModelStore store(Path dir) {
 		return dir == null ? ModelStore.standard() : new ModelStore(dir);
 	}
@@ -41,8 +47,8 @@ final class ModelsCommand implements Callable<Integer> {
 		PrintWriter out = spec.commandLine().getOut();
 		ModelStore store = store(dir);
 		List<InstalledModel> models = store.list();
-		if (models.isEmpty()) out.println("no models in " + store
-			.root() + " (neither bundled nor installed); install one with 'models install', or pass --model FILE.onnx, rdf.yaml or .zip");
+		if (models.isEmpty()) out.println("no models in " + store.root() +
+			" (neither bundled nor installed); install one with 'models install', or pass --model FILE.onnx, rdf.yaml or .zip");
 		for (InstalledModel m : models)
 			print(out, m);
 		out.flush();
@@ -50,10 +56,11 @@ final class ModelsCommand implements Callable<Integer> {
 	}
 
 	private static void print(PrintWriter out, InstalledModel m) {
-		String about = m.problem() != null ? "(cannot be read: " + m.problem() + ")" : !m.description()
-			.isEmpty() ? m.description() : m.card().isEmpty() ? "" : m.card().get(0);
-		out.println(String.format("%-28s %-11s %s", m.name(), m.format(), about.lines().findFirst().orElse(
-			"").strip()).stripTrailing());
+		String about = m.problem() != null ? "(cannot be read: " + m.problem() + ")"
+			: !m.description().isEmpty() ? m.description() : m.card().isEmpty() ? ""
+				: m.card().get(0);
+		out.println(String.format("%-28s %-11s %s", m.name(), m.format(), about
+			.lines().findFirst().orElse("").strip()).stripTrailing());
 		if (!m.title().equals(m.name())) out.println("    name: " + m.title());
 		for (String line : m.card())
 			if (!line.equals(about)) out.println("    " + line);
@@ -63,10 +70,12 @@ final class ModelsCommand implements Callable<Integer> {
 	@Command(name = "list", mixinStandardHelpOptions = true,
 		description = "List the installed models with their descriptions and model cards.")
 	static final class ListCommand implements Callable<Integer> {
+
 		@Spec
 		CommandSpec spec;
 
-		@Option(names = "--dir", paramLabel = "DIR", description = "The models folder (default: the one --model NAME searches).")
+		@Option(names = "--dir", paramLabel = "DIR",
+			description = "The models folder (default: the one --model NAME searches).")
 		Path dir;
 
 		@Override
@@ -75,56 +84,71 @@ final class ModelsCommand implements Callable<Integer> {
 		}
 	}
 
-	@Command(name = "install", mixinStandardHelpOptions = true,
-		description = { "Install a model from a folder with an rdf.yaml, an .onnx file, a bioimage.io .zip, or an http(s) URL.",
-			"Nothing is installed unless the whole model arrived and every checksum matches." })
+	@Command(name = "install", mixinStandardHelpOptions = true, description = {
+		"Install a model from a folder with an rdf.yaml, an .onnx file, a bioimage.io .zip, or an http(s) URL.",
+		"Nothing is installed unless the whole model arrived and every checksum matches." })
 	static final class InstallCommand implements Callable<Integer> {
+
 		@Spec
 		CommandSpec spec;
 
-		@Parameters(paramLabel = "SOURCE", description = "Folder, .onnx, .zip, or http(s):// URL.")
+		@Parameters(paramLabel = "SOURCE",
+			description = "Folder, .onnx, .zip, or http(s):// URL.")
 		String source;
 
-		@Option(names = "--name", paramLabel = "N", description = "Name in the models folder (default: from the file name).")
+		@Option(names = "--name", paramLabel = "N",
+			description = "Name in the models folder (default: from the file name).")
 		String name;
 
-		@Option(names = "--sha256", paramLabel = "H", description = "Expected SHA-256 of the file (of the ONNX weights for a folder).")
+		@Option(names = "--sha256", paramLabel = "H",
+			description = "Expected SHA-256 of the file (of the ONNX weights for a folder).")
 		String sha256;
 
-		@Option(names = "--dir", paramLabel = "DIR", description = "The models folder (default: the one --model NAME searches).")
+		@Option(names = "--dir", paramLabel = "DIR",
+			description = "The models folder (default: the one --model NAME searches).")
 		Path dir;
 
 		@Override
 		public Integer call() {
 			PrintWriter out = spec.commandLine().getOut();
 			InstalledModel m;
-			try (ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine().getErr())) {
+			try (ConsoleProgress progress = ConsoleProgress.toTerminal(spec
+				.commandLine().getErr()))
+			{
 				m = store(dir).install(source, name, sha256, progress, null);
 			}
-			out.println("installed " + m.name() + " (" + m.format() + ") in " + m.folder());
-			boolean searched = m.folder().getParent().equals(ModelStore.standard().root());
-			out.println("use it with --model " + (searched ? m.name() : m.folder().toString()));
+			out.println("installed " + m.name() + " (" + m.format() + ") in " + m
+				.folder());
+			boolean searched = m.folder().getParent().equals(ModelStore.standard()
+				.root());
+			out.println("use it with --model " + (searched ? m.name() : m.folder()
+				.toString()));
 			out.flush();
 			return 0;
 		}
 	}
 
-	@Command(name = "remove", mixinStandardHelpOptions = true, description = "Delete an installed model.")
+	@Command(name = "remove", mixinStandardHelpOptions = true,
+		description = "Delete an installed model.")
 	static final class RemoveCommand implements Callable<Integer> {
+
 		@Spec
 		CommandSpec spec;
 
-		@Parameters(paramLabel = "NAME", description = "The model's name, as 'models list' shows it.")
+		@Parameters(paramLabel = "NAME",
+			description = "The model's name, as 'models list' shows it.")
 		String name;
 
-		@Option(names = "--dir", paramLabel = "DIR", description = "The models folder (default: the one --model NAME searches).")
+		@Option(names = "--dir", paramLabel = "DIR",
+			description = "The models folder (default: the one --model NAME searches).")
 		Path dir;
 
 		@Override
 		public Integer call() {
 			ModelStore store = store(dir);
 			store.remove(name);
-			spec.commandLine().getOut().println("removed " + name + " from " + store.root());
+			spec.commandLine().getOut().println("removed " + name + " from " + store
+				.root());
 			spec.commandLine().getOut().flush();
 			return 0;
 		}

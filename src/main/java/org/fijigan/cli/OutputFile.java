@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.nio.file.Files;
@@ -8,11 +9,13 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.image.RasterImage;
 
 /**
- * The file a command writes. Checked before the run, so a wrong name fails in a second rather than
- * after the model ran; written through {@link AtomicFile}, so {@code path} either holds the whole
- * result or is untouched, and no temporary file outlives the command.
+ * The file a command writes. Checked before the run, so a wrong name fails in a
+ * second rather than after the model ran; written through {@link AtomicFile},
+ * so {@code path} either holds the whole result or is untouched, and no
+ * temporary file outlives the command.
  */
 final class OutputFile {
+
 	private final Path path;
 	private final ImageFiles.Format format;
 	private final boolean overwrite;
@@ -25,15 +28,18 @@ final class OutputFile {
 
 	static OutputFile prepare(Path path, boolean overwrite) {
 		ImageFiles.Format format = ImageFiles.Format.of(path);
-		if (format == null) throw new GanException("cannot write " + path.getFileName() +
+		if (format == null) throw new GanException("cannot write " + path
+			.getFileName() +
 			": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy or .nii.gz");
 		Path absolute = path.toAbsolutePath();
-		if (!Files.isDirectory(absolute.getParent())) throw new GanException("output folder " + absolute
-			.getParent() + " does not exist");
-		if (Files.isDirectory(absolute)) throw new GanException("output " + path + " is a folder");
+		if (!Files.isDirectory(absolute.getParent())) throw new GanException(
+			"output folder " + absolute.getParent() + " does not exist");
+		if (Files.isDirectory(absolute)) throw new GanException("output " + path +
+			" is a folder");
 		if (!overwrite) AtomicFile.refuseExisting(absolute);
-		if (!Files.isWritable(absolute.getParent())) throw new GanException("cannot write to the " +
-			"output folder " + absolute.getParent() + ": it is read-only or not yours");
+		if (!Files.isWritable(absolute.getParent())) throw new GanException(
+			"cannot write to the " + "output folder " + absolute.getParent() +
+				": it is read-only or not yours");
 		return new OutputFile(absolute, format, overwrite);
 	}
 
@@ -42,8 +48,9 @@ final class OutputFile {
 	}
 
 	/**
-	 * Refuses a TIFF or {@code .npy} result (uncompressed, so its size is known) that the disk cannot
-	 * hold, before anything is written: ImageJ's TIFF writer reports a full disk only as a failure.
+	 * Refuses a TIFF or {@code .npy} result (uncompressed, so its size is known)
+	 * that the disk cannot hold, before anything is written: ImageJ's TIFF writer
+	 * reports a full disk only as a failure.
 	 */
 	private void refuseBeyondFreeSpace(RasterImage image) {
 		long need = ImageFiles.uncompressedBytes(format, image);
@@ -55,16 +62,19 @@ final class OutputFile {
 		catch (java.io.IOException e) {
 			return; // unknown: the write itself will tell
 		}
-		if (free < need) throw new GanException("cannot write " + path + ": No space left on device " +
-			"(the result needs about " + ImageFiles.describeBytes(need) + ", the disk has " + ImageFiles
-				.describeBytes(free) + " free)");
+		if (free < need) throw new GanException("cannot write " + path +
+			": No space left on device " + "(the result needs about " + ImageFiles
+				.describeBytes(need) + ", the disk has " + ImageFiles.describeBytes(
+					free) + " free)");
 	}
 
 	void write(RasterImage image) {
 		String problem = ImageFiles.unsupported(format, image);
 		if (problem != null) throw new GanException(problem);
-		AtomicFile.removeStaleTemporaries(path); // left by a run that was killed while writing
+		AtomicFile.removeStaleTemporaries(path); // left by a run that was killed
+																							// while writing
 		refuseBeyondFreeSpace(image);
-		AtomicFile.write(path, overwrite, tmp -> ImageFiles.write(image, format, tmp));
+		AtomicFile.write(path, overwrite, tmp -> ImageFiles.write(image, format,
+			tmp));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -24,52 +25,66 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Makes a bioimage.io model package of an ONNX model; {@link PackageWriter} does the work. */
+/**
+ * Makes a bioimage.io model package of an ONNX model; {@link PackageWriter}
+ * does the work.
+ */
 @Command(name = "package-model", mixinStandardHelpOptions = true,
-	description = { "Make a bioimage.io model package (rdf.yaml 0.5) of an ONNX model, as fiji-gan runs it: " +
-		"the weights, test tensors recorded from a run on a centre crop of the sample, a cover (input | output) " +
-		"and the model card. What is inferred about the model (or stated with --task, --scale, --halo, --range, " +
-		"--residual) is written into the package." })
+	description = {
+		"Make a bioimage.io model package (rdf.yaml 0.5) of an ONNX model, as fiji-gan runs it: " +
+			"the weights, test tensors recorded from a run on a centre crop of the sample, a cover (input | output) " +
+			"and the model card. What is inferred about the model (or stated with --task, --scale, --halo, --range, " +
+			"--residual) is written into the package." })
 final class PackageModelCommand implements Callable<Integer> {
+
 	@Spec
 	CommandSpec spec;
 
-	@Option(names = { "-m", "--model" }, required = true, paramLabel = "M.onnx", description = "The ONNX model.")
+	@Option(names = { "-m", "--model" }, required = true, paramLabel = "M.onnx",
+		description = "The ONNX model.")
 	Path model;
 
-	@Option(names = "--task", paramLabel = "TASK", description = "What the model does, if inferred wrongly: " +
-		"super-resolution, denoise, image-to-image, inpaint or generate.")
+	@Option(names = "--task", paramLabel = "TASK",
+		description = "What the model does, if inferred wrongly: " +
+			"super-resolution, denoise, image-to-image, inpaint or generate.")
 	TaskKind task;
 
-	@Option(names = "--scale", paramLabel = "S", converter = ModelOptions.PositiveNumber.class,
+	@Option(names = "--scale", paramLabel = "S",
+		converter = ModelOptions.PositiveNumber.class,
 		description = "Output pixels per input pixel, if inferred wrongly.")
 	Double scale;
 
-	@Option(names = "--halo", paramLabel = "N|auto", converter = ModelOptions.Halo.class,
+	@Option(names = "--halo", paramLabel = "N|auto",
+		converter = ModelOptions.Halo.class,
 		description = "Context each tile needs on each side, in input pixels (default: auto).")
 	Integer haloPixels;
 
-	@Option(names = "--range", paramLabel = "MIN,MAX", description = "The model's value range, e.g. -1,1 " +
-		"(default: from the model).")
+	@Option(names = "--range", paramLabel = "MIN,MAX",
+		description = "The model's value range, e.g. -1,1 " +
+			"(default: from the model).")
 	ValueRange range;
 
-	@Option(names = "--residual", description = "The model outputs the noise: result = input - output.")
+	@Option(names = "--residual",
+		description = "The model outputs the noise: result = input - output.")
 	boolean residual;
 
-	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class, paramLabel = "0|1", description = "Inpainting: the mask value the model " +
-		"takes for a hole (default: from the model, else 1).")
+	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class,
+		paramLabel = "0|1", description = "Inpainting: the mask value the model " +
+			"takes for a hole (default: from the model, else 1).")
 	Double maskHoleValue;
 
 	@Option(names = { "-o", "--output" }, required = true, paramLabel = "DIR",
 		description = "The package folder (created; must be empty unless --overwrite).")
 	Path output;
 
-	@Option(names = "--name", required = true, paramLabel = "NAME", description = "The model's name in rdf.yaml: " +
-		"5 to 128 letters, digits, spaces and _+-().")
+	@Option(names = "--name", required = true, paramLabel = "NAME",
+		description = "The model's name in rdf.yaml: " +
+			"5 to 128 letters, digits, spaces and _+-().")
 	String name;
 
-	@Option(names = "--id", paramLabel = "ID", description = "The model's id in rdf.yaml: lower-case letters, " +
-		"digits and _-/. (default: made of the name).")
+	@Option(names = "--id", paramLabel = "ID",
+		description = "The model's id in rdf.yaml: lower-case letters, " +
+			"digits and _-/. (default: made of the name).")
 	String id;
 
 	@Option(names = "--description", required = true, paramLabel = "TEXT",
@@ -84,22 +99,26 @@ final class PackageModelCommand implements Callable<Integer> {
 		description = "Inpainting: the sample's holes (non-zero pixels); default a square hole in the middle.")
 	Path mask;
 
-	@Option(names = "--license", paramLabel = "SPDX", description = "The weights' license, e.g. MIT or CC-BY-4.0.")
+	@Option(names = "--license", paramLabel = "SPDX",
+		description = "The weights' license, e.g. MIT or CC-BY-4.0.")
 	String license;
 
-	@Option(names = "--author", paramLabel = "NAME[=GITHUB_USER]", description = "An author, with a GitHub user " +
-		"name if any (repeat for several).")
+	@Option(names = "--author", paramLabel = "NAME[=GITHUB_USER]",
+		description = "An author, with a GitHub user " +
+			"name if any (repeat for several).")
 	List<String> authors = new ArrayList<>();
 
-	@Option(names = "--maintainer", paramLabel = "[NAME=]GITHUB_USER", description = "A maintainer, by GitHub user " +
-		"name (repeat for several); bioimage.io wants one, or an author with a GitHub user.")
+	@Option(names = "--maintainer", paramLabel = "[NAME=]GITHUB_USER",
+		description = "A maintainer, by GitHub user " +
+			"name (repeat for several); bioimage.io wants one, or an author with a GitHub user.")
 	List<String> maintainers = new ArrayList<>();
 
 	@Option(names = "--cite", paramLabel = "TEXT=URL",
 		description = "A reference, TEXT=URL or TEXT=DOI (repeat for several).")
 	List<String> cites = new ArrayList<>();
 
-	@Option(names = "--tags", split = ",", paramLabel = "a,b", description = "Tags; the task and fiji-gan are added.")
+	@Option(names = "--tags", split = ",", paramLabel = "a,b",
+		description = "Tags; the task and fiji-gan are added.")
 	List<String> tags = new ArrayList<>();
 
 	@Option(names = "--documentation", paramLabel = "README.md",
@@ -115,38 +134,45 @@ final class PackageModelCommand implements Callable<Integer> {
 		description = "Side of the sample crop for the test tensors (default: up to 128, less for large outputs).")
 	int testSize;
 
-	@Option(names = "--seed", defaultValue = "0", description = "Generators: seed of the first test latent " +
-		"(default: ${DEFAULT-VALUE}).")
+	@Option(names = "--seed", defaultValue = "0",
+		description = "Generators: seed of the first test latent " +
+			"(default: ${DEFAULT-VALUE}).")
 	long seed;
 
-	@Option(names = "--overwrite", description = "Write into a folder that holds files: the package's files are " +
-		"replaced, others kept.")
+	@Option(names = "--overwrite",
+		description = "Write into a folder that holds files: the package's files are " +
+			"replaced, others kept.")
 	boolean overwrite;
 
 	@Override
 	public Integer call() {
-		RasterImage sampleImage = sample == null ? null : ImageFiles.read(sample, "sample");
+		RasterImage sampleImage = sample == null ? null : ImageFiles.read(sample,
+			"sample");
 		RasterImage maskImage = mask == null ? null : ImageFiles.read(mask, "mask");
-		List<PackageOptions.Citation> citations = cites.stream().map(PackageOptions.Citation::parse).toList();
-		ModelOverrides overrides = ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(haloPixels)
-			.withRange(range).withOutputTransform(residual ? OutputTransform.SUBTRACT_FROM_INPUT : null)
+		List<PackageOptions.Citation> citations = cites.stream().map(
+			PackageOptions.Citation::parse).toList();
+		ModelOverrides overrides = ModelOverrides.NONE.withTask(task).withScale(
+			scale).withHaloPixels(haloPixels).withRange(range).withOutputTransform(
+				residual ? OutputTransform.SUBTRACT_FROM_INPUT : null)
 			.withMaskHoleValue(maskHoleValue);
-		PackageOptions options = new PackageOptions(model, overrides, output, name, id, description, sampleImage,
-			maskImage, license, authors.stream().map(PackageOptions.Person::author).toList(), maintainers.stream().map(
-				PackageOptions.Person::maintainer).toList(), citations, tags, documentation, normalization, testSize, seed,
-			overwrite);
+		PackageOptions options = new PackageOptions(model, overrides, output, name,
+			id, description, sampleImage, maskImage, license, authors.stream().map(
+				PackageOptions.Person::author).toList(), maintainers.stream().map(
+					PackageOptions.Person::maintainer).toList(), citations, tags,
+			documentation, normalization, testSize, seed, overwrite);
 		PackageResult r;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
 			r = PackageWriter.write(options, ImageFiles.CODEC, interrupt.token());
 		}
 		ModelDescriptor d = r.model();
 		PrintWriter out = spec.commandLine().getOut();
-		out.printf("wrote %s: %s%n", r.folder(), String.join(", ", r.files().stream().map(p -> p.getFileName()
-			.toString()).toList()));
-		out.printf("the package loads as: task %s, %s, value range %s%n", d.task().id(), d
-			.kind() instanceof ModelKind.Generator g ? "latent " + g.spec().latentDim() : "scale " + Numbers.exact(d
-				.scale()) + ", halo " + d.haloPixels() + " px, " + (d.image().channels() == 0 ? "any number of"
-					: d.image().channels()) + " channel(s)", d.inputRange());
+		out.printf("wrote %s: %s%n", r.folder(), String.join(", ", r.files()
+			.stream().map(p -> p.getFileName().toString()).toList()));
+		out.printf("the package loads as: task %s, %s, value range %s%n", d.task()
+			.id(), d.kind() instanceof ModelKind.Generator g ? "latent " + g.spec()
+				.latentDim() : "scale " + Numbers.exact(d.scale()) + ", halo " + d
+					.haloPixels() + " px, " + (d.image().channels() == 0 ? "any number of"
+						: d.image().channels()) + " channel(s)", d.inputRange());
 		for (String note : r.notes())
 			out.println("note: " + note);
 		out.flush();

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.IOException;
@@ -34,22 +35,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code prepare-data photos|slices}: training and test folders of 8-bit grey PNGs, from photographs
- * or from the slices of a 3D scan. The pixel work is {@code org.fijigan.core.dataset}'s; this class
- * finds the files, reads them, and writes {@code OUTPUT/train/...} and {@code OUTPUT/test/...}.
- * Inputs are only read. Each PNG is written atomically; an output folder that holds anything is
- * refused unless {@code --overwrite}, which first deletes the PNGs of the folders a run writes to
- * (so that no file of an earlier split stays behind) and nothing else. The synthetic fluorescence
- * images are {@link PrepareFluorescenceCommand}.
+ * {@code prepare-data photos|slices}: training and test folders of 8-bit grey
+ * PNGs, from photographs or from the slices of a 3D scan. The pixel work is
+ * {@code org.fijigan.core.dataset}'s; this class finds the files, reads them,
+ * and writes {@code OUTPUT/train/...} and {@code OUTPUT/test/...}. Inputs are
+ * only read. Each PNG is written atomically; an output folder that holds
+ * anything is refused unless {@code --overwrite}, which first deletes the PNGs
+ * of the folders a run writes to (so that no file of an earlier split stays
+ * behind) and nothing else. The synthetic fluorescence images are
+ * {@link PrepareFluorescenceCommand}.
  */
 @Command(name = "prepare-data", mixinStandardHelpOptions = true,
 	description = "Make train/test folders of 8-bit grey PNGs from photographs or from a 3D scan, " +
 		"or of synthetic fluorescence images (16-bit TIFF) with their point sources.",
-	subcommands = { PrepareDataCommand.PhotosCommand.class, PrepareDataCommand.SlicesCommand.class,
-		PrepareFluorescenceCommand.class })
+	subcommands = { PrepareDataCommand.PhotosCommand.class,
+		PrepareDataCommand.SlicesCommand.class, PrepareFluorescenceCommand.class })
 final class PrepareDataCommand implements Callable<Integer> {
+
 	static final String TRAIN = "train", TEST = "test";
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
+	private static final Pattern NAME = Pattern.compile(
+		"[A-Za-z0-9][A-Za-z0-9._+-]*");
 
 	@Spec
 	CommandSpec spec;
@@ -60,18 +65,20 @@ final class PrepareDataCommand implements Callable<Integer> {
 		return picocli.CommandLine.ExitCode.USAGE;
 	}
 
-	@Command(name = "photos", mixinStandardHelpOptions = true,
-		description = { "Grey (luma 0.299 R + 0.587 G + 0.114 B), area-shrunk to at most --max-side " +
+	@Command(name = "photos", mixinStandardHelpOptions = true, description = {
+		"Grey (luma 0.299 R + 0.587 G + 0.114 B), area-shrunk to at most --max-side " +
 			"pixels on the longer side (never enlarged), 8-bit PNG: OUTPUT/train/NAME.png and OUTPUT/test/NAME.png.",
-			"About --test-fraction of the images go to test, chosen by a hash of NAME and --seed: the " +
-				"same names give the same split." })
+		"About --test-fraction of the images go to test, chosen by a hash of NAME and --seed: the " +
+			"same names give the same split." })
 	static final class PhotosCommand implements Callable<Integer> {
+
 		@Spec
 		CommandSpec spec;
 
-		@Option(names = { "-i", "--input" }, required = true, arity = "1..*", paramLabel = "IN",
-			description = { "An image file, a folder (its images, not its subfolders), or NAME=FILE to " +
-				"name the output NAME.png (default: the file's name without its extension)." })
+		@Option(names = { "-i", "--input" }, required = true, arity = "1..*",
+			paramLabel = "IN", description = {
+				"An image file, a folder (its images, not its subfolders), or NAME=FILE to " +
+					"name the output NAME.png (default: the file's name without its extension)." })
 		List<String> inputs;
 
 		@Option(names = { "-o", "--output" }, required = true, paramLabel = "DIR",
@@ -100,36 +107,43 @@ final class PrepareDataCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() {
-			if (maxSide < 1) throw new GanException("--max-side must be at least 1, not " + maxSide);
-			if (!(testFraction >= 0 && testFraction <= 1)) throw new GanException("--test-fraction is " +
-				"between 0 and 1, not " + testFraction);
+			if (maxSide < 1) throw new GanException(
+				"--max-side must be at least 1, not " + maxSide);
+			if (!(testFraction >= 0 && testFraction <= 1)) throw new GanException(
+				"--test-fraction is " + "between 0 and 1, not " + testFraction);
 			Map<String, Path> named = photos();
-			Set<String> test = HashSplit.testNames(named.keySet(), testFraction, seed);
+			Set<String> test = HashSplit.testNames(named.keySet(), testFraction,
+				seed);
 			Path out = prepareOutput(output, overwrite, List.of(TRAIN, TEST));
 			PrintWriter w = spec.commandLine().getOut();
 			int done = 0;
 			for (Map.Entry<String, Path> e : named.entrySet()) {
 				Path file = e.getValue();
-				RasterImage grey = Photos.prepare(ImageFiles.read(file, "input"), file.toString(), maxSide);
+				RasterImage grey = Photos.prepare(ImageFiles.read(file, "input"), file
+					.toString(), maxSide);
 				grey.properties().put("fiji-gan.source", file.getFileName().toString());
 				String split = test.contains(e.getKey()) ? TEST : TRAIN;
-				writePng(grey, out.resolve(split).resolve(e.getKey() + ".png"), overwrite);
-				w.printf(Locale.ROOT, "%-5s %4dx%-4d %s <- %s%n", split, grey.width(), grey.height(), e
-					.getKey(), file);
+				writePng(grey, out.resolve(split).resolve(e.getKey() + ".png"),
+					overwrite);
+				w.printf(Locale.ROOT, "%-5s %4dx%-4d %s <- %s%n", split, grey.width(),
+					grey.height(), e.getKey(), file);
 				w.flush();
 				done++;
 			}
-			w.printf(Locale.ROOT, "photos: %d train, %d test (seed %d) in %s%n", done - test.size(), test
-				.size(), seed, out);
+			w.printf(Locale.ROOT, "photos: %d train, %d test (seed %d) in %s%n",
+				done - test.size(), test.size(), seed, out);
 			w.flush();
 			removeEmpty(out, List.of(TRAIN, TEST));
 			return 0;
 		}
 
-		/** Output name to input file, in the order given (a folder's files sorted by name). */
+		/**
+		 * Output name to input file, in the order given (a folder's files sorted by
+		 * name).
+		 */
 		private Map<String, Path> photos() {
-			List<PathMatcher> skip = excludes.stream().map(g -> FileSystems.getDefault().getPathMatcher(
-				"glob:" + g)).toList();
+			List<PathMatcher> skip = excludes.stream().map(g -> FileSystems
+				.getDefault().getPathMatcher("glob:" + g)).toList();
 			Map<String, Path> named = new LinkedHashMap<>();
 			for (String entry : inputs) {
 				int eq = entry.indexOf('=');
@@ -137,39 +151,44 @@ final class PrepareDataCommand implements Callable<Integer> {
 				Path path = Path.of(isNamed ? entry.substring(eq + 1) : entry);
 				if (Files.isDirectory(path) && !isNamed) {
 					List<Path> found = imagesIn(path, skip);
-					if (found.isEmpty()) throw new GanException("no images in " + path + (skip.isEmpty() ? ""
-						: " that --exclude leaves"));
+					if (found.isEmpty()) throw new GanException("no images in " + path +
+						(skip.isEmpty() ? "" : " that --exclude leaves"));
 					for (Path f : found)
 						add(named, ImageCodec.stemOf(f.getFileName().toString()), f);
 					continue;
 				}
-				if (isNamed && Files.isDirectory(path)) throw new GanException("NAME=FILE names one file; " +
-					path + " is a folder");
-				if (!Files.isRegularFile(path)) throw new GanException("input file not found: " + path);
+				if (isNamed && Files.isDirectory(path)) throw new GanException(
+					"NAME=FILE names one file; " + path + " is a folder");
+				if (!Files.isRegularFile(path)) throw new GanException(
+					"input file not found: " + path);
 				if (!isNamed && excluded(path, skip)) continue;
-				add(named, isNamed ? entry.substring(0, eq) : ImageCodec.stemOf(path.getFileName()
-					.toString()), path);
+				add(named, isNamed ? entry.substring(0, eq) : ImageCodec.stemOf(path
+					.getFileName().toString()), path);
 			}
-			if (named.isEmpty()) throw new GanException("no input images (--exclude left none)");
+			if (named.isEmpty()) throw new GanException(
+				"no input images (--exclude left none)");
 			return named;
 		}
 
 		private static void add(Map<String, Path> named, String name, Path file) {
-			if (!NAME.matcher(name).matches()) throw new GanException("'" + name + "' (for " + file +
+			if (!NAME.matcher(name).matches()) throw new GanException("'" + name +
+				"' (for " + file +
 				") is not a plain file name: use letters, digits, '.', '_', '+' and '-', or give " +
 				"NAME=FILE");
 			Path before = named.putIfAbsent(name, file);
-			if (before != null) throw new GanException(before + " and " + file + " would both be " +
-				"written as " + name + ".png; name one with NAME=FILE");
+			if (before != null) throw new GanException(before + " and " + file +
+				" would both be " + "written as " + name +
+				".png; name one with NAME=FILE");
 		}
 
 		private static List<Path> imagesIn(Path dir, List<PathMatcher> skip) {
 			try (Stream<Path> s = Files.list(dir)) {
-				return s.filter(Files::isRegularFile).filter(ImageFiles.CODEC::isImage).filter(p -> !excluded(
-					p, skip)).sorted().toList();
+				return s.filter(Files::isRegularFile).filter(ImageFiles.CODEC::isImage)
+					.filter(p -> !excluded(p, skip)).sorted().toList();
 			}
 			catch (IOException e) {
-				throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(e), e);
+				throw new GanException("cannot list " + dir + ": " + AtomicFile
+					.describe(e), e);
 			}
 		}
 
@@ -179,20 +198,21 @@ final class PrepareDataCommand implements Callable<Integer> {
 		}
 	}
 
-	@Command(name = "slices", mixinStandardHelpOptions = true,
-		description = { "Slices of a NIfTI volume in three orientations: OUTPUT/{train,test}/{axial,coronal,sagittal}/STEM-VIEW-INDEX.png.",
-			"Kept: slices whose foreground (voxels above --foreground-level times the 99.5th " +
-				"percentile) covers --min-foreground of the slice. Intensities 0.5th..99.5th percentile " +
-				"of the volume become 0..255; each slice is padded to a centred square and area-resized " +
-				"to --size. Axial anterior up, coronal and sagittal superior up; the subject's right on " +
-				"the image's left, sagittal anterior on the left (from the file's sform or qform).",
-			"Split: slices in blocks of --test-block along each axis; every --test-every-th block goes to test." })
+	@Command(name = "slices", mixinStandardHelpOptions = true, description = {
+		"Slices of a NIfTI volume in three orientations: OUTPUT/{train,test}/{axial,coronal,sagittal}/STEM-VIEW-INDEX.png.",
+		"Kept: slices whose foreground (voxels above --foreground-level times the 99.5th " +
+			"percentile) covers --min-foreground of the slice. Intensities 0.5th..99.5th percentile " +
+			"of the volume become 0..255; each slice is padded to a centred square and area-resized " +
+			"to --size. Axial anterior up, coronal and sagittal superior up; the subject's right on " +
+			"the image's left, sagittal anterior on the left (from the file's sform or qform).",
+		"Split: slices in blocks of --test-block along each axis; every --test-every-th block goes to test." })
 	static final class SlicesCommand implements Callable<Integer> {
+
 		@Spec
 		CommandSpec spec;
 
-		@Option(names = { "-i", "--input" }, required = true, paramLabel = "VOL.nii[.gz]",
-			description = "A 3D NIfTI-1 volume.")
+		@Option(names = { "-i", "--input" }, required = true,
+			paramLabel = "VOL.nii[.gz]", description = "A 3D NIfTI-1 volume.")
 		Path input;
 
 		@Option(names = { "-o", "--output" }, required = true, paramLabel = "DIR",
@@ -207,7 +227,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 			description = "Share of a slice the foreground must cover (default: ${DEFAULT-VALUE}).")
 		double minForeground;
 
-		@Option(names = "--foreground-level", paramLabel = "F", defaultValue = "0.1",
+		@Option(names = "--foreground-level", paramLabel = "F",
+			defaultValue = "0.1",
 			description = "Foreground: above this times the volume's 99.5th percentile (default: ${DEFAULT-VALUE}).")
 		double foregroundLevel;
 
@@ -227,11 +248,13 @@ final class PrepareDataCommand implements Callable<Integer> {
 		public Integer call() {
 			String name = input.getFileName().toString();
 			String ext = ImageCodec.extensionOf(name);
-			if (!Files.isRegularFile(input)) throw new GanException("input file not found: " + input);
-			if (!ext.equals(".nii") && !ext.equals(".nii.gz")) throw new GanException(input +
-				" is not a NIfTI volume: slices reads .nii and .nii.gz files");
-			VolumeSlicer.Options options = new VolumeSlicer.Options(size, minForeground, foregroundLevel,
-				VolumeSlicer.Options.DEFAULT.lowPercentile(), VolumeSlicer.Options.DEFAULT.highPercentile(),
+			if (!Files.isRegularFile(input)) throw new GanException(
+				"input file not found: " + input);
+			if (!ext.equals(".nii") && !ext.equals(".nii.gz")) throw new GanException(
+				input + " is not a NIfTI volume: slices reads .nii and .nii.gz files");
+			VolumeSlicer.Options options = new VolumeSlicer.Options(size,
+				minForeground, foregroundLevel, VolumeSlicer.Options.DEFAULT
+					.lowPercentile(), VolumeSlicer.Options.DEFAULT.highPercentile(),
 				testBlock, testEvery);
 			List<String> folders = new ArrayList<>();
 			for (String split : List.of(TRAIN, TEST))
@@ -241,34 +264,39 @@ final class PrepareDataCommand implements Callable<Integer> {
 
 			AnatomicalAxes axes = AnatomicalAxes.ofNifti(input);
 			Nifti.Volume volume = Nifti.read(input);
-			VolumeSlicer.Result r = VolumeSlicer.slice(volume.image(), axes, options, name);
+			VolumeSlicer.Result r = VolumeSlicer.slice(volume.image(), axes, options,
+				name);
 			String stem = ImageCodec.stemOf(name);
-			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r.extent()[1], r.extent()[2])) -
-				1).length();
+			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r
+				.extent()[1], r.extent()[2])) - 1).length();
 			for (VolumeSlicer.Slice s : r.slices()) {
-				String file = String.format(Locale.ROOT, "%s-%s-%0" + digits + "d.png", stem, s.view()
-					.folder(), s.index());
-				s.image().properties().put("fiji-gan.source", name + " " + s.view().folder() + " slice " + s
-					.index());
-				writePng(s.image(), out.resolve(s.test() ? TEST : TRAIN).resolve(s.view().folder()).resolve(
-					file), overwrite);
+				String file = String.format(Locale.ROOT, "%s-%s-%0" + digits + "d.png",
+					stem, s.view().folder(), s.index());
+				s.image().properties().put("fiji-gan.source", name + " " + s.view()
+					.folder() + " slice " + s.index());
+				writePng(s.image(), out.resolve(s.test() ? TEST : TRAIN).resolve(s
+					.view().folder()).resolve(file), overwrite);
 			}
 
 			PrintWriter w = spec.commandLine().getOut();
 			int[] e = r.extent();
-			w.printf(Locale.ROOT, "%s: %dx%dx%d voxels along R, A, S (voxel axes point %s, %s)%n", name,
+			w.printf(Locale.ROOT,
+				"%s: %dx%dx%d voxels along R, A, S (voxel axes point %s, %s)%n", name,
 				e[0], e[1], e[2], axes.code(), axes.source());
-			w.printf(Locale.ROOT, "intensity %.6g..%.6g -> 0..255 (%.4g%%..%.4g%%), foreground > %.6g%n", r
-				.low(), r.high(), options.lowPercentile(), options.highPercentile(), r.foregroundThreshold());
+			w.printf(Locale.ROOT,
+				"intensity %.6g..%.6g -> 0..255 (%.4g%%..%.4g%%), foreground > %.6g%n",
+				r.low(), r.high(), options.lowPercentile(), options.highPercentile(), r
+					.foregroundThreshold());
 			int train = 0, test = 0;
 			for (View v : View.values()) {
 				int a = r.count(v, false), b = r.count(v, true);
-				w.printf(Locale.ROOT, "%-9s train %4d  test %4d  (of %d slices)%n", v.folder(), a, b, r
-					.slicesAlong(v));
+				w.printf(Locale.ROOT, "%-9s train %4d  test %4d  (of %d slices)%n", v
+					.folder(), a, b, r.slicesAlong(v));
 				train += a;
 				test += b;
 			}
-			w.printf(Locale.ROOT, "%-9s train %4d  test %4d  in %s%n", "total", train, test, out);
+			w.printf(Locale.ROOT, "%-9s train %4d  test %4d  in %s%n", "total", train,
+				test, out);
 			w.flush();
 			removeEmpty(out, folders);
 			return 0;
@@ -276,8 +304,9 @@ final class PrepareDataCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * Creates {@code dir} and its {@code folders}; refuses one that holds anything unless
-	 * {@code overwrite}, which deletes the PNGs (only) in {@code folders}.
+	 * Creates {@code dir} and its {@code folders}; refuses one that holds
+	 * anything unless {@code overwrite}, which deletes the PNGs (only) in
+	 * {@code folders}.
 	 *
 	 * @return {@code dir} as an absolute path
 	 */
@@ -285,34 +314,45 @@ final class PrepareDataCommand implements Callable<Integer> {
 		return prepareOutput(dir, overwrite, folders, "*.png");
 	}
 
-	/** As above, deleting the files that match {@code glob} (only) in {@code folders}. */
-	static Path prepareOutput(Path dir, boolean overwrite, List<String> folders, String glob) {
+	/**
+	 * As above, deleting the files that match {@code glob} (only) in
+	 * {@code folders}.
+	 */
+	static Path prepareOutput(Path dir, boolean overwrite, List<String> folders,
+		String glob)
+	{
 		Path out = dir.toAbsolutePath().normalize();
 		try {
-			if (Files.exists(out) && !Files.isDirectory(out)) throw new GanException("output " + dir +
-				" is a file, not a folder");
-			if (Files.isDirectory(out) && !overwrite) try (DirectoryStream<Path> s = Files
-				.newDirectoryStream(out))
+			if (Files.exists(out) && !Files.isDirectory(out)) throw new GanException(
+				"output " + dir + " is a file, not a folder");
+			if (Files.isDirectory(out) && !overwrite) try (DirectoryStream<Path> s =
+				Files.newDirectoryStream(out))
 			{
-				if (s.iterator().hasNext()) throw new GanException("output folder " + dir +
+				if (s.iterator().hasNext()) throw new GanException("output folder " +
+					dir +
 					" is not empty; pass --overwrite to replace its train/ and test/ images");
 			}
 			for (String f : folders) {
 				Path sub = Files.createDirectories(out.resolve(f));
-				if (overwrite) try (DirectoryStream<Path> s = Files.newDirectoryStream(sub, glob)) {
+				if (overwrite) try (DirectoryStream<Path> s = Files.newDirectoryStream(
+					sub, glob))
+				{
 					for (Path p : s)
 						Files.delete(p);
 				}
 			}
 		}
 		catch (IOException e) {
-			throw new GanException("cannot prepare the output folder " + dir + ": " + AtomicFile.describe(
-				e), e);
+			throw new GanException("cannot prepare the output folder " + dir + ": " +
+				AtomicFile.describe(e), e);
 		}
 		return out;
 	}
 
-	/** Deletes those of {@code folders} (then train/ and test/) that stayed empty: no split of none. */
+	/**
+	 * Deletes those of {@code folders} (then train/ and test/) that stayed empty:
+	 * no split of none.
+	 */
 	static void removeEmpty(Path dir, List<String> folders) {
 		List<String> all = new ArrayList<>(folders);
 		all.addAll(List.of(TRAIN, TEST));
@@ -326,10 +366,12 @@ final class PrepareDataCommand implements Callable<Integer> {
 	}
 
 	static void writePng(RasterImage image, Path file, boolean overwrite) {
-		AtomicFile.write(file, overwrite, tmp -> ImageFiles.write(image, ImageFiles.Format.PNG, tmp));
+		AtomicFile.write(file, overwrite, tmp -> ImageFiles.write(image,
+			ImageFiles.Format.PNG, tmp));
 	}
 
 	static void writeTiff(RasterImage image, Path file, boolean overwrite) {
-		AtomicFile.write(file, overwrite, tmp -> ImageFiles.write(image, ImageFiles.Format.TIFF, tmp));
+		AtomicFile.write(file, overwrite, tmp -> ImageFiles.write(image,
+			ImageFiles.Format.TIFF, tmp));
 	}
 }

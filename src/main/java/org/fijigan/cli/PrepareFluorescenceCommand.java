@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.io.PrintWriter;
@@ -24,23 +25,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code prepare-data fluorescence}: seeded synthetic fluorescence scenes ({@code core.dataset}'s
- * {@link FluorescenceScene}) written as 16-bit TIFFs with their point sources, per split, and
- * optionally camera-noise copies. Output folders are prepared as {@link PrepareDataCommand} does.
+ * {@code prepare-data fluorescence}: seeded synthetic fluorescence scenes
+ * ({@code core.dataset}'s {@link FluorescenceScene}) written as 16-bit TIFFs
+ * with their point sources, per split, and optionally camera-noise copies.
+ * Output folders are prepared as {@link PrepareDataCommand} does.
  */
-@Command(name = "fluorescence", mixinStandardHelpOptions = true,
-	description = { "Synthetic fluorescence images without noise (16-bit TIFF), rendered from a " +
+@Command(name = "fluorescence", mixinStandardHelpOptions = true, description = {
+	"Synthetic fluorescence images without noise (16-bit TIFF), rendered from a " +
 		"seed: camera offset, flat, smooth or cell background, texture, filaments, and sparse or " +
 		"dense Gaussian or Airy point sources of varied brightness and size: " +
 		"OUTPUT/{train,test,tune}/SPLIT-NNN.tif. Free of any license.",
-		"Each image carries its point sources (x y sigma amplitude, pixels and counts) in the " +
-			"TIFF info, which evaluate uses to measure peak, flux and detection of each source; " +
-			"OUTPUT/SPLIT/sources.csv lists them too. Each image has its own seed, so the test " +
-			"images do not change when --train does.",
-		"tune/ holds images for choosing the parameters of classical baselines (evaluate " +
-			"--tune-data), never trained or tested on. --noisy also writes a noisy copy of " +
-			"every image to OUTPUT/noisy/SPLIT/." })
+	"Each image carries its point sources (x y sigma amplitude, pixels and counts) in the " +
+		"TIFF info, which evaluate uses to measure peak, flux and detection of each source; " +
+		"OUTPUT/SPLIT/sources.csv lists them too. Each image has its own seed, so the test " +
+		"images do not change when --train does.",
+	"tune/ holds images for choosing the parameters of classical baselines (evaluate " +
+		"--tune-data), never trained or tested on. --noisy also writes a noisy copy of " +
+		"every image to OUTPUT/noisy/SPLIT/." })
 final class PrepareFluorescenceCommand implements Callable<Integer> {
+
 	static final String TUNE = "tune", NOISY = "noisy";
 
 	@Spec
@@ -72,8 +75,8 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 
 	@Option(names = "--noisy", paramLabel = "photons=P[,read=R]",
 		description = "Also write camera-noise copies: Poisson noise at P photons per unit of " +
-			"signal (" + (int) FluorescenceScene.COUNTS_PER_UNIT + " counts) and Gaussian read " +
-			"noise of R units.")
+			"signal (" + (int) FluorescenceScene.COUNTS_PER_UNIT +
+			" counts) and Gaussian read " + "noise of R units.")
 	String noisy;
 
 	@Option(names = "--overwrite",
@@ -82,9 +85,11 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		if (size < 16 || size > 4096) throw new GanException("--size is 16-4096 pixels, not " + size);
-		if (train < 0 || test < 0 || tune < 0 || train + test + tune == 0) throw new GanException(
-			"--train, --test and --tune are counts >= 0, and one must be above 0");
+		if (size < 16 || size > 4096) throw new GanException(
+			"--size is 16-4096 pixels, not " + size);
+		if (train < 0 || test < 0 || tune < 0 || train + test + tune == 0)
+			throw new GanException(
+				"--train, --test and --tune are counts >= 0, and one must be above 0");
 		double[] noise = noisy == null ? null : cameraNoise(noisy);
 		List<String> splits = new ArrayList<>();
 		if (train > 0) splits.add(PrepareDataCommand.TRAIN);
@@ -93,42 +98,56 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 		List<String> folders = new ArrayList<>(splits);
 		if (noise != null) for (String split : splits)
 			folders.add(NOISY + "/" + split);
-		Path out = PrepareDataCommand.prepareOutput(output, overwrite, folders, "*.tif");
+		Path out = PrepareDataCommand.prepareOutput(output, overwrite, folders,
+			"*.tif");
 		PrintWriter w = spec.commandLine().getOut();
 		for (String split : splits) {
-			int count = split.equals(PrepareDataCommand.TRAIN) ? train : split.equals(PrepareDataCommand.TEST) ? test : tune;
-			long splitId = split.equals(PrepareDataCommand.TRAIN) ? 1 : split.equals(PrepareDataCommand.TEST) ? 2 : 3;
+			int count = split.equals(PrepareDataCommand.TRAIN) ? train : split.equals(
+				PrepareDataCommand.TEST) ? test : tune;
+			long splitId = split.equals(PrepareDataCommand.TRAIN) ? 1 : split.equals(
+				PrepareDataCommand.TEST) ? 2 : 3;
 			StringBuilder csv = new StringBuilder("image,x,y,sigma,amplitude,psf\n");
 			int sources = 0;
 			for (int i = 0; i < count; i++) {
 				String name = String.format(Locale.ROOT, "%s-%03d", split, i);
 				long imageSeed = TaskProtocol.streamSeed(seed, splitId, i);
-				FluorescenceScene.Rendered scene = FluorescenceScene.render(size, size, imageSeed);
+				FluorescenceScene.Rendered scene = FluorescenceScene.render(size, size,
+					imageSeed);
 				RasterImage image = scene.image().setTitle(name);
-				image.properties().put(PointSource.PROPERTY, PointSource.format(scene.sources()));
-				image.properties().put("fiji-gan.source", "prepare-data fluorescence --seed " + seed +
-					" (" + split + " image " + i + "): " + scene.description());
-				PrepareDataCommand.writeTiff(image, out.resolve(split).resolve(name + ".tif"), overwrite);
+				image.properties().put(PointSource.PROPERTY, PointSource.format(scene
+					.sources()));
+				image.properties().put("fiji-gan.source",
+					"prepare-data fluorescence --seed " + seed + " (" + split +
+						" image " + i + "): " + scene.description());
+				PrepareDataCommand.writeTiff(image, out.resolve(split).resolve(name +
+					".tif"), overwrite);
 				for (PointSource s : scene.sources())
-					csv.append(Csv.line(name, Numbers.rounded(s.x(), 6), Numbers.rounded(s.y(), 6), Numbers
-						.rounded(s.sigma(), 5), Numbers.rounded(s.amplitude(), 6), s.airy() ? "airy"
-							: "gaussian"));
+					csv.append(Csv.line(name, Numbers.rounded(s.x(), 6), Numbers.rounded(s
+						.y(), 6), Numbers.rounded(s.sigma(), 5), Numbers.rounded(s
+							.amplitude(), 6), s.airy() ? "airy" : "gaussian"));
 				sources += scene.sources().size();
 				if (noise != null) {
-					FluorescenceScene.addCameraNoise(image, noise[0], noise[1], new SplittableRandom(
-						TaskProtocol.streamSeed(seed, 10 + splitId, i)));
-					image.properties().put("fiji-gan.noise", "Poisson at " + Numbers.exact(noise[0]) +
-						" photons per unit, read noise " + Numbers.exact(noise[1]) + " units");
-					PrepareDataCommand.writeTiff(image, out.resolve(NOISY).resolve(split).resolve(name + ".tif"), overwrite);
+					FluorescenceScene.addCameraNoise(image, noise[0], noise[1],
+						new SplittableRandom(TaskProtocol.streamSeed(seed, 10 + splitId,
+							i)));
+					image.properties().put("fiji-gan.noise", "Poisson at " + Numbers
+						.exact(noise[0]) + " photons per unit, read noise " + Numbers.exact(
+							noise[1]) + " units");
+					PrepareDataCommand.writeTiff(image, out.resolve(NOISY).resolve(split)
+						.resolve(name + ".tif"), overwrite);
 				}
-				w.printf(Locale.ROOT, "%-5s %s: %s%n", split, name, scene.description());
+				w.printf(Locale.ROOT, "%-5s %s: %s%n", split, name, scene
+					.description());
 				w.flush();
 			}
 			byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
-			AtomicFile.writeStream(out.resolve(split).resolve("sources.csv"), true, o -> o.write(bytes));
-			w.printf(Locale.ROOT, "%s: %d images, %d point sources%n", split, count, sources);
+			AtomicFile.writeStream(out.resolve(split).resolve("sources.csv"), true,
+				o -> o.write(bytes));
+			w.printf(Locale.ROOT, "%s: %d images, %d point sources%n", split, count,
+				sources);
 		}
-		w.printf(Locale.ROOT, "fluorescence: %d train, %d test, %d tune (seed %d, %dx%d px) in %s%n",
+		w.printf(Locale.ROOT,
+			"fluorescence: %d train, %d test, %d tune (seed %d, %dx%d px) in %s%n",
 			train, test, tune, seed, size, size, out);
 		w.flush();
 		return 0;
@@ -140,16 +159,20 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 		for (String part : spec.split(",")) {
 			String[] kv = part.trim().split("=", 2);
 			try {
-				if (kv.length == 2 && kv[0].trim().equals("photons")) photons = Double.parseDouble(kv[1]);
-				else if (kv.length == 2 && kv[0].trim().equals("read")) read = Double.parseDouble(kv[1]);
+				if (kv.length == 2 && kv[0].trim().equals("photons")) photons = Double
+					.parseDouble(kv[1]);
+				else if (kv.length == 2 && kv[0].trim().equals("read")) read = Double
+					.parseDouble(kv[1]);
 				else throw new NumberFormatException();
 			}
 			catch (NumberFormatException e) {
-				throw new GanException("--noisy '" + spec + "': write photons=P[,read=R], e.g. photons=30,read=0.01");
+				throw new GanException("--noisy '" + spec +
+					"': write photons=P[,read=R], e.g. photons=30,read=0.01");
 			}
 		}
-		if (!(photons > 0 && Double.isFinite(photons)) || !(read >= 0 && Double.isFinite(read)))
-			throw new GanException("--noisy '" + spec + "': the photons must be above 0 and the read noise >= 0");
+		if (!(photons > 0 && Double.isFinite(photons)) || !(read >= 0 && Double
+			.isFinite(read))) throw new GanException("--noisy '" + spec +
+				"': the photons must be above 0 and the read noise >= 0");
 		return new double[] { photons, read };
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import java.util.Locale;
@@ -8,14 +9,16 @@ import org.fijigan.core.train.data.Degradation;
 import picocli.CommandLine.Option;
 
 /**
- * fine-tune's options for training a denoiser on noisy images alone: Noise2Void's blind spots
- * ({@link Degradation.BlindSpot}), with structN2V's line mask as an option.
+ * fine-tune's options for training a denoiser on noisy images alone:
+ * Noise2Void's blind spots ({@link Degradation.BlindSpot}), with structN2V's
+ * line mask as an option.
  */
 final class SelfSupervisedOptions {
+
 	static final String N2V = "n2v";
 
-	@Option(names = "--self-supervised", paramLabel = N2V,
-		description = { "Train on noisy images alone (--data): n2v hides a few pixels of each patch " +
+	@Option(names = "--self-supervised", paramLabel = N2V, description = {
+		"Train on noisy images alone (--data): n2v hides a few pixels of each patch " +
 			"(each replaced by a random neighbour) and counts the loss only there, against the noisy " +
 			"values (Noise2Void, Krull et al. 2019). For any image-to-image denoiser; the loss is l2 " +
 			"unless --loss says otherwise." })
@@ -23,7 +26,8 @@ final class SelfSupervisedOptions {
 
 	@Option(names = "--n2v-fraction", paramLabel = "F",
 		description = "Share of each patch's pixels hidden: one in every g x g cell, g = " +
-			"round(1/sqrt(F)) (default: " + Degradation.BlindSpot.DEFAULT_FRACTION + ", one in every 8x8).")
+			"round(1/sqrt(F)) (default: " + Degradation.BlindSpot.DEFAULT_FRACTION +
+			", one in every 8x8).")
 	Double fraction;
 
 	@Option(names = "--n2v-neighbourhood", paramLabel = "N",
@@ -43,14 +47,17 @@ final class SelfSupervisedOptions {
 	 */
 	Degradation.BlindSpot blindSpot() {
 		if (method == null) {
-			if (fraction != null || neighbourhood != null || struct != null) throw new GanException(
-				"--n2v-fraction, --n2v-neighbourhood and --n2v-struct go with --self-supervised n2v");
+			if (fraction != null || neighbourhood != null || struct != null)
+				throw new GanException(
+					"--n2v-fraction, --n2v-neighbourhood and --n2v-struct go with --self-supervised n2v");
 			return null;
 		}
-		if (!method.trim().toLowerCase(Locale.ROOT).equals(N2V)) throw new GanException(
-			"unknown self-supervised method '" + method + "': use n2v (Noise2Void)");
+		if (!method.trim().toLowerCase(Locale.ROOT).equals(N2V))
+			throw new GanException("unknown self-supervised method '" + method +
+				"': use n2v (Noise2Void)");
 		return new Degradation.BlindSpot(fraction != null ? fraction
-			: Degradation.BlindSpot.DEFAULT_FRACTION, neighbourhood != null ? neighbourhood
-				: Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD, Degradation.BlindSpot.Line.parse(struct));
+			: Degradation.BlindSpot.DEFAULT_FRACTION, neighbourhood != null
+				? neighbourhood : Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD,
+			Degradation.BlindSpot.Line.parse(struct));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import org.fijigan.core.model.TaskKind;
@@ -7,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "super-resolution", mixinStandardHelpOptions = true,
 	description = "Enlarge an image with a super-resolution model; the pixel size shrinks to match.")
 final class SuperResolutionCommand extends ImageToImageCommand {
+
 	@Override
 	TaskKind task() {
 		return TaskKind.SUPER_RESOLUTION;

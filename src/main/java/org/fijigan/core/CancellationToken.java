@@ -1,13 +1,16 @@
+
 package org.fijigan.core;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The one cancellation path of a job: checked between tiles, planes and steps, and forwarded to
- * the ONNX Runtime run in flight (see {@link #onCancel}). Thread-safe; cancelling twice is harmless.
+ * The one cancellation path of a job: checked between tiles, planes and steps,
+ * and forwarded to the ONNX Runtime run in flight (see {@link #onCancel}).
+ * Thread-safe; cancelling twice is harmless.
  */
 public final class CancellationToken {
+
 	/** A token that is never cancelled. */
 	public static CancellationToken none() {
 		return new CancellationToken();
@@ -32,7 +35,8 @@ public final class CancellationToken {
 	}
 
 	/**
-	 * Runs {@code hook} on cancel (at once if already cancelled) until the returned handle is closed.
+	 * Runs {@code hook} on cancel (at once if already cancelled) until the
+	 * returned handle is closed.
 	 */
 	public AutoCloseable onCancel(Runnable hook) {
 		hooks.add(hook);
@@ -40,8 +44,11 @@ public final class CancellationToken {
 		return () -> hooks.remove(hook);
 	}
 
-	/** Thrown when a job stops because it was cancelled; no output is produced. */
+	/**
+	 * Thrown when a job stops because it was cancelled; no output is produced.
+	 */
 	public static final class CancelledException extends GanException {
+
 		private static final long serialVersionUID = 1L;
 
 		public CancelledException() {

@@ -1,12 +1,15 @@
+
 package org.fijigan.core;
 
 /**
- * Receives typed progress events from the engine. Adapters turn them into a status bar, a progress
- * bar or log lines. Called on the engine's thread; an exception thrown by a listener is swallowed
- * so that a broken display never aborts a run (see {@link #safe}).
+ * Receives typed progress events from the engine. Adapters turn them into a
+ * status bar, a progress bar or log lines. Called on the engine's thread; an
+ * exception thrown by a listener is swallowed so that a broken display never
+ * aborts a run (see {@link #safe}).
  */
 @FunctionalInterface
 public interface ProgressListener {
+
 	ProgressListener NONE = e -> {};
 
 	void onProgress(ProgressEvent event);
@@ -26,18 +29,22 @@ public interface ProgressListener {
 
 	/** What a {@link ProgressEvent} counts. */
 	enum Stage {
-		/** Bytes of a model being downloaded. */
-		DOWNLOAD("download"),
-		/** Tiles of an image-to-image or inpainting run, over all planes. */
-		TILE("tile"),
-		/** Images: of a folder batch, a generator's draw, or an evaluation. */
-		IMAGE("image"),
-		/** The evaluation's generator starting to draw its images (done 0). */
-		GENERATE("generate"),
-		/** Training steps of a fine-tuning run; the event's value is the step's loss. */
-		STEP("step"),
-		/** Rows of the demo, one per bundled model. */
-		DEMO_ROW("row");
+
+			/** Bytes of a model being downloaded. */
+			DOWNLOAD("download"),
+			/** Tiles of an image-to-image or inpainting run, over all planes. */
+			TILE("tile"),
+			/** Images: of a folder batch, a generator's draw, or an evaluation. */
+			IMAGE("image"),
+			/** The evaluation's generator starting to draw its images (done 0). */
+			GENERATE("generate"),
+			/**
+			 * Training steps of a fine-tuning run; the event's value is the step's
+			 * loss.
+			 */
+			STEP("step"),
+			/** Rows of the demo, one per bundled model. */
+			DEMO_ROW("row");
 
 		private final String id;
 

@@ -1,3 +1,4 @@
+
 package org.fijigan.core;
 
 import java.util.ArrayList;
@@ -7,30 +8,31 @@ import java.util.function.Supplier;
 import org.fijigan.core.text.Numbers;
 
 /**
- * Where one command's wall-clock time went, stage by stage: the breakdown that {@code --timings}
- * prints on the command line and the Fiji option writes to the Log. The engine fills the stages it
- * runs (model read, graph analysis, session creation, statistics, conversions, runs); the front ends
- * add their own (start-up, reading the input, writing the output) with {@link #time} and print
- * {@link #lines()}. Times of a stage add up; each stage also counts its entries and keeps the first
- * one, so a cold first run stays visible next to the warm ones.
+ * Where one command's wall-clock time went, stage by stage: the breakdown that
+ * {@code --timings} prints on the command line and the Fiji option writes to
+ * the Log. The engine fills the stages it runs (model read, graph analysis,
+ * session creation, statistics, conversions, runs); the front ends add their
+ * own (start-up, reading the input, writing the output) with {@link #time} and
+ * print {@link #lines()}. Times of a stage add up; each stage also counts its
+ * entries and keeps the first one, so a cold first run stays visible next to
+ * the warm ones.
  * <p>
- * Safe to fill from several threads. Recording costs two {@code System.nanoTime()} calls per entry,
- * so the engine always records, whether or not anyone prints.
+ * Safe to fill from several threads. Recording costs two
+ * {@code System.nanoTime()} calls per entry, so the engine always records,
+ * whether or not anyone prints.
  */
 public final class StageTimings {
+
 	/** A stage of one command, in the order a command passes through them. */
 	public enum Stage {
-		LAUNCHER("launcher script, before java"),
-		JVM_START("JVM start, to main"),
-		SETUP("options and native libraries"),
-		MODEL_READ("model read and checks"),
-		GRAPH_ANALYSIS("graph analysis"),
-		SESSION("session creation"),
-		INPUT_READ("input read"),
-		STATISTICS("statistics and normalisation"),
-		CONVERSION("conversions, planes and tensors"),
-		RUN("model runs"),
-		OUTPUT_WRITE("output write");
+
+			LAUNCHER("launcher script, before java"), JVM_START("JVM start, to main"),
+			SETUP("options and native libraries"), MODEL_READ(
+				"model read and checks"), GRAPH_ANALYSIS("graph analysis"), SESSION(
+					"session creation"), INPUT_READ("input read"), STATISTICS(
+						"statistics and normalisation"), CONVERSION(
+							"conversions, planes and tensors"), RUN("model runs"),
+			OUTPUT_WRITE("output write");
 
 		private final String label;
 
@@ -48,7 +50,10 @@ public final class StageTimings {
 	private final long[] firstNanos = new long[Stage.values().length];
 	private final int[] counts = new int[Stage.values().length];
 
-	/** Adds one entry of {@code nanos} nanoseconds to {@code stage}; negative durations count as 0. */
+	/**
+	 * Adds one entry of {@code nanos} nanoseconds to {@code stage}; negative
+	 * durations count as 0.
+	 */
 	public synchronized void add(Stage stage, long nanos) {
 		long n = Math.max(0, nanos);
 		int i = stage.ordinal();
@@ -57,7 +62,10 @@ public final class StageTimings {
 		counts[i]++;
 	}
 
-	/** Runs {@code work} and adds its wall time to {@code stage}, also when it throws. */
+	/**
+	 * Runs {@code work} and adds its wall time to {@code stage}, also when it
+	 * throws.
+	 */
 	public <T> T time(Stage stage, Supplier<T> work) {
 		long start = System.nanoTime();
 		try {
@@ -68,7 +76,10 @@ public final class StageTimings {
 		}
 	}
 
-	/** Adds every entry of {@code other} (a part of the work timed elsewhere) to this breakdown. */
+	/**
+	 * Adds every entry of {@code other} (a part of the work timed elsewhere) to
+	 * this breakdown.
+	 */
 	public void addAll(StageTimings other) {
 		if (other == null || other == this) return;
 		long[] n, f;
@@ -100,7 +111,10 @@ public final class StageTimings {
 		return nanos[stage.ordinal()] / 1e9;
 	}
 
-	/** Seconds of the first entry of {@code stage} (the cold one); 0 when it has none. */
+	/**
+	 * Seconds of the first entry of {@code stage} (the cold one); 0 when it has
+	 * none.
+	 */
 	public synchronized double firstSeconds(Stage stage) {
 		return firstNanos[stage.ordinal()] / 1e9;
 	}
@@ -127,13 +141,13 @@ public final class StageTimings {
 		for (Stage s : Stage.values()) {
 			int i = s.ordinal();
 			if (counts[i] == 0) continue;
-			String more = counts[i] == 1 ? "" : "  (" + counts[i] + ", first " + Numbers.fixed(firstNanos[i] /
-				1e9, 3) + " s)";
-			out.add(String.format(java.util.Locale.ROOT, "%-32s %8s s%s", s.label(), Numbers.fixed(nanos[i] /
-				1e9, 3), more));
+			String more = counts[i] == 1 ? "" : "  (" + counts[i] + ", first " +
+				Numbers.fixed(firstNanos[i] / 1e9, 3) + " s)";
+			out.add(String.format(java.util.Locale.ROOT, "%-32s %8s s%s", s.label(),
+				Numbers.fixed(nanos[i] / 1e9, 3), more));
 		}
-		out.add(String.format(java.util.Locale.ROOT, "%-32s %8s s", "total of the stages", Numbers.fixed(
-			totalSeconds(), 3)));
+		out.add(String.format(java.util.Locale.ROOT, "%-32s %8s s",
+			"total of the stages", Numbers.fixed(totalSeconds(), 3)));
 		return out;
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.ij1;
 
 import java.awt.image.BufferedImage;
@@ -37,32 +38,39 @@ import ij.io.FileSaver;
 import ij.io.Opener;
 
 /**
- * Image files as fiji-gan reads and writes them, for the command line and the batch commands:
- * anything ImageJ 1 opens, NumPy {@code .npy} tensors and NIfTI-1 ({@code .nii}, {@code .nii.gz}).
- * Written: TIFF (provenance in the TIFF info), PNG and JPEG (one 8-bit or RGB plane; a PNG carries
- * the provenance in {@code tEXt} chunks), {@code .npy} (float32) and {@code .nii.gz}/{@code .nii}
- * (the {@code descrip} field says SYNTHETIC for generated images; the provenance goes into a
- * comment extension).
+ * Image files as fiji-gan reads and writes them, for the command line and the
+ * batch commands: anything ImageJ 1 opens, NumPy {@code .npy} tensors and
+ * NIfTI-1 ({@code .nii}, {@code .nii.gz}). Written: TIFF (provenance in the
+ * TIFF info), PNG and JPEG (one 8-bit or RGB plane; a PNG carries the
+ * provenance in {@code tEXt} chunks), {@code .npy} (float32) and
+ * {@code .nii.gz}/{@code .nii} (the {@code descrip} field says SYNTHETIC for
+ * generated images; the provenance goes into a comment extension).
  * <p>
- * A tensor is {@code [H,W]}, {@code [C,H,W]} or {@code [N,C,H,W]} (N slices), leading axes of size 1
- * aside, and becomes a 32-bit image; an image is written back in the same layout, {@code [C,H,W]}
- * when it has one slice and frame. Thread-safe.
+ * A tensor is {@code [H,W]}, {@code [C,H,W]} or {@code [N,C,H,W]} (N slices),
+ * leading axes of size 1 aside, and becomes a 32-bit image; an image is written
+ * back in the same layout, {@code [C,H,W]} when it has one slice and frame.
+ * Thread-safe.
  */
 public final class ImageFileCodec implements ImageCodec {
+
 	public static final ImageFileCodec INSTANCE = new ImageFileCodec();
 
-	/** What a folder run takes as an image: the formats ImageJ 1 opens, by extension, and ours. */
-	private static final Set<String> READS = Set.of(".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif",
-		".bmp", ".dcm", ".dicom", ".fits", ".fit", ".fts", ".pgm", ".ppm", ".pnm", ".pbm", ".zip", ".npy",
-		".nii", ".nii.gz");
-	private static final Set<String> WRITES = Set.of(".tif", ".tiff", ".png", ".jpg", ".jpeg", ".npy",
-		".nii", ".nii.gz");
+	/**
+	 * What a folder run takes as an image: the formats ImageJ 1 opens, by
+	 * extension, and ours.
+	 */
+	private static final Set<String> READS = Set.of(".tif", ".tiff", ".png",
+		".jpg", ".jpeg", ".gif", ".bmp", ".dcm", ".dicom", ".fits", ".fit", ".fts",
+		".pgm", ".ppm", ".pnm", ".pbm", ".zip", ".npy", ".nii", ".nii.gz");
+	private static final Set<String> WRITES = Set.of(".tif", ".tiff", ".png",
+		".jpg", ".jpeg", ".npy", ".nii", ".nii.gz");
 
 	private ImageFileCodec() {}
 
 	@Override
 	public boolean isImage(Path file) {
-		return READS.contains(ImageCodec.extensionOf(file.getFileName().toString()));
+		return READS.contains(ImageCodec.extensionOf(file.getFileName()
+			.toString()));
 	}
 
 	@Override
@@ -73,17 +81,19 @@ public final class ImageFileCodec implements ImageCodec {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * A file that is not a regular file (a named pipe, a device) is refused before it is opened,
-	 * and a TIFF, PNG or JPEG that does not hold the pixels its header declares before any is
-	 * allocated ({@link ImageFileCheck}). JPEG is decoded here, with ImageIO, so that a damaged
-	 * one is refused with the decoder's reason instead of being filled with grey.
+	 * A file that is not a regular file (a named pipe, a device) is refused
+	 * before it is opened, and a TIFF, PNG or JPEG that does not hold the pixels
+	 * its header declares before any is allocated ({@link ImageFileCheck}). JPEG
+	 * is decoded here, with ImageIO, so that a damaged one is refused with the
+	 * decoder's reason instead of being filled with grey.
 	 */
 	@Override
 	public RasterImage read(Path file, String role) {
 		InputFile.requireRegular(file, role);
 		String ext = ImageCodec.extensionOf(file.getFileName().toString());
 		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
-		if (ext.equals(".nii") || ext.equals(".nii.gz")) return Nifti.read(file).image();
+		if (ext.equals(".nii") || ext.equals(".nii.gz")) return Nifti.read(file)
+			.image();
 		ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
 		ImagePlus imp = open(file);
@@ -93,17 +103,19 @@ public final class ImageFileCodec implements ImageCodec {
 	}
 
 	/**
-	 * Opens a file as ImageJ does, or returns null. A file of no format ImageJ knows is refused
-	 * before ImageJ sees it, since ImageJ would print "Unsupported format" on stdout, which belongs
-	 * to the summary; unless a handler of further formats is installed (Fiji's, for Bio-Formats),
-	 * which then gets its turn. System.out is never swapped: that is process-wide, and other threads
-	 * (shards in one JVM, other plugins in Fiji) print meanwhile. One open at a time, since ImageJ's
-	 * opener keeps static state.
+	 * Opens a file as ImageJ does, or returns null. A file of no format ImageJ
+	 * knows is refused before ImageJ sees it, since ImageJ would print
+	 * "Unsupported format" on stdout, which belongs to the summary; unless a
+	 * handler of further formats is installed (Fiji's, for Bio-Formats), which
+	 * then gets its turn. System.out is never swapped: that is process-wide, and
+	 * other threads (shards in one JVM, other plugins in Fiji) print meanwhile.
+	 * One open at a time, since ImageJ's opener keeps static state.
 	 */
 	private static synchronized ImagePlus open(Path file) {
 		String path = file.toAbsolutePath().toString();
 		try {
-			if (new Opener().getFileType(path) == Opener.UNKNOWN && !hasExtraFileTypes()) return null;
+			if (new Opener().getFileType(path) == Opener.UNKNOWN &&
+				!hasExtraFileTypes()) return null;
 			return IJ.openImage(path);
 		}
 		catch (RuntimeException e) {
@@ -121,20 +133,22 @@ public final class ImageFileCodec implements ImageCodec {
 	}
 
 	/**
-	 * Decodes a JPEG as ImageJ does (the same pixels: 8-bit when grey, else RGB), but with ImageIO's
-	 * reader, whose errors and warnings reach us instead of being printed: a truncated or corrupt
-	 * file is refused with the decoder's own words.
+	 * Decodes a JPEG as ImageJ does (the same pixels: 8-bit when grey, else RGB),
+	 * but with ImageIO's reader, whose errors and warnings reach us instead of
+	 * being printed: a truncated or corrupt file is refused with the decoder's
+	 * own words.
 	 */
 	static ImagePlus readJpeg(Path file, String role) {
 		List<String> warnings = new ArrayList<>();
 		BufferedImage image;
 		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
 			Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-			if (!readers.hasNext()) throw new GanException("cannot open " + role + " " + file +
-				": no JPEG decoder in this Java");
+			if (!readers.hasNext()) throw new GanException("cannot open " + role +
+				" " + file + ": no JPEG decoder in this Java");
 			ImageReader reader = readers.next();
 			try {
-				reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+				reader.addIIOReadWarningListener((source, warning) -> warnings.add(
+					warning));
 				reader.setInput(in, true, true);
 				image = reader.read(0);
 			}
@@ -144,23 +158,32 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		catch (IOException | RuntimeException e) {
 			if (e instanceof GanException g) throw g;
-			throw new GanException(role + " " + file + " cannot be decoded as JPEG: " + reasons(e), e);
+			throw new GanException(role + " " + file +
+				" cannot be decoded as JPEG: " + reasons(e), e);
 		}
 		for (String w : warnings) {
 			String lower = w.toLowerCase(Locale.ROOT);
-			if (lower.contains("truncated") || lower.contains("premature end")) throw new GanException(
-				role + " " + file + " is truncated: the JPEG decoder says \"" + w + "\"");
+			if (lower.contains("truncated") || lower.contains("premature end"))
+				throw new GanException(role + " " + file +
+					" is truncated: the JPEG decoder says \"" + w + "\"");
 		}
 		ImagePlus imp = new ImagePlus(file.getFileName().toString(), image);
-		if (imp.getType() == ImagePlus.COLOR_RGB) Opener.convertGrayJpegTo8Bits(imp);
+		if (imp.getType() == ImagePlus.COLOR_RGB) Opener.convertGrayJpegTo8Bits(
+			imp);
 		return imp;
 	}
 
-	/** An exception's message and those of its causes, joined: the decoder's real reason. */
+	/**
+	 * An exception's message and those of its causes, joined: the decoder's real
+	 * reason.
+	 */
 	static String reasons(Throwable e) {
 		StringBuilder sb = new StringBuilder();
-		for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-			String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+		for (Throwable c = e; c != null; c = c.getCause() == c ? null : c
+			.getCause())
+		{
+			String m = c.getMessage() == null ? c.getClass().getSimpleName() : c
+				.getMessage();
 			if (sb.indexOf(m) < 0) sb.append(sb.length() == 0 ? "" : ": ").append(m);
 		}
 		return sb.toString().lines().findFirst().orElse("");
@@ -180,13 +203,16 @@ public final class ImageFileCodec implements ImageCodec {
 	public String cannotWrite(String extension, RasterImage image) {
 		if (!canWrite(extension)) return "cannot write " + extension +
 			" files: use .tif, .png, .jpg, .npy or .nii.gz";
-		if (!extension.equals(".png") && !extension.equals(".jpg") && !extension.equals(".jpeg"))
-			return null;
-		boolean onePlane = image.channels() == 1 && image.slices() * image.frames() == 1;
-		boolean eightBit = image.type() == PixelType.UINT8 || image.type() == PixelType.RGB;
+		if (!extension.equals(".png") && !extension.equals(".jpg") && !extension
+			.equals(".jpeg")) return null;
+		boolean onePlane = image.channels() == 1 && image.slices() * image
+			.frames() == 1;
+		boolean eightBit = image.type() == PixelType.UINT8 || image
+			.type() == PixelType.RGB;
 		if (onePlane && eightBit) return null;
-		return (extension.equals(".png") ? "PNG" : "JPEG") + " holds one 8-bit or RGB plane, but the " +
-			"result is " + image.describe() + ": write .tif (or .npy) instead";
+		return (extension.equals(".png") ? "PNG" : "JPEG") +
+			" holds one 8-bit or RGB plane, but the " + "result is " + image
+				.describe() + ": write .tif (or .npy) instead";
 	}
 
 	@Override
@@ -201,55 +227,55 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 	}
 
-	private static void writeWithImageJ(RasterImage image, String extension, Path file) {
-		ImagePlus imp = ImagePlusConverter.toImagePlus(image);
-		FileSaver saver = new FileSaver(imp);
-		String path = file.toString();
-		boolean saved = switch (extension) {
-			case ".png" -> saver.saveAsPng(path);
-			case ".jpg", ".jpeg" -> saver.saveAsJpeg(path);
-			default -> imp.getStackSize() > 1 ? saver.saveAsTiffStack(path) : saver.saveAsTiff(path);
-		};
-		if (!saved) throw new GanException("ImageJ could not write " + file);
-		if (extension.equals(".png")) addPngText(file, image.properties());
-	}
+	private static void writeWithImageJ(RasterImage image, String extension,
+		Path file)
+	{ImagePlus imp=ImagePlusConverter.toImagePlus(image);FileSaver saver=new FileSaver(imp);String path=file.toString();boolean saved=switch(extension){case".png"->saver.saveAsPng(path);case".jpg",".jpeg"->saver.saveAsJpeg(path);default->imp.getStackSize()>1?saver.saveAsTiffStack(path):saver.saveAsTiff(path);};if(!saved)throw new GanException("ImageJ could not write "+file);if(extension.equals(".png"))addPngText(file,image.properties());}
 
-	/** The NIfTI {@code descrip}: the SYNTHETIC label of a generated image, else what made it. */
+	/**
+	 * The NIfTI {@code descrip}: the SYNTHETIC label of a generated image, else
+	 * what made it.
+	 */
 	static String description(Map<String, String> p) {
 		String label = p.get("fiji-gan.slice.1.label");
-		if (p.containsKey("fiji-gan.synthetic")) return label != null && label.startsWith("SYNTHETIC")
-			? label : "SYNTHETIC image generated by " + p.getOrDefault("fiji-gan.model", "a GAN");
-		if (p.containsKey("fiji-gan.task")) return "fiji-gan " + p.get("fiji-gan.task") + " model=" + p
-			.getOrDefault("fiji-gan.model", "?");
+		if (p.containsKey("fiji-gan.synthetic")) return label != null && label
+			.startsWith("SYNTHETIC") ? label : "SYNTHETIC image generated by " + p
+				.getOrDefault("fiji-gan.model", "a GAN");
+		if (p.containsKey("fiji-gan.task")) return "fiji-gan " + p.get(
+			"fiji-gan.task") + " model=" + p.getOrDefault("fiji-gan.model", "?");
 		return "fiji-gan";
 	}
 
-	/** The {@code fiji-gan.*} properties, one {@code key = value} line each, as in the TIFF info. */
+	/**
+	 * The {@code fiji-gan.*} properties, one {@code key = value} line each, as in
+	 * the TIFF info.
+	 */
 	static String provenance(Map<String, String> properties) {
 		StringBuilder sb = new StringBuilder();
 		properties.forEach((k, v) -> {
-			if (k.startsWith("fiji-gan.") && v != null) sb.append(k).append(" = ").append(v.replace('\n',
-				' ')).append('\n');
+			if (k.startsWith("fiji-gan.") && v != null) sb.append(k).append(" = ")
+				.append(v.replace('\n', ' ')).append('\n');
 		});
 		return sb.length() == 0 ? null : sb.toString();
 	}
 
 	/**
-	 * Puts the provenance into the PNG as {@code tEXt} chunks after the header chunk:
-	 * {@code Description} (the {@code fiji-gan.*} lines), {@code Warning} (the SYNTHETIC label of a
-	 * generated image) and {@code Software}. ImageJ's PNG writer writes none.
+	 * Puts the provenance into the PNG as {@code tEXt} chunks after the header
+	 * chunk: {@code Description} (the {@code fiji-gan.*} lines), {@code Warning}
+	 * (the SYNTHETIC label of a generated image) and {@code Software}. ImageJ's
+	 * PNG writer writes none.
 	 */
 	static void addPngText(Path file, Map<String, String> properties) {
 		try {
 			byte[] png = Files.readAllBytes(file);
-			int afterHeader = 8 + 8 + 13 + 4; // signature, IHDR length+type, IHDR data, CRC
+			int afterHeader = 8 + 8 + 13 + 4; // signature, IHDR length+type, IHDR
+																				// data, CRC
 			if (png.length < afterHeader || png[12] != 'I' || png[13] != 'H') return;
 			ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + 1024);
 			out.write(png, 0, afterHeader);
 			out.write(textChunk("Software", "fiji-gan"));
 			String info = provenance(properties);
-			if (properties.containsKey("fiji-gan.synthetic")) out.write(textChunk("Warning", description(
-				properties)));
+			if (properties.containsKey("fiji-gan.synthetic")) out.write(textChunk(
+				"Warning", description(properties)));
 			if (info != null) out.write(textChunk("Description", info));
 			out.write(png, afterHeader, png.length - afterHeader);
 			Files.write(file, out.toByteArray());
@@ -264,8 +290,8 @@ public final class ImageFileCodec implements ImageCodec {
 		byte[] t = text.replaceAll("[^\\x0a\\x20-\\x7e\\xa1-\\xff]", "?").getBytes(
 			StandardCharsets.ISO_8859_1);
 		ByteBuffer b = ByteBuffer.allocate(12 + k.length + 1 + t.length);
-		b.putInt(k.length + 1 + t.length).put("tEXt".getBytes(StandardCharsets.US_ASCII)).put(k).put(
-			(byte) 0).put(t);
+		b.putInt(k.length + 1 + t.length).put("tEXt".getBytes(
+			StandardCharsets.US_ASCII)).put(k).put((byte) 0).put(t);
 		CRC32 crc = new CRC32();
 		crc.update(b.array(), 4, 4 + k.length + 1 + t.length);
 		b.putInt((int) crc.getValue());
@@ -279,19 +305,22 @@ public final class ImageFileCodec implements ImageCodec {
 		while (shape.length - first > 2 && shape[first] == 1)
 			first++;
 		long[] s = Arrays.copyOfRange(shape, first, shape.length);
-		if (s.length < 2 || s.length > 4) throw new GanException(file + " has shape " + Arrays.toString(
-			shape) + "; an image tensor is [H,W], [C,H,W] or [N,C,H,W]");
+		if (s.length < 2 || s.length > 4) throw new GanException(file +
+			" has shape " + Arrays.toString(shape) +
+			"; an image tensor is [H,W], [C,H,W] or [N,C,H,W]");
 		int w = (int) s[s.length - 1], h = (int) s[s.length - 2];
-		int c = s.length >= 3 ? (int) s[s.length - 3] : 1, n = s.length == 4 ? (int) s[0] : 1;
-		if (w < 1 || h < 1 || c < 1 || n < 1) throw new GanException(file + " has an empty shape " +
-			Arrays.toString(shape));
+		int c = s.length >= 3 ? (int) s[s.length - 3] : 1, n = s.length == 4
+			? (int) s[0] : 1;
+		if (w < 1 || h < 1 || c < 1 || n < 1) throw new GanException(file +
+			" has an empty shape " + Arrays.toString(shape));
 		float[] data = array.toFloatArray();
 		int plane = w * h;
 		Object[] planes = new Object[c * n];
 		for (int i = 0; i < planes.length; i++)
 			planes[i] = Arrays.copyOfRange(data, i * plane, (i + 1) * plane);
 		String title = file.getFileName().toString();
-		return new RasterImage(w, h, c, n, 1, PixelType.FLOAT32, planes).setTitle(title);
+		return new RasterImage(w, h, c, n, 1, PixelType.FLOAT32, planes).setTitle(
+			title);
 	}
 
 	/** The tensor of an image; see the class comment for the layouts. */
@@ -304,6 +333,7 @@ public final class ImageFileCodec implements ImageCodec {
 			for (int z = 0; z < image.slices(); z++)
 				for (int ch = 0; ch < c; ch++, offset += w * h)
 					image.readRegion(ch, z, t, 0, 0, w, h, data, offset);
-		return n == 1 ? NpyArray.ofFloats(data, c, h, w) : NpyArray.ofFloats(data, n, c, h, w);
+		return n == 1 ? NpyArray.ofFloats(data, c, h, w) : NpyArray.ofFloats(data,
+			n, c, h, w);
 	}
 }

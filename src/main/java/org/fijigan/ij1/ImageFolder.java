@@ -1,3 +1,4 @@
+
 package org.fijigan.ij1;
 
 import java.io.IOException;
@@ -14,13 +15,16 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.train.data.ImageSource;
 
 /**
- * The image files under a folder, recursively, as training data: each named by its path relative
- * to the folder with {@code /} separators (so a sub-folder name can be a class), sorted. Files are
- * chosen by extension, as {@link ImageFileCodec#isImage} does (what ImageJ 1 opens, plus
- * {@code .npy} and NIfTI); hidden files and folders (name starting with a dot) are skipped.
- * Symbolic links are followed. Files are read on {@link #open}, by the same codec.
+ * The image files under a folder, recursively, as training data: each named by
+ * its path relative to the folder with {@code /} separators (so a sub-folder
+ * name can be a class), sorted. Files are chosen by extension, as
+ * {@link ImageFileCodec#isImage} does (what ImageJ 1 opens, plus {@code .npy}
+ * and NIfTI); hidden files and folders (name starting with a dot) are skipped.
+ * Symbolic links are followed. Files are read on {@link #open}, by the same
+ * codec.
  */
 public final class ImageFolder implements ImageSource {
+
 	private final Path folder;
 	private final String role;
 	private final List<String> names;
@@ -34,13 +38,17 @@ public final class ImageFolder implements ImageSource {
 	/**
 	 * Lists the images under {@code folder}.
 	 *
-	 * @param role what the folder is for the user, e.g. "training" or "target", for messages
+	 * @param role what the folder is for the user, e.g. "training" or "target",
+	 *          for messages
 	 * @throws GanException when the folder does not exist or holds no image
 	 */
 	public static ImageFolder of(Path folder, String role) {
-		if (!Files.isDirectory(folder)) throw new GanException(role + " folder not found: " + folder);
+		if (!Files.isDirectory(folder)) throw new GanException(role +
+			" folder not found: " + folder);
 		List<String> names = new ArrayList<>();
-		try (Stream<Path> files = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
+		try (Stream<Path> files = Files.walk(folder,
+			FileVisitOption.FOLLOW_LINKS))
+		{
 			for (Path p : (Iterable<Path>) files::iterator) {
 				Path rel = folder.relativize(p);
 				if (!Files.isRegularFile(p) || isHidden(rel) || !isImage(p)) continue;
@@ -51,11 +59,11 @@ public final class ImageFolder implements ImageSource {
 			}
 		}
 		catch (IOException | UncheckedIOException e) {
-			throw new GanException("cannot list the " + role + " folder " + folder + ": " + e
-				.getMessage(), e);
+			throw new GanException("cannot list the " + role + " folder " + folder +
+				": " + e.getMessage(), e);
 		}
-		if (names.isEmpty()) throw new GanException("the " + role + " folder " + folder +
-			" holds no images ImageJ opens");
+		if (names.isEmpty()) throw new GanException("the " + role + " folder " +
+			folder + " holds no images ImageJ opens");
 		names.sort(null);
 		return new ImageFolder(folder, role, List.copyOf(names));
 	}
@@ -77,8 +85,10 @@ public final class ImageFolder implements ImageSource {
 
 	@Override
 	public RasterImage open(String name) {
-		if (!names.contains(name)) throw new GanException("no image '" + name + "' in " + folder);
-		return ImageFileCodec.INSTANCE.read(folder.resolve(name), role + " image").setTitle(name);
+		if (!names.contains(name)) throw new GanException("no image '" + name +
+			"' in " + folder);
+		return ImageFileCodec.INSTANCE.read(folder.resolve(name), role + " image")
+			.setTitle(name);
 	}
 
 	@Override

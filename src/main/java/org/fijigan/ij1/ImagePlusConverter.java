@@ -1,3 +1,4 @@
+
 package org.fijigan.ij1;
 
 import java.util.Map;
@@ -19,16 +20,19 @@ import ij.process.LUT;
 import ij.process.ShortProcessor;
 
 /**
- * Moves images between ImageJ and the engine without copying pixels: a {@link RasterImage} made by
- * {@link #toRaster} wraps the ImagePlus's own plane arrays, and an ImagePlus made by
- * {@link #toImagePlus} wraps the raster's. Neither method changes its argument. Planes of a virtual
- * stack are read once each (that read is the only copy).
+ * Moves images between ImageJ and the engine without copying pixels: a
+ * {@link RasterImage} made by {@link #toRaster} wraps the ImagePlus's own plane
+ * arrays, and an ImagePlus made by {@link #toImagePlus} wraps the raster's.
+ * Neither method changes its argument. Planes of a virtual stack are read once
+ * each (that read is the only copy).
  * <p>
- * Properties cross as strings; the {@code fiji-gan.*} ones are also written into the {@code Info}
- * property of the ImagePlus, so they end up in a saved TIFF. Property keys
- * {@code fiji-gan.slice.N.label} carry slice labels (N is the 1-based stack index).
+ * Properties cross as strings; the {@code fiji-gan.*} ones are also written
+ * into the {@code Info} property of the ImagePlus, so they end up in a saved
+ * TIFF. Property keys {@code fiji-gan.slice.N.label} carry slice labels (N is
+ * the 1-based stack index).
  */
 public final class ImagePlusConverter {
+
 	/** The raster property that carries the ImagePlus {@code Info} text. */
 	public static final String INFO = "Info";
 	private static final String PREFIX = "fiji-gan.";
@@ -42,57 +46,22 @@ public final class ImagePlusConverter {
 	}
 
 	/**
-	 * Wraps {@code imp}'s pixels. An 8-bit indexed-colour image (COLOR_256 with a colour LUT) is
-	 * copied to RGB, and {@code notes} is told so.
+	 * Wraps {@code imp}'s pixels. An 8-bit indexed-colour image (COLOR_256 with a
+	 * colour LUT) is copied to RGB, and {@code notes} is told so.
 	 *
-	 * @throws GanException for an image without pixels or of a type the engine cannot take
+	 * @throws GanException for an image without pixels or of a type the engine
+	 *           cannot take
 	 */
 	public static RasterImage toRaster(ImagePlus imp, Consumer<String> notes) {
-		if (imp == null || imp.getProcessor() == null) throw new GanException("no image to process");
-		int w = imp.getWidth(), h = imp.getHeight(), n = imp.getStackSize();
-		int c = imp.getNChannels(), z = imp.getNSlices(), t = imp.getNFrames();
-		if (c * z * t != n) throw new GanException(imp.getTitle() + " has " + n + " planes but " + c +
-			" channels x " + z + " slices x " + t + " frames; fix it with Image>Properties");
-		Object[] planes = new Object[n];
-		ImageStack stack = n > 1 ? imp.getStack() : null;
-		for (int i = 0; i < n; i++)
-			planes[i] = stack == null ? imp.getProcessor().getPixels() : stack.getPixels(i + 1);
-		PixelType type = switch (imp.getType()) {
-			case ImagePlus.GRAY8 -> PixelType.UINT8;
-			case ImagePlus.GRAY16 -> PixelType.UINT16;
-			case ImagePlus.GRAY32 -> PixelType.FLOAT32;
-			case ImagePlus.COLOR_RGB -> PixelType.RGB;
-			case ImagePlus.COLOR_256 -> imp.getProcessor().isColorLut() ? null : PixelType.UINT8;
-			default -> throw new GanException(imp.getTitle() + " has an image type (" + imp.getType() +
-				") the models cannot take; convert it to 8-bit, 16-bit, 32-bit or RGB");
-		};
-		if (type == null) {
-			if (c > 1) throw new GanException(imp.getTitle() +
-				" is an indexed-colour image with several channels; convert it to RGB first");
-			type = PixelType.RGB;
-			indexedToRgb(planes, imp.getProcessor().getLut());
-			notes.accept(imp.getTitle() + " is 8-bit indexed colour: the model sees an RGB copy");
-		}
-		else if (type == PixelType.RGB && c > 1) throw new GanException(imp.getTitle() +
-			" is RGB with " + c + " channels; split the channels or make it a composite first");
-		if (type == PixelType.UINT16 && imp.getCalibration().isSigned16Bit()) notes.accept(imp
-			.getTitle() + " is signed 16-bit: the model sees the stored values (offset by 32768)");
+		if(imp==null||imp.getProcessor()==null)throw new GanException("no image to process");int w=imp.getWidth(),h=imp.getHeight(),n=imp.getStackSize();int c=imp.getNChannels(),z=imp.getNSlices(),t=imp.getNFrames();if(c*z*t!=n)throw new GanException(imp.getTitle()+" has "+n+" planes but "+c+" channels x "+z+" slices x "+t+" frames; fix it with Image>Properties");Object[]planes=new Object[n];ImageStack stack=n>1?imp.getStack():null;for(int i=0;i<n;i++)planes[i]=stack==null?imp.getProcessor().getPixels():stack.getPixels(i+1);PixelType type=switch(imp.getType()){case ImagePlus.GRAY8->PixelType.UINT8;case ImagePlus.GRAY16->PixelType.UINT16;case ImagePlus.GRAY32->PixelType.FLOAT32;case ImagePlus.COLOR_RGB->PixelType.RGB;case ImagePlus.COLOR_256->imp.getProcessor().isColorLut()?null:PixelType.UINT8;default->throw new GanException(imp.getTitle()+" has an image type ("+imp.getType()+") the models cannot take; convert it to 8-bit, 16-bit, 32-bit or RGB");};if(type==null){if(c>1)throw new GanException(imp.getTitle()+" is an indexed-colour image with several channels; convert it to RGB first");type=PixelType.RGB;indexedToRgb(planes,imp.getProcessor().getLut());notes.accept(imp.getTitle()+" is 8-bit indexed colour: the model sees an RGB copy");}else if(type==PixelType.RGB&&c>1)throw new GanException(imp.getTitle()+" is RGB with "+c+" channels; split the channels or make it a composite first");if(type==PixelType.UINT16&&imp.getCalibration().isSigned16Bit())notes.accept(imp.getTitle()+" is signed 16-bit: the model sees the stored values (offset by 32768)");
 
-		RasterImage raster;
-		try {
-			raster = new RasterImage(w, h, c, z, t, type, planes);
-		}
-		catch (IllegalArgumentException e) {
-			throw new GanException(imp.getTitle() + " cannot be read: " + e.getMessage(), e);
-		}
-		ij.measure.Calibration cal = imp.getCalibration();
-		raster.setTitle(imp.getTitle()).setCalibration(new Calibration(positive(cal.pixelWidth),
-			positive(cal.pixelHeight), positive(cal.pixelDepth), cal.getUnit()));
-		copyProperties(imp, stack, raster.properties());
-		return raster;
+		RasterImage raster;try{raster=new RasterImage(w,h,c,z,t,type,planes);}catch(IllegalArgumentException e){throw new GanException(imp.getTitle()+" cannot be read: "+e.getMessage(),e);}ij.measure.Calibration cal=imp.getCalibration();raster.setTitle(imp.getTitle()).setCalibration(new Calibration(positive(cal.pixelWidth),positive(cal.pixelHeight),positive(cal.pixelDepth),cal.getUnit()));copyProperties(imp,stack,raster.properties());return raster;
 	}
 
-	/** An ImagePlus (a CompositeImage when it has several channels) sharing the raster's planes. */
+	/**
+	 * An ImagePlus (a CompositeImage when it has several channels) sharing the
+	 * raster's planes.
+	 */
 	public static ImagePlus toImagePlus(RasterImage raster) {
 		ImagePlus imp = wrapPlanes(raster);
 		Calibration c = raster.calibration();
@@ -107,12 +76,14 @@ public final class ImagePlusConverter {
 		StringBuilder info = new StringBuilder();
 		String oldInfo = props.get(INFO);
 		if (oldInfo != null) for (String line : oldInfo.split("\n"))
-			if (!line.startsWith(PREFIX) && !line.isBlank()) info.append(line).append('\n');
+			if (!line.startsWith(PREFIX) && !line.isBlank()) info.append(line).append(
+				'\n');
 		props.forEach((key, value) -> {
-			if (key.equals(INFO) || key.startsWith(SLICE_LABEL) || value == null) return;
+			if (key.equals(INFO) || key.startsWith(SLICE_LABEL) || value == null)
+				return;
 			imp.setProp(key, value);
-			if (key.startsWith(PREFIX)) info.append(key).append(" = ").append(value.replace('\n', ' '))
-				.append('\n');
+			if (key.startsWith(PREFIX)) info.append(key).append(" = ").append(value
+				.replace('\n', ' ')).append('\n');
 		});
 		if (info.length() > 0) imp.setProperty(INFO, info.toString());
 		return imp;
@@ -145,7 +116,9 @@ public final class ImagePlusConverter {
 		return composite;
 	}
 
-	private static void copyProperties(ImagePlus imp, ImageStack stack, Map<String, String> props) {
+	private static void copyProperties(ImagePlus imp, ImageStack stack,
+		Map<String, String> props)
+	{
 		String[] pairs = imp.getPropertiesAsArray();
 		if (pairs != null) for (int i = 0; i + 1 < pairs.length; i += 2)
 			props.put(pairs[i], pairs[i + 1]);

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import org.fijigan.core.CancellationToken;
@@ -10,25 +11,32 @@ import org.scijava.command.Command;
 import ij.IJ;
 
 /**
- * What every fiji-gan command shares: one cancellation token, the progress adapter, and the error
- * path ({@link GanException} becomes one message to the user and no output; so does a class whose
- * jar is missing, naming the jar). Subclasses declare
- * their own parameters and implement {@link #execute()}; menus come from {@code plugins.config}
- * (see {@link GanPlugIn}), so no command declares a menu path.
+ * What every fiji-gan command shares: one cancellation token, the progress
+ * adapter, and the error path ({@link GanException} becomes one message to the
+ * user and no output; so does a class whose jar is missing, naming the jar).
+ * Subclasses declare their own parameters and implement {@link #execute()};
+ * menus come from {@code plugins.config} (see {@link GanPlugIn}), so no command
+ * declares a menu path.
  * <p>
- * A command runs on the caller's thread. Once cancelled, an instance stays cancelled.
+ * A command runs on the caller's thread. Once cancelled, an instance stays
+ * cancelled.
  */
 public abstract class CancellableCommand implements Command, Cancelable {
+
 	private final CancellationToken cancellation = new CancellationToken();
 	private volatile String cancelReason;
 	private String errorMessage;
 
-	/** Does the work; a {@link GanException} thrown here is reported by {@link #run()}. */
+	/**
+	 * Does the work; a {@link GanException} thrown here is reported by
+	 * {@link #run()}.
+	 */
 	protected abstract void execute();
 
 	@Override
 	public final void run() {
-		OnnxRuntimeSetup.prepare(); // ONNX Runtime's libraries from the cache, before anything loads them
+		OnnxRuntimeSetup.prepare(); // ONNX Runtime's libraries from the cache,
+																// before anything loads them
 		errorMessage = null;
 		try {
 			execute();
@@ -40,7 +48,8 @@ public abstract class CancellableCommand implements Command, Cancelable {
 			errorMessage = e.getMessage();
 			report(errorMessage);
 		}
-		catch (LinkageError e) { // a jar missing from Fiji's jars/ (or ImageJ's plugins/jars/)
+		catch (LinkageError e) { // a jar missing from Fiji's jars/ (or ImageJ's
+															// plugins/jars/)
 			errorMessage = RequiredJars.describe(e);
 			RequiredJars.report(errorMessage);
 		}
@@ -49,7 +58,10 @@ public abstract class CancellableCommand implements Command, Cancelable {
 		}
 	}
 
-	/** Shows an error message: a dialog, or a log line when headless or run by ImageJ -batch. */
+	/**
+	 * Shows an error message: a dialog, or a log line when headless or run by
+	 * ImageJ -batch.
+	 */
 	static void report(String message) {
 		ErrorReport.show("fiji-gan error: " + message, message, false);
 	}
@@ -64,7 +76,9 @@ public abstract class CancellableCommand implements Command, Cancelable {
 		return cancelReason != null;
 	}
 
-	/** Stops the run in flight (between tiles, and the ONNX Runtime call itself). */
+	/**
+	 * Stops the run in flight (between tiles, and the ONNX Runtime call itself).
+	 */
 	@Override
 	public void cancel(String reason) {
 		cancelReason = reason == null ? "cancelled" : reason;

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.HeadlessException;
@@ -13,11 +14,13 @@ import ij.Macro;
 import ij.WindowManager;
 
 /**
- * What {@link GanPlugIn} does once the jars are there: asks for the command's parameters with a
- * {@link ParameterDialog} (macro options work and record as for any ImageJ command), runs the
- * command on the current image on the calling thread, and shows the result.
+ * What {@link GanPlugIn} does once the jars are there: asks for the command's
+ * parameters with a {@link ParameterDialog} (macro options work and record as
+ * for any ImageJ command), runs the command on the current image on the calling
+ * thread, and shows the result.
  */
 final class CommandBridge {
+
 	/** The command of each {@code plugins.config} argument. */
 	static final Map<String, Class<? extends Command>> COMMANDS = Map.ofEntries( //
 		Map.entry("demo", DemoCommand.class), //
@@ -35,11 +38,15 @@ final class CommandBridge {
 
 	private CommandBridge() {}
 
-	/** Runs the command of a {@code plugins.config} argument, e.g. {@code denoise}. */
+	/**
+	 * Runs the command of a {@code plugins.config} argument, e.g.
+	 * {@code denoise}.
+	 */
 	static void run(String arg) {
 		Class<? extends Command> type = COMMANDS.get(arg);
 		if (type == null) {
-			IJ.error("fiji-gan", "plugins.config names an unknown fiji-gan command '" + arg + "'");
+			IJ.error("fiji-gan",
+				"plugins.config names an unknown fiji-gan command '" + arg + "'");
 			return;
 		}
 		ImagePlus image = null;
@@ -55,11 +62,12 @@ final class CommandBridge {
 			command = type.getConstructor().newInstance();
 		}
 		catch (ReflectiveOperationException e) {
-			throw new IllegalStateException(type + " needs a public no-argument constructor", e);
+			throw new IllegalStateException(type +
+				" needs a public no-argument constructor", e);
 		}
 		try {
-			if (!ParameterDialog.ask(command, type.getAnnotation(Plugin.class).label(), "fiji-gan." + arg,
-				image)) return;
+			if (!ParameterDialog.ask(command, type.getAnnotation(Plugin.class)
+				.label(), "fiji-gan." + arg, image)) return;
 		}
 		catch (GanException e) {
 			CancellableCommand.report(e.getMessage());
@@ -67,8 +75,10 @@ final class CommandBridge {
 		}
 		ParameterDialog.setImage(command, image);
 		command.run();
-		if (command instanceof GanCommand c && c.errorMessage() == null && Macro.getOptions() == null)
-			ModelChoices.remember(c.model); // offered as "recent" by the next dialog
+		if (command instanceof GanCommand c && c.errorMessage() == null && Macro
+			.getOptions() == null) ModelChoices.remember(c.model); // offered as
+																															// "recent" by the
+																															// next dialog
 		for (ImagePlus output : ParameterDialog.outputImages(command))
 			show(output);
 	}
@@ -78,7 +88,8 @@ final class CommandBridge {
 			output.show();
 		}
 		catch (HeadlessException e) {
-			// plain ImageJ 1 without a display, outside batch mode: keep the result the current image
+			// plain ImageJ 1 without a display, outside batch mode: keep the result
+			// the current image
 			WindowManager.setTempCurrentImage(output);
 		}
 	}

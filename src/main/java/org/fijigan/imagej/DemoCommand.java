@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
@@ -24,27 +25,34 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 /**
- * Runs every bundled default model on the bundled samples beside a classical baseline (the core
- * {@link Demo}, as {@code fiji-gan demo} does) and shows the contact sheet as an image and the
- * metrics as a results table; optionally writes the same files as the command line. In a macro:
+ * Runs every bundled default model on the bundled samples beside a classical
+ * baseline (the core {@link Demo}, as {@code fiji-gan demo} does) and shows the
+ * contact sheet as an image and the metrics as a results table; optionally
+ * writes the same files as the command line. In a macro:
  * {@code run("Demo...", "seed=1");}
  */
 @Plugin(type = Command.class, headless = true, label = "Demo")
 public class DemoCommand extends CancellableCommand {
-	@Parameter(label = "Seed", description = "seed of the noise and of the generated images")
+
+	@Parameter(label = "Seed",
+		description = "seed of the noise and of the generated images")
 	long seed = DemoOptions.DEFAULT_SEED;
 
-	@Parameter(label = "Output folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+	@Parameter(label = "Output folder", required = false,
+		style = FileWidget.DIRECTORY_STYLE,
 		description = "optional: also write the images, contact-sheet.png and metrics.csv there")
 	File output;
 
-	@Parameter(label = "Overwrite", description = "write into the output folder even when it holds files")
+	@Parameter(label = "Overwrite",
+		description = "write into the output folder even when it holds files")
 	boolean overwrite;
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
+	@Parameter(label = "Device",
+		description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
-	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")
+	@Parameter(label = "Threads", min = "0",
+		description = "CPU threads; 0 uses all cores")
 	int threads;
 
 	@Parameter(type = ItemIO.OUTPUT)
@@ -59,17 +67,19 @@ public class DemoCommand extends CancellableCommand {
 		report = null;
 		table = null;
 		DeviceSpec d = DeviceSpec.parse(device);
-		Path dir = output == null || output.getPath().isBlank() ? null : DemoFiles.prepare(output
-			.toPath(), overwrite, "tick Overwrite");
-		FijiModels.useForNames(); // the models that Manage Models installed count as bundled
-		report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(seed, d, threads),
-			progress(), cancellation());
+		Path dir = output == null || output.getPath().isBlank() ? null : DemoFiles
+			.prepare(output.toPath(), overwrite, "tick Overwrite");
+		FijiModels.useForNames(); // the models that Manage Models installed count
+															// as bundled
+		report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(
+			seed, d, threads), progress(), cancellation());
 		ContactSheet layout = ContactSheet.layout(report);
-		sheet = new ImagePlus("fiji-gan demo (seed " + seed + ")", DemoResources.render(layout));
+		sheet = new ImagePlus("fiji-gan demo (seed " + seed + ")", DemoResources
+			.render(layout));
 		table = table(report);
 		if (dir != null) {
-			List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(layout), dir,
-				ImageFileCodec.INSTANCE, true);
+			List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(
+				layout), dir, ImageFileCodec.INSTANCE, true);
 			IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + dir);
 		}
 		if (GraphicsEnvironment.isHeadless()) {
@@ -80,8 +90,9 @@ public class DemoCommand extends CancellableCommand {
 		else table.show("fiji-gan demo metrics");
 		for (String note : report.notes())
 			IJ.log("  " + note);
-		IJ.showStatus(String.format(java.util.Locale.ROOT, "fiji-gan demo: %d rows in %.1f s", report
-			.rows().size(), report.seconds()));
+		IJ.showStatus(String.format(java.util.Locale.ROOT,
+			"fiji-gan demo: %d rows in %.1f s", report.rows().size(), report
+				.seconds()));
 	}
 
 	/** One row per metric: task, method, PSNR, SSIM, note. */

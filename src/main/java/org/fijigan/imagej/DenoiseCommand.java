@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import org.fijigan.core.model.ModelOverrides;
@@ -9,17 +10,13 @@ import org.scijava.plugin.Plugin;
 /** Removes noise with a denoising model. */
 @Plugin(type = Command.class, headless = true, label = "Denoise")
 public class DenoiseCommand extends ImageCommand {
+
 	@Parameter(label = "Prediction", choices = { "auto", "image", "noise" },
 		description = "what the model outputs: auto (as it declares), the clean image, or the noise (DnCNN)")
 	String prediction = "auto";
 
 	@Override
-	protected ModelOverrides overrides(Integer haloPixels) {
-		OutputTransform transform = switch (prediction) {
-			case "image" -> OutputTransform.DIRECT;
-			case "noise" -> OutputTransform.SUBTRACT_FROM_INPUT;
-			default -> null;
-		};
-		return ModelOverrides.NONE.withHaloPixels(haloPixels).withOutputTransform(transform);
-	}
+	protected ModelOverrides overrides(
+		Integer haloPixels)
+	{OutputTransform transform=switch(prediction){case"image"->OutputTransform.DIRECT;case"noise"->OutputTransform.SUBTRACT_FROM_INPUT;default->null;};return ModelOverrides.NONE.withHaloPixels(haloPixels).withOutputTransform(transform);}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
@@ -6,19 +7,23 @@ import ij.IJ;
 import ij.macro.Interpreter;
 
 /**
- * How a fiji-gan error reaches the user, in every way ImageJ runs: an error dialog, which also stops
- * a running macro (ImageJ's "Macro Error"); headless, a line in the log; and in a macro that no
- * ImageJ window runs ({@code ImageJ -batch}, also under a virtual display), a line in the log (its
- * standard output) and the macro stopped, since a dialog there would wait forever for a click.
- * Uses only ImageJ 1, so that it works when the plugin's other jars are missing.
+ * How a fiji-gan error reaches the user, in every way ImageJ runs: an error
+ * dialog, which also stops a running macro (ImageJ's "Macro Error"); headless,
+ * a line in the log; and in a macro that no ImageJ window runs
+ * ({@code ImageJ -batch}, also under a virtual display), a line in the log (its
+ * standard output) and the macro stopped, since a dialog there would wait
+ * forever for a click. Uses only ImageJ 1, so that it works when the plugin's
+ * other jars are missing.
  */
 final class ErrorReport {
+
 	private ErrorReport() {}
 
 	/**
 	 * @param logLine the message as a line of the log
 	 * @param message the message as the error dialog shows it
-	 * @param alsoLog the line in the Log window even where the dialog shows the message
+	 * @param alsoLog the line in the Log window even where the dialog shows the
+	 *          message
 	 */
 	static void show(String logLine, String message, boolean alsoLog) {
 		if (GraphicsEnvironment.isHeadless()) {
@@ -27,7 +32,8 @@ final class ErrorReport {
 		}
 		if (Interpreter.getInstance() != null && IJ.getInstance() == null) {
 			IJ.log(logLine);
-			Interpreter.abort(); // the macro stops here, as after a Macro Error dialog
+			Interpreter.abort(); // the macro stops here, as after a Macro Error
+														// dialog
 			return;
 		}
 		if (alsoLog) IJ.log(logLine);

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
@@ -23,27 +24,33 @@ import ij.IJ;
 import ij.measure.ResultsTable;
 
 /**
- * Measures a model against classical baselines on a folder of clean images (the core
- * {@link Evaluation}, as {@code fiji-gan evaluate} does) and shows the rows in a results table. In
- * a macro: {@code run("Evaluate Model...", "model=[dn.onnx] data=[clean/] task=denoise");}, or for
- * a conditional generator with the utility measure {@code run("Evaluate Model...",
+ * Measures a model against classical baselines on a folder of clean images (the
+ * core {@link Evaluation}, as {@code fiji-gan evaluate} does) and shows the
+ * rows in a results table. In a macro:
+ * {@code run("Evaluate Model...", "model=[dn.onnx] data=[clean/] task=denoise");},
+ * or for a conditional generator with the utility measure
+ * {@code run("Evaluate Model...",
  * "model=[g.onnx] data=[test/] training=[train/] utility=5");}
  */
 @Plugin(type = Command.class, headless = true, label = "Evaluate Model")
 public class EvaluateCommand extends GanCommand {
+
 	@Parameter(label = "Data folder", style = FileWidget.DIRECTORY_STYLE,
 		description = "clean images the model never saw; for a conditional generator, one sub-folder per class")
 	File data;
 
-	@Parameter(label = "Training folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+	@Parameter(label = "Training folder", required = false,
+		style = FileWidget.DIRECTORY_STYLE,
 		description = "generators only: the training images, for the PCA features and the near-copy check")
 	File training;
 
-	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise", "inpaint",
-		"generate" }, description = "what the model does: auto takes what it says")
+	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise",
+		"inpaint", "generate" },
+		description = "what the model does: auto takes what it says")
 	String task = "auto";
 
-	@Parameter(label = "Images", min = "1", description = "at most this many images per folder, a seeded choice")
+	@Parameter(label = "Images", min = "1",
+		description = "at most this many images per folder, a seeded choice")
 	int images = EvaluationOptions.DEFAULT_MAX_IMAGES;
 
 	@Parameter(label = "Count", min = "0",
@@ -56,17 +63,20 @@ public class EvaluateCommand extends GanCommand {
 			"data folder, this many times; 0 for none")
 	int utility;
 
-	@Parameter(label = "Seed", description = "seed of the image choice, noise, holes and latent vectors")
+	@Parameter(label = "Seed",
+		description = "seed of the image choice, noise, holes and latent vectors")
 	long seed = EvaluationOptions.DEFAULT_SEED;
 
 	@Parameter(label = "Normalize",
 		description = "auto, range, range:MIN,MAX or percentile[:LOW,HIGH]: how values map to [0,1] for the metrics")
 	String normalize = "auto";
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
+	@Parameter(label = "Device",
+		description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
-	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")
+	@Parameter(label = "Threads", min = "0",
+		description = "CPU threads; 0 uses all cores")
 	int threads;
 
 	private EvaluationReport report;
@@ -76,28 +86,31 @@ public class EvaluateCommand extends GanCommand {
 	protected void execute() {
 		report = null;
 		table = null;
-		if (data == null) throw new GanException("choose a folder of images to evaluate on");
+		if (data == null) throw new GanException(
+			"choose a folder of images to evaluate on");
 		String n = normalize == null ? "auto" : normalize.trim();
-		EvaluationOptions options = EvaluationOptions.defaults().withMaxImages(images).withSeed(seed)
-			.withGeneratedPerClass(count).withNormalization(n.isEmpty() || n.equalsIgnoreCase("auto")
-				? null : Normalization.parse(n)).withInference(InferenceOptions.defaults().withDevice(
-					DeviceSpec.parse(device), threads)).withUtilityRepeats(utility);
-		ModelDescriptor d = loadModel(ModelOverrides.NONE.withTask(task.equals("auto") ? null : TaskKind
-			.parse(task)));
-		report = Evaluation.evaluate(d, data.getName(), ImageFolder.of(data.toPath(), "data"),
-			training == null ? null : ImageFolder.of(training.toPath(), "training"), null, options,
-			progress(), cancellation());
+		EvaluationOptions options = EvaluationOptions.defaults().withMaxImages(
+			images).withSeed(seed).withGeneratedPerClass(count).withNormalization(n
+				.isEmpty() || n.equalsIgnoreCase("auto") ? null : Normalization.parse(
+					n)).withInference(InferenceOptions.defaults().withDevice(DeviceSpec
+						.parse(device), threads)).withUtilityRepeats(utility);
+		ModelDescriptor d = loadModel(ModelOverrides.NONE.withTask(task.equals(
+			"auto") ? null : TaskKind.parse(task)));
+		report = Evaluation.evaluate(d, data.getName(), ImageFolder.of(data
+			.toPath(), "data"), training == null ? null : ImageFolder.of(training
+				.toPath(), "training"), null, options, progress(), cancellation());
 		table = table(report);
 		if (GraphicsEnvironment.isHeadless()) for (String line : rows(table))
 			IJ.log(line);
 		else table.show("Evaluation of " + d.name());
 		for (EvaluationReport.Comparison c : report.comparisons())
-			IJ.log(String.format(java.util.Locale.ROOT, "fiji-gan: %s / %s: %s vs best baseline (%s): " +
-				"%+.2f dB PSNR, %+.4f SSIM", c.dataset(), c.condition(), d.name(), c.bestBaseline().method(),
-				c.psnrGain(), c.ssimGain()));
+			IJ.log(String.format(java.util.Locale.ROOT,
+				"fiji-gan: %s / %s: %s vs best baseline (%s): " +
+					"%+.2f dB PSNR, %+.4f SSIM", c.dataset(), c.condition(), d.name(), c
+						.bestBaseline().method(), c.psnrGain(), c.ssimGain()));
 		for (EvaluationReport.NearCopy c : report.nearCopies())
-			IJ.log("fiji-gan: near-copy: generated #" + c.generated() + " (seed " + c.seed() +
-				") is close to training image " + c.trainingImage());
+			IJ.log("fiji-gan: near-copy: generated #" + c.generated() + " (seed " + c
+				.seed() + ") is close to training image " + c.trainingImage());
 		for (String note : report.notes())
 			IJ.log("  " + note);
 	}
@@ -105,7 +118,9 @@ public class EvaluateCommand extends GanCommand {
 	/** One row per score (restoration) or measure (generation). */
 	static ResultsTable table(EvaluationReport r) {
 		ResultsTable t = new ResultsTable();
-		if (r.task() == TaskKind.GENERATE) for (EvaluationReport.Measure m : r.measures()) {
+		if (r.task() == TaskKind.GENERATE) for (EvaluationReport.Measure m : r
+			.measures())
+		{
 			t.incrementCounter();
 			t.addValue("Data", m.dataset());
 			t.addValue("Condition", m.condition());

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
@@ -43,22 +44,27 @@ import ij.gui.Plot;
 import ij.gui.PlotWindow;
 
 /**
- * Plugins > GAN > Fine-Tune Model...: adapts a model to the user's images (a folder, input/target
- * folders, or the open images) with the engine the CLI uses, showing the loss live in a Plot. Esc or
- * the command's cancel stops the run; with a checkpoint folder the last checkpoint is kept, and
- * "resume" continues from it. With "no clean images" a denoiser learns from the noisy images alone
- * (Noise2Void's blind spots, as the CLI's {@code --self-supervised n2v}).
+ * Plugins > GAN > Fine-Tune Model...: adapts a model to the user's images (a
+ * folder, input/target folders, or the open images) with the engine the CLI
+ * uses, showing the loss live in a Plot. Esc or the command's cancel stops the
+ * run; with a checkpoint folder the last checkpoint is kept, and "resume"
+ * continues from it. With "no clean images" a denoiser learns from the noisy
+ * images alone (Noise2Void's blind spots, as the CLI's
+ * {@code --self-supervised n2v}).
  */
 @Plugin(type = Command.class, headless = true, label = "Fine-Tune Model")
 public class FineTuneCommand extends GanCommand {
+
 	/** The training-data choice that trains on noisy images alone. */
 	static final String NO_CLEAN_IMAGES = "no clean images (Noise2Void)";
 
-	@Parameter(label = "Data folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+	@Parameter(label = "Data folder", required = false,
+		style = FileWidget.DIRECTORY_STYLE,
 		description = "clean images (degraded on the fly), noisy images with 'no clean images', or class sub-folders of real images for a generator; empty: the open images")
 	File data;
 
-	@Parameter(label = "Targets folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+	@Parameter(label = "Targets folder", required = false,
+		style = FileWidget.DIRECTORY_STYLE,
 		description = "optional: what the model should output for each image of the data folder (paired training)")
 	File targets;
 
@@ -66,10 +72,12 @@ public class FineTuneCommand extends GanCommand {
 		description = "the fine-tuned .onnx file")
 	File output;
 
-	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise", "inpaint", "generate" })
+	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise",
+		"inpaint", "generate" })
 	String task = "auto";
 
-	@Parameter(label = "Training data", choices = { "clean images", NO_CLEAN_IMAGES },
+	@Parameter(label = "Training data", choices = { "clean images",
+		NO_CLEAN_IMAGES },
 		description = "clean images are degraded on the fly; with no clean images a denoiser learns from the noisy images alone: a few pixels of each patch are hidden and predicted from their neighbours (Noise2Void)")
 	String trainingData = "clean images";
 
@@ -91,7 +99,8 @@ public class FineTuneCommand extends GanCommand {
 	@Parameter(label = "Batch", min = "1")
 	int batch = 4;
 
-	@Parameter(label = "Patch", min = "0", description = "patch size on the output side; 0 for whole images")
+	@Parameter(label = "Patch", min = "0",
+		description = "patch size on the output side; 0 for whole images")
 	int patch = 64;
 
 	@Parameter(label = "Augment", choices = { "flips", "none" })
@@ -111,7 +120,8 @@ public class FineTuneCommand extends GanCommand {
 		description = "weight of the GAN loss; 0 trains without a discriminator (generators need > 0)")
 	double adversarialWeight;
 
-	@Parameter(label = "GAN loss", choices = { "nonsaturating", "hinge", "lsgan", "wasserstein" },
+	@Parameter(label = "GAN loss", choices = { "nonsaturating", "hinge", "lsgan",
+		"wasserstein" },
 		description = "wasserstein needs the gradient penalty wgan-gp:10")
 	String ganLoss = "nonsaturating";
 
@@ -127,11 +137,13 @@ public class FineTuneCommand extends GanCommand {
 		description = "apply R1 at every k-th discriminator step only, with gamma times k (Karras et al. 2020)")
 	int r1Every = 1;
 
-	@Parameter(label = "Discriminator", choices = { "auto", "patchgan", "dcgan", "sngan" },
+	@Parameter(label = "Discriminator", choices = { "auto", "patchgan", "dcgan",
+		"sngan" },
 		description = "auto: patchgan for image-to-image models, dcgan for generators; sngan: Miyato et al. 2018's CNN with class projection")
 	String discriminator = "auto";
 
-	@Parameter(label = "Width of the discriminator", min = "1", description = "channels of the discriminator's first layer")
+	@Parameter(label = "Width of the discriminator", min = "1",
+		description = "channels of the discriminator's first layer")
 	int discriminatorWidth = Stabilisers.DEFAULT_WIDTH;
 
 	@Parameter(label = "Spectral normalisation",
@@ -154,10 +166,12 @@ public class FineTuneCommand extends GanCommand {
 		description = "the discriminator's own learning rate (two time-scale update rule, Heusel et al. 2017); 0: the learning rate above")
 	double discriminatorLr;
 
-	@Parameter(label = "Updates of D per step", min = "1", description = "discriminator steps per generator step")
+	@Parameter(label = "Updates of D per step", min = "1",
+		description = "discriminator steps per generator step")
 	int discriminatorSteps = 1;
 
-	@Parameter(label = "Adam betas", description = "B1,B2; WGAN-GP uses 0,0.9 or 0.5,0.9")
+	@Parameter(label = "Adam betas",
+		description = "B1,B2; WGAN-GP uses 0,0.9 or 0.5,0.9")
 	String adamBetas = "0.5,0.999";
 
 	@Parameter(label = "EMA decay", min = "0", max = "0.9999",
@@ -177,17 +191,20 @@ public class FineTuneCommand extends GanCommand {
 	@Parameter(label = "Validation fraction", min = "0", max = "0.5")
 	double validation = 0.1;
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
+	@Parameter(label = "Device",
+		description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
 	@Parameter(label = "Threads", min = "0")
 	int threads;
 
-	@Parameter(label = "Checkpoint folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+	@Parameter(label = "Checkpoint folder", required = false,
+		style = FileWidget.DIRECTORY_STYLE,
 		description = "where checkpoints go (every 100 steps and at the end)")
 	File checkpoints;
 
-	@Parameter(label = "Resume", description = "continue from the checkpoint in the checkpoint folder")
+	@Parameter(label = "Resume",
+		description = "continue from the checkpoint in the checkpoint folder")
 	boolean resume;
 
 	@Parameter(label = "Replace input model",
@@ -196,50 +213,60 @@ public class FineTuneCommand extends GanCommand {
 
 	@Override
 	protected void execute() {
-		if (output == null) throw new GanException("choose where to write the fine-tuned model (.onnx)");
+		if (output == null) throw new GanException(
+			"choose where to write the fine-tuned model (.onnx)");
 		Path out = output.toPath().toAbsolutePath();
-		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx"))
-			throw new GanException("the fine-tuned model must be a .onnx file, not " + out.getFileName());
+		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
+			".onnx")) throw new GanException(
+				"the fine-tuned model must be a .onnx file, not " + out.getFileName());
 		DataSource source;
-		if (data == null || data.getPath().isBlank()) source = new DataSource.Images(openImages());
-		else if (targets == null || targets.getPath().isBlank()) source = new DataSource.Images(ImageFolder
-			.of(data.toPath(), "data"));
-		else source = new DataSource.Pairs(ImageFolder.of(data.toPath(), "input"), ImageFolder.of(targets
-			.toPath(), "target"));
+		if (data == null || data.getPath().isBlank()) source =
+			new DataSource.Images(openImages());
+		else if (targets == null || targets.getPath().isBlank()) source =
+			new DataSource.Images(ImageFolder.of(data.toPath(), "data"));
+		else source = new DataSource.Pairs(ImageFolder.of(data.toPath(), "input"),
+			ImageFolder.of(targets.toPath(), "target"));
 		Degradation.BlindSpot blindSpots = trainingData.equals(NO_CLEAN_IMAGES)
-			? new Degradation.BlindSpot(maskedFraction, neighbourhood, Degradation.BlindSpot.Line.parse(
-				structLine)) : null;
-		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(discriminator),
-			discriminatorWidth, spectralNorm, minibatchStd, DiffAugment.parse(diffAugment), adaTarget,
-			discriminatorLr > 0 ? discriminatorLr : null, discriminatorSteps, !constantEma);
-		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(optimizer, learningRate)
-			.withBetas(adamBetas), LossKind.parse(!loss.equals("auto") ? loss
-			: blindSpots != null ? "l2" : "l1"), 0, AdversarialKind.parse(ganLoss), seed, DeviceSpec
-				.parse(device), threads, checkpoints == null || checkpoints.getPath().isBlank() ? null
-					: checkpoints.toPath(), 100, resume, List.of(), emaDecay, Math.max(1, steps / 20),
-			new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty), (float) r1Gamma, r1Every),
-			stabilisers);
-		FineTune.Request request = new FineTune.Request(model.trim(), task.equals("auto") ? null : TaskKind
-			.parse(task), source, batch, patch, Augmentation.parse(augment), Normalization.parse(normalize),
-			validation, adversarialWeight > 0 ? (float) adversarialWeight : null, config, blindSpots);
+			? new Degradation.BlindSpot(maskedFraction, neighbourhood,
+				Degradation.BlindSpot.Line.parse(structLine)) : null;
+		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(
+			discriminator), discriminatorWidth, spectralNorm, minibatchStd,
+			DiffAugment.parse(diffAugment), adaTarget, discriminatorLr > 0
+				? discriminatorLr : null, discriminatorSteps, !constantEma);
+		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(
+			optimizer, learningRate).withBetas(adamBetas), LossKind.parse(!loss
+				.equals("auto") ? loss : blindSpots != null ? "l2" : "l1"), 0,
+			AdversarialKind.parse(ganLoss), seed, DeviceSpec.parse(device), threads,
+			checkpoints == null || checkpoints.getPath().isBlank() ? null
+				: checkpoints.toPath(), 100, resume, List.of(), emaDecay, Math.max(1,
+					steps / 20), new GradientPenalties(GradientPenalties.parseWganGp(
+						gradientPenalty), (float) r1Gamma, r1Every), stabilisers);
+		FineTune.Request request = new FineTune.Request(model.trim(), task.equals(
+			"auto") ? null : TaskKind.parse(task), source, batch, patch, Augmentation
+				.parse(augment), Normalization.parse(normalize), validation,
+			adversarialWeight > 0 ? (float) adversarialWeight : null, config,
+			blindSpots);
 		LiveLoss plot = new LiveLoss(steps);
 		ProgressListener progress = ProgressListener.safe(e -> {
 			progress().onProgress(e);
 			if (!Double.isNaN(e.value())) plot.add(e.done(), e.value());
 		});
 		FineTune.Outcome outcome = FineTune.run(request, d -> {
-			if (!replaceInputModel && FileIdentity.same(out, d.onnxFile())) throw new GanException("the " +
-				"output " + out + " is the model being fine-tuned: choose another file, or tick 'Replace " +
-				"input model'");
+			if (!replaceInputModel && FileIdentity.same(out, d.onnxFile()))
+				throw new GanException("the " + "output " + out +
+					" is the model being fine-tuned: choose another file, or tick 'Replace " +
+					"input model'");
 		}, progress, cancellation());
 		Trainer.Result result = outcome.result();
 		AtomicFile.write(out, o -> result.model().writeTo(o));
 		plot.finish(result.history());
 		float[] last = result.history().get(result.history().size() - 1);
-		IJ.log(String.format(Locale.ROOT, "fiji-gan: fine-tuned %s for %d steps on %s; final loss %.5f%s; wrote %s",
-			outcome.model().name(), result.steps(), result.provider(), last[1], Float.isNaN(last[4]) ? ""
-				: String.format(Locale.ROOT, ", validation loss %.5f", last[4]) + (Float.isNaN(last[5])
-					? "" : String.format(Locale.ROOT, ", PSNR %.2f dB", last[5])), out));
+		IJ.log(String.format(Locale.ROOT,
+			"fiji-gan: fine-tuned %s for %d steps on %s; final loss %.5f%s; wrote %s",
+			outcome.model().name(), result.steps(), result.provider(), last[1], Float
+				.isNaN(last[4]) ? "" : String.format(Locale.ROOT,
+					", validation loss %.5f", last[4]) + (Float.isNaN(last[5]) ? ""
+						: String.format(Locale.ROOT, ", PSNR %.2f dB", last[5])), out));
 		IJ.log("  data: " + outcome.data().describe());
 		for (String n : outcome.notes())
 			IJ.log("  " + n);
@@ -260,8 +287,11 @@ public class FineTuneCommand extends GanCommand {
 		return ImageSource.of(images);
 	}
 
-	/** The live loss plot (only with a display); log lines every 10% otherwise. */
+	/**
+	 * The live loss plot (only with a display); log lines every 10% otherwise.
+	 */
 	private static final class LiveLoss {
+
 		private final int steps;
 		private final boolean visible = !GraphicsEnvironment.isHeadless();
 		private final List<float[]> rows = new ArrayList<>();
@@ -275,18 +305,23 @@ public class FineTuneCommand extends GanCommand {
 		void add(long step, double loss) {
 			rows.add(new float[] { step, (float) loss });
 			double seconds = (System.nanoTime() - start) / 1e9;
-			String eta = String.format(Locale.ROOT, "step %d/%d, loss %.5f, ETA %.0f s", step, steps, loss,
-				seconds / step * (steps - step));
+			String eta = String.format(Locale.ROOT,
+				"step %d/%d, loss %.5f, ETA %.0f s", step, steps, loss, seconds / step *
+					(steps - step));
 			IJ.showStatus("fiji-gan fine-tune: " + eta);
 			if (!visible) {
-				if (step == steps || step % Math.max(1, steps / 10) == 0) IJ.log("fiji-gan fine-tune: " + eta);
+				if (step == steps || step % Math.max(1, steps / 10) == 0) IJ.log(
+					"fiji-gan fine-tune: " + eta);
 				return;
 			}
 			if (step % Math.max(1, steps / 200) != 0 && step != steps) return;
 			show(LossPlot.of(rows));
 		}
 
-		/** Replaces the live curve with the whole history, validation losses included. */
+		/**
+		 * Replaces the live curve with the whole history, validation losses
+		 * included.
+		 */
 		void finish(List<float[]> history) {
 			if (!visible || history.isEmpty()) return;
 			show(LossPlot.of(history));

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.util.Locale;
@@ -15,15 +16,19 @@ import org.scijava.widget.FileWidget;
 import ij.IJ;
 
 /**
- * A command that runs a model: the model parameter and how it is loaded, on top of what every
- * command shares ({@link CancellableCommand}).
+ * A command that runs a model: the model parameter and how it is loaded, on top
+ * of what every command shares ({@link CancellableCommand}).
  */
 public abstract class GanCommand extends CancellableCommand {
+
 	@Parameter(label = "Model", style = FileWidget.OPEN_STYLE,
 		description = "an .onnx file, a bioimage.io rdf.yaml or .zip, or the name of a bundled model")
 	String model = "";
 
-	/** Where this run's time goes: model loading here, the engine's stages from its report. */
+	/**
+	 * Where this run's time goes: model loading here, the engine's stages from
+	 * its report.
+	 */
 	protected final StageTimings stages = new StageTimings();
 
 	protected ModelDescriptor loadModel(ModelOverrides overrides) {
@@ -37,15 +42,17 @@ public abstract class GanCommand extends CancellableCommand {
 
 	/** Logs which provider ran, how, and every note the user should see. */
 	protected static void logReport(String what, RunReport report) {
-		IJ.log(String.format(Locale.ROOT, "fiji-gan: %s on %s, %d tile(s) per plane, %.1f s", what,
-			report.provider(), report.tilesPerPlane(), report.seconds()));
+		IJ.log(String.format(Locale.ROOT,
+			"fiji-gan: %s on %s, %d tile(s) per plane, %.1f s", what, report
+				.provider(), report.tilesPerPlane(), report.seconds()));
 		for (String note : report.notes())
 			IJ.log("  " + note);
 	}
 
 	/**
-	 * With {@code timings} (the commands' Timings option): adds the engine's stages to {@link #stages}
-	 * and writes the breakdown to the Log, as {@code --timings} prints it on the command line.
+	 * With {@code timings} (the commands' Timings option): adds the engine's
+	 * stages to {@link #stages} and writes the breakdown to the Log, as
+	 * {@code --timings} prints it on the command line.
 	 */
 	protected void logTimings(boolean timings, StageTimings engine) {
 		stages.addAll(engine);
@@ -57,7 +64,8 @@ public abstract class GanCommand extends CancellableCommand {
 
 	/** {@code null} for "auto" (or blank), else the number. */
 	protected static Double autoOrNumber(String name, String text) {
-		if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("auto")) return null;
+		if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("auto"))
+			return null;
 		try {
 			return Double.valueOf(text.trim());
 		}

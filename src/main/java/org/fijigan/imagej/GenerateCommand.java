@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.io.File;
@@ -29,39 +30,48 @@ import org.scijava.widget.FileWidget;
 import ij.ImagePlus;
 
 /**
- * Draws a stack of synthetic images from a generator model. Every image carries its provenance
- * (model, seed, class, the word SYNTHETIC) in its properties and slice label.
+ * Draws a stack of synthetic images from a generator model. Every image carries
+ * its provenance (model, seed, class, the word SYNTHETIC) in its properties and
+ * slice label.
  */
-@Plugin(type = Command.class, headless = true, label = "Generate Synthetic Images")
+@Plugin(type = Command.class, headless = true,
+	label = "Generate Synthetic Images")
 public class GenerateCommand extends GanCommand {
+
 	@Parameter(label = "Count", min = "1", description = "number of images")
 	int count = 16;
 
-	@Parameter(label = "Seed", description = "image i uses seed + i, so every image can be redrawn alone")
+	@Parameter(label = "Seed",
+		description = "image i uses seed + i, so every image can be redrawn alone")
 	long seed;
 
 	@Parameter(label = "Class", required = false,
 		description = "none, a class number or name (conditional models), or an .npy file of one label per image")
 	String classes = "none";
 
-	@Parameter(label = "Latent vectors", required = false, style = FileWidget.OPEN_STYLE,
+	@Parameter(label = "Latent vectors", required = false,
+		style = FileWidget.OPEN_STYLE,
 		description = "optional .npy file of [count, latent size] float32 vectors instead of random ones")
 	File latent;
 
-	@Parameter(label = "Device", description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
+	@Parameter(label = "Device",
+		description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
 	String device = "auto";
 
-	@Parameter(label = "Threads", min = "0", description = "CPU threads; 0 uses all cores")
+	@Parameter(label = "Threads", min = "0",
+		description = "CPU threads; 0 uses all cores")
 	int threads;
 
-	@Parameter(label = "Float output", description = "32-bit images in the model's range instead of 8-bit")
+	@Parameter(label = "Float output",
+		description = "32-bit images in the model's range instead of 8-bit")
 	boolean floatOutput;
 
 	@Parameter(label = "Nonfinite outputs", choices = { "fail", "zero", "clip" },
 		description = "what NaN and infinite generator outputs become in 8-bit images (float output keeps them)")
 	String nonfinite = "fail";
 
-	@Parameter(label = "Timings", description = "write where the time went, stage by stage, to the Log")
+	@Parameter(label = "Timings",
+		description = "write where the time went, stage by stage, to the Log")
 	boolean timings;
 
 	@Parameter(type = ItemIO.OUTPUT)
@@ -72,22 +82,26 @@ public class GenerateCommand extends GanCommand {
 		output = null;
 		DeviceSpec deviceSpec = DeviceSpec.parse(device);
 		ModelDescriptor descriptor = loadModel(ModelOverrides.NONE);
-		if (descriptor.task() != TaskKind.GENERATE || !(descriptor.kind() instanceof ModelKind.Generator))
-			throw new GanException(model + " is a " + descriptor.task().id() +
+		if (descriptor.task() != TaskKind.GENERATE || !(descriptor
+			.kind() instanceof ModelKind.Generator)) throw new GanException(model +
+				" is a " + descriptor.task().id() +
 				" model, not a generator: use it from its own Plugins>GAN entry");
 		String c = classes == null ? "" : classes.trim();
 		Integer classLabel = null;
 		long[] classLabels = null;
-		if (c.toLowerCase(Locale.ROOT).endsWith(".npy")) classLabels = readClassFile(c);
-		else if (!c.isEmpty() && !c.equalsIgnoreCase("none")) classLabel = classLabel(descriptor
-			.generator(), c);
-		GenerateOptions options = new GenerateOptions(count, seed, classLabel, classLabels,
-			latent == null ? null : readLatents(latent), floatOutput, deviceSpec, threads, NonFinite.parse(
-				nonfinite));
-		RunResult result = Generator.run(descriptor, options, progress(), cancellation());
-		output = stages.time(StageTimings.Stage.CONVERSION, () -> ImagePlusConverter.toImagePlus(result
-			.image()));
-		logReport(descriptor.name() + " (" + count + " synthetic images)", result.report());
+		if (c.toLowerCase(Locale.ROOT).endsWith(".npy")) classLabels =
+			readClassFile(c);
+		else if (!c.isEmpty() && !c.equalsIgnoreCase("none")) classLabel =
+			classLabel(descriptor.generator(), c);
+		GenerateOptions options = new GenerateOptions(count, seed, classLabel,
+			classLabels, latent == null ? null : readLatents(latent), floatOutput,
+			deviceSpec, threads, NonFinite.parse(nonfinite));
+		RunResult result = Generator.run(descriptor, options, progress(),
+			cancellation());
+		output = stages.time(StageTimings.Stage.CONVERSION, () -> ImagePlusConverter
+			.toImagePlus(result.image()));
+		logReport(descriptor.name() + " (" + count + " synthetic images)", result
+			.report());
 		logTimings(timings, result.report().timings());
 	}
 
@@ -100,8 +114,8 @@ public class GenerateCommand extends GanCommand {
 			label = Integer.parseInt(text);
 		}
 		catch (NumberFormatException e) {
-			throw new GanException("class '" + text + "' is neither a number nor one of " + generator
-				.classNames());
+			throw new GanException("class '" + text +
+				"' is neither a number nor one of " + generator.classNames());
 		}
 		return label; // the range is checked by the generator
 	}
@@ -109,8 +123,9 @@ public class GenerateCommand extends GanCommand {
 	static long[] readClassFile(String path) {
 		InputFile.requireRegular(new File(path).toPath(), "class file");
 		NpyArray a = Npy.read(new File(path).toPath());
-		if (a.shape().length != 1) throw new GanException(path + " has shape " + Arrays.toString(a
-			.shape()) + "; a class file holds one integer label per image, shape [N]");
+		if (a.shape().length != 1) throw new GanException(path + " has shape " +
+			Arrays.toString(a.shape()) +
+			"; a class file holds one integer label per image, shape [N]");
 		return a.toLongArray();
 	}
 
@@ -119,8 +134,9 @@ public class GenerateCommand extends GanCommand {
 		InputFile.requireRegular(file.toPath(), "latent file");
 		NpyArray a = Npy.read(file.toPath());
 		long[] shape = a.shape();
-		if (shape.length < 2 || shape[0] < 1) throw new GanException(file + " has shape " + Arrays
-			.toString(shape) + "; latent vectors are [N, latent size]");
+		if (shape.length < 2 || shape[0] < 1) throw new GanException(file +
+			" has shape " + Arrays.toString(shape) +
+			"; latent vectors are [N, latent size]");
 		float[] flat = a.toFloatArray();
 		int n = (int) shape[0], d = flat.length / n;
 		float[][] rows = new float[n][];

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import org.fijigan.core.GanException;
@@ -17,32 +18,47 @@ import ij.IJ;
 import ij.ImagePlus;
 
 /**
- * A command that turns one image into a new one (super-resolution, denoising, inpainting, any
- * image-to-image model). The input image is only read; the result is a new ImagePlus in
- * {@link #output}, shown by Fiji or by {@link GanPlugIn}.
+ * A command that turns one image into a new one (super-resolution, denoising,
+ * inpainting, any image-to-image model). The input image is only read; the
+ * result is a new ImagePlus in {@link #output}, shown by Fiji or by
+ * {@link GanPlugIn}.
  */
 public abstract class ImageCommand extends InferenceCommand {
+
 	@Parameter(label = "Image")
 	ImagePlus image;
 
 	@Parameter(type = ItemIO.OUTPUT)
 	ImagePlus output;
 
-	/** Calls the one core entry point of this task: {@link ImageToImage} unless overridden. */
-	protected RunResult run(ModelDescriptor descriptor, RasterImage input, InferenceOptions options) {
-		return ImageToImage.run(descriptor, input, options, progress(), cancellation());
+	/**
+	 * Calls the one core entry point of this task: {@link ImageToImage} unless
+	 * overridden.
+	 */
+	protected RunResult run(ModelDescriptor descriptor, RasterImage input,
+		InferenceOptions options)
+	{
+		return ImageToImage.run(descriptor, input, options, progress(),
+			cancellation());
 	}
 
-	/** What the user overrides about the model; the halo here, subclasses add more. */
+	/**
+	 * What the user overrides about the model; the halo here, subclasses add
+	 * more.
+	 */
 	protected ModelOverrides overrides(Integer haloPixels) {
 		return ModelOverrides.NONE.withHaloPixels(haloPixels);
 	}
 
-	/** Refuses a model made for another command, naming the menu entry to use instead. */
+	/**
+	 * Refuses a model made for another command, naming the menu entry to use
+	 * instead.
+	 */
 	protected void checkTask(TaskKind task) {
-		if (!task.isImageToImage()) throw new GanException(model + " is " + (task == TaskKind.INPAINT
-			? "an inpainting model: use Plugins>GAN>Inpaint..."
-			: "a generator: use Plugins>GAN>Generate Synthetic Images..."));
+		if (!task.isImageToImage()) throw new GanException(model + " is " +
+			(task == TaskKind.INPAINT
+				? "an inpainting model: use Plugins>GAN>Inpaint..."
+				: "a generator: use Plugins>GAN>Generate Synthetic Images..."));
 	}
 
 	@Override
@@ -52,12 +68,13 @@ public abstract class ImageCommand extends InferenceCommand {
 		InferenceOptions options = options();
 		ModelDescriptor descriptor = loadModel(overrides(haloPixels()));
 		checkTask(descriptor.task());
-		RasterImage input = stages.time(StageTimings.Stage.CONVERSION, () -> ImagePlusConverter.toRaster(image,
-			IJ::log));
+		RasterImage input = stages.time(StageTimings.Stage.CONVERSION,
+			() -> ImagePlusConverter.toRaster(image, IJ::log));
 		RunResult result = run(descriptor, input, options);
-		output = stages.time(StageTimings.Stage.CONVERSION, () -> ImagePlusConverter.toImagePlus(result
-			.image()));
-		logReport(descriptor.name() + " (" + descriptor.task().id() + ")", result.report());
+		output = stages.time(StageTimings.Stage.CONVERSION, () -> ImagePlusConverter
+			.toImagePlus(result.image()));
+		logReport(descriptor.name() + " (" + descriptor.task().id() + ")", result
+			.report());
 		logTimings(timings, result.report().timings());
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import org.fijigan.core.GanException;
@@ -11,9 +12,13 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-/** Fills holes with an inpainting model; the holes come from a selection, the ROI Manager or a mask image. */
+/**
+ * Fills holes with an inpainting model; the holes come from a selection, the
+ * ROI Manager or a mask image.
+ */
 @Plugin(type = Command.class, headless = true, label = "Inpaint")
 public class InpaintCommand extends ImageCommand {
+
 	@Parameter(label = "Mask",
 		description = "selection, roi manager, or the title of an open mask image (non-zero = hole)")
 	String mask = InpaintMasks.SELECTION;
@@ -23,15 +28,18 @@ public class InpaintCommand extends ImageCommand {
 	boolean keep = true;
 
 	@Override
-	protected RunResult run(ModelDescriptor descriptor, RasterImage input, InferenceOptions options) {
+	protected RunResult run(ModelDescriptor descriptor, RasterImage input,
+		InferenceOptions options)
+	{
 		RasterImage holes = InpaintMasks.of(image, mask);
-		return Inpainter.run(descriptor, input, holes, options.withCompositeInpaint(keep), progress(),
-			cancellation());
+		return Inpainter.run(descriptor, input, holes, options.withCompositeInpaint(
+			keep), progress(), cancellation());
 	}
 
 	@Override
 	protected void checkTask(TaskKind task) {
-		if (task != TaskKind.INPAINT) throw new GanException(model + " is a " + task.id() +
+		if (task != TaskKind.INPAINT) throw new GanException(model + " is a " + task
+			.id() +
 			" model, not an inpainting one: use it from its own Plugins>GAN entry");
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.util.Locale;
@@ -15,10 +16,12 @@ import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 
 /**
- * Builds the hole mask of an inpainting run (one channel, 255 = hole) from what ImageJ users mark
- * holes with: the image's selection, the ROI Manager, or a mask image. Reads its sources only.
+ * Builds the hole mask of an inpainting run (one channel, 255 = hole) from what
+ * ImageJ users mark holes with: the image's selection, the ROI Manager, or a
+ * mask image. Reads its sources only.
  */
 final class InpaintMasks {
+
 	static final String SELECTION = "selection";
 	static final String ROI_MANAGER = "roi manager";
 
@@ -56,13 +59,18 @@ final class InpaintMasks {
 		}
 	}
 
-	/** Fills each ROI into the plane(s) its position names (all planes when it has none). */
-	static RasterImage fromRois(ImagePlus image, Roi[] rois, boolean usePositions) {
+	/**
+	 * Fills each ROI into the plane(s) its position names (all planes when it has
+	 * none).
+	 */
+	static RasterImage fromRois(ImagePlus image, Roi[] rois,
+		boolean usePositions)
+	{
 		int z = image.getNSlices(), t = image.getNFrames();
-		boolean perPlane = usePositions && z * t > 1 && java.util.Arrays.stream(rois).anyMatch(
-			r -> r.getPosition() > 0 || r.hasHyperStackPosition());
-		RasterImage mask = RasterImage.allocate(image.getWidth(), image.getHeight(), 1, perPlane ? z : 1,
-			perPlane ? t : 1, PixelType.UINT8);
+		boolean perPlane = usePositions && z * t > 1 && java.util.Arrays.stream(
+			rois).anyMatch(r -> r.getPosition() > 0 || r.hasHyperStackPosition());
+		RasterImage mask = RasterImage.allocate(image.getWidth(), image.getHeight(),
+			1, perPlane ? z : 1, perPlane ? t : 1, PixelType.UINT8);
 		for (Roi roi : rois) {
 			int rz = 0, rt = 0;
 			if (perPlane && roi.hasHyperStackPosition()) {
@@ -77,8 +85,8 @@ final class InpaintMasks {
 			for (int zi = 0; zi < mask.slices(); zi++)
 				for (int ti = 0; ti < mask.frames(); ti++)
 					if ((rz == 0 || rz == zi + 1) && (rt == 0 || rt == ti + 1)) {
-						ByteProcessor plane = new ByteProcessor(mask.width(), mask.height(), (byte[]) mask.plane(0,
-							zi, ti));
+						ByteProcessor plane = new ByteProcessor(mask.width(), mask.height(),
+							(byte[]) mask.plane(0, zi, ti));
 						plane.setValue(255);
 						plane.fill(roi);
 					}
@@ -86,23 +94,30 @@ final class InpaintMasks {
 		return mask.setTitle("mask");
 	}
 
-	/** Non-zero pixels of {@code mask} are holes; it needs one plane, or one per slice and frame. */
+	/**
+	 * Non-zero pixels of {@code mask} are holes; it needs one plane, or one per
+	 * slice and frame.
+	 */
 	static RasterImage fromImage(ImagePlus image, ImagePlus mask) {
-		if (mask.getWidth() != image.getWidth() || mask.getHeight() != image.getHeight())
-			throw new GanException("mask image '" + mask.getTitle() + "' is " + mask.getWidth() + "x" + mask
-				.getHeight() + " but '" + image.getTitle() + "' is " + image.getWidth() + "x" + image
-					.getHeight() + ": the mask needs the same width and height");
+		if (mask.getWidth() != image.getWidth() || mask.getHeight() != image
+			.getHeight()) throw new GanException("mask image '" + mask.getTitle() +
+				"' is " + mask.getWidth() + "x" + mask.getHeight() + " but '" + image
+					.getTitle() + "' is " + image.getWidth() + "x" + image.getHeight() +
+				": the mask needs the same width and height");
 		int z = image.getNSlices(), t = image.getNFrames(), n = mask.getStackSize();
-		if (mask.getNChannels() > 1 || (n != 1 && n != z * t)) throw new GanException("mask image '" +
-			mask.getTitle() + "' has " + n + " planes: give one plane, or one per slice and frame (" + z *
-				t + ") of '" + image.getTitle() + "', with one channel");
-		RasterImage out = RasterImage.allocate(image.getWidth(), image.getHeight(), 1, n == 1 ? 1 : z,
-			n == 1 ? 1 : t, PixelType.UINT8);
+		if (mask.getNChannels() > 1 || (n != 1 && n != z * t))
+			throw new GanException("mask image '" + mask.getTitle() + "' has " + n +
+				" planes: give one plane, or one per slice and frame (" + z * t +
+				") of '" + image.getTitle() + "', with one channel");
+		RasterImage out = RasterImage.allocate(image.getWidth(), image.getHeight(),
+			1, n == 1 ? 1 : z, n == 1 ? 1 : t, PixelType.UINT8);
 		for (int i = 0; i < n; i++) {
-			ImageProcessor ip = n == 1 ? mask.getProcessor() : mask.getStack().getProcessor(i + 1);
+			ImageProcessor ip = n == 1 ? mask.getProcessor() : mask.getStack()
+				.getProcessor(i + 1);
 			byte[] holes = (byte[]) out.plane(i);
 			for (int p = 0; p < holes.length; p++) {
-				boolean hole = ip instanceof ColorProcessor ? (ip.get(p) & 0xffffff) != 0 : ip.getf(p) != 0;
+				boolean hole = ip instanceof ColorProcessor ? (ip.get(p) &
+					0xffffff) != 0 : ip.getf(p) != 0;
 				holes[p] = (byte) (hole ? 255 : 0);
 			}
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
@@ -17,12 +18,14 @@ import ij.IJ;
 import ij.text.TextWindow;
 
 /**
- * Lists, installs and removes the models of a models folder (Fiji's {@code models/} unless another is
- * given); the work is {@link ModelStore}'s. Installing from a URL shows the download in the progress
- * bar; Esc cancels it and leaves nothing behind.
+ * Lists, installs and removes the models of a models folder (Fiji's
+ * {@code models/} unless another is given); the work is {@link ModelStore}'s.
+ * Installing from a URL shows the download in the progress bar; Esc cancels it
+ * and leaves nothing behind.
  */
 @Plugin(type = Command.class, headless = true, label = "Manage Models")
 public class ManageModelsCommand implements Command {
+
 	@Parameter(label = "Action", choices = { "list", "install", "remove" })
 	String action = "list";
 
@@ -30,13 +33,16 @@ public class ManageModelsCommand implements Command {
 		description = "install: a folder with an rdf.yaml, an .onnx, a bioimage.io .zip or an http(s) URL; remove: the model's name")
 	String model = "";
 
-	@Parameter(label = "Name", required = false, description = "install: the name to give it (default: from the file name)")
+	@Parameter(label = "Name", required = false,
+		description = "install: the name to give it (default: from the file name)")
 	String name = "";
 
-	@Parameter(label = "Checksum", required = false, description = "install: the file's SHA-256, checked when given")
+	@Parameter(label = "Checksum", required = false,
+		description = "install: the file's SHA-256, checked when given")
 	String checksum = "";
 
-	@Parameter(label = "Folder", required = false, style = FileWidget.DIRECTORY_STYLE,
+	@Parameter(label = "Folder", required = false,
+		style = FileWidget.DIRECTORY_STYLE,
 		description = "the models folder; empty for Fiji's models/ folder")
 	String folder = "";
 
@@ -45,40 +51,9 @@ public class ManageModelsCommand implements Command {
 	private String errorMessage;
 
 	@Override
-	public void run() {
-		report = null;
-		errorMessage = null;
-		try {
-			ModelStore store = FijiModels.store(folder);
-			switch (action == null ? "list" : action) {
-				case "install" -> {
-					CancellationToken cancel = new CancellationToken();
-					InstalledModel m = store.install(model, blankToNull(name), blankToNull(checksum), progress(cancel),
-						cancel);
-					IJ.showStatus("fiji-gan: installed " + m.name());
-					report = "installed " + m.name() + " (" + m.format() + ") in " + m.folder() + "\n\n" + list(store);
-				}
-				case "remove" -> {
-					if (model == null || model.isBlank()) throw new GanException("give the name of the model to remove");
-					store.remove(model.trim());
-					report = "removed " + model.trim() + "\n\n" + list(store);
-				}
-				default -> report = list(store);
-			}
-			if (GraphicsEnvironment.isHeadless()) IJ.log(report);
-			else new TextWindow("Models in " + store.root(), report, 640, 420);
-		}
-		catch (CancellationToken.CancelledException e) {
-			IJ.showStatus("fiji-gan: cancelled; nothing was installed");
-		}
-		catch (GanException e) {
-			errorMessage = e.getMessage();
-			CancellableCommand.report(errorMessage);
-		}
-		finally {
-			IJ.showProgress(1.0);
-		}
-	}
+	public void
+		run()
+	{report=null;errorMessage=null;try{ModelStore store=FijiModels.store(folder);switch(action==null?"list":action){case"install"->{CancellationToken cancel=new CancellationToken();InstalledModel m=store.install(model,blankToNull(name),blankToNull(checksum),progress(cancel),cancel);IJ.showStatus("fiji-gan: installed "+m.name());report="installed "+m.name()+" ("+m.format()+") in "+m.folder()+"\n\n"+list(store);}case"remove"->{if(model==null||model.isBlank())throw new GanException("give the name of the model to remove");store.remove(model.trim());report="removed "+model.trim()+"\n\n"+list(store);}default->report=list(store);}if(GraphicsEnvironment.isHeadless())IJ.log(report);else new TextWindow("Models in "+store.root(),report,640,420);}catch(CancellationToken.CancelledException e){IJ.showStatus("fiji-gan: cancelled; nothing was installed");}catch(GanException e){errorMessage=e.getMessage();CancellableCommand.report(errorMessage);}finally{IJ.showProgress(1.0);}}
 
 	/** The message of the error that stopped the last run, or null. */
 	public String errorMessage() {
@@ -92,10 +67,12 @@ public class ManageModelsCommand implements Command {
 		StringBuilder sb = new StringBuilder();
 		for (InstalledModel m : models) {
 			sb.append(m.name()).append("  (").append(m.format()).append(")\n");
-			if (m.problem() != null) sb.append("  cannot be read: ").append(m.problem()).append('\n');
-			if (!m.title().equals(m.name())) sb.append("  ").append(m.title()).append('\n');
-			if (!m.description().isEmpty()) sb.append("  ").append(m.description().lines().findFirst().orElse(""))
-				.append('\n');
+			if (m.problem() != null) sb.append("  cannot be read: ").append(m
+				.problem()).append('\n');
+			if (!m.title().equals(m.name())) sb.append("  ").append(m.title()).append(
+				'\n');
+			if (!m.description().isEmpty()) sb.append("  ").append(m.description()
+				.lines().findFirst().orElse("")).append('\n');
 			for (String line : m.card())
 				sb.append("  ").append(line).append('\n');
 			sb.append("  ").append(m.folder()).append('\n');

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.util.ArrayList;
@@ -15,11 +16,13 @@ import org.fijigan.core.model.ModelLoader;
 import ij.Prefs;
 
 /**
- * What a dialog offers beside its text fields: the models this installation knows (bundled,
- * installed by Manage Models, recently used) and the devices this machine can load. Choosing a model
- * only fills the {@code model} field, so a macro records and replays the model itself.
+ * What a dialog offers beside its text fields: the models this installation
+ * knows (bundled, installed by Manage Models, recently used) and the devices
+ * this machine can load. Choosing a model only fills the {@code model} field,
+ * so a macro records and replays the model itself.
  */
 final class ModelChoices {
+
 	/** The entry that leaves the model field as typed or browsed. */
 	static final String TYPED = "(type a path or Browse...)";
 	/** How many recently used models the dialogs remember. */
@@ -29,11 +32,14 @@ final class ModelChoices {
 	private ModelChoices() {}
 
 	/**
-	 * The chooser's entries, label to model value, in the order shown: {@link #TYPED}, then bundled,
-	 * installed and recent models; a model listed earlier is not repeated, and one that is both
-	 * bundled and installed (in Fiji both live in models/) is listed as installed.
+	 * The chooser's entries, label to model value, in the order shown:
+	 * {@link #TYPED}, then bundled, installed and recent models; a model listed
+	 * earlier is not repeated, and one that is both bundled and installed (in
+	 * Fiji both live in models/) is listed as installed.
 	 */
-	static Map<String, String> entries(List<String> bundled, List<String> installed, List<String> recent) {
+	static Map<String, String> entries(List<String> bundled,
+		List<String> installed, List<String> recent)
+	{
 		Map<String, String> entries = new LinkedHashMap<>();
 		entries.put(TYPED, "");
 		List<String> seen = new ArrayList<>();
@@ -45,8 +51,8 @@ final class ModelChoices {
 		return entries;
 	}
 
-	private static void add(Map<String, String> entries, List<String> seen, String prefix,
-		List<String> models)
+	private static void add(Map<String, String> entries, List<String> seen,
+		String prefix, List<String> models)
 	{
 		for (String m : models)
 			if (m != null && !m.isBlank() && !seen.contains(m)) {
@@ -55,7 +61,10 @@ final class ModelChoices {
 			}
 	}
 
-	/** {@link #entries} for this installation: its models folder and ImageJ's prefs. */
+	/**
+	 * {@link #entries} for this installation: its models folder and ImageJ's
+	 * prefs.
+	 */
 	static Map<String, String> entries() {
 		FijiModels.useForNames();
 		List<String> installed = new ArrayList<>();
@@ -64,7 +73,8 @@ final class ModelChoices {
 				if (m.problem() == null) installed.add(m.name());
 		}
 		catch (GanException e) {
-			// an unreadable models folder offers no installed models; the field still works
+			// an unreadable models folder offers no installed models; the field still
+			// works
 		}
 		return entries(ModelLoader.bundledNames(), installed, recent());
 	}
@@ -78,7 +88,9 @@ final class ModelChoices {
 		return list;
 	}
 
-	/** {@code recent} with {@code model} first, at most {@link #RECENT_MAX} long. */
+	/**
+	 * {@code recent} with {@code model} first, at most {@link #RECENT_MAX} long.
+	 */
 	static List<String> withRecent(List<String> recent, String model) {
 		List<String> list = new ArrayList<>(recent);
 		list.remove(model);
@@ -89,12 +101,14 @@ final class ModelChoices {
 	/** Remembers a model that ran, for the next dialog's chooser. */
 	static void remember(String model) {
 		if (model == null || model.isBlank()) return;
-		Prefs.set(RECENT_KEY, String.join("\n", withRecent(recent(), model.trim())));
+		Prefs.set(RECENT_KEY, String.join("\n", withRecent(recent(), model
+			.trim())));
 	}
 
 	/**
-	 * {@code auto}, then the providers whose libraries load here (cpu at least), then each GPU one of
-	 * them in strict mode ({@code cuda:strict}: no CPU fallback).
+	 * {@code auto}, then the providers whose libraries load here (cpu at least),
+	 * then each GPU one of them in strict mode ({@code cuda:strict}: no CPU
+	 * fallback).
 	 */
 	static String[] devices() {
 		return devices(ModelSession.loadableProviders());
@@ -105,7 +119,8 @@ final class ModelChoices {
 		for (ExecutionProvider p : loadable)
 			ids.add(p.id());
 		for (ExecutionProvider p : loadable)
-			if (p != ExecutionProvider.CPU) ids.add(new DeviceSpec(p, 0, true).toString());
+			if (p != ExecutionProvider.CPU) ids.add(new DeviceSpec(p, 0, true)
+				.toString());
 		return ids.toArray(String[]::new);
 	}
 }

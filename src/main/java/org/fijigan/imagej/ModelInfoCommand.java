@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
@@ -11,9 +12,13 @@ import org.scijava.plugin.Plugin;
 import ij.IJ;
 import ij.text.TextWindow;
 
-/** Shows what fiji-gan reads and infers about a model: task, inputs, scale, halo, ranges, origins. */
+/**
+ * Shows what fiji-gan reads and infers about a model: task, inputs, scale,
+ * halo, ranges, origins.
+ */
 @Plugin(type = Command.class, headless = true, label = "Model Info")
 public class ModelInfoCommand extends GanCommand {
+
 	private String info;
 
 	@Override

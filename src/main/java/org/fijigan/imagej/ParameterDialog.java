@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
@@ -22,17 +23,20 @@ import ij.Prefs;
 import ij.gui.GenericDialog;
 
 /**
- * Shows a command's {@code @Parameter} fields as an ImageJ 1 {@link GenericDialog}, so that the
- * parameters are declared once, in the command. A field's macro key is the lower-case first word of
- * its label, as for any ImageJ dialog: label "Tile size" is key {@code tile}. In a macro the dialog
- * reads the options and does not appear; with the Recorder on it records itself. Where AWT cannot
- * make a dialog (headless without the ImageJ patcher), the macro options are read directly with the
- * same rules. Fields are listed superclass first, in declaration order, unless the command puts some
- * of its own first ({@link BeforeInherited}). Supported field types: String (choices allowed), int,
- * long, double, boolean, File.
- * ImagePlus fields are the input image and the outputs, not dialog fields.
+ * Shows a command's {@code @Parameter} fields as an ImageJ 1
+ * {@link GenericDialog}, so that the parameters are declared once, in the
+ * command. A field's macro key is the lower-case first word of its label, as
+ * for any ImageJ dialog: label "Tile size" is key {@code tile}. In a macro the
+ * dialog reads the options and does not appear; with the Recorder on it records
+ * itself. Where AWT cannot make a dialog (headless without the ImageJ patcher),
+ * the macro options are read directly with the same rules. Fields are listed
+ * superclass first, in declaration order, unless the command puts some of its
+ * own first ({@link BeforeInherited}). Supported field types: String (choices
+ * allowed), int, long, double, boolean, File. ImagePlus fields are the input
+ * image and the outputs, not dialog fields.
  */
 final class ParameterDialog {
+
 	/**
 	 * One dialog field. With {@code suggestions}, the choices are what the dialog offers, and a macro
 	 * may give another value (device {@code cuda:1}); the command checks it when it runs.
@@ -62,24 +66,32 @@ final class ParameterDialog {
 	}
 
 	/**
-	 * Keys of the fields folded away under "More options": their defaults suit most images. GenericDialog
-	 * cannot fold a section, so they come last and are hidden until the box is ticked.
+	 * Keys of the fields folded away under "More options": their defaults suit
+	 * most images. GenericDialog cannot fold a section, so they come last and are
+	 * hidden until the box is ticked.
 	 */
-	static final List<String> ADVANCED_KEYS = List.of("tile", "halo", "normalize", "threads",
-		"nonfinite", "timings");
+	static final List<String> ADVANCED_KEYS = List.of("tile", "halo", "normalize",
+		"threads", "nonfinite", "timings");
 
 	private ParameterDialog() {}
 
-	/** The fields as {@code command}'s dialog shows them: its own choices, and the devices that load here. */
+	/**
+	 * The fields as {@code command}'s dialog shows them: its own choices, and the
+	 * devices that load here.
+	 */
 	static List<Item> dialogItems(Object command) {
 		List<Item> out = new ArrayList<>();
 		for (Item i : DialogChoices.apply(command, items(command.getClass())))
-			out.add(i.key().equals("device") && i.type() == String.class && i.choices().length == 0
-				? new Item(i.field(), i.label(), i.key(), ModelChoices.devices(), true) : i);
+			out.add(i.key().equals("device") && i.type() == String.class && i
+				.choices().length == 0 ? new Item(i.field(), i.label(), i.key(),
+					ModelChoices.devices(), true) : i);
 		return out;
 	}
 
-	/** {@code items} in dialog order: the everyday fields first, then the advanced ones. */
+	/**
+	 * {@code items} in dialog order: the everyday fields first, then the advanced
+	 * ones.
+	 */
 	static List<Item> dialogOrder(List<Item> items) {
 		List<Item> order = new ArrayList<>();
 		for (Item i : items)
@@ -90,8 +102,8 @@ final class ParameterDialog {
 	}
 
 	/**
-	 * The dialog fields of {@code type}, superclass fields first, in declaration order (but see
-	 * {@link BeforeInherited}).
+	 * The dialog fields of {@code type}, superclass fields first, in declaration
+	 * order (but see {@link BeforeInherited}).
 	 */
 	static List<Item> items(Class<?> type) {
 		List<Item> items = new ArrayList<>();
@@ -99,8 +111,9 @@ final class ParameterDialog {
 			Parameter p = f.getAnnotation(Parameter.class);
 			if (p.type() != ItemIO.INPUT || f.getType() == ImagePlus.class) continue;
 			Class<?> t = f.getType();
-			if (t != String.class && t != int.class && t != long.class && t != double.class &&
-				t != boolean.class && t != File.class) throw new IllegalStateException(f +
+			if (t != String.class && t != int.class && t != long.class &&
+				t != double.class && t != boolean.class && t != File.class)
+				throw new IllegalStateException(f +
 					": the ImageJ 1 dialog cannot show a " + t.getSimpleName());
 			String label = p.label().isEmpty() ? f.getName() : p.label();
 			items.add(new Item(f, label, Macro.trimKey(label), p.choices()));
@@ -109,24 +122,28 @@ final class ParameterDialog {
 	}
 
 	/**
-	 * Fills {@code command}'s fields from a dialog or from the macro options; headless without
-	 * options, the defaults stand. Outside macros the last values are remembered in ImageJ's prefs
-	 * under {@code prefsPrefix.key}.
+	 * Fills {@code command}'s fields from a dialog or from the macro options;
+	 * headless without options, the defaults stand. Outside macros the last
+	 * values are remembered in ImageJ's prefs under {@code prefsPrefix.key}.
 	 *
 	 * @return false when the user cancelled
-	 * @throws GanException for a value of the wrong kind (a word where a number belongs, an unknown choice)
+	 * @throws GanException for a value of the wrong kind (a word where a number
+	 *           belongs, an unknown choice)
 	 */
 	static boolean ask(Object command, String title, String prefsPrefix) {
 		return ask(command, title, prefsPrefix, null);
 	}
 
 	/**
-	 * As {@link #ask(Object, String, String)}; for an image command, {@code image} (the current image,
-	 * may be null) is what the dialog's Preview runs on. Interactive dialogs (not in a macro) also
-	 * offer the known models and fold the advanced fields away; neither is a parameter, so a
-	 * recorded macro holds only the fields.
+	 * As {@link #ask(Object, String, String)}; for an image command,
+	 * {@code image} (the current image, may be null) is what the dialog's Preview
+	 * runs on. Interactive dialogs (not in a macro) also offer the known models
+	 * and fold the advanced fields away; neither is a parameter, so a recorded
+	 * macro holds only the fields.
 	 */
-	static boolean ask(Object command, String title, String prefsPrefix, ImagePlus image) {
+	static boolean ask(Object command, String title, String prefsPrefix,
+		ImagePlus image)
+	{
 		List<Item> items = dialogOrder(dialogItems(command));
 		String options = Macro.getOptions();
 		if (options == null) for (Item i : items) {
@@ -138,7 +155,9 @@ final class ParameterDialog {
 				// a value saved by an older version: keep the default
 			}
 		}
-		if (options == null && GraphicsEnvironment.isHeadless()) return true; // nobody to ask
+		if (options == null && GraphicsEnvironment.isHeadless()) return true; // nobody
+																																					// to
+																																					// ask
 		GenericDialog gd;
 		try {
 			gd = new GenericDialog(title);
@@ -149,20 +168,24 @@ final class ParameterDialog {
 		}
 		boolean interactive = options == null;
 		DialogExtras extras = new DialogExtras(gd, prefsPrefix);
-		Preview preview = Preview.isPossible(GraphicsEnvironment.isHeadless(), options, command, image)
-			? new Preview(image) : null;
+		Preview preview = Preview.isPossible(GraphicsEnvironment.isHeadless(),
+			options, command, image) ? new Preview(image) : null;
 		for (Item i : items) {
-			boolean modelField = interactive && i.key().equals("model") && i.type() == String.class;
-			if (interactive && i.isAdvanced() && !extras.hasAdvancedToggle()) extras.addAdvancedToggle(items
-				.stream().filter(Item::isAdvanced).map(Item::label).toList());
+			boolean modelField = interactive && i.key().equals("model") && i
+				.type() == String.class;
+			if (interactive && i.isAdvanced() && !extras.hasAdvancedToggle()) extras
+				.addAdvancedToggle(items.stream().filter(Item::isAdvanced).map(
+					Item::label).toList());
 			if (modelField) extras.addModelChooser();
 			int before = gd.getComponentCount();
 			add(gd, i, get(command, i));
-			if (modelField) extras.setModelField((TextField) gd.getStringFields().lastElement());
+			if (modelField) extras.setModelField((TextField) gd.getStringFields()
+				.lastElement());
 			if (interactive && i.isAdvanced()) extras.foldAway(gd, before);
 		}
 		if (preview != null) gd.addPanel(preview.panel());
-		// Read every field on each change (ImageJ's convention: the first listener's last read is the
+		// Read every field on each change (ImageJ's convention: the first
+		// listener's last read is the
 		// one recorded), and rerun the preview with the settings as they stand.
 		gd.addDialogListener((dialog, event) -> {
 			Object settings = newInstance(command);
@@ -178,7 +201,8 @@ final class ParameterDialog {
 			return true;
 		});
 		if (preview != null) preview.onToggle(() -> {
-			// the Preview box is not a dialog field: read the fields as a listener would (no recording
+			// the Preview box is not a dialog field: read the fields as a listener
+			// would (no recording
 			// happens while the dialog is open)
 			Object settings = newInstance(command);
 			gd.resetCounters();
@@ -209,11 +233,14 @@ final class ParameterDialog {
 		return true;
 	}
 
-	/** Sets the fields named in {@code options} as a GenericDialog would; an absent checkbox is off. */
+	/**
+	 * Sets the fields named in {@code options} as a GenericDialog would; an
+	 * absent checkbox is off.
+	 */
 	static void readOptions(Object command, List<Item> items, String options) {
 		if (options == null) return;
-		List<String> words = Arrays.asList(options.replaceAll("\\[[^\\]]*\\]", "[]").trim().split(
-			"\\s+"));
+		List<String> words = Arrays.asList(options.replaceAll("\\[[^\\]]*\\]", "[]")
+			.trim().split("\\s+"));
 		for (Item i : items) {
 			if (i.type() == boolean.class) set(command, i, words.contains(i.key()));
 			else {
@@ -225,20 +252,23 @@ final class ParameterDialog {
 
 	/** Whether {@code type} takes the current image (an ImagePlus input). */
 	static boolean takesImage(Class<?> type) {
-		return parameterFields(type).stream().anyMatch(f -> f.getType() == ImagePlus.class && f
-			.getAnnotation(Parameter.class).type() == ItemIO.INPUT);
+		return parameterFields(type).stream().anyMatch(f -> f
+			.getType() == ImagePlus.class && f.getAnnotation(Parameter.class)
+				.type() == ItemIO.INPUT);
 	}
 
 	static void setImage(Object command, ImagePlus image) {
 		for (Field f : parameterFields(command.getClass()))
-			if (f.getType() == ImagePlus.class && f.getAnnotation(Parameter.class).type() == ItemIO.INPUT)
-				setField(command, f, image);
+			if (f.getType() == ImagePlus.class && f.getAnnotation(Parameter.class)
+				.type() == ItemIO.INPUT) setField(command, f, image);
 	}
 
 	static List<ImagePlus> outputImages(Object command) {
 		List<ImagePlus> outputs = new ArrayList<>();
 		for (Field f : parameterFields(command.getClass()))
-			if (f.getType() == ImagePlus.class && f.getAnnotation(Parameter.class).type() != ItemIO.INPUT) {
+			if (f.getType() == ImagePlus.class && f.getAnnotation(Parameter.class)
+				.type() != ItemIO.INPUT)
+			{
 				Object value = getField(command, f);
 				if (value != null) outputs.add((ImagePlus) value);
 			}
@@ -248,46 +278,56 @@ final class ParameterDialog {
 	private static void add(GenericDialog gd, Item i, Object value) {
 		Class<?> t = i.type();
 		if (t == boolean.class) gd.addCheckbox(i.label(), (Boolean) value);
-		else if (t == int.class || t == long.class) gd.addNumericField(i.label(), ((Number) value)
-			.doubleValue(), 0);
+		else if (t == int.class || t == long.class) gd.addNumericField(i.label(),
+			((Number) value).doubleValue(), 0);
 		else if (t == double.class) {
 			double v = (Double) value;
-			// 3 decimals would show a learning rate of 1e-4 as 0.000 (and read it back as 0)
+			// 3 decimals would show a learning rate of 1e-4 as 0.000 (and read it
+			// back as 0)
 			gd.addNumericField(i.label(), v, v != 0 && Math.abs(v) < 0.01 ? -3 : 3);
 		}
 		else if (i.choices().length > 0) {
 			List<String> choices = new ArrayList<>(Arrays.asList(i.choices()));
-			// a value saved or typed outside the suggestions (cuda:1) stays selectable
-			if (i.suggestions() && value != null && !text(value).isBlank() && !choices.contains(text(value)))
-				choices.add(text(value));
-			gd.addChoice(i.label(), choices.toArray(String[]::new), choices.contains(text(value)) ? text(
-				value) : choices.get(0));
+			// a value saved or typed outside the suggestions (cuda:1) stays
+			// selectable
+			if (i.suggestions() && value != null && !text(value).isBlank() && !choices
+				.contains(text(value))) choices.add(text(value));
+			gd.addChoice(i.label(), choices.toArray(String[]::new), choices.contains(
+				text(value)) ? text(value) : choices.get(0));
 		}
-		// the ImageJ patcher's headless dialog has no file fields; a string field reads the same
-		else if (i.isFolder() && !GraphicsEnvironment.isHeadless()) gd.addDirectoryField(i.label(), text(
-			value), 30);
-		else if (i.isFile() && !GraphicsEnvironment.isHeadless()) gd.addFileField(i.label(), text(value),
-			30);
+		// the ImageJ patcher's headless dialog has no file fields; a string field
+		// reads the same
+		else if (i.isFolder() && !GraphicsEnvironment.isHeadless()) gd
+			.addDirectoryField(i.label(), text(value), 30);
+		else if (i.isFile() && !GraphicsEnvironment.isHeadless()) gd.addFileField(i
+			.label(), text(value), 30);
 		else gd.addStringField(i.label(), text(value), 30);
 	}
 
-	/** A fresh instance of {@code command}'s class, to read dialog values into without touching it. */
+	/**
+	 * A fresh instance of {@code command}'s class, to read dialog values into
+	 * without touching it.
+	 */
 	private static Object newInstance(Object command) {
 		try {
 			return command.getClass().getConstructor().newInstance();
 		}
 		catch (ReflectiveOperationException e) {
-			throw new IllegalStateException(command.getClass() + " needs a public no-argument constructor", e);
+			throw new IllegalStateException(command.getClass() +
+				" needs a public no-argument constructor", e);
 		}
 	}
 
 	private static Object next(GenericDialog gd, Item i) {
 		Class<?> t = i.type();
 		if (t == boolean.class) return gd.getNextBoolean();
-		if (t == String.class && i.choices().length > 0) return parse(i, gd.getNextChoice());
-		if (t == String.class || t == File.class) return parse(i, gd.getNextString());
+		if (t == String.class && i.choices().length > 0) return parse(i, gd
+			.getNextChoice());
+		if (t == String.class || t == File.class) return parse(i, gd
+			.getNextString());
 		double v = gd.getNextNumber();
-		if (gd.invalidNumber() || Double.isNaN(v)) throw new GanException(i.key() + " must be a number");
+		if (gd.invalidNumber() || Double.isNaN(v)) throw new GanException(i.key() +
+			" must be a number");
 		if (t == int.class) return (int) Math.round(v);
 		if (t == long.class) return Math.round(v);
 		return v;
@@ -299,8 +339,8 @@ final class ParameterDialog {
 		try {
 			if (t == boolean.class) return Boolean.valueOf(s);
 			if (t == int.class) return (int) Math.round(Double.parseDouble(s));
-			if (t == long.class) return s.matches("-?\\d+") ? Long.parseLong(s) : Math.round(Double
-				.parseDouble(s));
+			if (t == long.class) return s.matches("-?\\d+") ? Long.parseLong(s) : Math
+				.round(Double.parseDouble(s));
 			if (t == double.class) return Double.parseDouble(s);
 		}
 		catch (NumberFormatException e) {
@@ -311,8 +351,8 @@ final class ParameterDialog {
 		for (String choice : i.choices())
 			if (choice.equalsIgnoreCase(s)) return choice;
 		if (i.suggestions()) return s;
-		throw new GanException("'" + text + "' is not a choice for " + i.key() + ": use one of " + String
-			.join(", ", i.choices()));
+		throw new GanException("'" + text + "' is not a choice for " + i.key() +
+			": use one of " + String.join(", ", i.choices()));
 	}
 
 	private static String text(Object value) {
@@ -322,25 +362,30 @@ final class ParameterDialog {
 	}
 
 	/**
-	 * The {@code @Parameter} fields of {@code type}: superclass fields first, each class's in
-	 * declaration order, except those that {@code type} names in {@link BeforeInherited}, which come
-	 * right before its direct superclass's fields.
+	 * The {@code @Parameter} fields of {@code type}: superclass fields first,
+	 * each class's in declaration order, except those that {@code type} names in
+	 * {@link BeforeInherited}, which come right before its direct superclass's
+	 * fields.
 	 */
 	private static List<Field> parameterFields(Class<?> type) {
 		Deque<Class<?>> chain = new ArrayDeque<>();
-		for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass())
+		for (Class<?> c = type; c != null && c != Object.class; c = c
+			.getSuperclass())
 			chain.push(c);
 		BeforeInherited before = type.getAnnotation(BeforeInherited.class);
 		List<String> early = before == null ? List.of() : List.of(before.value());
 		List<Field> fields = new ArrayList<>(), earlyFields = new ArrayList<>();
 		for (Field f : type.getDeclaredFields())
-			if (f.isAnnotationPresent(Parameter.class) && early.contains(f.getName())) earlyFields.add(f);
-		if (earlyFields.size() != early.size()) throw new IllegalStateException(type + ": @BeforeInherited " +
-			early + " names a field that is not one of its own @Parameter fields");
+			if (f.isAnnotationPresent(Parameter.class) && early.contains(f.getName()))
+				earlyFields.add(f);
+		if (earlyFields.size() != early.size()) throw new IllegalStateException(
+			type + ": @BeforeInherited " + early +
+				" names a field that is not one of its own @Parameter fields");
 		for (Class<?> c : chain) {
 			if (c == type.getSuperclass()) fields.addAll(earlyFields);
 			for (Field f : c.getDeclaredFields())
-				if (f.isAnnotationPresent(Parameter.class) && !earlyFields.contains(f)) fields.add(f);
+				if (f.isAnnotationPresent(Parameter.class) && !earlyFields.contains(f))
+					fields.add(f);
 		}
 		return fields;
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.awt.Checkbox;
@@ -17,26 +18,34 @@ import ij.gui.Roi;
 import ij.plugin.Duplicator;
 
 /**
- * The Preview box of an image command's dialog, as ImageJ's own filters have one: while ticked, the
- * model runs with the dialog's current settings on the visible part of the image (at most
- * {@link #MAX_SIDE} pixels a side, current slice) and the result shows in its own window, which
- * closes with the dialog. Never offered headless or in a macro, and not a parameter, so nothing of
- * it is recorded. Runs one preview at a time on its own thread; a new setting cancels the run in
- * flight.
+ * The Preview box of an image command's dialog, as ImageJ's own filters have
+ * one: while ticked, the model runs with the dialog's current settings on the
+ * visible part of the image (at most {@link #MAX_SIDE} pixels a side, current
+ * slice) and the result shows in its own window, which closes with the dialog.
+ * Never offered headless or in a macro, and not a parameter, so nothing of it
+ * is recorded. Runs one preview at a time on its own thread; a new setting
+ * cancels the run in flight.
  */
 final class Preview implements AutoCloseable {
+
 	/** The largest preview crop side, in input pixels. */
 	static final int MAX_SIDE = 256;
 
 	private final ImagePlus image;
-	private final Checkbox box = new Checkbox("Preview (visible region, at most " + MAX_SIDE + " x " +
-		MAX_SIDE + " pixels)", false);
-	private final Label status = new Label(" ".repeat(60), Label.LEFT); // the blanks reserve its width
-	private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-		Thread t = new Thread(r, "fiji-gan preview");
-		t.setDaemon(true);
-		return t;
-	});
+	private final Checkbox box = new Checkbox(
+		"Preview (visible region, at most " + MAX_SIDE + " x " + MAX_SIDE +
+			" pixels)", false);
+	private final Label status = new Label(" ".repeat(60), Label.LEFT); // the
+																																			// blanks
+																																			// reserve
+																																			// its
+																																			// width
+	private final ExecutorService worker = Executors.newSingleThreadExecutor(
+		r -> {
+			Thread t = new Thread(r, "fiji-gan preview");
+			t.setDaemon(true);
+			return t;
+		});
 	private volatile ImageCommand running;
 	private ImagePlus window;
 
@@ -44,21 +53,31 @@ final class Preview implements AutoCloseable {
 		this.image = image;
 	}
 
-	/** Whether a dialog may offer a preview: a display, no macro, an image command and an image. */
-	static boolean isPossible(boolean headless, String macroOptions, Object command, ImagePlus image) {
-		return !headless && macroOptions == null && command instanceof ImageCommand && image != null;
+	/**
+	 * Whether a dialog may offer a preview: a display, no macro, an image command
+	 * and an image.
+	 */
+	static boolean isPossible(boolean headless, String macroOptions,
+		Object command, ImagePlus image)
+	{
+		return !headless && macroOptions == null &&
+			command instanceof ImageCommand && image != null;
 	}
 
 	/**
-	 * The crop a preview runs on: the visible rectangle within the image, cut down around its centre to
-	 * at most {@code maxSide} pixels a side. {@code visible} null means the whole image.
+	 * The crop a preview runs on: the visible rectangle within the image, cut
+	 * down around its centre to at most {@code maxSide} pixels a side.
+	 * {@code visible} null means the whole image.
 	 */
-	static Rectangle region(Rectangle visible, int width, int height, int maxSide) {
-		Rectangle r = visible == null ? new Rectangle(0, 0, width, height) : visible.intersection(
-			new Rectangle(0, 0, width, height));
+	static Rectangle region(Rectangle visible, int width, int height,
+		int maxSide)
+	{
+		Rectangle r = visible == null ? new Rectangle(0, 0, width, height) : visible
+			.intersection(new Rectangle(0, 0, width, height));
 		if (r.isEmpty()) r = new Rectangle(0, 0, width, height);
 		int w = Math.min(r.width, maxSide), h = Math.min(r.height, maxSide);
-		return new Rectangle(r.x + (r.width - w) / 2, r.y + (r.height - h) / 2, w, h);
+		return new Rectangle(r.x + (r.width - w) / 2, r.y + (r.height - h) / 2, w,
+			h);
 	}
 
 	Panel panel() {
@@ -79,7 +98,10 @@ final class Preview implements AutoCloseable {
 		});
 	}
 
-	/** Reruns the preview with {@code settings} (a command whose fields hold the dialog's values). */
+	/**
+	 * Reruns the preview with {@code settings} (a command whose fields hold the
+	 * dialog's values).
+	 */
 	void settingsChanged(Object settings) {
 		if (!box.getState() || !(settings instanceof ImageCommand command)) return;
 		cancelRunning();
@@ -100,8 +122,9 @@ final class Preview implements AutoCloseable {
 			command.execute();
 			if (command != running || command.output == null) return;
 			show(command.output);
-			status.setText(String.format("%d x %d in %.1f s", command.image.getWidth(), command.image
-				.getHeight(), (System.nanoTime() - start) / 1e9));
+			status.setText(String.format("%d x %d in %.1f s", command.image
+				.getWidth(), command.image.getHeight(), (System.nanoTime() - start) /
+					1e9));
 		}
 		catch (CancellationToken.CancelledException e) {
 			// a newer setting replaced this run
@@ -111,11 +134,14 @@ final class Preview implements AutoCloseable {
 		}
 	}
 
-	/** The visible region of the current slice (all channels), with the selection moved onto it. */
+	/**
+	 * The visible region of the current slice (all channels), with the selection
+	 * moved onto it.
+	 */
 	private ImagePlus crop() {
 		ImageCanvas canvas = image.getCanvas();
-		Rectangle r = region(canvas == null ? null : canvas.getSrcRect(), image.getWidth(), image
-			.getHeight(), MAX_SIDE);
+		Rectangle r = region(canvas == null ? null : canvas.getSrcRect(), image
+			.getWidth(), image.getHeight(), MAX_SIDE);
 		Roi selection = image.getRoi();
 		ImagePlus copy;
 		synchronized (image) {
@@ -144,8 +170,8 @@ final class Preview implements AutoCloseable {
 			window.setCalibration(result.getCalibration());
 			window.show();
 			java.awt.Window beside = image.getWindow(), shown = window.getWindow();
-			if (beside != null && shown != null) shown.setLocation(beside.getX() + beside.getWidth() + 8,
-				beside.getY());
+			if (beside != null && shown != null) shown.setLocation(beside.getX() +
+				beside.getWidth() + 8, beside.getY());
 		}
 		else window.setStack(result.getStack());
 		window.resetDisplayRange();

@@ -1,3 +1,4 @@
+
 package org.fijigan.bench;
 
 import java.io.IOException;
@@ -37,11 +38,13 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 
 /**
- * The fiji-gan side of {@code bench/run-all.sh} (figures 1, 2, 4 and 6 of bench/README.md): a plain main on the
- * test class path, not a test. Every mode writes {@code key=value} lines into the work folder, each
- * time key followed by the raw per-repetition times in seconds; {@code bench/pipeline_report.py}
- * turns them into the tables. Variants compared with each other take turns repetition by
- * repetition, in one JVM, so that load from elsewhere hits all of them alike.
+ * The fiji-gan side of {@code bench/run-all.sh} (figures 1, 2, 4 and 6 of
+ * bench/README.md): a plain main on the test class path, not a test. Every mode
+ * writes {@code key=value} lines into the work folder, each time key followed
+ * by the raw per-repetition times in seconds; {@code bench/pipeline_report.py}
+ * turns them into the tables. Variants compared with each other take turns
+ * repetition by repetition, in one JVM, so that load from elsewhere hits all of
+ * them alike.
  *
  * <pre>
  * overhead WORK ROUNDS REPS THREADS   figure 1: sr.onnx on a 1024x1024 16-bit image
@@ -52,6 +55,7 @@ import ai.onnxruntime.OrtSession;
  * </pre>
  */
 public final class PipelineBench {
+
 	private PipelineBench() {}
 
 	public static void main(String[] args) throws Exception {
@@ -70,13 +74,17 @@ public final class PipelineBench {
 		System.exit(0); // ORT's thread pools
 	}
 
-	/** A seeded 16-bit image: a smooth pattern plus noise, covering most of the 16-bit range. */
+	/**
+	 * A seeded 16-bit image: a smooth pattern plus noise, covering most of the
+	 * 16-bit range.
+	 */
 	static RasterImage image16(int w, int h, long seed) {
 		short[] p = new short[w * h];
 		SplittableRandom r = new SplittableRandom(seed);
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
-				double v = 20000 + 15000 * Math.sin(x * 0.031) * Math.cos(y * 0.023) + r.nextGaussian() * 2000;
+				double v = 20000 + 15000 * Math.sin(x * 0.031) * Math.cos(y * 0.023) + r
+					.nextGaussian() * 2000;
 				p[y * w + x] = (short) Math.max(0, Math.min(65535, Math.round(v)));
 			}
 		return new RasterImage(w, h, 1, 1, 1, PixelType.UINT16, new Object[] { p });
@@ -90,8 +98,11 @@ public final class PipelineBench {
 		return InferenceOptions.defaults().withDevice(DeviceSpec.CPU, threads);
 	}
 
-	static RunResult pipeline(ModelDescriptor m, RasterImage image, InferenceOptions o) {
-		return ImageToImage.run(m, image, o, ProgressListener.NONE, CancellationToken.none());
+	static RunResult pipeline(ModelDescriptor m, RasterImage image,
+		InferenceOptions o)
+	{
+		return ImageToImage.run(m, image, o, ProgressListener.NONE,
+			CancellationToken.none());
 	}
 
 	static OrtSession rawSession(Path file, int threads) throws Exception {
@@ -104,38 +115,53 @@ public final class PipelineBench {
 		return OrtEnvironment.getEnvironment().createSession(file.toString(), o);
 	}
 
-	/** The image normalised as the default pipeline does (percentile 1-99.8 to [0, 1]). */
+	/**
+	 * The image normalised as the default pipeline does (percentile 1-99.8 to [0,
+	 * 1]).
+	 */
 	static OnnxTensor normalised(RasterImage image) throws Exception {
 		ChannelStatistics s = ChannelStatistics.of(image, 0);
 		double lo = s.percentile(1), hi = s.percentile(99.8);
 		int n = image.width() * image.height();
 		float[] f = new float[n];
 		image.readRegion(0, 0, 0, 0, 0, image.width(), image.height(), f, 0);
-		FloatBuffer b = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+		FloatBuffer b = ByteBuffer.allocateDirect(n * 4).order(ByteOrder
+			.nativeOrder()).asFloatBuffer();
 		for (float v : f)
 			b.put((float) ((v - lo) / (hi - lo)));
 		b.rewind();
-		return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), b, new long[] { 1, 1, image
-			.height(), image.width() });
+		return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), b,
+			new long[] { 1, 1, image.height(), image.width() });
 	}
 
-	/** One raw run: session.run on a prepared tensor, the result closed (not copied out). */
+	/**
+	 * One raw run: session.run on a prepared tensor, the result closed (not
+	 * copied out).
+	 */
 	static double rawRun(OrtSession s, OnnxTensor x) throws Exception {
 		long t0 = System.nanoTime();
-		try (OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), x))) {
+		try (OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(),
+			x)))
+		{
 			if (r.size() != 1) throw new IllegalStateException();
 		}
 		return (System.nanoTime() - t0) / 1e9;
 	}
 
-	/** One {@link ModelSession#run} through the shared session cache, as the pipeline makes it. */
-	static double sessionRun(Path work, int threads, String in, String out, Tensor x) {
+	/**
+	 * One {@link ModelSession#run} through the shared session cache, as the
+	 * pipeline makes it.
+	 */
+	static double sessionRun(Path work, int threads, String in, String out,
+		Tensor x)
+	{
 		long t0 = System.nanoTime();
-		try (SessionCache.Lease lease = SessionCache.shared().acquire(work.resolve("sr.onnx"),
-			DeviceSpec.CPU, threads))
+		try (SessionCache.Lease lease = SessionCache.shared().acquire(work.resolve(
+			"sr.onnx"), DeviceSpec.CPU, threads))
 		{
-			if (lease.session().run(Map.of(in, x), List.of(out), CancellationToken.none()).get(out)
-				.floats().length == 0) throw new IllegalStateException();
+			if (lease.session().run(Map.of(in, x), List.of(out), CancellationToken
+				.none()).get(out).floats().length == 0)
+				throw new IllegalStateException();
 		}
 		return (System.nanoTime() - t0) / 1e9;
 	}
@@ -146,30 +172,39 @@ public final class PipelineBench {
 		return (System.nanoTime() - t0) / 1e9;
 	}
 
-	/** Figure 1: whole pipeline against one raw OrtSession.run, 1024x1024 16-bit, x4. */
-	static void overhead(Path work, int rounds, int reps, int threads) throws Exception {
+	/**
+	 * Figure 1: whole pipeline against one raw OrtSession.run, 1024x1024 16-bit,
+	 * x4.
+	 */
+	static void overhead(Path work, int rounds, int reps, int threads)
+		throws Exception
+	{
 		ModelDescriptor m = model(work.resolve("sr.onnx"));
 		RasterImage image = image16(1024, 1024, 1);
 		Map<String, List<Double>> t = new LinkedHashMap<>();
 		for (String k : List.of("raw", "session", "untiled", "tiled"))
 			t.put(k, new ArrayList<>());
 		String tiledPlan;
-		try (OrtSession s = rawSession(work.resolve("sr.onnx"), threads); OnnxTensor x = normalised(
-			image))
+		try (OrtSession s = rawSession(work.resolve("sr.onnx"), threads);
+				OnnxTensor x = normalised(image))
 		{
-			InferenceOptions untiled = options(threads).withTileSize(InferenceOptions.NO_TILING);
-			// ModelSession.run on the same values from a heap float[]: the engine wrapper's copies in
+			InferenceOptions untiled = options(threads).withTileSize(
+				InferenceOptions.NO_TILING);
+			// ModelSession.run on the same values from a heap float[]: the engine
+			// wrapper's copies in
 			// and out, without the pipeline's statistics, tiling and conversion
 			float[] xf = new float[image.width() * image.height()];
 			x.getFloatBuffer().get(xf);
 			Tensor xt = Tensor.of(xf, 1, 1, image.height(), image.width());
-			String in = s.getInputNames().iterator().next(), out = s.getOutputNames().iterator().next();
+			String in = s.getInputNames().iterator().next(), out = s.getOutputNames()
+				.iterator().next();
 			InferenceOptions tiled = options(threads);
 			// warm-up: one of each (session creation in the cache, JIT)
 			rawRun(s, x);
 			sessionRun(work, threads, in, out, xt);
 			pipeline(m, image, untiled);
-			tiledPlan = pipeline(m, image, tiled).image().properties().get("fiji-gan.tiles");
+			tiledPlan = pipeline(m, image, tiled).image().properties().get(
+				"fiji-gan.tiles");
 			for (int round = 0; round < rounds; round++)
 				for (int i = 0; i < reps; i++) {
 					t.get("raw").add(rawRun(s, x));
@@ -179,30 +214,38 @@ public final class PipelineBench {
 				}
 		}
 		StringBuilder out = new StringBuilder();
-		out.append("model=").append(m.name()).append(" halo ").append(m.haloPixels()).append("\n");
+		out.append("model=").append(m.name()).append(" halo ").append(m
+			.haloPixels()).append("\n");
 		out.append("tiled_plan=").append(tiledPlan).append("\n");
 		for (var e : t.entrySet())
-			out.append(e.getKey()).append('=').append(join(e.getValue())).append('\n');
+			out.append(e.getKey()).append('=').append(join(e.getValue())).append(
+				'\n');
 		write(work.resolve("overhead.txt"), out.toString());
 	}
 
-	/** Figure 2, fiji-gan side: the SR model on the same 512x512 input as PyTorch. */
-	static void torch(Path work, String round, int reps, int warmup, int threads) throws Exception {
+	/**
+	 * Figure 2, fiji-gan side: the SR model on the same 512x512 input as PyTorch.
+	 */
+	static void torch(Path work, String round, int reps, int warmup, int threads)
+		throws Exception
+	{
 		NpyArray a = Npy.read(work.resolve("x512.npy"));
 		float[] data = (float[]) a.data();
 		ModelDescriptor m = model(work.resolve("sr.onnx"));
-		// the same values as a 16-bit image, through the whole pipeline (default options)
+		// the same values as a 16-bit image, through the whole pipeline (default
+		// options)
 		short[] p = new short[512 * 512];
 		for (int i = 0; i < p.length; i++)
 			p[i] = (short) Math.round(data[i] * 65535);
-		RasterImage image = new RasterImage(512, 512, 1, 1, 1, PixelType.UINT16, new Object[] { p });
+		RasterImage image = new RasterImage(512, 512, 1, 1, 1, PixelType.UINT16,
+			new Object[] { p });
 		List<Double> raw = new ArrayList<>(), plugin = new ArrayList<>();
 		try (OrtSession s = rawSession(work.resolve("sr.onnx"), threads)) {
-			FloatBuffer b = ByteBuffer.allocateDirect(data.length * 4).order(ByteOrder.nativeOrder())
-				.asFloatBuffer().put(data);
+			FloatBuffer b = ByteBuffer.allocateDirect(data.length * 4).order(ByteOrder
+				.nativeOrder()).asFloatBuffer().put(data);
 			b.rewind();
-			try (OnnxTensor x = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), b, new long[] { 1,
-				1, 512, 512 }))
+			try (OnnxTensor x = OnnxTensor.createTensor(OrtEnvironment
+				.getEnvironment(), b, new long[] { 1, 1, 512, 512 }))
 			{
 				InferenceOptions o = options(threads);
 				for (int i = 0; i < warmup + reps; i++) {
@@ -215,14 +258,18 @@ public final class PipelineBench {
 				}
 			}
 		}
-		write(work.resolve("java-" + round + ".txt"), "threads=" + threads + "\nraw512=" + join(raw) +
-			"\nplugin512=" + join(plugin) + "\n");
+		write(work.resolve("java-" + round + ".txt"), "threads=" + threads +
+			"\nraw512=" + join(raw) + "\nplugin512=" + join(plugin) + "\n");
 	}
 
 	/** Figure 4: one size per JVM; time, peak RSS, peak Java heap in use. */
-	static void scaling(Path work, int megapixels, int reps, int threads) throws Exception {
+	static void scaling(Path work, int megapixels, int reps, int threads)
+		throws Exception
+	{
 		ModelDescriptor m = model(work.resolve("denoise.onnx"));
-		pipeline(m, image16(256, 256, 2), options(threads)); // session and JIT warm-up, not counted
+		pipeline(m, image16(256, 256, 2), options(threads)); // session and JIT
+																													// warm-up, not
+																													// counted
 		int side = (int) Math.round(Math.sqrt(megapixels) * 1024);
 		HeapSampler heap = new HeapSampler();
 		heap.start();
@@ -243,59 +290,80 @@ public final class PipelineBench {
 		}
 		heap.stop = true;
 		heap.join();
-		write(work.resolve("scaling-" + megapixels + ".txt"), "megapixels=" + megapixels + "\nside=" +
-			side + "\nplan=" + plan + "\ntime=" + join(times) + "\nheap_with_input_mb=" + mb(
-				heapWithInput) + "\nheap_peak_mb=" + mb(heap.peak) + "\nheap_live_peak_mb=" + mb(live.peak) + "\nheap_max_mb=" + mb(Runtime
-					.getRuntime().maxMemory()) + "\nrss_peak_mb=" + procStatusKb("VmHWM") / 1024 + "\n");
+		write(work.resolve("scaling-" + megapixels + ".txt"), "megapixels=" +
+			megapixels + "\nside=" + side + "\nplan=" + plan + "\ntime=" + join(
+				times) + "\nheap_with_input_mb=" + mb(heapWithInput) +
+			"\nheap_peak_mb=" + mb(heap.peak) + "\nheap_live_peak_mb=" + mb(
+				live.peak) + "\nheap_max_mb=" + mb(Runtime.getRuntime().maxMemory()) +
+			"\nrss_peak_mb=" + procStatusKb("VmHWM") / 1024 + "\n");
 	}
 
-	/** Figure 6: threads 1 and 2, a batch of tiles per run against one tile per run. */
+	/**
+	 * Figure 6: threads 1 and 2, a batch of tiles per run against one tile per
+	 * run.
+	 */
 	static void threads(Path work, int rounds, int reps) throws Exception {
 		ModelDescriptor m = model(work.resolve("denoise.onnx"));
 		RasterImage image = image16(2048, 2048, 4);
 		Map<String, InferenceOptions> variants = new LinkedHashMap<>();
 		for (int th : new int[] { 1, 2 }) {
 			InferenceOptions tiles = options(th).withTileSize(256);
-			variants.put("t" + th + "_batch", tiles); // batch of up to 16 tiles (1 GiB budget)
-			variants.put("t" + th + "_single", tiles.withMemoryBudget(1 << 20)); // budget fits 1 tile
+			variants.put("t" + th + "_batch", tiles); // batch of up to 16 tiles (1
+																								// GiB budget)
+			variants.put("t" + th + "_single", tiles.withMemoryBudget(1 << 20)); // budget
+																																						// fits
+																																						// 1
+																																						// tile
 			variants.put("t" + th + "_auto", options(th)); // default: auto window
 		}
 		Map<String, List<Double>> t = new LinkedHashMap<>();
 		StringBuilder out = new StringBuilder();
 		for (var e : variants.entrySet()) {
 			t.put(e.getKey(), new ArrayList<>());
-			out.append(e.getKey()).append("_plan=").append(pipeline(m, image, e.getValue()).image()
-				.properties().get("fiji-gan.tiles")).append('\n');
+			out.append(e.getKey()).append("_plan=").append(pipeline(m, image, e
+				.getValue()).image().properties().get("fiji-gan.tiles")).append('\n');
 		}
 		for (int round = 0; round < rounds; round++)
 			for (int i = 0; i < reps; i++)
 				for (var e : variants.entrySet())
 					t.get(e.getKey()).add(timed(() -> pipeline(m, image, e.getValue())));
 		for (var e : t.entrySet())
-			out.append(e.getKey()).append('=').append(join(e.getValue())).append('\n');
+			out.append(e.getKey()).append('=').append(join(e.getValue())).append(
+				'\n');
 		write(work.resolve("threads.txt"), out.toString());
 	}
 
-	/** Writes {@link #image16} of {@code megapixels} (side sqrt(MP) * 1024) as a 16-bit TIFF. */
+	/**
+	 * Writes {@link #image16} of {@code megapixels} (side sqrt(MP) * 1024) as a
+	 * 16-bit TIFF.
+	 */
 	static void writeTif(Path file, int megapixels) {
 		int side = (int) Math.round(Math.sqrt(megapixels) * 1024);
 		RasterImage r = image16(side, side, 3);
-		ij.ImagePlus imp = new ij.ImagePlus("bench", new ij.process.ShortProcessor(side, side,
-			(short[]) r.plane(0), null));
-		if (!ij.IJ.saveAsTiff(imp, file.toString())) throw new IllegalStateException("cannot write " +
-			file);
+		ij.ImagePlus imp = new ij.ImagePlus("bench", new ij.process.ShortProcessor(
+			side, side, (short[]) r.plane(0), null));
+		if (!ij.IJ.saveAsTiff(imp, file.toString()))
+			throw new IllegalStateException("cannot write " + file);
 	}
 
-	/** The largest heap in use right after a collection (live data), over the whole run. */
+	/**
+	 * The largest heap in use right after a collection (live data), over the
+	 * whole run.
+	 */
 	static final class LiveHeap {
+
 		volatile long peak;
 
 		LiveHeap() {
 			java.util.Set<String> heapPools = new java.util.HashSet<>();
-			for (var p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
-				if (p.getType() == java.lang.management.MemoryType.HEAP) heapPools.add(p.getName());
-			for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans())
-				((javax.management.NotificationEmitter) gc).addNotificationListener((n, h) -> {
+			for (var p : java.lang.management.ManagementFactory
+				.getMemoryPoolMXBeans())
+				if (p.getType() == java.lang.management.MemoryType.HEAP) heapPools.add(p
+					.getName());
+			for (var gc : java.lang.management.ManagementFactory
+				.getGarbageCollectorMXBeans())
+				((javax.management.NotificationEmitter) gc).addNotificationListener((n,
+					h) -> {
 					if (!n.getType().equals(
 						com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION))
 						return;
@@ -311,6 +379,7 @@ public final class PipelineBench {
 
 	/** Samples the heap in use every 5 ms. */
 	static final class HeapSampler extends Thread {
+
 		volatile boolean stop;
 		volatile long peak;
 
@@ -339,7 +408,8 @@ public final class PipelineBench {
 
 	static long procStatusKb(String key) throws IOException {
 		for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-			if (line.startsWith(key + ":")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+			if (line.startsWith(key + ":")) return Long.parseLong(line.replaceAll(
+				"[^0-9]", ""));
 		return -1;
 	}
 
@@ -350,7 +420,8 @@ public final class PipelineBench {
 	static String join(List<Double> v) {
 		StringBuilder b = new StringBuilder();
 		for (double d : v)
-			b.append(b.length() == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "%.6f", d));
+			b.append(b.length() == 0 ? "" : ",").append(String.format(
+				java.util.Locale.ROOT, "%.6f", d));
 		return b.toString();
 	}
 

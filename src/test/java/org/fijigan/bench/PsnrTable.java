@@ -1,3 +1,4 @@
+
 package org.fijigan.bench;
 
 import java.io.IOException;
@@ -15,9 +16,9 @@ import org.fijigan.ij1.ImageFileCodec;
 
 /**
  * PSNR of result folders against a folder of clean images, image by image, for
- * {@code bench/self-supervised.sh}: the data range of each image is its clean version's minimum to
- * maximum (as {@code evaluate} normalises a 16-bit image), over the first plane. A plain main on the
- * test class path:
+ * {@code bench/self-supervised.sh}: the data range of each image is its clean
+ * version's minimum to maximum (as {@code evaluate} normalises a 16-bit image),
+ * over the first plane. A plain main on the test class path:
  *
  * <pre>
  * java -cp ... org.fijigan.bench.PsnrTable CLEAN LABEL=DIR [LABEL=DIR ...]
@@ -26,6 +27,7 @@ import org.fijigan.ij1.ImageFileCodec;
  * Every DIR holds a file of the same name for each TIFF of CLEAN.
  */
 public final class PsnrTable {
+
 	private PsnrTable() {}
 
 	public static void main(String[] args) {
@@ -44,7 +46,8 @@ public final class PsnrTable {
 		catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
-		StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-14s", "image"));
+		StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-14s",
+			"image"));
 		for (String l : labels)
 			head.append(String.format(Locale.ROOT, " %14s", l));
 		System.out.println(head);
@@ -56,15 +59,18 @@ public final class PsnrTable {
 				lo = Math.min(lo, v);
 				hi = Math.max(hi, v);
 			}
-			StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-14s", f.getFileName()));
+			StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-14s",
+				f.getFileName()));
 			for (int k = 0; k < dirs.size(); k++) {
-				double psnr = Metrics.psnr(truth, plane(dirs.get(k).resolve(f.getFileName())), hi - lo);
+				double psnr = Metrics.psnr(truth, plane(dirs.get(k).resolve(f
+					.getFileName())), hi - lo);
 				sums[k] += psnr;
 				row.append(String.format(Locale.ROOT, " %11.2f dB", psnr));
 			}
 			System.out.println(row);
 		}
-		StringBuilder mean = new StringBuilder(String.format(Locale.ROOT, "%-14s", "mean"));
+		StringBuilder mean = new StringBuilder(String.format(Locale.ROOT, "%-14s",
+			"mean"));
 		for (double s : sums)
 			mean.append(String.format(Locale.ROOT, " %11.2f dB", s / files.size()));
 		System.out.println(mean);

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,12 +34,14 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad inputs and arguments, and faults while writing, through the command line: each ends with
- * exit code 1, one line on stderr naming the problem, nothing on stdout, and the folder exactly as
- * it was (same names, same bytes). A full and a read-only disk are real: a tiny tmpfs, mounted
- * when this process may mount (root in CI), skipped otherwise.
+ * Bad inputs and arguments, and faults while writing, through the command line:
+ * each ends with exit code 1, one line on stderr naming the problem, nothing on
+ * stdout, and the folder exactly as it was (same names, same bytes). A full and
+ * a read-only disk are real: a tiny tmpfs, mounted when this process may mount
+ * (root in CI), skipped otherwise.
  */
 class BadInputsAndFaultsCliTest {
+
 	@TempDir
 	Path dir;
 
@@ -47,17 +50,20 @@ class BadInputsAndFaultsCliTest {
 	@AfterEach
 	void unmount() throws Exception {
 		for (Path m : mounts)
-			new ProcessBuilder("umount", "-l", m.toString()).inheritIO().start().waitFor(10,
-				TimeUnit.SECONDS);
+			new ProcessBuilder("umount", "-l", m.toString()).inheritIO().start()
+				.waitFor(10, TimeUnit.SECONDS);
 	}
 
-	/** Every file under {@code dir} with its bytes, to compare before and after. */
+	/**
+	 * Every file under {@code dir} with its bytes, to compare before and after.
+	 */
 	Map<String, String> snapshot() throws IOException {
 		Map<String, String> m = new TreeMap<>();
 		try (Stream<Path> s = Files.walk(dir)) {
 			for (Path p : s.filter(Files::isRegularFile).toList())
 				m.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(
-					java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+					java.security.MessageDigest.getInstance("SHA-256").digest(Files
+						.readAllBytes(p))));
 		}
 		catch (java.security.NoSuchAlgorithmException e) {
 			throw new AssertionError(e);
@@ -65,13 +71,17 @@ class BadInputsAndFaultsCliTest {
 		return m;
 	}
 
-	/** Exit 1, one stderr line containing {@code problem}, no stdout, every file as it was. */
+	/**
+	 * Exit 1, one stderr line containing {@code problem}, no stdout, every file
+	 * as it was.
+	 */
 	Result assertFailsCleanly(String problem, Object... args) throws IOException {
 		Map<String, String> before = snapshot();
 		Result r = MainTest.cli(args);
 		assertEquals(1, r.exitCode(), r.err());
 		assertEquals(1, r.errLines().size(), r.err());
-		assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(problem), r.err());
+		assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(problem), r
+			.err());
 		assertEquals("", r.out());
 		assertEquals(before, snapshot(), "files changed or left behind");
 		return r;
@@ -82,8 +92,8 @@ class BadInputsAndFaultsCliTest {
 		for (int i = 0; i < p.length; i++)
 			p[i] = (byte) (i * 37);
 		Path file = dir.resolve(name);
-		assertTrue(new FileSaver(new ImagePlus(name, new ByteProcessor(w, h, p))).saveAsTiff(file
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus(name, new ByteProcessor(w, h, p)))
+			.saveAsTiff(file.toString()));
 		return file;
 	}
 
@@ -92,26 +102,29 @@ class BadInputsAndFaultsCliTest {
 		Path in = dir.resolve("empty.npy");
 		Npy.writeFloat(in, new float[0], 1, 0, 4);
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
-		assertFailsCleanly("empty.npy has an empty shape [1, 0, 4]", "run", "-m", model, "-i", in, "-o",
-			dir.resolve("out.npy"));
+		assertFailsCleanly("empty.npy has an empty shape [1, 0, 4]", "run", "-m",
+			model, "-i", in, "-o", dir.resolve("out.npy"));
 	}
 
 	@Test
-	void aOnePixelImageRunsThroughConvolutionAndPixelShuffle() throws IOException {
+	void aOnePixelImageRunsThroughConvolutionAndPixelShuffle()
+		throws IOException
+	{
 		Path in = tiff8("one.tif", 1, 1);
 		Path conv = OnnxModels.conv3x3(1, 1, 5, 2).write(dir, "conv.onnx");
 		Path sr = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
 
-		Result a = MainTest.cli("denoise", "-m", conv, "-i", in, "-o", dir.resolve("d.tif"),
-			"--normalize", "range", "--float");
-		Result b = MainTest.cli("super-resolution", "-m", sr, "-i", in, "-o", dir.resolve("sr.tif"),
-			"--normalize", "range");
+		Result a = MainTest.cli("denoise", "-m", conv, "-i", in, "-o", dir.resolve(
+			"d.tif"), "--normalize", "range", "--float");
+		Result b = MainTest.cli("super-resolution", "-m", sr, "-i", in, "-o", dir
+			.resolve("sr.tif"), "--normalize", "range");
 
 		assertEquals(0, a.exitCode(), a.err());
 		assertEquals(0, b.exitCode(), b.err());
 		ImagePlus d = IJ.openImage(dir.resolve("d.tif").toString());
 		assertEquals(1, d.getWidth());
-		assertTrue(Float.isFinite(d.getProcessor().getf(0)), "" + d.getProcessor().getf(0));
+		assertTrue(Float.isFinite(d.getProcessor().getf(0)), "" + d.getProcessor()
+			.getf(0));
 		ImagePlus s = IJ.openImage(dir.resolve("sr.tif").toString());
 		assertEquals(2, s.getWidth());
 		assertEquals(2, s.getHeight());
@@ -120,12 +133,13 @@ class BadInputsAndFaultsCliTest {
 	@Test
 	void aClassOutOfRangeIsRefused() throws IOException {
 		Path model = OnnxModels.generator(8, 3, 5, 4).write(dir, "cgan.onnx");
-		assertFailsCleanly("class 7 is out of range: the model has classes 0..2", "generate", "-m",
-			model, "-o", dir.resolve("g.tif"), "--count", 2, "--seed", 1, "--class", 7);
+		assertFailsCleanly("class 7 is out of range: the model has classes 0..2",
+			"generate", "-m", model, "-o", dir.resolve("g.tif"), "--count", 2,
+			"--seed", 1, "--class", 7);
 		Path labels = dir.resolve("labels.npy");
 		Npy.writeFloat(labels, new float[] { 0, -1 }, 2);
-		assertFailsCleanly("class -1 is out of range", "generate", "-m", model, "-o", dir.resolve(
-			"g.tif"), "--classes", labels, "--seed", 1);
+		assertFailsCleanly("class -1 is out of range", "generate", "-m", model,
+			"-o", dir.resolve("g.tif"), "--classes", labels, "--seed", 1);
 	}
 
 	@Test
@@ -133,12 +147,13 @@ class BadInputsAndFaultsCliTest {
 		Path model = OnnxModels.generator(8, 0, 5, 4).write(dir, "gan.onnx");
 		Path wrong = dir.resolve("z5.npy");
 		Npy.writeFloat(wrong, new float[2 * 5], 2, 5);
-		assertFailsCleanly("the latent file has vectors of length 5; the model takes 8", "generate",
+		assertFailsCleanly(
+			"the latent file has vectors of length 5; the model takes 8", "generate",
 			"-m", model, "-o", dir.resolve("g.tif"), "--latent", wrong);
 		Path none = dir.resolve("z0.npy");
 		Npy.writeFloat(none, new float[0], 0, 8);
-		assertFailsCleanly("z0.npy holds no latent vectors", "generate", "-m", model, "-o", dir
-			.resolve("g.tif"), "--latent", none);
+		assertFailsCleanly("z0.npy holds no latent vectors", "generate", "-m",
+			model, "-o", dir.resolve("g.tif"), "--latent", none);
 	}
 
 	@Test
@@ -147,15 +162,19 @@ class BadInputsAndFaultsCliTest {
 		for (int i = 0; i < 3; i++)
 			stack.addSlice(new ByteProcessor(8, 8));
 		Path mask = dir.resolve("mask3.tif");
-		assertTrue(new FileSaver(new ImagePlus("m", stack)).saveAsTiffStack(mask.toString()));
+		assertTrue(new FileSaver(new ImagePlus("m", stack)).saveAsTiffStack(mask
+			.toString()));
 		ImageStack two = new ImageStack(8, 8);
 		for (int i = 0; i < 2; i++)
 			two.addSlice(new ByteProcessor(8, 8));
 		Path in = dir.resolve("in2.tif");
-		assertTrue(new FileSaver(new ImagePlus("i", two)).saveAsTiffStack(in.toString()));
+		assertTrue(new FileSaver(new ImagePlus("i", two)).saveAsTiffStack(in
+			.toString()));
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
-		assertFailsCleanly("the mask has 3 planes; give one plane for all, or one per slice and frame " +
-			"(2)", "inpaint", "-m", model, "-i", in, "--mask", mask, "-o", dir.resolve("out.tif"));
+		assertFailsCleanly(
+			"the mask has 3 planes; give one plane for all, or one per slice and frame " +
+				"(2)", "inpaint", "-m", model, "-i", in, "--mask", mask, "-o", dir
+					.resolve("out.tif"));
 	}
 
 	@Test
@@ -166,51 +185,60 @@ class BadInputsAndFaultsCliTest {
 		p[5] = Float.NaN;
 		p[9] = Float.POSITIVE_INFINITY;
 		Path in = dir.resolve("nan.tif");
-		assertTrue(new FileSaver(new ImagePlus("nan", new FloatProcessor(8, 6, p))).saveAsTiff(in
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus("nan", new FloatProcessor(8, 6, p)))
+			.saveAsTiff(in.toString()));
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
 		Path out = dir.resolve("out.tif");
 
-		Result r = MainTest.cli("run", "-m", model, "-i", in, "-o", out, "--device", "cpu");
+		Result r = MainTest.cli("run", "-m", model, "-i", in, "-o", out, "--device",
+			"cpu");
 
 		assertEquals(0, r.exitCode(), r.err());
-		String note = "2 NaN/infinite input pixels were ignored by the normalisation and fed to the " +
-			"model as 0";
+		String note =
+			"2 NaN/infinite input pixels were ignored by the normalisation and fed to the " +
+				"model as 0";
 		assertTrue(r.out().contains("note: " + note + "\n"), r.out());
 		String info = IJ.openImage(out.toString()).getInfoProperty();
-		assertTrue(info.lines().anyMatch(l -> l.matches("fiji-gan\\.note\\.\\d+ = " + note)), info);
+		assertTrue(info.lines().anyMatch(l -> l.matches(
+			"fiji-gan\\.note\\.\\d+ = " + note)), info);
 	}
 
 	@Test
 	void noWriterReplacesAnExistingFileWithoutOverwrite() throws IOException {
 		Path gen = OnnxModels.generator(8, 0, 5, 4).write(dir, "gan.onnx");
 		Files.writeString(dir.resolve("g.tif"), "earlier");
-		assertFailsCleanly("g.tif already exists; pass --overwrite to replace it", "generate", "-m", gen,
-			"-o", dir.resolve("g.tif"), "--seed", 1);
+		assertFailsCleanly("g.tif already exists; pass --overwrite to replace it",
+			"generate", "-m", gen, "-o", dir.resolve("g.tif"), "--seed", 1);
 
 		Path conv = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
 		Files.createDirectories(dir.resolve("data"));
 		tiff8("data/a.tif", 16, 16);
 		Files.writeString(dir.resolve("tuned-loss.png"), "an earlier plot");
-		assertFailsCleanly("tuned-loss.png already exists; pass --overwrite to replace it", "fine-tune",
-			"-m", conv, "-o", dir.resolve("tuned.onnx"), "--data", dir.resolve("data"), "--steps", 1,
-			"--device", "cpu");
+		assertFailsCleanly(
+			"tuned-loss.png already exists; pass --overwrite to replace it",
+			"fine-tune", "-m", conv, "-o", dir.resolve("tuned.onnx"), "--data", dir
+				.resolve("data"), "--steps", 1, "--device", "cpu");
 	}
 
-	/** Mounts a tmpfs of {@code kib} KiB at {@code dir/name}, or skips the test. */
+	/**
+	 * Mounts a tmpfs of {@code kib} KiB at {@code dir/name}, or skips the test.
+	 */
 	Path tmpfs(String name, int kib) throws Exception {
 		Path m = Files.createDirectories(dir.resolve(name));
-		Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + kib + "k", "tmpfs", m
-			.toString()).redirectErrorStream(true).start();
+		Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + kib +
+			"k", "tmpfs", m.toString()).redirectErrorStream(true).start();
 		boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-		assumeTrue(ok, "cannot mount a tmpfs here: " + new String(p.getInputStream().readAllBytes()));
+		assumeTrue(ok, "cannot mount a tmpfs here: " + new String(p.getInputStream()
+			.readAllBytes()));
 		mounts.add(0, m);
 		return m;
 	}
 
 	@Test
 	@EnabledOnOs(OS.LINUX)
-	void aFullDiskGivesOneErrorAndLeavesTheEarlierFileAndNoTemporaryFile() throws Exception {
+	void aFullDiskGivesOneErrorAndLeavesTheEarlierFileAndNoTemporaryFile()
+		throws Exception
+	{
 		Path disk = tmpfs("disk", 64);
 		byte[] earlier = "an earlier result".getBytes();
 		Files.write(disk.resolve("earlier.tif"), earlier);
@@ -221,24 +249,26 @@ class BadInputsAndFaultsCliTest {
 		java.util.Random random = new java.util.Random(3);
 		for (int i = 0; i < noise.length; i++)
 			noise[i] = random.nextFloat();
-		assertTrue(new FileSaver(new ImagePlus("big", new FloatProcessor(200, 200, noise))).saveAsTiff(
-			in.toString())); // 160 KB of float result (incompressible), on a 64 KiB disk
+		assertTrue(new FileSaver(new ImagePlus("big", new FloatProcessor(200, 200,
+			noise))).saveAsTiff(in.toString())); // 160 KB of float result
+																						// (incompressible), on a 64 KiB
+																						// disk
 
-		assertFailsCleanly("No space left on device", "run", "-m", model, "-i", in, "-o", disk.resolve(
-			"new.tif"), "--normalize", "none");
-		assertFailsCleanly("No space left on device", "run", "-m", model, "-i", in, "-o", disk.resolve(
-			"out.tif"), "--normalize", "none", "--overwrite");
-		assertFailsCleanly("No space left on device", "run", "-m", model, "-i", in, "-o", disk.resolve(
-			"out.npy"), "--normalize", "none");
+		assertFailsCleanly("No space left on device", "run", "-m", model, "-i", in,
+			"-o", disk.resolve("new.tif"), "--normalize", "none");
+		assertFailsCleanly("No space left on device", "run", "-m", model, "-i", in,
+			"-o", disk.resolve("out.tif"), "--normalize", "none", "--overwrite");
+		assertFailsCleanly("No space left on device", "run", "-m", model, "-i", in,
+			"-o", disk.resolve("out.npy"), "--normalize", "none");
 		// compressed: no size check first, so the disk fills while writing
-		Result r = assertFailsCleanly("No space left on device", "run", "-m", model, "-i", in, "-o",
-			disk.resolve("out.nii.gz"), "--normalize", "none");
-		assertEquals("fiji-gan: cannot write " + disk.resolve("out.nii.gz") + ": IOException: No space " +
-			"left on device", r.err().strip());
+		Result r = assertFailsCleanly("No space left on device", "run", "-m", model,
+			"-i", in, "-o", disk.resolve("out.nii.gz"), "--normalize", "none");
+		assertEquals("fiji-gan: cannot write " + disk.resolve("out.nii.gz") +
+			": IOException: No space " + "left on device", r.err().strip());
 		assertArrayEquals(earlier, Files.readAllBytes(disk.resolve("out.tif")));
 		try (Stream<Path> s = Files.list(disk)) {
-			assertEquals(Set.of("earlier.tif", "out.tif"), s.map(p -> p.getFileName().toString())
-				.collect(java.util.stream.Collectors.toSet()));
+			assertEquals(Set.of("earlier.tif", "out.tif"), s.map(p -> p.getFileName()
+				.toString()).collect(java.util.stream.Collectors.toSet()));
 		}
 	}
 
@@ -247,21 +277,27 @@ class BadInputsAndFaultsCliTest {
 	void aReadOnlyFolderIsRefusedBeforeTheRunAndKeepsItsFiles() throws Exception {
 		Path disk = tmpfs("ro", 256);
 		Files.writeString(disk.resolve("earlier.tif"), "an earlier result");
-		Process p = new ProcessBuilder("mount", "-o", "remount,ro", disk.toString()).inheritIO().start();
-		assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "cannot remount read-only");
+		Process p = new ProcessBuilder("mount", "-o", "remount,ro", disk.toString())
+			.inheritIO().start();
+		assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0,
+			"cannot remount read-only");
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
 		Path in = tiff8("in.tif", 8, 8);
 
-		assertFailsCleanly("cannot write to the output folder " + disk + ": it is read-only", "run",
-			"-m", model, "-i", in, "-o", disk.resolve("out.tif"));
-		assertFailsCleanly("cannot write to the output folder " + disk + ": it is read-only", "run",
-			"-m", model, "-i", in, "-o", disk.resolve("earlier.tif"), "--overwrite");
+		assertFailsCleanly("cannot write to the output folder " + disk +
+			": it is read-only", "run", "-m", model, "-i", in, "-o", disk.resolve(
+				"out.tif"));
+		assertFailsCleanly("cannot write to the output folder " + disk +
+			": it is read-only", "run", "-m", model, "-i", in, "-o", disk.resolve(
+				"earlier.tif"), "--overwrite");
 		Path conv = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
 		Files.createDirectories(dir.resolve("data"));
 		tiff8("data/a.tif", 16, 16);
-		assertFailsCleanly("cannot write to the output folder " + disk + ": it is read-only",
-			"fine-tune", "-m", conv, "-o", disk.resolve("tuned.onnx"), "--data", dir.resolve("data"),
-			"--steps", 1, "--device", "cpu");
-		assertEquals("an earlier result", Files.readString(disk.resolve("earlier.tif")));
+		assertFailsCleanly("cannot write to the output folder " + disk +
+			": it is read-only", "fine-tune", "-m", conv, "-o", disk.resolve(
+				"tuned.onnx"), "--data", dir.resolve("data"), "--steps", 1, "--device",
+			"cpu");
+		assertEquals("an earlier result", Files.readString(disk.resolve(
+			"earlier.tif")));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -13,50 +14,59 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CreateModelCommandTest {
+
 	@TempDir
 	Path dir;
 
 	@Test
 	void writesASeededModelThatTheOtherCommandsRun() throws Exception {
 		String model = dir.resolve("sr.onnx").toString();
-		Result r = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale", "4", "--width", "8",
-			"--blocks", "1", "--seed", "3", "--output", model);
+		Result r = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale", "4",
+			"--width", "8", "--blocks", "1", "--seed", "3", "--output", model);
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().contains("rrdb-sr") && r.out().contains("task super-resolution"), r.out());
+		assertTrue(r.out().contains("rrdb-sr") && r.out().contains(
+			"task super-resolution"), r.out());
 		byte[] first = Files.readAllBytes(Path.of(model));
 		Result info = MainTest.cli("info", "--model", model);
 		assertTrue(info.out().contains("scale:         4"), info.out());
 
-		// the same seed again gives the same bytes; an existing file needs --overwrite
-		Result again = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale", "4", "--width", "8",
-			"--blocks", "1", "--seed", "3", "--output", model);
+		// the same seed again gives the same bytes; an existing file needs
+		// --overwrite
+		Result again = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale",
+			"4", "--width", "8", "--blocks", "1", "--seed", "3", "--output", model);
 		assertEquals(1, again.exitCode());
 		assertTrue(again.err().contains("already exists"), again.err());
-		assertEquals(0, MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale", "4", "--width", "8",
-			"--blocks", "1", "--seed", "3", "--output", model, "--overwrite").exitCode());
+		assertEquals(0, MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale",
+			"4", "--width", "8", "--blocks", "1", "--seed", "3", "--output", model,
+			"--overwrite").exitCode());
 		assertArrayEquals(first, Files.readAllBytes(Path.of(model)));
 	}
 
 	@Test
 	void classNamesReachTheGeneratorsMetadata() {
 		String model = dir.resolve("gen.onnx").toString();
-		assertEquals(0, MainTest.cli("create-model", "--arch", "dcgan", "--classes", "axial,coronal,sagittal",
-			"--width", "8", "--size", "16", "--latent", "8", "--output", model).exitCode());
+		assertEquals(0, MainTest.cli("create-model", "--arch", "dcgan", "--classes",
+			"axial,coronal,sagittal", "--width", "8", "--size", "16", "--latent", "8",
+			"--output", model).exitCode());
 		Result info = MainTest.cli("info", "--model", model);
-		assertTrue(info.out().contains("3 classes [axial, coronal, sagittal]"), info.out());
+		assertTrue(info.out().contains("3 classes [axial, coronal, sagittal]"), info
+			.out());
 	}
 
 	@Test
 	void badRequestsAreOneLineAndWriteNothing() {
 		Path out = dir.resolve("x.onnx");
-		Result r = MainTest.cli("create-model", "--arch", "unet", "--output", out.toString());
-		assertEquals(1, r.exitCode());
-		assertTrue(r.err().startsWith("fiji-gan: unknown architecture 'unet'"), r.err());
-		Result classes = MainTest.cli("create-model", "--arch", "residual-denoiser", "--classes", "3",
-			"--output", out.toString());
-		assertTrue(classes.err().contains("--classes applies to dcgan only"), classes.err());
-		Result scale = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale", "8", "--output", out
+		Result r = MainTest.cli("create-model", "--arch", "unet", "--output", out
 			.toString());
+		assertEquals(1, r.exitCode());
+		assertTrue(r.err().startsWith("fiji-gan: unknown architecture 'unet'"), r
+			.err());
+		Result classes = MainTest.cli("create-model", "--arch", "residual-denoiser",
+			"--classes", "3", "--output", out.toString());
+		assertTrue(classes.err().contains("--classes applies to dcgan only"),
+			classes.err());
+		Result scale = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale",
+			"8", "--output", out.toString());
 		assertTrue(scale.err().contains("scale 2, 3 or 4"), scale.err());
 		assertFalse(Files.exists(out));
 		assertEquals(0, dir.toFile().list().length, "no temporary left behind");

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.fijigan.cli.MainTest.cli;
@@ -35,11 +36,12 @@ import ij.IJ;
 import ij.ImagePlus;
 
 /**
- * {@code fiji-gan demo} with fresh (untrained) models: the files, the sheet's size, the baseline
- * metrics recomputed directly, a missing model, an occupied output folder. Nothing is asserted about
- * the models' quality.
+ * {@code fiji-gan demo} with fresh (untrained) models: the files, the sheet's
+ * size, the baseline metrics recomputed directly, a missing model, an occupied
+ * output folder. Nothing is asserted about the models' quality.
  */
 class DemoCommandTest {
+
 	@TempDir
 	Path dir;
 
@@ -47,15 +49,18 @@ class DemoCommandTest {
 
 	@Test
 	void writesEveryFileWithBaselineMetricsAsComputedDirectly() throws Exception {
-		Path models = DemoModels.write(dir.resolve("models"), DemoModels.ALL.toArray(String[]::new));
+		Path models = DemoModels.write(dir.resolve("models"), DemoModels.ALL
+			.toArray(String[]::new));
 		Path out = dir.resolve("out");
 		long start = System.nanoTime();
-		Result r = DemoModels.withModelsDir(models, () -> cli("demo", "--output", out, "--seed", SEED));
+		Result r = DemoModels.withModelsDir(models, () -> cli("demo", "--output",
+			out, "--seed", SEED));
 		double seconds = (System.nanoTime() - start) / 1e9;
 		assertEquals(0, r.exitCode(), r.err());
 		System.out.printf("demo with fresh models: %.1f s%n", seconds);
 
-		List<String> expected = new ArrayList<>(List.of("contact-sheet.png", "metrics.csv"));
+		List<String> expected = new ArrayList<>(List.of("contact-sheet.png",
+			"metrics.csv"));
 		for (String sr : List.of("sr-x2", "sr-x4"))
 			for (String part : List.of("truth", "input", "bicubic", "gan"))
 				expected.add(sr + "-" + part + ".png");
@@ -67,71 +72,94 @@ class DemoCommandTest {
 			expected.add("mri-generator-" + c + "-SYNTHETIC.png");
 		List<String> names = names(out);
 		// the denoising baseline file is named after the better of the two
-		assertEquals(1, names.stream().filter(n -> n.equals("denoise-gaussian-blur.png") || n.equals(
-			"denoise-median.png")).count(), names.toString());
-		names.removeIf(n -> n.startsWith("denoise-gaussian-blur") || n.startsWith("denoise-median"));
+		assertEquals(1, names.stream().filter(n -> n.equals(
+			"denoise-gaussian-blur.png") || n.equals("denoise-median.png")).count(),
+			names.toString());
+		names.removeIf(n -> n.startsWith("denoise-gaussian-blur") || n.startsWith(
+			"denoise-median"));
 		// so is the inpainting baseline's
-		assertEquals(1, names.stream().filter(n -> n.equals("inpaint-harmonic-fill.png") || n.equals(
-			"inpaint-biharmonic-fill.png")).count(), names.toString());
-		names.removeIf(n -> n.equals("inpaint-harmonic-fill.png") || n.equals("inpaint-biharmonic-fill.png"));
+		assertEquals(1, names.stream().filter(n -> n.equals(
+			"inpaint-harmonic-fill.png") || n.equals("inpaint-biharmonic-fill.png"))
+			.count(), names.toString());
+		names.removeIf(n -> n.equals("inpaint-harmonic-fill.png") || n.equals(
+			"inpaint-biharmonic-fill.png"));
 		assertEquals(expected.stream().sorted().toList(), names);
 
-		// sizes: the SR input is the area-averaged photo, the outputs the photo's size
+		// sizes: the SR input is the area-averaged photo, the outputs the photo's
+		// size
 		assertEquals(List.of(128, 128), size(out.resolve("sr-x2-input.png")));
 		assertEquals(List.of(64, 64), size(out.resolve("sr-x4-input.png")));
 		assertEquals(List.of(256, 256), size(out.resolve("sr-x4-gan.png")));
-		assertEquals(List.of(64, 64), size(out.resolve("mri-generator-axial-SYNTHETIC.png")));
+		assertEquals(List.of(64, 64), size(out.resolve(
+			"mri-generator-axial-SYNTHETIC.png")));
 
-		// generated images carry the SYNTHETIC label in the PNG, as generate writes it
-		String png = Files.readString(out.resolve("mri-generator-coronal-SYNTHETIC.png"),
-			StandardCharsets.ISO_8859_1);
-		assertTrue(png.contains("Warning\0SYNTHETIC seed=" + (SEED + 1) + " class=coronal model=mri-generator"),
-			"no SYNTHETIC tEXt chunk");
-		assertTrue(Files.readString(out.resolve("contact-sheet.png"), StandardCharsets.ISO_8859_1).contains(
-			"fiji-gan.demo.synthetic = the panels marked SYNTHETIC were generated"), "sheet provenance");
+		// generated images carry the SYNTHETIC label in the PNG, as generate writes
+		// it
+		String png = Files.readString(out.resolve(
+			"mri-generator-coronal-SYNTHETIC.png"), StandardCharsets.ISO_8859_1);
+		assertTrue(png.contains("Warning\0SYNTHETIC seed=" + (SEED + 1) +
+			" class=coronal model=mri-generator"), "no SYNTHETIC tEXt chunk");
+		assertTrue(Files.readString(out.resolve("contact-sheet.png"),
+			StandardCharsets.ISO_8859_1).contains(
+				"fiji-gan.demo.synthetic = the panels marked SYNTHETIC were generated"),
+			"sheet provenance");
 
-		// the sheet: title, column headers, four restoration rows (256 px panels, two caption lines),
-		// the generation row (group headers, 64 px slices at x2, two caption lines), two notes
-		int restorationRow = ContactSheet.LINE + 256 + ContactSheet.CAPTION_GAP + 2 * ContactSheet.LINE;
-		int generationRow = 2 * ContactSheet.LINE + 128 + ContactSheet.CAPTION_GAP + 2 * ContactSheet.LINE;
-		int height = ContactSheet.MARGIN + ContactSheet.TITLE_LINE + ContactSheet.LINE + ContactSheet.ROW_GAP +
-			4 * (restorationRow + ContactSheet.ROW_GAP) + generationRow + ContactSheet.ROW_GAP + 2 *
-				ContactSheet.LINE + ContactSheet.MARGIN;
-		int content = Math.max(3 * 256 + 2 * ContactSheet.GROUP_GAP, 2 * (3 * 128 + 2 * ContactSheet.TILE_GAP) +
-			ContactSheet.GROUP_GAP);
+		// the sheet: title, column headers, four restoration rows (256 px panels,
+		// two caption lines),
+		// the generation row (group headers, 64 px slices at x2, two caption
+		// lines), two notes
+		int restorationRow = ContactSheet.LINE + 256 + ContactSheet.CAPTION_GAP +
+			2 * ContactSheet.LINE;
+		int generationRow = 2 * ContactSheet.LINE + 128 + ContactSheet.CAPTION_GAP +
+			2 * ContactSheet.LINE;
+		int height = ContactSheet.MARGIN + ContactSheet.TITLE_LINE +
+			ContactSheet.LINE + ContactSheet.ROW_GAP + 4 * (restorationRow +
+				ContactSheet.ROW_GAP) + generationRow + ContactSheet.ROW_GAP + 2 *
+					ContactSheet.LINE + ContactSheet.MARGIN;
+		int content = Math.max(3 * 256 + 2 * ContactSheet.GROUP_GAP, 2 * (3 * 128 +
+			2 * ContactSheet.TILE_GAP) + ContactSheet.GROUP_GAP);
 		int width = 2 * ContactSheet.MARGIN + ContactSheet.LABEL_WIDTH + content;
-		assertEquals(List.of(width, height), size(out.resolve("contact-sheet.png")));
-		assertTrue(r.out().contains("contact-sheet.png (" + width + "x" + height + ")"), r.out());
+		assertEquals(List.of(width, height), size(out.resolve(
+			"contact-sheet.png")));
+		assertTrue(r.out().contains("contact-sheet.png (" + width + "x" + height +
+			")"), r.out());
 
-		// metrics: the CSV, and the printed table, hold the baselines exactly as computed here
+		// metrics: the CSV, and the printed table, hold the baselines exactly as
+		// computed here
 		Map<String, String[]> csv = csv(out.resolve("metrics.csv"));
-		assertEquals(DemoReport.CSV_HEADER, Files.readAllLines(out.resolve("metrics.csv")).get(0));
+		assertEquals(DemoReport.CSV_HEADER, Files.readAllLines(out.resolve(
+			"metrics.csv")).get(0));
 		DemoSamples samples = DemoResources.samples();
 		float[] photo = unit(samples.photo());
 		for (int s : new int[] { 2, 4 }) {
-			Planes low = TrainingDegradations.areaDownscale(new Planes(1, 256, 256, photo.clone()), s);
-			float[] bicubic = clip(Baselines.bicubicUpscale(low.values(), low.height(), low.width(), s));
-			assertMetric(csv, "super-resolution x" + s + "|bicubic", Metrics.psnr(photo, bicubic, 1), Metrics
-				.ssim(photo, bicubic, 1, 256, 256, 1));
-			assertTrue(csv.containsKey("super-resolution x" + s + "|GAN (sr-x" + s + ")"), csv.keySet()
-				.toString());
+			Planes low = TrainingDegradations.areaDownscale(new Planes(1, 256, 256,
+				photo.clone()), s);
+			float[] bicubic = clip(Baselines.bicubicUpscale(low.values(), low
+				.height(), low.width(), s));
+			assertMetric(csv, "super-resolution x" + s + "|bicubic", Metrics.psnr(
+				photo, bicubic, 1), Metrics.ssim(photo, bicubic, 1, 256, 256, 1));
+			assertTrue(csv.containsKey("super-resolution x" + s + "|GAN (sr-x" + s +
+				")"), csv.keySet().toString());
 		}
 		float[] cells = unit(samples.cells());
 		Planes noise = new Planes(1, 256, 256, cells.clone());
-		TrainingDegradations.addGaussianNoise(noise, 25.0 / 255, new SplittableRandom(SEED));
+		TrainingDegradations.addGaussianNoise(noise, 25.0 / 255,
+			new SplittableRandom(SEED));
 		float[] noisy = clip(noise.values());
 		float[] blur = clip(Baselines.gaussianBlur(noisy, 256, 256, 1));
 		float[] median = clip(Baselines.medianFilter(noisy, 256, 256, 3));
-		assertMetric(csv, "denoising|input (noisy)", Metrics.psnr(cells, noisy, 1), Metrics.ssim(cells, noisy,
-			1, 256, 256, 1));
-		assertMetric(csv, "denoising|gaussian blur sigma=1", Metrics.psnr(cells, blur, 1), Metrics.ssim(cells,
-			blur, 1, 256, 256, 1));
-		assertMetric(csv, "denoising|median 3x3", Metrics.psnr(cells, median, 1), Metrics.ssim(cells, median,
-			1, 256, 256, 1));
-		boolean blurShown = Metrics.psnr(cells, blur, 1) >= Metrics.psnr(cells, median, 1);
-		assertEquals("shown: the better baseline by PSNR", csv.get(blurShown ? "denoising|gaussian blur sigma=1"
-			: "denoising|median 3x3")[4]);
-		assertTrue(Files.exists(out.resolve(blurShown ? "denoise-gaussian-blur.png" : "denoise-median.png")));
+		assertMetric(csv, "denoising|input (noisy)", Metrics.psnr(cells, noisy, 1),
+			Metrics.ssim(cells, noisy, 1, 256, 256, 1));
+		assertMetric(csv, "denoising|gaussian blur sigma=1", Metrics.psnr(cells,
+			blur, 1), Metrics.ssim(cells, blur, 1, 256, 256, 1));
+		assertMetric(csv, "denoising|median 3x3", Metrics.psnr(cells, median, 1),
+			Metrics.ssim(cells, median, 1, 256, 256, 1));
+		boolean blurShown = Metrics.psnr(cells, blur, 1) >= Metrics.psnr(cells,
+			median, 1);
+		assertEquals("shown: the better baseline by PSNR", csv.get(blurShown
+			? "denoising|gaussian blur sigma=1" : "denoising|median 3x3")[4]);
+		assertTrue(Files.exists(out.resolve(blurShown ? "denoise-gaussian-blur.png"
+			: "denoise-median.png")));
 		float[] mask = unit(samples.holeMask());
 		boolean[] holes = new boolean[mask.length];
 		float[] known = cells.clone();
@@ -145,75 +173,98 @@ class DemoCommandTest {
 		assertEquals(1505, count);
 		float[] harmonic = clip(Baselines.harmonicFill(known, holes, 256, 256));
 		float[] biharmonic = clip(Baselines.biharmonicFill(known, holes, 256, 256));
-		assertMetric(csv, "inpainting|harmonic fill", Metrics.maskedPsnr(cells, harmonic, holes, 1, 256, 256, 1),
-			Metrics.maskedSsim(cells, harmonic, holes, 1, 256, 256, 1));
-		assertMetric(csv, "inpainting|biharmonic fill", Metrics.maskedPsnr(cells, biharmonic, holes, 1, 256, 256,
-			1), Metrics.maskedSsim(cells, biharmonic, holes, 1, 256, 256, 1));
-		boolean biharmonicShown = Metrics.maskedPsnr(cells, biharmonic, holes, 1, 256, 256, 1) > Metrics
-			.maskedPsnr(cells, harmonic, holes, 1, 256, 256, 1);
+		assertMetric(csv, "inpainting|harmonic fill", Metrics.maskedPsnr(cells,
+			harmonic, holes, 1, 256, 256, 1), Metrics.maskedSsim(cells, harmonic,
+				holes, 1, 256, 256, 1));
+		assertMetric(csv, "inpainting|biharmonic fill", Metrics.maskedPsnr(cells,
+			biharmonic, holes, 1, 256, 256, 1), Metrics.maskedSsim(cells, biharmonic,
+				holes, 1, 256, 256, 1));
+		boolean biharmonicShown = Metrics.maskedPsnr(cells, biharmonic, holes, 1,
+			256, 256, 1) > Metrics.maskedPsnr(cells, harmonic, holes, 1, 256, 256, 1);
 		String shownFill = biharmonicShown ? "biharmonic fill" : "harmonic fill";
-		assertEquals("inside the holes (1,505 pixels); shown: the better baseline by PSNR", csv.get(
-			"inpainting|" + shownFill)[4]);
+		assertEquals(
+			"inside the holes (1,505 pixels); shown: the better baseline by PSNR", csv
+				.get("inpainting|" + shownFill)[4]);
 		String[] generation = csv.get("generation|GAN (mri-generator)");
 		assertEquals("", generation[2]);
 		assertTrue(generation[4].contains("FID/KID"), generation[4]);
 		// the written baseline is the measured one, rounded to 8 bits
-		assertEquals(bytes(biharmonicShown ? biharmonic : harmonic), pixels(out.resolve("inpaint-" + shownFill
-			.replace(' ', '-') + ".png")));
+		assertEquals(bytes(biharmonicShown ? biharmonic : harmonic), pixels(out
+			.resolve("inpaint-" + shownFill.replace(' ', '-') + ".png")));
 
 		assertTrue(r.out().startsWith("task "), r.out());
 		assertTrue(r.out().contains("\nsuper-resolution x2  bicubic "), r.out());
-		assertTrue(r.out().contains("note: generation: generated images are SYNTHETIC"), r.out());
+		assertTrue(r.out().contains(
+			"note: generation: generated images are SYNTHETIC"), r.out());
 	}
 
 	@Test
 	void aMissingModelSkipsItsRowAndAnOccupiedFolderIsRefused() throws Exception {
 		Path models = DemoModels.write(dir.resolve("models"), "denoise");
-		Files.copy(models.resolve("denoise/model.onnx"), Files.createDirectories(models.resolve("sr-x2"))
-			.resolve("model.onnx")); // a model of the wrong task under a demo name
+		Files.copy(models.resolve("denoise/model.onnx"), Files.createDirectories(
+			models.resolve("sr-x2")).resolve("model.onnx")); // a model of the wrong
+																												// task under a demo
+																												// name
 		Path out = Files.createDirectories(dir.resolve("out"));
 		Files.writeString(out.resolve("mine.txt"), "keep me");
 
-		Result refused = DemoModels.withModelsDir(models, () -> cli("demo", "-o", out));
+		Result refused = DemoModels.withModelsDir(models, () -> cli("demo", "-o",
+			out));
 		assertEquals(1, refused.exitCode());
-		assertEquals("fiji-gan: " + out.toAbsolutePath().normalize() + " exists and is not empty; pass " +
+		assertEquals("fiji-gan: " + out.toAbsolutePath().normalize() +
+			" exists and is not empty; pass " +
 			"--overwrite to write the demo into it anyway", refused.err().strip());
 		assertEquals(List.of("mine.txt"), names(out));
 
-		Result r = DemoModels.withModelsDir(models, () -> cli("demo", "-o", out, "--overwrite"));
+		Result r = DemoModels.withModelsDir(models, () -> cli("demo", "-o", out,
+			"--overwrite"));
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().contains("note: super-resolution (sr-x2) skipped: sr-x2 is a denoise model (scale " +
-			"1); this row needs a super-resolution model with a whole scale of at least 2"), r.out());
+		assertTrue(r.out().contains(
+			"note: super-resolution (sr-x2) skipped: sr-x2 is a denoise model (scale " +
+				"1); this row needs a super-resolution model with a whole scale of at least 2"),
+			r.out());
 		for (String missing : List.of("sr-x4", "inpaint", "mri-generator"))
-			assertTrue(r.out().contains("skipped: no model named " + missing + " in " + models), r.out());
-		assertEquals(List.of("contact-sheet.png", "denoise-gan.png", "denoise-input.png", "denoise-truth.png",
-			"metrics.csv", "mine.txt"), names(out).stream().filter(n -> !n.startsWith("denoise-gaussian") && !n
+			assertTrue(r.out().contains("skipped: no model named " + missing +
+				" in " + models), r.out());
+		assertEquals(List.of("contact-sheet.png", "denoise-gan.png",
+			"denoise-input.png", "denoise-truth.png", "metrics.csv", "mine.txt"),
+			names(out).stream().filter(n -> !n.startsWith("denoise-gaussian") && !n
 				.startsWith("denoise-median")).toList());
 		assertEquals("keep me", Files.readString(out.resolve("mine.txt")));
 		Map<String, String[]> csv = csv(out.resolve("metrics.csv"));
-		assertTrue(csv.get("super-resolution (sr-x4)|-")[4].startsWith("skipped: no model named sr-x4"));
+		assertTrue(csv.get("super-resolution (sr-x4)|-")[4].startsWith(
+			"skipped: no model named sr-x4"));
 		assertTrue(csv.get("inpainting|-")[4].startsWith("skipped"));
-		assertTrue(csv.containsKey("denoising|GAN (denoise)"), csv.keySet().toString());
+		assertTrue(csv.containsKey("denoising|GAN (denoise)"), csv.keySet()
+			.toString());
 		// one restoration row; the notes say what was skipped
 		int height = size(out.resolve("contact-sheet.png")).get(1);
 		assertTrue(height < 600, "one row: " + height);
 
 		Path empty = Files.createDirectories(dir.resolve("no-models"));
-		Result none = DemoModels.withModelsDir(empty, () -> cli("demo", "-o", dir.resolve("out2")));
+		Result none = DemoModels.withModelsDir(empty, () -> cli("demo", "-o", dir
+			.resolve("out2")));
 		assertEquals(1, none.exitCode());
-		assertTrue(none.err().startsWith("fiji-gan: none of the demo's models (sr-x2, sr-x4, denoise, " +
-			"inpaint, mri-generator) is in " + empty), none.err());
-		assertFalse(Files.exists(dir.resolve("out2")), "a failed demo leaves no folder");
+		assertTrue(none.err().startsWith(
+			"fiji-gan: none of the demo's models (sr-x2, sr-x4, denoise, " +
+				"inpaint, mri-generator) is in " + empty), none.err());
+		assertFalse(Files.exists(dir.resolve("out2")),
+			"a failed demo leaves no folder");
 	}
 
-	private static void assertMetric(Map<String, String[]> csv, String key, double psnr, double ssim) {
+	private static void assertMetric(Map<String, String[]> csv, String key,
+		double psnr, double ssim)
+	{
 		String[] row = csv.get(key);
 		assertTrue(row != null, key + " not in " + csv.keySet());
 		assertEquals(Numbers.fixed(psnr, 2), row[2], key + " PSNR");
 		assertEquals(Numbers.fixed(ssim, 4), row[3], key + " SSIM");
 	}
 
-	/** The CSV rows by "task|method": task, method, psnr, ssim, note (quoted fields unquoted). */
+	/**
+	 * The CSV rows by "task|method": task, method, psnr, ssim, note (quoted
+	 * fields unquoted).
+	 */
 	static Map<String, String[]> csv(Path file) throws IOException {
 		Map<String, String[]> rows = new LinkedHashMap<>();
 		List<String> lines = Files.readAllLines(file);
@@ -239,7 +290,8 @@ class DemoCommandTest {
 
 	private static List<String> names(Path folder) throws IOException {
 		try (Stream<Path> s = Files.list(folder)) {
-			return new ArrayList<>(s.map(p -> p.getFileName().toString()).sorted().toList());
+			return new ArrayList<>(s.map(p -> p.getFileName().toString()).sorted()
+				.toList());
 		}
 	}
 

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +21,12 @@ import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code fiji-gan evaluate} in-process: the table, the CSV, and the refusal to overwrite. */
+/**
+ * {@code fiji-gan evaluate} in-process: the table, the CSV, and the refusal to
+ * overwrite.
+ */
 class EvaluateCommandTest {
+
 	@TempDir
 	Path dir;
 
@@ -31,9 +36,10 @@ class EvaluateCommandTest {
 			byte[] p = new byte[40 * 36];
 			for (int y = 0; y < 36; y++)
 				for (int x = 0; x < 40; x++)
-					p[y * 40 + x] = (byte) Math.round(128 + 60 * Math.sin(x / (4.0 + k)) * Math.cos(y / 6.0));
-			assertTrue(new FileSaver(new ImagePlus("s", new ByteProcessor(40, 36, p))).saveAsTiff(d
-				.resolve("img" + k + ".tif").toString()));
+					p[y * 40 + x] = (byte) Math.round(128 + 60 * Math.sin(x / (4.0 + k)) *
+						Math.cos(y / 6.0));
+			assertTrue(new FileSaver(new ImagePlus("s", new ByteProcessor(40, 36, p)))
+				.saveAsTiff(d.resolve("img" + k + ".tif").toString()));
 		}
 		return d;
 	}
@@ -44,53 +50,65 @@ class EvaluateCommandTest {
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
 		Path csv = dir.resolve("results.csv");
 
-		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", data,
-			"--output", csv, "--device", "cpu", "--seed", 3);
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+			"--data", data, "--output", csv, "--device", "cpu", "--seed", 3);
 
 		assertEquals(0, r.exitCode(), r.err());
 		List<String> lines = Files.readAllLines(csv);
-		assertEquals("dataset,task,condition,method,kind,psnr_db,ssim,n", lines.get(0));
+		assertEquals("dataset,task,condition,method,kind,psnr_db,ssim,n", lines.get(
+			0));
 		assertEquals(1 + 4 * 8, lines.size());
-		assertTrue(lines.get(1).startsWith("cells,denoise,gaussian sigma=15/255,id,model,"), lines.get(1));
-		assertTrue(lines.get(2).startsWith("cells,denoise,gaussian sigma=15/255,noisy input,reference,"),
-			lines.get(2));
+		assertTrue(lines.get(1).startsWith(
+			"cells,denoise,gaussian sigma=15/255,id,model,"), lines.get(1));
+		assertTrue(lines.get(2).startsWith(
+			"cells,denoise,gaussian sigma=15/255,noisy input,reference,"), lines.get(
+				2));
 		// an identity "denoiser" scores the noisy input exactly
 		assertEquals(lines.get(1).split(",", 6)[5], lines.get(2).split(",", 6)[5]);
 		assertTrue(r.out().contains("gaussian blur sigma="), r.out());
-		assertTrue(r.out().contains("non-local means h=0.45 sigma (untuned)") && r.out().contains(
-			"total variation lambda=1 sigma (untuned)") && r.out().contains(
-				"wavelet BayesShrink db4 x1 (untuned)"), r.out());
+		assertTrue(r.out().contains("non-local means h=0.45 sigma (untuned)") && r
+			.out().contains("total variation lambda=1 sigma (untuned)") && r.out()
+				.contains("wavelet BayesShrink db4 x1 (untuned)"), r.out());
 		assertTrue(r.out().contains("best baseline"), r.out());
 		assertTrue(r.out().contains("wrote " + csv), r.out());
 		assertEquals("", r.err());
 
 		byte[] before = Files.readAllBytes(csv);
-		Result again = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", data,
-			"--output", csv, "--device", "cpu");
+		Result again = MainTest.cli("evaluate", "--model", model, "--task",
+			"denoise", "--data", data, "--output", csv, "--device", "cpu");
 		assertEquals(1, again.exitCode());
-		assertTrue(again.err().contains("already exists; pass --overwrite"), again.err());
+		assertTrue(again.err().contains("already exists; pass --overwrite"), again
+			.err());
 		assertEquals("", again.out(), "refused before any work");
 		assertEquals(new String(before), Files.readString(csv));
 
-		Result replaced = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data",
-			data, "--output", csv, "--device", "cpu", "--seed", 3, "--overwrite", "--other-data",
-			smoothImages("other", 1));
+		Result replaced = MainTest.cli("evaluate", "--model", model, "--task",
+			"denoise", "--data", data, "--output", csv, "--device", "cpu", "--seed",
+			3, "--overwrite", "--other-data", smoothImages("other", 1));
 		assertEquals(0, replaced.exitCode(), replaced.err());
 		List<String> both = Files.readAllLines(csv);
 		assertEquals(1 + 2 * 4 * 8, both.size());
-		assertEquals(lines.subList(0, 33), both.subList(0, 33), "the same seed, the same numbers");
+		assertEquals(lines.subList(0, 33), both.subList(0, 33),
+			"the same seed, the same numbers");
 		assertTrue(both.get(33).startsWith("other,denoise,"), both.get(33));
 	}
 
-	/** photos/test and micro/test: each set keeps its own rows and its own comparison. */
+	/**
+	 * photos/test and micro/test: each set keeps its own rows and its own
+	 * comparison.
+	 */
 	@Test
 	void setsInFoldersOfTheSameNameStayApart() {
-		assertEquals("photos/test", EvaluateCommand.name(Path.of("/d/photos/test"), Path.of("/d/micro/test")));
-		assertEquals("micro/test", EvaluateCommand.name(Path.of("/d/micro/test"), Path.of("/d/photos/test")));
-		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"), Path.of("/d/micro/other")));
-		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"), (Path) null));
-		List<Path> three = List.of(Path.of("/d/photos/test"), Path.of("/d/micro/test"), Path.of(
-			"/d/fluorescence/held-out"));
+		assertEquals("photos/test", EvaluateCommand.name(Path.of("/d/photos/test"),
+			Path.of("/d/micro/test")));
+		assertEquals("micro/test", EvaluateCommand.name(Path.of("/d/micro/test"),
+			Path.of("/d/photos/test")));
+		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"), Path
+			.of("/d/micro/other")));
+		assertEquals("test", EvaluateCommand.name(Path.of("/d/photos/test"),
+			(Path) null));
+		List<Path> three = List.of(Path.of("/d/photos/test"), Path.of(
+			"/d/micro/test"), Path.of("/d/fluorescence/held-out"));
 		assertEquals("micro/test", EvaluateCommand.name(three.get(1), three));
 		assertEquals("held-out", EvaluateCommand.name(three.get(2), three));
 	}
@@ -98,74 +116,84 @@ class EvaluateCommandTest {
 	@Test
 	void tuningFoldersAreOneForAllSetsOrOnePerSet() throws IOException {
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
-		Path a = smoothImages("a", 1), b = smoothImages("b", 1), t = smoothImages("t", 1);
-		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", a,
-			"--other-data", b, "--tune-data", t, "--tune-data", t, "--tune-data", t, "--device", "cpu");
+		Path a = smoothImages("a", 1), b = smoothImages("b", 1), t = smoothImages(
+			"t", 1);
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+			"--data", a, "--other-data", b, "--tune-data", t, "--tune-data", t,
+			"--tune-data", t, "--device", "cpu");
 		assertEquals(1, r.exitCode());
 		assertTrue(r.err().contains("once per set (2), not 3 times"), r.err());
-		Result sr = MainTest.cli("evaluate", "--model", model, "--task", "super-resolution", "--scale",
-			2, "--data", a, "--tune-data", t);
+		Result sr = MainTest.cli("evaluate", "--model", model, "--task",
+			"super-resolution", "--scale", 2, "--data", a, "--tune-data", t);
 		assertTrue(sr.err().contains("tunes the denoising baselines"), sr.err());
 	}
 
 	@Test
 	void evaluatesAGeneratorAndKeepsItsFeatures() throws IOException {
-		Path real = Files.createDirectories(dir.resolve("real")), train = Files.createDirectories(dir
-			.resolve("train"));
+		Path real = Files.createDirectories(dir.resolve("real")), train = Files
+			.createDirectories(dir.resolve("train"));
 		java.util.Random random = new java.util.Random(4);
 		for (Path folder : List.of(real, train))
 			for (int k = 0; k < 8; k++) {
 				float[] v = new float[16 * 16];
 				for (int i = 0; i < v.length; i++)
 					v[i] = (float) Math.tanh(random.nextGaussian());
-				assertTrue(new FileSaver(new ImagePlus("r", new FloatProcessor(16, 16, v))).saveAsTiff(folder
-					.resolve("r" + k + ".tif").toString()));
+				assertTrue(new FileSaver(new ImagePlus("r", new FloatProcessor(16, 16,
+					v))).saveAsTiff(folder.resolve("r" + k + ".tif").toString()));
 			}
 		Path model = OnnxModels.generator(8, 0, 16, 16).write(dir, "g.onnx");
 		Path features = dir.resolve("pca.npy"), csv = dir.resolve("gen.csv");
 
-		Result r = MainTest.cli("evaluate", "--model", model, "--data", real, "--train-data", train,
-			"--features", features, "--count", 10, "--normalize", "range:-1,1", "--output", csv,
-			"--device", "cpu");
+		Result r = MainTest.cli("evaluate", "--model", model, "--data", real,
+			"--train-data", train, "--features", features, "--count", 10,
+			"--normalize", "range:-1,1", "--output", csv, "--device", "cpu");
 
 		assertEquals(0, r.exitCode(), r.err());
 		assertTrue(Files.exists(features));
-		assertEquals(7, PcaFeatures.load(features).components()); // 8 training images: rank 7
+		assertEquals(7, PcaFeatures.load(features).components()); // 8 training
+																															// images: rank 7
 		List<String> lines = Files.readAllLines(csv);
-		assertEquals("dataset,task,condition,metric,value,std,n_a,n_b", lines.get(0));
-		assertTrue(lines.get(1).startsWith("real,generate,all,FID generated vs real,"), lines.get(1));
+		assertEquals("dataset,task,condition,metric,value,std,n_a,n_b", lines.get(
+			0));
+		assertTrue(lines.get(1).startsWith(
+			"real,generate,all,FID generated vs real,"), lines.get(1));
 		assertTrue(lines.get(1).endsWith(",10,8"), lines.get(1));
 		assertTrue(r.out().contains("wrote features " + features), r.out());
 		assertTrue(r.out().contains("not Inception"), r.out());
 
-		Result again = MainTest.cli("evaluate", "--model", model, "--data", real, "--train-data", train,
-			"--features", features, "--count", 10, "--normalize", "range:-1,1", "--output", csv,
-			"--overwrite", "--device", "cpu");
+		Result again = MainTest.cli("evaluate", "--model", model, "--data", real,
+			"--train-data", train, "--features", features, "--count", 10,
+			"--normalize", "range:-1,1", "--output", csv, "--overwrite", "--device",
+			"cpu");
 		assertEquals(0, again.exitCode(), again.err());
 		assertFalse(again.out().contains("wrote features"), again.out());
-		assertEquals(lines, Files.readAllLines(csv), "the saved features give the same numbers");
+		assertEquals(lines, Files.readAllLines(csv),
+			"the saved features give the same numbers");
 	}
 
 	@Test
 	void restorationOptionsForAGeneratorAreAUsageMistake() throws IOException {
 		Path data = smoothImages("x", 1);
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
-		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise", "--data", data,
-			"--count", 3);
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+			"--data", data, "--count", 3);
 		assertEquals(1, r.exitCode());
-		assertTrue(r.err().startsWith("fiji-gan: --train-data, --features, --count and --utility are for " +
-			"generators"), r.err());
+		assertTrue(r.err().startsWith(
+			"fiji-gan: --train-data, --features, --count and --utility are for " +
+				"generators"), r.err());
 	}
 
 	/**
-	 * Class folders 0/ and 1/ of {@code perClass} float TIFFs drawn by the CLI from {@code model} (a
-	 * generator that ignores its latent, so every image of a class is the same).
+	 * Class folders 0/ and 1/ of {@code perClass} float TIFFs drawn by the CLI
+	 * from {@code model} (a generator that ignores its latent, so every image of
+	 * a class is the same).
 	 */
 	static Path classFolders(Path model, Path dir, int perClass) {
 		for (int c = 0; c < 2; c++) {
 			Path folder = dir.resolve(Integer.toString(c));
-			Result r = MainTest.cli("generate", "--model", model, "--class", c, "--count", perClass, "--float",
-				"--format", "tif", "--output", folder, "--device", "cpu");
+			Result r = MainTest.cli("generate", "--model", model, "--class", c,
+				"--count", perClass, "--float", "--format", "tif", "--output", folder,
+				"--device", "cpu");
 			assertEquals(0, r.exitCode(), r.err());
 		}
 		return dir;
@@ -174,18 +202,23 @@ class EvaluateCommandTest {
 	@Test
 	void utilityTrainsAClassifierOnRealSyntheticAndBoth() throws IOException {
 		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
-		Path train = classFolders(model, dir.resolve("train"), 4), test = classFolders(model, dir.resolve(
-			"test"), 3);
-		Result r = MainTest.cli("evaluate", "--model", model, "--data", test, "--train-data", train,
-			"--utility", 2, "--normalize", "range:-1,1", "--device", "cpu");
+		Path train = classFolders(model, dir.resolve("train"), 4), test =
+			classFolders(model, dir.resolve("test"), 3);
+		Result r = MainTest.cli("evaluate", "--model", model, "--data", test,
+			"--train-data", train, "--utility", 2, "--normalize", "range:-1,1",
+			"--device", "cpu");
 		assertEquals(0, r.exitCode(), r.err());
-		String row = r.out().lines().filter(l -> l.contains("utility: accuracy, trained on synthetic"))
-			.findFirst().orElseThrow();
-		assertTrue(row.matches("test +all classes +utility: accuracy, trained on synthetic \\(TSTR\\) +1 +0 +8 +6"),
+		String row = r.out().lines().filter(l -> l.contains(
+			"utility: accuracy, trained on synthetic")).findFirst().orElseThrow();
+		assertTrue(row.matches(
+			"test +all classes +utility: accuracy, trained on synthetic \\(TSTR\\) +1 +0 +8 +6"),
 			row);
-		assertTrue(r.out().contains("note: utility: multinomial logistic regression"), r.out());
-		Result noTraining = MainTest.cli("evaluate", "--model", model, "--data", test, "--utility");
-		assertEquals("fiji-gan: --utility needs --train-data: the real-only classifier trains on it",
+		assertTrue(r.out().contains(
+			"note: utility: multinomial logistic regression"), r.out());
+		Result noTraining = MainTest.cli("evaluate", "--model", model, "--data",
+			test, "--utility");
+		assertEquals(
+			"fiji-gan: --utility needs --train-data: the real-only classifier trains on it",
 			noTraining.err().strip());
 	}
 }

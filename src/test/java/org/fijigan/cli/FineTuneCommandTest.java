@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +23,7 @@ import ij.process.FloatProcessor;
 
 /** {@code fiji-gan fine-tune} end to end on tiny models. */
 class FineTuneCommandTest {
+
 	@TempDir
 	Path dir;
 
@@ -29,27 +31,32 @@ class FineTuneCommandTest {
 		return MainTest.cli(args);
 	}
 
-	Path floatTiff(Path folder, String name, float[] v, int w, int h) throws IOException {
+	Path floatTiff(Path folder, String name, float[] v, int w, int h)
+		throws IOException
+	{
 		Files.createDirectories(folder);
 		Path f = folder.resolve(name);
-		assertTrue(new FileSaver(new ImagePlus(name, new FloatProcessor(w, h, v))).saveAsTiff(f
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus(name, new FloatProcessor(w, h, v)))
+			.saveAsTiff(f.toString()));
 		return f;
 	}
 
 	static float[] initializer(Path onnx, String name) throws IOException {
-		for (TensorProto t : ModelProto.parseFrom(Files.readAllBytes(onnx)).getGraph()
-			.getInitializerList())
+		for (TensorProto t : ModelProto.parseFrom(Files.readAllBytes(onnx))
+			.getGraph().getInitializerList())
 			if (t.getName().equals(name)) return Tensors.floats(t);
 		throw new AssertionError(name);
 	}
 
 	@Test
-	void theContractStepIsExactlyWeightMinusLearningRateTimesTheL1Gradient() throws IOException {
+	void theContractStepIsExactlyWeightMinusLearningRateTimesTheL1Gradient()
+		throws IOException
+	{
 		// y = x * w + b on a 6x5 float image pair; L = mean(|x w + b - t|)
-		Path model = OnnxModels.builder().input("x", "N,1,H,W").initializer("w", new float[] { 0.5f }, 1,
-			1, 1, 1).initializer("b", new float[] { 0.25f }, 1, 1, 1, 1).node("Mul", "x,w", "xw").node("Add",
-				"xw,b", "y").output("y", "N,1,H,W").write(dir, "affine.onnx");
+		Path model = OnnxModels.builder().input("x", "N,1,H,W").initializer("w",
+			new float[] { 0.5f }, 1, 1, 1, 1).initializer("b", new float[] { 0.25f },
+				1, 1, 1, 1).node("Mul", "x,w", "xw").node("Add", "xw,b", "y").output(
+					"y", "N,1,H,W").write(dir, "affine.onnx");
 		int w = 6, h = 5;
 		float[] x = new float[w * h], t = new float[w * h];
 		Random r = new Random(3);
@@ -60,9 +67,10 @@ class FineTuneCommandTest {
 		floatTiff(dir.resolve("in"), "a.tif", x, w, h);
 		floatTiff(dir.resolve("target"), "a.tif", t, w, h);
 		Path out = dir.resolve("tuned.onnx");
-		MainTest.Result res = cli("fine-tune", "--model", model, "--output", out, "--input-dir", dir
-			.resolve("in"), "--target-dir", dir.resolve("target"), "--steps", 1, "--batch", 1, "--patch", 0,
-			"--augment", "none", "--optimizer", "sgd", "--lr", 0.1, "--loss", "l1", "--adversarial-weight",
+		MainTest.Result res = cli("fine-tune", "--model", model, "--output", out,
+			"--input-dir", dir.resolve("in"), "--target-dir", dir.resolve("target"),
+			"--steps", 1, "--batch", 1, "--patch", 0, "--augment", "none",
+			"--optimizer", "sgd", "--lr", 0.1, "--loss", "l1", "--adversarial-weight",
 			0, "--normalize", "none", "--validation", 0, "--device", "cpu");
 		assertEquals(0, res.exitCode(), res.err());
 		double gw = 0, gb = 0;
@@ -74,7 +82,8 @@ class FineTuneCommandTest {
 		assertEquals(0.5 - 0.1 * gw, initializer(out, "w")[0], 1e-6);
 		assertEquals(0.25 - 0.1 * gb, initializer(out, "b")[0], 1e-6);
 		List<String> csv = Files.readAllLines(dir.resolve("tuned-loss.csv"));
-		assertEquals("step,loss,content_loss,discriminator_loss,validation_loss,validation_psnr,validation_ssim",
+		assertEquals(
+			"step,loss,content_loss,discriminator_loss,validation_loss,validation_psnr,validation_ssim",
 			csv.get(0));
 		assertEquals(2, csv.size());
 		assertTrue(Files.size(dir.resolve("tuned-loss.png")) > 1000);
@@ -91,28 +100,30 @@ class FineTuneCommandTest {
 			floatTiff(dir.resolve("data"), "img" + k + ".tif", v, 32, 32);
 		}
 		Path out = dir.resolve("sr-tuned.onnx");
-		MainTest.Result res = cli("fine-tune", "--model", model, "--output", out, "--data", dir.resolve(
-			"data"), "--steps", 3, "--batch", 2, "--patch", 16, "--seed", 1, "--device", "cpu",
-			"--adversarial-weight", 0.01);
+		MainTest.Result res = cli("fine-tune", "--model", model, "--output", out,
+			"--data", dir.resolve("data"), "--steps", 3, "--batch", 2, "--patch", 16,
+			"--seed", 1, "--device", "cpu", "--adversarial-weight", 0.01);
 		assertEquals(0, res.exitCode(), res.err());
 		assertTrue(res.out().startsWith("wrote "), res.out());
-		MainTest.Result run = cli("super-resolution", "--model", out, "--input", dir.resolve("data")
-			.resolve("img0.tif"), "--output", dir.resolve("sr.tif"));
+		MainTest.Result run = cli("super-resolution", "--model", out, "--input", dir
+			.resolve("data").resolve("img0.tif"), "--output", dir.resolve("sr.tif"));
 		assertEquals(0, run.exitCode(), run.err());
-		assertEquals(64, new ImagePlus(dir.resolve("sr.tif").toString()).getWidth());
+		assertEquals(64, new ImagePlus(dir.resolve("sr.tif").toString())
+			.getWidth());
 	}
 
 	@Test
 	void badInputIsOneLineAndNothingIsWritten() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
 		Files.createDirectories(dir.resolve("empty"));
-		MainTest.Result res = cli("fine-tune", "--model", model, "--output", dir.resolve("x.onnx"),
-			"--data", dir.resolve("empty"), "--steps", 1);
+		MainTest.Result res = cli("fine-tune", "--model", model, "--output", dir
+			.resolve("x.onnx"), "--data", dir.resolve("empty"), "--steps", 1);
 		assertEquals(1, res.exitCode());
 		assertEquals(1, res.err().lines().count(), res.err());
 		assertTrue(!Files.exists(dir.resolve("x.onnx")));
-		MainTest.Result notOnnx = cli("fine-tune", "--model", model, "--output", dir.resolve("x.tif"),
-			"--data", dir.resolve("empty"));
-		assertTrue(notOnnx.err().contains("must be written to a .onnx file"), notOnnx.err());
+		MainTest.Result notOnnx = cli("fine-tune", "--model", model, "--output", dir
+			.resolve("x.tif"), "--data", dir.resolve("empty"));
+		assertTrue(notOnnx.err().contains("must be written to a .onnx file"),
+			notOnnx.err());
 	}
 }

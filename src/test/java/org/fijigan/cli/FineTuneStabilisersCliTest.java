@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,12 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code fine-tune} with the discriminator's stabilisers end to end on a conditional generator
- * (the SNGAN discriminator with spectral norm, the minibatch standard deviation, DiffAugment under
- * ADA, its own learning rate and two steps per generator step, Adam betas), and one line for each
- * bad value with nothing written.
+ * {@code fine-tune} with the discriminator's stabilisers end to end on a
+ * conditional generator (the SNGAN discriminator with spectral norm, the
+ * minibatch standard deviation, DiffAugment under ADA, its own learning rate
+ * and two steps per generator step, Adam betas), and one line for each bad
+ * value with nothing written.
  */
 class FineTuneStabilisersCliTest {
+
 	@TempDir
 	Path dir;
 
@@ -31,24 +34,29 @@ class FineTuneStabilisersCliTest {
 		FineTuneTasksTest.images(data.resolve("a"), 2, 16, 16, 6);
 		FineTuneTasksTest.images(data.resolve("b"), 2, 16, 16, 7);
 		Path out = dir.resolve("gen-tuned.onnx");
-		MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, "--steps", 2, "--batch", 4,
-			"--patch", 0, "--lr", 1e-3, "--seed", 3, "--adversarial", "hinge", "--discriminator", "sngan",
-			"--discriminator-width", 8, "--spectral-norm", "--minibatch-std", "--diff-augment",
-			"translation,cutout,color", "--ada-target", 0.6, "--d-lr", 4e-3, "--d-steps", 2,
-			"--adam-betas", "0,0.9", "--ema", 0.99);
+		MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, "--steps",
+			2, "--batch", 4, "--patch", 0, "--lr", 1e-3, "--seed", 3, "--adversarial",
+			"hinge", "--discriminator", "sngan", "--discriminator-width", 8,
+			"--spectral-norm", "--minibatch-std", "--diff-augment",
+			"translation,cutout,color", "--ada-target", 0.6, "--d-lr", 4e-3,
+			"--d-steps", 2, "--adam-betas", "0,0.9", "--ema", 0.99);
 		assertEquals(0, r.exitCode(), r.err());
-		for (String[] row : FineTuneTasksTest.lossRows(dir.resolve("gen-tuned-loss.csv"), 2))
-			assertTrue(Float.isFinite(Float.parseFloat(row[3])), "discriminator loss " + row[3]);
+		for (String[] row : FineTuneTasksTest.lossRows(dir.resolve(
+			"gen-tuned-loss.csv"), 2))
+			assertTrue(Float.isFinite(Float.parseFloat(row[3])),
+				"discriminator loss " + row[3]);
 		FineTuneTasksTest.assertTrained(model, out, "W", "B", "E");
 		Map<String, String> meta = FineTuneTasksTest.metadata(out);
 		assertEquals("sngan width 8, spectral norm, minibatch std, diff-augment " +
-			"color,translation,cutout (ADA target 0.6), d-lr 0.004, d-steps 2", meta.get(
-				"fiji-gan.fine_tune.discriminator"));
+			"color,translation,cutout (ADA target 0.6), d-lr 0.004, d-steps 2", meta
+				.get("fiji-gan.fine_tune.discriminator"));
 		assertEquals("0.0,0.9", meta.get("fiji-gan.fine_tune.adam_betas"));
 		assertEquals("0.99 with warm-up min(decay, (1 + t) / (10 + t))", meta.get(
 			"fiji-gan.fine_tune.ema"));
-		assertTrue(r.out().contains("note: discriminator: sngan width 8, spectral norm"), r.out());
-		assertTrue(r.out().contains("note: ADA: augmentation probability"), r.out());
+		assertTrue(r.out().contains(
+			"note: discriminator: sngan width 8, spectral norm"), r.out());
+		assertTrue(r.out().contains("note: ADA: augmentation probability"), r
+			.out());
 	}
 
 	@Test
@@ -58,19 +66,24 @@ class FineTuneStabilisersCliTest {
 		FineTuneTasksTest.images(data.resolve("a"), 2, 16, 16, 6);
 		FineTuneTasksTest.images(data.resolve("b"), 2, 16, 16, 7);
 		Path out = dir.resolve("out.onnx");
-		Map<List<Object>, String> cases = Map.of(List.of("--discriminator", "resnet"),
-			"unknown discriminator 'resnet'", List.of("--discriminator", "patchgan"),
-			"the PatchGAN discriminator takes no class label", List.of("--diff-augment", "flip"),
-			"unknown differentiable augmentation 'flip'", List.of("--ada-target", 0.6),
-			"add --diff-augment", List.of("--d-steps", 0), "--d-steps must be at least 1", List.of("--d-lr",
-				-1), "--d-lr must be a positive number", List.of("--adam-betas", "0.5"),
-			"--adam-betas needs two numbers", List.of("--optimizer", "sgd", "--adam-betas", "0,0.9"),
-			"--adam-betas applies to adam and adamw", List.of("--discriminator-width", 0),
+		Map<List<Object>, String> cases = Map.of(List.of("--discriminator",
+			"resnet"), "unknown discriminator 'resnet'", List.of("--discriminator",
+				"patchgan"), "the PatchGAN discriminator takes no class label", List.of(
+					"--diff-augment", "flip"),
+			"unknown differentiable augmentation 'flip'", List.of("--ada-target",
+				0.6), "add --diff-augment", List.of("--d-steps", 0),
+			"--d-steps must be at least 1", List.of("--d-lr", -1),
+			"--d-lr must be a positive number", List.of("--adam-betas", "0.5"),
+			"--adam-betas needs two numbers", List.of("--optimizer", "sgd",
+				"--adam-betas", "0,0.9"), "--adam-betas applies to adam and adamw", List
+					.of("--discriminator-width", 0),
 			"--discriminator-width must be at least 1");
 		for (Map.Entry<List<Object>, String> c : cases.entrySet()) {
-			List<Object> more = new java.util.ArrayList<>(List.of("--patch", 0, "--steps", 1));
+			List<Object> more = new java.util.ArrayList<>(List.of("--patch", 0,
+				"--steps", 1));
 			more.addAll(c.getKey());
-			MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, more.toArray());
+			MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, more
+				.toArray());
 			assertEquals(1, r.exitCode(), c.getKey() + ": " + r.err());
 			assertEquals(1, r.err().lines().count(), c.getKey() + ": " + r.err());
 			assertTrue(r.err().contains(c.getValue()), c.getKey() + ": " + r.err());
@@ -78,10 +91,12 @@ class FineTuneStabilisersCliTest {
 		}
 		// a stabiliser on an image-to-image model trained without a discriminator
 		Path sr = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
-		MainTest.Result r = MainTest.cli("fine-tune", "--model", sr, "--output", out, "--data", data
-			.resolve("a"), "--steps", 1, "--patch", 8, "--device", "cpu", "--threads", 1, "--spectral-norm");
+		MainTest.Result r = MainTest.cli("fine-tune", "--model", sr, "--output",
+			out, "--data", data.resolve("a"), "--steps", 1, "--patch", 8, "--device",
+			"cpu", "--threads", 1, "--spectral-norm");
 		assertEquals(1, r.exitCode(), r.err());
-		assertTrue(r.err().contains("need a discriminator: give --adversarial-weight above 0"), r.err());
+		assertTrue(r.err().contains(
+			"need a discriminator: give --adversarial-weight above 0"), r.err());
 		assertFalse(Files.exists(out));
 	}
 }

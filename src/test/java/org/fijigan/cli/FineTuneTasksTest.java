@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,38 +30,49 @@ import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 
 /**
- * {@code fiji-gan fine-tune} end to end on CPU for each self-supervised task (denoise, inpaint,
- * generate; super-resolution is in {@link FineTuneCommandTest}), each result then run by the
- * task's inference command; and a short run that measurably lowers the validation loss.
+ * {@code fiji-gan fine-tune} end to end on CPU for each self-supervised task
+ * (denoise, inpaint, generate; super-resolution is in
+ * {@link FineTuneCommandTest}), each result then run by the task's inference
+ * command; and a short run that measurably lowers the validation loss.
  */
 class FineTuneTasksTest {
+
 	@TempDir
 	Path dir;
 
 	/** A seeded, smooth w x h float image in [0.1, 0.9] with a little noise. */
 	static float[] texture(Random r, int w, int h) {
-		double fx = 2 + 3 * r.nextDouble(), fy = 2 + 3 * r.nextDouble(), phase = 6 * r.nextDouble();
+		double fx = 2 + 3 * r.nextDouble(), fy = 2 + 3 * r.nextDouble(), phase = 6 *
+			r.nextDouble();
 		float[] v = new float[w * h];
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++)
-				v[y * w + x] = (float) (0.5 + 0.35 * Math.sin(x / fx + phase) * Math.cos(y / fy)) + 0.05f * r
-					.nextFloat();
+				v[y * w + x] = (float) (0.5 + 0.35 * Math.sin(x / fx + phase) * Math
+					.cos(y / fy)) + 0.05f * r.nextFloat();
 		return v;
 	}
 
-	/** Writes {@code count} seeded textures as 32-bit TIFFs {@code folder/img<k>.tif}. */
-	static Path images(Path folder, int count, int w, int h, long seed) throws IOException {
+	/**
+	 * Writes {@code count} seeded textures as 32-bit TIFFs
+	 * {@code folder/img<k>.tif}.
+	 */
+	static Path images(Path folder, int count, int w, int h, long seed)
+		throws IOException
+	{
 		Files.createDirectories(folder);
 		Random r = new Random(seed);
 		for (int k = 0; k < count; k++)
-			assertTrue(new FileSaver(new ImagePlus("img" + k, new FloatProcessor(w, h, texture(r, w, h))))
-				.saveAsTiff(folder.resolve("img" + k + ".tif").toString()));
+			assertTrue(new FileSaver(new ImagePlus("img" + k, new FloatProcessor(w, h,
+				texture(r, w, h)))).saveAsTiff(folder.resolve("img" + k + ".tif")
+					.toString()));
 		return folder;
 	}
 
-	static MainTest.Result fineTune(Path model, Path output, Path data, Object... more) {
-		List<Object> args = new ArrayList<>(List.of("fine-tune", "--model", model, "--output", output,
-			"--data", data, "--device", "cpu", "--threads", 1));
+	static MainTest.Result fineTune(Path model, Path output, Path data,
+		Object... more)
+	{
+		List<Object> args = new ArrayList<>(List.of("fine-tune", "--model", model,
+			"--output", output, "--data", data, "--device", "cpu", "--threads", 1));
 		args.addAll(List.of(more));
 		return MainTest.cli(args.toArray());
 	}
@@ -72,7 +84,8 @@ class FineTuneTasksTest {
 	static Map<String, float[]> floatInitializers(Path onnx) throws IOException {
 		Map<String, float[]> m = new LinkedHashMap<>();
 		for (TensorProto t : read(onnx).getGraph().getInitializerList())
-			if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) m.put(t.getName(), Tensors.floats(t));
+			if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) m.put(t
+				.getName(), Tensors.floats(t));
 		return m;
 	}
 
@@ -83,15 +96,25 @@ class FineTuneTasksTest {
 		return m;
 	}
 
-	/** Every named initializer differs from the base model's somewhere; the graph is unchanged. */
-	static void assertTrained(Path base, Path tuned, String... names) throws IOException {
-		Map<String, float[]> before = floatInitializers(base), after = floatInitializers(tuned);
+	/**
+	 * Every named initializer differs from the base model's somewhere; the graph
+	 * is unchanged.
+	 */
+	static void assertTrained(Path base, Path tuned, String... names)
+		throws IOException
+	{
+		Map<String, float[]> before = floatInitializers(base), after =
+			floatInitializers(tuned);
 		assertEquals(before.keySet(), after.keySet());
 		for (String n : names)
-			assertFalse(Arrays.equals(before.get(n), after.get(n)), n + " is unchanged");
-		assertEquals(read(base).getGraph().getNodeList(), read(tuned).getGraph().getNodeList());
-		assertEquals(read(base).getGraph().getInputList(), read(tuned).getGraph().getInputList());
-		assertEquals(read(base).getGraph().getOutputList(), read(tuned).getGraph().getOutputList());
+			assertFalse(Arrays.equals(before.get(n), after.get(n)), n +
+				" is unchanged");
+		assertEquals(read(base).getGraph().getNodeList(), read(tuned).getGraph()
+			.getNodeList());
+		assertEquals(read(base).getGraph().getInputList(), read(tuned).getGraph()
+			.getInputList());
+		assertEquals(read(base).getGraph().getOutputList(), read(tuned).getGraph()
+			.getOutputList());
 	}
 
 	/** The loss CSV: a header, then one row per step, numbered 1..steps. */
@@ -117,11 +140,12 @@ class FineTuneTasksTest {
 		Path data = images(dir.resolve("data"), 3, 32, 32, 1);
 		Path out = dir.resolve("denoiser-tuned.onnx");
 
-		MainTest.Result r = fineTune(model, out, data, "--steps", 4, "--batch", 2, "--patch", 16,
-			"--lr", 1e-3, "--seed", 2);
+		MainTest.Result r = fineTune(model, out, data, "--steps", 4, "--batch", 2,
+			"--patch", 16, "--lr", 1e-3, "--seed", 2);
 
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().startsWith("wrote " + out + " (4 steps on cpu"), r.out());
+		assertTrue(r.out().startsWith("wrote " + out + " (4 steps on cpu"), r
+			.out());
 		assertTrue(r.out().contains("denoise: Gaussian noise"), r.out());
 		List<String[]> rows = lossRows(dir.resolve("denoiser-tuned-loss.csv"), 4);
 		assertFalse(rows.get(3)[4].isEmpty(), "validation at the end");
@@ -129,8 +153,9 @@ class FineTuneTasksTest {
 		assertEquals("4", metadata(out).get("fiji-gan.fine_tune.steps"));
 
 		Path denoised = dir.resolve("denoised.tif");
-		MainTest.Result run = MainTest.cli("denoise", "--model", out, "--input", data.resolve("img0.tif"),
-			"--output", denoised, "--device", "cpu", "--threads", 1);
+		MainTest.Result run = MainTest.cli("denoise", "--model", out, "--input",
+			data.resolve("img0.tif"), "--output", denoised, "--device", "cpu",
+			"--threads", 1);
 		assertEquals(0, run.exitCode(), run.err());
 		ImagePlus imp = IJ.openImage(denoised.toString());
 		assertEquals(32, imp.getWidth());
@@ -141,16 +166,18 @@ class FineTuneTasksTest {
 	void anInpaintingModelFineTunedOnHolesRunsInInpaint() throws IOException {
 		// output = Conv3x3(Concat(image, mask)): every weight reaches the loss
 		Random random = new Random(8);
-		Path model = OnnxModels.builder().input("image", "N,1,H,W").input("mask", "N,1,H,W")
-			.initializer("w", OnnxModels.randomFloats(random, 2 * 9, 0.3f), 1, 2, 3, 3).initializer("b",
-				new float[] { 0.1f }, 1).node("Concat", "image,mask", "both", OnnxModels.attrInt("axis", 1))
-			.node("Conv", "both,w,b", "output", OnnxModels.attrInts("kernel_shape", 3, 3), OnnxModels
-				.attrInts("pads", 1, 1, 1, 1)).output("output", "N,1,H,W").write(dir, "fill.onnx");
+		Path model = OnnxModels.builder().input("image", "N,1,H,W").input("mask",
+			"N,1,H,W").initializer("w", OnnxModels.randomFloats(random, 2 * 9, 0.3f),
+				1, 2, 3, 3).initializer("b", new float[] { 0.1f }, 1).node("Concat",
+					"image,mask", "both", OnnxModels.attrInt("axis", 1)).node("Conv",
+						"both,w,b", "output", OnnxModels.attrInts("kernel_shape", 3, 3),
+						OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("output", "N,1,H,W")
+			.write(dir, "fill.onnx");
 		Path data = images(dir.resolve("data"), 3, 32, 32, 4);
 		Path out = dir.resolve("fill-tuned.onnx");
 
-		MainTest.Result r = fineTune(model, out, data, "--steps", 3, "--batch", 2, "--patch", 24,
-			"--lr", 1e-3, "--seed", 5);
+		MainTest.Result r = fineTune(model, out, data, "--steps", 3, "--batch", 2,
+			"--patch", 24, "--lr", 1e-3, "--seed", 5);
 
 		assertEquals(0, r.exitCode(), r.err());
 		assertTrue(r.out().contains("inpaint: free-form holes"), r.out());
@@ -162,44 +189,51 @@ class FineTuneTasksTest {
 			for (int x = 12; x < 20; x++)
 				holes[y * 32 + x] = 1;
 		Path mask = dir.resolve("mask.tif");
-		assertTrue(new FileSaver(new ImagePlus("mask", new ByteProcessor(32, 32, holes))).saveAsTiff(mask
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus("mask", new ByteProcessor(32, 32,
+			holes))).saveAsTiff(mask.toString()));
 		Path filled = dir.resolve("filled.tif");
-		MainTest.Result run = MainTest.cli("inpaint", "--model", out, "--input", data.resolve("img1.tif"),
-			"--mask", mask, "--output", filled, "--device", "cpu", "--threads", 1);
+		MainTest.Result run = MainTest.cli("inpaint", "--model", out, "--input",
+			data.resolve("img1.tif"), "--mask", mask, "--output", filled, "--device",
+			"cpu", "--threads", 1);
 		assertEquals(0, run.exitCode(), run.err());
-		float[] in = (float[]) IJ.openImage(data.resolve("img1.tif").toString()).getProcessor()
-			.getPixels();
+		float[] in = (float[]) IJ.openImage(data.resolve("img1.tif").toString())
+			.getProcessor().getPixels();
 		ImagePlus result = IJ.openImage(filled.toString());
 		assertEquals(32, result.getWidth());
-		float[] o = (float[]) result.getProcessor().convertToFloatProcessor().getPixels();
+		float[] o = (float[]) result.getProcessor().convertToFloatProcessor()
+			.getPixels();
 		for (int i = 0; i < in.length; i++)
-			if (holes[i] == 0) assertEquals(in[i], o[i], 1e-5, "pixel " + i + " outside the hole");
+			if (holes[i] == 0) assertEquals(in[i], o[i], 1e-5, "pixel " + i +
+				" outside the hole");
 	}
 
 	@Test
-	void aConditionalGeneratorFineTunedOnClassFoldersRunsInGenerate() throws IOException {
-		Path model = OnnxModels.generator(8, 2, 16, 16).metadata("fiji-gan.class_names", "cells,nuclei")
-			.write(dir, "gen.onnx");
+	void aConditionalGeneratorFineTunedOnClassFoldersRunsInGenerate()
+		throws IOException
+	{
+		Path model = OnnxModels.generator(8, 2, 16, 16).metadata(
+			"fiji-gan.class_names", "cells,nuclei").write(dir, "gen.onnx");
 		Path data = dir.resolve("data");
 		images(data.resolve("cells"), 3, 16, 16, 6);
 		images(data.resolve("nuclei"), 3, 16, 16, 7);
 		Path out = dir.resolve("gen-tuned.onnx");
 
-		MainTest.Result r = fineTune(model, out, data, "--steps", 3, "--batch", 2, "--patch", 0,
-			"--adversarial-weight", 1, "--lr", 1e-3, "--seed", 3);
+		MainTest.Result r = fineTune(model, out, data, "--steps", 3, "--batch", 2,
+			"--patch", 0, "--adversarial-weight", 1, "--lr", 1e-3, "--seed", 3);
 
 		assertEquals(0, r.exitCode(), r.err());
 		assertTrue(r.out().contains("2 classes"), r.out());
 		List<String[]> rows = lossRows(dir.resolve("gen-tuned-loss.csv"), 3);
 		for (String[] row : rows)
-			assertTrue(Float.isFinite(Float.parseFloat(row[3])), "discriminator loss " + row[3]);
+			assertTrue(Float.isFinite(Float.parseFloat(row[3])),
+				"discriminator loss " + row[3]);
 		assertTrained(model, out, "W", "B", "E");
 		assertEquals("cells,nuclei", metadata(out).get("fiji-gan.class_names"));
 
 		Path generated = dir.resolve("generated.tif");
-		MainTest.Result run = MainTest.cli("generate", "--model", out, "--output", generated, "--count",
-			3, "--class", "nuclei", "--seed", 9, "--device", "cpu", "--threads", 1);
+		MainTest.Result run = MainTest.cli("generate", "--model", out, "--output",
+			generated, "--count", 3, "--class", "nuclei", "--seed", 9, "--device",
+			"cpu", "--threads", 1);
 		assertEquals(0, run.exitCode(), run.err());
 		ImagePlus stack = IJ.openImage(generated.toString());
 		assertEquals(3, stack.getStackSize());
@@ -214,15 +248,18 @@ class FineTuneTasksTest {
 		Path out = dir.resolve("tuned.onnx");
 		int steps = 40;
 
-		MainTest.Result r = fineTune(model, out, data, "--steps", steps, "--batch", 2, "--patch", 16,
-			"--lr", 1e-2, "--seed", 19, "--validation", 0.25, "--validate-every", 1);
+		MainTest.Result r = fineTune(model, out, data, "--steps", steps, "--batch",
+			2, "--patch", 16, "--lr", 1e-2, "--seed", 19, "--validation", 0.25,
+			"--validate-every", 1);
 
 		assertEquals(0, r.exitCode(), r.err());
 		List<String[]> rows = lossRows(dir.resolve("tuned-loss.csv"), steps);
-		float first = Float.parseFloat(rows.get(0)[4]), last = Float.parseFloat(rows.get(steps - 1)[4]);
-		float firstPsnr = Float.parseFloat(rows.get(0)[5]), lastPsnr = Float.parseFloat(rows.get(steps -
-			1)[5]);
+		float first = Float.parseFloat(rows.get(0)[4]), last = Float.parseFloat(rows
+			.get(steps - 1)[4]);
+		float firstPsnr = Float.parseFloat(rows.get(0)[5]), lastPsnr = Float
+			.parseFloat(rows.get(steps - 1)[5]);
 		assertTrue(last < 0.5f * first, "validation loss " + first + " -> " + last);
-		assertTrue(lastPsnr > firstPsnr + 3, "validation PSNR " + firstPsnr + " -> " + lastPsnr);
+		assertTrue(lastPsnr > firstPsnr + 3, "validation PSNR " + firstPsnr +
+			" -> " + lastPsnr);
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -54,8 +55,12 @@ import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --input DIR --output DIR}: sharding, resuming, failures, masks; the CLI in-process. */
+/**
+ * {@code --input DIR --output DIR}: sharding, resuming, failures, masks; the
+ * CLI in-process.
+ */
 class FolderModeTest {
+
 	@TempDir
 	Path dir;
 
@@ -66,17 +71,22 @@ class FolderModeTest {
 		var cl = Main.commandLine();
 		cl.setOut(new PrintWriter(out, true));
 		cl.setErr(new PrintWriter(err, true));
-		String[] a = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
+		String[] a = Arrays.stream(args).map(String::valueOf).toArray(
+			String[]::new);
 		return new Result(cl.execute(a), out.toString(), err.toString());
 	}
 
-	/** Twelve small 8- and 16-bit TIFFs and PNGs, in sub-folders, from a fixed seed. */
+	/**
+	 * Twelve small 8- and 16-bit TIFFs and PNGs, in sub-folders, from a fixed
+	 * seed.
+	 */
 	Path folderOfImages() {
 		Path in = dir.resolve("in");
 		Random random = new Random(42);
-		String[] names = { "a.tif", "b.png", "plate1/w01.tif", "plate1/w02.tif", "plate1/w03.png",
-			"plate1/w04.tif", "plate2/w01.tif", "plate2/w02.tif", "plate2/deep/x1.tif", "plate2/deep/x2.png",
-			"plate2/deep/x3.tif", "z.tif" };
+		String[] names = { "a.tif", "b.png", "plate1/w01.tif", "plate1/w02.tif",
+			"plate1/w03.png", "plate1/w04.tif", "plate2/w01.tif", "plate2/w02.tif",
+			"plate2/deep/x1.tif", "plate2/deep/x2.png", "plate2/deep/x3.tif",
+			"z.tif" };
 		for (int i = 0; i < names.length; i++) {
 			int w = 7 + i % 3, h = 5 + i % 2;
 			ImagePlus imp;
@@ -104,12 +114,17 @@ class FolderModeTest {
 			throw new AssertionError(e);
 		}
 		FileSaver saver = new FileSaver(imp);
-		assertTrue(file.toString().endsWith(".png") ? saver.saveAsPng(file.toString()) : saver
-			.saveAsTiff(file.toString()));
+		assertTrue(file.toString().endsWith(".png") ? saver.saveAsPng(file
+			.toString()) : saver.saveAsTiff(file.toString()));
 	}
 
-	/** Every file under {@code root} (hidden ones included) by relative path, with its bytes. */
-	static Map<String, byte[]> files(Path root, boolean withManifests) throws IOException {
+	/**
+	 * Every file under {@code root} (hidden ones included) by relative path, with
+	 * its bytes.
+	 */
+	static Map<String, byte[]> files(Path root, boolean withManifests)
+		throws IOException
+	{
 		Map<String, byte[]> files = new TreeMap<>();
 		try (Stream<Path> s = Files.walk(root)) {
 			for (Path p : s.filter(Files::isRegularFile).toList()) {
@@ -121,7 +136,9 @@ class FolderModeTest {
 		return files;
 	}
 
-	static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+	static void assertSameFiles(Map<String, byte[]> expected,
+		Map<String, byte[]> actual)
+	{
 		assertEquals(expected.keySet(), actual.keySet());
 		for (String name : expected.keySet())
 			assertArrayEquals(expected.get(name), actual.get(name), name);
@@ -132,8 +149,9 @@ class FolderModeTest {
 	}
 
 	Result runFolder(Path model, Path in, Path out, Object... more) {
-		List<Object> args = new ArrayList<>(List.of("run", "--model", model, "--input", in, "--output",
-			out, "--normalize", "range", "--device", "cpu", "--threads", "1"));
+		List<Object> args = new ArrayList<>(List.of("run", "--model", model,
+			"--input", in, "--output", out, "--normalize", "range", "--device", "cpu",
+			"--threads", "1"));
 		args.addAll(List.of(more));
 		return cli(args.toArray());
 	}
@@ -143,12 +161,15 @@ class FolderModeTest {
 	}
 
 	@Test
-	void fourConcurrentShardsWriteExactlyTheFilesOfOneUnshardedRun() throws Exception {
+	void fourConcurrentShardsWriteExactlyTheFilesOfOneUnshardedRun()
+		throws Exception
+	{
 		Path in = folderOfImages(), model = convModel();
 		Path whole = dir.resolve("whole"), sharded = dir.resolve("sharded");
 		Result r = runFolder(model, in, whole);
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().startsWith("12 of 12 images written to " + whole), r.out());
+		assertTrue(r.out().startsWith("12 of 12 images written to " + whole), r
+			.out());
 
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		CountDownLatch start = new CountDownLatch(1);
@@ -156,9 +177,11 @@ class FolderModeTest {
 		for (int s = 0; s < 4; s++) {
 			String shard = s + "/4";
 			shards.add(pool.submit(() -> {
-				start.await(); // another thread count than the whole run's: the files do not record it
-				return cli("run", "--model", model, "--input", in, "--output", sharded, "--normalize",
-					"range", "--device", "cpu", "--threads", "2", "--shard", shard);
+				start.await(); // another thread count than the whole run's: the files
+												// do not record it
+				return cli("run", "--model", model, "--input", in, "--output", sharded,
+					"--normalize", "range", "--device", "cpu", "--threads", "2",
+					"--shard", shard);
 			}));
 		}
 		start.countDown();
@@ -170,137 +193,169 @@ class FolderModeTest {
 		pool.shutdown();
 		Result merged = cli("merge-manifests", sharded);
 		assertEquals(0, merged.exitCode(), merged.err());
-		assertTrue(merged.out().startsWith("merged 4 parts into " + sharded.resolve("manifest.csv") +
-			": 12 rows {done=12}"), merged.out());
+		assertTrue(merged.out().startsWith("merged 4 parts into " + sharded.resolve(
+			"manifest.csv") + ": 12 rows {done=12}"), merged.out());
 
 		Map<String, byte[]> expected = files(whole, false);
 		assertEquals(12, expected.size());
-		assertSameFiles(expected, files(sharded, false)); // byte for byte, nothing more, no temporaries
+		assertSameFiles(expected, files(sharded, false)); // byte for byte, nothing
+																											// more, no temporaries
 		Set<String> seen = new HashSet<>();
 		for (int s = 0; s < 4; s++) {
-			// the part's plan (three planned rows), then the three results in the same order
-			List<Map<String, String>> part = rows(sharded.resolve("manifest.part-" + s + "-of-4.csv"));
-			assertEquals(List.of("planned", "planned", "planned", "done", "done", "done"), part.stream().map(
-				m -> m.get("status")).toList());
-			assertEquals(part.subList(0, 3).stream().map(m -> m.get("output")).toList(), part.subList(3, 6)
-				.stream().map(m -> m.get("output")).toList());
+			// the part's plan (three planned rows), then the three results in the
+			// same order
+			List<Map<String, String>> part = rows(sharded.resolve("manifest.part-" +
+				s + "-of-4.csv"));
+			assertEquals(List.of("planned", "planned", "planned", "done", "done",
+				"done"), part.stream().map(m -> m.get("status")).toList());
+			assertEquals(part.subList(0, 3).stream().map(m -> m.get("output"))
+				.toList(), part.subList(3, 6).stream().map(m -> m.get("output"))
+					.toList());
 			for (Map<String, String> row : part.subList(0, 3))
-				assertTrue(seen.add(row.get("output")), "listed twice: " + row.get("output"));
+				assertTrue(seen.add(row.get("output")), "listed twice: " + row.get(
+					"output"));
 		}
 		List<Map<String, String>> all = rows(sharded.resolve("manifest.csv"));
-		assertEquals(expected.keySet(), all.stream().map(m -> m.get("output")).collect(Collectors
-			.toSet()));
-		assertEquals(files(in, true).keySet(), all.stream().map(m -> m.get("input")).collect(Collectors
-			.toSet()));
-		String sha = ModelLoader.load(model.toString(), ModelOverrides.NONE).sha256();
+		assertEquals(expected.keySet(), all.stream().map(m -> m.get("output"))
+			.collect(Collectors.toSet()));
+		assertEquals(files(in, true).keySet(), all.stream().map(m -> m.get("input"))
+			.collect(Collectors.toSet()));
+		String sha = ModelLoader.load(model.toString(), ModelOverrides.NONE)
+			.sha256();
 		for (Map<String, String> row : all) {
 			assertEquals("done", row.get("status"));
 			assertEquals(sha, row.get("model_sha256"));
 			assertEquals("cpu", row.get("provider"));
-			assertEquals(expected.get(row.get("output")).length, Long.parseLong(row.get("bytes")));
+			assertEquals(expected.get(row.get("output")).length, Long.parseLong(row
+				.get("bytes")));
 			assertTrue(Double.parseDouble(row.get("seconds")) >= 0);
 		}
-		// sub-folders, names and bit depths are kept; the result carries its source and command
+		// sub-folders, names and bit depths are kept; the result carries its source
+		// and command
 		ImagePlus w03 = IJ.openImage(whole.resolve("plate1/w03.png").toString());
 		assertEquals(8, w03.getBitDepth());
 		ImagePlus x3 = IJ.openImage(whole.resolve("plate2/deep/x1.tif").toString());
 		assertEquals(16, x3.getBitDepth());
-		assertTrue(x3.getInfoProperty().contains("fiji-gan.source = plate2/deep/x1.tif\n"), x3
-			.getInfoProperty());
-		assertTrue(x3.getInfoProperty().contains("fiji-gan.command = fiji-gan run --model " + model +
-			" --input " + in + " --normalize range --device cpu\n"), x3.getInfoProperty());
+		assertTrue(x3.getInfoProperty().contains(
+			"fiji-gan.source = plate2/deep/x1.tif\n"), x3.getInfoProperty());
+		assertTrue(x3.getInfoProperty().contains(
+			"fiji-gan.command = fiji-gan run --model " + model + " --input " + in +
+				" --normalize range --device cpu\n"), x3.getInfoProperty());
 	}
 
 	/**
-	 * What a cluster does when one task of a job array is cancelled: its part says which images it
-	 * planned, merge-manifests names each one it did not write and writes nothing, and the shard
-	 * rerun alone does only those; then the merge succeeds.
+	 * What a cluster does when one task of a job array is cancelled: its part
+	 * says which images it planned, merge-manifests names each one it did not
+	 * write and writes nothing, and the shard rerun alone does only those; then
+	 * the merge succeeds.
 	 */
 	@Test
-	void mergeNamesTheImagesOfAShardCutOffMidwayAndTheShardRerunAloneCompletesThem() throws IOException {
+	void
+		mergeNamesTheImagesOfAShardCutOffMidwayAndTheShardRerunAloneCompletesThem()
+			throws IOException
+	{
 		Path in = folderOfImages(), model = convModel();
 		Path whole = dir.resolve("whole"), out = dir.resolve("out");
 		assertEquals(0, runFolder(model, in, whole).exitCode());
 		assertEquals(0, runFolder(model, in, out, "--shard", "0/2").exitCode());
-		// shard 1/2 (b.png, plate1/w02.tif, plate1/w04.tif, ...): cancelled as it reads its third
+		// shard 1/2 (b.png, plate1/w02.tif, plate1/w04.tif, ...): cancelled as it
+		// reads its third
 		CancellationToken cancel = new CancellationToken();
 		ImageCodec cutting = cancellingAtRead(3, cancel);
 		String command = commandOf(whole.resolve("a.tif"));
-		FolderJob job = new FolderJob(in, out, null, null, null, new Shard(1, 2), false, false, Map.of(
-			"fiji-gan.command", command));
-		InferenceOptions options = InferenceOptions.defaults().withNormalization(Normalization.parse(
-			"range")).withDevice(DeviceSpec.CPU, 1);
-		assertThrows(CancelledException.class, () -> FolderBatch.run(job, ModelLoader.load(model
-			.toString(), ModelOverrides.NONE), options, cutting, ProgressListener.NONE, cancel));
+		FolderJob job = new FolderJob(in, out, null, null, null, new Shard(1, 2),
+			false, false, Map.of("fiji-gan.command", command));
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(
+			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
+		assertThrows(CancelledException.class, () -> FolderBatch.run(job,
+			ModelLoader.load(model.toString(), ModelOverrides.NONE), options, cutting,
+			ProgressListener.NONE, cancel));
 
 		Result merged = cli("merge-manifests", out);
 
 		assertEquals(1, merged.exitCode());
-		assertEquals("fiji-gan: 4 of 12 outputs have no result: a shard stopped before finishing. Rerun " +
-			"it (a shard resumes where it stopped), then merge again. Not written:\n  shard 1/2 (4): " +
-			"plate1/w04.tif, plate2/deep/x2.png, plate2/w01.tif, z.tif\n", merged.err());
+		assertEquals(
+			"fiji-gan: 4 of 12 outputs have no result: a shard stopped before finishing. Rerun " +
+				"it (a shard resumes where it stopped), then merge again. Not written:\n  shard 1/2 (4): " +
+				"plate1/w04.tif, plate2/deep/x2.png, plate2/w01.tif, z.tif\n", merged
+					.err());
 		assertFalse(Files.exists(out.resolve("manifest.csv")));
 
 		Result rerun = runFolder(model, in, out, "--shard", "1/2");
 		assertEquals(0, rerun.exitCode(), rerun.err());
-		assertTrue(rerun.out().startsWith("4 of 6 images written") && rerun.out().contains(
-			"\n2 complete from an earlier run, skipped\n"), rerun.out());
+		assertTrue(rerun.out().startsWith("4 of 6 images written") && rerun.out()
+			.contains("\n2 complete from an earlier run, skipped\n"), rerun.out());
 		merged = cli("merge-manifests", out);
 		assertEquals(0, merged.exitCode(), merged.err());
-		assertTrue(merged.out().startsWith("merged 2 parts into " + out.resolve("manifest.csv") +
-			": 12 rows {done=10, skipped=2}\n"), merged.out());
+		assertTrue(merged.out().startsWith("merged 2 parts into " + out.resolve(
+			"manifest.csv") + ": 12 rows {done=10, skipped=2}\n"), merged.out());
 		assertSameFiles(files(whole, false), files(out, false));
 	}
 
 	@Test
-	void mergeWritesFailedImagesToTheManifestNamesEachAndExitsWithOne() throws IOException {
+	void mergeWritesFailedImagesToTheManifestNamesEachAndExitsWithOne()
+		throws IOException
+	{
 		Path in = folderOfImages(), model = convModel();
-		Files.write(in.resolve("plate1/broken.tif"), "II*\0 this is not a TIFF".getBytes());
+		Files.write(in.resolve("plate1/broken.tif"), "II*\0 this is not a TIFF"
+			.getBytes());
 		Path out = dir.resolve("out");
-		assertEquals(1, runFolder(model, in, out, "--shard", "0/2").exitCode()); // the third input fails
+		assertEquals(1, runFolder(model, in, out, "--shard", "0/2").exitCode()); // the
+																																							// third
+																																							// input
+																																							// fails
 		assertEquals(0, runFolder(model, in, out, "--shard", "1/2").exitCode());
 
 		Result merged = cli("merge-manifests", out);
 
 		assertEquals(1, merged.exitCode());
-		assertTrue(merged.out().startsWith("merged 2 parts into " + out.resolve("manifest.csv") +
-			": 13 rows {done=12, failed=1}\nfailed: plate1/broken.tif: input " + in.resolve(
-			"plate1/broken.tif") + " is truncated or damaged: "), merged.out());
-		assertEquals("fiji-gan: 1 of 13 outputs failed (listed above, and in " + out.resolve(
-			"manifest.csv") + ")\n", merged.err());
+		assertTrue(merged.out().startsWith("merged 2 parts into " + out.resolve(
+			"manifest.csv") +
+			": 13 rows {done=12, failed=1}\nfailed: plate1/broken.tif: input " + in
+				.resolve("plate1/broken.tif") + " is truncated or damaged: "), merged
+					.out());
+		assertEquals("fiji-gan: 1 of 13 outputs failed (listed above, and in " + out
+			.resolve("manifest.csv") + ")\n", merged.err());
 		assertEquals(13, rows(out.resolve("manifest.csv")).size());
 	}
 
 	@Test
-	void aRunCutOffMidwayIsCompletedWithoutRedoingFinishedFiles() throws IOException {
+	void aRunCutOffMidwayIsCompletedWithoutRedoingFinishedFiles()
+		throws IOException
+	{
 		Path in = folderOfImages(), model = convModel();
 		Path reference = dir.resolve("reference"), out = dir.resolve("out");
 		assertEquals(0, runFolder(model, in, reference).exitCode());
 		Map<String, byte[]> expected = files(reference, false);
 		List<String> outputs = new ArrayList<>(expected.keySet());
-		// sorted by input path, and the names are the inputs' own, so this is the order of the run
+		// sorted by input path, and the names are the inputs' own, so this is the
+		// order of the run
 		assertEquals("a.tif", outputs.get(0));
 
-		// a first run, cancelled as it reads the sixth image: five results are out and recorded
+		// a first run, cancelled as it reads the sixth image: five results are out
+		// and recorded
 		CancellationToken cancel = new CancellationToken();
 		ImageCodec cutting = cancellingAtRead(6, cancel);
 		String command = commandOf(reference.resolve("a.tif"));
-		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false, false, Map.of(
-			"fiji-gan.command", command));
+		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
+			false, Map.of("fiji-gan.command", command));
 		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
-		InferenceOptions options = InferenceOptions.defaults().withNormalization(Normalization.parse(
-			"range")).withDevice(DeviceSpec.CPU, 1);
-		assertThrows(CancelledException.class, () -> FolderBatch.run(job, d, options, cutting,
-			ProgressListener.NONE, cancel));
-		assertEquals(outputs.subList(0, 5), rows(out.resolve("manifest.csv")).stream().map(r -> r.get(
-			"output")).toList());
-		// what a killed process leaves: the temporary file of the sixth, a truncated seventh
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(
+			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
+		assertThrows(CancelledException.class, () -> FolderBatch.run(job, d,
+			options, cutting, ProgressListener.NONE, cancel));
+		assertEquals(outputs.subList(0, 5), rows(out.resolve("manifest.csv"))
+			.stream().map(r -> r.get("output")).toList());
+		// what a killed process leaves: the temporary file of the sixth, a
+		// truncated seventh
 		Path sixth = out.resolve(outputs.get(5));
-		Path stale = sixth.resolveSibling("." + sixth.getFileName() + ".5eed.tmp.tif");
+		Path stale = sixth.resolveSibling("." + sixth.getFileName() +
+			".5eed.tmp.tif");
 		Files.write(stale, new byte[100]);
 		byte[] seventh = expected.get(outputs.get(6));
 		Files.createDirectories(out.resolve(outputs.get(6)).getParent());
-		Files.write(out.resolve(outputs.get(6)), Arrays.copyOf(seventh, seventh.length / 2));
+		Files.write(out.resolve(outputs.get(6)), Arrays.copyOf(seventh,
+			seventh.length / 2));
 		FileTime longAgo = FileTime.fromMillis(978_307_200_000L);
 		for (String finished : outputs.subList(0, 5))
 			Files.setLastModifiedTime(out.resolve(finished), longAgo);
@@ -309,46 +364,52 @@ class FolderModeTest {
 
 		assertEquals(0, r.exitCode(), r.err());
 		assertTrue(r.out().startsWith("7 of 12 images written"), r.out());
-		assertTrue(r.out().contains("\n5 complete from an earlier run, skipped\n"), r.out());
+		assertTrue(r.out().contains("\n5 complete from an earlier run, skipped\n"),
+			r.out());
 		for (String finished : outputs.subList(0, 5))
-			assertEquals(longAgo, Files.getLastModifiedTime(out.resolve(finished)), finished +
-				" was written again");
+			assertEquals(longAgo, Files.getLastModifiedTime(out.resolve(finished)),
+				finished + " was written again");
 		assertFalse(Files.exists(stale));
 		assertSameFiles(expected, files(out, false));
 		List<Map<String, String>> manifest = rows(out.resolve("manifest.csv"));
 		assertEquals(12, manifest.size());
 		for (Map<String, String> row : manifest)
-			assertEquals(outputs.indexOf(row.get("output")) < 5 ? "skipped" : "done", row.get("status"),
-				row.get("output"));
+			assertEquals(outputs.indexOf(row.get("output")) < 5 ? "skipped" : "done",
+				row.get("status"), row.get("output"));
 
 		Result again = runFolder(model, in, out);
 		assertEquals(0, again.exitCode(), again.err());
-		assertTrue(again.out().startsWith("0 of 12 images written") && again.out().contains(
-			"12 complete from an earlier run"), again.out());
+		assertTrue(again.out().startsWith("0 of 12 images written") && again.out()
+			.contains("12 complete from an earlier run"), again.out());
 		assertSameFiles(expected, files(out, false));
 	}
 
 	@Test
 	void aCorruptInputIsRecordedAndTheOthersAreDone() throws IOException {
 		Path in = folderOfImages(), model = convModel();
-		Files.write(in.resolve("plate1/broken.tif"), "II*\0 this is not a TIFF".getBytes());
+		Files.write(in.resolve("plate1/broken.tif"), "II*\0 this is not a TIFF"
+			.getBytes());
 		Path out = dir.resolve("out");
 
 		Result r = runFolder(model, in, out);
 
 		assertEquals(1, r.exitCode());
-		assertEquals("fiji-gan: 1 of 13 images failed; see " + out.resolve("manifest.csv") + "\n", r
-			.err());
+		assertEquals("fiji-gan: 1 of 13 images failed; see " + out.resolve(
+			"manifest.csv") + "\n", r.err());
 		assertTrue(r.out().startsWith("12 of 13 images written"), r.out());
-		assertTrue(r.out().contains("failed: plate1/broken.tif: input " + in.resolve("plate1/broken.tif") +
-			" is truncated or damaged: image directory 1 is said to start at byte "), r.out());
+		assertTrue(r.out().contains("failed: plate1/broken.tif: input " + in
+			.resolve("plate1/broken.tif") +
+			" is truncated or damaged: image directory 1 is said to start at byte "),
+			r.out());
 		List<Map<String, String>> manifest = rows(out.resolve("manifest.csv"));
 		assertEquals(13, manifest.size());
-		Map<String, String> broken = manifest.stream().filter(m -> m.get("input").equals(
-			"plate1/broken.tif")).findFirst().orElseThrow();
+		Map<String, String> broken = manifest.stream().filter(m -> m.get("input")
+			.equals("plate1/broken.tif")).findFirst().orElseThrow();
 		assertEquals("failed", broken.get("status"));
-		assertTrue(broken.get("message").startsWith("input "), broken.get("message"));
-		assertEquals(12, manifest.stream().filter(m -> m.get("status").equals("done")).count());
+		assertTrue(broken.get("message").startsWith("input "), broken.get(
+			"message"));
+		assertEquals(12, manifest.stream().filter(m -> m.get("status").equals(
+			"done")).count());
 		assertEquals(12, files(out, false).size());
 		assertFalse(Files.exists(out.resolve("plate1/broken.tif")));
 	}
@@ -356,44 +417,55 @@ class FolderModeTest {
 	@Test
 	void failFastStopsAtTheFirstFailure() throws IOException {
 		Path in = folderOfImages(), model = convModel();
-		Files.write(in.resolve("a0-broken.tif"), new byte[] { 1, 2, 3 }); // sorts after a.tif
+		Files.write(in.resolve("a0-broken.tif"), new byte[] { 1, 2, 3 }); // sorts
+																																			// after
+																																			// a.tif
 		Path out = dir.resolve("out");
 
 		Result r = runFolder(model, in, out, "--fail-fast");
 
 		assertEquals(1, r.exitCode());
-		assertTrue(r.err().startsWith("fiji-gan: stopped at the first failure (--fail-fast): " +
-			"a0-broken.tif: cannot open input "), r.err());
+		assertTrue(r.err().startsWith(
+			"fiji-gan: stopped at the first failure (--fail-fast): " +
+				"a0-broken.tif: cannot open input "), r.err());
 		assertEquals(List.of("a.tif"), new ArrayList<>(files(out, false).keySet()));
-		assertEquals(List.of("done", "failed"), rows(out.resolve("manifest.csv")).stream().map(m -> m.get(
-			"status")).toList());
+		assertEquals(List.of("done", "failed"), rows(out.resolve("manifest.csv"))
+			.stream().map(m -> m.get("status")).toList());
 	}
 
 	@Test
-	void inpaintTakesEachImagesMaskByRelativeNameOrOneMaskForAll() throws IOException {
+	void inpaintTakesEachImagesMaskByRelativeNameOrOneMaskForAll()
+		throws IOException
+	{
 		Path in = dir.resolve("in"), masks = dir.resolve("masks");
 		float[] v = { 1, 2, 3, 4, 5, 6 };
-		save(new ImagePlus("a", new FloatProcessor(3, 2, v.clone())), in.resolve("a.tif"));
-		save(new ImagePlus("b", new FloatProcessor(3, 2, v.clone())), in.resolve("sub/b.tif"));
-		save(new ImagePlus("ma", new ByteProcessor(3, 2, new byte[] { 1, 0, 0, 0, 0, 0 })), masks.resolve(
+		save(new ImagePlus("a", new FloatProcessor(3, 2, v.clone())), in.resolve(
 			"a.tif"));
-		save(new ImagePlus("mb", new ByteProcessor(3, 2, new byte[] { 0, 0, 0, 0, 0, 1 })), masks.resolve(
-			"sub/b.png")); // another extension: found by its name
+		save(new ImagePlus("b", new FloatProcessor(3, 2, v.clone())), in.resolve(
+			"sub/b.tif"));
+		save(new ImagePlus("ma", new ByteProcessor(3, 2, new byte[] { 1, 0, 0, 0, 0,
+			0 })), masks.resolve("a.tif"));
+		save(new ImagePlus("mb", new ByteProcessor(3, 2, new byte[] { 0, 0, 0, 0, 0,
+			1 })), masks.resolve("sub/b.png")); // another extension: found by its
+																					// name
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		Path out = dir.resolve("out");
 
-		Result r = cli("inpaint", "--model", model, "--input", in, "--mask", masks, "--output", out,
-			"--normalize", "none", "--device", "cpu", "--threads", "1");
+		Result r = cli("inpaint", "--model", model, "--input", in, "--mask", masks,
+			"--output", out, "--normalize", "none", "--device", "cpu", "--threads",
+			"1");
 
 		assertEquals(0, r.exitCode(), r.err());
-		assertArrayEquals(new float[] { 0.5f, 2, 3, 4, 5, 6 }, (float[]) IJ.openImage(out.resolve("a.tif")
-			.toString()).getProcessor().getPixels());
-		assertArrayEquals(new float[] { 1, 2, 3, 4, 5, 0.5f }, (float[]) IJ.openImage(out.resolve(
-			"sub/b.tif").toString()).getProcessor().getPixels());
+		assertArrayEquals(new float[] { 0.5f, 2, 3, 4, 5, 6 }, (float[]) IJ
+			.openImage(out.resolve("a.tif").toString()).getProcessor().getPixels());
+		assertArrayEquals(new float[] { 1, 2, 3, 4, 5, 0.5f }, (float[]) IJ
+			.openImage(out.resolve("sub/b.tif").toString()).getProcessor()
+			.getPixels());
 
 		Path one = dir.resolve("one");
-		r = cli("inpaint", "--model", model, "--input", in, "--mask", masks.resolve("a.tif"), "--output",
-			one, "--normalize", "none", "--device", "cpu", "--threads", "1", "--format", "npy");
+		r = cli("inpaint", "--model", model, "--input", in, "--mask", masks.resolve(
+			"a.tif"), "--output", one, "--normalize", "none", "--device", "cpu",
+			"--threads", "1", "--format", "npy");
 		assertEquals(0, r.exitCode(), r.err());
 		assertEquals(Set.of("a.npy", "sub/b.npy"), files(one, false).keySet());
 		RasterImage b = ImageFiles.read(one.resolve("sub/b.npy"), "result");
@@ -402,10 +474,12 @@ class FolderModeTest {
 		assertArrayEquals(new float[] { 0.5f, 2, 3, 4, 5, 6 }, bv);
 
 		Files.delete(masks.resolve("sub/b.png"));
-		r = cli("inpaint", "--model", model, "--input", in, "--mask", masks, "--output", dir.resolve(
-			"missing"), "--normalize", "none", "--device", "cpu");
+		r = cli("inpaint", "--model", model, "--input", in, "--mask", masks,
+			"--output", dir.resolve("missing"), "--normalize", "none", "--device",
+			"cpu");
 		assertEquals(1, r.exitCode());
-		assertTrue(r.out().contains("failed: sub/b.tif: no mask for sub/b.tif in " + masks), r.out());
+		assertTrue(r.out().contains("failed: sub/b.tif: no mask for sub/b.tif in " +
+			masks), r.out());
 	}
 
 	@Test
@@ -417,48 +491,59 @@ class FolderModeTest {
 
 		Result r = runFolder(model, in, out);
 		assertEquals(1, r.exitCode());
-		assertEquals("fiji-gan: " + out.resolve("z.tif") + " already exists and no manifest in " + out +
+		assertEquals("fiji-gan: " + out.resolve("z.tif") +
+			" already exists and no manifest in " + out +
 			" records it; pass --overwrite to replace existing results\n", r.err());
 		assertEquals("someone else's file", Files.readString(out.resolve("z.tif")));
 
 		r = runFolder(model, in, out, "--overwrite");
 		assertEquals(0, r.exitCode(), r.err() + r.out());
 		assertEquals(12, files(out, false).size());
-		assertEquals(ImagePlus.GRAY16, IJ.openImage(out.resolve("z.tif").toString()).getType());
+		assertEquals(ImagePlus.GRAY16, IJ.openImage(out.resolve("z.tif").toString())
+			.getType());
 	}
 
 	@Test
-	void includeTakesTheInputsItsGlobMatchesAndFormatRenamesTheOutputs() throws IOException {
+	void includeTakesTheInputsItsGlobMatchesAndFormatRenamesTheOutputs()
+		throws IOException
+	{
 		Path in = folderOfImages(), model = convModel();
-		Files.writeString(in.resolve("plate1/readme.txt"), "not an image: left out by default");
+		Files.writeString(in.resolve("plate1/readme.txt"),
+			"not an image: left out by default");
 		Path byPath = dir.resolve("by-path"), byName = dir.resolve("by-name");
 
-		assertEquals(0, runFolder(model, in, byPath, "--include", "plate1/*.tif", "--format", "npy")
+		assertEquals(0, runFolder(model, in, byPath, "--include", "plate1/*.tif",
+			"--format", "npy").exitCode());
+		assertEquals(Set.of("plate1/w01.npy", "plate1/w02.npy", "plate1/w04.npy"),
+			files(byPath, false).keySet());
+		assertEquals(0, runFolder(model, in, byName, "--include", "*.png")
 			.exitCode());
-		assertEquals(Set.of("plate1/w01.npy", "plate1/w02.npy", "plate1/w04.npy"), files(byPath, false)
-			.keySet());
-		assertEquals(0, runFolder(model, in, byName, "--include", "*.png").exitCode());
-		assertEquals(Set.of("b.png", "plate1/w03.png", "plate2/deep/x2.png"), files(byName, false)
-			.keySet());
+		assertEquals(Set.of("b.png", "plate1/w03.png", "plate2/deep/x2.png"), files(
+			byName, false).keySet());
 	}
 
 	@Test
 	void folderOptionsWithOneFileAreAUsageError() {
 		Path in = folderOfImages(), model = convModel();
-		Result r = cli("run", "--model", model, "--input", in.resolve("a.tif"), "--output", dir.resolve(
-			"x.tif"), "--shard", "0/2");
+		Result r = cli("run", "--model", model, "--input", in.resolve("a.tif"),
+			"--output", dir.resolve("x.tif"), "--shard", "0/2");
 		assertEquals(2, r.exitCode());
-		assertTrue(r.err().startsWith("fiji-gan: --shard is for folder mode: --input DIR --output DIR, " +
-			"or generate --output DIR"), r.err());
+		assertTrue(r.err().startsWith(
+			"fiji-gan: --shard is for folder mode: --input DIR --output DIR, " +
+				"or generate --output DIR"), r.err());
 		r = runFolder(model, in, dir.resolve("o"), "--shard", "2/2");
 		assertEquals(2, r.exitCode());
 		assertTrue(r.err().contains("shard 2/2 does not exist"), r.err());
 	}
 
-	/** The image codec, cancelling {@code cancel} as it starts reading the {@code n}-th image. */
+	/**
+	 * The image codec, cancelling {@code cancel} as it starts reading the
+	 * {@code n}-th image.
+	 */
 	static ImageCodec cancellingAtRead(int n, CancellationToken cancel) {
 		AtomicInteger reads = new AtomicInteger();
 		return new DelegatingCodec(ImageFiles.CODEC) {
+
 			@Override
 			public RasterImage read(Path file, String role) {
 				if (reads.incrementAndGet() == n) cancel.cancel();
@@ -467,13 +552,17 @@ class FolderModeTest {
 		};
 	}
 
-	/** The command a result records: what a run of the same command gives its results. */
+	/**
+	 * The command a result records: what a run of the same command gives its
+	 * results.
+	 */
 	static String commandOf(Path result) {
 		return (String) IJ.openImage(result.toString()).getProp("fiji-gan.command");
 	}
 
 	/** A codec that forwards to another, for tests to intercept one call. */
 	static class DelegatingCodec implements ImageCodec {
+
 		private final ImageCodec d;
 
 		DelegatingCodec(ImageCodec d) {

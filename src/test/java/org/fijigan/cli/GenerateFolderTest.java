@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.fijigan.cli.FolderModeTest.assertSameFiles;
@@ -30,28 +31,38 @@ import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code generate --output DIR}: one tagged file per sample, classes, balancing, shards, formats. */
+/**
+ * {@code generate --output DIR}: one tagged file per sample, classes,
+ * balancing, shards, formats.
+ */
 class GenerateFolderTest {
+
 	@TempDir
 	Path dir;
 
-	/** A 6x5 conditional generator with latent size 4 and classes axial, coronal, sagittal. */
+	/**
+	 * A 6x5 conditional generator with latent size 4 and classes axial, coronal,
+	 * sagittal.
+	 */
 	Path conditional() {
-		return OnnxModels.generator(4, 3, 5, 6).metadata("fiji-gan.class_names", "axial,coronal,sagittal")
-			.write(dir, "gen.onnx");
+		return OnnxModels.generator(4, 3, 5, 6).metadata("fiji-gan.class_names",
+			"axial,coronal,sagittal").write(dir, "gen.onnx");
 	}
 
 	Result generate(Path model, Path out, Object... more) {
-		List<Object> args = new ArrayList<>(List.of("generate", "--model", model, "--output", out,
-			"--device", "cpu", "--threads", "1"));
+		List<Object> args = new ArrayList<>(List.of("generate", "--model", model,
+			"--output", out, "--device", "cpu", "--threads", "1"));
 		args.addAll(List.of(more));
 		return cli(args.toArray());
 	}
 
-	/** The slice label stored in a one-image TIFF (ImageJ's opener keeps it from the ImagePlus). */
+	/**
+	 * The slice label stored in a one-image TIFF (ImageJ's opener keeps it from
+	 * the ImagePlus).
+	 */
 	static String sliceLabel(Path tiff) throws IOException {
-		String[] labels = new TiffDecoder(tiff.getParent().toString() + "/", tiff.getFileName().toString())
-			.getTiffInfo()[0].sliceLabels;
+		String[] labels = new TiffDecoder(tiff.getParent().toString() + "/", tiff
+			.getFileName().toString()).getTiffInfo()[0].sliceLabels;
 		return labels == null ? null : labels[0];
 	}
 
@@ -59,59 +70,69 @@ class GenerateFolderTest {
 	static Map<String, Integer> perFolder(Map<String, byte[]> files) {
 		Map<String, Integer> n = new TreeMap<>();
 		for (String f : files.keySet())
-			n.merge(f.contains("/") ? f.substring(0, f.indexOf('/')) : "", 1, Integer::sum);
+			n.merge(f.contains("/") ? f.substring(0, f.indexOf('/')) : "", 1,
+				Integer::sum);
 		return n;
 	}
 
 	@Test
-	void perClassWritesNOfEveryClassEachTaggedAndListedAndTheSeedsGiveTheStacksImages()
-		throws IOException
+	void
+		perClassWritesNOfEveryClassEachTaggedAndListedAndTheSeedsGiveTheStacksImages()
+			throws IOException
 	{
 		Path model = conditional(), out = dir.resolve("out");
 		Result r = generate(model, out, "--per-class", 5, "--seed", 100);
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().startsWith("15 of 15 images written to " + out), r.out());
+		assertTrue(r.out().startsWith("15 of 15 images written to " + out), r
+			.out());
 
 		Map<String, byte[]> written = files(out, false);
-		assertEquals(Map.of("axial", 5, "coronal", 5, "sagittal", 5), perFolder(written));
-		assertTrue(written.containsKey("coronal/synthetic-000005.tif"), written.keySet().toString());
+		assertEquals(Map.of("axial", 5, "coronal", 5, "sagittal", 5), perFolder(
+			written));
+		assertTrue(written.containsKey("coronal/synthetic-000005.tif"), written
+			.keySet().toString());
 		List<Map<String, String>> manifest = rows(out.resolve("manifest.csv"));
 		assertEquals(15, manifest.size());
 		for (int i = 0; i < 15; i++) {
 			Map<String, String> row = manifest.get(i);
 			String cls = List.of("axial", "coronal", "sagittal").get(i / 5);
-			assertEquals(cls + String.format("/synthetic-%06d.tif", i), row.get("file"));
+			assertEquals(cls + String.format("/synthetic-%06d.tif", i), row.get(
+				"file"));
 			assertEquals(cls, row.get("class"));
 			assertEquals(Long.toString(100 + i), row.get("seed"));
 			assertEquals("normal-4", row.get("latent"));
 			assertEquals("done", row.get("status"));
 			ImagePlus imp = IJ.openImage(out.resolve(row.get("file")).toString());
 			String label = sliceLabel(out.resolve(row.get("file")));
-			assertTrue(label.startsWith("SYNTHETIC seed=" + (100 + i) + " class=" + cls + " model=gen"),
-				label);
-			assertTrue(imp.getInfoProperty().contains("fiji-gan.synthetic = SYNTHETIC"), imp
-				.getInfoProperty());
+			assertTrue(label.startsWith("SYNTHETIC seed=" + (100 + i) + " class=" +
+				cls + " model=gen"), label);
+			assertTrue(imp.getInfoProperty().contains(
+				"fiji-gan.synthetic = SYNTHETIC"), imp.getInfoProperty());
 			assertEquals(cls, imp.getProp("fiji-gan.class"));
 		}
 
-		// the same seeds and classes drawn into one stack give the same pixels, slice for slice
+		// the same seeds and classes drawn into one stack give the same pixels,
+		// slice for slice
 		long[] labels = new long[15];
 		for (int i = 0; i < 15; i++)
 			labels[i] = i / 5;
 		Path classes = dir.resolve("classes.npy");
-		Npy.write(classes, new NpyArray(NpyArray.DType.INT64, new long[] { 15 }, labels));
+		Npy.write(classes, new NpyArray(NpyArray.DType.INT64, new long[] { 15 },
+			labels));
 		Path stack = dir.resolve("stack.tif");
-		assertEquals(0, generate(model, stack, "--count", 15, "--seed", 100, "--classes", classes)
-			.exitCode());
+		assertEquals(0, generate(model, stack, "--count", 15, "--seed", 100,
+			"--classes", classes).exitCode());
 		ImagePlus s = IJ.openImage(stack.toString());
 		for (int i = 0; i < 15; i++) {
-			ImagePlus one = IJ.openImage(out.resolve(manifest.get(i).get("file")).toString());
-			assertArrayEquals((byte[]) s.getStack().getPixels(i + 1), (byte[]) one.getProcessor()
-				.getPixels(), "sample " + i);
+			ImagePlus one = IJ.openImage(out.resolve(manifest.get(i).get("file"))
+				.toString());
+			assertArrayEquals((byte[]) s.getStack().getPixels(i + 1), (byte[]) one
+				.getProcessor().getPixels(), "sample " + i);
 		}
 		// and drawn again, byte for byte the same files
 		Path again = dir.resolve("again");
-		assertEquals(0, generate(model, again, "--per-class", 5, "--seed", 100).exitCode());
+		assertEquals(0, generate(model, again, "--per-class", 5, "--seed", 100)
+			.exitCode());
 		assertSameFiles(written, files(again, false));
 	}
 
@@ -119,12 +140,13 @@ class GenerateFolderTest {
 	void balanceAgainstBringsEveryClassFolderUpToTheLargest() throws IOException {
 		Path labelled = dir.resolve("labelled");
 		for (int i = 0; i < 5; i++)
-			FolderModeTest.save(new ImagePlus("a", new ByteProcessor(6, 5)), labelled.resolve("axial/a" + i +
-				".tif"));
+			FolderModeTest.save(new ImagePlus("a", new ByteProcessor(6, 5)), labelled
+				.resolve("axial/a" + i + ".tif"));
 		for (int i = 0; i < 2; i++)
-			FolderModeTest.save(new ImagePlus("c", new ByteProcessor(6, 5)), labelled.resolve(
-				"coronal/deep/c" + i + ".png"));
-		Files.createDirectories(labelled.resolve("Sagittal")); // a class with no images yet
+			FolderModeTest.save(new ImagePlus("c", new ByteProcessor(6, 5)), labelled
+				.resolve("coronal/deep/c" + i + ".png"));
+		Files.createDirectories(labelled.resolve("Sagittal")); // a class with no
+																														// images yet
 		Files.writeString(labelled.resolve("coronal/notes.txt"), "not an image");
 		Path model = conditional(), out = dir.resolve("out");
 
@@ -135,42 +157,54 @@ class GenerateFolderTest {
 		assertEquals(Map.of("coronal", 3, "Sagittal", 5), perFolder(written));
 		List<Map<String, String>> manifest = rows(out.resolve("manifest.csv"));
 		assertEquals(8, manifest.size());
-		assertEquals(List.of("coronal", "coronal", "coronal", "sagittal", "sagittal", "sagittal",
-			"sagittal", "sagittal"), manifest.stream().map(m -> m.get("class")).toList());
+		assertEquals(List.of("coronal", "coronal", "coronal", "sagittal",
+			"sagittal", "sagittal", "sagittal", "sagittal"), manifest.stream().map(
+				m -> m.get("class")).toList());
 		assertEquals("Sagittal/synthetic-000003.tif", manifest.get(3).get("file"));
 		for (Map<String, String> row : manifest)
-			assertTrue(sliceLabel(out.resolve(row.get("file"))).startsWith("SYNTHETIC seed=" + row.get("seed") + " class=" + row.get("class")));
+			assertTrue(sliceLabel(out.resolve(row.get("file"))).startsWith(
+				"SYNTHETIC seed=" + row.get("seed") + " class=" + row.get("class")));
 
 		Files.createDirectories(labelled.resolve("lateral"));
-		r = generate(model, dir.resolve("bad"), "--balance-against", labelled, "--seed", 7);
+		r = generate(model, dir.resolve("bad"), "--balance-against", labelled,
+			"--seed", 7);
 		assertEquals(1, r.exitCode());
-		assertEquals("fiji-gan: the folders [lateral] in " + labelled + " match none of the model's " +
-			"classes [axial, coronal, sagittal]; name class folders after them or by label number\n", r
-				.err());
+		assertEquals("fiji-gan: the folders [lateral] in " + labelled +
+			" match none of the model's " +
+			"classes [axial, coronal, sagittal]; name class folders after them or by label number\n",
+			r.err());
 	}
 
 	@Test
-	void shardsDrawDisjointSeedRangesWhoseUnionIsOneUnshardedRun() throws IOException {
+	void shardsDrawDisjointSeedRangesWhoseUnionIsOneUnshardedRun()
+		throws IOException
+	{
 		Path model = OnnxModels.generator(4, 0, 5, 6).write(dir, "plain.onnx");
 		Path whole = dir.resolve("whole"), sharded = dir.resolve("sharded");
-		assertEquals(0, generate(model, whole, "--count", 40, "--seed", 1000).exitCode());
+		assertEquals(0, generate(model, whole, "--count", 40, "--seed", 1000)
+			.exitCode());
 		List<Long> firstSeeds = new ArrayList<>();
 		for (int s = 0; s < 3; s++) {
-			Result r = generate(model, sharded, "--count", 40, "--seed", 1000, "--shard", s + "/3");
+			Result r = generate(model, sharded, "--count", 40, "--seed", 1000,
+				"--shard", s + "/3");
 			assertEquals(0, r.exitCode(), r.err());
-			List<Map<String, String>> all = rows(sharded.resolve("manifest.part-" + s + "-of-3.csv"));
+			List<Map<String, String>> all = rows(sharded.resolve("manifest.part-" +
+				s + "-of-3.csv"));
 			// the part's plan, then each sample's result in the same order
 			List<Map<String, String>> part = all.subList(all.size() / 2, all.size());
-			assertEquals(part.stream().map(m -> m.get("file")).toList(), all.subList(0, all.size() / 2)
-				.stream().map(m -> m.get("file")).toList());
-			assertTrue(all.subList(0, all.size() / 2).stream().allMatch(m -> m.get("status").equals(
-				"planned")) && part.stream().allMatch(m -> m.get("status").equals("done")));
+			assertEquals(part.stream().map(m -> m.get("file")).toList(), all.subList(
+				0, all.size() / 2).stream().map(m -> m.get("file")).toList());
+			assertTrue(all.subList(0, all.size() / 2).stream().allMatch(m -> m.get(
+				"status").equals("planned")) && part.stream().allMatch(m -> m.get(
+					"status").equals("done")));
 			long first = Long.parseLong(part.get(0).get("seed"));
 			for (int i = 0; i < part.size(); i++)
-				assertEquals(first + i, Long.parseLong(part.get(i).get("seed")), "a contiguous range");
+				assertEquals(first + i, Long.parseLong(part.get(i).get("seed")),
+					"a contiguous range");
 			firstSeeds.add(first);
 		}
-		assertEquals(List.of(1000L, 1016L, 1032L), firstSeeds); // blocks of 16: 16 + 16 + 8
+		assertEquals(List.of(1000L, 1016L, 1032L), firstSeeds); // blocks of 16: 16
+																														// + 16 + 8
 		assertEquals(0, cli("merge-manifests", sharded).exitCode());
 		Map<String, byte[]> expected = files(whole, false);
 		assertEquals(40, expected.size());
@@ -181,59 +215,71 @@ class GenerateFolderTest {
 		// resumed: a lost file and a truncated one are drawn again, and only they
 		Files.delete(whole.resolve("synthetic-000020.tif"));
 		byte[] b30 = expected.get("synthetic-000030.tif");
-		Files.write(whole.resolve("synthetic-000030.tif"), java.util.Arrays.copyOf(b30, b30.length - 9));
+		Files.write(whole.resolve("synthetic-000030.tif"), java.util.Arrays.copyOf(
+			b30, b30.length - 9));
 		Result resumed = generate(model, whole, "--count", 40, "--seed", 1000);
 		assertEquals(0, resumed.exitCode(), resumed.err());
-		assertTrue(resumed.out().startsWith("2 of 40 images written") && resumed.out().contains(
-			"38 complete from an earlier run"), resumed.out());
+		assertTrue(resumed.out().startsWith("2 of 40 images written") && resumed
+			.out().contains("38 complete from an earlier run"), resumed.out());
 		assertSameFiles(expected, files(whole, false));
 
-		Result noSeed = generate(model, dir.resolve("x"), "--count", 4, "--shard", "0/2");
+		Result noSeed = generate(model, dir.resolve("x"), "--count", 4, "--shard",
+			"0/2");
 		assertEquals(1, noSeed.exitCode());
 		assertTrue(noSeed.err().contains("give --seed with --shard"), noSeed.err());
 	}
 
 	@Test
-	void niftiAndPngFilesCarryTheSyntheticTagAndTheSamePixels() throws IOException {
+	void niftiAndPngFilesCarryTheSyntheticTagAndTheSamePixels()
+		throws IOException
+	{
 		Path model = conditional();
-		Path tif = dir.resolve("tif"), nii = dir.resolve("nii"), png = dir.resolve("png");
-		assertEquals(0, generate(model, tif, "--count", 3, "--class", "coronal", "--seed", 5).exitCode());
-		Result r = generate(model, nii, "--count", 3, "--class", "coronal", "--seed", 5, "--format",
-			"nii.gz");
+		Path tif = dir.resolve("tif"), nii = dir.resolve("nii"), png = dir.resolve(
+			"png");
+		assertEquals(0, generate(model, tif, "--count", 3, "--class", "coronal",
+			"--seed", 5).exitCode());
+		Result r = generate(model, nii, "--count", 3, "--class", "coronal",
+			"--seed", 5, "--format", "nii.gz");
 		assertEquals(0, r.exitCode(), r.err());
-		assertEquals(0, generate(model, png, "--count", 3, "--class", "coronal", "--seed", 5, "--format",
-			"png").exitCode());
+		assertEquals(0, generate(model, png, "--count", 3, "--class", "coronal",
+			"--seed", 5, "--format", "png").exitCode());
 
 		for (int i = 0; i < 3; i++) {
 			String name = String.format("coronal/synthetic-%06d", i);
-			byte[] pixels = (byte[]) IJ.openImage(tif.resolve(name + ".tif").toString()).getProcessor()
-				.getPixels();
+			byte[] pixels = (byte[]) IJ.openImage(tif.resolve(name + ".tif")
+				.toString()).getProcessor().getPixels();
 			Nifti.Volume v = Nifti.read(nii.resolve(name + ".nii.gz"));
-			assertTrue(v.header().description().startsWith("SYNTHETIC seed=" + (5 + i) +
-				" class=coronal model=gen"), v.header().description());
+			assertTrue(v.header().description().startsWith("SYNTHETIC seed=" + (5 +
+				i) + " class=coronal model=gen"), v.header().description());
 			assertEquals(Nifti.DT_UINT8, v.header().datatype());
-			assertTrue(v.comment().contains("fiji-gan.seed = " + (5 + i) + "\n"), v.comment());
+			assertTrue(v.comment().contains("fiji-gan.seed = " + (5 + i) + "\n"), v
+				.comment());
 			assertArrayEquals(pixels, (byte[]) v.image().plane(0));
 			Path p = png.resolve(name + ".png");
-			assertArrayEquals(pixels, (byte[]) IJ.openImage(p.toString()).getProcessor().getPixels());
-			String bytes = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
-			assertTrue(bytes.contains("tEXtWarning\0SYNTHETIC seed=" + (5 + i) + " class=coronal"), p
-				.toString());
+			assertArrayEquals(pixels, (byte[]) IJ.openImage(p.toString())
+				.getProcessor().getPixels());
+			String bytes = new String(Files.readAllBytes(p),
+				StandardCharsets.ISO_8859_1);
+			assertTrue(bytes.contains("tEXtWarning\0SYNTHETIC seed=" + (5 + i) +
+				" class=coronal"), p.toString());
 		}
-		assertEquals("coronal/synthetic-000000.nii.gz", rows(nii.resolve("manifest.csv")).get(0).get(
-			"file"));
+		assertEquals("coronal/synthetic-000000.nii.gz", rows(nii.resolve(
+			"manifest.csv")).get(0).get("file"));
 	}
 
 	@Test
 	void aStackFileStillWorksAndFolderOptionsNeedAFolder() {
 		Path model = conditional();
-		Result r = generate(model, dir.resolve("stack.tif"), "--count", 4, "--seed", 1);
+		Result r = generate(model, dir.resolve("stack.tif"), "--count", 4, "--seed",
+			1);
 		assertEquals(0, r.exitCode(), r.err());
-		assertEquals(4, IJ.openImage(dir.resolve("stack.tif").toString()).getStackSize());
+		assertEquals(4, IJ.openImage(dir.resolve("stack.tif").toString())
+			.getStackSize());
 		r = generate(model, dir.resolve("s2.tif"), "--per-class", 2);
 		assertEquals(2, r.exitCode());
-		assertTrue(r.err().startsWith("fiji-gan: --per-class writes one file per image: give a folder " +
-			"as --output"), r.err());
+		assertTrue(r.err().startsWith(
+			"fiji-gan: --per-class writes one file per image: give a folder " +
+				"as --output"), r.err());
 		r = generate(model, dir.resolve("s3.tif"), "--count", 2, "--format", "png");
 		assertEquals(2, r.exitCode());
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,17 +32,22 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile and damaged input files through the command line: images that lie about their size or
- * are cut short, and special files (a named pipe, a socket, a device) given as input. Each ends
- * with exit code 1 and one line naming the file and what is wrong with it; nothing at all is
- * printed on the process's standard output (where ImageJ and ImageIO print their own errors), and
- * no output file appears.
+ * Hostile and damaged input files through the command line: images that lie
+ * about their size or are cut short, and special files (a named pipe, a socket,
+ * a device) given as input. Each ends with exit code 1 and one line naming the
+ * file and what is wrong with it; nothing at all is printed on the process's
+ * standard output (where ImageJ and ImageIO print their own errors), and no
+ * output file appears.
  */
 class HostileFilesCliTest {
+
 	@TempDir
 	Path dir;
 
-	/** The run, with what anything printed directly to {@code System.out} meanwhile. */
+	/**
+	 * The run, with what anything printed directly to {@code System.out}
+	 * meanwhile.
+	 */
 	record Run(Result result, String systemOut) {}
 
 	static Run cliCapturingSystemOut(Object... args) {
@@ -56,13 +62,17 @@ class HostileFilesCliTest {
 		}
 	}
 
-	/** Exit 1, one line on stderr that contains {@code problem}, nothing on any stdout, no output. */
+	/**
+	 * Exit 1, one line on stderr that contains {@code problem}, nothing on any
+	 * stdout, no output.
+	 */
 	void assertRefused(String problem, Object... args) {
 		Run run = cliCapturingSystemOut(args);
 		Result r = run.result();
 		assertEquals(1, r.exitCode(), r.err());
 		assertEquals(1, r.errLines().size(), r.err());
-		assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(problem), r.err());
+		assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(problem), r
+			.err());
 		assertEquals("", r.out());
 		assertEquals("", run.systemOut());
 		assertTrue(!Files.exists(dir.resolve("out.tif")), "an output was written");
@@ -72,20 +82,13 @@ class HostileFilesCliTest {
 		return OnnxModels.identity(1).write(dir, "id.onnx");
 	}
 
-	/** A 64x64 8-bit image saved by ImageJ in {@code format}, cut to half its length. */
-	Path cutInHalf(String name, String format) throws IOException {
-		byte[] px = new byte[64 * 64];
-		new Random(4).nextBytes(px);
-		FileSaver saver = new FileSaver(new ImagePlus("x", new ByteProcessor(64, 64, px)));
-		Path whole = dir.resolve("whole-" + name);
-		assertTrue(switch (format) {
-			case "png" -> saver.saveAsPng(whole.toString());
-			case "jpg" -> saver.saveAsJpeg(whole.toString());
-			default -> saver.saveAsTiff(whole.toString());
-		});
-		byte[] b = Files.readAllBytes(whole);
-		return Files.write(dir.resolve(name), Arrays.copyOf(b, b.length / 2));
-	}
+	/**
+	 * A 64x64 8-bit image saved by ImageJ in {@code format}, cut to half its
+	 * length.
+	 */
+	Path cutInHalf(String name, String format)
+		throws IOException
+	{byte[]px=new byte[64*64];new Random(4).nextBytes(px);FileSaver saver=new FileSaver(new ImagePlus("x",new ByteProcessor(64,64,px)));Path whole=dir.resolve("whole-"+name);assertTrue(switch(format){case"png"->saver.saveAsPng(whole.toString());case"jpg"->saver.saveAsJpeg(whole.toString());default->saver.saveAsTiff(whole.toString());});byte[]b=Files.readAllBytes(whole);return Files.write(dir.resolve(name),Arrays.copyOf(b,b.length/2));}
 
 	@Test
 	void truncatedTiffPngAndJpegAreRefusedWithTheReasonAndNothingPrintedOnStdout()
@@ -93,25 +96,30 @@ class HostileFilesCliTest {
 	{
 		Path model = model();
 		Path tif = cutInHalf("cut.tif", "tif");
-		assertRefused("input " + tif + " is truncated or damaged: image 1 (64x64, 8 bits per pixel) " +
-			"needs 4,096 bytes of pixels in strip 1", "run", "-m", model, "-i", tif, "-o", dir.resolve(
-				"out.tif"), "--device", "cpu");
+		assertRefused("input " + tif +
+			" is truncated or damaged: image 1 (64x64, 8 bits per pixel) " +
+			"needs 4,096 bytes of pixels in strip 1", "run", "-m", model, "-i", tif,
+			"-o", dir.resolve("out.tif"), "--device", "cpu");
 		Path png = cutInHalf("cut.png", "png");
-		assertRefused("input " + png + " is truncated: chunk 'IDAT' at byte 33 needs", "run", "-m",
-			model, "-i", png, "-o", dir.resolve("out.tif"), "--device", "cpu");
+		assertRefused("input " + png +
+			" is truncated: chunk 'IDAT' at byte 33 needs", "run", "-m", model, "-i",
+			png, "-o", dir.resolve("out.tif"), "--device", "cpu");
 		Path jpg = cutInHalf("cut.jpg", "jpg");
-		assertRefused("input " + jpg + " is truncated: it ends at byte ", "run", "-m", model, "-i",
-			jpg, "-o", dir.resolve("out.tif"), "--device", "cpu");
+		assertRefused("input " + jpg + " is truncated: it ends at byte ", "run",
+			"-m", model, "-i", jpg, "-o", dir.resolve("out.tif"), "--device", "cpu");
 	}
 
 	@Test
 	void aTinyTiffClaimingHugeDimensionsIsRefusedAtOnce() throws IOException {
-		byte[] lie = ImageFileCheckTest.grey(false, java.nio.ByteOrder.LITTLE_ENDIAN, 4000, 4000,
-			16_000_000, new byte[40]).bytes();
+		byte[] lie = ImageFileCheckTest.grey(false,
+			java.nio.ByteOrder.LITTLE_ENDIAN, 4000, 4000, 16_000_000, new byte[40])
+			.bytes();
 		Path in = Files.write(dir.resolve("lie.tif"), lie);
-		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertRefused("input " + in +
-			" is truncated or damaged: image 1 (4000x4000, 8 bits per pixel) needs 16,000,000 bytes",
-			"run", "-m", model(), "-i", in, "-o", dir.resolve("out.tif"), "--device", "cpu"));
+		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertRefused(
+			"input " + in +
+				" is truncated or damaged: image 1 (4000x4000, 8 bits per pixel) needs 16,000,000 bytes",
+			"run", "-m", model(), "-i", in, "-o", dir.resolve("out.tif"), "--device",
+			"cpu"));
 	}
 
 	@Test
@@ -119,11 +127,12 @@ class HostileFilesCliTest {
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		byte[] px = new byte[64 * 64];
 		Path in = dir.resolve("in.tif");
-		assertTrue(new FileSaver(new ImagePlus("x", new ByteProcessor(64, 64, px))).saveAsTiff(in
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus("x", new ByteProcessor(64, 64, px)))
+			.saveAsTiff(in.toString()));
 		Path mask = cutInHalf("mask.tif", "tif");
-		assertRefused("mask " + mask + " is truncated or damaged", "inpaint", "-m", model, "-i", in,
-			"--mask", mask, "-o", dir.resolve("out.tif"), "--device", "cpu");
+		assertRefused("mask " + mask + " is truncated or damaged", "inpaint", "-m",
+			model, "-i", in, "--mask", mask, "-o", dir.resolve("out.tif"), "--device",
+			"cpu");
 	}
 
 	@Test
@@ -131,28 +140,36 @@ class HostileFilesCliTest {
 	void aNamedPipeASocketAndADeviceAreNamedForWhatTheyAre() throws Exception {
 		Path model = model();
 		Path fifo = dir.resolve("pipe.tif");
-		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+		Process mk = new ProcessBuilder("mkfifo", fifo.toString())
+			.redirectErrorStream(true).start();
 		boolean made = mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0;
 		if (made) {
-			assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertRefused("input " + fifo +
-				" is a named pipe (FIFO), not a regular file", "run", "-m", model, "-i", fifo, "-o", dir
-					.resolve("out.tif"), "--device", "cpu"));
+			assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertRefused(
+				"input " + fifo + " is a named pipe (FIFO), not a regular file", "run",
+				"-m", model, "-i", fifo, "-o", dir.resolve("out.tif"), "--device",
+				"cpu"));
 			Path gen = OnnxModels.generator(8, 0, 5, 4).write(dir, "gan.onnx");
 			Path latent = dir.resolve("z.npy");
-			new ProcessBuilder("mkfifo", latent.toString()).start().waitFor(10, TimeUnit.SECONDS);
-			assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertRefused("latent file " +
-				latent + " is a named pipe (FIFO), not a regular file", "generate", "-m", gen, "--latent",
-				latent, "-o", dir.resolve("out.tif")));
+			new ProcessBuilder("mkfifo", latent.toString()).start().waitFor(10,
+				TimeUnit.SECONDS);
+			assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertRefused(
+				"latent file " + latent + " is a named pipe (FIFO), not a regular file",
+				"generate", "-m", gen, "--latent", latent, "-o", dir.resolve(
+					"out.tif")));
 		}
 		Path socket = dir.resolve("s.tif");
-		try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+		try (ServerSocketChannel server = ServerSocketChannel.open(
+			java.net.StandardProtocolFamily.UNIX))
+		{
 			server.bind(UnixDomainSocketAddress.of(socket));
-			assertRefused("input " + socket + " is a socket, not a regular file", "run", "-m", model,
-				"-i", socket, "-o", dir.resolve("out.tif"), "--device", "cpu");
+			assertRefused("input " + socket + " is a socket, not a regular file",
+				"run", "-m", model, "-i", socket, "-o", dir.resolve("out.tif"),
+				"--device", "cpu");
 		}
 		assumeTrue(Files.exists(Path.of("/dev/null")));
-		assertRefused("input /dev/null is a character device, not a regular file", "run", "-m", model,
-			"-i", "/dev/null", "-o", dir.resolve("out.tif"), "--device", "cpu");
+		assertRefused("input /dev/null is a character device, not a regular file",
+			"run", "-m", model, "-i", "/dev/null", "-o", dir.resolve("out.tif"),
+			"--device", "cpu");
 		assumeTrue(made, "mkfifo is not available here");
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,14 +33,16 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A large inference in a separate JVM, stopped mid-run by SIGKILL (kill -9) and by SIGTERM (what
- * Ctrl-C and a cluster's time limit send; it cancels the run): the existing output it was told to
- * overwrite is untouched and nothing else appears. A temporary file that a kill during the write
- * itself leaves is removed by the next run. Neither leaves anything in its temp folder (one of its
- * own, as other test runs share the machine's). POSIX only.
+ * A large inference in a separate JVM, stopped mid-run by SIGKILL (kill -9) and
+ * by SIGTERM (what Ctrl-C and a cluster's time limit send; it cancels the run):
+ * the existing output it was told to overwrite is untouched and nothing else
+ * appears. A temporary file that a kill during the write itself leaves is
+ * removed by the next run. Neither leaves anything in its temp folder (one of
+ * its own, as other test runs share the machine's). POSIX only.
  */
 @DisabledOnOs(OS.WINDOWS)
 class InferenceKillTest {
+
 	static final long WAIT_MILLIS = 60_000;
 
 	@TempDir
@@ -70,21 +73,25 @@ class InferenceKillTest {
 		for (int i = 0; i < p.length; i++)
 			p[i] = r.nextFloat();
 		Path file = dir.resolve(name);
-		assertTrue(new FileSaver(new ImagePlus(name, new FloatProcessor(w, h, p))).saveAsTiff(file
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus(name, new FloatProcessor(w, h, p)))
+			.saveAsTiff(file.toString()));
 		return file;
 	}
 
 	Process start(String tag, Object... args) throws IOException {
-		return processes.start(tag, List.of("-Dfijigan.progress=true", "-Djava.io.tmpdir=" + tmp), args);
+		return processes.start(tag, List.of("-Dfijigan.progress=true",
+			"-Djava.io.tmpdir=" + tmp), args);
 	}
 
-	/** Waits until the run has done its first tile (the progress line says so). */
+	/**
+	 * Waits until the run has done its first tile (the progress line says so).
+	 */
 	void awaitFirstTile(String tag, Process p) throws Exception {
 		long end = System.currentTimeMillis() + WAIT_MILLIS;
 		Path err = dir.resolve(tag + ".err");
 		while (System.currentTimeMillis() < end) {
-			if (!p.isAlive()) fail("the run ended before it was stopped: " + Files.readString(err));
+			if (!p.isAlive()) fail("the run ended before it was stopped: " + Files
+				.readString(err));
 			if (Files.readString(err).contains("fiji-gan: tile ")) return;
 			Thread.sleep(20);
 		}
@@ -98,10 +105,13 @@ class InferenceKillTest {
 	}
 
 	@Test
-	void killedOrTerminatedMidRunLeavesTheEarlierOutputAndNothingElse() throws Exception {
+	void killedOrTerminatedMidRunLeavesTheEarlierOutputAndNothingElse()
+		throws Exception
+	{
 		Path model = wideModel();
 		Path big = floatImage("big.tif", 1024, 1024);
-		Path out = Files.createDirectories(dir.resolve("out")).resolve("result.tif");
+		Path out = Files.createDirectories(dir.resolve("out")).resolve(
+			"result.tif");
 		byte[] earlier = "an earlier result, to be kept".getBytes();
 		Files.write(out, earlier);
 		Files.write(out.resolveSibling("other.tif"), earlier);
@@ -109,30 +119,36 @@ class InferenceKillTest {
 
 		for (boolean kill : new boolean[] { true, false }) {
 			String tag = kill ? "kill" : "term";
-			Process p = start(tag, "denoise", "-m", model, "-i", big, "-o", out, "--overwrite",
-				"--normalize", "none", "--tile", 192, "--device", "cpu", "--threads", 1);
+			Process p = start(tag, "denoise", "-m", model, "-i", big, "-o", out,
+				"--overwrite", "--normalize", "none", "--tile", 192, "--device", "cpu",
+				"--threads", 1);
 			awaitFirstTile(tag, p);
 			if (kill) p.destroyForcibly();
 			else p.destroy();
 			assertTrue(p.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS));
-			assertEquals(kill ? 137 : 143, p.exitValue(), Files.readString(dir.resolve(tag + ".err")));
+			assertEquals(kill ? 137 : 143, p.exitValue(), Files.readString(dir
+				.resolve(tag + ".err")));
 			assertArrayEquals(earlier, Files.readAllBytes(out), tag);
 			assertEquals(Set.of("result.tif", "other.tif"), outputs(), tag);
 			try (Stream<Path> s = Files.list(tmp)) {
-				assertEquals(List.of("was-here-before.txt"), s.map(f -> f.getFileName().toString()).toList(), tag +
-					": ONNX Runtime's libraries come from the cache, and its empty temporary folder is gone");
+				assertEquals(List.of("was-here-before.txt"), s.map(f -> f.getFileName()
+					.toString()).toList(), tag +
+						": ONNX Runtime's libraries come from the cache, and its empty temporary folder is gone");
 			}
 		}
 
-		// what a kill during the write itself leaves: the next run of that output removes it
+		// what a kill during the write itself leaves: the next run of that output
+		// removes it
 		Path stale = out.resolveSibling(".result.tif.5e1f0a3b.tmp.tif");
 		Files.write(stale, new byte[1000]);
-		Result r = MainTest.cli("denoise", "-m", model, "-i", floatImage("small.tif", 20, 10), "-o",
-			out, "--overwrite", "--normalize", "none", "--device", "cpu");
+		Result r = MainTest.cli("denoise", "-m", model, "-i", floatImage(
+			"small.tif", 20, 10), "-o", out, "--overwrite", "--normalize", "none",
+			"--device", "cpu");
 		assertEquals(0, r.exitCode(), r.err());
 		assertFalse(Files.exists(stale));
 		assertEquals(Set.of("result.tif", "other.tif"), outputs());
 		assertEquals(20, IJ.openImage(out.toString()).getWidth());
-		assertArrayEquals(earlier, Files.readAllBytes(out.resolveSibling("other.tif")));
+		assertArrayEquals(earlier, Files.readAllBytes(out.resolveSibling(
+			"other.tif")));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -31,8 +32,12 @@ import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs {@link Main} in-process on tiny models built in code, and checks the files it writes. */
+/**
+ * Runs {@link Main} in-process on tiny models built in code, and checks the
+ * files it writes.
+ */
 class MainTest {
+
 	@TempDir
 	Path dir;
 
@@ -47,7 +52,8 @@ class MainTest {
 		var cl = Main.commandLine();
 		cl.setOut(new PrintWriter(out, true));
 		cl.setErr(new PrintWriter(err, true));
-		String[] a = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
+		String[] a = Arrays.stream(args).map(String::valueOf).toArray(
+			String[]::new);
 		return new Result(cl.execute(a), out.toString(), err.toString());
 	}
 
@@ -79,13 +85,17 @@ class MainTest {
 		}
 	}
 
-	/** Exit 1, one stderr line that contains {@code problem}, and no new file in the folder. */
+	/**
+	 * Exit 1, one stderr line that contains {@code problem}, and no new file in
+	 * the folder.
+	 */
 	void assertFailsCleanly(String problem, Object... args) throws IOException {
 		Set<String> before = files();
 		Result r = cli(args);
 		assertEquals(1, r.exitCode(), r.err());
 		assertEquals(1, r.errLines().size(), r.err());
-		assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(problem), r.err());
+		assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(problem), r
+			.err());
 		assertEquals(before, files(), "files left behind");
 		assertEquals("", r.out());
 	}
@@ -99,8 +109,8 @@ class MainTest {
 		Path model = OnnxModels.addConstant(1, 0.5f).write(dir, "add.onnx");
 		Path out = dir.resolve("out.tif");
 
-		Result r = cli("run", "--model", model, "--input", in, "--output", out, "--normalize", "none",
-			"--device", "cpu");
+		Result r = cli("run", "--model", model, "--input", in, "--output", out,
+			"--normalize", "none", "--device", "cpu");
 
 		assertEquals(0, r.exitCode(), r.err());
 		ImagePlus result = IJ.openImage(out.toString());
@@ -108,9 +118,11 @@ class MainTest {
 		float[] values = (float[]) result.getProcessor().getPixels();
 		for (int i = 0; i < pixels.length; i++)
 			assertEquals((pixels[i] & 0xffff) + 0.5f, values[i], 0f, "pixel " + i);
-		assertTrue(r.out().contains("wrote " + out) && r.out().contains(" on cpu"), r.out());
-		assertTrue(result.getInfoProperty().contains("fiji-gan.command = fiji-gan run --model " + model),
-			result.getInfoProperty());
+		assertTrue(r.out().contains("wrote " + out) && r.out().contains(" on cpu"),
+			r.out());
+		assertTrue(result.getInfoProperty().contains(
+			"fiji-gan.command = fiji-gan run --model " + model), result
+				.getInfoProperty());
 		assertEquals("", r.err());
 	}
 
@@ -120,7 +132,8 @@ class MainTest {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
 		Path out = dir.resolve("sr.tif");
 
-		Result r = cli("super-resolution", "-m", model, "-i", in, "-o", out, "--normalize", "range");
+		Result r = cli("super-resolution", "-m", model, "-i", in, "-o", out,
+			"--normalize", "range");
 
 		assertEquals(0, r.exitCode(), r.err());
 		ImagePlus result = IJ.openImage(out.toString());
@@ -142,7 +155,8 @@ class MainTest {
 		Path model = OnnxModels.identity(2).write(dir, "id.onnx");
 		Path out = dir.resolve("out.npy");
 
-		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--normalize", "none");
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--normalize",
+			"none");
 
 		assertEquals(0, r.exitCode(), r.err());
 		NpyArray a = Npy.read(out);
@@ -162,27 +176,37 @@ class MainTest {
 		List<String> lines = r.out().lines().toList();
 		int at = lines.indexOf("timings:");
 		assertTrue(at > 0, r.out());
-		List<String> stages = lines.subList(at + 1, lines.size()).stream().map(l -> l.substring(2, 34).strip())
-			.toList();
+		List<String> stages = lines.subList(at + 1, lines.size()).stream().map(
+			l -> l.substring(2, 34).strip()).toList();
 		// in-process: no launcher or JVM start of its own
-		assertEquals(List.of("model read and checks", "graph analysis", "session creation", "input read",
-			"statistics and normalisation", "conversions, planes and tensors", "model runs", "output write",
+		assertEquals(List.of("model read and checks", "graph analysis",
+			"session creation", "input read", "statistics and normalisation",
+			"conversions, planes and tensors", "model runs", "output write",
 			"total of the stages"), stages);
 		for (String line : lines.subList(at + 1, lines.size()))
-			assertTrue(line.matches("  .{32} +\\d+\\.\\d{3} s(  \\(\\d+, first \\d+\\.\\d{3} s\\))?"), line);
+			assertTrue(line.matches(
+				"  .{32} +\\d+\\.\\d{3} s(  \\(\\d+, first \\d+\\.\\d{3} s\\))?"),
+				line);
 		String info = (String) IJ.openImage(out.toString()).getProperty("Info");
-		assertTrue(info.contains("fiji-gan run") && !info.contains("--timings"), info);
+		assertTrue(info.contains("fiji-gan run") && !info.contains("--timings"),
+			info);
 	}
 
 	@Test
 	void oneSubcommandOnTheCommandLineBuildsOnlyThatCommand() {
-		assertEquals(List.of("run"), List.copyOf(Main.commandLine("run").getSubcommands().keySet()));
-		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine("help").getSubcommands().size());
-		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine("rnu").getSubcommands().size());
-		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine(null).getSubcommands().size());
-		assertEquals(Main.commandLine(null).getSubcommands().get("run").getCommandSpec().options().stream().map(
-			o -> o.longestName()).sorted().toList(), Main.commandLine("run").getSubcommands().get("run")
-				.getCommandSpec().options().stream().map(o -> o.longestName()).sorted().toList());
+		assertEquals(List.of("run"), List.copyOf(Main.commandLine("run")
+			.getSubcommands().keySet()));
+		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine("help")
+			.getSubcommands().size());
+		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine("rnu")
+			.getSubcommands().size());
+		assertEquals(Main.SUBCOMMANDS.size(), Main.commandLine(null)
+			.getSubcommands().size());
+		assertEquals(Main.commandLine(null).getSubcommands().get("run")
+			.getCommandSpec().options().stream().map(o -> o.longestName()).sorted()
+			.toList(), Main.commandLine("run").getSubcommands().get("run")
+				.getCommandSpec().options().stream().map(o -> o.longestName()).sorted()
+				.toList());
 	}
 
 	@Test
@@ -205,8 +229,8 @@ class MainTest {
 	@Test
 	void aMissingModelFailsInOneLine() throws IOException {
 		Path in = tiff8("in.tif", 4, 4, 3);
-		assertFailsCleanly("nothere.onnx", "denoise", "-m", dir.resolve("nothere.onnx"), "-i", in,
-			"-o", dir.resolve("out.tif"));
+		assertFailsCleanly("nothere.onnx", "denoise", "-m", dir.resolve(
+			"nothere.onnx"), "-i", in, "-o", dir.resolve("out.tif"));
 	}
 
 	@Test
@@ -215,8 +239,8 @@ class MainTest {
 		byte[] junk = new byte[4096];
 		new Random(5).nextBytes(junk);
 		Path model = Files.write(dir.resolve("corrupt.onnx"), junk);
-		assertFailsCleanly("corrupt.onnx", "denoise", "-m", model, "-i", in, "-o", dir.resolve(
-			"out.tif"));
+		assertFailsCleanly("corrupt.onnx", "denoise", "-m", model, "-i", in, "-o",
+			dir.resolve("out.tif"));
 	}
 
 	@Test
@@ -224,23 +248,24 @@ class MainTest {
 		Path in = tiff8("in.tif", 8, 8, 4);
 		Path mask = tiff8("mask.tif", 4, 8, 5);
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
-		assertFailsCleanly("mask mask.tif is 4x8 but the image is 8x8", "inpaint", "-m", model, "-i",
-			in, "--mask", mask, "-o", dir.resolve("out.tif"));
+		assertFailsCleanly("mask mask.tif is 4x8 but the image is 8x8", "inpaint",
+			"-m", model, "-i", in, "--mask", mask, "-o", dir.resolve("out.tif"));
 	}
 
 	@Test
 	void anUnsupportedOutputExtensionFailsBeforeTheRun() throws IOException {
 		Path in = tiff8("in.tif", 4, 4, 6);
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
-		assertFailsCleanly("out.bmp", "run", "-m", model, "-i", in, "-o", dir.resolve("out.bmp"));
+		assertFailsCleanly("out.bmp", "run", "-m", model, "-i", in, "-o", dir
+			.resolve("out.bmp"));
 	}
 
 	@Test
 	void aFloatResultIsNotWrittenAsPng() throws IOException {
 		Path in = tiff8("in.tif", 4, 4, 7);
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
-		assertFailsCleanly("write .tif", "run", "-m", model, "-i", in, "-o", dir.resolve("out.png"),
-			"--float");
+		assertFailsCleanly("write .tif", "run", "-m", model, "-i", in, "-o", dir
+			.resolve("out.png"), "--float");
 	}
 
 	@Test
@@ -250,19 +275,23 @@ class MainTest {
 			pixels[i] = (byte) (i * 7);
 		holes[14] = holes[15] = 1;
 		Path in = dir.resolve("in.tif"), mask = dir.resolve("mask.tif");
-		new FileSaver(new ImagePlus("in", new ByteProcessor(6, 6, pixels))).saveAsTiff(in.toString());
-		new FileSaver(new ImagePlus("m", new ByteProcessor(6, 6, holes))).saveAsTiff(mask.toString());
+		new FileSaver(new ImagePlus("in", new ByteProcessor(6, 6, pixels)))
+			.saveAsTiff(in.toString());
+		new FileSaver(new ImagePlus("m", new ByteProcessor(6, 6, holes)))
+			.saveAsTiff(mask.toString());
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		Path out = dir.resolve("out.tif");
 
-		Result r = cli("inpaint", "-m", model, "-i", in, "--mask", mask, "-o", out, "--normalize",
-			"range");
+		Result r = cli("inpaint", "-m", model, "-i", in, "--mask", mask, "-o", out,
+			"--normalize", "range");
 
 		assertEquals(0, r.exitCode(), r.err());
-		byte[] result = (byte[]) IJ.openImage(out.toString()).getProcessor().getPixels();
+		byte[] result = (byte[]) IJ.openImage(out.toString()).getProcessor()
+			.getPixels();
 		for (int i = 0; i < pixels.length; i++)
 			if (holes[i] == 0) assertEquals(pixels[i], result[i], "pixel " + i);
-		assertEquals(128, result[14] & 0xff, 1); // the model fills with 0.5 of the 8-bit range
+		assertEquals(128, result[14] & 0xff, 1); // the model fills with 0.5 of the
+																							// 8-bit range
 	}
 
 	@Test
@@ -272,10 +301,12 @@ class MainTest {
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		Path out = dir.resolve("out.tif");
 
-		assertFailsCleanly("no image input 'holes'; it takes image and mask", "run", "-m", model, "-i",
-			in, "-i", "holes=" + mask, "-o", out);
-		assertFailsCleanly("--input mask=FILE", "run", "-m", model, "-i", in, "-o", out);
-		Result r = cli("run", "-m", model, "-i", "image=" + in, "-i", "mask=" + mask, "-o", out);
+		assertFailsCleanly("no image input 'holes'; it takes image and mask", "run",
+			"-m", model, "-i", in, "-i", "holes=" + mask, "-o", out);
+		assertFailsCleanly("--input mask=FILE", "run", "-m", model, "-i", in, "-o",
+			out);
+		Result r = cli("run", "-m", model, "-i", "image=" + in, "-i", "mask=" +
+			mask, "-o", out);
 		assertEquals(0, r.exitCode(), r.err());
 		assertTrue(r.out().startsWith("wrote " + out), r.out());
 	}
@@ -283,12 +314,14 @@ class MainTest {
 	@Test
 	void generatingWithTheSameSeedTwiceGivesIdenticalFiles() throws IOException {
 		Path model = OnnxModels.generator(8, 0, 5, 4).write(dir, "gen.onnx");
-		Path a = dir.resolve("a.tif"), b = dir.resolve("b.tif"), c = dir.resolve("c.tif");
+		Path a = dir.resolve("a.tif"), b = dir.resolve("b.tif"), c = dir.resolve(
+			"c.tif");
 
 		for (Path out : List.of(a, b))
-			assertEquals(0, cli("generate", "-m", model, "-o", out, "--count", 3, "--seed", 42)
-				.exitCode());
-		assertEquals(0, cli("generate", "-m", model, "-o", c, "--count", 3, "--seed", 43).exitCode());
+			assertEquals(0, cli("generate", "-m", model, "-o", out, "--count", 3,
+				"--seed", 42).exitCode());
+		assertEquals(0, cli("generate", "-m", model, "-o", c, "--count", 3,
+			"--seed", 43).exitCode());
 
 		assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
 		ImagePlus stack = IJ.openImage(a.toString());
@@ -307,32 +340,36 @@ class MainTest {
 		Npy.writeFloat(latent, z, 2, 8);
 		Path out = dir.resolve("g.npy");
 
-		Result r = cli("generate", "-m", model, "-o", out, "--latent", latent, "--normalize", "none");
+		Result r = cli("generate", "-m", model, "-o", out, "--latent", latent,
+			"--normalize", "none");
 
 		assertEquals(0, r.exitCode(), r.err());
 		NpyArray a = Npy.read(out);
 		assertArrayEquals(new long[] { 2, 1, 5, 4 }, a.shape());
 		float[] v = a.toFloatArray();
-		assertFalse(Arrays.equals(Arrays.copyOf(v, 20), Arrays.copyOfRange(v, 20, 40)));
+		assertFalse(Arrays.equals(Arrays.copyOf(v, 20), Arrays.copyOfRange(v, 20,
+			40)));
 		for (float x : v)
 			assertTrue(x >= -1 && x <= 1, "tanh output " + x);
 	}
 
 	@Test
 	void aWrongOptionIsAUsageErrorInOneLine() {
-		Result r = cli("denoise", "--model", "m.onnx", "--input", "in.tif", "--output", "o.tif",
-			"--tile", "huge");
+		Result r = cli("denoise", "--model", "m.onnx", "--input", "in.tif",
+			"--output", "o.tif", "--tile", "huge");
 		assertEquals(2, r.exitCode());
-		assertEquals(List.of("fiji-gan: Invalid value for option '--tile': tile size 'huge' must be " +
-			"auto, none or a positive number of pixels (see 'fiji-gan denoise --help')"), r.errLines());
+		assertEquals(List.of(
+			"fiji-gan: Invalid value for option '--tile': tile size 'huge' must be " +
+				"auto, none or a positive number of pixels (see 'fiji-gan denoise --help')"),
+			r.errLines());
 	}
 
 	@Test
 	void aGeneratorGivenToDenoiseNamesTheRightCommand() throws IOException {
 		Path in = tiff8("in.tif", 4, 4, 8);
 		Path model = OnnxModels.generator(8, 0, 4, 4).write(dir, "gen.onnx");
-		assertFailsCleanly("fiji-gan generate", "denoise", "-m", model, "-i", in, "-o", dir.resolve(
-			"out.tif"));
+		assertFailsCleanly("fiji-gan generate", "denoise", "-m", model, "-i", in,
+			"-o", dir.resolve("out.tif"));
 	}
 
 	@Test
@@ -340,12 +377,14 @@ class MainTest {
 		Path model = OnnxModels.pixelShuffle(1, 3).write(dir, "sr3.onnx");
 		Result r = cli("info", "-m", model);
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().lines().anyMatch(l -> l.startsWith("providers:") && l.contains("cpu")), r
-			.out());
+		assertTrue(r.out().lines().anyMatch(l -> l.startsWith("providers:") && l
+			.contains("cpu")), r.out());
 		assertTrue(r.out().contains("super-resolution"), r.out());
 		// DepthToSpace and the rest have CUDA and DirectML kernels
-		assertTrue(r.out().lines().anyMatch(l -> l.equals("cpu fallback:  cuda: none")), r.out());
-		assertTrue(r.out().lines().anyMatch(l -> l.equals("cpu fallback:  directml: none")), r.out());
+		assertTrue(r.out().lines().anyMatch(l -> l.equals(
+			"cpu fallback:  cuda: none")), r.out());
+		assertTrue(r.out().lines().anyMatch(l -> l.equals(
+			"cpu fallback:  directml: none")), r.out());
 	}
 
 	@Test
@@ -355,7 +394,8 @@ class MainTest {
 		String old = System.getProperty("fijigan.models.dir");
 		List<Result> results = new ArrayList<>();
 		try {
-			System.setProperty("fijigan.models.dir", dir.resolve("models").toString());
+			System.setProperty("fijigan.models.dir", dir.resolve("models")
+				.toString());
 			results.add(cli("models"));
 			System.setProperty("fijigan.models.dir", dir.resolve("empty").toString());
 			results.add(cli("models"));
@@ -365,7 +405,9 @@ class MainTest {
 			else System.setProperty("fijigan.models.dir", old);
 		}
 		assertNotNull(results.get(0));
-		assertTrue(results.get(0).out().startsWith("noise2x "), results.get(0).out());
-		assertTrue(results.get(1).out().startsWith("no models in "), results.get(1).out());
+		assertTrue(results.get(0).out().startsWith("noise2x "), results.get(0)
+			.out());
+		assertTrue(results.get(1).out().startsWith("no models in "), results.get(1)
+			.out());
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,36 +25,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * NaN and infinite values: counted per image where a model gives them, stated in the summary, the
- * result's properties and the manifest; kept in a float result; refused for an integer result
- * unless mapped with {@code --nonfinite zero|clip}. NaN latent vectors and NaN mask pixels are
+ * NaN and infinite values: counted per image where a model gives them, stated
+ * in the summary, the result's properties and the manifest; kept in a float
+ * result; refused for an integer result unless mapped with
+ * {@code --nonfinite zero|clip}. NaN latent vectors and NaN mask pixels are
  * refused the same way.
  */
 class NonFiniteValuesTest {
+
 	@TempDir
 	Path dir;
 
 	/** y = log(x): NaN below 0, -inf at 0. */
 	Path logModel() {
-		return OnnxModels.builder().input("x", "N,1,H,W").node("Log", "x", "y").output("y", "N,1,H,W")
-			.write(dir, "log.onnx");
+		return OnnxModels.builder().input("x", "N,1,H,W").node("Log", "x", "y")
+			.output("y", "N,1,H,W").write(dir, "log.onnx");
 	}
 
-	/** 4x3 float: -2 and -1 (NaN after log), 0 twice (-inf), the rest 1..8 (finite). */
+	/**
+	 * 4x3 float: -2 and -1 (NaN after log), 0 twice (-inf), the rest 1..8
+	 * (finite).
+	 */
 	Path floatImage() {
 		float[] v = { -2, -1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8 };
 		Path f = dir.resolve("f.tif");
-		assertTrue(new FileSaver(new ImagePlus("f", new FloatProcessor(4, 3, v))).saveAsTiff(f
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus("f", new FloatProcessor(4, 3, v)))
+			.saveAsTiff(f.toString()));
 		return f;
 	}
 
-	/** 4x3 8-bit: 0 at three pixels (-inf after log under range normalisation), the rest finite. */
+	/**
+	 * 4x3 8-bit: 0 at three pixels (-inf after log under range normalisation),
+	 * the rest finite.
+	 */
 	Path byteImage(Path file) throws IOException {
 		Files.createDirectories(file.getParent());
 		byte[] v = { 0, 0, 0, 50, 60, 70, 80, 90, 100, 110, 120, (byte) 255 };
-		assertTrue(new FileSaver(new ImagePlus("b", new ByteProcessor(4, 3, v))).saveAsTiff(file
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus("b", new ByteProcessor(4, 3, v)))
+			.saveAsTiff(file.toString()));
 		return file;
 	}
 
@@ -64,42 +73,53 @@ class NonFiniteValuesTest {
 	@Test
 	void aFloatResultKeepsNanAndInfinityAndCountsThem() {
 		Path out = dir.resolve("out.tif");
-		Result r = MainTest.cli("run", "-m", logModel(), "-i", floatImage(), "-o", out, "--normalize",
-			"none", "--device", "cpu");
+		Result r = MainTest.cli("run", "-m", logModel(), "-i", floatImage(), "-o",
+			out, "--normalize", "none", "--device", "cpu");
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().contains("note: 4 NaN/infinite values in the model's output, kept as they are " +
-			"in the 32-bit result\n"), r.out());
-		float[] p = (float[]) IJ.openImage(out.toString()).getProcessor().getPixels();
+		assertTrue(r.out().contains(
+			"note: 4 NaN/infinite values in the model's output, kept as they are " +
+				"in the 32-bit result\n"), r.out());
+		float[] p = (float[]) IJ.openImage(out.toString()).getProcessor()
+			.getPixels();
 		assertTrue(Float.isNaN(p[0]) && Float.isNaN(p[1]));
 		assertEquals(Float.NEGATIVE_INFINITY, p[2]);
 		assertEquals(0f, p[4]);
-		assertTrue(info(out).contains("fiji-gan.nonfinite.outputs = 4\n"), info(out));
+		assertTrue(info(out).contains("fiji-gan.nonfinite.outputs = 4\n"), info(
+			out));
 	}
 
 	@Test
-	void anIntegerResultRefusesThemUnlessMappedAsTheUserChooses() throws IOException {
-		Path in = byteImage(dir.resolve("b.tif")), model = logModel(), out = dir.resolve("out.tif");
-		Result refused = MainTest.cli("run", "-m", model, "-i", in, "-o", out, "--normalize", "range",
-			"--device", "cpu");
+	void anIntegerResultRefusesThemUnlessMappedAsTheUserChooses()
+		throws IOException
+	{
+		Path in = byteImage(dir.resolve("b.tif")), model = logModel(), out = dir
+			.resolve("out.tif");
+		Result refused = MainTest.cli("run", "-m", model, "-i", in, "-o", out,
+			"--normalize", "range", "--device", "cpu");
 		assertEquals(1, refused.exitCode(), refused.err());
-		assertEquals("fiji-gan: the model gave 3 NaN or infinite values in one tile, which an 8-bit " +
-			"result cannot hold: write 32-bit float output (--float) to keep them, or choose --nonfinite " +
-			"zero or clip to map them\n", refused.err());
+		assertEquals(
+			"fiji-gan: the model gave 3 NaN or infinite values in one tile, which an 8-bit " +
+				"result cannot hold: write 32-bit float output (--float) to keep them, or choose --nonfinite " +
+				"zero or clip to map them\n", refused.err());
 		assertFalse(Files.exists(out));
 
-		Result zero = MainTest.cli("run", "-m", model, "-i", in, "-o", out, "--normalize", "range",
-			"--device", "cpu", "--nonfinite", "zero");
+		Result zero = MainTest.cli("run", "-m", model, "-i", in, "-o", out,
+			"--normalize", "range", "--device", "cpu", "--nonfinite", "zero");
 		assertEquals(0, zero.exitCode(), zero.err());
-		assertTrue(zero.out().contains("note: 3 NaN/infinite values in the model's output were written " +
-			"as 0 (nonfinite: zero)\n"), zero.out());
+		assertTrue(zero.out().contains(
+			"note: 3 NaN/infinite values in the model's output were written " +
+				"as 0 (nonfinite: zero)\n"), zero.out());
 		byte[] z = (byte[]) IJ.openImage(out.toString()).getProcessor().getPixels();
 		assertEquals(0, z[0]);
-		assertTrue(info(out).contains("fiji-gan.nonfinite.outputs = 3\n"), info(out));
+		assertTrue(info(out).contains("fiji-gan.nonfinite.outputs = 3\n"), info(
+			out));
 
-		Result bad = MainTest.cli("run", "-m", model, "-i", in, "-o", out, "--nonfinite", "maybe");
+		Result bad = MainTest.cli("run", "-m", model, "-i", in, "-o", out,
+			"--nonfinite", "maybe");
 		assertEquals(2, bad.exitCode(), bad.err());
-		assertTrue(bad.err().contains("'maybe' is not a way to treat NaN and infinite values: use fail, " +
-			"zero or clip"), bad.err());
+		assertTrue(bad.err().contains(
+			"'maybe' is not a way to treat NaN and infinite values: use fail, " +
+				"zero or clip"), bad.err());
 	}
 
 	@Test
@@ -110,67 +130,83 @@ class NonFiniteValuesTest {
 		byteImage(in.resolve("a.tif"));
 		float[] ones = new float[12];
 		java.util.Arrays.fill(ones, 1);
-		assertTrue(new FileSaver(new ImagePlus("c", new FloatProcessor(4, 3, ones))).saveAsTiff(in
-			.resolve("c.tif").toString()));
+		assertTrue(new FileSaver(new ImagePlus("c", new FloatProcessor(4, 3, ones)))
+			.saveAsTiff(in.resolve("c.tif").toString()));
 		Path out = dir.resolve("out");
-		Result r = MainTest.cli("run", "-m", logModel(), "-i", in, "-o", out, "--float", "--normalize",
-			"none", "--device", "cpu");
+		Result r = MainTest.cli("run", "-m", logModel(), "-i", in, "-o", out,
+			"--float", "--normalize", "none", "--device", "cpu");
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().contains("note: 1 image has NaN or infinite values in the model's output " +
-			"(see the manifest's nonfinite column)\n"), r.out());
+		assertTrue(r.out().contains(
+			"note: 1 image has NaN or infinite values in the model's output " +
+				"(see the manifest's nonfinite column)\n"), r.out());
 		Manifest.Table t = Manifest.read(out.resolve("manifest.csv"));
 		assertEquals(Manifest.FOLDER_COLUMNS, t.header());
-		Map<String, String> a = t.rows().stream().filter(m -> m.get("input").equals("a.tif")).findFirst()
-			.orElseThrow();
-		Map<String, String> c = t.rows().stream().filter(m -> m.get("input").equals("c.tif")).findFirst()
-			.orElseThrow();
+		Map<String, String> a = t.rows().stream().filter(m -> m.get("input").equals(
+			"a.tif")).findFirst().orElseThrow();
+		Map<String, String> c = t.rows().stream().filter(m -> m.get("input").equals(
+			"c.tif")).findFirst().orElseThrow();
 		assertEquals("3", a.get("nonfinite"));
 		assertEquals("0", c.get("nonfinite"));
 
-		// a manifest an earlier version wrote, without the column, is still taken as a record
+		// a manifest an earlier version wrote, without the column, is still taken
+		// as a record
 		List<String> lines = Files.readAllLines(out.resolve("manifest.csv"));
 		StringBuilder old = new StringBuilder();
 		for (String line : lines)
 			old.append(line, 0, line.lastIndexOf(',')).append('\n');
 		Files.writeString(out.resolve("manifest.csv"), old);
-		Result again = MainTest.cli("run", "-m", logModel(), "-i", in, "-o", out, "--float",
-			"--normalize", "none", "--device", "cpu");
+		Result again = MainTest.cli("run", "-m", logModel(), "-i", in, "-o", out,
+			"--float", "--normalize", "none", "--device", "cpu");
 		assertEquals(0, again.exitCode(), again.err());
-		assertTrue(again.out().contains("2 complete from an earlier run, skipped"), again.out());
+		assertTrue(again.out().contains("2 complete from an earlier run, skipped"),
+			again.out());
 	}
 
-	/** z [N,4] reshaped to one 2x2 image per vector, then log: a generator of NaN where z < 0. */
+	/**
+	 * z [N,4] reshaped to one 2x2 image per vector, then log: a generator of NaN
+	 * where z < 0.
+	 */
 	Path logGenerator() {
-		return OnnxModels.builder().input("z", "N,4").constant("shape", new long[] { -1, 1, 2, 2 }, 4)
-			.node("Reshape", "z,shape", "r").node("Log", "r", "image").output("image", "N,1,2,2").write(
-				dir, "loggan.onnx");
+		return OnnxModels.builder().input("z", "N,4").constant("shape", new long[] {
+			-1, 1, 2, 2 }, 4).node("Reshape", "z,shape", "r").node("Log", "r",
+				"image").output("image", "N,1,2,2").write(dir, "loggan.onnx");
 	}
 
 	@Test
 	void generatorOutputsAreCountedAndNanLatentsAreRefused() throws IOException {
 		Path model = logGenerator(), latents = dir.resolve("z.npy");
-		Npy.writeFloat(latents, new float[] { 1, -1, 0, 2, 1, 1, 1, 1 }, 2, 4); // image 0: NaN, -inf
-		Result refused = MainTest.cli("generate", "-m", model, "-o", dir.resolve("g.tif"), "--latent",
-			latents, "--range", "-1,1");
+		Npy.writeFloat(latents, new float[] { 1, -1, 0, 2, 1, 1, 1, 1 }, 2, 4); // image
+																																						// 0:
+																																						// NaN,
+																																						// -inf
+		Result refused = MainTest.cli("generate", "-m", model, "-o", dir.resolve(
+			"g.tif"), "--latent", latents, "--range", "-1,1");
 		assertEquals(1, refused.exitCode(), refused.err());
-		assertTrue(refused.err().startsWith("fiji-gan: the generator gave NaN or infinite values for " +
-			"image 0, which an 8-bit image cannot hold"), refused.err());
+		assertTrue(refused.err().startsWith(
+			"fiji-gan: the generator gave NaN or infinite values for " +
+				"image 0, which an 8-bit image cannot hold"), refused.err());
 
 		Path folder = dir.resolve("gen");
-		Result kept = MainTest.cli("generate", "-m", model, "-o", folder, "--latent", latents, "--float");
+		Result kept = MainTest.cli("generate", "-m", model, "-o", folder,
+			"--latent", latents, "--float");
 		assertEquals(0, kept.exitCode(), kept.err());
-		Map<String, String> row0 = Manifest.read(folder.resolve("manifest.csv")).rows().get(0);
-		Map<String, String> row1 = Manifest.read(folder.resolve("manifest.csv")).rows().get(1);
+		Map<String, String> row0 = Manifest.read(folder.resolve("manifest.csv"))
+			.rows().get(0);
+		Map<String, String> row1 = Manifest.read(folder.resolve("manifest.csv"))
+			.rows().get(1);
 		assertEquals("2", row0.get("nonfinite"));
 		assertEquals("0", row1.get("nonfinite"));
-		assertTrue(info(folder.resolve(row0.get("file"))).contains("fiji-gan.nonfinite.outputs = 2\n"));
+		assertTrue(info(folder.resolve(row0.get("file"))).contains(
+			"fiji-gan.nonfinite.outputs = 2\n"));
 
 		Path nan = dir.resolve("nan.npy");
 		Npy.writeFloat(nan, new float[] { 1, 1, 1, 1, 1, Float.NaN, 1, 1 }, 2, 4);
-		Result bad = MainTest.cli("generate", "-m", model, "-o", dir.resolve("n.tif"), "--latent", nan);
+		Result bad = MainTest.cli("generate", "-m", model, "-o", dir.resolve(
+			"n.tif"), "--latent", nan);
 		assertEquals(1, bad.exitCode(), bad.err());
-		assertEquals("fiji-gan: the latent vectors hold 1 NaN or infinite value (the first in vector 1): " +
-			"a generator draws images from finite numbers only\n", bad.err());
+		assertEquals(
+			"fiji-gan: the latent vectors hold 1 NaN or infinite value (the first in vector 1): " +
+				"a generator draws images from finite numbers only\n", bad.err());
 	}
 
 	@Test
@@ -182,19 +218,24 @@ class NonFiniteValuesTest {
 		m[7] = Float.NaN;
 		m[8] = Float.NaN;
 		Path mask = dir.resolve("m.tif");
-		assertTrue(new FileSaver(new ImagePlus("m", new FloatProcessor(4, 3, m))).saveAsTiff(mask
-			.toString()));
-		Result refused = MainTest.cli("inpaint", "-m", model, "-i", in, "--mask", mask, "-o", dir.resolve(
-			"o.tif"), "--device", "cpu");
+		assertTrue(new FileSaver(new ImagePlus("m", new FloatProcessor(4, 3, m)))
+			.saveAsTiff(mask.toString()));
+		Result refused = MainTest.cli("inpaint", "-m", model, "-i", in, "--mask",
+			mask, "-o", dir.resolve("o.tif"), "--device", "cpu");
 		assertEquals(1, refused.exitCode(), refused.err());
-		assertEquals("fiji-gan: the mask has 2 NaN pixels, which mark neither a hole (non-zero) nor none " +
-			"(0): fix the mask, or choose --nonfinite zero or clip to read them as 0\n", refused.err());
-		Result zero = MainTest.cli("inpaint", "-m", model, "-i", in, "--mask", mask, "-o", dir.resolve(
-			"o.tif"), "--device", "cpu", "--nonfinite", "zero", "--normalize", "range");
+		assertEquals(
+			"fiji-gan: the mask has 2 NaN pixels, which mark neither a hole (non-zero) nor none " +
+				"(0): fix the mask, or choose --nonfinite zero or clip to read them as 0\n",
+			refused.err());
+		Result zero = MainTest.cli("inpaint", "-m", model, "-i", in, "--mask", mask,
+			"-o", dir.resolve("o.tif"), "--device", "cpu", "--nonfinite", "zero",
+			"--normalize", "range");
 		assertEquals(0, zero.exitCode(), zero.err());
-		assertTrue(zero.out().contains("note: 2 NaN mask pixels were read as 0 (no hole; nonfinite: " +
-			"zero)\n"), zero.out());
-		byte[] o = (byte[]) IJ.openImage(dir.resolve("o.tif").toString()).getProcessor().getPixels();
+		assertTrue(zero.out().contains(
+			"note: 2 NaN mask pixels were read as 0 (no hole; nonfinite: " +
+				"zero)\n"), zero.out());
+		byte[] o = (byte[]) IJ.openImage(dir.resolve("o.tif").toString())
+			.getProcessor().getPixels();
 		byte[] i = (byte[]) IJ.openImage(in.toString()).getProcessor().getPixels();
 		assertEquals(i[7], o[7], "a NaN mask pixel is no hole: the original stays");
 		assertEquals(i[8], o[8]);

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +19,12 @@ import org.fijigan.testing.PackageTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./fiji-gan package-model}: flags in, a package that {@code info} and {@code super-resolution} load. */
+/**
+ * {@code ./fiji-gan package-model}: flags in, a package that {@code info} and
+ * {@code super-resolution} load.
+ */
 class PackageModelCommandTest {
+
 	@TempDir
 	Path dir;
 
@@ -28,7 +33,8 @@ class PackageModelCommandTest {
 		for (int i = 0; i < p.length; i++)
 			p[i] = (byte) ((i % 64) * 3 + (i / 64) * 2 + (i * 7919 % 13));
 		Path file = dir.resolve("sample.png");
-		assertTrue(new FileSaver(new ImagePlus("sample", new ByteProcessor(64, 48, p))).saveAsPng(file.toString()));
+		assertTrue(new FileSaver(new ImagePlus("sample", new ByteProcessor(64, 48,
+			p))).saveAsPng(file.toString()));
 		return file;
 	}
 
@@ -37,24 +43,29 @@ class PackageModelCommandTest {
 		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
 		Path card = Files.writeString(dir.resolve("card.md"), "# Intended use\n");
 		Path pkg = dir.resolve("pkg");
-		Result r = MainTest.cli("package-model", "--model", onnx, "--output", pkg, "--name", "SR x2", "--description",
-			"Doubles the resolution.", "--sample", samplePng(), "--license", "MIT", "--author", "A. Author", "--author",
-			"B. Author", "--cite", "Shi et al. 2016=https://arxiv.org/abs/1609.05158", "--tags", "sr,x2",
-			"--documentation", card);
+		Result r = MainTest.cli("package-model", "--model", onnx, "--output", pkg,
+			"--name", "SR x2", "--description", "Doubles the resolution.", "--sample",
+			samplePng(), "--license", "MIT", "--author", "A. Author", "--author",
+			"B. Author", "--cite", "Shi et al. 2016=https://arxiv.org/abs/1609.05158",
+			"--tags", "sr,x2", "--documentation", card);
 		assertEquals(0, r.exitCode(), r.err());
-		assertTrue(r.out().startsWith("wrote " + pkg + ": sr2.onnx, test_input.npy, test_output.npy, sample_input.png, " +
+		assertTrue(r.out().startsWith("wrote " + pkg +
+			": sr2.onnx, test_input.npy, test_output.npy, sample_input.png, " +
 			"sample_output.png, cover.png, README.md, rdf.yaml"), r.out());
 		assertTrue(r.out().contains("task super-resolution, scale 2"), r.out());
 		String rdf = Files.readString(pkg.resolve("rdf.yaml"));
-		assertTrue(rdf.contains("  - name: \"A. Author\"\n  - name: \"B. Author\"\n"), rdf);
+		assertTrue(rdf.contains(
+			"  - name: \"A. Author\"\n  - name: \"B. Author\"\n"), rdf);
 		assertTrue(rdf.contains("tags: [sr, x2, super-resolution, fiji-gan]"), rdf);
-		assertTrue(PackageTensors.run(pkg.resolve("rdf.yaml")).relativeError() <= 1e-6);
+		assertTrue(PackageTensors.run(pkg.resolve("rdf.yaml"))
+			.relativeError() <= 1e-6);
 
 		Result info = MainTest.cli("info", "--model", pkg);
 		assertEquals(0, info.exitCode(), info.err());
 		assertTrue(info.out().contains("super-resolution (rdf.yaml)"), info.out());
 		Path out = dir.resolve("out.tif");
-		Result sr = MainTest.cli("super-resolution", "--model", pkg, "--input", samplePng(), "--output", out);
+		Result sr = MainTest.cli("super-resolution", "--model", pkg, "--input",
+			samplePng(), "--output", out);
 		assertEquals(0, sr.exitCode(), sr.err());
 		assertTrue(Files.isRegularFile(out));
 	}
@@ -64,20 +75,24 @@ class PackageModelCommandTest {
 		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
 		Path pkg = Files.createDirectories(dir.resolve("pkg"));
 		Files.writeString(pkg.resolve("notes.txt"), "mine");
-		List<Object[]> cases = List.of(new Object[] { new Object[] { "--sample", samplePng() }, "not empty" },
-			new Object[] { new Object[] { "--sample", samplePng(), "--overwrite", "--cite", "no url" }, "TEXT=URL" },
+		List<Object[]> cases = List.of(new Object[] { new Object[] { "--sample",
+			samplePng() }, "not empty" }, new Object[] { new Object[] { "--sample",
+				samplePng(), "--overwrite", "--cite", "no url" }, "TEXT=URL" },
 			new Object[] { new Object[] { "--overwrite" }, "--sample" });
 		for (Object[] c : cases) {
-			List<Object> args = new java.util.ArrayList<>(List.of("package-model", "--model", onnx, "--output", pkg,
-				"--name", "model", "--description", "d"));
+			List<Object> args = new java.util.ArrayList<>(List.of("package-model",
+				"--model", onnx, "--output", pkg, "--name", "model", "--description",
+				"d"));
 			args.addAll(List.of((Object[]) c[0]));
 			Result r = MainTest.cli(args.toArray());
 			assertEquals(1, r.exitCode(), r.out() + r.err());
 			assertEquals(1, r.errLines().size(), r.err());
-			assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains((String) c[1]), r.err());
+			assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(
+				(String) c[1]), r.err());
 		}
 		assertEquals(List.of(pkg.resolve("notes.txt")), Files.list(pkg).toList());
-		Result usage = MainTest.cli("package-model", "--model", onnx, "--output", pkg);
+		Result usage = MainTest.cli("package-model", "--model", onnx, "--output",
+			pkg);
 		assertEquals(2, usage.exitCode(), usage.err());
 	}
 }

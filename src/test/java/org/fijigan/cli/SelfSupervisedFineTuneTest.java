@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,24 +20,30 @@ import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
 /**
- * {@code fine-tune --self-supervised n2v}: a fresh small denoiser learns from one noisy image alone
- * and then removes much of its noise, measured against the clean image training never saw.
+ * {@code fine-tune --self-supervised n2v}: a fresh small denoiser learns from
+ * one noisy image alone and then removes much of its noise, measured against
+ * the clean image training never saw.
  */
 class SelfSupervisedFineTuneTest {
+
 	@TempDir
 	Path dir;
 
 	static final int SIZE = 96;
 	static final double NOISE = 0.1;
 
-	/** A seeded smooth image in [0.15, 0.85]: two crossing waves and three soft blobs. */
+	/**
+	 * A seeded smooth image in [0.15, 0.85]: two crossing waves and three soft
+	 * blobs.
+	 */
 	static float[] clean() {
 		float[] v = new float[SIZE * SIZE];
 		for (int y = 0; y < SIZE; y++)
 			for (int x = 0; x < SIZE; x++) {
 				double s = 0.5 + 0.15 * Math.sin(x / 7.0) * Math.cos(y / 9.0);
 				for (int[] b : new int[][] { { 20, 30 }, { 60, 70 }, { 75, 20 } })
-					s += 0.2 * Math.exp(-((x - b[0]) * (x - b[0]) + (y - b[1]) * (y - b[1])) / 60.0);
+					s += 0.2 * Math.exp(-((x - b[0]) * (x - b[0]) + (y - b[1]) * (y -
+						b[1])) / 60.0);
 				v[y * SIZE + x] = (float) Math.min(0.85, Math.max(0.15, s));
 			}
 		return v;
@@ -51,38 +58,46 @@ class SelfSupervisedFineTuneTest {
 	}
 
 	static void saveFloat(float[] v, Path file) {
-		assertTrue(new FileSaver(new ImagePlus("img", new FloatProcessor(SIZE, SIZE, v))).saveAsTiff(file
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus("img", new FloatProcessor(SIZE, SIZE,
+			v))).saveAsTiff(file.toString()));
 	}
 
 	static float[] readFloat(Path file) {
-		return (float[]) new ImagePlus(file.toString()).getProcessor().convertToFloat().getPixels();
+		return (float[]) new ImagePlus(file.toString()).getProcessor()
+			.convertToFloat().getPixels();
 	}
 
 	@Test
-	void aFreshDenoiserTrainedOnOneNoisyImageAloneRaisesItsPsnrWellAboveTheInput() throws IOException {
+	void aFreshDenoiserTrainedOnOneNoisyImageAloneRaisesItsPsnrWellAboveTheInput()
+		throws IOException
+	{
 		float[] truth = clean(), noisy = noisy(truth, 3);
 		Path data = Files.createDirectories(dir.resolve("noisy"));
 		saveFloat(noisy, data.resolve("cells.tif"));
 		Path fresh = dir.resolve("fresh.onnx"), tuned = dir.resolve("tuned.onnx");
-		MainTest.Result created = MainTest.cli("create-model", "--arch", "residual-denoiser", "--width", 8,
-			"--blocks", 3, "--seed", 1, "--output", fresh);
+		MainTest.Result created = MainTest.cli("create-model", "--arch",
+			"residual-denoiser", "--width", 8, "--blocks", 3, "--seed", 1, "--output",
+			fresh);
 		assertEquals(0, created.exitCode(), created.err());
-		MainTest.Result trained = MainTest.cli("fine-tune", "--model", fresh, "--output", tuned, "--data",
-			data, "--self-supervised", "n2v", "--steps", 120, "--batch", 4, "--patch", 32, "--lr", 0.01,
-			"--seed", 2, "--validation", 0, "--normalize", "none", "--device", "cpu", "--threads", 1);
+		MainTest.Result trained = MainTest.cli("fine-tune", "--model", fresh,
+			"--output", tuned, "--data", data, "--self-supervised", "n2v", "--steps",
+			120, "--batch", 4, "--patch", 32, "--lr", 0.01, "--seed", 2,
+			"--validation", 0, "--normalize", "none", "--device", "cpu", "--threads",
+			1);
 		assertEquals(0, trained.exitCode(), trained.err());
 		assertTrue(trained.out().contains("Noise2Void blind spots"), trained.out());
-		assertFalse(trained.out().contains("NaN"), "no PSNR against a noisy target: " + trained.out());
-		MainTest.Result denoised = MainTest.cli("denoise", "--model", tuned, "--input", data.resolve(
-			"cells.tif"), "--output", dir.resolve("denoised.tif"), "--normalize", "none", "--float",
-			"--threads", 1);
+		assertFalse(trained.out().contains("NaN"),
+			"no PSNR against a noisy target: " + trained.out());
+		MainTest.Result denoised = MainTest.cli("denoise", "--model", tuned,
+			"--input", data.resolve("cells.tif"), "--output", dir.resolve(
+				"denoised.tif"), "--normalize", "none", "--float", "--threads", 1);
 		assertEquals(0, denoised.exitCode(), denoised.err());
 
-		double before = Metrics.psnr(truth, noisy, 1), after = Metrics.psnr(truth, readFloat(dir.resolve(
-			"denoised.tif")), 1);
+		double before = Metrics.psnr(truth, noisy, 1), after = Metrics.psnr(truth,
+			readFloat(dir.resolve("denoised.tif")), 1);
 		assertEquals(20.0, before, 0.2, "sigma 0.1 on a range of 1");
-		assertTrue(after > before + 6, "PSNR " + before + " dB -> " + after + " dB");
+		assertTrue(after > before + 6, "PSNR " + before + " dB -> " + after +
+			" dB");
 		List<String> csv = Files.readAllLines(dir.resolve("tuned-loss.csv"));
 		assertEquals(121, csv.size());
 		assertTrue(TrainerLoss.mean(csv, 101, 120) < TrainerLoss.mean(csv, 1, 20),
@@ -93,15 +108,19 @@ class SelfSupervisedFineTuneTest {
 	void selfSupervisedOptionsAreCheckedBeforeAnythingRuns() throws IOException {
 		Path data = Files.createDirectories(dir.resolve("noisy"));
 		saveFloat(noisy(clean(), 1), data.resolve("a.tif"));
-		Path fresh = dir.resolve("never-loaded.onnx"); // refused before the model is read
-		Object[][] bad = { { "--self-supervised", "n3v" }, { "--n2v-fraction", 0.02 }, {
-			"--self-supervised", "n2v", "--degradation", "gaussian:0.1" }, { "--self-supervised", "n2v",
-				"--n2v-struct", "diagonal:3" }, { "--self-supervised", "n2v", "--n2v-neighbourhood", 4 } };
-		String[] says = { "unknown self-supervised method", "go with --self-supervised",
-			"one or the other", "horizontal:LEN", "odd number" };
+		Path fresh = dir.resolve("never-loaded.onnx"); // refused before the model
+																										// is read
+		Object[][] bad = { { "--self-supervised", "n3v" }, { "--n2v-fraction",
+			0.02 }, { "--self-supervised", "n2v", "--degradation", "gaussian:0.1" }, {
+				"--self-supervised", "n2v", "--n2v-struct", "diagonal:3" }, {
+					"--self-supervised", "n2v", "--n2v-neighbourhood", 4 } };
+		String[] says = { "unknown self-supervised method",
+			"go with --self-supervised", "one or the other", "horizontal:LEN",
+			"odd number" };
 		for (int k = 0; k < bad.length; k++) {
 			Object[] args = new Object[6 + bad[k].length];
-			Object[] head = { "fine-tune", "--model", fresh, "--output", dir.resolve("x.onnx"), "--data" };
+			Object[] head = { "fine-tune", "--model", fresh, "--output", dir.resolve(
+				"x.onnx"), "--data" };
 			System.arraycopy(head, 0, args, 0, 6);
 			Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
 			all[6] = data;
@@ -115,31 +134,38 @@ class SelfSupervisedFineTuneTest {
 	}
 
 	@Test
-	void aResumedSelfSupervisedRunEndsWithTheWeightsOfAnUninterruptedOne() throws IOException {
+	void aResumedSelfSupervisedRunEndsWithTheWeightsOfAnUninterruptedOne()
+		throws IOException
+	{
 		Path data = Files.createDirectories(dir.resolve("noisy"));
 		saveFloat(noisy(clean(), 4), data.resolve("a.tif"));
 		Path fresh = dir.resolve("fresh.onnx");
-		assertEquals(0, MainTest.cli("create-model", "--arch", "residual-denoiser", "--width", 4,
-			"--blocks", 2, "--seed", 3, "--output", fresh).exitCode());
-		Object[] common = { "--model", fresh, "--data", data, "--self-supervised", "n2v", "--n2v-struct",
-			"vertical:3", "--batch", 2, "--patch", 24, "--seed", 6, "--validation", 0, "--device", "cpu",
-			"--threads", 1, "--checkpoint-every", 2 };
-		MainTest.Result straight = MainTest.cli(concat(new Object[] { "fine-tune", "--output", dir.resolve(
-			"straight.onnx"), "--steps", 4, "--checkpoint-dir", dir.resolve("ck1") }, common));
+		assertEquals(0, MainTest.cli("create-model", "--arch", "residual-denoiser",
+			"--width", 4, "--blocks", 2, "--seed", 3, "--output", fresh).exitCode());
+		Object[] common = { "--model", fresh, "--data", data, "--self-supervised",
+			"n2v", "--n2v-struct", "vertical:3", "--batch", 2, "--patch", 24,
+			"--seed", 6, "--validation", 0, "--device", "cpu", "--threads", 1,
+			"--checkpoint-every", 2 };
+		MainTest.Result straight = MainTest.cli(concat(new Object[] { "fine-tune",
+			"--output", dir.resolve("straight.onnx"), "--steps", 4,
+			"--checkpoint-dir", dir.resolve("ck1") }, common));
 		assertEquals(0, straight.exitCode(), straight.err());
-		assertEquals(0, MainTest.cli(concat(new Object[] { "fine-tune", "--output", dir.resolve(
-			"half.onnx"), "--steps", 2, "--checkpoint-dir", dir.resolve("ck2") }, common)).exitCode());
-		MainTest.Result resumed = MainTest.cli(concat(new Object[] { "fine-tune", "--output", dir.resolve(
-			"resumed.onnx"), "--steps", 4, "--checkpoint-dir", dir.resolve("ck2"), "--resume" }, common));
+		assertEquals(0, MainTest.cli(concat(new Object[] { "fine-tune", "--output",
+			dir.resolve("half.onnx"), "--steps", 2, "--checkpoint-dir", dir.resolve(
+				"ck2") }, common)).exitCode());
+		MainTest.Result resumed = MainTest.cli(concat(new Object[] { "fine-tune",
+			"--output", dir.resolve("resumed.onnx"), "--steps", 4, "--checkpoint-dir",
+			dir.resolve("ck2"), "--resume" }, common));
 		assertEquals(0, resumed.exitCode(), resumed.err());
 		assertTrue(resumed.out().contains("resumed from step 2"), resumed.out());
 		var a = FineTuneTasksTest.floatInitializers(dir.resolve("straight.onnx"));
 		var b = FineTuneTasksTest.floatInitializers(dir.resolve("resumed.onnx"));
 		assertEquals(a.keySet(), b.keySet());
 		for (String k : a.keySet())
-			assertTrue(java.util.Arrays.equals(a.get(k), b.get(k)), k + " differs after resume");
-		assertEquals(Files.readAllLines(dir.resolve("straight-loss.csv")), Files.readAllLines(dir.resolve(
-			"resumed-loss.csv")));
+			assertTrue(java.util.Arrays.equals(a.get(k), b.get(k)), k +
+				" differs after resume");
+		assertEquals(Files.readAllLines(dir.resolve("straight-loss.csv")), Files
+			.readAllLines(dir.resolve("resumed-loss.csv")));
 	}
 
 	static Object[] concat(Object[] a, Object[] b) {
@@ -150,6 +176,7 @@ class SelfSupervisedFineTuneTest {
 
 	/** Reads the loss column of a fine-tune loss CSV. */
 	static final class TrainerLoss {
+
 		static double mean(List<String> csv, int fromStep, int toStep) {
 			double s = 0;
 			for (int i = fromStep; i <= toStep; i++)

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -20,13 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An input (image, mask, model, training image) is never written over, also not with
- * {@code --overwrite}, whatever the output's spelling: the same path, {@code sub/../a.tif}, a
- * symbolic link, a hard link, an output folder that is the input folder by another name. Each is
- * refused with one line before the run, and the input keeps its bytes. Fine-tune replaces its
- * input model only with {@code --replace-input-model}.
+ * An input (image, mask, model, training image) is never written over, also not
+ * with {@code --overwrite}, whatever the output's spelling: the same path,
+ * {@code sub/../a.tif}, a symbolic link, a hard link, an output folder that is
+ * the input folder by another name. Each is refused with one line before the
+ * run, and the input keeps its bytes. Fine-tune replaces its input model only
+ * with {@code --replace-input-model}.
  */
 class SourceNeverOverwrittenTest {
+
 	@TempDir
 	Path dir;
 
@@ -34,13 +37,18 @@ class SourceNeverOverwrittenTest {
 		Files.createDirectories(file.getParent());
 		byte[] px = new byte[24 * 16];
 		new Random(seed).nextBytes(px);
-		assertTrue(new FileSaver(new ImagePlus("x", new ByteProcessor(24, 16, px))).saveAsTiff(file
-			.toString()));
+		assertTrue(new FileSaver(new ImagePlus("x", new ByteProcessor(24, 16, px)))
+			.saveAsTiff(file.toString()));
 		return file;
 	}
 
-	/** Exit 1, one line containing {@code problem}, no stdout, and {@code kept} byte for byte. */
-	void assertRefusedKeeping(Path kept, String problem, Object... args) throws IOException {
+	/**
+	 * Exit 1, one line containing {@code problem}, no stdout, and {@code kept}
+	 * byte for byte.
+	 */
+	void assertRefusedKeeping(Path kept, String problem, Object... args)
+		throws IOException
+	{
 		byte[] before = Files.readAllBytes(kept);
 		Result r = MainTest.cli(args);
 		assertEquals(1, r.exitCode(), r.err());
@@ -57,19 +65,24 @@ class SourceNeverOverwrittenTest {
 		Files.createDirectories(dir.resolve("sub"));
 		Path link = Files.createSymbolicLink(dir.resolve("link.tif"), in);
 		Path hard = Files.createLink(dir.resolve("hard.tif"), in);
-		String never = "fiji-gan never writes over its inputs, also not with --overwrite";
-		for (Path out : new Path[] { in, dir.resolve("sub/../a.tif"), dir.resolve("./sub/.././a.tif"),
-			link, hard })
-			assertRefusedKeeping(in, "the output " + out.toAbsolutePath() + " is the input image " + in,
-				"denoise", "-m", model, "-i", in, "-o", out, "--overwrite", "--device", "cpu");
-		assertRefusedKeeping(in, "(the same file, through a hard link): " + never, "denoise", "-m", model,
-			"-i", in, "-o", hard, "--overwrite", "--device", "cpu");
-		assertRefusedKeeping(in, "(the same file, by another path or through a symbolic link)",
-			"denoise", "-m", model, "-i", in, "-o", link, "--overwrite", "--device", "cpu");
+		String never =
+			"fiji-gan never writes over its inputs, also not with --overwrite";
+		for (Path out : new Path[] { in, dir.resolve("sub/../a.tif"), dir.resolve(
+			"./sub/.././a.tif"), link, hard })
+			assertRefusedKeeping(in, "the output " + out.toAbsolutePath() +
+				" is the input image " + in, "denoise", "-m", model, "-i", in, "-o",
+				out, "--overwrite", "--device", "cpu");
+		assertRefusedKeeping(in, "(the same file, through a hard link): " + never,
+			"denoise", "-m", model, "-i", in, "-o", hard, "--overwrite", "--device",
+			"cpu");
+		assertRefusedKeeping(in,
+			"(the same file, by another path or through a symbolic link)", "denoise",
+			"-m", model, "-i", in, "-o", link, "--overwrite", "--device", "cpu");
 
 		// the input given by another spelling, the output plain
-		assertRefusedKeeping(in, "is the input " + dir.resolve("sub/../a.tif"), "run", "-m", model,
-			"-i", dir.resolve("sub/../a.tif"), "-o", in, "--overwrite", "--device", "cpu");
+		assertRefusedKeeping(in, "is the input " + dir.resolve("sub/../a.tif"),
+			"run", "-m", model, "-i", dir.resolve("sub/../a.tif"), "-o", in,
+			"--overwrite", "--device", "cpu");
 	}
 
 	@Test
@@ -77,11 +90,12 @@ class SourceNeverOverwrittenTest {
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		Path in = image(dir.resolve("a.tif"), 2);
 		Path mask = image(dir.resolve("mask.tif"), 3);
-		assertRefusedKeeping(mask, "is the mask " + mask, "inpaint", "-m", model, "-i", in, "--mask", mask,
-			"-o", mask, "--overwrite", "--device", "cpu");
+		assertRefusedKeeping(mask, "is the mask " + mask, "inpaint", "-m", model,
+			"-i", in, "--mask", mask, "-o", mask, "--overwrite", "--device", "cpu");
 		Path modelAsTif = Files.createLink(dir.resolve("model.tif"), model);
-		assertRefusedKeeping(model, "is the model " + model, "inpaint", "-m", model, "-i", in,
-			"--mask", mask, "-o", modelAsTif, "--overwrite", "--device", "cpu");
+		assertRefusedKeeping(model, "is the model " + model, "inpaint", "-m", model,
+			"-i", in, "--mask", mask, "-o", modelAsTif, "--overwrite", "--device",
+			"cpu");
 	}
 
 	@Test
@@ -93,52 +107,63 @@ class SourceNeverOverwrittenTest {
 
 		// the output folder is the input folder, through a link
 		Path alias = Files.createSymbolicLink(dir.resolve("alias"), in);
-		assertRefusedKeeping(a, "write the results to another folder than the inputs (" + in + ", " +
-			"which " + alias + " also names)", "denoise", "-m", model, "-i", in, "-o", alias, "--overwrite",
-			"--device", "cpu");
+		assertRefusedKeeping(a,
+			"write the results to another folder than the inputs (" + in + ", " +
+				"which " + alias + " also names)", "denoise", "-m", model, "-i", in,
+			"-o", alias, "--overwrite", "--device", "cpu");
 
 		// an earlier output that is a hard link to an input
 		Path out = Files.createDirectories(dir.resolve("out"));
 		Files.createLink(out.resolve("a.tif"), a);
-		assertRefusedKeeping(a, "the output " + out.resolve("a.tif") + " is the input image " + a +
-			" (the same file, through a hard link)", "denoise", "-m", model, "-i", in, "-o", out,
-			"--overwrite", "--device", "cpu");
-		assertFalse(Files.exists(out.resolve("b.tif")), "nothing is written before the refusal");
+		assertRefusedKeeping(a, "the output " + out.resolve("a.tif") +
+			" is the input image " + a + " (the same file, through a hard link)",
+			"denoise", "-m", model, "-i", in, "-o", out, "--overwrite", "--device",
+			"cpu");
+		assertFalse(Files.exists(out.resolve("b.tif")),
+			"nothing is written before the refusal");
 
 		// the output folder is the mask folder
 		Path inpaint = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		Path masks = dir.resolve("masks");
 		Path maskA = image(masks.resolve("a.tif"), 6);
 		image(masks.resolve("b.tif"), 7);
-		assertRefusedKeeping(maskA, "write the results to another folder than the masks (" + masks + ")",
-			"inpaint", "-m", inpaint, "-i", in, "--mask", masks, "-o", masks, "--overwrite", "--device",
-			"cpu");
+		assertRefusedKeeping(maskA,
+			"write the results to another folder than the masks (" + masks + ")",
+			"inpaint", "-m", inpaint, "-i", in, "--mask", masks, "-o", masks,
+			"--overwrite", "--device", "cpu");
 	}
 
 	@Test
 	void fineTuneReplacesItsInputModelOnlyWhenToldTo() throws IOException {
 		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
 		image(dir.resolve("data/a.tif"), 8);
-		Object[] common = { "--task", "denoise", "--data", dir.resolve("data"), "--steps", 1, "--patch", 8, "--batch", 1,
-			"--validation", 0, "--device", "cpu" };
-		assertRefusedKeeping(model, "the output " + model + " is the model being fine-tuned (" + model +
-			"): write the fine-tuned model to another file, or pass --replace-input-model", concat(
-				new Object[] { "fine-tune", "-m", model, "-o", model, "--overwrite" }, common));
-		assertRefusedKeeping(model, "is the model being fine-tuned", concat(new Object[] { "fine-tune",
-			"-m", model, "-o", dir.resolve("data/../den.onnx") }, common));
+		Object[] common = { "--task", "denoise", "--data", dir.resolve("data"),
+			"--steps", 1, "--patch", 8, "--batch", 1, "--validation", 0, "--device",
+			"cpu" };
+		assertRefusedKeeping(model, "the output " + model +
+			" is the model being fine-tuned (" + model +
+			"): write the fine-tuned model to another file, or pass --replace-input-model",
+			concat(new Object[] { "fine-tune", "-m", model, "-o", model,
+				"--overwrite" }, common));
+		assertRefusedKeeping(model, "is the model being fine-tuned", concat(
+			new Object[] { "fine-tune", "-m", model, "-o", dir.resolve(
+				"data/../den.onnx") }, common));
 
 		byte[] before = Files.readAllBytes(model);
-		Result r = MainTest.cli(concat(new Object[] { "fine-tune", "-m", model, "-o", model,
-			"--replace-input-model" }, common));
+		Result r = MainTest.cli(concat(new Object[] { "fine-tune", "-m", model,
+			"-o", model, "--replace-input-model" }, common));
 		assertEquals(0, r.exitCode(), r.err());
-		assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(model)), "the model was replaced");
+		assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(model)),
+			"the model was replaced");
 
 		// the loss plot may not replace a training image either
-		Path plot = image(dir.resolve("data/tuned-loss.png").resolveSibling("x.tif"), 9);
+		Path plot = image(dir.resolve("data/tuned-loss.png").resolveSibling(
+			"x.tif"), 9);
 		Files.move(plot, dir.resolve("data/tuned-loss.png"));
-		assertRefusedKeeping(dir.resolve("data/tuned-loss.png"), "the output " + dir.resolve(
-			"data/tuned-loss.png") + " is the training image", concat(new Object[] { "fine-tune", "-m",
-				model, "-o", dir.resolve("data/tuned.onnx"), "--overwrite" }, common));
+		assertRefusedKeeping(dir.resolve("data/tuned-loss.png"), "the output " + dir
+			.resolve("data/tuned-loss.png") + " is the training image", concat(
+				new Object[] { "fine-tune", "-m", model, "-o", dir.resolve(
+					"data/tuned.onnx"), "--overwrite" }, common));
 	}
 
 	static Object[] concat(Object[] a, Object[] b) {

@@ -1,3 +1,4 @@
+
 package org.fijigan.cli;
 
 import static org.fijigan.cli.MainTest.cli;
@@ -23,8 +24,12 @@ import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 
-/** {@code trust ...} and {@code models install|list|remove} from the command line. */
+/**
+ * {@code trust ...} and {@code models install|list|remove} from the command
+ * line.
+ */
 class TrustAndModelsCommandTest {
+
 	@TempDir
 	Path dir;
 
@@ -34,7 +39,10 @@ class TrustAndModelsCommandTest {
 		return file;
 	}
 
-	/** 3x2 8-bit input, and its 2x pixel replication with block (1,0) +2 and block (2,1) -1 on average. */
+	/**
+	 * 3x2 8-bit input, and its 2x pixel replication with block (1,0) +2 and block
+	 * (2,1) -1 on average.
+	 */
 	Path[] srPair() {
 		byte[] in = { 10, 20, 30, 40, 50, (byte) 250 };
 		float[] sr = new float[24];
@@ -43,80 +51,94 @@ class TrustAndModelsCommandTest {
 				sr[y * 6 + x] = in[(y / 2) * 3 + x / 2] & 0xff;
 		sr[2] += 8;
 		sr[3 * 6 + 5] -= 4;
-		return new Path[] { save(new ImagePlus("in", new ByteProcessor(3, 2, in)), "in.tif"), save(
-			new ImagePlus("sr", new FloatProcessor(6, 4, sr)), "sr.tif") };
+		return new Path[] { save(new ImagePlus("in", new ByteProcessor(3, 2, in)),
+			"in.tif"), save(new ImagePlus("sr", new FloatProcessor(6, 4, sr)),
+				"sr.tif") };
 	}
 
 	@Test
 	void consistencyWritesTheMapAndPrintsTheScore() {
 		Path[] p = srPair();
-		Result r = cli("trust", "consistency", "--input", p[0], "--result", p[1], "--output", dir.resolve(
-			"map.tif"));
+		Result r = cli("trust", "consistency", "--input", p[0], "--result", p[1],
+			"--output", dir.resolve("map.tif"));
 		assertEquals(0, r.exitCode(), r.err());
 		double psnr = 10 * Math.log10(240 * 240 / (5 / 6.0));
 		assertEquals(String.format(java.util.Locale.ROOT,
-			"scale 2: PSNR %.2f dB, mean |difference| 0.5 (0.208333%% of the input's range 240)%nwrote %s%n", psnr,
-			dir.resolve("map.tif").toAbsolutePath()), r.out());
+			"scale 2: PSNR %.2f dB, mean |difference| 0.5 (0.208333%% of the input's range 240)%nwrote %s%n",
+			psnr, dir.resolve("map.tif").toAbsolutePath()), r.out());
 		ImagePlus map = IJ.openImage(dir.resolve("map.tif").toString());
-		assertArrayEquals(new float[] { 0, 2, 0, 0, 0, -1 }, (float[]) map.getProcessor().getPixels());
+		assertArrayEquals(new float[] { 0, 2, 0, 0, 0, -1 }, (float[]) map
+			.getProcessor().getPixels());
 
-		Result again = cli("trust", "consistency", "-i", p[0], "-r", p[1], "-o", dir.resolve("map.tif"));
+		Result again = cli("trust", "consistency", "-i", p[0], "-r", p[1], "-o", dir
+			.resolve("map.tif"));
 		assertEquals(1, again.exitCode());
-		assertTrue(again.err().contains("already exists; pass --overwrite"), again.err());
+		assertTrue(again.err().contains("already exists; pass --overwrite"), again
+			.err());
 	}
 
 	@Test
 	void residualIsInputMinusResult() {
-		Path in = save(new ImagePlus("in", new ByteProcessor(3, 1, new byte[] { 10, 20, 30 })), "in.tif");
-		Path out = save(new ImagePlus("out", new FloatProcessor(3, 1, new float[] { 9, 20, 31.5f })),
-			"out.tif");
-		Result r = cli("trust", "residual", "--input", in, "--result", out, "--output", dir.resolve("res.tif"));
+		Path in = save(new ImagePlus("in", new ByteProcessor(3, 1, new byte[] { 10,
+			20, 30 })), "in.tif");
+		Path out = save(new ImagePlus("out", new FloatProcessor(3, 1, new float[] {
+			9, 20, 31.5f })), "out.tif");
+		Result r = cli("trust", "residual", "--input", in, "--result", out,
+			"--output", dir.resolve("res.tif"));
 		assertEquals(0, r.exitCode(), r.err());
 		ImagePlus res = IJ.openImage(dir.resolve("res.tif").toString());
-		assertArrayEquals(new float[] { 1, 0, -1.5f }, (float[]) res.getProcessor().getPixels());
+		assertArrayEquals(new float[] { 1, 0, -1.5f }, (float[]) res.getProcessor()
+			.getPixels());
 	}
 
 	@Test
 	void provenanceOfAGeneratedStack() throws IOException {
 		Path model = OnnxModels.generator(4, 2, 4, 4).write(dir, "cgan.onnx");
 		Path stack = dir.resolve("synth.tif");
-		Result g = cli("generate", "--model", model, "--output", stack, "--count", 3, "--seed", 5);
+		Result g = cli("generate", "--model", model, "--output", stack, "--count",
+			3, "--seed", 5);
 		assertEquals(0, g.exitCode(), g.err());
 		String sha = ModelLoader.sha256(model);
 		Result r = cli("trust", "provenance", "--input", stack);
 		assertEquals(0, r.exitCode(), r.err());
-		assertEquals("slice,model,sha256,seed,class\n1,cgan," + sha + ",5,0\n2,cgan," + sha + ",6,1\n3,cgan," +
-			sha + ",7,0\n", r.out());
+		assertEquals("slice,model,sha256,seed,class\n1,cgan," + sha +
+			",5,0\n2,cgan," + sha + ",6,1\n3,cgan," + sha + ",7,0\n", r.out());
 
-		Result csv = cli("trust", "provenance", "--input", stack, "--output", dir.resolve("p.csv"));
+		Result csv = cli("trust", "provenance", "--input", stack, "--output", dir
+			.resolve("p.csv"));
 		assertEquals(0, csv.exitCode(), csv.err());
 		assertEquals(r.out(), Files.readString(dir.resolve("p.csv")));
 
 		Path plain = save(new ImagePlus("x", new ByteProcessor(2, 2)), "plain.tif");
 		Result not = cli("trust", "provenance", "--input", plain);
 		assertEquals(1, not.exitCode());
-		assertTrue(not.err().startsWith("fiji-gan: this image carries no generation provenance"), not.err());
+		assertTrue(not.err().startsWith(
+			"fiji-gan: this image carries no generation provenance"), not.err());
 	}
 
 	@Test
 	void modelsInstallListRemove() throws IOException {
 		Path onnx = OnnxModels.identity(1).write(dir, "ident.onnx");
 		Path store = dir.resolve("store");
-		Result bad = cli("models", "install", onnx, "--dir", store, "--sha256", "0".repeat(64));
+		Result bad = cli("models", "install", onnx, "--dir", store, "--sha256", "0"
+			.repeat(64));
 		assertEquals(1, bad.exitCode());
-		assertTrue(bad.err().startsWith("fiji-gan: ident.onnx has SHA-256 "), bad.err());
+		assertTrue(bad.err().startsWith("fiji-gan: ident.onnx has SHA-256 "), bad
+			.err());
 		assertTrue(bad.err().contains("nothing was installed"), bad.err());
 
-		Result ok = cli("models", "install", onnx, "--dir", store, "--name", "id1", "--sha256", ModelLoader
-			.sha256(onnx));
+		Result ok = cli("models", "install", onnx, "--dir", store, "--name", "id1",
+			"--sha256", ModelLoader.sha256(onnx));
 		assertEquals(0, ok.exitCode(), ok.err());
-		assertEquals("installed id1 (onnx) in " + store.resolve("id1").toAbsolutePath() + "\nuse it with --model " +
-			store.resolve("id1").toAbsolutePath() + "\n", ok.out().replace(System.lineSeparator(), "\n"));
+		assertEquals("installed id1 (onnx) in " + store.resolve("id1")
+			.toAbsolutePath() + "\nuse it with --model " + store.resolve("id1")
+				.toAbsolutePath() + "\n", ok.out().replace(System.lineSeparator(),
+					"\n"));
 
 		Result list = cli("models", "list", "--dir", store);
 		assertEquals(0, list.exitCode(), list.err());
-		assertEquals(List.of("id1                          onnx", "    " + store.resolve("id1")
-			.toAbsolutePath()), list.out().lines().toList());
+		assertEquals(List.of("id1                          onnx", "    " + store
+			.resolve("id1").toAbsolutePath()), list.out().lines().toList());
 
 		Result rm = cli("models", "remove", "id1", "--dir", store);
 		assertEquals(0, rm.exitCode(), rm.err());

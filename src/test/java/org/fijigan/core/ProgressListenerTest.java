@@ -1,3 +1,4 @@
+
 package org.fijigan.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,10 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /** Typed progress stages, and the words adapters show for them. */
 class ProgressListenerTest {
+
 	@Test
 	void everyStageHasTheWordAStatusLineShows() {
-		assertEquals(List.of("download", "tile", "image", "generate", "step", "row"), Arrays.stream(Stage
-			.values()).map(Stage::id).toList());
+		assertEquals(List.of("download", "tile", "image", "generate", "step",
+			"row"), Arrays.stream(Stage.values()).map(Stage::id).toList());
 		for (Stage s : Stage.values())
 			assertEquals(s, Stage.of(s.id()));
 		assertThrows(IllegalArgumentException.class, () -> Stage.of("tiles"));
@@ -30,6 +32,7 @@ class ProgressListenerTest {
 		ProgressListener.safe(broken).onProgress(e);
 		assertEquals(0.75, e.fraction());
 		assertEquals(Double.NaN, e.value());
-		assertThrows(NullPointerException.class, () -> new ProgressEvent((Stage) null, 0, 0, null));
+		assertThrows(NullPointerException.class, () -> new ProgressEvent(
+			(Stage) null, 0, 0, null));
 	}
 }

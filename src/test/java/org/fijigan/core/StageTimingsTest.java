@@ -1,3 +1,4 @@
+
 package org.fijigan.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +10,7 @@ import org.fijigan.core.StageTimings.Stage;
 import org.junit.jupiter.api.Test;
 
 class StageTimingsTest {
+
 	@Test
 	void entriesAddUpAndTheFirstStaysVisible() {
 		StageTimings t = new StageTimings();
@@ -60,9 +62,10 @@ class StageTimingsTest {
 	void timeRecordsWorkThatThrows() {
 		StageTimings t = new StageTimings();
 		assertEquals("x", t.time(Stage.INPUT_READ, () -> "x"));
-		assertThrows(IllegalStateException.class, () -> t.time(Stage.INPUT_READ, () -> {
-			throw new IllegalStateException("bad file");
-		}));
+		assertThrows(IllegalStateException.class, () -> t.time(Stage.INPUT_READ,
+			() -> {
+				throw new IllegalStateException("bad file");
+			}));
 		assertEquals(2, t.count(Stage.INPUT_READ));
 	}
 }

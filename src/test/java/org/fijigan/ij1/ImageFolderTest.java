@@ -1,3 +1,4 @@
+
 package org.fijigan.ij1;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageFolderTest {
+
 	@TempDir
 	Path dir;
 
@@ -38,7 +40,9 @@ class ImageFolderTest {
 	}
 
 	@Test
-	void listsImagesRecursivelySortedWithSlashNamesSkippingHiddenAndOtherFiles() throws IOException {
+	void listsImagesRecursivelySortedWithSlashNamesSkippingHiddenAndOtherFiles()
+		throws IOException
+	{
 		npy("b/x.npy", 1);
 		npy("b/deep/y.npy", 2);
 		npy("a.npy", 3);
@@ -50,7 +54,8 @@ class ImageFolderTest {
 		((byte[]) u8.plane(0))[5] = 7;
 		ImageFileCodec.INSTANCE.write(u8, ".tif", dir.resolve("b/t.tif"));
 		ImageFolder folder = ImageFolder.of(dir, "training");
-		assertEquals(List.of("Z.NPY", "a.npy", "b/deep/y.npy", "b/t.tif", "b/x.npy"), folder.names());
+		assertEquals(List.of("Z.NPY", "a.npy", "b/deep/y.npy", "b/t.tif",
+			"b/x.npy"), folder.names());
 		RasterImage y = folder.open("b/deep/y.npy");
 		assertEquals("b/deep/y.npy", y.title());
 		assertEquals(2f, ((float[]) y.plane(0))[15]);
@@ -62,12 +67,15 @@ class ImageFolderTest {
 
 	@Test
 	void aMissingOrEmptyFolderIsAClearError() throws IOException {
-		GanException missing = assertThrows(GanException.class, () -> ImageFolder.of(dir.resolve("no"),
-			"target"));
-		assertEquals("target folder not found: " + dir.resolve("no"), missing.getMessage());
+		GanException missing = assertThrows(GanException.class, () -> ImageFolder
+			.of(dir.resolve("no"), "target"));
+		assertEquals("target folder not found: " + dir.resolve("no"), missing
+			.getMessage());
 		Files.writeString(dir.resolve("readme.md"), "x");
-		GanException empty = assertThrows(GanException.class, () -> ImageFolder.of(dir, "training"));
-		assertTrue(empty.getMessage().startsWith("the training folder " + dir + " holds no images"));
+		GanException empty = assertThrows(GanException.class, () -> ImageFolder.of(
+			dir, "training"));
+		assertTrue(empty.getMessage().startsWith("the training folder " + dir +
+			" holds no images"));
 	}
 
 	@Test
@@ -77,12 +85,15 @@ class ImageFolderTest {
 		npy("out/a.npy", 0);
 		npy("out/sub/c.npy", 0);
 		ModelDescriptor m = model(TaskKind.DENOISE, null);
-		GanException e = assertThrows(GanException.class, () -> TrainingData.create(m,
-			new DataSource.Pairs(ImageFolder.of(dir.resolve("in"), "input"), ImageFolder.of(dir.resolve(
-				"out"), "target")), DataOptions.defaults(1)));
-		assertEquals("input and target images must pair up by relative path (extension ignored), but " +
-			"1 input has no target in " + dir.resolve("out") + ": sub/b.npy; and 1 target has no input " +
-			"in " + dir.resolve("in") + ": sub/c.npy", e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			m, new DataSource.Pairs(ImageFolder.of(dir.resolve("in"), "input"),
+				ImageFolder.of(dir.resolve("out"), "target")), DataOptions.defaults(
+					1)));
+		assertEquals(
+			"input and target images must pair up by relative path (extension ignored), but " +
+				"1 input has no target in " + dir.resolve("out") +
+				": sub/b.npy; and 1 target has no input " + "in " + dir.resolve("in") +
+				": sub/c.npy", e.getMessage());
 	}
 
 	@Test
@@ -90,10 +101,12 @@ class ImageFolderTest {
 		npy("real/cat/1.npy", 0);
 		npy("real/cat/2.npy", 0);
 		npy("real/dog/1.npy", 1);
-		GeneratorSpec g = new GeneratorSpec("z", 4, new long[] { -1, 4 }, "y", 2, List.of());
-		TrainingData data = TrainingData.create(model(TaskKind.GENERATE, g), new DataSource.Images(
-			ImageFolder.of(dir.resolve("real"), "training")), new DataOptions(0, Augmentation.FLIPS,
-				new Normalization.None(), 0, 3, null));
+		GeneratorSpec g = new GeneratorSpec("z", 4, new long[] { -1, 4 }, "y", 2,
+			List.of());
+		TrainingData data = TrainingData.create(model(TaskKind.GENERATE, g),
+			new DataSource.Images(ImageFolder.of(dir.resolve("real"), "training")),
+			new DataOptions(0, Augmentation.FLIPS, new Normalization.None(), 0, 3,
+				null));
 		assertEquals(List.of("cat", "dog"), data.classNames());
 		TrainingBatch b = data.batch(0, 8);
 		for (int i = 0; i < 8; i++)
@@ -102,9 +115,11 @@ class ImageFolderTest {
 
 	private static ModelDescriptor model(TaskKind task, GeneratorSpec g) {
 		var kind = g != null ? new org.fijigan.core.model.ModelKind.Generator(g)
-			: new org.fijigan.core.model.ModelKind.ImageToImage(new org.fijigan.core.model.ImageInput("input",
-				TensorLayout.BCYX, 1, org.fijigan.core.tiling.AxisConstraint.ANY,
-				org.fijigan.core.tiling.AxisConstraint.ANY, Integer.MAX_VALUE));
-		return ModelDescriptor.builder("m", task, kind, "out", TensorLayout.BCYX).outputChannels(1).build();
+			: new org.fijigan.core.model.ModelKind.ImageToImage(
+				new org.fijigan.core.model.ImageInput("input", TensorLayout.BCYX, 1,
+					org.fijigan.core.tiling.AxisConstraint.ANY,
+					org.fijigan.core.tiling.AxisConstraint.ANY, Integer.MAX_VALUE));
+		return ModelDescriptor.builder("m", task, kind, "out", TensorLayout.BCYX)
+			.outputChannels(1).build();
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.ij1;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,10 +29,11 @@ import ij.process.LUT;
 import ij.process.ShortProcessor;
 
 class ImagePlusConverterTest {
+
 	@Test
 	void eightBitSharesItsPixelsBothWays() {
-		ImagePlus imp = new ImagePlus("a.tif", new ByteProcessor(3, 2, new byte[] { 0, 1, 2, (byte) 200,
-			(byte) 254, (byte) 255 }));
+		ImagePlus imp = new ImagePlus("a.tif", new ByteProcessor(3, 2, new byte[] {
+			0, 1, 2, (byte) 200, (byte) 254, (byte) 255 }));
 		RasterImage r = ImagePlusConverter.toRaster(imp);
 		assertEquals(PixelType.UINT8, r.type());
 		assertSame(imp.getProcessor().getPixels(), r.plane(0));
@@ -48,20 +50,21 @@ class ImagePlusConverterTest {
 		short[] s = { 0, 1, (short) 40000, (short) 65535 };
 		float[] f = { -1.5f, 0, Float.NaN, 3.25e6f };
 		int[] rgb = { 0xff102030, 0xff000000, 0xffffffff, 0xff00ff00 };
-		ImageProcessor[] ips = { new ShortProcessor(2, 2, s, null), new FloatProcessor(2, 2, f),
-			new ColorProcessor(2, 2, rgb) };
+		ImageProcessor[] ips = { new ShortProcessor(2, 2, s, null),
+			new FloatProcessor(2, 2, f), new ColorProcessor(2, 2, rgb) };
 		PixelType[] types = { PixelType.UINT16, PixelType.FLOAT32, PixelType.RGB };
 		int[] ijTypes = { ImagePlus.GRAY16, ImagePlus.GRAY32, ImagePlus.COLOR_RGB };
 		for (int i = 0; i < 3; i++) {
 			Object pixels = ips[i].getPixels();
 			Object copy = ips[i].duplicate().getPixels();
-			RasterImage r = ImagePlusConverter.toRaster(new ImagePlus("t" + i, ips[i]));
+			RasterImage r = ImagePlusConverter.toRaster(new ImagePlus("t" + i,
+				ips[i]));
 			assertEquals(types[i], r.type());
 			ImagePlus back = ImagePlusConverter.toImagePlus(r);
 			assertEquals(ijTypes[i], back.getType());
 			assertSame(pixels, back.getProcessor().getPixels());
-			assertTrue(java.util.Objects.deepEquals(copy, back.getProcessor().getPixels()), "values of " +
-				types[i]);
+			assertTrue(java.util.Objects.deepEquals(copy, back.getProcessor()
+				.getPixels()), "values of " + types[i]);
 		}
 		assertEquals(0x10, readChannel(new ColorProcessor(2, 2, rgb), 0)[0]);
 		assertEquals(0x30, readChannel(new ColorProcessor(2, 2, rgb), 2)[0]);
@@ -69,7 +72,8 @@ class ImagePlusConverterTest {
 
 	private static float[] readChannel(ImageProcessor ip, int channel) {
 		float[] v = new float[4];
-		ImagePlusConverter.toRaster(new ImagePlus("rgb", ip)).readRegion(channel, 0, 0, 0, 0, 2, 2, v, 0);
+		ImagePlusConverter.toRaster(new ImagePlus("rgb", ip)).readRegion(channel, 0,
+			0, 0, 0, 2, 2, v, 0);
 		return v;
 	}
 
@@ -94,11 +98,13 @@ class ImagePlusConverterTest {
 		imp.setProperty("Info", "Objective = 63x\nfiji-gan.old = stale");
 
 		RasterImage r = ImagePlusConverter.toRaster(imp);
-		assertArrayEquals(new int[] { 4, 3, 2, 3, 2 }, new int[] { r.width(), r.height(), r.channels(), r
-			.slices(), r.frames() });
+		assertArrayEquals(new int[] { 4, 3, 2, 3, 2 }, new int[] { r.width(), r
+			.height(), r.channels(), r.slices(), r.frames() });
 		// ImageJ's stack index 1 + c + C*(z + Z*t) is the raster's plane index + 1
-		assertSame(imp.getStack().getPixels(1 + 1 + c * (2 + z * 1)), r.plane(1, 2, 1));
-		assertEquals((short) (1000 * (1 + c * (2 + z)) + 5), ((short[]) r.plane(1, 2, 1))[5]);
+		assertSame(imp.getStack().getPixels(1 + 1 + c * (2 + z * 1)), r.plane(1, 2,
+			1));
+		assertEquals((short) (1000 * (1 + c * (2 + z)) + 5), ((short[]) r.plane(1,
+			2, 1))[5]);
 		assertEquals(new Calibration(0.25, 0.5, 2, "micron"), r.calibration());
 		assertEquals("E7", r.properties().get("experiment"));
 		assertEquals("plane7", r.properties().get("fiji-gan.slice.7.label"));
@@ -118,13 +124,15 @@ class ImagePlusConverterTest {
 		assertEquals("micron", back.getCalibration().getUnit());
 		assertEquals("E7", back.getProp("experiment"));
 		assertEquals("unet", back.getProp("fiji-gan.model"));
-		assertEquals("Objective = 63x\nfiji-gan.model = unet\n", back.getInfoProperty());
+		assertEquals("Objective = 63x\nfiji-gan.model = unet\n", back
+			.getInfoProperty());
 		assertNull(back.getProp("fiji-gan.slice.7.label"));
 	}
 
 	@Test
 	void aSourceImageIsNotChangedByConversion() {
-		ImagePlus imp = new ImagePlus("src", new FloatProcessor(2, 2, new float[] { 1, 2, 3, 4 }));
+		ImagePlus imp = new ImagePlus("src", new FloatProcessor(2, 2, new float[] {
+			1, 2, 3, 4 }));
 		imp.setProp("k", "v");
 		RasterImage r = ImagePlusConverter.toRaster(imp);
 		r.properties().put("fiji-gan.x", "y");
@@ -133,12 +141,14 @@ class ImagePlusConverterTest {
 		assertEquals("src", imp.getTitle());
 		assertNull(imp.getProp("fiji-gan.x"));
 		assertNull(imp.getInfoProperty());
-		assertArrayEquals(new float[] { 1, 2, 3, 4 }, (float[]) imp.getProcessor().getPixels());
+		assertArrayEquals(new float[] { 1, 2, 3, 4 }, (float[]) imp.getProcessor()
+			.getPixels());
 	}
 
 	@Test
 	void indexedColourBecomesAnRgbCopyWithANote() {
-		// a GIF-like palette: colours jump between neighbouring entries (not a pseudocolour ramp)
+		// a GIF-like palette: colours jump between neighbouring entries (not a
+		// pseudocolour ramp)
 		byte[] r = new byte[256], g = new byte[256], b = new byte[256];
 		new java.util.Random(3).nextBytes(r);
 		new java.util.Random(4).nextBytes(g);
@@ -154,16 +164,18 @@ class ImagePlusConverterTest {
 		List<String> notes = new ArrayList<>();
 		RasterImage raster = ImagePlusConverter.toRaster(imp, notes::add);
 		assertEquals(PixelType.RGB, raster.type());
-		assertArrayEquals(new int[] { 0xffff0000, 0xff008000, 0xff000007 }, (int[]) raster.plane(0));
+		assertArrayEquals(new int[] { 0xffff0000, 0xff008000, 0xff000007 },
+			(int[]) raster.plane(0));
 		assertEquals(1, notes.size());
 		assertTrue(notes.get(0).contains("indexed colour"), notes.get(0));
-		assertArrayEquals(new byte[] { 1, 2, 3 }, (byte[]) imp.getProcessor().getPixels());
+		assertArrayEquals(new byte[] { 1, 2, 3 }, (byte[]) imp.getProcessor()
+			.getPixels());
 	}
 
 	@Test
 	void anImageWithoutPixelsIsRefusedClearly() {
-		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter.toRaster(
-			new ImagePlus()));
+		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter
+			.toRaster(new ImagePlus()));
 		assertEquals("no image to process", e.getMessage());
 	}
 

@@ -1,3 +1,4 @@
+
 package org.fijigan.ij1;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,11 +18,18 @@ import org.junit.jupiter.api.Test;
 
 import ij.gui.Plot;
 
-/** The one loss plot: what it draws from a training history, and its PNG drawn headless. */
+/**
+ * The one loss plot: what it draws from a training history, and its PNG drawn
+ * headless.
+ */
 class LossPlotTest {
+
 	private static final float N = Float.NaN;
 
-	/** Rows as the trainer writes them: step, loss, content, discriminator, validation loss, PSNR, SSIM. */
+	/**
+	 * Rows as the trainer writes them: step, loss, content, discriminator,
+	 * validation loss, PSNR, SSIM.
+	 */
 	private static final List<float[]> HISTORY = List.of( //
 		new float[] { 1, 0.8f, 0.8f, N, N, N, N }, //
 		new float[] { 2, 0.6f, 0.6f, N, 0.7f, 20, 0.5f }, //
@@ -43,10 +51,12 @@ class LossPlotTest {
 
 	@Test
 	void lossesSpanningMoreThanAFactorOf20GetALogarithmicAxis() {
-		Plot p = LossPlot.of(List.of(new float[] { 1, 2.5f }, new float[] { 2, 0.1f }));
-		assertTrue((p.getFlags() & Plot.Y_LOG_NUMBERS) != 0, "2.5 to 0.1 spans 25x");
-		assertEquals(0, LossPlot.of(List.of(new float[] { 1, 2f }, new float[] { 2, 0.1f })).getFlags() &
-			Plot.Y_LOG_NUMBERS, "2 to 0.1 spans 20x");
+		Plot p = LossPlot.of(List.of(new float[] { 1, 2.5f }, new float[] { 2,
+			0.1f }));
+		assertTrue((p.getFlags() & Plot.Y_LOG_NUMBERS) != 0,
+			"2.5 to 0.1 spans 25x");
+		assertEquals(0, LossPlot.of(List.of(new float[] { 1, 2f }, new float[] { 2,
+			0.1f })).getFlags() & Plot.Y_LOG_NUMBERS, "2 to 0.1 spans 20x");
 	}
 
 	@Test
@@ -54,7 +64,8 @@ class LossPlotTest {
 		assertTrue(GraphicsEnvironment.isHeadless(), "the suite runs headless");
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		LossPlot.writePng(out, HISTORY);
-		BufferedImage png = ImageIO.read(new ByteArrayInputStream(out.toByteArray()));
+		BufferedImage png = ImageIO.read(new ByteArrayInputStream(out
+			.toByteArray()));
 		assertEquals(LossPlot.PNG_WIDTH, png.getWidth());
 		assertEquals(LossPlot.PNG_HEIGHT, png.getHeight());
 		int blue = 0, grey = 0;

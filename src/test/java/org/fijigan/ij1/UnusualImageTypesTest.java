@@ -1,3 +1,4 @@
+
 package org.fijigan.ij1;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,28 +25,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Image types beyond 8-, 16-, 32-bit grey and RGB: each is converted (with a note where the values
- * change meaning) or refused with a message that names the image and the fix.
+ * Image types beyond 8-, 16-, 32-bit grey and RGB: each is converted (with a
+ * note where the values change meaning) or refused with a message that names
+ * the image and the fix.
  */
 class UnusualImageTypesTest {
+
 	@TempDir
 	Path dir;
 
 	@Test
 	void aOneBitTiffIsReadAsEightBitZeroAnd255() throws IOException {
 		// 10x2 pixels, 1 bit each, BlackIsZero, rows padded to whole bytes
-		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 2 + 8 * 12 + 4 + 4).order(
-			java.nio.ByteOrder.LITTLE_ENDIAN);
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 2 + 8 * 12 + 4 + 4)
+			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
 		b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
-		int[][] tags = { { 256, 3, 10 }, { 257, 3, 2 }, { 258, 3, 1 }, { 259, 3, 1 }, { 262, 3, 1 }, {
-			273, 4, 8 + 2 + 8 * 12 + 4 }, { 278, 3, 2 }, { 279, 4, 4 } };
+		int[][] tags = { { 256, 3, 10 }, { 257, 3, 2 }, { 258, 3, 1 }, { 259, 3,
+			1 }, { 262, 3, 1 }, { 273, 4, 8 + 2 + 8 * 12 + 4 }, { 278, 3, 2 }, { 279,
+				4, 4 } };
 		b.putShort((short) tags.length);
 		for (int[] t : tags) {
 			b.putShort((short) t[0]).putShort((short) t[1]).putInt(1);
 			if (t[1] == 3) b.putShort((short) t[2]).putShort((short) 0);
 			else b.putInt(t[2]);
 		}
-		b.putInt(0).put((byte) 0b10110000).put((byte) 0).put((byte) 0b01000000).put((byte) 0b11000000);
+		b.putInt(0).put((byte) 0b10110000).put((byte) 0).put((byte) 0b01000000).put(
+			(byte) 0b11000000);
 		Path file = Files.write(dir.resolve("bits.tif"), b.array());
 
 		RasterImage r = ImageFileCodec.INSTANCE.read(file, "input");
@@ -64,8 +69,10 @@ class UnusualImageTypesTest {
 		ImageStack stack = new ImageStack(2, 2);
 		for (int i = 0; i < 2; i++)
 			stack.addSlice(new ByteProcessor(2, 2));
-		// ImageJ itself never marks a multi-channel image COLOR_256; another plugin might
+		// ImageJ itself never marks a multi-channel image COLOR_256; another plugin
+		// might
 		ImagePlus imp = new ImagePlus("palette.tif", stack) {
+
 			@Override
 			public int getType() {
 				return COLOR_256;
@@ -73,9 +80,11 @@ class UnusualImageTypesTest {
 		};
 		imp.setDimensions(2, 1, 1);
 		imp.getProcessor().setLut(new LUT(ramp(7), ramp(3), ramp(5)));
-		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter.toRaster(imp));
-		assertEquals("palette.tif is an indexed-colour image with several channels; convert it to RGB " +
-			"first", e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter
+			.toRaster(imp));
+		assertEquals(
+			"palette.tif is an indexed-colour image with several channels; convert it to RGB " +
+				"first", e.getMessage());
 	}
 
 	@Test
@@ -85,33 +94,39 @@ class UnusualImageTypesTest {
 		stack.addSlice(new ColorProcessor(2, 2));
 		ImagePlus imp = new ImagePlus("rgb2.tif", stack);
 		imp.setDimensions(2, 1, 1);
-		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter.toRaster(imp));
-		assertEquals("rgb2.tif is RGB with 2 channels; split the channels or make it a composite first",
+		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter
+			.toRaster(imp));
+		assertEquals(
+			"rgb2.tif is RGB with 2 channels; split the channels or make it a composite first",
 			e.getMessage());
 	}
 
 	@Test
 	void aTypeTheEngineDoesNotKnowIsRefusedByName() {
 		ImagePlus imp = new ImagePlus("odd.tif", new ByteProcessor(2, 2)) {
+
 			@Override
 			public int getType() {
 				return 9;
 			}
 		};
-		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter.toRaster(imp));
-		assertEquals("odd.tif has an image type (9) the models cannot take; convert it to 8-bit, 16-bit, " +
-			"32-bit or RGB", e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter
+			.toRaster(imp));
+		assertEquals(
+			"odd.tif has an image type (9) the models cannot take; convert it to 8-bit, 16-bit, " +
+				"32-bit or RGB", e.getMessage());
 	}
 
 	@Test
 	void signedSixteenBitIsTakenAsStoredWithANote() {
-		ImagePlus imp = new ImagePlus("signed.tif", new ShortProcessor(2, 1, new short[] { 0,
-			(short) 40000 }, null));
+		ImagePlus imp = new ImagePlus("signed.tif", new ShortProcessor(2, 1,
+			new short[] { 0, (short) 40000 }, null));
 		imp.getCalibration().setSigned16BitCalibration();
 		List<String> notes = new ArrayList<>();
 		RasterImage r = ImagePlusConverter.toRaster(imp, notes::add);
-		assertEquals(List.of("signed.tif is signed 16-bit: the model sees the stored values (offset by " +
-			"32768)"), notes);
+		assertEquals(List.of(
+			"signed.tif is signed 16-bit: the model sees the stored values (offset by " +
+				"32768)"), notes);
 		assertArrayEquals(new short[] { 0, (short) 40000 }, (short[]) r.plane(0));
 	}
 

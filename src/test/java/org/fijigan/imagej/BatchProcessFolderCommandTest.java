@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,23 +23,31 @@ import ij.Macro;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
-/** Plugins>GAN>Batch Process Folder... from macro options, headless, as a cluster node runs it. */
+/**
+ * Plugins>GAN>Batch Process Folder... from macro options, headless, as a
+ * cluster node runs it.
+ */
 class BatchProcessFolderCommandTest {
+
 	@TempDir
 	Path dir;
 
 	void image(String name, float first) throws Exception {
 		Path file = dir.resolve("in").resolve(name);
 		Files.createDirectories(file.getParent());
-		ImagePlus imp = new ImagePlus(name, new FloatProcessor(3, 2, new float[] { first, 1, 2, 3, 4, 5 }));
+		ImagePlus imp = new ImagePlus(name, new FloatProcessor(3, 2, new float[] {
+			first, 1, 2, 3, 4, 5 }));
 		assertTrue(new FileSaver(imp).saveAsTiff(file.toString()));
 	}
 
-	/** Runs the menu command as IJ.run does, with {@code options} as the macro's. */
+	/**
+	 * Runs the menu command as IJ.run does, with {@code options} as the macro's.
+	 */
 	static void runFromMacro(String options) {
 		Thread thread = Thread.currentThread();
 		String name = thread.getName();
-		thread.setName("Run$_" + name); // macro options are only seen on threads named so
+		thread.setName("Run$_" + name); // macro options are only seen on threads
+																		// named so
 		Macro.setOptions(options);
 		try {
 			new GanPlugIn().run("batch");
@@ -50,28 +59,32 @@ class BatchProcessFolderCommandTest {
 	}
 
 	@Test
-	void aMacroProcessesItsShardOfTheFolderIntoTheOutputFolder() throws Exception {
+	void aMacroProcessesItsShardOfTheFolderIntoTheOutputFolder()
+		throws Exception
+	{
 		image("a.tif", 10);
 		image("b.tif", 20);
 		image("sub/c.tif", 30);
 		Path model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx");
 		Path out = dir.resolve("out dir");
-		String options = "model=[" + model + "] input=[" + dir.resolve("in") + "] output=[" + out +
-			"] normalize=none device=cpu threads=1 float";
+		String options = "model=[" + model + "] input=[" + dir.resolve("in") +
+			"] output=[" + out + "] normalize=none device=cpu threads=1 float";
 
 		runFromMacro(options + " shard=1/2");
-		assertEquals(List.of("b.tif planned", "b.tif done"), Manifest.read(out.resolve(
-			"manifest.part-1-of-2.csv")).rows().stream().map(r -> r.get("output") + " " + r.get("status"))
-			.toList());
+		assertEquals(List.of("b.tif planned", "b.tif done"), Manifest.read(out
+			.resolve("manifest.part-1-of-2.csv")).rows().stream().map(r -> r.get(
+				"output") + " " + r.get("status")).toList());
 		runFromMacro(options + " shard=0/2");
 
-		assertEquals(3, Manifest.merge(Manifest.partsIn(out), out.resolve("manifest.csv")).rows());
-		List<Map<String, String>> rows = Manifest.read(out.resolve("manifest.csv")).rows();
-		assertEquals(List.of("a.tif", "b.tif", "sub/c.tif"), rows.stream().map(r -> r.get("output"))
-			.toList());
+		assertEquals(3, Manifest.merge(Manifest.partsIn(out), out.resolve(
+			"manifest.csv")).rows());
+		List<Map<String, String>> rows = Manifest.read(out.resolve("manifest.csv"))
+			.rows();
+		assertEquals(List.of("a.tif", "b.tif", "sub/c.tif"), rows.stream().map(
+			r -> r.get("output")).toList());
 		ImagePlus c = IJ.openImage(out.resolve("sub/c.tif").toString());
-		assertArrayEquals(new float[] { 30.25f, 1.25f, 2.25f, 3.25f, 4.25f, 5.25f }, (float[]) c
-			.getProcessor().getPixels());
+		assertArrayEquals(new float[] { 30.25f, 1.25f, 2.25f, 3.25f, 4.25f, 5.25f },
+			(float[]) c.getProcessor().getPixels());
 		assertEquals("add", c.getProp("fiji-gan.model"));
 	}
 
@@ -80,13 +93,15 @@ class BatchProcessFolderCommandTest {
 		image("a.tif", 1);
 		Files.writeString(dir.resolve("in/bad.tif"), "not a TIFF");
 		BatchProcessFolderCommand c = new BatchProcessFolderCommand();
-		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx").toString();
+		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx")
+			.toString();
 		c.input = dir.resolve("in").toFile();
 		c.output = dir.resolve("out").toFile();
 		c.normalize = "none";
 		c.threads = 1;
 		c.run();
-		assertEquals("1 of 2 images failed; see " + dir.resolve("out/manifest.csv"), c.errorMessage());
+		assertEquals("1 of 2 images failed; see " + dir.resolve("out/manifest.csv"),
+			c.errorMessage());
 		assertEquals(1, c.summary().done());
 		assertEquals("bad.tif", c.summary().failures().get(0).item());
 
@@ -98,11 +113,14 @@ class BatchProcessFolderCommandTest {
 	}
 
 	@Test
-	void aHaloThatIsNoWholeNumberOfPixelsIsRefusedAsTheImageCommandsRefuseIt() throws Exception {
+	void aHaloThatIsNoWholeNumberOfPixelsIsRefusedAsTheImageCommandsRefuseIt()
+		throws Exception
+	{
 		image("a.tif", 1);
-		String model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx").toString();
-		for (Class<? extends InferenceCommand> type : List.of(BatchProcessFolderCommand.class,
-			DenoiseCommand.class))
+		String model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx")
+			.toString();
+		for (Class<? extends InferenceCommand> type : List.of(
+			BatchProcessFolderCommand.class, DenoiseCommand.class))
 		{
 			InferenceCommand c = type.getConstructor().newInstance();
 			c.model = model;
@@ -111,10 +129,12 @@ class BatchProcessFolderCommandTest {
 				b.input = dir.resolve("in").toFile();
 				b.output = dir.resolve("out").toFile();
 			}
-			else ((DenoiseCommand) c).image = new ImagePlus("a", new FloatProcessor(3, 2));
+			else((DenoiseCommand) c).image = new ImagePlus("a", new FloatProcessor(3,
+				2));
 			c.run();
-			assertEquals("halo '-2' must be auto or a whole number of pixels from 0 to 1048576", c.errorMessage(), type
-				.getSimpleName());
+			assertEquals(
+				"halo '-2' must be auto or a whole number of pixels from 0 to 1048576",
+				c.errorMessage(), type.getSimpleName());
 		}
 		assertFalse(Files.exists(dir.resolve("out")), "nothing written");
 	}

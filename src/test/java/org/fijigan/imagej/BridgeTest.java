@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,20 +26,30 @@ import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 
-/** The ImageJ 1 bridge: plugins.config, dialog keys, and macro options read without a display. */
+/**
+ * The ImageJ 1 bridge: plugins.config, dialog keys, and macro options read
+ * without a display.
+ */
 class BridgeTest {
+
 	private static final Map<Class<?>, String> KEYS = Map.ofEntries( //
 		Map.entry(DemoCommand.class, "seed output overwrite device threads"), //
-		Map.entry(SuperResolutionCommand.class, "model tile halo normalize device threads float nonfinite timings scale"), //
-		Map.entry(DenoiseCommand.class, "model tile halo normalize device threads float nonfinite timings prediction"), //
-		Map.entry(InpaintCommand.class, "model tile halo normalize device threads float nonfinite timings mask keep"), //
-		Map.entry(RunModelCommand.class, "model tile halo normalize device threads float nonfinite timings task scale range"), //
-		Map.entry(GenerateCommand.class, "model count seed class latent device threads float nonfinite timings"), //
+		Map.entry(SuperResolutionCommand.class,
+			"model tile halo normalize device threads float nonfinite timings scale"), //
+		Map.entry(DenoiseCommand.class,
+			"model tile halo normalize device threads float nonfinite timings prediction"), //
+		Map.entry(InpaintCommand.class,
+			"model tile halo normalize device threads float nonfinite timings mask keep"), //
+		Map.entry(RunModelCommand.class,
+			"model tile halo normalize device threads float nonfinite timings task scale range"), //
+		Map.entry(GenerateCommand.class,
+			"model count seed class latent device threads float nonfinite timings"), //
 		Map.entry(BatchProcessFolderCommand.class,
 			"model input output task mask format tile halo normalize device threads float nonfinite timings shard fail overwrite"), //
 		Map.entry(FineTuneCommand.class,
 			"model data targets output task training masked neighbourhood line steps batch patch augment optimizer learning loss adversarial gan gradient gamma lazy discriminator width spectral diffaugment ada minibatch ttur updates adam ema constant normalize seed validation device threads checkpoint resume replace"), //
-		Map.entry(EvaluateCommand.class, "model data training task images count utility seed normalize device threads"), //
+		Map.entry(EvaluateCommand.class,
+			"model data training task images count utility seed normalize device threads"), //
 		Map.entry(ModelInfoCommand.class, "model"), //
 		Map.entry(ManageModelsCommand.class, "action model name checksum folder"), //
 		Map.entry(ShowChangesCommand.class, "original show mask"));
@@ -46,21 +57,24 @@ class BridgeTest {
 	@Test
 	void pluginsConfigListsEveryCommandExactlyOnce() {
 		List<PluginsConfig.Entry> entries = PluginsConfig.entries();
-		assertEquals(List.of("Demo...", "Super-Resolution...", "Denoise...", "Inpaint...",
-			"Generate Synthetic Images...", "Run ONNX Model...", "Batch Process Folder...", "Fine-Tune Model...",
-			"Evaluate Model...", "Model Info...", "Manage Models...", "Show What The GAN Changed..."),
-			entries.stream().map(
-				PluginsConfig.Entry::command).toList());
+		assertEquals(List.of("Demo...", "Super-Resolution...", "Denoise...",
+			"Inpaint...", "Generate Synthetic Images...", "Run ONNX Model...",
+			"Batch Process Folder...", "Fine-Tune Model...", "Evaluate Model...",
+			"Model Info...", "Manage Models...", "Show What The GAN Changed..."),
+			entries.stream().map(PluginsConfig.Entry::command).toList());
 		List<Class<?>> commands = new ArrayList<>();
 		for (PluginsConfig.Entry e : entries) {
 			assertEquals("Plugins>GAN", e.menuPath());
 			assertEquals(GanPlugIn.class.getName(), e.className());
-			assertTrue(CommandBridge.COMMANDS.containsKey(e.argument()), e.argument());
+			assertTrue(CommandBridge.COMMANDS.containsKey(e.argument()), e
+				.argument());
 			commands.add(CommandBridge.COMMANDS.get(e.argument()));
 		}
 		assertEquals(CommandBridge.COMMANDS.size(), commands.size());
-		assertEquals(new HashSet<>(CommandBridge.COMMANDS.values()), new HashSet<>(commands));
-		assertEquals("org.fijigan.imagej.GanPlugIn(\"denoise\")", entries.get(2).target());
+		assertEquals(new HashSet<>(CommandBridge.COMMANDS.values()), new HashSet<>(
+			commands));
+		assertEquals("org.fijigan.imagej.GanPlugIn(\"denoise\")", entries.get(2)
+			.target());
 	}
 
 	@Test
@@ -69,7 +83,8 @@ class BridgeTest {
 			Plugin plugin = type.getAnnotation(Plugin.class);
 			assertEquals(Command.class, plugin.type(), type.getName());
 			assertTrue(plugin.headless(), type.getName());
-			assertEquals("", plugin.menuPath(), type + ": menus come from plugins.config");
+			assertEquals("", plugin.menuPath(), type +
+				": menus come from plugins.config");
 			assertEquals(0, plugin.menu().length, type.getName());
 			assertFalse(plugin.label().isEmpty(), type.getName());
 		}
@@ -79,17 +94,18 @@ class BridgeTest {
 	void everyParameterIsReachableThroughTheBridgeByItsMacroKey() {
 		for (Class<?> type : CommandBridge.COMMANDS.values()) {
 			List<ParameterDialog.Item> items = ParameterDialog.items(type);
-			assertEquals(KEYS.get(type), items.stream().map(ParameterDialog.Item::key).collect(Collectors
-				.joining(" ")), type.getSimpleName());
-			Set<Field> inDialog = items.stream().map(ParameterDialog.Item::field).collect(Collectors.toSet());
+			assertEquals(KEYS.get(type), items.stream().map(ParameterDialog.Item::key)
+				.collect(Collectors.joining(" ")), type.getSimpleName());
+			Set<Field> inDialog = items.stream().map(ParameterDialog.Item::field)
+				.collect(Collectors.toSet());
 			for (Class<?> c = type; c != Object.class; c = c.getSuperclass())
 				for (Field f : c.getDeclaredFields()) {
 					Parameter p = f.getAnnotation(Parameter.class);
 					if (p == null) continue;
 					boolean image = f.getType() == ImagePlus.class;
 					assertEquals(!image, inDialog.contains(f), f.toString());
-					if (image) assertTrue(p.type() == ItemIO.OUTPUT || ParameterDialog.takesImage(type), f
-						.toString());
+					if (image) assertTrue(p.type() == ItemIO.OUTPUT || ParameterDialog
+						.takesImage(type), f.toString());
 				}
 		}
 		assertTrue(ParameterDialog.takesImage(InpaintCommand.class));
@@ -110,7 +126,8 @@ class BridgeTest {
 		assertEquals("noise", c.prediction);
 		assertFalse(c.floatOutput);
 
-		ParameterDialog.readOptions(c, ParameterDialog.items(DenoiseCommand.class), "float");
+		ParameterDialog.readOptions(c, ParameterDialog.items(DenoiseCommand.class),
+			"float");
 		assertTrue(c.floatOutput);
 		assertEquals("/data/my float models/dn.onnx", c.model);
 
@@ -121,25 +138,32 @@ class BridgeTest {
 		assertEquals(9007199254740993L, g.seed);
 		assertEquals("coronal", g.classes);
 		assertEquals(new File("/tmp/z.npy"), g.latent);
-		ParameterDialog.readOptions(g, ParameterDialog.items(GenerateCommand.class), "latent=[]");
+		ParameterDialog.readOptions(g, ParameterDialog.items(GenerateCommand.class),
+			"latent=[]");
 		assertNull(g.latent);
 	}
 
 	@Test
 	void wrongMacroValuesAreClearErrors() {
-		List<ParameterDialog.Item> items = ParameterDialog.items(DenoiseCommand.class);
-		GanException choice = assertThrows(GanException.class, () -> ParameterDialog.readOptions(
-			new DenoiseCommand(), items, "prediction=residual"));
-		assertEquals("'residual' is not a choice for prediction: use one of auto, image, noise", choice
-			.getMessage());
-		GanException number = assertThrows(GanException.class, () -> ParameterDialog.readOptions(
-			new DenoiseCommand(), items, "threads=many"));
+		List<ParameterDialog.Item> items = ParameterDialog.items(
+			DenoiseCommand.class);
+		GanException choice = assertThrows(GanException.class, () -> ParameterDialog
+			.readOptions(new DenoiseCommand(), items, "prediction=residual"));
+		assertEquals(
+			"'residual' is not a choice for prediction: use one of auto, image, noise",
+			choice.getMessage());
+		GanException number = assertThrows(GanException.class, () -> ParameterDialog
+			.readOptions(new DenoiseCommand(), items, "threads=many"));
 		assertEquals("threads must be a number, not 'many'", number.getMessage());
 	}
 
-	/** Names a field it does not declare: a programming error, refused when the dialog is built. */
+	/**
+	 * Names a field it does not declare: a programming error, refused when the
+	 * dialog is built.
+	 */
 	@BeforeInherited({ "input", "nothing" })
 	public static final class MisnamedOrder extends InferenceCommand {
+
 		@Parameter(label = "Input")
 		String input = "";
 
@@ -148,15 +172,23 @@ class BridgeTest {
 	}
 
 	@Test
-	void sharedInferenceOptionsAreDeclaredOnceAndPlacedAfterTheFieldsACommandPutsFirst() {
-		assertEquals("model tile halo normalize device threads float nonfinite timings", ParameterDialog.items(
-			InferenceCommand.class).stream().map(ParameterDialog.Item::key).collect(Collectors.joining(" ")));
-		for (Class<?> type : List.of(ImageCommand.class, BatchProcessFolderCommand.class))
-			for (String name : List.of("tile", "halo", "normalize", "device", "threads", "floatOutput"))
-				assertThrows(NoSuchFieldException.class, () -> type.getDeclaredField(name), type + "." + name);
-		IllegalStateException e = assertThrows(IllegalStateException.class, () -> ParameterDialog.items(
-			MisnamedOrder.class));
-		assertEquals(MisnamedOrder.class + ": @BeforeInherited [input, nothing] names a field that is not " +
+	void
+		sharedInferenceOptionsAreDeclaredOnceAndPlacedAfterTheFieldsACommandPutsFirst()
+	{
+		assertEquals(
+			"model tile halo normalize device threads float nonfinite timings",
+			ParameterDialog.items(InferenceCommand.class).stream().map(
+				ParameterDialog.Item::key).collect(Collectors.joining(" ")));
+		for (Class<?> type : List.of(ImageCommand.class,
+			BatchProcessFolderCommand.class))
+			for (String name : List.of("tile", "halo", "normalize", "device",
+				"threads", "floatOutput"))
+				assertThrows(NoSuchFieldException.class, () -> type.getDeclaredField(
+					name), type + "." + name);
+		IllegalStateException e = assertThrows(IllegalStateException.class,
+			() -> ParameterDialog.items(MisnamedOrder.class));
+		assertEquals(MisnamedOrder.class +
+			": @BeforeInherited [input, nothing] names a field that is not " +
 			"one of its own @Parameter fields", e.getMessage());
 	}
 
@@ -167,11 +199,13 @@ class BridgeTest {
 			Set<String> keys = new HashSet<>();
 			for (ParameterDialog.Item i : ParameterDialog.items(type)) {
 				assertTrue(i.key().matches("[a-z]+"), i.key());
-				assertTrue(keys.add(i.key()), type.getSimpleName() + " repeats " + i.key());
+				assertTrue(keys.add(i.key()), type.getSimpleName() + " repeats " + i
+					.key());
 				seen.merge(i.key(), 1, Integer::sum);
 			}
 		}
-		// every command but Show What The GAN Changed, which compares images, and the Demo, which
+		// every command but Show What The GAN Changed, which compares images, and
+		// the Demo, which
 		// runs the bundled models, takes a model
 		assertEquals(CommandBridge.COMMANDS.size() - 2, seen.get("model"));
 	}

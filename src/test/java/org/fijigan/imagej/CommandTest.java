@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,12 +25,19 @@ import ij.gui.Roi;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 
-/** The commands end to end on tiny ONNX models, in a headless JVM without the ImageJ patcher. */
+/**
+ * The commands end to end on tiny ONNX models, in a headless JVM without the
+ * ImageJ patcher.
+ */
 class CommandTest {
+
 	@TempDir
 	Path dir;
 
-	/** A 4x3 32-bit image with values 0, 1.5, 3, ... and a selection, a property and a title. */
+	/**
+	 * A 4x3 32-bit image with values 0, 1.5, 3, ... and a selection, a property
+	 * and a title.
+	 */
 	static ImagePlus source() {
 		float[] v = new float[12];
 		for (int i = 0; i < v.length; i++)
@@ -43,7 +51,8 @@ class CommandTest {
 	DenoiseCommand denoise(ImagePlus image) {
 		DenoiseCommand c = new DenoiseCommand();
 		c.image = image;
-		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx").toString();
+		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx")
+			.toString();
 		c.normalize = "none";
 		c.floatOutput = true;
 		c.threads = 1;
@@ -57,7 +66,8 @@ class CommandTest {
 		java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
 		DenoiseCommand c = denoise(source());
 		c.timings = true;
-		System.setOut(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+		System.setOut(new java.io.PrintStream(log, true,
+			java.nio.charset.StandardCharsets.UTF_8));
 		try {
 			c.run();
 		}
@@ -69,11 +79,13 @@ class CommandTest {
 		int at = text.indexOf("fiji-gan: timings\n");
 		assertTrue(at >= 0, text);
 		String after = text.substring(at);
-		int read = after.indexOf("\n  model read and checks "), session = after.indexOf(
-			"\n  session creation "), runs = after.indexOf("\n  model runs ");
+		int read = after.indexOf("\n  model read and checks "), session = after
+			.indexOf("\n  session creation "), runs = after.indexOf(
+				"\n  model runs ");
 		assertTrue(read > 0 && session > read && runs > session, after);
 		// one run: its time alone, no count
-		assertTrue(after.substring(runs).matches("(?s)\\n  model runs +\\d+\\.\\d{3} s\\n  total of the stages +\\d+\\.\\d{3} s\\n.*"),
+		assertTrue(after.substring(runs).matches(
+			"(?s)\\n  model runs +\\d+\\.\\d{3} s\\n  total of the stages +\\d+\\.\\d{3} s\\n.*"),
 			after);
 	}
 
@@ -110,7 +122,8 @@ class CommandTest {
 		Thread thread = Thread.currentThread();
 		String name = thread.getName();
 		thread.setName("Run$_" + name);
-		Macro.setOptions("model=[" + model + "] tile=auto normalize=none threads=1 float");
+		Macro.setOptions("model=[" + model +
+			"] tile=auto normalize=none threads=1 float");
 		try {
 			new GanPlugIn().run("denoise");
 		}
@@ -121,8 +134,8 @@ class CommandTest {
 		ImagePlus out = WindowManager.getCurrentImage();
 		WindowManager.setTempCurrentImage(null);
 		assertTrue(out != src, "the result is a new image");
-		assertArrayEquals(new float[] { 0.25f, 1.75f, 3.25f }, java.util.Arrays.copyOf((float[]) out
-			.getProcessor().getPixels(), 3));
+		assertArrayEquals(new float[] { 0.25f, 1.75f, 3.25f }, java.util.Arrays
+			.copyOf((float[]) out.getProcessor().getPixels(), 3));
 	}
 
 	@Test
@@ -140,8 +153,9 @@ class CommandTest {
 		DenoiseCommand bad = denoise(source());
 		bad.tile = "huge";
 		bad.run();
-		assertEquals("tile size 'huge' must be auto, none or a positive number of pixels", bad
-			.errorMessage());
+		assertEquals(
+			"tile size 'huge' must be auto, none or a positive number of pixels", bad
+				.errorMessage());
 	}
 
 	@Test
@@ -180,7 +194,10 @@ class CommandTest {
 		for (int i = 0; i < out.length; i++) {
 			int x = i % 6, y = i / 6;
 			boolean hole = x >= 2 && x < 4 && y >= 1 && y < 3;
-			assertEquals(hole ? 128 : 10 * i, out[i] & 0xff, "pixel " + i); // the model fills 0.5
+			assertEquals(hole ? 128 : 10 * i, out[i] & 0xff, "pixel " + i); // the
+																																			// model
+																																			// fills
+																																			// 0.5
 		}
 		assertEquals("4 in all", c.output.getProp("fiji-gan.inpainted.pixels"));
 	}
@@ -188,13 +205,16 @@ class CommandTest {
 	@Test
 	void masksComeFromSelectionsPositionedRoisOrAnImageOfTheRightSize() {
 		ImagePlus image = ij.IJ.createImage("stack", "8-bit black", 5, 4, 3);
-		GanException none = assertThrows(GanException.class, () -> InpaintMasks.of(image, "selection"));
-		assertTrue(none.getMessage().startsWith("no selection on stack"), none.getMessage());
+		GanException none = assertThrows(GanException.class, () -> InpaintMasks.of(
+			image, "selection"));
+		assertTrue(none.getMessage().startsWith("no selection on stack"), none
+			.getMessage());
 
 		Roi everywhere = new Roi(0, 0, 2, 1);
 		Roi onSlice3 = new Roi(4, 3, 1, 1);
 		onSlice3.setPosition(3);
-		RasterImage m = InpaintMasks.fromRois(image, new Roi[] { everywhere, onSlice3 }, true);
+		RasterImage m = InpaintMasks.fromRois(image, new Roi[] { everywhere,
+			onSlice3 }, true);
 		assertEquals(3, m.slices());
 		byte[] s1 = (byte[]) m.plane(0, 0, 0), s3 = (byte[]) m.plane(0, 2, 0);
 		assertEquals(2 * 255, sum(s1));
@@ -202,15 +222,20 @@ class CommandTest {
 		assertEquals(-1, s3[3 * 5 + 4]);
 
 		ImagePlus small = new ImagePlus("small mask", new ByteProcessor(4, 4));
-		GanException size = assertThrows(GanException.class, () -> InpaintMasks.fromImage(image, small));
-		assertEquals("mask image 'small mask' is 4x4 but 'stack' is 5x4: the mask needs the same " +
-			"width and height", size.getMessage());
-		GanException unknown = assertThrows(GanException.class, () -> InpaintMasks.of(image, "nothing"));
-		assertTrue(unknown.getMessage().startsWith("no open image is called 'nothing'"));
+		GanException size = assertThrows(GanException.class, () -> InpaintMasks
+			.fromImage(image, small));
+		assertEquals(
+			"mask image 'small mask' is 4x4 but 'stack' is 5x4: the mask needs the same " +
+				"width and height", size.getMessage());
+		GanException unknown = assertThrows(GanException.class, () -> InpaintMasks
+			.of(image, "nothing"));
+		assertTrue(unknown.getMessage().startsWith(
+			"no open image is called 'nothing'"));
 
 		FloatProcessor fp = new FloatProcessor(5, 4);
 		fp.setf(7, -0.5f);
-		RasterImage fromImage = InpaintMasks.fromImage(image, new ImagePlus("mask", fp));
+		RasterImage fromImage = InpaintMasks.fromImage(image, new ImagePlus("mask",
+			fp));
 		assertEquals(255, sum((byte[]) fromImage.plane(0)));
 		assertEquals(-1, ((byte[]) fromImage.plane(0))[7]);
 	}
@@ -224,7 +249,8 @@ class CommandTest {
 
 	@Test
 	void generateMakesALabelledSyntheticStackFromSeedsOrALatentFile() {
-		String model = OnnxModels.generator(4, 3, 2, 3).write(dir, "gan.onnx").toString();
+		String model = OnnxModels.generator(4, 3, 2, 3).write(dir, "gan.onnx")
+			.toString();
 		GenerateCommand c = new GenerateCommand();
 		c.model = model;
 		c.count = 3;
@@ -237,8 +263,8 @@ class CommandTest {
 		ImagePlus a = c.output;
 		assertEquals(3, a.getStackSize());
 		assertEquals(3, a.getWidth());
-		assertTrue(a.getStack().getSliceLabel(2).startsWith("SYNTHETIC seed=6 class=1 model=gan"), a
-			.getStack().getSliceLabel(2));
+		assertTrue(a.getStack().getSliceLabel(2).startsWith(
+			"SYNTHETIC seed=6 class=1 model=gan"), a.getStack().getSliceLabel(2));
 		assertTrue(a.getInfoProperty().contains("fiji-gan.synthetic = SYNTHETIC"));
 
 		float[][] latents = new float[3][];
@@ -253,8 +279,9 @@ class CommandTest {
 		c.run();
 		assertNull(c.errorMessage());
 		for (int i = 1; i <= 3; i++)
-			assertArrayEquals((float[]) a.getStack().getPixels(i), (float[]) c.output.getStack().getPixels(
-				i), "the latent file holds the seeded vectors, slice " + i);
+			assertArrayEquals((float[]) a.getStack().getPixels(i), (float[]) c.output
+				.getStack().getPixels(i),
+				"the latent file holds the seeded vectors, slice " + i);
 
 		c.classes = "7";
 		c.run();
@@ -264,7 +291,8 @@ class CommandTest {
 	@Test
 	void modelInfoDescribesTheModelHeadless() {
 		ModelInfoCommand c = new ModelInfoCommand();
-		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx").toString();
+		c.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx")
+			.toString();
 		c.run();
 		assertNull(c.errorMessage());
 		assertTrue(c.info().contains("add"), c.info());

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,14 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
-/** Plugins > GAN > Demo, headless: the contact sheet as an image, the metrics in a results table. */
+/**
+ * Plugins > GAN > Demo, headless: the contact sheet as an image, the metrics in
+ * a results table.
+ */
 class DemoFijiCommandTest {
+
 	@TempDir
 	Path dir;
 
 	@Test
-	void showsTheSheetAndTheMetricsAndWritesTheFolderWhenAsked() throws Exception {
-		Path models = DemoModels.write(dir.resolve("models"), "denoise", "mri-generator");
+	void showsTheSheetAndTheMetricsAndWritesTheFolderWhenAsked()
+		throws Exception
+	{
+		Path models = DemoModels.write(dir.resolve("models"), "denoise",
+			"mri-generator");
 		Path out = dir.resolve("out");
 		DemoCommand c = new DemoCommand();
 		c.seed = 7;
@@ -37,34 +45,44 @@ class DemoFijiCommandTest {
 
 		assertNull(c.errorMessage());
 		DemoReport r = c.report();
-		assertEquals(List.of("denoising", "generation"), r.rows().stream().map(DemoReport.Row::task).toList());
+		assertEquals(List.of("denoising", "generation"), r.rows().stream().map(
+			DemoReport.Row::task).toList());
 		ImagePlus sheet = c.sheet();
 		ContactSheet layout = ContactSheet.layout(r);
 		assertEquals(ImagePlus.GRAY8, sheet.getType());
-		assertEquals(List.of(layout.width(), layout.height()), List.of(sheet.getWidth(), sheet.getHeight()));
-		assertEquals(List.of(sheet), ParameterDialog.outputImages(c)); // GanPlugIn shows it
+		assertEquals(List.of(layout.width(), layout.height()), List.of(sheet
+			.getWidth(), sheet.getHeight()));
+		assertEquals(List.of(sheet), ParameterDialog.outputImages(c)); // GanPlugIn
+																																		// shows it
 
 		ResultsTable t = c.table();
 		assertEquals(r.metrics().size(), t.size());
-		assertEquals(List.of("Task", "Method", "PSNR (dB)", "SSIM", "Note"), List.of(t.getHeadings()));
+		assertEquals(List.of("Task", "Method", "PSNR (dB)", "SSIM", "Note"), List
+			.of(t.getHeadings()));
 		for (int i = 0; i < t.size(); i++) {
 			DemoReport.Metric m = r.metrics().get(i);
 			assertEquals(m.task(), t.getStringValue("Task", i));
 			assertEquals(m.method(), t.getStringValue("Method", i));
 			assertEquals(m.psnr(), t.getValue("PSNR (dB)", i), 1e-12);
 		}
-		assertEquals("super-resolution (sr-x2)", t.getStringValue("Task", 0)); // skipped, with its note
-		assertTrue(t.getStringValue("Note", 0).startsWith("skipped: no model named sr-x2"));
+		assertEquals("super-resolution (sr-x2)", t.getStringValue("Task", 0)); // skipped,
+																																						// with
+																																						// its
+																																						// note
+		assertTrue(t.getStringValue("Note", 0).startsWith(
+			"skipped: no model named sr-x2"));
 		assertTrue(Files.isRegularFile(out.resolve("contact-sheet.png")));
-		assertTrue(Files.isRegularFile(out.resolve("mri-generator-sagittal-SYNTHETIC.png")));
+		assertTrue(Files.isRegularFile(out.resolve(
+			"mri-generator-sagittal-SYNTHETIC.png")));
 
 		c.overwrite = false; // the folder now holds the demo: refused, no sheet
 		DemoModels.withModelsDir(models, () -> {
 			c.run();
 			return null;
 		});
-		assertTrue(c.errorMessage().endsWith("exists and is not empty; tick Overwrite to write the demo " +
-			"into it anyway"), c.errorMessage());
+		assertTrue(c.errorMessage().endsWith(
+			"exists and is not empty; tick Overwrite to write the demo " +
+				"into it anyway"), c.errorMessage());
 		assertNull(c.sheet());
 	}
 }

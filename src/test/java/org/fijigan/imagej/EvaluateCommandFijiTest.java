@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,20 +28,27 @@ import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 
-/** Plugins > GAN > Evaluate Model..., headless: the core evaluation's rows in a results table. */
+/**
+ * Plugins > GAN > Evaluate Model..., headless: the core evaluation's rows in a
+ * results table.
+ */
 class EvaluateCommandFijiTest {
+
 	@TempDir
 	Path dir;
 
 	@Test
-	void anIdentityDenoiserFillsTheTableAndScoresTheNoisyInput() throws Exception {
+	void anIdentityDenoiserFillsTheTableAndScoresTheNoisyInput()
+		throws Exception
+	{
 		Path data = Files.createDirectories(dir.resolve("clean"));
 		for (int k = 0; k < 2; k++) {
 			byte[] p = new byte[32 * 30];
 			for (int i = 0; i < p.length; i++)
-				p[i] = (byte) (100 + 50 * Math.sin(i % 32 / (3.0 + k)) * Math.cos(i / 32 / 5.0));
-			assertTrue(new FileSaver(new ImagePlus("c", new ByteProcessor(32, 30, p))).saveAsTiff(data
-				.resolve("c" + k + ".tif").toString()));
+				p[i] = (byte) (100 + 50 * Math.sin(i % 32 / (3.0 + k)) * Math.cos(i /
+					32 / 5.0));
+			assertTrue(new FileSaver(new ImagePlus("c", new ByteProcessor(32, 30, p)))
+				.saveAsTiff(data.resolve("c" + k + ".tif").toString()));
 		}
 		EvaluateCommand c = new EvaluateCommand();
 		c.model = OnnxModels.identity(1).write(dir, "identity.onnx").toString();
@@ -63,17 +71,19 @@ class EvaluateCommandFijiTest {
 		EvaluationReport r = c.report();
 		assertEquals(r.scores().get(2).psnr(), t.getValue("PSNR (dB)", 2), 1e-9);
 
-		c.task = "generate"; // an identity model is no generator: one clear error, no table
+		c.task = "generate"; // an identity model is no generator: one clear error,
+													// no table
 		c.run();
-		assertTrue(c.errorMessage() != null && c.errorMessage().contains("no latent input"), c.errorMessage());
+		assertTrue(c.errorMessage() != null && c.errorMessage().contains(
+			"no latent input"), c.errorMessage());
 		assertNull(c.table());
 	}
 
 	@Test
 	void theUtilityRowsOfAConditionalGeneratorFillTheTable() throws Exception {
 		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
-		Path train = classFolders(model, dir.resolve("train"), 4), test = classFolders(model, dir.resolve(
-			"test"), 3);
+		Path train = classFolders(model, dir.resolve("train"), 4), test =
+			classFolders(model, dir.resolve("test"), 3);
 		EvaluateCommand c = new EvaluateCommand();
 		c.model = model.toString();
 		c.data = test.toFile();
@@ -89,22 +99,30 @@ class EvaluateCommandFijiTest {
 		ResultsTable t = c.table();
 		int row = -1;
 		for (int i = 0; i < t.size(); i++)
-			if (t.getStringValue("Metric", i).equals("utility: accuracy, trained on synthetic (TSTR)")) row = i;
+			if (t.getStringValue("Metric", i).equals(
+				"utility: accuracy, trained on synthetic (TSTR)")) row = i;
 		assertTrue(row >= 0, "a TSTR row");
 		assertEquals(1, t.getValue("Value", row), 0);
 		assertEquals(8, t.getValue("n A", row), 0);
 	}
 
-	/** Class folders 0/ and 1/ of {@code perClass} float TIFFs drawn from generator {@code model}. */
-	private static Path classFolders(Path model, Path dir, int perClass) throws Exception {
+	/**
+	 * Class folders 0/ and 1/ of {@code perClass} float TIFFs drawn from
+	 * generator {@code model}.
+	 */
+	private static Path classFolders(Path model, Path dir, int perClass)
+		throws Exception
+	{
 		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
 		for (int c = 0; c < 2; c++) {
 			Path folder = Files.createDirectories(dir.resolve(Integer.toString(c)));
-			RasterImage stack = Generator.run(d, new GenerateOptions(perClass, 10 * c, c, null, null, true,
-				DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken.none()).image();
+			RasterImage stack = Generator.run(d, new GenerateOptions(perClass, 10 * c,
+				c, null, null, true, DeviceSpec.CPU, 1), ProgressListener.NONE,
+				CancellationToken.none()).image();
 			for (int i = 0; i < perClass; i++)
-				assertTrue(new FileSaver(new ImagePlus("g", new FloatProcessor(16, 16, (float[]) stack.plane(0,
-					i, 0)))).saveAsTiff(folder.resolve("g" + i + ".tif").toString()));
+				assertTrue(new FileSaver(new ImagePlus("g", new FloatProcessor(16, 16,
+					(float[]) stack.plane(0, i, 0)))).saveAsTiff(folder.resolve("g" + i +
+						".tif").toString()));
 		}
 		return dir;
 	}

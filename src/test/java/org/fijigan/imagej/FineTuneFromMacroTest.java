@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,14 +24,19 @@ import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
 /**
- * Plugins > GAN > Fine-Tune Model... from macro options, headless, through the ImageJ 1 bridge: a
- * denoiser, and a conditional generator with the discriminator's stabilisers.
+ * Plugins > GAN > Fine-Tune Model... from macro options, headless, through the
+ * ImageJ 1 bridge: a denoiser, and a conditional generator with the
+ * discriminator's stabilisers.
  */
 class FineTuneFromMacroTest {
+
 	@TempDir
 	Path dir;
 
-	/** Runs Fine-Tune Model as a macro's run() call does: the options on a thread named Run$_. */
+	/**
+	 * Runs Fine-Tune Model as a macro's run() call does: the options on a thread
+	 * named Run$_.
+	 */
 	static void runFromMacro(String options) {
 		Thread thread = Thread.currentThread();
 		String name = thread.getName();
@@ -46,7 +52,9 @@ class FineTuneFromMacroTest {
 	}
 
 	@Test
-	void fineTuneRunsFromMacroOptionsAndWritesALoadableModel() throws IOException {
+	void fineTuneRunsFromMacroOptionsAndWritesALoadableModel()
+		throws IOException
+	{
 		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
 		Path data = Files.createDirectories(dir.resolve("data"));
 		Random r = new Random(8);
@@ -54,8 +62,8 @@ class FineTuneFromMacroTest {
 			float[] v = new float[24 * 24];
 			for (int i = 0; i < v.length; i++)
 				v[i] = (float) Math.cos(i / 24 / 4.0 + k) + r.nextFloat() * 0.05f;
-			assertTrue(new FileSaver(new ImagePlus("i" + k, new FloatProcessor(24, 24, v))).saveAsTiff(data
-				.resolve("i" + k + ".tif").toString()));
+			assertTrue(new FileSaver(new ImagePlus("i" + k, new FloatProcessor(24, 24,
+				v))).saveAsTiff(data.resolve("i" + k + ".tif").toString()));
 		}
 		Path out = dir.resolve("tuned.onnx");
 		runFromMacro("model=[" + model + "] data=[" + data + "] output=[" + out +
@@ -66,8 +74,8 @@ class FineTuneFromMacroTest {
 
 	@Test
 	void aGeneratorFineTunesWithStabilisersFromMacroOptions() throws IOException {
-		Path model = OnnxModels.generator(8, 2, 16, 16).metadata("fiji-gan.class_names", "cells,nuclei")
-			.write(dir, "gen.onnx");
+		Path model = OnnxModels.generator(8, 2, 16, 16).metadata(
+			"fiji-gan.class_names", "cells,nuclei").write(dir, "gen.onnx");
 		Random r = new Random(9);
 		for (String c : new String[] { "cells", "nuclei" }) {
 			Path folder = Files.createDirectories(dir.resolve("data").resolve(c));
@@ -75,49 +83,59 @@ class FineTuneFromMacroTest {
 				float[] v = new float[16 * 16];
 				for (int i = 0; i < v.length; i++)
 					v[i] = (float) Math.sin(i / 16 / 3.0 + k) + r.nextFloat() * 0.1f;
-				assertTrue(new FileSaver(new ImagePlus(c + k, new FloatProcessor(16, 16, v))).saveAsTiff(folder
-					.resolve(c + k + ".tif").toString()));
+				assertTrue(new FileSaver(new ImagePlus(c + k, new FloatProcessor(16, 16,
+					v))).saveAsTiff(folder.resolve(c + k + ".tif").toString()));
 			}
 		}
 		Path out = dir.resolve("gen-tuned.onnx");
-		runFromMacro("model=[" + model + "] data=[" + dir.resolve("data") + "] output=[" + out +
+		runFromMacro("model=[" + model + "] data=[" + dir.resolve("data") +
+			"] output=[" + out +
 			"] task=generate steps=2 batch=4 patch=0 augment=none learning=0.001 adversarial=1 gan=hinge " +
 			"discriminator=sngan width=8 spectral diffaugment=[translation,cutout] minibatch " +
 			"ttur=0.004 updates=2 adam=[0,0.9] ema=0.9 seed=5 validation=0 device=cpu threads=1");
-		assertTrue(Files.isRegularFile(out), "the fine-tuned generator was written");
+		assertTrue(Files.isRegularFile(out),
+			"the fine-tuned generator was written");
 		var d = assertLoadableAndTrained(model, out);
-		assertEquals("sngan width 8, spectral norm, minibatch std, diff-augment translation,cutout, " +
-			"d-lr 0.004, d-steps 2", d.graph().metadata().get("fiji-gan.fine_tune.discriminator"));
-		assertEquals("0.0,0.9", d.graph().metadata().get("fiji-gan.fine_tune.adam_betas"));
-		assertEquals("0.9 with warm-up min(decay, (1 + t) / (10 + t))", d.graph().metadata().get(
-			"fiji-gan.fine_tune.ema"));
+		assertEquals(
+			"sngan width 8, spectral norm, minibatch std, diff-augment translation,cutout, " +
+				"d-lr 0.004, d-steps 2", d.graph().metadata().get(
+					"fiji-gan.fine_tune.discriminator"));
+		assertEquals("0.0,0.9", d.graph().metadata().get(
+			"fiji-gan.fine_tune.adam_betas"));
+		assertEquals("0.9 with warm-up min(decay, (1 + t) / (10 + t))", d.graph()
+			.metadata().get("fiji-gan.fine_tune.ema"));
 	}
 
-	private org.fijigan.core.model.ModelDescriptor assertLoadableAndTrained(Path model, Path out)
-		throws IOException
+	private org.fijigan.core.model.ModelDescriptor assertLoadableAndTrained(
+		Path model, Path out) throws IOException
 	{
 		var d = ModelLoader.load(out.toString(), ModelOverrides.NONE);
-		assertEquals("fiji-gan.fine_tune.base_sha256", d.graph().metadata().keySet().stream().filter(k -> k
-			.endsWith("base_sha256")).findFirst().orElseThrow());
+		assertEquals("fiji-gan.fine_tune.base_sha256", d.graph().metadata().keySet()
+			.stream().filter(k -> k.endsWith("base_sha256")).findFirst()
+			.orElseThrow());
 		assertNotEquals(ModelLoader.sha256(model), d.sha256(), "weights changed");
 		try (var s = Files.list(dir)) {
-			assertFalse(s.anyMatch(p -> AtomicFile.targetOfTemporary(p.getFileName().toString()) != null),
-				"no temp files left");
+			assertFalse(s.anyMatch(p -> AtomicFile.targetOfTemporary(p.getFileName()
+				.toString()) != null), "no temp files left");
 		}
 		return d;
 	}
 
 	@Test
-	void noCleanImagesTrainsADenoiserOnNoisyImagesAloneFromAMacro() throws IOException {
+	void noCleanImagesTrainsADenoiserOnNoisyImagesAloneFromAMacro()
+		throws IOException
+	{
 		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
 		Path data = Files.createDirectories(dir.resolve("noisy"));
 		Random r = new Random(9);
 		for (int k = 0; k < 2; k++) {
 			short[] v = new short[32 * 32]; // 16-bit, as a camera writes them
 			for (int i = 0; i < v.length; i++)
-				v[i] = (short) (1000 + 400 * Math.sin(i % 32 / 5.0 + k) + 60 * r.nextGaussian());
-			assertTrue(new FileSaver(new ImagePlus("n" + k, new ij.process.ShortProcessor(32, 32, v, null)))
-				.saveAsTiff(data.resolve("n" + k + ".tif").toString()));
+				v[i] = (short) (1000 + 400 * Math.sin(i % 32 / 5.0 + k) + 60 * r
+					.nextGaussian());
+			assertTrue(new FileSaver(new ImagePlus("n" + k,
+				new ij.process.ShortProcessor(32, 32, v, null))).saveAsTiff(data
+					.resolve("n" + k + ".tif").toString()));
 		}
 		Path out = dir.resolve("n2v.onnx");
 		runFromMacro("model=[" + model + "] data=[" + data + "] output=[" + out +
@@ -126,9 +144,11 @@ class FineTuneFromMacroTest {
 		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
 		var d = ModelLoader.load(out.toString(), ModelOverrides.NONE);
 		String trainedOn = d.graph().metadata().get("fiji-gan.fine_tune.data");
-		assertTrue(trainedOn.contains("Noise2Void blind spots: one pixel in every 5x5") && trainedOn
-			.contains("structN2V line horizontal:3"), trainedOn);
-		assertEquals("l2", d.graph().metadata().get("fiji-gan.fine_tune.loss"), "auto is l2 for Noise2Void");
+		assertTrue(trainedOn.contains(
+			"Noise2Void blind spots: one pixel in every 5x5") && trainedOn.contains(
+				"structN2V line horizontal:3"), trainedOn);
+		assertEquals("l2", d.graph().metadata().get("fiji-gan.fine_tune.loss"),
+			"auto is l2 for Noise2Void");
 		assertNotEquals(ModelLoader.sha256(model), d.sha256(), "weights changed");
 	}
 }

@@ -1,11 +1,14 @@
+
 package org.fijigan.imagej;
 
 /**
- * Entry point of the JVM that {@link MacroPathTest} starts: applies the ImageJ patcher (as Fiji's
- * --headless mode does) before any ImageJ class loads, then runs {@link MacroScenario}. This class
- * names no ImageJ type, so loading it loads none.
+ * Entry point of the JVM that {@link MacroPathTest} starts: applies the ImageJ
+ * patcher (as Fiji's --headless mode does) before any ImageJ class loads, then
+ * runs {@link MacroScenario}. This class names no ImageJ type, so loading it
+ * loads none.
  */
 public final class HeadlessMacroMain {
+
 	static {
 		net.imagej.patcher.LegacyInjector.preinit();
 	}

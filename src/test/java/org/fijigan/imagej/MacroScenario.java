@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import java.nio.file.Path;
@@ -9,73 +10,96 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 
-/** Runs the fiji-gan menu commands the way macros do, headless; throws AssertionError on a mismatch. */
+/**
+ * Runs the fiji-gan menu commands the way macros do, headless; throws
+ * AssertionError on a mismatch.
+ */
 final class MacroScenario {
+
 	private MacroScenario() {}
 
 	static void run(Path dir) {
-		check(java.awt.GraphicsEnvironment.isHeadless(), "the scenario runs headless");
-		// the patcher makes GenericDialog work headless (in macro mode), so the bridge takes the
+		check(java.awt.GraphicsEnvironment.isHeadless(),
+			"the scenario runs headless");
+		// the patcher makes GenericDialog work headless (in macro mode), so the
+		// bridge takes the
 		// dialog path it takes in the GUI, not its own reading of the options
 		check(ij.gui.GenericDialog.class.getSuperclass().getName().equals(
 			"net.imagej.patcher.HeadlessGenericDialog"), "GenericDialog is patched");
 		PluginsConfig.registerWithImageJ();
-		Path model = OnnxModels.addConstant(1, 0.25f).write(dir, "add quarter.onnx");
+		Path model = OnnxModels.addConstant(1, 0.25f).write(dir,
+			"add quarter.onnx");
 
 		// IJ.run from Java or a script
 		ImagePlus src = IJ.createImage("cells", "32-bit ramp", 8, 6, 1);
 		float[] before = ((float[]) src.getProcessor().getPixels()).clone();
-		IJ.run(src, "Denoise...", "model=[" + model + "] tile=auto normalize=none float");
+		IJ.run(src, "Denoise...", "model=[" + model +
+			"] tile=auto normalize=none float");
 		ImagePlus out = WindowManager.getCurrentImage();
-		check(out != null && out != src, "IJ.run leaves the result as the current image, got " + out);
+		check(out != null && out != src,
+			"IJ.run leaves the result as the current image, got " + out);
 		float[] after = (float[]) out.getProcessor().getPixels();
 		for (int i = 0; i < before.length; i++)
-			check(after[i] == before[i] + 0.25f, "pixel " + i + ": " + after[i] + " != " + before[i] +
-				" + 0.25");
-		check(Arrays.equals(before, (float[]) src.getProcessor().getPixels()), "the source is unchanged");
-		check("add quarter".equals(out.getProp("fiji-gan.model")), "provenance: " + out.getProp(
-			"fiji-gan.model"));
+			check(after[i] == before[i] + 0.25f, "pixel " + i + ": " + after[i] +
+				" != " + before[i] + " + 0.25");
+		check(Arrays.equals(before, (float[]) src.getProcessor().getPixels()),
+			"the source is unchanged");
+		check("add quarter".equals(out.getProp("fiji-gan.model")), "provenance: " +
+			out.getProp("fiji-gan.model"));
 
 		// the macro language, in batch mode as headless macros run
 		String result = IJ.runMacro("setBatchMode(true);\n" + //
 			"newImage('ramp', '32-bit ramp', 8, 4, 1);\n" + //
-			"run('Denoise...', 'model=[" + model + "] tile=16 halo=0 normalize=none threads=1 float');\n" + //
+			"run('Denoise...', 'model=[" + model +
+			"] tile=16 halo=0 normalize=none threads=1 float');\n" + //
 			"return getTitle() + ' ' + d2s(getPixel(2, 1), 4) + ' ' + bitDepth();");
-		check("ramp-add quarter 0.5000 32".equals(result), "macro result '" + result + "'");
+		check("ramp-add quarter 0.5000 32".equals(result), "macro result '" +
+			result + "'");
 
 		// a wrong value is one clear line and no new image
 		int images = WindowManager.getImageCount();
 		IJ.run(src, "Denoise...", "model=[" + model + "] tile=huge");
-		IJ.run(src, "Denoise...", ""); // headless, no options: the defaults, which name no model
+		IJ.run(src, "Denoise...", ""); // headless, no options: the defaults, which
+																		// name no model
 		check(WindowManager.getImageCount() == images, "no image after an error");
 
 		// a folder, as a cluster node's macro runs it
-		java.nio.file.Path in = dir.resolve("batch in"), results = dir.resolve("batch out");
+		java.nio.file.Path in = dir.resolve("batch in"), results = dir.resolve(
+			"batch out");
 		check(in.toFile().mkdirs(), "made " + in);
-		IJ.save(IJ.createImage("one", "32-bit ramp", 8, 4, 1), in.resolve("one.tif").toString());
-		IJ.save(IJ.createImage("two", "32-bit ramp", 8, 4, 1), in.resolve("two.tif").toString());
-		String done = IJ.runMacro("run('Batch Process Folder...', 'model=[" + model + "] input=[" + in +
-			"] output=[" + results + "] normalize=none threads=1 float shard=1/2');\n" + //
-			"return File.exists('" + results.resolve("two.tif") + "') + ' ' + File.exists('" + results
-				.resolve("one.tif") + "');");
+		IJ.save(IJ.createImage("one", "32-bit ramp", 8, 4, 1), in.resolve("one.tif")
+			.toString());
+		IJ.save(IJ.createImage("two", "32-bit ramp", 8, 4, 1), in.resolve("two.tif")
+			.toString());
+		String done = IJ.runMacro("run('Batch Process Folder...', 'model=[" +
+			model + "] input=[" + in + "] output=[" + results +
+			"] normalize=none threads=1 float shard=1/2');\n" + //
+			"return File.exists('" + results.resolve("two.tif") +
+			"') + ' ' + File.exists('" + results.resolve("one.tif") + "');");
 		check("1 0".equals(done), "shard 1/2 wrote two.tif only: '" + done + "'");
 
-		// what the model changed (the original chosen among the open images), and the models folder
+		// what the model changed (the original chosen among the open images), and
+		// the models folder
 		String residual = IJ.runMacro("setBatchMode(true);\n" + //
 			"newImage('noisy', '32-bit ramp', 8, 4, 1);\n" + //
-			"run('Denoise...', 'model=[" + model + "] normalize=none threads=1 float');\n" + //
+			"run('Denoise...', 'model=[" + model +
+			"] normalize=none threads=1 float');\n" + //
 			"run('Show What The GAN Changed...', 'original=noisy show=auto mask=selection');\n" + //
 			"return getTitle() + ' ' + d2s(getPixel(2, 1), 4);");
-		check("Residual of noisy -0.2500".equals(residual), "residual '" + residual + "'");
+		check("Residual of noisy -0.2500".equals(residual), "residual '" +
+			residual + "'");
 		Path models = dir.resolve("my models");
-		String installed = IJ.runMacro("run('Manage Models...', 'action=install model=[" + model +
-			"] name=aq checksum=[] folder=[" + models + "]');\n" + //
-			"return File.exists('" + models.resolve("aq/model.onnx") + "');");
-		check("1".equals(installed), "Manage Models installed aq: '" + installed + "'");
+		String installed = IJ.runMacro(
+			"run('Manage Models...', 'action=install model=[" + model +
+				"] name=aq checksum=[] folder=[" + models + "]');\n" + //
+				"return File.exists('" + models.resolve("aq/model.onnx") + "');");
+		check("1".equals(installed), "Manage Models installed aq: '" + installed +
+			"'");
 
 		IJ.run("Model Info...", "model=[" + model + "]");
 
-		// the bundled models by name, as the README's macros use them (this JVM's models folder is
+		// the bundled models by name, as the README's macros use them (this JVM's
+		// models folder is
 		// the checkout's models/)
 		String sr = IJ.runMacro("setBatchMode(true);\n" + //
 			"newImage('small', '8-bit ramp', 16, 12, 1);\n" + //
@@ -88,31 +112,40 @@ final class MacroScenario {
 			"run('Inpaint...', 'model=inpaint mask=selection keep threads=1');\n" + //
 			"return getTitle() + ' ' + getPixel(14, 14) + ' ' + getPixel(2, 2);");
 		String[] f = filled.split(" ");
-		// ramp value at x = 14 is 112; a smooth fill stays close to it, a known pixel is kept exactly
-		check(f.length == 3 && !f[0].equals("holed") && Math.abs(Double.parseDouble(f[1]) - 112) < 12 &&
-			Double.parseDouble(f[2]) == 16, "inpaint from a macro: '" + filled + "'");
+		// ramp value at x = 14 is 112; a smooth fill stays close to it, a known
+		// pixel is kept exactly
+		check(f.length == 3 && !f[0].equals("holed") && Math.abs(Double.parseDouble(
+			f[1]) - 112) < 12 && Double.parseDouble(f[2]) == 16,
+			"inpaint from a macro: '" + filled + "'");
 		String generated = IJ.runMacro("setBatchMode(true);\n" + //
 			"run('Generate Synthetic Images...', 'model=mri-generator count=3 seed=1 class=coronal threads=1');\n" + //
 			"setSlice(2);\n" + //
 			"return '' + getWidth() + ' ' + nSlices + ' ' + getInfo('slice.label');");
-		check(generated.startsWith("64 3 ") && generated.contains("SYNTHETIC") && generated.contains(
-			"seed=2") && generated.contains("class=coronal"), "generated from a macro: '" + generated + "'");
+		check(generated.startsWith("64 3 ") && generated.contains("SYNTHETIC") &&
+			generated.contains("seed=2") && generated.contains("class=coronal"),
+			"generated from a macro: '" + generated + "'");
 		String ran = IJ.runMacro("setBatchMode(true);\n" + //
 			"newImage('any', '32-bit ramp', 8, 4, 1);\n" + //
-			"run('Run ONNX Model...', 'model=[" + model + "] task=image-to-image normalize=none threads=1 float');\n" + //
+			"run('Run ONNX Model...', 'model=[" + model +
+			"] task=image-to-image normalize=none threads=1 float');\n" + //
 			"return d2s(getPixel(2, 1), 4);");
 		check("0.5000".equals(ran), "Run ONNX Model from a macro: '" + ran + "'");
 		String demo = IJ.runMacro("setBatchMode(true);\n" + //
 			"run('Demo...', 'seed=1 threads=1');\n" + //
 			"return getTitle() + ' ' + getWidth();");
-		check("fiji-gan demo (seed 1) 1008".equals(demo), "Demo from a macro: '" + demo + "'");
+		check("fiji-gan demo (seed 1) 1008".equals(demo), "Demo from a macro: '" +
+			demo + "'");
 		Path evalData = dir.resolve("eval data");
 		check(evalData.toFile().mkdirs(), "made " + evalData);
 		for (String name : new String[] { "a.tif", "b.tif" })
-			IJ.save(IJ.createImage(name, "8-bit ramp", 32, 32, 1), evalData.resolve(name).toString());
+			IJ.save(IJ.createImage(name, "8-bit ramp", 32, 32, 1), evalData.resolve(
+				name).toString());
 		IJ.runMacro("run('Evaluate Model...', 'model=denoise data=[" + evalData +
-			"] task=auto images=2 count=0 seed=1 normalize=auto device=auto threads=1');"); // logs its table
-		System.out.println("values checked: " + before.length + " pixels, macro: " + result);
+			"] task=auto images=2 count=0 seed=1 normalize=auto device=auto threads=1');"); // logs
+																																											// its
+																																											// table
+		System.out.println("values checked: " + before.length + " pixels, macro: " +
+			result);
 	}
 
 	private static void check(boolean ok, String what) {

@@ -1,3 +1,4 @@
+
 package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,16 +28,23 @@ import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 
-/** Show What The GAN Changed and Manage Models, headless, as a macro or a script drives them. */
+/**
+ * Show What The GAN Changed and Manage Models, headless, as a macro or a script
+ * drives them.
+ */
 class TrustAndModelsFijiTest {
+
 	@TempDir
 	Path dir;
 
 	static ImagePlus input() {
-		return new ImagePlus("in", new ByteProcessor(3, 2, new byte[] { 10, 20, 30, 40, 50, (byte) 250 }));
+		return new ImagePlus("in", new ByteProcessor(3, 2, new byte[] { 10, 20, 30,
+			40, 50, (byte) 250 }));
 	}
 
-	static ShowChangesCommand show(ImagePlus result, ImagePlus original, String what) {
+	static ShowChangesCommand show(ImagePlus result, ImagePlus original,
+		String what)
+	{
 		ShowChangesCommand c = new ShowChangesCommand();
 		c.image = result;
 		c.originalImage = original;
@@ -56,19 +64,22 @@ class TrustAndModelsFijiTest {
 		ShowChangesCommand c = show(result, input(), "auto");
 		c.run();
 		assertNull(c.errorMessage());
-		assertArrayEquals(new float[] { 0, 2, 0, 0, 0, 0 }, (float[]) c.output.getProcessor().getPixels());
+		assertArrayEquals(new float[] { 0, 2, 0, 0, 0, 0 }, (float[]) c.output
+			.getProcessor().getPixels());
 		assertTrue(c.score.startsWith("scale 2: PSNR "), c.score);
 		assertEquals(28f, result.getProcessor().getf(2)); // the result is untouched
 	}
 
 	@Test
 	void residualOfADenoisedImage() {
-		ImagePlus result = new ImagePlus("dn", new FloatProcessor(3, 2, new float[] { 9, 20, 30, 40, 51, 250 }));
+		ImagePlus result = new ImagePlus("dn", new FloatProcessor(3, 2,
+			new float[] { 9, 20, 30, 40, 51, 250 }));
 		result.setProp("fiji-gan.task", "denoise");
 		ShowChangesCommand c = show(result, input(), "auto");
 		c.run();
 		assertNull(c.errorMessage());
-		assertArrayEquals(new float[] { 1, 0, 0, 0, -1, 0 }, (float[]) c.output.getProcessor().getPixels());
+		assertArrayEquals(new float[] { 1, 0, 0, 0, -1, 0 }, (float[]) c.output
+			.getProcessor().getPixels());
 	}
 
 	@Test
@@ -96,9 +107,12 @@ class TrustAndModelsFijiTest {
 		p.put("fiji-gan.task", "generate");
 		p.put("fiji-gan.model", "gan");
 		p.put("fiji-gan.model.sha256", "ab".repeat(32));
-		p.put("fiji-gan.slice.1.label", "SYNTHETIC seed=3 model=gan sha256=abababababab");
-		p.put("fiji-gan.slice.2.label", "SYNTHETIC seed=4 model=gan sha256=abababababab");
-		ShowChangesCommand c = show(ImagePlusConverter.toImagePlus(r), null, "auto");
+		p.put("fiji-gan.slice.1.label",
+			"SYNTHETIC seed=3 model=gan sha256=abababababab");
+		p.put("fiji-gan.slice.2.label",
+			"SYNTHETIC seed=4 model=gan sha256=abababababab");
+		ShowChangesCommand c = show(ImagePlusConverter.toImagePlus(r), null,
+			"auto");
 		c.run();
 		assertNull(c.errorMessage());
 		ResultsTable t = c.table;
@@ -112,42 +126,51 @@ class TrustAndModelsFijiTest {
 	@Test
 	void macroOptionsAndDialogChoices() {
 		ShowChangesCommand c = new ShowChangesCommand();
-		ParameterDialog.readOptions(c, ParameterDialog.items(ShowChangesCommand.class),
+		ParameterDialog.readOptions(c, ParameterDialog.items(
+			ShowChangesCommand.class),
 			"original=none show=residual mask=[roi manager]");
 		assertEquals("none", c.original);
 		assertEquals("residual", c.show);
 		assertEquals("roi manager", c.mask);
-		List<ParameterDialog.Item> items = DialogChoices.apply(c, ParameterDialog.items(
-			ShowChangesCommand.class));
+		List<ParameterDialog.Item> items = DialogChoices.apply(c, ParameterDialog
+			.items(ShowChangesCommand.class));
 		assertEquals("none", items.get(0).choices()[0]);
-		assertEquals(List.of("selection", "roi manager"), Arrays.asList(items.get(2).choices()).subList(0, 2));
+		assertEquals(List.of("selection", "roi manager"), Arrays.asList(items.get(2)
+			.choices()).subList(0, 2));
 		assertEquals(5, items.get(1).choices().length);
 
-		ShowChangesCommand noOriginal = show(new ImagePlus("x", new ByteProcessor(2, 2)), null, "residual");
+		ShowChangesCommand noOriginal = show(new ImagePlus("x", new ByteProcessor(2,
+			2)), null, "residual");
 		noOriginal.run();
-		assertEquals("choose the original image (the one the model was given)", noOriginal.errorMessage());
+		assertEquals("choose the original image (the one the model was given)",
+			noOriginal.errorMessage());
 	}
 
 	@Test
 	void manageModelsInstallsListsAndRemoves() throws Exception {
 		Path onnx = OnnxModels.identity(1).write(dir, "ident.onnx");
 		ManageModelsCommand c = new ManageModelsCommand();
-		ParameterDialog.readOptions(c, ParameterDialog.items(ManageModelsCommand.class), "action=install model=[" +
-			onnx + "] name=id checksum=" + "0".repeat(64) + " folder=[" + dir.resolve("models") + "]");
+		ParameterDialog.readOptions(c, ParameterDialog.items(
+			ManageModelsCommand.class), "action=install model=[" + onnx +
+				"] name=id checksum=" + "0".repeat(64) + " folder=[" + dir.resolve(
+					"models") + "]");
 		c.run();
-		assertTrue(c.errorMessage().endsWith("nothing was installed"), c.errorMessage());
+		assertTrue(c.errorMessage().endsWith("nothing was installed"), c
+			.errorMessage());
 		assertFalse(Files.exists(dir.resolve("models/id")));
 
 		c.checksum = ModelLoader.sha256(onnx);
 		c.run();
 		assertNull(c.errorMessage());
-		assertTrue(c.report.startsWith("installed id (onnx) in " + dir.resolve("models/id")), c.report);
+		assertTrue(c.report.startsWith("installed id (onnx) in " + dir.resolve(
+			"models/id")), c.report);
 		assertTrue(c.report.contains("\nid  (onnx)\n"), c.report);
 
 		c.action = "remove";
 		c.model = "id";
 		c.run();
 		assertNull(c.errorMessage());
-		assertEquals("removed id\n\nno models in " + dir.resolve("models"), c.report);
+		assertEquals("removed id\n\nno models in " + dir.resolve("models"),
+			c.report);
 	}
 }

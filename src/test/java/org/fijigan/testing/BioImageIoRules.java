@@ -1,3 +1,4 @@
+
 package org.fijigan.testing;
 
 import java.io.IOException;
@@ -27,25 +28,38 @@ import ij.IJ;
 import ij.ImagePlus;
 
 /**
- * What the bioimage.io Python library (bioimageio.spec 0.5.7) checks in a model descriptor beyond
- * its JSON schema, written out here from the library's validators (model/v0_5.py, generic/v0_3.py),
- * plus the re-run of the test tensors that its test makes. Each rule is a method; {@link #check}
- * returns every complaint, one line each. Rules that need the network (that a GitHub user exists)
- * check the form only.
+ * What the bioimage.io Python library (bioimageio.spec 0.5.7) checks in a model
+ * descriptor beyond its JSON schema, written out here from the library's
+ * validators (model/v0_5.py, generic/v0_3.py), plus the re-run of the test
+ * tensors that its test makes. Each rule is a method; {@link #check} returns
+ * every complaint, one line each. Rules that need the network (that a GitHub
+ * user exists) check the form only.
  */
 public final class BioImageIoRules {
-	/** The library's characters of a model name ({@code RestrictCharacters}), 5 to 128 of them. */
+
+	/**
+	 * The library's characters of a model name ({@code RestrictCharacters}), 5 to
+	 * 128 of them.
+	 */
 	static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+\\- ()]{5,128}");
-	/** A resource id ({@code ResourceId}): lower-case letters, digits, {@code _-/.}, no slash at either end. */
-	static final Pattern ID = Pattern.compile("[a-z0-9_.\\-](?:[a-z0-9_./\\-]*[a-z0-9_.\\-])?");
+	/**
+	 * A resource id ({@code ResourceId}): lower-case letters, digits,
+	 * {@code _-/.}, no slash at either end.
+	 */
+	static final Pattern ID = Pattern.compile(
+		"[a-z0-9_.\\-](?:[a-z0-9_./\\-]*[a-z0-9_.\\-])?");
 	/** GitHub's user and organisation names. */
-	static final Pattern GITHUB_USER = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
+	static final Pattern GITHUB_USER = Pattern.compile(
+		"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
 	/** What the documentation must contain ({@code _validate_documentation}). */
 	static final Pattern VALIDATION_SECTION = Pattern.compile("#.*[vV]alidation");
 	static final long MAX_COVER_BYTES = 500_000;
 	/** Test outputs must be reproduced to this fraction of their range. */
 	public static final double MAX_RELATIVE_ERROR = 1e-4;
-	/** A test input that the preprocessing changes by less than this (relative) was stored preprocessed. */
+	/**
+	 * A test input that the preprocessing changes by less than this (relative)
+	 * was stored preprocessed.
+	 */
 	static final double MIN_PREPROCESSING_CHANGE = 1e-3;
 
 	private final Path folder;
@@ -62,7 +76,10 @@ public final class BioImageIoRules {
 		}
 	}
 
-	/** Every complaint about the package whose descriptor is {@code rdfYaml}; empty when it passes. */
+	/**
+	 * Every complaint about the package whose descriptor is {@code rdfYaml};
+	 * empty when it passes.
+	 */
 	public static List<String> check(Path rdfYaml) {
 		BioImageIoRules r = new BioImageIoRules(rdfYaml);
 		r.identity();
@@ -76,30 +93,41 @@ public final class BioImageIoRules {
 		return r.problems;
 	}
 
-	/** {@code id} (needed by deepImageJ), and a name of the library's characters. */
+	/**
+	 * {@code id} (needed by deepImageJ), and a name of the library's characters.
+	 */
 	private void identity() {
 		Object id = rdf.get("id");
-		if (!(id instanceof String s) || !ID.matcher(s).matches()) problems.add("id '" + id +
-			"' is missing or not a resource id (lower-case letters, digits, _-/.)");
+		if (!(id instanceof String s) || !ID.matcher(s).matches()) problems.add(
+			"id '" + id +
+				"' is missing or not a resource id (lower-case letters, digits, _-/.)");
 		Object name = rdf.get("name");
-		if (!(name instanceof String s) || !NAME.matcher(s).matches()) problems.add("name '" + name +
-			"' must be 5-128 letters, digits, spaces and _+-()");
+		if (!(name instanceof String s) || !NAME.matcher(s).matches()) problems.add(
+			"name '" + name + "' must be 5-128 letters, digits, spaces and _+-()");
 	}
 
-	/** Maintainers with a GitHub user, or else an author with one ({@code _check_maintainers_exist}); names without '/'. */
+	/**
+	 * Maintainers with a GitHub user, or else an author with one
+	 * ({@code _check_maintainers_exist}); names without '/'.
+	 */
 	private void people() {
-		List<Map<String, Object>> authors = maps(rdf.get("authors")), maintainers = maps(rdf.get("maintainers"));
+		List<Map<String, Object>> authors = maps(rdf.get("authors")), maintainers =
+			maps(rdf.get("maintainers"));
 		if (authors.isEmpty()) problems.add("no authors");
-		boolean github = authors.stream().anyMatch(a -> a.get("github_user") != null);
-		if (maintainers.isEmpty() && !github) problems.add("no maintainers and no author with a github_user");
+		boolean github = authors.stream().anyMatch(a -> a.get(
+			"github_user") != null);
+		if (maintainers.isEmpty() && !github) problems.add(
+			"no maintainers and no author with a github_user");
 		for (Map<String, Object> p : authors)
-			if (!(p.get("name") instanceof String n) || n.contains("/")) problems.add("author name '" + p.get("name") +
-				"' is missing or has a '/'");
+			if (!(p.get("name") instanceof String n) || n.contains("/")) problems.add(
+				"author name '" + p.get("name") + "' is missing or has a '/'");
 		for (Map<String, Object> p : maintainers)
-			if (!(p.get("github_user") instanceof String)) problems.add("maintainer " + p + " has no github_user");
+			if (!(p.get("github_user") instanceof String)) problems.add(
+				"maintainer " + p + " has no github_user");
 		for (Map<String, Object> p : concat(authors, maintainers))
-			if (p.get("github_user") instanceof String u && !GITHUB_USER.matcher(u).matches()) problems.add("github_user '" +
-				u + "' is not a GitHub user name");
+			if (p.get("github_user") instanceof String u && !GITHUB_USER.matcher(u)
+				.matches()) problems.add("github_user '" + u +
+					"' is not a GitHub user name");
 	}
 
 	private void documentationHasValidation() {
@@ -108,35 +136,44 @@ public final class BioImageIoRules {
 			return;
 		}
 		Path file = folder.resolve(doc);
-		if (!doc.toLowerCase(Locale.ROOT).endsWith(".md") || !Files.isRegularFile(file)) {
-			problems.add("documentation " + doc + " is not a Markdown file in the package");
+		if (!doc.toLowerCase(Locale.ROOT).endsWith(".md") || !Files.isRegularFile(
+			file))
+		{
+			problems.add("documentation " + doc +
+				" is not a Markdown file in the package");
 			return;
 		}
 		try {
-			if (!VALIDATION_SECTION.matcher(Files.readString(file)).find()) problems.add("documentation " + doc +
-				" has no '# Validation' (sub)section");
+			if (!VALIDATION_SECTION.matcher(Files.readString(file)).find()) problems
+				.add("documentation " + doc + " has no '# Validation' (sub)section");
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
 	}
 
-	/** At least one cover, each under 500 KB with a width:height between 1:1 and 2:1. */
+	/**
+	 * At least one cover, each under 500 KB with a width:height between 1:1 and
+	 * 2:1.
+	 */
 	private void covers() {
 		List<String> covers = strings(rdf.get("covers"));
 		if (covers.isEmpty()) problems.add("no covers");
 		for (String c : covers) {
 			Path f = folder.resolve(c);
-			ImagePlus imp = Files.isRegularFile(f) ? IJ.openImage(f.toString()) : null;
+			ImagePlus imp = Files.isRegularFile(f) ? IJ.openImage(f.toString())
+				: null;
 			if (imp == null) {
 				problems.add("cover " + c + " is missing or unreadable");
 				continue;
 			}
 			double aspect = (double) imp.getWidth() / imp.getHeight();
-			if (aspect < 1 || aspect > 2) problems.add("cover " + c + " is " + imp.getWidth() + "x" + imp.getHeight() +
-				": its aspect ratio " + aspect + " is not between 1:1 and 2:1");
+			if (aspect < 1 || aspect > 2) problems.add("cover " + c + " is " + imp
+				.getWidth() + "x" + imp.getHeight() + ": its aspect ratio " + aspect +
+				" is not between 1:1 and 2:1");
 			try {
-				if (Files.size(f) > MAX_COVER_BYTES) problems.add("cover " + c + " is " + Files.size(f) + " bytes");
+				if (Files.size(f) > MAX_COVER_BYTES) problems.add("cover " + c +
+					" is " + Files.size(f) + " bytes");
 			}
 			catch (IOException e) {
 				throw new UncheckedIOException(e);
@@ -145,57 +182,70 @@ public final class BioImageIoRules {
 	}
 
 	/**
-	 * Size references ({@code _validate_axis}): to an existing non-batch axis of fixed or
-	 * parameterised size, not the axis itself; an output axis's smallest size minus twice its halo at
-	 * least 1; its halo in the referenced axis's pixels ({@code halo * scale / ref_scale}) whole.
-	 * Tensor ids unique, axis ids unique per tensor.
+	 * Size references ({@code _validate_axis}): to an existing non-batch axis of
+	 * fixed or parameterised size, not the axis itself; an output axis's smallest
+	 * size minus twice its halo at least 1; its halo in the referenced axis's
+	 * pixels ({@code halo * scale / ref_scale}) whole. Tensor ids unique, axis
+	 * ids unique per tensor.
 	 */
 	private void axesAndHalos() {
 		Map<String, Map<String, Object>> independent = new HashMap<>();
 		Set<String> tensorIds = new HashSet<>();
 		for (String side : List.of("inputs", "outputs"))
 			for (Map<String, Object> t : maps(rdf.get(side))) {
-				if (!tensorIds.add(String.valueOf(t.get("id")))) problems.add("tensor id " + t.get("id") + " is not unique");
+				if (!tensorIds.add(String.valueOf(t.get("id")))) problems.add(
+					"tensor id " + t.get("id") + " is not unique");
 				Set<String> axisIds = new HashSet<>();
 				for (Map<String, Object> a : maps(t.get("axes"))) {
-					if (!axisIds.add(axisId(a))) problems.add(t.get("id") + ": axis id " + axisId(a) + " is not unique");
+					if (!axisIds.add(axisId(a))) problems.add(t.get("id") + ": axis id " +
+						axisId(a) + " is not unique");
 					if ("batch".equals(a.get("type"))) continue;
 					Object size = a.get("size");
-					if (size instanceof Integer || size instanceof Map<?, ?> m && m.containsKey("step")) independent.put(t
-						.get("id") + "." + axisId(a), a);
+					if (size instanceof Integer || size instanceof Map<?, ?> m && m
+						.containsKey("step")) independent.put(t.get("id") + "." + axisId(a),
+							a);
 				}
 			}
 		for (String side : List.of("inputs", "outputs"))
 			for (Map<String, Object> t : maps(rdf.get(side)))
 				for (Map<String, Object> a : maps(t.get("axes"))) {
-					if (!(a.get("size") instanceof Map<?, ?> size) || !size.containsKey("tensor_id")) {
-						if (a.get("halo") != null) problems.add(t.get("id") + "." + axisId(a) +
-							": a halo needs a size that refers to another axis");
+					if (!(a.get("size") instanceof Map<?, ?> size) || !size.containsKey(
+						"tensor_id"))
+					{
+						if (a.get("halo") != null) problems.add(t.get("id") + "." + axisId(
+							a) + ": a halo needs a size that refers to another axis");
 						continue;
 					}
 					String where = t.get("id") + "." + axisId(a);
 					String ref = size.get("tensor_id") + "." + size.get("axis_id");
 					Map<String, Object> refAxis = independent.get(ref);
 					if (refAxis == null) {
-						problems.add(where + ": size refers to " + ref + ", which is not an axis of fixed or parameterised size");
+						problems.add(where + ": size refers to " + ref +
+							", which is not an axis of fixed or parameterised size");
 						continue;
 					}
-					if (ref.equals(where)) problems.add(where + ": size refers to itself");
-					double scale = number(a.get("scale"), 1), refScale = number(refAxis.get("scale"), 1);
+					if (ref.equals(where)) problems.add(where +
+						": size refers to itself");
+					double scale = number(a.get("scale"), 1), refScale = number(refAxis
+						.get("scale"), 1);
 					int offset = (int) number(size.get("offset"), 0);
-					int refMin = refAxis.get("size") instanceof Integer i ? i : (int) number(((Map<?, ?>) refAxis.get("size"))
-						.get("min"), 1);
+					int refMin = refAxis.get("size") instanceof Integer i ? i
+						: (int) number(((Map<?, ?>) refAxis.get("size")).get("min"), 1);
 					long minSize = (long) Math.floor(refMin * refScale / scale) + offset;
 					int halo = (int) number(a.get("halo"), 0);
-					if (halo > 0 && minSize - 2L * halo < 1) problems.add(where + ": smallest size " + minSize +
-						" is too small for halo " + halo);
+					if (halo > 0 && minSize - 2L * halo < 1) problems.add(where +
+						": smallest size " + minSize + " is too small for halo " + halo);
 					double refHalo = halo * scale / refScale;
-					if (refHalo != Math.rint(refHalo)) problems.add(where + ": halo " + halo + " is " + refHalo + " pixels of " +
-						ref + ", not a whole number");
+					if (refHalo != Math.rint(refHalo)) problems.add(where + ": halo " +
+						halo + " is " + refHalo + " pixels of " + ref +
+						", not a whole number");
 				}
 	}
 
-	/** Every file the descriptor names exists, and its sha256 is right; sample tensors are images of the tensor's rank. */
+	/**
+	 * Every file the descriptor names exists, and its sha256 is right; sample
+	 * tensors are images of the tensor's rank.
+	 */
 	private void files() {
 		Map<String, Object> weights = map(rdf.get("weights"));
 		for (Object entry : weights.values())
@@ -216,18 +266,23 @@ public final class BioImageIoRules {
 	}
 
 	/**
-	 * {@code _validate_sample_tensor}: the image, squeezed, has at most as many dimensions as the
-	 * tensor has axes, and at least as many as its axes that cannot be 1.
+	 * {@code _validate_sample_tensor}: the image, squeezed, has at most as many
+	 * dimensions as the tensor has axes, and at least as many as its axes that
+	 * cannot be 1.
 	 */
 	private void sampleDimensions(Map<String, Object> t, String source) {
 		String lower = source.toLowerCase(Locale.ROOT);
-		if (!(lower.endsWith(".tif") || lower.endsWith(".tiff") || lower.endsWith(".png"))) {
-			problems.add(t.get("id") + ": sample_tensor " + source + " is not a TIFF or PNG");
+		if (!(lower.endsWith(".tif") || lower.endsWith(".tiff") || lower.endsWith(
+			".png")))
+		{
+			problems.add(t.get("id") + ": sample_tensor " + source +
+				" is not a TIFF or PNG");
 			return;
 		}
 		ImagePlus imp = IJ.openImage(folder.resolve(source).toString());
 		if (imp == null) {
-			problems.add(t.get("id") + ": sample_tensor " + source + " cannot be read");
+			problems.add(t.get("id") + ": sample_tensor " + source +
+				" cannot be read");
 			return;
 		}
 		int[] dims = imp.getDimensions();
@@ -239,17 +294,20 @@ public final class BioImageIoRules {
 		int max = axes.size(), min = max;
 		for (Map<String, Object> a : axes) {
 			Object size = a.get("size");
-			if ("batch".equals(a.get("type")) || Integer.valueOf(1).equals(size) || size instanceof Map<?, ?> m && (Integer
-				.valueOf(1).equals(m.get("min")) || m.containsKey("tensor_id") && number(m.get("offset"), 0) < 2) ||
-				"channel".equals(a.get("type")) && strings(a.get("channel_names")).size() == 1) min--;
+			if ("batch".equals(a.get("type")) || Integer.valueOf(1).equals(size) ||
+				size instanceof Map<?, ?> m && (Integer.valueOf(1).equals(m.get(
+					"min")) || m.containsKey("tensor_id") && number(m.get("offset"),
+						0) < 2) || "channel".equals(a.get("type")) && strings(a.get(
+							"channel_names")).size() == 1) min--;
 		}
-		if (squeezed < min || squeezed > max) problems.add(t.get("id") + ": sample_tensor " + source + " has " + squeezed +
+		if (squeezed < min || squeezed > max) problems.add(t.get("id") +
+			": sample_tensor " + source + " has " + squeezed +
 			" dimensions; the tensor takes " + min + " to " + max);
 	}
 
 	/**
-	 * Processing kwargs as the library reads them: {@code axes} name axes of the tensor, no redundant
-	 * {@code scale_linear}, percentiles and eps in range.
+	 * Processing kwargs as the library reads them: {@code axes} name axes of the
+	 * tensor, no redundant {@code scale_linear}, percentiles and eps in range.
 	 */
 	private void processingSteps() {
 		for (String side : List.of("inputs", "outputs"))
@@ -257,28 +315,35 @@ public final class BioImageIoRules {
 				Set<String> ids = new HashSet<>();
 				for (Map<String, Object> a : maps(t.get("axes")))
 					ids.add(axisId(a));
-				for (Map<String, Object> step : maps(t.get(side.equals("inputs") ? "preprocessing" : "postprocessing"))) {
+				for (Map<String, Object> step : maps(t.get(side.equals("inputs")
+					? "preprocessing" : "postprocessing")))
+				{
 					Map<String, Object> kw = map(step.get("kwargs"));
 					String where = t.get("id") + " " + step.get("id");
 					for (String axis : strings(kw.get("axes")))
-						if (!ids.contains(axis)) problems.add(where + ": axes name '" + axis + "', not an axis of the tensor");
-					if ("scale_linear".equals(step.get("id")) && number(kw.get("gain"), 1) == 1 && number(kw.get("offset"),
-						0) == 0 && !(kw.get("gain") instanceof List) && !(kw.get("offset") instanceof List)) problems.add(where +
-							": redundant (gain 1, offset 0)");
+						if (!ids.contains(axis)) problems.add(where + ": axes name '" +
+							axis + "', not an axis of the tensor");
+					if ("scale_linear".equals(step.get("id")) && number(kw.get("gain"),
+						1) == 1 && number(kw.get("offset"), 0) == 0 && !(kw.get(
+							"gain") instanceof List) && !(kw.get("offset") instanceof List))
+						problems.add(where + ": redundant (gain 1, offset 0)");
 					if ("scale_range".equals(step.get("id"))) {
-						double lo = number(kw.get("min_percentile"), 0), hi = number(kw.get("max_percentile"), 100);
-						if (!(lo >= 0 && lo < 100 && hi > 1 && hi <= 100 && lo < hi)) problems.add(where + ": percentiles " + lo +
-							", " + hi);
+						double lo = number(kw.get("min_percentile"), 0), hi = number(kw.get(
+							"max_percentile"), 100);
+						if (!(lo >= 0 && lo < 100 && hi > 1 && hi <= 100 && lo < hi))
+							problems.add(where + ": percentiles " + lo + ", " + hi);
 					}
-					if (kw.containsKey("eps") && !(number(kw.get("eps"), 0) > 0 && number(kw.get("eps"), 0) <= 0.1)) problems
-						.add(where + ": eps " + kw.get("eps") + " is not in (0, 0.1]");
+					if (kw.containsKey("eps") && !(number(kw.get("eps"), 0) > 0 && number(
+						kw.get("eps"), 0) <= 0.1)) problems.add(where + ": eps " + kw.get(
+							"eps") + " is not in (0, 0.1]");
 				}
 			}
 	}
 
 	/**
-	 * The test: the test inputs, preprocessed, through the model and postprocessed, give the test
-	 * outputs; and the test image input is raw (the preprocessing changes it).
+	 * The test: the test inputs, preprocessed, through the model and
+	 * postprocessed, give the test outputs; and the test image input is raw (the
+	 * preprocessing changes it).
 	 */
 	private void testTensorsReproduce(Path rdfYaml) {
 		PackageTensors.Check c;
@@ -289,21 +354,27 @@ public final class BioImageIoRules {
 			problems.add("the test tensors do not run: " + e.getMessage());
 			return;
 		}
-		if (!(c.relativeError() <= MAX_RELATIVE_ERROR)) problems.add("the test output is reproduced only to " + c
-			.maxAbsDiff() + " over a range of " + c.outputRange());
-		boolean preprocessed = maps(rdf.get("inputs")).stream().flatMap(t -> maps(t.get("preprocessing")).stream())
-			.anyMatch(s -> !"ensure_dtype".equals(s.get("id")));
-		if (preprocessed && !(c.preprocessingChange() > MIN_PREPROCESSING_CHANGE)) problems.add(
-			"the test input is stored preprocessed (the preprocessing changes it by " + c.preprocessingChange() +
-				" of its range); bioimage.io wants it raw");
+		if (!(c.relativeError() <= MAX_RELATIVE_ERROR)) problems.add(
+			"the test output is reproduced only to " + c.maxAbsDiff() +
+				" over a range of " + c.outputRange());
+		boolean preprocessed = maps(rdf.get("inputs")).stream().flatMap(t -> maps(t
+			.get("preprocessing")).stream()).anyMatch(s -> !"ensure_dtype".equals(s
+				.get("id")));
+		if (preprocessed && !(c.preprocessingChange() > MIN_PREPROCESSING_CHANGE))
+			problems.add(
+				"the test input is stored preprocessed (the preprocessing changes it by " +
+					c.preprocessingChange() + " of its range); bioimage.io wants it raw");
 		Object config = map(rdf.get("config")).get("fiji-gan");
-		if (config instanceof Map<?, ?> m && m.containsKey("test_tensors")) problems.add(
-			"config: fiji-gan: test_tensors says the tensors are not what bioimage.io expects");
+		if (config instanceof Map<?, ?> m && m.containsKey("test_tensors")) problems
+			.add(
+				"config: fiji-gan: test_tensors says the tensors are not what bioimage.io expects");
 	}
 
 	private void checksum(Map<String, Object> file, String what) {
 		Object source = file.get("source");
-		if (!(source instanceof String s) || !Files.isRegularFile(folder.resolve(s))) {
+		if (!(source instanceof String s) || !Files.isRegularFile(folder.resolve(
+			s)))
+		{
 			problems.add(what + ": file " + source + " is missing");
 			return;
 		}
@@ -311,19 +382,22 @@ public final class BioImageIoRules {
 			problems.add(what + ": no sha256");
 			return;
 		}
-		if (!sha.equalsIgnoreCase(sha256(folder.resolve(s)))) problems.add(what + ": sha256 of " + s + " is wrong");
+		if (!sha.equalsIgnoreCase(sha256(folder.resolve(s)))) problems.add(what +
+			": sha256 of " + s + " is wrong");
 		if (s.endsWith(".npy") && what.endsWith("test_tensor")) try {
 			NpyArray a = Npy.read(folder.resolve(s));
 			if (a.shape().length == 0) problems.add(what + ": " + s + " is a scalar");
 		}
 		catch (RuntimeException e) {
-			problems.add(what + ": " + s + " is not a NumPy array: " + e.getMessage());
+			problems.add(what + ": " + s + " is not a NumPy array: " + e
+				.getMessage());
 		}
 	}
 
 	static String sha256(Path file) {
 		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+				.digest(Files.readAllBytes(file)));
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException(e);
@@ -333,7 +407,10 @@ public final class BioImageIoRules {
 		}
 	}
 
-	/** An axis's id as the specification defaults it (batch, channel, index, time; x for space). */
+	/**
+	 * An axis's id as the specification defaults it (batch, channel, index, time;
+	 * x for space).
+	 */
 	static String axisId(Map<String, Object> a) {
 		if (a.get("id") instanceof String id) return id;
 		Object type = a.get("type");
@@ -370,7 +447,9 @@ public final class BioImageIoRules {
 		return fallback;
 	}
 
-	private static List<Map<String, Object>> concat(List<Map<String, Object>> a, List<Map<String, Object>> b) {
+	private static List<Map<String, Object>> concat(List<Map<String, Object>> a,
+		List<Map<String, Object>> b)
+	{
 		List<Map<String, Object>> l = new ArrayList<>(a);
 		l.addAll(b);
 		return l;

@@ -1,3 +1,4 @@
+
 package org.fijigan.testing;
 
 import java.io.IOException;
@@ -6,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line run as separate processes, for tests that kill them or run two at once. Each
- * process's stdout and stderr go to {@code TAG.out} and {@code TAG.err} in the folder given;
- * {@link #close()} kills whatever still runs.
+ * The command line run as separate processes, for tests that kill them or run
+ * two at once. Each process's stdout and stderr go to {@code TAG.out} and
+ * {@code TAG.err} in the folder given; {@link #close()} kills whatever still
+ * runs.
  */
 public final class CliProcesses implements AutoCloseable {
+
 	private final Path dir;
 	private final String heap;
 	private final List<Process> started = new ArrayList<>();
@@ -21,17 +24,23 @@ public final class CliProcesses implements AutoCloseable {
 		this.heap = heap;
 	}
 
-	/** Starts {@code fiji-gan ARGS...}; {@code extraJvm} go before the main class. */
-	public Process start(String tag, List<String> extraJvm, Object... args) throws IOException {
-		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-			"java").toString(), "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+	/**
+	 * Starts {@code fiji-gan ARGS...}; {@code extraJvm} go before the main class.
+	 */
+	public Process start(String tag, List<String> extraJvm, Object... args)
+		throws IOException
+	{
+		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty(
+			"java.home"), "bin", "java").toString(), "-Xmx" + heap,
+			"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 			"-Djava.awt.headless=true"));
 		cmd.addAll(extraJvm);
-		cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.fijigan.cli.Main"));
+		cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+			"org.fijigan.cli.Main"));
 		for (Object a : args)
 			cmd.add(String.valueOf(a));
-		Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(tag + ".out").toFile())
-			.redirectError(dir.resolve(tag + ".err").toFile()).start();
+		Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve(tag + ".out")
+			.toFile()).redirectError(dir.resolve(tag + ".err").toFile()).start();
 		started.add(p);
 		return p;
 	}

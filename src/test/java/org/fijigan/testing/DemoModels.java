@@ -1,3 +1,4 @@
+
 package org.fijigan.testing;
 
 import java.io.IOException;
@@ -15,13 +16,15 @@ import org.fijigan.core.model.arch.Architectures;
 
 /**
  * Fresh (untrained, seeded) models under the demo's names, as the recipes in
- * {@code models/recipes/} create them before training, in a models folder laid out as
- * {@code NAME/model.onnx} (what {@link ModelLoader#bundledNames()} accepts besides an rdf.yaml).
+ * {@code models/recipes/} create them before training, in a models folder laid
+ * out as {@code NAME/model.onnx} (what {@link ModelLoader#bundledNames()}
+ * accepts besides an rdf.yaml).
  */
 public final class DemoModels {
+
 	/** Every name the demo looks for. */
-	public static final List<String> ALL = List.of("sr-x2", "sr-x4", "denoise", "inpaint",
-		"mri-generator");
+	public static final List<String> ALL = List.of("sr-x2", "sr-x4", "denoise",
+		"inpaint", "mri-generator");
 
 	private DemoModels() {}
 
@@ -30,8 +33,8 @@ public final class DemoModels {
 		try {
 			for (String name : names) {
 				Path dir = Files.createDirectories(folder.resolve(name));
-				Files.write(dir.resolve(ModelStore.ONNX_FILE), Architectures.create(architecture(name),
-					options(name)).toByteArray());
+				Files.write(dir.resolve(ModelStore.ONNX_FILE), Architectures.create(
+					architecture(name), options(name)).toByteArray());
 			}
 		}
 		catch (IOException e) {
@@ -41,15 +44,9 @@ public final class DemoModels {
 	}
 
 	/** The recipes' architecture of each demo model. */
-	static Architecture architecture(String name) {
-		return switch (name) {
-			case "sr-x2", "sr-x4" -> Architecture.RRDB_SR;
-			case "denoise" -> Architecture.DENOISER;
-			case "inpaint" -> Architecture.GATED_INPAINT;
-			case "mri-generator" -> Architecture.DCGAN;
-			default -> throw new IllegalArgumentException("no demo model " + name);
-		};
-	}
+	static Architecture architecture(
+		String name)
+	{return switch(name){case"sr-x2","sr-x4"->Architecture.RRDB_SR;case"denoise"->Architecture.DENOISER;case"inpaint"->Architecture.GATED_INPAINT;case"mri-generator"->Architecture.DCGAN;default->throw new IllegalArgumentException("no demo model "+name);};}
 
 	/** The recipes' create-model options (scale, width, blocks, classes, seed). */
 	static ArchitectureOptions options(String name) {
@@ -64,8 +61,13 @@ public final class DemoModels {
 		};
 	}
 
-	/** Runs {@code body} with {@link ModelLoader#MODELS_DIR_PROPERTY} set to {@code folder}. */
-	public static <T> T withModelsDir(Path folder, Callable<T> body) throws Exception {
+	/**
+	 * Runs {@code body} with {@link ModelLoader#MODELS_DIR_PROPERTY} set to
+	 * {@code folder}.
+	 */
+	public static <T> T withModelsDir(Path folder, Callable<T> body)
+		throws Exception
+	{
 		String old = System.getProperty(ModelLoader.MODELS_DIR_PROPERTY);
 		System.setProperty(ModelLoader.MODELS_DIR_PROPERTY, folder.toString());
 		try {

@@ -1,3 +1,4 @@
+
 package org.fijigan.testing;
 
 import java.nio.file.Path;
@@ -31,13 +32,15 @@ import org.fijigan.core.pipeline.Inpainter;
 import org.fijigan.core.pipeline.TensorRecorder;
 
 /**
- * Re-runs a bioimage.io package's test tensors as bioimage.io's own test does: the test input
- * preprocessed by the package's steps, the model, the postprocessing, compared with the test output.
- * Image models go through fiji-gan's pipeline (untiled, on the CPU) read as the specification says
- * (the result is the postprocessed output); a generator's latent and label inputs go to the model
- * as they are.
+ * Re-runs a bioimage.io package's test tensors as bioimage.io's own test does:
+ * the test input preprocessed by the package's steps, the model, the
+ * postprocessing, compared with the test output. Image models go through
+ * fiji-gan's pipeline (untiled, on the CPU) read as the specification says (the
+ * result is the postprocessed output); a generator's latent and label inputs go
+ * to the model as they are.
  */
 public final class PackageTensors {
+
 	/**
 	 * @param maxAbsDiff largest absolute difference between the run and the test output
 	 * @param outputRange max - min of the test output (1 when flat)
@@ -54,12 +57,17 @@ public final class PackageTensors {
 
 	private PackageTensors() {}
 
-	/** Loads the package (SHA-256 checked), runs its test inputs and compares with its test output. */
+	/**
+	 * Loads the package (SHA-256 checked), runs its test inputs and compares with
+	 * its test output.
+	 */
 	public static Check run(Path rdfYaml) {
-		ModelDescriptor d = ModelLoader.load(rdfYaml.toString(), ModelOverrides.NONE);
+		ModelDescriptor d = ModelLoader.load(rdfYaml.toString(),
+			ModelOverrides.NONE);
 		BioImageModel rdf = BioImageRdf.read(rdfYaml);
-		if (rdf.testInputs().size() != rdf.inputs().size() || rdf.testOutputs().isEmpty()) throw new AssertionError(
-			rdfYaml + ": every input and the output need a test tensor");
+		if (rdf.testInputs().size() != rdf.inputs().size() || rdf.testOutputs()
+			.isEmpty()) throw new AssertionError(rdfYaml +
+				": every input and the output need a test tensor");
 		NpyArray expected = Npy.read(rdf.testOutputs().get(0));
 		float[] actual;
 		long[] actualShape;
@@ -67,49 +75,61 @@ public final class PackageTensors {
 		if (d.kind() instanceof ModelKind.Generator g) {
 			List<String> roles = new ArrayList<>(List.of(g.spec().latentInput()));
 			if (g.spec().classInput() != null) roles.add(g.spec().classInput());
-			List<String> graphInputs = d.graph().inputs().stream().map(ValueInfo::name).toList();
+			List<String> graphInputs = d.graph().inputs().stream().map(
+				ValueInfo::name).toList();
 			Map<String, Tensor> feeds = new LinkedHashMap<>();
 			for (int i = 0; i < rdf.inputs().size(); i++) {
 				String id = rdf.inputs().get(i).id();
 				NpyArray a = Npy.read(rdf.testInputs().get(i));
-				boolean integer = a.dtype() == NpyArray.DType.INT64 || a.dtype() == NpyArray.DType.INT32;
-				feeds.put(graphInputs.contains(id) ? id : roles.get(i), integer ? Tensor.ofLongs(a.toLongArray(), a
-					.shape()) : Tensor.of(a.toFloatArray(), a.shape()));
+				boolean integer = a.dtype() == NpyArray.DType.INT64 || a
+					.dtype() == NpyArray.DType.INT32;
+				feeds.put(graphInputs.contains(id) ? id : roles.get(i), integer ? Tensor
+					.ofLongs(a.toLongArray(), a.shape()) : Tensor.of(a.toFloatArray(), a
+						.shape()));
 			}
-			try (ModelSession s = ModelSession.open(d.onnxFile(), DeviceSpec.CPU, 1)) {
-				Tensor out = s.run(feeds, List.of(d.outputName()), CancellationToken.none()).get(d.outputName());
+			try (ModelSession s = ModelSession.open(d.onnxFile(), DeviceSpec.CPU,
+				1))
+			{
+				Tensor out = s.run(feeds, List.of(d.outputName()), CancellationToken
+					.none()).get(d.outputName());
 				actual = out.floats();
 				actualShape = out.shape();
 			}
 		}
 		else {
-			ModelDescriptor asSpecified = d.toBuilder().outputInInputUnits(false).outputTransform(OutputTransform.DIRECT)
-				.build();
+			ModelDescriptor asSpecified = d.toBuilder().outputInInputUnits(false)
+				.outputTransform(OutputTransform.DIRECT).build();
 			NpyArray in = Npy.read(rdf.testInputs().get(0));
 			RasterImage image = image(in, d.image().layout());
 			RasterImage mask = null;
 			if (d.kind() instanceof ModelKind.Inpainting k) {
 				if (k.mask().isExtraChannel()) throw new AssertionError(rdfYaml +
 					": a mask in the image's last channel is not handled here");
-				RasterImage m = image(Npy.read(rdf.testInputs().get(1)), d.image().layout());
-				mask = RasterImage.allocate(m.width(), m.height(), 1, 1, 1, PixelType.UINT8);
+				RasterImage m = image(Npy.read(rdf.testInputs().get(1)), d.image()
+					.layout());
+				mask = RasterImage.allocate(m.width(), m.height(), 1, 1, 1,
+					PixelType.UINT8);
 				float[] v = (float[]) m.plane(0);
 				float[] holes = new float[v.length];
 				for (int i = 0; i < v.length; i++)
 					holes[i] = v[i] == k.mask().holeValue() ? 1 : 0;
 				mask.writeRegion(0, 0, 0, 0, 0, m.width(), m.height(), holes, 0);
 			}
-			InferenceOptions options = InferenceOptions.defaults().withTileSize(InferenceOptions.NO_TILING).withDevice(
-				DeviceSpec.CPU, 1).withFloatOutput(true).withCompositeInpaint(false);
-			RasterImage result = mask == null ? ImageToImage.run(asSpecified, image, options, ProgressListener.NONE,
-				CancellationToken.none()).image() : Inpainter.run(asSpecified, image, mask, options, ProgressListener.NONE,
-					CancellationToken.none()).image();
+			InferenceOptions options = InferenceOptions.defaults().withTileSize(
+				InferenceOptions.NO_TILING).withDevice(DeviceSpec.CPU, 1)
+				.withFloatOutput(true).withCompositeInpaint(false);
+			RasterImage result = mask == null ? ImageToImage.run(asSpecified, image,
+				options, ProgressListener.NONE, CancellationToken.none()).image()
+				: Inpainter.run(asSpecified, image, mask, options,
+					ProgressListener.NONE, CancellationToken.none()).image();
 			actual = tensor(result, d.outputLayout());
-			actualShape = d.outputLayout().shape(1, result.channels(), result.height(), result.width());
-			float[] fed = TensorRecorder.record(asSpecified, image, mask, options, CancellationToken.none()).inputs()
-				.get(d.image().name()).floats();
+			actualShape = d.outputLayout().shape(1, result.channels(), result
+				.height(), result.width());
+			float[] fed = TensorRecorder.record(asSpecified, image, mask, options,
+				CancellationToken.none()).inputs().get(d.image().name()).floats();
 			float[] raw = in.toFloatArray();
-			double diff = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+			double diff = 0, min = Double.POSITIVE_INFINITY, max =
+				Double.NEGATIVE_INFINITY;
 			for (int i = 0; i < raw.length; i++) {
 				diff = Math.max(diff, Math.abs((double) fed[i] - raw[i]));
 				min = Math.min(min, raw[i]);
@@ -117,10 +137,12 @@ public final class PackageTensors {
 			}
 			change = diff / (max > min ? max - min : 1);
 		}
-		if (!Arrays.equals(expected.shape(), actualShape)) throw new AssertionError(rdfYaml + ": the model gives " + Arrays
-			.toString(actualShape) + ", the test output is " + Arrays.toString(expected.shape()));
+		if (!Arrays.equals(expected.shape(), actualShape)) throw new AssertionError(
+			rdfYaml + ": the model gives " + Arrays.toString(actualShape) +
+				", the test output is " + Arrays.toString(expected.shape()));
 		float[] e = expected.toFloatArray();
-		double diff = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+		double diff = 0, min = Double.POSITIVE_INFINITY, max =
+			Double.NEGATIVE_INFINITY;
 		for (int i = 0; i < e.length; i++) {
 			diff = Math.max(diff, Math.abs((double) e[i] - actual[i]));
 			min = Math.min(min, e[i]);
@@ -141,8 +163,8 @@ public final class PackageTensors {
 			float[] plane = (float[]) img.plane(ch, 0, 0);
 			for (int y = 0; y < h; y++)
 				for (int x = 0; x < w; x++)
-					plane[y * w + x] = v[y * st[layout.yAxis()] + x * st[layout.xAxis()] + (layout.channelAxis() < 0 ? 0 : ch *
-						st[layout.channelAxis()])];
+					plane[y * w + x] = v[y * st[layout.yAxis()] + x * st[layout.xAxis()] +
+						(layout.channelAxis() < 0 ? 0 : ch * st[layout.channelAxis()])];
 		}
 		return img;
 	}
@@ -157,8 +179,8 @@ public final class PackageTensors {
 			for (int y = 0; y < img.height(); y++) {
 				img.readRegion(ch, 0, 0, 0, y, img.width(), 1, row, 0);
 				for (int x = 0; x < img.width(); x++)
-					v[y * st[layout.yAxis()] + x * st[layout.xAxis()] + (layout.channelAxis() < 0 ? 0 : ch * st[layout
-						.channelAxis()])] = row[x];
+					v[y * st[layout.yAxis()] + x * st[layout.xAxis()] + (layout
+						.channelAxis() < 0 ? 0 : ch * st[layout.channelAxis()])] = row[x];
 			}
 		return v;
 	}

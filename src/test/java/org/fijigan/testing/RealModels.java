@@ -1,3 +1,4 @@
+
 package org.fijigan.testing;
 
 import java.nio.file.Files;
@@ -6,11 +7,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Optional third-party ONNX models (DnCNN, Real-ESRGAN, SRGAN, ESPCN; not shipped with the project),
- * in the folder that the environment variable {@value #ENV} names. Tests that use them skip cleanly
- * where it is unset or the folder or file is absent; docs/contributing.md lists the files.
+ * Optional third-party ONNX models (DnCNN, Real-ESRGAN, SRGAN, ESPCN; not
+ * shipped with the project), in the folder that the environment variable
+ * {@value #ENV} names. Tests that use them skip cleanly where it is unset or
+ * the folder or file is absent; docs/contributing.md lists the files.
  */
 public final class RealModels {
+
 	private RealModels() {}
 
 	/** The environment variable naming the folder. */
@@ -21,7 +24,8 @@ public final class RealModels {
 		String dir = System.getenv(ENV);
 		Assumptions.assumeTrue(dir != null && !dir.isBlank(), ENV + " is not set");
 		Path found = Path.of(dir);
-		Assumptions.assumeTrue(Files.isDirectory(found), ENV + "=" + dir + " is not a folder");
+		Assumptions.assumeTrue(Files.isDirectory(found), ENV + "=" + dir +
+			" is not a folder");
 		return found;
 	}
 

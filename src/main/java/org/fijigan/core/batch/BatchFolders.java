@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.io.IOException;
@@ -21,38 +22,48 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 
 /**
- * The folders of a batch: which images an input folder holds, relative names with {@code /}
- * separators on every platform, and the output folder's upkeep (creating it, removing the
- * temporary files a killed run left). Shared by {@link FolderBatch} and {@link GenerationBatch}.
+ * The folders of a batch: which images an input folder holds, relative names
+ * with {@code /} separators on every platform, and the output folder's upkeep
+ * (creating it, removing the temporary files a killed run left). Shared by
+ * {@link FolderBatch} and {@link GenerationBatch}.
  */
 public final class BatchFolders {
+
 	private BatchFolders() {}
 
 	/**
-	 * The images under {@code dir}, sub-folders included, as sorted relative paths with {@code /}
-	 * separators. Hidden files and folders, and {@code exclude} (an output folder inside the input
-	 * folder, under any name: a link to it is left out too), are left out; links are followed.
+	 * The images under {@code dir}, sub-folders included, as sorted relative
+	 * paths with {@code /} separators. Hidden files and folders, and
+	 * {@code exclude} (an output folder inside the input folder, under any name:
+	 * a link to it is left out too), are left out; links are followed.
 	 */
-	public static List<String> listImages(Path dir, ImageCodec codec, String include, Path exclude) {
-		PathMatcher glob = include == null ? null : FileSystems.getDefault().getPathMatcher("glob:" +
-			include);
+	public static List<String> listImages(Path dir, ImageCodec codec,
+		String include, Path exclude)
+	{
+		PathMatcher glob = include == null ? null : FileSystems.getDefault()
+			.getPathMatcher("glob:" + include);
 		boolean byName = include != null && !include.contains("/");
 		List<String> names = new ArrayList<>();
 		Object excluded = exclude == null ? null : FileIdentity.of(exclude);
 		walk(dir, true, new SimpleFileVisitor<>() {
+
 			@Override
-			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(".") ||
-					exclude != null && d.startsWith(exclude) || excluded != null && excluded.equals(attrs
-						.fileKey() != null ? attrs.fileKey() : FileIdentity.of(d)));
+			public FileVisitResult preVisitDirectory(Path d,
+				BasicFileAttributes attrs)
+			{
+				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(
+					".") || exclude != null && d.startsWith(exclude) ||
+					excluded != null && excluded.equals(attrs.fileKey() != null ? attrs
+						.fileKey() : FileIdentity.of(d)));
 				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
 			}
 
 			@Override
 			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
 				Path rel = dir.relativize(p);
-				boolean take = attrs.isRegularFile() && !p.getFileName().toString().startsWith(".") &&
-					(glob == null ? codec.isImage(p) : glob.matches(byName ? p.getFileName() : rel));
+				boolean take = attrs.isRegularFile() && !p.getFileName().toString()
+					.startsWith(".") && (glob == null ? codec.isImage(p) : glob.matches(
+						byName ? p.getFileName() : rel));
 				if (take) names.add(slashes(rel));
 				return FileVisitResult.CONTINUE;
 			}
@@ -62,34 +73,46 @@ public final class BatchFolders {
 	}
 
 	/**
-	 * Walks a folder tree, skipping what vanishes meanwhile (another shard's temporary files).
+	 * Walks a folder tree, skipping what vanishes meanwhile (another shard's
+	 * temporary files).
 	 *
 	 * @throws GanException when the tree cannot be read
 	 */
-	private static void walk(Path dir, boolean followLinks, SimpleFileVisitor<Path> visitor) {
+	private static void walk(Path dir, boolean followLinks,
+		SimpleFileVisitor<Path> visitor)
+	{
 		FileVisitor<Path> tolerant = new SimpleFileVisitor<>() {
+
 			@Override
-			public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+			public FileVisitResult preVisitDirectory(Path d,
+				BasicFileAttributes attrs) throws IOException
+			{
 				return visitor.preVisitDirectory(d, attrs);
 			}
 
 			@Override
-			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+				throws IOException
+			{
 				return visitor.visitFile(file, attrs);
 			}
 
 			@Override
-			public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+			public FileVisitResult visitFileFailed(Path file, IOException e)
+				throws IOException
+			{
 				if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
 				throw e;
 			}
 		};
 		try {
-			Files.walkFileTree(dir, followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet
-				.noneOf(FileVisitOption.class), Integer.MAX_VALUE, tolerant);
+			Files.walkFileTree(dir, followLinks ? EnumSet.of(
+				FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class),
+				Integer.MAX_VALUE, tolerant);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(
+				e), e);
 		}
 	}
 
@@ -101,7 +124,10 @@ public final class BatchFolders {
 		return sb.toString();
 	}
 
-	/** The file that {@code relative} ({@code /} separators) names under {@code dir}. */
+	/**
+	 * The file that {@code relative} ({@code /} separators) names under
+	 * {@code dir}.
+	 */
 	static Path resolve(Path dir, String relative) {
 		Path p = dir;
 		for (String part : relative.split("/"))
@@ -109,34 +135,46 @@ public final class BatchFolders {
 		return p;
 	}
 
-	/** Deletes temporary files that a killed run left for one of {@code targets}. */
+	/**
+	 * Deletes temporary files that a killed run left for one of {@code targets}.
+	 */
 	static void removeStaleTemporaries(Path outputDir, Set<String> targets) {
-		removeStaleTemporaries(outputDir, (java.util.function.Predicate<String>) targets::contains);
+		removeStaleTemporaries(outputDir,
+			(java.util.function.Predicate<String>) targets::contains);
 	}
 
 	/**
-	 * Deletes temporary files that a killed run left for a file that {@code isTarget} accepts, by
-	 * its relative name ({@code /} separators).
+	 * Deletes temporary files that a killed run left for a file that
+	 * {@code isTarget} accepts, by its relative name ({@code /} separators).
 	 */
-	static void removeStaleTemporaries(Path outputDir, java.util.function.Predicate<String> isTarget) {
+	static void removeStaleTemporaries(Path outputDir,
+		java.util.function.Predicate<String> isTarget)
+	{
 		walk(outputDir, false, new SimpleFileVisitor<>() {
+
 			@Override
-			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
-				String target = AtomicFile.targetOfTemporary(p.getFileName().toString());
-				if (target != null && isTarget.test(slashes(outputDir.relativize(p.resolveSibling(target)))))
-					Files.deleteIfExists(p);
+			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs)
+				throws IOException
+			{
+				String target = AtomicFile.targetOfTemporary(p.getFileName()
+					.toString());
+				if (target != null && isTarget.test(slashes(outputDir.relativize(p
+					.resolveSibling(target))))) Files.deleteIfExists(p);
 				return FileVisitResult.CONTINUE;
 			}
 		});
 	}
 
 	/**
-	 * The relative name ({@code /} separators) of the first regular file under {@code dir} that
-	 * {@code accept} takes, or null; links are not followed.
+	 * The relative name ({@code /} separators) of the first regular file under
+	 * {@code dir} that {@code accept} takes, or null; links are not followed.
 	 */
-	static String firstFile(Path dir, java.util.function.Predicate<String> accept) {
+	static String firstFile(Path dir,
+		java.util.function.Predicate<String> accept)
+	{
 		String[] found = { null };
 		walk(dir, false, new SimpleFileVisitor<>() {
+
 			@Override
 			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
 				String rel = slashes(dir.relativize(p));
@@ -156,7 +194,8 @@ public final class BatchFolders {
 			Files.createDirectories(dir);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot create folder " + dir + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot create folder " + dir + ": " + AtomicFile
+				.describe(e), e);
 		}
 	}
 }

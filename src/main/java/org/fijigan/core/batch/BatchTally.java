@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.nio.file.Path;
@@ -8,11 +9,12 @@ import java.util.Map;
 import org.fijigan.core.StageTimings;
 
 /**
- * The counts of a folder or generation run, kept as its manifest rows are written: items done,
- * items failed (with why), and items done whose output holds NaN or infinite values. One per run,
- * on the run's thread.
+ * The counts of a folder or generation run, kept as its manifest rows are
+ * written: items done, items failed (with why), and items done whose output
+ * holds NaN or infinite values. One per run, on the run's thread.
  */
 final class BatchTally {
+
 	private int done, failed, withNonFinite;
 	private final List<BatchSummary.Failure> failures = new ArrayList<>();
 
@@ -37,13 +39,18 @@ final class BatchTally {
 		return failed;
 	}
 
-	/** The summary of the run, with a note on the outputs that hold non-finite values added to {@code notes}. */
-	BatchSummary summary(int items, int skipped, Path manifest, String provider, List<String> notes,
-		double seconds, boolean stoppedEarly, StageTimings timings)
+	/**
+	 * The summary of the run, with a note on the outputs that hold non-finite
+	 * values added to {@code notes}.
+	 */
+	BatchSummary summary(int items, int skipped, Path manifest, String provider,
+		List<String> notes, double seconds, boolean stoppedEarly,
+		StageTimings timings)
 	{
-		if (withNonFinite > 0) notes.add(withNonFinite + " image" + (withNonFinite == 1 ? " has" : "s have") +
+		if (withNonFinite > 0) notes.add(withNonFinite + " image" +
+			(withNonFinite == 1 ? " has" : "s have") +
 			" NaN or infinite values in the model's output (see the manifest's nonfinite column)");
-		return new BatchSummary(items, done, skipped, failed, failures, manifest, provider, notes, seconds,
-			stoppedEarly, timings);
+		return new BatchSummary(items, done, skipped, failed, failures, manifest,
+			provider, notes, seconds, stoppedEarly, timings);
 	}
 }

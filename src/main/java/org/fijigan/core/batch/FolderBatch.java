@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.io.IOException;
@@ -32,59 +33,72 @@ import org.fijigan.core.pipeline.Inpainter;
 import org.fijigan.core.pipeline.RunResult;
 
 /**
- * Runs an image-to-image or inpainting model on every image of a folder, folder to folder.
+ * Runs an image-to-image or inpainting model on every image of a folder, folder
+ * to folder.
  * <ul>
- * <li><b>One image at a time</b>: an input, its mask and its result are the only images held, so
- * memory is bounded by the largest image and the tile budget, not by the folder. One model session
- * serves the whole run.
- * <li><b>Resumable</b>: every output is written atomically ({@link AtomicFile}) and then recorded
- * in the manifest. A rerun skips an output that a manifest in the output folder records as
- * complete, from the same input and model, at the recorded size; it redoes the rest, replacing
- * what a killed run left (a truncated file, a stale temporary file).
- * <li><b>Sharded</b>: inputs are sorted by relative path and shard {@code I/N} takes positions
- * {@code I, I+N, ...}; each shard writes its own manifest part, which starts with the shard's
- * plan (a {@code planned} row per output still to write).
+ * <li><b>One image at a time</b>: an input, its mask and its result are the
+ * only images held, so memory is bounded by the largest image and the tile
+ * budget, not by the folder. One model session serves the whole run.
+ * <li><b>Resumable</b>: every output is written atomically ({@link AtomicFile})
+ * and then recorded in the manifest. A rerun skips an output that a manifest in
+ * the output folder records as complete, from the same input and model, at the
+ * recorded size; it redoes the rest, replacing what a killed run left (a
+ * truncated file, a stale temporary file).
+ * <li><b>Sharded</b>: inputs are sorted by relative path and shard {@code I/N}
+ * takes positions {@code I, I+N, ...}; each shard writes its own manifest part,
+ * which starts with the shard's plan (a {@code planned} row per output still to
+ * write).
  * <li>A failing image is recorded as {@code failed} and the run goes on, unless
  * {@link FolderJob#failFast()}.
  * </ul>
  * Runs on the caller's thread; several runs (shards) may share one JVM.
  */
 public final class FolderBatch {
+
 	private FolderBatch() {}
 
 	/** One image of the run: relative paths with {@code /} separators. */
 	record Item(String input, String output) {}
 
 	/**
-	 * @param options how to run the model on each image (device and threads included)
+	 * @param options how to run the model on each image (device and threads
+	 *          included)
 	 * @param codec reads the inputs and writes the results
-	 * @throws CancelledException when cancelled; the manifest holds what was finished
-	 * @throws GanException when the run cannot start (no inputs, the wrong kind of model, an
-	 *           output the folder's manifests know nothing of); a failing image is not an exception
+	 * @throws CancelledException when cancelled; the manifest holds what was
+	 *           finished
+	 * @throws GanException when the run cannot start (no inputs, the wrong kind
+	 *           of model, an output the folder's manifests know nothing of); a
+	 *           failing image is not an exception
 	 */
-	public static BatchSummary run(FolderJob job, ModelDescriptor model, InferenceOptions options,
-		ImageCodec codec, ProgressListener progress, CancellationToken cancel)
+	public static BatchSummary run(FolderJob job, ModelDescriptor model,
+		InferenceOptions options, ImageCodec codec, ProgressListener progress,
+		CancellationToken cancel)
 	{
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);
 		checkModel(job, model);
-		if (!Files.isDirectory(job.inputDir())) throw new GanException("input folder not found: " + job
-			.inputDir());
-		if (job.outputDir().equals(job.inputDir()) || FileIdentity.same(job.outputDir(), job.inputDir()))
-			throw new GanException("write the results to another folder than the inputs (" + job
-				.inputDir() + (job.outputDir().equals(job.inputDir()) ? "" : ", which " + job.outputDir() +
-					" also names") + ")");
-		if (job.mask() != null && Files.isDirectory(job.mask()) && (job.outputDir().equals(job.mask()) ||
-			FileIdentity.same(job.outputDir(), job.mask()))) throw new GanException(
-				"write the results to another folder than the masks (" + job.mask() + ")");
-		if (job.format() != null && !codec.canWrite(job.format())) throw new GanException(
-			"cannot write " + job.format() + " files: use tif, png, jpg, npy or nii.gz");
-		if (job.mask() != null && !Files.exists(job.mask())) throw new GanException("mask not found: " +
-			job.mask());
+		if (!Files.isDirectory(job.inputDir())) throw new GanException(
+			"input folder not found: " + job.inputDir());
+		if (job.outputDir().equals(job.inputDir()) || FileIdentity.same(job
+			.outputDir(), job.inputDir())) throw new GanException(
+				"write the results to another folder than the inputs (" + job
+					.inputDir() + (job.outputDir().equals(job.inputDir()) ? ""
+						: ", which " + job.outputDir() + " also names") + ")");
+		if (job.mask() != null && Files.isDirectory(job.mask()) && (job.outputDir()
+			.equals(job.mask()) || FileIdentity.same(job.outputDir(), job.mask())))
+			throw new GanException(
+				"write the results to another folder than the masks (" + job.mask() +
+					")");
+		if (job.format() != null && !codec.canWrite(job.format()))
+			throw new GanException("cannot write " + job.format() +
+				" files: use tif, png, jpg, npy or nii.gz");
+		if (job.mask() != null && !Files.exists(job.mask())) throw new GanException(
+			"mask not found: " + job.mask());
 
-		List<String> inputs = BatchFolders.listImages(job.inputDir(), codec, job.include(), job.outputDir());
-		if (inputs.isEmpty()) throw new GanException("no images in " + job.inputDir() + (job
-			.include() == null ? "" : " match " + job.include()));
+		List<String> inputs = BatchFolders.listImages(job.inputDir(), codec, job
+			.include(), job.outputDir());
+		if (inputs.isEmpty()) throw new GanException("no images in " + job
+			.inputDir() + (job.include() == null ? "" : " match " + job.include()));
 		List<Item> all = outputs(inputs, job.format(), codec);
 		List<Item> mine = new ArrayList<>();
 		for (int i = 0; i < all.size(); i++)
@@ -92,16 +106,17 @@ public final class FolderBatch {
 		refuseOverwritingInputs(job, model, inputs, mine);
 
 		BatchFolders.createFolder(job.outputDir());
-		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(), owner(job.properties(),
-			model, job.shard())))
+		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
+			owner(job.properties(), model, job.shard())))
 		{
-			return runClaimed(job, model, options, codec, listener, cancel, mine, start);
+			return runClaimed(job, model, options, codec, listener, cancel, mine,
+				start);
 		}
 	}
 
 	/** Who a run is, for the output folder's claim. */
-	static OutputFolderLock.Owner owner(Map<String, String> properties, ModelDescriptor model,
-		Shard shard)
+	static OutputFolderLock.Owner owner(Map<String, String> properties,
+		ModelDescriptor model, Shard shard)
 	{
 		return OutputFolderLock.Owner.of(properties.getOrDefault("fiji-gan.command",
 			"a fiji-gan batch run"), model.name(), model.sha256(), shard);
@@ -109,13 +124,13 @@ public final class FolderBatch {
 
 	/** The run, once the output folder is this run's. */
 	private static BatchSummary runClaimed(FolderJob job, ModelDescriptor model,
-		InferenceOptions options, ImageCodec codec, ProgressListener listener, CancellationToken cancel,
-		List<Item> mine, long start)
+		InferenceOptions options, ImageCodec codec, ProgressListener listener,
+		CancellationToken cancel, List<Item> mine, long start)
 	{
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
 		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
-		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of() : Manifest.completeRows(
-			job.outputDir(), Manifest.FOLDER_COLUMNS);
+		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of()
+			: Manifest.completeRows(job.outputDir(), Manifest.FOLDER_COLUMNS);
 		Set<String> targets = new HashSet<>();
 		for (Item item : mine)
 			targets.add(item.output());
@@ -127,8 +142,8 @@ public final class FolderBatch {
 		for (Item item : mine) {
 			Path out = BatchFolders.resolve(job.outputDir(), item.output());
 			Map<String, String> row = earlier.get(item.output());
-			if (row != null && item.input().equals(row.get("input")) && isComplete(row, out, model
-				.sha256()))
+			if (row != null && item.input().equals(row.get("input")) && isComplete(
+				row, out, model.sha256()))
 			{
 				Map<String, String> s = new LinkedHashMap<>(row);
 				s.put("status", Manifest.SKIPPED);
@@ -136,51 +151,59 @@ public final class FolderBatch {
 				skipped.add(s);
 			}
 			else {
-				if (!job.overwrite() && !hasManifests && Files.exists(out)) throw new GanException(out +
-					" already exists and no manifest in " + job.outputDir() +
-					" records it; pass --overwrite to replace existing results");
-				refuseAnotherModelsOutput(job.overwrite(), row, out, model, job.outputDir());
+				if (!job.overwrite() && !hasManifests && Files.exists(out))
+					throw new GanException(out + " already exists and no manifest in " +
+						job.outputDir() +
+						" records it; pass --overwrite to replace existing results");
+				refuseAnotherModelsOutput(job.overwrite(), row, out, model, job
+					.outputDir());
 				todo.add(item);
 			}
 		}
 
-		RasterImage sharedMask = job.mask() != null && !Files.isDirectory(job.mask()) ? codec.read(job
-			.mask(), "mask") : null;
-		MaskFinder masks = job.mask() != null && sharedMask == null ? new MaskFinder(job.mask(), codec)
-			: null;
+		RasterImage sharedMask = job.mask() != null && !Files.isDirectory(job
+			.mask()) ? codec.read(job.mask(), "mask") : null;
+		MaskFinder masks = job.mask() != null && sharedMask == null
+			? new MaskFinder(job.mask(), codec) : null;
 		int finished = skipped.size();
 		BatchTally tally = new BatchTally();
 		boolean stopped = false;
 		String provider;
 		List<String> notes = new ArrayList<>();
-		// the lease pins one session for the whole folder; each image's run leases the same one
+		// the lease pins one session for the whole folder; each image's run leases
+		// the same one
 		List<Map<String, String>> first = new ArrayList<>(skipped);
 		if (!job.shard().isAll()) for (Item item : todo)
 			first.add(Manifest.planned(plannedRow(item, model)));
 		StageTimings timings = new StageTimings();
-		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION, () -> SessionCache.shared()
-			.acquire(model.onnxFile(), options.device(), options.threads()));
-			Manifest.Writer manifest = Manifest.Writer.create(manifestFile, Manifest.FOLDER_COLUMNS, first))
+		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
+			() -> SessionCache.shared().acquire(model.onnxFile(), options.device(),
+				options.threads()));
+				Manifest.Writer manifest = Manifest.Writer.create(manifestFile,
+					Manifest.FOLDER_COLUMNS, first))
 		{
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
 			int total = mine.size();
-			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: " + finished + "/" +
-				total + " images" + (skipped.isEmpty() ? "" : " (" + skipped.size() + " done before)")));
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
+				"fiji-gan: " + finished + "/" + total + " images" + (skipped.isEmpty()
+					? "" : " (" + skipped.size() + " done before)")));
 			for (Item item : todo) {
 				cancel.throwIfCancelled();
 				int position = finished;
-				ProgressListener tiles = e -> listener.onProgress(new ProgressEvent(Stage.IMAGE, position, total,
-					"fiji-gan: image " + (position + 1) + "/" + total + " " + item.input() + (e.total() > 1
-						? ", tile " + e.done() + "/" + e.total() : "")));
-				Map<String, String> row = process(item, job, model, options, codec, sharedMask, masks,
-					tiles, cancel, timings);
+				ProgressListener tiles = e -> listener.onProgress(new ProgressEvent(
+					Stage.IMAGE, position, total, "fiji-gan: image " + (position + 1) +
+						"/" + total + " " + item.input() + (e.total() > 1 ? ", tile " + e
+							.done() + "/" + e.total() : "")));
+				Map<String, String> row = process(item, job, model, options, codec,
+					sharedMask, masks, tiles, cancel, timings);
 				manifest.append(row);
 				finished++;
 				tally.count(row, item.input());
 				int failed = tally.failed();
-				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: " + finished +
-					"/" + total + " images" + (failed == 0 ? "" : ", " + failed + " failed")));
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
+					"fiji-gan: " + finished + "/" + total + " images" + (failed == 0 ? ""
+						: ", " + failed + " failed")));
 				if (failed > 0 && job.failFast()) {
 					stopped = true;
 					break;
@@ -188,49 +211,63 @@ public final class FolderBatch {
 			}
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
-		return tally.summary(mine.size(), skipped.size(), manifestFile, provider, notes, seconds, stopped,
-			timings);
+		return tally.summary(mine.size(), skipped.size(), manifestFile, provider,
+			notes, seconds, stopped, timings);
 	}
 
 	/**
-	 * Refuses a run in which an output would replace an input image, a mask or the model under any
-	 * name (a symbolic or hard link, an output folder that is the input folder by another path),
-	 * before anything is written; {@code --overwrite} does not change this.
+	 * Refuses a run in which an output would replace an input image, a mask or
+	 * the model under any name (a symbolic or hard link, an output folder that is
+	 * the input folder by another path), before anything is written;
+	 * {@code --overwrite} does not change this.
 	 */
-	private static void refuseOverwritingInputs(FolderJob job, ModelDescriptor model,
-		List<String> inputs, List<Item> mine)
+	private static void refuseOverwritingInputs(FolderJob job,
+		ModelDescriptor model, List<String> inputs, List<Item> mine)
 	{
-		if (!Files.isDirectory(job.outputDir())) return; // nothing in it can be an input yet
+		if (!Files.isDirectory(job.outputDir())) return; // nothing in it can be an
+																											// input yet
 		List<FileIdentity.Input> files = new ArrayList<>();
 		for (String in : inputs)
-			files.add(new FileIdentity.Input("input image", BatchFolders.resolve(job.inputDir(), in)));
+			files.add(new FileIdentity.Input("input image", BatchFolders.resolve(job
+				.inputDir(), in)));
 		if (job.mask() != null) {
-			if (Files.isDirectory(job.mask())) try (Stream<Path> s = Files.walk(job.mask())) {
-				s.filter(Files::isRegularFile).forEach(p -> files.add(new FileIdentity.Input("mask", p)));
+			if (Files.isDirectory(job.mask())) try (Stream<Path> s = Files.walk(job
+				.mask()))
+			{
+				s.filter(Files::isRegularFile).forEach(p -> files.add(
+					new FileIdentity.Input("mask", p)));
 			}
 			catch (IOException | java.io.UncheckedIOException e) {
-				throw new GanException("cannot list the mask folder " + job.mask() + ": " + e.getMessage(),
-					e);
+				throw new GanException("cannot list the mask folder " + job.mask() +
+					": " + e.getMessage(), e);
 			}
 			else files.add(new FileIdentity.Input("mask", job.mask()));
 		}
 		files.add(new FileIdentity.Input("model", model.onnxFile()));
 		Map<Object, FileIdentity.Input> index = FileIdentity.index(files);
 		for (Item item : mine)
-			FileIdentity.refuseOverwriting(BatchFolders.resolve(job.outputDir(), item.output()), index);
+			FileIdentity.refuseOverwriting(BatchFolders.resolve(job.outputDir(), item
+				.output()), index);
 	}
 
 	private static void checkModel(FolderJob job, ModelDescriptor model) {
 		if (model.task() == TaskKind.GENERATE) throw new GanException(model.name() +
 			" is a generator: it makes images from nothing; use generate --output DIR");
-		if (model.task() == TaskKind.INPAINT && job.mask() == null) throw new GanException(model.name() +
-			" is an inpainting model: give a mask folder (the images' relative names) or one mask file");
-		if (model.task() != TaskKind.INPAINT && job.mask() != null) throw new GanException(model.name() +
-			" is a " + model.task().id() + " model, not an inpainting one: it takes no mask");
+		if (model.task() == TaskKind.INPAINT && job.mask() == null)
+			throw new GanException(model.name() +
+				" is an inpainting model: give a mask folder (the images' relative names) or one mask file");
+		if (model.task() != TaskKind.INPAINT && job.mask() != null)
+			throw new GanException(model.name() + " is a " + model.task().id() +
+				" model, not an inpainting one: it takes no mask");
 	}
 
-	/** The row of {@code item} before it is run: no size, provider, time or status yet. */
-	private static Map<String, String> plannedRow(Item item, ModelDescriptor model) {
+	/**
+	 * The row of {@code item} before it is run: no size, provider, time or status
+	 * yet.
+	 */
+	private static Map<String, String> plannedRow(Item item,
+		ModelDescriptor model)
+	{
 		Map<String, String> row = new LinkedHashMap<>();
 		row.put("input", item.input());
 		row.put("output", item.output());
@@ -241,30 +278,37 @@ public final class FolderBatch {
 		return row;
 	}
 
-	/** Reads, runs and writes one image; a failure becomes a {@code failed} row. */
-	private static Map<String, String> process(Item item, FolderJob job, ModelDescriptor model,
-		InferenceOptions options, ImageCodec codec, RasterImage sharedMask, MaskFinder masks,
-		ProgressListener progress, CancellationToken cancel, StageTimings timings)
+	/**
+	 * Reads, runs and writes one image; a failure becomes a {@code failed} row.
+	 */
+	private static Map<String, String> process(Item item, FolderJob job,
+		ModelDescriptor model, InferenceOptions options, ImageCodec codec,
+		RasterImage sharedMask, MaskFinder masks, ProgressListener progress,
+		CancellationToken cancel, StageTimings timings)
 	{
 		long start = System.nanoTime();
 		Map<String, String> row = plannedRow(item, model);
 		Path out = BatchFolders.resolve(job.outputDir(), item.output());
 		try {
 			long readStart = System.nanoTime();
-			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item.input()), "input");
+			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item
+				.input()), "input");
 			RunResult result;
 			if (model.task() == TaskKind.INPAINT) {
-				RasterImage mask = sharedMask != null ? sharedMask : codec.read(masks.find(item.input()),
-					"mask");
-				timings.add(StageTimings.Stage.INPUT_READ, System.nanoTime() - readStart);
+				RasterImage mask = sharedMask != null ? sharedMask : codec.read(masks
+					.find(item.input()), "mask");
+				timings.add(StageTimings.Stage.INPUT_READ, System.nanoTime() -
+					readStart);
 				result = Inpainter.run(model, image, mask, options, progress, cancel);
 			}
 			else {
-				timings.add(StageTimings.Stage.INPUT_READ, System.nanoTime() - readStart);
+				timings.add(StageTimings.Stage.INPUT_READ, System.nanoTime() -
+					readStart);
 				result = ImageToImage.run(model, image, options, progress, cancel);
 			}
 			timings.addAll(result.report().timings());
-			image = null; // one image at a time: the input may go before the result is written
+			image = null; // one image at a time: the input may go before the result
+										// is written
 			RasterImage r = result.image();
 			r.properties().putAll(job.properties());
 			r.properties().put("fiji-gan.source", item.input());
@@ -274,18 +318,21 @@ public final class FolderBatch {
 			BatchFolders.createFolder(out.getParent());
 			long writeStart = System.nanoTime();
 			AtomicFile.write(out, true, tmp -> codec.write(r, ext, tmp));
-			timings.add(StageTimings.Stage.OUTPUT_WRITE, System.nanoTime() - writeStart);
+			timings.add(StageTimings.Stage.OUTPUT_WRITE, System.nanoTime() -
+				writeStart);
 			row.put("bytes", Long.toString(Files.size(out)));
 			row.put("provider", result.report().provider());
 			row.put("status", Manifest.DONE);
 			row.put("message", "");
-			row.put("nonfinite", r.properties().getOrDefault(ImageToImage.NONFINITE_PROPERTY, "0"));
+			row.put("nonfinite", r.properties().getOrDefault(
+				ImageToImage.NONFINITE_PROPERTY, "0"));
 		}
 		catch (CancelledException e) {
 			throw e;
 		}
 		catch (RuntimeException | IOException | OutOfMemoryError e) {
-			cancel.throwIfCancelled(); // stopping (Ctrl-C, SIGTERM) is not this image's failure
+			cancel.throwIfCancelled(); // stopping (Ctrl-C, SIGTERM) is not this
+																	// image's failure
 			row.put("status", Manifest.FAILED);
 			row.put("message", message(e));
 		}
@@ -294,59 +341,80 @@ public final class FolderBatch {
 	}
 
 	static String seconds(long startNanos) {
-		return String.format(Locale.ROOT, "%.3f", (System.nanoTime() - startNanos) / 1e9);
+		return String.format(Locale.ROOT, "%.3f", (System.nanoTime() - startNanos) /
+			1e9);
 	}
 
-	/** One line for the manifest: ours are written for the user, others get their type named. */
+	/**
+	 * One line for the manifest: ours are written for the user, others get their
+	 * type named.
+	 */
 	static String message(Throwable e) {
-		if (e instanceof GanException && e.getMessage() != null) return e.getMessage().lines().findFirst()
-			.orElse("");
-		if (e instanceof OutOfMemoryError) return "out of memory: give Java more (JAVA_OPTS=-Xmx16g) or " +
-			"use smaller tiles";
+		if (e instanceof GanException && e.getMessage() != null) return e
+			.getMessage().lines().findFirst().orElse("");
+		if (e instanceof OutOfMemoryError)
+			return "out of memory: give Java more (JAVA_OPTS=-Xmx16g) or " +
+				"use smaller tiles";
 		if (e instanceof IOException io) return AtomicFile.describe(io);
-		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines()
+			.findFirst().orElse("");
 		return "unexpected " + e.getClass().getSimpleName() + m;
 	}
 
 	/**
-	 * Refuses to replace, without {@code --overwrite}, an output that a manifest records as made by
-	 * another model: resuming into a folder of someone else's results would mix two models.
+	 * Refuses to replace, without {@code --overwrite}, an output that a manifest
+	 * records as made by another model: resuming into a folder of someone else's
+	 * results would mix two models.
 	 */
-	static void refuseAnotherModelsOutput(boolean overwrite, Map<String, String> row, Path out,
-		ModelDescriptor model, Path outputDir)
+	static void refuseAnotherModelsOutput(boolean overwrite,
+		Map<String, String> row, Path out, ModelDescriptor model, Path outputDir)
 	{
-		if (overwrite || row == null || model.sha256().equals(row.get("model_sha256")) || !Files.exists(
-			out)) return;
+		if (overwrite || row == null || model.sha256().equals(row.get(
+			"model_sha256")) || !Files.exists(out)) return;
 		String other = row.getOrDefault("model_sha256", "");
-		throw new GanException(out + " was made by another model (sha256 " + other.substring(0, Math
-			.min(12, other.length())) + "..., as the manifest in " + outputDir + " records; this model " +
-			"is " + model.sha256().substring(0, Math.min(12, model.sha256().length())) + "...): pass " +
+		throw new GanException(out + " was made by another model (sha256 " + other
+			.substring(0, Math.min(12, other.length())) + "..., as the manifest in " +
+			outputDir + " records; this model " + "is " + model.sha256().substring(0,
+				Math.min(12, model.sha256().length())) + "...): pass " +
 			"--overwrite to replace those results, or choose another output folder");
 	}
 
-	/** Whether {@code out} is the complete output that {@code row} records, made by this model. */
-	static boolean isComplete(Map<String, String> row, Path out, String modelSha256) {
+	/**
+	 * Whether {@code out} is the complete output that {@code row} records, made
+	 * by this model.
+	 */
+	static boolean isComplete(Map<String, String> row, Path out,
+		String modelSha256)
+	{
 		if (!modelSha256.equals(row.get("model_sha256"))) return false;
 		try {
-			return Files.isRegularFile(out) && Long.parseLong(row.get("bytes")) == Files.size(out);
+			return Files.isRegularFile(out) && Long.parseLong(row.get(
+				"bytes")) == Files.size(out);
 		}
 		catch (NumberFormatException | IOException e) {
 			return false;
 		}
 	}
 
-	/** The output name of each input; two inputs may not write the same output. */
-	static List<Item> outputs(List<String> inputs, String format, ImageCodec codec) {
+	/**
+	 * The output name of each input; two inputs may not write the same output.
+	 */
+	static List<Item> outputs(List<String> inputs, String format,
+		ImageCodec codec)
+	{
 		Map<String, String> seen = new HashMap<>();
 		List<Item> items = new ArrayList<>();
 		for (String in : inputs) {
 			int slash = in.lastIndexOf('/');
 			String name = in.substring(slash + 1), ext = ImageCodec.extensionOf(name);
-			String outExt = format != null ? format : codec.canWrite(ext) ? ext : ".tif";
-			String out = in.substring(0, slash + 1) + ImageCodec.stemOf(name) + outExt;
+			String outExt = format != null ? format : codec.canWrite(ext) ? ext
+				: ".tif";
+			String out = in.substring(0, slash + 1) + ImageCodec.stemOf(name) +
+				outExt;
 			String other = seen.putIfAbsent(out, in);
-			if (other != null) throw new GanException("inputs " + other + " and " + in +
-				" would both be written to " + out + "; rename one" + (format == null ? ""
+			if (other != null) throw new GanException("inputs " + other + " and " +
+				in + " would both be written to " + out + "; rename one" +
+				(format == null ? ""
 					: ", or leave out the output format to keep each input's own"));
 			items.add(new Item(in, out));
 		}
@@ -354,13 +422,16 @@ public final class FolderBatch {
 	}
 
 	/**
-	 * Finds the mask of each image in a mask folder: the same relative name, else the same name
-	 * with another image extension (a {@code .png} image with a {@code .tif} mask).
+	 * Finds the mask of each image in a mask folder: the same relative name, else
+	 * the same name with another image extension (a {@code .png} image with a
+	 * {@code .tif} mask).
 	 */
 	static final class MaskFinder {
+
 		private final Path dir;
 		private final ImageCodec codec;
-		private final Map<Path, Map<String, List<String>>> stemsByFolder = new HashMap<>();
+		private final Map<Path, Map<String, List<String>>> stemsByFolder =
+			new HashMap<>();
 
 		MaskFinder(Path dir, ImageCodec codec) {
 			this.dir = dir;
@@ -371,24 +442,29 @@ public final class FolderBatch {
 			Path same = BatchFolders.resolve(dir, relative);
 			if (Files.isRegularFile(same)) return same;
 			Path folder = same.getParent();
-			Map<String, List<String>> stems = stemsByFolder.computeIfAbsent(folder, this::stems);
-			List<String> names = stems.getOrDefault(ImageCodec.stemOf(same.getFileName().toString()),
-				List.of());
+			Map<String, List<String>> stems = stemsByFolder.computeIfAbsent(folder,
+				this::stems);
+			List<String> names = stems.getOrDefault(ImageCodec.stemOf(same
+				.getFileName().toString()), List.of());
 			if (names.size() == 1) return folder.resolve(names.get(0));
-			if (names.isEmpty()) throw new GanException("no mask for " + relative + " in " + dir);
-			throw new GanException("several masks for " + relative + " in " + dir + ": " + names);
+			if (names.isEmpty()) throw new GanException("no mask for " + relative +
+				" in " + dir);
+			throw new GanException("several masks for " + relative + " in " + dir +
+				": " + names);
 		}
 
 		private Map<String, List<String>> stems(Path folder) {
 			Map<String, List<String>> stems = new HashMap<>();
 			if (!Files.isDirectory(folder)) return stems;
 			try (Stream<Path> s = Files.list(folder)) {
-				s.filter(p -> Files.isRegularFile(p) && codec.isImage(p)).map(p -> p.getFileName()
-					.toString()).sorted().forEach(n -> stems.computeIfAbsent(ImageCodec.stemOf(n),
-						k -> new ArrayList<>()).add(n));
+				s.filter(p -> Files.isRegularFile(p) && codec.isImage(p)).map(p -> p
+					.getFileName().toString()).sorted().forEach(n -> stems
+						.computeIfAbsent(ImageCodec.stemOf(n), k -> new ArrayList<>()).add(
+							n));
 			}
 			catch (IOException e) {
-				throw new GanException("cannot list " + folder + ": " + AtomicFile.describe(e), e);
+				throw new GanException("cannot list " + folder + ": " + AtomicFile
+					.describe(e), e);
 			}
 			return stems;
 		}

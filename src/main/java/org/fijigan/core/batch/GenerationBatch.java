@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.io.IOException;
@@ -34,80 +35,90 @@ import org.fijigan.core.pipeline.RunResult;
 import org.fijigan.core.text.Numbers;
 
 /**
- * Draws a training set from a generator: one file per sample, {@code synthetic-NNNNNN.EXT} (the
- * sample's global index), in a class sub-folder for a conditional model, each tagged SYNTHETIC
- * with its seed and class, and listed in a manifest.
+ * Draws a training set from a generator: one file per sample,
+ * {@code synthetic-NNNNNN.EXT} (the sample's global index), in a class
+ * sub-folder for a conditional model, each tagged SYNTHETIC with its seed and
+ * class, and listed in a manifest.
  * <p>
- * Samples are drawn in blocks of {@value #BLOCK} consecutive indices, and shard {@code I/N} takes a
- * contiguous range of blocks: shards draw disjoint seed ranges, every block is the same model run
- * whether sharded or not, and the union of the shards' files is byte for byte one unsharded run.
- * Resumable as {@link FolderBatch} is: a rerun skips the files a manifest records as complete
- * (same seed, class and model, recorded size) and redraws the blocks of the others.
+ * Samples are drawn in blocks of {@value #BLOCK} consecutive indices, and shard
+ * {@code I/N} takes a contiguous range of blocks: shards draw disjoint seed
+ * ranges, every block is the same model run whether sharded or not, and the
+ * union of the shards' files is byte for byte one unsharded run. Resumable as
+ * {@link FolderBatch} is: a rerun skips the files a manifest records as
+ * complete (same seed, class and model, recorded size) and redraws the blocks
+ * of the others.
  * <p>
- * A stream: memory does not grow with the count, the first block is written at once, and the
- * disk is checked for room before anything is drawn.
+ * A stream: memory does not grow with the count, the first block is written at
+ * once, and the disk is checked for room before anything is drawn.
  */
 public final class GenerationBatch {
+
 	/** Samples per model run; the generator's own largest batch. */
 	static final int BLOCK = 16;
 
 	private GenerationBatch() {}
 
 	/**
-	 * @throws CancelledException when cancelled; the manifest holds what was finished
-	 * @throws GanException when the run cannot start; a failing block is recorded, not thrown
+	 * @throws CancelledException when cancelled; the manifest holds what was
+	 *           finished
+	 * @throws GanException when the run cannot start; a failing block is
+	 *           recorded, not thrown
 	 */
-	public static BatchSummary run(GenerationJob job, ModelDescriptor model, ImageCodec codec,
-		ProgressListener progress, CancellationToken cancel)
+	public static BatchSummary run(GenerationJob job, ModelDescriptor model,
+		ImageCodec codec, ProgressListener progress, CancellationToken cancel)
 	{
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);
-		if (model.task() != TaskKind.GENERATE || !(model.kind() instanceof ModelKind.Generator))
-			throw new GanException(model.name() + " is not a generator (it is " + model.task().id() + ")");
-		if (!codec.canWrite(job.format())) throw new GanException("cannot write " + job.format() +
-			" files: use tif, png or nii.gz");
-		if (job.plan().isConditional() != model.generator().isConditional()) throw new GanException(
-			model.name() + (model.generator().isConditional() ? " takes a class for each image"
-				: " takes no class"));
+		if (model.task() != TaskKind.GENERATE || !(model
+			.kind() instanceof ModelKind.Generator)) throw new GanException(model
+				.name() + " is not a generator (it is " + model.task().id() + ")");
+		if (!codec.canWrite(job.format())) throw new GanException("cannot write " +
+			job.format() + " files: use tif, png or nii.gz");
+		if (job.plan().isConditional() != model.generator().isConditional())
+			throw new GanException(model.name() + (model.generator().isConditional()
+				? " takes a class for each image" : " takes no class"));
 		SamplePlan plan = job.plan();
 		long n = plan.count();
 		long[] blocks = job.shard().blockRange((n + BLOCK - 1) / BLOCK);
 		long from = blocks[0] * BLOCK, to = Math.min(n, blocks[1] * BLOCK);
-		if (to - from > Integer.MAX_VALUE) throw new GanException("one run draws at most " +
-			Integer.MAX_VALUE + " images, this one " + (to - from) + ": split it with --shard I/N");
+		if (to - from > Integer.MAX_VALUE) throw new GanException(
+			"one run draws at most " + Integer.MAX_VALUE + " images, this one " +
+				(to - from) + ": split it with --shard I/N");
 		refuseBeyondDisk(job, model, to - from);
 		BatchFolders.createFolder(job.outputDir());
-		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(), FolderBatch.owner(job
-			.properties(), model, job.shard())))
+		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
+			FolderBatch.owner(job.properties(), model, job.shard())))
 		{
 			return runClaimed(job, model, codec, listener, cancel, from, to, start);
 		}
 	}
 
 	/**
-	 * The run, once the output folder is this run's. Memory does not grow with the number of
-	 * samples: blocks are drawn, written and recorded one at a time, and only what earlier
-	 * manifests record is held.
+	 * The run, once the output folder is this run's. Memory does not grow with
+	 * the number of samples: blocks are drawn, written and recorded one at a
+	 * time, and only what earlier manifests record is held.
 	 */
-	private static BatchSummary runClaimed(GenerationJob job, ModelDescriptor model,
-		ImageCodec codec, ProgressListener listener, CancellationToken cancel, long from, long to,
-		long start)
+	private static BatchSummary runClaimed(GenerationJob job,
+		ModelDescriptor model, ImageCodec codec, ProgressListener listener,
+		CancellationToken cancel, long from, long to, long start)
 	{
 		SamplePlan plan = job.plan();
 		long n = plan.count();
 		int digits = Math.max(6, Long.toString(n - 1).length());
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
 		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
-		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of() : Manifest.completeRows(
-			job.outputDir(), Manifest.GENERATE_COLUMNS);
-		Predicate<String> mine = rel -> indexOf(rel, plan, digits, job.format(), from, to) >= 0;
+		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of()
+			: Manifest.completeRows(job.outputDir(), Manifest.GENERATE_COLUMNS);
+		Predicate<String> mine = rel -> indexOf(rel, plan, digits, job.format(),
+			from, to) >= 0;
 		String manifestName = manifestFile.getFileName().toString();
-		BatchFolders.removeStaleTemporaries(job.outputDir(), rel -> rel.equals(manifestName) || mine
-			.test(rel));
+		BatchFolders.removeStaleTemporaries(job.outputDir(), rel -> rel.equals(
+			manifestName) || mine.test(rel));
 		if (!job.overwrite() && !hasManifests) {
 			String existing = BatchFolders.firstFile(job.outputDir(), mine);
-			if (existing != null) throw new GanException(BatchFolders.resolve(job.outputDir(), existing) +
-				" already exists and no manifest in " + job.outputDir() +
+			if (existing != null) throw new GanException(BatchFolders.resolve(job
+				.outputDir(), existing) + " already exists and no manifest in " + job
+					.outputDir() +
 				" records it; pass --overwrite to replace existing files");
 		}
 
@@ -117,8 +128,8 @@ public final class GenerationBatch {
 			long i = indexOf(row.get("file"), plan, digits, job.format(), from, to);
 			if (i < 0) continue;
 			Path out = BatchFolders.resolve(job.outputDir(), row.get("file"));
-			if (sameSample(row, row(job, model, plan, i, digits)) && FolderBatch.isComplete(row, out, model
-				.sha256()))
+			if (sameSample(row, row(job, model, plan, i, digits)) && FolderBatch
+				.isComplete(row, out, model.sha256()))
 			{
 				Map<String, String> s = new LinkedHashMap<>(row);
 				s.put("status", Manifest.SKIPPED);
@@ -126,28 +137,30 @@ public final class GenerationBatch {
 				skipped.add(s);
 				complete.add(i);
 			}
-			else FolderBatch.refuseAnotherModelsOutput(job.overwrite(), row, out, model, job.outputDir());
+			else FolderBatch.refuseAnotherModelsOutput(job.overwrite(), row, out,
+				model, job.outputDir());
 		}
-		skipped.sort(Comparator.comparingLong(r -> indexOf(r.get("file"), plan, digits, job.format(),
-			from, to)));
+		skipped.sort(Comparator.comparingLong(r -> indexOf(r.get("file"), plan,
+			digits, job.format(), from, to)));
 		List<Map<String, String>> first = new ArrayList<>(skipped);
 		if (!job.shard().isAll()) for (long i = from; i < to; i++) // a part's plan
-			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model, plan, i, digits)));
+			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model,
+				plan, i, digits)));
 
 		int total = (int) (to - from), finished = skipped.size();
 		BatchTally tally = new BatchTally();
 		boolean stopped = false;
 		String provider;
 		List<String> notes = new ArrayList<>();
-		try (SessionCache.Lease lease = SessionCache.shared().acquire(model.onnxFile(), job.device(), job
-			.threads());
-			Manifest.Writer manifest = Manifest.Writer.create(manifestFile, Manifest.GENERATE_COLUMNS,
-				first))
+		try (SessionCache.Lease lease = SessionCache.shared().acquire(model
+			.onnxFile(), job.device(), job.threads());
+				Manifest.Writer manifest = Manifest.Writer.create(manifestFile,
+					Manifest.GENERATE_COLUMNS, first))
 		{
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
-			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: generated " +
-				finished + "/" + total));
+			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
+				"fiji-gan: generated " + finished + "/" + total));
 			for (long a = from; a < to && !stopped; a += BLOCK) {
 				long b = Math.min(to, a + BLOCK);
 				if (allComplete(complete, a, b)) continue;
@@ -156,7 +169,8 @@ public final class GenerationBatch {
 				RunResult stack = null;
 				String error = null;
 				try {
-					stack = Generator.run(model, options(job, plan, a, b), ProgressListener.NONE, cancel);
+					stack = Generator.run(model, options(job, plan, a, b),
+						ProgressListener.NONE, cancel);
 				}
 				catch (CancelledException e) {
 					throw e;
@@ -170,11 +184,12 @@ public final class GenerationBatch {
 					if (error != null) fail(row, error);
 					else {
 						RasterImage image = sample(stack, (int) (i - a), i, job);
-						if (plan.isConditional()) image.properties().put("fiji-gan.class", row.get("class"));
+						if (plan.isConditional()) image.properties().put("fiji-gan.class",
+							row.get("class"));
 						write(job, codec, image, row, cancel);
 					}
-					row.put("seconds", String.format(Locale.ROOT, "%.3f", (System.nanoTime() - blockStart) /
-						1e9 / (b - a)));
+					row.put("seconds", String.format(Locale.ROOT, "%.3f", (System
+						.nanoTime() - blockStart) / 1e9 / (b - a)));
 					manifest.append(row);
 					finished++;
 					if (tally.count(row, row.get("file")) && job.failFast()) {
@@ -183,27 +198,31 @@ public final class GenerationBatch {
 					}
 				}
 				int failed = tally.failed();
-				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total, "fiji-gan: generated " +
-					finished + "/" + total + (failed == 0 ? "" : ", " + failed + " failed")));
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
+					"fiji-gan: generated " + finished + "/" + total + (failed == 0 ? ""
+						: ", " + failed + " failed")));
 			}
 		}
-		notes.add("drew samples " + from + ".." + (to - 1) + " of " + n + " (" + plan.describe() + ")" +
-			(job.latents() != null ? "" : ", seeds " + (job.seed() + from) + ".." + (job.seed() + to - 1)));
-		return tally.summary(total, skipped.size(), manifestFile, provider, notes, (System.nanoTime() - start) /
-			1e9, stopped, null);
+		notes.add("drew samples " + from + ".." + (to - 1) + " of " + n + " (" +
+			plan.describe() + ")" + (job.latents() != null ? "" : ", seeds " + (job
+				.seed() + from) + ".." + (job.seed() + to - 1)));
+		return tally.summary(total, skipped.size(), manifestFile, provider, notes,
+			(System.nanoTime() - start) / 1e9, stopped, null);
 	}
 
 	/**
-	 * The global index of the sample whose file is {@code relative} ({@code /} separators), when it
-	 * is one of samples {@code [from, to)} of this plan; -1 otherwise.
+	 * The global index of the sample whose file is {@code relative} ({@code /}
+	 * separators), when it is one of samples {@code [from, to)} of this plan; -1
+	 * otherwise.
 	 */
-	static long indexOf(String relative, SamplePlan plan, int digits, String format, long from,
-		long to)
+	static long indexOf(String relative, SamplePlan plan, int digits,
+		String format, long from, long to)
 	{
 		if (relative == null) return -1;
 		String name = relative.substring(relative.lastIndexOf('/') + 1);
 		if (!name.startsWith("synthetic-") || !name.endsWith(format)) return -1;
-		String number = name.substring("synthetic-".length(), name.length() - format.length());
+		String number = name.substring("synthetic-".length(), name.length() - format
+			.length());
 		if (number.length() != digits) return -1;
 		long i;
 		try {
@@ -217,36 +236,27 @@ public final class GenerationBatch {
 	}
 
 	/**
-	 * Refuses, before anything is drawn, a run whose files cannot fit on the disk: each file takes
-	 * at least one block of the file system, and an uncompressed one (TIFF, {@code .npy}) its
-	 * pixels, counted from the model's declared output size where it declares one.
+	 * Refuses, before anything is drawn, a run whose files cannot fit on the
+	 * disk: each file takes at least one block of the file system, and an
+	 * uncompressed one (TIFF, {@code .npy}) its pixels, counted from the model's
+	 * declared output size where it declares one.
 	 */
-	static void refuseBeyondDisk(GenerationJob job, ModelDescriptor model, long count) {
-		Path existing = job.outputDir();
-		while (existing != null && !Files.exists(existing))
-			existing = existing.getParent();
-		if (existing == null) return;
-		long free, block;
-		try {
-			FileStore store = Files.getFileStore(existing);
-			free = store.getUsableSpace();
-			block = blockSize(store);
-		}
-		catch (IOException e) {
-			return; // unknown: the writes will tell
-		}
-		long pixels = Math.max(1, Generator.declaredOutputPixels(model));
-		long perFile = switch (job.format()) {
-			case ".tif", ".tiff" -> pixels * (job.floatOutput() ? 4 : 1) + 512;
-			case ".npy" -> pixels * 4 + 128;
-			default -> 0; // compressed: no lower bound but the block
-		};
-		long per = Math.max(1, Math.max(perFile, block));
-		long need = Math.multiplyHigh(per, count) != 0 ? Long.MAX_VALUE : per * count;
-		if (need > free) throw new GanException("drawing " + count + " images into " + job.outputDir() +
-			" needs at least " + Numbers.bytes(need) + " (" + Numbers.bytes(per) + " per file), " +
-			"but the disk has " + Numbers.bytes(free) + " free: draw fewer (--count), or write to " +
-			"a disk with more room");
+	static void refuseBeyondDisk(GenerationJob job, ModelDescriptor model,
+		long count)
+	{
+		Path existing=job.outputDir();while(existing!=null&&!Files.exists(existing))existing=existing.getParent();if(existing==null)return;long free,block;try{FileStore store=Files.getFileStore(existing);free=store.getUsableSpace();block=blockSize(store);}catch(IOException e){return; // unknown:
+																																																																																																																																													// the
+																																																																																																																																													// writes
+																																																																																																																																													// will
+																																																																																																																																													// tell
+		}long pixels=Math.max(1,Generator.declaredOutputPixels(model));long perFile=switch(job.format()){case".tif",".tiff"->pixels*(job.floatOutput()?4:1)+512;case".npy"->pixels*4+128;default->0; // compressed:
+																																																																																																	// no
+																																																																																																	// lower
+																																																																																																	// bound
+																																																																																																	// but
+																																																																																																	// the
+																																																																																																	// block
+		};long per=Math.max(1,Math.max(perFile,block));long need=Math.multiplyHigh(per,count)!=0?Long.MAX_VALUE:per*count;if(need>free)throw new GanException("drawing "+count+" images into "+job.outputDir()+" needs at least "+Numbers.bytes(need)+" ("+Numbers.bytes(per)+" per file), "+"but the disk has "+Numbers.bytes(free)+" free: draw fewer (--count), or write to "+"a disk with more room");
 	}
 
 	private static long blockSize(FileStore store) {
@@ -265,7 +275,9 @@ public final class GenerationBatch {
 		return true;
 	}
 
-	private static GenerateOptions options(GenerationJob job, SamplePlan plan, long a, long b) {
+	private static GenerateOptions options(GenerationJob job, SamplePlan plan,
+		long a, long b)
+	{
 		int count = (int) (b - a);
 		long[] labels = null;
 		if (plan.isConditional()) {
@@ -273,29 +285,31 @@ public final class GenerationBatch {
 			for (int j = 0; j < count; j++)
 				labels[j] = plan.label(a + j);
 		}
-		float[][] latents = job.latents() == null ? null : Arrays.copyOfRange(job.latents(), (int) a,
-			(int) b);
-		return new GenerateOptions(count, job.seed() + a, null, labels, latents, job.floatOutput(), job
-			.device(), job.threads(), job.nonFinite());
+		float[][] latents = job.latents() == null ? null : Arrays.copyOfRange(job
+			.latents(), (int) a, (int) b);
+		return new GenerateOptions(count, job.seed() + a, null, labels, latents, job
+			.floatOutput(), job.device(), job.threads(), job.nonFinite());
 	}
 
 	/** The relative file of sample {@code i}. */
 	static String fileName(SamplePlan plan, long i, int digits, String format) {
-		String name = String.format(Locale.ROOT, "synthetic-%0" + digits + "d", i) + format;
+		String name = String.format(Locale.ROOT, "synthetic-%0" + digits + "d", i) +
+			format;
 		String folder = plan.folder(i);
 		return folder == null ? name : folder + "/" + name;
 	}
 
 	/** The manifest row of sample {@code i}, before it is written. */
-	private static Map<String, String> row(GenerationJob job, ModelDescriptor model, SamplePlan plan,
-		long i, int digits)
+	private static Map<String, String> row(GenerationJob job,
+		ModelDescriptor model, SamplePlan plan, long i, int digits)
 	{
 		Map<String, String> row = new LinkedHashMap<>();
 		row.put("file", fileName(plan, i, digits, job.format()));
-		row.put("class", plan.isConditional() ? model.generator().className(plan.label(i)) : "");
+		row.put("class", plan.isConditional() ? model.generator().className(plan
+			.label(i)) : "");
 		row.put("seed", job.latents() == null ? Long.toString(job.seed() + i) : "");
-		row.put("latent", job.latents() == null ? "normal-" + model.generator().latentDim() : job
-			.latentSource() + "#" + i);
+		row.put("latent", job.latents() == null ? "normal-" + model.generator()
+			.latentDim() : job.latentSource() + "#" + i);
 		row.put("bytes", "");
 		row.put("model_sha256", model.sha256());
 		row.put("provider", "");
@@ -306,7 +320,9 @@ public final class GenerationBatch {
 		return row;
 	}
 
-	private static boolean sameSample(Map<String, String> earlier, Map<String, String> planned) {
+	private static boolean sameSample(Map<String, String> earlier,
+		Map<String, String> planned)
+	{
 		for (String column : List.of("class", "seed", "latent"))
 			if (!planned.get(column).equals(earlier.get(column))) return false;
 		return true;
@@ -317,24 +333,28 @@ public final class GenerationBatch {
 		row.put("message", message);
 	}
 
-	/** Slice {@code j} of a generated stack as an image of its own, tagged as sample {@code i}. */
+	/**
+	 * Slice {@code j} of a generated stack as an image of its own, tagged as
+	 * sample {@code i}.
+	 */
 	static RasterImage sample(RunResult stack, int j, long i, GenerationJob job) {
 		RasterImage s = stack.image();
 		Object[] planes = new Object[s.channels()];
 		for (int c = 0; c < planes.length; c++)
 			planes[c] = s.plane(c, j, 0);
-		RasterImage one = new RasterImage(s.width(), s.height(), s.channels(), 1, 1, s.type(), planes);
+		RasterImage one = new RasterImage(s.width(), s.height(), s.channels(), 1, 1,
+			s.type(), planes);
 		one.setCalibration(s.calibration());
 		Map<String, String> p = one.properties();
 		s.properties().forEach((k, v) -> {
-			if (!k.startsWith("fiji-gan.slice.") && !k.equals("fiji-gan.count") && !k.equals(
-				"fiji-gan.seed")) p.put(k, v);
+			if (!k.startsWith("fiji-gan.slice.") && !k.equals("fiji-gan.count") && !k
+				.equals("fiji-gan.seed")) p.put(k, v);
 		});
-		p.put(ImageToImage.NONFINITE_PROPERTY, s.properties().getOrDefault("fiji-gan.slice." + (j + 1) +
-			".nonfinite", "0"));
+		p.put(ImageToImage.NONFINITE_PROPERTY, s.properties().getOrDefault(
+			"fiji-gan.slice." + (j + 1) + ".nonfinite", "0"));
 		p.put("fiji-gan.sample", Long.toString(i));
-		p.put("fiji-gan.seed", job.latents() == null ? Long.toString(job.seed() + i) : job
-			.latentSource() + "#" + i);
+		p.put("fiji-gan.seed", job.latents() == null ? Long.toString(job.seed() + i)
+			: job.latentSource() + "#" + i);
 		String label = s.properties().get("fiji-gan.slice." + (j + 1) + ".label");
 		if (label != null) p.put("fiji-gan.slice.1.label", label);
 		p.putAll(job.properties());
@@ -342,8 +362,8 @@ public final class GenerationBatch {
 		return one;
 	}
 
-	private static void write(GenerationJob job, ImageCodec codec, RasterImage image,
-		Map<String, String> row, CancellationToken cancel)
+	private static void write(GenerationJob job, ImageCodec codec,
+		RasterImage image, Map<String, String> row, CancellationToken cancel)
 	{
 		Path out = BatchFolders.resolve(job.outputDir(), row.get("file"));
 		try {
@@ -352,15 +372,18 @@ public final class GenerationBatch {
 			BatchFolders.createFolder(out.getParent());
 			AtomicFile.write(out, true, tmp -> codec.write(image, job.format(), tmp));
 			row.put("bytes", Long.toString(Files.size(out)));
-			row.put("provider", image.properties().getOrDefault("fiji-gan.provider", ""));
+			row.put("provider", image.properties().getOrDefault("fiji-gan.provider",
+				""));
 			row.put("status", Manifest.DONE);
-			row.put("nonfinite", image.properties().getOrDefault(ImageToImage.NONFINITE_PROPERTY, "0"));
+			row.put("nonfinite", image.properties().getOrDefault(
+				ImageToImage.NONFINITE_PROPERTY, "0"));
 		}
 		catch (CancelledException e) {
 			throw e; // not a failure of this sample: the run stops
 		}
 		catch (RuntimeException | IOException e) {
-			// on Ctrl-C or SIGTERM, the exit removes the temporary file being written: that is the
+			// on Ctrl-C or SIGTERM, the exit removes the temporary file being
+			// written: that is the
 			// run stopping, not a failure of this sample to record
 			cancel.throwIfCancelled();
 			fail(row, FolderBatch.message(e));

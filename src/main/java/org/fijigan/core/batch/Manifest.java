@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.io.BufferedWriter;
@@ -24,38 +25,49 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.text.Csv;
 
 /**
- * The CSV record of a batch: a header row, then one row per output, written as each output is
- * finished. UTF-8, {@code \n} line ends, fields quoted as RFC 4180 says (only where needed).
- * Paths are relative to the batch's input and output folders, with {@code /} separators, so a
- * manifest stays valid when the folders move or are mounted elsewhere.
+ * The CSV record of a batch: a header row, then one row per output, written as
+ * each output is finished. UTF-8, {@code \n} line ends, fields quoted as RFC
+ * 4180 says (only where needed). Paths are relative to the batch's input and
+ * output folders, with {@code /} separators, so a manifest stays valid when the
+ * folders move or are mounted elsewhere.
  * <p>
- * Status {@code done}: written by this run; {@code skipped}: found complete from an earlier run
- * (provider and seconds are that run's); {@code failed}: not written, {@code message} says why.
- * Column {@code nonfinite} counts the NaN and infinite values the model gave for the output
- * (empty when it failed). Columns are read by name: a manifest of an earlier version, without the
- * last columns, is read as well, and parts with different columns merge into their union.
+ * Status {@code done}: written by this run; {@code skipped}: found complete
+ * from an earlier run (provider and seconds are that run's); {@code failed}:
+ * not written, {@code message} says why. Column {@code nonfinite} counts the
+ * NaN and infinite values the model gave for the output (empty when it failed).
+ * Columns are read by name: a manifest of an earlier version, without the last
+ * columns, is read as well, and parts with different columns merge into their
+ * union.
  * <p>
- * A shard's part also records its plan: it starts with a {@code planned} row for each output the
- * shard has still to write, and each output's result row follows when it is written. So a part
- * left by a shard that died says what it did not finish, and {@link #merge} can name it.
+ * A shard's part also records its plan: it starts with a {@code planned} row
+ * for each output the shard has still to write, and each output's result row
+ * follows when it is written. So a part left by a shard that died says what it
+ * did not finish, and {@link #merge} can name it.
  */
 public final class Manifest {
+
 	/** The manifest of an unsharded run, and of merged parts. */
 	public static final String MERGED = "manifest.csv";
 	/** The manifest of shard I of N. */
-	public static final Pattern PART = Pattern.compile("manifest\\.part-(\\d+)-of-(\\d+)\\.csv");
+	public static final Pattern PART = Pattern.compile(
+		"manifest\\.part-(\\d+)-of-(\\d+)\\.csv");
 
-	public static final List<String> FOLDER_COLUMNS = List.of("input", "output", "bytes",
-		"model_sha256", "provider", "seconds", "status", "message", "nonfinite");
-	public static final List<String> GENERATE_COLUMNS = List.of("file", "class", "seed", "latent",
-		"bytes", "model_sha256", "provider", "seconds", "status", "message", "nonfinite");
+	public static final List<String> FOLDER_COLUMNS = List.of("input", "output",
+		"bytes", "model_sha256", "provider", "seconds", "status", "message",
+		"nonfinite");
+	public static final List<String> GENERATE_COLUMNS = List.of("file", "class",
+		"seed", "latent", "bytes", "model_sha256", "provider", "seconds", "status",
+		"message", "nonfinite");
 	/** The columns added since the first version: a manifest may lack them. */
 	static final List<String> LATER_COLUMNS = List.of("nonfinite");
 
 	public static final String DONE = "done";
 	public static final String SKIPPED = "skipped";
 	public static final String FAILED = "failed";
-	/** In a part: an output the shard is to write; its result row, appended later, supersedes it. */
+	/**
+	 * In a part: an output the shard is to write; its result row, appended later,
+	 * supersedes it.
+	 */
 	public static final String PLANNED = "planned";
 
 	/** A manifest's header and rows; each row maps every header column to a value. */
@@ -68,11 +80,15 @@ public final class Manifest {
 
 	private Manifest() {}
 
-	/** The column naming a row's output: {@code output}, or {@code file} for generated images. */
+	/**
+	 * The column naming a row's output: {@code output}, or {@code file} for
+	 * generated images.
+	 */
 	public static String keyColumn(List<String> header) {
 		if (header.contains("output")) return "output";
 		if (header.contains("file")) return "file";
-		throw new GanException("not a fiji-gan manifest: no 'output' or 'file' column in " + header);
+		throw new GanException(
+			"not a fiji-gan manifest: no 'output' or 'file' column in " + header);
 	}
 
 	/** Whether the row says its output is complete. */
@@ -81,7 +97,10 @@ public final class Manifest {
 		return DONE.equals(s) || SKIPPED.equals(s);
 	}
 
-	/** {@code row} as the plan of its output: status {@code planned}, no result values. */
+	/**
+	 * {@code row} as the plan of its output: status {@code planned}, no result
+	 * values.
+	 */
 	static Map<String, String> planned(Map<String, String> row) {
 		Map<String, String> p = new LinkedHashMap<>(row);
 		for (String column : List.of("bytes", "provider", "seconds", "message"))
@@ -91,8 +110,9 @@ public final class Manifest {
 	}
 
 	/**
-	 * Reads a manifest. Tolerant of a manifest being written while it is read (another shard) or
-	 * cut off by a killed run: an unterminated last line and rows of the wrong width are left out.
+	 * Reads a manifest. Tolerant of a manifest being written while it is read
+	 * (another shard) or cut off by a killed run: an unterminated last line and
+	 * rows of the wrong width are left out.
 	 */
 	public static Table read(Path file) {
 		String text;
@@ -100,10 +120,12 @@ public final class Manifest {
 			text = Files.readString(file, StandardCharsets.UTF_8);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot read manifest " + file + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot read manifest " + file + ": " + AtomicFile
+				.describe(e), e);
 		}
 		List<List<String>> records = Csv.parse(text);
-		if (records.isEmpty()) throw new GanException("manifest " + file + " is empty");
+		if (records.isEmpty()) throw new GanException("manifest " + file +
+			" is empty");
 		List<String> header = records.get(0);
 		List<Map<String, String>> rows = new ArrayList<>();
 		for (List<String> r : records.subList(1, records.size())) {
@@ -116,7 +138,10 @@ public final class Manifest {
 		return new Table(header, rows);
 	}
 
-	/** {@code row}'s values in {@code header}'s order (empty where missing), as one CSV record. */
+	/**
+	 * {@code row}'s values in {@code header}'s order (empty where missing), as
+	 * one CSV record.
+	 */
 	static String line(List<String> header, Map<String, String> row) {
 		List<String> values = new ArrayList<>(header.size());
 		for (String column : header) {
@@ -126,26 +151,33 @@ public final class Manifest {
 		return Csv.line(values);
 	}
 
-	/** The manifests in {@code dir}: {@code manifest.csv} and the parts, in name order. */
+	/**
+	 * The manifests in {@code dir}: {@code manifest.csv} and the parts, in name
+	 * order.
+	 */
 	public static List<Path> manifestsIn(Path dir) {
 		if (!Files.isDirectory(dir)) return List.of();
 		try (Stream<Path> s = Files.list(dir)) {
 			return s.filter(p -> {
 				String n = p.getFileName().toString();
-				return (n.equals(MERGED) || PART.matcher(n).matches()) && Files.isRegularFile(p);
+				return (n.equals(MERGED) || PART.matcher(n).matches()) && Files
+					.isRegularFile(p);
 			}).sorted().toList();
 		}
 		catch (IOException e) {
-			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(
+				e), e);
 		}
 	}
 
 	/**
-	 * The rows of every manifest in {@code dir} that mark an output complete, by output. Rows of a
-	 * manifest of another kind of batch (lacking one of {@code columns}, those added later aside)
-	 * are ignored.
+	 * The rows of every manifest in {@code dir} that mark an output complete, by
+	 * output. Rows of a manifest of another kind of batch (lacking one of
+	 * {@code columns}, those added later aside) are ignored.
 	 */
-	static Map<String, Map<String, String>> completeRows(Path dir, List<String> columns) {
+	static Map<String, Map<String, String>> completeRows(Path dir,
+		List<String> columns)
+	{
 		Map<String, Map<String, String>> complete = new LinkedHashMap<>();
 		String key = keyColumn(columns);
 		for (Path p : manifestsIn(dir)) {
@@ -156,8 +188,8 @@ public final class Manifest {
 			catch (GanException e) {
 				continue; // an empty part another shard is about to write
 			}
-			if (!t.header().containsAll(columns.stream().filter(c -> !LATER_COLUMNS.contains(c))
-				.toList())) continue;
+			if (!t.header().containsAll(columns.stream().filter(c -> !LATER_COLUMNS
+				.contains(c)).toList())) continue;
 			for (Map<String, String> row : t.rows())
 				if (isComplete(row)) complete.putIfAbsent(row.get(key), row);
 		}
@@ -165,11 +197,13 @@ public final class Manifest {
 	}
 
 	/**
-	 * A manifest being written: created with its first rows in one atomic step (so a killed run
-	 * never leaves a manifest that lost rows it had), then appended to and flushed row by row.
-	 * Thread-safe. {@link #close()} is safe to call twice.
+	 * A manifest being written: created with its first rows in one atomic step
+	 * (so a killed run never leaves a manifest that lost rows it had), then
+	 * appended to and flushed row by row. Thread-safe. {@link #close()} is safe
+	 * to call twice.
 	 */
 	public static final class Writer implements Closeable {
+
 		private final List<String> header;
 		private final BufferedWriter out;
 
@@ -178,17 +212,21 @@ public final class Manifest {
 			this.out = out;
 		}
 
-		public static Writer create(Path file, List<String> header, List<Map<String, String>> first) {
+		public static Writer create(Path file, List<String> header,
+			List<Map<String, String>> first)
+		{
 			StringBuilder sb = new StringBuilder(Csv.line(header));
 			for (Map<String, String> row : first)
 				sb.append(line(header, row));
-			AtomicFile.write(file, true, tmp -> Files.writeString(tmp, sb, StandardCharsets.UTF_8));
+			AtomicFile.write(file, true, tmp -> Files.writeString(tmp, sb,
+				StandardCharsets.UTF_8));
 			try {
-				return new Writer(List.copyOf(header), Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-					StandardOpenOption.APPEND));
+				return new Writer(List.copyOf(header), Files.newBufferedWriter(file,
+					StandardCharsets.UTF_8, StandardOpenOption.APPEND));
 			}
 			catch (IOException e) {
-				throw new GanException("cannot write manifest " + file + ": " + AtomicFile.describe(e), e);
+				throw new GanException("cannot write manifest " + file + ": " +
+					AtomicFile.describe(e), e);
 			}
 		}
 
@@ -198,7 +236,8 @@ public final class Manifest {
 				out.flush();
 			}
 			catch (IOException e) {
-				throw new GanException("cannot write the manifest: " + AtomicFile.describe(e), e);
+				throw new GanException("cannot write the manifest: " + AtomicFile
+					.describe(e), e);
 			}
 		}
 
@@ -219,21 +258,25 @@ public final class Manifest {
 	 * @param rows rows written, one per output
 	 * @param statuses rows per status
 	 * @param duplicates outputs listed by more than one part (overlapping shards)
-	 * @param failed each output recorded as failed, with its message: {@code a.tif: cannot read ...}
+	 * @param failed each output recorded as failed, with its message:
+	 *          {@code a.tif: cannot read ...}
 	 */
-	public record MergeReport(Path file, int parts, int rows, Map<String, Integer> statuses,
-		List<String> duplicates, List<String> failed)
+	public record MergeReport(Path file, int parts, int rows,
+		Map<String, Integer> statuses, List<String> duplicates, List<String> failed)
 	{}
 
 	/**
-	 * Joins manifest parts into one, rows sorted by output. An output listed by several parts keeps
-	 * a complete row over a failed one. Parts named {@code manifest.part-I-of-N.csv} must all be
-	 * there, with one N, and every output a part planned must have its result; failed outputs are
-	 * written to the merged manifest and listed in the report. Parts written by different versions
-	 * (one lacking a later column) merge into the union of their columns, empty where a part had none.
+	 * Joins manifest parts into one, rows sorted by output. An output listed by
+	 * several parts keeps a complete row over a failed one. Parts named
+	 * {@code manifest.part-I-of-N.csv} must all be there, with one N, and every
+	 * output a part planned must have its result; failed outputs are written to
+	 * the merged manifest and listed in the report. Parts written by different
+	 * versions (one lacking a later column) merge into the union of their
+	 * columns, empty where a part had none.
 	 *
-	 * @throws GanException for missing parts, planned outputs without a result (every one named,
-	 *           by shard; nothing is written), mixed shard counts or parts of different batches
+	 * @throws GanException for missing parts, planned outputs without a result
+	 *           (every one named, by shard; nothing is written), mixed shard
+	 *           counts or parts of different batches
 	 */
 	public static MergeReport merge(List<Path> parts, Path target) {
 		if (parts.isEmpty()) throw new GanException("no manifest parts to merge");
@@ -246,16 +289,21 @@ public final class Manifest {
 			Table t = read(p);
 			if (header == null) header = new ArrayList<>(t.header());
 			else if (!header.equals(t.header())) {
-				List<String> mine = new ArrayList<>(t.header()), theirs = new ArrayList<>(header);
+				List<String> mine = new ArrayList<>(t.header()), theirs =
+					new ArrayList<>(header);
 				mine.removeAll(LATER_COLUMNS);
 				theirs.removeAll(LATER_COLUMNS);
-				if (!mine.equals(theirs)) throw new GanException(p.getFileName() + " has other columns " +
-					"than " + parts.get(0).getFileName() + ": " + t.header() + " vs " + header);
+				if (!mine.equals(theirs)) throw new GanException(p.getFileName() +
+					" has other columns " + "than " + parts.get(0).getFileName() + ": " +
+					t.header() + " vs " + header);
 				for (String c : t.header())
 					if (!header.contains(c)) header.add(c);
 			}
 			String key = keyColumn(header);
-			Map<String, Map<String, String>> own = new LinkedHashMap<>(); // a planned row, then its result
+			Map<String, Map<String, String>> own = new LinkedHashMap<>(); // a planned
+																																		// row, then
+																																		// its
+																																		// result
 			for (Map<String, String> row : t.rows())
 				own.merge(row.get(key), row, Manifest::better);
 			for (Map<String, String> row : own.values()) {
@@ -273,9 +321,11 @@ public final class Manifest {
 		}
 		Map<Path, List<String>> unfinished = new LinkedHashMap<>();
 		for (var e : byKey.entrySet())
-			if (PLANNED.equals(e.getValue().get("status"))) unfinished.computeIfAbsent(partOf.get(e
-				.getKey()), k -> new ArrayList<>()).add(e.getKey());
-		if (!unfinished.isEmpty()) throw new GanException(unfinishedMessage(unfinished, byKey.size()));
+			if (PLANNED.equals(e.getValue().get("status"))) unfinished
+				.computeIfAbsent(partOf.get(e.getKey()), k -> new ArrayList<>()).add(e
+					.getKey());
+		if (!unfinished.isEmpty()) throw new GanException(unfinishedMessage(
+			unfinished, byKey.size()));
 		List<Map<String, String>> rows = new ArrayList<>(byKey.values());
 		Map<String, Integer> statuses = new TreeMap<>();
 		List<String> failed = new ArrayList<>();
@@ -287,12 +337,17 @@ public final class Manifest {
 		try (Writer w = Writer.create(target, header, rows)) {
 			// written on create
 		}
-		return new MergeReport(target, parts.size(), rows.size(), statuses, List.copyOf(duplicates),
-			List.copyOf(failed));
+		return new MergeReport(target, parts.size(), rows.size(), statuses, List
+			.copyOf(duplicates), List.copyOf(failed));
 	}
 
-	/** Of two rows of one output, the one that says more: complete, then failed, then planned. */
-	private static Map<String, String> better(Map<String, String> a, Map<String, String> b) {
+	/**
+	 * Of two rows of one output, the one that says more: complete, then failed,
+	 * then planned.
+	 */
+	private static Map<String, String> better(Map<String, String> a,
+		Map<String, String> b)
+	{
 		return rank(b) > rank(a) ? b : a;
 	}
 
@@ -300,17 +355,22 @@ public final class Manifest {
 		return isComplete(row) ? 2 : PLANNED.equals(row.get("status")) ? 0 : 1;
 	}
 
-	private static String unfinishedMessage(Map<Path, List<String>> unfinished, int planned) {
+	private static String unfinishedMessage(Map<Path, List<String>> unfinished,
+		int planned)
+	{
 		int count = unfinished.values().stream().mapToInt(List::size).sum();
-		StringBuilder sb = new StringBuilder().append(count).append(" of ").append(planned).append(
-			" outputs have no result: ").append(unfinished.size() == 1 ? "a shard" : unfinished.size() +
-				" shards").append(" stopped before finishing. Rerun ").append(unfinished.size() == 1
-					? "it" : "each").append(" (a shard resumes where it stopped), then merge again. Not written:");
+		StringBuilder sb = new StringBuilder().append(count).append(" of ").append(
+			planned).append(" outputs have no result: ").append(unfinished.size() == 1
+				? "a shard" : unfinished.size() + " shards").append(
+					" stopped before finishing. Rerun ").append(unfinished.size() == 1
+						? "it" : "each").append(
+							" (a shard resumes where it stopped), then merge again. Not written:");
 		for (var e : unfinished.entrySet()) {
 			Matcher m = PART.matcher(e.getKey().getFileName().toString());
-			sb.append("\n  ").append(m.matches() ? "shard " + m.group(1) + "/" + m.group(2) : e.getKey()
-				.getFileName().toString()).append(" (").append(e.getValue().size()).append("): ").append(
-					String.join(", ", e.getValue()));
+			sb.append("\n  ").append(m.matches() ? "shard " + m.group(1) + "/" + m
+				.group(2) : e.getKey().getFileName().toString()).append(" (").append(e
+					.getValue().size()).append("): ").append(String.join(", ", e
+						.getValue()));
 		}
 		return sb.toString();
 	}
@@ -319,25 +379,27 @@ public final class Manifest {
 		Map<Integer, TreeSet<Integer>> seen = new TreeMap<>();
 		for (Path p : parts) {
 			Matcher m = PART.matcher(p.getFileName().toString());
-			if (m.matches()) seen.computeIfAbsent(Integer.valueOf(m.group(2)), k -> new TreeSet<>()).add(
-				Integer.valueOf(m.group(1)));
+			if (m.matches()) seen.computeIfAbsent(Integer.valueOf(m.group(2)),
+				k -> new TreeSet<>()).add(Integer.valueOf(m.group(1)));
 		}
-		if (seen.size() > 1) throw new GanException("the parts come from runs with different shard " +
-			"counts " + seen.keySet() + "; merge the parts of one run");
+		if (seen.size() > 1) throw new GanException(
+			"the parts come from runs with different shard " + "counts " + seen
+				.keySet() + "; merge the parts of one run");
 		for (var e : seen.entrySet()) {
 			List<String> missing = new ArrayList<>();
 			for (int i = 0; i < e.getKey(); i++)
-				if (!e.getValue().contains(i)) missing.add("manifest.part-" + i + "-of-" + e.getKey() +
-					".csv");
-			if (!missing.isEmpty()) throw new GanException(missing.size() + " of " + e.getKey() +
-				" parts are missing: " + String.join(", ", missing) + " (has that shard run?)");
+				if (!e.getValue().contains(i)) missing.add("manifest.part-" + i +
+					"-of-" + e.getKey() + ".csv");
+			if (!missing.isEmpty()) throw new GanException(missing.size() + " of " + e
+				.getKey() + " parts are missing: " + String.join(", ", missing) +
+				" (has that shard run?)");
 		}
 	}
 
 	/** The shard parts in {@code dir}, by shard number. */
 	public static List<Path> partsIn(Path dir) {
-		return manifestsIn(dir).stream().filter(p -> PART.matcher(p.getFileName().toString()).matches())
-			.sorted(Comparator.comparingInt(p -> {
+		return manifestsIn(dir).stream().filter(p -> PART.matcher(p.getFileName()
+			.toString()).matches()).sorted(Comparator.comparingInt(p -> {
 				Matcher m = PART.matcher(p.getFileName().toString());
 				m.matches();
 				return Integer.parseInt(m.group(1));

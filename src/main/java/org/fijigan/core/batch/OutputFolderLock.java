@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.io.IOException;
@@ -21,32 +22,41 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 
 /**
- * Claims an output folder for one batch run, across processes on one machine (and across
- * machines where the file system passes file locks on). Each run holds an OS file lock on a file
- * of its own, {@code .fiji-gan.run.PID-HEX.lock}, that says who it is (process, host, start
- * time, command, model, shard). A run that finds a live claim of an incompatible run fails at
- * once, naming it; only the shards of one run may share a folder: the same model (SHA-256) and
- * the same shard count, each with its own index.
+ * Claims an output folder for one batch run, across processes on one machine
+ * (and across machines where the file system passes file locks on). Each run
+ * holds an OS file lock on a file of its own,
+ * {@code .fiji-gan.run.PID-HEX.lock}, that says who it is (process, host, start
+ * time, command, model, shard). A run that finds a live claim of an
+ * incompatible run fails at once, naming it; only the shards of one run may
+ * share a folder: the same model (SHA-256) and the same shard count, each with
+ * its own index.
  * <p>
- * A claim is live exactly while its owner holds the file's lock, which the OS drops when the
- * process ends however it ends (also kill -9): a file whose lock can be taken is a dead run's, and
- * is deleted; a run deletes its own claim when it ends. A claim is locked under a temporary name
- * and only then renamed to its claim name, so every claim another run can see is locked while its
- * owner lives. A run makes its claim before it looks at the others', so of two runs starting
- * together at least one sees the other (both may refuse; neither goes on unseen). The files are
- * hidden, so a folder run never takes them for images.
+ * A claim is live exactly while its owner holds the file's lock, which the OS
+ * drops when the process ends however it ends (also kill -9): a file whose lock
+ * can be taken is a dead run's, and is deleted; a run deletes its own claim
+ * when it ends. A claim is locked under a temporary name and only then renamed
+ * to its claim name, so every claim another run can see is locked while its
+ * owner lives. A run makes its claim before it looks at the others', so of two
+ * runs starting together at least one sees the other (both may refuse; neither
+ * goes on unseen). The files are hidden, so a folder run never takes them for
+ * images.
  * <p>
- * The locks are {@link FileChannel#tryLock() FileChannel} locks: {@code fcntl} locks on Linux and
- * macOS. On NFS they need a working lock service (NFSv4, or {@code lockd} for v3); on file systems
- * that keep locks per node (Lustre mounted with {@code localflock}, some BeeGFS set-ups) runs on
- * different nodes do not see each other.
+ * The locks are {@link FileChannel#tryLock() FileChannel} locks: {@code fcntl}
+ * locks on Linux and macOS. On NFS they need a working lock service (NFSv4, or
+ * {@code lockd} for v3); on file systems that keep locks per node (Lustre
+ * mounted with {@code localflock}, some BeeGFS set-ups) runs on different nodes
+ * do not see each other.
  */
 public final class OutputFolderLock implements AutoCloseable {
+
 	static final String PREFIX = ".fiji-gan.run.";
 	static final String SUFFIX = ".lock";
 	/** A claim being made: locked, then renamed to its claim name. */
 	static final String DRAFT_PREFIX = ".fiji-gan.new.";
-	/** Claims held by this JVM, by file: never opened again here (closing any descriptor of a file drops this process's locks on it). */
+	/**
+	 * Claims held by this JVM, by file: never opened again here (closing any
+	 * descriptor of a file drops this process's locks on it).
+	 */
 	private static final Map<Path, Owner> HELD_HERE = new HashMap<>();
 
 	/**
@@ -128,10 +138,11 @@ public final class OutputFolderLock implements AutoCloseable {
 	}
 
 	/**
-	 * Claims {@code folder} (which must exist) for {@code me} until {@link #close()}.
+	 * Claims {@code folder} (which must exist) for {@code me} until
+	 * {@link #close()}.
 	 *
-	 * @throws GanException naming the other run, when a live run that may not share the folder
-	 *           holds it
+	 * @throws GanException naming the other run, when a live run that may not
+	 *           share the folder holds it
 	 */
 	public static OutputFolderLock acquire(Path folder, Owner me) {
 		Path dir;
@@ -139,29 +150,39 @@ public final class OutputFolderLock implements AutoCloseable {
 			dir = folder.toRealPath();
 		}
 		catch (IOException e) {
-			throw new GanException("cannot use output folder " + folder + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot use output folder " + folder + ": " +
+				AtomicFile.describe(e), e);
 		}
 		synchronized (HELD_HERE) {
-			String name = me.pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-			Path file = dir.resolve(PREFIX + name + SUFFIX), draft = dir.resolve(DRAFT_PREFIX + name);
+			String name = me.pid() + "-" + Long.toHexString(ThreadLocalRandom
+				.current().nextLong() >>> 1);
+			Path file = dir.resolve(PREFIX + name + SUFFIX), draft = dir.resolve(
+				DRAFT_PREFIX + name);
 			FileChannel ch = null;
 			try {
-				ch = FileChannel.open(draft, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-					StandardOpenOption.WRITE);
-				if (ch.tryLock() == null) throw new IOException("a new file is locked by someone else");
-				ch.write(java.nio.ByteBuffer.wrap(me.text().getBytes(StandardCharsets.UTF_8)));
+				ch = FileChannel.open(draft, StandardOpenOption.CREATE_NEW,
+					StandardOpenOption.READ, StandardOpenOption.WRITE);
+				if (ch.tryLock() == null) throw new IOException(
+					"a new file is locked by someone else");
+				ch.write(java.nio.ByteBuffer.wrap(me.text().getBytes(
+					StandardCharsets.UTF_8)));
 				ch.force(true);
-				Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE); // the lock stays with the file
+				Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE); // the lock
+																																	// stays with
+																																	// the file
 				HELD_HERE.put(file, me);
 				OutputFolderLock lock = new OutputFolderLock(file, ch);
-				try (DirectoryStream<Path> claims = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+				try (DirectoryStream<Path> claims = Files.newDirectoryStream(dir,
+					PREFIX + "*" + SUFFIX))
+				{
 					for (Path claim : claims) {
 						if (claim.equals(file)) continue;
 						Owner other = liveOwner(claim);
 						if (other != null && !me.mayShareWith(other)) {
 							lock.close();
-							throw new GanException("output folder " + folder + " is in use by another run (" +
-								other.describe() + "): wait for it to end or choose another output folder; only " +
+							throw new GanException("output folder " + folder +
+								" is in use by another run (" + other.describe() +
+								"): wait for it to end or choose another output folder; only " +
 								"the shards of one run (one model, --shard I/N with one N) may write to a folder " +
 								"at once");
 						}
@@ -182,15 +203,17 @@ public final class OutputFolderLock implements AutoCloseable {
 				catch (IOException ignored) {
 					// the error below matters more
 				}
-				throw new GanException("cannot claim output folder " + folder + ": " + AtomicFile.describe(
-					e), e);
+				throw new GanException("cannot claim output folder " + folder + ": " +
+					AtomicFile.describe(e), e);
 			}
 		}
 	}
 
 	/** Deletes the drafts of claims that runs killed while claiming left. */
 	private static void removeDeadDrafts(Path dir, Path mine) {
-		try (DirectoryStream<Path> drafts = Files.newDirectoryStream(dir, DRAFT_PREFIX + "*")) {
+		try (DirectoryStream<Path> drafts = Files.newDirectoryStream(dir,
+			DRAFT_PREFIX + "*"))
+		{
 			for (Path d : drafts)
 				if (!d.equals(mine)) liveOwner(d);
 		}
@@ -199,7 +222,10 @@ public final class OutputFolderLock implements AutoCloseable {
 		}
 	}
 
-	/** The owner of a claim while it is live, or null after deleting a dead run's claim. */
+	/**
+	 * The owner of a claim while it is live, or null after deleting a dead run's
+	 * claim.
+	 */
 	private static Owner liveOwner(Path claim) throws IOException {
 		Owner here = HELD_HERE.get(claim);
 		if (here != null) return here;
@@ -211,21 +237,27 @@ public final class OutputFolderLock implements AutoCloseable {
 				probe = ch.tryLock();
 			}
 			catch (OverlappingFileLockException e) {
-				probe = null; // held in this JVM under a name we did not record: treat as live
+				probe = null; // held in this JVM under a name we did not record: treat
+											// as live
 			}
 			if (probe != null) {
 				probe.release();
-				Files.deleteIfExists(claim); // its run has ended: the OS dropped the lock
+				Files.deleteIfExists(claim); // its run has ended: the OS dropped the
+																			// lock
 				return null;
 			}
-			return Owner.parse(new String(Files.readAllBytes(claim), StandardCharsets.UTF_8));
+			return Owner.parse(new String(Files.readAllBytes(claim),
+				StandardCharsets.UTF_8));
 		}
 		catch (java.nio.file.NoSuchFileException e) {
 			return null;
 		}
 	}
 
-	/** Gives the folder up: the claim file is deleted, then its lock released. Safe to call twice. */
+	/**
+	 * Gives the folder up: the claim file is deleted, then its lock released.
+	 * Safe to call twice.
+	 */
 	@Override
 	public void close() {
 		synchronized (HELD_HERE) {
@@ -247,12 +279,17 @@ public final class OutputFolderLock implements AutoCloseable {
 		}
 	}
 
-	/** This machine's name, without a DNS lookup (which can hang on a misconfigured node). */
+	/**
+	 * This machine's name, without a DNS lookup (which can hang on a
+	 * misconfigured node).
+	 */
 	static String hostName() {
-		for (String v : new String[] { System.getenv("HOSTNAME"), System.getenv("COMPUTERNAME") })
+		for (String v : new String[] { System.getenv("HOSTNAME"), System.getenv(
+			"COMPUTERNAME") })
 			if (v != null && !v.isBlank()) return v.trim();
 		try {
-			String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+			String name = Files.readString(Path.of("/proc/sys/kernel/hostname"))
+				.trim();
 			if (!name.isEmpty()) return name;
 		}
 		catch (IOException | RuntimeException e) {

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.io.IOException;
@@ -16,22 +17,28 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.GeneratorSpec;
 
 /**
- * Which samples a generation run draws: how many, and the class of sample {@code i} (its global
- * index, so seed {@code S + i}). Generated files of a conditional model go into one sub-folder per
- * class, named after the class (or after the labelled folder being balanced). Immutable.
+ * Which samples a generation run draws: how many, and the class of sample
+ * {@code i} (its global index, so seed {@code S + i}). Generated files of a
+ * conditional model go into one sub-folder per class, named after the class (or
+ * after the labelled folder being balanced). Immutable.
  */
 public final class SamplePlan {
-	private final long count;
-	private final long[] blockEnds; // exclusive end index of each class block; null: see below
-	private final int[] blockLabels;
-	private final long[] labels; // one label per sample; null unless given that way
-	private final int cycle; // > 0: label i % cycle
-	private final Map<Integer, String> folders; // label -> sub-folder; empty when unconditional
 
-	private SamplePlan(long count, long[] blockEnds, int[] blockLabels, long[] labels, int cycle,
-		Map<Integer, String> folders)
+	private final long count;
+	private final long[] blockEnds; // exclusive end index of each class block;
+																	// null: see below
+	private final int[] blockLabels;
+	private final long[] labels; // one label per sample; null unless given that
+																// way
+	private final int cycle; // > 0: label i % cycle
+	private final Map<Integer, String> folders; // label -> sub-folder; empty when
+																							// unconditional
+
+	private SamplePlan(long count, long[] blockEnds, int[] blockLabels,
+		long[] labels, int cycle, Map<Integer, String> folders)
 	{
-		if (count < 1) throw new GanException("nothing to generate: the count is " + count);
+		if (count < 1) throw new GanException("nothing to generate: the count is " +
+			count);
 		this.count = count;
 		this.blockEnds = blockEnds;
 		this.blockLabels = blockLabels;
@@ -40,7 +47,10 @@ public final class SamplePlan {
 		this.folders = Map.copyOf(folders);
 	}
 
-	/** {@code count} samples of an unconditional model (or of a conditional one's class 0). */
+	/**
+	 * {@code count} samples of an unconditional model (or of a conditional one's
+	 * class 0).
+	 */
 	public static SamplePlan unconditional(long count) {
 		return new SamplePlan(count, null, null, null, 0, Map.of());
 	}
@@ -49,11 +59,14 @@ public final class SamplePlan {
 	public static SamplePlan oneClass(long count, int label, GeneratorSpec g) {
 		checkConditional(g);
 		checkLabel(label, g);
-		return new SamplePlan(count, new long[] { count }, new int[] { label }, null, 0, Map.of(label,
-			folderName(g.className(label))));
+		return new SamplePlan(count, new long[] { count }, new int[] { label },
+			null, 0, Map.of(label, folderName(g.className(label))));
 	}
 
-	/** {@code count} samples going through the classes in turn: sample i is class i mod classes. */
+	/**
+	 * {@code count} samples going through the classes in turn: sample i is class
+	 * i mod classes.
+	 */
 	public static SamplePlan cycling(long count, GeneratorSpec g) {
 		checkConditional(g);
 		int k = Math.max(1, g.classCount());
@@ -71,7 +84,8 @@ public final class SamplePlan {
 			checkLabel(l, g);
 			folders.putIfAbsent((int) l, folderName(g.className((int) l)));
 		}
-		return new SamplePlan(labels.length, null, null, labels.clone(), 0, folders);
+		return new SamplePlan(labels.length, null, null, labels.clone(), 0,
+			folders);
 	}
 
 	/** {@code perClass} samples of every class of the model, class 0 first. */
@@ -89,17 +103,22 @@ public final class SamplePlan {
 	}
 
 	/**
-	 * Enough samples of each class to bring every class of a labelled folder up to its largest:
-	 * each sub-folder of {@code labelled} is a class (its name a class name of the model, or a
-	 * label number), and its images, sub-folders included, are counted. Files go into sub-folders
-	 * of the same names.
+	 * Enough samples of each class to bring every class of a labelled folder up
+	 * to its largest: each sub-folder of {@code labelled} is a class (its name a
+	 * class name of the model, or a label number), and its images, sub-folders
+	 * included, are counted. Files go into sub-folders of the same names.
 	 */
-	public static SamplePlan balanceAgainst(Path labelled, GeneratorSpec g, ImageCodec codec) {
+	public static SamplePlan balanceAgainst(Path labelled, GeneratorSpec g,
+		ImageCodec codec)
+	{
 		checkConditional(g);
 		Map<String, Long> have = countClasses(labelled, codec);
-		if (have.isEmpty()) throw new GanException(labelled + " has no class sub-folders to balance");
-		long largest = have.values().stream().mapToLong(Long::longValue).max().orElse(0);
-		Map<Integer, Long> counts = new TreeMap<>(); // class 0 first, as --per-class
+		if (have.isEmpty()) throw new GanException(labelled +
+			" has no class sub-folders to balance");
+		long largest = have.values().stream().mapToLong(Long::longValue).max()
+			.orElse(0);
+		Map<Integer, Long> counts = new TreeMap<>(); // class 0 first, as
+																									// --per-class
 		Map<Integer, String> folders = new LinkedHashMap<>();
 		List<String> unknown = new ArrayList<>();
 		for (var e : have.entrySet()) {
@@ -109,38 +128,48 @@ public final class SamplePlan {
 				continue;
 			}
 			String other = folders.put(label, e.getKey());
-			if (other != null) throw new GanException("folders " + other + " and " + e.getKey() +
-				" both name class " + g.className(label));
+			if (other != null) throw new GanException("folders " + other + " and " + e
+				.getKey() + " both name class " + g.className(label));
 			counts.put(label, largest - e.getValue());
 		}
-		if (!unknown.isEmpty()) throw new GanException("the folders " + unknown + " in " + labelled +
-			" match none of the model's classes" + (g.classNames().isEmpty() ? " (0.." + (g
-				.classCount() - 1) + ")" : " " + g.classNames()) +
+		if (!unknown.isEmpty()) throw new GanException("the folders " + unknown +
+			" in " + labelled + " match none of the model's classes" + (g.classNames()
+				.isEmpty() ? " (0.." + (g.classCount() - 1) + ")" : " " + g
+					.classNames()) +
 			"; name class folders after them or by label number");
-		if (counts.values().stream().allMatch(n -> n == 0)) throw new GanException("the classes of " +
-			labelled + " are balanced already (" + largest + " images each): nothing to generate");
+		if (counts.values().stream().allMatch(n -> n == 0)) throw new GanException(
+			"the classes of " + labelled + " are balanced already (" + largest +
+				" images each): nothing to generate");
 		return blocks(counts, folders);
 	}
 
-	/** The images in each class sub-folder of {@code labelled}, by folder name. */
-	public static Map<String, Long> countClasses(Path labelled, ImageCodec codec) {
-		if (!Files.isDirectory(labelled)) throw new GanException("labelled folder not found: " +
-			labelled);
+	/**
+	 * The images in each class sub-folder of {@code labelled}, by folder name.
+	 */
+	public static Map<String, Long> countClasses(Path labelled,
+		ImageCodec codec)
+	{
+		if (!Files.isDirectory(labelled)) throw new GanException(
+			"labelled folder not found: " + labelled);
 		Map<String, Long> counts = new TreeMap<>();
 		try (Stream<Path> s = Files.list(labelled)) {
 			for (Path p : s.filter(Files::isDirectory).toList()) {
 				String name = p.getFileName().toString();
 				if (name.startsWith(".")) continue;
-				counts.put(name, (long) BatchFolders.listImages(p, codec, null, null).size());
+				counts.put(name, (long) BatchFolders.listImages(p, codec, null, null)
+					.size());
 			}
 		}
 		catch (IOException e) {
-			throw new GanException("cannot list " + labelled + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot list " + labelled + ": " + AtomicFile
+				.describe(e), e);
 		}
 		return counts;
 	}
 
-	private static SamplePlan blocks(Map<Integer, Long> counts, Map<Integer, String> folders) {
+	private static SamplePlan blocks(Map<Integer, Long> counts,
+		Map<Integer, String> folders)
+	{
 		List<Long> ends = new ArrayList<>();
 		List<Integer> blockLabels = new ArrayList<>();
 		long end = 0;
@@ -150,11 +179,15 @@ public final class SamplePlan {
 			ends.add(end);
 			blockLabels.add(e.getKey());
 		}
-		return new SamplePlan(end, ends.stream().mapToLong(Long::longValue).toArray(), blockLabels
-			.stream().mapToInt(Integer::intValue).toArray(), null, 0, folders);
+		return new SamplePlan(end, ends.stream().mapToLong(Long::longValue)
+			.toArray(), blockLabels.stream().mapToInt(Integer::intValue).toArray(),
+			null, 0, folders);
 	}
 
-	/** The label of a class folder: a class name (exactly, then ignoring case), or a label number. */
+	/**
+	 * The label of a class folder: a class name (exactly, then ignoring case), or
+	 * a label number.
+	 */
 	static int labelOf(String folder, GeneratorSpec g) {
 		int i = g.classNames().indexOf(folder);
 		if (i >= 0) return i;
@@ -162,7 +195,8 @@ public final class SamplePlan {
 			if (g.classNames().get(c).equalsIgnoreCase(folder)) return c;
 		try {
 			int label = Integer.parseInt(folder.trim());
-			if (label >= 0 && (g.classCount() == 0 || label < g.classCount())) return label;
+			if (label >= 0 && (g.classCount() == 0 || label < g.classCount()))
+				return label;
 		}
 		catch (NumberFormatException e) {
 			// not a number
@@ -182,8 +216,9 @@ public final class SamplePlan {
 	}
 
 	private static void checkLabel(long label, GeneratorSpec g) {
-		if (label < 0 || g.classCount() > 0 && label >= g.classCount()) throw new GanException("class " +
-			label + " is out of range: the model has classes 0.." + (g.classCount() - 1));
+		if (label < 0 || g.classCount() > 0 && label >= g.classCount())
+			throw new GanException("class " + label +
+				" is out of range: the model has classes 0.." + (g.classCount() - 1));
 	}
 
 	public long count() {
@@ -210,7 +245,9 @@ public final class SamplePlan {
 		return isConditional() ? folders.get(label(i)) : null;
 	}
 
-	/** Samples per sub-folder, in folder order (one entry "" when unconditional). */
+	/**
+	 * Samples per sub-folder, in folder order (one entry "" when unconditional).
+	 */
 	public Map<String, Long> countsByFolder() {
 		Map<String, Long> counts = new TreeMap<>();
 		if (!isConditional()) {
@@ -220,7 +257,8 @@ public final class SamplePlan {
 		if (blockEnds != null) {
 			long start = 0;
 			for (int b = 0; b < blockEnds.length; b++) {
-				counts.merge(folders.get(blockLabels[b]), blockEnds[b] - start, Long::sum);
+				counts.merge(folders.get(blockLabels[b]), blockEnds[b] - start,
+					Long::sum);
 				start = blockEnds[b];
 			}
 			return counts;
@@ -230,12 +268,16 @@ public final class SamplePlan {
 		return counts;
 	}
 
-	/** For the summary: e.g. {@code 48 images: axial 16, coronal 16, sagittal 16}. */
+	/**
+	 * For the summary: e.g. {@code 48 images: axial 16, coronal 16, sagittal 16}.
+	 */
 	public String describe() {
-		StringBuilder sb = new StringBuilder().append(count).append(count == 1 ? " image" : " images");
+		StringBuilder sb = new StringBuilder().append(count).append(count == 1
+			? " image" : " images");
 		if (isConditional()) {
 			sb.append(":");
-			countsByFolder().forEach((f, n) -> sb.append(' ').append(f).append(' ').append(n).append(','));
+			countsByFolder().forEach((f, n) -> sb.append(' ').append(f).append(' ')
+				.append(n).append(','));
 			sb.setLength(sb.length() - 1);
 		}
 		return sb.toString();

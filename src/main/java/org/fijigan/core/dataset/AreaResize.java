@@ -1,38 +1,49 @@
+
 package org.fijigan.core.dataset;
 
 /**
- * Resampling by area averaging: output pixel {@code (x, y)} covers the source rectangle
- * {@code [x * w / outW, (x + 1) * w / outW) x [y * h / outH, (y + 1) * h / outH)} and is the mean of
- * the source pixels weighted by how much of each it covers (OpenCV's {@code INTER_AREA} and PIL's
- * {@code BOX} filter when shrinking). A factor of 2 averages 2x2 blocks exactly. Separable:
- * rows first, then columns, in double precision.
+ * Resampling by area averaging: output pixel {@code (x, y)} covers the source
+ * rectangle
+ * {@code [x * w / outW, (x + 1) * w / outW) x [y * h / outH, (y + 1) * h / outH)}
+ * and is the mean of the source pixels weighted by how much of each it covers
+ * (OpenCV's {@code INTER_AREA} and PIL's {@code BOX} filter when shrinking). A
+ * factor of 2 averages 2x2 blocks exactly. Separable: rows first, then columns,
+ * in double precision.
  */
 public final class AreaResize {
+
 	private AreaResize() {}
 
 	/**
-	 * The size that fits {@code width x height} within {@code maxSide} pixels on its longer side,
-	 * keeping the aspect ratio (the shorter side rounded, at least 1). Never larger than the input.
+	 * The size that fits {@code width x height} within {@code maxSide} pixels on
+	 * its longer side, keeping the aspect ratio (the shorter side rounded, at
+	 * least 1). Never larger than the input.
 	 *
 	 * @return {@code {width, height}}
 	 */
 	public static int[] fitWithin(int width, int height, int maxSide) {
-		if (maxSide < 1) throw new IllegalArgumentException("the longer side must be at least 1 pixel");
+		if (maxSide < 1) throw new IllegalArgumentException(
+			"the longer side must be at least 1 pixel");
 		int longer = Math.max(width, height);
 		if (longer <= maxSide) return new int[] { width, height };
 		double s = (double) maxSide / longer;
-		if (width >= height) return new int[] { maxSide, Math.max(1, (int) Math.round(height * s)) };
+		if (width >= height) return new int[] { maxSide, Math.max(1, (int) Math
+			.round(height * s)) };
 		return new int[] { Math.max(1, (int) Math.round(width * s)), maxSide };
 	}
 
-	/** A new image of {@code outWidth x outHeight}; the input itself when the size is the same. */
+	/**
+	 * A new image of {@code outWidth x outHeight}; the input itself when the size
+	 * is the same.
+	 */
 	public static GrayImage resize(GrayImage in, int outWidth, int outHeight) {
-		if (outWidth < 1 || outHeight < 1) throw new IllegalArgumentException("cannot resize to " +
-			outWidth + "x" + outHeight);
+		if (outWidth < 1 || outHeight < 1) throw new IllegalArgumentException(
+			"cannot resize to " + outWidth + "x" + outHeight);
 		int w = in.width(), h = in.height();
 		if (w == outWidth && h == outHeight) return in;
 		Weights across = Weights.of(w, outWidth), down = Weights.of(h, outHeight);
-		double[] rows = new double[outWidth * h]; // each source row resampled to the new width
+		double[] rows = new double[outWidth * h]; // each source row resampled to
+																							// the new width
 		float[] p = in.pixels();
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < outWidth; x++) {

@@ -1,17 +1,20 @@
+
 package org.fijigan.core.dataset;
 
 import java.util.Arrays;
 
 /**
- * Percentiles as NumPy's default ({@code linear}) computes them: the value at rank
- * {@code p / 100 * (n - 1)} of the sorted values, interpolated between the two nearest ranks.
+ * Percentiles as NumPy's default ({@code linear}) computes them: the value at
+ * rank {@code p / 100 * (n - 1)} of the sorted values, interpolated between the
+ * two nearest ranks.
  */
 public final class Percentiles {
+
 	private Percentiles() {}
 
 	/**
-	 * The percentiles {@code percents} (0..100) of {@code values}; NaN values are left out. The array
-	 * is not changed (a copy is sorted).
+	 * The percentiles {@code percents} (0..100) of {@code values}; NaN values are
+	 * left out. The array is not changed (a copy is sorted).
 	 *
 	 * @throws IllegalArgumentException when there is no value that is a number
 	 */
@@ -20,7 +23,8 @@ public final class Percentiles {
 		int n = 0;
 		for (float v : values)
 			if (!Float.isNaN(v)) sorted[n++] = v;
-		if (n == 0) throw new IllegalArgumentException("no values to take percentiles of");
+		if (n == 0) throw new IllegalArgumentException(
+			"no values to take percentiles of");
 		sorted = n == values.length ? sorted : Arrays.copyOf(sorted, n);
 		Arrays.sort(sorted);
 		double[] out = new double[percents.length];
@@ -31,8 +35,8 @@ public final class Percentiles {
 
 	/** The {@code percent} percentile of ascending {@code sorted} values. */
 	static double ofSorted(float[] sorted, double percent) {
-		if (!(percent >= 0 && percent <= 100)) throw new IllegalArgumentException("a percentile is " +
-			"between 0 and 100, not " + percent);
+		if (!(percent >= 0 && percent <= 100)) throw new IllegalArgumentException(
+			"a percentile is " + "between 0 and 100, not " + percent);
 		double rank = percent / 100 * (sorted.length - 1);
 		int lo = (int) Math.floor(rank), hi = Math.min(sorted.length - 1, lo + 1);
 		double f = rank - lo;

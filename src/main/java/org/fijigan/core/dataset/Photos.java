@@ -1,21 +1,27 @@
+
 package org.fijigan.core.dataset;
 
 import org.fijigan.core.image.RasterImage;
 
 /**
- * A photograph as a training image: grey ({@link Grayscale}), shrunk by area averaging so that its
- * longer side is at most {@code maxSide} pixels (never enlarged), 8-bit.
+ * A photograph as a training image: grey ({@link Grayscale}), shrunk by area
+ * averaging so that its longer side is at most {@code maxSide} pixels (never
+ * enlarged), 8-bit.
  */
 public final class Photos {
+
 	private Photos() {}
 
 	/**
 	 * A new 8-bit grey image of {@code photo}.
 	 *
 	 * @param name the photo for error messages
-	 * @throws org.fijigan.core.GanException when the image is not a photo (see {@link Grayscale#of})
+	 * @throws org.fijigan.core.GanException when the image is not a photo (see
+	 *           {@link Grayscale#of})
 	 */
-	public static RasterImage prepare(RasterImage photo, String name, int maxSide) {
+	public static RasterImage prepare(RasterImage photo, String name,
+		int maxSide)
+	{
 		GrayImage grey = Grayscale.of(photo, name);
 		int[] size = AreaResize.fitWithin(grey.width(), grey.height(), maxSide);
 		return AreaResize.resize(grey, size[0], size[1]).toUint8();

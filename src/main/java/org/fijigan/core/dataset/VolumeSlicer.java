@@ -1,3 +1,4 @@
+
 package org.fijigan.core.dataset;
 
 import java.util.ArrayList;
@@ -9,41 +10,56 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 
 /**
- * 2D training images from a 3D scan: every slice, in each of the three orientations, that shows
- * enough of the subject, as a small square 8-bit image.
+ * 2D training images from a 3D scan: every slice, in each of the three
+ * orientations, that shows enough of the subject, as a small square 8-bit
+ * image.
  * <p>
- * For each slice: its foreground (voxels above {@code foregroundLevel} times the volume's
- * {@code highPercentile}) must cover at least {@code minForeground} of the slice. Intensities map
- * linearly from the volume's {@code lowPercentile .. highPercentile} to 0..255 and are clipped, the
- * same map for every slice, so that slices stay comparable. The slice is padded with zeros to a
- * square (centred; an odd remainder goes to the right or bottom) and shrunk to {@code size x size}
- * by area averaging ({@link AreaResize}), then rounded once.
+ * For each slice: its foreground (voxels above {@code foregroundLevel} times
+ * the volume's {@code highPercentile}) must cover at least
+ * {@code minForeground} of the slice. Intensities map linearly from the
+ * volume's {@code lowPercentile .. highPercentile} to 0..255 and are clipped,
+ * the same map for every slice, so that slices stay comparable. The slice is
+ * padded with zeros to a square (centred; an odd remainder goes to the right or
+ * bottom) and shrunk to {@code size x size} by area averaging
+ * ({@link AreaResize}), then rounded once.
  * <p>
- * Display orientation (radiological: the subject's right on the image's left; the same for every
- * slice, whatever the voxel order of the file, see {@link AnatomicalAxes}):
+ * Display orientation (radiological: the subject's right on the image's left;
+ * the same for every slice, whatever the voxel order of the file, see
+ * {@link AnatomicalAxes}):
  * <ul>
- * <li>axial: anterior up, subject's right on the left (as if seen from the feet);</li>
- * <li>coronal: superior up, subject's right on the left (as if seen from the front);</li>
+ * <li>axial: anterior up, subject's right on the left (as if seen from the
+ * feet);</li>
+ * <li>coronal: superior up, subject's right on the left (as if seen from the
+ * front);</li>
  * <li>sagittal: superior up, anterior on the left (the face looks left).</li>
  * </ul>
- * A slice's index counts along its axis from the subject's left, posterior or inferior end (index
- * 0), whatever the voxel order. Split: indices in blocks of {@code testBlock}; block {@code b} goes
- * to test when {@code b % testEvery == testEvery - 1} (every {@code testEvery}-th block). Neighbouring
- * slices are nearly the same image, so test slices drawn one by one at random would each sit between
- * two training slices one voxel away; with whole blocks only the slices at a block's two ends have
- * a training neighbour.
+ * A slice's index counts along its axis from the subject's left, posterior or
+ * inferior end (index 0), whatever the voxel order. Split: indices in blocks of
+ * {@code testBlock}; block {@code b} goes to test when
+ * {@code b % testEvery == testEvery - 1} (every {@code testEvery}-th block).
+ * Neighbouring slices are nearly the same image, so test slices drawn one by
+ * one at random would each sit between two training slices one voxel away; with
+ * whole blocks only the slices at a block's two ends have a training neighbour.
  */
 public final class VolumeSlicer {
-	/** The three orientations; {@link #folder} is the name of the output folder of each. */
-	public enum View {
-		/** Slices across the superior axis. */
-		AXIAL(2, 1, 0),
-		/** Slices across the anterior axis. */
-		CORONAL(1, 2, 0),
-		/** Slices across the left-right axis. */
-		SAGITTAL(0, 2, 1);
 
-		/** The world axis (0 R, 1 A, 2 S) the slices are taken along, the one down the rows, across. */
+	/**
+	 * The three orientations; {@link #folder} is the name of the output folder of
+	 * each.
+	 */
+	public enum View {
+
+			/** Slices across the superior axis. */
+			AXIAL(2, 1, 0),
+			/** Slices across the anterior axis. */
+			CORONAL(1, 2, 0),
+			/** Slices across the left-right axis. */
+			SAGITTAL(0, 2, 1);
+
+		/**
+		 * The world axis (0 R, 1 A, 2 S) the slices are taken along, the one down
+		 * the rows, across.
+		 */
 		final int sliceAxis, rowAxis, columnAxis;
 
 		View(int sliceAxis, int rowAxis, int columnAxis) {
@@ -93,12 +109,16 @@ public final class VolumeSlicer {
 	/**
 	 * One kept slice.
 	 *
-	 * @param index its position along the view's axis, from the left, posterior or inferior end
+	 * @param index its position along the view's axis, from the left, posterior
+	 *          or inferior end
 	 * @param test whether it belongs to the test split
-	 * @param foreground the fraction of the slice (before padding) that is foreground
+	 * @param foreground the fraction of the slice (before padding) that is
+	 *          foreground
 	 * @param image a new 8-bit {@code size x size} image
 	 */
-	public record Slice(View view, int index, boolean test, double foreground, RasterImage image) {}
+	public record Slice(View view, int index, boolean test, double foreground,
+		RasterImage image)
+	{}
 
 	/**
 	 * The slices kept, by view then index, and the numbers they were made with.
@@ -125,24 +145,29 @@ public final class VolumeSlicer {
 	private VolumeSlicer() {}
 
 	/**
-	 * Slices {@code volume}, a single-channel 3D image whose voxel axes point as {@code axes} says
-	 * (image x, y and slice are voxel axes 0, 1, 2). NaN voxels count as background and become 0.
+	 * Slices {@code volume}, a single-channel 3D image whose voxel axes point as
+	 * {@code axes} says (image x, y and slice are voxel axes 0, 1, 2). NaN voxels
+	 * count as background and become 0.
 	 *
 	 * @param name the volume for error messages
-	 * @throws GanException for an image that is not one 3D scalar volume, or a constant one
+	 * @throws GanException for an image that is not one 3D scalar volume, or a
+	 *           constant one
 	 */
-	public static Result slice(RasterImage volume, AnatomicalAxes axes, Options options, String name) {
+	public static Result slice(RasterImage volume, AnatomicalAxes axes,
+		Options options, String name)
+	{
 		int[] n = { volume.width(), volume.height(), volume.slices() };
-		if (volume.frames() > 1 || volume.logicalChannels() > 1) throw new GanException(name + " has " +
-			(volume.frames() > 1 ? volume.frames() + " time points" : volume.logicalChannels() +
-				" components per voxel") + "; slicing takes one 3D scalar volume");
-		if (volume.type() == PixelType.RGB) throw new GanException(name + " is an RGB volume; slicing " +
-			"takes one 3D scalar volume");
-		if (n[0] < 2 || n[1] < 2 || n[2] < 2) throw new GanException(name + " is " + n[0] + "x" + n[1] +
-			"x" + n[2] + " voxels: a 2D image, not a volume");
+		if (volume.frames() > 1 || volume.logicalChannels() > 1)
+			throw new GanException(name + " has " + (volume.frames() > 1 ? volume
+				.frames() + " time points" : volume.logicalChannels() +
+					" components per voxel") + "; slicing takes one 3D scalar volume");
+		if (volume.type() == PixelType.RGB) throw new GanException(name +
+			" is an RGB volume; slicing " + "takes one 3D scalar volume");
+		if (n[0] < 2 || n[1] < 2 || n[2] < 2) throw new GanException(name + " is " +
+			n[0] + "x" + n[1] + "x" + n[2] + " voxels: a 2D image, not a volume");
 		long total = (long) n[0] * n[1] * n[2];
-		if (total > Integer.MAX_VALUE - 8) throw new GanException(name + " has " + total +
-			" voxels; slicing takes up to 2^31");
+		if (total > Integer.MAX_VALUE - 8) throw new GanException(name + " has " +
+			total + " voxels; slicing takes up to 2^31");
 		int plane = n[0] * n[1];
 		float[] voxels = new float[(int) total];
 		for (int z = 0; z < n[2]; z++)
@@ -150,18 +175,21 @@ public final class VolumeSlicer {
 
 		double[] p;
 		try {
-			p = Percentiles.of(voxels, options.lowPercentile(), options.highPercentile());
+			p = Percentiles.of(voxels, options.lowPercentile(), options
+				.highPercentile());
 		}
 		catch (IllegalArgumentException e) {
 			throw new GanException(name + " holds no voxel values (all NaN)");
 		}
 		double low = p[0], high = p[1];
-		if (!(high > low)) throw new GanException(name + " is constant between its " + options
-			.lowPercentile() + "th and " + options.highPercentile() + "th percentile (" + low +
+		if (!(high > low)) throw new GanException(name +
+			" is constant between its " + options.lowPercentile() + "th and " +
+			options.highPercentile() + "th percentile (" + low +
 			"); nothing to normalise");
 		double threshold = options.foregroundLevel() * high;
 
-		// offset of a voxel = sum over world axes w of base[w] + c[w] * step[w], c[w] counted from L/P/I
+		// offset of a voxel = sum over world axes w of base[w] + c[w] * step[w],
+		// c[w] counted from L/P/I
 		int[] stride = { 1, n[0], plane };
 		int[] extent = new int[3], base = new int[3], step = new int[3];
 		for (int w = 0; w < 3; w++) {
@@ -177,41 +205,49 @@ public final class VolumeSlicer {
 			int rows = extent[view.rowAxis], cols = extent[view.columnAxis];
 			float[] slice = new float[rows * cols];
 			for (int s = 0; s < extent[view.sliceAxis]; s++) {
-				int origin = base[view.sliceAxis] + s * step[view.sliceAxis] + base[view.rowAxis] + base[
-					view.columnAxis];
+				int origin = base[view.sliceAxis] + s * step[view.sliceAxis] +
+					base[view.rowAxis] + base[view.columnAxis];
 				int foreground = 0;
 				for (int r = 0; r < rows; r++) {
-					// rows from the superior (or anterior) end down, columns from the right (or anterior) end
+					// rows from the superior (or anterior) end down, columns from the
+					// right (or anterior) end
 					int rowOrigin = origin + (rows - 1 - r) * step[view.rowAxis];
 					for (int c = 0; c < cols; c++) {
-						float v = voxels[rowOrigin + (cols - 1 - c) * step[view.columnAxis]];
+						float v = voxels[rowOrigin + (cols - 1 - c) *
+							step[view.columnAxis]];
 						if (v > threshold) foreground++;
 						slice[r * cols + c] = v;
 					}
 				}
 				double fraction = (double) foreground / (rows * cols);
 				if (fraction < options.minForeground()) continue;
-				boolean test = options.testEvery() > 0 && s / options.testBlock() % options
-					.testEvery() == options.testEvery() - 1;
-				kept.add(new Slice(view, s, test, fraction, toImage(slice, cols, rows, low, high, options
-					.size())));
+				boolean test = options.testEvery() > 0 && s / options.testBlock() %
+					options.testEvery() == options.testEvery() - 1;
+				kept.add(new Slice(view, s, test, fraction, toImage(slice, cols, rows,
+					low, high, options.size())));
 			}
 		}
 		return new Result(List.copyOf(kept), extent, low, high, threshold);
 	}
 
-	/** Normalised, padded to a centred square with zeros, area-resized to {@code size}, 8-bit. */
-	static RasterImage toImage(float[] slice, int width, int height, double low, double high,
-		int size)
+	/**
+	 * Normalised, padded to a centred square with zeros, area-resized to
+	 * {@code size}, 8-bit.
+	 */
+	static RasterImage toImage(float[] slice, int width, int height, double low,
+		double high, int size)
 	{
-		int side = Math.max(width, height), x0 = (side - width) / 2, y0 = (side - height) / 2;
+		int side = Math.max(width, height), x0 = (side - width) / 2, y0 = (side -
+			height) / 2;
 		float[] square = new float[side * side];
 		double scale = 255 / (high - low);
 		for (int y = 0; y < height; y++)
 			for (int x = 0; x < width; x++) {
 				double v = (slice[y * width + x] - low) * scale;
-				square[(y + y0) * side + x + x0] = (float) (v > 0 ? Math.min(255, v) : 0); // NaN too
+				square[(y + y0) * side + x + x0] = (float) (v > 0 ? Math.min(255, v)
+					: 0); // NaN too
 			}
-		return AreaResize.resize(new GrayImage(side, side, square), size, size).toUint8();
+		return AreaResize.resize(new GrayImage(side, side, square), size, size)
+			.toUint8();
 	}
 }

@@ -26,27 +26,21 @@ import org.fijigan.core.demo.DemoReport.Row;
  * @param panels where each panel's top-left corner goes
  * @param texts every line of text, in drawing order
  */
-public record ContactSheet(int width, int height, List<Placed> panels, List<Text> texts) {
-	public static final int MARGIN = 16;
-	public static final int LABEL_WIDTH = 168;
-	public static final int GROUP_GAP = 16;
-	public static final int TILE_GAP = 6;
-	/** Height of a line of text (header, title, caption, label, note). */
-	public static final int LINE = 16;
-	/** Height of the sheet's title line. */
-	public static final int TITLE_LINE = 24;
-	/** Space below the column headers and between rows. */
-	public static final int ROW_GAP = 18;
-	/** Space between a panel and its first caption. */
-	public static final int CAPTION_GAP = 2;
-	/** Pixels per character assumed when the notes are wrapped (12 px sans serif is narrower). */
-	public static final int NOTE_CHAR_WIDTH = 7;
-	public static final List<String> COLUMN_HEADERS = List.of("input", "classical baseline", "GAN");
-	public static final String TITLE = "fiji-gan demo: bundled models beside classical baselines";
-	public static final String SYNTHETIC_MARK = "SYNTHETIC";
+public record ContactSheet(int width,int height,List<Placed>panels,List<Text>texts){public static final int MARGIN=16;public static final int LABEL_WIDTH=168;public static final int GROUP_GAP=16;public static final int TILE_GAP=6;
+/** Height of a line of text (header, title, caption, label, note). */
+public static final int LINE=16;
+/** Height of the sheet's title line. */
+public static final int TITLE_LINE=24;
+/** Space below the column headers and between rows. */
+public static final int ROW_GAP=18;
+/** Space between a panel and its first caption. */
+public static final int CAPTION_GAP=2;
+/** Pixels per character assumed when the notes are wrapped (12 px sans serif is narrower). */
+public static final int NOTE_CHAR_WIDTH=7;public static final List<String>COLUMN_HEADERS=List.of("input","classical baseline","GAN");public static final String TITLE="fiji-gan demo: bundled models beside classical baselines";public static final String SYNTHETIC_MARK="SYNTHETIC";
 
-	/** How a line of text is drawn. */
-	public enum Style {
+/** How a line of text is drawn. */
+public enum Style {
+
 		/** The sheet's title: large, bold. */
 		TITLE,
 		/** Column and group headers: bold. */
@@ -61,20 +55,26 @@ public record ContactSheet(int width, int height, List<Placed> panels, List<Text
 		MARK,
 		/** The notes at the bottom: small. */
 		NOTE
+
 	}
 
 	/** A panel and the canvas position of its top-left corner. */
 	public record Placed(Panel panel, int x, int y) {}
 
 	/**
-	 * One line of text in a box {@code width} pixels wide whose top-left corner is {@code (x, y)}
-	 * and whose height is {@link #LINE} ({@link #TITLE_LINE} for the title).
+	 * One line of text in a box {@code width} pixels wide whose top-left corner
+	 * is {@code (x, y)} and whose height is {@link #LINE} ({@link #TITLE_LINE}
+	 * for the title).
 	 *
 	 * @param centred centred in the box, else flush left
 	 */
-	public record Text(String text, int x, int y, int width, Style style, boolean centred) {}
+	public record Text(String text, int x, int y, int width, Style style,
+		boolean centred)
+	{}
 
-	public ContactSheet {
+	public ContactSheet
+
+	{
 		panels = List.copyOf(panels);
 		texts = List.copyOf(texts);
 	}
@@ -88,39 +88,43 @@ public record ContactSheet(int width, int height, List<Placed> panels, List<Text
 		List<Placed> placed = new ArrayList<>();
 		List<Text> texts = new ArrayList<>();
 		int y = MARGIN;
-		texts.add(new Text(TITLE, MARGIN, y, width - 2 * MARGIN, Style.TITLE, false));
+		texts.add(new Text(TITLE, MARGIN, y, width - 2 * MARGIN, Style.TITLE,
+			false));
 		y += TITLE_LINE;
 		for (Row r : report.rows())
 			if (r.groups().size() == COLUMN_HEADERS.size()) {
 				int x = contentLeft;
 				for (int g = 0; g < COLUMN_HEADERS.size(); g++) {
 					int gw = groupWidth(r.groups().get(g));
-					texts.add(new Text(COLUMN_HEADERS.get(g), x, y, gw, Style.HEADER, true));
+					texts.add(new Text(COLUMN_HEADERS.get(g), x, y, gw, Style.HEADER,
+						true));
 					x += gw + GROUP_GAP;
 				}
 				break;
 			}
 		y += LINE + ROW_GAP;
 		for (Row r : report.rows()) {
-			boolean headers = r.groups().stream().anyMatch(g -> !g.header().isEmpty());
+			boolean headers = r.groups().stream().anyMatch(g -> !g.header()
+				.isEmpty());
 			int top = y + (headers ? LINE : 0), tilesTop = top + LINE;
 			for (int i = 0; i < r.label().size(); i++)
-				texts.add(new Text(r.label().get(i), MARGIN, tilesTop + i * LINE, LABEL_WIDTH - 8, i == 0
-					? Style.TASK : Style.PLAIN, false));
+				texts.add(new Text(r.label().get(i), MARGIN, tilesTop + i * LINE,
+					LABEL_WIDTH - 8, i == 0 ? Style.TASK : Style.PLAIN, false));
 			int x = contentLeft, bottom = tilesTop + r.label().size() * LINE;
 			for (Group g : r.groups()) {
 				int gw = groupWidth(g);
-				if (!g.header().isEmpty()) texts.add(new Text(g.header(), x, y, gw, Style.HEADER, true));
+				if (!g.header().isEmpty()) texts.add(new Text(g.header(), x, y, gw,
+					Style.HEADER, true));
 				for (Panel p : g.panels()) {
 					int pw = p.displayWidth(), ph = p.displayHeight();
 					texts.add(new Text(p.title(), x, top, pw, Style.PLAIN, true));
 					placed.add(new Placed(p, x, tilesTop));
-					if (p.synthetic()) texts.add(new Text(SYNTHETIC_MARK, x + 2, tilesTop + 2, pw - 4,
-						Style.MARK, false));
+					if (p.synthetic()) texts.add(new Text(SYNTHETIC_MARK, x + 2,
+						tilesTop + 2, pw - 4, Style.MARK, false));
 					int captionTop = tilesTop + ph + CAPTION_GAP;
 					for (int c = 0; c < p.captions().size(); c++)
-						texts.add(new Text(p.captions().get(c), x, captionTop + c * LINE, pw, Style.CAPTION,
-							true));
+						texts.add(new Text(p.captions().get(c), x, captionTop + c * LINE,
+							pw, Style.CAPTION, true));
 					bottom = Math.max(bottom, captionTop + p.captions().size() * LINE);
 					x += pw + TILE_GAP;
 				}
@@ -130,7 +134,8 @@ public record ContactSheet(int width, int height, List<Placed> panels, List<Text
 		}
 		for (String note : report.sheetNotes())
 			for (String line : wrap(note, (width - 2 * MARGIN) / NOTE_CHAR_WIDTH)) {
-				texts.add(new Text(line, MARGIN, y, width - 2 * MARGIN, Style.NOTE, false));
+				texts.add(new Text(line, MARGIN, y, width - 2 * MARGIN, Style.NOTE,
+					false));
 				y += LINE;
 			}
 		return new ContactSheet(width, y + MARGIN, placed, texts);
@@ -152,7 +157,10 @@ public record ContactSheet(int width, int height, List<Placed> panels, List<Text
 		return w + TILE_GAP * (g.panels().size() - 1);
 	}
 
-	/** {@code text} broken at spaces into lines of at most {@code max} characters (longer words alone). */
+	/**
+	 * {@code text} broken at spaces into lines of at most {@code max} characters
+	 * (longer words alone).
+	 */
 	static List<String> wrap(String text, int max) {
 		List<String> lines = new ArrayList<>();
 		StringBuilder line = new StringBuilder();
@@ -169,8 +177,9 @@ public record ContactSheet(int width, int height, List<Placed> panels, List<Text
 	}
 
 	/**
-	 * The canvas without text: white ({@code 255}), each panel's pixels enlarged by its zoom
-	 * (nearest neighbour). Row-major, {@code width * height} unsigned bytes.
+	 * The canvas without text: white ({@code 255}), each panel's pixels enlarged
+	 * by its zoom (nearest neighbour). Row-major, {@code width * height} unsigned
+	 * bytes.
 	 */
 	public byte[] pixels() {
 		byte[] canvas = new byte[width * height];

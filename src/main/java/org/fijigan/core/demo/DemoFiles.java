@@ -1,3 +1,4 @@
+
 package org.fijigan.core.demo;
 
 import java.io.IOException;
@@ -15,11 +16,12 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
 
 /**
- * The demo's output folder: every image of the report as PNG, the contact sheet and the metrics
- * CSV. Each file is written atomically ({@link AtomicFile}): it holds all of its content or is
- * absent (or, with overwrite, unchanged).
+ * The demo's output folder: every image of the report as PNG, the contact sheet
+ * and the metrics CSV. Each file is written atomically ({@link AtomicFile}): it
+ * holds all of its content or is absent (or, with overwrite, unchanged).
  */
 public final class DemoFiles {
+
 	public static final String CONTACT_SHEET = "contact-sheet.png";
 	public static final String METRICS = "metrics.csv";
 	/** The folder written when none is given, relative to the working folder. */
@@ -28,60 +30,70 @@ public final class DemoFiles {
 	private DemoFiles() {}
 
 	/**
-	 * Checks the output folder before the demo runs; creates nothing (so a demo that fails leaves
-	 * nothing behind).
+	 * Checks the output folder before the demo runs; creates nothing (so a demo
+	 * that fails leaves nothing behind).
 	 *
-	 * @param overwrite whether a folder that holds files may be written into (the demo's files in it
-	 *          are replaced, others are left alone)
-	 * @param howToOverwrite what the user does to allow it, e.g. "pass --overwrite"
+	 * @param overwrite whether a folder that holds files may be written into (the
+	 *          demo's files in it are replaced, others are left alone)
+	 * @param howToOverwrite what the user does to allow it, e.g. "pass
+	 *          --overwrite"
 	 * @return the folder, absolute
-	 * @throws GanException when it is a file, or holds something and {@code overwrite} is false
+	 * @throws GanException when it is a file, or holds something and
+	 *           {@code overwrite} is false
 	 */
-	public static Path prepare(Path folder, boolean overwrite, String howToOverwrite) {
+	public static Path prepare(Path folder, boolean overwrite,
+		String howToOverwrite)
+	{
 		Path dir = folder.toAbsolutePath().normalize();
-		if (Files.exists(dir) && !Files.isDirectory(dir)) throw new GanException(dir +
-			" is a file; the demo writes a folder");
+		if (Files.exists(dir) && !Files.isDirectory(dir)) throw new GanException(
+			dir + " is a file; the demo writes a folder");
 		if (Files.isDirectory(dir) && !overwrite) {
 			boolean empty;
 			try (Stream<Path> s = Files.list(dir)) {
 				empty = s.findAny().isEmpty();
 			}
 			catch (IOException e) {
-				throw new GanException("cannot read " + dir + ": " + AtomicFile.describe(e), e);
+				throw new GanException("cannot read " + dir + ": " + AtomicFile
+					.describe(e), e);
 			}
-			if (!empty) throw new GanException(dir + " exists and is not empty; " + howToOverwrite +
-				" to write the demo into it anyway");
+			if (!empty) throw new GanException(dir + " exists and is not empty; " +
+				howToOverwrite + " to write the demo into it anyway");
 		}
 		return dir;
 	}
 
 	/**
-	 * Writes the report's images, {@link #CONTACT_SHEET} and {@link #METRICS} into {@code dir}
-	 * (checked by {@link #prepare}; created here when absent).
+	 * Writes the report's images, {@link #CONTACT_SHEET} and {@link #METRICS}
+	 * into {@code dir} (checked by {@link #prepare}; created here when absent).
 	 *
-	 * @param sheet the rendered contact sheet, 8-bit or RGB; {@code fiji-gan.demo*} properties saying
-	 *          what it is (and that its generated panels are synthetic) are added to it
-	 * @param codec writes the PNGs (their {@code fiji-gan.*} properties go into text chunks)
+	 * @param sheet the rendered contact sheet, 8-bit or RGB;
+	 *          {@code fiji-gan.demo*} properties saying what it is (and that its
+	 *          generated panels are synthetic) are added to it
+	 * @param codec writes the PNGs (their {@code fiji-gan.*} properties go into
+	 *          text chunks)
 	 * @param replace whether existing files may be replaced
 	 * @return the files written, in order
 	 */
-	public static List<Path> write(DemoReport report, RasterImage sheet, Path dir, ImageCodec codec,
-		boolean replace)
+	public static List<Path> write(DemoReport report, RasterImage sheet, Path dir,
+		ImageCodec codec, boolean replace)
 	{
 		try {
 			Files.createDirectories(dir);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot create " + dir + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot create " + dir + ": " + AtomicFile
+				.describe(e), e);
 		}
 		List<Path> written = new ArrayList<>();
 		for (OutputImage f : report.files())
 			written.add(png(f.image(), dir.resolve(f.fileName()), codec, replace));
-		sheet.properties().put("fiji-gan.demo", "contact sheet of fiji-gan demo, seed " + report.seed() +
-			"; metrics in " + METRICS);
-		if (report.rows().stream().flatMap(r -> r.groups().stream()).flatMap(g -> g.panels().stream())
-			.anyMatch(DemoReport.Panel::synthetic)) sheet.properties().put("fiji-gan.demo.synthetic",
-				"the panels marked SYNTHETIC were generated by a GAN, not acquired");
+		sheet.properties().put("fiji-gan.demo",
+			"contact sheet of fiji-gan demo, seed " + report.seed() +
+				"; metrics in " + METRICS);
+		if (report.rows().stream().flatMap(r -> r.groups().stream()).flatMap(g -> g
+			.panels().stream()).anyMatch(DemoReport.Panel::synthetic)) sheet
+				.properties().put("fiji-gan.demo.synthetic",
+					"the panels marked SYNTHETIC were generated by a GAN, not acquired");
 		written.add(png(sheet, dir.resolve(CONTACT_SHEET), codec, replace));
 		Path csv = dir.resolve(METRICS);
 		byte[] bytes = report.toCsv().getBytes(StandardCharsets.UTF_8);
@@ -91,7 +103,9 @@ public final class DemoFiles {
 		return written;
 	}
 
-	private static Path png(RasterImage image, Path file, ImageCodec codec, boolean replace) {
+	private static Path png(RasterImage image, Path file, ImageCodec codec,
+		boolean replace)
+	{
 		String problem = codec.cannotWrite(".png", image);
 		if (problem != null) throw new GanException(problem);
 		AtomicFile.removeStaleTemporaries(file);

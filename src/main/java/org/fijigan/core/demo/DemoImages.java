@@ -1,3 +1,4 @@
+
 package org.fijigan.core.demo;
 
 import java.util.List;
@@ -12,21 +13,29 @@ import org.fijigan.core.pipeline.RunResult;
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.Planes;
 
-/** The demo's conversions between images, [0,1] planes and the panels and files it shows. */
+/**
+ * The demo's conversions between images, [0,1] planes and the panels and files
+ * it shows.
+ */
 final class DemoImages {
-	/** Generated and real slices are enlarged on the sheet by a whole factor to about this side. */
+
+	/**
+	 * Generated and real slices are enlarged on the sheet by a whole factor to
+	 * about this side.
+	 */
 	static final int SMALL_IMAGE_SIDE = 128;
 
 	private DemoImages() {}
 
 	/** The lines under a panel: its PSNR and SSIM. */
 	static List<String> captions(Metric m) {
-		return List.of("PSNR " + Numbers.fixed(m.psnr(), 2) + " dB", "SSIM " + Numbers.fixed(m
-			.ssim(), 4));
+		return List.of("PSNR " + Numbers.fixed(m.psnr(), 2) + " dB", "SSIM " +
+			Numbers.fixed(m.ssim(), 4));
 	}
 
 	static int zoom(RasterImage image) {
-		return Math.max(1, SMALL_IMAGE_SIDE / Math.max(image.width(), image.height()));
+		return Math.max(1, SMALL_IMAGE_SIDE / Math.max(image.width(), image
+			.height()));
 	}
 
 	/** An 8-bit grey plane's values / 255. */
@@ -67,8 +76,9 @@ final class DemoImages {
 	/** A model's result as one clipped plane, the mean of its channels. */
 	static Planes result(RunResult r, int w, int h, ModelDescriptor m) {
 		RasterImage out = r.image();
-		if (out.width() != w || out.height() != h) throw new GanException(m.name() + " returned " + out
-			.width() + "x" + out.height() + "; the demo expected " + w + "x" + h);
+		if (out.width() != w || out.height() != h) throw new GanException(m.name() +
+			" returned " + out.width() + "x" + out.height() + "; the demo expected " +
+			w + "x" + h);
 		return new Planes(1, h, w, TaskProtocol.clip(channelMean(out, 0)));
 	}
 
@@ -83,7 +93,9 @@ final class DemoImages {
 		return sum;
 	}
 
-	/** The run's provenance on an output image (the PNG keeps it in text chunks). */
+	/**
+	 * The run's provenance on an output image (the PNG keeps it in text chunks).
+	 */
 	static RasterImage withProvenance(RasterImage image, RunResult r) {
 		r.image().properties().forEach((k, v) -> {
 			if (k.startsWith("fiji-gan.")) image.properties().put(k, v);
@@ -91,16 +103,20 @@ final class DemoImages {
 		return image.setTitle(r.image().title());
 	}
 
-	/** Generated slice {@code i} as an image of its own, with its SYNTHETIC label and seed. */
+	/**
+	 * Generated slice {@code i} as an image of its own, with its SYNTHETIC label
+	 * and seed.
+	 */
 	static RasterImage slice(RunResult stack, int i, long seed) {
 		RasterImage s = stack.image();
 		Object[] planes = new Object[s.channels()];
 		for (int c = 0; c < planes.length; c++)
 			planes[c] = s.plane(c, i, 0);
-		RasterImage one = new RasterImage(s.width(), s.height(), s.channels(), 1, 1, s.type(), planes);
+		RasterImage one = new RasterImage(s.width(), s.height(), s.channels(), 1, 1,
+			s.type(), planes);
 		s.properties().forEach((k, v) -> {
-			if (!k.startsWith("fiji-gan.slice.") && !k.equals("fiji-gan.count") && !k.equals(
-				"fiji-gan.seed")) one.properties().put(k, v);
+			if (!k.startsWith("fiji-gan.slice.") && !k.equals("fiji-gan.count") && !k
+				.equals("fiji-gan.seed")) one.properties().put(k, v);
 		});
 		one.properties().put("fiji-gan.seed", Long.toString(seed));
 		String label = s.properties().get("fiji-gan.slice." + (i + 1) + ".label");
@@ -108,7 +124,9 @@ final class DemoImages {
 		return one.setTitle(s.title() + "-" + (i + 1));
 	}
 
-	/** An 8-bit grey view of a one-plane image (RGB and multi-channel averaged). */
+	/**
+	 * An 8-bit grey view of a one-plane image (RGB and multi-channel averaged).
+	 */
 	static RasterImage greyView(RasterImage image) {
 		if (image.type() == PixelType.UINT8 && image.channels() == 1) return image;
 		int w = image.width(), h = image.height();

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.engine;
 
 import java.nio.file.Files;
@@ -22,21 +23,26 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 
 /**
- * One ONNX Runtime session on one execution provider. Owns its native session and closes it in
- * {@link #close()} (safe to call twice; {@link #run} after close throws). {@link #run} may be
- * called from several threads at once, as {@code OrtSession.run} allows.
+ * One ONNX Runtime session on one execution provider. Owns its native session
+ * and closes it in {@link #close()} (safe to call twice; {@link #run} after
+ * close throws). {@link #run} may be called from several threads at once, as
+ * {@code OrtSession.run} allows.
  * <p>
- * The provider that was asked for is tried first; when it is missing from this ONNX Runtime build,
- * when {@link ProviderCheck} finds its libraries missing, or when it fails to load, the session falls
- * back to the CPU and says so in {@link #notes()}. A provider that failed to load is not tried again
- * in this process. A strict device ({@link DeviceSpec#strict()}) never falls back: it runs wholly on
- * its provider or fails. {@link #provider()} always names the provider that actually runs. ONNX Runtime
- * itself is reached through {@link OnnxRuntimeSetup#environment()}.
+ * The provider that was asked for is tried first; when it is missing from this
+ * ONNX Runtime build, when {@link ProviderCheck} finds its libraries missing,
+ * or when it fails to load, the session falls back to the CPU and says so in
+ * {@link #notes()}. A provider that failed to load is not tried again in this
+ * process. A strict device ({@link DeviceSpec#strict()}) never falls back: it
+ * runs wholly on its provider or fails. {@link #provider()} always names the
+ * provider that actually runs. ONNX Runtime itself is reached through
+ * {@link OnnxRuntimeSetup#environment()}.
  */
 public final class ModelSession implements AutoCloseable {
+
 	/** GPU providers {@code auto} tries, in order, before the CPU. */
-	private static final List<ExecutionProvider> AUTO_ORDER = List.of(ExecutionProvider.CUDA,
-		ExecutionProvider.ROCM, ExecutionProvider.DIRECTML, ExecutionProvider.COREML);
+	private static final List<ExecutionProvider> AUTO_ORDER = List.of(
+		ExecutionProvider.CUDA, ExecutionProvider.ROCM, ExecutionProvider.DIRECTML,
+		ExecutionProvider.COREML);
 
 	private final OrtSession session;
 	private final String provider;
@@ -44,14 +50,19 @@ public final class ModelSession implements AutoCloseable {
 	private final int threads;
 	private volatile boolean closed;
 
-	private ModelSession(OrtSession session, String provider, List<String> notes, int threads) {
+	private ModelSession(OrtSession session, String provider, List<String> notes,
+		int threads)
+	{
 		this.session = session;
 		this.provider = provider;
 		this.notes = List.copyOf(notes);
 		this.threads = threads;
 	}
 
-	/** The providers compiled into the ONNX Runtime on the class path, e.g. {@code [cpu]}. */
+	/**
+	 * The providers compiled into the ONNX Runtime on the class path, e.g.
+	 * {@code [cpu]}.
+	 */
 	public static List<ExecutionProvider> availableProviders() {
 		OnnxRuntimeSetup.environment(); // before ONNX Runtime loads its libraries
 		EnumSet<OrtProvider> ort = OrtEnvironment.getAvailableProviders();
@@ -62,16 +73,18 @@ public final class ModelSession implements AutoCloseable {
 	}
 
 	/**
-	 * The providers of {@link #availableProviders()} whose native library loads on this machine
-	 * (CPU always; CUDA only where the CUDA and cuDNN libraries are found), for device lists in
-	 * dialogs. Asks ONNX Runtime, without a model, only about providers that {@link ProviderCheck}
-	 * lets through, once each, and remembers the answer.
+	 * The providers of {@link #availableProviders()} whose native library loads
+	 * on this machine (CPU always; CUDA only where the CUDA and cuDNN libraries
+	 * are found), for device lists in dialogs. Asks ONNX Runtime, without a
+	 * model, only about providers that {@link ProviderCheck} lets through, once
+	 * each, and remembers the answer.
 	 */
 	public static synchronized List<ExecutionProvider> loadableProviders() {
 		if (loadable == null) {
 			List<ExecutionProvider> list = new ArrayList<>();
 			for (ExecutionProvider p : availableProviders())
-				if (p == ExecutionProvider.CPU || ProviderCheck.whyNot(p) == null && loads(p)) list.add(p);
+				if (p == ExecutionProvider.CPU || ProviderCheck.whyNot(p) == null &&
+					loads(p)) list.add(p);
 			loadable = List.copyOf(list);
 		}
 		return loadable;
@@ -91,8 +104,12 @@ public final class ModelSession implements AutoCloseable {
 		}
 	}
 
-	/** ONNX Runtime could not load a provider's library: remembered, unlike a model that fails on it. */
+	/**
+	 * ONNX Runtime could not load a provider's library: remembered, unlike a
+	 * model that fails on it.
+	 */
 	private static final class ProviderLoadException extends Exception {
+
 		private static final long serialVersionUID = 1L;
 
 		ProviderLoadException(Throwable cause) {
@@ -103,27 +120,36 @@ public final class ModelSession implements AutoCloseable {
 	/**
 	 * Opens {@code onnxFile} on {@code device}.
 	 *
-	 * @param threads intra-op threads; {@code <= 0} means all available cores (ONNX Runtime's own
-	 *          default is several times slower on small machines, so it is always set explicitly)
+	 * @param threads intra-op threads; {@code <= 0} means all available cores
+	 *          (ONNX Runtime's own default is several times slower on small
+	 *          machines, so it is always set explicitly)
 	 */
-	public static ModelSession open(Path onnxFile, DeviceSpec device, int threads) {
-		if (!Files.isRegularFile(onnxFile)) throw new GanException("model file not found: " +
-			onnxFile);
-		return open(new Source(onnxFile, null, onnxFile.getFileName().toString()), device, threads);
+	public static ModelSession open(Path onnxFile, DeviceSpec device,
+		int threads)
+	{
+		if (!Files.isRegularFile(onnxFile)) throw new GanException(
+			"model file not found: " + onnxFile);
+		return open(new Source(onnxFile, null, onnxFile.getFileName().toString()),
+			device, threads);
 	}
 
 	/**
-	 * Opens a model held in memory (a training graph built in Java), with the same provider choice
-	 * and fallback as {@link #open(Path, DeviceSpec, int)}.
+	 * Opens a model held in memory (a training graph built in Java), with the
+	 * same provider choice and fallback as {@link #open(Path, DeviceSpec, int)}.
 	 */
-	public static ModelSession open(byte[] model, String displayName, DeviceSpec device, int threads) {
+	public static ModelSession open(byte[] model, String displayName,
+		DeviceSpec device, int threads)
+	{
 		return open(new Source(null, model, displayName), device, threads);
 	}
 
 	private record Source(Path file, byte[] bytes, String name) {}
 
-	private static ModelSession open(Source onnxFile, DeviceSpec device, int threads) {
-		int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+	private static ModelSession open(Source onnxFile, DeviceSpec device,
+		int threads)
+	{
+		int nThreads = threads > 0 ? threads : Runtime.getRuntime()
+			.availableProcessors();
 		List<String> notes = new ArrayList<>();
 		String setupNote = OnnxRuntimeSetup.takeNote();
 		if (setupNote != null) notes.add(setupNote);
@@ -136,8 +162,9 @@ public final class ModelSession implements AutoCloseable {
 		}
 		else if (device.provider() != ExecutionProvider.CPU) {
 			if (available.contains(device.provider())) attempts.add(device);
-			else notes.add(device.provider().id() + " is not in this ONNX Runtime build (it has: " +
-				ids(available) + "); running on cpu" + (device.provider() == ExecutionProvider.CUDA ||
+			else notes.add(device.provider().id() +
+				" is not in this ONNX Runtime build (it has: " + ids(available) +
+				"); running on cpu" + (device.provider() == ExecutionProvider.CUDA ||
 					device.provider() == ExecutionProvider.TENSORRT
 						? ". For NVIDIA GPUs build with -Pgpu (CUDA 12, cuDNN 9)" : ""));
 		}
@@ -153,36 +180,50 @@ public final class ModelSession implements AutoCloseable {
 			}
 			catch (ProviderLoadException e) {
 				ProviderCheck.failed(attempt.provider(), e.getMessage());
-				notes.add(attempt + " could not load (" + e.getMessage() + "); running on cpu" + (OnnxRuntimeSetup
-					.logLevel() == OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL ? " (" + OnnxRuntimeSetup.LOG_LEVEL_ENV +
-						"=error shows ONNX Runtime's own reason)" : ""));
+				notes.add(attempt + " could not load (" + e.getMessage() +
+					"); running on cpu" + (OnnxRuntimeSetup
+						.logLevel() == OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL ? " (" +
+							OnnxRuntimeSetup.LOG_LEVEL_ENV +
+							"=error shows ONNX Runtime's own reason)" : ""));
 			}
 			catch (OrtException | RuntimeException e) {
-				notes.add(attempt + " could not load (" + oneLine(e) + "); running on cpu");
+				notes.add(attempt + " could not load (" + oneLine(e) +
+					"); running on cpu");
 			}
 		}
 		try {
-			return new ModelSession(create(onnxFile, DeviceSpec.CPU, nThreads), "cpu", notes, nThreads);
+			return new ModelSession(create(onnxFile, DeviceSpec.CPU, nThreads), "cpu",
+				notes, nThreads);
 		}
 		catch (OrtException | ProviderLoadException e) {
-			throw new GanException("ONNX Runtime cannot load " + onnxFile.name() + ": " + oneLine(e), e);
+			throw new GanException("ONNX Runtime cannot load " + onnxFile.name() +
+				": " + oneLine(e), e);
 		}
 	}
 
-	/** A strict device: its provider, with no CPU fallback for any node, or a {@link GanException}. */
-	private static ModelSession openStrict(Source file, DeviceSpec device, int threads, List<String> notes) {
+	/**
+	 * A strict device: its provider, with no CPU fallback for any node, or a
+	 * {@link GanException}.
+	 */
+	private static ModelSession openStrict(Source file, DeviceSpec device,
+		int threads, List<String> notes)
+	{
 		List<ExecutionProvider> available = availableProviders();
-		String refused = device + ": strict mode does not fall back to the CPU, and ";
-		if (!available.contains(device.provider())) throw new GanException(refused + device.provider().id() +
-			" is not in this ONNX Runtime build (it has: " + ids(available) + ")");
+		String refused = device +
+			": strict mode does not fall back to the CPU, and ";
+		if (!available.contains(device.provider())) throw new GanException(refused +
+			device.provider().id() + " is not in this ONNX Runtime build (it has: " +
+			ids(available) + ")");
 		String whyNot = ProviderCheck.whyNot(device.provider());
 		if (whyNot != null) throw new GanException(refused + whyNot);
 		try {
-			return new ModelSession(create(file, device, threads), device.toString(), notes, threads);
+			return new ModelSession(create(file, device, threads), device.toString(),
+				notes, threads);
 		}
 		catch (ProviderLoadException e) {
 			ProviderCheck.failed(device.provider(), e.getMessage());
-			throw new GanException(refused + device.provider().id() + " could not load: " + e.getMessage(), e);
+			throw new GanException(refused + device.provider().id() +
+				" could not load: " + e.getMessage(), e);
 		}
 		catch (OrtException | RuntimeException e) {
 			byte[] model = file.bytes();
@@ -192,12 +233,13 @@ public final class ModelSession implements AutoCloseable {
 			catch (java.io.IOException unreadable) {
 				model = null;
 			}
-			throw new GanException(ProviderCoverage.strictRefusal(file.name(), model, device, oneLine(e)), e);
+			throw new GanException(ProviderCoverage.strictRefusal(file.name(), model,
+				device, oneLine(e)), e);
 		}
 	}
 
-	private static OrtSession create(Source file, DeviceSpec device, int threads) throws OrtException,
-		ProviderLoadException
+	private static OrtSession create(Source file, DeviceSpec device, int threads)
+		throws OrtException, ProviderLoadException
 	{
 		OrtEnvironment env = OnnxRuntimeSetup.environment();
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
@@ -205,8 +247,10 @@ public final class ModelSession implements AutoCloseable {
 			o.setInterOpNumThreads(1);
 			o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
 			o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-			// idle intra-op threads sleep instead of spinning: first and warm runs took 0.75x as long
-			// on a shared 2-core machine (docs/performance.md, ONNX Runtime's CPU options)
+			// idle intra-op threads sleep instead of spinning: first and warm runs
+			// took 0.75x as long
+			// on a shared 2-core machine (docs/performance.md, ONNX Runtime's CPU
+			// options)
 			o.addConfigEntry("session.intra_op.allow_spinning", "0");
 			o.setSessionLogLevel(OnnxRuntimeSetup.logLevel());
 			try {
@@ -215,9 +259,10 @@ public final class ModelSession implements AutoCloseable {
 			catch (OrtException | RuntimeException | LinkageError e) {
 				throw new ProviderLoadException(e);
 			}
-			if (device.strict()) o.addConfigEntry("session.disable_cpu_ep_fallback", "1");
-			return file.bytes() != null ? env.createSession(file.bytes(), o) : env.createSession(file.file()
-				.toString(), o);
+			if (device.strict()) o.addConfigEntry("session.disable_cpu_ep_fallback",
+				"1");
+			return file.bytes() != null ? env.createSession(file.bytes(), o) : env
+				.createSession(file.file().toString(), o);
 		}
 	}
 
@@ -246,20 +291,23 @@ public final class ModelSession implements AutoCloseable {
 	}
 
 	static String oneLine(Throwable e) {
-		String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+		String m = e.getMessage() == null ? e.getClass().getSimpleName() : e
+			.getMessage();
 		m = m.strip();
 		int nl = m.indexOf('\n');
 		return nl < 0 ? m : m.substring(0, nl);
 	}
 
-	/** The provider that runs this session, e.g. {@code cpu} or {@code cuda:0}. */
+	/**
+	 * The provider that runs this session, e.g. {@code cpu} or {@code cuda:0}.
+	 */
 	public String provider() {
 		return provider;
 	}
 
 	/**
-	 * The ONNX Runtime session itself, for callers that feed preallocated tensors (the training
-	 * loop). Owned by this object: do not close it.
+	 * The ONNX Runtime session itself, for callers that feed preallocated tensors
+	 * (the training loop). Owned by this object: do not close it.
 	 */
 	public OrtSession ortSession() {
 		if (closed) throw new IllegalStateException("session is closed");
@@ -275,7 +323,10 @@ public final class ModelSession implements AutoCloseable {
 		return threads;
 	}
 
-	/** Input names and shapes as ONNX Runtime reports them (-1 for dynamic dimensions). */
+	/**
+	 * Input names and shapes as ONNX Runtime reports them (-1 for dynamic
+	 * dimensions).
+	 */
 	public Map<String, long[]> inputShapes() {
 		return shapes(true);
 	}
@@ -286,29 +337,32 @@ public final class ModelSession implements AutoCloseable {
 
 	private Map<String, long[]> shapes(boolean inputs) {
 		try {
-			Map<String, NodeInfo> info = inputs ? session.getInputInfo() : session.getOutputInfo();
+			Map<String, NodeInfo> info = inputs ? session.getInputInfo() : session
+				.getOutputInfo();
 			Map<String, long[]> m = new LinkedHashMap<>();
 			for (Map.Entry<String, NodeInfo> e : info.entrySet())
-				if (e.getValue().getInfo() instanceof TensorInfo t) m.put(e.getKey(), t.getShape());
+				if (e.getValue().getInfo() instanceof TensorInfo t) m.put(e.getKey(), t
+					.getShape());
 				else m.put(e.getKey(), new long[0]);
 			return Collections.unmodifiableMap(m);
 		}
 		catch (OrtException e) {
-			throw new GanException("cannot read the model's inputs: " + oneLine(e), e);
+			throw new GanException("cannot read the model's inputs: " + oneLine(e),
+				e);
 		}
 	}
 
 	/**
-	 * Runs the model. Float inputs are converted to the input's declared element type (float32,
-	 * float64 or float16); outputs come back as float32.
+	 * Runs the model. Float inputs are converted to the input's declared element
+	 * type (float32, float64 or float16); outputs come back as float32.
 	 *
 	 * @param inputs tensors by input name
 	 * @param outputNames outputs to fetch
 	 * @param cancel terminates the run in flight when cancelled
 	 * @return tensors by output name, in the order asked
 	 */
-	public Map<String, Tensor> run(Map<String, Tensor> inputs, List<String> outputNames,
-		CancellationToken cancel)
+	public Map<String, Tensor> run(Map<String, Tensor> inputs,
+		List<String> outputNames, CancellationToken cancel)
 	{
 		if (closed) throw new IllegalStateException("session is closed");
 		cancel.throwIfCancelled();
@@ -318,9 +372,11 @@ public final class ModelSession implements AutoCloseable {
 			Map<String, NodeInfo> info = session.getInputInfo();
 			for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
 				NodeInfo ni = info.get(e.getKey());
-				if (ni == null) throw new GanException("the model has no input named '" + e.getKey() +
-					"' (inputs: " + info.keySet() + ")");
-				ort.put(e.getKey(), OrtTensors.toOrt(env, e.getKey(), e.getValue(), (TensorInfo) ni.getInfo()));
+				if (ni == null) throw new GanException(
+					"the model has no input named '" + e.getKey() + "' (inputs: " + info
+						.keySet() + ")");
+				ort.put(e.getKey(), OrtTensors.toOrt(env, e.getKey(), e.getValue(),
+					(TensorInfo) ni.getInfo()));
 			}
 			try (AutoCloseable hook = cancel.onCancel(() -> {
 				try {
@@ -329,12 +385,14 @@ public final class ModelSession implements AutoCloseable {
 				catch (OrtException ignored) {
 					// the run ends on its own
 				}
-			}); OrtSession.Result result = session.run(ort, new java.util.LinkedHashSet<>(outputNames),
-				ro))
+			});
+					OrtSession.Result result = session.run(ort,
+						new java.util.LinkedHashSet<>(outputNames), ro))
 			{
 				Map<String, Tensor> out = new LinkedHashMap<>();
 				for (String name : outputNames)
-					out.put(name, OrtTensors.fromOrt(name, result.get(name).orElseThrow()));
+					out.put(name, OrtTensors.fromOrt(name, result.get(name)
+						.orElseThrow()));
 				return out;
 			}
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.engine;
 
 import java.io.IOException;
@@ -22,40 +23,46 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.CacheFolder;
 
 /**
- * ONNX Runtime's native libraries, unpacked from its jar once into a folder of a per-user cache,
- * {@code ROOT/VERSION-FLAVOUR-PLATFORM/} (e.g. {@code 1.29.0-gpu-linux-x64}), so that a process
- * loads them from there instead of unpacking them into the temp folder on every start. The
- * folder's making, locking and privacy are {@link CacheFolder}'s; what is particular to libraries
- * is how they are checked and repaired.
+ * ONNX Runtime's native libraries, unpacked from its jar once into a folder of
+ * a per-user cache, {@code ROOT/VERSION-FLAVOUR-PLATFORM/} (e.g.
+ * {@code 1.29.0-gpu-linux-x64}), so that a process loads them from there
+ * instead of unpacking them into the temp folder on every start. The folder's
+ * making, locking and privacy are {@link CacheFolder}'s; what is particular to
+ * libraries is how they are checked and repaired.
  * <ul>
- * <li>The folder appears whole or not at all: the libraries are unpacked into a private hidden
- * folder next to it ({@code .NAME.HEX.tmp}), each checked against the size and CRC-32 its jar
- * records, and that folder is then renamed into place in one atomic step.</li>
- * <li>Several processes starting at once unpack it once: a file lock ({@code .NAME.lock}) lets one
- * unpack while the others wait, then find it complete. Where the file system has no locks, the
- * rename decides and the losers' copies are deleted. A hidden folder of a process killed while
+ * <li>The folder appears whole or not at all: the libraries are unpacked into a
+ * private hidden folder next to it ({@code .NAME.HEX.tmp}), each checked
+ * against the size and CRC-32 its jar records, and that folder is then renamed
+ * into place in one atomic step.</li>
+ * <li>Several processes starting at once unpack it once: a file lock
+ * ({@code .NAME.lock}) lets one unpack while the others wait, then find it
+ * complete. Where the file system has no locks, the rename decides and the
+ * losers' copies are deleted. A hidden folder of a process killed while
  * unpacking is deleted by the next one that takes the lock.</li>
- * <li>Every open checks each library: its size, and its CRC-32 unless the file is unchanged since it
- * was last checked (same size, modification and status-change times and file number, recorded in
- * {@code .verified}). A damaged library (truncated, bytes changed) is unpacked again and renamed
- * over it; a process that has the old one loaded keeps it.</li>
- * <li>The folders are created readable and writable by their owner only; an existing one that
- * another user (other than root) owns, or that others may write to, is refused, since whoever can
- * write a library there runs code in every fiji-gan process. So is a folder on a Linux file
- * system mounted {@code noexec}, from which no library loads.</li>
+ * <li>Every open checks each library: its size, and its CRC-32 unless the file
+ * is unchanged since it was last checked (same size, modification and
+ * status-change times and file number, recorded in {@code .verified}). A
+ * damaged library (truncated, bytes changed) is unpacked again and renamed over
+ * it; a process that has the old one loaded keeps it.</li>
+ * <li>The folders are created readable and writable by their owner only; an
+ * existing one that another user (other than root) owns, or that others may
+ * write to, is refused, since whoever can write a library there runs code in
+ * every fiji-gan process. So is a folder on a Linux file system mounted
+ * {@code noexec}, from which no library loads.</li>
  * </ul>
- * Thread-safe: {@link #open()} is serialised within the process, as a file lock belongs to the
- * process, not to a thread.
+ * Thread-safe: {@link #open()} is serialised within the process, as a file lock
+ * belongs to the process, not to a thread.
  */
 final class NativeLibraryCache {
+
 	/** What {@link #open()} found. */
 	enum Outcome {
-		/** every library was there and intact */
-		FOUND,
-		/** the folder was made now */
-		UNPACKED,
-		/** damaged or missing libraries were replaced */
-		REPAIRED
+			/** every library was there and intact */
+			FOUND,
+			/** the folder was made now */
+			UNPACKED,
+			/** damaged or missing libraries were replaced */
+			REPAIRED
 	}
 
 	/**
@@ -68,8 +75,11 @@ final class NativeLibraryCache {
 		}
 	}
 
-	/** The cache cannot be used here; the message says why, in words for the user. */
+	/**
+	 * The cache cannot be used here; the message says why, in words for the user.
+	 */
 	static final class UnusableException extends Exception {
+
 		private static final long serialVersionUID = 1L;
 
 		UnusableException(String message) {
@@ -82,13 +92,16 @@ final class NativeLibraryCache {
 	}
 
 	static final String VERIFIED_FILE = ".verified";
-	private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString(
-		"rw-------");
+	private static final Set<PosixFilePermission> PRIVATE_FILE =
+		PosixFilePermissions.fromString("rw-------");
 
 	private final Path root;
 	private final OnnxRuntimeBundle bundle;
 
-	/** @param root the folder that holds one folder per bundle, e.g. {@code ~/.cache/fiji-gan/native} */
+	/**
+	 * @param root the folder that holds one folder per bundle, e.g.
+	 *          {@code ~/.cache/fiji-gan/native}
+	 */
 	NativeLibraryCache(Path root, OnnxRuntimeBundle bundle) {
 		this.root = root.toAbsolutePath().normalize();
 		this.bundle = bundle;
@@ -127,12 +140,20 @@ final class NativeLibraryCache {
 		}
 	}
 
-	/** The bundle's libraries as a {@link CacheFolder}: checked, unpacked, and repaired file by file. */
+	/**
+	 * The bundle's libraries as a {@link CacheFolder}: checked, unpacked, and
+	 * repaired file by file.
+	 */
 	private final class Libraries implements CacheFolder.Maker {
-		/** The file names of the libraries that are missing or differ from the jar's. */
+
+		/**
+		 * The file names of the libraries that are missing or differ from the
+		 * jar's.
+		 */
 		@Override
 		public List<String> damage(Path folder) {
-			return damaged(folder).stream().map(OnnxRuntimeBundle.Library::fileName).toList();
+			return damaged(folder).stream().map(OnnxRuntimeBundle.Library::fileName)
+				.toList();
 		}
 
 		@Override
@@ -141,14 +162,19 @@ final class NativeLibraryCache {
 			for (OnnxRuntimeBundle.Library lib : bundle.libraries()) {
 				Path file = staging.resolve(lib.fileName());
 				extract(lib, file);
-				verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " + CacheFolder.stamp(file));
+				verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " +
+					CacheFolder.stamp(file));
 			}
 			writeVerified(staging, verified);
 		}
 
-		/** Unpacks each damaged library again and renames it over the damaged one. */
+		/**
+		 * Unpacks each damaged library again and renames it over the damaged one.
+		 */
 		@Override
-		public boolean repairInPlace(Path folder, List<String> damage) throws IOException {
+		public boolean repairInPlace(Path folder, List<String> damage)
+			throws IOException
+		{
 			for (OnnxRuntimeBundle.Library lib : bundle.libraries())
 				AtomicFile.removeStaleTemporaries(folder.resolve(lib.fileName()));
 			AtomicFile.removeStaleTemporaries(folder.resolve(VERIFIED_FILE));
@@ -158,20 +184,26 @@ final class NativeLibraryCache {
 				Path target = folder.resolve(lib.fileName());
 				Path tmp = AtomicFile.temporaryFor(target);
 				try {
-					extract(lib, tmp); // checked on the way: recorded as checked once in place
-					Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+					extract(lib, tmp); // checked on the way: recorded as checked once in
+															// place
+					Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+						StandardCopyOption.REPLACE_EXISTING);
 				}
 				finally {
 					Files.deleteIfExists(tmp);
 				}
-				verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " + CacheFolder.stamp(target));
+				verified.put(lib.fileName(), Long.toHexString(lib.crc32()) + " " +
+					CacheFolder.stamp(target));
 			}
 			writeVerified(folder, verified);
 			return true;
 		}
 	}
 
-	/** The libraries in {@code folder} that are missing or differ from the jar's; records the ones checked. */
+	/**
+	 * The libraries in {@code folder} that are missing or differ from the jar's;
+	 * records the ones checked.
+	 */
 	List<OnnxRuntimeBundle.Library> damaged(Path folder) {
 		Map<String, String> verified = readVerified(folder);
 		Map<String, String> now = new HashMap<>(verified);
@@ -182,7 +214,8 @@ final class NativeLibraryCache {
 			String expected = Long.toHexString(lib.crc32()) + " " + stamp;
 			if (stamp == null) bad.add(lib);
 			else if (!expected.equals(verified.get(lib.fileName()))) {
-				if (size(file) == lib.size() && CacheFolder.crc32(file) == lib.crc32()) now.put(lib.fileName(), expected);
+				if (size(file) == lib.size() && CacheFolder.crc32(file) == lib.crc32())
+					now.put(lib.fileName(), expected);
 				else bad.add(lib);
 			}
 		}
@@ -190,14 +223,22 @@ final class NativeLibraryCache {
 		return bad;
 	}
 
-	/** Copies one library out of the jar into a new file, checking size and CRC-32 on the way. */
-	private static void extract(OnnxRuntimeBundle.Library lib, Path file) throws IOException {
+	/**
+	 * Copies one library out of the jar into a new file, checking size and CRC-32
+	 * on the way.
+	 */
+	private static void extract(OnnxRuntimeBundle.Library lib, Path file)
+		throws IOException
+	{
 		Files.deleteIfExists(file);
-		if (CacheFolder.isPosix(file)) Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+		if (CacheFolder.isPosix(file)) Files.createFile(file, PosixFilePermissions
+			.asFileAttribute(PRIVATE_FILE));
 		CRC32 crc = new CRC32();
 		long size = 0;
-		try (InputStream in = lib.content().open(); OutputStream out = Files.newOutputStream(file,
-			StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
+		try (InputStream in = lib.content().open();
+				OutputStream out = Files.newOutputStream(file,
+					StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+					StandardOpenOption.WRITE))
 		{
 			byte[] buffer = new byte[1 << 16];
 			for (int n; (n = in.read(buffer)) > 0; size += n) {
@@ -205,39 +246,52 @@ final class NativeLibraryCache {
 				out.write(buffer, 0, n);
 			}
 		}
-		if (size != lib.size() || crc.getValue() != lib.crc32()) throw new IOException(lib.fileName() +
-			" read from the ONNX Runtime jar (" + lib.origin() + ") has " + size + " bytes and CRC-32 " + Long
-				.toHexString(crc.getValue()) + ", its jar records " + lib.size() + " and " + Long.toHexString(lib
+		if (size != lib.size() || crc.getValue() != lib.crc32())
+			throw new IOException(lib.fileName() +
+				" read from the ONNX Runtime jar (" + lib.origin() + ") has " + size +
+				" bytes and CRC-32 " + Long.toHexString(crc.getValue()) +
+				", its jar records " + lib.size() + " and " + Long.toHexString(lib
 					.crc32()) + ": the jar is damaged");
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
 			ch.force(true); // on disk before a rename makes it visible
 		}
 	}
 
-	/** Refuses a Linux file system mounted {@code noexec}: the loader cannot map libraries from it. */
+	/**
+	 * Refuses a Linux file system mounted {@code noexec}: the loader cannot map
+	 * libraries from it.
+	 */
 	private static void checkExecutable(Path realRoot) throws UnusableException {
 		String mount = mountOptions(realRoot, readMounts());
-		if (mount != null && List.of(mount.split(",")).contains("noexec")) throw new UnusableException(realRoot +
-			" is on a file system mounted noexec, from which no library can be loaded");
+		if (mount != null && List.of(mount.split(",")).contains("noexec"))
+			throw new UnusableException(realRoot +
+				" is on a file system mounted noexec, from which no library can be loaded");
 	}
 
 	private static String readMounts() {
 		try {
-			return Files.readString(Path.of("/proc/self/mounts"), StandardCharsets.ISO_8859_1);
+			return Files.readString(Path.of("/proc/self/mounts"),
+				StandardCharsets.ISO_8859_1);
 		}
 		catch (IOException | RuntimeException e) {
 			return "";
 		}
 	}
 
-	/** The options of the mount that holds {@code path}, from a {@code /proc/self/mounts} listing, or null. */
+	/**
+	 * The options of the mount that holds {@code path}, from a
+	 * {@code /proc/self/mounts} listing, or null.
+	 */
 	static String mountOptions(Path path, String mounts) {
 		String best = null, options = null;
 		for (String line : mounts.split("\n")) {
 			String[] f = line.split(" ");
 			if (f.length < 4) continue;
-			String point = f[1].replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\");
-			if (path.startsWith(point) && (best == null || point.length() >= best.length())) {
+			String point = f[1].replace("\\040", " ").replace("\\011", "\t").replace(
+				"\\134", "\\");
+			if (path.startsWith(point) && (best == null || point.length() >= best
+				.length()))
+			{
 				best = point;
 				options = f[3];
 			}
@@ -248,7 +302,9 @@ final class NativeLibraryCache {
 	private static Map<String, String> readVerified(Path folder) {
 		Map<String, String> m = new HashMap<>();
 		try {
-			for (String line : Files.readAllLines(folder.resolve(VERIFIED_FILE), StandardCharsets.UTF_8)) {
+			for (String line : Files.readAllLines(folder.resolve(VERIFIED_FILE),
+				StandardCharsets.UTF_8))
+			{
 				int tab = line.indexOf('\t');
 				if (tab > 0) m.put(line.substring(0, tab), line.substring(tab + 1));
 			}
@@ -261,11 +317,12 @@ final class NativeLibraryCache {
 
 	private static void writeVerified(Path folder, Map<String, String> verified) {
 		StringBuilder sb = new StringBuilder();
-		verified.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append(e.getKey())
-			.append('\t').append(e.getValue()).append('\n'));
+		verified.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(
+			e -> sb.append(e.getKey()).append('\t').append(e.getValue()).append(
+				'\n'));
 		try {
-			AtomicFile.write(folder.resolve(VERIFIED_FILE), out -> out.write(sb.toString().getBytes(
-				StandardCharsets.UTF_8)));
+			AtomicFile.write(folder.resolve(VERIFIED_FILE), out -> out.write(sb
+				.toString().getBytes(StandardCharsets.UTF_8)));
 		}
 		catch (RuntimeException e) {
 			// a read-only cache: the libraries are checked in full again next time

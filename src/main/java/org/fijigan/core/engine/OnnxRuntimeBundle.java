@@ -28,9 +28,10 @@ import ai.onnxruntime.OrtEnvironment;
  * @param platform ONNX Runtime's own name for this system, e.g. {@code linux-x64}: the folder of its
  *          jar the libraries come from
  */
-record OnnxRuntimeBundle(String version, String flavour, String platform, List<Library> libraries) {
-	/** Every library ONNX Runtime 1.29's loader asks for by name, in the order it loads them. */
-	static final List<String> LIBRARY_NAMES = List.of("onnxruntime_providers_shared", "webgpu_dawn", "dxil",
+record OnnxRuntimeBundle(String version,String flavour,String platform,List<Library>libraries){
+
+/** Every library ONNX Runtime 1.29's loader asks for by name, in the order it loads them. */
+static final List<String> LIBRARY_NAMES = List.of("onnxruntime_providers_shared", "webgpu_dawn", "dxil",
 		"dxcompiler", "onnxruntime", "onnxruntime4j_jni", "onnxruntime_providers_cuda",
 		"onnxruntime_providers_tensorrt", "onnxruntime_providers_rocm", "onnxruntime_providers_dnnl",
 		"onnxruntime_providers_openvino", "onnxruntime_providers_qnn");

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.engine;
 
 import java.nio.ByteBuffer;
@@ -18,25 +19,28 @@ import org.fijigan.core.GanException;
 
 /**
  * The copies between fiji-gan's {@link Tensor} and ONNX Runtime's tensors that
- * {@link ModelSession#run} makes on the way in (to the input's declared element type) and out (to
- * float32). The caller owns and closes the {@link OnnxTensor} it gets.
+ * {@link ModelSession#run} makes on the way in (to the input's declared element
+ * type) and out (to float32). The caller owns and closes the {@link OnnxTensor}
+ * it gets.
  */
 final class OrtTensors {
+
 	private OrtTensors() {}
 
-	static OnnxTensor toOrt(OrtEnvironment env, String name, Tensor t, TensorInfo info)
-		throws OrtException
+	static OnnxTensor toOrt(OrtEnvironment env, String name, Tensor t,
+		TensorInfo info) throws OrtException
 	{
 		OnnxJavaType type = info.type;
 		if (!t.isFloat()) {
 			long[] v = t.longs();
-			if (type == OnnxJavaType.INT64) return OnnxTensor.createTensor(env, LongBuffer.wrap(v), t
-				.shape());
+			if (type == OnnxJavaType.INT64) return OnnxTensor.createTensor(env,
+				LongBuffer.wrap(v), t.shape());
 			if (type == OnnxJavaType.INT32) {
 				int[] iv = new int[v.length];
 				for (int i = 0; i < v.length; i++)
 					iv[i] = Math.toIntExact(v[i]);
-				return OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(iv), t.shape());
+				return OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(iv), t
+					.shape());
 			}
 			throw new GanException("input '" + name + "' has element type " + type +
 				"; an integer input must be int64 or int32");
@@ -44,8 +48,8 @@ final class OrtTensors {
 		float[] f = t.floats();
 		switch (type) {
 			case FLOAT: {
-				FloatBuffer fb = ByteBuffer.allocateDirect(f.length * 4).order(ByteOrder.nativeOrder())
-					.asFloatBuffer();
+				FloatBuffer fb = ByteBuffer.allocateDirect(f.length * 4).order(ByteOrder
+					.nativeOrder()).asFloatBuffer();
 				fb.put(f).rewind();
 				return OnnxTensor.createTensor(env, fb, t.shape());
 			}
@@ -56,12 +60,13 @@ final class OrtTensors {
 				return OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), t.shape());
 			}
 			case FLOAT16: {
-				java.nio.ShortBuffer sb = ByteBuffer.allocateDirect(f.length * 2).order(ByteOrder
-					.nativeOrder()).asShortBuffer();
+				java.nio.ShortBuffer sb = ByteBuffer.allocateDirect(f.length * 2).order(
+					ByteOrder.nativeOrder()).asShortBuffer();
 				for (float v : f)
 					sb.put(Fp16Conversions.floatToFp16(v));
 				sb.rewind();
-				return OnnxTensor.createTensor(env, sb, t.shape(), OnnxJavaType.FLOAT16);
+				return OnnxTensor.createTensor(env, sb, t.shape(),
+					OnnxJavaType.FLOAT16);
 			}
 			default:
 				throw new GanException("input '" + name + "' has element type " + type +
@@ -70,8 +75,8 @@ final class OrtTensors {
 	}
 
 	static Tensor fromOrt(String name, OnnxValue value) throws OrtException {
-		if (!(value instanceof OnnxTensor t)) throw new GanException("output '" + name +
-			"' is not a tensor");
+		if (!(value instanceof OnnxTensor t)) throw new GanException("output '" +
+			name + "' is not a tensor");
 		long[] shape = t.getInfo().getShape();
 		switch (t.getInfo().type) {
 			case FLOAT: {
@@ -102,7 +107,8 @@ final class OrtTensors {
 				return Tensor.of(f, shape);
 			}
 			default:
-				throw new GanException("output '" + name + "' has element type " + t.getInfo().type +
+				throw new GanException("output '" + name + "' has element type " + t
+					.getInfo().type +
 					"; fiji-gan reads float32, float64, float16 and uint8 outputs");
 		}
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.engine;
 
 import java.io.IOException;
@@ -11,16 +12,19 @@ import java.util.Objects;
 import org.fijigan.core.GanException;
 
 /**
- * Keeps recently used {@link ModelSession}s open, so that a second command on the same model does
- * not pay for loading it again. A session is keyed by the model file (path, size, modification
- * time), the device and the thread count. Callers {@link #acquire} a lease and close it when done;
- * the cache closes an evicted session only once no lease on it is open. Thread-safe.
+ * Keeps recently used {@link ModelSession}s open, so that a second command on
+ * the same model does not pay for loading it again. A session is keyed by the
+ * model file (path, size, modification time), the device and the thread count.
+ * Callers {@link #acquire} a lease and close it when done; the cache closes an
+ * evicted session only once no lease on it is open. Thread-safe.
  */
 public final class SessionCache implements AutoCloseable {
+
 	private static final SessionCache SHARED = new SessionCache(4);
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(SHARED::close, "fiji-gan session cache"));
+		Runtime.getRuntime().addShutdownHook(new Thread(SHARED::close,
+			"fiji-gan session cache"));
 	}
 
 	/** The process-wide cache used by the commands and the CLI. */
@@ -28,9 +32,12 @@ public final class SessionCache implements AutoCloseable {
 		return SHARED;
 	}
 
-	private record Key(Path file, long size, long modified, DeviceSpec device, int threads) {}
+	private record Key(Path file, long size, long modified, DeviceSpec device,
+		int threads)
+	{}
 
 	private static final class Entry {
+
 		final ModelSession session;
 		int leases;
 		boolean evicted;
@@ -41,14 +48,18 @@ public final class SessionCache implements AutoCloseable {
 	}
 
 	private final int capacity;
-	private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+	private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16,
+		0.75f, true);
 
 	public SessionCache(int capacity) {
 		this.capacity = capacity;
 	}
 
-	/** A lease on an open session; closing it hands the session back to the cache. */
+	/**
+	 * A lease on an open session; closing it hands the session back to the cache.
+	 */
 	public final class Lease implements AutoCloseable {
+
 		private final Entry entry;
 		private boolean released;
 
@@ -76,8 +87,8 @@ public final class SessionCache implements AutoCloseable {
 		Key key;
 		try {
 			Path real = onnxFile.toRealPath();
-			key = new Key(real, Files.size(real), Files.getLastModifiedTime(real).toMillis(), Objects
-				.requireNonNull(device), threads);
+			key = new Key(real, Files.size(real), Files.getLastModifiedTime(real)
+				.toMillis(), Objects.requireNonNull(device), threads);
 		}
 		catch (IOException e) {
 			throw new GanException("model file not found: " + onnxFile);
@@ -119,7 +130,9 @@ public final class SessionCache implements AutoCloseable {
 		return entries.size();
 	}
 
-	/** Number of leases handed out and not yet closed, over all cached sessions. */
+	/**
+	 * Number of leases handed out and not yet closed, over all cached sessions.
+	 */
 	public synchronized int openLeases() {
 		int n = 0;
 		for (Entry e : entries.values())

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.engine;
 
 import java.io.IOException;
@@ -11,24 +12,28 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where the Linux dynamic loader would find a shared library by its soname, checked with file
- * lookups only (nothing is loaded): a library this process has loaded already, then the folders of
- * {@code LD_LIBRARY_PATH} and of the asking library's run path, then the loader's cache
- * ({@code /etc/ld.so.cache}, written by {@code ldconfig}), then the default folders. It answers in
- * well under a millisecond per name, where asking ONNX Runtime to load a provider maps hundreds of
- * megabytes first.
+ * Where the Linux dynamic loader would find a shared library by its soname,
+ * checked with file lookups only (nothing is loaded): a library this process
+ * has loaded already, then the folders of {@code LD_LIBRARY_PATH} and of the
+ * asking library's run path, then the loader's cache ({@code /etc/ld.so.cache},
+ * written by {@code ldconfig}), then the default folders. It answers in well
+ * under a millisecond per name, where asking ONNX Runtime to load a provider
+ * maps hundreds of megabytes first.
  */
 final class SharedLibrarySearch {
+
 	static final Path LOADER_CACHE = Path.of("/etc/ld.so.cache");
-	static final List<Path> DEFAULT_FOLDERS = List.of(Path.of("/lib64"), Path.of("/usr/lib64"), Path.of(
-		"/lib"), Path.of("/usr/lib"));
+	static final List<Path> DEFAULT_FOLDERS = List.of(Path.of("/lib64"), Path.of(
+		"/usr/lib64"), Path.of("/lib"), Path.of("/usr/lib"));
 
 	private final List<Path> folders;
 	private final Set<String> known;
 
 	/**
-	 * @param folders searched in order, as {@code LD_LIBRARY_PATH} and run paths are
-	 * @param known file names the loader finds without a search: those in its cache and those loaded
+	 * @param folders searched in order, as {@code LD_LIBRARY_PATH} and run paths
+	 *          are
+	 * @param known file names the loader finds without a search: those in its
+	 *          cache and those loaded
 	 */
 	SharedLibrarySearch(List<Path> folders, Set<String> known) {
 		this.folders = List.copyOf(folders);
@@ -36,16 +41,18 @@ final class SharedLibrarySearch {
 	}
 
 	/**
-	 * The search of this process for a library in {@code origin} whose run path is {@code runPath}
-	 * ({@code $ORIGIN} stands for {@code origin}).
+	 * The search of this process for a library in {@code origin} whose run path
+	 * is {@code runPath} ({@code $ORIGIN} stands for {@code origin}).
 	 */
 	static SharedLibrarySearch forThisProcess(Path origin, List<String> runPath) {
 		List<Path> folders = new ArrayList<>();
 		String ld = System.getenv("LD_LIBRARY_PATH");
 		if (ld != null) for (String d : ld.split(":"))
-			addFolder(folders, d.isEmpty() ? "." : d); // an empty entry is the working folder
+			addFolder(folders, d.isEmpty() ? "." : d); // an empty entry is the
+																									// working folder
 		for (String d : runPath)
-			addFolder(folders, d.replace("${ORIGIN}", origin.toString()).replace("$ORIGIN", origin.toString()));
+			addFolder(folders, d.replace("${ORIGIN}", origin.toString()).replace(
+				"$ORIGIN", origin.toString()));
 		folders.addAll(DEFAULT_FOLDERS);
 		Set<String> known = new HashSet<>(namesInLoaderCache(read(LOADER_CACHE)));
 		known.addAll(loadedNames(readText(Path.of("/proc/self/maps"))));
@@ -69,8 +76,9 @@ final class SharedLibrarySearch {
 	}
 
 	/**
-	 * The library file names in a loader cache: its entries end in NUL-terminated absolute paths,
-	 * whatever the cache format's version, so every string that is one counts.
+	 * The library file names in a loader cache: its entries end in NUL-terminated
+	 * absolute paths, whatever the cache format's version, so every string that
+	 * is one counts.
 	 */
 	static Set<String> namesInLoaderCache(byte[] cache) {
 		Set<String> names = new HashSet<>();
@@ -78,7 +86,8 @@ final class SharedLibrarySearch {
 		for (int i = 0; i <= cache.length; i++) {
 			if (i < cache.length && cache[i] != 0) continue;
 			if (i - start > 1 && cache[start] == '/') {
-				String path = new String(cache, start, i - start, StandardCharsets.ISO_8859_1);
+				String path = new String(cache, start, i - start,
+					StandardCharsets.ISO_8859_1);
 				names.add(path.substring(path.lastIndexOf('/') + 1));
 			}
 			start = i + 1;
@@ -88,8 +97,8 @@ final class SharedLibrarySearch {
 
 	/**
 	 * The sonames of the libraries in a {@code /proc/self/maps} listing. A loaded
-	 * {@code libstdc++.so.6.0.30} answers to {@code libstdc++.so.6} and the other shortenings at a
-	 * dot after {@code .so}.
+	 * {@code libstdc++.so.6.0.30} answers to {@code libstdc++.so.6} and the other
+	 * shortenings at a dot after {@code .so}.
 	 */
 	static Set<String> loadedNames(String maps) {
 		Set<String> names = new HashSet<>();
@@ -100,7 +109,8 @@ final class SharedLibrarySearch {
 			int so = name.indexOf(".so");
 			if (so < 0) continue;
 			names.add(name);
-			for (int dot = name.lastIndexOf('.'); dot > so; dot = name.lastIndexOf('.', dot - 1))
+			for (int dot = name.lastIndexOf('.'); dot > so; dot = name.lastIndexOf(
+				'.', dot - 1))
 				names.add(name.substring(0, dot));
 		}
 		return names;

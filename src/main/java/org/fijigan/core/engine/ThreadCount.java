@@ -1,14 +1,17 @@
+
 package org.fijigan.core.engine;
 
 import org.fijigan.core.GanException;
 
 /**
- * The number of intra-op threads a run may ask ONNX Runtime for: 0 for one per core, else 1 to
- * {@value #PER_CORE} per core. More threads than that only contend for the cores (2,000 of them
- * put a machine at a load of 1,800 for minutes, and a run busy in a native kernel may then take
- * a minute to stop), and each costs its stack.
+ * The number of intra-op threads a run may ask ONNX Runtime for: 0 for one per
+ * core, else 1 to {@value #PER_CORE} per core. More threads than that only
+ * contend for the cores (2,000 of them put a machine at a load of 1,800 for
+ * minutes, and a run busy in a native kernel may then take a minute to stop),
+ * and each costs its stack.
  */
 public final class ThreadCount {
+
 	/** Threads allowed per available core. */
 	public static final int PER_CORE = 4;
 
@@ -26,8 +29,9 @@ public final class ThreadCount {
 	public static int check(int threads) {
 		if (threads >= 0 && threads <= max()) return threads;
 		int cores = Runtime.getRuntime().availableProcessors();
-		throw new GanException("threads must be 0 (one per core) or 1 to " + max() + " (" + PER_CORE +
-			" per core; this machine has " + cores + " core" + (cores == 1 ? "" : "s") + "), not " + threads);
+		throw new GanException("threads must be 0 (one per core) or 1 to " + max() +
+			" (" + PER_CORE + " per core; this machine has " + cores + " core" +
+			(cores == 1 ? "" : "s") + "), not " + threads);
 	}
 
 	/** Parses a thread count as {@link #check} allows it. */
@@ -36,8 +40,9 @@ public final class ThreadCount {
 			return check(Integer.parseInt(text.trim()));
 		}
 		catch (NumberFormatException e) {
-			throw new GanException("threads must be a whole number, 0 for one per core, not '" + text +
-				"'");
+			throw new GanException(
+				"threads must be a whole number, 0 for one per core, not '" + text +
+					"'");
 		}
 	}
 }

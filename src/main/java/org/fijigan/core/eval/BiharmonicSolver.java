@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
@@ -5,40 +6,58 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The solver of {@link Baselines#biharmonicFill}: minimises {@code E(u) = Σ_i (L u)_i²} over the
- * hole pixels of {@code u}, where {@code (L u)_i = Σ_j (u_j - u_i)} over the 4-neighbours
- * {@code j} of {@code i} inside the image (the graph Laplacian of the pixel grid: symmetric, its
- * kernel the constants, so with one known pixel the minimum is unique). With {@code L_H} the
- * columns of {@code L} at the holes and {@code c = L u_K} the Laplacian of the known values (holes
- * at 0), the minimum solves the normal equations {@code L_Hᵀ L_H x = -L_Hᵀ c}: symmetric positive
- * definite, 13 entries a row. Their condition grows with the fourth power of a hole's width, so
- * plain conjugate gradients need tens of thousands of iterations on a 200-pixel hole; here each
- * iteration is preconditioned by one multigrid V-cycle (Galerkin coarse matrices {@code Pᵀ A P},
- * bilinear prolongation {@code P} from a grid of half the resolution, symmetric Gauss-Seidel
- * smoothing, a dense Cholesky solve on the coarsest grid), which keeps the count to tens.
- * Not thread-safe; fills {@code u} in place.
+ * The solver of {@link Baselines#biharmonicFill}: minimises
+ * {@code E(u) = Σ_i (L u)_i²} over the hole pixels of {@code u}, where
+ * {@code (L u)_i = Σ_j (u_j - u_i)} over the 4-neighbours {@code j} of
+ * {@code i} inside the image (the graph Laplacian of the pixel grid: symmetric,
+ * its kernel the constants, so with one known pixel the minimum is unique).
+ * With {@code L_H} the columns of {@code L} at the holes and {@code c = L u_K}
+ * the Laplacian of the known values (holes at 0), the minimum solves the normal
+ * equations {@code L_Hᵀ L_H x = -L_Hᵀ c}: symmetric positive definite, 13
+ * entries a row. Their condition grows with the fourth power of a hole's width,
+ * so plain conjugate gradients need tens of thousands of iterations on a
+ * 200-pixel hole; here each iteration is preconditioned by one multigrid
+ * V-cycle (Galerkin coarse matrices {@code Pᵀ A P}, bilinear prolongation
+ * {@code P} from a grid of half the resolution, symmetric Gauss-Seidel
+ * smoothing, a dense Cholesky solve on the coarsest grid), which keeps the
+ * count to tens. Not thread-safe; fills {@code u} in place.
  */
 final class BiharmonicSolver {
+
 	/** Gauss-Seidel sweeps before and after each coarse-grid correction. */
 	private static final int SMOOTHING = 2;
 	/** Unknowns up to which a grid is solved directly. */
 	private static final int DIRECT = 600;
-	/** Symmetric sweep pairs that stand in for the solve on a coarsest grid too large to factor. */
+	/**
+	 * Symmetric sweep pairs that stand in for the solve on a coarsest grid too
+	 * large to factor.
+	 */
 	private static final int COARSEST_SWEEPS = 20;
-	/** A Cholesky pivot at most this fraction of its diagonal entry is a null direction. */
+	/**
+	 * A Cholesky pivot at most this fraction of its diagonal entry is a null
+	 * direction.
+	 */
 	private static final double NULL_PIVOT = 1e-10;
 
 	private final List<SparseMatrix> matrices = new ArrayList<>();
-	/** {@code prolongations.get(l)} maps the unknowns of grid {@code l + 1} to those of grid {@code l}. */
+	/**
+	 * {@code prolongations.get(l)} maps the unknowns of grid {@code l + 1} to
+	 * those of grid {@code l}.
+	 */
 	private final List<SparseMatrix> prolongations = new ArrayList<>();
 	private final List<SparseMatrix> restrictions = new ArrayList<>();
-	/** The Cholesky factor of the coarsest matrix (row-major, lower), or null to smooth there. */
+	/**
+	 * The Cholesky factor of the coarsest matrix (row-major, lower), or null to
+	 * smooth there.
+	 */
 	private double[] cholesky;
 
 	private BiharmonicSolver() {}
 
 	/** Fills the holes of {@code u} ({@code h x w}, row-major) in place. */
-	static void solve(double[] u, boolean[] holes, int h, int w, double tol, int maxIterations) {
+	static void solve(double[] u, boolean[] holes, int h, int w, double tol,
+		int maxIterations)
+	{
 		int n = Baselines.count(holes);
 		if (n == 0) return;
 		int[] unknown = new int[u.length], pixel = new int[n];
@@ -49,7 +68,8 @@ final class BiharmonicSolver {
 		// L_H: one row per pixel next to or in a hole, one column per hole pixel
 		List<Integer> support = new ArrayList<>();
 		for (int i = 0; i < u.length; i++)
-			if (holes[i] || neighbours(i, h, w).stream().anyMatch(j -> holes[j])) support.add(i);
+			if (holes[i] || neighbours(i, h, w).stream().anyMatch(j -> holes[j]))
+				support.add(i);
 		int[] start = new int[support.size() + 1];
 		int[] idx = new int[support.size() * 5];
 		double[] val = new double[idx.length];
@@ -75,7 +95,8 @@ final class BiharmonicSolver {
 			sortRow(idx, val, start[r], nnz);
 			start[r + 1] = nnz;
 		}
-		SparseMatrix lh = new SparseMatrix(n, start, Arrays.copyOf(idx, nnz), Arrays.copyOf(val, nnz));
+		SparseMatrix lh = new SparseMatrix(n, start, Arrays.copyOf(idx, nnz), Arrays
+			.copyOf(val, nnz));
 		SparseMatrix lhT = lh.transpose();
 		double[] b = new double[n];
 		lhT.multiply(c, b);
@@ -108,7 +129,10 @@ final class BiharmonicSolver {
 		return out;
 	}
 
-	/** Sorts the entries {@code [from, to)} by column (at most five: insertion sort). */
+	/**
+	 * Sorts the entries {@code [from, to)} by column (at most five: insertion
+	 * sort).
+	 */
 	private static void sortRow(int[] idx, double[] val, int from, int to) {
 		for (int a = from + 1; a < to; a++)
 			for (int b = a; b > from && idx[b - 1] > idx[b]; b--) {
@@ -122,14 +146,16 @@ final class BiharmonicSolver {
 	}
 
 	/**
-	 * The grid hierarchy below {@code a}, whose unknowns sit at {@code (ys, xs)} on an
-	 * {@code h x w} grid: coarse nodes at the even coordinates, every node next to a fine unknown is
-	 * a coarse unknown, and each fine unknown is interpolated bilinearly from the nodes around it.
-	 * Where a node's only fine unknowns are shared with other nodes (a one-pixel hole between four
-	 * nodes), {@code P}'s columns are dependent and {@code Pᵀ A P} is only semi-definite; it stays
-	 * consistent (the restricted residual lies in the range of {@code Pᵀ}), its diagonal stays
-	 * positive for the smoother, and the coarsest solve drops the null directions. Coarsening stops
-	 * when a grid is small enough to factor, or stops shrinking (one-pixel strokes do not coarsen;
+	 * The grid hierarchy below {@code a}, whose unknowns sit at {@code (ys, xs)}
+	 * on an {@code h x w} grid: coarse nodes at the even coordinates, every node
+	 * next to a fine unknown is a coarse unknown, and each fine unknown is
+	 * interpolated bilinearly from the nodes around it. Where a node's only fine
+	 * unknowns are shared with other nodes (a one-pixel hole between four nodes),
+	 * {@code P}'s columns are dependent and {@code Pᵀ A P} is only semi-definite;
+	 * it stays consistent (the restricted residual lies in the range of
+	 * {@code Pᵀ}), its diagonal stays positive for the smoother, and the coarsest
+	 * solve drops the null directions. Coarsening stops when a grid is small
+	 * enough to factor, or stops shrinking (one-pixel strokes do not coarsen;
 	 * they are well conditioned and the smoother handles them).
 	 */
 	private void build(SparseMatrix a, int[] ys, int[] xs, int h, int w) {
@@ -167,15 +193,21 @@ final class BiharmonicSolver {
 				}
 			start[k + 1] = nnz;
 		}
-		SparseMatrix p = new SparseMatrix(m, start, Arrays.copyOf(idx, nnz), Arrays.copyOf(val, nnz));
+		SparseMatrix p = new SparseMatrix(m, start, Arrays.copyOf(idx, nnz), Arrays
+			.copyOf(val, nnz));
 		SparseMatrix r = p.transpose();
 		prolongations.add(p);
 		restrictions.add(r);
 		build(r.times(a.times(p)), cys, cxs, ch, cw);
 	}
 
-	/** Preconditioned conjugate gradients on {@code A x = b} from {@code x}, in place. */
-	private void conjugateGradients(double[] x, double[] b, double tol, int maxIterations) {
+	/**
+	 * Preconditioned conjugate gradients on {@code A x = b} from {@code x}, in
+	 * place.
+	 */
+	private void conjugateGradients(double[] x, double[] b, double tol,
+		int maxIterations)
+	{
 		SparseMatrix a = matrices.get(0);
 		int n = x.length;
 		double[] r = new double[n], ap = new double[n], diagonal = diagonal(a);
@@ -201,7 +233,10 @@ final class BiharmonicSolver {
 		}
 	}
 
-	/** One V-cycle on grid {@code level} for {@code A e = r} from {@code e = 0}: a symmetric operator. */
+	/**
+	 * One V-cycle on grid {@code level} for {@code A e = r} from {@code e = 0}: a
+	 * symmetric operator.
+	 */
 	private double[] vCycle(int level, double[] r) {
 		SparseMatrix a = matrices.get(level);
 		int n = r.length;
@@ -221,7 +256,8 @@ final class BiharmonicSolver {
 		for (int k = 0; k < n; k++)
 			residual[k] = r[k] - ae[k];
 		SparseMatrix restriction = restrictions.get(level);
-		double[] coarse = new double[restriction.rows()], correction = new double[n];
+		double[] coarse = new double[restriction.rows()], correction =
+			new double[n];
 		restriction.multiply(residual, coarse);
 		prolongations.get(level).multiply(vCycle(level + 1, coarse), correction);
 		for (int k = 0; k < n; k++)
@@ -254,9 +290,10 @@ final class BiharmonicSolver {
 	}
 
 	/**
-	 * The lower Cholesky factor of the symmetric positive semi-definite {@code n x n} matrix
-	 * {@code m}: a pivot that falls to {@value #NULL_PIVOT} of its diagonal entry or below marks a
-	 * null direction, and its column stays 0.
+	 * The lower Cholesky factor of the symmetric positive semi-definite
+	 * {@code n x n} matrix {@code m}: a pivot that falls to {@value #NULL_PIVOT}
+	 * of its diagonal entry or below marks a null direction, and its column stays
+	 * 0.
 	 */
 	private static double[] factor(double[] m, int n) {
 		double[] l = new double[n * n];
@@ -277,7 +314,10 @@ final class BiharmonicSolver {
 		return l;
 	}
 
-	/** Solves {@code L Lᵀ x = b} with {@link #factor}'s {@code L}; null directions get 0. */
+	/**
+	 * Solves {@code L Lᵀ x = b} with {@link #factor}'s {@code L}; null directions
+	 * get 0.
+	 */
 	private static double[] choleskySolve(double[] l, int n, double[] b) {
 		double[] y = new double[n];
 		for (int i = 0; i < n; i++) {

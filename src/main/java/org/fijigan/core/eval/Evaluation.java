@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.List;
@@ -11,39 +12,47 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.data.ImageSource;
 
 /**
- * Measures a model against classical baselines on a set of clean images, by the protocol of its
- * task ({@link TaskProtocol}: how the clean image is degraded, which baselines, which metrics):
+ * Measures a model against classical baselines on a set of clean images, by the
+ * protocol of its task ({@link TaskProtocol}: how the clean image is degraded,
+ * which baselines, which metrics):
  * <ul>
- * <li><b>super-resolution</b> ({@link SuperResolutionProtocol#evaluation}): each image is cropped at
- * the right and bottom to a multiple of the model's (whole) scale {@code s}, area-averaged down by
- * {@code s} (the training degradation), and enlarged again by the model, bicubic and
- * nearest-neighbour interpolation; PSNR and SSIM against the original with {@code s} pixels shaved
- * off each border.</li>
- * <li><b>denoising</b> ({@link DenoisingProtocol#evaluation}): Gaussian noise of sigma 15, 25 and 50
- * (in 8-bit units: sigma/255 of the range) and Poisson-Gaussian noise (30 photons at the top of the
- * range, Gaussian read noise 0.01 of the range); against the noisy input, a Gaussian blur whose
- * sigma is the best of {@link DenoisingProtocol#BLUR_SIGMAS} by mean PSNR <em>on the same
- * images</em> (which favours the baseline), and 3x3 and 5x5 median filters.</li>
- * <li><b>inpainting</b> ({@link InpaintingProtocol#evaluation}): seeded free-form holes (training's
- * brush strokes and boxes) covering 10-30% of each image; PSNR and SSIM inside the holes only (the
- * SSIM map averaged over hole pixels at least 5 pixels from the border), against harmonic (Laplace)
- * and biharmonic filling and filling with the mean of the known pixels. The model sees the image with its holes
- * set to 0.</li>
+ * <li><b>super-resolution</b> ({@link SuperResolutionProtocol#evaluation}):
+ * each image is cropped at the right and bottom to a multiple of the model's
+ * (whole) scale {@code s}, area-averaged down by {@code s} (the training
+ * degradation), and enlarged again by the model, bicubic and nearest-neighbour
+ * interpolation; PSNR and SSIM against the original with {@code s} pixels
+ * shaved off each border.</li>
+ * <li><b>denoising</b> ({@link DenoisingProtocol#evaluation}): Gaussian noise
+ * of sigma 15, 25 and 50 (in 8-bit units: sigma/255 of the range) and
+ * Poisson-Gaussian noise (30 photons at the top of the range, Gaussian read
+ * noise 0.01 of the range); against the noisy input, a Gaussian blur whose
+ * sigma is the best of {@link DenoisingProtocol#BLUR_SIGMAS} by mean PSNR
+ * <em>on the same images</em> (which favours the baseline), and 3x3 and 5x5
+ * median filters.</li>
+ * <li><b>inpainting</b> ({@link InpaintingProtocol#evaluation}): seeded
+ * free-form holes (training's brush strokes and boxes) covering 10-30% of each
+ * image; PSNR and SSIM inside the holes only (the SSIM map averaged over hole
+ * pixels at least 5 pixels from the border), against harmonic (Laplace) and
+ * biharmonic filling and filling with the mean of the known pixels. The model
+ * sees the image with its holes set to 0.</li>
  * <li><b>generation</b>: see {@link GenerationEvaluation}.</li>
  * </ul>
- * Values: each image is normalised by {@link EvaluationOptions#normalization()} to [0, 1] (data
- * range 1 for PSNR and SSIM; with the default, PSNR is the usual 8-bit PSNR for 8-bit images), and
- * every result is clipped to [0, 1] before it is measured. The model is given the degraded image
- * in exactly these units, mapped to its input range ({@code range:0,1} normalisation) with float
- * output, through the same pipeline the commands use. The degraded input itself is not clipped.
- * Each image contributes its middle slice (first frame); images larger than
- * {@link EvaluationOptions#maxSide()} are centre-cropped to it. Scores are means of per-image
- * values. Everything random comes from {@link EvaluationOptions#seed()}.
+ * Values: each image is normalised by {@link EvaluationOptions#normalization()}
+ * to [0, 1] (data range 1 for PSNR and SSIM; with the default, PSNR is the
+ * usual 8-bit PSNR for 8-bit images), and every result is clipped to [0, 1]
+ * before it is measured. The model is given the degraded image in exactly these
+ * units, mapped to its input range ({@code range:0,1} normalisation) with float
+ * output, through the same pipeline the commands use. The degraded input itself
+ * is not clipped. Each image contributes its middle slice (first frame); images
+ * larger than {@link EvaluationOptions#maxSide()} are centre-cropped to it.
+ * Scores are means of per-image values. Everything random comes from
+ * {@link EvaluationOptions#seed()}.
  * <p>
- * This class dispatches; {@link RestorationEvaluation} and {@link GenerationEvaluation} run the
- * protocols.
+ * This class dispatches; {@link RestorationEvaluation} and
+ * {@link GenerationEvaluation} run the protocols.
  */
 public final class Evaluation {
+
 	private Evaluation() {}
 
 	/**
@@ -78,16 +87,16 @@ public final class Evaluation {
 
 	/** Refuses a model of another task. */
 	static void requireTask(ModelDescriptor model, TaskKind task) {
-		if (model.task() != task) throw new GanException(model.name() + " is a " + model.task().id() +
-			" model, not " + task.id());
+		if (model.task() != task) throw new GanException(model.name() + " is a " +
+			model.task().id() + " model, not " + task.id());
 	}
 
 	/** The report of a restoration evaluation; the seed is its last note. */
-	static EvaluationReport report(ModelDescriptor model, TaskKind task, List<Score> rows,
-		List<String> notes, EvaluationOptions options)
+	static EvaluationReport report(ModelDescriptor model, TaskKind task,
+		List<Score> rows, List<String> notes, EvaluationOptions options)
 	{
 		notes.add("seed " + options.seed());
-		return new EvaluationReport(model.name(), model.sha256(), task, rows, List.of(), List.of(), null,
-			notes);
+		return new EvaluationReport(model.name(), model.sha256(), task, rows, List
+			.of(), List.of(), null, notes);
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
@@ -16,10 +17,12 @@ import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.core.train.data.Planes;
 
 /**
- * Images as the evaluation compares them: one plane per image (the middle slice of the first
- * frame, all channels), normalised to the evaluation's units and clipped to [0, 1].
+ * Images as the evaluation compares them: one plane per image (the middle slice
+ * of the first frame, all channels), normalised to the evaluation's units and
+ * clipped to [0, 1].
  */
 final class EvaluationImages {
+
 	private EvaluationImages() {}
 
 	/**
@@ -90,10 +93,14 @@ final class EvaluationImages {
 	/** A loaded sample, and whether the image was larger than the crop. */
 	record Loaded(Sample sample, boolean cropped) {}
 
-	/** At most {@code max} of {@code names}: all, or a seeded choice kept in the names' order. */
+	/**
+	 * At most {@code max} of {@code names}: all, or a seeded choice kept in the
+	 * names' order.
+	 */
 	static List<String> choose(List<String> names, int max, long seed) {
 		if (names.size() <= max) return List.copyOf(names);
-		int[] pick = GenerativeMetrics.sample(names.size(), max, new SplittableRandom(seed));
+		int[] pick = GenerativeMetrics.sample(names.size(), max,
+			new SplittableRandom(seed));
 		Arrays.sort(pick);
 		List<String> out = new ArrayList<>();
 		for (int i : pick)
@@ -102,18 +109,20 @@ final class EvaluationImages {
 	}
 
 	/**
-	 * Opens {@code name} and takes its centre {@code cropHeight x cropWidth} pixels (or the whole
-	 * plane along an axis where it is smaller), normalised by {@code rule}.
+	 * Opens {@code name} and takes its centre {@code cropHeight x cropWidth}
+	 * pixels (or the whole plane along an axis where it is smaller), normalised
+	 * by {@code rule}.
 	 *
-	 * @param rule null for the restoration default (0-255 for 8-bit and RGB images, the image's own
-	 *          minimum to maximum otherwise)
+	 * @param rule null for the restoration default (0-255 for 8-bit and RGB
+	 *          images, the image's own minimum to maximum otherwise)
 	 */
-	static Loaded load(ImageSource source, String name, Normalization rule, int cropHeight,
-		int cropWidth)
+	static Loaded load(ImageSource source, String name, Normalization rule,
+		int cropHeight, int cropWidth)
 	{
 		RasterImage image = source.open(name);
 		int channels = image.logicalChannels();
-		int h = Math.min(cropHeight, image.height()), w = Math.min(cropWidth, image.width());
+		int h = Math.min(cropHeight, image.height()), w = Math.min(cropWidth, image
+			.width());
 		int y0 = (image.height() - h) / 2, x0 = (image.width() - w) / 2;
 		int z = image.slices() / 2, n = h * w;
 		float[] values = new float[channels * n];
@@ -127,29 +136,32 @@ final class EvaluationImages {
 			}
 		}
 		List<PointSource> sources = new ArrayList<>();
-		for (PointSource p : PointSource.parse(image.properties().get(PointSource.PROPERTY)))
+		for (PointSource p : PointSource.parse(image.properties().get(
+			PointSource.PROPERTY)))
 			sources.add(p.shifted(x0, y0));
-		return new Loaded(new Sample(name, channels, h, w, values, sources), h < image.height() ||
-			w < image.width());
+		return new Loaded(new Sample(name, channels, h, w, values, sources),
+			h < image.height() || w < image.width());
 	}
 
 	/**
-	 * The raw values that map to 0 and 1 for channel {@code c}: {@link RawRange} of {@code rule}, or
-	 * for the default ({@code null}) the 8-bit range for 8-bit and RGB images and the channel's own
-	 * minimum to maximum otherwise ({@link RawRange.FullRangeTypes#EIGHT_BIT}).
+	 * The raw values that map to 0 and 1 for channel {@code c}: {@link RawRange}
+	 * of {@code rule}, or for the default ({@code null}) the 8-bit range for
+	 * 8-bit and RGB images and the channel's own minimum to maximum otherwise
+	 * ({@link RawRange.FullRangeTypes#EIGHT_BIT}).
 	 */
 	static RawRange range(RasterImage image, int c, Normalization rule) {
 		if (rule instanceof Normalization.None) throw new GanException(
 			"evaluation needs a value range: use range, range:MIN,MAX or percentile, not none");
-		return rule == null ? RawRange.of(new Normalization.BitDepthRange(), image.type(),
-			() -> ChannelStatistics.of(image, c), RawRange.FullRangeTypes.EIGHT_BIT) : RawRange.of(rule,
-				image.type(), () -> ChannelStatistics.of(image, c), RawRange.FullRangeTypes.INTEGER);
+		return rule == null ? RawRange.of(new Normalization.BitDepthRange(), image
+			.type(), () -> ChannelStatistics.of(image, c),
+			RawRange.FullRangeTypes.EIGHT_BIT) : RawRange.of(rule, image.type(),
+				() -> ChannelStatistics.of(image, c), RawRange.FullRangeTypes.INTEGER);
 	}
 
 	/** A float image of one plane holding {@code s}'s channels. */
 	static RasterImage toImage(Sample s) {
-		RasterImage image = RasterImage.allocate(s.width(), s.height(), s.channels(), 1, 1,
-			PixelType.FLOAT32);
+		RasterImage image = RasterImage.allocate(s.width(), s.height(), s
+			.channels(), 1, 1, PixelType.FLOAT32);
 		int n = s.height() * s.width();
 		for (int c = 0; c < s.channels(); c++)
 			System.arraycopy(s.values(), c * n, (float[]) image.plane(c, 0, 0), 0, n);

@@ -28,11 +28,11 @@ import org.fijigan.core.text.Numbers;
  * @param features the PCA features the generation metrics used (to save them), or null
  * @param notes lines for the reader
  */
-public record EvaluationReport(String model, String modelSha256, TaskKind task, List<Score> scores,
-	List<Measure> measures, List<NearCopy> nearCopies, PcaFeatures features, List<String> notes)
-{
-	/** What a row's method is. */
-	public enum MethodKind {
+public record EvaluationReport(String model,String modelSha256,TaskKind task,List<Score>scores,List<Measure>measures,List<NearCopy>nearCopies,PcaFeatures features,List<String>notes){
+
+/** What a row's method is. */
+public enum MethodKind {
+
 		/** The model under evaluation. */
 		MODEL,
 		/** A classical method the model should beat. */
@@ -40,9 +40,10 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 		/** A reference that is no method, e.g. the noisy input itself. */
 		REFERENCE;
 
-		public String id() {
-			return name().toLowerCase(Locale.ROOT);
-		}
+	public String id() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
 	}
 
 	/**
@@ -59,67 +60,75 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 	public record Score(String dataset, TaskKind task, String condition, String method,
 		MethodKind kind, double psnr, double ssim, int n, PointScores points)
 	{
-		/** A score without point sources. */
+
+	/** A score without point sources. */
 		public Score(String dataset, TaskKind task, String condition, String method, MethodKind kind,
 			double psnr, double ssim, int n)
 		{
 			this(dataset, task, condition, method, kind, psnr, ssim, n, null);
 		}
+
 	}
 
 	/**
-	 * Point-source fidelity of one method under one condition, over all the images' counted
-	 * sources (see {@code PointSourceFidelity}).
+	 * Point-source fidelity of one method under one condition, over all the
+	 * images' counted sources (see {@code PointSourceFidelity}).
 	 *
-	 * @param peakRatio sum of the sources' peaks in the result over the sum in the clean image
+	 * @param peakRatio sum of the sources' peaks in the result over the sum in
+	 *          the clean image
 	 * @param fluxRatio the same for their fluxes
-	 * @param faintRecall share of the faint sources the detector finds at the fixed false-positive
-	 *          rate
+	 * @param faintRecall share of the faint sources the detector finds at the
+	 *          fixed false-positive rate
 	 * @param sources sources counted
 	 * @param faintSources faint ones among them
 	 */
-	public record PointScores(double peakRatio, double fluxRatio, double faintRecall, int sources,
-		int faintSources) {}
+	public record PointScores(double peakRatio, double fluxRatio,
+		double faintRecall, int sources, int faintSources)
+	{}
 
 	/**
-	 * One generation metric comparing two image sets, A and B (which ones the metric's name says).
+	 * One generation metric comparing two image sets, A and B (which ones the
+	 * metric's name says).
 	 *
-	 * @param std standard deviation where the metric has one (KID over subsets), else NaN
+	 * @param std standard deviation where the metric has one (KID over subsets),
+	 *          else NaN
 	 * @param countA images in set A
 	 * @param countB images in set B
 	 */
-	public record Measure(String dataset, String condition, String metric, double value, double std,
-		int countA, int countB) {}
+	public record Measure(String dataset, String condition, String metric,
+		double value, double std, int countA, int countB)
+	{}
 
 	/**
 	 * A generated image closer to a training image than held-out real images are.
 	 *
-	 * @param generated index of the generated image (seed = the run's seed + index)
+	 * @param generated index of the generated image (seed = the run's seed +
+	 *          index)
 	 * @param distance RMS difference of normalised pixels
 	 */
-	public record NearCopy(String dataset, String condition, int generated, long seed,
-		String trainingImage, double distance) {}
+	public record NearCopy(String dataset, String condition, int generated,
+		long seed, String trainingImage, double distance)
+	{}
 
 	/** The model's score and the best baseline's (highest PSNR) under one condition. */
 	public record Comparison(String dataset, String condition, Score model, Score bestBaseline) {
-		public double psnrGain() {
-			return model.psnr() - bestBaseline.psnr();
-		}
 
-		public double ssimGain() {
-			return model.ssim() - bestBaseline.ssim();
-		}
+	public double psnrGain() {
+		return model.psnr() - bestBaseline.psnr();
 	}
 
-	public EvaluationReport {
-		scores = List.copyOf(scores);
-		measures = List.copyOf(measures);
-		nearCopies = List.copyOf(nearCopies);
-		notes = List.copyOf(notes);
-		Objects.requireNonNull(task);
+	public double ssimGain() {
+		return model.ssim() - bestBaseline.ssim();
 	}
 
-	/** This report and {@code other} (of the same model, e.g. on another data set) as one. */
+	}
+
+	public EvaluationReport{scores=List.copyOf(scores);measures=List.copyOf(measures);nearCopies=List.copyOf(nearCopies);notes=List.copyOf(notes);Objects.requireNonNull(task);}
+
+	/**
+	 * This report and {@code other} (of the same model, e.g. on another data set)
+	 * as one.
+	 */
 	public EvaluationReport merge(EvaluationReport other) {
 		List<Score> s = new ArrayList<>(scores);
 		s.addAll(other.scores);
@@ -130,24 +139,28 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 		List<String> n = new ArrayList<>(notes);
 		for (String note : other.notes)
 			if (!n.contains(note)) n.add(note);
-		return new EvaluationReport(model, modelSha256, task, s, m, c, features != null ? features
-			: other.features, n);
+		return new EvaluationReport(model, modelSha256, task, s, m, c,
+			features != null ? features : other.features, n);
 	}
 
-	/** Per data set and condition, the model against the best baseline; conditions without both are left out. */
+	/**
+	 * Per data set and condition, the model against the best baseline; conditions
+	 * without both are left out.
+	 */
 	public List<Comparison> comparisons() {
-		Map<String, Score> model = new LinkedHashMap<>(), best = new LinkedHashMap<>();
+		Map<String, Score> model = new LinkedHashMap<>(), best =
+			new LinkedHashMap<>();
 		for (Score s : scores) {
 			String key = s.dataset() + "\u0000" + s.condition();
 			if (s.kind() == MethodKind.MODEL) model.putIfAbsent(key, s);
-			else if (s.kind() == MethodKind.BASELINE) best.merge(key, s, (a, b) -> b.psnr() > a.psnr() ? b
-				: a);
+			else if (s.kind() == MethodKind.BASELINE) best.merge(key, s, (a, b) -> b
+				.psnr() > a.psnr() ? b : a);
 		}
 		List<Comparison> out = new ArrayList<>();
 		for (Map.Entry<String, Score> e : model.entrySet()) {
 			Score b = best.get(e.getKey());
-			if (b != null) out.add(new Comparison(e.getValue().dataset(), e.getValue().condition(), e
-				.getValue(), b));
+			if (b != null) out.add(new Comparison(e.getValue().dataset(), e.getValue()
+				.condition(), e.getValue(), b));
 		}
 		return out;
 	}
@@ -160,31 +173,35 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 	/**
 	 * The rows as CSV with a header line. Restoration:
 	 * {@code dataset,task,condition,method,kind,psnr_db,ssim,n}, followed by
-	 * {@code peak_ratio,flux_ratio,faint_recall,sources,faint_sources} when some images had point
-	 * sources; generation: {@code dataset,task,condition,metric,value,std,n_a,n_b}. Numbers in plain
-	 * notation with a dot; an unknown value is empty, an infinite PSNR is {@code inf}.
+	 * {@code peak_ratio,flux_ratio,faint_recall,sources,faint_sources} when some
+	 * images had point sources; generation:
+	 * {@code dataset,task,condition,metric,value,std,n_a,n_b}. Numbers in plain
+	 * notation with a dot; an unknown value is empty, an infinite PSNR is
+	 * {@code inf}.
 	 */
 	public String toCsv() {
 		StringBuilder sb = new StringBuilder();
 		if (task == TaskKind.GENERATE) {
 			sb.append("dataset,task,condition,metric,value,std,n_a,n_b\n");
 			for (Measure m : measures)
-				sb.append(Csv.line(m.dataset(), task.id(), m.condition(), m.metric(), Numbers.compact(m
-					.value()), Numbers.compact(m.std()), Integer.toString(m.countA()), Integer.toString(m
-						.countB())));
+				sb.append(Csv.line(m.dataset(), task.id(), m.condition(), m.metric(),
+					Numbers.compact(m.value()), Numbers.compact(m.std()), Integer
+						.toString(m.countA()), Integer.toString(m.countB())));
 		}
 		else {
 			boolean points = hasPointSources();
-			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n").append(points
-				? ",peak_ratio,flux_ratio,faint_recall,sources,faint_sources\n" : "\n");
+			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n").append(
+				points ? ",peak_ratio,flux_ratio,faint_recall,sources,faint_sources\n"
+					: "\n");
 			for (Score s : scores) {
-				List<String> fields = new ArrayList<>(List.of(s.dataset(), s.task().id(), s.condition(), s
-					.method(), s.kind().id(), Numbers.compact(s.psnr()), Numbers.compact(s.ssim()), Integer
-						.toString(s.n())));
+				List<String> fields = new ArrayList<>(List.of(s.dataset(), s.task()
+					.id(), s.condition(), s.method(), s.kind().id(), Numbers.compact(s
+						.psnr()), Numbers.compact(s.ssim()), Integer.toString(s.n())));
 				PointScores p = s.points();
-				if (points) fields.addAll(p == null ? List.of("", "", "", "", "") : List.of(Numbers.compact(p
-					.peakRatio()), Numbers.compact(p.fluxRatio()), Numbers.compact(p.faintRecall()), Integer
-						.toString(p.sources()), Integer.toString(p.faintSources())));
+				if (points) fields.addAll(p == null ? List.of("", "", "", "", "") : List
+					.of(Numbers.compact(p.peakRatio()), Numbers.compact(p.fluxRatio()),
+						Numbers.compact(p.faintRecall()), Integer.toString(p.sources()),
+						Integer.toString(p.faintSources())));
 				sb.append(Csv.line(fields));
 			}
 		}
@@ -192,7 +209,8 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task, 
 	}
 
 	/**
-	 * Writes {@link #toCsv()} to {@code file} atomically: the file holds all of it or is untouched.
+	 * Writes {@link #toCsv()} to {@code file} atomically: the file holds all of
+	 * it or is untouched.
 	 *
 	 * @param replace whether an existing file may be replaced
 	 */

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
@@ -30,24 +31,29 @@ import org.fijigan.core.train.data.ClassFolders;
 import org.fijigan.core.train.data.ImageSource;
 
 /**
- * The generation evaluation ({@link GenerationProtocol}). {@code count} images per class are drawn
- * (sample {@code i} from seed {@code seed + i}, classes one after the other; count 0: as many as the
- * real images of the class) and compared with the real images of the class (the first folder of an
- * image's name, numbered as fine-tuning numbers them: {@link ClassFolders}; one class "all" for an
- * unconditional generator), and all classes together when there are several. Real and training
- * images are centre-cropped to the generated size and normalised as
- * {@link EvaluationOptions#normalization()} says; generated images are read in the model's output
- * range; both are clipped to [0, 1].
+ * The generation evaluation ({@link GenerationProtocol}). {@code count} images
+ * per class are drawn (sample {@code i} from seed {@code seed + i}, classes one
+ * after the other; count 0: as many as the real images of the class) and
+ * compared with the real images of the class (the first folder of an image's
+ * name, numbered as fine-tuning numbers them: {@link ClassFolders}; one class
+ * "all" for an unconditional generator), and all classes together when there
+ * are several. Real and training images are centre-cropped to the generated
+ * size and normalised as {@link EvaluationOptions#normalization()} says;
+ * generated images are read in the model's output range; both are clipped to
+ * [0, 1].
  * <p>
- * Metrics on {@link PcaFeatures} (given, else fitted on the training images, else on the real
- * images): FID, KID (mean and standard deviation over subsets), precision and recall (k = 3). The
- * real-vs-real floor: FID and KID between two seeded halves of the real images, and between the
- * real and the training images. With training images, the memorisation check
- * ({@link Memorisation}) in pixel space: near-copies and the nearest-training distances of
- * generated and real images. Every training image is read ({@link PcaFeatures} fits on at most
- * 1000 of them); {@link EvaluationOptions#maxImages()} limits only the real images.
+ * Metrics on {@link PcaFeatures} (given, else fitted on the training images,
+ * else on the real images): FID, KID (mean and standard deviation over
+ * subsets), precision and recall (k = 3). The real-vs-real floor: FID and KID
+ * between two seeded halves of the real images, and between the real and the
+ * training images. With training images, the memorisation check
+ * ({@link Memorisation}) in pixel space: near-copies and the nearest-training
+ * distances of generated and real images. Every training image is read
+ * ({@link PcaFeatures} fits on at most 1000 of them);
+ * {@link EvaluationOptions#maxImages()} limits only the real images.
  */
 public final class GenerationEvaluation {
+
 	private GenerationEvaluation() {}
 
 	/**
@@ -67,53 +73,64 @@ public final class GenerationEvaluation {
 	}
 
 	/** Images of the generated size in [0, 1], CHW. */
-	private record Loaded(List<float[]> generated, Map<String, List<float[]>> realByClass,
-		TrainingSet training, int channels, int height, int width) {}
+	private record Loaded(List<float[]> generated,
+		Map<String, List<float[]>> realByClass, TrainingSet training, int channels,
+		int height, int width)
+	{}
 
 	/**
 	 * Runs the generation evaluation; see the class description.
 	 *
-	 * @param training training images, or null (no memorisation check; features fitted on
-	 *          {@code real})
+	 * @param training training images, or null (no memorisation check; features
+	 *          fitted on {@code real})
 	 * @param features features to use instead of fitting them, or null
 	 */
-	public static EvaluationReport evaluate(ModelDescriptor model, String dataset, ImageSource real,
-		ImageSource training, PcaFeatures features, EvaluationOptions options,
-		ProgressListener progress, CancellationToken cancel)
+	public static EvaluationReport evaluate(ModelDescriptor model, String dataset,
+		ImageSource real, ImageSource training, PcaFeatures features,
+		EvaluationOptions options, ProgressListener progress,
+		CancellationToken cancel)
 	{
 		Evaluation.requireTask(model, TaskKind.GENERATE);
 		GeneratorSpec g = model.generator();
-		Normalization rule = options.normalization() == null ? Normalization.DEFAULT : options
-			.normalization();
+		Normalization rule = options.normalization() == null ? Normalization.DEFAULT
+			: options.normalization();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
-		if (real.names().isEmpty()) throw new GanException("no real images in " + real.describe());
-		if (options.utilityRepeats() > 0 && !g.isConditional()) throw new GanException("the utility " +
-			"measure trains a classifier of the generator's classes, but " + model.name() +
-			" is not class-conditional");
-		if (options.utilityRepeats() > 0 && training == null) throw new GanException("the utility " +
-			"measure needs the training images (the real-only classifier trains on them)");
-		Plan plan = plan(g, EvaluationImages.choose(real.names(), options.maxImages(), options.seed()),
-			options.generatedPerClass());
+		if (real.names().isEmpty()) throw new GanException("no real images in " +
+			real.describe());
+		if (options.utilityRepeats() > 0 && !g.isConditional())
+			throw new GanException("the utility " +
+				"measure trains a classifier of the generator's classes, but " + model
+					.name() + " is not class-conditional");
+		if (options.utilityRepeats() > 0 && training == null)
+			throw new GanException("the utility " +
+				"measure needs the training images (the real-only classifier trains on them)");
+		Plan plan = plan(g, EvaluationImages.choose(real.names(), options
+			.maxImages(), options.seed()), options.generatedPerClass());
 		GenerationProtocol protocol = new GenerationProtocol(options.seed());
-		Loaded images = load(model, plan, real, training, rule, protocol, options, notes, listener,
-			cancel);
+		Loaded images = load(model, plan, real, training, rule, protocol, options,
+			notes, listener, cancel);
 		List<float[]> allReal = new ArrayList<>();
 		images.realByClass().values().forEach(allReal::addAll);
 		int gc = images.channels(), gh = images.height(), gw = images.width();
-		if (allReal.size() < 2) throw new GanException("generation metrics need at least two real " +
-			"images of the generated size " + gw + "x" + gh + "; " + dataset + " has " + allReal.size());
+		if (allReal.size() < 2) throw new GanException(
+			"generation metrics need at least two real " +
+				"images of the generated size " + gw + "x" + gh + "; " + dataset +
+				" has " + allReal.size());
 
 		List<float[]> trainImages = images.training().images();
 		if (features == null) {
 			boolean onTraining = trainImages.size() >= 2;
 			features = PcaFeatures.fit(onTraining ? trainImages : allReal, gc, gh, gw,
-				PcaFeatures.DEFAULT_COMPONENTS, options.seed(), onTraining ? "training images"
+				PcaFeatures.DEFAULT_COMPONENTS, options.seed(), onTraining
+					? "training images"
 					: "evaluated real images (no training images given)");
 		}
-		notes.add("features: " + features.description() + "; FID and KID on them are comparable only " +
+		notes.add("features: " + features.description() +
+			"; FID and KID on them are comparable only " +
 			"between runs with the same features, not with published Inception values");
-		notes.add("FID is biased upwards for small sets: compare values of equal set sizes only");
+		notes.add(
+			"FID is biased upwards for small sets: compare values of equal set sizes only");
 
 		List<Measure> measures = new ArrayList<>();
 		List<NearCopy> nearCopies = new ArrayList<>();
@@ -127,42 +144,52 @@ public final class GenerationEvaluation {
 			GroupImages of = groupImages(g, plan, images, group);
 			String condition = group.condition();
 			if (of.real().size() < 2) {
-				notes.add("class " + condition + ": fewer than two real images, no metrics");
+				notes.add("class " + condition +
+					": fewer than two real images, no metrics");
 				continue;
 			}
-			measures.addAll(protocol.distributions(dataset, condition, of, features, gc, gh, gw));
-			if (!trainImages.isEmpty()) protocol.memorisation(dataset, condition, of, images.training(),
-				group instanceof OneClass, measures, nearCopies);
+			measures.addAll(protocol.distributions(dataset, condition, of, features,
+				gc, gh, gw));
+			if (!trainImages.isEmpty()) protocol.memorisation(dataset, condition, of,
+				images.training(), group instanceof OneClass, measures, nearCopies);
 		}
 		if (options.utilityRepeats() > 0) {
 			Map<String, List<float[]>> trainingByClass = new LinkedHashMap<>();
 			TrainingSet t = images.training();
 			for (int i = 0; i < t.images().size(); i++)
-				trainingByClass.computeIfAbsent(classOf(g, t.names().get(i)), k -> new ArrayList<>()).add(t
-					.images().get(i));
-			List<String> all = new ArrayList<>(new java.util.TreeSet<>(trainingByClass.keySet()));
+				trainingByClass.computeIfAbsent(classOf(g, t.names().get(i)),
+					k -> new ArrayList<>()).add(t.images().get(i));
+			List<String> all = new ArrayList<>(new java.util.TreeSet<>(trainingByClass
+				.keySet()));
 			for (String c : classes)
 				if (!all.contains(c)) all.add(c);
 			Map<String, Integer> labels = ClassFolders.of(g, all).labels();
 			all.sort(java.util.Comparator.comparing(labels::get));
-			measures.addAll(UtilityEvaluation.measure(model, dataset, all, labels, trainingByClass, images
-				.realByClass(), features, gc, gh, gw, options.seed(), options.utilityRepeats(), options
-					.inference(), cancel));
-			notes.add(UtilityEvaluation.note(options.utilityRepeats(), options.seed()));
+			measures.addAll(UtilityEvaluation.measure(model, dataset, all, labels,
+				trainingByClass, images.realByClass(), features, gc, gh, gw, options
+					.seed(), options.utilityRepeats(), options.inference(), cancel));
+			notes.add(UtilityEvaluation.note(options.utilityRepeats(), options
+				.seed()));
 		}
-		if (training == null) notes.add("no training images: no memorisation check, no real-vs-" +
-			"training floor");
-		notes.add("generation: real images normalised with " + rule.describe() + ", centre-cropped to " +
-			gw + "x" + gh + "; generated sample i drawn from seed " + options.seed() + " + i");
-		return new EvaluationReport(model.name(), model.sha256(), TaskKind.GENERATE, List.of(), measures,
-			nearCopies, features, notes);
+		if (training == null) notes.add(
+			"no training images: no memorisation check, no real-vs-" +
+				"training floor");
+		notes.add("generation: real images normalised with " + rule.describe() +
+			", centre-cropped to " + gw + "x" + gh +
+			"; generated sample i drawn from seed " + options.seed() + " + i");
+		return new EvaluationReport(model.name(), model.sha256(), TaskKind.GENERATE,
+			List.of(), measures, nearCopies, features, notes);
 	}
 
-	/** The real images by class, and how many samples each class gets (0: as many as its images). */
+	/**
+	 * The real images by class, and how many samples each class gets (0: as many
+	 * as its images).
+	 */
 	private static Plan plan(GeneratorSpec g, List<String> names, int perClass) {
 		Map<String, List<String>> byClass = new LinkedHashMap<>();
 		for (String name : names)
-			byClass.computeIfAbsent(classOf(g, name), k -> new ArrayList<>()).add(name);
+			byClass.computeIfAbsent(classOf(g, name), k -> new ArrayList<>()).add(
+				name);
 		List<Integer> first = new ArrayList<>(), counts = new ArrayList<>();
 		int total = 0;
 		for (List<String> members : byClass.values()) {
@@ -174,7 +201,10 @@ public final class GenerationEvaluation {
 		return new Plan(names, byClass, first, counts, total);
 	}
 
-	/** Draws every class in one run (sample i from seed + i), then reads the real and training images. */
+	/**
+	 * Draws every class in one run (sample i from seed + i), then reads the real
+	 * and training images.
+	 */
 	private static Loaded load(ModelDescriptor model, Plan plan, ImageSource real,
 		ImageSource training, Normalization rule, GenerationProtocol protocol,
 		EvaluationOptions options, List<String> notes, ProgressListener listener,
@@ -187,14 +217,14 @@ public final class GenerationEvaluation {
 			Map<String, Integer> classLabels = ClassFolders.of(g, classes).labels();
 			labels = new long[plan.total()];
 			for (int k = 0; k < classes.size(); k++)
-				Arrays.fill(labels, plan.first().get(k), plan.first().get(k) + plan.counts().get(k),
-					classLabels.get(classes.get(k)));
+				Arrays.fill(labels, plan.first().get(k), plan.first().get(k) + plan
+					.counts().get(k), classLabels.get(classes.get(k)));
 		}
-		listener.onProgress(new ProgressEvent(Stage.GENERATE, 0, plan.total(), "fiji-gan: generating " +
-			plan.total() + " images"));
+		listener.onProgress(new ProgressEvent(Stage.GENERATE, 0, plan.total(),
+			"fiji-gan: generating " + plan.total() + " images"));
 		InferenceOptions inf = options.inference();
-		RasterImage drawn = protocol.draw(model, plan.total(), labels, true, inf.device(), inf
-			.threads(), cancel).image();
+		RasterImage drawn = protocol.draw(model, plan.total(), labels, true, inf
+			.device(), inf.threads(), cancel).image();
 		int gc = drawn.logicalChannels(), gh = drawn.height(), gw = drawn.width();
 		ValueRange out = model.outputRange();
 		List<float[]> generated = new ArrayList<>();
@@ -213,8 +243,8 @@ public final class GenerationEvaluation {
 				cancel.throwIfCancelled();
 				float[] v = sample(real, name, rule, gc, gh, gw, notes);
 				if (v != null) list.add(v);
-				listener.onProgress(new ProgressEvent(Stage.IMAGE, ++loaded, all, "fiji-gan: reading real image " +
-					loaded + "/" + all));
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, ++loaded, all,
+					"fiji-gan: reading real image " + loaded + "/" + all));
 			}
 			realByClass.put(c, list);
 		}
@@ -227,19 +257,22 @@ public final class GenerationEvaluation {
 			trainImages.add(v);
 			trainNames.add(name);
 		}
-		return new Loaded(generated, realByClass, new TrainingSet(trainImages, trainNames), gc, gh, gw);
+		return new Loaded(generated, realByClass, new TrainingSet(trainImages,
+			trainNames), gc, gh, gw);
 	}
 
 	/** The generated, real and training images of {@code group}. */
-	private static GroupImages groupImages(GeneratorSpec g, Plan plan, Loaded images,
-		ClassGroup group)
+	private static GroupImages groupImages(GeneratorSpec g, Plan plan,
+		Loaded images, ClassGroup group)
 	{
 		List<String> classes = plan.classes();
 		List<float[]> gen = new ArrayList<>(), ref = new ArrayList<>();
 		List<Integer> genIndex = new ArrayList<>();
 		for (int k = 0; k < classes.size(); k++) {
 			if (!group.includes(classes.get(k))) continue;
-			for (int i = plan.first().get(k); i < plan.first().get(k) + plan.counts().get(k); i++) {
+			for (int i = plan.first().get(k); i < plan.first().get(k) + plan.counts()
+				.get(k); i++)
+			{
 				gen.add(images.generated().get(i));
 				genIndex.add(i);
 			}
@@ -248,16 +281,20 @@ public final class GenerationEvaluation {
 		List<float[]> train = new ArrayList<>();
 		TrainingSet t = images.training();
 		for (int i = 0; i < t.images().size(); i++)
-			if (!g.isConditional() || group.includes(classOf(g, t.names().get(i)))) train.add(t.images()
-				.get(i));
+			if (!g.isConditional() || group.includes(classOf(g, t.names().get(i))))
+				train.add(t.images().get(i));
 		return new GroupImages(gen, genIndex, ref, train);
 	}
 
-	/** A real or training image for the generation metrics, or null (with a note) when too small. */
-	private static float[] sample(ImageSource source, String name, Normalization rule, int channels,
-		int height, int width, List<String> notes)
+	/**
+	 * A real or training image for the generation metrics, or null (with a note)
+	 * when too small.
+	 */
+	private static float[] sample(ImageSource source, String name,
+		Normalization rule, int channels, int height, int width, List<String> notes)
 	{
-		Sample s = EvaluationImages.load(source, name, rule, height, width).sample();
+		Sample s = EvaluationImages.load(source, name, rule, height, width)
+			.sample();
 		if (s.height() < height || s.width() < width) {
 			notes.add("skipped " + name + ": " + s.width() + "x" + s.height() +
 				" is smaller than the generated " + width + "x" + height);
@@ -265,14 +302,18 @@ public final class GenerationEvaluation {
 		}
 		if (s.channels() != channels) {
 			if (channels == 1) s = s.grey();
-			else throw new GanException(name + " has " + s.channels() + " channels but the generator " +
-				"makes " + channels);
+			else throw new GanException(name + " has " + s.channels() +
+				" channels but the generator " + "makes " + channels);
 		}
 		return s.values();
 	}
 
-	/** The class of an image: its first folder for a conditional generator, else "all". */
+	/**
+	 * The class of an image: its first folder for a conditional generator, else
+	 * "all".
+	 */
 	private static String classOf(GeneratorSpec g, String name) {
-		return g.isConditional() ? ClassFolders.classOf(name, "real images") : "all";
+		return g.isConditional() ? ClassFolders.classOf(name, "real images")
+			: "all";
 	}
 }

@@ -26,41 +26,42 @@ import org.fijigan.core.pipeline.RunResult;
  *
  * @param seed seed of the draws, and of the KID subsets and the real halves
  */
-public record GenerationProtocol(long seed) implements TaskProtocol {
-	/** The generated and real images one block of measures compares: one class, or all together. */
-	public sealed interface ClassGroup {
-		/** Whether images of class {@code className} belong to this group. */
-		boolean includes(String className);
+public record GenerationProtocol(long seed)implements TaskProtocol{/** The generated and real images one block of measures compares: one class, or all together. */
+public sealed
 
-		/** The condition its measures carry: the class, or {@code all classes}. */
-		String condition();
-	}
+interface ClassGroup {
+
+	/** Whether images of class {@code className} belong to this group. */
+	boolean includes(String className);
+
+	/** The condition its measures carry: the class, or {@code all classes}. */
+	String condition();}
 
 	/** The images of one class (for an unconditional generator, its one class {@code all}). */
 	public record OneClass(String name) implements ClassGroup {
-		@Override
+
+	@Override
 		public boolean includes(String className) {
 			return name.equals(className);
 		}
 
-		@Override
+	@Override
 		public String condition() {
 			return name;
-		}
-	}
+		}}
 
 	/** The images of every class, measured together after the classes one by one. */
 	public record AllClasses() implements ClassGroup {
-		@Override
+
+	@Override
 		public boolean includes(String className) {
 			return true;
 		}
 
-		@Override
+	@Override
 		public String condition() {
 			return "all classes";
-		}
-	}
+		}}
 
 	/**
 	 * The images of one group, as the measures see them.
@@ -164,31 +165,33 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 	}
 
 	/**
-	 * Brightness and variety in pixel space: the mean intensity of the generated and of the real
-	 * images (mean of the per-image means; std: of the per-image means), and their mean pairwise RMS
-	 * distance (over all pairs; std: over the pairs), each with the generated-to-real ratio. A
-	 * collapsed generator draws nearly one image: its pairwise distance falls far below the real
-	 * images'.
+	 * Brightness and variety in pixel space: the mean intensity of the generated
+	 * and of the real images (mean of the per-image means; std: of the per-image
+	 * means), and their mean pairwise RMS distance (over all pairs; std: over the
+	 * pairs), each with the generated-to-real ratio. A collapsed generator draws
+	 * nearly one image: its pairwise distance falls far below the real images'.
 	 */
-	static List<Measure> appearance(String dataset, String condition, List<float[]> generated,
-		List<float[]> real)
+	static List<Measure> appearance(String dataset, String condition,
+		List<float[]> generated, List<float[]> real)
 	{
 		int ng = generated.size(), nr = real.size();
 		double[] mg = imageMeans(generated), mr = imageMeans(real);
 		double[] dg = pairwiseRms(generated), dr = pairwiseRms(real);
 		List<Measure> out = new ArrayList<>();
-		out.add(new Measure(dataset, condition, "mean intensity, generated", UtilityEvaluation.mean(mg),
-			UtilityEvaluation.std(mg), ng, nr));
-		out.add(new Measure(dataset, condition, "mean intensity, real", UtilityEvaluation.mean(mr),
-			UtilityEvaluation.std(mr), ng, nr));
-		out.add(new Measure(dataset, condition, "mean intensity: generated / real", UtilityEvaluation
-			.mean(mg) / UtilityEvaluation.mean(mr), Double.NaN, ng, nr));
-		out.add(new Measure(dataset, condition, "pairwise RMS distance, generated", UtilityEvaluation
-			.mean(dg), UtilityEvaluation.std(dg), ng, nr));
-		out.add(new Measure(dataset, condition, "pairwise RMS distance, real", UtilityEvaluation.mean(
-			dr), UtilityEvaluation.std(dr), ng, nr));
-		out.add(new Measure(dataset, condition, "diversity: generated / real pairwise RMS distance",
-			UtilityEvaluation.mean(dg) / UtilityEvaluation.mean(dr), Double.NaN, ng, nr));
+		out.add(new Measure(dataset, condition, "mean intensity, generated",
+			UtilityEvaluation.mean(mg), UtilityEvaluation.std(mg), ng, nr));
+		out.add(new Measure(dataset, condition, "mean intensity, real",
+			UtilityEvaluation.mean(mr), UtilityEvaluation.std(mr), ng, nr));
+		out.add(new Measure(dataset, condition, "mean intensity: generated / real",
+			UtilityEvaluation.mean(mg) / UtilityEvaluation.mean(mr), Double.NaN, ng,
+			nr));
+		out.add(new Measure(dataset, condition, "pairwise RMS distance, generated",
+			UtilityEvaluation.mean(dg), UtilityEvaluation.std(dg), ng, nr));
+		out.add(new Measure(dataset, condition, "pairwise RMS distance, real",
+			UtilityEvaluation.mean(dr), UtilityEvaluation.std(dr), ng, nr));
+		out.add(new Measure(dataset, condition,
+			"diversity: generated / real pairwise RMS distance", UtilityEvaluation
+				.mean(dg) / UtilityEvaluation.mean(dr), Double.NaN, ng, nr));
 		return out;
 	}
 
@@ -203,7 +206,10 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 		return out;
 	}
 
-	/** The RMS distance of every pair of images, pairs (0,1), (0,2) .. (1,2) ..; empty for one image. */
+	/**
+	 * The RMS distance of every pair of images, pairs (0,1), (0,2) .. (1,2) ..;
+	 * empty for one image.
+	 */
 	static double[] pairwiseRms(List<float[]> images) {
 		int n = images.size();
 		double[] out = new double[Math.max(0, n * (n - 1) / 2)];

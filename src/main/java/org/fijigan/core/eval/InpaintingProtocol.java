@@ -17,46 +17,52 @@ import org.fijigan.core.train.data.Planes;
  *
  * @param baselines the classical fillings the model is compared with, in row order
  */
-public record InpaintingProtocol(List<Fill> baselines) implements TaskProtocol {
-	/** Least fraction of an image the evaluation's holes cover. */
-	public static final double MIN_HOLE_COVERAGE = 0.10;
-	/** Largest fraction of an image the evaluation's holes cover. */
-	public static final double MAX_HOLE_COVERAGE = 0.30;
+public record InpaintingProtocol(List<Fill>baselines)implements TaskProtocol{
+/** Least fraction of an image the evaluation's holes cover. */
+public static final double MIN_HOLE_COVERAGE=0.10;
+/** Largest fraction of an image the evaluation's holes cover. */
+public static final double MAX_HOLE_COVERAGE=0.30;
 
-	/** A classical filling of holes from the known pixels. */
-	public enum Fill {
-		/** {@link Baselines#harmonicFill}: Laplace's equation with the known pixels as boundary. */
+/** A classical filling of holes from the known pixels. */
+public enum Fill {
+
+		/**
+		 * {@link Baselines#harmonicFill}: Laplace's equation with the known pixels
+		 * as boundary.
+		 */
 		HARMONIC("harmonic fill"),
 		/**
-		 * {@link Baselines#biharmonicFill}: the biharmonic equation with the known pixels as
-		 * boundary (scikit-image's {@code inpaint_biharmonic}).
+		 * {@link Baselines#biharmonicFill}: the biharmonic equation with the known
+		 * pixels as boundary (scikit-image's {@code inpaint_biharmonic}).
 		 */
 		BIHARMONIC("biharmonic fill"),
 		/** {@link Baselines#meanFill}: the mean of the known pixels. */
 		MEAN("mean fill");
 
-		private final String method;
+	private final String method;
 
-		Fill(String method) {
-			this.method = method;
-		}
-
-		/** The name its rows carry. */
-		public String method() {
-			return method;
-		}
+	Fill(String method) {
+		this.method = method;
 	}
 
-	public InpaintingProtocol {
-		baselines = List.copyOf(baselines);
+	/** The name its rows carry. */
+	public String method() {
+		return method;
 	}
+
+	}
+
+	public InpaintingProtocol{baselines=List.copyOf(baselines);}
 
 	/** The evaluation's protocol: harmonic, biharmonic and mean filling. */
 	public static InpaintingProtocol evaluation() {
-		return new InpaintingProtocol(List.of(Fill.HARMONIC, Fill.BIHARMONIC, Fill.MEAN));
+		return new InpaintingProtocol(List.of(Fill.HARMONIC, Fill.BIHARMONIC,
+			Fill.MEAN));
 	}
 
-	/** The demo's protocol: harmonic and biharmonic filling (it shows the better). */
+	/**
+	 * The demo's protocol: harmonic and biharmonic filling (it shows the better).
+	 */
 	public static InpaintingProtocol demo() {
 		return new InpaintingProtocol(List.of(Fill.HARMONIC, Fill.BIHARMONIC));
 	}
@@ -68,16 +74,25 @@ public record InpaintingProtocol(List<Fill> baselines) implements TaskProtocol {
 
 	/** The condition of the evaluation's rows: {@code free-form holes 10-30%}. */
 	public static String condition() {
-		return "free-form holes " + Math.round(MIN_HOLE_COVERAGE * 100) + "-" + Math.round(
-			MAX_HOLE_COVERAGE * 100) + "%";
+		return "free-form holes " + Math.round(MIN_HOLE_COVERAGE * 100) + "-" + Math
+			.round(MAX_HOLE_COVERAGE * 100) + "%";
 	}
 
-	/** Seeded free-form holes for a {@code width x height} image, covering 10-30% of it. */
-	public static boolean[] drawHoles(int width, int height, SplittableRandom random) {
-		return FreeFormMask.generate(width, height, MIN_HOLE_COVERAGE, MAX_HOLE_COVERAGE, random);
+	/**
+	 * Seeded free-form holes for a {@code width x height} image, covering 10-30%
+	 * of it.
+	 */
+	public static boolean[] drawHoles(int width, int height,
+		SplittableRandom random)
+	{
+		return FreeFormMask.generate(width, height, MIN_HOLE_COVERAGE,
+			MAX_HOLE_COVERAGE, random);
 	}
 
-	/** The model's input: a copy of {@code clean} with the holes set to 0 in every channel. */
+	/**
+	 * The model's input: a copy of {@code clean} with the holes set to 0 in every
+	 * channel.
+	 */
 	public Planes degrade(Planes clean, boolean[] holes) {
 		checkHoles(clean, holes);
 		float[] known = clean.values().clone();
@@ -106,7 +121,8 @@ public record InpaintingProtocol(List<Fill> baselines) implements TaskProtocol {
 	}
 
 	private static void checkHoles(Planes image, boolean[] holes) {
-		if (holes.length != image.planeSize()) throw new IllegalArgumentException("the mask has " +
-			holes.length + " pixels, the image " + image.planeSize());
+		if (holes.length != image.planeSize()) throw new IllegalArgumentException(
+			"the mask has " + holes.length + " pixels, the image " + image
+				.planeSize());
 	}
 }

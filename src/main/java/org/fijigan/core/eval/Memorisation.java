@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
@@ -5,16 +6,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Whether a generator copies its training images: for each generated image, the nearest training
- * image in pixel space, by root-mean-square difference of the normalised pixels (all images of one
- * size and channel count, values in the same units). As a reference, the same distance from each
- * held-out real image to its nearest training image: a new real image is never closer to the
- * training set than about the smallest of these. A generated image closer to a training image than
- * the 1st percentile of the held-out distances (linear interpolation, NumPy's default; the minimum
- * for fewer than two held-out images) is flagged as a near-copy.
+ * Whether a generator copies its training images: for each generated image, the
+ * nearest training image in pixel space, by root-mean-square difference of the
+ * normalised pixels (all images of one size and channel count, values in the
+ * same units). As a reference, the same distance from each held-out real image
+ * to its nearest training image: a new real image is never closer to the
+ * training set than about the smallest of these. A generated image closer to a
+ * training image than the 1st percentile of the held-out distances (linear
+ * interpolation, NumPy's default; the minimum for fewer than two held-out
+ * images) is flagged as a near-copy.
  */
 public final class Memorisation {
-	/** Percentile of the held-out-to-training distances below which a generated image is a near-copy. */
+
+	/**
+	 * Percentile of the held-out-to-training distances below which a generated
+	 * image is a near-copy.
+	 */
 	public static final double THRESHOLD_PERCENTILE = 1;
 
 	private Memorisation() {}
@@ -28,8 +35,9 @@ public final class Memorisation {
 	 * @param distance their RMS pixel difference
 	 * @param nearCopy whether the distance lies below the threshold
 	 */
-	public record Nearest(int generated, int training, String trainingName, double distance,
-		boolean nearCopy) {}
+	public record Nearest(int generated, int training, String trainingName,
+		double distance, boolean nearCopy)
+	{}
 
 	/**
 	 * @param nearest one entry per generated image, in order
@@ -72,25 +80,28 @@ public final class Memorisation {
 
 	/**
 	 * @param generated generated images, each a flat array of normalised pixels
-	 * @param training training images of the same length, named by {@code trainingNames}
+	 * @param training training images of the same length, named by
+	 *          {@code trainingNames}
 	 * @param heldOut held-out real images of the same length (may be empty)
 	 */
 	public static Report check(List<float[]> generated, List<float[]> training,
 		List<String> trainingNames, List<float[]> heldOut)
 	{
-		if (training.isEmpty()) throw new IllegalArgumentException("no training images to compare with");
-		if (trainingNames.size() != training.size()) throw new IllegalArgumentException(
-			"one name per training image");
+		if (training.isEmpty()) throw new IllegalArgumentException(
+			"no training images to compare with");
+		if (trainingNames.size() != training.size())
+			throw new IllegalArgumentException("one name per training image");
 		int length = training.get(0).length;
 		for (List<float[]> set : List.of(generated, training, heldOut))
 			for (float[] image : set)
-				if (image.length != length) throw new IllegalArgumentException("images differ in size: " +
-					image.length + " and " + length + " values");
+				if (image.length != length) throw new IllegalArgumentException(
+					"images differ in size: " + image.length + " and " + length +
+						" values");
 		double[] reference = new double[heldOut.size()];
 		for (int i = 0; i < reference.length; i++)
 			reference[i] = nearest(heldOut.get(i), training)[1];
-		double threshold = reference.length == 0 ? Double.NaN : percentile(reference,
-			THRESHOLD_PERCENTILE);
+		double threshold = reference.length == 0 ? Double.NaN : percentile(
+			reference, THRESHOLD_PERCENTILE);
 		List<Nearest> out = new ArrayList<>();
 		for (int g = 0; g < generated.size(); g++) {
 			double[] n = nearest(generated.get(g), training);
@@ -100,14 +111,18 @@ public final class Memorisation {
 		return new Report(out, reference, threshold);
 	}
 
-	/** {index, RMS distance} of the training image nearest to {@code image}; the first on a tie. */
+	/**
+	 * {index, RMS distance} of the training image nearest to {@code image}; the
+	 * first on a tie.
+	 */
 	private static double[] nearest(float[] image, List<float[]> training) {
 		double best = Double.POSITIVE_INFINITY;
 		int bestIndex = -1;
 		for (int t = 0; t < training.size(); t++) {
 			float[] other = training.get(t);
 			double sum = 0;
-			for (int i = 0; i < image.length && sum < best; i++) { // abandon once worse
+			for (int i = 0; i < image.length && sum < best; i++) { // abandon once
+																															// worse
 				double d = (double) image[i] - other[i];
 				sum += d * d;
 			}
@@ -120,8 +135,8 @@ public final class Memorisation {
 	}
 
 	/**
-	 * The {@code p}-th percentile (0-100) with linear interpolation between closest ranks, NumPy's
-	 * default. NaN for no values.
+	 * The {@code p}-th percentile (0-100) with linear interpolation between
+	 * closest ranks, NumPy's default. NaN for no values.
 	 */
 	public static double percentile(double[] values, double p) {
 		if (values.length == 0) return Double.NaN;

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
@@ -7,32 +8,41 @@ import java.util.List;
 import org.fijigan.core.dataset.PointSource;
 
 /**
- * What a restoration does to point sources whose positions are known (an image rendered with its
- * sources, {@link PointSource#PROPERTY}): their peaks, their fluxes, and whether the faint ones can
- * still be found. On one plane of normalised values ([0, 1]), the clean one and a result of the same
- * size:
+ * What a restoration does to point sources whose positions are known (an image
+ * rendered with its sources, {@link PointSource#PROPERTY}): their peaks, their
+ * fluxes, and whether the faint ones can still be found. On one plane of
+ * normalised values ([0, 1]), the clean one and a result of the same size:
  * <ul>
- * <li><b>aperture</b>: the pixels within {@code r = max(2, ceil(2.5 sigma))} of the source's centre;
- * its <b>background</b> the median of the pixels between {@code r + 1} and {@code r + 4} (distances
- * from the centre, end excluded), in the image measured. Sources whose background ring leaves the
- * image are left out.</li>
- * <li><b>peak</b>: the pixel nearest the centre less the background; <b>flux</b>: the aperture's sum
- * less the background times its pixel count. A source counts when its peak in the clean image is
- * at least {@link #MIN_PEAK}, and is <b>faint</b> when that peak is at most {@link #FAINT_PEAK}.
- * The scores are ratios of sums over the counted sources: {@code sum(peak in result) / sum(peak in
+ * <li><b>aperture</b>: the pixels within {@code r = max(2, ceil(2.5 sigma))} of
+ * the source's centre; its <b>background</b> the median of the pixels between
+ * {@code r + 1} and {@code r + 4} (distances from the centre, end excluded), in
+ * the image measured. Sources whose background ring leaves the image are left
+ * out.</li>
+ * <li><b>peak</b>: the pixel nearest the centre less the background;
+ * <b>flux</b>: the aperture's sum less the background times its pixel count. A
+ * source counts when its peak in the clean image is at least {@link #MIN_PEAK},
+ * and is <b>faint</b> when that peak is at most {@link #FAINT_PEAK}. The scores
+ * are ratios of sums over the counted sources:
+ * {@code sum(peak in result) / sum(peak in
  * clean)}, and the same for the flux; 1 keeps them, 0.6 dims them by 40%.</li>
- * <li><b>detection</b>: a difference of Gaussians ({@value #DETECTOR_SIGMA} minus
- * {@value #DETECTOR_SURROUND} pixels) of the image, its local maxima (3x3, positive, at least 3
- * pixels from the border) taken strongest first; a maximum within {@code max(2, sigma)} pixels of a
- * source not yet found finds it (the nearest; any source, faint or not, counted or not), otherwise
- * it is a false positive. The maxima are taken until the next false positive would exceed
- * {@link #FALSE_POSITIVES_PER_PIXEL} times the pixel count: the detection threshold that gives the
- * same false-positive rate on every image and method. <b>Faint recall</b> is the share of the faint
- * counted sources found.</li>
+ * <li><b>detection</b>: a difference of Gaussians ({@value #DETECTOR_SIGMA}
+ * minus {@value #DETECTOR_SURROUND} pixels) of the image, its local maxima
+ * (3x3, positive, at least 3 pixels from the border) taken strongest first; a
+ * maximum within {@code max(2, sigma)} pixels of a source not yet found finds
+ * it (the nearest; any source, faint or not, counted or not), otherwise it is a
+ * false positive. The maxima are taken until the next false positive would
+ * exceed {@link #FALSE_POSITIVES_PER_PIXEL} times the pixel count: the
+ * detection threshold that gives the same false-positive rate on every image
+ * and method. <b>Faint recall</b> is the share of the faint counted sources
+ * found.</li>
  * </ul>
  */
 final class PointSourceFidelity {
-	/** Peak (normalised units) below which a source is not counted: about 5 grey levels of 255. */
+
+	/**
+	 * Peak (normalised units) below which a source is not counted: about 5 grey
+	 * levels of 255.
+	 */
 	static final double MIN_PEAK = 0.02;
 	/** Peak (normalised units) up to which a counted source is faint. */
 	static final double FAINT_PEAK = 0.15;
@@ -85,8 +95,13 @@ final class PointSourceFidelity {
 		}
 	}
 
-	/** Measures the sources on the clean plane; {@code sources} in its pixel coordinates. */
-	static Reference reference(float[] clean, int height, int width, List<PointSource> sources) {
+	/**
+	 * Measures the sources on the clean plane; {@code sources} in its pixel
+	 * coordinates.
+	 */
+	static Reference reference(float[] clean, int height, int width,
+		List<PointSource> sources)
+	{
 		List<PointSource> counted = new ArrayList<>();
 		List<double[]> values = new ArrayList<>();
 		List<Integer> index = new ArrayList<>();
@@ -98,21 +113,27 @@ final class PointSourceFidelity {
 				index.add(k);
 			}
 		}
-		double[] peaks = new double[counted.size()], fluxes = new double[counted.size()];
+		double[] peaks = new double[counted.size()], fluxes = new double[counted
+			.size()];
 		for (int k = 0; k < peaks.length; k++) {
 			peaks[k] = values.get(k)[0];
 			fluxes[k] = values.get(k)[1];
 		}
-		return new Reference(height, width, List.copyOf(sources), List.copyOf(counted), index.stream()
-			.mapToInt(Integer::intValue).toArray(), peaks, fluxes);
+		return new Reference(height, width, List.copyOf(sources), List.copyOf(
+			counted), index.stream().mapToInt(Integer::intValue).toArray(), peaks,
+			fluxes);
 	}
 
-	/** The tally of {@code result} (a plane of the clean one's size) against the reference. */
+	/**
+	 * The tally of {@code result} (a plane of the clean one's size) against the
+	 * reference.
+	 */
 	static Tally measure(Reference ref, float[] result) {
 		double peak = 0, flux = 0, cleanPeak = 0, cleanFlux = 0;
 		int faint = 0;
 		for (int k = 0; k < ref.counted().size(); k++) {
-			double[] pf = peakAndFlux(result, ref.height(), ref.width(), ref.counted().get(k));
+			double[] pf = peakAndFlux(result, ref.height(), ref.width(), ref.counted()
+				.get(k));
 			peak += pf[0];
 			flux += pf[1];
 			cleanPeak += ref.peaks()[k];
@@ -123,7 +144,8 @@ final class PointSourceFidelity {
 		int faintFound = 0;
 		for (int k = 0; k < ref.counted().size(); k++)
 			if (ref.isFaint(k) && found[ref.index()[k]]) faintFound++;
-		return new Tally(peak, cleanPeak, flux, cleanFlux, ref.counted().size(), faintFound, faint);
+		return new Tally(peak, cleanPeak, flux, cleanFlux, ref.counted().size(),
+			faintFound, faint);
 	}
 
 	/** Aperture radius of a source, pixels. */
@@ -131,11 +153,15 @@ final class PointSourceFidelity {
 		return Math.max(2, (int) Math.ceil(2.5 * s.sigma()));
 	}
 
-	/** {peak, flux} of {@code s} in {@code plane}, or null when its background ring leaves the plane. */
+	/**
+	 * {peak, flux} of {@code s} in {@code plane}, or null when its background
+	 * ring leaves the plane.
+	 */
 	static double[] peakAndFlux(float[] plane, int h, int w, PointSource s) {
 		int r = apertureRadius(s), outer = r + 4;
 		int cx = (int) Math.round(s.x()), cy = (int) Math.round(s.y());
-		if (cx - outer < 0 || cy - outer < 0 || cx + outer >= w || cy + outer >= h) return null;
+		if (cx - outer < 0 || cy - outer < 0 || cx + outer >= w || cy + outer >= h)
+			return null;
 		List<Double> ring = new ArrayList<>();
 		double sum = 0;
 		int n = 0;
@@ -149,17 +175,22 @@ final class PointSourceFidelity {
 				}
 				else if (d >= r + 1 && d < outer) ring.add((double) v);
 			}
-		double[] sorted = ring.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		double[] sorted = ring.stream().mapToDouble(Double::doubleValue).sorted()
+			.toArray();
 		int m = sorted.length / 2;
-		double background = sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-		return new double[] { plane[cy * w + cx] - background, sum - background * n };
+		double background = sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] +
+			sorted[m]) / 2;
+		return new double[] { plane[cy * w + cx] - background, sum - background *
+			n };
 	}
 
 	/**
-	 * Which of {@code sources} the detector finds in {@code plane} at the fixed false-positive rate
-	 * (see the class description), by index.
+	 * Which of {@code sources} the detector finds in {@code plane} at the fixed
+	 * false-positive rate (see the class description), by index.
 	 */
-	static boolean[] detect(float[] plane, int h, int w, List<PointSource> sources) {
+	static boolean[] detect(float[] plane, int h, int w,
+		List<PointSource> sources)
+	{
 		float[] centre = Baselines.gaussianBlur(plane, h, w, DETECTOR_SIGMA);
 		float[] surround = Baselines.gaussianBlur(plane, h, w, DETECTOR_SURROUND);
 		float[] response = new float[plane.length];
@@ -176,7 +207,8 @@ final class PointSourceFidelity {
 					for (int dx = -1; dx <= 1 && max; dx++) {
 						int j = i + dy * w + dx;
 						if (j == i) continue;
-						// ties go to the first in row-major order, so a plateau gives one maximum
+						// ties go to the first in row-major order, so a plateau gives one
+						// maximum
 						max = response[j] < v || response[j] == v && j > i;
 					}
 				if (max) maxima.add(i);
@@ -184,7 +216,8 @@ final class PointSourceFidelity {
 		Integer[] order = maxima.toArray(Integer[]::new);
 		Arrays.sort(order, (a, b) -> Float.compare(response[b], response[a]));
 		boolean[] found = new boolean[sources.size()];
-		int budget = (int) Math.floor(FALSE_POSITIVES_PER_PIXEL * h * w), falsePositives = 0;
+		int budget = (int) Math.floor(FALSE_POSITIVES_PER_PIXEL * h * w),
+				falsePositives = 0;
 		for (int i : order) {
 			int y = i / w, x = i % w, best = -1;
 			double bestDistance = Double.POSITIVE_INFINITY;

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
@@ -10,18 +11,27 @@ import org.fijigan.core.eval.EvaluationReport.Score;
 import org.fijigan.core.model.TaskKind;
 
 /**
- * Per-image PSNR and SSIM of each method under one condition, averaged into rows; and, for images
- * with point sources, their fidelity tallies, summed.
+ * Per-image PSNR and SSIM of each method under one condition, averaged into
+ * rows; and, for images with point sources, their fidelity tallies, summed.
  */
 final class RestorationScores {
+
 	private final String dataset;
 	private final TaskKind task;
 	private final String condition;
-	/** The model's row is told apart by its kind, should it be named like a baseline. */
+
+	/**
+	 * The model's row is told apart by its kind, should it be named like a
+	 * baseline.
+	 */
 	private record Method(String name, MethodKind kind) {}
 
-	private final Map<Method, double[]> sums = new LinkedHashMap<>(); // psnr, ssim, counts, images
-	private final Map<Method, PointSourceFidelity.Tally> points = new LinkedHashMap<>();
+	private final Map<Method, double[]> sums = new LinkedHashMap<>(); // psnr,
+																																		// ssim,
+																																		// counts,
+																																		// images
+	private final Map<Method, PointSourceFidelity.Tally> points =
+		new LinkedHashMap<>();
 
 	RestorationScores(String dataset, TaskKind task, String condition) {
 		this.dataset = dataset;
@@ -38,11 +48,15 @@ final class RestorationScores {
 		PointSourceFidelity.Tally tally)
 	{
 		record(method, kind, quality.psnr(), quality.ssim());
-		if (tally != null) points.merge(new Method(method, kind), tally, PointSourceFidelity.Tally::plus);
+		if (tally != null) points.merge(new Method(method, kind), tally,
+			PointSourceFidelity.Tally::plus);
 	}
 
-	private void record(String method, MethodKind kind, double psnr, double ssim) {
-		double[] s = sums.computeIfAbsent(new Method(method, kind), m -> new double[5]);
+	private void record(String method, MethodKind kind, double psnr,
+		double ssim)
+	{
+		double[] s = sums.computeIfAbsent(new Method(method, kind),
+			m -> new double[5]);
 		s[4]++;
 		if (!Double.isNaN(psnr)) {
 			s[0] += psnr;
@@ -64,10 +78,11 @@ final class RestorationScores {
 		for (Map.Entry<Method, double[]> e : sums.entrySet()) {
 			double[] s = e.getValue();
 			PointSourceFidelity.Tally t = points.get(e.getKey());
-			out.add(new Score(dataset, task, condition, e.getKey().name(), e.getKey().kind(), s[2] == 0
-				? Double.NaN : s[0] / s[2], s[3] == 0 ? Double.NaN : s[1] / s[3], (int) s[4], t == null ? null
-					: new EvaluationReport.PointScores(t.peakRatio(), t.fluxRatio(), t.faintRecall(), t
-						.sources(), t.faint())));
+			out.add(new Score(dataset, task, condition, e.getKey().name(), e.getKey()
+				.kind(), s[2] == 0 ? Double.NaN : s[0] / s[2], s[3] == 0 ? Double.NaN
+					: s[1] / s[3], (int) s[4], t == null ? null
+						: new EvaluationReport.PointScores(t.peakRatio(), t.fluxRatio(), t
+							.faintRecall(), t.sources(), t.faint())));
 		}
 		return out;
 	}

@@ -1,19 +1,23 @@
+
 package org.fijigan.core.eval;
 
 import org.fijigan.core.GanException;
 
 /**
- * A linear classifier: multinomial logistic regression on standardised features, fitted by
- * minimising the mean cross-entropy plus {@code lambda / 2} times the squared weights (not the
- * biases). Each feature is standardised by the mean and standard deviation of the training set
- * (a feature that does not vary there is ignored). The objective is strongly convex, so its minimum
- * is unique: it is found by Nesterov's accelerated gradient descent for strongly convex functions,
- * from zero weights, with the step {@code 1 / L} where {@code L = lambda_max(X'X / n) / 2 + lambda}
- * bounds the curvature (Böhning 1992; the largest eigenvalue of the standardised features' second
- * moments, with the bias column), for a fixed number of iterations. Nothing is random: the same
- * data give the same classifier.
+ * A linear classifier: multinomial logistic regression on standardised
+ * features, fitted by minimising the mean cross-entropy plus {@code lambda / 2}
+ * times the squared weights (not the biases). Each feature is standardised by
+ * the mean and standard deviation of the training set (a feature that does not
+ * vary there is ignored). The objective is strongly convex, so its minimum is
+ * unique: it is found by Nesterov's accelerated gradient descent for strongly
+ * convex functions, from zero weights, with the step {@code 1 / L} where
+ * {@code L = lambda_max(X'X / n) / 2 + lambda} bounds the curvature (Böhning
+ * 1992; the largest eigenvalue of the standardised features' second moments,
+ * with the bias column), for a fixed number of iterations. Nothing is random:
+ * the same data give the same classifier.
  */
 public final class SoftmaxRegression {
+
 	/** Default L2 weight on standardised features. */
 	public static final double DEFAULT_LAMBDA = 1e-2;
 	/** Default number of gradient steps. */
@@ -25,7 +29,9 @@ public final class SoftmaxRegression {
 	/** weights[k][j] for feature j, weights[k][d] the bias. */
 	private final double[][] weights;
 
-	private SoftmaxRegression(int classes, double[] mean, double[] scale, double[][] weights) {
+	private SoftmaxRegression(int classes, double[] mean, double[] scale,
+		double[][] weights)
+	{
 		this.classes = classes;
 		this.mean = mean;
 		this.scale = scale;
@@ -44,17 +50,20 @@ public final class SoftmaxRegression {
 	 * @param y the class of each sample, 0 to {@code classes - 1}
 	 * @throws GanException without samples
 	 */
-	public static SoftmaxRegression fit(double[][] x, int[] y, int classes, double lambda,
-		int iterations)
+	public static SoftmaxRegression fit(double[][] x, int[] y, int classes,
+		double lambda, int iterations)
 	{
 		int n = x.length;
 		if (n == 0) throw new GanException("a classifier needs training samples");
-		if (y.length != n) throw new IllegalArgumentException("one label per sample");
-		if (!(lambda > 0)) throw new IllegalArgumentException("lambda must be above 0");
+		if (y.length != n) throw new IllegalArgumentException(
+			"one label per sample");
+		if (!(lambda > 0)) throw new IllegalArgumentException(
+			"lambda must be above 0");
 		int d = x[0].length;
 		double[] mean = new double[d], scale = new double[d];
 		for (double[] row : x) {
-			if (row.length != d) throw new IllegalArgumentException("samples differ in length");
+			if (row.length != d) throw new IllegalArgumentException(
+				"samples differ in length");
 			for (int j = 0; j < d; j++)
 				mean[j] += row[j] / n;
 		}
@@ -64,8 +73,8 @@ public final class SoftmaxRegression {
 		for (int j = 0; j < d; j++)
 			scale[j] = scale[j] > 1e-24 ? 1 / Math.sqrt(scale[j]) : 0;
 		for (int label : y)
-			if (label < 0 || label >= classes) throw new IllegalArgumentException("label " + label +
-				" is not one of " + classes + " classes");
+			if (label < 0 || label >= classes) throw new IllegalArgumentException(
+				"label " + label + " is not one of " + classes + " classes");
 		// standardised samples with a bias column
 		double[][] z = new double[n][d + 1];
 		for (int i = 0; i < n; i++) {
@@ -77,8 +86,10 @@ public final class SoftmaxRegression {
 		double step = 1 / curvature;
 		double rootKappa = Math.sqrt(curvature / lambda);
 		double momentum = (rootKappa - 1) / (rootKappa + 1);
-		double[][] w = new double[classes][d + 1], previous = new double[classes][d + 1];
-		double[][] look = new double[classes][d + 1], gradient = new double[classes][d + 1];
+		double[][] w = new double[classes][d + 1], previous =
+			new double[classes][d + 1];
+		double[][] look = new double[classes][d + 1], gradient =
+			new double[classes][d + 1];
 		for (int it = 0; it < iterations; it++) {
 			for (int k = 0; k < classes; k++)
 				for (int j = 0; j <= d; j++)
@@ -94,10 +105,12 @@ public final class SoftmaxRegression {
 	}
 
 	/**
-	 * The gradient of the objective at {@code w} (written into {@code out}) for standardised samples
-	 * {@code z} with a bias column.
+	 * The gradient of the objective at {@code w} (written into {@code out}) for
+	 * standardised samples {@code z} with a bias column.
 	 */
-	static void gradient(double[][] z, int[] y, double[][] w, double lambda, double[][] out) {
+	static void gradient(double[][] z, int[] y, double[][] w, double lambda,
+		double[][] out)
+	{
 		int n = z.length, k = w.length, d1 = z[0].length;
 		for (double[] row : out)
 			java.util.Arrays.fill(row, 0);
@@ -116,12 +129,18 @@ public final class SoftmaxRegression {
 				out[c][j] += lambda * w[c][j];
 	}
 
-	/** The fitted weight of feature {@code j} (standardised) for class {@code k}; {@code j = d} is the bias. */
+	/**
+	 * The fitted weight of feature {@code j} (standardised) for class {@code k};
+	 * {@code j = d} is the bias.
+	 */
 	double weight(int k, int j) {
 		return weights[k][j];
 	}
 
-	/** The gradient of the objective at the fitted weights, on the training samples it was fitted on. */
+	/**
+	 * The gradient of the objective at the fitted weights, on the training
+	 * samples it was fitted on.
+	 */
 	double[][] gradientAt(double[][] x, int[] y, double lambda) {
 		double[][] out = new double[classes][weights[0].length];
 		gradient(standardised(x), y, weights, lambda, out);
@@ -132,8 +151,8 @@ public final class SoftmaxRegression {
 		int d = mean.length;
 		double[][] z = new double[x.length][d + 1];
 		for (int i = 0; i < x.length; i++) {
-			if (x[i].length != d) throw new IllegalArgumentException("a sample of " + x[i].length +
-				" features for a classifier of " + d);
+			if (x[i].length != d) throw new IllegalArgumentException("a sample of " +
+				x[i].length + " features for a classifier of " + d);
 			for (int j = 0; j < d; j++)
 				z[i][j] = (x[i][j] - mean[j]) * scale[j];
 			z[i][d] = 1;
@@ -141,7 +160,10 @@ public final class SoftmaxRegression {
 		return z;
 	}
 
-	/** Class probabilities of standardised sample {@code z} (with its bias 1) into {@code p}. */
+	/**
+	 * Class probabilities of standardised sample {@code z} (with its bias 1) into
+	 * {@code p}.
+	 */
 	private static void softmax(double[][] w, double[] z, double[] p) {
 		double max = Double.NEGATIVE_INFINITY;
 		for (int c = 0; c < w.length; c++) {
@@ -158,7 +180,10 @@ public final class SoftmaxRegression {
 			p[c] /= total;
 	}
 
-	/** The predicted class of each sample: the largest score (the lowest class on a tie). */
+	/**
+	 * The predicted class of each sample: the largest score (the lowest class on
+	 * a tie).
+	 */
 	public int[] predict(double[][] x) {
 		double[][] z = standardised(x);
 		int[] out = new int[x.length];

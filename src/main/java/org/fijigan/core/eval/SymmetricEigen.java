@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.Arrays;
@@ -6,14 +7,16 @@ import Jama.EigenvalueDecomposition;
 import Jama.Matrix;
 
 /**
- * Eigendecomposition of a real symmetric matrix, {@code A = V diag(values) V^T}, by JAMA's
- * {@link EigenvalueDecomposition} (Householder reduction to tridiagonal form, then the implicit
- * QL algorithm: EISPACK's {@code tred2} and {@code tql2}). O(n^3) time, in double precision,
- * deterministic. Eigenvalues come in descending order; each eigenvector's sign is fixed so that
- * its entry of largest magnitude (the first, on a tie) is positive, so the same matrix always gives
- * the same vectors.
+ * Eigendecomposition of a real symmetric matrix,
+ * {@code A = V diag(values) V^T}, by JAMA's {@link EigenvalueDecomposition}
+ * (Householder reduction to tridiagonal form, then the implicit QL algorithm:
+ * EISPACK's {@code tred2} and {@code tql2}). O(n^3) time, in double precision,
+ * deterministic. Eigenvalues come in descending order; each eigenvector's sign
+ * is fixed so that its entry of largest magnitude (the first, on a tie) is
+ * positive, so the same matrix always gives the same vectors.
  */
 public final class SymmetricEigen {
+
 	private final double[] values;
 	/** Row {@code k} is eigenvector {@code k}. */
 	private final double[][] vectors;
@@ -24,28 +27,32 @@ public final class SymmetricEigen {
 	}
 
 	/**
-	 * Decomposes {@code a}, which must be square and symmetric (only symmetry to rounding is
-	 * checked: the lower triangle is used). {@code a} is not changed.
+	 * Decomposes {@code a}, which must be square and symmetric (only symmetry to
+	 * rounding is checked: the lower triangle is used). {@code a} is not changed.
 	 */
 	public static SymmetricEigen of(double[][] a) {
 		int n = a.length;
 		for (double[] row : a)
-			if (row.length != n) throw new IllegalArgumentException("the matrix is not square");
+			if (row.length != n) throw new IllegalArgumentException(
+				"the matrix is not square");
 		double scale = 0;
 		for (int i = 0; i < n; i++)
 			for (int j = 0; j < n; j++)
 				scale = Math.max(scale, Math.abs(a[i][j]));
 		for (int i = 0; i < n; i++)
 			for (int j = 0; j < i; j++)
-				if (Math.abs(a[i][j] - a[j][i]) > 1e-9 * Math.max(scale, Double.MIN_NORMAL))
-					throw new IllegalArgumentException("the matrix is not symmetric at " + i + "," + j);
+				if (Math.abs(a[i][j] - a[j][i]) > 1e-9 * Math.max(scale,
+					Double.MIN_NORMAL)) throw new IllegalArgumentException(
+						"the matrix is not symmetric at " + i + "," + j);
 		if (n == 0) return new SymmetricEigen(new double[0], new double[0][]);
-		// exactly symmetric from the lower triangle, so JAMA takes its symmetric path
+		// exactly symmetric from the lower triangle, so JAMA takes its symmetric
+		// path
 		double[][] lower = new double[n][n];
 		for (int i = 0; i < n; i++)
 			for (int j = 0; j <= i; j++)
 				lower[i][j] = lower[j][i] = a[i][j];
-		EigenvalueDecomposition e = new EigenvalueDecomposition(new Matrix(lower, n, n));
+		EigenvalueDecomposition e = new EigenvalueDecomposition(new Matrix(lower, n,
+			n));
 		double[] d = e.getRealEigenvalues();
 		double[][] v = e.getV().getArray(); // column k is eigenvector k
 		Integer[] order = new Integer[n];
@@ -78,7 +85,10 @@ public final class SymmetricEigen {
 		return values[k];
 	}
 
-	/** Unit eigenvector {@code k}, of eigenvalue {@link #value(int) value(k)} (a copy). */
+	/**
+	 * Unit eigenvector {@code k}, of eigenvalue {@link #value(int) value(k)} (a
+	 * copy).
+	 */
 	public double[] vector(int k) {
 		return vectors[k].clone();
 	}
@@ -88,8 +98,9 @@ public final class SymmetricEigen {
 	}
 
 	/**
-	 * {@code V diag(f(values)) V^T} with {@code f(x) = sqrt(max(x, 0))}: the symmetric square root
-	 * of a positive semi-definite matrix, tiny negative eigenvalues from rounding counted as 0.
+	 * {@code V diag(f(values)) V^T} with {@code f(x) = sqrt(max(x, 0))}: the
+	 * symmetric square root of a positive semi-definite matrix, tiny negative
+	 * eigenvalues from rounding counted as 0.
 	 */
 	public double[][] sqrtMatrix() {
 		int n = values.length;

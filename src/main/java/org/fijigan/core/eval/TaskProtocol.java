@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.function.UnaryOperator;
@@ -16,9 +17,14 @@ import org.fijigan.core.train.data.Planes;
  * to [0, 1] before it is measured, with data range 1 for PSNR and SSIM. Planes are CHW, any number
  * of channels; nothing here changes its arguments.
  */
-public sealed interface TaskProtocol permits SuperResolutionProtocol, DenoisingProtocol,
+public sealed
+
+interface TaskProtocol
+
+permits SuperResolutionProtocol, DenoisingProtocol,
 	InpaintingProtocol, GenerationProtocol
 {
+
 	/** The task whose models this protocol measures. */
 	TaskKind task();
 
@@ -29,11 +35,13 @@ public sealed interface TaskProtocol permits SuperResolutionProtocol, DenoisingP
 	record Quality(double psnr, double ssim) {}
 
 	/**
-	 * A seed for random stream {@code (a, b)} of {@code seed}: each condition and image of a protocol
-	 * draws from a stream of its own, so one image's noise does not depend on the others.
+	 * A seed for random stream {@code (a, b)} of {@code seed}: each condition and
+	 * image of a protocol draws from a stream of its own, so one image's noise
+	 * does not depend on the others.
 	 */
 	static long streamSeed(long seed, long a, long b) {
-		long z = seed * 0x9E3779B97F4A7C15L + a * 0xC2B2AE3D27D4EB4FL + b * 0x165667B19E3779F9L;
+		long z = seed * 0x9E3779B97F4A7C15L + a * 0xC2B2AE3D27D4EB4FL + b *
+			0x165667B19E3779F9L;
 		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
 		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
 		return z ^ (z >>> 31);
@@ -46,7 +54,10 @@ public sealed interface TaskProtocol permits SuperResolutionProtocol, DenoisingP
 		return v;
 	}
 
-	/** New planes: {@code f} applied to a copy of each channel of {@code in}, then clipped. */
+	/**
+	 * New planes: {@code f} applied to a copy of each channel of {@code in}, then
+	 * clipped.
+	 */
 	static Planes perChannel(Planes in, UnaryOperator<float[]> f) {
 		int n = in.planeSize();
 		float[] out = new float[in.values().length];
@@ -61,20 +72,26 @@ public sealed interface TaskProtocol permits SuperResolutionProtocol, DenoisingP
 	/** PSNR and SSIM of {@code result} against {@code truth} over every pixel. */
 	static Quality fullImage(Planes truth, Planes result) {
 		checkShapes(truth, result);
-		return new Quality(Metrics.psnr(truth.values(), result.values(), 1), Metrics.ssim(truth
-			.values(), result.values(), truth.channels(), truth.height(), truth.width(), 1));
+		return new Quality(Metrics.psnr(truth.values(), result.values(), 1), Metrics
+			.ssim(truth.values(), result.values(), truth.channels(), truth.height(),
+				truth.width(), 1));
 	}
 
-	/** PSNR and SSIM of {@code result} against {@code truth} inside {@code holes} only. */
+	/**
+	 * PSNR and SSIM of {@code result} against {@code truth} inside {@code holes}
+	 * only.
+	 */
 	static Quality insideHoles(Planes truth, Planes result, boolean[] holes) {
 		checkShapes(truth, result);
 		int c = truth.channels(), h = truth.height(), w = truth.width();
-		return new Quality(Metrics.maskedPsnr(truth.values(), result.values(), holes, c, h, w, 1), Metrics
-			.maskedSsim(truth.values(), result.values(), holes, c, h, w, 1));
+		return new Quality(Metrics.maskedPsnr(truth.values(), result.values(),
+			holes, c, h, w, 1), Metrics.maskedSsim(truth.values(), result.values(),
+				holes, c, h, w, 1));
 	}
 
 	private static void checkShapes(Planes truth, Planes result) {
-		if (!truth.hasShapeOf(result)) throw new IllegalArgumentException("a " + result.shape() +
-			" result cannot be measured against a " + truth.shape() + " original");
+		if (!truth.hasShapeOf(result)) throw new IllegalArgumentException("a " +
+			result.shape() + " result cannot be measured against a " + truth.shape() +
+			" original");
 	}
 }

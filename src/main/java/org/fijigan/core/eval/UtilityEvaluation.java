@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
@@ -14,28 +15,34 @@ import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.pipeline.InferenceOptions;
 
 /**
- * Whether a class-conditional generator's images are worth training on, measured the way
- * medical-imaging papers measure synthetic data: a classifier of the generator's classes is
- * trained on real images only, on synthetic images only (train on synthetic, test on real: TSTR),
- * and on both, and each is tested on held-out real images. A generator whose classes look like
- * the real ones gives a TSTR accuracy close to the real-only one; adding its images to the real ones
- * helps when the real+synthetic accuracy beats the real-only one.
+ * Whether a class-conditional generator's images are worth training on,
+ * measured the way medical-imaging papers measure synthetic data: a classifier
+ * of the generator's classes is trained on real images only, on synthetic
+ * images only (train on synthetic, test on real: TSTR), and on both, and each
+ * is tested on held-out real images. A generator whose classes look like the
+ * real ones gives a TSTR accuracy close to the real-only one; adding its images
+ * to the real ones helps when the real+synthetic accuracy beats the real-only
+ * one.
  * <p>
- * The classifier is {@link SoftmaxRegression} (multinomial logistic regression) on the same
- * {@link PcaFeatures} as FID and KID: a fixed feature map, fast and deterministic, so that the
- * spread over repeats is the spread of the data, not of an optimiser; it measures whether the
- * synthetic images carry the linear, global structure that tells the classes apart (position and
- * shape of the anatomy, for slices), not fine texture.
+ * The classifier is {@link SoftmaxRegression} (multinomial logistic regression)
+ * on the same {@link PcaFeatures} as FID and KID: a fixed feature map, fast and
+ * deterministic, so that the spread over repeats is the spread of the data, not
+ * of an optimiser; it measures whether the synthetic images carry the linear,
+ * global structure that tells the classes apart (position and shape of the
+ * anatomy, for slices), not fine texture.
  * <p>
- * The measurement is repeated {@code repeats} times. Repeat {@code r} trains on a bootstrap sample
- * of the training images (as many, drawn with replacement; seeded) and on a new draw of synthetic
- * images, as many per class as the class has training images (sample {@code i} of repeat {@code r}
- * from seed {@code seed + 1000000 (r + 1) + i}). Reported: the mean and standard deviation over
- * repeats of the accuracy on the held-out real images, of each class's recall, and of the paired
- * difference between real+synthetic and real alone; and the accuracy of always guessing the largest
- * class of the held-out images.
+ * The measurement is repeated {@code repeats} times. Repeat {@code r} trains on
+ * a bootstrap sample of the training images (as many, drawn with replacement;
+ * seeded) and on a new draw of synthetic images, as many per class as the class
+ * has training images (sample {@code i} of repeat {@code r} from seed
+ * {@code seed + 1000000 (r + 1) + i}). Reported: the mean and standard
+ * deviation over repeats of the accuracy on the held-out real images, of each
+ * class's recall, and of the paired difference between real+synthetic and real
+ * alone; and the accuracy of always guessing the largest class of the held-out
+ * images.
  */
 public final class UtilityEvaluation {
+
 	/** Repeats when none are given. */
 	public static final int DEFAULT_REPEATS = 5;
 	/** Seed offset between the draws of two repeats. */
@@ -43,7 +50,8 @@ public final class UtilityEvaluation {
 
 	/** The three training sets, in the order of the rows. */
 	enum Source {
-		REAL("real"), SYNTHETIC("synthetic (TSTR)"), BOTH("real + synthetic");
+
+			REAL("real"), SYNTHETIC("synthetic (TSTR)"), BOTH("real + synthetic");
 
 		final String words;
 
@@ -59,24 +67,29 @@ public final class UtilityEvaluation {
 	 *
 	 * @param classes the class names, in label order of the generator
 	 * @param labels each class's label for the generator
-	 * @param training the training images by class name (normalised, of the generated size)
+	 * @param training the training images by class name (normalised, of the
+	 *          generated size)
 	 * @param heldOut the held-out real images by class name
 	 * @param features the feature map
-	 * @throws GanException when a class of the held-out images has no training images
+	 * @throws GanException when a class of the held-out images has no training
+	 *           images
 	 */
-	static List<Measure> measure(ModelDescriptor model, String dataset, List<String> classes,
-		Map<String, Integer> labels, Map<String, List<float[]>> training,
-		Map<String, List<float[]>> heldOut, PcaFeatures features, int channels, int height, int width,
-		long seed, int repeats, InferenceOptions inference, CancellationToken cancel)
+	static List<Measure> measure(ModelDescriptor model, String dataset,
+		List<String> classes, Map<String, Integer> labels,
+		Map<String, List<float[]>> training, Map<String, List<float[]>> heldOut,
+		PcaFeatures features, int channels, int height, int width, long seed,
+		int repeats, InferenceOptions inference, CancellationToken cancel)
 	{
 		List<String> used = new ArrayList<>();
 		for (String c : classes)
 			if (!training.getOrDefault(c, List.of()).isEmpty()) used.add(c);
 		for (String c : heldOut.keySet())
-			if (!used.contains(c)) throw new GanException("utility: class " + c + " of the real " +
+			if (!used.contains(c)) throw new GanException("utility: class " + c +
+				" of the real " +
 				"images has no training images to train a classifier on");
-		if (used.size() < 2) throw new GanException("utility: a classifier needs at least two classes " +
-			"with training images, not " + used.size());
+		if (used.size() < 2) throw new GanException(
+			"utility: a classifier needs at least two classes " +
+				"with training images, not " + used.size());
 		// training features and labels (classifier index = position in used)
 		List<double[]> trainX = new ArrayList<>();
 		List<Integer> trainY = new ArrayList<>();
@@ -92,13 +105,14 @@ public final class UtilityEvaluation {
 		List<double[]> testX = new ArrayList<>();
 		List<Integer> testY = new ArrayList<>();
 		for (int k = 0; k < used.size(); k++)
-			for (double[] f : features.features(heldOut.getOrDefault(used.get(k), List.of()), channels,
-				height, width))
+			for (double[] f : features.features(heldOut.getOrDefault(used.get(k), List
+				.of()), channels, height, width))
 			{
 				testX.add(f);
 				testY.add(k);
 			}
-		if (testX.isEmpty()) throw new GanException("utility: no held-out real images to test on");
+		if (testX.isEmpty()) throw new GanException(
+			"utility: no held-out real images to test on");
 		double[][] tx = testX.toArray(double[][]::new);
 		int[] ty = testY.stream().mapToInt(Integer::intValue).toArray();
 
@@ -113,7 +127,8 @@ public final class UtilityEvaluation {
 		double[][][] recall = new double[3][used.size()][repeats];
 		for (int r = 0; r < repeats; r++) {
 			cancel.throwIfCancelled();
-			SplittableRandom random = new SplittableRandom(TaskProtocol.streamSeed(seed, 400, r));
+			SplittableRandom random = new SplittableRandom(TaskProtocol.streamSeed(
+				seed, 400, r));
 			double[][] realX = new double[n][];
 			int[] realY = new int[n];
 			for (int i = 0; i < n; i++) {
@@ -121,9 +136,10 @@ public final class UtilityEvaluation {
 				realX[i] = trainX.get(pick);
 				realY[i] = trainY.get(pick);
 			}
-			GenerationProtocol draw = new GenerationProtocol(seed + DRAW_SEED_STRIDE * (r + 1));
-			var drawn = draw.draw(model, synthetic, drawLabels, true, inference.device(), inference
-				.threads(), cancel).image();
+			GenerationProtocol draw = new GenerationProtocol(seed + DRAW_SEED_STRIDE *
+				(r + 1));
+			var drawn = draw.draw(model, synthetic, drawLabels, true, inference
+				.device(), inference.threads(), cancel).image();
 			List<float[]> images = new ArrayList<>();
 			for (int i = 0; i < synthetic; i++) {
 				float[] v = EvaluationImages.read(drawn, i);
@@ -141,8 +157,8 @@ public final class UtilityEvaluation {
 			double[][][] xs = { realX, synthX, bothX };
 			int[][] ys = { realY, synthY, bothY };
 			for (Source s : Source.values()) {
-				int[] predicted = SoftmaxRegression.fit(xs[s.ordinal()], ys[s.ordinal()], used.size())
-					.predict(tx);
+				int[] predicted = SoftmaxRegression.fit(xs[s.ordinal()], ys[s
+					.ordinal()], used.size()).predict(tx);
 				int[] hits = new int[used.size()], counts = new int[used.size()];
 				int correct = 0;
 				for (int i = 0; i < ty.length; i++) {
@@ -154,7 +170,8 @@ public final class UtilityEvaluation {
 				}
 				accuracy[s.ordinal()][r] = (double) correct / ty.length;
 				for (int k = 0; k < used.size(); k++)
-					recall[s.ordinal()][k][r] = counts[k] == 0 ? Double.NaN : (double) hits[k] / counts[k];
+					recall[s.ordinal()][k][r] = counts[k] == 0 ? Double.NaN
+						: (double) hits[k] / counts[k];
 			}
 		}
 
@@ -162,24 +179,30 @@ public final class UtilityEvaluation {
 		int[] sizes = { n, synthetic, n + synthetic };
 		String all = new GenerationProtocol.AllClasses().condition();
 		for (Source s : Source.values())
-			out.add(new Measure(dataset, all, "utility: accuracy, trained on " + s.words, mean(accuracy[s
-				.ordinal()]), std(accuracy[s.ordinal()]), sizes[s.ordinal()], ty.length));
+			out.add(new Measure(dataset, all, "utility: accuracy, trained on " +
+				s.words, mean(accuracy[s.ordinal()]), std(accuracy[s.ordinal()]),
+				sizes[s.ordinal()], ty.length));
 		double[] gain = new double[repeats];
 		for (int r = 0; r < repeats; r++)
-			gain[r] = accuracy[Source.BOTH.ordinal()][r] - accuracy[Source.REAL.ordinal()][r];
-		out.add(new Measure(dataset, all, "utility: accuracy gain of real + synthetic over real", mean(
-			gain), std(gain), n + synthetic, ty.length));
+			gain[r] = accuracy[Source.BOTH.ordinal()][r] - accuracy[Source.REAL
+				.ordinal()][r];
+		out.add(new Measure(dataset, all,
+			"utility: accuracy gain of real + synthetic over real", mean(gain), std(
+				gain), n + synthetic, ty.length));
 		int[] testCounts = new int[used.size()];
 		for (int y : ty)
 			testCounts[y]++;
-		out.add(new Measure(dataset, all, "utility: chance accuracy (always the largest class)",
-			(double) Arrays.stream(testCounts).max().orElse(0) / ty.length, Double.NaN, 0, ty.length));
+		out.add(new Measure(dataset, all,
+			"utility: chance accuracy (always the largest class)", (double) Arrays
+				.stream(testCounts).max().orElse(0) / ty.length, Double.NaN, 0,
+			ty.length));
 		for (int k = 0; k < used.size(); k++) {
 			if (testCounts[k] == 0) continue;
 			for (Source s : Source.values())
-				out.add(new Measure(dataset, used.get(k), "utility: recall, trained on " + s.words, mean(
-					recall[s.ordinal()][k]), std(recall[s.ordinal()][k]), s == Source.BOTH ? 2 * perClass[k]
-						: perClass[k], testCounts[k]));
+				out.add(new Measure(dataset, used.get(k),
+					"utility: recall, trained on " + s.words, mean(recall[s
+						.ordinal()][k]), std(recall[s.ordinal()][k]), s == Source.BOTH ? 2 *
+							perClass[k] : perClass[k], testCounts[k]));
 		}
 		return out;
 	}
@@ -187,9 +210,11 @@ public final class UtilityEvaluation {
 	/** A note that says how the utility rows were measured. */
 	static String note(int repeats, long seed) {
 		return "utility: multinomial logistic regression on the PCA features, trained on real, " +
-			"synthetic (TSTR) and both, tested on the real images; " + repeats + " repeats, each on a " +
+			"synthetic (TSTR) and both, tested on the real images; " + repeats +
+			" repeats, each on a " +
 			"bootstrap sample of the training images and a new draw of as many synthetic images per " +
-			"class (repeat r draws sample i from seed " + seed + " + " + DRAW_SEED_STRIDE +
+			"class (repeat r draws sample i from seed " + seed + " + " +
+			DRAW_SEED_STRIDE +
 			" (r + 1) + i); mean and standard deviation over repeats";
 	}
 

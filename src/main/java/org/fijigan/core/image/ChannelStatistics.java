@@ -1,15 +1,21 @@
+
 package org.fijigan.core.image;
 
 import java.util.Arrays;
 
 /**
- * Statistics of one logical channel (or several together) over one plane or all slices and frames
- * of an image, computed in one streaming pass without a float copy of the image: exact histograms for 8- and 16-bit data, and a
- * deterministic subsample (at most {@link #MAX_FLOAT_SAMPLES} values) for float data. NaN and
- * infinite values are skipped and counted.
+ * Statistics of one logical channel (or several together) over one plane or all
+ * slices and frames of an image, computed in one streaming pass without a float
+ * copy of the image: exact histograms for 8- and 16-bit data, and a
+ * deterministic subsample (at most {@link #MAX_FLOAT_SAMPLES} values) for float
+ * data. NaN and infinite values are skipped and counted.
  */
 public final class ChannelStatistics {
-	/** Float channels with more finite values than this are subsampled at a fixed stride. */
+
+	/**
+	 * Float channels with more finite values than this are subsampled at a fixed
+	 * stride.
+	 */
 	public static final int MAX_FLOAT_SAMPLES = 1 << 22;
 
 	private final long[] histogram; // integer types
@@ -21,8 +27,8 @@ public final class ChannelStatistics {
 	private final double min;
 	private final double max;
 
-	private ChannelStatistics(long[] histogram, float[] sorted, long count, long nonFinite,
-		double mean, double std, double min, double max)
+	private ChannelStatistics(long[] histogram, float[] sorted, long count,
+		long nonFinite, double mean, double std, double min, double max)
 	{
 		this.histogram = histogram;
 		this.sorted = sorted;
@@ -34,35 +40,47 @@ public final class ChannelStatistics {
 		this.max = max;
 	}
 
-	/** Statistics of logical channel {@code channel} of {@code image}, over all its planes. */
+	/**
+	 * Statistics of logical channel {@code channel} of {@code image}, over all
+	 * its planes.
+	 */
 	public static ChannelStatistics of(RasterImage image, int channel) {
 		return of(image, new int[] { channel }, -1);
 	}
 
 	/**
-	 * Statistics of the values of {@code channels} (logical channels, taken together) in one plane of
-	 * {@code image}, or in all its planes.
+	 * Statistics of the values of {@code channels} (logical channels, taken
+	 * together) in one plane of {@code image}, or in all its planes.
 	 *
 	 * @param plane {@code z + t * slices}, or -1 for all planes
 	 */
-	public static ChannelStatistics of(RasterImage image, int[] channels, int plane) {
+	public static ChannelStatistics of(RasterImage image, int[] channels,
+		int plane)
+	{
 		int w = image.width(), h = image.height();
 		float[] row = new float[w];
 		boolean integer = image.type().isInteger();
-		long[] hist = integer ? new long[image.type() == PixelType.UINT16 ? 65536 : 256] : null;
+		long[] hist = integer ? new long[image.type() == PixelType.UINT16 ? 65536
+			: 256] : null;
 		int planes = plane < 0 ? image.slices() * image.frames() : 1;
 		long total = (long) w * h * planes * channels.length;
-		int stride = integer ? 1 : (int) Math.max(1, (total + MAX_FLOAT_SAMPLES - 1) / MAX_FLOAT_SAMPLES);
-		float[] samples = integer ? null : new float[(int) Math.min(total, MAX_FLOAT_SAMPLES)];
+		int stride = integer ? 1 : (int) Math.max(1, (total + MAX_FLOAT_SAMPLES -
+			1) / MAX_FLOAT_SAMPLES);
+		float[] samples = integer ? null : new float[(int) Math.min(total,
+			MAX_FLOAT_SAMPLES)];
 		int nSamples = 0;
 		long seen = 0, count = 0, nonFinite = 0;
-		// sums of (v - shift), the first finite value, so that the variance keeps its digits when the
+		// sums of (v - shift), the first finite value, so that the variance keeps
+		// its digits when the
 		// mean is far from 0
-		double shift = Double.NaN, sum = 0, sumSq = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-		for (int p = plane < 0 ? 0 : plane; p < (plane < 0 ? planes : plane + 1); p++)
+		double shift = Double.NaN, sum = 0, sumSq = 0, min =
+			Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+		for (int p = plane < 0 ? 0 : plane; p < (plane < 0 ? planes : plane +
+			1); p++)
 			for (int channel : channels)
 				for (int y = 0; y < h; y++) {
-					image.readRegion(channel, p % image.slices(), p / image.slices(), 0, y, w, 1, row, 0);
+					image.readRegion(channel, p % image.slices(), p / image.slices(), 0,
+						y, w, 1, row, 0);
 					for (int x = 0; x < w; x++) {
 						float v = row[x];
 						if (!Float.isFinite(v)) {
@@ -77,7 +95,8 @@ public final class ChannelStatistics {
 						if (v < min) min = v;
 						if (v > max) max = v;
 						if (integer) hist[(int) v]++;
-						else if (seen++ % stride == 0 && nSamples < samples.length) samples[nSamples++] = v;
+						else if (seen++ % stride == 0 && nSamples < samples.length)
+							samples[nSamples++] = v;
 					}
 				}
 		float[] sorted = null;
@@ -86,31 +105,40 @@ public final class ChannelStatistics {
 			Arrays.sort(sorted);
 		}
 		double meanShifted = count == 0 ? 0 : sum / count;
-		double var = count == 0 ? 0 : Math.max(0, sumSq / count - meanShifted * meanShifted);
+		double var = count == 0 ? 0 : Math.max(0, sumSq / count - meanShifted *
+			meanShifted);
 		double mean = count == 0 ? 0 : shift + meanShifted;
 		if (count == 0) {
 			min = 0;
 			max = 0;
 		}
-		return new ChannelStatistics(hist, sorted, count, nonFinite, mean, Math.sqrt(var), min, max);
+		return new ChannelStatistics(hist, sorted, count, nonFinite, mean, Math
+			.sqrt(var), min, max);
 	}
 
 	/**
-	 * The statistics of several images' channels taken together, as if they were one image: exact
-	 * for 8- and 16-bit data (the histograms add up); for float data the merged samples, thinned at
-	 * a fixed stride to at most {@link #MAX_FLOAT_SAMPLES}.
+	 * The statistics of several images' channels taken together, as if they were
+	 * one image: exact for 8- and 16-bit data (the histograms add up); for float
+	 * data the merged samples, thinned at a fixed stride to at most
+	 * {@link #MAX_FLOAT_SAMPLES}.
 	 *
-	 * @throws IllegalArgumentException when the parts mix integer types, or integer and float data
+	 * @throws IllegalArgumentException when the parts mix integer types, or
+	 *           integer and float data
 	 */
-	public static ChannelStatistics pooled(java.util.List<ChannelStatistics> parts) {
-		if (parts.isEmpty()) throw new IllegalArgumentException("no statistics to pool");
+	public static ChannelStatistics pooled(
+		java.util.List<ChannelStatistics> parts)
+	{
+		if (parts.isEmpty()) throw new IllegalArgumentException(
+			"no statistics to pool");
 		boolean integer = parts.get(0).histogram != null;
 		long[] hist = integer ? new long[parts.get(0).histogram.length] : null;
 		long count = 0, nonFinite = 0, samples = 0;
-		double sum = 0, sumSq = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+		double sum = 0, sumSq = 0, min = Double.POSITIVE_INFINITY, max =
+			Double.NEGATIVE_INFINITY;
 		for (ChannelStatistics s : parts) {
-			if ((s.histogram != null) != integer || integer && s.histogram.length != hist.length)
-				throw new IllegalArgumentException("the images mix pixel types");
+			if ((s.histogram != null) != integer || integer &&
+				s.histogram.length != hist.length) throw new IllegalArgumentException(
+					"the images mix pixel types");
 			count += s.count;
 			nonFinite += s.nonFinite;
 			sum += s.mean * s.count;
@@ -125,7 +153,8 @@ public final class ChannelStatistics {
 		}
 		float[] sorted = null;
 		if (!integer) {
-			int stride = (int) Math.max(1, (samples + MAX_FLOAT_SAMPLES - 1) / MAX_FLOAT_SAMPLES);
+			int stride = (int) Math.max(1, (samples + MAX_FLOAT_SAMPLES - 1) /
+				MAX_FLOAT_SAMPLES);
 			float[] all = new float[(int) Math.min(samples, MAX_FLOAT_SAMPLES)];
 			int n = 0;
 			long seen = 0;
@@ -141,12 +170,14 @@ public final class ChannelStatistics {
 			min = 0;
 			max = 0;
 		}
-		return new ChannelStatistics(hist, sorted, count, nonFinite, mean, Math.sqrt(var), min, max);
+		return new ChannelStatistics(hist, sorted, count, nonFinite, mean, Math
+			.sqrt(var), min, max);
 	}
 
 	/**
-	 * The {@code p}-th percentile (0-100) with linear interpolation between closest ranks, as
-	 * NumPy's default: position {@code p/100 * (n-1)} in the sorted values.
+	 * The {@code p}-th percentile (0-100) with linear interpolation between
+	 * closest ranks, as NumPy's default: position {@code p/100 * (n-1)} in the
+	 * sorted values.
 	 */
 	public double percentile(double p) {
 		if (count == 0) return 0;
@@ -166,8 +197,9 @@ public final class ChannelStatistics {
 	}
 
 	/**
-	 * The {@code p}-th percentile (0-100) as NumPy's {@code inverted_cdf} method: the smallest value
-	 * whose share of values at or below it reaches {@code p/100}, without interpolation.
+	 * The {@code p}-th percentile (0-100) as NumPy's {@code inverted_cdf} method:
+	 * the smallest value whose share of values at or below it reaches
+	 * {@code p/100}, without interpolation.
 	 */
 	public double percentileInvertedCdf(double p) {
 		if (count == 0) return 0;

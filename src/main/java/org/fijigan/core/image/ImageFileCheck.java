@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import java.io.IOException;
@@ -8,22 +9,26 @@ import java.nio.file.StandardOpenOption;
 import org.fijigan.core.GanException;
 
 /**
- * Checks that an image file holds the pixels its header declares, before a reader allocates them:
- * a TIFF (classic and BigTIFF, either byte order) whose strips or tiles lie beyond the file's end
- * or cannot hold the declared size, a PNG cut short or failing a chunk checksum, a JPEG without its
- * end-of-image marker. Readers fill what a file lacks with zeros; this refuses such a file with
- * one line naming it and the reason. The format is recognised by the file's first bytes, not its
- * name; other formats pass unchecked.
+ * Checks that an image file holds the pixels its header declares, before a
+ * reader allocates them: a TIFF (classic and BigTIFF, either byte order) whose
+ * strips or tiles lie beyond the file's end or cannot hold the declared size, a
+ * PNG cut short or failing a chunk checksum, a JPEG without its end-of-image
+ * marker. Readers fill what a file lacks with zeros; this refuses such a file
+ * with one line naming it and the reason. The format is recognised by the
+ * file's first bytes, not its name; other formats pass unchecked.
  * <p>
- * Only the structure is read (directories, chunk headers, markers); a PNG's pixel stream is also
- * inflated, without keeping it, to count its bytes.
+ * Only the structure is read (directories, chunk headers, markers); a PNG's
+ * pixel stream is also inflated, without keeping it, to count its bytes.
  */
 public final class ImageFileCheck {
+
 	private ImageFileCheck() {}
 
 	/**
-	 * @param role what the file is for the user ("input", "mask"), for the message
-	 * @throws GanException when the file is truncated, damaged or declares more pixels than it holds
+	 * @param role what the file is for the user ("input", "mask"), for the
+	 *          message
+	 * @throws GanException when the file is truncated, damaged or declares more
+	 *           pixels than it holds
 	 */
 	public static void check(Path file, String role) {
 		String what = role + " " + file;
@@ -34,7 +39,8 @@ public final class ImageFileCheck {
 			if (n < 4) return; // too short to tell; the reader will say what it is
 			if (TiffCheck.isTiff(head)) new TiffCheck(ch, size, what).check();
 			else if (n == 8 && PngCheck.isPng(head)) PngCheck.check(ch, size, what);
-			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck.check(ch, size, what);
+			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
+				.check(ch, size, what);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot read " + what + ": " + e.getMessage(), e);

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import java.io.BufferedInputStream;
@@ -17,19 +18,24 @@ import java.util.zip.GZIPOutputStream;
 import org.fijigan.core.GanException;
 
 /**
- * NIfTI-1 single files ({@code .nii}, gzipped {@code .nii.gz}), as medical-imaging pipelines read
- * them. Written: little-endian, the 348-byte header, an optional comment extension (code 6), then
- * the voxels at {@code vox_offset}. Voxel {@code (i, j, k, t, u)} is pixel {@code (x, y)} of slice
- * {@code k}, frame {@code t}, channel {@code u}: row 0 of the image first, x fastest. No
- * orientation is claimed ({@code qform_code = sform_code = 0}); {@code pixdim} carries the pixel
- * size and {@code xyzt_units} its unit (mm, micron or m; unknown otherwise). 8-bit, 16-bit and
- * 32-bit images keep their type ({@code DT_UINT8}, {@code DT_UINT16}, {@code DT_FLOAT32}), RGB is
- * {@code DT_RGB24}. Written gzip streams carry no time stamp, so the same image gives the same bytes.
+ * NIfTI-1 single files ({@code .nii}, gzipped {@code .nii.gz}), as
+ * medical-imaging pipelines read them. Written: little-endian, the 348-byte
+ * header, an optional comment extension (code 6), then the voxels at
+ * {@code vox_offset}. Voxel {@code (i, j, k, t, u)} is pixel {@code (x, y)} of
+ * slice {@code k}, frame {@code t}, channel {@code u}: row 0 of the image
+ * first, x fastest. No orientation is claimed
+ * ({@code qform_code = sform_code = 0}); {@code pixdim} carries the pixel size
+ * and {@code xyzt_units} its unit (mm, micron or m; unknown otherwise). 8-bit,
+ * 16-bit and 32-bit images keep their type ({@code DT_UINT8},
+ * {@code DT_UINT16}, {@code DT_FLOAT32}), RGB is {@code DT_RGB24}. Written gzip
+ * streams carry no time stamp, so the same image gives the same bytes.
  */
 public final class Nifti {
+
 	public static final int HEADER_BYTES = 348;
-	public static final short DT_UINT8 = 2, DT_INT16 = 4, DT_INT32 = 8, DT_FLOAT32 = 16,
-		DT_FLOAT64 = 64, DT_RGB24 = 128, DT_INT8 = 256, DT_UINT16 = 512;
+	public static final short DT_UINT8 = 2, DT_INT16 = 4, DT_INT32 = 8,
+			DT_FLOAT32 = 16, DT_FLOAT64 = 64, DT_RGB24 = 128, DT_INT8 = 256,
+			DT_UINT16 = 512;
 	public static final int UNITS_METER = 1, UNITS_MM = 2, UNITS_MICRON = 3;
 	/** Extension code of free text. */
 	public static final int ECODE_COMMENT = 6;
@@ -43,12 +49,16 @@ public final class Nifti {
 	 * @param xyztUnits spatial unit code (low 3 bits) plus time unit code
 	 * @param magic {@code n+1} for a single file
 	 */
-	public record Header(short[] dim, short datatype, short bitpix, float[] pixdim, float voxOffset,
-		float sclSlope, float sclInter, int xyztUnits, String description, String magic,
-		short qformCode, short sformCode)
+	public record Header(short[] dim, short datatype, short bitpix,
+		float[] pixdim, float voxOffset, float sclSlope, float sclInter,
+		int xyztUnits, String description, String magic, short qformCode,
+		short sformCode)
 	{}
 
-	/** A read file: its header, its voxels as an image, and its comment extension (or null). */
+	/**
+	 * A read file: its header, its voxels as an image, and its comment extension
+	 * (or null).
+	 */
 	public record Volume(Header header, RasterImage image, String comment) {}
 
 	private Nifti() {}
@@ -60,11 +70,12 @@ public final class Nifti {
 	 * @param description the header's {@code descrip}, cut to 79 ASCII characters
 	 * @param comment longer free text for a comment extension, or null for none
 	 */
-	public static void write(Path file, boolean gzip, RasterImage image, String description,
-		String comment)
+	public static void write(Path file, boolean gzip, RasterImage image,
+		String description, String comment)
 	{
-		try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-			OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw)
+		try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(
+			file), 1 << 16);
+				OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw)
 		{
 			write(out, image, description, comment);
 		}
@@ -121,20 +132,22 @@ public final class Nifti {
 	private static short[] dims(RasterImage image) {
 		int c = image.channels(), z = image.slices(), t = image.frames();
 		int n = c > 1 ? 5 : t > 1 ? 4 : z > 1 ? 3 : 2;
-		return new short[] { (short) n, size(image.width()), size(image.height()), size(z), size(t), size(
-			c), 1, 1 };
+		return new short[] { (short) n, size(image.width()), size(image.height()),
+			size(z), size(t), size(c), 1, 1 };
 	}
 
 	private static short size(int n) {
-		if (n > Short.MAX_VALUE) throw new GanException("NIfTI-1 holds at most 32767 voxels along an " +
-			"axis; this image has " + n);
+		if (n > Short.MAX_VALUE) throw new GanException(
+			"NIfTI-1 holds at most 32767 voxels along an " + "axis; this image has " +
+				n);
 		return (short) n;
 	}
 
 	private static byte[] extension(String comment) {
 		if (comment == null || comment.isEmpty()) return new byte[0];
 		byte[] text = comment.getBytes(StandardCharsets.UTF_8);
-		int size = (8 + text.length + 1 + 15) / 16 * 16; // a multiple of 16, NUL-terminated
+		int size = (8 + text.length + 1 + 15) / 16 * 16; // a multiple of 16,
+																											// NUL-terminated
 		ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
 		b.putInt(size).putInt(ECODE_COMMENT).put(text);
 		return b.array();
@@ -167,16 +180,12 @@ public final class Nifti {
 				}
 	}
 
-	/** NIfTI's code of a length unit; 0 (unknown) for pixels and anything else. */
-	static int unitCode(String unit) {
-		String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
-		return switch (u) {
-			case "mm", "millimeter", "millimetre" -> UNITS_MM;
-			case "micron", "microns", "um", "\u00b5m", "\u03bcm", "micrometer", "micrometre" -> UNITS_MICRON;
-			case "m", "meter", "metre" -> UNITS_METER;
-			default -> 0;
-		};
-	}
+	/**
+	 * NIfTI's code of a length unit; 0 (unknown) for pixels and anything else.
+	 */
+	static int unitCode(
+		String unit)
+	{String u=unit==null?"":unit.trim().toLowerCase(Locale.ROOT);return switch(u){case"mm","millimeter","millimetre"->UNITS_MM;case"micron","microns","um","\u00b5m","\u03bcm","micrometer","micrometre"->UNITS_MICRON;case"m","meter","metre"->UNITS_METER;default->0;};}
 
 	private static String unitName(int code) {
 		return switch (code & 7) {
@@ -188,50 +197,61 @@ public final class Nifti {
 	}
 
 	private static byte[] ascii(String text, int max) {
-		byte[] b = (text == null ? "" : text).replaceAll("[^\\x20-\\x7e]", "?").getBytes(
-			StandardCharsets.US_ASCII);
+		byte[] b = (text == null ? "" : text).replaceAll("[^\\x20-\\x7e]", "?")
+			.getBytes(StandardCharsets.US_ASCII);
 		return b.length <= max ? b : java.util.Arrays.copyOf(b, max);
 	}
 
 	/**
-	 * Reads a {@code .nii} or {@code .nii.gz} file (gzip is recognised by its bytes), either byte
-	 * order. 8-bit, 16-bit unsigned, float and RGB voxels keep their type; other integer types, doubles
-	 * and scaled values ({@code scl_slope}) become 32-bit float.
+	 * Reads a {@code .nii} or {@code .nii.gz} file (gzip is recognised by its
+	 * bytes), either byte order. 8-bit, 16-bit unsigned, float and RGB voxels
+	 * keep their type; other integer types, doubles and scaled values
+	 * ({@code scl_slope}) become 32-bit float.
 	 */
 	public static Volume read(Path file) {
 		boolean gz = false;
-		try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+		try (InputStream raw = new BufferedInputStream(Files.newInputStream(file),
+			1 << 16))
+		{
 			raw.mark(2);
 			gz = raw.read() == 0x1f && raw.read() == 0x8b;
 			raw.reset();
 			try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
-				return read(in, file.getFileName().toString(), gz ? -1 : Files.size(file));
+				return read(in, file.getFileName().toString(), gz ? -1 : Files.size(
+					file));
 			}
 		}
 		catch (java.io.EOFException e) {
-			throw new GanException("NIfTI file " + file + " is truncated: its " + (gz ? "gzip stream"
-				: "data") + " ends before the voxels its header declares", e);
+			throw new GanException("NIfTI file " + file + " is truncated: its " + (gz
+				? "gzip stream" : "data") +
+				" ends before the voxels its header declares", e);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot read NIfTI file " + file + ": " + e.getMessage(), e);
+			throw new GanException("cannot read NIfTI file " + file + ": " + e
+				.getMessage(), e);
 		}
 	}
 
 	/**
-	 * @param fileBytes the file's length when it is not compressed, so that the voxels the header
-	 *          declares are checked against it before any is read; -1 when unknown
+	 * @param fileBytes the file's length when it is not compressed, so that the
+	 *          voxels the header declares are checked against it before any is
+	 *          read; -1 when unknown
 	 */
-	private static Volume read(InputStream in, String name, long fileBytes) throws IOException {
+	private static Volume read(InputStream in, String name, long fileBytes)
+		throws IOException
+	{
 		byte[] head = in.readNBytes(HEADER_BYTES);
-		if (head.length < HEADER_BYTES) throw new GanException(name + " is too short for a NIfTI header");
+		if (head.length < HEADER_BYTES) throw new GanException(name +
+			" is too short for a NIfTI header");
 		ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
 		if (h.getInt(0) != HEADER_BYTES) {
 			h.order(ByteOrder.BIG_ENDIAN);
-			if (h.getInt(0) != HEADER_BYTES) throw new GanException(name + " is not a NIfTI-1 file");
+			if (h.getInt(0) != HEADER_BYTES) throw new GanException(name +
+				" is not a NIfTI-1 file");
 		}
 		String magic = new String(head, 344, 3, StandardCharsets.US_ASCII);
-		if (!magic.equals("n+1") && !magic.equals("ni1")) throw new GanException(name +
-			" is not a NIfTI-1 file (magic '" + magic + "')");
+		if (!magic.equals("n+1") && !magic.equals("ni1")) throw new GanException(
+			name + " is not a NIfTI-1 file (magic '" + magic + "')");
 		short[] dim = new short[8];
 		for (int i = 0; i < 8; i++)
 			dim[i] = h.getShort(40 + 2 * i);
@@ -241,9 +261,10 @@ public final class Nifti {
 		int nul = 0;
 		while (nul < DESCRIP_BYTES && head[148 + nul] != 0)
 			nul++;
-		Header header = new Header(dim, h.getShort(70), h.getShort(72), pixdim, h.getFloat(108), h
-			.getFloat(112), h.getFloat(116), head[123] & 0xff, new String(head, 148, nul,
-				StandardCharsets.US_ASCII), magic, h.getShort(252), h.getShort(254));
+		Header header = new Header(dim, h.getShort(70), h.getShort(72), pixdim, h
+			.getFloat(108), h.getFloat(112), h.getFloat(116), head[123] & 0xff,
+			new String(head, 148, nul, StandardCharsets.US_ASCII), magic, h.getShort(
+				252), h.getShort(254));
 
 		long offset = (long) header.voxOffset();
 		long pos = HEADER_BYTES;
@@ -272,43 +293,54 @@ public final class Nifti {
 			size[i] = i <= nd ? Math.max(1, dim[i]) : 1;
 		int w = size[1], ht = size[2], z = size[3], t = size[4];
 		long c = (long) size[5] * size[6] * size[7];
-		if (c > 1024) throw new GanException(name + " has " + c + " components per voxel; fiji-gan " +
+		if (c > 1024) throw new GanException(name + " has " + c +
+			" components per voxel; fiji-gan " +
 			"reads images of up to 1024 channels");
 		checkSize(header, w, ht, z, t, c, name, fileBytes);
-		RasterImage image = voxels(in, header, w, ht, z, t, (int) c, h.order(), name);
+		RasterImage image = voxels(in, header, w, ht, z, t, (int) c, h.order(),
+			name);
 		String unit = unitName(header.xyztUnits());
-		image.setCalibration(new Calibration(positive(pixdim[1]), positive(pixdim[2]), positive(
-			pixdim[3]), unit)).setTitle(name);
+		image.setCalibration(new Calibration(positive(pixdim[1]), positive(
+			pixdim[2]), positive(pixdim[3]), unit)).setTitle(name);
 		return new Volume(header, image, comment);
 	}
 
 	/**
-	 * Refuses, before any voxel is read, a header that declares more voxels than the file holds
-	 * (known for an uncompressed file), a plane beyond one Java array, or an image beyond the Java
-	 * heap: a lying header must not make the reader allocate what the file does not hold.
+	 * Refuses, before any voxel is read, a header that declares more voxels than
+	 * the file holds (known for an uncompressed file), a plane beyond one Java
+	 * array, or an image beyond the Java heap: a lying header must not make the
+	 * reader allocate what the file does not hold.
 	 */
-	private static void checkSize(Header header, int w, int h, int z, int t, long c, String name,
-		long fileBytes)
+	private static void checkSize(Header header, int w, int h, int z, int t,
+		long c, String name, long fileBytes)
 	{
 		int bytes = bytesPerVoxel(header.datatype());
-		if (bytes == 0) return; // refused with its own message when the voxels are read
+		if (bytes == 0) return; // refused with its own message when the voxels are
+														// read
 		long plane = (long) w * h;
 		long voxels = TiffCheck.times(TiffCheck.times(plane, (long) z * t), c);
-		if (plane * bytes > Integer.MAX_VALUE - 8) throw new GanException(name + " declares planes of " +
-			w + "x" + h + " voxels, more than one Java array holds");
-		long end = TiffCheck.plus((long) header.voxOffset(), TiffCheck.times(voxels, bytes));
-		if (fileBytes >= 0 && end > fileBytes) throw new GanException(name + " is truncated: its " +
-			"header declares " + w + "x" + h + "x" + z + "x" + t + (c > 1 ? "x" + c : "") + " voxels of " +
-			bytes + " byte" + (bytes == 1 ? "" : "s") + " up to byte " + String.format(Locale.ROOT, "%,d",
-				end) + ", but the file has " + String.format(Locale.ROOT, "%,d", fileBytes) + " bytes");
+		if (plane * bytes > Integer.MAX_VALUE - 8) throw new GanException(name +
+			" declares planes of " + w + "x" + h +
+			" voxels, more than one Java array holds");
+		long end = TiffCheck.plus((long) header.voxOffset(), TiffCheck.times(voxels,
+			bytes));
+		if (fileBytes >= 0 && end > fileBytes) throw new GanException(name +
+			" is truncated: its " + "header declares " + w + "x" + h + "x" + z + "x" +
+			t + (c > 1 ? "x" + c : "") + " voxels of " + bytes + " byte" + (bytes == 1
+				? "" : "s") + " up to byte " + String.format(Locale.ROOT, "%,d", end) +
+			", but the file has " + String.format(Locale.ROOT, "%,d", fileBytes) +
+			" bytes");
 		long heap = Runtime.getRuntime().maxMemory();
-		boolean scaled = header.sclSlope() != 0 && (header.sclSlope() != 1 || header.sclInter() != 0);
+		boolean scaled = header.sclSlope() != 0 && (header.sclSlope() != 1 || header
+			.sclInter() != 0);
 		short dt = header.datatype();
-		long inMemory = TiffCheck.times(voxels, !scaled && dt == DT_UINT8 ? 1 : !scaled &&
-			dt == DT_UINT16 ? 2 : 4);
-		if (inMemory > heap) throw new GanException(name + " declares " + w + "x" + h + "x" + z + "x" +
-			t + (c > 1 ? "x" + c : "") + " voxels, " + String.format(Locale.ROOT, "%,d", inMemory) +
-			" bytes in memory, more than the " + String.format(Locale.ROOT, "%,d", heap) +
+		long inMemory = TiffCheck.times(voxels, !scaled && dt == DT_UINT8 ? 1
+			: !scaled && dt == DT_UINT16 ? 2 : 4);
+		if (inMemory > heap) throw new GanException(name + " declares " + w + "x" +
+			h + "x" + z + "x" + t + (c > 1 ? "x" + c : "") + " voxels, " + String
+				.format(Locale.ROOT, "%,d", inMemory) +
+			" bytes in memory, more than the " + String.format(Locale.ROOT, "%,d",
+				heap) +
 			" bytes Java may use: give Java more (JAVA_OPTS=-Xmx...) or crop the volume");
 	}
 

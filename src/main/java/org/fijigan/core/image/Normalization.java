@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import java.util.Locale;
@@ -10,7 +11,10 @@ import org.fijigan.core.text.Numbers;
  * resolves, per channel and once per image (never per tile), to an affine map that is reversed on
  * the output.
  */
-public sealed interface Normalization {
+public sealed
+
+interface Normalization {
+
 	/** Percentiles of each channel's values, over all its slices and frames, map to 0 and 1. */
 	record Percentile(double lowPercent, double highPercent) implements Normalization {
 		public Percentile {
@@ -37,8 +41,8 @@ public sealed interface Normalization {
 	Percentile DEFAULT = new Percentile(1, 99.8);
 
 	/**
-	 * Parses {@code percentile}, {@code percentile:LOW,HIGH}, {@code range}, {@code range:MIN,MAX}
-	 * or {@code none}.
+	 * Parses {@code percentile}, {@code percentile:LOW,HIGH}, {@code range},
+	 * {@code range:MIN,MAX} or {@code none}.
 	 */
 	static Normalization parse(String text) {
 		String s = text.trim().toLowerCase(Locale.ROOT);
@@ -73,9 +77,10 @@ public sealed interface Normalization {
 
 	/** The text {@link #parse} reads back. */
 	default String describe() {
-		if (this instanceof Percentile p) return "percentile:" + Numbers.exact(p.lowPercent()) + "," + Numbers.exact(p
-			.highPercent());
-		if (this instanceof FixedRange r) return "range:" + Numbers.exact(r.min()) + "," + Numbers.exact(r.max());
+		if (this instanceof Percentile p) return "percentile:" + Numbers.exact(p
+			.lowPercent()) + "," + Numbers.exact(p.highPercent());
+		if (this instanceof FixedRange r) return "range:" + Numbers.exact(r.min()) +
+			"," + Numbers.exact(r.max());
 		if (this instanceof BitDepthRange) return "range";
 		return "none";
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import java.io.BufferedInputStream;
@@ -19,24 +20,30 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.image.NpyArray.DType;
 
 /**
- * Reads and writes NumPy's .npy format (versions 1.0, 2.0 and 3.0): C-order arrays of the
- * {@link DType}s, either byte order on read, little-endian on write. The stream methods neither
- * close nor buffer beyond what they read, so several arrays can follow each other in one stream.
+ * Reads and writes NumPy's .npy format (versions 1.0, 2.0 and 3.0): C-order
+ * arrays of the {@link DType}s, either byte order on read, little-endian on
+ * write. The stream methods neither close nor buffer beyond what they read, so
+ * several arrays can follow each other in one stream.
  */
 public final class Npy {
+
 	private static final byte[] MAGIC = { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y' };
 	private static final int MAX_HEADER_BYTES = 1 << 20;
-	private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
-	private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
-	private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
+	private static final Pattern DESCR = Pattern.compile(
+		"['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
+	private static final Pattern FORTRAN = Pattern.compile(
+		"['\"]fortran_order['\"]\\s*:\\s*(True|False)");
+	private static final Pattern SHAPE = Pattern.compile(
+		"['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
 	private Npy() {}
 
 	public static NpyArray read(Path file) {
 		try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
 			NpyArray array = read(in, file.toString());
-			if (in.read() != -1) throw new GanException(file + " has more data than its shape " +
-				Arrays.toString(array.shape()) + " holds");
+			if (in.read() != -1) throw new GanException(file +
+				" has more data than its shape " + Arrays.toString(array.shape()) +
+				" holds");
 			return array;
 		}
 		catch (IOException e) {
@@ -55,7 +62,9 @@ public final class Npy {
 	}
 
 	public static void write(Path file, NpyArray array) {
-		try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+		try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(
+			file)))
+		{
 			write(out, array);
 		}
 		catch (IOException e) {
@@ -148,25 +157,33 @@ public final class Npy {
 		if (code.equals("?")) return DType.BOOL;
 		for (DType dtype : DType.values())
 			if (dtype.code().equals(code)) return dtype;
-		if (code.startsWith("O")) throw new GanException(source + " holds Python objects (dtype object), which only Python can read; save a numeric array");
-		throw new GanException(source + " has dtype '" + code + "'; supported are " + Arrays.stream(DType.values()).map(DType::code).toList());
+		if (code.startsWith("O")) throw new GanException(source +
+			" holds Python objects (dtype object), which only Python can read; save a numeric array");
+		throw new GanException(source + " has dtype '" + code +
+			"'; supported are " + Arrays.stream(DType.values()).map(DType::code)
+				.toList());
 	}
 
 	private static long parseDimension(String text, String source) {
 		try {
-			long d = Long.parseLong(text.endsWith("L") ? text.substring(0, text.length() - 1) : text);
+			long d = Long.parseLong(text.endsWith("L") ? text.substring(0, text
+				.length() - 1) : text);
 			if (d < 0) throw new NumberFormatException();
 			return d;
 		}
 		catch (NumberFormatException e) {
-			throw new GanException(source + " has a malformed shape dimension '" + text + "'");
+			throw new GanException(source + " has a malformed shape dimension '" +
+				text + "'");
 		}
 	}
 
-	private static byte[] readFully(InputStream in, int length, String source, String what) throws IOException {
+	private static byte[] readFully(InputStream in, int length, String source,
+		String what) throws IOException
+	{
 		byte[] bytes = in.readNBytes(length);
-		if (bytes.length < length) throw new GanException(source + " is truncated: its " + what + " needs " + length +
-			" bytes, only " + bytes.length + " remain");
+		if (bytes.length < length) throw new GanException(source +
+			" is truncated: its " + what + " needs " + length + " bytes, only " +
+			bytes.length + " remain");
 		return bytes;
 	}
 }

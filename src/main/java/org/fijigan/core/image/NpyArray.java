@@ -14,43 +14,46 @@ import org.fijigan.core.GanException;
  * @param data {@code float[]}, {@code double[]}, {@code long[]}, {@code int[]}, {@code short[]},
  *        {@code byte[]} or {@code boolean[]}, as {@link DType#arrayType()} says
  */
-public record NpyArray(DType dtype, long[] shape, Object data) {
-	/** The element types read and written; {@link #code()} is NumPy's, without byte order. */
-	public enum DType {
-		FLOAT32("f4", 4, float[].class), FLOAT64("f8", 8, double[].class), INT64("i8", 8, long[].class),
-		INT32("i4", 4, int[].class), INT16("i2", 2, short[].class), UINT16("u2", 2, short[].class),
-		INT8("i1", 1, byte[].class), UINT8("u1", 1, byte[].class), BOOL("b1", 1, boolean[].class);
+public record NpyArray(DType dtype,long[]shape,Object data){
 
-		private final String code;
-		private final int bytes;
-		private final Class<?> arrayType;
+/**
+ * The element types read and written; {@link #code()} is NumPy's, without byte
+ * order.
+ */
+public enum DType {
 
-		DType(String code, int bytes, Class<?> arrayType) {
-			this.code = code;
-			this.bytes = bytes;
-			this.arrayType = arrayType;
-		}
+		FLOAT32("f4", 4, float[].class), FLOAT64("f8", 8, double[].class), INT64(
+			"i8", 8, long[].class), INT32("i4", 4, int[].class), INT16("i2", 2,
+				short[].class), UINT16("u2", 2, short[].class), INT8("i1", 1,
+					byte[].class), UINT8("u1", 1, byte[].class), BOOL("b1", 1,
+						boolean[].class);
 
-		public String code() {
-			return code;
-		}
+	private final String code;
+	private final int bytes;
+	private final Class<?> arrayType;
 
-		public int bytesPerElement() {
-			return bytes;
-		}
-
-		public Class<?> arrayType() {
-			return arrayType;
-		}
+	DType(String code, int bytes, Class<?> arrayType) {
+		this.code = code;
+		this.bytes = bytes;
+		this.arrayType = arrayType;
 	}
 
-	public NpyArray {
-		if (dtype == null || shape == null || data == null) throw new GanException("an array needs a dtype, a shape and data");
-		if (data.getClass() != dtype.arrayType()) throw new GanException(dtype + " data must be a " +
-			dtype.arrayType().getSimpleName() + ", is a " + data.getClass().getSimpleName());
-		long count = elementCount(shape);
-		if (count != Array.getLength(data)) throw new GanException("shape " + Arrays.toString(shape) + " holds " + count +
-			" elements but the data has " + Array.getLength(data));
+	public String code() {
+		return code;
+	}
+
+	public int bytesPerElement() {
+		return bytes;
+	}
+
+	public Class<?> arrayType() {
+		return arrayType;
+	}}
+
+	public NpyArray{if(dtype==null||shape==null||data==null)throw new GanException("an array needs a dtype, a shape and data");if(data.getClass()!=dtype.arrayType())throw new GanException(dtype+" data must be a "+dtype.arrayType().getSimpleName()+", is a "+data.getClass().getSimpleName());
+
+	long count = elementCount(
+		shape);if(count!=Array.getLength(data))throw new GanException("shape "+Arrays.toString(shape)+" holds "+count+" elements but the data has "+Array.getLength(data));
 	}
 
 	/** A float32 array; keeps {@code data} without copying. */
@@ -77,22 +80,31 @@ public record NpyArray(DType dtype, long[] shape, Object data) {
 		return Array.getLength(data);
 	}
 
-	/** The values as float (a copy); unsigned types read as unsigned, booleans as 0 and 1. */
+	/**
+	 * The values as float (a copy); unsigned types read as unsigned, booleans as
+	 * 0 and 1.
+	 */
 	public float[] toFloatArray() {
 		float[] out = new float[length()];
-		if (dtype == DType.INT64) for (int i = 0; i < out.length; i++) out[i] = ((long[]) data)[i];
-		else for (int i = 0; i < out.length; i++) out[i] = (float) doubleAt(i);
+		if (dtype == DType.INT64) for (int i = 0; i < out.length; i++)
+			out[i] = ((long[]) data)[i];
+		else for (int i = 0; i < out.length; i++)
+			out[i] = (float) doubleAt(i);
 		return out;
 	}
 
 	/** The values as double (a copy); int64 beyond 2^53 loses precision. */
 	public double[] toDoubleArray() {
 		double[] out = new double[length()];
-		for (int i = 0; i < out.length; i++) out[i] = doubleAt(i);
+		for (int i = 0; i < out.length; i++)
+			out[i] = doubleAt(i);
 		return out;
 	}
 
-	/** The values as long (a copy); floating-point values are truncated toward zero, as NumPy's astype does. */
+	/**
+	 * The values as long (a copy); floating-point values are truncated toward
+	 * zero, as NumPy's astype does.
+	 */
 	public long[] toLongArray() {
 		long[] out = new long[length()];
 		for (int i = 0; i < out.length; i++)

@@ -1,13 +1,16 @@
+
 package org.fijigan.core.image;
 
 /**
- * How the pixels of one plane are stored; matches ImageJ's four types one to one, so an image
- * crosses the ImageJ boundary without a pixel copy. {@link #RGB} stores three 8-bit components
- * packed in an {@code int} and counts as three logical channels.
+ * How the pixels of one plane are stored; matches ImageJ's four types one to
+ * one, so an image crosses the ImageJ boundary without a pixel copy.
+ * {@link #RGB} stores three 8-bit components packed in an {@code int} and
+ * counts as three logical channels.
  */
 public enum PixelType {
-	UINT8(0, 255), UINT16(0, 65535), FLOAT32(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY), RGB(0,
-		255);
+
+		UINT8(0, 255), UINT16(0, 65535), FLOAT32(Double.NEGATIVE_INFINITY,
+			Double.POSITIVE_INFINITY), RGB(0, 255);
 
 	private final double min;
 	private final double max;
@@ -52,7 +55,7 @@ public enum PixelType {
 		if (plane instanceof short[]) return UINT16;
 		if (plane instanceof float[]) return FLOAT32;
 		if (plane instanceof int[]) return RGB;
-		throw new IllegalArgumentException("unsupported plane array: " + (plane == null ? "null" : plane
-			.getClass().getSimpleName()));
+		throw new IllegalArgumentException("unsupported plane array: " +
+			(plane == null ? "null" : plane.getClass().getSimpleName()));
 	}
 }

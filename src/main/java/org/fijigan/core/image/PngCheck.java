@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import static org.fijigan.core.image.ImageFileCheck.count;
@@ -16,16 +17,20 @@ import java.util.zip.Inflater;
 import org.fijigan.core.GanException;
 
 /**
- * The PNG part of {@link ImageFileCheck}: a valid header chunk, every chunk whole and passing its
- * CRC, an end chunk, and a pixel stream that inflates to exactly the bytes the header declares
- * (rows of {@code 1 + ceil(width * channels * depth / 8)} bytes, per pass when interlaced), each
- * row starting with one of the five filter types. A file that passes decodes without error.
+ * The PNG part of {@link ImageFileCheck}: a valid header chunk, every chunk
+ * whole and passing its CRC, an end chunk, and a pixel stream that inflates to
+ * exactly the bytes the header declares (rows of
+ * {@code 1 + ceil(width * channels * depth / 8)} bytes, per pass when
+ * interlaced), each row starting with one of the five filter types. A file that
+ * passes decodes without error.
  */
 final class PngCheck {
-	private static final byte[] SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+	private static final byte[] SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r',
+		'\n', 0x1a, '\n' };
 	/** Adam7 passes: x start, y start, x step, y step. */
-	private static final int[][] ADAM7 = { { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4, 4, 8 }, { 2, 0, 4,
-		4 }, { 0, 2, 2, 4 }, { 1, 0, 2, 2 }, { 0, 1, 1, 2 } };
+	private static final int[][] ADAM7 = { { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4,
+		4, 8 }, { 2, 0, 4, 4 }, { 0, 2, 2, 4 }, { 1, 0, 2, 2 }, { 0, 1, 1, 2 } };
 
 	private PngCheck() {}
 
@@ -34,8 +39,8 @@ final class PngCheck {
 	}
 
 	static void check(FileChannel ch, long size, String what) throws IOException {
-		DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch
-			.position(8)), 1 << 16));
+		DataInputStream in = new DataInputStream(new BufferedInputStream(Channels
+			.newInputStream(ch.position(8)), 1 << 16));
 		long at = 8;
 		Rows rows = null;
 		Inflater inflater = new Inflater();
@@ -44,22 +49,23 @@ final class PngCheck {
 		DataFormatException zlibError = null;
 		try {
 			while (true) {
-				if (at + 8 > size) throw truncated(what, "it ends at byte " + count(size) +
-					" without an IEND chunk");
+				if (at + 8 > size) throw truncated(what, "it ends at byte " + count(
+					size) + " without an IEND chunk");
 				long length = in.readInt() & 0xffffffffL;
 				byte[] typeBytes = in.readNBytes(4);
 				String type = new String(typeBytes, StandardCharsets.ISO_8859_1);
-				if (length > Integer.MAX_VALUE) throw damaged(what, "chunk '" + type + "' at byte " + count(
-					at) + " claims " + count(length) + " bytes");
-				if (at + 12 + length > size) throw truncated(what, "chunk '" + type + "' at byte " + count(
-					at) + " needs " + count(length + 12) + " bytes, but the file ends at byte " + count(
-						size));
-				if (rows == null && !type.equals("IHDR")) throw damaged(what, "it does not start with " +
-					"an IHDR chunk");
+				if (length > Integer.MAX_VALUE) throw damaged(what, "chunk '" + type +
+					"' at byte " + count(at) + " claims " + count(length) + " bytes");
+				if (at + 12 + length > size) throw truncated(what, "chunk '" + type +
+					"' at byte " + count(at) + " needs " + count(length + 12) +
+					" bytes, but the file ends at byte " + count(size));
+				if (rows == null && !type.equals("IHDR")) throw damaged(what,
+					"it does not start with " + "an IHDR chunk");
 				crc.reset();
 				crc.update(typeBytes);
 				long left = length;
-				byte[] header = type.equals("IHDR") ? new byte[(int) Math.min(length, 13)] : null;
+				byte[] header = type.equals("IHDR") ? new byte[(int) Math.min(length,
+					13)] : null;
 				int headerFill = 0;
 				while (left > 0) {
 					int n = in.read(data, 0, (int) Math.min(data.length, left));
@@ -76,15 +82,17 @@ final class PngCheck {
 							inflate(inflater, out, rows, what);
 						}
 						catch (DataFormatException e) {
-							zlibError = e; // reported after the CRC: a damaged chunk says more
+							zlibError = e; // reported after the CRC: a damaged chunk says
+															// more
 						}
 					}
 					left -= n;
 				}
-				if ((in.readInt() & 0xffffffffL) != crc.getValue()) throw damaged(what, "chunk '" + type +
-					"' at byte " + count(at) + " fails its CRC check");
-				if (zlibError != null) throw damaged(what, "its pixel data are not a valid zlib stream (" +
-					zlibError.getMessage() + ")");
+				if ((in.readInt() & 0xffffffffL) != crc.getValue()) throw damaged(what,
+					"chunk '" + type + "' at byte " + count(at) + " fails its CRC check");
+				if (zlibError != null) throw damaged(what,
+					"its pixel data are not a valid zlib stream (" + zlibError
+						.getMessage() + ")");
 				if (type.equals("IHDR")) {
 					if (rows != null) throw damaged(what, "it has two IHDR chunks");
 					rows = Rows.of(header, what);
@@ -92,34 +100,40 @@ final class PngCheck {
 				at += 12 + length;
 				if (type.equals("IEND")) break;
 			}
-			if (rows.remaining() > 0) throw truncated(what, "its pixel data hold " + count(rows
-				.consumed()) + " of the " + count(rows.expected()) + " bytes its " + rows.describe() +
-				" header declares");
+			if (rows.remaining() > 0) throw truncated(what, "its pixel data hold " +
+				count(rows.consumed()) + " of the " + count(rows.expected()) +
+				" bytes its " + rows.describe() + " header declares");
 		}
 		catch (EOFException e) {
-			throw truncated(what, "it ends at byte " + count(size) + " inside a chunk");
+			throw truncated(what, "it ends at byte " + count(size) +
+				" inside a chunk");
 		}
 		finally {
 			inflater.end();
 		}
 	}
 
-	private static void inflate(Inflater inflater, byte[] out, Rows rows, String what)
-		throws DataFormatException
+	private static void inflate(Inflater inflater, byte[] out, Rows rows,
+		String what) throws DataFormatException
 	{
 		while (!inflater.needsInput() && !inflater.finished()) {
 			int n = inflater.inflate(out);
-			if (n == 0 && (inflater.needsDictionary() || !inflater.needsInput())) break;
+			if (n == 0 && (inflater.needsDictionary() || !inflater.needsInput()))
+				break;
 			rows.consume(out, n, what);
 		}
 	}
 
-	/** The rows the pixel stream must hold, and where the stream is among them. */
+	/**
+	 * The rows the pixel stream must hold, and where the stream is among them.
+	 */
 	private static final class Rows {
+
 		private final long width, height;
 		private final int channels, depth;
 		private final boolean interlaced;
-		private final long[] rowBytes; // per pass: bytes of one row, filter byte included
+		private final long[] rowBytes; // per pass: bytes of one row, filter byte
+																		// included
 		private final long[] rowsOfPass;
 		private final long expected;
 		private long consumed;
@@ -127,7 +141,9 @@ final class PngCheck {
 		private long inRow; // bytes of the current row already seen
 		private long rowsDone; // rows of the current pass finished
 
-		private Rows(long width, long height, int channels, int depth, boolean interlaced) {
+		private Rows(long width, long height, int channels, int depth,
+			boolean interlaced)
+		{
 			this.width = width;
 			this.height = height;
 			this.channels = channels;
@@ -138,8 +154,10 @@ final class PngCheck {
 			rowsOfPass = new long[passes];
 			long total = 0;
 			for (int p = 0; p < passes; p++) {
-				long w = interlaced ? (width - ADAM7[p][0] + ADAM7[p][2] - 1) / ADAM7[p][2] : width;
-				long h = interlaced ? (height - ADAM7[p][1] + ADAM7[p][3] - 1) / ADAM7[p][3] : height;
+				long w = interlaced ? (width - ADAM7[p][0] + ADAM7[p][2] - 1) /
+					ADAM7[p][2] : width;
+				long h = interlaced ? (height - ADAM7[p][1] + ADAM7[p][3] - 1) /
+					ADAM7[p][3] : height;
 				if (w <= 0 || h <= 0) continue;
 				rowBytes[p] = 1 + (w * channels * depth + 7) / 8;
 				rowsOfPass[p] = h;
@@ -149,30 +167,13 @@ final class PngCheck {
 			skipEmptyPasses();
 		}
 
-		static Rows of(byte[] h, String what) {
-			if (h.length < 13) throw damaged(what, "its IHDR chunk is too short");
-			long w = readUnsigned(h, 0), ht = readUnsigned(h, 4);
-			int depth = h[8] & 0xff, colour = h[9] & 0xff;
-			if (w < 1 || ht < 1 || w > Integer.MAX_VALUE || ht > Integer.MAX_VALUE) throw damaged(what,
-				"its header declares " + w + "x" + ht + " pixels");
-			int channels = switch (colour) {
-				case 0 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16 ? 1 : 0;
-				case 2 -> depth == 8 || depth == 16 ? 3 : 0;
-				case 3 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 ? 1 : 0;
-				case 4 -> depth == 8 || depth == 16 ? 2 : 0;
-				case 6 -> depth == 8 || depth == 16 ? 4 : 0;
-				default -> 0;
-			};
-			if (channels == 0) throw damaged(what, "its header declares colour type " + colour +
-				" with " + depth + " bits, which PNG does not have");
-			if (h[10] != 0 || h[11] != 0 || (h[12] & 0xff) > 1) throw damaged(what, "its header declares " +
-				"an unknown compression, filter or interlace method");
-			return new Rows(w, ht, channels, depth, h[12] == 1);
-		}
+		static Rows of(byte[] h,
+			String what)
+		{if(h.length<13)throw damaged(what,"its IHDR chunk is too short");long w=readUnsigned(h,0),ht=readUnsigned(h,4);int depth=h[8]&0xff,colour=h[9]&0xff;if(w<1||ht<1||w>Integer.MAX_VALUE||ht>Integer.MAX_VALUE)throw damaged(what,"its header declares "+w+"x"+ht+" pixels");int channels=switch(colour){case 0->depth==1||depth==2||depth==4||depth==8||depth==16?1:0;case 2->depth==8||depth==16?3:0;case 3->depth==1||depth==2||depth==4||depth==8?1:0;case 4->depth==8||depth==16?2:0;case 6->depth==8||depth==16?4:0;default->0;};if(channels==0)throw damaged(what,"its header declares colour type "+colour+" with "+depth+" bits, which PNG does not have");if(h[10]!=0||h[11]!=0||(h[12]&0xff)>1)throw damaged(what,"its header declares "+"an unknown compression, filter or interlace method");return new Rows(w,ht,channels,depth,h[12]==1);}
 
 		private static long readUnsigned(byte[] b, int i) {
-			return (b[i] & 0xffL) << 24 | (b[i + 1] & 0xffL) << 16 | (b[i + 2] & 0xffL) << 8 | b[i + 3] &
-				0xffL;
+			return (b[i] & 0xffL) << 24 | (b[i + 1] & 0xffL) << 16 | (b[i + 2] &
+				0xffL) << 8 | b[i + 3] & 0xffL;
 		}
 
 		void consume(byte[] buf, int n, String what) {
@@ -181,9 +182,9 @@ final class PngCheck {
 					consumed += n - i; // trailing bytes after the last row: harmless
 					return;
 				}
-				if (inRow == 0 && (buf[i] & 0xff) > 4) throw damaged(what, "row " + (rowsDone + 1) +
-					(interlaced ? " of pass " + (pass + 1) : "") + " has filter type " + (buf[i] & 0xff) +
-					"; PNG has 0 to 4");
+				if (inRow == 0 && (buf[i] & 0xff) > 4) throw damaged(what, "row " +
+					(rowsDone + 1) + (interlaced ? " of pass " + (pass + 1) : "") +
+					" has filter type " + (buf[i] & 0xff) + "; PNG has 0 to 4");
 				long take = Math.min(n - i, rowBytes[pass] - inRow);
 				inRow += take;
 				i += take;
@@ -217,8 +218,8 @@ final class PngCheck {
 		}
 
 		String describe() {
-			return width + "x" + height + ", " + channels * depth + "-bit" + (interlaced ? " interlaced"
-				: "");
+			return width + "x" + height + ", " + channels * depth + "-bit" +
+				(interlaced ? " interlaced" : "");
 		}
 	}
 

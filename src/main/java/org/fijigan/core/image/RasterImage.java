@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import java.util.LinkedHashMap;
@@ -5,16 +6,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An image as the engine sees it: {@code channels x slices x frames} planes of one
- * {@link PixelType}, each plane a plain array ({@code byte[]}, {@code short[]}, {@code float[]} or
- * packed-RGB {@code int[]}) of {@code width * height} pixels in row-major order. Planes are ordered
- * as in an ImageJ hyperstack: channel fastest, then slice, then frame.
+ * An image as the engine sees it: {@code channels x slices x frames} planes of
+ * one {@link PixelType}, each plane a plain array ({@code byte[]},
+ * {@code short[]}, {@code float[]} or packed-RGB {@code int[]}) of
+ * {@code width * height} pixels in row-major order. Planes are ordered as in an
+ * ImageJ hyperstack: channel fastest, then slice, then frame.
  * <p>
- * The plane arrays are shared, not copied: an adapter can wrap an ImagePlus's own arrays. The engine
- * only reads an input image and only writes images it created itself. Not thread-safe for writes
- * to the same plane.
+ * The plane arrays are shared, not copied: an adapter can wrap an ImagePlus's
+ * own arrays. The engine only reads an input image and only writes images it
+ * created itself. Not thread-safe for writes to the same plane.
  */
 public final class RasterImage {
+
 	private final int width;
 	private final int height;
 	private final int channels;
@@ -29,17 +32,21 @@ public final class RasterImage {
 	/**
 	 * Wraps existing plane arrays (not copied).
 	 *
-	 * @param planes {@code channels * slices * frames} arrays of {@code width * height} pixels
+	 * @param planes {@code channels * slices * frames} arrays of
+	 *          {@code width * height} pixels
 	 */
-	public RasterImage(int width, int height, int channels, int slices, int frames, PixelType type,
-		Object[] planes)
+	public RasterImage(int width, int height, int channels, int slices,
+		int frames, PixelType type, Object[] planes)
 	{
-		if (width < 1 || height < 1) throw new IllegalArgumentException("image is " + width + "x" +
-			height + " pixels: it needs at least one pixel");
-		if (channels < 1 || slices < 1 || frames < 1) throw new IllegalArgumentException(
-			"channels, slices and frames must be at least 1");
-		if (type == PixelType.RGB && channels != 1) throw new IllegalArgumentException(
-			"an RGB image stores its three components in one packed channel");
+		if (width < 1 || height < 1) throw new IllegalArgumentException(
+			"image is " + width + "x" + height +
+				" pixels: it needs at least one pixel");
+		if (channels < 1 || slices < 1 || frames < 1)
+			throw new IllegalArgumentException(
+				"channels, slices and frames must be at least 1");
+		if (type == PixelType.RGB && channels != 1)
+			throw new IllegalArgumentException(
+				"an RGB image stores its three components in one packed channel");
 		this.width = width;
 		this.height = height;
 		this.channels = channels;
@@ -47,28 +54,30 @@ public final class RasterImage {
 		this.frames = frames;
 		this.type = Objects.requireNonNull(type);
 		long n = (long) channels * slices * frames;
-		if (planes.length != n) throw new IllegalArgumentException("expected " + n + " planes, got " +
-			planes.length);
+		if (planes.length != n) throw new IllegalArgumentException("expected " + n +
+			" planes, got " + planes.length);
 		for (Object p : planes) {
-			if (PixelType.ofPlane(p) != type) throw new IllegalArgumentException("plane of " + PixelType
-				.ofPlane(p) + " in a " + type + " image");
+			if (PixelType.ofPlane(p) != type) throw new IllegalArgumentException(
+				"plane of " + PixelType.ofPlane(p) + " in a " + type + " image");
 			if (java.lang.reflect.Array.getLength(p) != (long) width * height)
-				throw new IllegalArgumentException("plane length does not match " + width + "x" + height);
+				throw new IllegalArgumentException("plane length does not match " +
+					width + "x" + height);
 		}
 		this.planes = planes;
 	}
 
 	/** A new zero-filled image. */
-	public static RasterImage allocate(int width, int height, int channels, int slices, int frames,
-		PixelType type)
+	public static RasterImage allocate(int width, int height, int channels,
+		int slices, int frames, PixelType type)
 	{
 		long pixels = (long) width * height;
-		if (pixels > Integer.MAX_VALUE) throw new IllegalArgumentException("a plane of " + width + "x" +
-			height + " exceeds 2^31 pixels");
+		if (pixels > Integer.MAX_VALUE) throw new IllegalArgumentException(
+			"a plane of " + width + "x" + height + " exceeds 2^31 pixels");
 		Object[] planes = new Object[channels * slices * frames];
 		for (int i = 0; i < planes.length; i++)
 			planes[i] = type.newPlane((int) pixels);
-		return new RasterImage(width, height, channels, slices, frames, type, planes);
+		return new RasterImage(width, height, channels, slices, frames, type,
+			planes);
 	}
 
 	public int width() {
@@ -141,8 +150,9 @@ public final class RasterImage {
 	}
 
 	/**
-	 * Free-form key/value properties (provenance, the provider that ran, warnings); mutable and
-	 * ordered. Adapters copy them into ImagePlus properties and TIFF info.
+	 * Free-form key/value properties (provenance, the provider that ran,
+	 * warnings); mutable and ordered. Adapters copy them into ImagePlus
+	 * properties and TIFF info.
 	 */
 	public Map<String, String> properties() {
 		return properties;
@@ -237,8 +247,8 @@ public final class RasterImage {
 
 	private void checkRegion(int x, int y, int w, int h) {
 		if (x < 0 || y < 0 || w < 0 || h < 0 || x + w > width || y + h > height)
-			throw new IndexOutOfBoundsException("region " + x + "," + y + " " + w + "x" + h +
-				" outside " + width + "x" + height);
+			throw new IndexOutOfBoundsException("region " + x + "," + y + " " + w +
+				"x" + h + " outside " + width + "x" + height);
 	}
 
 	/** One-line description, e.g. {@code 512x512, 3 channels, 16-bit}. */

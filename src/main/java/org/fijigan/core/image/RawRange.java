@@ -16,23 +16,29 @@ import java.util.function.Supplier;
  * </ul>
  * A flat channel ({@code high <= low}, or NaN) gets {@code high = low + 1}, so the span is never 0.
  */
-public record RawRange(double low, double high) {
-	/**
-	 * Which pixel types {@link Normalization.BitDepthRange} maps by their full range; the others
-	 * by the channel's minimum and maximum. The callers differ here on purpose.
-	 */
-	public enum FullRangeTypes {
+public record RawRange(double low,double high){
+
+/**
+ * Which pixel types {@link Normalization.BitDepthRange} maps by their full
+ * range; the others by the channel's minimum and maximum. The callers differ
+ * here on purpose.
+ */
+public enum FullRangeTypes {
+
 		/** Every integer type (8-bit, 16-bit, RGB): inference and fine-tuning. */
 		INTEGER,
 		/**
-		 * 8-bit and RGB only: the evaluation's default normalisation, under which a 16-bit image (whose
-		 * values rarely fill 0-65535) is measured over its own minimum to maximum.
+		 * 8-bit and RGB only: the evaluation's default normalisation, under which a
+		 * 16-bit image (whose values rarely fill 0-65535) is measured over its own
+		 * minimum to maximum.
 		 */
 		EIGHT_BIT;
 
-		boolean covers(PixelType type) {
-			return this == INTEGER ? type.isInteger() : type == PixelType.UINT8 || type == PixelType.RGB;
-		}
+	boolean covers(PixelType type) {
+		return this == INTEGER ? type.isInteger() : type == PixelType.UINT8 ||
+			type == PixelType.RGB;
+	}
+
 	}
 
 	/** {@code high - low}: the raw span that maps to 1. */
@@ -43,7 +49,8 @@ public record RawRange(double low, double high) {
 	/**
 	 * The range {@code rule} gives a channel of pixel type {@code type}.
 	 *
-	 * @param statistics the channel's statistics, asked for only when the rule needs them
+	 * @param statistics the channel's statistics, asked for only when the rule
+	 *          needs them
 	 */
 	public static RawRange of(Normalization rule, PixelType type,
 		Supplier<ChannelStatistics> statistics, FullRangeTypes fullRange)

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import static org.fijigan.core.image.ImageFileCheck.count;
@@ -17,31 +18,36 @@ import java.util.regex.Pattern;
 import org.fijigan.core.GanException;
 
 /**
- * The TIFF part of {@link ImageFileCheck}: walks every image file directory (IFD) of a classic or
- * BigTIFF file and checks, for each image, that the directory and the values it points to lie in
- * the file, that it lists a strip (or tile) for every row (or tile) its width and height need, and
- * that the strips hold the pixels:
+ * The TIFF part of {@link ImageFileCheck}: walks every image file directory
+ * (IFD) of a classic or BigTIFF file and checks, for each image, that the
+ * directory and the values it points to lie in the file, that it lists a strip
+ * (or tile) for every row (or tile) its width and height need, and that the
+ * strips hold the pixels:
  * <ul>
- * <li>uncompressed: every strip's rows, {@code ceil(width * bits / 8)} bytes each, lie in the file
- * and in the strip's declared byte count;</li>
- * <li>compressed: every strip's declared bytes lie in the file, and for LZW, Deflate and PackBits
- * the declared pixels are no more than those bytes can decode to (PackBits at most 64 bytes per
- * byte, Deflate 1,032, LZW 4,096);</li>
- * <li>an ImageJ stack ({@code ImageJ=... images=N} in the first description, read by ImageJ as N
- * planes one after the other from the first strip) has room for all N planes.</li>
+ * <li>uncompressed: every strip's rows, {@code ceil(width * bits / 8)} bytes
+ * each, lie in the file and in the strip's declared byte count;</li>
+ * <li>compressed: every strip's declared bytes lie in the file, and for LZW,
+ * Deflate and PackBits the declared pixels are no more than those bytes can
+ * decode to (PackBits at most 64 bytes per byte, Deflate 1,032, LZW
+ * 4,096);</li>
+ * <li>an ImageJ stack ({@code ImageJ=... images=N} in the first description,
+ * read by ImageJ as N planes one after the other from the first strip) has room
+ * for all N planes.</li>
  * </ul>
  */
 final class TiffCheck {
+
 	/** More directories than any stack has: a loop or a hostile file. */
 	static final int MAX_DIRECTORIES = 1 << 20;
-	private static final int WIDTH = 256, LENGTH = 257, BITS = 258, COMPRESSION = 259,
-		DESCRIPTION = 270, STRIP_OFFSETS = 273, SAMPLES = 277, ROWS_PER_STRIP = 278,
-		STRIP_BYTES = 279, PLANAR = 284, TILE_WIDTH = 322, TILE_LENGTH = 323, TILE_OFFSETS = 324,
-		TILE_BYTES = 325;
-	private static final Set<Integer> READ = Set.of(WIDTH, LENGTH, BITS, COMPRESSION, DESCRIPTION,
-		STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP, STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH,
-		TILE_OFFSETS, TILE_BYTES);
-	private static final Pattern IMAGEJ_IMAGES = Pattern.compile("\\bimages=(\\d{1,9})\\b");
+	private static final int WIDTH = 256, LENGTH = 257, BITS = 258, COMPRESSION =
+		259, DESCRIPTION = 270, STRIP_OFFSETS = 273, SAMPLES = 277, ROWS_PER_STRIP =
+			278, STRIP_BYTES = 279, PLANAR = 284, TILE_WIDTH = 322, TILE_LENGTH = 323,
+			TILE_OFFSETS = 324, TILE_BYTES = 325;
+	private static final Set<Integer> READ = Set.of(WIDTH, LENGTH, BITS,
+		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
+		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES);
+	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
+		"\\bimages=(\\d{1,9})\\b");
 
 	private final FileChannel ch;
 	private final long size;
@@ -59,9 +65,11 @@ final class TiffCheck {
 	}
 
 	static boolean isTiff(byte[] head) {
-		boolean ii = head[0] == 'I' && head[1] == 'I', mm = head[0] == 'M' && head[1] == 'M';
+		boolean ii = head[0] == 'I' && head[1] == 'I', mm = head[0] == 'M' &&
+			head[1] == 'M';
 		if (!ii && !mm) return false;
-		int magic = ii ? (head[2] & 0xff) | (head[3] & 0xff) << 8 : (head[2] & 0xff) << 8 | head[3] & 0xff;
+		int magic = ii ? (head[2] & 0xff) | (head[3] & 0xff) << 8 : (head[2] &
+			0xff) << 8 | head[3] & 0xff;
 		return magic == 42 || magic == 43;
 	}
 
@@ -70,7 +78,8 @@ final class TiffCheck {
 		order = h.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
 		h.order(order);
 		big = (h.getShort(2) & 0xffff) == 43;
-		if (h.limit() < (big ? 16 : 8)) throw truncated("it ends inside its TIFF header");
+		if (h.limit() < (big ? 16 : 8)) throw truncated(
+			"it ends inside its TIFF header");
 		long ifd = big ? h.getLong(8) : h.getInt(4) & 0xffffffffL;
 		if (big && (h.getShort(4) != 8 || h.getShort(6) != 0)) throw damaged(
 			"its BigTIFF header is invalid");
@@ -78,22 +87,27 @@ final class TiffCheck {
 		int index = 0;
 		while (ifd != 0) {
 			if (!seen.add(ifd)) throw damaged("its image directories form a loop");
-			if (++index > MAX_DIRECTORIES) throw damaged("it has more than " + count(MAX_DIRECTORIES) +
-				" image directories");
+			if (++index > MAX_DIRECTORIES) throw damaged("it has more than " + count(
+				MAX_DIRECTORIES) + " image directories");
 			ifd = directory(ifd, index);
 		}
 		if (index == 0) throw damaged("it has no image directory");
 	}
 
-	/** Checks directory {@code index} (1-based) at {@code at}; returns the next one's offset. */
+	/**
+	 * Checks directory {@code index} (1-based) at {@code at}; returns the next
+	 * one's offset.
+	 */
 	private long directory(long at, int index) throws IOException {
-		int countBytes = big ? 8 : 2, entryBytes = big ? 20 : 12, nextBytes = big ? 8 : 4;
-		if (at < 0 || at + countBytes > size) throw truncated("image directory " + index +
-			" is said to start at byte " + count(at) + ", beyond its end");
+		int countBytes = big ? 8 : 2, entryBytes = big ? 20 : 12, nextBytes = big
+			? 8 : 4;
+		if (at < 0 || at + countBytes > size) throw truncated("image directory " +
+			index + " is said to start at byte " + count(at) + ", beyond its end");
 		long n = big ? read(at, 8).getLong(0) : read(at, 2).getShort(0) & 0xffff;
 		long end = at + countBytes + n * entryBytes + nextBytes;
-		if (n < 0 || n > (size - at) / entryBytes || end > size) throw truncated("image directory " +
-			index + " (" + n + " entries from byte " + count(at) + ") runs past its end");
+		if (n < 0 || n > (size - at) / entryBytes || end > size) throw truncated(
+			"image directory " + index + " (" + n + " entries from byte " + count(
+				at) + ") runs past its end");
 		ByteBuffer b = read(at + countBytes, (int) (n * entryBytes + nextBytes));
 		Map<Integer, Entry> entries = new HashMap<>();
 		for (int i = 0; i < n; i++) {
@@ -102,25 +116,28 @@ final class TiffCheck {
 			long count = big ? b.getLong(p + 4) : b.getInt(p + 4) & 0xffffffffL;
 			int typeBytes = typeBytes(type);
 			if (!READ.contains(tag) || typeBytes == 0) continue;
-			if (count < 0 || count > size / typeBytes + 8) throw damaged("tag " + tag + " of image " +
-				index + " claims " + count + " values, more than the file holds");
+			if (count < 0 || count > size / typeBytes + 8) throw damaged("tag " +
+				tag + " of image " + index + " claims " + count +
+				" values, more than the file holds");
 			long bytes = count * typeBytes;
-			long valuesAt = bytes <= (big ? 8 : 4) ? at + countBytes + p + (big ? 12 : 8) : big ? b
-				.getLong(p + 12) : b.getInt(p + 8) & 0xffffffffL;
-			if (valuesAt < 0 || valuesAt + bytes > size) throw truncated("the values of tag " + tag +
-				" of image " + index + " (" + count(bytes) + " bytes from byte " + count(valuesAt) +
-				") lie beyond its end");
+			long valuesAt = bytes <= (big ? 8 : 4) ? at + countBytes + p + (big ? 12
+				: 8) : big ? b.getLong(p + 12) : b.getInt(p + 8) & 0xffffffffL;
+			if (valuesAt < 0 || valuesAt + bytes > size) throw truncated(
+				"the values of tag " + tag + " of image " + index + " (" + count(
+					bytes) + " bytes from byte " + count(valuesAt) +
+					") lie beyond its end");
 			entries.put(tag, new Entry(type, count, valuesAt));
 		}
 		image(entries, index);
-		return big ? b.getLong((int) (n * entryBytes)) : b.getInt((int) (n * entryBytes)) & 0xffffffffL;
+		return big ? b.getLong((int) (n * entryBytes)) : b.getInt((int) (n *
+			entryBytes)) & 0xffffffffL;
 	}
 
 	/** Checks that the strips or tiles of one image hold its pixels. */
 	private void image(Map<Integer, Entry> e, int index) throws IOException {
 		long w = scalar(e, WIDTH, -1), h = scalar(e, LENGTH, -1);
-		if (w < 1 || h < 1) throw damaged("image " + index + " has " + (w < 0 || h < 0
-			? "no width or height" : "a size of " + w + "x" + h + " pixels"));
+		if (w < 1 || h < 1) throw damaged("image " + index + " has " + (w < 0 ||
+			h < 0 ? "no width or height" : "a size of " + w + "x" + h + " pixels"));
 		long samples = Math.max(1, scalar(e, SAMPLES, 1));
 		long compression = scalar(e, COMPRESSION, 1);
 		boolean planar = scalar(e, PLANAR, 1) == 2 && samples > 1;
@@ -128,16 +145,19 @@ final class TiffCheck {
 		long firstBits = bitsEntry == null ? 1 : value(bitsEntry, 0);
 		long pixelBits = 0;
 		for (int s = 0; s < samples; s++)
-			pixelBits += bitsEntry == null ? 1 : value(bitsEntry, Math.min(s, bitsEntry.count() - 1));
-		if (firstBits < 1 || firstBits > 64 || pixelBits > 64L * samples) throw damaged("image " +
-			index + " has " + firstBits + " bits per sample");
+			pixelBits += bitsEntry == null ? 1 : value(bitsEntry, Math.min(s,
+				bitsEntry.count() - 1));
+		if (firstBits < 1 || firstBits > 64 || pixelBits > 64L * samples)
+			throw damaged("image " + index + " has " + firstBits +
+				" bits per sample");
 		long pieceBits = planar ? firstBits : pixelBits;
 		boolean tiled = e.containsKey(TILE_WIDTH) || e.containsKey(TILE_OFFSETS);
 		String pieceName = tiled ? "tile" : "strip";
 		long across, down, pieceRowBytes, rowsPerPiece;
 		if (tiled) {
 			long tw = scalar(e, TILE_WIDTH, -1), th = scalar(e, TILE_LENGTH, -1);
-			if (tw < 1 || th < 1) throw damaged("image " + index + " is tiled but has no tile size");
+			if (tw < 1 || th < 1) throw damaged("image " + index +
+				" is tiled but has no tile size");
 			across = (w + tw - 1) / tw;
 			down = (h + th - 1) / th;
 			pieceRowBytes = (tw * pieceBits + 7) / 8;
@@ -154,95 +174,116 @@ final class TiffCheck {
 		long pieces = times(perPlane, planar ? samples : 1);
 		Entry offsets = e.get(tiled ? TILE_OFFSETS : STRIP_OFFSETS);
 		Entry counts = e.get(tiled ? TILE_BYTES : STRIP_BYTES);
-		String image = "image " + index + " (" + w + "x" + h + ", " + pixelBits + " bits per pixel)";
-		if (offsets == null) throw damaged(image + " lists no " + pieceName + " offsets");
-		if (offsets.count() < pieces) throw truncated(image + " needs " + count(pieces) + " " +
-			pieceName + "s but lists " + count(offsets.count()));
-		if (counts != null && counts.count() < pieces) throw damaged(image + " needs " + count(pieces) +
-			" " + pieceName + "s but gives the size of " + count(counts.count()));
-		Values offsetValues = new Values(offsets), countValues = counts == null ? null : new Values(
-			counts);
+		String image = "image " + index + " (" + w + "x" + h + ", " + pixelBits +
+			" bits per pixel)";
+		if (offsets == null) throw damaged(image + " lists no " + pieceName +
+			" offsets");
+		if (offsets.count() < pieces) throw truncated(image + " needs " + count(
+			pieces) + " " + pieceName + "s but lists " + count(offsets.count()));
+		if (counts != null && counts.count() < pieces) throw damaged(image +
+			" needs " + count(pieces) + " " + pieceName + "s but gives the size of " +
+			count(counts.count()));
+		Values offsetValues = new Values(offsets), countValues = counts == null
+			? null : new Values(counts);
 		long declared = 0, stored = 0;
 		for (long i = 0; i < pieces; i++) {
-			long rows = tiled ? rowsPerPiece : Math.min(rowsPerPiece, h - i % perPlane * rowsPerPiece);
+			long rows = tiled ? rowsPerPiece : Math.min(rowsPerPiece, h - i %
+				perPlane * rowsPerPiece);
 			long need = times(pieceRowBytes, rows);
 			declared = plus(declared, need);
 			long at = offsetValues.get(i);
 			long bytes = countValues == null ? -1 : countValues.get(i);
 			if (compression == 1) {
-				if (at < 0 || plus(at, need) > size) throw truncated(image + " needs " + count(need) + " bytes of pixels " +
-					"in " + pieceName + " " + (i + 1) + " from byte " + count(at) + ", but the file ends at " +
+				if (at < 0 || plus(at, need) > size) throw truncated(image + " needs " +
+					count(need) + " bytes of pixels " + "in " + pieceName + " " + (i +
+						1) + " from byte " + count(at) + ", but the file ends at " +
 					"byte " + count(size));
-				if (bytes >= 0 && bytes < need) throw damaged(image + ": its " + pieceName + " " + (i + 1) +
-					" holds " + count(bytes) + " bytes where its pixels need " + count(need));
+				if (bytes >= 0 && bytes < need) throw damaged(image + ": its " +
+					pieceName + " " + (i + 1) + " holds " + count(bytes) +
+					" bytes where its pixels need " + count(need));
 			}
 			else {
-				if (bytes < 0) throw damaged(image + " is compressed but gives no " + pieceName + " sizes");
-				if (at < 0 || at + bytes > size) throw truncated(image + ": its " + pieceName + " " + (i +
-					1) + " (" + count(bytes) + " bytes from byte " + count(at) + ") runs past the file's end " +
+				if (bytes < 0) throw damaged(image + " is compressed but gives no " +
+					pieceName + " sizes");
+				if (at < 0 || at + bytes > size) throw truncated(image + ": its " +
+					pieceName + " " + (i + 1) + " (" + count(bytes) +
+					" bytes from byte " + count(at) + ") runs past the file's end " +
 					"at byte " + count(size));
 				stored = plus(stored, bytes);
 			}
 		}
 		long ratio = maxExpansion(compression);
 		long most = plus(times(stored, ratio), times(pieces, 8));
-		if (ratio > 0 && declared > most) throw damaged(image + " declares " + count(declared) +
-			" bytes of pixels, more than its " + count(stored) + " bytes of " + compressionName(
-				compression) + " data can hold (at most " + count(times(stored, ratio)) + ")");
-		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(0), declared);
+		if (ratio > 0 && declared > most) throw damaged(image + " declares " +
+			count(declared) + " bytes of pixels, more than its " + count(stored) +
+			" bytes of " + compressionName(compression) + " data can hold (at most " +
+			count(times(stored, ratio)) + ")");
+		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
+			0), declared);
 	}
 
 	/**
-	 * ImageJ reads the planes of a stack it wrote ({@code images=N} in the description) one after
-	 * the other from the first strip, without their directories: they must all be in the file.
+	 * ImageJ reads the planes of a stack it wrote ({@code images=N} in the
+	 * description) one after the other from the first strip, without their
+	 * directories: they must all be in the file.
 	 */
-	private void imageJStack(Map<Integer, Entry> e, String image, long first, long planeBytes)
-		throws IOException
+	private void imageJStack(Map<Integer, Entry> e, String image, long first,
+		long planeBytes) throws IOException
 	{
 		Entry d = e.get(DESCRIPTION);
 		if (d == null) return;
 		ByteBuffer b = read(d.valuesAt(), (int) Math.min(d.count(), 1 << 16));
-		String text = new String(b.array(), 0, b.limit(), StandardCharsets.ISO_8859_1);
+		String text = new String(b.array(), 0, b.limit(),
+			StandardCharsets.ISO_8859_1);
 		if (!text.startsWith("ImageJ")) return;
 		Matcher m = IMAGEJ_IMAGES.matcher(text);
 		if (!m.find()) return;
 		long images = Long.parseLong(m.group(1));
-		if (images > 1 && plus(first, times(images, planeBytes)) > size) throw truncated("it is an ImageJ stack " +
-			"of " + images + " planes like " + image + ", " + count(times(images, planeBytes)) + " bytes " +
-			"from byte " + count(first) + ", but the file ends at byte " + count(size));
+		if (images > 1 && plus(first, times(images, planeBytes)) > size)
+			throw truncated("it is an ImageJ stack " + "of " + images +
+				" planes like " + image + ", " + count(times(images, planeBytes)) +
+				" bytes " + "from byte " + count(first) +
+				", but the file ends at byte " + count(size));
 	}
 
-	/** {@code a * b} for non-negative numbers, {@link Long#MAX_VALUE} where it would overflow. */
+	/**
+	 * {@code a * b} for non-negative numbers, {@link Long#MAX_VALUE} where it
+	 * would overflow.
+	 */
 	static long times(long a, long b) {
 		return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
 	}
 
-	/** {@code a + b} for non-negative numbers, {@link Long#MAX_VALUE} where it would overflow. */
+	/**
+	 * {@code a + b} for non-negative numbers, {@link Long#MAX_VALUE} where it
+	 * would overflow.
+	 */
 	static long plus(long a, long b) {
 		long s = a + b;
 		return s < 0 ? Long.MAX_VALUE : s;
 	}
 
-	/** The most bytes one byte of the given compression can decode to; 0 when unknown. */
+	/**
+	 * The most bytes one byte of the given compression can decode to; 0 when
+	 * unknown.
+	 */
 	static long maxExpansion(long compression) {
-		return switch ((int) compression) {
-			case 32773 -> 64; // PackBits: 2 bytes repeat one byte at most 128 times
-			case 8, 32946 -> 1032; // Deflate's limit: 258 bytes per 2 bits
-			case 5 -> 4096; // LZW: one code of at least 9 bits stands for at most 4,096 bytes
-			default -> 0;
-		};
+		return switch((int)compression){case 32773->64; // PackBits: 2 bytes repeat
+																										// one byte at most 128
+																										// times
+		case 8,32946->1032; // Deflate's limit: 258 bytes per 2 bits
+		case 5->4096; // LZW: one code of at least 9 bits stands for at most 4,096
+									// bytes
+		default->0;};
 	}
 
-	private static String compressionName(long compression) {
-		return switch ((int) compression) {
-			case 32773 -> "PackBits";
-			case 8, 32946 -> "Deflate";
-			case 5 -> "LZW";
-			default -> "compressed";
-		};
-	}
+	private static String compressionName(
+		long compression)
+	{return switch((int)compression){case 32773->"PackBits";case 8,32946->"Deflate";case 5->"LZW";default->"compressed";};}
 
-	private long scalar(Map<Integer, Entry> e, int tag, long absent) throws IOException {
+	private long scalar(Map<Integer, Entry> e, int tag, long absent)
+		throws IOException
+	{
 		Entry x = e.get(tag);
 		return x == null || x.count() < 1 ? absent : value(x, 0);
 	}
@@ -251,19 +292,24 @@ final class TiffCheck {
 		return new Values(x).get(i);
 	}
 
-	/** Bytes per value of a TIFF field type; 0 for a type this check does not read. */
+	/**
+	 * Bytes per value of a TIFF field type; 0 for a type this check does not
+	 * read.
+	 */
 	static int typeBytes(int type) {
-		return switch (type) {
-			case 1, 2, 6, 7 -> 1; // BYTE, ASCII, SBYTE, UNDEFINED
-			case 3, 8 -> 2; // SHORT, SSHORT
-			case 4, 9, 13 -> 4; // LONG, SLONG, IFD
-			case 16, 17, 18 -> 8; // LONG8, SLONG8, IFD8
-			default -> 0;
-		};
+		return switch(type){case 1,2,6,7->1; // BYTE, ASCII, SBYTE, UNDEFINED
+		case 3,8->2; // SHORT, SSHORT
+		case 4,9,13->4; // LONG, SLONG, IFD
+		case 16,17,18->8; // LONG8, SLONG8, IFD8
+		default->0;};
 	}
 
-	/** The values of one entry as unsigned numbers, read through a window of the file. */
+	/**
+	 * The values of one entry as unsigned numbers, read through a window of the
+	 * file.
+	 */
 	private final class Values {
+
 		private final Entry entry;
 		private final int bytes;
 		private ByteBuffer window;
@@ -274,20 +320,9 @@ final class TiffCheck {
 			this.bytes = typeBytes(entry.type());
 		}
 
-		long get(long i) throws IOException {
-			long at = entry.valuesAt() + i * bytes;
-			if (window == null || at < windowStart || at + bytes > windowStart + window.limit()) {
-				windowStart = at;
-				window = read(at, (int) Math.min(1 << 16, entry.valuesAt() + entry.count() * bytes - at));
-			}
-			int p = (int) (at - windowStart);
-			return switch (bytes) {
-				case 1 -> window.get(p) & 0xff;
-				case 2 -> window.getShort(p) & 0xffff;
-				case 4 -> window.getInt(p) & 0xffffffffL;
-				default -> window.getLong(p);
-			};
-		}
+		long get(long i)
+			throws IOException
+		{long at=entry.valuesAt()+i*bytes;if(window==null||at<windowStart||at+bytes>windowStart+window.limit()){windowStart=at;window=read(at,(int)Math.min(1<<16,entry.valuesAt()+entry.count()*bytes-at));}int p=(int)(at-windowStart);return switch(bytes){case 1->window.get(p)&0xff;case 2->window.getShort(p)&0xffff;case 4->window.getInt(p)&0xffffffffL;default->window.getLong(p);};}
 	}
 
 	private ByteBuffer read(long at, int length) throws IOException {
@@ -298,8 +333,8 @@ final class TiffCheck {
 		}
 		b.flip();
 		b.order(order == null ? ByteOrder.BIG_ENDIAN : order);
-		if (b.limit() < length) throw truncated("it ends at byte " + count(size) + ", inside its " +
-			"structure");
+		if (b.limit() < length) throw truncated("it ends at byte " + count(size) +
+			", inside its " + "structure");
 		return b;
 	}
 

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.io;
 
 import java.io.IOException;
@@ -16,17 +17,21 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 
 /**
- * Writes a file so that its path either holds the whole content or is untouched: the content goes
- * to a hidden temporary file in the same folder ({@code .NAME.HEX.tmp.EXT}), which is then renamed
- * into place in one atomic step. A process killed while writing leaves only the temporary file,
- * which {@link #targetOfTemporary} recognises so a rerun can delete it.
+ * Writes a file so that its path either holds the whole content or is
+ * untouched: the content goes to a hidden temporary file in the same folder
+ * ({@code .NAME.HEX.tmp.EXT}), which is then renamed into place in one atomic
+ * step. A process killed while writing leaves only the temporary file, which
+ * {@link #targetOfTemporary} recognises so a rerun can delete it.
  */
 public final class AtomicFile {
-	private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.[0-9a-f]{1,16}\\.tmp(\\..*)?");
+
+	private static final Pattern TEMPORARY = Pattern.compile(
+		"\\.(.+)\\.[0-9a-f]{1,16}\\.tmp(\\..*)?");
 
 	/** Writes the content to a stream it need not close. */
 	@FunctionalInterface
 	public interface Content {
+
 		void writeTo(OutputStream out) throws IOException;
 	}
 
@@ -36,10 +41,12 @@ public final class AtomicFile {
 	}
 
 	/**
-	 * Writes {@code target} from a stream; with {@code replace} false an existing file (or one that
-	 * appears while writing) is kept and this method throws.
+	 * Writes {@code target} from a stream; with {@code replace} false an existing
+	 * file (or one that appears while writing) is kept and this method throws.
 	 */
-	public static void writeStream(Path target, boolean replace, Content content) {
+	public static void writeStream(Path target, boolean replace,
+		Content content)
+	{
 		write(target, replace, tmp -> {
 			try (OutputStream out = Files.newOutputStream(tmp)) {
 				content.writeTo(out);
@@ -48,8 +55,9 @@ public final class AtomicFile {
 	}
 
 	/**
-	 * Deletes the temporary files that earlier writes of {@code target} left (a process killed while
-	 * writing). Only names {@link #targetOfTemporary} maps to {@code target}'s name are touched.
+	 * Deletes the temporary files that earlier writes of {@code target} left (a
+	 * process killed while writing). Only names {@link #targetOfTemporary} maps
+	 * to {@code target}'s name are touched.
 	 *
 	 * @return how many were deleted
 	 */
@@ -57,8 +65,8 @@ public final class AtomicFile {
 		String name = target.getFileName().toString();
 		Path dir = target.toAbsolutePath().getParent();
 		int n = 0;
-		try (var stale = Files.newDirectoryStream(dir, p -> name.equals(targetOfTemporary(p
-			.getFileName().toString()))))
+		try (var stale = Files.newDirectoryStream(dir, p -> name.equals(
+			targetOfTemporary(p.getFileName().toString()))))
 		{
 			for (Path p : stale)
 				if (Files.deleteIfExists(p)) n++;
@@ -72,19 +80,23 @@ public final class AtomicFile {
 	/** Writes the content into the (new, empty-named) file it is given. */
 	@FunctionalInterface
 	public interface Writer {
+
 		void writeTo(Path file) throws IOException;
 	}
 
 	private AtomicFile() {}
 
 	/**
-	 * Writes {@code target} through {@code writer}. No temporary file outlives the call.
+	 * Writes {@code target} through {@code writer}. No temporary file outlives
+	 * the call.
 	 *
-	 * @param replace whether an existing {@code target} may be replaced; when false, a file that
-	 *          appears at {@code target} while writing is kept and this method throws
-	 * @throws GanException when the file cannot be written or would replace an existing one
-	 * @throws CancellationToken.CancelledException when the JVM is shutting down (Ctrl-C, SIGTERM):
-	 *           nothing is written then
+	 * @param replace whether an existing {@code target} may be replaced; when
+	 *          false, a file that appears at {@code target} while writing is kept
+	 *          and this method throws
+	 * @throws GanException when the file cannot be written or would replace an
+	 *           existing one
+	 * @throws CancellationToken.CancelledException when the JVM is shutting down
+	 *           (Ctrl-C, SIGTERM): nothing is written then
 	 */
 	public static void write(Path target, boolean replace, Writer writer) {
 		Path tmp = temporaryFor(target);
@@ -106,12 +118,14 @@ public final class AtomicFile {
 			throw new GanException("cannot write " + target + ": " + describe(e), e);
 		}
 		catch (java.io.UncheckedIOException e) {
-			throw new GanException("cannot write " + target + ": " + describe(e.getCause()), e);
+			throw new GanException("cannot write " + target + ": " + describe(e
+				.getCause()), e);
 		}
 		catch (GanException e) {
-			// a writer's own message names the temporary file; the user knows the target
-			if (e.getCause() instanceof IOException io) throw new GanException("cannot write " + target +
-				": " + describe(io), e);
+			// a writer's own message names the temporary file; the user knows the
+			// target
+			if (e.getCause() instanceof IOException io) throw new GanException(
+				"cannot write " + target + ": " + describe(io), e);
 			throw e;
 		}
 		finally {
@@ -124,26 +138,38 @@ public final class AtomicFile {
 		}
 	}
 
-	/** @throws GanException when something exists at {@code path} (a link counts) */
+	/**
+	 * @throws GanException when something exists at {@code path} (a link counts)
+	 */
 	public static void refuseExisting(Path path) {
-		if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) throw new GanException(path +
-			" already exists; pass --overwrite to replace it");
+		if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) throw new GanException(
+			path + " already exists; pass --overwrite to replace it");
 	}
 
-	/** A fresh temporary name next to {@code target}, ending in the target's own extension. */
+	/**
+	 * A fresh temporary name next to {@code target}, ending in the target's own
+	 * extension.
+	 */
 	public static Path temporaryFor(Path target) {
 		String name = target.getFileName().toString();
 		String hex = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-		return target.resolveSibling("." + name + "." + hex + ".tmp" + extensionOf(name));
+		return target.resolveSibling("." + name + "." + hex + ".tmp" + extensionOf(
+			name));
 	}
 
-	/** The name of the file that the temporary file {@code name} was to become, or null. */
+	/**
+	 * The name of the file that the temporary file {@code name} was to become, or
+	 * null.
+	 */
 	public static String targetOfTemporary(String name) {
 		Matcher m = TEMPORARY.matcher(name);
 		return m.matches() ? m.group(1) : null;
 	}
 
-	/** The extension of a file name, with its dot ({@code .nii.gz} counts as one), or "". */
+	/**
+	 * The extension of a file name, with its dot ({@code .nii.gz} counts as one),
+	 * or "".
+	 */
 	public static String extensionOf(String name) {
 		String lower = name.toLowerCase(java.util.Locale.ROOT);
 		if (lower.endsWith(".nii.gz")) return name.substring(name.length() - 7);
@@ -153,11 +179,12 @@ public final class AtomicFile {
 
 	/** One line for the user about a failed file operation. */
 	public static String describe(IOException e) {
-		if (e instanceof java.nio.file.NoSuchFileException f) return "file not found: " + f.getFile();
-		if (e instanceof java.nio.file.AccessDeniedException f) return "permission denied: " + f
-			.getFile();
+		if (e instanceof java.nio.file.NoSuchFileException f)
+			return "file not found: " + f.getFile();
+		if (e instanceof java.nio.file.AccessDeniedException f)
+			return "permission denied: " + f.getFile();
 		if (e instanceof java.nio.file.FileSystemException) return e.getMessage();
-		return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() +
-			": " + e.getMessage();
+		return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass()
+			.getSimpleName() + ": " + e.getMessage();
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.io;
 
 import java.io.IOException;
@@ -11,27 +12,35 @@ import java.util.Map;
 import org.fijigan.core.GanException;
 
 /**
- * Which files are the same file, however they are spelled: {@code ../dir/./a.png}, a symbolic
- * link, a hard link. Used to refuse writing over an input (image, mask, model), which fiji-gan
- * never does, also not with {@code --overwrite}.
+ * Which files are the same file, however they are spelled:
+ * {@code ../dir/./a.png}, a symbolic link, a hard link. Used to refuse writing
+ * over an input (image, mask, model), which fiji-gan never does, also not with
+ * {@code --overwrite}.
  * <p>
- * A file's identity is its file key (device and inode on Linux and macOS), which a hard link
- * shares; where the platform has none, its real path (links resolved).
+ * A file's identity is its file key (device and inode on Linux and macOS),
+ * which a hard link shares; where the platform has none, its real path (links
+ * resolved).
  */
 public final class FileIdentity {
+
 	private FileIdentity() {}
 
 	/**
 	 * A file the job reads.
 	 *
-	 * @param role what it is for the user ("input image", "mask", "model"), for the message
+	 * @param role what it is for the user ("input image", "mask", "model"), for
+	 *          the message
 	 */
 	public record Input(String role, Path path) {}
 
-	/** The identity of an existing file or folder (links followed), or null when there is none. */
+	/**
+	 * The identity of an existing file or folder (links followed), or null when
+	 * there is none.
+	 */
 	public static Object of(Path path) {
 		try {
-			Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+			Object key = Files.readAttributes(path, BasicFileAttributes.class)
+				.fileKey();
 			return key != null ? key : path.toRealPath();
 		}
 		catch (IOException | SecurityException e) {
@@ -39,7 +48,10 @@ public final class FileIdentity {
 		}
 	}
 
-	/** The inputs that exist, by identity; the first of two names for one file is kept. */
+	/**
+	 * The inputs that exist, by identity; the first of two names for one file is
+	 * kept.
+	 */
 	public static Map<Object, Input> index(List<Input> inputs) {
 		Map<Object, Input> index = new HashMap<>();
 		for (Input in : inputs) {
@@ -50,29 +62,36 @@ public final class FileIdentity {
 	}
 
 	/**
-	 * @throws GanException when {@code output} exists and is one of {@code inputs}, under any name
+	 * @throws GanException when {@code output} exists and is one of
+	 *           {@code inputs}, under any name
 	 */
 	public static void refuseOverwriting(Path output, List<Input> inputs) {
 		refuseOverwriting(output, index(inputs));
 	}
 
-	/** As {@link #refuseOverwriting(Path, List)}, with the inputs indexed once for many outputs. */
+	/**
+	 * As {@link #refuseOverwriting(Path, List)}, with the inputs indexed once for
+	 * many outputs.
+	 */
 	public static void refuseOverwriting(Path output, Map<Object, Input> inputs) {
 		if (inputs.isEmpty()) return;
 		Object id = of(output);
 		Input in = id == null ? null : inputs.get(id);
 		if (in == null) return;
-		throw new GanException("the output " + output + " is the " + in.role() + " " + in.path() +
-			how(output, in.path()) + ": fiji-gan never writes over its inputs, also not with " +
+		throw new GanException("the output " + output + " is the " + in.role() +
+			" " + in.path() + how(output, in.path()) +
+			": fiji-gan never writes over its inputs, also not with " +
 			"--overwrite; choose another output");
 	}
 
 	/** How two names of one file are related, for the message. */
 	static String how(Path a, Path b) {
-		if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) return "";
+		if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize()))
+			return "";
 		try {
-			if (a.toRealPath().equals(b.toRealPath())) return " (the same file, by another path or " +
-				"through a symbolic link)";
+			if (a.toRealPath().equals(b.toRealPath()))
+				return " (the same file, by another path or " +
+					"through a symbolic link)";
 		}
 		catch (IOException e) {
 			// below

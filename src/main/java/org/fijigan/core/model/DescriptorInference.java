@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.nio.file.Path;
@@ -17,66 +18,80 @@ import org.fijigan.core.onnx.ElementTypes;
 import org.fijigan.core.tiling.AxisConstraint;
 
 /**
- * Describes one model: each choice (task, inputs, layout, scale, halo, value range, output
- * transform) comes from the first source that states it: the user's overrides, the bioimage.io
- * descriptor (and its {@code config.fiji-gan} section), the ONNX {@code metadata_props} (keys
- * {@link ModelLoader#META_TASK} etc.), the graph itself, and finally a {@link ScaleProbe} run.
- * {@link ModelDescriptor#origins()} records which. One instance describes one model once.
+ * Describes one model: each choice (task, inputs, layout, scale, halo, value
+ * range, output transform) comes from the first source that states it: the
+ * user's overrides, the bioimage.io descriptor (and its {@code config.fiji-gan}
+ * section), the ONNX {@code metadata_props} (keys {@link ModelLoader#META_TASK}
+ * etc.), the graph itself, and finally a {@link ScaleProbe} run.
+ * {@link ModelDescriptor#origins()} records which. One instance describes one
+ * model once.
  */
 final class DescriptorInference {
+
 	private final Path onnx;
 	private final OnnxGraphInfo g;
 	private final BioImageModel rdf;
 	private final ModelOverrides o;
 	private final Map<String, String> meta;
 	private final Map<String, String> origins = new HashMap<>();
-	/** The graph's tiling analysis for the image input's layout, once that is known. */
+	/**
+	 * The graph's tiling analysis for the image input's layout, once that is
+	 * known.
+	 */
 	private OnnxGraphInfo.Tiling tiling;
 
 	/**
 	 * The descriptor of {@code onnx} (read as {@code g}), with {@code o} applied.
 	 *
 	 * @param rdf the model's bioimage.io descriptor, or null for a bare ONNX file
-	 * @throws GanException when the model cannot be described, naming what to state by hand
+	 * @throws GanException when the model cannot be described, naming what to
+	 *           state by hand
 	 */
-	static ModelDescriptor describe(Path onnx, OnnxGraphInfo g, BioImageModel rdf, ModelOverrides o) {
+	static ModelDescriptor describe(Path onnx, OnnxGraphInfo g, BioImageModel rdf,
+		ModelOverrides o)
+	{
 		try {
 			return new DescriptorInference(onnx, g, rdf, o).infer();
 		}
 		catch (NumberFormatException e) {
-			throw new GanException("model " + onnx.getFileName() + " states a number that is not one: " + e
-				.getMessage(), e);
+			throw new GanException("model " + onnx.getFileName() +
+				" states a number that is not one: " + e.getMessage(), e);
 		}
 	}
 
-	private DescriptorInference(Path onnx, OnnxGraphInfo g, BioImageModel rdf, ModelOverrides o) {
+	private DescriptorInference(Path onnx, OnnxGraphInfo g, BioImageModel rdf,
+		ModelOverrides o)
+	{
 		this.onnx = onnx;
 		this.g = g;
 		this.rdf = rdf;
 		this.o = o;
 		this.meta = new HashMap<>(g.metadata());
-		if (rdf != null && rdf.config().get("fiji-gan") instanceof Map<?, ?> cfg) for (Map.Entry<?, ?> e : cfg
-			.entrySet())
+		if (rdf != null && rdf.config().get("fiji-gan") instanceof Map<?, ?> cfg)
+			for (Map.Entry<?, ?> e : cfg.entrySet())
 			meta.put("fiji-gan." + e.getKey(), String.valueOf(e.getValue()));
 	}
 
 	private ModelDescriptor infer() {
-		String name = rdf != null && rdf.name() != null ? rdf.name() : stripExtension(onnx.getFileName()
-			.toString());
-		if (rdf == null && onnx.getFileName().toString().equals(ModelStore.ONNX_FILE) && onnx.toAbsolutePath()
-			.getParent().getFileName() != null) name = onnx.toAbsolutePath().getParent().getFileName()
-				.toString(); // installed by ModelStore: the folder is the name
-		List<ValueInfo> floatImages = new ArrayList<>(), ints = new ArrayList<>(), latents =
-			new ArrayList<>();
+		String name = rdf != null && rdf.name() != null ? rdf.name()
+			: stripExtension(onnx.getFileName().toString());
+		if (rdf == null && onnx.getFileName().toString().equals(
+			ModelStore.ONNX_FILE) && onnx.toAbsolutePath().getParent()
+				.getFileName() != null) name = onnx.toAbsolutePath().getParent()
+					.getFileName().toString(); // installed by ModelStore: the folder is
+																			// the name
+		List<ValueInfo> floatImages = new ArrayList<>(), ints = new ArrayList<>(),
+				latents = new ArrayList<>();
 		for (ValueInfo v : g.inputs()) {
 			boolean isFloat = ElementTypes.isFeedableFloat(v.elementType());
 			boolean isInt = ElementTypes.isFeedableInteger(v.elementType());
 			if (isInt) ints.add(v);
-			else if (isFloat && (v.rank() == 2 || v.rank() == 4 && v.isFixed(2) && v.isFixed(3) && v
-				.dims()[2] == 1 && v.dims()[3] == 1)) latents.add(v);
+			else if (isFloat && (v.rank() == 2 || v.rank() == 4 && v.isFixed(2) && v
+				.isFixed(3) && v.dims()[2] == 1 && v.dims()[3] == 1)) latents.add(v);
 			else if (isFloat && v.rank() >= 2) floatImages.add(v);
-			else throw new GanException("input '" + v.name() + "' of " + name + " has element type " + v
-				.elementTypeName() + " and shape " + v.shapeString() + ", which fiji-gan cannot feed");
+			else throw new GanException("input '" + v.name() + "' of " + name +
+				" has element type " + v.elementTypeName() + " and shape " + v
+					.shapeString() + ", which fiji-gan cannot feed");
 		}
 		ValueInfo out = g.outputs().get(0);
 		TaskKind task = task(name, floatImages, ints, latents, out);
@@ -96,111 +111,136 @@ final class DescriptorInference {
 		TensorDescription rdfIn = rdf == null ? null : rdf.inputs().get(0);
 		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
 		TensorLayout layout = rdfIn != null ? layoutOf(rdfIn) : guessLayout(image);
-		TensorLayout outLayout = rdfOut != null ? layoutOf(rdfOut) : out.rank() == layout.rank()
-			? layout : guessLayout(out);
-		if (layout.rank() != image.rank()) throw new GanException("descriptor axes '" + layout +
-			"' do not match input '" + image.name() + "' of shape " + image.shapeString());
+		TensorLayout outLayout = rdfOut != null ? layoutOf(rdfOut) : out
+			.rank() == layout.rank() ? layout : guessLayout(out);
+		if (layout.rank() != image.rank()) throw new GanException(
+			"descriptor axes '" + layout + "' do not match input '" + image.name() +
+				"' of shape " + image.shapeString());
 		int channels = dim(image, layout.channelAxis(), 1);
 		if (channels < 0) channels = 0;
 		MaskSpec mask = null;
 		if (task == TaskKind.INPAINT) {
-			double hole = o.maskHoleValue() != null ? o.maskHoleValue() : Double.parseDouble(meta
-				.getOrDefault(ModelLoader.META_MASK_HOLE, "1"));
-			origins.put("mask", o.maskHoleValue() != null ? "override" : meta.containsKey(ModelLoader.META_MASK_HOLE)
-				? "metadata" : "default (1 = hole)");
+			double hole = o.maskHoleValue() != null ? o.maskHoleValue() : Double
+				.parseDouble(meta.getOrDefault(ModelLoader.META_MASK_HOLE, "1"));
+			origins.put("mask", o.maskHoleValue() != null ? "override" : meta
+				.containsKey(ModelLoader.META_MASK_HOLE) ? "metadata"
+					: "default (1 = hole)");
 			if (maskInput == null) {
 				if (channels < 2) throw new GanException("inpainting model " + name +
-					" has one input with " + (channels == 0 ? "a dynamic number of" : channels) +
+					" has one input with " + (channels == 0 ? "a dynamic number of"
+						: channels) +
 					" channels: it needs a separate mask input or a fixed mask channel");
 				channels -= 1;
 			}
-			mask = new MaskSpec(maskInput == null ? null : maskInput.name(), hole, hole == 0 ? 1 : 0, true);
+			mask = new MaskSpec(maskInput == null ? null : maskInput.name(), hole,
+				hole == 0 ? 1 : 0, true);
 		}
 		AxisConstraint xc = constraint(image, layout.xAxis(), rdfIn, "x");
 		AxisConstraint yc = constraint(image, layout.yAxis(), rdfIn, "y");
-		int maxBatch = layout.batchAxis() < 0 ? 1 : image.dims()[layout.batchAxis()] > 0 ? (int) image
-			.dims()[layout.batchAxis()] : Integer.MAX_VALUE;
-		ImageInput in = new ImageInput(image.name(), layout, channels, xc, yc, maxBatch);
+		int maxBatch = layout.batchAxis() < 0 ? 1 : image.dims()[layout
+			.batchAxis()] > 0 ? (int) image.dims()[layout.batchAxis()]
+				: Integer.MAX_VALUE;
+		ImageInput in = new ImageInput(image.name(), layout, channels, xc, yc,
+			maxBatch);
 		tiling = g.tiling(image.name(), layout);
 		int outChannels = dim(out, outLayout.channelAxis(), 1);
 
 		double scale = scale(out, in, outLayout, rdfOut);
-		if (task == TaskKind.IMAGE_TO_IMAGE && scale > 1 && o.task() == null && !meta.containsKey(
-			ModelLoader.META_TASK)) task = TaskKind.SUPER_RESOLUTION;
-		if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException("model " + name + ": its scale (" +
-			origins.getOrDefault("scale", "override") + ") comes out as " + scale + "; state it with --scale");
+		if (task == TaskKind.IMAGE_TO_IMAGE && scale > 1 && o.task() == null &&
+			!meta.containsKey(ModelLoader.META_TASK)) task =
+				TaskKind.SUPER_RESOLUTION;
+		if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException(
+			"model " + name + ": its scale (" + origins.getOrDefault("scale",
+				"override") + ") comes out as " + scale + "; state it with --scale");
 		int halo = halo(rdfOut, scale);
-		if (halo < 0) throw new GanException("model " + name + ": its halo (" + origins.getOrDefault("halo",
-			"override") + ") comes out as " + halo + " pixels; state it with --halo");
+		if (halo < 0) throw new GanException("model " + name + ": its halo (" +
+			origins.getOrDefault("halo", "override") + ") comes out as " + halo +
+			" pixels; state it with --halo");
 		ValueRange range = range(out);
 		OutputTransform transform = transform(out, task, scale);
-		List<ProcessingStep> pre = rdfIn == null ? List.of() : references(rdfIn.processing(), rdfIn.id(), null);
-		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut.processing(), rdfOut.id(), rdfIn
-			.id());
-		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in) : new ModelKind.Inpainting(in, mask);
-		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(), outLayout).file(onnx,
-			ModelLoader.sha256(onnx)).outputChannels(outChannels).scale(scale).haloPixels(halo).ranges(range,
-				range).outputTransform(transform).processing(pre, post).outputInInputUnits(inInputUnits(post))
-			.wholeImageOps(tiling.wholeImageOps()).origins(origins).graph(g).build());
+		List<ProcessingStep> pre = rdfIn == null ? List.of() : references(rdfIn
+			.processing(), rdfIn.id(), null);
+		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut
+			.processing(), rdfOut.id(), rdfIn.id());
+		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in)
+			: new ModelKind.Inpainting(in, mask);
+		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(),
+			outLayout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(
+				outChannels).scale(scale).haloPixels(halo).ranges(range, range)
+			.outputTransform(transform).processing(pre, post).outputInInputUnits(
+				inInputUnits(post)).wholeImageOps(tiling.wholeImageOps()).origins(
+					origins).graph(g).build());
 	}
 
 	/**
-	 * Whether the result is given in the input's units (the preprocessing inverted): for a bare ONNX
-	 * model, and for a package fiji-gan wrote (it has {@code config: fiji-gan:}) that states no
-	 * postprocessing; any other package's result is its postprocessed output.
+	 * Whether the result is given in the input's units (the preprocessing
+	 * inverted): for a bare ONNX model, and for a package fiji-gan wrote (it has
+	 * {@code config: fiji-gan:}) that states no postprocessing; any other
+	 * package's result is its postprocessed output.
 	 */
 	private boolean inInputUnits(List<ProcessingStep> post) {
-		return rdf == null || rdf.config().containsKey("fiji-gan") && post.isEmpty();
+		return rdf == null || rdf.config().containsKey("fiji-gan") && post
+			.isEmpty();
 	}
 
 	/**
-	 * The steps of tensor {@code self} with their {@code reference_tensor}s resolved: null for the
-	 * tensor itself, {@link ProcessingStep#IMAGE_INPUT} for the image input {@code imageInput} (a
-	 * postprocessing step may refer to it); any other tensor is refused, naming it.
+	 * The steps of tensor {@code self} with their {@code reference_tensor}s
+	 * resolved: null for the tensor itself, {@link ProcessingStep#IMAGE_INPUT}
+	 * for the image input {@code imageInput} (a postprocessing step may refer to
+	 * it); any other tensor is refused, naming it.
 	 */
-	private List<ProcessingStep> references(List<ProcessingStep> steps, String self, String imageInput) {
+	private List<ProcessingStep> references(List<ProcessingStep> steps,
+		String self, String imageInput)
+	{
 		List<ProcessingStep> resolved = new ArrayList<>();
 		for (ProcessingStep s : steps) {
-			String ref = s instanceof ProcessingStep.ScaleRange r ? r.referenceTensor()
-				: s instanceof ProcessingStep.ScaleMeanVariance m ? m.referenceTensor() : null;
-			String to = ref == null || ref.equals(self) ? null : ref.equals(imageInput) ? ProcessingStep.IMAGE_INPUT : "";
-			if ("".equals(to)) throw new GanException("model " + rdf.name() + ": the " + s.id() + " step of tensor '" +
-				self + "' refers to tensor '" + ref + "'; fiji-gan takes statistics of " + (imageInput == null
-					? "the tensor itself" : "the image input and of the output") + " only");
-			if (s instanceof ProcessingStep.ScaleRange r) s = r.withReferenceTensor(to);
-			else if (s instanceof ProcessingStep.ScaleMeanVariance m) s = m.withReferenceTensor(to);
+			String ref = s instanceof ProcessingStep.ScaleRange r ? r
+				.referenceTensor() : s instanceof ProcessingStep.ScaleMeanVariance m ? m
+					.referenceTensor() : null;
+			String to = ref == null || ref.equals(self) ? null : ref.equals(
+				imageInput) ? ProcessingStep.IMAGE_INPUT : "";
+			if ("".equals(to)) throw new GanException("model " + rdf.name() +
+				": the " + s.id() + " step of tensor '" + self +
+				"' refers to tensor '" + ref + "'; fiji-gan takes statistics of " +
+				(imageInput == null ? "the tensor itself"
+					: "the image input and of the output") + " only");
+			if (s instanceof ProcessingStep.ScaleRange r) s = r.withReferenceTensor(
+				to);
+			else if (s instanceof ProcessingStep.ScaleMeanVariance m) s = m
+				.withReferenceTensor(to);
 			resolved.add(s);
 		}
 		return resolved;
 	}
 
-	private TaskKind task(String name, List<ValueInfo> images, List<ValueInfo> ints,
-		List<ValueInfo> latents, ValueInfo out)
+	private TaskKind task(String name, List<ValueInfo> images,
+		List<ValueInfo> ints, List<ValueInfo> latents, ValueInfo out)
 	{
 		if (o.task() != null) {
 			origins.put("task", "override");
 			return o.task();
 		}
 		if (meta.containsKey(ModelLoader.META_TASK)) {
-			origins.put("task", rdf != null && rdf.config().containsKey("fiji-gan") ? "rdf.yaml"
-				: "metadata");
+			origins.put("task", rdf != null && rdf.config().containsKey("fiji-gan")
+				? "rdf.yaml" : "metadata");
 			return TaskKind.parse(meta.get(ModelLoader.META_TASK));
 		}
 		origins.put("task", "inferred from the inputs");
 		if (images.isEmpty() && !latents.isEmpty()) return TaskKind.GENERATE;
 		if (images.size() >= 2) return TaskKind.INPAINT;
 		String lower = (name + " " + out.name()).toLowerCase(Locale.ROOT);
-		if (lower.contains("denois") || lower.contains("noise")) return TaskKind.DENOISE;
+		if (lower.contains("denois") || lower.contains("noise"))
+			return TaskKind.DENOISE;
 		if (lower.contains("inpaint")) return TaskKind.INPAINT;
 		return TaskKind.IMAGE_TO_IMAGE;
 	}
 
-	private ModelDescriptor generator(String name, List<ValueInfo> latents, List<ValueInfo> ints,
-		ValueInfo out)
+	private ModelDescriptor generator(String name, List<ValueInfo> latents,
+		List<ValueInfo> ints, ValueInfo out)
 	{
 		if (latents.isEmpty()) throw new GanException("generator " + name +
-			" has no latent input (a float input of shape [N, d] or [N, d, 1, 1]); inputs: " + shapes(g
-				.inputs()));
+			" has no latent input (a float input of shape [N, d] or [N, d, 1, 1]); inputs: " +
+			shapes(g.inputs()));
 		ValueInfo z = latents.get(0);
 		long[] zShape = z.dims().clone();
 		zShape[0] = zShape[0] > 0 ? zShape[0] : -1;
@@ -208,29 +248,36 @@ final class DescriptorInference {
 			"' has a dynamic length; the generator must fix it");
 		int dim = (int) z.dims()[1];
 		String classInput = ints.isEmpty() ? null : ints.get(0).name();
-		List<String> names = meta.containsKey(ModelLoader.META_CLASS_NAMES) ? List.of(meta.get(ModelLoader.META_CLASS_NAMES)
-			.split("\\s*,\\s*")) : List.of();
-		int classes = !names.isEmpty() ? names.size() : classInput == null ? 0 : g.embeddingRows(
-			classInput);
-		TensorLayout layout = out.rank() == 4 ? TensorLayout.BCYX : out.rank() == 3 ? new TensorLayout(
-			"byx") : guessLayout(out);
-		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput, classes, names);
+		List<String> names = meta.containsKey(ModelLoader.META_CLASS_NAMES) ? List
+			.of(meta.get(ModelLoader.META_CLASS_NAMES).split("\\s*,\\s*")) : List
+				.of();
+		int classes = !names.isEmpty() ? names.size() : classInput == null ? 0 : g
+			.embeddingRows(classInput);
+		TensorLayout layout = out.rank() == 4 ? TensorLayout.BCYX : out.rank() == 3
+			? new TensorLayout("byx") : guessLayout(out);
+		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput,
+			classes, names);
 		ValueRange range = range(out);
 		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
-		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut.processing(), rdfOut.id(), null);
-		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE, new ModelKind.Generator(spec), out
-			.name(), layout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(),
-				1)).ranges(range, range).processing(List.of(), post).outputInInputUnits(inInputUnits(post)).origins(origins)
-			.graph(g).build());
+		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut
+			.processing(), rdfOut.id(), null);
+		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE,
+			new ModelKind.Generator(spec), out.name(), layout).file(onnx, ModelLoader
+				.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(), 1)).ranges(
+					range, range).processing(List.of(), post).outputInInputUnits(
+						inInputUnits(post)).origins(origins).graph(g).build());
 	}
 
-	private AxisConstraint constraint(ValueInfo v, int axis, TensorDescription rdfIn, String id) {
+	private AxisConstraint constraint(ValueInfo v, int axis,
+		TensorDescription rdfIn, String id)
+	{
 		if (rdfIn != null) {
 			Optional<Axis> a = rdfIn.axis(id);
 			if (a.isPresent()) {
 				Axis ax = a.get();
 				if (ax.hasFixedSize()) return AxisConstraint.fixed(ax.size());
-				if (ax.isParameterized()) return AxisConstraint.minStep(ax.min(), ax.step());
+				if (ax.isParameterized()) return AxisConstraint.minStep(ax.min(), ax
+					.step());
 			}
 		}
 		long d = v.dims()[axis];
@@ -252,7 +299,8 @@ final class DescriptorInference {
 				return x.get().reference().scale();
 			}
 		}
-		long ox = out.rank() == outLayout.rank() ? out.dims()[outLayout.xAxis()] : -1;
+		long ox = out.rank() == outLayout.rank() ? out.dims()[outLayout.xAxis()]
+			: -1;
 		if (in.x().isFixed() && ox > 0) {
 			origins.put("scale", "fixed input and output shapes");
 			return (double) ox / in.x().fixed();
@@ -278,11 +326,13 @@ final class DescriptorInference {
 				h = Math.max(h, rdfOut.axis(id).map(Axis::halo).orElse(0));
 			if (h > 0) {
 				origins.put("halo", "rdf.yaml");
-				return (int) Math.ceil(h / scale); // bioimage.io halos are in output pixels
+				return (int) Math.ceil(h / scale); // bioimage.io halos are in output
+																						// pixels
 			}
 		}
 		ReceptiveField rf = tiling.receptiveField();
-		origins.put("halo", rf.exact() ? "receptive field" : "receptive field (estimate)");
+		origins.put("halo", rf.exact() ? "receptive field"
+			: "receptive field (estimate)");
 		return rf.exact() ? rf.haloPixels() : Math.max(16, rf.haloPixels());
 	}
 
@@ -300,19 +350,24 @@ final class DescriptorInference {
 		return ValueRange.ZERO_ONE;
 	}
 
-	private OutputTransform transform(ValueInfo out, TaskKind task, double scale) {
+	private OutputTransform transform(ValueInfo out, TaskKind task,
+		double scale)
+	{
 		String v = meta.get(ModelLoader.META_RESIDUAL);
 		if (v != null) {
 			origins.put("output", "metadata");
-			return v.trim().equalsIgnoreCase("subtract") ? OutputTransform.SUBTRACT_FROM_INPUT
-				: OutputTransform.DIRECT;
+			return v.trim().equalsIgnoreCase("subtract")
+				? OutputTransform.SUBTRACT_FROM_INPUT : OutputTransform.DIRECT;
 		}
 		if (rdf != null && !rdf.config().containsKey("fiji-gan")) {
-			origins.put("output", "bioimage.io: the output as the model and its postprocessing give it");
+			origins.put("output",
+				"bioimage.io: the output as the model and its postprocessing give it");
 			return OutputTransform.DIRECT;
 		}
 		String n = out.name().toLowerCase(Locale.ROOT);
-		if (scale == 1 && task == TaskKind.DENOISE && (n.contains("noise") || n.contains("residual"))) {
+		if (scale == 1 && task == TaskKind.DENOISE && (n.contains("noise") || n
+			.contains("residual")))
+		{
 			origins.put("output", "inferred from the output name '" + out.name() +
 				"' (result = input - output)");
 			return OutputTransform.SUBTRACT_FROM_INPUT;

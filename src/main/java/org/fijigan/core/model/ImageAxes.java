@@ -1,17 +1,20 @@
+
 package org.fijigan.core.model;
 
 import java.util.List;
 
 /**
- * The axis bookkeeping of {@link LocalityWalker}: what it knows of each tensor computed from image
- * inputs (per axis a role, a length and a jump; for the whole tensor a halo), and the arithmetic on
- * axis numbers its rules share.
+ * The axis bookkeeping of {@link LocalityWalker}: what it knows of each tensor
+ * computed from image inputs (per axis a role, a length and a jump; for the
+ * whole tensor a halo), and the arithmetic on axis numbers its rules share.
  */
 final class ImageAxes {
+
 	private ImageAxes() {}
 
 	enum Role {
-		BATCH, Y, X, OTHER;
+
+			BATCH, Y, X, OTHER;
 
 		boolean isSpatial() {
 			return this == Y || this == X;
@@ -61,7 +64,10 @@ final class ImageAxes {
 		}
 	}
 
-	/** {@code from, from + 1, ..., rank - 1} (negative {@code from} counts from the end). */
+	/**
+	 * {@code from, from + 1, ..., rank - 1} (negative {@code from} counts from
+	 * the end).
+	 */
 	static double[] from(long from, int rank) {
 		if (rank < 0) return null;
 		int start = (int) (from < 0 ? from + rank : from);

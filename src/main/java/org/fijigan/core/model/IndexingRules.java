@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import static org.fijigan.core.model.ImageAxes.axis;
@@ -17,19 +18,24 @@ import org.fijigan.core.model.ImageAxes.Role;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
 /**
- * The rules of {@link LocalityWalker} for operators that join, cut, repeat or pick along an axis
- * (Concat, Split, Slice, Expand, Tile, Gather) and for Shape and Size, whose outputs become known
- * lengths: exact as long as they do not act along y, x or the batch.
+ * The rules of {@link LocalityWalker} for operators that join, cut, repeat or
+ * pick along an axis (Concat, Split, Slice, Expand, Tile, Gather) and for Shape
+ * and Size, whose outputs become known lengths: exact as long as they do not
+ * act along y, x or the batch.
  */
 final class IndexingRules extends OperatorRules {
-	IndexingRules(LocalityWalker walk, Map<String, Pixels> pixels, KnownValues known) {
+
+	IndexingRules(LocalityWalker walk, Map<String, Pixels> pixels,
+		KnownValues known)
+	{
 		super(walk, pixels, known);
 	}
 
 	Pixels concat(NodeProto n) {
 		Pixels first = null;
 		for (String i : n.getInputList())
-			if (pixels.containsKey(i) && (first == null || first.axes() == null)) first = pixels.get(i);
+			if (pixels.containsKey(i) && (first == null || first.axes() == null))
+				first = pixels.get(i);
 		if (first.axes() == null) return null;
 		int a = axis(attrInt(n, "axis", 0), first.rank());
 		if (a < 0) {
@@ -37,7 +43,8 @@ final class IndexingRules extends OperatorRules {
 			return null;
 		}
 		if (first.axes().get(a).role().isSpatial()) {
-			breaks(n, "joins tensors along the image's " + (first.axes().get(a).role() == Role.Y ? "y" : "x") +
+			breaks(n, "joins tensors along the image's " + (first.axes().get(a)
+				.role() == Role.Y ? "y" : "x") +
 				" axis, so where each lies depends on the tile's size");
 			return null;
 		}
@@ -59,16 +66,20 @@ final class IndexingRules extends OperatorRules {
 				total = total.plus(p.axes().get(a).size());
 			}
 			else if (known.isSize(name)) {
-				breaks(n, "joins values computed from the image size (Shape or Size) to image data");
+				breaks(n,
+					"joins values computed from the image size (Shape or Size) to image data");
 				return null;
 			}
 			else {
 				long[] shape = known.shape(name);
 				if (shape != null && shape.length == first.rank()) {
 					for (int k = 0; k < shape.length; k++)
-						if (k != a && shape[k] > 1 && first.axes().get(k).role().isSpatial()) {
-							breaks(n, "joins a constant that varies along the image's " + (first.axes().get(k).role() == Role.Y
-								? "y" : "x") + " axis, so the result depends on where a pixel lies");
+						if (k != a && shape[k] > 1 && first.axes().get(k).role()
+							.isSpatial())
+						{
+							breaks(n, "joins a constant that varies along the image's " +
+								(first.axes().get(k).role() == Role.Y ? "y" : "x") +
+								" axis, so the result depends on where a pixel lies");
 							return null;
 						}
 					total = total.plus(Extent.of(shape[a]));
@@ -88,7 +99,8 @@ final class IndexingRules extends OperatorRules {
 		}
 		int a = axis(attrInt(n, "axis", 0), in.rank());
 		if (a < 0 || in.axes().get(a).role().isSpatial()) {
-			breaks(n, "splits the image along a spatial axis, at places that depend on the tile's size");
+			breaks(n,
+				"splits the image along a spatial axis, at places that depend on the tile's size");
 			return null;
 		}
 		List<Axis> out = new ArrayList<>(in.axes());
@@ -98,19 +110,23 @@ final class IndexingRules extends OperatorRules {
 
 	Pixels slice(NodeProto n, Pixels in) {
 		boolean inputs = opset() >= 10;
-		double[] starts = inputs ? n.getInputCount() > 1 ? known.numbers(n.getInput(1)) : null : attrInts(n, "starts");
-		double[] ends = inputs ? n.getInputCount() > 2 ? known.numbers(n.getInput(2)) : null : attrInts(n, "ends");
-		double[] axes = inputs ? n.getInputCount() > 3 && !n.getInput(3).isEmpty() ? known.numbers(n.getInput(3)) : null
-			: attrInts(n, "axes");
-		double[] steps = inputs && n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? known.numbers(n.getInput(4)) : null;
-		boolean axesGiven = inputs ? n.getInputCount() > 3 && !n.getInput(3).isEmpty() : attr(n, "axes") != null;
+		double[] starts = inputs ? n.getInputCount() > 1 ? known.numbers(n.getInput(
+			1)) : null : attrInts(n, "starts");
+		double[] ends = inputs ? n.getInputCount() > 2 ? known.numbers(n.getInput(
+			2)) : null : attrInts(n, "ends");
+		double[] axes = inputs ? n.getInputCount() > 3 && !n.getInput(3).isEmpty()
+			? known.numbers(n.getInput(3)) : null : attrInts(n, "axes");
+		double[] steps = inputs && n.getInputCount() > 4 && !n.getInput(4).isEmpty()
+			? known.numbers(n.getInput(4)) : null;
+		boolean axesGiven = inputs ? n.getInputCount() > 3 && !n.getInput(3)
+			.isEmpty() : attr(n, "axes") != null;
 		for (int i = 1; i < n.getInputCount(); i++)
 			if (known.isSize(n.getInput(i))) {
 				breaks(n, "crops by amounts computed from the image size");
 				return null;
 			}
-		if (starts == null || ends == null || axesGiven && axes == null || in.axes() == null || starts.length != ends
-			.length)
+		if (starts == null || ends == null || axesGiven && axes == null || in
+			.axes() == null || starts.length != ends.length)
 		{
 			notUnderstood(n, "its crop is not given by constants");
 			return null;
@@ -124,11 +140,12 @@ final class IndexingRules extends OperatorRules {
 				return null;
 			}
 			Axis x = in.axes().get(a);
-			boolean whole = step == 1 && starts[i] == 0 && ends[i] >= Integer.MAX_VALUE;
+			boolean whole = step == 1 && starts[i] == 0 &&
+				ends[i] >= Integer.MAX_VALUE;
 			if (whole) continue;
 			if (x.role().isSpatial()) {
-				breaks(n, "crops or flips the image's " + (x.role() == Role.Y ? "y" : "x") +
-					" axis, which a tile's borders change");
+				breaks(n, "crops or flips the image's " + (x.role() == Role.Y ? "y"
+					: "x") + " axis, which a tile's borders change");
 				return null;
 			}
 			if (x.role() == Role.BATCH) {
@@ -138,9 +155,12 @@ final class IndexingRules extends OperatorRules {
 			Extent size = Extent.UNKNOWN;
 			if (x.size().isInteger() && step != 0) {
 				long len = x.size().num();
-				long s = (long) Math.max(0, Math.min(len, starts[i] < 0 ? starts[i] + len : starts[i]));
-				long e = (long) Math.max(0, Math.min(len, ends[i] < 0 ? ends[i] + len : ends[i]));
-				if (step > 0) size = Extent.of(Math.max(0, -Math.floorDiv(s - e, (long) step)));
+				long s = (long) Math.max(0, Math.min(len, starts[i] < 0 ? starts[i] +
+					len : starts[i]));
+				long e = (long) Math.max(0, Math.min(len, ends[i] < 0 ? ends[i] + len
+					: ends[i]));
+				if (step > 0) size = Extent.of(Math.max(0, -Math.floorDiv(s - e,
+					(long) step)));
 			}
 			out.set(a, x.withSize(size));
 		}
@@ -148,12 +168,16 @@ final class IndexingRules extends OperatorRules {
 	}
 
 	Pixels expand(NodeProto n, Pixels in) {
-		if (n.getInputCount() > 1 && pixels.containsKey(n.getInput(1)) && !pixels.get(n.getInput(1)).tainted()) {
+		if (n.getInputCount() > 1 && pixels.containsKey(n.getInput(1)) && !pixels
+			.get(n.getInput(1)).tainted())
+		{
 			breaks(n, "takes its shape from image values");
 			return null;
 		}
-		if (!pixels.containsKey(n.getInput(0))) return new Pixels(null, in.halo(), in.jump(), true);
-		List<Extent> shape = n.getInputCount() > 1 ? known.values(n.getInput(1)) : null;
+		if (!pixels.containsKey(n.getInput(0))) return new Pixels(null, in.halo(),
+			in.jump(), true);
+		List<Extent> shape = n.getInputCount() > 1 ? known.values(n.getInput(1))
+			: null;
 		if (in.axes() == null || shape == null) {
 			notUnderstood(n, "expands to a shape that is not known");
 			return null;
@@ -166,7 +190,8 @@ final class IndexingRules extends OperatorRules {
 			Extent to = s >= 0 ? shape.get(s) : Extent.ONE;
 			if (isOne(a.size()) && !isOne(to)) {
 				if (a.role().isSpatial()) {
-					breaks(n, "repeats one value across the image's " + (a.role() == Role.Y ? "y" : "x") + " axis");
+					breaks(n, "repeats one value across the image's " + (a
+						.role() == Role.Y ? "y" : "x") + " axis");
 					return null;
 				}
 				a = new Axis(Role.OTHER, to, 1);
@@ -177,7 +202,8 @@ final class IndexingRules extends OperatorRules {
 	}
 
 	Pixels tile(NodeProto n, Pixels in) {
-		double[] repeats = n.getInputCount() > 1 ? known.numbers(n.getInput(1)) : null;
+		double[] repeats = n.getInputCount() > 1 ? known.numbers(n.getInput(1))
+			: null;
 		if (repeats == null || in.axes() == null || repeats.length != in.rank()) {
 			notUnderstood(n, "its repeats are not constants");
 			return null;
@@ -187,8 +213,8 @@ final class IndexingRules extends OperatorRules {
 			if (repeats[i] == 1) continue;
 			Axis a = in.axes().get(i);
 			if (a.role().isSpatial() || a.role() == Role.BATCH) {
-				breaks(n, "repeats the image along its " + (a.role() == Role.Y ? "y" : a.role() == Role.X ? "x" : "batch")
-					+ " axis");
+				breaks(n, "repeats the image along its " + (a.role() == Role.Y ? "y" : a
+					.role() == Role.X ? "x" : "batch") + " axis");
 				return null;
 			}
 			out.set(i, a.withSize(a.size().times(Extent.of((long) repeats[i]))));
@@ -202,8 +228,11 @@ final class IndexingRules extends OperatorRules {
 			return null;
 		}
 		int a = axis(attrInt(n, "axis", 0), in.rank());
-		if (a < 0 || in.axes().get(a).role().isSpatial() || in.axes().get(a).role() == Role.BATCH) {
-			breaks(n, "picks fixed positions of the image, which a tile's borders change");
+		if (a < 0 || in.axes().get(a).role().isSpatial() || in.axes().get(a)
+			.role() == Role.BATCH)
+		{
+			breaks(n,
+				"picks fixed positions of the image, which a tile's borders change");
 			return null;
 		}
 		long[] indices = n.getInputCount() > 1 ? known.shape(n.getInput(1)) : null;
@@ -231,7 +260,8 @@ final class IndexingRules extends OperatorRules {
 			else {
 				int start = axis(attrInt(n, "start", 0), all.size() + 1);
 				long endAttr = attrInt(n, "end", all.size());
-				int end = (int) Math.max(0, Math.min(all.size(), endAttr < 0 ? endAttr + all.size() : endAttr));
+				int end = (int) Math.max(0, Math.min(all.size(), endAttr < 0 ? endAttr +
+					all.size() : endAttr));
 				values = start >= 0 && start <= end ? all.subList(start, end) : null;
 			}
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import static org.fijigan.core.model.NodeAttributes.attr;
@@ -19,20 +20,28 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
- * What {@link LocalityWalker} knows of the tensors that are not image data: constants (initializers,
- * Constant nodes, and what Identity, Cast, Unsqueeze, Squeeze, Reshape and Concat make of them), with
- * their values and shapes; and tensors computed from the shapes of image tensors alone (Shape, Size
- * and arithmetic on them), with their values as {@link Extent lengths} where the arithmetic is
- * simple. One instance serves one walk.
+ * What {@link LocalityWalker} knows of the tensors that are not image data:
+ * constants (initializers, Constant nodes, and what Identity, Cast, Unsqueeze,
+ * Squeeze, Reshape and Concat make of them), with their values and shapes; and
+ * tensors computed from the shapes of image tensors alone (Shape, Size and
+ * arithmetic on them), with their values as {@link Extent lengths} where the
+ * arithmetic is simple. One instance serves one walk.
  */
 final class KnownValues {
-	/** Shape arithmetic: what a tensor computed from image shapes alone may pass through and stay one. */
-	private static final Set<String> SIZE_ARITHMETIC = Set.of("Gather", "Cast", "Concat", "Unsqueeze", "Squeeze",
-		"Slice", "Mul", "Div", "Add", "Sub", "Identity", "Floor", "Ceil", "Max", "Min", "Reshape", "Neg", "Abs",
-		"Equal", "Where", "Mod", "Range", "Expand", "Sqrt", "Round", "ReduceProd", "ReduceSum", "ReduceMax",
-		"ReduceMin", "Not", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or");
+
+	/**
+	 * Shape arithmetic: what a tensor computed from image shapes alone may pass
+	 * through and stay one.
+	 */
+	private static final Set<String> SIZE_ARITHMETIC = Set.of("Gather", "Cast",
+		"Concat", "Unsqueeze", "Squeeze", "Slice", "Mul", "Div", "Add", "Sub",
+		"Identity", "Floor", "Ceil", "Max", "Min", "Reshape", "Neg", "Abs", "Equal",
+		"Where", "Mod", "Range", "Expand", "Sqrt", "Round", "ReduceProd",
+		"ReduceSum", "ReduceMax", "ReduceMin", "Not", "Less", "Greater",
+		"LessOrEqual", "GreaterOrEqual", "And", "Or");
 	/** A tensor computed from image shapes whose values are not known. */
-	private static final List<Extent> UNKNOWN = Collections.unmodifiableList(new ArrayList<>());
+	private static final List<Extent> UNKNOWN = Collections.unmodifiableList(
+		new ArrayList<>());
 
 	private final Map<String, TensorProto> constants = new HashMap<>();
 	private final Map<String, List<Extent>> sizes = new HashMap<>();
@@ -45,17 +54,25 @@ final class KnownValues {
 		return constants.containsKey(name);
 	}
 
-	/** Whether {@code name} is computed from the shapes of image tensors alone. */
+	/**
+	 * Whether {@code name} is computed from the shapes of image tensors alone.
+	 */
 	boolean isSize(String name) {
 		return sizes.containsKey(name);
 	}
 
-	/** Records {@code name} as computed from image shapes, with its values, or null when they are not known. */
+	/**
+	 * Records {@code name} as computed from image shapes, with its values, or
+	 * null when they are not known.
+	 */
 	void putSize(String name, List<Extent> values) {
 		sizes.put(name, values == null ? UNKNOWN : List.copyOf(values));
 	}
 
-	/** Follows a node that reads no image data; {@code readsShapes}: it reads a tensor computed from image shapes. */
+	/**
+	 * Follows a node that reads no image data; {@code readsShapes}: it reads a
+	 * tensor computed from image shapes.
+	 */
 	void visit(NodeProto n, boolean readsShapes) {
 		boolean standard = OnnxGraphInfo.isStandardDomain(n.getDomain());
 		if (standard && n.getOpType().equals("Constant")) constant(n);
@@ -71,21 +88,24 @@ final class KnownValues {
 			return;
 		}
 		TensorProto.Builder t = TensorProto.newBuilder().setName(n.getOutput(0));
-		AttributeProto ints = attr(n, "value_ints"), one = attr(n, "value_int"), floats = attr(n, "value_floats"),
-			f = attr(n, "value_float");
-		if (ints != null) constants.put(n.getOutput(0), t.setDataType(TensorProto.DataType.INT64_VALUE).addDims(ints
-			.getIntsCount()).addAllInt64Data(ints.getIntsList()).build());
-		else if (one != null) constants.put(n.getOutput(0), t.setDataType(TensorProto.DataType.INT64_VALUE)
-			.addInt64Data(one.getI()).build());
-		else if (floats != null) constants.put(n.getOutput(0), t.setDataType(TensorProto.DataType.FLOAT_VALUE)
-			.addDims(floats.getFloatsCount()).addAllFloatData(floats.getFloatsList()).build());
-		else if (f != null) constants.put(n.getOutput(0), t.setDataType(TensorProto.DataType.FLOAT_VALUE)
-			.addFloatData(f.getF()).build());
+		AttributeProto ints = attr(n, "value_ints"), one = attr(n, "value_int"),
+				floats = attr(n, "value_floats"), f = attr(n, "value_float");
+		if (ints != null) constants.put(n.getOutput(0), t.setDataType(
+			TensorProto.DataType.INT64_VALUE).addDims(ints.getIntsCount())
+			.addAllInt64Data(ints.getIntsList()).build());
+		else if (one != null) constants.put(n.getOutput(0), t.setDataType(
+			TensorProto.DataType.INT64_VALUE).addInt64Data(one.getI()).build());
+		else if (floats != null) constants.put(n.getOutput(0), t.setDataType(
+			TensorProto.DataType.FLOAT_VALUE).addDims(floats.getFloatsCount())
+			.addAllFloatData(floats.getFloatsList()).build());
+		else if (f != null) constants.put(n.getOutput(0), t.setDataType(
+			TensorProto.DataType.FLOAT_VALUE).addFloatData(f.getF()).build());
 	}
 
 	/**
-	 * Folds the constant-only nodes that shapes, axes and scales are built with (Identity, Cast,
-	 * Unsqueeze, Squeeze, Reshape, Concat), keeping values and shape; others are not tracked.
+	 * Folds the constant-only nodes that shapes, axes and scales are built with
+	 * (Identity, Cast, Unsqueeze, Squeeze, Reshape, Concat), keeping values and
+	 * shape; others are not tracked.
 	 */
 	private void fold(NodeProto n) {
 		if (n.getOutputCount() == 0 || n.getInputCount() == 0) return;
@@ -99,11 +119,13 @@ final class KnownValues {
 			case "Identity", "Cast":
 				break;
 			case "Unsqueeze", "Squeeze": {
-				double[] axes = n.getInputCount() > 1 ? numbers(n.getInput(1)) : attrInts(n, "axes");
+				double[] axes = n.getInputCount() > 1 ? numbers(n.getInput(1))
+					: attrInts(n, "axes");
 				if (op.equals("Unsqueeze")) {
 					if (axes == null) return;
 					int rank = dims.size() + axes.length;
-					for (int a : Arrays.stream(axes).mapToInt(d -> ImageAxes.axis(d, rank)).sorted().toArray())
+					for (int a : Arrays.stream(axes).mapToInt(d -> ImageAxes.axis(d,
+						rank)).sorted().toArray())
 						if (a < 0 || a > dims.size()) return;
 						else dims.add(a, 1L);
 				}
@@ -133,7 +155,8 @@ final class KnownValues {
 					else known *= Math.max(d, 1);
 					dims.add(d);
 				}
-				if (inferred >= 0) dims.set(inferred, known == 0 ? 0 : v.length / known);
+				if (inferred >= 0) dims.set(inferred, known == 0 ? 0 : v.length /
+					known);
 				break;
 			}
 			case "Concat": {
@@ -152,22 +175,25 @@ final class KnownValues {
 			default:
 				return;
 		}
-		TensorProto.Builder t = TensorProto.newBuilder().setName(n.getOutput(0)).setDataType(
-			TensorProto.DataType.DOUBLE_VALUE).addAllDims(dims);
+		TensorProto.Builder t = TensorProto.newBuilder().setName(n.getOutput(0))
+			.setDataType(TensorProto.DataType.DOUBLE_VALUE).addAllDims(dims);
 		for (double d : v)
 			t.addDoubleData(d);
 		constants.put(n.getOutput(0), t.build());
 	}
 
 	/**
-	 * A node that reads image shapes but no image data: its outputs are shapes too (their values
-	 * computed where this is simple shape arithmetic), except a constant-valued tensor made to a
-	 * shape, which is no image data at all.
+	 * A node that reads image shapes but no image data: its outputs are shapes
+	 * too (their values computed where this is simple shape arithmetic), except a
+	 * constant-valued tensor made to a shape, which is no image data at all.
 	 */
 	private void sizeArithmetic(NodeProto n) {
-		String op = OnnxGraphInfo.isStandardDomain(n.getDomain()) ? n.getOpType() : "";
-		if (op.equals("ConstantOfShape") || op.equals("Shape") || op.equals("Size")) return;
-		List<Extent> values = SIZE_ARITHMETIC.contains(op) ? sizeValues(n, op) : null;
+		String op = OnnxGraphInfo.isStandardDomain(n.getDomain()) ? n.getOpType()
+			: "";
+		if (op.equals("ConstantOfShape") || op.equals("Shape") || op.equals("Size"))
+			return;
+		List<Extent> values = SIZE_ARITHMETIC.contains(op) ? sizeValues(n, op)
+			: null;
 		for (String o : n.getOutputList())
 			if (!o.isEmpty()) putSize(o, values);
 	}
@@ -255,6 +281,7 @@ final class KnownValues {
 	/** The shape of a constant tensor, or null. */
 	long[] shape(String name) {
 		TensorProto t = constants.get(name);
-		return t == null ? null : t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+		return t == null ? null : t.getDimsList().stream().mapToLong(
+			Long::longValue).toArray();
 	}
 }

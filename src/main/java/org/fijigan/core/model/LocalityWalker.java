@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.util.ArrayList;
@@ -20,21 +21,25 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 /**
- * Decides, node by node, whether a tiled run gives exactly what a whole-image run gives, and
- * estimates the receptive field on the way; the rules are those {@link OnnxGraphInfo} documents.
- * The nodes are walked once in file order (topological in a valid graph), calls of model-local
- * functions inlined. Every tensor computed from an image input carries, per axis, its role (batch,
- * y, x or other), its length ({@link Extent}) and its jump (input pixels per step), and the halo
- * of the whole tensor; a tensor computed from image shapes alone carries its values as lengths. A
- * node whose output at a pixel may depend on input pixels outside its window is a <em>breaker</em>,
- * named with the reason; what follows a breaker is walked on but not blamed again. One walker
- * analyses one graph, in its constructor.
+ * Decides, node by node, whether a tiled run gives exactly what a whole-image
+ * run gives, and estimates the receptive field on the way; the rules are those
+ * {@link OnnxGraphInfo} documents. The nodes are walked once in file order
+ * (topological in a valid graph), calls of model-local functions inlined. Every
+ * tensor computed from an image input carries, per axis, its role (batch, y, x
+ * or other), its length ({@link Extent}) and its jump (input pixels per step),
+ * and the halo of the whole tensor; a tensor computed from image shapes alone
+ * carries its values as lengths. A node whose output at a pixel may depend on
+ * input pixels outside its window is a <em>breaker</em>, named with the reason;
+ * what follows a breaker is walked on but not blamed again. One walker analyses
+ * one graph, in its constructor.
  * <p>
- * This class is the walk itself: the order of nodes, inlining of functions, which tensors carry
- * image data, and who is blamed. What a tensor carries is {@link ImageAxes}; what each operator
- * does to it is {@link OperatorTable} and the rule families it dispatches to.
+ * This class is the walk itself: the order of nodes, inlining of functions,
+ * which tensors carry image data, and who is blamed. What a tensor carries is
+ * {@link ImageAxes}; what each operator does to it is {@link OperatorTable} and
+ * the rule families it dispatches to.
  */
 final class LocalityWalker {
+
 	private static final int MAX_FUNCTION_DEPTH = 16;
 
 	private final Map<String, Pixels> pixels = new HashMap<>();
@@ -49,19 +54,23 @@ final class LocalityWalker {
 	private int depth;
 	private int index;
 	private int calls;
-	/** Whether the node being visited reads a tensor computed from image inputs with no breaker upstream. */
+	/**
+	 * Whether the node being visited reads a tensor computed from image inputs
+	 * with no breaker upstream.
+	 */
 	private boolean clean;
 	/** Whether the node being visited was named a breaker. */
 	private boolean broke;
-	private final OperatorTable rules = new OperatorTable(this, Collections.unmodifiableMap(pixels), known);
+	private final OperatorTable rules = new OperatorTable(this, Collections
+		.unmodifiableMap(pixels), known);
 	private final ReceptiveField result;
 
 	/**
-	 * @param layouts the layout of each image input (others are not images); a layout's rank must be
-	 *          that of the input's shape, when it has one
+	 * @param layouts the layout of each image input (others are not images); a
+	 *          layout's rank must be that of the input's shape, when it has one
 	 */
-	LocalityWalker(GraphProto graph, List<FunctionProto> localFunctions, long opset,
-		Map<String, TensorLayout> layouts)
+	LocalityWalker(GraphProto graph, List<FunctionProto> localFunctions,
+		long opset, Map<String, TensorLayout> layouts)
 	{
 		this.opset = opset;
 		for (FunctionProto f : localFunctions)
@@ -69,7 +78,8 @@ final class LocalityWalker {
 		graph.getInitializerList().forEach(known::addConstant);
 		for (ValueInfoProto v : graph.getInputList()) {
 			TensorLayout layout = layouts.get(v.getName());
-			if (layout != null && !known.isConstant(v.getName())) pixels.put(v.getName(), seed(v, layout));
+			if (layout != null && !known.isConstant(v.getName())) pixels.put(v
+				.getName(), seed(v, layout));
 		}
 		for (NodeProto n : graph.getNodeList()) {
 			visit(n);
@@ -77,7 +87,8 @@ final class LocalityWalker {
 		}
 		Pixels out = pixels.get(graph.getOutput(0).getName());
 		if (out == null) {
-			notes.add("the first output is not computed from an image input; tiling does not apply");
+			notes.add(
+				"the first output is not computed from an image input; tiling does not apply");
 			result = new ReceptiveField(0, 1.0, false, List.copyOf(notes));
 		}
 		else {
@@ -87,29 +98,35 @@ final class LocalityWalker {
 				if (a.role() == Role.Y) jumpY = a.jump();
 			}
 			lineUp(graph.getOutput(0).getName(), out, layouts);
-			if (Math.abs(jumpX - jumpY) > 1e-9) notes.add("the output scales y by " + 1 / jumpY + " and x by " + 1 /
-				jumpX + "; x is used");
+			if (Math.abs(jumpX - jumpY) > 1e-9) notes.add("the output scales y by " +
+				1 / jumpY + " and x by " + 1 / jumpX + "; x is used");
 			double scale = 1 / jumpX;
 			if (Math.abs(scale - Math.rint(scale)) < 1e-9) scale = Math.rint(scale);
 			if (!(scale > 0) || Double.isInfinite(scale)) {
 				guessed = true;
 				scale = 1;
 			}
-			result = new ReceptiveField((int) Math.ceil(out.halo() - 1e-9), scale, !guessed, List.copyOf(notes));
+			result = new ReceptiveField((int) Math.ceil(out.halo() - 1e-9), scale,
+				!guessed, List.copyOf(notes));
 		}
 	}
 
 	/**
-	 * The first output's y and x must lie where the image input's do (when their ranks agree), or the
-	 * tiles would be put together wrongly.
+	 * The first output's y and x must lie where the image input's do (when their
+	 * ranks agree), or the tiles would be put together wrongly.
 	 */
-	private void lineUp(String name, Pixels out, Map<String, TensorLayout> layouts) {
+	private void lineUp(String name, Pixels out,
+		Map<String, TensorLayout> layouts)
+	{
 		if (out.axes() == null || out.tainted()) return;
 		for (TensorLayout l : layouts.values()) {
 			if (l.rank() != out.rank()) continue;
-			if (out.axes().get(l.yAxis()).role() != Role.Y || out.axes().get(l.xAxis()).role() != Role.X) {
+			if (out.axes().get(l.yAxis()).role() != Role.Y || out.axes().get(l
+				.xAxis()).role() != Role.X)
+			{
 				guessed = true;
-				breakers.add("output '" + name + "': its y and x axes are not where the image input has them " +
+				breakers.add("output '" + name +
+					"': its y and x axes are not where the image input has them " +
 					"(the image is transposed or its axes moved), so tiles would be put together wrongly");
 			}
 			return;
@@ -117,19 +134,22 @@ final class LocalityWalker {
 	}
 
 	private static Pixels seed(ValueInfoProto v, TensorLayout layout) {
-		if (!v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) return new Pixels(axesOf(layout,
-			null), 0, 1, false);
+		if (!v.getType().hasTensorType() || !v.getType().getTensorType().hasShape())
+			return new Pixels(axesOf(layout, null), 0, 1, false);
 		ValueInfo in = OnnxGraphInfo.valueInfo(v);
-		return new Pixels(in.rank() == layout.rank() ? axesOf(layout, in.dims()) : null, 0, 1, false);
+		return new Pixels(in.rank() == layout.rank() ? axesOf(layout, in.dims())
+			: null, 0, 1, false);
 	}
 
 	private static List<Axis> axesOf(TensorLayout layout, long[] dims) {
 		List<Axis> axes = new ArrayList<>();
 		for (int i = 0; i < layout.rank(); i++) {
 			char c = layout.axes().charAt(i);
-			Role role = c == 'b' ? Role.BATCH : c == 'y' ? Role.Y : c == 'x' ? Role.X : Role.OTHER;
-			Extent size = dims != null && dims[i] > 0 ? Extent.of(dims[i]) : role == Role.OTHER ? Extent.UNKNOWN
-				: Extent.symbol(c == 'b' ? 'N' : c == 'y' ? 'H' : 'W');
+			Role role = c == 'b' ? Role.BATCH : c == 'y' ? Role.Y : c == 'x' ? Role.X
+				: Role.OTHER;
+			Extent size = dims != null && dims[i] > 0 ? Extent.of(dims[i])
+				: role == Role.OTHER ? Extent.UNKNOWN : Extent.symbol(c == 'b' ? 'N'
+					: c == 'y' ? 'H' : 'W');
 			axes.add(new Axis(role, size, 1));
 		}
 		return axes;
@@ -140,30 +160,41 @@ final class LocalityWalker {
 		return result;
 	}
 
-	/** Why tiles would change the result: one entry per breaker, "Op (node 'name'): reason", in graph order. */
+	/**
+	 * Why tiles would change the result: one entry per breaker, "Op (node
+	 * 'name'): reason", in graph order.
+	 */
 	List<String> breakers() {
 		return List.copyOf(breakers);
 	}
 
-	/** Whether a Reshape of image data fixes a spatial length with a plain number. */
+	/**
+	 * Whether a Reshape of image data fixes a spatial length with a plain number.
+	 */
 	boolean hasFixedSpatialReshape() {
 		return fixedReshape;
 	}
 
 	private String label(NodeProto n) {
-		String op = OnnxGraphInfo.isStandardDomain(n.getDomain()) ? n.getOpType() : n.getDomain() + "::" + n
-			.getOpType();
-		return op + (n.getName().isEmpty() ? " (node #" + index + scope + ")" : " (node '" + n.getName() + "'" +
-			scope + ")");
+		String op = OnnxGraphInfo.isStandardDomain(n.getDomain()) ? n.getOpType()
+			: n.getDomain() + "::" + n.getOpType();
+		return op + (n.getName().isEmpty() ? " (node #" + index + scope + ")"
+			: " (node '" + n.getName() + "'" + scope + ")");
 	}
 
-	/** Names {@code n} a breaker, unless what it reads is already downstream of one. */
+	/**
+	 * Names {@code n} a breaker, unless what it reads is already downstream of
+	 * one.
+	 */
 	void breaks(NodeProto n, String why) {
 		broke = true;
 		if (clean) breakers.add(label(n) + ": " + why);
 	}
 
-	/** Names {@code n} a breaker because it is not understood: the receptive field is a guess too. */
+	/**
+	 * Names {@code n} a breaker because it is not understood: the receptive field
+	 * is a guess too.
+	 */
 	void notUnderstood(NodeProto n, String why) {
 		if (clean) guessed = true;
 		breaks(n, why);
@@ -186,8 +217,8 @@ final class LocalityWalker {
 		}
 		boolean standard = OnnxGraphInfo.isStandardDomain(n.getDomain());
 		if (readsOuterPixels(n)) anyPixels = true;
-		else if (standard && n.getOpType().equals("CastLike") && n.getInputCount() > 0 && !pixels.containsKey(n
-			.getInput(0)))
+		else if (standard && n.getOpType().equals("CastLike") && n
+			.getInputCount() > 0 && !pixels.containsKey(n.getInput(0)))
 		{
 			anyPixels = false; // a constant cast to the image's type is no image data
 			anySizes = known.isSize(n.getInput(0));
@@ -202,20 +233,26 @@ final class LocalityWalker {
 		try {
 			outs = rules.pixelNode(n);
 		}
-		catch (RuntimeException e) { // a node this walker reads wrongly: not exact, rather than a refused model
+		catch (RuntimeException e) { // a node this walker reads wrongly: not exact,
+																	// rather than a refused model
 			notUnderstood(n, "could not be analysed (" + e + ")");
 			outs = null;
 		}
 		for (int i = 0; i < n.getOutputCount(); i++) {
 			String o = n.getOutput(i);
 			if (o.isEmpty() || known.isSize(o)) continue;
-			Pixels p = outs == null || outs.isEmpty() ? null : outs.get(Math.min(i, outs.size() - 1));
+			Pixels p = outs == null || outs.isEmpty() ? null : outs.get(Math.min(i,
+				outs.size() - 1));
 			if (p == null) p = fallback(n);
-			pixels.put(o, broke || tainted ? new Pixels(p.axes(), p.halo(), p.jump(), true) : p);
+			pixels.put(o, broke || tainted ? new Pixels(p.axes(), p.halo(), p.jump(),
+				true) : p);
 		}
 	}
 
-	/** What an output is taken to be where its node gave nothing better: the first input's field, axes unknown. */
+	/**
+	 * What an output is taken to be where its node gave nothing better: the first
+	 * input's field, axes unknown.
+	 */
 	private Pixels fallback(NodeProto n) {
 		double halo = 0, jump = Double.POSITIVE_INFINITY;
 		for (String i : n.getInputList()) {
@@ -227,7 +264,10 @@ final class LocalityWalker {
 		return new Pixels(null, halo, Double.isInfinite(jump) ? 1 : jump, true);
 	}
 
-	/** Whether a subgraph of {@code n} (If, Loop, Scan) reads an image tensor of the enclosing graph by name. */
+	/**
+	 * Whether a subgraph of {@code n} (If, Loop, Scan) reads an image tensor of
+	 * the enclosing graph by name.
+	 */
 	private boolean readsOuterPixels(NodeProto n) {
 		for (AttributeProto a : n.getAttributeList()) {
 			if (a.hasG() && readsNames(a.getG(), 0)) return true;
@@ -251,12 +291,17 @@ final class LocalityWalker {
 		return false;
 	}
 
-	/** Walks the body of a model-local function in place of the node that calls it. */
+	/**
+	 * Walks the body of a model-local function in place of the node that calls
+	 * it.
+	 */
 	private void inline(NodeProto call, FunctionProto f) {
 		if (depth >= MAX_FUNCTION_DEPTH) {
-			clean = call.getInputList().stream().noneMatch(i -> pixels.containsKey(i) && pixels.get(i).tainted());
+			clean = call.getInputList().stream().noneMatch(i -> pixels.containsKey(
+				i) && pixels.get(i).tainted());
 			broke = false;
-			notUnderstood(call, "calls functions nested more than " + MAX_FUNCTION_DEPTH + " deep");
+			notUnderstood(call, "calls functions nested more than " +
+				MAX_FUNCTION_DEPTH + " deep");
 			for (String o : call.getOutputList())
 				if (!o.isEmpty()) pixels.put(o, fallback(call));
 			return;
@@ -264,9 +309,11 @@ final class LocalityWalker {
 		String prefix = "\u0000" + (calls++) + "/";
 		Map<String, String> rename = new HashMap<>();
 		for (int i = 0; i < f.getInputCount(); i++)
-			rename.put(f.getInput(i), i < call.getInputCount() ? call.getInput(i) : "");
+			rename.put(f.getInput(i), i < call.getInputCount() ? call.getInput(i)
+				: "");
 		for (int i = 0; i < f.getOutputCount(); i++)
-			if (i < call.getOutputCount()) rename.put(f.getOutput(i), call.getOutput(i));
+			if (i < call.getOutputCount()) rename.put(f.getOutput(i), call.getOutput(
+				i));
 		Map<String, AttributeProto> given = new HashMap<>();
 		for (AttributeProto a : f.getAttributeProtoList())
 			given.put(a.getName(), a);
@@ -276,20 +323,22 @@ final class LocalityWalker {
 		String savedScope = scope;
 		for (OperatorSetIdProto o : f.getOpsetImportList())
 			if (OnnxGraphInfo.isStandardDomain(o.getDomain())) opset = o.getVersion();
-		scope = " in function '" + f.getDomain() + "::" + f.getName() + "'" + (call.getName().isEmpty() ? ""
-			: " called by node '" + call.getName() + "'") + savedScope;
+		scope = " in function '" + f.getDomain() + "::" + f.getName() + "'" + (call
+			.getName().isEmpty() ? "" : " called by node '" + call.getName() + "'") +
+			savedScope;
 		depth++;
 		try {
 			for (NodeProto body : f.getNodeList()) {
-				NodeProto.Builder b = body.toBuilder().clearInput().clearOutput().clearAttribute();
+				NodeProto.Builder b = body.toBuilder().clearInput().clearOutput()
+					.clearAttribute();
 				for (String i : body.getInputList())
 					b.addInput(i.isEmpty() ? "" : rename.getOrDefault(i, prefix + i));
 				for (String o : body.getOutputList())
 					b.addOutput(o.isEmpty() ? "" : rename.getOrDefault(o, prefix + o));
 				for (AttributeProto a : body.getAttributeList()) {
 					if (a.getRefAttrName().isEmpty()) b.addAttribute(a);
-					else if (given.containsKey(a.getRefAttrName())) b.addAttribute(given.get(a.getRefAttrName()).toBuilder()
-						.setName(a.getName()));
+					else if (given.containsKey(a.getRefAttrName())) b.addAttribute(given
+						.get(a.getRefAttrName()).toBuilder().setName(a.getName()));
 				}
 				visit(b.build());
 			}
@@ -306,12 +355,18 @@ final class LocalityWalker {
 		return opset;
 	}
 
-	/** Records that a Reshape of image data fixes a spatial length with a plain number. */
+	/**
+	 * Records that a Reshape of image data fixes a spatial length with a plain
+	 * number.
+	 */
 	void fixedSpatialReshape() {
 		fixedReshape = true;
 	}
 
-	/** The first input of {@code n} computed from image data, or {@link #fallback} for it. */
+	/**
+	 * The first input of {@code n} computed from image data, or {@link #fallback}
+	 * for it.
+	 */
 	Pixels firstPixels(NodeProto n) {
 		for (String i : n.getInputList())
 			if (pixels.containsKey(i)) return pixels.get(i);

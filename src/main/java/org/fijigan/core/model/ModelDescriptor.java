@@ -40,207 +40,182 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
  *          {@code task -> "rdf.yaml"}; shown by {@code info}
  * @param graph the graph analysis, for {@code info}
  */
-public record ModelDescriptor(String name, Path onnxFile, String sha256, TaskKind task,
-	ModelKind kind, String outputName, TensorLayout outputLayout, int outputChannels, double scale,
-	int haloPixels, ValueRange inputRange, ValueRange outputRange, OutputTransform outputTransform,
-	List<ProcessingStep> preprocessing, List<ProcessingStep> postprocessing, boolean outputInInputUnits,
-	List<String> wholeImageOps, Map<String, String> origins, OnnxGraphInfo graph)
-{
-	public ModelDescriptor {
-		Objects.requireNonNull(kind, "kind");
-		preprocessing = List.copyOf(preprocessing);
-		postprocessing = List.copyOf(postprocessing);
-		wholeImageOps = List.copyOf(wholeImageOps);
-		origins = Map.copyOf(origins);
-		if (!(scale > 0)) throw new IllegalArgumentException("scale must be positive");
-		if (haloPixels < 0) throw new IllegalArgumentException("halo must be >= 0");
+public record ModelDescriptor(String name,Path onnxFile,String sha256,TaskKind task,ModelKind kind,String outputName,TensorLayout outputLayout,int outputChannels,double scale,int haloPixels,ValueRange inputRange,ValueRange outputRange,OutputTransform outputTransform,List<ProcessingStep>preprocessing,List<ProcessingStep>postprocessing,boolean outputInInputUnits,List<String>wholeImageOps,Map<String,String>origins,OnnxGraphInfo graph){public ModelDescriptor{Objects.requireNonNull(kind,"kind");preprocessing=List.copyOf(preprocessing);postprocessing=List.copyOf(postprocessing);wholeImageOps=List.copyOf(wholeImageOps);origins=Map.copyOf(origins);if(!(scale>0))throw new IllegalArgumentException("scale must be positive");if(haloPixels<0)throw new IllegalArgumentException("halo must be >= 0");}
+
+/**
+ * The image input of an image-to-image or inpainting model, for code that runs only those.
+ *
+ * @throws IllegalStateException for a generator, which has none; where a generator can come,
+ *           test {@link #kind()} first
+ */
+public ImageInput image(){if(kind instanceof ModelKind.ImageToImage k)return k.image();if(kind instanceof ModelKind.Inpainting k)return k.image();throw new IllegalStateException("generator "+name+" has no image input");}
+
+/**
+ * How an inpainting model takes its mask, for code that runs only those.
+ *
+ * @throws IllegalStateException for any other kind of model; test {@link #kind()} first
+ */
+public MaskSpec mask(){if(kind instanceof ModelKind.Inpainting k)return k.mask();throw new IllegalStateException("model "+name+" is not an inpainting model: it takes no mask");}
+
+/**
+ * The latent and class inputs of a generator, for code that runs only those.
+ *
+ * @throws IllegalStateException for any other kind of model; test {@link #kind()} first
+ */
+public GeneratorSpec generator(){if(kind instanceof ModelKind.Generator k)return k.spec();throw new IllegalStateException("model "+name+" is not a generator");}
+
+/** Whether tiles give the same result as one run on the whole image. */
+public boolean isTileable(){return wholeImageOps.isEmpty();}
+
+/**
+ * A builder for a model whose output is {@code outputName}, laid out as {@code outputLayout}.
+ * Unless set: no file and an empty checksum, a dynamic output channel count (-1), scale 1, no
+ * halo, value range [0, 1] in and out, the output taken as it is, no bioimage.io processing (the
+ * result in the input's units), no whole-image operations, no origins and no graph.
+ */
+public static Builder builder(String name,TaskKind task,ModelKind kind,String outputName,TensorLayout outputLayout){return new Builder(new ModelDescriptor(name,null,"",task,kind,outputName,outputLayout,-1,1,0,ValueRange.ZERO_ONE,ValueRange.ZERO_ONE,OutputTransform.DIRECT,List.of(),List.of(),true,List.of(),Map.of(),null));}
+
+/** A builder that starts from this descriptor. */
+public Builder toBuilder(){return new Builder(this);}
+
+/**
+ * Collects the fields of a new descriptor; {@link #build()} checks them as the
+ * constructor does. Not thread-safe; each setter returns this builder.
+ */
+public static final class Builder {
+
+	private final String name;
+	private Path onnxFile;
+	private String sha256;
+	private TaskKind task;
+	private ModelKind kind;
+	private final String outputName;
+	private final TensorLayout outputLayout;
+	private int outputChannels;
+	private double scale;
+	private int haloPixels;
+	private ValueRange inputRange;
+	private ValueRange outputRange;
+	private OutputTransform outputTransform;
+	private List<ProcessingStep> preprocessing;
+	private List<ProcessingStep> postprocessing;
+	private boolean outputInInputUnits;
+	private List<String> wholeImageOps;
+	private final Map<String, String> origins;
+	private OnnxGraphInfo graph;
+
+	private Builder(ModelDescriptor d) {
+		name = d.name;
+		onnxFile = d.onnxFile;
+		sha256 = d.sha256;
+		task = d.task;
+		kind = d.kind;
+		outputName = d.outputName;
+		outputLayout = d.outputLayout;
+		outputChannels = d.outputChannels;
+		scale = d.scale;
+		haloPixels = d.haloPixels;
+		inputRange = d.inputRange;
+		outputRange = d.outputRange;
+		outputTransform = d.outputTransform;
+		preprocessing = d.preprocessing;
+		postprocessing = d.postprocessing;
+		outputInInputUnits = d.outputInInputUnits;
+		wholeImageOps = d.wholeImageOps;
+		origins = new HashMap<>(d.origins);
+		graph = d.graph;
 	}
 
-	/**
-	 * The image input of an image-to-image or inpainting model, for code that runs only those.
-	 *
-	 * @throws IllegalStateException for a generator, which has none; where a generator can come,
-	 *           test {@link #kind()} first
-	 */
-	public ImageInput image() {
-		if (kind instanceof ModelKind.ImageToImage k) return k.image();
-		if (kind instanceof ModelKind.Inpainting k) return k.image();
-		throw new IllegalStateException("generator " + name + " has no image input");
+	public Builder file(Path onnxFile, String sha256) {
+		this.onnxFile = onnxFile;
+		this.sha256 = sha256;
+		return this;
 	}
 
-	/**
-	 * How an inpainting model takes its mask, for code that runs only those.
-	 *
-	 * @throws IllegalStateException for any other kind of model; test {@link #kind()} first
-	 */
-	public MaskSpec mask() {
-		if (kind instanceof ModelKind.Inpainting k) return k.mask();
-		throw new IllegalStateException("model " + name + " is not an inpainting model: it takes no mask");
+	public Builder task(TaskKind task) {
+		this.task = task;
+		return this;
 	}
 
-	/**
-	 * The latent and class inputs of a generator, for code that runs only those.
-	 *
-	 * @throws IllegalStateException for any other kind of model; test {@link #kind()} first
-	 */
-	public GeneratorSpec generator() {
-		if (kind instanceof ModelKind.Generator k) return k.spec();
-		throw new IllegalStateException("model " + name + " is not a generator");
+	public Builder kind(ModelKind kind) {
+		this.kind = kind;
+		return this;
 	}
 
-	/** Whether tiles give the same result as one run on the whole image. */
-	public boolean isTileable() {
-		return wholeImageOps.isEmpty();
+	public Builder outputChannels(int outputChannels) {
+		this.outputChannels = outputChannels;
+		return this;
 	}
 
-	/**
-	 * A builder for a model whose output is {@code outputName}, laid out as {@code outputLayout}.
-	 * Unless set: no file and an empty checksum, a dynamic output channel count (-1), scale 1, no
-	 * halo, value range [0, 1] in and out, the output taken as it is, no bioimage.io processing (the
-	 * result in the input's units), no whole-image operations, no origins and no graph.
-	 */
-	public static Builder builder(String name, TaskKind task, ModelKind kind, String outputName,
-		TensorLayout outputLayout)
+	public Builder scale(double scale) {
+		this.scale = scale;
+		return this;
+	}
+
+	public Builder haloPixels(int haloPixels) {
+		this.haloPixels = haloPixels;
+		return this;
+	}
+
+	public Builder ranges(ValueRange inputRange, ValueRange outputRange) {
+		this.inputRange = inputRange;
+		this.outputRange = outputRange;
+		return this;
+	}
+
+	public Builder outputTransform(OutputTransform outputTransform) {
+		this.outputTransform = outputTransform;
+		return this;
+	}
+
+	public Builder processing(List<ProcessingStep> preprocessing,
+		List<ProcessingStep> postprocessing)
 	{
-		return new Builder(new ModelDescriptor(name, null, "", task, kind, outputName, outputLayout, -1, 1,
-			0, ValueRange.ZERO_ONE, ValueRange.ZERO_ONE, OutputTransform.DIRECT, List.of(), List.of(), true,
-				List.of(), Map.of(), null));
+		this.preprocessing = preprocessing;
+		this.postprocessing = postprocessing;
+		return this;
 	}
 
-	/** A builder that starts from this descriptor. */
-	public Builder toBuilder() {
-		return new Builder(this);
+	/** See {@link ModelDescriptor#outputInInputUnits()}. */
+	public Builder outputInInputUnits(boolean outputInInputUnits) {
+		this.outputInInputUnits = outputInInputUnits;
+		return this;
+	}
+
+	public Builder wholeImageOps(List<String> wholeImageOps) {
+		this.wholeImageOps = wholeImageOps;
+		return this;
 	}
 
 	/**
-	 * Collects the fields of a new descriptor; {@link #build()} checks them as the constructor does.
-	 * Not thread-safe; each setter returns this builder.
+	 * Records where the choice {@code key} came from, replacing what was
+	 * recorded.
 	 */
-	public static final class Builder {
-		private final String name;
-		private Path onnxFile;
-		private String sha256;
-		private TaskKind task;
-		private ModelKind kind;
-		private final String outputName;
-		private final TensorLayout outputLayout;
-		private int outputChannels;
-		private double scale;
-		private int haloPixels;
-		private ValueRange inputRange;
-		private ValueRange outputRange;
-		private OutputTransform outputTransform;
-		private List<ProcessingStep> preprocessing;
-		private List<ProcessingStep> postprocessing;
-		private boolean outputInInputUnits;
-		private List<String> wholeImageOps;
-		private final Map<String, String> origins;
-		private OnnxGraphInfo graph;
-
-		private Builder(ModelDescriptor d) {
-			name = d.name;
-			onnxFile = d.onnxFile;
-			sha256 = d.sha256;
-			task = d.task;
-			kind = d.kind;
-			outputName = d.outputName;
-			outputLayout = d.outputLayout;
-			outputChannels = d.outputChannels;
-			scale = d.scale;
-			haloPixels = d.haloPixels;
-			inputRange = d.inputRange;
-			outputRange = d.outputRange;
-			outputTransform = d.outputTransform;
-			preprocessing = d.preprocessing;
-			postprocessing = d.postprocessing;
-			outputInInputUnits = d.outputInInputUnits;
-			wholeImageOps = d.wholeImageOps;
-			origins = new HashMap<>(d.origins);
-			graph = d.graph;
-		}
-
-		public Builder file(Path onnxFile, String sha256) {
-			this.onnxFile = onnxFile;
-			this.sha256 = sha256;
-			return this;
-		}
-
-		public Builder task(TaskKind task) {
-			this.task = task;
-			return this;
-		}
-
-		public Builder kind(ModelKind kind) {
-			this.kind = kind;
-			return this;
-		}
-
-		public Builder outputChannels(int outputChannels) {
-			this.outputChannels = outputChannels;
-			return this;
-		}
-
-		public Builder scale(double scale) {
-			this.scale = scale;
-			return this;
-		}
-
-		public Builder haloPixels(int haloPixels) {
-			this.haloPixels = haloPixels;
-			return this;
-		}
-
-		public Builder ranges(ValueRange inputRange, ValueRange outputRange) {
-			this.inputRange = inputRange;
-			this.outputRange = outputRange;
-			return this;
-		}
-
-		public Builder outputTransform(OutputTransform outputTransform) {
-			this.outputTransform = outputTransform;
-			return this;
-		}
-
-		public Builder processing(List<ProcessingStep> preprocessing, List<ProcessingStep> postprocessing) {
-			this.preprocessing = preprocessing;
-			this.postprocessing = postprocessing;
-			return this;
-		}
-
-		/** See {@link ModelDescriptor#outputInInputUnits()}. */
-		public Builder outputInInputUnits(boolean outputInInputUnits) {
-			this.outputInInputUnits = outputInInputUnits;
-			return this;
-		}
-
-		public Builder wholeImageOps(List<String> wholeImageOps) {
-			this.wholeImageOps = wholeImageOps;
-			return this;
-		}
-
-		/** Records where the choice {@code key} came from, replacing what was recorded. */
-		public Builder origin(String key, String origin) {
-			origins.put(key, origin);
-			return this;
-		}
-
-		/** Replaces every recorded origin. */
-		public Builder origins(Map<String, String> origins) {
-			this.origins.clear();
-			this.origins.putAll(origins);
-			return this;
-		}
-
-		public Builder graph(OnnxGraphInfo graph) {
-			this.graph = graph;
-			return this;
-		}
-
-		/** @throws IllegalArgumentException for a scale that is not positive or a negative halo */
-		public ModelDescriptor build() {
-			return new ModelDescriptor(name, onnxFile, sha256, task, kind, outputName, outputLayout,
-				outputChannels, scale, haloPixels, inputRange, outputRange, outputTransform, preprocessing,
-				postprocessing, outputInInputUnits, wholeImageOps, origins, graph);
-		}
+	public Builder origin(String key, String origin) {
+		origins.put(key, origin);
+		return this;
 	}
-}
+
+	/** Replaces every recorded origin. */
+	public Builder origins(Map<String, String> origins) {
+		this.origins.clear();
+		this.origins.putAll(origins);
+		return this;
+	}
+
+	public Builder graph(OnnxGraphInfo graph) {
+		this.graph = graph;
+		return this;
+	}
+
+	/**
+	 * @throws IllegalArgumentException for a scale that is not positive or a
+	 *           negative halo
+	 */
+	public ModelDescriptor build() {
+		return new ModelDescriptor(name, onnxFile, sha256, task, kind, outputName,
+			outputLayout, outputChannels, scale, haloPixels, inputRange, outputRange,
+			outputTransform, preprocessing, postprocessing, outputInInputUnits,
+			wholeImageOps, origins, graph);
+	}
+}}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.io.IOException;
@@ -23,51 +24,65 @@ import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 
 /**
- * One model download over http(s): redirects followed, bounded in size (by the announced
- * Content-Length and again while reading), hashed while written, cancellable between chunks, with
- * {@code download} progress events in bytes.
+ * One model download over http(s): redirects followed, bounded in size (by the
+ * announced Content-Length and again while reading), hashed while written,
+ * cancellable between chunks, with {@code download} progress events in bytes.
  */
 final class ModelDownload {
+
 	private ModelDownload() {}
 
-	/** Downloads {@code uri} to {@code file}, refusing more than {@code maxBytes}; returns the SHA-256. */
-	static String download(URI uri, Path file, long maxBytes, ProgressListener progress,
-		CancellationToken token)
+	/**
+	 * Downloads {@code uri} to {@code file}, refusing more than {@code maxBytes};
+	 * returns the SHA-256.
+	 */
+	static String download(URI uri, Path file, long maxBytes,
+		ProgressListener progress, CancellationToken token)
 	{
-		HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-			.connectTimeout(Duration.ofSeconds(30)).build();
-		HttpRequest request = HttpRequest.newBuilder(uri).GET().header("User-Agent", "fiji-gan")
-			.timeout(Duration.ofMinutes(2)).build(); // until the headers arrive
+		HttpClient client = HttpClient.newBuilder().followRedirects(
+			HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30))
+			.build();
+		HttpRequest request = HttpRequest.newBuilder(uri).GET().header("User-Agent",
+			"fiji-gan").timeout(Duration.ofMinutes(2)).build(); // until the headers
+																													// arrive
 		String what = lastSegment(uri);
 		try {
-			HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+			HttpResponse<InputStream> response = client.send(request,
+				HttpResponse.BodyHandlers.ofInputStream());
 			try (InputStream in = response.body()) {
-				if (response.statusCode() != 200) throw new GanException("cannot download " + uri + ": HTTP " +
-					response.statusCode());
-				long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+				if (response.statusCode() != 200) throw new GanException(
+					"cannot download " + uri + ": HTTP " + response.statusCode());
+				long total = response.headers().firstValueAsLong("Content-Length")
+					.orElse(-1);
 				if (total > maxBytes) throw tooLarge(uri, total, maxBytes);
 				MessageDigest md = MessageDigest.getInstance("SHA-256");
 				long done = 0;
-				try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), md)) {
+				try (OutputStream out = new DigestOutputStream(Files.newOutputStream(
+					file), md))
+				{
 					byte[] buffer = new byte[1 << 16];
 					for (int n; (n = in.read(buffer)) > 0;) {
 						token.throwIfCancelled();
 						done += n;
 						if (done > maxBytes) throw tooLarge(uri, done, maxBytes);
 						out.write(buffer, 0, n);
-						progress.onProgress(new ProgressEvent(Stage.DOWNLOAD, done, Math.max(total, 0), String.format(
-							Locale.ROOT, "downloading %s: %.1f MB%s", what, done / 1e6, total > 0 ? String.format(
-								Locale.ROOT, " of %.1f MB", total / 1e6) : "")));
+						progress.onProgress(new ProgressEvent(Stage.DOWNLOAD, done, Math
+							.max(total, 0), String.format(Locale.ROOT,
+								"downloading %s: %.1f MB%s", what, done / 1e6, total > 0
+									? String.format(Locale.ROOT, " of %.1f MB", total / 1e6)
+									: "")));
 					}
 				}
-				if (total >= 0 && done != total) throw new GanException("the download of " + uri +
-					" ended after " + done + " of " + total + " bytes; try again");
+				if (total >= 0 && done != total) throw new GanException(
+					"the download of " + uri + " ended after " + done + " of " + total +
+						" bytes; try again");
 				return HexFormat.of().formatHex(md.digest());
 			}
 		}
 		catch (IOException e) {
-			throw new GanException("cannot download " + uri + ": " + (e.getMessage() == null ? e.getClass()
-				.getSimpleName() : e.getMessage()), e);
+			throw new GanException("cannot download " + uri + ": " + (e
+				.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+				e);
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -79,8 +94,8 @@ final class ModelDownload {
 	}
 
 	private static GanException tooLarge(URI uri, long bytes, long maxBytes) {
-		return new GanException("the download of " + uri + " is larger than " + maxBytes +
-			" bytes (" + bytes + " so far); refusing it");
+		return new GanException("the download of " + uri + " is larger than " +
+			maxBytes + " bytes (" + bytes + " so far); refusing it");
 	}
 
 	/** {@code s} as a URL with a host. */
@@ -91,7 +106,8 @@ final class ModelDownload {
 			return uri;
 		}
 		catch (IllegalArgumentException e) {
-			throw new GanException("'" + s + "' is not a valid URL: " + e.getMessage());
+			throw new GanException("'" + s + "' is not a valid URL: " + e
+				.getMessage());
 		}
 	}
 

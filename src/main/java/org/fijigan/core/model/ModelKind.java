@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.util.Objects;
@@ -8,7 +9,9 @@ import java.util.Objects;
  * more than one kind tests which it has ({@code d.kind() instanceof ModelKind.Generator g}) instead
  * of checking fields for null.
  */
-public sealed interface ModelKind {
+public sealed
+
+interface ModelKind {
 
 	/** An image in, an image out: super-resolution, denoising and any other image-to-image model. */
 	record ImageToImage(ImageInput image) implements ModelKind {

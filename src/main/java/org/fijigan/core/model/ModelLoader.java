@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.io.IOException;
@@ -13,68 +14,89 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.StageTimings;
 
 /**
- * Turns what a user names as a model into a {@link ModelDescriptor}: an {@code .onnx} file, a
- * bioimage.io {@code rdf.yaml} (format 0.4 or 0.5), a bioimage.io {@code .zip} package, a folder
- * holding an {@code rdf.yaml}, or the name of a bundled model.
+ * Turns what a user names as a model into a {@link ModelDescriptor}: an
+ * {@code .onnx} file, a bioimage.io {@code rdf.yaml} (format 0.4 or 0.5), a
+ * bioimage.io {@code .zip} package, a folder holding an {@code rdf.yaml}, or
+ * the name of a bundled model.
  * <p>
- * Loading takes four steps, each its own class: {@link ModelReference} finds the files (unpacking a
- * package through {@link PackageCache}), {@link OnnxGraphInfo} reads the graph,
- * {@link ModelFileChecks} refuses what an untrusted file must not do, and
- * {@link DescriptorInference} takes each choice from the first source that states it: the user's
- * overrides, the bioimage.io descriptor (and its {@code config.fiji-gan} section), the ONNX
- * {@code metadata_props} (keys {@link #META_TASK} etc.), the graph itself, and finally a probe run.
- * {@link ModelDescriptor#origins()} records which. {@link #describe} is the {@code info} report.
+ * Loading takes four steps, each its own class: {@link ModelReference} finds
+ * the files (unpacking a package through {@link PackageCache}),
+ * {@link OnnxGraphInfo} reads the graph, {@link ModelFileChecks} refuses what
+ * an untrusted file must not do, and {@link DescriptorInference} takes each
+ * choice from the first source that states it: the user's overrides, the
+ * bioimage.io descriptor (and its {@code config.fiji-gan} section), the ONNX
+ * {@code metadata_props} (keys {@link #META_TASK} etc.), the graph itself, and
+ * finally a probe run. {@link ModelDescriptor#origins()} records which.
+ * {@link #describe} is the {@code info} report.
  */
 public final class ModelLoader {
+
 	public static final String META_TASK = "fiji-gan.task";
 	public static final String META_SCALE = "fiji-gan.scale";
 	public static final String META_HALO = "fiji-gan.halo";
 	/** Value range of input and output, e.g. {@code -1,1}. */
 	public static final String META_RANGE = "fiji-gan.value_range";
-	/** {@code subtract}: the output is what to remove from the input (a noise prediction). */
+	/**
+	 * {@code subtract}: the output is what to remove from the input (a noise
+	 * prediction).
+	 */
 	public static final String META_RESIDUAL = "fiji-gan.residual";
 	/** Mask value that marks a hole: {@code 1} (default) or {@code 0}. */
 	public static final String META_MASK_HOLE = "fiji-gan.mask_hole_value";
 	/** Comma-separated class names of a conditional generator. */
 	public static final String META_CLASS_NAMES = "fiji-gan.class_names";
 
-	/** System property naming the bundled-models folder (the launcher sets it). */
+	/**
+	 * System property naming the bundled-models folder (the launcher sets it).
+	 */
 	public static final String MODELS_DIR_PROPERTY = "fijigan.models.dir";
 
 	/**
-	 * Largest size a model may declare for one axis of an input or output. Real image models stay far
-	 * below; a hostile one declaring {@code [1e9, 1e9]} is refused before anything is allocated.
+	 * Largest size a model may declare for one axis of an input or output. Real
+	 * image models stay far below; a hostile one declaring {@code [1e9, 1e9]} is
+	 * refused before anything is allocated.
 	 */
 	public static final long MAX_DECLARED_DIMENSION = 1 << 20;
 
 	private ModelLoader() {}
 
 	/** Loads and describes a model, then applies {@code overrides}. */
-	public static ModelDescriptor load(String reference, ModelOverrides overrides) {
+	public static ModelDescriptor load(String reference,
+		ModelOverrides overrides)
+	{
 		return load(reference, overrides, new StageTimings());
 	}
 
 	/**
-	 * As {@link #load(String, ModelOverrides)}, adding the time of reading and checking the model
-	 * (package, rdf.yaml, ONNX file) and of analysing its graph (tiling, scale) to {@code timings}.
+	 * As {@link #load(String, ModelOverrides)}, adding the time of reading and
+	 * checking the model (package, rdf.yaml, ONNX file) and of analysing its
+	 * graph (tiling, scale) to {@code timings}.
 	 */
-	public static ModelDescriptor load(String reference, ModelOverrides overrides, StageTimings timings) {
+	public static ModelDescriptor load(String reference, ModelOverrides overrides,
+		StageTimings timings)
+	{
 		ModelOverrides o = overrides == null ? ModelOverrides.NONE : overrides;
 		long start = System.nanoTime();
 		ModelReference.Resolved model = ModelReference.resolve(reference);
 		OnnxGraphInfo g = OnnxGraphInfo.read(model.onnx());
 		ModelFileChecks.check(model.onnx(), g);
 		timings.add(StageTimings.Stage.MODEL_READ, System.nanoTime() - start);
-		return timings.time(StageTimings.Stage.GRAPH_ANALYSIS, () -> DescriptorInference.describe(model.onnx(),
-			g, model.rdf(), o));
+		return timings.time(StageTimings.Stage.GRAPH_ANALYSIS,
+			() -> DescriptorInference.describe(model.onnx(), g, model.rdf(), o));
 	}
 
-	/** The folders under the bundled-models folder that hold an rdf.yaml or a model.onnx, by name. */
+	/**
+	 * The folders under the bundled-models folder that hold an rdf.yaml or a
+	 * model.onnx, by name.
+	 */
 	public static List<String> bundledNames() {
 		return ModelReference.bundledNames();
 	}
 
-	/** The bundled-models folder: system property, then {@code FIJI_GAN_MODELS}, then {@code ./models}. */
+	/**
+	 * The bundled-models folder: system property, then {@code FIJI_GAN_MODELS},
+	 * then {@code ./models}.
+	 */
 	public static Path modelsDir() {
 		return ModelReference.modelsDir();
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.io.IOException;
@@ -14,15 +15,18 @@ import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.BioImageRdf;
 
 /**
- * Finds the files behind what a user names as a model: an {@code .onnx} file, a bioimage.io
- * {@code rdf.yaml}, a folder holding one (or a {@value ModelStore#ONNX_FILE}), a bioimage.io
- * {@code .zip} (unpacked through {@link PackageCache}), or the name of a bundled or installed model
- * in {@link #modelsDir()}. A descriptor is checked against the SHA-256 sums it states before it is
- * returned. Stateless; safe to call from any thread.
+ * Finds the files behind what a user names as a model: an {@code .onnx} file, a
+ * bioimage.io {@code rdf.yaml}, a folder holding one (or a
+ * {@value ModelStore#ONNX_FILE}), a bioimage.io {@code .zip} (unpacked through
+ * {@link PackageCache}), or the name of a bundled or installed model in
+ * {@link #modelsDir()}. A descriptor is checked against the SHA-256 sums it
+ * states before it is returned. Stateless; safe to call from any thread.
  */
 final class ModelReference {
+
 	/**
-	 * The model's ONNX weights and, when it came with one, its bioimage.io descriptor.
+	 * The model's ONNX weights and, when it came with one, its bioimage.io
+	 * descriptor.
 	 *
 	 * @param rdf null for a bare {@code .onnx} file
 	 */
@@ -30,14 +34,19 @@ final class ModelReference {
 
 	private ModelReference() {}
 
-	/** @throws GanException for a blank reference or one that names nothing that holds a model */
+	/**
+	 * @throws GanException for a blank reference or one that names nothing that
+	 *           holds a model
+	 */
 	static Resolved resolve(String reference) {
-		if (reference == null || reference.isBlank()) throw new GanException("no model given");
+		if (reference == null || reference.isBlank()) throw new GanException(
+			"no model given");
 		Path path = Path.of(reference);
 		if (!Files.exists(path)) {
 			Optional<Path> bundled = findBundled(reference);
 			if (bundled.isEmpty()) throw new GanException("model '" + reference +
-				"' not found: it is neither a file nor a bundled model" + bundledHint());
+				"' not found: it is neither a file nor a bundled model" +
+				bundledHint());
 			path = bundled.get();
 		}
 		if (Files.isDirectory(path)) path = rdfIn(path);
@@ -54,15 +63,19 @@ final class ModelReference {
 		return new Resolved(path, null);
 	}
 
-	/** The folders under the bundled-models folder that hold an rdf.yaml or a model.onnx, by name. */
+	/**
+	 * The folders under the bundled-models folder that hold an rdf.yaml or a
+	 * model.onnx, by name.
+	 */
 	static List<String> bundledNames() {
 		List<String> names = new ArrayList<>();
 		Path dir = modelsDir();
 		if (dir == null || !Files.isDirectory(dir)) return names;
 		try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
 			for (Path p : ds)
-				if (Files.isRegularFile(p.resolve("rdf.yaml")) || Files.isRegularFile(p.resolve(
-					ModelStore.ONNX_FILE))) names.add(p.getFileName().toString());
+				if (Files.isRegularFile(p.resolve("rdf.yaml")) || Files.isRegularFile(p
+					.resolve(ModelStore.ONNX_FILE))) names.add(p.getFileName()
+						.toString());
 		}
 		catch (IOException e) {
 			return names;
@@ -71,7 +84,10 @@ final class ModelReference {
 		return names;
 	}
 
-	/** The bundled-models folder: system property, then {@code FIJI_GAN_MODELS}, then {@code ./models}. */
+	/**
+	 * The bundled-models folder: system property, then {@code FIJI_GAN_MODELS},
+	 * then {@code ./models}.
+	 */
 	static Path modelsDir() {
 		String p = System.getProperty(ModelLoader.MODELS_DIR_PROPERTY);
 		if (p == null || p.isBlank()) p = System.getenv("FIJI_GAN_MODELS");
@@ -81,30 +97,38 @@ final class ModelReference {
 
 	private static Optional<Path> findBundled(String name) {
 		Path dir = modelsDir();
-		if (dir == null || name.contains("/") || name.contains("\\") || name.contains("..")) return Optional
-			.empty();
-		Path rdf = dir.resolve(name).resolve("rdf.yaml"), onnx = dir.resolve(name).resolve(ModelStore.ONNX_FILE);
+		if (dir == null || name.contains("/") || name.contains("\\") || name
+			.contains("..")) return Optional.empty();
+		Path rdf = dir.resolve(name).resolve("rdf.yaml"), onnx = dir.resolve(name)
+			.resolve(ModelStore.ONNX_FILE);
 		if (Files.isRegularFile(rdf)) return Optional.of(rdf);
-		return Files.isRegularFile(onnx) ? Optional.of(onnx) : Optional.empty(); // installed by ModelStore
+		return Files.isRegularFile(onnx) ? Optional.of(onnx) : Optional.empty(); // installed
+																																							// by
+																																							// ModelStore
 	}
 
 	private static String bundledHint() {
 		List<String> names = bundledNames();
-		return names.isEmpty() ? "" : " (bundled: " + String.join(", ", names) + ")";
+		return names.isEmpty() ? "" : " (bundled: " + String.join(", ", names) +
+			")";
 	}
 
 	/** The descriptor in {@code dir}, else its {@value ModelStore#ONNX_FILE}. */
 	static Path rdfIn(Path dir) {
 		for (String n : new String[] { "rdf.yaml", "bioimageio.yaml" })
 			if (Files.isRegularFile(dir.resolve(n))) return dir.resolve(n);
-		try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.rdf.yaml")) {
+		try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir,
+			"*.rdf.yaml"))
+		{
 			for (Path p : ds)
 				return p;
 		}
 		catch (IOException e) {
 			// below
 		}
-		if (Files.isRegularFile(dir.resolve(ModelStore.ONNX_FILE))) return dir.resolve(ModelStore.ONNX_FILE);
-		throw new GanException("folder " + dir + " holds no rdf.yaml model descriptor");
+		if (Files.isRegularFile(dir.resolve(ModelStore.ONNX_FILE))) return dir
+			.resolve(ModelStore.ONNX_FILE);
+		throw new GanException("folder " + dir +
+			" holds no rdf.yaml model descriptor");
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.io.IOException;
@@ -13,8 +14,12 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 
-/** The text {@code info} prints about a model: what it is, what it takes, and where each choice came from. */
+/**
+ * The text {@code info} prints about a model: what it is, what it takes, and
+ * where each choice came from.
+ */
 final class ModelReport {
+
 	private ModelReport() {}
 
 	/** Multi-line human-readable description for {@code info}. */
@@ -26,58 +31,76 @@ final class ModelReport {
 		line(sb, "sha256", d.sha256());
 		line(sb, "task", d.task().id() + origin(d, "task"));
 		if (g != null) {
-			line(sb, "opset", g.opsetImports().entrySet().stream().map(e -> (e.getKey().isEmpty()
-				? "ai.onnx" : e.getKey()) + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("?"));
+			line(sb, "opset", g.opsetImports().entrySet().stream().map(e -> (e
+				.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue())
+				.reduce((a, b) -> a + ", " + b).orElse("?"));
 			line(sb, "producer", g.producer().isEmpty() ? "?" : g.producer());
-			line(sb, "parameters", String.format(Locale.ROOT, "%,d", g.parameterCount()));
+			line(sb, "parameters", String.format(Locale.ROOT, "%,d", g
+				.parameterCount()));
 			for (ValueInfo v : g.inputs())
-				line(sb, "input", v.name() + " " + v.elementTypeName() + " " + v.shapeString());
+				line(sb, "input", v.name() + " " + v.elementTypeName() + " " + v
+					.shapeString());
 			for (ValueInfo v : g.outputs())
-				line(sb, "output", v.name() + " " + v.elementTypeName() + " " + v.shapeString());
+				line(sb, "output", v.name() + " " + v.elementTypeName() + " " + v
+					.shapeString());
 		}
 		if (!(d.kind() instanceof ModelKind.Generator)) {
 			ImageInput in = d.image();
-			line(sb, "image input", in.name() + ", axes " + in.layout() + ", " + (in.channels() == 0 ? "any"
-				: in.channels()) + " channel(s), width " + in.x() + ", height " + in.y() + ", batch " + (in
-					.maxBatch() == Integer.MAX_VALUE ? "dynamic" : in.maxBatch()));
+			line(sb, "image input", in.name() + ", axes " + in.layout() + ", " + (in
+				.channels() == 0 ? "any" : in.channels()) + " channel(s), width " + in
+					.x() + ", height " + in.y() + ", batch " + (in
+						.maxBatch() == Integer.MAX_VALUE ? "dynamic" : in.maxBatch()));
 			line(sb, "scale", Numbers.significant(d.scale(), 4) + origin(d, "scale"));
 			line(sb, "halo", d.haloPixels() + " px" + origin(d, "halo"));
 			line(sb, "tiling", tiling(d));
 		}
-		if (d.kind() instanceof ModelKind.Inpainting k) line(sb, "mask", (k.mask().isExtraChannel()
-			? "last channel of the image" : "input '" + k.mask().inputName() + "'") + ", hole = " + Numbers.significant(k
-				.mask().holeValue(), 4) + origin(d, "mask"));
+		if (d.kind() instanceof ModelKind.Inpainting k) line(sb, "mask", (k.mask()
+			.isExtraChannel() ? "last channel of the image" : "input '" + k.mask()
+				.inputName() + "'") + ", hole = " + Numbers.significant(k.mask()
+					.holeValue(), 4) + origin(d, "mask"));
 		if (d.kind() instanceof ModelKind.Generator k) {
 			GeneratorSpec gs = k.spec();
-			line(sb, "latent", gs.latentInput() + ", " + gs.latentDim() + " values, standard normal");
-			line(sb, "classes", !gs.isConditional() ? "none (unconditional)" : gs.classInput() + ", " + (gs
-				.classCount() > 0 ? gs.classCount() : "unknown number of") + " classes" + (gs.classNames()
-					.isEmpty() ? "" : " " + gs.classNames()));
+			line(sb, "latent", gs.latentInput() + ", " + gs.latentDim() +
+				" values, standard normal");
+			line(sb, "classes", !gs.isConditional() ? "none (unconditional)" : gs
+				.classInput() + ", " + (gs.classCount() > 0 ? gs.classCount()
+					: "unknown number of") + " classes" + (gs.classNames().isEmpty() ? ""
+						: " " + gs.classNames()));
 		}
-		line(sb, "value range", "in " + d.inputRange() + ", out " + d.outputRange() + origin(d, "range"));
-		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) line(sb, "output",
-			"noise/residual: result = input - output" + origin(d, "output"));
-		if (!d.preprocessing().isEmpty()) line(sb, "preprocessing", steps(d.preprocessing()));
-		if (!d.postprocessing().isEmpty()) line(sb, "postprocessing", steps(d.postprocessing()));
-		if (!d.outputInInputUnits()) line(sb, "result", "the postprocessed model output, in float (bioimage.io)");
+		line(sb, "value range", "in " + d.inputRange() + ", out " + d
+			.outputRange() + origin(d, "range"));
+		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) line(sb,
+			"output", "noise/residual: result = input - output" + origin(d,
+				"output"));
+		if (!d.preprocessing().isEmpty()) line(sb, "preprocessing", steps(d
+			.preprocessing()));
+		if (!d.postprocessing().isEmpty()) line(sb, "postprocessing", steps(d
+			.postprocessing()));
+		if (!d.outputInInputUnits()) line(sb, "result",
+			"the postprocessed model output, in float (bioimage.io)");
 		if (g != null) {
 			line(sb, "operators", g.opCounts().toString());
-			ReceptiveField rf = d.kind() instanceof ModelKind.Generator ? g.receptiveField() : g.tiling(d.image()
-				.name(), d.image().layout()).receptiveField();
-			if (!rf.notes().isEmpty()) line(sb, "graph notes", String.join("; ", rf.notes()));
+			ReceptiveField rf = d.kind() instanceof ModelKind.Generator ? g
+				.receptiveField() : g.tiling(d.image().name(), d.image().layout())
+					.receptiveField();
+			if (!rf.notes().isEmpty()) line(sb, "graph notes", String.join("; ", rf
+				.notes()));
 		}
-		line(sb, "providers", "this build can run: " + ModelSession.availableProviders().stream().map(
-			p -> p.id()).reduce((a, b) -> a + ", " + b).orElse("cpu"));
+		line(sb, "providers", "this build can run: " + ModelSession
+			.availableProviders().stream().map(p -> p.id()).reduce((a, b) -> a +
+				", " + b).orElse("cpu"));
 		ModelProto model = readModel(d);
 		for (ExecutionProvider p : ProviderCoverage.reported())
-			line(sb, "cpu fallback", p.id() + ": " + (model == null ? "unknown (the model file could not be read again)"
-				: ProviderCoverage.describe(ProviderCoverage.missing(model, p))));
+			line(sb, "cpu fallback", p.id() + ": " + (model == null
+				? "unknown (the model file could not be read again)" : ProviderCoverage
+					.describe(ProviderCoverage.missing(model, p))));
 		return sb.toString();
 	}
 
 	/**
-	 * The model file again, for the provider-coverage lines: {@link OnnxGraphInfo} keeps no
-	 * initializers, whose element types the check reads. Null when it cannot be read.
+	 * The model file again, for the provider-coverage lines:
+	 * {@link OnnxGraphInfo} keeps no initializers, whose element types the check
+	 * reads. Null when it cannot be read.
 	 */
 	private static ModelProto readModel(ModelDescriptor d) {
 		try {
@@ -90,13 +113,15 @@ final class ModelReport {
 
 	/** Whether tiles give the whole-image result, and if not, why. */
 	private static String tiling(ModelDescriptor d) {
-		if (!d.isTileable()) return "not exact, runs untiled when memory allows: " + String.join("; ", d
-			.wholeImageOps());
-		ReceptiveField rf = d.graph() == null ? null : d.graph().tiling(d.image().name(), d.image().layout())
-			.receptiveField();
-		if (rf != null && rf.exact() && d.haloPixels() < rf.haloPixels()) return "every operation sees only its " +
-			"window, but the halo (" + d.haloPixels() + " px) is smaller than the receptive field (" + rf.haloPixels() +
-			" px): tiles may differ from a whole-image run near their edges";
+		if (!d.isTileable()) return "not exact, runs untiled when memory allows: " +
+			String.join("; ", d.wholeImageOps());
+		ReceptiveField rf = d.graph() == null ? null : d.graph().tiling(d.image()
+			.name(), d.image().layout()).receptiveField();
+		if (rf != null && rf.exact() && d.haloPixels() < rf.haloPixels())
+			return "every operation sees only its " + "window, but the halo (" + d
+				.haloPixels() + " px) is smaller than the receptive field (" + rf
+					.haloPixels() +
+				" px): tiles may differ from a whole-image run near their edges";
 		return "exact (every operation sees only its window)";
 	}
 
@@ -109,8 +134,8 @@ final class ModelReport {
 		sb.append(String.format(Locale.ROOT, "%-14s %s%n", key + ":", value));
 	}
 
-
 	private static String steps(List<ProcessingStep> steps) {
-		return String.join(", ", steps.stream().map(ProcessingStep::describe).toList());
+		return String.join(", ", steps.stream().map(ProcessingStep::describe)
+			.toList());
 	}
 }

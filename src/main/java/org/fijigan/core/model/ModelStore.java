@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.io.IOException;
@@ -25,19 +26,23 @@ import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.BioImageRdf;
 
 /**
- * A models folder: one sub-folder per model, holding either a bioimage.io {@code rdf.yaml} with its
- * files or a single {@value #ONNX_FILE}. When the store is {@link ModelLoader#modelsDir()} (the
- * launcher's {@code models/}, or {@code FIJI_GAN_MODELS}), {@code --model NAME} loads an installed
- * model by its folder name.
+ * A models folder: one sub-folder per model, holding either a bioimage.io
+ * {@code rdf.yaml} with its files or a single {@value #ONNX_FILE}. When the
+ * store is {@link ModelLoader#modelsDir()} (the launcher's {@code models/}, or
+ * {@code FIJI_GAN_MODELS}), {@code --model NAME} loads an installed model by
+ * its folder name.
  * <p>
- * Installing is atomic: everything is first copied, downloaded or unpacked into a hidden folder in
- * the store ({@code .NAME.installing-HEX}), checked, and only then renamed to {@code NAME}; after a
- * failure (a checksum mismatch, a damaged package, a cancelled download) nothing is installed and
- * no temporary file is left. Removing renames the folder away first, so a half-deleted model never
- * answers to its name. Names are single path segments; nothing outside the store is ever written or
- * deleted. Not safe for two processes installing the same name at once (the second fails).
+ * Installing is atomic: everything is first copied, downloaded or unpacked into
+ * a hidden folder in the store ({@code .NAME.installing-HEX}), checked, and
+ * only then renamed to {@code NAME}; after a failure (a checksum mismatch, a
+ * damaged package, a cancelled download) nothing is installed and no temporary
+ * file is left. Removing renames the folder away first, so a half-deleted model
+ * never answers to its name. Names are single path segments; nothing outside
+ * the store is ever written or deleted. Not safe for two processes installing
+ * the same name at once (the second fails).
  */
 public final class ModelStore {
+
 	/** The file name of an ONNX model installed without a descriptor. */
 	public static final String ONNX_FILE = "model.onnx";
 	/** Lines of the model card {@link #list()} returns. */
@@ -45,7 +50,8 @@ public final class ModelStore {
 	/** Largest download {@link #ModelStore(Path)} accepts: 4 GiB. */
 	public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 4L << 30;
 
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+	private static final Pattern NAME = Pattern.compile(
+		"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
 	private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
 	private final Path root;
@@ -55,15 +61,22 @@ public final class ModelStore {
 		this(root, DEFAULT_MAX_DOWNLOAD_BYTES);
 	}
 
-	/** @param maxDownloadBytes a larger download is refused (from its Content-Length, or when it gets there) */
+	/**
+	 * @param maxDownloadBytes a larger download is refused (from its
+	 *          Content-Length, or when it gets there)
+	 */
 	public ModelStore(Path root, long maxDownloadBytes) {
 		if (root == null) throw new GanException("no models folder given");
-		if (maxDownloadBytes < 1) throw new IllegalArgumentException("maxDownloadBytes " + maxDownloadBytes);
+		if (maxDownloadBytes < 1) throw new IllegalArgumentException(
+			"maxDownloadBytes " + maxDownloadBytes);
 		this.root = root.toAbsolutePath().normalize();
 		this.maxDownloadBytes = maxDownloadBytes;
 	}
 
-	/** The store at {@link ModelLoader#modelsDir()}, where {@code --model NAME} looks. */
+	/**
+	 * The store at {@link ModelLoader#modelsDir()}, where {@code --model NAME}
+	 * looks.
+	 */
 	public static ModelStore standard() {
 		return new ModelStore(ModelLoader.modelsDir());
 	}
@@ -72,7 +85,10 @@ public final class ModelStore {
 		return root;
 	}
 
-	/** The installed models by name; a folder that cannot be read is listed with its problem. */
+	/**
+	 * The installed models by name; a folder that cannot be read is listed with
+	 * its problem.
+	 */
 	public List<InstalledModel> list() {
 		List<InstalledModel> models = new ArrayList<>();
 		if (!Files.isDirectory(root)) return models;
@@ -85,33 +101,40 @@ public final class ModelStore {
 			}
 		}
 		catch (IOException e) {
-			throw new GanException("cannot list the models folder " + root + ": " + e.getMessage(), e);
+			throw new GanException("cannot list the models folder " + root + ": " + e
+				.getMessage(), e);
 		}
 		models.sort(Comparator.comparing(InstalledModel::name));
 		return models;
 	}
 
 	/**
-	 * Installs a model from a folder holding an rdf.yaml, an {@code .onnx} file, a bioimage.io
-	 * {@code .zip}, or an http(s) URL of either file. Runs on the caller's thread; a download reports
-	 * {@code download} progress events in bytes and checks {@code cancellation} between chunks.
+	 * Installs a model from a folder holding an rdf.yaml, an {@code .onnx} file,
+	 * a bioimage.io {@code .zip}, or an http(s) URL of either file. Runs on the
+	 * caller's thread; a download reports {@code download} progress events in
+	 * bytes and checks {@code cancellation} between chunks.
 	 *
-	 * @param name the model's name in the store, or null for one made from the source's file name
-	 * @param sha256 when given, the SHA-256 (hex) of the source file (of the ONNX weights for a
-	 *          folder); a descriptor's own checksum is checked too
-	 * @throws GanException when the source cannot be read, the checksum differs, or the name is taken;
-	 *           nothing is installed then
+	 * @param name the model's name in the store, or null for one made from the
+	 *          source's file name
+	 * @param sha256 when given, the SHA-256 (hex) of the source file (of the ONNX
+	 *          weights for a folder); a descriptor's own checksum is checked too
+	 * @throws GanException when the source cannot be read, the checksum differs,
+	 *           or the name is taken; nothing is installed then
 	 */
-	public InstalledModel install(String source, String name, String sha256, ProgressListener progress,
-		CancellationToken cancellation)
+	public InstalledModel install(String source, String name, String sha256,
+		ProgressListener progress, CancellationToken cancellation)
 	{
-		if (source == null || source.isBlank()) throw new GanException("no model to install given");
+		if (source == null || source.isBlank()) throw new GanException(
+			"no model to install given");
 		if (sha256 != null && sha256.isBlank()) sha256 = null;
-		if (sha256 != null && !SHA256.matcher(sha256.trim()).matches()) throw new GanException("--sha256 '" +
-			sha256 + "' is not 64 hexadecimal digits");
-		String expected = sha256 == null ? null : sha256.trim().toLowerCase(Locale.ROOT);
+		if (sha256 != null && !SHA256.matcher(sha256.trim()).matches())
+			throw new GanException("--sha256 '" + sha256 +
+				"' is not 64 hexadecimal digits");
+		String expected = sha256 == null ? null : sha256.trim().toLowerCase(
+			Locale.ROOT);
 		ProgressListener listener = ProgressListener.safe(progress);
-		CancellationToken token = cancellation == null ? CancellationToken.none() : cancellation;
+		CancellationToken token = cancellation == null ? CancellationToken.none()
+			: cancellation;
 		String s = source.trim();
 		String lower = s.toLowerCase(Locale.ROOT);
 		if (name != null) checkName(name);
@@ -121,65 +144,82 @@ public final class ModelStore {
 			String fileName = ModelDownload.lastSegment(uri);
 			Path download = root.resolve(".download-" + hex() + ".tmp");
 			try {
-				String actual = ModelDownload.download(uri, download, maxDownloadBytes, listener, token);
-				if (expected != null && !expected.equals(actual)) throw mismatch(s, actual, expected);
-				return installFile(download, fileName, name == null ? defaultName(fileName) : name, null);
+				String actual = ModelDownload.download(uri, download, maxDownloadBytes,
+					listener, token);
+				if (expected != null && !expected.equals(actual)) throw mismatch(s,
+					actual, expected);
+				return installFile(download, fileName, name == null ? defaultName(
+					fileName) : name, null);
 			}
 			finally {
 				deleteQuietly(download);
 			}
 		}
-		if (lower.matches("[a-z][a-z0-9+.-]*://.*")) throw new GanException("cannot install from " + s +
-			": only http:// and https:// URLs, folders and files are supported");
+		if (lower.matches("[a-z][a-z0-9+.-]*://.*")) throw new GanException(
+			"cannot install from " + s +
+				": only http:// and https:// URLs, folders and files are supported");
 		Path path = Path.of(s).toAbsolutePath().normalize();
-		if (!Files.exists(path)) throw new GanException("model to install not found: " + path);
+		if (!Files.exists(path)) throw new GanException(
+			"model to install not found: " + path);
 		String fileName = path.getFileName().toString();
 		String fl = fileName.toLowerCase(Locale.ROOT);
-		if (Files.isRegularFile(path) && (fl.endsWith(".yaml") || fl.endsWith(".yml"))) {
+		if (Files.isRegularFile(path) && (fl.endsWith(".yaml") || fl.endsWith(
+			".yml")))
+		{
 			path = path.getParent();
 			fileName = path.getFileName().toString();
 		}
-		if (Files.isDirectory(path)) return installFolder(path, name == null ? defaultName(fileName) : name,
-			expected);
-		return installFile(path, fileName, name == null ? defaultName(fileName) : name, expected);
+		if (Files.isDirectory(path)) return installFolder(path, name == null
+			? defaultName(fileName) : name, expected);
+		return installFile(path, fileName, name == null ? defaultName(fileName)
+			: name, expected);
 	}
 
 	/**
 	 * Deletes an installed model's folder.
 	 *
-	 * @throws GanException for a name that is not a single path segment, that is not installed, or
-	 *           whose folder holds neither an rdf.yaml nor a {@value #ONNX_FILE}
+	 * @throws GanException for a name that is not a single path segment, that is
+	 *           not installed, or whose folder holds neither an rdf.yaml nor a
+	 *           {@value #ONNX_FILE}
 	 */
 	public void remove(String name) {
 		checkName(name);
 		Path folder = root.resolve(name);
-		if (!folder.normalize().getParent().equals(root)) throw new GanException("'" + name +
-			"' is not a name in " + root);
+		if (!folder.normalize().getParent().equals(root)) throw new GanException(
+			"'" + name + "' is not a name in " + root);
 		if (Files.isSymbolicLink(folder)) throw new GanException(folder +
 			" is a link, not a model installed here; remove it by hand");
-		if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) throw new GanException("no model called '" +
-			name + "' in " + root + installedHint());
+		if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS))
+			throw new GanException("no model called '" + name + "' in " + root +
+				installedHint());
 		if (modelFile(folder) == null) throw new GanException(folder +
-			" holds no rdf.yaml or " + ONNX_FILE + ", so it is not a model installed here; remove it by hand");
+			" holds no rdf.yaml or " + ONNX_FILE +
+			", so it is not a model installed here; remove it by hand");
 		Path away = root.resolve("." + name + ".removing-" + hex());
 		try {
 			Files.move(folder, away, StandardCopyOption.ATOMIC_MOVE);
 			deleteTree(away);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot remove " + folder + ": " + e.getMessage(), e);
+			throw new GanException("cannot remove " + folder + ": " + e.getMessage(),
+				e);
 		}
 	}
 
-	/** @throws GanException unless {@code name} is a plain name (letters, digits, {@code . _ + -}) */
+	/**
+	 * @throws GanException unless {@code name} is a plain name (letters, digits,
+	 *           {@code . _ + -})
+	 */
 	public static String checkName(String name) {
-		if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals(".."))
-			throw new GanException("model name '" + name +
+		if (name == null || !NAME.matcher(name).matches() || name.equals(".") ||
+			name.equals("..")) throw new GanException("model name '" + name +
 				"' must start with a letter or digit and hold only letters, digits, '.', '_', '+' and '-'");
 		return name;
 	}
 
-	private InstalledModel installFolder(Path folder, String name, String expected) {
+	private InstalledModel installFolder(Path folder, String name,
+		String expected)
+	{
 		Path target = free(name);
 		Path staging = staging(name);
 		try {
@@ -188,8 +228,9 @@ public final class ModelStore {
 			model.verifySha256();
 			if (expected != null) {
 				String actual = ModelLoader.sha256(model.onnxWeights());
-				if (!expected.equals(actual)) throw mismatch("the ONNX weights " + staging.relativize(model
-					.onnxWeights()) + " in " + folder, actual, expected);
+				if (!expected.equals(actual)) throw mismatch("the ONNX weights " +
+					staging.relativize(model.onnxWeights()) + " in " + folder, actual,
+					expected);
 			}
 			return commit(staging, target);
 		}
@@ -201,14 +242,21 @@ public final class ModelStore {
 		}
 	}
 
-	/** {@code e} with the staging folder's path replaced by the source's, which the user knows. */
-	private static GanException inSource(GanException e, Path staging, String source) {
+	/**
+	 * {@code e} with the staging folder's path replaced by the source's, which
+	 * the user knows.
+	 */
+	private static GanException inSource(GanException e, Path staging,
+		String source)
+	{
 		String m = e.getMessage();
 		if (m == null || !m.contains(staging.toString())) return e;
 		return new GanException(m.replace(staging.toString(), source), e);
 	}
 
-	private InstalledModel installFile(Path file, String fileName, String name, String expected) {
+	private InstalledModel installFile(Path file, String fileName, String name,
+		String expected)
+	{
 		if (expected != null) {
 			String actual = ModelLoader.sha256(file);
 			if (!expected.equals(actual)) throw mismatch(fileName, actual, expected);
@@ -226,13 +274,15 @@ public final class ModelStore {
 				OnnxGraphInfo.read(staging.resolve(ONNX_FILE));
 			}
 			catch (GanException e) {
-				throw new GanException(fileName + " is neither an ONNX model nor a bioimage.io .zip: " + e
-					.getMessage(), e);
+				throw new GanException(fileName +
+					" is neither an ONNX model nor a bioimage.io .zip: " + e.getMessage(),
+					e);
 			}
 			return commit(staging, target);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot install " + fileName + ": " + e.getMessage(), e);
+			throw new GanException("cannot install " + fileName + ": " + e
+				.getMessage(), e);
 		}
 		catch (GanException e) {
 			throw inSource(e, staging, fileName);
@@ -246,33 +296,42 @@ public final class ModelStore {
 		try {
 			Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
 		}
-		catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+		catch (FileAlreadyExistsException
+				| java.nio.file.DirectoryNotEmptyException e)
+		{
 			throw taken(target);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot install into " + target + ": " + e.getMessage(), e);
+			throw new GanException("cannot install into " + target + ": " + e
+				.getMessage(), e);
 		}
 		return describe(target.getFileName().toString(), target);
 	}
 
-	private static GanException mismatch(String what, String actual, String expected) {
-		return new GanException(what + " has SHA-256 " + actual + " but " + expected +
+	private static GanException mismatch(String what, String actual,
+		String expected)
+	{
+		return new GanException(what + " has SHA-256 " + actual + " but " +
+			expected +
 			" was expected: it is damaged or not the published file; nothing was installed");
 	}
 
 	private InstalledModel describe(String name, Path folder) {
 		Path file = modelFile(folder);
 		if (file == null) return null;
-		if (file.getFileName().toString().equals(ONNX_FILE)) return new InstalledModel(name, folder, "onnx",
-			name, "", card(folder.resolve("README.md")), null);
+		if (file.getFileName().toString().equals(ONNX_FILE))
+			return new InstalledModel(name, folder, "onnx", name, "", card(folder
+				.resolve("README.md")), null);
 		try {
 			BioImageModel m = BioImageRdf.read(file);
-			Path doc = m.documentation() != null ? m.documentation() : folder.resolve("README.md");
-			return new InstalledModel(name, folder, "bioimage.io", m.name(), m.description().strip(), card(doc),
-				null);
+			Path doc = m.documentation() != null ? m.documentation() : folder.resolve(
+				"README.md");
+			return new InstalledModel(name, folder, "bioimage.io", m.name(), m
+				.description().strip(), card(doc), null);
 		}
 		catch (GanException e) {
-			return new InstalledModel(name, folder, "bioimage.io", name, "", List.of(), e.getMessage());
+			return new InstalledModel(name, folder, "bioimage.io", name, "", List
+				.of(), e.getMessage());
 		}
 	}
 
@@ -290,12 +349,15 @@ public final class ModelStore {
 			" holds no rdf.yaml (bioimage.io descriptor); to install a bare model, give its .onnx file");
 	}
 
-	/** The first {@link #CARD_LINES} non-blank lines of a Markdown file, headings' '#' removed. */
+	/**
+	 * The first {@link #CARD_LINES} non-blank lines of a Markdown file, headings'
+	 * '#' removed.
+	 */
 	private static List<String> card(Path markdown) {
 		if (markdown == null || !Files.isRegularFile(markdown)) return List.of();
 		try (Stream<String> lines = Files.lines(markdown, StandardCharsets.UTF_8)) {
-			return lines.map(l -> l.replaceFirst("^#+\\s*", "").strip()).filter(l -> !l.isEmpty()).limit(
-				CARD_LINES).toList();
+			return lines.map(l -> l.replaceFirst("^#+\\s*", "").strip()).filter(
+				l -> !l.isEmpty()).limit(CARD_LINES).toList();
 		}
 		catch (IOException | java.io.UncheckedIOException e) {
 			return List.of();
@@ -309,8 +371,9 @@ public final class ModelStore {
 	}
 
 	private GanException taken(Path target) {
-		return new GanException("a model called '" + target.getFileName() + "' is already installed in " +
-			root + "; remove it first or choose another name");
+		return new GanException("a model called '" + target.getFileName() +
+			"' is already installed in " + root +
+			"; remove it first or choose another name");
 	}
 
 	private Path staging(String name) {
@@ -319,7 +382,8 @@ public final class ModelStore {
 			Files.createDirectory(staging);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot write to the models folder " + root + ": " + e.getMessage(), e);
+			throw new GanException("cannot write to the models folder " + root +
+				": " + e.getMessage(), e);
 		}
 		return staging;
 	}
@@ -329,13 +393,15 @@ public final class ModelStore {
 			Files.createDirectories(root);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot create the models folder " + root + ": " + e.getMessage(), e);
+			throw new GanException("cannot create the models folder " + root + ": " +
+				e.getMessage(), e);
 		}
 	}
 
 	private String installedHint() {
 		List<String> names = list().stream().map(InstalledModel::name).toList();
-		return names.isEmpty() ? " (none is installed)" : " (installed: " + String.join(", ", names) + ")";
+		return names.isEmpty() ? " (none is installed)" : " (installed: " + String
+			.join(", ", names) + ")";
 	}
 
 	private static void copyTree(Path from, Path to) {
@@ -356,15 +422,19 @@ public final class ModelStore {
 	private static boolean isZip(Path file) throws IOException {
 		try (InputStream in = Files.newInputStream(file)) {
 			byte[] magic = in.readNBytes(4);
-			return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+			return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' &&
+				magic[2] == 3 && magic[3] == 4;
 		}
 	}
 
-
-	/** A valid name from a file or folder name: its stem, other characters replaced by '-'. */
+	/**
+	 * A valid name from a file or folder name: its stem, other characters
+	 * replaced by '-'.
+	 */
 	static String defaultName(String fileName) {
 		String stem = fileName.replaceFirst("(?i)\\.(onnx|zip)$", "");
-		String name = stem.replaceAll("[^A-Za-z0-9._+-]", "-").replaceFirst("^[^A-Za-z0-9]+", "");
+		String name = stem.replaceAll("[^A-Za-z0-9._+-]", "-").replaceFirst(
+			"^[^A-Za-z0-9]+", "");
 		if (name.length() > 128) name = name.substring(0, 128);
 		return name.isEmpty() ? "model" : name;
 	}

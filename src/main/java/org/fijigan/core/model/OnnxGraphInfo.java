@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.io.IOException;
@@ -30,56 +31,67 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 /**
- * A read-only analysis of one ONNX model file: what it declares (opsets, inputs, outputs,
- * metadata, operator counts) and what a tiler needs to know (receptive field, scale, and whether
- * tiles give exactly the whole-image result). Everything is computed when the file is read, the
- * tiling analysis again for another layout of the image input; the object holds no file handle
- * and, of the graph, only its nodes and small constants (no weights). Safe to share between
- * threads.
+ * A read-only analysis of one ONNX model file: what it declares (opsets,
+ * inputs, outputs, metadata, operator counts) and what a tiler needs to know
+ * (receptive field, scale, and whether tiles give exactly the whole-image
+ * result). Everything is computed when the file is read, the tiling analysis
+ * again for another layout of the image input; the object holds no file handle
+ * and, of the graph, only its nodes and small constants (no weights). Safe to
+ * share between threads.
  * <p>
- * <b>Receptive field.</b> {@link LocalityWalker} walks the nodes in file order (topological in a
- * valid ONNX graph), calls of model-local functions inlined, and tracks for every tensor computed
- * from an image input which of its axes are batch, y, x or other (from the input's layout, then
- * through every Transpose, Reshape, Concat, Slice, ...), each axis's length and <em>jump</em>
- * (input pixels per tensor pixel), and the tensor's <em>halo</em> (input pixels of context on each
- * side). A window of span {@code d(k-1)} with leading pad {@code p} reaches {@code max(p, d(k-1)-p)}
- * tensor pixels to one side; ConvTranspose reaches that divided by its stride, rounded up, on its
- * input map; nearest resizing needs no context, linear one input-map pixel, cubic two.
+ * <b>Receptive field.</b> {@link LocalityWalker} walks the nodes in file order
+ * (topological in a valid ONNX graph), calls of model-local functions inlined,
+ * and tracks for every tensor computed from an image input which of its axes
+ * are batch, y, x or other (from the input's layout, then through every
+ * Transpose, Reshape, Concat, Slice, ...), each axis's length and <em>jump</em>
+ * (input pixels per tensor pixel), and the tensor's <em>halo</em> (input pixels
+ * of context on each side). A window of span {@code d(k-1)} with leading pad
+ * {@code p} reaches {@code max(p, d(k-1)-p)} tensor pixels to one side;
+ * ConvTranspose reaches that divided by its stride, rounded up, on its input
+ * map; nearest resizing needs no context, linear one input-map pixel, cubic
+ * two.
  * <p>
- * <b>Exact tiling.</b> Tiles cut with that halo give exactly the whole-image result when no node's
- * output at a pixel depends on pixels outside its window. Each node is decided on its own; one
- * that breaks this is named, with the reason, in {@link #wholeImageOps()}:
+ * <b>Exact tiling.</b> Tiles cut with that halo give exactly the whole-image
+ * result when no node's output at a pixel depends on pixels outside its window.
+ * Each node is decided on its own; one that breaks this is named, with the
+ * reason, in {@link #wholeImageOps()}:
  * <ul>
- * <li>statistics over y or x: any Reduce*, ArgMax/ArgMin, TopK, CumSum, LpNormalization and
- * Softmax/LogSoftmax/Hardmax along a spatial axis; global pooling; instance, group and
- * mean-variance normalisation, and layer normalisation over a spatial axis; BatchNormalization in
- * training mode;</li>
- * <li>quantisation with a scale computed from the tensor (DynamicQuantizeLinear);</li>
- * <li>the image's size used as a value (Shape or Size feeding arithmetic on image data, a crop or
- * padding computed from it); a shape computed from Shape and used as a shape is fine;</li>
- * <li>reshapes that merge y with x, or image positions into the batch or into other axes; splitting
- * a spatial axis into itself and smaller steps after it, and merging them back, keeps every pixel
- * local (DepthToSpace, SpaceToDepth, the Reshape-Transpose-Reshape pixel shuffle);</li>
- * <li>Flatten, Gemm or MatMul summing over image positions, and a product of two image tensors;</li>
- * <li>position-dependent operations: a constant or per-channel parameter varying along y or x,
- * Concat, Split, Slice, Tile or Gather along y or x, Resize with {@code align_corners} or a crop,
- * Pad with {@code wrap};</li>
- * <li>outputs that depend on where values lie (NonZero, Unique, Compress, MaxPool's indices);</li>
- * <li>and anything not understood: an unknown or custom operator on image data, a subgraph that
- * reads image data, a scale factor or shape that cannot be told. Unknown means not exact.</li>
+ * <li>statistics over y or x: any Reduce*, ArgMax/ArgMin, TopK, CumSum,
+ * LpNormalization and Softmax/LogSoftmax/Hardmax along a spatial axis; global
+ * pooling; instance, group and mean-variance normalisation, and layer
+ * normalisation over a spatial axis; BatchNormalization in training mode;</li>
+ * <li>quantisation with a scale computed from the tensor
+ * (DynamicQuantizeLinear);</li>
+ * <li>the image's size used as a value (Shape or Size feeding arithmetic on
+ * image data, a crop or padding computed from it); a shape computed from Shape
+ * and used as a shape is fine;</li>
+ * <li>reshapes that merge y with x, or image positions into the batch or into
+ * other axes; splitting a spatial axis into itself and smaller steps after it,
+ * and merging them back, keeps every pixel local (DepthToSpace, SpaceToDepth,
+ * the Reshape-Transpose-Reshape pixel shuffle);</li>
+ * <li>Flatten, Gemm or MatMul summing over image positions, and a product of
+ * two image tensors;</li>
+ * <li>position-dependent operations: a constant or per-channel parameter
+ * varying along y or x, Concat, Split, Slice, Tile or Gather along y or x,
+ * Resize with {@code align_corners} or a crop, Pad with {@code wrap};</li>
+ * <li>outputs that depend on where values lie (NonZero, Unique, Compress,
+ * MaxPool's indices);</li>
+ * <li>and anything not understood: an unknown or custom operator on image data,
+ * a subgraph that reads image data, a scale factor or shape that cannot be
+ * told. Unknown means not exact.</li>
  * </ul>
- * What follows a breaker is walked on but not named again. Lengths along y and x are tracked by
- * their leading term ({@link Extent}), so that shape arithmetic such as {@code Shape(x)[2] * 2}
- * lines up with the axes it measures. What this does not check: that tiles start on a multiple of
- * a strided model's total stride (a stride-2 layer on a tile shifted by one pixel samples other
- * pixels), which the tile planner does not arrange.
+ * What follows a breaker is walked on but not named again. Lengths along y and
+ * x are tracked by their leading term ({@link Extent}), so that shape
+ * arithmetic such as {@code Shape(x)[2] * 2} lines up with the axes it
+ * measures. What this does not check: that tiles start on a multiple of a
+ * strided model's total stride (a stride-2 layer on a tile shifted by one pixel
+ * samples other pixels), which the tile planner does not arrange.
  * <p>
- * About 400 lines because this Javadoc states the exact-tiling rules in one place (the walk itself
- * is {@link LocalityWalker} and its rule classes); the code reads the file once and answers
- * questions about it, one job.
+ * About 400 lines because this Javadoc states the exact-tiling rules in one
+ * place (the walk itself is {@link LocalityWalker} and its rule classes); the
+ * code reads the file once and answers questions about it, one job.
  */
 public final class OnnxGraphInfo {
-
 
 	private final String displayName;
 	private final long irVersion;
@@ -95,7 +107,8 @@ public final class OnnxGraphInfo {
 	private final GraphProto skeleton;
 	private final List<FunctionProto> functions;
 	private final Map<String, TensorLayout> imageLayouts = new LinkedHashMap<>();
-	private final Map<Map<String, TensorLayout>, Tiling> tilings = new ConcurrentHashMap<>();
+	private final Map<Map<String, TensorLayout>, Tiling> tilings =
+		new ConcurrentHashMap<>();
 	private final Tiling tiling;
 	private final Map<String, String> outputProducers = new LinkedHashMap<>();
 	private final int maxFeatureChannels;
@@ -104,19 +117,24 @@ public final class OnnxGraphInfo {
 	/**
 	 * Reads and analyses a model file.
 	 *
-	 * @throws GanException if the file is missing, unreadable, over 2 GB, or not an ONNX model; the
-	 *             message names the file
+	 * @throws GanException if the file is missing, unreadable, over 2 GB, or not
+	 *           an ONNX model; the message names the file
 	 */
 	public static OnnxGraphInfo read(Path onnxFile) {
-		if (!Files.exists(onnxFile)) throw new GanException("Model file not found: " + onnxFile);
-		if (Files.isDirectory(onnxFile)) throw new GanException("Model path is a folder, not an .onnx file: " + onnxFile);
+		if (!Files.exists(onnxFile)) throw new GanException(
+			"Model file not found: " + onnxFile);
+		if (Files.isDirectory(onnxFile)) throw new GanException(
+			"Model path is a folder, not an .onnx file: " + onnxFile);
 		byte[] bytes;
 		try {
-			if (Files.size(onnxFile) > Integer.MAX_VALUE - 16) throw new GanException(onnxFile
-				+ " is larger than 2 GB; such models must keep their weights in external data files");
+			if (Files.size(onnxFile) > Integer.MAX_VALUE - 16) throw new GanException(
+				onnxFile +
+					" is larger than 2 GB; such models must keep their weights in external data files");
 			bytes = Files.readAllBytes(onnxFile);
-		} catch (IOException e) {
-			throw new GanException("Cannot read model file " + onnxFile + ": " + e.getMessage(), e);
+		}
+		catch (IOException e) {
+			throw new GanException("Cannot read model file " + onnxFile + ": " + e
+				.getMessage(), e);
 		}
 		return parse(bytes, onnxFile.toString());
 	}
@@ -125,50 +143,64 @@ public final class OnnxGraphInfo {
 	 * Analyses a model held in memory.
 	 *
 	 * @param displayName how messages name the model, usually its file path
-	 * @throws GanException if the bytes are not an ONNX model (corrupt, truncated, no graph)
+	 * @throws GanException if the bytes are not an ONNX model (corrupt,
+	 *           truncated, no graph)
 	 */
 	public static OnnxGraphInfo parse(byte[] bytes, String displayName) {
 		ModelProto model;
 		try {
 			model = ModelProto.parseFrom(bytes);
-		} catch (Exception | StackOverflowError e) {
+		}
+		catch (Exception | StackOverflowError e) {
 			throw invalid(displayName, String.valueOf(e.getMessage()), e);
 		}
-		if (!model.hasGraph()) throw invalid(displayName, "it contains no graph", null);
+		if (!model.hasGraph()) throw invalid(displayName, "it contains no graph",
+			null);
 		if (model.getOpsetImportCount() == 0 && model.getIrVersion() == 0)
-			throw invalid(displayName, "it declares neither an IR version nor an opset", null);
-		if (model.getGraph().getOutputCount() == 0) throw invalid(displayName, "its graph has no outputs", null);
+			throw invalid(displayName,
+				"it declares neither an IR version nor an opset", null);
+		if (model.getGraph().getOutputCount() == 0) throw invalid(displayName,
+			"its graph has no outputs", null);
 		try {
 			return new OnnxGraphInfo(model, displayName);
-		} catch (RuntimeException | StackOverflowError e) {
+		}
+		catch (RuntimeException | StackOverflowError e) {
 			throw invalid(displayName, e.toString(), e);
 		}
 	}
 
-	private static GanException invalid(String name, String why, Throwable cause) {
-		return new GanException(name + " is not a valid ONNX model: " + why.replaceAll("\\s+", " ").trim(), cause);
+	private static GanException invalid(String name, String why,
+		Throwable cause)
+	{
+		return new GanException(name + " is not a valid ONNX model: " + why
+			.replaceAll("\\s+", " ").trim(), cause);
 	}
 
 	private OnnxGraphInfo(ModelProto model, String displayName) {
 		this.displayName = displayName;
 		this.irVersion = model.getIrVersion();
-		this.producer = (model.getProducerName() + " " + model.getProducerVersion()).trim();
-		model.getOpsetImportList().forEach(o -> opsetImports.put(o.getDomain(), o.getVersion()));
+		this.producer = (model.getProducerName() + " " + model.getProducerVersion())
+			.trim();
+		model.getOpsetImportList().forEach(o -> opsetImports.put(o.getDomain(), o
+			.getVersion()));
 		GraphProto graph = model.getGraph();
-		for (StringStringEntryProto e : model.getMetadataPropsList()) metadata.put(e.getKey(), e.getValue());
+		for (StringStringEntryProto e : model.getMetadataPropsList())
+			metadata.put(e.getKey(), e.getValue());
 
 		Set<String> initializerNames = new LinkedHashSet<>();
 		long parameters = 0;
 		for (TensorProto t : graph.getInitializerList()) {
 			initializerNames.add(t.getName());
-			if (ElementTypes.isFloatingPoint(t.getDataType()))
-				parameters += t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
+			if (ElementTypes.isFloatingPoint(t.getDataType())) parameters += t
+				.getDimsList().stream().mapToLong(Long::longValue).reduce(1,
+					Math::multiplyExact);
 		}
 		collectExternalData(graph, 0, externalDataLocations);
 		this.parameterCount = parameters;
 		for (ValueInfoProto v : graph.getInputList())
 			if (!initializerNames.contains(v.getName())) inputs.add(valueInfo(v));
-		for (ValueInfoProto v : graph.getOutputList()) outputs.add(valueInfo(v));
+		for (ValueInfoProto v : graph.getOutputList())
+			outputs.add(valueInfo(v));
 		Map<String, TensorProto> initializers = new HashMap<>();
 		for (TensorProto t : graph.getInitializerList())
 			initializers.put(t.getName(), t);
@@ -182,45 +214,56 @@ public final class OnnxGraphInfo {
 			local.add(f.getDomain() + "::" + f.getName());
 		for (FunctionProto f : functions)
 			for (NodeProto n : f.getNodeList())
-				if (!isStandardDomain(n.getDomain()) && !local.contains(n.getDomain() + "::" + n.getOpType())
-					&& !nonStandardDomains.contains(n.getDomain())) nonStandardDomains.add(n.getDomain());
+				if (!isStandardDomain(n.getDomain()) && !local.contains(n.getDomain() +
+					"::" + n.getOpType()) && !nonStandardDomains.contains(n.getDomain()))
+					nonStandardDomains.add(n.getDomain());
 		for (NodeProto n : graph.getNodeList()) {
 			for (String o : n.getOutputList())
 				if (outputNames.contains(o)) outputProducers.put(o, n.getOpType());
-			if ((n.getOpType().equals("Conv") || n.getOpType().equals("ConvTranspose")) && n.getInputCount() > 1) {
+			if ((n.getOpType().equals("Conv") || n.getOpType().equals(
+				"ConvTranspose")) && n.getInputCount() > 1)
+			{
 				TensorProto w = initializers.get(n.getInput(1));
-				if (w != null && w.getDimsCount() >= 2) features = (int) Math.max(features, Math.max(w.getDims(0), w
-					.getDims(1)));
+				if (w != null && w.getDimsCount() >= 2) features = (int) Math.max(
+					features, Math.max(w.getDims(0), w.getDims(1)));
 			}
-			if (n.getOpType().equals("Gather") && n.getInputCount() == 2 && initializers.containsKey(n.getInput(0))
-				&& initializers.get(n.getInput(0)).getDimsCount() >= 1)
-				embeddingRows.putIfAbsent(n.getInput(1), (int) initializers.get(n.getInput(0)).getDims(0));
+			if (n.getOpType().equals("Gather") && n.getInputCount() == 2 &&
+				initializers.containsKey(n.getInput(0)) && initializers.get(n.getInput(
+					0)).getDimsCount() >= 1) embeddingRows.putIfAbsent(n.getInput(1),
+						(int) initializers.get(n.getInput(0)).getDims(0));
 			boolean standard = isStandardDomain(n.getDomain());
-			opCounts.merge(standard ? n.getOpType() : n.getDomain() + "::" + n.getOpType(), 1, Integer::sum);
-			if (!standard && !local.contains(n.getDomain() + "::" + n.getOpType()) && !nonStandardDomains.contains(n
-				.getDomain())) nonStandardDomains.add(n.getDomain());
+			opCounts.merge(standard ? n.getOpType() : n.getDomain() + "::" + n
+				.getOpType(), 1, Integer::sum);
+			if (!standard && !local.contains(n.getDomain() + "::" + n.getOpType()) &&
+				!nonStandardDomains.contains(n.getDomain())) nonStandardDomains.add(n
+					.getDomain());
 		}
 		this.maxFeatureChannels = features;
 		this.skeleton = withoutWeights(graph);
 		for (ValueInfoProto v : graph.getInputList()) {
-			if (initializerNames.contains(v.getName()) || !v.getType().hasTensorType()) continue;
-			if (!v.getType().getTensorType().hasShape()) imageLayouts.put(v.getName(), TensorLayout.BCYX);
-			else if (valueInfo(v).rank() >= 3 && valueInfo(v).rank() <= 4) imageLayouts.put(v.getName(),
-				DescriptorInference.guessLayout(valueInfo(v)));
+			if (initializerNames.contains(v.getName()) || !v.getType()
+				.hasTensorType()) continue;
+			if (!v.getType().getTensorType().hasShape()) imageLayouts.put(v.getName(),
+				TensorLayout.BCYX);
+			else if (valueInfo(v).rank() >= 3 && valueInfo(v).rank() <= 4)
+				imageLayouts.put(v.getName(), DescriptorInference.guessLayout(valueInfo(
+					v)));
 		}
 		this.tiling = tiling(imageLayouts);
 	}
 
 	/**
-	 * What the tiling analysis needs of a graph: everything but the contents of tensors over 4,096
-	 * elements (weights), whose shapes stay.
+	 * What the tiling analysis needs of a graph: everything but the contents of
+	 * tensors over 4,096 elements (weights), whose shapes stay.
 	 */
 	private static GraphProto withoutWeights(GraphProto graph) {
 		GraphProto.Builder g = graph.toBuilder().clearInitializer();
 		for (TensorProto t : graph.getInitializerList()) {
-			long n = t.getDimsList().stream().reduce(1L, (a, b) -> a * Math.max(b, 0));
-			g.addInitializer(n <= 4096 ? t : t.toBuilder().clearRawData().clearFloatData().clearDoubleData()
-				.clearInt32Data().clearInt64Data().clearUint64Data().clearStringData().clearExternalData().build());
+			long n = t.getDimsList().stream().reduce(1L, (a, b) -> a * Math.max(b,
+				0));
+			g.addInitializer(n <= 4096 ? t : t.toBuilder().clearRawData()
+				.clearFloatData().clearDoubleData().clearInt32Data().clearInt64Data()
+				.clearUint64Data().clearStringData().clearExternalData().build());
 		}
 		return g.build();
 	}
@@ -243,8 +286,8 @@ public final class OnnxGraphInfo {
 	}
 
 	/**
-	 * The tiling analysis with {@code layout} as the layout of image input {@code input}; other
-	 * inputs of rank 3 or 4 keep their guessed layout.
+	 * The tiling analysis with {@code layout} as the layout of image input
+	 * {@code input}; other inputs of rank 3 or 4 keep their guessed layout.
 	 */
 	public Tiling tiling(String input, TensorLayout layout) {
 		Map<String, TensorLayout> layouts = new LinkedHashMap<>(imageLayouts);
@@ -255,24 +298,31 @@ public final class OnnxGraphInfo {
 	private Tiling tiling(Map<String, TensorLayout> layouts) {
 		return tilings.computeIfAbsent(Map.copyOf(layouts), l -> {
 			try {
-				LocalityWalker w = new LocalityWalker(skeleton, functions, defaultOpset(), l);
+				LocalityWalker w = new LocalityWalker(skeleton, functions,
+					defaultOpset(), l);
 				return new Tiling(w.result(), w.breakers(), w.hasFixedSpatialReshape());
 			}
-			catch (RuntimeException | StackOverflowError e) { // not exact, rather than a refused model
-				return new Tiling(new ReceptiveField(0, 1, false, List.of()), List.of("the graph could not be " +
-					"analysed (" + e + ")"), false);
+			catch (RuntimeException | StackOverflowError e) { // not exact, rather
+																												// than a refused model
+				return new Tiling(new ReceptiveField(0, 1, false, List.of()), List.of(
+					"the graph could not be " + "analysed (" + e + ")"), false);
 			}
 		});
 	}
 
 	/**
-	 * Every external-data location ONNX Runtime would open for this graph: initializers, sparse
-	 * initializers, and tensors in node attributes (Constant values), in subgraphs (If, Loop, Scan)
-	 * too. A tensor is counted when it is marked EXTERNAL or simply carries external_data entries.
+	 * Every external-data location ONNX Runtime would open for this graph:
+	 * initializers, sparse initializers, and tensors in node attributes (Constant
+	 * values), in subgraphs (If, Loop, Scan) too. A tensor is counted when it is
+	 * marked EXTERNAL or simply carries external_data entries.
 	 */
-	private static void collectExternalData(GraphProto graph, int depth, List<String> found) {
-		if (depth > 64) throw new GanException("subgraphs nested more than 64 deep");
-		for (TensorProto t : graph.getInitializerList()) collectExternalData(t, found);
+	private static void collectExternalData(GraphProto graph, int depth,
+		List<String> found)
+	{
+		if (depth > 64) throw new GanException(
+			"subgraphs nested more than 64 deep");
+		for (TensorProto t : graph.getInitializerList())
+			collectExternalData(t, found);
 		for (var s : graph.getSparseInitializerList()) {
 			collectExternalData(s.getValues(), found);
 			collectExternalData(s.getIndices(), found);
@@ -280,7 +330,8 @@ public final class OnnxGraphInfo {
 		for (NodeProto n : graph.getNodeList())
 			for (AttributeProto a : n.getAttributeList()) {
 				if (a.hasT()) collectExternalData(a.getT(), found);
-				for (TensorProto t : a.getTensorsList()) collectExternalData(t, found);
+				for (TensorProto t : a.getTensorsList())
+					collectExternalData(t, found);
 				if (a.hasSparseTensor()) {
 					collectExternalData(a.getSparseTensor().getValues(), found);
 					collectExternalData(a.getSparseTensor().getIndices(), found);
@@ -290,12 +341,14 @@ public final class OnnxGraphInfo {
 					collectExternalData(sparse.getIndices(), found);
 				}
 				if (a.hasG()) collectExternalData(a.getG(), depth + 1, found);
-				for (GraphProto g : a.getGraphsList()) collectExternalData(g, depth + 1, found);
+				for (GraphProto g : a.getGraphsList())
+					collectExternalData(g, depth + 1, found);
 			}
 	}
 
 	private static void collectExternalData(TensorProto t, List<String> found) {
-		if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL && t.getExternalDataCount() == 0) return;
+		if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL && t
+			.getExternalDataCount() == 0) return;
 		String location = "";
 		for (StringStringEntryProto e : t.getExternalDataList())
 			if (e.getKey().equals("location")) location = e.getValue();
@@ -303,8 +356,9 @@ public final class OnnxGraphInfo {
 	}
 
 	/**
-	 * The external-data locations a graph names anywhere (see {@link #externalDataLocations()}), for
-	 * callers that hold a parsed model, such as fine-tuning, which runs graphs from memory.
+	 * The external-data locations a graph names anywhere (see
+	 * {@link #externalDataLocations()}), for callers that hold a parsed model,
+	 * such as fine-tuning, which runs graphs from memory.
 	 */
 	public static List<String> externalDataLocations(GraphProto graph) {
 		List<String> found = new ArrayList<>();
@@ -317,7 +371,8 @@ public final class OnnxGraphInfo {
 	}
 
 	static ValueInfo valueInfo(ValueInfoProto v) {
-		if (!v.getType().hasTensorType()) return new ValueInfo(v.getName(), 0, new long[0], List.of());
+		if (!v.getType().hasTensorType()) return new ValueInfo(v.getName(), 0,
+			new long[0], List.of());
 		TensorShapeProto shape = v.getType().getTensorType().getShape();
 		long[] dims = new long[shape.getDimCount()];
 		List<String> names = new ArrayList<>();
@@ -326,80 +381,144 @@ public final class OnnxGraphInfo {
 			dims[i] = d.hasDimValue() ? d.getDimValue() : -1;
 			names.add(d.hasDimValue() ? "" : d.getDimParam());
 		}
-		return new ValueInfo(v.getName(), v.getType().getTensorType().getElemType(), dims, names);
+		return new ValueInfo(v.getName(), v.getType().getTensorType().getElemType(),
+			dims, names);
 	}
 
 	/** The name messages use for this model, usually its file path. */
-	public String displayName() { return displayName; }
-
-	public long irVersion() { return irVersion; }
-
-	/** Producer name and version, e.g. "pytorch 1.13.0"; "" when the file does not say. */
-	public String producer() { return producer; }
-
-	/** Opset version per operator domain, in file order; "" is the default ai.onnx domain. */
-	public Map<String, Long> opsetImports() { return Collections.unmodifiableMap(opsetImports); }
-
-	/** The opset of the default (ai.onnx) domain; 0 when the file does not import it. */
-	public long defaultOpset() {
-		return opsetImports.getOrDefault("", opsetImports.getOrDefault("ai.onnx", 0L));
+	public String displayName() {
+		return displayName;
 	}
 
-	/** Graph inputs that are not initializers, in file order: what a caller must feed. */
-	public List<ValueInfo> inputs() { return Collections.unmodifiableList(inputs); }
+	public long irVersion() {
+		return irVersion;
+	}
 
-	public List<ValueInfo> outputs() { return Collections.unmodifiableList(outputs); }
+	/**
+	 * Producer name and version, e.g. "pytorch 1.13.0"; "" when the file does not
+	 * say.
+	 */
+	public String producer() {
+		return producer;
+	}
 
-	/** Operator type to node count in the main graph; custom-domain ops read "domain::Op". */
-	public SortedMap<String, Integer> opCounts() { return Collections.unmodifiableSortedMap(opCounts); }
+	/**
+	 * Opset version per operator domain, in file order; "" is the default ai.onnx
+	 * domain.
+	 */
+	public Map<String, Long> opsetImports() {
+		return Collections.unmodifiableMap(opsetImports);
+	}
+
+	/**
+	 * The opset of the default (ai.onnx) domain; 0 when the file does not import
+	 * it.
+	 */
+	public long defaultOpset() {
+		return opsetImports.getOrDefault("", opsetImports.getOrDefault("ai.onnx",
+			0L));
+	}
+
+	/**
+	 * Graph inputs that are not initializers, in file order: what a caller must
+	 * feed.
+	 */
+	public List<ValueInfo> inputs() {
+		return Collections.unmodifiableList(inputs);
+	}
+
+	public List<ValueInfo> outputs() {
+		return Collections.unmodifiableList(outputs);
+	}
+
+	/**
+	 * Operator type to node count in the main graph; custom-domain ops read
+	 * "domain::Op".
+	 */
+	public SortedMap<String, Integer> opCounts() {
+		return Collections.unmodifiableSortedMap(opCounts);
+	}
 
 	/** The model's metadata_props, in file order. */
-	public Map<String, String> metadata() { return Collections.unmodifiableMap(metadata); }
-
-	/** Number of elements in floating-point initializers (float, double, float16, bfloat16). */
-	public long parameterCount() { return parameterCount; }
-
-	/**
-	 * Distinct "location" entries of externally stored tensors (initializers, Constant values,
-	 * subgraphs), relative to the model file; "" when an external tensor names no location.
-	 */
-	public List<String> externalDataLocations() { return Collections.unmodifiableList(externalDataLocations); }
+	public Map<String, String> metadata() {
+		return Collections.unmodifiableMap(metadata);
+	}
 
 	/**
-	 * Operator domains other than "" and "ai.onnx" (custom operators ONNX Runtime may lack), in the
-	 * graph and in its model-local functions; a domain whose operators are all model-local functions
-	 * is not one.
+	 * Number of elements in floating-point initializers (float, double, float16,
+	 * bfloat16).
 	 */
-	public List<String> nonStandardDomains() { return Collections.unmodifiableList(nonStandardDomains); }
+	public long parameterCount() {
+		return parameterCount;
+	}
 
 	/**
-	 * The estimate for the first graph output, with the guessed layouts of the image inputs; see the
-	 * class documentation for the rules.
+	 * Distinct "location" entries of externally stored tensors (initializers,
+	 * Constant values, subgraphs), relative to the model file; "" when an
+	 * external tensor names no location.
 	 */
-	public ReceptiveField receptiveField() { return tiling.receptiveField(); }
+	public List<String> externalDataLocations() {
+		return Collections.unmodifiableList(externalDataLocations);
+	}
 
 	/**
-	 * Why tiles would change the result, with the guessed layouts of the image inputs: one entry per
-	 * operation, "Op (node 'name'): reason"; empty when tiling is exact.
+	 * Operator domains other than "" and "ai.onnx" (custom operators ONNX Runtime
+	 * may lack), in the graph and in its model-local functions; a domain whose
+	 * operators are all model-local functions is not one.
 	 */
-	public List<String> wholeImageOps() { return tiling.wholeImageOps(); }
+	public List<String> nonStandardDomains() {
+		return Collections.unmodifiableList(nonStandardDomains);
+	}
 
 	/**
-	 * Whether a Reshape applied to image data hard-codes the spatial extents (its constant target
-	 * shape fixes the last two axes), as SRGAN's exported pixel shuffle does: such a model runs on
-	 * one input size only, whatever its input declares.
+	 * The estimate for the first graph output, with the guessed layouts of the
+	 * image inputs; see the class documentation for the rules.
 	 */
-	public boolean hasFixedSpatialReshape() { return tiling.fixedSpatialReshape(); }
-
-	/** The operator type of the node that writes graph output {@code name}, or null (e.g. an input passed through). */
-	public String producerOf(String name) { return outputProducers.get(name); }
-
-	/** The largest channel count of any Conv or ConvTranspose weight initializer (0 when none): a hint of working memory. */
-	public int maxFeatureChannels() { return maxFeatureChannels; }
+	public ReceptiveField receptiveField() {
+		return tiling.receptiveField();
+	}
 
 	/**
-	 * Rows of the constant table that graph value {@code indices} is looked up in by a Gather (an
-	 * embedding: the number of classes of a class-label input), or 0 when it is not.
+	 * Why tiles would change the result, with the guessed layouts of the image
+	 * inputs: one entry per operation, "Op (node 'name'): reason"; empty when
+	 * tiling is exact.
 	 */
-	public int embeddingRows(String indices) { return embeddingRows.getOrDefault(indices, 0); }
+	public List<String> wholeImageOps() {
+		return tiling.wholeImageOps();
+	}
+
+	/**
+	 * Whether a Reshape applied to image data hard-codes the spatial extents (its
+	 * constant target shape fixes the last two axes), as SRGAN's exported pixel
+	 * shuffle does: such a model runs on one input size only, whatever its input
+	 * declares.
+	 */
+	public boolean hasFixedSpatialReshape() {
+		return tiling.fixedSpatialReshape();
+	}
+
+	/**
+	 * The operator type of the node that writes graph output {@code name}, or
+	 * null (e.g. an input passed through).
+	 */
+	public String producerOf(String name) {
+		return outputProducers.get(name);
+	}
+
+	/**
+	 * The largest channel count of any Conv or ConvTranspose weight initializer
+	 * (0 when none): a hint of working memory.
+	 */
+	public int maxFeatureChannels() {
+		return maxFeatureChannels;
+	}
+
+	/**
+	 * Rows of the constant table that graph value {@code indices} is looked up in
+	 * by a Gather (an embedding: the number of classes of a class-label input),
+	 * or 0 when it is not.
+	 */
+	public int embeddingRows(String indices) {
+		return embeddingRows.getOrDefault(indices, 0);
+	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import static org.fijigan.core.model.ImageAxes.axis;
@@ -19,11 +20,15 @@ import org.fijigan.core.model.ImageAxes.Role;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
 /**
- * The rules of {@link LocalityWalker} for operators that move axes (Reshape, Flatten, Transpose,
- * Squeeze, Unsqueeze): y and x must stay apart, apart from the batch, and on axes of their own.
+ * The rules of {@link LocalityWalker} for operators that move axes (Reshape,
+ * Flatten, Transpose, Squeeze, Unsqueeze): y and x must stay apart, apart from
+ * the batch, and on axes of their own.
  */
 final class ReshapeRules extends OperatorRules {
-	ReshapeRules(LocalityWalker walk, Map<String, Pixels> pixels, KnownValues known) {
+
+	ReshapeRules(LocalityWalker walk, Map<String, Pixels> pixels,
+		KnownValues known)
+	{
 		super(walk, pixels, known);
 	}
 
@@ -38,9 +43,10 @@ final class ReshapeRules extends OperatorRules {
 	}
 
 	/**
-	 * A Reshape keeps every pixel local when it only splits a spatial axis into it and smaller
-	 * steps after it, or merges such steps back (pixel shuffles, space-to-depth), and leaves y and x
-	 * apart and apart from the batch. The axes are lined up in groups of equal total length.
+	 * A Reshape keeps every pixel local when it only splits a spatial axis into
+	 * it and smaller steps after it, or merges such steps back (pixel shuffles,
+	 * space-to-depth), and leaves y and x apart and apart from the batch. The
+	 * axes are lined up in groups of equal total length.
 	 */
 	Pixels reshape(NodeProto n, Pixels in, List<Extent> target) {
 		boolean literal = n.getInputCount() < 2 || !known.isSize(n.getInput(1));
@@ -58,7 +64,8 @@ final class ReshapeRules extends OperatorRules {
 		int inferred = -1;
 		for (int i = 0; i < t.size(); i++) {
 			Extent e = t.get(i);
-			if (e.isInteger() && e.num() == 0 && !allowZero) t.set(i, i < a.size() ? a.get(i).size() : Extent.UNKNOWN);
+			if (e.isInteger() && e.num() == 0 && !allowZero) t.set(i, i < a.size() ? a
+				.get(i).size() : Extent.UNKNOWN);
 			else if (e.isInteger() && e.num() == -1) {
 				if (inferred >= 0) return shapeNotUnderstood(n);
 				inferred = i;
@@ -108,7 +115,8 @@ final class ReshapeRules extends OperatorRules {
 			long spatial = group.stream().filter(x -> x.role().isSpatial()).count();
 			boolean batch = group.stream().anyMatch(x -> x.role() == Role.BATCH);
 			int firstOut = j0;
-			while (firstOut < j && isOne(t.get(firstOut))) firstOut++;
+			while (firstOut < j && isOne(t.get(firstOut)))
+				firstOut++;
 			for (int k = j0; k < j; k++)
 				out[k] = new Axis(Role.OTHER, t.get(k), 1);
 			if (spatial == 0) {
@@ -129,8 +137,9 @@ final class ReshapeRules extends OperatorRules {
 			}
 			Axis s = group.get(0);
 			if (!s.role().isSpatial()) {
-				breaks(n, "moves image positions into other axes (a spatial axis is not the outer one of those " +
-					"it merges or splits)");
+				breaks(n,
+					"moves image positions into other axes (a spatial axis is not the outer one of those " +
+						"it merges or splits)");
 				return null;
 			}
 			Extent innerIn = Extent.ONE, innerOut = Extent.ONE;
@@ -145,13 +154,15 @@ final class ReshapeRules extends OperatorRules {
 			double step = innerOut.value() / innerIn.value();
 			out[firstOut] = new Axis(s.role(), t.get(firstOut), s.jump() * step);
 			if (step > 1) halo = Math.max(halo, in.halo() + s.jump() * (step - 1));
-			if (literal && target.get(firstOut).isInteger() && target.get(firstOut).num() > 0) fixedSpatialReshape();
+			if (literal && target.get(firstOut).isInteger() && target.get(firstOut)
+				.num() > 0) fixedSpatialReshape();
 		}
 		return in.with(Arrays.asList(out), halo);
 	}
 
 	Pixels shapeNotUnderstood(NodeProto n) {
-		notUnderstood(n, "reshapes image data in a way fiji-gan cannot line up with the image's axes");
+		notUnderstood(n,
+			"reshapes image data in a way fiji-gan cannot line up with the image's axes");
 		return null;
 	}
 
@@ -184,8 +195,10 @@ final class ReshapeRules extends OperatorRules {
 	}
 
 	Pixels squeeze(NodeProto n, Pixels in, boolean unsqueeze) {
-		double[] axes = n.getInputCount() > 1 ? known.numbers(n.getInput(1)) : attrInts(n, "axes");
-		if (in.axes() == null) return new Pixels(null, in.halo(), in.jump(), in.tainted());
+		double[] axes = n.getInputCount() > 1 ? known.numbers(n.getInput(1))
+			: attrInts(n, "axes");
+		if (in.axes() == null) return new Pixels(null, in.halo(), in.jump(), in
+			.tainted());
 		List<Axis> out = new ArrayList<>(in.axes());
 		if (unsqueeze) {
 			if (axes == null) {
@@ -193,7 +206,8 @@ final class ReshapeRules extends OperatorRules {
 				return null;
 			}
 			int rank = in.rank() + axes.length;
-			int[] at = Arrays.stream(axes).mapToInt(d -> axis(d, rank)).sorted().toArray();
+			int[] at = Arrays.stream(axes).mapToInt(d -> axis(d, rank)).sorted()
+				.toArray();
 			for (int k : at)
 				if (k < 0 || k > out.size()) {
 					notUnderstood(n, "inserts an axis the tensor cannot have");
@@ -219,7 +233,8 @@ final class ReshapeRules extends OperatorRules {
 		for (int i = 0; i < out.size(); i++) {
 			if (!gone.contains(i)) kept.add(out.get(i));
 			else if (out.get(i).role().isSpatial()) {
-				breaks(n, "removes the image's " + (out.get(i).role() == Role.Y ? "y" : "x") + " axis");
+				breaks(n, "removes the image's " + (out.get(i).role() == Role.Y ? "y"
+					: "x") + " axis");
 				return null;
 			}
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.nio.file.Path;
@@ -12,11 +13,13 @@ import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.Tensor;
 
 /**
- * The last way {@link DescriptorInference} finds a model's scale: run it once on the CPU on a small
- * zero image (other inputs zero too, their dynamic axes 1 or the image's height and width) and
- * compare the output's width with the input's. The probe is bounded by {@link #MAX_PROBE_ELEMENTS}.
+ * The last way {@link DescriptorInference} finds a model's scale: run it once
+ * on the CPU on a small zero image (other inputs zero too, their dynamic axes 1
+ * or the image's height and width) and compare the output's width with the
+ * input's. The probe is bounded by {@link #MAX_PROBE_ELEMENTS}.
  */
 final class ScaleProbe {
+
 	/** Most float elements the probe run may feed the model: 64 MiB. */
 	static final long MAX_PROBE_ELEMENTS = 1 << 24;
 
@@ -25,11 +28,12 @@ final class ScaleProbe {
 	/** Runs the model once on a small zero image and compares sizes. */
 	static double scale(Path onnx, OnnxGraphInfo g, ImageInput in) {
 		String stateIt = "; state the model's scale with --scale";
-		int wanted = (int) Math.min(4096, Math.max(32, 2L * g.receptiveField().haloPixels() + 8));
+		int wanted = (int) Math.min(4096, Math.max(32, 2L * g.receptiveField()
+			.haloPixels() + 8));
 		int w = in.x().validSizeAtLeast(wanted);
 		int h = in.y().validSizeAtLeast(wanted);
-		if (w <= 0 || h <= 0) throw new GanException("could not find the model's scale: no valid probe size" +
-			stateIt);
+		if (w <= 0 || h <= 0) throw new GanException(
+			"could not find the model's scale: no valid probe size" + stateIt);
 		int c = Math.max(1, in.channels());
 		long[] shape = in.layout().shape(1, c, h, w);
 		Map<String, long[]> shapes = new HashMap<>();
@@ -38,30 +42,37 @@ final class ScaleProbe {
 			if (!v.name().equals(in.name())) {
 				long[] s = v.dims().clone();
 				for (int i = 0; i < s.length; i++)
-					if (s[i] < 0) s[i] = i == in.layout().yAxis() ? h : i == in.layout().xAxis() ? w : 1;
+					if (s[i] < 0) s[i] = i == in.layout().yAxis() ? h : i == in.layout()
+						.xAxis() ? w : 1;
 				shapes.put(v.name(), s);
 			}
 		long total = 0;
 		for (long[] s : shapes.values()) {
 			long n = 1;
 			for (long d : s)
-				n = d <= 0 ? 0 : n > MAX_PROBE_ELEMENTS / d ? MAX_PROBE_ELEMENTS + 1 : n * d;
+				n = d <= 0 ? 0 : n > MAX_PROBE_ELEMENTS / d ? MAX_PROBE_ELEMENTS + 1
+					: n * d;
 			total += n;
 		}
-		if (total > MAX_PROBE_ELEMENTS) throw new GanException("could not find the model's scale: a probe run " +
-			"would need more than " + MAX_PROBE_ELEMENTS + " input values" + stateIt);
+		if (total > MAX_PROBE_ELEMENTS) throw new GanException(
+			"could not find the model's scale: a probe run " +
+				"would need more than " + MAX_PROBE_ELEMENTS + " input values" +
+				stateIt);
 		Map<String, Tensor> feeds = new HashMap<>();
-		shapes.forEach((name, s) -> feeds.put(name, Tensor.of(new float[(int) Tensor.elementCount(s)], s)));
+		shapes.forEach((name, s) -> feeds.put(name, Tensor.of(new float[(int) Tensor
+			.elementCount(s)], s)));
 		String outName = g.outputs().get(0).name();
 		try (ModelSession s = ModelSession.open(onnx, DeviceSpec.CPU, 0)) {
-			Tensor t = s.run(feeds, List.of(outName), CancellationToken.none()).get(outName);
-			TensorLayout ol = t.shape().length == in.layout().rank() ? in.layout() : DescriptorInference.guessLayout(g
-				.outputs().get(0));
+			Tensor t = s.run(feeds, List.of(outName), CancellationToken.none()).get(
+				outName);
+			TensorLayout ol = t.shape().length == in.layout().rank() ? in.layout()
+				: DescriptorInference.guessLayout(g.outputs().get(0));
 			return (double) t.shape()[ol.xAxis()] / w;
 		}
 		catch (GanException e) {
-			throw new GanException("could not find the model's scale by a probe run (" + e.getMessage() +
-				"); state it with --scale", e);
+			throw new GanException(
+				"could not find the model's scale by a probe run (" + e.getMessage() +
+					"); state it with --scale", e);
 		}
 	}
 }

@@ -1,21 +1,29 @@
+
 package org.fijigan.core.model;
 
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
 
-/** What a model does, which decides how the engine feeds it and reads its output. */
+/**
+ * What a model does, which decides how the engine feeds it and reads its
+ * output.
+ */
 public enum TaskKind {
-	/** Image to image, output larger by the model's scale. */
-	SUPER_RESOLUTION("super-resolution"),
-	/** Image to image of the same size; the output may be the noise (see {@link OutputTransform}). */
-	DENOISE("denoise"),
-	/** Any other image-to-image model. */
-	IMAGE_TO_IMAGE("image-to-image"),
-	/** Image plus mask to image. */
-	INPAINT("inpaint"),
-	/** Latent vector (and optional class label) to image. */
-	GENERATE("generate");
+
+		/** Image to image, output larger by the model's scale. */
+		SUPER_RESOLUTION("super-resolution"),
+		/**
+		 * Image to image of the same size; the output may be the noise (see
+		 * {@link OutputTransform}).
+		 */
+		DENOISE("denoise"),
+		/** Any other image-to-image model. */
+		IMAGE_TO_IMAGE("image-to-image"),
+		/** Image plus mask to image. */
+		INPAINT("inpaint"),
+		/** Latent vector (and optional class label) to image. */
+		GENERATE("generate");
 
 	private final String id;
 
@@ -28,7 +36,8 @@ public enum TaskKind {
 	}
 
 	public boolean isImageToImage() {
-		return this == SUPER_RESOLUTION || this == DENOISE || this == IMAGE_TO_IMAGE;
+		return this == SUPER_RESOLUTION || this == DENOISE ||
+			this == IMAGE_TO_IMAGE;
 	}
 
 	public static TaskKind parse(String text) {

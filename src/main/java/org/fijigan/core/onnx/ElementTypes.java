@@ -1,3 +1,4 @@
+
 package org.fijigan.core.onnx;
 
 import java.util.Locale;
@@ -5,26 +6,30 @@ import java.util.Locale;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
 /**
- * ONNX tensor element types: the {@code TensorProto.DataType} numbers an ONNX file stores (1 float,
- * 6 int32, 7 int64, 10 float16, 11 double, 16 bfloat16, ...), named by the protobuf enum, and the
- * groups fiji-gan treats alike. Every question about an element type number is answered here.
+ * ONNX tensor element types: the {@code TensorProto.DataType} numbers an ONNX
+ * file stores (1 float, 6 int32, 7 int64, 10 float16, 11 double, 16 bfloat16,
+ * ...), named by the protobuf enum, and the groups fiji-gan treats alike. Every
+ * question about an element type number is answered here.
  */
 public final class ElementTypes {
+
 	private ElementTypes() {}
 
 	/** float32, float64, float16 and bfloat16. */
 	public static boolean isFloatingPoint(long type) {
-		return type == DataType.FLOAT_VALUE || type == DataType.DOUBLE_VALUE || type == DataType.FLOAT16_VALUE
-			|| type == DataType.BFLOAT16_VALUE;
+		return type == DataType.FLOAT_VALUE || type == DataType.DOUBLE_VALUE ||
+			type == DataType.FLOAT16_VALUE || type == DataType.BFLOAT16_VALUE;
 	}
 
 	/**
-	 * The floating-point types an image or latent input can have: those the engine converts its float32
-	 * values to before a run (float32, float64, float16). Not bfloat16, which it cannot write, so a
-	 * model with a bfloat16 input is refused when it is loaded rather than when it runs.
+	 * The floating-point types an image or latent input can have: those the
+	 * engine converts its float32 values to before a run (float32, float64,
+	 * float16). Not bfloat16, which it cannot write, so a model with a bfloat16
+	 * input is refused when it is loaded rather than when it runs.
 	 */
 	public static boolean isFeedableFloat(long type) {
-		return type == DataType.FLOAT_VALUE || type == DataType.DOUBLE_VALUE || type == DataType.FLOAT16_VALUE;
+		return type == DataType.FLOAT_VALUE || type == DataType.DOUBLE_VALUE ||
+			type == DataType.FLOAT16_VALUE;
 	}
 
 	/** The integer types a class-label input can have: int32 and int64. */
@@ -32,9 +37,13 @@ public final class ElementTypes {
 		return type == DataType.INT32_VALUE || type == DataType.INT64_VALUE;
 	}
 
-	/** Lower-case ONNX name, e.g. "float", "int64", "bfloat16"; "type N" for a number ONNX does not define. */
+	/**
+	 * Lower-case ONNX name, e.g. "float", "int64", "bfloat16"; "type N" for a
+	 * number ONNX does not define.
+	 */
 	public static String name(int type) {
 		DataType t = DataType.forNumber(type);
-		return t == null || t == DataType.UNDEFINED ? "type " + type : t.name().toLowerCase(Locale.ROOT);
+		return t == null || t == DataType.UNDEFINED ? "type " + type : t.name()
+			.toLowerCase(Locale.ROOT);
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.packaging;
 
 import java.util.Arrays;
@@ -7,13 +8,15 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 
 /**
- * A model package's cover: panels (input | output, or generated samples) with a white line between
- * them, each shown at the size of the largest, nearest-neighbour resampled, and each scaled to 8
- * bits by its own 1st and 99.8th percentiles (over all its channels together, so colours keep their
- * balance). A panel lower than {@value #MIN_HEIGHT} px is enlarged by the smallest whole factor
- * that reaches it.
+ * A model package's cover: panels (input | output, or generated samples) with a
+ * white line between them, each shown at the size of the largest,
+ * nearest-neighbour resampled, and each scaled to 8 bits by its own 1st and
+ * 99.8th percentiles (over all its channels together, so colours keep their
+ * balance). A panel lower than {@value #MIN_HEIGHT} px is enlarged by the
+ * smallest whole factor that reaches it.
  */
 final class CoverImage {
+
 	static final int MIN_HEIGHT = 256;
 	/** White pixels between panels. */
 	static final int GAP = 4;
@@ -36,9 +39,10 @@ final class CoverImage {
 	private CoverImage() {}
 
 	/**
-	 * The panels in a grid (side by side up to two, else as square a grid as fits), on white, the
-	 * canvas widened or heightened to a width:height between 1:1 and 2:1 as bioimage.io asks of
-	 * covers: an 8-bit image, or RGB when any panel has colour.
+	 * The panels in a grid (side by side up to two, else as square a grid as
+	 * fits), on white, the canvas widened or heightened to a width:height between
+	 * 1:1 and 2:1 as bioimage.io asks of covers: an 8-bit image, or RGB when any
+	 * panel has colour.
 	 */
 	static RasterImage compose(List<Panel> panels) {
 		int w = 0, h = 0;
@@ -50,13 +54,17 @@ final class CoverImage {
 		}
 		int k = Math.max(1, (MIN_HEIGHT + h - 1) / h);
 		int pw = w * k, ph = h * k;
-		int cols = panels.size() <= 2 ? panels.size() : (int) Math.ceil(Math.sqrt(panels.size()));
+		int cols = panels.size() <= 2 ? panels.size() : (int) Math.ceil(Math.sqrt(
+			panels.size()));
 		int rows = (panels.size() + cols - 1) / cols;
-		int gridW = cols * pw + (cols - 1) * GAP, gridH = rows * ph + (rows - 1) * GAP;
-		int width = Math.max(gridW, gridH), height = Math.max(gridH, (gridW + 1) / 2);
+		int gridW = cols * pw + (cols - 1) * GAP, gridH = rows * ph + (rows - 1) *
+			GAP;
+		int width = Math.max(gridW, gridH), height = Math.max(gridH, (gridW + 1) /
+			2);
 		int left0 = (width - gridW) / 2, top0 = (height - gridH) / 2;
 		int bands = rgb ? 3 : 1;
-		RasterImage cover = RasterImage.allocate(width, height, 1, 1, 1, rgb ? PixelType.RGB : PixelType.UINT8);
+		RasterImage cover = RasterImage.allocate(width, height, 1, 1, 1, rgb
+			? PixelType.RGB : PixelType.UINT8);
 		float[] white = new float[width];
 		Arrays.fill(white, 255);
 		for (int c = 0; c < bands; c++)
@@ -64,7 +72,8 @@ final class CoverImage {
 				cover.writeRegion(c, 0, 0, 0, y, width, 1, white, 0);
 		float[] row = new float[pw];
 		for (int i = 0; i < panels.size(); i++) {
-			int left = left0 + (i % cols) * (pw + GAP), top = top0 + (i / cols) * (ph + GAP);
+			int left = left0 + (i % cols) * (pw + GAP), top = top0 + (i / cols) *
+				(ph + GAP);
 			Panel p = panels.get(i);
 			float[][] scaled = toBytes(p);
 			for (int c = 0; c < bands; c++) {
@@ -89,14 +98,15 @@ final class CoverImage {
 			for (float v : c)
 				if (Float.isFinite(v)) all[count++] = v;
 		Arrays.sort(all, 0, count);
-		double lo = percentile(all, count, LOW_PERCENT), hi = percentile(all, count, HIGH_PERCENT);
+		double lo = percentile(all, count, LOW_PERCENT), hi = percentile(all, count,
+			HIGH_PERCENT);
 		double scale = hi > lo ? 255 / (hi - lo) : 0;
 		float[][] out = new float[p.channels().length][n];
 		for (int c = 0; c < out.length; c++)
 			for (int i = 0; i < n; i++) {
 				float v = p.channels()[c][i];
-				out[c][i] = !Float.isFinite(v) ? 0 : scale == 0 ? 128 : (float) Math.max(0, Math.min(255, (v - lo) *
-					scale));
+				out[c][i] = !Float.isFinite(v) ? 0 : scale == 0 ? 128 : (float) Math
+					.max(0, Math.min(255, (v - lo) * scale));
 			}
 		return out;
 	}

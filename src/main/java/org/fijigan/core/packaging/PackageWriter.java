@@ -1,3 +1,4 @@
+
 package org.fijigan.core.packaging;
 
 import java.io.IOException;
@@ -27,38 +28,47 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.bioimage.RdfYaml;
 
 /**
- * Makes a bioimage.io model package (format {@value #FORMAT_VERSION}) of an ONNX model, as fiji-gan
- * runs it: the folder holds the weights, {@value #RDF}, test and sample tensors, {@value #COVER} and
- * the model card. The package passes bioimage.io's JSON schema and the rules its Python library
- * adds, and loads in deepImageJ's parser (JDLL); docs/bundled-models.md says what was checked.
+ * Makes a bioimage.io model package (format {@value #FORMAT_VERSION}) of an
+ * ONNX model, as fiji-gan runs it: the folder holds the weights, {@value #RDF},
+ * test and sample tensors, {@value #COVER} and the model card. The package
+ * passes bioimage.io's JSON schema and the rules its Python library adds, and
+ * loads in deepImageJ's parser (JDLL); docs/bundled-models.md says what was
+ * checked.
  * <p>
- * What the package states is what {@link ModelLoader} inferred (plus the user's overrides): axes
- * and their sizes, the scale, the halo (in output pixels, as bioimage.io counts it), and the
- * normalisation fiji-gan applies, as bioimage.io preprocessing ({@code scale_range} for
- * percentiles, then {@code scale_linear} into the model's value range). The smallest input is
- * raised where the halo needs it (an output's smallest size less twice its halo must be at least
- * 1). A scale f other than 1 is written as input pixels of size f^2 and output pixels of size f,
- * so that the specification (size factor = input scale / output scale) and JDLL (which reads the
- * output scale as the size factor) agree. There is no postprocessing: the output stays in the
- * model's value range, and fiji-gan maps it back by inverting the preprocessing. What the
- * specification has no field for (task, value range, a residual output, the mask's hole value,
- * class names) goes into {@code config: fiji-gan:}, the keys {@link ModelLoader} reads; their
- * presence tells fiji-gan to invert. Before {@value #RDF} is put in place it is loaded back and
- * must describe the same model, or nothing is claimed.
+ * What the package states is what {@link ModelLoader} inferred (plus the user's
+ * overrides): axes and their sizes, the scale, the halo (in output pixels, as
+ * bioimage.io counts it), and the normalisation fiji-gan applies, as
+ * bioimage.io preprocessing ({@code scale_range} for percentiles, then
+ * {@code scale_linear} into the model's value range). The smallest input is
+ * raised where the halo needs it (an output's smallest size less twice its halo
+ * must be at least 1). A scale f other than 1 is written as input pixels of
+ * size f^2 and output pixels of size f, so that the specification (size factor
+ * = input scale / output scale) and JDLL (which reads the output scale as the
+ * size factor) agree. There is no postprocessing: the output stays in the
+ * model's value range, and fiji-gan maps it back by inverting the
+ * preprocessing. What the specification has no field for (task, value range, a
+ * residual output, the mask's hole value, class names) goes into
+ * {@code config: fiji-gan:}, the keys {@link ModelLoader} reads; their presence
+ * tells fiji-gan to invert. Before {@value #RDF} is put in place it is loaded
+ * back and must describe the same model, or nothing is claimed.
  * <p>
- * The test tensors are one run of fiji-gan's own pipeline on a centre crop of the sample image
- * (untiled, on the CPU), read as the specification says: the test input is the crop's raw values
- * (and the mask as the model takes it), which bioimage.io's test preprocesses itself; the test
- * output is the model's output. A generator's are its seeded latent vectors and class labels, and
- * its output. Each tensor also gets a sample tensor, an image for a person to look at.
+ * The test tensors are one run of fiji-gan's own pipeline on a centre crop of
+ * the sample image (untiled, on the CPU), read as the specification says: the
+ * test input is the crop's raw values (and the mask as the model takes it),
+ * which bioimage.io's test preprocesses itself; the test output is the model's
+ * output. A generator's are its seeded latent vectors and class labels, and its
+ * output. Each tensor also gets a sample tensor, an image for a person to look
+ * at.
  * <p>
- * Every file is written atomically ({@link AtomicFile}); {@value #RDF} is written last, after
- * everything it names. Written twice from the same inputs, a package is the same bytes. This class
- * writes the files; {@link TestRun} makes the test tensors and the cover, {@link NormalizationSteps}
- * the preprocessing, {@link RdfDocument} the descriptor, and {@link ReadBackCheck} compares what it
- * loads back as.
+ * Every file is written atomically ({@link AtomicFile}); {@value #RDF} is
+ * written last, after everything it names. Written twice from the same inputs,
+ * a package is the same bytes. This class writes the files; {@link TestRun}
+ * makes the test tensors and the cover, {@link NormalizationSteps} the
+ * preprocessing, {@link RdfDocument} the descriptor, and {@link ReadBackCheck}
+ * compares what it loads back as.
  */
 public final class PackageWriter {
+
 	public static final String RDF = "rdf.yaml";
 	public static final String TEST_INPUT = "test_input.npy";
 	public static final String TEST_MASK = "test_mask.npy";
@@ -68,9 +78,16 @@ public final class PackageWriter {
 	public static final String README = "README.md";
 	/** The bioimage.io model format written. */
 	public static final String FORMAT_VERSION = "0.5.7";
-	/** What bioimage.io's library looks for in the model card ({@code #.*[vV]alidation}). */
-	private static final Pattern VALIDATION_HEADING = Pattern.compile("#.*[vV]alidation");
-	/** {@code eps} of the {@code scale_range} step (the specification wants it above 0). */
+	/**
+	 * What bioimage.io's library looks for in the model card
+	 * ({@code #.*[vV]alidation}).
+	 */
+	private static final Pattern VALIDATION_HEADING = Pattern.compile(
+		"#.*[vV]alidation");
+	/**
+	 * {@code eps} of the {@code scale_range} step (the specification wants it
+	 * above 0).
+	 */
 	public static final double SCALE_RANGE_EPS = 1e-6;
 
 	private PackageWriter() {}
@@ -79,25 +96,33 @@ public final class PackageWriter {
 	 * Writes the package.
 	 *
 	 * @param codec writes {@value #COVER}
-	 * @throws GanException for a model or sample it cannot package, a folder that holds files without
-	 *           {@link PackageOptions#overwrite()}, or a file it cannot write
+	 * @throws GanException for a model or sample it cannot package, a folder that
+	 *           holds files without {@link PackageOptions#overwrite()}, or a file
+	 *           it cannot write
 	 */
-	public static PackageResult write(PackageOptions o, ImageCodec codec, CancellationToken cancel) {
+	public static PackageResult write(PackageOptions o, ImageCodec codec,
+		CancellationToken cancel)
+	{
 		Path onnx = o.model();
 		String onnxName = onnx.getFileName().toString();
-		if (!onnxName.toLowerCase(Locale.ROOT).endsWith(".onnx")) throw new GanException(
-			"package-model packages an .onnx file; " + onnx + " is not one");
-		if (!Files.isRegularFile(onnx)) throw new GanException("model " + onnx + " does not exist");
+		if (!onnxName.toLowerCase(Locale.ROOT).endsWith(".onnx"))
+			throw new GanException("package-model packages an .onnx file; " + onnx +
+				" is not one");
+		if (!Files.isRegularFile(onnx)) throw new GanException("model " + onnx +
+			" does not exist");
 		Path folder = o.folder();
 		checkFolder(folder, o.overwrite());
 		ModelDescriptor loaded = ModelLoader.load(onnx.toString(), o.overrides());
-		if (loaded.graph() != null && !loaded.graph().externalDataLocations().isEmpty()) throw new GanException("model " +
-			onnxName + " keeps weights in external data files " + loaded.graph().externalDataLocations() +
-			"; package-model copies one .onnx file: save the model with its weights inside");
+		if (loaded.graph() != null && !loaded.graph().externalDataLocations()
+			.isEmpty()) throw new GanException("model " + onnxName +
+				" keeps weights in external data files " + loaded.graph()
+					.externalDataLocations() +
+				"; package-model copies one .onnx file: save the model with its weights inside");
 		List<String> notes = new ArrayList<>();
-		ModelDescriptor d = loaded.task() == TaskKind.GENERATE ? loaded : RdfDocument.fitMinimumToHalo(loaded, notes);
-		TestRun run = d.task() == TaskKind.GENERATE ? TestRun.ofGenerator(d, o, notes, cancel) : TestRun.ofImageModel(d,
-			o, notes, cancel);
+		ModelDescriptor d = loaded.task() == TaskKind.GENERATE ? loaded
+			: RdfDocument.fitMinimumToHalo(loaded, notes);
+		TestRun run = d.task() == TaskKind.GENERATE ? TestRun.ofGenerator(d, o,
+			notes, cancel) : TestRun.ofImageModel(d, o, notes, cancel);
 		cancel.throwIfCancelled();
 
 		List<Path> files = new ArrayList<>();
@@ -105,17 +130,20 @@ public final class PackageWriter {
 			Files.createDirectories(folder);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot create " + folder + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot create " + folder + ": " + AtomicFile
+				.describe(e), e);
 		}
 		Path weights = folder.resolve(onnxName);
-		if (!isSameFile(onnx, weights)) AtomicFile.writeStream(weights, o.overwrite(), out -> Files.copy(onnx, out));
-		if (!ModelLoader.sha256(weights).equals(d.sha256())) throw new GanException(onnx +
-			" changed while it was being packaged; package it again");
+		if (!isSameFile(onnx, weights)) AtomicFile.writeStream(weights, o
+			.overwrite(), out -> Files.copy(onnx, out));
+		if (!ModelLoader.sha256(weights).equals(d.sha256())) throw new GanException(
+			onnx + " changed while it was being packaged; package it again");
 		files.add(weights);
 		Map<String, String> sha = new LinkedHashMap<>();
 		for (TestRun.TestTensor t : run.tensors()) {
 			Path p = folder.resolve(t.file());
-			AtomicFile.writeStream(p, o.overwrite(), out -> Npy.write(out, t.array()));
+			AtomicFile.writeStream(p, o.overwrite(), out -> Npy.write(out, t
+				.array()));
 			sha.put(t.file(), ModelLoader.sha256(p));
 			files.add(p);
 		}
@@ -123,7 +151,8 @@ public final class PackageWriter {
 			String name = sampleFile(t);
 			Path p = folder.resolve(name);
 			t.sample().setTitle(name);
-			AtomicFile.write(p, o.overwrite(), tmp -> codec.write(t.sample(), name.substring(name.lastIndexOf('.')), tmp));
+			AtomicFile.write(p, o.overwrite(), tmp -> codec.write(t.sample(), name
+				.substring(name.lastIndexOf('.')), tmp));
 			sha.put(name, ModelLoader.sha256(p));
 			files.add(p);
 		}
@@ -132,27 +161,34 @@ public final class PackageWriter {
 		cover.properties().put("fiji-gan.model", o.name());
 		cover.properties().put("fiji-gan.model.sha256", d.sha256());
 		cover.properties().put("fiji-gan.cover", run.coverCaption());
-		if (d.task() == TaskKind.GENERATE) cover.properties().put("fiji-gan.synthetic",
+		if (d.task() == TaskKind.GENERATE) cover.properties().put(
+			"fiji-gan.synthetic",
 			"SYNTHETIC: the cover shows images generated by a GAN, not acquired");
 		Path coverFile = folder.resolve(COVER);
-		AtomicFile.write(coverFile, o.overwrite(), tmp -> codec.write(cover, ".png", tmp));
+		AtomicFile.write(coverFile, o.overwrite(), tmp -> codec.write(cover, ".png",
+			tmp));
 		files.add(coverFile);
 		String documentation = documentation(o, folder, files, notes);
 
-		Map<String, Object> doc = RdfDocument.of(d, o, run, onnxName, sha, documentation, notes);
-		String text = "# bioimage.io model package written by fiji-gan package-model\n" + RdfYaml.write(doc);
+		Map<String, Object> doc = RdfDocument.of(d, o, run, onnxName, sha,
+			documentation, notes);
+		String text =
+			"# bioimage.io model package written by fiji-gan package-model\n" +
+				RdfYaml.write(doc);
 		Path rdf = folder.resolve(RDF);
 		AtomicFile.write(rdf, o.overwrite(), tmp -> {
 			Files.writeString(tmp, text, StandardCharsets.UTF_8);
-			ReadBackCheck.check(d, run.preprocessing(), ModelLoader.load(tmp.toString(), ModelOverrides.NONE));
+			ReadBackCheck.check(d, run.preprocessing(), ModelLoader.load(tmp
+				.toString(), ModelOverrides.NONE));
 		});
 		files.add(rdf);
-		return new PackageResult(folder, rdf, ModelLoader.load(rdf.toString(), ModelOverrides.NONE), files, notes);
+		return new PackageResult(folder, rdf, ModelLoader.load(rdf.toString(),
+			ModelOverrides.NONE), files, notes);
 	}
 
 	private static void checkFolder(Path folder, boolean overwrite) {
-		if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(folder)) throw new GanException(
-			folder + " is a file, not a folder");
+		if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(
+			folder)) throw new GanException(folder + " is a file, not a folder");
 		if (!Files.isDirectory(folder) || overwrite) return;
 		try (Stream<Path> s = Files.list(folder)) {
 			if (s.findAny().isPresent()) throw new GanException(folder +
@@ -160,7 +196,8 @@ public final class PackageWriter {
 				"other files kept)");
 		}
 		catch (IOException e) {
-			throw new GanException("cannot read " + folder + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot read " + folder + ": " + AtomicFile
+				.describe(e), e);
 		}
 	}
 
@@ -174,38 +211,51 @@ public final class PackageWriter {
 	}
 
 	/**
-	 * The file of a test tensor's sample: PNG for one 8-bit or RGB plane, else TIFF (both read by the
-	 * imageio library that bioimage.io names).
+	 * The file of a test tensor's sample: PNG for one 8-bit or RGB plane, else
+	 * TIFF (both read by the imageio library that bioimage.io names).
 	 */
 	static String sampleFile(TestRun.TestTensor t) {
 		RasterImage s = t.sample();
-		boolean png = s.channels() == 1 && s.planeCount() == 1 && (s.type() == PixelType.UINT8 || s
-			.type() == PixelType.RGB);
+		boolean png = s.channels() == 1 && s.planeCount() == 1 && (s
+			.type() == PixelType.UINT8 || s.type() == PixelType.RGB);
 		return t.sampleFile() + (png ? ".png" : ".tif");
 	}
 
-	/** Notes a model card without the "# Validation" section bioimage.io asks for (its library's test). */
+	/**
+	 * Notes a model card without the "# Validation" section bioimage.io asks for
+	 * (its library's test).
+	 */
 	private static void validationSection(Path readme, List<String> notes) {
 		try {
-			if (!VALIDATION_HEADING.matcher(Files.readString(readme, StandardCharsets.UTF_8)).find()) notes.add(
-				readme.getFileName() + " has no '# Validation' section, which bioimage.io asks for: say how the model " +
+			if (!VALIDATION_HEADING.matcher(Files.readString(readme,
+				StandardCharsets.UTF_8)).find()) notes.add(readme.getFileName() +
+					" has no '# Validation' section, which bioimage.io asks for: say how the model " +
 					"was validated on data it did not see");
 		}
 		catch (IOException e) {
-			throw new GanException("cannot read " + readme + ": " + AtomicFile.describe(e), e);
+			throw new GanException("cannot read " + readme + ": " + AtomicFile
+				.describe(e), e);
 		}
 	}
 
-	/** Copies the model card, or finds one already in the folder; returns its name in the package, or null. */
-	private static String documentation(PackageOptions o, Path folder, List<Path> files, List<String> notes) {
+	/**
+	 * Copies the model card, or finds one already in the folder; returns its name
+	 * in the package, or null.
+	 */
+	private static String documentation(PackageOptions o, Path folder,
+		List<Path> files, List<String> notes)
+	{
 		Path readme = folder.resolve(README);
 		Path given = o.documentation();
 		if (given != null) {
-			if (!given.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".md")) throw new GanException(
-				"the documentation must be a Markdown file (.md): " + given);
-			if (!Files.isRegularFile(given)) throw new GanException("documentation " + given + " does not exist");
+			if (!given.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
+				".md")) throw new GanException(
+					"the documentation must be a Markdown file (.md): " + given);
+			if (!Files.isRegularFile(given)) throw new GanException("documentation " +
+				given + " does not exist");
 			if (!isSameFile(given, readme)) {
-				AtomicFile.writeStream(readme, o.overwrite(), out -> Files.copy(given, out));
+				AtomicFile.writeStream(readme, o.overwrite(), out -> Files.copy(given,
+					out));
 				files.add(readme);
 			}
 			validationSection(readme, notes);

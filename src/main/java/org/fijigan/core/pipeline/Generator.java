@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import java.util.ArrayList;
@@ -26,53 +27,65 @@ import org.fijigan.core.model.TensorLayout;
 import org.fijigan.core.model.ValueRange;
 
 /**
- * Draws synthetic images from a generator model. Every image is tagged SYNTHETIC, with the model,
- * its SHA-256, the seed and the class, in the result's properties and slice labels.
+ * Draws synthetic images from a generator model. Every image is tagged
+ * SYNTHETIC, with the model, its SHA-256, the seed and the class, in the
+ * result's properties and slice labels.
  * <p>
- * Sample {@code i} draws its latent vector from {@code new Random(seed + i)} (standard normal), so
- * a sample can be reproduced alone and seed ranges that do not overlap give different samples.
+ * Sample {@code i} draws its latent vector from {@code new Random(seed + i)}
+ * (standard normal), so a sample can be reproduced alone and seed ranges that
+ * do not overlap give different samples.
  */
 public final class Generator {
+
 	/** Samples per model run when the model takes a batch. */
 	static final int MAX_BATCH = 16;
 
 	private Generator() {}
 
 	/**
-	 * @return a stack of {@code options.count()} slices (8-bit, or 32-bit in the model's output range
-	 *         when float output is asked); RGB when the model makes three channels
+	 * @return a stack of {@code options.count()} slices (8-bit, or 32-bit in the
+	 *         model's output range when float output is asked); RGB when the
+	 *         model makes three channels
 	 */
 	public static RunResult run(ModelDescriptor model, GenerateOptions options,
 		ProgressListener progress, CancellationToken cancel)
 	{
-		if (model.task() != TaskKind.GENERATE || !(model.kind() instanceof ModelKind.Generator)) throw new GanException(
-			"model '" + model.name() + "' is not a generator (it is " + model.task().id() + ")");
+		if (model.task() != TaskKind.GENERATE || !(model
+			.kind() instanceof ModelKind.Generator)) throw new GanException(
+				"model '" + model.name() + "' is not a generator (it is " + model.task()
+					.id() + ")");
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);
 		GeneratorSpec g = model.generator();
 		int n = options.count();
 		long declared = declaredOutputPixels(model);
-		if (declared > 0) refuseBeyondMemory(n, declared, 1, options.floatOutput(), declared);
+		if (declared > 0) refuseBeyondMemory(n, declared, 1, options.floatOutput(),
+			declared);
 		long[] labels = labels(g, options);
 		float[][] latents = options.latents();
 		if (latents != null) for (float[] z : latents)
-			if (z.length != g.latentDim()) throw new GanException("the latent file has vectors of length " +
-				z.length + "; the model takes " + g.latentDim());
-		int batch = (int) Math.min(MAX_BATCH, g.latentShape()[0] == -1 ? n : Math.max(1, g
-			.latentShape()[0]));
+			if (z.length != g.latentDim()) throw new GanException(
+				"the latent file has vectors of length " + z.length +
+					"; the model takes " + g.latentDim());
+		int batch = (int) Math.min(MAX_BATCH, g.latentShape()[0] == -1 ? n : Math
+			.max(1, g.latentShape()[0]));
 		if (g.latentShape()[0] > 1 && n % g.latentShape()[0] != 0) batch = 1;
 
 		List<String> notes = new ArrayList<>();
-		Map<Integer, Long> nonFinite = new java.util.TreeMap<>(); // by slice, where any
-		// a bioimage.io package fiji-gan did not write gives its postprocessed output, in float
-		boolean postprocess = !model.outputInInputUnits() && !model.postprocessing().isEmpty();
+		Map<Integer, Long> nonFinite = new java.util.TreeMap<>(); // by slice, where
+																															// any
+		// a bioimage.io package fiji-gan did not write gives its postprocessed
+		// output, in float
+		boolean postprocess = !model.outputInInputUnits() && !model.postprocessing()
+			.isEmpty();
 		boolean floatOut = options.floatOutput() || postprocess;
 		RasterImage result = null;
 		String provider;
 		TensorLayout layout = model.outputLayout();
 		StageTimings timings = new StageTimings();
-		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION, () -> SessionCache.shared()
-			.acquire(model.onnxFile(), options.device(), options.threads())))
+		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
+			() -> SessionCache.shared().acquire(model.onnxFile(), options.device(),
+				options.threads())))
 		{
 			ModelSession session = lease.session();
 			provider = session.provider();
@@ -83,8 +96,8 @@ public final class Generator {
 				int b = Math.min(batch, n - from);
 				float[] z = new float[b * g.latentDim()];
 				for (int i = 0; i < b; i++) {
-					float[] v = latents != null ? latents[from + i] : latent(options.seed() + from + i, g
-						.latentDim());
+					float[] v = latents != null ? latents[from + i] : latent(options
+						.seed() + from + i, g.latentDim());
 					System.arraycopy(v, 0, z, i * g.latentDim(), g.latentDim());
 				}
 				long[] zShape = g.latentShape().clone();
@@ -97,64 +110,74 @@ public final class Generator {
 					feeds.put(g.classInput(), Tensor.ofLongs(l, b));
 				}
 				long runStart = System.nanoTime();
-				Tensor out = session.run(feeds, List.of(model.outputName()), cancel).get(model.outputName());
+				Tensor out = session.run(feeds, List.of(model.outputName()), cancel)
+					.get(model.outputName());
 				long runEnd = System.nanoTime();
 				timings.add(StageTimings.Stage.RUN, runEnd - runStart);
 				long[] s = out.shape();
 				int c = layout.channelAxis() < 0 ? 1 : (int) s[layout.channelAxis()];
 				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
 				if (result == null) result = allocate(w, h, c, n, floatOut);
-				write(out, layout, b, from, c, h, w, result, model.outputRange(), floatOut,
-					options.nonFinite(), nonFinite);
-				timings.add(StageTimings.Stage.CONVERSION, runStart - convertStart + System.nanoTime() - runEnd);
-				listener.onProgress(new ProgressEvent(Stage.IMAGE, from + b, n, "fiji-gan: generated " + (from +
-					b) + "/" + n));
+				write(out, layout, b, from, c, h, w, result, model.outputRange(),
+					floatOut, options.nonFinite(), nonFinite);
+				timings.add(StageTimings.Stage.CONVERSION, runStart - convertStart +
+					System.nanoTime() - runEnd);
+				listener.onProgress(new ProgressEvent(Stage.IMAGE, from + b, n,
+					"fiji-gan: generated " + (from + b) + "/" + n));
 			}
 		}
 		long bad = nonFinite.values().stream().mapToLong(Long::longValue).sum();
-		if (bad > 0) notes.add(floatOut ? bad + " NaN/infinite values in the model's " +
-			"output, kept as they are in the 32-bit images" : options.nonFinite().describeMapping(bad,
-				"values in the model's output"));
+		if (bad > 0) notes.add(floatOut ? bad +
+			" NaN/infinite values in the model's " +
+			"output, kept as they are in the 32-bit images" : options.nonFinite()
+				.describeMapping(bad, "values in the model's output"));
 		if (postprocess) postprocess(model, result);
 		double seconds = (System.nanoTime() - start) / 1e9;
-		RunReport report = new RunReport(provider, 1, 0, result.width(), result.height(), notes, seconds,
-			bad, timings);
+		RunReport report = new RunReport(provider, 1, 0, result.width(), result
+			.height(), notes, seconds, bad, timings);
 		result.setTitle("SYNTHETIC-" + model.name());
 		tag(result, model, options, labels, report);
-		result.properties().put(ImageToImage.NONFINITE_PROPERTY, Long.toString(bad));
+		result.properties().put(ImageToImage.NONFINITE_PROPERTY, Long.toString(
+			bad));
 		for (Map.Entry<Integer, Long> e : nonFinite.entrySet())
-			result.properties().put("fiji-gan.slice." + (e.getKey() + 1) + ".nonfinite", Long.toString(e
-				.getValue()));
+			result.properties().put("fiji-gan.slice." + (e.getKey() + 1) +
+				".nonfinite", Long.toString(e.getValue()));
 		return new RunResult(result, report);
 	}
 
 	/**
-	 * Refuses a stack of {@code n} images that cannot fit the Java heap, before it is allocated.
+	 * Refuses a stack of {@code n} images that cannot fit the Java heap, before
+	 * it is allocated.
 	 *
-	 * @param pixels pixels of one image (times channels when {@code channels} is 1 and the channels
-	 *          are counted in, as {@link #declaredOutputPixels} does)
-	 * @param size for the message: the declared pixels per image, or -1 to say nothing about them
+	 * @param pixels pixels of one image (times channels when {@code channels} is
+	 *          1 and the channels are counted in, as
+	 *          {@link #declaredOutputPixels} does)
+	 * @param size for the message: the declared pixels per image, or -1 to say
+	 *          nothing about them
 	 */
-	private static void refuseBeyondMemory(long n, long pixels, int channels, boolean floatOut,
-		long size)
+	private static void refuseBeyondMemory(long n, long pixels, int channels,
+		boolean floatOut, long size)
 	{
-		long perImage = pixels * (channels == 3 && !floatOut ? 4 : (long) channels * (floatOut ? 4 : 1));
-		long need = Math.multiplyHigh(perImage, n) != 0 ? Long.MAX_VALUE : perImage * n;
+		long perImage = pixels * (channels == 3 && !floatOut ? 4 : (long) channels *
+			(floatOut ? 4 : 1));
+		long need = Math.multiplyHigh(perImage, n) != 0 ? Long.MAX_VALUE
+			: perImage * n;
 		Runtime rt = Runtime.getRuntime();
 		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 		if (need > free) {
 			System.gc(); // what looked used may be garbage
 			free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 		}
-		if (need > free) throw new GanException("a stack of " + n + " generated images needs " +
-			ImageToImage.bytes(need) + " of Java memory, but only " + ImageToImage.bytes(free) + " is " +
+		if (need > free) throw new GanException("a stack of " + n +
+			" generated images needs " + ImageToImage.bytes(need) +
+			" of Java memory, but only " + ImageToImage.bytes(free) + " is " +
 			"free: draw fewer, give Java more (JAVA_OPTS=-Xmx...), or write them one file at a time " +
 			"into a folder (generate --output DIR), which takes constant memory");
 	}
 
 	/**
-	 * The values of one generated image (width x height x channels) as far as the model declares
-	 * its output's size; -1 when it leaves one of them open.
+	 * The values of one generated image (width x height x channels) as far as the
+	 * model declares its output's size; -1 when it leaves one of them open.
 	 */
 	public static long declaredOutputPixels(ModelDescriptor model) {
 		if (model.graph() == null) return -1;
@@ -163,7 +186,9 @@ public final class Generator {
 			long[] d = v.dims();
 			TensorLayout layout = model.outputLayout();
 			long p = 1;
-			for (int axis : new int[] { layout.xAxis(), layout.yAxis(), layout.channelAxis() }) {
+			for (int axis : new int[] { layout.xAxis(), layout.yAxis(), layout
+				.channelAxis() })
+			{
 				if (axis < 0) continue;
 				if (axis >= d.length || d[axis] <= 0) return -1;
 				p *= d[axis];
@@ -174,8 +199,9 @@ public final class Generator {
 	}
 
 	/**
-	 * Applies the model's bioimage.io postprocessing to every generated sample (a slice of
-	 * {@code result}, float), with statistics of the sample or, per dataset, of all samples.
+	 * Applies the model's bioimage.io postprocessing to every generated sample (a
+	 * slice of {@code result}, float), with statistics of the sample or, per
+	 * dataset, of all samples.
 	 */
 	private static void postprocess(ModelDescriptor model, RasterImage result) {
 		int c = result.channels(), w = result.width();
@@ -185,11 +211,14 @@ public final class Generator {
 		float[][] rows = new float[c][w];
 		for (int z = 0; z < result.slices(); z++) {
 			int sample = z;
-			ProcessingChain chain = ProcessingChain.resolve(model.postprocessing(), c, (ofInput, perDataset, channel) -> {
-				if (ofInput) throw new GanException("the postprocessing takes statistics of an input; a generator's " +
-					"inputs are latent vectors and labels");
-				return ChannelStatistics.of(result, channel < 0 ? all : new int[] { channel }, perDataset ? -1 : sample);
-			}, "postprocessing");
+			ProcessingChain chain = ProcessingChain.resolve(model.postprocessing(), c,
+				(ofInput, perDataset, channel) -> {
+					if (ofInput) throw new GanException(
+						"the postprocessing takes statistics of an input; a generator's " +
+							"inputs are latent vectors and labels");
+					return ChannelStatistics.of(result, channel < 0 ? all : new int[] {
+						channel }, perDataset ? -1 : sample);
+				}, "postprocessing");
 			for (int y = 0; y < result.height(); y++) {
 				for (int ch = 0; ch < c; ch++)
 					result.readRegion(ch, z, 0, 0, y, w, 1, rows[ch], 0);
@@ -211,45 +240,57 @@ public final class Generator {
 
 	private static long[] labels(GeneratorSpec g, GenerateOptions o) {
 		if (!g.isConditional()) {
-			if (o.classLabel() != null || o.classLabels() != null) throw new GanException(
-				"this generator takes no class; remove --class/--classes");
+			if (o.classLabel() != null || o.classLabels() != null)
+				throw new GanException(
+					"this generator takes no class; remove --class/--classes");
 			return null;
 		}
 		long[] labels = new long[o.count()];
-		if (o.classLabels() != null) System.arraycopy(o.classLabels(), 0, labels, 0, labels.length);
-		else if (o.classLabel() != null) java.util.Arrays.fill(labels, o.classLabel());
+		if (o.classLabels() != null) System.arraycopy(o.classLabels(), 0, labels, 0,
+			labels.length);
+		else if (o.classLabel() != null) java.util.Arrays.fill(labels, o
+			.classLabel());
 		else for (int i = 0; i < labels.length; i++)
 			labels[i] = i % Math.max(1, g.classCount());
 		for (long l : labels)
-			if (l < 0 || g.classCount() > 0 && l >= g.classCount()) throw new GanException("class " + l +
-				" is out of range: the model has classes 0.." + (g.classCount() - 1) + (g.classNames()
-					.isEmpty() ? "" : " " + g.classNames()));
+			if (l < 0 || g.classCount() > 0 && l >= g.classCount())
+				throw new GanException("class " + l +
+					" is out of range: the model has classes 0.." + (g.classCount() - 1) +
+					(g.classNames().isEmpty() ? "" : " " + g.classNames()));
 		return labels;
 	}
 
 	/**
-	 * The stack of all {@code n} images, after checking that it fits the Java heap: a stack is
-	 * held whole, unlike a folder of files, which is written one image at a time.
+	 * The stack of all {@code n} images, after checking that it fits the Java
+	 * heap: a stack is held whole, unlike a folder of files, which is written one
+	 * image at a time.
 	 */
-	private static RasterImage allocate(int w, int h, int c, int n, boolean floatOut) {
+	private static RasterImage allocate(int w, int h, int c, int n,
+		boolean floatOut)
+	{
 		refuseBeyondMemory(n, (long) w * h, c, floatOut, -1);
-		if (c == 3 && !floatOut) return RasterImage.allocate(w, h, 1, n, 1, PixelType.RGB);
-		return RasterImage.allocate(w, h, c, n, 1, floatOut ? PixelType.FLOAT32 : PixelType.UINT8);
+		if (c == 3 && !floatOut) return RasterImage.allocate(w, h, 1, n, 1,
+			PixelType.RGB);
+		return RasterImage.allocate(w, h, c, n, 1, floatOut ? PixelType.FLOAT32
+			: PixelType.UINT8);
 	}
 
 	/**
-	 * Writes {@code b} generated images into slices {@code first...} of {@code result}, counting
-	 * each one's NaN and infinite values into {@code nonFinite[slice]}.
+	 * Writes {@code b} generated images into slices {@code first...} of
+	 * {@code result}, counting each one's NaN and infinite values into
+	 * {@code nonFinite[slice]}.
 	 */
-	private static void write(Tensor out, TensorLayout layout, int b, int first, int c, int h, int w,
-		RasterImage result, ValueRange range, boolean floatOut, NonFinite policy,
-		Map<Integer, Long> nonFinite)
+	private static void write(Tensor out, TensorLayout layout, int b, int first,
+		int c, int h, int w, RasterImage result, ValueRange range, boolean floatOut,
+		NonFinite policy, Map<Integer, Long> nonFinite)
 	{
-		if (result.width() != w || result.height() != h || result.logicalChannels() != c)
-			throw new GanException("the generator changed its output shape between batches");
+		if (result.width() != w || result.height() != h || result
+			.logicalChannels() != c) throw new GanException(
+				"the generator changed its output shape between batches");
 		int[] st = PlaneRunner.strides(out.shape());
 		float[] plane = new float[w * h];
-		float scale = (float) (255 / range.width()), offset = (float) (-range.min() * scale);
+		float scale = (float) (255 / range.width()), offset = (float) (-range
+			.min() * scale);
 		for (int i = 0; i < b; i++)
 			for (int ch = 0; ch < c; ch++) {
 				for (int y = 0; y < h; y++)
@@ -257,11 +298,14 @@ public final class Generator {
 						float v = out.floats()[PlaneRunner.offset(layout, st, i, ch, y, x)];
 						if (!Float.isFinite(v)) {
 							nonFinite.merge(first + i, 1L, Long::sum);
-							if (!floatOut && policy == NonFinite.FAIL) throw new GanException("the generator " +
-								"gave NaN or infinite values for image " + (first + i) + ", which an 8-bit image " +
-								"cannot hold: write 32-bit float output (--float) to keep them, or choose " +
-								"--nonfinite zero or clip to map them");
-							if (!floatOut && policy == NonFinite.ZERO) v = Float.NaN; // written as 0 below
+							if (!floatOut && policy == NonFinite.FAIL) throw new GanException(
+								"the generator " + "gave NaN or infinite values for image " +
+									(first + i) + ", which an 8-bit image " +
+									"cannot hold: write 32-bit float output (--float) to keep them, or choose " +
+									"--nonfinite zero or clip to map them");
+							if (!floatOut && policy == NonFinite.ZERO) v = Float.NaN; // written
+																																				// as 0
+																																				// below
 						}
 						plane[y * w + x] = floatOut ? v : v * scale + offset;
 					}
@@ -269,24 +313,28 @@ public final class Generator {
 			}
 	}
 
-	private static void tag(RasterImage result, ModelDescriptor model, GenerateOptions o,
-		long[] labels, RunReport report)
+	private static void tag(RasterImage result, ModelDescriptor model,
+		GenerateOptions o, long[] labels, RunReport report)
 	{
 		var p = result.properties();
 		GeneratorSpec g = model.generator();
-		p.put("fiji-gan.synthetic", "SYNTHETIC: every slice was generated by a GAN, not acquired");
+		p.put("fiji-gan.synthetic",
+			"SYNTHETIC: every slice was generated by a GAN, not acquired");
 		p.put("fiji-gan.task", TaskKind.GENERATE.id());
 		p.put("fiji-gan.model", model.name());
 		p.put("fiji-gan.model.sha256", model.sha256());
 		p.put("fiji-gan.provider", report.provider());
-		p.put("fiji-gan.seed", o.latents() != null ? "latent file" : Long.toString(o.seed()));
+		p.put("fiji-gan.seed", o.latents() != null ? "latent file" : Long.toString(o
+			.seed()));
 		p.put("fiji-gan.count", Integer.toString(o.count()));
 		for (int i = 0; i < o.count(); i++) {
 			StringBuilder label = new StringBuilder("SYNTHETIC");
 			if (o.latents() == null) label.append(" seed=").append(o.seed() + i);
 			else label.append(" latent=").append(i);
-			if (labels != null) label.append(" class=").append(g.className((int) labels[i]));
-			label.append(" model=").append(model.name()).append(" sha256=").append(model.sha256(), 0, 12);
+			if (labels != null) label.append(" class=").append(g.className(
+				(int) labels[i]));
+			label.append(" model=").append(model.name()).append(" sha256=").append(
+				model.sha256(), 0, 12);
 			p.put("fiji-gan.slice." + (i + 1) + ".label", label.toString());
 		}
 		for (int i = 0; i < report.notes().size(); i++)

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import java.util.ArrayList;
@@ -25,15 +26,22 @@ import org.fijigan.core.tiling.TilingRequest;
 import org.fijigan.core.trust.ResidualCheck;
 
 /**
- * Runs an image-to-image model (super-resolution, denoising, generic) over a whole image: plane by
- * plane for stacks and hyperstacks, per channel for one-channel models, tile by tile within a
- * memory budget. The source image is only read.
+ * Runs an image-to-image model (super-resolution, denoising, generic) over a
+ * whole image: plane by plane for stacks and hyperstacks, per channel for
+ * one-channel models, tile by tile within a memory budget. The source image is
+ * only read.
  */
 public final class ImageToImage {
-	/** The result property that counts the model's NaN and infinite output values. */
+
+	/**
+	 * The result property that counts the model's NaN and infinite output values.
+	 */
 	public static final String NONFINITE_PROPERTY = "fiji-gan.nonfinite.outputs";
 
-	/** Feature channels assumed when the graph has no convolution weights to count. */
+	/**
+	 * Feature channels assumed when the graph has no convolution weights to
+	 * count.
+	 */
 	static final int DEFAULT_FEATURES = 64;
 
 	private ImageToImage() {}
@@ -41,15 +49,17 @@ public final class ImageToImage {
 	/**
 	 * Runs {@code model} on every plane of {@code image}.
 	 *
-	 * @return a new image: larger by the model's scale, same bit depth unless float output was asked
-	 *         (or normalisation is {@code none}), calibration scaled, provenance in its properties
+	 * @return a new image: larger by the model's scale, same bit depth unless
+	 *         float output was asked (or normalisation is {@code none}),
+	 *         calibration scaled, provenance in its properties
 	 */
-	public static RunResult run(ModelDescriptor model, RasterImage image, InferenceOptions options,
-		ProgressListener progress, CancellationToken cancel)
+	public static RunResult run(ModelDescriptor model, RasterImage image,
+		InferenceOptions options, ProgressListener progress,
+		CancellationToken cancel)
 	{
-		if (!model.task().isImageToImage()) throw new GanException("model '" + model.name() + "' is " +
-			article(model.task()) + " model: use " + (model.task() == TaskKind.GENERATE ? "generate"
-				: "inpaint") + " instead");
+		if (!model.task().isImageToImage()) throw new GanException("model '" + model
+			.name() + "' is " + article(model.task()) + " model: use " + (model
+				.task() == TaskKind.GENERATE ? "generate" : "inpaint") + " instead");
 		return execute(model, image, null, options, progress, cancel);
 	}
 
@@ -57,75 +67,94 @@ public final class ImageToImage {
 		return (t == TaskKind.INPAINT ? "an " : "a ") + t.id();
 	}
 
-	/** Shared by image-to-image and inpainting; {@code mask} is null for the former. */
-	static RunResult execute(ModelDescriptor model, RasterImage image, RasterImage mask,
-		InferenceOptions options, ProgressListener progress, CancellationToken cancel)
+	/**
+	 * Shared by image-to-image and inpainting; {@code mask} is null for the
+	 * former.
+	 */
+	static RunResult execute(ModelDescriptor model, RasterImage image,
+		RasterImage mask, InferenceOptions options, ProgressListener progress,
+		CancellationToken cancel)
 	{
-		return execute(model, image, mask, options, progress, cancel, PlaneRunner.ORT);
+		return execute(model, image, mask, options, progress, cancel,
+			PlaneRunner.ORT);
 	}
 
 	/**
-	 * As above, with the tile runs going through {@code tileRun} (tests inject failures there).
+	 * As above, with the tile runs going through {@code tileRun} (tests inject
+	 * failures there).
 	 * <p>
-	 * When ONNX Runtime (or Java) runs out of memory on a plane, the plane is run again with the
-	 * {@linkplain TilingPolicy#smaller smaller plan} of the tiling policy; the sizes tried are in the
-	 * notes, and in the error when even the smallest fails.
+	 * When ONNX Runtime (or Java) runs out of memory on a plane, the plane is run
+	 * again with the {@linkplain TilingPolicy#smaller smaller plan} of the tiling
+	 * policy; the sizes tried are in the notes, and in the error when even the
+	 * smallest fails.
 	 */
-	static RunResult execute(ModelDescriptor model, RasterImage image, RasterImage mask,
-		InferenceOptions options, ProgressListener progress, CancellationToken cancel,
-		PlaneRunner.TileRun tileRun)
+	static RunResult execute(ModelDescriptor model, RasterImage image,
+		RasterImage mask, InferenceOptions options, ProgressListener progress,
+		CancellationToken cancel, PlaneRunner.TileRun tileRun)
 	{
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
 		List<ChannelGroup> groups = new ArrayList<>();
-		int outChannelsPerGroup = model.outputChannels() > 0 ? model.outputChannels() : 0;
-		int modelChannels = channelGroups(model, image, options.channelMap(), groups, notes);
+		int outChannelsPerGroup = model.outputChannels() > 0 ? model
+			.outputChannels() : 0;
+		int modelChannels = channelGroups(model, image, options.channelMap(),
+			groups, notes);
 		if (outChannelsPerGroup == 0) outChannelsPerGroup = modelChannels;
 		boolean average = groups.get(0).average();
-		int resultChannels = average ? image.logicalChannels() : groups.size() * outChannelsPerGroup;
+		int resultChannels = average ? image.logicalChannels() : groups.size() *
+			outChannelsPerGroup;
 		if (!average) for (int g = 0; g < groups.size(); g++)
-			groups.set(g, new ChannelGroup(groups.get(g).source(), g * outChannelsPerGroup, false));
+			groups.set(g, new ChannelGroup(groups.get(g).source(), g *
+				outChannelsPerGroup, false));
 
 		cancel.throwIfCancelled();
 		StageTimings timings = new StageTimings();
-		ValueMapping values = timings.time(StageTimings.Stage.STATISTICS, () -> ValueMapping.resolve(model,
-			image, options.normalization()));
+		ValueMapping values = timings.time(StageTimings.Stage.STATISTICS,
+			() -> ValueMapping.resolve(model, image, options.normalization()));
 		if (values.nonFiniteInputs() > 0) notes.add(values.nonFiniteInputs() +
 			" NaN/infinite input pixels were ignored by the normalisation and fed to the model as 0");
 		boolean floatOut = options.floatOutput() || values.rawOutput();
-		if (values.defersPostprocessing() && average) throw new GanException("the model's postprocessing takes " +
-			"statistics of its output, which cannot be averaged over channels: give an image with " + modelChannels +
-			" channels");
+		if (values.defersPostprocessing() && average) throw new GanException(
+			"the model's postprocessing takes " +
+				"statistics of its output, which cannot be averaged over channels: give an image with " +
+				modelChannels + " channels");
 
 		long outWide = Math.round(image.width() * model.scale());
 		long outHigh = Math.round(image.height() * model.scale());
-		if (outWide * (double) outHigh > Integer.MAX_VALUE) throw new GanException("the result would be " +
-			outWide + "x" + outHigh + " px, beyond the 2^31 pixels a plane can hold: use a smaller image " +
-			"or a smaller scale");
+		if (outWide * (double) outHigh > Integer.MAX_VALUE) throw new GanException(
+			"the result would be " + outWide + "x" + outHigh +
+				" px, beyond the 2^31 pixels a plane can hold: use a smaller image " +
+				"or a smaller scale");
 		int outW = (int) outWide, outH = (int) outHigh;
-		PixelType outType = floatOut ? PixelType.FLOAT32 : image.type() == PixelType.RGB &&
-			resultChannels != 3 ? PixelType.UINT8 : image.type();
+		PixelType outType = floatOut ? PixelType.FLOAT32 : image
+			.type() == PixelType.RGB && resultChannels != 3 ? PixelType.UINT8 : image
+				.type();
 		int storedChannels = outType == PixelType.RGB ? 1 : resultChannels;
-		if (outType == PixelType.RGB && resultChannels != 3) throw new IllegalStateException();
-		if (image.type() != PixelType.RGB && !floatOut && resultChannels == 3 && image
-			.logicalChannels() != 3) outType = image.type(); // keep as 3 channels of the input type
+		if (outType == PixelType.RGB && resultChannels != 3)
+			throw new IllegalStateException();
+		if (image.type() != PixelType.RGB && !floatOut && resultChannels == 3 &&
+			image.logicalChannels() != 3) outType = image.type(); // keep as 3
+																														// channels of the
+																														// input type
 
 		TilingRequest tiling = tilingRequest(model, image, options);
 		TilingPolicy.Decision tiles = TilingPolicy.plan(tiling);
 		notes.addAll(tiles.notes());
 
-		int modelInChannels = modelChannels + (mask != null && model.mask().isExtraChannel() ? 1 : 0);
-		refuseBeyondMemory(image, outW, outH, storedChannels, outType, tiles.plan(), tiles.batch(),
-			modelInChannels, outChannelsPerGroup, model.scale());
+		int modelInChannels = modelChannels + (mask != null && model.mask()
+			.isExtraChannel() ? 1 : 0);
+		refuseBeyondMemory(image, outW, outH, storedChannels, outType, tiles.plan(),
+			tiles.batch(), modelInChannels, outChannelsPerGroup, model.scale());
 		RasterImage result;
 		try {
-			result = RasterImage.allocate(outW, outH, storedChannels, image.slices(), image.frames(),
-				outType);
+			result = RasterImage.allocate(outW, outH, storedChannels, image.slices(),
+				image.frames(), outType);
 		}
 		catch (OutOfMemoryError e) {
-			throw new GanException("not enough Java memory for a " + outW + "x" + outH + "x" +
-				storedChannels * image.slices() * image.frames() + " result; raise -Xmx");
+			throw new GanException("not enough Java memory for a " + outW + "x" +
+				outH + "x" + storedChannels * image.slices() * image.frames() +
+				" result; raise -Xmx");
 		}
 		long planes = (long) image.slices() * image.frames() * groups.size();
 		long[] total = { planes * tiles.plan().tileCount() };
@@ -133,17 +162,19 @@ public final class ImageToImage {
 		String provider;
 		long nonFinite = 0;
 		List<String> windowsTried = new ArrayList<>();
-		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION, () -> SessionCache.shared()
-			.acquire(model.onnxFile(), options.device(), options.threads())))
+		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
+			() -> SessionCache.shared().acquire(model.onnxFile(), options.device(),
+				options.threads())))
 		{
 			ModelSession session = lease.session();
 			provider = session.provider();
 			notes.addAll(0, session.notes());
-			Runnable tileDone = () -> listener.onProgress(new ProgressEvent(Stage.TILE, ++done[0], total[0],
-				"fiji-gan: tile " + done[0] + "/" + total[0]));
-			PlaneRunner runner = new PlaneRunner(model, session, values, tiles.plan(), tiles.batch(), image,
-				mask, result, options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone, tileRun,
-				options.nonFinite());
+			Runnable tileDone = () -> listener.onProgress(new ProgressEvent(
+				Stage.TILE, ++done[0], total[0], "fiji-gan: tile " + done[0] + "/" +
+					total[0]));
+			PlaneRunner runner = new PlaneRunner(model, session, values, tiles.plan(),
+				tiles.batch(), image, mask, result, options.compositeInpaint(),
+				outChannelsPerGroup, cancel, tileDone, tileRun, options.nonFinite());
 			long planesDone = 0;
 			for (int t = 0; t < image.frames(); t++)
 				for (int z = 0; z < image.slices(); z++)
@@ -157,20 +188,26 @@ public final class ImageToImage {
 								break;
 							}
 							catch (GanException | OutOfMemoryError e) {
-								if (e instanceof CancellationToken.CancelledException || !isOutOfMemory(e)) throw e;
-								if (windowsTried.isEmpty()) windowsTried.add(tiles.windowSize());
+								if (e instanceof CancellationToken.CancelledException ||
+									!isOutOfMemory(e)) throw e;
+								if (windowsTried.isEmpty()) windowsTried.add(tiles
+									.windowSize());
 								int batch = tiles.batch();
-								tiles = TilingPolicy.smaller(tiling, tiles).orElseThrow(() -> new GanException(
-									"out of memory in ONNX Runtime with tiles of " + String.join(", then ",
-										windowsTried) + " px (" + batch + " per run); the model cannot take " +
-										"smaller ones here: free memory (close other programs), run on the CPU " +
-										"(--device cpu) or use a smaller image", e));
+								tiles = TilingPolicy.smaller(tiling, tiles).orElseThrow(
+									() -> new GanException(
+										"out of memory in ONNX Runtime with tiles of " + String
+											.join(", then ", windowsTried) + " px (" + batch +
+											" per run); the model cannot take " +
+											"smaller ones here: free memory (close other programs), run on the CPU " +
+											"(--device cpu) or use a smaller image", e));
 								windowsTried.add(tiles.windowSize());
 								timings.addAll(runner.timings());
 								done[0] = doneBefore;
-								total[0] = doneBefore + (planes - planesDone) * tiles.plan().tileCount();
-								runner = new PlaneRunner(model, session, values, tiles.plan(), tiles.batch(), image,
-									mask, result, options.compositeInpaint(), outChannelsPerGroup, cancel, tileDone,
+								total[0] = doneBefore + (planes - planesDone) * tiles.plan()
+									.tileCount();
+								runner = new PlaneRunner(model, session, values, tiles.plan(),
+									tiles.batch(), image, mask, result, options
+										.compositeInpaint(), outChannelsPerGroup, cancel, tileDone,
 									tileRun, options.nonFinite());
 							}
 						}
@@ -183,39 +220,50 @@ public final class ImageToImage {
 			for (int z = 0; z < image.slices(); z++)
 				for (ChannelGroup g : groups) {
 					cancel.throwIfCancelled();
-					values.postprocess(result, z, t, g.source(), g.firstTarget(), outChannelsPerGroup);
+					values.postprocess(result, z, t, g.source(), g.firstTarget(),
+						outChannelsPerGroup);
 				}
-		if (values.defersPostprocessing()) timings.add(StageTimings.Stage.STATISTICS, System.nanoTime() -
-			postStart);
-		if (!windowsTried.isEmpty()) notes.add("out of memory in ONNX Runtime: tiles " + String.join(
-			", then ", windowsTried) + " px were tried; the result used " + tiles.windowSize());
-		if (nonFinite > 0) notes.add(outType.isInteger() ? options.nonFinite().describeMapping(
-			nonFinite, "values in the model's output") : nonFinite + " NaN/infinite values in the " +
+		if (values.defersPostprocessing()) timings.add(
+			StageTimings.Stage.STATISTICS, System.nanoTime() - postStart);
+		if (!windowsTried.isEmpty()) notes.add(
+			"out of memory in ONNX Runtime: tiles " + String.join(", then ",
+				windowsTried) + " px were tried; the result used " + tiles
+					.windowSize());
+		if (nonFinite > 0) notes.add(outType.isInteger() ? options.nonFinite()
+			.describeMapping(nonFinite, "values in the model's output") : nonFinite +
+				" NaN/infinite values in the " +
 				"model's output, kept as they are in the 32-bit result");
 		String residualCheck = null;
-		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image, result)) {
+		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image,
+			result))
+		{
 			residualCheck = ResidualCheck.note(image, result);
 			if (residualCheck != null) notes.add(residualCheck);
 		}
 		TilePlan plan = tiles.plan();
 		double seconds = (System.nanoTime() - start) / 1e9;
-		RunReport report = new RunReport(provider, plan.tileCount(), plan.haloPixels(), plan
-			.windowWidth(), plan.windowHeight(), notes, seconds, nonFinite, timings);
+		RunReport report = new RunReport(provider, plan.tileCount(), plan
+			.haloPixels(), plan.windowWidth(), plan.windowHeight(), notes, seconds,
+			nonFinite, timings);
 		result.setCalibration(image.calibration().magnified(model.scale()));
 		result.setTitle(resultTitle(image.title(), model));
 		describe(result, model, report, values.description());
-		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image, result)) result
-			.properties().put("fiji-gan.residual-check", residualCheck != null ? "structure: see the note"
-				: "like noise: no window of the residual (input - result) has a local mean beyond what " +
-					"noise allows");
+		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image,
+			result)) result.properties().put("fiji-gan.residual-check",
+				residualCheck != null ? "structure: see the note"
+					: "like noise: no window of the residual (input - result) has a local mean beyond what " +
+						"noise allows");
 		return result == null ? null : new RunResult(result, report);
 	}
 
-	/** Whether a result has its input's size and planes, so that input - result is defined. */
+	/**
+	 * Whether a result has its input's size and planes, so that input - result is
+	 * defined.
+	 */
 	private static boolean sameShape(RasterImage image, RasterImage result) {
-		return image.width() == result.width() && image.height() == result.height() && image
-			.logicalChannels() == result.logicalChannels() && image.slices() == result.slices() && image
-				.frames() == result.frames();
+		return image.width() == result.width() && image.height() == result
+			.height() && image.logicalChannels() == result.logicalChannels() && image
+				.slices() == result.slices() && image.frames() == result.frames();
 	}
 
 	private static String resultTitle(String title, ModelDescriptor model) {
@@ -229,8 +277,8 @@ public final class ImageToImage {
 	}
 
 	/** Writes provenance and the report into the result's properties. */
-	static void describe(RasterImage result, ModelDescriptor model, RunReport report,
-		String normalization)
+	static void describe(RasterImage result, ModelDescriptor model,
+		RunReport report, String normalization)
 	{
 		var p = result.properties();
 		p.put("fiji-gan.task", model.task().id());
@@ -238,31 +286,37 @@ public final class ImageToImage {
 		p.put("fiji-gan.model.sha256", model.sha256());
 		p.put("fiji-gan.provider", report.provider());
 		if (normalization != null) p.put("fiji-gan.normalization", normalization);
-		if (model.scale() != 1) p.put("fiji-gan.scale", Numbers.significant(model.scale(), 4));
-		p.put("fiji-gan.tiles", report.tilesPerPlane() + " per plane, " + report.windowWidth() + "x" +
-			report.windowHeight() + " px, halo " + report.haloPixels() + " px");
+		if (model.scale() != 1) p.put("fiji-gan.scale", Numbers.significant(model
+			.scale(), 4));
+		p.put("fiji-gan.tiles", report.tilesPerPlane() + " per plane, " + report
+			.windowWidth() + "x" + report.windowHeight() + " px, halo " + report
+				.haloPixels() + " px");
 		p.put(NONFINITE_PROPERTY, Long.toString(report.nonFiniteOutputs()));
 		for (int i = 0; i < report.notes().size(); i++)
 			p.put("fiji-gan.note." + (i + 1), report.notes().get(i));
-		if (model.task() != TaskKind.DENOISE && model.task() != TaskKind.IMAGE_TO_IMAGE) p.put(
-			"fiji-gan.generated", "pixels invented by a GAN (" + model.task().id() +
-				"): do not measure detail finer than the input resolution as if observed");
+		if (model.task() != TaskKind.DENOISE && model
+			.task() != TaskKind.IMAGE_TO_IMAGE) p.put("fiji-gan.generated",
+				"pixels invented by a GAN (" + model.task().id() +
+					"): do not measure detail finer than the input resolution as if observed");
 	}
 
 	/**
-	 * Decides which image channels feed the model's channels. Returns the model's channel count.
+	 * Decides which image channels feed the model's channels. Returns the model's
+	 * channel count.
 	 */
-	private static int channelGroups(ModelDescriptor model, RasterImage image, int[] channelMap,
-		List<ChannelGroup> groups, List<String> notes)
+	private static int channelGroups(ModelDescriptor model, RasterImage image,
+		int[] channelMap, List<ChannelGroup> groups, List<String> notes)
 	{
 		int ci = image.logicalChannels();
 		int cm = model.image().channels();
 		if (channelMap != null) {
 			for (int c : channelMap)
-				if (c < 0 || c >= ci) throw new GanException("channel map names channel " + c +
-					" but the image has channels 0.." + (ci - 1));
-			if (cm != 0 && channelMap.length != cm) throw new GanException("the model takes " + cm +
-				" channels but the channel map lists " + channelMap.length);
+				if (c < 0 || c >= ci) throw new GanException(
+					"channel map names channel " + c + " but the image has channels 0.." +
+						(ci - 1));
+			if (cm != 0 && channelMap.length != cm) throw new GanException(
+				"the model takes " + cm + " channels but the channel map lists " +
+					channelMap.length);
 			boolean average = ci == 1 && channelMap.length > 1;
 			groups.add(new ChannelGroup(channelMap, 0, average));
 			return channelMap.length;
@@ -274,7 +328,8 @@ public final class ImageToImage {
 		if (cm == 1) {
 			for (int c = 0; c < ci; c++)
 				groups.add(new ChannelGroup(new int[] { c }, c, false));
-			if (ci > 1) notes.add("one-channel model applied to each of the " + ci + " channels");
+			if (ci > 1) notes.add("one-channel model applied to each of the " + ci +
+				" channels");
 			return 1;
 		}
 		if (ci == 1) {
@@ -283,7 +338,8 @@ public final class ImageToImage {
 				" model channels; the output channels are averaged back to grey");
 			return cm;
 		}
-		throw new GanException("the model takes " + cm + " channels but the image has " + ci +
+		throw new GanException("the model takes " + cm +
+			" channels but the image has " + ci +
 			": choose channels with a channel map (e.g. --channels 0,1,2)");
 	}
 
@@ -295,70 +351,87 @@ public final class ImageToImage {
 	}
 
 	/**
-	 * {@link TilingPolicy#bytesPerInputPixel} for {@code model}: its widest convolution, or
-	 * {@value #DEFAULT_FEATURES} feature channels when the graph has none to count.
+	 * {@link TilingPolicy#bytesPerInputPixel} for {@code model}: its widest
+	 * convolution, or {@value #DEFAULT_FEATURES} feature channels when the graph
+	 * has none to count.
 	 */
 	static long bytesPerPixel(ModelDescriptor model) {
-		int features = model.graph() != null && model.graph().maxFeatureChannels() > 0 ? model.graph()
-			.maxFeatureChannels() : DEFAULT_FEATURES;
+		int features = model.graph() != null && model.graph()
+			.maxFeatureChannels() > 0 ? model.graph().maxFeatureChannels()
+				: DEFAULT_FEATURES;
 		return TilingPolicy.bytesPerInputPixel(features, model.scale());
 	}
 
-	/** What the tiling policy needs to know about {@code image} under {@code model}. */
-	private static TilingRequest tilingRequest(ModelDescriptor model, RasterImage image,
-		InferenceOptions options)
+	/**
+	 * What the tiling policy needs to know about {@code image} under
+	 * {@code model}.
+	 */
+	private static TilingRequest tilingRequest(ModelDescriptor model,
+		RasterImage image, InferenceOptions options)
 	{
 		ImageInput in = model.image();
-		return new TilingRequest(image.width(), image.height(), in.x(), in.y(), model.haloPixels(),
-			options.tileSize(), options.memoryBudgetBytes(), bytesPerPixel(model), in.maxBatch(), model
-				.wholeImageOps());
+		return new TilingRequest(image.width(), image.height(), in.x(), in.y(),
+			model.haloPixels(), options.tileSize(), options.memoryBudgetBytes(),
+			bytesPerPixel(model), in.maxBatch(), model.wholeImageOps());
 	}
 
-	/** Whether {@code e} says that memory ran out: in Java, or in ONNX Runtime on any provider. */
+	/**
+	 * Whether {@code e} says that memory ran out: in Java, or in ONNX Runtime on
+	 * any provider.
+	 */
 	static boolean isOutOfMemory(Throwable e) {
-		for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+		for (Throwable c = e; c != null; c = c.getCause() == c ? null : c
+			.getCause())
+		{
 			if (c instanceof OutOfMemoryError) return true;
 			String m = c.getMessage();
 			if (m == null) continue;
 			String lower = m.toLowerCase(Locale.ROOT);
-			if (lower.contains("failed to allocate memory") || lower.contains("bad_alloc") || lower
-				.contains("out of memory") || lower.contains("cudaerrormemoryallocation") || lower.contains(
-					"alloc_failed") || m.matches("(?s).*\\bOOM\\b.*")) return true;
+			if (lower.contains("failed to allocate memory") || lower.contains(
+				"bad_alloc") || lower.contains("out of memory") || lower.contains(
+					"cudaerrormemoryallocation") || lower.contains("alloc_failed") || m
+						.matches("(?s).*\\bOOM\\b.*")) return true;
 		}
 		return false;
 	}
 
 	/**
-	 * Refuses, before anything is allocated, an image whose result and tile buffers cannot fit in
-	 * the Java heap ({@code Runtime.maxMemory()} less what is in use), with the numbers and the fix.
-	 * ONNX Runtime's own working memory is native and not counted here.
+	 * Refuses, before anything is allocated, an image whose result and tile
+	 * buffers cannot fit in the Java heap ({@code Runtime.maxMemory()} less what
+	 * is in use), with the numbers and the fix. ONNX Runtime's own working memory
+	 * is native and not counted here.
 	 */
-	static void refuseBeyondMemory(RasterImage image, int outW, int outH, int storedChannels,
-		PixelType outType, TilePlan plan, int batch, int inChannels, int outChannels, double scale)
+	static void refuseBeyondMemory(RasterImage image, int outW, int outH,
+		int storedChannels, PixelType outType, TilePlan plan, int batch,
+		int inChannels, int outChannels, double scale)
 	{
-		if ((long) outW * outH > Integer.MAX_VALUE) throw new GanException("the result would be " +
-			outW + "x" + outH + " px, beyond the 2^31 pixels a plane can hold: use a smaller image or " +
-			"a smaller scale");
+		if ((long) outW * outH > Integer.MAX_VALUE) throw new GanException(
+			"the result would be " + outW + "x" + outH +
+				" px, beyond the 2^31 pixels a plane can hold: use a smaller image or " +
+				"a smaller scale");
 		long planes = (long) storedChannels * image.slices() * image.frames();
 		long resultBytes = (long) outW * outH * planes * bytesPerSample(outType);
 		long window = (long) plan.windowWidth() * plan.windowHeight();
-		// per tile: the float input, the output as ONNX Runtime returns it and as a float[] copy
-		long tileBytes = batch * window * 4L * (inChannels + 2L * Math.max(1, outChannels) * (long) Math
-			.ceil(scale * scale));
+		// per tile: the float input, the output as ONNX Runtime returns it and as a
+		// float[] copy
+		long tileBytes = batch * window * 4L * (inChannels + 2L * Math.max(1,
+			outChannels) * (long) Math.ceil(scale * scale));
 		Runtime rt = Runtime.getRuntime();
 		long need = resultBytes + tileBytes;
 		if (need <= rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) return;
 		System.gc(); // what looked used may be garbage
 		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 		if (need <= free) return;
-		long suggestGiB = Math.max(2, (long) Math.ceil((need + (rt.totalMemory() - rt.freeMemory())) *
-			1.25 / (1L << 30)));
-		throw new GanException("not enough Java memory: the result (" + outW + "x" + outH + " px x " +
-			planes + " plane" + (planes == 1 ? "" : "s") + ", " + outType.name().toLowerCase(Locale.ROOT) +
-			") needs " + bytes(resultBytes) + " and the tiles (" + batch + " x " + plan.windowWidth() +
-			"x" + plan.windowHeight() + " px) " + bytes(tileBytes) + ", but only " + bytes(free) +
-			" of the " + bytes(rt.maxMemory()) + " maximum is free: give Java more (JAVA_OPTS=-Xmx" +
-			suggestGiB + "g, or Edit>Options>Memory in Fiji), use smaller tiles (--tile), or process " +
+		long suggestGiB = Math.max(2, (long) Math.ceil((need + (rt.totalMemory() -
+			rt.freeMemory())) * 1.25 / (1L << 30)));
+		throw new GanException("not enough Java memory: the result (" + outW + "x" +
+			outH + " px x " + planes + " plane" + (planes == 1 ? "" : "s") + ", " +
+			outType.name().toLowerCase(Locale.ROOT) + ") needs " + bytes(
+				resultBytes) + " and the tiles (" + batch + " x " + plan.windowWidth() +
+			"x" + plan.windowHeight() + " px) " + bytes(tileBytes) + ", but only " +
+			bytes(free) + " of the " + bytes(rt.maxMemory()) +
+			" maximum is free: give Java more (JAVA_OPTS=-Xmx" + suggestGiB +
+			"g, or Edit>Options>Memory in Fiji), use smaller tiles (--tile), or process " +
 			"fewer planes at a time");
 	}
 

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import org.fijigan.core.CancellationToken;
@@ -9,55 +10,69 @@ import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
 
 /**
- * Runs an inpainting model: fills the holes that a mask marks. By default only the holes change:
- * every pixel outside them keeps its original value, so the result shows exactly what was
- * invented.
+ * Runs an inpainting model: fills the holes that a mask marks. By default only
+ * the holes change: every pixel outside them keeps its original value, so the
+ * result shows exactly what was invented.
  */
 public final class Inpainter {
+
 	private Inpainter() {}
 
 	/**
-	 * @param mask one channel, same width and height as {@code image}; one plane for all planes of
-	 *          the image or one per plane; a non-zero pixel marks a hole to fill. A NaN pixel is
-	 *          neither: refused unless {@link InferenceOptions#nonFinite()} maps it to 0 (no hole)
+	 * @param mask one channel, same width and height as {@code image}; one plane
+	 *          for all planes of the image or one per plane; a non-zero pixel
+	 *          marks a hole to fill. A NaN pixel is neither: refused unless
+	 *          {@link InferenceOptions#nonFinite()} maps it to 0 (no hole)
 	 */
-	public static RunResult run(ModelDescriptor model, RasterImage image, RasterImage mask,
-		InferenceOptions options, ProgressListener progress, CancellationToken cancel)
+	public static RunResult run(ModelDescriptor model, RasterImage image,
+		RasterImage mask, InferenceOptions options, ProgressListener progress,
+		CancellationToken cancel)
 	{
-		if (model.task() != TaskKind.INPAINT || !(model.kind() instanceof ModelKind.Inpainting))
-			throw new GanException("model '" + model.name() + "' is not an inpainting model (it is " + model
-				.task().id() + "); an inpainting model takes an image and a mask");
-		if (mask.width() != image.width() || mask.height() != image.height()) throw new GanException(
-			"the mask is " + mask.width() + "x" + mask.height() + " but the image is " + image.width() +
-				"x" + image.height() + ": they must match");
-		if (mask.logicalChannels() != 1) throw new GanException("the mask must have one channel, it has " +
-			mask.logicalChannels());
+		if (model.task() != TaskKind.INPAINT || !(model
+			.kind() instanceof ModelKind.Inpainting)) throw new GanException(
+				"model '" + model.name() + "' is not an inpainting model (it is " +
+					model.task().id() +
+					"); an inpainting model takes an image and a mask");
+		if (mask.width() != image.width() || mask.height() != image.height())
+			throw new GanException("the mask is " + mask.width() + "x" + mask
+				.height() + " but the image is " + image.width() + "x" + image
+					.height() + ": they must match");
+		if (mask.logicalChannels() != 1) throw new GanException(
+			"the mask must have one channel, it has " + mask.logicalChannels());
 		int planes = image.slices() * image.frames();
-		if (mask.planeCount() != 1 && (mask.slices() != image.slices() || mask.frames() != image
-			.frames())) throw new GanException("the mask has " + mask.planeCount() +
-				" planes; give one plane for all, or one per slice and frame (" + planes + ")");
-		if (model.scale() != 1) throw new GanException("inpainting models must keep the image size");
+		if (mask.planeCount() != 1 && (mask.slices() != image.slices() || mask
+			.frames() != image.frames())) throw new GanException("the mask has " +
+				mask.planeCount() +
+				" planes; give one plane for all, or one per slice and frame (" +
+				planes + ")");
+		if (model.scale() != 1) throw new GanException(
+			"inpainting models must keep the image size");
 		long[] counts = countHoles(mask);
 		long holes = counts[0], nan = counts[1];
-		if (nan > 0 && options.nonFinite() == NonFinite.FAIL) throw new GanException("the mask has " +
-			nan + " NaN pixel" + (nan == 1 ? "" : "s") + ", which mark neither a hole (non-zero) nor " +
-			"none (0): fix the mask, or choose --nonfinite zero or clip to read them as 0");
-		RunResult r = ImageToImage.execute(model, image, mask, options, progress, cancel);
+		if (nan > 0 && options.nonFinite() == NonFinite.FAIL)
+			throw new GanException("the mask has " + nan + " NaN pixel" + (nan == 1
+				? "" : "s") + ", which mark neither a hole (non-zero) nor " +
+				"none (0): fix the mask, or choose --nonfinite zero or clip to read them as 0");
+		RunResult r = ImageToImage.execute(model, image, mask, options, progress,
+			cancel);
 		if (nan > 0) {
-			String note = nan + " NaN mask pixel" + (nan == 1 ? " was" : "s were") + " read as 0 (no " +
-				"hole; nonfinite: " + options.nonFinite().id() + ")";
+			String note = nan + " NaN mask pixel" + (nan == 1 ? " was" : "s were") +
+				" read as 0 (no " + "hole; nonfinite: " + options.nonFinite().id() +
+				")";
 			RunReport rep = r.report();
 			java.util.List<String> notes = new java.util.ArrayList<>(rep.notes());
 			notes.add(note);
 			r.image().properties().put("fiji-gan.note." + notes.size(), note);
-			r = new RunResult(r.image(), new RunReport(rep.provider(), rep.tilesPerPlane(), rep
-				.haloPixels(), rep.windowWidth(), rep.windowHeight(), notes, rep.seconds(), rep
-					.nonFiniteOutputs(), rep.timings()));
+			r = new RunResult(r.image(), new RunReport(rep.provider(), rep
+				.tilesPerPlane(), rep.haloPixels(), rep.windowWidth(), rep
+					.windowHeight(), notes, rep.seconds(), rep.nonFiniteOutputs(), rep
+						.timings()));
 		}
-		r.image().properties().put("fiji-gan.inpainted.pixels", holes + (mask.planeCount() == 1 &&
-			planes > 1 ? " per plane" : " in all"));
-		r.image().properties().put("fiji-gan.inpainted.composite", options.compositeInpaint()
-			? "only hole pixels were changed" : "every pixel is model output");
+		r.image().properties().put("fiji-gan.inpainted.pixels", holes + (mask
+			.planeCount() == 1 && planes > 1 ? " per plane" : " in all"));
+		r.image().properties().put("fiji-gan.inpainted.composite", options
+			.compositeInpaint() ? "only hole pixels were changed"
+				: "every pixel is model output");
 		return r;
 	}
 

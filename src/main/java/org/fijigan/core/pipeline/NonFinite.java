@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import java.util.Locale;
@@ -5,23 +6,35 @@ import java.util.Locale;
 import org.fijigan.core.GanException;
 
 /**
- * What happens to NaN and infinite values a model gives when the result has integer pixels (8 or
- * 16 bits, RGB), which cannot hold them; a 32-bit float result keeps them as they are, whatever
- * this says. The count is reported in every case. The same choice applies to NaN pixels of an
- * inpainting mask, which is neither a hole nor not one.
+ * What happens to NaN and infinite values a model gives when the result has
+ * integer pixels (8 or 16 bits, RGB), which cannot hold them; a 32-bit float
+ * result keeps them as they are, whatever this says. The count is reported in
+ * every case. The same choice applies to NaN pixels of an inpainting mask,
+ * which is neither a hole nor not one.
  */
 public enum NonFinite {
-	/** Refuse: the run stops with one line naming the problem and the ways out (the default). */
-	FAIL,
-	/** Write 0 for NaN, +infinity and -infinity; read a NaN mask pixel as 0 (not a hole). */
-	ZERO,
-	/**
-	 * Clip as any other value out of range: +infinity to the type's maximum, -infinity to its
-	 * minimum, NaN to 0; read a NaN mask pixel as 0 (not a hole).
-	 */
-	CLIP;
 
-	/** The word the command line and the Fiji dialogs use: {@code fail}, {@code zero}, {@code clip}. */
+		/**
+		 * Refuse: the run stops with one line naming the problem and the ways out
+		 * (the default).
+		 */
+		FAIL,
+		/**
+		 * Write 0 for NaN, +infinity and -infinity; read a NaN mask pixel as 0 (not
+		 * a hole).
+		 */
+		ZERO,
+		/**
+		 * Clip as any other value out of range: +infinity to the type's maximum,
+		 * -infinity to its minimum, NaN to 0; read a NaN mask pixel as 0 (not a
+		 * hole).
+		 */
+		CLIP;
+
+	/**
+	 * The word the command line and the Fiji dialogs use: {@code fail},
+	 * {@code zero}, {@code clip}.
+	 */
 	public String id() {
 		return name().toLowerCase(Locale.ROOT);
 	}
@@ -29,7 +42,8 @@ public enum NonFinite {
 	public static NonFinite parse(String text) {
 		for (NonFinite n : values())
 			if (n.id().equals(text.trim().toLowerCase(Locale.ROOT))) return n;
-		throw new GanException("'" + text + "' is not a way to treat NaN and infinite values: use " +
+		throw new GanException("'" + text +
+			"' is not a way to treat NaN and infinite values: use " +
 			"fail, zero or clip");
 	}
 

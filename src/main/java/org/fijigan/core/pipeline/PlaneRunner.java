@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import java.util.List;
@@ -19,35 +20,38 @@ import org.fijigan.core.tiling.Tile;
 import org.fijigan.core.tiling.TilePlan;
 
 /**
- * Runs the tiles of one plane and channel group through the model and writes the kept part of
- * each output tile into the result. Works on one window-sized buffer per tile: no float copy of the
- * whole image is ever made. Not thread-safe; one instance per run.
+ * Runs the tiles of one plane and channel group through the model and writes
+ * the kept part of each output tile into the result. Works on one window-sized
+ * buffer per tile: no float copy of the whole image is ever made. Not
+ * thread-safe; one instance per run.
  */
 final class PlaneRunner {
+
 	/**
 	 * Image channels fed to the model's channels, and where the output goes.
 	 *
 	 * @param source image channel for each model input channel
 	 * @param firstTarget result channel of output channel 0
-	 * @param average whether the output channels are averaged into one result channel (a grey image
-	 *          through an RGB model)
+	 * @param average whether the output channels are averaged into one result
+	 *          channel (a grey image through an RGB model)
 	 */
 	record ChannelGroup(int[] source, int firstTarget, boolean average) {}
 
 	/**
-	 * Runs one tile batch through the session and returns the named output. The default is
-	 * {@link #ORT}; a test puts a wrapper here to inject failures (an out-of-memory error for large
-	 * windows) or to record the windows it sees.
+	 * Runs one tile batch through the session and returns the named output. The
+	 * default is {@link #ORT}; a test puts a wrapper here to inject failures (an
+	 * out-of-memory error for large windows) or to record the windows it sees.
 	 */
 	@FunctionalInterface
 	interface TileRun {
+
 		Tensor run(ModelSession session, Map<String, Tensor> feeds, String output,
 			CancellationToken cancel);
 	}
 
 	/** The plain run: {@link ModelSession#run}. */
-	static final TileRun ORT = (session, feeds, output, cancel) -> session.run(feeds, List.of(output),
-		cancel).get(output);
+	static final TileRun ORT = (session, feeds, output, cancel) -> session.run(
+		feeds, List.of(output), cancel).get(output);
 
 	private final ModelDescriptor model;
 	private final ModelSession session;
@@ -66,9 +70,10 @@ final class PlaneRunner {
 	private final StageTimings timings = new StageTimings();
 	private long nonFinite;
 
-	PlaneRunner(ModelDescriptor model, ModelSession session, ValueMapping values, TilePlan plan,
-		int batch, RasterImage source, RasterImage mask, RasterImage target, boolean composite,
-		int outChannels, CancellationToken cancel, Runnable tileDone, TileRun tileRun,
+	PlaneRunner(ModelDescriptor model, ModelSession session, ValueMapping values,
+		TilePlan plan, int batch, RasterImage source, RasterImage mask,
+		RasterImage target, boolean composite, int outChannels,
+		CancellationToken cancel, Runnable tileDone, TileRun tileRun,
 		NonFinite nonFinitePolicy)
 	{
 		this.tileRun = tileRun;
@@ -87,55 +92,71 @@ final class PlaneRunner {
 		this.tileDone = tileDone;
 	}
 
-	/** NaN and infinite values the model gave in the kept parts of its tiles so far. */
+	/**
+	 * NaN and infinite values the model gave in the kept parts of its tiles so
+	 * far.
+	 */
 	long nonFinite() {
 		return nonFinite;
 	}
 
-	/** Where this runner's time went: statistics of each sample, conversions, model runs. */
+	/**
+	 * Where this runner's time went: statistics of each sample, conversions,
+	 * model runs.
+	 */
 	StageTimings timings() {
 		return timings;
 	}
 
 	void run(int z, int t, ChannelGroup group) {
 		List<Tile> tiles = plan.tiles();
-		ValueMapping.SampleMaps maps = timings.time(StageTimings.Stage.STATISTICS, () -> values.forSample(z, t,
-			group.source(), outChannels));
+		ValueMapping.SampleMaps maps = timings.time(StageTimings.Stage.STATISTICS,
+			() -> values.forSample(z, t, group.source(), outChannels));
 		for (int from = 0; from < tiles.size(); from += batch) {
 			cancel.throwIfCancelled();
-			List<Tile> chunk = tiles.subList(from, Math.min(tiles.size(), from + batch));
+			List<Tile> chunk = tiles.subList(from, Math.min(tiles.size(), from +
+				batch));
 			runBatch(z, t, group, chunk, maps);
 			for (int i = 0; i < chunk.size(); i++)
 				tileDone.run();
 		}
 	}
 
-	private void runBatch(int z, int t, ChannelGroup group, List<Tile> chunk, ValueMapping.SampleMaps maps) {
+	private void runBatch(int z, int t, ChannelGroup group, List<Tile> chunk,
+		ValueMapping.SampleMaps maps)
+	{
 		long start = System.nanoTime();
-		int ww = plan.windowWidth(), wh = plan.windowHeight(), n = ww * wh, b = chunk.size();
+		int ww = plan.windowWidth(), wh = plan.windowHeight(), n = ww * wh, b =
+			chunk.size();
 		int cm = group.source().length;
-		MaskSpec maskSpec = mask == null ? null : model.mask(); // a mask comes with inpainting models only
+		MaskSpec maskSpec = mask == null ? null : model.mask(); // a mask comes with
+																														// inpainting models
+																														// only
 		boolean extraMaskChannel = mask != null && maskSpec.isExtraChannel();
 		int cin = cm + (extraMaskChannel ? 1 : 0);
 		TensorLayout layout = model.image().layout();
 		long[] shape = layout.shape(b, cin, wh, ww);
 		int[] st = strides(shape);
 		float[] input = new float[b * cin * n];
-		float[] maskTensor = mask != null && !extraMaskChannel ? new float[b * n] : null;
+		float[] maskTensor = mask != null && !extraMaskChannel ? new float[b * n]
+			: null;
 		boolean[][] holes = mask == null ? null : new boolean[b][];
 		float[] window = new float[n];
 		float[][] windows = new float[cm][n];
 		for (int bi = 0; bi < b; bi++) {
 			Tile tile = chunk.get(bi);
 			if (mask != null) {
-				readWindow(mask, 0, mask.planeCount() == 1 ? 0 : z, mask.planeCount() == 1 ? 0 : t, tile,
-					window);
+				readWindow(mask, 0, mask.planeCount() == 1 ? 0 : z, mask
+					.planeCount() == 1 ? 0 : t, tile, window);
 				boolean[] h = holes[bi] = new boolean[n];
 				for (int i = 0; i < n; i++)
-					h[i] = window[i] != 0 && !Float.isNaN(window[i]); // NaN: see Inpainter
+					h[i] = window[i] != 0 && !Float.isNaN(window[i]); // NaN: see
+																														// Inpainter
 				for (int i = 0; i < n; i++)
-					window[i] = (float) (h[i] ? maskSpec.holeValue() : maskSpec.keepValue());
-				if (extraMaskChannel) scatter(window, input, layout, st, bi, cm, ww, wh);
+					window[i] = (float) (h[i] ? maskSpec.holeValue() : maskSpec
+						.keepValue());
+				if (extraMaskChannel) scatter(window, input, layout, st, bi, cm, ww,
+					wh);
 				else System.arraycopy(window, 0, maskTensor, bi * n, n);
 			}
 			for (int ci = 0; ci < cm; ci++)
@@ -152,55 +173,65 @@ final class PlaneRunner {
 		}
 		Map<String, Tensor> feeds = new java.util.LinkedHashMap<>();
 		feeds.put(model.image().name(), Tensor.of(input, shape));
-		if (maskTensor != null) feeds.put(maskSpec.inputName(), Tensor.of(maskTensor, model.image()
-			.layout().shape(b, 1, wh, ww)));
+		if (maskTensor != null) feeds.put(maskSpec.inputName(), Tensor.of(
+			maskTensor, model.image().layout().shape(b, 1, wh, ww)));
 		long runStart = System.nanoTime();
 		Tensor out = tileRun.run(session, feeds, model.outputName(), cancel);
 		long runEnd = System.nanoTime();
 		timings.add(StageTimings.Stage.RUN, runEnd - runStart);
-		writeOutputs(z, t, group, chunk, out, input, layout, st, holes, maps.fromModel());
-		timings.add(StageTimings.Stage.CONVERSION, runStart - start + System.nanoTime() - runEnd);
+		writeOutputs(z, t, group, chunk, out, input, layout, st, holes, maps
+			.fromModel());
+		timings.add(StageTimings.Stage.CONVERSION, runStart - start + System
+			.nanoTime() - runEnd);
 	}
 
 	/**
-	 * Writes the kept part of each output tile: the residual subtracted, mapped by {@code fromModel}
-	 * (all channels together; null leaves the model's values for a postprocessing of the whole
-	 * output), averaged to grey if asked, and composited over the source for inpainting.
+	 * Writes the kept part of each output tile: the residual subtracted, mapped
+	 * by {@code fromModel} (all channels together; null leaves the model's values
+	 * for a postprocessing of the whole output), averaged to grey if asked, and
+	 * composited over the source for inpainting.
 	 */
-	private void writeOutputs(int z, int t, ChannelGroup group, List<Tile> chunk, Tensor out,
-		float[] input, TensorLayout inLayout, int[] inStrides, boolean[][] holes, ProcessingChain fromModel)
+	private void writeOutputs(int z, int t, ChannelGroup group, List<Tile> chunk,
+		Tensor out, float[] input, TensorLayout inLayout, int[] inStrides,
+		boolean[][] holes, ProcessingChain fromModel)
 	{
 		TensorLayout layout = model.outputLayout();
 		long[] shape = out.shape();
-		if (shape.length != layout.rank()) throw new GanException("output '" + model.outputName() +
-			"' has " + shape.length + " dimensions, expected " + layout.rank() + " (" + layout + ")");
+		if (shape.length != layout.rank()) throw new GanException("output '" + model
+			.outputName() + "' has " + shape.length + " dimensions, expected " +
+			layout.rank() + " (" + layout + ")");
 		int ww = plan.windowWidth(), wh = plan.windowHeight();
 		int ow = (int) shape[layout.xAxis()], oh = (int) shape[layout.yAxis()];
 		int co = layout.channelAxis() < 0 ? 1 : (int) shape[layout.channelAxis()];
 		double scale = model.scale();
-		if (ow != Math.round(ww * scale) || oh != Math.round(wh * scale)) throw new GanException(
-			"the model returned " + ow + "x" + oh + " for a " + ww + "x" + wh + " input, not the " +
-				"expected scale " + Numbers.significant(scale, 4) + ": pass --scale " + Numbers.significant(
-					(double) ow / ww, 4));
+		if (ow != Math.round(ww * scale) || oh != Math.round(wh * scale))
+			throw new GanException("the model returned " + ow + "x" + oh + " for a " +
+				ww + "x" + wh + " input, not the " + "expected scale " + Numbers
+					.significant(scale, 4) + ": pass --scale " + Numbers.significant(
+						(double) ow / ww, 4));
 		if (co != outChannels) throw new GanException("the model returned " + co +
 			" output channels, expected " + outChannels);
-		boolean subtract = model.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT;
-		if (subtract && (scale != 1 || co != group.source().length)) throw new GanException(
-			"a residual (noise-predicting) output needs the same size and channels as the input");
+		boolean subtract = model
+			.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT;
+		if (subtract && (scale != 1 || co != group.source().length))
+			throw new GanException(
+				"a residual (noise-predicting) output needs the same size and channels as the input");
 		int[] st = strides(shape);
 		float[] data = out.floats();
 		for (int bi = 0; bi < chunk.size(); bi++) {
 			Tile tile = chunk.get(bi);
 			AxisTile tx = tile.x(), ty = tile.y();
-			int x0 = (int) Math.round(tx.keepOffset() * scale), y0 = (int) Math.round(ty.keepOffset() *
-				scale);
-			int dx = (int) Math.round(tx.keepStart() * scale), dy = (int) Math.round(ty.keepStart() *
-				scale);
-			int kw = (int) Math.round(tx.keepEnd() * scale) - dx, kh = (int) Math.round(ty.keepEnd() *
-				scale) - dy;
+			int x0 = (int) Math.round(tx.keepOffset() * scale), y0 = (int) Math.round(
+				ty.keepOffset() * scale);
+			int dx = (int) Math.round(tx.keepStart() * scale), dy = (int) Math.round(
+				ty.keepStart() * scale);
+			int kw = (int) Math.round(tx.keepEnd() * scale) - dx, kh = (int) Math
+				.round(ty.keepEnd() * scale) - dy;
 			float[][] bufs = new float[co][kw * kh];
-			// offsets are linear in x and y: one offset() per channel, then strides (an offset() per
-			// pixel was most of the Java time of an untiled SR x4 run: bench/README.md, figure 1)
+			// offsets are linear in x and y: one offset() per channel, then strides
+			// (an offset() per
+			// pixel was most of the Java time of an untiled SR x4 run:
+			// bench/README.md, figure 1)
 			int sx = st[layout.xAxis()], sy = st[layout.yAxis()];
 			int isx = subtract ? inStrides[inLayout.xAxis()] : 0;
 			int isy = subtract ? inStrides[inLayout.yAxis()] : 0;
@@ -208,7 +239,8 @@ final class PlaneRunner {
 				float[] buf = bufs[c];
 				int i = 0;
 				int origin = offset(layout, st, bi, c, y0, x0);
-				int inOrigin = subtract ? offset(inLayout, inStrides, bi, c, y0, x0) : 0;
+				int inOrigin = subtract ? offset(inLayout, inStrides, bi, c, y0, x0)
+					: 0;
 				for (int y = 0; y < kh; y++) {
 					int o = origin + y * sy, io = inOrigin + y * isy;
 					if (subtract) for (int x = 0; x < kw; x++)
@@ -230,11 +262,13 @@ final class PlaneRunner {
 				bufs = new float[][] { sum };
 			}
 			for (int c = 0; c < bufs.length; c++) {
-				int srcChannel = group.source()[co == group.source().length && !group.average() ? c : 0];
+				int srcChannel = group.source()[co == group.source().length && !group
+					.average() ? c : 0];
 				int targetChannel = group.firstTarget() + c;
-				countNonFinite(bufs[c], holes == null || !composite ? null : holes[bi], tile, kw, ww);
-				if (holes != null && composite) keepOriginal(bufs[c], srcChannel, z, t, tile, kw, kh,
-					holes[bi], ww);
+				countNonFinite(bufs[c], holes == null || !composite ? null : holes[bi],
+					tile, kw, ww);
+				if (holes != null && composite) keepOriginal(bufs[c], srcChannel, z, t,
+					tile, kw, kh, holes[bi], ww);
 				target.writeRegion(targetChannel, z, t, dx, dy, kw, kh, bufs[c], 0);
 			}
 		}
@@ -278,27 +312,37 @@ final class PlaneRunner {
 	}
 
 	/** Outside the holes, puts the source's own values back (scale 1 only). */
-	private void keepOriginal(float[] buf, int channel, int z, int t, Tile tile, int kw, int kh,
-		boolean[] holes, int ww)
+	private void keepOriginal(float[] buf, int channel, int z, int t, Tile tile,
+		int kw, int kh, boolean[] holes, int ww)
 	{
 		float[] original = new float[kw * kh];
-		source.readRegion(channel, z, t, tile.x().keepStart(), tile.y().keepStart(), kw, kh, original, 0);
+		source.readRegion(channel, z, t, tile.x().keepStart(), tile.y().keepStart(),
+			kw, kh, original, 0);
 		int ox = tile.x().keepOffset(), oy = tile.y().keepOffset();
 		for (int y = 0; y < kh; y++)
 			for (int x = 0; x < kw; x++)
-				if (!holes[(oy + y) * ww + ox + x]) buf[y * kw + x] = original[y * kw + x];
+				if (!holes[(oy + y) * ww + ox + x]) buf[y * kw + x] = original[y * kw +
+					x];
 	}
 
-	/** Reads the tile's window of one channel, mirroring at the end where the window needs padding. */
-	static void readWindow(RasterImage image, int channel, int z, int t, Tile tile, float[] out) {
+	/**
+	 * Reads the tile's window of one channel, mirroring at the end where the
+	 * window needs padding.
+	 */
+	static void readWindow(RasterImage image, int channel, int z, int t,
+		Tile tile, float[] out)
+	{
 		AxisTile ax = tile.x(), ay = tile.y();
-		int rw = ax.readLength(), rh = ay.readLength(), ww = ax.windowSize(), wh = ay.windowSize();
+		int rw = ax.readLength(), rh = ay.readLength(), ww = ax.windowSize(), wh =
+			ay.windowSize();
 		if (rw == ww && rh == wh) {
-			image.readRegion(channel, z, t, ax.readStart(), ay.readStart(), rw, rh, out, 0);
+			image.readRegion(channel, z, t, ax.readStart(), ay.readStart(), rw, rh,
+				out, 0);
 			return;
 		}
 		float[] region = new float[rw * rh];
-		image.readRegion(channel, z, t, ax.readStart(), ay.readStart(), rw, rh, region, 0);
+		image.readRegion(channel, z, t, ax.readStart(), ay.readStart(), rw, rh,
+			region, 0);
 		for (int y = 0; y < wh; y++) {
 			int sy = reflect(y, rh);
 			for (int x = 0; x < ww; x++)
@@ -306,7 +350,10 @@ final class PlaneRunner {
 		}
 	}
 
-	/** Index {@code i >= 0} mirrored into {@code [0, n)} without repeating the edge pixel. */
+	/**
+	 * Index {@code i >= 0} mirrored into {@code [0, n)} without repeating the
+	 * edge pixel.
+	 */
 	static int reflect(int i, int n) {
 		if (n == 1) return 0;
 		int period = 2 * (n - 1);
@@ -314,10 +361,12 @@ final class PlaneRunner {
 		return m < n ? m : period - m;
 	}
 
-	private static void scatter(float[] plane, float[] tensor, TensorLayout layout, int[] st, int b,
-		int c, int w, int h)
+	private static void scatter(float[] plane, float[] tensor,
+		TensorLayout layout, int[] st, int b, int c, int w, int h)
 	{
-		if (layout.isChannelsFirst() && st[layout.xAxis()] == 1 && st[layout.yAxis()] == w) {
+		if (layout.isChannelsFirst() && st[layout.xAxis()] == 1 && st[layout
+			.yAxis()] == w)
+		{
 			System.arraycopy(plane, 0, tensor, offset(layout, st, b, c, 0, 0), w * h);
 			return;
 		}

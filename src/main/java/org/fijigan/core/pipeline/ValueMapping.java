@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import java.util.Arrays;
@@ -18,22 +19,27 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
 import org.fijigan.core.text.Numbers;
 
 /**
- * The value maps of one run: raw image values to model input, and model output to the result's
- * values, resolved once per sample (one plane through one channel group, never per tile, so tiles
- * agree). Three ways:
+ * The value maps of one run: raw image values to model input, and model output
+ * to the result's values, resolved once per sample (one plane through one
+ * channel group, never per tile, so tiles agree). Three ways:
  * <ul>
- * <li>the user's normalisation ({@code --normalize}), or fiji-gan's default for a bare ONNX model:
- * per channel over all planes, inverted for the output;</li>
- * <li>a fiji-gan package ({@link ModelDescriptor#outputInInputUnits()}): its bioimage.io
- * preprocessing, inverted for the output;</li>
- * <li>any other bioimage.io package: its preprocessing and postprocessing as the specification
- * says ({@link ProcessingChain}); the result is the postprocessed output, in float.</li>
+ * <li>the user's normalisation ({@code --normalize}), or fiji-gan's default for
+ * a bare ONNX model: per channel over all planes, inverted for the output;</li>
+ * <li>a fiji-gan package ({@link ModelDescriptor#outputInInputUnits()}): its
+ * bioimage.io preprocessing, inverted for the output;</li>
+ * <li>any other bioimage.io package: its preprocessing and postprocessing as
+ * the specification says ({@link ProcessingChain}); the result is the
+ * postprocessed output, in float.</li>
  * </ul>
- * Statistics are cached: per-dataset ones for the run, per-sample ones for the current plane. Not
- * thread-safe; one instance per run.
+ * Statistics are cached: per-dataset ones for the run, per-sample ones for the
+ * current plane. Not thread-safe; one instance per run.
  */
 final class ValueMapping {
-	/** How one sample is mapped: into the model, and out of it (null when postprocessing waits for the whole output). */
+
+	/**
+	 * How one sample is mapped: into the model, and out of it (null when
+	 * postprocessing waits for the whole output).
+	 */
 	record SampleMaps(ProcessingChain toModel, ProcessingChain fromModel) {}
 
 	private final ModelDescriptor model;
@@ -42,12 +48,16 @@ final class ValueMapping {
 	private final boolean rawOutput;
 	private final String description;
 	private final long nonFiniteInputs;
-	/** User normalisation: per image channel, raw to model and model to raw; null otherwise. */
+	/**
+	 * User normalisation: per image channel, raw to model and model to raw; null
+	 * otherwise.
+	 */
 	private final double[] si, oi, so, oo;
 	private final Map<String, ChannelStatistics> cache = new HashMap<>();
 
-	private ValueMapping(ModelDescriptor model, RasterImage image, boolean specification, boolean rawOutput,
-		String description, long nonFiniteInputs, double[][] userMaps)
+	private ValueMapping(ModelDescriptor model, RasterImage image,
+		boolean specification, boolean rawOutput, String description,
+		long nonFiniteInputs, double[][] userMaps)
 	{
 		this.model = model;
 		this.image = image;
@@ -62,9 +72,12 @@ final class ValueMapping {
 	}
 
 	/**
-	 * @param user the user's explicit choice, or null for the model's descriptor / the default
+	 * @param user the user's explicit choice, or null for the model's descriptor
+	 *          / the default
 	 */
-	static ValueMapping resolve(ModelDescriptor d, RasterImage image, Normalization user) {
+	static ValueMapping resolve(ModelDescriptor d, RasterImage image,
+		Normalization user)
+	{
 		int channels = image.logicalChannels();
 		long nonFinite = 0;
 		if (image.type() == PixelType.FLOAT32) for (int c = 0; c < channels; c++)
@@ -72,30 +85,34 @@ final class ValueMapping {
 		if (user instanceof Normalization.None) {
 			double[] one = new double[channels], zero = new double[channels];
 			Arrays.fill(one, 1);
-			return new ValueMapping(d, image, false, true, "none (raw values in and out)", nonFinite, new double[][] { one,
-				zero, one, zero });
+			return new ValueMapping(d, image, false, true,
+				"none (raw values in and out)", nonFinite, new double[][] { one, zero,
+					one, zero });
 		}
 		if (user == null && !d.outputInInputUnits()) {
-			String desc = "the model's bioimage.io processing: " + describe("preprocessing", d.preprocessing()) + "; " +
-				describe("postprocessing", d.postprocessing());
+			String desc = "the model's bioimage.io processing: " + describe(
+				"preprocessing", d.preprocessing()) + "; " + describe("postprocessing",
+					d.postprocessing());
 			return new ValueMapping(d, image, true, true, desc, nonFinite, null);
 		}
-		if (user == null && !d.preprocessing().isEmpty()) return new ValueMapping(d, image, false, false,
-			"the model's bioimage.io preprocessing, inverted for the output: " + describe("preprocessing", d
-				.preprocessing()), nonFinite, null);
+		if (user == null && !d.preprocessing().isEmpty()) return new ValueMapping(d,
+			image, false, false,
+			"the model's bioimage.io preprocessing, inverted for the output: " +
+				describe("preprocessing", d.preprocessing()), nonFinite, null);
 		Normalization n = user == null ? Normalization.DEFAULT : user;
 		double[] lo = new double[channels], hi = new double[channels];
 		for (int c = 0; c < channels; c++) {
 			int channel = c;
-			RawRange range = RawRange.of(n, image.type(), () -> ChannelStatistics.of(image, channel),
-				RawRange.FullRangeTypes.INTEGER);
+			RawRange range = RawRange.of(n, image.type(), () -> ChannelStatistics.of(
+				image, channel), RawRange.FullRangeTypes.INTEGER);
 			lo[c] = range.low();
 			hi[c] = range.high();
 		}
 		ValueRange inR = d.inputRange();
-		ValueRange outR = d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? inR : d.outputRange();
-		double[] si = new double[channels], oi = new double[channels], so = new double[channels],
-			oo = new double[channels];
+		ValueRange outR = d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT
+			? inR : d.outputRange();
+		double[] si = new double[channels], oi = new double[channels], so =
+			new double[channels], oo = new double[channels];
 		for (int c = 0; c < channels; c++) {
 			double span = hi[c] - lo[c];
 			si[c] = inR.width() / span;
@@ -103,22 +120,29 @@ final class ValueMapping {
 			so[c] = span / outR.width();
 			oo[c] = lo[c] - outR.min() * so[c];
 		}
-		StringBuilder desc = new StringBuilder(n.describe()).append(" -> ").append(inR);
+		StringBuilder desc = new StringBuilder(n.describe()).append(" -> ").append(
+			inR);
 		if (channels <= 4) {
 			desc.append(" (");
 			for (int c = 0; c < channels; c++)
-				desc.append(c == 0 ? "" : "; ").append(channels > 1 ? "c" + (c + 1) + ": " : "").append(
-					Numbers.significant(lo[c], 4)).append("..").append(Numbers.significant(hi[c], 4));
+				desc.append(c == 0 ? "" : "; ").append(channels > 1 ? "c" + (c + 1) +
+					": " : "").append(Numbers.significant(lo[c], 4)).append("..").append(
+						Numbers.significant(hi[c], 4));
 			desc.append(")");
 		}
-		return new ValueMapping(d, image, false, false, desc.toString(), nonFinite, new double[][] { si, oi, so, oo });
+		return new ValueMapping(d, image, false, false, desc.toString(), nonFinite,
+			new double[][] { si, oi, so, oo });
 	}
 
 	private static String describe(String what, List<ProcessingStep> steps) {
-		return steps.isEmpty() ? "no " + what : what + " " + steps.stream().map(ProcessingStep::id).toList();
+		return steps.isEmpty() ? "no " + what : what + " " + steps.stream().map(
+			ProcessingStep::id).toList();
 	}
 
-	/** Whether the output keeps the model's own values (so only float output makes sense). */
+	/**
+	 * Whether the output keeps the model's own values (so only float output makes
+	 * sense).
+	 */
 	boolean rawOutput() {
 		return rawOutput;
 	}
@@ -134,16 +158,19 @@ final class ValueMapping {
 	}
 
 	/**
-	 * Whether the postprocessing takes statistics of the output, so that it can only run once the
-	 * whole output is there: {@link #postprocess} then maps the result in place.
+	 * Whether the postprocessing takes statistics of the output, so that it can
+	 * only run once the whole output is there: {@link #postprocess} then maps the
+	 * result in place.
 	 */
 	boolean defersPostprocessing() {
-		return specification && ProcessingChain.takesOwnStatistics(model.postprocessing());
+		return specification && ProcessingChain.takesOwnStatistics(model
+			.postprocessing());
 	}
 
 	/**
-	 * The maps of one sample: plane {@code (z, t)} of the image, fed to the model's channels from the
-	 * image channels {@code source}; the output has {@code outChannels} channels.
+	 * The maps of one sample: plane {@code (z, t)} of the image, fed to the
+	 * model's channels from the image channels {@code source}; the output has
+	 * {@code outChannels} channels.
 	 */
 	SampleMaps forSample(int z, int t, int[] source, int outChannels) {
 		int plane = z + t * image.slices();
@@ -152,7 +179,8 @@ final class ValueMapping {
 		for (int c = 0; c < outChannels; c++)
 			inputChannelOf[c] = outChannels == cm ? c : 0;
 		if (si != null) {
-			double[] s = new double[cm], o = new double[cm], bs = new double[outChannels], bo = new double[outChannels];
+			double[] s = new double[cm], o = new double[cm], bs =
+				new double[outChannels], bo = new double[outChannels];
 			for (int c = 0; c < cm; c++) {
 				s[c] = si[source[c]];
 				o[c] = oi[source[c]];
@@ -161,33 +189,42 @@ final class ValueMapping {
 				bs[c] = so[source[inputChannelOf[c]]];
 				bo[c] = oo[source[inputChannelOf[c]]];
 			}
-			return new SampleMaps(ProcessingChain.affine(s, o), ProcessingChain.affine(bs, bo));
+			return new SampleMaps(ProcessingChain.affine(s, o), ProcessingChain
+				.affine(bs, bo));
 		}
-		ProcessingChain.Statistics inputStats = (ofInput, perDataset, channel) -> inputStatistics(source, perDataset ? -1
-			: plane, channel);
-		ProcessingChain toModel = ProcessingChain.resolve(model.preprocessing(), cm, inputStats, "preprocessing");
-		if (!specification) return new SampleMaps(toModel, toModel.inverse(inputChannelOf));
+		ProcessingChain.Statistics inputStats = (ofInput, perDataset,
+			channel) -> inputStatistics(source, perDataset ? -1 : plane, channel);
+		ProcessingChain toModel = ProcessingChain.resolve(model.preprocessing(), cm,
+			inputStats, "preprocessing");
+		if (!specification) return new SampleMaps(toModel, toModel.inverse(
+			inputChannelOf));
 		if (defersPostprocessing()) return new SampleMaps(toModel, null);
-		ProcessingChain fromModel = ProcessingChain.resolve(model.postprocessing(), outChannels, (ofInput, perDataset,
-			channel) -> {
-			if (!ofInput) throw new IllegalStateException("output statistics are deferred");
-			return inputStatistics(source, perDataset ? -1 : plane, channel);
-		}, "postprocessing");
+		ProcessingChain fromModel = ProcessingChain.resolve(model.postprocessing(),
+			outChannels, (ofInput, perDataset, channel) -> {
+				if (!ofInput) throw new IllegalStateException(
+					"output statistics are deferred");
+				return inputStatistics(source, perDataset ? -1 : plane, channel);
+			}, "postprocessing");
 		return new SampleMaps(toModel, fromModel);
 	}
 
 	/**
-	 * Applies a deferred postprocessing to the output of one sample in {@code result}: channels
-	 * {@code firstTarget ..} of plane {@code (z, t)}, the raw model output until now.
+	 * Applies a deferred postprocessing to the output of one sample in
+	 * {@code result}: channels {@code firstTarget ..} of plane {@code (z, t)},
+	 * the raw model output until now.
 	 */
-	void postprocess(RasterImage result, int z, int t, int[] source, int firstTarget, int outChannels) {
+	void postprocess(RasterImage result, int z, int t, int[] source,
+		int firstTarget, int outChannels)
+	{
 		int plane = z + t * image.slices();
 		int[] targets = new int[outChannels];
 		for (int c = 0; c < outChannels; c++)
 			targets[c] = firstTarget + c;
-		ProcessingChain chain = ProcessingChain.resolve(model.postprocessing(), outChannels, (ofInput, perDataset,
-			channel) -> ofInput ? inputStatistics(source, perDataset ? -1 : plane, channel) : statistics(result, "output",
-				channel < 0 ? targets : new int[] { targets[channel] }, perDataset ? -1 : plane), "postprocessing");
+		ProcessingChain chain = ProcessingChain.resolve(model.postprocessing(),
+			outChannels, (ofInput, perDataset, channel) -> ofInput ? inputStatistics(
+				source, perDataset ? -1 : plane, channel) : statistics(result, "output",
+					channel < 0 ? targets : new int[] { targets[channel] }, perDataset
+						? -1 : plane), "postprocessing");
 		int w = result.width();
 		float[][] rows = new float[outChannels][w];
 		for (int y = 0; y < result.height(); y++) {
@@ -199,21 +236,31 @@ final class ValueMapping {
 		}
 	}
 
-	/** Statistics of the image input: model channel {@code channel} (image channel {@code source[channel]}), or all. */
-	private ChannelStatistics inputStatistics(int[] source, int plane, int channel) {
-		if (channel >= source.length) throw new GanException("the postprocessing takes statistics of input channel " +
-			(channel + 1) + " for output channel " + (channel + 1) + ", but the model takes " + source.length +
-			" input channel" + (source.length == 1 ? "" : "s"));
-		return statistics(image, "input", channel < 0 ? Arrays.stream(source).distinct().toArray() : new int[] {
-			source[channel] }, plane);
+	/**
+	 * Statistics of the image input: model channel {@code channel} (image channel
+	 * {@code source[channel]}), or all.
+	 */
+	private ChannelStatistics inputStatistics(int[] source, int plane,
+		int channel)
+	{
+		if (channel >= source.length) throw new GanException(
+			"the postprocessing takes statistics of input channel " + (channel + 1) +
+				" for output channel " + (channel + 1) + ", but the model takes " +
+				source.length + " input channel" + (source.length == 1 ? "" : "s"));
+		return statistics(image, "input", channel < 0 ? Arrays.stream(source)
+			.distinct().toArray() : new int[] { source[channel] }, plane);
 	}
 
-	private ChannelStatistics statistics(RasterImage of, String tensor, int[] channels, int plane) {
+	private ChannelStatistics statistics(RasterImage of, String tensor,
+		int[] channels, int plane)
+	{
 		String key = tensor + Arrays.toString(channels) + "@" + plane;
 		ChannelStatistics s = cache.get(key);
 		if (s == null) {
-			if (plane >= 0) cache.keySet().removeIf(k -> k.startsWith(tensor) && !k.endsWith("@-1") && !k.endsWith("@" +
-				plane)); // per-sample statistics of other planes are done with
+			if (plane >= 0) cache.keySet().removeIf(k -> k.startsWith(tensor) && !k
+				.endsWith("@-1") && !k.endsWith("@" + plane)); // per-sample statistics
+																												// of other planes are
+																												// done with
 			s = ChannelStatistics.of(of, channels, plane);
 			cache.put(key, s);
 		}

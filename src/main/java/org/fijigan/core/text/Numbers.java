@@ -1,3 +1,4 @@
+
 package org.fijigan.core.text;
 
 import java.math.BigDecimal;
@@ -5,26 +6,33 @@ import java.math.MathContext;
 import java.util.Locale;
 
 /**
- * How fiji-gan writes numbers in messages, notes, reports and files: a few named styles, always
- * with a dot ({@link Locale#ROOT}) whatever the user's locale. Whole numbers (below 10^15 in
- * magnitude) come out as integers in every style but {@link #general} and {@link #fixed}.
+ * How fiji-gan writes numbers in messages, notes, reports and files: a few
+ * named styles, always with a dot ({@link Locale#ROOT}) whatever the user's
+ * locale. Whole numbers (below 10^15 in magnitude) come out as integers in
+ * every style but {@link #general} and {@link #fixed}.
  * <ul>
- * <li>{@link #exact}: the shortest text that reads back as the same double: {@code 3}, {@code 0.5},
- * {@code 99.8}, {@code 1.0E-6}. For values a user typed or a file holds.</li>
- * <li>{@link #significant}: {@code digits} significant digits as printf's {@code %g} writes them:
- * {@code 2}, {@code 0.5000}, {@code 1.235e+05}. For measured values in messages.</li>
- * <li>{@link #rounded}: {@code digits} significant digits in plain notation, trailing zeros
- * dropped: {@code 0.5}, {@code 0.0001235}. For settings drawn at random.</li>
- * <li>{@link #compact}: six significant digits, trailing zeros dropped, {@code inf} for infinity
- * and nothing for NaN: the tables and CSV files of the evaluation.</li>
- * <li>{@link #fixed}: a fixed number of decimals, {@code inf} for infinity and nothing for NaN:
- * PSNR and SSIM on the demo's sheet and in its CSV.</li>
- * <li>{@link #general}: printf's {@code %g} as it is, wholes included ({@code 2.00}): axis labels.</li>
- * <li>{@link #bytes}: a size in B, KiB, MiB, GiB or TiB with one decimal: memory and disk in
- * messages.</li>
+ * <li>{@link #exact}: the shortest text that reads back as the same double:
+ * {@code 3}, {@code 0.5}, {@code 99.8}, {@code 1.0E-6}. For values a user typed
+ * or a file holds.</li>
+ * <li>{@link #significant}: {@code digits} significant digits as printf's
+ * {@code %g} writes them: {@code 2}, {@code 0.5000}, {@code 1.235e+05}. For
+ * measured values in messages.</li>
+ * <li>{@link #rounded}: {@code digits} significant digits in plain notation,
+ * trailing zeros dropped: {@code 0.5}, {@code 0.0001235}. For settings drawn at
+ * random.</li>
+ * <li>{@link #compact}: six significant digits, trailing zeros dropped,
+ * {@code inf} for infinity and nothing for NaN: the tables and CSV files of the
+ * evaluation.</li>
+ * <li>{@link #fixed}: a fixed number of decimals, {@code inf} for infinity and
+ * nothing for NaN: PSNR and SSIM on the demo's sheet and in its CSV.</li>
+ * <li>{@link #general}: printf's {@code %g} as it is, wholes included
+ * ({@code 2.00}): axis labels.</li>
+ * <li>{@link #bytes}: a size in B, KiB, MiB, GiB or TiB with one decimal:
+ * memory and disk in messages.</li>
  * </ul>
  */
 public final class Numbers {
+
 	/** Whole numbers below this magnitude are written as integers. */
 	private static final double LARGEST_WHOLE = 1e15;
 
@@ -34,29 +42,38 @@ public final class Numbers {
 		return v == Math.rint(v) && Math.abs(v) < LARGEST_WHOLE;
 	}
 
-	/** {@code v} as an integer when whole, else as {@link Double#toString}: it reads back exactly. */
+	/**
+	 * {@code v} as an integer when whole, else as {@link Double#toString}: it
+	 * reads back exactly.
+	 */
 	public static String exact(double v) {
 		return isWhole(v) ? Long.toString((long) v) : Double.toString(v);
 	}
 
-	/** {@code v} as an integer when whole, else with {@code digits} significant digits ({@code %g}). */
+	/**
+	 * {@code v} as an integer when whole, else with {@code digits} significant
+	 * digits ({@code %g}).
+	 */
 	public static String significant(double v, int digits) {
 		return isWhole(v) ? Long.toString((long) v) : general(v, digits);
 	}
 
 	/**
-	 * {@code v} as an integer when whole, else rounded to {@code digits} significant digits in plain
-	 * notation without trailing zeros; NaN and infinities as {@link Double#toString}.
+	 * {@code v} as an integer when whole, else rounded to {@code digits}
+	 * significant digits in plain notation without trailing zeros; NaN and
+	 * infinities as {@link Double#toString}.
 	 */
 	public static String rounded(double v, int digits) {
 		if (isWhole(v)) return Long.toString((long) v);
 		if (!Double.isFinite(v)) return Double.toString(v);
-		return new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
+		return new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros()
+			.toPlainString();
 	}
 
 	/**
-	 * {@code v} with up to six significant digits, trailing zeros dropped (exponent form kept as
-	 * {@code %g} gives it); {@code inf} or {@code -inf} for infinities, the empty string for NaN.
+	 * {@code v} with up to six significant digits, trailing zeros dropped
+	 * (exponent form kept as {@code %g} gives it); {@code inf} or {@code -inf}
+	 * for infinities, the empty string for NaN.
 	 */
 	public static String compact(double v) {
 		if (Double.isNaN(v)) return "";
@@ -68,7 +85,10 @@ public final class Numbers {
 		return s;
 	}
 
-	/** {@code v} with {@code decimals} decimals; {@code inf} or {@code -inf}, the empty string for NaN. */
+	/**
+	 * {@code v} with {@code decimals} decimals; {@code inf} or {@code -inf}, the
+	 * empty string for NaN.
+	 */
 	public static String fixed(double v, int decimals) {
 		if (Double.isNaN(v)) return "";
 		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
@@ -80,7 +100,10 @@ public final class Numbers {
 		return String.format(Locale.ROOT, "%." + digits + "g", v);
 	}
 
-	/** {@code bytes} in B, KiB, MiB, GiB or TiB, one decimal: {@code 512 B}, {@code 1.5 GiB}. */
+	/**
+	 * {@code bytes} in B, KiB, MiB, GiB or TiB, one decimal: {@code 512 B},
+	 * {@code 1.5 GiB}.
+	 */
 	public static String bytes(long bytes) {
 		if (bytes < 1024) return bytes + " B";
 		String[] units = { "KiB", "MiB", "GiB", "TiB" };

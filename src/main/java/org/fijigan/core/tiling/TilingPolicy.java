@@ -1,3 +1,4 @@
+
 package org.fijigan.core.tiling;
 
 import java.util.ArrayList;
@@ -7,22 +8,25 @@ import java.util.Optional;
 import org.fijigan.core.GanException;
 
 /**
- * The auto-tiling policy: which windows and how many tiles per run a plane is processed with, and
- * the smaller plan an out-of-memory retry tries. Pure functions of a {@link TilingRequest} (plane
- * shape, the model's constraints and halo, memory budget, bytes per pixel); the geometry itself is
+ * The auto-tiling policy: which windows and how many tiles per run a plane is
+ * processed with, and the smaller plan an out-of-memory retry tries. Pure
+ * functions of a {@link TilingRequest} (plane shape, the model's constraints
+ * and halo, memory budget, bytes per pixel); the geometry itself is
  * {@link TilePlanner}'s.
  * <ul>
- * <li>Auto windows: a plane that fits the budget runs untiled; otherwise square windows of
- * {@code sqrt(budget / bytesPerPixel)} pixels (at least {@code 2 * halo + 32}), each axis then
- * {@link #balancedWindow balanced}. A model with operations that see the whole image runs untiled
- * while the plane is at most four budgets, and says so in the notes.</li>
- * <li>Batch: as many tiles as the budget holds, at most 16, the model's largest batch and the
- * tile count.</li>
- * <li>Out of memory: windows half as wide, down to {@link #smallestWindow}, the batch never
- * larger than before.</li>
+ * <li>Auto windows: a plane that fits the budget runs untiled; otherwise square
+ * windows of {@code sqrt(budget / bytesPerPixel)} pixels (at least
+ * {@code 2 * halo + 32}), each axis then {@link #balancedWindow balanced}. A
+ * model with operations that see the whole image runs untiled while the plane
+ * is at most four budgets, and says so in the notes.</li>
+ * <li>Batch: as many tiles as the budget holds, at most 16, the model's largest
+ * batch and the tile count.</li>
+ * <li>Out of memory: windows half as wide, down to {@link #smallestWindow}, the
+ * batch never larger than before.</li>
  * </ul>
  */
 public final class TilingPolicy {
+
 	/** The most tiles one run takes, however much memory the budget leaves. */
 	public static final int MAX_BATCH = 16;
 
@@ -46,12 +50,14 @@ public final class TilingPolicy {
 	}
 
 	/**
-	 * Estimated runtime working memory per model-input pixel: float32 feature maps of the widest
-	 * convolution, two alive at the input resolution (a layer's input and output) plus one at the
-	 * output resolution for super-resolution. For an RRDB x4 generator this is 4 x 48 x (2 + 16) =
-	 * 3.5 KB, above the 3.3 KB per input pixel measured as the peak RSS of an untiled 1024x1024 run,
-	 * JVM included (bench/README.md); counting three maps at the output resolution overestimated it
-	 * 2.8-fold and cut the default windows, and the speed, for nothing.
+	 * Estimated runtime working memory per model-input pixel: float32 feature
+	 * maps of the widest convolution, two alive at the input resolution (a
+	 * layer's input and output) plus one at the output resolution for
+	 * super-resolution. For an RRDB x4 generator this is 4 x 48 x (2 + 16) = 3.5
+	 * KB, above the 3.3 KB per input pixel measured as the peak RSS of an untiled
+	 * 1024x1024 run, JVM included (bench/README.md); counting three maps at the
+	 * output resolution overestimated it 2.8-fold and cut the default windows,
+	 * and the speed, for nothing.
 	 *
 	 * @param featureChannels channels of the widest feature map
 	 * @param scale output pixels per input pixel along one axis
@@ -74,66 +80,77 @@ public final class TilingPolicy {
 					window = TilingRequest.WHOLE_PLANE;
 					notes.add("ran untiled: tiles would change the result (" + ops + ")");
 				}
-				else notes.add("image too large to run untiled; tiles may change the result of " + ops);
+				else notes.add(
+					"image too large to run untiled; tiles may change the result of " +
+						ops);
 			}
 			if (window == TilingRequest.AUTO_WINDOW) {
 				if (planePixels <= budgetPixels) window = TilingRequest.WHOLE_PLANE;
-				else window = Math.max(2 * r.haloPixels() + 32, (int) Math.sqrt(budgetPixels));
+				else window = Math.max(2 * r.haloPixels() + 32, (int) Math.sqrt(
+					budgetPixels));
 			}
 		}
-		else if (window > 0 && !r.isTileable()) notes.add("tiling changes the result of " + ops +
-			"; use --tile none for an exact result");
+		else if (window > 0 && !r.isTileable()) notes.add(
+			"tiling changes the result of " + ops +
+				"; use --tile none for an exact result");
 		int ww = window == TilingRequest.WHOLE_PLANE ? 0 : window;
 		int wh = ww;
 		if (r.requestedWindow() == TilingRequest.AUTO_WINDOW && ww > 0) {
 			ww = balancedWindow(r.width(), r.x(), r.y(), r.haloPixels(), ww, true);
 			wh = balancedWindow(r.height(), r.x(), r.y(), r.haloPixels(), wh, false);
 		}
-		boolean tooSmall = r.requestedWindow() > 0 && r.requestedWindow() - 2 * r.haloPixels() < 1;
+		boolean tooSmall = r.requestedWindow() > 0 && r.requestedWindow() - 2 * r
+			.haloPixels() < 1;
 		if (tooSmall) { // the nearest window that keeps some pixels inside the halo
 			int smallest = smallestWindow(r.haloPixels());
 			if (!r.x().isFixed()) ww = Math.max(ww, r.x().validSizeAtLeast(smallest));
 			if (!r.y().isFixed()) wh = Math.max(wh, r.y().validSizeAtLeast(smallest));
 		}
-		TilePlan plan = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r.haloPixels(), ww, wh);
-		if (tooSmall) notes.add("a tile of " + r.requestedWindow() + " px leaves no room inside a halo of " +
-			r.haloPixels() + " px on each side: used " + plan.windowWidth() + "x" + plan.windowHeight() +
-			" px windows, the smallest that keep " + (smallestWindow(r.haloPixels()) - 2 * r
-				.haloPixels()) + " px inside it");
+		TilePlan plan = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
+			.haloPixels(), ww, wh);
+		if (tooSmall) notes.add("a tile of " + r.requestedWindow() +
+			" px leaves no room inside a halo of " + r.haloPixels() +
+			" px on each side: used " + plan.windowWidth() + "x" + plan
+				.windowHeight() + " px windows, the smallest that keep " +
+			(smallestWindow(r.haloPixels()) - 2 * r.haloPixels()) + " px inside it");
 		notes.addAll(plan.notes());
-		if (plan.windowWidth() > r.width() || plan.windowHeight() > r.height()) notes.add(
-			"image padded by mirroring to " + plan.windowWidth() + "x" + plan.windowHeight() +
-				" px, the model's smallest input");
+		if (plan.windowWidth() > r.width() || plan.windowHeight() > r.height())
+			notes.add("image padded by mirroring to " + plan.windowWidth() + "x" +
+				plan.windowHeight() + " px, the model's smallest input");
 		return new Decision(plan, batchSize(r, plan), notes);
 	}
 
 	/**
-	 * The smallest window along one axis that needs no more tiles than {@code window} does. The
-	 * planner gives every tile of an axis the same window, so a window sized from the memory budget
-	 * alone can make two tiles overlap by almost a whole window (two 341 px windows over 512 px:
-	 * 1.33x the pixels to compute per axis); the balanced window (294 px) leaves only the halos.
-	 * It is never larger than {@code window}, so the memory budget still holds.
+	 * The smallest window along one axis that needs no more tiles than
+	 * {@code window} does. The planner gives every tile of an axis the same
+	 * window, so a window sized from the memory budget alone can make two tiles
+	 * overlap by almost a whole window (two 341 px windows over 512 px: 1.33x the
+	 * pixels to compute per axis); the balanced window (294 px) leaves only the
+	 * halos. It is never larger than {@code window}, so the memory budget still
+	 * holds.
 	 *
-	 * @param xAxis whether {@code length} runs along x (constraint {@code xc}) or y ({@code yc})
+	 * @param xAxis whether {@code length} runs along x (constraint {@code xc}) or
+	 *          y ({@code yc})
 	 */
-	public static int balancedWindow(int length, AxisConstraint xc, AxisConstraint yc, int halo,
-		int window, boolean xAxis)
+	public static int balancedWindow(int length, AxisConstraint xc,
+		AxisConstraint yc, int halo, int window, boolean xAxis)
 	{
 		if (window >= length) return window;
 		int tiles = axisTiles(length, xc, yc, halo, window, xAxis);
 		if (tiles < 2) return window;
 		int from = (length + tiles - 1) / tiles + 2 * halo;
 		for (int candidate = from; candidate < window; candidate++)
-			if (axisTiles(length, xc, yc, halo, candidate, xAxis) == tiles) return candidate;
+			if (axisTiles(length, xc, yc, halo, candidate, xAxis) == tiles)
+				return candidate;
 		return window;
 	}
 
-	private static int axisTiles(int length, AxisConstraint xc, AxisConstraint yc, int halo,
-		int window, boolean xAxis)
+	private static int axisTiles(int length, AxisConstraint xc, AxisConstraint yc,
+		int halo, int window, boolean xAxis)
 	{
 		try {
-			TilePlan p = xAxis ? TilePlanner.plan(length, 1, xc, yc, halo, window, 0) : TilePlanner.plan(1,
-				length, xc, yc, halo, 0, window);
+			TilePlan p = xAxis ? TilePlanner.plan(length, 1, xc, yc, halo, window, 0)
+				: TilePlanner.plan(1, length, xc, yc, halo, 0, window);
 			return xAxis ? p.xTiles().size() : p.yTiles().size();
 		}
 		catch (GanException e) {
@@ -141,22 +158,31 @@ public final class TilingPolicy {
 		}
 	}
 
-	/** Tiles per run: what the budget holds, at most {@link #MAX_BATCH}, the model's and the plan's. */
+	/**
+	 * Tiles per run: what the budget holds, at most {@link #MAX_BATCH}, the
+	 * model's and the plan's.
+	 */
 	static int batchSize(TilingRequest r, TilePlan plan) {
-		long tileBytes = (long) plan.windowWidth() * plan.windowHeight() * r.bytesPerPixel();
+		long tileBytes = (long) plan.windowWidth() * plan.windowHeight() * r
+			.bytesPerPixel();
 		long fit = Math.max(1, r.memoryBudgetBytes() / Math.max(1, tileBytes));
-		return (int) Math.min(Math.min(r.maxBatch(), plan.tileCount()), Math.min(fit, MAX_BATCH));
+		return (int) Math.min(Math.min(r.maxBatch(), plan.tileCount()), Math.min(
+			fit, MAX_BATCH));
 	}
 
-	/** The smallest window the out-of-memory fallback tries: twice the halo plus 16, at least 16 px. */
+	/**
+	 * The smallest window the out-of-memory fallback tries: twice the halo plus
+	 * 16, at least 16 px.
+	 */
 	public static int smallestWindow(int haloPixels) {
 		return Math.max(16, 2 * haloPixels + 16);
 	}
 
 	/**
-	 * What to try after {@code failed} ran out of memory: windows half as wide (and high), keeping
-	 * {@code failed}'s halo, and a batch no larger than {@code failed}'s; empty when the model's
-	 * input constraints or {@link #smallestWindow} leave no smaller window.
+	 * What to try after {@code failed} ran out of memory: windows half as wide
+	 * (and high), keeping {@code failed}'s halo, and a batch no larger than
+	 * {@code failed}'s; empty when the model's input constraints or
+	 * {@link #smallestWindow} leave no smaller window.
 	 */
 	public static Optional<Decision> smaller(TilingRequest r, Decision failed) {
 		TilePlan plan = failed.plan();
@@ -164,15 +190,16 @@ public final class TilingPolicy {
 		if (half < smallestWindow(plan.haloPixels())) return Optional.empty();
 		TilePlan smaller;
 		try {
-			smaller = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), plan.haloPixels(), half, half);
+			smaller = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), plan
+				.haloPixels(), half, half);
 		}
 		catch (GanException e) {
 			return Optional.empty(); // the halo leaves no room
 		}
-		boolean shrank = (long) smaller.windowWidth() * smaller.windowHeight() < (long) plan
-			.windowWidth() * plan.windowHeight();
+		boolean shrank = (long) smaller.windowWidth() * smaller
+			.windowHeight() < (long) plan.windowWidth() * plan.windowHeight();
 		if (!shrank) return Optional.empty();
-		return Optional.of(new Decision(smaller, Math.min(failed.batch(), batchSize(r, smaller)), List
-			.of()));
+		return Optional.of(new Decision(smaller, Math.min(failed.batch(), batchSize(
+			r, smaller)), List.of()));
 	}
 }

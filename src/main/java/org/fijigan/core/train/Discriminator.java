@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.ArrayList;
@@ -13,30 +14,38 @@ import org.fijigan.core.train.autodiff.GraphEmitter;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
- * A discriminator built in Java as ONNX nodes, with seeded initial weights. Its parameters are
- * graph inputs named {@code D/...}. Three architectures ({@link Architecture}):
+ * A discriminator built in Java as ONNX nodes, with seeded initial weights. Its
+ * parameters are graph inputs named {@code D/...}. Three architectures
+ * ({@link Architecture}):
  * <ul>
- * <li>{@code patchgan}, for image-to-image tasks: stride-2 4x4 convolutions with LeakyReLU 0.2, then
- * a 3x3 convolution to a map of logits, one per overlapping patch (Isola et al. 2017).</li>
- * <li>{@code dcgan}, for generators: the PatchGAN trunk (three layers) averaged to one logit per
- * image, plus, for a conditional generator, the projection of a class embedding on the mean
- * features. Normal(0, 0.02) initial weights, as DCGAN (Radford et al. 2016).</li>
- * <li>{@code sngan}, for generators: the "standard CNN" discriminator of Miyato et al. 2018 (their
- * table 3): per stage a 3x3 stride-1 and a 4x4 stride-2 convolution with LeakyReLU 0.1, stages until
- * the map is 4x4 (so the last features see the whole image), channels doubling from the width up to
- * 8 times it, a 3x3 convolution, global sum pooling to features φ and a linear logit; a conditional
- * generator adds the projection {@code embed[y] · φ} (Miyato and Koyama 2018). Uniform initial
- * weights in ±1/sqrt(fan-in), PyTorch's default scale, and zero biases.</li>
+ * <li>{@code patchgan}, for image-to-image tasks: stride-2 4x4 convolutions
+ * with LeakyReLU 0.2, then a 3x3 convolution to a map of logits, one per
+ * overlapping patch (Isola et al. 2017).</li>
+ * <li>{@code dcgan}, for generators: the PatchGAN trunk (three layers) averaged
+ * to one logit per image, plus, for a conditional generator, the projection of
+ * a class embedding on the mean features. Normal(0, 0.02) initial weights, as
+ * DCGAN (Radford et al. 2016).</li>
+ * <li>{@code sngan}, for generators: the "standard CNN" discriminator of Miyato
+ * et al. 2018 (their table 3): per stage a 3x3 stride-1 and a 4x4 stride-2
+ * convolution with LeakyReLU 0.1, stages until the map is 4x4 (so the last
+ * features see the whole image), channels doubling from the width up to 8 times
+ * it, a 3x3 convolution, global sum pooling to features φ and a linear logit; a
+ * conditional generator adds the projection {@code embed[y] · φ} (Miyato and
+ * Koyama 2018). Uniform initial weights in ±1/sqrt(fan-in), PyTorch's default
+ * scale, and zero biases.</li>
  * </ul>
- * Two options change the network ({@link Options}): spectral normalisation of every weight matrix
- * ({@link SpectralNorm}, Miyato et al. 2018), whose power-iteration vectors are state that
- * {@link #bind} adds to a step graph; and the minibatch standard deviation (Karras et al. 2018),
- * one feature map appended before the last convolution (see {@link #minibatchStd}).
+ * Two options change the network ({@link Options}): spectral normalisation of
+ * every weight matrix ({@link SpectralNorm}, Miyato et al. 2018), whose
+ * power-iteration vectors are state that {@link #bind} adds to a step graph;
+ * and the minibatch standard deviation (Karras et al. 2018), one feature map
+ * appended before the last convolution (see {@link #minibatchStd}).
  */
 public final class Discriminator {
+
 	/** The network's layout; see the class comment. */
 	public enum Architecture {
-		PATCHGAN, DCGAN, SNGAN;
+
+			PATCHGAN, DCGAN, SNGAN;
 
 		/** The name the command line and the dialog use. */
 		public String id() {
@@ -46,22 +55,27 @@ public final class Discriminator {
 		public static Architecture parse(String text) {
 			for (Architecture a : values())
 				if (a.id().equals(text.trim().toLowerCase(Locale.ROOT))) return a;
-			throw new GanException("unknown discriminator '" + text + "': use auto, patchgan, dcgan or sngan");
+			throw new GanException("unknown discriminator '" + text +
+				"': use auto, patchgan, dcgan or sngan");
 		}
 	}
 
 	/**
-	 * @param spectralNorm divide every weight matrix (convolutions, the linear logit, the class
-	 *          embedding) by its largest singular value, estimated by power iteration
-	 * @param minibatchStd append the minibatch standard deviation as one feature map before the
-	 *          last convolution
+	 * @param spectralNorm divide every weight matrix (convolutions, the linear
+	 *          logit, the class embedding) by its largest singular value,
+	 *          estimated by power iteration
+	 * @param minibatchStd append the minibatch standard deviation as one feature
+	 *          map before the last convolution
 	 */
 	public record Options(boolean spectralNorm, boolean minibatchStd) {
 		/** The plain network. */
 		public static final Options NONE = new Options(false, false);
 	}
 
-	/** The slope of LeakyReLU for negative inputs: 0.2 (DCGAN, PatchGAN), 0.1 (SNGAN). */
+	/**
+	 * The slope of LeakyReLU for negative inputs: 0.2 (DCGAN, PatchGAN), 0.1
+	 * (SNGAN).
+	 */
 	private final float slope;
 	private final List<Parameter> parameters = new ArrayList<>();
 	private final Map<String, float[]> spectralVectors = new LinkedHashMap<>();
@@ -72,8 +86,8 @@ public final class Discriminator {
 	private final int classes;
 	private final Options options;
 
-	private Discriminator(Architecture architecture, int channels, int width, int layers, int classes,
-		Options options, long seed)
+	private Discriminator(Architecture architecture, int channels, int width,
+		int layers, int classes, Options options, long seed)
 	{
 		this.architecture = architecture;
 		this.channels = channels;
@@ -107,7 +121,8 @@ public final class Discriminator {
 			for (int l = 0; l < layers; l++) {
 				int out = width << Math.min(l, 3);
 				parameters.add(normal("D/conv" + l + ".w", r, out, in, 4, 4));
-				parameters.add(new Parameter("D/conv" + l + ".b", new long[] { out }, new float[out]));
+				parameters.add(new Parameter("D/conv" + l + ".b", new long[] { out },
+					new float[out]));
 				in = out;
 			}
 			parameters.add(normal("D/out.w", r, 1, in + extra, 3, 3));
@@ -135,7 +150,10 @@ public final class Discriminator {
 		return new Parameter(name, shape, v);
 	}
 
-	/** U(-1/sqrt(fan-in), 1/sqrt(fan-in)), fan-in = all axes but the first (the last for an embedding). */
+	/**
+	 * U(-1/sqrt(fan-in), 1/sqrt(fan-in)), fan-in = all axes but the first (the
+	 * last for an embedding).
+	 */
 	private static Parameter uniform(String name, Random r, long... shape) {
 		float[] v = new float[size(shape)];
 		double bound = 1 / Math.sqrt(v.length / (double) shape[0]);
@@ -155,43 +173,54 @@ public final class Discriminator {
 		return (int) n;
 	}
 
-	/** A PatchGAN: {@code layers} 4x4 stride-2 convolutions with LeakyReLU, then a 3x3 logit map. */
-	public static Discriminator patchGan(int channels, int width, int layers, long seed) {
-		return new Discriminator(Architecture.PATCHGAN, channels, width, layers, 0, Options.NONE, seed);
+	/**
+	 * A PatchGAN: {@code layers} 4x4 stride-2 convolutions with LeakyReLU, then a
+	 * 3x3 logit map.
+	 */
+	public static Discriminator patchGan(int channels, int width, int layers,
+		long seed)
+	{
+		return new Discriminator(Architecture.PATCHGAN, channels, width, layers, 0,
+			Options.NONE, seed);
 	}
 
 	/**
-	 * A DCGAN-style discriminator: the PatchGAN trunk averaged to one logit per image; with
-	 * {@code classes > 0} the logit adds the projection of the class embedding on the features.
+	 * A DCGAN-style discriminator: the PatchGAN trunk averaged to one logit per
+	 * image; with {@code classes > 0} the logit adds the projection of the class
+	 * embedding on the features.
 	 */
-	public static Discriminator dcgan(int channels, int width, int layers, int classes, long seed) {
-		return new Discriminator(Architecture.DCGAN, channels, width, layers, Math.max(0, classes),
-			Options.NONE, seed);
+	public static Discriminator dcgan(int channels, int width, int layers,
+		int classes, long seed)
+	{
+		return new Discriminator(Architecture.DCGAN, channels, width, layers, Math
+			.max(0, classes), Options.NONE, seed);
 	}
 
 	/**
 	 * The discriminator of a training run.
 	 *
-	 * @param size the smaller side of the images it judges (SNGAN's stage count follows from it;
-	 *          PatchGAN and DCGAN have three layers at any size)
+	 * @param size the smaller side of the images it judges (SNGAN's stage count
+	 *          follows from it; PatchGAN and DCGAN have three layers at any size)
 	 * @param width channels of the first layer
 	 * @param classes classes of a conditional generator (projection), or 0
 	 */
-	public static Discriminator create(Architecture a, int channels, int size, int width, int classes,
-		Options options, long seed)
+	public static Discriminator create(Architecture a, int channels, int size,
+		int width, int classes, Options options, long seed)
 	{
-		if (width < 1) throw new GanException("the discriminator width must be at least 1, got " + width);
+		if (width < 1) throw new GanException(
+			"the discriminator width must be at least 1, got " + width);
 		if (a == Architecture.PATCHGAN && classes > 0) throw new GanException(
 			"the PatchGAN discriminator takes no class label: use dcgan or sngan for a conditional generator");
 		int layers = 3;
 		if (a == Architecture.SNGAN) {
-			if (size < 8) throw new GanException("the sngan discriminator needs images of at least 8x8, got " +
-				size);
+			if (size < 8) throw new GanException(
+				"the sngan discriminator needs images of at least 8x8, got " + size);
 			layers = 0;
 			for (int side = size; side > 4; side = side / 2)
 				layers++;
 		}
-		return new Discriminator(a, channels, width, layers, Math.max(0, classes), options, seed);
+		return new Discriminator(a, channels, width, layers, Math.max(0, classes),
+			options, seed);
 	}
 
 	public List<Parameter> parameters() {
@@ -222,9 +251,9 @@ public final class Discriminator {
 	}
 
 	/**
-	 * The initial power-iteration vector {@code u} of each spectrally normalised weight, by state
-	 * name ({@link SpectralNorm#vectorName}): seeded normal, unit length. Empty without spectral
-	 * normalisation. The map is a copy.
+	 * The initial power-iteration vector {@code u} of each spectrally normalised
+	 * weight, by state name ({@link SpectralNorm#vectorName}): seeded normal,
+	 * unit length. Empty without spectral normalisation. The map is a copy.
 	 */
 	public Map<String, float[]> spectralVectors() {
 		Map<String, float[]> m = new LinkedHashMap<>();
@@ -233,27 +262,30 @@ public final class Discriminator {
 	}
 
 	/**
-	 * Emits the discriminator on {@code image} ({@code [N, C, H, W]}) with its parameters as they are
-	 * (no spectral normalisation).
+	 * Emits the discriminator on {@code image} ({@code [N, C, H, W]}) with its
+	 * parameters as they are (no spectral normalisation).
 	 *
-	 * @param label int64 class labels {@code [N]} for a conditional discriminator, or null
-	 * @return the logits: {@code [N, 1, h, w]} for PatchGAN, {@code [N]} for DCGAN and SNGAN
+	 * @param label int64 class labels {@code [N]} for a conditional
+	 *          discriminator, or null
+	 * @return the logits: {@code [N, 1, h, w]} for PatchGAN, {@code [N]} for
+	 *         DCGAN and SNGAN
 	 */
 	public String apply(GraphEmitter e, String image, String label) {
 		return new Bound(e, Map.of(), List.of(), Map.of()).apply(image, label);
 	}
 
 	/**
-	 * Readies the discriminator in a step graph: with spectral normalisation, adds the vectors
-	 * {@code u} as graph inputs and emits the normalised weights once, for every batch the graph
-	 * judges; without it, emits nothing.
+	 * Readies the discriminator in a step graph: with spectral normalisation,
+	 * adds the vectors {@code u} as graph inputs and emits the normalised weights
+	 * once, for every batch the graph judges; without it, emits nothing.
 	 *
-	 * @param powerIteration run one power iteration (the discriminator's own step: the updated
-	 *          vectors are {@link Bound#updatedVectors()}); false uses {@code u} as it is (the
-	 *          generator's step)
+	 * @param powerIteration run one power iteration (the discriminator's own
+	 *          step: the updated vectors are {@link Bound#updatedVectors()});
+	 *          false uses {@code u} as it is (the generator's step)
 	 */
 	public Bound bind(GraphEmitter e, boolean powerIteration) {
-		if (!options.spectralNorm()) return new Bound(e, Map.of(), List.of(), Map.of());
+		if (!options.spectralNorm()) return new Bound(e, Map.of(), List.of(), Map
+			.of());
 		Map<String, String> weights = new LinkedHashMap<>();
 		Map<String, String> updated = new LinkedHashMap<>();
 		List<String> inputs = new ArrayList<>();
@@ -264,7 +296,8 @@ public final class Discriminator {
 			StepGraph.addInput(e.graph(), u, TensorProto.DataType.FLOAT_VALUE, shape);
 			e.setShape(u, shape);
 			inputs.add(u);
-			SpectralNorm.Normalised n = SpectralNorm.emit(e, p.name(), u, powerIteration);
+			SpectralNorm.Normalised n = SpectralNorm.emit(e, p.name(), u,
+				powerIteration);
 			weights.put(p.name(), n.weight());
 			if (powerIteration) updated.put(u, n.vector());
 		}
@@ -272,17 +305,18 @@ public final class Discriminator {
 	}
 
 	/**
-	 * The discriminator as one step graph holds it: the weights it uses (normalised or not) and the
-	 * spectral-norm state.
+	 * The discriminator as one step graph holds it: the weights it uses
+	 * (normalised or not) and the spectral-norm state.
 	 */
 	public final class Bound {
+
 		private final GraphEmitter e;
 		private final Map<String, String> weights;
 		private final List<String> vectorInputs;
 		private final Map<String, String> updatedVectors;
 
-		private Bound(GraphEmitter e, Map<String, String> weights, List<String> vectorInputs,
-			Map<String, String> updatedVectors)
+		private Bound(GraphEmitter e, Map<String, String> weights,
+			List<String> vectorInputs, Map<String, String> updatedVectors)
 		{
 			this.e = e;
 			this.weights = weights;
@@ -290,12 +324,18 @@ public final class Discriminator {
 			this.updatedVectors = updatedVectors;
 		}
 
-		/** The graph inputs holding the power-iteration vectors {@code u} (empty without them). */
+		/**
+		 * The graph inputs holding the power-iteration vectors {@code u} (empty
+		 * without them).
+		 */
 		public List<String> vectorInputs() {
 			return vectorInputs;
 		}
 
-		/** After a power iteration: the updated value of each vector input, by input name. */
+		/**
+		 * After a power iteration: the updated value of each vector input, by input
+		 * name.
+		 */
 		public Map<String, String> updatedVectors() {
 			return updatedVectors;
 		}
@@ -306,24 +346,31 @@ public final class Discriminator {
 
 		/** As {@link Discriminator#apply}, with this graph's weights. */
 		public String apply(String image, String label) {
-			return architecture == Architecture.SNGAN ? sngan(image, label) : dcgan(image, label);
+			return architecture == Architecture.SNGAN ? sngan(image, label) : dcgan(
+				image, label);
 		}
 
-		private String conv(String x, String weight, String bias, int kernel, int stride) {
+		private String conv(String x, String weight, String bias, int kernel,
+			int stride)
+		{
 			long[] s = e.shape(x);
 			long out = parameter(weight).shape()[0];
 			int pad = kernel == 4 ? 1 : kernel / 2;
-			long h = (s[2] + 2 * pad - kernel) / stride + 1, wd = (s[3] + 2 * pad - kernel) / stride + 1;
+			long h = (s[2] + 2 * pad - kernel) / stride + 1, wd = (s[3] + 2 * pad -
+				kernel) / stride + 1;
 			long[] shape = { s[0], out, h, wd };
 			List<String> in = List.of(x, w(weight), bias);
-			if (stride == 1) return e.op("Conv", shape, in, GraphEmitter.attrs("kernel_shape", kernel,
-				kernel), GraphEmitter.attrs("pads", pad, pad, pad, pad));
-			return e.op("Conv", shape, in, GraphEmitter.attrs("kernel_shape", kernel, kernel), GraphEmitter
-				.attrs("strides", stride, stride), GraphEmitter.attrs("pads", pad, pad, pad, pad));
+			if (stride == 1) return e.op("Conv", shape, in, GraphEmitter.attrs(
+				"kernel_shape", kernel, kernel), GraphEmitter.attrs("pads", pad, pad,
+					pad, pad));
+			return e.op("Conv", shape, in, GraphEmitter.attrs("kernel_shape", kernel,
+				kernel), GraphEmitter.attrs("strides", stride, stride), GraphEmitter
+					.attrs("pads", pad, pad, pad, pad));
 		}
 
 		private String leaky(String x) {
-			return e.op("LeakyRelu", e.shape(x), List.of(x), GraphEmitter.attr("alpha", slope));
+			return e.op("LeakyRelu", e.shape(x), List.of(x), GraphEmitter.attr(
+				"alpha", slope));
 		}
 
 		private String dcgan(String image, String label) {
@@ -337,7 +384,8 @@ public final class Discriminator {
 			String mean = e.reduceMean(logits, new long[] { 1, 2, 3 }, false); // [N]
 			if (classes == 0 || label == null) return mean;
 			// projection: <embed[label], mean feature>
-			String features = e.reduceMean(trunk, new long[] { 2, 3 }, false); // [N, F]
+			String features = e.reduceMean(trunk, new long[] { 2, 3 }, false); // [N,
+																																					// F]
 			return e.add(mean, projection(features, label));
 		}
 
@@ -349,10 +397,13 @@ public final class Discriminator {
 			}
 			if (options.minibatchStd()) x = minibatchStd(e, x);
 			x = leaky(conv(x, "D/final.w", "D/final.b", 3, 1));
-			String features = e.reduceSum(x, new long[] { 2, 3 }, false); // [N, F], global sum pooling
+			String features = e.reduceSum(x, new long[] { 2, 3 }, false); // [N, F],
+																																		// global
+																																		// sum
+																																		// pooling
 			long n = e.shape(x)[0];
-			String linear = e.op("Gemm", new long[] { n, 1 }, List.of(features, w("D/linear.w"),
-				"D/linear.b"), GraphEmitter.attr("transB", 1L));
+			String linear = e.op("Gemm", new long[] { n, 1 }, List.of(features, w(
+				"D/linear.w"), "D/linear.b"), GraphEmitter.attr("transB", 1L));
 			String logit = e.reshape(linear, new long[] { n });
 			if (classes == 0 || label == null) return logit;
 			return e.add(logit, projection(features, label));
@@ -361,36 +412,46 @@ public final class Discriminator {
 		/** {@code <embed[label], features>} per sample: {@code [N]}. */
 		private String projection(String features, String label) {
 			long[] f = e.shape(features);
-			String embedded = e.op("Gather", f, List.of(w("D/embed"), label), GraphEmitter.attr("axis",
-				0L));
+			String embedded = e.op("Gather", f, List.of(w("D/embed"), label),
+				GraphEmitter.attr("axis", 0L));
 			return e.reduceSum(e.mul(embedded, features), new long[] { 1 }, false);
 		}
 	}
 
 	/**
-	 * The minibatch standard deviation (Karras et al. 2018, "Progressive Growing of GANs", section
-	 * 3) appended to {@code x} ({@code [N, C, H, W]}) as one more channel: the batch is split into
-	 * groups of {@link #groupSize} samples (sample {@code n} is in group {@code n mod (N / G)}, as in
-	 * their code); in each group, the standard deviation {@code sqrt(mean((x - mean)^2) + 1e-8)} of
-	 * every feature at every position, averaged over features and positions, is one value, repeated
-	 * over the positions of the group's samples.
+	 * The minibatch standard deviation (Karras et al. 2018, "Progressive Growing
+	 * of GANs", section 3) appended to {@code x} ({@code [N, C, H, W]}) as one
+	 * more channel: the batch is split into groups of {@link #groupSize} samples
+	 * (sample {@code n} is in group {@code n mod (N / G)}, as in their code); in
+	 * each group, the standard deviation {@code sqrt(mean((x - mean)^2) + 1e-8)}
+	 * of every feature at every position, averaged over features and positions,
+	 * is one value, repeated over the positions of the group's samples.
 	 */
 	static String minibatchStd(GraphEmitter e, String x) {
 		long[] s = e.shape(x);
 		long g = groupSize(s[0]), m = s[0] / g;
 		String y = e.reshape(x, new long[] { g, m, s[1], s[2], s[3] });
 		String d = e.sub(y, e.reduceMean(y, new long[] { 0 }, true));
-		String variance = e.reduceMean(e.mul(d, d), new long[] { 0 }, true); // [1, M, C, H, W]
+		String variance = e.reduceMean(e.mul(d, d), new long[] { 0 }, true); // [1,
+																																					// M,
+																																					// C,
+																																					// H,
+																																					// W]
 		String std = e.unary("Sqrt", e.add(variance, e.scalar(1e-8f)));
-		String perGroup = e.reduceMean(std, new long[] { 2, 3, 4 }, true); // [1, M, 1, 1, 1]
+		String perGroup = e.reduceMean(std, new long[] { 2, 3, 4 }, true); // [1, M,
+																																				// 1, 1,
+																																				// 1]
 		long[] spread = { g, m, 1, s[2], s[3] };
-		String map = e.reshape(e.op("Expand", spread, List.of(perGroup, e.longs(spread))), new long[] {
-			s[0], 1, s[2], s[3] });
-		return e.op("Concat", new long[] { s[0], s[1] + 1, s[2], s[3] }, List.of(x, map), GraphEmitter
-			.attr("axis", 1L));
+		String map = e.reshape(e.op("Expand", spread, List.of(perGroup, e.longs(
+			spread))), new long[] { s[0], 1, s[2], s[3] });
+		return e.op("Concat", new long[] { s[0], s[1] + 1, s[2], s[3] }, List.of(x,
+			map), GraphEmitter.attr("axis", 1L));
 	}
 
-	/** The group size of the minibatch standard deviation: the largest of 4, 3, 2, 1 dividing {@code n}. */
+	/**
+	 * The group size of the minibatch standard deviation: the largest of 4, 3, 2,
+	 * 1 dividing {@code n}.
+	 */
 	static long groupSize(long n) {
 		for (long g = 4; g > 1; g--)
 			if (n % g == 0) return g;

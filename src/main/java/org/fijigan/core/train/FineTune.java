@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.io.IOException;
@@ -28,10 +29,11 @@ import org.fijigan.core.text.Numbers;
 import ai.onnx.proto.OnnxMl.ModelProto;
 
 /**
- * The fine-tune job that the CLI and the Fiji command share: loads the model, opens and checks the
- * data, and trains. Writing the results is the caller's.
+ * The fine-tune job that the CLI and the Fiji command share: loads the model,
+ * opens and checks the data, and trains. Writing the results is the caller's.
  */
 public final class FineTune {
+
 	/**
 	 * @param model what the user names as the model (file, descriptor, package, bundled name)
 	 * @param task the task, or null for the model's own
@@ -85,67 +87,82 @@ public final class FineTune {
 	private FineTune() {}
 
 	/**
-	 * Refuses, before training, a batch whose arrays cannot fit the Java heap: the batch of
-	 * samples, its tensors and their copies in the model's layout (three times one batch).
+	 * Refuses, before training, a batch whose arrays cannot fit the Java heap:
+	 * the batch of samples, its tensors and their copies in the model's layout
+	 * (three times one batch).
 	 */
 	static void refuseBeyondMemory(TrainingData data, int batch) {
 		TrainingBatch one = data.batch(0, 1);
-		long perSample = 4L * (one.input().length + one.target().length + (one.mask() == null ? 0 : one
-			.mask().length));
+		long perSample = 4L * (one.input().length + one.target().length + (one
+			.mask() == null ? 0 : one.mask().length));
 		long need = 3 * perSample * batch;
 		Runtime rt = Runtime.getRuntime();
 		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 		if (need <= free) return;
-		throw new GanException("a batch of " + batch + " samples needs about " + Numbers.bytes(need) +
-			" of Java memory (" + Numbers.bytes(perSample) + " per sample, three copies), but only " +
-			Numbers.bytes(free) + " is free: use a smaller --batch (at most " + Math.max(1, free / (3 *
+		throw new GanException("a batch of " + batch + " samples needs about " +
+			Numbers.bytes(need) + " of Java memory (" + Numbers.bytes(perSample) +
+			" per sample, three copies), but only " + Numbers.bytes(free) +
+			" is free: use a smaller --batch (at most " + Math.max(1, free / (3 *
 				perSample)) + " here) or a smaller --patch");
 	}
 
-	public static Outcome run(Request r, ProgressListener progress, CancellationToken cancel) {
+	public static Outcome run(Request r, ProgressListener progress,
+		CancellationToken cancel)
+	{
 		return run(r, model -> {}, progress, cancel);
 	}
 
 	/**
 	 * As {@link #run(Request, ProgressListener, CancellationToken)}.
 	 *
-	 * @param beforeTraining called with the loaded model before any image is opened: the caller's
-	 *          last check (e.g. that its output is not the model's own file), which may throw
+	 * @param beforeTraining called with the loaded model before any image is
+	 *          opened: the caller's last check (e.g. that its output is not the
+	 *          model's own file), which may throw
 	 */
 	public static Outcome run(Request r, Consumer<ModelDescriptor> beforeTraining,
 		ProgressListener progress, CancellationToken cancel)
 	{
-		ModelDescriptor d = ModelLoader.load(r.model(), ModelOverrides.NONE.withTask(r.task()));
+		ModelDescriptor d = ModelLoader.load(r.model(), ModelOverrides.NONE
+			.withTask(r.task()));
 		beforeTraining.accept(d);
-		if (d.task() == TaskKind.GENERATE && !(d.kind() instanceof ModelKind.Generator)) throw new GanException(
-			"model " + d.name() + " is a generator without a latent input fiji-gan understands");
-		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(r.patch())
-			.withAugmentation(r.augmentation()).withNormalization(r.normalization()).withValidationFraction(r
-				.validationFraction()).withDegradation(r.degradation());
+		if (d.task() == TaskKind.GENERATE && !(d
+			.kind() instanceof ModelKind.Generator)) throw new GanException("model " +
+				d.name() +
+				" is a generator without a latent input fiji-gan understands");
+		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(
+			r.patch()).withAugmentation(r.augmentation()).withNormalization(r
+				.normalization()).withValidationFraction(r.validationFraction())
+			.withDegradation(r.degradation());
 		TrainingData data = TrainingData.create(d, r.data(), options);
 		ModelBatches batches = new ModelBatches(d, data, r.batch());
 		List<String> notes = new ArrayList<>(data.notes());
 		int items = data.trainingItems().size();
-		if (r.batch() > items) notes.add("the batch of " + r.batch() + " is larger than the " + items +
-			" training image" + (items == 1 ? "" : "s") + " (or planes): each batch draws patches of them " +
-			"again");
+		if (r.batch() > items) notes.add("the batch of " + r.batch() +
+			" is larger than the " + items + " training image" + (items == 1 ? ""
+				: "s") + " (or planes): each batch draws patches of them " + "again");
 		refuseBeyondMemory(data, r.batch());
 		boolean generator = d.task() == TaskKind.GENERATE;
-		float adversarial = r.adversarialWeight() != null ? r.adversarialWeight() : generator ? 1f : 0f;
+		float adversarial = r.adversarialWeight() != null ? r.adversarialWeight()
+			: generator ? 1f : 0f;
 		FineTuneConfig config = r.config().withAdversarialWeight(adversarial);
 		ModelProto proto;
 		try {
 			proto = ModelProto.parseFrom(Files.readAllBytes(d.onnxFile()));
 		}
 		catch (IOException e) {
-			throw new GanException("cannot read " + d.onnxFile() + ": " + e.getMessage(), e);
+			throw new GanException("cannot read " + d.onnxFile() + ": " + e
+				.getMessage(), e);
 		}
-		String subtractFrom = d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? d.image()
-			.name() : null;
-		String label = generator && d.generator().isConditional() ? d.generator().classInput() : null;
-		TrainingTarget what = new TrainingTarget(d.outputName(), subtractFrom, label, generator ? d
-			.generator().classCount() : 0, generator, d.outputRange().width(), d.sha256());
-		Trainer.Result result = Trainer.train(proto, what, batches, config, progress, cancel);
+		String subtractFrom = d
+			.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? d.image()
+				.name() : null;
+		String label = generator && d.generator().isConditional() ? d.generator()
+			.classInput() : null;
+		TrainingTarget what = new TrainingTarget(d.outputName(), subtractFrom,
+			label, generator ? d.generator().classCount() : 0, generator, d
+				.outputRange().width(), d.sha256());
+		Trainer.Result result = Trainer.train(proto, what, batches, config,
+			progress, cancel);
 		return new Outcome(result, d, data, notes);
 	}
 }

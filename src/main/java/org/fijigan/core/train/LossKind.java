@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.Locale;
@@ -6,7 +7,8 @@ import org.fijigan.core.GanException;
 
 /** Pixel losses, averaged over all output elements. */
 public enum LossKind {
-	L1, L2, CHARBONNIER;
+
+		L1, L2, CHARBONNIER;
 
 	/** Charbonnier's epsilon: {@code sqrt(d^2 + eps^2)}. */
 	public static final float CHARBONNIER_EPS = 1e-3f;
@@ -16,7 +18,8 @@ public enum LossKind {
 			return valueOf(s.trim().toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException e) {
-			throw new GanException("unknown loss '" + s + "': use l1, l2 or charbonnier");
+			throw new GanException("unknown loss '" + s +
+				"': use l1, l2 or charbonnier");
 		}
 	}
 }

@@ -8,33 +8,36 @@ import org.fijigan.core.GanException;
  * The optimizer of a training run. {@code ADAM} with {@code weightDecay > 0} is AdamW (decoupled
  * decay). Defaults are the GAN-friendly ones: betas 0.5 and 0.999.
  */
-public record OptimizerConfig(Kind kind, double learningRate, double beta1, double beta2,
-	double epsilon, double weightDecay, Schedule schedule)
-{
-	public enum Kind {
-		SGD, ADAM
-	}
+public record OptimizerConfig(Kind kind,double learningRate,double beta1,double beta2,double epsilon,double weightDecay,Schedule schedule){
 
-	/** How the learning rate changes over a run of {@code steps} steps. */
-	public enum Schedule {
+public enum Kind {
+		SGD, ADAM
+}
+
+/** How the learning rate changes over a run of {@code steps} steps. */
+public enum Schedule {
+
 		/** The same rate at every step. */
 		CONSTANT,
-		/** Cosine decay from the rate at step 0 towards 0 at the end (Loshchilov and Hutter 2017). */
+		/**
+		 * Cosine decay from the rate at step 0 towards 0 at the end (Loshchilov and
+		 * Hutter 2017).
+		 */
 		COSINE;
 
-		/** The factor on the learning rate at step {@code step} (0-based) of {@code steps}. */
-		public double factor(long step, long steps) {
-			return this == CONSTANT || steps <= 1 ? 1 : 0.5 * (1 + Math.cos(Math.PI * step / steps));
-		}
+	/**
+	 * The factor on the learning rate at step {@code step} (0-based) of
+	 * {@code steps}.
+	 */
+	public double factor(long step, long steps) {
+		return this == CONSTANT || steps <= 1 ? 1 : 0.5 * (1 + Math.cos(Math.PI *
+			step / steps));
+	}
 
-		public static Schedule parse(String text) {
-			return switch (text.trim().toLowerCase(Locale.ROOT)) {
-				case "constant" -> CONSTANT;
-				case "cosine" -> COSINE;
-				default -> throw new GanException("unknown learning-rate schedule '" + text +
-					"': use constant or cosine");
-			};
-		}
+	public static Schedule parse(
+		String text)
+	{return switch(text.trim().toLowerCase(Locale.ROOT)){case"constant"->CONSTANT;case"cosine"->COSINE;default->throw new GanException("unknown learning-rate schedule '"+text+"': use constant or cosine");};}
+
 	}
 
 	/** A constant learning rate. */
@@ -45,15 +48,19 @@ public record OptimizerConfig(Kind kind, double learningRate, double beta1, doub
 	}
 
 	public OptimizerConfig withSchedule(Schedule s) {
-		return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon, weightDecay, s);
+		return new OptimizerConfig(kind, learningRate, beta1, beta2, epsilon,
+			weightDecay, s);
 	}
 
-	public OptimizerConfig {
+	public OptimizerConfig
+
+	{
 		if (schedule == null) schedule = Schedule.CONSTANT;
-		if (!(learningRate > 0) || Double.isInfinite(learningRate)) throw new GanException(
-			"learning rate must be positive, got " + learningRate);
-		if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw new GanException(
-			"Adam betas must be in [0, 1)");
+		if (!(learningRate > 0) || Double.isInfinite(learningRate))
+			throw new GanException("learning rate must be positive, got " +
+				learningRate);
+		if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
+			throw new GanException("Adam betas must be in [0, 1)");
 	}
 
 	public static OptimizerConfig sgd(double lr) {
@@ -64,28 +71,30 @@ public record OptimizerConfig(Kind kind, double learningRate, double beta1, doub
 		return new OptimizerConfig(Kind.ADAM, lr, 0.5, 0.999, 1e-8, 0);
 	}
 
-	public static OptimizerConfig parse(String kind, double lr) {
-		return switch (kind.trim().toLowerCase(Locale.ROOT)) {
-			case "sgd" -> sgd(lr);
-			case "adam" -> adam(lr);
-			case "adamw" -> new OptimizerConfig(Kind.ADAM, lr, 0.5, 0.999, 1e-8, 0.01);
-			default -> throw new GanException("unknown optimizer '" + kind + "': use adam, adamw or sgd");
-		};
-	}
+	public static OptimizerConfig parse(String kind,
+		double lr)
+	{return switch(kind.trim().toLowerCase(Locale.ROOT)){case"sgd"->sgd(lr);case"adam"->adam(lr);case"adamw"->new OptimizerConfig(Kind.ADAM,lr,0.5,0.999,1e-8,0.01);default->throw new GanException("unknown optimizer '"+kind+"': use adam, adamw or sgd");};}
 
 	public OptimizerConfig withLearningRate(double lr) {
-		return new OptimizerConfig(kind, lr, beta1, beta2, epsilon, weightDecay, schedule);
-	}
-
-	/** The same optimizer with Adam's betas {@code (b1, b2)}; WGAN-GP uses (0, 0.9) or (0.5, 0.9). */
-	public OptimizerConfig withBetas(double b1, double b2) {
-		if (kind == Kind.SGD) throw new GanException("--adam-betas applies to adam and adamw, not sgd");
-		return new OptimizerConfig(kind, learningRate, b1, b2, epsilon, weightDecay, schedule);
+		return new OptimizerConfig(kind, lr, beta1, beta2, epsilon, weightDecay,
+			schedule);
 	}
 
 	/**
-	 * The same optimizer with the betas of {@code --adam-betas B1,B2}; null, blank or the betas it
-	 * has already (SGD's included, so a dialog's default passes) change nothing.
+	 * The same optimizer with Adam's betas {@code (b1, b2)}; WGAN-GP uses (0,
+	 * 0.9) or (0.5, 0.9).
+	 */
+	public OptimizerConfig withBetas(double b1, double b2) {
+		if (kind == Kind.SGD) throw new GanException(
+			"--adam-betas applies to adam and adamw, not sgd");
+		return new OptimizerConfig(kind, learningRate, b1, b2, epsilon, weightDecay,
+			schedule);
+	}
+
+	/**
+	 * The same optimizer with the betas of {@code --adam-betas B1,B2}; null,
+	 * blank or the betas it has already (SGD's included, so a dialog's default
+	 * passes) change nothing.
 	 */
 	public OptimizerConfig withBetas(String text) {
 		if (text == null || text.isBlank()) return this;
@@ -103,15 +112,18 @@ public record OptimizerConfig(Kind kind, double learningRate, double beta1, doub
 		String[] parts = text.trim().split("\\s*,\\s*");
 		try {
 			if (parts.length == 2) {
-				double b1 = Double.parseDouble(parts[0]), b2 = Double.parseDouble(parts[1]);
-				if (b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1) return new double[] { b1, b2 };
+				double b1 = Double.parseDouble(parts[0]), b2 = Double.parseDouble(
+					parts[1]);
+				if (b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1) return new double[] { b1,
+					b2 };
 			}
 		}
 		catch (NumberFormatException e) {
 			// the message below
 		}
-		throw new GanException("--adam-betas needs two numbers in [0, 1) separated by a comma (e.g. " +
-			"0.5,0.9), got '" + text + "'");
+		throw new GanException(
+			"--adam-betas needs two numbers in [0, 1) separated by a comma (e.g. " +
+				"0.5,0.9), got '" + text + "'");
 	}
 
 	/** Optimizer state tensors per parameter: 0 for SGD, 2 (m, v) for Adam. */

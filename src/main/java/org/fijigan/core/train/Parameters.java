@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.ArrayList;
@@ -18,14 +19,17 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 /**
  * Finds a model's trainable parameters and writes trained values back into it.
  * <p>
- * Trainable: float32 initializers that some node takes at a differentiable input position. Inputs
- * that only configure an operator (BatchNormalization's running mean and variance, Resize's scales,
- * Clip's bounds, Pad's value, Reshape's shape, ...) are not parameters, and neither is an initializer
- * whose name matches a freeze pattern.
+ * Trainable: float32 initializers that some node takes at a differentiable
+ * input position. Inputs that only configure an operator (BatchNormalization's
+ * running mean and variance, Resize's scales, Clip's bounds, Pad's value,
+ * Reshape's shape, ...) are not parameters, and neither is an initializer whose
+ * name matches a freeze pattern.
  */
 public final class Parameters {
+
 	/** Input positions that are configuration, not data, by operator. */
-	private static final Map<String, Set<Integer>> NOT_TRAINABLE = new HashMap<>();
+	private static final Map<String, Set<Integer>> NOT_TRAINABLE =
+		new HashMap<>();
 
 	static {
 		NOT_TRAINABLE.put("BatchNormalization", Set.of(3, 4));
@@ -45,47 +49,62 @@ public final class Parameters {
 	private Parameters() {}
 
 	/**
-	 * The trainable parameters of {@code model}, with their initial values, in initializer order.
+	 * The trainable parameters of {@code model}, with their initial values, in
+	 * initializer order.
 	 *
-	 * @param freeze regular expressions; an initializer whose name matches one (anywhere) is frozen
+	 * @param freeze regular expressions; an initializer whose name matches one
+	 *          (anywhere) is frozen
 	 */
-	public static List<Parameter> trainable(ModelProto model, List<String> freeze) {
-		// Training graphs run from memory, where ONNX Runtime would resolve external data against the
+	public static List<Parameter> trainable(ModelProto model,
+		List<String> freeze)
+	{
+		// Training graphs run from memory, where ONNX Runtime would resolve
+		// external data against the
 		// working folder rather than the model's: refuse any, trainable or not.
-		List<String> external = org.fijigan.core.model.OnnxGraphInfo.externalDataLocations(model.getGraph());
-		if (!external.isEmpty()) throw new GanException("the model keeps tensors in external data " + external +
-			"; fine-tuning needs every weight inside the .onnx file");
+		List<String> external = org.fijigan.core.model.OnnxGraphInfo
+			.externalDataLocations(model.getGraph());
+		if (!external.isEmpty()) throw new GanException(
+			"the model keeps tensors in external data " + external +
+				"; fine-tuning needs every weight inside the .onnx file");
 		List<Pattern> patterns = new ArrayList<>();
 		for (String f : freeze)
 			patterns.add(Pattern.compile(f));
 		Set<String> dataUse = new HashSet<>(), configUse = new HashSet<>();
 		for (NodeProto n : model.getGraph().getNodeList())
 			for (int i = 0; i < n.getInputCount(); i++) {
-				Set<Integer> config = NOT_TRAINABLE.getOrDefault(n.getOpType(), Set.of());
+				Set<Integer> config = NOT_TRAINABLE.getOrDefault(n.getOpType(), Set
+					.of());
 				(config.contains(i) ? configUse : dataUse).add(n.getInput(i));
 			}
 		List<Parameter> list = new ArrayList<>();
 		for (TensorProto t : model.getGraph().getInitializerList()) {
 			if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) continue;
-			if (!dataUse.contains(t.getName()) || Tensors.elementCount(t) == 0) continue;
-			if (patterns.stream().anyMatch(p -> p.matcher(t.getName()).find())) continue;
-			list.add(new Parameter(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue)
-				.toArray(), Tensors.floats(t)));
+			if (!dataUse.contains(t.getName()) || Tensors.elementCount(t) == 0)
+				continue;
+			if (patterns.stream().anyMatch(p -> p.matcher(t.getName()).find()))
+				continue;
+			list.add(new Parameter(t.getName(), t.getDimsList().stream().mapToLong(
+				Long::longValue).toArray(), Tensors.floats(t)));
 		}
-		if (list.isEmpty()) throw new GanException("the model has no trainable float parameters" + (freeze
-			.isEmpty() ? "" : " (after freezing " + freeze + ")"));
+		if (list.isEmpty()) throw new GanException(
+			"the model has no trainable float parameters" + (freeze.isEmpty() ? ""
+				: " (after freezing " + freeze + ")"));
 		return list;
 	}
 
-	/** A copy of {@code model} with the given initializers replaced by new values. */
-	public static ModelProto withValues(ModelProto model, Map<String, float[]> values) {
+	/**
+	 * A copy of {@code model} with the given initializers replaced by new values.
+	 */
+	public static ModelProto withValues(ModelProto model,
+		Map<String, float[]> values)
+	{
 		ModelProto.Builder b = model.toBuilder();
 		var g = b.getGraphBuilder();
 		for (int i = 0; i < g.getInitializerCount(); i++) {
 			TensorProto t = g.getInitializer(i);
 			float[] v = values.get(t.getName());
-			if (v != null) g.setInitializer(i, Tensors.floatTensor(t.getName(), v, t.getDimsList().stream()
-				.mapToLong(Long::longValue).toArray()));
+			if (v != null) g.setInitializer(i, Tensors.floatTensor(t.getName(), v, t
+				.getDimsList().stream().mapToLong(Long::longValue).toArray()));
 		}
 		return b.build();
 	}

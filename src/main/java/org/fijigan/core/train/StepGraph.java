@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.ArrayList;
@@ -22,13 +23,15 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 /**
- * Writes one training step as a single ONNX graph: forward pass, loss, backward pass and optimizer
- * update, in standard operators only. The trainable parameters and the optimizer state are graph
- * inputs; their updated values are graph outputs, named by {@link #updated}. Scalars the update
- * needs each step (the learning rate, Adam's bias corrections) are inputs too, so one graph serves
- * the whole run.
+ * Writes one training step as a single ONNX graph: forward pass, loss, backward
+ * pass and optimizer update, in standard operators only. The trainable
+ * parameters and the optimizer state are graph inputs; their updated values are
+ * graph outputs, named by {@link #updated}. Scalars the update needs each step
+ * (the learning rate, Adam's bias corrections) are inputs too, so one graph
+ * serves the whole run.
  */
 public final class StepGraph {
+
 	/** Scalar input: the learning rate. */
 	public static final String LR = "train/lr";
 	/** Scalar input: Adam's {@code 1 / (1 - beta1^t)}. */
@@ -37,31 +40,44 @@ public final class StepGraph {
 	public static final String BIAS2 = "train/bias2";
 	/** Output: the loss of the step (before the update). */
 	public static final String LOSS = "train/loss";
-	/** Output of a generator step with a discriminator: the generated batch (for the D step). */
+	/**
+	 * Output of a generator step with a discriminator: the generated batch (for
+	 * the D step).
+	 */
 	public static final String FAKE = "train/fake";
 	/** Output of an evaluation graph: the model's output. */
 	public static final String OUTPUT = "train/output";
 	/** Output of a generator step: the pixel (content) loss alone. */
 	public static final String CONTENT_LOSS = "train/content_loss";
 	/**
-	 * Input of a discriminator step with WGAN-GP: the interpolation weights ε {@code [N, 1, 1, 1]},
-	 * one per sample, drawn from U(0, 1) for each step.
+	 * Input of a discriminator step with WGAN-GP: the interpolation weights ε
+	 * {@code [N, 1, 1, 1]}, one per sample, drawn from U(0, 1) for each step.
 	 */
 	public static final String EPSILON = "train/epsilon";
-	/** Output of a discriminator step with gradient penalties: their sum (part of the loss). */
+	/**
+	 * Output of a discriminator step with gradient penalties: their sum (part of
+	 * the loss).
+	 */
 	public static final String PENALTY = "train/penalty";
 	/**
-	 * Output of a discriminator step for ADA: {@code mean(sign(D(real)))}, the overfitting heuristic
-	 * {@code r_t} of Karras et al. 2020.
+	 * Output of a discriminator step for ADA: {@code mean(sign(D(real)))}, the
+	 * overfitting heuristic {@code r_t} of Karras et al. 2020.
 	 */
 	public static final String REAL_SIGN = "train/real_sign";
-	/** Prefix of the inputs of the differentiable augmentation of the real batch (D's step). */
+	/**
+	 * Prefix of the inputs of the differentiable augmentation of the real batch
+	 * (D's step).
+	 */
 	public static final String AUGMENT_REAL = "train/augment/real";
-	/** Prefix of the inputs of the differentiable augmentation of the generated batch. */
+	/**
+	 * Prefix of the inputs of the differentiable augmentation of the generated
+	 * batch.
+	 */
 	public static final String AUGMENT_FAKE = "train/augment/fake";
 	/**
-	 * Batch input, optional: where the pixel loss counts, of the target's shape (1 counts, 0 does
-	 * not). When the data holds it, the pixel loss is {@code sum(mask * loss) / sum(mask)} (see
+	 * Batch input, optional: where the pixel loss counts, of the target's shape
+	 * (1 counts, 0 does not). When the data holds it, the pixel loss is
+	 * {@code sum(mask * loss) / sum(mask)} (see
 	 * {@link StepLosses#pixelLoss(GraphEmitter, String, String, LossKind, String)}).
 	 */
 	public static final String LOSS_MASK = "train/loss_mask";
@@ -96,45 +112,57 @@ public final class StepGraph {
 	 *
 	 * @param forward the generator; the parameters are among its initializers
 	 * @param output the generator output the loss applies to
-	 * @param parameters trainable initializers, with current values (used for shape probing)
-	 * @param data the batch inputs by name (model inputs, {@code target}, and {@link #LOSS_MASK}
-	 *          when the loss counts at some pixels only), with example values
+	 * @param parameters trainable initializers, with current values (used for
+	 *          shape probing)
+	 * @param data the batch inputs by name (model inputs, {@code target}, and
+	 *          {@link #LOSS_MASK} when the loss counts at some pixels only), with
+	 *          example values
 	 * @param target name of the target input (same shape as the output)
-	 * @param loss the pixel loss, or null for none (a generator trained by its discriminator alone)
-	 * @param discriminator null, or the discriminator (with its parameters fed as frozen inputs)
-	 * @param label the model's class-label input, fed to a conditional discriminator, or null
+	 * @param loss the pixel loss, or null for none (a generator trained by its
+	 *          discriminator alone)
+	 * @param discriminator null, or the discriminator (with its parameters fed as
+	 *          frozen inputs)
+	 * @param label the model's class-label input, fed to a conditional
+	 *          discriminator, or null
 	 */
-	public static Built generatorStep(ModelProto forward, String output, List<Parameter> parameters,
-		Map<String, Tensor> data, String target, LossKind loss, float adversarialWeight,
-		AdversarialKind adversarial, Discriminator discriminator, String label, OptimizerConfig opt)
+	public static Built generatorStep(ModelProto forward, String output,
+		List<Parameter> parameters, Map<String, Tensor> data, String target,
+		LossKind loss, float adversarialWeight, AdversarialKind adversarial,
+		Discriminator discriminator, String label, OptimizerConfig opt)
 	{
-		return generatorStep(forward, output, null, parameters, data, target, loss, adversarialWeight,
-			adversarial, discriminator, label, opt);
+		return generatorStep(forward, output, null, parameters, data, target, loss,
+			adversarialWeight, adversarial, discriminator, label, opt);
 	}
 
 	/**
-	 * As above; {@code subtractFrom} names the input the output is subtracted from when the model
-	 * predicts what to remove (a noise-predicting denoiser): the losses then apply to
-	 * {@code input - output}. Null for a model whose output is the result.
+	 * As above; {@code subtractFrom} names the input the output is subtracted
+	 * from when the model predicts what to remove (a noise-predicting denoiser):
+	 * the losses then apply to {@code input - output}. Null for a model whose
+	 * output is the result.
 	 */
-	public static Built generatorStep(ModelProto forward, String output, String subtractFrom,
-		List<Parameter> parameters, Map<String, Tensor> data, String target, LossKind loss,
-		float adversarialWeight, AdversarialKind adversarial, Discriminator discriminator, String label,
+	public static Built generatorStep(ModelProto forward, String output,
+		String subtractFrom, List<Parameter> parameters, Map<String, Tensor> data,
+		String target, LossKind loss, float adversarialWeight,
+		AdversarialKind adversarial, Discriminator discriminator, String label,
 		OptimizerConfig opt)
 	{
-		return generatorStep(forward, output, subtractFrom, parameters, data, target, loss,
-			adversarialWeight, adversarial, discriminator, DiffAugment.NONE, label, opt);
+		return generatorStep(forward, output, subtractFrom, parameters, data,
+			target, loss, adversarialWeight, adversarial, discriminator,
+			DiffAugment.NONE, label, opt);
 	}
 
 	/**
-	 * As above, with the discriminator seeing the generated batch through the differentiable
-	 * augmentation {@code augment} (inputs {@link #AUGMENT_FAKE}{@code /...}). A discriminator with
-	 * spectral normalisation takes its vectors {@code u} as inputs
-	 * ({@link Discriminator.Bound#vectorInputs()}), fed as they are, without a power iteration.
+	 * As above, with the discriminator seeing the generated batch through the
+	 * differentiable augmentation {@code augment} (inputs
+	 * {@link #AUGMENT_FAKE}{@code /...}). A discriminator with spectral
+	 * normalisation takes its vectors {@code u} as inputs
+	 * ({@link Discriminator.Bound#vectorInputs()}), fed as they are, without a
+	 * power iteration.
 	 */
-	public static Built generatorStep(ModelProto forward, String output, String subtractFrom,
-		List<Parameter> parameters, Map<String, Tensor> data, String target, LossKind loss,
-		float adversarialWeight, AdversarialKind adversarial, Discriminator discriminator,
+	public static Built generatorStep(ModelProto forward, String output,
+		String subtractFrom, List<Parameter> parameters, Map<String, Tensor> data,
+		String target, LossKind loss, float adversarialWeight,
+		AdversarialKind adversarial, Discriminator discriminator,
 		DiffAugment augment, String label, OptimizerConfig opt)
 	{
 		ModelProto.Builder mb = forward.toBuilder();
@@ -147,19 +175,21 @@ public final class StepGraph {
 		long opset = opset(forward);
 
 		// Probe the forward graph with every intermediate value as an output.
-		ModelProto probeModel = mb.clone().setGraph(g.clone().addOutput(ValueInfoProto.newBuilder()
-			.setName(output))).build();
+		ModelProto probeModel = mb.clone().setGraph(g.clone().addOutput(
+			ValueInfoProto.newBuilder().setName(output))).build();
 		ShapeProbe.Result probe = ShapeProbe.probe(probeModel, feeds);
 		Map<String, long[]> shapes = new HashMap<>(probe.shapes());
 		GraphEmitter e = new GraphEmitter(g, shapes, opset);
 		probe.recordIn(e);
 
 		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
-		String content = loss == null ? e.scalar(0f) : StepLosses.pixelLoss(e, result, target, loss, lossMask);
+		String content = loss == null ? e.scalar(0f) : StepLosses.pixelLoss(e,
+			result, target, loss, lossMask);
 		String total = content;
 		if (gan) {
 			Discriminator.Bound critic = discriminator.bind(e, false);
-			String seen = augment.any() ? augment.apply(e, result, AUGMENT_FAKE) : result;
+			String seen = augment.any() ? augment.apply(e, result, AUGMENT_FAKE)
+				: result;
 			String logits = critic.apply(seen, label);
 			String adv = StepLosses.generatorAdversarial(e, logits, adversarial);
 			total = e.add(content, e.mul(adv, e.scalar(adversarialWeight)));
@@ -180,22 +210,26 @@ public final class StepGraph {
 	}
 
 	/**
-	 * Forward pass and pixel loss only, parameters as inputs: for validation. No slots are updated.
+	 * Forward pass and pixel loss only, parameters as inputs: for validation. No
+	 * slots are updated.
 	 */
-	public static Built evaluation(ModelProto forward, String output, String subtractFrom,
-		List<Parameter> parameters, Map<String, Tensor> data, String target, LossKind loss)
+	public static Built evaluation(ModelProto forward, String output,
+		String subtractFrom, List<Parameter> parameters, Map<String, Tensor> data,
+		String target, LossKind loss)
 	{
 		ModelProto.Builder mb = forward.toBuilder();
 		GraphProto.Builder g = mb.getGraphBuilder();
 		Map<String, Tensor> feeds = parametersAsInputs(g, parameters, data, target);
 		String lossMask = lossMaskInput(g, data);
-		ModelProto probeModel = mb.clone().setGraph(g.clone().addOutput(ValueInfoProto.newBuilder()
-			.setName(output))).build();
+		ModelProto probeModel = mb.clone().setGraph(g.clone().addOutput(
+			ValueInfoProto.newBuilder().setName(output))).build();
 		ShapeProbe.Result probe = ShapeProbe.probe(probeModel, feeds);
-		GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()), opset(forward));
+		GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()), opset(
+			forward));
 		probe.recordIn(e);
 		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
-		String l = rename(e, StepLosses.pixelLoss(e, result, target, loss, lossMask), LOSS);
+		String l = rename(e, StepLosses.pixelLoss(e, result, target, loss,
+			lossMask), LOSS);
 		g.addOutput(ValueInfoProto.newBuilder().setName(l));
 		g.addOutput(ValueInfoProto.newBuilder().setName(rename(e, result, OUTPUT)));
 		List<String> names = new ArrayList<>();
@@ -205,47 +239,53 @@ public final class StepGraph {
 	}
 
 	/**
-	 * The discriminator step: loss on a real batch and a generated one (both inputs), gradient with
-	 * respect to the discriminator's parameters only.
+	 * The discriminator step: loss on a real batch and a generated one (both
+	 * inputs), gradient with respect to the discriminator's parameters only.
 	 */
-	public static Built discriminatorStep(Discriminator d, long[] imageShape, String labelInput,
-		AdversarialKind adversarial, OptimizerConfig opt)
+	public static Built discriminatorStep(Discriminator d, long[] imageShape,
+		String labelInput, AdversarialKind adversarial, OptimizerConfig opt)
 	{
-		return discriminatorStep(d, imageShape, labelInput, adversarial, GradientPenalties.NONE, opt);
+		return discriminatorStep(d, imageShape, labelInput, adversarial,
+			GradientPenalties.NONE, opt);
 	}
 
 	/**
-	 * The discriminator step with gradient penalties added to its loss (applied at every step this
-	 * graph runs: a lazy R1 schedule is two graphs, see {@link GradientPenalties#forStep}). With
-	 * WGAN-GP the graph has the input {@link #EPSILON}; with any penalty, the output
-	 * {@link #PENALTY}. Without penalties the graph is the one of the method above, node for node.
+	 * The discriminator step with gradient penalties added to its loss (applied
+	 * at every step this graph runs: a lazy R1 schedule is two graphs, see
+	 * {@link GradientPenalties#forStep}). With WGAN-GP the graph has the input
+	 * {@link #EPSILON}; with any penalty, the output {@link #PENALTY}. Without
+	 * penalties the graph is the one of the method above, node for node.
 	 */
-	public static Built discriminatorStep(Discriminator d, long[] imageShape, String labelInput,
-		AdversarialKind adversarial, GradientPenalties penalties, OptimizerConfig opt)
-	{
-		return discriminatorStep(d, imageShape, labelInput, adversarial, penalties, DiffAugment.NONE,
-			false, opt);
-	}
-
-	/**
-	 * The discriminator step with its stabilisers. The real and the generated batch are seen through
-	 * the differentiable augmentation {@code augment}, each with its own draw (inputs
-	 * {@link #AUGMENT_REAL}{@code /...} and {@link #AUGMENT_FAKE}{@code /...}). The gradient penalties
-	 * differentiate through it with respect to the images before it, as ADA's R1 does: R1 on
-	 * {@code D(T_real(real))}, WGAN-GP on {@code D(T_real(x̂))}. With spectral normalisation, one
-	 * power iteration per step: the vectors {@code u} are state (inputs, and updated outputs named by
-	 * {@link #updated}). With {@code realSign}, the output {@link #REAL_SIGN}. Without any of these
-	 * the graph is the one of the methods above, node for node.
-	 */
-	public static Built discriminatorStep(Discriminator d, long[] imageShape, String labelInput,
-		AdversarialKind adversarial, GradientPenalties penalties, DiffAugment augment, boolean realSign,
+	public static Built discriminatorStep(Discriminator d, long[] imageShape,
+		String labelInput, AdversarialKind adversarial, GradientPenalties penalties,
 		OptimizerConfig opt)
+	{
+		return discriminatorStep(d, imageShape, labelInput, adversarial, penalties,
+			DiffAugment.NONE, false, opt);
+	}
+
+	/**
+	 * The discriminator step with its stabilisers. The real and the generated
+	 * batch are seen through the differentiable augmentation {@code augment},
+	 * each with its own draw (inputs {@link #AUGMENT_REAL}{@code /...} and
+	 * {@link #AUGMENT_FAKE}{@code /...}). The gradient penalties differentiate
+	 * through it with respect to the images before it, as ADA's R1 does: R1 on
+	 * {@code D(T_real(real))}, WGAN-GP on {@code D(T_real(x̂))}. With spectral
+	 * normalisation, one power iteration per step: the vectors {@code u} are
+	 * state (inputs, and updated outputs named by {@link #updated}). With
+	 * {@code realSign}, the output {@link #REAL_SIGN}. Without any of these the
+	 * graph is the one of the methods above, node for node.
+	 */
+	public static Built discriminatorStep(Discriminator d, long[] imageShape,
+		String labelInput, AdversarialKind adversarial, GradientPenalties penalties,
+		DiffAugment augment, boolean realSign, OptimizerConfig opt)
 	{
 		if (penalties.r1Every() != 1) throw new IllegalArgumentException(
 			"a step graph applies R1 at every step it runs: build one per schedule with forStep");
-		ModelProto.Builder mb = ModelProto.newBuilder().setIrVersion(8).setProducerName("fiji-gan")
-			.addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(
-				17));
+		ModelProto.Builder mb = ModelProto.newBuilder().setIrVersion(8)
+			.setProducerName("fiji-gan").addOpsetImport(
+				ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("")
+					.setVersion(17));
 		GraphProto.Builder g = mb.getGraphBuilder().setName("discriminator-step");
 		Map<String, long[]> shapes = new HashMap<>();
 		addInput(g, "real", TensorProto.DataType.FLOAT_VALUE, imageShape);
@@ -253,7 +293,8 @@ public final class StepGraph {
 		shapes.put("real", imageShape);
 		shapes.put("fake", imageShape);
 		if (labelInput != null) {
-			addInput(g, labelInput, TensorProto.DataType.INT64_VALUE, new long[] { imageShape[0] });
+			addInput(g, labelInput, TensorProto.DataType.INT64_VALUE, new long[] {
+				imageShape[0] });
 			shapes.put(labelInput, new long[] { imageShape[0] });
 		}
 		for (Parameter p : d.parameters()) {
@@ -262,10 +303,11 @@ public final class StepGraph {
 		}
 		GraphEmitter e = new GraphEmitter(g, shapes, 17);
 		Discriminator.Bound b = d.bind(e, true);
-		UnaryOperator<String> critic = x -> b.apply(augment.any() ? augment.apply(e, x, AUGMENT_REAL) : x,
-			labelInput);
+		UnaryOperator<String> critic = x -> b.apply(augment.any() ? augment.apply(e,
+			x, AUGMENT_REAL) : x, labelInput);
 		String real = critic.apply("real");
-		String fake = b.apply(augment.any() ? augment.apply(e, "fake", AUGMENT_FAKE) : "fake", labelInput);
+		String fake = b.apply(augment.any() ? augment.apply(e, "fake", AUGMENT_FAKE)
+			: "fake", labelInput);
 		String loss = StepLosses.discriminatorLoss(e, real, fake, adversarial);
 		String penalty = null;
 		if (penalties.any()) {
@@ -274,7 +316,8 @@ public final class StepGraph {
 				addInput(g, EPSILON, TensorProto.DataType.FLOAT_VALUE, perSample);
 				e.setShape(EPSILON, perSample);
 			}
-			penalty = GradientPenaltyGraph.penalty(e, critic, "real", real, "fake", EPSILON, penalties);
+			penalty = GradientPenaltyGraph.penalty(e, critic, "real", real, "fake",
+				EPSILON, penalties);
 			loss = e.add(loss, penalty);
 		}
 		List<String> names = new ArrayList<>();
@@ -285,7 +328,8 @@ public final class StepGraph {
 		List<String> outputs = new ArrayList<>();
 		outputs.add(rename(e, loss, LOSS));
 		if (penalty != null) outputs.add(rename(e, penalty, PENALTY));
-		if (realSign) outputs.add(rename(e, StepLosses.meanAll(e, e.unary("Sign", real)), REAL_SIGN));
+		if (realSign) outputs.add(rename(e, StepLosses.meanAll(e, e.unary("Sign",
+			real)), REAL_SIGN));
 		OptimizerGraph.emitUpdates(e, d.parameters(), grads, opt, state, outputs);
 		for (Map.Entry<String, String> v : b.updatedVectors().entrySet()) {
 			state.add(v.getKey());
@@ -297,24 +341,26 @@ public final class StepGraph {
 	}
 
 	/**
-	 * {@link GradientPenaltyGraph#penalty} of discriminator {@code d}, fed the class labels
-	 * {@code label} when it is conditional (else null).
+	 * {@link GradientPenaltyGraph#penalty} of discriminator {@code d}, fed the
+	 * class labels {@code label} when it is conditional (else null).
 	 */
-	static String penalty(GraphEmitter e, Discriminator d, String real, String realLogits, String fake,
-		String epsilon, String label, GradientPenalties p)
+	static String penalty(GraphEmitter e, Discriminator d, String real,
+		String realLogits, String fake, String epsilon, String label,
+		GradientPenalties p)
 	{
-		return GradientPenaltyGraph.penalty(e, x -> d.apply(e, x, label), real, realLogits, fake, epsilon,
-			p);
+		return GradientPenaltyGraph.penalty(e, x -> d.apply(e, x, label), real,
+			realLogits, fake, epsilon, p);
 	}
 
 	/**
-	 * Makes the trainable initializers of {@code g} graph inputs (the others stay), adds the target
-	 * input and clears the outputs.
+	 * Makes the trainable initializers of {@code g} graph inputs (the others
+	 * stay), adds the target input and clears the outputs.
 	 *
-	 * @return the feeds of the graph so far: {@code data} and the parameters' current values
+	 * @return the feeds of the graph so far: {@code data} and the parameters'
+	 *         current values
 	 */
-	private static Map<String, Tensor> parametersAsInputs(GraphProto.Builder g, List<Parameter> parameters,
-		Map<String, Tensor> data, String target)
+	private static Map<String, Tensor> parametersAsInputs(GraphProto.Builder g,
+		List<Parameter> parameters, Map<String, Tensor> data, String target)
 	{
 		Set<String> trainable = new HashSet<>();
 		for (Parameter p : parameters)
@@ -326,12 +372,18 @@ public final class StepGraph {
 		Map<String, Tensor> feeds = new LinkedHashMap<>(data);
 		for (Parameter p : parameters)
 			addInput(g, feeds, p);
-		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target).shape());
+		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target)
+			.shape());
 		return feeds;
 	}
 
-	/** Adds the {@link #LOSS_MASK} input when {@code data} holds it; its name, or null. */
-	private static String lossMaskInput(GraphProto.Builder g, Map<String, Tensor> data) {
+	/**
+	 * Adds the {@link #LOSS_MASK} input when {@code data} holds it; its name, or
+	 * null.
+	 */
+	private static String lossMaskInput(GraphProto.Builder g,
+		Map<String, Tensor> data)
+	{
 		Tensor mask = data.get(LOSS_MASK);
 		if (mask == null) return null;
 		addInput(g, LOSS_MASK, TensorProto.DataType.FLOAT_VALUE, mask.shape());
@@ -340,29 +392,35 @@ public final class StepGraph {
 
 	/** Gives value {@code v} a fixed name through an Identity node. */
 	static String rename(GraphEmitter e, String v, String name) {
-		e.graph().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName(
-			"id/" + name).addInput(v).addOutput(name));
+		e.graph().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType(
+			"Identity").setName("id/" + name).addInput(v).addOutput(name));
 		e.setShape(name, e.shape(v));
 		return name;
 	}
 
-	private static void addInput(GraphProto.Builder g, Map<String, Tensor> feeds, Parameter p) {
+	private static void addInput(GraphProto.Builder g, Map<String, Tensor> feeds,
+		Parameter p)
+	{
 		addInput(g, p.name(), TensorProto.DataType.FLOAT_VALUE, p.shape());
 		feeds.put(p.name(), Tensor.of(p.values(), p.shape()));
 	}
 
-	static void addInput(GraphProto.Builder g, String name, int type, long[] shape) {
+	static void addInput(GraphProto.Builder g, String name, int type,
+		long[] shape)
+	{
 		for (ValueInfoProto v : g.getInputList())
 			if (v.getName().equals(name)) return;
 		TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
 		for (long d : shape)
 			s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-		g.addInput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-			.setTensorType(TypeProto.Tensor.newBuilder().setElemType(type).setShape(s))));
+		g.addInput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto
+			.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(
+				type).setShape(s))));
 	}
 
 	static long opset(ModelProto m) {
-		return m.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain()
-			.equals("ai.onnx")).mapToLong(o -> o.getVersion()).findFirst().orElse(17);
+		return m.getOpsetImportList().stream().filter(o -> o.getDomain()
+			.isEmpty() || o.getDomain().equals("ai.onnx")).mapToLong(o -> o
+				.getVersion()).findFirst().orElse(17);
 	}
 }

@@ -1,16 +1,24 @@
+
 package org.fijigan.core.train;
 
 import org.fijigan.core.train.autodiff.GraphEmitter;
 
 /**
- * The losses a step graph emits: the pixel (content) loss, optionally under a mask, and the
- * adversarial losses of the generator and the discriminator for each {@link AdversarialKind}.
+ * The losses a step graph emits: the pixel (content) loss, optionally under a
+ * mask, and the adversarial losses of the generator and the discriminator for
+ * each {@link AdversarialKind}.
  */
 final class StepLosses {
+
 	private StepLosses() {}
 
-	/** Mean of |d|, d^2 or sqrt(d^2 + eps^2) over every element, d = output - target. */
-	static String pixelLoss(GraphEmitter e, String output, String target, LossKind kind) {
+	/**
+	 * Mean of |d|, d^2 or sqrt(d^2 + eps^2) over every element, d = output -
+	 * target.
+	 */
+	static String pixelLoss(GraphEmitter e, String output, String target,
+		LossKind kind)
+	{
 		return pixelLoss(e, output, target, kind, null);
 	}
 

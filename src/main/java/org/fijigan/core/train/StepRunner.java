@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.nio.ByteBuffer;
@@ -24,15 +25,18 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 /**
- * Runs one {@link StepGraph} again and again. Each parameter and optimizer-state tensor lives in two
- * direct buffers: one is fed as the input, the other is handed to ONNX Runtime as the preallocated
- * ("pinned") output for its updated value, and they swap after each step. So weights never pass
- * through the Java heap during training (measured when this class was written: 0.35 ms per 2M
- * floats this way against 24-39 ms with fresh heap tensors).
+ * Runs one {@link StepGraph} again and again. Each parameter and
+ * optimizer-state tensor lives in two direct buffers: one is fed as the input,
+ * the other is handed to ONNX Runtime as the preallocated ("pinned") output for
+ * its updated value, and they swap after each step. So weights never pass
+ * through the Java heap during training (measured when this class was written:
+ * 0.35 ms per 2M floats this way against 24-39 ms with fresh heap tensors).
  * <p>
- * Owns its session and native tensors; {@link #close()} frees them (safe twice). Not thread-safe.
+ * Owns its session and native tensors; {@link #close()} frees them (safe
+ * twice). Not thread-safe.
  */
 public final class StepRunner implements AutoCloseable {
+
 	private final ModelSession session;
 	private final List<Slot> slots = new ArrayList<>();
 	private final Set<String> fetched = new HashSet<>();
@@ -41,6 +45,7 @@ public final class StepRunner implements AutoCloseable {
 
 	/** One parameter or state tensor, double-buffered. */
 	private final class Slot {
+
 		final String input;
 		final long[] shape;
 		final FloatBuffer[] buffers = new FloatBuffer[2];
@@ -51,8 +56,8 @@ public final class StepRunner implements AutoCloseable {
 			this.input = input;
 			this.shape = shape.clone();
 			for (int i = 0; i < 2; i++) {
-				buffers[i] = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder())
-					.asFloatBuffer();
+				buffers[i] = ByteBuffer.allocateDirect(values.length * 4).order(
+					ByteOrder.nativeOrder()).asFloatBuffer();
 				tensors[i] = OnnxTensor.createTensor(env, buffers[i], shape);
 			}
 			buffers[0].put(values).rewind();
@@ -72,25 +77,29 @@ public final class StepRunner implements AutoCloseable {
 	}
 
 	/**
-	 * @param state state tensors (optimizer slots, power-iteration vectors) by input name: their
-	 *          initial values; a state input missing here starts at zero
+	 * @param state state tensors (optimizer slots, power-iteration vectors) by
+	 *          input name: their initial values; a state input missing here
+	 *          starts at zero
 	 */
-	public StepRunner(StepGraph.Built graph, List<Parameter> parameters, Map<String, float[]> state,
-		DeviceSpec device, int threads)
+	public StepRunner(StepGraph.Built graph, List<Parameter> parameters,
+		Map<String, float[]> state, DeviceSpec device, int threads)
 	{
-		this.session = ModelSession.open(graph.model().toByteArray(), "training step", device, threads);
+		this.session = ModelSession.open(graph.model().toByteArray(),
+			"training step", device, threads);
 		try {
 			for (Parameter p : parameters)
 				slots.add(new Slot(p.name(), p.shape(), p.values()));
 			for (String s : graph.stateInputs()) {
 				long[] shape = graph.inputShape(s);
-				float[] v = state.getOrDefault(s, new float[(int) Tensor.elementCount(shape)]);
+				float[] v = state.getOrDefault(s, new float[(int) Tensor.elementCount(
+					shape)]);
 				slots.add(new Slot(s, shape, v));
 			}
 		}
 		catch (OrtException e) {
 			close();
-			throw new GanException("cannot allocate training tensors: " + e.getMessage(), e);
+			throw new GanException("cannot allocate training tensors: " + e
+				.getMessage(), e);
 		}
 		for (String o : graph.outputs())
 			if (!o.startsWith("train/new/")) fetched.add(o);
@@ -106,14 +115,14 @@ public final class StepRunner implements AutoCloseable {
 	}
 
 	/**
-	 * Runs one step: feeds the batch, the scalars and the current parameters; the updated parameters
-	 * become current.
+	 * Runs one step: feeds the batch, the scalars and the current parameters; the
+	 * updated parameters become current.
 	 *
 	 * @param scalars per-step scalar inputs ({@link StepGraph#LR}, ...)
 	 * @return the non-parameter outputs (loss, generated batch), as heap tensors
 	 */
-	public Map<String, Tensor> step(Map<String, Tensor> batch, Map<String, Float> scalars,
-		CancellationToken cancel)
+	public Map<String, Tensor> step(Map<String, Tensor> batch,
+		Map<String, Float> scalars, CancellationToken cancel)
 	{
 		if (closed) throw new IllegalStateException("closed");
 		cancel.throwIfCancelled();
@@ -123,14 +132,15 @@ public final class StepRunner implements AutoCloseable {
 		try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
 			for (Map.Entry<String, Tensor> e : batch.entrySet()) {
 				Tensor t = e.getValue();
-				OnnxTensor ot = t.isFloat() ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t
-					.shape()) : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.longs()), t.shape());
+				OnnxTensor ot = t.isFloat() ? OnnxTensor.createTensor(env, FloatBuffer
+					.wrap(t.floats()), t.shape()) : OnnxTensor.createTensor(env,
+						java.nio.LongBuffer.wrap(t.longs()), t.shape());
 				owned.add(ot);
 				in.put(e.getKey(), ot);
 			}
 			for (Map.Entry<String, Float> e : scalars.entrySet()) {
-				OnnxTensor ot = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] { e.getValue() }),
-					new long[0]);
+				OnnxTensor ot = OnnxTensor.createTensor(env, FloatBuffer.wrap(
+					new float[] { e.getValue() }), new long[0]);
 				owned.add(ot);
 				in.put(e.getKey(), ot);
 			}
@@ -146,7 +156,10 @@ public final class StepRunner implements AutoCloseable {
 				catch (OrtException ignored) {
 					// ends on its own
 				}
-			}); OrtSession.Result r = session.ortSession().run(in, fetched, pinned, ro)) {
+			});
+					OrtSession.Result r = session.ortSession().run(in, fetched, pinned,
+						ro))
+			{
 				for (String name : fetched) {
 					OnnxTensor t = (OnnxTensor) r.get(name).orElseThrow();
 					FloatBuffer fb = t.getFloatBuffer();
@@ -161,7 +174,8 @@ public final class StepRunner implements AutoCloseable {
 		}
 		catch (OrtException e) {
 			cancel.throwIfCancelled();
-			throw new GanException("the training step failed: " + e.getMessage().strip().split("\n")[0], e);
+			throw new GanException("the training step failed: " + e.getMessage()
+				.strip().split("\n")[0], e);
 		}
 		catch (GanException e) {
 			throw e;
@@ -175,7 +189,10 @@ public final class StepRunner implements AutoCloseable {
 		}
 	}
 
-	/** Copies the current value of every parameter and state tensor into {@code into} (by name). */
+	/**
+	 * Copies the current value of every parameter and state tensor into
+	 * {@code into} (by name).
+	 */
 	public void read(Map<String, float[]> into) {
 		for (Slot s : slots)
 			if (into.containsKey(s.input)) s.read(into.get(s.input));

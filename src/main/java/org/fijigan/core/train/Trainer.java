@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.ArrayList;
@@ -19,16 +20,19 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 
 /**
- * Fine-tunes a generator: builds the training step as an ONNX graph ({@link StepGraph}), runs it on
- * the chosen execution provider ({@link StepRunner}), alternates with a discriminator step when the
- * adversarial weight is above zero, checkpoints atomically, and rolls back a step whose loss is not
- * finite (halving the learning rate). The result is the same model with trained weights and
- * provenance in its metadata.
+ * Fine-tunes a generator: builds the training step as an ONNX graph
+ * ({@link StepGraph}), runs it on the chosen execution provider
+ * ({@link StepRunner}), alternates with a discriminator step when the
+ * adversarial weight is above zero, checkpoints atomically, and rolls back a
+ * step whose loss is not finite (halving the learning rate). The result is the
+ * same model with trained weights and provenance in its metadata.
  */
 public final class Trainer {
+
 	/** Columns of {@link Result#history()}. */
-	public static final String[] HISTORY_COLUMNS = { "step", "loss", "content_loss",
-		"discriminator_loss", "validation_loss", "validation_psnr", "validation_ssim" };
+	public static final String[] HISTORY_COLUMNS = { "step", "loss",
+		"content_loss", "discriminator_loss", "validation_loss", "validation_psnr",
+		"validation_ssim" };
 
 	/**
 	 * @param model the trained model (same inputs and outputs as the original)
@@ -37,26 +41,33 @@ public final class Trainer {
 	 * @param notes fallbacks, rollbacks and other events for the user
 	 */
 	public record Result(ModelProto model, List<float[]> history, String provider,
-		List<String> notes, long steps) {}
+		List<String> notes, long steps)
+	{}
 
 	private Trainer() {}
 
-	/** Fine-tunes an image-to-image model on pixel targets (tests and simple callers). */
-	public static Result train(ModelProto model, String output, String label, String baseSha256,
-		BatchSource data, FineTuneConfig c, ProgressListener progress, CancellationToken cancel)
+	/**
+	 * Fine-tunes an image-to-image model on pixel targets (tests and simple
+	 * callers).
+	 */
+	public static Result train(ModelProto model, String output, String label,
+		String baseSha256, BatchSource data, FineTuneConfig c,
+		ProgressListener progress, CancellationToken cancel)
 	{
-		return train(model, new TrainingTarget(output, null, label, 0, false, 1, baseSha256), data, c,
-			progress, cancel);
+		return train(model, new TrainingTarget(output, null, label, 0, false, 1,
+			baseSha256), data, c, progress, cancel);
 	}
 
 	/**
 	 * @param model the model to fine-tune
 	 * @param what what is trained and how to judge it
 	 */
-	public static Result train(ModelProto model, TrainingTarget what, BatchSource data,
-		FineTuneConfig c, ProgressListener progress, CancellationToken cancel)
+	public static Result train(ModelProto model, TrainingTarget what,
+		BatchSource data, FineTuneConfig c, ProgressListener progress,
+		CancellationToken cancel)
 	{
-		String output = what.output(), label = what.labelInput(), baseSha256 = what.baseSha256();
+		String output = what.output(), label = what.labelInput(), baseSha256 = what
+			.baseSha256();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
 		List<Parameter> params = Parameters.trainable(model, c.freeze());
@@ -66,34 +77,43 @@ public final class Trainer {
 		Stabilisers st = c.stabilisers();
 		if (what.generator() && !gan) throw new GanException(
 			"a generator is trained by its discriminator: give --adversarial-weight above 0");
-		if (!gan && c.penalties().any()) throw new GanException("--gradient-penalty and --r1 regularise " +
-			"the discriminator: give --adversarial-weight above 0");
-		if (!gan && st.touchDiscriminator()) throw new GanException("the discriminator's options " +
-			"(--discriminator, --spectral-norm, --diff-augment, --minibatch-std, --d-lr, --d-steps) " +
-			"need a discriminator: give --adversarial-weight above 0");
+		if (!gan && c.penalties().any()) throw new GanException(
+			"--gradient-penalty and --r1 regularise " +
+				"the discriminator: give --adversarial-weight above 0");
+		if (!gan && st.touchDiscriminator()) throw new GanException(
+			"the discriminator's options " +
+				"(--discriminator, --spectral-norm, --diff-augment, --minibatch-std, --d-lr, --d-steps) " +
+				"need a discriminator: give --adversarial-weight above 0");
 		long[] outShape = first.target().shape();
 		Discriminator d = gan ? discriminator(what, st, outShape, c.seed()) : null;
-		StepGraph.Built gStep = StepGraph.generatorStep(model, output, what.subtractFrom(), params,
-			example, TARGET, what.generator() ? null : c.loss(), c.adversarialWeight(), c.adversarial(), d,
-			st.augment(), label, c.optimizer());
+		StepGraph.Built gStep = StepGraph.generatorStep(model, output, what
+			.subtractFrom(), params, example, TARGET, what.generator() ? null : c
+				.loss(), c.adversarialWeight(), c.adversarial(), d, st.augment(), label,
+			c.optimizer());
 		GradientPenalties penalties = c.penalties();
 		boolean lazyR1 = penalties.r1Gamma() > 0 && penalties.r1Every() > 1;
 		boolean ada = st.adaTarget() > 0;
-		OptimizerConfig dOpt = st.discriminatorLr() == null ? c.optimizer() : c.optimizer()
-			.withLearningRate(st.discriminatorLr());
-		StepGraph.Built dStep = gan ? StepGraph.discriminatorStep(d, outShape, label, c.adversarial(),
-			penalties.forStep(true), st.augment(), ada, dOpt) : null;
-		StepGraph.Built dStepWithoutR1 = gan && lazyR1 ? StepGraph.discriminatorStep(d, outShape, label, c
-			.adversarial(), penalties.forStep(false), st.augment(), ada, dOpt) : null;
-		List<Batch> validationBatches = what.generator() ? List.of() : data.validation();
+		OptimizerConfig dOpt = st.discriminatorLr() == null ? c.optimizer() : c
+			.optimizer().withLearningRate(st.discriminatorLr());
+		StepGraph.Built dStep = gan ? StepGraph.discriminatorStep(d, outShape,
+			label, c.adversarial(), penalties.forStep(true), st.augment(), ada, dOpt)
+			: null;
+		StepGraph.Built dStepWithoutR1 = gan && lazyR1 ? StepGraph
+			.discriminatorStep(d, outShape, label, c.adversarial(), penalties.forStep(
+				false), st.augment(), ada, dOpt) : null;
+		List<Batch> validationBatches = what.generator() ? List.of() : data
+			.validation();
 		int dSteps = gan ? st.discriminatorSteps() : 1;
-		if (gan && !st.describe().isEmpty()) notes.add("discriminator: " + (st.discriminator() == null &&
-			st.discriminatorWidth() == Stabilisers.DEFAULT_WIDTH ? d.architecture().id() + " width " + d
-				.width() + ", " : "") + st.describe());
+		if (gan && !st.describe().isEmpty()) notes.add("discriminator: " + (st
+			.discriminator() == null && st
+				.discriminatorWidth() == Stabilisers.DEFAULT_WIDTH ? d.architecture()
+					.id() + " width " + d.width() + ", " : "") + st.describe());
 
-		// state: parameters, optimizer slots, discriminator (with its spectral-norm vectors), ADA, EMA
+		// state: parameters, optimizer slots, discriminator (with its spectral-norm
+		// vectors), ADA, EMA
 		Map<String, float[]> tensors = new LinkedHashMap<>();
-		Map<String, float[]> weights = new LinkedHashMap<>(); // the generator's parameters alone
+		Map<String, float[]> weights = new LinkedHashMap<>(); // the generator's
+																													// parameters alone
 		for (Parameter p : params) {
 			tensors.put(p.name(), p.values());
 			weights.put(p.name(), p.values());
@@ -105,7 +125,8 @@ public final class Trainer {
 				tensors.put(p.name(), p.values());
 			Map<String, float[]> vectors = d.spectralVectors();
 			for (String s : dStep.stateInputs())
-				tensors.put(s, vectors.containsKey(s) ? vectors.get(s) : new float[size(dStep.inputShape(s))]);
+				tensors.put(s, vectors.containsKey(s) ? vectors.get(s) : new float[size(
+					dStep.inputShape(s))]);
 			if (ada) tensors.put(AdaptiveAugment.STATE, AdaptiveAugment.initial());
 		}
 		Map<String, float[]> ema = new LinkedHashMap<>();
@@ -119,12 +140,15 @@ public final class Trainer {
 		if (c.resume()) {
 			Checkpoint ck = Checkpoint.read(c.checkpointDir());
 			if (!ck.baseSha256().equals(baseSha256)) throw new GanException(
-				"the checkpoint in " + c.checkpointDir() + " belongs to another model (SHA-256 " + ck
-					.baseSha256().substring(0, Math.min(12, ck.baseSha256().length())) + "...)");
+				"the checkpoint in " + c.checkpointDir() +
+					" belongs to another model (SHA-256 " + ck.baseSha256().substring(0,
+						Math.min(12, ck.baseSha256().length())) + "...)");
 			for (Map.Entry<String, float[]> e : tensors.entrySet()) {
 				float[] saved = ck.tensors().get(e.getKey());
-				if (saved == null || saved.length != e.getValue().length) throw new GanException(
-					"the checkpoint does not match this run's settings (tensor " + e.getKey() + ")");
+				if (saved == null || saved.length != e.getValue().length)
+					throw new GanException(
+						"the checkpoint does not match this run's settings (tensor " + e
+							.getKey() + ")");
 				System.arraycopy(saved, 0, e.getValue(), 0, saved.length);
 			}
 			start = ck.step();
@@ -133,11 +157,12 @@ public final class Trainer {
 			notes.add("resumed from step " + start);
 		}
 
-		try (StepRunner g = new StepRunner(gStep, params, tensors, c.device(), c.threads());
-			DiscriminatorTraining dr = gan ? new DiscriminatorTraining(dStep, dStepWithoutR1, d, tensors, c,
-				dOpt, label) : null;
-			Validator ev = new Validator(model, output, what.subtractFrom(), params, c, what
-				.outputRange()))
+		try (StepRunner g = new StepRunner(gStep, params, tensors, c.device(), c
+			.threads());
+				DiscriminatorTraining dr = gan ? new DiscriminatorTraining(dStep,
+					dStepWithoutR1, d, tensors, c, dOpt, label) : null;
+				Validator ev = new Validator(model, output, what.subtractFrom(), params,
+					c, what.outputRange()))
 		{
 			notes.addAll(g.notes());
 			List<String> heapState = new ArrayList<>(ema.keySet());
@@ -149,22 +174,26 @@ public final class Trainer {
 			for (long step = start; step < c.steps(); step++) {
 				cancel.throwIfCancelled();
 				double factor = c.optimizer().schedule().factor(step, c.steps());
-				// the discriminator's learning rate follows the generator's halvings after a rollback
-				double dLr = (st.discriminatorLr() == null ? lr : st.discriminatorLr() * (lr / c.optimizer()
-					.learningRate())) * factor;
-				// with --d-steps k, steps 1..k-1 of this round judge fresh batches generated by the
-				// current weights, before the generator's step; the last one judges its batch
+				// the discriminator's learning rate follows the generator's halvings
+				// after a rollback
+				double dLr = (st.discriminatorLr() == null ? lr : st.discriminatorLr() *
+					(lr / c.optimizer().learningRate())) * factor;
+				// with --d-steps k, steps 1..k-1 of this round judge fresh batches
+				// generated by the
+				// current weights, before the generator's step; the last one judges its
+				// batch
 				for (int j = 1; j < dSteps; j++) {
 					Batch extra = data.batch(step * dSteps + j);
 					g.read(weights);
 					Tensor fake = ev.generate(weights, extra, cancel);
-					dr.step(step * dSteps + j - 1, extra.target(), fake, label == null ? null : extra.inputs()
-						.get(label), dLr, cancel);
+					dr.step(step * dSteps + j - 1, extra.target(), fake, label == null
+						? null : extra.inputs().get(label), dLr, cancel);
 				}
 				Batch b = data.batch(step * dSteps);
 				Map<String, Tensor> in = feeds(b);
 				if (gan) dr.feedGeneratorStep(in, step, outShape);
-				Map<String, Float> scalars = scalars(c.optimizer(), lr * factor, step + 1);
+				Map<String, Float> scalars = scalars(c.optimizer(), lr * factor, step +
+					1);
 				Map<String, Tensor> out = g.step(in, scalars, cancel);
 				float loss = out.get(StepGraph.LOSS).floats()[0];
 				float content = out.get(StepGraph.CONTENT_LOSS).floats()[0];
@@ -173,10 +202,12 @@ public final class Trainer {
 					g.write(lastGood);
 					if (dr != null) dr.write(lastGood);
 					for (String k : heapState) // the runners do not hold these
-						System.arraycopy(lastGood.get(k), 0, tensors.get(k), 0, tensors.get(k).length);
+						System.arraycopy(lastGood.get(k), 0, tensors.get(k), 0, tensors.get(
+							k).length);
 					lr /= 2;
-					notes.add("step " + (step + 1) + ": loss was " + loss + "; rolled back to step " +
-						lastGoodStep + " and halved the learning rate to " + (float) lr);
+					notes.add("step " + (step + 1) + ": loss was " + loss +
+						"; rolled back to step " + lastGoodStep +
+						" and halved the learning rate to " + (float) lr);
 					if (lr < c.optimizer().learningRate() / 1024) throw new GanException(
 						"training diverged: the loss stays non-finite after halving the learning rate 10 times");
 					step = lastGoodStep - 1;
@@ -184,24 +215,26 @@ public final class Trainer {
 						history.remove(history.size() - 1);
 					continue;
 				}
-				if (gan) dLoss = dr.step(step * dSteps + dSteps - 1, b.target(), out.get(StepGraph.FAKE),
-					label == null ? null : b.inputs().get(label), dLr, cancel);
-				if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) st.emaDecay(c.emaDecay(),
-					step));
+				if (gan) dLoss = dr.step(step * dSteps + dSteps - 1, b.target(), out
+					.get(StepGraph.FAKE), label == null ? null : b.inputs().get(label),
+					dLr, cancel);
+				if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) st
+					.emaDecay(c.emaDecay(), step));
 				float[] validation = { Float.NaN, Float.NaN, Float.NaN };
 				boolean last = step == c.steps() - 1;
-				if ((last || c.validateEvery() > 0 && (step + 1) % c.validateEvery() == 0) &&
-					!validationBatches.isEmpty())
+				if ((last || c.validateEvery() > 0 && (step + 1) % c
+					.validateEvery() == 0) && !validationBatches.isEmpty())
 				{
 					g.read(tensors);
 					validation = ev.run(tensors, validationBatches, cancel);
 				}
-				history.add(new float[] { step + 1, loss, content, dLoss, validation[0], validation[1],
-					validation[2] });
-				listener.onProgress(new ProgressEvent(Stage.STEP, step + 1, c.steps(), String.format(
-					java.util.Locale.ROOT, "step %d/%d loss %.5f", step + 1, c.steps(), loss), loss));
-				boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c.checkpointEvery() == 0 ||
-					last);
+				history.add(new float[] { step + 1, loss, content, dLoss, validation[0],
+					validation[1], validation[2] });
+				listener.onProgress(new ProgressEvent(Stage.STEP, step + 1, c.steps(),
+					String.format(java.util.Locale.ROOT, "step %d/%d loss %.5f", step + 1,
+						c.steps(), loss), loss));
+				boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c
+					.checkpointEvery() == 0 || last);
 				if (checkpoint || (step + 1) % c.checkpointEvery() == 0) {
 					g.read(tensors);
 					if (dr != null) dr.read(tensors);
@@ -209,45 +242,49 @@ public final class Trainer {
 					lastGoodStep = step + 1;
 					lastGoodLr = lr;
 					lastGoodHistory = history.size();
-					if (checkpoint) new Checkpoint(step + 1, lr, baseSha256, tensors, history).write(c
-						.checkpointDir());
+					if (checkpoint) new Checkpoint(step + 1, lr, baseSha256, tensors,
+						history).write(c.checkpointDir());
 				}
 			}
 			g.read(tensors);
 			Map<String, float[]> finalWeights = new HashMap<>();
 			for (Parameter p : params)
-				finalWeights.put(p.name(), c.emaDecay() > 0 ? ema.get("ema/" + p.name()) : tensors.get(p
-					.name()));
+				finalWeights.put(p.name(), c.emaDecay() > 0 ? ema.get("ema/" + p.name())
+					: tensors.get(p.name()));
 			ModelProto trained = Parameters.withValues(model, finalWeights);
 			trained = provenance(trained, baseSha256, data, c, g.provider(), history);
-			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final learning rate " + (float) lr);
+			if (lastGoodLr != c.optimizer().learningRate()) notes.add(
+				"final learning rate " + (float) lr);
 			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
 			return new Result(trained, history, g.provider(), notes, c.steps());
 		}
 	}
 
 	/**
-	 * The run's discriminator: the architecture chosen, or the task's default (PatchGAN for
-	 * image-to-image models, DCGAN-style for generators), with its options, seeded by the run's seed.
+	 * The run's discriminator: the architecture chosen, or the task's default
+	 * (PatchGAN for image-to-image models, DCGAN-style for generators), with its
+	 * options, seeded by the run's seed.
 	 */
-	static Discriminator discriminator(TrainingTarget what, Stabilisers st, long[] imageShape,
-		long seed)
+	static Discriminator discriminator(TrainingTarget what, Stabilisers st,
+		long[] imageShape, long seed)
 	{
-		Discriminator.Architecture a = st.discriminator() != null ? st.discriminator() : what.generator()
-			? Discriminator.Architecture.DCGAN : Discriminator.Architecture.PATCHGAN;
+		Discriminator.Architecture a = st.discriminator() != null ? st
+			.discriminator() : what.generator() ? Discriminator.Architecture.DCGAN
+				: Discriminator.Architecture.PATCHGAN;
 		int classes = what.labelInput() != null ? what.classCount() : 0;
-		return Discriminator.create(a, (int) imageShape[1], (int) Math.min(imageShape[2], imageShape[3]),
-			st.discriminatorWidth(), classes, new Discriminator.Options(st.spectralNorm(), st
-				.minibatchStd()), seed);
+		return Discriminator.create(a, (int) imageShape[1], (int) Math.min(
+			imageShape[2], imageShape[3]), st.discriminatorWidth(), classes,
+			new Discriminator.Options(st.spectralNorm(), st.minibatchStd()), seed);
 	}
 
 	/**
-	 * WGAN-GP's interpolation weights for discriminator step {@code step}: one ε ~ U(0, 1) per
-	 * sample, {@code [n, 1, 1, 1]}, a function of the seed and the step alone (so a resumed run draws
-	 * the same ones).
+	 * WGAN-GP's interpolation weights for discriminator step {@code step}: one ε
+	 * ~ U(0, 1) per sample, {@code [n, 1, 1, 1]}, a function of the seed and the
+	 * step alone (so a resumed run draws the same ones).
 	 */
 	static Tensor epsilon(long seed, long step, long n) {
-		java.util.SplittableRandom r = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
+		java.util.SplittableRandom r = new java.util.SplittableRandom(seed *
+			0x9E3779B97F4A7C15L + step);
 		float[] v = new float[(int) n];
 		for (int i = 0; i < v.length; i++)
 			v[i] = r.nextFloat();
@@ -284,8 +321,8 @@ public final class Trainer {
 		return s;
 	}
 
-	private static void updateEma(StepRunner g, List<Parameter> params, Map<String, float[]> tensors,
-		Map<String, float[]> ema, float decay)
+	private static void updateEma(StepRunner g, List<Parameter> params,
+		Map<String, float[]> tensors, Map<String, float[]> ema, float decay)
 	{
 		g.read(tensors);
 		for (Parameter p : params) {
@@ -295,8 +332,8 @@ public final class Trainer {
 		}
 	}
 
-	private static ModelProto provenance(ModelProto m, String sha, BatchSource data,
-		FineTuneConfig c, String provider, List<float[]> history)
+	private static ModelProto provenance(ModelProto m, String sha,
+		BatchSource data, FineTuneConfig c, String provider, List<float[]> history)
 	{
 		ModelProto.Builder b = m.toBuilder();
 		Map<String, String> meta = new LinkedHashMap<>();
@@ -307,26 +344,30 @@ public final class Trainer {
 		meta.put("fiji-gan.fine_tune.data", data.describe());
 		meta.put("fiji-gan.fine_tune.steps", Long.toString(c.steps()));
 		meta.put("fiji-gan.fine_tune.seed", Long.toString(c.seed()));
-		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().kind().name().toLowerCase() + " lr=" + c
-			.optimizer().learningRate() + (c.optimizer().schedule() == OptimizerConfig.Schedule.CONSTANT ? ""
-				: " " + c.optimizer().schedule().name().toLowerCase()));
-		meta.put("fiji-gan.fine_tune.loss", c.loss().name().toLowerCase() + (c.adversarialWeight() > 0
-			? " + " + c.adversarialWeight() + " x " + c.adversarial().name().toLowerCase() : ""));
-		if (c.penalties().any()) meta.put("fiji-gan.fine_tune.gradient_penalties", c.penalties()
-			.describe());
+		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().kind().name()
+			.toLowerCase() + " lr=" + c.optimizer().learningRate() + (c.optimizer()
+				.schedule() == OptimizerConfig.Schedule.CONSTANT ? "" : " " + c
+					.optimizer().schedule().name().toLowerCase()));
+		meta.put("fiji-gan.fine_tune.loss", c.loss().name().toLowerCase() + (c
+			.adversarialWeight() > 0 ? " + " + c.adversarialWeight() + " x " + c
+				.adversarial().name().toLowerCase() : ""));
+		if (c.penalties().any()) meta.put("fiji-gan.fine_tune.gradient_penalties", c
+			.penalties().describe());
 		Stabilisers st = c.stabilisers();
 		if (c.adversarialWeight() > 0 && !st.describe().isEmpty()) meta.put(
 			"fiji-gan.fine_tune.discriminator", st.describe());
 		OptimizerConfig o = c.optimizer();
-		if (o.kind() == OptimizerConfig.Kind.ADAM && (o.beta1() != 0.5 || o.beta2() != 0.999)) meta.put(
-			"fiji-gan.fine_tune.adam_betas", o.beta1() + "," + o.beta2());
-		if (c.emaDecay() > 0) meta.put("fiji-gan.fine_tune.ema", c.emaDecay() + (st.emaWarmup()
-			? " with warm-up min(decay, (1 + t) / (10 + t))" : ""));
+		if (o.kind() == OptimizerConfig.Kind.ADAM && (o.beta1() != 0.5 || o
+			.beta2() != 0.999)) meta.put("fiji-gan.fine_tune.adam_betas", o.beta1() +
+				"," + o.beta2());
+		if (c.emaDecay() > 0) meta.put("fiji-gan.fine_tune.ema", c.emaDecay() + (st
+			.emaWarmup() ? " with warm-up min(decay, (1 + t) / (10 + t))" : ""));
 		meta.put("fiji-gan.fine_tune.provider", provider);
-		if (last != null) meta.put("fiji-gan.fine_tune.final_loss", Float.toString(last[1]));
+		if (last != null) meta.put("fiji-gan.fine_tune.final_loss", Float.toString(
+			last[1]));
 		b.clearMetadataProps();
-		meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(
-			v)));
+		meta.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto
+			.newBuilder().setKey(k).setValue(v)));
 		return b.build();
 	}
 }

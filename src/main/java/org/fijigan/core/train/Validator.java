@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.Arrays;
@@ -13,12 +14,14 @@ import org.fijigan.core.train.data.Batch;
 import ai.onnx.proto.OnnxMl.ModelProto;
 
 /**
- * Validation: forward pass and pixel loss with the current weights as plain inputs, plus PSNR and
- * SSIM of the output against the target (in the output's value range), except where the loss is
- * masked (Noise2Void: the target is noisy). One graph per batch shape, each on its own
- * {@link StepRunner}; {@link #close()} closes them. Used by {@link Trainer} on its thread.
+ * Validation: forward pass and pixel loss with the current weights as plain
+ * inputs, plus PSNR and SSIM of the output against the target (in the output's
+ * value range), except where the loss is masked (Noise2Void: the target is
+ * noisy). One graph per batch shape, each on its own {@link StepRunner};
+ * {@link #close()} closes them. Used by {@link Trainer} on its thread.
  */
 final class Validator implements AutoCloseable {
+
 	private final ModelProto model;
 	private final String output;
 	private final String subtractFrom;
@@ -27,8 +30,8 @@ final class Validator implements AutoCloseable {
 	private final double range;
 	private final Map<String, StepRunner> runners = new HashMap<>();
 
-	Validator(ModelProto model, String output, String subtractFrom, List<Parameter> params,
-		FineTuneConfig c, double range)
+	Validator(ModelProto model, String output, String subtractFrom,
+		List<Parameter> params, FineTuneConfig c, double range)
 	{
 		this.model = model;
 		this.output = output;
@@ -39,16 +42,20 @@ final class Validator implements AutoCloseable {
 	}
 
 	/** Mean loss, PSNR and SSIM over the batches. */
-	float[] run(Map<String, float[]> tensors, List<Batch> batches, CancellationToken cancel) {
+	float[] run(Map<String, float[]> tensors, List<Batch> batches,
+		CancellationToken cancel)
+	{
 		double loss = 0, psnr = 0, ssim = 0;
 		int images = 0;
 		for (Batch b : batches) {
 			Map<String, Tensor> out = forward(tensors, b, cancel);
 			loss += out.get(StepGraph.LOSS).floats()[0];
-			if (b.lossMask() != null) continue; // the target is noisy: PSNR against it says nothing
+			if (b.lossMask() != null) continue; // the target is noisy: PSNR against
+																					// it says nothing
 			Tensor y = out.get(StepGraph.OUTPUT);
 			long[] s = y.shape();
-			int n = (int) s[0], ch = (int) s[1], h = (int) s[2], w = (int) s[3], size = ch * h * w;
+			int n = (int) s[0], ch = (int) s[1], h = (int) s[2], w = (int) s[3],
+					size = ch * h * w;
 			float[] t = b.target().floats();
 			for (int i = 0; i < n; i++) {
 				float[] a = Arrays.copyOfRange(t, i * size, (i + 1) * size);
@@ -59,16 +66,24 @@ final class Validator implements AutoCloseable {
 				images++;
 			}
 		}
-		return new float[] { (float) (loss / batches.size()), images == 0 ? Float.NaN : (float) (psnr /
-			images), images == 0 ? Float.NaN : (float) (ssim / images) };
+		return new float[] { (float) (loss / batches.size()), images == 0
+			? Float.NaN : (float) (psnr / images), images == 0 ? Float.NaN
+				: (float) (ssim / images) };
 	}
 
-	/** The model's output on batch {@code b} with the weights in {@code tensors}. */
-	Tensor generate(Map<String, float[]> tensors, Batch b, CancellationToken cancel) {
+	/**
+	 * The model's output on batch {@code b} with the weights in {@code tensors}.
+	 */
+	Tensor generate(Map<String, float[]> tensors, Batch b,
+		CancellationToken cancel)
+	{
 		return forward(tensors, b, cancel).get(StepGraph.OUTPUT);
 	}
 
-	/** Runs the forward-and-loss graph for the batch's shapes (built on first use). */
+	/**
+	 * Runs the forward-and-loss graph for the batch's shapes (built on first
+	 * use).
+	 */
 	private Map<String, Tensor> forward(Map<String, float[]> tensors, Batch b,
 		CancellationToken cancel)
 	{
@@ -78,8 +93,8 @@ final class Validator implements AutoCloseable {
 			key += Arrays.toString(e.getValue().shape());
 		StepRunner r = runners.get(key);
 		if (r == null) {
-			StepGraph.Built eval = StepGraph.evaluation(model, output, subtractFrom, params, in, Trainer.TARGET, c
-				.loss());
+			StepGraph.Built eval = StepGraph.evaluation(model, output, subtractFrom,
+				params, in, Trainer.TARGET, c.loss());
 			r = new StepRunner(eval, List.of(), Map.of(), c.device(), c.threads());
 			runners.put(key, r);
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.trust;
 
 import java.util.ArrayList;
@@ -8,55 +9,70 @@ import java.util.Locale;
 import org.fijigan.core.image.RasterImage;
 
 /**
- * Whether what a denoiser removed looks like noise. Noise independent from pixel to pixel averages
- * out: the mean of the residual ({@link Residual}, input minus result) over a {@code k x k} window
- * has a standard deviation of {@code sigma / k}. A residual that holds removed signal (a dimmed
- * spot, an erased edge) does not: its local mean stands far above that. Per plane:
+ * Whether what a denoiser removed looks like noise. Noise independent from
+ * pixel to pixel averages out: the mean of the residual ({@link Residual},
+ * input minus result) over a {@code k x k} window has a standard deviation of
+ * {@code sigma / k}. A residual that holds removed signal (a dimmed spot, an
+ * erased edge) does not: its local mean stands far above that. Per plane:
  * <ol>
- * <li>The noise level as a function of intensity, as a camera's noise is (Poisson-Gaussian:
- * variance {@code a + b v} at value {@code v}): the result's pixels are put into {@value #BINS}
- * bins of equal count by their value; in each, the variance is the mean square of the residual
- * with each value clipped to the bin's median plus or minus the 99.5th percentile of the absolute
- * deviations from it, so that the few pixels that hold signal hardly count while skewed noise (few
- * photons) keeps nearly all of its variance; {@code a} and
- * {@code b} are the least-squares line through those (b at least 0, a at least 0), and each
- * pixel's variance is the line at its result value, at least a hundredth of the whole plane's.</li>
- * <li>For each window side {@code k} of {@link #WINDOWS}, at every window wholly inside the plane,
- * the local mean {@code m} of the residual and its standard deviation for noise,
- * {@code sqrt(mean over the window of the variance) / k}; their ratio {@code z}. Shot noise is
- * skewed (a Poisson count's third cumulant is its mean: {@code b^2 v} here), so a window's
- * {@code z} is compared with the threshold below corrected for the window's skewness
- * {@code g} by the Cornish-Fisher expansion, {@code t + (t^2 - 1) g / 6} for positive and
- * {@code t - (t^2 - 1) g / 6} for negative {@code z} (the correction at most {@code t / 2}, where
- * the expansion no longer holds).</li>
- * <li>The plane's residual has structure when the largest {@code |z|} passes the threshold that the
- * largest of {@code n} independent standard normal values passes with probability
- * {@value #FALSE_ALARM_RATE} (the normal quantile of {@code 1 - rate / (2 n)}), with
- * {@code n = }{@value #EFFECTIVE_WINDOWS_PER_PIXEL}{@code  x pixels}: the number of independent
- * values whose largest behaves like the largest {@code |z|} of pure noise, as measured on white
- * Gaussian noise at 128-1024 pixels a side ({@code ResidualCheckBench}).</li>
+ * <li>The noise level as a function of intensity, as a camera's noise is
+ * (Poisson-Gaussian: variance {@code a + b v} at value {@code v}): the result's
+ * pixels are put into {@value #BINS} bins of equal count by their value; in
+ * each, the variance is the mean square of the residual with each value clipped
+ * to the bin's median plus or minus the 99.5th percentile of the absolute
+ * deviations from it, so that the few pixels that hold signal hardly count
+ * while skewed noise (few photons) keeps nearly all of its variance; {@code a}
+ * and {@code b} are the least-squares line through those (b at least 0, a at
+ * least 0), and each pixel's variance is the line at its result value, at least
+ * a hundredth of the whole plane's.</li>
+ * <li>For each window side {@code k} of {@link #WINDOWS}, at every window
+ * wholly inside the plane, the local mean {@code m} of the residual and its
+ * standard deviation for noise,
+ * {@code sqrt(mean over the window of the variance) / k}; their ratio
+ * {@code z}. Shot noise is skewed (a Poisson count's third cumulant is its
+ * mean: {@code b^2 v} here), so a window's {@code z} is compared with the
+ * threshold below corrected for the window's skewness {@code g} by the
+ * Cornish-Fisher expansion, {@code t + (t^2 - 1) g / 6} for positive and
+ * {@code t - (t^2 - 1) g / 6} for negative {@code z} (the correction at most
+ * {@code t / 2}, where the expansion no longer holds).</li>
+ * <li>The plane's residual has structure when the largest {@code |z|} passes
+ * the threshold that the largest of {@code n} independent standard normal
+ * values passes with probability {@value #FALSE_ALARM_RATE} (the normal
+ * quantile of {@code 1 - rate / (2 n)}), with
+ * {@code n = }{@value #EFFECTIVE_WINDOWS_PER_PIXEL}{@code  x pixels}: the
+ * number of independent values whose largest behaves like the largest
+ * {@code |z|} of pure noise, as measured on white Gaussian noise at 128-1024
+ * pixels a side ({@code ResidualCheckBench}).</li>
  * </ol>
- * The rate was measured on pure noise (white Gaussian and Poisson noise on flat and structured
- * images, 128-1024 pixels a side, the result being the noise-free image): see
- * {@code ResidualCheckBench} and docs/trust-tools.md. Residuals of real denoisers are not pure noise
- * (they blur a little), so the note also appears where a model removed a little real signal; it
- * says where to look, not that the result is wrong.
+ * The rate was measured on pure noise (white Gaussian and Poisson noise on flat
+ * and structured images, 128-1024 pixels a side, the result being the
+ * noise-free image): see {@code ResidualCheckBench} and docs/trust-tools.md.
+ * Residuals of real denoisers are not pure noise (they blur a little), so the
+ * note also appears where a model removed a little real signal; it says where
+ * to look, not that the result is wrong.
  */
 public final class ResidualCheck {
+
 	/** Window sides of the local means: spot-sized and cell-sized. */
 	static final int[] WINDOWS = { 5, 15 };
 	/** Intensity bins of the noise level. */
 	static final int BINS = 16;
-	/** The false-alarm rate the threshold is set for, per plane, on pure noise. */
+	/**
+	 * The false-alarm rate the threshold is set for, per plane, on pure noise.
+	 */
 	public static final double FALSE_ALARM_RATE = 0.001;
 	/**
-	 * Independent normal values per pixel whose largest is distributed as the largest |z| of pure
-	 * white noise over both window sizes (measured: the median of that largest |z| over 100 planes
-	 * of 256x256 pixels, 4.46, is the median of the largest of 1.3 values per pixel; 1.5-1.8 at 512
-	 * and 1024 pixels; rounded up).
+	 * Independent normal values per pixel whose largest is distributed as the
+	 * largest |z| of pure white noise over both window sizes (measured: the
+	 * median of that largest |z| over 100 planes of 256x256 pixels, 4.46, is the
+	 * median of the largest of 1.3 values per pixel; 1.5-1.8 at 512 and 1024
+	 * pixels; rounded up).
 	 */
 	static final double EFFECTIVE_WINDOWS_PER_PIXEL = 2;
-	/** Quantile of a bin's absolute deviations at which its residual is clipped for the variance. */
+	/**
+	 * Quantile of a bin's absolute deviations at which its residual is clipped
+	 * for the variance.
+	 */
 	static final double CLIP_QUANTILE = 0.995;
 	/** Median absolute deviation to standard deviation for normal values. */
 	static final double MAD_SCALE = 1.482602218505602;
@@ -80,10 +96,13 @@ public final class ResidualCheck {
 	private ResidualCheck() {}
 
 	/**
-	 * Checks one plane: {@code residual = input - result} and {@code result}, both
-	 * {@code width x height}. A residual of zeros (nothing removed) is no structure.
+	 * Checks one plane: {@code residual = input - result} and {@code result},
+	 * both {@code width x height}. A residual of zeros (nothing removed) is no
+	 * structure.
 	 */
-	public static Finding check(float[] residual, float[] result, int width, int height) {
+	public static Finding check(float[] residual, float[] result, int width,
+		int height)
+	{
 		int n = width * height;
 		double[][] noise = noiseModel(residual, result);
 		double threshold = threshold(n), bend = (threshold * threshold - 1) / 6;
@@ -94,16 +113,23 @@ public final class ResidualCheck {
 		for (int k : WINDOWS) {
 			if (k > Math.min(width, height)) continue;
 			double[] mean = boxMean(toDouble(residual), width, height, k);
-			double[] var = boxMean(noise[0], width, height, k), third = boxMean(noise[1], width, height, k);
+			double[] var = boxMean(noise[0], width, height, k), third = boxMean(
+				noise[1], width, height, k);
 			int r = k / 2;
 			for (int i = 0; i < n; i++) {
 				int x = i % width, y = i / width;
-				if (x < r || y < r || x >= width - r || y >= height - r) continue; // mirrored pixels repeat
+				if (x < r || y < r || x >= width - r || y >= height - r) continue; // mirrored
+																																						// pixels
+																																						// repeat
 				double signed = mean[i] * k / Math.sqrt(var[i]);
 				double skew = third[i] / (k * Math.pow(var[i], 1.5));
-				// the distance past the skew-corrected threshold, in units of the plain one
-				double shift = Math.min(0.5 * threshold, bend * skew); // the expansion fails for large skew
-				double z = Math.abs(signed) * threshold / (threshold + Math.signum(signed) * shift);
+				// the distance past the skew-corrected threshold, in units of the plain
+				// one
+				double shift = Math.min(0.5 * threshold, bend * skew); // the expansion
+																																// fails for
+																																// large skew
+				double z = Math.abs(signed) * threshold / (threshold + Math.signum(
+					signed) * shift);
 				if (z > maxZ) {
 					maxZ = z;
 					window = k;
@@ -118,15 +144,16 @@ public final class ResidualCheck {
 	}
 
 	/**
-	 * Checks every plane of a same-size input and result (raw values, the result as a denoiser
-	 * returned it).
+	 * Checks every plane of a same-size input and result (raw values, the result
+	 * as a denoiser returned it).
 	 *
-	 * @return one line for the user when some plane's residual has structure, else null
+	 * @return one line for the user when some plane's residual has structure,
+	 *         else null
 	 */
 	public static String note(RasterImage input, RasterImage result) {
 		RasterImage residual = Residual.of(input, result);
-		int w = input.width(), h = input.height(), planes = input.logicalChannels() * input.slices() *
-			input.frames();
+		int w = input.width(), h = input.height(), planes = input
+			.logicalChannels() * input.slices() * input.frames();
 		List<String> where = new ArrayList<>();
 		Finding worst = null;
 		int index = 0;
@@ -134,26 +161,31 @@ public final class ResidualCheck {
 			for (int z = 0; z < input.slices(); z++)
 				for (int c = 0; c < input.logicalChannels(); c++) {
 					index++;
-					Finding f = check(Planes.read(residual, c, z, t), Planes.read(result, c, z, t), w, h);
+					Finding f = check(Planes.read(residual, c, z, t), Planes.read(result,
+						c, z, t), w, h);
 					if (!f.isStructured()) continue;
 					where.add(Integer.toString(index));
 					if (worst == null || f.maxZ() > worst.maxZ()) worst = f;
 				}
 		if (worst == null) return null;
-		String planesText = planes == 1 ? "" : " in plane" + (where.size() == 1 ? " " : "s ") + (where
-			.size() <= 10 ? String.join(", ", where) : String.join(", ", where.subList(0, 10)) + " and " +
-				(where.size() - 10) + " more") + " of " + planes;
-		return String.format(Locale.ROOT, "what the model removed is not only noise%s: the residual " +
-			"(input - result) has a local mean of %.1f noise standard deviations in a %dx%d window " +
-			"(noise passes %.1f once in %d planes), at %d pixel%s; the result may have lost signal " +
-			"there (dimmed spots or edges): look at the residual (trust residual / Show What The GAN " +
-			"Changed)", planesText, worst.maxZ(), worst.window(), worst.window(), worst.threshold(),
-			Math.round(1 / FALSE_ALARM_RATE), worst.flagged(), worst.flagged() == 1 ? "" : "s");
+		String planesText = planes == 1 ? "" : " in plane" + (where.size() == 1
+			? " " : "s ") + (where.size() <= 10 ? String.join(", ", where) : String
+				.join(", ", where.subList(0, 10)) + " and " + (where.size() - 10) +
+				" more") + " of " + planes;
+		return String.format(Locale.ROOT,
+			"what the model removed is not only noise%s: the residual " +
+				"(input - result) has a local mean of %.1f noise standard deviations in a %dx%d window " +
+				"(noise passes %.1f once in %d planes), at %d pixel%s; the result may have lost signal " +
+				"there (dimmed spots or edges): look at the residual (trust residual / Show What The GAN " +
+				"Changed)", planesText, worst.maxZ(), worst.window(), worst.window(),
+			worst.threshold(), Math.round(1 / FALSE_ALARM_RATE), worst.flagged(),
+			worst.flagged() == 1 ? "" : "s");
 	}
 
 	/**
-	 * Each pixel's noise variance from the noise-level line at its result value, and its noise's
-	 * third cumulant ({@code b^2 v}, shot noise's); null when the residual is all zeros.
+	 * Each pixel's noise variance from the noise-level line at its result value,
+	 * and its noise's third cumulant ({@code b^2 v}, shot noise's); null when the
+	 * residual is all zeros.
 	 */
 	static double[][] noiseModel(float[] residual, float[] result) {
 		int n = residual.length;
@@ -163,7 +195,8 @@ public final class ResidualCheck {
 			for (float r : residual)
 				any |= r != 0;
 			if (!any) return null;
-			whole = Math.sqrt(meanSquare(residual)); // more than half the residual is exactly 0
+			whole = Math.sqrt(meanSquare(residual)); // more than half the residual is
+																								// exactly 0
 		}
 		float[] sorted = result.clone();
 		Arrays.sort(sorted);
@@ -190,8 +223,8 @@ public final class ResidualCheck {
 			svq += level[b] * variance[b];
 			used++;
 		}
-		double slope = used < 2 || svv * used - sv * sv <= 0 ? 0 : (svq * used - sv * sq) / (svv * used -
-			sv * sv);
+		double slope = used < 2 || svv * used - sv * sv <= 0 ? 0 : (svq * used -
+			sv * sq) / (svv * used - sv * sv);
 		double offset = (sq - slope * sv) / used;
 		if (slope < 0) {
 			slope = 0;
@@ -210,7 +243,10 @@ public final class ResidualCheck {
 		return new double[][] { var, third };
 	}
 
-	/** The values of {@code v} in bin {@code b} (all of them when {@code bin} is null), in a new array. */
+	/**
+	 * The values of {@code v} in bin {@code b} (all of them when {@code bin} is
+	 * null), in a new array.
+	 */
 	private static float[] inBin(float[] v, int[] bin, int b) {
 		int count = 0;
 		float[] a = new float[v.length];
@@ -227,7 +263,10 @@ public final class ResidualCheck {
 		return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2.0;
 	}
 
-	/** The median |value| of {@code v} in bin {@code b} (all of it when {@code bin} is null); 0 when empty. */
+	/**
+	 * The median |value| of {@code v} in bin {@code b} (all of it when
+	 * {@code bin} is null); 0 when empty.
+	 */
 	private static double medianAbs(float[] v, int[] bin, int b) {
 		float[] a = inBin(v, bin, b);
 		for (int i = 0; i < a.length; i++)
@@ -236,8 +275,9 @@ public final class ResidualCheck {
 	}
 
 	/**
-	 * The mean square of {@code v} over bin {@code b}, each value clipped to the median plus or minus
-	 * the {@value #CLIP_QUANTILE} quantile of the absolute deviations from it.
+	 * The mean square of {@code v} over bin {@code b}, each value clipped to the
+	 * median plus or minus the {@value #CLIP_QUANTILE} quantile of the absolute
+	 * deviations from it.
 	 */
 	private static double clippedMeanSquare(float[] v, int[] bin, int b) {
 		float[] a = inBin(v, bin, b);
@@ -247,16 +287,20 @@ public final class ResidualCheck {
 		for (int i = 0; i < count; i++)
 			dev[i] = (float) Math.abs(a[i] - median);
 		Arrays.sort(dev);
-		double reach = dev[Math.min(count - 1, (int) Math.floor(CLIP_QUANTILE * count))];
+		double reach = dev[Math.min(count - 1, (int) Math.floor(CLIP_QUANTILE *
+			count))];
 		double s = 0;
 		for (int i = 0; i < count; i++) {
-			double x = reach > 0 ? Math.max(median - reach, Math.min(median + reach, a[i])) : a[i];
+			double x = reach > 0 ? Math.max(median - reach, Math.min(median + reach,
+				a[i])) : a[i];
 			s += x * x;
 		}
 		return s / count;
 	}
 
-	/** The median of {@code v} over bin {@code b}, or NaN when the bin is empty. */
+	/**
+	 * The median of {@code v} over bin {@code b}, or NaN when the bin is empty.
+	 */
 	private static double medianOf(float[] v, int[] bin, int b) {
 		return median(inBin(v, bin, b));
 	}
@@ -268,13 +312,19 @@ public final class ResidualCheck {
 		return s / v.length;
 	}
 
-	/** The |z| that pure noise passes with probability {@link #FALSE_ALARM_RATE} in a plane of {@code pixels}. */
+	/**
+	 * The |z| that pure noise passes with probability {@link #FALSE_ALARM_RATE}
+	 * in a plane of {@code pixels}.
+	 */
 	public static double threshold(long pixels) {
-		return normalQuantileOfTail(FALSE_ALARM_RATE / (2 * EFFECTIVE_WINDOWS_PER_PIXEL * Math.max(1,
-			pixels)));
+		return normalQuantileOfTail(FALSE_ALARM_RATE / (2 *
+			EFFECTIVE_WINDOWS_PER_PIXEL * Math.max(1, pixels)));
 	}
 
-	/** The x with P(N(0,1) > x) = p, for 0 < p < 0.5, by bisection on {@link #normalTail}. */
+	/**
+	 * The x with P(N(0,1) > x) = p, for 0 < p < 0.5, by bisection on
+	 * {@link #normalTail}.
+	 */
 	static double normalQuantileOfTail(double p) {
 		double lo = 0, hi = 40;
 		for (int i = 0; i < 100; i++) {
@@ -286,8 +336,9 @@ public final class ResidualCheck {
 	}
 
 	/**
-	 * P(N(0,1) > x) for x >= 0: by the series of the error function below 3, by Laplace's continued
-	 * fraction of the Mills ratio above ({@code phi(x) / (x + 1/(x + 2/(x + 3/(x + ...))))}).
+	 * P(N(0,1) > x) for x >= 0: by the series of the error function below 3, by
+	 * Laplace's continued fraction of the Mills ratio above
+	 * ({@code phi(x) / (x + 1/(x + 2/(x + 3/(x + ...))))}).
 	 */
 	static double normalTail(double x) {
 		double phi = Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
@@ -313,7 +364,10 @@ public final class ResidualCheck {
 		return d;
 	}
 
-	/** The mean of each k x k window (centred, k odd), the plane mirrored beyond its border. */
+	/**
+	 * The mean of each k x k window (centred, k odd), the plane mirrored beyond
+	 * its border.
+	 */
 	static double[] boxMean(double[] v, int w, int h, int k) {
 		int r = k / 2;
 		double[] rows = new double[v.length], out = new double[v.length];

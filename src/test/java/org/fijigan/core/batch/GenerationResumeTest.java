@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,16 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A generation run stopped after its second block resumes where it stopped: the rerun draws only
- * the missing blocks, and the folder ends byte for byte as one uninterrupted run writes it.
+ * A generation run stopped after its second block resumes where it stopped: the
+ * rerun draws only the missing blocks, and the folder ends byte for byte as one
+ * uninterrupted run writes it.
  */
 class GenerationResumeTest {
+
 	@TempDir
 	Path dir;
 
 	GenerationJob job(Path out, long count) {
-		return new GenerationJob(out, "tif", SamplePlan.unconditional(count), 5, null, null, false,
-			DeviceSpec.CPU, 1, Shard.ALL, false, false, Map.of(), null);
+		return new GenerationJob(out, "tif", SamplePlan.unconditional(count), 5,
+			null, null, false, DeviceSpec.CPU, 1, Shard.ALL, false, false, Map.of(),
+			null);
 	}
 
 	static Map<String, byte[]> files(Path root) throws IOException {
@@ -47,12 +51,15 @@ class GenerationResumeTest {
 	}
 
 	@Test
-	void aCancelledRunResumesToTheSameFilesAsAnUninterruptedOne() throws IOException {
-		ModelDescriptor model = ModelLoader.load(OnnxModels.generator(8, 0, 5, 4).write(dir, "g.onnx")
-			.toString(), ModelOverrides.NONE);
+	void aCancelledRunResumesToTheSameFilesAsAnUninterruptedOne()
+		throws IOException
+	{
+		ModelDescriptor model = ModelLoader.load(OnnxModels.generator(8, 0, 5, 4)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
 		int count = 3 * GenerationBatch.BLOCK + 3;
-		BatchSummary whole = GenerationBatch.run(job(dir.resolve("whole"), count), model,
-			ImageFileCodec.INSTANCE, ProgressListener.NONE, CancellationToken.none());
+		BatchSummary whole = GenerationBatch.run(job(dir.resolve("whole"), count),
+			model, ImageFileCodec.INSTANCE, ProgressListener.NONE, CancellationToken
+				.none());
 		assertEquals(count, whole.done());
 
 		CancellationToken cancel = new CancellationToken();
@@ -60,15 +67,17 @@ class GenerationResumeTest {
 			if (e.done() >= 2L * GenerationBatch.BLOCK) cancel.cancel();
 		};
 		Path out = dir.resolve("resumed");
-		assertThrows(CancellationToken.CancelledException.class, () -> GenerationBatch.run(job(out,
-			count), model, ImageFileCodec.INSTANCE, stopAfterTwoBlocks, cancel));
+		assertThrows(CancellationToken.CancelledException.class,
+			() -> GenerationBatch.run(job(out, count), model, ImageFileCodec.INSTANCE,
+				stopAfterTwoBlocks, cancel));
 		assertEquals(2 * GenerationBatch.BLOCK, files(out).size());
 
-		BatchSummary rest = GenerationBatch.run(job(out, count), model, ImageFileCodec.INSTANCE,
-			ProgressListener.NONE, CancellationToken.none());
+		BatchSummary rest = GenerationBatch.run(job(out, count), model,
+			ImageFileCodec.INSTANCE, ProgressListener.NONE, CancellationToken.none());
 		assertEquals(2 * GenerationBatch.BLOCK, rest.skipped());
 		assertEquals(count - 2 * GenerationBatch.BLOCK, rest.done());
-		Map<String, byte[]> expected = files(dir.resolve("whole")), actual = files(out);
+		Map<String, byte[]> expected = files(dir.resolve("whole")), actual = files(
+			out);
 		assertEquals(expected.keySet(), actual.keySet());
 		for (String name : expected.keySet())
 			assertArrayEquals(expected.get(name), actual.get(name), name);

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,10 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManifestTest {
+
 	@TempDir
 	Path dir;
 
-	static Map<String, String> row(String input, String output, String status, String message) {
+	static Map<String, String> row(String input, String output, String status,
+		String message)
+	{
 		Map<String, String> r = new LinkedHashMap<>();
 		for (String c : Manifest.FOLDER_COLUMNS)
 			r.put(c, "");
@@ -35,9 +39,10 @@ class ManifestTest {
 	@Test
 	void fieldsWithCommasQuotesAndNewlinesRoundTrip() throws IOException {
 		Path file = dir.resolve("manifest.csv");
-		Map<String, String> tricky = row("a, \"b\".tif", "a.tif", "failed", "line one\nline \"two\", end");
-		try (Manifest.Writer w = Manifest.Writer.create(file, Manifest.FOLDER_COLUMNS, List.of(row("x.tif",
-			"x.tif", "done", ""))))
+		Map<String, String> tricky = row("a, \"b\".tif", "a.tif", "failed",
+			"line one\nline \"two\", end");
+		try (Manifest.Writer w = Manifest.Writer.create(file,
+			Manifest.FOLDER_COLUMNS, List.of(row("x.tif", "x.tif", "done", ""))))
 		{
 			w.append(tricky);
 			w.close();
@@ -45,8 +50,7 @@ class ManifestTest {
 		}
 		assertTrue(Files.readString(file).startsWith(
 			"input,output,bytes,model_sha256,provider,seconds,status,message,nonfinite\n" +
-				"x.tif,x.tif,,,,,done,,\n" +
-				"\"a, \"\"b\"\".tif\",a.tif,"));
+				"x.tif,x.tif,,,,,done,,\n" + "\"a, \"\"b\"\".tif\",a.tif,"));
 		Manifest.Table t = Manifest.read(file);
 		assertEquals(Manifest.FOLDER_COLUMNS, t.header());
 		assertEquals(List.of(row("x.tif", "x.tif", "done", ""), tricky), t.rows());
@@ -56,77 +60,90 @@ class ManifestTest {
 	void anUnterminatedLastLineFromAKilledRunIsLeftOut() throws IOException {
 		Path file = dir.resolve("m.csv");
 		Files.writeString(file, "input,output,status\na.tif,a.tif,done\nb.tif,b.t");
-		assertEquals(List.of(Map.of("input", "a.tif", "output", "a.tif", "status", "done")), Manifest.read(
-			file).rows());
+		assertEquals(List.of(Map.of("input", "a.tif", "output", "a.tif", "status",
+			"done")), Manifest.read(file).rows());
 	}
 
 	@Test
-	void mergeJoinsPartsSortedKeepingACompleteRowOverAFailedOne() throws IOException {
+	void mergeJoinsPartsSortedKeepingACompleteRowOverAFailedOne()
+		throws IOException
+	{
 		List<String> h = Manifest.FOLDER_COLUMNS;
-		Path p0 = dir.resolve("manifest.part-0-of-2.csv"), p1 = dir.resolve("manifest.part-1-of-2.csv");
-		Manifest.Writer.create(p0, h, List.of(row("c.tif", "c.tif", "done", ""), row("a.tif", "a.tif",
-			"failed", "bad"))).close();
-		Manifest.Writer.create(p1, h, List.of(row("b.tif", "b.tif", "skipped", ""), row("a.tif", "a.tif",
-			"done", ""))).close();
+		Path p0 = dir.resolve("manifest.part-0-of-2.csv"), p1 = dir.resolve(
+			"manifest.part-1-of-2.csv");
+		Manifest.Writer.create(p0, h, List.of(row("c.tif", "c.tif", "done", ""),
+			row("a.tif", "a.tif", "failed", "bad"))).close();
+		Manifest.Writer.create(p1, h, List.of(row("b.tif", "b.tif", "skipped", ""),
+			row("a.tif", "a.tif", "done", ""))).close();
 		assertEquals(List.of(p0, p1), Manifest.partsIn(dir));
 
-		Manifest.MergeReport r = Manifest.merge(Manifest.partsIn(dir), dir.resolve("manifest.csv"));
+		Manifest.MergeReport r = Manifest.merge(Manifest.partsIn(dir), dir.resolve(
+			"manifest.csv"));
 
 		assertEquals(3, r.rows());
 		assertEquals(Map.of("done", 2, "skipped", 1), r.statuses());
 		assertEquals(List.of("a.tif"), r.duplicates());
-		assertEquals(List.of(row("a.tif", "a.tif", "done", ""), row("b.tif", "b.tif", "skipped", ""), row(
-			"c.tif", "c.tif", "done", "")), Manifest.read(dir.resolve("manifest.csv")).rows());
+		assertEquals(List.of(row("a.tif", "a.tif", "done", ""), row("b.tif",
+			"b.tif", "skipped", ""), row("c.tif", "c.tif", "done", "")), Manifest
+				.read(dir.resolve("manifest.csv")).rows());
 	}
 
 	@Test
 	void mergeRefusesAMissingPartOrMixedShardCounts() {
-		Path p0 = dir.resolve("manifest.part-0-of-3.csv"), p2 = dir.resolve("manifest.part-2-of-3.csv");
+		Path p0 = dir.resolve("manifest.part-0-of-3.csv"), p2 = dir.resolve(
+			"manifest.part-2-of-3.csv");
 		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of()).close();
 		Manifest.Writer.create(p2, Manifest.FOLDER_COLUMNS, List.of()).close();
-		GanException e = assertThrows(GanException.class, () -> Manifest.merge(List.of(p0, p2), dir
-			.resolve("manifest.csv")));
-		assertEquals("1 of 3 parts are missing: manifest.part-1-of-3.csv (has that shard run?)", e
-			.getMessage());
+		GanException e = assertThrows(GanException.class, () -> Manifest.merge(List
+			.of(p0, p2), dir.resolve("manifest.csv")));
+		assertEquals(
+			"1 of 3 parts are missing: manifest.part-1-of-3.csv (has that shard run?)",
+			e.getMessage());
 		Path other = dir.resolve("manifest.part-1-of-2.csv");
 		Manifest.Writer.create(other, Manifest.FOLDER_COLUMNS, List.of()).close();
-		assertTrue(assertThrows(GanException.class, () -> Manifest.merge(List.of(p0, other), dir.resolve(
-			"manifest.csv"))).getMessage().contains("different shard counts"));
+		assertTrue(assertThrows(GanException.class, () -> Manifest.merge(List.of(p0,
+			other), dir.resolve("manifest.csv"))).getMessage().contains(
+				"different shard counts"));
 	}
 
 	@Test
 	void aPlannedRowFollowedByItsResultInOnePartIsOneRowNotADuplicate() {
 		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
-		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(Manifest.planned(row("a.tif", "a.tif",
-			"", "")), Manifest.planned(row("b.tif", "b.tif", "", "")), row("b.tif", "b.tif", "done", ""), row(
-				"a.tif", "a.tif", "failed", "bad"))).close();
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(Manifest
+			.planned(row("a.tif", "a.tif", "", "")), Manifest.planned(row("b.tif",
+				"b.tif", "", "")), row("b.tif", "b.tif", "done", ""), row("a.tif",
+					"a.tif", "failed", "bad"))).close();
 
-		Manifest.MergeReport r = Manifest.merge(List.of(p0), dir.resolve("manifest.csv"));
+		Manifest.MergeReport r = Manifest.merge(List.of(p0), dir.resolve(
+			"manifest.csv"));
 
 		assertEquals(List.of(), r.duplicates());
 		assertEquals(Map.of("done", 1, "failed", 1), r.statuses());
 		assertEquals(List.of("a.tif: bad"), r.failed());
-		assertEquals(List.of(row("a.tif", "a.tif", "failed", "bad"), row("b.tif", "b.tif", "done", "")),
-			Manifest.read(dir.resolve("manifest.csv")).rows());
+		assertEquals(List.of(row("a.tif", "a.tif", "failed", "bad"), row("b.tif",
+			"b.tif", "done", "")), Manifest.read(dir.resolve("manifest.csv")).rows());
 	}
 
 	@Test
 	void mergeNamesEveryPlannedOutputWithoutAResultByShardAndWritesNothing() {
 		List<String> h = Manifest.FOLDER_COLUMNS;
-		Path p0 = dir.resolve("manifest.part-0-of-3.csv"), p1 = dir.resolve("manifest.part-1-of-3.csv"),
-			p2 = dir.resolve("manifest.part-2-of-3.csv");
-		Manifest.Writer.create(p0, h, List.of(Manifest.planned(row("a.tif", "a.tif", "", "")), row("a.tif",
-			"a.tif", "done", ""))).close();
-		Manifest.Writer.create(p1, h, List.of(row("b.tif", "b.tif", "skipped", ""), Manifest.planned(row(
-			"e.tif", "e.tif", "", "")), Manifest.planned(row("c.tif", "c.tif", "", "")))).close();
-		Manifest.Writer.create(p2, h, List.of(Manifest.planned(row("d.tif", "d.tif", "", "")))).close();
+		Path p0 = dir.resolve("manifest.part-0-of-3.csv"), p1 = dir.resolve(
+			"manifest.part-1-of-3.csv"), p2 = dir.resolve("manifest.part-2-of-3.csv");
+		Manifest.Writer.create(p0, h, List.of(Manifest.planned(row("a.tif", "a.tif",
+			"", "")), row("a.tif", "a.tif", "done", ""))).close();
+		Manifest.Writer.create(p1, h, List.of(row("b.tif", "b.tif", "skipped", ""),
+			Manifest.planned(row("e.tif", "e.tif", "", "")), Manifest.planned(row(
+				"c.tif", "c.tif", "", "")))).close();
+		Manifest.Writer.create(p2, h, List.of(Manifest.planned(row("d.tif", "d.tif",
+			"", "")))).close();
 
-		GanException e = assertThrows(GanException.class, () -> Manifest.merge(List.of(p0, p1, p2), dir
-			.resolve("manifest.csv")));
+		GanException e = assertThrows(GanException.class, () -> Manifest.merge(List
+			.of(p0, p1, p2), dir.resolve("manifest.csv")));
 
-		assertEquals("3 of 5 outputs have no result: 2 shards stopped before finishing. Rerun each (a " +
-			"shard resumes where it stopped), then merge again. Not written:\n  shard 1/3 (2): c.tif, " +
-			"e.tif\n  shard 2/3 (1): d.tif", e.getMessage());
+		assertEquals(
+			"3 of 5 outputs have no result: 2 shards stopped before finishing. Rerun each (a " +
+				"shard resumes where it stopped), then merge again. Not written:\n  shard 1/3 (2): c.tif, " +
+				"e.tif\n  shard 2/3 (1): d.tif", e.getMessage());
 		assertFalse(Files.exists(dir.resolve("manifest.csv")));
 	}
 
@@ -146,7 +163,8 @@ class ManifestTest {
 	void temporaryNamesLeadBackToTheirTarget() {
 		Path target = dir.resolve("cells.nii.gz");
 		String tmp = AtomicFile.temporaryFor(target).getFileName().toString();
-		assertTrue(tmp.startsWith(".cells.nii.gz.") && tmp.endsWith(".tmp.nii.gz"), tmp);
+		assertTrue(tmp.startsWith(".cells.nii.gz.") && tmp.endsWith(".tmp.nii.gz"),
+			tmp);
 		assertEquals("cells.nii.gz", AtomicFile.targetOfTemporary(tmp));
 		assertEquals("a.tif", AtomicFile.targetOfTemporary(".a.tif.3f.tmp.tif"));
 		assertEquals(null, AtomicFile.targetOfTemporary("a.tif"));

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -12,6 +13,7 @@ import org.fijigan.core.GanException;
 import org.junit.jupiter.api.Test;
 
 class ShardTest {
+
 	@Test
 	void positionsModuloTheCountCoverTheListExactlyOnce() {
 		List<List<Integer>> parts = new ArrayList<>();
@@ -22,7 +24,8 @@ class ShardTest {
 				if (shard.takes(i)) mine.add(i);
 			parts.add(mine);
 		}
-		assertEquals(List.of(List.of(0, 4, 8), List.of(1, 5, 9), List.of(2, 6), List.of(3, 7)), parts);
+		assertEquals(List.of(List.of(0, 4, 8), List.of(1, 5, 9), List.of(2, 6), List
+			.of(3, 7)), parts);
 	}
 
 	@Test
@@ -33,7 +36,8 @@ class ShardTest {
 				for (int s = 0; s < count; s++) {
 					long[] r = new Shard(s, count).blockRange(blocks);
 					assertEquals(next, r[0], count + " shards of " + blocks);
-					assertTrue(r[1] - r[0] >= blocks / count && r[1] - r[0] <= blocks / count + 1);
+					assertTrue(r[1] - r[0] >= blocks / count && r[1] - r[0] <= blocks /
+						count + 1);
 					next = r[1];
 				}
 				assertEquals(blocks, next);
@@ -49,8 +53,8 @@ class ShardTest {
 		assertEquals("manifest.part-3-of-8.csv", Shard.parse("3/8").manifestName());
 		assertEquals("manifest.csv", Shard.parse("0/1").manifestName());
 		assertEquals("3/8", new Shard(3, 8).toString());
-		assertEquals("shard 4/4 does not exist: shards of 4 are numbered 0 to 3", assertThrows(
-			GanException.class, () -> Shard.parse("4/4")).getMessage());
+		assertEquals("shard 4/4 does not exist: shards of 4 are numbered 0 to 3",
+			assertThrows(GanException.class, () -> Shard.parse("4/4")).getMessage());
 		assertThrows(GanException.class, () -> Shard.parse("1"));
 		assertThrows(GanException.class, () -> Shard.parse("a/b"));
 		assertThrows(GanException.class, () -> Shard.parse("0/0"));

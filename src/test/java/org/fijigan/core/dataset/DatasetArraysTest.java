@@ -1,3 +1,4 @@
+
 package org.fijigan.core.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,8 +24,12 @@ import org.fijigan.core.image.RasterImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The array work of data preparation: luma, area resizing, percentiles, the split, orientation. */
+/**
+ * The array work of data preparation: luma, area resizing, percentiles, the
+ * split, orientation.
+ */
 class DatasetArraysTest {
+
 	@TempDir
 	Path dir;
 
@@ -38,73 +43,88 @@ class DatasetArraysTest {
 
 	@Test
 	void lumaIsBt601RoundedHalfUp() {
-		// 0.299 * 200 + 0.587 * 100 + 0.114 * 50 = 124.2; pure red 76.245; white 255
-		RasterImage rgb = new RasterImage(4, 1, 1, 1, 1, PixelType.RGB, new Object[] { new int[] {
-			0xffc86432, 0xffff0000, 0xffffffff, 0x00000000 } });
-		assertArrayEquals(new int[] { 124, 76, 255, 0 }, bytes(Photos.prepare(rgb, "rgb", 1024)));
+		// 0.299 * 200 + 0.587 * 100 + 0.114 * 50 = 124.2; pure red 76.245; white
+		// 255
+		RasterImage rgb = new RasterImage(4, 1, 1, 1, 1, PixelType.RGB,
+			new Object[] { new int[] { 0xffc86432, 0xffff0000, 0xffffffff,
+				0x00000000 } });
+		assertArrayEquals(new int[] { 124, 76, 255, 0 }, bytes(Photos.prepare(rgb,
+			"rgb", 1024)));
 		assertEquals(124.2, Grayscale.luma(0xffc86432), 1e-9);
-		// rounding matches integer arithmetic, (299 R + 587 G + 114 B + 500) / 1000, on 20000 seeded colours
+		// rounding matches integer arithmetic, (299 R + 587 G + 114 B + 500) /
+		// 1000, on 20000 seeded colours
 		Random random = new Random(7);
 		int[] colours = new int[20000];
 		for (int i = 0; i < colours.length; i++)
 			colours[i] = random.nextInt() | 0xff000000;
-		colours[0] = 0xff000032; // B 50: 5.7 exactly in decimals, so halves and near-halves are covered
+		colours[0] = 0xff000032; // B 50: 5.7 exactly in decimals, so halves and
+															// near-halves are covered
 		colours[1] = 0xff320000 | 0x0a00; // R 50, G 10: 14.95 + 5.87 = 20.82
-		int[] out = bytes(Photos.prepare(new RasterImage(colours.length, 1, 1, 1, 1, PixelType.RGB,
-			new Object[] { colours }), "many", colours.length));
+		int[] out = bytes(Photos.prepare(new RasterImage(colours.length, 1, 1, 1, 1,
+			PixelType.RGB, new Object[] { colours }), "many", colours.length));
 		for (int i = 0; i < colours.length; i++) {
 			int c = colours[i], r = c >> 16 & 0xff, g = c >> 8 & 0xff, b = c & 0xff;
-			assertEquals((299 * r + 587 * g + 114 * b + 500) / 1000, out[i], "colour " + Integer.toHexString(c));
+			assertEquals((299 * r + 587 * g + 114 * b + 500) / 1000, out[i],
+				"colour " + Integer.toHexString(c));
 		}
 	}
 
 	@Test
 	void sixteenBitAndThreeChannelImagesBecomeGreyToo() {
-		RasterImage sixteen = new RasterImage(2, 1, 1, 1, 1, PixelType.UINT16, new Object[] { new short[] {
-			(short) 65535, 257 * 100 } });
-		assertArrayEquals(new int[] { 255, 100 }, bytes(Photos.prepare(sixteen, "s", 8)));
-		RasterImage planes = new RasterImage(1, 1, 3, 1, 1, PixelType.UINT8, new Object[] { new byte[] {
-			(byte) 200 }, new byte[] { 100 }, new byte[] { 50 } });
+		RasterImage sixteen = new RasterImage(2, 1, 1, 1, 1, PixelType.UINT16,
+			new Object[] { new short[] { (short) 65535, 257 * 100 } });
+		assertArrayEquals(new int[] { 255, 100 }, bytes(Photos.prepare(sixteen, "s",
+			8)));
+		RasterImage planes = new RasterImage(1, 1, 3, 1, 1, PixelType.UINT8,
+			new Object[] { new byte[] { (byte) 200 }, new byte[] { 100 }, new byte[] {
+				50 } });
 		assertArrayEquals(new int[] { 124 }, bytes(Photos.prepare(planes, "p", 8)));
-		assertEquals("f.tif is a 32-bit image; photos are 8-bit, 16-bit or RGB", assertThrows(
-			GanException.class, () -> Photos.prepare(RasterImage.allocate(2, 2, 1, 1, 1,
-				PixelType.FLOAT32), "f.tif", 8)).getMessage());
-		assertEquals("s.tif is a stack of 3 planes; a photo has one", assertThrows(GanException.class,
-			() -> Photos.prepare(RasterImage.allocate(2, 2, 1, 3, 1, PixelType.UINT8), "s.tif", 8))
-				.getMessage());
+		assertEquals("f.tif is a 32-bit image; photos are 8-bit, 16-bit or RGB",
+			assertThrows(GanException.class, () -> Photos.prepare(RasterImage
+				.allocate(2, 2, 1, 1, 1, PixelType.FLOAT32), "f.tif", 8)).getMessage());
+		assertEquals("s.tif is a stack of 3 planes; a photo has one", assertThrows(
+			GanException.class, () -> Photos.prepare(RasterImage.allocate(2, 2, 1, 3,
+				1, PixelType.UINT8), "s.tif", 8)).getMessage());
 	}
 
 	@Test
 	void areaAveragingWeighsEachSourcePixelByTheAreaItCovers() {
-		// 3 -> 2: output 0 covers pixel 0 and half of pixel 1: (10 * 1 + 40 * 0.5) / 1.5 = 20
+		// 3 -> 2: output 0 covers pixel 0 and half of pixel 1: (10 * 1 + 40 * 0.5)
+		// / 1.5 = 20
 		GrayImage row = new GrayImage(3, 1, new float[] { 10, 40, 70 });
-		assertArrayEquals(new float[] { 20, 60 }, AreaResize.resize(row, 2, 1).pixels(), 1e-5f);
+		assertArrayEquals(new float[] { 20, 60 }, AreaResize.resize(row, 2, 1)
+			.pixels(), 1e-5f);
 		// 4x4 -> 2x2: the means of the 2x2 blocks
 		float[] p = new float[16];
 		for (int i = 0; i < 16; i++)
 			p[i] = i;
-		assertArrayEquals(new float[] { 2.5f, 4.5f, 10.5f, 12.5f }, AreaResize.resize(new GrayImage(4, 4,
-			p), 2, 2).pixels(), 1e-5f);
+		assertArrayEquals(new float[] { 2.5f, 4.5f, 10.5f, 12.5f }, AreaResize
+			.resize(new GrayImage(4, 4, p), 2, 2).pixels(), 1e-5f);
 		// a constant stays constant at any ratio
 		float[] seven = new float[37 * 23];
 		java.util.Arrays.fill(seven, 7);
-		for (float v : AreaResize.resize(new GrayImage(37, 23, seven), 10, 9).pixels())
+		for (float v : AreaResize.resize(new GrayImage(37, 23, seven), 10, 9)
+			.pixels())
 			assertEquals(7, v, 1e-4);
 	}
 
 	@Test
 	void photosShrinkToTheLongestSideAndNeverGrow() {
-		assertArrayEquals(new int[] { 1024, 640 }, AreaResize.fitWithin(2560, 1600, 1024));
-		assertArrayEquals(new int[] { 887, 1024 }, AreaResize.fitWithin(1110, 1282, 1024));
-		assertArrayEquals(new int[] { 1000, 872 }, AreaResize.fitWithin(1000, 872, 1024));
+		assertArrayEquals(new int[] { 1024, 640 }, AreaResize.fitWithin(2560, 1600,
+			1024));
+		assertArrayEquals(new int[] { 887, 1024 }, AreaResize.fitWithin(1110, 1282,
+			1024));
+		assertArrayEquals(new int[] { 1000, 872 }, AreaResize.fitWithin(1000, 872,
+			1024));
 		assertArrayEquals(new int[] { 1, 1 }, AreaResize.fitWithin(1, 1, 1024));
-		// 4x2 RGB grey 0, 100, 200, 50 / 10, 110, 210, 60 to max side 2: 2x1, means of 2x2 blocks
+		// 4x2 RGB grey 0, 100, 200, 50 / 10, 110, 210, 60 to max side 2: 2x1, means
+		// of 2x2 blocks
 		int[] rgb = new int[8];
 		int[] grey = { 0, 100, 200, 50, 10, 110, 210, 60 };
 		for (int i = 0; i < 8; i++)
 			rgb[i] = 0xff000000 | grey[i] * 0x010101;
-		RasterImage out = Photos.prepare(new RasterImage(4, 2, 1, 1, 1, PixelType.RGB, new Object[] {
-			rgb }), "x", 2);
+		RasterImage out = Photos.prepare(new RasterImage(4, 2, 1, 1, 1,
+			PixelType.RGB, new Object[] { rgb }), "x", 2);
 		assertEquals(2, out.width());
 		assertEquals(1, out.height());
 		assertArrayEquals(new int[] { 55, 130 }, bytes(out));
@@ -114,9 +134,11 @@ class DatasetArraysTest {
 	void percentilesInterpolateLikeNumpy() {
 		float[] v = { 5, 1, 4, 2, 3, Float.NaN };
 		// rank p/100 * 4 of 1, 2, 3, 4, 5 (NaN left out)
-		assertArrayEquals(new double[] { 1, 1.02, 3, 4.98, 5 }, Percentiles.of(v, 0, 0.5, 50, 99.5, 100),
-			1e-9);
-		assertArrayEquals(new float[] { 5, 1, 4, 2, 3, Float.NaN }, v); // not sorted in place
+		assertArrayEquals(new double[] { 1, 1.02, 3, 4.98, 5 }, Percentiles.of(v, 0,
+			0.5, 50, 99.5, 100), 1e-9);
+		assertArrayEquals(new float[] { 5, 1, 4, 2, 3, Float.NaN }, v); // not
+																																		// sorted in
+																																		// place
 	}
 
 	@Test
@@ -133,9 +155,10 @@ class DatasetArraysTest {
 		Set<String> other = HashSplit.testNames(names, 0.15, 1);
 		assertEquals(7, other.size());
 		assertTrue(!other.equals(test), "another seed, another split");
-		// the 7 lowest first 8 bytes of SHA-256("0/photo-N") (as Python's hashlib gives them)
-		assertEquals(Set.of("photo-12", "photo-19", "photo-21", "photo-28", "photo-40", "photo-8",
-			"photo-9"), test);
+		// the 7 lowest first 8 bytes of SHA-256("0/photo-N") (as Python's hashlib
+		// gives them)
+		assertEquals(Set.of("photo-12", "photo-19", "photo-21", "photo-28",
+			"photo-40", "photo-8", "photo-9"), test);
 		// growing the fraction only adds: the ranking is fixed by the hash
 		assertTrue(HashSplit.testNames(names, 0.3, 0).containsAll(test));
 		assertEquals(1, HashSplit.testNames(List.of("a", "b"), 0.01, 0).size());
@@ -147,9 +170,12 @@ class DatasetArraysTest {
 		assertEquals(38, train.size());
 	}
 
-	/** Writes {@link VolumeSlicerTest#ras()} as {@code .nii}, then sets its orientation fields. */
-	Path niftiWith(int qformCode, int sformCode, float[] quaternion, float qfac, float[][] srow)
-		throws IOException
+	/**
+	 * Writes {@link VolumeSlicerTest#ras()} as {@code .nii}, then sets its
+	 * orientation fields.
+	 */
+	Path niftiWith(int qformCode, int sformCode, float[] quaternion, float qfac,
+		float[][] srow) throws IOException
 	{
 		Path file = dir.resolve("v" + qformCode + sformCode + ".nii");
 		Nifti.write(file, false, VolumeSlicerTest.ras(), "test", null);
@@ -170,19 +196,27 @@ class DatasetArraysTest {
 	void orientationComesFromTheSformThenTheQform() throws IOException {
 		float[][] lps = { { -1, 0, 0, 10 }, { 0, -1, 0, 10 }, { 0, 0, 1, 0 } };
 		// i toward -y (P), j toward +x (R), k toward -z (I), a little oblique
-		float[][] pri = { { 0, 0.9f, 0.1f, 0 }, { -1, 0, 0, 0 }, { 0, 0.1f, -0.9f, 0 } };
-		float[] none = { 0, 0, 0 }, aboutZ = { 0, 0, 1 }; // 180 degrees about z: x and y reversed
-		assertEquals("LPS", AnatomicalAxes.ofNifti(niftiWith(0, 2, none, 1, lps)).code());
-		assertEquals("PRI", AnatomicalAxes.ofNifti(niftiWith(0, 1, none, 1, pri)).code());
+		float[][] pri = { { 0, 0.9f, 0.1f, 0 }, { -1, 0, 0, 0 }, { 0, 0.1f, -0.9f,
+			0 } };
+		float[] none = { 0, 0, 0 }, aboutZ = { 0, 0, 1 }; // 180 degrees about z: x
+																											// and y reversed
+		assertEquals("LPS", AnatomicalAxes.ofNifti(niftiWith(0, 2, none, 1, lps))
+			.code());
+		assertEquals("PRI", AnatomicalAxes.ofNifti(niftiWith(0, 1, none, 1, pri))
+			.code());
 		AnatomicalAxes q = AnatomicalAxes.ofNifti(niftiWith(1, 0, aboutZ, 1, lps));
 		assertEquals("LPS", q.code());
 		assertEquals("qform", q.source());
-		assertEquals("LPI", AnatomicalAxes.ofNifti(niftiWith(1, 0, aboutZ, -1, lps)).code());
-		assertEquals("RAS", AnatomicalAxes.ofNifti(niftiWith(1, 0, none, 1, lps)).code());
-		AnatomicalAxes unstated = AnatomicalAxes.ofNifti(niftiWith(0, 0, aboutZ, 1, lps));
+		assertEquals("LPI", AnatomicalAxes.ofNifti(niftiWith(1, 0, aboutZ, -1, lps))
+			.code());
+		assertEquals("RAS", AnatomicalAxes.ofNifti(niftiWith(1, 0, none, 1, lps))
+			.code());
+		AnatomicalAxes unstated = AnatomicalAxes.ofNifti(niftiWith(0, 0, aboutZ, 1,
+			lps));
 		assertEquals("RAS", unstated.code());
 		assertTrue(unstated.source().startsWith("assumed"));
-		Path text = Files.writeString(dir.resolve("x.nii"), "not a volume at all ".repeat(30));
+		Path text = Files.writeString(dir.resolve("x.nii"), "not a volume at all "
+			.repeat(30));
 		assertEquals("x.nii is not a NIfTI-1 file", assertThrows(GanException.class,
 			() -> AnatomicalAxes.ofNifti(text)).getMessage());
 	}

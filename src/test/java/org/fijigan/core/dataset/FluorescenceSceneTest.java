@@ -1,3 +1,4 @@
+
 package org.fijigan.core.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -15,8 +16,12 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.junit.jupiter.api.Test;
 
-/** The synthetic fluorescence scenes: spot shapes against their formulas, determinism, noise. */
+/**
+ * The synthetic fluorescence scenes: spot shapes against their formulas,
+ * determinism, noise.
+ */
 class FluorescenceSceneTest {
+
 	@Test
 	void aGaussianSpotHasItsFluxCentroidAndPeak() {
 		int n = 41;
@@ -30,27 +35,34 @@ class FluorescenceSceneTest {
 			my += s[i] * (i / n);
 			peak = Math.max(peak, s[i]);
 		}
-		assertEquals(amp * 2 * Math.PI * sigma * sigma, flux, 1e-3 * flux, "flux amp 2 pi sigma^2");
+		assertEquals(amp * 2 * Math.PI * sigma * sigma, flux, 1e-3 * flux,
+			"flux amp 2 pi sigma^2");
 		assertEquals(cx, mx / flux, 1e-3);
 		assertEquals(cy, my / flux, 1e-3);
-		assertTrue(peak < amp && peak > 0.85 * amp, "a pixel averages the peak a little: " + peak);
+		assertTrue(peak < amp && peak > 0.85 * amp,
+			"a pixel averages the peak a little: " + peak);
 	}
 
 	@Test
 	void besselJ1AndTheAiryPatternMatchTheirKnownValues() {
-		// J1 from tables (Abramowitz & Stegun 9.1): J1(1) = 0.4400505857, J1(2) = 0.5767248078,
+		// J1 from tables (Abramowitz & Stegun 9.1): J1(1) = 0.4400505857, J1(2) =
+		// 0.5767248078,
 		// J1(5) = -0.3275791376; its first zero 3.8317059702
 		assertEquals(0.4400505857, FluorescenceScene.besselJ1(1), 1e-9);
 		assertEquals(0.5767248078, FluorescenceScene.besselJ1(2), 1e-9);
 		assertEquals(-0.3275791376, FluorescenceScene.besselJ1(5), 1e-9);
-		assertEquals(0, FluorescenceScene.besselJ1(FluorescenceScene.J1_FIRST_ZERO), 1e-10);
+		assertEquals(0, FluorescenceScene.besselJ1(FluorescenceScene.J1_FIRST_ZERO),
+			1e-10);
 		assertEquals(1, FluorescenceScene.airy(0), 1e-12);
 		assertEquals(0, FluorescenceScene.airy(1), 1e-6, "dark at the first ring");
-		// encircled energy of the Airy pattern: 1 - J0(v)^2 - J1(v)^2 (Lord Rayleigh); the rendered
-		// spot (cut at 3.5 ring radii) holds E(1 ring) / E(3.5 rings) of its flux inside the first ring
+		// encircled energy of the Airy pattern: 1 - J0(v)^2 - J1(v)^2 (Lord
+		// Rayleigh); the rendered
+		// spot (cut at 3.5 ring radii) holds E(1 ring) / E(3.5 rings) of its flux
+		// inside the first ring
 		int n = 121;
 		double[] s = new double[n * n];
-		double sigma = 3, ring = sigma / FluorescenceScene.AIRY_SIGMA_PER_RING_RADIUS;
+		double sigma = 3, ring = sigma /
+			FluorescenceScene.AIRY_SIGMA_PER_RING_RADIUS;
 		FluorescenceScene.spot(s, n, n, 60, 60, sigma, 1, true);
 		double inside = 0, all = 0;
 		for (int i = 0; i < s.length; i++) {
@@ -60,7 +72,8 @@ class FluorescenceSceneTest {
 		}
 		double v1 = FluorescenceScene.J1_FIRST_ZERO, v35 = 3.5 * v1;
 		double expected = encircled(v1) / encircled(v35);
-		assertEquals(expected, inside / all, 0.01, "energy inside the first dark ring");
+		assertEquals(expected, inside / all, 0.01,
+			"energy inside the first dark ring");
 	}
 
 	static double encircled(double v) {
@@ -80,25 +93,30 @@ class FluorescenceSceneTest {
 		FluorescenceScene.Rendered b = FluorescenceScene.render(64, 48, 42);
 		FluorescenceScene.Rendered c = FluorescenceScene.render(64, 48, 43);
 		assertEquals(PixelType.UINT16, a.image().type());
-		assertArrayEquals((short[]) a.image().plane(0), (short[]) b.image().plane(0));
+		assertArrayEquals((short[]) a.image().plane(0), (short[]) b.image().plane(
+			0));
 		assertEquals(a.sources(), b.sources());
 		assertEquals(a.description(), b.description());
-		assertFalse(Arrays.equals((short[]) a.image().plane(0), (short[]) c.image().plane(0)));
-		assertTrue(a.description().matches(".*\\d+ (sparse|dense) (Gaussian|Airy) spots.*"), a
+		assertFalse(Arrays.equals((short[]) a.image().plane(0), (short[]) c.image()
+			.plane(0)));
+		assertTrue(a.description().matches(
+			".*\\d+ (sparse|dense) (Gaussian|Airy) spots.*"), a.description());
+		assertTrue(a.description().contains(a.sources().size() + " "), a
 			.description());
-		assertTrue(a.description().contains(a.sources().size() + " "), a.description());
 		for (PointSource s : a.sources()) {
-			assertTrue(s.x() >= -0.5 && s.x() < 63.5 && s.y() >= -0.5 && s.y() < 47.5, s.toString());
-			assertTrue(s.amplitude() >= 0.02 * FluorescenceScene.COUNTS_PER_UNIT * 0.999 && s
-				.amplitude() <= 1.2 * FluorescenceScene.COUNTS_PER_UNIT * 1.001, s.toString());
+			assertTrue(s.x() >= -0.5 && s.x() < 63.5 && s.y() >= -0.5 && s.y() < 47.5,
+				s.toString());
+			assertTrue(s.amplitude() >= 0.02 * FluorescenceScene.COUNTS_PER_UNIT *
+				0.999 && s.amplitude() <= 1.2 * FluorescenceScene.COUNTS_PER_UNIT *
+					1.001, s.toString());
 		}
 		// the table reads back what it wrote
 		List<PointSource> back = PointSource.parse(PointSource.format(a.sources()));
 		assertEquals(a.sources().size(), back.size());
 		for (int i = 0; i < back.size(); i++) {
 			assertEquals(a.sources().get(i).x(), back.get(i).x(), 1e-3);
-			assertEquals(a.sources().get(i).amplitude(), back.get(i).amplitude(), 1e-5 * a.sources().get(i)
-				.amplitude());
+			assertEquals(a.sources().get(i).amplitude(), back.get(i).amplitude(),
+				1e-5 * a.sources().get(i).amplitude());
 			assertEquals(a.sources().get(i).airy(), back.get(i).airy());
 		}
 		assertThrows(GanException.class, () -> PointSource.parse("1 2 3"));
@@ -115,15 +133,17 @@ class FluorescenceSceneTest {
 			cells += d.contains("cells") ? 1 : 0;
 			filaments += d.contains("filaments") ? 1 : 0;
 		}
-		assertTrue(sparse > 10 && dense > 5 && airy > 3 && cells > 5 && filaments > 10, sparse + " " +
-			dense + " " + airy + " " + cells + " " + filaments);
+		assertTrue(sparse > 10 && dense > 5 && airy > 3 && cells > 5 &&
+			filaments > 10, sparse + " " + dense + " " + airy + " " + cells + " " +
+				filaments);
 	}
 
 	@Test
 	void cameraNoiseHasThePoissonAndReadNoiseVariance() {
 		short[] flat = new short[200 * 200];
 		Arrays.fill(flat, (short) (0.5 * FluorescenceScene.COUNTS_PER_UNIT));
-		RasterImage image = new RasterImage(200, 200, 1, 1, 1, PixelType.UINT16, new Object[] { flat });
+		RasterImage image = new RasterImage(200, 200, 1, 1, 1, PixelType.UINT16,
+			new Object[] { flat });
 		FluorescenceScene.addCameraNoise(image, 100, 0.02, new SplittableRandom(3));
 		double sum = 0, sq = 0;
 		for (short v : flat) {

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -12,7 +13,9 @@ import org.fijigan.core.train.data.FreeFormMask;
 import org.junit.jupiter.api.Test;
 
 class BaselinesTest {
+
 	private interface Field {
+
 		double at(double y, double x);
 	}
 
@@ -29,7 +32,8 @@ class BaselinesTest {
 		assertEquals(1, Baselines.keys(0), 0);
 		assertEquals(0, Baselines.keys(1), 0);
 		assertEquals(0, Baselines.keys(2), 0);
-		assertEquals(0.5625, Baselines.keys(0.5), 1e-15); // (a+2)/8 - (a+3)/4 + 1 with a = -0.5
+		assertEquals(0.5625, Baselines.keys(0.5), 1e-15); // (a+2)/8 - (a+3)/4 + 1
+																											// with a = -0.5
 		assertEquals(-0.0625, Baselines.keys(1.5), 1e-15); // a/8 with a = -0.5
 	}
 
@@ -42,41 +46,49 @@ class BaselinesTest {
 		int interior = 0;
 		for (int y = 0; y < h * s; y++)
 			for (int x = 0; x < w * s; x++) {
-				double py = (y + 0.5) / s - 0.5, px = (x + 0.5) / s - 0.5; // half-pixel centres
-				boolean inside = Math.floor(py) >= 1 && Math.floor(py) <= h - 3 && Math.floor(px) >= 1 &&
-					Math.floor(px) <= w - 3;
+				double py = (y + 0.5) / s - 0.5, px = (x + 0.5) / s - 0.5; // half-pixel
+																																		// centres
+				boolean inside = Math.floor(py) >= 1 && Math.floor(py) <= h - 3 && Math
+					.floor(px) >= 1 && Math.floor(px) <= w - 3;
 				if (!inside) continue;
 				interior++;
-				assertEquals(ramp.at(py, px), up[y * w * s + x], 1e-6, "pixel " + y + "," + x);
+				assertEquals(ramp.at(py, px), up[y * w * s + x], 1e-6, "pixel " + y +
+					"," + x);
 			}
 		assertEquals(21 * 27, interior); // rows 4..24, columns 4..30
-		// the first output pixel samples at -1/3: the edge pixel repeated, not the ramp extended
-		assertTrue(Math.abs(up[0] - ramp.at(-1.0 / 3, -1.0 / 3)) > 1e-3, "edges are clamped");
+		// the first output pixel samples at -1/3: the edge pixel repeated, not the
+		// ramp extended
+		assertTrue(Math.abs(up[0] - ramp.at(-1.0 / 3, -1.0 / 3)) > 1e-3,
+			"edges are clamped");
 	}
 
 	@Test
 	void bicubicReproducesAQuadraticAndKeepsAConstant() {
 		int h = 4, w = 16, s = 2;
-		float[] up = Baselines.bicubicUpscale(plane(h, w, (y, x) -> x * x / 100.0), h, w, s);
+		float[] up = Baselines.bicubicUpscale(plane(h, w, (y, x) -> x * x / 100.0),
+			h, w, s);
 		for (int x = 4; x < 2 * w - 4; x++) {
 			double px = (x + 0.5) / s - 0.5;
 			assertEquals(px * px / 100, up[3 * 2 * w + x], 1e-6, "x " + x);
 		}
-		float[] flat = Baselines.bicubicUpscale(plane(5, 7, (y, x) -> 0.37), 5, 7, 4);
+		float[] flat = Baselines.bicubicUpscale(plane(5, 7, (y, x) -> 0.37), 5, 7,
+			4);
 		for (float v : flat)
 			assertEquals(0.37f, v, 1e-6f);
 	}
 
 	@Test
 	void nearestRepeatsEveryPixelAsABlock() {
-		float[] up = Baselines.nearestUpscale(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3, 2);
-		assertArrayEquals(new float[] { 1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 4, 4, 5, 5,
-			6, 6 }, up);
+		float[] up = Baselines.nearestUpscale(new float[] { 1, 2, 3, 4, 5, 6 }, 2,
+			3, 2);
+		assertArrayEquals(new float[] { 1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3, 4, 4, 5,
+			5, 6, 6, 4, 4, 5, 5, 6, 6 }, up);
 	}
 
 	@Test
 	void gaussianBlurPreservesAConstantAndTheMassOfAnImpulse() {
-		float[] flat = Baselines.gaussianBlur(plane(9, 11, (y, x) -> 0.37), 9, 11, 1.5);
+		float[] flat = Baselines.gaussianBlur(plane(9, 11, (y, x) -> 0.37), 9, 11,
+			1.5);
 		for (float v : flat)
 			assertEquals(0.37f, v, 1e-6f);
 		float[] impulse = new float[31 * 31];
@@ -87,7 +99,8 @@ class BaselinesTest {
 			sum += v;
 		assertEquals(1, sum, 1e-6);
 		assertEquals(1, impulse[15 * 31 + 15], 0, "the input is left alone");
-		// the centre weight of the separable kernel squared: (1 / sum_i exp(-i^2 / 8), |i| <= 8)^2
+		// the centre weight of the separable kernel squared: (1 / sum_i exp(-i^2 /
+		// 8), |i| <= 8)^2
 		double k = 0;
 		for (int i = -8; i <= 8; i++)
 			k += Math.exp(-i * i / 8.0);
@@ -98,7 +111,8 @@ class BaselinesTest {
 	void medianRemovesAnIsolatedSpikeAndKeepsAStepEdge() {
 		float[] v = plane(7, 8, (y, x) -> 0.2);
 		v[3 * 8 + 4] = 1;
-		v[0] = -1; // a corner spike: the mirrored border shows it 4 times in its own window, still a minority
+		v[0] = -1; // a corner spike: the mirrored border shows it 4 times in its
+								// own window, still a minority
 		float[] m = Baselines.medianFilter(v, 7, 8, 3);
 		for (float x : m)
 			assertEquals(0.2f, x, 0f);
@@ -107,14 +121,16 @@ class BaselinesTest {
 		// a known 3x3 median: the window of the centre of 1..9 is all of them
 		float[] nine = { 9, 1, 5, 3, 7, 2, 8, 4, 6 };
 		assertEquals(5, Baselines.medianFilter(nine, 3, 3, 3)[4], 0);
-		assertThrows(IllegalArgumentException.class, () -> Baselines.medianFilter(nine, 3, 3, 4));
+		assertThrows(IllegalArgumentException.class, () -> Baselines.medianFilter(
+			nine, 3, 3, 4));
 	}
 
 	@Test
 	void harmonicFillReproducesARampAndDiscreteHarmonicFunctions() {
 		int h = 64, w = 64;
 		Field ramp = (y, x) -> 0.01 * x + 0.005 * y;
-		// x^2 - y^2 and x y have a zero discrete Laplacian too, so they must come back exactly
+		// x^2 - y^2 and x y have a zero discrete Laplacian too, so they must come
+		// back exactly
 		Field saddle = (y, x) -> (x * x - y * y + 3 * x * y) / 4000.0;
 		boolean[] holes = new boolean[h * w];
 		for (int y = 10; y < 50; y++)
@@ -128,7 +144,8 @@ class BaselinesTest {
 			for (int i = 0; i < filled.length; i++)
 				assertEquals(truth[i], filled[i], 1e-5, "pixel " + i);
 			for (int i = 0; i < filled.length; i++)
-				if (!holes[i]) assertEquals(given[i], filled[i], 0, "known pixels stay");
+				if (!holes[i]) assertEquals(given[i], filled[i], 0,
+					"known pixels stay");
 		}
 	}
 
@@ -150,7 +167,8 @@ class BaselinesTest {
 
 	@Test
 	void harmonicFillMirrorsAtTheBorderAndNeedsAKnownPixel() {
-		// a hole along the whole left edge of a constant image: the mirror border keeps it constant
+		// a hole along the whole left edge of a constant image: the mirror border
+		// keeps it constant
 		int h = 20, w = 20;
 		float[] v = plane(h, w, (y, x) -> 0.25);
 		boolean[] holes = new boolean[h * w];
@@ -163,12 +181,17 @@ class BaselinesTest {
 			assertEquals(0.25f, x, 1e-6f);
 		boolean[] all = new boolean[4];
 		Arrays.fill(all, true);
-		assertThrows(IllegalArgumentException.class, () -> Baselines.harmonicFill(new float[4], all, 2, 2));
+		assertThrows(IllegalArgumentException.class, () -> Baselines.harmonicFill(
+			new float[4], all, 2, 2));
 	}
 
-	/** A cubic: the 13-point biharmonic operator vanishes on it, the 5-point Laplacian does not. */
-	private static final Field CUBIC = (y, x) -> 0.3 + 0.004 * x - 0.003 * y + 2e-4 * x * y - 1e-4 * x * x +
-		6e-5 * y * y + 1.5e-6 * x * x * x - 1e-6 * x * x * y + 2e-6 * x * y * y - 1.2e-6 * y * y * y;
+	/**
+	 * A cubic: the 13-point biharmonic operator vanishes on it, the 5-point
+	 * Laplacian does not.
+	 */
+	private static final Field CUBIC = (y, x) -> 0.3 + 0.004 * x - 0.003 * y +
+		2e-4 * x * y - 1e-4 * x * x + 6e-5 * y * y + 1.5e-6 * x * x * x - 1e-6 * x *
+			x * y + 2e-6 * x * y * y - 1.2e-6 * y * y * y;
 
 	private static float[] holed(float[] truth, boolean[] holes) {
 		float[] given = truth.clone();
@@ -196,12 +219,14 @@ class BaselinesTest {
 			else assertEquals(given[i], filled[i], 0, "known pixels stay");
 			worstHarmonic = Math.max(worstHarmonic, Math.abs(harmonic[i] - truth[i]));
 		}
-		assertTrue(worstHarmonic > 0.005, "the harmonic fill is not exact here: " + worstHarmonic);
+		assertTrue(worstHarmonic > 0.005, "the harmonic fill is not exact here: " +
+			worstHarmonic);
 	}
 
 	@Test
 	void biharmonicFillReproducesACubicAlongAThinStrokeTooLongToFactor() {
-		// one pixel wide and 696 long: its grid does not coarsen, so it is smoothed, not factored
+		// one pixel wide and 696 long: its grid does not coarsen, so it is
+		// smoothed, not factored
 		int h = 12, w = 700;
 		boolean[] holes = new boolean[h * w];
 		for (int x = 2; x < w - 2; x++)
@@ -213,7 +238,10 @@ class BaselinesTest {
 			assertEquals(truth[i], filled[i], 2e-5, "pixel " + i);
 	}
 
-	/** {@code (L v)_i} with the mirror border: the in-image 4-neighbours minus as many times {@code v_i}. */
+	/**
+	 * {@code (L v)_i} with the mirror border: the in-image 4-neighbours minus as
+	 * many times {@code v_i}.
+	 */
 	private static double laplacian(double[] v, int i, int h, int w) {
 		int y = i / w, x = i % w, n = 0;
 		double s = 0;
@@ -227,11 +255,15 @@ class BaselinesTest {
 
 	@Test
 	void biharmonicFillSolvesItsNormalEquationsOnFreeFormHoles() {
-		// seeded strokes and boxes on a 64 x 48 texture, one-pixel gaps between holes and holes at
-		// the border included: at every hole pixel (L L u) = 0, which defines the fill
+		// seeded strokes and boxes on a 64 x 48 texture, one-pixel gaps between
+		// holes and holes at
+		// the border included: at every hole pixel (L L u) = 0, which defines the
+		// fill
 		int h = 48, w = 64;
-		boolean[] holes = FreeFormMask.generate(w, h, 0.2, 0.3, new SplittableRandom(1));
-		float[] truth = plane(h, w, (y, x) -> 0.5 + 0.3 * Math.sin(x * 0.4) * Math.cos(y * 0.3));
+		boolean[] holes = FreeFormMask.generate(w, h, 0.2, 0.3,
+			new SplittableRandom(1));
+		float[] truth = plane(h, w, (y, x) -> 0.5 + 0.3 * Math.sin(x * 0.4) * Math
+			.cos(y * 0.3));
 		float[] filled = Baselines.biharmonicFill(holed(truth, holes), holes, h, w);
 		double[] u = new double[filled.length], lap = new double[filled.length];
 		for (int i = 0; i < u.length; i++)
@@ -244,18 +276,20 @@ class BaselinesTest {
 				count++;
 				assertEquals(0, laplacian(lap, i, h, w), 2e-5, "pixel " + i);
 			}
-		assertTrue(count > 600, "more holes than the coarsest grid factors: " + count);
+		assertTrue(count > 600, "more holes than the coarsest grid factors: " +
+			count);
 	}
 
 	@Test
 	void sparseProductsAndTransposeMatchTheirDenseForms() {
 		// [[1 0 2], [0 3 0]] times [[4 0], [0 5], [6 0]] = [[16 0], [0 15]]
-		SparseMatrix a = new SparseMatrix(3, new int[] { 0, 2, 3 }, new int[] { 0, 2, 1 }, new double[] { 1,
-			2, 3 });
-		SparseMatrix b = new SparseMatrix(2, new int[] { 0, 1, 2, 3 }, new int[] { 0, 1, 0 }, new double[] {
-			4, 5, 6 });
+		SparseMatrix a = new SparseMatrix(3, new int[] { 0, 2, 3 }, new int[] { 0,
+			2, 1 }, new double[] { 1, 2, 3 });
+		SparseMatrix b = new SparseMatrix(2, new int[] { 0, 1, 2, 3 }, new int[] {
+			0, 1, 0 }, new double[] { 4, 5, 6 });
 		assertArrayEquals(new double[] { 16, 0, 0, 15 }, a.times(b).dense(), 0);
-		assertArrayEquals(new double[] { 1, 0, 0, 3, 2, 0 }, a.transpose().dense(), 0);
+		assertArrayEquals(new double[] { 1, 0, 0, 3, 2, 0 }, a.transpose().dense(),
+			0);
 		double[] y = new double[2];
 		a.multiply(new double[] { 1, 1, 1 }, y);
 		assertArrayEquals(new double[] { 3, 3 }, y, 0);
@@ -276,24 +310,28 @@ class BaselinesTest {
 
 	@Test
 	void biharmonicFillOfOnePixelIsTheTextbookStencil() {
-		// 1 x 5, hole in the middle: minimising (a + x - 2b)^2 + (b + d - 2x)^2 + (x + e - 2d)^2
+		// 1 x 5, hole in the middle: minimising (a + x - 2b)^2 + (b + d - 2x)^2 +
+		// (x + e - 2d)^2
 		// gives x = (4b + 4d - a - e) / 6, the cubic through the four known values
 		float a = 0.1f, b = 0.7f, d = 0.4f, e = 0.9f;
 		boolean[] middle = { false, false, true, false, false };
-		assertEquals((4 * b + 4 * d - a - e) / 6, Baselines.biharmonicFill(new float[] { a, b, 0, d, e },
-			middle, 1, 5)[2], 1e-7);
-		// next to the border (mirror: the end pixel has one neighbour), a hole at index 1:
-		// (x - a)^2 + (a + c - 2x)^2 + (x + d - 2c)^2 is least at x = (3a + 4c - d) / 6
+		assertEquals((4 * b + 4 * d - a - e) / 6, Baselines.biharmonicFill(
+			new float[] { a, b, 0, d, e }, middle, 1, 5)[2], 1e-7);
+		// next to the border (mirror: the end pixel has one neighbour), a hole at
+		// index 1:
+		// (x - a)^2 + (a + c - 2x)^2 + (x + d - 2c)^2 is least at x = (3a + 4c - d)
+		// / 6
 		float c = 0.3f;
 		boolean[] second = { false, true, false, false, false };
-		assertEquals((3 * a + 4 * c - d) / 6, Baselines.biharmonicFill(new float[] { a, 0, c, d, e }, second,
-			1, 5)[1], 1e-7);
-		// 5 x 5, hole in the centre: 20 u - 8 (4-neighbours) + 2 (diagonals) + (two steps away) = 0
+		assertEquals((3 * a + 4 * c - d) / 6, Baselines.biharmonicFill(new float[] {
+			a, 0, c, d, e }, second, 1, 5)[1], 1e-7);
+		// 5 x 5, hole in the centre: 20 u - 8 (4-neighbours) + 2 (diagonals) + (two
+		// steps away) = 0
 		float[] v = plane(5, 5, (y, x) -> ((7 * y + 3 * x * x) % 11) / 10.0);
 		boolean[] centre = new boolean[25];
 		centre[12] = true;
-		double expected = (8 * (v[7] + v[11] + v[13] + v[17]) - 2 * (v[6] + v[8] + v[16] + v[18]) - (v[2] +
-			v[10] + v[14] + v[22])) / 20;
+		double expected = (8 * (v[7] + v[11] + v[13] + v[17]) - 2 * (v[6] + v[8] +
+			v[16] + v[18]) - (v[2] + v[10] + v[14] + v[22])) / 20;
 		assertEquals(expected, Baselines.biharmonicFill(v, centre, 5, 5)[12], 1e-6);
 	}
 
@@ -311,14 +349,15 @@ class BaselinesTest {
 			assertEquals(0.25f, x, 1e-6f);
 		boolean[] all = new boolean[4];
 		Arrays.fill(all, true);
-		assertThrows(IllegalArgumentException.class, () -> Baselines.biharmonicFill(new float[4], all, 2,
-			2));
+		assertThrows(IllegalArgumentException.class, () -> Baselines.biharmonicFill(
+			new float[4], all, 2, 2));
 	}
 
 	@Test
 	void meanFillUsesOnlyTheKnownPixels() {
 		float[] v = { 1, 2, 100, 3 };
 		boolean[] holes = { false, false, true, false };
-		assertArrayEquals(new float[] { 1, 2, 2, 3 }, Baselines.meanFill(v, holes, 2, 2));
+		assertArrayEquals(new float[] { 1, 2, 2, 3 }, Baselines.meanFill(v, holes,
+			2, 2));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,8 +9,12 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-/** Non-local means, total variation and wavelet shrinkage against their definitions. */
+/**
+ * Non-local means, total variation and wavelet shrinkage against their
+ * definitions.
+ */
 class ClassicalDenoisersTest {
+
 	static float[] noise(int n, double sigma, long seed) {
 		Random r = new Random(seed);
 		float[] v = new float[n];
@@ -23,8 +28,8 @@ class ClassicalDenoisersTest {
 		float[] clean = new float[h * w], noisy = noise(h * w, sigma, seed);
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
-				clean[y * w + x] = (float) (0.5 + 0.3 * Math.sin(x / 5.0) * Math.cos(y / 7.0) + (x > w / 2
-					? 0.1 : 0));
+				clean[y * w + x] = (float) (0.5 + 0.3 * Math.sin(x / 5.0) * Math.cos(y /
+					7.0) + (x > w / 2 ? 0.1 : 0));
 				noisy[y * w + x] += clean[y * w + x];
 			}
 		return new float[][] { clean, noisy };
@@ -40,16 +45,21 @@ class ClassicalDenoisersTest {
 	@Test
 	void theNoiseEstimateRecoversTheSigmaOfGaussianNoiseUnderSmoothStructure() {
 		float[][] cn = cleanAndNoisy(256, 256, 0.07, 1);
-		assertEquals(0.07, ClassicalDenoisers.noiseSigma(cn[1], 256, 256), 0.07 * 0.04);
-		assertEquals(0, ClassicalDenoisers.noiseSigma(new float[] { 1, 2, 3 }, 1, 3));
+		assertEquals(0.07, ClassicalDenoisers.noiseSigma(cn[1], 256, 256), 0.07 *
+			0.04);
+		assertEquals(0, ClassicalDenoisers.noiseSigma(new float[] { 1, 2, 3 }, 1,
+			3));
 	}
 
 	/**
-	 * Non-local means written out per pixel, for a tiny image: the definition, on the plane mirrored
-	 * beyond its border.
+	 * Non-local means written out per pixel, for a tiny image: the definition, on
+	 * the plane mirrored beyond its border.
 	 */
-	static float[] naiveNonLocalMeans(float[] v, int h, int w, double hParam, double sigma) {
-		int f = ClassicalDenoisers.NLM_PATCH_RADIUS, r = ClassicalDenoisers.NLM_SEARCH_RADIUS;
+	static float[] naiveNonLocalMeans(float[] v, int h, int w, double hParam,
+		double sigma)
+	{
+		int f = ClassicalDenoisers.NLM_PATCH_RADIUS, r =
+			ClassicalDenoisers.NLM_SEARCH_RADIUS;
 		float[] out = new float[v.length];
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
@@ -59,13 +69,17 @@ class ClassicalDenoisersTest {
 						double d2 = 0;
 						for (int py = -f; py <= f; py++)
 							for (int px = -f; px <= f; px++) {
-								double a = v[Baselines.reflect(y + py, h) * w + Baselines.reflect(x + px, w)];
-								double b = v[Baselines.reflect(y + dy + py, h) * w + Baselines.reflect(x + dx + px, w)];
+								double a = v[Baselines.reflect(y + py, h) * w + Baselines
+									.reflect(x + px, w)];
+								double b = v[Baselines.reflect(y + dy + py, h) * w + Baselines
+									.reflect(x + dx + px, w)];
 								d2 += (a - b) * (a - b);
 							}
 						d2 /= (2 * f + 1) * (2 * f + 1);
-						double weight = Math.exp(-Math.max(d2 - 2 * sigma * sigma, 0) / (hParam * hParam));
-						num += weight * v[Baselines.reflect(y + dy, h) * w + Baselines.reflect(x + dx, w)];
+						double weight = Math.exp(-Math.max(d2 - 2 * sigma * sigma, 0) /
+							(hParam * hParam));
+						num += weight * v[Baselines.reflect(y + dy, h) * w + Baselines
+							.reflect(x + dx, w)];
 						den += weight;
 					}
 				out[y * w + x] = (float) (num / den);
@@ -84,7 +98,8 @@ class ClassicalDenoisersTest {
 		}
 		float[][] big = cleanAndNoisy(64, 64, 0.08, 3);
 		float[] out = ClassicalDenoisers.nonLocalMeans(big[1], 64, 64, 0.04);
-		assertTrue(mse(big[0], out) < 0.4 * mse(big[0], big[1]), "it removes most of the noise");
+		assertTrue(mse(big[0], out) < 0.4 * mse(big[0], big[1]),
+			"it removes most of the noise");
 	}
 
 	/** The total variation of a plane, isotropic, forward differences. */
@@ -109,15 +124,19 @@ class ClassicalDenoisersTest {
 			meanIn += cn[1][i];
 			meanOut += u[i];
 		}
-		assertEquals(meanIn / u.length, meanOut / u.length, 1e-6, "the dual step keeps the mean");
+		assertEquals(meanIn / u.length, meanOut / u.length, 1e-6,
+			"the dual step keeps the mean");
 		double energyIn = lambda * tv(cn[1], 48, 40);
 		double energyOut = 0.5 * mse(u, cn[1]) * u.length + lambda * tv(u, 48, 40);
-		assertTrue(energyOut < 0.5 * energyIn, "ROF energy " + energyIn + " -> " + energyOut);
+		assertTrue(energyOut < 0.5 * energyIn, "ROF energy " + energyIn + " -> " +
+			energyOut);
 		assertTrue(mse(cn[0], u) < 0.5 * mse(cn[0], cn[1]));
 		float[] flat = new float[30];
 		java.util.Arrays.fill(flat, 0.3f);
-		assertArrayEquals(flat, ClassicalDenoisers.totalVariation(flat, 5, 6, 0.2), 1e-7f);
-		assertArrayEquals(cn[1], ClassicalDenoisers.totalVariation(cn[1], 48, 40, 0));
+		assertArrayEquals(flat, ClassicalDenoisers.totalVariation(flat, 5, 6, 0.2),
+			1e-7f);
+		assertArrayEquals(cn[1], ClassicalDenoisers.totalVariation(cn[1], 48, 40,
+			0));
 	}
 
 	@Test
@@ -155,11 +174,15 @@ class ClassicalDenoisersTest {
 	}
 
 	@Test
-	void waveletShrinkageWithoutAThresholdIsTheIdentityAndWithBayesShrinkRemovesNoise() {
-		float[][] cn = cleanAndNoisy(50, 70, 0.1, 6); // not a multiple of 16: mirrored out and back
-		assertArrayEquals(cn[1], ClassicalDenoisers.waveletShrink(cn[1], 50, 70, 0), 1e-5f);
+	void
+		waveletShrinkageWithoutAThresholdIsTheIdentityAndWithBayesShrinkRemovesNoise()
+	{
+		float[][] cn = cleanAndNoisy(50, 70, 0.1, 6); // not a multiple of 16:
+																									// mirrored out and back
+		assertArrayEquals(cn[1], ClassicalDenoisers.waveletShrink(cn[1], 50, 70, 0),
+			1e-5f);
 		float[] out = ClassicalDenoisers.waveletShrink(cn[1], 50, 70, 1);
-		assertTrue(mse(cn[0], out) < 0.35 * mse(cn[0], cn[1]), mse(cn[0], out) + " vs " + mse(cn[0],
-			cn[1]));
+		assertTrue(mse(cn[0], out) < 0.35 * mse(cn[0], cn[1]), mse(cn[0], out) +
+			" vs " + mse(cn[0], cn[1]));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,16 +39,20 @@ import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The evaluation protocols end to end, through tiny ONNX models whose scores are known. */
+/**
+ * The evaluation protocols end to end, through tiny ONNX models whose scores
+ * are known.
+ */
 class EvaluationTest {
+
 	private static final long SEED = 5;
 
 	@TempDir
 	Path dir;
 
 	private static EvaluationOptions options() {
-		return EvaluationOptions.defaults().withSeed(SEED).withInference(InferenceOptions.defaults()
-			.withDevice(DeviceSpec.CPU, 1));
+		return EvaluationOptions.defaults().withSeed(SEED).withInference(
+			InferenceOptions.defaults().withDevice(DeviceSpec.CPU, 1));
 	}
 
 	/** An 8-bit image of a smooth pattern, different for each {@code k}. */
@@ -56,12 +61,15 @@ class EvaluationTest {
 		byte[] p = (byte[]) image.plane(0);
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++)
-				p[y * w + x] = (byte) Math.round(128 + 60 * Math.sin(x / (4.0 + k)) * Math.cos(y / 6.0) + 20 *
-					Math.sin((x + y) / 9.0));
+				p[y * w + x] = (byte) Math.round(128 + 60 * Math.sin(x / (4.0 + k)) *
+					Math.cos(y / 6.0) + 20 * Math.sin((x + y) / 9.0));
 		return image.setTitle("smooth" + k);
 	}
 
-	/** Values in [0, 1] of an 8-bit image, as the default normalisation makes them. */
+	/**
+	 * Values in [0, 1] of an 8-bit image, as the default normalisation makes
+	 * them.
+	 */
 	private static float[] unit(RasterImage image) {
 		byte[] p = (byte[]) image.plane(0);
 		float[] v = new float[p.length];
@@ -70,25 +78,34 @@ class EvaluationTest {
 		return v;
 	}
 
-	private static Map<String, Score> byMethod(List<Score> rows, String condition) {
-		return rows.stream().filter(s -> s.condition().equals(condition)).collect(Collectors.toMap(
-			Score::method, Function.identity()));
+	private static Map<String, Score> byMethod(List<Score> rows,
+		String condition)
+	{
+		return rows.stream().filter(s -> s.condition().equals(condition)).collect(
+			Collectors.toMap(Score::method, Function.identity()));
 	}
 
 	@Test
-	void anIdentityDenoiserScoresExactlyTheNoisyInputAndTheBlurIsTheBestOfItsGrid() {
-		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
-			.toString(), ModelOverrides.NONE.withTask(TaskKind.DENOISE));
-		List<RasterImage> images = List.of(smooth(40, 36, 0), smooth(40, 36, 1), smooth(33, 30, 2));
+	void
+		anIdentityDenoiserScoresExactlyTheNoisyInputAndTheBlurIsTheBestOfItsGrid()
+	{
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "id.onnx").toString(), ModelOverrides.NONE.withTask(
+				TaskKind.DENOISE));
+		List<RasterImage> images = List.of(smooth(40, 36, 0), smooth(40, 36, 1),
+			smooth(33, 30, 2));
 
-		EvaluationReport r = Evaluation.evaluate(identity, "smooth", ImageSource.of(images), null, null,
-			options(), ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport r = Evaluation.evaluate(identity, "smooth", ImageSource.of(
+			images), null, null, options(), ProgressListener.NONE, CancellationToken
+				.none());
 
 		assertEquals(TaskKind.DENOISE, r.task());
 		assertEquals(4 * 8, r.scores().size());
-		List<String> conditions = r.scores().stream().map(Score::condition).distinct().toList();
-		assertEquals(List.of("gaussian sigma=15/255", "gaussian sigma=25/255", "gaussian sigma=50/255",
-			"poisson-gaussian peak=30 read=0.01"), conditions);
+		List<String> conditions = r.scores().stream().map(Score::condition)
+			.distinct().toList();
+		assertEquals(List.of("gaussian sigma=15/255", "gaussian sigma=25/255",
+			"gaussian sigma=50/255", "poisson-gaussian peak=30 read=0.01"),
+			conditions);
 		for (String c : conditions) {
 			Map<String, Score> m = byMethod(r.scores(), c);
 			Score model = m.get(identity.name()), noisy = m.get("noisy input");
@@ -99,11 +116,15 @@ class EvaluationTest {
 			assertEquals(3, model.n());
 			assertTrue(m.get("median 3x3").psnr() > noisy.psnr(), c);
 		}
-		// sigma 15/255 on values well inside the range: PSNR = 20 log10(255 / 15) = 24.6 dB
-		assertEquals(24.61, byMethod(r.scores(), conditions.get(0)).get("noisy input").psnr(), 0.3);
-		assertEquals(14.15, byMethod(r.scores(), conditions.get(2)).get("noisy input").psnr(), 0.4);
+		// sigma 15/255 on values well inside the range: PSNR = 20 log10(255 / 15) =
+		// 24.6 dB
+		assertEquals(24.61, byMethod(r.scores(), conditions.get(0)).get(
+			"noisy input").psnr(), 0.3);
+		assertEquals(14.15, byMethod(r.scores(), conditions.get(2)).get(
+			"noisy input").psnr(), 0.4);
 
-		// the blur row, recomputed here from the seeded noise: the best sigma of the grid by mean PSNR
+		// the blur row, recomputed here from the seeded noise: the best sigma of
+		// the grid by mean PSNR
 		double bestPsnr = Double.NEGATIVE_INFINITY, bestSsim = 0, bestSigma = 0;
 		for (double sigma : DenoisingProtocol.BLUR_SIGMAS) {
 			double psnr = 0, ssim = 0;
@@ -111,12 +132,13 @@ class EvaluationTest {
 				RasterImage im = images.get(i);
 				float[] clean = unit(im);
 				Planes noisy = new Planes(1, im.height(), im.width(), clean.clone());
-				TrainingDegradations.addGaussianNoise(noisy, 15 / 255.0, new SplittableRandom(TaskProtocol
-					.streamSeed(SEED, 1, i)));
-				float[] blurred = TaskProtocol.clip(Baselines.gaussianBlur(noisy.values(), im.height(), im
-					.width(), sigma));
+				TrainingDegradations.addGaussianNoise(noisy, 15 / 255.0,
+					new SplittableRandom(TaskProtocol.streamSeed(SEED, 1, i)));
+				float[] blurred = TaskProtocol.clip(Baselines.gaussianBlur(noisy
+					.values(), im.height(), im.width(), sigma));
 				psnr += Metrics.psnr(clean, blurred, 1) / images.size();
-				ssim += Metrics.ssim(clean, blurred, 1, im.height(), im.width(), 1) / images.size();
+				ssim += Metrics.ssim(clean, blurred, 1, im.height(), im.width(), 1) /
+					images.size();
 			}
 			if (psnr > bestPsnr) {
 				bestPsnr = psnr;
@@ -130,131 +152,164 @@ class EvaluationTest {
 		assertEquals(bestPsnr, blur.psnr(), 1e-9);
 		assertEquals(bestSsim, blur.ssim(), 1e-9);
 		EvaluationReport.Comparison first = r.comparisons().get(0);
-		assertEquals(first.model().psnr() - first.bestBaseline().psnr(), first.psnrGain(), 0);
-		assertTrue(first.psnrGain() < 0, "doing nothing loses to the best baseline");
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("favours the baseline")), r.notes()
-			.toString());
+		assertEquals(first.model().psnr() - first.bestBaseline().psnr(), first
+			.psnrGain(), 0);
+		assertTrue(first.psnrGain() < 0,
+			"doing nothing loses to the best baseline");
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains(
+			"favours the baseline")), r.notes().toString());
 
-		EvaluationReport again = Evaluation.evaluate(identity, "smooth", ImageSource.of(images), null,
-			null, options(), ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport again = Evaluation.evaluate(identity, "smooth", ImageSource
+			.of(images), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none());
 		assertEquals(r.toCsv(), again.toCsv(), "seeded");
-		assertTrue(r.toCsv().startsWith("dataset,task,condition,method,kind,psnr_db,ssim,n\n" +
-			"smooth,denoise,gaussian sigma=15/255," + identity.name() + ",model,"), r.toCsv());
+		assertTrue(r.toCsv().startsWith(
+			"dataset,task,condition,method,kind,psnr_db,ssim,n\n" +
+				"smooth,denoise,gaussian sigma=15/255," + identity.name() + ",model,"),
+			r.toCsv());
 	}
 
 	/**
-	 * Tuning images choose each baseline's parameter by its mean PSNR there, never on the evaluated
-	 * images: the rows say so, and the blur is the best of its grid on the tuning image.
+	 * Tuning images choose each baseline's parameter by its mean PSNR there,
+	 * never on the evaluated images: the rows say so, and the blur is the best of
+	 * its grid on the tuning image.
 	 */
 	@Test
 	void baselinesAreTunedOnTheTuningImagesAlone() {
-		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
-			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null, null));
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "id.onnx").toString(), new ModelOverrides(TaskKind.DENOISE, null,
+				null, null, null, null));
 		RasterImage tune = smooth(40, 36, 7);
-		EvaluationReport r = Evaluation.evaluate(identity, "smooth", ImageSource.of(List.of(smooth(40, 36,
-			0))), null, null, options().withTuning(new EvaluationOptions.Tuning("tune", ImageSource.of(List
-				.of(tune)))), ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport r = Evaluation.evaluate(identity, "smooth", ImageSource.of(
+			List.of(smooth(40, 36, 0))), null, null, options().withTuning(
+				new EvaluationOptions.Tuning("tune", ImageSource.of(List.of(tune)))),
+			ProgressListener.NONE, CancellationToken.none());
 		List<String> methods = r.scores().stream().filter(s -> s.condition().equals(
 			"gaussian sigma=25/255")).map(Score::method).toList();
 		assertEquals(8, methods.size(), methods.toString());
-		assertTrue(methods.subList(2, 3).get(0).startsWith("gaussian blur sigma=") && methods.get(2)
-			.endsWith(" (tuned on tune)"), methods.toString());
+		assertTrue(methods.subList(2, 3).get(0).startsWith(
+			"gaussian blur sigma=") && methods.get(2).endsWith(" (tuned on tune)"),
+			methods.toString());
 		for (String m : methods.subList(5, 8))
 			assertTrue(m.endsWith(" (tuned on tune)"), m);
-		// the blur's sigma, chosen here on the tuning image with its own noise stream
+		// the blur's sigma, chosen here on the tuning image with its own noise
+		// stream
 		float[] clean = unit(tune);
 		double bestPsnr = Double.NEGATIVE_INFINITY, bestSigma = 0;
 		for (double sigma : DenoisingProtocol.BLUR_SIGMAS) {
 			Planes noisy = new Planes(1, 36, 40, clean.clone());
-			TrainingDegradations.addGaussianNoise(noisy, 25 / 255.0, new SplittableRandom(TaskProtocol
-				.streamSeed(SEED, 1001, 0)));
-			double psnr = Metrics.psnr(clean, TaskProtocol.clip(Baselines.gaussianBlur(noisy.values(), 36,
-				40, sigma)), 1);
+			TrainingDegradations.addGaussianNoise(noisy, 25 / 255.0,
+				new SplittableRandom(TaskProtocol.streamSeed(SEED, 1001, 0)));
+			double psnr = Metrics.psnr(clean, TaskProtocol.clip(Baselines
+				.gaussianBlur(noisy.values(), 36, 40, sigma)), 1);
 			if (psnr > bestPsnr) {
 				bestPsnr = psnr;
 				bestSigma = sigma;
 			}
 		}
-		assertEquals("gaussian blur sigma=" + Numbers.compact(bestSigma) + " (tuned on tune)", methods.get(
-			2));
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("never the evaluated ones")), r.notes()
-			.toString());
+		assertEquals("gaussian blur sigma=" + Numbers.compact(bestSigma) +
+			" (tuned on tune)", methods.get(2));
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains(
+			"never the evaluated ones")), r.notes().toString());
 	}
 
 	/**
-	 * An image that carries its point sources gets peak, flux and faint-recall scores: the clean
-	 * image keeps them all, an identity model scores exactly the noisy input, and the CSV has the
-	 * extra columns.
+	 * An image that carries its point sources gets peak, flux and faint-recall
+	 * scores: the clean image keeps them all, an identity model scores exactly
+	 * the noisy input, and the CSV has the extra columns.
 	 */
 	@Test
 	void imagesWithPointSourcesAreScoredOnThem() {
-		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
-			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null, null));
-		List<org.fijigan.core.dataset.PointSource> sources = PointSourceFidelityTest.sources();
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "id.onnx").toString(), new ModelOverrides(TaskKind.DENOISE, null,
+				null, null, null, null));
+		List<org.fijigan.core.dataset.PointSource> sources = PointSourceFidelityTest
+			.sources();
 		float[] v = PointSourceFidelityTest.render(sources, 1);
-		RasterImage image = new RasterImage(PointSourceFidelityTest.W, PointSourceFidelityTest.H, 1, 1, 1,
-			PixelType.FLOAT32, new Object[] { v }).setTitle("spots");
-		// the evaluation maps the image's own min-max to [0, 1]; sources keep their positions
+		RasterImage image = new RasterImage(PointSourceFidelityTest.W,
+			PointSourceFidelityTest.H, 1, 1, 1, PixelType.FLOAT32, new Object[] { v })
+			.setTitle("spots");
+		// the evaluation maps the image's own min-max to [0, 1]; sources keep their
+		// positions
 		image.properties().put(org.fijigan.core.dataset.PointSource.PROPERTY,
 			org.fijigan.core.dataset.PointSource.format(sources));
-		EvaluationReport r = Evaluation.evaluate(identity, "spots", ImageSource.of(List.of(image)), null,
-			null, options(), ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport r = Evaluation.evaluate(identity, "spots", ImageSource.of(
+			List.of(image)), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none());
 		assertTrue(r.hasPointSources());
-		for (String c : r.scores().stream().map(Score::condition).distinct().toList()) {
+		for (String c : r.scores().stream().map(Score::condition).distinct()
+			.toList())
+		{
 			Map<String, Score> m = byMethod(r.scores(), c);
-			assertEquals(9, m.size(), "the clean image is a reference row: " + m.keySet());
+			assertEquals(9, m.size(), "the clean image is a reference row: " + m
+				.keySet());
 			EvaluationReport.PointScores clean = m.get("clean image").points();
 			assertEquals(1, clean.peakRatio(), 1e-9);
 			assertEquals(1, clean.fluxRatio(), 1e-9);
 			assertEquals(1, clean.faintRecall(), 0);
 			assertEquals(sources.size() - 1, clean.sources());
 			assertTrue(Double.isNaN(m.get("clean image").psnr()));
-			assertEquals(m.get("noisy input").points(), m.get(identity.name()).points(), c);
+			assertEquals(m.get("noisy input").points(), m.get(identity.name())
+				.points(), c);
 		}
 		String csv = r.toCsv();
-		assertTrue(csv.startsWith("dataset,task,condition,method,kind,psnr_db,ssim,n,peak_ratio," +
-			"flux_ratio,faint_recall,sources,faint_sources\n"), csv);
+		assertTrue(csv.startsWith(
+			"dataset,task,condition,method,kind,psnr_db,ssim,n,peak_ratio," +
+				"flux_ratio,faint_recall,sources,faint_sources\n"), csv);
 		assertTrue(csv.contains(",clean image,reference,,,1,1,1,1,"), csv);
 	}
 
 	@Test
-	void aNearestNeighbourSuperResolutionModelScoresWhatNearestEnlargementGives() {
-		Path file = OnnxModels.builder().input("x", "N,1,H,W").initializer("scales", new float[] { 1, 1,
-			2, 2 }, 4).node("Resize", "x,,scales", "y", OnnxModels.attrString("mode", "nearest"),
-				OnnxModels.attrString("coordinate_transformation_mode", "asymmetric"), OnnxModels
-					.attrString("nearest_mode", "floor")).output("y", "N,1,?,?").metadata(
-						"fiji-gan.task", "super-resolution").metadata("fiji-gan.scale", "2").metadata(
-							"fiji-gan.halo", "2").write(dir, "nearest.onnx");
+	void
+		aNearestNeighbourSuperResolutionModelScoresWhatNearestEnlargementGives()
+	{
+		Path file = OnnxModels.builder().input("x", "N,1,H,W").initializer("scales",
+			new float[] { 1, 1, 2, 2 }, 4).node("Resize", "x,,scales", "y", OnnxModels
+				.attrString("mode", "nearest"), OnnxModels.attrString(
+					"coordinate_transformation_mode", "asymmetric"), OnnxModels
+						.attrString("nearest_mode", "floor")).output("y", "N,1,?,?")
+			.metadata("fiji-gan.task", "super-resolution").metadata("fiji-gan.scale",
+				"2").metadata("fiji-gan.halo", "2").write(dir, "nearest.onnx");
 		ModelDescriptor sr = ModelLoader.load(file.toString(), ModelOverrides.NONE);
 		RasterImage image = smooth(41, 37, 3); // odd: cropped to 40x36
 
-		EvaluationReport r = Evaluation.evaluate(sr, "one", ImageSource.of(List.of(image)), null, null,
-			options(), ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport r = Evaluation.evaluate(sr, "one", ImageSource.of(List.of(
+			image)), null, null, options(), ProgressListener.NONE, CancellationToken
+				.none());
 
-		// the model is called "nearest" like the baseline: its row stays apart, told by its kind
-		assertEquals(List.of("nearest", "bicubic", "nearest"), r.scores().stream().map(Score::method)
-			.toList());
-		assertEquals(List.of(MethodKind.MODEL, MethodKind.BASELINE, MethodKind.BASELINE), r.scores()
-			.stream().map(Score::kind).toList());
-		assertTrue(r.scores().stream().allMatch(s -> s.condition().equals("area-averaged x2")));
-		// directly: crop to 36x40, average 2x2 blocks, repeat each as a block, shave 2 pixels
+		// the model is called "nearest" like the baseline: its row stays apart,
+		// told by its kind
+		assertEquals(List.of("nearest", "bicubic", "nearest"), r.scores().stream()
+			.map(Score::method).toList());
+		assertEquals(List.of(MethodKind.MODEL, MethodKind.BASELINE,
+			MethodKind.BASELINE), r.scores().stream().map(Score::kind).toList());
+		assertTrue(r.scores().stream().allMatch(s -> s.condition().equals(
+			"area-averaged x2")));
+		// directly: crop to 36x40, average 2x2 blocks, repeat each as a block,
+		// shave 2 pixels
 		float[] all = unit(image);
 		int h = 36, w = 40;
 		float[] hr = new float[h * w];
 		for (int y = 0; y < h; y++)
 			System.arraycopy(all, y * 41, hr, y * w, w);
-		float[] lr = TrainingDegradations.areaDownscale(new Planes(1, h, w, hr), 2).values();
+		float[] lr = TrainingDegradations.areaDownscale(new Planes(1, h, w, hr), 2)
+			.values();
 		float[] up = Baselines.nearestUpscale(lr, h / 2, w / 2, 2);
-		float[] bic = TaskProtocol.clip(Baselines.bicubicUpscale(lr, h / 2, w / 2, 2));
-		float[] ref = shave(hr, h, w, 2), near = shave(up, h, w, 2), cubic = shave(bic, h, w, 2);
-		double psnr = Metrics.psnr(ref, near, 1), ssim = Metrics.ssim(ref, near, 1, h - 4, w - 4, 1);
-		Score model = r.scores().get(0), bicubic = r.scores().get(1), nearest = r.scores().get(2);
+		float[] bic = TaskProtocol.clip(Baselines.bicubicUpscale(lr, h / 2, w / 2,
+			2));
+		float[] ref = shave(hr, h, w, 2), near = shave(up, h, w, 2), cubic = shave(
+			bic, h, w, 2);
+		double psnr = Metrics.psnr(ref, near, 1), ssim = Metrics.ssim(ref, near, 1,
+			h - 4, w - 4, 1);
+		Score model = r.scores().get(0), bicubic = r.scores().get(1), nearest = r
+			.scores().get(2);
 		assertEquals(psnr, model.psnr(), 1e-9);
 		assertEquals(ssim, model.ssim(), 1e-9);
 		assertEquals(psnr, nearest.psnr(), 1e-9);
 		assertEquals(ssim, nearest.ssim(), 1e-9);
 		assertEquals(Metrics.psnr(ref, cubic, 1), bicubic.psnr(), 1e-9);
-		assertTrue(bicubic.psnr() > psnr + 1, "bicubic beats nearest on a smooth image");
+		assertTrue(bicubic.psnr() > psnr + 1,
+			"bicubic beats nearest on a smooth image");
 		assertEquals("bicubic", r.comparisons().get(0).bestBaseline().method());
 	}
 
@@ -267,8 +322,8 @@ class EvaluationTest {
 
 	@Test
 	void harmonicFillingBeatsAModelThatFillsHolesWithGreyOnARamp() {
-		ModelDescriptor inpaint = ModelLoader.load(OnnxModels.inpaint(1).write(dir, "inpaint.onnx")
-			.toString(), ModelOverrides.NONE);
+		ModelDescriptor inpaint = ModelLoader.load(OnnxModels.inpaint(1).write(dir,
+			"inpaint.onnx").toString(), ModelOverrides.NONE);
 		int w = 64, h = 48;
 		RasterImage ramp = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
 		byte[] p = (byte[]) ramp.plane(0);
@@ -277,19 +332,23 @@ class EvaluationTest {
 				p[y * w + x] = (byte) (3 * x + y + 10);
 		List<RasterImage> images = List.of(ramp.setTitle("ramp"), smooth(w, h, 4));
 
-		EvaluationReport r = Evaluation.evaluate(inpaint, "ramps", ImageSource.of(images), null, null,
-			options(), ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport r = Evaluation.evaluate(inpaint, "ramps", ImageSource.of(
+			images), null, null, options(), ProgressListener.NONE, CancellationToken
+				.none());
 
-		assertEquals(List.of("inpaint", "harmonic fill", "biharmonic fill", "mean fill"), r.scores().stream()
-			.map(Score::method).toList());
-		Score model = r.scores().get(0), harmonic = r.scores().get(1), biharmonic = r.scores().get(2);
-		// the model puts 0.5 in every hole, the biharmonic fill solves its equation: both scores,
+		assertEquals(List.of("inpaint", "harmonic fill", "biharmonic fill",
+			"mean fill"), r.scores().stream().map(Score::method).toList());
+		Score model = r.scores().get(0), harmonic = r.scores().get(1), biharmonic =
+			r.scores().get(2);
+		// the model puts 0.5 in every hole, the biharmonic fill solves its
+		// equation: both scores,
 		// computed here from the same seeded holes
 		double psnr = 0, ssim = 0, biharmonicPsnr = 0;
 		for (int i = 0; i < images.size(); i++) {
-			float[] clean = unit(images.get(i)), filled = clean.clone(), known = clean.clone();
-			boolean[] holes = FreeFormMask.generate(w, h, 0.1, 0.3, new SplittableRandom(TaskProtocol
-				.streamSeed(SEED, 100, i)));
+			float[] clean = unit(images.get(i)), filled = clean.clone(), known = clean
+				.clone();
+			boolean[] holes = FreeFormMask.generate(w, h, 0.1, 0.3,
+				new SplittableRandom(TaskProtocol.streamSeed(SEED, 100, i)));
 			double coverage = FreeFormMask.coverage(holes);
 			assertTrue(coverage >= 0.1 && coverage <= 0.3, "coverage " + coverage);
 			for (int j = 0; j < holes.length; j++)
@@ -302,7 +361,8 @@ class EvaluationTest {
 			float[] smooth = Baselines.biharmonicFill(known, holes, h, w);
 			for (int j = 0; j < smooth.length; j++)
 				smooth[j] = Math.max(0, Math.min(1, smooth[j]));
-			biharmonicPsnr += Metrics.maskedPsnr(clean, smooth, holes, 1, h, w, 1) / 2;
+			biharmonicPsnr += Metrics.maskedPsnr(clean, smooth, holes, 1, h, w, 1) /
+				2;
 		}
 		assertEquals(psnr, model.psnr(), 1e-9);
 		assertEquals(ssim, model.ssim(), 1e-9);
@@ -311,175 +371,235 @@ class EvaluationTest {
 			assertTrue(fill.psnr() > model.psnr() + 10, fill + " vs " + model);
 			assertTrue(fill.ssim() > model.ssim(), fill + " vs " + model);
 		}
-		String best = harmonic.psnr() >= biharmonic.psnr() ? "harmonic fill" : "biharmonic fill";
+		String best = harmonic.psnr() >= biharmonic.psnr() ? "harmonic fill"
+			: "biharmonic fill";
 		assertEquals(best, r.comparisons().get(0).bestBaseline().method());
 	}
 
 	@Test
 	void aGeneratorWhoseTrainingSetHoldsItsOwnImagesIsCaughtCopying() {
-		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 0, 16, 16).write(dir, "g.onnx")
-			.toString(), ModelOverrides.NONE);
-		// training images: exactly what the evaluation will draw (seeds SEED..SEED+11); real images:
-		// other draws of the same generator, so generated and real come from one distribution
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 0, 16, 16)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		// training images: exactly what the evaluation will draw (seeds
+		// SEED..SEED+11); real images:
+		// other draws of the same generator, so generated and real come from one
+		// distribution
 		List<RasterImage> training = draws(gan, SEED, 12, null, "train");
 		List<RasterImage> real = draws(gan, 1000, 12, null, "real");
-		EvaluationOptions o = options().withNormalization(new Normalization.FixedRange(-1, 1));
+		EvaluationOptions o = options().withNormalization(
+			new Normalization.FixedRange(-1, 1));
 
-		EvaluationReport r = Evaluation.evaluate(gan, "draws", ImageSource.of(real), ImageSource.of(
-			training), null, o, ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport r = Evaluation.evaluate(gan, "draws", ImageSource.of(real),
+			ImageSource.of(training), null, o, ProgressListener.NONE,
+			CancellationToken.none());
 
 		assertEquals(TaskKind.GENERATE, r.task());
-		Map<String, Measure> m = r.measures().stream().collect(Collectors.toMap(Measure::metric,
-			Function.identity()));
+		Map<String, Measure> m = r.measures().stream().collect(Collectors.toMap(
+			Measure::metric, Function.identity()));
 		Measure fid = m.get("FID generated vs real");
 		assertEquals(12, fid.countA());
 		assertEquals(12, fid.countB());
 		assertTrue(fid.value() > 0 && Double.isFinite(fid.value()), fid.toString());
 		Measure kid = m.get("KID generated vs real (subsets of 12)");
 		assertEquals(0, kid.std(), 0, "both sets whole: one subset pair");
-		// the same numbers straight from the features: the generated images are the training ones
+		// the same numbers straight from the features: the generated images are the
+		// training ones
 		double[][] fg = r.features().features(units(training), 1, 16, 16);
 		double[][] fr = r.features().features(units(real), 1, 16, 16);
 		assertEquals(GenerativeMetrics.frechetDistance(fg, fr), fid.value(), 1e-9);
-		assertEquals(GenerativeMetrics.kernelDistance(fg, fr, TaskProtocol.streamSeed(SEED, 200, 0))
-			.mean(), kid.value(), 1e-12);
-		double precision = m.get("precision (k=3)").value(), recall = m.get("recall (k=3)").value();
-		assertTrue(precision > 0 && precision <= 1 && recall > 0 && recall <= 1, precision + " " + recall);
-		// the floor of a generator that draws training images: here it does, so the same numbers
-		assertEquals(precision, m.get("floor: precision (k=3), training vs real").value(), 0);
-		assertEquals(recall, m.get("floor: recall (k=3), training vs real").value(), 0);
+		assertEquals(GenerativeMetrics.kernelDistance(fg, fr, TaskProtocol
+			.streamSeed(SEED, 200, 0)).mean(), kid.value(), 1e-12);
+		double precision = m.get("precision (k=3)").value(), recall = m.get(
+			"recall (k=3)").value();
+		assertTrue(precision > 0 && precision <= 1 && recall > 0 && recall <= 1,
+			precision + " " + recall);
+		// the floor of a generator that draws training images: here it does, so the
+		// same numbers
+		assertEquals(precision, m.get("floor: precision (k=3), training vs real")
+			.value(), 0);
+		assertEquals(recall, m.get("floor: recall (k=3), training vs real").value(),
+			0);
 		assertEquals(6, m.get("floor: FID real half vs half").countA());
 		assertTrue(m.containsKey("floor: FID real vs training"));
 		assertEquals(12, m.get("near-copies of training images").value(), 0);
-		assertTrue(m.get("near-copy threshold: 1st percentile of real-to-training RMS distance")
+		assertTrue(m.get(
+			"near-copy threshold: 1st percentile of real-to-training RMS distance")
 			.value() > 0.01);
-		assertEquals(0, m.get("nearest-training RMS distance, generated: min").value(), 0);
-		assertTrue(m.get("nearest-training RMS distance, real: min").value() > 0.01);
+		assertEquals(0, m.get("nearest-training RMS distance, generated: min")
+			.value(), 0);
+		assertTrue(m.get("nearest-training RMS distance, real: min")
+			.value() > 0.01);
 		assertEquals(12, r.nearCopies().size());
 		for (int i = 0; i < 12; i++) {
 			assertEquals("train" + i, r.nearCopies().get(i).trainingImage());
 			assertEquals(SEED + i, r.nearCopies().get(i).seed());
 		}
-		assertTrue(r.features().description().contains("fitted on 12 training images, not Inception"), r
-			.features().description());
-		assertTrue(r.toCsv().startsWith("dataset,task,condition,metric,value,std,n_a,n_b\ndraws," +
-			"generate,all,FID generated vs real,"), r.toCsv());
+		assertTrue(r.features().description().contains(
+			"fitted on 12 training images, not Inception"), r.features()
+				.description());
+		assertTrue(r.toCsv().startsWith(
+			"dataset,task,condition,metric,value,std,n_a,n_b\ndraws," +
+				"generate,all,FID generated vs real,"), r.toCsv());
 
 		// the same features, given: the same numbers
-		EvaluationReport again = Evaluation.evaluate(gan, "draws", ImageSource.of(real), ImageSource.of(
-			training), r.features(), o, ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport again = Evaluation.evaluate(gan, "draws", ImageSource.of(
+			real), ImageSource.of(training), r.features(), o, ProgressListener.NONE,
+			CancellationToken.none());
 		assertEquals(r.toCsv(), again.toCsv());
 	}
 
 	@Test
 	void aConditionalGeneratorIsMeasuredPerClassFolder() {
-		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16).write(dir, "c.onnx")
-			.toString(), ModelOverrides.NONE);
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16)
+			.write(dir, "c.onnx").toString(), ModelOverrides.NONE);
 		List<RasterImage> real = new ArrayList<>(draws(gan, 500, 6, 0L, "0/real"));
 		real.addAll(draws(gan, 600, 6, 1L, "1/real"));
-		// the evaluation draws class "0" from seeds SEED..SEED+5 and class "1" from SEED+6..SEED+11
-		List<RasterImage> training = new ArrayList<>(draws(gan, SEED, 6, 0L, "0/train"));
+		// the evaluation draws class "0" from seeds SEED..SEED+5 and class "1" from
+		// SEED+6..SEED+11
+		List<RasterImage> training = new ArrayList<>(draws(gan, SEED, 6, 0L,
+			"0/train"));
 		training.addAll(draws(gan, SEED + 6, 6, 1L, "1/train"));
-		EvaluationOptions o = options().withNormalization(new Normalization.FixedRange(-1, 1));
+		EvaluationOptions o = options().withNormalization(
+			new Normalization.FixedRange(-1, 1));
 
-		EvaluationReport r = GenerationEvaluation.evaluate(gan, "classes", ImageSource.of(real), ImageSource.of(
-			training), null, o, ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "classes",
+			ImageSource.of(real), ImageSource.of(training), null, o,
+			ProgressListener.NONE, CancellationToken.none());
 
-		assertEquals(List.of("0", "1", "all classes"), r.measures().stream().map(Measure::condition)
-			.distinct().toList());
+		assertEquals(List.of("0", "1", "all classes"), r.measures().stream().map(
+			Measure::condition).distinct().toList());
 		assertEquals(12, r.nearCopies().size());
 		for (EvaluationReport.NearCopy c : r.nearCopies()) {
 			assertEquals(0, c.distance(), 0);
-			assertTrue(c.trainingImage().startsWith(c.condition() + "/train"), c.toString());
+			assertTrue(c.trainingImage().startsWith(c.condition() + "/train"), c
+				.toString());
 		}
-		assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan, "flat", ImageSource.of(draws(
-			gan, 1, 4, 0L, "noclass")), null, null, o, ProgressListener.NONE, CancellationToken.none()));
+		assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan,
+			"flat", ImageSource.of(draws(gan, 1, 4, 0L, "noclass")), null, null, o,
+			ProgressListener.NONE, CancellationToken.none()));
 	}
 
 	@Test
-	void utilityTrainsOnRealSyntheticAndBothAndCatchesAGeneratorThatDrawsTheWrongClass() {
-		// a generator that ignores its latent: one image per class (tanh of the bias plus the class's
-		// embedding), and real images drawn from it, 10 training and 6 held-out per class
-		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "u.onnx")
-			.toString(), ModelOverrides.NONE);
-		EvaluationOptions o = options().withNormalization(new Normalization.FixedRange(-1, 1))
-			.withUtilityRepeats(3);
-		List<RasterImage> training = new ArrayList<>(draws(gan, 1000, 10, 0L, "0/t"));
+	void
+		utilityTrainsOnRealSyntheticAndBothAndCatchesAGeneratorThatDrawsTheWrongClass()
+	{
+		// a generator that ignores its latent: one image per class (tanh of the
+		// bias plus the class's
+		// embedding), and real images drawn from it, 10 training and 6 held-out per
+		// class
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16, 0)
+			.write(dir, "u.onnx").toString(), ModelOverrides.NONE);
+		EvaluationOptions o = options().withNormalization(
+			new Normalization.FixedRange(-1, 1)).withUtilityRepeats(3);
+		List<RasterImage> training = new ArrayList<>(draws(gan, 1000, 10, 0L,
+			"0/t"));
 		training.addAll(draws(gan, 2000, 10, 1L, "1/t"));
 		List<RasterImage> real = new ArrayList<>(draws(gan, 3000, 6, 0L, "0/r"));
 		real.addAll(draws(gan, 4000, 6, 1L, "1/r"));
-		EvaluationReport r = GenerationEvaluation.evaluate(gan, "u", ImageSource.of(real), ImageSource
-			.of(training), null, o, ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "u", ImageSource.of(
+			real), ImageSource.of(training), null, o, ProgressListener.NONE,
+			CancellationToken.none());
 		Map<String, Measure> m = utilityRows(r);
-		assertEquals(1, m.get("all classes: utility: accuracy, trained on real").value());
-		assertEquals(1, m.get("all classes: utility: accuracy, trained on synthetic (TSTR)").value());
-		assertEquals(1, m.get("all classes: utility: accuracy, trained on real + synthetic").value());
-		assertEquals(0, m.get("all classes: utility: accuracy, trained on real").std());
-		assertEquals(0, m.get("all classes: utility: accuracy gain of real + synthetic over real")
+		assertEquals(1, m.get("all classes: utility: accuracy, trained on real")
 			.value());
-		assertEquals(0.5, m.get("all classes: utility: chance accuracy (always the largest class)")
+		assertEquals(1, m.get(
+			"all classes: utility: accuracy, trained on synthetic (TSTR)").value());
+		assertEquals(1, m.get(
+			"all classes: utility: accuracy, trained on real + synthetic").value());
+		assertEquals(0, m.get("all classes: utility: accuracy, trained on real")
+			.std());
+		assertEquals(0, m.get(
+			"all classes: utility: accuracy gain of real + synthetic over real")
 			.value());
-		Measure tstr = m.get("all classes: utility: accuracy, trained on synthetic (TSTR)");
-		assertEquals(20, tstr.countA()); // as many synthetic images as training images
+		assertEquals(0.5, m.get(
+			"all classes: utility: chance accuracy (always the largest class)")
+			.value());
+		Measure tstr = m.get(
+			"all classes: utility: accuracy, trained on synthetic (TSTR)");
+		assertEquals(20, tstr.countA()); // as many synthetic images as training
+																			// images
 		assertEquals(12, tstr.countB());
-		assertEquals(1, m.get("1: utility: recall, trained on synthetic (TSTR)").value());
-		assertEquals(10, m.get("1: utility: recall, trained on synthetic (TSTR)").countA());
-		assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("utility: multinomial logistic")));
+		assertEquals(1, m.get("1: utility: recall, trained on synthetic (TSTR)")
+			.value());
+		assertEquals(10, m.get("1: utility: recall, trained on synthetic (TSTR)")
+			.countA());
+		assertTrue(r.notes().stream().anyMatch(n -> n.startsWith(
+			"utility: multinomial logistic")));
 
-		// the real images' folders swapped: the generator draws the other class of every folder.
-		// Trained on real, the classifier learns the swap; trained on synthetic it is always wrong;
-		// with both, every image appears with both labels and the bootstrap's larger class wins: half
-		List<RasterImage> swappedTraining = new ArrayList<>(draws(gan, 1000, 10, 0L, "1/t"));
+		// the real images' folders swapped: the generator draws the other class of
+		// every folder.
+		// Trained on real, the classifier learns the swap; trained on synthetic it
+		// is always wrong;
+		// with both, every image appears with both labels and the bootstrap's
+		// larger class wins: half
+		List<RasterImage> swappedTraining = new ArrayList<>(draws(gan, 1000, 10, 0L,
+			"1/t"));
 		swappedTraining.addAll(draws(gan, 2000, 10, 1L, "0/t"));
-		List<RasterImage> swappedReal = new ArrayList<>(draws(gan, 3000, 6, 0L, "1/r"));
+		List<RasterImage> swappedReal = new ArrayList<>(draws(gan, 3000, 6, 0L,
+			"1/r"));
 		swappedReal.addAll(draws(gan, 4000, 6, 1L, "0/r"));
-		Map<String, Measure> w = utilityRows(GenerationEvaluation.evaluate(gan, "w", ImageSource.of(
-			swappedReal), ImageSource.of(swappedTraining), null, o, ProgressListener.NONE, CancellationToken
-				.none()));
-		assertEquals(1, w.get("all classes: utility: accuracy, trained on real").value());
-		assertEquals(0, w.get("all classes: utility: accuracy, trained on synthetic (TSTR)").value());
-		assertEquals(0.5, w.get("all classes: utility: accuracy, trained on real + synthetic").value());
-		assertEquals(-0.5, w.get("all classes: utility: accuracy gain of real + synthetic over real")
+		Map<String, Measure> w = utilityRows(GenerationEvaluation.evaluate(gan, "w",
+			ImageSource.of(swappedReal), ImageSource.of(swappedTraining), null, o,
+			ProgressListener.NONE, CancellationToken.none()));
+		assertEquals(1, w.get("all classes: utility: accuracy, trained on real")
+			.value());
+		assertEquals(0, w.get(
+			"all classes: utility: accuracy, trained on synthetic (TSTR)").value());
+		assertEquals(0.5, w.get(
+			"all classes: utility: accuracy, trained on real + synthetic").value());
+		assertEquals(-0.5, w.get(
+			"all classes: utility: accuracy gain of real + synthetic over real")
 			.value());
 
-		GanException unconditional = assertThrows(GanException.class, () -> GenerationEvaluation
-			.evaluate(ModelLoader.load(OnnxModels.generator(8, 0, 16, 16).write(dir, "n.onnx").toString(),
-				ModelOverrides.NONE), "n", ImageSource.of(real), ImageSource.of(training), null, o,
+		GanException unconditional = assertThrows(GanException.class,
+			() -> GenerationEvaluation.evaluate(ModelLoader.load(OnnxModels.generator(
+				8, 0, 16, 16).write(dir, "n.onnx").toString(), ModelOverrides.NONE),
+				"n", ImageSource.of(real), ImageSource.of(training), null, o,
 				ProgressListener.NONE, CancellationToken.none()));
-		assertTrue(unconditional.getMessage().endsWith(" is not class-conditional"), unconditional
-			.getMessage());
-		assertEquals("the utility measure needs the training images (the real-only classifier trains " +
-			"on them)", assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan, "u",
-				ImageSource.of(real), null, null, o, ProgressListener.NONE, CancellationToken.none()))
-					.getMessage());
+		assertTrue(unconditional.getMessage().endsWith(" is not class-conditional"),
+			unconditional.getMessage());
+		assertEquals(
+			"the utility measure needs the training images (the real-only classifier trains " +
+				"on them)", assertThrows(GanException.class, () -> GenerationEvaluation
+					.evaluate(gan, "u", ImageSource.of(real), null, null, o,
+						ProgressListener.NONE, CancellationToken.none())).getMessage());
 	}
 
 	/** The utility rows of a report by "condition: metric". */
 	private static Map<String, Measure> utilityRows(EvaluationReport r) {
-		return r.measures().stream().filter(x -> x.metric().startsWith("utility")).collect(Collectors
-			.toMap(x -> x.condition() + ": " + x.metric(), Function.identity()));
+		return r.measures().stream().filter(x -> x.metric().startsWith("utility"))
+			.collect(Collectors.toMap(x -> x.condition() + ": " + x.metric(), Function
+				.identity()));
 	}
 
 	@Test
 	void brightnessAndVarietyInPixelSpace() {
-		List<float[]> generated = List.of(new float[] { 0, 0 }, new float[] { 1, 1 }, new float[] { 1,
-			1 });
+		List<float[]> generated = List.of(new float[] { 0, 0 }, new float[] { 1,
+			1 }, new float[] { 1, 1 });
 		List<float[]> real = List.of(new float[] { 0, 1 }, new float[] { 1, 0 });
-		Map<String, Measure> m = GenerationProtocol.appearance("d", "c", generated, real).stream().collect(
-			Collectors.toMap(Measure::metric, Function.identity()));
+		Map<String, Measure> m = GenerationProtocol.appearance("d", "c", generated,
+			real).stream().collect(Collectors.toMap(Measure::metric, Function
+				.identity()));
 		assertEquals(2 / 3.0, m.get("mean intensity, generated").value(), 1e-12);
-		assertEquals(Math.sqrt(1 / 3.0), m.get("mean intensity, generated").std(), 1e-12);
+		assertEquals(Math.sqrt(1 / 3.0), m.get("mean intensity, generated").std(),
+			1e-12);
 		assertEquals(0.5, m.get("mean intensity, real").value(), 1e-12);
-		assertEquals(4 / 3.0, m.get("mean intensity: generated / real").value(), 1e-12);
+		assertEquals(4 / 3.0, m.get("mean intensity: generated / real").value(),
+			1e-12);
 		// pairs (0,1) 1, (0,2) 1, (1,2) 0; real: one pair at sqrt((1 + 1) / 2) = 1
-		assertEquals(2 / 3.0, m.get("pairwise RMS distance, generated").value(), 1e-12);
+		assertEquals(2 / 3.0, m.get("pairwise RMS distance, generated").value(),
+			1e-12);
 		assertEquals(1, m.get("pairwise RMS distance, real").value(), 1e-12);
-		assertEquals(2 / 3.0, m.get("diversity: generated / real pairwise RMS distance").value(), 1e-12);
+		assertEquals(2 / 3.0, m.get(
+			"diversity: generated / real pairwise RMS distance").value(), 1e-12);
 		assertEquals(3, m.get("pairwise RMS distance, real").countA());
 		assertEquals(2, m.get("pairwise RMS distance, real").countB());
 	}
 
-	/** Model-range ([-1, 1]) float images as the evaluation normalises them: (v + 1) / 2. */
+	/**
+	 * Model-range ([-1, 1]) float images as the evaluation normalises them: (v +
+	 * 1) / 2.
+	 */
 	private static List<float[]> units(List<RasterImage> images) {
 		List<float[]> out = new ArrayList<>();
 		for (RasterImage image : images) {
@@ -491,27 +611,32 @@ class EvaluationTest {
 		return out;
 	}
 
-	/** {@code n} float images drawn from {@code gan} with seeds {@code seed..}, titled prefix + i. */
-	private static List<RasterImage> draws(ModelDescriptor gan, long seed, int n, Long label,
-		String prefix)
+	/**
+	 * {@code n} float images drawn from {@code gan} with seeds {@code seed..},
+	 * titled prefix + i.
+	 */
+	private static List<RasterImage> draws(ModelDescriptor gan, long seed, int n,
+		Long label, String prefix)
 	{
-		RasterImage stack = Generator.run(gan, new GenerateOptions(n, seed, label == null ? null : label
-			.intValue(), null, null, true, DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
-				.none()).image();
+		RasterImage stack = Generator.run(gan, new GenerateOptions(n, seed,
+			label == null ? null : label.intValue(), null, null, true, DeviceSpec.CPU,
+			1), ProgressListener.NONE, CancellationToken.none()).image();
 		List<RasterImage> out = new ArrayList<>();
 		for (int i = 0; i < n; i++)
-			out.add(new RasterImage(stack.width(), stack.height(), 1, 1, 1, PixelType.FLOAT32,
-				new Object[] { ((float[]) stack.plane(0, i, 0)).clone() }).setTitle(prefix + i));
+			out.add(new RasterImage(stack.width(), stack.height(), 1, 1, 1,
+				PixelType.FLOAT32, new Object[] { ((float[]) stack.plane(0, i, 0))
+					.clone() }).setTitle(prefix + i));
 		return out;
 	}
 
 	@Test
 	void aGenericImageToImageModelHasNoProtocol() {
-		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(dir, "id.onnx")
-			.toString(), ModelOverrides.NONE.withTask(TaskKind.IMAGE_TO_IMAGE));
-		GanException e = assertThrows(GanException.class, () -> Evaluation.evaluate(identity, "x",
-			ImageSource.of(List.of(smooth(20, 20, 0))), null, null, options(), ProgressListener.NONE,
-			CancellationToken.none()));
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "id.onnx").toString(), ModelOverrides.NONE.withTask(
+				TaskKind.IMAGE_TO_IMAGE));
+		GanException e = assertThrows(GanException.class, () -> Evaluation.evaluate(
+			identity, "x", ImageSource.of(List.of(smooth(20, 20, 0))), null, null,
+			options(), ProgressListener.NONE, CancellationToken.none()));
 		assertTrue(e.getMessage().contains("--task"), e.getMessage());
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MemorisationTest {
+
 	private static List<float[]> images(int n, int length, long seed) {
 		Random r = new Random(seed);
 		List<float[]> out = new ArrayList<>();
@@ -30,9 +32,11 @@ class MemorisationTest {
 		float[] nearCopy = training.get(1).clone();
 		for (int j = 0; j < nearCopy.length; j++)
 			nearCopy[j] += (j % 2 == 0 ? 0.001f : -0.001f);
-		List<float[]> generated = List.of(training.get(3).clone(), images(1, 64, 3).get(0), nearCopy);
+		List<float[]> generated = List.of(training.get(3).clone(), images(1, 64, 3)
+			.get(0), nearCopy);
 
-		Memorisation.Report r = Memorisation.check(generated, training, names, heldOut);
+		Memorisation.Report r = Memorisation.check(generated, training, names,
+			heldOut);
 
 		Memorisation.Nearest copy = r.nearest().get(0);
 		assertEquals(3, copy.training());
@@ -44,7 +48,8 @@ class MemorisationTest {
 		assertTrue(r.nearest().get(2).nearCopy());
 		assertFalse(r.nearest().get(1).nearCopy());
 		assertEquals(2, r.nearCopies().size());
-		// the reference: each held-out image's nearest training distance, by brute force
+		// the reference: each held-out image's nearest training distance, by brute
+		// force
 		for (int i = 0; i < heldOut.size(); i++) {
 			double best = Double.POSITIVE_INFINITY;
 			for (float[] t : training) {
@@ -55,16 +60,20 @@ class MemorisationTest {
 			}
 			assertEquals(best, r.heldOutDistances()[i], 1e-12);
 		}
-		assertEquals(Memorisation.percentile(r.heldOutDistances(), 1), r.threshold(), 0);
-		assertTrue(r.threshold() > 0.2, "random images are far apart: " + r.threshold());
+		assertEquals(Memorisation.percentile(r.heldOutDistances(), 1), r
+			.threshold(), 0);
+		assertTrue(r.threshold() > 0.2, "random images are far apart: " + r
+			.threshold());
 		assertEquals(0, r.minGenerated(), 0);
 		assertEquals(0.001, r.medianGenerated(), 1e-6);
 	}
 
 	@Test
 	void percentileInterpolatesAsNumPy() {
-		assertEquals(2.5, Memorisation.percentile(new double[] { 4, 1, 3, 2 }, 50), 0);
-		assertEquals(0.1, Memorisation.percentile(new double[] { 10, 0 }, 1), 1e-15);
+		assertEquals(2.5, Memorisation.percentile(new double[] { 4, 1, 3, 2 }, 50),
+			0);
+		assertEquals(0.1, Memorisation.percentile(new double[] { 10, 0 }, 1),
+			1e-15);
 		assertEquals(7, Memorisation.percentile(new double[] { 7 }, 1), 0);
 		assertTrue(Double.isNaN(Memorisation.percentile(new double[0], 1)));
 	}
@@ -72,8 +81,8 @@ class MemorisationTest {
 	@Test
 	void withoutHeldOutImagesNothingIsFlagged() {
 		List<float[]> training = images(3, 16, 5);
-		Memorisation.Report r = Memorisation.check(List.of(training.get(0)), training, List.of("a", "b",
-			"c"), List.of());
+		Memorisation.Report r = Memorisation.check(List.of(training.get(0)),
+			training, List.of("a", "b", "c"), List.of());
 		assertTrue(Double.isNaN(r.threshold()));
 		assertFalse(r.nearest().get(0).nearCopy());
 		assertEquals("a", r.nearest().get(0).trainingName());

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -15,10 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PcaFeaturesTest {
+
 	@TempDir
 	Path dir;
 
-	/** {@code n} images that are random mixtures of three fixed patterns plus a constant. */
+	/**
+	 * {@code n} images that are random mixtures of three fixed patterns plus a
+	 * constant.
+	 */
 	private static List<float[]> mixtures(int n, int h, int w, long seed) {
 		Random r = new Random(seed);
 		float[][] patterns = new float[3][h * w];
@@ -33,7 +38,8 @@ class PcaFeaturesTest {
 			double a = r.nextGaussian(), b = r.nextGaussian(), c = r.nextGaussian();
 			float[] v = new float[h * w];
 			for (int j = 0; j < v.length; j++)
-				v[j] = (float) (0.5 + a * patterns[0][j] + 0.5 * b * patterns[1][j] + 0.2 * c * patterns[2][j]);
+				v[j] = (float) (0.5 + a * patterns[0][j] + 0.5 * b * patterns[1][j] +
+					0.2 * c * patterns[2][j]);
 			out.add(v);
 		}
 		return out;
@@ -41,7 +47,8 @@ class PcaFeaturesTest {
 
 	@Test
 	void threePatternsGiveThreeOrthonormalComponentsThatSpanTheImages() {
-		List<float[]> images = mixtures(30, 12, 10, 1); // 30 images of 120 pixels: the Gram path
+		List<float[]> images = mixtures(30, 12, 10, 1); // 30 images of 120 pixels:
+																										// the Gram path
 		PcaFeatures f = PcaFeatures.fit(images, 1, 12, 10, 64, 0, "test images");
 		assertEquals(3, f.components());
 		assertArrayEquals(new int[] { 1, 12, 10 }, f.grid());
@@ -52,7 +59,8 @@ class PcaFeaturesTest {
 					dot += (double) f.component(k)[j] * f.component(l)[j];
 				assertEquals(k == l ? 1 : 0, dot, 1e-5);
 			}
-		// every image is the mean plus its features times the components, over the scale
+		// every image is the mean plus its features times the components, over the
+		// scale
 		double[][] features = f.features(images, 1, 12, 10);
 		double[] mean = new double[120];
 		for (float[] v : images)
@@ -65,14 +73,15 @@ class PcaFeaturesTest {
 					v += features[i][k] * f.component(k)[j] / f.scale();
 				assertEquals(images.get(i)[j], v, 1e-4, "image " + i + " pixel " + j);
 			}
-		// the scale gives the fitted images' features a variance of 1 per component on average
+		// the scale gives the fitted images' features a variance of 1 per component
+		// on average
 		double squares = 0;
 		for (double[] row : features)
 			for (double v : row)
 				squares += v * v;
 		assertEquals(1, squares / (3 * 29), 1e-5);
-		assertTrue(f.description().contains("not Inception") && f.description().contains(
-			"30 test images"), f.description());
+		assertTrue(f.description().contains("not Inception") && f.description()
+			.contains("30 test images"), f.description());
 	}
 
 	@Test
@@ -105,7 +114,8 @@ class PcaFeaturesTest {
 					lambda += cc[i] * c[i];
 				}
 				for (int i = 0; i < 16; i++)
-					assertEquals(lambda * c[i], cc[i], 1e-4 * lambda, "n " + n + " component " + k);
+					assertEquals(lambda * c[i], cc[i], 1e-4 * lambda, "n " + n +
+						" component " + k);
 				assertTrue(lambda <= previous * (1 + 1e-6), "largest variance first");
 				previous = lambda;
 			}
@@ -115,19 +125,25 @@ class PcaFeaturesTest {
 	@Test
 	void savedFeaturesLoadToTheSameNumbersAndTheFitIsDeterministic() {
 		List<float[]> images = mixtures(20, 128, 128, 2); // averaged 2x2 to 64x64
-		PcaFeatures f = PcaFeatures.fit(images, 1, 128, 128, 64, 5, "training images");
+		PcaFeatures f = PcaFeatures.fit(images, 1, 128, 128, 64, 5,
+			"training images");
 		assertArrayEquals(new int[] { 1, 64, 64 }, f.grid());
 		Path file = dir.resolve("features.npy");
 		f.save(file, false);
 		PcaFeatures loaded = PcaFeatures.load(file);
 		assertEquals(f.components(), loaded.components());
 		for (float[] image : images.subList(0, 3))
-			assertArrayEquals(f.features(image, 1, 128, 128), loaded.features(image, 1, 128, 128), 0);
-		PcaFeatures again = PcaFeatures.fit(images, 1, 128, 128, 64, 5, "training images");
+			assertArrayEquals(f.features(image, 1, 128, 128), loaded.features(image,
+				1, 128, 128), 0);
+		PcaFeatures again = PcaFeatures.fit(images, 1, 128, 128, 64, 5,
+			"training images");
 		for (int k = 0; k < f.components(); k++)
 			assertArrayEquals(f.component(k), again.component(k), 0);
-		assertThrows(GanException.class, () -> f.save(file, false), "an existing file is kept");
-		assertThrows(GanException.class, () -> f.features(new float[100 * 100], 1, 100, 100));
-		assertThrows(GanException.class, () -> f.features(new float[3 * 128 * 128], 3, 128, 128));
+		assertThrows(GanException.class, () -> f.save(file, false),
+			"an existing file is kept");
+		assertThrows(GanException.class, () -> f.features(new float[100 * 100], 1,
+			100, 100));
+		assertThrows(GanException.class, () -> f.features(new float[3 * 128 * 128],
+			3, 128, 128));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Peak, flux and faint-source recall of point sources with known positions. */
 class PointSourceFidelityTest {
+
 	static final int W = 96, H = 80;
 
 	/** Gaussian spots on a flat background of 0.1, scaled by {@code gain}. */
@@ -23,19 +25,25 @@ class PointSourceFidelityTest {
 			for (int y = 0; y < H; y++)
 				for (int x = 0; x < W; x++) {
 					double d2 = (x - s.x()) * (x - s.x()) + (y - s.y()) * (y - s.y());
-					v[y * W + x] += (float) (gain * s.amplitude() * Math.exp(-d2 / (2 * s.sigma() * s.sigma())));
+					v[y * W + x] += (float) (gain * s.amplitude() * Math.exp(-d2 / (2 * s
+						.sigma() * s.sigma())));
 				}
 		return v;
 	}
 
-	/** A grid of well separated sources: bright (0.6) and faint (0.08) in turn, one near the border. */
+	/**
+	 * A grid of well separated sources: bright (0.6) and faint (0.08) in turn,
+	 * one near the border.
+	 */
 	static List<PointSource> sources() {
 		List<PointSource> list = new ArrayList<>();
 		int k = 0;
 		for (int y = 14; y < H - 10; y += 16)
 			for (int x = 14; x < W - 10; x += 16)
-				list.add(new PointSource(x + 0.3, y - 0.2, 1.2, k++ % 2 == 0 ? 0.6 : 0.08, false));
-		list.add(new PointSource(2, 40, 1.2, 0.6, false)); // its ring leaves the image: not counted
+				list.add(new PointSource(x + 0.3, y - 0.2, 1.2, k++ % 2 == 0 ? 0.6
+					: 0.08, false));
+		list.add(new PointSource(2, 40, 1.2, 0.6, false)); // its ring leaves the
+																												// image: not counted
 		return list;
 	}
 
@@ -43,9 +51,12 @@ class PointSourceFidelityTest {
 	void theCleanImageKeepsEverythingAndDimmedSpotsShowTheirDimming() {
 		List<PointSource> sources = sources();
 		float[] clean = render(sources, 1);
-		PointSourceFidelity.Reference ref = PointSourceFidelity.reference(clean, H, W, sources);
-		assertEquals(sources.size() - 1, ref.counted().size(), "the one at the border is left out");
-		assertNull(PointSourceFidelity.peakAndFlux(clean, H, W, sources.get(sources.size() - 1)));
+		PointSourceFidelity.Reference ref = PointSourceFidelity.reference(clean, H,
+			W, sources);
+		assertEquals(sources.size() - 1, ref.counted().size(),
+			"the one at the border is left out");
+		assertNull(PointSourceFidelity.peakAndFlux(clean, H, W, sources.get(sources
+			.size() - 1)));
 		int faint = 0;
 		for (int k = 0; k < ref.counted().size(); k++)
 			faint += ref.isFaint(k) ? 1 : 0;
@@ -54,30 +65,38 @@ class PointSourceFidelityTest {
 		PointSourceFidelity.Tally same = PointSourceFidelity.measure(ref, clean);
 		assertEquals(1, same.peakRatio(), 1e-12);
 		assertEquals(1, same.fluxRatio(), 1e-12);
-		assertEquals(1, same.faintRecall(), 0, "on a flat background every faint spot is found");
-		// the flux of a Gaussian spot inside 2.5 sigma: amp 2 pi sigma^2 (1 - exp(-2.5^2 / 2)), less a
+		assertEquals(1, same.faintRecall(), 0,
+			"on a flat background every faint spot is found");
+		// the flux of a Gaussian spot inside 2.5 sigma: amp 2 pi sigma^2 (1 -
+		// exp(-2.5^2 / 2)), less a
 		// little for the pixels' discreteness
 		double[] pf = PointSourceFidelity.peakAndFlux(clean, H, W, sources.get(0));
-		assertEquals(0.6 * 2 * Math.PI * 1.44 * (1 - Math.exp(-3.125)), pf[1], 0.06 * pf[1]);
+		assertEquals(0.6 * 2 * Math.PI * 1.44 * (1 - Math.exp(-3.125)), pf[1],
+			0.06 * pf[1]);
 
-		PointSourceFidelity.Tally dimmed = PointSourceFidelity.measure(ref, render(sources, 0.6));
-		assertEquals(0.6, dimmed.peakRatio(), 1e-5, "the background is flat: exactly the gain");
+		PointSourceFidelity.Tally dimmed = PointSourceFidelity.measure(ref, render(
+			sources, 0.6));
+		assertEquals(0.6, dimmed.peakRatio(), 1e-5,
+			"the background is flat: exactly the gain");
 		assertEquals(0.6, dimmed.fluxRatio(), 1e-5);
-		PointSourceFidelity.Tally erased = PointSourceFidelity.measure(ref, render(List.of(), 1));
+		PointSourceFidelity.Tally erased = PointSourceFidelity.measure(ref, render(
+			List.of(), 1));
 		assertEquals(0, erased.peakRatio(), 1e-6);
 		assertEquals(0, erased.faintRecall(), 0, "nothing to find");
 
 		// a blur keeps the flux in a wide enough aperture but lowers the peaks
 		float[] blurred = Baselines.gaussianBlur(clean, H, W, 1.5);
 		PointSourceFidelity.Tally b = PointSourceFidelity.measure(ref, blurred);
-		assertTrue(b.peakRatio() < 0.5 && b.fluxRatio() > 0.7 && b.fluxRatio() < 1, b.toString());
+		assertTrue(b.peakRatio() < 0.5 && b.fluxRatio() > 0.7 && b.fluxRatio() < 1,
+			b.toString());
 	}
 
 	@Test
 	void noiseCostsFaintDetectionsAtTheFixedFalsePositiveRate() {
 		List<PointSource> sources = sources();
 		float[] clean = render(sources, 1);
-		PointSourceFidelity.Reference ref = PointSourceFidelity.reference(clean, H, W, sources);
+		PointSourceFidelity.Reference ref = PointSourceFidelity.reference(clean, H,
+			W, sources);
 		Random r = new Random(3);
 		float[] noisy = clean.clone(), veryNoisy = clean.clone();
 		for (int i = 0; i < noisy.length; i++) {
@@ -85,10 +104,14 @@ class PointSourceFidelityTest {
 			noisy[i] += (float) (0.01 * g);
 			veryNoisy[i] += (float) (0.12 * g);
 		}
-		assertEquals(1, PointSourceFidelity.measure(ref, noisy).faintRecall(), 0, "a little noise");
+		assertEquals(1, PointSourceFidelity.measure(ref, noisy).faintRecall(), 0,
+			"a little noise");
 		double lost = PointSourceFidelity.measure(ref, veryNoisy).faintRecall();
-		assertTrue(lost < 0.8, "at 1.5x the faint peaks' noise most faint spots drown: " + lost);
-		// the budget: 7 false positives in 96x80 pixels; pure noise finds no source but the budget
-		assertEquals(7, (int) Math.floor(PointSourceFidelity.FALSE_POSITIVES_PER_PIXEL * W * H));
+		assertTrue(lost < 0.8,
+			"at 1.5x the faint peaks' noise most faint spots drown: " + lost);
+		// the budget: 7 false positives in 96x80 pixels; pure noise finds no source
+		// but the budget
+		assertEquals(7, (int) Math.floor(
+			PointSourceFidelity.FALSE_POSITIVES_PER_PIXEL * W * H));
 	}
 }

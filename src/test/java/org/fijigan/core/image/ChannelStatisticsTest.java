@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -5,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 class ChannelStatisticsTest {
+
 	@Test
 	void percentilesInterpolateLikeNumpyForIntegerAndFloatData() {
 		// values 0..99 over two slices of a 10x5 image
@@ -29,8 +31,11 @@ class ChannelStatisticsTest {
 
 	@Test
 	void onePlaneOrSeveralChannelsTogetherAndInvertedCdfPercentiles() {
-		// channel 0: slice 0 holds 0..49, slice 1 holds 50..99; channel 1: 1000 + the same
-		for (PixelType type : new PixelType[] { PixelType.UINT16, PixelType.FLOAT32 }) {
+		// channel 0: slice 0 holds 0..49, slice 1 holds 50..99; channel 1: 1000 +
+		// the same
+		for (PixelType type : new PixelType[] { PixelType.UINT16,
+			PixelType.FLOAT32 })
+		{
 			RasterImage img = RasterImage.allocate(10, 5, 2, 2, 1, type);
 			for (int c = 0; c < 2; c++)
 				for (int z = 0; z < 2; z++) {
@@ -44,23 +49,29 @@ class ChannelStatisticsTest {
 			assertEquals(74.5, slice1.mean(), 1e-9);
 			// population std of 50 consecutive integers: sqrt((50^2 - 1) / 12)
 			assertEquals(Math.sqrt((2500 - 1) / 12.0), slice1.std(), 1e-9);
-			// numpy.percentile(np.arange(50, 100), 25, method="inverted_cdf") = 62 (rank ceil(12.5) - 1 = 12)
+			// numpy.percentile(np.arange(50, 100), 25, method="inverted_cdf") = 62
+			// (rank ceil(12.5) - 1 = 12)
 			assertEquals(62, slice1.percentileInvertedCdf(25));
 			assertEquals(50, slice1.percentileInvertedCdf(0));
 			assertEquals(99, slice1.percentileInvertedCdf(100));
-			ChannelStatistics both = ChannelStatistics.of(img, new int[] { 0, 1 }, -1);
+			ChannelStatistics both = ChannelStatistics.of(img, new int[] { 0, 1 },
+				-1);
 			assertEquals(200, both.count());
 			assertEquals(549.5, both.mean(), 1e-9);
-			assertEquals(99, both.percentileInvertedCdf(50)); // rank 99 of 0..99, 1000..1099
+			assertEquals(99, both.percentileInvertedCdf(50)); // rank 99 of 0..99,
+																												// 1000..1099
 		}
 	}
 
 	@Test
 	void pooledStatisticsAreThoseOfTheImagesTakenTogether() {
-		// 0..49 in one image, 50..99 in the other: pooled, they are the 0..99 of the test above
-		for (PixelType type : new PixelType[] { PixelType.UINT16, PixelType.FLOAT32 }) {
-			RasterImage a = RasterImage.allocate(10, 5, 1, 1, 1, type), b = RasterImage.allocate(10, 5, 1, 1,
-				1, type);
+		// 0..49 in one image, 50..99 in the other: pooled, they are the 0..99 of
+		// the test above
+		for (PixelType type : new PixelType[] { PixelType.UINT16,
+			PixelType.FLOAT32 })
+		{
+			RasterImage a = RasterImage.allocate(10, 5, 1, 1, 1, type), b =
+				RasterImage.allocate(10, 5, 1, 1, 1, type);
 			for (int i = 0; i < 50; i++) {
 				if (type == PixelType.UINT16) {
 					((short[]) a.plane(0))[i] = (short) i;
@@ -71,12 +82,14 @@ class ChannelStatisticsTest {
 					((float[]) b.plane(0))[i] = 50 + i;
 				}
 			}
-			ChannelStatistics s = ChannelStatistics.pooled(java.util.List.of(ChannelStatistics.of(b, 0),
-				ChannelStatistics.of(a, 0)));
+			ChannelStatistics s = ChannelStatistics.pooled(java.util.List.of(
+				ChannelStatistics.of(b, 0), ChannelStatistics.of(a, 0)));
 			assertEquals(0.99, s.percentile(1), 1e-9, type.name());
 			assertEquals(98.802, s.percentile(99.8), 1e-9);
 			assertEquals(49.5, s.mean(), 1e-9);
-			assertEquals(Math.sqrt((100 * 100 - 1) / 12.0), s.std(), 1e-9); // population std of 0..99
+			assertEquals(Math.sqrt((100 * 100 - 1) / 12.0), s.std(), 1e-9); // population
+																																			// std of
+																																			// 0..99
 			assertEquals(0, s.min());
 			assertEquals(99, s.max());
 			assertEquals(100, s.count());

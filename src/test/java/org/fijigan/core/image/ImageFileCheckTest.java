@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,16 +24,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Image files that lie about their size, built byte by byte: each is refused with one line naming
- * the file and the reason, before a reader allocates what the header declares; the honest
- * versions of the same files pass.
+ * Image files that lie about their size, built byte by byte: each is refused
+ * with one line naming the file and the reason, before a reader allocates what
+ * the header declares; the honest versions of the same files pass.
  */
 public class ImageFileCheckTest {
+
 	@TempDir
 	Path dir;
 
-	/** A TIFF of one image directory, classic or BigTIFF, in either byte order. */
+	/**
+	 * A TIFF of one image directory, classic or BigTIFF, in either byte order.
+	 */
 	public static final class Tiff {
+
 		final boolean big;
 		final ByteOrder order;
 		final List<long[]> entries = new ArrayList<>(); // tag, type, values...
@@ -43,7 +48,9 @@ public class ImageFileCheckTest {
 			this.order = order;
 		}
 
-		/** {@code type} 3 SHORT, 4 LONG, 16 LONG8, 2 ASCII (values are the bytes). */
+		/**
+		 * {@code type} 3 SHORT, 4 LONG, 16 LONG8, 2 ASCII (values are the bytes).
+		 */
 		Tiff tag(int tag, int type, long... values) {
 			long[] e = new long[values.length + 2];
 			e[0] = tag;
@@ -62,13 +69,14 @@ public class ImageFileCheckTest {
 		}
 
 		/**
-		 * The file; the values of tags 273 and 324 (strip and tile offsets) are taken relative to
-		 * the start of {@link #data}, which follows the directory and its external values.
+		 * The file; the values of tags 273 and 324 (strip and tile offsets) are
+		 * taken relative to the start of {@link #data}, which follows the directory
+		 * and its external values.
 		 */
 		public byte[] bytes() {
 			entries.sort((a, b) -> Long.compare(a[0], b[0]));
-			int head = big ? 16 : 8, countBytes = big ? 8 : 2, entryBytes = big ? 20 : 12, next = big ? 8
-				: 4, inline = big ? 8 : 4;
+			int head = big ? 16 : 8, countBytes = big ? 8 : 2, entryBytes = big ? 20
+				: 12, next = big ? 8 : 4, inline = big ? 8 : 4;
 			int ifdEnd = head + countBytes + entries.size() * entryBytes + next;
 			int external = 0;
 			for (long[] e : entries) {
@@ -79,7 +87,8 @@ public class ImageFileCheckTest {
 			ByteBuffer b = ByteBuffer.allocate(dataAt + data.length).order(order);
 			b.put(order == ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M');
 			b.put(order == ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M');
-			if (big) b.putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(head);
+			if (big) b.putShort((short) 43).putShort((short) 8).putShort((short) 0)
+				.putLong(head);
 			else b.putShort((short) 42).putInt(head);
 			if (big) b.putLong(entries.size());
 			else b.putShort((short) entries.size());
@@ -109,31 +118,26 @@ public class ImageFileCheckTest {
 			return b.array();
 		}
 
-		static int size(int type) {
-			return switch (type) {
-				case 3 -> 2;
-				case 4 -> 4;
-				case 16 -> 8;
-				default -> 1;
-			};
-		}
+		static int size(
+			int type)
+		{return switch(type){case 3->2;case 4->4;case 16->8;default->1;};}
 
-		static void put(ByteBuffer b, int at, int type, long v) {
-			switch (type) {
-				case 3 -> b.putShort(at, (short) v);
-				case 4 -> b.putInt(at, (int) v);
-				case 16 -> b.putLong(at, v);
-				default -> b.put(at, (byte) v);
-			}
-		}
+		static void put(ByteBuffer b, int at, int type,
+			long v)
+		{switch(type){case 3->b.putShort(at,(short)v);case 4->b.putInt(at,(int)v);case 16->b.putLong(at,v);default->b.put(at,(byte)v);}}
 	}
 
-	/** An uncompressed 8-bit grey image of w x h pixels in one strip, with its pixels. */
-	public static Tiff grey(boolean big, ByteOrder order, long w, long h, int stripBytes, byte[] pixels) {
+	/**
+	 * An uncompressed 8-bit grey image of w x h pixels in one strip, with its
+	 * pixels.
+	 */
+	public static Tiff grey(boolean big, ByteOrder order, long w, long h,
+		int stripBytes, byte[] pixels)
+	{
 		int offsetType = big ? 16 : 4;
-		Tiff t = new Tiff(big, order).tag(256, 4, w).tag(257, 4, h).tag(258, 3, 8).tag(259, 3, 1).tag(
-			262, 3, 1).tag(273, offsetType, 0).tag(277, 3, 1).tag(278, 4, h).tag(279, offsetType,
-				stripBytes);
+		Tiff t = new Tiff(big, order).tag(256, 4, w).tag(257, 4, h).tag(258, 3, 8)
+			.tag(259, 3, 1).tag(262, 3, 1).tag(273, offsetType, 0).tag(277, 3, 1).tag(
+				278, 4, h).tag(279, offsetType, stripBytes);
 		t.data = pixels;
 		return t;
 	}
@@ -143,9 +147,11 @@ public class ImageFileCheckTest {
 	}
 
 	String refusal(Path file) {
-		GanException e = assertThrows(GanException.class, () -> ImageFileCheck.check(file, "input"));
+		GanException e = assertThrows(GanException.class, () -> ImageFileCheck
+			.check(file, "input"));
 		assertEquals(1, e.getMessage().lines().count(), e.getMessage());
-		assertTrue(e.getMessage().startsWith("input " + file + " is "), e.getMessage());
+		assertTrue(e.getMessage().startsWith("input " + file + " is "), e
+			.getMessage());
 		return e.getMessage();
 	}
 
@@ -154,29 +160,40 @@ public class ImageFileCheckTest {
 		byte[] pixels = new byte[64 * 48];
 		new Random(1).nextBytes(pixels);
 		for (boolean big : new boolean[] { false, true })
-			for (ByteOrder order : new ByteOrder[] { ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN }) {
-				Path f = write("ok.tif", grey(big, order, 64, 48, pixels.length, pixels).bytes());
+			for (ByteOrder order : new ByteOrder[] { ByteOrder.LITTLE_ENDIAN,
+				ByteOrder.BIG_ENDIAN })
+			{
+				Path f = write("ok.tif", grey(big, order, 64, 48, pixels.length, pixels)
+					.bytes());
 				ImageFileCheck.check(f, "input"); // no exception
 			}
 	}
 
 	@Test
-	void aTiny186ByteTiffClaiming4000x4000IsRefusedInEveryVariant() throws IOException {
+	void aTiny186ByteTiffClaiming4000x4000IsRefusedInEveryVariant()
+		throws IOException
+	{
 		for (boolean big : new boolean[] { false, true })
-			for (ByteOrder order : new ByteOrder[] { ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN }) {
-				byte[] b = grey(big, order, 4000, 4000, 16_000_000, new byte[40]).bytes();
+			for (ByteOrder order : new ByteOrder[] { ByteOrder.LITTLE_ENDIAN,
+				ByteOrder.BIG_ENDIAN })
+			{
+				byte[] b = grey(big, order, 4000, 4000, 16_000_000, new byte[40])
+					.bytes();
 				Path f = write("lie.tif", b);
 				String m = refusal(f);
-				assertTrue(m.contains("is truncated or damaged: image 1 (4000x4000, 8 bits per pixel) " +
-					"needs 16,000,000 bytes of pixels in strip 1 from byte "), m);
-				assertTrue(m.endsWith("but the file ends at byte " + String.format("%,d", b.length)), m);
+				assertTrue(m.contains(
+					"is truncated or damaged: image 1 (4000x4000, 8 bits per pixel) " +
+						"needs 16,000,000 bytes of pixels in strip 1 from byte "), m);
+				assertTrue(m.endsWith("but the file ends at byte " + String.format(
+					"%,d", b.length)), m);
 			}
 	}
 
 	@Test
 	void aTiffCutInHalfIsRefused() throws IOException {
 		byte[] pixels = new byte[64 * 64];
-		byte[] whole = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, pixels.length, pixels).bytes();
+		byte[] whole = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, pixels.length,
+			pixels).bytes();
 		Path f = write("half.tif", Arrays.copyOf(whole, whole.length / 2));
 		assertTrue(refusal(f).contains("needs 4,096 bytes of pixels in strip 1"));
 	}
@@ -184,18 +201,21 @@ public class ImageFileCheckTest {
 	@Test
 	void aStripSmallerThanItsRowsIsRefused() throws IOException {
 		byte[] pixels = new byte[64 * 64];
-		Path f = write("short-strip.tif", grey(false, ByteOrder.BIG_ENDIAN, 64, 64, 100, pixels)
-			.bytes());
-		assertTrue(refusal(f).endsWith("its strip 1 holds 100 bytes where its pixels need 4,096"));
+		Path f = write("short-strip.tif", grey(false, ByteOrder.BIG_ENDIAN, 64, 64,
+			100, pixels).bytes());
+		assertTrue(refusal(f).endsWith(
+			"its strip 1 holds 100 bytes where its pixels need 4,096"));
 	}
 
 	@Test
 	void aStripOrTileListThatIsTooShortIsRefused() throws IOException {
 		// 64 rows in strips of 16 rows need four strips; the file lists one
-		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, 1024, new byte[64 * 64]);
+		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, 1024, new byte[64 *
+			64]);
 		t.entries.removeIf(e -> e[0] == 278);
 		t.tag(278, 3, 16);
-		assertTrue(refusal(write("strips.tif", t.bytes())).contains("needs 4 strips but lists 1"));
+		assertTrue(refusal(write("strips.tif", t.bytes())).contains(
+			"needs 4 strips but lists 1"));
 	}
 
 	@Test
@@ -206,26 +226,33 @@ public class ImageFileCheckTest {
 			offsets[i] = 256L * i;
 			counts[i] = 256;
 		}
-		Tiff t = new Tiff(true, ByteOrder.BIG_ENDIAN).tag(256, 3, 40).tag(257, 3, 20).tag(258, 3, 8)
-			.tag(259, 3, 1).tag(277, 3, 1).tag(322, 3, 16).tag(323, 3, 16).tag(324, 16, offsets).tag(325,
-				16, counts);
+		Tiff t = new Tiff(true, ByteOrder.BIG_ENDIAN).tag(256, 3, 40).tag(257, 3,
+			20).tag(258, 3, 8).tag(259, 3, 1).tag(277, 3, 1).tag(322, 3, 16).tag(323,
+				3, 16).tag(324, 16, offsets).tag(325, 16, counts);
 		t.data = new byte[6 * 256];
 		ImageFileCheck.check(write("tiles.tif", t.bytes()), "input");
 		byte[] whole = t.bytes();
-		String m = refusal(write("tiles-cut.tif", Arrays.copyOf(whole, whole.length - 100)));
+		String m = refusal(write("tiles-cut.tif", Arrays.copyOf(whole,
+			whole.length - 100)));
 		assertTrue(m.contains("needs 256 bytes of pixels in tile 6"), m);
 	}
 
 	@Test
-	void compressedDataThatCannotHoldTheDeclaredPixelsIsRefused() throws IOException {
-		// 200 bytes of PackBits can decode to at most 12,800 bytes, not 30000 x 30000
-		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 30000, 30000, 200, new byte[200]);
+	void compressedDataThatCannotHoldTheDeclaredPixelsIsRefused()
+		throws IOException
+	{
+		// 200 bytes of PackBits can decode to at most 12,800 bytes, not 30000 x
+		// 30000
+		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 30000, 30000, 200,
+			new byte[200]);
 		t.entries.removeIf(e -> e[0] == 259);
 		t.tag(259, 3, 32773);
 		String m = refusal(write("bomb.tif", t.bytes()));
-		assertTrue(m.endsWith("declares 900,000,000 bytes of pixels, more than its 200 bytes of " +
-			"PackBits data can hold (at most 12,800)"), m);
-		// ... while an honest 64x64 PackBits image (64 runs of 64 equal bytes: 2 bytes each) passes
+		assertTrue(m.endsWith(
+			"declares 900,000,000 bytes of pixels, more than its 200 bytes of " +
+				"PackBits data can hold (at most 12,800)"), m);
+		// ... while an honest 64x64 PackBits image (64 runs of 64 equal bytes: 2
+		// bytes each) passes
 		Tiff ok = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, 128, new byte[128]);
 		ok.entries.removeIf(e -> e[0] == 259);
 		ok.tag(259, 3, 32773);
@@ -237,30 +264,40 @@ public class ImageFileCheckTest {
 		Tiff t = grey(false, ByteOrder.BIG_ENDIAN, 8, 8, 64, new byte[3 * 64]);
 		t.text(270, "ImageJ=1.54p\nimages=5\nslices=5\n");
 		String m = refusal(write("stack.tif", t.bytes()));
-		assertTrue(m.contains("it is an ImageJ stack of 5 planes like image 1 (8x8, 8 bits per " +
-			"pixel), 320 bytes from byte"), m);
+		assertTrue(m.contains(
+			"it is an ImageJ stack of 5 planes like image 1 (8x8, 8 bits per " +
+				"pixel), 320 bytes from byte"), m);
 		t.data = new byte[5 * 64];
 		ImageFileCheck.check(write("stack-ok.tif", t.bytes()), "input");
 	}
 
 	@Test
 	void aDirectoryLoopAndADirectoryBeyondTheEndAreRefused() throws IOException {
-		byte[] b = grey(false, ByteOrder.LITTLE_ENDIAN, 4, 4, 16, new byte[16]).bytes();
+		byte[] b = grey(false, ByteOrder.LITTLE_ENDIAN, 4, 4, 16, new byte[16])
+			.bytes();
 		int entries = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getShort(8);
-		ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(8 + 2 + entries * 12, 8); // next: itself
-		assertTrue(refusal(write("loop.tif", b)).endsWith("its image directories form a loop"));
-		byte[] far = grey(false, ByteOrder.LITTLE_ENDIAN, 4, 4, 16, new byte[16]).bytes();
+		ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(8 + 2 + entries *
+			12, 8); // next: itself
+		assertTrue(refusal(write("loop.tif", b)).endsWith(
+			"its image directories form a loop"));
+		byte[] far = grey(false, ByteOrder.LITTLE_ENDIAN, 4, 4, 16, new byte[16])
+			.bytes();
 		ByteBuffer.wrap(far).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 1_000_000);
-		assertTrue(refusal(write("far.tif", far)).contains("image directory 1 is said to start at " +
-			"byte 1,000,000, beyond its end"));
+		assertTrue(refusal(write("far.tif", far)).contains(
+			"image directory 1 is said to start at " +
+				"byte 1,000,000, beyond its end"));
 	}
 
 	/** A PNG: signature, IHDR, the given IDAT chunks, IEND. */
-	static byte[] png(int w, int h, int colour, int depth, byte[]... idat) throws IOException {
+	static byte[] png(int w, int h, int colour, int depth, byte[]... idat)
+		throws IOException
+	{
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.write(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
-		ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) depth).put(
-			(byte) colour).put((byte) 0).put((byte) 0).put((byte) 0);
+		out.write(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
+			'\n' });
+		ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put(
+			(byte) depth).put((byte) colour).put((byte) 0).put((byte) 0).put(
+				(byte) 0);
 		chunk(out, "IHDR", ihdr.array());
 		for (byte[] d : idat)
 			chunk(out, "IDAT", d);
@@ -268,7 +305,9 @@ public class ImageFileCheckTest {
 		return out.toByteArray();
 	}
 
-	static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+	static void chunk(ByteArrayOutputStream out, String type, byte[] data)
+		throws IOException
+	{
 		byte[] t = type.getBytes(StandardCharsets.ISO_8859_1);
 		out.write(ByteBuffer.allocate(4).putInt(data.length).array());
 		out.write(t);
@@ -304,35 +343,43 @@ public class ImageFileCheckTest {
 		ImageFileCheck.check(write("ok.png", ok), "input");
 
 		String cut = refusal(write("cut.png", Arrays.copyOf(ok, ok.length - 30)));
-		assertTrue(cut.contains(" is truncated: chunk 'IDAT' at byte 33 needs "), cut);
+		assertTrue(cut.contains(" is truncated: chunk 'IDAT' at byte 33 needs "),
+			cut);
 
 		byte[] flipped = ok.clone();
 		flipped[45] ^= 0x10;
-		assertTrue(refusal(write("crc.png", flipped)).endsWith("chunk 'IDAT' at byte 33 fails its CRC " +
-			"check"));
+		assertTrue(refusal(write("crc.png", flipped)).endsWith(
+			"chunk 'IDAT' at byte 33 fails its CRC " + "check"));
 
 		byte[] badFilter = rows(32, 16);
 		badFilter[3 * 33] = 9; // row 4
-		assertTrue(refusal(write("filter.png", png(32, 16, 0, 8, deflate(badFilter)))).endsWith(
-			"row 4 has filter type 9; PNG has 0 to 4"));
+		assertTrue(refusal(write("filter.png", png(32, 16, 0, 8, deflate(
+			badFilter)))).endsWith("row 4 has filter type 9; PNG has 0 to 4"));
 	}
 
 	@Test
 	void aPngClaimingMorePixelsThanItsDataHoldIsRefused() throws IOException {
-		// the rows of 32x16 under a header claiming 30000x30000: a valid stream, far too short
-		String m = refusal(write("lie.png", png(30000, 30000, 0, 8, deflate(rows(32, 16)))));
-		assertTrue(m.endsWith("is truncated: its pixel data hold 528 of the 900,030,000 bytes its " +
-			"30000x30000, 8-bit header declares"), m);
+		// the rows of 32x16 under a header claiming 30000x30000: a valid stream,
+		// far too short
+		String m = refusal(write("lie.png", png(30000, 30000, 0, 8, deflate(rows(32,
+			16)))));
+		assertTrue(m.endsWith(
+			"is truncated: its pixel data hold 528 of the 900,030,000 bytes its " +
+				"30000x30000, 8-bit header declares"), m);
 	}
 
-	/** A minimal baseline JPEG structure: SOI, SOF0 (w x h, one component), SOS, data, EOI. */
+	/**
+	 * A minimal baseline JPEG structure: SOI, SOF0 (w x h, one component), SOS,
+	 * data, EOI.
+	 */
 	static byte[] jpeg(int w, int h, int scanBytes, boolean eoi) {
 		ByteBuffer b = ByteBuffer.allocate(2 + 13 + 10 + scanBytes + 2);
 		b.put((byte) 0xff).put((byte) 0xd8);
-		b.put((byte) 0xff).put((byte) 0xc0).putShort((short) 11).put((byte) 8).putShort((short) h)
-			.putShort((short) w).put((byte) 1).put((byte) 1).put((byte) 0x11).put((byte) 0);
-		b.put((byte) 0xff).put((byte) 0xda).putShort((short) 8).put((byte) 1).put((byte) 1).put(
-			(byte) 0).put((byte) 0).put((byte) 63).put((byte) 0);
+		b.put((byte) 0xff).put((byte) 0xc0).putShort((short) 11).put((byte) 8)
+			.putShort((short) h).putShort((short) w).put((byte) 1).put((byte) 1).put(
+				(byte) 0x11).put((byte) 0);
+		b.put((byte) 0xff).put((byte) 0xda).putShort((short) 8).put((byte) 1).put(
+			(byte) 1).put((byte) 0).put((byte) 0).put((byte) 63).put((byte) 0);
 		for (int i = 0; i < scanBytes; i++)
 			b.put((byte) 0x5a);
 		if (eoi) b.put((byte) 0xff).put((byte) 0xd9);
@@ -341,33 +388,42 @@ public class ImageFileCheckTest {
 
 	@Test
 	void aJpegWithoutItsEndOrWithTooLittleDataIsRefused() throws IOException {
-		ImageFileCheck.check(write("ok.jpg", jpeg(64, 64, 16, true)), "input"); // 64 blocks, 16 bytes
+		ImageFileCheck.check(write("ok.jpg", jpeg(64, 64, 16, true)), "input"); // 64
+																																						// blocks,
+																																						// 16
+																																						// bytes
 		assertTrue(refusal(write("cut.jpg", jpeg(64, 64, 16, false))).endsWith(
 			"before its end-of-image marker"));
 		String m = refusal(write("lie.jpg", jpeg(60000, 60000, 16, true)));
-		assertTrue(m.endsWith("its header declares 56,250,000 blocks of 8x8 pixels, which need at " +
-			"least 14,062,500 bytes of image data, but it holds 16"), m);
+		assertTrue(m.endsWith(
+			"its header declares 56,250,000 blocks of 8x8 pixels, which need at " +
+				"least 14,062,500 bytes of image data, but it holds 16"), m);
 	}
 
 	@Test
-	void aNiftiHeaderDeclaringMoreVoxelsThanTheFileHoldsIsRefusedBeforeReading() throws IOException {
+	void aNiftiHeaderDeclaringMoreVoxelsThanTheFileHoldsIsRefusedBeforeReading()
+		throws IOException
+	{
 		RasterImage image = RasterImage.allocate(16, 8, 1, 4, 1, PixelType.UINT16);
 		Path whole = dir.resolve("whole.nii");
 		Nifti.write(whole, false, image, "d", null);
 		byte[] b = Files.readAllBytes(whole);
 		Path cut = write("cut.nii", Arrays.copyOf(b, b.length - 100));
 		GanException e = assertThrows(GanException.class, () -> Nifti.read(cut));
-		assertEquals("cut.nii is truncated: its header declares 16x8x4x1 voxels of 2 bytes up to " +
-			"byte " + String.format("%,d", b.length) + ", but the file has " + String.format("%,d", b.length -
-				100) + " bytes", e.getMessage());
+		assertEquals(
+			"cut.nii is truncated: its header declares 16x8x4x1 voxels of 2 bytes up to " +
+				"byte " + String.format("%,d", b.length) + ", but the file has " +
+				String.format("%,d", b.length - 100) + " bytes", e.getMessage());
 
 		// a 32767 x 32767 plane of doubles in a file of a few hundred bytes
 		ByteBuffer h = ByteBuffer.wrap(b.clone()).order(ByteOrder.LITTLE_ENDIAN);
-		h.putShort(40, (short) 2).putShort(42, (short) 32767).putShort(44, (short) 32767);
+		h.putShort(40, (short) 2).putShort(42, (short) 32767).putShort(44,
+			(short) 32767);
 		h.putShort(70, Nifti.DT_FLOAT64).putShort(72, (short) 64);
 		Path lie = write("lie.nii", Arrays.copyOf(h.array(), 400));
 		GanException big = assertThrows(GanException.class, () -> Nifti.read(lie));
-		assertEquals("lie.nii declares planes of 32767x32767 voxels, more than one Java array holds",
+		assertEquals(
+			"lie.nii declares planes of 32767x32767 voxels, more than one Java array holds",
 			big.getMessage());
 
 		Path gz = dir.resolve("whole.nii.gz");
@@ -375,7 +431,8 @@ public class ImageFileCheckTest {
 		byte[] z = Files.readAllBytes(gz);
 		Path cutGz = write("cut.nii.gz", Arrays.copyOf(z, z.length / 2));
 		GanException g = assertThrows(GanException.class, () -> Nifti.read(cutGz));
-		assertEquals("NIfTI file " + cutGz + " is truncated: its gzip stream ends before the voxels " +
+		assertEquals("NIfTI file " + cutGz +
+			" is truncated: its gzip stream ends before the voxels " +
 			"its header declares", g.getMessage());
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,18 +17,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NiftiTest {
+
 	@TempDir
 	Path dir;
 
-	/** 3x2 pixels, 2 slices, 16-bit: value 1000 * slice + 10 * y + x, the top value 65535. */
+	/**
+	 * 3x2 pixels, 2 slices, 16-bit: value 1000 * slice + 10 * y + x, the top
+	 * value 65535.
+	 */
 	static RasterImage sixteenBit() {
 		short[][] planes = new short[2][6];
 		for (int z = 0; z < 2; z++)
 			for (int i = 0; i < 6; i++)
 				planes[z][i] = (short) (1000 * z + 10 * (i / 3) + i % 3);
 		planes[1][5] = (short) 65535;
-		RasterImage image = new RasterImage(3, 2, 1, 2, 1, PixelType.UINT16, new Object[] { planes[0],
-			planes[1] });
+		RasterImage image = new RasterImage(3, 2, 1, 2, 1, PixelType.UINT16,
+			new Object[] { planes[0], planes[1] });
 		return image.setCalibration(new Calibration(0.5, 0.25, 2, "mm"));
 	}
 
@@ -59,10 +64,12 @@ class NiftiTest {
 		assertEquals("SYNTHETIC seed=7 class=axial", new String(b.array(), 148, 28,
 			StandardCharsets.US_ASCII));
 		assertEquals(0, b.get(148 + 28));
-		assertEquals("n+1\0", new String(b.array(), 344, 4, StandardCharsets.US_ASCII));
+		assertEquals("n+1\0", new String(b.array(), 344, 4,
+			StandardCharsets.US_ASCII));
 		assertEquals(0, b.get(348)); // no extension
 		assertEquals(352 + 2 * 6 * 2, b.capacity());
-		int[] expected = { 0, 1, 2, 10, 11, 12, 1000, 1001, 1002, 1010, 1011, 65535 };
+		int[] expected = { 0, 1, 2, 10, 11, 12, 1000, 1001, 1002, 1010, 1011,
+			65535 };
 		for (int i = 0; i < expected.length; i++)
 			assertEquals(expected[i], b.getShort(352 + 2 * i) & 0xffff, "voxel " + i);
 	}
@@ -71,7 +78,8 @@ class NiftiTest {
 	void readingGivesBackTheHeaderTheVoxelsAndTheComment() {
 		Path file = dir.resolve("b.nii.gz");
 		RasterImage image = sixteenBit();
-		Nifti.write(file, true, image, "SYNTHETIC", "fiji-gan.seed = 7\nfiji-gan.class = axial\n");
+		Nifti.write(file, true, image, "SYNTHETIC",
+			"fiji-gan.seed = 7\nfiji-gan.class = axial\n");
 
 		Nifti.Volume v = Nifti.read(file);
 
@@ -87,50 +95,62 @@ class NiftiTest {
 		assertEquals(2, r.height());
 		assertEquals(2, r.slices());
 		for (int z = 0; z < 2; z++)
-			assertArrayEquals((short[]) image.plane(0, z, 0), (short[]) r.plane(0, z, 0));
+			assertArrayEquals((short[]) image.plane(0, z, 0), (short[]) r.plane(0, z,
+				0));
 		assertEquals(new Calibration(0.5, 0.25, 2, "mm"), r.calibration());
 	}
 
 	@Test
-	void rgbFloatAndChannelsRoundTripAndTheBytesAreTheSameEveryTime() throws IOException {
-		RasterImage rgb = new RasterImage(2, 1, 1, 1, 1, PixelType.RGB, new Object[] { new int[] {
-			0xff102030, 0xffa0b0c0 } });
+	void rgbFloatAndChannelsRoundTripAndTheBytesAreTheSameEveryTime()
+		throws IOException
+	{
+		RasterImage rgb = new RasterImage(2, 1, 1, 1, 1, PixelType.RGB,
+			new Object[] { new int[] { 0xff102030, 0xffa0b0c0 } });
 		Path a = dir.resolve("rgb.nii.gz"), b = dir.resolve("rgb2.nii.gz");
 		Nifti.write(a, true, rgb, "x", null);
 		Nifti.write(b, true, rgb, "x", null);
-		assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "no time stamp in the gzip");
+		assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b),
+			"no time stamp in the gzip");
 		assertEquals(Nifti.DT_RGB24, Nifti.read(a).header().datatype());
-		assertArrayEquals(new int[] { 0xff102030, 0xffa0b0c0 }, (int[]) Nifti.read(a).image().plane(0));
+		assertArrayEquals(new int[] { 0xff102030, 0xffa0b0c0 }, (int[]) Nifti.read(
+			a).image().plane(0));
 
-		RasterImage channels = new RasterImage(2, 2, 2, 1, 1, PixelType.FLOAT32, new Object[] {
-			new float[] { 1, 2, 3, 4 }, new float[] { -1.5f, Float.NaN, 0, 7 } });
+		RasterImage channels = new RasterImage(2, 2, 2, 1, 1, PixelType.FLOAT32,
+			new Object[] { new float[] { 1, 2, 3, 4 }, new float[] { -1.5f, Float.NaN,
+				0, 7 } });
 		Path c = dir.resolve("c.nii");
 		Nifti.write(c, false, channels, "", null);
 		Nifti.Volume v = Nifti.read(c);
 		assertEquals(5, v.header().dim()[0]);
 		assertEquals(2, v.header().dim()[5]);
 		assertEquals(2, v.image().channels());
-		assertArrayEquals(new float[] { -1.5f, Float.NaN, 0, 7 }, (float[]) v.image().plane(1));
+		assertArrayEquals(new float[] { -1.5f, Float.NaN, 0, 7 }, (float[]) v
+			.image().plane(1));
 	}
 
 	@Test
 	void aSlopeOfZeroOrNotANumberMeansUnscaledValues() throws IOException {
-		// nibabel writes NaN into scl_slope and scl_inter for "no scaling"; 2 and 5 scale
+		// nibabel writes NaN into scl_slope and scl_inter for "no scaling"; 2 and 5
+		// scale
 		Path file = dir.resolve("s.nii");
 		Nifti.write(file, false, sixteenBit(), "x", null);
 		byte[] bytes = Files.readAllBytes(file);
 		ByteBuffer h = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-		float[][] cases = { { Float.NaN, Float.NaN, 1010 }, { 0, 7, 1010 }, { 2, Float.NaN, 2020 }, { 2,
-			5, 2025 } };
+		float[][] cases = { { Float.NaN, Float.NaN, 1010 }, { 0, 7, 1010 }, { 2,
+			Float.NaN, 2020 }, { 2, 5, 2025 } };
 		for (float[] c : cases) {
 			h.putFloat(112, c[0]).putFloat(116, c[1]);
 			Files.write(file, bytes);
 			RasterImage image = Nifti.read(file).image();
 			float[] v = new float[6];
 			image.readRegion(0, 1, 0, 0, 0, 3, 2, v, 0);
-			assertEquals(c[2], v[3], "slope " + c[0] + ", intercept " + c[1]); // slice 1, y 1, x 0
-			assertEquals(Float.isNaN(c[0]) || c[0] == 0 ? PixelType.UINT16 : PixelType.FLOAT32, image
-				.type());
+			assertEquals(c[2], v[3], "slope " + c[0] + ", intercept " + c[1]); // slice
+																																					// 1,
+																																					// y
+																																					// 1,
+																																					// x 0
+			assertEquals(Float.isNaN(c[0]) || c[0] == 0 ? PixelType.UINT16
+				: PixelType.FLOAT32, image.type());
 		}
 	}
 }

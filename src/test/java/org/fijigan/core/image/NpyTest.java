@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -18,15 +19,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NpyTest {
+
 	@TempDir
 	Path dir;
 
-	/** The exact bytes of {@code np.save(f, np.arange(6, dtype='<f4').reshape(2, 3))} (numpy 2.4). */
+	/**
+	 * The exact bytes of
+	 * {@code np.save(f, np.arange(6, dtype='<f4').reshape(2, 3))} (numpy 2.4).
+	 */
 	private static byte[] numpyArange() {
 		String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
-		return concat(new byte[] { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0x76, 0 },
-			(dict + " ".repeat(58) + "\n").getBytes(StandardCharsets.ISO_8859_1),
-			HexFormat.of().parseHex("000000000000803f0000004000004040000080400000a040"));
+		return concat(new byte[] { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0x76,
+			0 }, (dict + " ".repeat(58) + "\n").getBytes(StandardCharsets.ISO_8859_1),
+			HexFormat.of().parseHex(
+				"000000000000803f0000004000004040000080400000a040"));
 	}
 
 	@Test
@@ -36,16 +42,19 @@ class NpyTest {
 		assertEquals(DType.FLOAT32, array.dtype());
 		assertArrayEquals(new long[] { 2, 3 }, array.shape());
 		assertArrayEquals(new float[] { 0, 1, 2, 3, 4, 5 }, (float[]) array.data());
-		Npy.writeFloat(dir.resolve("b.npy"), new float[] { 0, 1, 2, 3, 4, 5 }, 2, 3);
+		Npy.writeFloat(dir.resolve("b.npy"), new float[] { 0, 1, 2, 3, 4, 5 }, 2,
+			3);
 		assertArrayEquals(numpyArange(), Files.readAllBytes(dir.resolve("b.npy")));
 	}
 
 	@Test
 	void readsBigEndianVersion2() {
-		// np.lib.format.write_array(f, np.array([1, -2, 300], dtype='>i2'), version=(2, 0))
+		// np.lib.format.write_array(f, np.array([1, -2, 300], dtype='>i2'),
+		// version=(2, 0))
 		String dict = "{'descr': '>i2', 'fortran_order': False, 'shape': (3,), }";
-		byte[] bytes = concat(new byte[] { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0x74, 0, 0, 0 },
-			(dict + " ".repeat(58) + "\n").getBytes(StandardCharsets.ISO_8859_1), HexFormat.of().parseHex("0001fffe012c"));
+		byte[] bytes = concat(new byte[] { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2,
+			0, 0x74, 0, 0, 0 }, (dict + " ".repeat(58) + "\n").getBytes(
+				StandardCharsets.ISO_8859_1), HexFormat.of().parseHex("0001fffe012c"));
 		NpyArray array = Npy.read(new ByteArrayInputStream(bytes));
 		assertEquals(DType.INT16, array.dtype());
 		assertArrayEquals(new long[] { 3 }, array.shape());
@@ -55,15 +64,19 @@ class NpyTest {
 	@Test
 	void roundTripsEveryDtypeExactly() {
 		long[] shape = { 2, 1, 2 };
-		List<NpyArray> arrays = List.of(new NpyArray(DType.FLOAT32, shape, new float[] { -0f, 1.5f, Float.MAX_VALUE, Float.NaN }),
-			new NpyArray(DType.FLOAT64, shape, new double[] { Math.PI, -1e300, Double.MIN_VALUE, Double.NEGATIVE_INFINITY }),
-			new NpyArray(DType.INT64, shape, new long[] { Long.MIN_VALUE, -1, 0, Long.MAX_VALUE }),
-			new NpyArray(DType.INT32, shape, new int[] { Integer.MIN_VALUE, -1, 7, Integer.MAX_VALUE }),
-			new NpyArray(DType.INT16, shape, new short[] { Short.MIN_VALUE, -1, 7, Short.MAX_VALUE }),
-			new NpyArray(DType.UINT16, shape, new short[] { 0, 1, (short) 40000, (short) 65535 }),
-			new NpyArray(DType.INT8, shape, new byte[] { -128, -1, 0, 127 }),
-			new NpyArray(DType.UINT8, shape, new byte[] { 0, 1, (byte) 200, (byte) 255 }),
-			new NpyArray(DType.BOOL, shape, new boolean[] { true, false, false, true }));
+		List<NpyArray> arrays = List.of(new NpyArray(DType.FLOAT32, shape,
+			new float[] { -0f, 1.5f, Float.MAX_VALUE, Float.NaN }), new NpyArray(
+				DType.FLOAT64, shape, new double[] { Math.PI, -1e300, Double.MIN_VALUE,
+					Double.NEGATIVE_INFINITY }), new NpyArray(DType.INT64, shape,
+						new long[] { Long.MIN_VALUE, -1, 0, Long.MAX_VALUE }), new NpyArray(
+							DType.INT32, shape, new int[] { Integer.MIN_VALUE, -1, 7,
+								Integer.MAX_VALUE }), new NpyArray(DType.INT16, shape,
+									new short[] { Short.MIN_VALUE, -1, 7, Short.MAX_VALUE }),
+			new NpyArray(DType.UINT16, shape, new short[] { 0, 1, (short) 40000,
+				(short) 65535 }), new NpyArray(DType.INT8, shape, new byte[] { -128, -1,
+					0, 127 }), new NpyArray(DType.UINT8, shape, new byte[] { 0, 1,
+						(byte) 200, (byte) 255 }), new NpyArray(DType.BOOL, shape,
+							new boolean[] { true, false, false, true }));
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (NpyArray array : arrays)
 			Npy.write(out, array);
@@ -72,23 +85,31 @@ class NpyTest {
 			NpyArray actual = Npy.read(in);
 			assertEquals(expected.dtype(), actual.dtype());
 			assertArrayEquals(shape, actual.shape());
-			assertTrue(Arrays.deepEquals(new Object[] { expected.data() }, new Object[] { actual.data() }), expected.dtype().name());
+			assertTrue(Arrays.deepEquals(new Object[] { expected.data() },
+				new Object[] { actual.data() }), expected.dtype().name());
 		}
 		assertEquals(0, in.available());
-		assertArrayEquals(new float[] { 0, 1, 200, 255 }, arrays.get(7).toFloatArray());
-		assertArrayEquals(new long[] { 0, 1, 40000, 65535 }, arrays.get(5).toLongArray());
-		assertArrayEquals(new double[] { 1, 0, 0, 1 }, arrays.get(8).toDoubleArray());
+		assertArrayEquals(new float[] { 0, 1, 200, 255 }, arrays.get(7)
+			.toFloatArray());
+		assertArrayEquals(new long[] { 0, 1, 40000, 65535 }, arrays.get(5)
+			.toLongArray());
+		assertArrayEquals(new double[] { 1, 0, 0, 1 }, arrays.get(8)
+			.toDoubleArray());
 	}
 
 	@Test
 	void writesScalarsAndLongShapes() throws IOException {
-		Npy.write(dir.resolve("s.npy"), new NpyArray(DType.FLOAT64, new long[0], new double[] { 2.5 }));
-		String header = new String(Files.readAllBytes(dir.resolve("s.npy")), 10, 55, StandardCharsets.ISO_8859_1);
-		assertEquals("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", header);
+		Npy.write(dir.resolve("s.npy"), new NpyArray(DType.FLOAT64, new long[0],
+			new double[] { 2.5 }));
+		String header = new String(Files.readAllBytes(dir.resolve("s.npy")), 10, 55,
+			StandardCharsets.ISO_8859_1);
+		assertEquals("{'descr': '<f8', 'fortran_order': False, 'shape': (), }",
+			header);
 		assertEquals(2.5, Npy.read(dir.resolve("s.npy")).toDoubleArray()[0]);
 		long[] shape = new long[22000];
 		Arrays.fill(shape, 1);
-		Npy.write(dir.resolve("v2.npy"), new NpyArray(DType.UINT8, shape, new byte[] { 9 }));
+		Npy.write(dir.resolve("v2.npy"), new NpyArray(DType.UINT8, shape,
+			new byte[] { 9 }));
 		assertEquals(2, Files.readAllBytes(dir.resolve("v2.npy"))[6]);
 		assertArrayEquals(shape, Npy.read(dir.resolve("v2.npy")).shape());
 	}
@@ -96,16 +117,25 @@ class NpyTest {
 	@Test
 	void rejectsFortranOrderObjectsAndTruncatedFiles() throws IOException {
 		String arange = new String(numpyArange(), StandardCharsets.ISO_8859_1);
-		Path fortran = Files.write(dir.resolve("f.npy"), arange.replace("False", "True ").getBytes(StandardCharsets.ISO_8859_1));
-		assertTrue(assertThrows(GanException.class, () -> Npy.read(fortran)).getMessage().contains("Fortran order"));
-		Path objects = Files.write(dir.resolve("o.npy"), arange.replace("'<f4'", "'|O' ").getBytes(StandardCharsets.ISO_8859_1));
-		assertTrue(assertThrows(GanException.class, () -> Npy.read(objects)).getMessage().contains("Python objects"));
-		Path truncated = Files.write(dir.resolve("t.npy"), Arrays.copyOf(numpyArange(), 150));
-		assertEquals(truncated + " is truncated: its data for shape [2, 3] needs 24 bytes, only 22 remain",
+		Path fortran = Files.write(dir.resolve("f.npy"), arange.replace("False",
+			"True ").getBytes(StandardCharsets.ISO_8859_1));
+		assertTrue(assertThrows(GanException.class, () -> Npy.read(fortran))
+			.getMessage().contains("Fortran order"));
+		Path objects = Files.write(dir.resolve("o.npy"), arange.replace("'<f4'",
+			"'|O' ").getBytes(StandardCharsets.ISO_8859_1));
+		assertTrue(assertThrows(GanException.class, () -> Npy.read(objects))
+			.getMessage().contains("Python objects"));
+		Path truncated = Files.write(dir.resolve("t.npy"), Arrays.copyOf(
+			numpyArange(), 150));
+		assertEquals(truncated +
+			" is truncated: its data for shape [2, 3] needs 24 bytes, only 22 remain",
 			assertThrows(GanException.class, () -> Npy.read(truncated)).getMessage());
-		Path longer = Files.write(dir.resolve("l.npy"), Arrays.copyOf(numpyArange(), 156));
-		assertTrue(assertThrows(GanException.class, () -> Npy.read(longer)).getMessage().contains("more data than its shape"));
-		assertThrows(GanException.class, () -> new NpyArray(DType.FLOAT32, new long[] { 2, 2 }, new float[3]));
+		Path longer = Files.write(dir.resolve("l.npy"), Arrays.copyOf(numpyArange(),
+			156));
+		assertTrue(assertThrows(GanException.class, () -> Npy.read(longer))
+			.getMessage().contains("more data than its shape"));
+		assertThrows(GanException.class, () -> new NpyArray(DType.FLOAT32,
+			new long[] { 2, 2 }, new float[3]));
 	}
 
 	private static byte[] concat(byte[]... parts) {

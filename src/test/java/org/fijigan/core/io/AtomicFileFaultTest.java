@@ -1,3 +1,4 @@
+
 package org.fijigan.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -20,16 +21,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults while writing, simulated with a stream that fails as a full disk does and with writers
- * that fail as a read-only folder does (chmod means nothing to root, who runs these tests in CI):
- * the error says what happened, the earlier file is intact and no temporary file is left.
+ * Faults while writing, simulated with a stream that fails as a full disk does
+ * and with writers that fail as a read-only folder does (chmod means nothing to
+ * root, who runs these tests in CI): the error says what happened, the earlier
+ * file is intact and no temporary file is left.
  */
 class AtomicFileFaultTest {
+
 	@TempDir
 	Path dir;
 
-	/** Lets {@code capacity} bytes through, then fails as the kernel's ENOSPC reads in Java. */
+	/**
+	 * Lets {@code capacity} bytes through, then fails as the kernel's ENOSPC
+	 * reads in Java.
+	 */
 	static final class FullDisk extends FilterOutputStream {
+
 		long left;
 
 		FullDisk(OutputStream out, long capacity) {
@@ -62,14 +69,14 @@ class AtomicFileFaultTest {
 		byte[] earlier = "the earlier result".getBytes();
 		Files.write(target, earlier);
 
-		GanException e = assertThrows(GanException.class, () -> AtomicFile.writeStream(target, true,
-			out -> {
+		GanException e = assertThrows(GanException.class, () -> AtomicFile
+			.writeStream(target, true, out -> {
 				OutputStream full = new FullDisk(out, 1000);
 				full.write(new byte[5000]);
 			}));
 
-		assertEquals("cannot write " + target + ": IOException: No space left on device", e
-			.getMessage());
+		assertEquals("cannot write " + target +
+			": IOException: No space left on device", e.getMessage());
 		assertArrayEquals(earlier, Files.readAllBytes(target));
 		assertEquals(Set.of("result.tif"), files());
 	}
@@ -77,22 +84,25 @@ class AtomicFileFaultTest {
 	@Test
 	void aFullDiskOnANewFileLeavesNothing() throws IOException {
 		Path target = dir.resolve("new.onnx");
-		assertThrows(GanException.class, () -> AtomicFile.write(target, out -> new FullDisk(out, 10)
-			.write(new byte[11])));
+		assertThrows(GanException.class, () -> AtomicFile.write(target,
+			out -> new FullDisk(out, 10).write(new byte[11])));
 		assertEquals(Set.of(), files());
 	}
 
 	@Test
-	void aReadOnlyFolderGivesPermissionDeniedAndKeepsTheEarlierFile() throws IOException {
+	void aReadOnlyFolderGivesPermissionDeniedAndKeepsTheEarlierFile()
+		throws IOException
+	{
 		Path target = dir.resolve("manifest.csv");
 		Files.writeString(target, "input,output\n");
 
-		GanException e = assertThrows(GanException.class, () -> AtomicFile.write(target, true, tmp -> {
-			throw new AccessDeniedException(tmp.toString());
-		}));
+		GanException e = assertThrows(GanException.class, () -> AtomicFile.write(
+			target, true, tmp -> {
+				throw new AccessDeniedException(tmp.toString());
+			}));
 
-		assertTrue(e.getMessage().startsWith("cannot write " + target + ": permission denied: " + dir
-			.resolve(".manifest.csv.")), e.getMessage());
+		assertTrue(e.getMessage().startsWith("cannot write " + target +
+			": permission denied: " + dir.resolve(".manifest.csv.")), e.getMessage());
 		assertEquals("input,output\n", Files.readString(target));
 		assertEquals(Set.of("manifest.csv"), files());
 	}
@@ -100,28 +110,32 @@ class AtomicFileFaultTest {
 	@Test
 	void withoutReplaceAFileThatAppearsWhileWritingIsKept() throws IOException {
 		Path target = dir.resolve("out.onnx");
-		GanException e = assertThrows(GanException.class, () -> AtomicFile.writeStream(target, false,
-			out -> {
+		GanException e = assertThrows(GanException.class, () -> AtomicFile
+			.writeStream(target, false, out -> {
 				out.write(new byte[100]);
 				Files.writeString(target, "written meanwhile by someone else");
 			}));
-		assertEquals(target + " already exists; pass --overwrite to replace it", e.getMessage());
+		assertEquals(target + " already exists; pass --overwrite to replace it", e
+			.getMessage());
 		assertEquals("written meanwhile by someone else", Files.readString(target));
 		assertEquals(Set.of("out.onnx"), files());
 	}
 
 	@Test
-	void staleTemporariesOfTheTargetAreRemovedAndNothingElse() throws IOException {
+	void staleTemporariesOfTheTargetAreRemovedAndNothingElse()
+		throws IOException
+	{
 		Path target = dir.resolve("out.tif");
-		for (String name : new String[] { ".out.tif.1a2b3c.tmp.tif", ".out.tif.ff.tmp.tif",
-			".other.tif.1a2b3c.tmp.tif", "out.tif.1a2b3c.tmp.tif", "keep.tif" })
+		for (String name : new String[] { ".out.tif.1a2b3c.tmp.tif",
+			".out.tif.ff.tmp.tif", ".other.tif.1a2b3c.tmp.tif",
+			"out.tif.1a2b3c.tmp.tif", "keep.tif" })
 			Files.writeString(dir.resolve(name), name);
 
 		assertEquals(2, AtomicFile.removeStaleTemporaries(target));
 
-		assertEquals(Set.of(".other.tif.1a2b3c.tmp.tif", "out.tif.1a2b3c.tmp.tif", "keep.tif"),
-			files());
-		assertEquals("out.tif", AtomicFile.targetOfTemporary(AtomicFile.temporaryFor(target)
-			.getFileName().toString()));
+		assertEquals(Set.of(".other.tif.1a2b3c.tmp.tif", "out.tif.1a2b3c.tmp.tif",
+			"keep.tif"), files());
+		assertEquals("out.tif", AtomicFile.targetOfTemporary(AtomicFile
+			.temporaryFor(target).getFileName().toString()));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,66 +27,86 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every model the project ships in the repository's {@code models/} folder (one bioimage.io package
- * per folder, as {@code ./fiji-gan package-model} writes them): it loads with its SHA-256 checked,
- * passes bioimage.io's JSON schema and the rules the bioimage.io library adds (its test tensors
- * among them, re-run), loads in JDLL's descriptor parser with JDLL and the specification reading
- * its scales alike, its weights stay small, and it has a cover and a model card with the sections a
- * user needs.
+ * Every model the project ships in the repository's {@code models/} folder (one
+ * bioimage.io package per folder, as {@code ./fiji-gan package-model} writes
+ * them): it loads with its SHA-256 checked, passes bioimage.io's JSON schema
+ * and the rules the bioimage.io library adds (its test tensors among them,
+ * re-run), loads in JDLL's descriptor parser with JDLL and the specification
+ * reading its scales alike, its weights stay small, and it has a cover and a
+ * model card with the sections a user needs.
  */
 class BundledModelsTest {
-	/** The repository's models/ (the tests run in the repository root); a property points elsewhere. */
-	static final Path MODELS = Path.of(System.getProperty("fijigan.test.bundled", "models"));
+
+	/**
+	 * The repository's models/ (the tests run in the repository root); a property
+	 * points elsewhere.
+	 */
+	static final Path MODELS = Path.of(System.getProperty("fijigan.test.bundled",
+		"models"));
 	static final long MAX_MODEL_BYTES = 10L << 20;
-	static final List<String> CARD_SECTIONS = List.of("Intended use", "Training data", "Recipe", "Validation",
-		"Known failure modes");
+	static final List<String> CARD_SECTIONS = List.of("Intended use",
+		"Training data", "Recipe", "Validation", "Known failure modes");
 
 	@TestFactory
 	Stream<DynamicNode> everyBundledModel() throws IOException {
 		List<Path> packages = new ArrayList<>();
 		if (Files.isDirectory(MODELS)) try (Stream<Path> s = Files.list(MODELS)) {
-			s.filter(p -> Files.isRegularFile(p.resolve("rdf.yaml"))).sorted().forEach(packages::add);
+			s.filter(p -> Files.isRegularFile(p.resolve("rdf.yaml"))).sorted()
+				.forEach(packages::add);
 		}
-		if (packages.isEmpty()) return Stream.of(dynamicTest("bundled models", () -> Assumptions.assumeFalse(true,
-			"no bundled models yet: " + MODELS.toAbsolutePath() + " holds no folder with an rdf.yaml")));
-		return packages.stream().map(p -> DynamicContainer.dynamicContainer(p.getFileName().toString(), Stream.of(
-			dynamicTest("loads with its SHA-256 checked", () -> loads(p)),
-			dynamicTest("passes bioimage.io's JSON schema (model " + BioImageIoSchema.FORMAT_VERSION + ")", () -> assertEquals(
-				List.of(), BioImageIoSchema.validate(p.resolve("rdf.yaml")))),
-			dynamicTest("passes the bioimage.io library's rules, its test tensors re-run", () -> assertEquals(List.of(),
-				BioImageIoRules.check(p.resolve("rdf.yaml")))),
-			dynamicTest("loads in JDLL's descriptor parser", () -> assertEquals(List.of(), JdllDescriptorContract.check(p
-				.resolve("rdf.yaml")))),
-			dynamicTest("JDLL reads its scales and halos as the specification does", () -> assertEquals(List.of(),
-				JdllDescriptorContract.scaleReadingsAgree(p.resolve("rdf.yaml")))),
-			dynamicTest("weights under 10 MB", () -> small(p)),
-			dynamicTest("model card has its sections", () -> card(p)),
-			dynamicTest("has a cover", () -> cover(p)))));
+		if (packages.isEmpty()) return Stream.of(dynamicTest("bundled models",
+			() -> Assumptions.assumeFalse(true, "no bundled models yet: " + MODELS
+				.toAbsolutePath() + " holds no folder with an rdf.yaml")));
+		return packages.stream().map(p -> DynamicContainer.dynamicContainer(p
+			.getFileName().toString(), Stream.of(dynamicTest(
+				"loads with its SHA-256 checked", () -> loads(p)), dynamicTest(
+					"passes bioimage.io's JSON schema (model " +
+						BioImageIoSchema.FORMAT_VERSION + ")", () -> assertEquals(List.of(),
+							BioImageIoSchema.validate(p.resolve("rdf.yaml")))), dynamicTest(
+								"passes the bioimage.io library's rules, its test tensors re-run",
+								() -> assertEquals(List.of(), BioImageIoRules.check(p.resolve(
+									"rdf.yaml")))), dynamicTest(
+										"loads in JDLL's descriptor parser", () -> assertEquals(List
+											.of(), JdllDescriptorContract.check(p.resolve(
+												"rdf.yaml")))), dynamicTest(
+													"JDLL reads its scales and halos as the specification does",
+													() -> assertEquals(List.of(), JdllDescriptorContract
+														.scaleReadingsAgree(p.resolve("rdf.yaml")))),
+				dynamicTest("weights under 10 MB", () -> small(p)), dynamicTest(
+					"model card has its sections", () -> card(p)), dynamicTest(
+						"has a cover", () -> cover(p)))));
 	}
 
 	private static void loads(Path folder) {
 		BioImageModel rdf = BioImageRdf.read(folder.resolve("rdf.yaml"));
-		assertTrue(rdf.formatVersion().startsWith("0.5"), "format_version " + rdf.formatVersion());
-		assertNotNull(rdf.onnxSha256(), "the descriptor must give the weights' sha256");
-		ModelDescriptor d = ModelLoader.load(folder.resolve("rdf.yaml").toString(), ModelOverrides.NONE);
+		assertTrue(rdf.formatVersion().startsWith("0.5"), "format_version " + rdf
+			.formatVersion());
+		assertNotNull(rdf.onnxSha256(),
+			"the descriptor must give the weights' sha256");
+		ModelDescriptor d = ModelLoader.load(folder.resolve("rdf.yaml").toString(),
+			ModelOverrides.NONE);
 		assertEquals(rdf.onnxSha256().toLowerCase(Locale.ROOT), d.sha256());
-		assertTrue(rdf.config().get("fiji-gan") instanceof java.util.Map<?, ?>, "config: fiji-gan: is missing");
+		assertTrue(rdf.config().get("fiji-gan") instanceof java.util.Map<?, ?>,
+			"config: fiji-gan: is missing");
 	}
 
 	private static void small(Path folder) throws IOException {
 		Path weights = BioImageRdf.read(folder.resolve("rdf.yaml")).onnxWeights();
 		long bytes = Files.size(weights);
-		assertTrue(bytes < MAX_MODEL_BYTES, weights.getFileName() + " is " + bytes + " bytes");
+		assertTrue(bytes < MAX_MODEL_BYTES, weights.getFileName() + " is " + bytes +
+			" bytes");
 	}
 
 	private static void card(Path folder) throws IOException {
 		Path readme = folder.resolve("README.md");
 		assertTrue(Files.isRegularFile(readme), "no README.md (the model card)");
-		List<String> headings = Files.readAllLines(readme).stream().map(String::strip).filter(l -> l.startsWith("#"))
-			.map(l -> l.replaceFirst("^#+\\s*", "").toLowerCase(Locale.ROOT)).toList();
-		List<String> missing = CARD_SECTIONS.stream().filter(s -> headings.stream().noneMatch(h -> h.startsWith(s
-			.toLowerCase(Locale.ROOT)))).toList();
-		assertTrue(missing.isEmpty(), "README.md has no section " + missing + " (headings: " + headings + ")");
+		List<String> headings = Files.readAllLines(readme).stream().map(
+			String::strip).filter(l -> l.startsWith("#")).map(l -> l.replaceFirst(
+				"^#+\\s*", "").toLowerCase(Locale.ROOT)).toList();
+		List<String> missing = CARD_SECTIONS.stream().filter(s -> headings.stream()
+			.noneMatch(h -> h.startsWith(s.toLowerCase(Locale.ROOT)))).toList();
+		assertTrue(missing.isEmpty(), "README.md has no section " + missing +
+			" (headings: " + headings + ")");
 	}
 
 	private static void cover(Path folder) throws IOException {
@@ -93,10 +114,10 @@ class BundledModelsTest {
 		assertTrue(Files.isRegularFile(cover), "no cover.png");
 		try (InputStream in = Files.newInputStream(cover)) {
 			byte[] magic = in.readNBytes(8);
-			assertTrue(Arrays.equals(magic, new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' }),
-				"cover.png is not a PNG");
+			assertTrue(Arrays.equals(magic, new byte[] { (byte) 0x89, 'P', 'N', 'G',
+				'\r', '\n', 0x1a, '\n' }), "cover.png is not a PNG");
 		}
-		assertTrue(BioImageRdf.read(folder.resolve("rdf.yaml")).covers().contains("cover.png"),
-			"rdf.yaml does not list cover.png in covers");
+		assertTrue(BioImageRdf.read(folder.resolve("rdf.yaml")).covers().contains(
+			"cover.png"), "rdf.yaml does not list cover.png in covers");
 	}
 }

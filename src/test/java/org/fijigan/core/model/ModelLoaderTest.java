@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,13 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelLoaderTest {
+
 	@TempDir
 	Path dir;
 
 	@Test
 	void plainOnnxIsDescribedFromItsGraph() {
-		ModelDescriptor d = ModelLoader.load(OnnxModels.pixelShuffle(3, 3).write(dir, "sr3.onnx")
-			.toString(), ModelOverrides.NONE);
+		ModelDescriptor d = ModelLoader.load(OnnxModels.pixelShuffle(3, 3).write(
+			dir, "sr3.onnx").toString(), ModelOverrides.NONE);
 		assertEquals("sr3", d.name());
 		assertEquals(TaskKind.SUPER_RESOLUTION, d.task());
 		assertEquals(3.0, d.scale());
@@ -43,9 +45,10 @@ class ModelLoaderTest {
 
 	@Test
 	void metadataPropsStateTaskRangeHaloAndResidual() {
-		Path p = OnnxModels.identity(1).metadata(ModelLoader.META_TASK, "denoise").metadata(
-			ModelLoader.META_RANGE, "-1,1").metadata(ModelLoader.META_HALO, "7").metadata(
-				ModelLoader.META_RESIDUAL, "subtract").write(dir, "m.onnx");
+		Path p = OnnxModels.identity(1).metadata(ModelLoader.META_TASK, "denoise")
+			.metadata(ModelLoader.META_RANGE, "-1,1").metadata(ModelLoader.META_HALO,
+				"7").metadata(ModelLoader.META_RESIDUAL, "subtract").write(dir,
+					"m.onnx");
 		ModelDescriptor d = ModelLoader.load(p.toString(), ModelOverrides.NONE);
 		assertEquals(TaskKind.DENOISE, d.task());
 		assertEquals(ValueRange.MINUS_ONE_ONE, d.inputRange());
@@ -53,9 +56,10 @@ class ModelLoaderTest {
 		assertEquals(OutputTransform.SUBTRACT_FROM_INPUT, d.outputTransform());
 		assertEquals("metadata", d.origins().get("task"));
 		// every inferred choice can be overridden
-		ModelDescriptor o = ModelLoader.load(p.toString(), ModelOverrides.NONE.withTask(
-			TaskKind.IMAGE_TO_IMAGE).withScale(1.0).withHaloPixels(2).withRange(ValueRange.ZERO_ONE)
-			.withOutputTransform(OutputTransform.DIRECT));
+		ModelDescriptor o = ModelLoader.load(p.toString(), ModelOverrides.NONE
+			.withTask(TaskKind.IMAGE_TO_IMAGE).withScale(1.0).withHaloPixels(2)
+			.withRange(ValueRange.ZERO_ONE).withOutputTransform(
+				OutputTransform.DIRECT));
 		assertEquals(TaskKind.IMAGE_TO_IMAGE, o.task());
 		assertEquals(2, o.haloPixels());
 		assertEquals(ValueRange.ZERO_ONE, o.outputRange());
@@ -69,36 +73,36 @@ class ModelLoaderTest {
 		Files.createDirectories(m);
 		OnnxModels.addConstant(1, 0.5f).write(m, "weights.onnx");
 		Files.writeString(m.resolve("rdf.yaml"), """
-			format_version: 0.5.3
-			type: model
-			name: add-half
-			inputs:
-			  - id: x
-			    axes:
-			      - type: batch
-			      - type: channel
-			        channel_names: [c0]
-			      - {type: space, id: y, size: {min: 8, step: 4}}
-			      - {type: space, id: x, size: {min: 8, step: 4}}
-			    preprocessing:
-			      - id: scale_linear
-			        kwargs: {gain: 0.5, offset: 1.0}
-			outputs:
-			  - id: y
-			    axes:
-			      - type: batch
-			      - type: channel
-			        channel_names: [c0]
-			      - {type: space, id: y, size: {tensor_id: x, axis_id: y}, halo: 2}
-			      - {type: space, id: x, size: {tensor_id: x, axis_id: x}, halo: 2}
-			    postprocessing:
-			      - id: scale_linear
-			        kwargs: {gain: 10.0, offset: 0.0}
-			weights:
-			  onnx:
-			    source: weights.onnx
-			    opset_version: 17
-			""");
+				format_version: 0.5.3
+				type: model
+				name: add-half
+				inputs:
+				  - id: x
+				    axes:
+				      - type: batch
+				      - type: channel
+				        channel_names: [c0]
+				      - {type: space, id: y, size: {min: 8, step: 4}}
+				      - {type: space, id: x, size: {min: 8, step: 4}}
+				    preprocessing:
+				      - id: scale_linear
+				        kwargs: {gain: 0.5, offset: 1.0}
+				outputs:
+				  - id: y
+				    axes:
+				      - type: batch
+				      - type: channel
+				        channel_names: [c0]
+				      - {type: space, id: y, size: {tensor_id: x, axis_id: y}, halo: 2}
+				      - {type: space, id: x, size: {tensor_id: x, axis_id: x}, halo: 2}
+				    postprocessing:
+				      - id: scale_linear
+				        kwargs: {gain: 10.0, offset: 0.0}
+				weights:
+				  onnx:
+				    source: weights.onnx
+				    opset_version: 17
+				""");
 		ModelDescriptor d = ModelLoader.load(m.toString(), ModelOverrides.NONE);
 		assertEquals("add-half", d.name());
 		assertEquals(8, d.image().x().min());
@@ -108,58 +112,72 @@ class ModelLoaderTest {
 		float[] p = (float[]) img.plane(0);
 		for (int i = 0; i < p.length; i++)
 			p[i] = i;
-		RasterImage out = ImageToImage.run(d, img, InferenceOptions.defaults().withDevice(DeviceSpec.CPU,
-			1), ProgressListener.NONE, CancellationToken.none()).image();
+		RasterImage out = ImageToImage.run(d, img, InferenceOptions.defaults()
+			.withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+				.none()).image();
 		assertEquals(10, out.width());
 		float[] o = (float[]) out.plane(0);
-		// ((x * 0.5 + 1) + 0.5) * 10; the 10x9 image is padded to 12x12 for the model and cropped back
+		// ((x * 0.5 + 1) + 0.5) * 10; the 10x9 image is padded to 12x12 for the
+		// model and cropped back
 		for (int i = 0; i < o.length; i++)
 			assertEquals((i * 0.5f + 1.5f) * 10, o[i], 1e-4f);
 	}
 
 	@Test
 	void clearErrorsForMissingCorruptAndCustomOpModels() throws IOException {
-		GanException missing = assertThrows(GanException.class, () -> ModelLoader.load(dir.resolve(
-			"nope.onnx").toString(), ModelOverrides.NONE));
-		assertTrue(missing.getMessage().startsWith("model '"), missing.getMessage());
-		assertTrue(missing.getMessage().contains("not found"), missing.getMessage());
-		Path corrupt = Files.write(dir.resolve("corrupt.onnx"), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 });
-		GanException bad = assertThrows(GanException.class, () -> ModelLoader.load(corrupt.toString(),
-			ModelOverrides.NONE));
-		assertTrue(bad.getMessage().contains("is not a valid ONNX model"), bad.getMessage());
-		Path custom = OnnxModels.builder().opset("evil.ops", 1).input("x", "N,1,H,W").node("evil.ops::Boom",
-			"x", "y").output("y", "N,1,H,W").write(dir, "custom.onnx");
-		GanException c = assertThrows(GanException.class, () -> ModelLoader.load(custom.toString(),
-			ModelOverrides.NONE));
-		assertTrue(c.getMessage().contains("custom operators of domain 'evil.ops'"), c.getMessage());
+		GanException missing = assertThrows(GanException.class, () -> ModelLoader
+			.load(dir.resolve("nope.onnx").toString(), ModelOverrides.NONE));
+		assertTrue(missing.getMessage().startsWith("model '"), missing
+			.getMessage());
+		assertTrue(missing.getMessage().contains("not found"), missing
+			.getMessage());
+		Path corrupt = Files.write(dir.resolve("corrupt.onnx"), new byte[] { 1, 2,
+			3, 4, 5, 6, 7, 8, 9 });
+		GanException bad = assertThrows(GanException.class, () -> ModelLoader.load(
+			corrupt.toString(), ModelOverrides.NONE));
+		assertTrue(bad.getMessage().contains("is not a valid ONNX model"), bad
+			.getMessage());
+		Path custom = OnnxModels.builder().opset("evil.ops", 1).input("x",
+			"N,1,H,W").node("evil.ops::Boom", "x", "y").output("y", "N,1,H,W").write(
+				dir, "custom.onnx");
+		GanException c = assertThrows(GanException.class, () -> ModelLoader.load(
+			custom.toString(), ModelOverrides.NONE));
+		assertTrue(c.getMessage().contains("custom operators of domain 'evil.ops'"),
+			c.getMessage());
 	}
 
 	@Test
 	void unsupportedInputTypeIsNamed() {
-		Path p = OnnxModels.builder().input("x", 2 /* uint8 */, "N,1,H,W").node("Identity", "x", "y").output(
-			"y", 2, "N,1,H,W").write(dir, "u8.onnx");
-		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p.toString(),
-			ModelOverrides.NONE));
-		assertTrue(e.getMessage().contains("input 'x'") && e.getMessage().contains("uint8"), e.getMessage());
+		Path p = OnnxModels.builder().input("x", 2 /* uint8 */, "N,1,H,W").node(
+			"Identity", "x", "y").output("y", 2, "N,1,H,W").write(dir, "u8.onnx");
+		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p
+			.toString(), ModelOverrides.NONE));
+		assertTrue(e.getMessage().contains("input 'x'") && e.getMessage().contains(
+			"uint8"), e.getMessage());
 	}
 
-	/** bfloat16 is floating point, but the engine cannot write it: refused at load, not at the first run. */
+	/**
+	 * bfloat16 is floating point, but the engine cannot write it: refused at
+	 * load, not at the first run.
+	 */
 	@Test
 	void aBfloat16ImageInputIsRefusedWhenLoaded() {
-		Path p = OnnxModels.builder().input("x", 16 /* bfloat16 */, "N,1,H,W").node("Identity", "x", "y").output(
-			"y", 16, "N,1,H,W").write(dir, "bf16.onnx");
-		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p.toString(),
-			ModelOverrides.NONE));
-		assertEquals("input 'x' of bf16 has element type bfloat16 and shape [N,1,H,W], which fiji-gan cannot feed",
+		Path p = OnnxModels.builder().input("x", 16 /* bfloat16 */, "N,1,H,W").node(
+			"Identity", "x", "y").output("y", 16, "N,1,H,W").write(dir, "bf16.onnx");
+		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p
+			.toString(), ModelOverrides.NONE));
+		assertEquals(
+			"input 'x' of bf16 has element type bfloat16 and shape [N,1,H,W], which fiji-gan cannot feed",
 			e.getMessage());
 	}
 
 	@Test
 	void describeListsEveryChoiceAndItsOrigin() {
-		ModelDescriptor d = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(dir, "c.onnx")
-			.toString(), ModelOverrides.NONE);
+		ModelDescriptor d = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(
+			dir, "c.onnx").toString(), ModelOverrides.NONE);
 		String text = ModelLoader.describe(d);
-		assertTrue(text.contains("task:          image-to-image (inferred from the inputs)"), text);
+		assertTrue(text.contains(
+			"task:          image-to-image (inferred from the inputs)"), text);
 		assertTrue(text.contains("halo:          2 px (receptive field)"), text);
 		assertTrue(text.contains("operators:     {Conv=2, Relu=1}"), text);
 		assertTrue(text.contains("providers:"), text);
@@ -171,11 +189,13 @@ class ModelLoaderTest {
 	@Test
 	void describeNamesTheNodesAGpuProviderWouldLeaveToTheCpu() {
 		// Celu has a DirectML kernel and no CUDA one in ONNX Runtime's table
-		ModelDescriptor d = ModelLoader.load(OnnxModels.builder().input("x", "N,1,H,W").node("Celu", "x", "y")
-			.output("y", "N,1,H,W").write(dir, "celu.onnx").toString(), ModelOverrides.NONE);
+		ModelDescriptor d = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").node("Celu", "x", "y").output("y", "N,1,H,W").write(dir,
+				"celu.onnx").toString(), ModelOverrides.NONE);
 		String text = ModelLoader.describe(d);
-		assertTrue(text.contains("cpu fallback:  cuda: Celu \"Celu_0\" (ai.onnx opset 17, float): no kernel for this " +
-			"operator\n"), text);
+		assertTrue(text.contains(
+			"cpu fallback:  cuda: Celu \"Celu_0\" (ai.onnx opset 17, float): no kernel for this " +
+				"operator\n"), text);
 		assertTrue(text.contains("cpu fallback:  directml: none\n"), text);
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,53 +27,62 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
 
-/** Installing, listing and removing models, from folders, files, packages and a loopback server. */
+/**
+ * Installing, listing and removing models, from folders, files, packages and a
+ * loopback server.
+ */
 class ModelStoreTest {
+
 	@TempDir
 	Path dir;
 
 	static final String RDF = """
-		format_version: 0.5.3
-		type: model
-		name: add-half
-		description: Adds one half to every pixel.
-		documentation: README.md
-		inputs:
-		  - id: x
-		    axes:
-		      - type: batch
-		      - type: channel
-		        channel_names: [c0]
-		      - {type: space, id: y, size: {min: 8, step: 4}}
-		      - {type: space, id: x, size: {min: 8, step: 4}}
-		outputs:
-		  - id: y
-		    axes:
-		      - type: batch
-		      - type: channel
-		        channel_names: [c0]
-		      - {type: space, id: y, size: {tensor_id: x, axis_id: y}}
-		      - {type: space, id: x, size: {tensor_id: x, axis_id: x}}
-		weights:
-		  onnx:
-		    source: weights.onnx
-		    sha256: %s
-		""";
+			format_version: 0.5.3
+			type: model
+			name: add-half
+			description: Adds one half to every pixel.
+			documentation: README.md
+			inputs:
+			  - id: x
+			    axes:
+			      - type: batch
+			      - type: channel
+			        channel_names: [c0]
+			      - {type: space, id: y, size: {min: 8, step: 4}}
+			      - {type: space, id: x, size: {min: 8, step: 4}}
+			outputs:
+			  - id: y
+			    axes:
+			      - type: batch
+			      - type: channel
+			        channel_names: [c0]
+			      - {type: space, id: y, size: {tensor_id: x, axis_id: y}}
+			      - {type: space, id: x, size: {tensor_id: x, axis_id: x}}
+			weights:
+			  onnx:
+			    source: weights.onnx
+			    sha256: %s
+			""";
 
-	/** A bioimage.io folder {@code name/} with rdf.yaml, weights.onnx and a README.md card. */
+	/**
+	 * A bioimage.io folder {@code name/} with rdf.yaml, weights.onnx and a
+	 * README.md card.
+	 */
 	Path packageFolder(String name, boolean rightChecksum) throws IOException {
 		Path m = Files.createDirectories(dir.resolve("src").resolve(name));
 		Path onnx = OnnxModels.addConstant(1, 0.5f).write(m, "weights.onnx");
 		String sha = rightChecksum ? ModelLoader.sha256(onnx) : "a".repeat(64);
 		Files.writeString(m.resolve("rdf.yaml"), RDF.formatted(sha));
-		Files.writeString(m.resolve("README.md"), "# Add half\n\nA test model.\n\nTrained on nothing.\nMore.\n");
+		Files.writeString(m.resolve("README.md"),
+			"# Add half\n\nA test model.\n\nTrained on nothing.\nMore.\n");
 		return m;
 	}
 
 	Path zipOf(Path folder, String zipName) throws IOException {
 		Path zip = dir.resolve("src").resolve(zipName);
-		try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip)); Stream<Path> s = Files.list(
-			folder)) {
+		try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
+				Stream<Path> s = Files.list(folder))
+		{
 			for (Path p : s.sorted().toList()) {
 				out.putNextEntry(new ZipEntry(p.getFileName().toString()));
 				out.write(Files.readAllBytes(p));
@@ -86,7 +96,10 @@ class ModelStoreTest {
 		return new ModelStore(dir.resolve("models"));
 	}
 
-	/** Everything in the store folder, hidden files included: no temporary file may be left. */
+	/**
+	 * Everything in the store folder, hidden files included: no temporary file
+	 * may be left.
+	 */
 	List<String> storeEntries() throws IOException {
 		Path root = dir.resolve("models");
 		if (!Files.isDirectory(root)) return List.of();
@@ -114,7 +127,8 @@ class ModelStoreTest {
 		assertEquals("add-pkg", m.name());
 		assertEquals(dir.resolve("models/add-pkg"), m.folder());
 		assertEquals(List.of("add-pkg"), storeEntries());
-		assertTrue(Files.isRegularFile(src.resolve("weights.onnx")), "the source is copied, not moved");
+		assertTrue(Files.isRegularFile(src.resolve("weights.onnx")),
+			"the source is copied, not moved");
 
 		List<InstalledModel> list = store().list();
 		assertEquals(1, list.size());
@@ -122,78 +136,92 @@ class ModelStoreTest {
 		assertEquals("bioimage.io", l.format());
 		assertEquals("add-half", l.title());
 		assertEquals("Adds one half to every pixel.", l.description());
-		assertEquals(List.of("Add half", "A test model.", "Trained on nothing."), l.card());
+		assertEquals(List.of("Add half", "A test model.", "Trained on nothing."), l
+			.card());
 		assertEquals(null, l.problem());
 
-		ModelDescriptor d = withModelsDir(dir.resolve("models"), () -> ModelLoader.load("add-pkg",
-			ModelOverrides.NONE));
+		ModelDescriptor d = withModelsDir(dir.resolve("models"), () -> ModelLoader
+			.load("add-pkg", ModelOverrides.NONE));
 		assertEquals("add-half", d.name());
-		assertEquals(List.of("add-pkg"), withModelsDir(dir.resolve("models"), ModelLoader::bundledNames));
+		assertEquals(List.of("add-pkg"), withModelsDir(dir.resolve("models"),
+			ModelLoader::bundledNames));
 	}
 
 	@Test
 	void anOnnxFileInstallsWithItsChecksumAndLoadsByName() throws IOException {
-		Path onnx = OnnxModels.addConstant(1, 0.25f).write(Files.createDirectories(dir.resolve("src")),
-			"add quarter.onnx");
+		Path onnx = OnnxModels.addConstant(1, 0.25f).write(Files.createDirectories(
+			dir.resolve("src")), "add quarter.onnx");
 		String sha = ModelLoader.sha256(onnx);
-		InstalledModel m = store().install(onnx.toString(), null, sha.toUpperCase(), null, null);
+		InstalledModel m = store().install(onnx.toString(), null, sha.toUpperCase(),
+			null, null);
 		assertEquals("add-quarter", m.name());
 		assertEquals("onnx", m.format());
-		assertEquals(sha, ModelLoader.sha256(dir.resolve("models/add-quarter/model.onnx")));
-		ModelDescriptor d = withModelsDir(dir.resolve("models"), () -> ModelLoader.load("add-quarter",
-			ModelOverrides.NONE));
+		assertEquals(sha, ModelLoader.sha256(dir.resolve(
+			"models/add-quarter/model.onnx")));
+		ModelDescriptor d = withModelsDir(dir.resolve("models"), () -> ModelLoader
+			.load("add-quarter", ModelOverrides.NONE));
 		assertEquals(sha, d.sha256());
 		assertEquals("add-quarter", d.name());
 		// a folder path works as well as the name
-		assertEquals(sha, ModelLoader.load(m.folder().toString(), ModelOverrides.NONE).sha256());
+		assertEquals(sha, ModelLoader.load(m.folder().toString(),
+			ModelOverrides.NONE).sha256());
 
-		GanException taken = assertThrows(GanException.class, () -> store().install(onnx.toString(),
-			"add-quarter", null, null, null));
-		assertTrue(taken.getMessage().startsWith("a model called 'add-quarter' is already installed"), taken
-			.getMessage());
+		GanException taken = assertThrows(GanException.class, () -> store().install(
+			onnx.toString(), "add-quarter", null, null, null));
+		assertTrue(taken.getMessage().startsWith(
+			"a model called 'add-quarter' is already installed"), taken.getMessage());
 	}
 
 	@Test
 	void aChecksumMismatchInstallsNothing() throws IOException {
-		Path onnx = OnnxModels.addConstant(1, 0.25f).write(Files.createDirectories(dir.resolve("src")),
-			"a.onnx");
-		GanException e = assertThrows(GanException.class, () -> store().install(onnx.toString(), null, "ab"
-			.repeat(32), null, null));
-		assertEquals("a.onnx has SHA-256 " + ModelLoader.sha256(onnx) + " but " + "ab".repeat(32) +
-			" was expected: it is damaged or not the published file; nothing was installed", e.getMessage());
+		Path onnx = OnnxModels.addConstant(1, 0.25f).write(Files.createDirectories(
+			dir.resolve("src")), "a.onnx");
+		GanException e = assertThrows(GanException.class, () -> store().install(onnx
+			.toString(), null, "ab".repeat(32), null, null));
+		assertEquals("a.onnx has SHA-256 " + ModelLoader.sha256(onnx) + " but " +
+			"ab".repeat(32) +
+			" was expected: it is damaged or not the published file; nothing was installed",
+			e.getMessage());
 		assertEquals(List.of(), storeEntries());
 
-		// a descriptor whose checksum does not match its weights, as a folder and as a package
+		// a descriptor whose checksum does not match its weights, as a folder and
+		// as a package
 		Path bad = packageFolder("bad", false);
-		e = assertThrows(GanException.class, () -> store().install(bad.toString(), null, null, null, null));
-		assertTrue(e.getMessage().startsWith("ONNX weights " + bad.resolve("weights.onnx") +
-			" are damaged or not the published ones"), e.getMessage());
+		e = assertThrows(GanException.class, () -> store().install(bad.toString(),
+			null, null, null, null));
+		assertTrue(e.getMessage().startsWith("ONNX weights " + bad.resolve(
+			"weights.onnx") + " are damaged or not the published ones"), e
+				.getMessage());
 		Path zip = zipOf(bad, "bad.zip");
-		assertThrows(GanException.class, () -> store().install(zip.toString(), null, null, null, null));
+		assertThrows(GanException.class, () -> store().install(zip.toString(), null,
+			null, null, null));
 		assertEquals(List.of(), storeEntries());
 
-		GanException notHex = assertThrows(GanException.class, () -> store().install(onnx.toString(), null,
-			"xyz", null, null));
-		assertEquals("--sha256 'xyz' is not 64 hexadecimal digits", notHex.getMessage());
+		GanException notHex = assertThrows(GanException.class, () -> store()
+			.install(onnx.toString(), null, "xyz", null, null));
+		assertEquals("--sha256 'xyz' is not 64 hexadecimal digits", notHex
+			.getMessage());
 	}
 
 	@Test
 	void aBioimageZipInstallsUnpacked() throws IOException {
 		Path zip = zipOf(packageFolder("p", true), "add-half.zip");
-		InstalledModel m = store().install(zip.toString(), "zipped", null, null, null);
+		InstalledModel m = store().install(zip.toString(), "zipped", null, null,
+			null);
 		assertEquals("bioimage.io", m.format());
 		assertTrue(Files.isRegularFile(dir.resolve("models/zipped/rdf.yaml")));
 		assertEquals(List.of("zipped"), storeEntries());
-		assertEquals("add-half", withModelsDir(dir.resolve("models"), () -> ModelLoader.load("zipped",
-			ModelOverrides.NONE)).name());
+		assertEquals("add-half", withModelsDir(dir.resolve("models"),
+			() -> ModelLoader.load("zipped", ModelOverrides.NONE)).name());
 	}
 
 	@Test
 	void aUrlDownloadsWithProgressIsCheckedAndBounded() throws IOException {
-		byte[] onnx = Files.readAllBytes(OnnxModels.addConstant(1, 0.25f).write(Files.createDirectories(dir
-			.resolve("src")), "x.onnx"));
+		byte[] onnx = Files.readAllBytes(OnnxModels.addConstant(1, 0.25f).write(
+			Files.createDirectories(dir.resolve("src")), "x.onnx"));
 		String sha = ModelLoader.sha256(dir.resolve("src/x.onnx"));
-		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress
+			.getLoopbackAddress(), 0), 4);
 		server.createContext("/models/", exchange -> {
 			try (exchange) {
 				if (exchange.getRequestURI().getPath().equals("/models/add.onnx")) {
@@ -207,9 +235,11 @@ class ModelStoreTest {
 		});
 		server.start();
 		try {
-			String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/models/";
+			String base = "http://127.0.0.1:" + server.getAddress().getPort() +
+				"/models/";
 			List<ProgressEvent> events = new ArrayList<>();
-			InstalledModel m = store().install(base + "add.onnx", null, sha, events::add, null);
+			InstalledModel m = store().install(base + "add.onnx", null, sha,
+				events::add, null);
 			assertEquals("add", m.name());
 			assertEquals(sha, ModelLoader.sha256(m.folder().resolve("model.onnx")));
 			ProgressEvent last = events.get(events.size() - 1);
@@ -217,21 +247,25 @@ class ModelStoreTest {
 			assertEquals(onnx.length, last.done());
 			assertEquals(onnx.length, last.total());
 
-			GanException mismatch = assertThrows(GanException.class, () -> store().install(base + "add.onnx",
-				"other", "0".repeat(64), null, null));
-			assertTrue(mismatch.getMessage().endsWith("nothing was installed"), mismatch.getMessage());
+			GanException mismatch = assertThrows(GanException.class, () -> store()
+				.install(base + "add.onnx", "other", "0".repeat(64), null, null));
+			assertTrue(mismatch.getMessage().endsWith("nothing was installed"),
+				mismatch.getMessage());
 
-			GanException big = assertThrows(GanException.class, () -> new ModelStore(dir.resolve("models"), 100)
-				.install(base + "add.onnx", "big", null, null, null));
-			assertTrue(big.getMessage().contains("is larger than 100 bytes"), big.getMessage());
+			GanException big = assertThrows(GanException.class, () -> new ModelStore(
+				dir.resolve("models"), 100).install(base + "add.onnx", "big", null,
+					null, null));
+			assertTrue(big.getMessage().contains("is larger than 100 bytes"), big
+				.getMessage());
 
-			GanException missing = assertThrows(GanException.class, () -> store().install(base + "none.onnx",
-				null, null, null, null));
-			assertEquals("cannot download " + base + "none.onnx: HTTP 404", missing.getMessage());
+			GanException missing = assertThrows(GanException.class, () -> store()
+				.install(base + "none.onnx", null, null, null, null));
+			assertEquals("cannot download " + base + "none.onnx: HTTP 404", missing
+				.getMessage());
 			assertEquals(List.of("add"), storeEntries());
 
-			assertEquals(sha, withModelsDir(dir.resolve("models"), () -> ModelLoader.load("add",
-				ModelOverrides.NONE)).sha256());
+			assertEquals(sha, withModelsDir(dir.resolve("models"), () -> ModelLoader
+				.load("add", ModelOverrides.NONE)).sha256());
 		}
 		finally {
 			server.stop(0);
@@ -240,24 +274,33 @@ class ModelStoreTest {
 
 	@Test
 	void removeDeletesOnlyInstalledModelsInsideTheStore() throws IOException {
-		Path onnx = OnnxModels.identity(1).write(Files.createDirectories(dir.resolve("src")), "id.onnx");
+		Path onnx = OnnxModels.identity(1).write(Files.createDirectories(dir
+			.resolve("src")), "id.onnx");
 		store().install(onnx.toString(), "id", null, null, null);
 		Files.createDirectories(dir.resolve("models/notes"));
 		Path outside = Files.createDirectories(dir.resolve("precious"));
 		Files.writeString(outside.resolve("model.onnx"), "keep me");
 		Files.createSymbolicLink(dir.resolve("models/link"), outside);
 
-		for (String name : new String[] { "../precious", "/tmp", "..", ".", "a/b", "" }) {
-			GanException e = assertThrows(GanException.class, () -> store().remove(name));
+		for (String name : new String[] { "../precious", "/tmp", "..", ".", "a/b",
+			"" })
+		{
+			GanException e = assertThrows(GanException.class, () -> store().remove(
+				name));
 			assertTrue(e.getMessage().startsWith("model name '"), e.getMessage());
 		}
-		GanException link = assertThrows(GanException.class, () -> store().remove("link"));
-		assertTrue(link.getMessage().endsWith("is a link, not a model installed here; remove it by hand"));
-		GanException notModel = assertThrows(GanException.class, () -> store().remove("notes"));
-		assertTrue(notModel.getMessage().contains("so it is not a model installed here"));
-		GanException absent = assertThrows(GanException.class, () -> store().remove("nothing"));
-		assertEquals("no model called 'nothing' in " + dir.resolve("models") + " (installed: id, link)",
-			absent.getMessage());
+		GanException link = assertThrows(GanException.class, () -> store().remove(
+			"link"));
+		assertTrue(link.getMessage().endsWith(
+			"is a link, not a model installed here; remove it by hand"));
+		GanException notModel = assertThrows(GanException.class, () -> store()
+			.remove("notes"));
+		assertTrue(notModel.getMessage().contains(
+			"so it is not a model installed here"));
+		GanException absent = assertThrows(GanException.class, () -> store().remove(
+			"nothing"));
+		assertEquals("no model called 'nothing' in " + dir.resolve("models") +
+			" (installed: id, link)", absent.getMessage());
 
 		store().remove("id");
 		assertEquals(List.of("link", "notes"), storeEntries());

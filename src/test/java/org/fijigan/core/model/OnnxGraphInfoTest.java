@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import static org.fijigan.testing.OnnxModels.attrInts;
@@ -49,7 +50,8 @@ class OnnxGraphInfoTest {
 		assertEquals("fiji-gan-tests 1", info.producer());
 		assertEquals(Map.of("", 17L), info.opsetImports());
 		assertEquals(17, info.defaultOpset());
-		assertEquals(List.of(new ValueInfo("x", 1, new long[] { -1, 3, -1, -1 }, List.of("N", "", "H", "W"))), info.inputs());
+		assertEquals(List.of(new ValueInfo("x", 1, new long[] { -1, 3, -1, -1 },
+			List.of("N", "", "H", "W"))), info.inputs());
 		ValueInfo y = info.outputs().get(0);
 		assertEquals("y", y.name());
 		assertEquals("float", y.elementTypeName());
@@ -57,21 +59,27 @@ class OnnxGraphInfoTest {
 		assertFalse(y.isFixed(0));
 		assertTrue(y.isFixed(1));
 		assertEquals(Map.of("Identity", 1), info.opCounts());
-		assertEquals(new ReceptiveField(0, 1.0, true, List.of()), info.receptiveField());
+		assertEquals(new ReceptiveField(0, 1.0, true, List.of()), info
+			.receptiveField());
 		assertEquals(List.of(), info.wholeImageOps());
 		assertFalse(info.hasFixedSpatialReshape());
 	}
 
 	@Test
 	void metadataParametersExternalDataAndCustomDomains() {
-		TensorProto external = TensorProto.newBuilder().setName("big").setDataType(1).addDims(10).addDims(10)
-			.setDataLocation(TensorProto.DataLocation.EXTERNAL)
-			.addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin")).build();
-		OnnxGraphInfo info = info(OnnxModels.builder().opset("com.example", 1).metadata("task", "denoise")
-			.metadata("author", "me").input("x", "1,1,8,8").initializer("w", new float[6], 2, 3)
-			.initializer("shape", new long[] { 1, 2, 3 }, 3).initializer(external)
-			.node("com.example::Blur", "x", "b").node("Relu", "b", "y").output("y", "1,1,8,8"));
-		assertEquals(List.of("task", "author"), List.copyOf(info.metadata().keySet()));
+		TensorProto external = TensorProto.newBuilder().setName("big").setDataType(
+			1).addDims(10).addDims(10).setDataLocation(
+				TensorProto.DataLocation.EXTERNAL).addExternalData(
+					StringStringEntryProto.newBuilder().setKey("location").setValue(
+						"weights.bin")).build();
+		OnnxGraphInfo info = info(OnnxModels.builder().opset("com.example", 1)
+			.metadata("task", "denoise").metadata("author", "me").input("x",
+				"1,1,8,8").initializer("w", new float[6], 2, 3).initializer("shape",
+					new long[] { 1, 2, 3 }, 3).initializer(external).node(
+						"com.example::Blur", "x", "b").node("Relu", "b", "y").output("y",
+							"1,1,8,8"));
+		assertEquals(List.of("task", "author"), List.copyOf(info.metadata()
+			.keySet()));
 		assertEquals("denoise", info.metadata().get("task"));
 		assertEquals(106, info.parameterCount());
 		assertEquals(List.of("weights.bin"), info.externalDataLocations());
@@ -86,16 +94,19 @@ class OnnxGraphInfoTest {
 	@ValueSource(ints = { 1, 3, 5 })
 	void stackedConvolutionsNeedOnePixelOfHaloEach(int layers) {
 		OnnxGraphInfo info = info(OnnxModels.conv3x3(3, 8, 42, layers));
-		assertEquals(new ReceptiveField(layers, 1.0, true, List.of()), info.receptiveField());
+		assertEquals(new ReceptiveField(layers, 1.0, true, List.of()), info
+			.receptiveField());
 		assertEquals(layers, info.opCounts().get("Conv"));
 		assertEquals(layers - 1, info.opCounts().getOrDefault("Relu", 0));
-		assertEquals(8 * 3 * 9 + 8 + (layers - 1) * (8 * 8 * 9 + 8), info.parameterCount());
+		assertEquals(8 * 3 * 9 + 8 + (layers - 1) * (8 * 8 * 9 + 8), info
+			.parameterCount());
 	}
 
 	@ParameterizedTest
 	@CsvSource({ "2,CRD", "3,CRD", "2,DCR", "3,DCR" })
 	void pixelShuffleScalesByItsBlockSize(int scale, String mode) {
-		ReceptiveField field = info(OnnxModels.pixelShuffle(3, scale, mode)).receptiveField();
+		ReceptiveField field = info(OnnxModels.pixelShuffle(3, scale, mode))
+			.receptiveField();
 		assertEquals(new ReceptiveField(1, scale, true, List.of()), field);
 		assertEquals(scale, field.haloOutputPixels());
 	}
@@ -104,52 +115,67 @@ class OnnxGraphInfoTest {
 	void strideTwoConvolutionThenTransposedConvolutionBack() {
 		Random random = new Random(3);
 		OnnxModels.Builder model = OnnxModels.builder().input("x", "N,3,H,W")
-			.initializer("down", OnnxModels.randomFloats(random, 4 * 3 * 9, 0.3f), 4, 3, 3, 3)
-			.initializer("up", OnnxModels.randomFloats(random, 4 * 3 * 16, 0.3f), 4, 3, 4, 4)
-			.node("Conv", "x,down", "d", attrInts("strides", 2, 2), attrInts("pads", 1, 1, 1, 1))
-			.node("Relu", "d", "r")
-			.node("ConvTranspose", "r,up", "y", attrInts("strides", 2, 2), attrInts("pads", 1, 1, 1, 1))
-			.output("y", "N,3,H,W");
-		// Conv: 1 input pixel each side; ConvTranspose k4 s2: up to 1 pixel of the half-size map = 2.
-		assertEquals(new ReceptiveField(3, 1.0, true, List.of()), info(model).receptiveField());
-		assertArrayEquals(new long[] { 1, 3, 8, 8 }, run(model, Map.of("x", new long[] { 1, 3, 8, 8 })));
+			.initializer("down", OnnxModels.randomFloats(random, 4 * 3 * 9, 0.3f), 4,
+				3, 3, 3).initializer("up", OnnxModels.randomFloats(random, 4 * 3 * 16,
+					0.3f), 4, 3, 4, 4).node("Conv", "x,down", "d", attrInts("strides", 2,
+						2), attrInts("pads", 1, 1, 1, 1)).node("Relu", "d", "r").node(
+							"ConvTranspose", "r,up", "y", attrInts("strides", 2, 2), attrInts(
+								"pads", 1, 1, 1, 1)).output("y", "N,3,H,W");
+		// Conv: 1 input pixel each side; ConvTranspose k4 s2: up to 1 pixel of the
+		// half-size map = 2.
+		assertEquals(new ReceptiveField(3, 1.0, true, List.of()), info(model)
+			.receptiveField());
+		assertArrayEquals(new long[] { 1, 3, 8, 8 }, run(model, Map.of("x",
+			new long[] { 1, 3, 8, 8 })));
 	}
 
 	@Test
 	void resizeThenConvolutionCountsHaloInInputPixels() {
 		OnnxModels.Builder model = OnnxModels.builder().input("x", "N,1,H,W")
-			.initializer("scales", new float[] { 1, 1, 2, 2 }, 4).initializer("w", new float[9], 1, 1, 3, 3)
-			.node("Resize", "x,,scales", "up", attrString("mode", "linear"))
-			.node("Conv", "up,w", "y", attrInts("pads", 1, 1, 1, 1)).output("y", "N,1,?,?");
-		// Linear resize: 1 input pixel; 3x3 conv on the x2 grid: half an input pixel; 1.5 rounds up.
-		assertEquals(new ReceptiveField(2, 2.0, true, List.of()), info(model).receptiveField());
-		assertArrayEquals(new long[] { 1, 1, 10, 12 }, run(model, Map.of("x", new long[] { 1, 1, 5, 6 })));
+			.initializer("scales", new float[] { 1, 1, 2, 2 }, 4).initializer("w",
+				new float[9], 1, 1, 3, 3).node("Resize", "x,,scales", "up", attrString(
+					"mode", "linear")).node("Conv", "up,w", "y", attrInts("pads", 1, 1, 1,
+						1)).output("y", "N,1,?,?");
+		// Linear resize: 1 input pixel; 3x3 conv on the x2 grid: half an input
+		// pixel; 1.5 rounds up.
+		assertEquals(new ReceptiveField(2, 2.0, true, List.of()), info(model)
+			.receptiveField());
+		assertArrayEquals(new long[] { 1, 1, 10, 12 }, run(model, Map.of("x",
+			new long[] { 1, 1, 5, 6 })));
 	}
 
 	@Test
 	void reshapeTransposePixelShuffleIsRecognisedAndFlaggedAsFixedSize() {
 		OnnxModels.Builder model = OnnxModels.builder().input("x", "1,8,6,6")
-			.constant("s6", new long[] { -1, 2, 2, 2, 6, 6 }, 6).constant("s4", new long[] { -1, 2, 12, 12 }, 4)
-			.node("Reshape", "x,s6", "r6").node("Transpose", "r6", "t", attrInts("perm", 0, 1, 4, 2, 5, 3))
-			.node("Reshape", "t,s4", "y").output("y", "1,2,12,12");
+			.constant("s6", new long[] { -1, 2, 2, 2, 6, 6 }, 6).constant("s4",
+				new long[] { -1, 2, 12, 12 }, 4).node("Reshape", "x,s6", "r6").node(
+					"Transpose", "r6", "t", attrInts("perm", 0, 1, 4, 2, 5, 3)).node(
+						"Reshape", "t,s4", "y").output("y", "1,2,12,12");
 		OnnxGraphInfo info = info(model);
-		assertEquals(new ReceptiveField(0, 2.0, true, List.of()), info.receptiveField());
+		assertEquals(new ReceptiveField(0, 2.0, true, List.of()), info
+			.receptiveField());
 		assertTrue(info.hasFixedSpatialReshape());
-		assertArrayEquals(new long[] { 1, 2, 12, 12 }, run(model, Map.of("x", new long[] { 1, 8, 6, 6 })));
+		assertArrayEquals(new long[] { 1, 2, 12, 12 }, run(model, Map.of("x",
+			new long[] { 1, 8, 6, 6 })));
 	}
 
 	@Test
 	void instanceNormalizationAndSpatialReductionsAreWholeImage() {
-		assertEquals(List.of("InstanceNormalization (node 'InstanceNormalization_0'): normalises with statistics " +
-			"over the image's y and x axes, which a tile sees only part of"), info(OnnxModels.instanceNorm(3))
-				.wholeImageOps());
-		OnnxModels.Builder reductions = OnnxModels.builder().opset(18).input("x", "N,3,H,W")
-			.initializer("channels", new long[] { 1 }, 1).initializer("spatial", new long[] { -1, -2 }, 2)
-			.node("ReduceMean", "x,channels", "c").node("ReduceMax", "x,spatial", "s").node("ReduceSum", "x", "all")
-			.node("Add", "c,s", "cs").node("Add", "cs,all", "y").output("y", "N,1,1,1");
-		assertEquals(List.of("ReduceMax (node 'ReduceMax_1'): reduces over the image's y and x axes, which a tile " +
-			"sees only part of", "ReduceSum (node 'ReduceSum_2'): reduces over the image's y and x axes, which a tile " +
-			"sees only part of"), info(reductions).wholeImageOps());
+		assertEquals(List.of(
+			"InstanceNormalization (node 'InstanceNormalization_0'): normalises with statistics " +
+				"over the image's y and x axes, which a tile sees only part of"), info(
+					OnnxModels.instanceNorm(3)).wholeImageOps());
+		OnnxModels.Builder reductions = OnnxModels.builder().opset(18).input("x",
+			"N,3,H,W").initializer("channels", new long[] { 1 }, 1).initializer(
+				"spatial", new long[] { -1, -2 }, 2).node("ReduceMean", "x,channels",
+					"c").node("ReduceMax", "x,spatial", "s").node("ReduceSum", "x", "all")
+			.node("Add", "c,s", "cs").node("Add", "cs,all", "y").output("y",
+				"N,1,1,1");
+		assertEquals(List.of(
+			"ReduceMax (node 'ReduceMax_1'): reduces over the image's y and x axes, which a tile " +
+				"sees only part of",
+			"ReduceSum (node 'ReduceSum_2'): reduces over the image's y and x axes, which a tile " +
+				"sees only part of"), info(reductions).wholeImageOps());
 	}
 
 	@Test
@@ -158,7 +184,8 @@ class OnnxGraphInfoTest {
 		assertEquals("[1,3,44,44]", fixed.inputs().get(0).shapeString());
 		assertTrue(fixed.inputs().get(0).isFixed(3));
 		OnnxGraphInfo generator = info(OnnxModels.generator(16, 10, 8, 8));
-		assertEquals(List.of("[N,16]", "[N]"), generator.inputs().stream().map(ValueInfo::shapeString).toList());
+		assertEquals(List.of("[N,16]", "[N]"), generator.inputs().stream().map(
+			ValueInfo::shapeString).toList());
 		assertEquals("int64", generator.inputs().get(1).elementTypeName());
 		assertEquals(List.of(), generator.wholeImageOps());
 		assertFalse(generator.receptiveField().exact());
@@ -169,64 +196,97 @@ class OnnxGraphInfoTest {
 		byte[] noise = new byte[4096];
 		new Random(5).nextBytes(noise);
 		byte[] model = OnnxModels.conv3x3(3, 8, 1, 2).toBytes();
-		for (byte[] bytes : List.of(noise, Arrays.copyOf(model, model.length / 2), new byte[0])) {
+		for (byte[] bytes : List.of(noise, Arrays.copyOf(model, model.length / 2),
+			new byte[0]))
+		{
 			Path file = Files.write(dir.resolve("broken.onnx"), bytes);
-			GanException e = assertThrows(GanException.class, () -> OnnxGraphInfo.read(file));
-			assertTrue(e.getMessage().startsWith(file + " is not a valid ONNX model: "), e.getMessage());
+			GanException e = assertThrows(GanException.class, () -> OnnxGraphInfo
+				.read(file));
+			assertTrue(e.getMessage().startsWith(file +
+				" is not a valid ONNX model: "), e.getMessage());
 			assertFalse(e.getMessage().contains("\n"));
 		}
-		GanException missing = assertThrows(GanException.class, () -> OnnxGraphInfo.read(dir.resolve("nope.onnx")));
-		assertEquals("Model file not found: " + dir.resolve("nope.onnx"), missing.getMessage());
-		assertEquals("[N,3,H,W]", OnnxGraphInfo.read(OnnxModels.identity(3).write(dir, "ok.onnx")).inputs().get(0).shapeString());
+		GanException missing = assertThrows(GanException.class, () -> OnnxGraphInfo
+			.read(dir.resolve("nope.onnx")));
+		assertEquals("Model file not found: " + dir.resolve("nope.onnx"), missing
+			.getMessage());
+		assertEquals("[N,3,H,W]", OnnxGraphInfo.read(OnnxModels.identity(3).write(
+			dir, "ok.onnx")).inputs().get(0).shapeString());
 	}
 
 	@Test
 	void everyFactoryModelRunsInOnnxRuntime() throws Exception {
 		long[] image = { 2, 3, 5, 7 };
 		assertArrayEquals(image, run(OnnxModels.identity(3), Map.of("x", image)));
-		assertArrayEquals(image, run(OnnxModels.addConstant(3, 1.5f), Map.of("x", image)));
-		assertArrayEquals(new long[] { 2, 8, 5, 7 }, run(OnnxModels.conv3x3(3, 8, 1, 3), Map.of("x", image)));
-		assertArrayEquals(new long[] { 2, 3, 15, 21 }, run(OnnxModels.pixelShuffle(3, 3), Map.of("x", image)));
-		assertArrayEquals(image, run(OnnxModels.instanceNorm(3), Map.of("x", image)));
-		assertArrayEquals(new long[] { 1, 3, 44, 44 }, run(OnnxModels.fixedShape(3, 44, 44), Map.of("x", new long[] { 1, 3, 44, 44 })));
-		assertArrayEquals(image, run(OnnxModels.inpaint(3), Map.of("image", image, "mask", new long[] { 2, 1, 5, 7 })));
-		assertArrayEquals(new long[] { 2, 1, 8, 6 }, run(OnnxModels.generator(16, 10, 8, 6), Map.of("z", new long[] { 2, 16 }, "label", new long[] { 2 })));
-		assertArrayEquals(new long[] { 2, 1, 8, 6 }, run(OnnxModels.generator(16, 0, 8, 6), Map.of("z", new long[] { 2, 16 })));
+		assertArrayEquals(image, run(OnnxModels.addConstant(3, 1.5f), Map.of("x",
+			image)));
+		assertArrayEquals(new long[] { 2, 8, 5, 7 }, run(OnnxModels.conv3x3(3, 8, 1,
+			3), Map.of("x", image)));
+		assertArrayEquals(new long[] { 2, 3, 15, 21 }, run(OnnxModels.pixelShuffle(
+			3, 3), Map.of("x", image)));
+		assertArrayEquals(image, run(OnnxModels.instanceNorm(3), Map.of("x",
+			image)));
+		assertArrayEquals(new long[] { 1, 3, 44, 44 }, run(OnnxModels.fixedShape(3,
+			44, 44), Map.of("x", new long[] { 1, 3, 44, 44 })));
+		assertArrayEquals(image, run(OnnxModels.inpaint(3), Map.of("image", image,
+			"mask", new long[] { 2, 1, 5, 7 })));
+		assertArrayEquals(new long[] { 2, 1, 8, 6 }, run(OnnxModels.generator(16,
+			10, 8, 6), Map.of("z", new long[] { 2, 16 }, "label", new long[] { 2 })));
+		assertArrayEquals(new long[] { 2, 1, 8, 6 }, run(OnnxModels.generator(16, 0,
+			8, 6), Map.of("z", new long[] { 2, 16 })));
 
 		OrtEnvironment env = OrtEnvironment.getEnvironment();
-		try (OrtSession inpaint = env.createSession(OnnxModels.inpaint(1).toBytes());
-			OnnxTensor img = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] { 0.2f, 0.9f }), new long[] { 1, 1, 1, 2 });
-			OnnxTensor mask = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] { 0, 1 }), new long[] { 1, 1, 1, 2 });
-			OrtSession.Result out = inpaint.run(Map.of("image", img, "mask", mask))) {
-			assertArrayEquals(new float[][] { { 0.2f, 0.5f } }, ((float[][][][]) out.get(0).getValue())[0][0]);
+		try (OrtSession inpaint = env.createSession(OnnxModels.inpaint(1)
+			.toBytes());
+				OnnxTensor img = OnnxTensor.createTensor(env, FloatBuffer.wrap(
+					new float[] { 0.2f, 0.9f }), new long[] { 1, 1, 1, 2 });
+				OnnxTensor mask = OnnxTensor.createTensor(env, FloatBuffer.wrap(
+					new float[] { 0, 1 }), new long[] { 1, 1, 1, 2 });
+				OrtSession.Result out = inpaint.run(Map.of("image", img, "mask", mask)))
+		{
+			assertArrayEquals(new float[][] { { 0.2f, 0.5f } }, ((float[][][][]) out
+				.get(0).getValue())[0][0]);
 		}
-		try (OrtSession add = env.createSession(OnnxModels.addConstant(1, 1.5f).toBytes());
-			OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] { 1, -2 }), new long[] { 1, 1, 1, 2 });
-			OrtSession.Result out = add.run(Map.of("x", x))) {
-			assertArrayEquals(new float[][] { { 2.5f, -0.5f } }, ((float[][][][]) out.get(0).getValue())[0][0]);
+		try (OrtSession add = env.createSession(OnnxModels.addConstant(1, 1.5f)
+			.toBytes());
+				OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(
+					new float[] { 1, -2 }), new long[] { 1, 1, 1, 2 });
+				OrtSession.Result out = add.run(Map.of("x", x)))
+		{
+			assertArrayEquals(new float[][] { { 2.5f, -0.5f } }, ((float[][][][]) out
+				.get(0).getValue())[0][0]);
 		}
 	}
 
-	/** Runs a model on inputs filled with 0.25 (labels: 1) and returns the first output's shape. */
-	private static long[] run(OnnxModels.Builder model, Map<String, long[]> shapes) {
+	/**
+	 * Runs a model on inputs filled with 0.25 (labels: 1) and returns the first
+	 * output's shape.
+	 */
+	private static long[] run(OnnxModels.Builder model,
+		Map<String, long[]> shapes)
+	{
 		OrtEnvironment env = OrtEnvironment.getEnvironment();
 		Map<String, OnnxTensor> inputs = new HashMap<>();
 		try (OrtSession session = env.createSession(model.toBytes())) {
 			for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-				int n = (int) Arrays.stream(e.getValue()).reduce(1, Math::multiplyExact);
+				int n = (int) Arrays.stream(e.getValue()).reduce(1,
+					Math::multiplyExact);
 				long[] labels = new long[n];
 				Arrays.fill(labels, 1);
 				float[] values = new float[n];
 				Arrays.fill(values, 0.25f);
-				inputs.put(e.getKey(), e.getKey().equals("label") ? OnnxTensor.createTensor(env, LongBuffer.wrap(labels), e.getValue())
-					: OnnxTensor.createTensor(env, FloatBuffer.wrap(values), e.getValue()));
+				inputs.put(e.getKey(), e.getKey().equals("label") ? OnnxTensor
+					.createTensor(env, LongBuffer.wrap(labels), e.getValue()) : OnnxTensor
+						.createTensor(env, FloatBuffer.wrap(values), e.getValue()));
 			}
 			try (OrtSession.Result result = session.run(inputs)) {
 				return ((OnnxTensor) result.get(0)).getInfo().getShape();
 			}
-		} catch (Exception e) {
+		}
+		catch (Exception e) {
 			throw new AssertionError(e);
-		} finally {
+		}
+		finally {
 			inputs.values().forEach(OnnxTensor::close);
 		}
 	}
@@ -236,14 +296,19 @@ class OnnxGraphInfoTest {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "realesr-animevideov3.onnx, 4, 18, false, '[batch,3,height,width]'",
-		"srgan_netG_x2.onnx, 2, 18, true, '[1,3,44,44]'", "espcn_x3_luma.onnx, 3, 5, true, '[batch_size,1,224,224]'",
+	@CsvSource({
+		"realesr-animevideov3.onnx, 4, 18, false, '[batch,3,height,width]'",
+		"srgan_netG_x2.onnx, 2, 18, true, '[1,3,44,44]'",
+		"espcn_x3_luma.onnx, 3, 5, true, '[batch_size,1,224,224]'",
 		"dncnn_s25_noise.onnx, 1, 17, false, '[N,1,H,W]'" })
-	void realModels(String file, double scale, int halo, boolean fixedReshape, String inputShape) {
+	void realModels(String file, double scale, int halo, boolean fixedReshape,
+		String inputShape)
+	{
 		Path path = realModels().resolve(file);
 		Assumptions.assumeTrue(Files.isRegularFile(path), "missing " + path);
 		OnnxGraphInfo info = OnnxGraphInfo.read(path);
-		assertEquals(new ReceptiveField(halo, scale, true, List.of()), info.receptiveField(), file);
+		assertEquals(new ReceptiveField(halo, scale, true, List.of()), info
+			.receptiveField(), file);
 		assertEquals(fixedReshape, info.hasFixedSpatialReshape(), file);
 		assertEquals(inputShape, info.inputs().get(0).shapeString(), file);
 		assertEquals(List.of(), info.wholeImageOps(), file);

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,24 +11,27 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The element type numbers as the ONNX specification (onnx.proto, TensorProto.DataType) fixes them,
- * written out here as numbers so that a wrong enum constant would show.
+ * The element type numbers as the ONNX specification (onnx.proto,
+ * TensorProto.DataType) fixes them, written out here as numbers so that a wrong
+ * enum constant would show.
  */
 class ElementTypesTest {
 
 	@Test
 	void floatingPointTypesAreFloatDoubleFloat16AndBfloat16() {
-		List<Integer> floating = IntStream.rangeClosed(0, 23).filter(ElementTypes::isFloatingPoint).boxed().toList();
+		List<Integer> floating = IntStream.rangeClosed(0, 23).filter(
+			ElementTypes::isFloatingPoint).boxed().toList();
 		assertEquals(List.of(1, 10, 11, 16), floating);
 	}
 
 	@Test
 	void imagesAndLatentsAreFedAsFloatFloat16OrDoubleAndLabelsAsInt32OrInt64() {
-		assertEquals(List.of(1, 10, 11), IntStream.rangeClosed(0, 23).filter(ElementTypes::isFeedableFloat).boxed()
-			.toList());
-		assertFalse(ElementTypes.isFeedableFloat(16), "bfloat16 is floating point but not fed");
-		assertEquals(List.of(6, 7), IntStream.rangeClosed(0, 23).filter(ElementTypes::isFeedableInteger).boxed()
-			.toList());
+		assertEquals(List.of(1, 10, 11), IntStream.rangeClosed(0, 23).filter(
+			ElementTypes::isFeedableFloat).boxed().toList());
+		assertFalse(ElementTypes.isFeedableFloat(16),
+			"bfloat16 is floating point but not fed");
+		assertEquals(List.of(6, 7), IntStream.rangeClosed(0, 23).filter(
+			ElementTypes::isFeedableInteger).boxed().toList());
 	}
 
 	@Test

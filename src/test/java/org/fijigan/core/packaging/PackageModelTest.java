@@ -1,3 +1,4 @@
+
 package org.fijigan.core.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -51,84 +52,111 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * {@link PackageWriter} on the tiny models of {@link OnnxModels}: every package loads back as the
- * model that was packaged, its test tensors (raw in, as bioimage.io wants them) reproduce when
- * preprocessed and run as bioimage.io does, packages with a model card pass bioimage.io's JSON schema
- * and library rules and load in JDLL's parser, and fiji-gan gives the same result through the package
- * as through the bare .onnx.
+ * {@link PackageWriter} on the tiny models of {@link OnnxModels}: every package
+ * loads back as the model that was packaged, its test tensors (raw in, as
+ * bioimage.io wants them) reproduce when preprocessed and run as bioimage.io
+ * does, packages with a model card pass bioimage.io's JSON schema and library
+ * rules and load in JDLL's parser, and fiji-gan gives the same result through
+ * the package as through the bare .onnx.
  */
 class PackageModelTest {
+
 	@TempDir
 	Path dir;
 
-	/** A 16-bit fluorescence-like field: blobs on a background, with seeded noise. */
+	/**
+	 * A 16-bit fluorescence-like field: blobs on a background, with seeded noise.
+	 */
 	static RasterImage sample16(int w, int h, long seed) {
 		Random r = new Random(seed);
 		short[] p = new short[w * h];
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
-				double v = 300 + 2000 * Math.exp(-((x - w / 3.0) * (x - w / 3.0) + (y - h / 2.0) * (y - h / 2.0)) / 80) +
-					1200 * Math.exp(-((x - 0.7 * w) * (x - 0.7 * w) + (y - 0.3 * h) * (y - 0.3 * h)) / 40) + 40 * r
-						.nextGaussian();
+				double v = 300 + 2000 * Math.exp(-((x - w / 3.0) * (x - w / 3.0) + (y -
+					h / 2.0) * (y - h / 2.0)) / 80) + 1200 * Math.exp(-((x - 0.7 * w) *
+						(x - 0.7 * w) + (y - 0.3 * h) * (y - 0.3 * h)) / 40) + 40 * r
+							.nextGaussian();
 				p[y * w + x] = (short) Math.max(0, Math.min(65535, Math.round(v)));
 			}
-		return new RasterImage(w, h, 1, 1, 1, PixelType.UINT16, new Object[] { p }).setTitle("sample");
+		return new RasterImage(w, h, 1, 1, 1, PixelType.UINT16, new Object[] { p })
+			.setTitle("sample");
 	}
 
 	static RasterImage sampleRgb(int w, int h, long seed) {
 		Random r = new Random(seed);
 		int[] p = new int[w * h];
 		for (int i = 0; i < p.length; i++)
-			p[i] = 0xff000000 | r.nextInt(256) << 16 | (i % w) * 255 / w << 8 | (i / w) * 255 / h;
-		return new RasterImage(w, h, 1, 1, 1, PixelType.RGB, new Object[] { p }).setTitle("rgb");
+			p[i] = 0xff000000 | r.nextInt(256) << 16 | (i % w) * 255 / w << 8 | (i /
+				w) * 255 / h;
+		return new RasterImage(w, h, 1, 1, 1, PixelType.RGB, new Object[] { p })
+			.setTitle("rgb");
 	}
 
-	static final List<PackageOptions.Person> AUTHORS = List.of(PackageOptions.Person.author("Ada Lovelace"));
-	static final List<PackageOptions.Person> MAINTAINERS = List.of(PackageOptions.Person.maintainer("ada-lovelace"));
+	static final List<PackageOptions.Person> AUTHORS = List.of(
+		PackageOptions.Person.author("Ada Lovelace"));
+	static final List<PackageOptions.Person> MAINTAINERS = List.of(
+		PackageOptions.Person.maintainer("ada-lovelace"));
 
 	PackageOptions options(Path model, String folder, RasterImage sample) {
-		return new PackageOptions(model, ModelOverrides.NONE, dir.resolve(folder), "test model", null,
-			"A tiny model built in code.", sample, null, "MIT", AUTHORS, MAINTAINERS, List.of(PackageOptions.Citation.parse(
-				"fiji-gan tests=https://example.org/fiji-gan")), List.of("test"), null, null, 0, 0, false);
+		return new PackageOptions(model, ModelOverrides.NONE, dir.resolve(folder),
+			"test model", null, "A tiny model built in code.", sample, null, "MIT",
+			AUTHORS, MAINTAINERS, List.of(PackageOptions.Citation.parse(
+				"fiji-gan tests=https://example.org/fiji-gan")), List.of("test"), null,
+			null, 0, 0, false);
 	}
 
-	/** {@code o} with a model card that has the validation section bioimage.io asks for. */
+	/**
+	 * {@code o} with a model card that has the validation section bioimage.io
+	 * asks for.
+	 */
 	PackageOptions withCard(PackageOptions o) throws IOException {
-		Path card = Files.writeString(dir.resolve(o.folder().getFileName() + "-card.md"), "# test model\n\n" +
-			"## Validation\nBuilt in code; not validated on data.\n");
-		return new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), o.id(), o.description(), o.sample(), o
-			.mask(), o.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), card, o.normalization(), o
-				.testSize(), o.seed(), o.overwrite());
+		Path card = Files.writeString(dir.resolve(o.folder().getFileName() +
+			"-card.md"), "# test model\n\n" +
+				"## Validation\nBuilt in code; not validated on data.\n");
+		return new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), o
+			.id(), o.description(), o.sample(), o.mask(), o.license(), o.authors(), o
+				.maintainers(), o.citations(), o.tags(), card, o.normalization(), o
+					.testSize(), o.seed(), o.overwrite());
 	}
 
-	/** The package passes bioimage.io's JSON schema and library rules, and JDLL's parser reads it as the specification does. */
+	/**
+	 * The package passes bioimage.io's JSON schema and library rules, and JDLL's
+	 * parser reads it as the specification does.
+	 */
 	static void valid(PackageResult r) {
 		assertEquals(List.of(), BioImageIoSchema.validate(r.descriptor()));
 		assertEquals(List.of(), BioImageIoRules.check(r.descriptor()));
 		assertEquals(List.of(), JdllDescriptorContract.check(r.descriptor()));
-		assertEquals(List.of(), JdllDescriptorContract.scaleReadingsAgree(r.descriptor()));
+		assertEquals(List.of(), JdllDescriptorContract.scaleReadingsAgree(r
+			.descriptor()));
 	}
 
 	static PackageResult pack(PackageOptions o) {
-		return PackageWriter.write(o, ImageFileCodec.INSTANCE, CancellationToken.none());
+		return PackageWriter.write(o, ImageFileCodec.INSTANCE, CancellationToken
+			.none());
 	}
 
 	static void reproduces(PackageResult r) {
 		PackageTensors.Check c = PackageTensors.run(r.descriptor());
-		assertTrue(c.relativeError() <= 1e-6, "test output differs by " + c.maxAbsDiff());
+		assertTrue(c.relativeError() <= 1e-6, "test output differs by " + c
+			.maxAbsDiff());
 	}
 
 	@Test
-	void superResolutionPackageLoadsBackAsTheSameModelAndRunsTheSame() throws IOException {
+	void superResolutionPackageLoadsBackAsTheSameModelAndRunsTheSame()
+		throws IOException
+	{
 		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
-		ModelDescriptor bare = ModelLoader.load(onnx.toString(), ModelOverrides.NONE);
+		ModelDescriptor bare = ModelLoader.load(onnx.toString(),
+			ModelOverrides.NONE);
 		RasterImage sample = sample16(100, 90, 1);
 		PackageResult r = pack(withCard(options(onnx, "sr2", sample)));
 		valid(r);
 
 		Path pkg = dir.resolve("sr2");
-		for (String f : List.of("rdf.yaml", "sr2.onnx", "test_input.npy", "test_output.npy", "cover.png",
-			"sample_input.png", "sample_output.png", "README.md"))
+		for (String f : List.of("rdf.yaml", "sr2.onnx", "test_input.npy",
+			"test_output.npy", "cover.png", "sample_input.png", "sample_output.png",
+			"README.md"))
 			assertTrue(Files.isRegularFile(pkg.resolve(f)), f);
 		assertEquals(pkg.resolve("rdf.yaml"), r.descriptor());
 		ModelDescriptor d = r.model();
@@ -136,7 +164,8 @@ class PackageModelTest {
 		assertEquals(2.0, d.scale());
 		assertEquals(bare.haloPixels(), d.haloPixels());
 		assertEquals(1, d.image().channels());
-		// the smallest input m gives 2m output pixels, of which 2 x 2h are halo (h = the halo in input
+		// the smallest input m gives 2m output pixels, of which 2 x 2h are halo (h
+		// = the halo in input
 		// pixels): bioimage.io wants 2m - 4h >= 1
 		int h = bare.haloPixels();
 		assertEquals(AxisConstraint.minStep((4 * h + 2) / 2, 1), d.image().x());
@@ -152,42 +181,54 @@ class PackageModelTest {
 		assertEquals("MIT", rdf.license());
 		assertEquals(List.of("Ada Lovelace"), rdf.authors());
 		assertEquals(17, rdf.opsetVersion());
-		assertEquals(List.of(pkg.resolve("test_input.npy").toAbsolutePath().normalize()), rdf.testInputs());
+		assertEquals(List.of(pkg.resolve("test_input.npy").toAbsolutePath()
+			.normalize()), rdf.testInputs());
 		Axis x = rdf.outputs().get(0).axis("x").orElseThrow();
 		assertEquals(2.0, x.reference().scale());
-		// pixel sizes 4 (input) and 2 (output): size factor 4 / 2 by the specification, 2 by JDLL
+		// pixel sizes 4 (input) and 2 (output): size factor 4 / 2 by the
+		// specification, 2 by JDLL
 		assertEquals(2.0, x.scale());
 		assertEquals(4.0, rdf.inputs().get(0).axis("x").orElseThrow().scale());
 		assertEquals(d.haloPixels() * 2, x.halo());
-		ProcessingStep.ScaleRange step = assertInstanceOf(ProcessingStep.ScaleRange.class, rdf.inputs().get(0)
-			.processing().get(0));
+		ProcessingStep.ScaleRange step = assertInstanceOf(
+			ProcessingStep.ScaleRange.class, rdf.inputs().get(0).processing().get(0));
 		assertEquals(1.0, step.minPercentile());
 		assertEquals(99.8, step.maxPercentile());
 		assertEquals(List.of("y", "x"), step.axes());
 		assertTrue(rdf.outputs().get(0).processing().isEmpty());
-		assertEquals("super-resolution", ((Map<?, ?>) rdf.config().get("fiji-gan")).get("task"));
-		assertFalse(((Map<?, ?>) rdf.config().get("fiji-gan")).containsKey("test_tensors"));
-		assertEquals("test-model", Map.class.cast(new Yaml().load(Files.readString(r.descriptor()))).get("id"));
+		assertEquals("super-resolution", ((Map<?, ?>) rdf.config().get("fiji-gan"))
+			.get("task"));
+		assertFalse(((Map<?, ?>) rdf.config().get("fiji-gan")).containsKey(
+			"test_tensors"));
+		assertEquals("test-model", Map.class.cast(new Yaml().load(Files.readString(r
+			.descriptor()))).get("id"));
 
-		// the test tensors: the whole 100x90 sample as it is (raw), and the model output
+		// the test tensors: the whole 100x90 sample as it is (raw), and the model
+		// output
 		NpyArray in = Npy.read(pkg.resolve("test_input.npy"));
 		assertArrayEquals(new long[] { 1, 1, 90, 100 }, in.shape());
 		float[] v = in.toFloatArray();
 		short[] raw = (short[]) sample.plane(0);
 		for (int i = 0; i < v.length; i++)
 			assertEquals(raw[i] & 0xffff, v[i], 0, "pixel " + i);
-		assertArrayEquals(new long[] { 1, 1, 180, 200 }, Npy.read(pkg.resolve("test_output.npy")).shape());
+		assertArrayEquals(new long[] { 1, 1, 180, 200 }, Npy.read(pkg.resolve(
+			"test_output.npy")).shape());
 		reproduces(r);
 
-		// fiji-gan gives the same result through the package as through the bare model
-		InferenceOptions float32 = InferenceOptions.defaults().withFloatOutput(true).withDevice(DeviceSpec.CPU, 1);
-		RasterImage viaPackage = ImageToImage.run(d, sample, float32, null, CancellationToken.none()).image();
-		RasterImage viaOnnx = ImageToImage.run(bare, sample, float32, null, CancellationToken.none()).image();
+		// fiji-gan gives the same result through the package as through the bare
+		// model
+		InferenceOptions float32 = InferenceOptions.defaults().withFloatOutput(true)
+			.withDevice(DeviceSpec.CPU, 1);
+		RasterImage viaPackage = ImageToImage.run(d, sample, float32, null,
+			CancellationToken.none()).image();
+		RasterImage viaOnnx = ImageToImage.run(bare, sample, float32, null,
+			CancellationToken.none()).image();
 		float[] a = (float[]) viaPackage.plane(0), b = (float[]) viaOnnx.plane(0);
 		double most = 0;
 		for (int i = 0; i < a.length; i++)
 			most = Math.max(most, Math.abs(a[i] - b[i]));
-		assertTrue(most <= 1e-4 * 2000, "the package changes the result by " + most);
+		assertTrue(most <= 1e-4 * 2000, "the package changes the result by " +
+			most);
 	}
 
 	@Test
@@ -196,21 +237,24 @@ class PackageModelTest {
 		RasterImage sample = sample16(60, 50, 9);
 		PackageResult a = pack(withCard(options(onnx, "a", sample)));
 		PackageResult b = pack(withCard(options(onnx, "b", sample)));
-		List<String> names = a.files().stream().map(f -> f.getFileName().toString()).toList();
-		assertEquals(names, b.files().stream().map(f -> f.getFileName().toString()).toList());
+		List<String> names = a.files().stream().map(f -> f.getFileName().toString())
+			.toList();
+		assertEquals(names, b.files().stream().map(f -> f.getFileName().toString())
+			.toList());
 		for (String f : names)
-			assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files.readAllBytes(dir.resolve("b").resolve(
-				f)), f);
+			assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files
+				.readAllBytes(dir.resolve("b").resolve(f)), f);
 	}
 
 	@Test
 	void overridesGoIntoThePackage() {
 		Path onnx = OnnxModels.conv3x3(1, 1, 5, 2).write(dir, "dn.onnx");
 		PackageOptions o = options(onnx, "dn", sample16(64, 64, 2));
-		o = new PackageOptions(o.model(), ModelOverrides.NONE.withTask(TaskKind.DENOISE).withHaloPixels(5)
-			.withRange(ValueRange.MINUS_ONE_ONE).withOutputTransform(OutputTransform.SUBTRACT_FROM_INPUT), o.folder(),
-			o.name(), null, o.description(), o.sample(), null, null, List.of(), List.of(), List.of(), List.of(), null, null,
-			0, 0, false);
+		o = new PackageOptions(o.model(), ModelOverrides.NONE.withTask(
+			TaskKind.DENOISE).withHaloPixels(5).withRange(ValueRange.MINUS_ONE_ONE)
+			.withOutputTransform(OutputTransform.SUBTRACT_FROM_INPUT), o.folder(), o
+				.name(), null, o.description(), o.sample(), null, null, List.of(), List
+					.of(), List.of(), List.of(), null, null, 0, 0, false);
 		PackageResult r = pack(o);
 		ModelDescriptor d = r.model();
 		assertEquals(TaskKind.DENOISE, d.task());
@@ -220,22 +264,30 @@ class PackageModelTest {
 		assertEquals(OutputTransform.SUBTRACT_FROM_INPUT, d.outputTransform());
 		List<ProcessingStep> pre = d.preprocessing();
 		assertEquals(2, pre.size());
-		ProcessingStep.ScaleLinear lin = assertInstanceOf(ProcessingStep.ScaleLinear.class, pre.get(1));
+		ProcessingStep.ScaleLinear lin = assertInstanceOf(
+			ProcessingStep.ScaleLinear.class, pre.get(1));
 		assertArrayEquals(new double[] { 2 }, lin.gain());
 		assertArrayEquals(new double[] { -1 }, lin.offset());
-		Map<?, ?> cfg = (Map<?, ?>) BioImageRdf.read(r.descriptor()).config().get("fiji-gan");
+		Map<?, ?> cfg = (Map<?, ?>) BioImageRdf.read(r.descriptor()).config().get(
+			"fiji-gan");
 		assertEquals("subtract", cfg.get("residual"));
 		assertEquals("-1,1", cfg.get("value_range"));
 		// halo 5 input pixels: the smallest input is 11 px, so that 11 - 2 x 5 >= 1
 		assertEquals(AxisConstraint.minStep(11, 1), d.image().x());
 		float[] in = Npy.read(dir.resolve("dn/test_input.npy")).toFloatArray();
-		assertEquals(((short[]) o.sample().plane(0))[0] & 0xffff, in[0], 0, "raw values");
+		assertEquals(((short[]) o.sample().plane(0))[0] & 0xffff, in[0], 0,
+			"raw values");
 		reproduces(r);
-		// no author, citation, licence or card: the package says what bioimage.io will miss
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("--author")), r.notes().toString());
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("--maintainer")), r.notes().toString());
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("--license")), r.notes().toString());
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("model card")), r.notes().toString());
+		// no author, citation, licence or card: the package says what bioimage.io
+		// will miss
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("--author")), r
+			.notes().toString());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("--maintainer")), r
+			.notes().toString());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("--license")), r
+			.notes().toString());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("model card")), r
+			.notes().toString());
 	}
 
 	@Test
@@ -243,25 +295,28 @@ class PackageModelTest {
 		Path onnx = OnnxModels.identity(3).write(dir, "rgb.onnx");
 		RasterImage sample = sampleRgb(40, 30, 3);
 		PackageOptions o = options(onnx, "rgb", sample);
-		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), null, o.description(), sample, null, o
-			.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), null, new Normalization.BitDepthRange(), 0,
-			0, false);
+		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), null,
+			o.description(), sample, null, o.license(), o.authors(), o.maintainers(),
+			o.citations(), o.tags(), null, new Normalization.BitDepthRange(), 0, 0,
+			false);
 		PackageResult r = pack(withCard(o));
 		valid(r);
 		assertEquals(3, r.model().image().channels());
-		ProcessingStep.ScaleLinear lin = assertInstanceOf(ProcessingStep.ScaleLinear.class, r.model().preprocessing()
-			.get(0));
+		ProcessingStep.ScaleLinear lin = assertInstanceOf(
+			ProcessingStep.ScaleLinear.class, r.model().preprocessing().get(0));
 		assertEquals(1 / 255.0, lin.gain()[0], 1e-15);
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("range:0,255")), r.notes().toString());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("range:0,255")), r
+			.notes().toString());
 		NpyArray in = Npy.read(dir.resolve("rgb/test_input.npy"));
 		assertArrayEquals(new long[] { 1, 3, 30, 40 }, in.shape());
 		int px = ((int[]) sample.plane(0))[0];
 		assertEquals((px >> 16) & 0xff, in.toFloatArray()[0], 0);
 		assertEquals((px >> 8) & 0xff, in.toFloatArray()[30 * 40], 0);
 		// the identity's output is the input mapped by 1/255
-		assertEquals(((px >> 8) & 0xff) / 255f, Npy.read(dir.resolve("rgb/test_output.npy")).toFloatArray()[30 * 40],
-			1e-6);
-		assertTrue(Files.isRegularFile(dir.resolve("rgb/sample_input.png")), "an RGB sample stays RGB");
+		assertEquals(((px >> 8) & 0xff) / 255f, Npy.read(dir.resolve(
+			"rgb/test_output.npy")).toFloatArray()[30 * 40], 1e-6);
+		assertTrue(Files.isRegularFile(dir.resolve("rgb/sample_input.png")),
+			"an RGB sample stays RGB");
 		byte[] png = Files.readAllBytes(dir.resolve("rgb/cover.png"));
 		assertEquals(2, png[25], "an RGB model gets a colour cover");
 	}
@@ -276,24 +331,30 @@ class PackageModelTest {
 		assertEquals("mask", d.mask().inputName());
 		assertEquals(1.0, d.mask().holeValue());
 		BioImageModel rdf = BioImageRdf.read(r.descriptor());
-		assertEquals(List.of("image", "mask"), rdf.inputs().stream().map(TensorDescription::id).toList());
+		assertEquals(List.of("image", "mask"), rdf.inputs().stream().map(
+			TensorDescription::id).toList());
 		float[] mask = Npy.read(dir.resolve("inp/test_mask.npy")).toFloatArray();
 		float[] image = Npy.read(dir.resolve("inp/test_input.npy")).toFloatArray();
 		assertEquals(48 * 40, mask.length);
 		int centre = 20 * 48 + 24, corner = 0;
 		assertEquals(1f, mask[centre]);
 		assertEquals(0f, mask[corner]);
-		assertEquals(((short[]) sample16(48, 40, 4).plane(0))[centre] & 0xffff, image[centre], 0,
+		assertEquals(((short[]) sample16(48, 40, 4).plane(0))[centre] & 0xffff,
+			image[centre], 0,
 			"the raw image, holes and all: the model ignores what is under them");
-		assertEquals(100, (int) Arrays.stream(toDoubles(mask)).sum(), "a 10x10 hole: a quarter of the shorter side");
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("square hole")), r.notes().toString());
+		assertEquals(100, (int) Arrays.stream(toDoubles(mask)).sum(),
+			"a 10x10 hole: a quarter of the shorter side");
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("square hole")), r
+			.notes().toString());
 		reproduces(r);
 
-		// a model whose masks mark holes with 0 gets its test mask so, and keeps saying so
+		// a model whose masks mark holes with 0 gets its test mask so, and keeps
+		// saying so
 		PackageOptions o = options(onnx, "inp0", sample16(48, 40, 4));
-		PackageResult zero = pack(new PackageOptions(o.model(), ModelOverrides.NONE.withMaskHoleValue(0.0),
-			o.folder(), o.name(), null, o.description(), o.sample(), null, null, List.of(), List.of(), List.of(), List.of(),
-			null, null, 0, 0, false));
+		PackageResult zero = pack(new PackageOptions(o.model(), ModelOverrides.NONE
+			.withMaskHoleValue(0.0), o.folder(), o.name(), null, o.description(), o
+				.sample(), null, null, List.of(), List.of(), List.of(), List.of(), null,
+			null, 0, 0, false));
 		assertEquals(0.0, zero.model().mask().holeValue());
 		float[] mask0 = Npy.read(dir.resolve("inp0/test_mask.npy")).toFloatArray();
 		assertEquals(0f, mask0[centre]);
@@ -312,8 +373,9 @@ class PackageModelTest {
 	void generatorPackageHoldsSeededLatentsAndClassLabels() throws IOException {
 		Path onnx = OnnxModels.generator(8, 3, 6, 5).write(dir, "gen.onnx");
 		PackageOptions o = options(onnx, "gen", null);
-		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), null, o.description(), null, null, o
-			.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), null, null, 0, 42, false);
+		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), null,
+			o.description(), null, null, o.license(), o.authors(), o.maintainers(), o
+				.citations(), o.tags(), null, null, 0, 42, false);
 		PackageResult r = pack(withCard(o));
 		valid(r);
 		ModelDescriptor d = r.model();
@@ -323,13 +385,16 @@ class PackageModelTest {
 		assertEquals(ValueRange.MINUS_ONE_ONE, d.outputRange());
 		NpyArray z = Npy.read(dir.resolve("gen/test_input.npy"));
 		assertArrayEquals(new long[] { 4, 8 }, z.shape());
-		assertArrayEquals(Generator.latent(43, 8), Arrays.copyOfRange(z.toFloatArray(), 8, 16));
+		assertArrayEquals(Generator.latent(43, 8), Arrays.copyOfRange(z
+			.toFloatArray(), 8, 16));
 		NpyArray classes = Npy.read(dir.resolve("gen/test_class.npy"));
 		assertEquals(NpyArray.DType.INT64, classes.dtype());
 		assertArrayEquals(new long[] { 0, 1, 2, 0 }, classes.toLongArray());
-		assertArrayEquals(new long[] { 4, 1, 6, 5 }, Npy.read(dir.resolve("gen/test_output.npy")).shape());
+		assertArrayEquals(new long[] { 4, 1, 6, 5 }, Npy.read(dir.resolve(
+			"gen/test_output.npy")).shape());
 		assertTrue(Files.isRegularFile(dir.resolve("gen/cover.png")));
-		for (String f : List.of("sample_input.tif", "sample_class.png", "sample_output.tif"))
+		for (String f : List.of("sample_input.tif", "sample_class.png",
+			"sample_output.tif"))
 			assertTrue(Files.isRegularFile(dir.resolve("gen").resolve(f)), f);
 		reproduces(r);
 	}
@@ -337,10 +402,12 @@ class PackageModelTest {
 	@Test
 	void fixedShapeModelIsTestedAtItsShape() throws IOException {
 		Path onnx = OnnxModels.fixedShape(1, 24, 24).write(dir, "fixed.onnx");
-		PackageResult r = pack(withCard(options(onnx, "fixed", sample16(100, 90, 5))));
+		PackageResult r = pack(withCard(options(onnx, "fixed", sample16(100, 90,
+			5))));
 		valid(r);
 		assertEquals(AxisConstraint.fixed(24), r.model().image().x());
-		assertArrayEquals(new long[] { 1, 1, 24, 24 }, Npy.read(dir.resolve("fixed/test_input.npy")).shape());
+		assertArrayEquals(new long[] { 1, 1, 24, 24 }, Npy.read(dir.resolve(
+			"fixed/test_input.npy")).shape());
 		reproduces(r);
 	}
 
@@ -348,88 +415,113 @@ class PackageModelTest {
 	void textWithYamlSyntaxReadsBackUnchanged() {
 		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
 		String name = "Yes (no) - 15 + null";
-		String description = "x: y # not a comment; line one: \"quoted\", {braces}, [brackets] & 'apostrophes'\n" +
-			"line two, ü, tab\there";
+		String description =
+			"x: y # not a comment; line one: \"quoted\", {braces}, [brackets] & 'apostrophes'\n" +
+				"line two, ü, tab\there";
 		PackageOptions o = options(onnx, "text", sample16(20, 20, 6));
-		o = new PackageOptions(o.model(), o.overrides(), o.folder(), name, null, o.description(), o.sample(), null,
-			"CC-BY-4.0", List.of(PackageOptions.Person.author("O'Brien, \"Pat\"")), List.of(), List.of(PackageOptions
-				.Citation.parse("A = B: C=10.1234/abc.5")), List.of("yes", "1.5", "null"), null, null, 0, 0, false);
-		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), o.id(), description, o.sample(), null, o
-			.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), null, null, 0, 0, false);
+		o = new PackageOptions(o.model(), o.overrides(), o.folder(), name, null, o
+			.description(), o.sample(), null, "CC-BY-4.0", List.of(
+				PackageOptions.Person.author("O'Brien, \"Pat\"")), List.of(), List.of(
+					PackageOptions.Citation.parse("A = B: C=10.1234/abc.5")), List.of(
+						"yes", "1.5", "null"), null, null, 0, 0, false);
+		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), o
+			.id(), description, o.sample(), null, o.license(), o.authors(), o
+				.maintainers(), o.citations(), o.tags(), null, null, 0, 0, false);
 		PackageResult r = pack(o);
 		BioImageModel rdf = BioImageRdf.read(r.descriptor());
 		assertEquals(name, rdf.name());
 		assertEquals(description, rdf.description());
 		assertEquals(List.of("O'Brien, \"Pat\""), rdf.authors());
 		assertEquals("yes-no-15-null", o.id());
-		Map<?, ?> doc = new Yaml().load(RdfYaml.write(Map.of("tags", List.of("yes", "1.5", "null", "0.5.4", "on"))));
+		Map<?, ?> doc = new Yaml().load(RdfYaml.write(Map.of("tags", List.of("yes",
+			"1.5", "null", "0.5.4", "on"))));
 		assertEquals(List.of("yes", "1.5", "null", "0.5.4", "on"), doc.get("tags"));
 	}
 
 	@Test
-	void coverPanelsShareOneSizeWithAGapBetweenAndTheCoverIsAtMostTwiceAsWideAsHigh() {
+	void
+		coverPanelsShareOneSizeWithAGapBetweenAndTheCoverIsAtMostTwiceAsWideAsHigh()
+	{
 		float[] ramp = new float[20 * 16];
 		for (int i = 0; i < ramp.length; i++)
 			ramp[i] = i;
-		RasterImage cover = CoverImage.compose(List.of(new CoverImage.Panel(10, 8, new float[][] { new float[80] }),
-			new CoverImage.Panel(20, 16, new float[][] { ramp })));
+		RasterImage cover = CoverImage.compose(List.of(new CoverImage.Panel(10, 8,
+			new float[][] { new float[80] }), new CoverImage.Panel(20, 16,
+				new float[][] { ramp })));
 		assertEquals(PixelType.UINT8, cover.type());
-		// panels enlarged 16 times to 320x256, side by side with a 4 px gap: 644 wide, so 322 high (2:1)
+		// panels enlarged 16 times to 320x256, side by side with a 4 px gap: 644
+		// wide, so 322 high (2:1)
 		assertEquals(2 * 320 + CoverImage.GAP, cover.width());
 		assertEquals(322, cover.height());
 		int top = (322 - 256) / 2;
 		byte[] p = (byte[]) cover.plane(0);
 		assertEquals(255, p[0] & 0xff, "white above the panels");
-		assertEquals(128, p[top * cover.width()] & 0xff, "a flat panel is mid-grey");
+		assertEquals(128, p[top * cover.width()] & 0xff,
+			"a flat panel is mid-grey");
 		assertEquals(255, p[top * cover.width() + 320] & 0xff, "the gap is white");
-		assertEquals(0, p[top * cover.width() + 324] & 0xff, "the ramp's low percentile is black");
-		assertEquals(255, p[(top + 255) * cover.width() + cover.width() - 1] & 0xff, "its high percentile white");
+		assertEquals(0, p[top * cover.width() + 324] & 0xff,
+			"the ramp's low percentile is black");
+		assertEquals(255, p[(top + 255) * cover.width() + cover.width() - 1] & 0xff,
+			"its high percentile white");
 		// four generated samples: a 2x2 grid, square
-		CoverImage.Panel flat = new CoverImage.Panel(64, 64, new float[][] { new float[64 * 64] });
+		CoverImage.Panel flat = new CoverImage.Panel(64, 64, new float[][] {
+			new float[64 * 64] });
 		RasterImage four = CoverImage.compose(List.of(flat, flat, flat, flat));
-		assertEquals(2 * 256 + CoverImage.GAP, four.width(), "panels enlarged 4 times");
+		assertEquals(2 * 256 + CoverImage.GAP, four.width(),
+			"panels enlarged 4 times");
 		assertEquals(four.width(), four.height());
 	}
 
 	@Test
 	void aDescriptorThatReadsBackDifferentlyIsRefused() {
-		ModelDescriptor a = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(dir, "a.onnx").toString(),
-			ModelOverrides.NONE);
+		ModelDescriptor a = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(
+			dir, "a.onnx").toString(), ModelOverrides.NONE);
 		ModelDescriptor b = ModelOverrides.NONE.withHaloPixels(7).applyTo(a);
 		ReadBackCheck.check(a, List.of(), a);
-		GanException e = assertThrows(GanException.class, () -> ReadBackCheck.check(a, List.of(), b));
-		assertTrue(e.getMessage().contains("halo 2 reads back as 7"), e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> ReadBackCheck.check(
+			a, List.of(), b));
+		assertTrue(e.getMessage().contains("halo 2 reads back as 7"), e
+			.getMessage());
 	}
 
 	@Test
 	void citationsAreTextAndUrlOrDoi() {
-		PackageOptions.Citation url = PackageOptions.Citation.parse("Ledig et al. 2017=https://arxiv.org/abs/1609.04802?a=b");
+		PackageOptions.Citation url = PackageOptions.Citation.parse(
+			"Ledig et al. 2017=https://arxiv.org/abs/1609.04802?a=b");
 		assertEquals("Ledig et al. 2017", url.text());
 		assertEquals("https://arxiv.org/abs/1609.04802?a=b", url.url());
-		PackageOptions.Citation doi = PackageOptions.Citation.parse("Zhang et al. 2017=doi:10.1109/TIP.2017.2662206");
+		PackageOptions.Citation doi = PackageOptions.Citation.parse(
+			"Zhang et al. 2017=doi:10.1109/TIP.2017.2662206");
 		assertEquals("10.1109/TIP.2017.2662206", doi.doi());
 		assertNull(doi.url());
-		GanException e = assertThrows(GanException.class, () -> PackageOptions.Citation.parse("just a title"));
+		GanException e = assertThrows(GanException.class,
+			() -> PackageOptions.Citation.parse("just a title"));
 		assertTrue(e.getMessage().contains("TEXT=URL"), e.getMessage());
 	}
 
 	@Test
-	void aFolderWithFilesIsRefusedUnlessOverwriteAndKeepsOtherFiles() throws IOException {
+	void aFolderWithFilesIsRefusedUnlessOverwriteAndKeepsOtherFiles()
+		throws IOException
+	{
 		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
 		Path pkg = Files.createDirectories(dir.resolve("pkg"));
 		Files.writeString(pkg.resolve("README.md"), "# Model card\n");
 		PackageOptions o = options(onnx, "pkg", sample16(20, 20, 7));
 		GanException e = assertThrows(GanException.class, () -> pack(o));
-		assertTrue(e.getMessage().contains("not empty") && e.getMessage().contains("--overwrite"), e.getMessage());
+		assertTrue(e.getMessage().contains("not empty") && e.getMessage().contains(
+			"--overwrite"), e.getMessage());
 		assertEquals(1, Files.list(pkg).count(), "nothing written");
 
-		PackageOptions again = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), null, o.description(),
-			o.sample(), null, o.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), null, null, 0, 0, true);
+		PackageOptions again = new PackageOptions(o.model(), o.overrides(), o
+			.folder(), o.name(), null, o.description(), o.sample(), null, o.license(),
+			o.authors(), o.maintainers(), o.citations(), o.tags(), null, null, 0, 0,
+			true);
 		PackageResult r = pack(again);
 		assertEquals("# Model card\n", Files.readString(pkg.resolve("README.md")));
-		assertEquals(pkg.resolve("README.md").toAbsolutePath().normalize(), BioImageRdf.read(r.descriptor())
-			.documentation());
-		assertFalse(r.notes().stream().anyMatch(n -> n.contains("model card")), r.notes().toString());
+		assertEquals(pkg.resolve("README.md").toAbsolutePath().normalize(),
+			BioImageRdf.read(r.descriptor()).documentation());
+		assertFalse(r.notes().stream().anyMatch(n -> n.contains("model card")), r
+			.notes().toString());
 		pack(again); // and once more over its own package
 		reproduces(r);
 	}
@@ -437,17 +529,23 @@ class PackageModelTest {
 	@Test
 	void documentationIsCopiedAsTheModelCard() throws IOException {
 		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
-		Path card = Files.writeString(dir.resolve("card.md"), "# Intended use\nTests.\n");
+		Path card = Files.writeString(dir.resolve("card.md"),
+			"# Intended use\nTests.\n");
 		PackageOptions o = options(onnx, "doc", sample16(20, 20, 8));
-		PackageResult r = pack(new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), null, o.description(),
-			o.sample(), null, o.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), card, null, 0, 0, false));
-		assertEquals("# Intended use\nTests.\n", Files.readString(dir.resolve("doc/README.md")));
+		PackageResult r = pack(new PackageOptions(o.model(), o.overrides(), o
+			.folder(), o.name(), null, o.description(), o.sample(), null, o.license(),
+			o.authors(), o.maintainers(), o.citations(), o.tags(), card, null, 0, 0,
+			false));
+		assertEquals("# Intended use\nTests.\n", Files.readString(dir.resolve(
+			"doc/README.md")));
 		assertTrue(r.files().contains(dir.resolve("doc/README.md")));
 		Path text = Files.writeString(dir.resolve("card.txt"), "x");
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("'# Validation' section")), r.notes().toString());
-		GanException e = assertThrows(GanException.class, () -> pack(new PackageOptions(o.model(), o.overrides(), dir
-			.resolve("doc2"), o.name(), null, o.description(), o.sample(), null, null, List.of(), List.of(), List.of(),
-			List.of(), text, null, 0, 0, false)));
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains(
+			"'# Validation' section")), r.notes().toString());
+		GanException e = assertThrows(GanException.class, () -> pack(
+			new PackageOptions(o.model(), o.overrides(), dir.resolve("doc2"), o
+				.name(), null, o.description(), o.sample(), null, null, List.of(), List
+					.of(), List.of(), List.of(), text, null, 0, 0, false)));
 		assertTrue(e.getMessage().contains(".md"), e.getMessage());
 	}
 
@@ -456,34 +554,45 @@ class PackageModelTest {
 		Path onnx = OnnxModels.identity(3).write(dir, "rgb.onnx");
 		Path yaml = Files.writeString(dir.resolve("m.yaml"), "x: 1");
 		Path file = Files.writeString(dir.resolve("a-file"), "x");
-		RasterImage twoChannels = RasterImage.allocate(10, 10, 2, 1, 1, PixelType.UINT8);
-		List<Object[]> cases = List.of(new Object[] { options(yaml, "a", sample16(10, 10, 1)), ".onnx" },
-			new Object[] { options(dir.resolve("missing.onnx"), "b", sample16(10, 10, 1)), "does not exist" },
-			new Object[] { options(onnx, "c", null), "--sample" },
-			new Object[] { options(onnx, "d", twoChannels), "takes 3 channels but the sample has 2" },
-			new Object[] { options(onnx, "a-file", sample16(10, 10, 1)), "is a file" });
+		RasterImage twoChannels = RasterImage.allocate(10, 10, 2, 1, 1,
+			PixelType.UINT8);
+		List<Object[]> cases = List.of(new Object[] { options(yaml, "a", sample16(
+			10, 10, 1)), ".onnx" }, new Object[] { options(dir.resolve(
+				"missing.onnx"), "b", sample16(10, 10, 1)), "does not exist" },
+			new Object[] { options(onnx, "c", null), "--sample" }, new Object[] {
+				options(onnx, "d", twoChannels),
+				"takes 3 channels but the sample has 2" }, new Object[] { options(onnx,
+					"a-file", sample16(10, 10, 1)), "is a file" });
 		for (Object[] c : cases) {
-			GanException e = assertThrows(GanException.class, () -> pack((PackageOptions) c[0]));
+			GanException e = assertThrows(GanException.class, () -> pack(
+				(PackageOptions) c[0]));
 			assertTrue(e.getMessage().contains((String) c[1]), e.getMessage());
 		}
 		for (String folder : List.of("a", "b", "c", "d"))
 			assertFalse(Files.exists(dir.resolve(folder)), folder + " was created");
 		assertEquals("x", Files.readString(file));
-		GanException e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null, dir.resolve("e"), " ",
-			null, "d", null, null, null, null, null, null, null, null, null, 0, 0, false));
+		GanException e = assertThrows(GanException.class, () -> new PackageOptions(
+			onnx, null, dir.resolve("e"), " ", null, "d", null, null, null, null,
+			null, null, null, null, null, 0, 0, false));
 		assertTrue(e.getMessage().contains("--name"), e.getMessage());
-		e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null, dir.resolve("e"), "model", null, "d",
-			null, null, "MIT license", null, null, null, null, null, null, 0, 0, false));
+		e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null,
+			dir.resolve("e"), "model", null, "d", null, null, "MIT license", null,
+			null, null, null, null, null, 0, 0, false));
 		assertTrue(e.getMessage().contains("SPDX"), e.getMessage());
-		e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null, dir.resolve("e"), "a/b: c", null, "d",
-			null, null, null, null, null, null, null, null, null, 0, 0, false));
-		assertTrue(e.getMessage().contains("5 to 128 letters, digits, spaces and _+-()"), e.getMessage());
-		e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null, dir.resolve("e"), "model", "Model/", "d",
-			null, null, null, null, null, null, null, null, null, 0, 0, false));
+		e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null,
+			dir.resolve("e"), "a/b: c", null, "d", null, null, null, null, null, null,
+			null, null, null, 0, 0, false));
+		assertTrue(e.getMessage().contains(
+			"5 to 128 letters, digits, spaces and _+-()"), e.getMessage());
+		e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null,
+			dir.resolve("e"), "model", "Model/", "d", null, null, null, null, null,
+			null, null, null, null, 0, 0, false));
 		assertTrue(e.getMessage().contains("the id 'Model/'"), e.getMessage());
-		e = assertThrows(GanException.class, () -> PackageOptions.Person.maintainer("Ada Lovelace="));
+		e = assertThrows(GanException.class, () -> PackageOptions.Person.maintainer(
+			"Ada Lovelace="));
 		assertTrue(e.getMessage().contains("needs a GitHub user"), e.getMessage());
-		e = assertThrows(GanException.class, () -> PackageOptions.Person.author("Ada/Bob"));
+		e = assertThrows(GanException.class, () -> PackageOptions.Person.author(
+			"Ada/Bob"));
 		assertTrue(e.getMessage().contains("has a '/'"), e.getMessage());
 	}
 }

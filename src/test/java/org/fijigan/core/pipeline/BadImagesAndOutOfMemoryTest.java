@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,17 +33,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Images at the edges of what the engine takes (no pixels, one pixel, smaller than a fixed model
- * input, too large for the heap, NaN pixels), and the out-of-memory fallback: a plane that runs
- * out of memory inside ONNX Runtime is run again with windows half as wide, CSBDeep-style, the
- * failure injected through {@link PlaneRunner.TileRun} for windows above a size.
+ * Images at the edges of what the engine takes (no pixels, one pixel, smaller
+ * than a fixed model input, too large for the heap, NaN pixels), and the
+ * out-of-memory fallback: a plane that runs out of memory inside ONNX Runtime
+ * is run again with windows half as wide, CSBDeep-style, the failure injected
+ * through {@link PlaneRunner.TileRun} for windows above a size.
  */
 class BadImagesAndOutOfMemoryTest {
+
 	@TempDir
 	Path dir;
 
-	static final InferenceOptions RAW = InferenceOptions.defaults().withNormalization(
-		new Normalization.None()).withDevice(DeviceSpec.CPU, 1);
+	static final InferenceOptions RAW = InferenceOptions.defaults()
+		.withNormalization(new Normalization.None()).withDevice(DeviceSpec.CPU, 1);
 
 	ModelDescriptor load(OnnxModels.Builder b, String name) {
 		return ModelLoader.load(b.write(dir, name).toString(), ModelOverrides.NONE);
@@ -50,13 +53,19 @@ class BadImagesAndOutOfMemoryTest {
 
 	/** What ONNX Runtime's CPU allocator says when an allocation fails. */
 	static GanException ortOutOfMemory(long bytes) {
-		OrtException ort = new OrtException("Error code - ORT_RUNTIME_EXCEPTION - message: " +
-			"Failed to allocate memory for requested buffer of size " + bytes);
-		return new GanException("the model failed to run: " + ort.getMessage(), ort);
+		OrtException ort = new OrtException(
+			"Error code - ORT_RUNTIME_EXCEPTION - message: " +
+				"Failed to allocate memory for requested buffer of size " + bytes);
+		return new GanException("the model failed to run: " + ort.getMessage(),
+			ort);
 	}
 
-	/** Records the window of every tile batch; throws {@link #ortOutOfMemory} above {@code maxSide}. */
+	/**
+	 * Records the window of every tile batch; throws {@link #ortOutOfMemory}
+	 * above {@code maxSide}.
+	 */
 	static final class FailAbove implements PlaneRunner.TileRun {
+
 		final int maxSide;
 		final List<String> windows = new ArrayList<>();
 
@@ -65,33 +74,38 @@ class BadImagesAndOutOfMemoryTest {
 		}
 
 		@Override
-		public Tensor run(ModelSession session, Map<String, Tensor> feeds, String output,
-			CancellationToken cancel)
+		public Tensor run(ModelSession session, Map<String, Tensor> feeds,
+			String output, CancellationToken cancel)
 		{
 			long[] shape = feeds.values().iterator().next().shape();
 			int h = (int) shape[2], w = (int) shape[3];
 			windows.add(w + "x" + h);
-			if (Math.max(w, h) > maxSide) throw ortOutOfMemory(4L * shape[0] * shape[1] * w * h * 64);
+			if (Math.max(w, h) > maxSide) throw ortOutOfMemory(4L * shape[0] *
+				shape[1] * w * h * 64);
 			return PlaneRunner.ORT.run(session, feeds, output, cancel);
 		}
 	}
 
-	static RunResult execute(ModelDescriptor m, RasterImage img, InferenceOptions o,
-		PlaneRunner.TileRun tileRun)
+	static RunResult execute(ModelDescriptor m, RasterImage img,
+		InferenceOptions o, PlaneRunner.TileRun tileRun)
 	{
-		return ImageToImage.execute(m, img, null, o, ProgressListener.NONE, CancellationToken.none(),
-			tileRun);
+		return ImageToImage.execute(m, img, null, o, ProgressListener.NONE,
+			CancellationToken.none(), tileRun);
 	}
 
 	static RasterImage floatImage(int w, int h, float... values) {
-		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { values });
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] {
+			values });
 	}
 
-	/** The model run directly on one {@code [1,1,h,w]} tensor, no tiling, no normalisation. */
+	/**
+	 * The model run directly on one {@code [1,1,h,w]} tensor, no tiling, no
+	 * normalisation.
+	 */
 	static float[] direct(ModelDescriptor m, float[] input, int w, int h) {
 		try (ModelSession s = ModelSession.open(m.onnxFile(), DeviceSpec.CPU, 1)) {
-			return PlaneRunner.ORT.run(s, Map.of(m.image().name(), Tensor.of(input, 1, 1, h, w)), m
-				.outputName(), CancellationToken.none()).floats();
+			return PlaneRunner.ORT.run(s, Map.of(m.image().name(), Tensor.of(input, 1,
+				1, h, w)), m.outputName(), CancellationToken.none()).floats();
 		}
 	}
 
@@ -99,10 +113,12 @@ class BadImagesAndOutOfMemoryTest {
 	void anImageWithoutPixelsIsRefused() {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
 			() -> RasterImage.allocate(0, 0, 1, 1, 1, PixelType.UINT8));
-		assertEquals("image is 0x0 pixels: it needs at least one pixel", e.getMessage());
-		e = assertThrows(IllegalArgumentException.class, () -> new RasterImage(5, 0, 1, 1, 1,
-			PixelType.FLOAT32, new Object[] { new float[0] }));
-		assertEquals("image is 5x0 pixels: it needs at least one pixel", e.getMessage());
+		assertEquals("image is 0x0 pixels: it needs at least one pixel", e
+			.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> new RasterImage(5, 0,
+			1, 1, 1, PixelType.FLOAT32, new Object[] { new float[0] }));
+		assertEquals("image is 5x0 pixels: it needs at least one pixel", e
+			.getMessage());
 	}
 
 	@Test
@@ -119,18 +135,20 @@ class BadImagesAndOutOfMemoryTest {
 	@Test
 	void onePixelThroughAPixelShuffleModelGivesTwoByTwo() {
 		ModelDescriptor m = load(OnnxModels.pixelShuffle(1, 2), "sr.onnx");
-		RasterImage in = new RasterImage(1, 1, 1, 1, 1, PixelType.UINT8, new Object[] { new byte[] {
-			(byte) 200 } });
-		RunResult r = ImageToImageTest.run(m, in, InferenceOptions.defaults().withNormalization(
-			new Normalization.BitDepthRange()).withDevice(DeviceSpec.CPU, 1));
+		RasterImage in = new RasterImage(1, 1, 1, 1, 1, PixelType.UINT8,
+			new Object[] { new byte[] { (byte) 200 } });
+		RunResult r = ImageToImageTest.run(m, in, InferenceOptions.defaults()
+			.withNormalization(new Normalization.BitDepthRange()).withDevice(
+				DeviceSpec.CPU, 1));
 		assertEquals(2, r.image().width());
 		assertEquals(2, r.image().height());
 		assertEquals(PixelType.UINT8, r.image().type());
 		float[] expected = direct(m, new float[] { 200 / 255f }, 1, 1);
 		byte[] out = (byte[]) r.image().plane(0);
-		for (int i = 0; i < 4; i++) // back from [0,1] to 0..255, rounded and clipped
-			assertEquals(Math.max(0, Math.min(255, Math.round(expected[i] * 255))), out[i] & 0xff, 1,
-				"pixel " + i);
+		for (int i = 0; i < 4; i++) // back from [0,1] to 0..255, rounded and
+																// clipped
+			assertEquals(Math.max(0, Math.min(255, Math.round(expected[i] * 255))),
+				out[i] & 0xff, 1, "pixel " + i);
 	}
 
 	@Test
@@ -148,40 +166,48 @@ class BadImagesAndOutOfMemoryTest {
 		RunResult r = execute(m, floatImage(5, 3, pixels), RAW, spy);
 
 		assertEquals(List.of("8x8"), record.windows);
-		assertArrayEquals(pixels, (float[]) r.image().plane(0)); // identity model: cropped back exactly
+		assertArrayEquals(pixels, (float[]) r.image().plane(0)); // identity model:
+																															// cropped back
+																															// exactly
 		assertEquals(5, r.image().width());
-		// mirrored without repeating the edge: columns 0 1 2 3 4 3 2 1, rows 0 1 2 1 0 1 2 1
+		// mirrored without repeating the edge: columns 0 1 2 3 4 3 2 1, rows 0 1 2
+		// 1 0 1 2 1
 		int[] col = { 0, 1, 2, 3, 4, 3, 2, 1 }, row = { 0, 1, 2, 1, 0, 1, 2, 1 };
 		for (int y = 0; y < 8; y++)
 			for (int x = 0; x < 8; x++)
-				assertEquals(pixels[row[y] * 5 + col[x]], seen[0][y * 8 + x], "window " + x + "," + y);
+				assertEquals(pixels[row[y] * 5 + col[x]], seen[0][y * 8 + x],
+					"window " + x + "," + y);
 		assertTrue(r.report().notes().contains(
-			"image padded by mirroring to 8x8 px, the model's smallest input"), r.report().notes()
-				.toString());
+			"image padded by mirroring to 8x8 px, the model's smallest input"), r
+				.report().notes().toString());
 	}
 
 	@Test
 	void anImageTooLargeForTheHeapIsRefusedBeforeAnythingIsAllocated() {
 		ModelDescriptor m = load(OnnxModels.identity(1), "id.onnx");
-		byte[] shared = new byte[4096 * 4096]; // every slice is this one array: 16 MiB in all
+		byte[] shared = new byte[4096 * 4096]; // every slice is this one array: 16
+																						// MiB in all
 		long heap = Runtime.getRuntime().maxMemory();
 		int slices = (int) (heap / shared.length) + 2;
 		Object[] planes = new Object[slices];
 		Arrays.fill(planes, shared);
-		RasterImage huge = new RasterImage(4096, 4096, 1, slices, 1, PixelType.UINT8, planes);
+		RasterImage huge = new RasterImage(4096, 4096, 1, slices, 1,
+			PixelType.UINT8, planes);
 
 		long start = System.nanoTime();
-		GanException e = assertThrows(GanException.class, () -> ImageToImageTest.run(m, huge,
-			InferenceOptions.defaults().withNormalization(new Normalization.BitDepthRange()).withDevice(
-				DeviceSpec.CPU, 1)));
+		GanException e = assertThrows(GanException.class, () -> ImageToImageTest
+			.run(m, huge, InferenceOptions.defaults().withNormalization(
+				new Normalization.BitDepthRange()).withDevice(DeviceSpec.CPU, 1)));
 		double seconds = (System.nanoTime() - start) / 1e9;
 
 		String msg = e.getMessage();
-		assertTrue(msg.startsWith("not enough Java memory: the result (4096x4096 px x " + slices +
-			" planes, uint8) needs " + ImageToImage.bytes((long) slices << 24) + " and the tiles ("),
-			msg);
-		assertTrue(msg.contains("maximum is free: give Java more (JAVA_OPTS=-Xmx") && msg.contains(
-			"use smaller tiles (--tile)"), msg);
+		assertTrue(msg.startsWith(
+			"not enough Java memory: the result (4096x4096 px x " + slices +
+				" planes, uint8) needs " + ImageToImage.bytes((long) slices << 24) +
+				" and the tiles ("), msg);
+		assertTrue(msg.contains(
+			"maximum is free: give Java more (JAVA_OPTS=-Xmx") && msg.contains(
+				"use smaller tiles (--tile)"), msg);
 		assertTrue(seconds < 10, "refused after " + seconds + " s");
 	}
 
@@ -194,34 +220,45 @@ class BadImagesAndOutOfMemoryTest {
 		p[3] = Float.NaN;
 		p[7] = Float.POSITIVE_INFINITY;
 		p[20] = Float.NEGATIVE_INFINITY;
-		RunResult r = ImageToImageTest.run(m, floatImage(6, 4, p), InferenceOptions.defaults()
-			.withDevice(DeviceSpec.CPU, 1));
-		String note = "3 NaN/infinite input pixels were ignored by the normalisation and fed to the " +
-			"model as 0";
-		assertTrue(r.report().notes().contains(note), r.report().notes().toString());
-		assertTrue(r.image().properties().containsValue(note), r.image().properties().toString());
+		RunResult r = ImageToImageTest.run(m, floatImage(6, 4, p), InferenceOptions
+			.defaults().withDevice(DeviceSpec.CPU, 1));
+		String note =
+			"3 NaN/infinite input pixels were ignored by the normalisation and fed to the " +
+				"model as 0";
+		assertTrue(r.report().notes().contains(note), r.report().notes()
+			.toString());
+		assertTrue(r.image().properties().containsValue(note), r.image()
+			.properties().toString());
 		for (float v : (float[]) r.image().plane(0))
 			assertTrue(Float.isFinite(v));
 	}
 
 	@Test
-	void outOfMemoryInOnnxRuntimeRetriesThePlaneWithHalfTheWindowAndGivesTheSameResult() {
+	void
+		outOfMemoryInOnnxRuntimeRetriesThePlaneWithHalfTheWindowAndGivesTheSameResult()
+	{
 		ModelDescriptor m = load(OnnxModels.conv3x3(1, 1, 3, 2), "conv2.onnx");
 		assertEquals(2, m.haloPixels());
 		RasterImage img = ImageToImageTest.randomFloat(100, 90, 1, 2, 1, 4);
-		RunResult normal = ImageToImageTest.run(m, img, RAW.withTileSize(InferenceOptions.NO_TILING));
+		RunResult normal = ImageToImageTest.run(m, img, RAW.withTileSize(
+			InferenceOptions.NO_TILING));
 
 		FailAbove failAbove32 = new FailAbove(32);
 		RunResult r = execute(m, img, RAW.withTileSize(64), failAbove32);
 
 		// slice 0: 64x64 fails, 32x32 runs; slice 1 keeps the smaller window
 		assertEquals("64x64", failAbove32.windows.get(0));
-		assertEquals(List.of("64x64", "32x32"), failAbove32.windows.stream().distinct().toList());
-		assertEquals(1, failAbove32.windows.stream().filter("64x64"::equals).count());
-		assertEquals(0f, ImageToImageTest.maxAbsDiff(normal.image(), r.image()), 1e-5f);
+		assertEquals(List.of("64x64", "32x32"), failAbove32.windows.stream()
+			.distinct().toList());
+		assertEquals(1, failAbove32.windows.stream().filter("64x64"::equals)
+			.count());
+		assertEquals(0f, ImageToImageTest.maxAbsDiff(normal.image(), r.image()),
+			1e-5f);
 		assertEquals(32, r.report().windowWidth());
-		assertTrue(r.report().notes().contains("out of memory in ONNX Runtime: tiles 64x64, then " +
-			"32x32 px were tried; the result used 32x32"), r.report().notes().toString());
+		assertTrue(r.report().notes().contains(
+			"out of memory in ONNX Runtime: tiles 64x64, then " +
+				"32x32 px were tried; the result used 32x32"), r.report().notes()
+					.toString());
 	}
 
 	@Test
@@ -230,14 +267,16 @@ class BadImagesAndOutOfMemoryTest {
 		RasterImage img = ImageToImageTest.randomFloat(100, 90, 1, 1, 1, 4);
 		FailAbove failAlways = new FailAbove(0);
 
-		GanException e = assertThrows(GanException.class, () -> execute(m, img, RAW.withTileSize(80),
-			failAlways));
+		GanException e = assertThrows(GanException.class, () -> execute(m, img, RAW
+			.withTileSize(80), failAlways));
 
-		// halo 2: the smallest window is 20 px, so 80 -> 40 -> 20, and 10 is not tried
-		assertEquals(List.of("80x80", "40x40", "20x20"), failAlways.windows.stream().distinct()
-			.toList());
-		assertTrue(e.getMessage().startsWith("out of memory in ONNX Runtime with tiles of 80x80, then " +
-			"40x40, then 20x20 px"), e.getMessage());
+		// halo 2: the smallest window is 20 px, so 80 -> 40 -> 20, and 10 is not
+		// tried
+		assertEquals(List.of("80x80", "40x40", "20x20"), failAlways.windows.stream()
+			.distinct().toList());
+		assertTrue(e.getMessage().startsWith(
+			"out of memory in ONNX Runtime with tiles of 80x80, then " +
+				"40x40, then 20x20 px"), e.getMessage());
 		assertTrue(e.getMessage().contains("--device cpu"), e.getMessage());
 	}
 
@@ -245,19 +284,21 @@ class BadImagesAndOutOfMemoryTest {
 	void aFixedInputModelCannotShrinkItsTilesAndSaysSo() {
 		ModelDescriptor m = load(OnnxModels.fixedShape(1, 16, 16), "fixed16.onnx");
 		FailAbove failAlways = new FailAbove(0);
-		GanException e = assertThrows(GanException.class, () -> execute(m, ImageToImageTest
-			.randomFloat(40, 40, 1, 1, 1, 1), RAW, failAlways));
-		assertTrue(e.getMessage().startsWith("out of memory in ONNX Runtime with tiles of 16x16 px"), e
-			.getMessage());
+		GanException e = assertThrows(GanException.class, () -> execute(m,
+			ImageToImageTest.randomFloat(40, 40, 1, 1, 1, 1), RAW, failAlways));
+		assertTrue(e.getMessage().startsWith(
+			"out of memory in ONNX Runtime with tiles of 16x16 px"), e.getMessage());
 	}
 
 	@Test
 	void otherFailuresAreNotRetried() {
 		ModelDescriptor m = load(OnnxModels.conv3x3(1, 1, 3, 2), "conv2.onnx");
-		GanException other = new GanException("the model failed to run: Non-zero status code");
+		GanException other = new GanException(
+			"the model failed to run: Non-zero status code");
 		int[] calls = { 0 };
-		GanException e = assertThrows(GanException.class, () -> execute(m, ImageToImageTest.randomFloat(
-			50, 50, 1, 1, 1, 2), RAW.withTileSize(32), (s, f, o, c) -> {
+		GanException e = assertThrows(GanException.class, () -> execute(m,
+			ImageToImageTest.randomFloat(50, 50, 1, 1, 1, 2), RAW.withTileSize(32), (
+				s, f, o, c) -> {
 				calls[0]++;
 				throw other;
 			}));
@@ -268,14 +309,17 @@ class BadImagesAndOutOfMemoryTest {
 	@Test
 	void outOfMemoryIsRecognisedFromEachProvidersWords() {
 		assertTrue(ImageToImage.isOutOfMemory(ortOutOfMemory(1 << 30)));
-		assertTrue(ImageToImage.isOutOfMemory(new GanException("x", new RuntimeException(
-			"std::bad_alloc"))));
-		assertTrue(ImageToImage.isOutOfMemory(new GanException("CUDA failure 2: out of memory")));
-		assertTrue(ImageToImage.isOutOfMemory(new GanException("CUDNN_STATUS_ALLOC_FAILED")));
-		assertTrue(ImageToImage.isOutOfMemory(new OutOfMemoryError("Direct buffer memory")));
-		assertFalse(ImageToImage.isOutOfMemory(new GanException("a tile width of 8 px leaves no room " +
-			"inside a halo of 4 px")));
-		assertFalse(ImageToImage.isOutOfMemory(new GanException("the model failed to run: shape " +
-			"mismatch")));
+		assertTrue(ImageToImage.isOutOfMemory(new GanException("x",
+			new RuntimeException("std::bad_alloc"))));
+		assertTrue(ImageToImage.isOutOfMemory(new GanException(
+			"CUDA failure 2: out of memory")));
+		assertTrue(ImageToImage.isOutOfMemory(new GanException(
+			"CUDNN_STATUS_ALLOC_FAILED")));
+		assertTrue(ImageToImage.isOutOfMemory(new OutOfMemoryError(
+			"Direct buffer memory")));
+		assertFalse(ImageToImage.isOutOfMemory(new GanException(
+			"a tile width of 8 px leaves no room " + "inside a halo of 4 px")));
+		assertFalse(ImageToImage.isOutOfMemory(new GanException(
+			"the model failed to run: shape " + "mismatch")));
 	}
 }

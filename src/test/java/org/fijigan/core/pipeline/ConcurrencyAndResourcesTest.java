@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -34,30 +35,36 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Several runs at once on one cached session, cancellation, and what many sessions and many runs
- * leave behind in native memory (resident set size) and open files. The Linux-only checks read
- * {@code /proc/self}. Measurements are printed, so a run's log shows them.
+ * Several runs at once on one cached session, cancellation, and what many
+ * sessions and many runs leave behind in native memory (resident set size) and
+ * open files. The Linux-only checks read {@code /proc/self}. Measurements are
+ * printed, so a run's log shows them.
  */
 class ConcurrencyAndResourcesTest {
+
 	@TempDir
 	Path dir;
 
-	static final InferenceOptions OPTIONS = InferenceOptions.defaults().withNormalization(
-		new Normalization.None()).withDevice(DeviceSpec.CPU, 1).withTileSize(48);
+	static final InferenceOptions OPTIONS = InferenceOptions.defaults()
+		.withNormalization(new Normalization.None()).withDevice(DeviceSpec.CPU, 1)
+		.withTileSize(48);
 
 	ModelDescriptor load(OnnxModels.Builder b, String name) {
 		return ModelLoader.load(b.write(dir, name).toString(), ModelOverrides.NONE);
 	}
 
 	@Test
-	void runsAtOnceOnOneSharedSessionGiveTheResultsOfRunsOneAtATime() throws Exception {
+	void runsAtOnceOnOneSharedSessionGiveTheResultsOfRunsOneAtATime()
+		throws Exception
+	{
 		ModelDescriptor m = load(OnnxModels.conv3x3(1, 1, 8, 3), "conv3.onnx");
 		int leasesBefore = SessionCache.shared().openLeases();
 		List<RasterImage> images = new ArrayList<>();
 		List<float[]> alone = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
 			images.add(ImageToImageTest.randomFloat(100, 70, 1, 1, 1, 40 + i));
-			alone.add((float[]) ImageToImageTest.run(m, images.get(i), OPTIONS).image().plane(0));
+			alone.add((float[]) ImageToImageTest.run(m, images.get(i), OPTIONS)
+				.image().plane(0));
 		}
 		int sessions = SessionCache.shared().size();
 
@@ -67,8 +74,8 @@ class ConcurrencyAndResourcesTest {
 			for (int round = 0; round < 3; round++)
 				for (int i = 0; i < 4; i++) {
 					RasterImage img = images.get(i);
-					futures.add(pool.submit(() -> (float[]) ImageToImageTest.run(m, img, OPTIONS).image()
-						.plane(0)));
+					futures.add(pool.submit(() -> (float[]) ImageToImageTest.run(m, img,
+						OPTIONS).image().plane(0)));
 				}
 			for (int k = 0; k < futures.size(); k++)
 				assertArrayEquals(alone.get(k % 4), futures.get(k).get(), "run " + k);
@@ -76,7 +83,8 @@ class ConcurrencyAndResourcesTest {
 		finally {
 			pool.shutdownNow();
 		}
-		assertEquals(sessions, SessionCache.shared().size(), "one session served every run");
+		assertEquals(sessions, SessionCache.shared().size(),
+			"one session served every run");
 		assertEquals(leasesBefore, SessionCache.shared().openLeases());
 	}
 
@@ -92,16 +100,20 @@ class ConcurrencyAndResourcesTest {
 		};
 		RasterImage img = ImageToImageTest.randomFloat(200, 200, 1, 1, 1, 1);
 
-		assertThrows(CancellationToken.CancelledException.class, () -> ImageToImage.execute(m, img,
-			null, OPTIONS.withTileSize(32), ProgressListener.NONE, cancel, cancelOnThird));
+		assertThrows(CancellationToken.CancelledException.class, () -> ImageToImage
+			.execute(m, img, null, OPTIONS.withTileSize(32), ProgressListener.NONE,
+				cancel, cancelOnThird));
 
-		assertTrue(tiles.get() <= 3, tiles.get() + " tiles ran"); // the third itself is terminated
+		assertTrue(tiles.get() <= 3, tiles.get() + " tiles ran"); // the third
+																															// itself is
+																															// terminated
 		assertEquals(leasesBefore, SessionCache.shared().openLeases());
 	}
 
 	static long rssKiB() throws IOException {
 		for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-			if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
+			if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll(
+				"\\D", ""));
 		throw new IllegalStateException("no VmRSS");
 	}
 
@@ -111,7 +123,10 @@ class ConcurrencyAndResourcesTest {
 		}
 	}
 
-	/** The Java heap as committed: pages the JVM may have touched, counted in the RSS. */
+	/**
+	 * The Java heap as committed: pages the JVM may have touched, counted in the
+	 * RSS.
+	 */
 	static long heapKiB() {
 		return Runtime.getRuntime().totalMemory() >> 10;
 	}
@@ -123,7 +138,9 @@ class ConcurrencyAndResourcesTest {
 
 	@Test
 	@EnabledOnOs(OS.LINUX)
-	void openingAndClosingSessionsDoesNotGrowNativeMemoryOrOpenFiles() throws Exception {
+	void openingAndClosingSessionsDoesNotGrowNativeMemoryOrOpenFiles()
+		throws Exception
+	{
 		Path model = OnnxModels.conv3x3(1, 16, 8, 3).write(dir, "conv16.onnx");
 		for (int i = 0; i < 30; i++)
 			ModelSession.open(model, DeviceSpec.CPU, 1).close();
@@ -135,18 +152,21 @@ class ConcurrencyAndResourcesTest {
 			}
 		settle();
 		long rss1 = rssKiB(), fd1 = openFiles();
-		System.out.printf(Locale.ROOT, "measured: 300 sessions opened and closed: RSS %d -> %d KiB " +
-			"(%+d), open files %d -> %d%n", rss0, rss1, rss1 - rss0, fd0, fd1);
-		assertTrue(rss1 - rss0 < 24 * 1024, "RSS grew by " + (rss1 - rss0) + " KiB");
+		System.out.printf(Locale.ROOT,
+			"measured: 300 sessions opened and closed: RSS %d -> %d KiB " +
+				"(%+d), open files %d -> %d%n", rss0, rss1, rss1 - rss0, fd0, fd1);
+		assertTrue(rss1 - rss0 < 24 * 1024, "RSS grew by " + (rss1 - rss0) +
+			" KiB");
 		assertTrue(fd1 <= fd0 + 2, "open files " + fd0 + " -> " + fd1);
 	}
 
 	/**
-	 * 1,000 runs on a 192x192 image after 300 to warm up. Each run moves 144 KiB in and 144 KiB out
-	 * through native tensors, so a leaked tensor, result or session would add at least 140 MiB;
-	 * the bound (64 MiB, on the RSS less the committed Java heap) leaves room only for what the
-	 * allocator and the JIT keep between runs (measured here: RSS levels off after a few thousand
-	 * runs, then wanders by up to 40 MiB).
+	 * 1,000 runs on a 192x192 image after 300 to warm up. Each run moves 144 KiB
+	 * in and 144 KiB out through native tensors, so a leaked tensor, result or
+	 * session would add at least 140 MiB; the bound (64 MiB, on the RSS less the
+	 * committed Java heap) leaves room only for what the allocator and the JIT
+	 * keep between runs (measured here: RSS levels off after a few thousand runs,
+	 * then wanders by up to 40 MiB).
 	 */
 	@Test
 	@EnabledOnOs(OS.LINUX)
@@ -165,11 +185,13 @@ class ConcurrencyAndResourcesTest {
 		settle();
 		long rss1 = rssKiB(), heap1 = heapKiB(), fd1 = openFiles();
 		long nativeGrowth = (rss1 - heap1) - (rss0 - heap0);
-		System.out.printf(Locale.ROOT, "measured: 1000 runs (192x192, after 300 to warm up) in %.1f s: " +
-			"RSS %d -> %d KiB (%+d), Java heap committed %+d KiB, so outside the heap %+d KiB; open " +
-			"files %d -> %d%n", seconds, rss0, rss1, rss1 - rss0, heap1 - heap0, nativeGrowth, fd0, fd1);
-		assertTrue(nativeGrowth < 64 * 1024, "RSS outside the Java heap grew by " + nativeGrowth +
-			" KiB");
+		System.out.printf(Locale.ROOT,
+			"measured: 1000 runs (192x192, after 300 to warm up) in %.1f s: " +
+				"RSS %d -> %d KiB (%+d), Java heap committed %+d KiB, so outside the heap %+d KiB; open " +
+				"files %d -> %d%n", seconds, rss0, rss1, rss1 - rss0, heap1 - heap0,
+			nativeGrowth, fd0, fd1);
+		assertTrue(nativeGrowth < 64 * 1024, "RSS outside the Java heap grew by " +
+			nativeGrowth + " KiB");
 		assertTrue(fd1 <= fd0 + 2, "open files " + fd0 + " -> " + fd1);
 		assertEquals(0, SessionCache.shared().openLeases());
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the tiling analysis decides, run: a model it finds exact gives the whole-image result from
- * tiles, and one it does not runs untiled where the memory budget would have cut tiles.
+ * What the tiling analysis decides, run: a model it finds exact gives the
+ * whole-image result from tiles, and one it does not runs untiled where the
+ * memory budget would have cut tiles.
  */
 class ExactTilingTest {
+
 	@TempDir
 	Path dir;
 
@@ -29,8 +32,9 @@ class ExactTilingTest {
 	}
 
 	/**
-	 * Seeded values in [0, 1) with a bright square in one corner: a tile that holds part of it
-	 * ranges wider than one that does not, so tiles quantised on their own ranges differ.
+	 * Seeded values in [0, 1) with a bright square in one corner: a tile that
+	 * holds part of it ranges wider than one that does not, so tiles quantised on
+	 * their own ranges differ.
 	 */
 	static RasterImage image(int w, int h, long seed) {
 		RasterImage img = ImageToImageTest.randomFloat(w, h, 1, 1, 1, seed);
@@ -43,39 +47,47 @@ class ExactTilingTest {
 
 	@Test
 	void aDynamicallyQuantisedModelRunsUntiledAndEqualsTheUntiledResult() {
-		ModelDescriptor m = load(TilingModels.dynamicallyQuantisedConv(3), "dq.onnx");
+		ModelDescriptor m = load(TilingModels.dynamicallyQuantisedConv(3),
+			"dq.onnx");
 		assertFalse(m.isTileable());
 		assertEquals(1, m.haloPixels());
 		RasterImage img = image(96, 80, 5);
-		RasterImage whole = ImageToImageTest.run(m, img, ImageToImageTest.RAW.withTileSize(
-			InferenceOptions.NO_TILING)).image();
-		// a budget of half the plane: a model that tiles exactly would be cut into tiles here
+		RasterImage whole = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+			.withTileSize(InferenceOptions.NO_TILING)).image();
+		// a budget of half the plane: a model that tiles exactly would be cut into
+		// tiles here
 		long budget = 96L * 80 * ImageToImage.bytesPerPixel(m) / 2;
-		RunResult auto = ImageToImageTest.run(m, img, ImageToImageTest.RAW.withMemoryBudget(budget));
+		RunResult auto = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+			.withMemoryBudget(budget));
 		assertEquals(1, auto.report().tilesPerPlane());
 		assertEquals(0f, ImageToImageTest.maxAbsDiff(whole, auto.image()));
-		assertTrue(auto.report().notes().stream().anyMatch(n -> n.startsWith("ran untiled: tiles would change the " +
-			"result (DynamicQuantizeLinear (node 'DynamicQuantizeLinear_0'): computes its scale")), auto.report()
-				.notes().toString());
+		assertTrue(auto.report().notes().stream().anyMatch(n -> n.startsWith(
+			"ran untiled: tiles would change the " +
+				"result (DynamicQuantizeLinear (node 'DynamicQuantizeLinear_0'): computes its scale")),
+			auto.report().notes().toString());
 		// what tiles would have given: each tile quantised with its own range
-		RunResult tiled = ImageToImageTest.run(m, img, ImageToImageTest.RAW.withTileSize(24));
+		RunResult tiled = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+			.withTileSize(24));
 		assertTrue(tiled.report().tilesPerPlane() > 4);
-		assertTrue(ImageToImageTest.maxAbsDiff(whole, tiled.image()) > 1e-2f, "the test must be able to fail: " +
-			ImageToImageTest.maxAbsDiff(whole, tiled.image()));
+		assertTrue(ImageToImageTest.maxAbsDiff(whole, tiled.image()) > 1e-2f,
+			"the test must be able to fail: " + ImageToImageTest.maxAbsDiff(whole,
+				tiled.image()));
 	}
 
 	@Test
 	void modelsFoundExactGiveTheWholeImageResultFromTiles() {
-		for (OnnxModels.Builder b : new OnnxModels.Builder[] { TilingModels.withFunctions(),
-			TilingModels.dynamicPixelShuffle() })
+		for (OnnxModels.Builder b : new OnnxModels.Builder[] { TilingModels
+			.withFunctions(), TilingModels.dynamicPixelShuffle() })
 		{
 			ModelDescriptor m = load(b, "exact.onnx");
 			assertTrue(m.isTileable(), m.wholeImageOps().toString());
 			RasterImage img = image(61, 47, 6);
-			RasterImage whole = ImageToImageTest.run(m, img, ImageToImageTest.RAW.withTileSize(
-				InferenceOptions.NO_TILING)).image();
-			RunResult tiled = ImageToImageTest.run(m, img, ImageToImageTest.RAW.withTileSize(20));
-			assertTrue(tiled.report().tilesPerPlane() >= 9, "tiles: " + tiled.report().tilesPerPlane());
+			RasterImage whole = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+				.withTileSize(InferenceOptions.NO_TILING)).image();
+			RunResult tiled = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+				.withTileSize(20));
+			assertTrue(tiled.report().tilesPerPlane() >= 9, "tiles: " + tiled.report()
+				.tilesPerPlane());
 			assertTrue(ImageToImageTest.maxAbsDiff(whole, tiled.image()) <= 1e-5f);
 			assertEquals(PixelType.FLOAT32, tiled.image().type());
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,11 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageToImageTest {
+
 	@TempDir
 	Path dir;
 
-	static final InferenceOptions RAW = InferenceOptions.defaults().withNormalization(
-		new Normalization.None()).withDevice(DeviceSpec.CPU, 2);
+	static final InferenceOptions RAW = InferenceOptions.defaults()
+		.withNormalization(new Normalization.None()).withDevice(DeviceSpec.CPU, 2);
 
 	static RasterImage randomFloat(int w, int h, int c, int z, int t, long seed) {
 		RasterImage img = RasterImage.allocate(w, h, c, z, t, PixelType.FLOAT32);
@@ -58,7 +60,8 @@ class ImageToImageTest {
 	}
 
 	static RunResult run(ModelDescriptor m, RasterImage img, InferenceOptions o) {
-		return ImageToImage.run(m, img, o, ProgressListener.NONE, CancellationToken.none());
+		return ImageToImage.run(m, img, o, ProgressListener.NONE, CancellationToken
+			.none());
 	}
 
 	static float maxAbsDiff(RasterImage a, RasterImage b) {
@@ -79,9 +82,11 @@ class ImageToImageTest {
 		ModelDescriptor m = load(OnnxModels.conv3x3(2, 2, 5, 4), "conv4.onnx");
 		assertEquals(4, m.haloPixels());
 		RasterImage img = randomFloat(203, 151, 2, 1, 1, 1);
-		RasterImage whole = run(m, img, RAW.withTileSize(InferenceOptions.NO_TILING)).image();
+		RasterImage whole = run(m, img, RAW.withTileSize(
+			InferenceOptions.NO_TILING)).image();
 		RunResult tiled = run(m, img, RAW.withTileSize(40));
-		assertTrue(tiled.report().tilesPerPlane() > 20, "tiles: " + tiled.report().tilesPerPlane());
+		assertTrue(tiled.report().tilesPerPlane() > 20, "tiles: " + tiled.report()
+			.tilesPerPlane());
 		assertTrue(maxAbsDiff(whole, tiled.image()) <= 1e-4f);
 		// and the untiled result is not trivially equal to the input
 		assertTrue(maxAbsDiff(whole, img) > 0.1f);
@@ -89,13 +94,15 @@ class ImageToImageTest {
 
 	@Test
 	void tooSmallHaloShowsSeams() {
-		ModelDescriptor m = ModelOverrides.NONE.applyTo(load(OnnxModels.conv3x3(1, 1, 5, 4),
-			"conv4.onnx"));
+		ModelDescriptor m = ModelOverrides.NONE.applyTo(load(OnnxModels.conv3x3(1,
+			1, 5, 4), "conv4.onnx"));
 		ModelDescriptor noHalo = ModelOverrides.NONE.withHaloPixels(0).applyTo(m);
 		RasterImage img = randomFloat(64, 64, 1, 1, 1, 2);
-		RasterImage whole = run(m, img, RAW.withTileSize(InferenceOptions.NO_TILING)).image();
+		RasterImage whole = run(m, img, RAW.withTileSize(
+			InferenceOptions.NO_TILING)).image();
 		RasterImage seams = run(noHalo, img, RAW.withTileSize(16)).image();
-		assertTrue(maxAbsDiff(whole, seams) > 1e-3f, "the tiling test must be able to fail");
+		assertTrue(maxAbsDiff(whole, seams) > 1e-3f,
+			"the tiling test must be able to fail");
 	}
 
 	@Test
@@ -140,18 +147,21 @@ class ImageToImageTest {
 		byte[] p = (byte[]) img.plane(0);
 		for (int i = 0; i < 16; i++)
 			p[i] = (byte) (i * 16);
-		RasterImage out = run(m, img, RAW.withNormalization(new Normalization.BitDepthRange())).image();
+		RasterImage out = run(m, img, RAW.withNormalization(
+			new Normalization.BitDepthRange())).image();
 		assertEquals(PixelType.UINT8, out.type());
 		byte[] o = (byte[]) out.plane(0);
 		for (int i = 0; i < 16; i++)
-			assertEquals(Math.min(255, Math.round(i * 16 + 63.75f)), o[i] & 0xff, "pixel " + i);
+			assertEquals(Math.min(255, Math.round(i * 16 + 63.75f)), o[i] & 0xff,
+				"pixel " + i);
 	}
 
 	@Test
 	void identityRoundTripsEveryPixelTypeWithPercentileNormalization() {
 		ModelDescriptor gray = load(OnnxModels.identity(1), "id1.onnx");
 		ModelDescriptor rgb = load(OnnxModels.identity(3), "id3.onnx");
-		InferenceOptions o = InferenceOptions.defaults().withDevice(DeviceSpec.CPU, 2);
+		InferenceOptions o = InferenceOptions.defaults().withDevice(DeviceSpec.CPU,
+			2);
 		RasterImage u16 = random16(31, 17, 1, 2, 1, 5);
 		assertPlanesEqual(u16, run(gray, u16, o).image());
 		RasterImage u8 = RasterImage.allocate(31, 17, 1, 1, 1, PixelType.UINT8);
@@ -215,8 +225,8 @@ class ImageToImageTest {
 		RasterImage img = randomFloat(300, 200, 1, 1, 1, 12);
 		RunResult auto = run(m, img, RAW.withMemoryBudget(32L << 20));
 		assertEquals(1, auto.report().tilesPerPlane());
-		assertTrue(auto.report().notes().stream().anyMatch(n -> n.contains("untiled")), auto.report()
-			.notes().toString());
+		assertTrue(auto.report().notes().stream().anyMatch(n -> n.contains(
+			"untiled")), auto.report().notes().toString());
 		// mean 0, variance 1 over the whole image: the model really saw all of it
 		float[] p = (float[]) auto.image().plane(0);
 		double sum = 0;
@@ -230,7 +240,8 @@ class ImageToImageTest {
 		ModelDescriptor m = load(OnnxModels.identity(3), "id3.onnx");
 		RasterImage two = randomFloat(8, 8, 2, 1, 1, 13);
 		GanException e = assertThrows(GanException.class, () -> run(m, two, RAW));
-		assertTrue(e.getMessage().contains("takes 3 channels but the image has 2"), e.getMessage());
+		assertTrue(e.getMessage().contains("takes 3 channels but the image has 2"),
+			e.getMessage());
 	}
 
 	@Test
@@ -247,25 +258,28 @@ class ImageToImageTest {
 	@Test
 	void providerFallbackIsReported() {
 		ModelDescriptor m = load(OnnxModels.identity(1), "id.onnx");
-		RunResult r = run(m, randomFloat(4, 4, 1, 1, 1, 15), RAW.withDevice(DeviceSpec.parse("cuda:0"), 1));
+		RunResult r = run(m, randomFloat(4, 4, 1, 1, 1, 15), RAW.withDevice(
+			DeviceSpec.parse("cuda:0"), 1));
 		// the CPU build of ONNX Runtime has no CUDA: the run falls back and says so
 		if (!org.fijigan.core.engine.ModelSession.availableProviders().contains(
 			org.fijigan.core.engine.ExecutionProvider.CUDA))
 		{
 			assertEquals("cpu", r.report().provider());
-			assertTrue(r.report().notes().get(0).startsWith("cuda is not in this ONNX Runtime build"), r
-				.report().notes().toString());
+			assertTrue(r.report().notes().get(0).startsWith(
+				"cuda is not in this ONNX Runtime build"), r.report().notes()
+					.toString());
 			assertEquals("cpu", r.image().properties().get("fiji-gan.provider"));
 		}
 	}
 
 	@Test
 	void cancelStopsBeforeTheNextTile() {
-		ModelDescriptor m = load(OnnxModels.fixedShape(1, 16, 16), "fixed16.onnx"); // batch 1
+		ModelDescriptor m = load(OnnxModels.fixedShape(1, 16, 16), "fixed16.onnx"); // batch
+																																								// 1
 		CancellationToken token = new CancellationToken();
 		int[] seen = { 0 };
-		assertThrows(CancellationToken.CancelledException.class, () -> ImageToImage.run(m, randomFloat(64,
-			64, 1, 1, 1, 16), RAW, e -> {
+		assertThrows(CancellationToken.CancelledException.class, () -> ImageToImage
+			.run(m, randomFloat(64, 64, 1, 1, 1, 16), RAW, e -> {
 				if (++seen[0] == 2) token.cancel();
 			}, token));
 		assertEquals(2, seen[0]);

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -26,13 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InpaintAndGenerateTest {
+
 	@TempDir
 	Path dir;
 
-	static final InferenceOptions RANGE = InferenceOptions.defaults().withNormalization(
-		new Normalization.BitDepthRange()).withDevice(DeviceSpec.CPU, 1);
+	static final InferenceOptions RANGE = InferenceOptions.defaults()
+		.withNormalization(new Normalization.BitDepthRange()).withDevice(
+			DeviceSpec.CPU, 1);
 
-	/** A 12x10 8-bit image with values 0..119, and a mask with a 4x3 hole at (5, 4). */
+	/**
+	 * A 12x10 8-bit image with values 0..119, and a mask with a 4x3 hole at (5,
+	 * 4).
+	 */
 	static RasterImage image() {
 		RasterImage img = RasterImage.allocate(12, 10, 1, 1, 1, PixelType.UINT8);
 		byte[] p = (byte[]) img.plane(0);
@@ -56,7 +62,8 @@ class InpaintAndGenerateTest {
 	}
 
 	ModelDescriptor inpaintModel(ModelOverrides o) {
-		return ModelLoader.load(OnnxModels.inpaint(1).write(dir, "inpaint.onnx").toString(), o);
+		return ModelLoader.load(OnnxModels.inpaint(1).write(dir, "inpaint.onnx")
+			.toString(), o);
 	}
 
 	@Test
@@ -64,22 +71,28 @@ class InpaintAndGenerateTest {
 		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
 		assertEquals(TaskKind.INPAINT, m.task());
 		assertEquals("mask", m.mask().inputName());
-		RunResult r = Inpainter.run(m, image(), mask(), RANGE, ProgressListener.NONE, CancellationToken
-			.none());
+		RunResult r = Inpainter.run(m, image(), mask(), RANGE,
+			ProgressListener.NONE, CancellationToken.none());
 		byte[] out = (byte[]) r.image().plane(0);
 		for (int i = 0; i < out.length; i++)
-			assertEquals(isHole(i) ? 128 : i, out[i] & 0xff, "pixel " + i); // model fills 0.5 -> 127.5
-		assertEquals("12 in all", r.image().properties().get("fiji-gan.inpainted.pixels"));
+			assertEquals(isHole(i) ? 128 : i, out[i] & 0xff, "pixel " + i); // model
+																																			// fills
+																																			// 0.5 ->
+																																			// 127.5
+		assertEquals("12 in all", r.image().properties().get(
+			"fiji-gan.inpainted.pixels"));
 	}
 
 	@Test
 	void holeValueZeroConventionInvertsTheMaskTheModelSees() {
-		ModelDescriptor m = inpaintModel(ModelOverrides.NONE.withMaskHoleValue(0.0));
+		ModelDescriptor m = inpaintModel(ModelOverrides.NONE.withMaskHoleValue(
+			0.0));
 		assertEquals(0.0, m.mask().holeValue());
-		RunResult r = Inpainter.run(m, image(), mask(), RANGE.withCompositeInpaint(false),
-			ProgressListener.NONE, CancellationToken.none());
+		RunResult r = Inpainter.run(m, image(), mask(), RANGE.withCompositeInpaint(
+			false), ProgressListener.NONE, CancellationToken.none());
 		byte[] out = (byte[]) r.image().plane(0);
-		// holes reach the model as 0 with the image zeroed there: output = 0 * (1 - 0) = 0;
+		// holes reach the model as 0 with the image zeroed there: output = 0 * (1 -
+		// 0) = 0;
 		// known pixels reach it as mask 1: output = 0.5
 		for (int i = 0; i < out.length; i++)
 			assertEquals(isHole(i) ? 0 : 128, out[i] & 0xff, "pixel " + i);
@@ -89,20 +102,25 @@ class InpaintAndGenerateTest {
 	void wrongSizedMaskIsRefusedBeforeAnyRun() {
 		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
 		RasterImage small = RasterImage.allocate(11, 10, 1, 1, 1, PixelType.UINT8);
-		GanException e = assertThrows(GanException.class, () -> Inpainter.run(m, image(), small, RANGE,
-			ProgressListener.NONE, CancellationToken.none()));
-		assertEquals("the mask is 11x10 but the image is 12x10: they must match", e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> Inpainter.run(m,
+			image(), small, RANGE, ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("the mask is 11x10 but the image is 12x10: they must match", e
+			.getMessage());
 	}
 
 	ModelDescriptor generator(int classes) {
 		return ModelLoader.load(OnnxModels.generator(8, classes, 6, 5).metadata(
-			ModelLoader.META_CLASS_NAMES, classes == 3 ? "axial,coronal,sagittal" : "").write(dir, "g" +
-				classes + ".onnx").toString(), ModelOverrides.NONE);
+			ModelLoader.META_CLASS_NAMES, classes == 3 ? "axial,coronal,sagittal"
+				: "").write(dir, "g" + classes + ".onnx").toString(),
+			ModelOverrides.NONE);
 	}
 
-	static RunResult generate(ModelDescriptor m, int count, long seed, Integer label) {
-		return Generator.run(m, new GenerateOptions(count, seed, label, null, null, true, DeviceSpec.CPU,
-			1), ProgressListener.NONE, CancellationToken.none());
+	static RunResult generate(ModelDescriptor m, int count, long seed,
+		Integer label)
+	{
+		return Generator.run(m, new GenerateOptions(count, seed, label, null, null,
+			true, DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+				.none());
 	}
 
 	@Test
@@ -128,8 +146,10 @@ class InpaintAndGenerateTest {
 			assertTrue(v >= -1 && v <= 1);
 		String label = a.properties().get("fiji-gan.slice.3.label");
 		assertNotNull(label);
-		assertTrue(label.startsWith("SYNTHETIC seed=44 class=coronal model=g3 sha256="), label);
-		assertTrue(a.properties().get("fiji-gan.synthetic").startsWith("SYNTHETIC"));
+		assertTrue(label.startsWith(
+			"SYNTHETIC seed=44 class=coronal model=g3 sha256="), label);
+		assertTrue(a.properties().get("fiji-gan.synthetic").startsWith(
+			"SYNTHETIC"));
 		assertEquals(m.sha256(), a.properties().get("fiji-gan.model.sha256"));
 	}
 
@@ -139,17 +159,19 @@ class InpaintAndGenerateTest {
 		RasterImage c0 = generate(m, 1, 7, 0).image();
 		RasterImage c2 = generate(m, 1, 7, 2).image();
 		assertFalse(Arrays.equals((float[]) c0.plane(0), (float[]) c2.plane(0)));
-		GanException e = assertThrows(GanException.class, () -> generate(m, 1, 7, 3));
-		assertTrue(e.getMessage().startsWith("class 3 is out of range: the model has classes 0..2"), e
-			.getMessage());
+		GanException e = assertThrows(GanException.class, () -> generate(m, 1, 7,
+			3));
+		assertTrue(e.getMessage().startsWith(
+			"class 3 is out of range: the model has classes 0..2"), e.getMessage());
 	}
 
 	@Test
 	void eightBitOutputMapsTheTanhRange() {
 		ModelDescriptor m = generator(0);
 		RunResult f = generate(m, 2, 1, null);
-		RunResult u8 = Generator.run(m, new GenerateOptions(2, 1, null, null, null, false, DeviceSpec.CPU,
-			1), ProgressListener.NONE, CancellationToken.none());
+		RunResult u8 = Generator.run(m, new GenerateOptions(2, 1, null, null, null,
+			false, DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+				.none());
 		float[] v = (float[]) f.image().plane(1);
 		byte[] b = (byte[]) u8.image().plane(1);
 		for (int i = 0; i < v.length; i++)
@@ -159,9 +181,11 @@ class InpaintAndGenerateTest {
 	@Test
 	void latentFileOfTheWrongLengthIsRefused() {
 		ModelDescriptor m = generator(0);
-		GanException e = assertThrows(GanException.class, () -> Generator.run(m, new GenerateOptions(1, 0,
-			null, null, new float[][] { new float[7] }, true, DeviceSpec.CPU, 1), ProgressListener.NONE,
-			CancellationToken.none()));
-		assertEquals("the latent file has vectors of length 7; the model takes 8", e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> Generator.run(m,
+			new GenerateOptions(1, 0, null, null, new float[][] { new float[7] },
+				true, DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+					.none()));
+		assertEquals("the latent file has vectors of length 7; the model takes 8", e
+			.getMessage());
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,25 +20,33 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.testing.RealModels;
 import org.junit.jupiter.api.Test;
 
-/** Graphs that real exporters produced run with the defaults and give the expected sizes. */
+/**
+ * Graphs that real exporters produced run with the defaults and give the
+ * expected sizes.
+ */
 class RealModelsTest {
-	static final InferenceOptions CPU = InferenceOptions.defaults().withDevice(DeviceSpec.CPU, 2);
+
+	static final InferenceOptions CPU = InferenceOptions.defaults().withDevice(
+		DeviceSpec.CPU, 2);
 
 	static RasterImage rgb(int w, int h) {
 		RasterImage img = RasterImage.allocate(w, h, 1, 1, 1, PixelType.RGB);
 		int[] p = (int[]) img.plane(0);
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++)
-				p[y * w + x] = 0xff000000 | (x * 255 / w) << 16 | (y * 255 / h) << 8 | ((x + y) % 32) * 8;
+				p[y * w + x] = 0xff000000 | (x * 255 / w) << 16 | (y * 255 / h) << 8 |
+					((x + y) % 32) * 8;
 		return img;
 	}
 
 	static ModelDescriptor load(String file) {
-		return ModelLoader.load(RealModels.model(file).toString(), ModelOverrides.NONE);
+		return ModelLoader.load(RealModels.model(file).toString(),
+			ModelOverrides.NONE);
 	}
 
 	static RunResult run(ModelDescriptor m, RasterImage img, InferenceOptions o) {
-		return ImageToImage.run(m, img, o, ProgressListener.NONE, CancellationToken.none());
+		return ImageToImage.run(m, img, o, ProgressListener.NONE, CancellationToken
+			.none());
 	}
 
 	@Test
@@ -49,7 +58,8 @@ class RealModelsTest {
 		assertEquals(148, r.image().width());
 		assertEquals(116, r.image().height());
 		assertEquals(PixelType.RGB, r.image().type());
-		// tiled equals untiled in raw mode: the halo from the graph covers the receptive field
+		// tiled equals untiled in raw mode: the halo from the graph covers the
+		// receptive field
 		RasterImage f = RasterImage.allocate(70, 50, 3, 1, 1, PixelType.FLOAT32);
 		Random rnd = new Random(3);
 		for (int i = 0; i < 3; i++) {
@@ -58,10 +68,11 @@ class RealModelsTest {
 				p[k] = rnd.nextFloat();
 		}
 		InferenceOptions raw = CPU.withNormalization(new Normalization.None());
-		RasterImage whole = run(m, f, raw.withTileSize(InferenceOptions.NO_TILING)).image();
+		RasterImage whole = run(m, f, raw.withTileSize(InferenceOptions.NO_TILING))
+			.image();
 		RasterImage tiled = run(m, f, raw.withTileSize(56)).image();
-		assertTrue(ImageToImageTest.maxAbsDiff(whole, tiled) <= 1e-4f, "max diff " + ImageToImageTest
-			.maxAbsDiff(whole, tiled));
+		assertTrue(ImageToImageTest.maxAbsDiff(whole, tiled) <= 1e-4f, "max diff " +
+			ImageToImageTest.maxAbsDiff(whole, tiled));
 	}
 
 	@Test
@@ -94,7 +105,8 @@ class RealModelsTest {
 		ModelDescriptor m = load("dncnn_s25_noise.onnx");
 		assertEquals(TaskKind.DENOISE, m.task());
 		assertEquals(OutputTransform.SUBTRACT_FROM_INPUT, m.outputTransform());
-		// a smooth ramp plus seeded Gaussian noise (sigma 25/255): denoising must bring it closer
+		// a smooth ramp plus seeded Gaussian noise (sigma 25/255): denoising must
+		// bring it closer
 		int w = 96, h = 96;
 		RasterImage noisy = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
 		float[] clean = new float[w * h];
@@ -103,10 +115,11 @@ class RealModelsTest {
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
 				clean[y * w + x] = 60 + x + y / 2f;
-				p[y * w + x] = (byte) Math.max(0, Math.min(255, Math.round(clean[y * w + x] + 25 * rnd
-					.nextGaussian())));
+				p[y * w + x] = (byte) Math.max(0, Math.min(255, Math.round(clean[y * w +
+					x] + 25 * rnd.nextGaussian())));
 			}
-		RasterImage out = run(m, noisy, CPU.withNormalization(new Normalization.BitDepthRange())).image();
+		RasterImage out = run(m, noisy, CPU.withNormalization(
+			new Normalization.BitDepthRange())).image();
 		byte[] o = (byte[]) out.plane(0);
 		double before = 0, after = 0;
 		for (int i = 0; i < o.length; i++) {
@@ -115,6 +128,7 @@ class RealModelsTest {
 		}
 		double psnrBefore = 10 * Math.log10(255.0 * 255 / (before / o.length));
 		double psnrAfter = 10 * Math.log10(255.0 * 255 / (after / o.length));
-		assertTrue(psnrAfter > psnrBefore + 6, "PSNR " + psnrBefore + " -> " + psnrAfter);
+		assertTrue(psnrAfter > psnrBefore + 6, "PSNR " + psnrBefore + " -> " +
+			psnrAfter);
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +7,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** The one CSV writer and reader: quoting where needed, and reading back what it wrote. */
+/**
+ * The one CSV writer and reader: quoting where needed, and reading back what it
+ * wrote.
+ */
 class CsvTest {
+
 	@Test
 	void fieldsAreQuotedOnlyWhenTheyHoldACommaAQuoteOrALineBreak() {
 		assertEquals("plain text 1.5", Csv.field("plain text 1.5"));
@@ -21,15 +26,16 @@ class CsvTest {
 
 	@Test
 	void whatIsWrittenReadsBack() {
-		List<String> odd = List.of("x,y", "q\"uote", "line\nbreak", "cr\rin", "", "plain");
-		assertEquals(List.of(List.of("h1", "h2", "h3", "h4", "h5", "h6"), odd), Csv.parse(Csv.line(
-			"h1", "h2", "h3", "h4", "h5", "h6") + Csv.line(odd)));
+		List<String> odd = List.of("x,y", "q\"uote", "line\nbreak", "cr\rin", "",
+			"plain");
+		assertEquals(List.of(List.of("h1", "h2", "h3", "h4", "h5", "h6"), odd), Csv
+			.parse(Csv.line("h1", "h2", "h3", "h4", "h5", "h6") + Csv.line(odd)));
 	}
 
 	@Test
 	void onlyCompleteRecordsAreReadAndEmptyLinesAndCarriageReturnsLeftOut() {
-		assertEquals(List.of(List.of("a", "b"), List.of("c", "d")), Csv.parse("a,b\r\n\nc,d\n" +
-			"e,f-still-being-writ"));
+		assertEquals(List.of(List.of("a", "b"), List.of("c", "d")), Csv.parse(
+			"a,b\r\n\nc,d\n" + "e,f-still-being-writ"));
 		assertEquals(List.of(), Csv.parse("no line end"));
 		assertEquals(List.of(List.of("", "")), Csv.parse(",\n"));
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** Each number style on the values that tell them apart. */
 class NumbersTest {
+
 	@Test
 	void exactReadsBackAsTheSameDouble() {
 		assertEquals("3", Numbers.exact(3));
@@ -15,7 +17,8 @@ class NumbersTest {
 		assertEquals("0.5", Numbers.exact(0.5));
 		assertEquals("99.8", Numbers.exact(99.8));
 		assertEquals("1.0E-6", Numbers.exact(1e-6));
-		assertEquals("1.0E15", Numbers.exact(1e15), "too large to be written as an integer");
+		assertEquals("1.0E15", Numbers.exact(1e15),
+			"too large to be written as an integer");
 		assertEquals("Infinity", Numbers.exact(Double.POSITIVE_INFINITY));
 		assertEquals(0.1 + 0.2, Double.parseDouble(Numbers.exact(0.1 + 0.2)));
 	}
@@ -32,7 +35,8 @@ class NumbersTest {
 	void roundedIsPlainWithoutTrailingZeros() {
 		assertEquals("0.5", Numbers.rounded(0.5, 4));
 		assertEquals("0.0001235", Numbers.rounded(1.23456e-4, 4));
-		assertEquals("12345", Numbers.rounded(12345, 4), "whole numbers stay whole");
+		assertEquals("12345", Numbers.rounded(12345, 4),
+			"whole numbers stay whole");
 		assertEquals("1235", Numbers.rounded(1234.56, 4));
 		assertEquals("NaN", Numbers.rounded(Double.NaN, 4));
 	}
@@ -57,7 +61,8 @@ class NumbersTest {
 			assertEquals("28.85", Numbers.fixed(28.849, 2));
 			assertEquals("", Numbers.fixed(Double.NaN, 2));
 			assertEquals("inf", Numbers.fixed(Double.POSITIVE_INFINITY, 4));
-			assertEquals("2.00", Numbers.general(2, 3), "printf keeps the zeros of a whole number");
+			assertEquals("2.00", Numbers.general(2, 3),
+				"printf keeps the zeros of a whole number");
 			assertEquals("0.0123", Numbers.general(0.012345, 3));
 			assertEquals("0.5000", Numbers.significant(0.5, 4));
 		}

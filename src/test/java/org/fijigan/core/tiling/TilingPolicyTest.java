@@ -1,3 +1,4 @@
+
 package org.fijigan.core.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,30 +10,36 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-/** The auto-tiling policy on its own: windows, batch sizes and out-of-memory retries, exactly. */
+/**
+ * The auto-tiling policy on its own: windows, batch sizes and out-of-memory
+ * retries, exactly.
+ */
 class TilingPolicyTest {
+
 	private static final long MIB = 1 << 20;
 	private static final AxisConstraint ANY = AxisConstraint.ANY;
 
-	private static TilingRequest request(int w, int h, AxisConstraint c, int halo, int window,
-		long budget, long bytesPerPixel, int maxBatch, String... wholeImageOps)
+	private static TilingRequest request(int w, int h, AxisConstraint c, int halo,
+		int window, long budget, long bytesPerPixel, int maxBatch,
+		String... wholeImageOps)
 	{
-		return new TilingRequest(w, h, c, c, halo, window, budget, bytesPerPixel, maxBatch, List.of(
-			wholeImageOps));
+		return new TilingRequest(w, h, c, c, halo, window, budget, bytesPerPixel,
+			maxBatch, List.of(wholeImageOps));
 	}
 
 	@Test
 	void bytesPerInputPixelCountsTwoMapsAtTheInputAndOneAtTheOutputResolution() {
 		assertEquals(4 * 64 * 3, TilingPolicy.bytesPerInputPixel(64, 1));
 		assertEquals(4 * 48 * (2 + 16), TilingPolicy.bytesPerInputPixel(48, 4));
-		assertEquals(4 * 64 * 3, TilingPolicy.bytesPerInputPixel(64, 0.5), "never fewer than at scale 1");
+		assertEquals(4 * 64 * 3, TilingPolicy.bytesPerInputPixel(64, 0.5),
+			"never fewer than at scale 1");
 	}
 
 	@Test
 	void aPlaneWithinTheBudgetRunsUntiled() {
 		// 1 MiB at 100 bytes a pixel holds 10485 pixels; the plane has 600
-		TilingPolicy.Decision d = TilingPolicy.plan(request(30, 20, ANY, 2, TilingRequest.AUTO_WINDOW,
-			MIB, 100, 16));
+		TilingPolicy.Decision d = TilingPolicy.plan(request(30, 20, ANY, 2,
+			TilingRequest.AUTO_WINDOW, MIB, 100, 16));
 		assertEquals(1, d.plan().tileCount());
 		assertEquals("30x20", d.windowSize());
 		assertEquals(1, d.batch());
@@ -41,11 +48,14 @@ class TilingPolicyTest {
 
 	@Test
 	void autoWindowsComeFromTheBudgetAndAreBalancedPerAxis() {
-		// 10485 pixels fit: sqrt gives 102 px windows. 200 px along x takes two of them, and no
-		// window below 102 holds two halves of 100 px with their 2 px halo. 150 px along y takes two
-		// as well; the search starts at 75 + 2 x 2 = 79 px, which holds 75 + 2 px: 79.
-		TilingPolicy.Decision d = TilingPolicy.plan(request(200, 150, ANY, 2, TilingRequest.AUTO_WINDOW,
-			MIB, 100, 16));
+		// 10485 pixels fit: sqrt gives 102 px windows. 200 px along x takes two of
+		// them, and no
+		// window below 102 holds two halves of 100 px with their 2 px halo. 150 px
+		// along y takes two
+		// as well; the search starts at 75 + 2 x 2 = 79 px, which holds 75 + 2 px:
+		// 79.
+		TilingPolicy.Decision d = TilingPolicy.plan(request(200, 150, ANY, 2,
+			TilingRequest.AUTO_WINDOW, MIB, 100, 16));
 		assertEquals("102x79", d.windowSize());
 		assertEquals(4, d.plan().tileCount());
 		// a 102 x 79 x 100 byte tile leaves room for one in 1 MiB
@@ -54,17 +64,20 @@ class TilingPolicyTest {
 
 	@Test
 	void theBatchIsWhatTheBudgetHoldsCappedBySixteenTheModelAndTheTiles() {
-		// 32 px windows over 100 x 90 px with a 2 px halo: 4 x 4 tiles (three would need 37 px
-		// windows for a 33 px middle part); one tile is 32 x 32 x 100 bytes, ten fit in 1 MiB
-		TilingPolicy.Decision d = TilingPolicy.plan(request(100, 90, ANY, 2, 32, MIB, 100, 16));
+		// 32 px windows over 100 x 90 px with a 2 px halo: 4 x 4 tiles (three would
+		// need 37 px
+		// windows for a 33 px middle part); one tile is 32 x 32 x 100 bytes, ten
+		// fit in 1 MiB
+		TilingPolicy.Decision d = TilingPolicy.plan(request(100, 90, ANY, 2, 32,
+			MIB, 100, 16));
 		assertEquals(16, d.plan().tileCount());
 		assertEquals(10, d.batch());
-		assertEquals(4, TilingPolicy.plan(request(100, 90, ANY, 2, 32, MIB, 100, 4)).batch(),
-			"the model takes at most 4");
-		assertEquals(TilingPolicy.MAX_BATCH, TilingPolicy.plan(request(100, 90, ANY, 2, 32, 64 * MIB, 100,
-			64)).batch(), "655 fit, 16 tiles");
-		assertEquals(2, TilingPolicy.plan(request(60, 20, ANY, 2, 32, 64 * MIB, 100, 64)).batch(),
-			"two tiles in all");
+		assertEquals(4, TilingPolicy.plan(request(100, 90, ANY, 2, 32, MIB, 100, 4))
+			.batch(), "the model takes at most 4");
+		assertEquals(TilingPolicy.MAX_BATCH, TilingPolicy.plan(request(100, 90, ANY,
+			2, 32, 64 * MIB, 100, 64)).batch(), "655 fit, 16 tiles");
+		assertEquals(2, TilingPolicy.plan(request(60, 20, ANY, 2, 32, 64 * MIB, 100,
+			64)).batch(), "two tiles in all");
 	}
 
 	@Test
@@ -78,24 +91,30 @@ class TilingPolicyTest {
 		TilingPolicy.Decision tiled = TilingPolicy.plan(request(300, 200, ANY, 2,
 			TilingRequest.AUTO_WINDOW, MIB, 100, 16, "GlobalAveragePool", "TopK"));
 		assertTrue(tiled.plan().tileCount() > 1);
-		assertEquals(List.of("image too large to run untiled; tiles may change the result of " +
-			"GlobalAveragePool, TopK"), tiled.notes());
-		TilingPolicy.Decision asked = TilingPolicy.plan(request(100, 90, ANY, 2, 32, MIB, 100, 16,
-			"TopK"));
-		assertEquals(List.of("tiling changes the result of TopK; use --tile none for an exact result"),
+		assertEquals(List.of(
+			"image too large to run untiled; tiles may change the result of " +
+				"GlobalAveragePool, TopK"), tiled.notes());
+		TilingPolicy.Decision asked = TilingPolicy.plan(request(100, 90, ANY, 2, 32,
+			MIB, 100, 16, "TopK"));
+		assertEquals(List.of(
+			"tiling changes the result of TopK; use --tile none for an exact result"),
 			asked.notes());
 	}
 
 	@Test
 	void aPlaneSmallerThanTheModelsInputIsPaddedAndSaysSo() {
-		TilingPolicy.Decision d = TilingPolicy.plan(request(5, 3, AxisConstraint.fixed(8), 0,
-			TilingRequest.AUTO_WINDOW, MIB, 100, 1));
+		TilingPolicy.Decision d = TilingPolicy.plan(request(5, 3, AxisConstraint
+			.fixed(8), 0, TilingRequest.AUTO_WINDOW, MIB, 100, 1));
 		assertEquals("8x8", d.windowSize());
-		assertEquals(List.of("image padded by mirroring to 8x8 px, the model's smallest input"), d
-			.notes());
+		assertEquals(List.of(
+			"image padded by mirroring to 8x8 px, the model's smallest input"), d
+				.notes());
 	}
 
-	/** The plan for {@code r}, then every smaller plan the out-of-memory fallback tries. */
+	/**
+	 * The plan for {@code r}, then every smaller plan the out-of-memory fallback
+	 * tries.
+	 */
 	private static List<TilingPolicy.Decision> retries(TilingRequest r) {
 		List<TilingPolicy.Decision> tried = new ArrayList<>();
 		Optional<TilingPolicy.Decision> next = Optional.of(TilingPolicy.plan(r));
@@ -108,26 +127,32 @@ class TilingPolicyTest {
 
 	@Test
 	void outOfMemoryRetriesHalveTheWindowDownToTwiceTheHaloPlusSixteen() {
-		// halo 2: the smallest window is 20 px, so 80 -> 40 -> 20 and 10 is not tried
-		List<TilingPolicy.Decision> tried = retries(request(100, 90, ANY, 2, 80, MIB, 100, 16));
+		// halo 2: the smallest window is 20 px, so 80 -> 40 -> 20 and 10 is not
+		// tried
+		List<TilingPolicy.Decision> tried = retries(request(100, 90, ANY, 2, 80,
+			MIB, 100, 16));
 		assertEquals(List.of("80x80", "40x40", "20x20"), tried.stream().map(
 			TilingPolicy.Decision::windowSize).toList());
 		// 20 px windows keep at most 16 px: 7 tiles across 100 px, 6 down 90 px
-		assertEquals(List.of(4, 9, 42), tried.stream().map(d -> d.plan().tileCount()).toList());
-		// one 80 px tile fits the budget; 40 px tiles would take 6 at a time, but a retry never
+		assertEquals(List.of(4, 9, 42), tried.stream().map(d -> d.plan()
+			.tileCount()).toList());
+		// one 80 px tile fits the budget; 40 px tiles would take 6 at a time, but a
+		// retry never
 		// runs more tiles at once than the run that failed
-		assertEquals(List.of(1, 1, 1), tried.stream().map(TilingPolicy.Decision::batch).toList());
+		assertEquals(List.of(1, 1, 1), tried.stream().map(
+			TilingPolicy.Decision::batch).toList());
 		assertEquals(16, TilingPolicy.smallestWindow(0));
 		assertEquals(36, TilingPolicy.smallestWindow(10));
 	}
 
 	@Test
 	void aModelThatTakesNoSmallerInputHasNoSmallerPlan() {
-		assertEquals(List.of("16x16"), retries(request(40, 40, AxisConstraint.fixed(16), 0,
-			TilingRequest.AUTO_WINDOW, 1024, 100, 1)).stream().map(TilingPolicy.Decision::windowSize)
-			.toList());
+		assertEquals(List.of("16x16"), retries(request(40, 40, AxisConstraint.fixed(
+			16), 0, TilingRequest.AUTO_WINDOW, 1024, 100, 1)).stream().map(
+				TilingPolicy.Decision::windowSize).toList());
 		// multiples of 64 px: 128 -> 64, and half of 64 still gives 64
-		assertEquals(List.of("128x128", "64x64"), retries(request(300, 300, AxisConstraint.minStep(64,
-			64), 0, 128, MIB, 100, 1)).stream().map(TilingPolicy.Decision::windowSize).toList());
+		assertEquals(List.of("128x128", "64x64"), retries(request(300, 300,
+			AxisConstraint.minStep(64, 64), 0, 128, MIB, 100, 1)).stream().map(
+				TilingPolicy.Decision::windowSize).toList());
 	}
 }

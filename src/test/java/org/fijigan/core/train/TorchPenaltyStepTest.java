@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,46 +26,54 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * One discriminator step with a gradient penalty equals PyTorch's double backward
- * ({@code torch.autograd.grad(score.sum(), x, create_graph=True)}, then {@code backward()} on the
- * loss with the penalty): R1 on the DCGAN-style discriminator with class projection and the
- * non-saturating loss, WGAN-GP on the PatchGAN with the Wasserstein loss.
+ * One discriminator step with a gradient penalty equals PyTorch's double
+ * backward ({@code torch.autograd.grad(score.sum(), x, create_graph=True)},
+ * then {@code backward()} on the loss with the penalty): R1 on the DCGAN-style
+ * discriminator with class projection and the non-saturating loss, WGAN-GP on
+ * the PatchGAN with the Wasserstein loss.
  * <p>
  * The fixtures under {@code src/test/resources/torch-penalty/} come from
- * {@code src/test/fixtures/make_torch_penalty_fixtures.py} (PyTorch, float64 SGD step from float32
- * weights and batch) and are committed, so this test needs no Python. Here the step graph
- * fine-tuning runs ({@link StepGraph#discriminatorStep}, run by {@link StepRunner} on the CPU in
- * float32) takes the same step: every updated weight must match PyTorch's to 1e-4 (the largest
- * step is ~0.05, and the penalty alone moves some weight by 80 times that tolerance or more), the
- * loss and the penalty to 1e-5 relative.
+ * {@code src/test/fixtures/make_torch_penalty_fixtures.py} (PyTorch, float64
+ * SGD step from float32 weights and batch) and are committed, so this test
+ * needs no Python. Here the step graph fine-tuning runs
+ * ({@link StepGraph#discriminatorStep}, run by {@link StepRunner} on the CPU in
+ * float32) takes the same step: every updated weight must match PyTorch's to
+ * 1e-4 (the largest step is ~0.05, and the penalty alone moves some weight by
+ * 80 times that tolerance or more), the loss and the penalty to 1e-5 relative.
  */
 class TorchPenaltyStepTest {
+
 	private static final String ROOT = "/torch-penalty/";
 	private static final double WEIGHT_TOL = 1e-4;
 	private static final double VALUE_RTOL = 1e-5;
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "r1", "wgan-gp" })
-	void oneDiscriminatorStepWithThePenaltyMatchesPyTorch(String name) throws IOException {
+	void oneDiscriminatorStepWithThePenaltyMatchesPyTorch(String name)
+		throws IOException
+	{
 		String dir = ROOT + name + "/";
 		Map<String, String> meta = new HashMap<>();
 		for (String line : lines(dir + "step.txt")) {
 			int eq = line.indexOf('=');
 			meta.put(line.substring(0, eq), line.substring(eq + 1));
 		}
-		int channels = Integer.parseInt(meta.get("channels")), width = Integer.parseInt(meta.get(
-			"width")), layers = Integer.parseInt(meta.get("layers")), classes = Integer.parseInt(meta.get(
-				"classes"));
+		int channels = Integer.parseInt(meta.get("channels")), width = Integer
+			.parseInt(meta.get("width")), layers = Integer.parseInt(meta.get(
+				"layers")), classes = Integer.parseInt(meta.get("classes"));
 		double lr = Double.parseDouble(meta.get("lr"));
 		float weight = Float.parseFloat(meta.get("weight"));
 		boolean r1 = meta.get("penalty").equals("r1");
-		assertTrue(Double.parseDouble(meta.get("largest_penalty_step")) > 50 * WEIGHT_TOL,
+		assertTrue(Double.parseDouble(meta.get("largest_penalty_step")) > 50 *
+			WEIGHT_TOL,
 			"the penalty must move the weights by far more than the tolerance");
 
-		Discriminator d = meta.get("architecture").equals("dcgan") ? Discriminator.dcgan(channels, width,
-			layers, classes, 0) : Discriminator.patchGan(channels, width, layers, 0);
+		Discriminator d = meta.get("architecture").equals("dcgan") ? Discriminator
+			.dcgan(channels, width, layers, classes, 0) : Discriminator.patchGan(
+				channels, width, layers, 0);
 		List<String> index = lines(dir + "index.txt");
-		assertEquals(d.parameters().size(), index.size(), "parameters in index.txt");
+		assertEquals(d.parameters().size(), index.size(),
+			"parameters in index.txt");
 		Map<String, double[]> after = new LinkedHashMap<>();
 		for (int i = 0; i < index.size(); i++) {
 			String[] f = index.get(i).split("\t");
@@ -81,13 +90,14 @@ class TorchPenaltyStepTest {
 		String label = classes > 0 ? "label" : null;
 		GradientPenalties penalties = r1 ? new GradientPenalties(0, weight, 1)
 			: new GradientPenalties(weight, 0, 1);
-		StepGraph.Built step = StepGraph.discriminatorStep(d, shape, label, AdversarialKind.parse(meta.get(
-			"adversarial")), penalties, OptimizerConfig.sgd(lr));
+		StepGraph.Built step = StepGraph.discriminatorStep(d, shape, label,
+			AdversarialKind.parse(meta.get("adversarial")), penalties, OptimizerConfig
+				.sgd(lr));
 		Map<String, Tensor> batch = new HashMap<>();
 		batch.put("real", Tensor.of(real.toFloatArray(), shape));
 		batch.put("fake", Tensor.of(fake.toFloatArray(), shape));
-		if (label != null) batch.put(label, Tensor.ofLongs(npy(dir + "labels.npy").toLongArray(),
-			shape[0]));
+		if (label != null) batch.put(label, Tensor.ofLongs(npy(dir + "labels.npy")
+			.toLongArray(), shape[0]));
 		if (!r1) {
 			NpyArray eps = npy(dir + "epsilon.npy");
 			batch.put(StepGraph.EPSILON, Tensor.of(eps.toFloatArray(), eps.shape()));
@@ -96,15 +106,19 @@ class TorchPenaltyStepTest {
 		for (Parameter p : d.parameters())
 			tensors.put(p.name(), p.values().clone());
 		Map<String, Tensor> out;
-		try (StepRunner run = new StepRunner(step, d.parameters(), Map.of(), DeviceSpec.CPU, 1)) {
-			out = run.step(batch, Trainer.scalars(OptimizerConfig.sgd(lr), lr, 1), CancellationToken.none());
+		try (StepRunner run = new StepRunner(step, d.parameters(), Map.of(),
+			DeviceSpec.CPU, 1))
+		{
+			out = run.step(batch, Trainer.scalars(OptimizerConfig.sgd(lr), lr, 1),
+				CancellationToken.none());
 			run.read(tensors);
 		}
-		double loss = Double.parseDouble(meta.get("loss_value")), penalty = Double.parseDouble(meta.get(
-			"penalty_value"));
-		assertEquals(loss, out.get(StepGraph.LOSS).floats()[0], VALUE_RTOL * Math.abs(loss), "loss");
-		assertEquals(penalty, out.get(StepGraph.PENALTY).floats()[0], VALUE_RTOL * Math.abs(penalty),
-			"penalty");
+		double loss = Double.parseDouble(meta.get("loss_value")), penalty = Double
+			.parseDouble(meta.get("penalty_value"));
+		assertEquals(loss, out.get(StepGraph.LOSS).floats()[0], VALUE_RTOL * Math
+			.abs(loss), "loss");
+		assertEquals(penalty, out.get(StepGraph.PENALTY).floats()[0], VALUE_RTOL *
+			Math.abs(penalty), "penalty");
 		double worst = 0;
 		String worstAt = "";
 		for (Map.Entry<String, double[]> e : after.entrySet()) {
@@ -118,11 +132,13 @@ class TorchPenaltyStepTest {
 				}
 			}
 		}
-		System.out.printf("TorchPenaltyStepTest %s: loss %.7f (PyTorch %.7f), penalty %.7f (PyTorch " +
-			"%.7f), worst weight error %.2e at %s%n", name, out.get(StepGraph.LOSS).floats()[0], loss, out.get(
-				StepGraph.PENALTY).floats()[0], penalty, worst, worstAt);
-		assertTrue(worst <= WEIGHT_TOL, name + ": updated weight " + worstAt + " differs from PyTorch's by " +
-			worst);
+		System.out.printf(
+			"TorchPenaltyStepTest %s: loss %.7f (PyTorch %.7f), penalty %.7f (PyTorch " +
+				"%.7f), worst weight error %.2e at %s%n", name, out.get(StepGraph.LOSS)
+					.floats()[0], loss, out.get(StepGraph.PENALTY).floats()[0], penalty,
+			worst, worstAt);
+		assertTrue(worst <= WEIGHT_TOL, name + ": updated weight " + worstAt +
+			" differs from PyTorch's by " + worst);
 	}
 
 	private static InputStream resource(String path) {
@@ -139,8 +155,8 @@ class TorchPenaltyStepTest {
 	}
 
 	static List<String> lines(String path) {
-		try (BufferedReader r = new BufferedReader(new InputStreamReader(resource(path),
-			StandardCharsets.UTF_8)))
+		try (BufferedReader r = new BufferedReader(new InputStreamReader(resource(
+			path), StandardCharsets.UTF_8)))
 		{
 			return r.lines().filter(l -> !l.isBlank()).toList();
 		}

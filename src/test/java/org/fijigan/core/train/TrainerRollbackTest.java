@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,11 +25,12 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
- * A rollback after a non-finite loss restores the whole state of the last good step, the exported
- * EMA included: the run then goes on exactly as one resumed from that step with half the learning
- * rate.
+ * A rollback after a non-finite loss restores the whole state of the last good
+ * step, the exported EMA included: the run then goes on exactly as one resumed
+ * from that step with half the learning rate.
  */
 class TrainerRollbackTest {
+
 	@TempDir
 	Path dir;
 
@@ -36,15 +38,17 @@ class TrainerRollbackTest {
 
 	/** y = x * w + b, w = 0.5 and b = 0 of shape [1, 1, 1, 1]. */
 	static ModelProto affine() {
-		return OnnxModels.builder().input("x", "N,1,3,4").initializer("w", new float[] { 0.5f }, 1, 1, 1,
-			1).initializer("b", new float[] { 0f }, 1, 1, 1, 1).node("Mul", "x,w", "xw").node("Add", "xw,b",
-				"y").output("y", "N,1,3,4").build();
+		return OnnxModels.builder().input("x", "N,1,3,4").initializer("w",
+			new float[] { 0.5f }, 1, 1, 1, 1).initializer("b", new float[] { 0f }, 1,
+				1, 1, 1).node("Mul", "x,w", "xw").node("Add", "xw,b", "y").output("y",
+					"N,1,3,4").build();
 	}
 
 	/** x uniform in [0, 1), target 2x + 0.5, seeded by step. */
 	static Batch clean(long step) {
 		Random r = new Random(500 + step);
-		float[] x = new float[(int) Tensor.elementCount(SHAPE)], t = new float[x.length];
+		float[] x = new float[(int) Tensor.elementCount(SHAPE)], t =
+			new float[x.length];
 		for (int i = 0; i < x.length; i++) {
 			x[i] = r.nextFloat();
 			t[i] = 2 * x[i] + 0.5f;
@@ -53,19 +57,22 @@ class TrainerRollbackTest {
 	}
 
 	/**
-	 * The clean batches, except that the first time step {@code poisoned} is asked for, x is 1e11
-	 * and the target 0: that step's loss (~1e21) is still finite, but its update throws w to ~-1e22,
-	 * so the next step's loss overflows.
+	 * The clean batches, except that the first time step {@code poisoned} is
+	 * asked for, x is 1e11 and the target 0: that step's loss (~1e21) is still
+	 * finite, but its update throws w to ~-1e22, so the next step's loss
+	 * overflows.
 	 */
 	static BatchSource source(long poisoned) {
 		int[] calls = { 0 };
 		return new BatchSource() {
+
 			@Override
 			public Batch batch(long step) {
 				if (step != poisoned || calls[0]++ > 0) return clean(step);
 				float[] x = new float[(int) Tensor.elementCount(SHAPE)];
 				java.util.Arrays.fill(x, 1e11f);
-				return new Batch(Map.of("x", Tensor.of(x, SHAPE)), Tensor.of(new float[x.length], SHAPE));
+				return new Batch(Map.of("x", Tensor.of(x, SHAPE)), Tensor.of(
+					new float[x.length], SHAPE));
 			}
 
 			@Override
@@ -80,9 +87,12 @@ class TrainerRollbackTest {
 		};
 	}
 
-	static FineTuneConfig config(int steps, double lr, Path checkpoints, boolean resume) {
+	static FineTuneConfig config(int steps, double lr, Path checkpoints,
+		boolean resume)
+	{
 		return new FineTuneConfig(steps, OptimizerConfig.sgd(lr), LossKind.L2, 0,
-			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, checkpoints, 2, resume, List.of(), 0.5, 0);
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, checkpoints, 2,
+			resume, List.of(), 0.5, 0);
 	}
 
 	static float[] weight(ModelProto m, String name) {
@@ -92,32 +102,38 @@ class TrainerRollbackTest {
 	}
 
 	static Trainer.Result train(BatchSource data, FineTuneConfig c) {
-		return Trainer.train(affine(), "y", null, "sha", data, c, ProgressListener.NONE,
-			CancellationToken.none());
+		return Trainer.train(affine(), "y", null, "sha", data, c,
+			ProgressListener.NONE, CancellationToken.none());
 	}
 
 	@Test
 	void aRollbackRestoresTheEmaAndContinuesAsAResumeWithHalfTheLearningRate() {
-		// step 5 (0-based 4) is poisoned, step 6's loss is infinite: back to step 4, lr 0.3 -> 0.15
+		// step 5 (0-based 4) is poisoned, step 6's loss is infinite: back to step
+		// 4, lr 0.3 -> 0.15
 		Trainer.Result rolledBack = train(source(4), config(8, 0.3, null, false));
-		assertTrue(rolledBack.notes().stream().anyMatch(n -> n.startsWith("step 6: loss was") && n
-			.contains("rolled back to step 4") && n.contains("0.15")), rolledBack.notes().toString());
+		assertTrue(rolledBack.notes().stream().anyMatch(n -> n.startsWith(
+			"step 6: loss was") && n.contains("rolled back to step 4") && n.contains(
+				"0.15")), rolledBack.notes().toString());
 
-		// the same from a checkpoint of step 4 whose learning rate is halved by hand
+		// the same from a checkpoint of step 4 whose learning rate is halved by
+		// hand
 		Path ck = dir.resolve("ck");
 		train(source(-1), config(4, 0.3, ck, false));
 		Checkpoint four = Checkpoint.read(ck);
 		assertEquals(4, four.step());
-		new Checkpoint(4, 0.15, four.baseSha256(), four.tensors(), four.history()).write(ck);
+		new Checkpoint(4, 0.15, four.baseSha256(), four.tensors(), four.history())
+			.write(ck);
 		Trainer.Result resumed = train(source(-1), config(8, 0.3, ck, true));
 
 		for (String p : List.of("w", "b")) {
 			float[] w = weight(rolledBack.model(), p);
 			assertTrue(Float.isFinite(w[0]) && Math.abs(w[0]) < 10, p + " = " + w[0]);
-			assertArrayEquals(weight(resumed.model(), p), w, p + " (the exported EMA)");
+			assertArrayEquals(weight(resumed.model(), p), w, p +
+				" (the exported EMA)");
 		}
 		assertEquals(8, rolledBack.history().size());
 		for (int i = 0; i < 8; i++)
-			assertArrayEquals(resumed.history().get(i), rolledBack.history().get(i), "step " + (i + 1));
+			assertArrayEquals(resumed.history().get(i), rolledBack.history().get(i),
+				"step " + (i + 1));
 	}
 }

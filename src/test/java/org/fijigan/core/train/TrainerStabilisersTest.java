@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,67 +22,85 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
- * The training loop with the discriminator's stabilisers: a run with all of them (spectral norm,
- * minibatch std, DiffAugment under ADA, two discriminator steps per generator step at their own
- * learning rate, EMA) resumed from a checkpoint in the middle of ADA's interval ends bit for bit
- * where an uninterrupted run does; the EMA warm-up exports {@code β_0 w_0 + (1 - β_0) w_1} after
- * one step with {@code β_0 = 0.1}.
+ * The training loop with the discriminator's stabilisers: a run with all of
+ * them (spectral norm, minibatch std, DiffAugment under ADA, two discriminator
+ * steps per generator step at their own learning rate, EMA) resumed from a
+ * checkpoint in the middle of ADA's interval ends bit for bit where an
+ * uninterrupted run does; the EMA warm-up exports
+ * {@code β_0 w_0 + (1 - β_0) w_1} after one step with {@code β_0 = 0.1}.
  */
 class TrainerStabilisersTest {
+
 	@TempDir
 	Path dir;
 
-	private static final Stabilisers ALL = new Stabilisers(Discriminator.Architecture.PATCHGAN, 4,
-		true, true, DiffAugment.parse("color,translation,cutout"), 0.6, 0.02, 2, true);
+	private static final Stabilisers ALL = new Stabilisers(
+		Discriminator.Architecture.PATCHGAN, 4, true, true, DiffAugment.parse(
+			"color,translation,cutout"), 0.6, 0.02, 2, true);
 
-	static Trainer.Result train(int steps, Stabilisers s, double ema, Path checkpoints, boolean resume) {
-		FineTuneConfig c = new FineTuneConfig(steps, OptimizerConfig.adam(0.01).withBetas(0, 0.9),
-			LossKind.L1, 0.5f, AdversarialKind.HINGE, 4, DeviceSpec.CPU, 1, checkpoints, 100, resume, List
-				.of(), ema, 0, GradientPenalties.NONE, s);
-		return Trainer.train(TrainerPenaltyTest.model(), "y", null, "sha", new TrainerPenaltyTest.Pairs(),
-			c, ProgressListener.NONE, CancellationToken.none());
+	static Trainer.Result train(int steps, Stabilisers s, double ema,
+		Path checkpoints, boolean resume)
+	{
+		FineTuneConfig c = new FineTuneConfig(steps, OptimizerConfig.adam(0.01)
+			.withBetas(0, 0.9), LossKind.L1, 0.5f, AdversarialKind.HINGE, 4,
+			DeviceSpec.CPU, 1, checkpoints, 100, resume, List.of(), ema, 0,
+			GradientPenalties.NONE, s);
+		return Trainer.train(TrainerPenaltyTest.model(), "y", null, "sha",
+			new TrainerPenaltyTest.Pairs(), c, ProgressListener.NONE,
+			CancellationToken.none());
 	}
 
 	@Test
 	void aRunWithEveryStabiliserResumesBitForBit() {
 		Path whole = dir.resolve("whole"), split = dir.resolve("split");
 		Trainer.Result a = train(5, ALL, 0.9, whole, false);
-		train(3, ALL, 0.9, split, false); // 6 discriminator steps: ADA's interval of 4 half done
+		train(3, ALL, 0.9, split, false); // 6 discriminator steps: ADA's interval
+																			// of 4 half done
 		Trainer.Result b = train(5, ALL, 0.9, split, true);
-		Map<String, float[]> x = Checkpoint.read(whole).tensors(), y = Checkpoint.read(split).tensors();
+		Map<String, float[]> x = Checkpoint.read(whole).tensors(), y = Checkpoint
+			.read(split).tensors();
 		assertEquals(x.keySet(), y.keySet());
 		for (String k : x.keySet())
 			assertArrayEquals(x.get(k), y.get(k), k);
 		assertEquals(a.model(), b.model());
 		for (int i = 0; i < 5; i++)
-			assertArrayEquals(a.history().get(i), b.history().get(i), "history row " + i);
-		// the state the stabilisers carry: the power-iteration vectors moved, ADA counted 10 steps
+			assertArrayEquals(a.history().get(i), b.history().get(i), "history row " +
+				i);
+		// the state the stabilisers carry: the power-iteration vectors moved, ADA
+		// counted 10 steps
 		assertTrue(x.containsKey(AdaptiveAugment.STATE));
-		assertEquals(2, x.get(AdaptiveAugment.STATE)[2], "steps since ADA's last adjustment");
+		assertEquals(2, x.get(AdaptiveAugment.STATE)[2],
+			"steps since ADA's last adjustment");
 		// after two adjustments of +-2 images x 4 steps / 500k, clamped at 0
 		double p = x.get(AdaptiveAugment.STATE)[0] * 500_000 / 8;
-		assertTrue(Math.abs(p - Math.round(p)) < 1e-3 && p >= 0 && p <= 2, "ADA's probability " + p);
-		Discriminator d = Trainer.discriminator(new TrainingTarget("y", null, null, 0, false, 1, "sha"),
-			ALL, new long[] { 2, 1, 16, 16 }, 4);
+		assertTrue(Math.abs(p - Math.round(p)) < 1e-3 && p >= 0 && p <= 2,
+			"ADA's probability " + p);
+		Discriminator d = Trainer.discriminator(new TrainingTarget("y", null, null,
+			0, false, 1, "sha"), ALL, new long[] { 2, 1, 16, 16 }, 4);
 		Map<String, float[]> initial = d.spectralVectors();
 		assertEquals(4, initial.size()); // three convolutions and the logit map
 		for (Map.Entry<String, float[]> u : initial.entrySet())
 			if (u.getValue().length > 1) // a [1] vector is its sign, which W v keeps
-				assertFalse(Arrays.equals(u.getValue(), x.get(u.getKey())), u.getKey() + " did not move");
-		assertTrue(a.notes().stream().anyMatch(n -> n.startsWith("ADA: augmentation probability")), a
-			.notes().toString());
+				assertFalse(Arrays.equals(u.getValue(), x.get(u.getKey())), u.getKey() +
+					" did not move");
+		assertTrue(a.notes().stream().anyMatch(n -> n.startsWith(
+			"ADA: augmentation probability")), a.notes().toString());
 	}
 
 	@Test
 	void theEmaWarmUpExportsTrainedWeightsAfterOneStep() {
 		ModelProto base = TrainerPenaltyTest.model();
-		float[] w0 = weight(base), w1 = weight(train(1, Stabilisers.DEFAULTS, 0, null, false).model());
-		float[] warm = weight(train(1, Stabilisers.DEFAULTS, 0.999, null, false).model());
-		float[] constant = weight(train(1, Stabilisers.DEFAULTS.withEmaWarmup(false), 0.999, null, false)
+		float[] w0 = weight(base), w1 = weight(train(1, Stabilisers.DEFAULTS, 0,
+			null, false).model());
+		float[] warm = weight(train(1, Stabilisers.DEFAULTS, 0.999, null, false)
 			.model());
+		float[] constant = weight(train(1, Stabilisers.DEFAULTS.withEmaWarmup(
+			false), 0.999, null, false).model());
 		for (int i = 0; i < w0.length; i++) {
-			assertEquals(0.1f * w0[i] + (1 - 0.1f) * w1[i], warm[i], "warm-up, weight " + i);
-			assertEquals(0.999f * w0[i] + (1 - 0.999f) * w1[i], constant[i], "constant, weight " + i);
+			assertEquals(0.1f * w0[i] + (1 - 0.1f) * w1[i], warm[i],
+				"warm-up, weight " + i);
+			assertEquals(0.999f * w0[i] + (1 - 0.999f) * w1[i], constant[i],
+				"constant, weight " + i);
 		}
 		assertFalse(Arrays.equals(w0, w1));
 	}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,10 +28,12 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
- * The training loop on a model whose gradient is known in closed form: y = x * w + b per channel,
- * target 2x + 0.5, so every step can be checked against arithmetic done here in double.
+ * The training loop on a model whose gradient is known in closed form: y = x *
+ * w + b per channel, target 2x + 0.5, so every step can be checked against
+ * arithmetic done here in double.
  */
 class TrainerTest {
+
 	@TempDir
 	Path dir;
 
@@ -38,13 +41,18 @@ class TrainerTest {
 
 	/** y = x * w + b with w, b of shape [1, C, 1, 1], initial w = 0.5, b = 0. */
 	static ModelProto affine() {
-		return OnnxModels.builder().input("x", "N," + C + "," + H + "," + W).initializer("w", new float[] {
-			0.5f, 0.5f }, 1, C, 1, 1).initializer("b", new float[] { 0f, 0f }, 1, C, 1, 1).node("Mul", "x,w",
-				"xw").node("Add", "xw,b", "y").output("y", "N," + C + "," + H + "," + W).build();
+		return OnnxModels.builder().input("x", "N," + C + "," + H + "," + W)
+			.initializer("w", new float[] { 0.5f, 0.5f }, 1, C, 1, 1).initializer("b",
+				new float[] { 0f, 0f }, 1, C, 1, 1).node("Mul", "x,w", "xw").node("Add",
+					"xw,b", "y").output("y", "N," + C + "," + H + "," + W).build();
 	}
 
-	/** Seeded batches: x uniform in [0, 1), target 2x + 0.5; validation from a separate seed. */
+	/**
+	 * Seeded batches: x uniform in [0, 1), target 2x + 0.5; validation from a
+	 * separate seed.
+	 */
 	static final class Toy implements BatchSource {
+
 		final int batch;
 
 		Toy(int batch) {
@@ -79,8 +87,9 @@ class TrainerTest {
 	}
 
 	static FineTuneConfig config(int steps, OptimizerConfig opt, LossKind loss) {
-		return new FineTuneConfig(steps, opt, loss, 0, AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU,
-			1, null, 100, false, List.of(), 0, 0);
+		return new FineTuneConfig(steps, opt, loss, 0,
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, null, 100, false,
+			List.of(), 0, 0);
 	}
 
 	static float[] weight(ModelProto m, String name) {
@@ -106,9 +115,11 @@ class TrainerTest {
 	@Test
 	void oneSgdStepIsExactlyWeightMinusLearningRateTimesGradient() {
 		Toy data = new Toy(3);
-		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(1, OptimizerConfig.sgd(
-			0.1), LossKind.L2), ProgressListener.NONE, CancellationToken.none());
-		double[][] g = l2Gradient(data.batch(0), new double[] { 0.5, 0.5 }, new double[] { 0, 0 });
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(1,
+			OptimizerConfig.sgd(0.1), LossKind.L2), ProgressListener.NONE,
+			CancellationToken.none());
+		double[][] g = l2Gradient(data.batch(0), new double[] { 0.5, 0.5 },
+			new double[] { 0, 0 });
 		float[] w = weight(r.model(), "w"), b = weight(r.model(), "b");
 		for (int c = 0; c < C; c++) {
 			assertEquals(0.5 - 0.1 * g[0][c], w[c], 1e-6);
@@ -116,17 +127,20 @@ class TrainerTest {
 		}
 		assertEquals("cpu", r.provider());
 		// the trained model keeps the original's inputs, outputs and graph
-		assertEquals(affine().getGraph().getNodeList(), r.model().getGraph().getNodeList());
-		assertEquals("sha", r.model().getMetadataPropsList().stream().filter(e -> e.getKey().equals(
-			"fiji-gan.fine_tune.base_sha256")).findFirst().orElseThrow().getValue());
+		assertEquals(affine().getGraph().getNodeList(), r.model().getGraph()
+			.getNodeList());
+		assertEquals("sha", r.model().getMetadataPropsList().stream().filter(e -> e
+			.getKey().equals("fiji-gan.fine_tune.base_sha256")).findFirst()
+			.orElseThrow().getValue());
 	}
 
 	@Test
 	void adamMatchesItsDefinitionOverThreeSteps() {
 		Toy data = new Toy(2);
-		OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 0.05, 0.9, 0.99, 1e-8, 0);
-		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(3, adam, LossKind.L2),
-			ProgressListener.NONE, CancellationToken.none());
+		OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 0.05,
+			0.9, 0.99, 1e-8, 0);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(3,
+			adam, LossKind.L2), ProgressListener.NONE, CancellationToken.none());
 		double[] w = { 0.5, 0.5 }, b = { 0, 0 };
 		double[][] m = new double[2][C], v = new double[2][C];
 		for (int t = 1; t <= 3; t++) {
@@ -136,7 +150,8 @@ class TrainerTest {
 				for (int c = 0; c < C; c++) {
 					m[k][c] = 0.9 * m[k][c] + 0.1 * g[k][c];
 					v[k][c] = 0.99 * v[k][c] + 0.01 * g[k][c] * g[k][c];
-					double mh = m[k][c] / (1 - Math.pow(0.9, t)), vh = v[k][c] / (1 - Math.pow(0.99, t));
+					double mh = m[k][c] / (1 - Math.pow(0.9, t)), vh = v[k][c] / (1 - Math
+						.pow(0.99, t));
 					p[k][c] -= 0.05 * mh / (Math.sqrt(vh) + 1e-8);
 				}
 		}
@@ -147,17 +162,22 @@ class TrainerTest {
 		}
 	}
 
-	/** SGD under the cosine schedule: step t uses lr * (1 + cos(pi t / T)) / 2. */
+	/**
+	 * SGD under the cosine schedule: step t uses lr * (1 + cos(pi t / T)) / 2.
+	 */
 	@Test
 	void theCosineScheduleScalesEachStepsLearningRate() {
 		Toy data = new Toy(2);
-		OptimizerConfig sgd = OptimizerConfig.sgd(0.2).withSchedule(OptimizerConfig.Schedule.COSINE);
-		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(3, sgd, LossKind.L2),
-			ProgressListener.NONE, CancellationToken.none());
+		OptimizerConfig sgd = OptimizerConfig.sgd(0.2).withSchedule(
+			OptimizerConfig.Schedule.COSINE);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, config(3,
+			sgd, LossKind.L2), ProgressListener.NONE, CancellationToken.none());
 		double[] w = { 0.5, 0.5 }, b = { 0, 0 };
-		double[] factors = { 1, 0.75, 0.25 }; // (1 + cos(0)) / 2, (1 + cos(pi/3)) / 2, (1 + cos(2pi/3)) / 2
+		double[] factors = { 1, 0.75, 0.25 }; // (1 + cos(0)) / 2, (1 + cos(pi/3)) /
+																					// 2, (1 + cos(2pi/3)) / 2
 		for (int t = 0; t < 3; t++) {
-			assertEquals(factors[t], OptimizerConfig.Schedule.COSINE.factor(t, 3), 1e-12);
+			assertEquals(factors[t], OptimizerConfig.Schedule.COSINE.factor(t, 3),
+				1e-12);
 			double[][] g = l2Gradient(data.batch(t), w, b);
 			for (int c = 0; c < C; c++) {
 				w[c] -= 0.2 * factors[t] * g[0][c];
@@ -175,10 +195,12 @@ class TrainerTest {
 	@Test
 	void shortFineTuneLowersTheValidationLoss() {
 		Toy data = new Toy(4);
-		Trainer.Result before = Trainer.train(affine(), "y", null, "sha", data, config(1,
-			OptimizerConfig.adam(1e-9), LossKind.L2), ProgressListener.NONE, CancellationToken.none());
-		Trainer.Result after = Trainer.train(affine(), "y", null, "sha", data, config(60, OptimizerConfig
-			.adam(0.05), LossKind.L2), ProgressListener.NONE, CancellationToken.none());
+		Trainer.Result before = Trainer.train(affine(), "y", null, "sha", data,
+			config(1, OptimizerConfig.adam(1e-9), LossKind.L2), ProgressListener.NONE,
+			CancellationToken.none());
+		Trainer.Result after = Trainer.train(affine(), "y", null, "sha", data,
+			config(60, OptimizerConfig.adam(0.05), LossKind.L2),
+			ProgressListener.NONE, CancellationToken.none());
 		float v0 = before.history().get(0)[4], v1 = after.history().get(59)[4];
 		assertTrue(v1 < v0 / 10, "validation loss " + v0 + " -> " + v1);
 	}
@@ -187,32 +209,38 @@ class TrainerTest {
 	void resumeGivesTheSameWeightsAsAnUninterruptedRun() {
 		Toy data = new Toy(2);
 		OptimizerConfig adam = OptimizerConfig.adam(0.02);
-		Trainer.Result whole = Trainer.train(affine(), "y", null, "sha", data, config(6, adam,
-			LossKind.L2), ProgressListener.NONE, CancellationToken.none());
+		Trainer.Result whole = Trainer.train(affine(), "y", null, "sha", data,
+			config(6, adam, LossKind.L2), ProgressListener.NONE, CancellationToken
+				.none());
 		Path ck = dir.resolve("ck");
-		FineTuneConfig part = new FineTuneConfig(3, adam, LossKind.L2, 0, AdversarialKind.NONSATURATING, 1,
-			DeviceSpec.CPU, 1, ck, 3, false, List.of(), 0, 0);
-		Trainer.train(affine(), "y", null, "sha", data, part, ProgressListener.NONE, CancellationToken
-			.none());
-		FineTuneConfig rest = new FineTuneConfig(6, adam, LossKind.L2, 0, AdversarialKind.NONSATURATING, 1,
-			DeviceSpec.CPU, 1, ck, 3, true, List.of(), 0, 0);
-		Trainer.Result resumed = Trainer.train(affine(), "y", null, "sha", data, rest,
-			ProgressListener.NONE, CancellationToken.none());
+		FineTuneConfig part = new FineTuneConfig(3, adam, LossKind.L2, 0,
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, ck, 3, false, List
+				.of(), 0, 0);
+		Trainer.train(affine(), "y", null, "sha", data, part, ProgressListener.NONE,
+			CancellationToken.none());
+		FineTuneConfig rest = new FineTuneConfig(6, adam, LossKind.L2, 0,
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, ck, 3, true, List
+				.of(), 0, 0);
+		Trainer.Result resumed = Trainer.train(affine(), "y", null, "sha", data,
+			rest, ProgressListener.NONE, CancellationToken.none());
 		assertArrayEquals(weight(whole.model(), "w"), weight(resumed.model(), "w"));
 		assertArrayEquals(weight(whole.model(), "b"), weight(resumed.model(), "b"));
 		assertEquals(6, resumed.history().size());
-		GanException other = assertThrows(GanException.class, () -> Trainer.train(affine(), "y", null,
-			"other", data, rest, ProgressListener.NONE, CancellationToken.none()));
+		GanException other = assertThrows(GanException.class, () -> Trainer.train(
+			affine(), "y", null, "other", data, rest, ProgressListener.NONE,
+			CancellationToken.none()));
 		assertTrue(other.getMessage().contains("belongs to another model"));
 	}
 
 	@Test
 	void nonFiniteLossRollsBackAndHalvesTheLearningRate() {
-		// a batch with a NaN target at step 2 (0-based): that step is rolled back and retried, and
+		// a batch with a NaN target at step 2 (0-based): that step is rolled back
+		// and retried, and
 		// the run still finishes with finite weights
 		Toy good = new Toy(2);
 		int[] calls = { 0 };
 		BatchSource flaky = new BatchSource() {
+
 			@Override
 			public Batch batch(long step) {
 				Batch b = good.batch(step);
@@ -234,12 +262,13 @@ class TrainerTest {
 				return "flaky";
 			}
 		};
-		FineTuneConfig c = new FineTuneConfig(4, OptimizerConfig.sgd(0.1), LossKind.L2, 0,
-			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, null, 1, false, List.of(), 0, 0);
-		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", flaky, c, ProgressListener.NONE,
-			CancellationToken.none());
-		assertTrue(r.notes().stream().anyMatch(n -> n.contains("rolled back to step 2") && n.contains(
-			"0.05")), r.notes().toString());
+		FineTuneConfig c = new FineTuneConfig(4, OptimizerConfig.sgd(0.1),
+			LossKind.L2, 0, AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, null,
+			1, false, List.of(), 0, 0);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", flaky, c,
+			ProgressListener.NONE, CancellationToken.none());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains(
+			"rolled back to step 2") && n.contains("0.05")), r.notes().toString());
 		for (float f : weight(r.model(), "w"))
 			assertTrue(Float.isFinite(f));
 		assertEquals(4, r.history().size());
@@ -247,10 +276,11 @@ class TrainerTest {
 
 	@Test
 	void frozenParametersDoNotMove() {
-		FineTuneConfig c = new FineTuneConfig(2, OptimizerConfig.sgd(0.1), LossKind.L2, 0,
-			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, null, 100, false, List.of("^b$"), 0, 0);
-		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", new Toy(2), c, ProgressListener.NONE,
-			CancellationToken.none());
+		FineTuneConfig c = new FineTuneConfig(2, OptimizerConfig.sgd(0.1),
+			LossKind.L2, 0, AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, null,
+			100, false, List.of("^b$"), 0, 0);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", new Toy(2), c,
+			ProgressListener.NONE, CancellationToken.none());
 		assertArrayEquals(new float[] { 0, 0 }, weight(r.model(), "b"));
 		assertTrue(weight(r.model(), "w")[0] != 0.5f);
 		List<String> names = new ArrayList<>();

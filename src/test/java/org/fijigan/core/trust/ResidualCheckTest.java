@@ -1,3 +1,4 @@
+
 package org.fijigan.core.trust;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,21 +29,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The note on a denoised image whose residual is not only noise. */
 class ResidualCheckTest {
+
 	@TempDir
 	Path dir;
 
 	static final int SIZE = 128;
-	static final double[][] SPOTS = { { 20, 30 }, { 64, 64 }, { 100, 25 }, { 40, 100 }, { 90, 90 }, {
-		110, 60 } };
+	static final double[][] SPOTS = { { 20, 30 }, { 64, 64 }, { 100, 25 }, { 40,
+		100 }, { 90, 90 }, { 110, 60 } };
 
-	/** A smooth background, and spots of peak {@code amplitude} and sigma 1.5 when it is above 0. */
+	/**
+	 * A smooth background, and spots of peak {@code amplitude} and sigma 1.5 when
+	 * it is above 0.
+	 */
 	static float[] scene(double amplitude) {
 		float[] v = new float[SIZE * SIZE];
 		for (int y = 0; y < SIZE; y++)
 			for (int x = 0; x < SIZE; x++) {
 				double s = 0.2 + 0.1 * Math.sin(x / 17.0) * Math.cos(y / 23.0);
 				for (double[] p : SPOTS)
-					s += amplitude * Math.exp(-((x - p[0]) * (x - p[0]) + (y - p[1]) * (y - p[1])) / 4.5);
+					s += amplitude * Math.exp(-((x - p[0]) * (x - p[0]) + (y - p[1]) *
+						(y - p[1])) / 4.5);
 				v[y * SIZE + x] = (float) s;
 			}
 		return v;
@@ -72,14 +78,16 @@ class ResidualCheckTest {
 
 	@Test
 	void theNormalTailAndItsQuantileMatchTables() {
-		// P(N > x) from tables: 1.96 -> 0.0249979, 3 -> 0.0013499, 5 -> 2.8665e-7, 7 -> 1.2798e-12
+		// P(N > x) from tables: 1.96 -> 0.0249979, 3 -> 0.0013499, 5 -> 2.8665e-7,
+		// 7 -> 1.2798e-12
 		assertEquals(0.0249979, ResidualCheck.normalTail(1.96), 1e-7);
 		assertEquals(0.0013499, ResidualCheck.normalTail(3), 1e-7);
 		assertEquals(2.8665e-7, ResidualCheck.normalTail(5), 1e-10);
 		assertEquals(1.2798e-12, ResidualCheck.normalTail(7), 1e-15);
 		assertEquals(3.0, ResidualCheck.normalQuantileOfTail(0.0013499), 1e-4);
 		// the threshold grows with the plane: more windows, larger chance maxima
-		assertTrue(ResidualCheck.threshold(256 * 256) < ResidualCheck.threshold(1024 * 1024));
+		assertTrue(ResidualCheck.threshold(256 * 256) < ResidualCheck.threshold(
+			1024 * 1024));
 	}
 
 	@Test
@@ -87,7 +95,8 @@ class ResidualCheckTest {
 		float[] clean = scene(0.6);
 		for (long seed = 0; seed < 10; seed++) {
 			float[] noisy = plus(clean, gaussian(0.05, seed));
-			ResidualCheck.Finding f = ResidualCheck.check(minus(noisy, clean), clean, SIZE, SIZE);
+			ResidualCheck.Finding f = ResidualCheck.check(minus(noisy, clean), clean,
+				SIZE, SIZE);
 			assertFalse(f.isStructured(), "seed " + seed + ": " + f);
 			assertEquals(0, f.flagged());
 		}
@@ -96,10 +105,12 @@ class ResidualCheckTest {
 		float[] shot = clean.clone();
 		for (int i = 0; i < shot.length; i++)
 			shot[i] = (float) (poisson(r, clean[i] * 30) / 30.0);
-		ResidualCheck.Finding f = ResidualCheck.check(minus(shot, clean), clean, SIZE, SIZE);
+		ResidualCheck.Finding f = ResidualCheck.check(minus(shot, clean), clean,
+			SIZE, SIZE);
 		assertFalse(f.isStructured(), f.toString());
 		// nothing removed: no structure
-		assertFalse(ResidualCheck.check(new float[SIZE * SIZE], clean, SIZE, SIZE).isStructured());
+		assertFalse(ResidualCheck.check(new float[SIZE * SIZE], clean, SIZE, SIZE)
+			.isStructured());
 	}
 
 	static int poisson(Random r, double lambda) {
@@ -115,73 +126,87 @@ class ResidualCheckTest {
 	@Test
 	void firesWhenTheModelErasedOrDimmedThePointSources() {
 		float[] noisy = plus(scene(0.6), gaussian(0.05, 7));
-		ResidualCheck.Finding erased = ResidualCheck.check(minus(noisy, scene(0)), scene(0), SIZE, SIZE);
+		ResidualCheck.Finding erased = ResidualCheck.check(minus(noisy, scene(0)),
+			scene(0), SIZE, SIZE);
 		assertTrue(erased.isStructured(), erased.toString());
 		assertTrue(erased.maxZ() > 2 * erased.threshold(), erased.toString());
 		assertEquals(5, erased.window(), "spot-sized");
-		// spots dimmed to a third of their height, and spots only 3 noise sigmas high, erased
-		assertTrue(ResidualCheck.check(minus(noisy, scene(0.2)), scene(0.2), SIZE, SIZE).isStructured());
+		// spots dimmed to a third of their height, and spots only 3 noise sigmas
+		// high, erased
+		assertTrue(ResidualCheck.check(minus(noisy, scene(0.2)), scene(0.2), SIZE,
+			SIZE).isStructured());
 		float[] faint = plus(scene(0.15), gaussian(0.05, 8));
-		assertTrue(ResidualCheck.check(minus(faint, scene(0)), scene(0), SIZE, SIZE).isStructured());
+		assertTrue(ResidualCheck.check(minus(faint, scene(0)), scene(0), SIZE, SIZE)
+			.isStructured());
 	}
 
 	@Test
 	void theNoteNamesThePlanesWhoseResidualHasStructure() {
-		RasterImage input = RasterImage.allocate(SIZE, SIZE, 1, 3, 1, PixelType.FLOAT32);
-		RasterImage output = RasterImage.allocate(SIZE, SIZE, 1, 3, 1, PixelType.FLOAT32);
+		RasterImage input = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
+			PixelType.FLOAT32);
+		RasterImage output = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
+			PixelType.FLOAT32);
 		for (int z = 0; z < 3; z++) {
-			System.arraycopy(plus(scene(0.6), gaussian(0.05, z)), 0, (float[]) input.plane(0, z, 0), 0, SIZE *
-				SIZE);
-			System.arraycopy(scene(z == 1 ? 0 : 0.6), 0, (float[]) output.plane(0, z, 0), 0, SIZE * SIZE);
+			System.arraycopy(plus(scene(0.6), gaussian(0.05, z)), 0, (float[]) input
+				.plane(0, z, 0), 0, SIZE * SIZE);
+			System.arraycopy(scene(z == 1 ? 0 : 0.6), 0, (float[]) output.plane(0, z,
+				0), 0, SIZE * SIZE);
 		}
 		String note = ResidualCheck.note(input, output);
-		assertTrue(note != null && note.startsWith("what the model removed is not only noise in plane 2 " +
-			"of 3:"), note);
-		assertTrue(note.contains("5x5 window") && note.contains("once in 1000 planes"), note);
+		assertTrue(note != null && note.startsWith(
+			"what the model removed is not only noise in plane 2 " + "of 3:"), note);
+		assertTrue(note.contains("5x5 window") && note.contains(
+			"once in 1000 planes"), note);
 		for (int z = 0; z < 3; z++)
-			System.arraycopy(scene(0.6), 0, (float[]) output.plane(0, z, 0), 0, SIZE * SIZE);
+			System.arraycopy(scene(0.6), 0, (float[]) output.plane(0, z, 0), 0, SIZE *
+				SIZE);
 		assertNull(ResidualCheck.note(input, output));
 	}
 
 	/**
-	 * Through the denoise pipeline: a model that blurs (5x5 mean) flattens the spots, and the result
-	 * says so in its notes and properties; a model that returns the noise-free level of a flat noisy
-	 * image gets no note.
+	 * Through the denoise pipeline: a model that blurs (5x5 mean) flattens the
+	 * spots, and the result says so in its notes and properties; a model that
+	 * returns the noise-free level of a flat noisy image gets no note.
 	 */
 	@Test
 	void aDenoisedImageCarriesTheNoteWhenItsResidualHasStructure() {
 		float[] box = new float[25];
 		Arrays.fill(box, 1 / 25f);
-		ModelDescriptor blur = ModelLoader.load(OnnxModels.builder().input("x", "N,1,H,W").initializer("w",
-			box, 1, 1, 5, 5).node("Conv", "x,w", "y", OnnxModels.attrInts("pads", 2, 2, 2, 2)).output("y",
-				"N,1,H,W").write(dir, "blur.onnx").toString(), new ModelOverrides(TaskKind.DENOISE, null, 2,
-					null, null, null));
-		ModelDescriptor level = ModelLoader.load(OnnxModels.builder().input("x", "N,1,H,W").initializer(
-			"zero", new float[] { 0 }).initializer("level", new float[] { 0.2f }).node("Mul", "x,zero", "xz")
-			.node("Add", "xz,level", "y").output("y", "N,1,H,W").write(dir, "level.onnx").toString(),
-			new ModelOverrides(TaskKind.DENOISE, null, null, null, null, null));
-		InferenceOptions raw = InferenceOptions.defaults().withNormalization(new Normalization.None())
-			.withDevice(DeviceSpec.CPU, 1);
+		ModelDescriptor blur = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").initializer("w", box, 1, 1, 5, 5).node("Conv", "x,w", "y",
+				OnnxModels.attrInts("pads", 2, 2, 2, 2)).output("y", "N,1,H,W").write(
+					dir, "blur.onnx").toString(), new ModelOverrides(TaskKind.DENOISE,
+						null, 2, null, null, null));
+		ModelDescriptor level = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").initializer("zero", new float[] { 0 }).initializer("level",
+				new float[] { 0.2f }).node("Mul", "x,zero", "xz").node("Add",
+					"xz,level", "y").output("y", "N,1,H,W").write(dir, "level.onnx")
+			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null,
+				null));
+		InferenceOptions raw = InferenceOptions.defaults().withNormalization(
+			new Normalization.None()).withDevice(DeviceSpec.CPU, 1);
 
-		RasterImage spots = new RasterImage(SIZE, SIZE, 1, 1, 1, PixelType.FLOAT32, new Object[] { plus(
-			scene(0.6), gaussian(0.05, 11)) });
-		RunResult blurred = ImageToImage.run(blur, spots, raw, ProgressListener.NONE, CancellationToken
-			.none());
+		RasterImage spots = new RasterImage(SIZE, SIZE, 1, 1, 1, PixelType.FLOAT32,
+			new Object[] { plus(scene(0.6), gaussian(0.05, 11)) });
+		RunResult blurred = ImageToImage.run(blur, spots, raw,
+			ProgressListener.NONE, CancellationToken.none());
 		assertTrue(blurred.report().notes().stream().anyMatch(n -> n.startsWith(
-			"what the model removed is not only noise:")), blurred.report().notes().toString());
+			"what the model removed is not only noise:")), blurred.report().notes()
+				.toString());
 		assertEquals("structure: see the note", blurred.image().properties().get(
 			"fiji-gan.residual-check"));
-		assertTrue(blurred.image().properties().values().stream().anyMatch(v -> v.startsWith(
-			"what the model removed")), "the note is a property too");
+		assertTrue(blurred.image().properties().values().stream().anyMatch(v -> v
+			.startsWith("what the model removed")), "the note is a property too");
 
 		float[] flat = new float[SIZE * SIZE];
 		Arrays.fill(flat, 0.2f);
-		RasterImage noise = new RasterImage(SIZE, SIZE, 1, 1, 1, PixelType.FLOAT32, new Object[] { plus(
-			flat, gaussian(0.05, 12)) });
-		RunResult clean = ImageToImage.run(level, noise, raw, ProgressListener.NONE, CancellationToken
-			.none());
-		assertTrue(clean.report().notes().stream().noneMatch(n -> n.contains("not only noise")), clean
-			.report().notes().toString());
-		assertTrue(clean.image().properties().get("fiji-gan.residual-check").startsWith("like noise"));
+		RasterImage noise = new RasterImage(SIZE, SIZE, 1, 1, 1, PixelType.FLOAT32,
+			new Object[] { plus(flat, gaussian(0.05, 12)) });
+		RunResult clean = ImageToImage.run(level, noise, raw, ProgressListener.NONE,
+			CancellationToken.none());
+		assertTrue(clean.report().notes().stream().noneMatch(n -> n.contains(
+			"not only noise")), clean.report().notes().toString());
+		assertTrue(clean.image().properties().get("fiji-gan.residual-check")
+			.startsWith("like noise"));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.trust;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,10 +18,11 @@ import org.junit.jupiter.api.Test;
 
 /** The trust tools on hand-made images, with exact expected values. */
 class TrustToolsTest {
+
 	/** A 3x2 8-bit image with pixels 10, 20, 30 / 40, 50, 250. */
 	static RasterImage input() {
-		return new RasterImage(3, 2, 1, 1, 1, PixelType.UINT8, new Object[] { new byte[] { 10, 20, 30, 40,
-			50, (byte) 250 } });
+		return new RasterImage(3, 2, 1, 1, 1, PixelType.UINT8, new Object[] {
+			new byte[] { 10, 20, 30, 40, 50, (byte) 250 } });
 	}
 
 	/** Each input pixel replicated into a scale x scale block, 32-bit. */
@@ -31,7 +33,8 @@ class TrustToolsTest {
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++)
 				out[y * w + x] = src[(y / s) * in.width() + x / s];
-		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { out });
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] {
+			out });
 	}
 
 	static float[] plane(RasterImage image) {
@@ -48,7 +51,8 @@ class TrustToolsTest {
 		assertEquals(240, c.inputRange());
 		assertEquals(PixelType.FLOAT32, c.map().type());
 		assertEquals(3, c.map().width());
-		assertTrue(c.summary().startsWith("scale 2: PSNR inf dB, mean |difference| 0 "), c.summary());
+		assertTrue(c.summary().startsWith(
+			"scale 2: PSNR inf dB, mean |difference| 0 "), c.summary());
 	}
 
 	@Test
@@ -68,26 +72,33 @@ class TrustToolsTest {
 	@Test
 	void consistencyRefusesSizesThatAreNoWholeScale() {
 		RasterImage odd = RasterImage.allocate(7, 4, 1, 1, 1, PixelType.FLOAT32);
-		GanException e = assertThrows(GanException.class, () -> Consistency.of(input(), odd, 0));
-		assertEquals("the result (7x4) is not the input (3x2) enlarged by one whole scale along x and y", e
-			.getMessage());
-		assertThrows(GanException.class, () -> Consistency.of(input(), replicated(input(), 2), 3));
+		GanException e = assertThrows(GanException.class, () -> Consistency.of(
+			input(), odd, 0));
+		assertEquals(
+			"the result (7x4) is not the input (3x2) enlarged by one whole scale along x and y",
+			e.getMessage());
+		assertThrows(GanException.class, () -> Consistency.of(input(), replicated(
+			input(), 2), 3));
 	}
 
 	@Test
 	void residualIsInputMinusOutput() {
-		RasterImage out = new RasterImage(3, 2, 1, 1, 1, PixelType.FLOAT32, new Object[] { new float[] { 9,
-			20, 31.5f, 40, 0, 250 } });
+		RasterImage out = new RasterImage(3, 2, 1, 1, 1, PixelType.FLOAT32,
+			new Object[] { new float[] { 9, 20, 31.5f, 40, 0, 250 } });
 		RasterImage r = Residual.of(input(), out);
 		assertArrayEquals(new float[] { 1, 0, -1.5f, 0, 50, 0 }, plane(r));
-		assertEquals("residual = input - result", r.properties().get("fiji-gan.trust"));
-		assertThrows(GanException.class, () -> Residual.of(input(), replicated(input(), 2)));
+		assertEquals("residual = input - result", r.properties().get(
+			"fiji-gan.trust"));
+		assertThrows(GanException.class, () -> Residual.of(input(), replicated(
+			input(), 2)));
 	}
 
 	@Test
 	void residualOfAnRgbImageHasThreeChannels() {
-		RasterImage a = new RasterImage(1, 1, 1, 1, 1, PixelType.RGB, new Object[] { new int[] { 0x0a1420 } });
-		RasterImage b = new RasterImage(1, 1, 1, 1, 1, PixelType.RGB, new Object[] { new int[] { 0x081020 } });
+		RasterImage a = new RasterImage(1, 1, 1, 1, 1, PixelType.RGB, new Object[] {
+			new int[] { 0x0a1420 } });
+		RasterImage b = new RasterImage(1, 1, 1, 1, 1, PixelType.RGB, new Object[] {
+			new int[] { 0x081020 } });
 		RasterImage r = Residual.of(a, b);
 		assertEquals(3, r.channels());
 		assertArrayEquals(new float[] { 2 }, (float[]) r.plane(0));
@@ -97,7 +108,8 @@ class TrustToolsTest {
 
 	@Test
 	void theOutlineIsExactlyTheInnerRimOfEachHole() {
-		// 6x5 mask: a 4x3 hole at (1,1)-(4,3) and a one-pixel hole at the corner (5,0)
+		// 6x5 mask: a 4x3 hole at (1,1)-(4,3) and a one-pixel hole at the corner
+		// (5,0)
 		String[] rows = { //
 			".....#", //
 			".####.", //
@@ -108,57 +120,69 @@ class TrustToolsTest {
 		for (int y = 0; y < 5; y++)
 			for (int x = 0; x < 6; x++)
 				if (rows[y].charAt(x) == '#') m[y * 6 + x] = (byte) 255;
-		RasterImage mask = new RasterImage(6, 5, 1, 1, 1, PixelType.UINT8, new Object[] { m });
+		RasterImage mask = new RasterImage(6, 5, 1, 1, 1, PixelType.UINT8,
+			new Object[] { m });
 		HoleOutline o = HoleOutline.of(mask, 0, 0, true);
 		assertEquals(13, o.holePixels());
 		List<String> boundary = new ArrayList<>();
 		for (int[] p : o.boundaryPixels())
 			boundary.add(p[0] + "," + p[1]);
 		// all hole pixels but the two inner ones (2,2) and (3,2)
-		assertEquals(List.of("5,0", "1,1", "2,1", "3,1", "4,1", "1,2", "4,2", "1,3", "2,3", "3,3", "4,3"),
-			boundary);
+		assertEquals(List.of("5,0", "1,1", "2,1", "3,1", "4,1", "1,2", "4,2", "1,3",
+			"2,3", "3,3", "4,3"), boundary);
 
 		HoleOutline inverted = HoleOutline.of(mask, 0, 0, false);
 		assertEquals(17, inverted.holePixels());
-		assertTrue(inverted.boundary()[0] && !inverted.boundary()[14] && inverted.boundary()[4]);
+		assertTrue(inverted.boundary()[0] && !inverted.boundary()[14] && inverted
+			.boundary()[4]);
 	}
 
 	static Map<String, String> generated() {
 		Map<String, String> p = new LinkedHashMap<>();
-		p.put("fiji-gan.synthetic", "SYNTHETIC: every slice was generated by a GAN, not acquired");
+		p.put("fiji-gan.synthetic",
+			"SYNTHETIC: every slice was generated by a GAN, not acquired");
 		p.put("fiji-gan.task", "generate");
 		p.put("fiji-gan.model", "c gan");
 		p.put("fiji-gan.model.sha256", "0123456789abcdef".repeat(4));
 		p.put("fiji-gan.seed", "41");
-		p.put("fiji-gan.slice.1.label", "SYNTHETIC seed=41 class=axial, thin model=c gan sha256=0123456789ab");
-		p.put("fiji-gan.slice.2.label", "SYNTHETIC seed=42 class=coronal model=c gan sha256=0123456789ab");
+		p.put("fiji-gan.slice.1.label",
+			"SYNTHETIC seed=41 class=axial, thin model=c gan sha256=0123456789ab");
+		p.put("fiji-gan.slice.2.label",
+			"SYNTHETIC seed=42 class=coronal model=c gan sha256=0123456789ab");
 		return p;
 	}
 
 	@Test
 	void provenanceHasOneRowPerSlice() {
 		String sha = "0123456789abcdef".repeat(4);
-		List<GenerationProvenance.Row> rows = GenerationProvenance.rows(generated(), 2);
-		assertEquals(List.of(new GenerationProvenance.Row(1, "c gan", sha, "41", "axial, thin"),
-			new GenerationProvenance.Row(2, "c gan", sha, "42", "coronal")), rows);
-		assertEquals("slice,model,sha256,seed,class\n1,c gan," + sha + ",41,\"axial, thin\"\n2,c gan," + sha +
-			",42,coronal\n", GenerationProvenance.toCsv(rows));
+		List<GenerationProvenance.Row> rows = GenerationProvenance.rows(generated(),
+			2);
+		assertEquals(List.of(new GenerationProvenance.Row(1, "c gan", sha, "41",
+			"axial, thin"), new GenerationProvenance.Row(2, "c gan", sha, "42",
+				"coronal")), rows);
+		assertEquals("slice,model,sha256,seed,class\n1,c gan," + sha +
+			",41,\"axial, thin\"\n2,c gan," + sha + ",42,coronal\n",
+			GenerationProvenance.toCsv(rows));
 	}
 
 	@Test
 	void provenanceReadsLatentRowsTheInfoTextAndRefusesOtherImages() {
 		Map<String, String> p = new LinkedHashMap<>();
-		p.put("Info", "fiji-gan.synthetic = SYNTHETIC\nfiji-gan.model = g\nfiji-gan.model.sha256 = " + "ab"
-			.repeat(32) + "\n");
-		p.put("fiji-gan.slice.1.label", "SYNTHETIC latent=0 model=g sha256=abababababab");
-		assertEquals(List.of(new GenerationProvenance.Row(1, "g", "ab".repeat(32), "latent 0", "")),
-			GenerationProvenance.rows(p, 1));
+		p.put("Info",
+			"fiji-gan.synthetic = SYNTHETIC\nfiji-gan.model = g\nfiji-gan.model.sha256 = " +
+				"ab".repeat(32) + "\n");
+		p.put("fiji-gan.slice.1.label",
+			"SYNTHETIC latent=0 model=g sha256=abababababab");
+		assertEquals(List.of(new GenerationProvenance.Row(1, "g", "ab".repeat(32),
+			"latent 0", "")), GenerationProvenance.rows(p, 1));
 
-		GanException e = assertThrows(GanException.class, () -> GenerationProvenance.rows(Map.of(
-			"fiji-gan.task", "denoise"), 1));
-		assertTrue(e.getMessage().startsWith("this image carries no generation provenance"), e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> GenerationProvenance
+			.rows(Map.of("fiji-gan.task", "denoise"), 1));
+		assertTrue(e.getMessage().startsWith(
+			"this image carries no generation provenance"), e.getMessage());
 		Map<String, String> missing = generated();
 		missing.remove("fiji-gan.slice.2.label");
-		assertThrows(GanException.class, () -> GenerationProvenance.rows(missing, 2));
+		assertThrows(GanException.class, () -> GenerationProvenance.rows(missing,
+			2));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model.arch;
 
 import java.util.Arrays;
@@ -8,29 +9,42 @@ import org.fijigan.core.GanException;
 
 /** The generator architectures {@code create-model} writes. */
 public enum Architecture {
-	/**
-	 * ESRGAN-style super-resolution: residual-in-residual dense blocks, pixel-shuffle upsampling,
-	 * added to a bicubic upscale of the input (so a fresh model starts as bicubic).
-	 */
-	RRDB_SR("rrdb-sr", "super-resolution: RRDB trunk + pixel shuffle, residual over bicubic"),
-	/** DnCNN-style residual denoiser: a plain conv/ReLU stack predicts the noise; output = input - noise. */
-	DENOISER("residual-denoiser", "denoising: conv/ReLU stack predicting the noise (DnCNN-style)"),
-	/**
-	 * Inpainting: a fixed multigrid harmonic fill of the hole (a smooth interpolation from the known pixels)
-	 * refined by gated, dilated convolutions; inputs image and mask (1 = hole).
-	 */
-	GATED_INPAINT("gated-inpaint", "inpainting: multigrid harmonic fill refined by gated dilated convolutions"),
-	/**
-	 * Inpainting, faster: a fixed multigrid fill with few sweeps per level (a rough harmonic
-	 * interpolation at every scale) refined by a U-Net of gated convolutions working at 1/2 to 1/8
-	 * resolution; inputs image and mask (1 = hole).
-	 */
-	GATED_INPAINT_UNET("gated-inpaint-unet", "inpainting: multigrid fill refined by a U-Net of gated convolutions"),
-	/**
-	 * A class-conditional DCGAN-style generator: latent (+ class embedding) to a 4x4 map, then
-	 * nearest upsampling + conv + pixel norm stages to the output size, tanh output.
-	 */
-	DCGAN("dcgan", "generation: class-conditional DCGAN-style generator with pixel norm");
+
+		/**
+		 * ESRGAN-style super-resolution: residual-in-residual dense blocks,
+		 * pixel-shuffle upsampling, added to a bicubic upscale of the input (so a
+		 * fresh model starts as bicubic).
+		 */
+		RRDB_SR("rrdb-sr",
+			"super-resolution: RRDB trunk + pixel shuffle, residual over bicubic"),
+		/**
+		 * DnCNN-style residual denoiser: a plain conv/ReLU stack predicts the
+		 * noise; output = input - noise.
+		 */
+		DENOISER("residual-denoiser",
+			"denoising: conv/ReLU stack predicting the noise (DnCNN-style)"),
+		/**
+		 * Inpainting: a fixed multigrid harmonic fill of the hole (a smooth
+		 * interpolation from the known pixels) refined by gated, dilated
+		 * convolutions; inputs image and mask (1 = hole).
+		 */
+		GATED_INPAINT("gated-inpaint",
+			"inpainting: multigrid harmonic fill refined by gated dilated convolutions"),
+		/**
+		 * Inpainting, faster: a fixed multigrid fill with few sweeps per level (a
+		 * rough harmonic interpolation at every scale) refined by a U-Net of gated
+		 * convolutions working at 1/2 to 1/8 resolution; inputs image and mask (1 =
+		 * hole).
+		 */
+		GATED_INPAINT_UNET("gated-inpaint-unet",
+			"inpainting: multigrid fill refined by a U-Net of gated convolutions"),
+		/**
+		 * A class-conditional DCGAN-style generator: latent (+ class embedding) to
+		 * a 4x4 map, then nearest upsampling + conv + pixel norm stages to the
+		 * output size, tanh output.
+		 */
+		DCGAN("dcgan",
+			"generation: class-conditional DCGAN-style generator with pixel norm");
 
 	private final String id;
 	private final String summary;
@@ -52,7 +66,8 @@ public enum Architecture {
 		String t = text.trim().toLowerCase(Locale.ROOT);
 		for (Architecture a : values())
 			if (a.id.equals(t)) return a;
-		throw new GanException("unknown architecture '" + text + "'; known: " + Arrays.stream(values())
-			.map(Architecture::id).collect(Collectors.joining(", ")));
+		throw new GanException("unknown architecture '" + text + "'; known: " +
+			Arrays.stream(values()).map(Architecture::id).collect(Collectors.joining(
+				", ")));
 	}
 }

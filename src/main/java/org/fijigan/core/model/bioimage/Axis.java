@@ -18,12 +18,13 @@ import org.fijigan.core.GanException;
  * @param halo output pixels to crop from each side of this axis to drop border effects
  * @param channelNames the 0.5 channel names of a channel axis; empty otherwise
  */
-public record Axis(Type type, String id, Integer size, Integer min, Integer step,
-	SizeReference reference, double scale, int halo, List<String> channelNames)
-{
-	/** What an axis indexes. */
-	public enum Type {
+public record Axis(Type type,String id,Integer size,Integer min,Integer step,SizeReference reference,double scale,int halo,List<String>channelNames){
+
+/** What an axis indexes. */
+public enum Type {
+
 		BATCH, CHANNEL, SPACE, TIME, INDEX
+
 	}
 
 	/**
@@ -39,25 +40,19 @@ public record Axis(Type type, String id, Integer size, Integer min, Integer step
 			if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException("size reference scale must be positive, is " + scale);
 		}
 
-		/** The length of the referring axis when the referenced axis is {@code referenceLength} long. */
-		public long sizeFor(long referenceLength) {
-			return (long) Math.floor(referenceLength * scale + 1e-9) + offset;
-		}
-	}
+	/**
+	 * The length of the referring axis when the referenced axis is
+	 * {@code referenceLength} long.
+	 */
+	public long sizeFor(long referenceLength) {
+		return (long) Math.floor(referenceLength * scale + 1e-9) + offset;
+	}}
 
-	public Axis {
-		if (type == null || id == null || id.isBlank()) throw new GanException("an axis needs a type and an id");
-		if ((min == null) != (step == null)) throw new GanException("axis " + id + ": min and step go together");
-		int forms = (size != null ? 1 : 0) + (min != null ? 1 : 0) + (reference != null ? 1 : 0);
-		if (forms > 1) throw new GanException("axis " + id + ": give one of a fixed size, min/step or a reference");
-		if (size != null && size < 1 || min != null && (min < 1 || step < 1)) throw new GanException("axis " + id +
-			": sizes must be positive (size " + size + ", min " + min + ", step " + step + ")");
-		if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException("axis " + id + ": scale must be positive, is " + scale);
-		if (halo < 0) throw new GanException("axis " + id + ": halo must not be negative, is " + halo);
-		channelNames = channelNames == null ? List.of() : List.copyOf(channelNames);
-		if (!channelNames.isEmpty() && (type != Type.CHANNEL || size == null || size != channelNames.size()))
-			throw new GanException("axis " + id + ": " + channelNames.size() + " channel names for a " + type +
-				" axis of size " + size);
+	public Axis{if(type==null||id==null||id.isBlank())throw new GanException("an axis needs a type and an id");if((min==null)!=(step==null))throw new GanException("axis "+id+": min and step go together");
+
+	int forms = (size != null ? 1 : 0) + (min != null ? 1 : 0) +
+		(reference != null ? 1
+			: 0);if(forms>1)throw new GanException("axis "+id+": give one of a fixed size, min/step or a reference");if(size!=null&&size<1||min!=null&&(min<1||step<1))throw new GanException("axis "+id+": sizes must be positive (size "+size+", min "+min+", step "+step+")");if(!(scale>0)||Double.isInfinite(scale))throw new GanException("axis "+id+": scale must be positive, is "+scale);if(halo<0)throw new GanException("axis "+id+": halo must not be negative, is "+halo);channelNames=channelNames==null?List.of():List.copyOf(channelNames);if(!channelNames.isEmpty()&&(type!=Type.CHANNEL||size==null||size!=channelNames.size()))throw new GanException("axis "+id+": "+channelNames.size()+" channel names for a "+type+" axis of size "+size);
 	}
 
 	/** True for x, y and z axes: the ones tiling splits and a halo pads. */

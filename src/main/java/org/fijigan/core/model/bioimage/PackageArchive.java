@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model.bioimage;
 
 import java.io.BufferedInputStream;
@@ -18,65 +19,84 @@ import java.util.zip.ZipInputStream;
 import org.fijigan.core.GanException;
 
 /**
- * Unpacks a bioimage.io model package (.zip) and finds its descriptor. Entries with absolute paths or
- * {@code ..} are refused, and so is a package over its bounds on bytes or entries; nothing is
- * written outside the folder it unpacks to.
+ * Unpacks a bioimage.io model package (.zip) and finds its descriptor. Entries
+ * with absolute paths or {@code ..} are refused, and so is a package over its
+ * bounds on bytes or entries; nothing is written outside the folder it unpacks
+ * to.
  */
 final class PackageArchive {
+
 	private PackageArchive() {}
 
 	/**
-	 * Unpacks {@code zip} into {@code root} (created if absent, and required to be empty) and returns the
-	 * descriptor at its top level or in its single top folder. After a failure {@code root} may hold
-	 * part of the package.
+	 * Unpacks {@code zip} into {@code root} (created if absent, and required to
+	 * be empty) and returns the descriptor at its top level or in its single top
+	 * folder. After a failure {@code root} may hold part of the package.
 	 */
 	static Path unpack(Path zip, Path root, long maxBytes, int maxEntries) {
 		unzip(zip, root, maxBytes, maxEntries);
 		Path descriptor = descriptorIn(root, zip);
 		if (descriptor == null) {
-			List<Path> top = list(root).stream().filter(p -> !p.getFileName().toString().equals("__MACOSX")).toList();
-			if (top.size() == 1 && Files.isDirectory(top.get(0))) descriptor = descriptorIn(top.get(0), zip);
+			List<Path> top = list(root).stream().filter(p -> !p.getFileName()
+				.toString().equals("__MACOSX")).toList();
+			if (top.size() == 1 && Files.isDirectory(top.get(0))) descriptor =
+				descriptorIn(top.get(0), zip);
 		}
 		if (descriptor == null) throw new GanException(zip +
 			" holds no rdf.yaml or bioimageio.yaml at its top level; is it a bioimage.io model package?");
 		return descriptor;
 	}
 
-	private static void unzip(Path zip, Path root, long maxBytes, int maxEntries) {
+	private static void unzip(Path zip, Path root, long maxBytes,
+		int maxEntries)
+	{
 		try {
 			Files.createDirectories(root);
-			if (!list(root).isEmpty()) throw new GanException("cannot unpack " + zip + " into " + root + ": the folder is not empty");
+			if (!list(root).isEmpty()) throw new GanException("cannot unpack " + zip +
+				" into " + root + ": the folder is not empty");
 			long total = 0;
 			int entries = 0;
-			try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(zip)))) {
+			try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files
+				.newInputStream(zip))))
+			{
 				byte[] buffer = new byte[1 << 16];
 				for (ZipEntry entry; (entry = in.getNextEntry()) != null;) {
-					if (++entries > maxEntries) throw new GanException(zip + " has more than " + maxEntries + " entries; refusing to unpack it");
+					if (++entries > maxEntries) throw new GanException(zip +
+						" has more than " + maxEntries + " entries; refusing to unpack it");
 					Path target = entryTarget(root, entry.getName(), zip);
 					if (entry.isDirectory()) {
 						Files.createDirectories(target);
 						continue;
 					}
 					Files.createDirectories(target.getParent());
-					try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
+					try (OutputStream out = Files.newOutputStream(target,
+						StandardOpenOption.CREATE_NEW))
+					{
 						for (int n; (n = in.read(buffer)) > 0;) {
 							total += n;
-							if (total > maxBytes) throw new GanException(zip + " unpacks to more than " + maxBytes + " bytes; refusing to unpack it");
+							if (total > maxBytes) throw new GanException(zip +
+								" unpacks to more than " + maxBytes +
+								" bytes; refusing to unpack it");
 							out.write(buffer, 0, n);
 						}
 					}
 				}
 			}
-			if (entries == 0) throw new GanException(zip + " is empty or not a zip file");
+			if (entries == 0) throw new GanException(zip +
+				" is empty or not a zip file");
 		}
 		catch (FileAlreadyExistsException e) {
-			throw new GanException(zip + " holds " + root.relativize(Path.of(e.getFile())) + " twice", e);
+			throw new GanException(zip + " holds " + root.relativize(Path.of(e
+				.getFile())) + " twice", e);
 		}
 		catch (ZipException e) {
-			throw new GanException(zip + " is not a valid zip file: " + e.getMessage(), e);
+			throw new GanException(zip + " is not a valid zip file: " + e
+				.getMessage(), e);
 		}
-		catch (IllegalArgumentException e) { // ZipInputStream's answer to an entry name that is not UTF-8
-			throw new GanException(zip + " is not a valid zip file: an entry name is not valid UTF-8", e);
+		catch (IllegalArgumentException e) { // ZipInputStream's answer to an entry
+																					// name that is not UTF-8
+			throw new GanException(zip +
+				" is not a valid zip file: an entry name is not valid UTF-8", e);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot unpack " + zip + ": " + e, e);
@@ -84,9 +104,11 @@ final class PackageArchive {
 	}
 
 	private static Path entryTarget(Path root, String name, Path zip) {
-		GanException refusal = new GanException(zip + " has an entry '" + name + "' that would land outside the folder it unpacks to; refusing to unpack it");
-		if (name.startsWith("/") || name.startsWith("\\") || name.matches("[A-Za-z]:.*")
-			|| Arrays.asList(name.split("[/\\\\]")).contains("..")) throw refusal;
+		GanException refusal = new GanException(zip + " has an entry '" + name +
+			"' that would land outside the folder it unpacks to; refusing to unpack it");
+		if (name.startsWith("/") || name.startsWith("\\") || name.matches(
+			"[A-Za-z]:.*") || Arrays.asList(name.split("[/\\\\]")).contains(".."))
+			throw refusal;
 		try {
 			Path target = root.resolve(name.replace('\\', '/')).normalize();
 			if (!target.startsWith(root) || target.equals(root)) throw refusal;
@@ -97,13 +119,19 @@ final class PackageArchive {
 		}
 	}
 
-	/** The descriptor directly in {@code dir}: bioimageio.yaml, rdf.yaml, or the one *.rdf.yaml / *.bioimageio.yaml. */
+	/**
+	 * The descriptor directly in {@code dir}: bioimageio.yaml, rdf.yaml, or the
+	 * one *.rdf.yaml / *.bioimageio.yaml.
+	 */
 	private static Path descriptorIn(Path dir, Path zip) {
-		List<String> names = list(dir).stream().filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+		List<String> names = list(dir).stream().filter(Files::isRegularFile).map(
+			p -> p.getFileName().toString()).toList();
 		for (String preferred : List.of("bioimageio.yaml", "rdf.yaml"))
 			if (names.contains(preferred)) return dir.resolve(preferred);
-		List<String> others = names.stream().filter(n -> n.endsWith(".rdf.yaml") || n.endsWith(".bioimageio.yaml")).toList();
-		if (others.size() > 1) throw new GanException(zip + " holds several descriptors " + others + "; which one is the model?");
+		List<String> others = names.stream().filter(n -> n.endsWith(".rdf.yaml") ||
+			n.endsWith(".bioimageio.yaml")).toList();
+		if (others.size() > 1) throw new GanException(zip +
+			" holds several descriptors " + others + "; which one is the model?");
 		return others.isEmpty() ? null : dir.resolve(others.get(0));
 	}
 

@@ -19,20 +19,27 @@ import org.fijigan.core.text.Numbers;
  * taken per sample ({@code per_sample}) or over the whole data set ({@code per_dataset}, the 0.4
  * mode, or 0.5 {@code axes} that include the batch axis or are left out). Percentiles are in 0..100.
  */
-public sealed interface ProcessingStep {
+public sealed
+
+interface ProcessingStep {
+
 	/** The role id of a batch axis. */
 	String BATCH = "batch";
 	/** The role id of a channel axis. */
 	String CHANNEL = "channel";
 	/** Statistics of each sample (one image plane) on its own. */
 	String PER_SAMPLE = "per_sample";
-	/** Statistics of the whole data set (fiji-gan: all planes of the image being processed). */
+	/**
+	 * Statistics of the whole data set (fiji-gan: all planes of the image being
+	 * processed).
+	 */
 	String PER_DATASET = "per_dataset";
 	/** Values given in the descriptor. */
 	String FIXED = "fixed";
 	/**
-	 * The {@code reference_tensor} of a postprocessing step that refers to the image input, once the
-	 * model loader has resolved the descriptor's tensor ids (never a valid tensor id: it has a space).
+	 * The {@code reference_tensor} of a postprocessing step that refers to the
+	 * image input, once the model loader has resolved the descriptor's tensor ids
+	 * (never a valid tensor id: it has a space).
 	 */
 	String IMAGE_INPUT = "image input";
 
@@ -52,10 +59,9 @@ public sealed interface ProcessingStep {
 			requireEps(eps, "scale_range");
 		}
 
-		public ScaleRange withReferenceTensor(String tensor) {
+	public ScaleRange withReferenceTensor(String tensor) {
 			return new ScaleRange(mode, axes, minPercentile, maxPercentile, eps, tensor);
-		}
-	}
+		}}
 
 	/**
 	 * {@code out = (x - mean) / (std + eps)}, std the population standard deviation. For
@@ -112,15 +118,14 @@ public sealed interface ProcessingStep {
 			axes = List.copyOf(axes);
 		}
 
-		/** A clip to fixed bounds (infinite for an open side). */
+	/** A clip to fixed bounds (infinite for an open side). */
 		public Clip(double min, double max) {
 			this(min, max, Double.NaN, Double.NaN, PER_SAMPLE, List.of());
 		}
 
-		public boolean usesPercentiles() {
+	public boolean usesPercentiles() {
 			return !Double.isNaN(minPercentile) || !Double.isNaN(maxPercentile);
-		}
-	}
+		}}
 
 	/** {@code 1 / (1 + exp(-x))}. */
 	record Sigmoid() implements ProcessingStep {}
@@ -144,10 +149,9 @@ public sealed interface ProcessingStep {
 			if (thresholds.size() > 1 && axis == null) throw new GanException("binarize: several thresholds need an axis");
 		}
 
-		public Binarize(double threshold) {
+	public Binarize(double threshold) {
 			this(List.of(threshold), null);
-		}
-	}
+		}}
 
 	/**
 	 * Matches this tensor's mean and std to those of {@code referenceTensor} (which the descriptor
@@ -163,21 +167,21 @@ public sealed interface ProcessingStep {
 			requireEps(eps, "scale_mean_variance");
 		}
 
-		public ScaleMeanVariance withReferenceTensor(String tensor) {
+	public ScaleMeanVariance withReferenceTensor(String tensor) {
 			return new ScaleMeanVariance(mode, tensor, axes, eps);
-		}
-	}
+		}}
 
 	/**
 	 * The 0.5 cast to {@code dataType} ("float32", "uint8", ...): integer types truncate toward zero,
 	 * and {@code bool} is {@code x != 0}.
 	 */
 	record EnsureDtype(String dataType) implements ProcessingStep {
-		/** The data types bioimage.io 0.5 names. */
-		public static final Set<String> TYPES = Set.of("float32", "float64", "uint8", "int8", "uint16", "int16",
-			"uint32", "int32", "uint64", "int64", "bool");
 
-		public EnsureDtype {
+	/** The data types bioimage.io 0.5 names. */
+	public static final Set<String> TYPES = Set.of("float32", "float64", "uint8",
+		"int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "bool");
+
+	public EnsureDtype {
 			if (dataType == null) throw new GanException("ensure_dtype needs a dtype");
 			if (!TYPES.contains(dataType)) throw new GanException("ensure_dtype: '" + dataType + "' is not one of " +
 				new java.util.TreeSet<>(TYPES));
@@ -190,8 +194,8 @@ public sealed interface ProcessingStep {
 	/** The step's id as bioimage.io 0.5 spells it. */
 	default String id() {
 		if (this instanceof ScaleRange) return "scale_range";
-		if (this instanceof ZeroMeanUnitVariance z) return z.mode().equals(FIXED) ? "fixed_zero_mean_unit_variance"
-			: "zero_mean_unit_variance";
+		if (this instanceof ZeroMeanUnitVariance z) return z.mode().equals(FIXED)
+			? "fixed_zero_mean_unit_variance" : "zero_mean_unit_variance";
 		if (this instanceof ScaleLinear) return "scale_linear";
 		if (this instanceof Clip) return "clip";
 		if (this instanceof Sigmoid) return "sigmoid";
@@ -202,22 +206,31 @@ public sealed interface ProcessingStep {
 		return ((Unsupported) this).name();
 	}
 
-	/** The step in one line, e.g. {@code scale_range(per_sample [y, x] 1..99.8 eps 1e-6)}. */
+	/**
+	 * The step in one line, e.g.
+	 * {@code scale_range(per_sample [y, x] 1..99.8 eps 1e-6)}.
+	 */
 	default String describe() {
 		String args;
-		if (this instanceof ScaleRange r) args = r.mode() + " " + r.axes() + " " + n(r.minPercentile()) + ".." + n(r
-			.maxPercentile()) + " eps " + n(r.eps()) + (r.referenceTensor() == null ? "" : " of " + r.referenceTensor());
-		else if (this instanceof ZeroMeanUnitVariance z) args = (z.mean() == null ? z.mode() : "mean " + n(z.mean()) +
-			" std " + n(z.std())) + " " + z.axes() + " eps " + n(z.eps());
-		else if (this instanceof ScaleLinear l) args = "gain " + n(l.gain()) + " offset " + n(l.offset());
-		else if (this instanceof Clip k) args = (Double.isNaN(k.minPercentile()) ? n(k.min()) : "p" + n(k
-			.minPercentile())) + ".." + (Double.isNaN(k.maxPercentile()) ? n(k.max()) : "p" + n(k.maxPercentile())) + (k
-				.usesPercentiles() ? " " + k.mode() + " " + k.axes() : "");
+		if (this instanceof ScaleRange r) args = r.mode() + " " + r.axes() + " " +
+			n(r.minPercentile()) + ".." + n(r.maxPercentile()) + " eps " + n(r
+				.eps()) + (r.referenceTensor() == null ? "" : " of " + r
+					.referenceTensor());
+		else if (this instanceof ZeroMeanUnitVariance z) args = (z.mean() == null
+			? z.mode() : "mean " + n(z.mean()) + " std " + n(z.std())) + " " + z
+				.axes() + " eps " + n(z.eps());
+		else if (this instanceof ScaleLinear l) args = "gain " + n(l.gain()) +
+			" offset " + n(l.offset());
+		else if (this instanceof Clip k) args = (Double.isNaN(k.minPercentile())
+			? n(k.min()) : "p" + n(k.minPercentile())) + ".." + (Double.isNaN(k
+				.maxPercentile()) ? n(k.max()) : "p" + n(k.maxPercentile())) + (k
+					.usesPercentiles() ? " " + k.mode() + " " + k.axes() : "");
 		else if (this instanceof Softmax x) args = x.axis();
-		else if (this instanceof Binarize b) args = "> " + n(b.thresholds().stream().mapToDouble(Double::doubleValue)
-			.toArray());
-		else if (this instanceof ScaleMeanVariance m) args = m.mode() + " " + m.axes() + " like " + (m
-			.referenceTensor() == null ? "itself" : m.referenceTensor()) + " eps " + n(m.eps());
+		else if (this instanceof Binarize b) args = "> " + n(b.thresholds().stream()
+			.mapToDouble(Double::doubleValue).toArray());
+		else if (this instanceof ScaleMeanVariance m) args = m.mode() + " " + m
+			.axes() + " like " + (m.referenceTensor() == null ? "itself" : m
+				.referenceTensor()) + " eps " + n(m.eps());
 		else if (this instanceof EnsureDtype e) args = e.dataType();
 		else args = "";
 		return id() + (args.isEmpty() ? "" : "(" + args + ")");
@@ -236,10 +249,12 @@ public sealed interface ProcessingStep {
 	}
 
 	private static void requireMode(String mode, Set<String> modes, String step) {
-		if (!modes.contains(mode)) throw new GanException(step + ": mode '" + mode + "' is not one of " + modes);
+		if (!modes.contains(mode)) throw new GanException(step + ": mode '" + mode +
+			"' is not one of " + modes);
 	}
 
 	private static void requireEps(double eps, String step) {
-		if (!(eps >= 0) || Double.isInfinite(eps)) throw new GanException(step + ": eps must be a small non-negative number, is " + eps);
+		if (!(eps >= 0) || Double.isInfinite(eps)) throw new GanException(step +
+			": eps must be a small non-negative number, is " + eps);
 	}
 }

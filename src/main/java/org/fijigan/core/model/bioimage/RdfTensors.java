@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model.bioimage;
 
 import java.util.ArrayList;
@@ -9,21 +10,24 @@ import org.fijigan.core.model.bioimage.Axis.SizeReference;
 import org.fijigan.core.model.bioimage.ProcessingStep.*;
 
 /**
- * The tensors of a bioimage.io descriptor, format 0.4 or 0.5: their axes (with fixed, parameterised
- * or referenced sizes, scales and halos) and their pre- or postprocessing steps.
+ * The tensors of a bioimage.io descriptor, format 0.4 or 0.5: their axes (with
+ * fixed, parameterised or referenced sizes, scales and halos) and their pre- or
+ * postprocessing steps.
  */
 final class RdfTensors {
+
 	private RdfTensors() {}
 
-	static TensorDescription tensor(YamlNode t, boolean v05, boolean output, Map<String, TensorDescription> inputs,
-		Map<String, Double> axisScales)
+	static TensorDescription tensor(YamlNode t, boolean v05, boolean output,
+		Map<String, TensorDescription> inputs, Map<String, Double> axisScales)
 	{
 		String id = t.get(v05 ? "id" : "name").requireString();
 		List<Axis> axes = v05 ? axes05(t, axisScales) : axes04(t, inputs);
 		String dataType;
 		if (v05) {
 			YamlNode data = t.get("data");
-			dataType = (data.value() instanceof List<?> l && !l.isEmpty() ? data.list().get(0) : data).get("type").string("float32");
+			dataType = (data.value() instanceof List<?> l && !l.isEmpty() ? data
+				.list().get(0) : data).get("type").string("float32");
 		}
 		else dataType = t.get("data_type").string("float32");
 		List<ProcessingStep> steps = new ArrayList<>();
@@ -86,40 +90,54 @@ final class RdfTensors {
 			Axis.Type type = type05(a);
 			String id = a.get("id").string(defaultId(type));
 			List<String> channelNames = a.get("channel_names").strings();
-			double scale = type == Axis.Type.SPACE || type == Axis.Type.TIME ? a.get("scale").number(1.0) : 1.0;
+			double scale = type == Axis.Type.SPACE || type == Axis.Type.TIME ? a.get(
+				"scale").number(1.0) : 1.0;
 			YamlNode s = a.get("size");
 			Integer size = null, min = null, step = null;
 			SizeReference reference = null;
 			if (s.value() instanceof Map && !s.get("tensor_id").isMissing()) {
-				String tensorId = s.get("tensor_id").requireString(), axisId = s.get("axis_id").requireString();
+				String tensorId = s.get("tensor_id").requireString(), axisId = s.get(
+					"axis_id").requireString();
 				Double refScale = axisScales.get(tensorId + "/" + axisId);
-				if (refScale == null) throw s.error("refers to axis " + axisId + " of " + tensorId + ", which does not exist");
-				reference = new SizeReference(tensorId, axisId, refScale / scale, s.get("offset").integer(0));
+				if (refScale == null) throw s.error("refers to axis " + axisId +
+					" of " + tensorId + ", which does not exist");
+				reference = new SizeReference(tensorId, axisId, refScale / scale, s.get(
+					"offset").integer(0));
 			}
 			else if (s.value() instanceof Map && !s.get("step").isMissing()) {
 				min = s.get("min").requireInteger();
 				step = s.get("step").requireInteger();
-				if (step == 0) { size = min; min = step = null; }
+				if (step == 0) {
+					size = min;
+					min = step = null;
+				}
 			}
 			else if (!(s.value() instanceof Map)) size = s.integer();
-			if (size == null && type == Axis.Type.CHANNEL && !channelNames.isEmpty()) size = channelNames.size();
+			if (size == null && type == Axis.Type.CHANNEL && !channelNames.isEmpty())
+				size = channelNames.size();
 			Integer fixedSize = size, minSize = min, stepSize = step;
 			SizeReference sizeReference = reference;
 			int halo = a.get("halo").integer(0);
-			axes.add(a.build(() -> new Axis(type, id, fixedSize, minSize, stepSize, sizeReference, scale, halo, channelNames)));
+			axes.add(a.build(() -> new Axis(type, id, fixedSize, minSize, stepSize,
+				sizeReference, scale, halo, channelNames)));
 		}
 		return axes;
 	}
 
-	/** The 0.5 scale of every axis of every tensor, keyed "tensor/axis", so size references can turn scales into a size factor. */
+	/**
+	 * The 0.5 scale of every axis of every tensor, keyed "tensor/axis", so size
+	 * references can turn scales into a size factor.
+	 */
 	static Map<String, Double> axisScales(YamlNode doc) {
 		Map<String, Double> scales = new HashMap<>();
 		for (String side : List.of("inputs", "outputs"))
 			for (YamlNode t : doc.get(side).list())
 				for (YamlNode a : t.get("axes").list()) {
 					Axis.Type type = type05(a);
-					double scale = type == Axis.Type.SPACE || type == Axis.Type.TIME ? a.get("scale").number(1.0) : 1.0;
-					scales.put(t.get("id").requireString() + "/" + a.get("id").string(defaultId(type)), scale);
+					double scale = type == Axis.Type.SPACE || type == Axis.Type.TIME ? a
+						.get("scale").number(1.0) : 1.0;
+					scales.put(t.get("id").requireString() + "/" + a.get("id").string(
+						defaultId(type)), scale);
 				}
 		return scales;
 	}
@@ -130,12 +148,14 @@ final class RdfTensors {
 			return Axis.Type.valueOf(type.toUpperCase(java.util.Locale.ROOT));
 		}
 		catch (IllegalArgumentException e) {
-			throw a.get("type").error("'" + type + "' is not one of batch, channel, space, time, index");
+			throw a.get("type").error("'" + type +
+				"' is not one of batch, channel, space, time, index");
 		}
 	}
 
 	private static String defaultId(Axis.Type type) {
-		return type == Axis.Type.SPACE ? "x" : type.name().toLowerCase(java.util.Locale.ROOT);
+		return type == Axis.Type.SPACE ? "x" : type.name().toLowerCase(
+			java.util.Locale.ROOT);
 	}
 
 	/**
@@ -196,19 +216,25 @@ final class RdfTensors {
 		};
 	}
 
-	private static String axisRole(YamlNode node, String id, List<Axis> tensorAxes) {
+	private static String axisRole(YamlNode node, String id,
+		List<Axis> tensorAxes)
+	{
 		for (Axis a : tensorAxes)
 			if (a.id().equals(id)) return role(a);
-		throw node.error("names '" + id + "', which is not one of this tensor's axes " + tensorAxes.stream().map(Axis::id)
-			.toList());
+		throw node.error("names '" + id +
+			"', which is not one of this tensor's axes " + tensorAxes.stream().map(
+				Axis::id).toList());
 	}
 
-	/** The axes a step processes jointly, by role: a 0.4 letter string ("xy"), a 0.5 list, or null when not given. */
+	/**
+	 * The axes a step processes jointly, by role: a 0.4 letter string ("xy"), a
+	 * 0.5 list, or null when not given.
+	 */
 	private static List<String> axesArgument(YamlNode kw, List<Axis> tensorAxes) {
 		YamlNode node = kw.get("axes");
 		if (node.isMissing()) return null;
-		List<String> ids = node.value() instanceof String letters ? letters.chars().mapToObj(c -> String.valueOf((char) c))
-			.toList() : node.strings();
+		List<String> ids = node.value() instanceof String letters ? letters.chars()
+			.mapToObj(c -> String.valueOf((char) c)).toList() : node.strings();
 		return ids.stream().map(id -> axisRole(node, id, tensorAxes)).toList();
 	}
 }

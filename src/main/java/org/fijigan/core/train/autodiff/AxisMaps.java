@@ -1,37 +1,51 @@
+
 package org.fijigan.core.train.autodiff;
 
 import java.util.List;
 
 /**
- * Emits the adjoint of a linear map that acts along one axis of a tensor, {@code y = A x} with a
- * constant matrix {@code A} [out x in] applied to every line along that axis (the per-axis form of
- * Resize and of the border part of Pad): the gradient is {@code A^T} along the same axis, one
- * MatMul. Matrices are row-major float arrays.
+ * Emits the adjoint of a linear map that acts along one axis of a tensor,
+ * {@code y = A x} with a constant matrix {@code A} [out x in] applied to every
+ * line along that axis (the per-axis form of Resize and of the border part of
+ * Pad): the gradient is {@code A^T} along the same axis, one MatMul. Matrices
+ * are row-major float arrays.
  */
 final class AxisMaps {
+
 	private AxisMaps() {}
 
-	/** {@code A^T} applied along {@code axis} of {@code g}: [..., out, ...] to [..., in, ...]. */
-	static String applyTransposed(GraphEmitter e, String g, int axis, float[] a, long out, long in) {
+	/**
+	 * {@code A^T} applied along {@code axis} of {@code g}: [..., out, ...] to
+	 * [..., in, ...].
+	 */
+	static String applyTransposed(GraphEmitter e, String g, int axis, float[] a,
+		long out, long in)
+	{
 		long[] gs = e.shape(g);
 		long[] result = gs.clone();
 		result[axis] = in;
-		if (axis == gs.length - 1) return e.op("MatMul", result, List.of(g, e.constant(a, out, in)));
-		long before = product(gs, 0, axis), after = product(gs, axis + 1, gs.length);
+		if (axis == gs.length - 1) return e.op("MatMul", result, List.of(g, e
+			.constant(a, out, in)));
+		long before = product(gs, 0, axis), after = product(gs, axis + 1,
+			gs.length);
 		float[] t = new float[a.length];
 		for (int o = 0; o < out; o++)
 			for (int i = 0; i < in; i++)
 				t[(int) (i * out + o)] = a[(int) (o * in + i)];
 		String lines = e.reshape(g, new long[] { before, out, after });
-		String m = e.op("MatMul", new long[] { before, in, after }, List.of(e.constant(t, in, out), lines));
+		String m = e.op("MatMul", new long[] { before, in, after }, List.of(e
+			.constant(t, in, out), lines));
 		return e.reshape(m, result);
 	}
 
 	/**
-	 * The adjoint of repeating every element {@code repeats} times along {@code axis} (nearest
-	 * upsampling by an integer factor): sums each run, [..., in*repeats, ...] to [..., in, ...].
+	 * The adjoint of repeating every element {@code repeats} times along
+	 * {@code axis} (nearest upsampling by an integer factor): sums each run,
+	 * [..., in*repeats, ...] to [..., in, ...].
 	 */
-	static String sumRepeats(GraphEmitter e, String g, int axis, long in, long repeats) {
+	static String sumRepeats(GraphEmitter e, String g, int axis, long in,
+		long repeats)
+	{
 		long[] gs = e.shape(g);
 		long[] split = new long[gs.length + 1];
 		for (int i = 0, j = 0; i < gs.length; i++)
@@ -43,7 +57,10 @@ final class AxisMaps {
 		return e.reduceSum(e.reshape(g, split), new long[] { axis + 1 }, false);
 	}
 
-	/** The 0/1 matrix [out x in] of an index map ({@code map[o]} = input index, or -1 for none). */
+	/**
+	 * The 0/1 matrix [out x in] of an index map ({@code map[o]} = input index, or
+	 * -1 for none).
+	 */
 	static float[] selection(int[] map, int in) {
 		float[] a = new float[map.length * in];
 		for (int o = 0; o < map.length; o++)
@@ -51,7 +68,10 @@ final class AxisMaps {
 		return a;
 	}
 
-	/** The factor r when {@code map[o] == o / r} for every o (and out = in * r); 0 otherwise. */
+	/**
+	 * The factor r when {@code map[o] == o / r} for every o (and out = in * r); 0
+	 * otherwise.
+	 */
 	static int repeatFactor(int[] map, int in) {
 		if (map.length % in != 0) return 0;
 		int r = map.length / in;

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import java.util.ArrayList;
@@ -15,33 +16,39 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
 /**
- * Reverse-mode automatic differentiation of an ONNX graph, written into the same graph as standard
- * ONNX operators (no training ops), so that any execution provider that runs the forward graph can
- * run the backward one.
+ * Reverse-mode automatic differentiation of an ONNX graph, written into the
+ * same graph as standard ONNX operators (no training ops), so that any
+ * execution provider that runs the forward graph can run the backward one.
  * <p>
- * Only nodes on a path from a differentiated value to the loss are differentiated. An operator on
- * such a path without a rule is an error that names the operator and the node.
+ * Only nodes on a path from a differentiated value to the loss are
+ * differentiated. An operator on such a path without a rule is an error that
+ * names the operator and the node.
  * <p>
- * The graph may already hold a backward pass, so gradients of gradients come from calling
- * {@link #differentiate} twice on one emitter: first for the gradient of some output with respect
- * to an input (a value of the graph from then on), then for a loss that uses that gradient, with
- * respect to the parameters. Every operator the rules emit has a rule itself; comparison masks
- * (Relu's, LeakyRelu's, Clip's) are constants, as the second derivative is zero almost everywhere
- * on each side of a kink (as in PyTorch). A value passed through {@link GraphEmitter#stopGradient}
- * is a constant too (spectral normalisation's power-iteration vectors).
+ * The graph may already hold a backward pass, so gradients of gradients come
+ * from calling {@link #differentiate} twice on one emitter: first for the
+ * gradient of some output with respect to an input (a value of the graph from
+ * then on), then for a loss that uses that gradient, with respect to the
+ * parameters. Every operator the rules emit has a rule itself; comparison masks
+ * (Relu's, LeakyRelu's, Clip's) are constants, as the second derivative is zero
+ * almost everywhere on each side of a kink (as in PyTorch). A value passed
+ * through {@link GraphEmitter#stopGradient} is a constant too (spectral
+ * normalisation's power-iteration vectors).
  */
 public final class GradientBuilder {
+
 	private GradientBuilder() {}
 
 	/**
 	 * Appends the gradient of {@code loss} with respect to each of {@code wrt}.
 	 *
-	 * @param e emitter over the forward graph; must know the shape of every forward value
+	 * @param e emitter over the forward graph; must know the shape of every
+	 *          forward value
 	 * @param loss name of a scalar (or one-element) float value of the graph
-	 * @param wrt values to differentiate with respect to: graph inputs, initializers, or values
-	 *          computed by the graph (whose own inputs then get no gradient)
-	 * @return for each of {@code wrt}, the name of its gradient value (a zero constant when the loss
-	 *         does not depend on it)
+	 * @param wrt values to differentiate with respect to: graph inputs,
+	 *          initializers, or values computed by the graph (whose own inputs
+	 *          then get no gradient)
+	 * @return for each of {@code wrt}, the name of its gradient value (a zero
+	 *         constant when the loss does not depend on it)
 	 */
 	public static Map<String, String> differentiate(GraphEmitter e, String loss,
 		Collection<String> wrt)
@@ -67,8 +74,8 @@ public final class GradientBuilder {
 				}
 		}
 		Map<String, List<String>> contributions = new HashMap<>();
-		contributions.computeIfAbsent(loss, k -> new ArrayList<>()).add(e.constant(onesLike(e.shape(
-			loss)), e.shape(loss)));
+		contributions.computeIfAbsent(loss, k -> new ArrayList<>()).add(e.constant(
+			onesLike(e.shape(loss)), e.shape(loss)));
 		for (int i = forward.size() - 1; i >= 0; i--) {
 			NodeProto n = forward.get(i);
 			String[] outGrads = new String[n.getOutputCount()];
@@ -82,18 +89,20 @@ public final class GradientBuilder {
 			boolean anyNeeded = false;
 			for (int k = 0; k < needed.length; k++) {
 				String in = n.getInput(k);
-				needed[k] = !in.isEmpty() && fromWrt.contains(in) && toLoss.contains(in);
+				needed[k] = !in.isEmpty() && fromWrt.contains(in) && toLoss.contains(
+					in);
 				anyNeeded |= needed[k];
 			}
 			if (!anyNeeded) continue;
 			GradientRule rule = GradientRules.forOp(n.getOpType());
-			if (rule == null || !n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx"))
-				throw new GanException("fine-tuning cannot differentiate " + Nodes.describe(n) +
-					": no gradient rule for this operator");
+			if (rule == null || !n.getDomain().isEmpty() && !n.getDomain().equals(
+				"ai.onnx")) throw new GanException("fine-tuning cannot differentiate " +
+					Nodes.describe(n) + ": no gradient rule for this operator");
 			String[] inGrads = rule.backward(n, outGrads, needed, e);
 			for (int k = 0; k < needed.length; k++)
-				if (needed[k] && k < inGrads.length && inGrads[k] != null) contributions.computeIfAbsent(n
-					.getInput(k), x -> new ArrayList<>()).add(inGrads[k]);
+				if (needed[k] && k < inGrads.length && inGrads[k] != null) contributions
+					.computeIfAbsent(n.getInput(k), x -> new ArrayList<>()).add(
+						inGrads[k]);
 		}
 		Map<String, String> result = new LinkedHashMap<>();
 		for (String w : wrt) {
@@ -103,9 +112,12 @@ public final class GradientBuilder {
 		return result;
 	}
 
-	/** Sum of the gradient contributions to {@code value}, emitted once; null when none. */
-	private static String total(GraphEmitter e, Map<String, List<String>> contributions,
-		String value)
+	/**
+	 * Sum of the gradient contributions to {@code value}, emitted once; null when
+	 * none.
+	 */
+	private static String total(GraphEmitter e,
+		Map<String, List<String>> contributions, String value)
 	{
 		List<String> parts = contributions.get(value);
 		if (parts == null || parts.isEmpty()) return null;
@@ -116,10 +128,14 @@ public final class GradientBuilder {
 		return sum;
 	}
 
-	/** False for operators without a gradient and for {@link GraphEmitter#stopGradient}'s nodes. */
+	/**
+	 * False for operators without a gradient and for
+	 * {@link GraphEmitter#stopGradient}'s nodes.
+	 */
 	private static boolean differentiable(NodeProto n) {
-		return !GradientRules.NON_DIFFERENTIABLE.contains(n.getOpType()) && !(n.getOpType().equals(
-			"Identity") && n.getName().startsWith(GraphEmitter.STOP_GRADIENT));
+		return !GradientRules.NON_DIFFERENTIABLE.contains(n.getOpType()) && !(n
+			.getOpType().equals("Identity") && n.getName().startsWith(
+				GraphEmitter.STOP_GRADIENT));
 	}
 
 	private static float[] onesLike(long[] shape) {

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import java.util.HashMap;
@@ -7,10 +8,12 @@ import java.util.TreeSet;
 
 /** The registry of gradient rules, by operator type. */
 public final class GradientRules {
+
 	/** Operators whose outputs carry no gradient (integer or shape results). */
-	static final Set<String> NON_DIFFERENTIABLE = Set.of("Shape", "Size", "Constant",
-		"ConstantOfShape", "Equal", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Not", "And", "Or",
-		"Xor", "ArgMax", "ArgMin", "NonZero", "Range", "Floor", "Ceil", "Round", "Sign", "IsNaN", "IsInf");
+	static final Set<String> NON_DIFFERENTIABLE = Set.of("Shape", "Size",
+		"Constant", "ConstantOfShape", "Equal", "Greater", "GreaterOrEqual", "Less",
+		"LessOrEqual", "Not", "And", "Or", "Xor", "ArgMax", "ArgMin", "NonZero",
+		"Range", "Floor", "Ceil", "Round", "Sign", "IsNaN", "IsInf");
 
 	private static final Map<String, GradientRule> RULES = new HashMap<>();
 

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import java.util.ArrayList;
@@ -14,16 +15,19 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
- * Appends nodes and constants to an ONNX graph under construction, with unique value names, the
- * static shape of every value, and helpers that emit the form an operator takes at the graph's
- * opset (e.g. {@code ReduceSum} axes as an attribute before opset 13 and as an input from 13 on).
- * Used by the gradient rules and by the training-graph assembly. Not thread-safe.
+ * Appends nodes and constants to an ONNX graph under construction, with unique
+ * value names, the static shape of every value, and helpers that emit the form
+ * an operator takes at the graph's opset (e.g. {@code ReduceSum} axes as an
+ * attribute before opset 13 and as an input from 13 on). Used by the gradient
+ * rules and by the training-graph assembly. Not thread-safe.
  * <p>
- * Over 400 lines on purpose: it is one vocabulary of small node helpers (the longest about twenty lines)
- * that all keep the same name counters and shape table; split by operator family, every part
- * would need that state and the rules would have to know which part emits which operator.
+ * Over 400 lines on purpose: it is one vocabulary of small node helpers (the
+ * longest about twenty lines) that all keep the same name counters and shape
+ * table; split by operator family, every part would need that state and the
+ * rules would have to know which part emits which operator.
  */
 public final class GraphEmitter {
+
 	private final GraphProto.Builder graph;
 	private final Map<String, long[]> shapes;
 	private final long opset;
@@ -34,11 +38,13 @@ public final class GraphEmitter {
 
 	/**
 	 * @param graph the graph to append to
-	 * @param shapes static shapes of the values already in the graph; new values are added as they
-	 *          are emitted (the map is written to)
+	 * @param shapes static shapes of the values already in the graph; new values
+	 *          are added as they are emitted (the map is written to)
 	 * @param opset version of the default ONNX domain the graph imports
 	 */
-	public GraphEmitter(GraphProto.Builder graph, Map<String, long[]> shapes, long opset) {
+	public GraphEmitter(GraphProto.Builder graph, Map<String, long[]> shapes,
+		long opset)
+	{
 		this.graph = graph;
 		this.shapes = shapes;
 		this.opset = opset;
@@ -55,16 +61,18 @@ public final class GraphEmitter {
 	}
 
 	/**
-	 * Records the value of a small int64 tensor computed by the forward graph (a Shape output
-	 * feeding a Reshape, say), so that rules can read it with {@link #constantLongs}.
+	 * Records the value of a small int64 tensor computed by the forward graph (a
+	 * Shape output feeding a Reshape, say), so that rules can read it with
+	 * {@link #constantLongs}.
 	 */
 	public void setKnownLongs(String value, long[] v) {
 		knownLongs.put(value, v.clone());
 	}
 
 	/**
-	 * The value of an int64 (or int32) constant input: an initializer, a Constant node's output, or
-	 * a value recorded by {@link #setKnownLongs}; null when not constant.
+	 * The value of an int64 (or int32) constant input: an initializer, a Constant
+	 * node's output, or a value recorded by {@link #setKnownLongs}; null when not
+	 * constant.
 	 */
 	public long[] constantLongs(String value) {
 		if (value == null || value.isEmpty()) return null;
@@ -72,27 +80,29 @@ public final class GraphEmitter {
 		for (TensorProto t : graph.getInitializerList())
 			if (t.getName().equals(value)) return Tensors.longs(t);
 		for (NodeProto n : graph.getNodeList())
-			if (n.getOpType().equals("Constant") && n.getOutput(0).equals(value)) for (AttributeProto a : n
-				.getAttributeList())
+			if (n.getOpType().equals("Constant") && n.getOutput(0).equals(value))
+				for (AttributeProto a : n.getAttributeList())
 				if (a.getName().equals("value")) return Tensors.longs(a.getT());
-				else if (a.getName().equals("value_ints")) return a.getIntsList().stream().mapToLong(
-					Long::longValue).toArray();
-				else if (a.getName().equals("value_int")) return new long[] { a.getI() };
+				else if (a.getName().equals("value_ints")) return a.getIntsList()
+					.stream().mapToLong(Long::longValue).toArray();
+				else if (a.getName().equals("value_int")) return new long[] { a
+					.getI() };
 		return null;
 	}
 
 	/**
-	 * Records the value of a small float tensor computed by the forward graph (Resize scales built
-	 * by a Concat, say), for {@link #constantFloats}. Valid because a training graph runs at one
-	 * fixed input shape.
+	 * Records the value of a small float tensor computed by the forward graph
+	 * (Resize scales built by a Concat, say), for {@link #constantFloats}. Valid
+	 * because a training graph runs at one fixed input shape.
 	 */
 	public void setKnownFloats(String value, float[] v) {
 		knownFloats.put(value, v.clone());
 	}
 
 	/**
-	 * The value of a float constant input: an initializer, a Constant node's output, or a value
-	 * recorded by {@link #setKnownFloats}; null when not constant.
+	 * The value of a float constant input: an initializer, a Constant node's
+	 * output, or a value recorded by {@link #setKnownFloats}; null when not
+	 * constant.
 	 */
 	public float[] constantFloats(String value) {
 		if (value == null || value.isEmpty()) return null;
@@ -100,10 +110,11 @@ public final class GraphEmitter {
 		for (TensorProto t : graph.getInitializerList())
 			if (t.getName().equals(value)) return Tensors.floats(t);
 		for (NodeProto n : graph.getNodeList())
-			if (n.getOpType().equals("Constant") && n.getOutput(0).equals(value)) for (AttributeProto a : n
-				.getAttributeList())
+			if (n.getOpType().equals("Constant") && n.getOutput(0).equals(value))
+				for (AttributeProto a : n.getAttributeList())
 				if (a.getName().equals("value")) return Tensors.floats(a.getT());
-				else if (a.getName().equals("value_float")) return new float[] { a.getF() };
+				else if (a.getName().equals("value_float")) return new float[] { a
+					.getF() };
 				else if (a.getName().equals("value_floats")) {
 					float[] f = new float[a.getFloatsCount()];
 					for (int i = 0; i < f.length; i++)
@@ -120,7 +131,8 @@ public final class GraphEmitter {
 	/** The static shape of {@code value}. */
 	public long[] shape(String value) {
 		long[] s = shapes.get(value);
-		if (s == null) throw new IllegalStateException("no shape known for value '" + value + "'");
+		if (s == null) throw new IllegalStateException(
+			"no shape known for value '" + value + "'");
 		return s;
 	}
 
@@ -146,11 +158,15 @@ public final class GraphEmitter {
 		return name;
 	}
 
-	/** Emits a node with one output of the given shape; returns the output name. */
-	public String op(String type, long[] outShape, List<String> inputs, AttributeProto... attributes) {
+	/**
+	 * Emits a node with one output of the given shape; returns the output name.
+	 */
+	public String op(String type, long[] outShape, List<String> inputs,
+		AttributeProto... attributes)
+	{
 		String out = fresh("g/" + type);
-		NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh("n/" + type)).addAllInput(
-			inputs).addOutput(out);
+		NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh(
+			"n/" + type)).addAllInput(inputs).addOutput(out);
 		for (AttributeProto a : attributes)
 			n.addAttribute(a);
 		graph.addNode(n);
@@ -162,24 +178,25 @@ public final class GraphEmitter {
 	public static final String STOP_GRADIENT = "n/StopGradient";
 
 	/**
-	 * {@code x} as a value that {@link GradientBuilder} treats as a constant: an Identity node (so
-	 * the forward value is {@code x} itself) whose name marks it, as PyTorch's {@code detach()}.
+	 * {@code x} as a value that {@link GradientBuilder} treats as a constant: an
+	 * Identity node (so the forward value is {@code x} itself) whose name marks
+	 * it, as PyTorch's {@code detach()}.
 	 */
 	public String stopGradient(String x) {
 		String out = fresh("g/StopGradient");
-		graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(fresh(STOP_GRADIENT)).addInput(
-			x).addOutput(out));
+		graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(fresh(
+			STOP_GRADIENT)).addInput(x).addOutput(out));
 		shapes.put(out, shape(x).clone());
 		return out;
 	}
 
 	/** Emits a node with several outputs; returns their names. */
-	public List<String> ops(String type, List<long[]> outShapes, List<String> inputs,
-		AttributeProto... attributes)
+	public List<String> ops(String type, List<long[]> outShapes,
+		List<String> inputs, AttributeProto... attributes)
 	{
 		List<String> outs = new ArrayList<>();
-		NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh("n/" + type)).addAllInput(
-			inputs);
+		NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh(
+			"n/" + type)).addAllInput(inputs);
 		for (long[] s : outShapes) {
 			String o = fresh("g/" + type);
 			outs.add(o);
@@ -233,31 +250,32 @@ public final class GraphEmitter {
 	// ---- attributes ----
 
 	public static AttributeProto attr(String name, long v) {
-		return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v)
-			.build();
+		return AttributeProto.newBuilder().setName(name).setType(
+			AttributeProto.AttributeType.INT).setI(v).build();
 	}
 
 	public static AttributeProto attr(String name, float v) {
-		return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(
-			v).build();
+		return AttributeProto.newBuilder().setName(name).setType(
+			AttributeProto.AttributeType.FLOAT).setF(v).build();
 	}
 
 	public static AttributeProto attr(String name, String v) {
-		return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-			.setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+		return AttributeProto.newBuilder().setName(name).setType(
+			AttributeProto.AttributeType.STRING).setS(com.google.protobuf.ByteString
+				.copyFromUtf8(v)).build();
 	}
 
 	public static AttributeProto attrs(String name, long... v) {
-		AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(
-			AttributeProto.AttributeType.INTS);
+		AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
+			.setType(AttributeProto.AttributeType.INTS);
 		for (long x : v)
 			b.addInts(x);
 		return b.build();
 	}
 
 	public static AttributeProto attrs(String name, float... v) {
-		AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(
-			AttributeProto.AttributeType.FLOATS);
+		AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
+			.setType(AttributeProto.AttributeType.FLOATS);
 		for (float x : v)
 			b.addFloats(x);
 		return b.build();
@@ -296,8 +314,9 @@ public final class GraphEmitter {
 		for (int i = 0; i < n; i++) {
 			long x = i - (n - a.length) >= 0 ? a[i - (n - a.length)] : 1;
 			long y = i - (n - b.length) >= 0 ? b[i - (n - b.length)] : 1;
-			if (x != y && x != 1 && y != 1) throw new IllegalArgumentException("cannot broadcast " + Arrays
-				.toString(a) + " and " + Arrays.toString(b));
+			if (x != y && x != 1 && y != 1) throw new IllegalArgumentException(
+				"cannot broadcast " + Arrays.toString(a) + " and " + Arrays.toString(
+					b));
 			r[i] = Math.max(x, y);
 		}
 		return r;
@@ -309,17 +328,19 @@ public final class GraphEmitter {
 	public String reduceSum(String x, long[] axes, boolean keepDims) {
 		long[] s = reducedShape(shape(x), axes, keepDims);
 		if (axes.length == 0) return x;
-		if (opset >= 13) return op("ReduceSum", s, List.of(x, longs(axes)), attr("keepdims", keepDims ? 1
-			: 0));
-		return op("ReduceSum", s, List.of(x), attrs("axes", axes), attr("keepdims", keepDims ? 1 : 0));
+		if (opset >= 13) return op("ReduceSum", s, List.of(x, longs(axes)), attr(
+			"keepdims", keepDims ? 1 : 0));
+		return op("ReduceSum", s, List.of(x), attrs("axes", axes), attr("keepdims",
+			keepDims ? 1 : 0));
 	}
 
 	/** ReduceMean over {@code axes} (non-negative). */
 	public String reduceMean(String x, long[] axes, boolean keepDims) {
 		long[] s = reducedShape(shape(x), axes, keepDims);
-		if (opset >= 18) return op("ReduceMean", s, List.of(x, longs(axes)), attr("keepdims", keepDims
-			? 1 : 0));
-		return op("ReduceMean", s, List.of(x), attrs("axes", axes), attr("keepdims", keepDims ? 1 : 0));
+		if (opset >= 18) return op("ReduceMean", s, List.of(x, longs(axes)), attr(
+			"keepdims", keepDims ? 1 : 0));
+		return op("ReduceMean", s, List.of(x), attrs("axes", axes), attr("keepdims",
+			keepDims ? 1 : 0));
 	}
 
 	static long[] reducedShape(long[] s, long[] axes, boolean keep) {
@@ -350,15 +371,20 @@ public final class GraphEmitter {
 		long[] s = shape(x).clone();
 		for (int i = 0; i < axes.length; i++) {
 			int a = (int) axes[i];
-			long st = Math.max(0, Math.min(s[a], starts[i])), en = Math.max(st, Math.min(s[a], ends[i]));
+			long st = Math.max(0, Math.min(s[a], starts[i])), en = Math.max(st, Math
+				.min(s[a], ends[i]));
 			s[a] = en - st;
 		}
-		if (opset >= 10) return op("Slice", s, List.of(x, longs(starts), longs(ends), longs(axes)));
-		return op("Slice", s, List.of(x), attrs("starts", starts), attrs("ends", ends), attrs("axes",
-			axes));
+		if (opset >= 10) return op("Slice", s, List.of(x, longs(starts), longs(
+			ends), longs(axes)));
+		return op("Slice", s, List.of(x), attrs("starts", starts), attrs("ends",
+			ends), attrs("axes", axes));
 	}
 
-	/** Constant zero padding: {@code pads} = [begin_0..begin_n, end_0..end_n], may be negative. */
+	/**
+	 * Constant zero padding: {@code pads} = [begin_0..begin_n, end_0..end_n], may
+	 * be negative.
+	 */
 	public String pad(String x, long[] pads) {
 		long[] s = shape(x).clone();
 		for (int i = 0; i < s.length; i++)
@@ -368,8 +394,8 @@ public final class GraphEmitter {
 	}
 
 	/**
-	 * Sums a gradient that was broadcast from {@code target} back down to it (numpy rules: leading
-	 * axes and axes where the target has 1).
+	 * Sums a gradient that was broadcast from {@code target} back down to it
+	 * (numpy rules: leading axes and axes where the target has 1).
 	 */
 	public String sumToShape(String grad, long[] target) {
 		long[] g = shape(grad);
@@ -378,7 +404,8 @@ public final class GraphEmitter {
 		List<Long> axes = new ArrayList<>();
 		for (int i = 0; i < g.length; i++)
 			if (i < lead || target[i - lead] == 1 && g[i] != 1) axes.add((long) i);
-		String r = reduceSum(grad, axes.stream().mapToLong(Long::longValue).toArray(), true);
+		String r = reduceSum(grad, axes.stream().mapToLong(Long::longValue)
+			.toArray(), true);
 		return reshape(r, target);
 	}
 
@@ -393,15 +420,18 @@ public final class GraphEmitter {
 
 	// ---- helpers for the element-wise, matrix and shape rules ----
 
-	/** A comparison ({@code Greater}, {@code Less}, {@code Equal}, ...) with numpy broadcasting. */
+	/**
+	 * A comparison ({@code Greater}, {@code Less}, {@code Equal}, ...) with numpy
+	 * broadcasting.
+	 */
 	public String compare(String type, String a, String b) {
 		return op(type, broadcast(shape(a), shape(b)), List.of(a, b));
 	}
 
 	/** {@code Where(condition, a, b)}, all three broadcast together. */
 	public String where(String condition, String a, String b) {
-		return op("Where", broadcast(broadcast(shape(condition), shape(a)), shape(b)), List.of(condition,
-			a, b));
+		return op("Where", broadcast(broadcast(shape(condition), shape(a)), shape(
+			b)), List.of(condition, a, b));
 	}
 
 	/** Cast to an element type ({@code TensorProto.DataType} number). */
@@ -409,10 +439,14 @@ public final class GraphEmitter {
 		return op("Cast", shape(x), List.of(x), attr("to", (long) to));
 	}
 
-	/** MatMul of operands of rank 2 or more, with numpy broadcasting of the batch axes. */
+	/**
+	 * MatMul of operands of rank 2 or more, with numpy broadcasting of the batch
+	 * axes.
+	 */
 	public String matMul(String a, String b) {
 		long[] sa = shape(a), sb = shape(b);
-		long[] batch = broadcast(Arrays.copyOf(sa, sa.length - 2), Arrays.copyOf(sb, sb.length - 2));
+		long[] batch = broadcast(Arrays.copyOf(sa, sa.length - 2), Arrays.copyOf(sb,
+			sb.length - 2));
 		long[] out = Arrays.copyOf(batch, batch.length + 2);
 		out[batch.length] = sa[sa.length - 2];
 		out[batch.length + 1] = sb[sb.length - 1];
@@ -420,8 +454,8 @@ public final class GraphEmitter {
 	}
 
 	/**
-	 * Splits along {@code axis} (non-negative) into pieces of the given sizes: {@code split} as an
-	 * attribute before opset 13, as an input from 13 on.
+	 * Splits along {@code axis} (non-negative) into pieces of the given sizes:
+	 * {@code split} as an attribute before opset 13, as an input from 13 on.
 	 */
 	public List<String> split(String x, int axis, long[] sizes) {
 		if (sizes.length == 1) return List.of(x);
@@ -431,7 +465,9 @@ public final class GraphEmitter {
 			s[axis] = size;
 			shapesOut.add(s);
 		}
-		if (opset >= 13) return ops("Split", shapesOut, List.of(x, longs(sizes)), attr("axis", axis));
-		return ops("Split", shapesOut, List.of(x), attr("axis", axis), attrs("split", sizes));
+		if (opset >= 13) return ops("Split", shapesOut, List.of(x, longs(sizes)),
+			attr("axis", axis));
+		return ops("Split", shapesOut, List.of(x), attr("axis", axis), attrs(
+			"split", sizes));
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -5,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 
 /** Attribute and input access for {@link NodeProto}s. */
 public final class Nodes {
+
 	private Nodes() {}
 
 	public static AttributeProto attribute(NodeProto n, String name) {
@@ -31,17 +33,22 @@ public final class Nodes {
 	/** An INTS attribute, or {@code otherwise} when absent. */
 	public static long[] attrInts(NodeProto n, String name, long[] otherwise) {
 		AttributeProto a = attribute(n, name);
-		return a == null ? otherwise : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+		return a == null ? otherwise : a.getIntsList().stream().mapToLong(
+			Long::longValue).toArray();
 	}
 
-	/** Input {@code i}, or null when absent or empty (an omitted optional input). */
+	/**
+	 * Input {@code i}, or null when absent or empty (an omitted optional input).
+	 */
 	public static String input(NodeProto n, int i) {
-		return i < n.getInputCount() && !n.getInput(i).isEmpty() ? n.getInput(i) : null;
+		return i < n.getInputCount() && !n.getInput(i).isEmpty() ? n.getInput(i)
+			: null;
 	}
 
 	/** How messages name a node: {@code Conv (node 'conv1')}. */
 	public static String describe(NodeProto n) {
-		return n.getOpType() + " (node '" + (n.getName().isEmpty() ? n.getOutput(0) : n.getName()) + "')";
+		return n.getOpType() + " (node '" + (n.getName().isEmpty() ? n.getOutput(0)
+			: n.getName()) + "')";
 	}
 
 	/** Non-negative axis for a possibly negative one. */

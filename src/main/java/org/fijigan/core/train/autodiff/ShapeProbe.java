@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import java.util.HashMap;
@@ -20,11 +21,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 /**
- * Finds the static shape of every value of a graph for one input shape, the robust way: runs the
- * graph once on ONNX Runtime's CPU with every intermediate value as an extra output. Also records
- * the values of small integer tensors (Shape outputs and the like), which rules need as constants.
+ * Finds the static shape of every value of a graph for one input shape, the
+ * robust way: runs the graph once on ONNX Runtime's CPU with every intermediate
+ * value as an extra output. Also records the values of small integer tensors
+ * (Shape outputs and the like), which rules need as constants.
  */
 public final class ShapeProbe {
+
 	/**
 	 * Shapes of every value of a graph, and the values of its small (at most 64 elements, rank 0 or
 	 * 1) integer and float tensors: Shape outputs, Resize scales assembled by Concat, and the like.

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import static org.fijigan.core.train.autodiff.ConvRules.concat;
@@ -14,11 +15,12 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
 /**
- * Gradients of operators that resample or rearrange pixels: Resize and Upsample (see
- * {@link ResizeGradient}), Pad, DepthToSpace, SpaceToDepth, and the pooling operators MaxPool,
- * AveragePool, GlobalAveragePool and GlobalMaxPool.
+ * Gradients of operators that resample or rearrange pixels: Resize and Upsample
+ * (see {@link ResizeGradient}), Pad, DepthToSpace, SpaceToDepth, and the
+ * pooling operators MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool.
  */
 final class SpatialRules {
+
 	private SpatialRules() {}
 
 	static void register(Map<String, GradientRule> m) {
@@ -36,12 +38,15 @@ final class SpatialRules {
 	// ---- Pad ----
 
 	/**
-	 * Pad is separable: along each axis, output position o reads input index m(o) or the constant.
-	 * The gradient, axis by axis: the interior block sliced back into place (zero-extended where
-	 * negative pads cropped), plus, for edge/reflect/wrap, the border positions gathered and summed
-	 * onto the input indices they copied (a small selection-matrix MatMul).
+	 * Pad is separable: along each axis, output position o reads input index m(o)
+	 * or the constant. The gradient, axis by axis: the interior block sliced back
+	 * into place (zero-extended where negative pads cropped), plus, for
+	 * edge/reflect/wrap, the border positions gathered and summed onto the input
+	 * indices they copied (a small selection-matrix MatMul).
 	 */
-	private static String[] pad(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+	private static String[] pad(NodeProto n, String[] g, boolean[] need,
+		GraphEmitter e)
+	{
 		String[] out = new String[n.getInputCount()];
 		if (!need[0]) return out;
 		long[] xs = e.shape(n.getInput(0));
@@ -49,19 +54,22 @@ final class SpatialRules {
 		long[] pads;
 		if (e.opset() < 11) {
 			pads = Nodes.attrInts(n, "pads", Nodes.attrInts(n, "paddings", null));
-			if (pads == null) throw new GanException("fine-tuning cannot differentiate " + Nodes.describe(n) +
-				": it has no pads attribute");
+			if (pads == null) throw new GanException(
+				"fine-tuning cannot differentiate " + Nodes.describe(n) +
+					": it has no pads attribute");
 		}
 		else {
 			pads = e.constantLongs(Nodes.input(n, 1));
-			if (pads == null) throw new GanException("fine-tuning cannot differentiate " + Nodes.describe(n) +
-				": its pads are not constant");
+			if (pads == null) throw new GanException(
+				"fine-tuning cannot differentiate " + Nodes.describe(n) +
+					": its pads are not constant");
 		}
 		long[] full = new long[2 * rank];
-		long[] axes = e.opset() >= 18 && Nodes.input(n, 3) != null ? e.constantLongs(Nodes.input(n, 3))
-			: null;
-		if (e.opset() >= 18 && Nodes.input(n, 3) != null && axes == null) throw new GanException(
-			"fine-tuning cannot differentiate " + Nodes.describe(n) + ": its axes are not constant");
+		long[] axes = e.opset() >= 18 && Nodes.input(n, 3) != null ? e
+			.constantLongs(Nodes.input(n, 3)) : null;
+		if (e.opset() >= 18 && Nodes.input(n, 3) != null && axes == null)
+			throw new GanException("fine-tuning cannot differentiate " + Nodes
+				.describe(n) + ": its axes are not constant");
 		if (axes != null) for (int i = 0; i < axes.length; i++) {
 			int a = Nodes.axis(axes[i], rank);
 			full[a] = pads[i];
@@ -69,77 +77,55 @@ final class SpatialRules {
 		}
 		else System.arraycopy(pads, 0, full, 0, 2 * rank);
 		String mode = Nodes.attrString(n, "mode", "constant");
-		if (!List.of("constant", "reflect", "edge", "wrap").contains(mode)) throw new GanException(
-			"fine-tuning cannot differentiate " + Nodes.describe(n) + ": unknown mode '" + mode + "'");
+		if (!List.of("constant", "reflect", "edge", "wrap").contains(mode))
+			throw new GanException("fine-tuning cannot differentiate " + Nodes
+				.describe(n) + ": unknown mode '" + mode + "'");
 		String grad = g[0];
 		for (int a = 0; a < rank; a++)
-			if (full[a] != 0 || full[rank + a] != 0) grad = padAdjoint(e, grad, a, xs[a], full[a], full[rank +
-				a], mode);
+			if (full[a] != 0 || full[rank + a] != 0) grad = padAdjoint(e, grad, a,
+				xs[a], full[a], full[rank + a], mode);
 		out[0] = grad;
 		return out;
 	}
 
 	/** The adjoint of padding one axis by (head, tail) (negative: cropping). */
-	private static String padAdjoint(GraphEmitter e, String g, int axis, long in, long head, long tail,
-		String mode)
+	private static String padAdjoint(GraphEmitter e, String g, int axis, long in,
+		long head, long tail, String mode)
 	{
-		long[] gs = e.shape(g);
-		int rank = gs.length;
-		long cropHead = Math.max(0, -head), cropTail = Math.max(0, -tail);
-		long kept = in - cropHead - cropTail, padHead = Math.max(0, head), padTail = Math.max(0, tail);
-		String interior = padHead == 0 && padTail == 0 ? g : e.slice(g, new long[] { padHead },
-			new long[] { padHead + kept }, new long[] { axis });
-		if (cropHead > 0 || cropTail > 0) {
-			long[] p = new long[2 * rank];
-			p[axis] = cropHead;
-			p[rank + axis] = cropTail;
-			interior = e.pad(interior, p);
-		}
-		if (mode.equals("constant") || padHead + padTail == 0) return interior;
-		// the border: output positions outside the kept block, each a copy of one input index
-		int borders = (int) (padHead + padTail);
-		long[] positions = new long[borders];
-		float[] select = new float[(int) (borders * in)];
-		for (int b = 0; b < borders; b++) {
-			long o = b < padHead ? b : padHead + kept + (b - padHead);
-			positions[b] = o;
-			long j = o - padHead, m;
-			switch (mode) {
-				case "edge" -> m = Math.max(0, Math.min(kept - 1, j));
-				case "wrap" -> m = Math.floorMod(j, kept);
-				default -> {
-					long period = 2 * (kept - 1);
-					m = period == 0 ? 0 : Math.floorMod(j, period);
-					if (m >= kept) m = period - m;
-				}
-			}
-			select[(int) (b * in + cropHead + m)] = 1;
-		}
-		long[] bs = gs.clone();
-		bs[axis] = borders;
-		String border = e.op("Gather", bs, List.of(g, e.longs(positions)), GraphEmitter.attr("axis",
-			(long) axis));
-		return e.add(interior, AxisMaps.applyTransposed(e, border, axis, select, borders, in));
+		long[]gs=e.shape(g);int rank=gs.length;long cropHead=Math.max(0,-head),cropTail=Math.max(0,-tail);long kept=in-cropHead-cropTail,padHead=Math.max(0,head),padTail=Math.max(0,tail);String interior=padHead==0&&padTail==0?g:e.slice(g,new long[]{padHead},new long[]{padHead+kept},new long[]{axis});if(cropHead>0||cropTail>0){long[]p=new long[2*rank];p[axis]=cropHead;p[rank+axis]=cropTail;interior=e.pad(interior,p);}if(mode.equals("constant")||padHead+padTail==0)return interior;
+		// the border: output positions outside the kept block, each a copy of one
+		// input index
+		int borders=(int)(padHead+padTail);long[]positions=new long[borders];float[]select=new float[(int)(borders*in)];for(int b=0;b<borders;b++){long o=b<padHead?b:padHead+kept+(b-padHead);positions[b]=o;long j=o-padHead,m;switch(mode){case"edge"->m=Math.max(0,Math.min(kept-1,j));case"wrap"->m=Math.floorMod(j,kept);default->{long period=2*(kept-1);m=period==0?0:Math.floorMod(j,period);if(m>=kept)m=period-m;}}select[(int)(b*in+cropHead+m)]=1;}long[]bs=gs.clone();bs[axis]=borders;String border=e.op("Gather",bs,List.of(g,e.longs(positions)),GraphEmitter.attr("axis",(long)axis));return e.add(interior,AxisMaps.applyTransposed(e,border,axis,select,borders,in));
 	}
 
 	// ---- DepthToSpace / SpaceToDepth: the inverse Reshape/Transpose ----
 
-	private static String[] depthToSpace(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+	private static String[] depthToSpace(NodeProto n, String[] g, boolean[] need,
+		GraphEmitter e)
+	{
 		long[] xs = e.shape(n.getInput(0));
-		long b = Nodes.attrInt(n, "blocksize", 1), c = xs[1] / (b * b), h = xs[2], w = xs[3];
+		long b = Nodes.attrInt(n, "blocksize", 1), c = xs[1] / (b * b), h = xs[2],
+				w = xs[3];
 		boolean crd = Nodes.attrString(n, "mode", "DCR").equals("CRD");
-		// forward: reshape to `split`, transpose by `perm` to [N, c, H, b, W, b], reshape
-		long[] perm = crd ? new long[] { 0, 1, 4, 2, 5, 3 } : new long[] { 0, 3, 4, 1, 5, 2 };
+		// forward: reshape to `split`, transpose by `perm` to [N, c, H, b, W, b],
+		// reshape
+		long[] perm = crd ? new long[] { 0, 1, 4, 2, 5, 3 } : new long[] { 0, 3, 4,
+			1, 5, 2 };
 		String t = e.reshape(g[0], new long[] { xs[0], c, h, b, w, b });
 		return new String[] { e.reshape(e.transpose(t, inverse(perm)), xs) };
 	}
 
-	private static String[] spaceToDepth(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+	private static String[] spaceToDepth(NodeProto n, String[] g, boolean[] need,
+		GraphEmitter e)
+	{
 		long[] xs = e.shape(n.getInput(0));
-		long b = Nodes.attrInt(n, "blocksize", 1), c = xs[1], h = xs[2] / b, w = xs[3] / b;
-		// forward: reshape to [N, C, h, b, w, b], transpose by [0, 3, 5, 1, 2, 4], reshape
+		long b = Nodes.attrInt(n, "blocksize", 1), c = xs[1], h = xs[2] / b, w =
+			xs[3] / b;
+		// forward: reshape to [N, C, h, b, w, b], transpose by [0, 3, 5, 1, 2, 4],
+		// reshape
 		String t = e.reshape(g[0], new long[] { xs[0], b, b, c, h, w });
-		return new String[] { e.reshape(e.transpose(t, inverse(new long[] { 0, 3, 5, 1, 2, 4 })), xs) };
+		return new String[] { e.reshape(e.transpose(t, inverse(new long[] { 0, 3, 5,
+			1, 2, 4 })), xs) };
 	}
 
 	static long[] inverse(long[] perm) {
@@ -191,31 +177,38 @@ final class SpatialRules {
 	}
 
 	/**
-	 * MaxPool: the gradient goes to the element each window selected. The selection comes from the
-	 * operator's own Indices output (emitted here when the forward node has none), compared with the
-	 * flat index of each kernel tap; the masked gradient, one channel per tap, is scattered back by a
+	 * MaxPool: the gradient goes to the element each window selected. The
+	 * selection comes from the operator's own Indices output (emitted here when
+	 * the forward node has none), compared with the flat index of each kernel
+	 * tap; the masked gradient, one channel per tap, is scattered back by a
 	 * grouped ConvTranspose with one-hot kernels.
 	 */
-	private static String[] maxPool(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+	private static String[] maxPool(NodeProto n, String[] g, boolean[] need,
+		GraphEmitter e)
+	{
 		String x = n.getInput(0), dy = g[0];
 		String[] result = new String[n.getInputCount()];
 		if (dy == null) return result; // only the (integer) Indices output is used
-		long[] xs = e.shape(x), ys = e.shape(n.getOutput(0)), in = spatial(xs), out = spatial(ys);
+		long[] xs = e.shape(x), ys = e.shape(n.getOutput(0)), in = spatial(xs),
+				out = spatial(ys);
 		Pooling p = Pooling.of(n, in);
 		int r = in.length;
-		long batch = xs[0], channels = xs[1], plane = AxisMaps.product(in, 0, r), outPlane = AxisMaps
-			.product(out, 0, r), taps = AxisMaps.product(p.kernel(), 0, r);
+		long batch = xs[0], channels = xs[1], plane = AxisMaps.product(in, 0, r),
+				outPlane = AxisMaps.product(out, 0, r), taps = AxisMaps.product(p
+					.kernel(), 0, r);
 		boolean columnMajor = Nodes.attrInt(n, "storage_order", 0) == 1;
 		String indices;
-		if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) indices = n.getOutput(1);
-		else indices = e.ops("MaxPool", List.of(ys, ys), List.of(x), n.getAttributeList().toArray(
-			AttributeProto[]::new)).get(1);
+		if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) indices = n
+			.getOutput(1);
+		else indices = e.ops("MaxPool", List.of(ys, ys), List.of(x), n
+			.getAttributeList().toArray(AttributeProto[]::new)).get(1);
 		// Indices count over the whole tensor: subtract each (n, c) plane's offset
 		long[] offsets = new long[(int) (batch * channels)];
 		for (int i = 0; i < offsets.length; i++)
 			offsets[i] = i * plane;
 		long[] planeShape = concat(new long[] { batch, channels }, ones(r));
-		String local = e.op("Sub", ys, List.of(indices, e.longs(offsets, planeShape)));
+		String local = e.op("Sub", ys, List.of(indices, e.longs(offsets,
+			planeShape)));
 		// the flat input index of every tap of every window (-1 outside the input)
 		long[] expected = new long[(int) (taps * outPlane)];
 		long[] tap = new long[r], pos = new long[r];
@@ -225,7 +218,9 @@ final class SpatialRules {
 				unravel(o, out, pos);
 				long flat = 0, stride = 1;
 				boolean inside = true;
-				for (int i = columnMajor ? 0 : r - 1; columnMajor ? i < r : i >= 0; i += columnMajor ? 1 : -1) {
+				for (int i = columnMajor ? 0 : r - 1; columnMajor ? i < r : i >= 0; i +=
+					columnMajor ? 1 : -1)
+				{
 					long v = p.source(i, pos[i], tap[i]);
 					inside &= v >= 0 && v < in[i];
 					flat += v * stride;
@@ -235,27 +230,35 @@ final class SpatialRules {
 			}
 		}
 		long[] tapShape = concat(new long[] { batch, channels, taps }, out);
-		String hit = e.op("Equal", tapShape, List.of(e.reshape(local, concat(new long[] { batch, channels,
-			1 }, out)), e.longs(expected, concat(new long[] { taps }, out))));
-		String mask = e.op("Cast", tapShape, List.of(hit), GraphEmitter.attr("to", 1L));
-		String z = e.mul(mask, e.reshape(dy, concat(new long[] { batch, channels, 1 }, out)));
+		String hit = e.op("Equal", tapShape, List.of(e.reshape(local, concat(
+			new long[] { batch, channels, 1 }, out)), e.longs(expected, concat(
+				new long[] { taps }, out))));
+		String mask = e.op("Cast", tapShape, List.of(hit), GraphEmitter.attr("to",
+			1L));
+		String z = e.mul(mask, e.reshape(dy, concat(new long[] { batch, channels,
+			1 }, out)));
 		z = e.reshape(z, concat(new long[] { batch, channels * taps }, out));
 		float[] oneHot = new float[(int) (channels * taps * taps)];
 		for (int c = 0; c < channels; c++)
 			for (int t = 0; t < taps; t++)
 				oneHot[(int) ((c * taps + t) * taps + t)] = 1;
-		String w = e.constant(oneHot, concat(new long[] { channels * taps, 1 }, p.kernel()));
-		result[0] = ConvRules.scatter(e, z, w, channels, p.kernel(), p.strides(), p.dilations(), p.head(),
-			in);
+		String w = e.constant(oneHot, concat(new long[] { channels * taps, 1 }, p
+			.kernel()));
+		result[0] = ConvRules.scatter(e, z, w, channels, p.kernel(), p.strides(), p
+			.dilations(), p.head(), in);
 		return result;
 	}
 
 	/**
-	 * AveragePool: dY divided by each window's divisor (as ONNX Runtime counts it, with or without
-	 * the pads), spread back over the window by a depthwise ConvTranspose with a kernel of ones.
+	 * AveragePool: dY divided by each window's divisor (as ONNX Runtime counts
+	 * it, with or without the pads), spread back over the window by a depthwise
+	 * ConvTranspose with a kernel of ones.
 	 */
-	private static String[] averagePool(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
-		long[] xs = e.shape(n.getInput(0)), in = spatial(xs), out = spatial(e.shape(n.getOutput(0)));
+	private static String[] averagePool(NodeProto n, String[] g, boolean[] need,
+		GraphEmitter e)
+	{
+		long[] xs = e.shape(n.getInput(0)), in = spatial(xs), out = spatial(e.shape(
+			n.getOutput(0)));
 		Pooling p = Pooling.of(n, in);
 		int r = in.length;
 		boolean includePad = Nodes.attrInt(n, "count_include_pad", 0) != 0;
@@ -263,8 +266,8 @@ final class SpatialRules {
 		for (int i = 0; i < r; i++) {
 			counts[i] = new long[(int) out[i]];
 			for (int o = 0; o < out[i]; o++) {
-				long start = p.source(i, o, 0), end = Math.min(start + p.kernel()[i] * p.dilations()[i], in[i] +
-					p.tail()[i]);
+				long start = p.source(i, o, 0), end = Math.min(start + p.kernel()[i] * p
+					.dilations()[i], in[i] + p.tail()[i]);
 				if (includePad) counts[i][o] = 1 + (end - start - 1) / p.dilations()[i];
 				else for (long j = 0; j < p.kernel()[i]; j++) {
 					long v = p.source(i, o, j);
@@ -284,29 +287,38 @@ final class SpatialRules {
 		}
 		long channels = xs[1];
 		String z = e.mul(g[0], e.constant(scale, out));
-		float[] ones = new float[(int) (channels * AxisMaps.product(p.kernel(), 0, r))];
+		float[] ones = new float[(int) (channels * AxisMaps.product(p.kernel(), 0,
+			r))];
 		Arrays.fill(ones, 1f);
 		String w = e.constant(ones, concat(new long[] { channels, 1 }, p.kernel()));
 		String[] result = new String[n.getInputCount()];
-		result[0] = ConvRules.scatter(e, z, w, channels, p.kernel(), p.strides(), p.dilations(), p.head(),
-			in);
+		result[0] = ConvRules.scatter(e, z, w, channels, p.kernel(), p.strides(), p
+			.dilations(), p.head(), in);
 		return result;
 	}
 
-	private static String[] globalAveragePool(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+	private static String[] globalAveragePool(NodeProto n, String[] g,
+		boolean[] need, GraphEmitter e)
+	{
 		long[] xs = e.shape(n.getInput(0));
 		long plane = AxisMaps.product(xs, 2, xs.length);
 		String scaled = e.mul(g[0], e.scalar(1f / plane));
 		return new String[] { e.op("Expand", xs, List.of(scaled, e.longs(xs))) };
 	}
 
-	/** GlobalMaxPool: the gradient shared equally by the elements equal to the maximum. */
-	private static String[] globalMaxPool(NodeProto n, String[] g, boolean[] need, GraphEmitter e) {
+	/**
+	 * GlobalMaxPool: the gradient shared equally by the elements equal to the
+	 * maximum.
+	 */
+	private static String[] globalMaxPool(NodeProto n, String[] g, boolean[] need,
+		GraphEmitter e)
+	{
 		String x = n.getInput(0), y = n.getOutput(0);
 		long[] xs = e.shape(x);
-		// x < max everywhere except at the maximum (Less takes floats at every opset, Equal not before 11)
-		String below = e.op("Cast", xs, List.of(e.op("Less", xs, List.of(x, y))), GraphEmitter.attr("to",
-			1L));
+		// x < max everywhere except at the maximum (Less takes floats at every
+		// opset, Equal not before 11)
+		String below = e.op("Cast", xs, List.of(e.op("Less", xs, List.of(x, y))),
+			GraphEmitter.attr("to", 1L));
 		String mask = e.sub(e.scalar(1f), below);
 		String count = e.reduceSum(mask, range(2, xs.length), true);
 		return new String[] { e.mul(mask, e.div(g[0], count)) };

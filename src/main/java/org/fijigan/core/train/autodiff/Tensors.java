@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import java.nio.ByteBuffer;
@@ -5,8 +6,12 @@ import java.nio.ByteOrder;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 
-/** Reads values out of ONNX {@code TensorProto}s (raw or typed fields, little-endian raw data). */
+/**
+ * Reads values out of ONNX {@code TensorProto}s (raw or typed fields,
+ * little-endian raw data).
+ */
 public final class Tensors {
+
 	private Tensors() {}
 
 	public static long elementCount(TensorProto t) {
@@ -46,28 +51,34 @@ public final class Tensors {
 	public static float[] floats(TensorProto t) {
 		int n = (int) elementCount(t);
 		float[] v = new float[n];
-		ByteBuffer raw = t.getRawData().isEmpty() ? null : t.getRawData().asReadOnlyByteBuffer().order(
-			ByteOrder.LITTLE_ENDIAN);
+		ByteBuffer raw = t.getRawData().isEmpty() ? null : t.getRawData()
+			.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
 		if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
 			for (int i = 0; i < n; i++)
 				v[i] = raw != null ? raw.getFloat(i * 4) : t.getFloatData(i);
 		}
 		else if (t.getDataType() == TensorProto.DataType.DOUBLE_VALUE) {
 			for (int i = 0; i < n; i++)
-				v[i] = (float) (raw != null ? raw.getDouble(i * 8) : t.getDoubleData(i));
+				v[i] = (float) (raw != null ? raw.getDouble(i * 8) : t.getDoubleData(
+					i));
 		}
-		else throw new IllegalArgumentException("tensor '" + t.getName() + "' is not float");
+		else throw new IllegalArgumentException("tensor '" + t.getName() +
+			"' is not float");
 		return v;
 	}
 
 	/** A float32 tensor with raw data. */
-	public static TensorProto floatTensor(String name, float[] values, long... dims) {
-		ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+	public static TensorProto floatTensor(String name, float[] values,
+		long... dims)
+	{
+		ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(
+			ByteOrder.LITTLE_ENDIAN);
 		for (float f : values)
 			b.putFloat(f);
 		b.flip();
 		TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(
-			TensorProto.DataType.FLOAT_VALUE).setRawData(com.google.protobuf.ByteString.copyFrom(b));
+			TensorProto.DataType.FLOAT_VALUE).setRawData(
+				com.google.protobuf.ByteString.copyFrom(b));
 		for (long d : dims)
 			t.addDims(d);
 		return t.build();

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.ArrayList;
@@ -6,44 +7,51 @@ import java.util.List;
 import org.fijigan.core.GanException;
 
 /**
- * Noise2Void's blind spots in one training patch ({@link Degradation.BlindSpot}). With every draw
- * from the given random stream, in this order:
+ * Noise2Void's blind spots in one training patch
+ * ({@link Degradation.BlindSpot}). With every draw from the given random
+ * stream, in this order:
  * <ol>
- * <li>The patch ({@code H x W}) is cut into cells of {@code g x g} pixels from its top-left corner
- * ({@code g = }{@link Degradation.BlindSpot#cell()}; the last row and column of cells may be
- * smaller). For each cell, in row-major order, one pixel {@code (y, x)} is drawn uniformly in the
- * cell ({@code y} first) and hidden, as follows, before the next cell is drawn.</li>
- * <li>Its replacement: the valid offsets {@code (dy, dx)} of the {@code n x n} neighbourhood
- * ({@code |dy|, |dx| <= n / 2}) are listed in row-major order (valid: not {@code (0, 0)}, inside the
- * patch, and not on the pixel's structN2V line); one of them is drawn uniformly, and every channel
- * of {@code (y, x)} takes the value of {@code (y + dy, x + dx)}.</li>
- * <li>With a structN2V line: each other pixel of the line centred on {@code (y, x)}, in order along
- * the axis and inside the patch, takes in every channel the value of a pixel drawn uniformly in the
- * whole patch (row first, then column).</li>
+ * <li>The patch ({@code H x W}) is cut into cells of {@code g x g} pixels from
+ * its top-left corner ({@code g = }{@link Degradation.BlindSpot#cell()}; the
+ * last row and column of cells may be smaller). For each cell, in row-major
+ * order, one pixel {@code (y, x)} is drawn uniformly in the cell ({@code y}
+ * first) and hidden, as follows, before the next cell is drawn.</li>
+ * <li>Its replacement: the valid offsets {@code (dy, dx)} of the {@code n x n}
+ * neighbourhood ({@code |dy|, |dx| <= n / 2}) are listed in row-major order
+ * (valid: not {@code (0, 0)}, inside the patch, and not on the pixel's
+ * structN2V line); one of them is drawn uniformly, and every channel of
+ * {@code (y, x)} takes the value of {@code (y + dy, x + dx)}.</li>
+ * <li>With a structN2V line: each other pixel of the line centred on
+ * {@code (y, x)}, in order along the axis and inside the patch, takes in every
+ * channel the value of a pixel drawn uniformly in the whole patch (row first,
+ * then column).</li>
  * </ol>
- * Replacement values always come from the patch as it was before any pixel was hidden; a later
- * cell's line may cover an earlier cell's hidden pixel, which then takes that line's value (and
- * stays hidden and counted). The loss
- * mask is 1 at the drawn pixels (in every channel) and 0 elsewhere: the line's other pixels are
- * hidden but do not count.
+ * Replacement values always come from the patch as it was before any pixel was
+ * hidden; a later cell's line may cover an earlier cell's hidden pixel, which
+ * then takes that line's value (and stays hidden and counted). The loss mask is
+ * 1 at the drawn pixels (in every channel) and 0 elsewhere: the line's other
+ * pixels are hidden but do not count.
  */
 final class BlindSpotMask {
+
 	private BlindSpotMask() {}
 
 	/**
-	 * Hides pixels of {@code input} in place, reading replacement values from {@code original} (the
-	 * same patch, unchanged).
+	 * Hides pixels of {@code input} in place, reading replacement values from
+	 * {@code original} (the same patch, unchanged).
 	 *
-	 * @return the loss mask: planes of {@code input}'s shape, 1 at the hidden pixels
-	 * @throws GanException when a pixel has no neighbour to take a value from (a patch too small for
-	 *           the neighbourhood and line)
+	 * @return the loss mask: planes of {@code input}'s shape, 1 at the hidden
+	 *         pixels
+	 * @throws GanException when a pixel has no neighbour to take a value from (a
+	 *           patch too small for the neighbourhood and line)
 	 */
 	static Planes hide(Planes original, Planes input, Degradation.BlindSpot spec,
 		RandomValues random)
 	{
-		if (!original.hasShapeOf(input)) throw new IllegalArgumentException("a " + input.shape() +
-			" input for a " + original.shape() + " patch");
-		int h = input.height(), w = input.width(), channels = input.channels(), n = h * w;
+		if (!original.hasShapeOf(input)) throw new IllegalArgumentException("a " +
+			input.shape() + " input for a " + original.shape() + " patch");
+		int h = input.height(), w = input.width(), channels = input.channels(), n =
+			h * w;
 		int g = spec.cell(), r = spec.neighbourhood() / 2;
 		Degradation.BlindSpot.Line line = spec.line();
 		int half = line == null ? 0 : line.length() / 2;
@@ -58,14 +66,15 @@ final class BlindSpotMask {
 				valid.clear();
 				for (int dy = -r; dy <= r; dy++)
 					for (int dx = -r; dx <= r; dx++) {
-						boolean onLine = line != null && (line.horizontal() ? dy == 0 && Math.abs(dx) <= half
-							: dx == 0 && Math.abs(dy) <= half);
-						if ((dy != 0 || dx != 0) && !onLine && y + dy >= 0 && y + dy < h && x + dx >= 0 &&
-							x + dx < w) valid.add(new int[] { dy, dx });
+						boolean onLine = line != null && (line.horizontal() ? dy == 0 &&
+							Math.abs(dx) <= half : dx == 0 && Math.abs(dy) <= half);
+						if ((dy != 0 || dx != 0) && !onLine && y + dy >= 0 && y + dy < h &&
+							x + dx >= 0 && x + dx < w) valid.add(new int[] { dy, dx });
 					}
-				if (valid.isEmpty()) throw new GanException("a " + w + "x" + h + " patch is too small " +
-					"for blind spots with a " + spec.neighbourhood() + "x" + spec.neighbourhood() +
-					" neighbourhood" + (line == null ? "" : " and a line of " + line.length()) +
+				if (valid.isEmpty()) throw new GanException("a " + w + "x" + h +
+					" patch is too small " + "for blind spots with a " + spec
+						.neighbourhood() + "x" + spec.neighbourhood() + " neighbourhood" +
+					(line == null ? "" : " and a line of " + line.length()) +
 					": use a larger --patch");
 				int[] d = valid.get(random.nextInt(valid.size()));
 				int at = y * w + x, source = (y + d[0]) * w + x + d[1];

@@ -1,9 +1,13 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.Objects;
 
 /** Where training images come from. */
-public sealed interface DataSource {
+public sealed
+
+interface DataSource {
+
 	/**
 	 * One set of images: clean images that a {@link Degradation} turns into inputs, or real images
 	 * (with classes from sub-folder names) for a generator.

@@ -14,7 +14,10 @@ import org.fijigan.core.text.Numbers;
  * between the 1st and 99.8th percentile by default (raw values with normalisation {@code none}).
  * Amounts given as a {@link Range} are drawn once per sample.
  */
-public sealed interface Degradation {
+public sealed
+
+interface Degradation {
+
 	/**
 	 * A closed interval of values drawn uniformly (a single value when {@code min == max}).
 	 */
@@ -24,16 +27,15 @@ public sealed interface Degradation {
 				min + ".." + max + " must satisfy 0 <= min <= max");
 		}
 
-		public static Range of(double value) {
-			return new Range(value, value);
-		}
+	public static Range of(double value) {
+		return new Range(value, value);
+	}
 
-		@Override
+	@Override
 		public String toString() {
 			return min == max ? Numbers.rounded(min, 4) : Numbers.rounded(min, 4) + ".." + Numbers
 				.rounded(max, 4);
-		}
-	}
+		}}
 
 	/**
 	 * Super-resolution: an optional Gaussian blur (sigma in high-resolution pixels), then
@@ -41,8 +43,9 @@ public sealed interface Degradation {
 	 * {@code scale x scale} block), then optional Gaussian noise.
 	 */
 	record Downscale(Range blurSigma, Range noiseSigma) implements Degradation {
-		public static final Downscale PLAIN = new Downscale(Range.of(0), Range.of(0));
-	}
+
+	public static final Downscale PLAIN = new Downscale(Range.of(0), Range.of(
+		0));}
 
 	/** Denoising: additive Gaussian noise of a standard deviation drawn per sample. */
 	record GaussianNoise(Range sigma) implements Degradation {}
@@ -68,9 +71,10 @@ public sealed interface Degradation {
 	record FreeFormHoles(double minCoverage, double maxCoverage, boolean variedSizes)
 		implements Degradation
 	{
-		public static final FreeFormHoles DEFAULT = new FreeFormHoles(0.05, 0.40);
 
-		public FreeFormHoles {
+	public static final FreeFormHoles DEFAULT = new FreeFormHoles(0.05, 0.40);
+
+	public FreeFormHoles {
 			if (!(minCoverage > 0 && minCoverage <= maxCoverage && maxCoverage < 1))
 				throw new GanException("hole coverage must satisfy 0 < min <= max < 1, got " +
 					minCoverage + ", " + maxCoverage);
@@ -79,8 +83,7 @@ public sealed interface Degradation {
 		/** Classic holes: strokes and boxes in proportion to the sample's side. */
 		public FreeFormHoles(double minCoverage, double maxCoverage) {
 			this(minCoverage, maxCoverage, false);
-		}
-	}
+		}}
 
 	/**
 	 * Denoising with several noise models (each {@link GaussianNoise} or
@@ -113,12 +116,15 @@ public sealed interface Degradation {
 	 *          or null
 	 */
 	record BlindSpot(double fraction, int neighbourhood, Line line) implements Degradation {
-		/** One pixel in every 8x8 cell (N2V's implementations mask 0.2-2% of a patch). */
-		public static final double DEFAULT_FRACTION = 0.016;
-		/** A replacement comes from the 5x5 neighbourhood, as in Noise2Void. */
-		public static final int DEFAULT_NEIGHBOURHOOD = 5;
 
-		/**
+	/**
+	 * One pixel in every 8x8 cell (N2V's implementations mask 0.2-2% of a patch).
+	 */
+	public static final double DEFAULT_FRACTION = 0.016;
+	/** A replacement comes from the 5x5 neighbourhood, as in Noise2Void. */
+	public static final int DEFAULT_NEIGHBOURHOOD = 5;
+
+	/**
 		 * A line of {@code length} pixels (odd, at least 3) centred on each hidden pixel, along the
 		 * rows ({@code horizontal}) or the columns, whose other pixels are hidden too, so that noise
 		 * correlated along that axis cannot give the hidden pixel away.
@@ -129,78 +135,85 @@ public sealed interface Degradation {
 					"number of pixels, at least 3, not " + length);
 			}
 
-			/**
-			 * {@code horizontal:LEN} or {@code vertical:LEN}; null for {@code none}, null or blank.
-			 */
-			public static Line parse(String text) {
-				if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("none")) return null;
-				String[] f = text.trim().toLowerCase(Locale.ROOT).split(":", 2);
-				if (f.length == 2 && (f[0].equals("horizontal") || f[0].equals("vertical"))) try {
-					return new Line(f[0].equals("horizontal"), Integer.parseInt(f[1].trim()));
-				}
-				catch (NumberFormatException e) {
-					// reported below
-				}
-				throw new GanException("structN2V mask '" + text + "': write horizontal:LEN or " +
-					"vertical:LEN with LEN an odd number of pixels, e.g. horizontal:5");
+	/**
+	 * {@code horizontal:LEN} or {@code vertical:LEN}; null for {@code none}, null
+	 * or blank.
+	 */
+	public static Line parse(String text) {
+		if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("none"))
+			return null;
+		String[] f = text.trim().toLowerCase(Locale.ROOT).split(":", 2);
+		if (f.length == 2 && (f[0].equals("horizontal") || f[0].equals("vertical")))
+			try
+			{
+				return new Line(f[0].equals("horizontal"), Integer.parseInt(f[1]
+					.trim()));
 			}
-
-			@Override
-			public String toString() {
-				return (horizontal ? "horizontal:" : "vertical:") + length;
+			catch (NumberFormatException e) {
+				// reported below
 			}
-		}
-
-		public BlindSpot {
-			if (!(fraction > 0 && fraction <= 0.25)) throw new GanException("the share of hidden pixels " +
-				"is above 0 and at most 0.25 (one in every 2x2 cell), not " + fraction);
-			if (neighbourhood < 3 || neighbourhood % 2 == 0) throw new GanException("the neighbourhood " +
-				"a hidden pixel's replacement comes from is an odd number of pixels, at least 3, not " +
-				neighbourhood);
-		}
-
-		/** The defaults: {@value #DEFAULT_FRACTION} of the pixels, 5x5 neighbourhood, no line. */
-		public static BlindSpot defaults() {
-			return new BlindSpot(DEFAULT_FRACTION, DEFAULT_NEIGHBOURHOOD, null);
-		}
-
-		/** The side of the cells of which one pixel each is hidden. */
-		public int cell() {
-			return Math.max(1, (int) Math.round(1 / Math.sqrt(fraction)));
-		}
+		throw new GanException("structN2V mask '" + text +
+			"': write horizontal:LEN or " +
+			"vertical:LEN with LEN an odd number of pixels, e.g. horizontal:5");
 	}
 
+	@Override
+			public String toString() {
+				return (horizontal ? "horizontal:" : "vertical:") + length;
+			}}
+
+	public BlindSpot{if(!(fraction>0&&fraction<=0.25))throw new GanException("the share of hidden pixels "+"is above 0 and at most 0.25 (one in every 2x2 cell), not "+fraction);if(neighbourhood<3||neighbourhood%2==0)throw new GanException("the neighbourhood "+"a hidden pixel's replacement comes from is an odd number of pixels, at least 3, not "+neighbourhood);}
+
 	/**
-	 * Reads one degradation from text: {@code downscale[:blur=A..B][,noise=A..B]},
-	 * {@code gaussian:A..B}, {@code poisson-gaussian:photons=A..B[,read=A..B]} or
-	 * {@code holes:A..B} or {@code varied-holes:A..B} (coverage fractions); a single value {@code A} stands for {@code A..A}.
-	 * Several noise models given together ({@link #parseAll}) make a {@link NoiseMix}.
+	 * The defaults: {@value #DEFAULT_FRACTION} of the pixels, 5x5 neighbourhood,
+	 * no line.
+	 */
+	public static BlindSpot defaults() {
+		return new BlindSpot(DEFAULT_FRACTION, DEFAULT_NEIGHBOURHOOD, null);
+	}
+
+	/** The side of the cells of which one pixel each is hidden. */
+		public int cell() {
+			return Math.max(1, (int) Math.round(1 / Math.sqrt(fraction)));
+		}}
+
+	/**
+	 * Reads one degradation from text:
+	 * {@code downscale[:blur=A..B][,noise=A..B]}, {@code gaussian:A..B},
+	 * {@code poisson-gaussian:photons=A..B[,read=A..B]} or {@code holes:A..B} or
+	 * {@code varied-holes:A..B} (coverage fractions); a single value {@code A}
+	 * stands for {@code A..A}. Several noise models given together
+	 * ({@link #parseAll}) make a {@link NoiseMix}.
 	 */
 	static Degradation parse(String text) {
 		String t = text.trim().toLowerCase(Locale.ROOT);
 		int colon = t.indexOf(':');
-		String kind = colon < 0 ? t : t.substring(0, colon), args = colon < 0 ? "" : t.substring(colon + 1);
+		String kind = colon < 0 ? t : t.substring(0, colon), args = colon < 0 ? ""
+			: t.substring(colon + 1);
 		java.util.Map<String, Range> named = new java.util.HashMap<>();
 		Range plain = null;
 		for (String part : args.isEmpty() ? new String[0] : args.split(",")) {
 			int eq = part.indexOf('=');
 			if (eq < 0) plain = range(part, text);
-			else named.put(part.substring(0, eq).trim(), range(part.substring(eq + 1), text));
+			else named.put(part.substring(0, eq).trim(), range(part.substring(eq + 1),
+				text));
 		}
 		switch (kind) {
 			case "downscale":
-				return new Downscale(named.getOrDefault("blur", Range.of(0)), named.getOrDefault("noise", Range
-					.of(0)));
+				return new Downscale(named.getOrDefault("blur", Range.of(0)), named
+					.getOrDefault("noise", Range.of(0)));
 			case "gaussian":
-				if (plain == null) throw new GanException("'" + text + "': give the noise sigma, e.g. gaussian:0.02..0.2");
+				if (plain == null) throw new GanException("'" + text +
+					"': give the noise sigma, e.g. gaussian:0.02..0.2");
 				return new GaussianNoise(plain);
 			case "poisson-gaussian":
 				if (!named.containsKey("photons")) throw new GanException("'" + text +
 					"': give the photon counts, e.g. poisson-gaussian:photons=5..200,read=0..0.02");
-				return new PoissonGaussianNoise(named.get("photons"), named.getOrDefault("read", Range.of(0)));
+				return new PoissonGaussianNoise(named.get("photons"), named
+					.getOrDefault("read", Range.of(0)));
 			case "holes", "varied-holes":
-				Range r = plain != null ? plain : new Range(FreeFormHoles.DEFAULT.minCoverage(),
-					FreeFormHoles.DEFAULT.maxCoverage());
+				Range r = plain != null ? plain : new Range(FreeFormHoles.DEFAULT
+					.minCoverage(), FreeFormHoles.DEFAULT.maxCoverage());
 				return new FreeFormHoles(r.min(), r.max(), kind.equals("varied-holes"));
 			default:
 				throw new GanException("unknown degradation '" + text +
@@ -218,13 +231,14 @@ public sealed interface Degradation {
 		String[] ends = text.trim().split("\\.\\.", -1);
 		try {
 			if (ends.length == 1) return Range.of(Double.parseDouble(ends[0].trim()));
-			if (ends.length == 2) return new Range(Double.parseDouble(ends[0].trim()), Double.parseDouble(
-				ends[1].trim()));
+			if (ends.length == 2) return new Range(Double.parseDouble(ends[0].trim()),
+				Double.parseDouble(ends[1].trim()));
 		}
 		catch (NumberFormatException e) {
 			// reported below
 		}
-		throw new GanException("'" + whole + "': '" + text + "' is not a number or a range A..B");
+		throw new GanException("'" + whole + "': '" + text +
+			"' is not a number or a range A..B");
 	}
 
 	/** The default for self-supervised training of a model of task {@code task}, or null if none. */
@@ -239,20 +253,25 @@ public sealed interface Degradation {
 
 	/** One line for logs and provenance. */
 	default String describe() {
-		if (this instanceof Downscale d) return "area downscale" + (d.blurSigma().max() > 0
-			? ", blur sigma " + d.blurSigma() : "") + (d.noiseSigma().max() > 0 ? ", noise sigma " + d
-				.noiseSigma() : "");
-		if (this instanceof GaussianNoise g) return "Gaussian noise sigma " + g.sigma();
-		if (this instanceof NoiseMix m) return m.models().stream().map(Degradation::describe).collect(
-			java.util.stream.Collectors.joining(" or "));
-		if (this instanceof PoissonGaussianNoise p) return "Poisson noise at " + p.photons() +
-			" photons, Gaussian read noise sigma " + p.readSigma();
-		if (this instanceof BlindSpot b) return "Noise2Void blind spots: one pixel in every " + b
-			.cell() + "x" + b.cell() + ", replaced from its " + b.neighbourhood() + "x" + b
-				.neighbourhood() + " neighbourhood" + (b.line() == null ? "" : ", structN2V line " + b
-					.line()) + "; loss at those pixels only, against the noisy image";
+		if (this instanceof Downscale d) return "area downscale" + (d.blurSigma()
+			.max() > 0 ? ", blur sigma " + d.blurSigma() : "") + (d.noiseSigma()
+				.max() > 0 ? ", noise sigma " + d.noiseSigma() : "");
+		if (this instanceof GaussianNoise g) return "Gaussian noise sigma " + g
+			.sigma();
+		if (this instanceof NoiseMix m) return m.models().stream().map(
+			Degradation::describe).collect(java.util.stream.Collectors.joining(
+				" or "));
+		if (this instanceof PoissonGaussianNoise p) return "Poisson noise at " + p
+			.photons() + " photons, Gaussian read noise sigma " + p.readSigma();
+		if (this instanceof BlindSpot b)
+			return "Noise2Void blind spots: one pixel in every " + b.cell() + "x" + b
+				.cell() + ", replaced from its " + b.neighbourhood() + "x" + b
+					.neighbourhood() + " neighbourhood" + (b.line() == null ? ""
+						: ", structN2V line " + b.line()) +
+				"; loss at those pixels only, against the noisy image";
 		FreeFormHoles f = (FreeFormHoles) this;
-		return "free-form holes" + (f.variedSizes() ? " of varied size" : "") + " covering " + Numbers.rounded(100 * f.minCoverage(), 4) + "-" +
-			Numbers.rounded(100 * f.maxCoverage(), 4) + "%";
+		return "free-form holes" + (f.variedSizes() ? " of varied size" : "") +
+			" covering " + Numbers.rounded(100 * f.minCoverage(), 4) + "-" + Numbers
+				.rounded(100 * f.maxCoverage(), 4) + "%";
 	}
 }

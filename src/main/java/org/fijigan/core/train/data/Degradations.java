@@ -1,20 +1,24 @@
+
 package org.fijigan.core.train.data;
 
 /**
- * The image operations behind each {@link Degradation}, on planes of normalised values. Each
- * returns new planes or changes its argument in place, as documented.
+ * The image operations behind each {@link Degradation}, on planes of normalised
+ * values. Each returns new planes or changes its argument in place, as
+ * documented.
  */
 final class Degradations {
+
 	private Degradations() {}
 
 	/**
 	 * Area averaging: output pixel (y, x) is the mean of input pixels
-	 * {@code [y*s, y*s+s) x [x*s, x*s+s)}. Rows and columns past the last whole block are dropped.
+	 * {@code [y*s, y*s+s) x [x*s, x*s+s)}. Rows and columns past the last whole
+	 * block are dropped.
 	 */
 	static Planes areaDownscale(Planes in, int s) {
 		int oh = in.height() / s, ow = in.width() / s, w = in.width();
-		if (oh < 1 || ow < 1) throw new IllegalArgumentException("a " + in.height() + "x" + in
-			.width() + " patch is smaller than the scale " + s);
+		if (oh < 1 || ow < 1) throw new IllegalArgumentException("a " + in
+			.height() + "x" + in.width() + " patch is smaller than the scale " + s);
 		Planes out = Planes.zeros(in.channels(), oh, ow);
 		float[] src = in.values(), dst = out.values();
 		double inv = 1.0 / ((double) s * s);
@@ -35,9 +39,9 @@ final class Degradations {
 	}
 
 	/**
-	 * Separable Gaussian blur in place, truncated at 4 sigma, borders mirrored with the edge pixel
-	 * repeated ({@code d c b a | a b c d}, scipy.ndimage's {@code reflect}). Does nothing for
-	 * {@code sigma <= 0}.
+	 * Separable Gaussian blur in place, truncated at 4 sigma, borders mirrored
+	 * with the edge pixel repeated ({@code d c b a | a b c d}, scipy.ndimage's
+	 * {@code reflect}). Does nothing for {@code sigma <= 0}.
 	 */
 	static void gaussianBlur(Planes p, double sigma) {
 		if (!(sigma > 0)) return;
@@ -70,7 +74,10 @@ final class Degradations {
 		}
 	}
 
-	/** Normalised weights {@code exp(-i^2 / (2 sigma^2))} for {@code i = -radius..radius}. */
+	/**
+	 * Normalised weights {@code exp(-i^2 / (2 sigma^2))} for
+	 * {@code i = -radius..radius}.
+	 */
 	static double[] gaussianKernel(double sigma, int radius) {
 		double[] k = new double[2 * radius + 1];
 		double sum = 0;
@@ -98,11 +105,12 @@ final class Degradations {
 	}
 
 	/**
-	 * Replaces each value {@code x} by {@code Poisson(max(x, 0) * photons) / photons} plus
-	 * {@code readSigma} times standard normal noise, in place.
+	 * Replaces each value {@code x} by
+	 * {@code Poisson(max(x, 0) * photons) / photons} plus {@code readSigma} times
+	 * standard normal noise, in place.
 	 */
-	static void addPoissonGaussianNoise(Planes p, double photons, double readSigma,
-		RandomValues random)
+	static void addPoissonGaussianNoise(Planes p, double photons,
+		double readSigma, RandomValues random)
 	{
 		float[] v = p.values();
 		for (int i = 0; i < v.length; i++) {

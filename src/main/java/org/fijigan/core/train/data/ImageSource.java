@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.ArrayList;
@@ -11,21 +12,25 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
 
 /**
- * Named images to train on: a folder (the command line's implementation walks it recursively and
- * names each file by its path relative to the folder, with {@code /} separators), or images already
- * open in Fiji. Names are unique; a name's first folder ({@code cats/a.png -> cats}) is its class
- * when a generator is trained with class labels.
+ * Named images to train on: a folder (the command line's implementation walks
+ * it recursively and names each file by its path relative to the folder, with
+ * {@code /} separators), or images already open in Fiji. Names are unique; a
+ * name's first folder ({@code cats/a.png -> cats}) is its class when a
+ * generator is trained with class labels.
  * <p>
- * {@link TrainingData} opens every image once, when it is created, and then only reads it.
+ * {@link TrainingData} opens every image once, when it is created, and then
+ * only reads it.
  */
 public interface ImageSource {
+
 	/** The image names, in a stable order. */
 	List<String> names();
 
 	/**
 	 * Opens one image. The returned image is only read.
 	 *
-	 * @throws GanException when the image cannot be opened, with a message naming it
+	 * @throws GanException when the image cannot be opened, with a message naming
+	 *           it
 	 */
 	RasterImage open(String name);
 
@@ -35,8 +40,8 @@ public interface ImageSource {
 	}
 
 	/**
-	 * Images already in memory (e.g. the images open in Fiji), named by their titles; a repeated
-	 * title gets {@code " (2)"}, {@code " (3)"}, ... appended.
+	 * Images already in memory (e.g. the images open in Fiji), named by their
+	 * titles; a repeated title gets {@code " (2)"}, {@code " (3)"}, ... appended.
 	 */
 	static ImageSource of(List<RasterImage> images) {
 		Map<String, RasterImage> byName = new LinkedHashMap<>();
@@ -52,6 +57,7 @@ public interface ImageSource {
 		}
 		List<String> names = List.copyOf(new ArrayList<>(byName.keySet()));
 		return new ImageSource() {
+
 			@Override
 			public List<String> names() {
 				return names;
@@ -60,13 +66,15 @@ public interface ImageSource {
 			@Override
 			public RasterImage open(String name) {
 				RasterImage image = byName.get(name);
-				if (image == null) throw new GanException("no open image named '" + name + "'");
+				if (image == null) throw new GanException("no open image named '" +
+					name + "'");
 				return image;
 			}
 
 			@Override
 			public String describe() {
-				return names.size() == 1 ? "1 open image" : names.size() + " open images";
+				return names.size() == 1 ? "1 open image" : names.size() +
+					" open images";
 			}
 		};
 	}

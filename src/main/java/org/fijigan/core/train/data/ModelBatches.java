@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.ArrayList;
@@ -13,23 +14,29 @@ import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TensorLayout;
 
 /**
- * {@link TrainingData} as the training loop consumes it: each batch as tensors named after the
- * model's inputs (image, separate mask input, latent, class label) in the model's own layouts, and
- * the target in the output's layout. Immutable and thread-safe.
+ * {@link TrainingData} as the training loop consumes it: each batch as tensors
+ * named after the model's inputs (image, separate mask input, latent, class
+ * label) in the model's own layouts, and the target in the output's layout.
+ * Immutable and thread-safe.
  */
 public final class ModelBatches implements BatchSource {
+
 	private final ModelDescriptor model;
 	private final TrainingData data;
 	private final int batchSize;
 
 	/**
-	 * @throws GanException when the model takes fewer images per run than {@code batchSize}
+	 * @throws GanException when the model takes fewer images per run than
+	 *           {@code batchSize}
 	 */
 	public ModelBatches(ModelDescriptor model, TrainingData data, int batchSize) {
-		if (batchSize < 1) throw new GanException("the batch size must be at least 1");
-		int max = model.kind() instanceof ModelKind.Generator ? Integer.MAX_VALUE : model.image().maxBatch();
-		if (batchSize > max) throw new GanException("model '" + model.name() + "' takes at most " +
-			max + " image" + (max == 1 ? "" : "s") + " per run: use --batch " + max);
+		if (batchSize < 1) throw new GanException(
+			"the batch size must be at least 1");
+		int max = model.kind() instanceof ModelKind.Generator ? Integer.MAX_VALUE
+			: model.image().maxBatch();
+		if (batchSize > max) throw new GanException("model '" + model.name() +
+			"' takes at most " + max + " image" + (max == 1 ? "" : "s") +
+			" per run: use --batch " + max);
 		this.model = model;
 		this.data = data;
 		this.batchSize = batchSize;
@@ -45,10 +52,11 @@ public final class ModelBatches implements BatchSource {
 	public List<Batch> validation() {
 		List<TrainingSample> samples = data.validationSamples();
 		List<Batch> batches = new ArrayList<>();
-		long[] latentShape = model.kind() instanceof ModelKind.Generator k ? k.spec().latentShape() : null;
+		long[] latentShape = model.kind() instanceof ModelKind.Generator k ? k
+			.spec().latentShape() : null;
 		for (int from = 0; from < samples.size(); from += batchSize)
-			batches.add(toBatch(TrainingBatch.of(samples.subList(from, Math.min(samples.size(), from +
-				batchSize)), latentShape)));
+			batches.add(toBatch(TrainingBatch.of(samples.subList(from, Math.min(
+				samples.size(), from + batchSize)), latentShape)));
 		return List.copyOf(batches);
 	}
 
@@ -72,32 +80,42 @@ public final class ModelBatches implements BatchSource {
 			GeneratorSpec g = k.spec();
 			inputs.put(g.latentInput(), Tensor.of(b.input(), b.inputShape()));
 			if (g.isConditional()) {
-				if (b.labels() == null) throw new GanException("the generator takes a class label but " +
-					"the training images have none");
+				if (b.labels() == null) throw new GanException(
+					"the generator takes a class label but " +
+						"the training images have none");
 				inputs.put(g.classInput(), Tensor.ofLongs(b.labels(), b.size()));
 			}
 		}
 		else {
 			TensorLayout layout = model.image().layout();
-			inputs.put(model.image().name(), inLayout(b.input(), b.inputShape(), layout));
-			if (b.mask() != null && model.kind() instanceof ModelKind.Inpainting k && !k.mask().isExtraChannel())
-				inputs.put(k.mask().inputName(), inLayout(b.mask(), b.maskShape(), layout));
+			inputs.put(model.image().name(), inLayout(b.input(), b.inputShape(),
+				layout));
+			if (b.mask() != null && model.kind() instanceof ModelKind.Inpainting k &&
+				!k.mask().isExtraChannel()) inputs.put(k.mask().inputName(), inLayout(b
+					.mask(), b.maskShape(), layout));
 		}
-		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model.outputLayout()), b
-			.lossMask() == null ? null : inLayout(b.lossMask(), b.targetShape(), model.outputLayout()));
+		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model
+			.outputLayout()), b.lossMask() == null ? null : inLayout(b.lossMask(), b
+				.targetShape(), model.outputLayout()));
 	}
 
-	/** NCHW values as a tensor of {@code layout} (axes reordered; absent axes must have size 1). */
+	/**
+	 * NCHW values as a tensor of {@code layout} (axes reordered; absent axes must
+	 * have size 1).
+	 */
 	static Tensor inLayout(float[] nchw, long[] shape, TensorLayout layout) {
-		int n = (int) shape[0], c = (int) shape[1], h = (int) shape[2], w = (int) shape[3];
-		if (layout.batchAxis() < 0 && n != 1) throw new GanException("the model has no batch axis " +
-			"(layout " + layout + "): use --batch 1");
-		if (layout.channelAxis() < 0 && c != 1) throw new GanException("the model has no channel " +
-			"axis (layout " + layout + ") but the data has " + c + " channels");
+		int n = (int) shape[0], c = (int) shape[1], h = (int) shape[2], w =
+			(int) shape[3];
+		if (layout.batchAxis() < 0 && n != 1) throw new GanException(
+			"the model has no batch axis " + "(layout " + layout +
+				"): use --batch 1");
+		if (layout.channelAxis() < 0 && c != 1) throw new GanException(
+			"the model has no channel " + "axis (layout " + layout +
+				") but the data has " + c + " channels");
 		long[] out = layout.shape(n, c, h, w);
-		if (layout.axes().equals("bcyx") || layout.axes().equals("cyx") && n == 1 || layout.axes()
-			.equals("yx") && n == 1 && c == 1 || layout.axes().equals("byx") && c == 1) return Tensor.of(
-				nchw, out);
+		if (layout.axes().equals("bcyx") || layout.axes().equals("cyx") && n == 1 ||
+			layout.axes().equals("yx") && n == 1 && c == 1 || layout.axes().equals(
+				"byx") && c == 1) return Tensor.of(nchw, out);
 		long[] strides = new long[out.length];
 		long s = 1;
 		for (int i = out.length - 1; i >= 0; i--) {

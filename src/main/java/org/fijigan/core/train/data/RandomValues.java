@@ -1,14 +1,17 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.SplittableRandom;
 
 /**
- * Normal and Poisson variates from one {@link SplittableRandom}, written out here (with
- * {@link StrictMath}) rather than taken from the JDK, so the same seed gives the same values on
- * every JVM version and platform: a resumed run must see the batches the interrupted one would
- * have. Not thread-safe; one instance per stream.
+ * Normal and Poisson variates from one {@link SplittableRandom}, written out
+ * here (with {@link StrictMath}) rather than taken from the JDK, so the same
+ * seed gives the same values on every JVM version and platform: a resumed run
+ * must see the batches the interrupted one would have. Not thread-safe; one
+ * instance per stream.
  */
 final class RandomValues {
+
 	private final SplittableRandom random;
 	private double spare;
 	private boolean hasSpare;
@@ -36,8 +39,8 @@ final class RandomValues {
 	double logUniform(Degradation.Range r) {
 		double u = random.nextDouble();
 		if (r.min() == r.max()) return r.min();
-		return StrictMath.exp(StrictMath.log(r.min()) + u * (StrictMath.log(r.max()) - StrictMath.log(
-			r.min())));
+		return StrictMath.exp(StrictMath.log(r.min()) + u * (StrictMath.log(r
+			.max()) - StrictMath.log(r.min())));
 	}
 
 	int nextInt(int bound) {
@@ -60,8 +63,9 @@ final class RandomValues {
 	}
 
 	/**
-	 * A Poisson variate of mean {@code lambda >= 0}: multiplication of uniforms (Knuth) below 10,
-	 * else Hörmann's transformed rejection with squeeze (PTRS, 1993), as NumPy does.
+	 * A Poisson variate of mean {@code lambda >= 0}: multiplication of uniforms
+	 * (Knuth) below 10, else Hörmann's transformed rejection with squeeze (PTRS,
+	 * 1993), as NumPy does.
 	 */
 	long poisson(double lambda) {
 		if (!(lambda > 0)) return 0;
@@ -86,12 +90,15 @@ final class RandomValues {
 			long k = (long) Math.floor((2 * a / us + b) * u + lambda + 0.43);
 			if (us >= 0.07 && v <= vr) return k;
 			if (k < 0 || (us < 0.013 && v > us)) continue;
-			if (StrictMath.log(v) + StrictMath.log(invAlpha) - StrictMath.log(a / (us * us) + b) <=
-				-lambda + k * loglam - logFactorial(k)) return k;
+			if (StrictMath.log(v) + StrictMath.log(invAlpha) - StrictMath.log(a /
+				(us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
 		}
 	}
 
-	/** {@code log(k!)}: exact sum below 10, Stirling's series above (error below 1e-12). */
+	/**
+	 * {@code log(k!)}: exact sum below 10, Stirling's series above (error below
+	 * 1e-12).
+	 */
 	static double logFactorial(long k) {
 		if (k < 10) {
 			double s = 0;
@@ -100,7 +107,9 @@ final class RandomValues {
 			return s;
 		}
 		double x = k + 1.0, x2 = 1 / (x * x);
-		double series = (((-1.0 / 1680 * x2 + 1.0 / 1260) * x2 - 1.0 / 360) * x2 + 1.0 / 12) / x;
-		return (x - 0.5) * StrictMath.log(x) - x + 0.5 * StrictMath.log(2 * Math.PI) + series;
+		double series = (((-1.0 / 1680 * x2 + 1.0 / 1260) * x2 - 1.0 / 360) * x2 +
+			1.0 / 12) / x;
+		return (x - 0.5) * StrictMath.log(x) - x + 0.5 * StrictMath.log(2 *
+			Math.PI) + series;
 	}
 }

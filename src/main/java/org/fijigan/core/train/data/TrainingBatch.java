@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.List;
@@ -5,11 +6,13 @@ import java.util.List;
 import org.fijigan.core.GanException;
 
 /**
- * Samples stacked along a leading batch axis, as flat arrays for tensors: images in NCHW order,
- * labels as {@code long} for an integer class input. The arrays are created for this batch and
- * belong to the caller (they may be modified or handed to a tensor without copying).
+ * Samples stacked along a leading batch axis, as flat arrays for tensors:
+ * images in NCHW order, labels as {@code long} for an integer class input. The
+ * arrays are created for this batch and belong to the caller (they may be
+ * modified or handed to a tensor without copying).
  */
 public final class TrainingBatch {
+
 	private final List<TrainingSample> samples;
 	private final float[] input;
 	private final long[] inputShape;
@@ -20,9 +23,9 @@ public final class TrainingBatch {
 	private final long[] labels;
 	private final float[] lossMask;
 
-	private TrainingBatch(List<TrainingSample> samples, float[] input, long[] inputShape,
-		float[] mask, long[] maskShape, float[] target, long[] targetShape, long[] labels,
-		float[] lossMask)
+	private TrainingBatch(List<TrainingSample> samples, float[] input,
+		long[] inputShape, float[] mask, long[] maskShape, float[] target,
+		long[] targetShape, long[] labels, float[] lossMask)
 	{
 		this.samples = samples;
 		this.input = input;
@@ -38,12 +41,16 @@ public final class TrainingBatch {
 	/**
 	 * Stacks samples that share their shapes.
 	 *
-	 * @param latentShape for generator samples, the latent input's shape with -1 (or any value) for
-	 *          the batch axis, e.g. {@code [-1, 128]} or {@code [-1, 100, 1, 1]}; ignored otherwise
+	 * @param latentShape for generator samples, the latent input's shape with -1
+	 *          (or any value) for the batch axis, e.g. {@code [-1, 128]} or
+	 *          {@code [-1, 100, 1, 1]}; ignored otherwise
 	 * @throws GanException when the samples differ in shape
 	 */
-	public static TrainingBatch of(List<TrainingSample> samples, long[] latentShape) {
-		if (samples.isEmpty()) throw new IllegalArgumentException("a batch needs at least one sample");
+	public static TrainingBatch of(List<TrainingSample> samples,
+		long[] latentShape)
+	{
+		if (samples.isEmpty()) throw new IllegalArgumentException(
+			"a batch needs at least one sample");
 		List<TrainingSample> list = List.copyOf(samples);
 		int n = list.size();
 		TrainingSample first = list.get(0);
@@ -63,7 +70,8 @@ public final class TrainingBatch {
 				System.arraycopy(z, 0, latent, i * dim, dim);
 			}
 			input = latent;
-			inputShape = latentShape == null ? new long[] { n, dim } : latentShape.clone();
+			inputShape = latentShape == null ? new long[] { n, dim } : latentShape
+				.clone();
 			inputShape[0] = n;
 		}
 		if (first.mask() != null) {
@@ -77,10 +85,10 @@ public final class TrainingBatch {
 			for (int i = 0; i < n; i++)
 				labels[i] = list.get(i).label();
 		}
-		float[] lossMask = first.lossMask() == null ? null : stack(list, TrainingSample::lossMask,
-			"loss mask");
-		return new TrainingBatch(list, input, inputShape, mask, maskShape, target, targetShape,
-			labels, lossMask);
+		float[] lossMask = first.lossMask() == null ? null : stack(list,
+			TrainingSample::lossMask, "loss mask");
+		return new TrainingBatch(list, input, inputShape, mask, maskShape, target,
+			targetShape, labels, lossMask);
 	}
 
 	/** Stacks samples that are not from a generator. */
@@ -96,9 +104,10 @@ public final class TrainingBatch {
 		float[] out = new float[list.size() * size];
 		for (int i = 0; i < list.size(); i++) {
 			Planes p = part.apply(list.get(i));
-			if (p == null || !p.hasShapeOf(first)) throw new GanException("the " + what + " of '" + list
-				.get(i).name() + "' is " + (p == null ? "missing" : p.shape()) + " but the " + what +
-				" of '" + list.get(0).name() + "' is " + first.shape() +
+			if (p == null || !p.hasShapeOf(first)) throw new GanException("the " +
+				what + " of '" + list.get(i).name() + "' is " + (p == null ? "missing"
+					: p.shape()) + " but the " + what + " of '" + list.get(0).name() +
+				"' is " + first.shape() +
 				": samples of one batch must share their size");
 			System.arraycopy(p.values(), 0, out, i * size, size);
 		}
@@ -119,17 +128,26 @@ public final class TrainingBatch {
 		return samples;
 	}
 
-	/** The model's image input in NCHW order, or the latent vectors of a generator. */
+	/**
+	 * The model's image input in NCHW order, or the latent vectors of a
+	 * generator.
+	 */
 	public float[] input() {
 		return input;
 	}
 
-	/** NCHW for images; the latent input's shape with the batch size for a generator. */
+	/**
+	 * NCHW for images; the latent input's shape with the batch size for a
+	 * generator.
+	 */
 	public long[] inputShape() {
 		return inputShape.clone();
 	}
 
-	/** Inpainting masks, {@code N x 1 x H x W} in the model's mask convention; null otherwise. */
+	/**
+	 * Inpainting masks, {@code N x 1 x H x W} in the model's mask convention;
+	 * null otherwise.
+	 */
 	public float[] mask() {
 		return mask;
 	}
@@ -149,8 +167,8 @@ public final class TrainingBatch {
 	}
 
 	/**
-	 * Where the loss counts, in the target's NCHW shape (1 counts, 0 does not); null when it counts
-	 * everywhere.
+	 * Where the loss counts, in the target's NCHW shape (1 counts, 0 does not);
+	 * null when it counts everywhere.
 	 */
 	public float[] lossMask() {
 		return lossMask;

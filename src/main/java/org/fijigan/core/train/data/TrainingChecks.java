@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.ArrayList;
@@ -12,67 +13,84 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 
 /**
- * The checks {@link TrainingData} makes before any training: every image against the model and the
- * options, each failure one message naming the image and the fix.
+ * The checks {@link TrainingData} makes before any training: every image
+ * against the model and the options, each failure one message naming the image
+ * and the fix.
  */
 final class TrainingChecks {
+
 	private TrainingChecks() {}
 
 	/**
-	 * The model's scale as a whole number: 1 for a generator; at least 2 for learning
-	 * super-resolution from downscaled images, 1 for any other degradation.
+	 * The model's scale as a whole number: 1 for a generator; at least 2 for
+	 * learning super-resolution from downscaled images, 1 for any other
+	 * degradation.
 	 */
-	static int integerScale(ModelDescriptor model, TrainingMode mode, Degradation degradation) {
+	static int integerScale(ModelDescriptor model, TrainingMode mode,
+		Degradation degradation)
+	{
 		if (mode == TrainingMode.GENERATION) return 1;
 		double s = model.scale();
 		long rounded = Math.round(s);
-		if (Math.abs(s - rounded) > 1e-6 || rounded < 1) throw new GanException("model '" + model
-			.name() + "' scales by " + s + ": fine-tuning needs a whole-number scale");
+		if (Math.abs(s - rounded) > 1e-6 || rounded < 1) throw new GanException(
+			"model '" + model.name() + "' scales by " + s +
+				": fine-tuning needs a whole-number scale");
 		int scale = (int) rounded;
 		if (mode == TrainingMode.SELF_SUPERVISED) {
-			if (degradation instanceof Degradation.BlindSpot && scale != 1) throw new GanException(
-				"model '" + model.name() + "' scales by " + scale + ": Noise2Void trains a model whose " +
+			if (degradation instanceof Degradation.BlindSpot && scale != 1)
+				throw new GanException("model '" + model.name() + "' scales by " +
+					scale + ": Noise2Void trains a model whose " +
 					"output has its input's size");
 			boolean down = degradation instanceof Degradation.Downscale;
-			if (down && scale == 1) throw new GanException("model '" + model.name() + "' does not " +
+			if (down && scale == 1) throw new GanException("model '" + model.name() +
+				"' does not " +
 				"upscale (scale 1), so it cannot learn super-resolution from downscaled images");
-			if (!down && scale != 1) throw new GanException("model '" + model.name() + "' upscales by " +
-				scale + ": train it on downscaled images (super-resolution) or on pairs");
+			if (!down && scale != 1) throw new GanException("model '" + model.name() +
+				"' upscales by " + scale +
+				": train it on downscaled images (super-resolution) or on pairs");
 		}
 		return scale;
 	}
 
-	/** Checks that every image has the channels the model takes and gives, and the same as the others. */
-	static void checkChannels(ModelDescriptor model, TrainingMode mode, List<OpenedImage> targets,
-		List<OpenedImage> inputs)
+	/**
+	 * Checks that every image has the channels the model takes and gives, and the
+	 * same as the others.
+	 */
+	static void checkChannels(ModelDescriptor model, TrainingMode mode,
+		List<OpenedImage> targets, List<OpenedImage> inputs)
 	{
-		int wantIn = model.kind() instanceof ModelKind.Generator ? 0 : model.image().channels();
+		int wantIn = model.kind() instanceof ModelKind.Generator ? 0 : model.image()
+			.channels();
 		int wantOut = model.outputChannels();
 		for (int i = 0; i < targets.size(); i++) {
 			OpenedImage t = targets.get(i);
 			int ct = t.image().logicalChannels();
 			OpenedImage first = targets.get(0);
-			if (ct != first.image().logicalChannels()) throw new GanException("'" + t.name() + "' has " +
-				channels(ct) + " but '" + first.name() + "' has " + channels(first.image()
-					.logicalChannels()) + ": all training images need the same channels");
-			if (mode == TrainingMode.SELF_SUPERVISED && wantIn > 0 && ct != wantIn) throw new GanException(
-				"model '" + model.name() + "' takes " + channels(wantIn) + " but '" + t.name() + "' has " +
-					channels(ct));
-			if (wantOut > 0 && ct != wantOut && mode != TrainingMode.SELF_SUPERVISED) throw new GanException(
-				"model '" + model.name() + "' produces " + channels(wantOut) + " but the " + (mode ==
-					TrainingMode.PAIRED ? "target " : "image ") + "'" + t.name() + "' has " + channels(ct));
-			if (mode == TrainingMode.SELF_SUPERVISED && wantOut > 0 && ct != wantOut) throw new GanException(
-				"model '" + model.name() + "' turns " + channels(ct) + " into " + channels(wantOut) +
-					", so it cannot learn to restore '" + t.name() + "' from a degraded copy: give pairs");
+			if (ct != first.image().logicalChannels()) throw new GanException("'" + t
+				.name() + "' has " + channels(ct) + " but '" + first.name() + "' has " +
+				channels(first.image().logicalChannels()) +
+				": all training images need the same channels");
+			if (mode == TrainingMode.SELF_SUPERVISED && wantIn > 0 && ct != wantIn)
+				throw new GanException("model '" + model.name() + "' takes " + channels(
+					wantIn) + " but '" + t.name() + "' has " + channels(ct));
+			if (wantOut > 0 && ct != wantOut && mode != TrainingMode.SELF_SUPERVISED)
+				throw new GanException("model '" + model.name() + "' produces " +
+					channels(wantOut) + " but the " + (mode == TrainingMode.PAIRED
+						? "target " : "image ") + "'" + t.name() + "' has " + channels(ct));
+			if (mode == TrainingMode.SELF_SUPERVISED && wantOut > 0 && ct != wantOut)
+				throw new GanException("model '" + model.name() + "' turns " + channels(
+					ct) + " into " + channels(wantOut) +
+					", so it cannot learn to restore '" + t.name() +
+					"' from a degraded copy: give pairs");
 			if (mode == TrainingMode.PAIRED) {
 				int ci = inputs.get(i).image().logicalChannels();
-				if (wantIn > 0 && ci != wantIn) throw new GanException("model '" + model.name() +
-					"' takes " + channels(wantIn) + " but the input '" + inputs.get(i).name() + "' has " +
-					channels(ci));
+				if (wantIn > 0 && ci != wantIn) throw new GanException("model '" + model
+					.name() + "' takes " + channels(wantIn) + " but the input '" + inputs
+						.get(i).name() + "' has " + channels(ci));
 				int c0 = inputs.get(0).image().logicalChannels();
-				if (ci != c0) throw new GanException("the input '" + inputs.get(i).name() + "' has " +
-					channels(ci) + " but '" + inputs.get(0).name() + "' has " + channels(c0) +
-					": all inputs need the same channels");
+				if (ci != c0) throw new GanException("the input '" + inputs.get(i)
+					.name() + "' has " + channels(ci) + " but '" + inputs.get(0).name() +
+					"' has " + channels(c0) + ": all inputs need the same channels");
 			}
 		}
 	}
@@ -81,28 +99,33 @@ final class TrainingChecks {
 		return n == 1 ? "1 channel" : n + " channels";
 	}
 
-	/** Checks that a target is its input enlarged by the scale, plane for plane. */
+	/**
+	 * Checks that a target is its input enlarged by the scale, plane for plane.
+	 */
 	static void checkPair(OpenedImage input, OpenedImage target, int scale) {
 		RasterImage a = input.image(), b = target.image();
-		if ((long) a.width() * scale != b.width() || (long) a.height() * scale != b.height())
-			throw new GanException("the target '" + target.name() + "' is " + b.width() + "x" + b
-				.height() + " but its input '" + input.name() + "' is " + a.width() + "x" + a.height() +
-				(scale == 1 ? ": they must have the same size" : ": the target must be " + scale +
-					" times larger (the model's scale)"));
-		if (a.slices() != b.slices() || a.frames() != b.frames()) throw new GanException("the target '" +
-			target.name() + "' has " + b.slices() * b.frames() + " planes but its input '" + input
-				.name() + "' has " + a.slices() * a.frames() + ": they must match");
+		if ((long) a.width() * scale != b.width() || (long) a.height() * scale != b
+			.height()) throw new GanException("the target '" + target.name() +
+				"' is " + b.width() + "x" + b.height() + " but its input '" + input
+					.name() + "' is " + a.width() + "x" + a.height() + (scale == 1
+						? ": they must have the same size" : ": the target must be " +
+							scale + " times larger (the model's scale)"));
+		if (a.slices() != b.slices() || a.frames() != b.frames())
+			throw new GanException("the target '" + target.name() + "' has " + b
+				.slices() * b.frames() + " planes but its input '" + input.name() +
+				"' has " + a.slices() * a.frames() + ": they must match");
 	}
 
 	/**
-	 * The patch size that works for these images and this model, as near below {@code patch} as
-	 * possible: at most the smallest image's shorter side, a multiple of the model's scale, and an
-	 * input size the model accepts; a change is said in {@code notes}. Whole images (0) and
-	 * generators (whose real images must match the output) keep theirs, for {@link #checkSizes}
-	 * to check.
+	 * The patch size that works for these images and this model, as near below
+	 * {@code patch} as possible: at most the smallest image's shorter side, a
+	 * multiple of the model's scale, and an input size the model accepts; a
+	 * change is said in {@code notes}. Whole images (0) and generators (whose
+	 * real images must match the output) keep theirs, for {@link #checkSizes} to
+	 * check.
 	 */
-	static int fitPatch(ModelDescriptor model, TrainingMode mode, int patch, int scale,
-		List<OpenedImage> targets, List<String> notes)
+	static int fitPatch(ModelDescriptor model, TrainingMode mode, int patch,
+		int scale, List<OpenedImage> targets, List<String> notes)
 	{
 		if (patch <= 0 || mode == TrainingMode.GENERATION) return patch;
 		OpenedImage smallest = targets.get(0);
@@ -112,8 +135,8 @@ final class TrainingChecks {
 		List<String> why = new ArrayList<>();
 		if (p > side(smallest)) {
 			p = side(smallest);
-			why.add("the smallest image, '" + smallest.name() + "', is " + smallest.image().width() + "x" +
-				smallest.image().height());
+			why.add("the smallest image, '" + smallest.name() + "', is " + smallest
+				.image().width() + "x" + smallest.image().height());
 		}
 		if (p % scale != 0) {
 			p = p / scale * scale;
@@ -124,11 +147,12 @@ final class TrainingChecks {
 		while (s >= 1 && !(in.x().accepts(s) && in.y().accepts(s)))
 			s--;
 		if (s < 1) return patch; // no patch fits: checkSizes says why
-		if (s * scale != p) why.add("the model takes inputs of " + (in.x().equals(in.y()) ? "sizes " +
-			in.x() : "widths " + in.x() + " and heights " + in.y()));
+		if (s * scale != p) why.add("the model takes inputs of " + (in.x().equals(in
+			.y()) ? "sizes " + in.x() : "widths " + in.x() + " and heights " + in
+				.y()));
 		p = s * scale;
-		if (p != patch) notes.add("patch reduced from " + patch + " to " + p + " px: " + String.join(
-			"; ", why));
+		if (p != patch) notes.add("patch reduced from " + patch + " to " + p +
+			" px: " + String.join("; ", why));
 		return p;
 	}
 
@@ -136,31 +160,38 @@ final class TrainingChecks {
 		return Math.min(t.image().width(), t.image().height());
 	}
 
-	/** Checks that every image fits the patch, or, for whole images, that they share one size. */
-	static void checkSizes(ModelDescriptor model, TrainingMode mode, int patch, int scale,
-		List<OpenedImage> targets)
+	/**
+	 * Checks that every image fits the patch, or, for whole images, that they
+	 * share one size.
+	 */
+	static void checkSizes(ModelDescriptor model, TrainingMode mode, int patch,
+		int scale, List<OpenedImage> targets)
 	{
 		int w, h;
 		if (patch > 0) {
-			if (patch % scale != 0) throw new GanException("the patch size " + patch + " is not a " +
-				"multiple of the model's scale " + scale + ": use --patch " + Math.max(scale, patch /
-					scale * scale));
+			if (patch % scale != 0) throw new GanException("the patch size " + patch +
+				" is not a " + "multiple of the model's scale " + scale +
+				": use --patch " + Math.max(scale, patch / scale * scale));
 			for (OpenedImage t : targets)
-				if (t.image().width() < patch || t.image().height() < patch) throw new GanException(
-					"'" + t.name() + "' (" + t.image().width() + "x" + t.image().height() +
-						") is smaller than the " + patch + "x" + patch + " patch: use a smaller --patch, or " +
+				if (t.image().width() < patch || t.image().height() < patch)
+					throw new GanException("'" + t.name() + "' (" + t.image().width() +
+						"x" + t.image().height() + ") is smaller than the " + patch + "x" +
+						patch + " patch: use a smaller --patch, or " +
 						"--patch 0 for whole images");
 			w = h = patch;
 		}
 		else {
 			Map<String, List<String>> bySize = new TreeMap<>();
 			for (OpenedImage t : targets) {
-				int tw = t.image().width() / scale * scale, th = t.image().height() / scale * scale;
-				bySize.computeIfAbsent(tw + "x" + th, k -> new ArrayList<>()).add(t.name());
+				int tw = t.image().width() / scale * scale, th = t.image().height() /
+					scale * scale;
+				bySize.computeIfAbsent(tw + "x" + th, k -> new ArrayList<>()).add(t
+					.name());
 			}
 			if (bySize.size() > 1) {
-				StringBuilder sb = new StringBuilder("--patch 0 trains on whole images, which must share " +
-					"one size, but");
+				StringBuilder sb = new StringBuilder(
+					"--patch 0 trains on whole images, which must share " +
+						"one size, but");
 				int shown = 0;
 				for (Map.Entry<String, List<String>> e : bySize.entrySet()) {
 					if (shown++ == 4) {
@@ -168,11 +199,13 @@ final class TrainingChecks {
 						break;
 					}
 					List<String> names = e.getValue();
-					sb.append(shown > 1 ? ";" : "").append(' ').append(names.get(0)).append(names.size() > 1
-						? " (and " + (names.size() - 1) + " more)" : "").append(names.size() > 1 ? " are "
-							: " is ").append(e.getKey());
+					sb.append(shown > 1 ? ";" : "").append(' ').append(names.get(0))
+						.append(names.size() > 1 ? " (and " + (names.size() - 1) + " more)"
+							: "").append(names.size() > 1 ? " are " : " is ").append(e
+								.getKey());
 				}
-				throw new GanException(sb.append(": give a patch size (--patch P)").toString());
+				throw new GanException(sb.append(": give a patch size (--patch P)")
+					.toString());
 			}
 			RasterImage first = targets.get(0).image();
 			w = first.width() / scale * scale;
@@ -184,16 +217,17 @@ final class TrainingChecks {
 		ImageInput in = model.image();
 		int iw = w / scale, ih = h / scale;
 		if (!in.x().accepts(iw) || !in.y().accepts(ih)) {
-			String fix = patch > 0 ? "choose a --patch whose input size it accepts" + suggestion(in,
-				scale, patch) : "use --patch with a size it accepts";
-			throw new GanException("model input '" + in.name() + "' accepts widths " + in.x() +
-				" and heights " + in.y() + ", but the training input would be " + iw + "x" + ih + ": " +
-				fix);
+			String fix = patch > 0 ? "choose a --patch whose input size it accepts" +
+				suggestion(in, scale, patch) : "use --patch with a size it accepts";
+			throw new GanException("model input '" + in.name() + "' accepts widths " +
+				in.x() + " and heights " + in.y() +
+				", but the training input would be " + iw + "x" + ih + ": " + fix);
 		}
 	}
 
 	private static String suggestion(ImageInput in, int scale, int patch) {
-		int x = in.x().validSizeAtMost(patch / scale), y = in.y().validSizeAtMost(patch / scale);
+		int x = in.x().validSizeAtMost(patch / scale), y = in.y().validSizeAtMost(
+			patch / scale);
 		if (x < 1 || y < 1 || x != y) return "";
 		return " (e.g. " + x * scale + ")";
 	}

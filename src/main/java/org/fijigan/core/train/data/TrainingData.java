@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.ArrayList;
@@ -17,31 +18,37 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
 
 /**
- * The training and validation samples of one fine-tuning run: every image opened, checked against
- * the model and normalised once, then cut into patches on demand.
+ * The training and validation samples of one fine-tuning run: every image
+ * opened, checked against the model and normalised once, then cut into patches
+ * on demand.
  * <p>
- * The unit of sampling and of the validation split is an <em>item</em>: one plane (slice and
- * frame) of an image, or of an input/target pair. Items are sorted by image name, then plane.
- * The validation items are spread evenly over that order ({@code round(fraction * items)} of
- * them, at least one when the fraction is positive), so the split depends only on the names, not
- * on the seed, and no validation item is ever trained on.
+ * The unit of sampling and of the validation split is an <em>item</em>: one
+ * plane (slice and frame) of an image, or of an input/target pair. Items are
+ * sorted by image name, then plane. The validation items are spread evenly over
+ * that order ({@code round(fraction * items)} of them, at least one when the
+ * fraction is positive), so the split depends only on the names, not on the
+ * seed, and no validation item is ever trained on.
  * <p>
- * Batch {@code step} is a pure function of the seed and the step: all its random choices (item,
- * patch position, flip/rotation, degradation amounts, noise, masks, latents) come, in that order
- * per sample, from one {@link SplittableRandom} seeded from {@code (seed, step)}. A resumed run
- * therefore sees exactly the batches an uninterrupted one would, and batches can be prepared on
- * any thread. Instances are immutable and thread-safe; they hold every image in memory.
+ * Batch {@code step} is a pure function of the seed and the step: all its
+ * random choices (item, patch position, flip/rotation, degradation amounts,
+ * noise, masks, latents) come, in that order per sample, from one
+ * {@link SplittableRandom} seeded from {@code (seed, step)}. A resumed run
+ * therefore sees exactly the batches an uninterrupted one would, and batches
+ * can be prepared on any thread. Instances are immutable and thread-safe; they
+ * hold every image in memory.
  * <p>
- * Values: each image's channels are mapped by the user's {@link Normalization} (statistics over the
- * whole image, never per patch; for a generator, over the whole set, one map for every image) to
- * normalised units, where degradations act; then inputs go to the
- * model's input range and targets to its output range (the input range for a noise-predicting
- * model, whose target is still the clean image). NaN and infinite pixels become normalised 0.
+ * Values: each image's channels are mapped by the user's {@link Normalization}
+ * (statistics over the whole image, never per patch; for a generator, over the
+ * whole set, one map for every image) to normalised units, where degradations
+ * act; then inputs go to the model's input range and targets to its output
+ * range (the input range for a noise-predicting model, whose target is still
+ * the clean image). NaN and infinite pixels become normalised 0.
  * <p>
- * The checks are {@link TrainingChecks}'s, the patches {@link PatchSampler}'s, the class numbering
- * {@link ClassFolders}'.
+ * The checks are {@link TrainingChecks}'s, the patches {@link PatchSampler}'s,
+ * the class numbering {@link ClassFolders}'.
  */
 public final class TrainingData {
+
 	private final TaskKind task;
 	private final PatchSampler sampler;
 	private final List<TrainingItem> training;
@@ -50,8 +57,9 @@ public final class TrainingData {
 	private final int imageCount;
 	private final List<String> notes;
 
-	private TrainingData(TaskKind task, PatchSampler sampler, List<TrainingItem> training,
-		List<TrainingItem> validation, List<String> classNames, int imageCount, List<String> notes)
+	private TrainingData(TaskKind task, PatchSampler sampler,
+		List<TrainingItem> training, List<TrainingItem> validation,
+		List<String> classNames, int imageCount, List<String> notes)
 	{
 		this.notes = List.copyOf(notes);
 		this.task = task;
@@ -63,13 +71,15 @@ public final class TrainingData {
 	}
 
 	/**
-	 * Opens and checks the images for fine-tuning {@code model}: pairs for an image-to-image model
-	 * trained on targets; clean images plus the task's (or the given) degradation for
-	 * super-resolution, denoising, inpainting and other image-to-image models; real images for a
-	 * generator (with class labels from sub-folders when it is conditional).
+	 * Opens and checks the images for fine-tuning {@code model}: pairs for an
+	 * image-to-image model trained on targets; clean images plus the task's (or
+	 * the given) degradation for super-resolution, denoising, inpainting and
+	 * other image-to-image models; real images for a generator (with class labels
+	 * from sub-folders when it is conditional).
 	 *
-	 * @throws GanException with a message naming the image and the fix, when an image does not fit
-	 *           the model or the options (channels, size, patch, pairing, classes, split)
+	 * @throws GanException with a message naming the image and the fix, when an
+	 *           image does not fit the model or the options (channels, size,
+	 *           patch, pairing, classes, split)
 	 */
 	public static TrainingData create(ModelDescriptor model, DataSource source,
 		DataOptions options)
@@ -78,51 +88,64 @@ public final class TrainingData {
 		TrainingMode mode;
 		Degradation degradation = null;
 		if (options.degradation() instanceof Degradation.BlindSpot) {
-			if (!(task == TaskKind.DENOISE || task == TaskKind.IMAGE_TO_IMAGE)) throw new GanException(
-				"self-supervised Noise2Void training is for denoisers (image-to-image models); '" + model
-					.name() + "' is " + (task == TaskKind.INPAINT ? "an " : "a ") + task.id() + " model");
-			if (source instanceof DataSource.Pairs) throw new GanException("self-supervised Noise2Void " +
-				"training learns from noisy images alone: give one folder of them (--data), not " +
-				"input/target pairs");
+			if (!(task == TaskKind.DENOISE || task == TaskKind.IMAGE_TO_IMAGE))
+				throw new GanException(
+					"self-supervised Noise2Void training is for denoisers (image-to-image models); '" +
+						model.name() + "' is " + (task == TaskKind.INPAINT ? "an " : "a ") +
+						task.id() + " model");
+			if (source instanceof DataSource.Pairs) throw new GanException(
+				"self-supervised Noise2Void " +
+					"training learns from noisy images alone: give one folder of them (--data), not " +
+					"input/target pairs");
 		}
 		if (task == TaskKind.GENERATE) {
 			if (source instanceof DataSource.Pairs) throw new GanException(
 				"a generator trains on one folder of real images, not on input/target pairs");
-			if (!(model.kind() instanceof ModelKind.Generator)) throw new GanException("model '" + model.name() +
-				"' is a generator without a latent input description");
+			if (!(model.kind() instanceof ModelKind.Generator))
+				throw new GanException("model '" + model.name() +
+					"' is a generator without a latent input description");
 			mode = TrainingMode.GENERATION;
 		}
 		else if (source instanceof DataSource.Pairs) {
-			if (task == TaskKind.INPAINT) throw new GanException("an inpainting model trains on one " +
-				"folder of clean images (holes are drawn at random), not on input/target pairs");
+			if (task == TaskKind.INPAINT) throw new GanException(
+				"an inpainting model trains on one " +
+					"folder of clean images (holes are drawn at random), not on input/target pairs");
 			mode = TrainingMode.PAIRED;
 		}
 		else {
 			mode = TrainingMode.SELF_SUPERVISED;
-			degradation = options.degradation() != null ? options.degradation() : Degradation
-				.defaultFor(task);
-			if (degradation == null) throw new GanException("model '" + model.name() + "' (" + task
-				.id() + ") has no self-supervised task: give input and target images " +
+			degradation = options.degradation() != null ? options.degradation()
+				: Degradation.defaultFor(task);
+			if (degradation == null) throw new GanException("model '" + model.name() +
+				"' (" + task.id() +
+				") has no self-supervised task: give input and target images " +
 				"(--input-dir and --target-dir)");
 		}
-		if (mode != TrainingMode.GENERATION && model.kind() instanceof ModelKind.Generator)
-			throw new GanException("model '" + model.name() + "' has no image input");
+		if (mode != TrainingMode.GENERATION && model
+			.kind() instanceof ModelKind.Generator) throw new GanException("model '" +
+				model.name() + "' has no image input");
 		int scale = TrainingChecks.integerScale(model, mode, degradation);
 		MaskSpec maskSpec = null;
-		if (mode == TrainingMode.SELF_SUPERVISED && degradation instanceof Degradation.FreeFormHoles) {
-			if (!(model.kind() instanceof ModelKind.Inpainting k)) throw new GanException("model '" + model
-				.name() + "' takes no mask, so it cannot be trained on holes: choose another degradation");
+		if (mode == TrainingMode.SELF_SUPERVISED &&
+			degradation instanceof Degradation.FreeFormHoles)
+		{
+			if (!(model.kind() instanceof ModelKind.Inpainting k))
+				throw new GanException("model '" + model.name() +
+					"' takes no mask, so it cannot be trained on holes: choose another degradation");
 			maskSpec = k.mask();
 		}
 		ValueRange inputRange = model.inputRange();
-		ValueRange targetRange = model.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT
-			? inputRange : model.outputRange();
+		ValueRange targetRange = model
+			.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? inputRange
+				: model.outputRange();
 
 		List<OpenedImage> targets = new ArrayList<>(), inputs = new ArrayList<>();
 		Normalization norm = options.normalization();
 		if (mode == TrainingMode.PAIRED) {
 			DataSource.Pairs p = (DataSource.Pairs) source;
-			for (PairedImages.Pair pair : PairedImages.match(p.inputs(), p.targets())) {
+			for (PairedImages.Pair pair : PairedImages.match(p.inputs(), p
+				.targets()))
+			{
 				inputs.add(OpenedImage.open(p.inputs(), pair.input(), norm));
 				targets.add(OpenedImage.open(p.targets(), pair.target(), norm));
 			}
@@ -131,9 +154,10 @@ public final class TrainingData {
 			ImageSource images = ((DataSource.Images) source).images();
 			List<String> names = new ArrayList<>(images.names());
 			Collections.sort(names);
-			if (names.isEmpty()) throw new GanException("no images in " + images.describe());
-			if (mode == TrainingMode.GENERATION) targets.addAll(OpenedImage.openWithOneRange(images, names,
-				norm));
+			if (names.isEmpty()) throw new GanException("no images in " + images
+				.describe());
+			if (mode == TrainingMode.GENERATION) targets.addAll(OpenedImage
+				.openWithOneRange(images, names, norm));
 			else for (String name : names)
 				targets.add(OpenedImage.open(images, name, norm));
 		}
@@ -155,43 +179,52 @@ public final class TrainingData {
 		List<TrainingItem> items = new ArrayList<>();
 		for (int i = 0; i < targets.size(); i++) {
 			RasterImage img = targets.get(i).image();
-			if (mode == TrainingMode.PAIRED) TrainingChecks.checkPair(inputs.get(i), targets.get(i), scale);
+			if (mode == TrainingMode.PAIRED) TrainingChecks.checkPair(inputs.get(i),
+				targets.get(i), scale);
 			int planes = img.slices() * img.frames();
 			for (int t = 0; t < img.frames(); t++)
 				for (int z = 0; z < img.slices(); z++) {
 					int plane = z + img.slices() * t + 1;
-					String name = targets.get(i).name() + (planes > 1 ? " (plane " + plane + " of " + planes +
-						")" : "");
-					items.add(new TrainingItem(name, i, mode == TrainingMode.PAIRED ? i : -1, z, t, labels[i]));
+					String name = targets.get(i).name() + (planes > 1 ? " (plane " +
+						plane + " of " + planes + ")" : "");
+					items.add(new TrainingItem(name, i, mode == TrainingMode.PAIRED ? i
+						: -1, z, t, labels[i]));
 				}
 		}
 		List<String> notes = new ArrayList<>();
-		int patch = TrainingChecks.fitPatch(model, mode, options.patchSize(), scale, targets, notes);
+		int patch = TrainingChecks.fitPatch(model, mode, options.patchSize(), scale,
+			targets, notes);
 		options = options.withPatchSize(patch);
 		TrainingChecks.checkSizes(model, mode, patch, scale, targets);
 
-		int[] val = validationIndices(items.size(), options.validationFraction(), notes);
-		List<TrainingItem> training = new ArrayList<>(items), validation = new ArrayList<>();
+		int[] val = validationIndices(items.size(), options.validationFraction(),
+			notes);
+		List<TrainingItem> training = new ArrayList<>(items), validation =
+			new ArrayList<>();
 		for (int j = val.length - 1; j >= 0; j--)
 			validation.add(0, training.remove(val[j]));
-		PatchSampler sampler = new PatchSampler(mode, options, degradation, scale, inputRange,
-			targetRange, maskSpec, mode == TrainingMode.GENERATION ? model.generator() : null, targets, inputs);
-		return new TrainingData(task, sampler, List.copyOf(training), List.copyOf(validation),
-			classNames, targets.size(), notes);
+		PatchSampler sampler = new PatchSampler(mode, options, degradation, scale,
+			inputRange, targetRange, maskSpec, mode == TrainingMode.GENERATION ? model
+				.generator() : null, targets, inputs);
+		return new TrainingData(task, sampler, List.copyOf(training), List.copyOf(
+			validation), classNames, targets.size(), notes);
 	}
 
 	/**
-	 * The item indices (0-based, increasing) held out for validation: {@code k = round(fraction *
-	 * n)} items, at least one for a positive fraction, at {@code floor((j + 0.5) * n / k)} for
-	 * {@code j = 0..k-1}. When that would leave no item to train on (one image, or a large
-	 * fraction of a few), none is held out, and {@code notes} says that validation is skipped.
+	 * The item indices (0-based, increasing) held out for validation:
+	 * {@code k = round(fraction *
+	 * n)} items, at least one for a positive fraction, at
+	 * {@code floor((j + 0.5) * n / k)} for {@code j = 0..k-1}. When that would
+	 * leave no item to train on (one image, or a large fraction of a few), none
+	 * is held out, and {@code notes} says that validation is skipped.
 	 */
 	static int[] validationIndices(int n, double fraction, List<String> notes) {
 		if (fraction == 0) return new int[0];
 		int k = Math.max(1, (int) Math.round(fraction * n));
 		if (k >= n) {
-			notes.add("no validation: holding out " + k + " of " + n + (n == 1 ? " image (or plane)"
-				: " images (or planes)") + " for a validation fraction of " + fraction + " would leave " +
+			notes.add("no validation: holding out " + k + " of " + n + (n == 1
+				? " image (or plane)" : " images (or planes)") +
+				" for a validation fraction of " + fraction + " would leave " +
 				"none to train on, so all are trained on; add images for a validation score");
 			return new int[0];
 		}
@@ -202,13 +235,16 @@ public final class TrainingData {
 	}
 
 	/**
-	 * Training batch number {@code step}: {@code batchSize} samples drawn with replacement from the
-	 * training items. The same seed, step and size always give the same batch.
+	 * Training batch number {@code step}: {@code batchSize} samples drawn with
+	 * replacement from the training items. The same seed, step and size always
+	 * give the same batch.
 	 */
 	public TrainingBatch batch(long step, int batchSize) {
 		if (step < 0) throw new IllegalArgumentException("step must be >= 0");
-		if (batchSize < 1) throw new GanException("the batch size must be at least 1");
-		RandomValues random = new RandomValues(new SplittableRandom(streamSeed(sampler.options().seed(), step)));
+		if (batchSize < 1) throw new GanException(
+			"the batch size must be at least 1");
+		RandomValues random = new RandomValues(new SplittableRandom(streamSeed(
+			sampler.options().seed(), step)));
 		List<TrainingSample> samples = new ArrayList<>(batchSize);
 		for (int i = 0; i < batchSize; i++) {
 			TrainingItem item = training.get(random.nextInt(training.size()));
@@ -218,24 +254,29 @@ public final class TrainingData {
 	}
 
 	/**
-	 * One sample per validation item, always the same for a seed: the centre patch (or the whole
-	 * image), no augmentation, degraded with a random stream of its own (independent of training).
+	 * One sample per validation item, always the same for a seed: the centre
+	 * patch (or the whole image), no augmentation, degraded with a random stream
+	 * of its own (independent of training).
 	 */
 	public List<TrainingSample> validationSamples() {
 		List<TrainingSample> list = new ArrayList<>(validation.size());
 		for (int j = 0; j < validation.size(); j++) {
-			RandomValues random = new RandomValues(new SplittableRandom(streamSeed(sampler.options().seed(), -1 -
-				j)));
+			RandomValues random = new RandomValues(new SplittableRandom(streamSeed(
+				sampler.options().seed(), -1 - j)));
 			list.add(sampler.sample(validation.get(j), random, false));
 		}
 		return List.copyOf(list);
 	}
 
 	private long[] latentShape() {
-		return sampler.generatorSpec() == null ? null : sampler.generatorSpec().latentShape();
+		return sampler.generatorSpec() == null ? null : sampler.generatorSpec()
+			.latentShape();
 	}
 
-	/** A well-mixed seed for stream {@code step} of run {@code seed} (murmur3's finaliser). */
+	/**
+	 * A well-mixed seed for stream {@code step} of run {@code seed} (murmur3's
+	 * finaliser).
+	 */
 	static long streamSeed(long seed, long step) {
 		return mix(mix(seed) ^ (step * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L));
 	}
@@ -256,7 +297,10 @@ public final class TrainingData {
 		return validation.stream().map(TrainingItem::name).toList();
 	}
 
-	/** What was decided about the data that the user should know (a smaller patch, no validation). */
+	/**
+	 * What was decided about the data that the user should know (a smaller patch,
+	 * no validation).
+	 */
 	public List<String> notes() {
 		return notes;
 	}
@@ -266,7 +310,10 @@ public final class TrainingData {
 		return classNames;
 	}
 
-	/** The degradation that makes inputs from clean images, or null (pairs, generator). */
+	/**
+	 * The degradation that makes inputs from clean images, or null (pairs,
+	 * generator).
+	 */
 	public Degradation degradation() {
 		return sampler.degradation();
 	}
@@ -286,23 +333,28 @@ public final class TrainingData {
 		DataOptions options = sampler.options();
 		Degradation degradation = sampler.degradation();
 		StringBuilder sb = new StringBuilder();
-		sb.append(imageCount).append(imageCount == 1 ? (mode == TrainingMode.PAIRED ? " pair" : " image")
-			: (mode == TrainingMode.PAIRED ? " pairs" : " images"));
-		sb.append(": ").append(training.size()).append(" for training, ").append(validation.size())
-			.append(" for validation");
-		if (training.size() + validation.size() != imageCount) sb.append(" (planes)");
+		sb.append(imageCount).append(imageCount == 1 ? (mode == TrainingMode.PAIRED
+			? " pair" : " image") : (mode == TrainingMode.PAIRED ? " pairs"
+				: " images"));
+		sb.append(": ").append(training.size()).append(" for training, ").append(
+			validation.size()).append(" for validation");
+		if (training.size() + validation.size() != imageCount) sb.append(
+			" (planes)");
 		int p = options.patchSize();
 		sb.append("; ").append(p > 0 ? p + "x" + p + " patches" : "whole images");
-		sb.append(", ").append(options.augmentation() == Augmentation.FLIPS ? "flips and rotations"
-			: "no augmentation");
+		sb.append(", ").append(options.augmentation() == Augmentation.FLIPS
+			? "flips and rotations" : "no augmentation");
 		sb.append("; ").append(options.normalization().describe());
-		if (mode == TrainingMode.GENERATION && !(options.normalization() instanceof Normalization.None))
-			sb.append(" over the whole set");
-		if (!(options.normalization() instanceof Normalization.None)) sb.append(" -> ").append(
-			mode == TrainingMode.GENERATION ? sampler.targetRange() : sampler.inputRange());
-		if (degradation != null) sb.append("; ").append(task.id()).append(": ").append(degradation
-			.describe());
-		if (!classNames.isEmpty()) sb.append("; ").append(classNames.size()).append(" classes");
+		if (mode == TrainingMode.GENERATION && !(options
+			.normalization() instanceof Normalization.None)) sb.append(
+				" over the whole set");
+		if (!(options.normalization() instanceof Normalization.None)) sb.append(
+			" -> ").append(mode == TrainingMode.GENERATION ? sampler.targetRange()
+				: sampler.inputRange());
+		if (degradation != null) sb.append("; ").append(task.id()).append(": ")
+			.append(degradation.describe());
+		if (!classNames.isEmpty()) sb.append("; ").append(classNames.size()).append(
+			" classes");
 		return sb.toString();
 	}
 }

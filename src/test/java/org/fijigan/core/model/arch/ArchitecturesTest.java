@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model.arch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,24 +29,32 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 
 class ArchitecturesTest {
+
 	private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
 	@TempDir
 	Path dir;
 
-	private static ArchitectureOptions options(int scale, int classes, int width, int blocks, long seed) {
-		return new ArchitectureOptions(scale, 1, classes, List.of(), 16, width, blocks, 16, seed);
+	private static ArchitectureOptions options(int scale, int classes, int width,
+		int blocks, long seed)
+	{
+		return new ArchitectureOptions(scale, 1, classes, List.of(), 16, width,
+			blocks, 16, seed);
 	}
 
-	private ModelDescriptor load(Architecture a, ArchitectureOptions o) throws Exception {
+	private ModelDescriptor load(Architecture a, ArchitectureOptions o)
+		throws Exception
+	{
 		Path p = dir.resolve(a.id() + ".onnx");
 		Files.write(p, Architectures.create(a, o).toByteArray());
 		return ModelLoader.load(p.toString(), ModelOverrides.NONE);
 	}
 
-	private static float[] run(byte[] model, Map<String, OnnxTensor> inputs) throws Exception {
-		try (OrtSession s = ENV.createSession(model, new OrtSession.SessionOptions());
-			OrtSession.Result r = s.run(inputs))
+	private static float[] run(byte[] model, Map<String, OnnxTensor> inputs)
+		throws Exception
+	{
+		try (OrtSession s = ENV.createSession(model,
+			new OrtSession.SessionOptions()); OrtSession.Result r = s.run(inputs))
 		{
 			FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
 			float[] v = new float[b.remaining()];
@@ -58,7 +67,8 @@ class ArchitecturesTest {
 	}
 
 	private static OnnxTensor image(float[] v, long h, long w) throws Exception {
-		return OnnxTensor.createTensor(ENV, FloatBuffer.wrap(v), new long[] { 1, 1, h, w });
+		return OnnxTensor.createTensor(ENV, FloatBuffer.wrap(v), new long[] { 1, 1,
+			h, w });
 	}
 
 	private static float[] ramp(int h, int w) {
@@ -72,10 +82,12 @@ class ArchitecturesTest {
 	@Test
 	void sameSeedSameBytesOtherSeedOtherWeights() {
 		for (Architecture a : Architecture.values()) {
-			byte[] one = Architectures.create(a, options(2, 3, 8, 0, 7)).toByteArray();
-			assertArrayEquals(one, Architectures.create(a, options(2, 3, 8, 0, 7)).toByteArray(), a.id());
-			assertTrue(!java.util.Arrays.equals(one, Architectures.create(a, options(2, 3, 8, 0, 8))
-				.toByteArray()), a.id());
+			byte[] one = Architectures.create(a, options(2, 3, 8, 0, 7))
+				.toByteArray();
+			assertArrayEquals(one, Architectures.create(a, options(2, 3, 8, 0, 7))
+				.toByteArray(), a.id());
+			assertTrue(!java.util.Arrays.equals(one, Architectures.create(a, options(
+				2, 3, 8, 0, 8)).toByteArray()), a.id());
 		}
 	}
 
@@ -84,22 +96,30 @@ class ArchitecturesTest {
 		ModelDescriptor sr = load(Architecture.RRDB_SR, options(4, 0, 8, 1, 0));
 		assertEquals(TaskKind.SUPER_RESOLUTION, sr.task());
 		assertEquals(4.0, sr.scale());
-		assertEquals(TaskKind.DENOISE, load(Architecture.DENOISER, options(1, 0, 8, 4, 0)).task());
-		ModelDescriptor inpaint = load(Architecture.GATED_INPAINT, options(1, 0, 8, 0, 0));
+		assertEquals(TaskKind.DENOISE, load(Architecture.DENOISER, options(1, 0, 8,
+			4, 0)).task());
+		ModelDescriptor inpaint = load(Architecture.GATED_INPAINT, options(1, 0, 8,
+			0, 0));
 		assertEquals(TaskKind.INPAINT, inpaint.task());
-		assertEquals(TaskKind.INPAINT, load(Architecture.GATED_INPAINT_UNET, options(1, 0, 8, 0, 0)).task());
-		ModelDescriptor gen = load(Architecture.DCGAN, new ArchitectureOptions(1, 1, 3, List.of("axial",
-			"coronal", "sagittal"), 16, 8, 0, 32, 0));
+		assertEquals(TaskKind.INPAINT, load(Architecture.GATED_INPAINT_UNET,
+			options(1, 0, 8, 0, 0)).task());
+		ModelDescriptor gen = load(Architecture.DCGAN, new ArchitectureOptions(1, 1,
+			3, List.of("axial", "coronal", "sagittal"), 16, 8, 0, 32, 0));
 		assertEquals(TaskKind.GENERATE, gen.task());
 		assertEquals(3, gen.generator().classCount());
-		assertEquals(List.of("axial", "coronal", "sagittal"), gen.generator().classNames());
+		assertEquals(List.of("axial", "coronal", "sagittal"), gen.generator()
+			.classNames());
 		assertEquals(16, gen.generator().latentDim());
 	}
 
-	/** The detail path starts small: a fresh SR model is within a few percent of its bicubic skip. */
+	/**
+	 * The detail path starts small: a fresh SR model is within a few percent of
+	 * its bicubic skip.
+	 */
 	@Test
 	void freshSuperResolutionStartsNearBicubic() throws Exception {
-		byte[] model = Architectures.create(Architecture.RRDB_SR, options(2, 0, 8, 1, 3)).toByteArray();
+		byte[] model = Architectures.create(Architecture.RRDB_SR, options(2, 0, 8,
+			1, 3)).toByteArray();
 		float[] in = ramp(12, 10);
 		float[] out = run(model, Map.of("input", image(in, 12, 10)));
 		assertEquals(24 * 20, out.length);
@@ -111,14 +131,21 @@ class ArchitecturesTest {
 				double expected = 0.1 + 0.6 * sx / 9 + 0.2 * sy / 11;
 				worst = Math.max(worst, Math.abs(out[y * 20 + x] - expected));
 			}
-		assertTrue(worst > 0 && worst < 0.05, "max |fresh - bicubic| on a ramp = " + worst);
+		assertTrue(worst > 0 && worst < 0.05, "max |fresh - bicubic| on a ramp = " +
+			worst);
 	}
 
-	/** Known pixels pass through exactly; a hole in a ramp is filled close to the ramp. */
+	/**
+	 * Known pixels pass through exactly; a hole in a ramp is filled close to the
+	 * ramp.
+	 */
 	@ParameterizedTest
 	@EnumSource(names = { "GATED_INPAINT", "GATED_INPAINT_UNET" })
-	void inpaintingKeepsKnownPixelsAndFillsSmoothly(Architecture arch) throws Exception {
-		byte[] model = Architectures.create(arch, options(1, 0, 8, 0, 5)).toByteArray();
+	void inpaintingKeepsKnownPixelsAndFillsSmoothly(Architecture arch)
+		throws Exception
+	{
+		byte[] model = Architectures.create(arch, options(1, 0, 8, 0, 5))
+			.toByteArray();
 		int h = 40, w = 50;
 		float[] in = ramp(h, w), mask = new float[h * w], holed = in.clone();
 		for (int y = 12; y < 28; y++)
@@ -126,39 +153,46 @@ class ArchitecturesTest {
 				mask[y * w + x] = 1;
 				holed[y * w + x] = 0;
 			}
-		float[] out = run(model, Map.of("image", image(holed, h, w), "mask", image(mask, h, w)));
+		float[] out = run(model, Map.of("image", image(holed, h, w), "mask", image(
+			mask, h, w)));
 		double worstHole = 0;
 		for (int i = 0; i < out.length; i++)
 			if (mask[i] == 0) assertEquals(in[i], out[i], 0f, "known pixel " + i);
 			else worstHole = Math.max(worstHole, Math.abs(out[i] - in[i]));
-		// the harmonic fill reproduces a ramp closely; the fresh gated layers add little
+		// the harmonic fill reproduces a ramp closely; the fresh gated layers add
+		// little
 		assertTrue(worstHole < 0.12, "max hole error " + worstHole);
 	}
 
 	/**
-	 * The U-Net's layers and widths (width 8: 2, 4 and 8 channels, at least 4), and the dilations
-	 * of its middle.
+	 * The U-Net's layers and widths (width 8: 2, 4 and 8 channels, at least 4),
+	 * and the dilations of its middle.
 	 */
 	@Test
 	void inpaintingHasItsGatedUNetLayers() {
-		ai.onnx.proto.OnnxMl.GraphProto g = Architectures.create(Architecture.GATED_INPAINT_UNET, options(1, 0, 8,
-			0, 5)).getGraph();
+		ai.onnx.proto.OnnxMl.GraphProto g = Architectures.create(
+			Architecture.GATED_INPAINT_UNET, options(1, 0, 8, 0, 5)).getGraph();
 		// gated: features and gate, 3x3 with biases; in -> out channels
-		int[][] gated = { { 2, 4 }, { 4 + 2, 4 }, { 4 + 2, 8 }, { 8, 8 }, { 8, 8 }, { 8, 8 }, { 8, 8 }, { 8 +
-			4, 4 }, { 4 + 4, 4 } };
-		long expected = (4 + 1 + 1) * 9 * 4 + 4 + 4 * 9 + 1; // the full-resolution conv and the output
+		int[][] gated = { { 2, 4 }, { 4 + 2, 4 }, { 4 + 2, 8 }, { 8, 8 }, { 8, 8 },
+			{ 8, 8 }, { 8, 8 }, { 8 + 4, 4 }, { 4 + 4, 4 } };
+		long expected = (4 + 1 + 1) * 9 * 4 + 4 + 4 * 9 + 1; // the full-resolution
+																													// conv and the output
 		for (int[] io : gated)
 			expected += 2 * (io[0] * 9 * io[1] + io[1]);
-		assertEquals(expected, g.getInitializerList().stream().mapToLong(t -> t.getFloatDataCount()).sum());
-		List<Long> dilations = g.getNodeList().stream().filter(n -> n.getInputList().stream().anyMatch(i -> i
-			.startsWith("middle") && i.endsWith("feature.weight"))).map(n -> n.getAttributeList().stream()
-				.filter(a -> a.getName().equals("dilations")).findFirst().orElseThrow().getInts(0)).toList();
+		assertEquals(expected, g.getInitializerList().stream().mapToLong(t -> t
+			.getFloatDataCount()).sum());
+		List<Long> dilations = g.getNodeList().stream().filter(n -> n.getInputList()
+			.stream().anyMatch(i -> i.startsWith("middle") && i.endsWith(
+				"feature.weight"))).map(n -> n.getAttributeList().stream().filter(a -> a
+					.getName().equals("dilations")).findFirst().orElseThrow().getInts(0))
+			.toList();
 		assertEquals(List.of(1L, 2L, 4L, 8L), dilations);
 	}
 
 	@Test
 	void denoiserOutputIsInputMinusASmallNoiseEstimate() throws Exception {
-		byte[] model = Architectures.create(Architecture.DENOISER, options(1, 0, 8, 5, 1)).toByteArray();
+		byte[] model = Architectures.create(Architecture.DENOISER, options(1, 0, 8,
+			5, 1)).toByteArray();
 		float[] in = ramp(9, 11);
 		float[] out = run(model, Map.of("input", image(in, 9, 11)));
 		double worst = 0;
@@ -169,31 +203,36 @@ class ArchitecturesTest {
 
 	@Test
 	void generatorOutputsDependOnTheClassAndStayInTanhRange() throws Exception {
-		byte[] model = Architectures.create(Architecture.DCGAN, new ArchitectureOptions(1, 1, 3, List.of(),
-			16, 8, 0, 16, 2)).toByteArray();
+		byte[] model = Architectures.create(Architecture.DCGAN,
+			new ArchitectureOptions(1, 1, 3, List.of(), 16, 8, 0, 16, 2))
+			.toByteArray();
 		float[] z = new float[2 * 16];
 		Random r = new Random(4);
 		for (int i = 0; i < 16; i++)
 			z[i] = z[i + 16] = (float) r.nextGaussian();
-		float[] out = run(model, Map.of("z", OnnxTensor.createTensor(ENV, FloatBuffer.wrap(z), new long[] {
-			2, 16 }), "label", OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] { 0, 2 }),
-				new long[] { 2 })));
+		float[] out = run(model, Map.of("z", OnnxTensor.createTensor(ENV,
+			FloatBuffer.wrap(z), new long[] { 2, 16 }), "label", OnnxTensor
+				.createTensor(ENV, LongBuffer.wrap(new long[] { 0, 2 }), new long[] {
+					2 })));
 		assertEquals(2 * 16 * 16, out.length);
 		double diff = 0;
 		for (int i = 0; i < 256; i++) {
 			assertTrue(out[i] >= -1 && out[i] <= 1);
 			diff += Math.abs(out[i] - out[i + 256]);
 		}
-		assertTrue(diff / 256 > 1e-3, "same latent, other class: mean |diff| " + diff / 256);
+		assertTrue(diff / 256 > 1e-3, "same latent, other class: mean |diff| " +
+			diff / 256);
 	}
 
 	@Test
 	void badOptionsAreRefusedWithTheReason() {
-		assertThrows(GanException.class, () -> Architectures.create(Architecture.RRDB_SR, options(5, 0, 8, 1,
-			0)));
-		assertThrows(GanException.class, () -> Architectures.create(Architecture.DCGAN,
-			new ArchitectureOptions(1, 1, 0, List.of(), 16, 8, 0, 48, 0)));
-		GanException e = assertThrows(GanException.class, () -> Architecture.parse("unet"));
+		assertThrows(GanException.class, () -> Architectures.create(
+			Architecture.RRDB_SR, options(5, 0, 8, 1, 0)));
+		assertThrows(GanException.class, () -> Architectures.create(
+			Architecture.DCGAN, new ArchitectureOptions(1, 1, 0, List.of(), 16, 8, 0,
+				48, 0)));
+		GanException e = assertThrows(GanException.class, () -> Architecture.parse(
+			"unet"));
 		assertTrue(e.getMessage().contains("rrdb-sr"), e.getMessage());
 	}
 }

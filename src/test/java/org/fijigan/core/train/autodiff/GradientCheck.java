@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,20 +22,25 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 
 /**
- * Checks gradient rules against central finite differences. The graph under test has float inputs
- * (fed with seeded random values) and one output {@code y}; the loss is {@code sum(y * R)} with a
- * seeded random {@code R}, so every element of the upstream gradient differs. The analytic gradient
- * of each input named in {@code wrt} comes from {@link GradientBuilder}, run by ONNX Runtime; the
- * numeric one perturbs up to {@code maxElements} elements of each input by +-eps and evaluates the
- * loss twice (in float32, accumulated in double).
+ * Checks gradient rules against central finite differences. The graph under
+ * test has float inputs (fed with seeded random values) and one output
+ * {@code y}; the loss is {@code sum(y * R)} with a seeded random {@code R}, so
+ * every element of the upstream gradient differs. The analytic gradient of each
+ * input named in {@code wrt} comes from {@link GradientBuilder}, run by ONNX
+ * Runtime; the numeric one perturbs up to {@code maxElements} elements of each
+ * input by +-eps and evaluates the loss twice (in float32, accumulated in
+ * double).
  * <p>
- * {@link #secondOrder} checks the gradient of a gradient: the graph under test becomes the
- * backward pass of the original one, {@code y' = d sum(y * R1) / d x} with another seeded random
- * {@code R1}, emitted by {@link GradientBuilder}; the check then differentiates that graph again and
- * compares with finite differences of {@code y'}. This is how the rules for the operators a backward
- * pass emits are tested for second derivatives (gradient penalties).
+ * {@link #secondOrder} checks the gradient of a gradient: the graph under test
+ * becomes the backward pass of the original one,
+ * {@code y' = d sum(y * R1) / d x} with another seeded random {@code R1},
+ * emitted by {@link GradientBuilder}; the check then differentiates that graph
+ * again and compares with finite differences of {@code y'}. This is how the
+ * rules for the operators a backward pass emits are tested for second
+ * derivatives (gradient penalties).
  */
 public final class GradientCheck {
+
 	private final ModelProto forward;
 	private String firstOrderWrt;
 	private final Map<String, Tensor> feeds = new LinkedHashMap<>();
@@ -50,24 +56,27 @@ public final class GradientCheck {
 		this.opset = opset;
 	}
 
-	/** A check of the graph {@code b} builds (its output must be named {@code y}). */
+	/**
+	 * A check of the graph {@code b} builds (its output must be named {@code y}).
+	 */
 	public static GradientCheck of(OnnxModels.Builder b) {
 		ModelProto m = b.build();
-		long opset = m.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty()).mapToLong(o -> o
-			.getVersion()).findFirst().orElse(17);
+		long opset = m.getOpsetImportList().stream().filter(o -> o.getDomain()
+			.isEmpty()).mapToLong(o -> o.getVersion()).findFirst().orElse(17);
 		return new GradientCheck(m, opset);
 	}
 
 	/** A check of any model whose output is named {@code y}. */
 	public static GradientCheck of(ModelProto m) {
-		long opset = m.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty()).mapToLong(o -> o
-			.getVersion()).findFirst().orElse(17);
+		long opset = m.getOpsetImportList().stream().filter(o -> o.getDomain()
+			.isEmpty()).mapToLong(o -> o.getVersion()).findFirst().orElse(17);
 		return new GradientCheck(m, opset);
 	}
 
 	/**
-	 * A check of the second derivatives of the graph {@code b} builds: the graph checked is the
-	 * gradient of {@code sum(y * R1)} with respect to input {@code x}, differentiated again.
+	 * A check of the second derivatives of the graph {@code b} builds: the graph
+	 * checked is the gradient of {@code sum(y * R1)} with respect to input
+	 * {@code x}, differentiated again.
 	 */
 	public static GradientCheck secondOrder(OnnxModels.Builder b, String x) {
 		GradientCheck c = of(b);
@@ -75,19 +84,27 @@ public final class GradientCheck {
 		return c;
 	}
 
-	/** As {@link #secondOrder(OnnxModels.Builder, String)} for any model with output {@code y}. */
+	/**
+	 * As {@link #secondOrder(OnnxModels.Builder, String)} for any model with
+	 * output {@code y}.
+	 */
 	public static GradientCheck secondOrder(ModelProto m, String x) {
 		GradientCheck c = of(m);
 		c.firstOrderWrt = x;
 		return c;
 	}
 
-	/** Feeds input {@code name} with seeded uniform values in [-1, 1) (or [lo, hi)). */
+	/**
+	 * Feeds input {@code name} with seeded uniform values in [-1, 1) (or [lo,
+	 * hi)).
+	 */
 	public GradientCheck input(String name, long seed, long... shape) {
 		return input(name, seed, -1, 1, shape);
 	}
 
-	public GradientCheck input(String name, long seed, float lo, float hi, long... shape) {
+	public GradientCheck input(String name, long seed, float lo, float hi,
+		long... shape)
+	{
 		Random r = new Random(seed);
 		float[] v = new float[(int) Tensor.elementCount(shape)];
 		for (int i = 0; i < v.length; i++)
@@ -97,11 +114,12 @@ public final class GradientCheck {
 	}
 
 	/**
-	 * Feeds input {@code name} with seeded uniform values in [lo, hi) that keep 0.05 (five times the
-	 * default step) away from each of {@code kinks}, so that +-eps never crosses a kink.
+	 * Feeds input {@code name} with seeded uniform values in [lo, hi) that keep
+	 * 0.05 (five times the default step) away from each of {@code kinks}, so that
+	 * +-eps never crosses a kink.
 	 */
-	public GradientCheck inputAvoiding(String name, long seed, float lo, float hi, float[] kinks,
-		long... shape)
+	public GradientCheck inputAvoiding(String name, long seed, float lo, float hi,
+		float[] kinks, long... shape)
 	{
 		Random r = new Random(seed);
 		float[] v = new float[(int) Tensor.elementCount(shape)];
@@ -148,28 +166,35 @@ public final class GradientCheck {
 	}
 
 	/**
-	 * For graphs with kinks (Relu, LeakyRelu) inside, where no input can be kept away from them:
-	 * each element's central difference is also taken with half the step, and an element whose two
-	 * differences disagree (a kink lies within the step, so the loss is not differentiable there) is
-	 * left out. At most {@code max} elements of each input may be left out. A wrong gradient is
-	 * still found: on smooth elements both differences agree with each other, not with it.
+	 * For graphs with kinks (Relu, LeakyRelu) inside, where no input can be kept
+	 * away from them: each element's central difference is also taken with half
+	 * the step, and an element whose two differences disagree (a kink lies within
+	 * the step, so the loss is not differentiable there) is left out. At most
+	 * {@code max} elements of each input may be left out. A wrong gradient is
+	 * still found: on smooth elements both differences agree with each other, not
+	 * with it.
 	 */
 	public GradientCheck skippingKinks(int max) {
 		this.maxNearKinks = max;
 		return this;
 	}
 
-	/** Runs the check for the gradients of the named inputs; returns the largest error seen. */
+	/**
+	 * Runs the check for the gradients of the named inputs; returns the largest
+	 * error seen.
+	 */
 	public double check(String... wrt) throws Exception {
 		ModelProto forward = this.forward;
 		String y = "y";
 		if (firstOrderWrt != null) {
 			ShapeProbe.Result probe = ShapeProbe.probe(forward, feeds);
 			GraphProto.Builder g = forward.getGraph().toBuilder();
-			GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()), opset);
+			GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()),
+				opset);
 			probe.recordIn(e);
 			String loss = weightedSum(e, y, 98);
-			y = GradientBuilder.differentiate(e, loss, List.of(firstOrderWrt)).get(firstOrderWrt);
+			y = GradientBuilder.differentiate(e, loss, List.of(firstOrderWrt)).get(
+				firstOrderWrt);
 			g.clearOutput().addOutput(ValueInfoProto.newBuilder().setName(y));
 			forward = forward.toBuilder().setGraph(g).build();
 		}
@@ -182,7 +207,8 @@ public final class GradientCheck {
 		g.clearOutput();
 		g.addOutput(ValueInfoProto.newBuilder().setName(loss));
 		ModelProto lossModel = forward.toBuilder().setGraph(g.clone()).build();
-		Map<String, String> grads = GradientBuilder.differentiate(e, loss, List.of(wrt));
+		Map<String, String> grads = GradientBuilder.differentiate(e, loss, List.of(
+			wrt));
 		for (String w : wrt)
 			g.addOutput(ValueInfoProto.newBuilder().setName(grads.get(w)));
 		ModelProto gradModel = forward.toBuilder().setGraph(g).build();
@@ -191,8 +217,8 @@ public final class GradientCheck {
 		double worst = 0;
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
 			o.setIntraOpNumThreads(1);
-			try (OrtSession gs = env.createSession(gradModel.toByteArray(), o); OrtSession ls = env
-				.createSession(lossModel.toByteArray(), o))
+			try (OrtSession gs = env.createSession(gradModel.toByteArray(), o);
+					OrtSession ls = env.createSession(lossModel.toByteArray(), o))
 			{
 				Map<String, float[]> analytic = new HashMap<>();
 				Map<String, OnnxTensor> in = tensors(env, feeds);
@@ -212,30 +238,34 @@ public final class GradientCheck {
 				for (String w : wrt) {
 					Tensor base = feeds.get(w);
 					float[] a = analytic.get(w);
-					assertTrue(a.length == base.floats().length, "gradient of " + w + " has " + a.length +
-						" elements, input has " + base.floats().length);
+					assertTrue(a.length == base.floats().length, "gradient of " + w +
+						" has " + a.length + " elements, input has " + base
+							.floats().length);
 					List<Integer> idx = new ArrayList<>();
 					for (int i = 0; i < a.length; i++)
 						idx.add(i);
 					java.util.Collections.shuffle(idx, pick);
 					int nearKinks = 0;
 					for (int i : idx.subList(0, Math.min(maxElements, idx.size()))) {
-						double plus = lossAt(env, ls, w, base, i, +eps), minus = lossAt(env, ls, w, base, i, -eps);
+						double plus = lossAt(env, ls, w, base, i, +eps), minus = lossAt(env,
+							ls, w, base, i, -eps);
 						double numeric = (plus - minus) / (2 * eps);
 						if (maxNearKinks >= 0) {
-							double half = (lossAt(env, ls, w, base, i, eps / 2) - lossAt(env, ls, w, base, i, -eps /
-								2)) / eps;
+							double half = (lossAt(env, ls, w, base, i, eps / 2) - lossAt(env,
+								ls, w, base, i, -eps / 2)) / eps;
 							if (Math.abs(half - numeric) > atol + rtol * Math.abs(half)) {
-								assertTrue(++nearKinks <= maxNearKinks, "more than " + maxNearKinks + " elements of " +
-									w + " lie near a kink; the last, [" + i + "]: difference " + numeric +
-									" with the step, " + half + " with half of it; analytic " + a[i]);
+								assertTrue(++nearKinks <= maxNearKinks, "more than " +
+									maxNearKinks + " elements of " + w +
+									" lie near a kink; the last, [" + i + "]: difference " +
+									numeric + " with the step, " + half +
+									" with half of it; analytic " + a[i]);
 								continue;
 							}
 						}
 						double err = Math.abs(a[i] - numeric);
 						worst = Math.max(worst, err / (atol + rtol * Math.abs(numeric)));
-						assertTrue(err <= atol + rtol * Math.abs(numeric), "d loss / d " + w + "[" + i +
-							"]: analytic " + a[i] + ", numeric " + numeric);
+						assertTrue(err <= atol + rtol * Math.abs(numeric), "d loss / d " +
+							w + "[" + i + "]: analytic " + a[i] + ", numeric " + numeric);
 					}
 				}
 			}
@@ -257,8 +287,8 @@ public final class GradientCheck {
 		return e.reduceSum(product, all, false);
 	}
 
-	private double lossAt(OrtEnvironment env, OrtSession s, String w, Tensor base, int i, double d)
-		throws Exception
+	private double lossAt(OrtEnvironment env, OrtSession s, String w, Tensor base,
+		int i, double d) throws Exception
 	{
 		float[] v = base.floats().clone();
 		v[i] += (float) d;
@@ -273,14 +303,15 @@ public final class GradientCheck {
 		}
 	}
 
-	private static Map<String, OnnxTensor> tensors(OrtEnvironment env, Map<String, Tensor> feeds)
-		throws Exception
+	private static Map<String, OnnxTensor> tensors(OrtEnvironment env,
+		Map<String, Tensor> feeds) throws Exception
 	{
 		Map<String, OnnxTensor> m = new LinkedHashMap<>();
 		for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
 			Tensor t = e.getValue();
-			m.put(e.getKey(), t.isFloat() ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t
-				.shape()) : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.longs()), t.shape()));
+			m.put(e.getKey(), t.isFloat() ? OnnxTensor.createTensor(env, FloatBuffer
+				.wrap(t.floats()), t.shape()) : OnnxTensor.createTensor(env,
+					java.nio.LongBuffer.wrap(t.longs()), t.shape()));
 		}
 		return m;
 	}

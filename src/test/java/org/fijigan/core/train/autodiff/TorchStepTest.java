@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -43,33 +44,40 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 
 /**
- * One step of plain SGD on PyTorch-exported generators matches PyTorch's own step: the contract of
+ * One step of plain SGD on PyTorch-exported generators matches PyTorch's own
+ * step: the contract of
  * {@code fine-tune --steps 1 --batch 1 --patch 0 --augment none --optimizer sgd --loss l1
- * --adversarial-weight 0 --normalize none}, i.e. {@code w <- w - lr * dL/dw} with
- * {@code L = mean(|G(x) - y|)} over all output elements.
+ * --adversarial-weight 0 --normalize none}, i.e. {@code w <- w - lr * dL/dw}
+ * with {@code L = mean(|G(x) - y|)} over all output elements.
  * <p>
  * The fixtures under {@code src/test/resources/torch-step/} come from
- * {@code src/test/fixtures/make_torch_step_fixtures.py} (PyTorch, float64 step from the exported
- * float32 weights) and are committed, so this test needs no Python and always runs: an RRDB/ESRGAN
- * x2 with nearest and bilinear Resize, an SRGAN x2 with PRelu, BatchNormalization (running
- * statistics frozen) and DepthToSpace (Reshape/Transpose at opset 9), and a pix2pix U-Net with
+ * {@code src/test/fixtures/make_torch_step_fixtures.py} (PyTorch, float64 step
+ * from the exported float32 weights) and are committed, so this test needs no
+ * Python and always runs: an RRDB/ESRGAN x2 with nearest and bilinear Resize,
+ * an SRGAN x2 with PRelu, BatchNormalization (running statistics frozen) and
+ * DepthToSpace (Reshape/Transpose at opset 9), and a pix2pix U-Net with
  * ConvTranspose, InstanceNormalization and Concat, each at several opsets.
  * <p>
- * Here the trainable initializers become graph inputs, the loss is appended with
- * {@link GraphEmitter}, shapes come from {@link ShapeProbe}, the gradient from
- * {@link GradientBuilder}; ONNX Runtime (float32, CPU) runs loss and gradients and the update is
- * applied in Java. Each updated weight must match PyTorch's to 1e-3 of the largest step of its
- * tensor (at least 1% of the model's largest step, so that tensors whose true gradient is 0 - a
- * conv bias before an InstanceNormalization - are held to the model's scale) and to 1e-5
- * absolute; the loss must match to 1e-5 relative. PyTorch's own float32 step is within 5e-7 of
- * the float64 reference on this scale.
+ * Here the trainable initializers become graph inputs, the loss is appended
+ * with {@link GraphEmitter}, shapes come from {@link ShapeProbe}, the gradient
+ * from {@link GradientBuilder}; ONNX Runtime (float32, CPU) runs loss and
+ * gradients and the update is applied in Java. Each updated weight must match
+ * PyTorch's to 1e-3 of the largest step of its tensor (at least 1% of the
+ * model's largest step, so that tensors whose true gradient is 0 - a conv bias
+ * before an InstanceNormalization - are held to the model's scale) and to 1e-5
+ * absolute; the loss must match to 1e-5 relative. PyTorch's own float32 step is
+ * within 5e-7 of the float64 reference on this scale.
  */
 class TorchStepTest {
+
 	private static final String ROOT = "/torch-step/";
 	private static final String TARGET = "torch_step_target";
 	/** Error allowed, relative to the largest step of the tensor. */
 	private static final double STEP_RTOL = 1e-3;
-	/** The step scale of a tensor is at least this fraction of the model's largest step. */
+	/**
+	 * The step scale of a tensor is at least this fraction of the model's largest
+	 * step.
+	 */
 	private static final double STEP_FLOOR = 1e-2;
 	private static final double ABS_TOL = 1e-5;
 	private static final double LOSS_RTOL = 1e-5;
@@ -77,7 +85,8 @@ class TorchStepTest {
 	/** The fixture folders, as the generator listed them. */
 	static List<String> fixtures() {
 		List<String> list = lines(ROOT + "fixtures.txt");
-		assertFalse(list.isEmpty(), "no fixtures listed in " + ROOT + "fixtures.txt");
+		assertFalse(list.isEmpty(), "no fixtures listed in " + ROOT +
+			"fixtures.txt");
 		return list;
 	}
 
@@ -85,9 +94,10 @@ class TorchStepTest {
 	void everyKindOfModelTheContractNamesHasAFixture() {
 		List<String> list = fixtures();
 		for (String kind : List.of("rrdb-", "srgan-", "unet-"))
-			assertTrue(list.stream().anyMatch(f -> f.startsWith(kind)), "no " + kind + "* fixture in " +
-				list);
-		assertTrue(list.contains("srgan-opset9"), "no opset-9 SRGAN (PixelShuffle as Reshape/Transpose)");
+			assertTrue(list.stream().anyMatch(f -> f.startsWith(kind)), "no " + kind +
+				"* fixture in " + list);
+		assertTrue(list.contains("srgan-opset9"),
+			"no opset-9 SRGAN (PixelShuffle as Reshape/Transpose)");
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -100,14 +110,16 @@ class TorchStepTest {
 		try (InputStream in = resource(dir + "model.onnx")) {
 			model = ModelProto.parseFrom(in);
 		}
-		long opset = model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o
-			.getDomain().equals("ai.onnx")).mapToLong(o -> o.getVersion()).findFirst().orElseThrow();
+		long opset = model.getOpsetImportList().stream().filter(o -> o.getDomain()
+			.isEmpty() || o.getDomain().equals("ai.onnx")).mapToLong(o -> o
+				.getVersion()).findFirst().orElseThrow();
 		assertEquals(Long.parseLong(meta.get("opset")), opset, "opset in step.txt");
 		String input = meta.get("input"), output = meta.get("output");
 		NpyArray x = npy(dir + "x.npy"), y = npy(dir + "y.npy");
 		double torchLoss = npy(dir + "loss.npy").toDoubleArray()[0];
 
-		// the trainable initializers, their PyTorch values after the step, and their initial values
+		// the trainable initializers, their PyTorch values after the step, and
+		// their initial values
 		Map<String, NpyArray> after = new LinkedHashMap<>();
 		for (String line : lines(dir + "index.txt")) {
 			String[] p = line.split("\t", 2);
@@ -122,20 +134,25 @@ class TorchStepTest {
 		for (TensorProto t : g.getInitializerList()) {
 			NpyArray a = after.get(t.getName());
 			if (a == null) {
-				assertTrue(t.getDataType() != TensorProto.DataType.FLOAT_VALUE || frozenStats.contains(t
-					.getName()), name + ": float initializer '" + t.getName() +
+				assertTrue(t.getDataType() != TensorProto.DataType.FLOAT_VALUE ||
+					frozenStats.contains(t.getName()), name + ": float initializer '" + t
+						.getName() +
 						"' is neither trainable in the fixture nor a BatchNormalization statistic");
 				kept.add(t);
 				continue;
 			}
-			assertEquals(TensorProto.DataType.FLOAT_VALUE, t.getDataType(), t.getName());
-			long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-			assertArrayEquals(dims, a.shape(), "shape of " + t.getName() + " after the step");
+			assertEquals(TensorProto.DataType.FLOAT_VALUE, t.getDataType(), t
+				.getName());
+			long[] dims = t.getDimsList().stream().mapToLong(Long::longValue)
+				.toArray();
+			assertArrayEquals(dims, a.shape(), "shape of " + t.getName() +
+				" after the step");
 			feeds.put(t.getName(), Tensor.of(Tensors.floats(t), dims));
 			g.addInput(floatInput(t.getName(), dims));
 		}
 		for (String w : after.keySet())
-			assertTrue(feeds.containsKey(w), name + ": '" + w + "' is not an initializer of the model");
+			assertTrue(feeds.containsKey(w), name + ": '" + w +
+				"' is not an initializer of the model");
 		g.clearInitializer().addAllInitializer(kept);
 		List<String> wrt = new ArrayList<>(after.keySet());
 
@@ -143,7 +160,8 @@ class TorchStepTest {
 		ModelProto forward = model.toBuilder().setGraph(g.clone()).build();
 		ShapeProbe.Result probe = ShapeProbe.probe(forward, feeds);
 		Map<String, long[]> shapes = new HashMap<>(probe.shapes());
-		assertArrayEquals(y.shape(), shapes.get(output), name + ": output shape vs y.npy");
+		assertArrayEquals(y.shape(), shapes.get(output), name +
+			": output shape vs y.npy");
 		g.addInput(floatInput(TARGET, y.shape()));
 		shapes.put(TARGET, y.shape());
 		GraphEmitter e = new GraphEmitter(g, shapes, opset);
@@ -159,10 +177,13 @@ class TorchStepTest {
 			grads = new LinkedHashMap<>(GradientBuilder.differentiate(e, loss, wrt));
 		}
 		catch (GanException ex) {
-			throw new AssertionError(name + ": " + ex.getMessage() + "; operators on the differentiated " +
-				"path without a gradient rule: " + opsWithoutRules(forward.getGraph(), wrt, output), ex);
+			throw new AssertionError(name + ": " + ex.getMessage() +
+				"; operators on the differentiated " +
+				"path without a gradient rule: " + opsWithoutRules(forward.getGraph(),
+					wrt, output), ex);
 		}
-		// a graph output is named once: a gradient that is another's value (or the loss) gets its own
+		// a graph output is named once: a gradient that is another's value (or the
+		// loss) gets its own
 		Set<String> outputs = new HashSet<>(Set.of(loss));
 		for (String w : wrt)
 			if (!outputs.add(grads.get(w))) {
@@ -184,12 +205,14 @@ class TorchStepTest {
 			Map<String, OnnxTensor> in = new LinkedHashMap<>();
 			try (OrtSession s = env.createSession(step.toByteArray(), o)) {
 				for (Map.Entry<String, Tensor> f : feeds.entrySet())
-					in.put(f.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(f.getValue().floats()), f
-						.getValue().shape()));
+					in.put(f.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(f
+						.getValue().floats()), f.getValue().shape()));
 				try (OrtSession.Result r = s.run(in)) {
-					javaLoss = ((OnnxTensor) r.get(loss).orElseThrow()).getFloatBuffer().get(0);
+					javaLoss = ((OnnxTensor) r.get(loss).orElseThrow()).getFloatBuffer()
+						.get(0);
 					for (String w : wrt) {
-						FloatBuffer fb = ((OnnxTensor) r.get(grads.get(w)).orElseThrow()).getFloatBuffer();
+						FloatBuffer fb = ((OnnxTensor) r.get(grads.get(w)).orElseThrow())
+							.getFloatBuffer();
 						float[] v = new float[fb.remaining()];
 						fb.get(v);
 						gradients.put(w, v);
@@ -220,7 +243,8 @@ class TorchStepTest {
 		for (String w : wrt) {
 			float[] w0 = feeds.get(w).floats(), gw = gradients.get(w);
 			double[] ref = after.get(w).toDoubleArray();
-			assertEquals(w0.length, gw.length, "gradient of " + w + " has the wrong size");
+			assertEquals(w0.length, gw.length, "gradient of " + w +
+				" has the wrong size");
 			double scale = Math.max(tensorStep.get(w), STEP_FLOOR * modelStep);
 			double tensorAbs = 0;
 			int at = 0;
@@ -241,49 +265,61 @@ class TorchStepTest {
 				worstRel = tensorRel;
 				worstRelAt = w;
 			}
-			if (tensorAbs > ABS_TOL || tensorRel > STEP_RTOL) failures.add(String.format(
-				"%s[%d]: after the step %.9g, PyTorch %.9g (error %.2e, %.2e of the tensor's largest step %.2e)",
-				w, at, w0[at] - lr * gw[at], ref[at], tensorAbs, tensorRel, tensorStep.get(w)));
+			if (tensorAbs > ABS_TOL || tensorRel > STEP_RTOL) failures.add(String
+				.format(
+					"%s[%d]: after the step %.9g, PyTorch %.9g (error %.2e, %.2e of the tensor's largest step %.2e)",
+					w, at, w0[at] - lr * gw[at], ref[at], tensorAbs, tensorRel, tensorStep
+						.get(w)));
 		}
 		System.out.printf(
 			"TorchStepTest %s: loss %.7f (PyTorch %.7f); worst weight error %.2e (%s), %.2e of its step scale (%s); largest step %.2e%n",
-			name, javaLoss, torchLoss, worstAbs, worstAbsAt, worstRel, worstRelAt, modelStep);
-		assertEquals(torchLoss, javaLoss, LOSS_RTOL * Math.abs(torchLoss), name + ": loss");
-		if (!failures.isEmpty()) fail(name + ": " + failures.size() + " of " + wrt.size() +
-			" weights differ from PyTorch's step:\n  " + String.join("\n  ", failures));
+			name, javaLoss, torchLoss, worstAbs, worstAbsAt, worstRel, worstRelAt,
+			modelStep);
+		assertEquals(torchLoss, javaLoss, LOSS_RTOL * Math.abs(torchLoss), name +
+			": loss");
+		if (!failures.isEmpty()) fail(name + ": " + failures.size() + " of " + wrt
+			.size() + " weights differ from PyTorch's step:\n  " + String.join("\n  ",
+				failures));
 	}
 
 	// ---- helpers ----
 
-	/** Initializers fed to BatchNormalization as mean or variance: frozen, never trained. */
+	/**
+	 * Initializers fed to BatchNormalization as mean or variance: frozen, never
+	 * trained.
+	 */
 	private static Set<String> batchNormStatistics(GraphProto g) {
 		Set<String> s = new HashSet<>();
 		for (NodeProto n : g.getNodeList())
-			if (n.getOpType().equals("BatchNormalization")) for (int k = 3; k < Math.min(5, n
-				.getInputCount()); k++)
+			if (n.getOpType().equals("BatchNormalization")) for (int k = 3; k < Math
+				.min(5, n.getInputCount()); k++)
 				s.add(n.getInput(k));
 		return s;
 	}
 
 	/**
-	 * Operator types on a path from {@code wrt} to {@code output} that have no gradient rule (what
-	 * {@link GradientBuilder} would stop at, all at once).
+	 * Operator types on a path from {@code wrt} to {@code output} that have no
+	 * gradient rule (what {@link GradientBuilder} would stop at, all at once).
 	 */
-	private static Set<String> opsWithoutRules(GraphProto g, List<String> wrt, String output) {
+	private static Set<String> opsWithoutRules(GraphProto g, List<String> wrt,
+		String output)
+	{
 		Set<String> fromWrt = new HashSet<>(wrt);
 		for (NodeProto n : g.getNodeList())
-			if (!GradientRules.NON_DIFFERENTIABLE.contains(n.getOpType()) && n.getInputList().stream()
-				.anyMatch(fromWrt::contains)) fromWrt.addAll(n.getOutputList());
+			if (!GradientRules.NON_DIFFERENTIABLE.contains(n.getOpType()) && n
+				.getInputList().stream().anyMatch(fromWrt::contains)) fromWrt.addAll(n
+					.getOutputList());
 		Set<String> toLoss = new HashSet<>(Set.of(output));
 		List<NodeProto> nodes = g.getNodeList();
 		for (int i = nodes.size() - 1; i >= 0; i--)
-			if (nodes.get(i).getOutputList().stream().anyMatch(toLoss::contains)) toLoss.addAll(nodes.get(i)
-				.getInputList());
+			if (nodes.get(i).getOutputList().stream().anyMatch(toLoss::contains))
+				toLoss.addAll(nodes.get(i).getInputList());
 		Set<String> missing = new TreeSet<>();
 		for (NodeProto n : nodes)
-			if (n.getInputList().stream().anyMatch(v -> fromWrt.contains(v) && toLoss.contains(v)) && n
-				.getOutputList().stream().anyMatch(toLoss::contains) && GradientRules.forOp(n
-					.getOpType()) == null) missing.add(n.getOpType());
+			if (n.getInputList().stream().anyMatch(v -> fromWrt.contains(v) && toLoss
+				.contains(v)) && n.getOutputList().stream().anyMatch(
+					toLoss::contains) && GradientRules.forOp(n.getOpType()) == null)
+				missing.add(n.getOpType());
 		return missing;
 	}
 
@@ -291,9 +327,9 @@ class TorchStepTest {
 		TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
 		for (long d : shape)
 			s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-		return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-			TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s)))
-			.build();
+		return ValueInfoProto.newBuilder().setName(name).setType(TypeProto
+			.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(
+				TensorProto.DataType.FLOAT_VALUE).setShape(s))).build();
 	}
 
 	static InputStream resource(String path) {
@@ -310,8 +346,8 @@ class TorchStepTest {
 	}
 
 	static List<String> lines(String path) {
-		try (BufferedReader r = new BufferedReader(new InputStreamReader(resource(path),
-			StandardCharsets.UTF_8)))
+		try (BufferedReader r = new BufferedReader(new InputStreamReader(resource(
+			path), StandardCharsets.UTF_8)))
 		{
 			return r.lines().filter(l -> !l.isBlank()).toList();
 		}
@@ -324,7 +360,8 @@ class TorchStepTest {
 		Map<String, String> m = new HashMap<>();
 		for (String l : lines) {
 			int eq = l.indexOf('=');
-			if (eq > 0) m.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+			if (eq > 0) m.put(l.substring(0, eq).strip(), l.substring(eq + 1)
+				.strip());
 		}
 		for (String k : List.of("lr", "opset", "input", "output"))
 			assertNotNull(m.get(k), "step.txt has no " + k);

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,11 +19,16 @@ import org.fijigan.core.train.data.Degradation.BlindSpot;
 import org.junit.jupiter.api.Test;
 
 /**
- * Noise2Void's blind spots against their definition ({@link BlindSpotMask}): which pixels are
- * hidden, which values replace them, and where the loss counts, for seeded draws.
+ * Noise2Void's blind spots against their definition ({@link BlindSpotMask}):
+ * which pixels are hidden, which values replace them, and where the loss
+ * counts, for seeded draws.
  */
 class BlindSpotMaskTest {
-	/** A patch whose pixel {@code i} of channel {@code c} holds {@code 1000 c + i}: a value names its pixel. */
+
+	/**
+	 * A patch whose pixel {@code i} of channel {@code c} holds
+	 * {@code 1000 c + i}: a value names its pixel.
+	 */
 	static Planes numbered(int channels, int h, int w) {
 		float[] v = new float[channels * h * w];
 		for (int c = 0; c < channels; c++)
@@ -32,12 +38,12 @@ class BlindSpotMaskTest {
 	}
 
 	static Planes hide(Planes original, BlindSpot spec, long seed) {
-		Planes input = new Planes(original.channels(), original.height(), original.width(), original
-			.values().clone());
-		Planes mask = BlindSpotMask.hide(original, input, spec, new RandomValues(new SplittableRandom(
-			seed)));
-		return new Planes(2 * original.channels(), original.height(), original.width(), concat(input
-			.values(), mask.values()));
+		Planes input = new Planes(original.channels(), original.height(), original
+			.width(), original.values().clone());
+		Planes mask = BlindSpotMask.hide(original, input, spec, new RandomValues(
+			new SplittableRandom(seed)));
+		return new Planes(2 * original.channels(), original.height(), original
+			.width(), concat(input.values(), mask.values()));
 	}
 
 	static float[] concat(float[] a, float[] b) {
@@ -47,8 +53,9 @@ class BlindSpotMaskTest {
 	}
 
 	/**
-	 * The definition replayed step by step with the same seeded stream on a 3x4 patch, cells of
-	 * 2x2 (fraction 0.25), 3x3 neighbourhood: the result must be exactly what the replay gives.
+	 * The definition replayed step by step with the same seeded stream on a 3x4
+	 * patch, cells of 2x2 (fraction 0.25), 3x3 neighbourhood: the result must be
+	 * exactly what the replay gives.
 	 */
 	@Test
 	void aTinyPatchIsMaskedExactlyAsTheDefinitionReplaysIt() {
@@ -60,15 +67,17 @@ class BlindSpotMaskTest {
 			Planes got = hide(original, spec, seed);
 			RandomValues replay = new RandomValues(new SplittableRandom(seed));
 			float[] expected = original.values().clone(), mask = new float[h * w];
-			int[][] cells = { { 0, 0 }, { 0, 2 }, { 2, 0 }, { 2, 2 } }; // row-major, last row 1 tall
+			int[][] cells = { { 0, 0 }, { 0, 2 }, { 2, 0 }, { 2, 2 } }; // row-major,
+																																	// last row 1
+																																	// tall
 			for (int[] cell : cells) {
 				int y = cell[0] + replay.nextInt(Math.min(2, h - cell[0]));
 				int x = cell[1] + replay.nextInt(Math.min(2, w - cell[1]));
 				List<int[]> valid = new ArrayList<>();
 				for (int dy = -1; dy <= 1; dy++)
 					for (int dx = -1; dx <= 1; dx++)
-						if ((dy != 0 || dx != 0) && y + dy >= 0 && y + dy < h && x + dx >= 0 && x + dx < w)
-							valid.add(new int[] { dy, dx });
+						if ((dy != 0 || dx != 0) && y + dy >= 0 && y + dy < h && x +
+							dx >= 0 && x + dx < w) valid.add(new int[] { dy, dx });
 				int[] d = valid.get(replay.nextInt(valid.size()));
 				expected[y * w + x] = original.values()[(y + d[0]) * w + x + d[1]];
 				mask[y * w + x] = 1;
@@ -78,9 +87,12 @@ class BlindSpotMaskTest {
 	}
 
 	@Test
-	void onePixelPerCellIsHiddenAndTakesAnotherPixelOfItsNeighbourhoodInEveryChannel() {
+	void
+		onePixelPerCellIsHiddenAndTakesAnotherPixelOfItsNeighbourhoodInEveryChannel()
+	{
 		int h = 17, w = 13, channels = 2;
-		BlindSpot spec = new BlindSpot(1.0 / 16, 5, null); // cells of 4x4: 5 x 4 = 20 cells
+		BlindSpot spec = new BlindSpot(1.0 / 16, 5, null); // cells of 4x4: 5 x 4 =
+																												// 20 cells
 		assertEquals(4, spec.cell());
 		Planes original = numbered(channels, h, w);
 		int[] sourceCounts = new int[25];
@@ -91,20 +103,24 @@ class BlindSpotMaskTest {
 			for (int i = 0; i < n; i++) {
 				int y = i / w, x = i % w;
 				boolean hidden = v[channels * n + i] == 1;
-				assertEquals(hidden ? 1 : 0, v[(channels + 1) * n + i], "every channel's mask agrees");
+				assertEquals(hidden ? 1 : 0, v[(channels + 1) * n + i],
+					"every channel's mask agrees");
 				if (!hidden) {
 					for (int c = 0; c < channels; c++)
-						assertEquals(original.values()[c * n + i], v[c * n + i], "a visible pixel is unchanged");
+						assertEquals(original.values()[c * n + i], v[c * n + i],
+							"a visible pixel is unchanged");
 					continue;
 				}
 				hiddenCount++;
 				perCell[(y / 4) * 4 + x / 4]++;
 				int source = (int) v[i];
 				int sy = source / w, sx = source % w;
-				assertTrue(source != i && Math.abs(sy - y) <= 2 && Math.abs(sx - x) <= 2, "pixel " + y + "," +
-					x + " took " + sy + "," + sx);
-				assertEquals(1000 + source, v[n + i], "channel 1 takes the same neighbour");
-				if (y >= 2 && y < h - 2 && x >= 2 && x < w - 2) sourceCounts[(sy - y + 2) * 5 + sx - x + 2]++;
+				assertTrue(source != i && Math.abs(sy - y) <= 2 && Math.abs(sx -
+					x) <= 2, "pixel " + y + "," + x + " took " + sy + "," + sx);
+				assertEquals(1000 + source, v[n + i],
+					"channel 1 takes the same neighbour");
+				if (y >= 2 && y < h - 2 && x >= 2 && x < w - 2) sourceCounts[(sy - y +
+					2) * 5 + sx - x + 2]++;
 			}
 			assertEquals(20, hiddenCount);
 			for (int c : perCell)
@@ -120,14 +136,18 @@ class BlindSpotMaskTest {
 				max = Math.max(max, sourceCounts[k]);
 			}
 		double mean = total / 24.0;
-		assertTrue(total > 1000 && min > 0.6 * mean && max < 1.4 * mean, "counts " + min + ".." + max +
-			", mean " + mean);
+		assertTrue(total > 1000 && min > 0.6 * mean && max < 1.4 * mean, "counts " +
+			min + ".." + max + ", mean " + mean);
 	}
 
 	@Test
-	void theStructLineHidesItsPixelsWithValuesFromAnywhereAndTheCentreFromOffTheLine() {
+	void
+		theStructLineHidesItsPixelsWithValuesFromAnywhereAndTheCentreFromOffTheLine()
+	{
 		int h = 12, w = 12;
-		BlindSpot spec = new BlindSpot(1.0 / 36, 5, new BlindSpot.Line(true, 5)); // cells of 6x6
+		BlindSpot spec = new BlindSpot(1.0 / 36, 5, new BlindSpot.Line(true, 5)); // cells
+																																							// of
+																																							// 6x6
 		Planes original = numbered(1, h, w);
 		boolean farSource = false;
 		for (long seed = 0; seed < 100; seed++) {
@@ -140,21 +160,25 @@ class BlindSpotMaskTest {
 			for (int i : centres) {
 				int y = i / w, x = i % w, source = (int) v[i];
 				int sy = source / w, sx = source % w;
-				boolean onAnotherLine = centres.stream().anyMatch(j -> j != i && j / w == y && Math.abs(j % w -
-					x) <= 2);
-				if (!onAnotherLine) assertTrue(Math.abs(sy - y) <= 2 && Math.abs(sx - x) <= 2 && sy != y, "the centre " + y + "," +
-					x + " takes a neighbour off its row (the line): " + sy + "," + sx);
+				boolean onAnotherLine = centres.stream().anyMatch(j -> j != i && j /
+					w == y && Math.abs(j % w - x) <= 2);
+				if (!onAnotherLine) assertTrue(Math.abs(sy - y) <= 2 && Math.abs(sx -
+					x) <= 2 && sy != y, "the centre " + y + "," + x +
+						" takes a neighbour off its row (the line): " + sy + "," + sx);
 				for (int k = -2; k <= 2; k++) {
 					int lx = x + k;
-					if (k == 0 || lx < 0 || lx >= w || centres.contains(y * w + lx)) continue;
-					assertEquals(0, v[n + y * w + lx], "line pixels are hidden but do not count");
+					if (k == 0 || lx < 0 || lx >= w || centres.contains(y * w + lx))
+						continue;
+					assertEquals(0, v[n + y * w + lx],
+						"line pixels are hidden but do not count");
 					int s = (int) v[y * w + lx];
 					farSource |= Math.abs(s / w - y) > 2 || Math.abs(s % w - lx) > 2;
 				}
 			}
 		}
 		assertTrue(farSource, "line pixels take values from the whole patch");
-		// a vertical line of 5 and a 3x3 neighbourhood leave the centre 6 neighbours off the column
+		// a vertical line of 5 and a 3x3 neighbourhood leave the centre 6
+		// neighbours off the column
 		BlindSpot vertical = new BlindSpot(0.25, 3, new BlindSpot.Line(false, 5));
 		int checked = 0;
 		for (long seed = 0; seed < 20; seed++) {
@@ -163,11 +187,13 @@ class BlindSpotMaskTest {
 				int at = i;
 				boolean covered = false;
 				for (int j = 0; j < 36; j++)
-					covered |= j != at && v[36 + j] == 1 && j % 6 == at % 6 && Math.abs(j / 6 - at / 6) <= 2;
+					covered |= j != at && v[36 + j] == 1 && j % 6 == at % 6 && Math.abs(
+						j / 6 - at / 6) <= 2;
 				if (v[36 + i] == 1 && !covered) {
 					checked++;
-					assertTrue((int) v[i] % 6 != i % 6 && Math.abs((int) v[i] / 6 - i / 6) <= 1 && Math.abs(
-						(int) v[i] % 6 - i % 6) <= 1, "the centre's source is off its column, within 3x3");
+					assertTrue((int) v[i] % 6 != i % 6 && Math.abs((int) v[i] / 6 - i /
+						6) <= 1 && Math.abs((int) v[i] % 6 - i % 6) <= 1,
+						"the centre's source is off its column, within 3x3");
 				}
 			}
 		}
@@ -177,25 +203,30 @@ class BlindSpotMaskTest {
 	@Test
 	void aPatchWithoutAnyValidNeighbourIsOneClearError() {
 		BlindSpot spec = new BlindSpot(0.25, 3, new BlindSpot.Line(true, 3));
-		GanException e = assertThrows(GanException.class, () -> hide(numbered(1, 1, 4), spec, 1));
+		GanException e = assertThrows(GanException.class, () -> hide(numbered(1, 1,
+			4), spec, 1));
 		assertTrue(e.getMessage().contains("too small"), e.getMessage());
 		assertThrows(GanException.class, () -> new BlindSpot(0.3, 5, null));
 		assertThrows(GanException.class, () -> new BlindSpot(0.01, 4, null));
 		assertThrows(GanException.class, () -> BlindSpot.Line.parse("diagonal:5"));
-		assertThrows(GanException.class, () -> BlindSpot.Line.parse("horizontal:4"));
-		assertEquals(new BlindSpot.Line(false, 7), BlindSpot.Line.parse(" Vertical:7 "));
+		assertThrows(GanException.class, () -> BlindSpot.Line.parse(
+			"horizontal:4"));
+		assertEquals(new BlindSpot.Line(false, 7), BlindSpot.Line.parse(
+			" Vertical:7 "));
 		assertEquals(null, BlindSpot.Line.parse("none"));
 	}
 
 	/**
-	 * Through the training data: a 16-bit hyperstack's every plane is sampled, the target is the
-	 * noisy plane itself and the input differs from it exactly where the loss mask is 1; the same
-	 * seed and step give the same batch.
+	 * Through the training data: a 16-bit hyperstack's every plane is sampled,
+	 * the target is the noisy plane itself and the input differs from it exactly
+	 * where the loss mask is 1; the same seed and step give the same batch.
 	 */
 	@Test
 	void hyperstackPlanesOfEveryBitDepthTrainWithBlindSpots() {
 		int w = 24, h = 20, slices = 2, frames = 3;
-		for (PixelType type : new PixelType[] { PixelType.UINT8, PixelType.UINT16, PixelType.FLOAT32 }) {
+		for (PixelType type : new PixelType[] { PixelType.UINT8, PixelType.UINT16,
+			PixelType.FLOAT32 })
+		{
 			RasterImage stack = RasterImage.allocate(w, h, 1, slices, frames, type);
 			SplittableRandom r = new SplittableRandom(5);
 			float[] plane = new float[w * h];
@@ -205,20 +236,25 @@ class BlindSpotMaskTest {
 				stack.writeRegion(0, p % slices, p / slices, 0, 0, w, h, plane, 0);
 			}
 			stack.setTitle("stack-" + type);
-			TrainingData data = TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1),
-				TrainingDataTest.source(List.of(stack)), new DataOptions(16, Augmentation.FLIPS,
-					new Normalization.None(), 0, 11, BlindSpot.defaults()));
-			assertEquals(slices * frames, data.trainingItems().size(), type + ": every plane is an item");
+			TrainingData data = TrainingData.create(TestModels.imageModel(
+				TaskKind.DENOISE, 1, 1), TrainingDataTest.source(List.of(stack)),
+				new DataOptions(16, Augmentation.FLIPS, new Normalization.None(), 0, 11,
+					BlindSpot.defaults()));
+			assertEquals(slices * frames, data.trainingItems().size(), type +
+				": every plane is an item");
 			TrainingBatch b = data.batch(3, 4);
 			float[] in = b.input(), target = b.target(), mask = b.lossMask();
 			assertEquals(4 * 16 * 16, mask.length);
 			int hidden = 0;
 			for (int i = 0; i < in.length; i++) {
 				if (mask[i] == 1) hidden++;
-				else assertEquals(target[i], in[i], type + ": only hidden pixels differ");
+				else assertEquals(target[i], in[i], type +
+					": only hidden pixels differ");
 			}
-			assertEquals(4 * 4, hidden, type + ": one in every 8x8 cell of each 16x16 patch");
-			assertArrayEquals(in, data.batch(3, 4).input(), "the same step gives the same batch");
+			assertEquals(4 * 4, hidden, type +
+				": one in every 8x8 cell of each 16x16 patch");
+			assertArrayEquals(in, data.batch(3, 4).input(),
+				"the same step gives the same batch");
 			assertArrayEquals(mask, data.batch(3, 4).lossMask());
 			assertTrue(data.describe().contains("Noise2Void"), data.describe());
 		}
@@ -227,17 +263,22 @@ class BlindSpotMaskTest {
 	@Test
 	void blindSpotsRefuseWhatTheyCannotTrain() {
 		RasterImage img = TestModels.constant("a", 16, 16, 1);
-		DataOptions n2v = new DataOptions(16, Augmentation.NONE, new Normalization.None(), 0, 1,
-			BlindSpot.defaults());
-		GanException sr = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2), TrainingDataTest.source(List.of(img)), n2v));
+		DataOptions n2v = new DataOptions(16, Augmentation.NONE,
+			new Normalization.None(), 0, 1, BlindSpot.defaults());
+		GanException sr = assertThrows(GanException.class, () -> TrainingData
+			.create(TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2),
+				TrainingDataTest.source(List.of(img)), n2v));
 		assertTrue(sr.getMessage().contains("denoisers"), sr.getMessage());
-		GanException pairs = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.DENOISE, 1, 1), new DataSource.Pairs(ImageSource.of(List.of(img)),
-				ImageSource.of(List.of(img))), n2v));
-		assertTrue(pairs.getMessage().contains("noisy images alone"), pairs.getMessage());
-		GanException scaled = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 2), TrainingDataTest.source(List.of(img)), n2v));
-		assertTrue(scaled.getMessage().contains("input's size"), scaled.getMessage());
+		GanException pairs = assertThrows(GanException.class, () -> TrainingData
+			.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1),
+				new DataSource.Pairs(ImageSource.of(List.of(img)), ImageSource.of(List
+					.of(img))), n2v));
+		assertTrue(pairs.getMessage().contains("noisy images alone"), pairs
+			.getMessage());
+		GanException scaled = assertThrows(GanException.class, () -> TrainingData
+			.create(TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 2),
+				TrainingDataTest.source(List.of(img)), n2v));
+		assertTrue(scaled.getMessage().contains("input's size"), scaled
+			.getMessage());
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,43 +13,54 @@ import org.junit.jupiter.api.Test;
 
 /** How class folders are numbered, for fine-tuning and evaluation alike. */
 class ClassFoldersTest {
+
 	private static GeneratorSpec generator(int classes, List<String> names) {
-		return new GeneratorSpec("z", 8, new long[] { -1, 8 }, "label", classes, names);
+		return new GeneratorSpec("z", 8, new long[] { -1, 8 }, "label", classes,
+			names);
 	}
 
 	@Test
 	void namedClassesTakeTheModelsNumbers() {
-		ClassFolders c = ClassFolders.of(generator(3, List.of("axial", "coronal", "sagittal")), List.of(
-			"sagittal", "axial", "sagittal"));
+		ClassFolders c = ClassFolders.of(generator(3, List.of("axial", "coronal",
+			"sagittal")), List.of("sagittal", "axial", "sagittal"));
 		assertEquals(List.of("axial", "coronal", "sagittal"), c.names());
 		assertEquals(Map.of("axial", 0, "sagittal", 2), c.labels());
-		GanException e = assertThrows(GanException.class, () -> ClassFolders.of(generator(3, List.of(
-			"axial", "coronal", "sagittal")), List.of("axial", "brain")));
-		assertEquals("sub-folder 'brain' is not one of the model's classes [axial, coronal, sagittal]: " +
-			"name the sub-folders after them", e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> ClassFolders.of(
+			generator(3, List.of("axial", "coronal", "sagittal")), List.of("axial",
+				"brain")));
+		assertEquals(
+			"sub-folder 'brain' is not one of the model's classes [axial, coronal, sagittal]: " +
+				"name the sub-folders after them", e.getMessage());
 	}
 
 	@Test
 	void numberedFoldersAreTheirNumbersAndOthersGoInSortedOrder() {
-		ClassFolders numbered = ClassFolders.of(generator(10, List.of()), List.of("3", "007", "0"));
-		assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), numbered.names());
+		ClassFolders numbered = ClassFolders.of(generator(10, List.of()), List.of(
+			"3", "007", "0"));
+		assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), numbered
+			.names());
 		assertEquals(Map.of("0", 0, "007", 7, "3", 3), numbered.labels());
-		ClassFolders sorted = ClassFolders.of(generator(0, List.of()), List.of("dogs", "birds", "cats"));
+		ClassFolders sorted = ClassFolders.of(generator(0, List.of()), List.of(
+			"dogs", "birds", "cats"));
 		assertEquals(List.of("birds", "cats", "dogs"), sorted.names());
-		assertEquals(List.of("birds", "cats", "dogs"), List.copyOf(sorted.labels().keySet()));
+		assertEquals(List.of("birds", "cats", "dogs"), List.copyOf(sorted.labels()
+			.keySet()));
 		assertEquals(2, sorted.labels().get("dogs"));
-		GanException e = assertThrows(GanException.class, () -> ClassFolders.of(generator(2, List.of()),
-			List.of("birds", "cats", "dogs")));
-		assertEquals("sub-folder 'dogs' would be class 2 but the model has 2 classes (0..1); classes " +
-			"are numbered by sorted sub-folder name", e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> ClassFolders.of(
+			generator(2, List.of()), List.of("birds", "cats", "dogs")));
+		assertEquals(
+			"sub-folder 'dogs' would be class 2 but the model has 2 classes (0..1); classes " +
+				"are numbered by sorted sub-folder name", e.getMessage());
 	}
 
 	@Test
 	void anImageOutsideAFolderHasNoClass() {
 		assertEquals("cats", ClassFolders.classOf("cats/tom.png", "images"));
-		GanException e = assertThrows(GanException.class, () -> ClassFolders.classOf("tom.png",
-			"real images"));
-		assertEquals("the generator takes a class label, so the real images must sit in sub-folders " +
-			"named by class (one per class), but 'tom.png' is not in a sub-folder", e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> ClassFolders
+			.classOf("tom.png", "real images"));
+		assertEquals(
+			"the generator takes a class label, so the real images must sit in sub-folders " +
+				"named by class (one per class), but 'tom.png' is not in a sub-folder",
+			e.getMessage());
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.List;
@@ -16,21 +17,24 @@ import org.fijigan.core.tiling.AxisConstraint;
 
 /** Model descriptors and images for the data tests; no ONNX file is needed. */
 final class TestModels {
+
 	private TestModels() {}
 
-	static ModelDescriptor imageModel(TaskKind task, int channels, double scale, MaskSpec mask,
-		ValueRange in, ValueRange out)
+	static ModelDescriptor imageModel(TaskKind task, int channels, double scale,
+		MaskSpec mask, ValueRange in, ValueRange out)
 	{
-		ImageInput image = new ImageInput("input", TensorLayout.BCYX, channels, AxisConstraint.ANY,
-			AxisConstraint.ANY, Integer.MAX_VALUE);
-		ModelKind kind = mask == null ? new ModelKind.ImageToImage(image) : new ModelKind.Inpainting(image,
-			mask);
-		return ModelDescriptor.builder("test-" + task.id(), task, kind, "output", TensorLayout.BCYX).file(
-			null, "0".repeat(64)).outputChannels(channels).scale(scale).ranges(in, out).build();
+		ImageInput image = new ImageInput("input", TensorLayout.BCYX, channels,
+			AxisConstraint.ANY, AxisConstraint.ANY, Integer.MAX_VALUE);
+		ModelKind kind = mask == null ? new ModelKind.ImageToImage(image)
+			: new ModelKind.Inpainting(image, mask);
+		return ModelDescriptor.builder("test-" + task.id(), task, kind, "output",
+			TensorLayout.BCYX).file(null, "0".repeat(64)).outputChannels(channels)
+			.scale(scale).ranges(in, out).build();
 	}
 
 	static ModelDescriptor imageModel(TaskKind task, int channels, double scale) {
-		return imageModel(task, channels, scale, null, ValueRange.ZERO_ONE, ValueRange.ZERO_ONE);
+		return imageModel(task, channels, scale, null, ValueRange.ZERO_ONE,
+			ValueRange.ZERO_ONE);
 	}
 
 	static ModelDescriptor inpaintModel(int channels, MaskSpec mask) {
@@ -39,11 +43,12 @@ final class TestModels {
 	}
 
 	static ModelDescriptor generator(int latentDim, int classes, int channels) {
-		GeneratorSpec g = new GeneratorSpec("z", latentDim, new long[] { -1, latentDim }, classes > 0
-			? "label" : null, classes, List.of());
-		return ModelDescriptor.builder("test-generator", TaskKind.GENERATE, new ModelKind.Generator(g),
-			"output", TensorLayout.BCYX).file(null, "0".repeat(64)).outputChannels(channels).ranges(
-				ValueRange.MINUS_ONE_ONE, ValueRange.MINUS_ONE_ONE).build();
+		GeneratorSpec g = new GeneratorSpec("z", latentDim, new long[] { -1,
+			latentDim }, classes > 0 ? "label" : null, classes, List.of());
+		return ModelDescriptor.builder("test-generator", TaskKind.GENERATE,
+			new ModelKind.Generator(g), "output", TensorLayout.BCYX).file(null, "0"
+				.repeat(64)).outputChannels(channels).ranges(ValueRange.MINUS_ONE_ONE,
+					ValueRange.MINUS_ONE_ONE).build();
 	}
 
 	/** A one-plane float image with the given rows. */
@@ -52,22 +57,27 @@ final class TestModels {
 		float[] p = new float[w * h];
 		for (int y = 0; y < h; y++)
 			System.arraycopy(rows[y], 0, p, y * w, w);
-		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p }).setTitle(title);
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p })
+			.setTitle(title);
 	}
 
 	/** A float image whose every pixel is {@code value}. */
 	static RasterImage constant(String title, int w, int h, float value) {
 		float[] p = new float[w * h];
 		java.util.Arrays.fill(p, value);
-		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p }).setTitle(title);
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p })
+			.setTitle(title);
 	}
 
 	/** A float image with pixel (x, y) = {@code f(x, y)}. */
-	static RasterImage function(String title, int w, int h, java.util.function.IntBinaryOperator f) {
+	static RasterImage function(String title, int w, int h,
+		java.util.function.IntBinaryOperator f)
+	{
 		float[] p = new float[w * h];
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++)
 				p[y * w + x] = f.applyAsInt(x, y);
-		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p }).setTitle(title);
+		return new RasterImage(w, h, 1, 1, 1, PixelType.FLOAT32, new Object[] { p })
+			.setTitle(title);
 	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -18,14 +19,19 @@ import org.fijigan.core.model.ValueRange;
 import org.junit.jupiter.api.Test;
 
 class TrainingDataTest {
+
 	private static final Normalization NONE = new Normalization.None();
 
-	/** Ten 24x20 images with distinct content; image i has values in [i*1000, i*1000+479]. */
+	/**
+	 * Ten 24x20 images with distinct content; image i has values in [i*1000,
+	 * i*1000+479].
+	 */
 	private static List<RasterImage> tenImages() {
 		List<RasterImage> list = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			int base = i * 1000;
-			list.add(TestModels.function("img" + i, 24, 20, (x, y) -> base + y * 24 + x));
+			list.add(TestModels.function("img" + i, 24, 20, (x, y) -> base + y * 24 +
+				x));
 		}
 		return list;
 	}
@@ -33,33 +39,41 @@ class TrainingDataTest {
 	@Test
 	void theSameSeedGivesTheSameBatchesForEveryTask() {
 		List<RasterImage> images = tenImages();
-		List<ModelDescriptor> models = List.of(TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2),
-			TestModels.imageModel(TaskKind.DENOISE, 1, 1), TestModels.inpaintModel(1, new MaskSpec(null,
-				1, 0, true)), TestModels.generator(8, 0, 1));
+		List<ModelDescriptor> models = List.of(TestModels.imageModel(
+			TaskKind.SUPER_RESOLUTION, 1, 2), TestModels.imageModel(TaskKind.DENOISE,
+				1, 1), TestModels.inpaintModel(1, new MaskSpec(null, 1, 0, true)),
+			TestModels.generator(8, 0, 1));
 		for (ModelDescriptor m : models)
-			for (Degradation d : m.task() == TaskKind.DENOISE ? List.<Degradation>of(
+			for (Degradation d : m.task() == TaskKind.DENOISE ? List.<Degradation> of(
 				new Degradation.GaussianNoise(new Degradation.Range(0.01, 0.2)),
-				new Degradation.PoissonGaussianNoise(new Degradation.Range(5, 500), new Degradation.Range(0,
-					0.05))) : java.util.Collections.<Degradation>singletonList(null)) {
-				DataOptions o = DataOptions.defaults(42).withPatchSize(8).withDegradation(d);
+				new Degradation.PoissonGaussianNoise(new Degradation.Range(5, 500),
+					new Degradation.Range(0, 0.05))) : java.util.Collections
+						.<Degradation> singletonList(null))
+			{
+				DataOptions o = DataOptions.defaults(42).withPatchSize(8)
+					.withDegradation(d);
 				TrainingData a = TrainingData.create(m, source(images), o);
 				TrainingData b = TrainingData.create(m, source(images), o);
-				TrainingData other = TrainingData.create(m, source(images), o.withSeed(43));
+				TrainingData other = TrainingData.create(m, source(images), o.withSeed(
+					43));
 				for (long step : new long[] { 0, 1, 1000 }) {
 					TrainingBatch x = a.batch(step, 4), y = b.batch(step, 4);
 					assertArrayEquals(x.input(), y.input(), m.task() + " step " + step);
 					assertArrayEquals(x.target(), y.target());
 					assertArrayEquals(x.mask(), y.mask());
-					assertFalse(java.util.Arrays.equals(x.target(), a.batch(step + 1, 4).target()));
-					assertFalse(java.util.Arrays.equals(x.input(), other.batch(step, 4).input()));
+					assertFalse(java.util.Arrays.equals(x.target(), a.batch(step + 1, 4)
+						.target()));
+					assertFalse(java.util.Arrays.equals(x.input(), other.batch(step, 4)
+						.input()));
 				}
-				// batches are a pure function of (seed, step): order of calls does not matter
+				// batches are a pure function of (seed, step): order of calls does not
+				// matter
 				TrainingBatch late = a.batch(7, 4);
 				a.batch(3, 2);
 				assertArrayEquals(late.input(), a.batch(7, 4).input());
 				assertEquals(a.validationSamples().size(), 1);
-				assertArrayEquals(a.validationSamples().get(0).target().values(), b.validationSamples()
-					.get(0).target().values());
+				assertArrayEquals(a.validationSamples().get(0).target().values(), b
+					.validationSamples().get(0).target().values());
 			}
 	}
 
@@ -67,8 +81,9 @@ class TrainingDataTest {
 	void superResolutionInputIsTheAreaAverageOfTheTarget() {
 		// 4x4 image 0..15, scale 2: blocks {0,1,4,5} -> 2.5, {2,3,6,7} -> 4.5, ...
 		RasterImage img = TestModels.function("ramp", 4, 4, (x, y) -> y * 4 + x);
-		TrainingData data = TrainingData.create(TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2),
-			source(List.of(img)), new DataOptions(0, Augmentation.NONE, NONE, 0, 1, null));
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.SUPER_RESOLUTION, 1, 2), source(List.of(img)), new DataOptions(0,
+				Augmentation.NONE, NONE, 0, 1, null));
 		TrainingBatch b = data.batch(0, 1);
 		assertArrayEquals(new long[] { 1, 1, 2, 2 }, b.inputShape());
 		assertArrayEquals(new float[] { 2.5f, 4.5f, 10.5f, 12.5f }, b.input());
@@ -80,8 +95,9 @@ class TrainingDataTest {
 
 		// x3 on a 7x6 image: whole images are cropped to 6x6, the input is 2x2
 		RasterImage odd = TestModels.function("odd", 7, 6, (x, y) -> y * 7 + x);
-		TrainingBatch c = TrainingData.create(TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 3),
-			source(List.of(odd)), new DataOptions(0, Augmentation.NONE, NONE, 0, 1, null)).batch(0, 1);
+		TrainingBatch c = TrainingData.create(TestModels.imageModel(
+			TaskKind.SUPER_RESOLUTION, 1, 3), source(List.of(odd)), new DataOptions(0,
+				Augmentation.NONE, NONE, 0, 1, null)).batch(0, 1);
 		// block (0,0): rows 0-2, cols 0-2 -> mean of {0,1,2,7,8,9,14,15,16} = 8
 		assertArrayEquals(new float[] { 8, 11, 29, 32 }, c.input());
 		assertArrayEquals(new long[] { 1, 1, 6, 6 }, c.targetShape());
@@ -89,20 +105,24 @@ class TrainingDataTest {
 
 	@Test
 	void superResolutionPatchesAreDownscaledAfterAugmentation() {
-		TrainingData data = TrainingData.create(TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2),
-			source(tenImages()), new DataOptions(8, Augmentation.FLIPS, NONE, 0.2, 5, null));
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.SUPER_RESOLUTION, 1, 2), source(tenImages()), new DataOptions(8,
+				Augmentation.FLIPS, NONE, 0.2, 5, null));
 		for (long step = 0; step < 20; step++)
 			for (TrainingSample s : data.batch(step, 3).samples())
-				assertArrayEquals(Degradations.areaDownscale(s.target(), 2).values(), s.input().values());
+				assertArrayEquals(Degradations.areaDownscale(s.target(), 2).values(), s
+					.input().values());
 	}
 
 	@Test
 	void blurAndNoiseComeBeforeAndAfterTheDownscale() {
-		// a flat image stays flat under blur and area averaging; only the noise remains
+		// a flat image stays flat under blur and area averaging; only the noise
+		// remains
 		RasterImage flat = TestModels.constant("flat", 64, 64, 0.5f);
-		TrainingData data = TrainingData.create(TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 4),
-			source(List.of(flat)), new DataOptions(64, Augmentation.NONE, NONE, 0, 3,
-				new Degradation.Downscale(Degradation.Range.of(1.2), Degradation.Range.of(0.05))));
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.SUPER_RESOLUTION, 1, 4), source(List.of(flat)), new DataOptions(
+				64, Augmentation.NONE, NONE, 0, 3, new Degradation.Downscale(
+					Degradation.Range.of(1.2), Degradation.Range.of(0.05))));
 		double[] ms = meanStd(data.batch(0, 16).input(), 0.5f);
 		assertEquals(0, ms[0], 0.005);
 		assertEquals(0.05, ms[1], 0.003);
@@ -117,9 +137,10 @@ class TrainingDataTest {
 			p[i] = (byte) i;
 		ModelDescriptor m = TestModels.imageModel(TaskKind.DENOISE, 1, 1, null,
 			ValueRange.MINUS_ONE_ONE, ValueRange.MINUS_ONE_ONE);
-		TrainingData data = TrainingData.create(m, source(List.of(u8.setTitle("u8"))),
-			new DataOptions(0, Augmentation.NONE, new Normalization.BitDepthRange(), 0, 1,
-				new Degradation.GaussianNoise(Degradation.Range.of(0))));
+		TrainingData data = TrainingData.create(m, source(List.of(u8.setTitle(
+			"u8"))), new DataOptions(0, Augmentation.NONE,
+				new Normalization.BitDepthRange(), 0, 1, new Degradation.GaussianNoise(
+					Degradation.Range.of(0))));
 		TrainingSample s = data.batch(0, 1).samples().get(0);
 		for (int i = 0; i < 256; i++)
 			assertEquals(i / 127.5 - 1, s.target().values()[i], 1e-6);
@@ -127,120 +148,149 @@ class TrainingDataTest {
 		assertEquals(-1, s.targetMap().offset()[0], 1e-15);
 
 		// percentile 1 / 99.8 of 0..255 (numpy: 2.55 and 254.49) to [0, 1]
-		TrainingData pct = TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1), source(
-			List.of(u8)), new DataOptions(0, Augmentation.NONE, Normalization.DEFAULT, 0, 1,
+		TrainingData pct = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 1, 1), source(List.of(u8)), new DataOptions(0,
+				Augmentation.NONE, Normalization.DEFAULT, 0, 1,
 				new Degradation.GaussianNoise(Degradation.Range.of(0))));
 		TrainingSample q = pct.batch(0, 1).samples().get(0);
-		assertEquals((100 - 2.55) / (254.49 - 2.55), q.target().values()[100], 1e-6);
+		assertEquals((100 - 2.55) / (254.49 - 2.55), q.target().values()[100],
+			1e-6);
 		assertEquals(1 / (254.49 - 2.55), q.inputMap().scale()[0], 1e-12);
 	}
 
 	@Test
 	void pairsWithoutNormalisationAreFedBitForBit() {
-		// the exactness contract of one SGD step: --patch 0 --augment none --normalize none
-		float[][] in = { { 0.1f, -3.25f, 1e-7f }, { Float.MIN_VALUE, 12345.678f, -0f } };
+		// the exactness contract of one SGD step: --patch 0 --augment none
+		// --normalize none
+		float[][] in = { { 0.1f, -3.25f, 1e-7f }, { Float.MIN_VALUE, 12345.678f,
+			-0f } };
 		float[][] out = { { 7.5f, 0.3f, -1e30f }, { 2f, 3f, 4f } };
-		TrainingData data = TrainingData.create(TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 1),
-			new DataSource.Pairs(ImageSource.of(List.of(TestModels.image("x.tif", in))), ImageSource.of(
-				List.of(TestModels.image("x.tif", out)))), new DataOptions(0, Augmentation.NONE, NONE, 0,
-					1, null));
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.IMAGE_TO_IMAGE, 1, 1), new DataSource.Pairs(ImageSource.of(List
+				.of(TestModels.image("x.tif", in))), ImageSource.of(List.of(TestModels
+					.image("x.tif", out)))), new DataOptions(0, Augmentation.NONE, NONE,
+						0, 1, null));
 		TrainingBatch b = data.batch(0, 1);
-		assertArrayEquals(new float[] { 0.1f, -3.25f, 1e-7f, Float.MIN_VALUE, 12345.678f, -0f }, b
-			.input());
-		assertArrayEquals(new float[] { 7.5f, 0.3f, -1e30f, 2f, 3f, 4f }, b.target());
+		assertArrayEquals(new float[] { 0.1f, -3.25f, 1e-7f, Float.MIN_VALUE,
+			12345.678f, -0f }, b.input());
+		assertArrayEquals(new float[] { 7.5f, 0.3f, -1e30f, 2f, 3f, 4f }, b
+			.target());
 		assertTrue(b.samples().get(0).inputMap().isIdentity());
 		assertTrue(data.isPaired());
 	}
 
 	@Test
 	void pairedSuperResolutionCutsAlignedPatches() {
-		// target = nearest x2 upscale of the input, so target(y, x) = input(y / 2, x / 2) in every patch
+		// target = nearest x2 upscale of the input, so target(y, x) = input(y / 2,
+		// x / 2) in every patch
 		List<RasterImage> inputs = new ArrayList<>(), targets = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			int base = 100 * i;
-			inputs.add(TestModels.function("p" + i + ".png", 10, 9, (x, y) -> base + y * 10 + x));
-			targets.add(TestModels.function("p" + i + ".tif", 20, 18, (x, y) -> base + y / 2 * 10 + x /
-				2));
+			inputs.add(TestModels.function("p" + i + ".png", 10, 9, (x, y) -> base +
+				y * 10 + x));
+			targets.add(TestModels.function("p" + i + ".tif", 20, 18, (x, y) -> base +
+				y / 2 * 10 + x / 2));
 		}
-		TrainingData data = TrainingData.create(TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2),
-			new DataSource.Pairs(ImageSource.of(inputs), ImageSource.of(targets)), new DataOptions(8,
-				Augmentation.FLIPS, NONE, 0, 9, null));
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.SUPER_RESOLUTION, 1, 2), new DataSource.Pairs(ImageSource.of(
+				inputs), ImageSource.of(targets)), new DataOptions(8,
+					Augmentation.FLIPS, NONE, 0, 9, null));
 		for (long step = 0; step < 30; step++)
 			for (TrainingSample s : data.batch(step, 2).samples()) {
 				assertEquals(4, s.input().width());
 				for (int y = 0; y < 8; y++)
 					for (int x = 0; x < 8; x++)
-						assertEquals(s.input().get(0, y / 2, x / 2), s.target().get(0, y, x));
+						assertEquals(s.input().get(0, y / 2, x / 2), s.target().get(0, y,
+							x));
 			}
 	}
 
 	@Test
 	void aMissingPartnerIsNamed() {
-		ImageSource inputs = ImageSource.of(List.of(TestModels.constant("a.tif", 4, 4, 0), TestModels
-			.constant("b.tif", 4, 4, 0), TestModels.constant("c.tif", 4, 4, 0)));
-		ImageSource targets = ImageSource.of(List.of(TestModels.constant("a.png", 4, 4, 0), TestModels
-			.constant("c.png", 4, 4, 0), TestModels.constant("d.png", 4, 4, 0)));
-		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.DENOISE, 1, 1), new DataSource.Pairs(inputs, targets), DataOptions
-				.defaults(1)));
-		assertEquals("input and target images must pair up by relative path (extension ignored), " +
-			"but 1 input has no target in 3 open images: b.tif; and 1 target has no input in " +
-			"3 open images: d.png", e.getMessage());
+		ImageSource inputs = ImageSource.of(List.of(TestModels.constant("a.tif", 4,
+			4, 0), TestModels.constant("b.tif", 4, 4, 0), TestModels.constant("c.tif",
+				4, 4, 0)));
+		ImageSource targets = ImageSource.of(List.of(TestModels.constant("a.png", 4,
+			4, 0), TestModels.constant("c.png", 4, 4, 0), TestModels.constant("d.png",
+				4, 4, 0)));
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.imageModel(TaskKind.DENOISE, 1, 1), new DataSource.Pairs(
+				inputs, targets), DataOptions.defaults(1)));
+		assertEquals(
+			"input and target images must pair up by relative path (extension ignored), " +
+				"but 1 input has no target in 3 open images: b.tif; and 1 target has no input in " +
+				"3 open images: d.png", e.getMessage());
 	}
 
 	@Test
 	void pairsOfTheWrongSizeAreNamed() {
-		ImageSource inputs = ImageSource.of(List.of(TestModels.constant("a", 8, 8, 0)));
-		ImageSource targets = ImageSource.of(List.of(TestModels.constant("a", 8, 8, 0)));
-		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2), new DataSource.Pairs(inputs, targets),
-			DataOptions.defaults(1).withPatchSize(4)));
-		assertEquals("the target 'a' is 8x8 but its input 'a' is 8x8: the target must be 2 times " +
-			"larger (the model's scale)", e.getMessage());
+		ImageSource inputs = ImageSource.of(List.of(TestModels.constant("a", 8, 8,
+			0)));
+		ImageSource targets = ImageSource.of(List.of(TestModels.constant("a", 8, 8,
+			0)));
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2),
+			new DataSource.Pairs(inputs, targets), DataOptions.defaults(1)
+				.withPatchSize(4)));
+		assertEquals(
+			"the target 'a' is 8x8 but its input 'a' is 8x8: the target must be 2 times " +
+				"larger (the model's scale)", e.getMessage());
 	}
 
 	@Test
 	void wholeImagesMustShareOneSize() {
-		List<RasterImage> images = List.of(TestModels.constant("a", 8, 8, 0), TestModels.constant("b",
-			8, 8, 0), TestModels.constant("c", 10, 8, 0));
-		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.DENOISE, 1, 1), source(images), DataOptions.defaults(1).withPatchSize(0)
-				.withValidationFraction(0)));
-		assertEquals("--patch 0 trains on whole images, which must share one size, but c is 10x8; " +
-			"a (and 1 more) are 8x8: give a patch size (--patch P)", e.getMessage());
+		List<RasterImage> images = List.of(TestModels.constant("a", 8, 8, 0),
+			TestModels.constant("b", 8, 8, 0), TestModels.constant("c", 10, 8, 0));
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.imageModel(TaskKind.DENOISE, 1, 1), source(images), DataOptions
+				.defaults(1).withPatchSize(0).withValidationFraction(0)));
+		assertEquals(
+			"--patch 0 trains on whole images, which must share one size, but c is 10x8; " +
+				"a (and 1 more) are 8x8: give a patch size (--patch P)", e
+					.getMessage());
 		// a patch larger than the smallest image shrinks to it, and says so
-		TrainingData small = TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1), source(
-			images), DataOptions.defaults(1).withPatchSize(9));
+		TrainingData small = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 1, 1), source(images), DataOptions.defaults(1)
+				.withPatchSize(9));
 		assertEquals(8, small.options().patchSize());
-		assertEquals(List.of("patch reduced from 9 to 8 px: the smallest image, 'a', is 8x8"), small
-			.notes());
+		assertEquals(List.of(
+			"patch reduced from 9 to 8 px: the smallest image, 'a', is 8x8"), small
+				.notes());
 	}
 
 	@Test
 	void theValidationSplitIsDisjointStableAndNeverTrainedOn() {
 		List<String> notes = new ArrayList<>();
-		assertArrayEquals(new int[] { 2, 7 }, TrainingData.validationIndices(10, 0.2, notes));
-		assertArrayEquals(new int[] { 1, 4, 7 }, TrainingData.validationIndices(9, 1 / 3.0, notes));
-		assertArrayEquals(new int[] { 1 }, TrainingData.validationIndices(3, 0.01, notes));
+		assertArrayEquals(new int[] { 2, 7 }, TrainingData.validationIndices(10,
+			0.2, notes));
+		assertArrayEquals(new int[] { 1, 4, 7 }, TrainingData.validationIndices(9,
+			1 / 3.0, notes));
+		assertArrayEquals(new int[] { 1 }, TrainingData.validationIndices(3, 0.01,
+			notes));
 		assertArrayEquals(new int[0], TrainingData.validationIndices(3, 0, notes));
 		assertEquals(List.of(), notes);
 		// one image: nothing is held out, and a note says so
-		assertArrayEquals(new int[0], TrainingData.validationIndices(1, 0.1, notes));
-		assertEquals(List.of("no validation: holding out 1 of 1 image (or plane) for a validation " +
-			"fraction of 0.1 would leave none to train on, so all are trained on; add images for a " +
-			"validation score"), notes);
+		assertArrayEquals(new int[0], TrainingData.validationIndices(1, 0.1,
+			notes));
+		assertEquals(List.of(
+			"no validation: holding out 1 of 1 image (or plane) for a validation " +
+				"fraction of 0.1 would leave none to train on, so all are trained on; add images for a " +
+				"validation score"), notes);
 
 		List<RasterImage> images = tenImages();
-		java.util.Collections.reverse(images); // the split follows sorted names, not source order
-		DataOptions o = DataOptions.defaults(11).withPatchSize(4).withValidationFraction(0.2)
-			.withNormalization(NONE).withDegradation(new Degradation.GaussianNoise(Degradation.Range.of(0)));
+		java.util.Collections.reverse(images); // the split follows sorted names,
+																						// not source order
+		DataOptions o = DataOptions.defaults(11).withPatchSize(4)
+			.withValidationFraction(0.2).withNormalization(NONE).withDegradation(
+				new Degradation.GaussianNoise(Degradation.Range.of(0)));
 		ModelDescriptor m = TestModels.imageModel(TaskKind.DENOISE, 1, 1);
 		TrainingData a = TrainingData.create(m, source(images), o);
-		TrainingData b = TrainingData.create(m, source(tenImages()), o.withSeed(99));
+		TrainingData b = TrainingData.create(m, source(tenImages()), o.withSeed(
+			99));
 		assertEquals(List.of("img2", "img7"), a.validationItems());
 		assertEquals(a.validationItems(), b.validationItems());
-		assertEquals(List.of("img0", "img1", "img3", "img4", "img5", "img6", "img8", "img9"), a
-			.trainingItems());
+		assertEquals(List.of("img0", "img1", "img3", "img4", "img5", "img6", "img8",
+			"img9"), a.trainingItems());
 		// pixel values tell the image: value / 1000
 		Set<Integer> trained = new HashSet<>();
 		for (long step = 0; step < 300; step++)
@@ -248,18 +298,21 @@ class TrainingDataTest {
 				trained.add((int) (v / 1000));
 		assertEquals(Set.of(0, 1, 3, 4, 5, 6, 8, 9), trained);
 		List<TrainingSample> val = a.validationSamples();
-		assertEquals(List.of("img2", "img7"), val.stream().map(TrainingSample::name).toList());
+		assertEquals(List.of("img2", "img7"), val.stream().map(TrainingSample::name)
+			.toList());
 		// the centre patch: x 10..13, y 8..11 of image 2
 		assertEquals(2000 + 8 * 24 + 10, val.get(0).target().get(0, 0, 0));
 	}
 
 	@Test
 	void planesOfAStackAreItemsOfTheSplit() {
-		RasterImage stack = RasterImage.allocate(8, 8, 1, 5, 1, PixelType.FLOAT32).setTitle("stack");
+		RasterImage stack = RasterImage.allocate(8, 8, 1, 5, 1, PixelType.FLOAT32)
+			.setTitle("stack");
 		for (int z = 0; z < 5; z++)
 			java.util.Arrays.fill((float[]) stack.plane(0, z, 0), z);
-		TrainingData data = TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1), source(
-			List.of(stack)), new DataOptions(4, Augmentation.FLIPS, NONE, 0.2, 3, null));
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 1, 1), source(List.of(stack)), new DataOptions(4,
+				Augmentation.FLIPS, NONE, 0.2, 3, null));
 		assertEquals(List.of("stack (plane 3 of 5)"), data.validationItems());
 		assertEquals(4, data.trainingItems().size());
 	}
@@ -269,11 +322,13 @@ class TrainingDataTest {
 		List<RasterImage> images = new ArrayList<>();
 		String[] names = { "cats/a", "cats/b", "dogs/c", "birds/d", "dogs/e" };
 		for (String n : names) {
-			float v = n.startsWith("birds") ? 0 : n.startsWith("cats") ? 1 : 2; // sorted class index
+			float v = n.startsWith("birds") ? 0 : n.startsWith("cats") ? 1 : 2; // sorted
+																																					// class
+																																					// index
 			images.add(TestModels.constant(n, 6, 6, v));
 		}
-		TrainingData data = TrainingData.create(TestModels.generator(8, 3, 1), source(images),
-			new DataOptions(4, Augmentation.FLIPS, NONE, 0, 5, null));
+		TrainingData data = TrainingData.create(TestModels.generator(8, 3, 1),
+			source(images), new DataOptions(4, Augmentation.FLIPS, NONE, 0, 5, null));
 		assertEquals(List.of("birds", "cats", "dogs"), data.classNames());
 		for (long step = 0; step < 10; step++) {
 			TrainingBatch b = data.batch(step, 4);
@@ -282,31 +337,35 @@ class TrainingDataTest {
 			for (int i = 0; i < 4; i++)
 				assertEquals(b.labels()[i], (long) b.target()[i * 16]);
 		}
-		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.generator(8, 2, 1), source(images), DataOptions.defaults(1).withPatchSize(4)));
-		assertTrue(e.getMessage().contains("would be class 2 but the model has 2 classes"), e
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.generator(8, 2, 1), source(images), DataOptions.defaults(1)
+				.withPatchSize(4)));
+		assertTrue(e.getMessage().contains(
+			"would be class 2 but the model has 2 classes"), e.getMessage());
+		GanException top = assertThrows(GanException.class, () -> TrainingData
+			.create(TestModels.generator(8, 3, 1), source(List.of(TestModels.constant(
+				"x", 6, 6, 0))), DataOptions.defaults(1).withPatchSize(4)
+					.withValidationFraction(0)));
+		assertTrue(top.getMessage().contains("'x' is not in a sub-folder"), top
 			.getMessage());
-		GanException top = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.generator(8, 3, 1), source(List.of(TestModels.constant("x", 6, 6, 0))), DataOptions
-				.defaults(1).withPatchSize(4).withValidationFraction(0)));
-		assertTrue(top.getMessage().contains("'x' is not in a sub-folder"), top.getMessage());
 		// an unconditional generator ignores folders and has no labels
-		TrainingBatch plain = TrainingData.create(TestModels.generator(8, 0, 1), source(images),
-			DataOptions.defaults(1).withPatchSize(4)).batch(0, 2);
+		TrainingBatch plain = TrainingData.create(TestModels.generator(8, 0, 1),
+			source(images), DataOptions.defaults(1).withPatchSize(4)).batch(0, 2);
 		assertNull(plain.labels());
 	}
 
 	@Test
 	void aGeneratorsImagesShareOneRangeForTheWholeSet() {
-		// b is a at ten times the contrast: each image stretched to its own percentiles would look
+		// b is a at ten times the contrast: each image stretched to its own
+		// percentiles would look
 		// the same; one range for the set keeps a at a tenth of b
-		List<RasterImage> images = List.of(TestModels.function("a", 6, 6, (x, y) -> x + y), TestModels
-			.function("b", 6, 6, (x, y) -> 10 * (x + y)));
-		for (Normalization n : List.of(new Normalization.Percentile(0, 100), new Normalization
-			.BitDepthRange()))
+		List<RasterImage> images = List.of(TestModels.function("a", 6, 6, (x,
+			y) -> x + y), TestModels.function("b", 6, 6, (x, y) -> 10 * (x + y)));
+		for (Normalization n : List.of(new Normalization.Percentile(0, 100),
+			new Normalization.BitDepthRange()))
 		{
-			TrainingData data = TrainingData.create(TestModels.generator(8, 0, 1), source(images),
-				new DataOptions(0, Augmentation.FLIPS, n, 0, 5, null));
+			TrainingData data = TrainingData.create(TestModels.generator(8, 0, 1),
+				source(images), new DataOptions(0, Augmentation.FLIPS, n, 0, 5, null));
 			Set<Long> maxima = new HashSet<>(); // in hundredths
 			for (long step = 0; step < 4; step++) {
 				TrainingBatch b = data.batch(step, 4);
@@ -319,35 +378,46 @@ class TrainingDataTest {
 			}
 			// raw 0..100 -> model range [-1, 1]: a's maximum 10 is -0.8
 			assertEquals(Set.of(-80L, 100L), maxima, n.describe());
-			assertTrue(data.describe().contains(n.describe() + " over the whole set"), data.describe());
+			assertTrue(data.describe().contains(n.describe() + " over the whole set"),
+				data.describe());
 		}
-		RasterImage eight = RasterImage.allocate(6, 6, 1, 1, 1, PixelType.UINT8).setTitle("eight");
-		RasterImage sixteen = RasterImage.allocate(6, 6, 1, 1, 1, PixelType.UINT16).setTitle("sixteen");
-		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels.generator(
-			8, 0, 1), source(List.of(eight, sixteen)), new DataOptions(0, Augmentation.FLIPS, Normalization
-				.DEFAULT, 0, 5, null)));
-		assertEquals("a generator's training images share one value range, so they must share one " +
-			"pixel type, but they mix [UINT8, UINT16]: convert them to one type, or give " +
-			"--normalize range:MIN,MAX", e.getMessage());
+		RasterImage eight = RasterImage.allocate(6, 6, 1, 1, 1, PixelType.UINT8)
+			.setTitle("eight");
+		RasterImage sixteen = RasterImage.allocate(6, 6, 1, 1, 1, PixelType.UINT16)
+			.setTitle("sixteen");
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.generator(8, 0, 1), source(List.of(eight, sixteen)),
+			new DataOptions(0, Augmentation.FLIPS, Normalization.DEFAULT, 0, 5,
+				null)));
+		assertEquals(
+			"a generator's training images share one value range, so they must share one " +
+				"pixel type, but they mix [UINT8, UINT16]: convert them to one type, or give " +
+				"--normalize range:MIN,MAX", e.getMessage());
 	}
 
 	@Test
 	void theModelsChannelsAreChecked() {
-		RasterImage rgb = RasterImage.allocate(8, 8, 1, 1, 1, PixelType.RGB).setTitle("rgb");
-		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.DENOISE, 1, 1), source(List.of(rgb)), DataOptions.defaults(1)
-				.withPatchSize(4).withValidationFraction(0)));
-		assertEquals("model 'test-denoise' takes 1 channel but 'rgb' has 3 channels", e.getMessage());
-		TrainingBatch b = TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 3, 1), source(
-			List.of(rgb)), DataOptions.defaults(1).withPatchSize(4).withValidationFraction(0)).batch(0, 2);
+		RasterImage rgb = RasterImage.allocate(8, 8, 1, 1, 1, PixelType.RGB)
+			.setTitle("rgb");
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.imageModel(TaskKind.DENOISE, 1, 1), source(List.of(rgb)),
+			DataOptions.defaults(1).withPatchSize(4).withValidationFraction(0)));
+		assertEquals(
+			"model 'test-denoise' takes 1 channel but 'rgb' has 3 channels", e
+				.getMessage());
+		TrainingBatch b = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 3, 1), source(List.of(rgb)), DataOptions.defaults(1)
+				.withPatchSize(4).withValidationFraction(0)).batch(0, 2);
 		assertArrayEquals(new long[] { 2, 3, 4, 4 }, b.inputShape());
 	}
 
 	@Test
 	void tasksWithoutASelfSupervisedDegradationAskForPairs() {
-		GanException e = assertThrows(GanException.class, () -> TrainingData.create(TestModels
-			.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 1), source(tenImages()), DataOptions.defaults(1)));
-		assertTrue(e.getMessage().contains("--input-dir and --target-dir"), e.getMessage());
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 1), source(tenImages()),
+			DataOptions.defaults(1)));
+		assertTrue(e.getMessage().contains("--input-dir and --target-dir"), e
+			.getMessage());
 	}
 
 	static DataSource source(List<RasterImage> images) {
