@@ -4,7 +4,9 @@
 # summed up in the model cards). Idempotent: a package already extracted is not fetched again, and a
 # set already prepared by the same command is kept.
 #
-#   models/recipes/fetch-data.sh [--force]     # --force prepares the sets again
+#   models/recipes/fetch-data.sh [--force] [SET...]   # --force prepares the sets again
+#
+# SET: photos, micro, fluorescence, mri, mri-large, medical or mri-subjects (default: all of them).
 #
 # Environment:
 #   FIJI_GAN_DATA  the cache folder (default: $HOME/.cache/fiji-gan/data)
@@ -20,15 +22,41 @@
 #                                  rendered by fiji-gan itself; noisy/ holds camera-noise copies
 #   mri-large/{train,test}/{axial,coronal,sagittal}/*.png   the same at 192x192
 #   medical/test/*.png             other subjects and modalities: MRI and cryosection slices (ITK)
+#   mri-subjects/{train,test}/VIEW-BIN/*.png  64x64 brain-only slices of three T1 MRI heads at 3 mm
+#                                  per pixel (VIEW axial, coronal or sagittal; BIN 1..3 its
+#                                  position), one head held out whole; mri-subjects/slices.csv lists them
 # Each set's recipe.txt holds the prepare-data arguments that made it.
 set -e
 
 CACHE=${FIJI_GAN_DATA:-$HOME/.cache/fiji-gan/data}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd -P)
 FIJI_GAN=${FIJI_GAN:-$ROOT/fiji-gan}
-PACKAGES="mricron-data python3-skimage opencv-doc plasma-workspace-wallpapers insighttoolkit5-examples"
+PACKAGES="mricron-data python3-skimage opencv-doc plasma-workspace-wallpapers insighttoolkit5-examples
+	python-nibabel-doc"
+ALL_SETS="photos micro fluorescence mri mri-large medical mri-subjects"
 FORCE=false
-[ "$1" = --force ] && FORCE=true
+if [ "$1" = --force ]; then
+	FORCE=true
+	shift
+fi
+SETS=${*:-$ALL_SETS}
+for set_name in $SETS; do
+	case " $ALL_SETS " in
+		*" $set_name "*) ;;
+		*)
+			echo "fetch-data: unknown set '$set_name' (one of: $ALL_SETS)" >&2
+			exit 2
+			;;
+	esac
+done
+
+# selected SET: whether SET was asked for
+selected() {
+	case " $SETS " in
+		*" $1 "*) return 0 ;;
+		*) return 1 ;;
+	esac
+}
 
 mkdir -p "$CACHE/debs" "$CACHE/root"
 CACHE=$(cd "$CACHE" && pwd -P)
@@ -70,6 +98,7 @@ ITK=$CACHE/root/usr/share/doc/insighttoolkit5-examples/examples/Data
 prepare() {
 	set_name=$1
 	shift
+	selected "$set_name" || return 0
 	recipe=$(printf '%s\n' "$@")
 	if [ "$FORCE" = false ] && [ -f "$CACHE/$set_name/recipe.txt" ] &&
 		[ "$(cat "$CACHE/$set_name/recipe.txt")" = "$recipe" ]; then
@@ -162,5 +191,40 @@ prepare medical photos --input "medical-brain-pd=$ITK/BrainProtonDensitySlice.pn
 	--input "medical-visible-woman-head=$ITK/VisibleWomanHeadSlice.png" \
 	--input "medical-visible-woman-eye=$ITK/VisibleWomanEyeSlice.png" \
 	--max-side 1024 --test-fraction 1 --seed 0
+
+# --- Brain slices of three subjects, one held out -------------------------------------------------
+# Three T1-weighted human head volumes from Debian packages, one subject each (the packages'
+# copyright files give "Files: *" as BSD-3-clause, Apache-2.0 and Expat): Colin27 (mricron-data,
+# 1 mm) with its BET brain mask; ITK's KmeansTest head (insighttoolkit5-examples, 2x2x3 mm) with its
+# skull-strip label map; nibabel's "someone" (python-nibabel-doc, 2.75 mm), which ships no mask:
+# fiji-gan's own brain extraction (--mask auto). Someone is held out whole (test/), the other two
+# train. Brain only, 3 mm pixels (192 mm frames), slices 3 mm apart, intensities 0.5..99.5th
+# percentile inside each brain -> 0..255; classes: orientation x position third (see
+# prepare-data brain-slices --help).
+MRICRON=$CACHE/root/usr/share/mricron/templates
+SOMEONE=$(find "$CACHE/root/usr/share/doc/python-nibabel-doc" -name someones_anatomy.nii.gz | head -n 1)
+# The files' SHA-256 when this set was first made: another version of a package may bring other
+# voxels, and so another set.
+if selected mri-subjects; then
+	for pair in "$MRICRON/ch2.nii.gz a009051127f64dc3dd554d5f5b589870ea72106d9642c21b4e7093e478cfc309" \
+		"$MRICRON/ch2bet.nii.gz 592a2d20abdf36eefcb540ca8958428040edffc1bc1a18ba1dcfbabac77c5dd1" \
+		"$ITK/KmeansTest_T1UCharRaw.nii.gz e0e5975587f3f7916804bdd317c493cdb99cdb3703bf2671d458528f62510327" \
+		"$ITK/KmeansTest_T1RawSkullStrip.nii.gz f3ca85fa9559f7cc4b7c3ca862355cf0e7351505bdc62e3144b7fe6f6da37f3b" \
+		"$SOMEONE aa8db666d0cc2d870b84a0c9a08d80568b964e3791da6c1fc5c3cdbc8feb3d57"; do
+		file=${pair% *}
+		if [ ! -f "$file" ]; then
+			echo "fetch-data: ${file:-someones_anatomy.nii.gz} is missing (package layout changed?)" >&2
+			exit 1
+		fi
+		[ "$(sha256sum "$file" | cut -d' ' -f1)" = "${pair##* }" ] ||
+			echo "fetch-data: note: $(basename "$file") is not the file mri-subjects was first made from" >&2
+	done
+fi
+prepare mri-subjects brain-slices --input "colin27=$MRICRON/ch2.nii.gz" \
+	--mask "colin27=$MRICRON/ch2bet.nii.gz" \
+	--input "itk-kmeans=$ITK/KmeansTest_T1UCharRaw.nii.gz" \
+	--mask "itk-kmeans=$ITK/KmeansTest_T1RawSkullStrip.nii.gz" \
+	--input "nibabel-someone=$SOMEONE" --mask nibabel-someone=auto --test nibabel-someone \
+	--size 64 --pixel-mm 3 --position-bins 3
 
 echo "$CACHE"

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code prepare-data photos|slices}: training and test folders of 8-bit grey
- * PNGs, from photographs or from the slices of a 3D scan. The pixel work is
+ * PNGs, from photographs or from the slices of a 3D scan (of several head
+ * scans: {@link PrepareBrainSlicesCommand}). The pixel work is
  * {@code org.fijigan.core.dataset}'s; this class finds the files, reads them,
  * and writes {@code OUTPUT/train/...} and {@code OUTPUT/test/...}. Inputs are
  * only read. Each PNG is written atomically; an output folder that holds
@@ -46,15 +47,19 @@ import picocli.CommandLine.Spec;
  * {@link PrepareFluorescenceCommand}.
  */
 @Command(name = "prepare-data", mixinStandardHelpOptions = true,
-	description = "Make train/test folders of 8-bit grey PNGs from photographs or from a 3D scan, " +
+	description = "Make train/test folders of 8-bit grey PNGs from photographs or from 3D scans, " +
 		"or of synthetic fluorescence images (16-bit TIFF) with their point sources.",
 	subcommands = { PrepareDataCommand.PhotosCommand.class,
-		PrepareDataCommand.SlicesCommand.class, PrepareFluorescenceCommand.class })
+		PrepareDataCommand.SlicesCommand.class, PrepareBrainSlicesCommand.class,
+		PrepareFluorescenceCommand.class })
 final class PrepareDataCommand implements Callable<Integer> {
 
 	static final String TRAIN = "train", TEST = "test";
-	private static final Pattern NAME = Pattern.compile(
-		"[A-Za-z0-9][A-Za-z0-9._+-]*");
+	/**
+	 * A plain output name: letters, digits, {@code . _ + -}, not starting with a
+	 * sign.
+	 */
+	static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
 
 	@Spec
 	CommandSpec spec;
@@ -205,7 +210,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 			"of the volume become 0..255; each slice is padded to a centred square and area-resized " +
 			"to --size. Axial anterior up, coronal and sagittal superior up; the subject's right on " +
 			"the image's left, sagittal anterior on the left (from the file's sform or qform).",
-		"Split: slices in blocks of --test-block along each axis; every --test-every-th block goes to test." })
+		"Split: slices in blocks of --test-block along each axis; every --test-every-th block goes to test.",
+		"Several head scans at one physical pixel size, brain only, whole scans held out: brain-slices." })
 	static final class SlicesCommand implements Callable<Integer> {
 
 		@Spec

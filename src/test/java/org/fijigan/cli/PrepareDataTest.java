@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.fijigan.cli.MainTest.Result;
+import org.fijigan.core.dataset.BrainSlicerTest;
 import org.fijigan.core.dataset.VolumeSlicerTest;
 import org.fijigan.core.image.Nifti;
 import org.fijigan.core.image.PixelType;
@@ -28,8 +29,8 @@ import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 
 /**
- * {@code prepare-data photos|slices|fluorescence} from the command line: files,
- * counts, refusals.
+ * {@code prepare-data photos|slices|brain-slices|fluorescence} from the command
+ * line: files, counts, refusals.
  */
 class PrepareDataTest {
 
@@ -211,6 +212,136 @@ class PrepareDataTest {
 			"fiji-gan: the minimum foreground is a fraction between 0 and 1, not 2.0",
 			cli("prepare-data", "slices", "-i", vol, "-o", dir.resolve("o5"),
 				"--min-foreground", 2).err().strip());
+	}
+
+	@Test
+	void brainSlicesOfSyntheticVolumesWithAMaskAndAHeldOutScan()
+		throws IOException
+	{
+		// head: the ramp r + 5a + 35s (0..314) of 5x7x9 voxels of 1 mm, masked by
+		// the box r 1..3, a
+		// 1..5, s 1..7 given as labels (4) on a grid of its own; twin: the same
+		// volume unmasked, held out
+		Path head = dir.resolve("head.nii.gz"), twin = dir.resolve("twin.nii");
+		Nifti.write(head, true, BrainSlicerTest.ras(), "test", null);
+		Nifti.write(twin, false, BrainSlicerTest.ras(), "test", null);
+		Path labels = dir.resolve("labels.nii");
+		Nifti.write(labels, false, BrainSlicerTest.volume(5, 7, 9, (i, j,
+			k) -> i >= 1 && i <= 3 && j >= 1 && j <= 5 && k >= 1 && k <= 7 ? 4 : 0),
+			"labels", null);
+		byte[] before = Files.readAllBytes(head);
+		Path out = dir.resolve("mri");
+		Result r = cli("prepare-data", "brain-slices", "--input", head, "--input",
+			"twin=" + twin, "--mask", "head=" + labels, "--test", "twin", "--output",
+			out, "--size", 5, "--pixel-mm", 1, "--position-bins", 2, "--min-area",
+			0.5);
+		assertEquals(0, r.exitCode(), r.err());
+		String n = System.lineSeparator();
+		// head's mask: 3x5x7 = 105 voxels, values 41..273 without gaps at both
+		// ends: its 0.5th and
+		// 99.5th percentile at ranks 0.52 and 103.48; twin: foreground above 0.1 x
+		// 312.43 (the
+		// whole-volume percentile), 4x6x8 mm (all but the 32 voxels below 32).
+		// Frames of 5 mm cut both.
+		// twin's axial slice 0 (s 0) is dropped: its foreground (a 6) lies outside
+		// the frame
+		assertEquals(
+			"head: head.nii.gz, 5x7x9 voxels of 1.00x1.00x1.00 mm (axes RAS, assumed: the " +
+				"file states no orientation)" + n +
+				"  mask labels.nii (above 0): 0.1050 mL, 2x4x6 mm along R, A, S; intensity 41.5200..272.480 " +
+				"-> 0..255" + n +
+				"twin: twin.nii, 5x7x9 voxels of 1.00x1.00x1.00 mm (axes RAS, assumed: the file states no " +
+				"orientation)" + n +
+				"  no mask: the foreground: 0.2830 mL, 4x6x8 mm along R, A, S; intensity 1.57000..312.430 -> " +
+				"0..255" + n + "head: train axial 7, coronal 5, sagittal 3" + n +
+				"twin: test axial 8, coronal 7, sagittal 5" + n +
+				"1.000 mm per pixel, 5x5 (5.000 mm), slices 1.000 mm apart" + n +
+				"note: the region of head (2x4x6 mm) is wider than the frame: its edges are cut off" +
+				n +
+				"note: the region of twin (4x6x8 mm) is wider than the frame: its edges are cut off" +
+				n +
+				"total: train 15 (axial 7, coronal 5, sagittal 3), test 20 (axial 8, coronal 7, sagittal 5) " +
+				"in " + out.toAbsolutePath() + n, r.out());
+		// axial: positions 0, 1/6 .. 1 -> bins 1 1 1 2 2 2 2 (a boundary goes up);
+		// sagittal from the middle
+		assertEquals(List.of("head-axial-0.png", "head-axial-1.png",
+			"head-axial-2.png"), names(out.resolve("train/axial-1")));
+		assertEquals(4, names(out.resolve("train/axial-2")).size());
+		assertEquals(List.of("head-sagittal-1.png"), names(out.resolve(
+			"train/sagittal-1")));
+		assertEquals(List.of("head-sagittal-0.png", "head-sagittal-2.png"), names(
+			out.resolve("train/sagittal-2")));
+		assertEquals(8, names(out.resolve("test/axial-1")).size() + names(out
+			.resolve("test/axial-2")).size());
+		List<String> csv = Files.readAllLines(out.resolve("slices.csv"));
+		assertEquals("file,scan,split,view,index,position,bin,class,area", csv.get(
+			0));
+		assertEquals(
+			"train/axial-1/head-axial-0.png,head,train,axial,0,0.0000,1,axial-1,0.6000",
+			csv.get(1));
+		assertEquals(1 + 15 + 20, csv.size());
+		// head axial 3 (s 4), its row 1 (a 4), columns r 3 2 1 from the left, 0
+		// outside the mask:
+		// (r + 20 + 140 - 41.52) * 255 / 230.96 = 134.13, 133.03, 131.93
+		int[] axial = png(out.resolve("train/axial-2/head-axial-3.png"));
+		assertArrayEquals(new int[] { 0, 134, 133, 132, 0 }, java.util.Arrays
+			.copyOfRange(axial, 5, 10));
+		assertArrayEquals(before, Files.readAllBytes(head));
+	}
+
+	@Test
+	void brainSliceRefusals() throws IOException {
+		Path flat = dir.resolve("flat.nii");
+		Nifti.write(flat, false, new RasterImage(4, 6, 1, 1, 1, PixelType.UINT8,
+			new Object[] { new byte[24] }), "2D", null);
+		assertEquals("fiji-gan: flat.nii is 4x6x1 voxels: a 2D image, not a volume",
+			cli("prepare-data", "brain-slices", "-i", flat, "-o", dir.resolve("o1"))
+				.err().strip());
+		Path png = dir.resolve("slice.png");
+		new FileSaver(new ImagePlus("s", new ByteProcessor(2, 2))).saveAsPng(png
+			.toString());
+		assertEquals("fiji-gan: " + png +
+			" is not a NIfTI volume: brain-slices reads .nii and .nii.gz " + "files",
+			cli("prepare-data", "brain-slices", "-i", png, "-o", dir.resolve("o2"))
+				.err().strip());
+		Path fake = Files.writeString(dir.resolve("fake.nii.gz"), "x".repeat(400));
+		assertEquals("fiji-gan: fake.nii.gz is not a NIfTI-1 file", cli(
+			"prepare-data", "brain-slices", "-i", fake, "-o", dir.resolve("o3")).err()
+			.strip());
+		assertEquals("fiji-gan: input file not found: " + dir.resolve("none.nii"),
+			cli("prepare-data", "brain-slices", "-i", dir.resolve("none.nii"), "-o",
+				dir.resolve("o4")).err().strip());
+		Path vol = dir.resolve("v.nii"), other = dir.resolve("w.nii");
+		Nifti.write(vol, false, BrainSlicerTest.ras(), "test", null);
+		Nifti.write(other, false, BrainSlicerTest.ras(), "test", null);
+		assertEquals(
+			"fiji-gan: the minimum area is a fraction between 0 and 1, not 2.0", cli(
+				"prepare-data", "brain-slices", "-i", vol, "-o", dir.resolve("o5"),
+				"--min-area", 2).err().strip());
+		assertEquals(
+			"fiji-gan: --mask auto: say whose mask it is with NAME=auto (one of v, w)",
+			cli("prepare-data", "brain-slices", "-i", vol, other, "--mask", "auto",
+				"-o", dir.resolve("o6")).err().strip());
+		assertEquals(
+			"fiji-gan: --mask x=auto: there is no input named x (inputs: v, w)", cli(
+				"prepare-data", "brain-slices", "-i", vol, other, "--mask", "x=auto",
+				"-o", dir.resolve("o7")).err().strip());
+		assertEquals("fiji-gan: --test x: there is no input named x (inputs: v)",
+			cli("prepare-data", "brain-slices", "-i", vol, "--test", "x", "-o", dir
+				.resolve("o8")).err().strip());
+		assertEquals("fiji-gan: " + vol + " and " + vol +
+			" are both named v; name one with NAME=FILE", cli("prepare-data",
+				"brain-slices", "-i", vol, vol, "-o", dir.resolve("o9")).err().strip());
+		// the brain extraction finds no head in the ramp: one message, nothing
+		// written
+		Result auto = cli("prepare-data", "brain-slices", "-i", vol, "--mask",
+			"auto", "-o", dir.resolve("o10"));
+		assertEquals(1, auto.exitCode());
+		assertTrue(auto.err().startsWith("fiji-gan: v.nii: no brain found"), auto
+			.err());
+		for (int i = 1; i <= 10; i++)
+			assertFalse(Files.exists(dir.resolve("o" + i)), "o" + i +
+				" was not created");
 	}
 
 	@Test

@@ -1,16 +1,6 @@
 package org.fijigan.core.dataset;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
-
-import org.fijigan.core.GanException;
-import org.fijigan.core.image.Nifti;
 
 /**
  * Which way the voxel axes of a volume point in the body. World axis 0 runs
@@ -27,7 +17,7 @@ public record AnatomicalAxes(int[]worldAxis,boolean[]positive,String source){
  * Voxel axes i, j, k along R, A, S: NIfTI's meaning when a file states no
  * orientation.
  */
-public static final AnatomicalAxes RAS=new AnatomicalAxes(new int[]{0,1,2},new boolean[]{true,true,true},"assumed: the file states no orientation");
+public static final AnatomicalAxes RAS=new AnatomicalAxes(new int[]{0,1,2},new boolean[]{true,true,true},VoxelGrid.ASSUMED);
 
 public AnatomicalAxes{worldAxis=worldAxis.clone();positive=positive.clone();if(worldAxis.length!=3||positive.length!=3)throw new IllegalArgumentException("three voxel axes");boolean[]seen=new boolean[3];for(int w:worldAxis){if(w<0||w>2||seen[w])throw new IllegalArgumentException("the voxel axes must map to R, A and S once each");seen[w]=true;}}
 
@@ -53,18 +43,12 @@ public static AnatomicalAxes ofMatrix(double[][]m,String source){int[][]perms={{
 double sum=0;for(int i=0;i<3;i++)sum+=Math.abs(m[p[i]][i]);if(sum>bestSum){bestSum=sum;best=p;}}if(!(bestSum>0))throw new IllegalArgumentException("the orientation matrix is zero");boolean[]positive=new boolean[3];for(int i=0;i<3;i++)positive[i]=m[best[i]][i]>0;return new AnatomicalAxes(best,positive,source);}
 
 /**
- * The axes a NIfTI-1 file states: its {@code sform} when
- * {@code sform_code > 0}, else its {@code qform} when {@code qform_code > 0},
- * else {@link #RAS}. Reads only the header ({@code .nii} or gzipped, either
- * byte order).
+ * The axes a NIfTI-1 file states: those of its {@link VoxelGrid#ofNifti grid}
+ * (its {@code sform} when {@code sform_code > 0} and usable, else its
+ * {@code qform} when {@code qform_code > 0}, else {@link #RAS}). Reads only the
+ * header ({@code .nii} or gzipped, either byte order).
  */
-public static AnatomicalAxes ofNifti(Path file){byte[]head;try(InputStream raw=new BufferedInputStream(Files.newInputStream(file))){raw.mark(2);boolean gz=raw.read()==0x1f&&raw.read()==0x8b;raw.reset();try(InputStream in=gz?new GZIPInputStream(raw):raw){head=in.readNBytes(Nifti.HEADER_BYTES);}}catch(IOException e){throw new GanException("cannot read NIfTI file "+file+": "+e.getMessage(),e);}if(head.length<Nifti.HEADER_BYTES)throw new GanException(file.getFileName()+" is too short for a NIfTI header");ByteBuffer h=ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);if(h.getInt(0)!=Nifti.HEADER_BYTES)h.order(ByteOrder.BIG_ENDIAN);if(h.getInt(0)!=Nifti.HEADER_BYTES)throw new GanException(file.getFileName()+" is not a NIfTI-1 file");return ofHeader(h);}
-
-/** The axes stated by a NIfTI-1 header (348 bytes, in its byte order). */
-static AnatomicalAxes ofHeader(ByteBuffer h){short qformCode=h.getShort(252),sformCode=h.getShort(254);if(sformCode>0){double[][]m=new double[3][3];for(int w=0;w<3;w++)for(int i=0;i<3;i++)m[w][i]=h.getFloat(280+16*w+4*i);if(isUsable(m))return ofMatrix(m,"sform");}if(qformCode>0){double b=h.getFloat(256),c=h.getFloat(260),d=h.getFloat(264);double a=Math.sqrt(Math.max(0,1-b*b-c*c-d*d));double qfac=h.getFloat(76)<0?-1:1; // pixdim[0]
-double[][]r={{a*a+b*b-c*c-d*d,2*(b*c-a*d),2*(b*d+a*c)},{2*(b*c+a*d),a*a+c*c-b*b-d*d,2*(c*d-a*b)},{2*(b*d-a*c),2*(c*d+a*b),a*a+d*d-b*b-c*c}};for(int w=0;w<3;w++)r[w][2]*=qfac;return ofMatrix(r,"qform");}return RAS;}
-
-private static boolean isUsable(double[][]m){for(int i=0;i<3;i++){double norm=0;for(int w=0;w<3;w++){if(!Double.isFinite(m[w][i]))return false;norm+=m[w][i]*m[w][i];}if(norm==0)return false;}return true;}
+public static AnatomicalAxes ofNifti(Path file){return VoxelGrid.ofNifti(file).axes();}
 
 @Override public int[]worldAxis(){return worldAxis.clone();}
 

@@ -157,30 +157,11 @@ public final class VolumeSlicer {
 		Options options, String name)
 	{
 		int[] n = { volume.width(), volume.height(), volume.slices() };
-		if (volume.frames() > 1 || volume.logicalChannels() > 1)
-			throw new GanException(name + " has " + (volume.frames() > 1 ? volume
-				.frames() + " time points" : volume.logicalChannels() +
-					" components per voxel") + "; slicing takes one 3D scalar volume");
-		if (volume.type() == PixelType.RGB) throw new GanException(name +
-			" is an RGB volume; slicing " + "takes one 3D scalar volume");
-		if (n[0] < 2 || n[1] < 2 || n[2] < 2) throw new GanException(name + " is " +
-			n[0] + "x" + n[1] + "x" + n[2] + " voxels: a 2D image, not a volume");
-		long total = (long) n[0] * n[1] * n[2];
-		if (total > Integer.MAX_VALUE - 8) throw new GanException(name + " has " +
-			total + " voxels; slicing takes up to 2^31");
 		int plane = n[0] * n[1];
-		float[] voxels = new float[(int) total];
-		for (int z = 0; z < n[2]; z++)
-			volume.readRegion(0, z, 0, 0, 0, n[0], n[1], voxels, z * plane);
+		float[] voxels = voxels(volume, name);
 
-		double[] p;
-		try {
-			p = Percentiles.of(voxels, options.lowPercentile(), options
-				.highPercentile());
-		}
-		catch (IllegalArgumentException e) {
-			throw new GanException(name + " holds no voxel values (all NaN)");
-		}
+		double[] p = percentiles(voxels, options.lowPercentile(), options
+			.highPercentile(), name);
 		double low = p[0], high = p[1];
 		if (!(high > low)) throw new GanException(name +
 			" is constant between its " + options.lowPercentile() + "th and " +
@@ -228,6 +209,51 @@ public final class VolumeSlicer {
 			}
 		}
 		return new Result(List.copyOf(kept), extent, low, high, threshold);
+	}
+
+	/**
+	 * The voxels of {@code volume}, x fastest, then y, then slice.
+	 *
+	 * @param name the volume for error messages
+	 * @throws GanException for an image that is not one 3D scalar volume (time
+	 *           points, several components, RGB, a single slice), or one of more
+	 *           than 2^31 voxels
+	 */
+	static float[] voxels(RasterImage volume, String name) {
+		int[] n = { volume.width(), volume.height(), volume.slices() };
+		if (volume.frames() > 1 || volume.logicalChannels() > 1)
+			throw new GanException(name + " has " + (volume.frames() > 1 ? volume
+				.frames() + " time points" : volume.logicalChannels() +
+					" components per voxel") + "; slicing takes one 3D scalar volume");
+		if (volume.type() == PixelType.RGB) throw new GanException(name +
+			" is an RGB volume; slicing " + "takes one 3D scalar volume");
+		if (n[0] < 2 || n[1] < 2 || n[2] < 2) throw new GanException(name + " is " +
+			n[0] + "x" + n[1] + "x" + n[2] + " voxels: a 2D image, not a volume");
+		long total = (long) n[0] * n[1] * n[2];
+		if (total > Integer.MAX_VALUE - 8) throw new GanException(name + " has " +
+			total + " voxels; slicing takes up to 2^31");
+		int plane = n[0] * n[1];
+		float[] voxels = new float[(int) total];
+		for (int z = 0; z < n[2]; z++)
+			volume.readRegion(0, z, 0, 0, 0, n[0], n[1], voxels, z * plane);
+		return voxels;
+	}
+
+	/**
+	 * The {@code low} and {@code high} percentiles (percent) of the voxels that
+	 * hold a number ({@link Percentiles#of}).
+	 *
+	 * @throws GanException when none does
+	 */
+	static double[] percentiles(float[] voxels, double low, double high,
+		String name)
+	{
+		try {
+			return Percentiles.of(voxels, low, high);
+		}
+		catch (IllegalArgumentException e) {
+			throw new GanException(name + " holds no voxel values (all NaN)");
+		}
 	}
 
 	/**

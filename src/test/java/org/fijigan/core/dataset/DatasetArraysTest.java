@@ -220,4 +220,52 @@ class DatasetArraysTest {
 		assertEquals("x.nii is not a NIfTI-1 file", assertThrows(GanException.class,
 			() -> AnatomicalAxes.ofNifti(text)).getMessage());
 	}
+
+	@Test
+	void theGridPlacesVoxelsInMillimetresFromTheSformOrTheQform()
+		throws IOException
+	{
+		float[][] srow = { { 0, 0, -3, 7 }, { 2, 0, 0, -1 }, { 0, 0.5f, 0, 4 } };
+		float[] aboutZ = { 0, 0, 1 }; // 180 degrees about z
+		Path file = niftiWith(1, 1, aboutZ, 1, srow);
+		VoxelGrid s = VoxelGrid.ofNifti(file);
+		assertEquals("sform", s.source());
+		assertArrayEquals(new double[] { 7 - 3 * 3, -1 + 2 * 1, 4 + 0.5 * 2 }, s
+			.world(1, 2, 3), 1e-6);
+		assertArrayEquals(new double[] { 2, 0.5, 3 }, new double[] { s.voxelSize(0),
+			s.voxelSize(1), s.voxelSize(2) }, 1e-6);
+		assertEquals("ASL", s.axes().code());
+		assertEquals("ASL", AnatomicalAxes.ofNifti(file).code());
+		double[][] inv = s.inverse();
+		double[] w = s.world(1.5, -2, 4);
+		for (int r = 0; r < 3; r++)
+			assertEquals(new double[] { 1.5, -2, 4 }[r], inv[r][0] * w[0] +
+				inv[r][1] * w[1] + inv[r][2] * w[2] + inv[r][3], 1e-9);
+
+		// qform: rotation times pixdim (2, 3, 4), the k column times qfac, plus the
+		// offsets
+		byte[] b = Files.readAllBytes(niftiWith(1, 0, aboutZ, 1, srow));
+		ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+		h.putFloat(80, 2).putFloat(84, 3).putFloat(88, 4).putFloat(268, 10)
+			.putFloat(272, 20).putFloat(276, 30);
+		Path q = Files.write(dir.resolve("q.nii"), b);
+		assertArrayEquals(new double[] { 10 - 2, 20 - 3, 30 + 4 }, VoxelGrid
+			.ofNifti(q).world(1, 1, 1), 1e-6);
+		h.putFloat(76, -1);
+		Files.write(q, b);
+		assertArrayEquals(new double[] { 10 - 2, 20 - 3, 30 - 4 }, VoxelGrid
+			.ofNifti(q).world(1, 1, 1), 1e-6);
+		// neither: the pixdim sizes along R, A, S; a size that is not a positive
+		// number counts as 1
+		h.putShort(252, (short) 0).putFloat(84, Float.NaN);
+		Files.write(q, b);
+		VoxelGrid none = VoxelGrid.ofNifti(q);
+		assertEquals(VoxelGrid.ASSUMED, none.source());
+		assertArrayEquals(new double[] { 2, 1, 4 }, none.world(1, 1, 1), 1e-6);
+		// a singular sform falls back to the qform; a singular grid is refused
+		float[][] flat = { { 1, 0, 0, 0 }, { 0, 1, 0, 0 }, { 0, 0, 0, 0 } };
+		assertEquals("qform", VoxelGrid.ofNifti(niftiWith(1, 2, aboutZ, 1, flat))
+			.source());
+		assertThrows(GanException.class, () -> VoxelGrid.aligned(1, 0, 1, "t"));
+	}
 }
