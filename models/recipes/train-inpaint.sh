@@ -4,7 +4,7 @@
 # varied size (one-pixel scratches to half the patch, 5-50% of each 128x128 patch), L1 loss plus a
 # small hinge GAN term from a spectrally normalised PatchGAN discriminator.
 . "$(dirname "$0")/common.sh"
-fetch_data
+fetch_data photos micro medical mri-large
 start inpaint
 # One training folder of both sets (hard links where the file system allows, else copies).
 if ! packaging_only && [ ! -d "$WORK/data" ]; then
