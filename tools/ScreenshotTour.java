@@ -256,7 +256,7 @@ public class ScreenshotTour {
 	}
 
 	/**
-	 * Nine images from the bundled mri-generator (class none: the classes in turn, three of each),
+	 * Nine images from the bundled mri-generator (class none: the classes in turn, one of each),
 	 * the stack (its slice label says SYNTHETIC), a montage of the nine, and the provenance table
 	 * Show What The GAN Changed makes for a generated stack.
 	 */

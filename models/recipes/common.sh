@@ -31,7 +31,7 @@ packaging_only() {
 
 fetch_data() {
 	if packaging_only; then return 0; fi
-	"$RECIPES/fetch-data.sh"
+	"$RECIPES/fetch-data.sh" "$@"
 }
 
 # start NAME: the work folder of model NAME

@@ -1,17 +1,27 @@
 #!/bin/sh
-# Recipe: the bundled synthetic brain MRI slice generator, class-conditional (axial, coronal,
-# sagittal), 64x64, trained adversarially (least-squares GAN loss, fiji-gan's DCGAN-style
-# discriminator with class projection) on slices of the Colin27 T1 template (mricron-data).
-# No flips or rotations: they would mix the orientations the classes stand for. (Trial runs of
-# 600 steps here: the non-saturating and hinge losses let the discriminator win and the
-# generator collapse to black; the least-squares loss kept it learning.)
+# Recipe: the bundled synthetic brain MRI slice generator. Class-conditional on orientation and
+# position (axial-1..3 from inferior, coronal-1..3 from posterior, sagittal-1..3 from the midline
+# outward), 64x64 brain-only T1 slices at 3 mm per pixel, trained adversarially on two subjects
+# (Colin27 and ITK's KmeansTest head) and evaluated on a third that it never saw (nibabel's
+# "someone"); see fetch-data.sh (set mri-subjects) for the data and the model card for licenses.
+# The stabilisers of the GAN papers: an SNGAN discriminator with class projection and spectral
+# normalisation (Miyato et al. 2018, Miyato and Koyama 2018), minibatch standard deviation (Karras
+# et al. 2018), DiffAugment on real and generated slices alike (Zhao et al. 2020), the hinge loss,
+# TTUR learning rates (Heusel et al. 2017) and an EMA of the generator with a warm-up. No flips or
+# rotations of the training slices: they would turn one orientation or position into another.
 . "$(dirname "$0")/common.sh"
-fetch_data
+fetch_data mri-subjects
 start mri-generator
-create --arch dcgan --channels 1 --width 16 --size 64 --latent 64 --classes axial,coronal,sagittal --seed 5
-train --data "$DATA/mri/train" --steps 10000 --batch 12 --patch 0 --augment none --optimizer adam \
-	--lr 2e-4 --adversarial lsgan --adversarial-weight 1 --ema 0.999 --seed 5 --validation 0
-evaluate --data "$DATA/mri/test" --train-data "$DATA/mri/train" --features "$WORK/pca-features.npy" --seed 1
-package --description "SYNTHETIC brain MRI slices (T1, 64x64), class-conditional: axial, coronal, sagittal; trained by fiji-gan on one subject's template (Colin27). For augmentation and method development, never for diagnosis." \
-	--tags "mri,brain,synthetic,generation" \
-	--cite "Radford et al. 2016, DCGAN=https://arxiv.org/abs/1511.06434"
+create --arch dcgan --channels 1 --width 16 --size 64 --latent 64 --seed 5 \
+	--classes axial-1,axial-2,axial-3,coronal-1,coronal-2,coronal-3,sagittal-1,sagittal-2,sagittal-3
+train --data "$DATA/mri-subjects/train" --steps 6000 --batch 16 --patch 0 --augment none \
+	--normalize range:0,255 --adversarial hinge --discriminator sngan --discriminator-width 16 \
+	--spectral-norm --minibatch-std --diff-augment translation,cutout,color --lr 1e-4 --d-lr 4e-4 \
+	--adam-betas 0,0.9 --ema 0.999 --seed 5 --validation 0
+evaluate --data "$DATA/mri-subjects/test" --train-data "$DATA/mri-subjects/train" \
+	--features "$WORK/pca-features.npy" --normalize range:0,255 --max-images 1000 --utility 5 --seed 1
+package --description "SYNTHETIC brain MRI slices (T1, brain only, 64x64 at 3 mm per pixel), class-conditional on orientation and position (axial-1..3, coronal-1..3, sagittal-1..3); trained by fiji-gan on two subjects (Colin27, ITK KmeansTest), evaluated on a third. For augmentation and method development, never for diagnosis." \
+	--tags "mri,brain,t1,synthetic,generation,augmentation" \
+	--cite "Radford et al. 2016, DCGAN=https://arxiv.org/abs/1511.06434" \
+	--cite "Miyato et al. 2018, spectral normalization=https://arxiv.org/abs/1802.05957" \
+	--cite "Zhao et al. 2020, DiffAugment=https://arxiv.org/abs/2006.10738"

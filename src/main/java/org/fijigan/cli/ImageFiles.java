@@ -25,9 +25,16 @@ final class ImageFiles {
 		}
 
 		/** The format named by {@code file}'s extension, or null. */
-		static Format of(
-			Path file)
-		{return switch(ImageCodec.extensionOf(file.getFileName().toString())){case".tif",".tiff"->TIFF;case".png"->PNG;case".jpg",".jpeg"->JPEG;case".npy"->NPY;case".nii.gz"->NIFTI;default->null;};}
+		static Format of(Path file) {
+			return switch (ImageCodec.extensionOf(file.getFileName().toString())) {
+				case ".tif", ".tiff" -> TIFF;
+				case ".png" -> PNG;
+				case ".jpg", ".jpeg" -> JPEG;
+				case ".npy" -> NPY;
+				case ".nii.gz" -> NIFTI;
+				default -> null;
+			};
+		}
 	}
 
 	static final ImageCodec CODEC = ImageFileCodec.INSTANCE;
@@ -45,11 +52,13 @@ final class ImageFiles {
 	}
 
 	/**
-	 * The size of {@code image} written as TIFF (pixels only) or {@code .npy} (float32), or -1 for
-	 * the compressed formats, whose size is not known before writing.
+	 * The size of {@code image} written as TIFF (pixels only) or {@code .npy}
+	 * (float32), or -1 for the compressed formats, whose size is not known before
+	 * writing.
 	 */
 	static long uncompressedBytes(Format format, RasterImage image) {
-		long pixels = (long) image.width() * image.height() * image.slices() * image.frames();
+		long pixels = (long) image.width() * image.height() * image.slices() * image
+			.frames();
 		return switch (format) {
 			case TIFF -> pixels * image.channels() * switch (image.type()) {
 				case UINT8 -> 1;

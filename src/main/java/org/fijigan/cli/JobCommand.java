@@ -74,8 +74,12 @@ abstract class JobCommand implements Callable<Integer> {
 			file, what));
 	}
 
-	/** What a job produced: the result, the model that made it, and lines for the summary. */
+	/**
+	 * What a job produced: the result, the model that made it, and lines for the
+	 * summary.
+	 */
 	record Job(ModelDescriptor model, RunResult result, List<String> extraNotes) {
+
 		Job(ModelDescriptor model, RunResult result) {
 			this(model, result, List.of());
 		}

@@ -112,7 +112,8 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 	/**
 	 * One input: its name, volume file and mask (a file, {@code auto}, or null).
 	 */
-	private record Input(String name, Path volume, String mask) {}
+	private record Input(String name, Path volume, String mask) {
+	}
 
 	@Override
 	public Integer call() {

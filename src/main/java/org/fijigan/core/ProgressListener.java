@@ -74,9 +74,12 @@ public interface ProgressListener {
 	 * @param done units finished so far
 	 * @param total units in all (0 when unknown)
 	 * @param message a short line for a status bar, or null
-	 * @param value a number the stage reports (the loss of a training step), or NaN
+	 * @param value a number the stage reports (the loss of a training step), or
+	 *          NaN
 	 */
-	record ProgressEvent(Stage stage, long done, long total, String message, double value) {
+	record ProgressEvent(Stage stage, long done, long total, String message,
+			double value) {
+
 		public ProgressEvent {
 			java.util.Objects.requireNonNull(stage, "stage");
 		}
@@ -84,7 +87,6 @@ public interface ProgressListener {
 		public ProgressEvent(Stage stage, long done, long total, String message) {
 			this(stage, done, total, message, Double.NaN);
 		}
-
 
 		public double fraction() {
 			return total <= 0 ? 0 : Math.min(1, (double) done / total);

@@ -31,10 +31,10 @@ public final class DemoResources {
 	/** The folder of the samples inside the jar. */
 	static final String FOLDER = "/org/fijigan/demo/";
 	/**
-	 * The real held-out MRI slices, by the generator's class names, in sheet
-	 * order.
+	 * The real held-out MRI slices, by the generator's class names (middle
+	 * positions), in sheet order.
 	 */
-	static final String[] MRI_CLASSES = { "axial", "coronal", "sagittal" };
+	static final String[] MRI_CLASSES = { "axial-2", "coronal-2", "sagittal-1" };
 	static final int TITLE_SIZE = 18, TEXT_SIZE = 13, CAPTION_SIZE = 12,
 			NOTE_SIZE = 12, MARK_SIZE = 11;
 

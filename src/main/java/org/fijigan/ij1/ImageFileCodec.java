@@ -221,15 +221,27 @@ public final class ImageFileCodec implements ImageCodec {
 		if (problem != null) throw new GanException(problem);
 		switch (extension) {
 			case ".npy" -> Npy.write(file, toNpy(image));
-			case ".nii", ".nii.gz" -> Nifti.write(file, extension.equals(".nii.gz"), image, description(
-				image.properties()), provenance(image.properties()));
+			case ".nii", ".nii.gz" -> Nifti.write(file, extension.equals(".nii.gz"),
+				image, description(image.properties()), provenance(image.properties()));
 			default -> writeWithImageJ(image, extension, file);
 		}
 	}
 
 	private static void writeWithImageJ(RasterImage image, String extension,
 		Path file)
-	{ImagePlus imp=ImagePlusConverter.toImagePlus(image);FileSaver saver=new FileSaver(imp);String path=file.toString();boolean saved=switch(extension){case".png"->saver.saveAsPng(path);case".jpg",".jpeg"->saver.saveAsJpeg(path);default->imp.getStackSize()>1?saver.saveAsTiffStack(path):saver.saveAsTiff(path);};if(!saved)throw new GanException("ImageJ could not write "+file);if(extension.equals(".png"))addPngText(file,image.properties());}
+	{
+		ImagePlus imp = ImagePlusConverter.toImagePlus(image);
+		FileSaver saver = new FileSaver(imp);
+		String path = file.toString();
+		boolean saved = switch (extension) {
+			case ".png" -> saver.saveAsPng(path);
+			case ".jpg", ".jpeg" -> saver.saveAsJpeg(path);
+			default -> imp.getStackSize() > 1 ? saver.saveAsTiffStack(path) : saver
+				.saveAsTiff(path);
+		};
+		if (!saved) throw new GanException("ImageJ could not write " + file);
+		if (extension.equals(".png")) addPngText(file, image.properties());
+	}
 
 	/**
 	 * The NIfTI {@code descrip}: the SYNTHETIC label of a generated image, else

@@ -53,9 +53,58 @@ public final class ImagePlusConverter {
 	 *           cannot take
 	 */
 	public static RasterImage toRaster(ImagePlus imp, Consumer<String> notes) {
-		if(imp==null||imp.getProcessor()==null)throw new GanException("no image to process");int w=imp.getWidth(),h=imp.getHeight(),n=imp.getStackSize();int c=imp.getNChannels(),z=imp.getNSlices(),t=imp.getNFrames();if(c*z*t!=n)throw new GanException(imp.getTitle()+" has "+n+" planes but "+c+" channels x "+z+" slices x "+t+" frames; fix it with Image>Properties");Object[]planes=new Object[n];ImageStack stack=n>1?imp.getStack():null;for(int i=0;i<n;i++)planes[i]=stack==null?imp.getProcessor().getPixels():stack.getPixels(i+1);PixelType type=switch(imp.getType()){case ImagePlus.GRAY8->PixelType.UINT8;case ImagePlus.GRAY16->PixelType.UINT16;case ImagePlus.GRAY32->PixelType.FLOAT32;case ImagePlus.COLOR_RGB->PixelType.RGB;case ImagePlus.COLOR_256->imp.getProcessor().isColorLut()?null:PixelType.UINT8;default->throw new GanException(imp.getTitle()+" has an image type ("+imp.getType()+") the models cannot take; convert it to 8-bit, 16-bit, 32-bit or RGB");};if(type==null){if(c>1)throw new GanException(imp.getTitle()+" is an indexed-colour image with several channels; convert it to RGB first");type=PixelType.RGB;indexedToRgb(planes,imp.getProcessor().getLut());notes.accept(imp.getTitle()+" is 8-bit indexed colour: the model sees an RGB copy");}else if(type==PixelType.RGB&&c>1)throw new GanException(imp.getTitle()+" is RGB with "+c+" channels; split the channels or make it a composite first");if(type==PixelType.UINT16&&imp.getCalibration().isSigned16Bit())notes.accept(imp.getTitle()+" is signed 16-bit: the model sees the stored values (offset by 32768)");
+		if (imp == null || imp.getProcessor() == null) throw new GanException(
+			"no image to process");
+		int w = imp.getWidth(), h = imp.getHeight(), n = imp.getStackSize();
+		int c = imp.getNChannels(), z = imp.getNSlices(), t = imp.getNFrames();
+		if (c * z * t != n) throw new GanException(imp.getTitle() + " has " + n +
+			" planes but " + c + " channels x " + z + " slices x " + t +
+			" frames; fix it with Image>Properties");
+		Object[] planes = new Object[n];
+		ImageStack stack = n > 1 ? imp.getStack() : null;
+		for (int i = 0; i < n; i++)
+			planes[i] = stack == null ? imp.getProcessor().getPixels() : stack
+				.getPixels(i + 1);
+		PixelType type = switch (imp.getType()) {
+			case ImagePlus.GRAY8 -> PixelType.UINT8;
+			case ImagePlus.GRAY16 -> PixelType.UINT16;
+			case ImagePlus.GRAY32 -> PixelType.FLOAT32;
+			case ImagePlus.COLOR_RGB -> PixelType.RGB;
+			case ImagePlus.COLOR_256 -> imp.getProcessor().isColorLut() ? null
+				: PixelType.UINT8;
+			default -> throw new GanException(imp.getTitle() +
+				" has an image type (" + imp.getType() +
+				") the models cannot take; convert it to 8-bit, 16-bit, 32-bit or RGB");
+		};
+		if (type == null) {
+			if (c > 1) throw new GanException(imp.getTitle() +
+				" is an indexed-colour image with several channels; convert it to RGB first");
+			type = PixelType.RGB;
+			indexedToRgb(planes, imp.getProcessor().getLut());
+			notes.accept(imp.getTitle() +
+				" is 8-bit indexed colour: the model sees an RGB copy");
+		}
+		else if (type == PixelType.RGB && c > 1) throw new GanException(imp
+			.getTitle() + " is RGB with " + c +
+			" channels; split the channels or make it a composite first");
+		if (type == PixelType.UINT16 && imp.getCalibration().isSigned16Bit()) notes
+			.accept(imp.getTitle() +
+				" is signed 16-bit: the model sees the stored values (offset by 32768)");
 
-		RasterImage raster;try{raster=new RasterImage(w,h,c,z,t,type,planes);}catch(IllegalArgumentException e){throw new GanException(imp.getTitle()+" cannot be read: "+e.getMessage(),e);}ij.measure.Calibration cal=imp.getCalibration();raster.setTitle(imp.getTitle()).setCalibration(new Calibration(positive(cal.pixelWidth),positive(cal.pixelHeight),positive(cal.pixelDepth),cal.getUnit()));copyProperties(imp,stack,raster.properties());return raster;
+		RasterImage raster;
+		try {
+			raster = new RasterImage(w, h, c, z, t, type, planes);
+		}
+		catch (IllegalArgumentException e) {
+			throw new GanException(imp.getTitle() + " cannot be read: " + e
+				.getMessage(), e);
+		}
+		ij.measure.Calibration cal = imp.getCalibration();
+		raster.setTitle(imp.getTitle()).setCalibration(new Calibration(positive(
+			cal.pixelWidth), positive(cal.pixelHeight), positive(cal.pixelDepth), cal
+				.getUnit()));
+		copyProperties(imp, stack, raster.properties());
+		return raster;
 	}
 
 	/**
@@ -100,18 +149,21 @@ public final class ImagePlusConverter {
 				case FLOAT32 -> new FloatProcessor(w, h, (float[]) p);
 				case RGB -> new ColorProcessor(w, h, (int[]) p);
 			};
-			stack.addSlice(raster.properties().get(SLICE_LABEL + (i + 1) + ".label"), ip);
+			stack.addSlice(raster.properties().get(SLICE_LABEL + (i + 1) + ".label"),
+				ip);
 		}
 		ImagePlus imp = new ImagePlus(raster.title(), stack);
 		imp.setDimensions(raster.channels(), raster.slices(), raster.frames());
-		if (raster.channels() > 1 || raster.frames() > 1) imp.setOpenAsHyperStack(true);
-		if (stack.size() == 1 && stack.getSliceLabel(1) != null) imp.setProperty("Label", stack
-			.getSliceLabel(1));
+		if (raster.channels() > 1 || raster.frames() > 1) imp.setOpenAsHyperStack(
+			true);
+		if (stack.size() == 1 && stack.getSliceLabel(1) != null) imp.setProperty(
+			"Label", stack.getSliceLabel(1));
 		if (raster.channels() == 1) {
 			imp.resetDisplayRange();
 			return imp;
 		}
-		CompositeImage composite = new CompositeImage(imp, CompositeImage.COMPOSITE);
+		CompositeImage composite = new CompositeImage(imp,
+			CompositeImage.COMPOSITE);
 		composite.resetDisplayRanges();
 		return composite;
 	}

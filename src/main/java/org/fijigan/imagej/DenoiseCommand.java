@@ -16,7 +16,13 @@ public class DenoiseCommand extends ImageCommand {
 	String prediction = "auto";
 
 	@Override
-	protected ModelOverrides overrides(
-		Integer haloPixels)
-	{OutputTransform transform=switch(prediction){case"image"->OutputTransform.DIRECT;case"noise"->OutputTransform.SUBTRACT_FROM_INPUT;default->null;};return ModelOverrides.NONE.withHaloPixels(haloPixels).withOutputTransform(transform);}
+	protected ModelOverrides overrides(Integer haloPixels) {
+		OutputTransform transform = switch (prediction) {
+			case "image" -> OutputTransform.DIRECT;
+			case "noise" -> OutputTransform.SUBTRACT_FROM_INPUT;
+			default -> null;
+		};
+		return ModelOverrides.NONE.withHaloPixels(haloPixels).withOutputTransform(
+			transform);
+	}
 }

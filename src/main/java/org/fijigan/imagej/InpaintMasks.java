@@ -28,17 +28,18 @@ final class InpaintMasks {
 	private InpaintMasks() {}
 
 	/**
-	 * @param source {@value #SELECTION}, {@value #ROI_MANAGER}, or the title of an open mask image
-	 *          whose non-zero pixels are holes
-	 * @return one plane for the whole image, or one per slice and frame when the ROIs or the mask
-	 *         image have positions
+	 * @param source {@value #SELECTION}, {@value #ROI_MANAGER}, or the title of
+	 *          an open mask image whose non-zero pixels are holes
+	 * @return one plane for the whole image, or one per slice and frame when the
+	 *         ROIs or the mask image have positions
 	 */
 	static RasterImage of(ImagePlus image, String source) {
 		String s = source == null ? "" : source.trim();
 		switch (s.toLowerCase(Locale.ROOT)) {
 			case "", SELECTION -> {
 				Roi roi = image.getRoi();
-				if (roi == null) throw new GanException("no selection on " + image.getTitle() +
+				if (roi == null) throw new GanException("no selection on " + image
+					.getTitle() +
 					": select the holes to fill, or set mask to 'roi manager' or to the title of a mask image");
 				return fromRois(image, new Roi[] { roi }, false);
 			}
@@ -52,7 +53,8 @@ final class InpaintMasks {
 			}
 			default -> {
 				ImagePlus mask = WindowManager.getImage(s);
-				if (mask == null) throw new GanException("no open image is called '" + s +
+				if (mask == null) throw new GanException("no open image is called '" +
+					s +
 					"': mask must be 'selection', 'roi manager' or the title of an open mask image");
 				return fromImage(image, mask);
 			}

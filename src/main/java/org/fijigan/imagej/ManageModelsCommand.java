@@ -51,9 +51,42 @@ public class ManageModelsCommand implements Command {
 	private String errorMessage;
 
 	@Override
-	public void
-		run()
-	{report=null;errorMessage=null;try{ModelStore store=FijiModels.store(folder);switch(action==null?"list":action){case"install"->{CancellationToken cancel=new CancellationToken();InstalledModel m=store.install(model,blankToNull(name),blankToNull(checksum),progress(cancel),cancel);IJ.showStatus("fiji-gan: installed "+m.name());report="installed "+m.name()+" ("+m.format()+") in "+m.folder()+"\n\n"+list(store);}case"remove"->{if(model==null||model.isBlank())throw new GanException("give the name of the model to remove");store.remove(model.trim());report="removed "+model.trim()+"\n\n"+list(store);}default->report=list(store);}if(GraphicsEnvironment.isHeadless())IJ.log(report);else new TextWindow("Models in "+store.root(),report,640,420);}catch(CancellationToken.CancelledException e){IJ.showStatus("fiji-gan: cancelled; nothing was installed");}catch(GanException e){errorMessage=e.getMessage();CancellableCommand.report(errorMessage);}finally{IJ.showProgress(1.0);}}
+	public void run() {
+		report = null;
+		errorMessage = null;
+		try {
+			ModelStore store = FijiModels.store(folder);
+			switch (action == null ? "list" : action) {
+				case "install" -> {
+					CancellationToken cancel = new CancellationToken();
+					InstalledModel m = store.install(model, blankToNull(name),
+						blankToNull(checksum), progress(cancel), cancel);
+					IJ.showStatus("fiji-gan: installed " + m.name());
+					report = "installed " + m.name() + " (" + m.format() + ") in " + m
+						.folder() + "\n\n" + list(store);
+				}
+				case "remove" -> {
+					if (model == null || model.isBlank()) throw new GanException(
+						"give the name of the model to remove");
+					store.remove(model.trim());
+					report = "removed " + model.trim() + "\n\n" + list(store);
+				}
+				default -> report = list(store);
+			}
+			if (GraphicsEnvironment.isHeadless()) IJ.log(report);
+			else new TextWindow("Models in " + store.root(), report, 640, 420);
+		}
+		catch (CancellationToken.CancelledException e) {
+			IJ.showStatus("fiji-gan: cancelled; nothing was installed");
+		}
+		catch (GanException e) {
+			errorMessage = e.getMessage();
+			CancellableCommand.report(errorMessage);
+		}
+		finally {
+			IJ.showProgress(1.0);
+		}
+	}
 
 	/** The message of the error that stopped the last run, or null. */
 	public String errorMessage() {

@@ -38,15 +38,20 @@ import ij.gui.GenericDialog;
 final class ParameterDialog {
 
 	/**
-	 * One dialog field. With {@code suggestions}, the choices are what the dialog offers, and a macro
-	 * may give another value (device {@code cuda:1}); the command checks it when it runs.
+	 * One dialog field. With {@code suggestions}, the choices are what the dialog
+	 * offers, and a macro may give another value (device {@code cuda:1}); the
+	 * command checks it when it runs.
 	 */
-	record Item(Field field, String label, String key, String[] choices, boolean suggestions) {
+	record Item(Field field, String label, String key, String[] choices,
+			boolean suggestions) {
+
 		Item(Field field, String label, String key, String[] choices) {
 			this(field, label, key, choices, false);
 		}
 
-		/** Whether the dialog shows this field only once "More options" is ticked. */
+		/**
+		 * Whether the dialog shows this field only once "More options" is ticked.
+		 */
 		boolean isAdvanced() {
 			return ADVANCED_KEYS.contains(key);
 		}
@@ -56,12 +61,13 @@ final class ParameterDialog {
 		}
 
 		boolean isFile() {
-			return type() == File.class || FileWidget.OPEN_STYLE.equals(field.getAnnotation(
-				Parameter.class).style());
+			return type() == File.class || FileWidget.OPEN_STYLE.equals(field
+				.getAnnotation(Parameter.class).style());
 		}
 
 		boolean isFolder() {
-			return FileWidget.DIRECTORY_STYLE.equals(field.getAnnotation(Parameter.class).style());
+			return FileWidget.DIRECTORY_STYLE.equals(field.getAnnotation(
+				Parameter.class).style());
 		}
 	}
 

@@ -27,11 +27,17 @@ import ij.Menus;
  */
 public final class PluginsConfig {
 
-	/** One line: {@code Plugins>GAN, "Denoise...", org.fijigan.imagej.GanPlugIn("denoise")}. */
-	public record Entry(String menuPath, String command, String className, String argument) {
+	/**
+	 * One line:
+	 * {@code Plugins>GAN, "Denoise...", org.fijigan.imagej.GanPlugIn("denoise")}.
+	 */
+	public record Entry(String menuPath, String command, String className,
+			String argument) {
+
 		/** The class-and-argument text ImageJ keeps in its command table. */
 		public String target() {
-			return argument == null ? className : className + "(\"" + argument + "\")";
+			return argument == null ? className : className + "(\"" + argument +
+				"\")";
 		}
 	}
 

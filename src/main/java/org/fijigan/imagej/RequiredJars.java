@@ -18,7 +18,8 @@ final class RequiredJars {
 	 * holds, and the package folders ({@code org/scijava/}) whose classes come
 	 * from it.
 	 */
-	record Jar(String artifact, String probeClass, List<String> packages) {}
+	record Jar(String artifact, String probeClass, List<String> packages) {
+	}
 
 	/**
 	 * Every jar the menu commands need at run time, in the order a message lists

@@ -76,9 +76,14 @@ public class ShowChangesCommand implements Command, DialogChoices {
 	private String errorMessage;
 
 	@Override
-	public String[] choices(
-		String key)
-	{return switch(key){case"original"->DialogChoices.imageTitles(NONE);case"mask"->DialogChoices.imageTitles(InpaintMasks.SELECTION,InpaintMasks.ROI_MANAGER);default->null;};}
+	public String[] choices(String key) {
+		return switch (key) {
+			case "original" -> DialogChoices.imageTitles(NONE);
+			case "mask" -> DialogChoices.imageTitles(InpaintMasks.SELECTION,
+				InpaintMasks.ROI_MANAGER);
+			default -> null;
+		};
+	}
 
 	@Override
 	public void run() {
@@ -100,14 +105,39 @@ public class ShowChangesCommand implements Command, DialogChoices {
 		return errorMessage;
 	}
 
-	private void
-		execute()
-	{if(image==null)throw new GanException("no result image: open one first");String what=show==null||show.equals("auto")?auto():show.toLowerCase(Locale.ROOT);switch(what){case"consistency"->{Consistency c=Consistency.of(raster(original()),raster(image),0);score=c.summary();IJ.log("fiji-gan: consistency of "+image.getTitle()+": "+score);output=ImagePlusConverter.toImagePlus(c.map());}case"residual"->output=ImagePlusConverter.toImagePlus(Residual.of(raster(original()),raster(image)));case"outline"->outline();case"provenance"->provenance();default->throw new GanException("'"+show+"' is not a choice for show: use one of "+String.join(", ",SHOW));}}
+	private void execute() {
+		if (image == null) throw new GanException(
+			"no result image: open one first");
+		String what = show == null || show.equals("auto") ? auto() : show
+			.toLowerCase(Locale.ROOT);
+		switch (what) {
+			case "consistency" -> {
+				Consistency c = Consistency.of(raster(original()), raster(image), 0);
+				score = c.summary();
+				IJ.log("fiji-gan: consistency of " + image.getTitle() + ": " + score);
+				output = ImagePlusConverter.toImagePlus(c.map());
+			}
+			case "residual" -> output = ImagePlusConverter.toImagePlus(Residual.of(
+				raster(original()), raster(image)));
+			case "outline" -> outline();
+			case "provenance" -> provenance();
+			default -> throw new GanException("'" + show +
+				"' is not a choice for show: use one of " + String.join(", ", SHOW));
+		}
+	}
 
 	/** What the result's {@code fiji-gan.task} calls for. */
-	private String
-		auto()
-	{String task=image.getProp("fiji-gan.task");if(task==null)throw new GanException(image.getTitle()+" carries no fiji-gan.task property; choose what to show (consistency, residual, outline, provenance)");return switch(task){case"super-resolution"->"consistency";case"inpaint"->"outline";case"generate"->"provenance";default->"residual";};}
+	private String auto() {
+		String task = image.getProp("fiji-gan.task");
+		if (task == null) throw new GanException(image.getTitle() +
+			" carries no fiji-gan.task property; choose what to show (consistency, residual, outline, provenance)");
+		return switch (task) {
+			case "super-resolution" -> "consistency";
+			case "inpaint" -> "outline";
+			case "generate" -> "provenance";
+			default -> "residual";
+		};
+	}
 
 	private void outline() {
 		ImagePlus source = originalOrNull() != null ? originalOrNull() : image;

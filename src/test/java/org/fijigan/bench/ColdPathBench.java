@@ -69,15 +69,19 @@ public final class ColdPathBench {
 
 	public static void main(String[] args) throws Exception {
 		switch (args[0]) {
-			case "input" -> input(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer
-				.parseInt(args[4]), Long.parseLong(args[5]));
-			case "bare" -> bare(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
-			case "gflops" -> gflops(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer
-				.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]));
+			case "input" -> input(Path.of(args[1]), Integer.parseInt(args[2]), Integer
+				.parseInt(args[3]), Integer.parseInt(args[4]), Long.parseLong(args[5]));
+			case "bare" -> bare(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
+				Integer.parseInt(args[4]));
+			case "gflops" -> gflops(Path.of(args[1]), Integer.parseInt(args[2]),
+				Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(
+					args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]));
 			case "report" -> report(Path.of(args[1]));
-			case "same" -> System.out.println(same(Path.of(args[1]), Path.of(args[2])));
-			case "options" -> options(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer
-				.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+			case "same" -> System.out.println(same(Path.of(args[1]), Path.of(
+				args[2])));
+			case "options" -> options(Path.of(args[1]), Integer.parseInt(args[2]),
+				Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(
+					args[5]), Integer.parseInt(args[6]));
 			default -> throw new IllegalArgumentException("unknown mode " + args[0]);
 		}
 	}
@@ -218,9 +222,10 @@ public final class ColdPathBench {
 	// ----------------------------------------------------------------------
 
 	/**
-	 * Multiply-add work of the graph's Conv, ConvTranspose, MatMul and Gemm nodes, as 2 FLOPs per
-	 * multiply-add, from the shape of every value for these feeds ({@link ShapeProbe}). Bias
-	 * additions and element-wise operators are not counted.
+	 * Multiply-add work of the graph's Conv, ConvTranspose, MatMul and Gemm
+	 * nodes, as 2 FLOPs per multiply-add, from the shape of every value for these
+	 * feeds ({@link ShapeProbe}). Bias additions and element-wise operators are
+	 * not counted.
 	 */
 	static long flops(ModelProto model, Map<String, Tensor> feeds) {
 		ShapeProbe.Result probe = ShapeProbe.probe(model, feeds);
@@ -229,15 +234,17 @@ public final class ColdPathBench {
 		long total = 0;
 		for (NodeProto n : model.getGraph().getNodeList()) {
 			String op = n.getOpType();
-			if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) continue;
+			if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx"))
+				continue;
 			switch (op) {
-				case "Conv" -> total += 2 * count(shapes.get(n.getOutput(0))) * tail(shapes.get(n.getInput(1)));
-				case "ConvTranspose" -> total += 2 * count(shapes.get(n.getInput(0))) * tail(shapes.get(n
-					.getInput(1)));
+				case "Conv" -> total += 2 * count(shapes.get(n.getOutput(0))) * tail(
+					shapes.get(n.getInput(1)));
+				case "ConvTranspose" -> total += 2 * count(shapes.get(n.getInput(0))) *
+					tail(shapes.get(n.getInput(1)));
 				case "MatMul", "Gemm" -> {
 					long[] a = shapes.get(n.getInput(0));
-					boolean transA = op.equals("Gemm") && n.getAttributeList().stream().anyMatch(x -> x.getName()
-						.equals("transA") && x.getI() == 1);
+					boolean transA = op.equals("Gemm") && n.getAttributeList().stream()
+						.anyMatch(x -> x.getName().equals("transA") && x.getI() == 1);
 					long k = transA ? a[a.length - 2] : a[a.length - 1];
 					total += 2 * count(shapes.get(n.getOutput(0))) * k;
 				}

@@ -55,11 +55,13 @@ public final class GanFashionBench {
 
 	public static void main(String[] args) throws Exception {
 		switch (args[0]) {
-			case "export-d" -> exportDiscriminator(Path.of(args[1]), Integer.parseInt(args[2]), Integer
-				.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]), Long.parseLong(
-					args[6]), Boolean.parseBoolean(args[7]));
-			case "sample" -> sample(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), Path.of(args[4]),
-				args.length > 5 ? Integer.parseInt(args[5]) : 2);
+			case "export-d" -> exportDiscriminator(Path.of(args[1]), Integer.parseInt(
+				args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer
+					.parseInt(args[5]), Long.parseLong(args[6]), Boolean.parseBoolean(
+						args[7]));
+			case "sample" -> sample(Path.of(args[1]), Path.of(args[2]), Path.of(
+				args[3]), Path.of(args[4]), args.length > 5 ? Integer.parseInt(args[5])
+					: 2);
 			default -> throw new IllegalArgumentException("unknown mode " + args[0]);
 		}
 	}

@@ -39,10 +39,37 @@ final class Peak {
 	}
 
 	private record Info(int cpus, double mhz, int lanes, String simd, boolean fma,
-		String model)
-	{}
+			String model) {
+	}
 
-	private static Info
-		read()
-	{List<String>lines;try{lines=Files.readAllLines(Path.of("/proc/cpuinfo"));}catch(IOException e){return null;}int cpus=0;double mhz=0;String flags="",model="?";for(String l:lines){int colon=l.indexOf(':');if(colon<0)continue;String key=l.substring(0,colon).trim(),value=l.substring(colon+1).trim();switch(key){case"processor"->cpus++;case"cpu MHz"->mhz=Math.max(mhz,Double.parseDouble(value));case"flags"->flags=" "+value+" ";case"model name"->model=value;default->{}}}if(cpus==0||mhz==0)return null;String simd=flags.contains(" avx512f ")?"avx512f":flags.contains(" avx2 ")?"avx2":flags.contains(" avx ")?"avx":"sse";int lanes=simd.equals("avx512f")?16:simd.startsWith("avx")?8:4;return new Info(cpus,mhz,lanes,simd,flags.contains(" fma "),model);}
+	private static Info read() {
+		List<String> lines;
+		try {
+			lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+		}
+		catch (IOException e) {
+			return null;
+		}
+		int cpus = 0;
+		double mhz = 0;
+		String flags = "", model = "?";
+		for (String l : lines) {
+			int colon = l.indexOf(':');
+			if (colon < 0) continue;
+			String key = l.substring(0, colon).trim(), value = l.substring(colon + 1)
+				.trim();
+			switch (key) {
+				case "processor" -> cpus++;
+				case "cpu MHz" -> mhz = Math.max(mhz, Double.parseDouble(value));
+				case "flags" -> flags = " " + value + " ";
+				case "model name" -> model = value;
+				default -> {}
+			}
+		}
+		if (cpus == 0 || mhz == 0) return null;
+		String simd = flags.contains(" avx512f ") ? "avx512f" : flags.contains(
+			" avx2 ") ? "avx2" : flags.contains(" avx ") ? "avx" : "sse";
+		int lanes = simd.equals("avx512f") ? 16 : simd.startsWith("avx") ? 8 : 4;
+		return new Info(cpus, mhz, lanes, simd, flags.contains(" fma "), model);
+	}
 }

@@ -61,14 +61,16 @@ public final class PipelineBench {
 	public static void main(String[] args) throws Exception {
 		Path work = Path.of(args[1]);
 		switch (args[0]) {
-			case "overhead" -> overhead(work, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer
-				.parseInt(args[4]));
-			case "torch" -> torch(work, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-				Integer.parseInt(args[5]));
-			case "scaling" -> scaling(work, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer
-				.parseInt(args[4]));
-			case "threads" -> threads(work, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-			case "write-tif" -> writeTif(work.resolve(args[2]), Integer.parseInt(args[3]));
+			case "overhead" -> overhead(work, Integer.parseInt(args[2]), Integer
+				.parseInt(args[3]), Integer.parseInt(args[4]));
+			case "torch" -> torch(work, args[2], Integer.parseInt(args[3]), Integer
+				.parseInt(args[4]), Integer.parseInt(args[5]));
+			case "scaling" -> scaling(work, Integer.parseInt(args[2]), Integer
+				.parseInt(args[3]), Integer.parseInt(args[4]));
+			case "threads" -> threads(work, Integer.parseInt(args[2]), Integer
+				.parseInt(args[3]));
+			case "write-tif" -> writeTif(work.resolve(args[2]), Integer.parseInt(
+				args[3]));
 			default -> throw new IllegalArgumentException("mode " + args[0]);
 		}
 		System.exit(0); // ORT's thread pools

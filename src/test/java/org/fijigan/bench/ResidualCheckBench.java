@@ -27,9 +27,54 @@ public final class ResidualCheckBench {
 
 	private ResidualCheckBench() {}
 
-	public static void main(
-		String[] args)
-	{int trials=args.length>0?Integer.parseInt(args[0]):400;String[]cases={"gaussian 0.05, flat","gaussian 0.05, scene","poisson 30 photons, scene","poisson 5 photons + read 0.01, scene"};System.out.printf(Locale.ROOT,"%-38s %6s %7s %7s %8s %9s %7s %7s %7s%n","noise, image","side","planes","alarms","rate","threshold","median","p99","max");long totalPlanes=0,totalAlarms=0;for(int c=0;c<cases.length;c++)for(int side:new int[]{128,256,512,1024}){int n=side<=256?trials:side==512?Math.max(1,trials/4):Math.max(1,trials/16);int alarms=0;double[]maxZ=new double[n];for(int k=0;k<n;k++){SplittableRandom random=new SplittableRandom(1_000_003L*c+7919L*side+k);float[]clean=clean(c==0,side,random.nextLong());float[]noisy=clean.clone();Planes p=new Planes(1,side,side,noisy);switch(c){case 0,1->TrainingDegradations.addGaussianNoise(p,0.05,random);case 2->TrainingDegradations.addPoissonGaussianNoise(p,30,0,random);default->TrainingDegradations.addPoissonGaussianNoise(p,5,0.01,random);}float[]residual=new float[noisy.length];for(int i=0;i<residual.length;i++)residual[i]=noisy[i]-clean[i];ResidualCheck.Finding f=ResidualCheck.check(residual,clean,side,side);if(f.isStructured())alarms++;maxZ[k]=f.maxZ();}java.util.Arrays.sort(maxZ);totalPlanes+=n;totalAlarms+=alarms;System.out.printf(Locale.ROOT,"%-38s %6d %7d %7d %8.4f %9.2f %7.2f %7.2f %7.2f%n",cases[c],side,n,alarms,alarms/(double)n,ResidualCheck.threshold(side*side),maxZ[n/2],maxZ[Math.min(n-1,(int)Math.ceil(0.99*n)-1)],maxZ[n-1]);}System.out.printf(Locale.ROOT,"all: %d alarms in %d planes of pure noise (%.4f)%n",totalAlarms,totalPlanes,totalAlarms/(double)totalPlanes);}
+	public static void main(String[] args) {
+		int trials = args.length > 0 ? Integer.parseInt(args[0]) : 400;
+		String[] cases = { "gaussian 0.05, flat", "gaussian 0.05, scene",
+			"poisson 30 photons, scene", "poisson 5 photons + read 0.01, scene" };
+		System.out.printf(Locale.ROOT, "%-38s %6s %7s %7s %8s %9s %7s %7s %7s%n",
+			"noise, image", "side", "planes", "alarms", "rate", "threshold", "median",
+			"p99", "max");
+		long totalPlanes = 0, totalAlarms = 0;
+		for (int c = 0; c < cases.length; c++)
+			for (int side : new int[] { 128, 256, 512, 1024 }) {
+				int n = side <= 256 ? trials : side == 512 ? Math.max(1, trials / 4)
+					: Math.max(1, trials / 16);
+				int alarms = 0;
+				double[] maxZ = new double[n];
+				for (int k = 0; k < n; k++) {
+					SplittableRandom random = new SplittableRandom(1_000_003L * c +
+						7919L * side + k);
+					float[] clean = clean(c == 0, side, random.nextLong());
+					float[] noisy = clean.clone();
+					Planes p = new Planes(1, side, side, noisy);
+					switch (c) {
+						case 0, 1 -> TrainingDegradations.addGaussianNoise(p, 0.05, random);
+						case 2 -> TrainingDegradations.addPoissonGaussianNoise(p, 30, 0,
+							random);
+						default -> TrainingDegradations.addPoissonGaussianNoise(p, 5, 0.01,
+							random);
+					}
+					float[] residual = new float[noisy.length];
+					for (int i = 0; i < residual.length; i++)
+						residual[i] = noisy[i] - clean[i];
+					ResidualCheck.Finding f = ResidualCheck.check(residual, clean, side,
+						side);
+					if (f.isStructured()) alarms++;
+					maxZ[k] = f.maxZ();
+				}
+				java.util.Arrays.sort(maxZ);
+				totalPlanes += n;
+				totalAlarms += alarms;
+				System.out.printf(Locale.ROOT,
+					"%-38s %6d %7d %7d %8.4f %9.2f %7.2f %7.2f %7.2f%n", cases[c], side,
+					n, alarms, alarms / (double) n, ResidualCheck.threshold(side * side),
+					maxZ[n / 2], maxZ[Math.min(n - 1, (int) Math.ceil(0.99 * n) - 1)],
+					maxZ[n - 1]);
+			}
+		System.out.printf(Locale.ROOT,
+			"all: %d alarms in %d planes of pure noise (%.4f)%n", totalAlarms,
+			totalPlanes, totalAlarms / (double) totalPlanes);
+	}
 
 	/** A flat plane of 0.3, or a rendered scene scaled to about [0, 1]. */
 	static float[] clean(boolean flat, int side, long seed) {

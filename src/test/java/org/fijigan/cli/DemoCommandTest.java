@@ -68,7 +68,7 @@ class DemoCommandTest {
 			expected.add("denoise-" + part + ".png");
 		for (String part : List.of("truth", "input", "mask", "gan"))
 			expected.add("inpaint-" + part + ".png");
-		for (String c : List.of("axial", "coronal", "sagittal"))
+		for (String c : List.of("axial-2", "coronal-2", "sagittal-1"))
 			expected.add("mri-generator-" + c + "-SYNTHETIC.png");
 		List<String> names = names(out);
 		// the denoising baseline file is named after the better of the two
@@ -91,14 +91,14 @@ class DemoCommandTest {
 		assertEquals(List.of(64, 64), size(out.resolve("sr-x4-input.png")));
 		assertEquals(List.of(256, 256), size(out.resolve("sr-x4-gan.png")));
 		assertEquals(List.of(64, 64), size(out.resolve(
-			"mri-generator-axial-SYNTHETIC.png")));
+			"mri-generator-axial-2-SYNTHETIC.png")));
 
 		// generated images carry the SYNTHETIC label in the PNG, as generate writes
 		// it
 		String png = Files.readString(out.resolve(
-			"mri-generator-coronal-SYNTHETIC.png"), StandardCharsets.ISO_8859_1);
+			"mri-generator-coronal-2-SYNTHETIC.png"), StandardCharsets.ISO_8859_1);
 		assertTrue(png.contains("Warning\0SYNTHETIC seed=" + (SEED + 1) +
-			" class=coronal model=mri-generator"), "no SYNTHETIC tEXt chunk");
+			" class=coronal-2 model=mri-generator"), "no SYNTHETIC tEXt chunk");
 		assertTrue(Files.readString(out.resolve("contact-sheet.png"),
 			StandardCharsets.ISO_8859_1).contains(
 				"fiji-gan.demo.synthetic = the panels marked SYNTHETIC were generated"),

@@ -64,7 +64,8 @@ class FolderModeTest {
 	@TempDir
 	Path dir;
 
-	record Result(int exitCode, String out, String err) {}
+	record Result(int exitCode, String out, String err) {
+	}
 
 	static Result cli(Object... args) {
 		StringWriter out = new StringWriter(), err = new StringWriter();

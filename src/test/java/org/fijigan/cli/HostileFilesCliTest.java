@@ -48,7 +48,8 @@ class HostileFilesCliTest {
 	 * The run, with what anything printed directly to {@code System.out}
 	 * meanwhile.
 	 */
-	record Run(Result result, String systemOut) {}
+	record Run(Result result, String systemOut) {
+	}
 
 	static Run cliCapturingSystemOut(Object... args) {
 		PrintStream old = System.out;
@@ -86,9 +87,20 @@ class HostileFilesCliTest {
 	 * A 64x64 8-bit image saved by ImageJ in {@code format}, cut to half its
 	 * length.
 	 */
-	Path cutInHalf(String name, String format)
-		throws IOException
-	{byte[]px=new byte[64*64];new Random(4).nextBytes(px);FileSaver saver=new FileSaver(new ImagePlus("x",new ByteProcessor(64,64,px)));Path whole=dir.resolve("whole-"+name);assertTrue(switch(format){case"png"->saver.saveAsPng(whole.toString());case"jpg"->saver.saveAsJpeg(whole.toString());default->saver.saveAsTiff(whole.toString());});byte[]b=Files.readAllBytes(whole);return Files.write(dir.resolve(name),Arrays.copyOf(b,b.length/2));}
+	Path cutInHalf(String name, String format) throws IOException {
+		byte[] px = new byte[64 * 64];
+		new Random(4).nextBytes(px);
+		FileSaver saver = new FileSaver(new ImagePlus("x", new ByteProcessor(64, 64,
+			px)));
+		Path whole = dir.resolve("whole-" + name);
+		assertTrue(switch (format) {
+			case "png" -> saver.saveAsPng(whole.toString());
+			case "jpg" -> saver.saveAsJpeg(whole.toString());
+			default -> saver.saveAsTiff(whole.toString());
+		});
+		byte[] b = Files.readAllBytes(whole);
+		return Files.write(dir.resolve(name), Arrays.copyOf(b, b.length / 2));
+	}
 
 	@Test
 	void truncatedTiffPngAndJpegAreRefusedWithTheReasonAndNothingPrintedOnStdout()

@@ -42,6 +42,7 @@ class MainTest {
 	Path dir;
 
 	record Result(int exitCode, String out, String err) {
+
 		List<String> errLines() {
 			return err.lines().toList();
 		}

@@ -73,7 +73,7 @@ class DemoFijiCommandTest {
 			"skipped: no model named sr-x2"));
 		assertTrue(Files.isRegularFile(out.resolve("contact-sheet.png")));
 		assertTrue(Files.isRegularFile(out.resolve(
-			"mri-generator-sagittal-SYNTHETIC.png")));
+			"mri-generator-sagittal-1-SYNTHETIC.png")));
 
 		c.overwrite = false; // the folder now holds the demo: refused, no sheet
 		DemoModels.withModelsDir(models, () -> {

@@ -118,11 +118,11 @@ final class MacroScenario {
 			f[1]) - 112) < 12 && Double.parseDouble(f[2]) == 16,
 			"inpaint from a macro: '" + filled + "'");
 		String generated = IJ.runMacro("setBatchMode(true);\n" + //
-			"run('Generate Synthetic Images...', 'model=mri-generator count=3 seed=1 class=coronal threads=1');\n" + //
+			"run('Generate Synthetic Images...', 'model=mri-generator count=3 seed=1 class=coronal-2 threads=1');\n" + //
 			"setSlice(2);\n" + //
 			"return '' + getWidth() + ' ' + nSlices + ' ' + getInfo('slice.label');");
 		check(generated.startsWith("64 3 ") && generated.contains("SYNTHETIC") &&
-			generated.contains("seed=2") && generated.contains("class=coronal"),
+			generated.contains("seed=2") && generated.contains("class=coronal-2"),
 			"generated from a macro: '" + generated + "'");
 		String ran = IJ.runMacro("setBatchMode(true);\n" + //
 			"newImage('any', '32-bit ramp', 8, 4, 1);\n" + //

@@ -44,19 +44,32 @@ public final class DemoModels {
 	}
 
 	/** The recipes' architecture of each demo model. */
-	static Architecture architecture(
-		String name)
-	{return switch(name){case"sr-x2","sr-x4"->Architecture.RRDB_SR;case"denoise"->Architecture.DENOISER;case"inpaint"->Architecture.GATED_INPAINT;case"mri-generator"->Architecture.DCGAN;default->throw new IllegalArgumentException("no demo model "+name);};}
+	static Architecture architecture(String name) {
+		return switch (name) {
+			case "sr-x2", "sr-x4" -> Architecture.RRDB_SR;
+			case "denoise" -> Architecture.DENOISER;
+			case "inpaint" -> Architecture.GATED_INPAINT;
+			case "mri-generator" -> Architecture.DCGAN;
+			default -> throw new IllegalArgumentException("no demo model " + name);
+		};
+	}
 
-	/** The recipes' create-model options (scale, width, blocks, classes, seed). */
+	/**
+	 * The recipes' create-model options (scale, width, blocks, classes, seed).
+	 */
 	static ArchitectureOptions options(String name) {
 		return switch (name) {
-			case "sr-x2" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 1, 64, 1);
-			case "sr-x4" -> new ArchitectureOptions(4, 1, 0, List.of(), 64, 32, 1, 64, 2);
-			case "denoise" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 8, 64, 3);
-			case "inpaint" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 0, 64, 4);
-			case "mri-generator" -> new ArchitectureOptions(2, 1, 3, List.of("axial", "coronal",
-				"sagittal"), 64, 16, 0, 64, 5);
+			case "sr-x2" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 1, 64,
+				1);
+			case "sr-x4" -> new ArchitectureOptions(4, 1, 0, List.of(), 64, 32, 1, 64,
+				2);
+			case "denoise" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 8,
+				64, 3);
+			case "inpaint" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 0,
+				64, 4);
+			case "mri-generator" -> new ArchitectureOptions(2, 1, 9, List.of(
+				"axial-1", "axial-2", "axial-3", "coronal-1", "coronal-2", "coronal-3",
+				"sagittal-1", "sagittal-2", "sagittal-3"), 64, 16, 0, 64, 5);
 			default -> throw new IllegalArgumentException("no demo model " + name);
 		};
 	}

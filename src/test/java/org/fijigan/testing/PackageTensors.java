@@ -42,14 +42,18 @@ import org.fijigan.core.pipeline.TensorRecorder;
 public final class PackageTensors {
 
 	/**
-	 * @param maxAbsDiff largest absolute difference between the run and the test output
+	 * @param maxAbsDiff largest absolute difference between the run and the test
+	 *          output
 	 * @param outputRange max - min of the test output (1 when flat)
 	 * @param shape the test output's shape
-	 * @param preprocessingChange largest change the preprocessing made to the test image input,
-	 *          relative to its range (NaN for a generator): about 0 means the test input was stored
-	 *          already preprocessed, where the specification wants it raw
+	 * @param preprocessingChange largest change the preprocessing made to the
+	 *          test image input, relative to its range (NaN for a generator):
+	 *          about 0 means the test input was stored already preprocessed,
+	 *          where the specification wants it raw
 	 */
-	public record Check(double maxAbsDiff, double outputRange, long[] shape, double preprocessingChange) {
+	public record Check(double maxAbsDiff, double outputRange, long[] shape,
+			double preprocessingChange) {
+
 		public double relativeError() {
 			return maxAbsDiff / outputRange;
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.nio.file.Path;
@@ -24,12 +25,28 @@ import org.fijigan.core.StageTimings;
  * @param timings where the time went, all images together (reading, runs,
  *          writing...); a copy
  */
-public record BatchSummary(int items,int done,int skipped,int failed,List<Failure>failures,Path manifest,String provider,List<String>notes,double seconds,boolean stoppedEarly,StageTimings timings){public BatchSummary{failures=List.copyOf(failures);notes=List.copyOf(notes);timings=timings==null?new StageTimings():timings.copy();}
+public record BatchSummary(int items, int done, int skipped, int failed,
+		List<Failure> failures, Path manifest, String provider, List<String> notes,
+		double seconds, boolean stoppedEarly, StageTimings timings) {
 
-/** A summary without a breakdown of its time. */
-public BatchSummary(int items,int done,int skipped,int failed,List<Failure>failures,Path manifest,String provider,List<String>notes,double seconds,boolean stoppedEarly){this(items,done,skipped,failed,failures,manifest,provider,notes,seconds,stoppedEarly,null);}
+	public BatchSummary {
+		failures = List.copyOf(failures);
+		notes = List.copyOf(notes);
+		timings = timings == null ? new StageTimings() : timings.copy();
+	}
 
-/**
- * One item that failed: its input (or output, for generation) and the reason.
- */
-public record Failure(String item,String message){}}
+	/** A summary without a breakdown of its time. */
+	public BatchSummary(int items, int done, int skipped, int failed,
+		List<Failure> failures, Path manifest, String provider, List<String> notes,
+		double seconds, boolean stoppedEarly)
+	{
+		this(items, done, skipped, failed, failures, manifest, provider, notes,
+			seconds, stoppedEarly, null);
+	}
+
+	/**
+	 * One item that failed: its input (or output, for generation) and the reason.
+	 */
+	public record Failure(String item, String message) {
+	}
+}

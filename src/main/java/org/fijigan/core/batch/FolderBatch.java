@@ -58,7 +58,8 @@ public final class FolderBatch {
 	private FolderBatch() {}
 
 	/** One image of the run: relative paths with {@code /} separators. */
-	record Item(String input, String output) {}
+	record Item(String input, String output) {
+	}
 
 	/**
 	 * @param options how to run the model on each image (device and threads

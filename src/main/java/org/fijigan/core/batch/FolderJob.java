@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.nio.file.Path;
@@ -27,7 +28,27 @@ import org.fijigan.core.GanException;
  * @param properties added to every result's properties (e.g. the command that
  *          made it)
  */
-public record FolderJob(Path inputDir,Path outputDir,Path mask,String format,String include,Shard shard,boolean overwrite,boolean failFast,Map<String,String>properties){public FolderJob{if(inputDir==null||outputDir==null)throw new GanException("a folder run needs an input and an output folder");inputDir=inputDir.toAbsolutePath().normalize();outputDir=outputDir.toAbsolutePath().normalize();mask=mask==null?null:mask.toAbsolutePath().normalize();if(format!=null)format=normalizeFormat(format);if(include!=null&&include.isBlank())include=null;if(shard==null)shard=Shard.ALL;properties=properties==null?Map.of():Map.copyOf(properties);}
+public record FolderJob(Path inputDir, Path outputDir, Path mask, String format,
+		String include, Shard shard, boolean overwrite, boolean failFast,
+		Map<String, String> properties) {
 
-/** {@code tif} or {@code .TIF} to {@code .tif}. */
-public static String normalizeFormat(String format){String f=format.trim().toLowerCase(java.util.Locale.ROOT);if(f.isEmpty())throw new GanException("an output format is an extension such as tif, png or nii.gz");return f.startsWith(".")?f:"."+f;}}
+	public FolderJob {
+		if (inputDir == null || outputDir == null) throw new GanException(
+			"a folder run needs an input and an output folder");
+		inputDir = inputDir.toAbsolutePath().normalize();
+		outputDir = outputDir.toAbsolutePath().normalize();
+		mask = mask == null ? null : mask.toAbsolutePath().normalize();
+		if (format != null) format = normalizeFormat(format);
+		if (include != null && include.isBlank()) include = null;
+		if (shard == null) shard = Shard.ALL;
+		properties = properties == null ? Map.of() : Map.copyOf(properties);
+	}
+
+	/** {@code tif} or {@code .TIF} to {@code .tif}. */
+	public static String normalizeFormat(String format) {
+		String f = format.trim().toLowerCase(java.util.Locale.ROOT);
+		if (f.isEmpty()) throw new GanException(
+			"an output format is an extension such as tif, png or nii.gz");
+		return f.startsWith(".") ? f : "." + f;
+	}
+}

@@ -244,19 +244,33 @@ public final class GenerationBatch {
 	static void refuseBeyondDisk(GenerationJob job, ModelDescriptor model,
 		long count)
 	{
-		Path existing=job.outputDir();while(existing!=null&&!Files.exists(existing))existing=existing.getParent();if(existing==null)return;long free,block;try{FileStore store=Files.getFileStore(existing);free=store.getUsableSpace();block=blockSize(store);}catch(IOException e){return; // unknown:
-																																																																																																																																													// the
-																																																																																																																																													// writes
-																																																																																																																																													// will
-																																																																																																																																													// tell
-		}long pixels=Math.max(1,Generator.declaredOutputPixels(model));long perFile=switch(job.format()){case".tif",".tiff"->pixels*(job.floatOutput()?4:1)+512;case".npy"->pixels*4+128;default->0; // compressed:
-																																																																																																	// no
-																																																																																																	// lower
-																																																																																																	// bound
-																																																																																																	// but
-																																																																																																	// the
-																																																																																																	// block
-		};long per=Math.max(1,Math.max(perFile,block));long need=Math.multiplyHigh(per,count)!=0?Long.MAX_VALUE:per*count;if(need>free)throw new GanException("drawing "+count+" images into "+job.outputDir()+" needs at least "+Numbers.bytes(need)+" ("+Numbers.bytes(per)+" per file), "+"but the disk has "+Numbers.bytes(free)+" free: draw fewer (--count), or write to "+"a disk with more room");
+		Path existing = job.outputDir();
+		while (existing != null && !Files.exists(existing))
+			existing = existing.getParent();
+		if (existing == null) return;
+		long free, block;
+		try {
+			FileStore store = Files.getFileStore(existing);
+			free = store.getUsableSpace();
+			block = blockSize(store);
+		}
+		catch (IOException e) {
+			return; // unknown: the writes will tell
+		}
+		long pixels = Math.max(1, Generator.declaredOutputPixels(model));
+		long perFile = switch (job.format()) {
+			case ".tif", ".tiff" -> pixels * (job.floatOutput() ? 4 : 1) + 512;
+			case ".npy" -> pixels * 4 + 128;
+			default -> 0; // compressed: no lower bound but the block
+		};
+		long per = Math.max(1, Math.max(perFile, block));
+		long need = Math.multiplyHigh(per, count) != 0 ? Long.MAX_VALUE : per *
+			count;
+		if (need > free) throw new GanException("drawing " + count +
+			" images into " + job.outputDir() + " needs at least " + Numbers.bytes(
+				need) + " (" + Numbers.bytes(per) + " per file), " +
+			"but the disk has " + Numbers.bytes(free) +
+			" free: draw fewer (--count), or write to " + "a disk with more room");
 	}
 
 	private static long blockSize(FileStore store) {

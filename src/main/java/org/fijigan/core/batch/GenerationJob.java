@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import java.nio.file.Path;
@@ -36,4 +37,25 @@ import org.fijigan.core.pipeline.NonFinite;
  * @param nonFinite what NaN and infinite outputs become in 8-bit files (float
  *          files keep them)
  */
-public record GenerationJob(Path outputDir,String format,SamplePlan plan,long seed,float[][]latents,String latentSource,boolean floatOutput,DeviceSpec device,int threads,Shard shard,boolean overwrite,boolean failFast,Map<String,String>properties,NonFinite nonFinite){public GenerationJob{if(outputDir==null)throw new GanException("generation needs an output folder");outputDir=outputDir.toAbsolutePath().normalize();format=FolderJob.normalizeFormat(format==null?".tif":format);if(plan==null)throw new GanException("nothing to generate");if(latents!=null&&latents.length!=plan.count())throw new GanException("the latent file has "+latents.length+" vectors for "+plan.count()+" images");if(device==null)device=DeviceSpec.AUTO;ThreadCount.check(threads);if(shard==null)shard=Shard.ALL;properties=properties==null?Map.of():Map.copyOf(properties);GenerateOptions.refuseNonFiniteLatents(latents);if(nonFinite==null)nonFinite=NonFinite.FAIL;}}
+public record GenerationJob(Path outputDir, String format, SamplePlan plan,
+		long seed, float[][] latents, String latentSource, boolean floatOutput,
+		DeviceSpec device, int threads, Shard shard, boolean overwrite,
+		boolean failFast, Map<String, String> properties, NonFinite nonFinite) {
+
+	public GenerationJob {
+		if (outputDir == null) throw new GanException(
+			"generation needs an output folder");
+		outputDir = outputDir.toAbsolutePath().normalize();
+		format = FolderJob.normalizeFormat(format == null ? ".tif" : format);
+		if (plan == null) throw new GanException("nothing to generate");
+		if (latents != null && latents.length != plan.count())
+			throw new GanException("the latent file has " + latents.length +
+				" vectors for " + plan.count() + " images");
+		if (device == null) device = DeviceSpec.AUTO;
+		ThreadCount.check(threads);
+		if (shard == null) shard = Shard.ALL;
+		properties = properties == null ? Map.of() : Map.copyOf(properties);
+		GenerateOptions.refuseNonFiniteLatents(latents);
+		if (nonFinite == null) nonFinite = NonFinite.FAIL;
+	}
+}

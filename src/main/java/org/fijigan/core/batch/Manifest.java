@@ -70,8 +70,11 @@ public final class Manifest {
 	 */
 	public static final String PLANNED = "planned";
 
-	/** A manifest's header and rows; each row maps every header column to a value. */
+	/**
+	 * A manifest's header and rows; each row maps every header column to a value.
+	 */
 	public record Table(List<String> header, List<Map<String, String>> rows) {
+
 		public Table {
 			header = List.copyOf(header);
 			rows = List.copyOf(rows);
@@ -262,8 +265,9 @@ public final class Manifest {
 	 *          {@code a.tif: cannot read ...}
 	 */
 	public record MergeReport(Path file, int parts, int rows,
-		Map<String, Integer> statuses, List<String> duplicates, List<String> failed)
-	{}
+			Map<String, Integer> statuses, List<String> duplicates,
+			List<String> failed) {
+	}
 
 	/**
 	 * Joins manifest parts into one, rows sorted by output. An output listed by

@@ -70,19 +70,26 @@ public final class OutputFolderLock implements AutoCloseable {
 	 * @param modelSha256 the model's SHA-256
 	 * @param shard the part of the batch the run does, {@code I/N}
 	 */
-	public record Owner(long pid, String host, String started, String command, String model,
-		String modelSha256, Shard shard)
-	{
+	public record Owner(long pid, String host, String started, String command,
+			String model, String modelSha256, Shard shard) {
+
 		/** This process, now. */
-		public static Owner of(String command, String model, String modelSha256, Shard shard) {
-			return new Owner(ProcessHandle.current().pid(), hostName(), Instant.now().truncatedTo(
-				ChronoUnit.SECONDS).toString(), command, model, modelSha256, shard);
+		public static Owner of(String command, String model, String modelSha256,
+			Shard shard)
+		{
+			return new Owner(ProcessHandle.current().pid(), hostName(), Instant.now()
+				.truncatedTo(ChronoUnit.SECONDS).toString(), command, model,
+				modelSha256, shard);
 		}
 
-		/** Whether this run and {@code other} may write to one folder at once: shards of one run. */
+		/**
+		 * Whether this run and {@code other} may write to one folder at once:
+		 * shards of one run.
+		 */
 		boolean mayShareWith(Owner other) {
-			return shard.count() > 1 && shard.count() == other.shard.count() && shard.index() != other
-				.shard.index() && modelSha256.equals(other.modelSha256);
+			return shard.count() > 1 && shard.count() == other.shard.count() && shard
+				.index() != other.shard.index() && modelSha256.equals(
+					other.modelSha256);
 		}
 
 		String text() {
@@ -95,7 +102,8 @@ public final class OutputFolderLock implements AutoCloseable {
 			m.put("model_sha256", modelSha256);
 			m.put("shard", shard.toString());
 			StringBuilder sb = new StringBuilder();
-			m.forEach((k, v) -> sb.append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
+			m.forEach((k, v) -> sb.append(k).append('=').append(v.replace('\n', ' '))
+				.append('\n'));
 			return sb.toString();
 		}
 
@@ -115,16 +123,17 @@ public final class OutputFolderLock implements AutoCloseable {
 				pid = -1;
 				shard = Shard.ALL;
 			}
-			return new Owner(pid, m.getOrDefault("host", "?"), m.getOrDefault("started", "?"), m
-				.getOrDefault("command", "?"), m.getOrDefault("model", "?"), m.getOrDefault("model_sha256",
-					"?"), shard);
+			return new Owner(pid, m.getOrDefault("host", "?"), m.getOrDefault(
+				"started", "?"), m.getOrDefault("command", "?"), m.getOrDefault("model",
+					"?"), m.getOrDefault("model_sha256", "?"), shard);
 		}
 
 		/** For the message: who, where, since when, doing what. */
 		String describe() {
-			return "pid " + (pid < 0 ? "?" : pid) + " on " + host + ", started " + started + ": " +
-				command + " (model " + model + ", sha256 " + modelSha256.substring(0, Math.min(12,
-					modelSha256.length())) + "..., " + (shard.isAll() ? "all items" : "shard " + shard) + ")";
+			return "pid " + (pid < 0 ? "?" : pid) + " on " + host + ", started " +
+				started + ": " + command + " (model " + model + ", sha256 " +
+				modelSha256.substring(0, Math.min(12, modelSha256.length())) + "..., " +
+				(shard.isAll() ? "all items" : "shard " + shard) + ")";
 		}
 	}
 

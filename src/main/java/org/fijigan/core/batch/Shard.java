@@ -1,3 +1,4 @@
+
 package org.fijigan.core.batch;
 
 import org.fijigan.core.GanException;
@@ -9,37 +10,70 @@ import org.fijigan.core.GanException;
  * only on the work list, so {@code count} processes that are each given a
  * different index cover the list exactly once, with no coordination.
  */
-public record Shard(int index,int count){
-/** The whole batch. */
-public static final Shard ALL=new Shard(0,1);
+public record Shard(int index, int count) {
 
-public Shard{if(count<1)throw new GanException("a shard count must be at least 1, got "+count);if(index<0||index>=count)throw new GanException("shard "+index+"/"+count+" does not exist: shards of "+count+" are numbered 0 to "+(count-1));}
+	/** The whole batch. */
+	public static final Shard ALL = new Shard(0, 1);
 
-/** Parses {@code I/N}, e.g. {@code 0/4} ... {@code 3/4}. */
-public static Shard parse(String text){String[]parts=text.trim().split("/",-1);if(parts.length==2){try{return new Shard(Integer.parseInt(parts[0].trim()),Integer.parseInt(parts[1].trim()));}catch(NumberFormatException e){
-// below
-}}throw new GanException("shard '"+text+"' must be I/N with 0 <= I < N, e.g. 0/4");}
+	public Shard {
+		if (count < 1) throw new GanException(
+			"a shard count must be at least 1, got " + count);
+		if (index < 0 || index >= count) throw new GanException("shard " + index +
+			"/" + count + " does not exist: shards of " + count +
+			" are numbered 0 to " + (count - 1));
+	}
 
-public boolean isAll(){return count==1;}
+	/** Parses {@code I/N}, e.g. {@code 0/4} ... {@code 3/4}. */
+	public static Shard parse(String text) {
+		String[] parts = text.trim().split("/", -1);
+		if (parts.length == 2) {
+			try {
+				return new Shard(Integer.parseInt(parts[0].trim()), Integer.parseInt(
+					parts[1].trim()));
+			}
+			catch (NumberFormatException e) {
+				// below
+			}
+		}
+		throw new GanException("shard '" + text +
+			"' must be I/N with 0 <= I < N, e.g. 0/4");
+	}
 
-/**
- * Whether the item at {@code position} of the sorted work list is this shard's:
- * position modulo count. Neighbouring items go to different shards, so
- * sub-folders spread evenly.
- */
-public boolean takes(long position){return position%count==index;}
+	public boolean isAll() {
+		return count == 1;
+	}
 
-/**
- * This shard's contiguous part {@code [from, to)} of {@code blocks} blocks: the
- * first {@code blocks % count} shards get one block more. Used to hand out
- * disjoint seed ranges.
- */
-public long[]blockRange(long blocks){long base=blocks/count,extra=blocks%count;long from=index*base+Math.min(index,extra);return new long[]{from,from+base+(index<extra?1:0)};}
+	/**
+	 * Whether the item at {@code position} of the sorted work list is this
+	 * shard's: position modulo count. Neighbouring items go to different shards,
+	 * so sub-folders spread evenly.
+	 */
+	public boolean takes(long position) {
+		return position % count == index;
+	}
 
-/**
- * This shard's manifest: {@code manifest.csv}, or
- * {@code manifest.part-I-of-N.csv}.
- */
-public String manifestName(){return isAll()?Manifest.MERGED:"manifest.part-"+index+"-of-"+count+".csv";}
+	/**
+	 * This shard's contiguous part {@code [from, to)} of {@code blocks} blocks:
+	 * the first {@code blocks % count} shards get one block more. Used to hand
+	 * out disjoint seed ranges.
+	 */
+	public long[] blockRange(long blocks) {
+		long base = blocks / count, extra = blocks % count;
+		long from = index * base + Math.min(index, extra);
+		return new long[] { from, from + base + (index < extra ? 1 : 0) };
+	}
 
-@Override public String toString(){return index+"/"+count;}}
+	/**
+	 * This shard's manifest: {@code manifest.csv}, or
+	 * {@code manifest.part-I-of-N.csv}.
+	 */
+	public String manifestName() {
+		return isAll() ? Manifest.MERGED : "manifest.part-" + index + "-of-" +
+			count + ".csv";
+	}
+
+	@Override
+	public String toString() {
+		return index + "/" + count;
+	}
+}

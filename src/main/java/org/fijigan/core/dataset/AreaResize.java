@@ -64,11 +64,13 @@ public final class AreaResize {
 	}
 
 	/**
-	 * For each output index {@code o}, the source indices {@code index[start[o] .. start[o+1])} and
-	 * their weights (the covered fraction of each source pixel over the output pixel's width; they
-	 * sum to 1).
+	 * For each output index {@code o}, the source indices
+	 * {@code index[start[o] .. start[o+1])} and their weights (the covered
+	 * fraction of each source pixel over the output pixel's width; they sum to
+	 * 1).
 	 */
 	private record Weights(int[] start, int[] index, double[] weight) {
+
 		static Weights of(int in, int out) {
 			double step = (double) in / out;
 			int[] start = new int[out + 1];
@@ -78,7 +80,8 @@ public final class AreaResize {
 			for (int o = 0; o < out; o++) {
 				start[o] = k;
 				double a = (double) o * in / out, b = (double) (o + 1) * in / out;
-				int first = (int) Math.floor(a), last = Math.min(in - 1, (int) Math.ceil(b) - 1);
+				int first = (int) Math.floor(a), last = Math.min(in - 1, (int) Math
+					.ceil(b) - 1);
 				for (int i = first; i <= last; i++) {
 					double cover = Math.min(i + 1, b) - Math.max(i, a);
 					if (cover <= 0) continue;

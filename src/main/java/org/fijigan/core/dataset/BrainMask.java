@@ -54,6 +54,7 @@ public final class BrainMask {
 	 * @param threshold tissue is above this value
 	 */
 	public record Extraction(boolean[] mask, double threshold) {
+
 		/** How many voxels are in the mask. */
 		public int count() {
 			int c = 0;
@@ -342,7 +343,32 @@ public final class BrainMask {
 	 */
 	private static int flood(boolean[] mask, boolean value, int[] size, int start,
 		int id, int[] label, int[] queue)
-	{int nx=size[0],ny=size[1],nz=size[2],plane=nx*ny;int head=0,tail=0;label[start]=id;queue[tail++]=start;while(head<tail){int i=queue[head++];int x=i%nx,y=i/nx%ny,z=i/plane;for(int dir=0;dir<6;dir++){int j;switch(dir){case 0->j=x>0?i-1:-1;case 1->j=x<nx-1?i+1:-1;case 2->j=y>0?i-nx:-1;case 3->j=y<ny-1?i+nx:-1;case 4->j=z>0?i-plane:-1;default->j=z<nz-1?i+plane:-1;}if(j>=0&&label[j]==0&&mask[j]==value){label[j]=id;queue[tail++]=j;}}}return tail;}
+	{
+		int nx = size[0], ny = size[1], nz = size[2], plane = nx * ny;
+		int head = 0, tail = 0;
+		label[start] = id;
+		queue[tail++] = start;
+		while (head < tail) {
+			int i = queue[head++];
+			int x = i % nx, y = i / nx % ny, z = i / plane;
+			for (int dir = 0; dir < 6; dir++) {
+				int j;
+				switch (dir) {
+					case 0 -> j = x > 0 ? i - 1 : -1;
+					case 1 -> j = x < nx - 1 ? i + 1 : -1;
+					case 2 -> j = y > 0 ? i - nx : -1;
+					case 3 -> j = y < ny - 1 ? i + nx : -1;
+					case 4 -> j = z > 0 ? i - plane : -1;
+					default -> j = z < nz - 1 ? i + plane : -1;
+				}
+				if (j >= 0 && label[j] == 0 && mask[j] == value) {
+					label[j] = id;
+					queue[tail++] = j;
+				}
+			}
+		}
+		return tail;
+	}
 
 	/** {@link #fillHoles} in 3D, then in the slices across each axis. */
 	static void fillAllHoles(boolean[] mask, int[] size) {

@@ -66,46 +66,53 @@ public final class BrainSlicer {
 	 * What to keep and how to scale it; see the class comment.
 	 *
 	 * @param size the side of the output images, pixels
-	 * @param pixelMm the pixel size, mm; 0 for the smallest at which every scan's region fits
-	 *          ({@link #fittingPixelMm})
+	 * @param pixelMm the pixel size, mm; 0 for the smallest at which every scan's
+	 *          region fits ({@link #fittingPixelMm})
 	 * @param spacingMm the distance between slices, mm; 0 for the pixel size
-	 * @param minArea the fraction of the largest region area of its orientation a slice's region
-	 *          must cover (0..1)
-	 * @param foregroundLevel without a mask: the foreground threshold as a fraction of the high
-	 *          percentile
+	 * @param minArea the fraction of the largest region area of its orientation a
+	 *          slice's region must cover (0..1)
+	 * @param foregroundLevel without a mask: the foreground threshold as a
+	 *          fraction of the high percentile
 	 * @param lowPercentile the intensity that becomes 0 (percent, 0..100)
 	 * @param highPercentile the intensity that becomes 255 (percent, 0..100)
 	 * @param positionBins position bins per orientation (1: none)
 	 */
-	public record Options(int size, double pixelMm, double spacingMm, double minArea,
-		double foregroundLevel, double lowPercentile, double highPercentile, int positionBins)
-	{
+	public record Options(int size, double pixelMm, double spacingMm,
+			double minArea, double foregroundLevel, double lowPercentile,
+			double highPercentile, int positionBins) {
+
 		/**
-		 * 64x64, pixel size to fit, slices one pixel apart, 25% of the largest area, foreground above 10%
-		 * of the 99.5th percentile, 0.5..99.5%, no position bins.
+		 * 64x64, pixel size to fit, slices one pixel apart, 25% of the largest
+		 * area, foreground above 10% of the 99.5th percentile, 0.5..99.5%, no
+		 * position bins.
 		 */
-		public static final Options DEFAULT = new Options(64, 0, 0, 0.25, 0.1, 0.5, 99.5, 1);
+		public static final Options DEFAULT = new Options(64, 0, 0, 0.25, 0.1, 0.5,
+			99.5, 1);
 
 		public Options {
-			if (size < 2) throw new GanException("the slice size must be at least 2 pixels, not " + size);
-			if (!(pixelMm >= 0 && pixelMm < 1000)) throw new GanException("the pixel size is a number " +
-				"of mm from 0 (to fit) to 1000, not " + pixelMm);
-			if (!(spacingMm >= 0 && spacingMm < 1000)) throw new GanException("the slice spacing is a " +
-				"number of mm from 0 (the pixel size) to 1000, not " + spacingMm);
-			if (!(minArea >= 0 && minArea <= 1)) throw new GanException("the minimum area is a fraction " +
-				"between 0 and 1, not " + minArea);
-			if (!(foregroundLevel >= 0)) throw new GanException("the foreground level must be 0 or more, " +
-				"not " + foregroundLevel);
-			if (!(lowPercentile >= 0 && lowPercentile < highPercentile && highPercentile <= 100))
-				throw new GanException("the percentiles must satisfy 0 <= low < high <= 100, not " +
-					lowPercentile + " and " + highPercentile);
-			if (positionBins < 1 || positionBins > 100) throw new GanException("position bins: 1 (none) " +
-				"to 100, not " + positionBins);
+			if (size < 2) throw new GanException(
+				"the slice size must be at least 2 pixels, not " + size);
+			if (!(pixelMm >= 0 && pixelMm < 1000)) throw new GanException(
+				"the pixel size is a number " + "of mm from 0 (to fit) to 1000, not " +
+					pixelMm);
+			if (!(spacingMm >= 0 && spacingMm < 1000)) throw new GanException(
+				"the slice spacing is a " +
+					"number of mm from 0 (the pixel size) to 1000, not " + spacingMm);
+			if (!(minArea >= 0 && minArea <= 1)) throw new GanException(
+				"the minimum area is a fraction " + "between 0 and 1, not " + minArea);
+			if (!(foregroundLevel >= 0)) throw new GanException(
+				"the foreground level must be 0 or more, " + "not " + foregroundLevel);
+			if (!(lowPercentile >= 0 && lowPercentile < highPercentile &&
+				highPercentile <= 100)) throw new GanException(
+					"the percentiles must satisfy 0 <= low < high <= 100, not " +
+						lowPercentile + " and " + highPercentile);
+			if (positionBins < 1 || positionBins > 100) throw new GanException(
+				"position bins: 1 (none) " + "to 100, not " + positionBins);
 		}
 
 		public Options withPixelMm(double mm) {
-			return new Options(size, mm, spacingMm, minArea, foregroundLevel, lowPercentile, highPercentile,
-				positionBins);
+			return new Options(size, mm, spacingMm, minArea, foregroundLevel,
+				lowPercentile, highPercentile, positionBins);
 		}
 	}
 
@@ -120,8 +127,8 @@ public final class BrainSlicer {
 	 *          foreground
 	 */
 	public record Scan(String name, RasterImage volume, VoxelGrid grid,
-		boolean[] mask)
-	{}
+			boolean[] mask) {
+	}
 
 	/**
 	 * A scan read and measured, before the pixel size is chosen.
@@ -133,13 +140,15 @@ public final class BrainSlicer {
 	 * @param low the intensity mapped to 0
 	 * @param high the intensity mapped to 255
 	 * @param threshold without a mask, the foreground threshold; else NaN
-	 * @param min the region's smallest world coordinates (voxel centres) along R, A, S, mm
+	 * @param min the region's smallest world coordinates (voxel centres) along R,
+	 *          A, S, mm
 	 * @param max its largest, mm
 	 * @param regionVoxels how many voxels the region has
 	 */
-	public record Prepared(Scan scan, int[] size, float[] voxels, boolean[] region, boolean masked,
-		double low, double high, double threshold, double[] min, double[] max, int regionVoxels)
-	{
+	public record Prepared(Scan scan, int[] size, float[] voxels,
+			boolean[] region, boolean masked, double low, double high,
+			double threshold, double[] min, double[] max, int regionVoxels) {
+
 		/** The region's extent along world axis {@code w} (0 R, 1 A, 2 S), mm. */
 		public double extentMm(int w) {
 			return max[w] - min[w];
@@ -148,8 +157,9 @@ public final class BrainSlicer {
 		/** The region's volume, mL. */
 		public double regionMl() {
 			double[][] a = scan.grid().affine();
-			double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] -
-				a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+			double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] *
+				(a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] -
+					a[1][1] * a[2][0]);
 			return regionVoxels * Math.abs(det) / 1000;
 		}
 	}
@@ -157,16 +167,20 @@ public final class BrainSlicer {
 	/**
 	 * One kept slice.
 	 *
-	 * @param index its number along the view's axis, from the left, posterior or inferior end
+	 * @param index its number along the view's axis, from the left, posterior or
+	 *          inferior end
 	 * @param position 0..1 from the first kept slice of the view to the last
 	 * @param bin its position bin
 	 * @param area the fraction of the frame its region covers
 	 * @param image a new 8-bit {@code size x size} image
 	 */
-	public record Slice(View view, int index, double position, int bin, double area,
-		RasterImage image)
-	{
-		/** Its class folder: the view, followed by {@code -} and the bin (from 1) with several bins. */
+	public record Slice(View view, int index, double position, int bin,
+			double area, RasterImage image) {
+
+		/**
+		 * Its class folder: the view, followed by {@code -} and the bin (from 1)
+		 * with several bins.
+		 */
 		public String className(int bins) {
 			return bins <= 1 ? view.folder() : view.folder() + "-" + (bin + 1);
 		}
@@ -178,17 +192,21 @@ public final class BrainSlicer {
 	 * @param size the side of the slices, pixels
 	 * @param pixelMm the pixel size they were made with, mm
 	 * @param spacingMm their spacing, mm
-	 * @param slicesAlong slices taken along each view's axis, kept or not, by view
+	 * @param slicesAlong slices taken along each view's axis, kept or not, by
+	 *          view
 	 */
-	public record Result(Prepared scan, List<Slice> slices, int size, double pixelMm,
-		double spacingMm, int[] slicesAlong)
-	{
+	public record Result(Prepared scan, List<Slice> slices, int size,
+			double pixelMm, double spacingMm, int[] slicesAlong) {
+
 		/** How many slices of {@code view} were kept. */
 		public int count(View view) {
 			return (int) slices.stream().filter(s -> s.view() == view).count();
 		}
 
-		/** How many slices the region spans along the axis of {@code view}, kept or not. */
+		/**
+		 * How many slices the region spans along the axis of {@code view}, kept or
+		 * not.
+		 */
 		public int slicesAlong(View view) {
 			return slicesAlong[view.ordinal()];
 		}
@@ -198,7 +216,10 @@ public final class BrainSlicer {
 			return size * pixelMm;
 		}
 
-		/** Whether the region is wider than the frame along some axis (its edges are cut off). */
+		/**
+		 * Whether the region is wider than the frame along some axis (its edges are
+		 * cut off).
+		 */
 		public boolean regionCut() {
 			for (int w = 0; w < 3; w++)
 				if (scan.extentMm(w) > frameMm()) return true;

@@ -71,20 +71,65 @@ public final class FluorescenceScene {
 	 *          {@code cells, texture, 340 Gaussian spots}
 	 */
 	public record Rendered(RasterImage image, List<PointSource> sources,
-		String description)
-	{}
+			String description) {
+	}
 
 	private FluorescenceScene() {}
 
 	/** The scene of {@code seed} at {@code width x height} pixels. */
 	public static Rendered render(int width, int height, long seed) {
-		if(width<8||height<8)throw new IllegalArgumentException("a scene needs at least 8x8 "+"pixels, not "+width+"x"+height);SplittableRandom r=new SplittableRandom(seed);double area=width*(double)height/(256.0*256.0),scale=Math.sqrt(area);double[]signal=new double[width*height];List<String>parts=new ArrayList<>();
+		if (width < 8 || height < 8) throw new IllegalArgumentException(
+			"a scene needs at least 8x8 " + "pixels, not " + width + "x" + height);
+		SplittableRandom r = new SplittableRandom(seed);
+		double area = width * (double) height / (256.0 * 256.0), scale = Math.sqrt(
+			area);
+		double[] signal = new double[width * height];
+		List<String> parts = new ArrayList<>();
 
-		double offset=0.02+0.06*r.nextDouble();switch(r.nextInt(3)){case 0->parts.add("flat background");case 1->{blobs(signal,width,height,scale,r);parts.add("smooth background");}default->parts.add(cells(signal,width,height,area,r)+" cells");}if(r.nextBoolean()){texture(signal,width,height,r);parts.add("texture");}if(r.nextBoolean())parts.add(filaments(signal,width,height,area,r)+" filaments");
+		double offset = 0.02 + 0.06 * r.nextDouble();
+		switch (r.nextInt(3)) {
+			case 0 -> parts.add("flat background");
+			case 1 -> {
+				blobs(signal, width, height, scale, r);
+				parts.add("smooth background");
+			}
+			default -> parts.add(cells(signal, width, height, area, r) + " cells");
+		}
+		if (r.nextBoolean()) {
+			texture(signal, width, height, r);
+			parts.add("texture");
+		}
+		if (r.nextBoolean()) parts.add(filaments(signal, width, height, area, r) +
+			" filaments");
 
-		boolean dense=r.nextDouble()>=0.6;int count=Math.max(1,(int)Math.round((dense?150+550*r.nextDouble():5+45*r.nextDouble())*area));boolean airy=r.nextDouble()>=0.7;double baseSigma=logUniform(r,0.8,2.2);List<PointSource>sources=new ArrayList<>(count);for(int i=0;i<count;i++){double x=r.nextDouble()*width-0.5,y=r.nextDouble()*height-0.5;double amplitude=logUniform(r,0.02,1.2);double sigma=baseSigma*(1+0.4*r.nextDouble());spot(signal,width,height,x,y,sigma,amplitude,airy);sources.add(new PointSource(x,y,sigma,amplitude*COUNTS_PER_UNIT,airy));}parts.add(count+(dense?" dense ":" sparse ")+(airy?"Airy":"Gaussian")+" spots (base sigma "+String.format(java.util.Locale.ROOT,"%.2f",baseSigma)+" px)");
+		boolean dense = r.nextDouble() >= 0.6;
+		int count = Math.max(1, (int) Math.round((dense ? 150 + 550 * r.nextDouble()
+			: 5 + 45 * r.nextDouble()) * area));
+		boolean airy = r.nextDouble() >= 0.7;
+		double baseSigma = logUniform(r, 0.8, 2.2);
+		List<PointSource> sources = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			double x = r.nextDouble() * width - 0.5, y = r.nextDouble() * height -
+				0.5;
+			double amplitude = logUniform(r, 0.02, 1.2);
+			double sigma = baseSigma * (1 + 0.4 * r.nextDouble());
+			spot(signal, width, height, x, y, sigma, amplitude, airy);
+			sources.add(new PointSource(x, y, sigma, amplitude * COUNTS_PER_UNIT,
+				airy));
+		}
+		parts.add(count + (dense ? " dense " : " sparse ") + (airy ? "Airy"
+			: "Gaussian") + " spots (base sigma " + String.format(
+				java.util.Locale.ROOT, "%.2f", baseSigma) + " px)");
 
-		short[]pixels=new short[signal.length];for(int i=0;i<pixels.length;i++){double counts=Math.rint((offset+Math.max(0,signal[i]))*COUNTS_PER_UNIT);pixels[i]=(short)(int)Math.min(65535,counts);}RasterImage image=new RasterImage(width,height,1,1,1,PixelType.UINT16,new Object[]{pixels});return new Rendered(image,List.copyOf(sources),String.join(", ",parts));
+		short[] pixels = new short[signal.length];
+		for (int i = 0; i < pixels.length; i++) {
+			double counts = Math.rint((offset + Math.max(0, signal[i])) *
+				COUNTS_PER_UNIT);
+			pixels[i] = (short) (int) Math.min(65535, counts);
+		}
+		RasterImage image = new RasterImage(width, height, 1, 1, 1,
+			PixelType.UINT16, new Object[] { pixels });
+		return new Rendered(image, List.copyOf(sources), String.join(", ", parts));
 	}
 
 	/**

@@ -77,32 +77,43 @@ public final class VolumeSlicer {
 	 * What to keep and how to scale it; see the class comment.
 	 *
 	 * @param size the side of the output images, pixels
-	 * @param minForeground the fraction of a slice the foreground must cover (0..1)
-	 * @param foregroundLevel the foreground threshold as a fraction of the high percentile
+	 * @param minForeground the fraction of a slice the foreground must cover
+	 *          (0..1)
+	 * @param foregroundLevel the foreground threshold as a fraction of the high
+	 *          percentile
 	 * @param lowPercentile the intensity that becomes 0 (percent, 0..100)
 	 * @param highPercentile the intensity that becomes 255 (percent, 0..100)
 	 * @param testBlock slices per block of the split
 	 * @param testEvery every this many blocks, one goes to test (0: none)
 	 */
-	public record Options(int size, double minForeground, double foregroundLevel, double lowPercentile,
-		double highPercentile, int testBlock, int testEvery)
-	{
-		/** 64x64, 15% foreground above 10% of the 99.5th percentile, 0.5..99.5%, block 10, every 5th. */
-		public static final Options DEFAULT = new Options(64, 0.15, 0.1, 0.5, 99.5, 10, 5);
+	public record Options(int size, double minForeground, double foregroundLevel,
+			double lowPercentile, double highPercentile, int testBlock,
+			int testEvery) {
+
+		/**
+		 * 64x64, 15% foreground above 10% of the 99.5th percentile, 0.5..99.5%,
+		 * block 10, every 5th.
+		 */
+		public static final Options DEFAULT = new Options(64, 0.15, 0.1, 0.5, 99.5,
+			10, 5);
 
 		public Options {
-			if (size < 1) throw new GanException("the slice size must be at least 1 pixel, not " + size);
+			if (size < 1) throw new GanException(
+				"the slice size must be at least 1 pixel, not " + size);
 			if (!(minForeground >= 0 && minForeground <= 1)) throw new GanException(
-				"the minimum foreground is a fraction between 0 and 1, not " + minForeground);
-			if (!(foregroundLevel >= 0)) throw new GanException("the foreground level must be 0 or more, " +
-				"not " + foregroundLevel);
-			if (!(lowPercentile >= 0 && lowPercentile < highPercentile && highPercentile <= 100))
-				throw new GanException("the percentiles must satisfy 0 <= low < high <= 100, not " +
-					lowPercentile + " and " + highPercentile);
-			if (testBlock < 1) throw new GanException("a test block must hold at least 1 slice, not " +
-				testBlock);
-			if (testEvery < 0) throw new GanException("test every N blocks: N must be 0 (none) or more, " +
-				"not " + testEvery);
+				"the minimum foreground is a fraction between 0 and 1, not " +
+					minForeground);
+			if (!(foregroundLevel >= 0)) throw new GanException(
+				"the foreground level must be 0 or more, " + "not " + foregroundLevel);
+			if (!(lowPercentile >= 0 && lowPercentile < highPercentile &&
+				highPercentile <= 100)) throw new GanException(
+					"the percentiles must satisfy 0 <= low < high <= 100, not " +
+						lowPercentile + " and " + highPercentile);
+			if (testBlock < 1) throw new GanException(
+				"a test block must hold at least 1 slice, not " + testBlock);
+			if (testEvery < 0) throw new GanException(
+				"test every N blocks: N must be 0 (none) or more, " + "not " +
+					testEvery);
 		}
 	}
 
@@ -117,8 +128,8 @@ public final class VolumeSlicer {
 	 * @param image a new 8-bit {@code size x size} image
 	 */
 	public record Slice(View view, int index, boolean test, double foreground,
-		RasterImage image)
-	{}
+			RasterImage image) {
+	}
 
 	/**
 	 * The slices kept, by view then index, and the numbers they were made with.
@@ -128,17 +139,21 @@ public final class VolumeSlicer {
 	 * @param high the intensity mapped to 255
 	 * @param foregroundThreshold voxels above this are foreground
 	 */
-	public record Result(List<Slice> slices, int[] extent, double low, double high,
-		double foregroundThreshold)
-	{
-		/** How many slices the volume has along the axis of {@code view}, kept or not. */
+	public record Result(List<Slice> slices, int[] extent, double low,
+			double high, double foregroundThreshold) {
+
+		/**
+		 * How many slices the volume has along the axis of {@code view}, kept or
+		 * not.
+		 */
 		public int slicesAlong(View view) {
 			return extent[view.sliceAxis];
 		}
 
 		/** How many slices of {@code view} went to test ({@code test}) or train. */
 		public int count(View view, boolean test) {
-			return (int) slices.stream().filter(s -> s.view() == view && s.test() == test).count();
+			return (int) slices.stream().filter(s -> s.view() == view && s
+				.test() == test).count();
 		}
 	}
 

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.dataset;
 
 import java.io.BufferedInputStream;
@@ -24,58 +25,177 @@ import org.fijigan.core.image.Nifti;
  *          orientation (the voxel sizes of its {@code pixdim} along R, A and S
  *          are then assumed)
  */
-public record VoxelGrid(double[][]affine,String source){
-/** The source of a grid read from a file that states no orientation. */
-public static final String ASSUMED="assumed: the file states no orientation";
+public record VoxelGrid(double[][] affine, String source) {
 
-public VoxelGrid{if(affine.length!=3)throw new IllegalArgumentException("3 rows");double[][]copy=new double[3][];for(int r=0;r<3;r++){if(affine[r].length!=4)throw new IllegalArgumentException("4 columns");copy[r]=affine[r].clone();}affine=copy;if(!(Math.abs(determinant(affine))>0))throw new GanException("the voxel-to-world matrix "+"is singular (or not finite): the volume's voxel axes do not span 3D space");}
+	/** The source of a grid read from a file that states no orientation. */
+	public static final String ASSUMED =
+		"assumed: the file states no orientation";
 
-/**
- * Voxel axes along R, A and S with the given sizes (mm), voxel (0, 0, 0) at the
- * origin.
- */
-public static VoxelGrid aligned(double sizeI,double sizeJ,double sizeK,String source){return new VoxelGrid(new double[][]{{sizeI,0,0,0},{0,sizeJ,0,0},{0,0,sizeK,0}},source);}
+	public VoxelGrid {
+		if (affine.length != 3) throw new IllegalArgumentException("3 rows");
+		double[][] copy = new double[3][];
+		for (int r = 0; r < 3; r++) {
+			if (affine[r].length != 4) throw new IllegalArgumentException(
+				"4 columns");
+			copy[r] = affine[r].clone();
+		}
+		affine = copy;
+		if (!(Math.abs(determinant(affine)) > 0)) throw new GanException(
+			"the voxel-to-world matrix " +
+				"is singular (or not finite): the volume's voxel axes do not span 3D space");
+	}
 
-/** The size of a voxel along voxel axis {@code axis} (0, 1, 2), mm. */
-public double voxelSize(int axis){double s=0;for(int r=0;r<3;r++)s+=affine[r][axis]*affine[r][axis];return Math.sqrt(s);}
+	/**
+	 * Voxel axes along R, A and S with the given sizes (mm), voxel (0, 0, 0) at
+	 * the origin.
+	 */
+	public static VoxelGrid aligned(double sizeI, double sizeJ, double sizeK,
+		String source)
+	{
+		return new VoxelGrid(new double[][] { { sizeI, 0, 0, 0 }, { 0, sizeJ, 0,
+			0 }, { 0, 0, sizeK, 0 } }, source);
+	}
 
-/**
- * The world point (mm) of voxel coordinates {@code (i, j, k)} (fractions
- * allowed).
- */
-public double[]world(double i,double j,double k){double[]w=new double[3];for(int r=0;r<3;r++)w[r]=affine[r][0]*i+affine[r][1]*j+affine[r][2]*k+affine[r][3];return w;}
+	/** The size of a voxel along voxel axis {@code axis} (0, 1, 2), mm. */
+	public double voxelSize(int axis) {
+		double s = 0;
+		for (int r = 0; r < 3; r++)
+			s += affine[r][axis] * affine[r][axis];
+		return Math.sqrt(s);
+	}
 
-/**
- * The map from world points to voxel coordinates, as 3 rows of 4 values:
- * {@code voxel =
- * m[0..2][0..2] * world + m[0..2][3]}.
- */
-public double[][]inverse(){double[][]a=affine;double det=determinant(a);double[][]m=new double[3][4];for(int r=0;r<3;r++)for(int c=0;c<3;c++){
+	/**
+	 * The world point (mm) of voxel coordinates {@code (i, j, k)} (fractions
+	 * allowed).
+	 */
+	public double[] world(double i, double j, double k) {
+		double[] w = new double[3];
+		for (int r = 0; r < 3; r++)
+			w[r] = affine[r][0] * i + affine[r][1] * j + affine[r][2] * k +
+				affine[r][3];
+		return w;
+	}
+
+	/**
+	 * The map from world points to voxel coordinates, as 3 rows of 4 values:
+	 * {@code voxel =
+	 * m[0..2][0..2] * world + m[0..2][3]}.
+	 */
+	public double[][] inverse() {
+		double[][] a = affine;
+		double det = determinant(a);
+		double[][] m = new double[3][4];
+		for (int r = 0; r < 3; r++)
+			for (int c = 0; c < 3; c++) {
 // adjugate: cofactor of (c, r)
-int r1=(c+1)%3,r2=(c+2)%3,c1=(r+1)%3,c2=(r+2)%3;m[r][c]=(a[r1][c1]*a[r2][c2]-a[r1][c2]*a[r2][c1])/det;}for(int r=0;r<3;r++)m[r][3]=-(m[r][0]*a[0][3]+m[r][1]*a[1][3]+m[r][2]*a[2][3]);return m;}
+				int r1 = (c + 1) % 3, r2 = (c + 2) % 3, c1 = (r + 1) % 3, c2 = (r + 2) %
+					3;
+				m[r][c] = (a[r1][c1] * a[r2][c2] - a[r1][c2] * a[r2][c1]) / det;
+			}
+		for (int r = 0; r < 3; r++)
+			m[r][3] = -(m[r][0] * a[0][3] + m[r][1] * a[1][3] + m[r][2] * a[2][3]);
+		return m;
+	}
 
-/** Which way the voxel axes point ({@link AnatomicalAxes#ofMatrix}). */
-public AnatomicalAxes axes(){double[][]m=new double[3][3];for(int r=0;r<3;r++)System.arraycopy(affine[r],0,m[r],0,3);return AnatomicalAxes.ofMatrix(m,source);}
+	/** Which way the voxel axes point ({@link AnatomicalAxes#ofMatrix}). */
+	public AnatomicalAxes axes() {
+		double[][] m = new double[3][3];
+		for (int r = 0; r < 3; r++)
+			System.arraycopy(affine[r], 0, m[r], 0, 3);
+		return AnatomicalAxes.ofMatrix(m, source);
+	}
 
-/**
- * The grid a NIfTI-1 file states: its {@code sform} when {@code sform_code > 0}
- * (and usable), else its {@code qform} when {@code qform_code > 0}, else voxel
- * axes along R, A, S with the sizes of {@code pixdim} (a size that is not a
- * positive number counts as 1 mm). Reads only the header ({@code .nii} or
- * gzipped, either byte order).
- */
-public static VoxelGrid ofNifti(Path file){byte[]head;try(InputStream raw=new BufferedInputStream(Files.newInputStream(file))){raw.mark(2);boolean gz=raw.read()==0x1f&&raw.read()==0x8b;raw.reset();try(InputStream in=gz?new GZIPInputStream(raw):raw){head=in.readNBytes(Nifti.HEADER_BYTES);}}catch(IOException e){throw new GanException("cannot read NIfTI file "+file+": "+e.getMessage(),e);}if(head.length<Nifti.HEADER_BYTES)throw new GanException(file.getFileName()+" is too short for a NIfTI header");ByteBuffer h=ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);if(h.getInt(0)!=Nifti.HEADER_BYTES)h.order(ByteOrder.BIG_ENDIAN);if(h.getInt(0)!=Nifti.HEADER_BYTES)throw new GanException(file.getFileName()+" is not a NIfTI-1 file");try{return ofHeader(h);}catch(GanException e){throw new GanException(file.getFileName()+": "+e.getMessage(),e);}}
+	/**
+	 * The grid a NIfTI-1 file states: its {@code sform} when
+	 * {@code sform_code > 0} (and usable), else its {@code qform} when
+	 * {@code qform_code > 0}, else voxel axes along R, A, S with the sizes of
+	 * {@code pixdim} (a size that is not a positive number counts as 1 mm). Reads
+	 * only the header ({@code .nii} or gzipped, either byte order).
+	 */
+	public static VoxelGrid ofNifti(Path file) {
+		byte[] head;
+		try (InputStream raw = new BufferedInputStream(Files.newInputStream(
+			file)))
+		{
+			raw.mark(2);
+			boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
+			raw.reset();
+			try (InputStream in = gz ? new GZIPInputStream(raw) : raw) {
+				head = in.readNBytes(Nifti.HEADER_BYTES);
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read NIfTI file " + file + ": " + e
+				.getMessage(), e);
+		}
+		if (head.length < Nifti.HEADER_BYTES) throw new GanException(file
+			.getFileName() + " is too short for a NIfTI header");
+		ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+		if (h.getInt(0) != Nifti.HEADER_BYTES) h.order(ByteOrder.BIG_ENDIAN);
+		if (h.getInt(0) != Nifti.HEADER_BYTES) throw new GanException(file
+			.getFileName() + " is not a NIfTI-1 file");
+		try {
+			return ofHeader(h);
+		}
+		catch (GanException e) {
+			throw new GanException(file.getFileName() + ": " + e.getMessage(), e);
+		}
+	}
 
-/** The grid stated by a NIfTI-1 header (348 bytes, in its byte order). */
-static VoxelGrid ofHeader(ByteBuffer h){short qformCode=h.getShort(252),sformCode=h.getShort(254);double[]size=new double[3];for(int i=0;i<3;i++){double p=Math.abs(h.getFloat(80+4*i)); // pixdim[1..3]
-size[i]=p>0&&Double.isFinite(p)?p:1;}if(sformCode>0){double[][]m=new double[3][4];for(int w=0;w<3;w++)for(int i=0;i<4;i++)m[w][i]=h.getFloat(280+16*w+4*i);if(isUsable(m))return new VoxelGrid(m,"sform");}if(qformCode>0){double b=h.getFloat(256),c=h.getFloat(260),d=h.getFloat(264);double a=Math.sqrt(Math.max(0,1-b*b-c*c-d*d));double qfac=h.getFloat(76)<0?-1:1; // pixdim[0]
-double[][]r={{a*a+b*b-c*c-d*d,2*(b*c-a*d),2*(b*d+a*c)},{2*(b*c+a*d),a*a+c*c-b*b-d*d,2*(c*d-a*b)},{2*(b*d-a*c),2*(c*d+a*b),a*a+d*d-b*b-c*c}};double[][]m=new double[3][4];for(int w=0;w<3;w++){for(int i=0;i<3;i++)m[w][i]=r[w][i]*size[i]*(i==2?qfac:1);m[w][3]=h.getFloat(268+4*w); // qoffset_x,
-																																																																																																																																											// y,
-																																																																																																																																											// z
-}return new VoxelGrid(m,"qform");}return aligned(size[0],size[1],size[2],ASSUMED);}
+	/** The grid stated by a NIfTI-1 header (348 bytes, in its byte order). */
+	static VoxelGrid ofHeader(ByteBuffer h) {
+		short qformCode = h.getShort(252), sformCode = h.getShort(254);
+		double[] size = new double[3];
+		for (int i = 0; i < 3; i++) {
+			double p = Math.abs(h.getFloat(80 + 4 * i)); // pixdim[1..3]
+			size[i] = p > 0 && Double.isFinite(p) ? p : 1;
+		}
+		if (sformCode > 0) {
+			double[][] m = new double[3][4];
+			for (int w = 0; w < 3; w++)
+				for (int i = 0; i < 4; i++)
+					m[w][i] = h.getFloat(280 + 16 * w + 4 * i);
+			if (isUsable(m)) return new VoxelGrid(m, "sform");
+		}
+		if (qformCode > 0) {
+			double b = h.getFloat(256), c = h.getFloat(260), d = h.getFloat(264);
+			double a = Math.sqrt(Math.max(0, 1 - b * b - c * c - d * d));
+			double qfac = h.getFloat(76) < 0 ? -1 : 1; // pixdim[0]
+			double[][] r = { { a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 *
+				(b * d + a * c) }, { 2 * (b * c + a * d), a * a + c * c - b * b - d * d,
+					2 * (c * d - a * b) }, { 2 * (b * d - a * c), 2 * (c * d + a * b), a *
+						a + d * d - b * b - c * c } };
+			double[][] m = new double[3][4];
+			for (int w = 0; w < 3; w++) {
+				for (int i = 0; i < 3; i++)
+					m[w][i] = r[w][i] * size[i] * (i == 2 ? qfac : 1);
+				m[w][3] = h.getFloat(268 + 4 * w); // qoffset_x,
+																						// y,
+																						// z
+			}
+			return new VoxelGrid(m, "qform");
+		}
+		return aligned(size[0], size[1], size[2], ASSUMED);
+	}
 
-private static boolean isUsable(double[][]m){for(double[]row:m)for(double v:row)if(!Double.isFinite(v))return false;return Math.abs(determinant(m))>0;}
+	private static boolean isUsable(double[][] m) {
+		for (double[] row : m)
+			for (double v : row)
+				if (!Double.isFinite(v)) return false;
+		return Math.abs(determinant(m)) > 0;
+	}
 
-private static double determinant(double[][]a){return a[0][0]*(a[1][1]*a[2][2]-a[1][2]*a[2][1])-a[0][1]*(a[1][0]*a[2][2]-a[1][2]*a[2][0])+a[0][2]*(a[1][0]*a[2][1]-a[1][1]*a[2][0]);}
+	private static double determinant(double[][] a) {
+		return a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] *
+			(a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] -
+				a[1][1] * a[2][0]);
+	}
 
-@Override public double[][]affine(){double[][]copy=new double[3][];for(int r=0;r<3;r++)copy[r]=affine[r].clone();return copy;}}
+	@Override
+	public double[][] affine() {
+		double[][] copy = new double[3][];
+		for (int r = 0; r < 3; r++)
+			copy[r] = affine[r].clone();
+		return copy;
+	}
+}

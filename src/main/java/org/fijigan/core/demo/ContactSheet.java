@@ -1,3 +1,4 @@
+
 package org.fijigan.core.demo;
 
 import java.util.ArrayList;
@@ -9,57 +10,73 @@ import org.fijigan.core.demo.DemoReport.Panel;
 import org.fijigan.core.demo.DemoReport.Row;
 
 /**
- * The demo's contact sheet as geometry: where each panel goes and where each line of text goes, on
- * a white 8-bit canvas. A pure function of the report; {@link #pixels()} paints the panels, and an
- * adapter draws the text (core has no fonts).
+ * The demo's contact sheet as geometry: where each panel goes and where each
+ * line of text goes, on a white 8-bit canvas. A pure function of the report;
+ * {@link #pixels()} paints the panels, and an adapter draws the text (core has
+ * no fonts).
  * <p>
- * Layout, top to bottom: a title line, the column headers ({@link #COLUMN_HEADERS}, centred over the
- * groups of the first row that has one group per header), then the rows, then the notes. A row is
- * a label column on the left ({@link #LABEL_WIDTH} wide) and its groups left to right
- * ({@link #GROUP_GAP} apart; the panels of a group {@link #TILE_GAP} apart): a line of group headers
- * when any group has one, a line of panel titles, the panels (each enlarged by its zoom), and under
- * each panel its captions, one {@link #LINE} each. A synthetic panel gets a SYNTHETIC mark in its
- * top-left corner, drawn on the image.
+ * Layout, top to bottom: a title line, the column headers
+ * ({@link #COLUMN_HEADERS}, centred over the groups of the first row that has
+ * one group per header), then the rows, then the notes. A row is a label column
+ * on the left ({@link #LABEL_WIDTH} wide) and its groups left to right
+ * ({@link #GROUP_GAP} apart; the panels of a group {@link #TILE_GAP} apart): a
+ * line of group headers when any group has one, a line of panel titles, the
+ * panels (each enlarged by its zoom), and under each panel its captions, one
+ * {@link #LINE} each. A synthetic panel gets a SYNTHETIC mark in its top-left
+ * corner, drawn on the image.
  *
  * @param width canvas width, pixels
  * @param height canvas height, pixels
  * @param panels where each panel's top-left corner goes
  * @param texts every line of text, in drawing order
  */
-public record ContactSheet(int width,int height,List<Placed>panels,List<Text>texts){public static final int MARGIN=16;public static final int LABEL_WIDTH=168;public static final int GROUP_GAP=16;public static final int TILE_GAP=6;
-/** Height of a line of text (header, title, caption, label, note). */
-public static final int LINE=16;
-/** Height of the sheet's title line. */
-public static final int TITLE_LINE=24;
-/** Space below the column headers and between rows. */
-public static final int ROW_GAP=18;
-/** Space between a panel and its first caption. */
-public static final int CAPTION_GAP=2;
-/** Pixels per character assumed when the notes are wrapped (12 px sans serif is narrower). */
-public static final int NOTE_CHAR_WIDTH=7;public static final List<String>COLUMN_HEADERS=List.of("input","classical baseline","GAN");public static final String TITLE="fiji-gan demo: bundled models beside classical baselines";public static final String SYNTHETIC_MARK="SYNTHETIC";
+public record ContactSheet(int width, int height, List<Placed> panels,
+		List<Text> texts) {
 
-/** How a line of text is drawn. */
-public enum Style {
+	public static final int MARGIN = 16;
+	public static final int LABEL_WIDTH = 168;
+	public static final int GROUP_GAP = 16;
+	public static final int TILE_GAP = 6;
+	/** Height of a line of text (header, title, caption, label, note). */
+	public static final int LINE = 16;
+	/** Height of the sheet's title line. */
+	public static final int TITLE_LINE = 24;
+	/** Space below the column headers and between rows. */
+	public static final int ROW_GAP = 18;
+	/** Space between a panel and its first caption. */
+	public static final int CAPTION_GAP = 2;
+	/**
+	 * Pixels per character assumed when the notes are wrapped (12 px sans serif
+	 * is narrower).
+	 */
+	public static final int NOTE_CHAR_WIDTH = 7;
+	public static final List<String> COLUMN_HEADERS = List.of("input",
+		"classical baseline", "GAN");
+	public static final String TITLE =
+		"fiji-gan demo: bundled models beside classical baselines";
+	public static final String SYNTHETIC_MARK = "SYNTHETIC";
 
-		/** The sheet's title: large, bold. */
-		TITLE,
-		/** Column and group headers: bold. */
-		HEADER,
-		/** The first line of a row label (the task): bold. */
-		TASK,
-		/** Other label lines, panel titles. */
-		PLAIN,
-		/** Lines under a panel: the metrics. */
-		CAPTION,
-		/** The SYNTHETIC mark on a generated image: bold, light on a dark box. */
-		MARK,
-		/** The notes at the bottom: small. */
-		NOTE
-
+	/** How a line of text is drawn. */
+	public enum Style {
+			/** The sheet's title: large, bold. */
+			TITLE,
+			/** Column and group headers: bold. */
+			HEADER,
+			/** The first line of a row label (the task): bold. */
+			TASK,
+			/** Other label lines, panel titles. */
+			PLAIN,
+			/** Lines under a panel: the metrics. */
+			CAPTION,
+			/** The SYNTHETIC mark on a generated image: bold, light on a dark box. */
+			MARK,
+			/** The notes at the bottom: small. */
+			NOTE
 	}
 
 	/** A panel and the canvas position of its top-left corner. */
-	public record Placed(Panel panel, int x, int y) {}
+	public record Placed(Panel panel, int x, int y) {
+	}
 
 	/**
 	 * One line of text in a box {@code width} pixels wide whose top-left corner
@@ -69,12 +86,10 @@ public enum Style {
 	 * @param centred centred in the box, else flush left
 	 */
 	public record Text(String text, int x, int y, int width, Style style,
-		boolean centred)
-	{}
+			boolean centred) {
+	}
 
-	public ContactSheet
-
-	{
+	public ContactSheet {
 		panels = List.copyOf(panels);
 		texts = List.copyOf(texts);
 	}

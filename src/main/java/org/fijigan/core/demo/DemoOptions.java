@@ -1,3 +1,4 @@
+
 package org.fijigan.core.demo;
 
 import org.fijigan.core.engine.DeviceSpec;
@@ -12,8 +13,16 @@ import org.fijigan.core.engine.ThreadCount;
  * @param threads intra-op threads: 0 for one per core, else at most
  *          {@link ThreadCount#max()}
  */
-public record DemoOptions(long seed,DeviceSpec device,int threads){public static final long DEFAULT_SEED=1;
+public record DemoOptions(long seed, DeviceSpec device, int threads) {
 
-public DemoOptions{if(device==null)device=DeviceSpec.AUTO;ThreadCount.check(threads);}
+	public static final long DEFAULT_SEED = 1;
 
-public static DemoOptions defaults(){return new DemoOptions(DEFAULT_SEED,DeviceSpec.AUTO,0);}}
+	public DemoOptions {
+		if (device == null) device = DeviceSpec.AUTO;
+		ThreadCount.check(threads);
+	}
+
+	public static DemoOptions defaults() {
+		return new DemoOptions(DEFAULT_SEED, DeviceSpec.AUTO, 0);
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.demo;
 
 import java.util.LinkedHashMap;
@@ -24,6 +25,30 @@ import org.fijigan.core.image.RasterImage;
  *          class name in display order; the generator is asked for one image of
  *          each class
  */
-public record DemoSamples(RasterImage photo,String photoName,RasterImage cells,String cellsName,RasterImage holeMask,Map<String,RasterImage>realSlices){public DemoSamples{Objects.requireNonNull(photoName);Objects.requireNonNull(cellsName);requireGrey8(photo,"the photo");requireGrey8(cells,"the cells image");requireGrey8(holeMask,"the hole mask");if(holeMask.width()!=cells.width()||holeMask.height()!=cells.height())throw new GanException("the hole mask is "+holeMask.width()+"x"+holeMask.height()+" but the cells image is "+cells.width()+"x"+cells.height());realSlices=new LinkedHashMap<>(realSlices);realSlices.forEach((name,image)->requireGrey8(image,"real slice "+name));realSlices=java.util.Collections.unmodifiableMap(realSlices);}
+public record DemoSamples(RasterImage photo, String photoName,
+		RasterImage cells, String cellsName, RasterImage holeMask,
+		Map<String, RasterImage> realSlices) {
 
-private static void requireGrey8(RasterImage image,String what){Objects.requireNonNull(image,what);if(image.type()!=PixelType.UINT8||image.channels()!=1||image.planeCount()!=1)throw new GanException(what+" must be one 8-bit grey plane, not "+image.describe());}}
+	public DemoSamples {
+		Objects.requireNonNull(photoName);
+		Objects.requireNonNull(cellsName);
+		requireGrey8(photo, "the photo");
+		requireGrey8(cells, "the cells image");
+		requireGrey8(holeMask, "the hole mask");
+		if (holeMask.width() != cells.width() || holeMask.height() != cells
+			.height()) throw new GanException("the hole mask is " + holeMask.width() +
+				"x" + holeMask.height() + " but the cells image is " + cells.width() +
+				"x" + cells.height());
+		realSlices = new LinkedHashMap<>(realSlices);
+		realSlices.forEach((name, image) -> requireGrey8(image, "real slice " +
+			name));
+		realSlices = java.util.Collections.unmodifiableMap(realSlices);
+	}
+
+	private static void requireGrey8(RasterImage image, String what) {
+		Objects.requireNonNull(image, what);
+		if (image.type() != PixelType.UINT8 || image.channels() != 1 || image
+			.planeCount() != 1) throw new GanException(what +
+				" must be one 8-bit grey plane, not " + image.describe());
+	}
+}

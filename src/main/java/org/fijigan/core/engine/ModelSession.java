@@ -143,7 +143,8 @@ public final class ModelSession implements AutoCloseable {
 		return open(new Source(null, model, displayName), device, threads);
 	}
 
-	private record Source(Path file, byte[] bytes, String name) {}
+	private record Source(Path file, byte[] bytes, String name) {
+	}
 
 	private static ModelSession open(Source onnxFile, DeviceSpec device,
 		int threads)
@@ -266,8 +267,13 @@ public final class ModelSession implements AutoCloseable {
 		}
 	}
 
-	/** Adds the device's provider to the options: this is where ONNX Runtime loads its library. */
-	private static void addProvider(OrtSession.SessionOptions o, DeviceSpec device) throws OrtException {
+	/**
+	 * Adds the device's provider to the options: this is where ONNX Runtime loads
+	 * its library.
+	 */
+	private static void addProvider(OrtSession.SessionOptions o,
+		DeviceSpec device) throws OrtException
+	{
 		int id = device.deviceIndex();
 		switch (device.provider()) {
 			case CPU -> {}

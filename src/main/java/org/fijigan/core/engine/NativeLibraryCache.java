@@ -67,9 +67,11 @@ final class NativeLibraryCache {
 
 	/**
 	 * @param folder the folder holding the libraries
-	 * @param replaced the libraries that were damaged or missing and are replaced now
+	 * @param replaced the libraries that were damaged or missing and are replaced
+	 *          now
 	 */
 	record Result(Path folder, Outcome outcome, List<String> replaced) {
+
 		Result {
 			replaced = List.copyOf(replaced);
 		}
@@ -108,14 +110,15 @@ final class NativeLibraryCache {
 	}
 
 	/**
-	 * Makes sure the bundle's folder holds every library of the bundle intact, unpacking or repairing
-	 * what it must. Blocks while another process unpacks.
+	 * Makes sure the bundle's folder holds every library of the bundle intact,
+	 * unpacking or repairing what it must. Blocks while another process unpacks.
 	 *
-	 * @throws UnusableException when the folder cannot be made, written or trusted
+	 * @throws UnusableException when the folder cannot be made, written or
+	 *           trusted
 	 */
 	Result open() throws UnusableException {
-		if (bundle.libraries().isEmpty()) throw new UnusableException("the ONNX Runtime jar holds no libraries for " +
-			bundle.platform());
+		if (bundle.libraries().isEmpty()) throw new UnusableException(
+			"the ONNX Runtime jar holds no libraries for " + bundle.platform());
 		CacheFolder cache;
 		try {
 			cache = CacheFolder.privateRoot(root);
@@ -136,7 +139,8 @@ final class NativeLibraryCache {
 			throw new UnusableException(e.getMessage(), e);
 		}
 		catch (IOException e) {
-			throw new UnusableException("cannot write to " + cache.root() + ": " + AtomicFile.describe(e), e);
+			throw new UnusableException("cannot write to " + cache.root() + ": " +
+				AtomicFile.describe(e), e);
 		}
 	}
 

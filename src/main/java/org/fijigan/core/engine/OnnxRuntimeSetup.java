@@ -87,7 +87,8 @@ public final class OnnxRuntimeSetup {
 	 * @param note what the user should know (the cache cannot be used, libraries
 	 *          were replaced), or null
 	 */
-	public record Setup(Source source, Path folder, String note) {}
+	public record Setup(Source source, Path folder, String note) {
+	}
 
 	/**
 	 * ONNX Runtime's loader class (package-private): what it loaded, and its
@@ -161,9 +162,21 @@ public final class OnnxRuntimeSetup {
 	}
 
 	/** ONNX Runtime's log level for the environment and for each session. */
-	public static OrtLoggingLevel
-		logLevel()
-	{String name=setting(LOG_LEVEL_PROPERTY,LOG_LEVEL_ENV);if(name==null||name.isBlank())return OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;return switch(name.trim().toLowerCase(Locale.ROOT)){case"verbose"->OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;case"info"->OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO;case"warning"->OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;case"error"->OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;case"fatal"->OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;default->throw new GanException("ONNX Runtime log level '"+name+"' ("+LOG_LEVEL_PROPERTY+" or "+LOG_LEVEL_ENV+") must be verbose, info, warning, error or fatal");};}
+	public static OrtLoggingLevel logLevel() {
+		String name = setting(LOG_LEVEL_PROPERTY, LOG_LEVEL_ENV);
+		if (name == null || name.isBlank())
+			return OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+		return switch (name.trim().toLowerCase(Locale.ROOT)) {
+			case "verbose" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+			case "info" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO;
+			case "warning" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+			case "error" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+			case "fatal" -> OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+			default -> throw new GanException("ONNX Runtime log level '" + name +
+				"' (" + LOG_LEVEL_PROPERTY + " or " + LOG_LEVEL_ENV +
+				") must be verbose, info, warning, error or fatal");
+		};
+	}
 
 	/**
 	 * The cache folder for the given settings: {@code property} (from
@@ -201,18 +214,22 @@ public final class OnnxRuntimeSetup {
 			if (user != null) return new Setup(Source.USER, Path.of(user), null);
 			Path root;
 			try {
-				root = cacheRoot(System.getProperty(CACHE_PROPERTY), System.getenv(), System.getProperty("os.name",
-					""), System.getProperty("user.home", ""));
+				root = cacheRoot(System.getProperty(CACHE_PROPERTY), System.getenv(),
+					System.getProperty("os.name", ""), System.getProperty("user.home",
+						""));
 			}
 			catch (InvalidPathException e) {
-				return unusable("the cache folder setting is not a path (" + e.getMessage() + ")");
+				return unusable("the cache folder setting is not a path (" + e
+					.getMessage() + ")");
 			}
-			NativeLibraryCache.Result r = new NativeLibraryCache(root, OnnxRuntimeBundle.onClassPath()).open();
+			NativeLibraryCache.Result r = new NativeLibraryCache(root,
+				OnnxRuntimeBundle.onClassPath()).open();
 			return switch (r.outcome()) {
 				case FOUND -> new Setup(Source.CACHE, r.folder(), null);
 				case UNPACKED -> new Setup(Source.UNPACKED, r.folder(), null);
-				case REPAIRED -> new Setup(Source.REPAIRED, r.folder(), "ONNX Runtime's " + String.join(", ", r
-					.replaced()) + " in " + r.folder() + " was damaged or missing and is unpacked again");
+				case REPAIRED -> new Setup(Source.REPAIRED, r.folder(),
+					"ONNX Runtime's " + String.join(", ", r.replaced()) + " in " + r
+						.folder() + " was damaged or missing and is unpacked again");
 			};
 		}
 		catch (NativeLibraryCache.UnusableException e) {

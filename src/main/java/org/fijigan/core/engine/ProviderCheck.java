@@ -67,11 +67,15 @@ final class ProviderCheck {
 		unavailable.clear();
 	}
 
-	/** The provider libraries of {@code p} in ONNX Runtime's jar, by the names its loader uses. */
+	/**
+	 * The provider libraries of {@code p} in ONNX Runtime's jar, by the names its
+	 * loader uses.
+	 */
 	static List<String> providerLibraries(ExecutionProvider p) {
 		return switch (p) {
 			case CUDA -> List.of("onnxruntime_providers_cuda");
-			case TENSORRT -> List.of("onnxruntime_providers_tensorrt", "onnxruntime_providers_cuda");
+			case TENSORRT -> List.of("onnxruntime_providers_tensorrt",
+				"onnxruntime_providers_cuda");
 			case ROCM -> List.of("onnxruntime_providers_rocm");
 			case OPENVINO -> List.of("onnxruntime_providers_openvino");
 			default -> List.of();

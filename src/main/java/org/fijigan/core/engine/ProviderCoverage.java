@@ -56,18 +56,22 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 public final class ProviderCoverage {
 
 	/** One node without a kernel: what it is, where, and why. */
-	public record Missing(String nodeName, String opType, String domain, long opset, String elementType,
-		String reason)
-	{
-		/** E.g. {@code Mish "act1" (ai.onnx opset 18, float): no kernel for this operator}. */
+	public record Missing(String nodeName, String opType, String domain,
+			long opset, String elementType, String reason) {
+
+		/**
+		 * E.g.
+		 * {@code Mish "act1" (ai.onnx opset 18, float): no kernel for this operator}.
+		 */
 		@Override
 		public String toString() {
-			return opType + " \"" + nodeName + "\" (" + domain + " opset " + opset + (elementType == null ? ""
-				: ", " + elementType) + "): " + reason;
+			return opType + " \"" + nodeName + "\" (" + domain + " opset " + opset +
+				(elementType == null ? "" : ", " + elementType) + "): " + reason;
 		}
 	}
 
 	private record Row(int from, int to, int input, Set<String> types) {
+
 		boolean holds(long opset) {
 			return opset >= from && opset <= to;
 		}
@@ -220,7 +224,46 @@ public final class ProviderCoverage {
 	 */
 	private static void inferOutputTypes(NodeProto n,
 		Map<String, Integer> types)
-	{if(n.getOutputCount()==0)return;Integer first=null;for(String in:n.getInputList())if(!in.isEmpty()&&types.containsKey(in)){first=types.get(in);break;}Integer in0=n.getInputCount()>0?types.get(n.getInput(0)):null;Integer out=switch(n.getOpType()){case"Cast"->attributeType(n,"to",null);case"CastLike"->n.getInputCount()>1?types.get(n.getInput(1)):null;case"Shape","Size","ArgMax","ArgMin","NonZero"->TensorProto.DataType.INT64_VALUE;case"Equal","Less","LessOrEqual","Greater","GreaterOrEqual","Not","And","Or","Xor","IsNaN","IsInf"->TensorProto.DataType.BOOL_VALUE;case"Constant"->constantType(n);case"ConstantOfShape"->constantType(n)==null?TensorProto.DataType.FLOAT_VALUE:constantType(n);case"RandomNormal","RandomUniform"->attributeType(n,"dtype",TensorProto.DataType.FLOAT_VALUE);case"RandomNormalLike","RandomUniformLike","EyeLike"->attributeType(n,"dtype",in0);case"Where"->n.getInputCount()>1?types.get(n.getInput(1)):null;case"OneHot"->n.getInputCount()>2?types.get(n.getInput(2)):null;case"DequantizeLinear"->n.getInputCount()>1?types.get(n.getInput(1)):null;case"QuantizeLinear"->n.getInputCount()>2?types.get(n.getInput(2)):TensorProto.DataType.UINT8_VALUE;default->in0!=null?in0:first;};if(out!=null)types.putIfAbsent(n.getOutput(0),out);if(n.getOutputCount()>1&&(n.getOpType().equals("TopK")||n.getOpType().equals("MaxPool")))types.putIfAbsent(n.getOutput(1),TensorProto.DataType.INT64_VALUE);else if(out!=null)for(int i=1;i<n.getOutputCount();i++)types.putIfAbsent(n.getOutput(i),out);}
+	{
+		if (n.getOutputCount() == 0) return;
+		Integer first = null;
+		for (String in : n.getInputList())
+			if (!in.isEmpty() && types.containsKey(in)) {
+				first = types.get(in);
+				break;
+			}
+		Integer in0 = n.getInputCount() > 0 ? types.get(n.getInput(0)) : null;
+		Integer out = switch (n.getOpType()) {
+			case "Cast" -> attributeType(n, "to", null);
+			case "CastLike" -> n.getInputCount() > 1 ? types.get(n.getInput(1))
+				: null;
+			case "Shape", "Size", "ArgMax", "ArgMin", "NonZero" ->
+				TensorProto.DataType.INT64_VALUE;
+			case "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Not",
+					"And", "Or", "Xor", "IsNaN", "IsInf" ->
+				TensorProto.DataType.BOOL_VALUE;
+			case "Constant" -> constantType(n);
+			case "ConstantOfShape" -> constantType(n) == null
+				? TensorProto.DataType.FLOAT_VALUE : constantType(n);
+			case "RandomNormal", "RandomUniform" -> attributeType(n, "dtype",
+				TensorProto.DataType.FLOAT_VALUE);
+			case "RandomNormalLike", "RandomUniformLike", "EyeLike" -> attributeType(
+				n, "dtype", in0);
+			case "Where" -> n.getInputCount() > 1 ? types.get(n.getInput(1)) : null;
+			case "OneHot" -> n.getInputCount() > 2 ? types.get(n.getInput(2)) : null;
+			case "DequantizeLinear" -> n.getInputCount() > 1 ? types.get(n.getInput(
+				1)) : null;
+			case "QuantizeLinear" -> n.getInputCount() > 2 ? types.get(n.getInput(2))
+				: TensorProto.DataType.UINT8_VALUE;
+			default -> in0 != null ? in0 : first;
+		};
+		if (out != null) types.putIfAbsent(n.getOutput(0), out);
+		if (n.getOutputCount() > 1 && (n.getOpType().equals("TopK") || n.getOpType()
+			.equals("MaxPool"))) types.putIfAbsent(n.getOutput(1),
+				TensorProto.DataType.INT64_VALUE);
+		else if (out != null) for (int i = 1; i < n.getOutputCount(); i++)
+			types.putIfAbsent(n.getOutput(i), out);
+	}
 
 	private static Integer attributeType(NodeProto n, String name,
 		Integer otherwise)

@@ -33,8 +33,8 @@ public final class SessionCache implements AutoCloseable {
 	}
 
 	private record Key(Path file, long size, long modified, DeviceSpec device,
-		int threads)
-	{}
+			int threads) {
+	}
 
 	private static final class Entry {
 

@@ -312,11 +312,16 @@ public final class Baselines {
 	}
 
 	/**
-	 * The half-size grid of a coarse-to-fine solver: each coarse pixel is the mean of the known
-	 * pixels of its 2x2 block, and a hole where the block has none.
+	 * The half-size grid of a coarse-to-fine solver: each coarse pixel is the
+	 * mean of the known pixels of its 2x2 block, and a hole where the block has
+	 * none.
 	 */
 	record Coarse(double[] values, boolean[] holes, int height, int width) {
-		/** The coarse grid of {@code u}, or null when the plane is too small or no pixel is known. */
+
+		/**
+		 * The coarse grid of {@code u}, or null when the plane is too small or no
+		 * pixel is known.
+		 */
 		static Coarse of(double[] u, boolean[] holes, int h, int w) {
 			if (h < 8 || w < 8) return null;
 			int ch = (h + 1) / 2, cw = (w + 1) / 2;
@@ -342,7 +347,10 @@ public final class Baselines {
 			return anyKnown ? new Coarse(cu, choles, ch, cw) : null;
 		}
 
-		/** The holes of the fine grid {@code u} (width {@code w}) take their coarse pixel's value. */
+		/**
+		 * The holes of the fine grid {@code u} (width {@code w}) take their coarse
+		 * pixel's value.
+		 */
 		void prolong(double[] u, boolean[] fineHoles, int w) {
 			for (int i = 0; i < u.length; i++)
 				if (fineHoles[i]) u[i] = values[(i / w / 2) * width + (i % w) / 2];

@@ -58,30 +58,36 @@ public final class Evaluation {
 	/**
 	 * Runs the protocol of {@code model}'s task.
 	 *
-	 * @param dataset a name for {@code images} in the rows, e.g. the folder's name
-	 * @param training generation only: the training images (PCA fit, memorisation), or null
-	 * @param features generation only: features to use instead of fitting them, or null
-	 * @throws GanException for a generic image-to-image model (no protocol: give its task), or when
-	 *           no image is usable
+	 * @param dataset a name for {@code images} in the rows, e.g. the folder's
+	 *          name
+	 * @param training generation only: the training images (PCA fit,
+	 *          memorisation), or null
+	 * @param features generation only: features to use instead of fitting them,
+	 *          or null
+	 * @throws GanException for a generic image-to-image model (no protocol: give
+	 *           its task), or when no image is usable
 	 */
 	public static EvaluationReport evaluate(ModelDescriptor model, String dataset,
-		ImageSource images, ImageSource training, PcaFeatures features, EvaluationOptions options,
-		ProgressListener progress, CancellationToken cancel)
+		ImageSource images, ImageSource training, PcaFeatures features,
+		EvaluationOptions options, ProgressListener progress,
+		CancellationToken cancel)
 	{
-		if (options.utilityRepeats() > 0 && model.task() != TaskKind.GENERATE) throw new GanException(
-			"the utility measure is for class-conditional generators; " + model.name() + " is a " + model
-				.task().id() + " model");
+		if (options.utilityRepeats() > 0 && model.task() != TaskKind.GENERATE)
+			throw new GanException(
+				"the utility measure is for class-conditional generators; " + model
+					.name() + " is a " + model.task().id() + " model");
 		return switch (model.task()) {
-			case SUPER_RESOLUTION -> RestorationEvaluation.superResolution(model, dataset, images, options,
-				progress, cancel);
-			case DENOISE -> RestorationEvaluation.denoising(model, dataset, images, options, progress,
-				cancel);
-			case INPAINT -> RestorationEvaluation.inpainting(model, dataset, images, options, progress,
-				cancel);
-			case GENERATE -> GenerationEvaluation.evaluate(model, dataset, images, training, features,
+			case SUPER_RESOLUTION -> RestorationEvaluation.superResolution(model,
+				dataset, images, options, progress, cancel);
+			case DENOISE -> RestorationEvaluation.denoising(model, dataset, images,
 				options, progress, cancel);
-			case IMAGE_TO_IMAGE -> throw new GanException("there is no evaluation protocol for a " +
-				"generic image-to-image model: say what it does with --task super-resolution or denoise");
+			case INPAINT -> RestorationEvaluation.inpainting(model, dataset, images,
+				options, progress, cancel);
+			case GENERATE -> GenerationEvaluation.evaluate(model, dataset, images,
+				training, features, options, progress, cancel);
+			case IMAGE_TO_IMAGE -> throw new GanException(
+				"there is no evaluation protocol for a " +
+					"generic image-to-image model: say what it does with --task super-resolution or denoise");
 		};
 	}
 

@@ -26,18 +26,21 @@ final class EvaluationImages {
 	private EvaluationImages() {}
 
 	/**
-	 * One evaluated image: {@code channels x height x width} values in [0, 1] (CHW).
+	 * One evaluated image: {@code channels x height x width} values in [0, 1]
+	 * (CHW).
 	 *
 	 * @param name the image's name in its source
-	 * @param sources the point sources the image was rendered with ({@link PointSource#PROPERTY}),
-	 *          in this sample's pixel coordinates; empty when it has none
+	 * @param sources the point sources the image was rendered with
+	 *          ({@link PointSource#PROPERTY}), in this sample's pixel
+	 *          coordinates; empty when it has none
 	 */
-	record Sample(String name, int channels, int height, int width, float[] values,
-		List<PointSource> sources)
-	{
+	record Sample(String name, int channels, int height, int width,
+			float[] values, List<PointSource> sources) {
+
 		Sample {
-			if (values.length != channels * height * width) throw new IllegalArgumentException(
-				"sample values do not match its shape");
+			if (values.length != channels * height * width)
+				throw new IllegalArgumentException(
+					"sample values do not match its shape");
 			sources = List.copyOf(sources);
 		}
 
@@ -57,8 +60,8 @@ final class EvaluationImages {
 
 		/** {@code planes} under this sample's name (not a copy). */
 		Sample named(Planes planes) {
-			return new Sample(name, planes.channels(), planes.height(), planes.width(), planes.values(),
-				sources);
+			return new Sample(name, planes.channels(), planes.height(), planes
+				.width(), planes.values(), sources);
 		}
 
 		/** The top-left {@code h x w} corner. */
@@ -70,9 +73,10 @@ final class EvaluationImages {
 			float[] out = new float[channels * h * w];
 			for (int c = 0; c < channels; c++)
 				for (int y = 0; y < h; y++)
-					System.arraycopy(values, (c * height + y0 + y) * width + x0, out, (c * h + y) * w, w);
-			return new Sample(name, channels, h, w, out, sources.stream().map(p -> p.shifted(x0, y0))
-				.toList());
+					System.arraycopy(values, (c * height + y0 + y) * width + x0, out, (c *
+						h + y) * w, w);
+			return new Sample(name, channels, h, w, out, sources.stream().map(p -> p
+				.shifted(x0, y0)).toList());
 		}
 
 		/** The channels' mean, as one channel. */
@@ -91,7 +95,8 @@ final class EvaluationImages {
 	}
 
 	/** A loaded sample, and whether the image was larger than the crop. */
-	record Loaded(Sample sample, boolean cropped) {}
+	record Loaded(Sample sample, boolean cropped) {
+	}
 
 	/**
 	 * At most {@code max} of {@code names}: all, or a seeded choice kept in the

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.Objects;
@@ -34,32 +35,84 @@ import org.fijigan.core.train.data.ImageSource;
  * @param utilityRepeats generation: repeats of the augmentation-utility
  *          measurement ({@link UtilityEvaluation}); 0: not measured
  */
-public record EvaluationOptions(long seed,int maxImages,int maxSide,int generatedPerClass,Normalization normalization,InferenceOptions inference,Tuning tuning,int utilityRepeats){
-/**
- * Images to tune baselines on.
- *
- * @param name what the rows call them, e.g. the folder's name
- */
-public record Tuning(String name,ImageSource images){public Tuning{Objects.requireNonNull(name);Objects.requireNonNull(images);}}
+public record EvaluationOptions(long seed, int maxImages, int maxSide,
+		int generatedPerClass, Normalization normalization,
+		InferenceOptions inference, Tuning tuning, int utilityRepeats) {
 
-public static final int DEFAULT_MAX_IMAGES=100;public static final int DEFAULT_MAX_SIDE=512;public static final long DEFAULT_SEED=1;
+	/**
+	 * Images to tune baselines on.
+	 *
+	 * @param name what the rows call them, e.g. the folder's name
+	 */
+	public record Tuning(String name, ImageSource images) {
 
-public EvaluationOptions{if(maxImages<1)throw new GanException("the image limit must be at least 1, got "+maxImages);if(maxSide<16)throw new GanException("the largest evaluated side must be at least 16 pixels, got "+maxSide);if(generatedPerClass<0)throw new GanException("the number of generated images must be >= 0");if(normalization instanceof Normalization.None)throw new GanException("evaluation compares "+"values in a fixed range (PSNR needs one): use range, range:MIN,MAX or percentile, not none");Objects.requireNonNull(inference);if(utilityRepeats<0||utilityRepeats>1000)throw new GanException("utility repeats: 0 "+"(off) to 1000, not "+utilityRepeats);}
+		public Tuning {
+			Objects.requireNonNull(name);
+			Objects.requireNonNull(images);
+		}
+	}
 
-public static EvaluationOptions defaults(){return new EvaluationOptions(DEFAULT_SEED,DEFAULT_MAX_IMAGES,DEFAULT_MAX_SIDE,0,null,InferenceOptions.defaults(),null,0);}
+	public static final int DEFAULT_MAX_IMAGES = 100;
+	public static final int DEFAULT_MAX_SIDE = 512;
+	public static final long DEFAULT_SEED = 1;
 
-public EvaluationOptions withSeed(long s){return new EvaluationOptions(s,maxImages,maxSide,generatedPerClass,normalization,inference,tuning,utilityRepeats);}
+	public EvaluationOptions {
+		if (maxImages < 1) throw new GanException(
+			"the image limit must be at least 1, got " + maxImages);
+		if (maxSide < 16) throw new GanException(
+			"the largest evaluated side must be at least 16 pixels, got " + maxSide);
+		if (generatedPerClass < 0) throw new GanException(
+			"the number of generated images must be >= 0");
+		if (normalization instanceof Normalization.None) throw new GanException(
+			"evaluation compares " +
+				"values in a fixed range (PSNR needs one): use range, range:MIN,MAX or percentile, not none");
+		Objects.requireNonNull(inference);
+		if (utilityRepeats < 0 || utilityRepeats > 1000) throw new GanException(
+			"utility repeats: 0 " + "(off) to 1000, not " + utilityRepeats);
+	}
 
-public EvaluationOptions withMaxImages(int n){return new EvaluationOptions(seed,n,maxSide,generatedPerClass,normalization,inference,tuning,utilityRepeats);}
+	public static EvaluationOptions defaults() {
+		return new EvaluationOptions(DEFAULT_SEED, DEFAULT_MAX_IMAGES,
+			DEFAULT_MAX_SIDE, 0, null, InferenceOptions.defaults(), null, 0);
+	}
 
-public EvaluationOptions withMaxSide(int side){return new EvaluationOptions(seed,maxImages,side,generatedPerClass,normalization,inference,tuning,utilityRepeats);}
+	public EvaluationOptions withSeed(long s) {
+		return new EvaluationOptions(s, maxImages, maxSide, generatedPerClass,
+			normalization, inference, tuning, utilityRepeats);
+	}
 
-public EvaluationOptions withGeneratedPerClass(int n){return new EvaluationOptions(seed,maxImages,maxSide,n,normalization,inference,tuning,utilityRepeats);}
+	public EvaluationOptions withMaxImages(int n) {
+		return new EvaluationOptions(seed, n, maxSide, generatedPerClass,
+			normalization, inference, tuning, utilityRepeats);
+	}
 
-public EvaluationOptions withNormalization(Normalization n){return new EvaluationOptions(seed,maxImages,maxSide,generatedPerClass,n,inference,tuning,utilityRepeats);}
+	public EvaluationOptions withMaxSide(int side) {
+		return new EvaluationOptions(seed, maxImages, side, generatedPerClass,
+			normalization, inference, tuning, utilityRepeats);
+	}
 
-public EvaluationOptions withTuning(Tuning t){return new EvaluationOptions(seed,maxImages,maxSide,generatedPerClass,normalization,inference,t,utilityRepeats);}
+	public EvaluationOptions withGeneratedPerClass(int n) {
+		return new EvaluationOptions(seed, maxImages, maxSide, n, normalization,
+			inference, tuning, utilityRepeats);
+	}
 
-public EvaluationOptions withInference(InferenceOptions i){return new EvaluationOptions(seed,maxImages,maxSide,generatedPerClass,normalization,i,tuning,utilityRepeats);}
+	public EvaluationOptions withNormalization(Normalization n) {
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, n,
+			inference, tuning, utilityRepeats);
+	}
 
-public EvaluationOptions withUtilityRepeats(int repeats){return new EvaluationOptions(seed,maxImages,maxSide,generatedPerClass,normalization,inference,tuning,repeats);}}
+	public EvaluationOptions withTuning(Tuning t) {
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass,
+			normalization, inference, t, utilityRepeats);
+	}
+
+	public EvaluationOptions withInference(InferenceOptions i) {
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass,
+			normalization, i, tuning, utilityRepeats);
+	}
+
+	public EvaluationOptions withUtilityRepeats(int repeats) {
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass,
+			normalization, inference, tuning, repeats);
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,10 @@ import org.fijigan.core.text.Csv;
 import org.fijigan.core.text.Numbers;
 
 /**
- * What {@link Evaluation} measured: for restoration tasks one {@link Score} per method and
- * condition, for generation one {@link Measure} per metric and class; plus the notes a reader needs
- * to judge the numbers (how baselines were tuned, what the features are). Immutable.
+ * What {@link Evaluation} measured: for restoration tasks one {@link Score} per
+ * method and condition, for generation one {@link Measure} per metric and
+ * class; plus the notes a reader needs to judge the numbers (how baselines were
+ * tuned, what the features are). Immutable.
  *
  * @param model the model's name
  * @param modelSha256 SHA-256 of its ONNX file
@@ -25,25 +27,27 @@ import org.fijigan.core.text.Numbers;
  * @param scores restoration rows, in evaluation order
  * @param measures generation rows, in evaluation order
  * @param nearCopies generated images flagged as near-copies of a training image
- * @param features the PCA features the generation metrics used (to save them), or null
+ * @param features the PCA features the generation metrics used (to save them),
+ *          or null
  * @param notes lines for the reader
  */
-public record EvaluationReport(String model,String modelSha256,TaskKind task,List<Score>scores,List<Measure>measures,List<NearCopy>nearCopies,PcaFeatures features,List<String>notes){
+public record EvaluationReport(String model, String modelSha256, TaskKind task,
+		List<Score> scores, List<Measure> measures, List<NearCopy> nearCopies,
+		PcaFeatures features, List<String> notes) {
 
-/** What a row's method is. */
-public enum MethodKind {
+	/** What a row's method is. */
+	public enum MethodKind {
 
-		/** The model under evaluation. */
-		MODEL,
-		/** A classical method the model should beat. */
-		BASELINE,
-		/** A reference that is no method, e.g. the noisy input itself. */
-		REFERENCE;
+			/** The model under evaluation. */
+			MODEL,
+			/** A classical method the model should beat. */
+			BASELINE,
+			/** A reference that is no method, e.g. the noisy input itself. */
+			REFERENCE;
 
-	public String id() {
-		return name().toLowerCase(Locale.ROOT);
-	}
-
+		public String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
 	}
 
 	/**
@@ -51,23 +55,23 @@ public enum MethodKind {
 	 *
 	 * @param dataset the evaluated image set
 	 * @param condition the degradation, e.g. {@code gaussian sigma=25/255}
-	 * @param psnr mean PSNR over the images, dB (data range 1 in normalised units); NaN for a
-	 *          reference that is no result (the clean image)
+	 * @param psnr mean PSNR over the images, dB (data range 1 in normalised
+	 *          units); NaN for a reference that is no result (the clean image)
 	 * @param ssim mean SSIM over the images
 	 * @param n images averaged
-	 * @param points what the method did to the images' point sources, or null when they have none
+	 * @param points what the method did to the images' point sources, or null
+	 *          when they have none
 	 */
-	public record Score(String dataset, TaskKind task, String condition, String method,
-		MethodKind kind, double psnr, double ssim, int n, PointScores points)
-	{
+	public record Score(String dataset, TaskKind task, String condition,
+			String method, MethodKind kind, double psnr, double ssim, int n,
+			PointScores points) {
 
-	/** A score without point sources. */
-		public Score(String dataset, TaskKind task, String condition, String method, MethodKind kind,
-			double psnr, double ssim, int n)
+		/** A score without point sources. */
+		public Score(String dataset, TaskKind task, String condition, String method,
+			MethodKind kind, double psnr, double ssim, int n)
 		{
 			this(dataset, task, condition, method, kind, psnr, ssim, n, null);
 		}
-
 	}
 
 	/**
@@ -83,8 +87,8 @@ public enum MethodKind {
 	 * @param faintSources faint ones among them
 	 */
 	public record PointScores(double peakRatio, double fluxRatio,
-		double faintRecall, int sources, int faintSources)
-	{}
+			double faintRecall, int sources, int faintSources) {
+	}
 
 	/**
 	 * One generation metric comparing two image sets, A and B (which ones the
@@ -96,8 +100,8 @@ public enum MethodKind {
 	 * @param countB images in set B
 	 */
 	public record Measure(String dataset, String condition, String metric,
-		double value, double std, int countA, int countB)
-	{}
+			double value, double std, int countA, int countB) {
+	}
 
 	/**
 	 * A generated image closer to a training image than held-out real images are.
@@ -107,23 +111,32 @@ public enum MethodKind {
 	 * @param distance RMS difference of normalised pixels
 	 */
 	public record NearCopy(String dataset, String condition, int generated,
-		long seed, String trainingImage, double distance)
-	{}
-
-	/** The model's score and the best baseline's (highest PSNR) under one condition. */
-	public record Comparison(String dataset, String condition, Score model, Score bestBaseline) {
-
-	public double psnrGain() {
-		return model.psnr() - bestBaseline.psnr();
+			long seed, String trainingImage, double distance) {
 	}
 
-	public double ssimGain() {
-		return model.ssim() - bestBaseline.ssim();
+	/**
+	 * The model's score and the best baseline's (highest PSNR) under one
+	 * condition.
+	 */
+	public record Comparison(String dataset, String condition, Score model,
+			Score bestBaseline) {
+
+		public double psnrGain() {
+			return model.psnr() - bestBaseline.psnr();
+		}
+
+		public double ssimGain() {
+			return model.ssim() - bestBaseline.ssim();
+		}
 	}
 
+	public EvaluationReport {
+		scores = List.copyOf(scores);
+		measures = List.copyOf(measures);
+		nearCopies = List.copyOf(nearCopies);
+		notes = List.copyOf(notes);
+		Objects.requireNonNull(task);
 	}
-
-	public EvaluationReport{scores=List.copyOf(scores);measures=List.copyOf(measures);nearCopies=List.copyOf(nearCopies);notes=List.copyOf(notes);Objects.requireNonNull(task);}
 
 	/**
 	 * This report and {@code other} (of the same model, e.g. on another data set)

@@ -57,16 +57,18 @@ public final class GenerationEvaluation {
 	private GenerationEvaluation() {}
 
 	/**
-	 * The real images, by class, and where each class's samples lie in the one draw.
+	 * The real images, by class, and where each class's samples lie in the one
+	 * draw.
 	 *
 	 * @param names the chosen real images, in order
-	 * @param byClass the names of each class, classes in order of first appearance
+	 * @param byClass the names of each class, classes in order of first
+	 *          appearance
 	 * @param first each class's first sample number
 	 * @param counts each class's number of samples
 	 */
-	private record Plan(List<String> names, Map<String, List<String>> byClass, List<Integer> first,
-		List<Integer> counts, int total)
-	{
+	private record Plan(List<String> names, Map<String, List<String>> byClass,
+			List<Integer> first, List<Integer> counts, int total) {
+
 		List<String> classes() {
 			return new ArrayList<>(byClass.keySet());
 		}
@@ -74,9 +76,9 @@ public final class GenerationEvaluation {
 
 	/** Images of the generated size in [0, 1], CHW. */
 	private record Loaded(List<float[]> generated,
-		Map<String, List<float[]>> realByClass, TrainingSet training, int channels,
-		int height, int width)
-	{}
+			Map<String, List<float[]>> realByClass, TrainingSet training,
+			int channels, int height, int width) {
+	}
 
 	/**
 	 * Runs the generation evaluation; see the class description.

@@ -34,15 +34,16 @@ public final class GenerativeMetrics {
 	 * KID's mean and standard deviation over subsets (population standard
 	 * deviation).
 	 */
-	public record Kid(double mean, double std, int subsetSize, int subsets) {}
+	public record Kid(double mean, double std, int subsetSize, int subsets) {
+	}
 
 	/**
 	 * Improved precision and recall (fractions in [0, 1]), with the neighbour
 	 * count used.
 	 */
 	public record PrecisionRecall(double precision, double recall,
-		int neighbours)
-	{}
+			int neighbours) {
+	}
 
 	/** Column means. */
 	public static double[] mean(double[][] x) {

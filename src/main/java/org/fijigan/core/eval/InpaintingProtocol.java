@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.List;
@@ -8,51 +9,55 @@ import org.fijigan.core.train.data.FreeFormMask;
 import org.fijigan.core.train.data.Planes;
 
 /**
- * Inpainting: the pixels under a hole mask are set to 0 in every channel (the model never sees
- * what it has to invent); the model and the {@code baselines} fill them; PSNR and SSIM are
- * measured inside the holes only ({@link Metrics#maskedPsnr}, {@link Metrics#maskedSsim}). The
- * evaluation draws seeded free-form holes (fine-tuning's brush strokes and boxes) covering
- * {@value #MIN_HOLE_COVERAGE} to {@value #MAX_HOLE_COVERAGE} of each image; the demo takes its
- * holes from the bundled mask.
+ * Inpainting: the pixels under a hole mask are set to 0 in every channel (the
+ * model never sees what it has to invent); the model and the {@code baselines}
+ * fill them; PSNR and SSIM are measured inside the holes only
+ * ({@link Metrics#maskedPsnr}, {@link Metrics#maskedSsim}). The evaluation
+ * draws seeded free-form holes (fine-tuning's brush strokes and boxes) covering
+ * {@value #MIN_HOLE_COVERAGE} to {@value #MAX_HOLE_COVERAGE} of each image; the
+ * demo takes its holes from the bundled mask.
  *
- * @param baselines the classical fillings the model is compared with, in row order
+ * @param baselines the classical fillings the model is compared with, in row
+ *          order
  */
-public record InpaintingProtocol(List<Fill>baselines)implements TaskProtocol{
-/** Least fraction of an image the evaluation's holes cover. */
-public static final double MIN_HOLE_COVERAGE=0.10;
-/** Largest fraction of an image the evaluation's holes cover. */
-public static final double MAX_HOLE_COVERAGE=0.30;
+public record InpaintingProtocol(List<Fill> baselines) implements TaskProtocol {
 
-/** A classical filling of holes from the known pixels. */
-public enum Fill {
+	/** Least fraction of an image the evaluation's holes cover. */
+	public static final double MIN_HOLE_COVERAGE = 0.10;
+	/** Largest fraction of an image the evaluation's holes cover. */
+	public static final double MAX_HOLE_COVERAGE = 0.30;
 
-		/**
-		 * {@link Baselines#harmonicFill}: Laplace's equation with the known pixels
-		 * as boundary.
-		 */
-		HARMONIC("harmonic fill"),
-		/**
-		 * {@link Baselines#biharmonicFill}: the biharmonic equation with the known
-		 * pixels as boundary (scikit-image's {@code inpaint_biharmonic}).
-		 */
-		BIHARMONIC("biharmonic fill"),
-		/** {@link Baselines#meanFill}: the mean of the known pixels. */
-		MEAN("mean fill");
+	/** A classical filling of holes from the known pixels. */
+	public enum Fill {
 
-	private final String method;
+			/**
+			 * {@link Baselines#harmonicFill}: Laplace's equation with the known
+			 * pixels as boundary.
+			 */
+			HARMONIC("harmonic fill"),
+			/**
+			 * {@link Baselines#biharmonicFill}: the biharmonic equation with the
+			 * known pixels as boundary (scikit-image's {@code inpaint_biharmonic}).
+			 */
+			BIHARMONIC("biharmonic fill"),
+			/** {@link Baselines#meanFill}: the mean of the known pixels. */
+			MEAN("mean fill");
 
-	Fill(String method) {
-		this.method = method;
+		private final String method;
+
+		Fill(String method) {
+			this.method = method;
+		}
+
+		/** The name its rows carry. */
+		public String method() {
+			return method;
+		}
 	}
 
-	/** The name its rows carry. */
-	public String method() {
-		return method;
+	public InpaintingProtocol {
+		baselines = List.copyOf(baselines);
 	}
-
-	}
-
-	public InpaintingProtocol{baselines=List.copyOf(baselines);}
 
 	/** The evaluation's protocol: harmonic, biharmonic and mean filling. */
 	public static InpaintingProtocol evaluation() {
@@ -103,7 +108,9 @@ public enum Fill {
 		return new Planes(clean.channels(), clean.height(), clean.width(), known);
 	}
 
-	/** The holes of {@code known} filled by {@code method}, per channel, clipped. */
+	/**
+	 * The holes of {@code known} filled by {@code method}, per channel, clipped.
+	 */
 	public static Planes fill(Fill method, Planes known, boolean[] holes) {
 		checkHoles(known, holes);
 		int h = known.height(), w = known.width();

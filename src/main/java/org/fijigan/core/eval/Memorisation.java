@@ -36,15 +36,19 @@ public final class Memorisation {
 	 * @param nearCopy whether the distance lies below the threshold
 	 */
 	public record Nearest(int generated, int training, String trainingName,
-		double distance, boolean nearCopy)
-	{}
+			double distance, boolean nearCopy) {
+	}
 
 	/**
 	 * @param nearest one entry per generated image, in order
-	 * @param heldOutDistances each held-out image's distance to its nearest training image, in order
-	 * @param threshold the near-copy threshold (NaN without held-out images: nothing is flagged)
+	 * @param heldOutDistances each held-out image's distance to its nearest
+	 *          training image, in order
+	 * @param threshold the near-copy threshold (NaN without held-out images:
+	 *          nothing is flagged)
 	 */
-	public record Report(List<Nearest> nearest, double[] heldOutDistances, double threshold) {
+	public record Report(List<Nearest> nearest, double[] heldOutDistances,
+			double threshold) {
+
 		public Report {
 			nearest = List.copyOf(nearest);
 			heldOutDistances = heldOutDistances.clone();
@@ -64,7 +68,10 @@ public final class Memorisation {
 			return percentile(generatedDistances(), 50);
 		}
 
-		/** Smallest nearest-training distance of the held-out images (NaN without any). */
+		/**
+		 * Smallest nearest-training distance of the held-out images (NaN without
+		 * any).
+		 */
 		public double minHeldOut() {
 			return percentile(heldOutDistances, 0);
 		}

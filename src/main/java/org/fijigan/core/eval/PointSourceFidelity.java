@@ -56,17 +56,18 @@ final class PointSourceFidelity {
 	private PointSourceFidelity() {}
 
 	/**
-	 * Sums over the sources of one or more images: peaks and fluxes in the result and in the clean
-	 * image, and faint sources found of those there are.
+	 * Sums over the sources of one or more images: peaks and fluxes in the result
+	 * and in the clean image, and faint sources found of those there are.
 	 */
-	record Tally(double peakResult, double peakClean, double fluxResult, double fluxClean,
-		int sources, int faintFound, int faint)
-	{
+	record Tally(double peakResult, double peakClean, double fluxResult,
+			double fluxClean, int sources, int faintFound, int faint) {
+
 		static final Tally NONE = new Tally(0, 0, 0, 0, 0, 0, 0);
 
 		Tally plus(Tally o) {
-			return new Tally(peakResult + o.peakResult, peakClean + o.peakClean, fluxResult + o.fluxResult,
-				fluxClean + o.fluxClean, sources + o.sources, faintFound + o.faintFound, faint + o.faint);
+			return new Tally(peakResult + o.peakResult, peakClean + o.peakClean,
+				fluxResult + o.fluxResult, fluxClean + o.fluxClean, sources + o.sources,
+				faintFound + o.faintFound, faint + o.faint);
 		}
 
 		double peakRatio() {
@@ -87,9 +88,9 @@ final class PointSourceFidelity {
 	 *
 	 * @param index each counted source's index in {@code all}
 	 */
-	record Reference(int height, int width, List<PointSource> all, List<PointSource> counted,
-		int[] index, double[] peaks, double[] fluxes)
-	{
+	record Reference(int height, int width, List<PointSource> all,
+			List<PointSource> counted, int[] index, double[] peaks, double[] fluxes) {
+
 		boolean isFaint(int k) {
 			return peaks[k] <= FAINT_PEAK;
 		}

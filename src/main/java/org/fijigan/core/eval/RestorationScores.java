@@ -24,7 +24,8 @@ final class RestorationScores {
 	 * The model's row is told apart by its kind, should it be named like a
 	 * baseline.
 	 */
-	private record Method(String name, MethodKind kind) {}
+	private record Method(String name, MethodKind kind) {
+	}
 
 	private final Map<Method, double[]> sums = new LinkedHashMap<>(); // psnr,
 																																		// ssim,

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.eval;
 
 import java.util.List;
@@ -7,47 +8,57 @@ import org.fijigan.core.train.data.Planes;
 import org.fijigan.core.train.data.TrainingDegradations;
 
 /**
- * Super-resolution by a whole {@code scale}: the clean image, cropped at the right and bottom to a
- * multiple of the scale, is area-averaged down by it (fine-tuning's degradation); the model and
- * the {@code baselines} enlarge it again; PSNR and SSIM compare them with the clean image after
+ * Super-resolution by a whole {@code scale}: the clean image, cropped at the
+ * right and bottom to a multiple of the scale, is area-averaged down by it
+ * (fine-tuning's degradation); the model and the {@code baselines} enlarge it
+ * again; PSNR and SSIM compare them with the clean image after
  * {@code shavePixels} are shaved off each border.
  *
  * @param baselines the interpolations the model is compared with, in row order
- * @param shavePixels border left out of the metrics (the evaluation shaves the scale, as
- *          super-resolution papers do; the demo measures the whole image)
+ * @param shavePixels border left out of the metrics (the evaluation shaves the
+ *          scale, as super-resolution papers do; the demo measures the whole
+ *          image)
  */
-public record SuperResolutionProtocol(int scale,List<Upscaling>baselines,int shavePixels)implements TaskProtocol{
+public record SuperResolutionProtocol(int scale, List<Upscaling> baselines,
+		int shavePixels) implements TaskProtocol {
 
-/** A classical enlargement by a whole factor. */
-public enum Upscaling {
+	/** A classical enlargement by a whole factor. */
+	public enum Upscaling {
 
-		/**
-		 * {@link Baselines#bicubicUpscale}: Keys' a=-0.5, half-pixel centres,
-		 * clamped edges.
-		 */
-		BICUBIC("bicubic"),
-		/** {@link Baselines#nearestUpscale}: every pixel a scale x scale block. */
-		NEAREST("nearest");
+			/**
+			 * {@link Baselines#bicubicUpscale}: Keys' a=-0.5, half-pixel centres,
+			 * clamped edges.
+			 */
+			BICUBIC("bicubic"),
+			/**
+			 * {@link Baselines#nearestUpscale}: every pixel a scale x scale block.
+			 */
+			NEAREST("nearest");
 
-	private final String method;
+		private final String method;
 
-	Upscaling(String method) {
-		this.method = method;
+		Upscaling(String method) {
+			this.method = method;
+		}
+
+		/** The name its rows and files carry. */
+		public String method() {
+			return method;
+		}
+
+		float[] apply(float[] plane, int height, int width, int scale) {
+			return this == BICUBIC ? Baselines.bicubicUpscale(plane, height, width,
+				scale) : Baselines.nearestUpscale(plane, height, width, scale);
+		}
 	}
 
-	/** The name its rows and files carry. */
-	public String method() {
-		return method;
+	public SuperResolutionProtocol {
+		if (scale < 2) throw new IllegalArgumentException(
+			"super-resolution needs a scale of at least 2, " + "got " + scale);
+		baselines = List.copyOf(baselines);
+		if (shavePixels < 0) throw new IllegalArgumentException(
+			"the shaved border must be >= 0");
 	}
-
-	float[] apply(float[] plane, int height, int width, int scale) {
-		return this == BICUBIC ? Baselines.bicubicUpscale(plane, height, width,
-			scale) : Baselines.nearestUpscale(plane, height, width, scale);
-	}
-
-	}
-
-	public SuperResolutionProtocol{if(scale<2)throw new IllegalArgumentException("super-resolution needs a scale of at least 2, "+"got "+scale);baselines=List.copyOf(baselines);if(shavePixels<0)throw new IllegalArgumentException("the shaved border must be >= 0");}
 
 	/**
 	 * The evaluation's protocol: bicubic and nearest-neighbour baselines,

@@ -7,32 +7,31 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.data.Planes;
 
 /**
- * How a model of one task is measured: how a clean image is degraded into the model's input,
- * which classical methods it is compared with, and which metrics compare them. {@link Evaluation}
- * (on folders of images) and the demo (on the bundled samples) use the same protocol objects, each
- * configured for its purpose ({@code evaluation()} or {@code demo()}), so the two degrade and
+ * How a model of one task is measured: how a clean image is degraded into the
+ * model's input, which classical methods it is compared with, and which metrics
+ * compare them. {@link Evaluation} (on folders of images) and the demo (on the
+ * bundled samples) use the same protocol objects, each configured for its
+ * purpose ({@code evaluation()} or {@code demo()}), so the two degrade and
  * measure alike.
  * <p>
- * Values are normalised to [0, 1]; every result (model or baseline) is {@linkplain #clip clipped}
- * to [0, 1] before it is measured, with data range 1 for PSNR and SSIM. Planes are CHW, any number
- * of channels; nothing here changes its arguments.
+ * Values are normalised to [0, 1]; every result (model or baseline) is
+ * {@linkplain #clip clipped} to [0, 1] before it is measured, with data range 1
+ * for PSNR and SSIM. Planes are CHW, any number of channels; nothing here
+ * changes its arguments.
  */
-public sealed
-
-interface TaskProtocol
-
-permits SuperResolutionProtocol, DenoisingProtocol,
-	InpaintingProtocol, GenerationProtocol
+public sealed interface TaskProtocol permits SuperResolutionProtocol,
+		DenoisingProtocol, InpaintingProtocol, GenerationProtocol
 {
 
 	/** The task whose models this protocol measures. */
 	TaskKind task();
 
 	/**
-	 * PSNR (dB, data range 1) and SSIM of a result against the clean original; NaN where a metric
-	 * had nothing to measure.
+	 * PSNR (dB, data range 1) and SSIM of a result against the clean original;
+	 * NaN where a metric had nothing to measure.
 	 */
-	record Quality(double psnr, double ssim) {}
+	record Quality(double psnr, double ssim) {
+	}
 
 	/**
 	 * A seed for random stream {@code (a, b)} of {@code seed}: each condition and

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 /**
@@ -5,12 +6,23 @@ package org.fijigan.core.image;
  * {@code unit} per pixel; the engine scales them when an image is
  * super-resolved.
  */
-public record Calibration(double pixelWidth,double pixelHeight,double pixelDepth,String unit){public static final Calibration NONE=new Calibration(1,1,1,"pixel");
+public record Calibration(double pixelWidth, double pixelHeight,
+		double pixelDepth, String unit) {
 
-public Calibration{if(!(pixelWidth>0)||!(pixelHeight>0)||!(pixelDepth>0))throw new IllegalArgumentException("pixel sizes must be positive");if(unit==null||unit.isBlank())unit="pixel";}
+	public static final Calibration NONE = new Calibration(1, 1, 1, "pixel");
 
-/**
- * The calibration of an image magnified by {@code scale} in x and y (z
- * unchanged).
- */
-public Calibration magnified(double scale){return new Calibration(pixelWidth/scale,pixelHeight/scale,pixelDepth,unit);}}
+	public Calibration {
+		if (!(pixelWidth > 0) || !(pixelHeight > 0) || !(pixelDepth > 0))
+			throw new IllegalArgumentException("pixel sizes must be positive");
+		if (unit == null || unit.isBlank()) unit = "pixel";
+	}
+
+	/**
+	 * The calibration of an image magnified by {@code scale} in x and y (z
+	 * unchanged).
+	 */
+	public Calibration magnified(double scale) {
+		return new Calibration(pixelWidth / scale, pixelHeight / scale, pixelDepth,
+			unit);
+	}
+}

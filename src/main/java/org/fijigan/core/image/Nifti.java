@@ -50,16 +50,17 @@ public final class Nifti {
 	 * @param magic {@code n+1} for a single file
 	 */
 	public record Header(short[] dim, short datatype, short bitpix,
-		float[] pixdim, float voxOffset, float sclSlope, float sclInter,
-		int xyztUnits, String description, String magic, short qformCode,
-		short sformCode)
-	{}
+			float[] pixdim, float voxOffset, float sclSlope, float sclInter,
+			int xyztUnits, String description, String magic, short qformCode,
+			short sformCode) {
+	}
 
 	/**
 	 * A read file: its header, its voxels as an image, and its comment extension
 	 * (or null).
 	 */
-	public record Volume(Header header, RasterImage image, String comment) {}
+	public record Volume(Header header, RasterImage image, String comment) {
+	}
 
 	private Nifti() {}
 
@@ -85,11 +86,12 @@ public final class Nifti {
 	}
 
 	/** Writes header, extension and voxels to {@code out}; does not close it. */
-	public static void write(OutputStream out, RasterImage image, String description, String comment)
-		throws IOException
+	public static void write(OutputStream out, RasterImage image,
+		String description, String comment) throws IOException
 	{
 		byte[] extension = extension(comment);
-		ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES + 4).order(ByteOrder.LITTLE_ENDIAN);
+		ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES + 4).order(
+			ByteOrder.LITTLE_ENDIAN);
 		h.putInt(0, HEADER_BYTES);
 		h.put(38, (byte) 'r'); // regular
 		short[] dim = dims(image);
@@ -110,8 +112,8 @@ public final class Nifti {
 		h.putShort(70, datatype);
 		h.putShort(72, bitpix);
 		Calibration c = image.calibration();
-		float[] pixdim = { 1, (float) c.pixelWidth(), (float) c.pixelHeight(), (float) c.pixelDepth(), 1,
-			1, 1, 1 };
+		float[] pixdim = { 1, (float) c.pixelWidth(), (float) c.pixelHeight(),
+			(float) c.pixelDepth(), 1, 1, 1, 1 };
 		for (int i = 0; i < 8; i++)
 			h.putFloat(76 + 4 * i, pixdim[i]);
 		h.putFloat(108, HEADER_BYTES + 4 + extension.length); // vox_offset
@@ -153,7 +155,9 @@ public final class Nifti {
 		return b.array();
 	}
 
-	private static void writeVoxels(OutputStream out, RasterImage image) throws IOException {
+	private static void writeVoxels(OutputStream out, RasterImage image)
+		throws IOException
+	{
 		int w = image.width(), h = image.height();
 		int bytesPerVoxel = switch (image.type()) {
 			case UINT8 -> 1;
@@ -161,7 +165,8 @@ public final class Nifti {
 			case FLOAT32 -> 4;
 			case RGB -> 3;
 		};
-		ByteBuffer buf = ByteBuffer.allocate(w * h * bytesPerVoxel).order(ByteOrder.LITTLE_ENDIAN);
+		ByteBuffer buf = ByteBuffer.allocate(w * h * bytesPerVoxel).order(
+			ByteOrder.LITTLE_ENDIAN);
 		for (int c = 0; c < image.channels(); c++)
 			for (int t = 0; t < image.frames(); t++)
 				for (int z = 0; z < image.slices(); z++) {
@@ -183,9 +188,16 @@ public final class Nifti {
 	/**
 	 * NIfTI's code of a length unit; 0 (unknown) for pixels and anything else.
 	 */
-	static int unitCode(
-		String unit)
-	{String u=unit==null?"":unit.trim().toLowerCase(Locale.ROOT);return switch(u){case"mm","millimeter","millimetre"->UNITS_MM;case"micron","microns","um","\u00b5m","\u03bcm","micrometer","micrometre"->UNITS_MICRON;case"m","meter","metre"->UNITS_METER;default->0;};}
+	static int unitCode(String unit) {
+		String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
+		return switch (u) {
+			case "mm", "millimeter", "millimetre" -> UNITS_MM;
+			case "micron", "microns", "um", "\u00b5m", "\u03bcm", "micrometer",
+					"micrometre" -> UNITS_MICRON;
+			case "m", "meter", "metre" -> UNITS_METER;
+			default -> 0;
+		};
+	}
 
 	private static String unitName(int code) {
 		return switch (code & 7) {
@@ -360,14 +372,17 @@ public final class Nifti {
 		return v > 0 && Float.isFinite(v) ? v : 1;
 	}
 
-	private static RasterImage voxels(InputStream in, Header header, int w, int h, int z, int t,
-		int c, ByteOrder order, String name) throws IOException
+	private static RasterImage voxels(InputStream in, Header header, int w, int h,
+		int z, int t, int c, ByteOrder order, String name) throws IOException
 	{
 		short dt = header.datatype();
-		// NIfTI-1: a scl_slope of 0 or not a number means the values are stored unscaled (as nibabel
+		// NIfTI-1: a scl_slope of 0 or not a number means the values are stored
+		// unscaled (as nibabel
 		// and FSL read them); an intercept that is not a number counts as 0
-		float slope = header.sclSlope(), inter = Float.isFinite(header.sclInter()) ? header.sclInter() : 0;
-		boolean scaled = Float.isFinite(slope) && slope != 0 && (slope != 1 || inter != 0);
+		float slope = header.sclSlope(), inter = Float.isFinite(header.sclInter())
+			? header.sclInter() : 0;
+		boolean scaled = Float.isFinite(slope) && slope != 0 && (slope != 1 ||
+			inter != 0);
 		int bytes = switch (dt) {
 			case DT_UINT8, DT_INT8 -> 1;
 			case DT_UINT16, DT_INT16 -> 2;
@@ -377,12 +392,13 @@ public final class Nifti {
 			default -> throw new GanException(name + " has NIfTI datatype " + dt +
 				", which fiji-gan does not read");
 		};
-		PixelType type = scaled && dt != DT_RGB24 ? PixelType.FLOAT32 : switch (dt) {
-			case DT_UINT8 -> PixelType.UINT8;
-			case DT_UINT16 -> PixelType.UINT16;
-			case DT_RGB24 -> PixelType.RGB;
-			default -> PixelType.FLOAT32;
-		};
+		PixelType type = scaled && dt != DT_RGB24 ? PixelType.FLOAT32
+			: switch (dt) {
+				case DT_UINT8 -> PixelType.UINT8;
+				case DT_UINT16 -> PixelType.UINT16;
+				case DT_RGB24 -> PixelType.RGB;
+				default -> PixelType.FLOAT32;
+			};
 		int n = w * h;
 		Object[] planes = new Object[c * z * t];
 		for (int ci = 0; ci < c; ci++)
@@ -397,8 +413,9 @@ public final class Nifti {
 						switch (type) {
 							case UINT8 -> ((byte[]) plane)[i] = raw[i];
 							case UINT16 -> ((short[]) plane)[i] = b.getShort(2 * i);
-							case RGB -> ((int[]) plane)[i] = 0xff000000 | (raw[3 * i] & 0xff) << 16 | (raw[3 * i +
-								1] & 0xff) << 8 | raw[3 * i + 2] & 0xff;
+							case RGB -> ((int[]) plane)[i] = 0xff000000 | (raw[3 * i] &
+								0xff) << 16 | (raw[3 * i + 1] & 0xff) << 8 | raw[3 * i + 2] &
+									0xff;
 							case FLOAT32 -> {
 								double v = switch (dt) {
 									case DT_UINT8 -> raw[i] & 0xff;

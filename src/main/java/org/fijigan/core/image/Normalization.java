@@ -7,36 +7,50 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.text.Numbers;
 
 /**
- * How raw pixel values are mapped to the model's value range, chosen by the user. Each choice
- * resolves, per channel and once per image (never per tile), to an affine map that is reversed on
- * the output.
+ * How raw pixel values are mapped to the model's value range, chosen by the
+ * user. Each choice resolves, per channel and once per image (never per tile),
+ * to an affine map that is reversed on the output.
  */
-public sealed
+public sealed interface Normalization {
 
-interface Normalization {
+	/**
+	 * Percentiles of each channel's values, over all its slices and frames, map
+	 * to 0 and 1.
+	 */
+	record Percentile(double lowPercent, double highPercent)
+			implements
+				Normalization {
 
-	/** Percentiles of each channel's values, over all its slices and frames, map to 0 and 1. */
-	record Percentile(double lowPercent, double highPercent) implements Normalization {
 		public Percentile {
 			if (!(lowPercent >= 0 && highPercent <= 100 && lowPercent < highPercent))
-				throw new GanException("percentiles must satisfy 0 <= low < high <= 100, got " + lowPercent +
-					", " + highPercent);
+				throw new GanException(
+					"percentiles must satisfy 0 <= low < high <= 100, got " + lowPercent +
+						", " + highPercent);
 		}
 	}
 
-	/** The pixel type's full range (0-255, 0-65535) maps to 0 and 1; float images use their min and max. */
-	record BitDepthRange() implements Normalization {}
+	/**
+	 * The pixel type's full range (0-255, 0-65535) maps to 0 and 1; float images
+	 * use their min and max.
+	 */
+	record BitDepthRange() implements Normalization {
+	}
 
 	/** A fixed raw range maps to 0 and 1. */
 	record FixedRange(double min, double max) implements Normalization {
+
 		public FixedRange {
-			if (!(max > min)) throw new GanException("fixed range needs max > min, got " + min + ", " +
-				max);
+			if (!(max > min)) throw new GanException(
+				"fixed range needs max > min, got " + min + ", " + max);
 		}
 	}
 
-	/** Raw values go to the model unchanged, and the model's output comes back unchanged. */
-	record None() implements Normalization {}
+	/**
+	 * Raw values go to the model unchanged, and the model's output comes back
+	 * unchanged.
+	 */
+	record None() implements Normalization {
+	}
 
 	Percentile DEFAULT = new Percentile(1, 99.8);
 

@@ -76,20 +76,28 @@ public final class Npy {
 		write(file, NpyArray.ofFloats(data, shape));
 	}
 
-	/** Writes one array (version 1.0 header unless it needs 2.0) and does not close {@code out}. */
+	/**
+	 * Writes one array (version 1.0 header unless it needs 2.0) and does not
+	 * close {@code out}.
+	 */
 	public static void write(OutputStream out, NpyArray array) {
 		DType dtype = array.dtype();
-		String shape = Arrays.stream(array.shape()).mapToObj(Long::toString).collect(Collectors.joining(", "));
+		String shape = Arrays.stream(array.shape()).mapToObj(Long::toString)
+			.collect(Collectors.joining(", "));
 		if (array.shape().length == 1) shape += ",";
-		String dict = "{'descr': '" + (dtype.bytesPerElement() == 1 ? "|" : "<") + dtype.code() +
-			"', 'fortran_order': False, 'shape': (" + shape + "), }";
+		String dict = "{'descr': '" + (dtype.bytesPerElement() == 1 ? "|" : "<") +
+			dtype.code() + "', 'fortran_order': False, 'shape': (" + shape + "), }";
 		int preamble = dict.length() + 1 + 10 > 65535 ? 12 : 10;
 		int headerLength = (dict.length() + 1 + preamble + 63) / 64 * 64 - preamble;
-		byte[] header = (dict + " ".repeat(headerLength - dict.length() - 1) + "\n").getBytes(StandardCharsets.ISO_8859_1);
-		ByteBuffer start = ByteBuffer.allocate(preamble).order(ByteOrder.LITTLE_ENDIAN).put(MAGIC);
-		if (preamble == 10) start.put((byte) 1).put((byte) 0).putShort((short) headerLength);
+		byte[] header = (dict + " ".repeat(headerLength - dict.length() - 1) + "\n")
+			.getBytes(StandardCharsets.ISO_8859_1);
+		ByteBuffer start = ByteBuffer.allocate(preamble).order(
+			ByteOrder.LITTLE_ENDIAN).put(MAGIC);
+		if (preamble == 10) start.put((byte) 1).put((byte) 0).putShort(
+			(short) headerLength);
 		else start.put((byte) 2).put((byte) 0).putInt(headerLength);
-		ByteBuffer body = ByteBuffer.allocate(array.length() * dtype.bytesPerElement()).order(ByteOrder.LITTLE_ENDIAN);
+		ByteBuffer body = ByteBuffer.allocate(array.length() * dtype
+			.bytesPerElement()).order(ByteOrder.LITTLE_ENDIAN);
 		switch (dtype) {
 			case FLOAT32 -> body.asFloatBuffer().put((float[]) array.data());
 			case FLOAT64 -> body.asDoubleBuffer().put((double[]) array.data());
@@ -97,7 +105,10 @@ public final class Npy {
 			case INT32 -> body.asIntBuffer().put((int[]) array.data());
 			case INT16, UINT16 -> body.asShortBuffer().put((short[]) array.data());
 			case INT8, UINT8 -> body.put((byte[]) array.data());
-			case BOOL -> { for (boolean b : (boolean[]) array.data()) body.put((byte) (b ? 1 : 0)); }
+			case BOOL -> {
+				for (boolean b : (boolean[]) array.data())
+					body.put((byte) (b ? 1 : 0));
+			}
 		}
 		try {
 			out.write(start.array());
@@ -109,44 +120,80 @@ public final class Npy {
 		}
 	}
 
-	private static NpyArray read(InputStream in, String source) throws IOException {
+	private static NpyArray read(InputStream in, String source)
+		throws IOException
+	{
 		byte[] start = readFully(in, 8, source, "header");
-		if (!Arrays.equals(Arrays.copyOf(start, 6), MAGIC)) throw new GanException(source + " is not a .npy file");
+		if (!Arrays.equals(Arrays.copyOf(start, 6), MAGIC)) throw new GanException(
+			source + " is not a .npy file");
 		int major = start[6];
-		if (major < 1 || major > 3) throw new GanException(source + " uses .npy format " + major + "." + start[7] + "; 1.0 to 3.0 are supported");
-		ByteBuffer length = ByteBuffer.wrap(readFully(in, major == 1 ? 2 : 4, source, "header")).order(ByteOrder.LITTLE_ENDIAN);
-		long headerLength = major == 1 ? length.getShort() & 0xffff : length.getInt() & 0xffffffffL;
-		if (headerLength > MAX_HEADER_BYTES) throw new GanException(source + " has a " + headerLength + "-byte header; not a plain array");
-		String header = new String(readFully(in, (int) headerLength, source, "header"),
-			major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+		if (major < 1 || major > 3) throw new GanException(source +
+			" uses .npy format " + major + "." + start[7] +
+			"; 1.0 to 3.0 are supported");
+		ByteBuffer length = ByteBuffer.wrap(readFully(in, major == 1 ? 2 : 4,
+			source, "header")).order(ByteOrder.LITTLE_ENDIAN);
+		long headerLength = major == 1 ? length.getShort() & 0xffff : length
+			.getInt() & 0xffffffffL;
+		if (headerLength > MAX_HEADER_BYTES) throw new GanException(source +
+			" has a " + headerLength + "-byte header; not a plain array");
+		String header = new String(readFully(in, (int) headerLength, source,
+			"header"), major == 3 ? StandardCharsets.UTF_8
+				: StandardCharsets.ISO_8859_1);
 
-		Matcher descr = DESCR.matcher(header), fortran = FORTRAN.matcher(header), shapeMatch = SHAPE.matcher(header);
-		if (!descr.find()) throw new GanException(source + " holds a structured array (" + header.trim() +
+		Matcher descr = DESCR.matcher(header), fortran = FORTRAN.matcher(header),
+				shapeMatch = SHAPE.matcher(header);
+		if (!descr.find()) throw new GanException(source +
+			" holds a structured array (" + header.trim() +
 			"); save a plain numeric array");
-		if (!fortran.find() || !shapeMatch.find()) throw new GanException(source + " has a malformed header: " + header.trim());
+		if (!fortran.find() || !shapeMatch.find()) throw new GanException(source +
+			" has a malformed header: " + header.trim());
 		if (fortran.group(1).equals("True")) throw new GanException(source +
 			" is in Fortran order; save it with np.save(path, np.ascontiguousarray(a))");
 		String code = descr.group(1);
-		ByteOrder order = code.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+		ByteOrder order = code.startsWith(">") ? ByteOrder.BIG_ENDIAN
+			: ByteOrder.LITTLE_ENDIAN;
 		DType dtype = dtype(code.replaceFirst("^[<>|=]", ""), source);
-		long[] shape = Arrays.stream(shapeMatch.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty())
-			.mapToLong(s -> parseDimension(s, source)).toArray();
+		long[] shape = Arrays.stream(shapeMatch.group(1).split(",")).map(
+			String::trim).filter(s -> !s.isEmpty()).mapToLong(s -> parseDimension(s,
+				source)).toArray();
 
 		long bytes = NpyArray.elementCount(shape) * dtype.bytesPerElement();
-		if (bytes > Integer.MAX_VALUE - 8) throw new GanException(source + ": shape " + Arrays.toString(shape) +
-			" is too large for one Java array");
+		if (bytes > Integer.MAX_VALUE - 8) throw new GanException(source +
+			": shape " + Arrays.toString(shape) + " is too large for one Java array");
 		int count = (int) NpyArray.elementCount(shape);
-		ByteBuffer raw = ByteBuffer.wrap(readFully(in, (int) bytes, source, "data for shape " + Arrays.toString(shape))).order(order);
+		ByteBuffer raw = ByteBuffer.wrap(readFully(in, (int) bytes, source,
+			"data for shape " + Arrays.toString(shape))).order(order);
 		Object data = switch (dtype) {
-			case FLOAT32 -> { float[] a = new float[count]; raw.asFloatBuffer().get(a); yield a; }
-			case FLOAT64 -> { double[] a = new double[count]; raw.asDoubleBuffer().get(a); yield a; }
-			case INT64 -> { long[] a = new long[count]; raw.asLongBuffer().get(a); yield a; }
-			case INT32 -> { int[] a = new int[count]; raw.asIntBuffer().get(a); yield a; }
-			case INT16, UINT16 -> { short[] a = new short[count]; raw.asShortBuffer().get(a); yield a; }
+			case FLOAT32 -> {
+				float[] a = new float[count];
+				raw.asFloatBuffer().get(a);
+				yield a;
+			}
+			case FLOAT64 -> {
+				double[] a = new double[count];
+				raw.asDoubleBuffer().get(a);
+				yield a;
+			}
+			case INT64 -> {
+				long[] a = new long[count];
+				raw.asLongBuffer().get(a);
+				yield a;
+			}
+			case INT32 -> {
+				int[] a = new int[count];
+				raw.asIntBuffer().get(a);
+				yield a;
+			}
+			case INT16, UINT16 -> {
+				short[] a = new short[count];
+				raw.asShortBuffer().get(a);
+				yield a;
+			}
 			case INT8, UINT8 -> raw.array();
 			case BOOL -> {
 				boolean[] a = new boolean[count];
-				for (int i = 0; i < count; i++) a[i] = raw.get(i) != 0;
+				for (int i = 0; i < count; i++)
+					a[i] = raw.get(i) != 0;
 				yield a;
 			}
 		};

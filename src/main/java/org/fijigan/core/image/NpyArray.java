@@ -1,3 +1,4 @@
+
 package org.fijigan.core.image;
 
 import java.lang.reflect.Array;
@@ -6,54 +7,64 @@ import java.util.Arrays;
 import org.fijigan.core.GanException;
 
 /**
- * An n-dimensional array as NumPy stores it in a .npy file: C order (last index fastest), data in a
- * Java primitive array of the dtype's width. Unsigned dtypes keep their raw bits in the signed Java
- * type (UINT8 in {@code byte[]}, UINT16 in {@code short[]}); the {@code to...Array} methods read them
- * as unsigned. The record keeps the arrays it is given, without copying, so equality is identity.
+ * An n-dimensional array as NumPy stores it in a .npy file: C order (last index
+ * fastest), data in a Java primitive array of the dtype's width. Unsigned
+ * dtypes keep their raw bits in the signed Java type (UINT8 in {@code byte[]},
+ * UINT16 in {@code short[]}); the {@code to...Array} methods read them as
+ * unsigned. The record keeps the arrays it is given, without copying, so
+ * equality is identity.
  *
- * @param data {@code float[]}, {@code double[]}, {@code long[]}, {@code int[]}, {@code short[]},
- *        {@code byte[]} or {@code boolean[]}, as {@link DType#arrayType()} says
+ * @param data {@code float[]}, {@code double[]}, {@code long[]}, {@code int[]},
+ *          {@code short[]}, {@code byte[]} or {@code boolean[]}, as
+ *          {@link DType#arrayType()} says
  */
-public record NpyArray(DType dtype,long[]shape,Object data){
+public record NpyArray(DType dtype, long[] shape, Object data) {
 
-/**
- * The element types read and written; {@link #code()} is NumPy's, without byte
- * order.
- */
-public enum DType {
+	/**
+	 * The element types read and written; {@link #code()} is NumPy's, without
+	 * byte order.
+	 */
+	public enum DType {
 
-		FLOAT32("f4", 4, float[].class), FLOAT64("f8", 8, double[].class), INT64(
-			"i8", 8, long[].class), INT32("i4", 4, int[].class), INT16("i2", 2,
-				short[].class), UINT16("u2", 2, short[].class), INT8("i1", 1,
-					byte[].class), UINT8("u1", 1, byte[].class), BOOL("b1", 1,
-						boolean[].class);
+			FLOAT32("f4", 4, float[].class), FLOAT64("f8", 8, double[].class), INT64(
+				"i8", 8, long[].class), INT32("i4", 4, int[].class), INT16("i2", 2,
+					short[].class), UINT16("u2", 2, short[].class), INT8("i1", 1,
+						byte[].class), UINT8("u1", 1, byte[].class), BOOL("b1", 1,
+							boolean[].class);
 
-	private final String code;
-	private final int bytes;
-	private final Class<?> arrayType;
+		private final String code;
+		private final int bytes;
+		private final Class<?> arrayType;
 
-	DType(String code, int bytes, Class<?> arrayType) {
-		this.code = code;
-		this.bytes = bytes;
-		this.arrayType = arrayType;
+		DType(String code, int bytes, Class<?> arrayType) {
+			this.code = code;
+			this.bytes = bytes;
+			this.arrayType = arrayType;
+		}
+
+		public String code() {
+			return code;
+		}
+
+		public int bytesPerElement() {
+			return bytes;
+		}
+
+		public Class<?> arrayType() {
+			return arrayType;
+		}
 	}
 
-	public String code() {
-		return code;
-	}
-
-	public int bytesPerElement() {
-		return bytes;
-	}
-
-	public Class<?> arrayType() {
-		return arrayType;
-	}}
-
-	public NpyArray{if(dtype==null||shape==null||data==null)throw new GanException("an array needs a dtype, a shape and data");if(data.getClass()!=dtype.arrayType())throw new GanException(dtype+" data must be a "+dtype.arrayType().getSimpleName()+", is a "+data.getClass().getSimpleName());
-
-	long count = elementCount(
-		shape);if(count!=Array.getLength(data))throw new GanException("shape "+Arrays.toString(shape)+" holds "+count+" elements but the data has "+Array.getLength(data));
+	public NpyArray {
+		if (dtype == null || shape == null || data == null) throw new GanException(
+			"an array needs a dtype, a shape and data");
+		if (data.getClass() != dtype.arrayType()) throw new GanException(dtype +
+			" data must be a " + dtype.arrayType().getSimpleName() + ", is a " + data
+				.getClass().getSimpleName());
+		long count = elementCount(shape);
+		if (count != Array.getLength(data)) throw new GanException("shape " + Arrays
+			.toString(shape) + " holds " + count + " elements but the data has " +
+			Array.getLength(data));
 	}
 
 	/** A float32 array; keeps {@code data} without copying. */
@@ -61,16 +72,21 @@ public enum DType {
 		return new NpyArray(DType.FLOAT32, shape, data);
 	}
 
-	/** The product of the dimensions; 1 for a 0-d array. Throws on negative or overflowing dimensions. */
+	/**
+	 * The product of the dimensions; 1 for a 0-d array. Throws on negative or
+	 * overflowing dimensions.
+	 */
 	public static long elementCount(long[] shape) {
 		long count = 1;
 		for (long d : shape) {
-			if (d < 0) throw new GanException("shape " + Arrays.toString(shape) + " has a negative dimension");
+			if (d < 0) throw new GanException("shape " + Arrays.toString(shape) +
+				" has a negative dimension");
 			try {
 				count = Math.multiplyExact(count, d);
 			}
 			catch (ArithmeticException e) {
-				throw new GanException("shape " + Arrays.toString(shape) + " has too many elements");
+				throw new GanException("shape " + Arrays.toString(shape) +
+					" has too many elements");
 			}
 		}
 		return count;

@@ -39,7 +39,10 @@ public enum PixelType {
 		return this == RGB ? 3 : 1;
 	}
 
-	/** Allocates an empty plane array of this type: byte[], short[], float[] or int[]. */
+	/**
+	 * Allocates an empty plane array of this type: byte[], short[], float[] or
+	 * int[].
+	 */
 	public Object newPlane(int pixels) {
 		return switch (this) {
 			case UINT8 -> new byte[pixels];

@@ -167,9 +167,29 @@ final class PngCheck {
 			skipEmptyPasses();
 		}
 
-		static Rows of(byte[] h,
-			String what)
-		{if(h.length<13)throw damaged(what,"its IHDR chunk is too short");long w=readUnsigned(h,0),ht=readUnsigned(h,4);int depth=h[8]&0xff,colour=h[9]&0xff;if(w<1||ht<1||w>Integer.MAX_VALUE||ht>Integer.MAX_VALUE)throw damaged(what,"its header declares "+w+"x"+ht+" pixels");int channels=switch(colour){case 0->depth==1||depth==2||depth==4||depth==8||depth==16?1:0;case 2->depth==8||depth==16?3:0;case 3->depth==1||depth==2||depth==4||depth==8?1:0;case 4->depth==8||depth==16?2:0;case 6->depth==8||depth==16?4:0;default->0;};if(channels==0)throw damaged(what,"its header declares colour type "+colour+" with "+depth+" bits, which PNG does not have");if(h[10]!=0||h[11]!=0||(h[12]&0xff)>1)throw damaged(what,"its header declares "+"an unknown compression, filter or interlace method");return new Rows(w,ht,channels,depth,h[12]==1);}
+		static Rows of(byte[] h, String what) {
+			if (h.length < 13) throw damaged(what, "its IHDR chunk is too short");
+			long w = readUnsigned(h, 0), ht = readUnsigned(h, 4);
+			int depth = h[8] & 0xff, colour = h[9] & 0xff;
+			if (w < 1 || ht < 1 || w > Integer.MAX_VALUE || ht > Integer.MAX_VALUE)
+				throw damaged(what, "its header declares " + w + "x" + ht + " pixels");
+			int channels = switch (colour) {
+				case 0 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 ||
+					depth == 16 ? 1 : 0;
+				case 2 -> depth == 8 || depth == 16 ? 3 : 0;
+				case 3 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 ? 1 : 0;
+				case 4 -> depth == 8 || depth == 16 ? 2 : 0;
+				case 6 -> depth == 8 || depth == 16 ? 4 : 0;
+				default -> 0;
+			};
+			if (channels == 0) throw damaged(what,
+				"its header declares colour type " + colour + " with " + depth +
+					" bits, which PNG does not have");
+			if (h[10] != 0 || h[11] != 0 || (h[12] & 0xff) > 1) throw damaged(what,
+				"its header declares " +
+					"an unknown compression, filter or interlace method");
+			return new Rows(w, ht, channels, depth, h[12] == 1);
+		}
 
 		private static long readUnsigned(byte[] b, int i) {
 			return (b[i] & 0xffL) << 24 | (b[i + 1] & 0xffL) << 16 | (b[i + 2] &

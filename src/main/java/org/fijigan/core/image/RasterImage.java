@@ -162,10 +162,11 @@ public final class RasterImage {
 	 * Reads a rectangle of one logical channel as floats.
 	 *
 	 * @param channel logical channel (0..2 selects the component of an RGB image)
-	 * @param dst receives {@code w * h} values row by row starting at {@code offset}
+	 * @param dst receives {@code w * h} values row by row starting at
+	 *          {@code offset}
 	 */
-	public void readRegion(int channel, int z, int t, int x, int y, int w, int h, float[] dst,
-		int offset)
+	public void readRegion(int channel, int z, int t, int x, int y, int w, int h,
+		float[] dst, int offset)
 	{
 		checkRegion(x, y, w, h);
 		int stored = type == PixelType.RGB ? 0 : channel;
@@ -200,11 +201,11 @@ public final class RasterImage {
 	}
 
 	/**
-	 * Writes a rectangle of one logical channel. Integer types are rounded to nearest and clipped to
-	 * the type's range; NaN becomes 0.
+	 * Writes a rectangle of one logical channel. Integer types are rounded to
+	 * nearest and clipped to the type's range; NaN becomes 0.
 	 */
-	public void writeRegion(int channel, int z, int t, int x, int y, int w, int h, float[] src,
-		int offset)
+	public void writeRegion(int channel, int z, int t, int x, int y, int w, int h,
+		float[] src, int offset)
 	{
 		checkRegion(x, y, w, h);
 		int stored = type == PixelType.RGB ? 0 : channel;
@@ -233,7 +234,8 @@ public final class RasterImage {
 					int shift = 16 - 8 * channel;
 					int mask = ~(0xff << shift);
 					for (int i = base + x; i < base + x + w; i++)
-						a[i] = (a[i] & mask) | 0xff000000 | (clampRound(src[o++], 255) << shift);
+						a[i] = (a[i] & mask) | 0xff000000 | (clampRound(src[o++],
+							255) << shift);
 				}
 			}
 		}
@@ -253,7 +255,8 @@ public final class RasterImage {
 
 	/** One-line description, e.g. {@code 512x512, 3 channels, 16-bit}. */
 	public String describe() {
-		StringBuilder sb = new StringBuilder().append(width).append('x').append(height);
+		StringBuilder sb = new StringBuilder().append(width).append('x').append(
+			height);
 		if (type == PixelType.RGB) sb.append(", RGB");
 		else if (channels > 1) sb.append(", ").append(channels).append(" channels");
 		if (slices > 1) sb.append(", ").append(slices).append(" slices");

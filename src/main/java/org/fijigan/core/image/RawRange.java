@@ -1,44 +1,46 @@
+
 package org.fijigan.core.image;
 
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The raw values of one channel that a {@link Normalization} maps to 0 and 1: the one place the
- * percentile, fixed-range and bit-depth rules become numbers, for inference, fine-tuning and
- * evaluation alike.
+ * The raw values of one channel that a {@link Normalization} maps to 0 and 1:
+ * the one place the percentile, fixed-range and bit-depth rules become numbers,
+ * for inference, fine-tuning and evaluation alike.
  * <ul>
  * <li>{@link Normalization.Percentile}: the channel's percentiles.</li>
  * <li>{@link Normalization.FixedRange}: its min and max.</li>
- * <li>{@link Normalization.BitDepthRange}: the pixel type's full range (0-255, 0-65535) for the
- * types {@link FullRangeTypes} names, else the channel's own minimum and maximum.</li>
+ * <li>{@link Normalization.BitDepthRange}: the pixel type's full range (0-255,
+ * 0-65535) for the types {@link FullRangeTypes} names, else the channel's own
+ * minimum and maximum.</li>
  * <li>{@link Normalization.None}: 0 and 1, so the map is the identity.</li>
  * </ul>
- * A flat channel ({@code high <= low}, or NaN) gets {@code high = low + 1}, so the span is never 0.
+ * A flat channel ({@code high <= low}, or NaN) gets {@code high = low + 1}, so
+ * the span is never 0.
  */
-public record RawRange(double low,double high){
+public record RawRange(double low, double high) {
 
-/**
- * Which pixel types {@link Normalization.BitDepthRange} maps by their full
- * range; the others by the channel's minimum and maximum. The callers differ
- * here on purpose.
- */
-public enum FullRangeTypes {
+	/**
+	 * Which pixel types {@link Normalization.BitDepthRange} maps by their full
+	 * range; the others by the channel's minimum and maximum. The callers differ
+	 * here on purpose.
+	 */
+	public enum FullRangeTypes {
 
-		/** Every integer type (8-bit, 16-bit, RGB): inference and fine-tuning. */
-		INTEGER,
-		/**
-		 * 8-bit and RGB only: the evaluation's default normalisation, under which a
-		 * 16-bit image (whose values rarely fill 0-65535) is measured over its own
-		 * minimum to maximum.
-		 */
-		EIGHT_BIT;
+			/** Every integer type (8-bit, 16-bit, RGB): inference and fine-tuning. */
+			INTEGER,
+			/**
+			 * 8-bit and RGB only: the evaluation's default normalisation, under which
+			 * a 16-bit image (whose values rarely fill 0-65535) is measured over its
+			 * own minimum to maximum.
+			 */
+			EIGHT_BIT;
 
-	boolean covers(PixelType type) {
-		return this == INTEGER ? type.isInteger() : type == PixelType.UINT8 ||
-			type == PixelType.RGB;
-	}
-
+		boolean covers(PixelType type) {
+			return this == INTEGER ? type.isInteger() : type == PixelType.UINT8 ||
+				type == PixelType.RGB;
+		}
 	}
 
 	/** {@code high - low}: the raw span that maps to 1. */

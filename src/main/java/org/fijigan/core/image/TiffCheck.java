@@ -56,7 +56,8 @@ final class TiffCheck {
 	private boolean big;
 
 	/** One directory entry: its type, count and where its values start. */
-	private record Entry(int type, long count, long valuesAt) {}
+	private record Entry(int type, long count, long valuesAt) {
+	}
 
 	TiffCheck(FileChannel ch, long size, String what) {
 		this.ch = ch;
@@ -268,18 +269,23 @@ final class TiffCheck {
 	 * unknown.
 	 */
 	static long maxExpansion(long compression) {
-		return switch((int)compression){case 32773->64; // PackBits: 2 bytes repeat
-																										// one byte at most 128
-																										// times
-		case 8,32946->1032; // Deflate's limit: 258 bytes per 2 bits
-		case 5->4096; // LZW: one code of at least 9 bits stands for at most 4,096
-									// bytes
-		default->0;};
+		return switch ((int) compression) {
+			case 32773 -> 64; // PackBits: 2 bytes repeat one byte at most 128 times
+			case 8, 32946 -> 1032; // Deflate's limit: 258 bytes per 2 bits
+			case 5 -> 4096; // LZW: one code of at least 9 bits stands for at most
+											// 4,096 bytes
+			default -> 0;
+		};
 	}
 
-	private static String compressionName(
-		long compression)
-	{return switch((int)compression){case 32773->"PackBits";case 8,32946->"Deflate";case 5->"LZW";default->"compressed";};}
+	private static String compressionName(long compression) {
+		return switch ((int) compression) {
+			case 32773 -> "PackBits";
+			case 8, 32946 -> "Deflate";
+			case 5 -> "LZW";
+			default -> "compressed";
+		};
+	}
 
 	private long scalar(Map<Integer, Entry> e, int tag, long absent)
 		throws IOException
@@ -297,11 +303,13 @@ final class TiffCheck {
 	 * read.
 	 */
 	static int typeBytes(int type) {
-		return switch(type){case 1,2,6,7->1; // BYTE, ASCII, SBYTE, UNDEFINED
-		case 3,8->2; // SHORT, SSHORT
-		case 4,9,13->4; // LONG, SLONG, IFD
-		case 16,17,18->8; // LONG8, SLONG8, IFD8
-		default->0;};
+		return switch (type) {
+			case 1, 2, 6, 7 -> 1; // BYTE, ASCII, SBYTE, UNDEFINED
+			case 3, 8 -> 2; // SHORT, SSHORT
+			case 4, 9, 13 -> 4; // LONG, SLONG, IFD
+			case 16, 17, 18 -> 8; // LONG8, SLONG8, IFD8
+			default -> 0;
+		};
 	}
 
 	/**
@@ -320,9 +328,23 @@ final class TiffCheck {
 			this.bytes = typeBytes(entry.type());
 		}
 
-		long get(long i)
-			throws IOException
-		{long at=entry.valuesAt()+i*bytes;if(window==null||at<windowStart||at+bytes>windowStart+window.limit()){windowStart=at;window=read(at,(int)Math.min(1<<16,entry.valuesAt()+entry.count()*bytes-at));}int p=(int)(at-windowStart);return switch(bytes){case 1->window.get(p)&0xff;case 2->window.getShort(p)&0xffff;case 4->window.getInt(p)&0xffffffffL;default->window.getLong(p);};}
+		long get(long i) throws IOException {
+			long at = entry.valuesAt() + i * bytes;
+			if (window == null || at < windowStart || at + bytes > windowStart +
+				window.limit())
+			{
+				windowStart = at;
+				window = read(at, (int) Math.min(1 << 16, entry.valuesAt() + entry
+					.count() * bytes - at));
+			}
+			int p = (int) (at - windowStart);
+			return switch (bytes) {
+				case 1 -> window.get(p) & 0xff;
+				case 2 -> window.getShort(p) & 0xffff;
+				case 4 -> window.getInt(p) & 0xffffffffL;
+				default -> window.getLong(p);
+			};
+		}
 	}
 
 	private ByteBuffer read(long at, int length) throws IOException {

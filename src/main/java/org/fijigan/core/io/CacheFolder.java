@@ -70,10 +70,11 @@ public final class CacheFolder {
 
 	/**
 	 * @param folder the folder, whole
-	 * @param damage what was wrong with it before a repair, as the maker said; empty unless
-	 *          {@link Outcome#REPAIRED}
+	 * @param damage what was wrong with it before a repair, as the maker said;
+	 *          empty unless {@link Outcome#REPAIRED}
 	 */
 	public record Result(Path folder, Outcome outcome, List<String> damage) {
+
 		public Result {
 			damage = List.copyOf(damage);
 		}

@@ -31,7 +31,8 @@ public final class FileIdentity {
 	 * @param role what it is for the user ("input image", "mask", "model"), for
 	 *          the message
 	 */
-	public record Input(String role, Path path) {}
+	public record Input(String role, Path path) {
+	}
 
 	/**
 	 * The identity of an existing file or folder (links followed), or null when

@@ -53,7 +53,31 @@ public final class InputFile {
 	 * link to nothing is missing.
 	 */
 	public static String kindOf(Path file) {
-		BasicFileAttributes a;try{a=Files.readAttributes(file,BasicFileAttributes.class);}catch(IOException e){return"missing";}if(a.isRegularFile())return null;if(a.isDirectory())return"a folder";Object mode;try{mode=Files.getAttribute(file,"unix:mode");}catch(IOException|UnsupportedOperationException|IllegalArgumentException e){return"a special file";}if(!(mode instanceof Integer m))return"a special file";return switch(m&0170000){ // S_IFMT
-		case 0010000->"a named pipe (FIFO)";case 0140000->"a socket";case 0020000->"a character device";case 0060000->"a block device";default->"a special file";};
+		BasicFileAttributes a;
+		try {
+			a = Files.readAttributes(file, BasicFileAttributes.class);
+		}
+		catch (IOException e) {
+			return "missing";
+		}
+		if (a.isRegularFile()) return null;
+		if (a.isDirectory()) return "a folder";
+		Object mode;
+		try {
+			mode = Files.getAttribute(file, "unix:mode");
+		}
+		catch (IOException | UnsupportedOperationException
+				| IllegalArgumentException e)
+		{
+			return "a special file";
+		}
+		if (!(mode instanceof Integer m)) return "a special file";
+		return switch (m & 0170000) { // S_IFMT
+			case 0010000 -> "a named pipe (FIFO)";
+			case 0140000 -> "a socket";
+			case 0020000 -> "a character device";
+			case 0060000 -> "a block device";
+			default -> "a special file";
+		};
 	}
 }

@@ -397,16 +397,18 @@ final class DescriptorInference {
 				case BATCH -> 'b';
 				case CHANNEL -> 'c';
 				case SPACE -> a.id().charAt(0);
-				default -> throw new GanException("tensor '" + t.id() + "' has a " + a.type().name()
-					.toLowerCase(Locale.ROOT) + " axis; fiji-gan runs 2D models with axes b, c, y, x");
+				default -> throw new GanException("tensor '" + t.id() + "' has a " + a
+					.type().name().toLowerCase(Locale.ROOT) +
+					" axis; fiji-gan runs 2D models with axes b, c, y, x");
 			});
 		return new TensorLayout(sb.toString());
 	}
 
 	/**
-	 * The layout of a tensor without a descriptor: rank 4 is {@code bcyx}, unless the last axis is a
-	 * small fixed channel count and the second is not ({@code byxc}); rank 3 {@code cyx} when the first
-	 * axis is 1, 3 or 4, else {@code byx}; rank 2 {@code yx}.
+	 * The layout of a tensor without a descriptor: rank 4 is {@code bcyx}, unless
+	 * the last axis is a small fixed channel count and the second is not
+	 * ({@code byxc}); rank 3 {@code cyx} when the first axis is 1, 3 or 4, else
+	 * {@code byx}; rank 2 {@code yx}.
 	 */
 	static TensorLayout guessLayout(ValueInfo v) {
 		long[] d = v.dims();
@@ -416,10 +418,11 @@ final class DescriptorInference {
 				boolean secondSmall = d[1] > 0 && d[1] <= 4;
 				yield lastSmall && !secondSmall ? TensorLayout.BYXC : TensorLayout.BCYX;
 			}
-			case 3 -> new TensorLayout(d[0] == 1 || d[0] == 3 || d[0] == 4 ? "cyx" : "byx");
+			case 3 -> new TensorLayout(d[0] == 1 || d[0] == 3 || d[0] == 4 ? "cyx"
+				: "byx");
 			case 2 -> new TensorLayout("yx");
-			default -> throw new GanException("tensor '" + v.name() + "' has shape " + v.shapeString() +
-				"; fiji-gan runs 2D image models (rank 2 to 4)");
+			default -> throw new GanException("tensor '" + v.name() + "' has shape " +
+				v.shapeString() + "; fiji-gan runs 2D image models (rank 2 to 4)");
 		};
 	}
 

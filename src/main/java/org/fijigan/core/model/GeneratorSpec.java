@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.util.List;
@@ -14,9 +15,22 @@ import java.util.List;
  * @param classCount number of classes (0 when unconditional or unknown)
  * @param classNames optional class names, index = label
  */
-public record GeneratorSpec(String latentInput,int latentDim,long[]latentShape,String classInput,int classCount,List<String>classNames){public GeneratorSpec{classNames=classNames==null?List.of():List.copyOf(classNames);latentShape=latentShape.clone();}
+public record GeneratorSpec(String latentInput, int latentDim,
+		long[] latentShape, String classInput, int classCount,
+		List<String> classNames) {
 
-public boolean isConditional(){return classInput!=null;}
+	public GeneratorSpec {
+		classNames = classNames == null ? List.of() : List.copyOf(classNames);
+		latentShape = latentShape.clone();
+	}
 
-/** The class name of {@code label}, or the number when unnamed. */
-public String className(int label){return label>=0&&label<classNames.size()?classNames.get(label):Integer.toString(label);}}
+	public boolean isConditional() {
+		return classInput != null;
+	}
+
+	/** The class name of {@code label}, or the number when unnamed. */
+	public String className(int label) {
+		return label >= 0 && label < classNames.size() ? classNames.get(label)
+			: Integer.toString(label);
+	}
+}

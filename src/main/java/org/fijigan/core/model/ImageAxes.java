@@ -21,8 +21,12 @@ final class ImageAxes {
 		}
 	}
 
-	/** One axis of a tensor computed from image inputs; {@code jump} matters for y and x only. */
+	/**
+	 * One axis of a tensor computed from image inputs; {@code jump} matters for y
+	 * and x only.
+	 */
 	record Axis(Role role, Extent size, double jump) {
+
 		Axis withSize(Extent s) {
 			return new Axis(role, s, jump);
 		}
@@ -33,10 +37,13 @@ final class ImageAxes {
 	 *
 	 * @param axes null when its axes are not known
 	 * @param halo input pixels of context on each side
-	 * @param jump input pixels per step along x (y where x is gone), for when the axes are lost
-	 * @param tainted whether a breaker lies upstream, so that this tensor blames nothing more
+	 * @param jump input pixels per step along x (y where x is gone), for when the
+	 *          axes are lost
+	 * @param tainted whether a breaker lies upstream, so that this tensor blames
+	 *          nothing more
 	 */
 	record Pixels(List<Axis> axes, double halo, double jump, boolean tainted) {
+
 		Pixels {
 			axes = axes == null ? null : List.copyOf(axes);
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import org.fijigan.core.tiling.AxisConstraint;
@@ -16,6 +17,17 @@ import org.fijigan.core.tiling.AxisConstraint;
  * @param maxBatch largest batch the model takes: 1 when the batch axis is fixed
  *          at 1 or absent, {@link Integer#MAX_VALUE} when dynamic
  */
-public record ImageInput(String name,TensorLayout layout,int channels,AxisConstraint x,AxisConstraint y,int maxBatch){public ImageInput{if(channels<0)throw new IllegalArgumentException("channels must be >= 0");if(maxBatch<1)throw new IllegalArgumentException("maxBatch must be >= 1");}
+public record ImageInput(String name, TensorLayout layout, int channels,
+		AxisConstraint x, AxisConstraint y, int maxBatch) {
 
-public boolean isFixedSize(){return x.isFixed()&&y.isFixed();}}
+	public ImageInput {
+		if (channels < 0) throw new IllegalArgumentException(
+			"channels must be >= 0");
+		if (maxBatch < 1) throw new IllegalArgumentException(
+			"maxBatch must be >= 1");
+	}
+
+	public boolean isFixedSize() {
+		return x.isFixed() && y.isFixed();
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.nio.file.Path;
@@ -18,4 +19,11 @@ import java.util.List;
  *          folder)
  * @param problem why the model cannot be read, or null when it can
  */
-public record InstalledModel(String name,Path folder,String format,String title,String description,List<String>card,String problem){public InstalledModel{card=card==null?List.of():List.copyOf(card);description=description==null?"":description;}}
+public record InstalledModel(String name, Path folder, String format,
+		String title, String description, List<String> card, String problem) {
+
+	public InstalledModel {
+		card = card == null ? List.of() : List.copyOf(card);
+		description = description == null ? "" : description;
+	}
+}

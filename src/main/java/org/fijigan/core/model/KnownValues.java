@@ -202,7 +202,8 @@ final class KnownValues {
 		switch (op) {
 			case "Identity", "Cast", "Reshape", "Floor", "Ceil", "Round":
 				return values(n.getInput(0));
-			case "Unsqueeze", "Squeeze": // a scalar and a one-element vector hold the same value
+			case "Unsqueeze", "Squeeze": // a scalar and a one-element vector hold the
+																		// same value
 				return values(n.getInput(0));
 			case "Concat": {
 				List<Extent> all = new ArrayList<>();
@@ -227,28 +228,35 @@ final class KnownValues {
 			}
 			case "Slice": {
 				List<Extent> v = values(n.getInput(0));
-				double[] starts = n.getInputCount() > 1 ? numbers(n.getInput(1)) : attrInts(n, "starts");
-				double[] ends = n.getInputCount() > 2 ? numbers(n.getInput(2)) : attrInts(n, "ends");
-				double[] steps = n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? numbers(n.getInput(4)) : null;
-				if (v == null || starts == null || ends == null || starts.length != 1 || steps != null && steps[0] != 1)
-					return null;
+				double[] starts = n.getInputCount() > 1 ? numbers(n.getInput(1))
+					: attrInts(n, "starts");
+				double[] ends = n.getInputCount() > 2 ? numbers(n.getInput(2))
+					: attrInts(n, "ends");
+				double[] steps = n.getInputCount() > 4 && !n.getInput(4).isEmpty()
+					? numbers(n.getInput(4)) : null;
+				if (v == null || starts == null || ends == null || starts.length != 1 ||
+					steps != null && steps[0] != 1) return null;
 				int len = v.size();
-				int s = (int) Math.max(0, Math.min(len, starts[0] < 0 ? starts[0] + len : starts[0]));
-				int e = (int) Math.max(0, Math.min(len, ends[0] < 0 ? ends[0] + len : ends[0]));
+				int s = (int) Math.max(0, Math.min(len, starts[0] < 0 ? starts[0] + len
+					: starts[0]));
+				int e = (int) Math.max(0, Math.min(len, ends[0] < 0 ? ends[0] + len
+					: ends[0]));
 				return s <= e ? v.subList(s, e) : null;
 			}
 			case "Mul", "Div", "Add", "Sub": {
 				List<Extent> a = values(n.getInput(0)), b = values(n.getInput(1));
 				if (a == null || b == null) return null;
 				int len = Math.max(a.size(), b.size());
-				if (a.size() != len && a.size() != 1 || b.size() != len && b.size() != 1) return null;
+				if (a.size() != len && a.size() != 1 || b.size() != len && b
+					.size() != 1) return null;
 				List<Extent> r = new ArrayList<>();
 				for (int i = 0; i < len; i++) {
-					Extent x = a.get(a.size() == 1 ? 0 : i), y = b.get(b.size() == 1 ? 0 : i);
+					Extent x = a.get(a.size() == 1 ? 0 : i), y = b.get(b.size() == 1 ? 0
+						: i);
 					r.add(switch (op) {
 						case "Mul" -> x.times(y);
-						case "Div" -> x.isInteger() && y.isInteger() && y.num() != 0 ? Extent.of(Math.floorDiv(x.num(), y
-							.num())) : x.dividedBy(y);
+						case "Div" -> x.isInteger() && y.isInteger() && y.num() != 0
+							? Extent.of(Math.floorDiv(x.num(), y.num())) : x.dividedBy(y);
 						case "Add" -> x.plus(y);
 						default -> x.plus(y.times(Extent.of(-1)));
 					});

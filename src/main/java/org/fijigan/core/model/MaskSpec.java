@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 /**
@@ -11,4 +12,10 @@ package org.fijigan.core.model;
  * @param zeroHoles whether the image is zeroed (in model space) under the holes
  *          before the run, as most inpainting networks were trained
  */
-public record MaskSpec(String inputName,double holeValue,double keepValue,boolean zeroHoles){public boolean isExtraChannel(){return inputName==null;}}
+public record MaskSpec(String inputName, double holeValue, double keepValue,
+		boolean zeroHoles) {
+
+	public boolean isExtraChannel() {
+		return inputName == null;
+	}
+}

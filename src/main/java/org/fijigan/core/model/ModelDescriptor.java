@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.nio.file.Path;
@@ -9,213 +10,263 @@ import java.util.Objects;
 import org.fijigan.core.model.bioimage.ProcessingStep;
 
 /**
- * Everything the engine needs to run one model, whether it was read from a bioimage.io descriptor,
- * from the ONNX graph and its {@code metadata_props}, or inferred by probing. Immutable; build one
- * with {@link #builder}, a changed copy with {@link #toBuilder()} or {@link ModelOverrides#applyTo}.
+ * Everything the engine needs to run one model, whether it was read from a
+ * bioimage.io descriptor, from the ONNX graph and its {@code metadata_props},
+ * or inferred by probing. Immutable; build one with {@link #builder}, a changed
+ * copy with {@link #toBuilder()} or {@link ModelOverrides#applyTo}.
  *
  * @param name short display name
  * @param onnxFile the ONNX weights
  * @param sha256 SHA-256 of the ONNX file, lower-case hex
  * @param task what the model does
- * @param kind what the model takes: an image, an image and a mask, or a latent vector
+ * @param kind what the model takes: an image, an image and a mask, or a latent
+ *          vector
  * @param outputName the output that holds the image
  * @param outputLayout axis meaning of that output
- * @param outputChannels channels of the output (-1 when dynamic, e.g. equal to the input's)
- * @param scale output pixels per input pixel along x and y (1 unless super-resolution)
+ * @param outputChannels channels of the output (-1 when dynamic, e.g. equal to
+ *          the input's)
+ * @param scale output pixels per input pixel along x and y (1 unless
+ *          super-resolution)
  * @param haloPixels context each tile needs on each side, in input pixels
  * @param inputRange the range a normalised image is mapped to before the run
  * @param outputRange the range the model's output is read from
  * @param outputTransform how the output becomes the result
- * @param preprocessing bioimage.io preprocessing of the image input (empty: use the user's
- *          normalisation)
+ * @param preprocessing bioimage.io preprocessing of the image input (empty: use
+ *          the user's normalisation)
  * @param postprocessing bioimage.io postprocessing of the output
- * @param outputInInputUnits whether the result is given in the input's units, by inverting the value
- *          mapping into the model (fiji-gan's own normalisation, and the packages fiji-gan writes,
- *          which say so under {@code config: fiji-gan:} and have no postprocessing); false for any
- *          other bioimage.io package, whose result is what its postprocessing makes of the model's
- *          output, as the specification says
- * @param wholeImageOps why tiles would change the result, one entry per operation ("Op (node
- *          'name'): reason"); empty when tiling is exact
+ * @param outputInInputUnits whether the result is given in the input's units,
+ *          by inverting the value mapping into the model (fiji-gan's own
+ *          normalisation, and the packages fiji-gan writes, which say so under
+ *          {@code config: fiji-gan:} and have no postprocessing); false for any
+ *          other bioimage.io package, whose result is what its postprocessing
+ *          makes of the model's output, as the specification says
+ * @param wholeImageOps why tiles would change the result, one entry per
+ *          operation ("Op (node 'name'): reason"); empty when tiling is exact
  * @param origins where each choice came from, e.g. {@code scale -> "probed"} or
  *          {@code task -> "rdf.yaml"}; shown by {@code info}
  * @param graph the graph analysis, for {@code info}
  */
-public record ModelDescriptor(String name,Path onnxFile,String sha256,TaskKind task,ModelKind kind,String outputName,TensorLayout outputLayout,int outputChannels,double scale,int haloPixels,ValueRange inputRange,ValueRange outputRange,OutputTransform outputTransform,List<ProcessingStep>preprocessing,List<ProcessingStep>postprocessing,boolean outputInInputUnits,List<String>wholeImageOps,Map<String,String>origins,OnnxGraphInfo graph){public ModelDescriptor{Objects.requireNonNull(kind,"kind");preprocessing=List.copyOf(preprocessing);postprocessing=List.copyOf(postprocessing);wholeImageOps=List.copyOf(wholeImageOps);origins=Map.copyOf(origins);if(!(scale>0))throw new IllegalArgumentException("scale must be positive");if(haloPixels<0)throw new IllegalArgumentException("halo must be >= 0");}
+public record ModelDescriptor(String name, Path onnxFile, String sha256,
+		TaskKind task, ModelKind kind, String outputName, TensorLayout outputLayout,
+		int outputChannels, double scale, int haloPixels, ValueRange inputRange,
+		ValueRange outputRange, OutputTransform outputTransform,
+		List<ProcessingStep> preprocessing, List<ProcessingStep> postprocessing,
+		boolean outputInInputUnits, List<String> wholeImageOps,
+		Map<String, String> origins, OnnxGraphInfo graph) {
 
-/**
- * The image input of an image-to-image or inpainting model, for code that runs only those.
- *
- * @throws IllegalStateException for a generator, which has none; where a generator can come,
- *           test {@link #kind()} first
- */
-public ImageInput image(){if(kind instanceof ModelKind.ImageToImage k)return k.image();if(kind instanceof ModelKind.Inpainting k)return k.image();throw new IllegalStateException("generator "+name+" has no image input");}
-
-/**
- * How an inpainting model takes its mask, for code that runs only those.
- *
- * @throws IllegalStateException for any other kind of model; test {@link #kind()} first
- */
-public MaskSpec mask(){if(kind instanceof ModelKind.Inpainting k)return k.mask();throw new IllegalStateException("model "+name+" is not an inpainting model: it takes no mask");}
-
-/**
- * The latent and class inputs of a generator, for code that runs only those.
- *
- * @throws IllegalStateException for any other kind of model; test {@link #kind()} first
- */
-public GeneratorSpec generator(){if(kind instanceof ModelKind.Generator k)return k.spec();throw new IllegalStateException("model "+name+" is not a generator");}
-
-/** Whether tiles give the same result as one run on the whole image. */
-public boolean isTileable(){return wholeImageOps.isEmpty();}
-
-/**
- * A builder for a model whose output is {@code outputName}, laid out as {@code outputLayout}.
- * Unless set: no file and an empty checksum, a dynamic output channel count (-1), scale 1, no
- * halo, value range [0, 1] in and out, the output taken as it is, no bioimage.io processing (the
- * result in the input's units), no whole-image operations, no origins and no graph.
- */
-public static Builder builder(String name,TaskKind task,ModelKind kind,String outputName,TensorLayout outputLayout){return new Builder(new ModelDescriptor(name,null,"",task,kind,outputName,outputLayout,-1,1,0,ValueRange.ZERO_ONE,ValueRange.ZERO_ONE,OutputTransform.DIRECT,List.of(),List.of(),true,List.of(),Map.of(),null));}
-
-/** A builder that starts from this descriptor. */
-public Builder toBuilder(){return new Builder(this);}
-
-/**
- * Collects the fields of a new descriptor; {@link #build()} checks them as the
- * constructor does. Not thread-safe; each setter returns this builder.
- */
-public static final class Builder {
-
-	private final String name;
-	private Path onnxFile;
-	private String sha256;
-	private TaskKind task;
-	private ModelKind kind;
-	private final String outputName;
-	private final TensorLayout outputLayout;
-	private int outputChannels;
-	private double scale;
-	private int haloPixels;
-	private ValueRange inputRange;
-	private ValueRange outputRange;
-	private OutputTransform outputTransform;
-	private List<ProcessingStep> preprocessing;
-	private List<ProcessingStep> postprocessing;
-	private boolean outputInInputUnits;
-	private List<String> wholeImageOps;
-	private final Map<String, String> origins;
-	private OnnxGraphInfo graph;
-
-	private Builder(ModelDescriptor d) {
-		name = d.name;
-		onnxFile = d.onnxFile;
-		sha256 = d.sha256;
-		task = d.task;
-		kind = d.kind;
-		outputName = d.outputName;
-		outputLayout = d.outputLayout;
-		outputChannels = d.outputChannels;
-		scale = d.scale;
-		haloPixels = d.haloPixels;
-		inputRange = d.inputRange;
-		outputRange = d.outputRange;
-		outputTransform = d.outputTransform;
-		preprocessing = d.preprocessing;
-		postprocessing = d.postprocessing;
-		outputInInputUnits = d.outputInInputUnits;
-		wholeImageOps = d.wholeImageOps;
-		origins = new HashMap<>(d.origins);
-		graph = d.graph;
+	public ModelDescriptor {
+		Objects.requireNonNull(kind, "kind");
+		preprocessing = List.copyOf(preprocessing);
+		postprocessing = List.copyOf(postprocessing);
+		wholeImageOps = List.copyOf(wholeImageOps);
+		origins = Map.copyOf(origins);
+		if (!(scale > 0)) throw new IllegalArgumentException(
+			"scale must be positive");
+		if (haloPixels < 0) throw new IllegalArgumentException("halo must be >= 0");
 	}
 
-	public Builder file(Path onnxFile, String sha256) {
-		this.onnxFile = onnxFile;
-		this.sha256 = sha256;
-		return this;
+	/**
+	 * The image input of an image-to-image or inpainting model, for code that
+	 * runs only those.
+	 *
+	 * @throws IllegalStateException for a generator, which has none; where a
+	 *           generator can come, test {@link #kind()} first
+	 */
+	public ImageInput image() {
+		if (kind instanceof ModelKind.ImageToImage k) return k.image();
+		if (kind instanceof ModelKind.Inpainting k) return k.image();
+		throw new IllegalStateException("generator " + name +
+			" has no image input");
 	}
 
-	public Builder task(TaskKind task) {
-		this.task = task;
-		return this;
+	/**
+	 * How an inpainting model takes its mask, for code that runs only those.
+	 *
+	 * @throws IllegalStateException for any other kind of model; test
+	 *           {@link #kind()} first
+	 */
+	public MaskSpec mask() {
+		if (kind instanceof ModelKind.Inpainting k) return k.mask();
+		throw new IllegalStateException("model " + name +
+			" is not an inpainting model: it takes no mask");
 	}
 
-	public Builder kind(ModelKind kind) {
-		this.kind = kind;
-		return this;
+	/**
+	 * The latent and class inputs of a generator, for code that runs only those.
+	 *
+	 * @throws IllegalStateException for any other kind of model; test
+	 *           {@link #kind()} first
+	 */
+	public GeneratorSpec generator() {
+		if (kind instanceof ModelKind.Generator k) return k.spec();
+		throw new IllegalStateException("model " + name + " is not a generator");
 	}
 
-	public Builder outputChannels(int outputChannels) {
-		this.outputChannels = outputChannels;
-		return this;
+	/** Whether tiles give the same result as one run on the whole image. */
+	public boolean isTileable() {
+		return wholeImageOps.isEmpty();
 	}
 
-	public Builder scale(double scale) {
-		this.scale = scale;
-		return this;
-	}
-
-	public Builder haloPixels(int haloPixels) {
-		this.haloPixels = haloPixels;
-		return this;
-	}
-
-	public Builder ranges(ValueRange inputRange, ValueRange outputRange) {
-		this.inputRange = inputRange;
-		this.outputRange = outputRange;
-		return this;
-	}
-
-	public Builder outputTransform(OutputTransform outputTransform) {
-		this.outputTransform = outputTransform;
-		return this;
-	}
-
-	public Builder processing(List<ProcessingStep> preprocessing,
-		List<ProcessingStep> postprocessing)
+	/**
+	 * A builder for a model whose output is {@code outputName}, laid out as
+	 * {@code outputLayout}. Unless set: no file and an empty checksum, a dynamic
+	 * output channel count (-1), scale 1, no halo, value range [0, 1] in and out,
+	 * the output taken as it is, no bioimage.io processing (the result in the
+	 * input's units), no whole-image operations, no origins and no graph.
+	 */
+	public static Builder builder(String name, TaskKind task, ModelKind kind,
+		String outputName, TensorLayout outputLayout)
 	{
-		this.preprocessing = preprocessing;
-		this.postprocessing = postprocessing;
-		return this;
+		return new Builder(new ModelDescriptor(name, null, "", task, kind,
+			outputName, outputLayout, -1, 1, 0, ValueRange.ZERO_ONE,
+			ValueRange.ZERO_ONE, OutputTransform.DIRECT, List.of(), List.of(), true,
+			List.of(), Map.of(), null));
 	}
 
-	/** See {@link ModelDescriptor#outputInInputUnits()}. */
-	public Builder outputInInputUnits(boolean outputInInputUnits) {
-		this.outputInInputUnits = outputInInputUnits;
-		return this;
-	}
-
-	public Builder wholeImageOps(List<String> wholeImageOps) {
-		this.wholeImageOps = wholeImageOps;
-		return this;
+	/** A builder that starts from this descriptor. */
+	public Builder toBuilder() {
+		return new Builder(this);
 	}
 
 	/**
-	 * Records where the choice {@code key} came from, replacing what was
-	 * recorded.
+	 * Collects the fields of a new descriptor; {@link #build()} checks them as
+	 * the constructor does. Not thread-safe; each setter returns this builder.
 	 */
-	public Builder origin(String key, String origin) {
-		origins.put(key, origin);
-		return this;
-	}
+	public static final class Builder {
 
-	/** Replaces every recorded origin. */
-	public Builder origins(Map<String, String> origins) {
-		this.origins.clear();
-		this.origins.putAll(origins);
-		return this;
-	}
+		private final String name;
+		private Path onnxFile;
+		private String sha256;
+		private TaskKind task;
+		private ModelKind kind;
+		private final String outputName;
+		private final TensorLayout outputLayout;
+		private int outputChannels;
+		private double scale;
+		private int haloPixels;
+		private ValueRange inputRange;
+		private ValueRange outputRange;
+		private OutputTransform outputTransform;
+		private List<ProcessingStep> preprocessing;
+		private List<ProcessingStep> postprocessing;
+		private boolean outputInInputUnits;
+		private List<String> wholeImageOps;
+		private final Map<String, String> origins;
+		private OnnxGraphInfo graph;
 
-	public Builder graph(OnnxGraphInfo graph) {
-		this.graph = graph;
-		return this;
-	}
+		private Builder(ModelDescriptor d) {
+			name = d.name;
+			onnxFile = d.onnxFile;
+			sha256 = d.sha256;
+			task = d.task;
+			kind = d.kind;
+			outputName = d.outputName;
+			outputLayout = d.outputLayout;
+			outputChannels = d.outputChannels;
+			scale = d.scale;
+			haloPixels = d.haloPixels;
+			inputRange = d.inputRange;
+			outputRange = d.outputRange;
+			outputTransform = d.outputTransform;
+			preprocessing = d.preprocessing;
+			postprocessing = d.postprocessing;
+			outputInInputUnits = d.outputInInputUnits;
+			wholeImageOps = d.wholeImageOps;
+			origins = new HashMap<>(d.origins);
+			graph = d.graph;
+		}
 
-	/**
-	 * @throws IllegalArgumentException for a scale that is not positive or a
-	 *           negative halo
-	 */
-	public ModelDescriptor build() {
-		return new ModelDescriptor(name, onnxFile, sha256, task, kind, outputName,
-			outputLayout, outputChannels, scale, haloPixels, inputRange, outputRange,
-			outputTransform, preprocessing, postprocessing, outputInInputUnits,
-			wholeImageOps, origins, graph);
+		public Builder file(Path onnxFile, String sha256) {
+			this.onnxFile = onnxFile;
+			this.sha256 = sha256;
+			return this;
+		}
+
+		public Builder task(TaskKind task) {
+			this.task = task;
+			return this;
+		}
+
+		public Builder kind(ModelKind kind) {
+			this.kind = kind;
+			return this;
+		}
+
+		public Builder outputChannels(int outputChannels) {
+			this.outputChannels = outputChannels;
+			return this;
+		}
+
+		public Builder scale(double scale) {
+			this.scale = scale;
+			return this;
+		}
+
+		public Builder haloPixels(int haloPixels) {
+			this.haloPixels = haloPixels;
+			return this;
+		}
+
+		public Builder ranges(ValueRange inputRange, ValueRange outputRange) {
+			this.inputRange = inputRange;
+			this.outputRange = outputRange;
+			return this;
+		}
+
+		public Builder outputTransform(OutputTransform outputTransform) {
+			this.outputTransform = outputTransform;
+			return this;
+		}
+
+		public Builder processing(List<ProcessingStep> preprocessing,
+			List<ProcessingStep> postprocessing)
+		{
+			this.preprocessing = preprocessing;
+			this.postprocessing = postprocessing;
+			return this;
+		}
+
+		/** See {@link ModelDescriptor#outputInInputUnits()}. */
+		public Builder outputInInputUnits(boolean outputInInputUnits) {
+			this.outputInInputUnits = outputInInputUnits;
+			return this;
+		}
+
+		public Builder wholeImageOps(List<String> wholeImageOps) {
+			this.wholeImageOps = wholeImageOps;
+			return this;
+		}
+
+		/**
+		 * Records where the choice {@code key} came from, replacing what was
+		 * recorded.
+		 */
+		public Builder origin(String key, String origin) {
+			origins.put(key, origin);
+			return this;
+		}
+
+		/** Replaces every recorded origin. */
+		public Builder origins(Map<String, String> origins) {
+			this.origins.clear();
+			this.origins.putAll(origins);
+			return this;
+		}
+
+		public Builder graph(OnnxGraphInfo graph) {
+			this.graph = graph;
+			return this;
+		}
+
+		/**
+		 * @throws IllegalArgumentException for a scale that is not positive or a
+		 *           negative halo
+		 */
+		public ModelDescriptor build() {
+			return new ModelDescriptor(name, onnxFile, sha256, task, kind, outputName,
+				outputLayout, outputChannels, scale, haloPixels, inputRange,
+				outputRange, outputTransform, preprocessing, postprocessing,
+				outputInInputUnits, wholeImageOps, origins, graph);
+		}
 	}
-}}
+}

@@ -30,7 +30,8 @@ final class ModelReference {
 	 *
 	 * @param rdf null for a bare {@code .onnx} file
 	 */
-	record Resolved(Path onnx, BioImageModel rdf) {}
+	record Resolved(Path onnx, BioImageModel rdf) {
+	}
 
 	private ModelReference() {}
 

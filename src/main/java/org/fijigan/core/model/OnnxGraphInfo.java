@@ -269,17 +269,19 @@ public final class OnnxGraphInfo {
 	}
 
 	/**
-	 * The receptive field and the operations that make tiles differ from a whole-image run, for one
-	 * image layout.
+	 * The receptive field and the operations that make tiles differ from a
+	 * whole-image run, for one image layout.
 	 *
 	 * @param receptiveField the estimate for the first output
-	 * @param wholeImageOps why tiles would change the result: "Op (node 'name'): reason", in graph
-	 *          order; empty when tiles give exactly the whole-image result
-	 * @param fixedSpatialReshape whether a Reshape of image data fixes a spatial length with a number
+	 * @param wholeImageOps why tiles would change the result: "Op (node 'name'):
+	 *          reason", in graph order; empty when tiles give exactly the
+	 *          whole-image result
+	 * @param fixedSpatialReshape whether a Reshape of image data fixes a spatial
+	 *          length with a number
 	 */
-	public record Tiling(ReceptiveField receptiveField, List<String> wholeImageOps,
-		boolean fixedSpatialReshape)
-	{
+	public record Tiling(ReceptiveField receptiveField,
+			List<String> wholeImageOps, boolean fixedSpatialReshape) {
+
 		public Tiling {
 			wholeImageOps = List.copyOf(wholeImageOps);
 		}

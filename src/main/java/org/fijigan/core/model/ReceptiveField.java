@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.util.List;
@@ -15,11 +16,22 @@ import java.util.List;
  *          a guess; the notes say which
  * @param notes human-readable remarks on the estimate, in graph order
  */
-public record ReceptiveField(int haloPixels,double scale,boolean exact,List<String>notes){
+public record ReceptiveField(int haloPixels, double scale, boolean exact,
+		List<String> notes) {
 
-public ReceptiveField{if(haloPixels<0)throw new IllegalArgumentException("haloPixels < 0: "+haloPixels);if(!(scale>0)||Double.isInfinite(scale))throw new IllegalArgumentException("scale must be positive: "+scale);notes=List.copyOf(notes);}
+	public ReceptiveField {
+		if (haloPixels < 0) throw new IllegalArgumentException("haloPixels < 0: " +
+			haloPixels);
+		if (!(scale > 0) || Double.isInfinite(scale))
+			throw new IllegalArgumentException("scale must be positive: " + scale);
+		notes = List.copyOf(notes);
+	}
 
-/**
- * The halo measured in output pixels ({@code haloPixels * scale}, rounded up).
- */
-public int haloOutputPixels(){return(int)Math.ceil(haloPixels*scale-1e-9);}}
+	/**
+	 * The halo measured in output pixels ({@code haloPixels * scale}, rounded
+	 * up).
+	 */
+	public int haloOutputPixels() {
+		return (int) Math.ceil(haloPixels * scale - 1e-9);
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import java.util.Locale;
@@ -10,32 +11,74 @@ import org.fijigan.core.GanException;
  * engine handles 2D layouts with y and x and optional b and c, in any order
  * ({@code bcyx}, {@code byxc}, {@code cyx}, {@code yx}, ...).
  */
-public record TensorLayout(String axes){public static final TensorLayout BCYX=new TensorLayout("bcyx");public static final TensorLayout BYXC=new TensorLayout("byxc");
+public record TensorLayout(String axes) {
 
-public TensorLayout{axes=axes.toLowerCase(Locale.ROOT);if(axes.indexOf('x')<0||axes.indexOf('y')<0)throw new GanException("tensor axes '"+axes+"' have no x and y: fiji-gan runs 2D image models");for(char ch:axes.toCharArray())if("bcyx".indexOf(ch)<0)throw new GanException("tensor axes '"+axes+"' have axis '"+ch+"': fiji-gan runs 2D models with axes from b, c, y, x");for(char ch:"bcyx".toCharArray())if(axes.indexOf(ch)!=axes.lastIndexOf(ch))throw new GanException("tensor axes '"+axes+"' repeat '"+ch+"'");}
+	public static final TensorLayout BCYX = new TensorLayout("bcyx");
+	public static final TensorLayout BYXC = new TensorLayout("byxc");
 
-public int rank(){return axes.length();}
+	public TensorLayout {
+		axes = axes.toLowerCase(Locale.ROOT);
+		if (axes.indexOf('x') < 0 || axes.indexOf('y') < 0) throw new GanException(
+			"tensor axes '" + axes +
+				"' have no x and y: fiji-gan runs 2D image models");
+		for (char ch : axes.toCharArray())
+			if ("bcyx".indexOf(ch) < 0) throw new GanException("tensor axes '" +
+				axes + "' have axis '" + ch +
+				"': fiji-gan runs 2D models with axes from b, c, y, x");
+		for (char ch : "bcyx".toCharArray())
+			if (axes.indexOf(ch) != axes.lastIndexOf(ch)) throw new GanException(
+				"tensor axes '" + axes + "' repeat '" + ch + "'");
+	}
 
-/** Index of the batch axis, or -1. */
-public int batchAxis(){return axes.indexOf('b');}
+	public int rank() {
+		return axes.length();
+	}
 
-/** Index of the channel axis, or -1. */
-public int channelAxis(){return axes.indexOf('c');}
+	/** Index of the batch axis, or -1. */
+	public int batchAxis() {
+		return axes.indexOf('b');
+	}
 
-public int yAxis(){return axes.indexOf('y');}
+	/** Index of the channel axis, or -1. */
+	public int channelAxis() {
+		return axes.indexOf('c');
+	}
 
-public int xAxis(){return axes.indexOf('x');}
+	public int yAxis() {
+		return axes.indexOf('y');
+	}
 
-/**
- * The tensor shape for {@code batch x channels x height x width} in this
- * layout.
- */
-public long[]shape(int batch,int channels,int height,int width){long[]s=new long[rank()];for(int i=0;i<s.length;i++)s[i]=switch(axes.charAt(i)){case'b'->batch;case'c'->channels;case'y'->height;default->width;};return s;}
+	public int xAxis() {
+		return axes.indexOf('x');
+	}
 
-/**
- * Whether elements are stored as b, c, y, x in that order (after dropping
- * absent axes).
- */
-public boolean isChannelsFirst(){int c=channelAxis();return c<0||c<yAxis();}
+	/**
+	 * The tensor shape for {@code batch x channels x height x width} in this
+	 * layout.
+	 */
+	public long[] shape(int batch, int channels, int height, int width) {
+		long[] s = new long[rank()];
+		for (int i = 0; i < s.length; i++)
+			s[i] = switch (axes.charAt(i)) {
+				case 'b' -> batch;
+				case 'c' -> channels;
+				case 'y' -> height;
+				default -> width;
+			};
+		return s;
+	}
 
-@Override public String toString(){return axes;}}
+	/**
+	 * Whether elements are stored as b, c, y, x in that order (after dropping
+	 * absent axes).
+	 */
+	public boolean isChannelsFirst() {
+		int c = channelAxis();
+		return c < 0 || c < yAxis();
+	}
+
+	@Override
+	public String toString() {
+		return axes;
+	}
+}

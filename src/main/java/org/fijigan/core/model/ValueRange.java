@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model;
 
 import org.fijigan.core.text.Numbers;
@@ -7,15 +8,37 @@ import org.fijigan.core.GanException;
  * The range of values a model expects or produces for a normalised image, e.g.
  * [0,1] or [-1,1].
  */
-public record ValueRange(double min,double max){public static final ValueRange ZERO_ONE=new ValueRange(0,1);public static final ValueRange MINUS_ONE_ONE=new ValueRange(-1,1);
+public record ValueRange(double min, double max) {
 
-public ValueRange{if(!(max>min))throw new GanException("value range needs max > min, got ["+min+", "+max+"]");}
+	public static final ValueRange ZERO_ONE = new ValueRange(0, 1);
+	public static final ValueRange MINUS_ONE_ONE = new ValueRange(-1, 1);
 
-/** Parses {@code 0,1}, {@code -1,1}, {@code [-1, 1]} or {@code 0..1}. */
-public static ValueRange parse(String text){String s=text.trim().replace("[","").replace("]","").replace("..",",");String[]v=s.split(",");try{if(v.length==2)return new ValueRange(Double.parseDouble(v[0].trim()),Double.parseDouble(v[1].trim()));}catch(NumberFormatException e){
-// fall through
-}throw new GanException("value range '"+text+"' is not of the form MIN,MAX (e.g. -1,1)");}
+	public ValueRange {
+		if (!(max > min)) throw new GanException(
+			"value range needs max > min, got [" + min + ", " + max + "]");
+	}
 
-public double width(){return max-min;}
+	/** Parses {@code 0,1}, {@code -1,1}, {@code [-1, 1]} or {@code 0..1}. */
+	public static ValueRange parse(String text) {
+		String s = text.trim().replace("[", "").replace("]", "").replace("..", ",");
+		String[] v = s.split(",");
+		try {
+			if (v.length == 2) return new ValueRange(Double.parseDouble(v[0].trim()),
+				Double.parseDouble(v[1].trim()));
+		}
+		catch (NumberFormatException e) {
+			// fall through
+		}
+		throw new GanException("value range '" + text +
+			"' is not of the form MIN,MAX (e.g. -1,1)");
+	}
 
-@Override public String toString(){return"["+Numbers.exact(min)+", "+Numbers.exact(max)+"]";}}
+	public double width() {
+		return max - min;
+	}
+
+	@Override
+	public String toString() {
+		return "[" + Numbers.exact(min) + ", " + Numbers.exact(max) + "]";
+	}
+}

@@ -25,14 +25,17 @@ final class CoverImage {
 	/**
 	 * One panel.
 	 *
-	 * @param channels one plane (grey) or three (red, green, blue) of {@code width * height} values
+	 * @param channels one plane (grey) or three (red, green, blue) of
+	 *          {@code width * height} values
 	 */
 	record Panel(int width, int height, float[][] channels) {
+
 		Panel {
-			if (channels.length != 1 && channels.length != 3) throw new IllegalArgumentException(
-				"a panel is grey or RGB");
+			if (channels.length != 1 && channels.length != 3)
+				throw new IllegalArgumentException("a panel is grey or RGB");
 			for (float[] c : channels)
-				if (c.length != width * height) throw new IllegalArgumentException("plane size");
+				if (c.length != width * height) throw new IllegalArgumentException(
+					"plane size");
 		}
 	}
 

@@ -63,7 +63,11 @@ final class NormalizationSteps {
 		return List.of(new EnsureDtype("float32"));
 	}
 
-	private static String axisId(
-		char c)
-	{return switch(c){case'b'->"batch";case'c'->"channel";default->String.valueOf(c);};}
+	private static String axisId(char c) {
+		return switch (c) {
+			case 'b' -> "batch";
+			case 'c' -> "channel";
+			default -> String.valueOf(c);
+		};
+	}
 }

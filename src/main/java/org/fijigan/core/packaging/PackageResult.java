@@ -1,3 +1,4 @@
+
 package org.fijigan.core.packaging;
 
 import java.nio.file.Path;
@@ -16,4 +17,11 @@ import org.fijigan.core.model.ModelDescriptor;
  * @param notes what the user should know: choices made for them, parts of the
  *          bioimage.io specification the package leaves out
  */
-public record PackageResult(Path folder,Path descriptor,ModelDescriptor model,List<Path>files,List<String>notes){public PackageResult{files=List.copyOf(files);notes=List.copyOf(notes);}}
+public record PackageResult(Path folder, Path descriptor, ModelDescriptor model,
+		List<Path> files, List<String> notes) {
+
+	public PackageResult {
+		files = List.copyOf(files);
+		notes = List.copyOf(notes);
+	}
+}

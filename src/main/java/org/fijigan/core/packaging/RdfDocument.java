@@ -197,29 +197,41 @@ final class RdfDocument {
 		return new RdfYaml.Flow(a);
 	}
 
-	private static List<Object> maskAxes(
-		ModelDescriptor d)
-	{List<Object>axes=new ArrayList<>();for(char c:d.image().layout().axes().toCharArray())axes.add(switch(c){case'b'->batchAxis(d.image().maxBatch()==1);case'c'->RdfYaml.flow("type","channel","channel_names",List.of("mask"));default->spaceAxis(d,c);});return axes;}
+	private static List<Object> maskAxes(ModelDescriptor d) {
+		List<Object> axes = new ArrayList<>();
+		for (char c : d.image().layout().axes().toCharArray())
+			axes.add(switch (c) {
+				case 'b' -> batchAxis(d.image().maxBatch() == 1);
+				case 'c' -> RdfYaml.flow("type", "channel", "channel_names", List.of(
+					"mask"));
+				default -> spaceAxis(d, c);
+			});
+		return axes;
+	}
 
 	private static Object size(AxisConstraint c) {
 		return c.isFixed() ? (Object) c.fixed() : RdfYaml.flow("min", c.min(),
 			"step", c.step());
 	}
 
-	private static List<Object> outputAxes(ModelDescriptor d, String inId, int channels, Tensor out) {
+	private static List<Object> outputAxes(ModelDescriptor d, String inId,
+		int channels, Tensor out)
+	{
 		List<Object> axes = new ArrayList<>();
 		TensorLayout layout = d.outputLayout();
 		boolean generator = d.task() == TaskKind.GENERATE;
 		for (char c : layout.axes().toCharArray())
 			axes.add(switch (c) {
-				case 'b' -> batchAxis(generator ? d.generator().latentShape()[0] == 1 : d.image().maxBatch() == 1);
-				case 'c' -> RdfYaml.flow("type", "channel", "channel_names", channelNames(channels));
+				case 'b' -> batchAxis(generator ? d.generator().latentShape()[0] == 1
+					: d.image().maxBatch() == 1);
+				case 'c' -> RdfYaml.flow("type", "channel", "channel_names",
+					channelNames(channels));
 				default -> {
 					String id = String.valueOf(c);
-					if (generator) yield RdfYaml.flow("type", "space", "id", id, "size", (int) out.shape()[layout.axes()
-						.indexOf(c)]);
-					Map<String, Object> a = RdfYaml.map("type", "space", "id", id, "size", RdfYaml.flow("tensor_id", inId,
-						"axis_id", id));
+					if (generator) yield RdfYaml.flow("type", "space", "id", id, "size",
+						(int) out.shape()[layout.axes().indexOf(c)]);
+					Map<String, Object> a = RdfYaml.map("type", "space", "id", id, "size",
+						RdfYaml.flow("tensor_id", inId, "axis_id", id));
 					if (d.scale() != 1) a.put("scale", d.scale());
 					int halo = outputHalo(d);
 					if (halo > 0) a.put("halo", halo);

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.packaging;
 
 import java.util.ArrayList;
@@ -48,89 +49,399 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
  * @param tensors inputs in descriptor order, then the output
  * @param preprocessing of the image input (empty for a generator)
  */
-record TestRun(List<TestTensor>tensors,Tensor output,List<ProcessingStep>preprocessing,List<Panel>cover,String coverCaption,int inputChannels,int outputChannels){
-/** Most output values a chosen test crop may give (2 MiB of float32). */
-static final int MAX_TEST_OUTPUT_VALUES=1<<19;static final int MAX_TEST_SIDE=128;
-/** Latent vectors in a generator's test input (unless its batch is fixed). */
-static final int GENERATOR_SAMPLES=4;
+record TestRun(List<TestTensor> tensors, Tensor output,
+		List<ProcessingStep> preprocessing, List<Panel> cover, String coverCaption,
+		int inputChannels, int outputChannels) {
 
-private static final Pattern TENSOR_ID=Pattern.compile("[a-z][a-z0-9_]{0,31}");
+	/** Most output values a chosen test crop may give (2 MiB of float32). */
+	static final int MAX_TEST_OUTPUT_VALUES = 1 << 19;
+	static final int MAX_TEST_SIDE = 128;
+	/** Latent vectors in a generator's test input (unless its batch is fixed). */
+	static final int GENERATOR_SAMPLES = 4;
 
-/**
- * One test tensor: its file, its role, the ONNX input it feeds (null for the
- * output), and its sample tensor (an image to show a person: {@code sampleFile}
- * holds {@code sample}).
- */
-record TestTensor(String file,String onnxName,String tensorId,NpyArray array,String sampleFile,RasterImage sample){}
+	private static final Pattern TENSOR_ID = Pattern.compile(
+		"[a-z][a-z0-9_]{0,31}");
 
-static TestRun ofImageModel(ModelDescriptor d,PackageOptions o,List<String>notes,CancellationToken cancel){RasterImage sample=o.sample();if(sample==null)throw new GanException("a "+d.task().id()+" model needs a sample image (--sample): the test tensors and the cover are made from it");if(sample.slices()*sample.frames()>1)notes.add("the sample has "+sample.slices()*sample.frames()+" planes; the first one is used");int[]channels=sampleChannels(d,sample,notes);int outChannels=d.outputChannels()>0?d.outputChannels():Math.max(1,channels.length);int side=o.testSize()>0?o.testSize():(int)Math.max(16,Math.min(MAX_TEST_SIDE,Math.floor(Math.sqrt(MAX_TEST_OUTPUT_VALUES/(outChannels*d.scale()*d.scale())))));int w=cropLength(d.image().x(),sample.width(),side,"wide");int h=cropLength(d.image().y(),sample.height(),side,"high");int x0=(sample.width()-w)/2,y0=(sample.height()-h)/2;RasterImage crop=crop(sample,channels,x0,y0,w,h);RasterImage mask=null;if(d.task()==TaskKind.INPAINT)mask=maskCrop(o.mask(),sample,x0,y0,w,h,notes);else if(o.mask()!=null)notes.add("--mask is used for inpainting models only; ignored");
+	/**
+	 * One test tensor: its file, its role, the ONNX input it feeds (null for the
+	 * output), and its sample tensor (an image to show a person:
+	 * {@code sampleFile} holds {@code sample}).
+	 */
+	record TestTensor(String file, String onnxName, String tensorId,
+			NpyArray array, String sampleFile, RasterImage sample) {
+	}
 
-List<ProcessingStep>pre=NormalizationSteps.of(o.normalization(),d.inputRange(),sample.type(),d.image().layout(),notes);if(maskIsLastChannel(d))notes.add("the mask is the last channel of the "+"image input: fiji-gan normalises the image channels only, but bioimage.io tools would apply the "+"preprocessing to the mask channel too");
-// the package as bioimage.io reads it: its preprocessing in, the model's output
-// out
-ModelDescriptor asSpecified=d.toBuilder().processing(pre,List.of()).outputInInputUnits(false).build();InferenceOptions options=new InferenceOptions(null,InferenceOptions.NO_TILING,InferenceOptions.DEFAULT_MEMORY_BUDGET,true,DeviceSpec.CPU,1,null,true);TensorRecorder.Recording r=TensorRecorder.record(asSpecified,crop,mask,options,cancel);
+	static TestRun ofImageModel(ModelDescriptor d, PackageOptions o,
+		List<String> notes, CancellationToken cancel)
+	{
+		RasterImage sample = o.sample();
+		if (sample == null) throw new GanException("a " + d.task().id() +
+			" model needs a sample image (--sample): the test tensors and the cover are made from it");
+		if (sample.slices() * sample.frames() > 1) notes.add("the sample has " +
+			sample.slices() * sample.frames() + " planes; the first one is used");
+		int[] channels = sampleChannels(d, sample, notes);
+		int outChannels = d.outputChannels() > 0 ? d.outputChannels() : Math.max(1,
+			channels.length);
+		int side = o.testSize() > 0 ? o.testSize() : (int) Math.max(16, Math.min(
+			MAX_TEST_SIDE, Math.floor(Math.sqrt(MAX_TEST_OUTPUT_VALUES /
+				(outChannels * d.scale() * d.scale())))));
+		int w = cropLength(d.image().x(), sample.width(), side, "wide");
+		int h = cropLength(d.image().y(), sample.height(), side, "high");
+		int x0 = (sample.width() - w) / 2, y0 = (sample.height() - h) / 2;
+		RasterImage crop = crop(sample, channels, x0, y0, w, h);
+		RasterImage mask = null;
+		if (d.task() == TaskKind.INPAINT) mask = maskCrop(o.mask(), sample, x0, y0,
+			w, h, notes);
+		else if (o.mask() != null) notes.add(
+			"--mask is used for inpainting models only; ignored");
 
-List<TestTensor>tensors=new ArrayList<>();Set<String>ids=new LinkedHashSet<>();Tensor image=r.inputs().get(d.image().name());TensorLayout inLayout=d.image().layout(),outLayout=d.outputLayout();float[]raw=rawInput(crop,image,inLayout,maskIsLastChannel(d));boolean exact=crop.planeCount()==1&&(crop.type()==PixelType.UINT8||crop.type()==PixelType.RGB)&&!maskIsLastChannel(d);tensors.add(new TestTensor(PackageWriter.TEST_INPUT,d.image().name(),tensorId(d.image().name(),"input",ids),NpyArray.ofFloats(raw,image.shape()),"sample_input",exact?crop:display(Tensor.of(raw,image.shape()),inLayout)));if(d.kind()instanceof ModelKind.Inpainting k&&!k.mask().isExtraChannel()){String maskInput=k.mask().inputName();Tensor m=r.inputs().get(maskInput);tensors.add(new TestTensor(PackageWriter.TEST_MASK,maskInput,tensorId(maskInput,"mask",ids),NpyArray.ofFloats(m.floats(),m.shape()),"sample_mask",display(m,inLayout)));}Tensor out=r.output();tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT,null,tensorId(d.outputName(),"output",ids),NpyArray.ofFloats(out.floats(),out.shape()),"sample_output",display(out,outLayout)));
+		List<ProcessingStep> pre = NormalizationSteps.of(o.normalization(), d
+			.inputRange(), sample.type(), d.image().layout(), notes);
+		if (maskIsLastChannel(d)) notes.add("the mask is the last channel of the " +
+			"image input: fiji-gan normalises the image channels only, but bioimage.io tools would apply the " +
+			"preprocessing to the mask channel too");
+		// the package as bioimage.io reads it: its preprocessing in, the model's
+		// output out
+		ModelDescriptor asSpecified = d.toBuilder().processing(pre, List.of())
+			.outputInInputUnits(false).build();
+		InferenceOptions options = new InferenceOptions(null,
+			InferenceOptions.NO_TILING, InferenceOptions.DEFAULT_MEMORY_BUDGET, true,
+			DeviceSpec.CPU, 1, null, true);
+		TensorRecorder.Recording r = TensorRecorder.record(asSpecified, crop, mask,
+			options, cancel);
 
-int inC=inLayout.channelAxis()<0?1:(int)image.shape()[inLayout.channelAxis()];int imageC=maskIsLastChannel(d)?inC-1:inC;int outC=outLayout.channelAxis()<0?1:(int)out.shape()[outLayout.channelAxis()];int shown=imageC>=3&&outC>=3?3:1;Panel in=panel(image,inLayout,0,shown);Panel result=panel(out,outLayout,0,shown);String caption="left: the model input ("+w+"x"+h+" px from the middle of the sample, "+"preprocessed"+(d.task()==TaskKind.INPAINT?", holes zeroed":"")+"); right: ";if(d.outputTransform()==OutputTransform.SUBTRACT_FROM_INPUT){for(int c=0;c<shown;c++)for(int i=0;i<result.channels()[c].length;i++)result.channels()[c][i]=in.channels()[c][i]-result.channels()[c][i];caption+="input - output (the model predicts the noise)";}else caption+="the model output";return new TestRun(tensors,out,pre,List.of(in,result),caption+"; each scaled by its own percentiles",inC,outC);}
+		List<TestTensor> tensors = new ArrayList<>();
+		Set<String> ids = new LinkedHashSet<>();
+		Tensor image = r.inputs().get(d.image().name());
+		TensorLayout inLayout = d.image().layout(), outLayout = d.outputLayout();
+		float[] raw = rawInput(crop, image, inLayout, maskIsLastChannel(d));
+		boolean exact = crop.planeCount() == 1 && (crop.type() == PixelType.UINT8 ||
+			crop.type() == PixelType.RGB) && !maskIsLastChannel(d);
+		tensors.add(new TestTensor(PackageWriter.TEST_INPUT, d.image().name(),
+			tensorId(d.image().name(), "input", ids), NpyArray.ofFloats(raw, image
+				.shape()), "sample_input", exact ? crop : display(Tensor.of(raw, image
+					.shape()), inLayout)));
+		if (d.kind() instanceof ModelKind.Inpainting k && !k.mask()
+			.isExtraChannel())
+		{
+			String maskInput = k.mask().inputName();
+			Tensor m = r.inputs().get(maskInput);
+			tensors.add(new TestTensor(PackageWriter.TEST_MASK, maskInput, tensorId(
+				maskInput, "mask", ids), NpyArray.ofFloats(m.floats(), m.shape()),
+				"sample_mask", display(m, inLayout)));
+		}
+		Tensor out = r.output();
+		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d
+			.outputName(), "output", ids), NpyArray.ofFloats(out.floats(), out
+				.shape()), "sample_output", display(out, outLayout)));
 
-static TestRun ofGenerator(ModelDescriptor d,PackageOptions o,List<String>notes,CancellationToken cancel){if(o.sample()!=null)notes.add("--sample is not used for a generator: its test input is seeded latent "+"vectors");if(o.mask()!=null)notes.add("--mask is used for inpainting models only; ignored");GeneratorSpec g=d.generator();long[]zShape=g.latentShape().clone();int n=zShape[0]>0?(int)zShape[0]:GENERATOR_SAMPLES;zShape[0]=n;float[]z=new float[n*g.latentDim()];for(int i=0;i<n;i++)System.arraycopy(Generator.latent(o.seed()+i,g.latentDim()),0,z,i*g.latentDim(),g.latentDim());Map<String,Tensor>feeds=new LinkedHashMap<>();feeds.put(g.latentInput(),Tensor.of(z,zShape));long[]labels=null;if(g.isConditional()){labels=new long[n];for(int i=0;i<n;i++)labels[i]=i%Math.max(1,g.classCount());feeds.put(g.classInput(),Tensor.ofLongs(labels,n));}Tensor out;try(SessionCache.Lease lease=SessionCache.shared().acquire(d.onnxFile(),DeviceSpec.CPU,1)){out=lease.session().run(feeds,List.of(d.outputName()),cancel).get(d.outputName());}List<TestTensor>tensors=new ArrayList<>();Set<String>ids=new LinkedHashSet<>();RasterImage latents=RasterImage.allocate(g.latentDim(),n,1,1,1,PixelType.FLOAT32);latents.writeRegion(0,0,0,0,0,g.latentDim(),n,z,0);tensors.add(new TestTensor(PackageWriter.TEST_INPUT,g.latentInput(),tensorId(g.latentInput(),"latent",ids),NpyArray.ofFloats(z,zShape),"sample_input",latents));if(labels!=null){boolean int32=elementType(d,g.classInput())==DataType.INT32_VALUE;NpyArray a=int32?new NpyArray(NpyArray.DType.INT32,new long[]{n},Arrays.stream(labels).mapToInt(l->(int)l).toArray()):new NpyArray(NpyArray.DType.INT64,new long[]{n},labels);boolean bytes=Arrays.stream(labels).allMatch(l->l>=0&&l<256);RasterImage sampleLabels=RasterImage.allocate(n,1,1,1,1,bytes?PixelType.UINT8:PixelType.FLOAT32);float[]lv=new float[n];for(int i=0;i<n;i++)lv[i]=labels[i];sampleLabels.writeRegion(0,0,0,0,0,n,1,lv,0);tensors.add(new TestTensor(PackageWriter.TEST_CLASS,g.classInput(),tensorId(g.classInput(),"class",ids),a,"sample_class",sampleLabels));}TensorLayout layout=d.outputLayout();tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT,null,tensorId(d.outputName(),"output",ids),NpyArray.ofFloats(out.floats(),out.shape()),"sample_output",display(out,layout)));int outC=layout.channelAxis()<0?1:(int)out.shape()[layout.channelAxis()];List<Panel>panels=new ArrayList<>();for(int i=0;i<n;i++)panels.add(panel(out,layout,i,outC>=3?3:1));return new TestRun(tensors,out,List.of(),panels,"SYNTHETIC: "+n+" generated samples, seeds "+o.seed()+".."+(o.seed()+n-1)+(labels==null?"":", classes "+Arrays.toString(labels))+"; each scaled by its own percentiles",0,outC);}
+		int inC = inLayout.channelAxis() < 0 ? 1 : (int) image.shape()[inLayout
+			.channelAxis()];
+		int imageC = maskIsLastChannel(d) ? inC - 1 : inC;
+		int outC = outLayout.channelAxis() < 0 ? 1 : (int) out.shape()[outLayout
+			.channelAxis()];
+		int shown = imageC >= 3 && outC >= 3 ? 3 : 1;
+		Panel in = panel(image, inLayout, 0, shown);
+		Panel result = panel(out, outLayout, 0, shown);
+		String caption = "left: the model input (" + w + "x" + h +
+			" px from the middle of the sample, " + "preprocessed" + (d
+				.task() == TaskKind.INPAINT ? ", holes zeroed" : "") + "); right: ";
+		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) {
+			for (int c = 0; c < shown; c++)
+				for (int i = 0; i < result.channels()[c].length; i++)
+					result.channels()[c][i] = in.channels()[c][i] - result
+						.channels()[c][i];
+			caption += "input - output (the model predicts the noise)";
+		}
+		else caption += "the model output";
+		return new TestRun(tensors, out, pre, List.of(in, result), caption +
+			"; each scaled by its own percentiles", inC, outC);
+	}
 
-/** The logical channels of the sample that feed the model. */
-private static int[]sampleChannels(ModelDescriptor d,RasterImage sample,List<String>notes){int cm=d.image().channels(),ci=sample.logicalChannels();int use;if(cm==0||cm==ci||ci==1)use=ci;else if(cm<ci){use=cm;notes.add("the model takes "+cm+" channel"+(cm==1?"":"s")+"; the sample's first "+(cm==1?"channel is":cm+" are")+" used");}else throw new GanException("the model takes "+cm+" channels but the sample has "+ci+": give a sample with "+cm+" channels");int[]c=new int[use];for(int i=0;i<use;i++)c[i]=i;return c;}
+	static TestRun ofGenerator(ModelDescriptor d, PackageOptions o,
+		List<String> notes, CancellationToken cancel)
+	{
+		if (o.sample() != null) notes.add(
+			"--sample is not used for a generator: its test input is seeded latent " +
+				"vectors");
+		if (o.mask() != null) notes.add(
+			"--mask is used for inpainting models only; ignored");
+		GeneratorSpec g = d.generator();
+		long[] zShape = g.latentShape().clone();
+		int n = zShape[0] > 0 ? (int) zShape[0] : GENERATOR_SAMPLES;
+		zShape[0] = n;
+		float[] z = new float[n * g.latentDim()];
+		for (int i = 0; i < n; i++)
+			System.arraycopy(Generator.latent(o.seed() + i, g.latentDim()), 0, z, i *
+				g.latentDim(), g.latentDim());
+		Map<String, Tensor> feeds = new LinkedHashMap<>();
+		feeds.put(g.latentInput(), Tensor.of(z, zShape));
+		long[] labels = null;
+		if (g.isConditional()) {
+			labels = new long[n];
+			for (int i = 0; i < n; i++)
+				labels[i] = i % Math.max(1, g.classCount());
+			feeds.put(g.classInput(), Tensor.ofLongs(labels, n));
+		}
+		Tensor out;
+		try (SessionCache.Lease lease = SessionCache.shared().acquire(d.onnxFile(),
+			DeviceSpec.CPU, 1))
+		{
+			out = lease.session().run(feeds, List.of(d.outputName()), cancel).get(d
+				.outputName());
+		}
+		List<TestTensor> tensors = new ArrayList<>();
+		Set<String> ids = new LinkedHashSet<>();
+		RasterImage latents = RasterImage.allocate(g.latentDim(), n, 1, 1, 1,
+			PixelType.FLOAT32);
+		latents.writeRegion(0, 0, 0, 0, 0, g.latentDim(), n, z, 0);
+		tensors.add(new TestTensor(PackageWriter.TEST_INPUT, g.latentInput(),
+			tensorId(g.latentInput(), "latent", ids), NpyArray.ofFloats(z, zShape),
+			"sample_input", latents));
+		if (labels != null) {
+			boolean int32 = elementType(d, g.classInput()) == DataType.INT32_VALUE;
+			NpyArray a = int32 ? new NpyArray(NpyArray.DType.INT32, new long[] { n },
+				Arrays.stream(labels).mapToInt(l -> (int) l).toArray()) : new NpyArray(
+					NpyArray.DType.INT64, new long[] { n }, labels);
+			boolean bytes = Arrays.stream(labels).allMatch(l -> l >= 0 && l < 256);
+			RasterImage sampleLabels = RasterImage.allocate(n, 1, 1, 1, 1, bytes
+				? PixelType.UINT8 : PixelType.FLOAT32);
+			float[] lv = new float[n];
+			for (int i = 0; i < n; i++)
+				lv[i] = labels[i];
+			sampleLabels.writeRegion(0, 0, 0, 0, 0, n, 1, lv, 0);
+			tensors.add(new TestTensor(PackageWriter.TEST_CLASS, g.classInput(),
+				tensorId(g.classInput(), "class", ids), a, "sample_class",
+				sampleLabels));
+		}
+		TensorLayout layout = d.outputLayout();
+		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d
+			.outputName(), "output", ids), NpyArray.ofFloats(out.floats(), out
+				.shape()), "sample_output", display(out, layout)));
+		int outC = layout.channelAxis() < 0 ? 1 : (int) out.shape()[layout
+			.channelAxis()];
+		List<Panel> panels = new ArrayList<>();
+		for (int i = 0; i < n; i++)
+			panels.add(panel(out, layout, i, outC >= 3 ? 3 : 1));
+		return new TestRun(tensors, out, List.of(), panels, "SYNTHETIC: " + n +
+			" generated samples, seeds " + o.seed() + ".." + (o.seed() + n - 1) +
+			(labels == null ? "" : ", classes " + Arrays.toString(labels)) +
+			"; each scaled by its own percentiles", 0, outC);
+	}
 
-/**
- * The crop's length along one axis: a size the model takes, at most
- * {@code side} unless the model's smallest input is more, and at most the
- * image's length.
- *
- * @throws GanException when the sample is shorter than the smallest input
- */
-static int cropLength(AxisConstraint c,int length,int side,String wide){int n=c.isFixed()?c.fixed():c.validSizeAtMost(Math.min(side,length));if(n<=0)n=c.validSizeAtLeast(Math.min(side,length));if(n>length)throw new GanException("the sample is "+length+" px "+wide+", but the package's "+"smallest input is "+n+" px ("+(c.isFixed()?"the model's fixed size":"room for the halo")+"): give a larger --sample");return n;}
+	/** The logical channels of the sample that feed the model. */
+	private static int[] sampleChannels(ModelDescriptor d, RasterImage sample,
+		List<String> notes)
+	{
+		int cm = d.image().channels(), ci = sample.logicalChannels();
+		int use;
+		if (cm == 0 || cm == ci || ci == 1) use = ci;
+		else if (cm < ci) {
+			use = cm;
+			notes.add("the model takes " + cm + " channel" + (cm == 1 ? "" : "s") +
+				"; the sample's first " + (cm == 1 ? "channel is" : cm + " are") +
+				" used");
+		}
+		else throw new GanException("the model takes " + cm +
+			" channels but the sample has " + ci + ": give a sample with " + cm +
+			" channels");
+		int[] c = new int[use];
+		for (int i = 0; i < use; i++)
+			c[i] = i;
+		return c;
+	}
 
-/**
- * The crop's raw values laid out like the tensor fed to the model (an extra
- * mask channel taken from the fed tensor): the test input bioimage.io
- * preprocesses itself.
- */
-private static float[]rawInput(RasterImage crop,Tensor fed,TensorLayout layout,boolean maskChannel){long[]s=fed.shape();int[]st=new int[s.length];int stride=1;for(int i=s.length-1;i>=0;i--){st[i]=stride;stride*=(int)s[i];}float[]raw=fed.floats().clone();int w=crop.width(),h=crop.height();float[]row=new float[w];int channels=crop.logicalChannels();for(int c=0;c<channels;c++)for(int y=0;y<h;y++){crop.readRegion(c,0,0,0,y,w,1,row,0);for(int x=0;x<w;x++)raw[(layout.channelAxis()<0?0:c*st[layout.channelAxis()])+y*st[layout.yAxis()]+x*st[layout.xAxis()]]=row[x];}if(!maskChannel&&channels!=(layout.channelAxis()<0?1:s[layout.channelAxis()]))throw new IllegalStateException("crop and tensor channels differ");return raw;}
+	/**
+	 * The crop's length along one axis: a size the model takes, at most
+	 * {@code side} unless the model's smallest input is more, and at most the
+	 * image's length.
+	 *
+	 * @throws GanException when the sample is shorter than the smallest input
+	 */
+	static int cropLength(AxisConstraint c, int length, int side, String wide) {
+		int n = c.isFixed() ? c.fixed() : c.validSizeAtMost(Math.min(side, length));
+		if (n <= 0) n = c.validSizeAtLeast(Math.min(side, length));
+		if (n > length) throw new GanException("the sample is " + length + " px " +
+			wide + ", but the package's " + "smallest input is " + n + " px (" + (c
+				.isFixed() ? "the model's fixed size" : "room for the halo") +
+			"): give a larger --sample");
+		return n;
+	}
 
-/**
- * A tensor shown to a person: each sample's channels scaled to 8 bits by their
- * percentiles (as the cover is), one grey or RGB plane for one sample of one or
- * three channels, else a stack of channels and samples.
- */
-static RasterImage display(Tensor t,TensorLayout layout){long[]s=t.shape();int n=layout.batchAxis()<0?1:(int)s[layout.batchAxis()];int c=layout.channelAxis()<0?1:(int)s[layout.channelAxis()];int w=(int)s[layout.xAxis()],h=(int)s[layout.yAxis()];boolean rgb=n==1&&c==3;RasterImage img=RasterImage.allocate(w,h,rgb?1:c,n,1,rgb?PixelType.RGB:PixelType.UINT8);for(int b=0;b<n;b++){float[][]bytes=rgb?CoverImage.toBytes(panel(t,layout,b,3)):new float[c][];for(int ch=0;ch<c;ch++){if(!rgb)bytes[ch]=CoverImage.toBytes(channelPanel(t,layout,b,ch))[0];img.writeRegion(ch,b,0,0,0,w,h,bytes[ch],0);}}return img;}
+	/**
+	 * The crop's raw values laid out like the tensor fed to the model (an extra
+	 * mask channel taken from the fed tensor): the test input bioimage.io
+	 * preprocesses itself.
+	 */
+	private static float[] rawInput(RasterImage crop, Tensor fed,
+		TensorLayout layout, boolean maskChannel)
+	{
+		long[] s = fed.shape();
+		int[] st = new int[s.length];
+		int stride = 1;
+		for (int i = s.length - 1; i >= 0; i--) {
+			st[i] = stride;
+			stride *= (int) s[i];
+		}
+		float[] raw = fed.floats().clone();
+		int w = crop.width(), h = crop.height();
+		float[] row = new float[w];
+		int channels = crop.logicalChannels();
+		for (int c = 0; c < channels; c++)
+			for (int y = 0; y < h; y++) {
+				crop.readRegion(c, 0, 0, 0, y, w, 1, row, 0);
+				for (int x = 0; x < w; x++)
+					raw[(layout.channelAxis() < 0 ? 0 : c * st[layout.channelAxis()]) +
+						y * st[layout.yAxis()] + x * st[layout.xAxis()]] = row[x];
+			}
+		if (!maskChannel && channels != (layout.channelAxis() < 0 ? 1 : s[layout
+			.channelAxis()])) throw new IllegalStateException(
+				"crop and tensor channels differ");
+		return raw;
+	}
 
-/**
- * The first plane's {@code channels} in the rectangle, in the sample's pixel
- * type (one RGB channel stays RGB).
- */
-private static RasterImage crop(RasterImage sample,int[]channels,int x0,int y0,int w,int h){boolean rgb=sample.type()==PixelType.RGB;boolean keepRgb=rgb&&channels.length==3;PixelType type=rgb&&!keepRgb?PixelType.UINT8:sample.type();RasterImage crop=RasterImage.allocate(w,h,keepRgb?1:channels.length,1,1,type);float[]buf=new float[w*h];for(int i=0;i<channels.length;i++){sample.readRegion(channels[i],0,0,x0,y0,w,h,buf,0);crop.writeRegion(i,0,0,0,0,w,h,buf,0);}crop.setTitle(sample.title());return crop;}
+	/**
+	 * A tensor shown to a person: each sample's channels scaled to 8 bits by
+	 * their percentiles (as the cover is), one grey or RGB plane for one sample
+	 * of one or three channels, else a stack of channels and samples.
+	 */
+	static RasterImage display(Tensor t, TensorLayout layout) {
+		long[] s = t.shape();
+		int n = layout.batchAxis() < 0 ? 1 : (int) s[layout.batchAxis()];
+		int c = layout.channelAxis() < 0 ? 1 : (int) s[layout.channelAxis()];
+		int w = (int) s[layout.xAxis()], h = (int) s[layout.yAxis()];
+		boolean rgb = n == 1 && c == 3;
+		RasterImage img = RasterImage.allocate(w, h, rgb ? 1 : c, n, 1, rgb
+			? PixelType.RGB : PixelType.UINT8);
+		for (int b = 0; b < n; b++) {
+			float[][] bytes = rgb ? CoverImage.toBytes(panel(t, layout, b, 3))
+				: new float[c][];
+			for (int ch = 0; ch < c; ch++) {
+				if (!rgb) bytes[ch] = CoverImage.toBytes(channelPanel(t, layout, b,
+					ch))[0];
+				img.writeRegion(ch, b, 0, 0, 0, w, h, bytes[ch], 0);
+			}
+		}
+		return img;
+	}
 
-private static RasterImage maskCrop(RasterImage given,RasterImage sample,int x0,int y0,int w,int h,List<String>notes){RasterImage mask=RasterImage.allocate(w,h,1,1,1,PixelType.UINT8);float[]buf=new float[w*h];if(given!=null){if(given.width()!=sample.width()||given.height()!=sample.height())throw new GanException("the mask is "+given.width()+"x"+given.height()+" but the sample is "+sample.width()+"x"+sample.height()+": they must match");if(given.logicalChannels()!=1)throw new GanException("the mask must have one channel, it has "+given.logicalChannels());given.readRegion(0,0,0,x0,y0,w,h,buf,0);for(int i=0;i<buf.length;i++)buf[i]=buf[i]!=0?255:0;}else{int s=Math.max(1,Math.min(w,h)/4),hx=(w-s)/2,hy=(h-s)/2;for(int y=hy;y<hy+s;y++)Arrays.fill(buf,y*w+hx,y*w+hx+s,255);notes.add("no --mask: the test input has a square hole of "+s+"x"+s+" px in the middle");}mask.writeRegion(0,0,0,0,0,w,h,buf,0);return mask;}
+	/**
+	 * The first plane's {@code channels} in the rectangle, in the sample's pixel
+	 * type (one RGB channel stays RGB).
+	 */
+	private static RasterImage crop(RasterImage sample, int[] channels, int x0,
+		int y0, int w, int h)
+	{
+		boolean rgb = sample.type() == PixelType.RGB;
+		boolean keepRgb = rgb && channels.length == 3;
+		PixelType type = rgb && !keepRgb ? PixelType.UINT8 : sample.type();
+		RasterImage crop = RasterImage.allocate(w, h, keepRgb ? 1 : channels.length,
+			1, 1, type);
+		float[] buf = new float[w * h];
+		for (int i = 0; i < channels.length; i++) {
+			sample.readRegion(channels[i], 0, 0, x0, y0, w, h, buf, 0);
+			crop.writeRegion(i, 0, 0, 0, 0, w, h, buf, 0);
+		}
+		crop.setTitle(sample.title());
+		return crop;
+	}
 
-/**
- * Channels {@code 0 .. channels-1} of sample {@code b} as a panel (grey for
- * one, RGB for three).
- */
-private static Panel panel(Tensor t,TensorLayout layout,int b,int channels){float[][]planes=new float[channels][];for(int c=0;c<channels;c++)planes[c]=plane(t,layout,b,c);return new Panel((int)t.shape()[layout.xAxis()],(int)t.shape()[layout.yAxis()],planes);}
+	private static RasterImage maskCrop(RasterImage given, RasterImage sample,
+		int x0, int y0, int w, int h, List<String> notes)
+	{
+		RasterImage mask = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
+		float[] buf = new float[w * h];
+		if (given != null) {
+			if (given.width() != sample.width() || given.height() != sample.height())
+				throw new GanException("the mask is " + given.width() + "x" + given
+					.height() + " but the sample is " + sample.width() + "x" + sample
+						.height() + ": they must match");
+			if (given.logicalChannels() != 1) throw new GanException(
+				"the mask must have one channel, it has " + given.logicalChannels());
+			given.readRegion(0, 0, 0, x0, y0, w, h, buf, 0);
+			for (int i = 0; i < buf.length; i++)
+				buf[i] = buf[i] != 0 ? 255 : 0;
+		}
+		else {
+			int s = Math.max(1, Math.min(w, h) / 4), hx = (w - s) / 2, hy = (h - s) /
+				2;
+			for (int y = hy; y < hy + s; y++)
+				Arrays.fill(buf, y * w + hx, y * w + hx + s, 255);
+			notes.add("no --mask: the test input has a square hole of " + s + "x" +
+				s + " px in the middle");
+		}
+		mask.writeRegion(0, 0, 0, 0, 0, w, h, buf, 0);
+		return mask;
+	}
 
-/** Channel {@code c} of sample {@code b} as a grey panel. */
-private static Panel channelPanel(Tensor t,TensorLayout layout,int b,int c){return new Panel((int)t.shape()[layout.xAxis()],(int)t.shape()[layout.yAxis()],new float[][]{plane(t,layout,b,c)});}
+	/**
+	 * Channels {@code 0 .. channels-1} of sample {@code b} as a panel (grey for
+	 * one, RGB for three).
+	 */
+	private static Panel panel(Tensor t, TensorLayout layout, int b,
+		int channels)
+	{
+		float[][] planes = new float[channels][];
+		for (int c = 0; c < channels; c++)
+			planes[c] = plane(t, layout, b, c);
+		return new Panel((int) t.shape()[layout.xAxis()], (int) t.shape()[layout
+			.yAxis()], planes);
+	}
 
-/**
- * Channel {@code c} of sample {@code b}, {@code width * height} values row by
- * row.
- */
-private static float[]plane(Tensor t,TensorLayout layout,int b,int c){long[]s=t.shape();int w=(int)s[layout.xAxis()],h=(int)s[layout.yAxis()];int[]st=new int[s.length];long stride=1;for(int i=s.length-1;i>=0;i--){st[i]=(int)stride;stride*=s[i];}int base=(layout.batchAxis()>=0?b*st[layout.batchAxis()]:0)+(layout.channelAxis()>=0?c*st[layout.channelAxis()]:0);float[]plane=new float[w*h];for(int y=0;y<h;y++)for(int x=0;x<w;x++)plane[y*w+x]=t.floats()[base+y*st[layout.yAxis()]+x*st[layout.xAxis()]];return plane;}
+	/** Channel {@code c} of sample {@code b} as a grey panel. */
+	private static Panel channelPanel(Tensor t, TensorLayout layout, int b,
+		int c)
+	{
+		return new Panel((int) t.shape()[layout.xAxis()], (int) t.shape()[layout
+			.yAxis()], new float[][] { plane(t, layout, b, c) });
+	}
 
-static boolean maskIsLastChannel(ModelDescriptor d){return d.kind()instanceof ModelKind.Inpainting k&&k.mask().isExtraChannel();}
+	/**
+	 * Channel {@code c} of sample {@code b}, {@code width * height} values row by
+	 * row.
+	 */
+	private static float[] plane(Tensor t, TensorLayout layout, int b, int c) {
+		long[] s = t.shape();
+		int w = (int) s[layout.xAxis()], h = (int) s[layout.yAxis()];
+		int[] st = new int[s.length];
+		long stride = 1;
+		for (int i = s.length - 1; i >= 0; i--) {
+			st[i] = (int) stride;
+			stride *= s[i];
+		}
+		int base = (layout.batchAxis() >= 0 ? b * st[layout.batchAxis()] : 0) +
+			(layout.channelAxis() >= 0 ? c * st[layout.channelAxis()] : 0);
+		float[] plane = new float[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				plane[y * w + x] = t.floats()[base + y * st[layout.yAxis()] + x *
+					st[layout.xAxis()]];
+		return plane;
+	}
 
-private static int elementType(ModelDescriptor d,String input){if(d.graph()==null)return 0;for(ValueInfo v:d.graph().inputs())if(v.name().equals(input))return v.elementType();return 0;}
+	static boolean maskIsLastChannel(ModelDescriptor d) {
+		return d.kind() instanceof ModelKind.Inpainting k && k.mask()
+			.isExtraChannel();
+	}
 
-/**
- * The ONNX name when it is a valid bioimage.io tensor id, else the role; unique
- * within the package.
- */
-static String tensorId(String onnxName,String role,Set<String>used){String id=onnxName!=null&&TENSOR_ID.matcher(onnxName).matches()?onnxName:role;String unique=id;for(int i=2;used.contains(unique);i++)unique=id+i;used.add(unique);return unique;}}
+	private static int elementType(ModelDescriptor d, String input) {
+		if (d.graph() == null) return 0;
+		for (ValueInfo v : d.graph().inputs())
+			if (v.name().equals(input)) return v.elementType();
+		return 0;
+	}
+
+	/**
+	 * The ONNX name when it is a valid bioimage.io tensor id, else the role;
+	 * unique within the package.
+	 */
+	static String tensorId(String onnxName, String role, Set<String> used) {
+		String id = onnxName != null && TENSOR_ID.matcher(onnxName).matches()
+			? onnxName : role;
+		String unique = id;
+		for (int i = 2; used.contains(unique); i++)
+			unique = id + i;
+		used.add(unique);
+		return unique;
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import org.fijigan.core.GanException;
@@ -22,13 +23,53 @@ import org.fijigan.core.engine.ThreadCount;
  * @param nonFinite what NaN and infinite outputs become in 8-bit images (float
  *          output keeps them)
  */
-public record GenerateOptions(int count,long seed,Integer classLabel,long[]classLabels,float[][]latents,boolean floatOutput,DeviceSpec device,int threads,NonFinite nonFinite){public GenerateOptions{if(count<1)throw new GanException("count must be at least 1, got "+count);if(classLabels!=null&&classLabels.length!=count)throw new GanException("the class file has "+classLabels.length+" labels for "+count+" images");if(latents!=null&&latents.length!=count)throw new GanException("the latent file has "+latents.length+" vectors for "+count+" images");if(classLabel!=null&&classLabels!=null)throw new GanException("give either one class or a class file, not both");if(device==null)device=DeviceSpec.AUTO;ThreadCount.check(threads);if(nonFinite==null)nonFinite=NonFinite.FAIL;refuseNonFiniteLatents(latents);}
+public record GenerateOptions(int count, long seed, Integer classLabel,
+		long[] classLabels, float[][] latents, boolean floatOutput,
+		DeviceSpec device, int threads, NonFinite nonFinite) {
 
-/** Options that refuse NaN and infinite outputs in 8-bit images. */
-public GenerateOptions(int count,long seed,Integer classLabel,long[]classLabels,float[][]latents,boolean floatOutput,DeviceSpec device,int threads){this(count,seed,classLabel,classLabels,latents,floatOutput,device,threads,NonFinite.FAIL);}
+	public GenerateOptions {
+		if (count < 1) throw new GanException("count must be at least 1, got " +
+			count);
+		if (classLabels != null && classLabels.length != count)
+			throw new GanException("the class file has " + classLabels.length +
+				" labels for " + count + " images");
+		if (latents != null && latents.length != count) throw new GanException(
+			"the latent file has " + latents.length + " vectors for " + count +
+				" images");
+		if (classLabel != null && classLabels != null) throw new GanException(
+			"give either one class or a class file, not both");
+		if (device == null) device = DeviceSpec.AUTO;
+		ThreadCount.check(threads);
+		if (nonFinite == null) nonFinite = NonFinite.FAIL;
+		refuseNonFiniteLatents(latents);
+	}
 
-/**
- * Refuses latent vectors with NaN or infinite values: a generator given one
- * returns NaN everywhere, or a picture of nothing.
- */
-public static void refuseNonFiniteLatents(float[][]latents){if(latents==null)return;long bad=0;int first=-1;for(int i=0;i<latents.length;i++)for(float v:latents[i])if(!Float.isFinite(v)){bad++;if(first<0)first=i;}if(bad>0)throw new GanException("the latent vectors hold "+bad+" NaN or infinite "+"value"+(bad==1?"":"s")+" (the first in vector "+first+"): a generator "+"draws images from finite numbers only");}}
+	/** Options that refuse NaN and infinite outputs in 8-bit images. */
+	public GenerateOptions(int count, long seed, Integer classLabel,
+		long[] classLabels, float[][] latents, boolean floatOutput,
+		DeviceSpec device, int threads)
+	{
+		this(count, seed, classLabel, classLabels, latents, floatOutput, device,
+			threads, NonFinite.FAIL);
+	}
+
+	/**
+	 * Refuses latent vectors with NaN or infinite values: a generator given one
+	 * returns NaN everywhere, or a picture of nothing.
+	 */
+	public static void refuseNonFiniteLatents(float[][] latents) {
+		if (latents == null) return;
+		long bad = 0;
+		int first = -1;
+		for (int i = 0; i < latents.length; i++)
+			for (float v : latents[i])
+				if (!Float.isFinite(v)) {
+					bad++;
+					if (first < 0) first = i;
+				}
+		if (bad > 0) throw new GanException("the latent vectors hold " + bad +
+			" NaN or infinite " + "value" + (bad == 1 ? "" : "s") +
+			" (the first in vector " + first + "): a generator " +
+			"draws images from finite numbers only");
+	}
+}

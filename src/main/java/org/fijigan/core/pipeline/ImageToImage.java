@@ -269,7 +269,8 @@ public final class ImageToImage {
 	private static String resultTitle(String title, ModelDescriptor model) {
 		String base = title.replaceFirst("\\.(tiff?|png|jpe?g|npy)$", "");
 		return switch (model.task()) {
-			case SUPER_RESOLUTION -> base + "-SRx" + Numbers.significant(model.scale(), 4);
+			case SUPER_RESOLUTION -> base + "-SRx" + Numbers.significant(model
+				.scale(), 4);
 			case DENOISE -> base + "-denoised";
 			case INPAINT -> base + "-inpainted";
 			default -> base + "-" + model.name();

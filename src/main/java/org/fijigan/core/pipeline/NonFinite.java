@@ -47,12 +47,15 @@ public enum NonFinite {
 			"fail, zero or clip");
 	}
 
-	/** How {@code count} values were written into an integer result, for a note. */
+	/**
+	 * How {@code count} values were written into an integer result, for a note.
+	 */
 	String describeMapping(long count, String what) {
 		return count + " NaN/infinite " + what + " " + switch (this) {
 			case ZERO -> "were written as 0 (nonfinite: zero)";
-			case CLIP -> "were clipped: +inf to the maximum, -inf to the minimum, NaN to 0 " +
-				"(nonfinite: clip)";
+			case CLIP ->
+				"were clipped: +inf to the maximum, -inf to the minimum, NaN to 0 " +
+					"(nonfinite: clip)";
 			case FAIL -> "were refused";
 		};
 	}

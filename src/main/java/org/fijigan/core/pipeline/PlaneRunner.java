@@ -35,7 +35,8 @@ final class PlaneRunner {
 	 * @param average whether the output channels are averaged into one result
 	 *          channel (a grey image through an RGB model)
 	 */
-	record ChannelGroup(int[] source, int firstTarget, boolean average) {}
+	record ChannelGroup(int[] source, int firstTarget, boolean average) {
+	}
 
 	/**
 	 * Runs one tile batch through the session and returns the named output. The
@@ -275,22 +276,27 @@ final class PlaneRunner {
 	}
 
 	/**
-	 * Counts the NaN and infinite values of a kept region that become result pixels (only the holes
-	 * when the result is composited), and applies {@link NonFinite} where the result has integer
-	 * pixels; a float result keeps them.
+	 * Counts the NaN and infinite values of a kept region that become result
+	 * pixels (only the holes when the result is composited), and applies
+	 * {@link NonFinite} where the result has integer pixels; a float result keeps
+	 * them.
 	 */
-	private void countNonFinite(float[] buf, boolean[] holes, Tile tile, int kw, int ww) {
+	private void countNonFinite(float[] buf, boolean[] holes, Tile tile, int kw,
+		int ww)
+	{
 		int bad = 0;
 		int ox = tile.x().keepOffset(), oy = tile.y().keepOffset();
 		for (int k = 0; k < buf.length; k++)
-			if (!Float.isFinite(buf[k]) && (holes == null || holes[(oy + k / kw) * ww + ox + k % kw]))
-				bad++;
+			if (!Float.isFinite(buf[k]) && (holes == null || holes[(oy + k / kw) *
+				ww + ox + k % kw])) bad++;
 		if (bad == 0) return;
 		nonFinite += bad;
 		if (!target.type().isInteger()) return;
 		switch (nonFinitePolicy) {
-			case FAIL -> throw new GanException("the model gave " + bad + " NaN or infinite value" + (bad ==
-				1 ? "" : "s") + " in one tile, which " + bits(target) + " result cannot hold: write 32-bit " +
+			case FAIL -> throw new GanException("the model gave " + bad +
+				" NaN or infinite value" + (bad == 1 ? "" : "s") +
+				" in one tile, which " + bits(target) +
+				" result cannot hold: write 32-bit " +
 				"float output (--float) to keep them, or choose --nonfinite zero or clip to map them");
 			case ZERO -> {
 				for (int k = 0; k < buf.length; k++)

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import java.util.ArrayList;
@@ -48,9 +49,7 @@ final class ProcessingChain {
 	}
 
 	/** One element-wise operation on {@code n} values of each channel. */
-	sealed
-
-	interface Op {
+	sealed interface Op {
 
 		void apply(float[][] channels, int n);
 	}
@@ -58,90 +57,137 @@ final class ProcessingChain {
 	/** {@code x * scale[c] + offset[c]}. */
 	record Affine(double[] scale, double[] offset) implements Op {
 
-	@Override
-	public void apply(float[][] channels, int n) {
-		for (int c = 0; c < channels.length; c++) {
-			float s = (float) scale[c], o = (float) offset[c];
-			float[] v = channels[c];
-			for (int i = 0; i < n; i++)
-				v[i] = v[i] * s + o;
+		@Override
+		public void apply(float[][] channels, int n) {
+			for (int c = 0; c < channels.length; c++) {
+				float s = (float) scale[c], o = (float) offset[c];
+				float[] v = channels[c];
+				for (int i = 0; i < n; i++)
+					v[i] = v[i] * s + o;
+			}
 		}
-	}
-
 	}
 
 	/** Limits channel {@code c} to {@code [low[c], high[c]]}; NaN stays NaN. */
 	record Clamp(double[] low, double[] high) implements Op {
 
-	@Override
-	public void apply(float[][] channels, int n) {
-		for (int c = 0; c < channels.length; c++) {
-			float lo = (float) low[c], hi = (float) high[c];
-			float[] v = channels[c];
-			for (int i = 0; i < n; i++)
-				v[i] = v[i] < lo ? lo : v[i] > hi ? hi : v[i];
+		@Override
+		public void apply(float[][] channels, int n) {
+			for (int c = 0; c < channels.length; c++) {
+				float lo = (float) low[c], hi = (float) high[c];
+				float[] v = channels[c];
+				for (int i = 0; i < n; i++)
+					v[i] = v[i] < lo ? lo : v[i] > hi ? hi : v[i];
+			}
 		}
-	}
-
 	}
 
 	/** The logistic function. */
 	record Logistic() implements Op {
 
-	@Override
-	public void apply(float[][] channels, int n) {
-		for (float[] v : channels)
-			for (int i = 0; i < n; i++)
-				v[i] = (float) (1 / (1 + Math.exp(-v[i])));
-	}
-
+		@Override
+		public void apply(float[][] channels, int n) {
+			for (float[] v : channels)
+				for (int i = 0; i < n; i++)
+					v[i] = (float) (1 / (1 + Math.exp(-v[i])));
+		}
 	}
 
 	/** 1 where {@code x > threshold[c]}, else 0. */
 	record Threshold(double[] threshold) implements Op {
 
-	@Override
-	public void apply(float[][] channels, int n) {
-		for (int c = 0; c < channels.length; c++) {
-			double t = threshold[c];
-			float[] v = channels[c];
-			for (int i = 0; i < n; i++)
-				v[i] = v[i] > t ? 1 : 0;
+		@Override
+		public void apply(float[][] channels, int n) {
+			for (int c = 0; c < channels.length; c++) {
+				double t = threshold[c];
+				float[] v = channels[c];
+				for (int i = 0; i < n; i++)
+					v[i] = v[i] > t ? 1 : 0;
+			}
 		}
-	}
-
 	}
 
 	/**
-	 * A cast to a bioimage.io data type, value by value: float32 as is (the values are float32),
-	 * integers truncated toward zero and held to the type's range (NumPy leaves a value outside it
-	 * undefined), NaN to 0, bool {@code x != 0}.
+	 * A cast to a bioimage.io data type, value by value: float32 as is (the
+	 * values are float32), integers truncated toward zero and held to the type's
+	 * range (NumPy leaves a value outside it undefined), NaN to 0, bool
+	 * {@code x != 0}.
 	 */
 	record Cast(String dataType) implements Op {
 
-	@Override
-	public void apply(float[][] channels,
-		int n)
-	{if(dataType.equals("float32")||dataType.equals("float64"))return;double lo,hi;switch(dataType){case"bool"->{for(float[]v:channels)for(int i=0;i<n;i++)v[i]=v[i]!=0&&!Float.isNaN(v[i])?1:0;return;}case"uint8"->{lo=0;hi=255;}case"int8"->{lo=-128;hi=127;}case"uint16"->{lo=0;hi=65535;}case"int16"->{lo=-32768;hi=32767;}case"uint32"->{lo=0;hi=4294967295.0;}case"int32"->{lo=Integer.MIN_VALUE;hi=Integer.MAX_VALUE;}case"uint64"->{lo=0;hi=18446744073709551615.0;}default->{lo=Long.MIN_VALUE;hi=Long.MAX_VALUE;}}for(float[]v:channels)for(int i=0;i<n;i++){double x=v[i];v[i]=Double.isNaN(x)?0:(float)Math.max(lo,Math.min(hi,x<0?Math.ceil(x):Math.floor(x)));}}
-
+		@Override
+		public void apply(float[][] channels, int n) {
+			if (dataType.equals("float32") || dataType.equals("float64")) return;
+			double lo, hi;
+			switch (dataType) {
+				case "bool" -> {
+					for (float[] v : channels)
+						for (int i = 0; i < n; i++)
+							v[i] = v[i] != 0 && !Float.isNaN(v[i]) ? 1 : 0;
+					return;
+				}
+				case "uint8" -> {
+					lo = 0;
+					hi = 255;
+				}
+				case "int8" -> {
+					lo = -128;
+					hi = 127;
+				}
+				case "uint16" -> {
+					lo = 0;
+					hi = 65535;
+				}
+				case "int16" -> {
+					lo = -32768;
+					hi = 32767;
+				}
+				case "uint32" -> {
+					lo = 0;
+					hi = 4294967295.0;
+				}
+				case "int32" -> {
+					lo = Integer.MIN_VALUE;
+					hi = Integer.MAX_VALUE;
+				}
+				case "uint64" -> {
+					lo = 0;
+					hi = 18446744073709551615.0;
+				}
+				default -> {
+					lo = Long.MIN_VALUE;
+					hi = Long.MAX_VALUE;
+				}
+			}
+			for (float[] v : channels)
+				for (int i = 0; i < n; i++) {
+					double x = v[i];
+					v[i] = Double.isNaN(x) ? 0 : (float) Math.max(lo, Math.min(hi, x < 0
+						? Math.ceil(x) : Math.floor(x)));
+				}
+		}
 	}
 
-	/** {@code exp(x_c) / sum_k exp(x_k)} across the channels of each pixel (shifted by the maximum, as SciPy does). */
+	/**
+	 * {@code exp(x_c) / sum_k exp(x_k)} across the channels of each pixel
+	 * (shifted by the maximum, as SciPy does).
+	 */
 	record ChannelSoftmax() implements Op {
 
-	@Override
-	public void apply(float[][] channels, int n) {
-		for (int i = 0; i < n; i++) {
-			double max = Double.NEGATIVE_INFINITY;
-			for (float[] v : channels)
-				max = Math.max(max, v[i]);
-			double sum = 0;
-			for (float[] v : channels)
-				sum += Math.exp(v[i] - max);
-			for (float[] v : channels)
-				v[i] = (float) (Math.exp(v[i] - max) / sum);
+		@Override
+		public void apply(float[][] channels, int n) {
+			for (int i = 0; i < n; i++) {
+				double max = Double.NEGATIVE_INFINITY;
+				for (float[] v : channels)
+					max = Math.max(max, v[i]);
+				double sum = 0;
+				for (float[] v : channels)
+					sum += Math.exp(v[i] - max);
+				for (float[] v : channels)
+					v[i] = (float) (Math.exp(v[i] - max) / sum);
+			}
 		}
-	}}
+	}
 
 	private final List<Op> ops;
 	private final int channels;

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.pipeline;
 
 import java.util.List;
@@ -20,10 +21,29 @@ import org.fijigan.core.StageTimings;
  * @param timings where the run's time went (session, statistics, conversions,
  *          model runs); a copy, which the caller may add its own stages to
  */
-public record RunReport(String provider,int tilesPerPlane,int haloPixels,int windowWidth,int windowHeight,List<String>notes,double seconds,long nonFiniteOutputs,StageTimings timings){public RunReport{notes=List.copyOf(notes);timings=timings==null?new StageTimings():timings.copy();}
+public record RunReport(String provider, int tilesPerPlane, int haloPixels,
+		int windowWidth, int windowHeight, List<String> notes, double seconds,
+		long nonFiniteOutputs, StageTimings timings) {
 
-/** A report without a breakdown of its time. */
-public RunReport(String provider,int tilesPerPlane,int haloPixels,int windowWidth,int windowHeight,List<String>notes,double seconds,long nonFiniteOutputs){this(provider,tilesPerPlane,haloPixels,windowWidth,windowHeight,notes,seconds,nonFiniteOutputs,null);}
+	public RunReport {
+		notes = List.copyOf(notes);
+		timings = timings == null ? new StageTimings() : timings.copy();
+	}
 
-/** A report of a run whose output was all finite. */
-public RunReport(String provider,int tilesPerPlane,int haloPixels,int windowWidth,int windowHeight,List<String>notes,double seconds){this(provider,tilesPerPlane,haloPixels,windowWidth,windowHeight,notes,seconds,0);}}
+	/** A report without a breakdown of its time. */
+	public RunReport(String provider, int tilesPerPlane, int haloPixels,
+		int windowWidth, int windowHeight, List<String> notes, double seconds,
+		long nonFiniteOutputs)
+	{
+		this(provider, tilesPerPlane, haloPixels, windowWidth, windowHeight, notes,
+			seconds, nonFiniteOutputs, null);
+	}
+
+	/** A report of a run whose output was all finite. */
+	public RunReport(String provider, int tilesPerPlane, int haloPixels,
+		int windowWidth, int windowHeight, List<String> notes, double seconds)
+	{
+		this(provider, tilesPerPlane, haloPixels, windowWidth, windowHeight, notes,
+			seconds, 0);
+	}
+}

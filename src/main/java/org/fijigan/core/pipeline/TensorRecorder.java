@@ -23,13 +23,17 @@ public final class TensorRecorder {
 	/**
 	 * One model run.
 	 *
-	 * @param inputs the tensors fed, by input name, in feeding order (image first, then the mask)
+	 * @param inputs the tensors fed, by input name, in feeding order (image
+	 *          first, then the mask)
 	 * @param outputName the output read
 	 * @param output what the model returned for it
 	 */
-	public record Recording(Map<String, Tensor> inputs, String outputName, Tensor output) {
+	public record Recording(Map<String, Tensor> inputs, String outputName,
+			Tensor output) {
+
 		public Recording {
-			inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+			inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+				inputs));
 		}
 	}
 

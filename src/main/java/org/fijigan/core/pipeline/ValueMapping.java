@@ -40,7 +40,8 @@ final class ValueMapping {
 	 * How one sample is mapped: into the model, and out of it (null when
 	 * postprocessing waits for the whole output).
 	 */
-	record SampleMaps(ProcessingChain toModel, ProcessingChain fromModel) {}
+	record SampleMaps(ProcessingChain toModel, ProcessingChain fromModel) {
+	}
 
 	private final ModelDescriptor model;
 	private final RasterImage image;

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.tiling;
 
 /**
@@ -7,9 +8,19 @@ package org.fijigan.core.tiling;
  * mirrored pixels. Of its output, the part that corresponds to input pixels
  * {@code [keepStart, keepEnd)} is kept.
  */
-public record AxisTile(int readStart,int readLength,int padAfter,int keepStart,int keepEnd){public int windowSize(){return readLength+padAfter;}
+public record AxisTile(int readStart, int readLength, int padAfter,
+		int keepStart, int keepEnd) {
 
-/** Offset of the kept part inside the window, in input pixels. */
-public int keepOffset(){return keepStart-readStart;}
+	public int windowSize() {
+		return readLength + padAfter;
+	}
 
-public int keepLength(){return keepEnd-keepStart;}}
+	/** Offset of the kept part inside the window, in input pixels. */
+	public int keepOffset() {
+		return keepStart - readStart;
+	}
+
+	public int keepLength() {
+		return keepEnd - keepStart;
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.tiling;
 
 import java.util.ArrayList;
@@ -13,15 +14,37 @@ import java.util.List;
  * @param notes decisions a user should know about (halo reduced to fit a fixed
  *          input, ...)
  */
-public record TilePlan(List<AxisTile>xTiles,List<AxisTile>yTiles,int haloPixels,List<String>notes){public TilePlan{xTiles=List.copyOf(xTiles);yTiles=List.copyOf(yTiles);notes=List.copyOf(notes);}
+public record TilePlan(List<AxisTile> xTiles, List<AxisTile> yTiles,
+		int haloPixels, List<String> notes) {
 
-/** Tiles in row-major order (y outer, x inner). */
-public List<Tile>tiles(){List<Tile>tiles=new ArrayList<>(xTiles.size()*yTiles.size());for(AxisTile y:yTiles)for(AxisTile x:xTiles)tiles.add(new Tile(x,y));return tiles;}
+	public TilePlan {
+		xTiles = List.copyOf(xTiles);
+		yTiles = List.copyOf(yTiles);
+		notes = List.copyOf(notes);
+	}
 
-public int tileCount(){return xTiles.size()*yTiles.size();}
+	/** Tiles in row-major order (y outer, x inner). */
+	public List<Tile> tiles() {
+		List<Tile> tiles = new ArrayList<>(xTiles.size() * yTiles.size());
+		for (AxisTile y : yTiles)
+			for (AxisTile x : xTiles)
+				tiles.add(new Tile(x, y));
+		return tiles;
+	}
 
-public int windowWidth(){return xTiles.get(0).windowSize();}
+	public int tileCount() {
+		return xTiles.size() * yTiles.size();
+	}
 
-public int windowHeight(){return yTiles.get(0).windowSize();}
+	public int windowWidth() {
+		return xTiles.get(0).windowSize();
+	}
 
-public boolean isSingleTile(){return tileCount()==1;}}
+	public int windowHeight() {
+		return yTiles.get(0).windowSize();
+	}
+
+	public boolean isSingleTile() {
+		return tileCount() == 1;
+	}
+}

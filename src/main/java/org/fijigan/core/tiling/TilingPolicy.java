@@ -36,9 +36,11 @@ public final class TilingPolicy {
 	 * A plan with its batch size.
 	 *
 	 * @param batch tiles per model run
-	 * @param notes decisions a user should know about, in the order they were taken
+	 * @param notes decisions a user should know about, in the order they were
+	 *          taken
 	 */
 	public record Decision(TilePlan plan, int batch, List<String> notes) {
+
 		public Decision {
 			notes = List.copyOf(notes);
 		}

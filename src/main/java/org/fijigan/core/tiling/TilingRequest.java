@@ -1,3 +1,4 @@
+
 package org.fijigan.core.tiling;
 
 import java.util.List;
@@ -26,18 +27,42 @@ import org.fijigan.core.GanException;
  * @param wholeImageOps the model's operations that see the whole image, so that
  *          tiling changes their result; empty for a model that tiles exactly
  */
-public record TilingRequest(int width,int height,AxisConstraint x,AxisConstraint y,int haloPixels,int requestedWindow,long memoryBudgetBytes,long bytesPerPixel,int maxBatch,List<String>wholeImageOps){
-/** {@link #requestedWindow()}: windows sized from the memory budget. */
-public static final int AUTO_WINDOW=0;
-/** {@link #requestedWindow()}: one window over the whole plane. */
-public static final int WHOLE_PLANE=-1;
-/** The largest halo: wider than any plane that fits in memory. */
-public static final int MAX_HALO=1<<20;
+public record TilingRequest(int width, int height, AxisConstraint x,
+		AxisConstraint y, int haloPixels, int requestedWindow,
+		long memoryBudgetBytes, long bytesPerPixel, int maxBatch,
+		List<String> wholeImageOps) {
 
-public TilingRequest{if(width<1||height<1)throw new IllegalArgumentException("a plane of "+width+"x"+height+" pixels has nothing to tile");Objects.requireNonNull(x);Objects.requireNonNull(y);if(haloPixels<0)throw new IllegalArgumentException("halo must be >= 0");if(haloPixels>MAX_HALO)throw new GanException("a halo of "+haloPixels+" px is wider "+"than any image: at most "+MAX_HALO);if(requestedWindow<WHOLE_PLANE)throw new IllegalArgumentException("requested window must be AUTO_WINDOW, WHOLE_PLANE or positive, got "+requestedWindow);if(memoryBudgetBytes<1||bytesPerPixel<1)throw new IllegalArgumentException("memory budget and bytes per pixel must be positive");if(maxBatch<1)throw new IllegalArgumentException("maxBatch must be >= 1");wholeImageOps=List.copyOf(wholeImageOps);}
+	/** {@link #requestedWindow()}: windows sized from the memory budget. */
+	public static final int AUTO_WINDOW = 0;
+	/** {@link #requestedWindow()}: one window over the whole plane. */
+	public static final int WHOLE_PLANE = -1;
+	/** The largest halo: wider than any plane that fits in memory. */
+	public static final int MAX_HALO = 1 << 20;
 
-/**
- * Whether tiles give exactly the untiled result: no operation sees the whole
- * image.
- */
-public boolean isTileable(){return wholeImageOps.isEmpty();}}
+	public TilingRequest {
+		if (width < 1 || height < 1) throw new IllegalArgumentException(
+			"a plane of " + width + "x" + height + " pixels has nothing to tile");
+		Objects.requireNonNull(x);
+		Objects.requireNonNull(y);
+		if (haloPixels < 0) throw new IllegalArgumentException("halo must be >= 0");
+		if (haloPixels > MAX_HALO) throw new GanException("a halo of " +
+			haloPixels + " px is wider " + "than any image: at most " + MAX_HALO);
+		if (requestedWindow < WHOLE_PLANE) throw new IllegalArgumentException(
+			"requested window must be AUTO_WINDOW, WHOLE_PLANE or positive, got " +
+				requestedWindow);
+		if (memoryBudgetBytes < 1 || bytesPerPixel < 1)
+			throw new IllegalArgumentException(
+				"memory budget and bytes per pixel must be positive");
+		if (maxBatch < 1) throw new IllegalArgumentException(
+			"maxBatch must be >= 1");
+		wholeImageOps = List.copyOf(wholeImageOps);
+	}
+
+	/**
+	 * Whether tiles give exactly the untiled result: no operation sees the whole
+	 * image.
+	 */
+	public boolean isTileable() {
+		return wholeImageOps.isEmpty();
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.io.BufferedInputStream;
@@ -27,14 +28,91 @@ import org.fijigan.core.io.AtomicFile;
  * @param baseSha256 SHA-256 of the model the run started from (a resume checks
  *          it)
  */
-public record Checkpoint(long step,double learningRate,String baseSha256,Map<String,float[]>tensors,List<float[]>history){private static final int MAGIC=0x46474b31; // "FGK1"
-public static final String FILE="checkpoint.fgk";
+public record Checkpoint(long step, double learningRate, String baseSha256,
+		Map<String, float[]> tensors, List<float[]> history) {
 
-/** Writes {@code dir/checkpoint.fgk} atomically. */
-public void write(Path dir){try{Files.createDirectories(dir);
-// a run killed while writing leaves its temporary file; the next write removes
-// it
-try(var stale=Files.newDirectoryStream(dir,p->FILE.equals(AtomicFile.targetOfTemporary(p.getFileName().toString())))){for(Path p:stale)Files.deleteIfExists(p);}}catch(IOException e){throw new GanException("cannot create the checkpoint folder "+dir+": "+e.getMessage(),e);}AtomicFile.write(dir.resolve(FILE),os->{DataOutputStream out=new DataOutputStream(new BufferedOutputStream(os,1<<16));out.writeInt(MAGIC);out.writeLong(step);out.writeDouble(learningRate);out.writeUTF(baseSha256);out.writeInt(tensors.size());for(Map.Entry<String,float[]>e:tensors.entrySet()){out.writeUTF(e.getKey());out.writeInt(e.getValue().length);for(float f:e.getValue())out.writeFloat(f);}out.writeInt(history.size());for(float[]h:history){out.writeInt(h.length);for(float f:h)out.writeFloat(f);}out.flush();});}
+	private static final int MAGIC = 0x46474b31; // "FGK1"
+	public static final String FILE = "checkpoint.fgk";
 
-/** Reads {@code dir/checkpoint.fgk}. */
-public static Checkpoint read(Path dir){Path file=dir.resolve(FILE);if(!Files.isRegularFile(file))throw new GanException("no checkpoint to resume from in "+dir);try(DataInputStream in=new DataInputStream(new BufferedInputStream(Files.newInputStream(file),1<<16))){if(in.readInt()!=MAGIC)throw new GanException(file+" is not a fiji-gan checkpoint");long step=in.readLong();double lr=in.readDouble();String sha=in.readUTF();int n=in.readInt();Map<String,float[]>tensors=new LinkedHashMap<>();for(int i=0;i<n;i++){String name=in.readUTF();float[]v=new float[in.readInt()];for(int k=0;k<v.length;k++)v[k]=in.readFloat();tensors.put(name,v);}int h=in.readInt();List<float[]>history=new ArrayList<>();for(int i=0;i<h;i++){float[]v=new float[in.readInt()];for(int k=0;k<v.length;k++)v[k]=in.readFloat();history.add(v);}return new Checkpoint(step,lr,sha,tensors,history);}catch(EOFException e){throw new GanException("checkpoint "+file+" is truncated",e);}catch(IOException e){throw new GanException("cannot read checkpoint "+file+": "+e.getMessage(),e);}}}
+	/** Writes {@code dir/checkpoint.fgk} atomically. */
+	public void write(Path dir) {
+		try {
+			Files.createDirectories(dir);
+			// a run killed while writing leaves its temporary file; the next write
+			// removes it
+			try (var stale = Files.newDirectoryStream(dir, p -> FILE.equals(AtomicFile
+				.targetOfTemporary(p.getFileName().toString()))))
+			{
+				for (Path p : stale)
+					Files.deleteIfExists(p);
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot create the checkpoint folder " + dir +
+				": " + e.getMessage(), e);
+		}
+		AtomicFile.write(dir.resolve(FILE), os -> {
+			DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os,
+				1 << 16));
+			out.writeInt(MAGIC);
+			out.writeLong(step);
+			out.writeDouble(learningRate);
+			out.writeUTF(baseSha256);
+			out.writeInt(tensors.size());
+			for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+				out.writeUTF(e.getKey());
+				out.writeInt(e.getValue().length);
+				for (float f : e.getValue())
+					out.writeFloat(f);
+			}
+			out.writeInt(history.size());
+			for (float[] h : history) {
+				out.writeInt(h.length);
+				for (float f : h)
+					out.writeFloat(f);
+			}
+			out.flush();
+		});
+	}
+
+	/** Reads {@code dir/checkpoint.fgk}. */
+	public static Checkpoint read(Path dir) {
+		Path file = dir.resolve(FILE);
+		if (!Files.isRegularFile(file)) throw new GanException(
+			"no checkpoint to resume from in " + dir);
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files
+			.newInputStream(file), 1 << 16)))
+		{
+			if (in.readInt() != MAGIC) throw new GanException(file +
+				" is not a fiji-gan checkpoint");
+			long step = in.readLong();
+			double lr = in.readDouble();
+			String sha = in.readUTF();
+			int n = in.readInt();
+			Map<String, float[]> tensors = new LinkedHashMap<>();
+			for (int i = 0; i < n; i++) {
+				String name = in.readUTF();
+				float[] v = new float[in.readInt()];
+				for (int k = 0; k < v.length; k++)
+					v[k] = in.readFloat();
+				tensors.put(name, v);
+			}
+			int h = in.readInt();
+			List<float[]> history = new ArrayList<>();
+			for (int i = 0; i < h; i++) {
+				float[] v = new float[in.readInt()];
+				for (int k = 0; k < v.length; k++)
+					v[k] = in.readFloat();
+				history.add(v);
+			}
+			return new Checkpoint(step, lr, sha, tensors, history);
+		}
+		catch (EOFException e) {
+			throw new GanException("checkpoint " + file + " is truncated", e);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read checkpoint " + file + ": " + e
+				.getMessage(), e);
+		}
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.ArrayList;
@@ -43,68 +44,198 @@ import ai.onnx.proto.OnnxMl.TensorProto;
  * @param translation random shifts
  * @param cutout a random square set to zero
  */
-public record DiffAugment(boolean color,boolean translation,boolean cutout){
-/** No augmentation. */
-public static final DiffAugment NONE=new DiffAugment(false,false,false);
+public record DiffAugment(boolean color, boolean translation, boolean cutout) {
 
-/**
- * Parses {@code translation,cutout,color} (any subset, any order) or
- * {@code none}.
- */
-public static DiffAugment parse(String text){String t=text.trim().toLowerCase(Locale.ROOT);if(t.isEmpty()||t.equals("none"))return NONE;boolean c=false,tr=false,cu=false;for(String part:t.split("\\s*,\\s*"))switch(part){case"color","colour"->c=true;case"translation"->tr=true;case"cutout"->cu=true;default->throw new GanException("unknown differentiable augmentation '"+part+"': use translation, cutout and color separated by commas, or none");}return new DiffAugment(c,tr,cu);}
+	/** No augmentation. */
+	public static final DiffAugment NONE = new DiffAugment(false, false, false);
 
-public boolean any(){return color||translation||cutout;}
+	/**
+	 * Parses {@code translation,cutout,color} (any subset, any order) or
+	 * {@code none}.
+	 */
+	public static DiffAugment parse(String text) {
+		String t = text.trim().toLowerCase(Locale.ROOT);
+		if (t.isEmpty() || t.equals("none")) return NONE;
+		boolean c = false, tr = false, cu = false;
+		for (String part : t.split("\\s*,\\s*"))
+			switch (part) {
+				case "color", "colour" -> c = true;
+				case "translation" -> tr = true;
+				case "cutout" -> cu = true;
+				default -> throw new GanException(
+					"unknown differentiable augmentation '" + part +
+						"': use translation, cutout and color separated by commas, or none");
+			}
+		return new DiffAugment(c, tr, cu);
+	}
 
-/**
- * The text {@link #parse} reads back, e.g. {@code color,translation,cutout}.
- */
-public String describe(){List<String>parts=new ArrayList<>();if(color)parts.add("color");if(translation)parts.add("translation");if(cutout)parts.add("cutout");return parts.isEmpty()?"none":String.join(",",parts);}
+	public boolean any() {
+		return color || translation || cutout;
+	}
 
-/** Name of input {@code part} of the augmentation named {@code prefix}. */
-static String input(String prefix,String part){return prefix+"/"+part;}
+	/**
+	 * The text {@link #parse} reads back, e.g. {@code color,translation,cutout}.
+	 */
+	public String describe() {
+		List<String> parts = new ArrayList<>();
+		if (color) parts.add("color");
+		if (translation) parts.add("translation");
+		if (cutout) parts.add("cutout");
+		return parts.isEmpty() ? "none" : String.join(",", parts);
+	}
 
-/**
- * Emits T on {@code image} ({@code [N, C, H, W]}) with its random parameters as
- * graph inputs named {@code prefix/...} (added once; a second call with the
- * same prefix applies the same draw to another batch of the same shape).
- * Returns the augmented value.
- */
-String apply(GraphEmitter e,String image,String prefix){long[]s=e.shape(image);long n=s[0],c=s[1],h=s[2],w=s[3];long[]perSample={n,1,1,1};String x=image;if(color){x=e.add(x,input(e,prefix,"brightness",perSample));if(c>1){String mean=e.reduceMean(x,new long[]{1},true);x=e.add(e.mul(e.sub(x,mean),input(e,prefix,"saturation",perSample)),mean);}String mean=e.reduceMean(x,new long[]{1,2,3},true);x=e.add(e.mul(e.sub(x,mean),input(e,prefix,"contrast",perSample)),mean);}if(translation){x=e.matMul(input(e,prefix,"rows",new long[]{n,1,h,h}),x);x=e.matMul(x,input(e,prefix,"columns",new long[]{n,1,w,w}));}if(cutout)x=e.mul(x,input(e,prefix,"cutout",new long[]{n,1,h,w}));return x;}
+	/** Name of input {@code part} of the augmentation named {@code prefix}. */
+	static String input(String prefix, String part) {
+		return prefix + "/" + part;
+	}
 
-private static String input(GraphEmitter e,String prefix,String part,long[]shape){String name=input(prefix,part);StepGraph.addInput(e.graph(),name,TensorProto.DataType.FLOAT_VALUE,shape);e.setShape(name,shape);return name;}
+	/**
+	 * Emits T on {@code image} ({@code [N, C, H, W]}) with its random parameters
+	 * as graph inputs named {@code prefix/...} (added once; a second call with
+	 * the same prefix applies the same draw to another batch of the same shape).
+	 * Returns the augmented value.
+	 */
+	String apply(GraphEmitter e, String image, String prefix) {
+		long[] s = e.shape(image);
+		long n = s[0], c = s[1], h = s[2], w = s[3];
+		long[] perSample = { n, 1, 1, 1 };
+		String x = image;
+		if (color) {
+			x = e.add(x, input(e, prefix, "brightness", perSample));
+			if (c > 1) {
+				String mean = e.reduceMean(x, new long[] { 1 }, true);
+				x = e.add(e.mul(e.sub(x, mean), input(e, prefix, "saturation",
+					perSample)), mean);
+			}
+			String mean = e.reduceMean(x, new long[] { 1, 2, 3 }, true);
+			x = e.add(e.mul(e.sub(x, mean), input(e, prefix, "contrast", perSample)),
+				mean);
+		}
+		if (translation) {
+			x = e.matMul(input(e, prefix, "rows", new long[] { n, 1, h, h }), x);
+			x = e.matMul(x, input(e, prefix, "columns", new long[] { n, 1, w, w }));
+		}
+		if (cutout) x = e.mul(x, input(e, prefix, "cutout", new long[] { n, 1, h,
+			w }));
+		return x;
+	}
 
-/**
- * The random parameters of one augmented batch, per sample: the three color
- * factors (identity: 0, 1, 1), the shift in rows and columns, and the cutout's
- * centre (row -1: none).
- */
-record Draw(float[]brightness,float[]saturation,float[]contrast,int[]shiftRows,int[]shiftColumns,int[]cutoutRow,int[]cutoutColumn){}
+	private static String input(GraphEmitter e, String prefix, String part,
+		long[] shape)
+	{
+		String name = input(prefix, part);
+		StepGraph.addInput(e.graph(), name, TensorProto.DataType.FLOAT_VALUE,
+			shape);
+		e.setShape(name, shape);
+		return name;
+	}
 
-/**
- * One draw for a batch of {@code n} images of {@code h x w} pixels. Per sample,
- * in this order: whether color applies (probability {@code p}) and its three
- * {@code r}; whether translation applies and its row and column shifts; whether
- * cutout applies and its centre row and column.
- */
-Draw draw(int n,int h,int w,SplittableRandom r,double p){float[]brightness=new float[n],saturation=new float[n],contrast=new float[n];int[]dy=new int[n],dx=new int[n],cy=new int[n],cx=new int[n];int sh=(int)Math.round(h/8.0),sw=(int)Math.round(w/8.0);java.util.Arrays.fill(saturation,1);java.util.Arrays.fill(contrast,1);java.util.Arrays.fill(cy,-1);for(int i=0;i<n;i++){if(color&&r.nextDouble()<p){brightness[i]=(float)(r.nextDouble()-0.5);saturation[i]=(float)(2*r.nextDouble());contrast[i]=(float)(r.nextDouble()+0.5);}if(translation&&r.nextDouble()<p){dy[i]=r.nextInt(-sh,sh+1);dx[i]=r.nextInt(-sw,sw+1);}if(cutout&&r.nextDouble()<p){cy[i]=r.nextInt(h);cx[i]=r.nextInt(w);}}return new Draw(brightness,saturation,contrast,dy,dx,cy,cx);}
+	/**
+	 * The random parameters of one augmented batch, per sample: the three color
+	 * factors (identity: 0, 1, 1), the shift in rows and columns, and the
+	 * cutout's centre (row -1: none).
+	 */
+	record Draw(float[] brightness, float[] saturation, float[] contrast,
+			int[] shiftRows, int[] shiftColumns, int[] cutoutRow,
+			int[] cutoutColumn) {
+	}
 
-/**
- * A draw for a batch of shape {@code [N, C, H, W]} as the inputs {@link #apply}
- * declared.
- */
-Map<String,Tensor>draw(String prefix,long[]shape,SplittableRandom r,double p){return tensors(prefix,shape,draw((int)shape[0],(int)shape[2],(int)shape[3],r,p));}
+	/**
+	 * One draw for a batch of {@code n} images of {@code h x w} pixels. Per
+	 * sample, in this order: whether color applies (probability {@code p}) and
+	 * its three {@code r}; whether translation applies and its row and column
+	 * shifts; whether cutout applies and its centre row and column.
+	 */
+	Draw draw(int n, int h, int w, SplittableRandom r, double p) {
+		float[] brightness = new float[n], saturation = new float[n], contrast =
+			new float[n];
+		int[] dy = new int[n], dx = new int[n], cy = new int[n], cx = new int[n];
+		int sh = (int) Math.round(h / 8.0), sw = (int) Math.round(w / 8.0);
+		java.util.Arrays.fill(saturation, 1);
+		java.util.Arrays.fill(contrast, 1);
+		java.util.Arrays.fill(cy, -1);
+		for (int i = 0; i < n; i++) {
+			if (color && r.nextDouble() < p) {
+				brightness[i] = (float) (r.nextDouble() - 0.5);
+				saturation[i] = (float) (2 * r.nextDouble());
+				contrast[i] = (float) (r.nextDouble() + 0.5);
+			}
+			if (translation && r.nextDouble() < p) {
+				dy[i] = r.nextInt(-sh, sh + 1);
+				dx[i] = r.nextInt(-sw, sw + 1);
+			}
+			if (cutout && r.nextDouble() < p) {
+				cy[i] = r.nextInt(h);
+				cx[i] = r.nextInt(w);
+			}
+		}
+		return new Draw(brightness, saturation, contrast, dy, dx, cy, cx);
+	}
 
-/** {@code d} as the inputs {@link #apply} declared for {@code prefix}. */
-Map<String,Tensor>tensors(String prefix,long[]shape,Draw d){int n=(int)shape[0],c=(int)shape[1],h=(int)shape[2],w=(int)shape[3];int ch=(int)Math.round(h/2.0),cw=(int)Math.round(w/2.0);float[]rows=new float[n*h*h],columns=new float[n*w*w],mask=new float[n*h*w];java.util.Arrays.fill(mask,1f);for(int i=0;i<n;i++){int dy=d.shiftRows()[i],dx=d.shiftColumns()[i];
-// out[y][x] = in[y + dy][x + dx], zero outside: rows[y][y + dy] = 1, columns[x
-// + dx][x] = 1
-for(int y=0;y<h;y++)if(y+dy>=0&&y+dy<h)rows[(i*h+y)*h+y+dy]=1;for(int x=0;x<w;x++)if(x+dx>=0&&x+dx<w)columns[(i*w+x+dx)*w+x]=1;if(d.cutoutRow()[i]>=0){int y0=d.cutoutRow()[i]-ch/2,x0=d.cutoutColumn()[i]-cw/2;for(int y=Math.max(0,y0);y<Math.min(h,y0+ch);y++)for(int x=Math.max(0,x0);x<Math.min(w,x0+cw);x++)mask[(i*h+y)*w+x]=0;}}Map<String,Tensor>m=new LinkedHashMap<>();if(color){m.put(input(prefix,"brightness"),Tensor.of(d.brightness().clone(),n,1,1,1));if(c>1)m.put(input(prefix,"saturation"),Tensor.of(d.saturation().clone(),n,1,1,1));m.put(input(prefix,"contrast"),Tensor.of(d.contrast().clone(),n,1,1,1));}if(translation){m.put(input(prefix,"rows"),Tensor.of(rows,n,1,h,h));m.put(input(prefix,"columns"),Tensor.of(columns,n,1,w,w));}if(cutout)m.put(input(prefix,"cutout"),Tensor.of(mask,n,1,h,w));return m;}
+	/**
+	 * A draw for a batch of shape {@code [N, C, H, W]} as the inputs
+	 * {@link #apply} declared.
+	 */
+	Map<String, Tensor> draw(String prefix, long[] shape, SplittableRandom r,
+		double p)
+	{
+		return tensors(prefix, shape, draw((int) shape[0], (int) shape[2],
+			(int) shape[3], r, p));
+	}
 
-/**
- * The random stream of one augmented batch: a function of the run's seed, the
- * step and which batch of the step it is ({@code role}), so a resumed run draws
- * what an uninterrupted one did.
- */
-static SplittableRandom stream(long seed,long step,int role){return new SplittableRandom(mix(mix(seed^0x5DEECE66DL)+step*0x9E3779B97F4A7C15L+role));}
+	/** {@code d} as the inputs {@link #apply} declared for {@code prefix}. */
+	Map<String, Tensor> tensors(String prefix, long[] shape, Draw d) {
+		int n = (int) shape[0], c = (int) shape[1], h = (int) shape[2], w =
+			(int) shape[3];
+		int ch = (int) Math.round(h / 2.0), cw = (int) Math.round(w / 2.0);
+		float[] rows = new float[n * h * h], columns = new float[n * w * w], mask =
+			new float[n * h * w];
+		java.util.Arrays.fill(mask, 1f);
+		for (int i = 0; i < n; i++) {
+			int dy = d.shiftRows()[i], dx = d.shiftColumns()[i];
+			// out[y][x] = in[y + dy][x + dx], zero outside: rows[y][y + dy] = 1,
+			// columns[x + dx][x] = 1
+			for (int y = 0; y < h; y++)
+				if (y + dy >= 0 && y + dy < h) rows[(i * h + y) * h + y + dy] = 1;
+			for (int x = 0; x < w; x++)
+				if (x + dx >= 0 && x + dx < w) columns[(i * w + x + dx) * w + x] = 1;
+			if (d.cutoutRow()[i] >= 0) {
+				int y0 = d.cutoutRow()[i] - ch / 2, x0 = d.cutoutColumn()[i] - cw / 2;
+				for (int y = Math.max(0, y0); y < Math.min(h, y0 + ch); y++)
+					for (int x = Math.max(0, x0); x < Math.min(w, x0 + cw); x++)
+						mask[(i * h + y) * w + x] = 0;
+			}
+		}
+		Map<String, Tensor> m = new LinkedHashMap<>();
+		if (color) {
+			m.put(input(prefix, "brightness"), Tensor.of(d.brightness().clone(), n, 1,
+				1, 1));
+			if (c > 1) m.put(input(prefix, "saturation"), Tensor.of(d.saturation()
+				.clone(), n, 1, 1, 1));
+			m.put(input(prefix, "contrast"), Tensor.of(d.contrast().clone(), n, 1, 1,
+				1));
+		}
+		if (translation) {
+			m.put(input(prefix, "rows"), Tensor.of(rows, n, 1, h, h));
+			m.put(input(prefix, "columns"), Tensor.of(columns, n, 1, w, w));
+		}
+		if (cutout) m.put(input(prefix, "cutout"), Tensor.of(mask, n, 1, h, w));
+		return m;
+	}
 
-private static long mix(long z){z=(z^(z>>>33))*0xff51afd7ed558ccdL;z=(z^(z>>>33))*0xc4ceb9fe1a85ec53L;return z^(z>>>33);}}
+	/**
+	 * The random stream of one augmented batch: a function of the run's seed, the
+	 * step and which batch of the step it is ({@code role}), so a resumed run
+	 * draws what an uninterrupted one did.
+	 */
+	static SplittableRandom stream(long seed, long step, int role) {
+		return new SplittableRandom(mix(mix(seed ^ 0x5DEECE66DL) + step *
+			0x9E3779B97F4A7C15L + role));
+	}
+
+	private static long mix(long z) {
+		z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+		z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+		return z ^ (z >>> 33);
+	}
+}

@@ -68,6 +68,7 @@ public final class Discriminator {
 	 *          map before the last convolution
 	 */
 	public record Options(boolean spectralNorm, boolean minibatchStd) {
+
 		/** The plain network. */
 		public static final Options NONE = new Options(false, false);
 	}

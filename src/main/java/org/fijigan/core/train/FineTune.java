@@ -35,39 +35,50 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 public final class FineTune {
 
 	/**
-	 * @param model what the user names as the model (file, descriptor, package, bundled name)
+	 * @param model what the user names as the model (file, descriptor, package,
+	 *          bundled name)
 	 * @param task the task, or null for the model's own
-	 * @param data images (clean, or real images for a generator) or input/target pairs
+	 * @param data images (clean, or real images for a generator) or input/target
+	 *          pairs
 	 * @param batch samples per step
 	 * @param patch patch size on the output side; 0 for whole images
 	 * @param validationFraction share of the images held out
-	 * @param adversarialWeight null for the default: 0 for image-to-image models, 1 for generators
-	 * @param config the rest; its adversarial weight is replaced by the resolved one
-	 * @param degradation how inputs are made from clean images, or null for the task's default
+	 * @param adversarialWeight null for the default: 0 for image-to-image models,
+	 *          1 for generators
+	 * @param config the rest; its adversarial weight is replaced by the resolved
+	 *          one
+	 * @param degradation how inputs are made from clean images, or null for the
+	 *          task's default
 	 */
-	public record Request(String model, TaskKind task, DataSource data, int batch, int patch,
-		Augmentation augmentation, Normalization normalization, double validationFraction,
-		Float adversarialWeight, FineTuneConfig config, Degradation degradation)
-	{
+	public record Request(String model, TaskKind task, DataSource data, int batch,
+			int patch, Augmentation augmentation, Normalization normalization,
+			double validationFraction, Float adversarialWeight, FineTuneConfig config,
+			Degradation degradation) {
+
 		/** Checks the numbers before anything is loaded. */
 		public Request {
-			if (batch < 1) throw new GanException("the batch size must be at least 1, not " + batch);
-			if (patch < 0) throw new GanException("the patch size must be positive, or 0 for whole " +
-				"images, not " + patch);
-			if (!(validationFraction >= 0 && validationFraction < 1)) throw new GanException(
-				"the validation fraction must be at least 0 and below 1, not " + validationFraction);
-			if (adversarialWeight != null && !(adversarialWeight >= 0 && Float.isFinite(adversarialWeight)))
-				throw new GanException("the adversarial weight must be a number >= 0, not " +
-					adversarialWeight);
+			if (batch < 1) throw new GanException(
+				"the batch size must be at least 1, not " + batch);
+			if (patch < 0) throw new GanException(
+				"the patch size must be positive, or 0 for whole " + "images, not " +
+					patch);
+			if (!(validationFraction >= 0 && validationFraction < 1))
+				throw new GanException(
+					"the validation fraction must be at least 0 and below 1, not " +
+						validationFraction);
+			if (adversarialWeight != null && !(adversarialWeight >= 0 && Float
+				.isFinite(adversarialWeight))) throw new GanException(
+					"the adversarial weight must be a number >= 0, not " +
+						adversarialWeight);
 		}
 
 		/** A request with the task's default degradation. */
-		public Request(String model, TaskKind task, DataSource data, int batch, int patch,
-			Augmentation augmentation, Normalization normalization, double validationFraction,
-			Float adversarialWeight, FineTuneConfig config)
+		public Request(String model, TaskKind task, DataSource data, int batch,
+			int patch, Augmentation augmentation, Normalization normalization,
+			double validationFraction, Float adversarialWeight, FineTuneConfig config)
 		{
-			this(model, task, data, batch, patch, augmentation, normalization, validationFraction,
-				adversarialWeight, config, null);
+			this(model, task, data, batch, patch, augmentation, normalization,
+				validationFraction, adversarialWeight, config, null);
 		}
 	}
 
@@ -76,9 +87,9 @@ public final class FineTune {
 	 *
 	 * @param notes decisions about the data and the batches the user should see
 	 */
-	public record Outcome(Trainer.Result result, ModelDescriptor model, TrainingData data,
-		List<String> notes)
-	{
+	public record Outcome(Trainer.Result result, ModelDescriptor model,
+			TrainingData data, List<String> notes) {
+
 		public Outcome {
 			notes = List.copyOf(notes);
 		}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.nio.file.Path;
@@ -33,19 +34,79 @@ import org.fijigan.core.engine.ThreadCount;
  * @param stabilisers the discriminator's architecture and stabilisers, the EMA
  *          warm-up; {@code null}: {@link Stabilisers#DEFAULTS}
  */
-public record FineTuneConfig(int steps,OptimizerConfig optimizer,LossKind loss,float adversarialWeight,AdversarialKind adversarial,long seed,DeviceSpec device,int threads,Path checkpointDir,int checkpointEvery,boolean resume,List<String>freeze,double emaDecay,int validateEvery,GradientPenalties penalties,Stabilisers stabilisers){
-/** Settings with the default stabilisers. */
-public FineTuneConfig(int steps,OptimizerConfig optimizer,LossKind loss,float adversarialWeight,AdversarialKind adversarial,long seed,DeviceSpec device,int threads,Path checkpointDir,int checkpointEvery,boolean resume,List<String>freeze,double emaDecay,int validateEvery,GradientPenalties penalties){this(steps,optimizer,loss,adversarialWeight,adversarial,seed,device,threads,checkpointDir,checkpointEvery,resume,freeze,emaDecay,validateEvery,penalties,Stabilisers.DEFAULTS);}
+public record FineTuneConfig(int steps, OptimizerConfig optimizer,
+		LossKind loss, float adversarialWeight, AdversarialKind adversarial,
+		long seed, DeviceSpec device, int threads, Path checkpointDir,
+		int checkpointEvery, boolean resume, List<String> freeze, double emaDecay,
+		int validateEvery, GradientPenalties penalties, Stabilisers stabilisers) {
 
-/** Settings without gradient penalties. */
-public FineTuneConfig(int steps,OptimizerConfig optimizer,LossKind loss,float adversarialWeight,AdversarialKind adversarial,long seed,DeviceSpec device,int threads,Path checkpointDir,int checkpointEvery,boolean resume,List<String>freeze,double emaDecay,int validateEvery){this(steps,optimizer,loss,adversarialWeight,adversarial,seed,device,threads,checkpointDir,checkpointEvery,resume,freeze,emaDecay,validateEvery,GradientPenalties.NONE);}
+	/** Settings with the default stabilisers. */
+	public FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss,
+		float adversarialWeight, AdversarialKind adversarial, long seed,
+		DeviceSpec device, int threads, Path checkpointDir, int checkpointEvery,
+		boolean resume, List<String> freeze, double emaDecay, int validateEvery,
+		GradientPenalties penalties)
+	{
+		this(steps, optimizer, loss, adversarialWeight, adversarial, seed, device,
+			threads, checkpointDir, checkpointEvery, resume, freeze, emaDecay,
+			validateEvery, penalties, Stabilisers.DEFAULTS);
+	}
 
-public FineTuneConfig{if(steps<1)throw new GanException("steps must be at least 1, got "+steps);if(!(adversarialWeight>=0&&Float.isFinite(adversarialWeight)))throw new GanException("adversarial weight must be a number >= 0, got "+adversarialWeight);if(checkpointEvery<1)throw new GanException("checkpoints come every 1 or more steps, not "+checkpointEvery);if(validateEvery<0)throw new GanException("validation comes every 1 or more steps (0: only "+"at the end), not "+validateEvery);if(resume&&checkpointDir==null)throw new GanException("--resume needs --checkpoint-dir (where the checkpoint is)");if(!(emaDecay>=0&&emaDecay<1))throw new GanException("EMA decay must be in [0, 1), got "+emaDecay);freeze=freeze==null?List.of():List.copyOf(freeze);if(device==null)device=DeviceSpec.AUTO;if(penalties==null)penalties=GradientPenalties.NONE;if(stabilisers==null)stabilisers=Stabilisers.DEFAULTS;if(penalties.wganGp()>0&&adversarial!=AdversarialKind.WASSERSTEIN)throw new GanException("--gradient-penalty wgan-gp belongs to the Wasserstein critic: add --adversarial wasserstein "+"(or regularise a "+adversarial.name().toLowerCase(java.util.Locale.ROOT)+" discriminator with --r1 GAMMA)");if(adversarial==AdversarialKind.WASSERSTEIN&&penalties.wganGp()==0)throw new GanException("--adversarial wasserstein needs a Lipschitz critic: add --gradient-penalty wgan-gp:10");ThreadCount.check(threads);}
+	/** Settings without gradient penalties. */
+	public FineTuneConfig(int steps, OptimizerConfig optimizer, LossKind loss,
+		float adversarialWeight, AdversarialKind adversarial, long seed,
+		DeviceSpec device, int threads, Path checkpointDir, int checkpointEvery,
+		boolean resume, List<String> freeze, double emaDecay, int validateEvery)
+	{
+		this(steps, optimizer, loss, adversarialWeight, adversarial, seed, device,
+			threads, checkpointDir, checkpointEvery, resume, freeze, emaDecay,
+			validateEvery, GradientPenalties.NONE);
+	}
 
-/** The same settings with another adversarial weight. */
-public FineTuneConfig withAdversarialWeight(float weight){return new FineTuneConfig(steps,optimizer,loss,weight,adversarial,seed,device,threads,checkpointDir,checkpointEvery,resume,freeze,emaDecay,validateEvery,penalties,stabilisers);}
+	public FineTuneConfig {
+		if (steps < 1) throw new GanException("steps must be at least 1, got " +
+			steps);
+		if (!(adversarialWeight >= 0 && Float.isFinite(adversarialWeight)))
+			throw new GanException("adversarial weight must be a number >= 0, got " +
+				adversarialWeight);
+		if (checkpointEvery < 1) throw new GanException(
+			"checkpoints come every 1 or more steps, not " + checkpointEvery);
+		if (validateEvery < 0) throw new GanException(
+			"validation comes every 1 or more steps (0: only " + "at the end), not " +
+				validateEvery);
+		if (resume && checkpointDir == null) throw new GanException(
+			"--resume needs --checkpoint-dir (where the checkpoint is)");
+		if (!(emaDecay >= 0 && emaDecay < 1)) throw new GanException(
+			"EMA decay must be in [0, 1), got " + emaDecay);
+		freeze = freeze == null ? List.of() : List.copyOf(freeze);
+		if (device == null) device = DeviceSpec.AUTO;
+		if (penalties == null) penalties = GradientPenalties.NONE;
+		if (stabilisers == null) stabilisers = Stabilisers.DEFAULTS;
+		if (penalties.wganGp() > 0 && adversarial != AdversarialKind.WASSERSTEIN)
+			throw new GanException(
+				"--gradient-penalty wgan-gp belongs to the Wasserstein critic: add --adversarial wasserstein " +
+					"(or regularise a " + adversarial.name().toLowerCase(
+						java.util.Locale.ROOT) + " discriminator with --r1 GAMMA)");
+		if (adversarial == AdversarialKind.WASSERSTEIN && penalties.wganGp() == 0)
+			throw new GanException(
+				"--adversarial wasserstein needs a Lipschitz critic: add --gradient-penalty wgan-gp:10");
+		ThreadCount.check(threads);
+	}
 
-/**
- * Plain defaults: Adam 1e-4, L1, no discriminator, checkpoints every 100 steps.
- */
-public static FineTuneConfig defaults(int steps){return new FineTuneConfig(steps,OptimizerConfig.adam(1e-4),LossKind.L1,0,AdversarialKind.NONSATURATING,0,DeviceSpec.AUTO,0,null,100,false,List.of(),0,0);}}
+	/** The same settings with another adversarial weight. */
+	public FineTuneConfig withAdversarialWeight(float weight) {
+		return new FineTuneConfig(steps, optimizer, loss, weight, adversarial, seed,
+			device, threads, checkpointDir, checkpointEvery, resume, freeze, emaDecay,
+			validateEvery, penalties, stabilisers);
+	}
+
+	/**
+	 * Plain defaults: Adam 1e-4, L1, no discriminator, checkpoints every 100
+	 * steps.
+	 */
+	public static FineTuneConfig defaults(int steps) {
+		return new FineTuneConfig(steps, OptimizerConfig.adam(1e-4), LossKind.L1, 0,
+			AdversarialKind.NONSATURATING, 0, DeviceSpec.AUTO, 0, null, 100, false,
+			List.of(), 0, 0);
+	}
+}

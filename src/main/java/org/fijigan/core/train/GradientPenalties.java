@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.Locale;
@@ -29,37 +30,83 @@ import org.fijigan.core.GanException;
  * @param r1Gamma γ of R1; 0: off
  * @param r1Every apply R1 at every k-th discriminator step (1: every step)
  */
-public record GradientPenalties(float wganGp,float r1Gamma,int r1Every){
-/** No penalty. */
-public static final GradientPenalties NONE=new GradientPenalties(0,0,1);
+public record GradientPenalties(float wganGp, float r1Gamma, int r1Every) {
 
-public GradientPenalties{if(!(wganGp>=0)||Float.isInfinite(wganGp))throw new GanException("the WGAN-GP weight must be a number >= 0, got "+wganGp);if(!(r1Gamma>=0)||Float.isInfinite(r1Gamma))throw new GanException("--r1 gamma must be a number >= 0, got "+r1Gamma);if(r1Every<1)throw new GanException("--r1-every must be at least 1, got "+r1Every);if(r1Every>1&&r1Gamma==0)throw new GanException("--r1-every applies R1 lazily: it needs --r1 GAMMA above 0");}
+	/** No penalty. */
+	public static final GradientPenalties NONE = new GradientPenalties(0, 0, 1);
 
-/**
- * Parses the value of {@code --gradient-penalty}: {@code wgan-gp:LAMBDA}, or
- * {@code wgan-gp} for the paper's λ = 10, or {@code none}.
- *
- * @return λ (0 for none)
- */
-public static float parseWganGp(String text){String t=text.trim().toLowerCase(Locale.ROOT);if(t.equals("none"))return 0;if(t.equals("wgan-gp"))return 10;if(t.startsWith("wgan-gp:")){String v=t.substring("wgan-gp:".length());float lambda;try{lambda=Float.parseFloat(v);}catch(NumberFormatException e){throw new GanException("--gradient-penalty wgan-gp:LAMBDA needs a number, got '"+v+"'");}if(!(lambda>0)||Float.isInfinite(lambda))throw new GanException("--gradient-penalty wgan-gp:LAMBDA needs LAMBDA above 0, got "+v);return lambda;}throw new GanException("unknown gradient penalty '"+text+"': use wgan-gp:LAMBDA (e.g. "+"wgan-gp:10) or none");}
+	public GradientPenalties {
+		if (!(wganGp >= 0) || Float.isInfinite(wganGp)) throw new GanException(
+			"the WGAN-GP weight must be a number >= 0, got " + wganGp);
+		if (!(r1Gamma >= 0) || Float.isInfinite(r1Gamma)) throw new GanException(
+			"--r1 gamma must be a number >= 0, got " + r1Gamma);
+		if (r1Every < 1) throw new GanException(
+			"--r1-every must be at least 1, got " + r1Every);
+		if (r1Every > 1 && r1Gamma == 0) throw new GanException(
+			"--r1-every applies R1 lazily: it needs --r1 GAMMA above 0");
+	}
 
-public boolean any(){return wganGp>0||r1Gamma>0;}
+	/**
+	 * Parses the value of {@code --gradient-penalty}: {@code wgan-gp:LAMBDA}, or
+	 * {@code wgan-gp} for the paper's λ = 10, or {@code none}.
+	 *
+	 * @return λ (0 for none)
+	 */
+	public static float parseWganGp(String text) {
+		String t = text.trim().toLowerCase(Locale.ROOT);
+		if (t.equals("none")) return 0;
+		if (t.equals("wgan-gp")) return 10;
+		if (t.startsWith("wgan-gp:")) {
+			String v = t.substring("wgan-gp:".length());
+			float lambda;
+			try {
+				lambda = Float.parseFloat(v);
+			}
+			catch (NumberFormatException e) {
+				throw new GanException(
+					"--gradient-penalty wgan-gp:LAMBDA needs a number, got '" + v + "'");
+			}
+			if (!(lambda > 0) || Float.isInfinite(lambda)) throw new GanException(
+				"--gradient-penalty wgan-gp:LAMBDA needs LAMBDA above 0, got " + v);
+			return lambda;
+		}
+		throw new GanException("unknown gradient penalty '" + text +
+			"': use wgan-gp:LAMBDA (e.g. " + "wgan-gp:10) or none");
+	}
 
-/**
- * Whether R1 is applied at discriminator step {@code step} (0-based): every
- * r1Every-th from 0.
- */
-public boolean r1At(long step){return r1Gamma>0&&step%r1Every==0;}
+	public boolean any() {
+		return wganGp > 0 || r1Gamma > 0;
+	}
 
-/**
- * The penalties one step graph applies: R1 with γ scaled by {@code r1Every}
- * when {@code withR1}, none otherwise; WGAN-GP as it is. The result applies at
- * every step it runs.
- */
-public GradientPenalties forStep(boolean withR1){return new GradientPenalties(wganGp,withR1?r1Gamma*r1Every:0,1);}
+	/**
+	 * Whether R1 is applied at discriminator step {@code step} (0-based): every
+	 * r1Every-th from 0.
+	 */
+	public boolean r1At(long step) {
+		return r1Gamma > 0 && step % r1Every == 0;
+	}
 
-/**
- * How the metadata and notes name them, e.g.
- * {@code wgan-gp 10 + r1 gamma=1 every 16}.
- */
-public String describe(){StringBuilder b=new StringBuilder();if(wganGp>0)b.append("wgan-gp ").append(wganGp);if(r1Gamma>0){if(b.length()>0)b.append(" + ");b.append("r1 gamma=").append(r1Gamma);if(r1Every>1)b.append(" every ").append(r1Every);}return b.length()==0?"none":b.toString();}}
+	/**
+	 * The penalties one step graph applies: R1 with γ scaled by {@code r1Every}
+	 * when {@code withR1}, none otherwise; WGAN-GP as it is. The result applies
+	 * at every step it runs.
+	 */
+	public GradientPenalties forStep(boolean withR1) {
+		return new GradientPenalties(wganGp, withR1 ? r1Gamma * r1Every : 0, 1);
+	}
+
+	/**
+	 * How the metadata and notes name them, e.g.
+	 * {@code wgan-gp 10 + r1 gamma=1 every 16}.
+	 */
+	public String describe() {
+		StringBuilder b = new StringBuilder();
+		if (wganGp > 0) b.append("wgan-gp ").append(wganGp);
+		if (r1Gamma > 0) {
+			if (b.length() > 0) b.append(" + ");
+			b.append("r1 gamma=").append(r1Gamma);
+			if (r1Every > 1) b.append(" every ").append(r1Every);
+		}
+		return b.length() == 0 ? "none" : b.toString();
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.Locale;
@@ -5,46 +6,53 @@ import java.util.Locale;
 import org.fijigan.core.GanException;
 
 /**
- * The optimizer of a training run. {@code ADAM} with {@code weightDecay > 0} is AdamW (decoupled
- * decay). Defaults are the GAN-friendly ones: betas 0.5 and 0.999.
+ * The optimizer of a training run. {@code ADAM} with {@code weightDecay > 0} is
+ * AdamW (decoupled decay). Defaults are the GAN-friendly ones: betas 0.5 and
+ * 0.999.
  */
-public record OptimizerConfig(Kind kind,double learningRate,double beta1,double beta2,double epsilon,double weightDecay,Schedule schedule){
+public record OptimizerConfig(Kind kind, double learningRate, double beta1,
+		double beta2, double epsilon, double weightDecay, Schedule schedule) {
 
-public enum Kind {
-		SGD, ADAM
-}
-
-/** How the learning rate changes over a run of {@code steps} steps. */
-public enum Schedule {
-
-		/** The same rate at every step. */
-		CONSTANT,
-		/**
-		 * Cosine decay from the rate at step 0 towards 0 at the end (Loshchilov and
-		 * Hutter 2017).
-		 */
-		COSINE;
-
-	/**
-	 * The factor on the learning rate at step {@code step} (0-based) of
-	 * {@code steps}.
-	 */
-	public double factor(long step, long steps) {
-		return this == CONSTANT || steps <= 1 ? 1 : 0.5 * (1 + Math.cos(Math.PI *
-			step / steps));
+	public enum Kind {
+			SGD, ADAM
 	}
 
-	public static Schedule parse(
-		String text)
-	{return switch(text.trim().toLowerCase(Locale.ROOT)){case"constant"->CONSTANT;case"cosine"->COSINE;default->throw new GanException("unknown learning-rate schedule '"+text+"': use constant or cosine");};}
+	/** How the learning rate changes over a run of {@code steps} steps. */
+	public enum Schedule {
 
+			/** The same rate at every step. */
+			CONSTANT,
+			/**
+			 * Cosine decay from the rate at step 0 towards 0 at the end (Loshchilov
+			 * and Hutter 2017).
+			 */
+			COSINE;
+
+		/**
+		 * The factor on the learning rate at step {@code step} (0-based) of
+		 * {@code steps}.
+		 */
+		public double factor(long step, long steps) {
+			return this == CONSTANT || steps <= 1 ? 1 : 0.5 * (1 + Math.cos(Math.PI *
+				step / steps));
+		}
+
+		public static Schedule parse(String text) {
+			return switch (text.trim().toLowerCase(Locale.ROOT)) {
+				case "constant" -> CONSTANT;
+				case "cosine" -> COSINE;
+				default -> throw new GanException("unknown learning-rate schedule '" +
+					text + "': use constant or cosine");
+			};
+		}
 	}
 
 	/** A constant learning rate. */
-	public OptimizerConfig(Kind kind, double learningRate, double beta1, double beta2, double epsilon,
-		double weightDecay)
+	public OptimizerConfig(Kind kind, double learningRate, double beta1,
+		double beta2, double epsilon, double weightDecay)
 	{
-		this(kind, learningRate, beta1, beta2, epsilon, weightDecay, Schedule.CONSTANT);
+		this(kind, learningRate, beta1, beta2, epsilon, weightDecay,
+			Schedule.CONSTANT);
 	}
 
 	public OptimizerConfig withSchedule(Schedule s) {
@@ -52,9 +60,7 @@ public enum Schedule {
 			weightDecay, s);
 	}
 
-	public OptimizerConfig
-
-	{
+	public OptimizerConfig {
 		if (schedule == null) schedule = Schedule.CONSTANT;
 		if (!(learningRate > 0) || Double.isInfinite(learningRate))
 			throw new GanException("learning rate must be positive, got " +
@@ -71,9 +77,16 @@ public enum Schedule {
 		return new OptimizerConfig(Kind.ADAM, lr, 0.5, 0.999, 1e-8, 0);
 	}
 
-	public static OptimizerConfig parse(String kind,
-		double lr)
-	{return switch(kind.trim().toLowerCase(Locale.ROOT)){case"sgd"->sgd(lr);case"adam"->adam(lr);case"adamw"->new OptimizerConfig(Kind.ADAM,lr,0.5,0.999,1e-8,0.01);default->throw new GanException("unknown optimizer '"+kind+"': use adam, adamw or sgd");};}
+	public static OptimizerConfig parse(String kind, double lr) {
+		return switch (kind.trim().toLowerCase(Locale.ROOT)) {
+			case "sgd" -> sgd(lr);
+			case "adam" -> adam(lr);
+			case "adamw" -> new OptimizerConfig(Kind.ADAM, lr, 0.5, 0.999, 1e-8,
+				0.01);
+			default -> throw new GanException("unknown optimizer '" + kind +
+				"': use adam, adamw or sgd");
+		};
+	}
 
 	public OptimizerConfig withLearningRate(double lr) {
 		return new OptimizerConfig(kind, lr, beta1, beta2, epsilon, weightDecay,

@@ -27,7 +27,8 @@ final class SpectralNorm {
 	private static final float EPS = 1e-12f;
 
 	/** The normalised weight and the vector {@code u'} (the updated state). */
-	record Normalised(String weight, String vector) {}
+	record Normalised(String weight, String vector) {
+	}
 
 	private SpectralNorm() {}
 

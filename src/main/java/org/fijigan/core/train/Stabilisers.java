@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 import java.util.ArrayList;
@@ -36,37 +37,85 @@ import org.fijigan.core.text.Numbers;
  *          {@code β_t = min(β, (1 + t) / (10 + t))} at step {@code t}
  *          (0-based), so that a short run exports trained weights
  */
-public record Stabilisers(Discriminator.Architecture discriminator,int discriminatorWidth,boolean spectralNorm,boolean minibatchStd,DiffAugment augment,double adaTarget,Double discriminatorLr,int discriminatorSteps,boolean emaWarmup){
-/** The discriminator width before it could be set. */
-public static final int DEFAULT_WIDTH=32;
+public record Stabilisers(Discriminator.Architecture discriminator,
+		int discriminatorWidth, boolean spectralNorm, boolean minibatchStd,
+		DiffAugment augment, double adaTarget, Double discriminatorLr,
+		int discriminatorSteps, boolean emaWarmup) {
 
-/** No stabiliser; the EMA warm-up on. */
-public static final Stabilisers DEFAULTS=new Stabilisers(null,DEFAULT_WIDTH,false,false,DiffAugment.NONE,0,null,1,true);
+	/** The discriminator width before it could be set. */
+	public static final int DEFAULT_WIDTH = 32;
 
-public Stabilisers{if(augment==null)augment=DiffAugment.NONE;if(discriminatorWidth<1)throw new GanException("--discriminator-width must be at least 1, got "+discriminatorWidth);if(discriminatorSteps<1)throw new GanException("--d-steps must be at least 1, got "+discriminatorSteps);if(discriminatorLr!=null&&(!(discriminatorLr>0)||discriminatorLr.isInfinite()))throw new GanException("--d-lr must be a positive number, got "+discriminatorLr);if(!(adaTarget>=0&&adaTarget<1))throw new GanException("--ada-target must be at least 0 and below 1 (ADA uses 0.6), got "+adaTarget);if(adaTarget>0&&!augment.any())throw new GanException("--ada-target adapts the "+"probability of the differentiable augmentation: add --diff-augment (e.g. translation,cutout,color)");}
+	/** No stabiliser; the EMA warm-up on. */
+	public static final Stabilisers DEFAULTS = new Stabilisers(null,
+		DEFAULT_WIDTH, false, false, DiffAugment.NONE, 0, null, 1, true);
 
-/**
- * Parses the discriminator architecture as the command line and the dialog give
- * it: {@code patchgan}, {@code dcgan}, {@code sngan}, or {@code auto} for the
- * task's default (null).
- */
-public static Discriminator.Architecture parseDiscriminator(String text){String t=text.trim();return t.isEmpty()||t.equalsIgnoreCase("auto")?null:Discriminator.Architecture.parse(t);}
+	public Stabilisers {
+		if (augment == null) augment = DiffAugment.NONE;
+		if (discriminatorWidth < 1) throw new GanException(
+			"--discriminator-width must be at least 1, got " + discriminatorWidth);
+		if (discriminatorSteps < 1) throw new GanException(
+			"--d-steps must be at least 1, got " + discriminatorSteps);
+		if (discriminatorLr != null && (!(discriminatorLr > 0) || discriminatorLr
+			.isInfinite())) throw new GanException(
+				"--d-lr must be a positive number, got " + discriminatorLr);
+		if (!(adaTarget >= 0 && adaTarget < 1)) throw new GanException(
+			"--ada-target must be at least 0 and below 1 (ADA uses 0.6), got " +
+				adaTarget);
+		if (adaTarget > 0 && !augment.any()) throw new GanException(
+			"--ada-target adapts the " +
+				"probability of the differentiable augmentation: add --diff-augment (e.g. translation,cutout,color)");
+	}
 
-/** Whether any option needs a discriminator (the EMA warm-up does not). */
-public boolean touchDiscriminator(){return discriminator!=null||discriminatorWidth!=DEFAULT_WIDTH||spectralNorm||minibatchStd||augment.any()||discriminatorLr!=null||discriminatorSteps!=1;}
+	/**
+	 * Parses the discriminator architecture as the command line and the dialog
+	 * give it: {@code patchgan}, {@code dcgan}, {@code sngan}, or {@code auto}
+	 * for the task's default (null).
+	 */
+	public static Discriminator.Architecture parseDiscriminator(String text) {
+		String t = text.trim();
+		return t.isEmpty() || t.equalsIgnoreCase("auto") ? null
+			: Discriminator.Architecture.parse(t);
+	}
 
-/** The same settings with the EMA warm-up on or off. */
-public Stabilisers withEmaWarmup(boolean on){return new Stabilisers(discriminator,discriminatorWidth,spectralNorm,minibatchStd,augment,adaTarget,discriminatorLr,discriminatorSteps,on);}
+	/** Whether any option needs a discriminator (the EMA warm-up does not). */
+	public boolean touchDiscriminator() {
+		return discriminator != null || discriminatorWidth != DEFAULT_WIDTH ||
+			spectralNorm || minibatchStd || augment.any() ||
+			discriminatorLr != null || discriminatorSteps != 1;
+	}
 
-/**
- * The EMA decay at step {@code t} (0-based) for the configured decay
- * {@code beta}.
- */
-public double emaDecay(double beta,long t){return emaWarmup?Math.min(beta,(1.0+t)/(10.0+t)):beta;}
+	/** The same settings with the EMA warm-up on or off. */
+	public Stabilisers withEmaWarmup(boolean on) {
+		return new Stabilisers(discriminator, discriminatorWidth, spectralNorm,
+			minibatchStd, augment, adaTarget, discriminatorLr, discriminatorSteps,
+			on);
+	}
 
-/**
- * The discriminator options, for the metadata and the notes; empty when none is
- * set, e.g.
- * {@code sngan width 64, spectral norm, diff-augment color,translation,cutout (ADA target 0.6)}.
- */
-public String describe(){List<String>parts=new ArrayList<>();if(discriminator!=null||discriminatorWidth!=DEFAULT_WIDTH)parts.add((discriminator==null?"default discriminator":discriminator.id())+" width "+discriminatorWidth);if(spectralNorm)parts.add("spectral norm");if(minibatchStd)parts.add("minibatch std");if(augment.any())parts.add("diff-augment "+augment.describe()+(adaTarget>0?" (ADA target "+Numbers.exact(adaTarget)+")":""));if(discriminatorLr!=null)parts.add("d-lr "+Numbers.exact(discriminatorLr));if(discriminatorSteps!=1)parts.add("d-steps "+discriminatorSteps);return String.join(", ",parts);}}
+	/**
+	 * The EMA decay at step {@code t} (0-based) for the configured decay
+	 * {@code beta}.
+	 */
+	public double emaDecay(double beta, long t) {
+		return emaWarmup ? Math.min(beta, (1.0 + t) / (10.0 + t)) : beta;
+	}
+
+	/**
+	 * The discriminator options, for the metadata and the notes; empty when none
+	 * is set, e.g.
+	 * {@code sngan width 64, spectral norm, diff-augment color,translation,cutout (ADA target 0.6)}.
+	 */
+	public String describe() {
+		List<String> parts = new ArrayList<>();
+		if (discriminator != null || discriminatorWidth != DEFAULT_WIDTH) parts.add(
+			(discriminator == null ? "default discriminator" : discriminator.id()) +
+				" width " + discriminatorWidth);
+		if (spectralNorm) parts.add("spectral norm");
+		if (minibatchStd) parts.add("minibatch std");
+		if (augment.any()) parts.add("diff-augment " + augment.describe() +
+			(adaTarget > 0 ? " (ADA target " + Numbers.exact(adaTarget) + ")" : ""));
+		if (discriminatorLr != null) parts.add("d-lr " + Numbers.exact(
+			discriminatorLr));
+		if (discriminatorSteps != 1) parts.add("d-steps " + discriminatorSteps);
+		return String.join(", ", parts);
+	}
+}

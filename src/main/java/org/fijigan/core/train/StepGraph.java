@@ -83,14 +83,15 @@ public final class StepGraph {
 	public static final String LOSS_MASK = "train/loss_mask";
 
 	/** A built step graph, with the names of its parameters and state. */
-	public record Built(ModelProto model, List<String> parameters, List<String> stateInputs,
-		List<String> outputs)
-	{
+	public record Built(ModelProto model, List<String> parameters,
+			List<String> stateInputs, List<String> outputs) {
+
 		/** The declared shape of graph input {@code name}. */
 		public long[] inputShape(String name) {
 			for (ValueInfoProto v : model.getGraph().getInputList())
-				if (v.getName().equals(name)) return v.getType().getTensorType().getShape().getDimList()
-					.stream().mapToLong(TensorShapeProto.Dimension::getDimValue).toArray();
+				if (v.getName().equals(name)) return v.getType().getTensorType()
+					.getShape().getDimList().stream().mapToLong(
+						TensorShapeProto.Dimension::getDimValue).toArray();
 			throw new IllegalArgumentException("the step graph has no input " + name);
 		}
 	}

@@ -23,21 +23,23 @@ final class StepLosses {
 	}
 
 	/**
-	 * The pixel loss: with {@code mask} null, the mean of |d|, d^2 or sqrt(d^2 + eps^2) over every
-	 * element, d = output - target; else {@code sum(mask * l) / sum(mask)} of that per-element loss
-	 * l, the mean over the elements the mask counts (its sum must not be 0).
+	 * The pixel loss: with {@code mask} null, the mean of |d|, d^2 or sqrt(d^2 +
+	 * eps^2) over every element, d = output - target; else
+	 * {@code sum(mask * l) / sum(mask)} of that per-element loss l, the mean over
+	 * the elements the mask counts (its sum must not be 0).
 	 */
-	static String pixelLoss(GraphEmitter e, String output, String target, LossKind kind,
-		String mask)
+	static String pixelLoss(GraphEmitter e, String output, String target,
+		LossKind kind, String mask)
 	{
 		String d = e.sub(output, target);
 		String per = switch (kind) {
 			case L1 -> e.unary("Abs", d);
 			case L2 -> e.mul(d, d);
-			case CHARBONNIER -> e.unary("Sqrt", e.add(e.mul(d, d), e.scalar(LossKind.CHARBONNIER_EPS *
-				LossKind.CHARBONNIER_EPS)));
+			case CHARBONNIER -> e.unary("Sqrt", e.add(e.mul(d, d), e.scalar(
+				LossKind.CHARBONNIER_EPS * LossKind.CHARBONNIER_EPS)));
 		};
-		return mask == null ? meanAll(e, per) : e.div(sumAll(e, e.mul(per, mask)), sumAll(e, mask));
+		return mask == null ? meanAll(e, per) : e.div(sumAll(e, e.mul(per, mask)),
+			sumAll(e, mask));
 	}
 
 	static String sumAll(GraphEmitter e, String x) {
@@ -54,7 +56,9 @@ final class StepLosses {
 		return e.reduceMean(x, axes, false);
 	}
 
-	static String generatorAdversarial(GraphEmitter e, String fakeLogits, AdversarialKind k) {
+	static String generatorAdversarial(GraphEmitter e, String fakeLogits,
+		AdversarialKind k)
+	{
 		return switch (k) {
 			case NONSATURATING -> meanAll(e, e.unary("Softplus", e.neg(fakeLogits)));
 			case HINGE, WASSERSTEIN -> e.neg(meanAll(e, fakeLogits));
@@ -65,12 +69,14 @@ final class StepLosses {
 		};
 	}
 
-	static String discriminatorLoss(GraphEmitter e, String real, String fake, AdversarialKind k) {
+	static String discriminatorLoss(GraphEmitter e, String real, String fake,
+		AdversarialKind k)
+	{
 		return switch (k) {
-			case NONSATURATING -> e.add(meanAll(e, e.unary("Softplus", e.neg(real))), meanAll(e, e.unary(
-				"Softplus", fake)));
-			case HINGE -> e.add(meanAll(e, e.unary("Relu", e.sub(e.scalar(1f), real))), meanAll(e, e.unary(
-				"Relu", e.add(e.scalar(1f), fake))));
+			case NONSATURATING -> e.add(meanAll(e, e.unary("Softplus", e.neg(real))),
+				meanAll(e, e.unary("Softplus", fake)));
+			case HINGE -> e.add(meanAll(e, e.unary("Relu", e.sub(e.scalar(1f),
+				real))), meanAll(e, e.unary("Relu", e.add(e.scalar(1f), fake))));
 			case LSGAN -> {
 				String r = e.sub(real, e.scalar(1f));
 				yield e.add(meanAll(e, e.mul(r, r)), meanAll(e, e.mul(fake, fake)));

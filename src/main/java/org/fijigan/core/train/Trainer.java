@@ -41,8 +41,8 @@ public final class Trainer {
 	 * @param notes fallbacks, rollbacks and other events for the user
 	 */
 	public record Result(ModelProto model, List<float[]> history, String provider,
-		List<String> notes, long steps)
-	{}
+			List<String> notes, long steps) {
+	}
 
 	private Trainer() {}
 

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train;
 
 /**
@@ -15,4 +16,7 @@ package org.fijigan.core.train;
  * @param outputRange width of the output's value range, for PSNR
  * @param baseSha256 SHA-256 of the model file, for provenance and resume checks
  */
-public record TrainingTarget(String output,String subtractFrom,String labelInput,int classCount,boolean generator,double outputRange,String baseSha256){}
+public record TrainingTarget(String output, String subtractFrom,
+		String labelInput, int classCount, boolean generator, double outputRange,
+		String baseSha256) {
+}

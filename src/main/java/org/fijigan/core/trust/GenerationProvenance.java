@@ -29,8 +29,8 @@ public final class GenerationProvenance {
 	 * @param className "" for an unconditional generator
 	 */
 	public record Row(int slice, String model, String sha256, String seed,
-		String className)
-	{}
+			String className) {
+	}
 
 	/** The CSV header, matching {@link #toCsv}. */
 	public static final String CSV_HEADER = "slice,model,sha256,seed,class";

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.trust;
 
 import java.util.ArrayList;
@@ -16,18 +17,53 @@ import org.fijigan.core.image.RasterImage;
  * @param boundary true for each hole pixel that has a 4-neighbour outside the
  *          holes or outside the image: the one-pixel inner rim of every hole
  */
-public record HoleOutline(int width,int height,boolean[]holes,boolean[]boundary){
-/**
- * @param mask its first logical channel of plane {@code (z, t)} is read; the
- *          mask's own channels beyond the first are ignored
- * @param holeIsNonZero true when non-zero pixels are holes (fiji-gan's
- *          default), false when zero pixels are
- */
-public static HoleOutline of(RasterImage mask,int z,int t,boolean holeIsNonZero){if(z>=mask.slices()||t>=mask.frames())throw new GanException("the mask has "+mask.slices()+" slice(s) and "+mask.frames()+" frame(s); it has no plane z="+(z+1)+" t="+(t+1));int w=mask.width(),h=mask.height();float[]values=Planes.read(mask,0,z,t);boolean[]holes=new boolean[w*h];for(int i=0;i<holes.length;i++)holes[i]=(values[i]!=0)==holeIsNonZero;boolean[]boundary=new boolean[w*h];for(int y=0;y<h;y++)for(int x=0;x<w;x++){int i=y*w+x;boundary[i]=holes[i]&&(x==0||!holes[i-1]||x==w-1||!holes[i+1]||y==0||!holes[i-w]||y==h-1||!holes[i+w]);}return new HoleOutline(w,h,holes,boundary);}
+public record HoleOutline(int width, int height, boolean[] holes,
+		boolean[] boundary) {
 
-public int holePixels(){return count(holes);}
+	/**
+	 * @param mask its first logical channel of plane {@code (z, t)} is read; the
+	 *          mask's own channels beyond the first are ignored
+	 * @param holeIsNonZero true when non-zero pixels are holes (fiji-gan's
+	 *          default), false when zero pixels are
+	 */
+	public static HoleOutline of(RasterImage mask, int z, int t,
+		boolean holeIsNonZero)
+	{
+		if (z >= mask.slices() || t >= mask.frames()) throw new GanException(
+			"the mask has " + mask.slices() + " slice(s) and " + mask.frames() +
+				" frame(s); it has no plane z=" + (z + 1) + " t=" + (t + 1));
+		int w = mask.width(), h = mask.height();
+		float[] values = Planes.read(mask, 0, z, t);
+		boolean[] holes = new boolean[w * h];
+		for (int i = 0; i < holes.length; i++)
+			holes[i] = (values[i] != 0) == holeIsNonZero;
+		boolean[] boundary = new boolean[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				int i = y * w + x;
+				boundary[i] = holes[i] && (x == 0 || !holes[i - 1] || x == w - 1 ||
+					!holes[i + 1] || y == 0 || !holes[i - w] || y == h - 1 || !holes[i +
+						w]);
+			}
+		return new HoleOutline(w, h, holes, boundary);
+	}
 
-/** The boundary pixels as {@code {x, y}} pairs, row by row. */
-public List<int[]>boundaryPixels(){List<int[]>points=new ArrayList<>();for(int i=0;i<boundary.length;i++)if(boundary[i])points.add(new int[]{i%width,i/width});return points;}
+	public int holePixels() {
+		return count(holes);
+	}
 
-private static int count(boolean[]a){int n=0;for(boolean b:a)if(b)n++;return n;}}
+	/** The boundary pixels as {@code {x, y}} pairs, row by row. */
+	public List<int[]> boundaryPixels() {
+		List<int[]> points = new ArrayList<>();
+		for (int i = 0; i < boundary.length; i++)
+			if (boundary[i]) points.add(new int[] { i % width, i / width });
+		return points;
+	}
+
+	private static int count(boolean[] a) {
+		int n = 0;
+		for (boolean b : a)
+			if (b) n++;
+		return n;
+	}
+}

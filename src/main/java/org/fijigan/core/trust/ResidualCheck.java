@@ -80,13 +80,17 @@ public final class ResidualCheck {
 	/**
 	 * What the check found in one plane.
 	 *
-	 * @param maxZ the largest |local mean / its noise standard deviation| of any window size, scaled
-	 *          by the skewness correction of its window so that it compares with {@code threshold}
-	 * @param threshold the largest |z| pure noise reaches at the false-alarm rate, for this plane size
+	 * @param maxZ the largest |local mean / its noise standard deviation| of any
+	 *          window size, scaled by the skewness correction of its window so
+	 *          that it compares with {@code threshold}
+	 * @param threshold the largest |z| pure noise reaches at the false-alarm
+	 *          rate, for this plane size
 	 * @param window the window side of {@code maxZ}
 	 * @param flagged pixels whose |z| passes the threshold at some window size
 	 */
-	public record Finding(double maxZ, double threshold, int window, int flagged) {
+	public record Finding(double maxZ, double threshold, int window,
+			int flagged) {
+
 		/** Whether the residual has structure noise would not have. */
 		public boolean isStructured() {
 			return maxZ > threshold;

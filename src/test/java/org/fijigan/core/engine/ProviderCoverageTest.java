@@ -106,7 +106,7 @@ class ProviderCoverageTest {
 		try (Stream<Path> s = Files.walk(Path.of("models"), 2)) {
 			models = s.filter(p -> p.toString().endsWith(".onnx")).sorted().toList();
 		}
-		assertEquals(5, models.size(), models.toString());
+		assertEquals(6, models.size(), models.toString());
 		List<String> problems = new ArrayList<>();
 		for (Path p : models) {
 			ModelProto m = ModelProto.parseFrom(Files.readAllBytes(p));

@@ -118,13 +118,23 @@ public class ImageFileCheckTest {
 			return b.array();
 		}
 
-		static int size(
-			int type)
-		{return switch(type){case 3->2;case 4->4;case 16->8;default->1;};}
+		static int size(int type) {
+			return switch (type) {
+				case 3 -> 2;
+				case 4 -> 4;
+				case 16 -> 8;
+				default -> 1;
+			};
+		}
 
-		static void put(ByteBuffer b, int at, int type,
-			long v)
-		{switch(type){case 3->b.putShort(at,(short)v);case 4->b.putInt(at,(int)v);case 16->b.putLong(at,v);default->b.put(at,(byte)v);}}
+		static void put(ByteBuffer b, int at, int type, long v) {
+			switch (type) {
+				case 3 -> b.putShort(at, (short) v);
+				case 4 -> b.putInt(at, (int) v);
+				case 16 -> b.putLong(at, v);
+				default -> b.put(at, (byte) v);
+			}
+		}
 	}
 
 	/**

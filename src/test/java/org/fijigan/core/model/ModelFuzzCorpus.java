@@ -166,7 +166,10 @@ final class ModelFuzzCorpus {
 	private static final byte[] INTERESTING = { 0, -1, 0x7f, (byte) 0x80, 1, 0x0a,
 		0x12, 0x1a, 0x22, 0x3a };
 
-	/** Bit flips, truncation, insertion, deletion, duplication or overwrite with boundary bytes. */
+	/**
+	 * Bit flips, truncation, insertion, deletion, duplication or overwrite with
+	 * boundary bytes.
+	 */
 	static byte[] mutateBytes(byte[] seed, Random r) {
 		byte[] b = seed.clone();
 		int rounds = 1 + r.nextInt(4);
@@ -180,14 +183,16 @@ final class ModelFuzzCorpus {
 					r.nextBytes(ins);
 					b = splice(b, at, 0, ins);
 				}
-				case 3 -> b = splice(b, at, Math.min(b.length - at, 1 + r.nextInt(32)), new byte[0]);
+				case 3 -> b = splice(b, at, Math.min(b.length - at, 1 + r.nextInt(32)),
+					new byte[0]);
 				case 4 -> {
 					int len = Math.min(b.length - at, 1 + r.nextInt(64));
 					b = splice(b, at, 0, Arrays.copyOfRange(b, at, at + len));
 				}
 				case 5 -> b[at] = INTERESTING[r.nextInt(INTERESTING.length)];
 				default -> { // a varint that claims a huge length
-					byte[] huge = { (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f };
+					byte[] huge = { (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+						0x0f };
 					b = splice(b, at, Math.min(b.length - at, 5), huge);
 				}
 			}
@@ -232,50 +237,125 @@ final class ModelFuzzCorpus {
 	 * attributes, metadata, external data.
 	 */
 	static byte[] mutateModel(byte[] seed, Random r) {
-		ModelProto.Builder m;try{m=ModelProto.parseFrom(seed).toBuilder();}catch(IOException e){throw new UncheckedIOException(e);}GraphProto.Builder g=m.getGraphBuilder();int rounds=1+r.nextInt(3);for(int k=0;k<rounds;k++){switch(r.nextInt(12)){case 0,1->{ // a
-																																																																																																																															// dimension
-																																																																																																																															// of
-																																																																																																																															// an
-																																																																																																																															// input
-																																																																																																																															// or
-																																																																																																																															// output
-		List<ValueInfoProto.Builder>vs=new ArrayList<>(g.getInputBuilderList());vs.addAll(g.getOutputBuilderList());if(vs.isEmpty())break;var t=vs.get(r.nextInt(vs.size())).getTypeBuilder().getTensorTypeBuilder();TensorShapeProto.Builder s=t.getShapeBuilder();if(s.getDimCount()==0||r.nextInt(5)==0)s.addDimBuilder().setDimValue(DIMS[r.nextInt(DIMS.length)]);else s.getDimBuilder(r.nextInt(s.getDimCount())).setDimValue(DIMS[r.nextInt(DIMS.length)]);}case 2->{ // element
-																																																																																																																																																																																																																																					// type
-		List<ValueInfoProto.Builder>vs=new ArrayList<>(g.getInputBuilderList());if(vs.isEmpty())break;vs.get(r.nextInt(vs.size())).getTypeBuilder().getTensorTypeBuilder().setElemType(r.nextInt(20)-1);}case 3->{ // operator
-																																																																																																								// and
-																																																																																																								// domain
-		if(g.getNodeCount()==0)break;NodeProto.Builder n=g.getNodeBuilder(r.nextInt(g.getNodeCount()));if(r.nextBoolean())n.setOpType(OPS[r.nextInt(OPS.length)]);else n.setDomain(DOMAINS[r.nextInt(DOMAINS.length)]);}case 4->{ // attribute
-																																																																																																															// values
-		if(g.getNodeCount()==0)break;NodeProto.Builder n=g.getNodeBuilder(r.nextInt(g.getNodeCount()));String[]names={"kernel_shape","pads","strides","dilations","blocksize","perm","axis","axes","group","mode"};String name=names[r.nextInt(names.length)];AttributeProto.Builder a=AttributeProto.newBuilder().setName(name);if(name.equals("mode"))a.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(r.nextBoolean()?"cubic":"xyz"));else if(r.nextBoolean())a.setType(AttributeProto.AttributeType.INT).setI(DIMS[r.nextInt(DIMS.length)]);else{a.setType(AttributeProto.AttributeType.INTS);for(int i=r.nextInt(7);i>0;i--)a.addInts(DIMS[r.nextInt(DIMS.length)]);}n.addAttribute(a);}case 5->{ // external
-																																																																																																																																																																																																																																																																																																																																																															// data,
-																																																																																																																																																																																																																																																																																																																																																															// on
-																																																																																																																																																																																																																																																																																																																																																															// an
-																																																																																																																																																																																																																																																																																																																																																															// initializer
-																																																																																																																																																																																																																																																																																																																																																															// or
-																																																																																																																																																																																																																																																																																																																																																															// a
-																																																																																																																																																																																																																																																																																																																																																															// Constant
-		TensorProto.Builder t=TensorProto.newBuilder().setName("ext"+k).setDataType(1).addDims(2).setDataLocation(TensorProto.DataLocation.EXTERNAL).addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(LOCATIONS[r.nextInt(LOCATIONS.length)]));if(r.nextBoolean())g.addInitializer(t);else g.addNode(NodeProto.newBuilder().setOpType("Constant").addOutput("const"+k).addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(t)));}case 6->{ // metadata
-		String key=META_KEYS[r.nextInt(META_KEYS.length)];String value=r.nextInt(10)==0?"x".repeat(100_000):META_VALUES[r.nextInt(META_VALUES.length)];m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));}case 7->{ // remove
-																																																																																																																									// something
-		int what=r.nextInt(4);if(what==0&&g.getInputCount()>0)g.removeInput(r.nextInt(g.getInputCount()));else if(what==1&&g.getOutputCount()>0)g.removeOutput(r.nextInt(g.getOutputCount()));else if(what==2&&g.getNodeCount()>0)g.removeNode(r.nextInt(g.getNodeCount()));else if(g.getInitializerCount()>0)g.removeInitializer(r.nextInt(g.getInitializerCount()));}case 8->{ // opset
-																																																																																																																																																																																							// and
-																																																																																																																																																																																							// IR
-																																																																																																																																																																																							// version
-		if(r.nextBoolean())m.setIrVersion(DIMS[r.nextInt(DIMS.length)]);else if(m.getOpsetImportCount()>0)m.getOpsetImportBuilder(0).setVersion(r.nextInt(30)-2);}case 9->{ // initializer
-																																																																																				// dims
-																																																																																				// and
-																																																																																				// data
-																																																																																				// disagree
-		if(g.getInitializerCount()==0)break;TensorProto.Builder t=g.getInitializerBuilder(r.nextInt(g.getInitializerCount()));if(r.nextBoolean())t.addDims(DIMS[r.nextInt(DIMS.length)]);else t.setRawData(ByteString.copyFrom(new byte[r.nextInt(9)])).clearFloatData();}case 10->{ // rename:
-																																																																																																																																									// dangling
-																																																																																																																																									// or
-																																																																																																																																									// duplicated
-																																																																																																																																									// names
-		if(g.getNodeCount()==0||g.getInputCount()==0)break;NodeProto.Builder n=g.getNodeBuilder(r.nextInt(g.getNodeCount()));if(n.getInputCount()>0)n.setInput(r.nextInt(n.getInputCount()),r.nextBoolean()?"nowhere":n.getOutputCount()>0?n.getOutput(0):"");}default->{ // a
-																																																																																																																																			// subgraph,
-																																																																																																																																			// sometimes
-																																																																																																																																			// deep
-		GraphProto inner=g.build();int depth=1+r.nextInt(r.nextInt(8)==0?120:3);for(int d=0;d<depth;d++)inner=GraphProto.newBuilder().setName("g"+d).addNode(NodeProto.newBuilder().setOpType("If").addInput("x").addOutput("y").addAttribute(AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH).setG(inner))).build();g.addNode(inner.getNode(0));}}}return m.build().toByteArray();
+		ModelProto.Builder m;
+		try {
+			m = ModelProto.parseFrom(seed).toBuilder();
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+		GraphProto.Builder g = m.getGraphBuilder();
+		int rounds = 1 + r.nextInt(3);
+		for (int k = 0; k < rounds; k++) {
+			switch (r.nextInt(12)) {
+				case 0, 1 -> { // a dimension of an input or output
+					List<ValueInfoProto.Builder> vs = new ArrayList<>(g
+						.getInputBuilderList());
+					vs.addAll(g.getOutputBuilderList());
+					if (vs.isEmpty()) break;
+					var t = vs.get(r.nextInt(vs.size())).getTypeBuilder()
+						.getTensorTypeBuilder();
+					TensorShapeProto.Builder s = t.getShapeBuilder();
+					if (s.getDimCount() == 0 || r.nextInt(5) == 0) s.addDimBuilder()
+						.setDimValue(DIMS[r.nextInt(DIMS.length)]);
+					else s.getDimBuilder(r.nextInt(s.getDimCount())).setDimValue(DIMS[r
+						.nextInt(DIMS.length)]);
+				}
+				case 2 -> { // element type
+					List<ValueInfoProto.Builder> vs = new ArrayList<>(g
+						.getInputBuilderList());
+					if (vs.isEmpty()) break;
+					vs.get(r.nextInt(vs.size())).getTypeBuilder().getTensorTypeBuilder()
+						.setElemType(r.nextInt(20) - 1);
+				}
+				case 3 -> { // operator and domain
+					if (g.getNodeCount() == 0) break;
+					NodeProto.Builder n = g.getNodeBuilder(r.nextInt(g.getNodeCount()));
+					if (r.nextBoolean()) n.setOpType(OPS[r.nextInt(OPS.length)]);
+					else n.setDomain(DOMAINS[r.nextInt(DOMAINS.length)]);
+				}
+				case 4 -> { // attribute values
+					if (g.getNodeCount() == 0) break;
+					NodeProto.Builder n = g.getNodeBuilder(r.nextInt(g.getNodeCount()));
+					String[] names = { "kernel_shape", "pads", "strides", "dilations",
+						"blocksize", "perm", "axis", "axes", "group", "mode" };
+					String name = names[r.nextInt(names.length)];
+					AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
+					if (name.equals("mode")) a.setType(
+						AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(r
+							.nextBoolean() ? "cubic" : "xyz"));
+					else if (r.nextBoolean()) a.setType(AttributeProto.AttributeType.INT)
+						.setI(DIMS[r.nextInt(DIMS.length)]);
+					else {
+						a.setType(AttributeProto.AttributeType.INTS);
+						for (int i = r.nextInt(7); i > 0; i--)
+							a.addInts(DIMS[r.nextInt(DIMS.length)]);
+					}
+					n.addAttribute(a);
+				}
+				case 5 -> { // external data, on an initializer or a Constant
+					TensorProto.Builder t = TensorProto.newBuilder().setName("ext" + k)
+						.setDataType(1).addDims(2).setDataLocation(
+							TensorProto.DataLocation.EXTERNAL).addExternalData(
+								StringStringEntryProto.newBuilder().setKey("location").setValue(
+									LOCATIONS[r.nextInt(LOCATIONS.length)]));
+					if (r.nextBoolean()) g.addInitializer(t);
+					else g.addNode(NodeProto.newBuilder().setOpType("Constant").addOutput(
+						"const" + k).addAttribute(AttributeProto.newBuilder().setName(
+							"value").setType(AttributeProto.AttributeType.TENSOR).setT(t)));
+				}
+				case 6 -> { // metadata
+					String key = META_KEYS[r.nextInt(META_KEYS.length)];
+					String value = r.nextInt(10) == 0 ? "x".repeat(100_000)
+						: META_VALUES[r.nextInt(META_VALUES.length)];
+					m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key)
+						.setValue(value));
+				}
+				case 7 -> { // remove something
+					int what = r.nextInt(4);
+					if (what == 0 && g.getInputCount() > 0) g.removeInput(r.nextInt(g
+						.getInputCount()));
+					else if (what == 1 && g.getOutputCount() > 0) g.removeOutput(r
+						.nextInt(g.getOutputCount()));
+					else if (what == 2 && g.getNodeCount() > 0) g.removeNode(r.nextInt(g
+						.getNodeCount()));
+					else if (g.getInitializerCount() > 0) g.removeInitializer(r.nextInt(g
+						.getInitializerCount()));
+				}
+				case 8 -> { // opset and IR version
+					if (r.nextBoolean()) m.setIrVersion(DIMS[r.nextInt(DIMS.length)]);
+					else if (m.getOpsetImportCount() > 0) m.getOpsetImportBuilder(0)
+						.setVersion(r.nextInt(30) - 2);
+				}
+				case 9 -> { // initializer dims and data disagree
+					if (g.getInitializerCount() == 0) break;
+					TensorProto.Builder t = g.getInitializerBuilder(r.nextInt(g
+						.getInitializerCount()));
+					if (r.nextBoolean()) t.addDims(DIMS[r.nextInt(DIMS.length)]);
+					else t.setRawData(ByteString.copyFrom(new byte[r.nextInt(9)]))
+						.clearFloatData();
+				}
+				case 10 -> { // rename: dangling or duplicated names
+					if (g.getNodeCount() == 0 || g.getInputCount() == 0) break;
+					NodeProto.Builder n = g.getNodeBuilder(r.nextInt(g.getNodeCount()));
+					if (n.getInputCount() > 0) n.setInput(r.nextInt(n.getInputCount()), r
+						.nextBoolean() ? "nowhere" : n.getOutputCount() > 0 ? n.getOutput(0)
+							: "");
+				}
+				default -> { // a subgraph, sometimes deep
+					GraphProto inner = g.build();
+					int depth = 1 + r.nextInt(r.nextInt(8) == 0 ? 120 : 3);
+					for (int d = 0; d < depth; d++)
+						inner = GraphProto.newBuilder().setName("g" + d).addNode(NodeProto
+							.newBuilder().setOpType("If").addInput("x").addOutput("y")
+							.addAttribute(AttributeProto.newBuilder().setName("then_branch")
+								.setType(AttributeProto.AttributeType.GRAPH).setG(inner)))
+							.build();
+					g.addNode(inner.getNode(0));
+				}
+			}
+		}
+		return m.build().toByteArray();
 	}
 
 	// ----------------------------------------------------------------
@@ -300,15 +380,18 @@ final class ModelFuzzCorpus {
 				case 1 -> lines.add(at, line);
 				case 2 -> { // replace a value after a colon
 					int colon = line.lastIndexOf(':');
-					if (colon > 0) lines.set(at, line.substring(0, colon + 1) + " " + YAML_TOKENS[r.nextInt(YAML_TOKENS.length)]);
+					if (colon > 0) lines.set(at, line.substring(0, colon + 1) + " " +
+						YAML_TOKENS[r.nextInt(YAML_TOKENS.length)]);
 				}
 				case 3 -> { // replace a word
 					String[] words = line.split("(?<=[ ,\\[{:])|(?=[ ,\\]}:])");
 					if (words.length == 0) break;
-					words[r.nextInt(words.length)] = YAML_TOKENS[r.nextInt(YAML_TOKENS.length)];
+					words[r.nextInt(words.length)] = YAML_TOKENS[r.nextInt(
+						YAML_TOKENS.length)];
 					lines.set(at, String.join("", words));
 				}
-				case 4 -> lines.set(at, (r.nextBoolean() ? "  " : "") + line.stripLeading());
+				case 4 -> lines.set(at, (r.nextBoolean() ? "  " : "") + line
+					.stripLeading());
 				case 5 -> { // a character
 					if (line.isEmpty()) break;
 					char[] c = line.toCharArray();
@@ -316,9 +399,10 @@ final class ModelFuzzCorpus {
 					c[r.nextInt(c.length)] = special.charAt(r.nextInt(special.length()));
 					lines.set(at, new String(c));
 				}
-				case 6 -> lines.add(at, r.nextBoolean() ? "bomb: &b [" + "*b, ".repeat(3) + "1]"
-					: "big: " + "x".repeat(r.nextInt(100_000)));
-				default -> lines.set(at, line + (r.nextBoolean() ? " # c" : " " + YAML_TOKENS[r.nextInt(YAML_TOKENS.length)]));
+				case 6 -> lines.add(at, r.nextBoolean() ? "bomb: &b [" + "*b, ".repeat(
+					3) + "1]" : "big: " + "x".repeat(r.nextInt(100_000)));
+				default -> lines.set(at, line + (r.nextBoolean() ? " # c" : " " +
+					YAML_TOKENS[r.nextInt(YAML_TOKENS.length)]));
 			}
 		}
 		return String.join("\n", lines);

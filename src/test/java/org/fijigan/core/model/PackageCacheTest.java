@@ -158,26 +158,70 @@ class PackageCacheTest {
 		"only an empty completion marker", "an older version's layout",
 		"killed while unpacking", "killed while replacing" })
 	void aDamagedCopyRepairsItself(String damage) throws IOException {
-		Map<String,byte[]>entries=entries(null);Path zip=zip(entries);String hash=ModelLoader.sha256(zip).substring(0,16);ModelLoader.load(zip.toString(),ModelOverrides.NONE);Path copy=cache.resolve(hash),files=copy.resolve(PackageCache.PACKAGE);switch(damage){case"weights deleted"->Files.delete(files.resolve("model.onnx"));case"weights truncated"->{try(RandomAccessFile f=new RandomAccessFile(files.resolve("model.onnx").toFile(),"rw")){f.setLength(f.length()/2);}}case"weights changed in place"->{ // same
-																																																																																																																																																																																																																																																									// size
-																																																																																																																																																																																																																																																									// and
-																																																																																																																																																																																																																																																									// modification
-																																																																																																																																																																																																																																																									// time:
-																																																																																																																																																																																																																																																									// sha256
-																																																																																																																																																																																																																																																									// and
-																																																																																																																																																																																																																																																									// CRC-32
-																																																																																																																																																																																																																																																									// tell
-		Path w=files.resolve("model.onnx");FileTime modified=Files.getLastModifiedTime(w);try(RandomAccessFile f=new RandomAccessFile(w.toFile(),"rw")){f.seek(f.length()-5);int b=f.read();f.seek(f.length()-5);f.write(b^1);}Files.setLastModifiedTime(w,modified);}case"a file deleted"->Files.delete(files.resolve("extra/file3.bin"));case"package folder deleted"->deleteTree(files);case"list of contents deleted"->Files.delete(copy.resolve(PackageCache.CONTENTS));case"list of contents emptied"->Files.write(copy.resolve(PackageCache.CONTENTS),new byte[0]);case"only an empty completion marker"->{deleteTree(copy);Files.createDirectories(copy);Files.write(copy.resolve(".complete"),new byte[0]);}case"an older version's layout"->{ // the
-																																																																																																																																																																																																																																																																																																																																																																										// package
-																																																																																																																																																																																																																																																																																																																																																																										// at
-																																																																																																																																																																																																																																																																																																																																																																										// the
-																																																																																																																																																																																																																																																																																																																																																																										// top,
-																																																																																																																																																																																																																																																																																																																																																																										// a
-																																																																																																																																																																																																																																																																																																																																																																										// marker
-																																																																																																																																																																																																																																																																																																																																																																										// naming
-																																																																																																																																																																																																																																																																																																																																																																										// its
-																																																																																																																																																																																																																																																																																																																																																																										// folder
-		deleteTree(copy);Files.createDirectories(copy);for(Map.Entry<String,byte[]>e:entries.entrySet()){Path file=copy.resolve(e.getKey());Files.createDirectories(file.getParent());Files.write(file,e.getValue());}Files.writeString(copy.resolve(".complete"),"");}case"killed while unpacking"->{deleteTree(copy);Path staging=Files.createDirectories(cache.resolve("."+hash+".5eed.tmp").resolve(PackageCache.PACKAGE));Files.write(staging.resolve("rdf.yaml"),entries.get("rdf.yaml"));}case"killed while replacing"->{Files.move(copy,cache.resolve("."+hash+".0a1d.old"));}default->throw new AssertionError(damage);}ModelDescriptor d=ModelLoader.load(zip.toString(),ModelOverrides.NONE);assertEquals("m",d.name());assertEquals(files.resolve("model.onnx").toRealPath(),d.onnxFile().toRealPath());assertWhole(cache,hash,entries);
+		Map<String, byte[]> entries = entries(null);
+		Path zip = zip(entries);
+		String hash = ModelLoader.sha256(zip).substring(0, 16);
+		ModelLoader.load(zip.toString(), ModelOverrides.NONE);
+		Path copy = cache.resolve(hash), files = copy.resolve(PackageCache.PACKAGE);
+		switch (damage) {
+			case "weights deleted" -> Files.delete(files.resolve("model.onnx"));
+			case "weights truncated" -> {
+				try (RandomAccessFile f = new RandomAccessFile(files.resolve(
+					"model.onnx").toFile(), "rw"))
+				{
+					f.setLength(f.length() / 2);
+				}
+			}
+			case "weights changed in place" -> { // same size and modification time:
+																						// sha256 and CRC-32 tell
+				Path w = files.resolve("model.onnx");
+				FileTime modified = Files.getLastModifiedTime(w);
+				try (RandomAccessFile f = new RandomAccessFile(w.toFile(), "rw")) {
+					f.seek(f.length() - 5);
+					int b = f.read();
+					f.seek(f.length() - 5);
+					f.write(b ^ 1);
+				}
+				Files.setLastModifiedTime(w, modified);
+			}
+			case "a file deleted" -> Files.delete(files.resolve("extra/file3.bin"));
+			case "package folder deleted" -> deleteTree(files);
+			case "list of contents deleted" -> Files.delete(copy.resolve(
+				PackageCache.CONTENTS));
+			case "list of contents emptied" -> Files.write(copy.resolve(
+				PackageCache.CONTENTS), new byte[0]);
+			case "only an empty completion marker" -> {
+				deleteTree(copy);
+				Files.createDirectories(copy);
+				Files.write(copy.resolve(".complete"), new byte[0]);
+			}
+			case "an older version's layout" -> { // the package at the top, a marker
+																						// naming its folder
+				deleteTree(copy);
+				Files.createDirectories(copy);
+				for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+					Path file = copy.resolve(e.getKey());
+					Files.createDirectories(file.getParent());
+					Files.write(file, e.getValue());
+				}
+				Files.writeString(copy.resolve(".complete"), "");
+			}
+			case "killed while unpacking" -> {
+				deleteTree(copy);
+				Path staging = Files.createDirectories(cache.resolve("." + hash +
+					".5eed.tmp").resolve(PackageCache.PACKAGE));
+				Files.write(staging.resolve("rdf.yaml"), entries.get("rdf.yaml"));
+			}
+			case "killed while replacing" -> {
+				Files.move(copy, cache.resolve("." + hash + ".0a1d.old"));
+			}
+			default -> throw new AssertionError(damage);
+		}
+		ModelDescriptor d = ModelLoader.load(zip.toString(), ModelOverrides.NONE);
+		assertEquals("m", d.name());
+		assertEquals(files.resolve("model.onnx").toRealPath(), d.onnxFile()
+			.toRealPath());
+		assertWhole(cache, hash, entries);
 	}
 
 	@Test

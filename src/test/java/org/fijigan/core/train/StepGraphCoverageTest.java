@@ -33,8 +33,8 @@ class StepGraphCoverageTest {
 	private static final int SIDE = 16, BATCH = 2, CLASSES = 3;
 
 	private record Setup(String name, boolean gan, Stabilisers stabilisers,
-		GradientPenalties penalties, AdversarialKind adversarial)
-	{}
+			GradientPenalties penalties, AdversarialKind adversarial) {
+	}
 
 	private static final List<Setup> SETUPS = List.of(new Setup("plain", false,
 		Stabilisers.DEFAULTS, GradientPenalties.NONE, AdversarialKind.HINGE),

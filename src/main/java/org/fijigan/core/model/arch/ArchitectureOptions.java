@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model.arch;
 
 import java.util.List;
@@ -19,10 +20,32 @@ import org.fijigan.core.GanException;
  * @param size output side of a generator (a power of two, at least 8)
  * @param seed seeds every initial weight
  */
-public record ArchitectureOptions(int scale,int channels,int classes,List<String>classNames,int latent,int width,int blocks,int size,long seed){public ArchitectureOptions{classNames=classNames==null?List.of():List.copyOf(classNames);if(channels<1||channels>64)throw new GanException("channels must be 1..64, got "+channels);if(width<4||width>512)throw new GanException("width must be 4..512, got "+width);if(blocks<0||blocks>64)throw new GanException("blocks must be 0..64, got "+blocks);if(classes<0||classes>10_000)throw new GanException("classes must be 0..10000, got "+classes);if(!classNames.isEmpty()&&classNames.size()!=classes)throw new GanException(classNames.size()+" class names given for "+classes+" classes");if(latent<1||latent>4096)throw new GanException("latent length must be 1..4096, got "+latent);}
+public record ArchitectureOptions(int scale, int channels, int classes,
+		List<String> classNames, int latent, int width, int blocks, int size,
+		long seed) {
 
-/**
- * Defaults: x2, 1 channel, unconditional, latent 64, width 32, default depth,
- * 64 px, seed 0.
- */
-public static ArchitectureOptions defaults(){return new ArchitectureOptions(2,1,0,List.of(),64,32,0,64,0);}}
+	public ArchitectureOptions {
+		classNames = classNames == null ? List.of() : List.copyOf(classNames);
+		if (channels < 1 || channels > 64) throw new GanException(
+			"channels must be 1..64, got " + channels);
+		if (width < 4 || width > 512) throw new GanException(
+			"width must be 4..512, got " + width);
+		if (blocks < 0 || blocks > 64) throw new GanException(
+			"blocks must be 0..64, got " + blocks);
+		if (classes < 0 || classes > 10_000) throw new GanException(
+			"classes must be 0..10000, got " + classes);
+		if (!classNames.isEmpty() && classNames.size() != classes)
+			throw new GanException(classNames.size() + " class names given for " +
+				classes + " classes");
+		if (latent < 1 || latent > 4096) throw new GanException(
+			"latent length must be 1..4096, got " + latent);
+	}
+
+	/**
+	 * Defaults: x2, 1 channel, unconditional, latent 64, width 32, default depth,
+	 * 64 px, seed 0.
+	 */
+	public static ArchitectureOptions defaults() {
+		return new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 0, 64, 0);
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model.bioimage;
 
 import java.io.IOException;
@@ -25,11 +26,62 @@ import org.fijigan.core.GanException;
  *          lists and scalars; our own keys live under {@code config.fiji-gan}
  * @param documentation null when absent or given as a URL
  */
-public record BioImageModel(String name,String description,String formatVersion,Path folder,Path onnxWeights,String onnxSha256,Integer opsetVersion,List<TensorDescription>inputs,List<TensorDescription>outputs,List<String>covers,List<Path>testInputs,List<Path>testOutputs,Map<String,Object>config,String license,List<String>authors,Path documentation){public BioImageModel{if(name==null||name.isBlank())throw new GanException("a model needs a name");if(folder==null||onnxWeights==null)throw new GanException("model "+name+" needs a folder and ONNX weights");if(inputs==null||inputs.isEmpty()||outputs==null||outputs.isEmpty())throw new GanException("model "+name+" needs at least one input and one output");if(onnxSha256!=null&&!onnxSha256.matches("[0-9a-fA-F]{64}"))throw new GanException("model "+name+": sha256 '"+onnxSha256+"' is not 64 hex digits");description=description==null?"":description;inputs=List.copyOf(inputs);outputs=List.copyOf(outputs);covers=covers==null?List.of():List.copyOf(covers);testInputs=testInputs==null?List.of():List.copyOf(testInputs);testOutputs=testOutputs==null?List.of():List.copyOf(testOutputs);config=config==null?Map.of():config;authors=authors==null?List.of():List.copyOf(authors);}
+public record BioImageModel(String name, String description,
+		String formatVersion, Path folder, Path onnxWeights, String onnxSha256,
+		Integer opsetVersion, List<TensorDescription> inputs,
+		List<TensorDescription> outputs, List<String> covers, List<Path> testInputs,
+		List<Path> testOutputs, Map<String, Object> config, String license,
+		List<String> authors, Path documentation) {
 
-/**
- * Hashes the ONNX weights (streaming, any size) and throws when they differ
- * from {@link #onnxSha256()}; does nothing when the descriptor gives no hash.
- * Reads the whole file, so call it once, on load, not per run.
- */
-public void verifySha256(){if(onnxSha256==null)return;MessageDigest digest;try{digest=MessageDigest.getInstance("SHA-256");}catch(NoSuchAlgorithmException e){throw new IllegalStateException("every Java has SHA-256",e);}try(InputStream in=Files.newInputStream(onnxWeights)){byte[]buffer=new byte[1<<16];for(int n;(n=in.read(buffer))>0;)digest.update(buffer,0,n);}catch(IOException e){throw new GanException("cannot read ONNX weights "+onnxWeights+": "+e.getMessage(),e);}String actual=HexFormat.of().formatHex(digest.digest());if(!actual.equalsIgnoreCase(onnxSha256))throw new GanException("ONNX weights "+onnxWeights+" are damaged or not the published ones: sha256 is "+actual+" but the descriptor says "+onnxSha256+"; download the model again");}}
+	public BioImageModel {
+		if (name == null || name.isBlank()) throw new GanException(
+			"a model needs a name");
+		if (folder == null || onnxWeights == null) throw new GanException("model " +
+			name + " needs a folder and ONNX weights");
+		if (inputs == null || inputs.isEmpty() || outputs == null || outputs
+			.isEmpty()) throw new GanException("model " + name +
+				" needs at least one input and one output");
+		if (onnxSha256 != null && !onnxSha256.matches("[0-9a-fA-F]{64}"))
+			throw new GanException("model " + name + ": sha256 '" + onnxSha256 +
+				"' is not 64 hex digits");
+		description = description == null ? "" : description;
+		inputs = List.copyOf(inputs);
+		outputs = List.copyOf(outputs);
+		covers = covers == null ? List.of() : List.copyOf(covers);
+		testInputs = testInputs == null ? List.of() : List.copyOf(testInputs);
+		testOutputs = testOutputs == null ? List.of() : List.copyOf(testOutputs);
+		config = config == null ? Map.of() : config;
+		authors = authors == null ? List.of() : List.copyOf(authors);
+	}
+
+	/**
+	 * Hashes the ONNX weights (streaming, any size) and throws when they differ
+	 * from {@link #onnxSha256()}; does nothing when the descriptor gives no hash.
+	 * Reads the whole file, so call it once, on load, not per run.
+	 */
+	public void verifySha256() {
+		if (onnxSha256 == null) return;
+		MessageDigest digest;
+		try {
+			digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
+		try (InputStream in = Files.newInputStream(onnxWeights)) {
+			byte[] buffer = new byte[1 << 16];
+			for (int n; (n = in.read(buffer)) > 0;)
+				digest.update(buffer, 0, n);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read ONNX weights " + onnxWeights + ": " +
+				e.getMessage(), e);
+		}
+		String actual = HexFormat.of().formatHex(digest.digest());
+		if (!actual.equalsIgnoreCase(onnxSha256)) throw new GanException(
+			"ONNX weights " + onnxWeights +
+				" are damaged or not the published ones: sha256 is " + actual +
+				" but the descriptor says " + onnxSha256 +
+				"; download the model again");
+	}
+}

@@ -36,23 +36,30 @@ final class RdfTensors {
 		return t.build(() -> new TensorDescription(id, dataType, axes, steps));
 	}
 
-	private static List<Axis> axes04(YamlNode t, Map<String, TensorDescription> inputs) {
+	private static List<Axis> axes04(YamlNode t,
+		Map<String, TensorDescription> inputs)
+	{
 		YamlNode axesNode = t.get("axes");
 		String letters = axesNode.requireString();
 		int n = letters.length();
 		YamlNode shape = t.get("shape");
 		YamlNode haloNode = t.get("halo");
 		int[] halo = haloNode.isMissing() ? new int[n] : haloNode.ints(n, letters);
-		String refTensor = shape.value() instanceof Map ? shape.get("reference_tensor").string() : null;
+		String refTensor = shape.value() instanceof Map ? shape.get(
+			"reference_tensor").string() : null;
 		TensorDescription ref = refTensor == null ? null : inputs.get(refTensor);
-		if (refTensor != null && ref == null) throw shape.error("refers to " + refTensor + ", which is not an input");
+		if (refTensor != null && ref == null) throw shape.error("refers to " +
+			refTensor + ", which is not an input");
 		int[] fixed = shape.value() instanceof List ? shape.ints(n, letters) : null;
-		int[] min = fixed == null && ref == null ? shape.get("min").ints(n, letters) : null;
+		int[] min = fixed == null && ref == null ? shape.get("min").ints(n, letters)
+			: null;
 		int[] step = min == null ? null : shape.get("step").ints(n, letters);
 		List<YamlNode> scale = ref == null ? null : shape.get("scale").list();
-		double[] offset = ref == null ? null : shape.get("offset").isMissing() ? new double[n] : shape.get("offset").numbers(0);
-		if (ref != null && (scale.size() != n || offset.length != n))
-			throw shape.error("should give one scale and one offset per axis of '" + letters + "'");
+		double[] offset = ref == null ? null : shape.get("offset").isMissing()
+			? new double[n] : shape.get("offset").numbers(0);
+		if (ref != null && (scale.size() != n || offset.length != n)) throw shape
+			.error("should give one scale and one offset per axis of '" + letters +
+				"'");
 		List<Axis> axes = new ArrayList<>();
 		for (int i = 0; i < n; i++) {
 			String id = String.valueOf(letters.charAt(i));
@@ -62,24 +69,31 @@ final class RdfTensors {
 				case 'x', 'y', 'z' -> Axis.Type.SPACE;
 				case 't' -> Axis.Type.TIME;
 				case 'i' -> Axis.Type.INDEX;
-				default -> throw axesNode.error("has unknown axis '" + id + "' (known: b, c, x, y, z, t, i)");
+				default -> throw axesNode.error("has unknown axis '" + id +
+					"' (known: b, c, x, y, z, t, i)");
 			};
 			Integer size = fixed == null ? null : fixed[i], mn = null, st = null;
 			SizeReference reference = null;
 			if (min != null && step[i] == 0) size = min[i];
-			else if (min != null) { mn = min[i]; st = step[i]; }
+			else if (min != null) {
+				mn = min[i];
+				st = step[i];
+			}
 			if (ref != null) {
 				double doubledOffset = 2 * offset[i];
-				if (doubledOffset != Math.rint(doubledOffset)) throw shape.error("offset " + offset[i] + " is not a multiple of 0.5");
+				if (doubledOffset != Math.rint(doubledOffset)) throw shape.error(
+					"offset " + offset[i] + " is not a multiple of 0.5");
 				Double factor = scale.get(i).number();
-				if (factor == null || factor == 0) size = doubledOffset > 0 ? (int) doubledOffset : null; // 0.4: scale 0 gives 2 * offset
-				else reference = new SizeReference(ref.id(), i < ref.axes().size() ? ref.axes().get(i).id() : id, factor,
-					(int) doubledOffset);
+				if (factor == null || factor == 0) size = doubledOffset > 0
+					? (int) doubledOffset : null; // 0.4: scale 0 gives 2 * offset
+				else reference = new SizeReference(ref.id(), i < ref.axes().size() ? ref
+					.axes().get(i).id() : id, factor, (int) doubledOffset);
 			}
 			Integer fixedSize = size, minSize = mn, stepSize = st;
 			SizeReference sizeReference = reference;
 			int haloPixels = halo[i];
-			axes.add(t.build(() -> new Axis(type, id, fixedSize, minSize, stepSize, sizeReference, 1.0, haloPixels, List.of())));
+			axes.add(t.build(() -> new Axis(type, id, fixedSize, minSize, stepSize,
+				sizeReference, 1.0, haloPixels, List.of())));
 		}
 		return axes;
 	}
@@ -159,55 +173,73 @@ final class RdfTensors {
 	}
 
 	/**
-	 * One step, its axes named by role ({@link ProcessingStep#BATCH}, {@link ProcessingStep#CHANNEL},
-	 * space ids) and its statistics mode made explicit: the 0.4 {@code mode}, or for 0.5
-	 * {@code per_dataset} when {@code axes} include the batch axis or are left out (all axes), as
+	 * One step, its axes named by role ({@link ProcessingStep#BATCH},
+	 * {@link ProcessingStep#CHANNEL}, space ids) and its statistics mode made
+	 * explicit: the 0.4 {@code mode}, or for 0.5 {@code per_dataset} when
+	 * {@code axes} include the batch axis or are left out (all axes), as
 	 * bioimageio.core reads them.
 	 */
-	private static ProcessingStep step(YamlNode s, boolean v05, List<Axis> tensorAxes) {
+	private static ProcessingStep step(YamlNode s, boolean v05,
+		List<Axis> tensorAxes)
+	{
 		String name = s.get(v05 ? "id" : "name").requireString();
 		YamlNode kw = s.get("kwargs");
 		List<String> roles = tensorAxes.stream().map(RdfTensors::role).toList();
-		List<String> nonBatch = roles.stream().filter(r -> !r.equals(ProcessingStep.BATCH)).toList();
-		String along = kw.get("axis").isMissing() ? null : axisRole(kw.get("axis"), kw.get("axis").requireString(), tensorAxes);
+		List<String> nonBatch = roles.stream().filter(r -> !r.equals(
+			ProcessingStep.BATCH)).toList();
+		String along = kw.get("axis").isMissing() ? null : axisRole(kw.get("axis"),
+			kw.get("axis").requireString(), tensorAxes);
 		List<String> given = axesArgument(kw, tensorAxes);
-		List<String> joint = along != null ? nonBatch.stream().filter(r -> !r.equals(along)).toList() : given == null
-			? nonBatch : given.stream().filter(r -> !r.equals(ProcessingStep.BATCH)).toList();
-		String statsMode = v05 ? (given == null || given.contains(ProcessingStep.BATCH) ? ProcessingStep.PER_DATASET
-			: ProcessingStep.PER_SAMPLE) : kw.get("mode").string(ProcessingStep.PER_SAMPLE);
+		List<String> joint = along != null ? nonBatch.stream().filter(r -> !r
+			.equals(along)).toList() : given == null ? nonBatch : given.stream()
+				.filter(r -> !r.equals(ProcessingStep.BATCH)).toList();
+		String statsMode = v05 ? (given == null || given.contains(
+			ProcessingStep.BATCH) ? ProcessingStep.PER_DATASET
+				: ProcessingStep.PER_SAMPLE) : kw.get("mode").string(
+					ProcessingStep.PER_SAMPLE);
 		double eps = kw.get("eps").number(1e-6);
 		return switch (name) {
-			case "scale_range" -> new ScaleRange(statsMode, joint, kw.get("min_percentile").number(0), kw.get(
-				"max_percentile").number(100), eps, kw.get("reference_tensor").string());
+			case "scale_range" -> new ScaleRange(statsMode, joint, kw.get(
+				"min_percentile").number(0), kw.get("max_percentile").number(100), eps,
+				kw.get("reference_tensor").string());
 			case "zero_mean_unit_variance" -> {
-				String mode = v05 ? statsMode : kw.get("mode").string(ProcessingStep.FIXED);
+				String mode = v05 ? statsMode : kw.get("mode").string(
+					ProcessingStep.FIXED);
 				boolean fixed = mode.equals(ProcessingStep.FIXED);
-				yield new ZeroMeanUnitVariance(mode, joint, fixed ? kw.get("mean").numbers(0) : null, fixed ? kw.get("std")
-					.numbers(1) : null, eps);
+				yield new ZeroMeanUnitVariance(mode, joint, fixed ? kw.get("mean")
+					.numbers(0) : null, fixed ? kw.get("std").numbers(1) : null, eps);
 			}
-			case "fixed_zero_mean_unit_variance" -> new ZeroMeanUnitVariance(ProcessingStep.FIXED, joint, kw.get("mean")
-				.numbers(0), kw.get("std").numbers(1), eps);
-			case "scale_linear" -> new ScaleLinear(kw.get("gain").numbers(1), kw.get("offset").numbers(0), joint);
+			case "fixed_zero_mean_unit_variance" -> new ZeroMeanUnitVariance(
+				ProcessingStep.FIXED, joint, kw.get("mean").numbers(0), kw.get("std")
+					.numbers(1), eps);
+			case "scale_linear" -> new ScaleLinear(kw.get("gain").numbers(1), kw.get(
+				"offset").numbers(0), joint);
 			case "clip" -> {
-				double minP = kw.get("min_percentile").number(Double.NaN), maxP = kw.get("max_percentile").number(
-					Double.NaN);
-				double min = kw.get("min").number(Double.isNaN(minP) ? Double.NEGATIVE_INFINITY : Double.NaN);
-				double max = kw.get("max").number(Double.isNaN(maxP) ? Double.POSITIVE_INFINITY : Double.NaN);
-				yield Double.isNaN(minP) && Double.isNaN(maxP) ? new Clip(min, max) : new Clip(min, max, minP, maxP,
-					statsMode, joint);
+				double minP = kw.get("min_percentile").number(Double.NaN), maxP = kw
+					.get("max_percentile").number(Double.NaN);
+				double min = kw.get("min").number(Double.isNaN(minP)
+					? Double.NEGATIVE_INFINITY : Double.NaN);
+				double max = kw.get("max").number(Double.isNaN(maxP)
+					? Double.POSITIVE_INFINITY : Double.NaN);
+				yield Double.isNaN(minP) && Double.isNaN(maxP) ? new Clip(min, max)
+					: new Clip(min, max, minP, maxP, statsMode, joint);
 			}
 			case "sigmoid" -> new Sigmoid();
-			case "softmax" -> new Softmax(along != null ? along : ProcessingStep.CHANNEL);
-			case "binarize" -> new Binarize(java.util.Arrays.stream(kw.get("threshold").numbersRequired()).boxed()
-				.toList(), along);
-			case "scale_mean_variance" -> new ScaleMeanVariance(statsMode, kw.get("reference_tensor").requireString(),
-				joint, eps);
+			case "softmax" -> new Softmax(along != null ? along
+				: ProcessingStep.CHANNEL);
+			case "binarize" -> new Binarize(java.util.Arrays.stream(kw.get(
+				"threshold").numbersRequired()).boxed().toList(), along);
+			case "scale_mean_variance" -> new ScaleMeanVariance(statsMode, kw.get(
+				"reference_tensor").requireString(), joint, eps);
 			case "ensure_dtype" -> new EnsureDtype(kw.get("dtype").requireString());
 			default -> new Unsupported(name);
 		};
 	}
 
-	/** An axis's role: {@link ProcessingStep#BATCH}, {@link ProcessingStep#CHANNEL}, or its own id. */
+	/**
+	 * An axis's role: {@link ProcessingStep#BATCH},
+	 * {@link ProcessingStep#CHANNEL}, or its own id.
+	 */
 	private static String role(Axis a) {
 		return switch (a.type()) {
 			case BATCH -> ProcessingStep.BATCH;

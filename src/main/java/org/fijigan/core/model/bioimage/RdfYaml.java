@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 public final class RdfYaml {
 
 	/** A map written on one line. */
-	public record Flow(Map<String, Object> map) {}
+	public record Flow(Map<String, Object> map) {
+	}
 
 	private static final Pattern PLAIN = Pattern.compile(
 		"[A-Za-z_][A-Za-z0-9_.\\-/]*");
@@ -131,7 +132,26 @@ public final class RdfYaml {
 	 * Text: plain when nothing else could read it as another type, else
 	 * double-quoted.
 	 */
-	public static String scalar(
-		String s)
-	{if(PLAIN.matcher(s).matches()&&!RESERVED.contains(s.toLowerCase(Locale.ROOT)))return s;StringBuilder sb=new StringBuilder("\"");for(int i=0;i<s.length();i++){char c=s.charAt(i);switch(c){case'"'->sb.append("\\\"");case'\\'->sb.append("\\\\");case'\n'->sb.append("\\n");case'\t'->sb.append("\\t");case'\r'->sb.append("\\r");default->{if(c<0x20||c==0x7f||c>=0x80&&c<0xa0||c=='\u2028'||c=='\u2029'||c=='\ufeff')sb.append(String.format(Locale.ROOT,"\\u%04x",(int)c));else sb.append(c);}}}return sb.append('"').toString();}
+	public static String scalar(String s) {
+		if (PLAIN.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(
+			Locale.ROOT))) return s;
+		StringBuilder sb = new StringBuilder("\"");
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			switch (c) {
+				case '"' -> sb.append("\\\"");
+				case '\\' -> sb.append("\\\\");
+				case '\n' -> sb.append("\\n");
+				case '\t' -> sb.append("\\t");
+				case '\r' -> sb.append("\\r");
+				default -> {
+					if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == '\u2028' ||
+						c == '\u2029' || c == '\ufeff') sb.append(String.format(Locale.ROOT,
+							"\\u%04x", (int) c));
+					else sb.append(c);
+				}
+			}
+		}
+		return sb.append('"').toString();
+	}
 }

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model.bioimage;
 
 import java.util.HashSet;
@@ -15,14 +16,37 @@ import org.fijigan.core.GanException;
  * @param processing preprocessing for an input, postprocessing for an output,
  *          in order
  */
-public record TensorDescription(String id,String dataType,List<Axis>axes,List<ProcessingStep>processing){public TensorDescription{if(id==null||id.isBlank())throw new GanException("a tensor needs an id");if(dataType==null||dataType.isBlank())throw new GanException("tensor "+id+" needs a data type");if(axes==null||axes.isEmpty())throw new GanException("tensor "+id+" has no axes");axes=List.copyOf(axes);processing=processing==null?List.of():List.copyOf(processing);var seen=new HashSet<String>();for(Axis a:axes)if(!seen.add(a.id()))throw new GanException("tensor "+id+" has two axes named "+a.id());}
+public record TensorDescription(String id, String dataType, List<Axis> axes,
+		List<ProcessingStep> processing) {
 
-public List<String>axisIds(){return axes.stream().map(Axis::id).toList();}
+	public TensorDescription {
+		if (id == null || id.isBlank()) throw new GanException(
+			"a tensor needs an id");
+		if (dataType == null || dataType.isBlank()) throw new GanException(
+			"tensor " + id + " needs a data type");
+		if (axes == null || axes.isEmpty()) throw new GanException("tensor " + id +
+			" has no axes");
+		axes = List.copyOf(axes);
+		processing = processing == null ? List.of() : List.copyOf(processing);
+		var seen = new HashSet<String>();
+		for (Axis a : axes)
+			if (!seen.add(a.id())) throw new GanException("tensor " + id +
+				" has two axes named " + a.id());
+	}
 
-public Optional<Axis>axis(String axisId){return axes.stream().filter(a->a.id().equals(axisId)).findFirst();}
+	public List<String> axisIds() {
+		return axes.stream().map(Axis::id).toList();
+	}
 
-/**
- * Output pixels to crop from each side, one entry per axis in tensor order (0
- * where none).
- */
-public int[]haloPerAxis(){return axes.stream().mapToInt(Axis::halo).toArray();}}
+	public Optional<Axis> axis(String axisId) {
+		return axes.stream().filter(a -> a.id().equals(axisId)).findFirst();
+	}
+
+	/**
+	 * Output pixels to crop from each side, one entry per axis in tensor order (0
+	 * where none).
+	 */
+	public int[] haloPerAxis() {
+		return axes.stream().mapToInt(Axis::halo).toArray();
+	}
+}

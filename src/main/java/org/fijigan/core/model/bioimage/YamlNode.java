@@ -1,3 +1,4 @@
+
 package org.fijigan.core.model.bioimage;
 
 import java.io.IOException;
@@ -28,61 +29,188 @@ import org.yaml.snakeyaml.representer.Representer;
  * can name its place. Reading a descriptor walks these nodes; none of them
  * changes what it holds.
  */
-record YamlNode(Object value,String where,String file){YamlNode get(String key){if(value!=null&&!(value instanceof Map))throw error("should be a mapping");return new YamlNode(value==null?null:((Map<?,?>)value).get(key),where.isEmpty()?key:where+"."+key,file);}
+record YamlNode(Object value, String where, String file) {
 
-boolean isMissing(){return value==null;}
+	YamlNode get(String key) {
+		if (value != null && !(value instanceof Map)) throw error(
+			"should be a mapping");
+		return new YamlNode(value == null ? null : ((Map<?, ?>) value).get(key),
+			where.isEmpty() ? key : where + "." + key, file);
+	}
 
-List<String>keys(){return value instanceof Map<?,?>map?map.keySet().stream().map(String::valueOf).toList():List.of();}
+	boolean isMissing() {
+		return value == null;
+	}
 
-List<YamlNode>list(){if(value==null)return List.of();if(!(value instanceof List<?>items))throw error("should be a list");List<YamlNode>nodes=new ArrayList<>();for(int i=0;i<items.size();i++)nodes.add(new YamlNode(items.get(i),where+"["+i+"]",file));return nodes;}
+	List<String> keys() {
+		return value instanceof Map<?, ?> map ? map.keySet().stream().map(
+			String::valueOf).toList() : List.of();
+	}
 
-String string(){if(value==null||value instanceof String||value instanceof Number||value instanceof Boolean)return value==null?null:value.toString();throw error("should be text");}
+	List<YamlNode> list() {
+		if (value == null) return List.of();
+		if (!(value instanceof List<?> items)) throw error("should be a list");
+		List<YamlNode> nodes = new ArrayList<>();
+		for (int i = 0; i < items.size(); i++)
+			nodes.add(new YamlNode(items.get(i), where + "[" + i + "]", file));
+		return nodes;
+	}
 
-String string(String fallback){String s=string();return s==null?fallback:s;}
+	String string() {
+		if (value == null || value instanceof String || value instanceof Number ||
+			value instanceof Boolean) return value == null ? null : value.toString();
+		throw error("should be text");
+	}
 
-String requireString(){String s=string();if(s==null||s.isBlank())throw error("is missing");return s;}
+	String string(String fallback) {
+		String s = string();
+		return s == null ? fallback : s;
+	}
 
-List<String>strings(){return list().stream().map(YamlNode::requireString).toList();}
+	String requireString() {
+		String s = string();
+		if (s == null || s.isBlank()) throw error("is missing");
+		return s;
+	}
 
-/**
- * YAML 1.1 reads {@code 1e-6} (no dot) as text, so numeric text counts as a
- * number.
- */
-Double number(){if(value==null)return null;if(value instanceof Number n)return n.doubleValue();try{if(value instanceof String s)return Double.parseDouble(s.trim());}catch(NumberFormatException e){
-// fall through to the complaint
-}throw error("should be a number, is '"+value+"'");}
+	List<String> strings() {
+		return list().stream().map(YamlNode::requireString).toList();
+	}
 
-double number(double fallback){Double d=number();return d==null?fallback:d;}
+	/**
+	 * YAML 1.1 reads {@code 1e-6} (no dot) as text, so numeric text counts as a
+	 * number.
+	 */
+	Double number() {
+		if (value == null) return null;
+		if (value instanceof Number n) return n.doubleValue();
+		try {
+			if (value instanceof String s) return Double.parseDouble(s.trim());
+		}
+		catch (NumberFormatException e) {
+			// fall through to the complaint
+		}
+		throw error("should be a number, is '" + value + "'");
+	}
 
-double requireNumber(){Double d=number();if(d==null)throw error("is missing");return d;}
+	double number(double fallback) {
+		Double d = number();
+		return d == null ? fallback : d;
+	}
 
-/** One number, or a list of them. */
-double[]numbers(double fallback){if(value instanceof List)return list().stream().mapToDouble(YamlNode::requireNumber).toArray();return new double[]{number(fallback)};}
+	double requireNumber() {
+		Double d = number();
+		if (d == null) throw error("is missing");
+		return d;
+	}
 
-/** One number, or a non-empty list of them. */
-double[]numbersRequired(){double[]values=value instanceof List?list().stream().mapToDouble(YamlNode::requireNumber).toArray():new double[]{requireNumber()};if(values.length==0)throw error("is an empty list");return values;}
+	/** One number, or a list of them. */
+	double[] numbers(double fallback) {
+		if (value instanceof List) return list().stream().mapToDouble(
+			YamlNode::requireNumber).toArray();
+		return new double[] { number(fallback) };
+	}
 
-Integer integer(){Double d=number();if(d==null)return null;if(d!=Math.rint(d)||Math.abs(d)>Integer.MAX_VALUE)throw error("should be a whole number, is "+value);return d.intValue();}
+	/** One number, or a non-empty list of them. */
+	double[] numbersRequired() {
+		double[] values = value instanceof List ? list().stream().mapToDouble(
+			YamlNode::requireNumber).toArray() : new double[] { requireNumber() };
+		if (values.length == 0) throw error("is an empty list");
+		return values;
+	}
 
-int integer(int fallback){Integer i=integer();return i==null?fallback:i;}
+	Integer integer() {
+		Double d = number();
+		if (d == null) return null;
+		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw error(
+			"should be a whole number, is " + value);
+		return d.intValue();
+	}
 
-int requireInteger(){Integer i=integer();if(i==null)throw error("is missing");return i;}
+	int integer(int fallback) {
+		Integer i = integer();
+		return i == null ? fallback : i;
+	}
 
-int[]ints(int count,String axes){List<YamlNode>items=list();if(items.size()!=count)throw error("should have "+count+" entries, one per axis of '"+axes+"', has "+items.size());return items.stream().mapToInt(YamlNode::requireInteger).toArray();}
+	int requireInteger() {
+		Integer i = integer();
+		if (i == null) throw error("is missing");
+		return i;
+	}
 
-GanException error(String message){return new GanException(file+": "+(where.isEmpty()?"":where+" ")+message);}
+	int[] ints(int count, String axes) {
+		List<YamlNode> items = list();
+		if (items.size() != count) throw error("should have " + count +
+			" entries, one per axis of '" + axes + "', has " + items.size());
+		return items.stream().mapToInt(YamlNode::requireInteger).toArray();
+	}
 
-/**
- * Reads a YAML file as plain maps, lists and scalars, never arbitrary types,
- * bounded in size ({@link BioImageRdf#MAX_DESCRIPTOR_BYTES}), nesting and
- * aliases; the root node sits at "".
- */
-static YamlNode load(Path file){LoaderOptions options=new LoaderOptions();options.setAllowDuplicateKeys(false);options.setMaxAliasesForCollections(50);options.setNestingDepthLimit(64);options.setCodePointLimit((int)BioImageRdf.MAX_DESCRIPTOR_BYTES);Yaml yaml=new Yaml(new SafeConstructor(options),new Representer(new DumperOptions()),new DumperOptions(),options);try(Reader reader=Files.newBufferedReader(file,StandardCharsets.UTF_8)){if(Files.size(file)>BioImageRdf.MAX_DESCRIPTOR_BYTES)throw new GanException(file+": not valid YAML: "+Files.size(file)+" bytes is far too large for a model descriptor (at most "+BioImageRdf.MAX_DESCRIPTOR_BYTES+")");return new YamlNode(yaml.load(reader),"",file.toString());}catch(MarkedYAMLException e){Mark mark=e.getProblemMark()!=null?e.getProblemMark():e.getContextMark();throw new GanException(file+(mark==null?"":" line "+(mark.getLine()+1))+": not valid YAML: "+e.getProblem(),e);}catch(YAMLException e){throw new GanException(file+": not valid YAML: "+e.getMessage(),e);}catch(NoSuchFileException e){throw new GanException(file+" does not exist",e);}catch(IOException e){throw new GanException("cannot read "+file+": "+e,e);}}
+	GanException error(String message) {
+		return new GanException(file + ": " + (where.isEmpty() ? "" : where + " ") +
+			message);
+	}
 
-/** A read-only deep copy of YAML maps and lists. */
-static Object freeze(Object value){if(value instanceof Map<?,?>map){Map<String,Object>copy=new LinkedHashMap<>();map.forEach((k,v)->copy.put(String.valueOf(k),freeze(v)));return Collections.unmodifiableMap(copy);}if(value instanceof List<?>list)return Collections.unmodifiableList(new ArrayList<>(list.stream().map(YamlNode::freeze).toList()));return value;}
+	/**
+	 * Reads a YAML file as plain maps, lists and scalars, never arbitrary types,
+	 * bounded in size ({@link BioImageRdf#MAX_DESCRIPTOR_BYTES}), nesting and
+	 * aliases; the root node sits at "".
+	 */
+	static YamlNode load(Path file) {
+		LoaderOptions options = new LoaderOptions();
+		options.setAllowDuplicateKeys(false);
+		options.setMaxAliasesForCollections(50);
+		options.setNestingDepthLimit(64);
+		options.setCodePointLimit((int) BioImageRdf.MAX_DESCRIPTOR_BYTES);
+		Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(
+			new DumperOptions()), new DumperOptions(), options);
+		try (Reader reader = Files.newBufferedReader(file,
+			StandardCharsets.UTF_8))
+		{
+			if (Files.size(file) > BioImageRdf.MAX_DESCRIPTOR_BYTES)
+				throw new GanException(file + ": not valid YAML: " + Files.size(file) +
+					" bytes is far too large for a model descriptor (at most " +
+					BioImageRdf.MAX_DESCRIPTOR_BYTES + ")");
+			return new YamlNode(yaml.load(reader), "", file.toString());
+		}
+		catch (MarkedYAMLException e) {
+			Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e
+				.getContextMark();
+			throw new GanException(file + (mark == null ? "" : " line " + (mark
+				.getLine() + 1)) + ": not valid YAML: " + e.getProblem(), e);
+		}
+		catch (YAMLException e) {
+			throw new GanException(file + ": not valid YAML: " + e.getMessage(), e);
+		}
+		catch (NoSuchFileException e) {
+			throw new GanException(file + " does not exist", e);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read " + file + ": " + e, e);
+		}
+	}
 
-/**
- * Runs a record constructor and gives its complaint the file and this place.
- */
-<T>T build(Supplier<T>constructor){try{return constructor.get();}catch(GanException e){if(e.getMessage().startsWith(file+":"))throw e;throw error(e.getMessage());}}}
+	/** A read-only deep copy of YAML maps and lists. */
+	static Object freeze(Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<String, Object> copy = new LinkedHashMap<>();
+			map.forEach((k, v) -> copy.put(String.valueOf(k), freeze(v)));
+			return Collections.unmodifiableMap(copy);
+		}
+		if (value instanceof List<?> list) return Collections.unmodifiableList(
+			new ArrayList<>(list.stream().map(YamlNode::freeze).toList()));
+		return value;
+	}
+
+	/**
+	 * Runs a record constructor and gives its complaint the file and this place.
+	 */
+	<T> T build(Supplier<T> constructor) {
+		try {
+			return constructor.get();
+		}
+		catch (GanException e) {
+			if (e.getMessage().startsWith(file + ":")) throw e;
+			throw error(e.getMessage());
+		}
+	}
+}

@@ -311,7 +311,30 @@ final class ConvRules {
 	 */
 	static long[] convPadHead(NodeProto n, long[] in, long[] k, long[] s,
 		long[] d)
-	{int r=k.length;long[]head=new long[r];switch(Nodes.attrString(n,"auto_pad","NOTSET")){case"NOTSET",""->{long[]pads=Nodes.attrInts(n,"pads",null);if(pads!=null)System.arraycopy(pads,0,head,0,r);}case"VALID"->{}case"SAME_UPPER","SAME_LOWER"->{boolean lower=Nodes.attrString(n,"auto_pad","").equals("SAME_LOWER");for(int i=0;i<r;i++){long target=(in[i]+s[i]-1)/s[i];long needed=(target-1)*s[i]+(k[i]-1)*d[i]+1-in[i];head[i]=Math.max(0,lower?(needed+1)/2:needed/2);}}default->throw new GanException("fine-tuning cannot differentiate "+Nodes.describe(n)+": unknown auto_pad '"+Nodes.attrString(n,"auto_pad","")+"'");}return head;}
+	{
+		int r = k.length;
+		long[] head = new long[r];
+		switch (Nodes.attrString(n, "auto_pad", "NOTSET")) {
+			case "NOTSET", "" -> {
+				long[] pads = Nodes.attrInts(n, "pads", null);
+				if (pads != null) System.arraycopy(pads, 0, head, 0, r);
+			}
+			case "VALID" -> {}
+			case "SAME_UPPER", "SAME_LOWER" -> {
+				boolean lower = Nodes.attrString(n, "auto_pad", "").equals(
+					"SAME_LOWER");
+				for (int i = 0; i < r; i++) {
+					long target = (in[i] + s[i] - 1) / s[i];
+					long needed = (target - 1) * s[i] + (k[i] - 1) * d[i] + 1 - in[i];
+					head[i] = Math.max(0, lower ? (needed + 1) / 2 : needed / 2);
+				}
+			}
+			default -> throw new GanException("fine-tuning cannot differentiate " +
+				Nodes.describe(n) + ": unknown auto_pad '" + Nodes.attrString(n,
+					"auto_pad", "") + "'");
+		}
+		return head;
+	}
 
 	/**
 	 * Head pads of a ConvTranspose, as ONNX Runtime (1.29, checked) resolves

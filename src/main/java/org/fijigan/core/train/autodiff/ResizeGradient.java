@@ -29,8 +29,8 @@ final class ResizeGradient {
 
 	/** Interpolation, read from a node. */
 	record Spec(String mode, String coordinates, String nearest, float cubicA,
-		boolean excludeOutside)
-	{}
+			boolean excludeOutside) {
+	}
 
 	private ResizeGradient() {}
 
@@ -200,9 +200,66 @@ final class ResizeGradient {
 	 * constant.
 	 */
 	static float[] fold(GraphEmitter e, String value, int depth) {
-		if(value==null||value.isEmpty()||depth>16)return null;float[]f;try{f=e.constantFloats(value);}catch(IllegalArgumentException notFloat){return null;}if(f!=null)return f;NodeProto p=null;for(NodeProto q:e.graph().getNodeList())if(q.getOutputList().contains(value))p=q;if(p==null)return null;switch(p.getOpType()){case"Identity","Unsqueeze","Squeeze","Reshape","Flatten"->{return fold(e,p.getInput(0),depth+1);}case"Concat"->{float[]all=new float[0];for(String in:p.getInputList()){float[]part=fold(e,in,depth+1);if(part==null)return null;all=Arrays.copyOf(all,all.length+part.length);System.arraycopy(part,0,all,all.length-part.length,part.length);}return all;}case"Cast"->{long to=Nodes.attrInt(p,"to",0);if(to!=1&&to!=11)return null; // FLOAT,
-																																																																																																																																																																																																																																																																																																																																																																																	// DOUBLE
-		float[]in=fold(e,p.getInput(0),depth+1);if(in!=null)return in;long[]l=longsOrNull(e,p.getInput(0));if(l==null)return null;float[]r=new float[l.length];for(int i=0;i<l.length;i++)r[i]=l[i];return r;}case"Add","Sub","Mul","Div"->{float[]a=fold(e,p.getInput(0),depth+1),b=fold(e,p.getInput(1),depth+1);if(a==null||b==null||a.length!=b.length&&a.length!=1&&b.length!=1)return null;float[]r=new float[Math.max(a.length,b.length)];for(int i=0;i<r.length;i++){float x=a[a.length==1?0:i],y=b[b.length==1?0:i];r[i]=switch(p.getOpType()){case"Add"->x+y;case"Sub"->x-y;case"Mul"->x*y;default->x/y;};}return r;}default->{return null;}}
+		if (value == null || value.isEmpty() || depth > 16) return null;
+		float[] f;
+		try {
+			f = e.constantFloats(value);
+		}
+		catch (IllegalArgumentException notFloat) {
+			return null;
+		}
+		if (f != null) return f;
+		NodeProto p = null;
+		for (NodeProto q : e.graph().getNodeList())
+			if (q.getOutputList().contains(value)) p = q;
+		if (p == null) return null;
+		switch (p.getOpType()) {
+			case "Identity", "Unsqueeze", "Squeeze", "Reshape", "Flatten" -> {
+				return fold(e, p.getInput(0), depth + 1);
+			}
+			case "Concat" -> {
+				float[] all = new float[0];
+				for (String in : p.getInputList()) {
+					float[] part = fold(e, in, depth + 1);
+					if (part == null) return null;
+					all = Arrays.copyOf(all, all.length + part.length);
+					System.arraycopy(part, 0, all, all.length - part.length, part.length);
+				}
+				return all;
+			}
+			case "Cast" -> {
+				long to = Nodes.attrInt(p, "to", 0);
+				if (to != 1 && to != 11) return null; // FLOAT, DOUBLE
+				float[] in = fold(e, p.getInput(0), depth + 1);
+				if (in != null) return in;
+				long[] l = longsOrNull(e, p.getInput(0));
+				if (l == null) return null;
+				float[] r = new float[l.length];
+				for (int i = 0; i < l.length; i++)
+					r[i] = l[i];
+				return r;
+			}
+			case "Add", "Sub", "Mul", "Div" -> {
+				float[] a = fold(e, p.getInput(0), depth + 1), b = fold(e, p.getInput(
+					1), depth + 1);
+				if (a == null || b == null || a.length != b.length && a.length != 1 &&
+					b.length != 1) return null;
+				float[] r = new float[Math.max(a.length, b.length)];
+				for (int i = 0; i < r.length; i++) {
+					float x = a[a.length == 1 ? 0 : i], y = b[b.length == 1 ? 0 : i];
+					r[i] = switch (p.getOpType()) {
+						case "Add" -> x + y;
+						case "Sub" -> x - y;
+						case "Mul" -> x * y;
+						default -> x / y;
+					};
+				}
+				return r;
+			}
+			default -> {
+				return null;
+			}
+		}
 	}
 
 	private static long[] longsOrNull(GraphEmitter e, String value) {
@@ -217,14 +274,16 @@ final class ResizeGradient {
 	// ---- the per-axis maps, with ONNX Runtime's float arithmetic ----
 
 	/** Source coordinate of output position {@code x} (upsamplebase.h). */
-	static float original(String coordinates, float x, float scale, float lengthResized,
-		float lengthOriginal)
+	static float original(String coordinates, float x, float scale,
+		float lengthResized, float lengthOriginal)
 	{
 		return switch (coordinates) {
 			case "asymmetric" -> x / scale;
-			case "pytorch_half_pixel" -> lengthResized > 1 ? (x + 0.5f) / scale - 0.5f : 0f;
+			case "pytorch_half_pixel" -> lengthResized > 1 ? (x + 0.5f) / scale - 0.5f
+				: 0f;
 			case "tf_half_pixel_for_nn" -> (x + 0.5f) / scale;
-			case "align_corners" -> lengthResized == 1 ? 0f : x * (lengthOriginal - 1) / (lengthResized - 1);
+			case "align_corners" -> lengthResized == 1 ? 0f : x * (lengthOriginal -
+				1) / (lengthResized - 1);
 			case "half_pixel_symmetric" -> {
 				float outputWidth = scale * lengthOriginal;
 				float adjustment = lengthResized / outputWidth;
@@ -240,9 +299,16 @@ final class ResizeGradient {
 	 * Nearest input index for a source coordinate; {@code ""} is the rule before
 	 * opset 11.
 	 */
-	static long nearestPixel(String mode, float x,
-		boolean downsampling)
-	{return switch(mode){case""->downsampling?(long)Math.ceil(x):(long)x;case"round_prefer_ceil"->roundHalfAway(x);case"floor"->(long)Math.floor(x);case"ceil"->(long)Math.ceil(x);default->x==(float)(long)x+0.5f?(long)Math.floor(x):roundHalfAway(x);};}
+	static long nearestPixel(String mode, float x, boolean downsampling) {
+		return switch (mode) {
+			case "" -> downsampling ? (long) Math.ceil(x) : (long) x;
+			case "round_prefer_ceil" -> roundHalfAway(x);
+			case "floor" -> (long) Math.floor(x);
+			case "ceil" -> (long) Math.ceil(x);
+			default -> x == (float) (long) x + 0.5f ? (long) Math.floor(x)
+				: roundHalfAway(x);
+		};
+	}
 
 	private static long roundHalfAway(float x) {
 		double r = Math.floor(Math.abs((double) x) + 0.5);

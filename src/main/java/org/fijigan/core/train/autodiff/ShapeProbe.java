@@ -29,13 +29,17 @@ import ai.onnxruntime.OrtSession;
 public final class ShapeProbe {
 
 	/**
-	 * Shapes of every value of a graph, and the values of its small (at most 64 elements, rank 0 or
-	 * 1) integer and float tensors: Shape outputs, Resize scales assembled by Concat, and the like.
+	 * Shapes of every value of a graph, and the values of its small (at most 64
+	 * elements, rank 0 or 1) integer and float tensors: Shape outputs, Resize
+	 * scales assembled by Concat, and the like.
 	 */
-	public record Result(Map<String, long[]> shapes, Map<String, long[]> smallLongs,
-		Map<String, float[]> smallFloats)
-	{
-		/** Tells {@code e} every small value found, so rules can read them as constants. */
+	public record Result(Map<String, long[]> shapes,
+			Map<String, long[]> smallLongs, Map<String, float[]> smallFloats) {
+
+		/**
+		 * Tells {@code e} every small value found, so rules can read them as
+		 * constants.
+		 */
 		public void recordIn(GraphEmitter e) {
 			smallLongs.forEach(e::setKnownLongs);
 			smallFloats.forEach(e::setKnownFloats);
@@ -53,15 +57,18 @@ public final class ShapeProbe {
 			for (String o : n.getOutputList())
 				if (!o.isEmpty()) all.add(o);
 		for (String o : all)
-			if (!have.contains(o)) b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(o));
+			if (!have.contains(o)) b.getGraphBuilder().addOutput(ValueInfoProto
+				.newBuilder().setName(o));
 		Map<String, long[]> shapes = new HashMap<>();
 		Map<String, long[]> longs = new HashMap<>();
 		Map<String, float[]> floats = new HashMap<>();
 		for (TensorProto t : model.getGraph().getInitializerList())
-			shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+			shapes.put(t.getName(), t.getDimsList().stream().mapToLong(
+				Long::longValue).toArray());
 		OrtEnvironment env = OnnxRuntimeSetup.environment();
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-			o.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+			o.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime()
+				.availableProcessors()));
 			o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
 			try (OrtSession s = env.createSession(b.build().toByteArray(), o)) {
 				Map<String, OnnxTensor> in = new HashMap<>();
@@ -69,15 +76,18 @@ public final class ShapeProbe {
 					for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
 						Tensor t = e.getValue();
 						shapes.put(e.getKey(), t.shape());
-						in.put(e.getKey(), t.isFloat() ? OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(t
-							.floats()), t.shape()) : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.longs()),
-								t.shape()));
+						in.put(e.getKey(), t.isFloat() ? OnnxTensor.createTensor(env,
+							java.nio.FloatBuffer.wrap(t.floats()), t.shape()) : OnnxTensor
+								.createTensor(env, java.nio.LongBuffer.wrap(t.longs()), t
+									.shape()));
 					}
 					try (OrtSession.Result r = s.run(in)) {
 						for (Map.Entry<String, OnnxValue> e : r) {
 							if (!(e.getValue() instanceof OnnxTensor t)) continue;
 							shapes.put(e.getKey(), t.getInfo().getShape());
-							if (t.getInfo().getShape().length <= 1 && t.getInfo().getNumElements() <= 64) {
+							if (t.getInfo().getShape().length <= 1 && t.getInfo()
+								.getNumElements() <= 64)
+							{
 								switch (t.getInfo().type) {
 									case INT64 -> {
 										java.nio.LongBuffer lb = t.getLongBuffer();
@@ -111,8 +121,9 @@ public final class ShapeProbe {
 			}
 		}
 		catch (OrtException e) {
-			throw new GanException("cannot run the model to find its tensor shapes: " + e.getMessage()
-				.strip().split("\n")[0], e);
+			throw new GanException(
+				"cannot run the model to find its tensor shapes: " + e.getMessage()
+					.strip().split("\n")[0], e);
 		}
 		return new Result(shapes, longs, floats);
 	}

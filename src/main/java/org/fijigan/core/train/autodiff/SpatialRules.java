@@ -92,10 +92,46 @@ final class SpatialRules {
 	private static String padAdjoint(GraphEmitter e, String g, int axis, long in,
 		long head, long tail, String mode)
 	{
-		long[]gs=e.shape(g);int rank=gs.length;long cropHead=Math.max(0,-head),cropTail=Math.max(0,-tail);long kept=in-cropHead-cropTail,padHead=Math.max(0,head),padTail=Math.max(0,tail);String interior=padHead==0&&padTail==0?g:e.slice(g,new long[]{padHead},new long[]{padHead+kept},new long[]{axis});if(cropHead>0||cropTail>0){long[]p=new long[2*rank];p[axis]=cropHead;p[rank+axis]=cropTail;interior=e.pad(interior,p);}if(mode.equals("constant")||padHead+padTail==0)return interior;
+		long[] gs = e.shape(g);
+		int rank = gs.length;
+		long cropHead = Math.max(0, -head), cropTail = Math.max(0, -tail);
+		long kept = in - cropHead - cropTail, padHead = Math.max(0, head), padTail =
+			Math.max(0, tail);
+		String interior = padHead == 0 && padTail == 0 ? g : e.slice(g, new long[] {
+			padHead }, new long[] { padHead + kept }, new long[] { axis });
+		if (cropHead > 0 || cropTail > 0) {
+			long[] p = new long[2 * rank];
+			p[axis] = cropHead;
+			p[rank + axis] = cropTail;
+			interior = e.pad(interior, p);
+		}
+		if (mode.equals("constant") || padHead + padTail == 0) return interior;
 		// the border: output positions outside the kept block, each a copy of one
 		// input index
-		int borders=(int)(padHead+padTail);long[]positions=new long[borders];float[]select=new float[(int)(borders*in)];for(int b=0;b<borders;b++){long o=b<padHead?b:padHead+kept+(b-padHead);positions[b]=o;long j=o-padHead,m;switch(mode){case"edge"->m=Math.max(0,Math.min(kept-1,j));case"wrap"->m=Math.floorMod(j,kept);default->{long period=2*(kept-1);m=period==0?0:Math.floorMod(j,period);if(m>=kept)m=period-m;}}select[(int)(b*in+cropHead+m)]=1;}long[]bs=gs.clone();bs[axis]=borders;String border=e.op("Gather",bs,List.of(g,e.longs(positions)),GraphEmitter.attr("axis",(long)axis));return e.add(interior,AxisMaps.applyTransposed(e,border,axis,select,borders,in));
+		int borders = (int) (padHead + padTail);
+		long[] positions = new long[borders];
+		float[] select = new float[(int) (borders * in)];
+		for (int b = 0; b < borders; b++) {
+			long o = b < padHead ? b : padHead + kept + (b - padHead);
+			positions[b] = o;
+			long j = o - padHead, m;
+			switch (mode) {
+				case "edge" -> m = Math.max(0, Math.min(kept - 1, j));
+				case "wrap" -> m = Math.floorMod(j, kept);
+				default -> {
+					long period = 2 * (kept - 1);
+					m = period == 0 ? 0 : Math.floorMod(j, period);
+					if (m >= kept) m = period - m;
+				}
+			}
+			select[(int) (b * in + cropHead + m)] = 1;
+		}
+		long[] bs = gs.clone();
+		bs[axis] = borders;
+		String border = e.op("Gather", bs, List.of(g, e.longs(positions)),
+			GraphEmitter.attr("axis", (long) axis));
+		return e.add(interior, AxisMaps.applyTransposed(e, border, axis, select,
+			borders, in));
 	}
 
 	// ---- DepthToSpace / SpaceToDepth: the inverse Reshape/Transpose ----
@@ -137,14 +173,21 @@ final class SpatialRules {
 
 	// ---- pooling ----
 
-	/** Kernel, strides, dilations and pads of a pooling node, as ONNX Runtime resolves auto_pad. */
-	record Pooling(long[] kernel, long[] strides, long[] dilations, long[] head, long[] tail) {
+	/**
+	 * Kernel, strides, dilations and pads of a pooling node, as ONNX Runtime
+	 * resolves auto_pad.
+	 */
+	record Pooling(long[] kernel, long[] strides, long[] dilations, long[] head,
+			long[] tail) {
+
 		static Pooling of(NodeProto n, long[] in) {
 			long[] k = Nodes.attrInts(n, "kernel_shape", null);
-			if (k == null) throw new GanException("fine-tuning cannot differentiate " + Nodes.describe(n) +
-				": it has no kernel_shape");
+			if (k == null) throw new GanException(
+				"fine-tuning cannot differentiate " + Nodes.describe(n) +
+					": it has no kernel_shape");
 			int r = k.length;
-			long[] s = ConvRules.perAxis(n, "strides", r), d = ConvRules.perAxis(n, "dilations", r);
+			long[] s = ConvRules.perAxis(n, "strides", r), d = ConvRules.perAxis(n,
+				"dilations", r);
 			long[] head = new long[r], tail = new long[r];
 			String auto = Nodes.attrString(n, "auto_pad", "NOTSET");
 			switch (auto) {
@@ -164,13 +207,16 @@ final class SpatialRules {
 						tail[i] = needed - head[i];
 					}
 				}
-				default -> throw new GanException("fine-tuning cannot differentiate " + Nodes.describe(n) +
-					": unknown auto_pad '" + auto + "'");
+				default -> throw new GanException("fine-tuning cannot differentiate " +
+					Nodes.describe(n) + ": unknown auto_pad '" + auto + "'");
 			}
 			return new Pooling(k, s, d, head, tail);
 		}
 
-		/** Input index of kernel tap {@code j} of window {@code o} along axis {@code i}. */
+		/**
+		 * Input index of kernel tap {@code j} of window {@code o} along axis
+		 * {@code i}.
+		 */
 		long source(int i, long o, long j) {
 			return o * strides[i] + j * dilations[i] - head[i];
 		}

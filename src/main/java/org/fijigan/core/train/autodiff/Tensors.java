@@ -25,15 +25,15 @@ public final class Tensors {
 	public static long[] longs(TensorProto t) {
 		int n = (int) elementCount(t);
 		long[] v = new long[n];
-		ByteBuffer raw = t.getRawData().isEmpty() ? null : t.getRawData().asReadOnlyByteBuffer().order(
-			ByteOrder.LITTLE_ENDIAN);
+		ByteBuffer raw = t.getRawData().isEmpty() ? null : t.getRawData()
+			.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
 		switch (t.getDataType()) {
 			case TensorProto.DataType.INT64_VALUE -> {
 				for (int i = 0; i < n; i++)
 					v[i] = raw != null ? raw.getLong(i * 8) : t.getInt64Data(i);
 			}
 			case TensorProto.DataType.INT32_VALUE, TensorProto.DataType.INT16_VALUE,
-				TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE -> {
+					TensorProto.DataType.INT8_VALUE, TensorProto.DataType.UINT8_VALUE -> {
 				for (int i = 0; i < n; i++)
 					v[i] = raw != null ? switch (t.getDataType()) {
 						case TensorProto.DataType.INT32_VALUE -> raw.getInt(i * 4);
@@ -42,7 +42,8 @@ public final class Tensors {
 						default -> raw.get(i) & 0xff;
 					} : t.getInt32Data(i);
 			}
-			default -> throw new IllegalArgumentException("tensor '" + t.getName() + "' is not integer");
+			default -> throw new IllegalArgumentException("tensor '" + t.getName() +
+				"' is not integer");
 		}
 		return v;
 	}

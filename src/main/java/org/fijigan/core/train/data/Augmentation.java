@@ -51,9 +51,44 @@ public enum Augmentation {
 	 * @return new planes (height and width swapped for odd rotations); {@code in}
 	 *         itself for k = 0
 	 */
-	public static Planes transform(Planes in,
-		int k)
-	{if(k<0||k>=TRANSFORMS)throw new IllegalArgumentException("transform "+k);if(k==0)return in;int h=in.height(),w=in.width(),rot=k&3;boolean mirror=k>=4;int oh=(rot&1)==0?h:w,ow=(rot&1)==0?w:h;float[]src=in.values(),dst=new float[src.length];int plane=h*w;for(int c=0;c<in.channels();c++){int base=c*plane,o=base;for(int i=0;i<oh;i++)for(int j=0;j<ow;j++){int y,x;switch(rot){case 0->{y=i;x=j;}case 1->{y=j;x=w-1-i;}case 2->{y=h-1-i;x=w-1-j;}default->{y=h-1-j;x=i;}}if(mirror)x=w-1-x;dst[o++]=src[base+y*w+x];}}return new Planes(in.channels(),oh,ow,dst);}
+	public static Planes transform(Planes in, int k) {
+		if (k < 0 || k >= TRANSFORMS) throw new IllegalArgumentException(
+			"transform " + k);
+		if (k == 0) return in;
+		int h = in.height(), w = in.width(), rot = k & 3;
+		boolean mirror = k >= 4;
+		int oh = (rot & 1) == 0 ? h : w, ow = (rot & 1) == 0 ? w : h;
+		float[] src = in.values(), dst = new float[src.length];
+		int plane = h * w;
+		for (int c = 0; c < in.channels(); c++) {
+			int base = c * plane, o = base;
+			for (int i = 0; i < oh; i++)
+				for (int j = 0; j < ow; j++) {
+					int y, x;
+					switch (rot) {
+						case 0 -> {
+							y = i;
+							x = j;
+						}
+						case 1 -> {
+							y = j;
+							x = w - 1 - i;
+						}
+						case 2 -> {
+							y = h - 1 - i;
+							x = w - 1 - j;
+						}
+						default -> {
+							y = h - 1 - j;
+							x = i;
+						}
+					}
+					if (mirror) x = w - 1 - x;
+					dst[o++] = src[base + y * w + x];
+				}
+		}
+		return new Planes(in.channels(), oh, ow, dst);
+	}
 
 	/** Whether transform {@code k} keeps a non-square sample's shape. */
 	public static boolean keepsShape(int k) {

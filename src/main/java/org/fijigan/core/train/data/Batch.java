@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.Map;
@@ -12,7 +13,15 @@ import org.fijigan.core.engine.Tensor;
  * @param lossMask where the pixel loss counts, a tensor of the target's shape
  *          (1 counts, 0 does not), or null when it counts everywhere
  */
-public record Batch(Map<String,Tensor>inputs,Tensor target,Tensor lossMask){public Batch{inputs=Map.copyOf(inputs);}
+public record Batch(Map<String, Tensor> inputs, Tensor target,
+		Tensor lossMask) {
 
-/** A batch whose loss counts at every pixel. */
-public Batch(Map<String,Tensor>inputs,Tensor target){this(inputs,target,null);}}
+	public Batch {
+		inputs = Map.copyOf(inputs);
+	}
+
+	/** A batch whose loss counts at every pixel. */
+	public Batch(Map<String, Tensor> inputs, Tensor target) {
+		this(inputs, target, null);
+	}
+}

@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.ArrayList;
@@ -21,24 +22,70 @@ import org.fijigan.core.model.GeneratorSpec;
  *          to the largest)
  * @param labels the label of each folder, folders in sorted order
  */
-public record ClassFolders(List<String>names,Map<String,Integer>labels){public ClassFolders{names=List.copyOf(names);labels=Collections.unmodifiableMap(new LinkedHashMap<>(labels));}
+public record ClassFolders(List<String> names, Map<String, Integer> labels) {
 
-/**
- * The class of the image called {@code imageName}: its first folder.
- *
- * @param images what the images are, for the message (e.g. {@code real images})
- * @throws GanException when the image is not in a folder
- */
-public static String classOf(String imageName,String images){int slash=imageName.indexOf('/');if(slash<=0)throw new GanException("the generator takes a class label, so the "+images+" must sit in sub-folders named by class (one per class), but '"+imageName+"' is not in a sub-folder");return imageName.substring(0,slash);}
+	public ClassFolders {
+		names = List.copyOf(names);
+		labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+	}
 
-/**
- * Numbers the class folders {@code folders} (repeats allowed) for generator
- * {@code g}.
- *
- * @throws GanException when a folder is not one of the model's named classes,
- *           or its label is beyond the model's class count
- */
-public static ClassFolders of(GeneratorSpec g,Collection<String>folders){TreeSet<String>distinct=new TreeSet<>(folders);List<String>names;if(!g.classNames().isEmpty()){names=g.classNames();for(String f:distinct)if(!names.contains(f))throw new GanException("sub-folder '"+f+"' is not one of the "+"model's classes "+names+": name the sub-folders after them");}else if(distinct.stream().allMatch(f->f.matches("\\d{1,4}"))){int max=distinct.stream().mapToInt(Integer::parseInt).max().orElse(0);List<String>numbered=new ArrayList<>();for(int i=0;i<=max;i++)numbered.add(Integer.toString(i));names=numbered;}else names=List.copyOf(distinct);Map<String,Integer>index=new LinkedHashMap<>();for(int i=0;i<names.size();i++)index.putIfAbsent(names.get(i),i);Map<String,Integer>labels=new LinkedHashMap<>();for(String f:distinct){int label=index.containsKey(f)?index.get(f):Integer.parseInt(f); // numbered,
-																																																																																																																																																																																																																																																																																																																																																																																																																																																										// e.g.
-																																																																																																																																																																																																																																																																																																																																																																																																																																																										// "007"
-if(g.classCount()>0&&label>=g.classCount())throw new GanException("sub-folder '"+f+"' would be class "+label+" but the model has "+g.classCount()+" classes (0.."+(g.classCount()-1)+")"+(g.classNames().isEmpty()&&!f.matches("\\d+")?"; classes are numbered by sorted sub-folder name":""));labels.put(f,label);}return new ClassFolders(names,labels);}}
+	/**
+	 * The class of the image called {@code imageName}: its first folder.
+	 *
+	 * @param images what the images are, for the message (e.g.
+	 *          {@code real images})
+	 * @throws GanException when the image is not in a folder
+	 */
+	public static String classOf(String imageName, String images) {
+		int slash = imageName.indexOf('/');
+		if (slash <= 0) throw new GanException(
+			"the generator takes a class label, so the " + images +
+				" must sit in sub-folders named by class (one per class), but '" +
+				imageName + "' is not in a sub-folder");
+		return imageName.substring(0, slash);
+	}
+
+	/**
+	 * Numbers the class folders {@code folders} (repeats allowed) for generator
+	 * {@code g}.
+	 *
+	 * @throws GanException when a folder is not one of the model's named classes,
+	 *           or its label is beyond the model's class count
+	 */
+	public static ClassFolders of(GeneratorSpec g, Collection<String> folders) {
+		TreeSet<String> distinct = new TreeSet<>(folders);
+		List<String> names;
+		if (!g.classNames().isEmpty()) {
+			names = g.classNames();
+			for (String f : distinct)
+				if (!names.contains(f)) throw new GanException("sub-folder '" + f +
+					"' is not one of the " + "model's classes " + names +
+					": name the sub-folders after them");
+		}
+		else if (distinct.stream().allMatch(f -> f.matches("\\d{1,4}"))) {
+			int max = distinct.stream().mapToInt(Integer::parseInt).max().orElse(0);
+			List<String> numbered = new ArrayList<>();
+			for (int i = 0; i <= max; i++)
+				numbered.add(Integer.toString(i));
+			names = numbered;
+		}
+		else names = List.copyOf(distinct);
+		Map<String, Integer> index = new LinkedHashMap<>();
+		for (int i = 0; i < names.size(); i++)
+			index.putIfAbsent(names.get(i), i);
+		Map<String, Integer> labels = new LinkedHashMap<>();
+		for (String f : distinct) {
+			int label = index.containsKey(f) ? index.get(f) : Integer.parseInt(f); // numbered,
+																																							// e.g.
+																																							// "007"
+			if (g.classCount() > 0 && label >= g.classCount()) throw new GanException(
+				"sub-folder '" + f + "' would be class " + label +
+					" but the model has " + g.classCount() + " classes (0.." + (g
+						.classCount() - 1) + ")" + (g.classNames().isEmpty() && !f.matches(
+							"\\d+") ? "; classes are numbered by sorted sub-folder name"
+								: ""));
+			labels.put(f, label);
+		}
+		return new ClassFolders(names, labels);
+	}
+}

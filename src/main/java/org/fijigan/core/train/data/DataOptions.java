@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.Objects;
@@ -24,24 +25,59 @@ import org.fijigan.core.image.Normalization;
  *          task's default ({@link Degradation#defaultFor}); ignored for pairs
  *          and generators
  */
-public record DataOptions(int patchSize,Augmentation augmentation,Normalization normalization,double validationFraction,long seed,Degradation degradation){public static final int WHOLE_IMAGES=0;
+public record DataOptions(int patchSize, Augmentation augmentation,
+		Normalization normalization, double validationFraction, long seed,
+		Degradation degradation) {
 
-public DataOptions{if(patchSize<0)throw new GanException("patch size must be positive, or 0 for whole images");Objects.requireNonNull(augmentation);Objects.requireNonNull(normalization);if(!(validationFraction>=0&&validationFraction<1))throw new GanException("the validation fraction must be at least 0 and below 1, got "+validationFraction);}
+	public static final int WHOLE_IMAGES = 0;
 
-/**
- * 64-pixel patches, flips, percentile normalisation, 10% validation, the task's
- * degradation.
- */
-public static DataOptions defaults(long seed){return new DataOptions(64,Augmentation.FLIPS,Normalization.DEFAULT,0.1,seed,null);}
+	public DataOptions {
+		if (patchSize < 0) throw new GanException(
+			"patch size must be positive, or 0 for whole images");
+		Objects.requireNonNull(augmentation);
+		Objects.requireNonNull(normalization);
+		if (!(validationFraction >= 0 && validationFraction < 1))
+			throw new GanException(
+				"the validation fraction must be at least 0 and below 1, got " +
+					validationFraction);
+	}
 
-public DataOptions withPatchSize(int p){return new DataOptions(p,augmentation,normalization,validationFraction,seed,degradation);}
+	/**
+	 * 64-pixel patches, flips, percentile normalisation, 10% validation, the
+	 * task's degradation.
+	 */
+	public static DataOptions defaults(long seed) {
+		return new DataOptions(64, Augmentation.FLIPS, Normalization.DEFAULT, 0.1,
+			seed, null);
+	}
 
-public DataOptions withAugmentation(Augmentation a){return new DataOptions(patchSize,a,normalization,validationFraction,seed,degradation);}
+	public DataOptions withPatchSize(int p) {
+		return new DataOptions(p, augmentation, normalization, validationFraction,
+			seed, degradation);
+	}
 
-public DataOptions withNormalization(Normalization n){return new DataOptions(patchSize,augmentation,n,validationFraction,seed,degradation);}
+	public DataOptions withAugmentation(Augmentation a) {
+		return new DataOptions(patchSize, a, normalization, validationFraction,
+			seed, degradation);
+	}
 
-public DataOptions withValidationFraction(double f){return new DataOptions(patchSize,augmentation,normalization,f,seed,degradation);}
+	public DataOptions withNormalization(Normalization n) {
+		return new DataOptions(patchSize, augmentation, n, validationFraction, seed,
+			degradation);
+	}
 
-public DataOptions withSeed(long s){return new DataOptions(patchSize,augmentation,normalization,validationFraction,s,degradation);}
+	public DataOptions withValidationFraction(double f) {
+		return new DataOptions(patchSize, augmentation, normalization, f, seed,
+			degradation);
+	}
 
-public DataOptions withDegradation(Degradation d){return new DataOptions(patchSize,augmentation,normalization,validationFraction,seed,d);}}
+	public DataOptions withSeed(long s) {
+		return new DataOptions(patchSize, augmentation, normalization,
+			validationFraction, s, degradation);
+	}
+
+	public DataOptions withDegradation(Degradation d) {
+		return new DataOptions(patchSize, augmentation, normalization,
+			validationFraction, seed, d);
+	}
+}

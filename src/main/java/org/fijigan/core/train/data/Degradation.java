@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.List;
@@ -8,174 +9,214 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.text.Numbers;
 
 /**
- * How a training input is made from a clean image when there is no target folder (self-supervised
- * training). Every amount is in normalised units: the clean image's values after the user's
- * normalisation and before the map to the model's range, so {@code 0.1} is a tenth of the range
- * between the 1st and 99.8th percentile by default (raw values with normalisation {@code none}).
+ * How a training input is made from a clean image when there is no target
+ * folder (self-supervised training). Every amount is in normalised units: the
+ * clean image's values after the user's normalisation and before the map to the
+ * model's range, so {@code 0.1} is a tenth of the range between the 1st and
+ * 99.8th percentile by default (raw values with normalisation {@code none}).
  * Amounts given as a {@link Range} are drawn once per sample.
  */
-public sealed
-
-interface Degradation {
+public sealed interface Degradation {
 
 	/**
-	 * A closed interval of values drawn uniformly (a single value when {@code min == max}).
+	 * A closed interval of values drawn uniformly (a single value when
+	 * {@code min == max}).
 	 */
 	record Range(double min, double max) {
+
 		public Range {
-			if (!(min >= 0 && max >= min && Double.isFinite(max))) throw new GanException("range " +
-				min + ".." + max + " must satisfy 0 <= min <= max");
+			if (!(min >= 0 && max >= min && Double.isFinite(max)))
+				throw new GanException("range " + min + ".." + max +
+					" must satisfy 0 <= min <= max");
 		}
 
-	public static Range of(double value) {
-		return new Range(value, value);
+		public static Range of(double value) {
+			return new Range(value, value);
+		}
+
+		@Override
+		public String toString() {
+			return min == max ? Numbers.rounded(min, 4) : Numbers.rounded(min, 4) +
+				".." + Numbers.rounded(max, 4);
+		}
 	}
 
-	@Override
-		public String toString() {
-			return min == max ? Numbers.rounded(min, 4) : Numbers.rounded(min, 4) + ".." + Numbers
-				.rounded(max, 4);
-		}}
-
 	/**
-	 * Super-resolution: an optional Gaussian blur (sigma in high-resolution pixels), then
-	 * area-averaging down by the model's scale (each input pixel is the mean of a
-	 * {@code scale x scale} block), then optional Gaussian noise.
+	 * Super-resolution: an optional Gaussian blur (sigma in high-resolution
+	 * pixels), then area-averaging down by the model's scale (each input pixel is
+	 * the mean of a {@code scale x scale} block), then optional Gaussian noise.
 	 */
 	record Downscale(Range blurSigma, Range noiseSigma) implements Degradation {
 
-	public static final Downscale PLAIN = new Downscale(Range.of(0), Range.of(
-		0));}
-
-	/** Denoising: additive Gaussian noise of a standard deviation drawn per sample. */
-	record GaussianNoise(Range sigma) implements Degradation {}
+		public static final Downscale PLAIN = new Downscale(Range.of(0), Range.of(
+			0));
+	}
 
 	/**
-	 * Denoising with a camera's noise: the clean value (negative values count as 0) times a photon
-	 * count drawn per sample, log-uniformly in {@code photons}, is replaced by a Poisson draw and
-	 * divided by that count again; then Gaussian read noise of a standard deviation drawn in
-	 * {@code readSigma} is added.
+	 * Denoising: additive Gaussian noise of a standard deviation drawn per
+	 * sample.
 	 */
-	record PoissonGaussianNoise(Range photons, Range readSigma) implements Degradation {
+	record GaussianNoise(Range sigma) implements Degradation {
+	}
+
+	/**
+	 * Denoising with a camera's noise: the clean value (negative values count as
+	 * 0) times a photon count drawn per sample, log-uniformly in {@code photons},
+	 * is replaced by a Poisson draw and divided by that count again; then
+	 * Gaussian read noise of a standard deviation drawn in {@code readSigma} is
+	 * added.
+	 */
+	record PoissonGaussianNoise(Range photons, Range readSigma)
+			implements
+				Degradation {
+
 		public PoissonGaussianNoise {
-			if (!(photons.min() > 0)) throw new GanException("the photon count must be positive");
+			if (!(photons.min() > 0)) throw new GanException(
+				"the photon count must be positive");
 		}
 	}
 
 	/**
-	 * Inpainting: random free-form holes ({@link FreeFormMask}) covering a fraction of each sample
-	 * drawn uniformly in {@code [minCoverage, maxCoverage]}: brush strokes and boxes in proportion
-	 * to the sample's side, or with {@code variedSizes} strokes, blobs and boxes each from
-	 * one-pixel scratches to half the sample's side.
+	 * Inpainting: random free-form holes ({@link FreeFormMask}) covering a
+	 * fraction of each sample drawn uniformly in
+	 * {@code [minCoverage, maxCoverage]}: brush strokes and boxes in proportion
+	 * to the sample's side, or with {@code variedSizes} strokes, blobs and boxes
+	 * each from one-pixel scratches to half the sample's side.
 	 */
-	record FreeFormHoles(double minCoverage, double maxCoverage, boolean variedSizes)
-		implements Degradation
-	{
+	record FreeFormHoles(double minCoverage, double maxCoverage,
+			boolean variedSizes) implements Degradation {
 
-	public static final FreeFormHoles DEFAULT = new FreeFormHoles(0.05, 0.40);
+		public static final FreeFormHoles DEFAULT = new FreeFormHoles(0.05, 0.40);
 
-	public FreeFormHoles {
+		public FreeFormHoles {
 			if (!(minCoverage > 0 && minCoverage <= maxCoverage && maxCoverage < 1))
-				throw new GanException("hole coverage must satisfy 0 < min <= max < 1, got " +
-					minCoverage + ", " + maxCoverage);
+				throw new GanException(
+					"hole coverage must satisfy 0 < min <= max < 1, got " + minCoverage +
+						", " + maxCoverage);
 		}
 
 		/** Classic holes: strokes and boxes in proportion to the sample's side. */
 		public FreeFormHoles(double minCoverage, double maxCoverage) {
 			this(minCoverage, maxCoverage, false);
-		}}
-
-	/**
-	 * Denoising with several noise models (each {@link GaussianNoise} or
-	 * {@link PoissonGaussianNoise}): each sample gets one of them, drawn uniformly, so that a model
-	 * learns to remove all of them without being told which.
-	 */
-	record NoiseMix(List<Degradation> models) implements Degradation {
-		public NoiseMix {
-			models = List.copyOf(models);
-			if (models.isEmpty()) throw new GanException("a noise mix needs at least one noise model");
-			for (Degradation d : models)
-				if (!(d instanceof GaussianNoise || d instanceof PoissonGaussianNoise)) throw new GanException(
-					"only noise models mix (gaussian, poisson-gaussian), not " + d.describe());
 		}
 	}
 
 	/**
-	 * Self-supervised denoising from noisy images alone, with Noise2Void's blind spots (Krull et al.
-	 * 2019, "Noise2Void - learning denoising from single noisy images"): the training image is the
-	 * target as it is, and the model's input is a copy in which a few pixels are hidden, each
-	 * replaced by another pixel of its neighbourhood; the loss counts only at those pixels. A model
-	 * that cannot see a pixel can only predict it from its neighbours, and the best such prediction
-	 * of a noisy value, for noise independent from pixel to pixel with zero mean, is the clean value.
-	 * What exactly is hidden and how: {@link BlindSpotMask}.
+	 * Denoising with several noise models (each {@link GaussianNoise} or
+	 * {@link PoissonGaussianNoise}): each sample gets one of them, drawn
+	 * uniformly, so that a model learns to remove all of them without being told
+	 * which.
+	 */
+	record NoiseMix(List<Degradation> models) implements Degradation {
+
+		public NoiseMix {
+			models = List.copyOf(models);
+			if (models.isEmpty()) throw new GanException(
+				"a noise mix needs at least one noise model");
+			for (Degradation d : models)
+				if (!(d instanceof GaussianNoise || d instanceof PoissonGaussianNoise))
+					throw new GanException(
+						"only noise models mix (gaussian, poisson-gaussian), not " + d
+							.describe());
+		}
+	}
+
+	/**
+	 * Self-supervised denoising from noisy images alone, with Noise2Void's blind
+	 * spots (Krull et al. 2019, "Noise2Void - learning denoising from single
+	 * noisy images"): the training image is the target as it is, and the model's
+	 * input is a copy in which a few pixels are hidden, each replaced by another
+	 * pixel of its neighbourhood; the loss counts only at those pixels. A model
+	 * that cannot see a pixel can only predict it from its neighbours, and the
+	 * best such prediction of a noisy value, for noise independent from pixel to
+	 * pixel with zero mean, is the clean value. What exactly is hidden and how:
+	 * {@link BlindSpotMask}.
 	 *
-	 * @param fraction the share of pixels hidden per patch: one in every {@code g x g} cell with
-	 *          {@code g = round(1 / sqrt(fraction))}
-	 * @param neighbourhood side (odd, at least 3) of the square a replacement comes from
-	 * @param line structN2V's line mask (Broaddus et al. 2020), for noise correlated along an axis,
-	 *          or null
+	 * @param fraction the share of pixels hidden per patch: one in every
+	 *          {@code g x g} cell with {@code g = round(1 / sqrt(fraction))}
+	 * @param neighbourhood side (odd, at least 3) of the square a replacement
+	 *          comes from
+	 * @param line structN2V's line mask (Broaddus et al. 2020), for noise
+	 *          correlated along an axis, or null
 	 */
-	record BlindSpot(double fraction, int neighbourhood, Line line) implements Degradation {
+	record BlindSpot(double fraction, int neighbourhood, Line line)
+			implements
+				Degradation {
 
-	/**
-	 * One pixel in every 8x8 cell (N2V's implementations mask 0.2-2% of a patch).
-	 */
-	public static final double DEFAULT_FRACTION = 0.016;
-	/** A replacement comes from the 5x5 neighbourhood, as in Noise2Void. */
-	public static final int DEFAULT_NEIGHBOURHOOD = 5;
+		/**
+		 * One pixel in every 8x8 cell (N2V's implementations mask 0.2-2% of a
+		 * patch).
+		 */
+		public static final double DEFAULT_FRACTION = 0.016;
+		/** A replacement comes from the 5x5 neighbourhood, as in Noise2Void. */
+		public static final int DEFAULT_NEIGHBOURHOOD = 5;
 
-	/**
-		 * A line of {@code length} pixels (odd, at least 3) centred on each hidden pixel, along the
-		 * rows ({@code horizontal}) or the columns, whose other pixels are hidden too, so that noise
-		 * correlated along that axis cannot give the hidden pixel away.
+		/**
+		 * A line of {@code length} pixels (odd, at least 3) centred on each hidden
+		 * pixel, along the rows ({@code horizontal}) or the columns, whose other
+		 * pixels are hidden too, so that noise correlated along that axis cannot
+		 * give the hidden pixel away.
 		 */
 		public record Line(boolean horizontal, int length) {
+
 			public Line {
-				if (length < 3 || length % 2 == 0) throw new GanException("the structN2V line is an odd " +
-					"number of pixels, at least 3, not " + length);
+				if (length < 3 || length % 2 == 0) throw new GanException(
+					"the structN2V line is an odd " +
+						"number of pixels, at least 3, not " + length);
 			}
 
-	/**
-	 * {@code horizontal:LEN} or {@code vertical:LEN}; null for {@code none}, null
-	 * or blank.
-	 */
-	public static Line parse(String text) {
-		if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("none"))
-			return null;
-		String[] f = text.trim().toLowerCase(Locale.ROOT).split(":", 2);
-		if (f.length == 2 && (f[0].equals("horizontal") || f[0].equals("vertical")))
-			try
-			{
-				return new Line(f[0].equals("horizontal"), Integer.parseInt(f[1]
-					.trim()));
+			/**
+			 * {@code horizontal:LEN} or {@code vertical:LEN}; null for {@code none},
+			 * null or blank.
+			 */
+			public static Line parse(String text) {
+				if (text == null || text.isBlank() || text.trim().equalsIgnoreCase(
+					"none")) return null;
+				String[] f = text.trim().toLowerCase(Locale.ROOT).split(":", 2);
+				if (f.length == 2 && (f[0].equals("horizontal") || f[0].equals(
+					"vertical"))) try
+				{
+					return new Line(f[0].equals("horizontal"), Integer.parseInt(f[1]
+						.trim()));
+				}
+				catch (NumberFormatException e) {
+					// reported below
+				}
+				throw new GanException("structN2V mask '" + text +
+					"': write horizontal:LEN or " +
+					"vertical:LEN with LEN an odd number of pixels, e.g. horizontal:5");
 			}
-			catch (NumberFormatException e) {
-				// reported below
-			}
-		throw new GanException("structN2V mask '" + text +
-			"': write horizontal:LEN or " +
-			"vertical:LEN with LEN an odd number of pixels, e.g. horizontal:5");
-	}
 
-	@Override
+			@Override
 			public String toString() {
 				return (horizontal ? "horizontal:" : "vertical:") + length;
-			}}
+			}
+		}
 
-	public BlindSpot{if(!(fraction>0&&fraction<=0.25))throw new GanException("the share of hidden pixels "+"is above 0 and at most 0.25 (one in every 2x2 cell), not "+fraction);if(neighbourhood<3||neighbourhood%2==0)throw new GanException("the neighbourhood "+"a hidden pixel's replacement comes from is an odd number of pixels, at least 3, not "+neighbourhood);}
+		public BlindSpot {
+			if (!(fraction > 0 && fraction <= 0.25)) throw new GanException(
+				"the share of hidden pixels " +
+					"is above 0 and at most 0.25 (one in every 2x2 cell), not " +
+					fraction);
+			if (neighbourhood < 3 || neighbourhood % 2 == 0) throw new GanException(
+				"the neighbourhood " +
+					"a hidden pixel's replacement comes from is an odd number of pixels, at least 3, not " +
+					neighbourhood);
+		}
 
-	/**
-	 * The defaults: {@value #DEFAULT_FRACTION} of the pixels, 5x5 neighbourhood,
-	 * no line.
-	 */
-	public static BlindSpot defaults() {
-		return new BlindSpot(DEFAULT_FRACTION, DEFAULT_NEIGHBOURHOOD, null);
-	}
+		/**
+		 * The defaults: {@value #DEFAULT_FRACTION} of the pixels, 5x5
+		 * neighbourhood, no line.
+		 */
+		public static BlindSpot defaults() {
+			return new BlindSpot(DEFAULT_FRACTION, DEFAULT_NEIGHBOURHOOD, null);
+		}
 
-	/** The side of the cells of which one pixel each is hidden. */
+		/** The side of the cells of which one pixel each is hidden. */
 		public int cell() {
 			return Math.max(1, (int) Math.round(1 / Math.sqrt(fraction)));
-		}}
+		}
+	}
 
 	/**
 	 * Reads one degradation from text:
@@ -241,7 +282,10 @@ interface Degradation {
 			"' is not a number or a range A..B");
 	}
 
-	/** The default for self-supervised training of a model of task {@code task}, or null if none. */
+	/**
+	 * The default for self-supervised training of a model of task {@code task},
+	 * or null if none.
+	 */
 	static Degradation defaultFor(TaskKind task) {
 		return switch (task) {
 			case SUPER_RESOLUTION -> Downscale.PLAIN;

@@ -40,9 +40,9 @@ public final class FreeFormMask {
 	 * {@code min + span * uniform}.
 	 */
 	record Proportions(int maxShapes, int minVertices, double radius,
-		double radiusSpan, double length, double lengthSpan, double box,
-		double boxSpan)
-	{}
+			double radiusSpan, double length, double lengthSpan, double box,
+			double boxSpan) {
+	}
 
 	static final Proportions CLASSIC = new Proportions(60, 4, 0.02, 0.06, 0.05,
 		0.2, 0.1, 0.3);

@@ -15,7 +15,8 @@ public final class PairedImages {
 	static final int LISTED = 10;
 
 	/** An input and its target, by their names in the two sources. */
-	public record Pair(String input, String target) {}
+	public record Pair(String input, String target) {
+	}
 
 	private PairedImages() {}
 

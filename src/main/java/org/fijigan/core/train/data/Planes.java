@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import java.util.Objects;
@@ -7,20 +8,45 @@ import java.util.Objects;
  * channel, row, column order (CHW): one sample's input, target or mask. The
  * array is owned by whoever created the record and is not copied.
  */
-public record Planes(int channels,int height,int width,float[]values){public Planes{if(channels<1||height<1||width<1)throw new IllegalArgumentException("planes of "+channels+"x"+height+"x"+width);Objects.requireNonNull(values);if(values.length!=(long)channels*height*width)throw new IllegalArgumentException("expected "+channels*height*width+" values, got "+values.length);}
+public record Planes(int channels, int height, int width, float[] values) {
 
-/** Zero-filled planes. */
-public static Planes zeros(int channels,int height,int width){return new Planes(channels,height,width,new float[channels*height*width]);}
+	public Planes {
+		if (channels < 1 || height < 1 || width < 1)
+			throw new IllegalArgumentException("planes of " + channels + "x" +
+				height + "x" + width);
+		Objects.requireNonNull(values);
+		if (values.length != (long) channels * height * width)
+			throw new IllegalArgumentException("expected " + channels * height *
+				width + " values, got " + values.length);
+	}
 
-/** Pixels per plane. */
-public int planeSize(){return height*width;}
+	/** Zero-filled planes. */
+	public static Planes zeros(int channels, int height, int width) {
+		return new Planes(channels, height, width, new float[channels * height *
+			width]);
+	}
 
-public float get(int c,int y,int x){return values[(c*height+y)*width+x];}
+	/** Pixels per plane. */
+	public int planeSize() {
+		return height * width;
+	}
 
-public void set(int c,int y,int x,float v){values[(c*height+y)*width+x]=v;}
+	public float get(int c, int y, int x) {
+		return values[(c * height + y) * width + x];
+	}
 
-/** Whether {@code other} has the same channels, height and width. */
-public boolean hasShapeOf(Planes other){return channels==other.channels&&height==other.height&&width==other.width;}
+	public void set(int c, int y, int x, float v) {
+		values[(c * height + y) * width + x] = v;
+	}
 
-/** {@code channels x height x width}. */
-public String shape(){return channels+"x"+height+"x"+width;}}
+	/** Whether {@code other} has the same channels, height and width. */
+	public boolean hasShapeOf(Planes other) {
+		return channels == other.channels && height == other.height &&
+			width == other.width;
+	}
+
+	/** {@code channels x height x width}. */
+	public String shape() {
+		return channels + "x" + height + "x" + width;
+	}
+}

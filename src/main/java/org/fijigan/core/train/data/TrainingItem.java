@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 /**
@@ -9,4 +10,6 @@ package org.fijigan.core.train.data;
  * @param input index of its input image, or -1 when it is not a pair
  * @param label class label for a conditional generator, else -1
  */
-record TrainingItem(String name,int target,int input,int z,int t,int label){}
+record TrainingItem(String name, int target, int input, int z, int t,
+		int label) {
+}

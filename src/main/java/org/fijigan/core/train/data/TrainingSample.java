@@ -1,3 +1,4 @@
+
 package org.fijigan.core.train.data;
 
 import org.fijigan.core.image.ChannelMap;
@@ -27,4 +28,7 @@ import org.fijigan.core.image.ChannelMap;
  *          counts, 0 does not); null when it counts everywhere. Noise2Void's
  *          blind spots ({@link Degradation.BlindSpot}).
  */
-public record TrainingSample(String name,Planes input,Planes mask,Planes target,int label,float[]latent,ChannelMap inputMap,ChannelMap targetMap,Planes lossMask){}
+public record TrainingSample(String name, Planes input, Planes mask,
+		Planes target, int label, float[] latent, ChannelMap inputMap,
+		ChannelMap targetMap, Planes lossMask) {
+}

@@ -105,8 +105,8 @@ class SecondOrderExportsTest {
 	 * values.
 	 */
 	record Export(ModelProto model, Map<String, Tensor> feeds, String input,
-		String output, List<String> parameters)
-	{}
+			String output, List<String> parameters) {
+	}
 
 	static Export export(String name) throws Exception {
 		String dir = "/torch-step/" + name + "/";

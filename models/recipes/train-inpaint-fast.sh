@@ -1,0 +1,28 @@
+#!/bin/sh
+# Recipe: inpaint-fast, the fast bundled inpainting model (grey, 1 channel): a U-Net of gated
+# convolutions over a cheap multigrid fill, trained on natural photographs and MRI slices with
+# free-form holes of varied size (one-pixel scratches to half the patch, 5-50% of each 128x128
+# patch), L1 loss plus a small hinge GAN term from a spectrally normalised PatchGAN discriminator.
+. "$(dirname "$0")/common.sh"
+fetch_data photos micro medical mri-large
+start inpaint-fast
+# One training folder of both sets (hard links where the file system allows, else copies).
+if ! packaging_only && [ ! -d "$WORK/data" ]; then
+	mkdir -p "$WORK/data.tmp"
+	cp -al "$DATA/photos/train" "$WORK/data.tmp/photos" 2>/dev/null ||
+		cp -R "$DATA/photos/train" "$WORK/data.tmp/photos"
+	cp -al "$DATA/mri-large/train" "$WORK/data.tmp/mri" 2>/dev/null ||
+		cp -R "$DATA/mri-large/train" "$WORK/data.tmp/mri"
+	mv "$WORK/data.tmp" "$WORK/data"
+fi
+create --arch gated-inpaint-unet --channels 1 --width 32 --seed 4
+train --data "$WORK/data" --steps 10000 --batch 8 --patch 128 --optimizer adam --lr 5e-4 \
+	--lr-schedule cosine --loss l1 --degradation varied-holes:0.05..0.5 --adversarial hinge \
+	--adversarial-weight 0.005 --discriminator patchgan --spectral-norm --d-lr 2e-4 --seed 4 \
+	--validation 0.1 --validate-every 500
+evaluate --data "$DATA/photos/test" --other-data "$DATA/micro/test" --other-data "$DATA/medical/test" \
+	--other-data "$DATA/mri-large/test" --seed 1
+package --description "Fast grey (1-channel) inpainting of free-form holes: a U-Net of gated convolutions over a multigrid fill, trained adversarially by fiji-gan on natural photographs and MRI slices." \
+	--sample "$ROOT/samples/cells.png" --mask "$ROOT/samples/hole-mask.png" --tags "grey,inpainting" \
+	--cite "Yu et al. 2019, gated convolution=https://arxiv.org/abs/1806.03589" \
+	--cite "Ronneberger et al. 2015, U-Net=https://arxiv.org/abs/1505.04597"
