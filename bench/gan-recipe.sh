@@ -59,11 +59,15 @@ finetune() { # STEPS OUT.onnx CPU-FILE
 }
 
 # PyTorch: STEPS steps; the CPU seconds of its training loop and STEPS to $work/torch-cpu.txt, the
-# EMA generator to $work/torch-g.npz
+# EMA generator to $work/torch-g.npz. Debian's PyTorch does its matrix products in the system BLAS
+# (OpenBLAS), whose threads torch.set_num_threads does not limit: OpenBLAS starts one per core,
+# and its idle threads spin, which adds CPU time that varies with the machine's load. So OpenBLAS
+# gets $threads threads too, unless OPENBLAS_NUM_THREADS is set.
 torch_train() { # STEPS [key=value...]
 	steps_=$1
 	shift
 	# shellcheck disable=SC2086 # $torch_stabilisers holds several words
-	nice -n 10 $py bench/gan_fashion_torch.py train "$work" "$steps_" "$threads" $seed batch=$batch \
+	OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-$threads} \
+		nice -n 10 $py bench/gan_fashion_torch.py train "$work" "$steps_" "$threads" $seed batch=$batch \
 		latent=$latent lr=$lr d_lr=$dlr adam_betas=$betas ema=$ema $torch_stabilisers "$@"
 }

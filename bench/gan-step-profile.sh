@@ -59,5 +59,5 @@ for line in open('$work/results.txt'):
     t = (float(tl) - float(ts)) / ($steps - 20)
     print(f'| {name} | {f:.3f} | {t:.3f} | {f / t:.2f}x |')
 print()
-print('$steps steps less 20, $threads thread(s) a side, batch $batch; ' + ', '.join(
+print('$steps steps less 20, $threads thread(s) a side (PyTorch\'s OpenBLAS: ${OPENBLAS_NUM_THREADS:-$threads}), batch $batch; ' + ', '.join(
     l.strip() for l in open('$work/load.txt')))" | tee "$work/report.md"
