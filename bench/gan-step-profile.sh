@@ -10,7 +10,7 @@
 # (CPU of the long run - CPU of the short run) / (STEPS - 20) on both sides, which leaves out
 # start-up, graph building and the first steps' warm-up (fiji-gan: the whole process's CPU time;
 # PyTorch: its training loop's). Writes under target/bench-gan-profile/ and prints a Markdown table
-# (also in report.md there). With the defaults it takes about 15 CPU minutes.
+# (also in report.md there). With the defaults it takes about 7 CPU minutes.
 set -e
 cd "$(dirname "$0")/.."
 steps=${1:-60}
