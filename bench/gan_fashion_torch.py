@@ -16,7 +16,9 @@ weights, the same stabilisers and hyper-parameters as `fiji-gan fine-tune`, in P
       loss, one power iteration, each batch its own augmentation), then the EMA of the generator with
       the warm-up min(decay, (1 + t) / (10 + t)). Writes the EMA generator's weights to
       WORK/torch-g.npz and the CPU seconds of the training loop (time.process_time) to
-      WORK/torch-cpu.txt.
+      WORK/torch-cpu.txt. Options besides the recipe's: spectral_norm=0 (the discriminator's weights
+      as they are), discriminator=FOLDER (under WORK, default d; d-plain is the one without the
+      minibatch standard deviation).
   sample WORK Z.npy LABELS.npy OUT.npy
       The trained PyTorch generator's images.
 
@@ -181,7 +183,9 @@ def train(work, steps, threads, seed, opts):
     policy = opts["diff_augment"].split(",")
     mbstd = opts["minibatch_std"] == "1"
     g = load_generator(os.path.join(work, "g.onnx"))
-    d, u = load_discriminator(os.path.join(work, "d"))
+    d, u = load_discriminator(os.path.join(work, opts.get("discriminator", "d")))
+    if opts.get("spectral_norm", "1") != "1":
+        u = {}  # the weights as they are
     for p in list(g.values()) + list(d.values()):
         p.requires_grad_(True)
     betas = tuple(float(b) for b in opts["adam_betas"].split(","))
