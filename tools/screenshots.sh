@@ -22,11 +22,12 @@ done
 command -v Xvfb >/dev/null || { echo "screenshots: Xvfb is missing (apt-get install -y xvfb)" >&2; exit 2; }
 
 mvn -q -B -o package -DskipTests
-# ImageJ and SciJava (which Fiji ships) in a folder of this script's own
+# ImageJ, SciJava, SnakeYAML and JAMA (which Fiji ships, so target/Fiji.app/jars leaves them
+# out) in a folder of this script's own
 LIB=$ROOT/target/screenshot-tour/lib
-if [ ! -f "$LIB/ij-1.54p.jar" ]; then
+if [ ! -f "$LIB/ij-1.54p.jar" ] || ! ls "$LIB"/jama-*.jar >/dev/null 2>&1; then
 	mvn -q -B -o dependency:copy-dependencies -DoutputDirectory="$LIB" -DincludeScope=runtime \
-		-DincludeArtifactIds=ij,scijava-common,parsington,snakeyaml
+		-DincludeArtifactIds=ij,scijava-common,parsington,snakeyaml,jama
 fi
 javac -d target/screenshot-tour -cp "$LIB/ij-1.54p.jar" tools/ScreenshotTour.java
 
