@@ -8,6 +8,8 @@
 #   NOISES  the camera noises, photons=P,read=R separated by spaces (as prepare-data fluorescence
 #           --noisy takes them; default: "photons=30,read=0.01 photons=2,read=0.01 photons=30,read=0.1")
 #   MODEL   the model adapted (default: denoise, the bundled one)
+#   LR      the fine-tuning learning rate (default: 1e-4)
+#   SCENES  the seed of the rendered scenes (default: 7)
 #
 # Why these noises. The bundled denoiser was trained with clean targets on Poisson noise of 5-200
 # photons per unit of the normalised range plus read noise 0-0.02, and on Gaussian noise of sigma
@@ -35,6 +37,8 @@ steps=${1:-400}
 threads=${2:-2}
 noises=${NOISES:-photons=30,read=0.01 photons=2,read=0.01 photons=30,read=0.1}
 model=${MODEL:-denoise}
+lr=${LR:-1e-4}
+scenes=${SCENES:-7}
 root=target/bench-self-supervised
 mvn -q -B -o ${FIJI_GAN_MVN_OPTS:-} test-compile >/dev/null
 ./fiji-gan --version >/dev/null # builds target/lib when needed
@@ -48,21 +52,21 @@ fg() {
 	weights=$model
 	[ -f "$weights" ] || weights=models/$model/$model.onnx
 	echo "model: $model (sha256 $(sha256sum "$weights" | cut -c1-12))"
-	echo "settings: $steps steps, lr 1e-4, batch 4, patch 64, seed 1, $threads threads"
+	echo "settings: $steps steps, lr $lr, batch 4, patch 64, seed 1, scenes of seed $scenes, $threads threads"
 	echo "cores: $(nproc), java: $(java -version 2>&1 | head -n 1)"
 } | tee "$root/report.txt"
 for noise in $noises; do
 	work=$root/$(echo "$noise" | tr ',=' '_-')
 	rm -rf "$work"
 	mkdir -p "$work"
-	fg prepare-data fluorescence --output "$work/data" --train 0 --test 8 --tune 0 --size 256 --seed 7 \
+	fg prepare-data fluorescence --output "$work/data" --train 0 --test 8 --tune 0 --size 256 --seed "$scenes" \
 		--noisy "$noise" >/dev/null
 	noisy=$work/data/noisy/test
 	fg denoise --model "$model" --input "$noisy" --output "$work/before" --threads "$threads" \
 		>/dev/null 2>"$work/before-notes.txt"
 	start=$(date +%s)
 	fg fine-tune --model "$model" --output "$work/n2v.onnx" --data "$noisy" --self-supervised n2v \
-		--steps "$steps" --batch 4 --patch 64 --lr 1e-4 --seed 1 --validation 0 --threads "$threads" \
+		--steps "$steps" --batch 4 --patch 64 --lr "$lr" --seed 1 --validation 0 --threads "$threads" \
 		>"$work/fine-tune.txt"
 	seconds=$(($(date +%s) - start))
 	fg denoise --model "$work/n2v.onnx" --input "$noisy" --output "$work/after" --threads "$threads" \
