@@ -6,13 +6,16 @@
 . "$(dirname "$0")/common.sh"
 fetch_data photos micro medical mri-large
 start inpaint-fast
-# One training folder of both sets (hard links where the file system allows, else copies).
+# One training folder of both sets (hard links where the file system allows, else copies), made
+# in a staging folder and renamed, so an interrupted run leaves no half-made folder behind.
+link_or_copy() { # FROM TO
+	cp -al "$1" "$2" 2>/dev/null || { rm -rf "$2" && cp -R "$1" "$2"; }
+}
 if ! packaging_only && [ ! -d "$WORK/data" ]; then
+	rm -rf "$WORK/data.tmp"
 	mkdir -p "$WORK/data.tmp"
-	cp -al "$DATA/photos/train" "$WORK/data.tmp/photos" 2>/dev/null ||
-		cp -R "$DATA/photos/train" "$WORK/data.tmp/photos"
-	cp -al "$DATA/mri-large/train" "$WORK/data.tmp/mri" 2>/dev/null ||
-		cp -R "$DATA/mri-large/train" "$WORK/data.tmp/mri"
+	link_or_copy "$DATA/photos/train" "$WORK/data.tmp/photos"
+	link_or_copy "$DATA/mri-large/train" "$WORK/data.tmp/mri"
 	mv "$WORK/data.tmp" "$WORK/data"
 fi
 create --arch gated-inpaint-unet --channels 1 --width 32 --seed 4

@@ -195,7 +195,7 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 			Path file = Path.of(isNamed ? entry.substring(eq + 1) : entry);
 			String name = isNamed ? entry.substring(0, eq) : ImageCodec.stemOf(file
 				.getFileName().toString());
-			checkVolume(file);
+			PrepareDataCommand.checkNiftiInput(file, "brain-slices");
 			if (!PrepareDataCommand.NAME.matcher(name).matches())
 				throw new GanException("'" + name + "' (for " + file +
 					") is not a plain name: use letters, digits, '.', '_', '+' and '-', " +
@@ -217,7 +217,8 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 			if (!named.containsKey(name)) throw new GanException("--mask " + entry +
 				": there is no " + "input named " + name + " (inputs: " + String.join(
 					", ", named.keySet()) + ")");
-			if (!mask.equals("auto")) checkVolume(Path.of(mask));
+			if (!mask.equals("auto")) PrepareDataCommand.checkNiftiInput(Path.of(
+				mask), "brain-slices");
 			if (maskOf.put(name, mask) != null) throw new GanException("input " +
 				name + " has two " + "masks");
 		}
@@ -229,15 +230,6 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 		for (Map.Entry<String, Path> e : named.entrySet())
 			out.add(new Input(e.getKey(), e.getValue(), maskOf.get(e.getKey())));
 		return out;
-	}
-
-	private static void checkVolume(Path file) {
-		if (!Files.isRegularFile(file)) throw new GanException(
-			"input file not found: " + file);
-		String ext = ImageCodec.extensionOf(file.getFileName().toString());
-		if (!ext.equals(".nii") && !ext.equals(".nii.gz")) throw new GanException(
-			file +
-				" is not a NIfTI volume: brain-slices reads .nii and .nii.gz files");
 	}
 
 	/** Reads one input and its mask, and says what it found. */

@@ -253,11 +253,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 		@Override
 		public Integer call() {
 			String name = input.getFileName().toString();
-			String ext = ImageCodec.extensionOf(name);
-			if (!Files.isRegularFile(input)) throw new GanException(
-				"input file not found: " + input);
-			if (!ext.equals(".nii") && !ext.equals(".nii.gz")) throw new GanException(
-				input + " is not a NIfTI volume: slices reads .nii and .nii.gz files");
+			checkNiftiInput(input, "slices");
 			VolumeSlicer.Options options = new VolumeSlicer.Options(size,
 				minForeground, foregroundLevel, VolumeSlicer.Options.DEFAULT
 					.lowPercentile(), VolumeSlicer.Options.DEFAULT.highPercentile(),
@@ -307,6 +303,19 @@ final class PrepareDataCommand implements Callable<Integer> {
 			removeEmpty(out, folders);
 			return 0;
 		}
+	}
+
+	/**
+	 * Refuses an input that is not a regular {@code .nii} or {@code .nii.gz}
+	 * file, naming the subcommand that reads it.
+	 */
+	static void checkNiftiInput(Path file, String subcommand) {
+		if (!Files.isRegularFile(file)) throw new GanException(
+			"input file not found: " + file);
+		String ext = ImageCodec.extensionOf(file.getFileName().toString());
+		if (!ext.equals(".nii") && !ext.equals(".nii.gz")) throw new GanException(
+			file + " is not a NIfTI volume: " + subcommand +
+				" reads .nii and .nii.gz files");
 	}
 
 	/**
