@@ -171,7 +171,7 @@ public final class ModelSession implements AutoCloseable {
 		List<String> notes = new ArrayList<>();
 		String setupNote = OnnxRuntimeSetup.takeNote();
 		if (setupNote != null) notes.add(setupNote);
-		String profile = profilePrefix(onnxFile.name());
+		String profile = profilePrefix(onnxFile);
 		if (device.strict()) return openStrict(onnxFile, device, nThreads, notes,
 			profile);
 		List<ExecutionProvider> available = availableProviders();
@@ -261,22 +261,27 @@ public final class ModelSession implements AutoCloseable {
 
 	/**
 	 * The profiler's file prefix for the next session, or null when
-	 * {@value #PROFILE_PROPERTY} is not set; makes the folder.
+	 * {@value #PROFILE_PROPERTY} is not set. Makes the folder, and writes a model
+	 * held in memory beside its trace as {@code NNN-NAME.onnx}: the trace's
+	 * {@code node_index} counts that graph's nodes.
 	 */
-	private static String profilePrefix(String sessionName) {
+	private static String profilePrefix(Source source) {
 		String folder = System.getProperty(PROFILE_PROPERTY);
 		if (folder == null || folder.isBlank()) return null;
-		Path dir = Path.of(folder);
+		String name = source.name().replaceAll("[^A-Za-z0-9._-]+", "-");
+		Path prefix = Path.of(folder).resolve(String.format(java.util.Locale.ROOT,
+			"%03d-%s", profiledSessions.incrementAndGet(), name));
 		try {
-			Files.createDirectories(dir);
+			Files.createDirectories(prefix.getParent());
+			if (source.bytes() != null) Files.write(Path.of(prefix + ".onnx"), source
+				.bytes());
 		}
 		catch (java.io.IOException | RuntimeException e) {
-			throw new GanException("cannot make the folder for ONNX Runtime's " +
-				"profiles (" + PROFILE_PROPERTY + "=" + folder + "): " + oneLine(e), e);
+			throw new GanException(
+				"cannot write into the folder for ONNX Runtime's " + "profiles (" +
+					PROFILE_PROPERTY + "=" + folder + "): " + oneLine(e), e);
 		}
-		String name = sessionName.replaceAll("[^A-Za-z0-9._-]+", "-");
-		return dir.resolve(String.format(java.util.Locale.ROOT, "%03d-%s",
-			profiledSessions.incrementAndGet(), name)).toString();
+		return prefix.toString();
 	}
 
 	private static OrtSession create(Source file, DeviceSpec device, int threads,

@@ -1,6 +1,7 @@
 
 package org.fijigan.core.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,10 +47,15 @@ class SessionProfileTest {
 		try (Stream<Path> list = Files.list(folder)) {
 			files = list.toList();
 		}
-		assertEquals(1, files.size(), files.toString());
-		String name = files.get(0).getFileName().toString();
-		assertTrue(name.matches("\\d{3}-two-convs_.*\\.json"), name);
-		String trace = Files.readString(files.get(0)).strip();
+		assertEquals(2, files.size(), files.toString());
+		Path json = files.stream().filter(f -> f.toString().endsWith(".json"))
+			.findFirst().orElseThrow();
+		String name = json.getFileName().toString();
+		assertTrue(name.matches("(\\d{3})-two-convs_.*\\.json"), name);
+		// the model from memory, beside its trace
+		assertArrayEquals(model, Files.readAllBytes(json.resolveSibling(name
+			.substring(0, 3) + "-two-convs.onnx")));
+		String trace = Files.readString(json).strip();
 		// a complete JSON array: ONNX Runtime writes the closing bracket last
 		assertTrue(trace.startsWith("[") && trace.endsWith("]"), trace.substring(
 			Math.max(0, trace.length() - 200)));
