@@ -177,7 +177,6 @@ def table(title, fiji, torch_, key, order=None, limit=None):
     print()
     print("| | fiji-gan ms | share | calls | PyTorch ms | share | calls |")
     print("|---|---|---|---|---|---|---|")
-    shown = 0
     for k in keys:
         a, b = f.get(k, [0, 0]), t.get(k, [0, 0])
         if limit and (a[0] < limit * ft and b[0] < limit * tt):
@@ -185,7 +184,6 @@ def table(title, fiji, torch_, key, order=None, limit=None):
         label = " / ".join(k) if isinstance(k, tuple) else k
         cell = lambda v, tot: (f"{v[0]:.1f} | {100 * v[0] / tot:.0f}% | {v[1]:.0f}" if v[1] else "- | - | -")
         print(f"| {label} | {cell(a, ft)} | {cell(b, tt)} |")
-        shown += 1
     print()
 
 
