@@ -278,7 +278,7 @@ public final class ModelSession implements AutoCloseable {
 		}
 		catch (java.io.IOException | RuntimeException e) {
 			throw new GanException(
-				"cannot write into the folder for ONNX Runtime's " + "profiles (" +
+				"cannot write into the folder for ONNX Runtime's profiles (" +
 					PROFILE_PROPERTY + "=" + folder + "): " + oneLine(e), e);
 		}
 		return prefix.toString();
