@@ -18,7 +18,9 @@ weights, the same stabilisers and hyper-parameters as `fiji-gan fine-tune`, in P
       WORK/torch-g.npz and the CPU seconds of the training loop (time.process_time) to
       WORK/torch-cpu.txt. Options besides the recipe's: spectral_norm=0 (the discriminator's weights
       as they are), discriminator=FOLDER (under WORK, default d; d-plain is the one without the
-      minibatch standard deviation).
+      minibatch standard deviation), profile=K (steps K+1 on run under PyTorch's profiler, each
+      phase of a step in its own record_function, and WORK/torch-ops.tsv gets each phase's self
+      CPU time per op; see profile_report).
   sample WORK Z.npy LABELS.npy OUT.npy
       The trained PyTorch generator's images.
 
@@ -30,6 +32,7 @@ augmentation) come from PyTorch's own generator, seeded: the two sides draw from
 distributions, not the same numbers.
 """
 
+import contextlib
 import os
 import sys
 import time
@@ -195,44 +198,93 @@ def train(work, steps, threads, seed, opts):
     decay = float(opts["ema"])
     log = open(os.path.join(work, "torch-loss.csv"), "w")
     log.write("step,g_loss,d_loss\n")
+    profile_from = int(opts.get("profile", -1))
+    prof = torch.autograd.profiler.profile() if profile_from >= 0 else None
+
+    def phase(name):  # a record_function while profiling
+        return torch.autograd.profiler.record_function(name) if prof else contextlib.nullcontext()
+
     start = time.process_time()
     wall = time.time()
     for step in range(steps):
-        idx = torch.randint(0, len(real_all), (batch,), generator=gen)
-        real, y = real_all[idx], labels_all[idx]
-        z = torch.randn(batch, latent, generator=gen)
-        # the generator's step, through the discriminator as it is (no gradients for its weights)
-        for p in d.values():
-            p.requires_grad_(False)
-        fake = generate(g, z, y)
-        used = spectral(d, u, False)
-        g_loss = -discriminate(used, augment(fake, policy, gen), y, mbstd).mean()
-        g_opt.zero_grad(set_to_none=True)
-        g_loss.backward()
-        g_opt.step()
-        # the discriminator's step on the real batch and that generated batch
-        for p in d.values():
-            p.requires_grad_(True)
-        used = spectral(d, u, True)
-        d_loss = F.relu(1 - discriminate(used, augment(real, policy, gen), y, mbstd)).mean() + \
-            F.relu(1 + discriminate(used, augment(fake.detach(), policy, gen), y, mbstd)).mean()
-        d_opt.zero_grad(set_to_none=True)
-        d_loss.backward()
-        d_opt.step()
-        beta = min(decay, (1 + step) / (10 + step))
-        with torch.no_grad():
-            for k, v in g.items():
-                ema[k].mul_(beta).add_(v, alpha=1 - beta)
+        if step == profile_from:
+            prof.__enter__()
+        with phase("step"):
+            idx = torch.randint(0, len(real_all), (batch,), generator=gen)
+            real, y = real_all[idx], labels_all[idx]
+            z = torch.randn(batch, latent, generator=gen)
+            # the generator's step, through the discriminator as it is (no gradients for its
+            # weights)
+            for p in d.values():
+                p.requires_grad_(False)
+            with phase("G forward"):
+                fake = generate(g, z, y)
+                used = spectral(d, u, False)
+                g_loss = -discriminate(used, augment(fake, policy, gen), y, mbstd).mean()
+            with phase("G backward"):
+                g_opt.zero_grad(set_to_none=True)
+                g_loss.backward()
+            with phase("G update"):
+                g_opt.step()
+            # the discriminator's step on the real batch and that generated batch
+            for p in d.values():
+                p.requires_grad_(True)
+            with phase("D forward"):
+                used = spectral(d, u, True)
+                d_loss = F.relu(1 - discriminate(used, augment(real, policy, gen), y, mbstd)).mean() + \
+                    F.relu(1 + discriminate(used, augment(fake.detach(), policy, gen), y, mbstd)).mean()
+            with phase("D backward"):
+                d_opt.zero_grad(set_to_none=True)
+                d_loss.backward()
+            with phase("D update"):
+                d_opt.step()
+            beta = min(decay, (1 + step) / (10 + step))
+            with phase("EMA"), torch.no_grad():
+                for k, v in g.items():
+                    ema[k].mul_(beta).add_(v, alpha=1 - beta)
         log.write(f"{step + 1},{g_loss.item():.6f},{d_loss.item():.6f}\n")
         if (step + 1) % 100 == 0:
             log.flush()
             print(f"torch step {step + 1}/{steps}: G {g_loss.item():.4f} D {d_loss.item():.4f} "
                   f"({time.process_time() - start:.0f} CPU s, {time.time() - wall:.0f} s)", flush=True)
-    cpu = time.process_time() - start
+    cpu = time.process_time() - start  # before the profiler's own processing
+    if prof:
+        prof.__exit__(None, None, None)
+        profile_report(prof, steps - profile_from, os.path.join(work, "torch-ops.tsv"))
     np.savez(os.path.join(work, "torch-g.npz"), **{k: v.numpy() for k, v in ema.items()})
     with open(os.path.join(work, "torch-cpu.txt"), "w") as fh:
         fh.write(f"{cpu:.3f} {steps}\n")
     print(f"torch: {steps} steps, {cpu:.1f} CPU s ({cpu / steps:.3f} per step)")
+
+
+PHASES = ("G forward", "G backward", "G update", "D forward", "D backward", "D update", "EMA")
+
+
+def profile_report(prof, steps, path):
+    """Writes PATH: per phase, its wall time (the record_function's, summed) and per op its self
+    CPU time and count, over STEPS profiled steps. An op belongs to the innermost phase it ran in
+    (autograd runs a CPU backward on the calling thread, so backward ops are inside "backward");
+    ops of a step outside any phase go to "other"."""
+    names = set(PHASES) | {"step"}
+    wall, ops = {}, {}
+    for e in prof.function_events:
+        if e.name in names:
+            wall[e.name] = wall.get(e.name, 0) + (e.time_range.end - e.time_range.start)
+            continue
+        p = e.cpu_parent
+        while p is not None and p.name not in names:
+            p = p.cpu_parent
+        if p is None:
+            continue  # the profiler's own events between steps
+        ph = "other" if p.name == "step" else p.name
+        t, n = ops.get((ph, e.name), (0, 0))
+        ops[(ph, e.name)] = (t + e.self_cpu_time_total, n + 1)
+    with open(path, "w") as fh:
+        fh.write(f"steps\t{steps}\n")
+        for name, us in wall.items():
+            fh.write(f"wall\t{name}\t{us:.1f}\n")
+        for (ph, op), (us, n) in sorted(ops.items()):
+            fh.write(f"op\t{ph}\t{op}\t{us:.1f}\t{n}\n")
 
 
 def sample(work, z_file, labels_file, out):

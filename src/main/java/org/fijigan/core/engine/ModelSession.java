@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -36,8 +37,22 @@ import org.fijigan.core.GanException;
  * runs wholly on its provider or fails. {@link #provider()} always names the
  * provider that actually runs. ONNX Runtime itself is reached through
  * {@link OnnxRuntimeSetup#environment()}.
+ * <p>
+ * With the system property {@value #PROFILE_PROPERTY} set to a folder, every
+ * session opened here runs under ONNX Runtime's profiler and writes its JSON
+ * trace into that folder when it closes (docs/contributing.md).
  */
 public final class ModelSession implements AutoCloseable {
+
+	/**
+	 * System property: a folder for ONNX Runtime's profiler traces, one file per
+	 * session, named {@code NNN-NAME_DATE.json} ({@code NNN} counts the sessions
+	 * of this process in the order they opened). For benchmarks: the profiler
+	 * slows every run and keeps its events in memory until the session closes.
+	 */
+	public static final String PROFILE_PROPERTY = "fijigan.ort.profile";
+
+	private static final AtomicInteger profiledSessions = new AtomicInteger();
 
 	/** GPU providers {@code auto} tries, in order, before the CPU. */
 	private static final List<ExecutionProvider> AUTO_ORDER = List.of(
@@ -48,15 +63,17 @@ public final class ModelSession implements AutoCloseable {
 	private final String provider;
 	private final List<String> notes;
 	private final int threads;
+	private final boolean profiled;
 	private volatile boolean closed;
 
 	private ModelSession(OrtSession session, String provider, List<String> notes,
-		int threads)
+		int threads, String profilePrefix)
 	{
 		this.session = session;
 		this.provider = provider;
 		this.notes = List.copyOf(notes);
 		this.threads = threads;
+		this.profiled = profilePrefix != null;
 	}
 
 	/**
@@ -154,7 +171,9 @@ public final class ModelSession implements AutoCloseable {
 		List<String> notes = new ArrayList<>();
 		String setupNote = OnnxRuntimeSetup.takeNote();
 		if (setupNote != null) notes.add(setupNote);
-		if (device.strict()) return openStrict(onnxFile, device, nThreads, notes);
+		String profile = profilePrefix(onnxFile);
+		if (device.strict()) return openStrict(onnxFile, device, nThreads, notes,
+			profile);
 		List<ExecutionProvider> available = availableProviders();
 		List<DeviceSpec> attempts = new ArrayList<>();
 		if (device.isAuto()) {
@@ -176,8 +195,9 @@ public final class ModelSession implements AutoCloseable {
 				continue;
 			}
 			try {
-				OrtSession s = create(onnxFile, attempt, nThreads);
-				return new ModelSession(s, attempt.toString(), notes, nThreads);
+				OrtSession s = create(onnxFile, attempt, nThreads, profile);
+				return new ModelSession(s, attempt.toString(), notes, nThreads,
+					profile);
 			}
 			catch (ProviderLoadException e) {
 				ProviderCheck.failed(attempt.provider(), e.getMessage());
@@ -193,8 +213,8 @@ public final class ModelSession implements AutoCloseable {
 			}
 		}
 		try {
-			return new ModelSession(create(onnxFile, DeviceSpec.CPU, nThreads), "cpu",
-				notes, nThreads);
+			return new ModelSession(create(onnxFile, DeviceSpec.CPU, nThreads,
+				profile), "cpu", notes, nThreads, profile);
 		}
 		catch (OrtException | ProviderLoadException e) {
 			throw new GanException("ONNX Runtime cannot load " + onnxFile.name() +
@@ -207,7 +227,7 @@ public final class ModelSession implements AutoCloseable {
 	 * {@link GanException}.
 	 */
 	private static ModelSession openStrict(Source file, DeviceSpec device,
-		int threads, List<String> notes)
+		int threads, List<String> notes, String profile)
 	{
 		List<ExecutionProvider> available = availableProviders();
 		String refused = device +
@@ -218,8 +238,8 @@ public final class ModelSession implements AutoCloseable {
 		String whyNot = ProviderCheck.whyNot(device.provider());
 		if (whyNot != null) throw new GanException(refused + whyNot);
 		try {
-			return new ModelSession(create(file, device, threads), device.toString(),
-				notes, threads);
+			return new ModelSession(create(file, device, threads, profile), device
+				.toString(), notes, threads, profile);
 		}
 		catch (ProviderLoadException e) {
 			ProviderCheck.failed(device.provider(), e.getMessage());
@@ -239,8 +259,33 @@ public final class ModelSession implements AutoCloseable {
 		}
 	}
 
-	private static OrtSession create(Source file, DeviceSpec device, int threads)
-		throws OrtException, ProviderLoadException
+	/**
+	 * The profiler's file prefix for the next session, or null when
+	 * {@value #PROFILE_PROPERTY} is not set. Makes the folder, and writes a model
+	 * held in memory beside its trace as {@code NNN-NAME.onnx}: the trace's
+	 * {@code node_index} counts that graph's nodes.
+	 */
+	private static String profilePrefix(Source source) {
+		String folder = System.getProperty(PROFILE_PROPERTY);
+		if (folder == null || folder.isBlank()) return null;
+		String name = source.name().replaceAll("[^A-Za-z0-9._-]+", "-");
+		Path prefix = Path.of(folder).resolve(String.format(java.util.Locale.ROOT,
+			"%03d-%s", profiledSessions.incrementAndGet(), name));
+		try {
+			Files.createDirectories(prefix.getParent());
+			if (source.bytes() != null) Files.write(Path.of(prefix + ".onnx"), source
+				.bytes());
+		}
+		catch (java.io.IOException | RuntimeException e) {
+			throw new GanException(
+				"cannot write into the folder for ONNX Runtime's profiles (" +
+					PROFILE_PROPERTY + "=" + folder + "): " + oneLine(e), e);
+		}
+		return prefix.toString();
+	}
+
+	private static OrtSession create(Source file, DeviceSpec device, int threads,
+		String profilePrefix) throws OrtException, ProviderLoadException
 	{
 		OrtEnvironment env = OnnxRuntimeSetup.environment();
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
@@ -254,6 +299,7 @@ public final class ModelSession implements AutoCloseable {
 			// options)
 			o.addConfigEntry("session.intra_op.allow_spinning", "0");
 			o.setSessionLogLevel(OnnxRuntimeSetup.logLevel());
+			if (profilePrefix != null) o.enableProfiling(profilePrefix);
 			try {
 				addProvider(o, device);
 			}
@@ -422,6 +468,13 @@ public final class ModelSession implements AutoCloseable {
 	public void close() {
 		if (closed) return;
 		closed = true;
+		try {
+			// writes the profiler's trace file
+			if (profiled) session.endProfiling();
+		}
+		catch (OrtException e) {
+			// the session still closes; the trace is lost
+		}
 		try {
 			session.close();
 		}
