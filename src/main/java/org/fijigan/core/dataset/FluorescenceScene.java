@@ -263,6 +263,17 @@ public final class FluorescenceScene {
 		return n;
 	}
 
+	/**
+	 * The spot of {@code source} alone on a {@code width} x {@code height} plane
+	 * of zeros, in raw units, as {@link #render} draws it.
+	 */
+	public static double[] spotAlone(PointSource source, int width, int height) {
+		double[] plane = new double[width * height];
+		spot(plane, width, height, source.x(), source.y(), source.sigma(), source
+			.amplitude(), source.airy());
+		return plane;
+	}
+
 	/** Adds one spot, integrated over {@link #SUBSAMPLES}^2 points per pixel. */
 	static void spot(double[] s, int w, int h, double cx, double cy, double sigma,
 		double amp, boolean airy)
