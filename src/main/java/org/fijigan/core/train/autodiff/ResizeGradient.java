@@ -47,17 +47,26 @@ final class ResizeGradient {
 			return out;
 		}
 		String grad = g[0];
+		// the axes are separable, so whole-number repeats are summed first, all in
+		// one ReduceSum, and the other axes take their matrices after
+		long[] repeats = new long[xs.length];
+		boolean anyRepeat = false;
+		for (int axis = 0; axis < xs.length; axis++)
+			if (spec.mode().equals("nearest") && scales[axis] != 1f) {
+				int in = (int) xs[axis];
+				repeats[axis] = AxisMaps.repeatFactor(nearestMap(spec, in,
+					(int) ys[axis], scales[axis]), in);
+				anyRepeat |= repeats[axis] > 1;
+			}
+		if (anyRepeat) grad = AxisMaps.sumRepeats(e, grad, xs, repeats);
 		for (int axis = 0; axis < xs.length; axis++) {
 			if (scales[axis] == 1f) continue; // ONNX Runtime maps such an axis one to
 																				// one
 			int in = (int) xs[axis], len = (int) ys[axis];
 			if (spec.mode().equals("nearest")) {
-				int[] map = nearestMap(spec, in, len, scales[axis]);
-				int r = AxisMaps.repeatFactor(map, in);
-				if (r == 1) continue;
-				if (r > 1) grad = AxisMaps.sumRepeats(e, grad, axis, in, r);
-				else grad = AxisMaps.applyTransposed(e, grad, axis, AxisMaps.selection(
-					map, in), len, in);
+				if (repeats[axis] >= 1) continue; // one to one, or summed above
+				grad = AxisMaps.applyTransposed(e, grad, axis, AxisMaps.selection(
+					nearestMap(spec, in, len, scales[axis]), in), len, in);
 			}
 			else {
 				float[] a = spec.mode().equals("linear") ? linearMatrix(spec, in, len,
