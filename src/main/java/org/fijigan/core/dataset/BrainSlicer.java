@@ -93,21 +93,17 @@ public final class BrainSlicer {
 			if (size < 2) throw new GanException(
 				"the slice size must be at least 2 pixels, not " + size);
 			if (!(pixelMm >= 0 && pixelMm < 1000)) throw new GanException(
-				"the pixel size is a number " + "of mm from 0 (to fit) to 1000, not " +
+				"the pixel size is a number of mm from 0 (to fit) to 1000, not " +
 					pixelMm);
 			if (!(spacingMm >= 0 && spacingMm < 1000)) throw new GanException(
 				"the slice spacing is a " +
 					"number of mm from 0 (the pixel size) to 1000, not " + spacingMm);
 			if (!(minArea >= 0 && minArea <= 1)) throw new GanException(
-				"the minimum area is a fraction " + "between 0 and 1, not " + minArea);
-			if (!(foregroundLevel >= 0)) throw new GanException(
-				"the foreground level must be 0 or more, " + "not " + foregroundLevel);
-			if (!(lowPercentile >= 0 && lowPercentile < highPercentile &&
-				highPercentile <= 100)) throw new GanException(
-					"the percentiles must satisfy 0 <= low < high <= 100, not " +
-						lowPercentile + " and " + highPercentile);
+				"the minimum area is a fraction between 0 and 1, not " + minArea);
+			VolumeSlicer.checkIntensityMap(foregroundLevel, lowPercentile,
+				highPercentile);
 			if (positionBins < 1 || positionBins > 100) throw new GanException(
-				"position bins: 1 (none) " + "to 100, not " + positionBins);
+				"position bins: 1 (none) to 100, not " + positionBins);
 		}
 
 		public Options withPixelMm(double mm) {
@@ -242,7 +238,7 @@ public final class BrainSlicer {
 		int[] n = { volume.width(), volume.height(), volume.slices() };
 		float[] voxels = VolumeSlicer.voxels(volume, name);
 		if (scan.mask() != null && scan.mask().length != voxels.length)
-			throw new GanException("the " + "mask of " + name + " has " + scan
+			throw new GanException("the mask of " + name + " has " + scan
 				.mask().length + " voxels, the volume " + voxels.length);
 
 		boolean masked = scan.mask() != null;
@@ -256,7 +252,7 @@ public final class BrainSlicer {
 				if (region[i]) count++;
 			}
 			if (count == 0) throw new GanException("the brain mask of " + name +
-				" covers no voxel of it " + "that holds a value");
+				" covers no voxel of it that holds a value");
 			float[] inside = new float[count];
 			for (int i = 0, k = 0; i < voxels.length; i++)
 				if (region[i]) inside[k++] = voxels[i];

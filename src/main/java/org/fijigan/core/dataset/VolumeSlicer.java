@@ -86,6 +86,21 @@ public final class VolumeSlicer {
 	 * @param testBlock slices per block of the split
 	 * @param testEvery every this many blocks, one goes to test (0: none)
 	 */
+	/**
+	 * Checks the settings of the intensity map both slicers share: the foreground
+	 * level and the percentiles mapped to 0 and 1.
+	 */
+	static void checkIntensityMap(double foregroundLevel, double lowPercentile,
+		double highPercentile)
+	{
+		if (!(foregroundLevel >= 0)) throw new GanException(
+			"the foreground level must be 0 or more, not " + foregroundLevel);
+		if (!(lowPercentile >= 0 && lowPercentile < highPercentile &&
+			highPercentile <= 100)) throw new GanException(
+				"the percentiles must satisfy 0 <= low < high <= 100, not " +
+					lowPercentile + " and " + highPercentile);
+	}
+
 	public record Options(int size, double minForeground, double foregroundLevel,
 			double lowPercentile, double highPercentile, int testBlock,
 			int testEvery) {
@@ -103,17 +118,11 @@ public final class VolumeSlicer {
 			if (!(minForeground >= 0 && minForeground <= 1)) throw new GanException(
 				"the minimum foreground is a fraction between 0 and 1, not " +
 					minForeground);
-			if (!(foregroundLevel >= 0)) throw new GanException(
-				"the foreground level must be 0 or more, " + "not " + foregroundLevel);
-			if (!(lowPercentile >= 0 && lowPercentile < highPercentile &&
-				highPercentile <= 100)) throw new GanException(
-					"the percentiles must satisfy 0 <= low < high <= 100, not " +
-						lowPercentile + " and " + highPercentile);
+			checkIntensityMap(foregroundLevel, lowPercentile, highPercentile);
 			if (testBlock < 1) throw new GanException(
 				"a test block must hold at least 1 slice, not " + testBlock);
 			if (testEvery < 0) throw new GanException(
-				"test every N blocks: N must be 0 (none) or more, " + "not " +
-					testEvery);
+				"test every N blocks: N must be 0 (none) or more, not " + testEvery);
 		}
 	}
 
@@ -241,7 +250,7 @@ public final class VolumeSlicer {
 				.frames() + " time points" : volume.logicalChannels() +
 					" components per voxel") + "; slicing takes one 3D scalar volume");
 		if (volume.type() == PixelType.RGB) throw new GanException(name +
-			" is an RGB volume; slicing " + "takes one 3D scalar volume");
+			" is an RGB volume; slicing takes one 3D scalar volume");
 		if (n[0] < 2 || n[1] < 2 || n[2] < 2) throw new GanException(name + " is " +
 			n[0] + "x" + n[1] + "x" + n[2] + " voxels: a 2D image, not a volume");
 		long total = (long) n[0] * n[1] * n[2];

@@ -50,12 +50,13 @@ final class ResizeGradient {
 		// the axes are separable, so whole-number repeats are summed first, all in
 		// one ReduceSum, and the other axes take their matrices after
 		long[] repeats = new long[xs.length];
+		int[][] maps = new int[xs.length][];
 		boolean anyRepeat = false;
 		for (int axis = 0; axis < xs.length; axis++)
 			if (spec.mode().equals("nearest") && scales[axis] != 1f) {
 				int in = (int) xs[axis];
-				repeats[axis] = AxisMaps.repeatFactor(nearestMap(spec, in,
-					(int) ys[axis], scales[axis]), in);
+				maps[axis] = nearestMap(spec, in, (int) ys[axis], scales[axis]);
+				repeats[axis] = AxisMaps.repeatFactor(maps[axis], in);
 				anyRepeat |= repeats[axis] > 1;
 			}
 		if (anyRepeat) grad = AxisMaps.sumRepeats(e, grad, xs, repeats);
@@ -66,7 +67,7 @@ final class ResizeGradient {
 			if (spec.mode().equals("nearest")) {
 				if (repeats[axis] >= 1) continue; // one to one, or summed above
 				grad = AxisMaps.applyTransposed(e, grad, axis, AxisMaps.selection(
-					nearestMap(spec, in, len, scales[axis]), in), len, in);
+					maps[axis], in), len, in);
 			}
 			else {
 				float[] a = spec.mode().equals("linear") ? linearMatrix(spec, in, len,
