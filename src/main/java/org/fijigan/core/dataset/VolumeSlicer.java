@@ -74,21 +74,8 @@ public final class VolumeSlicer {
 	}
 
 	/**
-	 * What to keep and how to scale it; see the class comment.
-	 *
-	 * @param size the side of the output images, pixels
-	 * @param minForeground the fraction of a slice the foreground must cover
-	 *          (0..1)
-	 * @param foregroundLevel the foreground threshold as a fraction of the high
-	 *          percentile
-	 * @param lowPercentile the intensity that becomes 0 (percent, 0..100)
-	 * @param highPercentile the intensity that becomes 255 (percent, 0..100)
-	 * @param testBlock slices per block of the split
-	 * @param testEvery every this many blocks, one goes to test (0: none)
-	 */
-	/**
 	 * Checks the settings of the intensity map both slicers share: the foreground
-	 * level and the percentiles mapped to 0 and 1.
+	 * level and the low and high percentiles that bound the output range.
 	 */
 	static void checkIntensityMap(double foregroundLevel, double lowPercentile,
 		double highPercentile)
@@ -101,6 +88,19 @@ public final class VolumeSlicer {
 					lowPercentile + " and " + highPercentile);
 	}
 
+	/**
+	 * What to keep and how to scale it; see the class comment.
+	 *
+	 * @param size the side of the output images, pixels
+	 * @param minForeground the fraction of a slice the foreground must cover
+	 *          (0..1)
+	 * @param foregroundLevel the foreground threshold as a fraction of the high
+	 *          percentile
+	 * @param lowPercentile the intensity that becomes 0 (percent, 0..100)
+	 * @param highPercentile the intensity that becomes 255 (percent, 0..100)
+	 * @param testBlock slices per block of the split
+	 * @param testEvery every this many blocks, one goes to test (0: none)
+	 */
 	public record Options(int size, double minForeground, double foregroundLevel,
 			double lowPercentile, double highPercentile, int testBlock,
 			int testEvery) {
