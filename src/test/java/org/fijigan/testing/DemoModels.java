@@ -63,13 +63,13 @@ public final class DemoModels {
 				1);
 			case "sr-x4" -> new ArchitectureOptions(4, 1, 0, List.of(), 64, 32, 1, 64,
 				2);
-			case "denoise" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 8,
+			case "denoise" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 10,
 				64, 3);
 			case "inpaint" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 0,
 				64, 4);
 			case "mri-generator" -> new ArchitectureOptions(2, 1, 9, List.of(
 				"axial-1", "axial-2", "axial-3", "coronal-1", "coronal-2", "coronal-3",
-				"sagittal-1", "sagittal-2", "sagittal-3"), 64, 16, 0, 64, 5);
+				"sagittal-1", "sagittal-2", "sagittal-3"), 64, 32, 0, 64, 5);
 			default -> throw new IllegalArgumentException("no demo model " + name);
 		};
 	}
