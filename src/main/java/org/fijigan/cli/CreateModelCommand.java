@@ -73,6 +73,11 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "dcgan: output side, a power of two (default: ${DEFAULT-VALUE}).")
 	int size;
 
+	@Option(names = "--init", defaultValue = "kaiming",
+		paramLabel = "kaiming|pytorch",
+		description = "residual-denoiser: initial weights of its ReLU convolutions, He et al.'s (kaiming), which train at any depth, or PyTorch's default (pytorch), which leaves a deep stack (15 layers and more) with almost no gradient (default: ${DEFAULT-VALUE}).")
+	String init;
+
 	@Option(names = "--seed", defaultValue = "0",
 		description = "Seeds the initial weights (default: ${DEFAULT-VALUE}).")
 	long seed;
@@ -102,7 +107,8 @@ final class CreateModelCommand implements Callable<Integer> {
 		if (a != Architecture.DCGAN && k > 0) throw new GanException(
 			"--classes applies to dcgan only");
 		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k, names,
-			latent, width, blocks, size, seed);
+			latent, width, blocks, size, seed, ArchitectureOptions.WeightInit.parse(
+				init));
 		ModelProto model = Architectures.create(a, o);
 		if (!output.getFileName().toString().toLowerCase().endsWith(".onnx"))
 			throw new GanException("the output must be an .onnx file: " + output);

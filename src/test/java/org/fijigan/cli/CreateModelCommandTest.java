@@ -68,6 +68,11 @@ class CreateModelCommandTest {
 		Result scale = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale",
 			"8", "--output", out.toString());
 		assertTrue(scale.err().contains("scale 2, 3 or 4"), scale.err());
+		Result init = MainTest.cli("create-model", "--arch", "residual-denoiser",
+			"--init", "xavier", "--output", out.toString());
+		assertEquals(1, init.exitCode());
+		assertEquals("fiji-gan: unknown initialisation 'xavier': use kaiming or " +
+			"pytorch", init.err().strip());
 		assertFalse(Files.exists(out));
 		assertEquals(0, dir.toFile().list().length, "no temporary left behind");
 	}

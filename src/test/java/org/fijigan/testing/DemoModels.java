@@ -64,7 +64,7 @@ public final class DemoModels {
 			case "sr-x4" -> new ArchitectureOptions(4, 1, 0, List.of(), 64, 32, 1, 64,
 				2);
 			case "denoise" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 10,
-				64, 3);
+				64, 3, ArchitectureOptions.WeightInit.PYTORCH);
 			case "inpaint" -> new ArchitectureOptions(2, 1, 0, List.of(), 64, 32, 0,
 				64, 4);
 			case "mri-generator" -> new ArchitectureOptions(2, 1, 9, List.of(

@@ -2,6 +2,7 @@
 package org.fijigan.core.model.arch;
 
 import java.util.List;
+import java.util.Objects;
 
 import org.fijigan.core.GanException;
 
@@ -19,10 +20,55 @@ import org.fijigan.core.GanException;
  *          the default
  * @param size output side of a generator (a power of two, at least 8)
  * @param seed seeds every initial weight
+ * @param init how the residual denoiser's ReLU convolutions are initialised
+ *          (the other architectures ignore it)
  */
 public record ArchitectureOptions(int scale, int channels, int classes,
 		List<String> classNames, int latent, int width, int blocks, int size,
-		long seed) {
+		long seed, WeightInit init) {
+
+	/**
+	 * Initial weights of a convolution followed by a ReLU, uniform in
+	 * {@code +-bound}.
+	 */
+	public enum WeightInit {
+
+			/**
+			 * PyTorch's default for a Conv2d: {@code bound = 1 / sqrt(fan_in)}, a
+			 * variance of {@code 1 / (3 fan_in)}. Each ReLU layer then shrinks the
+			 * signal's second moment about sixfold, so a deep plain stack starts with
+			 * almost no signal or gradient at its far end.
+			 */
+			PYTORCH,
+			/**
+			 * He et al. 2015 (Kaiming uniform): {@code bound = sqrt(6 / fan_in)}, a
+			 * variance of {@code 2 / fan_in}, which keeps the second moment through
+			 * ReLU layers at any depth.
+			 */
+			KAIMING;
+
+		/** The weights' bound over PyTorch's default one. */
+		public double gain() {
+			return this == KAIMING ? Math.sqrt(6) : 1;
+		}
+
+		/** {@code pytorch} or {@code kaiming}, any case. */
+		public static WeightInit parse(String s) {
+			for (WeightInit w : values())
+				if (w.name().equalsIgnoreCase(s)) return w;
+			throw new GanException("unknown initialisation '" + s +
+				"': use kaiming or pytorch");
+		}
+	}
+
+	/** As the canonical constructor, with {@link WeightInit#KAIMING}. */
+	public ArchitectureOptions(int scale, int channels, int classes,
+		List<String> classNames, int latent, int width, int blocks, int size,
+		long seed)
+	{
+		this(scale, channels, classes, classNames, latent, width, blocks, size,
+			seed, WeightInit.KAIMING);
+	}
 
 	public ArchitectureOptions {
 		classNames = classNames == null ? List.of() : List.copyOf(classNames);
@@ -39,6 +85,12 @@ public record ArchitectureOptions(int scale, int channels, int classes,
 				classes + " classes");
 		if (latent < 1 || latent > 4096) throw new GanException(
 			"latent length must be 1..4096, got " + latent);
+		Objects.requireNonNull(init);
+	}
+
+	public ArchitectureOptions withInit(WeightInit w) {
+		return new ArchitectureOptions(scale, channels, classes, classNames, latent,
+			width, blocks, size, seed, w);
 	}
 
 	/**

@@ -93,16 +93,20 @@ public final class Architectures {
 	/**
 	 * DnCNN-style residual denoiser (Zhang et al. 2017, arXiv:1608.03981) without
 	 * batch norm: conv + ReLU, {@code blocks - 2} conv + ReLU layers, a conv
-	 * predicting the noise; output = input - noise. Default depth 8.
+	 * predicting the noise; output = input - noise. Default depth 8. The ReLU
+	 * convolutions are initialised as {@link ArchitectureOptions#init()} says;
+	 * the last one at a tenth of PyTorch's default, so a fresh model removes
+	 * little.
 	 */
 	static ModelProto residualDenoiser(ArchitectureOptions o) {
 		int c = o.channels(), w = o.width(), depth = o.blocks() == 0 ? 8 : Math.max(
 			3, o.blocks());
 		NetBuilder b = new NetBuilder("residual_denoiser", o.seed());
 		b.input("input", "N", c, "H", "W");
-		String x = b.relu(b.conv("conv0", "input", c, w, 3));
+		double gain = o.init().gain();
+		String x = b.relu(b.conv("conv0", "input", c, w, 3, 1, 1, gain));
 		for (int i = 1; i < depth - 1; i++)
-			x = b.relu(b.conv("conv" + i, x, w, w, 3));
+			x = b.relu(b.conv("conv" + i, x, w, w, 3, 1, 1, gain));
 		String noise = b.conv("conv" + (depth - 1), x, w, c, 3, 1, 1, 0.1);
 		b.output(b.sub("input", noise), "output", "N", c, "H", "W");
 		b.metadata(ModelLoader.META_TASK, "denoise").metadata(
@@ -404,7 +408,12 @@ public final class Architectures {
 	private static NetBuilder described(NetBuilder b, Architecture a,
 		ArchitectureOptions o)
 	{
+		// the PyTorch initialisation is not named, so a model made with it has the
+		// description (and the bytes) it had before the choice existed
 		return b.metadata("fiji-gan.architecture", a.id() + " width=" + o.width() +
-			" blocks=" + o.blocks() + " seed=" + o.seed());
+			" blocks=" + o.blocks() + " seed=" + o.seed() +
+			(a == Architecture.DENOISER && o
+				.init() == ArchitectureOptions.WeightInit.KAIMING ? " init=kaiming"
+					: ""));
 	}
 }

@@ -20,6 +20,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.arch.ArchitectureOptions.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -250,6 +251,74 @@ class ArchitecturesTest {
 		for (int i = 0; i < in.length; i++)
 			worst = Math.max(worst, Math.abs(out[i] - in[i]));
 		assertTrue(worst > 0 && worst < 0.2, "fresh noise estimate " + worst);
+	}
+
+	@Test
+	void denoiserReluConvolutionsAreBoundedAsTheirInitialisationSays() {
+		for (WeightInit init : WeightInit.values()) {
+			ModelProto m = Architectures.create(Architecture.DENOISER, options(1, 0,
+				16, 6, 3).withInit(init));
+			for (String name : List.of("conv0.weight", "conv3.weight")) {
+				TensorProto t = m.getGraph().getInitializerList().stream().filter(x -> x
+					.getName().equals(name)).findFirst().orElseThrow();
+				long fanIn = t.getDims(1) * t.getDims(2) * t.getDims(3);
+				double bound = (init == WeightInit.KAIMING ? Math.sqrt(6) : 1) / Math
+					.sqrt(fanIn), max = 0;
+				for (float v : t.getFloatDataList())
+					max = Math.max(max, Math.abs(v));
+				// uniform in +-bound: the largest of 144+ draws is near the bound
+				assertTrue(max <= bound && max > 0.9 * bound, init + " " + name +
+					": max |w| " + max + ", bound " + bound);
+			}
+		}
+	}
+
+	@Test
+	void deepDenoiserStartsWithASignalOnlyWithKaimingInitialisation()
+		throws Exception
+	{
+		Random r = new Random(5);
+		float[] a = new float[32 * 32], b = new float[a.length];
+		for (int i = 0; i < a.length; i++) {
+			a[i] = (float) r.nextDouble();
+			b[i] = (float) r.nextDouble();
+		}
+		double[] rms = new double[2];
+		for (WeightInit init : WeightInit.values()) {
+			byte[] model = Architectures.create(Architecture.DENOISER, options(1, 0,
+				16, 17, 3).withInit(init)).toByteArray();
+			float[] outA = run(model, Map.of("input", image(a, 32, 32)));
+			float[] outB = run(model, Map.of("input", image(b, 32, 32)));
+			// how much the noise estimate depends on the image: what reaches the
+			// last layer of the input, not of the biases
+			double s = 0;
+			for (int i = 0; i < a.length; i++) {
+				double d = (a[i] - outA[i]) - (b[i] - outB[i]);
+				s += d * d;
+			}
+			rms[init.ordinal()] = Math.sqrt(s / a.length);
+		}
+		// 17 layers at PyTorch's default shrink the signal about sixfold in power
+		// per ReLU layer; at He et al.'s they keep it
+		double pytorch = rms[WeightInit.PYTORCH.ordinal()], kaiming =
+			rms[WeightInit.KAIMING.ordinal()];
+		assertTrue(kaiming > 100 * pytorch, "rms of the noise estimates' " +
+			"difference for two images: kaiming " + kaiming + ", pytorch " + pytorch);
+		assertTrue(kaiming < 1, "kaiming " + kaiming);
+	}
+
+	@Test
+	void denoiserDescriptionNamesKaimingButNotThePytorchDefault() {
+		String kaiming = Architectures.create(Architecture.DENOISER, options(1, 0,
+			8, 4, 1)).getMetadataPropsList().stream().filter(p -> p.getKey().equals(
+				"fiji-gan.architecture")).findFirst().orElseThrow().getValue();
+		String pytorch = Architectures.create(Architecture.DENOISER, options(1, 0,
+			8, 4, 1).withInit(WeightInit.PYTORCH)).getMetadataPropsList().stream()
+			.filter(p -> p.getKey().equals("fiji-gan.architecture")).findFirst()
+			.orElseThrow().getValue();
+		assertEquals("residual-denoiser width=8 blocks=4 seed=1 init=kaiming",
+			kaiming);
+		assertEquals("residual-denoiser width=8 blocks=4 seed=1", pytorch);
 	}
 
 	@Test
