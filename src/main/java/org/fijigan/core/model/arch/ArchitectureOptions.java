@@ -29,7 +29,8 @@ public record ArchitectureOptions(int scale, int channels, int classes,
 
 	/**
 	 * Initial weights of a convolution followed by a ReLU, uniform in
-	 * {@code +-bound}.
+	 * {@code +-bound}; its biases are drawn in the same range (as PyTorch's
+	 * default draws them, scaled alike).
 	 */
 	public enum WeightInit {
 
