@@ -73,9 +73,8 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "dcgan: output side, a power of two (default: ${DEFAULT-VALUE}).")
 	int size;
 
-	@Option(names = "--init", defaultValue = "kaiming",
-		paramLabel = "kaiming|pytorch",
-		description = "residual-denoiser: initial weights of its ReLU convolutions, He et al.'s (kaiming), which train at any depth, or PyTorch's default (pytorch), which leaves a deep stack (15 layers and more) with almost no gradient (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--init", paramLabel = "kaiming|pytorch",
+		description = "residual-denoiser: initial weights of its ReLU convolutions, He et al.'s (kaiming), which train at any depth, or PyTorch's default (pytorch), which leaves a deep stack (15 layers and more) with almost no gradient (default: kaiming).")
 	String init;
 
 	@Option(names = "--seed", defaultValue = "0",
@@ -106,9 +105,14 @@ final class CreateModelCommand implements Callable<Integer> {
 		}
 		if (a != Architecture.DCGAN && k > 0) throw new GanException(
 			"--classes applies to dcgan only");
+		// refused rather than ignored, like --classes: the other architectures
+		// have no initialisation to choose
+		if (a != Architecture.DENOISER && init != null) throw new GanException(
+			"--init applies to residual-denoiser only");
 		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k, names,
-			latent, width, blocks, size, seed, ArchitectureOptions.WeightInit.parse(
-				init));
+			latent, width, blocks, size, seed, init == null
+				? ArchitectureOptions.WeightInit.KAIMING
+				: ArchitectureOptions.WeightInit.parse(init));
 		ModelProto model = Architectures.create(a, o);
 		if (!output.getFileName().toString().toLowerCase().endsWith(".onnx"))
 			throw new GanException("the output must be an .onnx file: " + output);

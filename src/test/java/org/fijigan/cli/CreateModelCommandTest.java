@@ -73,6 +73,11 @@ class CreateModelCommandTest {
 		assertEquals(1, init.exitCode());
 		assertEquals("fiji-gan: unknown initialisation 'xavier': use kaiming or " +
 			"pytorch", init.err().strip());
+		Result initElsewhere = MainTest.cli("create-model", "--arch", "dcgan",
+			"--init", "pytorch", "--output", out.toString());
+		assertEquals(1, initElsewhere.exitCode());
+		assertEquals("fiji-gan: --init applies to residual-denoiser only",
+			initElsewhere.err().strip());
 		assertFalse(Files.exists(out));
 		assertEquals(0, dir.toFile().list().length, "no temporary left behind");
 	}
