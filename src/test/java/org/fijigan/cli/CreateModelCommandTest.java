@@ -63,8 +63,8 @@ class CreateModelCommandTest {
 			.err());
 		Result classes = MainTest.cli("create-model", "--arch", "residual-denoiser",
 			"--classes", "3", "--output", out.toString());
-		assertTrue(classes.err().contains("--classes applies to dcgan only"),
-			classes.err());
+		assertEquals("fiji-gan: classes apply to dcgan only, not to " +
+			"residual-denoiser", classes.err().strip());
 		Result scale = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale",
 			"8", "--output", out.toString());
 		assertTrue(scale.err().contains("scale 2, 3 or 4"), scale.err());
