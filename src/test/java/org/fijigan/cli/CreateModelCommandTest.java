@@ -78,6 +78,21 @@ class CreateModelCommandTest {
 		assertEquals(1, initElsewhere.exitCode());
 		assertEquals("fiji-gan: --init applies to residual-denoiser only",
 			initElsewhere.err().strip());
+		for (String[] bad : new String[][] { { "a,,b", "got '' in a,,b" }, {
+			"cells,nuclei,", "got '' in cells,nuclei," }, { "a,../b",
+				"got '../b' in a,../b" }, { "a, b ,a",
+					"class name 'a' is given twice" } })
+		{
+			Result names = MainTest.cli("create-model", "--arch", "dcgan",
+				"--classes", bad[0], "--output", out.toString());
+			assertEquals(1, names.exitCode(), bad[0]);
+			assertTrue(names.err().contains(bad[1]), names.err());
+		}
+		Path nowhere = dir.resolve("missing").resolve("x.onnx");
+		Result folder = MainTest.cli("create-model", "--arch", "rrdb-sr",
+			"--output", nowhere.toString());
+		assertEquals("fiji-gan: cannot write " + nowhere + ": the folder " + nowhere
+			.getParent() + " does not exist", folder.err().strip());
 		assertFalse(Files.exists(out));
 		assertEquals(0, dir.toFile().list().length, "no temporary left behind");
 	}

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
@@ -39,8 +41,8 @@ public final class ModelCreation {
 		}
 
 		/**
-		 * A number of classes, or their names separated by commas; blank or null
-		 * for none.
+		 * A number of classes, or their names separated by commas (each a folder
+		 * name, given once); blank or null for none.
 		 */
 		public static Classes parse(String text) {
 			if (text == null || text.isBlank()) return NONE;
@@ -52,7 +54,18 @@ public final class ModelCreation {
 				return new Classes(n.intValue(), List.of()); // ArchitectureOptions
 																											// bounds it
 			}
-			List<String> names = List.of(t.split("\\s*,\\s*"));
+			List<String> names = List.of(t.split("\\s*,\\s*", -1));
+			Set<String> seen = new HashSet<>();
+			for (String n : names) {
+				// each names a training-data subfolder (fine-tune --task generate)
+				if (n.isEmpty() || n.equals(".") || n.equals("..") || n.chars()
+					.anyMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c)))
+					throw new GanException("class names must be folder names, without " +
+						"/, \\ or control characters, and not empty, . or ..: got '" + n +
+						"' in " + t);
+				if (!seen.add(n)) throw new GanException("class name '" + n +
+					"' is given twice in " + t);
+			}
 			return new Classes(names.size(), names);
 		}
 	}
@@ -95,6 +108,9 @@ public final class ModelCreation {
 		if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
 			".onnx")) throw new GanException("the output must be an .onnx file: " +
 				output);
+		Path folder = output.toAbsolutePath().getParent();
+		if (folder != null && !Files.isDirectory(folder)) throw new GanException(
+			"cannot write " + output + ": the folder " + folder + " does not exist");
 		ModelProto model = Architectures.create(arch, options);
 		byte[] bytes = model.toByteArray();
 		if (!overwrite) AtomicFile.refuseExisting(output);
