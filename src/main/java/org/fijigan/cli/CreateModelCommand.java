@@ -1,23 +1,15 @@
 
 package org.fijigan.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
-import org.fijigan.core.io.AtomicFile;
-import org.fijigan.core.model.ModelDescriptor;
-import org.fijigan.core.model.ModelLoader;
-import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.arch.Architecture;
 import org.fijigan.core.model.arch.ArchitectureOptions;
-import org.fijigan.core.model.arch.Architectures;
+import org.fijigan.core.model.arch.ModelCreation;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,9 +65,8 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "dcgan: output side, a power of two (default: ${DEFAULT-VALUE}).")
 	int size;
 
-	@Option(names = "--init", defaultValue = "kaiming",
-		paramLabel = "kaiming|pytorch",
-		description = "residual-denoiser: initial weights of its ReLU convolutions, He et al.'s (kaiming), which train at any depth, or PyTorch's default (pytorch), which leaves a deep stack (15 layers and more) with almost no gradient (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--init", paramLabel = "kaiming|pytorch",
+		description = "residual-denoiser: initial weights of its ReLU convolutions, He et al.'s (kaiming), which train at any depth, or PyTorch's default (pytorch), which leaves a deep stack (15 layers and more) with almost no gradient (default: kaiming).")
 	String init;
 
 	@Option(names = "--seed", defaultValue = "0",
@@ -88,57 +79,19 @@ final class CreateModelCommand implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		Architecture a = Architecture.parse(arch);
-		int k = 0;
-		List<String> names = List.of();
-		if (classes != null && !classes.isBlank()) {
-			String t = classes.trim();
-			if (t.matches("[+-]?\\d+")) {
-				java.math.BigInteger n = new java.math.BigInteger(t);
-				if (n.signum() < 0 || n.bitLength() > 31) throw new GanException(
-					"--classes must be a " +
-						"number of classes from 0 to 10000, or their names, not " + t);
-				k = n.intValue(); // ArchitectureOptions bounds it
-			}
-			else {
-				names = List.of(t.split("\\s*,\\s*"));
-				k = names.size();
-			}
-		}
-		if (a != Architecture.DCGAN && k > 0) throw new GanException(
-			"--classes applies to dcgan only");
-		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k, names,
-			latent, width, blocks, size, seed, ArchitectureOptions.WeightInit.parse(
-				init));
-		ModelProto model = Architectures.create(a, o);
-		if (!output.getFileName().toString().toLowerCase().endsWith(".onnx"))
-			throw new GanException("the output must be an .onnx file: " + output);
-		byte[] bytes = model.toByteArray();
-		if (!overwrite) AtomicFile.refuseExisting(output);
-		// checked where the loader can read it, before the output appears
-		Path check = AtomicFile.temporaryFor(output.toAbsolutePath());
-		ModelDescriptor d;
-		try {
-			Files.write(check, bytes);
-			d = ModelLoader.load(check.toString(), ModelOverrides.NONE);
-		}
-		catch (IOException e) {
-			throw new GanException("cannot write " + output + ": " + AtomicFile
-				.describe(e));
-		}
-		finally {
-			try {
-				Files.deleteIfExists(check);
-			}
-			catch (IOException ignored) {
-				// a stale temporary is removed by the next write of the same output
-			}
-		}
-		AtomicFile.writeStream(output, overwrite, out -> out.write(bytes));
-		long parameters = model.getGraph().getInitializerList().stream().mapToLong(
-			t -> t.getFloatDataCount()).sum();
+		ModelCreation.Classes k = ModelCreation.Classes.parse(classes);
+		// refused rather than ignored: the other architectures have no
+		// initialisation to choose
+		if (a != Architecture.DENOISER && init != null) throw new GanException(
+			"--init applies to residual-denoiser only");
+		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k.count(),
+			k.names(), latent, width, blocks, size, seed, init == null
+				? ArchitectureOptions.WeightInit.KAIMING
+				: ArchitectureOptions.WeightInit.parse(init));
+		ModelCreation.Created created = ModelCreation.write(a, o, output,
+			overwrite);
 		PrintWriter out = spec.commandLine().getOut();
-		out.printf("wrote %s: %s, %,d parameters (%,d bytes), task %s%n", output, a
-			.id(), parameters, bytes.length, d.task().id());
+		out.println(created.summary());
 		out.flush();
 		return 0;
 	}

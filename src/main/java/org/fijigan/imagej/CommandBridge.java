@@ -31,6 +31,7 @@ final class CommandBridge {
 		Map.entry("run-model", RunModelCommand.class), //
 		Map.entry("batch", BatchProcessFolderCommand.class), //
 		Map.entry("fine-tune", FineTuneCommand.class), //
+		Map.entry("create-model", CreateModelCommand.class), //
 		Map.entry("evaluate", EvaluateCommand.class), //
 		Map.entry("model-info", ModelInfoCommand.class), //
 		Map.entry("manage-models", ManageModelsCommand.class), //

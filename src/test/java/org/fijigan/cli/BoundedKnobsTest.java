@@ -138,7 +138,7 @@ class BoundedKnobsTest {
 			"run", "-m", conv, "-i", in, "-o", dir.resolve("o.tif"), "--scale",
 			125000000, "--device", "cpu");
 		assertRefused(1,
-			"--classes must be a number of classes from 0 to 10000, or their names, not -1",
+			"classes must be a number from 0 to 10000, or their names, not -1",
 			"create-model", "--arch", "dcgan", "-o", dir.resolve("c.onnx"),
 			"--classes", -1);
 		assertRefused(1, "not 99999999999", "create-model", "--arch", "dcgan", "-o",

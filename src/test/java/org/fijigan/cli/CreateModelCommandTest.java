@@ -63,8 +63,8 @@ class CreateModelCommandTest {
 			.err());
 		Result classes = MainTest.cli("create-model", "--arch", "residual-denoiser",
 			"--classes", "3", "--output", out.toString());
-		assertTrue(classes.err().contains("--classes applies to dcgan only"),
-			classes.err());
+		assertEquals("fiji-gan: classes apply to dcgan only, not to " +
+			"residual-denoiser", classes.err().strip());
 		Result scale = MainTest.cli("create-model", "--arch", "rrdb-sr", "--scale",
 			"8", "--output", out.toString());
 		assertTrue(scale.err().contains("scale 2, 3 or 4"), scale.err());
@@ -73,6 +73,26 @@ class CreateModelCommandTest {
 		assertEquals(1, init.exitCode());
 		assertEquals("fiji-gan: unknown initialisation 'xavier': use kaiming or " +
 			"pytorch", init.err().strip());
+		Result initElsewhere = MainTest.cli("create-model", "--arch", "dcgan",
+			"--init", "pytorch", "--output", out.toString());
+		assertEquals(1, initElsewhere.exitCode());
+		assertEquals("fiji-gan: --init applies to residual-denoiser only",
+			initElsewhere.err().strip());
+		for (String[] bad : new String[][] { { "a,,b", "got '' in a,,b" }, {
+			"cells,nuclei,", "got '' in cells,nuclei," }, { "a,../b",
+				"got '../b' in a,../b" }, { "a, b ,a",
+					"class name 'a' is given twice" } })
+		{
+			Result names = MainTest.cli("create-model", "--arch", "dcgan",
+				"--classes", bad[0], "--output", out.toString());
+			assertEquals(1, names.exitCode(), bad[0]);
+			assertTrue(names.err().contains(bad[1]), names.err());
+		}
+		Path nowhere = dir.resolve("missing").resolve("x.onnx");
+		Result folder = MainTest.cli("create-model", "--arch", "rrdb-sr",
+			"--output", nowhere.toString());
+		assertEquals("fiji-gan: cannot write " + nowhere + ": the folder " + nowhere
+			.getParent() + " does not exist", folder.err().strip());
 		assertFalse(Files.exists(out));
 		assertEquals(0, dir.toFile().list().length, "no temporary left behind");
 	}

@@ -48,6 +48,8 @@ class BridgeTest {
 			"model input output task mask format tile halo normalize device threads float nonfinite timings shard fail overwrite"), //
 		Map.entry(FineTuneCommand.class,
 			"model data targets output task training masked neighbourhood line steps batch patch augment optimizer learning loss adversarial gan gradient gamma lazy discriminator width spectral diffaugment ada minibatch ttur updates adam ema constant normalize seed validation device threads checkpoint resume replace"), //
+		Map.entry(CreateModelCommand.class,
+			"architecture output scale channels classes latent width blocks size initialisation seed overwrite"), //
 		Map.entry(EvaluateCommand.class,
 			"model data training task images count utility seed normalize device threads"), //
 		Map.entry(ModelInfoCommand.class, "model"), //
@@ -59,9 +61,10 @@ class BridgeTest {
 		List<PluginsConfig.Entry> entries = PluginsConfig.entries();
 		assertEquals(List.of("Demo...", "Super-Resolution...", "Denoise...",
 			"Inpaint...", "Generate Synthetic Images...", "Run ONNX Model...",
-			"Batch Process Folder...", "Fine-Tune Model...", "Evaluate Model...",
-			"Model Info...", "Manage Models...", "Show What The GAN Changed..."),
-			entries.stream().map(PluginsConfig.Entry::command).toList());
+			"Batch Process Folder...", "Fine-Tune Model...", "Create Model...",
+			"Evaluate Model...", "Model Info...", "Manage Models...",
+			"Show What The GAN Changed..."), entries.stream().map(
+				PluginsConfig.Entry::command).toList());
 		List<Class<?>> commands = new ArrayList<>();
 		for (PluginsConfig.Entry e : entries) {
 			assertEquals("Plugins>GAN", e.menuPath());
@@ -204,9 +207,9 @@ class BridgeTest {
 				seen.merge(i.key(), 1, Integer::sum);
 			}
 		}
-		// every command but Show What The GAN Changed, which compares images, and
-		// the Demo, which
-		// runs the bundled models, takes a model
-		assertEquals(CommandBridge.COMMANDS.size() - 2, seen.get("model"));
+		// every command takes a model but Show What The GAN Changed, which
+		// compares images, the Demo, which runs the bundled models, and Create
+		// Model, which writes one
+		assertEquals(CommandBridge.COMMANDS.size() - 3, seen.get("model"));
 	}
 }
