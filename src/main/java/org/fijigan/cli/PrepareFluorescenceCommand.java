@@ -1,7 +1,9 @@
 
 package org.fijigan.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import org.fijigan.core.dataset.PointSource;
 import org.fijigan.core.eval.TaskProtocol;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.text.Csv;
 import org.fijigan.core.text.Numbers;
 
@@ -91,6 +94,7 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 			throw new GanException(
 				"--train, --test and --tune are counts >= 0, and one must be above 0");
 		double[] noise = noisy == null ? null : cameraNoise(noisy);
+		refuseBeyondDisk((long) train + test + tune, noise == null ? 1 : 2);
 		List<String> splits = new ArrayList<>();
 		if (train > 0) splits.add(PrepareDataCommand.TRAIN);
 		if (test > 0) splits.add(PrepareDataCommand.TEST);
@@ -151,6 +155,30 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 			train, test, tune, seed, size, size, out);
 		w.flush();
 		return 0;
+	}
+
+	/**
+	 * Refuses, before anything is written, a set that the disk of the output
+	 * folder (or its nearest existing parent) cannot hold: each scene is an
+	 * uncompressed 16-bit TIFF ({@code files} of them with the noisy copies).
+	 */
+	private void refuseBeyondDisk(long scenes, int files) {
+		FileStore store = DiskSpace.storeOf(output);
+		if (store == null) return; // unknown: the writes will tell
+		long free;
+		try {
+			free = store.getUsableSpace();
+		}
+		catch (IOException e) {
+			return;
+		}
+		long perScene = ((long) size * size * 2 + 512) * files;
+		long need = DiskSpace.times(perScene, scenes);
+		if (need > free) throw new GanException(scenes + " scenes of " + size +
+			"x" + size + " px need at least " + Numbers.bytes(need) + " (" + Numbers
+				.bytes(perScene) + " each), but the disk of " + output + " has " +
+			Numbers.bytes(free) + " free: ask for fewer (--train, --test, --tune) " +
+			"or a smaller --size");
 	}
 
 	/** {@code photons=P[,read=R]} as {P, R}. */

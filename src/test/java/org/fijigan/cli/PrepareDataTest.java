@@ -395,4 +395,18 @@ class PrepareDataTest {
 		assertTrue(badNoise.err().contains("photons must be above 0"), badNoise
 			.err());
 	}
+
+	@Test
+	void aFluorescenceSetTheDiskCannotHoldIsRefusedBeforeAnythingIsWritten() {
+		Path out = dir.resolve("huge").resolve("scenes");
+		// 3 x (2^31 - 1) scenes of 4096x4096, with noisy copies: about 1.4 EB
+		Result r = cli("prepare-data", "fluorescence", "--output", out, "--train",
+			Integer.MAX_VALUE, "--test", Integer.MAX_VALUE, "--tune",
+			Integer.MAX_VALUE, "--size", 4096, "--noisy", "photons=30");
+		assertEquals(1, r.exitCode(), r.err());
+		assertTrue(r.err().startsWith("fiji-gan: 6442450941 scenes of 4096x4096 " +
+			"px need at least "), r.err());
+		assertTrue(r.err().contains("(64.0 MiB each)"), r.err());
+		assertFalse(Files.exists(dir.resolve("huge")), "nothing was created");
+	}
 }

@@ -20,6 +20,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.CancellationToken.CancelledException;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
@@ -244,13 +245,10 @@ public final class GenerationBatch {
 	static void refuseBeyondDisk(GenerationJob job, ModelDescriptor model,
 		long count)
 	{
-		Path existing = job.outputDir();
-		while (existing != null && !Files.exists(existing))
-			existing = existing.getParent();
-		if (existing == null) return;
+		FileStore store = DiskSpace.storeOf(job.outputDir());
+		if (store == null) return; // unknown: the writes will tell
 		long free, block;
 		try {
-			FileStore store = Files.getFileStore(existing);
 			free = store.getUsableSpace();
 			block = blockSize(store);
 		}
@@ -264,8 +262,7 @@ public final class GenerationBatch {
 			default -> 0; // compressed: no lower bound but the block
 		};
 		long per = Math.max(1, Math.max(perFile, block));
-		long need = Math.multiplyHigh(per, count) != 0 ? Long.MAX_VALUE : per *
-			count;
+		long need = DiskSpace.times(per, count);
 		if (need > free) throw new GanException("drawing " + count +
 			" images into " + job.outputDir() + " needs at least " + Numbers.bytes(
 				need) + " (" + Numbers.bytes(per) + " per file), " +

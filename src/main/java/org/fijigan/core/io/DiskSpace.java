@@ -1,0 +1,39 @@
+
+package org.fijigan.core.io;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The room on the disk a path will be written to, for refusing a run before it
+ * writes anything it cannot finish.
+ */
+public final class DiskSpace {
+
+	private DiskSpace() {}
+
+	/**
+	 * The file store of {@code path}, or of its nearest existing parent when it
+	 * does not exist yet; null when none exists or the store cannot be read.
+	 */
+	public static FileStore storeOf(Path path) {
+		Path existing = path.toAbsolutePath();
+		while (existing != null && !Files.exists(existing))
+			existing = existing.getParent();
+		if (existing == null) return null;
+		try {
+			return Files.getFileStore(existing);
+		}
+		catch (IOException e) {
+			return null;
+		}
+	}
+
+	/** {@code each * count}, or {@link Long#MAX_VALUE} where that overflows. */
+	public static long times(long each, long count) {
+		return Math.multiplyHigh(each, count) != 0 || each * count < 0
+			? Long.MAX_VALUE : each * count;
+	}
+}
