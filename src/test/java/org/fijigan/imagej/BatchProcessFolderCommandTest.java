@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.Macro;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
@@ -44,18 +43,7 @@ class BatchProcessFolderCommandTest {
 	 * Runs the menu command as IJ.run does, with {@code options} as the macro's.
 	 */
 	static void runFromMacro(String options) {
-		Thread thread = Thread.currentThread();
-		String name = thread.getName();
-		thread.setName("Run$_" + name); // macro options are only seen on threads
-																		// named so
-		Macro.setOptions(options);
-		try {
-			new GanPlugIn().run("batch");
-		}
-		finally {
-			Macro.setOptions(null);
-			thread.setName(name);
-		}
+		MacroRun.plugIn("batch", options);
 	}
 
 	@Test

@@ -21,8 +21,6 @@ import org.fijigan.core.model.arch.Architectures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import ij.Macro;
-
 /**
  * Plugins > GAN > Create Model... from macro options, headless, through the
  * ImageJ 1 bridge: the file holds exactly the model the engine creates for the
@@ -34,17 +32,7 @@ class CreateModelFromMacroTest {
 	Path dir;
 
 	static void runFromMacro(String options) {
-		Thread thread = Thread.currentThread();
-		String name = thread.getName();
-		thread.setName("Run$_" + name);
-		Macro.setOptions(options);
-		try {
-			new GanPlugIn().run("create-model");
-		}
-		finally {
-			Macro.setOptions(null);
-			thread.setName(name);
-		}
+		MacroRun.plugIn("create-model", options);
 	}
 
 	@Test

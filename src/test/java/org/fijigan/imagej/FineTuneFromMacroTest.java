@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ij.ImagePlus;
-import ij.Macro;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
@@ -38,17 +37,7 @@ class FineTuneFromMacroTest {
 	 * named Run$_.
 	 */
 	static void runFromMacro(String options) {
-		Thread thread = Thread.currentThread();
-		String name = thread.getName();
-		thread.setName("Run$_" + name);
-		Macro.setOptions(options);
-		try {
-			new GanPlugIn().run("fine-tune");
-		}
-		finally {
-			Macro.setOptions(null);
-			thread.setName(name);
-		}
+		MacroRun.plugIn("fine-tune", options);
 	}
 
 	@Test
