@@ -46,7 +46,7 @@ final class CreateModelCommand implements Callable<Integer> {
 	int channels;
 
 	@Option(names = "--classes", paramLabel = "K|a,b,c",
-		description = "dcgan: the number of classes, or their names separated by commas (default: unconditional).")
+		description = "dcgan: the number of classes, or their names separated by commas, each given once and usable as the name of its training-data folder (default: unconditional).")
 	String classes;
 
 	@Option(names = "--latent", defaultValue = "64",

@@ -43,7 +43,7 @@ public class CreateModelCommand extends CancellableCommand {
 	int channels = 1;
 
 	@Parameter(label = "Classes", required = false,
-		description = "dcgan: the number of classes, or their names separated by commas; empty for an unconditional generator")
+		description = "dcgan: the number of classes, or their names separated by commas (each given once, usable as the name of its training-data folder); empty for an unconditional generator")
 	String classes = "";
 
 	@Parameter(label = "Latent length", min = "1", max = "4096",
