@@ -1,9 +1,7 @@
 
 package org.fijigan.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,15 +161,7 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 	 * uncompressed 16-bit TIFF ({@code files} of them with the noisy copies).
 	 */
 	private void refuseBeyondDisk(long scenes, int files) {
-		FileStore store = DiskSpace.storeOf(output);
-		if (store == null) return; // unknown: the writes will tell
-		long free;
-		try {
-			free = store.getUsableSpace();
-		}
-		catch (IOException e) {
-			return;
-		}
+		long free = DiskSpace.usableBytes(output);
 		long perScene = ((long) size * size * 2 + 512) * files;
 		long need = DiskSpace.times(perScene, scenes);
 		if (need > free) throw new GanException(scenes + " scenes of " + size +

@@ -39,13 +39,6 @@ class BatchProcessFolderCommandTest {
 		assertTrue(new FileSaver(imp).saveAsTiff(file.toString()));
 	}
 
-	/**
-	 * Runs the menu command as IJ.run does, with {@code options} as the macro's.
-	 */
-	static void runFromMacro(String options) {
-		MacroRun.plugIn("batch", options);
-	}
-
 	@Test
 	void aMacroProcessesItsShardOfTheFolderIntoTheOutputFolder()
 		throws Exception
@@ -58,11 +51,11 @@ class BatchProcessFolderCommandTest {
 		String options = "model=[" + model + "] input=[" + dir.resolve("in") +
 			"] output=[" + out + "] normalize=none device=cpu threads=1 float";
 
-		runFromMacro(options + " shard=1/2");
+		MacroRun.plugIn("batch", options + " shard=1/2");
 		assertEquals(List.of("b.tif planned", "b.tif done"), Manifest.read(out
 			.resolve("manifest.part-1-of-2.csv")).rows().stream().map(r -> r.get(
 				"output") + " " + r.get("status")).toList());
-		runFromMacro(options + " shard=0/2");
+		MacroRun.plugIn("batch", options + " shard=0/2");
 
 		assertEquals(3, Manifest.merge(Manifest.partsIn(out), out.resolve(
 			"manifest.csv")).rows());

@@ -31,16 +31,12 @@ class CreateModelFromMacroTest {
 	@TempDir
 	Path dir;
 
-	static void runFromMacro(String options) {
-		MacroRun.plugIn("create-model", options);
-	}
-
 	@Test
 	void aConditionalGeneratorFromAMacroIsTheEnginesModelForThoseOptions()
 		throws IOException
 	{
 		Path out = dir.resolve("gen.onnx");
-		runFromMacro("architecture=dcgan output=[" + out +
+		MacroRun.plugIn("create-model", "architecture=dcgan output=[" + out +
 			"] channels=1 classes=[axial, coronal,sagittal] latent=8 width=8 size=16 seed=4");
 		ModelDescriptor d = ModelLoader.load(out.toString(), ModelOverrides.NONE);
 		assertEquals(List.of("axial", "coronal", "sagittal"), d.generator()
@@ -54,8 +50,8 @@ class CreateModelFromMacroTest {
 	@Test
 	void theDenoisersInitialisationIsAField() throws IOException {
 		Path out = dir.resolve("den.onnx");
-		runFromMacro("architecture=residual-denoiser output=[" + out +
-			"] channels=1 width=8 blocks=3 initialisation=pytorch seed=2");
+		MacroRun.plugIn("create-model", "architecture=residual-denoiser output=[" +
+			out + "] channels=1 width=8 blocks=3 initialisation=pytorch seed=2");
 		assertArrayEquals(Architectures.create(Architecture.DENOISER,
 			new ArchitectureOptions(2, 1, 0, List.of(), 64, 8, 3, 64, 2,
 				WeightInit.PYTORCH)).toByteArray(), Files.readAllBytes(out));

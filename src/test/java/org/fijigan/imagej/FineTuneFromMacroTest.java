@@ -32,14 +32,6 @@ class FineTuneFromMacroTest {
 	@TempDir
 	Path dir;
 
-	/**
-	 * Runs Fine-Tune Model as a macro's run() call does: the options on a thread
-	 * named Run$_.
-	 */
-	static void runFromMacro(String options) {
-		MacroRun.plugIn("fine-tune", options);
-	}
-
 	@Test
 	void fineTuneRunsFromMacroOptionsAndWritesALoadableModel()
 		throws IOException
@@ -55,7 +47,8 @@ class FineTuneFromMacroTest {
 				v))).saveAsTiff(data.resolve("i" + k + ".tif").toString()));
 		}
 		Path out = dir.resolve("tuned.onnx");
-		runFromMacro("model=[" + model + "] data=[" + data + "] output=[" + out +
+		MacroRun.plugIn("fine-tune", "model=[" + model + "] data=[" + data +
+			"] output=[" + out +
 			"] task=denoise steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
 		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
 		assertLoadableAndTrained(model, out);
@@ -77,8 +70,8 @@ class FineTuneFromMacroTest {
 			}
 		}
 		Path out = dir.resolve("gen-tuned.onnx");
-		runFromMacro("model=[" + model + "] data=[" + dir.resolve("data") +
-			"] output=[" + out +
+		MacroRun.plugIn("fine-tune", "model=[" + model + "] data=[" + dir.resolve(
+			"data") + "] output=[" + out +
 			"] task=generate steps=2 batch=4 patch=0 augment=none learning=0.001 adversarial=1 gan=hinge " +
 			"discriminator=sngan width=8 spectral diffaugment=[translation,cutout] minibatch " +
 			"ttur=0.004 updates=2 adam=[0,0.9] ema=0.9 seed=5 validation=0 device=cpu threads=1");
@@ -127,7 +120,8 @@ class FineTuneFromMacroTest {
 					.resolve("n" + k + ".tif").toString()));
 		}
 		Path out = dir.resolve("n2v.onnx");
-		runFromMacro("model=[" + model + "] data=[" + data + "] output=[" + out +
+		MacroRun.plugIn("fine-tune", "model=[" + model + "] data=[" + data +
+			"] output=[" + out +
 			"] task=denoise training=[no clean images (Noise2Void)] masked=0.04 neighbourhood=5 " +
 			"line=horizontal:3 steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
 		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");

@@ -31,6 +31,21 @@ public final class DiskSpace {
 		}
 	}
 
+	/**
+	 * The bytes free to this process on the disk {@code path} will be written to
+	 * ({@link #storeOf}); {@link Long#MAX_VALUE} when that cannot be read, so
+	 * that the writes themselves tell.
+	 */
+	public static long usableBytes(Path path) {
+		FileStore store = storeOf(path);
+		try {
+			return store == null ? Long.MAX_VALUE : store.getUsableSpace();
+		}
+		catch (IOException e) {
+			return Long.MAX_VALUE;
+		}
+	}
+
 	/** {@code each * count}, or {@link Long#MAX_VALUE} where that overflows. */
 	public static long times(long each, long count) {
 		return Math.multiplyHigh(each, count) != 0 || each * count < 0
