@@ -8,10 +8,12 @@ import static org.fijigan.cli.FolderModeTest.save;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,12 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
 
 import org.fijigan.cli.FolderModeTest.Result;
 import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.batch.FolderBatch;
@@ -35,6 +39,7 @@ import org.fijigan.core.batch.OutputFolderLock;
 import org.fijigan.core.batch.Shard;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
+import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
@@ -198,6 +203,37 @@ class FolderRunIdentityTest {
 		assertEquals(0, r.exitCode(), r.err());
 		assertEquals("skipped", rows(out.resolve("manifest.csv")).get(0).get(
 			"status"));
+	}
+
+	@Test
+	void aFullDiskStopsTheRunAtItsFirstFailedWrite() throws IOException {
+		Path in = folder("in", "a.tif", "b.tif", "c.tif"), out = dir.resolve("out");
+		AtomicInteger writes = new AtomicInteger();
+		ImageCodec filling = new FolderModeTest.DelegatingCodec(ImageFiles.CODEC) {
+
+			@Override
+			public void write(RasterImage image, String extension, Path file) {
+				if (writes.incrementAndGet() == 2) throw new GanException(
+					DiskSpace.FULL, new FileSystemException(null, null, DiskSpace.FULL));
+				super.write(image, extension, file);
+			}
+		};
+		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
+			false, Map.of());
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(
+			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
+		GanException e = assertThrows(GanException.class, () -> FolderBatch.run(job,
+			ModelLoader.load(model().toString(), ModelOverrides.NONE), options,
+			filling, ProgressListener.NONE, new CancellationToken()));
+
+		assertEquals("stopped: the disk of " + out + " is full (cannot write " + out
+			.resolve("b.tif") + ": No space left on device); 2 of 3 handled, the " +
+			"manifest says which. Make room and run the same command again: it goes on " +
+			"where it stopped", e.getMessage());
+		assertEquals(2, writes.get()); // c.tif was never run
+		assertEquals(List.of("done", "failed"), rows(out.resolve("manifest.csv"))
+			.stream().map(r -> r.get("status")).toList());
+		assertEquals(Set.of("a.tif"), files(out, false).keySet());
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.CancellationToken.CancelledException;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.StageTimings;
@@ -241,6 +242,7 @@ public final class FolderBatch {
 					sharedMask, masks, tiles, cancel, timings);
 				manifest.append(row);
 				finished++;
+				refuseToGoOnWhenFull(row, job.outputDir(), finished, total);
 				tally.count(row, item.input());
 				int failed = tally.failed();
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
@@ -449,6 +451,23 @@ public final class FolderBatch {
 		}
 		row.put("seconds", seconds(start));
 		return row;
+	}
+
+	/**
+	 * Stops the run when an output failed because its disk is full: every later
+	 * one would fail too, after its model run.
+	 *
+	 * @throws GanException saying so, when {@code row} failed for a full disk
+	 */
+	static void refuseToGoOnWhenFull(Map<String, String> row, Path outputDir,
+		long finished, long total)
+	{
+		if (!Manifest.FAILED.equals(row.get("status")) || !DiskSpace.saysFull(row
+			.get("message"))) return;
+		throw new GanException("stopped: the disk of " + outputDir + " is full (" +
+			row.get("message") + "); " + finished + " of " + total +
+			" handled, the manifest says which. Make room and run the same " +
+			"command again: it goes on where it stopped");
 	}
 
 	static String seconds(long startNanos) {

@@ -207,6 +207,8 @@ public final class GenerationBatch {
 						.nanoTime() - blockStart) / 1e9 / (b - a)));
 					manifest.append(row);
 					finished++;
+					FolderBatch.refuseToGoOnWhenFull(row, job.outputDir(), finished,
+						total);
 					if (tally.count(row, row.get("file")) && job.failFast()) {
 						stopped = true;
 						break;
