@@ -23,6 +23,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.io.InputFile;
 import org.fijigan.core.image.ImageFileCheck;
@@ -239,7 +240,17 @@ public final class ImageFileCodec implements ImageCodec {
 			default -> imp.getStackSize() > 1 ? saver.saveAsTiffStack(path) : saver
 				.saveAsTiff(path);
 		};
-		if (!saved) throw new GanException("ImageJ could not write " + file);
+		if (!saved) {
+			// ImageJ prints why and returns false: on a full disk, say so
+			long bytes = (long) image.width() * image.height() * image.channels() *
+				image.slices() * image.frames() * (image.type() == PixelType.FLOAT32 ? 4
+					: image.type() == PixelType.UINT16 ? 2 : image.type() == PixelType.RGB
+						? 3 : 1);
+			java.io.IOException full = DiskSpace.fullUnlessRoomFor(file, bytes +
+				65536);
+			if (full != null) throw new GanException(DiskSpace.FULL, full);
+			throw new GanException("ImageJ could not write " + file);
+		}
 		if (extension.equals(".png")) addPngText(file, image.properties());
 	}
 

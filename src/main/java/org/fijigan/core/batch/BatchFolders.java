@@ -44,6 +44,11 @@ public final class BatchFolders {
 			.getPathMatcher("glob:" + include);
 		boolean byName = include != null && !include.contains("/");
 		List<String> names = new ArrayList<>();
+		// an output folder that holds the input folder holds all its images too:
+		// only one inside the input folder is left out
+		if (exclude != null && dir.toAbsolutePath().normalize().startsWith(exclude
+			.toAbsolutePath().normalize())) exclude = null;
+		Path outside = exclude;
 		Object excluded = exclude == null ? null : FileIdentity.of(exclude);
 		walk(dir, true, new SimpleFileVisitor<>() {
 
@@ -52,7 +57,7 @@ public final class BatchFolders {
 				BasicFileAttributes attrs)
 			{
 				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(
-					".") || exclude != null && d.startsWith(exclude) ||
+					".") || outside != null && d.startsWith(outside) ||
 					excluded != null && excluded.equals(attrs.fileKey() != null ? attrs
 						.fileKey() : FileIdentity.of(d)));
 				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;

@@ -3,6 +3,7 @@ package org.fijigan.core.batch;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.CancellationToken.CancelledException;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.StageTimings;
@@ -26,6 +28,7 @@ import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
@@ -41,9 +44,12 @@ import org.fijigan.core.pipeline.RunResult;
  * budget, not by the folder. One model session serves the whole run.
  * <li><b>Resumable</b>: every output is written atomically ({@link AtomicFile})
  * and then recorded in the manifest. A rerun skips an output that a manifest in
- * the output folder records as complete, from the same input and model, at the
- * recorded size; it redoes the rest, replacing what a killed run left (a
- * truncated file, a stale temporary file).
+ * the output folder records as complete, from the same input and mask (by
+ * SHA-256), model and settings, at the recorded size; it redoes the rest,
+ * replacing what a killed run left (a truncated file, a stale temporary file).
+ * Without {@code --overwrite} it replaces only files that a manifest records as
+ * fiji-gan's and that were made with the same model and settings: never a file
+ * of someone else's, not even one that appears while the run goes on.
  * <li><b>Sharded</b>: inputs are sorted by relative path and shard {@code I/N}
  * takes positions {@code I, I+N, ...}; each shard writes its own manifest part,
  * which starts with the shard's plan (a {@code planned} row per output still to
@@ -105,67 +111,101 @@ public final class FolderBatch {
 		for (int i = 0; i < all.size(); i++)
 			if (job.shard().takes(i)) mine.add(all.get(i));
 		refuseOverwritingInputs(job, model, inputs, mine);
+		String settings = BatchSettings.folder(model, options, job.format());
+		String batch = BatchSettings.batch(settings, plan(job, all));
 
 		BatchFolders.createFolder(job.outputDir());
 		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
-			owner(job.properties(), model, job.shard())))
+			owner(job.properties(), model, job.shard(), batch)))
 		{
 			return runClaimed(job, model, options, codec, listener, cancel, mine,
-				start);
+				start, settings, batch);
 		}
 	}
 
 	/** Who a run is, for the output folder's claim. */
 	static OutputFolderLock.Owner owner(Map<String, String> properties,
-		ModelDescriptor model, Shard shard)
+		ModelDescriptor model, Shard shard, String batch)
 	{
 		return OutputFolderLock.Owner.of(properties.getOrDefault("fiji-gan.command",
-			"a fiji-gan batch run"), model.name(), model.sha256(), shard);
+			"a fiji-gan batch run"), model.name(), model.sha256(), shard, batch);
+	}
+
+	/**
+	 * The whole run's plan, for its {@code batch} fingerprint: every input with
+	 * its size and output, and a single mask file's size.
+	 */
+	private static String plan(FolderJob job, List<Item> all) {
+		StringBuilder sb = new StringBuilder();
+		for (Item item : all)
+			sb.append(item.input()).append(' ').append(size(BatchFolders.resolve(job
+				.inputDir(), item.input()))).append(' ').append(item.output()).append(
+					'\n');
+		if (job.mask() != null && !Files.isDirectory(job.mask())) sb.append("mask ")
+			.append(size(job.mask())).append('\n');
+		return sb.toString();
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.size(file);
+		}
+		catch (IOException e) {
+			return -1; // it will fail, and say why, when it is read
+		}
 	}
 
 	/** The run, once the output folder is this run's. */
 	private static BatchSummary runClaimed(FolderJob job, ModelDescriptor model,
 		InferenceOptions options, ImageCodec codec, ProgressListener listener,
-		CancellationToken cancel, List<Item> mine, long start)
+		CancellationToken cancel, List<Item> mine, long start, String settings,
+		String batch)
 	{
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
-		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
-		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of()
-			: Manifest.completeRows(job.outputDir(), Manifest.FOLDER_COLUMNS);
+		Manifest.Earlier earlier = job.overwrite() ? Manifest.Earlier.NONE
+			: Manifest.earlier(job.outputDir(), Manifest.FOLDER_COLUMNS);
 		Set<String> targets = new HashSet<>();
 		for (Item item : mine)
 			targets.add(item.output());
 		targets.add(manifestFile.getFileName().toString());
 		BatchFolders.removeStaleTemporaries(job.outputDir(), targets);
 
+		MaskFinder masks = job.mask() != null && Files.isDirectory(job.mask())
+			? new MaskFinder(job.mask(), codec) : null;
+		Sources sources = new Sources(job, masks);
 		List<Map<String, String>> skipped = new ArrayList<>();
 		List<Item> todo = new ArrayList<>();
+		Set<String> replaceable = new HashSet<>();
 		for (Item item : mine) {
 			Path out = BatchFolders.resolve(job.outputDir(), item.output());
-			Map<String, String> row = earlier.get(item.output());
-			if (row != null && item.input().equals(row.get("input")) && isComplete(
-				row, out, model.sha256()))
+			Map<String, String> row = earlier.complete().get(item.output());
+			if (row != null && item.input().equals(row.get("input")) && settings
+				.equals(row.get("settings")) && isComplete(row, out, model.sha256()) &&
+				sources.match(item, row))
 			{
 				Map<String, String> s = new LinkedHashMap<>(row);
 				s.put("status", Manifest.SKIPPED);
 				s.put("message", "complete from an earlier run");
+				s.put("batch", batch);
 				skipped.add(s);
 			}
 			else {
-				if (!job.overwrite() && !hasManifests && Files.exists(out))
+				boolean exists = Files.exists(out, LinkOption.NOFOLLOW_LINKS);
+				if (exists && !job.overwrite() && !earlier.claims(item.output(), batch))
 					throw new GanException(out + " already exists and no manifest in " +
 						job.outputDir() +
 						" records it; pass --overwrite to replace existing results");
 				refuseAnotherModelsOutput(job.overwrite(), row, out, model, job
 					.outputDir());
+				refuseOtherSettings(job.overwrite(), row, out, settings, job
+					.outputDir());
+				if (exists) replaceable.add(item.output());
 				todo.add(item);
 			}
 		}
 
-		RasterImage sharedMask = job.mask() != null && !Files.isDirectory(job
-			.mask()) ? codec.read(job.mask(), "mask") : null;
-		MaskFinder masks = job.mask() != null && sharedMask == null
-			? new MaskFinder(job.mask(), codec) : null;
+		RasterImage sharedMask = job.mask() != null && masks == null ? codec.read(
+			job.mask(), "mask") : null;
 		int finished = skipped.size();
 		BatchTally tally = new BatchTally();
 		boolean stopped = false;
@@ -175,7 +215,7 @@ public final class FolderBatch {
 		// the same one
 		List<Map<String, String>> first = new ArrayList<>(skipped);
 		if (!job.shard().isAll()) for (Item item : todo)
-			first.add(Manifest.planned(plannedRow(item, model)));
+			first.add(Manifest.planned(plannedRow(item, model, settings, batch)));
 		StageTimings timings = new StageTimings();
 		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
 			() -> SessionCache.shared().acquire(model.onnxFile(), options.device(),
@@ -186,6 +226,8 @@ public final class FolderBatch {
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
 			int total = mine.size();
+			Recipe recipe = new Recipe(model, settings, batch, sources, job
+				.overwrite(), replaceable);
 			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
 				"fiji-gan: " + finished + "/" + total + " images" + (skipped.isEmpty()
 					? "" : " (" + skipped.size() + " done before)")));
@@ -196,10 +238,11 @@ public final class FolderBatch {
 					Stage.IMAGE, position, total, "fiji-gan: image " + (position + 1) +
 						"/" + total + " " + item.input() + (e.total() > 1 ? ", tile " + e
 							.done() + "/" + e.total() : "")));
-				Map<String, String> row = process(item, job, model, options, codec,
+				Map<String, String> row = process(item, job, recipe, options, codec,
 					sharedMask, masks, tiles, cancel, timings);
 				manifest.append(row);
 				finished++;
+				refuseToGoOnWhenFull(row, job.outputDir(), finished, total);
 				tally.count(row, item.input());
 				int failed = tally.failed();
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
@@ -263,11 +306,11 @@ public final class FolderBatch {
 	}
 
 	/**
-	 * The row of {@code item} before it is run: no size, provider, time or status
-	 * yet.
+	 * The row of {@code item} before it is run: no size, provider, time, status
+	 * or input hashes yet.
 	 */
 	private static Map<String, String> plannedRow(Item item,
-		ModelDescriptor model)
+		ModelDescriptor model, String settings, String batch)
 	{
 		Map<String, String> row = new LinkedHashMap<>();
 		row.put("input", item.input());
@@ -276,21 +319,89 @@ public final class FolderBatch {
 		row.put("model_sha256", model.sha256());
 		row.put("provider", "");
 		row.put("nonfinite", "");
+		row.put("input_sha256", "");
+		row.put("mask_sha256", "");
+		row.put("settings", settings);
+		row.put("batch", batch);
 		return row;
+	}
+
+	/**
+	 * What every image of a run shares: the model, the fingerprints, where the
+	 * inputs come from, and which existing outputs the run may replace.
+	 */
+	private record Recipe(ModelDescriptor model, String settings, String batch,
+			Sources sources, boolean overwrite, Set<String> replaceable) {
+
+		/**
+		 * Whether {@code output} may replace a file: with --overwrite, or when it
+		 * existed at the start as a result that a manifest records. A file that
+		 * appears meanwhile is someone else's.
+		 */
+		boolean mayReplace(String output) {
+			return overwrite || replaceable.contains(output);
+		}
+	}
+
+	/**
+	 * The SHA-256 of the files an image's result is made from: the input, and its
+	 * mask when there is one.
+	 */
+	private static final class Sources {
+
+		private final FolderJob job;
+		private final MaskFinder masks;
+		private String sharedMaskSha256;
+
+		Sources(FolderJob job, MaskFinder masks) {
+			this.job = job;
+			this.masks = masks;
+		}
+
+		String input(Item item) {
+			return ModelLoader.sha256(BatchFolders.resolve(job.inputDir(), item
+				.input()));
+		}
+
+		String mask(Item item) {
+			if (job.mask() == null) return "";
+			if (masks != null) return ModelLoader.sha256(masks.find(item.input()));
+			if (sharedMaskSha256 == null) sharedMaskSha256 = ModelLoader.sha256(job
+				.mask());
+			return sharedMaskSha256;
+		}
+
+		/**
+		 * Whether {@code row} was made from the files {@code item} has now; false
+		 * when one cannot be read (the run then says why).
+		 */
+		boolean match(Item item, Map<String, String> row) {
+			try {
+				return input(item).equals(row.get("input_sha256")) && mask(item).equals(
+					row.get("mask_sha256"));
+			}
+			catch (GanException e) {
+				return false;
+			}
+		}
 	}
 
 	/**
 	 * Reads, runs and writes one image; a failure becomes a {@code failed} row.
 	 */
 	private static Map<String, String> process(Item item, FolderJob job,
-		ModelDescriptor model, InferenceOptions options, ImageCodec codec,
+		Recipe recipe, InferenceOptions options, ImageCodec codec,
 		RasterImage sharedMask, MaskFinder masks, ProgressListener progress,
 		CancellationToken cancel, StageTimings timings)
 	{
 		long start = System.nanoTime();
-		Map<String, String> row = plannedRow(item, model);
+		ModelDescriptor model = recipe.model();
+		Map<String, String> row = plannedRow(item, model, recipe.settings(), recipe
+			.batch());
 		Path out = BatchFolders.resolve(job.outputDir(), item.output());
 		try {
+			row.put("input_sha256", recipe.sources().input(item));
+			row.put("mask_sha256", recipe.sources().mask(item));
 			long readStart = System.nanoTime();
 			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item
 				.input()), "input");
@@ -318,7 +429,8 @@ public final class FolderBatch {
 			if (problem != null) throw new GanException(problem);
 			BatchFolders.createFolder(out.getParent());
 			long writeStart = System.nanoTime();
-			AtomicFile.write(out, true, tmp -> codec.write(r, ext, tmp));
+			AtomicFile.write(out, recipe.mayReplace(item.output()), tmp -> codec
+				.write(r, ext, tmp));
 			timings.add(StageTimings.Stage.OUTPUT_WRITE, System.nanoTime() -
 				writeStart);
 			row.put("bytes", Long.toString(Files.size(out)));
@@ -339,6 +451,23 @@ public final class FolderBatch {
 		}
 		row.put("seconds", seconds(start));
 		return row;
+	}
+
+	/**
+	 * Stops the run when an output failed because its disk is full: every later
+	 * one would fail too, after its model run.
+	 *
+	 * @throws GanException saying so, when {@code row} failed for a full disk
+	 */
+	static void refuseToGoOnWhenFull(Map<String, String> row, Path outputDir,
+		long finished, long total)
+	{
+		if (!Manifest.FAILED.equals(row.get("status")) || !DiskSpace.saysFull(row
+			.get("message"))) return;
+		throw new GanException("stopped: the disk of " + outputDir + " is full (" +
+			row.get("message") + "); " + finished + " of " + total +
+			" handled, the manifest says which. Make room and run the same " +
+			"command again: it goes on where it stopped");
 	}
 
 	static String seconds(long startNanos) {
@@ -378,6 +507,25 @@ public final class FolderBatch {
 			outputDir + " records; this model " + "is " + model.sha256().substring(0,
 				Math.min(12, model.sha256().length())) + "...): pass " +
 			"--overwrite to replace those results, or choose another output folder");
+	}
+
+	/**
+	 * Refuses to replace, without {@code --overwrite}, an output that a manifest
+	 * records as made with other settings ({@link BatchSettings}): one folder
+	 * would hold results made two ways. Rows of an earlier version, without
+	 * settings, are not refused.
+	 */
+	static void refuseOtherSettings(boolean overwrite, Map<String, String> row,
+		Path out, String settings, Path outputDir)
+	{
+		String theirs = row == null ? null : row.get("settings");
+		if (overwrite || theirs == null || theirs.isEmpty() || theirs.equals(
+			settings) || !Files.exists(out)) return;
+		throw new GanException(out + " was made with other settings (" +
+			"normalisation, bit depth, format or the model's overrides; the manifest in " +
+			outputDir + " records settings " + theirs + ", this run's are " +
+			settings + "): pass --overwrite to replace those results, or choose " +
+			"another output folder");
 	}
 
 	/**

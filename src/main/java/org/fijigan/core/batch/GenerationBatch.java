@@ -86,11 +86,16 @@ public final class GenerationBatch {
 			"one run draws at most " + Integer.MAX_VALUE + " images, this one " +
 				(to - from) + ": split it with --shard I/N");
 		refuseBeyondDisk(job, model, to - from);
+		String settings = BatchSettings.generation(model, job.floatOutput(), job
+			.nonFinite(), job.format(), job.latents());
+		String batch = BatchSettings.batch(settings, "count " + n + ", seed " + job
+			.seed() + ", " + plan.describe());
 		BatchFolders.createFolder(job.outputDir());
 		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
-			FolderBatch.owner(job.properties(), model, job.shard())))
+			FolderBatch.owner(job.properties(), model, job.shard(), batch)))
 		{
-			return runClaimed(job, model, codec, listener, cancel, from, to, start);
+			return runClaimed(job, model, codec, listener, cancel, from, to, start,
+				settings, batch);
 		}
 	}
 
@@ -101,22 +106,23 @@ public final class GenerationBatch {
 	 */
 	private static BatchSummary runClaimed(GenerationJob job,
 		ModelDescriptor model, ImageCodec codec, ProgressListener listener,
-		CancellationToken cancel, long from, long to, long start)
+		CancellationToken cancel, long from, long to, long start, String settings,
+		String batch)
 	{
 		SamplePlan plan = job.plan();
 		long n = plan.count();
 		int digits = Math.max(6, Long.toString(n - 1).length());
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
-		boolean hasManifests = !Manifest.manifestsIn(job.outputDir()).isEmpty();
-		Map<String, Map<String, String>> earlier = job.overwrite() ? Map.of()
-			: Manifest.completeRows(job.outputDir(), Manifest.GENERATE_COLUMNS);
+		Manifest.Earlier earlier = job.overwrite() ? Manifest.Earlier.NONE
+			: Manifest.earlier(job.outputDir(), Manifest.GENERATE_COLUMNS);
 		Predicate<String> mine = rel -> indexOf(rel, plan, digits, job.format(),
 			from, to) >= 0;
 		String manifestName = manifestFile.getFileName().toString();
 		BatchFolders.removeStaleTemporaries(job.outputDir(), rel -> rel.equals(
 			manifestName) || mine.test(rel));
-		if (!job.overwrite() && !hasManifests) {
-			String existing = BatchFolders.firstFile(job.outputDir(), mine);
+		if (!job.overwrite()) {
+			String existing = BatchFolders.firstFile(job.outputDir(), rel -> mine
+				.test(rel) && !earlier.claims(rel, batch));
 			if (existing != null) throw new GanException(BatchFolders.resolve(job
 				.outputDir(), existing) + " already exists and no manifest in " + job
 					.outputDir() +
@@ -125,28 +131,34 @@ public final class GenerationBatch {
 
 		List<Map<String, String>> skipped = new ArrayList<>();
 		Set<Long> complete = new HashSet<>();
-		for (Map<String, String> row : earlier.values()) {
+		for (Map<String, String> row : earlier.complete().values()) {
 			long i = indexOf(row.get("file"), plan, digits, job.format(), from, to);
 			if (i < 0) continue;
 			Path out = BatchFolders.resolve(job.outputDir(), row.get("file"));
-			if (sameSample(row, row(job, model, plan, i, digits)) && FolderBatch
-				.isComplete(row, out, model.sha256()))
+			if (sameSample(row, row(job, model, plan, i, digits, settings, batch)) &&
+				settings.equals(row.get("settings")) && FolderBatch.isComplete(row, out,
+					model.sha256()))
 			{
 				Map<String, String> s = new LinkedHashMap<>(row);
 				s.put("status", Manifest.SKIPPED);
 				s.put("message", "complete from an earlier run");
+				s.put("batch", batch);
 				skipped.add(s);
 				complete.add(i);
 			}
-			else FolderBatch.refuseAnotherModelsOutput(job.overwrite(), row, out,
-				model, job.outputDir());
+			else {
+				FolderBatch.refuseAnotherModelsOutput(job.overwrite(), row, out, model,
+					job.outputDir());
+				FolderBatch.refuseOtherSettings(job.overwrite(), row, out, settings, job
+					.outputDir());
+			}
 		}
 		skipped.sort(Comparator.comparingLong(r -> indexOf(r.get("file"), plan,
 			digits, job.format(), from, to)));
 		List<Map<String, String>> first = new ArrayList<>(skipped);
 		if (!job.shard().isAll()) for (long i = from; i < to; i++) // a part's plan
 			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model,
-				plan, i, digits)));
+				plan, i, digits, settings, batch)));
 
 		int total = (int) (to - from), finished = skipped.size();
 		BatchTally tally = new BatchTally();
@@ -181,18 +193,22 @@ public final class GenerationBatch {
 				}
 				for (long i = a; i < b; i++) {
 					if (complete.contains(i)) continue;
-					Map<String, String> row = row(job, model, plan, i, digits);
+					Map<String, String> row = row(job, model, plan, i, digits, settings,
+						batch);
 					if (error != null) fail(row, error);
 					else {
 						RasterImage image = sample(stack, (int) (i - a), i, job);
 						if (plan.isConditional()) image.properties().put("fiji-gan.class",
 							row.get("class"));
-						write(job, codec, image, row, cancel);
+						write(job, codec, image, row, job.overwrite() || earlier.claims(row
+							.get("file"), batch), cancel);
 					}
 					row.put("seconds", String.format(Locale.ROOT, "%.3f", (System
 						.nanoTime() - blockStart) / 1e9 / (b - a)));
 					manifest.append(row);
 					finished++;
+					FolderBatch.refuseToGoOnWhenFull(row, job.outputDir(), finished,
+						total);
 					if (tally.count(row, row.get("file")) && job.failFast()) {
 						stopped = true;
 						break;
@@ -312,7 +328,8 @@ public final class GenerationBatch {
 
 	/** The manifest row of sample {@code i}, before it is written. */
 	private static Map<String, String> row(GenerationJob job,
-		ModelDescriptor model, SamplePlan plan, long i, int digits)
+		ModelDescriptor model, SamplePlan plan, long i, int digits, String settings,
+		String batch)
 	{
 		Map<String, String> row = new LinkedHashMap<>();
 		row.put("file", fileName(plan, i, digits, job.format()));
@@ -328,6 +345,8 @@ public final class GenerationBatch {
 		row.put("status", "");
 		row.put("message", "");
 		row.put("nonfinite", "");
+		row.put("settings", settings);
+		row.put("batch", batch);
 		return row;
 	}
 
@@ -373,15 +392,21 @@ public final class GenerationBatch {
 		return one;
 	}
 
+	/**
+	 * @param replace whether the file may replace one that is there: with
+	 *          --overwrite, or a file that a manifest records as fiji-gan's
+	 */
 	private static void write(GenerationJob job, ImageCodec codec,
-		RasterImage image, Map<String, String> row, CancellationToken cancel)
+		RasterImage image, Map<String, String> row, boolean replace,
+		CancellationToken cancel)
 	{
 		Path out = BatchFolders.resolve(job.outputDir(), row.get("file"));
 		try {
 			String problem = codec.cannotWrite(job.format(), image);
 			if (problem != null) throw new GanException(problem);
 			BatchFolders.createFolder(out.getParent());
-			AtomicFile.write(out, true, tmp -> codec.write(image, job.format(), tmp));
+			AtomicFile.write(out, replace, tmp -> codec.write(image, job.format(),
+				tmp));
 			row.put("bytes", Long.toString(Files.size(out)));
 			row.put("provider", image.properties().getOrDefault("fiji-gan.provider",
 				""));

@@ -11,9 +11,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -37,7 +39,10 @@ import org.fijigan.core.text.Csv;
  * NaN and infinite values the model gave for the output (empty when it failed).
  * Columns are read by name: a manifest of an earlier version, without the last
  * columns, is read as well, and parts with different columns merge into their
- * union.
+ * union. Columns {@code input_sha256} and {@code mask_sha256} identify what a
+ * result was made from, {@code settings} and {@code batch} how and in which
+ * batch ({@link BatchSettings}): a rerun reuses a result only when all of them
+ * match.
  * <p>
  * A shard's part also records its plan: it starts with a {@code planned} row
  * for each output the shard has still to write, and each output's result row
@@ -54,12 +59,13 @@ public final class Manifest {
 
 	public static final List<String> FOLDER_COLUMNS = List.of("input", "output",
 		"bytes", "model_sha256", "provider", "seconds", "status", "message",
-		"nonfinite");
+		"nonfinite", "input_sha256", "mask_sha256", "settings", "batch");
 	public static final List<String> GENERATE_COLUMNS = List.of("file", "class",
 		"seed", "latent", "bytes", "model_sha256", "provider", "seconds", "status",
-		"message", "nonfinite");
+		"message", "nonfinite", "settings", "batch");
 	/** The columns added since the first version: a manifest may lack them. */
-	static final List<String> LATER_COLUMNS = List.of("nonfinite");
+	static final List<String> LATER_COLUMNS = List.of("nonfinite", "input_sha256",
+		"mask_sha256", "settings", "batch");
 
 	public static final String DONE = "done";
 	public static final String SKIPPED = "skipped";
@@ -174,14 +180,36 @@ public final class Manifest {
 	}
 
 	/**
-	 * The rows of every manifest in {@code dir} that mark an output complete, by
-	 * output. Rows of a manifest of another kind of batch (lacking one of
-	 * {@code columns}, those added later aside) are ignored.
+	 * What the manifests in a folder say of earlier runs.
+	 *
+	 * @param complete the rows that mark an output complete, by output
+	 * @param recorded every output a row names, whatever its status: the files
+	 *          runs of fiji-gan claimed
+	 * @param batches the {@code batch} fingerprints of the rows
 	 */
-	static Map<String, Map<String, String>> completeRows(Path dir,
-		List<String> columns)
-	{
+	record Earlier(Map<String, Map<String, String>> complete,
+			Set<String> recorded, Set<String> batches) {
+
+		static final Earlier NONE = new Earlier(Map.of(), Set.of(), Set.of());
+
+		/**
+		 * Whether {@code output}, which is there, is a file of fiji-gan's that a
+		 * rerun may replace: one that a manifest names, or one of this very batch's
+		 * outputs (a run killed between writing it and recording it).
+		 */
+		boolean claims(String output, String batch) {
+			return recorded.contains(output) || batches.contains(batch);
+		}
+	}
+
+	/**
+	 * Reads every manifest in {@code dir}. Rows of a manifest of another kind of
+	 * batch (lacking one of {@code columns}, those added later aside) are
+	 * ignored.
+	 */
+	static Earlier earlier(Path dir, List<String> columns) {
 		Map<String, Map<String, String>> complete = new LinkedHashMap<>();
+		Set<String> recorded = new HashSet<>(), batches = new HashSet<>();
 		String key = keyColumn(columns);
 		for (Path p : manifestsIn(dir)) {
 			Table t;
@@ -193,10 +221,14 @@ public final class Manifest {
 			}
 			if (!t.header().containsAll(columns.stream().filter(c -> !LATER_COLUMNS
 				.contains(c)).toList())) continue;
-			for (Map<String, String> row : t.rows())
+			for (Map<String, String> row : t.rows()) {
+				recorded.add(row.get(key));
+				String batch = row.get("batch");
+				if (batch != null && !batch.isEmpty()) batches.add(batch);
 				if (isComplete(row)) complete.putIfAbsent(row.get(key), row);
+			}
 		}
-		return complete;
+		return new Earlier(complete, recorded, batches);
 	}
 
 	/**
@@ -280,7 +312,8 @@ public final class Manifest {
 	 *
 	 * @throws GanException for missing parts, planned outputs without a result
 	 *           (every one named, by shard; nothing is written), mixed shard
-	 *           counts or parts of different batches
+	 *           counts, or parts of different batches (by their {@code batch}
+	 *           column; rows of an earlier version, without one, are not checked)
 	 */
 	public static MergeReport merge(List<Path> parts, Path target) {
 		if (parts.isEmpty()) throw new GanException("no manifest parts to merge");
@@ -289,8 +322,13 @@ public final class Manifest {
 		Map<String, Map<String, String>> byKey = new TreeMap<>();
 		Map<String, Path> partOf = new HashMap<>();
 		TreeSet<String> duplicates = new TreeSet<>();
+		Map<String, Path> batches = new LinkedHashMap<>();
 		for (Path p : parts) {
 			Table t = read(p);
+			for (Map<String, String> row : t.rows()) {
+				String batch = row.get("batch");
+				if (batch != null && !batch.isEmpty()) batches.putIfAbsent(batch, p);
+			}
 			if (header == null) header = new ArrayList<>(t.header());
 			else if (!header.equals(t.header())) {
 				List<String> mine = new ArrayList<>(t.header()), theirs =
@@ -323,6 +361,12 @@ public final class Manifest {
 				}
 			}
 		}
+		if (batches.size() > 1) throw new GanException(
+			"the parts come from different batches (other inputs, another model or " +
+				"other settings): " + String.join(" and ", batches.values().stream()
+					.map(p -> p.getFileName().toString()).distinct().toList()) +
+				" do not belong together; rerun every shard of one batch into a " +
+				"folder of its own, then merge");
 		Map<Path, List<String>> unfinished = new LinkedHashMap<>();
 		for (var e : byKey.entrySet())
 			if (PLANNED.equals(e.getValue().get("status"))) unfinished

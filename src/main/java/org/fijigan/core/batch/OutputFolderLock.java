@@ -27,9 +27,9 @@ import org.fijigan.core.io.AtomicFile;
  * holds an OS file lock on a file of its own,
  * {@code .fiji-gan.run.PID-HEX.lock}, that says who it is (process, host, start
  * time, command, model, shard). A run that finds a live claim of an
- * incompatible run fails at once, naming it; only the shards of one run may
- * share a folder: the same model (SHA-256) and the same shard count, each with
- * its own index.
+ * incompatible run fails at once, naming it; only the shards of one batch may
+ * share a folder: the same model (SHA-256), inputs and settings
+ * ({@link BatchSettings}) and the same shard count, each with its own index.
  * <p>
  * A claim is live exactly while its owner holds the file's lock, which the OS
  * drops when the process ends however it ends (also kill -9): a file whose lock
@@ -69,27 +69,29 @@ public final class OutputFolderLock implements AutoCloseable {
 	 * @param model the model's name
 	 * @param modelSha256 the model's SHA-256
 	 * @param shard the part of the batch the run does, {@code I/N}
+	 * @param batch the batch's fingerprint ({@link BatchSettings#batch}): its
+	 *          inputs or samples, and the settings
 	 */
 	public record Owner(long pid, String host, String started, String command,
-			String model, String modelSha256, Shard shard) {
+			String model, String modelSha256, Shard shard, String batch) {
 
 		/** This process, now. */
 		public static Owner of(String command, String model, String modelSha256,
-			Shard shard)
+			Shard shard, String batch)
 		{
 			return new Owner(ProcessHandle.current().pid(), hostName(), Instant.now()
 				.truncatedTo(ChronoUnit.SECONDS).toString(), command, model,
-				modelSha256, shard);
+				modelSha256, shard, batch);
 		}
 
 		/**
 		 * Whether this run and {@code other} may write to one folder at once:
-		 * shards of one run.
+		 * shards of one batch (the same inputs, model and settings).
 		 */
 		boolean mayShareWith(Owner other) {
 			return shard.count() > 1 && shard.count() == other.shard.count() && shard
 				.index() != other.shard.index() && modelSha256.equals(
-					other.modelSha256);
+					other.modelSha256) && batch.equals(other.batch);
 		}
 
 		String text() {
@@ -101,6 +103,7 @@ public final class OutputFolderLock implements AutoCloseable {
 			m.put("model", model);
 			m.put("model_sha256", modelSha256);
 			m.put("shard", shard.toString());
+			m.put("batch", batch);
 			StringBuilder sb = new StringBuilder();
 			m.forEach((k, v) -> sb.append(k).append('=').append(v.replace('\n', ' '))
 				.append('\n'));
@@ -125,7 +128,8 @@ public final class OutputFolderLock implements AutoCloseable {
 			}
 			return new Owner(pid, m.getOrDefault("host", "?"), m.getOrDefault(
 				"started", "?"), m.getOrDefault("command", "?"), m.getOrDefault("model",
-					"?"), m.getOrDefault("model_sha256", "?"), shard);
+					"?"), m.getOrDefault("model_sha256", "?"), shard, m.getOrDefault(
+						"batch", "?"));
 		}
 
 		/** For the message: who, where, since when, doing what. */
@@ -192,8 +196,8 @@ public final class OutputFolderLock implements AutoCloseable {
 							throw new GanException("output folder " + folder +
 								" is in use by another run (" + other.describe() +
 								"): wait for it to end or choose another output folder; only " +
-								"the shards of one run (one model, --shard I/N with one N) may write to a folder " +
-								"at once");
+								"the shards of one batch (the same inputs, model and settings, --shard I/N " +
+								"with one N) may write to a folder at once");
 						}
 					}
 				}

@@ -46,6 +46,31 @@ public final class DiskSpace {
 		}
 	}
 
+	/** What the operating system says when a disk is full (Linux, macOS). */
+	public static final String FULL = "No space left on device";
+
+	/**
+	 * Whether a failure's message says the disk is full or the user's quota
+	 * spent: every later write to that disk fails too.
+	 */
+	public static boolean saysFull(String message) {
+		return message != null && (message.contains(FULL) || message.contains(
+			"Disk quota exceeded"));
+	}
+
+	/**
+	 * The cause to give a failed write when a writer that hides its errors (one
+	 * that only says it failed) left the disk with less than {@code needed}
+	 * bytes: "No space left on device"; null when there is room, so the failure
+	 * is something else.
+	 */
+	public static IOException fullUnlessRoomFor(Path file, long needed) {
+		long free = usableBytes(file);
+		if (free >= needed) return null;
+		return new java.nio.file.FileSystemException(null, null, FULL + " (" +
+			free + " bytes free)");
+	}
+
 	/** {@code each * count}, or {@link Long#MAX_VALUE} where that overflows. */
 	public static long times(long each, long count) {
 		return Math.multiplyHigh(each, count) != 0 || each * count < 0

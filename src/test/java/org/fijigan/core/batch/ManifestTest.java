@@ -49,8 +49,9 @@ class ManifestTest {
 			w.close(); // twice is harmless
 		}
 		assertTrue(Files.readString(file).startsWith(
-			"input,output,bytes,model_sha256,provider,seconds,status,message,nonfinite\n" +
-				"x.tif,x.tif,,,,,done,,\n" + "\"a, \"\"b\"\".tif\",a.tif,"));
+			"input,output,bytes,model_sha256,provider,seconds,status,message,nonfinite," +
+				"input_sha256,mask_sha256,settings,batch\n" +
+				"x.tif,x.tif,,,,,done,,,,,,\n" + "\"a, \"\"b\"\".tif\",a.tif,"));
 		Manifest.Table t = Manifest.read(file);
 		assertEquals(Manifest.FOLDER_COLUMNS, t.header());
 		assertEquals(List.of(row("x.tif", "x.tif", "done", ""), tricky), t.rows());
@@ -86,6 +87,30 @@ class ManifestTest {
 		assertEquals(List.of(row("a.tif", "a.tif", "done", ""), row("b.tif",
 			"b.tif", "skipped", ""), row("c.tif", "c.tif", "done", "")), Manifest
 				.read(dir.resolve("manifest.csv")).rows());
+	}
+
+	@Test
+	void mergeRefusesPartsOfDifferentBatchesAndWritesNothing() {
+		Path p0 = dir.resolve("manifest.part-0-of-2.csv"), p1 = dir.resolve(
+			"manifest.part-1-of-2.csv");
+		Map<String, String> a = row("a.tif", "a.tif", "done", ""), b = row("b.tif",
+			"b.tif", "done", "");
+		a.put("batch", "00000000000000aa");
+		b.put("batch", "00000000000000bb");
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(a)).close();
+		Manifest.Writer.create(p1, Manifest.FOLDER_COLUMNS, List.of(b)).close();
+		GanException e = assertThrows(GanException.class, () -> Manifest.merge(List
+			.of(p0, p1), dir.resolve("manifest.csv")));
+		assertTrue(e.getMessage().startsWith(
+			"the parts come from different batches (other inputs, another model or " +
+				"other settings): manifest.part-0-of-2.csv and manifest.part-1-of-2.csv"),
+			e.getMessage());
+		assertFalse(Files.exists(dir.resolve("manifest.csv")));
+
+		b.put("batch", "00000000000000aa"); // one batch: they merge
+		Manifest.Writer.create(p1, Manifest.FOLDER_COLUMNS, List.of(b)).close();
+		assertEquals(2, Manifest.merge(List.of(p0, p1), dir.resolve("manifest.csv"))
+			.rows());
 	}
 
 	@Test

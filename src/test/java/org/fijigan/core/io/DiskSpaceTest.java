@@ -2,7 +2,10 @@
 package org.fijigan.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +27,18 @@ class DiskSpaceTest {
 		assertNotNull(DiskSpace.storeOf(deep));
 		assertEquals(Files.getFileStore(dir).name(), DiskSpace.storeOf(deep)
 			.name());
+	}
+
+	@Test
+	void aWriteThatFoundNoRoomIsNamedAFullDisk() {
+		assertNull(DiskSpace.fullUnlessRoomFor(dir, 0));
+		IOException full = DiskSpace.fullUnlessRoomFor(dir, Long.MAX_VALUE);
+		assertTrue(full.getMessage().startsWith("No space left on device ("), full
+			.getMessage());
+		assertTrue(DiskSpace.saysFull("cannot write a.tif: " + full.getMessage()));
+		assertTrue(DiskSpace.saysFull("write failed: Disk quota exceeded"));
+		assertFalse(DiskSpace.saysFull("permission denied: a.tif"));
+		assertFalse(DiskSpace.saysFull(null));
 	}
 
 	@Test

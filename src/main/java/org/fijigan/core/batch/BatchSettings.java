@@ -1,0 +1,153 @@
+
+package org.fijigan.core.batch;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.pipeline.InferenceOptions;
+
+/**
+ * Fingerprints that tell one batch's results from another's, recorded in its
+ * manifests and its claim on the output folder.
+ * <ul>
+ * <li>{@code settings}: everything besides the input and the model's weights
+ * that decides a result's pixels (how the model is read, with any overrides;
+ * normalisation, bit depth, channels, non-finite values; the file format). A
+ * rerun reuses an earlier result only when it was made with the same settings,
+ * and does not replace one made with other settings unless told to.
+ * <li>{@code batch}: the settings plus the whole plan (every input's relative
+ * name and size, or the samples to draw). Only the shards of one batch share an
+ * output folder at once or merge into one manifest.
+ * </ul>
+ * Tile size, device and threads are not part of either: tiling is exact, and
+ * they change how fast a result is made, not what it is.
+ */
+public final class BatchSettings {
+
+	private BatchSettings() {}
+
+	/** The settings of a folder run. */
+	public static String folder(ModelDescriptor model, InferenceOptions options,
+		String format)
+	{
+		return fingerprint("folder", "task=" + model.task().id(), "kind=" + text(
+			model.kind()), "scale=" + model.scale(), "input_range=" + text(model
+				.inputRange()), "output_range=" + text(model.outputRange()),
+			"output_transform=" + model.outputTransform(), "output_channels=" + model
+				.outputChannels(), "output_in_input_units=" + model
+					.outputInInputUnits(), "preprocessing=" + text(model.preprocessing()),
+			"postprocessing=" + text(model.postprocessing()), "normalization=" + text(
+				options.normalization()), "float=" + options.floatOutput(),
+			"channel_map=" + text(options.channelMap()), "composite=" + options
+				.compositeInpaint(), "nonfinite=" + options.nonFinite(), "format=" +
+					(format == null ? "own" : format));
+	}
+
+	/**
+	 * The settings of a generation run: bit depth, non-finite values, format, how
+	 * the model's output is read, and the latent vectors when they are given.
+	 */
+	public static String generation(ModelDescriptor model, boolean floatOutput,
+		Object nonFinite, String format, float[][] latents)
+	{
+		return fingerprint("generate", "output_range=" + text(model.outputRange()),
+			"output_transform=" + model.outputTransform(), "output_channels=" + model
+				.outputChannels(), "postprocessing=" + text(model.postprocessing()),
+			"float=" + floatOutput, "nonfinite=" + nonFinite, "format=" + format,
+			"latents=" + (latents == null ? "drawn" : digest(latents)));
+	}
+
+	/** The SHA-256 of the vectors' values, hex. */
+	private static String digest(float[][] vectors) {
+		try {
+			MessageDigest md = MessageDigest.getInstance("SHA-256");
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+			for (float[] v : vectors) {
+				b.clear();
+				md.update(b.putInt(v.length).array());
+				for (float f : v) {
+					b.clear();
+					md.update(b.putFloat(f).array());
+				}
+			}
+			return HexFormat.of().formatHex(md.digest());
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** The batch: {@code settings} and the plan it carries out. */
+	public static String batch(String settings, String plan) {
+		return fingerprint("batch", settings, plan);
+	}
+
+	/**
+	 * The first 16 hex digits of the SHA-256 of the lines, one per part: short
+	 * enough for a manifest column, long enough that two different batches never
+	 * share one by chance.
+	 */
+	static String fingerprint(String... parts) {
+		StringJoiner lines = new StringJoiner("\n");
+		for (String p : parts)
+			lines.add(p);
+		try {
+			byte[] d = MessageDigest.getInstance("SHA-256").digest(lines.toString()
+				.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(d, 0, 8);
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/**
+	 * A value as text that is the same in every run for equal values: records by
+	 * their components, arrays and collections by their elements, maps sorted by
+	 * key (unlike {@code toString}, which prints an array's identity).
+	 */
+	static String text(Object o) {
+		if (o == null) return "null";
+		Class<?> c = o.getClass();
+		if (c.isArray()) {
+			StringJoiner j = new StringJoiner(",", "[", "]");
+			for (int i = 0; i < Array.getLength(o); i++)
+				j.add(text(Array.get(o, i)));
+			return j.toString();
+		}
+		if (o instanceof Collection<?> list) {
+			StringJoiner j = new StringJoiner(",", "[", "]");
+			for (Object e : list)
+				j.add(text(e));
+			return j.toString();
+		}
+		if (o instanceof Map<?, ?> map) {
+			Map<String, String> sorted = new TreeMap<>();
+			map.forEach((k, v) -> sorted.put(text(k), text(v)));
+			return sorted.toString();
+		}
+		if (c.isRecord()) {
+			StringJoiner j = new StringJoiner(",", c.getSimpleName() + "(", ")");
+			for (RecordComponent rc : c.getRecordComponents()) {
+				try {
+					rc.getAccessor().setAccessible(true);
+					j.add(rc.getName() + "=" + text(rc.getAccessor().invoke(o)));
+				}
+				catch (ReflectiveOperationException | RuntimeException e) {
+					j.add(rc.getName() + "=?");
+				}
+			}
+			return j.toString();
+		}
+		return String.valueOf(o);
+	}
+}

@@ -1,0 +1,258 @@
+
+package org.fijigan.cli;
+
+import static org.fijigan.cli.FolderModeTest.cli;
+import static org.fijigan.cli.FolderModeTest.files;
+import static org.fijigan.cli.FolderModeTest.rows;
+import static org.fijigan.cli.FolderModeTest.save;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ij.ImagePlus;
+import ij.process.ByteProcessor;
+
+import org.fijigan.cli.FolderModeTest.Result;
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.batch.BatchSummary;
+import org.fijigan.core.batch.FolderBatch;
+import org.fijigan.core.batch.FolderJob;
+import org.fijigan.core.batch.ImageCodec;
+import org.fijigan.core.batch.OutputFolderLock;
+import org.fijigan.core.batch.Shard;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
+import org.fijigan.core.io.DiskSpace;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which results a folder run may reuse or replace: a result is tied to the
+ * input it was made from, to its settings and to its batch, and a file of
+ * someone else's is never replaced without {@code --overwrite}.
+ */
+class FolderRunIdentityTest {
+
+	@TempDir
+	Path dir;
+
+	private final Random random = new Random(7);
+
+	/** An 8-bit image of random pixels from this test's seeded source. */
+	private void image(Path file) {
+		byte[] p = new byte[9 * 6];
+		random.nextBytes(p);
+		save(new ImagePlus(file.getFileName().toString(), new ByteProcessor(9, 6,
+			p)), file);
+	}
+
+	private Path folder(String name, String... images) {
+		Path in = dir.resolve(name);
+		for (String i : images)
+			image(in.resolve(i));
+		return in;
+	}
+
+	private Path model() {
+		return OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "conv.onnx");
+	}
+
+	private static Result run(Path model, Path in, Path out, Object... more) {
+		List<Object> args = new ArrayList<>(List.of("run", "--model", model,
+			"--input", in, "--output", out, "--normalize", "range", "--device", "cpu",
+			"--threads", "1"));
+		args.addAll(List.of(more));
+		return cli(args.toArray());
+	}
+
+	@Test
+	void anOutputFolderThatHoldsTheInputFolderStillTakesItsSubFolders()
+		throws IOException
+	{
+		Path in = folder("proj/raw", "a.tif", "plate1/b.tif");
+		Path out = dir.resolve("proj");
+		Result r = run(model(), in, out);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("2 of 2 images written"), r.out());
+		assertTrue(Files.isRegularFile(out.resolve("plate1/b.tif")));
+		assertTrue(Files.isRegularFile(out.resolve("a.tif")));
+	}
+
+	@Test
+	void aFileNoManifestRecordsIsKeptInAFolderOfEarlierResults()
+		throws IOException
+	{
+		Path model = model(), out = dir.resolve("out");
+		assertEquals(0, run(model, folder("a", "x.tif", "y.tif"), out).exitCode());
+		String manifest = Files.readString(out.resolve("manifest.csv"));
+		Files.writeString(out.resolve("zzz.tif"), "precious");
+
+		Result r = run(model, folder("b", "zzz.tif"), out);
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: " + out.resolve("zzz.tif") +
+			" already exists and no manifest in " + out +
+			" records it; pass --overwrite to replace existing results\n", r.err());
+		assertEquals("precious", Files.readString(out.resolve("zzz.tif")));
+		assertEquals(manifest, Files.readString(out.resolve("manifest.csv")));
+	}
+
+	@Test
+	void aFileThatAppearsWhileTheRunGoesOnIsKept() throws IOException {
+		Path in = folder("in", "a.tif", "b.tif", "c.tif"), out = dir.resolve("out");
+		// someone writes b.tif into the output folder as the run reads b.tif
+		ImageCodec intruding = new FolderModeTest.DelegatingCodec(
+			ImageFiles.CODEC)
+		{
+
+			@Override
+			public RasterImage read(Path file, String role) {
+				if (file.getFileName().toString().equals("b.tif")) try {
+					Files.writeString(out.resolve("b.tif"), "someone else's");
+				}
+				catch (IOException e) {
+					throw new UncheckedIOException(e);
+				}
+				return super.read(file, role);
+			}
+		};
+		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
+			false, Map.of());
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(
+			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
+		BatchSummary s = FolderBatch.run(job, ModelLoader.load(model().toString(),
+			ModelOverrides.NONE), options, intruding, ProgressListener.NONE,
+			new CancellationToken());
+
+		assertEquals(2, s.done());
+		assertEquals(1, s.failed());
+		assertEquals("someone else's", Files.readString(out.resolve("b.tif")));
+		Map<String, String> b = rows(out.resolve("manifest.csv")).stream().filter(
+			row -> row.get("output").equals("b.tif")).findFirst().orElseThrow();
+		assertEquals("failed", b.get("status"));
+		assertTrue(b.get("message").contains("already exists"), b.get("message"));
+	}
+
+	@Test
+	void aChangedInputIsDoneAgainAndTheOthersAreSkipped() throws IOException {
+		Path model = model(), in = folder("in", "a.tif", "b.tif");
+		Path out = dir.resolve("out");
+		assertEquals(0, run(model, in, out).exitCode());
+		byte[] before = pixels(out.resolve("a.tif"));
+		image(in.resolve("a.tif")); // new pixels under the same name
+
+		Result r = run(model, in, out);
+		assertEquals(0, r.exitCode(), r.err());
+		Map<String, String> status = new java.util.TreeMap<>();
+		for (Map<String, String> row : rows(out.resolve("manifest.csv")))
+			status.put(row.get("output"), row.get("status"));
+		assertEquals(Map.of("a.tif", "done", "b.tif", "skipped"), status);
+		// the result is the new input's: as a fresh run of it gives
+		Path fresh = dir.resolve("fresh");
+		assertEquals(0, run(model, in, fresh).exitCode());
+		byte[] after = pixels(out.resolve("a.tif"));
+		assertFalse(Arrays.equals(before, after));
+		assertArrayEquals(pixels(fresh.resolve("a.tif")), after);
+	}
+
+	private static byte[] pixels(Path file) {
+		return (byte[]) ij.IJ.openImage(file.toString()).getProcessor().getPixels();
+	}
+
+	@Test
+	void resultsOfOtherSettingsAreNotReplacedWithoutOverwrite()
+		throws IOException
+	{
+		Path model = model(), in = folder("in", "a.tif"), out = dir.resolve("out");
+		assertEquals(0, run(model, in, out).exitCode());
+		byte[] eightBit = Files.readAllBytes(out.resolve("a.tif"));
+
+		Result r = run(model, in, out, "--float");
+		assertEquals(1, r.exitCode());
+		assertTrue(r.err().startsWith("fiji-gan: " + out.resolve("a.tif") +
+			" was made with other settings"), r.err());
+		assertArrayEquals(eightBit, Files.readAllBytes(out.resolve("a.tif")));
+
+		r = run(model, in, out, "--float", "--overwrite");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(ImagePlus.GRAY32, ij.IJ.openImage(out.resolve("a.tif")
+			.toString()).getType());
+		// the same settings again: nothing to do
+		r = run(model, in, out, "--float");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals("skipped", rows(out.resolve("manifest.csv")).get(0).get(
+			"status"));
+	}
+
+	@Test
+	void aFullDiskStopsTheRunAtItsFirstFailedWrite() throws IOException {
+		Path in = folder("in", "a.tif", "b.tif", "c.tif"), out = dir.resolve("out");
+		AtomicInteger writes = new AtomicInteger();
+		ImageCodec filling = new FolderModeTest.DelegatingCodec(ImageFiles.CODEC) {
+
+			@Override
+			public void write(RasterImage image, String extension, Path file) {
+				if (writes.incrementAndGet() == 2) throw new GanException(
+					DiskSpace.FULL, new FileSystemException(null, null, DiskSpace.FULL));
+				super.write(image, extension, file);
+			}
+		};
+		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
+			false, Map.of());
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(
+			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
+		GanException e = assertThrows(GanException.class, () -> FolderBatch.run(job,
+			ModelLoader.load(model().toString(), ModelOverrides.NONE), options,
+			filling, ProgressListener.NONE, new CancellationToken()));
+
+		assertEquals("stopped: the disk of " + out + " is full (cannot write " + out
+			.resolve("b.tif") + ": No space left on device); 2 of 3 handled, the " +
+			"manifest says which. Make room and run the same command again: it goes on " +
+			"where it stopped", e.getMessage());
+		assertEquals(2, writes.get()); // c.tif was never run
+		assertEquals(List.of("done", "failed"), rows(out.resolve("manifest.csv"))
+			.stream().map(r -> r.get("status")).toList());
+		assertEquals(Set.of("a.tif"), files(out, false).keySet());
+	}
+
+	@Test
+	void aShardOfAnotherBatchIsRefusedAtOnce() throws IOException {
+		Path model = model(), in = folder("in", "a.tif", "b.tif");
+		Path out = dir.resolve("out");
+		Files.createDirectories(out);
+		String sha = ModelLoader.sha256(model);
+		// shard 0/2 of another batch (other inputs) with the same model holds the
+		// folder
+		try (OutputFolderLock other = OutputFolderLock.acquire(out,
+			OutputFolderLock.Owner.of("run --input elsewhere", "conv", sha, new Shard(
+				0, 2), "0123456789abcdef")))
+		{
+			Result r = run(model, in, out, "--shard", "1/2");
+			assertEquals(1, r.exitCode());
+			assertTrue(r.err().contains("is in use by another run"), r.err());
+			assertTrue(r.err().contains("run --input elsewhere"), r.err());
+		}
+		assertEquals(Set.of(), files(out, true).keySet());
+	}
+}
