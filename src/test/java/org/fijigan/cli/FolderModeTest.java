@@ -524,6 +524,24 @@ class FolderModeTest {
 	}
 
 	@Test
+	void aBrokenGlobOrRegexIsNamedWithItsFlag() {
+		Path in = folderOfImages(), model = convModel();
+		Result r = runFolder(model, in, dir.resolve("o"), "--include", "[");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: --include '[' is not a glob: Missing '] " + // the
+																																				// JDK's
+																																				// words
+			"(e.g. '*.tif' or 'plate1/**')\n", r.err());
+		assertFalse(Files.exists(dir.resolve("o")));
+		r = cli("fine-tune", "--model", model, "--data", in, "--output", dir
+			.resolve("ft.onnx"), "--steps", 1, "--freeze", "conv.*,(");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: --freeze '(' is not a regular expression: " +
+			"Unclosed group at position 1\n", r.err());
+		assertFalse(Files.exists(dir.resolve("ft.onnx")));
+	}
+
+	@Test
 	void folderOptionsWithOneFileAreAUsageError() {
 		Path in = folderOfImages(), model = convModel();
 		Result r = cli("run", "--model", model, "--input", in.resolve("a.tif"),

@@ -2,7 +2,6 @@
 package org.fijigan.core.batch;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitor;
@@ -40,8 +39,7 @@ public final class BatchFolders {
 	public static List<String> listImages(Path dir, ImageCodec codec,
 		String include, Path exclude)
 	{
-		PathMatcher glob = include == null ? null : FileSystems.getDefault()
-			.getPathMatcher("glob:" + include);
+		PathMatcher glob = include == null ? null : FolderJob.glob(include);
 		boolean byName = include != null && !include.contains("/");
 		List<String> names = new ArrayList<>();
 		// an output folder that holds the input folder holds all its images too:
