@@ -358,6 +358,7 @@ class FolderModeTest {
 		Files.write(out.resolve(outputs.get(6)), Arrays.copyOf(seventh,
 			seventh.length / 2));
 		FileTime longAgo = FileTime.fromMillis(978_307_200_000L);
+		Files.setLastModifiedTime(stale, longAgo); // the kill was long ago
 		for (String finished : outputs.subList(0, 5))
 			Files.setLastModifiedTime(out.resolve(finished), longAgo);
 

@@ -148,7 +148,9 @@ public final class BatchFolders {
 
 	/**
 	 * Deletes temporary files that a killed run left for a file that
-	 * {@code isTarget} accepts, by its relative name ({@code /} separators).
+	 * {@code isTarget} accepts, by its relative name ({@code /} separators):
+	 * those unchanged for {@link AtomicFile#STALE_AFTER}, since another process
+	 * may be writing the same target now.
 	 */
 	static void removeStaleTemporaries(Path outputDir,
 		java.util.function.Predicate<String> isTarget)
@@ -162,7 +164,8 @@ public final class BatchFolders {
 				String target = AtomicFile.targetOfTemporary(p.getFileName()
 					.toString());
 				if (target != null && isTarget.test(slashes(outputDir.relativize(p
-					.resolveSibling(target))))) Files.deleteIfExists(p);
+					.resolveSibling(target)))) && AtomicFile.isStale(p)) Files
+						.deleteIfExists(p);
 				return FileVisitResult.CONTINUE;
 			}
 		});
