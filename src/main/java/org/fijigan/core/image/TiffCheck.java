@@ -28,8 +28,9 @@ import org.fijigan.core.GanException;
  * each, lie in the file and in the strip's declared byte count;</li>
  * <li>compressed: every strip's declared bytes lie in the file, and for LZW,
  * Deflate and PackBits the declared pixels are no more than those bytes can
- * decode to (PackBits at most 64 bytes per byte, Deflate 1,032, LZW
- * 4,096);</li>
+ * decode to (PackBits at most 64 bytes per byte, Deflate 1,032, LZW 4,096), and
+ * each strip does decode to the bytes its rows need ({@link StripDecoding}: a
+ * reader would fill the rest with zeros);</li>
  * <li>an ImageJ stack ({@code ImageJ=... images=N} in the first description,
  * read by ImageJ as N planes one after the other from the first strip) has room
  * for all N planes.</li>
@@ -219,6 +220,18 @@ final class TiffCheck {
 			count(declared) + " bytes of pixels, more than its " + count(stored) +
 			" bytes of " + compressionName(compression) + " data can hold (at most " +
 			count(times(stored, ratio)) + ")");
+		if (StripDecoding.counts(compression)) for (long i = 0; i < pieces; i++) {
+			long rows = tiled ? rowsPerPiece : Math.min(rowsPerPiece, h - i %
+				perPlane * rowsPerPiece);
+			long need = times(pieceRowBytes, rows);
+			long got = StripDecoding.decodedBytes(ch, offsetValues.get(i), countValues
+				.get(i), compression, need);
+			if (got == -1) throw damaged(image + ": its " + pieceName + " " + (i +
+				1) + " is not valid " + compressionName(compression) + " data");
+			if (got >= 0 && got < need) throw damaged(image + ": its " + pieceName +
+				" " + (i + 1) + " decodes to " + count(got) +
+				" bytes where its pixels need " + count(need));
+		}
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
 			0), declared);
 	}

@@ -263,10 +263,88 @@ public class ImageFileCheckTest {
 				"PackBits data can hold (at most 12,800)"), m);
 		// ... while an honest 64x64 PackBits image (64 runs of 64 equal bytes: 2
 		// bytes each) passes
-		Tiff ok = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, 128, new byte[128]);
+		byte[] runs = new byte[128];
+		for (int i = 0; i < runs.length; i += 2)
+			runs[i] = -63; // 64 copies of the next byte
+		Tiff ok = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, 128, runs);
 		ok.entries.removeIf(e -> e[0] == 259);
 		ok.tag(259, 3, 32773);
 		ImageFileCheck.check(write("packbits.tif", ok.bytes()), "input");
+	}
+
+	/** A 32x32 8-bit grey TIFF of one strip of {@code data} compressed so. */
+	Path compressed(String name, int compression, byte[] data)
+		throws IOException
+	{
+		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 32, 32, data.length, data);
+		t.entries.removeIf(e -> e[0] == 259);
+		t.tag(259, 3, compression);
+		return write(name, t.bytes());
+	}
+
+	/**
+	 * TIFF LZW of {@code data} the simplest way: a clear code, then every byte as
+	 * its own code (the decoder still adds an entry after each, so the code width
+	 * grows as it does), then the end code.
+	 */
+	static byte[] lzw(byte[] data) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		long bits = 0;
+		int held = 0, width = 9, next = 258;
+		List<Integer> codes = new ArrayList<>(List.of(256));
+		for (byte b : data)
+			codes.add(b & 0xff);
+		codes.add(257);
+		for (int k = 0; k < codes.size(); k++) {
+			bits = bits << width | codes.get(k);
+			held += width;
+			while (held >= 8) {
+				out.write((int) (bits >>> held - 8));
+				held -= 8;
+			}
+			if (k >= 2 && k < codes.size() - 1) next++; // an entry per code but the
+																									// first
+			if (next + 1 >= 1 << width && width < 12) width++;
+		}
+		if (held > 0) out.write((int) (bits << 8 - held));
+		return out.toByteArray();
+	}
+
+	@Test
+	void compressedStripsThatDecodeToTooFewBytesAreRefused() throws IOException {
+		byte[] pixels = new byte[32 * 32];
+		new Random(3).nextBytes(pixels);
+		// honest strips pass: Deflate, PackBits (literal runs of 128), LZW
+		ImageFileCheck.check(compressed("deflate.tif", 8, deflate(pixels)),
+			"input");
+		ByteArrayOutputStream packed = new ByteArrayOutputStream();
+		for (int i = 0; i < pixels.length; i += 128) {
+			packed.write(127);
+			packed.write(pixels, i, 128);
+		}
+		ImageFileCheck.check(compressed("packbits.tif", 32773, packed
+			.toByteArray()), "input");
+		ImageFileCheck.check(compressed("lzw.tif", 5, lzw(pixels)), "input");
+
+		String m = refusal(compressed("short.tif", 8, deflate(Arrays.copyOf(pixels,
+			300))));
+		assertTrue(m.endsWith("is damaged or not a valid TIFF: image 1 (32x32, 8 " +
+			"bits per pixel): its strip 1 decodes to 300 bytes where its pixels " +
+			"need 1,024"), m);
+		m = refusal(compressed("short-packbits.tif", 32773, Arrays.copyOf(packed
+			.toByteArray(), 129)));
+		assertTrue(m.endsWith("its strip 1 decodes to 128 bytes where its pixels " +
+			"need 1,024"), m);
+		byte[] garbage = new byte[300];
+		new Random(4).nextBytes(garbage);
+		garbage[0] = 0x78;
+		garbage[1] = (byte) 0x9c;
+		m = refusal(compressed("garbage.tif", 8, garbage));
+		assertTrue(m.endsWith("its strip 1 is not valid Deflate data"), m);
+		byte[] cut = lzw(Arrays.copyOf(pixels, 500));
+		m = refusal(compressed("short-lzw.tif", 5, cut));
+		assertTrue(m.endsWith("its strip 1 decodes to 500 bytes where its pixels " +
+			"need 1,024"), m);
 	}
 
 	@Test
