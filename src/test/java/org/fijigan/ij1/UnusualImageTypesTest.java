@@ -118,16 +118,49 @@ class UnusualImageTypesTest {
 	}
 
 	@Test
-	void signedSixteenBitIsTakenAsStoredWithANote() {
-		ImagePlus imp = new ImagePlus("signed.tif", new ShortProcessor(2, 1,
-			new short[] { 0, (short) 40000 }, null));
+	void signedSixteenBitIsReadAsFloatInItsOwnValues() {
+		ImagePlus imp = new ImagePlus("signed.tif", new ShortProcessor(3, 1,
+			new short[] { 0, (short) 40000, (short) 32768 }, null));
 		imp.getCalibration().setSigned16BitCalibration();
 		List<String> notes = new ArrayList<>();
 		RasterImage r = ImagePlusConverter.toRaster(imp, notes::add);
 		assertEquals(List.of(
-			"signed.tif is signed 16-bit: the model sees the stored values (offset by " +
-				"32768)"), notes);
-		assertArrayEquals(new short[] { 0, (short) 40000 }, (short[]) r.plane(0));
+			"signed.tif is signed 16-bit: read as 32-bit float in " +
+				"its own values (-32768 to 32767)"), notes);
+		assertEquals(PixelType.FLOAT32, r.type());
+		assertArrayEquals(new float[] { -32768, 7232, 0 }, (float[]) r.plane(0));
+	}
+
+	@Test
+	void aPaletteImageIsReadAsItsColoursAndADisplayRampKeepsItsValues()
+		throws IOException
+	{
+		// eight colours far apart, as a palette PNG or GIF holds them, padded to
+		// 256 entries with black as ImageJ pads a PNG's palette
+		byte[] r = new byte[256], g = new byte[256], b = new byte[256];
+		for (int i = 0; i < 8; i++) {
+			r[i] = (byte) (i * 36);
+			g[i] = (byte) (255 - i * 36);
+			b[i] = (byte) (i % 2 * 255);
+		}
+		byte[] indices = { 0, 1, 2, 3, 4, 5, 6, 7 };
+		ImagePlus palette = new ImagePlus("palette.png", new ByteProcessor(8, 1,
+			indices));
+		palette.getProcessor().setLut(new LUT(r, g, b));
+		RasterImage rgb = ImagePlusConverter.toRaster(palette);
+		assertEquals(PixelType.RGB, rgb.type());
+		int[] pixels = (int[]) rgb.plane(0);
+		for (int i = 0; i < 8; i++)
+			assertEquals((r[i] & 0xff) << 16 | (g[i] & 0xff) << 8 | b[i] & 0xff,
+				pixels[i] & 0xffffff, "pixel " + i);
+
+		// a fluorescence image shown with a green ramp: its values are intensities
+		ImagePlus green = new ImagePlus("green.tif", new ByteProcessor(8, 1, indices
+			.clone()));
+		green.getProcessor().setLut(new LUT(new byte[256], ramp(1), new byte[256]));
+		RasterImage grey = ImagePlusConverter.toRaster(green);
+		assertEquals(PixelType.UINT8, grey.type());
+		assertArrayEquals(indices, (byte[]) grey.plane(0));
 	}
 
 	private static byte[] ramp(int step) {

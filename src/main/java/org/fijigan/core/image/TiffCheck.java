@@ -43,10 +43,17 @@ final class TiffCheck {
 	private static final int WIDTH = 256, LENGTH = 257, BITS = 258, COMPRESSION =
 		259, DESCRIPTION = 270, STRIP_OFFSETS = 273, SAMPLES = 277, ROWS_PER_STRIP =
 			278, STRIP_BYTES = 279, PLANAR = 284, TILE_WIDTH = 322, TILE_LENGTH = 323,
-			TILE_OFFSETS = 324, TILE_BYTES = 325;
+			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339;
+	/**
+	 * The compressions ImageJ's TIFF reader decodes: none, LZW, JPEG, Deflate
+	 * (both codes) and PackBits.
+	 */
+	private static final Set<Long> READABLE_COMPRESSIONS = Set.of(1L, 5L, 7L, 8L,
+		32773L, 32946L);
 	private static final Set<Integer> READ = Set.of(WIDTH, LENGTH, BITS,
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
-		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES);
+		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
+		SAMPLE_FORMAT);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
@@ -232,8 +239,40 @@ final class TiffCheck {
 				" " + (i + 1) + " decodes to " + count(got) +
 				" bytes where its pixels need " + count(need));
 		}
+		// a valid file of a kind ImageJ does not read: said once its structure is
+		// known to be sound
+		refuseUnreadable(index, compression, firstBits, scalar(e, SAMPLE_FORMAT, 1),
+			tiled);
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
 			0), declared);
+	}
+
+	/**
+	 * Refuses, with what it is, a valid TIFF that ImageJ's reader cannot read
+	 * (which it would say on stdout, as "Unsupported format", or read wrongly).
+	 */
+	private void refuseUnreadable(int index, long compression, long bits,
+		long sampleFormat, boolean tiled)
+	{
+		String image = index == 1 ? "" : " (image " + index + ")";
+		String fix =
+			": save it from another program as an uncompressed, stripped " +
+				"TIFF of 8-bit, 16-bit or 32-bit float samples";
+		if (tiled) throw unsupported("a tiled TIFF" + image +
+			", which ImageJ's TIFF reader does not read" + fix);
+		if (!READABLE_COMPRESSIONS.contains(compression)) throw unsupported(
+			"compressed with TIFF compression " + compression + image +
+				", which ImageJ's TIFF reader does not decode" + fix);
+		if (sampleFormat == 3 && bits != 32) throw unsupported("a TIFF of " + bits +
+			"-bit floats" + image + ", which ImageJ's TIFF reader does not read" +
+			fix);
+		if (sampleFormat == 2 && bits == 8) throw unsupported(
+			"a TIFF of signed 8-bit integers" + image +
+				", which ImageJ's reader takes as unsigned (-1 as 255)" + fix);
+	}
+
+	private GanException unsupported(String why) {
+		return new GanException(what + " is " + why);
 	}
 
 	/**

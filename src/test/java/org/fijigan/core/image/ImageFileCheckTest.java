@@ -240,7 +240,11 @@ public class ImageFileCheckTest {
 			20).tag(258, 3, 8).tag(259, 3, 1).tag(277, 3, 1).tag(322, 3, 16).tag(323,
 				3, 16).tag(324, 16, offsets).tag(325, 16, counts);
 		t.data = new byte[6 * 256];
-		ImageFileCheck.check(write("tiles.tif", t.bytes()), "input");
+		// sound, but ImageJ's reader does not read tiles: said as such
+		assertTrue(refusal(write("tiles.tif", t.bytes())).endsWith(
+			"tiles.tif is a tiled TIFF, which ImageJ's TIFF reader does not read: " +
+				"save it from another program as an uncompressed, stripped TIFF of " +
+				"8-bit, 16-bit or 32-bit float samples"));
 		byte[] whole = t.bytes();
 		String m = refusal(write("tiles-cut.tif", Arrays.copyOf(whole,
 			whole.length - 100)));
@@ -308,6 +312,28 @@ public class ImageFileCheckTest {
 		}
 		if (held > 0) out.write((int) (bits << 8 - held));
 		return out.toByteArray();
+	}
+
+	@Test
+	void soundTiffsOfKindsImageJDoesNotReadAreNamed() throws IOException {
+		Tiff half = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 128, new byte[128]);
+		half.entries.removeIf(e -> e[0] == 258);
+		half.tag(258, 3, 16).tag(339, 3, 3);
+		assertTrue(refusal(write("f16.tif", half.bytes())).contains(
+			"f16.tif is a TIFF of 16-bit floats, which ImageJ's TIFF reader does " +
+				"not read"));
+		Tiff signed = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 64, new byte[64]);
+		signed.tag(339, 3, 2);
+		assertTrue(refusal(write("i8.tif", signed.bytes())).contains(
+			"i8.tif is a TIFF of signed 8-bit integers, which ImageJ's reader " +
+				"takes as unsigned (-1 as 255)"));
+		Tiff jpeg2000 = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 64,
+			new byte[64]);
+		jpeg2000.entries.removeIf(e -> e[0] == 259);
+		jpeg2000.tag(259, 3, 34712);
+		assertTrue(refusal(write("j2k.tif", jpeg2000.bytes())).contains(
+			"j2k.tif is compressed with TIFF compression 34712, which ImageJ's " +
+				"TIFF reader does not decode"));
 	}
 
 	@Test
