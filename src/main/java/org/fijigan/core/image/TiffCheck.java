@@ -43,7 +43,8 @@ final class TiffCheck {
 	private static final int WIDTH = 256, LENGTH = 257, BITS = 258, COMPRESSION =
 		259, DESCRIPTION = 270, STRIP_OFFSETS = 273, SAMPLES = 277, ROWS_PER_STRIP =
 			278, STRIP_BYTES = 279, PLANAR = 284, TILE_WIDTH = 322, TILE_LENGTH = 323,
-			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339;
+			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339,
+			NEW_SUBFILE_TYPE = 254;
 	/**
 	 * The compressions ImageJ's TIFF reader decodes: none, LZW, JPEG, Deflate
 	 * (both codes) and PackBits.
@@ -53,13 +54,15 @@ final class TiffCheck {
 	private static final Set<Integer> READ = Set.of(WIDTH, LENGTH, BITS,
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
 		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
-		SAMPLE_FORMAT);
+		SAMPLE_FORMAT, NEW_SUBFILE_TYPE);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
 	private final FileChannel ch;
 	private final long size;
 	private final String what;
+	/** The first page's size and samples, which every full page must share. */
+	private String firstPage;
 	private ByteOrder order;
 	private boolean big;
 
@@ -241,8 +244,11 @@ final class TiffCheck {
 		}
 		// a valid file of a kind ImageJ does not read: said once its structure is
 		// known to be sound
-		refuseUnreadable(index, compression, firstBits, scalar(e, SAMPLE_FORMAT, 1),
-			tiled);
+		long sampleFormat = scalar(e, SAMPLE_FORMAT, 1);
+		refuseUnreadable(index, compression, firstBits, sampleFormat, tiled);
+		refuseUnequalPage(index, scalar(e, NEW_SUBFILE_TYPE, 0), w + "x" + h +
+			", " + samples + " x " + firstBits + "-bit" + (sampleFormat == 3
+				? " float" : "") + " samples");
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
 			0), declared);
 	}
@@ -269,6 +275,25 @@ final class TiffCheck {
 		if (sampleFormat == 2 && bits == 8) throw unsupported(
 			"a TIFF of signed 8-bit integers" + image +
 				", which ImageJ's reader takes as unsigned (-1 as 255)" + fix);
+	}
+
+	/**
+	 * ImageJ reads a multi-page TIFF as a stack when its pages are alike, and
+	 * only the first page otherwise: a page that differs is refused rather than
+	 * dropped unsaid. Reduced-resolution pages and masks (a pyramid's or a
+	 * thumbnail's, {@code NewSubfileType} bits 0 and 2) are not pages of the
+	 * image and pass.
+	 */
+	private void refuseUnequalPage(int index, long subfileType, String page) {
+		if ((subfileType & 5) != 0) return;
+		if (firstPage == null) {
+			firstPage = page;
+			return;
+		}
+		if (!page.equals(firstPage)) throw unsupported("a TIFF whose page " +
+			index + " (" + page + ") differs from page 1 (" + firstPage +
+			"): ImageJ would read page 1 alone; fiji-gan reads stacks of equal " +
+			"pages: save the pages as separate files");
 	}
 
 	private GanException unsupported(String why) {

@@ -336,6 +336,47 @@ public class ImageFileCheckTest {
 				"TIFF reader does not decode"));
 	}
 
+	/** A multi-page TIFF of the given images, by the JDK's TIFF writer. */
+	Path pages(String name, java.awt.image.BufferedImage... images)
+		throws IOException
+	{
+		Path f = dir.resolve(name);
+		javax.imageio.ImageWriter w = javax.imageio.ImageIO
+			.getImageWritersByFormatName("tiff").next();
+		try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO
+			.createImageOutputStream(f.toFile()))
+		{
+			w.setOutput(out);
+			w.prepareWriteSequence(null);
+			for (java.awt.image.BufferedImage i : images)
+				w.writeToSequence(new javax.imageio.IIOImage(i, null, null), null);
+			w.endWriteSequence();
+		}
+		finally {
+			w.dispose();
+		}
+		return f;
+	}
+
+	@Test
+	void aPageUnlikeTheFirstIsRefusedInsteadOfDropped() throws IOException {
+		var big = new java.awt.image.BufferedImage(64, 64,
+			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		var small = new java.awt.image.BufferedImage(48, 32,
+			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		var wide = new java.awt.image.BufferedImage(64, 64,
+			java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
+		ImageFileCheck.check(pages("same.tif", big, big, big), "input");
+		assertTrue(refusal(pages("sizes.tif", big, small)).endsWith(
+			"sizes.tif is a TIFF whose page 2 (48x32, 1 x 8-bit samples) differs " +
+				"from page 1 (64x64, 1 x 8-bit samples): ImageJ would read page 1 " +
+				"alone; fiji-gan reads stacks of equal pages: save the pages as " +
+				"separate files"));
+		assertTrue(refusal(pages("types.tif", big, wide)).contains(
+			"page 2 (64x64, 1 x 16-bit samples) differs from page 1 (64x64, 1 x " +
+				"8-bit samples)"));
+	}
+
 	@Test
 	void compressedStripsThatDecodeToTooFewBytesAreRefused() throws IOException {
 		byte[] pixels = new byte[32 * 32];
