@@ -336,6 +336,41 @@ class PackageModelTest {
 	}
 
 	@Test
+	void aGreySampleThroughAThreeChannelModelIsFedToEveryChannel()
+		throws IOException
+	{
+		Path onnx = OnnxModels.conv3x3(3, 1, 5, 1).write(dir, "c3.onnx");
+		RasterImage grey = sample16(40, 30, 3);
+		PackageResult r = pack(withCard(options(onnx, "c3", grey)));
+		NpyArray in = Npy.read(r.folder().resolve(PackageWriter.TEST_INPUT));
+		assertEquals(List.of(1L, 3L, 30L, 40L), Arrays.stream(in.shape()).boxed()
+			.toList());
+		float[] v = in.toFloatArray();
+		int plane = 30 * 40;
+		for (int i = 0; i < plane; i++) {
+			assertEquals(v[i], v[plane + i], "channel 1 at " + i);
+			assertEquals(v[i], v[2 * plane + i], "channel 2 at " + i);
+		}
+		reproduces(r);
+	}
+
+	@Test
+	void aModelThatGivesNaNOnTheSampleIsNotPackaged() throws IOException {
+		Path onnx = OnnxModels.builder().input("x", "1,1,H,W").output("y",
+			"1,1,H,W").node("Log", "x", "y").write(dir, "log.onnx"); // log(0) = -inf
+		RasterImage sample = sample16(40, 30, 3);
+		sample.writeRegion(0, 0, 0, 5, 5, 1, 1, new float[] { 0 }, 0);
+		PackageOptions o = withCard(options(onnx, "log", sample));
+		GanException e = assertThrows(GanException.class, () -> pack(o));
+		assertTrue(e.getMessage().startsWith(
+			"the model's output on the sample holds "), e.getMessage());
+		assertTrue(e.getMessage().endsWith(
+			": a package's test output must be finite; give another --sample, or " +
+				"fix the model"), e.getMessage());
+		assertFalse(Files.exists(dir.resolve("log")));
+	}
+
+	@Test
 	void overridesGoIntoThePackage() {
 		Path onnx = OnnxModels.conv3x3(1, 1, 5, 2).write(dir, "dn.onnx");
 		PackageOptions o = options(onnx, "dn", sample16(64, 64, 2));
