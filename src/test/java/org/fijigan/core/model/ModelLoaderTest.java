@@ -193,6 +193,21 @@ class ModelLoaderTest {
 	}
 
 	@Test
+	void anInputARunWouldNotFeedIsRefusedWhenLoaded() {
+		Path p = OnnxModels.builder().input("a", "N,1,H,W").input("b", "N,1,H,W")
+			.node("Add", "a,b", "y").output("y", "N,1,H,W").write(dir, "two.onnx");
+		// two images in: taken as an image and its mask
+		assertEquals(TaskKind.INPAINT, ModelLoader.load(p.toString(),
+			ModelOverrides.NONE).task());
+		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p
+			.toString(), ModelOverrides.NONE.withTask(TaskKind.IMAGE_TO_IMAGE)));
+		assertEquals(
+			"model two has an input 'b' that fiji-gan does not feed when " +
+				"it runs the model as image-to-image (it feeds a; if 'b' is a mask, run " +
+				"it with --task inpaint and --input b=MASK)", e.getMessage());
+	}
+
+	@Test
 	void describeListsEveryChoiceAndItsOrigin() {
 		ModelDescriptor d = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(
 			dir, "c.onnx").toString(), ModelOverrides.NONE);
