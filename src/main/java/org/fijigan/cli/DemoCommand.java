@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
 		}
 		ContactSheet sheet = ContactSheet.layout(report);
 		List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(
-			sheet), dir, ImageFiles.CODEC, true);
+			sheet), dir, ImageFiles.CODEC, overwrite);
 		PrintWriter out = spec.commandLine().getOut();
 		for (String line : table(report))
 			out.println(line);

@@ -66,7 +66,24 @@ public final class Main implements Callable<Integer> {
 			.currentTimeMillis()));
 		OnnxRuntimeSetup.prepare(); // before anything loads ONNX Runtime: its
 																// libraries come from the cache
-		System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
+		System.exit(execute(commandLine(args.length == 0 ? null : args[0]), args,
+			System.err));
+	}
+
+	/**
+	 * Runs {@code cl}; an {@link OutOfMemoryError}, which passes picocli's
+	 * handler, becomes one line on {@code err} instead of a stack trace.
+	 */
+	static int execute(CommandLine cl, String[] args, java.io.PrintStream err) {
+		try {
+			return cl.execute(args);
+		}
+		catch (OutOfMemoryError e) {
+			err.println("fiji-gan: out of Java memory (" + Runtime.getRuntime()
+				.maxMemory() / (1 << 20) + " MiB at most): give Java more " +
+				"(JAVA_OPTS=-Xmx16g), or use smaller images, tiles (--tile) or batches");
+			return CommandLine.ExitCode.SOFTWARE;
+		}
 	}
 
 	/**

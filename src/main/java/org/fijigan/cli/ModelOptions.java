@@ -11,7 +11,6 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
-import org.fijigan.core.tiling.TilingRequest;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -112,14 +111,14 @@ final class ModelOptions {
 			if (text.trim().equalsIgnoreCase("auto")) return null;
 			try {
 				int n = Integer.parseInt(text.trim());
-				if (n >= 0 && n <= TilingRequest.MAX_HALO) return n;
+				if (n >= 0 && n <= ModelOverrides.MAX_HALO) return n;
 			}
 			catch (NumberFormatException e) {
 				// below
 			}
 			throw new TypeConversionException("halo '" + text +
 				"' must be auto or a number of pixels " + "from 0 to " +
-				TilingRequest.MAX_HALO);
+				ModelOverrides.MAX_HALO);
 		}
 	}
 

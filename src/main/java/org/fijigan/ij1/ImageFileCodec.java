@@ -97,6 +97,7 @@ public final class ImageFileCodec implements ImageCodec {
 			.image();
 		ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
+		checkDicom(file, role);
 		ImagePlus imp = open(file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
@@ -121,6 +122,60 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		catch (RuntimeException e) {
 			return null; // a damaged file
+		}
+	}
+
+	/** The DICOM transfer syntaxes whose pixel data is stored uncompressed. */
+	private static final Set<String> UNCOMPRESSED_DICOM = Set.of(
+		"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2");
+
+	/**
+	 * Refuses an uncompressed DICOM file whose header declares more pixels than
+	 * the file holds after the pixel data's start (a cut file, or a header that
+	 * lies about rows and columns), before ImageJ allocates them and reads the
+	 * missing ones as zeros. Reads the header as ImageJ's DICOM reader does.
+	 */
+	static synchronized void checkDicom(Path file, String role) {
+		String path = file.toAbsolutePath().toString();
+		if (new Opener().getFileType(path) != Opener.DICOM) return;
+		Map<String, String> tags = new java.util.HashMap<>();
+		String info;
+		try {
+			info = new ij.plugin.DICOM().getInfo(path);
+		}
+		catch (RuntimeException e) {
+			return; // ImageJ's own reading will say what is wrong
+		}
+		if (info == null) return;
+		for (String line : info.split("\n")) {
+			int colon = line.indexOf(':');
+			if (line.length() > 11 && colon > 11) tags.put(line.substring(0, 9), line
+				.substring(colon + 1).trim());
+		}
+		if (!UNCOMPRESSED_DICOM.contains(tags.getOrDefault("0002,0010",
+			"1.2.840.10008.1.2"))) return; // compressed: no size to compare
+		try {
+			long rows = Long.parseLong(tags.get("0028,0010"));
+			long columns = Long.parseLong(tags.get("0028,0011"));
+			long bits = Long.parseLong(tags.getOrDefault("0028,0100", "16"));
+			long samples = Long.parseLong(tags.getOrDefault("0028,0002", "1"));
+			long frames = Long.parseLong(tags.getOrDefault("0028,0008", "1").split(
+				java.util.regex.Pattern.quote("\\"))[0].trim());
+			long offset = Long.parseLong(tags.get("7FE0,0010"));
+			long need = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(rows,
+				columns), Math.multiplyExact(samples, Math.max(1, frames))), bits) / 8;
+			long holds = Files.size(file) - offset;
+			if (need > holds) throw new GanException(role + " " + file +
+				" is truncated or damaged: its DICOM header declares " + rows + "x" +
+				columns + (frames > 1 ? "x" + frames : "") + " pixels of " + bits +
+				" bits (" + String.format(Locale.ROOT, "%,d", need) +
+				" bytes), but the file holds " + String.format(Locale.ROOT, "%,d", Math
+					.max(0, holds)) + " bytes of pixel data");
+		}
+		catch (NumberFormatException | NullPointerException | ArithmeticException
+				| IOException e)
+		{
+			// a header without these numbers: ImageJ's reading decides
 		}
 	}
 

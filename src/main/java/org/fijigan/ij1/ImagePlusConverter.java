@@ -66,7 +66,7 @@ public final class ImagePlusConverter {
 			planes[i] = stack == null ? imp.getProcessor().getPixels() : stack
 				.getPixels(i + 1);
 		PixelType type = switch (imp.getType()) {
-			case ImagePlus.GRAY8 -> PixelType.UINT8;
+			case ImagePlus.GRAY8 -> isPalette(imp) ? null : PixelType.UINT8;
 			case ImagePlus.GRAY16 -> PixelType.UINT16;
 			case ImagePlus.GRAY32 -> PixelType.FLOAT32;
 			case ImagePlus.COLOR_RGB -> PixelType.RGB;
@@ -87,9 +87,22 @@ public final class ImagePlusConverter {
 		else if (type == PixelType.RGB && c > 1) throw new GanException(imp
 			.getTitle() + " is RGB with " + c +
 			" channels; split the channels or make it a composite first");
-		if (type == PixelType.UINT16 && imp.getCalibration().isSigned16Bit()) notes
-			.accept(imp.getTitle() +
-				" is signed 16-bit: the model sees the stored values (offset by 32768)");
+		if (type == PixelType.UINT16 && imp.getCalibration().isSigned16Bit()) {
+			// ImageJ stores signed 16-bit values plus 32768, with a calibration that
+			// takes it off: the values are the calibrated ones, so the image becomes
+			// 32-bit float in the file's own units
+			type = PixelType.FLOAT32;
+			for (int i = 0; i < n; i++) {
+				short[] stored = (short[]) planes[i];
+				float[] values = new float[stored.length];
+				for (int k = 0; k < stored.length; k++)
+					values[k] = (stored[k] & 0xffff) - 32768;
+				planes[i] = values;
+			}
+			notes.accept(imp.getTitle() +
+				" is signed 16-bit: read as 32-bit float in its own values " +
+				"(-32768 to 32767)");
+		}
 
 		RasterImage raster;
 		try {
@@ -182,6 +195,47 @@ public final class ImagePlusConverter {
 			label = label.split("\n", 2)[0]; // the rest is a per-slice header (DICOM)
 			if (!label.isEmpty()) props.put(SLICE_LABEL + i + ".label", label);
 		}
+	}
+
+	/**
+	 * Whether an 8-bit image ImageJ opened as grey is a palette of colours (a
+	 * PNG, GIF or TIFF with a colour map of arbitrary colours), whose pixel
+	 * values are indices, not intensities: a single-channel image with a colour
+	 * LUT that jumps between neighbouring entries (by more than
+	 * {@value #PALETTE_JUMP} of 255 in a colour) somewhere in the range of values
+	 * the image uses. A display LUT (Fiji's Green, Fire, ...) on a fluorescence
+	 * image is a ramp without such jumps, and its values are intensities.
+	 * (ImageJ's own {@code isPseudoColorLut} calls an 8-colour palette padded to
+	 * 256 entries with black a ramp.)
+	 */
+	static boolean isPalette(ImagePlus imp) {
+		ij.process.ImageProcessor ip = imp.getProcessor();
+		if (imp.getNChannels() != 1 || imp.isComposite() || !ip.isColorLut())
+			return false;
+		int lo = 255, hi = 0;
+		ImageStack stack = imp.getStack();
+		for (int i = 1; i <= stack.getSize(); i++)
+			for (byte b : (byte[]) stack.getPixels(i)) {
+				lo = Math.min(lo, b & 0xff);
+				hi = Math.max(hi, b & 0xff);
+			}
+		LUT lut = ip.getLut();
+		int n = lut.getMapSize();
+		byte[] r = new byte[n], g = new byte[n], bl = new byte[n];
+		lut.getReds(r);
+		lut.getGreens(g);
+		lut.getBlues(bl);
+		for (int i = lo; i < Math.min(hi, n - 1); i++)
+			if (jump(r, i) > PALETTE_JUMP || jump(g, i) > PALETTE_JUMP || jump(bl,
+				i) > PALETTE_JUMP) return true;
+		return false;
+	}
+
+	/** A colour step of a LUT that no display ramp takes. */
+	static final int PALETTE_JUMP = 64;
+
+	private static int jump(byte[] channel, int i) {
+		return Math.abs((channel[i + 1] & 0xff) - (channel[i] & 0xff));
 	}
 
 	private static void indexedToRgb(Object[] planes, LUT lut) {

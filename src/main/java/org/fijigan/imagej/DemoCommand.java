@@ -79,7 +79,7 @@ public class DemoCommand extends CancellableCommand {
 		table = table(report);
 		if (dir != null) {
 			List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(
-				layout), dir, ImageFileCodec.INSTANCE, true);
+				layout), dir, ImageFileCodec.INSTANCE, overwrite);
 			IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + dir);
 		}
 		if (GraphicsEnvironment.isHeadless()) {

@@ -8,7 +8,7 @@ import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.NonFinite;
-import org.fijigan.core.tiling.TilingRequest;
+import org.fijigan.core.model.ModelOverrides;
 import org.scijava.plugin.Parameter;
 
 /**
@@ -70,10 +70,10 @@ public abstract class InferenceCommand extends GanCommand {
 	 */
 	Integer haloPixels() {
 		Double h = autoOrNumber("halo", halo);
-		if (h != null && (h < 0 || h != Math.rint(h) || h > TilingRequest.MAX_HALO))
-			throw new GanException("halo '" + halo +
+		if (h != null && (h < 0 || h != Math.rint(h) ||
+			h > ModelOverrides.MAX_HALO)) throw new GanException("halo '" + halo +
 				"' must be auto or a whole number of pixels from 0 to " +
-				TilingRequest.MAX_HALO);
+				ModelOverrides.MAX_HALO);
 		return h == null ? null : h.intValue();
 	}
 }

@@ -127,16 +127,20 @@ class BoundedKnobsTest {
 		Path conv = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx"), in =
 			image(dir.resolve("a.tif"), 8);
 		assertRefused(2,
-			"halo '99999999' must be auto or a number of pixels from 0 to 1048576",
+			"halo '99999999' must be auto or a number of pixels from 0 to 16384",
 			"denoise", "-m", conv, "-i", in, "-o", dir.resolve("o.tif"), "--halo",
 			99999999);
 		assertRefused(2, "'NaN' is not a finite number", "inpaint", "-m", OnnxModels
 			.inpaint(1).write(dir, "inp.onnx"), "-i", in, "--mask", in, "-o", dir
 				.resolve("o.tif"), "--mask-hole", "NaN");
 		assertRefused(1,
-			"the result would be 1000000000x1000000000 px, beyond the 2^31 pixels",
+			"--scale 1.25E8 is beyond what a model does: give a scale from 1/64 to 64",
 			"run", "-m", conv, "-i", in, "-o", dir.resolve("o.tif"), "--scale",
 			125000000, "--device", "cpu");
+		assertRefused(1, "--mask-hole 1.0E308 is not a number a model's float " +
+			"input holds", "inpaint", "-m", OnnxModels.inpaint(1).write(dir,
+				"inp2.onnx"), "-i", in, "--mask", in, "-o", dir.resolve("o.tif"),
+			"--mask-hole", "1e308");
 		assertRefused(1,
 			"classes must be a number from 0 to 10000, or their names, not -1",
 			"create-model", "--arch", "dcgan", "-o", dir.resolve("c.onnx"),

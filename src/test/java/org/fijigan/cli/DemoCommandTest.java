@@ -2,6 +2,7 @@
 package org.fijigan.cli;
 
 import static org.fijigan.cli.MainTest.cli;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -196,6 +197,37 @@ class DemoCommandTest {
 		assertTrue(r.out().contains("\nsuper-resolution x2  bicubic "), r.out());
 		assertTrue(r.out().contains(
 			"note: generation: generated images are SYNTHETIC"), r.out());
+	}
+
+	@Test
+	void twoDemosIntoOneFolderAtOnceLeaveOneDemosFiles() throws Exception {
+		Path models = DemoModels.write(dir.resolve("models"), "denoise");
+		Path out = dir.resolve("both");
+		Path alone = dir.resolve("alone");
+		List<Result> results = DemoModels.withModelsDir(models, () -> {
+			assertEquals(0, cli("demo", "-o", alone, "--seed", SEED).exitCode());
+			var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+			try {
+				var a = pool.submit(() -> cli("demo", "-o", out, "--seed", SEED));
+				var b = pool.submit(() -> cli("demo", "-o", out, "--seed", SEED));
+				return List.of(a.get(), b.get());
+			}
+			finally {
+				pool.shutdown();
+			}
+		});
+		// one writes the demo; the other finds the folder taken, at its start or at
+		// its first file, and writes nothing over it
+		assertEquals(List.of(0, 1), results.stream().map(Result::exitCode).sorted()
+			.toList(), results.toString());
+		String err = results.stream().filter(r -> r.exitCode() == 1).findFirst()
+			.orElseThrow().err();
+		assertTrue(err.contains("already exists; pass --overwrite") || err.contains(
+			"exists and is not empty"), err);
+		assertEquals(names(alone), names(out));
+		for (String f : names(out))
+			if (f.endsWith(".png")) assertArrayEquals(Files.readAllBytes(alone
+				.resolve(f)), Files.readAllBytes(out.resolve(f)), f);
 	}
 
 	@Test

@@ -221,4 +221,21 @@ class EvaluateCommandTest {
 			"fiji-gan: --utility needs --train-data: the real-only classifier trains on it",
 			noTraining.err().strip());
 	}
+
+	@Test
+	void aCountBeyondWhatFitsIsRefusedBeforeAnythingIsAllocated() {
+		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
+		Path test = classFolders(model, dir.resolve("test"), 1);
+		Result r = MainTest.cli("evaluate", "--model", model, "--data", test,
+			"--count", 2_000_000_000, "--normalize", "range:-1,1", "--device", "cpu");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: 2000000000 generated images for each of 2 " +
+			"classes are 4000000000 images, more than one evaluation draws " +
+			"(2147483647): ask for fewer with --count", r.err().strip());
+		r = MainTest.cli("evaluate", "--model", model, "--data", test, "--count",
+			300_000_000, "--normalize", "range:-1,1", "--device", "cpu");
+		assertEquals(1, r.exitCode());
+		assertTrue(r.err().startsWith(
+			"fiji-gan: a stack of 600000000 generated images needs "), r.err());
+	}
 }

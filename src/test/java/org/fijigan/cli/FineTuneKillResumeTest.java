@@ -238,8 +238,9 @@ class FineTuneKillResumeTest {
 		assertEquals(List.of(), names(out),
 			"no model, loss curve or temporary file before the end");
 		for (String f : names(checkpoints))
-			assertTrue(f.equals(Checkpoint.FILE) || Checkpoint.FILE.equals(AtomicFile
-				.targetOfTemporary(f)),
+			assertTrue(f.equals(Checkpoint.FILE) || f.equals(
+				".fiji-gan.training.lock") || Checkpoint.FILE.equals(AtomicFile
+					.targetOfTemporary(f)),
 				"only the checkpoint (and at most the temporary file of an interrupted write): " +
 					f);
 

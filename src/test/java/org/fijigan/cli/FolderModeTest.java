@@ -358,6 +358,7 @@ class FolderModeTest {
 		Files.write(out.resolve(outputs.get(6)), Arrays.copyOf(seventh,
 			seventh.length / 2));
 		FileTime longAgo = FileTime.fromMillis(978_307_200_000L);
+		Files.setLastModifiedTime(stale, longAgo); // the kill was long ago
 		for (String finished : outputs.subList(0, 5))
 			Files.setLastModifiedTime(out.resolve(finished), longAgo);
 
@@ -521,6 +522,24 @@ class FolderModeTest {
 			.exitCode());
 		assertEquals(Set.of("b.png", "plate1/w03.png", "plate2/deep/x2.png"), files(
 			byName, false).keySet());
+	}
+
+	@Test
+	void aBrokenGlobOrRegexIsNamedWithItsFlag() {
+		Path in = folderOfImages(), model = convModel();
+		Result r = runFolder(model, in, dir.resolve("o"), "--include", "[");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: --include '[' is not a glob: Missing '] " + // the
+																																				// JDK's
+																																				// words
+			"(e.g. '*.tif' or 'plate1/**')\n", r.err());
+		assertFalse(Files.exists(dir.resolve("o")));
+		r = cli("fine-tune", "--model", model, "--data", in, "--output", dir
+			.resolve("ft.onnx"), "--steps", 1, "--freeze", "conv.*,(");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: --freeze '(' is not a regular expression: " +
+			"Unclosed group at position 1\n", r.err());
+		assertFalse(Files.exists(dir.resolve("ft.onnx")));
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
 import org.fijigan.cli.MainTest.Result;
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.testing.CliProcesses;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.AfterEach;
@@ -137,15 +138,22 @@ class InferenceKillTest {
 			}
 		}
 
-		// what a kill during the write itself leaves: the next run of that output
-		// removes it
+		// what a kill during the write itself leaves: a later run of that output
+		// removes it once it is stale (and keeps a fresh one, which another
+		// process may be writing)
 		Path stale = out.resolveSibling(".result.tif.5e1f0a3b.tmp.tif");
+		Path fresh = out.resolveSibling(".result.tif.0f1e2d3c.tmp.tif");
 		Files.write(stale, new byte[1000]);
+		Files.write(fresh, new byte[1000]);
+		Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+			java.time.Instant.now().minus(AtomicFile.STALE_AFTER).minusSeconds(60)));
 		Result r = MainTest.cli("denoise", "-m", model, "-i", floatImage(
 			"small.tif", 20, 10), "-o", out, "--overwrite", "--normalize", "none",
 			"--device", "cpu");
 		assertEquals(0, r.exitCode(), r.err());
 		assertFalse(Files.exists(stale));
+		assertTrue(Files.exists(fresh));
+		Files.delete(fresh);
 		assertEquals(Set.of("result.tif", "other.tif"), outputs());
 		assertEquals(20, IJ.openImage(out.toString()).getWidth());
 		assertArrayEquals(earlier, Files.readAllBytes(out.resolveSibling(

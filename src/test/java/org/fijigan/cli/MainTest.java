@@ -102,6 +102,28 @@ class MainTest {
 	}
 
 	@Test
+	void runningOutOfJavaMemoryIsOneLineNotAStackTrace() {
+		@picocli.CommandLine.Command(name = "hungry")
+		class Hungry implements java.util.concurrent.Callable<Integer> {
+
+			@Override
+			public Integer call() {
+				throw new OutOfMemoryError("Java heap space");
+			}
+		}
+		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+		int code = Main.execute(new picocli.CommandLine(new Hungry()),
+			new String[0], new java.io.PrintStream(bytes, true));
+		assertEquals(1, code);
+		String err = bytes.toString();
+		assertTrue(err.startsWith("fiji-gan: out of Java memory ("), err);
+		assertTrue(err.endsWith(
+			" MiB at most): give Java more (JAVA_OPTS=-Xmx16g), " +
+				"or use smaller images, tiles (--tile) or batches" + System
+					.lineSeparator()), err);
+	}
+
+	@Test
 	void rawSixteenBitValuesThroughAddConstantComeBackAsExactFloats() {
 		short[] pixels = new short[6 * 4];
 		for (int i = 0; i < pixels.length; i++)

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.fijigan.core.eval.Metrics;
+import org.fijigan.core.train.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -166,6 +167,66 @@ class SelfSupervisedFineTuneTest {
 				" differs after resume");
 		assertEquals(Files.readAllLines(dir.resolve("straight-loss.csv")), Files
 			.readAllLines(dir.resolve("resumed-loss.csv")));
+	}
+
+	@Test
+	void aResumeWithOtherSettingsOrABusyCheckpointFolderIsRefused()
+		throws IOException
+	{
+		Path data = Files.createDirectories(dir.resolve("noisy"));
+		saveFloat(noisy(clean(), 4), data.resolve("a.tif"));
+		Path more = Files.createDirectories(dir.resolve("more"));
+		saveFloat(noisy(clean(), 4), more.resolve("a.tif"));
+		saveFloat(noisy(clean(), 5), more.resolve("b.tif"));
+		Path fresh = dir.resolve("fresh.onnx"), ck = dir.resolve("ck");
+		assertEquals(0, MainTest.cli("create-model", "--arch", "residual-denoiser",
+			"--width", 4, "--blocks", 2, "--seed", 3, "--output", fresh).exitCode());
+		Object[] common = { "--model", fresh, "--self-supervised", "n2v", "--batch",
+			2, "--patch", 24, "--validation", 0, "--device", "cpu", "--threads", 1,
+			"--checkpoint-every", 2, "--checkpoint-dir", ck };
+		assertEquals(0, MainTest.cli(concat(new Object[] { "fine-tune", "--output",
+			dir.resolve("half.onnx"), "--steps", 2, "--seed", 6, "--data", data },
+			common)).exitCode());
+		assertTrue(Checkpoint.read(ck).settings().contains("seed=6\n"), Checkpoint
+			.read(ck).settings());
+
+		MainTest.Result seed = MainTest.cli(concat(new Object[] { "fine-tune",
+			"--output", dir.resolve("r.onnx"), "--steps", 4, "--seed", 9, "--data",
+			data, "--resume" }, common));
+		assertEquals(1, seed.exitCode());
+		assertTrue(seed.err().startsWith("fiji-gan: the checkpoint in " + ck +
+			" was written by a run with other settings: "), seed.err());
+		assertTrue(seed.err().contains("seed 6 (now 9)"), seed.err());
+		assertFalse(Files.exists(dir.resolve("r.onnx")));
+
+		MainTest.Result other = MainTest.cli(concat(new Object[] { "fine-tune",
+			"--output", dir.resolve("r.onnx"), "--steps", 4, "--seed", 6, "--data",
+			more, "--resume" }, common));
+		assertEquals(1, other.exitCode());
+		assertTrue(other.err().contains("data 1 image: ") && other.err().contains(
+			"(now 2 images: "), other.err());
+		assertTrue(other.err().contains("training items 1 (sha256 "), other.err());
+		assertFalse(Files.exists(dir.resolve("r.onnx")));
+
+		// another run holds the folder (here, this JVM)
+		try (var ch = java.nio.channels.FileChannel.open(ck.resolve(
+			".fiji-gan.training.lock"), java.nio.file.StandardOpenOption.WRITE);
+				var lock = ch.lock())
+		{
+			MainTest.Result busy = MainTest.cli(concat(new Object[] { "fine-tune",
+				"--output", dir.resolve("r.onnx"), "--steps", 4, "--seed", 6, "--data",
+				data, "--resume" }, common));
+			assertEquals(1, busy.exitCode());
+			assertEquals("fiji-gan: the checkpoint folder " + ck +
+				" is in use by another fine-tune run: wait for it to end, or give " +
+				"this one another --checkpoint-dir", busy.err().strip());
+		}
+		// the same settings, more steps: it goes on
+		MainTest.Result same = MainTest.cli(concat(new Object[] { "fine-tune",
+			"--output", dir.resolve("r.onnx"), "--steps", 4, "--seed", 6, "--data",
+			data, "--resume" }, common));
+		assertEquals(0, same.exitCode(), same.err());
+		assertTrue(same.out().contains("resumed from step 2"), same.out());
 	}
 
 	static Object[] concat(Object[] a, Object[] b) {

@@ -4,6 +4,7 @@ package org.fijigan.ij1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,16 +119,49 @@ class UnusualImageTypesTest {
 	}
 
 	@Test
-	void signedSixteenBitIsTakenAsStoredWithANote() {
-		ImagePlus imp = new ImagePlus("signed.tif", new ShortProcessor(2, 1,
-			new short[] { 0, (short) 40000 }, null));
+	void signedSixteenBitIsReadAsFloatInItsOwnValues() {
+		ImagePlus imp = new ImagePlus("signed.tif", new ShortProcessor(3, 1,
+			new short[] { 0, (short) 40000, (short) 32768 }, null));
 		imp.getCalibration().setSigned16BitCalibration();
 		List<String> notes = new ArrayList<>();
 		RasterImage r = ImagePlusConverter.toRaster(imp, notes::add);
 		assertEquals(List.of(
-			"signed.tif is signed 16-bit: the model sees the stored values (offset by " +
-				"32768)"), notes);
-		assertArrayEquals(new short[] { 0, (short) 40000 }, (short[]) r.plane(0));
+			"signed.tif is signed 16-bit: read as 32-bit float in " +
+				"its own values (-32768 to 32767)"), notes);
+		assertEquals(PixelType.FLOAT32, r.type());
+		assertArrayEquals(new float[] { -32768, 7232, 0 }, (float[]) r.plane(0));
+	}
+
+	@Test
+	void aPaletteImageIsReadAsItsColoursAndADisplayRampKeepsItsValues()
+		throws IOException
+	{
+		// eight colours far apart, as a palette PNG or GIF holds them, padded to
+		// 256 entries with black as ImageJ pads a PNG's palette
+		byte[] r = new byte[256], g = new byte[256], b = new byte[256];
+		for (int i = 0; i < 8; i++) {
+			r[i] = (byte) (i * 36);
+			g[i] = (byte) (255 - i * 36);
+			b[i] = (byte) (i % 2 * 255);
+		}
+		byte[] indices = { 0, 1, 2, 3, 4, 5, 6, 7 };
+		ImagePlus palette = new ImagePlus("palette.png", new ByteProcessor(8, 1,
+			indices));
+		palette.getProcessor().setLut(new LUT(r, g, b));
+		RasterImage rgb = ImagePlusConverter.toRaster(palette);
+		assertEquals(PixelType.RGB, rgb.type());
+		int[] pixels = (int[]) rgb.plane(0);
+		for (int i = 0; i < 8; i++)
+			assertEquals((r[i] & 0xff) << 16 | (g[i] & 0xff) << 8 | b[i] & 0xff,
+				pixels[i] & 0xffffff, "pixel " + i);
+
+		// a fluorescence image shown with a green ramp: its values are intensities
+		ImagePlus green = new ImagePlus("green.tif", new ByteProcessor(8, 1, indices
+			.clone()));
+		green.getProcessor().setLut(new LUT(new byte[256], ramp(1), new byte[256]));
+		RasterImage grey = ImagePlusConverter.toRaster(green);
+		assertEquals(PixelType.UINT8, grey.type());
+		assertArrayEquals(indices, (byte[]) grey.plane(0));
 	}
 
 	private static byte[] ramp(int step) {
@@ -135,5 +169,52 @@ class UnusualImageTypesTest {
 		for (int i = 0; i < 256; i++)
 			b[i] = (byte) (i * step);
 		return b;
+	}
+
+	/**
+	 * A minimal DICOM file (explicit VR little endian) of a rows x columns 16-bit
+	 * image, declaring {@code declaredRows} rows, holding {@code pixelBytes}
+	 * bytes of pixel data.
+	 */
+	static byte[] dicom(int declaredRows, int columns, int pixelBytes) {
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024 + pixelBytes)
+			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.position(128);
+		b.put("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		byte[] syntax = "1.2.840.10008.1.2.1\0".getBytes(
+			java.nio.charset.StandardCharsets.US_ASCII);
+		b.putShort((short) 2).putShort((short) 0x10).put((byte) 'U').put((byte) 'I')
+			.putShort((short) syntax.length).put(syntax);
+		int[][] us = { { 0x28, 0x02, 1 }, { 0x28, 0x10, declaredRows }, { 0x28,
+			0x11, columns }, { 0x28, 0x100, 16 }, { 0x28, 0x101, 16 }, { 0x28, 0x102,
+				15 }, { 0x28, 0x103, 0 } };
+		for (int[] e : us)
+			b.putShort((short) e[0]).putShort((short) e[1]).put((byte) 'U').put(
+				(byte) 'S').putShort((short) 2).putShort((short) e[2]);
+		b.putShort((short) 0x7fe0).putShort((short) 0x10).put((byte) 'O').put(
+			(byte) 'W').putShort((short) 0).putInt(pixelBytes);
+		for (int i = 0; i < pixelBytes / 2; i++)
+			b.putShort((short) (i * 7));
+		return java.util.Arrays.copyOf(b.array(), b.position());
+	}
+
+	@Test
+	void aDicomWhosePixelsAreNotAllThereIsRefused() throws IOException {
+		Path honest = Files.write(dir.resolve("ok.dcm"), dicom(6, 5, 60));
+		RasterImage ok = ImageFileCodec.INSTANCE.read(honest, "input");
+		assertEquals(5, ok.width());
+		assertEquals(6, ok.height());
+		Path lie = Files.write(dir.resolve("lie.dcm"), dicom(30000, 5, 60));
+		assertEquals("input " + lie +
+			" is truncated or damaged: its DICOM header " +
+			"declares 30000x5 pixels of 16 bits (300,000 bytes), but the file holds " +
+			"60 bytes of pixel data", assertThrows(GanException.class,
+				() -> ImageFileCodec.INSTANCE.read(lie, "input")).getMessage());
+		Path cut = Files.write(dir.resolve("cut.dcm"), java.util.Arrays.copyOf(
+			dicom(6, 5, 60), dicom(6, 5, 60).length - 20));
+		assertTrue(assertThrows(GanException.class, () -> ImageFileCodec.INSTANCE
+			.read(cut, "input")).getMessage().endsWith(
+				"declares 6x5 pixels of 16 bits (60 bytes), but the file holds 40 " +
+					"bytes of pixel data"));
 	}
 }

@@ -114,8 +114,8 @@ class BatchProcessFolderCommandTest {
 				2));
 			c.run();
 			assertEquals(
-				"halo '-2' must be auto or a whole number of pixels from 0 to 1048576",
-				c.errorMessage(), type.getSimpleName());
+				"halo '-2' must be auto or a whole number of pixels from 0 to 16384", c
+					.errorMessage(), type.getSimpleName());
 		}
 		assertFalse(Files.exists(dir.resolve("out")), "nothing written");
 	}

@@ -189,7 +189,7 @@ public final class OnnxModels {
 		}
 	}
 
-	private static ValueInfoProto valueInfo(String name, int elementType,
+	public static ValueInfoProto valueInfo(String name, int elementType,
 		String shape)
 	{
 		TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(
@@ -344,6 +344,27 @@ public final class OnnxModels {
 	 * A x{@code scale} super-resolution model: 3x3 Conv to C*s*s channels, then
 	 * DepthToSpace in CRD mode.
 	 */
+	/**
+	 * An image-to-image model that never ends: a {@code Loop} with a trip count
+	 * of 2^63 - 1 whose body adds 0 to the image.
+	 */
+	public static Builder loopForever() {
+		int bool = TensorProto.DataType.BOOL_VALUE;
+		GraphProto body = GraphProto.newBuilder().setName("body").addNode(NodeProto
+			.newBuilder().setOpType("Identity").addInput("c_in").addOutput("c_out"))
+			.addNode(NodeProto.newBuilder().setOpType("Add").addInput("v_in")
+				.addInput("zero").addOutput("v_out")).addInput(valueInfo("i", INT64,
+					"")).addInput(valueInfo("c_in", bool, "")).addInput(valueInfo("v_in",
+						FLOAT, null)).addOutput(valueInfo("c_out", bool, "")).addOutput(
+							valueInfo("v_out", FLOAT, null)).build();
+		return builder().input("x", "1,1,H,W").output("y", "1,1,H,W").initializer(
+			"trips", new long[] { Long.MAX_VALUE }).initializer(TensorProto
+				.newBuilder().setName("go").setDataType(bool).addInt32Data(1).build())
+			.initializer("zero", new float[] { 0 }).node("Loop", "trips,go,x", "y",
+				AttributeProto.newBuilder().setName("body").setType(
+					AttributeProto.AttributeType.GRAPH).setG(body).build());
+	}
+
 	public static Builder pixelShuffle(int channels, int scale) {
 		return pixelShuffle(channels, scale, "CRD");
 	}

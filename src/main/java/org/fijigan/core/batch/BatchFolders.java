@@ -2,7 +2,6 @@
 package org.fijigan.core.batch;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitor;
@@ -40,8 +39,7 @@ public final class BatchFolders {
 	public static List<String> listImages(Path dir, ImageCodec codec,
 		String include, Path exclude)
 	{
-		PathMatcher glob = include == null ? null : FileSystems.getDefault()
-			.getPathMatcher("glob:" + include);
+		PathMatcher glob = include == null ? null : FolderJob.glob(include);
 		boolean byName = include != null && !include.contains("/");
 		List<String> names = new ArrayList<>();
 		// an output folder that holds the input folder holds all its images too:
@@ -150,7 +148,9 @@ public final class BatchFolders {
 
 	/**
 	 * Deletes temporary files that a killed run left for a file that
-	 * {@code isTarget} accepts, by its relative name ({@code /} separators).
+	 * {@code isTarget} accepts, by its relative name ({@code /} separators):
+	 * those unchanged for {@link AtomicFile#STALE_AFTER}, since another process
+	 * may be writing the same target now.
 	 */
 	static void removeStaleTemporaries(Path outputDir,
 		java.util.function.Predicate<String> isTarget)
@@ -164,7 +164,8 @@ public final class BatchFolders {
 				String target = AtomicFile.targetOfTemporary(p.getFileName()
 					.toString());
 				if (target != null && isTarget.test(slashes(outputDir.relativize(p
-					.resolveSibling(target))))) Files.deleteIfExists(p);
+					.resolveSibling(target)))) && AtomicFile.isStale(p)) Files
+						.deleteIfExists(p);
 				return FileVisitResult.CONTINUE;
 			}
 		});

@@ -40,8 +40,25 @@ public record FolderJob(Path inputDir, Path outputDir, Path mask, String format,
 		mask = mask == null ? null : mask.toAbsolutePath().normalize();
 		if (format != null) format = normalizeFormat(format);
 		if (include != null && include.isBlank()) include = null;
+		if (include != null) glob(include);
 		if (shard == null) shard = Shard.ALL;
 		properties = properties == null ? Map.of() : Map.copyOf(properties);
+	}
+
+	/**
+	 * The matcher of an {@code --include} glob.
+	 *
+	 * @throws GanException naming the glob when it is not one
+	 */
+	public static java.nio.file.PathMatcher glob(String include) {
+		try {
+			return java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" +
+				include);
+		}
+		catch (java.util.regex.PatternSyntaxException e) {
+			throw new GanException("--include '" + include + "' is not a glob: " + e
+				.getDescription() + " (e.g. '*.tif' or 'plate1/**')");
+		}
 	}
 
 	/** {@code tif} or {@code .TIF} to {@code .tif}. */

@@ -71,7 +71,10 @@ public final class DemoFiles {
 	 *          generated panels are synthetic) are added to it
 	 * @param codec writes the PNGs (their {@code fiji-gan.*} properties go into
 	 *          text chunks)
-	 * @param replace whether existing files may be replaced
+	 * @param replace whether existing files may be replaced: without it, a file
+	 *          that appeared since {@link #prepare} found the folder empty
+	 *          (another demo writing there at the same time) is kept and this
+	 *          method throws before writing it
 	 * @return the files written, in order
 	 */
 	public static List<Path> write(DemoReport report, RasterImage sheet, Path dir,

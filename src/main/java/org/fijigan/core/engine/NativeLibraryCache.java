@@ -179,9 +179,13 @@ final class NativeLibraryCache {
 		public boolean repairInPlace(Path folder, List<String> damage)
 			throws IOException
 		{
+			// under the cache's lock no one else writes here: every temporary file is
+			// a killed repair's
 			for (OnnxRuntimeBundle.Library lib : bundle.libraries())
-				AtomicFile.removeStaleTemporaries(folder.resolve(lib.fileName()));
-			AtomicFile.removeStaleTemporaries(folder.resolve(VERIFIED_FILE));
+				AtomicFile.removeStaleTemporaries(folder.resolve(lib.fileName()),
+					java.time.Duration.ZERO);
+			AtomicFile.removeStaleTemporaries(folder.resolve(VERIFIED_FILE),
+				java.time.Duration.ZERO);
 			Map<String, String> verified = readVerified(folder);
 			for (OnnxRuntimeBundle.Library lib : bundle.libraries()) {
 				if (!damage.contains(lib.fileName())) continue;

@@ -62,8 +62,16 @@ final class OrtTensors {
 			case FLOAT16: {
 				java.nio.ShortBuffer sb = ByteBuffer.allocateDirect(f.length * 2).order(
 					ByteOrder.nativeOrder()).asShortBuffer();
-				for (float v : f)
+				for (float v : f) {
+					// a finite value float16 cannot hold would become infinite here,
+					// and be taken for the model's doing
+					if (Float.isFinite(v) && Math.abs(v) > FP16_MAX)
+						throw new GanException("input '" + name +
+							"' is float16, which holds values up to " +
+							"65504, but the image gives it " + v + ": normalise the image " +
+							"into the model's range (e.g. --normalize percentile, or range)");
 					sb.put(Fp16Conversions.floatToFp16(v));
+				}
 				sb.rewind();
 				return OnnxTensor.createTensor(env, sb, t.shape(),
 					OnnxJavaType.FLOAT16);
@@ -73,6 +81,9 @@ final class OrtTensors {
 					"; image inputs must be float32, float64 or float16");
 		}
 	}
+
+	/** The largest finite float16. */
+	static final float FP16_MAX = 65504f;
 
 	static Tensor fromOrt(String name, OnnxValue value) throws OrtException {
 		if (!(value instanceof OnnxTensor t)) throw new GanException("output '" +

@@ -26,6 +26,7 @@ import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.train.data.ClassFolders;
 import org.fijigan.core.train.data.ImageSource;
@@ -193,14 +194,18 @@ public final class GenerationEvaluation {
 			byClass.computeIfAbsent(classOf(g, name), k -> new ArrayList<>()).add(
 				name);
 		List<Integer> first = new ArrayList<>(), counts = new ArrayList<>();
-		int total = 0;
+		long total = 0;
 		for (List<String> members : byClass.values()) {
 			int count = perClass > 0 ? perClass : members.size();
-			first.add(total);
+			first.add((int) Math.min(total, Integer.MAX_VALUE));
 			counts.add(count);
 			total += count;
 		}
-		return new Plan(names, byClass, first, counts, total);
+		if (total > Integer.MAX_VALUE) throw new GanException(perClass +
+			" generated images for each of " + byClass.size() + " classes are " +
+			total + " images, more than one evaluation draws (" + Integer.MAX_VALUE +
+			"): ask for fewer with --count");
+		return new Plan(names, byClass, first, counts, (int) total);
 	}
 
 	/**
@@ -214,6 +219,7 @@ public final class GenerationEvaluation {
 	{
 		GeneratorSpec g = model.generator();
 		List<String> classes = plan.classes();
+		Generator.refuseStackBeyondMemory(model, plan.total(), true);
 		long[] labels = null;
 		if (g.isConditional()) {
 			Map<String, Integer> classLabels = ClassFolders.of(g, classes).labels();

@@ -299,10 +299,20 @@ public final class Nifti {
 			}
 			in.skipNBytes(offset - pos);
 		}
-		int nd = Math.max(1, Math.min(7, dim[0]));
+		if (dim[0] < 1 || dim[0] > 7) throw new GanException(name +
+			" is a damaged NIfTI file: its header uses " + dim[0] +
+			" dimensions (dim[0] must be 1 to 7)");
+		int nd = dim[0];
 		int[] size = new int[8];
-		for (int i = 1; i < 8; i++)
+		for (int i = 1; i < 8; i++) {
+			// a 0 beyond x and y is taken as 1, as some writers leave unused
+			// dimensions at 0
+			if (i <= nd && (dim[i] < 0 || dim[i] == 0 && i <= 2))
+				throw new GanException(name +
+					" is a damaged NIfTI file: its dimension " + i + " has size " +
+					dim[i] + " (dim[" + i + "] must be at least 1)");
 			size[i] = i <= nd ? Math.max(1, dim[i]) : 1;
+		}
 		int w = size[1], ht = size[2], z = size[3], t = size[4];
 		long c = (long) size[5] * size[6] * size[7];
 		if (c > 1024) throw new GanException(name + " has " + c +

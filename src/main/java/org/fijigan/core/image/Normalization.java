@@ -40,8 +40,9 @@ public sealed interface Normalization {
 	record FixedRange(double min, double max) implements Normalization {
 
 		public FixedRange {
-			if (!(max > min)) throw new GanException(
-				"fixed range needs max > min, got " + min + ", " + max);
+			if (!(max > min) || !Double.isFinite(max - min)) throw new GanException(
+				"fixed range needs finite numbers with max > min (and max - min " +
+					"finite), got " + min + ", " + max);
 		}
 	}
 

@@ -28,8 +28,9 @@ import org.fijigan.core.GanException;
  * each, lie in the file and in the strip's declared byte count;</li>
  * <li>compressed: every strip's declared bytes lie in the file, and for LZW,
  * Deflate and PackBits the declared pixels are no more than those bytes can
- * decode to (PackBits at most 64 bytes per byte, Deflate 1,032, LZW
- * 4,096);</li>
+ * decode to (PackBits at most 64 bytes per byte, Deflate 1,032, LZW 4,096), and
+ * each strip does decode to the bytes its rows need ({@link StripDecoding}: a
+ * reader would fill the rest with zeros);</li>
  * <li>an ImageJ stack ({@code ImageJ=... images=N} in the first description,
  * read by ImageJ as N planes one after the other from the first strip) has room
  * for all N planes.</li>
@@ -42,16 +43,26 @@ final class TiffCheck {
 	private static final int WIDTH = 256, LENGTH = 257, BITS = 258, COMPRESSION =
 		259, DESCRIPTION = 270, STRIP_OFFSETS = 273, SAMPLES = 277, ROWS_PER_STRIP =
 			278, STRIP_BYTES = 279, PLANAR = 284, TILE_WIDTH = 322, TILE_LENGTH = 323,
-			TILE_OFFSETS = 324, TILE_BYTES = 325;
+			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339,
+			NEW_SUBFILE_TYPE = 254;
+	/**
+	 * The compressions ImageJ's TIFF reader decodes: none, LZW, JPEG, Deflate
+	 * (both codes) and PackBits.
+	 */
+	private static final Set<Long> READABLE_COMPRESSIONS = Set.of(1L, 5L, 7L, 8L,
+		32773L, 32946L);
 	private static final Set<Integer> READ = Set.of(WIDTH, LENGTH, BITS,
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
-		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES);
+		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
+		SAMPLE_FORMAT, NEW_SUBFILE_TYPE);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
 	private final FileChannel ch;
 	private final long size;
 	private final String what;
+	/** The first page's size and samples, which every full page must share. */
+	private String firstPage;
 	private ByteOrder order;
 	private boolean big;
 
@@ -219,8 +230,74 @@ final class TiffCheck {
 			count(declared) + " bytes of pixels, more than its " + count(stored) +
 			" bytes of " + compressionName(compression) + " data can hold (at most " +
 			count(times(stored, ratio)) + ")");
+		if (StripDecoding.counts(compression)) for (long i = 0; i < pieces; i++) {
+			long rows = tiled ? rowsPerPiece : Math.min(rowsPerPiece, h - i %
+				perPlane * rowsPerPiece);
+			long need = times(pieceRowBytes, rows);
+			long got = StripDecoding.decodedBytes(ch, offsetValues.get(i), countValues
+				.get(i), compression, need);
+			if (got == -1) throw damaged(image + ": its " + pieceName + " " + (i +
+				1) + " is not valid " + compressionName(compression) + " data");
+			if (got >= 0 && got < need) throw damaged(image + ": its " + pieceName +
+				" " + (i + 1) + " decodes to " + count(got) +
+				" bytes where its pixels need " + count(need));
+		}
+		// a valid file of a kind ImageJ does not read: said once its structure is
+		// known to be sound
+		long sampleFormat = scalar(e, SAMPLE_FORMAT, 1);
+		refuseUnreadable(index, compression, firstBits, sampleFormat, tiled);
+		refuseUnequalPage(index, scalar(e, NEW_SUBFILE_TYPE, 0), w + "x" + h +
+			", " + samples + " x " + firstBits + "-bit" + (sampleFormat == 3
+				? " float" : "") + " samples");
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
 			0), declared);
+	}
+
+	/**
+	 * Refuses, with what it is, a valid TIFF that ImageJ's reader cannot read
+	 * (which it would say on stdout, as "Unsupported format", or read wrongly).
+	 */
+	private void refuseUnreadable(int index, long compression, long bits,
+		long sampleFormat, boolean tiled)
+	{
+		String image = index == 1 ? "" : " (image " + index + ")";
+		String fix =
+			": save it from another program as an uncompressed, stripped " +
+				"TIFF of 8-bit, 16-bit or 32-bit float samples";
+		if (tiled) throw unsupported("a tiled TIFF" + image +
+			", which ImageJ's TIFF reader does not read" + fix);
+		if (!READABLE_COMPRESSIONS.contains(compression)) throw unsupported(
+			"compressed with TIFF compression " + compression + image +
+				", which ImageJ's TIFF reader does not decode" + fix);
+		if (sampleFormat == 3 && bits != 32) throw unsupported("a TIFF of " + bits +
+			"-bit floats" + image + ", which ImageJ's TIFF reader does not read" +
+			fix);
+		if (sampleFormat == 2 && bits == 8) throw unsupported(
+			"a TIFF of signed 8-bit integers" + image +
+				", which ImageJ's reader takes as unsigned (-1 as 255)" + fix);
+	}
+
+	/**
+	 * ImageJ reads a multi-page TIFF as a stack when its pages are alike, and
+	 * only the first page otherwise: a page that differs is refused rather than
+	 * dropped unsaid. Reduced-resolution pages and masks (a pyramid's or a
+	 * thumbnail's, {@code NewSubfileType} bits 0 and 2) are not pages of the
+	 * image and pass.
+	 */
+	private void refuseUnequalPage(int index, long subfileType, String page) {
+		if ((subfileType & 5) != 0) return;
+		if (firstPage == null) {
+			firstPage = page;
+			return;
+		}
+		if (!page.equals(firstPage)) throw unsupported("a TIFF whose page " +
+			index + " (" + page + ") differs from page 1 (" + firstPage +
+			"): ImageJ would read page 1 alone; fiji-gan reads stacks of equal " +
+			"pages: save the pages as separate files");
+	}
+
+	private GanException unsupported(String why) {
+		return new GanException(what + " is " + why);
 	}
 
 	/**

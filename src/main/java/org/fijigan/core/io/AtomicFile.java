@@ -55,13 +55,33 @@ public final class AtomicFile {
 	}
 
 	/**
+	 * How long a temporary file must have gone unchanged before it counts as left
+	 * by a killed process: one being written now (by another process writing the
+	 * same target) changes all the time, and a write never pauses for an hour.
+	 */
+	public static final java.time.Duration STALE_AFTER = java.time.Duration
+		.ofHours(1);
+
+	/**
 	 * Deletes the temporary files that earlier writes of {@code target} left (a
-	 * process killed while writing). Only names {@link #targetOfTemporary} maps
-	 * to {@code target}'s name are touched.
+	 * process killed while writing): those unchanged for {@link #STALE_AFTER}.
+	 * Only names {@link #targetOfTemporary} maps to {@code target}'s name are
+	 * touched.
 	 *
 	 * @return how many were deleted
 	 */
 	public static int removeStaleTemporaries(Path target) {
+		return removeStaleTemporaries(target, STALE_AFTER);
+	}
+
+	/**
+	 * As {@link #removeStaleTemporaries(Path)}, for temporary files unchanged for
+	 * {@code unchangedFor}: {@link java.time.Duration#ZERO} removes every one,
+	 * for a caller that holds a lock no other writer of {@code target} can pass.
+	 */
+	public static int removeStaleTemporaries(Path target,
+		java.time.Duration unchangedFor)
+	{
 		String name = target.getFileName().toString();
 		Path dir = target.toAbsolutePath().getParent();
 		int n = 0;
@@ -69,12 +89,32 @@ public final class AtomicFile {
 			targetOfTemporary(p.getFileName().toString()))))
 		{
 			for (Path p : stale)
-				if (Files.deleteIfExists(p)) n++;
+				if (isStale(p, unchangedFor) && Files.deleteIfExists(p)) n++;
 		}
 		catch (IOException e) {
 			// a leftover is harmless: hidden, and never mistaken for a result
 		}
 		return n;
+	}
+
+	/**
+	 * Whether the temporary file {@code p} has gone unchanged for
+	 * {@link #STALE_AFTER}: left by a killed process, not being written by a live
+	 * one.
+	 */
+	public static boolean isStale(Path p) {
+		return isStale(p, STALE_AFTER);
+	}
+
+	private static boolean isStale(Path p, java.time.Duration unchangedFor) {
+		if (unchangedFor.isZero()) return true;
+		try {
+			return Files.getLastModifiedTime(p).toInstant().isBefore(java.time.Instant
+				.now().minus(unchangedFor));
+		}
+		catch (IOException e) {
+			return false; // gone, or unreadable: leave it
+		}
 	}
 
 	/** Writes the content into the (new, empty-named) file it is given. */

@@ -108,6 +108,20 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 	}
 
 	/**
+	 * How far, in input pixels, an output pixel of an image model sees when its
+	 * receptive field is known and reaches beyond the halo (a halo capped to fit
+	 * the model, or stated smaller): then tiles may differ from an untiled run
+	 * near their edges. 0 when the halo covers it, or it is not known.
+	 */
+	public int reachBeyondHalo() {
+		if (graph == null || kind instanceof ModelKind.Generator) return 0;
+		ReceptiveField rf = graph.tiling(image().name(), image().layout())
+			.receptiveField();
+		return rf != null && rf.exact() && haloPixels < rf.haloPixels() ? rf
+			.haloPixels() : 0;
+	}
+
+	/**
 	 * A builder for a model whose output is {@code outputName}, laid out as
 	 * {@code outputLayout}. Unless set: no file and an empty checksum, a dynamic
 	 * output channel count (-1), scale 1, no halo, value range [0, 1] in and out,

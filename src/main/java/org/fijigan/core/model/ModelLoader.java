@@ -81,8 +81,34 @@ public final class ModelLoader {
 		OnnxGraphInfo g = OnnxGraphInfo.read(model.onnx());
 		ModelFileChecks.check(model.onnx(), g);
 		timings.add(StageTimings.Stage.MODEL_READ, System.nanoTime() - start);
-		return timings.time(StageTimings.Stage.GRAPH_ANALYSIS,
+		ModelDescriptor d = timings.time(StageTimings.Stage.GRAPH_ANALYSIS,
 			() -> DescriptorInference.describe(model.onnx(), g, model.rdf(), o));
+		refuseUnfedInputs(d, g);
+		return d;
+	}
+
+	/**
+	 * Refuses an image model with an input that its runs would not feed (a second
+	 * image, taken as image-to-image): ONNX Runtime would fail at the first run
+	 * with "Missing Input".
+	 */
+	static void refuseUnfedInputs(ModelDescriptor d, OnnxGraphInfo g) {
+		java.util.Set<String> fed = new java.util.HashSet<>();
+		if (d.kind() instanceof ModelKind.ImageToImage k) fed.add(k.image().name());
+		else if (d.kind() instanceof ModelKind.Inpainting k) {
+			fed.add(k.image().name());
+			if (k.mask().inputName() != null) fed.add(k.mask().inputName());
+		}
+		else return;
+		for (ValueInfo v : g.inputs())
+			if (!fed.contains(v.name())) throw new GanException("model " + d.name() +
+				" has an input '" + v.name() +
+				"' that fiji-gan does not feed when it " + "runs the model as " + d
+					.task().id() + " (it feeds " + String.join(" and ", fed) + (d
+						.kind() instanceof ModelKind.ImageToImage && g.inputs().size() == 2
+							? "; if '" + v.name() +
+								"' is a mask, run it with --task inpaint and " + "--input " + v
+									.name() + "=MASK" : "") + ")");
 	}
 
 	/**

@@ -1,6 +1,8 @@
 
 package org.fijigan.core.model;
 
+import org.fijigan.core.GanException;
+
 /**
  * What the user states about a model, replacing what was read or inferred.
  * Every field is optional (null = keep). Start from {@link #NONE} and add what
@@ -15,6 +17,27 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 
 	public static final ModelOverrides NONE = new ModelOverrides(null, null, null,
 		null, null, null);
+	/** The largest scale stated: beyond any super-resolution model's. */
+	public static final double MAX_SCALE = 64;
+	/**
+	 * The largest halo stated: a tile is at least twice as wide, and a model that
+	 * sees further runs untiled (--tile none).
+	 */
+	public static final int MAX_HALO = 16384;
+
+	public ModelOverrides {
+		if (scale != null && !(scale >= 1 / MAX_SCALE && scale <= MAX_SCALE))
+			throw new GanException("--scale " + scale + " is beyond what a model " +
+				"does: give a scale from 1/" + (int) MAX_SCALE + " to " +
+				(int) MAX_SCALE);
+		if (haloPixels != null && (haloPixels < 0 || haloPixels > MAX_HALO))
+			throw new GanException("--halo " + haloPixels + " is beyond " + MAX_HALO +
+				" px, wider than any tile: for a model that sees that far, run " +
+				"untiled (--tile none)");
+		if (maskHoleValue != null && !(Math.abs(maskHoleValue) <= Float.MAX_VALUE))
+			throw new GanException("--mask-hole " + maskHoleValue +
+				" is not a number a model's float input holds");
+	}
 
 	public boolean isEmpty() {
 		return equals(NONE);

@@ -115,13 +115,11 @@ final class ModelReport {
 	private static String tiling(ModelDescriptor d) {
 		if (!d.isTileable()) return "not exact, runs untiled when memory allows: " +
 			String.join("; ", d.wholeImageOps());
-		ReceptiveField rf = d.graph() == null ? null : d.graph().tiling(d.image()
-			.name(), d.image().layout()).receptiveField();
-		if (rf != null && rf.exact() && d.haloPixels() < rf.haloPixels())
-			return "every operation sees only its " + "window, but the halo (" + d
-				.haloPixels() + " px) is smaller than the receptive field (" + rf
-					.haloPixels() +
-				" px): tiles may differ from a whole-image run near their edges";
+		int reach = d.reachBeyondHalo();
+		if (reach > 0) return "every operation sees only its " +
+			"window, but the halo (" + d.haloPixels() +
+			" px) is smaller than the receptive field (" + reach +
+			" px): tiles may differ from a whole-image run near their edges";
 		return "exact (every operation sees only its window)";
 	}
 

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -16,12 +18,21 @@ import org.fijigan.core.engine.Tensor;
  * The last way {@link DescriptorInference} finds a model's scale: run it once
  * on the CPU on a small zero image (other inputs zero too, their dynamic axes 1
  * or the image's height and width) and compare the output's width with the
- * input's. The probe is bounded by {@link #MAX_PROBE_ELEMENTS}.
+ * input's. The probe is bounded by {@link #MAX_PROBE_ELEMENTS} in size and by
+ * {@link #maxProbeMillis} in time.
  */
 final class ScaleProbe {
 
 	/** Most float elements the probe run may feed the model: 64 MiB. */
 	static final long MAX_PROBE_ELEMENTS = 1 << 24;
+	/**
+	 * Longest the probe run may take, in milliseconds, so that a model that loops
+	 * (a {@code Loop} with a huge trip count) cannot hang loading: generous,
+	 * since the probe image grows with the model's reach (up to 4096 pixels a
+	 * side) and a large model on a slow machine takes seconds. Variable for
+	 * tests.
+	 */
+	static volatile long maxProbeMillis = 60_000;
 
 	private ScaleProbe() {}
 
@@ -62,17 +73,28 @@ final class ScaleProbe {
 		shapes.forEach((name, s) -> feeds.put(name, Tensor.of(new float[(int) Tensor
 			.elementCount(s)], s)));
 		String outName = g.outputs().get(0).name();
+		CancellationToken late = new CancellationToken();
+		long limit = maxProbeMillis;
 		try (ModelSession s = ModelSession.open(onnx, DeviceSpec.CPU, 0)) {
-			Tensor t = s.run(feeds, List.of(outName), CancellationToken.none()).get(
-				outName);
+			CompletableFuture.delayedExecutor(limit, TimeUnit.MILLISECONDS).execute(
+				late::cancel);
+			Tensor t = s.run(feeds, List.of(outName), late).get(outName);
 			TensorLayout ol = t.shape().length == in.layout().rank() ? in.layout()
 				: DescriptorInference.guessLayout(g.outputs().get(0));
 			return (double) t.shape()[ol.xAxis()] / w;
+		}
+		catch (CancellationToken.CancelledException e) {
+			throw new GanException("could not find the model's scale: a probe run " +
+				"on a " + w + "x" + h + " zero image did not end within " + limit /
+					1000.0 + " s (does the model loop?)" + stateIt, e);
 		}
 		catch (GanException e) {
 			throw new GanException(
 				"could not find the model's scale by a probe run (" + e.getMessage() +
 					"); state it with --scale", e);
+		}
+		finally {
+			late.cancel(); // nothing left to stop
 		}
 	}
 }

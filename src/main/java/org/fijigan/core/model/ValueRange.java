@@ -14,8 +14,9 @@ public record ValueRange(double min, double max) {
 	public static final ValueRange MINUS_ONE_ONE = new ValueRange(-1, 1);
 
 	public ValueRange {
-		if (!(max > min)) throw new GanException(
-			"value range needs max > min, got [" + min + ", " + max + "]");
+		if (!(max > min) || !Double.isFinite(max - min)) throw new GanException(
+			"value range needs finite numbers with max > min (and max - min " +
+				"finite), got [" + min + ", " + max + "]");
 	}
 
 	/** Parses {@code 0,1}, {@code -1,1}, {@code [-1, 1]} or {@code 0..1}. */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,6 +126,36 @@ public final class PackageWriter {
 			notes, cancel) : TestRun.ofImageModel(d, o, notes, cancel);
 		cancel.throwIfCancelled();
 
+		// a new package is made in a hidden folder beside its own and renamed into
+		// place whole: a kill leaves no half package, and of two runs making one
+		// folder at once exactly one wins; an existing folder (--overwrite, a
+		// model's own folder) is written file by file
+		Path target = folder;
+		boolean whole = isAbsentOrEmpty(target);
+		removeStaleStaging(target);
+		if (whole) folder = AtomicFile.temporaryFor(target);
+		try {
+			PackageResult r = writeFiles(o, codec, d, run, onnx, onnxName, folder,
+				notes);
+			if (!whole) return r;
+			moveIntoPlace(folder, target);
+			List<Path> files = new ArrayList<>();
+			for (Path f : r.files())
+				files.add(target.resolve(folder.relativize(f)));
+			Path rdf = target.resolve(RDF);
+			return new PackageResult(target, rdf, ModelLoader.load(rdf.toString(),
+				ModelOverrides.NONE), files, r.notes());
+		}
+		finally {
+			if (whole) deleteTree(folder);
+		}
+	}
+
+	/** The package's files, into {@code folder}. */
+	private static PackageResult writeFiles(PackageOptions o, ImageCodec codec,
+		ModelDescriptor d, TestRun run, Path onnx, String onnxName, Path folder,
+		List<String> notes)
+	{
 		List<Path> files = new ArrayList<>();
 		try {
 			Files.createDirectories(folder);
@@ -184,6 +215,72 @@ public final class PackageWriter {
 		files.add(rdf);
 		return new PackageResult(folder, rdf, ModelLoader.load(rdf.toString(),
 			ModelOverrides.NONE), files, notes);
+	}
+
+	private static boolean isAbsentOrEmpty(Path folder) {
+		if (!Files.isDirectory(folder)) return true;
+		try (Stream<Path> s = Files.list(folder)) {
+			return s.findAny().isEmpty();
+		}
+		catch (IOException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * Renames the finished package into place; it fails, writing nothing, when
+	 * the folder has meanwhile become one with files (another run's package).
+	 */
+	private static void moveIntoPlace(Path staging, Path target) {
+		try {
+			if (Files.isDirectory(target) && isAbsentOrEmpty(target)) Files.delete(
+				target); // an empty folder given: the package takes its place
+			Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (java.nio.file.FileAlreadyExistsException
+				| java.nio.file.DirectoryNotEmptyException e)
+		{
+			throw new GanException(target +
+				" was filled by someone else while the package was made (another " +
+				"package-model into the same folder?); nothing of this run was " +
+				"written: choose another folder, or pass --overwrite", e);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot move the package into " + target + ": " +
+				AtomicFile.describe(e), e);
+		}
+	}
+
+	/**
+	 * Deletes the hidden folders that package runs killed while writing left
+	 * beside {@code target}, once stale ({@link AtomicFile#isStale}: a younger
+	 * one may be another run's at work).
+	 */
+	private static void removeStaleStaging(Path target) {
+		Path parent = target.toAbsolutePath().getParent();
+		String name = target.getFileName().toString();
+		if (parent == null || !Files.isDirectory(parent)) return;
+		try (var leftovers = Files.newDirectoryStream(parent, p -> name.equals(
+			AtomicFile.targetOfTemporary(p.getFileName().toString())) && Files
+				.isDirectory(p, LinkOption.NOFOLLOW_LINKS)))
+		{
+			for (Path p : leftovers)
+				if (AtomicFile.isStale(p)) deleteTree(p);
+		}
+		catch (IOException e) {
+			// a leftover is hidden and harmless
+		}
+	}
+
+	private static void deleteTree(Path dir) {
+		if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+		try (Stream<Path> s = Files.walk(dir)) {
+			for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList())
+				Files.deleteIfExists(p);
+		}
+		catch (IOException | java.io.UncheckedIOException e) {
+			// a leftover is hidden, and removed by a later run
+		}
 	}
 
 	private static void checkFolder(Path folder, boolean overwrite) {

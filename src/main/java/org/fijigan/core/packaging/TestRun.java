@@ -131,6 +131,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 				"sample_mask", display(m, inLayout)));
 		}
 		Tensor out = r.output();
+		refuseNonFinite(out);
 		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d
 			.outputName(), "output", ids), NpyArray.ofFloats(out.floats(), out
 				.shape()), "sample_output", display(out, outLayout)));
@@ -214,6 +215,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 				tensorId(g.classInput(), "class", ids), a, "sample_class",
 				sampleLabels));
 		}
+		refuseNonFinite(out);
 		TensorLayout layout = d.outputLayout();
 		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d
 			.outputName(), "output", ids), NpyArray.ofFloats(out.floats(), out
@@ -227,6 +229,20 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 			" generated samples, seeds " + o.seed() + ".." + (o.seed() + n - 1) +
 			(labels == null ? "" : ", classes " + Arrays.toString(labels)) +
 			"; each scaled by its own percentiles", 0, outC);
+	}
+
+	/**
+	 * Refuses a test output with NaN or infinite values: it would be shown as 0
+	 * in the package's sample image, and a package test compares against it.
+	 */
+	static void refuseNonFinite(Tensor out) {
+		long bad = 0;
+		for (float v : out.floats())
+			if (!Float.isFinite(v)) bad++;
+		if (bad > 0) throw new GanException("the model's output on the sample " +
+			"holds " + bad + " NaN or infinite value" + (bad == 1 ? "" : "s") +
+			" (of " + out.floats().length + "): a package's test output must be " +
+			"finite; give another --sample, or fix the model");
 	}
 
 	/** The logical channels of the sample that feed the model. */
@@ -287,16 +303,22 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		int w = crop.width(), h = crop.height();
 		float[] row = new float[w];
 		int channels = crop.logicalChannels();
+		long tensorChannels = layout.channelAxis() < 0 ? 1 : s[layout
+			.channelAxis()];
+		// a grey sample through a model of several channels is fed to each of
+		// them, as a run feeds it
+		int copies = channels == 1 && !maskChannel ? (int) tensorChannels : 1;
 		for (int c = 0; c < channels; c++)
 			for (int y = 0; y < h; y++) {
 				crop.readRegion(c, 0, 0, 0, y, w, 1, row, 0);
-				for (int x = 0; x < w; x++)
-					raw[(layout.channelAxis() < 0 ? 0 : c * st[layout.channelAxis()]) +
-						y * st[layout.yAxis()] + x * st[layout.xAxis()]] = row[x];
+				for (int k = 0; k < copies; k++)
+					for (int x = 0; x < w; x++)
+						raw[(layout.channelAxis() < 0 ? 0 : (c + k) * st[layout
+							.channelAxis()]) + y * st[layout.yAxis()] + x * st[layout
+								.xAxis()]] = row[x];
 			}
-		if (!maskChannel && channels != (layout.channelAxis() < 0 ? 1 : s[layout
-			.channelAxis()])) throw new IllegalStateException(
-				"crop and tensor channels differ");
+		if (!maskChannel && channels * copies != tensorChannels)
+			throw new IllegalStateException("crop and tensor channels differ");
 		return raw;
 	}
 

@@ -58,9 +58,7 @@ public final class Generator {
 		ProgressListener listener = ProgressListener.safe(progress);
 		GeneratorSpec g = model.generator();
 		int n = options.count();
-		long declared = declaredOutputPixels(model);
-		if (declared > 0) refuseBeyondMemory(n, declared, 1, options.floatOutput(),
-			declared);
+		refuseStackBeyondMemory(model, n, options.floatOutput());
 		long[] labels = labels(g, options);
 		float[][] latents = options.latents();
 		if (latents != null) for (float[] z : latents)
@@ -155,6 +153,18 @@ public final class Generator {
 	 * @param size for the message: the declared pixels per image, or -1 to say
 	 *          nothing about them
 	 */
+	/**
+	 * Refuses, before anything is allocated, a stack of {@code n} images that
+	 * cannot fit in the Java heap, as far as the model declares its output's size
+	 * (a model that leaves it open is checked once its first block is drawn).
+	 */
+	public static void refuseStackBeyondMemory(ModelDescriptor model, long n,
+		boolean floatOutput)
+	{
+		long declared = declaredOutputPixels(model);
+		if (declared > 0) refuseBeyondMemory(n, declared, 1, floatOutput, declared);
+	}
+
 	private static void refuseBeyondMemory(long n, long pixels, int channels,
 		boolean floatOut, long size)
 	{

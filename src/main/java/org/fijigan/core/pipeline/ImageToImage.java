@@ -141,6 +141,11 @@ public final class ImageToImage {
 		TilingRequest tiling = tilingRequest(model, image, options);
 		TilingPolicy.Decision tiles = TilingPolicy.plan(tiling);
 		notes.addAll(tiles.notes());
+		int reach = model.reachBeyondHalo();
+		if (reach > 0 && tiles.plan().tileCount() > 1) notes.add("tiled with a " +
+			tiles.plan().haloPixels() + " px halo, less than the " + reach +
+			" px the model's output pixels see: the result may differ from an " +
+			"untiled run near the tiles' edges; --tile none gives the exact result");
 
 		int modelInChannels = modelChannels + (mask != null && model.mask()
 			.isExtraChannel() ? 1 : 0);

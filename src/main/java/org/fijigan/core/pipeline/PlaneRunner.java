@@ -192,6 +192,31 @@ final class PlaneRunner {
 	 * for a postprocessing of the whole output), averaged to grey if asked, and
 	 * composited over the source for inpainting.
 	 */
+	/**
+	 * Why a model's output has not the size its scale says, in the words that
+	 * lead to the fix: a border cropped off (which fiji-gan cannot place), a
+	 * window size the model does not map at its scale, or a scale stated wrong.
+	 */
+	static String sizeMismatch(int ow, int oh, int ww, int wh, double scale) {
+		String got = "the model returned " + ow + "x" + oh + " for a " + ww + "x" +
+			wh + " input, not " + Math.round(ww * scale) + "x" + Math.round(wh *
+				scale) + " (scale " + Numbers.significant(scale, 4) + ")";
+		long s0 = Math.max(1, Math.round(scale));
+		long cx = ww * s0 - ow, cy = wh * s0 - oh;
+		if (cx == cy && cx > 0 && cx % 2 == 0) return got + ": it crops " + cx / 2 +
+			" px off each side of its output (an unpadded network), which " +
+			"fiji-gan cannot place back; re-export the model with padding that " +
+			"keeps the size";
+		double sx = (double) ow / ww, sy = (double) oh / wh;
+		if (Math.abs(sx - scale) <= 0.05 * scale && Math.abs(sy - scale) <= 0.05 *
+			scale) return got + ": the model does not map a window of this size at " +
+				"its scale; try another --tile, or --tile none";
+		return got + (Math.abs(sx - sy) < 1e-3 ? ": if its scale is " + Numbers
+			.significant(sx, 4) + ", pass --scale " + Numbers.significant(sx, 4)
+			: ": its output is not the input scaled alike along x and y, which " +
+				"fiji-gan does not support");
+	}
+
 	private void writeOutputs(int z, int t, ChannelGroup group, List<Tile> chunk,
 		Tensor out, float[] input, TensorLayout inLayout, int[] inStrides,
 		boolean[][] holes, ProcessingChain fromModel)
@@ -206,10 +231,7 @@ final class PlaneRunner {
 		int co = layout.channelAxis() < 0 ? 1 : (int) shape[layout.channelAxis()];
 		double scale = model.scale();
 		if (ow != Math.round(ww * scale) || oh != Math.round(wh * scale))
-			throw new GanException("the model returned " + ow + "x" + oh + " for a " +
-				ww + "x" + wh + " input, not the " + "expected scale " + Numbers
-					.significant(scale, 4) + ": pass --scale " + Numbers.significant(
-						(double) ow / ww, 4));
+			throw new GanException(sizeMismatch(ow, oh, ww, wh, scale));
 		if (co != outChannels) throw new GanException("the model returned " + co +
 			" output channels, expected " + outChannels);
 		boolean subtract = model

@@ -76,7 +76,13 @@ public final class TilingPolicy {
 		int window = r.requestedWindow();
 		if (window == TilingRequest.AUTO_WINDOW) {
 			long budgetPixels = r.memoryBudgetBytes() / r.bytesPerPixel();
-			long planePixels = (long) r.width() * r.height();
+			// what one window over the whole plane computes: with the padding a
+			// thin plane needs (a 1 x 10000 line is a 39 x 10000 window at a 19 px
+			// halo), not the plane's own pixels
+			TilePlan whole = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
+				.haloPixels(), 0, 0);
+			long planePixels = Math.max((long) r.width() * r.height(), (long) whole
+				.windowWidth() * whole.windowHeight());
 			if (!r.isTileable()) {
 				if (planePixels <= 4 * budgetPixels) {
 					window = TilingRequest.WHOLE_PLANE;

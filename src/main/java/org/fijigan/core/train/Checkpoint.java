@@ -27,11 +27,15 @@ import org.fijigan.core.io.AtomicFile;
  * @param step steps completed
  * @param baseSha256 SHA-256 of the model the run started from (a resume checks
  *          it)
+ * @param settings the settings of the run that wrote it, {@code key=value}
+ *          lines ({@link RunSettings}), checked by a resume; empty in a
+ *          checkpoint of an earlier version
  */
 public record Checkpoint(long step, double learningRate, String baseSha256,
-		Map<String, float[]> tensors, List<float[]> history) {
+		String settings, Map<String, float[]> tensors, List<float[]> history) {
 
-	private static final int MAGIC = 0x46474b31; // "FGK1"
+	private static final int MAGIC_1 = 0x46474b31; // "FGK1": no settings
+	private static final int MAGIC = 0x46474b32; // "FGK2"
 	public static final String FILE = "checkpoint.fgk";
 
 	/** Writes {@code dir/checkpoint.fgk} atomically. */
@@ -58,6 +62,7 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 			out.writeLong(step);
 			out.writeDouble(learningRate);
 			out.writeUTF(baseSha256);
+			out.writeUTF(settings == null ? "" : settings);
 			out.writeInt(tensors.size());
 			for (Map.Entry<String, float[]> e : tensors.entrySet()) {
 				out.writeUTF(e.getKey());
@@ -83,11 +88,13 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files
 			.newInputStream(file), 1 << 16)))
 		{
-			if (in.readInt() != MAGIC) throw new GanException(file +
+			int magic = in.readInt();
+			if (magic != MAGIC && magic != MAGIC_1) throw new GanException(file +
 				" is not a fiji-gan checkpoint");
 			long step = in.readLong();
 			double lr = in.readDouble();
 			String sha = in.readUTF();
+			String settings = magic == MAGIC ? in.readUTF() : "";
 			int n = in.readInt();
 			Map<String, float[]> tensors = new LinkedHashMap<>();
 			for (int i = 0; i < n; i++) {
@@ -105,7 +112,7 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 					v[k] = in.readFloat();
 				history.add(v);
 			}
-			return new Checkpoint(step, lr, sha, tensors, history);
+			return new Checkpoint(step, lr, sha, settings, tensors, history);
 		}
 		catch (EOFException e) {
 			throw new GanException("checkpoint " + file + " is truncated", e);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.autodiff.GraphEmitter;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -220,8 +221,60 @@ public final class Discriminator {
 			for (int side = size; side > 4; side = side / 2)
 				layers++;
 		}
+		refuseBeyondMemory(a, channels, width, layers, Math.max(0, classes), options
+			.minibatchStd() ? 1 : 0);
 		return new Discriminator(a, channels, width, layers, Math.max(0, classes),
 			options, seed);
+	}
+
+	/**
+	 * The weights of a discriminator, counted as the constructor makes them, in
+	 * long arithmetic so that an absurd width cannot overflow.
+	 */
+	static long parameterCount(Architecture a, int channels, int width,
+		int layers, int classes, int extra)
+	{
+		long n = 0, in = channels;
+		if (a == Architecture.SNGAN) {
+			for (int l = 0; l < layers; l++) {
+				long out = (long) width << Math.min(l, 3);
+				n += out * in * 9 + out + out * out * 16 + out;
+				in = out;
+			}
+			long features = Math.min(2 * in, (long) width << 3);
+			return n + features * (in + extra) * 9 + features + features + 1 +
+				classes * features;
+		}
+		for (int l = 0; l < layers; l++) {
+			long out = (long) width << Math.min(l, 3);
+			n += out * in * 16 + out;
+			in = out;
+		}
+		return n + (in + extra) * 9 + 1 + classes * in;
+	}
+
+	/**
+	 * Refuses, before anything is allocated, a discriminator whose weights, their
+	 * gradients and Adam's two moments cannot fit in the Java heap, or whose
+	 * largest weight would not fit in one Java array.
+	 */
+	private static void refuseBeyondMemory(Architecture a, int channels,
+		int width, int layers, int classes, int extra)
+	{
+		long count = parameterCount(a, channels, width, layers, classes, extra);
+		// four floats a weight: itself, its gradient, Adam's two moments
+		long need = count > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : count * 16;
+		Runtime rt = Runtime.getRuntime();
+		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		long widest = 16L * ((long) width << 3) * ((long) width << 3);
+		if (need <= free && widest <= Integer.MAX_VALUE - 8) return;
+		long fits = (long) Math.max(1, Math.floor(width * Math.sqrt((double) free /
+			need)));
+		throw new GanException("a discriminator of width " + width + " has " +
+			count + " weights and needs about " + Numbers.bytes(need) +
+			" of Java memory with their gradients and Adam's state, but only " +
+			Numbers.bytes(free) + " is free: use a smaller --discriminator-width " +
+			"(at most about " + Math.min(fits, width - 1) + " here)");
 	}
 
 	public List<Parameter> parameters() {

@@ -172,8 +172,11 @@ public final class FineTune {
 		TrainingTarget what = new TrainingTarget(d.outputName(), subtractFrom,
 			label, generator ? d.generator().classCount() : 0, generator, d
 				.outputRange().width(), d.sha256());
-		Trainer.Result result = Trainer.train(proto, what, batches, config,
-			progress, cancel);
+		RunSettings settings = new RunSettings().put("model", d.sha256()).put(
+			"data", data.describe()).putDigest("training items", data.trainingItems())
+			.put("batch", r.batch()).put("data options", options).putAll(config);
+		Trainer.Result result = Trainer.train(proto, what, batches, config, settings
+			.text(), progress, cancel);
 		return new Outcome(result, d, data, notes);
 	}
 }

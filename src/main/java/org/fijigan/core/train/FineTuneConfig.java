@@ -79,6 +79,15 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer,
 		if (!(emaDecay >= 0 && emaDecay < 1)) throw new GanException(
 			"EMA decay must be in [0, 1), got " + emaDecay);
 		freeze = freeze == null ? List.of() : List.copyOf(freeze);
+		for (String regex : freeze)
+			try {
+				java.util.regex.Pattern.compile(regex);
+			}
+			catch (java.util.regex.PatternSyntaxException e) {
+				throw new GanException("--freeze '" + regex +
+					"' is not a regular expression: " + e.getDescription() +
+					" at position " + e.getIndex());
+			}
 		if (device == null) device = DeviceSpec.AUTO;
 		if (penalties == null) penalties = GradientPenalties.NONE;
 		if (stabilisers == null) stabilisers = Stabilisers.DEFAULTS;

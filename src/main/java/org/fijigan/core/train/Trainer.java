@@ -66,6 +66,35 @@ public final class Trainer {
 		BatchSource data, FineTuneConfig c, ProgressListener progress,
 		CancellationToken cancel)
 	{
+		return train(model, what, data, c, null, progress, cancel);
+	}
+
+	/**
+	 * As
+	 * {@link #train(ModelProto, TrainingTarget, BatchSource, FineTuneConfig, ProgressListener, CancellationToken)},
+	 * recording {@code settings} in each checkpoint and refusing to resume from
+	 * one a run of other settings wrote. The checkpoint folder is this run's
+	 * alone while it runs.
+	 *
+	 * @param settings the run's {@link RunSettings#text()}, or null for none
+	 */
+	public static Result train(ModelProto model, TrainingTarget what,
+		BatchSource data, FineTuneConfig c, String settings,
+		ProgressListener progress, CancellationToken cancel)
+	{
+		if (c.checkpointDir() == null) return run(model, what, data, c, settings,
+			progress, cancel);
+		try (CheckpointFolderLock lock = CheckpointFolderLock.acquire(c
+			.checkpointDir()))
+		{
+			return run(model, what, data, c, settings, progress, cancel);
+		}
+	}
+
+	private static Result run(ModelProto model, TrainingTarget what,
+		BatchSource data, FineTuneConfig c, String settings,
+		ProgressListener progress, CancellationToken cancel)
+	{
 		String output = what.output(), label = what.labelInput(), baseSha256 = what
 			.baseSha256();
 		ProgressListener listener = ProgressListener.safe(progress);
@@ -143,6 +172,11 @@ public final class Trainer {
 				"the checkpoint in " + c.checkpointDir() +
 					" belongs to another model (SHA-256 " + ck.baseSha256().substring(0,
 						Math.min(12, ck.baseSha256().length())) + "...)");
+			if (!RunSettings.refuseOther(c.checkpointDir(), ck.settings(),
+				settings) && settings != null) notes.add("the checkpoint in " + c
+					.checkpointDir() +
+					" was written by an earlier version, which recorded no settings: " +
+					"that this run's match its run's was not checked");
 			for (Map.Entry<String, float[]> e : tensors.entrySet()) {
 				float[] saved = ck.tensors().get(e.getKey());
 				if (saved == null || saved.length != e.getValue().length)
@@ -242,8 +276,9 @@ public final class Trainer {
 					lastGoodStep = step + 1;
 					lastGoodLr = lr;
 					lastGoodHistory = history.size();
-					if (checkpoint) new Checkpoint(step + 1, lr, baseSha256, tensors,
-						history).write(c.checkpointDir());
+					if (checkpoint) new Checkpoint(step + 1, lr, baseSha256,
+						settings == null ? "" : settings, tensors, history).write(c
+							.checkpointDir());
 				}
 			}
 			g.read(tensors);

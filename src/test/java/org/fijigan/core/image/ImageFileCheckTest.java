@@ -240,7 +240,11 @@ public class ImageFileCheckTest {
 			20).tag(258, 3, 8).tag(259, 3, 1).tag(277, 3, 1).tag(322, 3, 16).tag(323,
 				3, 16).tag(324, 16, offsets).tag(325, 16, counts);
 		t.data = new byte[6 * 256];
-		ImageFileCheck.check(write("tiles.tif", t.bytes()), "input");
+		// sound, but ImageJ's reader does not read tiles: said as such
+		assertTrue(refusal(write("tiles.tif", t.bytes())).endsWith(
+			"tiles.tif is a tiled TIFF, which ImageJ's TIFF reader does not read: " +
+				"save it from another program as an uncompressed, stripped TIFF of " +
+				"8-bit, 16-bit or 32-bit float samples"));
 		byte[] whole = t.bytes();
 		String m = refusal(write("tiles-cut.tif", Arrays.copyOf(whole,
 			whole.length - 100)));
@@ -263,10 +267,151 @@ public class ImageFileCheckTest {
 				"PackBits data can hold (at most 12,800)"), m);
 		// ... while an honest 64x64 PackBits image (64 runs of 64 equal bytes: 2
 		// bytes each) passes
-		Tiff ok = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, 128, new byte[128]);
+		byte[] runs = new byte[128];
+		for (int i = 0; i < runs.length; i += 2)
+			runs[i] = -63; // 64 copies of the next byte
+		Tiff ok = grey(false, ByteOrder.LITTLE_ENDIAN, 64, 64, 128, runs);
 		ok.entries.removeIf(e -> e[0] == 259);
 		ok.tag(259, 3, 32773);
 		ImageFileCheck.check(write("packbits.tif", ok.bytes()), "input");
+	}
+
+	/** A 32x32 8-bit grey TIFF of one strip of {@code data} compressed so. */
+	Path compressed(String name, int compression, byte[] data)
+		throws IOException
+	{
+		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 32, 32, data.length, data);
+		t.entries.removeIf(e -> e[0] == 259);
+		t.tag(259, 3, compression);
+		return write(name, t.bytes());
+	}
+
+	/**
+	 * TIFF LZW of {@code data} the simplest way: a clear code, then every byte as
+	 * its own code (the decoder still adds an entry after each, so the code width
+	 * grows as it does), then the end code.
+	 */
+	static byte[] lzw(byte[] data) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		long bits = 0;
+		int held = 0, width = 9, next = 258;
+		List<Integer> codes = new ArrayList<>(List.of(256));
+		for (byte b : data)
+			codes.add(b & 0xff);
+		codes.add(257);
+		for (int k = 0; k < codes.size(); k++) {
+			bits = bits << width | codes.get(k);
+			held += width;
+			while (held >= 8) {
+				out.write((int) (bits >>> held - 8));
+				held -= 8;
+			}
+			if (k >= 2 && k < codes.size() - 1) next++; // an entry per code but the
+																									// first
+			if (next + 1 >= 1 << width && width < 12) width++;
+		}
+		if (held > 0) out.write((int) (bits << 8 - held));
+		return out.toByteArray();
+	}
+
+	@Test
+	void soundTiffsOfKindsImageJDoesNotReadAreNamed() throws IOException {
+		Tiff half = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 128, new byte[128]);
+		half.entries.removeIf(e -> e[0] == 258);
+		half.tag(258, 3, 16).tag(339, 3, 3);
+		assertTrue(refusal(write("f16.tif", half.bytes())).contains(
+			"f16.tif is a TIFF of 16-bit floats, which ImageJ's TIFF reader does " +
+				"not read"));
+		Tiff signed = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 64, new byte[64]);
+		signed.tag(339, 3, 2);
+		assertTrue(refusal(write("i8.tif", signed.bytes())).contains(
+			"i8.tif is a TIFF of signed 8-bit integers, which ImageJ's reader " +
+				"takes as unsigned (-1 as 255)"));
+		Tiff jpeg2000 = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 64,
+			new byte[64]);
+		jpeg2000.entries.removeIf(e -> e[0] == 259);
+		jpeg2000.tag(259, 3, 34712);
+		assertTrue(refusal(write("j2k.tif", jpeg2000.bytes())).contains(
+			"j2k.tif is compressed with TIFF compression 34712, which ImageJ's " +
+				"TIFF reader does not decode"));
+	}
+
+	/** A multi-page TIFF of the given images, by the JDK's TIFF writer. */
+	Path pages(String name, java.awt.image.BufferedImage... images)
+		throws IOException
+	{
+		Path f = dir.resolve(name);
+		javax.imageio.ImageWriter w = javax.imageio.ImageIO
+			.getImageWritersByFormatName("tiff").next();
+		try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO
+			.createImageOutputStream(f.toFile()))
+		{
+			w.setOutput(out);
+			w.prepareWriteSequence(null);
+			for (java.awt.image.BufferedImage i : images)
+				w.writeToSequence(new javax.imageio.IIOImage(i, null, null), null);
+			w.endWriteSequence();
+		}
+		finally {
+			w.dispose();
+		}
+		return f;
+	}
+
+	@Test
+	void aPageUnlikeTheFirstIsRefusedInsteadOfDropped() throws IOException {
+		var big = new java.awt.image.BufferedImage(64, 64,
+			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		var small = new java.awt.image.BufferedImage(48, 32,
+			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		var wide = new java.awt.image.BufferedImage(64, 64,
+			java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
+		ImageFileCheck.check(pages("same.tif", big, big, big), "input");
+		assertTrue(refusal(pages("sizes.tif", big, small)).endsWith(
+			"sizes.tif is a TIFF whose page 2 (48x32, 1 x 8-bit samples) differs " +
+				"from page 1 (64x64, 1 x 8-bit samples): ImageJ would read page 1 " +
+				"alone; fiji-gan reads stacks of equal pages: save the pages as " +
+				"separate files"));
+		assertTrue(refusal(pages("types.tif", big, wide)).contains(
+			"page 2 (64x64, 1 x 16-bit samples) differs from page 1 (64x64, 1 x " +
+				"8-bit samples)"));
+	}
+
+	@Test
+	void compressedStripsThatDecodeToTooFewBytesAreRefused() throws IOException {
+		byte[] pixels = new byte[32 * 32];
+		new Random(3).nextBytes(pixels);
+		// honest strips pass: Deflate, PackBits (literal runs of 128), LZW
+		ImageFileCheck.check(compressed("deflate.tif", 8, deflate(pixels)),
+			"input");
+		ByteArrayOutputStream packed = new ByteArrayOutputStream();
+		for (int i = 0; i < pixels.length; i += 128) {
+			packed.write(127);
+			packed.write(pixels, i, 128);
+		}
+		ImageFileCheck.check(compressed("packbits.tif", 32773, packed
+			.toByteArray()), "input");
+		ImageFileCheck.check(compressed("lzw.tif", 5, lzw(pixels)), "input");
+
+		String m = refusal(compressed("short.tif", 8, deflate(Arrays.copyOf(pixels,
+			300))));
+		assertTrue(m.endsWith("is damaged or not a valid TIFF: image 1 (32x32, 8 " +
+			"bits per pixel): its strip 1 decodes to 300 bytes where its pixels " +
+			"need 1,024"), m);
+		m = refusal(compressed("short-packbits.tif", 32773, Arrays.copyOf(packed
+			.toByteArray(), 129)));
+		assertTrue(m.endsWith("its strip 1 decodes to 128 bytes where its pixels " +
+			"need 1,024"), m);
+		byte[] garbage = new byte[300];
+		new Random(4).nextBytes(garbage);
+		garbage[0] = 0x78;
+		garbage[1] = (byte) 0x9c;
+		m = refusal(compressed("garbage.tif", 8, garbage));
+		assertTrue(m.endsWith("its strip 1 is not valid Deflate data"), m);
+		byte[] cut = lzw(Arrays.copyOf(pixels, 500));
+		m = refusal(compressed("short-lzw.tif", 5, cut));
+		assertTrue(m.endsWith("its strip 1 decodes to 500 bytes where its pixels " +
+			"need 1,024"), m);
 	}
 
 	@Test

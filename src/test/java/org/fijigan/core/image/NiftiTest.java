@@ -3,6 +3,7 @@ package org.fijigan.core.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
+import org.fijigan.core.GanException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,5 +154,26 @@ class NiftiTest {
 			assertEquals(Float.isNaN(c[0]) || c[0] == 0 ? PixelType.UINT16
 				: PixelType.FLOAT32, image.type());
 		}
+	}
+
+	@Test
+	void aHeaderWithANegativeOrMissingDimensionIsRefused() throws IOException {
+		Path file = dir.resolve("d.nii");
+		Nifti.write(file, false, sixteenBit(), "x", null);
+		byte[] bytes = Files.readAllBytes(file);
+		ByteBuffer h = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		short width = h.getShort(42);
+		h.putShort(42, (short) -width);
+		Files.write(file, bytes);
+		assertEquals(file.getFileName() +
+			" is a damaged NIfTI file: its dimension 1 has size -" + width +
+			" (dim[1] must be at least 1)", assertThrows(GanException.class,
+				() -> Nifti.read(file)).getMessage());
+		h.putShort(42, width).putShort(40, (short) 0);
+		Files.write(file, bytes);
+		assertEquals(file.getFileName() +
+			" is a damaged NIfTI file: its header uses 0 dimensions (dim[0] must be " +
+			"1 to 7)", assertThrows(GanException.class, () -> Nifti.read(file))
+				.getMessage());
 	}
 }

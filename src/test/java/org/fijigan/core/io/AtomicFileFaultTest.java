@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -131,7 +132,18 @@ class AtomicFileFaultTest {
 			"out.tif.1a2b3c.tmp.tif", "keep.tif" })
 			Files.writeString(dir.resolve(name), name);
 
-		assertEquals(2, AtomicFile.removeStaleTemporaries(target));
+		// fresh: another process may be writing them now
+		assertEquals(0, AtomicFile.removeStaleTemporaries(target));
+		// an hour and a minute unchanged: left by a killed process
+		FileTime old = FileTime.from(java.time.Instant.now().minus(
+			AtomicFile.STALE_AFTER).minusSeconds(60));
+		Files.setLastModifiedTime(dir.resolve(".out.tif.1a2b3c.tmp.tif"), old);
+		assertEquals(1, AtomicFile.removeStaleTemporaries(target));
+		assertEquals(Set.of(".out.tif.ff.tmp.tif", ".other.tif.1a2b3c.tmp.tif",
+			"out.tif.1a2b3c.tmp.tif", "keep.tif"), files());
+		// under a lock no other writer passes, every one goes
+		assertEquals(1, AtomicFile.removeStaleTemporaries(target,
+			java.time.Duration.ZERO));
 
 		assertEquals(Set.of(".other.tif.1a2b3c.tmp.tif", "out.tif.1a2b3c.tmp.tif",
 			"keep.tif"), files());

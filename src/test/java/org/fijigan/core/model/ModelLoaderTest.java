@@ -14,6 +14,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.pipeline.ImageToImage;
@@ -169,6 +170,41 @@ class ModelLoaderTest {
 		assertEquals(
 			"input 'x' of bf16 has element type bfloat16 and shape [N,1,H,W], which fiji-gan cannot feed",
 			e.getMessage());
+	}
+
+	@Test
+	void aValueBeyondFloat16IsRefusedNotFedAsInfinity() {
+		Path p = OnnxModels.builder().input("x", 10 /* float16 */, "N,1,H,W").node(
+			"Identity", "x", "y").output("y", 10, "N,1,H,W").write(dir, "f16.onnx");
+		ModelDescriptor d = ModelLoader.load(p.toString(), ModelOverrides.NONE);
+		RasterImage img = RasterImage.allocate(4, 4, 1, 1, 1, PixelType.FLOAT32);
+		float[] v = (float[]) img.plane(0);
+		v[0] = 65504; // the largest float16 passes
+		InferenceOptions raw = InferenceOptions.defaults().withNormalization(
+			new Normalization.None()).withFloatOutput(true).withDevice(DeviceSpec.CPU,
+				1);
+		assertEquals(65504f, ((float[]) ImageToImage.run(d, img, raw,
+			ProgressListener.NONE, CancellationToken.none()).image().plane(0))[0]);
+		v[5] = 70000;
+		GanException e = assertThrows(GanException.class, () -> ImageToImage.run(d,
+			img, raw, ProgressListener.NONE, CancellationToken.none()));
+		assertTrue(e.getMessage().contains("input 'x' is float16, which holds " +
+			"values up to 65504, but the image gives it 70000.0"), e.getMessage());
+	}
+
+	@Test
+	void anInputARunWouldNotFeedIsRefusedWhenLoaded() {
+		Path p = OnnxModels.builder().input("a", "N,1,H,W").input("b", "N,1,H,W")
+			.node("Add", "a,b", "y").output("y", "N,1,H,W").write(dir, "two.onnx");
+		// two images in: taken as an image and its mask
+		assertEquals(TaskKind.INPAINT, ModelLoader.load(p.toString(),
+			ModelOverrides.NONE).task());
+		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p
+			.toString(), ModelOverrides.NONE.withTask(TaskKind.IMAGE_TO_IMAGE)));
+		assertEquals(
+			"model two has an input 'b' that fiji-gan does not feed when " +
+				"it runs the model as image-to-image (it feeds a; if 'b' is a mask, run " +
+				"it with --task inpaint and --input b=MASK)", e.getMessage());
 	}
 
 	@Test

@@ -246,6 +246,130 @@ class PackageModelTest {
 				.readAllBytes(dir.resolve("b").resolve(f)), f);
 	}
 
+	/** The names in {@code dir}, hidden ones too. */
+	static java.util.Set<String> names(Path dir) throws IOException {
+		try (var s = Files.list(dir)) {
+			return s.map(p -> p.getFileName().toString()).collect(
+				java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+		}
+	}
+
+	@Test
+	void aPackageThatFailsHalfWayLeavesNothing() throws IOException {
+		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
+		PackageOptions o = withCard(options(onnx, "pkg", sample16(60, 50, 9)));
+		java.util.Set<String> before = names(dir);
+		// the weights and test tensors are written, then the cover fails
+		org.fijigan.core.batch.ImageCodec failing =
+			new org.fijigan.core.batch.ImageCodec()
+			{
+
+				@Override
+				public boolean isImage(Path file) {
+					return ImageFileCodec.INSTANCE.isImage(file);
+				}
+
+				@Override
+				public boolean canWrite(String extension) {
+					return ImageFileCodec.INSTANCE.canWrite(extension);
+				}
+
+				@Override
+				public String cannotWrite(String extension, RasterImage image) {
+					return ImageFileCodec.INSTANCE.cannotWrite(extension, image);
+				}
+
+				@Override
+				public RasterImage read(Path file, String role) {
+					return ImageFileCodec.INSTANCE.read(file, role);
+				}
+
+				@Override
+				public void write(RasterImage image, String extension, Path file) {
+					if (file.getFileName().toString().contains("cover"))
+						throw new GanException("disk on fire");
+					ImageFileCodec.INSTANCE.write(image, extension, file);
+				}
+			};
+		assertThrows(GanException.class, () -> PackageWriter.write(o, failing,
+			CancellationToken.none()));
+		assertEquals(before, names(dir), "no package folder, no hidden leftovers");
+		// and nothing stands in the way of packaging it again
+		assertTrue(Files.isRegularFile(pack(o).descriptor()));
+	}
+
+	@Test
+	void twoRunsMakingOneNewPackageLeaveExactlyOneWholePackage()
+		throws Exception
+	{
+		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
+		PackageOptions o = withCard(options(onnx, "race", sample16(60, 50, 9)));
+		PackageResult reference = pack(withCard(options(onnx, "reference", sample16(
+			60, 50, 9))));
+		var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			var a = pool.submit(() -> pack(o));
+			var b = pool.submit(() -> pack(o));
+			int won = 0;
+			for (var f : List.of(a, b))
+				try {
+					f.get();
+					won++;
+				}
+				catch (java.util.concurrent.ExecutionException e) {
+					assertInstanceOf(GanException.class, e.getCause());
+				}
+			assertEquals(1, won);
+		}
+		finally {
+			pool.shutdown();
+		}
+		java.util.Set<String> files = names(dir.resolve("race"));
+		assertEquals(names(dir.resolve("reference")), files);
+		for (String f : files)
+			if (!f.equals("rdf.yaml")) assertArrayEquals(Files.readAllBytes(dir
+				.resolve("reference").resolve(f)), Files.readAllBytes(dir.resolve(
+					"race").resolve(f)), f);
+		assertFalse(names(dir).stream().anyMatch(n -> n.startsWith(".")), names(dir)
+			.toString());
+		assertTrue(Files.isRegularFile(reference.descriptor()));
+	}
+
+	@Test
+	void aGreySampleThroughAThreeChannelModelIsFedToEveryChannel()
+		throws IOException
+	{
+		Path onnx = OnnxModels.conv3x3(3, 1, 5, 1).write(dir, "c3.onnx");
+		RasterImage grey = sample16(40, 30, 3);
+		PackageResult r = pack(withCard(options(onnx, "c3", grey)));
+		NpyArray in = Npy.read(r.folder().resolve(PackageWriter.TEST_INPUT));
+		assertEquals(List.of(1L, 3L, 30L, 40L), Arrays.stream(in.shape()).boxed()
+			.toList());
+		float[] v = in.toFloatArray();
+		int plane = 30 * 40;
+		for (int i = 0; i < plane; i++) {
+			assertEquals(v[i], v[plane + i], "channel 1 at " + i);
+			assertEquals(v[i], v[2 * plane + i], "channel 2 at " + i);
+		}
+		reproduces(r);
+	}
+
+	@Test
+	void aModelThatGivesNaNOnTheSampleIsNotPackaged() throws IOException {
+		Path onnx = OnnxModels.builder().input("x", "1,1,H,W").output("y",
+			"1,1,H,W").node("Log", "x", "y").write(dir, "log.onnx"); // log(0) = -inf
+		RasterImage sample = sample16(40, 30, 3);
+		sample.writeRegion(0, 0, 0, 5, 5, 1, 1, new float[] { 0 }, 0);
+		PackageOptions o = withCard(options(onnx, "log", sample));
+		GanException e = assertThrows(GanException.class, () -> pack(o));
+		assertTrue(e.getMessage().startsWith(
+			"the model's output on the sample holds "), e.getMessage());
+		assertTrue(e.getMessage().endsWith(
+			": a package's test output must be finite; give another --sample, or " +
+				"fix the model"), e.getMessage());
+		assertFalse(Files.exists(dir.resolve("log")));
+	}
+
 	@Test
 	void overridesGoIntoThePackage() {
 		Path onnx = OnnxModels.conv3x3(1, 1, 5, 2).write(dir, "dn.onnx");

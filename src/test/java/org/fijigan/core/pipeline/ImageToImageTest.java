@@ -3,6 +3,7 @@ package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -283,5 +284,29 @@ class ImageToImageTest {
 				if (++seen[0] == 2) token.cancel();
 			}, token));
 		assertEquals(2, seen[0]);
+	}
+
+	@Test
+	void tilesWithAHaloShortOfTheModelsReachSaySoAndAFullHaloDoesNot() {
+		// two 3x3 convolutions: each output pixel sees 2 px to every side
+		java.nio.file.Path file = org.fijigan.testing.OnnxModels.conv3x3(1, 1, 3, 2)
+			.write(dir, "conv2.onnx");
+		RasterImage img = randomFloat(40, 30, 1, 1, 1, 11);
+		String note = "tiled with a 0 px halo, less than the 2 px the model's " +
+			"output pixels see: the result may differ from an untiled run near the " +
+			"tiles' edges; --tile none gives the exact result";
+		ModelDescriptor short_ = org.fijigan.core.model.ModelLoader.load(file
+			.toString(), org.fijigan.core.model.ModelOverrides.NONE.withHaloPixels(
+				0));
+		RunResult tiled = run(short_, img, RAW.withTileSize(16));
+		assertTrue(tiled.report().notes().contains(note), tiled.report().notes()
+			.toString());
+		// untiled, or with the halo the model needs: nothing to say
+		assertFalse(run(short_, img, RAW.withTileSize(InferenceOptions.NO_TILING))
+			.report().notes().stream().anyMatch(n -> n.startsWith("tiled with")));
+		ModelDescriptor full = org.fijigan.core.model.ModelLoader.load(file
+			.toString(), org.fijigan.core.model.ModelOverrides.NONE);
+		assertFalse(run(full, img, RAW.withTileSize(16)).report().notes().stream()
+			.anyMatch(n -> n.startsWith("tiled with")));
 	}
 }

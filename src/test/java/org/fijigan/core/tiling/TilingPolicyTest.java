@@ -47,6 +47,25 @@ class TilingPolicyTest {
 	}
 
 	@Test
+	void aThinPlaneIsJudgedByTheWindowItsPaddingMakes() {
+		// a 1 x 100000 line through a model that takes at least 39 px a side is a
+		// 39 x 100000 window untiled: 3.9 million pixels, 3.6 GiB at 1000 bytes a
+		// pixel, not the line's 100000 pixels (95 MiB) that the 1 GiB budget holds
+		AxisConstraint atLeast39 = AxisConstraint.minStep(39, 1);
+		TilingPolicy.Decision d = TilingPolicy.plan(request(1, 100_000, atLeast39,
+			19, TilingRequest.AUTO_WINDOW, 1024 * MIB, 1000, 16));
+		assertTrue(d.plan().tileCount() > 1, d.windowSize());
+		long window = (long) d.plan().windowWidth() * d.plan().windowHeight();
+		assertTrue(window * 1000 <= 1024 * MIB, d.windowSize());
+		// its transpose alike
+		d = TilingPolicy.plan(request(100_000, 1, atLeast39, 19,
+			TilingRequest.AUTO_WINDOW, 1024 * MIB, 1000, 16));
+		assertTrue(d.plan().tileCount() > 1, d.windowSize());
+		assertTrue((long) d.plan().windowWidth() * d.plan().windowHeight() *
+			1000 <= 1024 * MIB, d.windowSize());
+	}
+
+	@Test
 	void autoWindowsComeFromTheBudgetAndAreBalancedPerAxis() {
 		// 10485 pixels fit: sqrt gives 102 px windows. 200 px along x takes two of
 		// them, and no

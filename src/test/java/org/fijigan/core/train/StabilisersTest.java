@@ -430,4 +430,30 @@ class StabilisersTest {
 			32, 8, 3, new Discriminator.Options(true, true), 1).spectralVectors()
 			.size());
 	}
+
+	@Test
+	void theDiscriminatorsWeightsAreCountedBeforeAndRefusedBeyondTheHeap() {
+		for (Discriminator.Architecture a : Discriminator.Architecture.values())
+			for (int classes : a == Discriminator.Architecture.PATCHGAN ? new int[] {
+				0 } : new int[] { 0, 3 })
+			{
+				Discriminator d = Discriminator.create(a, 2, 32, 8, classes,
+					new Discriminator.Options(true, true), 1);
+				long n = 0;
+				for (Parameter p : d.parameters())
+					n += p.values().length;
+				// three layers: SNGAN's stages for 32 -> 16 -> 8 -> 4, the others' own
+				assertEquals(n, Discriminator.parameterCount(a, 2, 8, 3, classes, 1),
+					a + " with " + classes + " classes");
+			}
+		GanException e = assertThrows(GanException.class, () -> Discriminator
+			.create(Discriminator.Architecture.SNGAN, 1, 64, 100_000, 0,
+				Discriminator.Options.NONE, 1));
+		assertTrue(e.getMessage().startsWith(
+			"a discriminator of width 100000 has 23140005500001 weights and needs about "),
+			e.getMessage());
+		assertTrue(e.getMessage().contains(
+			"is free: use a smaller --discriminator-width (at most about "), e
+				.getMessage());
+	}
 }

@@ -121,8 +121,8 @@ class TrainerRollbackTest {
 		train(source(-1), config(4, 0.3, ck, false));
 		Checkpoint four = Checkpoint.read(ck);
 		assertEquals(4, four.step());
-		new Checkpoint(4, 0.15, four.baseSha256(), four.tensors(), four.history())
-			.write(ck);
+		new Checkpoint(4, 0.15, four.baseSha256(), four.settings(), four.tensors(),
+			four.history()).write(ck);
 		Trainer.Result resumed = train(source(-1), config(8, 0.3, ck, true));
 
 		for (String p : List.of("w", "b")) {

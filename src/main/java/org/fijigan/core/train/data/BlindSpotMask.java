@@ -64,8 +64,8 @@ final class BlindSpotMask {
 				int y = cy + random.nextInt(Math.min(g, h - cy));
 				int x = cx + random.nextInt(Math.min(g, w - cx));
 				valid.clear();
-				for (int dy = -r; dy <= r; dy++)
-					for (int dx = -r; dx <= r; dx++) {
+				for (int dy = Math.max(-r, -y); dy <= Math.min(r, h - 1 - y); dy++)
+					for (int dx = Math.max(-r, -x); dx <= Math.min(r, w - 1 - x); dx++) {
 						boolean onLine = line != null && (line.horizontal() ? dy == 0 &&
 							Math.abs(dx) <= half : dx == 0 && Math.abs(dy) <= half);
 						if ((dy != 0 || dx != 0) && !onLine && y + dy >= 0 && y + dy < h &&

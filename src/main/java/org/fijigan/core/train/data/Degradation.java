@@ -150,6 +150,12 @@ public sealed interface Degradation {
 		public static final double DEFAULT_FRACTION = 0.016;
 		/** A replacement comes from the 5x5 neighbourhood, as in Noise2Void. */
 		public static final int DEFAULT_NEIGHBOURHOOD = 5;
+		/**
+		 * The largest neighbourhood side and line length: far beyond Noise2Void's 5
+		 * and structN2V's lines of a few pixels, and a bound on the work per hidden
+		 * pixel.
+		 */
+		public static final int MAX_SIDE = 255;
 
 		/**
 		 * A line of {@code length} pixels (odd, at least 3) centred on each hidden
@@ -160,9 +166,10 @@ public sealed interface Degradation {
 		public record Line(boolean horizontal, int length) {
 
 			public Line {
-				if (length < 3 || length % 2 == 0) throw new GanException(
-					"the structN2V line is an odd " +
-						"number of pixels, at least 3, not " + length);
+				if (length < 3 || length % 2 == 0 || length > MAX_SIDE)
+					throw new GanException("the structN2V line is an odd " +
+						"number of pixels, at least 3 and at most " + MAX_SIDE + ", not " +
+						length);
 			}
 
 			/**
@@ -198,10 +205,10 @@ public sealed interface Degradation {
 				"the share of hidden pixels " +
 					"is above 0 and at most 0.25 (one in every 2x2 cell), not " +
 					fraction);
-			if (neighbourhood < 3 || neighbourhood % 2 == 0) throw new GanException(
-				"the neighbourhood " +
-					"a hidden pixel's replacement comes from is an odd number of pixels, at least 3, not " +
-					neighbourhood);
+			if (neighbourhood < 3 || neighbourhood % 2 == 0 ||
+				neighbourhood > MAX_SIDE) throw new GanException("the neighbourhood " +
+					"a hidden pixel's replacement comes from is an odd number of pixels, at least 3 and at most " +
+					MAX_SIDE + ", not " + neighbourhood);
 		}
 
 		/**

@@ -281,4 +281,16 @@ class BlindSpotMaskTest {
 		assertTrue(scaled.getMessage().contains("input's size"), scaled
 			.getMessage());
 	}
+
+	@Test
+	void neighbourhoodsAndLinesBeyondTheirBoundAreRefused() {
+		assertEquals(
+			"the neighbourhood a hidden pixel's replacement comes from is an odd number of pixels, at least 3 and at most 255, not 2147483647",
+			assertThrows(GanException.class, () -> new BlindSpot(0.01,
+				Integer.MAX_VALUE, null)).getMessage());
+		assertEquals(
+			"the structN2V line is an odd number of pixels, at least 3 and at most 255, not 1000001",
+			assertThrows(GanException.class, () -> BlindSpot.Line.parse(
+				"horizontal:1000001")).getMessage());
+	}
 }

@@ -1,0 +1,111 @@
+
+package org.fijigan.core.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.text.Canonical;
+
+/**
+ * The settings that decide a training run's trajectory, as {@code key=value}
+ * lines: what a checkpoint records and a resume must match, so that a resumed
+ * run never continues another run's weights under its own description. Not
+ * among them: the device and threads, the checkpoint folder and interval, the
+ * validation interval, and the number of steps (a resume is how a finished run
+ * is taken further), unless the learning-rate schedule follows it.
+ */
+public final class RunSettings {
+
+	private final Map<String, String> values = new TreeMap<>();
+
+	/** Adds a setting; its value as {@link Canonical#text}. */
+	public RunSettings put(String key, Object value) {
+		values.put(key, Canonical.text(value).replace('\n', ' '));
+		return this;
+	}
+
+	/**
+	 * Adds a long setting (e.g. the names of thousands of training images) by the
+	 * first 16 hex digits of its text's SHA-256, with its size.
+	 */
+	public RunSettings putDigest(String key, List<?> value) {
+		try {
+			byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+				Canonical.text(value).getBytes(
+					java.nio.charset.StandardCharsets.UTF_8));
+			values.put(key, value.size() + " (sha256 " + java.util.HexFormat.of()
+				.formatHex(d, 0, 8) + ")");
+			return this;
+		}
+		catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** Adds the trajectory's settings of a run's configuration. */
+	public RunSettings putAll(FineTuneConfig c) {
+		put("optimizer", c.optimizer()).put("loss", c.loss()).put(
+			"adversarial weight", c.adversarialWeight()).put("adversarial", c
+				.adversarial()).put("seed", c.seed()).put("freeze", c.freeze()).put(
+					"ema", c.emaDecay()).put("penalties", c.penalties()).put(
+						"stabilisers", c.stabilisers());
+		if (c.optimizer().schedule() != OptimizerConfig.Schedule.CONSTANT) put(
+			"steps (the learning-rate schedule follows them)", c.steps());
+		return this;
+	}
+
+	/** The {@code key=value} lines, sorted by key. */
+	public String text() {
+		StringBuilder sb = new StringBuilder();
+		values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+		return sb.toString();
+	}
+
+	private static Map<String, String> parse(String text) {
+		Map<String, String> m = new TreeMap<>();
+		for (String line : text.split("\n")) {
+			int eq = line.indexOf('=');
+			if (eq > 0) m.put(line.substring(0, eq), line.substring(eq + 1));
+		}
+		return m;
+	}
+
+	/**
+	 * Refuses to resume from a checkpoint whose run had other settings, naming
+	 * each one that differs with both values.
+	 *
+	 * @param recorded the checkpoint's settings; empty for a checkpoint of an
+	 *          earlier version, which is not checked
+	 * @param now this run's settings, or null when the caller has none to check
+	 * @return whether the settings were checked
+	 */
+	public static boolean refuseOther(Path checkpointDir, String recorded,
+		String now)
+	{
+		if (now == null || recorded == null || recorded.isEmpty()) return false;
+		Map<String, String> was = parse(recorded), is = parse(now);
+		List<String> differ = new ArrayList<>();
+		for (String key : new java.util.TreeSet<>(union(was, is))) {
+			String a = was.getOrDefault(key, "(not set)"), b = is.getOrDefault(key,
+				"(not set)");
+			if (!a.equals(b)) differ.add(key + " " + a + " (now " + b + ")");
+		}
+		if (differ.isEmpty()) return true;
+		throw new GanException("the checkpoint in " + checkpointDir +
+			" was written by a run with other settings: " + String.join("; ",
+				differ) + ". Resume with the same settings, or give another " +
+			"--checkpoint-dir to start afresh");
+	}
+
+	private static java.util.Set<String> union(Map<String, String> a,
+		Map<String, String> b)
+	{
+		java.util.Set<String> keys = new java.util.HashSet<>(a.keySet());
+		keys.addAll(b.keySet());
+		return keys;
+	}
+}

@@ -1,0 +1,52 @@
+
+package org.fijigan.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.fijigan.core.GanException;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run that measures a model's scale when nothing states it. */
+class ScaleProbeTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void aModelThatNeverEndsIsStoppedAndNamedInsteadOfHangingTheLoad() {
+		Path model = OnnxModels.loopForever().write(dir, "loop.onnx");
+		long before = ScaleProbe.maxProbeMillis;
+		ScaleProbe.maxProbeMillis = 1500;
+		long start = System.nanoTime();
+		try {
+			GanException e = assertThrows(GanException.class, () -> ModelLoader.load(
+				model.toString(), ModelOverrides.NONE));
+			assertTrue(e.getMessage().startsWith(
+				"could not find the model's scale: a probe run on a "), e.getMessage());
+			assertTrue(e.getMessage().endsWith(
+				" zero image did not end within 1.5 s (does the model loop?); state " +
+					"the model's scale with --scale"), e.getMessage());
+		}
+		finally {
+			ScaleProbe.maxProbeMillis = before;
+		}
+		// a generous bound: the point is that it returns, not how fast
+		assertTrue((System.nanoTime() - start) / 1e9 < 60);
+		// the scale stated, nothing is probed and the model loads
+		assertEquals(1.0, ModelLoader.load(model.toString(), ModelOverrides.NONE
+			.withScale(1.0)).scale());
+	}
+
+	@Test
+	void anOrdinaryModelIsMeasured() {
+		Path model = OnnxModels.pixelShuffle(1, 3).write(dir, "x3.onnx");
+		assertEquals(3.0, ModelLoader.load(model.toString(), ModelOverrides.NONE)
+			.scale());
+	}
+}

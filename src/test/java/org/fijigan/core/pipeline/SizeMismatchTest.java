@@ -1,0 +1,33 @@
+
+package org.fijigan.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** What a model whose output has not the size its scale says is told. */
+class SizeMismatchTest {
+
+	@Test
+	void eachKindOfMismatchIsNamedWithItsFix() {
+		// an unpadded network: 2 px cropped off each side
+		assertEquals("the model returned 44x44 for a 48x48 input, not 48x48 " +
+			"(scale 1): it crops 2 px off each side of its output (an unpadded " +
+			"network), which fiji-gan cannot place back; re-export the model with " +
+			"padding that keeps the size", PlaneRunner.sizeMismatch(44, 44, 48, 48,
+				1));
+		// a x1.5 model on a window it cannot map exactly
+		assertEquals("the model returned 25x25 for a 17x17 input, not 26x26 " +
+			"(scale 1.500): the model does not map a window of this size at its " +
+			"scale; try another --tile, or --tile none", PlaneRunner.sizeMismatch(25,
+				25, 17, 17, 1.5));
+		// a scale stated wrong
+		assertEquals("the model returned 64x64 for a 16x16 input, not 32x32 " +
+			"(scale 2): if its scale is 4, pass --scale 4", PlaneRunner.sizeMismatch(
+				64, 64, 16, 16, 2));
+		assertEquals("the model returned 64x32 for a 16x16 input, not 32x32 " +
+			"(scale 2): its output is not the input scaled alike along x and y, " +
+			"which fiji-gan does not support", PlaneRunner.sizeMismatch(64, 32, 16,
+				16, 2));
+	}
+}

@@ -1,0 +1,70 @@
+
+package org.fijigan.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.fijigan.core.GanException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a checkpoint records of its run, and what a resume checks. */
+class RunSettingsTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void settingsThatDifferAreNamedWithBothValues() {
+		String was = new RunSettings().put("seed", 1L).put("loss", "l1").putDigest(
+			"items", List.of("a.tif", "b.tif")).text();
+		String now = new RunSettings().put("seed", 9L).put("loss", "l1").putDigest(
+			"items", List.of("a.tif", "b.tif")).text();
+		assertTrue(RunSettings.refuseOther(dir, was, was));
+		GanException e = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, was, now));
+		assertEquals("the checkpoint in " + dir +
+			" was written by a run with other settings: seed 1 (now 9). Resume " +
+			"with the same settings, or give another --checkpoint-dir to start afresh",
+			e.getMessage());
+		assertTrue(was.contains("items=2 (sha256 "), was);
+		// nothing recorded (an earlier version) or nothing to check: not checked
+		assertFalse(RunSettings.refuseOther(dir, "", now));
+		assertFalse(RunSettings.refuseOther(dir, was, null));
+	}
+
+	@Test
+	void aCheckpointOfTheEarlierFormatIsReadWithoutSettings() throws IOException {
+		try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir
+			.resolve(Checkpoint.FILE))))
+		{
+			out.writeInt(0x46474b31); // "FGK1"
+			out.writeLong(7);
+			out.writeDouble(0.25);
+			out.writeUTF("abc");
+			out.writeInt(1);
+			out.writeUTF("w");
+			out.writeInt(2);
+			out.writeFloat(1.5f);
+			out.writeFloat(-2);
+			out.writeInt(0);
+		}
+		Checkpoint old = Checkpoint.read(dir);
+		assertEquals(7, old.step());
+		assertEquals("", old.settings());
+		assertEquals(List.of(1.5f, -2f), List.of(old.tensors().get("w")[0], old
+			.tensors().get("w")[1]));
+
+		new Checkpoint(8, 0.5, "abc", "seed=3\n", old.tensors(), List.of()).write(
+			dir);
+		assertEquals("seed=3\n", Checkpoint.read(dir).settings());
+	}
+}
