@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Random;
 
 import org.fijigan.core.eval.Metrics;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.train.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,6 +229,10 @@ class SelfSupervisedFineTuneTest {
 			data, "--resume" }, common));
 		assertEquals(0, same.exitCode(), same.err());
 		assertTrue(same.out().contains("resumed from step 2"), same.out());
+		// the model says that it went on from step 2, its settings checked
+		assertEquals("2", ModelLoader.load(dir.resolve("r.onnx").toString(),
+			ModelOverrides.NONE).graph().metadata().get(
+				"fiji-gan.fine_tune.resumed_from_step"));
 	}
 
 	static Object[] concat(Object[] a, Object[] b) {

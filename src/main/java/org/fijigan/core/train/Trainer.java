@@ -164,6 +164,7 @@ public final class Trainer {
 		tensors.putAll(ema);
 
 		long start = 0;
+		String resumed = null; // the step a checkpoint took the run on from
 		double lr = c.optimizer().learningRate();
 		List<float[]> history = new ArrayList<>();
 		if (c.resume()) {
@@ -172,11 +173,14 @@ public final class Trainer {
 				"the checkpoint in " + c.checkpointDir() +
 					" belongs to another model (SHA-256 " + ck.baseSha256().substring(0,
 						Math.min(12, ck.baseSha256().length())) + "...)");
-			if (!RunSettings.refuseOther(c.checkpointDir(), ck.settings(),
-				settings) && settings != null) notes.add("the checkpoint in " + c
-					.checkpointDir() +
-					" was written by an earlier version, which recorded no settings: " +
-					"that this run's match its run's was not checked");
+			boolean checked = RunSettings.refuseOther(c.checkpointDir(), ck
+				.settings(), settings);
+			if (!checked && settings != null) notes.add("the checkpoint in " + c
+				.checkpointDir() +
+				" was written by an earlier version, which recorded no settings: " +
+				"that this run's match its run's was not checked");
+			resumed = ck.step() + (checked ? ""
+				: " (its run's settings were not recorded, so not checked)");
 			for (Map.Entry<String, float[]> e : tensors.entrySet()) {
 				float[] saved = ck.tensors().get(e.getKey());
 				if (saved == null || saved.length != e.getValue().length)
@@ -287,7 +291,8 @@ public final class Trainer {
 				finalWeights.put(p.name(), c.emaDecay() > 0 ? ema.get("ema/" + p.name())
 					: tensors.get(p.name()));
 			ModelProto trained = Parameters.withValues(model, finalWeights);
-			trained = provenance(trained, baseSha256, data, c, g.provider(), history);
+			trained = provenance(trained, baseSha256, data, c, g.provider(), history,
+				resumed);
 			if (lastGoodLr != c.optimizer().learningRate()) notes.add(
 				"final learning rate " + (float) lr);
 			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
@@ -367,8 +372,13 @@ public final class Trainer {
 		}
 	}
 
+	/**
+	 * @param resumed the step the run went on from a checkpoint, and whether its
+	 *          settings were checked; null when it started afresh
+	 */
 	private static ModelProto provenance(ModelProto m, String sha,
-		BatchSource data, FineTuneConfig c, String provider, List<float[]> history)
+		BatchSource data, FineTuneConfig c, String provider, List<float[]> history,
+		String resumed)
 	{
 		ModelProto.Builder b = m.toBuilder();
 		Map<String, String> meta = new LinkedHashMap<>();
@@ -398,6 +408,10 @@ public final class Trainer {
 		if (c.emaDecay() > 0) meta.put("fiji-gan.fine_tune.ema", c.emaDecay() + (st
 			.emaWarmup() ? " with warm-up min(decay, (1 + t) / (10 + t))" : ""));
 		meta.put("fiji-gan.fine_tune.provider", provider);
+		// set for a resumed run; a fine-tune of a resumed run's model drops it
+		if (resumed != null) meta.put("fiji-gan.fine_tune.resumed_from_step",
+			resumed);
+		else meta.remove("fiji-gan.fine_tune.resumed_from_step");
 		if (last != null) meta.put("fiji-gan.fine_tune.final_loss", Float.toString(
 			last[1]));
 		b.clearMetadataProps();
