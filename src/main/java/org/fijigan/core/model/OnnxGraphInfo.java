@@ -93,6 +93,13 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
  */
 public final class OnnxGraphInfo {
 
+	/**
+	 * The newest ONNX IR version that the ONNX Runtime on the class path (1.29)
+	 * loads; a newer model is refused here, in one line, rather than by ONNX
+	 * Runtime when it first runs.
+	 */
+	public static final long MAX_IR_VERSION = 13;
+
 	private final String displayName;
 	private final long irVersion;
 	private final String producer;
@@ -161,6 +168,10 @@ public final class OnnxGraphInfo {
 				"it declares neither an IR version nor an opset", null);
 		if (model.getGraph().getOutputCount() == 0) throw invalid(displayName,
 			"its graph has no outputs", null);
+		if (model.getIrVersion() > MAX_IR_VERSION) throw new GanException(
+			displayName + " is an ONNX model of IR version " + model.getIrVersion() +
+				", newer than ONNX Runtime here reads (at most " + MAX_IR_VERSION +
+				"): export it for an older IR version");
 		try {
 			return new OnnxGraphInfo(model, displayName);
 		}

@@ -314,4 +314,31 @@ class OnnxGraphInfoTest {
 		assertEquals(List.of(), info.wholeImageOps(), file);
 		assertEquals(List.of(), info.nonStandardDomains(), file);
 	}
+
+	/**
+	 * The newest IR version is the one ONNX Runtime opens and the next is the one
+	 * it refuses; fiji-gan refuses that one itself, in one line.
+	 */
+	@Test
+	void anIrVersionNewerThanOnnxRuntimeReadsIsRefusedOnParsing()
+		throws Exception
+	{
+		OrtEnvironment env = OrtEnvironment.getEnvironment();
+		byte[] newest = OnnxModels.identity(1).irVersion(
+			OnnxGraphInfo.MAX_IR_VERSION).toBytes(), next = OnnxModels.identity(1)
+				.irVersion(OnnxGraphInfo.MAX_IR_VERSION + 1).toBytes();
+		try (OrtSession s = env.createSession(newest,
+			new OrtSession.SessionOptions()))
+		{
+			assertEquals(OnnxGraphInfo.MAX_IR_VERSION, OnnxGraphInfo.parse(newest,
+				"m.onnx").irVersion());
+		}
+		assertThrows(ai.onnxruntime.OrtException.class, () -> env.createSession(
+			next, new OrtSession.SessionOptions()).close());
+		GanException e = assertThrows(GanException.class, () -> OnnxGraphInfo.parse(
+			OnnxModels.identity(1).irVersion(99).toBytes(), "m.onnx"));
+		assertEquals("m.onnx is an ONNX model of IR version 99, newer than ONNX " +
+			"Runtime here reads (at most 13): export it for an older IR version", e
+				.getMessage());
+	}
 }
