@@ -126,4 +126,18 @@ class FineTuneCommandTest {
 		assertTrue(notOnnx.err().contains("must be written to a .onnx file"),
 			notOnnx.err());
 	}
+
+	@Test
+	void aModelOlderThanOpset9IsRefusedBeforeTraining() throws IOException {
+		Path model = OnnxModels.conv3x3(1, 1, 3, 1).opset(7).write(dir, "op7.onnx");
+		floatTiff(dir.resolve("data7"), "img.tif", new float[24 * 24], 24, 24);
+		MainTest.Result res = cli("fine-tune", "--model", model, "--output", dir
+			.resolve("x.onnx"), "--data", dir.resolve("data7"), "--steps", 1,
+			"--task", "denoise");
+		assertEquals(1, res.exitCode());
+		assertEquals("fiji-gan: fine-tune needs opset 9 or later (model op7: " +
+			"opset 7): its gradients use operators older opsets lack; re-export " +
+			"the model with a newer opset", res.err().strip());
+		assertTrue(!Files.exists(dir.resolve("x.onnx")));
+	}
 }

@@ -95,6 +95,12 @@ public final class FineTune {
 		}
 	}
 
+	/**
+	 * The oldest opset whose graphs fine-tune trains: the gradient graphs use
+	 * operators from opset 9 (e.g. {@code Sign}, {@code Where}).
+	 */
+	public static final long MIN_OPSET = 9;
+
 	private FineTune() {}
 
 	/**
@@ -136,6 +142,11 @@ public final class FineTune {
 		ModelDescriptor d = ModelLoader.load(r.model(), ModelOverrides.NONE
 			.withTask(r.task()));
 		beforeTraining.accept(d);
+		long opset = d.graph() == null ? 0 : d.graph().defaultOpset();
+		if (opset > 0 && opset < MIN_OPSET) throw new GanException("fine-tune " +
+			"needs opset " + MIN_OPSET + " or later (model " + d.name() + ": opset " +
+			opset + "): its gradients use operators older opsets lack; re-export " +
+			"the model with a newer opset");
 		if (d.task() == TaskKind.GENERATE && !(d
 			.kind() instanceof ModelKind.Generator)) throw new GanException("model " +
 				d.name() +
