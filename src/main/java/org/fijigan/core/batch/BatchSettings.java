@@ -1,11 +1,9 @@
 
 package org.fijigan.core.batch;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.StringJoiner;
 
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.pipeline.InferenceOptions;
@@ -35,17 +33,18 @@ public final class BatchSettings {
 	public static String folder(ModelDescriptor model, InferenceOptions options,
 		String format)
 	{
-		return fingerprint("folder", "task=" + model.task().id(), "kind=" + text(
-			model.kind()), "scale=" + model.scale(), "input_range=" + text(model
-				.inputRange()), "output_range=" + text(model.outputRange()),
-			"output_transform=" + model.outputTransform(), "output_channels=" + model
-				.outputChannels(), "output_in_input_units=" + model
-					.outputInInputUnits(), "preprocessing=" + text(model.preprocessing()),
-			"postprocessing=" + text(model.postprocessing()), "normalization=" + text(
-				options.normalization()), "float=" + options.floatOutput(),
-			"channel_map=" + text(options.channelMap()), "composite=" + options
-				.compositeInpaint(), "nonfinite=" + options.nonFinite(), "format=" +
-					(format == null ? "own" : format));
+		return fingerprint("folder", "task=" + model.task().id(), "kind=" +
+			Canonical.text(model.kind()), "scale=" + model.scale(), "input_range=" +
+				Canonical.text(model.inputRange()), "output_range=" + Canonical.text(
+					model.outputRange()), "output_transform=" + model.outputTransform(),
+			"output_channels=" + model.outputChannels(), "output_in_input_units=" +
+				model.outputInInputUnits(), "preprocessing=" + Canonical.text(model
+					.preprocessing()), "postprocessing=" + Canonical.text(model
+						.postprocessing()), "normalization=" + Canonical.text(options
+							.normalization()), "float=" + options.floatOutput(),
+			"channel_map=" + Canonical.text(options.channelMap()), "composite=" +
+				options.compositeInpaint(), "nonfinite=" + options.nonFinite(),
+			"format=" + (format == null ? "own" : format));
 	}
 
 	/**
@@ -55,11 +54,12 @@ public final class BatchSettings {
 	public static String generation(ModelDescriptor model, boolean floatOutput,
 		Object nonFinite, String format, float[][] latents)
 	{
-		return fingerprint("generate", "output_range=" + text(model.outputRange()),
-			"output_transform=" + model.outputTransform(), "output_channels=" + model
-				.outputChannels(), "postprocessing=" + text(model.postprocessing()),
-			"float=" + floatOutput, "nonfinite=" + nonFinite, "format=" + format,
-			"latents=" + (latents == null ? "drawn" : digest(latents)));
+		return fingerprint("generate", "output_range=" + Canonical.text(model
+			.outputRange()), "output_transform=" + model.outputTransform(),
+			"output_channels=" + model.outputChannels(), "postprocessing=" + Canonical
+				.text(model.postprocessing()), "float=" + floatOutput, "nonfinite=" +
+					nonFinite, "format=" + format, "latents=" + (latents == null ? "drawn"
+						: digest(latents)));
 	}
 
 	/** The SHA-256 of the vectors' values, hex. */
@@ -93,20 +93,6 @@ public final class BatchSettings {
 	 * share one by chance.
 	 */
 	static String fingerprint(String... parts) {
-		StringJoiner lines = new StringJoiner("\n");
-		for (String p : parts)
-			lines.add(p);
-		try {
-			byte[] d = MessageDigest.getInstance("SHA-256").digest(lines.toString()
-				.getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(d, 0, 8);
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
-	}
-
-	private static String text(Object o) {
-		return Canonical.text(o);
+		return Canonical.fingerprint(String.join("\n", parts));
 	}
 }

@@ -56,4 +56,20 @@ public final class Canonical {
 		}
 		return String.valueOf(o);
 	}
+
+	/**
+	 * The first 16 hex digits of the SHA-256 of {@code text} (UTF-8): short
+	 * enough for a manifest column or a settings line, long enough that two
+	 * different texts never share one by chance.
+	 */
+	public static String fingerprint(String text) {
+		try {
+			byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text
+				.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return java.util.HexFormat.of().formatHex(d, 0, 8);
+		}
+		catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
 }

@@ -33,17 +33,9 @@ public final class RunSettings {
 	 * first 16 hex digits of its text's SHA-256, with its size.
 	 */
 	public RunSettings putDigest(String key, List<?> value) {
-		try {
-			byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
-				Canonical.text(value).getBytes(
-					java.nio.charset.StandardCharsets.UTF_8));
-			values.put(key, value.size() + " (sha256 " + java.util.HexFormat.of()
-				.formatHex(d, 0, 8) + ")");
-			return this;
-		}
-		catch (java.security.NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
+		values.put(key, value.size() + " (sha256 " + Canonical.fingerprint(Canonical
+			.text(value)) + ")");
+		return this;
 	}
 
 	/** Adds the trajectory's settings of a run's configuration. */
