@@ -40,7 +40,8 @@ final class ModelOptions {
 	Integer haloPixels;
 
 	@Option(names = "--range", paramLabel = "MIN,MAX",
-		description = "Value range the model takes and gives, e.g. -1,1 (default: from the model).")
+		description = "Value range the model takes and gives, e.g. -1,1 (default: from the model). " +
+			"Replaces a package's own pre- and postprocessing: the image is normalised into this range and the output mapped back.")
 	ValueRange range;
 
 	@Option(names = "--residual",

@@ -61,7 +61,7 @@ final class PackageModelCommand implements Callable<Integer> {
 
 	@Option(names = "--range", paramLabel = "MIN,MAX",
 		description = "The model's value range, e.g. -1,1 " +
-			"(default: from the model).")
+			"(default: from the model); replaces a package's own pre- and postprocessing.")
 	ValueRange range;
 
 	@Option(names = "--residual",

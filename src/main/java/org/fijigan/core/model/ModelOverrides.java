@@ -1,6 +1,8 @@
 
 package org.fijigan.core.model;
 
+import java.util.List;
+
 import org.fijigan.core.GanException;
 
 /**
@@ -8,7 +10,10 @@ import org.fijigan.core.GanException;
  * Every field is optional (null = keep). Start from {@link #NONE} and add what
  * was stated: {@code ModelOverrides.NONE.withTask(task).withHaloPixels(halo)}.
  *
- * @param range sets both the input and output value range
+ * @param range sets both the input and output value range; a package's own
+ *          preprocessing and postprocessing, which map values into the range it
+ *          states, are dropped, so that fiji-gan maps the image into the stated
+ *          range and the output back itself
  * @param maskHoleValue the mask value that marks a hole (inpainting models
  *          only)
  */
@@ -83,7 +88,8 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 		if (task != null) b.task(task).origin("task", "override");
 		if (scale != null) b.scale(scale).origin("scale", "override");
 		if (haloPixels != null) b.haloPixels(haloPixels).origin("halo", "override");
-		if (range != null) b.ranges(range, range).origin("range", "override");
+		if (range != null) b.ranges(range, range).processing(List.of(), List.of())
+			.outputInInputUnits(true).origin("range", "override");
 		if (outputTransform != null) b.outputTransform(outputTransform).origin(
 			"output", "override");
 		if (maskHoleValue != null && d.kind() instanceof ModelKind.Inpainting k) {

@@ -1,6 +1,7 @@
 
 package org.fijigan.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -122,6 +124,73 @@ class ModelLoaderTest {
 		// model and cropped back
 		for (int i = 0; i < o.length; i++)
 			assertEquals((i * 0.5f + 1.5f) * 10, o[i], 1e-4f);
+	}
+
+	/**
+	 * A range stated with {@code --range} is the one the model is fed in: a
+	 * package's preprocessing, which maps into the range the package states, is
+	 * dropped, so the package runs as its bare ONNX file does under the same
+	 * range (before, the package's preprocessing still ran and the stated range
+	 * was ignored, while {@code info} reported it).
+	 */
+	@Test
+	void aStatedRangeReplacesThePackagesProcessing() throws IOException {
+		Path m = dir.resolve("pkg-range");
+		Files.createDirectories(m);
+		Path onnx = OnnxModels.addConstant(1, 0.5f).write(m, "weights.onnx");
+		Files.writeString(m.resolve("rdf.yaml"), """
+				format_version: 0.5.3
+				type: model
+				name: add-half
+				inputs:
+				  - id: x
+				    axes:
+				      - type: batch
+				      - type: channel
+				        channel_names: [c0]
+				      - {type: space, id: y, size: {min: 8, step: 4}}
+				      - {type: space, id: x, size: {min: 8, step: 4}}
+				    preprocessing:
+				      - id: scale_linear
+				        kwargs: {gain: 0.5, offset: 1.0}
+				outputs:
+				  - id: y
+				    axes:
+				      - type: batch
+				      - type: channel
+				        channel_names: [c0]
+				      - {type: space, id: y, size: {tensor_id: x, axis_id: y}}
+				      - {type: space, id: x, size: {tensor_id: x, axis_id: x}}
+				    postprocessing:
+				      - id: scale_linear
+				        kwargs: {gain: 10.0, offset: 0.0}
+				weights:
+				  onnx:
+				    source: weights.onnx
+				    opset_version: 17
+				""");
+		ModelOverrides zeroTwo = ModelOverrides.NONE.withRange(new ValueRange(0,
+			2));
+		ModelDescriptor d = ModelLoader.load(m.toString(), zeroTwo);
+		assertEquals(List.of(), d.preprocessing());
+		assertEquals(List.of(), d.postprocessing());
+		assertTrue(d.outputInInputUnits());
+		RasterImage img = RasterImage.allocate(12, 12, 1, 1, 1, PixelType.FLOAT32);
+		float[] p = (float[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = i;
+		InferenceOptions opts = InferenceOptions.defaults().withNormalization(
+			new Normalization.FixedRange(0, 143)).withFloatOutput(true).withDevice(
+				DeviceSpec.CPU, 1);
+		float[] fromPackage = (float[]) ImageToImage.run(d, img, opts,
+			ProgressListener.NONE, CancellationToken.none()).image().plane(0);
+		// 0..143 onto 0..2, plus 0.5, mapped back: + 0.5 * 143 / 2
+		for (int i = 0; i < p.length; i++)
+			assertEquals(i + 35.75f, fromPackage[i], 1e-3f);
+		float[] bare = (float[]) ImageToImage.run(ModelLoader.load(onnx.toString(),
+			zeroTwo), img, opts, ProgressListener.NONE, CancellationToken.none())
+			.image().plane(0);
+		assertArrayEquals(bare, fromPackage, 1e-4f);
 	}
 
 	@Test
