@@ -39,12 +39,18 @@ final class ModelFileChecks {
 		checkExternalData(onnx, g.externalDataLocations());
 		for (List<ValueInfo> list : List.of(g.inputs(), g.outputs()))
 			for (ValueInfo v : list)
-				for (long d : v.dims())
+				for (long d : v.dims()) {
 					if (d > ModelLoader.MAX_DECLARED_DIMENSION) throw new GanException(
 						"model " + onnx.getFileName() + " declares '" + v.name() +
 							"' with shape " + v.shapeString() +
 							"; fiji-gan refuses axes over " +
 							ModelLoader.MAX_DECLARED_DIMENSION);
+					// -1 stands for a symbolic size; 0 or another negative was declared
+					if (d == 0 || d < -1) throw new GanException("model " + onnx
+						.getFileName() + " declares '" + v.name() + "' with shape " + v
+							.shapeString() + ": an axis of size " + d +
+						" holds no values, so no image fits it");
+				}
 		for (Map.Entry<String, String> e : g.metadata().entrySet())
 			if (e.getKey().startsWith("fiji-gan.") && e.getValue()
 				.length() > MAX_META_VALUE_CHARS) throw new GanException("model " + onnx

@@ -186,6 +186,24 @@ class UntrustedModelTest {
 	}
 
 	/**
+	 * An axis declared of size 0 was read as "any size" ("width any" in info); it
+	 * holds no pixels, so the model is refused when read.
+	 */
+	@Test
+	void anAxisOfSizeZeroIsRefused() {
+		Path zero = OnnxModels.builder().input("x", "1,1,0,0").node("Identity", "x",
+			"y").output("y", "1,1,0,0").write(dir, "zero.onnx");
+		assertEquals("model zero.onnx declares 'x' with shape [1,1,0,0]: an axis " +
+			"of size 0 holds no values, so no image fits it", refused(zero)
+				.getMessage());
+		Path zeroOut = OnnxModels.builder().input("x", "N,1,H,W").node("Identity",
+			"x", "y").output("y", "N,0,H,W").write(dir, "zero-out.onnx");
+		assertTrue(refused(zeroOut).getMessage().contains(
+			"'y' with shape [N,0,H,W]: an axis of size 0"), refused(zeroOut)
+				.getMessage());
+	}
+
+	/**
 	 * A million channels pass the per-axis bound, but a probe run would need 4
 	 * GB: refused with the fix.
 	 */
