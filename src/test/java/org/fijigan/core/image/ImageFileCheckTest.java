@@ -152,6 +152,39 @@ public class ImageFileCheckTest {
 		return t;
 	}
 
+	/**
+	 * An uncompressed BMP with a 40-byte information header: {@code w x h} pixels
+	 * of {@code depth} bits, rows padded to four bytes, {@code rows} of them
+	 * written.
+	 */
+	static byte[] bmp(int w, int h, int depth, int rows) {
+		int row = (w * depth + 31) / 32 * 4;
+		ByteBuffer b = ByteBuffer.allocate(54 + row * rows).order(
+			ByteOrder.LITTLE_ENDIAN);
+		b.put((byte) 'B').put((byte) 'M').putInt(54 + row * h).putInt(0).putInt(54);
+		b.putInt(40).putInt(w).putInt(h).putShort((short) 1).putShort((short) depth)
+			.putInt(0).putInt(row * h).putInt(2835).putInt(2835).putInt(0).putInt(0);
+		return b.array();
+	}
+
+	@Test
+	void aBmpCutShortOrLyingIsRefusedAndAWholeOnePasses() throws IOException {
+		ImageFileCheck.check(write("whole.bmp", bmp(33, 20, 24, 20)), "input");
+		// 33 pixels of 24 bits: 99 bytes, padded to 100 a row
+		assertEquals("input " + dir.resolve("cut.bmp") + " is truncated: its " +
+			"header declares 33x20 pixels of 24 bits (2,000 bytes from byte 54), " +
+			"but the file ends at byte 1,054", refusal(write("cut.bmp", bmp(33, 20,
+				24, 10))));
+		assertTrue(refusal(write("huge.bmp", bmp(100000, 100000, 32, 1))).contains(
+			"declares 100000x100000 pixels of 32 bits (40,000,000,000 " + "bytes"));
+		assertTrue(refusal(write("zero.bmp", bmp(0, 20, 8, 0))).contains(
+			"is damaged or not a valid BMP: its header declares 0x20 pixels"));
+		assertTrue(refusal(write("depth.bmp", bmp(8, 8, 7, 8))).contains(
+			"declares 7 bits per pixel"));
+		assertTrue(refusal(write("header.bmp", Arrays.copyOf(bmp(8, 8, 8, 8), 30)))
+			.contains("inside its information header"));
+	}
+
 	Path write(String name, byte[] bytes) throws IOException {
 		return Files.write(dir.resolve(name), bytes);
 	}

@@ -1,0 +1,87 @@
+
+package org.fijigan.core.image;
+
+import static org.fijigan.core.image.ImageFileCheck.count;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+
+import org.fijigan.core.GanException;
+
+/**
+ * The BMP part of {@link ImageFileCheck}: the file and information headers are
+ * whole, the size is positive and the bit depth one BMP knows, and an
+ * uncompressed image's rows (each padded to four bytes) lie in the file after
+ * the pixel data's offset. ImageJ's reader prints a cut-off file's error on
+ * standard output and goes on with what it has.
+ */
+final class BmpCheck {
+
+	/** BI_RGB, BI_BITFIELDS, BI_ALPHABITFIELDS: rows of a known size. */
+	private static final java.util.Set<Long> UNCOMPRESSED = java.util.Set.of(0L,
+		3L, 6L);
+	private static final java.util.Set<Integer> DEPTHS = java.util.Set.of(1, 2, 4,
+		8, 16, 24, 32);
+
+	private BmpCheck() {}
+
+	static boolean isBmp(byte[] head) {
+		return head[0] == 'B' && head[1] == 'M';
+	}
+
+	static void check(FileChannel ch, long size, String what) throws IOException {
+		ByteBuffer b = ByteBuffer.allocate(54).order(ByteOrder.LITTLE_ENDIAN);
+		int n = 0;
+		while (b.hasRemaining()) {
+			int r = ch.read(b, n);
+			if (r < 0) break;
+			n += r;
+		}
+		if (n < 18) throw truncated(what, "it ends at byte " + count(size) +
+			", inside its file header");
+		long offset = b.getInt(10) & 0xffffffffL;
+		long header = b.getInt(14) & 0xffffffffL;
+		long width, height, compression = 0;
+		int depth;
+		if (header == 12) { // OS/2 BITMAPCOREHEADER
+			if (n < 26) throw truncated(what, "it ends at byte " + count(size) +
+				", inside its information header");
+			width = b.getShort(18) & 0xffff;
+			height = b.getShort(20) & 0xffff;
+			depth = b.getShort(24) & 0xffff;
+		}
+		else if (header >= 40) {
+			if (n < 54) throw truncated(what, "it ends at byte " + count(size) +
+				", inside its information header");
+			width = b.getInt(18);
+			height = Math.abs((long) b.getInt(22)); // negative: rows top down
+			depth = b.getShort(28) & 0xffff;
+			compression = b.getInt(30) & 0xffffffffL;
+		}
+		else throw damaged(what, "its information header has length " + header);
+		if (width <= 0 || height <= 0) throw damaged(what, "its header declares " +
+			width + "x" + height + " pixels");
+		if (!DEPTHS.contains(depth)) throw damaged(what, "its header declares " +
+			depth + " bits per pixel");
+		if (offset < 14 + header || offset > size) throw damaged(what,
+			"its pixel data starts at byte " + count(offset) + ", outside the " +
+				count(size) + "-byte file after its headers");
+		if (!UNCOMPRESSED.contains(compression)) return; // run-length: no size
+		long row = (width * depth + 31) / 32 * 4;
+		long need = row * height; // at most 2^32 * 32 / 8 * 2^31: fits a long
+		if (offset + need > size) throw truncated(what, "its header declares " +
+			width + "x" + height + " pixels of " + depth + " bits (" + count(need) +
+			" bytes from byte " + count(offset) + "), but the file ends at byte " +
+			count(size));
+	}
+
+	private static GanException truncated(String what, String why) {
+		return new GanException(what + " is truncated: " + why);
+	}
+
+	private static GanException damaged(String what, String why) {
+		return new GanException(what + " is damaged or not a valid BMP: " + why);
+	}
+}
