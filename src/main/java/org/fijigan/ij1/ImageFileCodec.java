@@ -35,6 +35,9 @@ import org.fijigan.core.image.RasterImage;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileInfo;
+import ij.io.FileOpener;
 import ij.io.FileSaver;
 import ij.io.Opener;
 
@@ -95,13 +98,55 @@ public final class ImageFileCodec implements ImageCodec {
 		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
 		if (ext.equals(".nii") || ext.equals(".nii.gz")) return Nifti.read(file)
 			.image();
-		ImageFileCheck.check(file, role);
+		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
 		checkDicom(file, role);
 		ImagePlus imp = open(file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
+		if (found.unsigned32Tiff()) readUnsigned(file, role, imp);
 		return ImagePlusConverter.toRaster(imp);
+	}
+
+	/**
+	 * Replaces the pixels of {@code imp}, a TIFF of unsigned 32-bit integers that
+	 * ImageJ opened as signed (4,000,000,000 as -294,967,296), by the same file
+	 * read as unsigned: ImageJ's own reader, told the samples' type, so that each
+	 * value is converted to float once, as ImageJ converts other integers. The
+	 * first opening keeps what ImageJ makes of the rest (stack layout,
+	 * calibration, properties).
+	 */
+	private static synchronized void readUnsigned(Path file, String role,
+		ImagePlus imp)
+	{
+		ImagePlus unsigned;
+		try {
+			FileInfo[] info = Opener.getTiffFileInfo(file.toAbsolutePath()
+				.toString());
+			if (info == null) throw new IOException("no image directory");
+			for (FileInfo fi : info)
+				if (fi.fileType == FileInfo.GRAY32_INT) fi.fileType =
+					FileInfo.GRAY32_UNSIGNED;
+			unsigned = info.length > 1 ? new Opener().openTiffStack(info)
+				: new FileOpener(info[0]).openImage();
+		}
+		catch (IOException | RuntimeException e) {
+			throw new GanException("cannot read " + role + " " + file +
+				" as unsigned 32-bit integers: " + e.getMessage(), e);
+		}
+		ImageStack to = imp.getStack(), from = unsigned == null ? null : unsigned
+			.getStack();
+		if (from == null || from.getSize() != to.getSize() || from.getWidth() != to
+			.getWidth() || from.getHeight() != to.getHeight() || !(from.getPixels(
+				1) instanceof float[])) throw new GanException("cannot read " + role +
+					" " + file + " as unsigned 32-bit integers: ImageJ reads it as " + to
+						.getWidth() + "x" + to.getHeight() + "x" + to.getSize() +
+					" but as unsigned as " + (from == null ? "nothing" : from.getWidth() +
+						"x" + from.getHeight() + "x" + from.getSize()));
+		for (int i = 1; i <= to.getSize(); i++)
+			System.arraycopy(from.getPixels(i), 0, to.getPixels(i), 0, to.getWidth() *
+				to.getHeight());
+		imp.resetDisplayRange();
 	}
 
 	/**

@@ -65,6 +65,48 @@ class UnusualImageTypesTest {
 			assertEquals(bits[i] * 255, p[i] & 0xff, "pixel " + i);
 	}
 
+	/**
+	 * A 3x1 TIFF of 32-bit integers, {@code sampleFormat} 1 (unsigned) or 2
+	 * (signed), its pixels as stored.
+	 */
+	private Path int32Tiff(String name, int sampleFormat, int... pixels)
+		throws IOException
+	{
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 2 + 9 * 12 + 4 +
+			12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+		int[][] tags = { { 256, 3, 3 }, { 257, 3, 1 }, { 258, 3, 32 }, { 259, 3,
+			1 }, { 262, 3, 1 }, { 273, 4, 8 + 2 + 9 * 12 + 4 }, { 278, 3, 1 }, { 279,
+				4, 12 }, { 339, 3, sampleFormat } };
+		b.putShort((short) tags.length);
+		for (int[] t : tags) {
+			b.putShort((short) t[0]).putShort((short) t[1]).putInt(1);
+			if (t[1] == 3) b.putShort((short) t[2]).putShort((short) 0);
+			else b.putInt(t[2]);
+		}
+		b.putInt(0);
+		for (int p : pixels)
+			b.putInt(p);
+		return Files.write(dir.resolve(name), b.array());
+	}
+
+	/**
+	 * ImageJ's reader takes a TIFF's unsigned 32-bit integers as signed: 4e9 came
+	 * out as -294,967,296.
+	 */
+	@Test
+	void unsigned32BitIntegersAreReadAsUnsigned() throws IOException {
+		RasterImage u = ImageFileCodec.INSTANCE.read(int32Tiff("u32.tif", 1,
+			(int) 4_000_000_000L, 7, (int) 2_147_483_648L), "input");
+		assertEquals(PixelType.FLOAT32, u.type());
+		assertArrayEquals(new float[] { 4_000_000_000f, 7f, 2_147_483_648f },
+			(float[]) u.plane(0));
+		RasterImage s = ImageFileCodec.INSTANCE.read(int32Tiff("i32.tif", 2,
+			(int) 4_000_000_000L, 7, -1), "input");
+		assertArrayEquals(new float[] { -294_967_296f, 7f, -1f }, (float[]) s.plane(
+			0));
+	}
+
 	@Test
 	void anIndexedColourImageWithSeveralChannelsIsRefused() {
 		ImageStack stack = new ImageStack(2, 2);

@@ -28,25 +28,43 @@ public final class ImageFileCheck {
 	/**
 	 * @param role what the file is for the user ("input", "mask"), for the
 	 *          message
+	 * @return what a reader must know of the file that passed
 	 * @throws GanException when the file is truncated, damaged or declares more
 	 *           pixels than it holds
 	 */
-	public static void check(Path file, String role) {
+	public static Findings check(Path file, String role) {
 		String what = role + " " + file;
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
 			long size = ch.size();
 			byte[] head = new byte[8];
 			int n = ch.read(java.nio.ByteBuffer.wrap(head), 0);
-			if (n < 4) return; // too short to tell; the reader will say what it is
-			if (TiffCheck.isTiff(head)) new TiffCheck(ch, size, what).check();
+			if (n < 4) return Findings.NONE; // too short to tell; the reader will
+																				// say what it is
+			if (TiffCheck.isTiff(head)) {
+				TiffCheck t = new TiffCheck(ch, size, what);
+				t.check();
+				return new Findings(t.unsigned32());
+			}
 			else if (n == 8 && PngCheck.isPng(head)) PngCheck.check(ch, size, what);
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
 				.check(ch, size, what);
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
+			return Findings.NONE;
 		}
 		catch (IOException e) {
 			throw new GanException("cannot read " + what + ": " + e.getMessage(), e);
 		}
+	}
+
+	/**
+	 * What a reader must know of a file that passed.
+	 *
+	 * @param unsigned32Tiff a TIFF of unsigned 32-bit integer samples, which
+	 *          ImageJ's reader takes as signed
+	 */
+	public record Findings(boolean unsigned32Tiff) {
+
+		static final Findings NONE = new Findings(false);
 	}
 
 	/** {@code n} with thousands separated, for byte counts in messages. */

@@ -65,6 +65,8 @@ final class TiffCheck {
 	private String firstPage;
 	private ByteOrder order;
 	private boolean big;
+	/** Whether an image holds unsigned 32-bit integers. */
+	private boolean unsigned32;
 
 	/** One directory entry: its type, count and where its values start. */
 	private record Entry(int type, long count, long valuesAt) {
@@ -74,6 +76,14 @@ final class TiffCheck {
 		this.ch = ch;
 		this.size = size;
 		this.what = what;
+	}
+
+	/**
+	 * Whether an image of the file checked holds unsigned 32-bit integers, which
+	 * ImageJ's reader takes as signed (values from 2^31 up as negative).
+	 */
+	boolean unsigned32() {
+		return unsigned32;
 	}
 
 	static boolean isTiff(byte[] head) {
@@ -245,7 +255,9 @@ final class TiffCheck {
 		// a valid file of a kind ImageJ does not read: said once its structure is
 		// known to be sound
 		long sampleFormat = scalar(e, SAMPLE_FORMAT, 1);
-		refuseUnreadable(index, compression, firstBits, sampleFormat, tiled);
+		refuseUnreadable(index, compression, firstBits, sampleFormat, samples,
+			tiled);
+		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
 		refuseUnequalPage(index, scalar(e, NEW_SUBFILE_TYPE, 0), w + "x" + h +
 			", " + samples + " x " + firstBits + "-bit" + (sampleFormat == 3
 				? " float" : "") + " samples");
@@ -258,7 +270,7 @@ final class TiffCheck {
 	 * (which it would say on stdout, as "Unsupported format", or read wrongly).
 	 */
 	private void refuseUnreadable(int index, long compression, long bits,
-		long sampleFormat, boolean tiled)
+		long sampleFormat, long samples, boolean tiled)
 	{
 		String image = index == 1 ? "" : " (image " + index + ")";
 		String fix =
@@ -275,6 +287,16 @@ final class TiffCheck {
 		if (sampleFormat == 2 && bits == 8) throw unsupported(
 			"a TIFF of signed 8-bit integers" + image +
 				", which ImageJ's reader takes as unsigned (-1 as 255)" + fix);
+		String pages =
+			": save it from another program with one sample per pixel (a page " +
+				"per channel), or as 8-bit or 16-bit RGB";
+		if (samples != 1 && !(samples <= 4 && samples >= 3 && (bits == 8 ||
+			bits == 16))) throw unsupported("a TIFF of " + samples +
+				" samples per pixel of " + bits + " bits" + image +
+				", which ImageJ's TIFF reader does not read" + pages);
+		if (samples != 1 && sampleFormat == 2) throw unsupported("a TIFF of " +
+			samples + " signed " + bits + "-bit samples per pixel" + image +
+			", which ImageJ's reader takes as unsigned (-5 as 65531)" + pages);
 	}
 
 	/**

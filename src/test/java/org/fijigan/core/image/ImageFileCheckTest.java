@@ -347,6 +347,52 @@ public class ImageFileCheckTest {
 		return out.toByteArray();
 	}
 
+	/** An 8x8 TIFF of {@code samples} samples per pixel of {@code bits} each. */
+	static Tiff samples(int samples, int bits, int sampleFormat) {
+		int bytes = 64 * samples * bits / 8;
+		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, bytes, new byte[bytes]);
+		t.entries.removeIf(e -> e[0] == 258 || e[0] == 277 || e[0] == 262);
+		long[] depth = new long[samples];
+		Arrays.fill(depth, bits);
+		return t.tag(258, 3, depth).tag(277, 3, samples).tag(262, 3, samples >= 3
+			? 2 : 1).tag(339, 3, sampleFormat);
+	}
+
+	/**
+	 * ImageJ's reader prints "Unsupported format" on standard output for these,
+	 * or reads signed samples of several per pixel as unsigned.
+	 */
+	@Test
+	void tiffsOfSeveralSamplesImageJCannotReadAreNamed() throws IOException {
+		assertTrue(refusal(write("two.tif", samples(2, 8, 1).bytes())).contains(
+			"two.tif is a TIFF of 2 samples per pixel of 8 bits, which ImageJ's " +
+				"TIFF reader does not read: save it from another program with one " +
+				"sample per pixel (a page per channel), or as 8-bit or 16-bit RGB"));
+		assertTrue(refusal(write("f3.tif", samples(3, 32, 3).bytes())).contains(
+			"a TIFF of 3 samples per pixel of 32 bits"));
+		assertTrue(refusal(write("s3.tif", samples(3, 16, 2).bytes())).contains(
+			"a TIFF of 3 signed 16-bit samples per pixel, which ImageJ's reader " +
+				"takes as unsigned (-5 as 65531)"));
+		// 8-bit and 16-bit RGB and a fourth sample pass
+		for (int[] ok : new int[][] { { 3, 8 }, { 4, 8 }, { 3, 16 }, { 4, 16 } })
+			assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(
+				write("ok.tif", samples(ok[0], ok[1], 1).bytes()), "input"));
+	}
+
+	@Test
+	void aTiffOfUnsigned32BitIntegersIsFlaggedForTheReader() throws IOException {
+		assertEquals(new ImageFileCheck.Findings(true), ImageFileCheck.check(write(
+			"u32.tif", samples(1, 32, 1).bytes()), "input"));
+		Tiff noFormat = samples(1, 32, 1); // unsigned is TIFF's default
+		noFormat.entries.removeIf(e -> e[0] == 339);
+		assertEquals(new ImageFileCheck.Findings(true), ImageFileCheck.check(write(
+			"u32-default.tif", noFormat.bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(write(
+			"i32.tif", samples(1, 32, 2).bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(write(
+			"f32.tif", samples(1, 32, 3).bytes()), "input"));
+	}
+
 	@Test
 	void soundTiffsOfKindsImageJDoesNotReadAreNamed() throws IOException {
 		Tiff half = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 128, new byte[128]);
