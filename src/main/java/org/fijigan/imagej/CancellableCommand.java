@@ -45,7 +45,7 @@ public abstract class CancellableCommand implements Command, Cancelable {
 			IJ.showStatus("fiji-gan: cancelled");
 		}
 		catch (GanException e) {
-			errorMessage = e.getMessage();
+			errorMessage = FieldNames.inFiji(e.getMessage());
 			report(errorMessage);
 		}
 		catch (LinkageError e) { // a jar missing from Fiji's jars/ (or ImageJ's
@@ -60,10 +60,12 @@ public abstract class CancellableCommand implements Command, Cancelable {
 
 	/**
 	 * Shows an error message: a dialog, or a log line when headless or run by
-	 * ImageJ -batch.
+	 * ImageJ -batch; command-line flags named in it are put as the dialog fields
+	 * that set them.
 	 */
 	static void report(String message) {
-		ErrorReport.show("fiji-gan error: " + message, message, false);
+		String inFiji = FieldNames.inFiji(message);
+		ErrorReport.show("fiji-gan error: " + inFiji, inFiji, false);
 	}
 
 	/** The message of the error that stopped the last run, or null. */

@@ -158,6 +158,30 @@ class CommandTest {
 				.errorMessage());
 	}
 
+	/**
+	 * The engine names what the user set by its command-line flag; in Fiji the
+	 * message names the dialog field instead.
+	 */
+	@Test
+	void anErrorNamesTheDialogFieldsNotTheCommandLineFlags() {
+		DenoiseCommand c = denoise(new ImagePlus("bytes", new ByteProcessor(4, 4)));
+		c.model = OnnxModels.builder().input("x", "N,1,H,W").node("Neg", "x", "n")
+			.node("Log", "n", "y").output("y", "N,1,H,W").write(dir, "nan.onnx")
+			.toString(); // the log of 0 or less
+		c.floatOutput = false;
+		c.normalize = "percentile";
+		for (int i = 0; i < 16; i++)
+			c.image.getProcessor().set(i, 10 * i);
+		c.run();
+		assertEquals(
+			"the model gave 15 NaN or infinite values in one tile, which " +
+				"an 8-bit result cannot hold: write 32-bit float output ('Float output') " +
+				"to keep them, or choose 'Nonfinite outputs' zero or clip to map them",
+			c.errorMessage());
+		assertEquals("'Gamma (R1)' 2 with 'Lazy R1 interval' 4; --author stays",
+			FieldNames.inFiji("--r1 2 with --r1-every 4; --author stays"));
+	}
+
 	@Test
 	void superResolutionEnlargesAndShrinksTheCalibration() {
 		ImagePlus src = source();
