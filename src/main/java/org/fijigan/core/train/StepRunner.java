@@ -99,7 +99,7 @@ public final class StepRunner implements AutoCloseable {
 		catch (OrtException e) {
 			close();
 			throw new GanException("cannot allocate training tensors: " + e
-				.getMessage(), e);
+				.getMessage().strip().split("\n")[0], e);
 		}
 		for (String o : graph.outputs())
 			if (!o.startsWith("train/new/")) fetched.add(o);
