@@ -151,8 +151,8 @@ public final class AtomicFile {
 			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
 				ch.force(true); // on disk before the rename makes it visible
 			}
-			if (!replace) refuseExisting(target); // appeared meanwhile
-			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+			if (replace) Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+			else placeNew(tmp, target);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot write " + target + ": " + describe(e), e);
@@ -176,6 +176,31 @@ public final class AtomicFile {
 				// the error that brought us here matters more
 			}
 		}
+	}
+
+	/**
+	 * Gives the finished {@code tmp} the name {@code target} unless something has
+	 * that name, in one step: a hard link fails when the name exists, so of two
+	 * processes writing the same new file exactly one wins and the other is told,
+	 * where a check before a rename lets the second replace the first. Where the
+	 * file system has no hard links, the check and the rename.
+	 */
+	private static void placeNew(Path tmp, Path target) throws IOException {
+		try {
+			Files.createLink(target, tmp);
+			return; // tmp, its other name, is deleted by the caller
+		}
+		catch (java.nio.file.FileAlreadyExistsException e) {
+			refuseExisting(target);
+			throw e; // gone again meanwhile: still not ours to replace
+		}
+		catch (UnsupportedOperationException
+				| java.nio.file.FileSystemException e)
+		{
+			// no hard links here (FAT, some network file systems)
+		}
+		refuseExisting(target); // appeared meanwhile
+		Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	/**

@@ -122,6 +122,58 @@ class AtomicFileFaultTest {
 		assertEquals(Set.of("out.onnx"), files());
 	}
 
+	/**
+	 * Two writers of the same new file at once, without replace: exactly one wins
+	 * and the other is told, and the file holds the winner's bytes. A check
+	 * before the rename let both pass the check and the second replace the
+	 * first's file.
+	 */
+	@Test
+	void ofTwoWritersOfOneNewFileExactlyOneWins() throws Exception {
+		int files = 200;
+		java.util.concurrent.CyclicBarrier start =
+			new java.util.concurrent.CyclicBarrier(2);
+		java.util.concurrent.ConcurrentHashMap<Path, String> winners =
+			new java.util.concurrent.ConcurrentHashMap<>();
+		java.util.concurrent.atomic.AtomicInteger refused =
+			new java.util.concurrent.atomic.AtomicInteger();
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+			.newFixedThreadPool(2);
+		try {
+			java.util.List<java.util.concurrent.Future<?>> done =
+				new java.util.ArrayList<>();
+			for (String who : new String[] { "a", "b" })
+				done.add(pool.submit(() -> {
+					for (int i = 0; i < files; i++) {
+						Path target = dir.resolve("f" + i + ".txt");
+						start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+						try {
+							AtomicFile.write(target, false, tmp -> Files.writeString(tmp,
+								who));
+							assertEquals(null, winners.put(target, who), target +
+								" was written twice");
+						}
+						catch (GanException e) {
+							assertTrue(e.getMessage().endsWith(
+								"already exists; pass --overwrite to replace it"), e
+									.getMessage());
+							refused.incrementAndGet();
+						}
+					}
+					return null;
+				}));
+			for (java.util.concurrent.Future<?> f : done)
+				f.get();
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertEquals(files, winners.size());
+		assertEquals(files, refused.get());
+		for (var w : winners.entrySet())
+			assertEquals(w.getValue(), Files.readString(w.getKey()));
+	}
+
 	@Test
 	void staleTemporariesOfTheTargetAreRemovedAndNothingElse()
 		throws IOException
