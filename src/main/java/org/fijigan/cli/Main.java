@@ -177,9 +177,8 @@ public final class Main implements Callable<Integer> {
 	 * named.
 	 */
 	static String message(Throwable e) {
-		// one line, also where a message quotes a library's text of several
 		if (e instanceof GanException && e.getMessage() != null) return e
-			.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+			.getMessage();
 		if (e instanceof NoSuchFileException f) return "file not found: " + f
 			.getFile();
 		if (e instanceof AccessDeniedException f) return "permission denied: " + f

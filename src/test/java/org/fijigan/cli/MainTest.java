@@ -123,16 +123,6 @@ class MainTest {
 					.lineSeparator()), err);
 	}
 
-	/** A message that quotes a library's text of several lines stays one line. */
-	@Test
-	void anErrorQuotingSeveralLinesIsPrintedAsOne() {
-		assertEquals("the model failed to run: [ONNXRuntimeError] : 2 : " +
-			"INVALID_ARGUMENT : Got invalid dimensions Index: 2", Main.message(
-				new org.fijigan.core.GanException("the model failed to run: " +
-					"[ONNXRuntimeError] : 2 : INVALID_ARGUMENT :\n Got invalid " +
-					"dimensions\r\n\tIndex: 2\n")));
-	}
-
 	@Test
 	void rawSixteenBitValuesThroughAddConstantComeBackAsExactFloats() {
 		short[] pixels = new short[6 * 4];

@@ -126,19 +126,22 @@ public final class PackageWriter {
 			notes, cancel) : TestRun.ofImageModel(d, o, notes, cancel);
 		cancel.throwIfCancelled();
 
-		// a new package is made in a hidden folder beside its own and renamed into
-		// place whole: a kill leaves no half package, and of two runs making one
-		// folder at once exactly one wins; an existing folder (--overwrite, a
-		// model's own folder) is written file by file
+		// the package is made in a hidden folder beside its own. A new one is
+		// renamed into place whole: a kill leaves no half package, and of two runs
+		// making one folder at once exactly one wins. Into an existing folder
+		// (--overwrite, a model's own folder) its files are moved once all are
+		// made, the descriptor last and the old one removed first, so that a kill
+		// meanwhile leaves a folder that is no package rather than one that mixes
+		// two
 		Path target = folder;
 		boolean whole = isAbsentOrEmpty(target);
 		removeStaleStaging(target);
-		if (whole) folder = AtomicFile.temporaryFor(target);
+		folder = AtomicFile.temporaryFor(target);
 		try {
 			PackageResult r = writeFiles(o, codec, d, run, onnx, onnxName, folder,
 				notes);
-			if (!whole) return r;
-			moveIntoPlace(folder, target);
+			if (whole) moveIntoPlace(folder, target);
+			else moveFilesInto(folder, target, r.files());
 			List<Path> files = new ArrayList<>();
 			for (Path f : r.files())
 				files.add(target.resolve(folder.relativize(f)));
@@ -147,8 +150,37 @@ public final class PackageWriter {
 				ModelOverrides.NONE), files, r.notes());
 		}
 		finally {
-			if (whole) deleteTree(folder);
+			deleteTree(folder);
 		}
+	}
+
+	/**
+	 * Moves the package's {@code files} from {@code staging} into the existing
+	 * folder {@code target}, replacing files of the same names: its descriptor
+	 * removed first and put last.
+	 */
+	private static void moveFilesInto(Path staging, Path target,
+		List<Path> files)
+	{
+		Path rdf = staging.resolve(RDF);
+		try {
+			Files.deleteIfExists(target.resolve(RDF));
+			for (Path f : files)
+				if (!f.equals(rdf)) moveReplacing(f, target.resolve(staging.relativize(
+					f)));
+			moveReplacing(rdf, target.resolve(RDF));
+		}
+		catch (IOException e) {
+			throw new GanException("cannot move the package's files into " + target +
+				": " + AtomicFile.describe(e) + "; " + target + " holds no " + RDF +
+				" until package-model runs again", e);
+		}
+	}
+
+	private static void moveReplacing(Path from, Path to) throws IOException {
+		if (to.getParent() != null) Files.createDirectories(to.getParent());
+		Files.move(from, to, StandardCopyOption.REPLACE_EXISTING,
+			StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	/** The package's files, into {@code folder}. */
@@ -343,7 +375,10 @@ public final class PackageWriter {
 		List<Path> files, List<String> notes)
 	{
 		Path readme = folder.resolve(README);
-		Path given = o.documentation();
+		// the card already in the folder the package replaces (a model's own)
+		Path present = o.folder().resolve(README);
+		Path given = o.documentation() != null ? o.documentation() : !present
+			.equals(readme) && Files.isRegularFile(present) ? present : null;
 		if (given != null) {
 			if (!given.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
 				".md")) throw new GanException(

@@ -296,6 +296,37 @@ class PackageModelTest {
 		assertEquals(before, names(dir), "no package folder, no hidden leftovers");
 		// and nothing stands in the way of packaging it again
 		assertTrue(Files.isRegularFile(pack(o).descriptor()));
+
+		// over that package, with --overwrite, another model's package fails at
+		// its cover: the folder keeps the first package whole (before, its weights
+		// and test tensors were already replaced, beside the old rdf.yaml) and the
+		// user's own file
+		Path pkg = o.folder();
+		Files.writeString(pkg.resolve("my-notes.txt"), "mine");
+		java.util.Map<String, byte[]> first = new java.util.TreeMap<>();
+		for (String n : names(pkg))
+			first.put(n, Files.readAllBytes(pkg.resolve(n)));
+		Files.createDirectories(dir.resolve("other"));
+		Path other = OnnxModels.pixelShuffle(1, 2).metadata("note", "another")
+			.write(dir.resolve("other"), "sr2.onnx");
+		PackageOptions over = new PackageOptions(other, o.overrides(), pkg, o
+			.name(), o.id(), o.description(), o.sample(), o.mask(), o.license(), o
+				.authors(), o.maintainers(), o.citations(), o.tags(), o.documentation(),
+			o.normalization(), o.testSize(), o.seed(), true);
+		assertThrows(GanException.class, () -> PackageWriter.write(over, failing,
+			CancellationToken.none()));
+		assertEquals(first.keySet(), names(pkg));
+		for (var f : first.entrySet())
+			assertArrayEquals(f.getValue(), Files.readAllBytes(pkg.resolve(f
+				.getKey())), f.getKey());
+		java.util.Set<String> beside = new java.util.TreeSet<>(before);
+		beside.addAll(List.of("pkg", "other"));
+		assertEquals(beside, names(dir), "no hidden leftovers beside it");
+		PackageResult replaced = PackageWriter.write(over, ImageFileCodec.INSTANCE,
+			CancellationToken.none());
+		assertEquals(ModelLoader.sha256(other), replaced.model().sha256());
+		assertEquals("mine", Files.readString(pkg.resolve("my-notes.txt")));
+		assertEquals(names(pkg).size(), first.size(), "the same files replaced");
 	}
 
 	@Test
