@@ -70,9 +70,12 @@ class ModelLoaderTest {
 		assertEquals("override", o.origins().get("halo"));
 	}
 
-	@Test
-	void bioimageRdfWithFixedPreprocessingRunsExactly() throws IOException {
-		Path m = dir.resolve("pkg");
+	/**
+	 * A bioimage.io package in {@code dir/name} of a model that adds 0.5, with a
+	 * fixed preprocessing (x 0.5 + 1) and postprocessing (x 10) and a halo of 2.
+	 */
+	Path addHalfPackage(String name) throws IOException {
+		Path m = dir.resolve(name);
 		Files.createDirectories(m);
 		OnnxModels.addConstant(1, 0.5f).write(m, "weights.onnx");
 		Files.writeString(m.resolve("rdf.yaml"), """
@@ -106,6 +109,12 @@ class ModelLoaderTest {
 				    source: weights.onnx
 				    opset_version: 17
 				""");
+		return m;
+	}
+
+	@Test
+	void bioimageRdfWithFixedPreprocessingRunsExactly() throws IOException {
+		Path m = addHalfPackage("pkg");
 		ModelDescriptor d = ModelLoader.load(m.toString(), ModelOverrides.NONE);
 		assertEquals("add-half", d.name());
 		assertEquals(8, d.image().x().min());
@@ -135,40 +144,8 @@ class ModelLoaderTest {
 	 */
 	@Test
 	void aStatedRangeReplacesThePackagesProcessing() throws IOException {
-		Path m = dir.resolve("pkg-range");
-		Files.createDirectories(m);
-		Path onnx = OnnxModels.addConstant(1, 0.5f).write(m, "weights.onnx");
-		Files.writeString(m.resolve("rdf.yaml"), """
-				format_version: 0.5.3
-				type: model
-				name: add-half
-				inputs:
-				  - id: x
-				    axes:
-				      - type: batch
-				      - type: channel
-				        channel_names: [c0]
-				      - {type: space, id: y, size: {min: 8, step: 4}}
-				      - {type: space, id: x, size: {min: 8, step: 4}}
-				    preprocessing:
-				      - id: scale_linear
-				        kwargs: {gain: 0.5, offset: 1.0}
-				outputs:
-				  - id: y
-				    axes:
-				      - type: batch
-				      - type: channel
-				        channel_names: [c0]
-				      - {type: space, id: y, size: {tensor_id: x, axis_id: y}}
-				      - {type: space, id: x, size: {tensor_id: x, axis_id: x}}
-				    postprocessing:
-				      - id: scale_linear
-				        kwargs: {gain: 10.0, offset: 0.0}
-				weights:
-				  onnx:
-				    source: weights.onnx
-				    opset_version: 17
-				""");
+		Path m = addHalfPackage("pkg-range");
+		Path onnx = m.resolve("weights.onnx");
 		ModelOverrides zeroTwo = ModelOverrides.NONE.withRange(new ValueRange(0,
 			2));
 		ModelDescriptor d = ModelLoader.load(m.toString(), zeroTwo);
