@@ -44,7 +44,7 @@ final class TiffCheck {
 		259, DESCRIPTION = 270, STRIP_OFFSETS = 273, SAMPLES = 277, ROWS_PER_STRIP =
 			278, STRIP_BYTES = 279, PLANAR = 284, TILE_WIDTH = 322, TILE_LENGTH = 323,
 			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339,
-			NEW_SUBFILE_TYPE = 254;
+			NEW_SUBFILE_TYPE = 254, PHOTOMETRIC = 262, EXTRA_SAMPLES = 338;
 	/**
 	 * The compressions ImageJ's TIFF reader decodes: none, LZW, JPEG, Deflate
 	 * (both codes) and PackBits.
@@ -54,7 +54,7 @@ final class TiffCheck {
 	private static final Set<Integer> READ = Set.of(WIDTH, LENGTH, BITS,
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
 		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
-		SAMPLE_FORMAT, NEW_SUBFILE_TYPE);
+		SAMPLE_FORMAT, NEW_SUBFILE_TYPE, PHOTOMETRIC, EXTRA_SAMPLES);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
@@ -257,6 +257,17 @@ final class TiffCheck {
 		long sampleFormat = scalar(e, SAMPLE_FORMAT, 1);
 		refuseUnreadable(index, compression, firstBits, sampleFormat, samples,
 			tiled);
+		// ImageJ reads four 8-bit samples as RGB and drops the fourth: right for
+		// alpha (RGB with ExtraSamples 1 or 2, or none said), a lost channel when
+		// the image is not RGB or says the fourth is data (ExtraSamples 0)
+		long photometric = scalar(e, PHOTOMETRIC, 2);
+		if (samples == 4 && firstBits == 8 && photometric != 5 &&
+			(photometric != 2 || scalar(e, EXTRA_SAMPLES, -1) == 0))
+			throw unsupported("a TIFF of 4 " +
+				"samples per pixel of 8 bits whose fourth is not alpha" + (index == 1
+					? "" : " (image " + index + ")") +
+				", which ImageJ's reader takes as RGB, dropping the fourth: save it " +
+				"from another program with one sample per pixel (a page per channel)");
 		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
 		refuseUnequalPage(index, scalar(e, NEW_SUBFILE_TYPE, 0), w + "x" + h +
 			", " + samples + " x " + firstBits + "-bit" + (sampleFormat == 3

@@ -373,6 +373,17 @@ public class ImageFileCheckTest {
 		assertTrue(refusal(write("s3.tif", samples(3, 16, 2).bytes())).contains(
 			"a TIFF of 3 signed 16-bit samples per pixel, which ImageJ's reader " +
 				"takes as unsigned (-5 as 65531)"));
+		Tiff fourChannels = samples(4, 8, 1); // grey, then three samples of data
+		fourChannels.entries.removeIf(e -> e[0] == 262);
+		fourChannels.tag(262, 3, 1).tag(338, 3, 0, 0, 0);
+		assertTrue(refusal(write("u8x4.tif", fourChannels.bytes())).contains(
+			"a TIFF of 4 samples per pixel of 8 bits whose fourth is not alpha, " +
+				"which ImageJ's reader takes as RGB, dropping the fourth"));
+		Tiff rgbData = samples(4, 8, 1).tag(338, 3, 0); // RGB and a data sample
+		assertTrue(refusal(write("rgbx.tif", rgbData.bytes())).contains(
+			"whose fourth is not alpha"));
+		assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(write(
+			"rgba.tif", samples(4, 8, 1).tag(338, 3, 2).bytes()), "input"));
 		// 8-bit and 16-bit RGB and a fourth sample pass
 		for (int[] ok : new int[][] { { 3, 8 }, { 4, 8 }, { 3, 16 }, { 4, 16 } })
 			assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(
