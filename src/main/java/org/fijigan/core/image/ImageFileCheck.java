@@ -13,10 +13,10 @@ import org.fijigan.core.GanException;
  * reader allocates them: a TIFF (classic and BigTIFF, either byte order) whose
  * strips or tiles lie beyond the file's end or cannot hold the declared size, a
  * PNG cut short or failing a chunk checksum, a JPEG without its end-of-image
- * marker, a BMP whose rows run past the file's end. Readers fill what a file
- * lacks with zeros; this refuses such a file with one line naming it and the
- * reason. The format is recognised by the file's first bytes, not its name;
- * other formats pass unchecked.
+ * marker, a BMP or PBM/PGM/PPM whose pixels run past the file's end. Readers
+ * fill what a file lacks with zeros; this refuses such a file with one line
+ * naming it and the reason. The format is recognised by the file's first bytes,
+ * not its name; other formats pass unchecked.
  * <p>
  * Only the structure is read (directories, chunk headers, markers); a PNG's
  * pixel stream is also inflated, without keeping it, to count its bytes.
@@ -49,6 +49,7 @@ public final class ImageFileCheck {
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
 				.check(ch, size, what);
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
+			else if (PnmCheck.isPnm(head)) PnmCheck.check(ch, size, what);
 			return Findings.NONE;
 		}
 		catch (IOException e) {

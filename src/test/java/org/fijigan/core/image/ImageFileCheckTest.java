@@ -167,6 +167,29 @@ public class ImageFileCheckTest {
 		return b.array();
 	}
 
+	/** ImageJ's reader filled a cut PGM's missing half with zeros. */
+	@Test
+	void aPgmOrPpmCutShortOrLyingIsRefusedAndWholeOnesPass() throws IOException {
+		byte[] head = "P5\n# a comment\n33 20\n255\n".getBytes(
+			StandardCharsets.US_ASCII);
+		byte[] whole = Arrays.copyOf(head, head.length + 33 * 20);
+		ImageFileCheck.check(write("whole.pgm", whole), "input");
+		ImageFileCheck.check(write("text.pgm", "P2 3 2 65535\n1 2 3\n4 5 6\n"
+			.getBytes(StandardCharsets.US_ASCII)), "input");
+		ImageFileCheck.check(write("bits.pbm", Arrays.copyOf("P4 9 2\n".getBytes(
+			StandardCharsets.US_ASCII), 7 + 4)), "input");
+		assertEquals("input " + dir.resolve("cut.pgm") + " is truncated: its " +
+			"header declares 33x20 pixels, which need 660 bytes of pixels, but the " +
+			"file holds 330 after its header", refusal(write("cut.pgm", Arrays.copyOf(
+				whole, head.length + 330))));
+		assertTrue(refusal(write("huge.ppm", "P6 100000 100000 65535\n0".getBytes(
+			StandardCharsets.US_ASCII))).contains("need 60,000,000,000 bytes"));
+		assertTrue(refusal(write("short.pgm", "P2 3 2 255\n1 2 3\n".getBytes(
+			StandardCharsets.US_ASCII))).contains("bytes of text"));
+		assertTrue(refusal(write("header.pgm", "P5 33 ".getBytes(
+			StandardCharsets.US_ASCII))).contains("inside its header"));
+	}
+
 	@Test
 	void aBmpCutShortOrLyingIsRefusedAndAWholeOnePasses() throws IOException {
 		ImageFileCheck.check(write("whole.bmp", bmp(33, 20, 24, 20)), "input");

@@ -1,0 +1,114 @@
+
+package org.fijigan.core.image;
+
+import static org.fijigan.core.image.ImageFileCheck.count;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+import org.fijigan.core.GanException;
+
+/**
+ * The PBM/PGM/PPM part of {@link ImageFileCheck}: a whole header (magic, width,
+ * height and, but for a bitmap, the largest value, with comments), a positive
+ * size, and pixels enough for it after the header: exactly counted for the
+ * binary kinds (P4, P5, P6), at least one digit and a separator per value for
+ * the text kinds (P1, P2, P3). ImageJ's reader fills what a cut file lacks with
+ * zeros.
+ */
+final class PnmCheck {
+
+	private final FileChannel ch;
+	private final long size;
+	private final String what;
+	private final ByteBuffer head;
+	private int at = 2;
+
+	private PnmCheck(FileChannel ch, long size, String what) throws IOException {
+		this.ch = ch;
+		this.size = size;
+		this.what = what;
+		head = ByteBuffer.allocate((int) Math.min(size, 4096));
+		while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+			// fill
+		}
+		head.flip();
+	}
+
+	static boolean isPnm(byte[] head) {
+		return head[0] == 'P' && head[1] >= '1' && head[1] <= '6' && Character
+			.isWhitespace(head[2]);
+	}
+
+	static void check(FileChannel ch, long size, String what) throws IOException {
+		new PnmCheck(ch, size, what).walk();
+	}
+
+	private void walk() {
+		int kind = head.get(1) - '0';
+		long w = number("width"), h = number("height");
+		long max = kind == 1 || kind == 4 ? 1 : number("largest value");
+		if (w <= 0 || h <= 0 || max <= 0 || max > 65535) throw damaged(
+			"its header declares " + w + "x" + h + " pixels of values up to " + max);
+		long samples = kind == 3 || kind == 6 ? 3 : 1;
+		long values = Math.multiplyHigh(w, h) != 0 ? Long.MAX_VALUE : w * h;
+		if (values != Long.MAX_VALUE && values > Long.MAX_VALUE / 8) values =
+			Long.MAX_VALUE;
+		long data = size - (at + 1L); // one whitespace after the header
+		long need;
+		String unit;
+		if (kind == 4) {
+			need = values == Long.MAX_VALUE ? values : (w + 7) / 8 * h;
+			unit = "bytes of pixels";
+		}
+		else if (kind >= 5) {
+			need = values == Long.MAX_VALUE ? values : values * samples * (max < 256
+				? 1 : 2);
+			unit = "bytes of pixels";
+		}
+		else {
+			need = values == Long.MAX_VALUE ? values : values * samples * 2 - 1;
+			unit = "bytes of text (a digit and a space per value at least)";
+		}
+		if (need > data) throw new GanException(what + " is truncated: its " +
+			"header declares " + w + "x" + h + " pixels, which need " +
+			(need == Long.MAX_VALUE ? "more" : count(need)) + " " + unit +
+			", but the file holds " + count(Math.max(0, data)) + " after its header");
+	}
+
+	/** The next number of the header, past whitespace and comments. */
+	private long number(String name) {
+		while (true) {
+			if (at >= head.limit()) throw truncated(name);
+			byte b = head.get(at);
+			if (b == '#') {
+				while (at < head.limit() && head.get(at) != '\n' && head.get(
+					at) != '\r')
+					at++;
+			}
+			else if (Character.isWhitespace(b)) at++;
+			else break;
+		}
+		long n = 0;
+		int digits = 0;
+		while (at < head.limit() && head.get(at) >= '0' && head.get(at) <= '9') {
+			if (++digits > 12) throw damaged("its " + name +
+				" has more than 12 digits");
+			n = n * 10 + head.get(at++) - '0';
+		}
+		if (digits == 0) throw damaged("its header has no number for its " + name);
+		if (at >= head.limit()) throw truncated(name);
+		return n;
+	}
+
+	private GanException truncated(String name) {
+		return new GanException(what + " is truncated: it ends at byte " + count(
+			size) + ", inside its header (at its " + name + ")");
+	}
+
+	private GanException damaged(String why) {
+		return new GanException(what + " is damaged or not a valid PBM/PGM/PPM: " +
+			why);
+	}
+}
