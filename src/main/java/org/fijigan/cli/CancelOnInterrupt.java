@@ -35,7 +35,33 @@ final class CancelOnInterrupt implements AutoCloseable {
 		return token;
 	}
 
+	/** Whether a signal has started the JVM's shutdown (a hook ran). */
+	private static volatile boolean signalled;
+
+	static boolean signalled() {
+		return signalled;
+	}
+
+	/**
+	 * Waits for the shutdown a signal started to end the JVM, with the signal's
+	 * status (130 for SIGINT, 143 for SIGTERM). The command's own status must not
+	 * be given to {@code System.exit} then: once the hooks are done, a nonzero
+	 * one halts the JVM at once, and which status the process ends with depends
+	 * on which thread gets there first.
+	 */
+	static void awaitHalt() {
+		while (true) {
+			try {
+				Thread.sleep(Long.MAX_VALUE);
+			}
+			catch (InterruptedException e) {
+				// the JVM halts meanwhile
+			}
+		}
+	}
+
 	private void stop() {
+		signalled = true;
 		token.cancel();
 		try {
 			closed.await(GRACE_SECONDS, TimeUnit.SECONDS);

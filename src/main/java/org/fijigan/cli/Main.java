@@ -66,8 +66,10 @@ public final class Main implements Callable<Integer> {
 			.currentTimeMillis()));
 		OnnxRuntimeSetup.prepare(); // before anything loads ONNX Runtime: its
 																// libraries come from the cache
-		System.exit(execute(commandLine(args.length == 0 ? null : args[0]), args,
-			System.err));
+		int code = execute(commandLine(args.length == 0 ? null : args[0]), args,
+			System.err);
+		if (CancelOnInterrupt.signalled()) CancelOnInterrupt.awaitHalt();
+		System.exit(code);
 	}
 
 	/**

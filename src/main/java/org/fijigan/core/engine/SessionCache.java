@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 
 /**
@@ -22,9 +23,18 @@ public final class SessionCache implements AutoCloseable {
 
 	private static final SessionCache SHARED = new SessionCache(4);
 
+	/**
+	 * Set when the JVM shuts down (Ctrl-C, SIGTERM): the shared cache then opens
+	 * no session, since ONNX Runtime's own environment is going away beside it
+	 * and a run would fail for that, not for its model.
+	 */
+	private static volatile boolean shuttingDown;
+
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(SHARED::close,
-			"fiji-gan session cache"));
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			shuttingDown = true;
+			SHARED.close();
+		}, "fiji-gan session cache"));
 	}
 
 	/** The process-wide cache used by the commands and the CLI. */
@@ -82,8 +92,14 @@ public final class SessionCache implements AutoCloseable {
 		}
 	}
 
-	/** Returns an open session for the model, creating it if needed. */
+	/**
+	 * Returns an open session for the model, creating it if needed.
+	 *
+	 * @throws CancellationToken.CancelledException when the JVM is shutting down
+	 */
 	public Lease acquire(Path onnxFile, DeviceSpec device, int threads) {
+		if (this == SHARED && shuttingDown)
+			throw new CancellationToken.CancelledException();
 		Key key;
 		try {
 			Path real = onnxFile.toRealPath();
