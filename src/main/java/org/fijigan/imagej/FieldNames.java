@@ -13,36 +13,58 @@ import java.util.regex.Pattern;
  */
 final class FieldNames {
 
-	/** The dialog field of each flag the dialogs offer. */
-	private static final Map<String, String> LABELS = Map.ofEntries(Map.entry(
-		"patch", "Patch"), Map.entry("tile", "Tile size"), Map.entry("overwrite",
-			"Overwrite"), Map.entry("scale", "Scale"), Map.entry("normalize",
-				"Normalize"), Map.entry("gradient-penalty", "Gradient penalty"), Map
-					.entry("r1", "Gamma (R1)"), Map.entry("r1-every", "Lazy R1 interval"),
-		Map.entry("count", "Count"), Map.entry("nonfinite", "Nonfinite outputs"),
-		Map.entry("mask", "Mask"), Map.entry("halo", "Halo"), Map.entry(
-			"checkpoint-dir", "Checkpoint folder"), Map.entry("batch", "Batch"), Map
-				.entry("adversarial-weight", "Adversarial weight"), Map.entry("task",
-					"Task"), Map.entry("shard", "Shard"), Map.entry("float",
-						"Float output"), Map.entry("discriminator-width",
-							"Width of the discriminator"), Map.entry("diff-augment",
-								"DiffAugment"), Map.entry("d-steps", "Updates of D per step"),
-		Map.entry("d-lr", "TTUR learning rate"), Map.entry("class", "Class"), Map
-			.entry("adversarial", "GAN loss"), Map.entry("range", "Range"), Map.entry(
-				"replace-input-model", "Replace input model"), Map.entry("adam-betas",
-					"Adam betas"), Map.entry("ada-target", "ADA target"), Map.entry(
-						"spectral-norm", "Spectral normalisation"), Map.entry("resume",
-							"Resume"), Map.entry("minibatch-std", "Minibatch std"), Map.entry(
-								"device", "Device"), Map.entry("classes", "Class"), Map.entry(
-									"discriminator", "Discriminator"), Map.entry("seed", "Seed"),
-		Map.entry("steps", "Steps"), Map.entry("lr", "Learning rate"), Map.entry(
-			"ema", "EMA decay"), Map.entry("optimizer", "Optimizer"), Map.entry(
-				"loss", "Loss"), Map.entry("augment", "Augment"), Map.entry("threads",
-					"Threads"), Map.entry("validation", "Validation fraction"), Map.entry(
-						"n2v-fraction", "Masked fraction"), Map.entry("n2v-neighbourhood",
-							"Neighbourhood"), Map.entry("n2v-struct",
-								"Line mask (structN2V)"), Map.entry("format", "Format"), Map
-									.entry("fail-fast", "Fail fast"));
+	/** The dialog field of each flag the dialogs offer: flag=label. */
+	private static final Map<String, String> LABELS = """
+			patch=Patch
+			tile=Tile size
+			overwrite=Overwrite
+			scale=Scale
+			normalize=Normalize
+			gradient-penalty=Gradient penalty
+			r1=Gamma (R1)
+			r1-every=Lazy R1 interval
+			count=Count
+			nonfinite=Nonfinite outputs
+			mask=Mask
+			halo=Halo
+			checkpoint-dir=Checkpoint folder
+			batch=Batch
+			adversarial-weight=Adversarial weight
+			task=Task
+			shard=Shard
+			float=Float output
+			discriminator-width=Width of the discriminator
+			diff-augment=DiffAugment
+			d-steps=Updates of D per step
+			d-lr=TTUR learning rate
+			class=Class
+			adversarial=GAN loss
+			range=Range
+			replace-input-model=Replace input model
+			adam-betas=Adam betas
+			ada-target=ADA target
+			spectral-norm=Spectral normalisation
+			resume=Resume
+			minibatch-std=Minibatch std
+			device=Device
+			classes=Class
+			discriminator=Discriminator
+			seed=Seed
+			steps=Steps
+			lr=Learning rate
+			ema=EMA decay
+			optimizer=Optimizer
+			loss=Loss
+			augment=Augment
+			threads=Threads
+			validation=Validation fraction
+			n2v-fraction=Masked fraction
+			n2v-neighbourhood=Neighbourhood
+			n2v-struct=Line mask (structN2V)
+			format=Format
+			fail-fast=Fail fast
+			""".lines().map(l -> l.split("=", 2)).collect(java.util.stream.Collectors
+		.toUnmodifiableMap(kv -> kv[0], kv -> kv[1]));
 
 	private static final Pattern FLAG = Pattern.compile(
 		"--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)");
