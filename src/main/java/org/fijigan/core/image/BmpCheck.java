@@ -2,6 +2,8 @@
 package org.fijigan.core.image;
 
 import static org.fijigan.core.image.ImageFileCheck.count;
+import static org.fijigan.core.image.ImageFileCheck.damaged;
+import static org.fijigan.core.image.ImageFileCheck.truncated;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -60,12 +62,13 @@ final class BmpCheck {
 			depth = b.getShort(28) & 0xffff;
 			compression = b.getInt(30) & 0xffffffffL;
 		}
-		else throw damaged(what, "its information header has length " + header);
-		if (width <= 0 || height <= 0) throw damaged(what, "its header declares " +
-			width + "x" + height + " pixels");
-		if (!DEPTHS.contains(depth)) throw damaged(what, "its header declares " +
-			depth + " bits per pixel");
-		if (offset < 14 + header || offset > size) throw damaged(what,
+		else throw damaged(what, "BMP", "its information header has length " +
+			header);
+		if (width <= 0 || height <= 0) throw damaged(what, "BMP",
+			"its header declares " + width + "x" + height + " pixels");
+		if (!DEPTHS.contains(depth)) throw damaged(what, "BMP",
+			"its header declares " + depth + " bits per pixel");
+		if (offset < 14 + header || offset > size) throw damaged(what, "BMP",
 			"its pixel data starts at byte " + count(offset) + ", outside the " +
 				count(size) + "-byte file after its headers");
 		if (!UNCOMPRESSED.contains(compression)) return; // run-length: no size
@@ -75,13 +78,5 @@ final class BmpCheck {
 			width + "x" + height + " pixels of " + depth + " bits (" + count(need) +
 			" bytes from byte " + count(offset) + "), but the file ends at byte " +
 			count(size));
-	}
-
-	private static GanException truncated(String what, String why) {
-		return new GanException(what + " is truncated: " + why);
-	}
-
-	private static GanException damaged(String what, String why) {
-		return new GanException(what + " is damaged or not a valid BMP: " + why);
 	}
 }

@@ -68,6 +68,17 @@ public final class ImageFileCheck {
 		static final Findings NONE = new Findings(false);
 	}
 
+	/** "WHAT is truncated: WHY", the refusal of a file cut short. */
+	static GanException truncated(String what, String why) {
+		return new GanException(what + " is truncated: " + why);
+	}
+
+	/** "WHAT is damaged or not a valid FORMAT: WHY". */
+	static GanException damaged(String what, String format, String why) {
+		return new GanException(what + " is damaged or not a valid " + format +
+			": " + why);
+	}
+
 	/** {@code n} with thousands separated, for byte counts in messages. */
 	static String count(long n) {
 		return String.format(java.util.Locale.ROOT, "%,d", n);

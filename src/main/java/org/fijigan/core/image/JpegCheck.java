@@ -132,10 +132,10 @@ final class JpegCheck {
 	}
 
 	private GanException truncated(String why) {
-		return new GanException(what + " is truncated: " + why);
+		return ImageFileCheck.truncated(what, why);
 	}
 
 	private GanException damaged(String why) {
-		return new GanException(what + " is damaged or not a valid JPEG: " + why);
+		return ImageFileCheck.damaged(what, "JPEG", why);
 	}
 }

@@ -2,6 +2,8 @@
 package org.fijigan.core.image;
 
 import static org.fijigan.core.image.ImageFileCheck.count;
+import static org.fijigan.core.image.ImageFileCheck.damaged;
+import static org.fijigan.core.image.ImageFileCheck.truncated;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -54,12 +56,13 @@ final class PngCheck {
 				long length = in.readInt() & 0xffffffffL;
 				byte[] typeBytes = in.readNBytes(4);
 				String type = new String(typeBytes, StandardCharsets.ISO_8859_1);
-				if (length > Integer.MAX_VALUE) throw damaged(what, "chunk '" + type +
-					"' at byte " + count(at) + " claims " + count(length) + " bytes");
+				if (length > Integer.MAX_VALUE) throw damaged(what, "PNG", "chunk '" +
+					type + "' at byte " + count(at) + " claims " + count(length) +
+					" bytes");
 				if (at + 12 + length > size) throw truncated(what, "chunk '" + type +
 					"' at byte " + count(at) + " needs " + count(length + 12) +
 					" bytes, but the file ends at byte " + count(size));
-				if (rows == null && !type.equals("IHDR")) throw damaged(what,
+				if (rows == null && !type.equals("IHDR")) throw damaged(what, "PNG",
 					"it does not start with " + "an IHDR chunk");
 				crc.reset();
 				crc.update(typeBytes);
@@ -89,12 +92,14 @@ final class PngCheck {
 					left -= n;
 				}
 				if ((in.readInt() & 0xffffffffL) != crc.getValue()) throw damaged(what,
-					"chunk '" + type + "' at byte " + count(at) + " fails its CRC check");
-				if (zlibError != null) throw damaged(what,
+					"PNG", "chunk '" + type + "' at byte " + count(at) +
+						" fails its CRC check");
+				if (zlibError != null) throw damaged(what, "PNG",
 					"its pixel data are not a valid zlib stream (" + zlibError
 						.getMessage() + ")");
 				if (type.equals("IHDR")) {
-					if (rows != null) throw damaged(what, "it has two IHDR chunks");
+					if (rows != null) throw damaged(what, "PNG",
+						"it has two IHDR chunks");
 					rows = Rows.of(header, what);
 				}
 				at += 12 + length;
@@ -168,11 +173,13 @@ final class PngCheck {
 		}
 
 		static Rows of(byte[] h, String what) {
-			if (h.length < 13) throw damaged(what, "its IHDR chunk is too short");
+			if (h.length < 13) throw damaged(what, "PNG",
+				"its IHDR chunk is too short");
 			long w = readUnsigned(h, 0), ht = readUnsigned(h, 4);
 			int depth = h[8] & 0xff, colour = h[9] & 0xff;
 			if (w < 1 || ht < 1 || w > Integer.MAX_VALUE || ht > Integer.MAX_VALUE)
-				throw damaged(what, "its header declares " + w + "x" + ht + " pixels");
+				throw damaged(what, "PNG", "its header declares " + w + "x" + ht +
+					" pixels");
 			int channels = switch (colour) {
 				case 0 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 ||
 					depth == 16 ? 1 : 0;
@@ -182,11 +189,11 @@ final class PngCheck {
 				case 6 -> depth == 8 || depth == 16 ? 4 : 0;
 				default -> 0;
 			};
-			if (channels == 0) throw damaged(what,
+			if (channels == 0) throw damaged(what, "PNG",
 				"its header declares colour type " + colour + " with " + depth +
 					" bits, which PNG does not have");
 			if (h[10] != 0 || h[11] != 0 || (h[12] & 0xff) > 1) throw damaged(what,
-				"its header declares " +
+				"PNG", "its header declares " +
 					"an unknown compression, filter or interlace method");
 			return new Rows(w, ht, channels, depth, h[12] == 1);
 		}
@@ -202,9 +209,9 @@ final class PngCheck {
 					consumed += n - i; // trailing bytes after the last row: harmless
 					return;
 				}
-				if (inRow == 0 && (buf[i] & 0xff) > 4) throw damaged(what, "row " +
-					(rowsDone + 1) + (interlaced ? " of pass " + (pass + 1) : "") +
-					" has filter type " + (buf[i] & 0xff) + "; PNG has 0 to 4");
+				if (inRow == 0 && (buf[i] & 0xff) > 4) throw damaged(what, "PNG",
+					"row " + (rowsDone + 1) + (interlaced ? " of pass " + (pass + 1)
+						: "") + " has filter type " + (buf[i] & 0xff) + "; PNG has 0 to 4");
 				long take = Math.min(n - i, rowBytes[pass] - inRow);
 				inRow += take;
 				i += take;
@@ -241,13 +248,5 @@ final class PngCheck {
 			return width + "x" + height + ", " + channels * depth + "-bit" +
 				(interlaced ? " interlaced" : "");
 		}
-	}
-
-	private static GanException truncated(String what, String why) {
-		return new GanException(what + " is truncated: " + why);
-	}
-
-	private static GanException damaged(String what, String why) {
-		return new GanException(what + " is damaged or not a valid PNG: " + why);
 	}
 }

@@ -2,6 +2,7 @@
 package org.fijigan.core.image;
 
 import static org.fijigan.core.image.ImageFileCheck.count;
+import static org.fijigan.core.image.TiffCheck.times;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,28 +52,15 @@ final class PnmCheck {
 		long max = kind == 1 || kind == 4 ? 1 : number("largest value");
 		if (w <= 0 || h <= 0 || max <= 0 || max > 65535) throw damaged(
 			"its header declares " + w + "x" + h + " pixels of values up to " + max);
-		long samples = kind == 3 || kind == 6 ? 3 : 1;
-		long values = Math.multiplyHigh(w, h) != 0 ? Long.MAX_VALUE : w * h;
-		if (values != Long.MAX_VALUE && values > Long.MAX_VALUE / 8) values =
-			Long.MAX_VALUE;
+		long values = times(times(w, h), kind == 3 || kind == 6 ? 3 : 1);
 		long data = size - (at + 1L); // one whitespace after the header
-		long need;
-		String unit;
-		if (kind == 4) {
-			need = values == Long.MAX_VALUE ? values : (w + 7) / 8 * h;
-			unit = "bytes of pixels";
-		}
-		else if (kind >= 5) {
-			need = values == Long.MAX_VALUE ? values : values * samples * (max < 256
-				? 1 : 2);
-			unit = "bytes of pixels";
-		}
-		else {
-			need = values == Long.MAX_VALUE ? values : values * samples * 2 - 1;
-			unit = "bytes of text (a digit and a space per value at least)";
-		}
-		if (need > data) throw new GanException(what + " is truncated: its " +
-			"header declares " + w + "x" + h + " pixels, which need " +
+		long need = kind == 4 ? times((w + 7) / 8, h) : kind >= 5 ? times(values,
+			max < 256 ? 1 : 2) : times(values, 2) - 1; // a digit and a separator per
+																									// value at least
+		String unit = kind >= 4 ? "bytes of pixels"
+			: "bytes of text (a digit and a space per value at least)";
+		if (need > data) throw ImageFileCheck.truncated(what, "its header " +
+			"declares " + w + "x" + h + " pixels, which need " +
 			(need == Long.MAX_VALUE ? "more" : count(need)) + " " + unit +
 			", but the file holds " + count(Math.max(0, data)) + " after its header");
 	}
@@ -103,12 +91,11 @@ final class PnmCheck {
 	}
 
 	private GanException truncated(String name) {
-		return new GanException(what + " is truncated: it ends at byte " + count(
-			size) + ", inside its header (at its " + name + ")");
+		return ImageFileCheck.truncated(what, "it ends at byte " + count(size) +
+			", inside its header (at its " + name + ")");
 	}
 
 	private GanException damaged(String why) {
-		return new GanException(what + " is damaged or not a valid PBM/PGM/PPM: " +
-			why);
+		return ImageFileCheck.damaged(what, "PBM/PGM/PPM", why);
 	}
 }

@@ -255,19 +255,8 @@ final class TiffCheck {
 		// a valid file of a kind ImageJ does not read: said once its structure is
 		// known to be sound
 		long sampleFormat = scalar(e, SAMPLE_FORMAT, 1);
-		refuseUnreadable(index, compression, firstBits, sampleFormat, samples,
+		refuseUnreadable(index, e, compression, firstBits, sampleFormat, samples,
 			tiled);
-		// ImageJ reads four 8-bit samples as RGB and drops the fourth: right for
-		// alpha (RGB with ExtraSamples 1 or 2, or none said), a lost channel when
-		// the image is not RGB or says the fourth is data (ExtraSamples 0)
-		long photometric = scalar(e, PHOTOMETRIC, 2);
-		if (samples == 4 && firstBits == 8 && photometric != 5 &&
-			(photometric != 2 || scalar(e, EXTRA_SAMPLES, -1) == 0))
-			throw unsupported("a TIFF of 4 " +
-				"samples per pixel of 8 bits whose fourth is not alpha" + (index == 1
-					? "" : " (image " + index + ")") +
-				", which ImageJ's reader takes as RGB, dropping the fourth: save it " +
-				"from another program with one sample per pixel (a page per channel)");
 		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
 		refuseUnequalPage(index, scalar(e, NEW_SUBFILE_TYPE, 0), w + "x" + h +
 			", " + samples + " x " + firstBits + "-bit" + (sampleFormat == 3
@@ -280,8 +269,9 @@ final class TiffCheck {
 	 * Refuses, with what it is, a valid TIFF that ImageJ's reader cannot read
 	 * (which it would say on stdout, as "Unsupported format", or read wrongly).
 	 */
-	private void refuseUnreadable(int index, long compression, long bits,
-		long sampleFormat, long samples, boolean tiled)
+	private void refuseUnreadable(int index, Map<Integer, Entry> e,
+		long compression, long bits, long sampleFormat, long samples, boolean tiled)
+		throws IOException
 	{
 		String image = index == 1 ? "" : " (image " + index + ")";
 		String fix =
@@ -308,6 +298,15 @@ final class TiffCheck {
 		if (samples != 1 && sampleFormat == 2) throw unsupported("a TIFF of " +
 			samples + " signed " + bits + "-bit samples per pixel" + image +
 			", which ImageJ's reader takes as unsigned (-5 as 65531)" + pages);
+		// ImageJ reads four 8-bit samples as RGB and drops the fourth: right for
+		// alpha (RGB with ExtraSamples 1 or 2, or none said), a lost channel when
+		// the image is not RGB or says the fourth is data (ExtraSamples 0)
+		long photometric = scalar(e, PHOTOMETRIC, 2);
+		if (samples == 4 && bits == 8 && photometric != 5 && (photometric != 2 ||
+			scalar(e, EXTRA_SAMPLES, -1) == 0)) throw unsupported("a TIFF of 4 " +
+				"samples per pixel of 8 bits whose fourth is not alpha" + image +
+				", which ImageJ's reader takes as RGB, dropping the fourth: save it " +
+				"from another program with one sample per pixel (a page per channel)");
 	}
 
 	/**
