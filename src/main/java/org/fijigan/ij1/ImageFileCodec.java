@@ -2,6 +2,10 @@
 package org.fijigan.ij1;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +37,7 @@ import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 
+import ij.CompositeImage;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -40,6 +45,9 @@ import ij.io.FileInfo;
 import ij.io.FileOpener;
 import ij.io.FileSaver;
 import ij.io.Opener;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.ShortProcessor;
 
 /**
  * Image files as fiji-gan reads and writes them, for the command line and the
@@ -105,6 +113,7 @@ public final class ImageFileCodec implements ImageCodec {
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
 		if (found.unsigned32Tiff()) readUnsigned(file, role, imp);
+		if (found.pngAlpha()) imp = readPngSamples(file, role, imp);
 		return ImagePlusConverter.toRaster(imp);
 	}
 
@@ -241,27 +250,7 @@ public final class ImageFileCodec implements ImageCodec {
 	 */
 	static ImagePlus readJpeg(Path file, String role) {
 		List<String> warnings = new ArrayList<>();
-		BufferedImage image;
-		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-			Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-			if (!readers.hasNext()) throw new GanException("cannot open " + role +
-				" " + file + ": no JPEG decoder in this Java");
-			ImageReader reader = readers.next();
-			try {
-				reader.addIIOReadWarningListener((source, warning) -> warnings.add(
-					warning));
-				reader.setInput(in, true, true);
-				image = reader.read(0);
-			}
-			finally {
-				reader.dispose();
-			}
-		}
-		catch (IOException | RuntimeException e) {
-			if (e instanceof GanException g) throw g;
-			throw new GanException(role + " " + file +
-				" cannot be decoded as JPEG: " + reasons(e), e);
-		}
+		BufferedImage image = decode(file, role, "JPEG", warnings);
 		for (String w : warnings) {
 			String lower = w.toLowerCase(Locale.ROOT);
 			if (lower.contains("truncated") || lower.contains("premature end"))
@@ -272,6 +261,107 @@ public final class ImageFileCodec implements ImageCodec {
 		if (imp.getType() == ImagePlus.COLOR_RGB) Opener.convertGrayJpegTo8Bits(
 			imp);
 		return imp;
+	}
+
+	/**
+	 * Decodes the first image of a file with ImageIO's reader for it; its
+	 * warnings go to {@code warnings}, its errors into the exception's message.
+	 */
+	private static BufferedImage decode(Path file, String role, String format,
+		List<String> warnings)
+	{
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+			if (!readers.hasNext()) throw new GanException("cannot open " + role +
+				" " + file + ": no " + format + " decoder in this Java");
+			ImageReader reader = readers.next();
+			try {
+				reader.addIIOReadWarningListener((source, warning) -> warnings.add(
+					warning));
+				reader.setInput(in, true, true);
+				return reader.read(0);
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			if (e instanceof GanException g) throw g;
+			throw new GanException(role + " " + file + " cannot be decoded as " +
+				format + ": " + reasons(e), e);
+		}
+	}
+
+	/**
+	 * A PNG with alpha (an alpha channel, or a tRNS chunk's transparent colour or
+	 * palette entries) read from its samples, the alpha left out: grey as 8- or
+	 * 16-bit grey, colour as RGB (16-bit: three 16-bit channels, as ImageJ reads
+	 * a 16-bit RGB PNG), a palette as 8-bit indices with the palette as LUT
+	 * (which {@link ImagePlusConverter} turns into RGB colours). ImageJ's own
+	 * reading blends the colours with the alpha and passes grey through a linear
+	 * colour space, so that even an opaque grey 130 came out as 189.
+	 * {@code opened}, ImageJ's reading, lends its calibration and properties.
+	 */
+	static ImagePlus readPngSamples(Path file, String role, ImagePlus opened) {
+		BufferedImage image = decode(file, role, "PNG", new ArrayList<>());
+		WritableRaster raster = image.getRaster();
+		ColorModel model = image.getColorModel();
+		int w = raster.getWidth(), h = raster.getHeight();
+		int colours = raster.getNumBands() - (model.hasAlpha() &&
+			!(model instanceof IndexColorModel) ? 1 : 0);
+		boolean sixteen = raster.getTransferType() == DataBuffer.TYPE_USHORT;
+		String title = opened.getTitle();
+		ImagePlus imp;
+		if (model instanceof IndexColorModel palette) {
+			byte[] r = new byte[256], g = new byte[256], b = new byte[256];
+			palette.getReds(r);
+			palette.getGreens(g);
+			palette.getBlues(b);
+			imp = new ImagePlus(title, new ByteProcessor(w, h, bytes(raster, 0),
+				new IndexColorModel(8, 256, r, g, b)));
+		}
+		else if (colours == 1) imp = new ImagePlus(title, sixteen
+			? new ShortProcessor(w, h, shorts(raster, 0), null) : new ByteProcessor(w,
+				h, bytes(raster, 0)));
+		else if (colours == 3 && !sixteen) {
+			ColorProcessor rgb = new ColorProcessor(w, h);
+			rgb.setRGB(bytes(raster, 0), bytes(raster, 1), bytes(raster, 2));
+			imp = new ImagePlus(title, rgb);
+		}
+		else if (colours == 3) {
+			ImageStack stack = new ImageStack(w, h);
+			for (int band = 0; band < 3; band++)
+				stack.addSlice(new ShortProcessor(w, h, shorts(raster, band), null));
+			imp = new ImagePlus(title, stack);
+			imp.setDimensions(3, 1, 1);
+			imp = new CompositeImage(imp, IJ.COMPOSITE);
+		}
+		else throw new GanException("cannot read " + role + " " + file +
+			": its PNG decodes to " + raster.getNumBands() + " samples per pixel");
+		imp.setCalibration(opened.getCalibration());
+		String[] pairs = opened.getPropertiesAsArray();
+		if (pairs != null) imp.setProperties(pairs);
+		if (opened.getInfoProperty() != null) imp.setProperty("Info", opened
+			.getInfoProperty());
+		return imp;
+	}
+
+	private static byte[] bytes(WritableRaster raster, int band) {
+		int[] samples = raster.getSamples(0, 0, raster.getWidth(), raster
+			.getHeight(), band, (int[]) null);
+		byte[] out = new byte[samples.length];
+		for (int i = 0; i < samples.length; i++)
+			out[i] = (byte) samples[i];
+		return out;
+	}
+
+	private static short[] shorts(WritableRaster raster, int band) {
+		int[] samples = raster.getSamples(0, 0, raster.getWidth(), raster
+			.getHeight(), band, (int[]) null);
+		short[] out = new short[samples.length];
+		for (int i = 0; i < samples.length; i++)
+			out[i] = (short) samples[i];
+		return out;
 	}
 
 	/**

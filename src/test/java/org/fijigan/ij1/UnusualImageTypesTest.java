@@ -22,6 +22,7 @@ import ij.process.ShortProcessor;
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.testing.PngBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -204,6 +205,79 @@ class UnusualImageTypesTest {
 		RasterImage grey = ImagePlusConverter.toRaster(green);
 		assertEquals(PixelType.UINT8, grey.type());
 		assertArrayEquals(indices, (byte[]) grey.plane(0));
+	}
+
+	/**
+	 * ImageJ's reader blends a PNG's colours with its alpha and takes grey
+	 * through a linear colour space: an opaque grey 130 came out as 189, a 16-bit
+	 * grey with alpha as 8-bit. The samples are read as stored; the alpha is left
+	 * out.
+	 */
+	@Test
+	void aPngWithAlphaIsReadAsItsSamples() throws IOException {
+		byte[] none = new byte[0];
+		// grey and alpha, 8 bits: grey 0, 130, 200, 255 under alpha 255, 255, 0,
+		// 128
+		RasterImage ga = readPng("ga.png", 4, 1, 4, 8, none, 0, 0, 255, 130, 255,
+			200, 0, 255, 128);
+		assertEquals(PixelType.UINT8, ga.type());
+		assertArrayEquals(new byte[] { 0, (byte) 130, (byte) 200, (byte) 255 },
+			(byte[]) ga.plane(0));
+		// grey and alpha, 16 bits: 1000 and 40000
+		RasterImage ga16 = readPng("ga16.png", 2, 1, 4, 16, none, 0, 0x03, 0xe8,
+			0xff, 0xff, 0x9c, 0x40, 0, 0);
+		assertEquals(PixelType.UINT16, ga16.type());
+		assertArrayEquals(new short[] { 1000, (short) 40000 }, (short[]) ga16.plane(
+			0));
+		// grey with a transparent grey (tRNS): 7 and 130, 130 transparent
+		RasterImage trns = readPng("trns.png", 2, 1, 0, 8, PngBytes.chunk("tRNS",
+			new byte[] { 0, (byte) 130 }), 0, 7, 130);
+		assertArrayEquals(new byte[] { 7, (byte) 130 }, (byte[]) trns.plane(0));
+		// RGBA, 8 bits: (10, 20, 30) fully transparent, (200, 100, 50) half
+		RasterImage rgba = readPng("rgba.png", 2, 1, 6, 8, none, 0, 10, 20, 30, 0,
+			200, 100, 50, 128);
+		assertEquals(PixelType.RGB, rgba.type());
+		assertArrayEquals(new int[] { 10 << 16 | 20 << 8 | 30, 200 << 16 |
+			100 << 8 | 50 }, masked((int[]) rgba.plane(0)));
+		// RGBA, 16 bits: three 16-bit channels, as ImageJ reads 16-bit RGB
+		RasterImage rgba16 = readPng("rgba16.png", 1, 1, 6, 16, none, 0, 0x01, 0x00,
+			0x02, 0x00, 0xff, 0xfe, 0x80, 0x00);
+		assertEquals(PixelType.UINT16, rgba16.type());
+		assertEquals(3, rgba16.channels());
+		for (int c = 0; c < 3; c++)
+			assertEquals(new int[] { 256, 512, 65534 }[c], ((short[]) rgba16.plane(
+				c))[0] & 0xffff, "channel " + c);
+		// a palette with transparent entries: its colours, far apart
+		RasterImage palette = readPng("pal.png", 2, 1, 3, 8, concat(PngBytes.chunk(
+			"PLTE", new byte[] { (byte) 250, 0, 0, 0, 0, (byte) 250 }), PngBytes
+				.chunk("tRNS", new byte[] { 0, 100 })), 0, 1, 0);
+		assertEquals(PixelType.RGB, palette.type());
+		assertArrayEquals(new int[] { 250, 250 << 16 }, masked((int[]) palette
+			.plane(0)));
+	}
+
+	/**
+	 * A one-row PNG of the given samples (the row's filter byte first),
+	 * {@code before} its pixel data, read as fiji-gan reads an input.
+	 */
+	private RasterImage readPng(String name, int w, int h, int colour, int depth,
+		byte[] before, int... row) throws IOException
+	{
+		byte[] raw = new byte[row.length];
+		for (int i = 0; i < row.length; i++)
+			raw[i] = (byte) row[i];
+		return ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(name), PngBytes
+			.png(w, h, colour, depth, before, PngBytes.deflate(raw))), "input");
+	}
+
+	private static byte[] concat(byte[] a, byte[] b) {
+		byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, out, a.length, b.length);
+		return out;
+	}
+
+	private static int[] masked(int[] rgb) {
+		return java.util.Arrays.stream(rgb).map(p -> p & 0xffffff).toArray();
 	}
 
 	private static byte[] ramp(int step) {

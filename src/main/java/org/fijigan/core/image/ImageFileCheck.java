@@ -43,9 +43,10 @@ public final class ImageFileCheck {
 			if (TiffCheck.isTiff(head)) {
 				TiffCheck t = new TiffCheck(ch, size, what);
 				t.check();
-				return new Findings(t.unsigned32());
+				return new Findings(t.unsigned32(), false);
 			}
-			else if (n == 8 && PngCheck.isPng(head)) PngCheck.check(ch, size, what);
+			else if (n == 8 && PngCheck.isPng(head)) return new Findings(false,
+				PngCheck.check(ch, size, what));
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
 				.check(ch, size, what);
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
@@ -62,10 +63,14 @@ public final class ImageFileCheck {
 	 *
 	 * @param unsigned32Tiff a TIFF of unsigned 32-bit integer samples, which
 	 *          ImageJ's reader takes as signed
+	 * @param pngAlpha a PNG with an alpha channel or a transparent colour, whose
+	 *          colours ImageJ's reader changes: it blends them with the alpha,
+	 *          and takes grey through a linear colour space (an opaque grey 130
+	 *          became 189)
 	 */
-	public record Findings(boolean unsigned32Tiff) {
+	public record Findings(boolean unsigned32Tiff, boolean pngAlpha) {
 
-		static final Findings NONE = new Findings(false);
+		static final Findings NONE = new Findings(false, false);
 	}
 
 	/** "WHAT is truncated: WHY", the refusal of a file cut short. */

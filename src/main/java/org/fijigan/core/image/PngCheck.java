@@ -40,11 +40,18 @@ final class PngCheck {
 		return java.util.Arrays.equals(head, 0, 8, SIGNATURE, 0, 8);
 	}
 
-	static void check(FileChannel ch, long size, String what) throws IOException {
+	/**
+	 * @return whether the PNG has alpha: an alpha channel (colour types 4 and 6)
+	 *         or a transparent colour or palette entries (a {@code tRNS} chunk)
+	 */
+	static boolean check(FileChannel ch, long size, String what)
+		throws IOException
+	{
 		DataInputStream in = new DataInputStream(new BufferedInputStream(Channels
 			.newInputStream(ch.position(8)), 1 << 16));
 		long at = 8;
 		Rows rows = null;
+		boolean transparency = false;
 		Inflater inflater = new Inflater();
 		byte[] data = new byte[1 << 16], out = new byte[1 << 16];
 		CRC32 crc = new CRC32();
@@ -102,12 +109,14 @@ final class PngCheck {
 						"it has two IHDR chunks");
 					rows = Rows.of(header, what);
 				}
+				transparency |= type.equals("tRNS");
 				at += 12 + length;
 				if (type.equals("IEND")) break;
 			}
 			if (rows.remaining() > 0) throw truncated(what, "its pixel data hold " +
 				count(rows.consumed()) + " of the " + count(rows.expected()) +
 				" bytes its " + rows.describe() + " header declares");
+			return transparency || rows.channels == 2 || rows.channels == 4;
 		}
 		catch (EOFException e) {
 			throw truncated(what, "it ends at byte " + count(size) +

@@ -16,10 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 import org.fijigan.core.GanException;
+import org.fijigan.testing.PngBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -405,26 +404,27 @@ public class ImageFileCheckTest {
 		Tiff rgbData = samples(4, 8, 1).tag(338, 3, 0); // RGB and a data sample
 		assertTrue(refusal(write("rgbx.tif", rgbData.bytes())).contains(
 			"whose fourth is not alpha"));
-		assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(write(
-			"rgba.tif", samples(4, 8, 1).tag(338, 3, 2).bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(false, false), ImageFileCheck
+			.check(write("rgba.tif", samples(4, 8, 1).tag(338, 3, 2).bytes()),
+				"input"));
 		// 8-bit and 16-bit RGB and a fourth sample pass
 		for (int[] ok : new int[][] { { 3, 8 }, { 4, 8 }, { 3, 16 }, { 4, 16 } })
-			assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(
-				write("ok.tif", samples(ok[0], ok[1], 1).bytes()), "input"));
+			assertEquals(new ImageFileCheck.Findings(false, false), ImageFileCheck
+				.check(write("ok.tif", samples(ok[0], ok[1], 1).bytes()), "input"));
 	}
 
 	@Test
 	void aTiffOfUnsigned32BitIntegersIsFlaggedForTheReader() throws IOException {
-		assertEquals(new ImageFileCheck.Findings(true), ImageFileCheck.check(write(
-			"u32.tif", samples(1, 32, 1).bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(true, false), ImageFileCheck.check(
+			write("u32.tif", samples(1, 32, 1).bytes()), "input"));
 		Tiff noFormat = samples(1, 32, 1); // unsigned is TIFF's default
 		noFormat.entries.removeIf(e -> e[0] == 339);
-		assertEquals(new ImageFileCheck.Findings(true), ImageFileCheck.check(write(
-			"u32-default.tif", noFormat.bytes()), "input"));
-		assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(write(
-			"i32.tif", samples(1, 32, 2).bytes()), "input"));
-		assertEquals(new ImageFileCheck.Findings(false), ImageFileCheck.check(write(
-			"f32.tif", samples(1, 32, 3).bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(true, false), ImageFileCheck.check(
+			write("u32-default.tif", noFormat.bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(false, false), ImageFileCheck
+			.check(write("i32.tif", samples(1, 32, 2).bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(false, false), ImageFileCheck
+			.check(write("f32.tif", samples(1, 32, 3).bytes()), "input"));
 	}
 
 	@Test
@@ -495,7 +495,7 @@ public class ImageFileCheckTest {
 		byte[] pixels = new byte[32 * 32];
 		new Random(3).nextBytes(pixels);
 		// honest strips pass: Deflate, PackBits (literal runs of 128), LZW
-		ImageFileCheck.check(compressed("deflate.tif", 8, deflate(pixels)),
+		ImageFileCheck.check(compressed("deflate.tif", 8, PngBytes.deflate(pixels)),
 			"input");
 		ByteArrayOutputStream packed = new ByteArrayOutputStream();
 		for (int i = 0; i < pixels.length; i += 128) {
@@ -506,8 +506,8 @@ public class ImageFileCheckTest {
 			.toByteArray()), "input");
 		ImageFileCheck.check(compressed("lzw.tif", 5, lzw(pixels)), "input");
 
-		String m = refusal(compressed("short.tif", 8, deflate(Arrays.copyOf(pixels,
-			300))));
+		String m = refusal(compressed("short.tif", 8, PngBytes.deflate(Arrays
+			.copyOf(pixels, 300))));
 		assertTrue(m.endsWith("is damaged or not a valid TIFF: image 1 (32x32, 8 " +
 			"bits per pixel): its strip 1 decodes to 300 bytes where its pixels " +
 			"need 1,024"), m);
@@ -557,43 +557,8 @@ public class ImageFileCheckTest {
 	}
 
 	/** A PNG: signature, IHDR, the given IDAT chunks, IEND. */
-	static byte[] png(int w, int h, int colour, int depth, byte[]... idat)
-		throws IOException
-	{
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.write(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
-			'\n' });
-		ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put(
-			(byte) depth).put((byte) colour).put((byte) 0).put((byte) 0).put(
-				(byte) 0);
-		chunk(out, "IHDR", ihdr.array());
-		for (byte[] d : idat)
-			chunk(out, "IDAT", d);
-		chunk(out, "IEND", new byte[0]);
-		return out.toByteArray();
-	}
-
-	static void chunk(ByteArrayOutputStream out, String type, byte[] data)
-		throws IOException
-	{
-		byte[] t = type.getBytes(StandardCharsets.ISO_8859_1);
-		out.write(ByteBuffer.allocate(4).putInt(data.length).array());
-		out.write(t);
-		out.write(data);
-		CRC32 crc = new CRC32();
-		crc.update(t);
-		crc.update(data);
-		out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-	}
-
-	static byte[] deflate(byte[] raw) {
-		Deflater d = new Deflater();
-		d.setInput(raw);
-		d.finish();
-		byte[] buf = new byte[raw.length + 64];
-		int n = d.deflate(buf);
-		d.end();
-		return Arrays.copyOf(buf, n);
+	static byte[] png(int w, int h, int colour, int depth, byte[]... idat) {
+		return PngBytes.png(w, h, colour, depth, new byte[0], idat);
 	}
 
 	/** Rows of a w x h 8-bit grey image, each with filter byte 0. */
@@ -607,7 +572,7 @@ public class ImageFileCheckTest {
 
 	@Test
 	void honestPngsPassAndTruncatedOrDamagedOnesAreRefused() throws IOException {
-		byte[] ok = png(32, 16, 0, 8, deflate(rows(32, 16)));
+		byte[] ok = png(32, 16, 0, 8, PngBytes.deflate(rows(32, 16)));
 		ImageFileCheck.check(write("ok.png", ok), "input");
 
 		String cut = refusal(write("cut.png", Arrays.copyOf(ok, ok.length - 30)));
@@ -621,7 +586,7 @@ public class ImageFileCheckTest {
 
 		byte[] badFilter = rows(32, 16);
 		badFilter[3 * 33] = 9; // row 4
-		assertTrue(refusal(write("filter.png", png(32, 16, 0, 8, deflate(
+		assertTrue(refusal(write("filter.png", png(32, 16, 0, 8, PngBytes.deflate(
 			badFilter)))).endsWith("row 4 has filter type 9; PNG has 0 to 4"));
 	}
 
@@ -629,8 +594,8 @@ public class ImageFileCheckTest {
 	void aPngClaimingMorePixelsThanItsDataHoldIsRefused() throws IOException {
 		// the rows of 32x16 under a header claiming 30000x30000: a valid stream,
 		// far too short
-		String m = refusal(write("lie.png", png(30000, 30000, 0, 8, deflate(rows(32,
-			16)))));
+		String m = refusal(write("lie.png", png(30000, 30000, 0, 8, PngBytes
+			.deflate(rows(32, 16)))));
 		assertTrue(m.endsWith(
 			"is truncated: its pixel data hold 528 of the 900,030,000 bytes its " +
 				"30000x30000, 8-bit header declares"), m);
