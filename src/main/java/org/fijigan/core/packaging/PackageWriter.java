@@ -22,6 +22,7 @@ import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
@@ -91,7 +92,17 @@ public final class PackageWriter {
 	 */
 	public static final double SCALE_RANGE_EPS = 1e-6;
 
+	/**
+	 * The {@link FolderLock} of a run moving its files into an existing folder;
+	 * left there, and a folder holding it alone counts as empty.
+	 */
+	static final String LOCK = ".fiji-gan.package.lock";
+
 	private PackageWriter() {}
+
+	private static boolean isLock(Path file) {
+		return file.getFileName().toString().equals(LOCK);
+	}
 
 	/**
 	 * Writes the package.
@@ -132,7 +143,7 @@ public final class PackageWriter {
 		// (--overwrite, a model's own folder) its files are moved once all are
 		// made, the descriptor last and the old one removed first, so that a kill
 		// meanwhile leaves a folder that is no package rather than one that mixes
-		// two
+		// two; and under a lock, so that two runs do not mix theirs
 		Path target = folder;
 		boolean whole = isAbsentOrEmpty(target);
 		removeStaleStaging(target);
@@ -141,7 +152,12 @@ public final class PackageWriter {
 			PackageResult r = writeFiles(o, codec, d, run, onnx, onnxName, folder,
 				notes);
 			if (whole) moveIntoPlace(folder, target);
-			else moveFilesInto(folder, target, r.files());
+			else try (FolderLock lock = FolderLock.acquire(target, LOCK, "the folder",
+				target + " is being written by another package-model run; nothing " +
+					"of this run was written: run it again once that one ends"))
+			{
+				moveFilesInto(folder, target, r.files());
+			}
 			List<Path> files = new ArrayList<>();
 			for (Path f : r.files())
 				files.add(target.resolve(folder.relativize(f)));
@@ -252,7 +268,7 @@ public final class PackageWriter {
 	private static boolean isAbsentOrEmpty(Path folder) {
 		if (!Files.isDirectory(folder)) return true;
 		try (Stream<Path> s = Files.list(folder)) {
-			return s.findAny().isEmpty();
+			return s.allMatch(PackageWriter::isLock);
 		}
 		catch (IOException e) {
 			return false;
@@ -265,8 +281,12 @@ public final class PackageWriter {
 	 */
 	private static void moveIntoPlace(Path staging, Path target) {
 		try {
-			if (Files.isDirectory(target) && isAbsentOrEmpty(target)) Files.delete(
-				target); // an empty folder given: the package takes its place
+			if (Files.isDirectory(target) && isAbsentOrEmpty(target)) {
+				// an empty folder given, or one that held a package: the package takes
+				// its place
+				Files.deleteIfExists(target.resolve(LOCK));
+				Files.delete(target);
+			}
 			Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (java.nio.file.FileAlreadyExistsException
@@ -320,7 +340,7 @@ public final class PackageWriter {
 			folder)) throw new GanException(folder + " is a file, not a folder");
 		if (!Files.isDirectory(folder) || overwrite) return;
 		try (Stream<Path> s = Files.list(folder)) {
-			if (s.findAny().isPresent()) throw new GanException(folder +
+			if (!s.allMatch(PackageWriter::isLock)) throw new GanException(folder +
 				" is not empty; pass --overwrite to write the package into it (its package files are replaced, " +
 				"other files kept)");
 		}

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.Tensor;
@@ -84,9 +85,7 @@ public final class Trainer {
 	{
 		if (c.checkpointDir() == null) return run(model, what, data, c, settings,
 			progress, cancel);
-		try (CheckpointFolderLock lock = CheckpointFolderLock.acquire(c
-			.checkpointDir()))
-		{
+		try (FolderLock lock = CheckpointFolderLock.acquire(c.checkpointDir())) {
 			return run(model, what, data, c, settings, progress, cancel);
 		}
 	}

@@ -326,7 +326,57 @@ class PackageModelTest {
 			CancellationToken.none());
 		assertEquals(ModelLoader.sha256(other), replaced.model().sha256());
 		assertEquals("mine", Files.readString(pkg.resolve("my-notes.txt")));
-		assertEquals(names(pkg).size(), first.size(), "the same files replaced");
+		java.util.Set<String> replacedNames = new java.util.TreeSet<>(first
+			.keySet());
+		replacedNames.add(PackageWriter.LOCK);
+		assertEquals(replacedNames, names(pkg),
+			"the same files replaced, beside the lock of the run that replaced them");
+	}
+
+	/**
+	 * Two runs moving their files into one existing folder would mix their
+	 * packages (one's weights under the other's rdf.yaml): the second waits for
+	 * no one, it fails and writes nothing.
+	 */
+	@Test
+	void aRunMovingItsPackageIntoAFolderKeepsAnotherOut() throws IOException {
+		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
+		PackageOptions o = withCard(options(onnx, "pkg", sample16(60, 50, 9)));
+		pack(o);
+		Path pkg = o.folder();
+		java.util.Map<String, byte[]> first = new java.util.TreeMap<>();
+		for (String n : names(pkg))
+			first.put(n, Files.readAllBytes(pkg.resolve(n)));
+		Files.createDirectories(dir.resolve("other"));
+		Path other = OnnxModels.pixelShuffle(1, 2).metadata("note", "another")
+			.write(dir.resolve("other"), "sr2.onnx");
+		PackageOptions over = new PackageOptions(other, o.overrides(), pkg, o
+			.name(), o.id(), o.description(), o.sample(), o.mask(), o.license(), o
+				.authors(), o.maintainers(), o.citations(), o.tags(), o.documentation(),
+			o.normalization(), o.testSize(), o.seed(), true);
+		try (var busy = org.fijigan.core.io.FolderLock.acquire(pkg,
+			PackageWriter.LOCK, "the folder", "taken"))
+		{
+			GanException e = assertThrows(GanException.class, () -> PackageWriter
+				.write(over, ImageFileCodec.INSTANCE, CancellationToken.none()));
+			assertEquals(pkg + " is being written by another package-model run; " +
+				"nothing of this run was written: run it again once that one ends", e
+					.getMessage());
+		}
+		java.util.Set<String> expected = new java.util.TreeSet<>(first.keySet());
+		expected.add(PackageWriter.LOCK);
+		assertEquals(expected, names(pkg));
+		for (var f : first.entrySet())
+			assertArrayEquals(f.getValue(), Files.readAllBytes(pkg.resolve(f
+				.getKey())), f.getKey());
+		assertEquals(ModelLoader.sha256(other), PackageWriter.write(over,
+			ImageFileCodec.INSTANCE, CancellationToken.none()).model().sha256(),
+			"once the other run ends");
+
+		// a folder that holds nothing but the lock is empty: no --overwrite needed
+		for (String n : names(pkg))
+			if (!n.equals(PackageWriter.LOCK)) Files.delete(pkg.resolve(n));
+		assertTrue(Files.isRegularFile(pack(o).descriptor()));
 	}
 
 	@Test
