@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -161,6 +162,20 @@ public final class OnnxModels {
 		 */
 		public Builder function(FunctionProto f) {
 			model.addFunctions(f);
+			return this;
+		}
+
+		/**
+		 * Fixes the batch axis, as an export without a dynamic batch does: every
+		 * input and output dimension named "N" becomes {@code n}.
+		 */
+		public Builder fixBatch(long n) {
+			for (var values : List.of(graph.getInputBuilderList(), graph
+				.getOutputBuilderList()))
+				for (ValueInfoProto.Builder v : values)
+					for (TensorShapeProto.Dimension.Builder d : v.getTypeBuilder()
+						.getTensorTypeBuilder().getShapeBuilder().getDimBuilderList())
+						if (d.getDimParam().equals("N")) d.setDimValue(n);
 			return this;
 		}
 

@@ -417,7 +417,7 @@ public final class PackageWriter {
 			validationSection(readme, notes);
 			return README;
 		}
-		notes.add("no model card: bioimage.io requires one; write " + readme +
+		notes.add("no model card: bioimage.io requires one; write " + present +
 			" (intended use, training data, recipe, metrics, known failure modes) and package again");
 		return null;
 	}

@@ -65,9 +65,11 @@ public final class Generator {
 			if (z.length != g.latentDim()) throw new GanException(
 				"the latent file has vectors of length " + z.length +
 					"; the model takes " + g.latentDim());
-		int batch = (int) Math.min(MAX_BATCH, g.latentShape()[0] == -1 ? n : Math
-			.max(1, g.latentShape()[0]));
-		if (g.latentShape()[0] > 1 && n % g.latentShape()[0] != 0) batch = 1;
+		// a fixed batch axis takes exactly its size: a last, smaller batch is
+		// padded with zero latents, whose images are dropped
+		long fixedBatch = g.latentShape()[0];
+		int batch = (int) Math.min(fixedBatch > 0 ? Integer.MAX_VALUE : MAX_BATCH,
+			fixedBatch > 0 ? fixedBatch : n);
 
 		List<String> notes = new ArrayList<>();
 		Map<Integer, Long> nonFinite = new java.util.TreeMap<>(); // by slice, where
@@ -91,21 +93,21 @@ public final class Generator {
 			for (int from = 0; from < n; from += batch) {
 				long convertStart = System.nanoTime();
 				cancel.throwIfCancelled();
-				int b = Math.min(batch, n - from);
-				float[] z = new float[b * g.latentDim()];
+				int b = Math.min(batch, n - from), fed = fixedBatch > 0 ? batch : b;
+				float[] z = new float[fed * g.latentDim()];
 				for (int i = 0; i < b; i++) {
 					float[] v = latents != null ? latents[from + i] : latent(options
 						.seed() + from + i, g.latentDim());
 					System.arraycopy(v, 0, z, i * g.latentDim(), g.latentDim());
 				}
 				long[] zShape = g.latentShape().clone();
-				zShape[0] = b;
+				zShape[0] = fed;
 				Map<String, Tensor> feeds = new LinkedHashMap<>();
 				feeds.put(g.latentInput(), Tensor.of(z, zShape));
 				if (g.isConditional()) {
-					long[] l = new long[b];
+					long[] l = new long[fed];
 					System.arraycopy(labels, from, l, 0, b);
-					feeds.put(g.classInput(), Tensor.ofLongs(l, b));
+					feeds.put(g.classInput(), Tensor.ofLongs(l, fed));
 				}
 				long runStart = System.nanoTime();
 				Tensor out = session.run(feeds, List.of(model.outputName()), cancel)

@@ -127,8 +127,10 @@ final class PlaneRunner {
 		ValueMapping.SampleMaps maps)
 	{
 		long start = System.nanoTime();
-		int ww = plan.windowWidth(), wh = plan.windowHeight(), n = ww * wh, b =
-			chunk.size();
+		// a model with a fixed batch axis takes exactly that many windows: the
+		// last tile fills the places no tile has, and their outputs are dropped
+		int ww = plan.windowWidth(), wh = plan.windowHeight(), n = ww * wh, b = Math
+			.max(chunk.size(), model.image().exactBatch());
 		int cm = group.source().length;
 		MaskSpec maskSpec = mask == null ? null : model.mask(); // a mask comes with
 																														// inpainting models
@@ -145,7 +147,7 @@ final class PlaneRunner {
 		float[] window = new float[n];
 		float[][] windows = new float[cm][n];
 		for (int bi = 0; bi < b; bi++) {
-			Tile tile = chunk.get(bi);
+			Tile tile = chunk.get(Math.min(bi, chunk.size() - 1));
 			if (mask != null) {
 				readWindow(mask, 0, mask.planeCount() == 1 ? 0 : z, mask
 					.planeCount() == 1 ? 0 : t, tile, window);

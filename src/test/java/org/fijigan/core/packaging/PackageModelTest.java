@@ -704,6 +704,17 @@ class PackageModelTest {
 		assertTrue(e.getMessage().contains("TEXT=URL"), e.getMessage());
 	}
 
+	/** The note names the card where the user puts it, in the package folder. */
+	@Test
+	void aPackageWithoutACardSaysWhereToWriteIt() {
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		PackageResult r = pack(options(onnx, "nocard", sample16(20, 20, 7)));
+		assertTrue(r.notes().contains("no model card: bioimage.io requires one; " +
+			"write " + dir.resolve("nocard").resolve("README.md") +
+			" (intended use, training data, recipe, metrics, known failure modes) " +
+			"and package again"), r.notes().toString());
+	}
+
 	@Test
 	void aFolderWithFilesIsRefusedUnlessOverwriteAndKeepsOtherFiles()
 		throws IOException

@@ -219,6 +219,31 @@ class ImageToImageTest {
 		assertTrue(maxAbsDiff(small, s.image()) == 0f);
 	}
 
+	/**
+	 * An export without a dynamic batch axis takes exactly its batch: the last
+	 * tile fills a short batch, and the result is the dynamic model's.
+	 */
+	@Test
+	void aModelWithAFixedBatchGetsFullBatches() {
+		ModelDescriptor dynamic = load(OnnxModels.conv3x3(1, 1, 5, 2),
+			"dynamic.onnx");
+		ModelDescriptor fixed = load(OnnxModels.conv3x3(1, 1, 5, 2).fixBatch(4),
+			"fixed4.onnx");
+		assertEquals(4, fixed.image().exactBatch());
+		assertEquals(0, dynamic.image().exactBatch());
+		RasterImage img = randomFloat(50, 37, 1, 2, 1, 12);
+		RasterImage whole = run(dynamic, img, RAW.withTileSize(
+			InferenceOptions.NO_TILING)).image();
+		RunResult oneTile = run(fixed, img, RAW.withTileSize(
+			InferenceOptions.NO_TILING));
+		assertEquals(1, oneTile.report().tilesPerPlane());
+		assertTrue(maxAbsDiff(whole, oneTile.image()) <= 1e-5f);
+		RunResult sixTiles = run(fixed, img, RAW.withTileSize(24));
+		assertEquals(6, sixTiles.report().tilesPerPlane());
+		assertTrue(maxAbsDiff(whole, sixTiles.image()) <= 1e-5f);
+		assertTrue(maxAbsDiff(whole, img) > 0.1f);
+	}
+
 	@Test
 	void wholeImageModelRunsUntiledAndSaysSo() {
 		ModelDescriptor m = load(OnnxModels.instanceNorm(1), "in.onnx");

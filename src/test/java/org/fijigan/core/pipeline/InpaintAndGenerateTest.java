@@ -153,6 +153,25 @@ class InpaintAndGenerateTest {
 		assertEquals(m.sha256(), a.properties().get("fiji-gan.model.sha256"));
 	}
 
+	/**
+	 * A generator exported with a fixed batch of 4 takes 4 latents in every run:
+	 * a short last batch is padded, and each sample is the dynamic model's.
+	 */
+	@Test
+	void aGeneratorWithAFixedBatchDrawsAnyCount() {
+		ModelDescriptor dynamic = generator(3);
+		ModelDescriptor fixed = ModelLoader.load(OnnxModels.generator(8, 3, 6, 5)
+			.fixBatch(4).write(dir, "fixed4.onnx").toString(), ModelOverrides.NONE);
+		RasterImage reference = generate(dynamic, 6, 42, 2).image();
+		for (int count : new int[] { 1, 3, 6 }) {
+			RasterImage drawn = generate(fixed, count, 42, 2).image();
+			assertEquals(count, drawn.slices());
+			for (int i = 0; i < count; i++)
+				assertArrayEquals((float[]) reference.plane(i), (float[]) drawn.plane(
+					i), count + " images, sample " + i);
+		}
+	}
+
 	@Test
 	void classChangesTheImageAndOutOfRangeClassIsRefused() {
 		ModelDescriptor m = generator(3);

@@ -32,6 +32,13 @@ public final class ModelBatches implements BatchSource {
 	public ModelBatches(ModelDescriptor model, TrainingData data, int batchSize) {
 		if (batchSize < 1) throw new GanException(
 			"the batch size must be at least 1");
+		long fixed = model.kind() instanceof ModelKind.Generator g ? g.spec()
+			.latentShape()[0] : model.image().exactBatch();
+		if (fixed > 1) throw new GanException("model '" + model.name() +
+			"' takes exactly " + fixed + " images per run (its batch axis is fixed " +
+			"at " + fixed + "), and fine-tuning runs it on other batch sizes too: " +
+			"export it again with a dynamic batch axis (in PyTorch, " +
+			"torch.onnx.export(..., dynamic_axes={INPUT: {0: 'batch'}}))");
 		int max = model.kind() instanceof ModelKind.Generator ? Integer.MAX_VALUE
 			: model.image().maxBatch();
 		if (batchSize > max) throw new GanException("model '" + model.name() +

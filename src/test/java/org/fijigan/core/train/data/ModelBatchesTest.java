@@ -82,4 +82,26 @@ class ModelBatchesTest {
 			"model 'test-denoise' takes at most 1 image per run: use --batch 1", e
 				.getMessage());
 	}
+
+	/**
+	 * A model whose batch axis is fixed above 1 cannot run the validation's and
+	 * the shape probe's other batch sizes: refused before any graph is built.
+	 */
+	@Test
+	void aModelWithAFixedBatchAboveOneIsRefused() {
+		var m = TestModels.imageModel(TaskKind.DENOISE, 1, 1);
+		var fixed = m.toBuilder().kind(
+			new org.fijigan.core.model.ModelKind.ImageToImage(
+				new org.fijigan.core.model.ImageInput("input", TensorLayout.BCYX, 1, m
+					.image().x(), m.image().y(), 4))).outputChannels(1).build();
+		TrainingData data = TrainingData.create(fixed, TrainingDataTest.source(List
+			.of(TestModels.constant("a", 8, 8, 0))), DataOptions.defaults(1)
+				.withValidationFraction(0).withPatchSize(8));
+		GanException e = assertThrows(GanException.class, () -> new ModelBatches(
+			fixed, data, 4));
+		assertTrue(e.getMessage().startsWith("model 'test-denoise' takes exactly " +
+			"4 images per run (its batch axis is fixed at 4), and fine-tuning runs " +
+			"it on other batch sizes too: export it again with a dynamic batch axis"),
+			e.getMessage());
+	}
 }
