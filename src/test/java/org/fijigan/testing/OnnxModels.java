@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,6 +163,15 @@ public final class OnnxModels {
 		 */
 		public Builder function(FunctionProto f) {
 			model.addFunctions(f);
+			return this;
+		}
+
+		/** Puts graph output {@code name} first, as some exporters order them. */
+		public Builder moveOutputFirst(String name) {
+			List<ValueInfoProto> outputs = new ArrayList<>(graph.getOutputList());
+			outputs.sort(java.util.Comparator.comparing(v -> !v.getName().equals(
+				name)));
+			graph.clearOutput().addAllOutput(outputs);
 			return this;
 		}
 

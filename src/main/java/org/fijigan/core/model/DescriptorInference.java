@@ -93,7 +93,7 @@ final class DescriptorInference {
 				" has element type " + v.elementTypeName() + " and shape " + v
 					.shapeString() + ", which fiji-gan cannot feed");
 		}
-		ValueInfo out = g.outputs().get(0);
+		ValueInfo out = g.imageOutput();
 		TaskKind task = task(name, floatImages, ints, latents, out);
 
 		if (task == TaskKind.GENERATE) return generator(name, latents, ints, out);

@@ -68,9 +68,10 @@ final class LocalityWalker {
 	/**
 	 * @param layouts the layout of each image input (others are not images); a
 	 *          layout's rank must be that of the input's shape, when it has one
+	 * @param output the graph output whose receptive field is wanted
 	 */
 	LocalityWalker(GraphProto graph, List<FunctionProto> localFunctions,
-		long opset, Map<String, TensorLayout> layouts)
+		long opset, Map<String, TensorLayout> layouts, String output)
 	{
 		this.opset = opset;
 		for (FunctionProto f : localFunctions)
@@ -81,14 +82,15 @@ final class LocalityWalker {
 			if (layout != null && !known.isConstant(v.getName())) pixels.put(v
 				.getName(), seed(v, layout));
 		}
+		boolean[] feeds = feedsOutput(graph, output);
 		for (NodeProto n : graph.getNodeList()) {
-			visit(n);
+			if (feeds[index]) visit(n); // a score beside the image breaks nothing
 			index++;
 		}
-		Pixels out = pixels.get(graph.getOutput(0).getName());
+		Pixels out = pixels.get(output);
 		if (out == null) {
 			notes.add(
-				"the first output is not computed from an image input; tiling does not apply");
+				"the output is not computed from an image input; tiling does not apply");
 			result = new ReceptiveField(0, 1.0, false, List.copyOf(notes));
 		}
 		else {
@@ -97,7 +99,7 @@ final class LocalityWalker {
 				if (a.role() == Role.X) jumpX = a.jump();
 				if (a.role() == Role.Y) jumpY = a.jump();
 			}
-			lineUp(graph.getOutput(0).getName(), out, layouts);
+			lineUp(output, out, layouts);
 			if (Math.abs(jumpX - jumpY) > 1e-9) notes.add("the output scales y by " +
 				1 / jumpY + " and x by " + 1 / jumpX + "; x is used");
 			double scale = 1 / jumpX;
@@ -164,6 +166,38 @@ final class LocalityWalker {
 	 * Why tiles would change the result: one entry per breaker, "Op (node
 	 * 'name'): reason", in graph order.
 	 */
+	/**
+	 * Which nodes (in graph order) {@code output} depends on: walked back from it
+	 * through the nodes' inputs, and the names their subgraphs read from outside.
+	 */
+	static boolean[] feedsOutput(GraphProto graph, String output) {
+		Set<String> needed = new java.util.HashSet<>(Set.of(output));
+		boolean[] feeds = new boolean[graph.getNodeCount()];
+		for (int i = graph.getNodeCount() - 1; i >= 0; i--) {
+			NodeProto n = graph.getNode(i);
+			if (n.getOutputList().stream().noneMatch(needed::contains)) continue;
+			feeds[i] = true;
+			needed.addAll(n.getInputList());
+			addSubgraphInputs(n, needed, 0);
+		}
+		return feeds;
+	}
+
+	private static void addSubgraphInputs(NodeProto n, Set<String> names,
+		int depth)
+	{
+		if (depth > 64) return;
+		for (AttributeProto a : n.getAttributeList()) {
+			List<GraphProto> graphs = new ArrayList<>(a.getGraphsList());
+			if (a.hasG()) graphs.add(a.getG());
+			for (GraphProto g : graphs)
+				for (NodeProto inner : g.getNodeList()) {
+					names.addAll(inner.getInputList());
+					addSubgraphInputs(inner, names, depth + 1);
+				}
+		}
+	}
+
 	List<String> breakers() {
 		return List.copyOf(breakers);
 	}

@@ -283,7 +283,8 @@ public final class OnnxGraphInfo {
 	 * The receptive field and the operations that make tiles differ from a
 	 * whole-image run, for one image layout.
 	 *
-	 * @param receptiveField the estimate for the first output
+	 * @param receptiveField the estimate for the output fiji-gan takes
+	 *          ({@link #imageOutput()})
 	 * @param wholeImageOps why tiles would change the result: "Op (node 'name'):
 	 *          reason", in graph order; empty when tiles give exactly the
 	 *          whole-image result
@@ -312,7 +313,7 @@ public final class OnnxGraphInfo {
 		return tilings.computeIfAbsent(Map.copyOf(layouts), l -> {
 			try {
 				LocalityWalker w = new LocalityWalker(skeleton, functions,
-					defaultOpset(), l);
+					defaultOpset(), l, imageOutput().name());
 				return new Tiling(w.result(), w.breakers(), w.hasFixedSpatialReshape());
 			}
 			catch (RuntimeException | StackOverflowError e) { // not exact, rather
@@ -438,6 +439,19 @@ public final class OnnxGraphInfo {
 	 */
 	public List<ValueInfo> inputs() {
 		return Collections.unmodifiableList(inputs);
+	}
+
+	/**
+	 * The output fiji-gan takes: the first, unless it is a scalar or a vector (a
+	 * score or a loss an export keeps beside the image) and a later one has image
+	 * axes. The tiling analysis follows it.
+	 */
+	public ValueInfo imageOutput() {
+		ValueInfo first = outputs.get(0);
+		if (first.rank() >= 2) return first;
+		for (ValueInfo v : outputs)
+			if (v.rank() >= 3) return v;
+		return first;
 	}
 
 	public List<ValueInfo> outputs() {

@@ -92,4 +92,28 @@ class ExactTilingTest {
 			assertEquals(PixelType.FLOAT32, tiled.image().type());
 		}
 	}
+
+	/**
+	 * An export that keeps a score beside its image (here the image's mean, as
+	 * its first output) runs on the image output, and tiles exactly: the score's
+	 * reduction over the image is not on the image's path.
+	 */
+	@Test
+	void aScoreBesideTheImageOutputIsLeftAside() {
+		OnnxModels.Builder b = OnnxModels.conv3x3(1, 1, 7, 2);
+		b.node("ReduceMean", "x", "score", OnnxModels.attrInt("keepdims", 0))
+			.output("score", "");
+		ModelDescriptor m = load(b.moveOutputFirst("score"), "scored.onnx");
+		assertEquals("y", m.outputName());
+		assertTrue(m.isTileable(), m.wholeImageOps().toString());
+		assertEquals(2, m.haloPixels());
+		RasterImage img = image(61, 47, 8);
+		RasterImage whole = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+			.withTileSize(InferenceOptions.NO_TILING)).image();
+		RunResult tiled = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+			.withTileSize(20));
+		assertTrue(tiled.report().tilesPerPlane() >= 9);
+		assertTrue(ImageToImageTest.maxAbsDiff(whole, tiled.image()) <= 1e-5f);
+		assertTrue(ImageToImageTest.maxAbsDiff(whole, img) > 0.1f);
+	}
 }
