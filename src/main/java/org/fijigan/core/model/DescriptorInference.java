@@ -86,8 +86,10 @@ final class DescriptorInference {
 			boolean isFloat = ElementTypes.isFeedableFloat(v.elementType());
 			boolean isInt = ElementTypes.isFeedableInteger(v.elementType());
 			if (isInt) ints.add(v);
-			else if (isFloat && (v.rank() == 2 || v.rank() == 4 && v.isFixed(2) && v
-				.isFixed(3) && v.dims()[2] == 1 && v.dims()[3] == 1)) latents.add(v);
+			else if (isFloat && (v.rank() == 2 && (v.isFixed(1) || g.imageOutput()
+				.rank() > 2) || v.rank() == 4 && v.isFixed(2) && v.isFixed(3) && v
+					.dims()[2] == 1 && v.dims()[3] == 1)) latents.add(v); // [N, d]: a
+			// latent; [H, W] with both free and a 2D output: an image
 			else if (isFloat && v.rank() >= 2) floatImages.add(v);
 			else throw new GanException("input '" + v.name() + "' of " + name +
 				" has element type " + v.elementTypeName() + " and shape " + v

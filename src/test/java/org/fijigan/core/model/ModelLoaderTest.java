@@ -46,6 +46,24 @@ class ModelLoaderTest {
 		assertEquals(64, d.sha256().length());
 	}
 
+	/**
+	 * A rank-2 input is a generator's latent [N, d] when d is fixed or the output
+	 * is an image of rank 3 or more; [H, W] with both free and a 2D output is an
+	 * image (it was taken for a latent, and refused as one of dynamic length).
+	 */
+	@Test
+	void aTwoDimensionalInputIsAnImageOrALatentByItsShapes() {
+		ModelDescriptor plane = ModelLoader.load(OnnxModels.builder().input("x",
+			"H,W").node("Identity", "x", "y").output("y", "H,W").write(dir,
+				"plane.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(TaskKind.IMAGE_TO_IMAGE, plane.task());
+		assertEquals("yx", plane.image().layout().axes());
+		ModelDescriptor generator = ModelLoader.load(OnnxModels.generator(8, 0, 6,
+			5).write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(TaskKind.GENERATE, generator.task());
+		assertEquals(8, generator.generator().latentDim());
+	}
+
 	@Test
 	void metadataPropsStateTaskRangeHaloAndResidual() {
 		Path p = OnnxModels.identity(1).metadata(ModelLoader.META_TASK, "denoise")
