@@ -247,6 +247,31 @@ class PackageModelTest {
 	}
 
 	/** The names in {@code dir}, hidden ones too. */
+	/** Every file of {@code folder}, by name. */
+	static java.util.Map<String, byte[]> contents(Path folder)
+		throws IOException
+	{
+		java.util.Map<String, byte[]> files = new java.util.TreeMap<>();
+		for (String n : names(folder))
+			files.put(n, Files.readAllBytes(folder.resolve(n)));
+		return files;
+	}
+
+	/** A pixel shuffle x2 like the one the tests package, with other bytes. */
+	Path anotherModel() throws IOException {
+		Files.createDirectories(dir.resolve("other"));
+		return OnnxModels.pixelShuffle(1, 2).metadata("note", "another").write(dir
+			.resolve("other"), "sr2.onnx");
+	}
+
+	/** {@code o} for {@code model}, with --overwrite. */
+	static PackageOptions over(PackageOptions o, Path model) {
+		return new PackageOptions(model, o.overrides(), o.folder(), o.name(), o
+			.id(), o.description(), o.sample(), o.mask(), o.license(), o.authors(), o
+				.maintainers(), o.citations(), o.tags(), o.documentation(), o
+					.normalization(), o.testSize(), o.seed(), true);
+	}
+
 	static java.util.Set<String> names(Path dir) throws IOException {
 		try (var s = Files.list(dir)) {
 			return s.map(p -> p.getFileName().toString()).collect(
@@ -303,16 +328,9 @@ class PackageModelTest {
 		// user's own file
 		Path pkg = o.folder();
 		Files.writeString(pkg.resolve("my-notes.txt"), "mine");
-		java.util.Map<String, byte[]> first = new java.util.TreeMap<>();
-		for (String n : names(pkg))
-			first.put(n, Files.readAllBytes(pkg.resolve(n)));
-		Files.createDirectories(dir.resolve("other"));
-		Path other = OnnxModels.pixelShuffle(1, 2).metadata("note", "another")
-			.write(dir.resolve("other"), "sr2.onnx");
-		PackageOptions over = new PackageOptions(other, o.overrides(), pkg, o
-			.name(), o.id(), o.description(), o.sample(), o.mask(), o.license(), o
-				.authors(), o.maintainers(), o.citations(), o.tags(), o.documentation(),
-			o.normalization(), o.testSize(), o.seed(), true);
+		java.util.Map<String, byte[]> first = contents(pkg);
+		Path other = anotherModel();
+		PackageOptions over = over(o, other);
 		assertThrows(GanException.class, () -> PackageWriter.write(over, failing,
 			CancellationToken.none()));
 		assertEquals(first.keySet(), names(pkg));
@@ -344,16 +362,9 @@ class PackageModelTest {
 		PackageOptions o = withCard(options(onnx, "pkg", sample16(60, 50, 9)));
 		pack(o);
 		Path pkg = o.folder();
-		java.util.Map<String, byte[]> first = new java.util.TreeMap<>();
-		for (String n : names(pkg))
-			first.put(n, Files.readAllBytes(pkg.resolve(n)));
-		Files.createDirectories(dir.resolve("other"));
-		Path other = OnnxModels.pixelShuffle(1, 2).metadata("note", "another")
-			.write(dir.resolve("other"), "sr2.onnx");
-		PackageOptions over = new PackageOptions(other, o.overrides(), pkg, o
-			.name(), o.id(), o.description(), o.sample(), o.mask(), o.license(), o
-				.authors(), o.maintainers(), o.citations(), o.tags(), o.documentation(),
-			o.normalization(), o.testSize(), o.seed(), true);
+		java.util.Map<String, byte[]> first = contents(pkg);
+		Path other = anotherModel();
+		PackageOptions over = over(o, other);
 		try (var busy = org.fijigan.core.io.FolderLock.acquire(pkg,
 			PackageWriter.LOCK, "the folder", "taken"))
 		{

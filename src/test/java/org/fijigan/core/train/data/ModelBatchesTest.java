@@ -68,16 +68,7 @@ class ModelBatchesTest {
 
 	@Test
 	void aBatchLargerThanTheModelTakesIsRefused() {
-		var m = TestModels.imageModel(TaskKind.DENOISE, 1, 1);
-		var fixed = m.toBuilder().kind(
-			new org.fijigan.core.model.ModelKind.ImageToImage(
-				new org.fijigan.core.model.ImageInput("input", TensorLayout.BCYX, 1, m
-					.image().x(), m.image().y(), 1))).outputChannels(1).build();
-		TrainingData data = TrainingData.create(fixed, TrainingDataTest.source(List
-			.of(TestModels.constant("a", 8, 8, 0))), DataOptions.defaults(1)
-				.withValidationFraction(0).withPatchSize(8));
-		GanException e = assertThrows(GanException.class, () -> new ModelBatches(
-			fixed, data, 4));
+		GanException e = assertThrows(GanException.class, () -> batchesOf(1, 4));
 		assertEquals(
 			"model 'test-denoise' takes at most 1 image per run: use --batch 1", e
 				.getMessage());
@@ -103,5 +94,21 @@ class ModelBatchesTest {
 			"4 images per run (its batch axis is fixed at 4), and fine-tuning runs " +
 			"it on other batch sizes too: export it again with a dynamic batch axis"),
 			e.getMessage());
+	}
+
+	/**
+	 * Batches of {@code batch} from a denoiser whose batch axis is fixed at
+	 * {@code fixedBatch}.
+	 */
+	private static ModelBatches batchesOf(int fixedBatch, int batch) {
+		var m = TestModels.imageModel(TaskKind.DENOISE, 1, 1);
+		var fixed = m.toBuilder().kind(
+			new org.fijigan.core.model.ModelKind.ImageToImage(
+				new org.fijigan.core.model.ImageInput("input", TensorLayout.BCYX, 1, m
+					.image().x(), m.image().y(), fixedBatch))).outputChannels(1).build();
+		TrainingData data = TrainingData.create(fixed, TrainingDataTest.source(List
+			.of(TestModels.constant("a", 8, 8, 0))), DataOptions.defaults(1)
+				.withValidationFraction(0).withPatchSize(8));
+		return new ModelBatches(fixed, data, batch);
 	}
 }
