@@ -374,6 +374,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		RasterImage mask = RasterImage.allocate(w, h, 1, 1, 1, PixelType.UINT8);
 		float[] buf = new float[w * h];
 		if (given != null) {
+			given = org.fijigan.core.pipeline.Inpainter.greyMask(given);
 			if (given.width() != sample.width() || given.height() != sample.height())
 				throw new GanException("the mask is " + given.width() + "x" + given
 					.height() + " but the sample is " + sample.width() + "x" + sample

@@ -4,6 +4,7 @@ package org.fijigan.core.pipeline;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
@@ -37,6 +38,7 @@ public final class Inpainter {
 			throw new GanException("the mask is " + mask.width() + "x" + mask
 				.height() + " but the image is " + image.width() + "x" + image
 					.height() + ": they must match");
+		mask = greyMask(mask);
 		if (mask.logicalChannels() != 1) throw new GanException(
 			"the mask must have one channel, it has " + mask.logicalChannels());
 		int planes = image.slices() * image.frames();
@@ -74,6 +76,25 @@ public final class Inpainter {
 			.compositeInpaint() ? "only hole pixels were changed"
 				: "every pixel is model output");
 		return r;
+	}
+
+	/**
+	 * A mask as one channel: an RGB mask (painted and saved in colour) becomes
+	 * 8-bit grey of its brightest component, so that a pixel is a hole where it
+	 * is not black; any other mask is returned as it is.
+	 */
+	public static RasterImage greyMask(RasterImage mask) {
+		if (mask.type() != PixelType.RGB) return mask;
+		RasterImage grey = RasterImage.allocate(mask.width(), mask.height(), 1, mask
+			.slices(), mask.frames(), PixelType.UINT8);
+		for (int i = 0; i < mask.planeCount(); i++) {
+			int[] rgb = (int[]) mask.plane(i);
+			byte[] out = (byte[]) grey.plane(i);
+			for (int k = 0; k < rgb.length; k++)
+				out[k] = (byte) Math.max(rgb[k] >> 16 & 0xff, Math.max(rgb[k] >> 8 &
+					0xff, rgb[k] & 0xff));
+		}
+		return grey;
 	}
 
 	/** The mask's holes (non-zero pixels, NaN aside) and its NaN pixels. */

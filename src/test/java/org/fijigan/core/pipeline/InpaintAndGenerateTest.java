@@ -83,6 +83,23 @@ class InpaintAndGenerateTest {
 			"fiji-gan.inpainted.pixels"));
 	}
 
+	/**
+	 * A mask painted and saved in colour: a hole wherever it is not black, here
+	 * dark red on black (it was refused as a mask of 3 channels).
+	 */
+	@Test
+	void anRgbMaskHasItsHolesWhereItIsNotBlack() {
+		RasterImage rgb = RasterImage.allocate(12, 10, 1, 1, 1, PixelType.RGB);
+		int[] p = (int[]) rgb.plane(0);
+		for (int i = 0; i < p.length; i++)
+			if (isHole(i)) p[i] = 40 << 16;
+		RunResult r = Inpainter.run(inpaintModel(ModelOverrides.NONE), image(), rgb,
+			RANGE, ProgressListener.NONE, CancellationToken.none());
+		byte[] out = (byte[]) r.image().plane(0);
+		for (int i = 0; i < out.length; i++)
+			assertEquals(isHole(i) ? 128 : i, out[i] & 0xff, "pixel " + i);
+	}
+
 	@Test
 	void holeValueZeroConventionInvertsTheMaskTheModelSees() {
 		ModelDescriptor m = inpaintModel(ModelOverrides.NONE.withMaskHoleValue(
