@@ -13,10 +13,10 @@ import org.fijigan.core.GanException;
  * reader allocates them: a TIFF (classic and BigTIFF, either byte order) whose
  * strips or tiles lie beyond the file's end or cannot hold the declared size, a
  * PNG cut short or failing a chunk checksum, a JPEG without its end-of-image
- * marker, a BMP or PBM/PGM/PPM whose pixels run past the file's end. Readers
- * fill what a file lacks with zeros; this refuses such a file with one line
- * naming it and the reason. The format is recognised by the file's first bytes,
- * not its name; other formats pass unchecked.
+ * marker, a BMP or PBM/PGM/PPM whose pixels run past the file's end, a GIF cut
+ * inside a block. Readers fill what a file lacks with zeros; this refuses such
+ * a file with one line naming it and the reason. The format is recognised by
+ * the file's first bytes, not its name; other formats pass unchecked.
  * <p>
  * Only the structure is read (directories, chunk headers, markers); a PNG's
  * pixel stream is also inflated, without keeping it, to count its bytes.
@@ -51,6 +51,7 @@ public final class ImageFileCheck {
 				.check(ch, size, what);
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
 			else if (PnmCheck.isPnm(head)) PnmCheck.check(ch, size, what);
+			else if (GifCheck.isGif(head)) GifCheck.check(ch, size, what);
 			return Findings.NONE;
 		}
 		catch (IOException e) {

@@ -668,4 +668,37 @@ public class ImageFileCheckTest {
 			" is truncated: its gzip stream ends before the voxels " +
 			"its header declares", g.getMessage());
 	}
+
+	/**
+	 * ImageJ read a GIF cut inside its third image as a stack of two, without a
+	 * word.
+	 */
+	@Test
+	void aGifCutInsideABlockIsRefused() throws IOException {
+		java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 30,
+			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		Random r = new Random(4);
+		for (int y = 0; y < 30; y++)
+			for (int x = 0; x < 40; x++)
+				img.getRaster().setSample(x, y, 0, r.nextInt(256));
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		assertTrue(javax.imageio.ImageIO.write(img, "gif", out));
+		byte[] gif = out.toByteArray();
+		assertEquals(0x3b, gif[gif.length - 1], "ends with the trailer");
+		ImageFileCheck.check(write("ok.gif", gif), "input");
+		// without its trailer alone, the image is whole
+		ImageFileCheck.check(write("notrailer.gif", Arrays.copyOf(gif, gif.length -
+			1)), "input");
+		String cut = refusal(write("cut.gif", Arrays.copyOf(gif, gif.length - 40)));
+		assertTrue(cut.matches(".* is truncated: it ends at byte " + String.format(
+			java.util.Locale.ROOT, "%,d", gif.length - 40) +
+			", inside image 1 \\(at byte [0-9,]+\\)"), cut);
+		byte[] bad = gif.clone();
+		bad[bad.length - 1] = 0x42;
+		assertTrue(refusal(write("bad.gif", bad)).endsWith(
+			"is 0x42, which starts " +
+				"no GIF block (0x21, 0x2c or the trailer 0x3b)"));
+		assertTrue(refusal(write("header.gif", Arrays.copyOf(gif, 10))).endsWith(
+			"it ends at byte 10, inside its header"));
+	}
 }

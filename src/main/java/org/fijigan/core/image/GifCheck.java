@@ -1,0 +1,119 @@
+
+package org.fijigan.core.image;
+
+import static org.fijigan.core.image.ImageFileCheck.count;
+import static org.fijigan.core.image.ImageFileCheck.damaged;
+import static org.fijigan.core.image.ImageFileCheck.truncated;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+
+import org.fijigan.core.GanException;
+
+/**
+ * The GIF part of {@link ImageFileCheck}: the header, colour tables and every
+ * block (extensions and images, each a chain of sub-blocks) lie in the file.
+ * ImageJ reads a GIF cut inside its third image as a stack of two, without a
+ * word. A file that ends between two blocks, after at least one image, is read
+ * whole; only its trailer byte is missing.
+ */
+final class GifCheck {
+
+	private GifCheck() {}
+
+	static boolean isGif(byte[] head) {
+		return head[0] == 'G' && head[1] == 'I' && head[2] == 'F' && head[3] == '8';
+	}
+
+	static void check(FileChannel ch, long size, String what) throws IOException {
+		Reader in = new Reader(Channels.newInputStream(ch.position(0)), size, what);
+		in.skip(6, "its header");
+		int flags = in.bytes(7, "its header")[4] & 0xff;
+		if ((flags & 0x80) != 0) in.skip(3L << (flags & 7) + 1,
+			"its global colour table");
+		int images = 0;
+		while (true) {
+			long at = in.at;
+			int block = in.in.read();
+			if (block < 0) {
+				if (images > 0) return; // only the trailer is missing
+				throw truncated(what, "it ends at byte " + count(size) +
+					" before its first image");
+			}
+			in.at++;
+			switch (block) {
+				case 0x21 -> {
+					in.skip(1, "an extension at byte " + count(at));
+					in.subBlocks("the extension at byte " + count(at));
+				}
+				case 0x2c -> {
+					images++;
+					String image = "image " + images + " (at byte " + count(at) + ")";
+					byte[] d = in.bytes(9, image);
+					int local = d[8] & 0xff;
+					if ((local & 0x80) != 0) in.skip(3L << (local & 7) + 1, image);
+					in.skip(1, image);
+					in.subBlocks(image);
+				}
+				case 0x3b -> {
+					return;
+				}
+				default -> throw damaged(what, "GIF", "byte " + count(at) + " is 0x" +
+					Integer.toHexString(block) +
+					", which starts no GIF block (0x21, 0x2c or the trailer 0x3b)");
+			}
+		}
+	}
+
+	/** Reads forward, counting bytes; the end of the file is an error. */
+	private static final class Reader {
+
+		final InputStream in;
+		final long size;
+		final String what;
+		long at;
+
+		Reader(InputStream raw, long size, String what) {
+			this.in = new BufferedInputStream(raw, 1 << 16);
+			this.size = size;
+			this.what = what;
+		}
+
+		byte[] bytes(int n, String where) throws IOException {
+			byte[] b = in.readNBytes(n);
+			at += b.length;
+			if (b.length < n) throw cut(where);
+			return b;
+		}
+
+		void skip(long n, String where) throws IOException {
+			for (long left = n; left > 0;) {
+				long k = in.skip(left);
+				if (k <= 0) {
+					if (in.read() < 0) throw cut(where);
+					k = 1;
+				}
+				left -= k;
+				at += k;
+			}
+		}
+
+		void subBlocks(String where) throws IOException {
+			while (true) {
+				int n = in.read();
+				if (n < 0) throw cut(where);
+				at++;
+				if (n == 0) return;
+				skip(n, where);
+			}
+		}
+
+		private GanException cut(String where) {
+			return truncated(what, "it ends at byte " + count(size) + ", inside " +
+				where);
+		}
+	}
+}
