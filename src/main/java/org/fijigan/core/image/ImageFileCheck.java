@@ -36,6 +36,7 @@ public final class ImageFileCheck {
 		String what = role + " " + file;
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
 			long size = ch.size();
+			if (size == 0) throw new GanException(what + " is empty (0 bytes)");
 			byte[] head = new byte[8];
 			int n = ch.read(java.nio.ByteBuffer.wrap(head), 0);
 			if (n < 4) return Findings.NONE; // too short to tell; the reader will

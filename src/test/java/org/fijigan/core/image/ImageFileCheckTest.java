@@ -701,4 +701,10 @@ public class ImageFileCheckTest {
 		assertTrue(refusal(write("header.gif", Arrays.copyOf(gif, 10))).endsWith(
 			"it ends at byte 10, inside its header"));
 	}
+
+	@Test
+	void anEmptyFileIsNamedEmpty() throws IOException {
+		Path empty = write("empty.png", new byte[0]);
+		assertEquals("input " + empty + " is empty (0 bytes)", refusal(empty));
+	}
 }
