@@ -53,6 +53,8 @@ public final class ImageFileCheck {
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
 			else if (PnmCheck.isPnm(head)) PnmCheck.check(ch, size, what);
 			else if (GifCheck.isGif(head)) GifCheck.check(ch, size, what);
+			else if (n == 8 && FitsCheck.isFits(head)) FitsCheck.check(ch, size,
+				what);
 			return Findings.NONE;
 		}
 		catch (IOException e) {

@@ -702,6 +702,46 @@ public class ImageFileCheckTest {
 			"it ends at byte 10, inside its header"));
 	}
 
+	/**
+	 * A FITS file: header cards in 2,880-byte blocks up to END, then the primary
+	 * array of {@code w x h} 16-bit pixels (at most 1 MiB of it), padded to whole
+	 * blocks.
+	 */
+	static byte[] fits(int naxis, int w, int h) {
+		StringBuilder header = new StringBuilder();
+		for (String card : new String[] { "SIMPLE  =                    T",
+			"BITPIX  =                   16", "NAXIS   =                    " + naxis,
+			"NAXIS1  = " + String.format("%20d", w) + " / width", "NAXIS2  = " +
+				String.format("%20d", h), "END" })
+			if (naxis > 0 || !card.startsWith("NAXIS") || card.startsWith("NAXIS "))
+				header.append(String.format("%-80s", card));
+		while (header.length() % 2880 != 0)
+			header.append(' ');
+		long data = naxis == 0 ? 0 : Math.min(1 << 20, ((long) w * h * 2 + 2879) /
+			2880 * 2880); // a header that lies gets 1 MiB
+		return Arrays.copyOf(header.toString().getBytes(StandardCharsets.US_ASCII),
+			header.length() + (int) data);
+	}
+
+	/**
+	 * ImageJ filled a cut FITS file's rows with zeros, and took a small file that
+	 * declares 50,000 x 40,000 pixels as a request for 4 GB.
+	 */
+	@Test
+	void aFitsFileShorterThanItsArrayIsRefused() throws IOException {
+		ImageFileCheck.check(write("ok.fits", fits(2, 50, 40)), "input");
+		assertTrue(refusal(write("cut.fits", Arrays.copyOf(fits(2, 50, 40), 3880)))
+			.endsWith("is truncated: its header declares 50x40 pixels of 16 " +
+				"bits (4,000 bytes from byte 2,880), but the file ends at byte 3,880"));
+		assertTrue(refusal(write("lie.fits", Arrays.copyOf(fits(2, 50000, 40000),
+			5760))).contains("declares 50000x40000 pixels of 16 bits " +
+				"(4,000,000,000 bytes"));
+		assertTrue(refusal(write("header.fits", Arrays.copyOf(fits(2, 5, 4), 2000)))
+			.endsWith("inside its header (no END card)"));
+		assertTrue(refusal(write("ext.fits", fits(0, 0, 0))).contains(
+			"is a FITS file without a primary image (NAXIS 0"));
+	}
+
 	@Test
 	void anEmptyFileIsNamedEmpty() throws IOException {
 		Path empty = write("empty.png", new byte[0]);
