@@ -106,6 +106,7 @@ public final class ImageFileCodec implements ImageCodec {
 		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
 		if (ext.equals(".nii") || ext.equals(".nii.gz")) return Nifti.read(file)
 			.image();
+		if (ext.equals(".zip")) return readZip(file, role);
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
 		checkDicom(file, role);
@@ -115,6 +116,85 @@ public final class ImageFileCodec implements ImageCodec {
 		if (found.unsigned32Tiff()) readUnsigned(file, role, imp);
 		if (found.pngAlpha()) imp = readPngSamples(file, role, imp);
 		return ImagePlusConverter.toRaster(imp);
+	}
+
+	/**
+	 * A ZIP archive of one TIFF or DICOM image, as ImageJ saves and opens them:
+	 * the image is unzipped into a temporary file, checked and read like any
+	 * other, and the file deleted. ImageJ's own reading skipped the checks (a cut
+	 * TIFF inside came out with its missing rows as zeros) and took the first of
+	 * several images without a word.
+	 */
+	private RasterImage readZip(Path file, String role) {
+		Path unzipped = null;
+		String entryName;
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+			List<? extends java.util.zip.ZipEntry> images = zip.stream().filter(
+				e -> !e.isDirectory() && zipImageExtension(e.getName()) != null)
+				.toList();
+			if (images.size() != 1) {
+				List<String> names = zip.stream().map(java.util.zip.ZipEntry::getName)
+					.limit(5).toList();
+				throw new GanException(role + " " + file + " is a ZIP archive of " +
+					(images.isEmpty() ? "no TIFF or DICOM image (it holds " + (names
+						.isEmpty() ? "nothing" : String.join(", ", names)) + ")" : images
+							.size() + " images; ImageJ would read the first alone: " +
+							"unzip it and give the images one by one, or their folder"));
+			}
+			java.util.zip.ZipEntry entry = images.get(0);
+			entryName = entry.getName();
+			unzipped = Files.createTempFile("fiji-gan-unzipped-", zipImageExtension(
+				entryName));
+			if (entry.getSize() > 0) {
+				java.io.IOException full = DiskSpace.fullUnlessRoomFor(unzipped, entry
+					.getSize());
+				if (full != null) throw new GanException("cannot unzip " + role + " " +
+					file + ": " + full.getMessage(), full);
+			}
+			try (InputStream in = zip.getInputStream(entry)) {
+				Files.copy(in, unzipped,
+					java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		catch (IOException e) {
+			deleteQuietly(unzipped);
+			throw new GanException(role + " " + file +
+				" cannot be read as a ZIP archive: " + reasons(e), e);
+		}
+		catch (RuntimeException e) {
+			deleteQuietly(unzipped);
+			throw e;
+		}
+		try {
+			return read(unzipped, role).setTitle(file.getFileName().toString());
+		}
+		catch (GanException e) {
+			throw new GanException(e.getMessage().replace(unzipped.toString(), file +
+				" (its entry " + entryName + ")"), e);
+		}
+		finally {
+			deleteQuietly(unzipped);
+		}
+	}
+
+	/**
+	 * ".tif" or ".dcm" for an entry ImageJ opens from a ZIP archive, else null.
+	 */
+	private static String zipImageExtension(String entryName) {
+		String lower = entryName.toLowerCase(Locale.ROOT);
+		if (lower.endsWith(".tif") || lower.endsWith(".tiff")) return ".tif";
+		if (lower.endsWith(".dcm")) return ".dcm";
+		return null;
+	}
+
+	private static void deleteQuietly(Path file) {
+		if (file == null) return;
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException e) {
+			// a temporary file left behind; the OS's temporary folder is cleaned
+		}
 	}
 
 	/**

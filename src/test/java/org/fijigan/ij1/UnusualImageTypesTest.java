@@ -280,6 +280,57 @@ class UnusualImageTypesTest {
 		return java.util.Arrays.stream(rgb).map(p -> p & 0xffffff).toArray();
 	}
 
+	/**
+	 * A ZIP archive of one TIFF, as ImageJ saves one, reads like the TIFF; one
+	 * whose TIFF is cut short is refused like the TIFF (ImageJ filled the missing
+	 * rows with zeros), and one of two images or none is refused by name (ImageJ
+	 * took the first of two without a word).
+	 */
+	@Test
+	void aZipArchiveOfOneTiffReadsAsTheTiffAndIsCheckedLikeIt()
+		throws IOException
+	{
+		Path tiff = int32Tiff("inside.tif", 2, 5, -7, 9);
+		byte[] bytes = Files.readAllBytes(tiff);
+		Path ok = zip("ok.zip", java.util.Map.of("inside.tif", bytes));
+		RasterImage r = ImageFileCodec.INSTANCE.read(ok, "input");
+		assertArrayEquals(new float[] { 5, -7, 9 }, (float[]) r.plane(0));
+		assertEquals("ok.zip", r.title());
+
+		Path cut = zip("cut.zip", java.util.Map.of("inside.tif", java.util.Arrays
+			.copyOf(bytes, bytes.length - 8)));
+		GanException e = assertThrows(GanException.class,
+			() -> ImageFileCodec.INSTANCE.read(cut, "input"));
+		assertTrue(e.getMessage().startsWith("input " + cut +
+			" (its entry inside.tif) is truncated"), e.getMessage());
+
+		Path two = zip("two.zip", java.util.Map.of("a.tif", bytes, "b.tif", bytes));
+		assertEquals("input " + two + " is a ZIP archive of 2 images; ImageJ " +
+			"would read the first alone: unzip it and give the images one by one, " +
+			"or their folder", assertThrows(GanException.class,
+				() -> ImageFileCodec.INSTANCE.read(two, "input")).getMessage());
+		Path none = zip("none.zip", java.util.Map.of("notes.txt", new byte[3]));
+		assertEquals("input " + none + " is a ZIP archive of no TIFF or DICOM " +
+			"image (it holds notes.txt)", assertThrows(GanException.class,
+				() -> ImageFileCodec.INSTANCE.read(none, "input")).getMessage());
+	}
+
+	private Path zip(String name, java.util.Map<String, byte[]> entries)
+		throws IOException
+	{
+		Path file = dir.resolve(name);
+		try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(
+			file)))
+		{
+			for (var e : new java.util.TreeMap<>(entries).entrySet()) {
+				out.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+				out.write(e.getValue());
+				out.closeEntry();
+			}
+		}
+		return file;
+	}
+
 	private static byte[] ramp(int step) {
 		byte[] b = new byte[256];
 		for (int i = 0; i < 256; i++)
