@@ -400,9 +400,16 @@ public final class ImageFileCodec implements ImageCodec {
 			imp = new ImagePlus(title, new ByteProcessor(w, h, bytes(raster, 0),
 				new IndexColorModel(8, 256, r, g, b)));
 		}
-		else if (colours == 1) imp = new ImagePlus(title, sixteen
-			? new ShortProcessor(w, h, shorts(raster, 0), null) : new ByteProcessor(w,
-				h, bytes(raster, 0)));
+		else if (colours == 1) {
+			byte[] grey = sixteen ? null : bytes(raster, 0);
+			int depth = pngBitDepth(file);
+			if (grey != null && depth < 8) // ImageIO scaled them to 0-255; ImageJ
+				// reads such a PNG without alpha as its samples (0-15 at 4 bits)
+				for (int i = 0; i < grey.length; i++)
+				grey[i] = (byte) ((grey[i] & 0xff) / (255 / ((1 << depth) - 1)));
+			imp = new ImagePlus(title, sixteen ? new ShortProcessor(w, h, shorts(
+				raster, 0), null) : new ByteProcessor(w, h, grey));
+		}
 		else if (colours == 3 && !sixteen) {
 			ColorProcessor rgb = new ColorProcessor(w, h);
 			rgb.setRGB(bytes(raster, 0), bytes(raster, 1), bytes(raster, 2));
@@ -424,6 +431,17 @@ public final class ImageFileCodec implements ImageCodec {
 		if (opened.getInfoProperty() != null) imp.setProperty("Info", opened
 			.getInfoProperty());
 		return imp;
+	}
+
+	/** The bit depth a PNG's header declares (IHDR is the first chunk). */
+	private static int pngBitDepth(Path file) {
+		try (InputStream in = Files.newInputStream(file)) {
+			byte[] head = in.readNBytes(25);
+			return head.length == 25 ? head[24] & 0xff : 8;
+		}
+		catch (IOException e) {
+			return 8;
+		}
 	}
 
 	private static byte[] bytes(WritableRaster raster, int band) {

@@ -233,6 +233,11 @@ class UnusualImageTypesTest {
 		RasterImage trns = readPng("trns.png", 2, 1, 0, 8, PngBytes.chunk("tRNS",
 			new byte[] { 0, (byte) 130 }), 0, 7, 130);
 		assertArrayEquals(new byte[] { 7, (byte) 130 }, (byte[]) trns.plane(0));
+		// 4-bit grey with a transparent grey: 3 and 15, as without one (ImageJ
+		// reads such a PNG as its samples, not scaled to 0-255)
+		RasterImage four = readPng("grey4.png", 2, 1, 0, 4, PngBytes.chunk("tRNS",
+			new byte[] { 0, 3 }), 0, 0x3f);
+		assertArrayEquals(new byte[] { 3, 15 }, (byte[]) four.plane(0));
 		// RGBA, 8 bits: (10, 20, 30) fully transparent, (200, 100, 50) half
 		RasterImage rgba = readPng("rgba.png", 2, 1, 6, 8, none, 0, 10, 20, 30, 0,
 			200, 100, 50, 128);
