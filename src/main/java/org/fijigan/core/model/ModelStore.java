@@ -302,6 +302,9 @@ public final class ModelStore {
 			throw taken(target);
 		}
 		catch (IOException e) {
+			// Linux's "Directory not empty" comes as a plain FileSystemException:
+			// another install took the name meanwhile
+			if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw taken(target);
 			throw new GanException("cannot install into " + target + ": " + e
 				.getMessage(), e);
 		}

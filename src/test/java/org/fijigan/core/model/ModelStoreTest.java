@@ -172,6 +172,50 @@ class ModelStoreTest {
 			"a model called 'add-quarter' is already installed"), taken.getMessage());
 	}
 
+	/**
+	 * Two installs of one name at once: one wins, the other is told the name is
+	 * taken. The loser's rename onto the winner's folder failed with Linux's
+	 * "Directory not empty", which Java gives as a plain FileSystemException, and
+	 * the message was that raw error.
+	 */
+	@Test
+	void ofTwoInstallsOfOneNameAtOnceOneWinsAndTheOtherIsToldWhy()
+		throws Exception
+	{
+		Path src = Files.createDirectories(dir.resolve("src"));
+		Path a = OnnxModels.addConstant(1, 0.25f).write(src, "a.onnx");
+		Path b = OnnxModels.addConstant(1, 0.5f).write(src, "b.onnx");
+		var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 20; round++) {
+				var barrier = new java.util.concurrent.CyclicBarrier(2);
+				List<java.util.concurrent.Future<InstalledModel>> runs =
+					new ArrayList<>();
+				for (Path p : List.of(a, b))
+					runs.add(pool.submit(() -> {
+						barrier.await();
+						return store().install(p.toString(), "racer", null, null, null);
+					}));
+				int won = 0;
+				for (var f : runs)
+					try {
+						f.get();
+						won++;
+					}
+					catch (java.util.concurrent.ExecutionException e) {
+						assertTrue(e.getCause().getMessage().startsWith(
+							"a model called 'racer' is already installed"), e.getCause()
+								.getMessage());
+					}
+				assertEquals(1, won, "round " + round);
+				store().remove("racer");
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+	}
+
 	@Test
 	void aChecksumMismatchInstallsNothing() throws IOException {
 		Path onnx = OnnxModels.addConstant(1, 0.25f).write(Files.createDirectories(
