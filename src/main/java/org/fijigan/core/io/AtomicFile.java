@@ -242,6 +242,19 @@ public final class AtomicFile {
 		return dot > 0 ? name.substring(dot) : "";
 	}
 
+	/**
+	 * Whether a rename onto {@code target} failed because something is there now.
+	 * Java gives Linux's ENOTEMPTY (a folder renamed onto a folder that is not
+	 * empty) as a plain {@link java.nio.file.FileSystemException}, not as a
+	 * {@link java.nio.file.DirectoryNotEmptyException}.
+	 */
+	public static boolean isTaken(IOException e, Path target) {
+		return e instanceof java.nio.file.FileAlreadyExistsException ||
+			e instanceof java.nio.file.DirectoryNotEmptyException || e
+				.getClass() == java.nio.file.FileSystemException.class && Files.exists(
+					target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+	}
+
 	/** One line for the user about a failed file operation. */
 	public static String describe(IOException e) {
 		if (e instanceof java.nio.file.NoSuchFileException f)

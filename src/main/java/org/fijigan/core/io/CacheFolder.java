@@ -4,7 +4,6 @@ package org.fijigan.core.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -195,7 +194,8 @@ public final class CacheFolder {
 					Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
 					return new Result(folder, Outcome.MADE, List.of());
 				}
-				catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+				catch (IOException e) {
+					if (!AtomicFile.isTaken(e, folder)) throw e;
 					return repair(folder, maker); // made meanwhile by a process that got
 																				// no lock
 				}
@@ -233,7 +233,8 @@ public final class CacheFolder {
 			try {
 				Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
 			}
-			catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+			catch (IOException e) {
+				if (!AtomicFile.isTaken(e, folder)) throw e;
 				// put there meanwhile by a process that got no lock
 				checkPrivate(folder);
 				List<String> damage = maker.damage(folder);

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.stream.Stream;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.BioImageRdf;
 
@@ -296,15 +296,9 @@ public final class ModelStore {
 		try {
 			Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
 		}
-		catch (FileAlreadyExistsException
-				| java.nio.file.DirectoryNotEmptyException e)
-		{
-			throw taken(target);
-		}
 		catch (IOException e) {
-			// Linux's "Directory not empty" comes as a plain FileSystemException:
-			// another install took the name meanwhile
-			if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw taken(target);
+			if (AtomicFile.isTaken(e, target)) throw taken(target); // by another
+																															// install
 			throw new GanException("cannot install into " + target + ": " + e
 				.getMessage(), e);
 		}

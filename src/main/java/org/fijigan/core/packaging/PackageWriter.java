@@ -289,15 +289,11 @@ public final class PackageWriter {
 			}
 			Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
 		}
-		catch (java.nio.file.FileAlreadyExistsException
-				| java.nio.file.DirectoryNotEmptyException e)
-		{
-			throw new GanException(target +
+		catch (IOException e) {
+			if (AtomicFile.isTaken(e, target)) throw new GanException(target +
 				" was filled by someone else while the package was made (another " +
 				"package-model into the same folder?); nothing of this run was " +
 				"written: choose another folder, or pass --overwrite", e);
-		}
-		catch (IOException e) {
 			throw new GanException("cannot move the package into " + target + ": " +
 				AtomicFile.describe(e), e);
 		}

@@ -410,6 +410,12 @@ class PackageModelTest {
 				}
 				catch (java.util.concurrent.ExecutionException e) {
 					assertInstanceOf(GanException.class, e.getCause());
+					// refused before it started, or when its rename found the folder
+					// taken (Linux's "Directory not empty" once gave a raw message)
+					String m = e.getCause().getMessage();
+					assertTrue(m.contains(" is not empty; pass --overwrite") || m
+						.contains(" was filled by someone else while the package was made"),
+						m);
 				}
 			assertEquals(1, won);
 		}
