@@ -11,7 +11,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -147,22 +149,30 @@ public final class Npy {
 			"); save a plain numeric array");
 		if (!fortran.find() || !shapeMatch.find()) throw new GanException(source +
 			" has a malformed header: " + header.trim());
-		if (fortran.group(1).equals("True")) throw new GanException(source +
-			" is in Fortran order; save it with np.save(path, np.ascontiguousarray(a))");
+		boolean fortranOrder = fortran.group(1).equals("True");
 		String code = descr.group(1);
 		ByteOrder order = code.startsWith(">") ? ByteOrder.BIG_ENDIAN
 			: ByteOrder.LITTLE_ENDIAN;
-		DType dtype = dtype(code.replaceFirst("^[<>|=]", ""), source);
+		String plain = code.replaceFirst("^[<>|=]", "");
+		Widened widened = WIDENED.get(plain);
+		DType dtype = widened != null ? widened.to() : dtype(plain, source);
+		int elementBytes = widened != null ? widened.bytes() : dtype
+			.bytesPerElement();
 		long[] shape = Arrays.stream(shapeMatch.group(1).split(",")).map(
 			String::trim).filter(s -> !s.isEmpty()).mapToLong(s -> parseDimension(s,
 				source)).toArray();
 
-		long bytes = NpyArray.elementCount(shape) * dtype.bytesPerElement();
+		long bytes = NpyArray.elementCount(shape) * Math.max(elementBytes, dtype
+			.bytesPerElement());
 		if (bytes > Integer.MAX_VALUE - 8) throw new GanException(source +
 			": shape " + Arrays.toString(shape) + " is too large for one Java array");
 		int count = (int) NpyArray.elementCount(shape);
-		ByteBuffer raw = ByteBuffer.wrap(readFully(in, (int) bytes, source,
-			"data for shape " + Arrays.toString(shape))).order(order);
+		byte[] stored = readFully(in, count * elementBytes, source,
+			"data for shape " + Arrays.toString(shape));
+		if (fortranOrder) stored = toCOrder(stored, shape, elementBytes);
+		ByteBuffer raw = ByteBuffer.wrap(stored).order(order);
+		if (widened != null) raw = widen(raw, plain, count, source).order(
+			ByteOrder.LITTLE_ENDIAN);
 		Object data = switch (dtype) {
 			case FLOAT32 -> {
 				float[] a = new float[count];
@@ -200,15 +210,88 @@ public final class Npy {
 		return new NpyArray(dtype, shape, data);
 	}
 
+	/** A dtype read into a wider one: its stored bytes per element. */
+	private record Widened(DType to, int bytes) {
+	}
+
+	/**
+	 * Half floats (exact as float32), unsigned 32-bit integers (exact as int64)
+	 * and unsigned 64-bit ones up to 2^63 - 1.
+	 */
+	private static final java.util.Map<String, Widened> WIDENED = java.util.Map
+		.of("f2", new Widened(DType.FLOAT32, 2), "u4", new Widened(DType.INT64, 4),
+			"u8", new Widened(DType.INT64, 8));
+
+	/** The elements of {@code raw} (of dtype {@code code}) in a wider type. */
+	private static ByteBuffer widen(ByteBuffer raw, String code, int count,
+		String source)
+	{
+		ByteBuffer out = ByteBuffer.allocate(count * 8).order(
+			ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < count; i++)
+			switch (code) {
+				case "f2" -> out.putFloat(i * 4, halfToFloat(raw.getShort(i * 2)));
+				case "u4" -> out.putLong(i * 8, raw.getInt(i * 4) & 0xffffffffL);
+				default -> {
+					long v = raw.getLong(i * 8);
+					if (v < 0) throw new GanException(source + " holds the unsigned " +
+						"64-bit value " + Long.toUnsignedString(v) + " at element " + i +
+						", beyond what fiji-gan reads (2^63 - 1)");
+					out.putLong(i * 8, v);
+				}
+			}
+		return out;
+	}
+
+	/** IEEE 754 half precision to float: exact, subnormals and NaN included. */
+	static float halfToFloat(short h) {
+		int sign = (h & 0x8000) << 16, exponent = h >> 10 & 0x1f, mantissa = h &
+			0x3ff;
+		if (exponent == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 |
+			mantissa << 13);
+		if (exponent == 0) return sign != 0 ? -(mantissa * 0x1p-24f) : mantissa *
+			0x1p-24f; // -0 kept
+		return Float.intBitsToFloat(sign | exponent + 112 << 23 | mantissa << 13);
+	}
+
+	/**
+	 * The elements of a Fortran-order (first axis fastest) array in C order (last
+	 * axis fastest).
+	 */
+	static byte[] toCOrder(byte[] fortran, long[] shape, int elementBytes) {
+		int n = shape.length, count = fortran.length / elementBytes;
+		if (n < 2) return fortran;
+		long[] stride = new long[n]; // Fortran strides, in elements
+		stride[0] = 1;
+		for (int k = 1; k < n; k++)
+			stride[k] = stride[k - 1] * shape[k - 1];
+		byte[] c = new byte[fortran.length];
+		long[] index = new long[n];
+		long from = 0;
+		for (int i = 0; i < count; i++) {
+			System.arraycopy(fortran, (int) from * elementBytes, c, i * elementBytes,
+				elementBytes);
+			for (int k = n - 1; k >= 0; k--) { // the next C-order index
+				from += stride[k];
+				if (++index[k] < shape[k]) break;
+				from -= stride[k] * shape[k];
+				index[k] = 0;
+			}
+		}
+		return c;
+	}
+
 	private static DType dtype(String code, String source) {
 		if (code.equals("?")) return DType.BOOL;
 		for (DType dtype : DType.values())
 			if (dtype.code().equals(code)) return dtype;
 		if (code.startsWith("O")) throw new GanException(source +
 			" holds Python objects (dtype object), which only Python can read; save a numeric array");
+		List<String> supported = new ArrayList<>(Arrays.stream(DType.values()).map(
+			DType::code).toList());
+		supported.addAll(new java.util.TreeSet<>(WIDENED.keySet()));
 		throw new GanException(source + " has dtype '" + code +
-			"'; supported are " + Arrays.stream(DType.values()).map(DType::code)
-				.toList());
+			"'; supported are " + supported);
 	}
 
 	private static long parseDimension(String text, String source) {

@@ -114,13 +114,69 @@ class NpyTest {
 		assertArrayEquals(shape, Npy.read(dir.resolve("v2.npy")).shape());
 	}
 
+	/** A version 1 .npy of the given header fields and data (hex). */
+	private static byte[] npy(String descr, boolean fortran, String shape,
+		String hex)
+	{
+		String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran
+			? "True" : "False") + ", 'shape': (" + shape + "), }";
+		int padded = (10 + dict.length() + 1 + 63) / 64 * 64 - 10;
+		String header = dict + " ".repeat(padded - dict.length() - 1) + "\n";
+		return concat(new byte[] { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+			(byte) padded, (byte) (padded >> 8) }, header.getBytes(
+				StandardCharsets.ISO_8859_1), HexFormat.of().parseHex(hex));
+	}
+
+	/**
+	 * Fortran order (the first axis fastest) is read into C order, half floats as
+	 * float32 and unsigned 32- and 64-bit integers as int64, exactly; they were
+	 * refused.
+	 */
 	@Test
-	void rejectsFortranOrderObjectsAndTruncatedFiles() throws IOException {
+	void readsFortranOrderHalfFloatsAndWideUnsignedIntegers() {
+		// np.asfortranarray(np.arange(6, dtype='<f4').reshape(2, 3)): stored 0 3 1
+		// 4 2 5, column by column
+		NpyArray f = Npy.read(new ByteArrayInputStream(npy("<f4", true, "2, 3",
+			"00000000000040400000803f0000804000000040" + "0000a040")));
+		assertArrayEquals(new float[] { 0, 1, 2, 3, 4, 5 }, (float[]) f.data());
+		// a 2x2x2 cube: C index (i, j, k) holds 100 i + 10 j + k
+		StringBuilder cube = new StringBuilder();
+		for (int k = 0; k < 2; k++)
+			for (int j = 0; j < 2; j++)
+				for (int i = 0; i < 2; i++)
+					cube.append(String.format("%02x", 100 * i + 10 * j + k));
+		NpyArray c = Npy.read(new ByteArrayInputStream(npy("|u1", true, "2, 2, 2",
+			cube.toString())));
+		assertArrayEquals(new byte[] { 0, 1, 10, 11, 100, 101, 110, 111 },
+			(byte[]) c.data());
+		// 1, -2, 65504 (the largest half), 2^-24 (the smallest subnormal), -0,
+		// infinity, NaN; little and big endian
+		NpyArray half = Npy.read(new ByteArrayInputStream(npy("<f2", false, "7,",
+			"003c00c0ff7b0100008000" + "7c007e")));
+		assertEquals(DType.FLOAT32, half.dtype());
+		float[] h = (float[]) half.data();
+		assertArrayEquals(new float[] { 1, -2, 65504, 0x1p-24f, -0f,
+			Float.POSITIVE_INFINITY }, Arrays.copyOf(h, 6));
+		assertTrue(Float.isNaN(h[6]));
+		assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(h[4]));
+		assertArrayEquals(new float[] { 1, -2 }, (float[]) Npy.read(
+			new ByteArrayInputStream(npy(">f2", false, "2,", "3c00c000"))).data());
+		NpyArray u4 = Npy.read(new ByteArrayInputStream(npy("<u4", false, "2,",
+			"ffffffff07000000")));
+		assertEquals(DType.INT64, u4.dtype());
+		assertArrayEquals(new long[] { 4294967295L, 7 }, (long[]) u4.data());
+		assertArrayEquals(new long[] { Long.MAX_VALUE }, (long[]) Npy.read(
+			new ByteArrayInputStream(npy("<u8", false, "1,", "ffffffffffffff7f")))
+			.data());
+		assertEquals("the .npy stream holds the unsigned 64-bit value " +
+			"9223372036854775808 at element 0, beyond what fiji-gan reads (2^63 - 1)",
+			assertThrows(GanException.class, () -> Npy.read(new ByteArrayInputStream(
+				npy("<u8", false, "1,", "0000000000000080")))).getMessage());
+	}
+
+	@Test
+	void rejectsObjectsAndTruncatedFiles() throws IOException {
 		String arange = new String(numpyArange(), StandardCharsets.ISO_8859_1);
-		Path fortran = Files.write(dir.resolve("f.npy"), arange.replace("False",
-			"True ").getBytes(StandardCharsets.ISO_8859_1));
-		assertTrue(assertThrows(GanException.class, () -> Npy.read(fortran))
-			.getMessage().contains("Fortran order"));
 		Path objects = Files.write(dir.resolve("o.npy"), arange.replace("'<f4'",
 			"'|O' ").getBytes(StandardCharsets.ISO_8859_1));
 		assertTrue(assertThrows(GanException.class, () -> Npy.read(objects))
