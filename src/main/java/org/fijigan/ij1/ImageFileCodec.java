@@ -259,6 +259,12 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 	}
 
+	/** The compressions of DICOM transfer syntaxes, by the syntax's start. */
+	private static final Map<String, String> DICOM_COMPRESSIONS = Map.of(
+		"1.2.840.10008.1.2.4.5", "JPEG", "1.2.840.10008.1.2.4.7", "JPEG lossless",
+		"1.2.840.10008.1.2.4.8", "JPEG-LS", "1.2.840.10008.1.2.4.9", "JPEG 2000",
+		"1.2.840.10008.1.2.5", "RLE", "1.2.840.10008.1.2.1.99", "deflate");
+
 	/** The DICOM transfer syntaxes whose pixel data is stored uncompressed. */
 	private static final Set<String> UNCOMPRESSED_DICOM = Set.of(
 		"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2");
@@ -286,8 +292,14 @@ public final class ImageFileCodec implements ImageCodec {
 			if (line.length() > 11 && colon > 11) tags.put(line.substring(0, 9), line
 				.substring(colon + 1).trim());
 		}
-		if (!UNCOMPRESSED_DICOM.contains(tags.getOrDefault("0002,0010",
-			"1.2.840.10008.1.2"))) return; // compressed: no size to compare
+		String syntax = tags.getOrDefault("0002,0010", "1.2.840.10008.1.2").replace(
+			"\0", "").trim();
+		if (!UNCOMPRESSED_DICOM.contains(syntax)) throw new GanException(role +
+			" " + file + " is a compressed DICOM file (transfer syntax " + syntax +
+			DICOM_COMPRESSIONS.entrySet().stream().filter(c -> syntax.startsWith(c
+				.getKey())).map(c -> ", " + c.getValue()).findFirst().orElse("") +
+			"), which ImageJ's reader cannot decode: convert it to uncompressed " +
+			"DICOM (e.g. dcmdjpeg, or gdcmconv --raw) or to TIFF");
 		try {
 			long rows = Long.parseLong(tags.get("0028,0010"));
 			long columns = Long.parseLong(tags.get("0028,0011"));

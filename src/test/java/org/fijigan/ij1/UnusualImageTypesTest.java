@@ -349,12 +349,19 @@ class UnusualImageTypesTest {
 	 * bytes of pixel data.
 	 */
 	static byte[] dicom(int declaredRows, int columns, int pixelBytes) {
+		return dicom("1.2.840.10008.1.2.1", declaredRows, columns, pixelBytes);
+	}
+
+	/** {@link #dicom(int, int, int)} of the transfer syntax {@code syntax}. */
+	static byte[] dicom(String syntaxUid, int declaredRows, int columns,
+		int pixelBytes)
+	{
 		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024 + pixelBytes)
 			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
 		b.position(128);
 		b.put("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-		byte[] syntax = "1.2.840.10008.1.2.1\0".getBytes(
-			java.nio.charset.StandardCharsets.US_ASCII);
+		byte[] syntax = (syntaxUid + (syntaxUid.length() % 2 == 1 ? "\0" : ""))
+			.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 		b.putShort((short) 2).putShort((short) 0x10).put((byte) 'U').put((byte) 'I')
 			.putShort((short) syntax.length).put(syntax);
 		int[][] us = { { 0x28, 0x02, 1 }, { 0x28, 0x10, declaredRows }, { 0x28,
@@ -368,6 +375,26 @@ class UnusualImageTypesTest {
 		for (int i = 0; i < pixelBytes / 2; i++)
 			b.putShort((short) (i * 7));
 		return java.util.Arrays.copyOf(b.array(), b.position());
+	}
+
+	/**
+	 * ImageJ cannot decode compressed DICOM: it printed its exception and the
+	 * transfer syntax on stdout, and the error said only "not an image format".
+	 */
+	@Test
+	void aCompressedDicomIsRefusedNamingItsCompression() throws IOException {
+		Path jpeg = Files.write(dir.resolve("jpeg.dcm"), dicom(
+			"1.2.840.10008.1.2.4.70", 6, 5, 60));
+		assertEquals("input " + jpeg + " is a compressed DICOM file (transfer " +
+			"syntax 1.2.840.10008.1.2.4.70, JPEG lossless), which ImageJ's reader " +
+			"cannot decode: convert it to uncompressed DICOM (e.g. dcmdjpeg, or " +
+			"gdcmconv --raw) or to TIFF", assertThrows(GanException.class,
+				() -> ImageFileCodec.INSTANCE.read(jpeg, "input")).getMessage());
+		Path rle = Files.write(dir.resolve("rle.dcm"), dicom("1.2.840.10008.1.2.5",
+			6, 5, 60));
+		assertTrue(assertThrows(GanException.class, () -> ImageFileCodec.INSTANCE
+			.read(rle, "input")).getMessage().contains(
+				"(transfer syntax 1.2.840.10008.1.2.5, RLE)"));
 	}
 
 	@Test
