@@ -74,7 +74,7 @@ public final class GenerationBatch {
 			.kind() instanceof ModelKind.Generator)) throw new GanException(model
 				.name() + " is not a generator (it is " + model.task().id() + ")");
 		if (!codec.canWrite(job.format())) throw new GanException("cannot write " +
-			job.format() + " files: use tif, png or nii.gz");
+			job.format() + " files: use tif, png, jpg, npy or nii.gz");
 		if (job.plan().isConditional() != model.generator().isConditional())
 			throw new GanException(model.name() + (model.generator().isConditional()
 				? " takes a class for each image" : " takes no class"));

@@ -4,15 +4,18 @@ package org.fijigan.core.batch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.model.ModelDescriptor;
@@ -34,7 +37,11 @@ class GenerationResumeTest {
 	Path dir;
 
 	GenerationJob job(Path out, long count) {
-		return new GenerationJob(out, "tif", SamplePlan.unconditional(count), 5,
+		return job(out, count, "tif");
+	}
+
+	GenerationJob job(Path out, long count, String format) {
+		return new GenerationJob(out, format, SamplePlan.unconditional(count), 5,
 			null, null, false, DeviceSpec.CPU, 1, Shard.ALL, false, false, Map.of(),
 			null);
 	}
@@ -48,6 +55,19 @@ class GenerationResumeTest {
 			}
 		}
 		return m;
+	}
+
+	/** The refusal of a format lists every one generate writes. */
+	@Test
+	void aFormatItCannotWriteIsRefusedListingThoseItCan() {
+		ModelDescriptor model = ModelLoader.load(OnnxModels.generator(8, 0, 5, 4)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		assertEquals("cannot write .bmp files: use tif, png, jpg, npy or nii.gz",
+			assertThrows(GanException.class, () -> GenerationBatch.run(job(dir
+				.resolve("out"), 2, "bmp"), model, ImageFileCodec.INSTANCE,
+				ProgressListener.NONE, CancellationToken.none())).getMessage());
+		for (String format : List.of("tif", "png", "jpg", "npy", "nii.gz"))
+			assertTrue(ImageFileCodec.INSTANCE.canWrite("." + format), format);
 	}
 
 	@Test
