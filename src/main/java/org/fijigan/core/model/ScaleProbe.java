@@ -46,7 +46,7 @@ final class ScaleProbe {
 		if (w <= 0 || h <= 0) throw new GanException(
 			"could not find the model's scale: no valid probe size" + stateIt);
 		int c = Math.max(1, in.channels());
-		long[] shape = in.layout().shape(1, c, h, w);
+		long[] shape = in.layout().shape(Math.max(1, in.exactBatch()), c, h, w);
 		Map<String, long[]> shapes = new HashMap<>();
 		shapes.put(in.name(), shape);
 		for (ValueInfo v : g.inputs())

@@ -43,6 +43,26 @@ class ScaleProbeTest {
 			.withScale(1.0)).scale());
 	}
 
+	/**
+	 * A pixel shuffle x2 behind an operator the graph analysis does not follow
+	 * (Einsum), so its scale is probed: with a batch fixed at 4, the probe feeds
+	 * 4 images (it fed 1, which ONNX Runtime refused).
+	 */
+	@Test
+	void aModelWithAFixedBatchIsProbedWithThatBatch() {
+		for (String batch : new String[] { "N", "4" }) {
+			Path model = OnnxModels.builder().input("x", batch + ",4,H,W").node(
+				"Einsum", "x", "e", OnnxModels.attrString("equation", "nchw->nchw"))
+				.node("DepthToSpace", "e", "y", OnnxModels.attrInt("blocksize", 2))
+				.output("y", batch + ",1,H2,W2").write(dir, "shuffle" + batch +
+					".onnx");
+			ModelDescriptor d = ModelLoader.load(model.toString(),
+				ModelOverrides.NONE);
+			assertEquals(2.0, d.scale(), batch);
+			assertEquals("probed", d.origins().get("scale"), batch);
+		}
+	}
+
 	@Test
 	void anOrdinaryModelIsMeasured() {
 		Path model = OnnxModels.pixelShuffle(1, 3).write(dir, "x3.onnx");
