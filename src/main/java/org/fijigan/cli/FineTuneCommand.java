@@ -99,7 +99,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 	int batch;
 
 	@Option(names = "--patch", defaultValue = "64", paramLabel = "P|0",
-		description = "Patch size on the output side; 0 for whole images (default: ${DEFAULT-VALUE}).")
+		description = "Patch size on the output side; 0 for whole images (default: ${DEFAULT-VALUE}; raised to the smallest input the model takes, reduced to the smallest image, with a note).")
 	int patch;
 
 	@Option(names = "--augment", defaultValue = "flips",

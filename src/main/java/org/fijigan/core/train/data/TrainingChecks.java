@@ -144,6 +144,14 @@ final class TrainingChecks {
 		}
 		ImageInput in = model.image();
 		int s = p / scale;
+		int up = raised(in, s);
+		if (up > s && up * scale <= side(smallest)) { // too small for the model
+			why.add("the model takes inputs of " + (in.x().equals(in.y()) ? "sizes " +
+				in.x() : "widths " + in.x() + " and heights " + in.y()));
+			notes.add("patch raised from " + patch + " to " + up * scale + " px: " +
+				String.join("; ", why));
+			return up * scale;
+		}
 		while (s >= 1 && !(in.x().accepts(s) && in.y().accepts(s)))
 			s--;
 		if (s < 1) return patch; // no patch fits: checkSizes says why
@@ -153,7 +161,28 @@ final class TrainingChecks {
 		p = s * scale;
 		if (p != patch) notes.add("patch reduced from " + patch + " to " + p +
 			" px: " + String.join("; ", why));
+		int reach = 2 * model.haloPixels() + 1; // input pixels behind one output
+		if (s < reach) notes.add("patches of " + s +
+			" input px are narrower than the model's receptive field (" + reach +
+			" px): every pixel it trains on sees the model's padding, which it meets " +
+			"at the image's edges alone when it runs; a patch of " + reach * scale +
+			" px or more avoids that");
 		return p;
+	}
+
+	/**
+	 * The smallest side of at least {@code s} that the model takes along x and y,
+	 * or -1.
+	 */
+	private static int raised(ImageInput in, int s) {
+		if (s < 1 || in.x().accepts(s) && in.y().accepts(s)) return s;
+		int n = Math.max(in.x().validSizeAtLeast(s), in.y().validSizeAtLeast(s));
+		for (int i = 0; i < 64 && n > 0; i++) {
+			if (in.x().accepts(n) && in.y().accepts(n)) return n;
+			n = Math.max(in.x().validSizeAtLeast(n + 1), in.y().validSizeAtLeast(n +
+				1));
+		}
+		return -1;
 	}
 
 	private static int side(OpenedImage t) {

@@ -258,6 +258,41 @@ class TrainingDataTest {
 				.notes());
 	}
 
+	/**
+	 * A patch below the smallest input the model takes is raised to it, as
+	 * bioimage.io packages state one (the bundled sr-x4: min 39 px, so the
+	 * default patch of 64 output px, 16 input px, was refused); a patch narrower
+	 * than the model's receptive field is noted.
+	 */
+	@Test
+	void aPatchIsRaisedToTheModelsSmallestInputAndANarrowOneIsNoted() {
+		var m = TestModels.imageModel(TaskKind.SUPER_RESOLUTION, 1, 2);
+		var sized = m.toBuilder().kind(
+			new org.fijigan.core.model.ModelKind.ImageToImage(
+				new org.fijigan.core.model.ImageInput("input",
+					org.fijigan.core.model.TensorLayout.BCYX, 1,
+					org.fijigan.core.tiling.AxisConstraint.minStep(13, 1),
+					org.fijigan.core.tiling.AxisConstraint.minStep(13, 1),
+					Integer.MAX_VALUE))).haloPixels(6).build();
+		List<RasterImage> inputs = List.of(TestModels.constant("a", 20, 20, 0));
+		List<RasterImage> targets = List.of(TestModels.constant("a", 40, 40, 0));
+		TrainingData raised = TrainingData.create(sized, new DataSource.Pairs(
+			ImageSource.of(inputs), ImageSource.of(targets)), DataOptions.defaults(1)
+				.withPatchSize(8).withValidationFraction(0));
+		assertEquals(26, raised.options().patchSize());
+		assertEquals(List.of("patch raised from 8 to 26 px: the model takes " +
+			"inputs of sizes min 13, step 1"), raised.notes());
+		TrainingData narrow = TrainingData.create(sized.toBuilder().haloPixels(9)
+			.build(), new DataSource.Pairs(ImageSource.of(inputs), ImageSource.of(
+				targets)), DataOptions.defaults(1).withPatchSize(30)
+					.withValidationFraction(0));
+		assertEquals(30, narrow.options().patchSize());
+		assertEquals(List.of("patches of 15 input px are narrower than the " +
+			"model's receptive field (19 px): every pixel it trains on sees the " +
+			"model's padding, which it meets at the image's edges alone when it " +
+			"runs; a patch of 38 px or more avoids that"), narrow.notes());
+	}
+
 	@Test
 	void theValidationSplitIsDisjointStableAndNeverTrainedOn() {
 		List<String> notes = new ArrayList<>();
