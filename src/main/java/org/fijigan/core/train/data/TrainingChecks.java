@@ -201,12 +201,17 @@ final class TrainingChecks {
 			if (patch % scale != 0) throw new GanException("the patch size " + patch +
 				" is not a " + "multiple of the model's scale " + scale +
 				": use --patch " + Math.max(scale, patch / scale * scale));
+			int least = mode == TrainingMode.GENERATION ? -1 : raised(model.image(),
+				1); // the smallest input it takes
 			for (OpenedImage t : targets)
 				if (t.image().width() < patch || t.image().height() < patch)
 					throw new GanException("'" + t.name() + "' (" + t.image().width() +
 						"x" + t.image().height() + ") is smaller than the " + patch + "x" +
-						patch + " patch: use a smaller --patch, or " +
-						"--patch 0 for whole images");
+						patch + " patch: " + (least > 0 && least * scale > Math.min(t
+							.image().width(), t.image().height()) ? "the model takes " +
+								"inputs of at least " + least + "x" + least +
+								" px; train it on larger images"
+								: "use a smaller --patch, or " + "--patch 0 for whole images"));
 			w = h = patch;
 		}
 		else {

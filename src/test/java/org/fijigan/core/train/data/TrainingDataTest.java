@@ -291,6 +291,16 @@ class TrainingDataTest {
 			"model's receptive field (19 px): every pixel it trains on sees the " +
 			"model's padding, which it meets at the image's edges alone when it " +
 			"runs; a patch of 38 px or more avoids that"), narrow.notes());
+		// targets smaller than the smallest input the model takes: no patch helps
+		List<RasterImage> small = List.of(TestModels.constant("s", 20, 20, 0));
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			sized, new DataSource.Pairs(ImageSource.of(List.of(TestModels.constant(
+				"s", 10, 10, 0))), ImageSource.of(small)), DataOptions.defaults(1)
+					.withPatchSize(64).withValidationFraction(0)));
+		assertEquals(
+			"'s' (20x20) is smaller than the 64x64 patch: the model takes " +
+				"inputs of at least 13x13 px; train it on larger images", e
+					.getMessage());
 	}
 
 	@Test
