@@ -230,7 +230,9 @@ final class LocalityWalker {
 	 * is a guess too.
 	 */
 	void notUnderstood(NodeProto n, String why) {
-		if (clean) guessed = true;
+		guessed = true; // also after a breaker: every node visited feeds the
+										// output,
+										// whose scale and reach are then unknown
 		breaks(n, why);
 	}
 

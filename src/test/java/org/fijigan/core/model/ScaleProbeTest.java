@@ -63,6 +63,29 @@ class ScaleProbeTest {
 		}
 	}
 
+	/**
+	 * A Resize whose scale is computed from the image's values, after a node that
+	 * already breaks exact tiling (the same ReduceMax): its scale (2) is probed.
+	 * It was taken from the graph as 1, since an operator not understood after a
+	 * breaker left the estimate marked exact.
+	 */
+	@Test
+	void aScaleComputedFromTheImageAfterABreakerIsProbed() {
+		Path model = OnnxModels.builder().input("x", "N,1,H,W").initializer("zero",
+			new float[] { 0 }).initializer("two", new float[] { 2 }).initializer(
+				"ones", new float[] { 1, 1 }, 2).initializer("one", new long[] { 1 }, 1)
+			.node("ReduceMax", "x", "max", OnnxModels.attrInt("keepdims", 0)).node(
+				"Mul", "max,zero", "none").node("Add", "none,two", "two_again").node(
+					"Reshape", "two_again,one", "factor").node("Concat",
+						"ones,factor,factor", "scales", OnnxModels.attrInt("axis", 0)).node(
+							"Resize", "x,,scales", "y", OnnxModels.attrString("mode",
+								"nearest")).output("y", "N,1,H2,W2").write(dir,
+									"dynamic-scale.onnx");
+		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
+		assertEquals(2.0, d.scale());
+		assertEquals("probed", d.origins().get("scale"));
+	}
+
 	@Test
 	void anOrdinaryModelIsMeasured() {
 		Path model = OnnxModels.pixelShuffle(1, 3).write(dir, "x3.onnx");
