@@ -114,7 +114,8 @@ public final class ImageFileCodec implements ImageCodec {
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
 		if (found.unsigned32Tiff()) readUnsigned(file, role, imp);
-		if (found.pngAlpha()) imp = readPngSamples(file, role, imp);
+		if (found.pngAlpha()) imp = readPngSamples(file, role, imp, found
+			.pngAlphaBitDepth());
 		return ImagePlusConverter.toRaster(imp);
 	}
 
@@ -392,9 +393,12 @@ public final class ImageFileCodec implements ImageCodec {
 	 * (which {@link ImagePlusConverter} turns into RGB colours). ImageJ's own
 	 * reading blends the colours with the alpha and passes grey through a linear
 	 * colour space, so that even an opaque grey 130 came out as 189.
-	 * {@code opened}, ImageJ's reading, lends its calibration and properties.
+	 * {@code opened}, ImageJ's reading, lends its calibration and properties;
+	 * {@code depth} is the PNG's bit depth.
 	 */
-	static ImagePlus readPngSamples(Path file, String role, ImagePlus opened) {
+	static ImagePlus readPngSamples(Path file, String role, ImagePlus opened,
+		int depth)
+	{
 		BufferedImage image = decode(file, role, "PNG", new ArrayList<>());
 		WritableRaster raster = image.getRaster();
 		ColorModel model = image.getColorModel();
@@ -409,28 +413,29 @@ public final class ImageFileCodec implements ImageCodec {
 			palette.getReds(r);
 			palette.getGreens(g);
 			palette.getBlues(b);
-			imp = new ImagePlus(title, new ByteProcessor(w, h, bytes(raster, 0),
-				new IndexColorModel(8, 256, r, g, b)));
+			imp = new ImagePlus(title, new ByteProcessor(w, h, (byte[]) band(raster,
+				0), new IndexColorModel(8, 256, r, g, b)));
 		}
 		else if (colours == 1) {
-			byte[] grey = sixteen ? null : bytes(raster, 0);
-			int depth = pngBitDepth(file);
-			if (grey != null && depth < 8) // ImageIO scaled them to 0-255; ImageJ
-				// reads such a PNG without alpha as its samples (0-15 at 4 bits)
-				for (int i = 0; i < grey.length; i++)
-				grey[i] = (byte) ((grey[i] & 0xff) / (255 / ((1 << depth) - 1)));
-			imp = new ImagePlus(title, sixteen ? new ShortProcessor(w, h, shorts(
-				raster, 0), null) : new ByteProcessor(w, h, grey));
+			Object grey = band(raster, 0);
+			if (grey instanceof byte[] b && depth < 8) // ImageIO scaled them to
+				// 0-255; ImageJ reads such a PNG without alpha as its samples
+				for (int i = 0; i < b.length; i++)
+				b[i] = (byte) ((b[i] & 0xff) / (255 / ((1 << depth) - 1)));
+			imp = new ImagePlus(title, grey instanceof short[] s ? new ShortProcessor(
+				w, h, s, null) : new ByteProcessor(w, h, (byte[]) grey));
 		}
 		else if (colours == 3 && !sixteen) {
 			ColorProcessor rgb = new ColorProcessor(w, h);
-			rgb.setRGB(bytes(raster, 0), bytes(raster, 1), bytes(raster, 2));
+			rgb.setRGB((byte[]) band(raster, 0), (byte[]) band(raster, 1),
+				(byte[]) band(raster, 2));
 			imp = new ImagePlus(title, rgb);
 		}
 		else if (colours == 3) {
 			ImageStack stack = new ImageStack(w, h);
 			for (int band = 0; band < 3; band++)
-				stack.addSlice(new ShortProcessor(w, h, shorts(raster, band), null));
+				stack.addSlice(new ShortProcessor(w, h, (short[]) band(raster, band),
+					null));
 			imp = new ImagePlus(title, stack);
 			imp.setDimensions(3, 1, 1);
 			imp = new CompositeImage(imp, IJ.COMPOSITE);
@@ -445,29 +450,18 @@ public final class ImageFileCodec implements ImageCodec {
 		return imp;
 	}
 
-	/** The bit depth a PNG's header declares (IHDR is the first chunk). */
-	private static int pngBitDepth(Path file) {
-		try (InputStream in = Files.newInputStream(file)) {
-			byte[] head = in.readNBytes(25);
-			return head.length == 25 ? head[24] & 0xff : 8;
-		}
-		catch (IOException e) {
-			return 8;
-		}
-	}
-
-	private static byte[] bytes(WritableRaster raster, int band) {
+	/**
+	 * One band of a raster's samples: short[] for 16-bit samples, else byte[].
+	 */
+	private static Object band(WritableRaster raster, int band) {
 		int[] samples = raster.getSamples(0, 0, raster.getWidth(), raster
 			.getHeight(), band, (int[]) null);
-		byte[] out = new byte[samples.length];
-		for (int i = 0; i < samples.length; i++)
-			out[i] = (byte) samples[i];
-		return out;
-	}
-
-	private static short[] shorts(WritableRaster raster, int band) {
-		int[] samples = raster.getSamples(0, 0, raster.getWidth(), raster
-			.getHeight(), band, (int[]) null);
+		if (raster.getTransferType() != DataBuffer.TYPE_USHORT) {
+			byte[] out = new byte[samples.length];
+			for (int i = 0; i < samples.length; i++)
+				out[i] = (byte) samples[i];
+			return out;
+		}
 		short[] out = new short[samples.length];
 		for (int i = 0; i < samples.length; i++)
 			out[i] = (short) samples[i];

@@ -44,7 +44,7 @@ public final class ImageFileCheck {
 			if (TiffCheck.isTiff(head)) {
 				TiffCheck t = new TiffCheck(ch, size, what);
 				t.check();
-				return new Findings(t.unsigned32(), false);
+				return new Findings(t.unsigned32(), 0);
 			}
 			else if (n == 8 && PngCheck.isPng(head)) return new Findings(false,
 				PngCheck.check(ch, size, what));
@@ -67,14 +67,19 @@ public final class ImageFileCheck {
 	 *
 	 * @param unsigned32Tiff a TIFF of unsigned 32-bit integer samples, which
 	 *          ImageJ's reader takes as signed
-	 * @param pngAlpha a PNG with an alpha channel or a transparent colour, whose
-	 *          colours ImageJ's reader changes: it blends them with the alpha,
-	 *          and takes grey through a linear colour space (an opaque grey 130
-	 *          became 189)
+	 * @param pngAlphaBitDepth the bit depth of a PNG with an alpha channel or a
+	 *          transparent colour, whose colours ImageJ's reader changes (it
+	 *          blends them with the alpha, and takes grey through a linear colour
+	 *          space: an opaque grey 130 became 189); 0 for any other file
 	 */
-	public record Findings(boolean unsigned32Tiff, boolean pngAlpha) {
+	public record Findings(boolean unsigned32Tiff, int pngAlphaBitDepth) {
 
-		static final Findings NONE = new Findings(false, false);
+		static final Findings NONE = new Findings(false, 0);
+
+		/** Whether the file is a PNG with alpha. */
+		public boolean pngAlpha() {
+			return pngAlphaBitDepth > 0;
+		}
 	}
 
 	/** "WHAT is truncated: WHY", the refusal of a file cut short. */

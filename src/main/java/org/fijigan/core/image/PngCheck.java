@@ -41,12 +41,11 @@ final class PngCheck {
 	}
 
 	/**
-	 * @return whether the PNG has alpha: an alpha channel (colour types 4 and 6)
-	 *         or a transparent colour or palette entries (a {@code tRNS} chunk)
+	 * @return the PNG's bit depth when it has alpha (an alpha channel, colour
+	 *         types 4 and 6, or a tRNS chunk's transparent colour or palette
+	 *         entries), else 0
 	 */
-	static boolean check(FileChannel ch, long size, String what)
-		throws IOException
-	{
+	static int check(FileChannel ch, long size, String what) throws IOException {
 		DataInputStream in = new DataInputStream(new BufferedInputStream(Channels
 			.newInputStream(ch.position(8)), 1 << 16));
 		long at = 8;
@@ -116,7 +115,8 @@ final class PngCheck {
 			if (rows.remaining() > 0) throw truncated(what, "its pixel data hold " +
 				count(rows.consumed()) + " of the " + count(rows.expected()) +
 				" bytes its " + rows.describe() + " header declares");
-			return transparency || rows.channels == 2 || rows.channels == 4;
+			return transparency || rows.channels == 2 || rows.channels == 4
+				? rows.depth : 0;
 		}
 		catch (EOFException e) {
 			throw truncated(what, "it ends at byte " + count(size) +
