@@ -110,6 +110,8 @@ public final class ImageFileCodec implements ImageCodec {
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
 		checkDicom(file, role);
+		if (found.rgb16Tiff()) return ImagePlusConverter.toRaster(readRgb16Pages(
+			file, role, found.alphaTiff16()));
 		ImagePlus imp = open(file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
@@ -117,6 +119,59 @@ public final class ImageFileCodec implements ImageCodec {
 		if (found.pngAlpha()) imp = readPngSamples(file, role, imp, found
 			.pngAlphaBitDepth());
 		return ImagePlusConverter.toRaster(imp);
+	}
+
+	/**
+	 * A TIFF of 3 or 4 samples per pixel of 16 bits, read page by page: ImageJ's
+	 * reader makes one page channels, but several pages a stack of planes with
+	 * each channel a plane (and with a fourth sample, wrong planes after an
+	 * EOFException). Each page becomes a slice of 3 channels, or 4 when the
+	 * fourth is data; a fourth that is alpha is left out, as ImageJ leaves it out
+	 * of 8-bit RGB and fiji-gan out of a PNG. The first page lends its
+	 * calibration and properties.
+	 */
+	static synchronized ImagePlus readRgb16Pages(Path file, String role,
+		boolean alpha)
+	{
+		List<ImagePlus> pages = new ArrayList<>();
+		try {
+			FileInfo[] info = Opener.getTiffFileInfo(file.toAbsolutePath()
+				.toString());
+			if (info == null) throw new IOException("no image directory");
+			for (FileInfo fi : info) {
+				if (fi.width != info[0].width || fi.height != info[0].height) continue;
+				ImagePlus page = new FileOpener(fi).openImage();
+				if (page == null || page.getStackSize() < 3) throw new IOException(
+					"page " + (pages.size() + 1) + " is not read as 16-bit colour");
+				pages.add(page);
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			throw new GanException("cannot read " + role + " " + file +
+				" as 16-bit colour: " + e.getMessage(), e);
+		}
+		ImagePlus first = pages.get(0);
+		int channels = alpha ? 3 : first.getStackSize();
+		ImageStack stack = new ImageStack(first.getWidth(), first.getHeight());
+		for (ImagePlus page : pages) {
+			if (page.getStackSize() != first.getStackSize()) throw new GanException(
+				"cannot read " + role + " " + file + ": its pages hold " + first
+					.getStackSize() + " and " + page.getStackSize() +
+					" samples per pixel");
+			for (int c = 1; c <= channels; c++)
+				stack.addSlice(page.getStack().getSliceLabel(c), page.getStack()
+					.getProcessor(c));
+		}
+		ImagePlus imp = new ImagePlus(file.getFileName().toString(), stack);
+		imp.setDimensions(channels, pages.size(), 1);
+		imp.setOpenAsHyperStack(pages.size() > 1);
+		imp = new CompositeImage(imp, IJ.COMPOSITE);
+		imp.setCalibration(first.getCalibration());
+		String[] pairs = first.getPropertiesAsArray();
+		if (pairs != null) imp.setProperties(pairs);
+		if (first.getInfoProperty() != null) imp.setProperty("Info", first
+			.getInfoProperty());
+		return imp;
 	}
 
 	/**

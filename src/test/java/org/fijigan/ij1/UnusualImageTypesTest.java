@@ -265,6 +265,72 @@ class UnusualImageTypesTest {
 	 * A one-row PNG of the given samples (the row's filter byte first),
 	 * {@code before} its pixel data, read as fiji-gan reads an input.
 	 */
+	/**
+	 * ImageJ's reader reads a TIFF of several pages of 16-bit RGB as a stack of
+	 * planes, each channel a plane (6 slices for 2 pages), one of 16-bit RGBA as
+	 * wrong planes after an EOFException, and one page of 16-bit RGBA with the
+	 * alpha as a fourth channel. Each page is a slice of three channels, the
+	 * alpha left out as from 8-bit RGBA and from PNG.
+	 */
+	@Test
+	void sixteenBitColourTiffsAreReadAsThreeChannelsPerPage() throws IOException {
+		for (int pages : new int[] { 1, 2 })
+			for (boolean alpha : new boolean[] { false, true }) {
+				Path file = dir.resolve("rgb16-" + pages + "-" + alpha + ".tif");
+				writeTiff16(file, 3, 2, pages, alpha);
+				RasterImage image = ImageFileCodec.INSTANCE.read(file, "input");
+				String what = pages + " pages, alpha " + alpha;
+				assertEquals(PixelType.UINT16, image.type(), what);
+				assertEquals(3, image.channels(), what);
+				assertEquals(pages, image.slices() * image.frames(), what);
+				for (int z = 0; z < pages; z++)
+					for (int c = 0; c < 3; c++) {
+						short[] plane = (short[]) image.plane(c, z, 0);
+						for (int i = 0; i < 6; i++)
+							assertEquals(sample16(z, c, i), plane[i] & 0xffff, what +
+								", page " + z + ", channel " + c + ", pixel " + i);
+					}
+			}
+	}
+
+	/** Sample {@code i} of band {@code band} on page {@code page}. */
+	private static int sample16(int page, int band, int i) {
+		return band == 3 ? 65535 - i : 20000 * page + 1000 * band + 7 * i + 300;
+	}
+
+	/** An uncompressed TIFF of 16-bit RGB(A) pages written by ImageIO. */
+	private static void writeTiff16(Path file, int w, int h, int pages,
+		boolean alpha) throws IOException
+	{
+		java.awt.image.ColorModel model = new java.awt.image.ComponentColorModel(
+			java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB),
+			alpha, false, alpha ? java.awt.Transparency.TRANSLUCENT
+				: java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_USHORT);
+		javax.imageio.ImageWriter writer = javax.imageio.ImageIO
+			.getImageWritersByFormatName("tiff").next();
+		Files.deleteIfExists(file);
+		try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO
+			.createImageOutputStream(file.toFile()))
+		{
+			writer.setOutput(out);
+			writer.prepareWriteSequence(null);
+			for (int page = 0; page < pages; page++) {
+				java.awt.image.WritableRaster raster = model
+					.createCompatibleWritableRaster(w, h);
+				for (int band = 0; band < raster.getNumBands(); band++)
+					for (int i = 0; i < w * h; i++)
+						raster.setSample(i % w, i / w, band, sample16(page, band, i));
+				writer.writeToSequence(new javax.imageio.IIOImage(
+					new java.awt.image.BufferedImage(model, raster, false, null), null,
+					null), null);
+			}
+			writer.endWriteSequence();
+		}
+		finally {
+			writer.dispose();
+		}
+	}
+
 	private RasterImage readPng(String name, int w, int h, int colour, int depth,
 		byte[] before, int... row) throws IOException
 	{

@@ -44,10 +44,10 @@ public final class ImageFileCheck {
 			if (TiffCheck.isTiff(head)) {
 				TiffCheck t = new TiffCheck(ch, size, what);
 				t.check();
-				return new Findings(t.unsigned32(), 0);
+				return new Findings(t.unsigned32(), 0, t.rgb16(), t.alpha16());
 			}
 			else if (n == 8 && PngCheck.isPng(head)) return new Findings(false,
-				PngCheck.check(ch, size, what));
+				PngCheck.check(ch, size, what), false, false);
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
 				.check(ch, size, what);
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
@@ -71,10 +71,18 @@ public final class ImageFileCheck {
 	 *          transparent colour, whose colours ImageJ's reader changes (it
 	 *          blends them with the alpha, and takes grey through a linear colour
 	 *          space: an opaque grey 130 became 189); 0 for any other file
+	 * @param rgb16Tiff a TIFF of 3 or 4 samples per pixel of 16 bits, which
+	 *          ImageJ's reader reads as channels from one page, but from several
+	 *          pages as a stack of planes, each channel a plane (and with a
+	 *          fourth sample, as wrong planes)
+	 * @param alphaTiff16 a 16-bit RGB TIFF whose fourth sample is alpha, which
+	 *          ImageJ's reader keeps as a fourth channel (it drops the alpha of
+	 *          8-bit RGB, and fiji-gan that of a PNG)
 	 */
-	public record Findings(boolean unsigned32Tiff, int pngAlphaBitDepth) {
+	public record Findings(boolean unsigned32Tiff, int pngAlphaBitDepth,
+			boolean rgb16Tiff, boolean alphaTiff16) {
 
-		static final Findings NONE = new Findings(false, 0);
+		static final Findings NONE = new Findings(false, 0, false, false);
 
 		/** Whether the file is a PNG with alpha. */
 		public boolean pngAlpha() {

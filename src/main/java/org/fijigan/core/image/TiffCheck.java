@@ -67,6 +67,10 @@ final class TiffCheck {
 	private boolean big;
 	/** Whether an image holds unsigned 32-bit integers. */
 	private boolean unsigned32;
+	/** Whether an image has 3 or 4 samples per pixel of 16 bits. */
+	private boolean rgb16;
+	/** Whether an image is 16-bit RGB with a fourth sample that is alpha. */
+	private boolean alpha16;
 
 	/** One directory entry: its type, count and where its values start. */
 	private record Entry(int type, long count, long valuesAt) {
@@ -84,6 +88,24 @@ final class TiffCheck {
 	 */
 	boolean unsigned32() {
 		return unsigned32;
+	}
+
+	/**
+	 * Whether an image of the file checked is 16-bit RGB with a fourth sample
+	 * that is alpha (ExtraSamples 1 or 2, or none said), which ImageJ's reader
+	 * keeps as a fourth channel, where it drops the alpha of 8-bit RGB.
+	 */
+	boolean alpha16() {
+		return alpha16;
+	}
+
+	/**
+	 * Whether an image of the file checked has 3 or 4 samples per pixel of 16
+	 * bits, which ImageJ's reader reads as channels from one page but as a stack
+	 * of planes from several (and with a fourth sample, wrongly).
+	 */
+	boolean rgb16() {
+		return rgb16;
 	}
 
 	static boolean isTiff(byte[] head) {
@@ -258,6 +280,9 @@ final class TiffCheck {
 		refuseUnreadable(index, e, compression, firstBits, sampleFormat, samples,
 			tiled);
 		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
+		if (samples >= 3 && firstBits == 16) rgb16 = true;
+		if (samples == 4 && firstBits == 16 && scalar(e, PHOTOMETRIC, 2) == 2 &&
+			scalar(e, EXTRA_SAMPLES, -1) != 0) alpha16 = true;
 		refuseUnequalPage(index, scalar(e, NEW_SUBFILE_TYPE, 0), w + "x" + h +
 			", " + samples + " x " + firstBits + "-bit" + (sampleFormat == 3
 				? " float" : "") + " samples");
