@@ -44,7 +44,8 @@ final class TiffCheck {
 		259, DESCRIPTION = 270, STRIP_OFFSETS = 273, SAMPLES = 277, ROWS_PER_STRIP =
 			278, STRIP_BYTES = 279, PLANAR = 284, TILE_WIDTH = 322, TILE_LENGTH = 323,
 			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339,
-			NEW_SUBFILE_TYPE = 254, PHOTOMETRIC = 262, EXTRA_SAMPLES = 338;
+			NEW_SUBFILE_TYPE = 254, PHOTOMETRIC = 262, EXTRA_SAMPLES = 338,
+			PREDICTOR = 317;
 	/**
 	 * The compressions ImageJ's TIFF reader decodes: none, LZW, JPEG, Deflate
 	 * (both codes) and PackBits.
@@ -54,7 +55,7 @@ final class TiffCheck {
 	private static final Set<Integer> READ = Set.of(WIDTH, LENGTH, BITS,
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
 		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
-		SAMPLE_FORMAT, NEW_SUBFILE_TYPE, PHOTOMETRIC, EXTRA_SAMPLES);
+		SAMPLE_FORMAT, NEW_SUBFILE_TYPE, PHOTOMETRIC, EXTRA_SAMPLES, PREDICTOR);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
@@ -307,6 +308,21 @@ final class TiffCheck {
 		if (!READABLE_COMPRESSIONS.contains(compression)) throw unsupported(
 			"compressed with TIFF compression " + compression + image +
 				", which ImageJ's TIFF reader does not decode" + fix);
+		// ImageJ undoes horizontal differencing (predictor 2) of LZW and Deflate
+		// data for 8- and 16-bit grey and 8-bit RGB only: 32-bit samples came out
+		// wrong by up to 6e10 without a word, and the floating-point predictor
+		// (3, as GDAL writes floats) as values near 0
+		long predictor = scalar(e, PREDICTOR, 1);
+		boolean predicted = compression == 5 || compression == 8 ||
+			compression == 32946;
+		if (predicted && predictor != 1 && (predictor != 2 || bits > 16 ||
+			samples > 1 && bits != 8)) throw unsupported("a TIFF of " + (samples == 1
+				? bits + "-bit samples" : samples + " x " + bits +
+					"-bit samples per pixel") + " compressed with " + (predictor == 3
+						? "the floating-point predictor" : predictor == 2
+							? "horizontal differencing" : "predictor " + predictor) + image +
+				", which ImageJ's TIFF reader does not undo (it would read wrong " +
+				"values)" + fix);
 		if (sampleFormat == 3 && bits != 32) throw unsupported("a TIFF of " + bits +
 			"-bit floats" + image + ", which ImageJ's TIFF reader does not read" +
 			fix);

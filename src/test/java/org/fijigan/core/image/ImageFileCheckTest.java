@@ -502,6 +502,56 @@ public class ImageFileCheckTest {
 				"8-bit samples)"));
 	}
 
+	/**
+	 * ImageJ's reader undoes horizontal differencing of LZW and Deflate data for
+	 * 8- and 16-bit grey and 8-bit RGB only: it read 32-bit integers with it
+	 * wrong by up to 6e10, and floats with the floating-point predictor as values
+	 * near 0, without a word.
+	 */
+	@Test
+	void predictorsImageJDoesNotUndoAreNamed() throws IOException {
+		String m = refusal(predicted("u32.tif", 1, 32, 1, 8, 2));
+		assertTrue(m.endsWith(
+			"u32.tif is a TIFF of 32-bit samples compressed with " +
+				"horizontal differencing, which ImageJ's TIFF reader does not undo (it " +
+				"would read wrong values): save it from another program as an " +
+				"uncompressed, stripped TIFF of 8-bit, 16-bit or 32-bit float samples"),
+			m);
+		assertTrue(refusal(predicted("f32.tif", 1, 32, 3, 5, 3)).contains(
+			"a TIFF of 32-bit samples compressed with the floating-point predictor"));
+		assertTrue(refusal(predicted("rgb16.tif", 3, 16, 1, 32946, 2)).contains(
+			"a TIFF of 3 x 16-bit samples per pixel compressed with horizontal " +
+				"differencing"));
+		assertTrue(refusal(predicted("grey8.tif", 1, 8, 1, 8, 3)).contains(
+			"compressed with the floating-point predictor"));
+		// what ImageJ undoes, and a predictor without LZW or Deflate, pass
+		for (int[] ok : new int[][] { { 1, 8, 8 }, { 1, 16, 5 }, { 3, 8, 8 }, { 1,
+			32, 1 } })
+			assertEquals(ok[1] == 32, ImageFileCheck.check(predicted("ok.tif", ok[0],
+				ok[1], 1, ok[2], 2), "input").unsigned32Tiff(), Arrays.toString(ok));
+	}
+
+	/**
+	 * A 16x16 TIFF of {@code samples} samples of {@code bits} bits, zeros
+	 * compressed with {@code compression} (1, 5 or 8) and tagged with
+	 * {@code predictor}.
+	 */
+	private Path predicted(String name, int samples, int bits, int sampleFormat,
+		int compression, int predictor) throws IOException
+	{
+		byte[] pixels = new byte[16 * 16 * samples * bits / 8];
+		byte[] data = compression == 1 ? pixels : compression == 5 ? lzw(pixels)
+			: PngBytes.deflate(pixels);
+		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 16, 16, data.length, data);
+		t.entries.removeIf(e -> e[0] == 258 || e[0] == 277 || e[0] == 262 ||
+			e[0] == 259);
+		long[] depth = new long[samples];
+		Arrays.fill(depth, bits);
+		return write(name, t.tag(258, 3, depth).tag(277, 3, samples).tag(262, 3,
+			samples >= 3 ? 2 : 1).tag(339, 3, sampleFormat).tag(259, 3, compression)
+			.tag(317, 3, predictor).bytes());
+	}
+
 	@Test
 	void compressedStripsThatDecodeToTooFewBytesAreRefused() throws IOException {
 		byte[] pixels = new byte[32 * 32];
