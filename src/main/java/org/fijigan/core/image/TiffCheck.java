@@ -323,6 +323,12 @@ final class TiffCheck {
 							? "horizontal differencing" : "predictor " + predictor) + image +
 				", which ImageJ's TIFF reader does not undo (it would read wrong " +
 				"values)" + fix);
+		// compressed planes of 16-bit RGB came out as three copies of the first
+		if (samples > 1 && bits == 16 && compression != 1 && scalar(e, PLANAR,
+			1) == 2) throw unsupported("a TIFF of " + samples + " x 16-bit " +
+				"samples per pixel stored as separate planes and compressed" + image +
+				", which ImageJ's TIFF reader reads wrongly (each channel as the " +
+				"first)" + fix);
 		if (sampleFormat == 3 && bits != 32) throw unsupported("a TIFF of " + bits +
 			"-bit floats" + image + ", which ImageJ's TIFF reader does not read" +
 			fix);

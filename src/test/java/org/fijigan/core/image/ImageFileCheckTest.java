@@ -506,10 +506,11 @@ public class ImageFileCheckTest {
 	 * ImageJ's reader undoes horizontal differencing of LZW and Deflate data for
 	 * 8- and 16-bit grey and 8-bit RGB only: it read 32-bit integers with it
 	 * wrong by up to 6e10, and floats with the floating-point predictor as values
-	 * near 0, without a word.
+	 * near 0, without a word. Compressed separate planes of 16-bit RGB it read as
+	 * three copies of the first.
 	 */
 	@Test
-	void predictorsImageJDoesNotUndoAreNamed() throws IOException {
+	void compressedTiffsImageJReadsWronglyAreNamed() throws IOException {
 		String m = refusal(predicted("u32.tif", 1, 32, 1, 8, 2));
 		assertTrue(m.endsWith(
 			"u32.tif is a TIFF of 32-bit samples compressed with " +
@@ -524,6 +525,19 @@ public class ImageFileCheckTest {
 				"differencing"));
 		assertTrue(refusal(predicted("grey8.tif", 1, 8, 1, 8, 3)).contains(
 			"compressed with the floating-point predictor"));
+		byte[] plane = PngBytes.deflate(new byte[16 * 16 * 2]);
+		Tiff separate = predicted(3, 16, 1, 8, 1).tag(284, 3, 2);
+		separate.entries.removeIf(e -> e[0] == 273 || e[0] == 279);
+		separate.tag(273, 4, 0, plane.length, 2 * plane.length).tag(279, 4,
+			plane.length, plane.length, plane.length);
+		separate.data = new byte[3 * plane.length];
+		for (int i = 0; i < 3; i++)
+			System.arraycopy(plane, 0, separate.data, i * plane.length, plane.length);
+		String planes = refusal(write("planes16.tif", separate.bytes()));
+		assertTrue(planes.contains(
+			"a TIFF of 3 x 16-bit samples per pixel stored as separate planes and " +
+				"compressed, which ImageJ's TIFF reader reads wrongly (each channel " +
+				"as the first)"), planes);
 		// what ImageJ undoes, and a predictor without LZW or Deflate, pass
 		for (int[] ok : new int[][] { { 1, 8, 8 }, { 1, 16, 5 }, { 3, 8, 8 }, { 1,
 			32, 1 } })
@@ -539,6 +553,13 @@ public class ImageFileCheckTest {
 	private Path predicted(String name, int samples, int bits, int sampleFormat,
 		int compression, int predictor) throws IOException
 	{
+		return write(name, predicted(samples, bits, sampleFormat, compression,
+			predictor).bytes());
+	}
+
+	private static Tiff predicted(int samples, int bits, int sampleFormat,
+		int compression, int predictor)
+	{
 		byte[] pixels = new byte[16 * 16 * samples * bits / 8];
 		byte[] data = compression == 1 ? pixels : compression == 5 ? lzw(pixels)
 			: PngBytes.deflate(pixels);
@@ -547,9 +568,9 @@ public class ImageFileCheckTest {
 			e[0] == 259);
 		long[] depth = new long[samples];
 		Arrays.fill(depth, bits);
-		return write(name, t.tag(258, 3, depth).tag(277, 3, samples).tag(262, 3,
-			samples >= 3 ? 2 : 1).tag(339, 3, sampleFormat).tag(259, 3, compression)
-			.tag(317, 3, predictor).bytes());
+		return t.tag(258, 3, depth).tag(277, 3, samples).tag(262, 3, samples >= 3
+			? 2 : 1).tag(339, 3, sampleFormat).tag(259, 3, compression).tag(317, 3,
+				predictor);
 	}
 
 	@Test
