@@ -323,12 +323,19 @@ final class TiffCheck {
 							? "horizontal differencing" : "predictor " + predictor) + image +
 				", which ImageJ's TIFF reader does not undo (it would read wrong " +
 				"values)" + fix);
-		// compressed planes of 16-bit RGB came out as three copies of the first
-		if (samples > 1 && bits == 16 && compression != 1 && scalar(e, PLANAR,
-			1) == 2) throw unsupported("a TIFF of " + samples + " x 16-bit " +
-				"samples per pixel stored as separate planes and compressed" + image +
-				", which ImageJ's TIFF reader reads wrongly (each channel as the " +
-				"first)" + fix);
+		// measured against tifffile's arrays: compressed planes of 16-bit RGB came
+		// out as copies of the first channel, compressed 16-bit RGBA and planes
+		// of 8-bit RGBA as wrong values
+		boolean separate = scalar(e, PLANAR, 1) == 2;
+		String misread = null;
+		if (samples > 1 && bits == 16 && compression != 1 && (separate ||
+			samples == 4)) misread = separate
+				? "stored as separate planes and compressed" : "compressed";
+		else if (samples == 4 && bits == 8 && separate) misread =
+			"stored as separate planes";
+		if (misread != null) throw unsupported("a TIFF of " + samples + " x " +
+			bits + "-bit samples per pixel " + misread + image +
+			", which ImageJ's TIFF reader reads wrongly" + fix);
 		if (sampleFormat == 3 && bits != 32) throw unsupported("a TIFF of " + bits +
 			"-bit floats" + image + ", which ImageJ's TIFF reader does not read" +
 			fix);

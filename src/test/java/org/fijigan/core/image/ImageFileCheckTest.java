@@ -536,8 +536,18 @@ public class ImageFileCheckTest {
 		String planes = refusal(write("planes16.tif", separate.bytes()));
 		assertTrue(planes.contains(
 			"a TIFF of 3 x 16-bit samples per pixel stored as separate planes and " +
-				"compressed, which ImageJ's TIFF reader reads wrongly (each channel " +
-				"as the first)"), planes);
+				"compressed, which ImageJ's TIFF reader reads wrongly: save it"),
+			planes);
+		assertTrue(refusal(predicted("rgba16.tif", 4, 16, 1, 8, 1)).contains(
+			"a TIFF of 4 x 16-bit samples per pixel compressed, which ImageJ's " +
+				"TIFF reader reads wrongly"));
+		Tiff rgbaPlanes = predicted(4, 8, 1, 1, 1).tag(284, 3, 2);
+		rgbaPlanes.entries.removeIf(e -> e[0] == 273 || e[0] == 279);
+		rgbaPlanes.tag(273, 4, 0, 256, 512, 768).tag(279, 4, 256, 256, 256, 256);
+		rgbaPlanes.data = new byte[1024];
+		assertTrue(refusal(write("rgba8.tif", rgbaPlanes.bytes())).contains(
+			"a TIFF of 4 x 8-bit samples per pixel stored as separate planes, " +
+				"which ImageJ's TIFF reader reads wrongly"));
 		// what ImageJ undoes, and a predictor without LZW or Deflate, pass
 		for (int[] ok : new int[][] { { 1, 8, 8 }, { 1, 16, 5 }, { 3, 8, 8 }, { 1,
 			32, 1 } })
