@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
 import javax.imageio.ImageIO;
@@ -30,10 +31,12 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.io.InputFile;
+import org.fijigan.core.image.Calibration;
 import org.fijigan.core.image.ImageFileCheck;
 import org.fijigan.core.image.Nifti;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
+import org.fijigan.core.image.OmeTiff;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 
@@ -110,15 +113,68 @@ public final class ImageFileCodec implements ImageCodec {
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
 		checkDicom(file, role);
-		if (found.rgb16Tiff()) return ImagePlusConverter.toRaster(readRgb16Pages(
-			file, role, found.alphaTiff16()));
-		ImagePlus imp = open(file);
+		ImagePlus imp = found.rgb16Tiff() ? readRgb16Pages(file, role, found
+			.alphaTiff16()) : open(file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
 		if (found.unsigned32Tiff()) readUnsigned(file, role, imp);
 		if (found.pngAlpha()) imp = readPngSamples(file, role, imp, found
 			.pngAlphaBitDepth());
+		if (found.omeLayout() != null) imp = arrange(imp, found.omeLayout(), file,
+			role);
 		return ImagePlusConverter.toRaster(imp);
+	}
+
+	/**
+	 * The pages of an OME-TIFF, which ImageJ's reader reads as one z-stack, put
+	 * where its metadata says: channels, slices and frames in ImageJ's order,
+	 * with the physical pixel size and frame interval. A page that ImageJ read as
+	 * several channels (16-bit RGB) keeps them.
+	 */
+	static ImagePlus arrange(ImagePlus opened, OmeTiff.Layout layout, Path file,
+		String role)
+	{
+		int perPage = opened.getStackSize() / layout.pages();
+		if (perPage < 1 || perPage * layout.pages() != opened.getStackSize() ||
+			perPage > 1 && layout.channels() > 1) throw new GanException(
+				"cannot read " + role + " " + file +
+					": its OME-TIFF metadata describes " + layout + ", but its " + layout
+						.pages() + " pages were read as " + opened.getStackSize() +
+					" planes");
+		int[] pages = layout.pageOfPlane();
+		if (perPage == 1 && pages.length == layout.pages() && layout
+			.channels() == opened.getNChannels() && layout.slices() == opened
+				.getNSlices() && layout.frames() == opened.getNFrames() && IntStream
+					.range(0, pages.length).allMatch(i -> pages[i] == i) && layout
+						.calibration() == null) return opened;
+		ImageStack in = opened.getStack(), out = new ImageStack(opened.getWidth(),
+			opened.getHeight());
+		for (int page : pages)
+			for (int k = 0; k < perPage; k++) {
+				int i = page * perPage + k + 1;
+				out.addSlice(in.getSliceLabel(i), in.getProcessor(i));
+			}
+		ImagePlus imp = new ImagePlus(opened.getTitle(), out);
+		int channels = layout.channels() * perPage;
+		imp.setDimensions(channels, layout.slices(), layout.frames());
+		imp.setOpenAsHyperStack(out.getSize() > channels);
+		if (channels > 1) imp = new CompositeImage(imp, IJ.COMPOSITE);
+		ij.measure.Calibration cal = opened.getCalibration().copy();
+		Calibration physical = layout.calibration();
+		if (physical != null) {
+			cal.pixelWidth = physical.pixelWidth();
+			cal.pixelHeight = physical.pixelHeight();
+			cal.pixelDepth = physical.pixelDepth();
+			cal.setUnit(physical.unit());
+		}
+		if (layout.frameInterval() > 0) {
+			cal.frameInterval = layout.frameInterval();
+			cal.setTimeUnit("s");
+		}
+		imp.setCalibration(cal);
+		String[] pairs = opened.getPropertiesAsArray();
+		if (pairs != null) imp.setProperties(pairs);
+		return imp;
 	}
 
 	/**

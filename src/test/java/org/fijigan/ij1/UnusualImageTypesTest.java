@@ -20,6 +20,7 @@ import ij.process.LUT;
 import ij.process.ShortProcessor;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.image.Calibration;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.testing.PngBytes;
@@ -291,6 +292,86 @@ class UnusualImageTypesTest {
 								", page " + z + ", channel " + c + ", pixel " + i);
 					}
 			}
+	}
+
+	/**
+	 * ImageJ's reader, without Bio-Formats, reads every page of an OME-TIFF as a
+	 * slice: 2 channels of 3 slices stored slice by slice came out as 6 slices,
+	 * the channels interleaved. The OME-XML puts them back, with the pixel size.
+	 */
+	@Test
+	void anOmeTiffIsReadAsTheChannelsAndSlicesOfItsMetadata() throws IOException {
+		Path file = dir.resolve("cz.ome.tif");
+		String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><OME xmlns=" +
+			"\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image ID=" +
+			"\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=" +
+			"\"uint8\" SizeX=\"4\" SizeY=\"3\" SizeC=\"2\" SizeZ=\"3\" SizeT=" +
+			"\"1\" PhysicalSizeX=\"0.2\" PhysicalSizeY=\"0.2\" PhysicalSizeZ=" +
+			"\"1.5\"><Channel SamplesPerPixel=\"1\"/><Channel SamplesPerPixel=" +
+			"\"1\"/><TiffData IFD=\"0\" PlaneCount=\"6\"/></Pixels></Image></OME>";
+		writeGreyPages(file, 4, 3, 6, xml);
+		RasterImage image = ImageFileCodec.INSTANCE.read(file, "input");
+		assertEquals(2, image.channels());
+		assertEquals(3, image.slices());
+		assertEquals(1, image.frames());
+		for (int c = 0; c < 2; c++)
+			for (int z = 0; z < 3; z++) {
+				byte[] plane = (byte[]) image.plane(c, z, 0);
+				for (int i = 0; i < 12; i++)
+					assertEquals(20 * (z + 3 * c) + i, plane[i] & 0xff, "channel " + c +
+						", slice " + z + ", pixel " + i);
+			}
+		assertEquals(new Calibration(0.2, 0.2, 1.5, "µm"), image.calibration());
+		// metadata that does not fit the pages is refused, naming the file
+		writeGreyPages(file, 4, 3, 5, xml);
+		GanException e = assertThrows(GanException.class,
+			() -> ImageFileCodec.INSTANCE.read(file, "input"));
+		assertEquals("input " + file + " has OME-TIFF metadata that fiji-gan " +
+			"cannot follow: it declares 6 planes (2 channels, 3 slices, 1 frame) " +
+			"but the file has 5 pages", e.getMessage());
+	}
+
+	/**
+	 * A TIFF of {@code pages} 8-bit pages written by ImageIO, the first with
+	 * {@code description}; pixel i of page p is {@code 20 p + i}.
+	 */
+	private static void writeGreyPages(Path file, int w, int h, int pages,
+		String description) throws IOException
+	{
+		javax.imageio.ImageWriter writer = javax.imageio.ImageIO
+			.getImageWritersByFormatName("tiff").next();
+		Files.deleteIfExists(file);
+		try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO
+			.createImageOutputStream(file.toFile()))
+		{
+			writer.setOutput(out);
+			writer.prepareWriteSequence(null);
+			for (int page = 0; page < pages; page++) {
+				java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(w,
+					h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+				for (int i = 0; i < w * h; i++)
+					image.getRaster().setSample(i % w, i / w, 0, 20 * page + i);
+				javax.imageio.metadata.IIOMetadata meta = null;
+				if (page == 0) {
+					javax.imageio.plugins.tiff.TIFFDirectory d =
+						javax.imageio.plugins.tiff.TIFFDirectory.createFromMetadata(writer
+							.getDefaultImageMetadata(new javax.imageio.ImageTypeSpecifier(
+								image), writer.getDefaultWriteParam()));
+					d.addTIFFField(new javax.imageio.plugins.tiff.TIFFField(
+						javax.imageio.plugins.tiff.BaselineTIFFTagSet.getInstance().getTag(
+							javax.imageio.plugins.tiff.BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION),
+						javax.imageio.plugins.tiff.TIFFTag.TIFF_ASCII, 1, new String[] {
+							description }));
+					meta = d.getAsMetadata();
+				}
+				writer.writeToSequence(new javax.imageio.IIOImage(image, null, meta),
+					writer.getDefaultWriteParam());
+			}
+			writer.endWriteSequence();
+		}
+		finally {
+			writer.dispose();
+		}
 	}
 
 	/** Sample {@code i} of band {@code band} on page {@code page}. */

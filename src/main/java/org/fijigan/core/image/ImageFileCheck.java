@@ -42,12 +42,14 @@ public final class ImageFileCheck {
 			if (n < 4) return Findings.NONE; // too short to tell; the reader will
 																				// say what it is
 			if (TiffCheck.isTiff(head)) {
-				TiffCheck t = new TiffCheck(ch, size, what);
+				TiffCheck t = new TiffCheck(ch, size, what, file.getFileName()
+					.toString());
 				t.check();
-				return new Findings(t.unsigned32(), 0, t.rgb16(), t.alpha16());
+				return new Findings(t.unsigned32(), 0, t.rgb16(), t.alpha16(), t
+					.omeLayout());
 			}
 			else if (n == 8 && PngCheck.isPng(head)) return new Findings(false,
-				PngCheck.check(ch, size, what), false, false);
+				PngCheck.check(ch, size, what), false, false, null);
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
 				.check(ch, size, what);
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
@@ -78,11 +80,14 @@ public final class ImageFileCheck {
 	 * @param alphaTiff16 a 16-bit RGB TIFF whose fourth sample is alpha, which
 	 *          ImageJ's reader keeps as a fourth channel (it drops the alpha of
 	 *          8-bit RGB, and fiji-gan that of a PNG)
+	 * @param omeLayout where an OME-TIFF's metadata puts its pages (channels,
+	 *          slices, frames), which ImageJ's reader reads as one z-stack; null
+	 *          for any other file
 	 */
 	public record Findings(boolean unsigned32Tiff, int pngAlphaBitDepth,
-			boolean rgb16Tiff, boolean alphaTiff16) {
+			boolean rgb16Tiff, boolean alphaTiff16, OmeTiff.Layout omeLayout) {
 
-		static final Findings NONE = new Findings(false, 0, false, false);
+		static final Findings NONE = new Findings(false, 0, false, false, null);
 
 		/** Whether the file is a PNG with alpha. */
 		public boolean pngAlpha() {

@@ -68,6 +68,12 @@ final class TiffCheck {
 	private boolean big;
 	/** Whether an image holds unsigned 32-bit integers. */
 	private boolean unsigned32;
+	private final String fileName;
+	/** Full pages (not reduced-resolution images or masks) seen so far. */
+	private int fullPages;
+	/** The first page's OME-XML, when it has one. */
+	private String omeXml;
+	private OmeTiff.Layout omeLayout;
 	/** Whether an image has 3 or 4 samples per pixel of 16 bits. */
 	private boolean rgb16;
 	/** Whether an image is 16-bit RGB with a fourth sample that is alpha. */
@@ -77,10 +83,19 @@ final class TiffCheck {
 	private record Entry(int type, long count, long valuesAt) {
 	}
 
-	TiffCheck(FileChannel ch, long size, String what) {
+	TiffCheck(FileChannel ch, long size, String what, String fileName) {
 		this.ch = ch;
 		this.size = size;
 		this.what = what;
+		this.fileName = fileName;
+	}
+
+	/**
+	 * Where the OME-XML of an OME-TIFF puts its pages (channels, slices and
+	 * frames), or null for any other TIFF.
+	 */
+	OmeTiff.Layout omeLayout() {
+		return omeLayout;
 	}
 
 	/**
@@ -137,6 +152,8 @@ final class TiffCheck {
 			ifd = directory(ifd, index);
 		}
 		if (index == 0) throw damaged("it has no image directory");
+		if (omeXml != null) omeLayout = OmeTiff.parse(omeXml, fileName, fullPages,
+			what);
 	}
 
 	/**
@@ -289,6 +306,7 @@ final class TiffCheck {
 				? " float" : "") + " samples");
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
 			0), declared);
+		if (index == 1) omeXml(e);
 	}
 
 	/**
@@ -372,6 +390,7 @@ final class TiffCheck {
 	 */
 	private void refuseUnequalPage(int index, long subfileType, String page) {
 		if ((subfileType & 5) != 0) return;
+		fullPages++;
 		if (firstPage == null) {
 			firstPage = page;
 			return;
@@ -384,6 +403,27 @@ final class TiffCheck {
 
 	private GanException unsupported(String why) {
 		return new GanException(what + " is " + why);
+	}
+
+	/** The most bytes of OME-XML read: larger metadata is refused. */
+	static final int MAX_OME_XML = 16 << 20;
+
+	/** Keeps the first page's description when it is OME-XML. */
+	private void omeXml(Map<Integer, Entry> e) throws IOException {
+		Entry d = e.get(DESCRIPTION);
+		if (d == null) return;
+		String head = new String(read(d.valuesAt(), (int) Math.min(d.count(), 256))
+			.array(), StandardCharsets.ISO_8859_1);
+		if (!OmeTiff.isOmeXml(head) && !head.stripLeading().startsWith("<?xml"))
+			return;
+		if (d.count() > MAX_OME_XML) throw unsupported(
+			"an OME-TIFF whose OME-XML " + "is " + count(d.count()) +
+				" bytes, more than fiji-gan reads (" + count(MAX_OME_XML) + ")");
+		ByteBuffer b = read(d.valuesAt(), (int) d.count());
+		String xml = new String(b.array(), 0, b.limit(), StandardCharsets.UTF_8);
+		int nul = xml.indexOf('\0');
+		if (nul >= 0) xml = xml.substring(0, nul);
+		if (OmeTiff.isOmeXml(xml)) omeXml = xml;
 	}
 
 	/**

@@ -1,0 +1,274 @@
+
+package org.fijigan.core.image;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.Arrays;
+import java.util.Map;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.fijigan.core.GanException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * The layout an OME-TIFF's OME-XML gives its pages: how many channels, slices
+ * and frames, which page holds each plane, and the physical pixel size. A
+ * reader that knows only TIFF (ImageJ's, without Bio-Formats) reads every page
+ * as a slice, so a two-channel time series came out as one long z-stack; this
+ * puts the pages back where the metadata says.
+ * <p>
+ * One image per file is read: a file of several images (series), or one whose
+ * planes lie in other files of a multi-file dataset, is refused, as is metadata
+ * that does not map every plane to a page of the file. The XML is parsed
+ * without DTDs or external entities.
+ */
+public final class OmeTiff {
+
+	/** Units OME writes, as ImageJ spells them. */
+	private static final Map<String, String> UNITS = Map.of("µm", "µm", "um",
+		"µm", "nm", "nm", "mm", "mm", "cm", "cm", "m", "m", "Å", "Å");
+
+	/**
+	 * Where each plane is: {@code pageOfPlane[c + channels * (z + slices * t)]}
+	 * is the 0-based page that holds channel {@code c} of slice {@code z} of
+	 * frame {@code t}, ImageJ's order.
+	 *
+	 * @param samplesPerPixel samples of one channel on a page (3 for RGB); the
+	 *          {@code channels} count channels of pages, each of that many
+	 *          samples
+	 * @param calibration the physical pixel size, or null when the metadata gives
+	 *          none
+	 * @param frameInterval seconds between frames, or 0 when not given
+	 * @param pages the file's full pages, some of which may hold no plane
+	 */
+	public record Layout(int channels, int slices, int frames, int[] pageOfPlane,
+			int samplesPerPixel, Calibration calibration, double frameInterval,
+			int pages) {
+
+		@Override
+		public String toString() {
+			return channels + " channels x " + slices + " slices x " + frames +
+				" frames, pages " + Arrays.toString(pageOfPlane);
+		}
+	}
+
+	private OmeTiff() {}
+
+	/** Whether a TIFF's first description is OME-XML. */
+	public static boolean isOmeXml(String description) {
+		String head = description.stripLeading();
+		return (head.startsWith("<?xml") || head.startsWith("<OME")) && head
+			.contains("<OME");
+	}
+
+	/**
+	 * @param xml the first page's ImageDescription
+	 * @param fileName the TIFF's own name, which a plane's UUID element may name
+	 * @param pages the number of full pages in the file
+	 * @param what "input FILE", for messages
+	 * @throws GanException when the metadata is not valid XML, holds several
+	 *           images, puts planes in other files, or does not map every plane
+	 *           to one page of the file
+	 */
+	public static Layout parse(String xml, String fileName, int pages,
+		String what)
+	{
+		Element pixels = pixels(xml, what);
+		int sizeC = positive(pixels, "SizeC", what), sizeZ = positive(pixels,
+			"SizeZ", what), sizeT = positive(pixels, "SizeT", what);
+		String order = pixels.getAttribute("DimensionOrder");
+		if (!order.matches("XY(CZT|CTZ|ZCT|ZTC|TCZ|TZC)")) throw bad(what,
+			"its DimensionOrder is \"" + order + "\"");
+		int samples = 1;
+		NodeList channels = pixels.getElementsByTagNameNS("*", "Channel");
+		for (int i = 0; i < channels.getLength(); i++) {
+			String s = ((Element) channels.item(i)).getAttribute("SamplesPerPixel");
+			if (!s.isEmpty()) samples = Math.max(samples, integer(s,
+				"SamplesPerPixel", what));
+		}
+		if (sizeC % samples != 0) throw bad(what, "its SizeC " + sizeC +
+			" is not a multiple of SamplesPerPixel " + samples);
+		int c = sizeC / samples;
+		long planes = (long) c * sizeZ * sizeT;
+		if (planes > pages) throw bad(what, "it declares " + planes + " planes (" +
+			count(c, "channel") + ", " + count(sizeZ, "slice") + ", " + count(sizeT,
+				"frame") + ") but the file has " + count(pages, "page"));
+		int[] page = new int[(int) planes];
+		Arrays.fill(page, -1);
+		NodeList data = pixels.getElementsByTagNameNS("*", "TiffData");
+		if (data.getLength() == 0) for (int i = 0; i < page.length; i++)
+			page[ijIndex(i, order, c, sizeZ, sizeT)] = i;
+		for (int d = 0; d < data.getLength(); d++) {
+			Element td = (Element) data.item(d);
+			NodeList uuid = td.getElementsByTagNameNS("*", "UUID");
+			if (uuid.getLength() > 0) {
+				String other = ((Element) uuid.item(0)).getAttribute("FileName");
+				if (!other.isEmpty() && !other.equals(fileName)) throw new GanException(
+					what + " is one file of a multi-file OME-TIFF dataset: its planes " +
+						"are also in " + other + "; fiji-gan reads one file: open the " +
+						"dataset in Fiji (Bio-Formats) and save it as one TIFF");
+			}
+			int ifd = attribute(td, "IFD", 0, what);
+			int first = orderIndex(attribute(td, "FirstC", 0, what), attribute(td,
+				"FirstZ", 0, what), attribute(td, "FirstT", 0, what), order, c, sizeZ,
+				sizeT, what);
+			int count = attribute(td, "PlaneCount", td.hasAttribute("IFD") ? 1
+				: page.length - first, what);
+			for (int k = 0; k < count; k++) {
+				if (first + k >= page.length) throw bad(what, "a TiffData element " +
+					"maps more planes than the image has");
+				if (ifd + k >= pages) throw bad(what, "a TiffData element maps a " +
+					"plane to page " + (ifd + k + 1) + " of a file of " + pages +
+					" pages");
+				page[ijIndex(first + k, order, c, sizeZ, sizeT)] = ifd + k;
+			}
+		}
+		for (int i = 0; i < page.length; i++)
+			if (page[i] < 0) throw bad(what, "no TiffData element maps plane " + (i +
+				1) + " to a page");
+		return new Layout(c, sizeZ, sizeT, page, samples, calibration(pixels),
+			seconds(pixels), pages);
+	}
+
+	/** The one Image's Pixels element. */
+	private static Element pixels(String xml, String what) {
+		Document doc;
+		try {
+			DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+			f.setNamespaceAware(true);
+			f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+			f.setFeature("http://apache.org/xml/features/disallow-doctype-decl",
+				true);
+			f.setXIncludeAware(false);
+			f.setExpandEntityReferences(false);
+			DocumentBuilder b = f.newDocumentBuilder();
+			b.setErrorHandler(new DefaultHandler()); // throws, prints nothing
+			doc = b.parse(new InputSource(new StringReader(xml)));
+		}
+		catch (ParserConfigurationException | SAXException | IOException e) {
+			throw bad(what, "its OME-XML is not valid XML (" + e.getMessage() + ")");
+		}
+		NodeList images = doc.getElementsByTagNameNS("*", "Image");
+		if (images.getLength() != 1) throw new GanException(what +
+			" is an OME-TIFF of " + images.getLength() + " images (series); " +
+			"fiji-gan reads one image a file: save each as its own TIFF");
+		NodeList pixels = ((Element) images.item(0)).getElementsByTagNameNS("*",
+			"Pixels");
+		if (pixels.getLength() != 1) throw bad(what, "its image has " + pixels
+			.getLength() + " Pixels elements");
+		return (Element) pixels.item(0);
+	}
+
+	/**
+	 * The position in ImageJ's order (C fastest, then Z, then T) of plane
+	 * {@code i} of the OME order.
+	 */
+	static int ijIndex(int i, String order, int c, int z, int t) {
+		int[] at = new int[3]; // c, z, t
+		int rest = i;
+		for (int k = 2; k < 5; k++) {
+			char dim = order.charAt(k);
+			int size = dim == 'C' ? c : dim == 'Z' ? z : t;
+			at["CZT".indexOf(dim)] = rest % size;
+			rest /= size;
+		}
+		return at[0] + c * (at[1] + z * at[2]);
+	}
+
+	/** The position in the OME order of channel, slice and frame. */
+	private static int orderIndex(int ci, int zi, int ti, String order, int c,
+		int z, int t, String what)
+	{
+		if (ci >= c || zi >= z || ti >= t) throw bad(what, "a TiffData element " +
+			"starts at channel " + ci + ", slice " + zi + ", frame " + ti +
+			", outside the image");
+		int index = 0, stride = 1;
+		for (int k = 2; k < 5; k++) {
+			char dim = order.charAt(k);
+			index += stride * (dim == 'C' ? ci : dim == 'Z' ? zi : ti);
+			stride *= dim == 'C' ? c : dim == 'Z' ? z : t;
+		}
+		return index;
+	}
+
+	private static Calibration calibration(Element pixels) {
+		double w = size(pixels, "PhysicalSizeX"), h = size(pixels, "PhysicalSizeY"),
+				d = size(pixels, "PhysicalSizeZ");
+		if (!(w > 0)) return null;
+		String unit = unit(pixels, "PhysicalSizeXUnit");
+		if (unit == null || !unit.equals(unit(pixels, "PhysicalSizeYUnit")))
+			return null;
+		if (!(h > 0)) h = w;
+		boolean depthSameUnit = unit.equals(unit(pixels, "PhysicalSizeZUnit"));
+		return new Calibration(w, h, d > 0 && depthSameUnit ? d : 1, unit);
+	}
+
+	/** An OME length unit as ImageJ spells it (µm when not given), or null. */
+	private static String unit(Element pixels, String name) {
+		String u = pixels.getAttribute(name);
+		return u.isEmpty() ? "µm" : UNITS.get(u);
+	}
+
+	private static double seconds(Element pixels) {
+		double dt = size(pixels, "TimeIncrement");
+		if (!(dt > 0)) return 0;
+		return switch (pixels.getAttribute("TimeIncrementUnit")) {
+			case "", "s" -> dt;
+			case "ms" -> dt / 1000;
+			case "min" -> dt * 60;
+			default -> 0;
+		};
+	}
+
+	private static double size(Element e, String name) {
+		try {
+			double v = Double.parseDouble(e.getAttribute(name));
+			return Double.isFinite(v) ? v : 0;
+		}
+		catch (NumberFormatException x) {
+			return 0;
+		}
+	}
+
+	private static int positive(Element e, String name, String what) {
+		int v = integer(e.getAttribute(name), name, what);
+		if (v < 1) throw bad(what, "its " + name + " is " + v);
+		return v;
+	}
+
+	private static int attribute(Element e, String name, int otherwise,
+		String what)
+	{
+		if (!e.hasAttribute(name)) return otherwise;
+		int v = integer(e.getAttribute(name), name, what);
+		if (v < 0) throw bad(what, "its " + name + " is " + v);
+		return v;
+	}
+
+	private static int integer(String s, String name, String what) {
+		try {
+			return Integer.parseInt(s.trim());
+		}
+		catch (NumberFormatException e) {
+			throw bad(what, "its " + name + " is \"" + s + "\", not a whole number");
+		}
+	}
+
+	private static String count(long n, String noun) {
+		return n + " " + noun + (n == 1 ? "" : "s");
+	}
+
+	private static GanException bad(String what, String why) {
+		return new GanException(what + " has OME-TIFF metadata that fiji-gan " +
+			"cannot follow: " + why);
+	}
+}
