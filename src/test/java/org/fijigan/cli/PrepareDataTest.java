@@ -200,7 +200,7 @@ class PrepareDataTest {
 				"prepare-data", "slices", "-i", png, "-o", dir.resolve("o2")).err()
 				.strip());
 		Path fake = Files.writeString(dir.resolve("fake.nii.gz"), "x".repeat(400));
-		assertEquals("fiji-gan: fake.nii.gz is not a NIfTI-1 file", cli(
+		assertEquals("fiji-gan: fake.nii.gz is not a NIfTI-1 or NIfTI-2 file", cli(
 			"prepare-data", "slices", "-i", fake, "-o", dir.resolve("o3")).err()
 			.strip());
 		assertEquals("fiji-gan: input file not found: " + dir.resolve("none.nii"),
@@ -305,7 +305,7 @@ class PrepareDataTest {
 			cli("prepare-data", "brain-slices", "-i", png, "-o", dir.resolve("o2"))
 				.err().strip());
 		Path fake = Files.writeString(dir.resolve("fake.nii.gz"), "x".repeat(400));
-		assertEquals("fiji-gan: fake.nii.gz is not a NIfTI-1 file", cli(
+		assertEquals("fiji-gan: fake.nii.gz is not a NIfTI-1 or NIfTI-2 file", cli(
 			"prepare-data", "brain-slices", "-i", fake, "-o", dir.resolve("o3")).err()
 			.strip());
 		assertEquals("fiji-gan: input file not found: " + dir.resolve("none.nii"),

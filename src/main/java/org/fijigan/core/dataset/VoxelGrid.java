@@ -121,7 +121,7 @@ public record VoxelGrid(double[][] affine, String source) {
 			boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
 			raw.reset();
 			try (InputStream in = gz ? new GZIPInputStream(raw) : raw) {
-				head = in.readNBytes(Nifti.HEADER_BYTES);
+				head = in.readNBytes(Nifti.HEADER2_BYTES);
 			}
 		}
 		catch (IOException e) {
@@ -131,15 +131,38 @@ public record VoxelGrid(double[][] affine, String source) {
 		if (head.length < Nifti.HEADER_BYTES) throw new GanException(file
 			.getFileName() + " is too short for a NIfTI header");
 		ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-		if (h.getInt(0) != Nifti.HEADER_BYTES) h.order(ByteOrder.BIG_ENDIAN);
-		if (h.getInt(0) != Nifti.HEADER_BYTES) throw new GanException(file
-			.getFileName() + " is not a NIfTI-1 file");
+		int sizeOf = h.getInt(0);
+		if (sizeOf != Nifti.HEADER_BYTES && sizeOf != Nifti.HEADER2_BYTES) h.order(
+			ByteOrder.BIG_ENDIAN);
+		sizeOf = h.getInt(0);
+		if (sizeOf == Nifti.HEADER2_BYTES && head.length == Nifti.HEADER2_BYTES) h =
+			nifti1Of(h);
+		else if (sizeOf != Nifti.HEADER_BYTES) throw new GanException(file
+			.getFileName() + " is not a NIfTI-1 or NIfTI-2 file");
 		try {
 			return ofHeader(h);
 		}
 		catch (GanException e) {
 			throw new GanException(file.getFileName() + ": " + e.getMessage(), e);
 		}
+	}
+
+	/**
+	 * The fields of a NIfTI-2 header that state the grid (pixel sizes, qform and
+	 * sform; doubles and 32-bit codes there) where a NIfTI-1 header has them.
+	 */
+	static ByteBuffer nifti1Of(ByteBuffer two) {
+		ByteBuffer one = ByteBuffer.allocate(Nifti.HEADER_BYTES).order(two.order());
+		one.putInt(0, Nifti.HEADER_BYTES);
+		for (int i = 0; i < 8; i++)
+			one.putFloat(76 + 4 * i, (float) two.getDouble(104 + 8 * i)); // pixdim
+		one.putShort(252, (short) two.getInt(344)).putShort(254, (short) two.getInt(
+			348)); // qform_code, sform_code
+		for (int k = 0; k < 6; k++) // quatern_b, c, d, qoffset_x, y, z
+			one.putFloat(256 + 4 * k, (float) two.getDouble(352 + 8 * k));
+		for (int k = 0; k < 12; k++) // srow_x, srow_y, srow_z
+			one.putFloat(280 + 4 * k, (float) two.getDouble(400 + 8 * k));
+		return one;
 	}
 
 	/** The grid stated by a NIfTI-1 header (348 bytes, in its byte order). */

@@ -35,7 +35,12 @@ public final class Nifti {
 	public static final int HEADER_BYTES = 348;
 	public static final short DT_UINT8 = 2, DT_INT16 = 4, DT_INT32 = 8,
 			DT_FLOAT32 = 16, DT_FLOAT64 = 64, DT_RGB24 = 128, DT_INT8 = 256,
-			DT_UINT16 = 512;
+			DT_UINT16 = 512, DT_UINT32 = 768, DT_INT64 = 1024, DT_UINT64 = 1280;
+	/** The datatypes of complex voxels, which fiji-gan does not read. */
+	private static final java.util.Set<Short> COMPLEX = java.util.Set.of(
+		(short) 32, (short) 1792, (short) 2048);
+	/** The size of a NIfTI-2 header. */
+	public static final int HEADER2_BYTES = 540;
 	public static final int UNITS_METER = 1, UNITS_MM = 2, UNITS_MICRON = 3;
 	/** Extension code of free text. */
 	public static final int ECODE_COMMENT = 6;
@@ -252,36 +257,31 @@ public final class Nifti {
 	private static Volume read(InputStream in, String name, long fileBytes)
 		throws IOException
 	{
-		byte[] head = in.readNBytes(HEADER_BYTES);
-		if (head.length < HEADER_BYTES) throw new GanException(name +
+		byte[] first = in.readNBytes(4);
+		if (first.length < 4) throw new GanException(name +
 			" is too short for a NIfTI header");
-		ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-		if (h.getInt(0) != HEADER_BYTES) {
-			h.order(ByteOrder.BIG_ENDIAN);
-			if (h.getInt(0) != HEADER_BYTES) throw new GanException(name +
-				" is not a NIfTI-1 file");
+		ByteBuffer sizeOf = ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN);
+		int headerBytes = sizeOf.getInt(0);
+		if (headerBytes != HEADER_BYTES && headerBytes != HEADER2_BYTES) {
+			sizeOf.order(ByteOrder.BIG_ENDIAN);
+			headerBytes = sizeOf.getInt(0);
+			if (headerBytes != HEADER_BYTES && headerBytes != HEADER2_BYTES)
+				throw new GanException(name + " is not a NIfTI-1 or NIfTI-2 file");
 		}
-		String magic = new String(head, 344, 3, StandardCharsets.US_ASCII);
-		if (!magic.equals("n+1") && !magic.equals("ni1")) throw new GanException(
-			name + " is not a NIfTI-1 file (magic '" + magic + "')");
-		short[] dim = new short[8];
-		for (int i = 0; i < 8; i++)
-			dim[i] = h.getShort(40 + 2 * i);
-		float[] pixdim = new float[8];
-		for (int i = 0; i < 8; i++)
-			pixdim[i] = h.getFloat(76 + 4 * i);
-		int nul = 0;
-		while (nul < DESCRIP_BYTES && head[148 + nul] != 0)
-			nul++;
-		Header header = new Header(dim, h.getShort(70), h.getShort(72), pixdim, h
-			.getFloat(108), h.getFloat(112), h.getFloat(116), head[123] & 0xff,
-			new String(head, 148, nul, StandardCharsets.US_ASCII), magic, h.getShort(
-				252), h.getShort(254));
+		byte[] head = new byte[headerBytes];
+		System.arraycopy(first, 0, head, 0, 4);
+		if (in.readNBytes(head, 4, headerBytes - 4) < headerBytes - 4)
+			throw new GanException(name + " is too short for a NIfTI header");
+		ByteBuffer h = ByteBuffer.wrap(head).order(sizeOf.order());
+		Header header = headerBytes == HEADER_BYTES ? header1(head, h, name)
+			: header2(head, h, name);
+		short[] dim = header.dim();
+		float[] pixdim = header.pixdim();
 
 		long offset = (long) header.voxOffset();
-		long pos = HEADER_BYTES;
+		long pos = headerBytes;
 		String comment = null;
-		if (offset >= HEADER_BYTES + 4) {
+		if (offset >= headerBytes + 4) {
 			byte[] flag = in.readNBytes(4);
 			pos += 4;
 			while (flag.length == 4 && flag[0] != 0 && pos + 8 <= offset) {
@@ -325,6 +325,58 @@ public final class Nifti {
 		image.setCalibration(new Calibration(positive(pixdim[1]), positive(
 			pixdim[2]), positive(pixdim[3]), unit)).setTitle(name);
 		return new Volume(header, image, comment);
+	}
+
+	/** The fields of a NIfTI-1 header. */
+	private static Header header1(byte[] head, ByteBuffer h, String name) {
+		String magic = new String(head, 344, 3, StandardCharsets.US_ASCII);
+		if (!magic.equals("n+1") && !magic.equals("ni1")) throw new GanException(
+			name + " is not a NIfTI-1 file (magic '" + magic + "')");
+		short[] dim = new short[8];
+		for (int i = 0; i < 8; i++)
+			dim[i] = h.getShort(40 + 2 * i);
+		float[] pixdim = new float[8];
+		for (int i = 0; i < 8; i++)
+			pixdim[i] = h.getFloat(76 + 4 * i);
+		return new Header(dim, h.getShort(70), h.getShort(72), pixdim, h.getFloat(
+			108), h.getFloat(112), h.getFloat(116), head[123] & 0xff, text(head, 148),
+			magic, h.getShort(252), h.getShort(254));
+	}
+
+	/**
+	 * The fields of a NIfTI-2 header (64-bit sizes and offsets, doubles), as
+	 * NIfTI-1 fields: sizes beyond 32,767 voxels are refused.
+	 */
+	private static Header header2(byte[] head, ByteBuffer h, String name) {
+		String magic = new String(head, 4, 3, StandardCharsets.US_ASCII);
+		if (!magic.equals("n+2") && !magic.equals("ni2")) throw new GanException(
+			name + " is not a NIfTI-2 file (magic '" + magic + "')");
+		short[] dim = new short[8];
+		for (int i = 0; i < 8; i++) {
+			long d = h.getLong(16 + 8 * i);
+			if (d > Short.MAX_VALUE || d < Short.MIN_VALUE) throw new GanException(
+				name + " declares " + d + " voxels along its dimension " + i +
+					", more than fiji-gan reads (32,767)");
+			dim[i] = (short) d;
+		}
+		float[] pixdim = new float[8];
+		for (int i = 0; i < 8; i++)
+			pixdim[i] = (float) h.getDouble(104 + 8 * i);
+		long offset = h.getLong(168);
+		if (offset < HEADER2_BYTES || offset > 1L << 24) throw new GanException(
+			name + " is a damaged NIfTI file: its voxels are said to start at byte " +
+				offset);
+		return new Header(dim, h.getShort(12), h.getShort(14), pixdim, offset,
+			(float) h.getDouble(176), (float) h.getDouble(184), h.getInt(500), text(
+				head, 240), magic, (short) h.getInt(344), (short) h.getInt(348));
+	}
+
+	/** The NUL-ended ASCII text of up to 80 bytes at {@code at}. */
+	private static String text(byte[] head, int at) {
+		int nul = 0;
+		while (nul < DESCRIP_BYTES && head[at + nul] != 0)
+			nul++;
+		return new String(head, at, nul, StandardCharsets.US_ASCII);
 	}
 
 	/**
@@ -371,11 +423,16 @@ public final class Nifti {
 		return switch (dt) {
 			case DT_UINT8, DT_INT8 -> 1;
 			case DT_UINT16, DT_INT16 -> 2;
-			case DT_FLOAT32, DT_INT32 -> 4;
-			case DT_FLOAT64 -> 8;
+			case DT_FLOAT32, DT_INT32, DT_UINT32 -> 4;
+			case DT_FLOAT64, DT_INT64, DT_UINT64 -> 8;
 			case DT_RGB24 -> 3;
 			default -> 0;
 		};
+	}
+
+	/** A 64-bit unsigned integer as the nearest double. */
+	static double unsigned(long v) {
+		return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
 	}
 
 	private static double positive(float v) {
@@ -393,15 +450,11 @@ public final class Nifti {
 			? header.sclInter() : 0;
 		boolean scaled = Float.isFinite(slope) && slope != 0 && (slope != 1 ||
 			inter != 0);
-		int bytes = switch (dt) {
-			case DT_UINT8, DT_INT8 -> 1;
-			case DT_UINT16, DT_INT16 -> 2;
-			case DT_FLOAT32, DT_INT32 -> 4;
-			case DT_FLOAT64 -> 8;
-			case DT_RGB24 -> 3;
-			default -> throw new GanException(name + " has NIfTI datatype " + dt +
-				", which fiji-gan does not read");
-		};
+		int bytes = bytesPerVoxel(dt);
+		if (bytes == 0) throw new GanException(name + " has NIfTI datatype " + dt +
+			(COMPLEX.contains(dt) ? " (complex numbers)" : "") +
+			", which fiji-gan does not read: save the magnitude or the real part " +
+			"as float32");
 		PixelType type = scaled && dt != DT_RGB24 ? PixelType.FLOAT32
 			: switch (dt) {
 				case DT_UINT8 -> PixelType.UINT8;
@@ -433,6 +486,9 @@ public final class Nifti {
 									case DT_UINT16 -> b.getShort(2 * i) & 0xffff;
 									case DT_INT16 -> b.getShort(2 * i);
 									case DT_INT32 -> b.getInt(4 * i);
+									case DT_UINT32 -> b.getInt(4 * i) & 0xffffffffL;
+									case DT_INT64 -> b.getLong(8 * i);
+									case DT_UINT64 -> unsigned(b.getLong(8 * i));
 									case DT_FLOAT64 -> b.getDouble(8 * i);
 									default -> b.getFloat(4 * i);
 								};

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -217,8 +218,58 @@ class DatasetArraysTest {
 		assertTrue(unstated.source().startsWith("assumed"));
 		Path text = Files.writeString(dir.resolve("x.nii"), "not a volume at all "
 			.repeat(30));
-		assertEquals("x.nii is not a NIfTI-1 file", assertThrows(GanException.class,
-			() -> AnatomicalAxes.ofNifti(text)).getMessage());
+		assertEquals("x.nii is not a NIfTI-1 or NIfTI-2 file", assertThrows(
+			GanException.class, () -> AnatomicalAxes.ofNifti(text)).getMessage());
+	}
+
+	/**
+	 * A NIfTI-2 header states the grid with doubles at other offsets: the same
+	 * sform and qform give the same grid and axes, and the volume the same
+	 * voxels.
+	 */
+	@Test
+	void aNiftiTwoFileGivesTheGridAndVoxelsOfItsNiftiOneTwin()
+		throws IOException
+	{
+		float[][] srow = { { 0, 0, -3, 7 }, { 2, 0, 0, -1 }, { 0, 0.5f, 0, 4 } };
+		float[] aboutZ = { 0, 0, 1 };
+		for (int[] codes : new int[][] { { 1, 1 }, { 1, 0 }, { 0, 0 } }) {
+			Path one = niftiWith(codes[0], codes[1], aboutZ, -1, srow);
+			Path two = asNiftiTwo(one);
+			VoxelGrid a = VoxelGrid.ofNifti(one), b = VoxelGrid.ofNifti(two);
+			assertEquals(a.source(), b.source());
+			assertEquals(a.axes().code(), b.axes().code());
+			assertArrayEquals(a.world(1, 2, 3), b.world(1, 2, 3), 1e-6);
+			assertArrayEquals((byte[]) Nifti.read(one).image().plane(2),
+				(byte[]) Nifti.read(two).image().plane(2));
+		}
+	}
+
+	/** The NIfTI-2 twin of a little-endian NIfTI-1 file, field by field. */
+	private Path asNiftiTwo(Path one) throws IOException {
+		ByteBuffer a = ByteBuffer.wrap(Files.readAllBytes(one)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		int offset = (int) a.getFloat(108);
+		byte[] voxels = Arrays.copyOfRange(a.array(), offset, a.capacity());
+		ByteBuffer b = ByteBuffer.allocate(544 + voxels.length).order(
+			ByteOrder.LITTLE_ENDIAN);
+		b.putInt(0, 540).put(4, (byte) 'n').put(5, (byte) '+').put(6, (byte) '2');
+		b.putShort(12, a.getShort(70)).putShort(14, a.getShort(72));
+		for (int i = 0; i < 8; i++) {
+			b.putLong(16 + 8 * i, a.getShort(40 + 2 * i));
+			b.putDouble(104 + 8 * i, a.getFloat(76 + 4 * i));
+		}
+		b.putLong(168, 544).putDouble(176, a.getFloat(112)).putDouble(184, a
+			.getFloat(116));
+		b.putInt(344, a.getShort(252)).putInt(348, a.getShort(254));
+		for (int k = 0; k < 6; k++)
+			b.putDouble(352 + 8 * k, a.getFloat(256 + 4 * k));
+		for (int k = 0; k < 12; k++)
+			b.putDouble(400 + 8 * k, a.getFloat(280 + 4 * k));
+		b.putInt(500, a.get(123));
+		b.position(544);
+		b.put(voxels);
+		return Files.write(dir.resolve("two-" + one.getFileName()), b.array());
 	}
 
 	@Test

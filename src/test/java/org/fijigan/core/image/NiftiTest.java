@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.image.Nifti.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,5 +176,95 @@ class NiftiTest {
 			" is a damaged NIfTI file: its header uses 0 dimensions (dim[0] must be " +
 			"1 to 7)", assertThrows(GanException.class, () -> Nifti.read(file))
 				.getMessage());
+	}
+
+	/**
+	 * Unsigned 32-bit and 64-bit integers become float, as TIFF's unsigned 32-bit
+	 * ones do; they were refused as a datatype fiji-gan does not read.
+	 */
+	@Test
+	void unsignedAndSixtyFourBitIntegersAreReadAsFloat() throws IOException {
+		ByteBuffer u32 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+			.putInt(7).putInt((int) 4_000_000_000L);
+		assertArrayEquals(new float[] { 7, 4e9f }, (float[]) Nifti.read(write(
+			"u32.nii", 1, Nifti.DT_UINT32, u32.array(), ByteOrder.LITTLE_ENDIAN))
+			.image().plane(0));
+		ByteBuffer i64 = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN)
+			.putLong(-5).putLong(1L << 40);
+		assertArrayEquals(new float[] { -5, 0x1p40f }, (float[]) Nifti.read(write(
+			"i64.nii", 1, Nifti.DT_INT64, i64.array(), ByteOrder.BIG_ENDIAN)).image()
+			.plane(0));
+		ByteBuffer u64 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+			.putLong(3).putLong(-1); // 2^64 - 1
+		assertArrayEquals(new float[] { 3, 0x1p64f }, (float[]) Nifti.read(write(
+			"u64.nii", 1, Nifti.DT_UINT64, u64.array(), ByteOrder.LITTLE_ENDIAN))
+			.image().plane(0));
+		GanException e = assertThrows(GanException.class, () -> Nifti.read(write(
+			"c.nii", 1, (short) 32, new byte[16], ByteOrder.LITTLE_ENDIAN)));
+		assertEquals("c.nii has NIfTI datatype 32 (complex numbers), which " +
+			"fiji-gan does not read: save the magnitude or the real part as " +
+			"float32", e.getMessage());
+	}
+
+	/** A NIfTI-2 file (64-bit sizes, double pixel sizes) reads as NIfTI-1's. */
+	@Test
+	void aNiftiTwoFileIsRead() throws IOException {
+		for (ByteOrder order : new ByteOrder[] { ByteOrder.LITTLE_ENDIAN,
+			ByteOrder.BIG_ENDIAN })
+		{
+			ByteBuffer v = ByteBuffer.allocate(4).order(order).putShort((short) 300)
+				.putShort((short) -2);
+			Volume volume = Nifti.read(write("two.nii", 2, Nifti.DT_INT16, v.array(),
+				order));
+			assertArrayEquals(new float[] { 300, -2 }, (float[]) volume.image().plane(
+				0));
+			assertEquals(new Calibration(0.5, 0.25, 1, "mm"), volume.image()
+				.calibration());
+			assertEquals("n+2", volume.header().magic());
+		}
+		byte[] bytes = Files.readAllBytes(write("big.nii", 2, Nifti.DT_UINT8,
+			new byte[2], ByteOrder.LITTLE_ENDIAN));
+		ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(16 + 8,
+			40_000);
+		Path big = Files.write(dir.resolve("big.nii"), bytes);
+		assertEquals("big.nii declares 40000 voxels along its dimension 1, more " +
+			"than fiji-gan reads (32,767)", assertThrows(GanException.class,
+				() -> Nifti.read(big)).getMessage());
+	}
+
+	/**
+	 * A 2x1 NIfTI file of {@code version} 1 or 2 with the given voxels, pixel
+	 * size 0.5 x 0.25 mm, written byte by byte.
+	 */
+	private Path write(String name, int version, short datatype, byte[] voxels,
+		ByteOrder order) throws IOException
+	{
+		int headerBytes = version == 1 ? Nifti.HEADER_BYTES : Nifti.HEADER2_BYTES;
+		ByteBuffer b = ByteBuffer.allocate(headerBytes + 4 + voxels.length).order(
+			order);
+		b.putInt(0, headerBytes);
+		short[] dim = { 2, 2, 1, 1, 1, 1, 1, 1 };
+		double[] pixdim = { 1, 0.5, 0.25, 1, 1, 1, 1, 1 };
+		if (version == 1) {
+			b.putShort(70, datatype);
+			for (int i = 0; i < 8; i++) {
+				b.putShort(40 + 2 * i, dim[i]);
+				b.putFloat(76 + 4 * i, (float) pixdim[i]);
+			}
+			b.putFloat(108, headerBytes + 4).put(123, (byte) Nifti.UNITS_MM);
+			b.put(344, (byte) 'n').put(345, (byte) '+').put(346, (byte) '1');
+		}
+		else {
+			b.put(4, (byte) 'n').put(5, (byte) '+').put(6, (byte) '2');
+			b.putShort(12, datatype);
+			for (int i = 0; i < 8; i++) {
+				b.putLong(16 + 8 * i, dim[i]);
+				b.putDouble(104 + 8 * i, pixdim[i]);
+			}
+			b.putLong(168, headerBytes + 4).putInt(500, Nifti.UNITS_MM);
+		}
+		b.position(headerBytes + 4);
+		b.put(voxels);
+		return Files.write(dir.resolve(name), b.array());
 	}
 }
