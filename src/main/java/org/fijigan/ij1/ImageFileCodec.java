@@ -112,9 +112,10 @@ public final class ImageFileCodec implements ImageCodec {
 		if (ext.equals(".zip")) return readZip(file, role);
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
-		checkDicom(file, role);
+		Map<String, String> dicom = checkDicom(file, role);
 		ImagePlus imp = found.rgb16Tiff() ? readRgb16Pages(file, role, found
-			.alphaTiff16()) : open(file);
+			.alphaTiff16()) : dicom != null ? readDicom(file, role, dicom) : open(
+				file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
 		if (found.unsigned32Tiff()) readUnsigned(file, role, imp);
@@ -387,18 +388,18 @@ public final class ImageFileCodec implements ImageCodec {
 	 * lies about rows and columns), before ImageJ allocates them and reads the
 	 * missing ones as zeros. Reads the header as ImageJ's DICOM reader does.
 	 */
-	static synchronized void checkDicom(Path file, String role) {
+	static synchronized Map<String, String> checkDicom(Path file, String role) {
 		String path = file.toAbsolutePath().toString();
-		if (new Opener().getFileType(path) != Opener.DICOM) return;
+		if (new Opener().getFileType(path) != Opener.DICOM) return null;
 		Map<String, String> tags = new java.util.HashMap<>();
 		String info;
 		try {
 			info = new ij.plugin.DICOM().getInfo(path);
 		}
 		catch (RuntimeException e) {
-			return; // ImageJ's own reading will say what is wrong
+			return null; // ImageJ's own reading will say what is wrong
 		}
-		if (info == null) return;
+		if (info == null) return null;
 		for (String line : info.split("\n")) {
 			int colon = line.indexOf(':');
 			if (line.length() > 11 && colon > 11) tags.put(line.substring(0, 9), line
@@ -433,7 +434,104 @@ public final class ImageFileCodec implements ImageCodec {
 		catch (NumberFormatException | NullPointerException | ArithmeticException
 				| IOException e)
 		{
-			// a header without these numbers: ImageJ's reading decides
+			return null; // a header without these numbers: ImageJ's reading decides
+		}
+		return tags;
+	}
+
+	/**
+	 * An uncompressed DICOM image read from its header's numbers by ImageJ's raw
+	 * reader, then taken through its modality LUT ({@code RescaleSlope},
+	 * {@code RescaleIntercept}: Hounsfield units of CT) into 32-bit float when
+	 * that is not the identity; the pixel spacing and slice spacing in mm.
+	 * ImageJ's DICOM reading left the slope and intercept of 16- and 32-bit
+	 * images out of the pixel values, failed on 8-bit ones without menus
+	 * (printing "Unrecognized command" on stdout) and read 32-bit signed pixels
+	 * wrongly. Frames become slices. A palette-colour image is left to ImageJ,
+	 * which applies the palette.
+	 */
+	static ImagePlus readDicom(Path file, String role, Map<String, String> tags) {
+		String photometric = tags.getOrDefault("0028,0004", "MONOCHROME2").replace(
+			"\0", "").trim();
+		if (photometric.startsWith("PALETTE")) return open(file);
+		int bits = Integer.parseInt(tags.getOrDefault("0028,0100", "16"));
+		int samples = Integer.parseInt(tags.getOrDefault("0028,0002", "1"));
+		boolean signed = "1".equals(tags.get("0028,0103"));
+		FileInfo fi = new FileInfo();
+		fi.fileFormat = FileInfo.RAW;
+		fi.fileName = file.getFileName().toString();
+		fi.directory = file.toAbsolutePath().getParent().toString() +
+			java.io.File.separator;
+		fi.width = Integer.parseInt(tags.get("0028,0011"));
+		fi.height = Integer.parseInt(tags.get("0028,0010"));
+		fi.offset = Integer.parseInt(tags.get("7FE0,0010"));
+		fi.nImages = Math.max(1, Integer.parseInt(tags.getOrDefault("0028,0008",
+			"1").split(java.util.regex.Pattern.quote("\\"))[0].trim()));
+		fi.intelByteOrder = !tags.getOrDefault("0002,0010", "").replace("\0", "")
+			.trim().equals("1.2.840.10008.1.2.2");
+		String what = "a DICOM image of " + samples + " sample" + (samples == 1 ? ""
+			: "s") + " per pixel of " + bits + " bits (" + photometric + ")";
+		if (samples == 1 && photometric.startsWith("MONOCHROME")) fi.fileType =
+			switch (bits) {
+				case 8 -> FileInfo.GRAY8;
+				case 16 -> signed ? FileInfo.GRAY16_SIGNED : FileInfo.GRAY16_UNSIGNED;
+				case 32 -> signed ? FileInfo.GRAY32_INT : FileInfo.GRAY32_UNSIGNED;
+				default -> throw new GanException(role + " " + file + " is " + what +
+					", which fiji-gan does not read: convert it to 8- or 16-bit");
+			};
+		else if (samples == 3 && bits == 8 && photometric.equals("RGB"))
+			fi.fileType = "1".equals(tags.get("0028,0006")) ? FileInfo.RGB_PLANAR
+				: FileInfo.RGB;
+		else throw new GanException(role + " " + file + " is " + what +
+			", which fiji-gan does not read: convert it to grey or RGB");
+		ImagePlus raw = new FileOpener(fi).openImage();
+		if (raw == null) throw new GanException("cannot read " + role + " " + file +
+			" as " + what);
+		double slope = number(tags.get("0028,1053"), 1), intercept = number(tags
+			.get("0028,1052"), 0);
+		boolean signed16 = raw.getCalibration().isSigned16Bit();
+		ImagePlus imp = raw;
+		if (samples == 1 && (slope != 1 || intercept != 0)) {
+			ImageStack in = raw.getStack(), out = new ImageStack(fi.width, fi.height);
+			for (int i = 1; i <= in.getSize(); i++) {
+				ij.process.ImageProcessor p = in.getProcessor(i);
+				float[] v = new float[fi.width * fi.height];
+				for (int k = 0; k < v.length; k++)
+					v[k] = (float) (slope * (p.getf(k) - (signed16 ? 32768 : 0)) +
+						intercept);
+				out.addSlice(in.getSliceLabel(i), new ij.process.FloatProcessor(
+					fi.width, fi.height, v));
+			}
+			imp = new ImagePlus(raw.getTitle(), out);
+		}
+		ij.measure.Calibration cal = signed16 && imp == raw ? raw.getCalibration()
+			: new ij.measure.Calibration();
+		String[] spacing = tags.getOrDefault("0028,0030", "").split(
+			java.util.regex.Pattern.quote("\\"));
+		if (spacing.length == 2 && number(spacing[0], 0) > 0 && number(spacing[1],
+			0) > 0)
+		{
+			cal.pixelHeight = number(spacing[0], 1); // rows, then columns
+			cal.pixelWidth = number(spacing[1], 1);
+			double depth = number(tags.get("0018,0088"), number(tags.get("0018,0050"),
+				0));
+			if (depth > 0) cal.pixelDepth = depth;
+			cal.setUnit("mm");
+		}
+		imp.setCalibration(cal);
+		imp.setTitle(file.getFileName().toString());
+		return imp;
+	}
+
+	/** A DICOM decimal string as a number, or {@code otherwise}. */
+	private static double number(String value, double otherwise) {
+		if (value == null) return otherwise;
+		try {
+			double v = Double.parseDouble(value.replace("\0", "").trim());
+			return Double.isFinite(v) ? v : otherwise;
+		}
+		catch (NumberFormatException e) {
+			return otherwise;
 		}
 	}
 

@@ -525,6 +525,83 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * The modality LUT (RescaleSlope, RescaleIntercept) is applied, as every
+	 * DICOM viewer does: CT in Hounsfield units. ImageJ's reading, without menus,
+	 * refused 8- and 16-bit files with a slope or intercept as "not an image
+	 * format", and read 32-bit signed pixels as wrong values.
+	 */
+	@Test
+	void dicomPixelsGoThroughTheirRescaleSlopeAndIntercept() throws IOException {
+		java.nio.ByteBuffer u16 = java.nio.ByteBuffer.allocate(4).order(
+			java.nio.ByteOrder.LITTLE_ENDIAN).putShort((short) 7).putShort(
+				(short) 60000);
+		RasterImage scaled = readDicom("u16.dcm", 16, 0, "2", "-100", u16.array());
+		assertEquals(PixelType.FLOAT32, scaled.type());
+		assertArrayEquals(new float[] { -86, 119900 }, (float[]) scaled.plane(0));
+		assertEquals(new Calibration(0.25, 0.5, 1, "mm"), scaled.calibration());
+		java.nio.ByteBuffer s16 = java.nio.ByteBuffer.allocate(4).order(
+			java.nio.ByteOrder.LITTLE_ENDIAN).putShort((short) -5).putShort(
+				(short) 2000);
+		assertArrayEquals(new float[] { -1029, 976 }, (float[]) readDicom("ct.dcm",
+			16, 1, "1", "-1024", s16.array()).plane(0));
+		assertArrayEquals(new float[] { 100, 27.5f }, (float[]) readDicom("u8.dcm",
+			8, 0, "0.5", "-10", new byte[] { (byte) 220, 75 }).plane(0));
+		java.nio.ByteBuffer s32 = java.nio.ByteBuffer.allocate(8).order(
+			java.nio.ByteOrder.LITTLE_ENDIAN).putInt(-70000).putInt(123456);
+		assertArrayEquals(new float[] { -70000, 123456 }, (float[]) readDicom(
+			"s32.dcm", 32, 1, null, null, s32.array()).plane(0));
+		// no slope or intercept: the type is kept
+		RasterImage plain = readDicom("plain.dcm", 16, 0, null, null, u16.array());
+		assertEquals(PixelType.UINT16, plain.type());
+		assertArrayEquals(new short[] { 7, (short) 60000 }, (short[]) plain.plane(
+			0));
+	}
+
+	/**
+	 * A 1x2 DICOM image (explicit VR little endian) of {@code bits}-bit pixels,
+	 * pixel spacing 0.5 (rows) by 0.25 mm (columns), read by the codec.
+	 */
+	private RasterImage readDicom(String name, int bits, int pixelRepresentation,
+		String slope, String intercept, byte[] pixels) throws IOException
+	{
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024 + pixels.length)
+			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.position(128);
+		b.put("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		element(b, 2, 0x10, "UI", "1.2.840.10008.1.2.1\0");
+		for (int[] e : new int[][] { { 0x02, 1 }, { 0x10, 1 }, { 0x11, 2 } })
+			us(b, e[0], e[1]);
+		element(b, 0x28, 0x30, "DS", "0.5\\0.25");
+		for (int[] e : new int[][] { { 0x100, bits }, { 0x101, bits }, { 0x102,
+			bits - 1 }, { 0x103, pixelRepresentation } })
+			us(b, e[0], e[1]);
+		if (intercept != null) element(b, 0x28, 0x1052, "DS", intercept);
+		if (slope != null) element(b, 0x28, 0x1053, "DS", slope);
+		b.putShort((short) 0x7fe0).putShort((short) 0x10).put((byte) 'O').put(
+			(byte) 'B').putShort((short) 0).putInt(pixels.length).put(pixels);
+		Path file = Files.write(dir.resolve(name), java.util.Arrays.copyOf(b
+			.array(), b.position()));
+		return ImageFileCodec.INSTANCE.read(file, "input");
+	}
+
+	/** An element of group 0x28 with VR US. */
+	private static void us(java.nio.ByteBuffer b, int element, int value) {
+		b.putShort((short) 0x28).putShort((short) element).put((byte) 'U').put(
+			(byte) 'S').putShort((short) 2).putShort((short) value);
+	}
+
+	/** A text element, padded to even length with a space. */
+	private static void element(java.nio.ByteBuffer b, int group, int element,
+		String vr, String text)
+	{
+		String even = text.length() % 2 == 1 ? text + " " : text;
+		b.putShort((short) group).putShort((short) element).put(vr.getBytes(
+			java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) even
+				.length()).put(even.getBytes(
+					java.nio.charset.StandardCharsets.US_ASCII));
+	}
+
+	/**
 	 * ImageJ cannot decode compressed DICOM: it printed its exception and the
 	 * transfer syntax on stdout, and the error said only "not an image format".
 	 */
