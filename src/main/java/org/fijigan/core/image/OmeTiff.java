@@ -73,6 +73,7 @@ public final class OmeTiff {
 	/**
 	 * @param xml the first page's ImageDescription
 	 * @param fileName the TIFF's own name, which a plane's UUID element may name
+	 *          (when the OME element states no UUID of the file's own)
 	 * @param pages the number of full pages in the file
 	 * @param what "input FILE", for messages
 	 * @throws GanException when the metadata is not valid XML, holds several
@@ -83,6 +84,8 @@ public final class OmeTiff {
 		String what)
 	{
 		Element pixels = pixels(xml, what);
+		String ownUuid = pixels.getOwnerDocument().getDocumentElement()
+			.getAttribute("UUID").trim();
 		int sizeC = positive(pixels, "SizeC", what), sizeZ = positive(pixels,
 			"SizeZ", what), sizeT = positive(pixels, "SizeT", what);
 		String order = pixels.getAttribute("DimensionOrder");
@@ -111,11 +114,18 @@ public final class OmeTiff {
 			Element td = (Element) data.item(d);
 			NodeList uuid = td.getElementsByTagNameNS("*", "UUID");
 			if (uuid.getLength() > 0) {
-				String other = ((Element) uuid.item(0)).getAttribute("FileName");
-				if (!other.isEmpty() && !other.equals(fileName)) throw new GanException(
-					what + " is one file of a multi-file OME-TIFF dataset: its planes " +
-						"are also in " + other + "; fiji-gan reads one file: open the " +
-						"dataset in Fiji (Bio-Formats) and save it as one TIFF");
+				Element u = (Element) uuid.item(0);
+				String other = u.getAttribute("FileName");
+				// the file's own UUID names it under any file name (renamed, or
+				// unzipped to a temporary file); without one, the name must match
+				boolean own = !ownUuid.isEmpty() ? ownUuid.equals(u.getTextContent()
+					.trim()) : other.isEmpty() || other.equals(fileName);
+				if (!own) throw new GanException(what +
+					" is one file of a multi-file OME-TIFF dataset: its planes " +
+					"are also in " + (other.isEmpty() ? "the file of " + u
+						.getTextContent().trim() : other) +
+					"; fiji-gan reads one file: open the " +
+					"dataset in Fiji (Bio-Formats) and save it as one TIFF");
 			}
 			int ifd = attribute(td, "IFD", 0, what);
 			int first = orderIndex(attribute(td, "FirstC", 0, what), attribute(td,

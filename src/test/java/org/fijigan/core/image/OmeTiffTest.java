@@ -63,7 +63,13 @@ class OmeTiffTest {
 			"SizeZ=\"2\" SizeT=\"1\"", "<TiffData IFD=\"1\" FirstZ=\"0\"/>" +
 				"<TiffData IFD=\"0\" FirstZ=\"1\"/>"), 2);
 		assertArrayEquals(new int[] { 1, 0 }, one.pageOfPlane());
-		// the UUID of this very file is no other file
+		// the UUID of this very file is no other file: by its name, or by the
+		// file's own UUID whatever the name (renamed, unzipped)
+		OmeTiff.Layout renamed = parse(ome("DimensionOrder=\"XYZCT\" SizeC=\"1\" " +
+			"SizeZ=\"1\" SizeT=\"1\"", "<TiffData><UUID FileName=\"old.ome.tif\">" +
+				"urn:uuid:7</UUID></TiffData>").replace("<OME ",
+					"<OME UUID=\"urn:uuid:7\" "), 1);
+		assertArrayEquals(new int[] { 0 }, renamed.pageOfPlane());
 		OmeTiff.Layout own = parse(ome("DimensionOrder=\"XYZCT\" SizeC=\"1\" " +
 			"SizeZ=\"1\" SizeT=\"1\"", "<TiffData><UUID FileName=\"a.ome.tif\">" +
 				"urn:uuid:1</UUID></TiffData>"), 1);
@@ -127,6 +133,11 @@ class OmeTiffTest {
 		assertTrue(e.getMessage().startsWith("input a.ome.tif is one file of a " +
 			"multi-file OME-TIFF dataset: its planes are also in b.ome.tif"), e
 				.getMessage());
+		// another file's UUID, whatever the name it gives
+		String elsewhere = ome(plain, "<TiffData><UUID FileName=\"a.ome.tif\">" +
+			"urn:uuid:8</UUID></TiffData>").replace("<OME ",
+				"<OME UUID=\"urn:uuid:7\" ");
+		assertThrows(GanException.class, () -> parse(elsewhere, 2));
 	}
 
 	private static void assertRefused(String xml, int pages, String why) {
