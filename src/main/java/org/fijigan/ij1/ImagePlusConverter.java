@@ -87,21 +87,35 @@ public final class ImagePlusConverter {
 		else if (type == PixelType.RGB && c > 1) throw new GanException(imp
 			.getTitle() + " is RGB with " + c +
 			" channels; split the channels or make it a composite first");
-		if (type == PixelType.UINT16 && imp.getCalibration().isSigned16Bit()) {
-			// ImageJ stores signed 16-bit values plus 32768, with a calibration that
-			// takes it off: the values are the calibrated ones, so the image becomes
-			// 32-bit float in the file's own units
+		ij.measure.Calibration calibration = imp.getCalibration();
+		double[] line = calibration
+			.getFunction() == ij.measure.Calibration.STRAIGHT_LINE ? calibration
+				.getCoefficients() : null;
+		if ((type == PixelType.UINT8 || type == PixelType.UINT16) && line != null &&
+			line.length >= 2 && (line[0] != 0 || line[1] != 1) && Double.isFinite(
+				line[0]) && Double.isFinite(line[1]))
+		{
+			// a linear calibration: ImageJ stores signed 16-bit values plus 32768
+			// with one that takes it off, and DICOM's rescale slope and intercept
+			// (Hounsfield units) as one; what ImageJ measures are the calibrated
+			// values, so the image becomes 32-bit float in them
+			boolean sixteen = type == PixelType.UINT16;
 			type = PixelType.FLOAT32;
 			for (int i = 0; i < n; i++) {
-				short[] stored = (short[]) planes[i];
-				float[] values = new float[stored.length];
-				for (int k = 0; k < stored.length; k++)
-					values[k] = (stored[k] & 0xffff) - 32768;
+				Object stored = planes[i];
+				int size = sixteen ? ((short[]) stored).length
+					: ((byte[]) stored).length;
+				float[] values = new float[size];
+				for (int k = 0; k < size; k++)
+					values[k] = (float) (line[0] + line[1] * (sixteen
+						? ((short[]) stored)[k] & 0xffff : ((byte[]) stored)[k] & 0xff));
 				planes[i] = values;
 			}
-			notes.accept(imp.getTitle() +
+			notes.accept(calibration.isSigned16Bit() ? imp.getTitle() +
 				" is signed 16-bit: read as 32-bit float in its own values " +
-				"(-32768 to 32767)");
+				"(-32768 to 32767)" : imp.getTitle() + " has a linear calibration (" +
+					calibration.getValueUnit() + " = " + line[0] + " + " + line[1] +
+					" x pixel): read as 32-bit float in calibrated values");
 		}
 
 		RasterImage raster;

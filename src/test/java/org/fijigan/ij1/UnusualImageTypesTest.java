@@ -176,6 +176,43 @@ class UnusualImageTypesTest {
 		assertArrayEquals(new float[] { -32768, 7232, 0 }, (float[]) r.plane(0));
 	}
 
+	/**
+	 * A linear calibration (value = c0 + c1 x pixel) is what ImageJ measures: a
+	 * CT opened in Fiji keeps its Hounsfield units in one, and the file reader
+	 * applies DICOM's rescale. The model sees the calibrated values, in Fiji as
+	 * from the command line; the pixels were taken raw before.
+	 */
+	@Test
+	void aLinearCalibrationIsReadAsFloatInCalibratedValues() {
+		ImagePlus ct = new ImagePlus("ct.tif", new ShortProcessor(2, 1,
+			new short[] { 0, 1500 }, null));
+		ct.getCalibration().setFunction(ij.measure.Calibration.STRAIGHT_LINE,
+			new double[] { -1024, 1 }, "HU");
+		List<String> notes = new ArrayList<>();
+		RasterImage r = ImagePlusConverter.toRaster(ct, notes::add);
+		assertEquals(PixelType.FLOAT32, r.type());
+		assertArrayEquals(new float[] { -1024, 476 }, (float[]) r.plane(0));
+		assertEquals(List.of("ct.tif has a linear calibration (HU = -1024.0 + " +
+			"1.0 x pixel): read as 32-bit float in calibrated values"), notes);
+		ImagePlus eight = new ImagePlus("od.tif", new ByteProcessor(2, 1,
+			new byte[] { 10, (byte) 200 }));
+		eight.getCalibration().setFunction(ij.measure.Calibration.STRAIGHT_LINE,
+			new double[] { 0.5, 0.25 }, "OD");
+		assertArrayEquals(new float[] { 3, 50.5f }, (float[]) ImagePlusConverter
+			.toRaster(eight).plane(0));
+		// an identity line, and other functions, keep the pixels
+		ImagePlus same = new ImagePlus("same.tif", new ByteProcessor(2, 1,
+			new byte[] { 10, 20 }));
+		same.getCalibration().setFunction(ij.measure.Calibration.STRAIGHT_LINE,
+			new double[] { 0, 1 }, "Gray Value");
+		assertEquals(PixelType.UINT8, ImagePlusConverter.toRaster(same).type());
+		ImagePlus curve = new ImagePlus("poly.tif", new ByteProcessor(2, 1,
+			new byte[] { 10, 20 }));
+		curve.getCalibration().setFunction(ij.measure.Calibration.POLY2,
+			new double[] { 0, 1, 2 }, "Gray Value");
+		assertEquals(PixelType.UINT8, ImagePlusConverter.toRaster(curve).type());
+	}
+
 	@Test
 	void aPaletteImageIsReadAsItsColoursAndADisplayRampKeepsItsValues()
 		throws IOException
