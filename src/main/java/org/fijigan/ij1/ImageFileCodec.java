@@ -223,10 +223,18 @@ public final class ImageFileCodec implements ImageCodec {
 		imp.setDimensions(channels, pages.size(), 1);
 		imp.setOpenAsHyperStack(pages.size() > 1);
 		imp = new CompositeImage(imp, IJ.COMPOSITE);
-		imp.setCalibration(first.getCalibration());
-		String[] pairs = first.getPropertiesAsArray();
+		return withMetadataOf(first, imp);
+	}
+
+	/**
+	 * {@code imp} with the calibration, properties and info of {@code opened},
+	 * the image it was read in place of.
+	 */
+	private static ImagePlus withMetadataOf(ImagePlus opened, ImagePlus imp) {
+		imp.setCalibration(opened.getCalibration());
+		String[] pairs = opened.getPropertiesAsArray();
 		if (pairs != null) imp.setProperties(pairs);
-		if (first.getInfoProperty() != null) imp.setProperty("Info", first
+		if (opened.getInfoProperty() != null) imp.setProperty("Info", opened
 			.getInfoProperty());
 		return imp;
 	}
@@ -651,12 +659,7 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		else throw new GanException("cannot read " + role + " " + file +
 			": its PNG decodes to " + raster.getNumBands() + " samples per pixel");
-		imp.setCalibration(opened.getCalibration());
-		String[] pairs = opened.getPropertiesAsArray();
-		if (pairs != null) imp.setProperties(pairs);
-		if (opened.getInfoProperty() != null) imp.setProperty("Info", opened
-			.getInfoProperty());
-		return imp;
+		return withMetadataOf(opened, imp);
 	}
 
 	/**

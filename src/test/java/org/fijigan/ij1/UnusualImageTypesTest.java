@@ -375,6 +375,25 @@ class UnusualImageTypesTest {
 	private static void writeGreyPages(Path file, int w, int h, int pages,
 		String description) throws IOException
 	{
+		List<java.awt.image.BufferedImage> images = new ArrayList<>();
+		for (int page = 0; page < pages; page++) {
+			java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(w,
+				h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+			for (int i = 0; i < w * h; i++)
+				image.getRaster().setSample(i % w, i / w, 0, 20 * page + i);
+			images.add(image);
+		}
+		writeTiff(file, images, description);
+	}
+
+	/**
+	 * An uncompressed TIFF of {@code pages} written by ImageIO, the first with
+	 * {@code description} (or none when null).
+	 */
+	private static void writeTiff(Path file,
+		List<java.awt.image.BufferedImage> pages, String description)
+		throws IOException
+	{
 		javax.imageio.ImageWriter writer = javax.imageio.ImageIO
 			.getImageWritersByFormatName("tiff").next();
 		Files.deleteIfExists(file);
@@ -383,13 +402,9 @@ class UnusualImageTypesTest {
 		{
 			writer.setOutput(out);
 			writer.prepareWriteSequence(null);
-			for (int page = 0; page < pages; page++) {
-				java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(w,
-					h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-				for (int i = 0; i < w * h; i++)
-					image.getRaster().setSample(i % w, i / w, 0, 20 * page + i);
+			for (java.awt.image.BufferedImage image : pages) {
 				javax.imageio.metadata.IIOMetadata meta = null;
-				if (page == 0) {
+				if (description != null && image == pages.get(0)) {
 					javax.imageio.plugins.tiff.TIFFDirectory d =
 						javax.imageio.plugins.tiff.TIFFDirectory.createFromMetadata(writer
 							.getDefaultImageMetadata(new javax.imageio.ImageTypeSpecifier(
@@ -424,29 +439,16 @@ class UnusualImageTypesTest {
 			java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB),
 			alpha, false, alpha ? java.awt.Transparency.TRANSLUCENT
 				: java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_USHORT);
-		javax.imageio.ImageWriter writer = javax.imageio.ImageIO
-			.getImageWritersByFormatName("tiff").next();
-		Files.deleteIfExists(file);
-		try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO
-			.createImageOutputStream(file.toFile()))
-		{
-			writer.setOutput(out);
-			writer.prepareWriteSequence(null);
-			for (int page = 0; page < pages; page++) {
-				java.awt.image.WritableRaster raster = model
-					.createCompatibleWritableRaster(w, h);
-				for (int band = 0; band < raster.getNumBands(); band++)
-					for (int i = 0; i < w * h; i++)
-						raster.setSample(i % w, i / w, band, sample16(page, band, i));
-				writer.writeToSequence(new javax.imageio.IIOImage(
-					new java.awt.image.BufferedImage(model, raster, false, null), null,
-					null), null);
-			}
-			writer.endWriteSequence();
+		List<java.awt.image.BufferedImage> images = new ArrayList<>();
+		for (int page = 0; page < pages; page++) {
+			java.awt.image.WritableRaster raster = model
+				.createCompatibleWritableRaster(w, h);
+			for (int band = 0; band < raster.getNumBands(); band++)
+				for (int i = 0; i < w * h; i++)
+					raster.setSample(i % w, i / w, band, sample16(page, band, i));
+			images.add(new java.awt.image.BufferedImage(model, raster, false, null));
 		}
-		finally {
-			writer.dispose();
-		}
+		writeTiff(file, images, null);
 	}
 
 	private RasterImage readPng(String name, int w, int h, int colour, int depth,
