@@ -426,6 +426,29 @@ class UnusualImageTypesTest {
 		}
 	}
 
+	/**
+	 * ImageJ's reader does not open BigTIFF (it said "not an image format"); its
+	 * pages are read from their directories, in either byte order.
+	 */
+	@Test
+	void aBigTiffIsRead() throws IOException {
+		byte[] pixels = new byte[6 * 4];
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (byte) (10 * i + 3);
+		for (java.nio.ByteOrder order : new java.nio.ByteOrder[] {
+			java.nio.ByteOrder.LITTLE_ENDIAN, java.nio.ByteOrder.BIG_ENDIAN })
+		{
+			Path file = Files.write(dir.resolve("big.tif"),
+				org.fijigan.core.image.ImageFileCheckTest.grey(true, order, 6, 4,
+					pixels.length, pixels).bytes());
+			RasterImage image = ImageFileCodec.INSTANCE.read(file, "input");
+			assertEquals(PixelType.UINT8, image.type());
+			assertEquals(6, image.width());
+			assertEquals(4, image.height());
+			assertArrayEquals(pixels, (byte[]) image.plane(0), order.toString());
+		}
+	}
+
 	/** Sample {@code i} of band {@code band} on page {@code page}. */
 	private static int sample16(int page, int band, int i) {
 		return band == 3 ? 65535 - i : 20000 * page + 1000 * band + 7 * i + 300;

@@ -46,10 +46,10 @@ public final class ImageFileCheck {
 					.toString());
 				t.check();
 				return new Findings(t.unsigned32(), 0, t.rgb16(), t.alpha16(), t
-					.omeLayout());
+					.omeLayout(), t.bigTiffPages());
 			}
 			else if (n == 8 && PngCheck.isPng(head)) return new Findings(false,
-				PngCheck.check(ch, size, what), false, false, null);
+				PngCheck.check(ch, size, what), false, false, null, null);
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
 				.check(ch, size, what);
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
@@ -83,11 +83,16 @@ public final class ImageFileCheck {
 	 * @param omeLayout where an OME-TIFF's metadata puts its pages (channels,
 	 *          slices, frames), which ImageJ's reader reads as one z-stack; null
 	 *          for any other file
+	 * @param bigTiffPages the full pages of a BigTIFF, which ImageJ's reader
+	 *          cannot open, for fiji-gan to read one by one; null for any other
+	 *          file
 	 */
 	public record Findings(boolean unsigned32Tiff, int pngAlphaBitDepth,
-			boolean rgb16Tiff, boolean alphaTiff16, OmeTiff.Layout omeLayout) {
+			boolean rgb16Tiff, boolean alphaTiff16, OmeTiff.Layout omeLayout,
+			java.util.List<TiffPage> bigTiffPages) {
 
-		static final Findings NONE = new Findings(false, 0, false, false, null);
+		static final Findings NONE = new Findings(false, 0, false, false, null,
+			null);
 
 		/** Whether the file is a PNG with alpha. */
 		public boolean pngAlpha() {

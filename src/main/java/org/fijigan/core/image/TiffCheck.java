@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -74,6 +76,11 @@ final class TiffCheck {
 	/** The first page's OME-XML, when it has one. */
 	private String omeXml;
 	private OmeTiff.Layout omeLayout;
+	/** A BigTIFF's full pages, which ImageJ's reader cannot open. */
+	private final List<TiffPage> bigPages = new ArrayList<>();
+	/** The strips of a BigTIFF's pages kept, and the most kept. */
+	private long bigStrips;
+	static final long MAX_BIG_STRIPS = 1 << 22;
 	/** Whether an image has 3 or 4 samples per pixel of 16 bits. */
 	private boolean rgb16;
 	/** Whether an image is 16-bit RGB with a fourth sample that is alpha. */
@@ -96,6 +103,15 @@ final class TiffCheck {
 	 */
 	OmeTiff.Layout omeLayout() {
 		return omeLayout;
+	}
+
+	/**
+	 * The full pages of a BigTIFF, where their pixels are, for a reader to open
+	 * one by one (ImageJ's reader does not read BigTIFF); null for a classic
+	 * TIFF.
+	 */
+	List<TiffPage> bigTiffPages() {
+		return big ? List.copyOf(bigPages) : null;
 	}
 
 	/**
@@ -298,6 +314,23 @@ final class TiffCheck {
 		refuseUnreadable(index, e, compression, firstBits, sampleFormat, samples,
 			tiled);
 		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
+		if (big && (scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0) {
+			bigStrips = plus(bigStrips, pieces);
+			if (bigStrips > MAX_BIG_STRIPS) throw unsupported("a BigTIFF of more " +
+				"than " + count(MAX_BIG_STRIPS) + " strips, more than fiji-gan " +
+				"reads: save it with larger strips (more rows per strip)");
+			long[] at = new long[(int) pieces], bytes = new long[(int) pieces];
+			for (int i = 0; i < pieces; i++) {
+				at[i] = offsetValues.get(i);
+				bytes[i] = countValues != null ? countValues.get(i) : times(
+					pieceRowBytes, Math.min(rowsPerPiece, h - i % perPlane *
+						rowsPerPiece));
+			}
+			bigPages.add(new TiffPage((int) w, (int) h, (int) firstBits,
+				(int) samples, (int) sampleFormat, (int) compression, (int) scalar(e,
+					PREDICTOR, 1), planar, (int) scalar(e, PHOTOMETRIC, 1),
+				order == ByteOrder.LITTLE_ENDIAN, (int) rowsPerPiece, at, bytes));
+		}
 		if (samples >= 3 && firstBits == 16) rgb16 = true;
 		if (samples == 4 && firstBits == 16 && scalar(e, PHOTOMETRIC, 2) == 2 &&
 			scalar(e, EXTRA_SAMPLES, -1) != 0) alpha16 = true;

@@ -1,0 +1,22 @@
+
+package org.fijigan.core.image;
+
+/**
+ * One full page of a TIFF as its directory states it: what a reader needs to
+ * decode its strips (which a check has found sound).
+ *
+ * @param bits bits per sample
+ * @param sampleFormat 1 unsigned, 2 signed, 3 float
+ * @param compression the TIFF compression code
+ * @param predictor 1 none, 2 horizontal differencing
+ * @param planar whether the samples are stored as separate planes
+ * @param photometric the TIFF photometric interpretation (0 white is zero)
+ * @param littleEndian the file's byte order
+ * @param stripOffsets where each strip starts, planes one after the other
+ * @param stripBytes each strip's stored length
+ */
+public record TiffPage(int width, int height, int bits, int samples,
+		int sampleFormat, int compression, int predictor, boolean planar,
+		int photometric, boolean littleEndian, int rowsPerStrip,
+		long[] stripOffsets, long[] stripBytes) {
+}
