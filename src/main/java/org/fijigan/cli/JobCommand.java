@@ -68,10 +68,16 @@ abstract class JobCommand implements Callable<Integer> {
 	 */
 	final StageTimings stages = new StageTimings();
 
-	/** Reads an image file, timed as input reading. */
+	/** How the files read were taken, where that was not plain. */
+	final List<String> readNotes = new ArrayList<>();
+
+	/**
+	 * Reads an image file, timed as input reading; how its pixels were taken goes
+	 * to the summary's notes.
+	 */
 	RasterImage read(Path file, String what) {
-		return stages.time(StageTimings.Stage.INPUT_READ, () -> ImageFiles.read(
-			file, what));
+		return stages.time(StageTimings.Stage.INPUT_READ, () -> ImageFiles.CODEC
+			.read(file, what, readNotes::add));
 	}
 
 	/**
@@ -256,7 +262,8 @@ abstract class JobCommand implements Callable<Integer> {
 					.haloPixels());
 		out.printf(Locale.ROOT, "model %s on %s%s, %.2f s%n", job.model().name(), r
 			.provider(), tiles, r.seconds());
-		List<String> notes = new ArrayList<>(job.extraNotes());
+		List<String> notes = new ArrayList<>(readNotes);
+		notes.addAll(job.extraNotes());
 		notes.addAll(r.notes());
 		for (String note : notes)
 			out.println("note: " + note);

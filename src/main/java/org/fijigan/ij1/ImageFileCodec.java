@@ -105,14 +105,22 @@ public final class ImageFileCodec implements ImageCodec {
 	 */
 	@Override
 	public RasterImage read(Path file, String role) {
+		return read(file, role, note -> {});
+	}
+
+	@Override
+	public RasterImage read(Path file, String role,
+		java.util.function.Consumer<String> notes)
+	{
 		InputFile.requireRegular(file, role);
 		String ext = ImageCodec.extensionOf(file.getFileName().toString());
 		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
 		if (ext.equals(".nii") || ext.equals(".nii.gz")) return Nifti.read(file)
 			.image();
-		if (ext.equals(".zip")) return readZip(file, role);
+		if (ext.equals(".zip")) return readZip(file, role, notes);
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
-		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role));
+		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role),
+			notes);
 		Map<String, String> dicom = checkDicom(file, role);
 		ImagePlus imp = found.bigTiffPages() != null ? readBigTiff(file, role, found
 			.bigTiffPages(), found.alphaTiff16()) : found.rgb16Tiff()
@@ -126,7 +134,7 @@ public final class ImageFileCodec implements ImageCodec {
 			.pngAlphaBitDepth());
 		if (found.omeLayout() != null) imp = arrange(imp, found.omeLayout(), file,
 			role);
-		return ImagePlusConverter.toRaster(imp);
+		return ImagePlusConverter.toRaster(imp, notes);
 	}
 
 	/**
@@ -354,7 +362,9 @@ public final class ImageFileCodec implements ImageCodec {
 	 * TIFF inside came out with its missing rows as zeros) and took the first of
 	 * several images without a word.
 	 */
-	private RasterImage readZip(Path file, String role) {
+	private RasterImage readZip(Path file, String role,
+		java.util.function.Consumer<String> notes)
+	{
 		Path unzipped = null;
 		String entryName;
 		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
@@ -395,7 +405,8 @@ public final class ImageFileCodec implements ImageCodec {
 			throw e;
 		}
 		try {
-			return read(unzipped, role).setTitle(file.getFileName().toString());
+			return read(unzipped, role, notes).setTitle(file.getFileName()
+				.toString());
 		}
 		catch (GanException e) {
 			throw new GanException(e.getMessage().replace(unzipped.toString(), file +

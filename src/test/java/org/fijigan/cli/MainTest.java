@@ -187,6 +187,37 @@ class MainTest {
 		assertArrayEquals(data, a.toFloatArray());
 	}
 
+	/**
+	 * How an input's pixels were taken, where that is not plain, is said on the
+	 * command line as in Fiji: a calibrated CT reaches the model in Hounsfield
+	 * units, and the run says so.
+	 */
+	@Test
+	void aCalibratedInputIsReadInItsCalibratedValuesAndTheRunSaysSo()
+		throws IOException
+	{
+		ImagePlus ct = new ImagePlus("ct", new ShortProcessor(2, 1, new short[] { 0,
+			1500 }, null));
+		ct.getCalibration().setFunction(ij.measure.Calibration.STRAIGHT_LINE,
+			new double[] { -1024, 1 }, "HU");
+		Path in = dir.resolve("ct.tif");
+		assertTrue(new FileSaver(ct).saveAsTiff(in.toString()));
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path out = dir.resolve("out.tif");
+
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--normalize",
+			"none");
+
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().lines().anyMatch(l -> l.equals("note: ct.tif has a " +
+			"linear calibration (HU = -1024.0 + 1.0 x pixel): read as 32-bit " +
+			"float in calibrated values")), r.out());
+		ImagePlus result = IJ.openImage(out.toString());
+		assertEquals(32, result.getBitDepth());
+		assertArrayEquals(new float[] { -1024, 476 }, (float[]) result
+			.getProcessor().getPixels());
+	}
+
 	@Test
 	void timingsListTheStagesOfTheRunAndStayOutOfTheResult() {
 		Path in = tiff8("in.tif", 40, 30, 4);

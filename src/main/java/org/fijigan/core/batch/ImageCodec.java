@@ -38,6 +38,17 @@ public interface ImageCodec {
 	RasterImage read(Path file, String role);
 
 	/**
+	 * {@link #read(Path, String)}, saying how the file's pixels were taken where
+	 * that is not plain (a signed or calibrated image read as float, a palette as
+	 * its colours) through {@code notes}.
+	 */
+	default RasterImage read(Path file, String role,
+		java.util.function.Consumer<String> notes)
+	{
+		return read(file, role);
+	}
+
+	/**
 	 * Why the format of {@code extension} cannot hold {@code image} (e.g. 16-bit
 	 * as JPEG), or null.
 	 */
