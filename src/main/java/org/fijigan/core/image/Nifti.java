@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -23,12 +24,14 @@ import org.fijigan.core.GanException;
  * header, an optional comment extension (code 6), then the voxels at
  * {@code vox_offset}. Voxel {@code (i, j, k, t, u)} is pixel {@code (x, y)} of
  * slice {@code k}, frame {@code t}, channel {@code u}: row 0 of the image
- * first, x fastest. No orientation is claimed
- * ({@code qform_code = sform_code = 0}); {@code pixdim} carries the pixel size
- * and {@code xyzt_units} its unit (mm, micron or m; unknown otherwise). 8-bit,
- * 16-bit and 32-bit images keep their type ({@code DT_UINT8},
- * {@code DT_UINT16}, {@code DT_FLOAT32}), RGB is {@code DT_RGB24}. Written gzip
- * streams carry no time stamp, so the same image gives the same bytes.
+ * first, x fastest. The qform and sform of an image read from NIfTI are written
+ * back ({@link NiftiOrientation}, moved with super-resolution), else none is
+ * claimed ({@code qform_code = sform_code = 0}); {@code pixdim} carries the
+ * pixel size and {@code xyzt_units} its unit (mm, micron or m; unknown
+ * otherwise). 8-bit, 16-bit and 32-bit images keep their type
+ * ({@code DT_UINT8}, {@code DT_UINT16}, {@code DT_FLOAT32}), RGB is
+ * {@code DT_RGB24}. Written gzip streams carry no time stamp, so the same image
+ * gives the same bytes.
  */
 public final class Nifti {
 
@@ -53,11 +56,12 @@ public final class Nifti {
 	 * @param pixdim {@code pixdim[0]} the qform sign, then voxel sizes (8 values)
 	 * @param xyztUnits spatial unit code (low 3 bits) plus time unit code
 	 * @param magic {@code n+1} for a single file
+	 * @param orientation the qform and sform, or null when neither is given
 	 */
 	public record Header(short[] dim, short datatype, short bitpix,
 			float[] pixdim, float voxOffset, float sclSlope, float sclInter,
 			int xyztUnits, String description, String magic, short qformCode,
-			short sformCode) {
+			short sformCode, NiftiOrientation orientation) {
 	}
 
 	/**
@@ -117,10 +121,20 @@ public final class Nifti {
 		h.putShort(70, datatype);
 		h.putShort(72, bitpix);
 		Calibration c = image.calibration();
-		float[] pixdim = { 1, (float) c.pixelWidth(), (float) c.pixelHeight(),
-			(float) c.pixelDepth(), 1, 1, 1, 1 };
+		NiftiOrientation o = c.orientation();
+		float[] pixdim = { o == null ? 1 : o.qfac(), (float) c.pixelWidth(),
+			(float) c.pixelHeight(), (float) c.pixelDepth(), 1, 1, 1, 1 };
 		for (int i = 0; i < 8; i++)
 			h.putFloat(76 + 4 * i, pixdim[i]);
+		if (o != null) { // where the input lay in the world
+			h.putShort(252, o.qformCode()).putShort(254, o.sformCode());
+			for (int k = 0; k < 3; k++) {
+				h.putFloat(256 + 4 * k, o.quatern()[k]);
+				h.putFloat(268 + 4 * k, o.qoffset()[k]);
+			}
+			for (int k = 0; k < 12; k++)
+				h.putFloat(280 + 4 * k, o.srow()[k / 4][k % 4]);
+		}
 		h.putFloat(108, HEADER_BYTES + 4 + extension.length); // vox_offset
 		h.putFloat(112, 1); // scl_slope: values as stored
 		h.putFloat(116, 0); // scl_inter
@@ -323,7 +337,8 @@ public final class Nifti {
 			name);
 		String unit = unitName(header.xyztUnits());
 		image.setCalibration(new Calibration(positive(pixdim[1]), positive(
-			pixdim[2]), positive(pixdim[3]), unit)).setTitle(name);
+			pixdim[2]), positive(pixdim[3]), unit, header.orientation())).setTitle(
+				name);
 		return new Volume(header, image, comment);
 	}
 
@@ -338,9 +353,16 @@ public final class Nifti {
 		float[] pixdim = new float[8];
 		for (int i = 0; i < 8; i++)
 			pixdim[i] = h.getFloat(76 + 4 * i);
+		short qform = h.getShort(252), sform = h.getShort(254);
+		float[] q = new float[6];
+		for (int k = 0; k < 6; k++) // quatern_b, c, d, qoffset_x, y, z
+			q[k] = h.getFloat(256 + 4 * k);
+		float[][] srow = new float[3][4];
+		for (int k = 0; k < 12; k++)
+			srow[k / 4][k % 4] = h.getFloat(280 + 4 * k);
 		return new Header(dim, h.getShort(70), h.getShort(72), pixdim, h.getFloat(
 			108), h.getFloat(112), h.getFloat(116), head[123] & 0xff, text(head, 148),
-			magic, h.getShort(252), h.getShort(254));
+			magic, qform, sform, orientation(qform, sform, q, pixdim[0], srow));
 	}
 
 	/**
@@ -366,9 +388,35 @@ public final class Nifti {
 		if (offset < HEADER2_BYTES || offset > 1L << 24) throw new GanException(
 			name + " is a damaged NIfTI file: its voxels are said to start at byte " +
 				offset);
+		short qform = (short) h.getInt(344), sform = (short) h.getInt(348);
+		float[] q = new float[6];
+		for (int k = 0; k < 6; k++)
+			q[k] = (float) h.getDouble(352 + 8 * k);
+		float[][] srow = new float[3][4];
+		for (int k = 0; k < 12; k++)
+			srow[k / 4][k % 4] = (float) h.getDouble(400 + 8 * k);
 		return new Header(dim, h.getShort(12), h.getShort(14), pixdim, offset,
 			(float) h.getDouble(176), (float) h.getDouble(184), h.getInt(500), text(
-				head, 240), magic, (short) h.getInt(344), (short) h.getInt(348));
+				head, 240), magic, qform, sform, orientation(qform, sform, q, pixdim[0],
+					srow));
+	}
+
+	/**
+	 * The qform and sform of a header, or null when it gives neither (or values
+	 * that are not numbers).
+	 */
+	private static NiftiOrientation orientation(short qform, short sform,
+		float[] q, float qfac, float[][] srow)
+	{
+		if (qform <= 0 && sform <= 0) return null;
+		for (float v : q)
+			if (!Float.isFinite(v)) return null;
+		for (float[] row : srow)
+			for (float v : row)
+				if (!Float.isFinite(v)) return null;
+		return new NiftiOrientation((short) Math.max(0, qform), Arrays.copyOf(q, 3),
+			Arrays.copyOfRange(q, 3, 6), qfac < 0 ? -1 : 1, (short) Math.max(0,
+				sform), srow);
 	}
 
 	/** The NUL-ended ASCII text of up to 80 bytes at {@code at}. */

@@ -179,6 +179,51 @@ class NiftiTest {
 	}
 
 	/**
+	 * The qform and sform travel from a read volume to a written one, so that a
+	 * result overlays its input in a viewer; they were written as 0 ("no
+	 * orientation") before. Magnified x2, each output voxel lies where its centre
+	 * was in the input.
+	 */
+	@Test
+	void theOrientationOfAVolumeIsKeptAndMovedWithSuperResolution()
+		throws IOException
+	{
+		NiftiOrientation o = new NiftiOrientation((short) 1, new float[] { 0.1f,
+			-0.2f, 0.3f }, new float[] { 50, -20, 7 }, -1, (short) 2, new float[][] {
+				{ 0, -0.9f, 0.1f, 50 }, { 1.1f, 0, 0, -20 }, { 0, 0.05f, 2.5f, 7 } });
+		RasterImage image = sixteenBit();
+		image.setCalibration(new Calibration(1.1, 0.9, 2.5, "mm", o));
+		Path file = dir.resolve("o.nii.gz");
+		Nifti.write(file, true, image, "x", null);
+		Volume back = Nifti.read(file);
+		assertEquals(o, back.image().calibration().orientation());
+		assertEquals(-1, back.header().pixdim()[0]); // qfac
+		// a volume without one reads without one
+		Path plain = dir.resolve("p.nii");
+		Nifti.write(plain, false, sixteenBit(), "x", null);
+		assertEquals(null, Nifti.read(plain).image().calibration().orientation());
+
+		Calibration magnified = back.image().calibration().magnified(2);
+		NiftiOrientation m = magnified.orientation();
+		double[][] rot = o.rotation();
+		for (int[] v : new int[][] { { 0, 0, 0 }, { 5, 7, 1 }, { 3, 0, 2 } }) {
+			double i = (v[0] + 0.5) / 2 - 0.5, j = (v[1] + 0.5) / 2 - 0.5;
+			for (int r = 0; r < 3; r++) {
+				float[] before = o.srow()[r], after = m.srow()[r];
+				assertEquals(before[0] * i + before[1] * j + before[2] * v[2] +
+					before[3], after[0] * v[0] + after[1] * v[1] + after[2] * v[2] +
+						after[3], 1e-4, "sform row " + r);
+				double qBefore = rot[r][0] * 1.1 * i + rot[r][1] * 0.9 * j - rot[r][2] *
+					2.5 * v[2] + o.qoffset()[r];
+				double qAfter = rot[r][0] * magnified.pixelWidth() * v[0] + rot[r][1] *
+					magnified.pixelHeight() * v[1] - rot[r][2] * 2.5 * v[2] + m
+						.qoffset()[r];
+				assertEquals(qBefore, qAfter, 1e-4, "qform row " + r);
+			}
+		}
+	}
+
+	/**
 	 * Unsigned 32-bit and 64-bit integers become float, as TIFF's unsigned 32-bit
 	 * ones do; they were refused as a datatype fiji-gan does not read.
 	 */
