@@ -833,11 +833,12 @@ public final class ImageFileCodec implements ImageCodec {
 			.equals(".jpeg")) return null;
 		boolean onePlane = image.channels() == 1 && image.slices() * image
 			.frames() == 1;
-		boolean eightBit = image.type() == PixelType.UINT8 || image
-			.type() == PixelType.RGB;
-		if (onePlane && eightBit) return null;
-		return (extension.equals(".png") ? "PNG" : "JPEG") +
-			" holds one 8-bit or RGB plane, but the " + "result is " + image
+		boolean png = extension.equals(".png");
+		boolean fits = image.type() == PixelType.UINT8 || image
+			.type() == PixelType.RGB || png && image.type() == PixelType.UINT16;
+		if (onePlane && fits) return null;
+		return (png ? "PNG holds one 8-bit, 16-bit or RGB plane"
+			: "JPEG holds one 8-bit or RGB plane") + ", but the result is " + image
 				.describe() + ": write .tif (or .npy) instead";
 	}
 

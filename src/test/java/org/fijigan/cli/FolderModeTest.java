@@ -52,6 +52,8 @@ import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.testing.OnnxModels;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.ij1.ImageFileCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -384,6 +386,34 @@ class FolderModeTest {
 		assertTrue(again.out().startsWith("0 of 12 images written") && again.out()
 			.contains("12 complete from an earlier run"), again.out());
 		assertSameFiles(expected, files(out, false));
+	}
+
+	/**
+	 * A folder of 16-bit PNGs keeps its format: each result is a 16-bit PNG with
+	 * the model's values. Every image failed before ("PNG holds one 8-bit or RGB
+	 * plane"), though the user had chosen no format.
+	 */
+	@Test
+	void sixteenBitPngsGiveSixteenBitPngs() throws IOException {
+		Path in = dir.resolve("in16");
+		short[] p = new short[12];
+		for (int i = 0; i < p.length; i++)
+			p[i] = (short) (5000 * i + 7);
+		save(new ImagePlus("a", new ShortProcessor(4, 3, p, null)), in.resolve(
+			"a.png"));
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path out = dir.resolve("out16");
+
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--normalize",
+			"range:0,65535");
+
+		assertEquals(0, r.exitCode(), r.err() + r.out());
+		RasterImage result = ImageFileCodec.INSTANCE.read(out.resolve("a.png"),
+			"result");
+		assertEquals(PixelType.UINT16, result.type());
+		short[] values = (short[]) result.plane(0);
+		for (int i = 0; i < p.length; i++) // float rounding of the normalisation
+			assertEquals(p[i] & 0xffff, values[i] & 0xffff, 1, "pixel " + i);
 	}
 
 	@Test
