@@ -449,6 +449,57 @@ class UnusualImageTypesTest {
 		}
 	}
 
+	/**
+	 * FITS values are BZERO + BSCALE x stored: unsigned 16-bit is stored signed
+	 * with BZERO 32768, as astronomical cameras write it. ImageJ's reader left
+	 * both out: 0 and 65535 came out as -32768 and 32767.
+	 */
+	@Test
+	void fitsValuesGoThroughBzeroAndBscale() throws IOException {
+		java.nio.ByteBuffer u16 = java.nio.ByteBuffer.allocate(4).putShort(
+			(short) -32768).putShort((short) 32767); // FITS is big-endian
+		RasterImage unsigned = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"u16.fits"), fits(16, "BZERO   =                32768", u16.array())),
+			"input");
+		assertEquals(PixelType.UINT16, unsigned.type()); // 0 to 65535 fit 16 bits
+		assertArrayEquals(new short[] { 0, (short) 65535 }, (short[]) unsigned
+			.plane(0));
+		java.nio.ByteBuffer f32 = java.nio.ByteBuffer.allocate(8).putFloat(1.5f)
+			.putFloat(-2);
+		RasterImage scaled = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"f32.fits"), fits(-32, "BSCALE  =                  2.0\nBZERO   = " +
+				"                 1.0", f32.array())), "input");
+		assertArrayEquals(new float[] { 4, -3 }, (float[]) scaled.plane(0));
+		// without them, the stored values
+		RasterImage plain = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"i16.fits"), fits(16, null, u16.array())), "input");
+		assertArrayEquals(new float[] { -32768, 32767 }, (float[]) plain.plane(0));
+	}
+
+	/**
+	 * A FITS file of one row of pixels ({@code data}, big-endian, of
+	 * {@code bitpix}), with more header cards ({@code cards}, lines) or null.
+	 */
+	private static byte[] fits(int bitpix, String cards, byte[] data) {
+		int bytes = Math.abs(bitpix) / 8;
+		StringBuilder header = new StringBuilder();
+		List<String> all = new ArrayList<>(List.of("SIMPLE  =                    T",
+			String.format("BITPIX  = %20d", bitpix), "NAXIS   =                    2",
+			String.format("NAXIS1  = %20d", data.length / bytes),
+			"NAXIS2  =                    1"));
+		if (cards != null) all.addAll(List.of(cards.split("\n")));
+		all.add("END");
+		for (String card : all)
+			header.append(String.format("%-80s", card));
+		while (header.length() % 2880 != 0)
+			header.append(' ');
+		byte[] head = header.toString().getBytes(
+			java.nio.charset.StandardCharsets.US_ASCII);
+		byte[] file = java.util.Arrays.copyOf(head, head.length + 2880);
+		System.arraycopy(data, 0, file, head.length, data.length);
+		return file;
+	}
+
 	/** Sample {@code i} of band {@code band} on page {@code page}. */
 	private static int sample16(int page, int band, int i) {
 		return band == 3 ? 65535 - i : 20000 * page + 1000 * band + 7 * i + 300;

@@ -34,12 +34,19 @@ final class FitsCheck {
 			"SIMPLE  ");
 	}
 
-	static void check(FileChannel ch, long size, String what) throws IOException {
+	/**
+	 * @return {@code BSCALE} and {@code BZERO} when they are not 1 and 0 (the
+	 *         data are {@code BZERO + BSCALE x stored}: unsigned 16-bit is stored
+	 *         signed with BZERO 32768), else null
+	 */
+	static double[] check(FileChannel ch, long size, String what)
+		throws IOException
+	{
 		Map<String, String> cards = new HashMap<>();
 		ByteBuffer block = ByteBuffer.allocate(BLOCK);
 		long at = 0;
 		for (int b = 0;; b++) {
-			if (b == MAX_BLOCKS) return; // not read to its end: ImageJ decides
+			if (b == MAX_BLOCKS) return null; // not read to its end: ImageJ decides
 			block.clear();
 			while (block.hasRemaining())
 				if (ch.read(block, at + block.position()) < 0) throw truncated(what,
@@ -51,11 +58,25 @@ final class FitsCheck {
 				String key = text.substring(c, c + 8).trim();
 				if (key.equals("END")) {
 					data(cards, at, size, what);
-					return;
+					double scale = number(cards.get("BSCALE"), 1), zero = number(cards
+						.get("BZERO"), 0);
+					return scale == 1 && zero == 0 ? null : new double[] { scale, zero };
 				}
 				if (text.startsWith("= ", c + 8)) cards.putIfAbsent(key, value(text
 					.substring(c + 10, c + CARD)));
 			}
+		}
+	}
+
+	/** A card's number, or {@code otherwise} when missing or not a number. */
+	private static double number(String value, double otherwise) {
+		if (value == null) return otherwise;
+		try {
+			double v = Double.parseDouble(value.replace('D', 'E'));
+			return Double.isFinite(v) ? v : otherwise;
+		}
+		catch (NumberFormatException e) {
+			return otherwise;
 		}
 	}
 

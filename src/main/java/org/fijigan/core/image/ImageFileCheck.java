@@ -46,17 +46,20 @@ public final class ImageFileCheck {
 					.toString());
 				t.check();
 				return new Findings(t.unsigned32(), 0, t.rgb16(), t.alpha16(), t
-					.omeLayout(), t.bigTiffPages());
+					.omeLayout(), t.bigTiffPages(), null);
 			}
 			else if (n == 8 && PngCheck.isPng(head)) return new Findings(false,
-				PngCheck.check(ch, size, what), false, false, null, null);
+				PngCheck.check(ch, size, what), false, false, null, null, null);
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
 				.check(ch, size, what);
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
 			else if (PnmCheck.isPnm(head)) PnmCheck.check(ch, size, what);
 			else if (GifCheck.isGif(head)) GifCheck.check(ch, size, what);
-			else if (n == 8 && FitsCheck.isFits(head)) FitsCheck.check(ch, size,
-				what);
+			else if (n == 8 && FitsCheck.isFits(head)) {
+				double[] scaling = FitsCheck.check(ch, size, what);
+				if (scaling != null) return new Findings(false, 0, false, false, null,
+					null, scaling);
+			}
 			return Findings.NONE;
 		}
 		catch (IOException e) {
@@ -86,13 +89,17 @@ public final class ImageFileCheck {
 	 * @param bigTiffPages the full pages of a BigTIFF, which ImageJ's reader
 	 *          cannot open, for fiji-gan to read one by one; null for any other
 	 *          file
+	 * @param fitsScaling a FITS file's {@code BSCALE} and {@code BZERO} when they
+	 *          are not 1 and 0, which ImageJ's reader leaves out of the values
+	 *          (unsigned 16-bit, stored signed with BZERO 32768, came out
+	 *          signed); null otherwise
 	 */
 	public record Findings(boolean unsigned32Tiff, int pngAlphaBitDepth,
 			boolean rgb16Tiff, boolean alphaTiff16, OmeTiff.Layout omeLayout,
-			java.util.List<TiffPage> bigTiffPages) {
+			java.util.List<TiffPage> bigTiffPages, double[] fitsScaling) {
 
 		static final Findings NONE = new Findings(false, 0, false, false, null,
-			null);
+			null, null);
 
 		/** Whether the file is a PNG with alpha. */
 		public boolean pngAlpha() {

@@ -404,37 +404,37 @@ public class ImageFileCheckTest {
 		Tiff rgbData = samples(4, 8, 1).tag(338, 3, 0); // RGB and a data sample
 		assertTrue(refusal(write("rgbx.tif", rgbData.bytes())).contains(
 			"whose fourth is not alpha"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null,
+		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null, null,
 			null), ImageFileCheck.check(write("rgba.tif", samples(4, 8, 1).tag(338, 3,
 				2).bytes()), "input"));
 		// 8-bit and 16-bit RGB and a fourth sample pass; a 16-bit fourth that is
 		// alpha (or not said) is flagged, for ImageJ keeps it as a channel
 		for (int[] ok : new int[][] { { 3, 8 }, { 4, 8 }, { 3, 16 }, { 4, 16 } })
 			assertEquals(new ImageFileCheck.Findings(false, 0, ok[1] == 16,
-				ok[0] == 4 && ok[1] == 16, null, null), ImageFileCheck.check(write(
-					"ok.tif", samples(ok[0], ok[1], 1).bytes()), "input"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, true, true, null, null),
-			ImageFileCheck.check(write("rgba16.tif", samples(4, 16, 1).tag(338, 3, 2)
-				.bytes()), "input"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, true, false, null, null),
-			ImageFileCheck.check(write("rgbx16.tif", samples(4, 16, 1).tag(338, 3, 0)
-				.bytes()), "input"));
+				ok[0] == 4 && ok[1] == 16, null, null, null), ImageFileCheck.check(
+					write("ok.tif", samples(ok[0], ok[1], 1).bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(false, 0, true, true, null, null,
+			null), ImageFileCheck.check(write("rgba16.tif", samples(4, 16, 1).tag(338,
+				3, 2).bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings(false, 0, true, false, null, null,
+			null), ImageFileCheck.check(write("rgbx16.tif", samples(4, 16, 1).tag(338,
+				3, 0).bytes()), "input"));
 	}
 
 	@Test
 	void aTiffOfUnsigned32BitIntegersIsFlaggedForTheReader() throws IOException {
-		assertEquals(new ImageFileCheck.Findings(true, 0, false, false, null, null),
-			ImageFileCheck.check(write("u32.tif", samples(1, 32, 1).bytes()),
+		assertEquals(new ImageFileCheck.Findings(true, 0, false, false, null, null,
+			null), ImageFileCheck.check(write("u32.tif", samples(1, 32, 1).bytes()),
 				"input"));
 		Tiff noFormat = samples(1, 32, 1); // unsigned is TIFF's default
 		noFormat.entries.removeIf(e -> e[0] == 339);
-		assertEquals(new ImageFileCheck.Findings(true, 0, false, false, null, null),
-			ImageFileCheck.check(write("u32-default.tif", noFormat.bytes()),
+		assertEquals(new ImageFileCheck.Findings(true, 0, false, false, null, null,
+			null), ImageFileCheck.check(write("u32-default.tif", noFormat.bytes()),
 				"input"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null,
+		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null, null,
 			null), ImageFileCheck.check(write("i32.tif", samples(1, 32, 2).bytes()),
 				"input"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null,
+		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null, null,
 			null), ImageFileCheck.check(write("f32.tif", samples(1, 32, 3).bytes()),
 				"input"));
 	}
