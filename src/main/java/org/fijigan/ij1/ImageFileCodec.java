@@ -864,10 +864,16 @@ public final class ImageFileCodec implements ImageCodec {
 		boolean png = extension.equals(".png");
 		boolean fits = image.type() == PixelType.UINT8 || image
 			.type() == PixelType.RGB || png && image.type() == PixelType.UINT16;
-		if (onePlane && fits) return null;
-		return (png ? "PNG holds one 8-bit, 16-bit or RGB plane"
+		if (onePlane && fits || png && isRgb16(image)) return null;
+		return (png ? "PNG holds one 8-bit, 16-bit or RGB plane (8- or 16-bit)"
 			: "JPEG holds one 8-bit or RGB plane") + ", but the result is " + image
 				.describe() + ": write .tif (or .npy) instead";
+	}
+
+	/** Three 16-bit channels of one plane: a 16-bit RGB PNG holds them. */
+	private static boolean isRgb16(RasterImage image) {
+		return image.type() == PixelType.UINT16 && image.channels() == 3 && image
+			.slices() * image.frames() == 1;
 	}
 
 	@Override
@@ -882,9 +888,43 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 	}
 
+	/**
+	 * A 16-bit RGB PNG, written by ImageIO (ImageJ's writer would flatten the
+	 * channels to 8-bit RGB), with the properties as text.
+	 */
+	private static void writeRgb16Png(RasterImage image, Path file) {
+		int w = image.width(), h = image.height();
+		ColorModel model = new java.awt.image.ComponentColorModel(
+			java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB),
+			false, false, java.awt.Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+		WritableRaster raster = model.createCompatibleWritableRaster(w, h);
+		for (int c = 0; c < 3; c++) {
+			short[] plane = (short[]) image.plane(c, 0, 0);
+			int[] samples = new int[plane.length];
+			for (int i = 0; i < plane.length; i++)
+				samples[i] = plane[i] & 0xffff;
+			raster.setSamples(0, 0, w, h, c, samples);
+		}
+		try {
+			if (!ImageIO.write(new BufferedImage(model, raster, false, null), "png",
+				file.toFile())) throw new IOException("no PNG writer");
+		}
+		catch (IOException e) {
+			java.io.IOException full = DiskSpace.fullUnlessRoomFor(file, (long) w *
+				h * 6 + 65536);
+			if (full != null) throw new GanException(DiskSpace.FULL, full);
+			throw new GanException("cannot write " + file + ": " + e.getMessage(), e);
+		}
+		addPngText(file, image.properties());
+	}
+
 	private static void writeWithImageJ(RasterImage image, String extension,
 		Path file)
 	{
+		if (extension.equals(".png") && isRgb16(image)) {
+			writeRgb16Png(image, file);
+			return;
+		}
 		ImagePlus imp = ImagePlusConverter.toImagePlus(image);
 		FileSaver saver = new FileSaver(imp);
 		String path = file.toString();

@@ -394,13 +394,25 @@ class FolderModeTest {
 	 * plane"), though the user had chosen no format.
 	 */
 	@Test
-	void sixteenBitPngsGiveSixteenBitPngs() throws IOException {
+	void sixteenBitPngsGreyAndRgbGiveSixteenBitPngs() throws IOException {
 		Path in = dir.resolve("in16");
 		short[] p = new short[12];
 		for (int i = 0; i < p.length; i++)
 			p[i] = (short) (5000 * i + 7);
 		save(new ImagePlus("a", new ShortProcessor(4, 3, p, null)), in.resolve(
 			"a.png"));
+		// and a 16-bit RGB PNG: sample c of pixel i is p[i] + c
+		java.awt.image.ColorModel rgb48 = new java.awt.image.ComponentColorModel(
+			java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB),
+			false, false, java.awt.Transparency.OPAQUE,
+			java.awt.image.DataBuffer.TYPE_USHORT);
+		java.awt.image.WritableRaster raster = rgb48.createCompatibleWritableRaster(
+			4, 3);
+		for (int c = 0; c < 3; c++)
+			for (int i = 0; i < p.length; i++)
+				raster.setSample(i % 4, i / 4, c, (p[i] & 0xffff) + c);
+		assertTrue(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(
+			rgb48, raster, false, null), "png", in.resolve("b.png").toFile()));
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
 		Path out = dir.resolve("out16");
 
@@ -414,6 +426,14 @@ class FolderModeTest {
 		short[] values = (short[]) result.plane(0);
 		for (int i = 0; i < p.length; i++) // float rounding of the normalisation
 			assertEquals(p[i] & 0xffff, values[i] & 0xffff, 1, "pixel " + i);
+		RasterImage colour = ImageFileCodec.INSTANCE.read(out.resolve("b.png"),
+			"result");
+		assertEquals(PixelType.UINT16, colour.type());
+		assertEquals(3, colour.channels());
+		for (int c = 0; c < 3; c++)
+			for (int i = 0; i < p.length; i++)
+				assertEquals((p[i] & 0xffff) + c, ((short[]) colour.plane(c, 0, 0))[i] &
+					0xffff, 1, "channel " + c + ", pixel " + i);
 	}
 
 	@Test
