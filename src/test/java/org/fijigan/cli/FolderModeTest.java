@@ -436,6 +436,28 @@ class FolderModeTest {
 					0xffff, 1, "channel " + c + ", pixel " + i);
 	}
 
+	/**
+	 * Float results cannot be PNGs: a folder of PNGs run with --float failed
+	 * image by image, each after its model run; it is refused before any runs,
+	 * and nothing is written.
+	 */
+	@Test
+	void floatResultsThatWouldBePngsAreRefusedBeforeAnyRun() throws IOException {
+		Path in = folderOfImages(), model = convModel();
+		Path out = dir.resolve("out-float");
+
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--float");
+
+		assertEquals(1, r.exitCode(), r.out());
+		assertEquals(
+			"fiji-gan: the results will be 32-bit float (--float), which " +
+				"PNG cannot hold, and b.png would be one: write them with --format tif " +
+				"(or npy)", r.err().strip());
+		assertFalse(Files.exists(out));
+		assertEquals(0, cli("run", "-m", model, "-i", in, "-o", out, "--float",
+			"--format", "tif").exitCode());
+	}
+
 	@Test
 	void aCorruptInputIsRecordedAndTheOthersAreDone() throws IOException {
 		Path in = folderOfImages(), model = convModel();

@@ -107,6 +107,16 @@ public final class FolderBatch {
 		if (inputs.isEmpty()) throw new GanException("no images in " + job
 			.inputDir() + (job.include() == null ? "" : " match " + job.include()));
 		List<Item> all = outputs(inputs, job.format(), codec);
+		if (ImageToImage.givesFloat(model, options)) for (Item item : all) {
+			String ext = ImageCodec.extensionOf(item.output());
+			if (ext.equals(".png") || ext.equals(".jpg") || ext.equals(".jpeg"))
+				throw new GanException("the results will be 32-bit float (" + (options
+					.floatOutput() ? "--float" : options.normalization() != null
+						? "--normalize none" : "the model's output processing") +
+					"), which " + (ext.equals(".png") ? "PNG" : "JPEG") +
+					" cannot hold, and " + item.output() + " would be one: write them " +
+					"with --format tif (or npy)");
+		}
 		List<Item> mine = new ArrayList<>();
 		for (int i = 0; i < all.size(); i++)
 			if (job.shard().takes(i)) mine.add(all.get(i));

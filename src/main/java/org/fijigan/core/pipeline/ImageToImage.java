@@ -115,6 +115,8 @@ public final class ImageToImage {
 		if (values.nonFiniteInputs() > 0) notes.add(values.nonFiniteInputs() +
 			" NaN/infinite input pixels were ignored by the normalisation and fed to the model as 0");
 		boolean floatOut = options.floatOutput() || values.rawOutput();
+		assert values.rawOutput() == ValueMapping.givesRawOutput(model, options
+			.normalization());
 		if (values.defersPostprocessing() && average) throw new GanException(
 			"the model's postprocessing takes " +
 				"statistics of its output, which cannot be averaged over channels: give an image with " +
@@ -280,6 +282,18 @@ public final class ImageToImage {
 			case INPAINT -> base + "-inpainted";
 			default -> base + "-" + model.name();
 		};
+	}
+
+	/**
+	 * Whether results are 32-bit float whatever the input's type: with
+	 * {@code --float}, no normalisation, or a model whose output processing does
+	 * not give input units. A folder run checks this before any model runs.
+	 */
+	public static boolean givesFloat(ModelDescriptor model,
+		InferenceOptions options)
+	{
+		return options.floatOutput() || ValueMapping.givesRawOutput(model, options
+			.normalization());
 	}
 
 	/** Writes provenance and the report into the result's properties. */

@@ -73,6 +73,17 @@ final class ValueMapping {
 	}
 
 	/**
+	 * Whether the result takes the model's output values as they are, so that it
+	 * is 32-bit float whatever the input: with no normalisation, or a model whose
+	 * own output processing does not give input units. The two branches of
+	 * {@link #resolve} that map values raw.
+	 */
+	static boolean givesRawOutput(ModelDescriptor d, Normalization user) {
+		return user instanceof Normalization.None || user == null && !d
+			.outputInInputUnits();
+	}
+
+	/**
 	 * @param user the user's explicit choice, or null for the model's descriptor
 	 *          / the default
 	 */
