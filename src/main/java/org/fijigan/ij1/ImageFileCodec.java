@@ -153,7 +153,7 @@ public final class ImageFileCodec implements ImageCodec {
 			// a 16-bit FITS is stored by ImageJ plus 32768, with a line taking it off
 			double offset = depth == 16 && cal.isSigned16Bit() ? -32768 : 0;
 			cal.setFunction(ij.measure.Calibration.STRAIGHT_LINE, new double[] {
-				zero + scale * offset, scale }, "BZERO + BSCALE x stored");
+				zero + scale * offset, scale }, "value");
 		}
 		else if (depth == 32) {
 			ImageStack stack = imp.getStack();
@@ -619,7 +619,7 @@ public final class ImageFileCodec implements ImageCodec {
 			java.io.File.separator;
 		fi.width = Integer.parseInt(tags.get("0028,0011"));
 		fi.height = Integer.parseInt(tags.get("0028,0010"));
-		fi.offset = Integer.parseInt(tags.get("7FE0,0010"));
+		fi.longOffset = Long.parseLong(tags.get("7FE0,0010"));
 		fi.nImages = Math.max(1, Integer.parseInt(tags.getOrDefault("0028,0008",
 			"1").split(java.util.regex.Pattern.quote("\\"))[0].trim()));
 		fi.intelByteOrder = !tags.getOrDefault("0002,0010", "").replace("\0", "")
