@@ -600,12 +600,14 @@ public final class ImageFileCodec implements ImageCodec {
 	 * {@code RescaleIntercept}: Hounsfield units of CT) into 32-bit float when
 	 * that is not the identity; the pixel spacing and slice spacing in mm.
 	 * ImageJ's DICOM reading left the slope and intercept of 16- and 32-bit
-	 * images out of the pixel values, failed on 8-bit ones without menus
-	 * (printing "Unrecognized command" on stdout) and read 32-bit signed pixels
-	 * wrongly. Frames become slices. A palette-colour image is left to ImageJ,
-	 * which applies the palette.
+	 * images out of the pixel values, failed on 8-bit ones without menus (its API
+	 * printed "Unrecognized command") and read 32-bit signed pixels wrongly.
+	 * Frames become slices. A palette-colour image is left to ImageJ, which
+	 * applies the palette.
 	 */
-	static ImagePlus readDicom(Path file, String role, Map<String, String> tags) {
+	static synchronized ImagePlus readDicom(Path file, String role,
+		Map<String, String> tags)
+	{
 		String photometric = tags.getOrDefault("0028,0004", "MONOCHROME2").replace(
 			"\0", "").trim();
 		if (photometric.startsWith("PALETTE")) return open(file);
