@@ -315,7 +315,6 @@ public final class ImageFileCodec implements ImageCodec {
 			case 8, 32946 -> differencing ? FileInfo.ZIP_WITH_DIFFERENCING
 				: FileInfo.ZIP;
 			case 32773 -> FileInfo.PACK_BITS;
-			case 7 -> FileInfo.JPEG;
 			default -> throw new GanException(what + " compressed with TIFF " +
 				"compression " + p.compression() + ", which fiji-gan does not read");
 		};

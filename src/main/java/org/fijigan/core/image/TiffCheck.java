@@ -359,6 +359,16 @@ final class TiffCheck {
 		if (!READABLE_COMPRESSIONS.contains(compression)) throw unsupported(
 			"compressed with TIFF compression " + compression + image +
 				", which ImageJ's TIFF reader does not decode" + fix);
+		// measured against Pillow's arrays: 1-bit strips compressed with PackBits
+		// or
+		// Deflate came out as wrong bits, LZW ones not at all; JPEG strips (with
+		// their shared tables) as wrong values
+		if (bits == 1 && compression != 1) throw unsupported("a 1-bit TIFF " +
+			"compressed with " + compressionName(compression) + image +
+			", which ImageJ's TIFF reader reads wrongly: save it uncompressed or " +
+			"as 8-bit");
+		if (compression == 7) throw unsupported("a TIFF compressed with JPEG" +
+			image + ", which ImageJ's TIFF reader decodes wrongly" + fix);
 		// ImageJ undoes horizontal differencing (predictor 2) of LZW and Deflate
 		// data for 8- and 16-bit grey and 8-bit RGB only: 32-bit samples came out
 		// wrong by up to 6e10 without a word, and the floating-point predictor

@@ -548,6 +548,15 @@ public class ImageFileCheckTest {
 		assertTrue(refusal(write("rgba8.tif", rgbaPlanes.bytes())).contains(
 			"a TIFF of 4 x 8-bit samples per pixel stored as separate planes, " +
 				"which ImageJ's TIFF reader reads wrongly"));
+		// compressed 1-bit strips and JPEG strips (measured on files Pillow wrote)
+		assertTrue(refusal(predicted("bits1.tif", 1, 1, 1, 8, 1)).contains(
+			"a 1-bit TIFF compressed with Deflate, which ImageJ's TIFF reader reads " +
+				"wrongly: save it uncompressed or as 8-bit"));
+		assertTrue(refusal(predicted("jpeg.tif", 1, 8, 1, 7, 1)).contains(
+			"a TIFF compressed with JPEG, which ImageJ's TIFF reader decodes " +
+				"wrongly"));
+		assertEquals(false, ImageFileCheck.check(predicted("bits1-raw.tif", 1, 1, 1,
+			1, 1), "input").unsigned32Tiff()); // uncompressed 1-bit passes
 		// what ImageJ undoes, and a predictor without LZW or Deflate, pass
 		for (int[] ok : new int[][] { { 1, 8, 8 }, { 1, 16, 5 }, { 3, 8, 8 }, { 1,
 			32, 1 } })
