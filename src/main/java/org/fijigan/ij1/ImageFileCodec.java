@@ -186,7 +186,8 @@ public final class ImageFileCodec implements ImageCodec {
 			.channels() == opened.getNChannels() && layout.slices() == opened
 				.getNSlices() && layout.frames() == opened.getNFrames() && IntStream
 					.range(0, pages.length).allMatch(i -> pages[i] == i) && layout
-						.calibration() == null) return opened;
+						.calibration() == null && layout.frameInterval() == 0)
+			return opened;
 		ImageStack in = opened.getStack(), out = new ImageStack(opened.getWidth(),
 			opened.getHeight());
 		for (int page : pages)
