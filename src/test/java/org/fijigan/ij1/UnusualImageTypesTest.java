@@ -359,6 +359,11 @@ class UnusualImageTypesTest {
 						", slice " + z + ", pixel " + i);
 			}
 		assertEquals(new Calibration(0.2, 0.2, 1.5, "µm"), image.calibration());
+		// as Bio-Formats writes it: a long comment before the OME element
+		writeGreyPages(file, 4, 3, 6, xml.replace("?><OME", "?><!-- " +
+			"Warning: " + "this comment is an OME-XML metadata block. ".repeat(8) +
+			"--><OME"));
+		assertEquals(2, ImageFileCodec.INSTANCE.read(file, "input").channels());
 		// metadata that does not fit the pages is refused, naming the file
 		writeGreyPages(file, 4, 3, 5, xml);
 		GanException e = assertThrows(GanException.class,

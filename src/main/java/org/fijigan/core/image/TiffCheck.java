@@ -455,10 +455,11 @@ final class TiffCheck {
 	private void omeXml(Map<Integer, Entry> e) throws IOException {
 		Entry d = e.get(DESCRIPTION);
 		if (d == null) return;
-		String head = new String(read(d.valuesAt(), (int) Math.min(d.count(), 256))
+		// OME-XML opens with its OME element, after the XML declaration and, as
+		// Bio-Formats writes it, a comment of some 250 characters
+		String head = new String(read(d.valuesAt(), (int) Math.min(d.count(), 4096))
 			.array(), StandardCharsets.ISO_8859_1);
-		if (!OmeTiff.isOmeXml(head) && !head.stripLeading().startsWith("<?xml"))
-			return;
+		if (!OmeTiff.isOmeXml(head)) return;
 		if (d.count() > MAX_OME_XML) throw unsupported(
 			"an OME-TIFF whose OME-XML " + "is " + count(d.count()) +
 				" bytes, more than fiji-gan reads (" + count(MAX_OME_XML) + ")");
