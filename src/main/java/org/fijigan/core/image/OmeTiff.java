@@ -57,7 +57,8 @@ public final class OmeTiff {
 		@Override
 		public String toString() {
 			return channels + " channels x " + slices + " slices x " + frames +
-				" frames, pages " + Arrays.toString(pageOfPlane);
+				" frames" + (pageOfPlane.length <= 16 ? ", pages " + Arrays.toString(
+					pageOfPlane) : "");
 		}
 	}
 
