@@ -647,6 +647,9 @@ public final class ImageFileCodec implements ImageCodec {
 		double slope = number(tags.get("0028,1053"), 1), intercept = number(tags
 			.get("0028,1052"), 0);
 		boolean signed16 = raw.getCalibration().isSigned16Bit();
+		if (samples == 1 && bits <= 16) keepStoredBits(raw, bits, (int) number(tags
+			.get("0028,0101"), bits), (int) number(tags.get("0028,0102"), -1),
+			signed);
 		ImagePlus imp = raw;
 		if (samples == 1 && (slope != 1 || intercept != 0)) {
 			ImageStack in = raw.getStack(), out = new ImageStack(fi.width, fi.height);
@@ -678,6 +681,37 @@ public final class ImageFileCodec implements ImageCodec {
 		imp.setCalibration(cal);
 		imp.setTitle(file.getFileName().toString());
 		return imp;
+	}
+
+	/**
+	 * Keeps the {@code stored} bits of each pixel ending at bit {@code highBit}
+	 * (BitsStored, HighBit), sign-extended when {@code signed}, as DICOM readers
+	 * such as GDCM and Orthanc do: the other bits of a pixel cell are not its
+	 * value (old files keep overlays there), and a 12-bit signed value need not
+	 * be sign-extended to 16 bits. ImageJ took the whole cell. In place; a signed
+	 * 16-bit image keeps ImageJ's storage (value + 32768).
+	 */
+	private static void keepStoredBits(ImagePlus raw, int allocated, int stored,
+		int highBit, boolean signed)
+	{
+		if (highBit < 0) highBit = stored - 1;
+		int shift = highBit + 1 - stored;
+		if (stored <= 0 || stored > allocated || shift < 0 ||
+			highBit >= allocated || stored == allocated && shift == 0 || signed &&
+				allocated == 8) return;
+		int mask = (1 << stored) - 1, sign = 1 << (stored - 1);
+		boolean plus32768 = raw.getCalibration().isSigned16Bit();
+		ImageStack stack = raw.getStack();
+		for (int i = 1; i <= stack.getSize(); i++) {
+			ij.process.ImageProcessor p = stack.getProcessor(i);
+			for (int k = 0; k < p.getPixelCount(); k++) {
+				int cell = (p.get(k) - (plus32768 ? 32768 : 0)) & (allocated == 8 ? 0xff
+					: 0xffff);
+				int v = cell >> shift & mask;
+				if (signed && (v & sign) != 0) v -= 1 << stored;
+				p.set(k, v + (plus32768 ? 32768 : 0));
+			}
+		}
 	}
 
 	/** A DICOM decimal string as a number, or {@code otherwise}. */

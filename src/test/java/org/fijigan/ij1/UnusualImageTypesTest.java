@@ -668,6 +668,18 @@ class UnusualImageTypesTest {
 			java.nio.ByteOrder.LITTLE_ENDIAN).putInt(-70000).putInt(123456);
 		assertArrayEquals(new float[] { -70000, 123456 }, (float[]) readDicom(
 			"s32.dcm", 32, 1, null, null, s32.array()).plane(0));
+		// 12 bits stored in 16: the other 4 are not the value (here an overlay's
+		// bits), and a signed value is extended from its 12th bit
+		java.nio.ByteBuffer u12 = java.nio.ByteBuffer.allocate(4).order(
+			java.nio.ByteOrder.LITTLE_ENDIAN).putShort((short) 0xF123).putShort(
+				(short) 0x0FFF);
+		assertArrayEquals(new short[] { 0x123, 0xFFF }, (short[]) readDicom(
+			"u12.dcm", 16, 12, 0, null, null, u12.array()).plane(0));
+		java.nio.ByteBuffer s12 = java.nio.ByteBuffer.allocate(4).order(
+			java.nio.ByteOrder.LITTLE_ENDIAN).putShort((short) 0x0FFB).putShort(
+				(short) 5);
+		assertArrayEquals(new float[] { -1029, -1019 }, (float[]) readDicom(
+			"s12.dcm", 16, 12, 1, "1", "-1024", s12.array()).plane(0));
 		// no slope or intercept: the type is kept
 		RasterImage plain = readDicom("plain.dcm", 16, 0, null, null, u16.array());
 		assertEquals(PixelType.UINT16, plain.type());
@@ -682,6 +694,15 @@ class UnusualImageTypesTest {
 	private RasterImage readDicom(String name, int bits, int pixelRepresentation,
 		String slope, String intercept, byte[] pixels) throws IOException
 	{
+		return readDicom(name, bits, bits, pixelRepresentation, slope, intercept,
+			pixels);
+	}
+
+	/** {@link #readDicom}, of {@code stored} bits in cells of {@code bits}. */
+	private RasterImage readDicom(String name, int bits, int stored,
+		int pixelRepresentation, String slope, String intercept, byte[] pixels)
+		throws IOException
+	{
 		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024 + pixels.length)
 			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
 		b.position(128);
@@ -690,8 +711,8 @@ class UnusualImageTypesTest {
 		for (int[] e : new int[][] { { 0x02, 1 }, { 0x10, 1 }, { 0x11, 2 } })
 			us(b, e[0], e[1]);
 		element(b, 0x28, 0x30, "DS", "0.5\\0.25");
-		for (int[] e : new int[][] { { 0x100, bits }, { 0x101, bits }, { 0x102,
-			bits - 1 }, { 0x103, pixelRepresentation } })
+		for (int[] e : new int[][] { { 0x100, bits }, { 0x101, stored }, { 0x102,
+			stored - 1 }, { 0x103, pixelRepresentation } })
 			us(b, e[0], e[1]);
 		if (intercept != null) element(b, 0x28, 0x1052, "DS", intercept);
 		if (slope != null) element(b, 0x28, 0x1053, "DS", slope);
