@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
 import javax.imageio.ImageIO;
@@ -31,15 +30,12 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.io.InputFile;
-import org.fijigan.core.image.Calibration;
 import org.fijigan.core.image.ImageFileCheck;
 import org.fijigan.core.image.Nifti;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
-import org.fijigan.core.image.OmeTiff;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
-import org.fijigan.core.image.TiffPage;
 
 import ij.CompositeImage;
 import ij.IJ;
@@ -121,19 +117,19 @@ public final class ImageFileCodec implements ImageCodec {
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role),
 			notes);
-		Map<String, String> dicom = checkDicom(file, role);
-		ImagePlus imp = found.bigTiffPages() != null ? readBigTiff(file, role, found
-			.bigTiffPages(), found.alphaTiff16()) : found.rgb16Tiff()
-				? readRgb16Pages(file, role, found.alphaTiff16()) : dicom != null
-					? readDicom(file, role, dicom) : open(file);
+		Map<String, String> dicom = DicomFiles.check(file, role);
+		ImagePlus imp = found.bigTiffPages() != null ? TiffPages.readBigTiff(file,
+			role, found.bigTiffPages(), found.alphaTiff16()) : found.rgb16Tiff()
+				? TiffPages.readRgb16(file, role, found.alphaTiff16()) : dicom != null
+					? DicomFiles.read(file, role, dicom) : open(file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
 		if (found.unsigned32Tiff() && found.bigTiffPages() == null) readUnsigned(
 			file, role, imp);
 		if (found.pngAlpha()) imp = readPngSamples(file, role, imp, found
 			.pngAlphaBitDepth());
-		if (found.omeLayout() != null) imp = arrange(imp, found.omeLayout(), file,
-			role);
+		if (found.omeLayout() != null) imp = TiffPages.arrange(imp, found
+			.omeLayout(), file, role);
 		if (found.fitsScaling() != null) scaleFits(imp, found.fitsScaling());
 		return ImagePlusConverter.toRaster(imp, notes);
 	}
@@ -166,215 +162,10 @@ public final class ImageFileCodec implements ImageCodec {
 	}
 
 	/**
-	 * The pages of an OME-TIFF, which ImageJ's reader reads as one z-stack, put
-	 * where its metadata says: channels, slices and frames in ImageJ's order,
-	 * with the physical pixel size and frame interval. A page that ImageJ read as
-	 * several channels (16-bit RGB) keeps them.
-	 */
-	static ImagePlus arrange(ImagePlus opened, OmeTiff.Layout layout, Path file,
-		String role)
-	{
-		int perPage = opened.getStackSize() / layout.pages();
-		if (perPage < 1 || perPage * layout.pages() != opened.getStackSize() ||
-			perPage > 1 && layout.channels() > 1) throw new GanException(
-				"cannot read " + role + " " + file +
-					": its OME-TIFF metadata describes " + layout + ", but its " + layout
-						.pages() + " pages were read as " + opened.getStackSize() +
-					" planes");
-		int[] pages = layout.pageOfPlane();
-		if (perPage == 1 && pages.length == layout.pages() && layout
-			.channels() == opened.getNChannels() && layout.slices() == opened
-				.getNSlices() && layout.frames() == opened.getNFrames() && IntStream
-					.range(0, pages.length).allMatch(i -> pages[i] == i) && layout
-						.calibration() == null && layout.frameInterval() == 0)
-			return opened;
-		ImageStack in = opened.getStack(), out = new ImageStack(opened.getWidth(),
-			opened.getHeight());
-		for (int page : pages)
-			for (int k = 0; k < perPage; k++) {
-				int i = page * perPage + k + 1;
-				out.addSlice(in.getSliceLabel(i), in.getProcessor(i));
-			}
-		ImagePlus imp = new ImagePlus(opened.getTitle(), out);
-		int channels = layout.channels() * perPage;
-		imp.setDimensions(channels, layout.slices(), layout.frames());
-		imp.setOpenAsHyperStack(out.getSize() > channels);
-		if (channels > 1) imp = new CompositeImage(imp, IJ.COMPOSITE);
-		ij.measure.Calibration cal = opened.getCalibration().copy();
-		Calibration physical = layout.calibration();
-		if (physical != null) {
-			cal.pixelWidth = physical.pixelWidth();
-			cal.pixelHeight = physical.pixelHeight();
-			cal.pixelDepth = physical.pixelDepth();
-			cal.setUnit(physical.unit());
-		}
-		if (layout.frameInterval() > 0) {
-			cal.frameInterval = layout.frameInterval();
-			cal.setTimeUnit("s");
-		}
-		imp.setCalibration(cal);
-		String[] pairs = opened.getPropertiesAsArray();
-		if (pairs != null) imp.setProperties(pairs);
-		return imp;
-	}
-
-	/**
-	 * A TIFF of 3 or 4 samples per pixel of 16 bits, read page by page: ImageJ's
-	 * reader makes one page channels, but several pages a stack of planes with
-	 * each channel a plane (and with a fourth sample, wrong planes after an
-	 * EOFException). See {@link #stackOfPages}.
-	 */
-	static synchronized ImagePlus readRgb16Pages(Path file, String role,
-		boolean alpha)
-	{
-		List<ImagePlus> pages = new ArrayList<>();
-		try {
-			FileInfo[] info = Opener.getTiffFileInfo(file.toAbsolutePath()
-				.toString());
-			if (info == null) throw new IOException("no image directory");
-			for (FileInfo fi : info)
-				if (fi.width == info[0].width && fi.height == info[0].height) pages.add(
-					openPage(fi, pages.size()));
-		}
-		catch (IOException | RuntimeException e) {
-			throw new GanException("cannot read " + role + " " + file +
-				" as 16-bit colour: " + e.getMessage(), e);
-		}
-		return stackOfPages(pages, alpha, file, role);
-	}
-
-	/**
-	 * A BigTIFF, which ImageJ's reader does not open, read page by page by
-	 * ImageJ's raw reader from the pages' directories as the check found them
-	 * (strips, compression, differencing, byte order, sample type); see
-	 * {@link #stackOfPages}. Its pixel size is not read.
-	 */
-	static synchronized ImagePlus readBigTiff(Path file, String role,
-		List<TiffPage> pages, boolean alpha)
-	{
-		List<ImagePlus> read = new ArrayList<>();
-		try {
-			for (TiffPage page : pages)
-				read.add(openPage(fileInfo(page, file, role), read.size()));
-		}
-		catch (IOException | RuntimeException e) {
-			if (e instanceof GanException g) throw g;
-			throw new GanException("cannot read " + role + " " + file +
-				" (a BigTIFF): " + e.getMessage(), e);
-		}
-		return stackOfPages(read, alpha, file, role);
-	}
-
-	private static ImagePlus openPage(FileInfo fi, int index) throws IOException {
-		ImagePlus page = new FileOpener(fi).openImage();
-		if (page == null) throw new IOException("page " + (index + 1) +
-			" cannot be read");
-		return page;
-	}
-
-	/**
-	 * ImageJ's description of a BigTIFF page, for its raw reader: strips whose
-	 * offsets pass 2 GiB can be read only uncompressed and one after the other.
-	 */
-	static FileInfo fileInfo(TiffPage p, Path file, String role) {
-		String what = role + " " + file + " is a BigTIFF of " + p.samples() +
-			" x " + p.bits() + "-bit samples per pixel";
-		FileInfo fi = new FileInfo();
-		fi.fileFormat = FileInfo.TIFF;
-		fi.fileName = file.getFileName().toString();
-		fi.directory = file.toAbsolutePath().getParent().toString() +
-			java.io.File.separator;
-		fi.width = p.width();
-		fi.height = p.height();
-		fi.intelByteOrder = p.littleEndian();
-		fi.samplesPerPixel = p.samples();
-		fi.rowsPerStrip = p.rowsPerStrip();
-		fi.whiteIsZero = p.photometric() == 0;
-		fi.nImages = 1;
-		int bits = p.bits(), format = p.sampleFormat();
-		if (p.samples() == 1) fi.fileType = switch (bits) {
-			case 1 -> FileInfo.BITMAP;
-			case 8 -> FileInfo.GRAY8;
-			case 12 -> FileInfo.GRAY12_UNSIGNED;
-			case 16 -> format == 2 ? FileInfo.GRAY16_SIGNED
-				: FileInfo.GRAY16_UNSIGNED;
-			case 32 -> format == 3 ? FileInfo.GRAY32_FLOAT : format == 2
-				? FileInfo.GRAY32_INT : FileInfo.GRAY32_UNSIGNED;
-			default -> throw new GanException(what +
-				", which fiji-gan does not read");
-		};
-		// ARGB is ImageJ's name for 8-bit RGBA
-		else if (bits == 8) fi.fileType = p.planar() ? FileInfo.RGB_PLANAR : p
-			.samples() == 4 ? FileInfo.ARGB : FileInfo.RGB;
-		else if (bits == 16) fi.fileType = p.planar() ? FileInfo.RGB48_PLANAR
-			: FileInfo.RGB48;
-		else throw new GanException(what + ", which fiji-gan does not read");
-		boolean differencing = p.predictor() == 2;
-		fi.compression = switch (p.compression()) {
-			case 1 -> FileInfo.COMPRESSION_NONE;
-			case 5 -> differencing ? FileInfo.LZW_WITH_DIFFERENCING : FileInfo.LZW;
-			case 8, 32946 -> differencing ? FileInfo.ZIP_WITH_DIFFERENCING
-				: FileInfo.ZIP;
-			case 32773 -> FileInfo.PACK_BITS;
-			default -> throw new GanException(what + " compressed with TIFF " +
-				"compression " + p.compression() + ", which fiji-gan does not read");
-		};
-		long[] at = p.stripOffsets(), bytes = p.stripBytes();
-		int n = at.length;
-		if (at[n - 1] + bytes[n - 1] <= Integer.MAX_VALUE) {
-			fi.stripOffsets = new int[n];
-			fi.stripLengths = new int[n];
-			for (int i = 0; i < n; i++) {
-				fi.stripOffsets[i] = (int) at[i];
-				fi.stripLengths[i] = (int) bytes[i];
-			}
-			fi.offset = fi.stripOffsets[0];
-		}
-		else {
-			boolean contiguous = fi.compression == FileInfo.COMPRESSION_NONE;
-			for (int i = 1; i < n && contiguous; i++)
-				contiguous = at[i] == at[i - 1] + bytes[i - 1];
-			if (!contiguous) throw new GanException(what + " whose strips lie " +
-				"apart beyond its first 2 GiB, which fiji-gan reads only " +
-				"uncompressed and one after the other: save it uncompressed");
-			fi.longOffset = at[0];
-		}
-		return fi;
-	}
-
-	/**
-	 * The pages of a TIFF as one image: each page a slice; a page ImageJ reads as
-	 * channels (16-bit colour) gives 3 channels, or 4 when the fourth is data: a
-	 * fourth that is alpha is left out, as ImageJ leaves it out of 8-bit RGB and
-	 * fiji-gan out of a PNG. The first page lends its calibration and properties.
-	 */
-	private static ImagePlus stackOfPages(List<ImagePlus> pages, boolean alpha,
-		Path file, String role)
-	{
-		ImagePlus first = pages.get(0);
-		int perPage = first.getStackSize();
-		int channels = alpha && perPage == 4 ? 3 : perPage;
-		ImageStack stack = new ImageStack(first.getWidth(), first.getHeight());
-		for (ImagePlus page : pages) {
-			if (page.getStackSize() != perPage || page.getBitDepth() != first
-				.getBitDepth()) throw new GanException("cannot read " + role + " " +
-					file + ": its pages differ in samples per pixel or type");
-			for (int c = 1; c <= channels; c++)
-				stack.addSlice(page.getStack().getSliceLabel(c), page.getStack()
-					.getProcessor(c));
-		}
-		ImagePlus imp = new ImagePlus(file.getFileName().toString(), stack);
-		imp.setDimensions(channels, pages.size(), 1);
-		imp.setOpenAsHyperStack(channels > 1 && pages.size() > 1);
-		if (channels > 1) imp = new CompositeImage(imp, IJ.COMPOSITE);
-		return withMetadataOf(first, imp);
-	}
-
-	/**
 	 * {@code imp} with the calibration, properties and info of {@code opened},
 	 * the image it was read in place of.
 	 */
-	private static ImagePlus withMetadataOf(ImagePlus opened, ImagePlus imp) {
+	static ImagePlus withMetadataOf(ImagePlus opened, ImagePlus imp) {
 		imp.setCalibration(opened.getCalibration());
 		String[] pairs = opened.getPropertiesAsArray();
 		if (pairs != null) imp.setProperties(pairs);
@@ -515,7 +306,7 @@ public final class ImageFileCodec implements ImageCodec {
 	 * other threads (shards in one JVM, other plugins in Fiji) print meanwhile.
 	 * One open at a time, since ImageJ's opener keeps static state.
 	 */
-	private static synchronized ImagePlus open(Path file) {
+	static synchronized ImagePlus open(Path file) {
 		String path = file.toAbsolutePath().toString();
 		try {
 			if (new Opener().getFileType(path) == Opener.UNKNOWN &&
@@ -524,205 +315,6 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		catch (RuntimeException e) {
 			return null; // a damaged file
-		}
-	}
-
-	/** The compressions of DICOM transfer syntaxes, by the syntax's start. */
-	private static final Map<String, String> DICOM_COMPRESSIONS = Map.of(
-		"1.2.840.10008.1.2.4.5", "JPEG", "1.2.840.10008.1.2.4.7", "JPEG lossless",
-		"1.2.840.10008.1.2.4.8", "JPEG-LS", "1.2.840.10008.1.2.4.9", "JPEG 2000",
-		"1.2.840.10008.1.2.5", "RLE", "1.2.840.10008.1.2.1.99", "deflate");
-
-	/** The DICOM transfer syntaxes whose pixel data is stored uncompressed. */
-	private static final Set<String> UNCOMPRESSED_DICOM = Set.of(
-		"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2");
-
-	/**
-	 * Refuses an uncompressed DICOM file whose header declares more pixels than
-	 * the file holds after the pixel data's start (a cut file, or a header that
-	 * lies about rows and columns), before ImageJ allocates them and reads the
-	 * missing ones as zeros. Reads the header as ImageJ's DICOM reader does.
-	 */
-	static synchronized Map<String, String> checkDicom(Path file, String role) {
-		String path = file.toAbsolutePath().toString();
-		if (new Opener().getFileType(path) != Opener.DICOM) return null;
-		Map<String, String> tags = new java.util.HashMap<>();
-		String info;
-		try {
-			info = new ij.plugin.DICOM().getInfo(path);
-		}
-		catch (RuntimeException e) {
-			return null; // ImageJ's own reading will say what is wrong
-		}
-		if (info == null) return null;
-		for (String line : info.split("\n")) {
-			int colon = line.indexOf(':');
-			if (line.length() > 11 && colon > 11) tags.put(line.substring(0, 9), line
-				.substring(colon + 1).trim());
-		}
-		String syntax = tags.getOrDefault("0002,0010", "1.2.840.10008.1.2").replace(
-			"\0", "").trim();
-		if (!UNCOMPRESSED_DICOM.contains(syntax)) throw new GanException(role +
-			" " + file + " is a compressed DICOM file (transfer syntax " + syntax +
-			DICOM_COMPRESSIONS.entrySet().stream().filter(c -> syntax.startsWith(c
-				.getKey())).map(c -> ", " + c.getValue()).findFirst().orElse("") +
-			"), which ImageJ's reader cannot decode: convert it to uncompressed " +
-			"DICOM (e.g. dcmdjpeg, or gdcmconv --raw) or to TIFF");
-		try {
-			long rows = Long.parseLong(tags.get("0028,0010"));
-			long columns = Long.parseLong(tags.get("0028,0011"));
-			long bits = Long.parseLong(tags.getOrDefault("0028,0100", "16"));
-			long samples = Long.parseLong(tags.getOrDefault("0028,0002", "1"));
-			long frames = Long.parseLong(tags.getOrDefault("0028,0008", "1").split(
-				java.util.regex.Pattern.quote("\\"))[0].trim());
-			long offset = Long.parseLong(tags.get("7FE0,0010"));
-			long need = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(rows,
-				columns), Math.multiplyExact(samples, Math.max(1, frames))), bits) / 8;
-			long holds = Files.size(file) - offset;
-			if (need > holds) throw new GanException(role + " " + file +
-				" is truncated or damaged: its DICOM header declares " + rows + "x" +
-				columns + (frames > 1 ? "x" + frames : "") + " pixels of " + bits +
-				" bits (" + String.format(Locale.ROOT, "%,d", need) +
-				" bytes), but the file holds " + String.format(Locale.ROOT, "%,d", Math
-					.max(0, holds)) + " bytes of pixel data");
-		}
-		catch (NumberFormatException | NullPointerException | ArithmeticException
-				| IOException e)
-		{
-			return null; // a header without these numbers: ImageJ's reading decides
-		}
-		return tags;
-	}
-
-	/**
-	 * An uncompressed DICOM image read from its header's numbers by ImageJ's raw
-	 * reader, then taken through its modality LUT ({@code RescaleSlope},
-	 * {@code RescaleIntercept}: Hounsfield units of CT) into 32-bit float when
-	 * that is not the identity; the pixel spacing and slice spacing in mm.
-	 * ImageJ's DICOM reading left the slope and intercept of 16- and 32-bit
-	 * images out of the pixel values, failed on 8-bit ones without menus (its API
-	 * printed "Unrecognized command") and read 32-bit signed pixels wrongly.
-	 * Frames become slices. A palette-colour image is left to ImageJ, which
-	 * applies the palette.
-	 */
-	static synchronized ImagePlus readDicom(Path file, String role,
-		Map<String, String> tags)
-	{
-		String photometric = tags.getOrDefault("0028,0004", "MONOCHROME2").replace(
-			"\0", "").trim();
-		if (photometric.startsWith("PALETTE")) return open(file);
-		int bits = Integer.parseInt(tags.getOrDefault("0028,0100", "16"));
-		int samples = Integer.parseInt(tags.getOrDefault("0028,0002", "1"));
-		boolean signed = "1".equals(tags.get("0028,0103"));
-		FileInfo fi = new FileInfo();
-		fi.fileFormat = FileInfo.RAW;
-		fi.fileName = file.getFileName().toString();
-		fi.directory = file.toAbsolutePath().getParent().toString() +
-			java.io.File.separator;
-		fi.width = Integer.parseInt(tags.get("0028,0011"));
-		fi.height = Integer.parseInt(tags.get("0028,0010"));
-		fi.longOffset = Long.parseLong(tags.get("7FE0,0010"));
-		fi.nImages = Math.max(1, Integer.parseInt(tags.getOrDefault("0028,0008",
-			"1").split(java.util.regex.Pattern.quote("\\"))[0].trim()));
-		fi.intelByteOrder = !tags.getOrDefault("0002,0010", "").replace("\0", "")
-			.trim().equals("1.2.840.10008.1.2.2");
-		String what = "a DICOM image of " + samples + " sample" + (samples == 1 ? ""
-			: "s") + " per pixel of " + bits + " bits (" + photometric + ")";
-		if (samples == 1 && photometric.startsWith("MONOCHROME")) fi.fileType =
-			switch (bits) {
-				case 8 -> FileInfo.GRAY8;
-				case 16 -> signed ? FileInfo.GRAY16_SIGNED : FileInfo.GRAY16_UNSIGNED;
-				case 32 -> signed ? FileInfo.GRAY32_INT : FileInfo.GRAY32_UNSIGNED;
-				default -> throw new GanException(role + " " + file + " is " + what +
-					", which fiji-gan does not read: convert it to 8- or 16-bit");
-			};
-		else if (samples == 3 && bits == 8 && photometric.equals("RGB"))
-			fi.fileType = "1".equals(tags.get("0028,0006")) ? FileInfo.RGB_PLANAR
-				: FileInfo.RGB;
-		else throw new GanException(role + " " + file + " is " + what +
-			", which fiji-gan does not read: convert it to grey or RGB");
-		ImagePlus raw = new FileOpener(fi).openImage();
-		if (raw == null) throw new GanException("cannot read " + role + " " + file +
-			" as " + what);
-		double slope = number(tags.get("0028,1053"), 1), intercept = number(tags
-			.get("0028,1052"), 0);
-		boolean signed16 = raw.getCalibration().isSigned16Bit();
-		if (samples == 1 && bits <= 16) keepStoredBits(raw, bits, (int) number(tags
-			.get("0028,0101"), bits), (int) number(tags.get("0028,0102"), -1),
-			signed);
-		ImagePlus imp = raw;
-		if (samples == 1 && (slope != 1 || intercept != 0)) {
-			ImageStack in = raw.getStack(), out = new ImageStack(fi.width, fi.height);
-			for (int i = 1; i <= in.getSize(); i++) {
-				ij.process.ImageProcessor p = in.getProcessor(i);
-				float[] v = new float[fi.width * fi.height];
-				for (int k = 0; k < v.length; k++)
-					v[k] = (float) (slope * (p.getf(k) - (signed16 ? 32768 : 0)) +
-						intercept);
-				out.addSlice(in.getSliceLabel(i), new ij.process.FloatProcessor(
-					fi.width, fi.height, v));
-			}
-			imp = new ImagePlus(raw.getTitle(), out);
-		}
-		ij.measure.Calibration cal = signed16 && imp == raw ? raw.getCalibration()
-			: new ij.measure.Calibration();
-		String[] spacing = tags.getOrDefault("0028,0030", "").split(
-			java.util.regex.Pattern.quote("\\"));
-		if (spacing.length == 2 && number(spacing[0], 0) > 0 && number(spacing[1],
-			0) > 0)
-		{
-			cal.pixelHeight = number(spacing[0], 1); // rows, then columns
-			cal.pixelWidth = number(spacing[1], 1);
-			double depth = number(tags.get("0018,0088"), number(tags.get("0018,0050"),
-				0));
-			if (depth > 0) cal.pixelDepth = depth;
-			cal.setUnit("mm");
-		}
-		imp.setCalibration(cal);
-		imp.setTitle(file.getFileName().toString());
-		return imp;
-	}
-
-	/**
-	 * Keeps the {@code stored} bits of each pixel ending at bit {@code highBit}
-	 * (BitsStored, HighBit), sign-extended when {@code signed}, as DICOM readers
-	 * such as GDCM and Orthanc do: the other bits of a pixel cell are not its
-	 * value (old files keep overlays there), and a 12-bit signed value need not
-	 * be sign-extended to 16 bits. ImageJ took the whole cell. In place; a signed
-	 * 16-bit image keeps ImageJ's storage (value + 32768).
-	 */
-	private static void keepStoredBits(ImagePlus raw, int allocated, int stored,
-		int highBit, boolean signed)
-	{
-		if (highBit < 0) highBit = stored - 1;
-		int shift = highBit + 1 - stored;
-		if (stored <= 0 || stored > allocated || shift < 0 ||
-			highBit >= allocated || stored == allocated && shift == 0 || signed &&
-				allocated == 8) return;
-		int mask = (1 << stored) - 1, sign = 1 << (stored - 1);
-		boolean plus32768 = raw.getCalibration().isSigned16Bit();
-		ImageStack stack = raw.getStack();
-		for (int i = 1; i <= stack.getSize(); i++) {
-			ij.process.ImageProcessor p = stack.getProcessor(i);
-			for (int k = 0; k < p.getPixelCount(); k++) {
-				int cell = (p.get(k) - (plus32768 ? 32768 : 0)) & (allocated == 8 ? 0xff
-					: 0xffff);
-				int v = cell >> shift & mask;
-				if (signed && (v & sign) != 0) v -= 1 << stored;
-				p.set(k, v + (plus32768 ? 32768 : 0));
-			}
-		}
-	}
-
-	/** A DICOM decimal string as a number, or {@code otherwise}. */
-	private static double number(String value, double otherwise) {
-		if (value == null) return otherwise;
-		try {
-			double v = Double.parseDouble(value.replace("\0", "").trim());
-			return Double.isFinite(v) ? v : otherwise;
-		}
-		catch (NumberFormatException e) {
-			return otherwise;
 		}
 	}
 
