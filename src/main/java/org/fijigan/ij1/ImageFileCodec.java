@@ -137,17 +137,20 @@ public final class ImageFileCodec implements ImageCodec {
 	/**
 	 * A FITS image's values made {@code BZERO + BSCALE x stored}, as the FITS
 	 * standard defines them; ImageJ's reader left both out (an unsigned 16-bit
-	 * image, stored signed with BZERO 32768, came out signed). An 8- or 16-bit
-	 * image gets a linear calibration, which {@link ImagePlusConverter} reads as
-	 * float with a note; a 32-bit one is scaled in place.
+	 * image, stored signed with BZERO 32768, came out signed unless a BSCALE 1
+	 * card came with it). An 8- or 16-bit image gets a linear calibration, which
+	 * {@link ImagePlusConverter} reads as float with a note; a 32-bit one is
+	 * scaled in place.
 	 */
 	static void scaleFits(ImagePlus imp, double[] scaling) {
 		double scale = scaling[0], zero = scaling[1];
 		ij.measure.Calibration cal = imp.getCalibration();
 		int depth = imp.getBitDepth();
 		if (depth == 8 || depth == 16) {
-			// a 16-bit FITS is stored by ImageJ plus 32768, with a line taking it off
-			double offset = depth == 16 && cal.isSigned16Bit() ? -32768 : 0;
+			// ImageJ keeps a 16-bit FITS as stored + 32768: with a line taking it
+			// off,
+			// or, for BSCALE 1 and BZERO 32768 (unsigned 16-bit), as the values
+			double offset = depth == 16 ? -32768 : 0;
 			cal.setFunction(ij.measure.Calibration.STRAIGHT_LINE, new double[] {
 				zero + scale * offset, scale }, "value");
 		}

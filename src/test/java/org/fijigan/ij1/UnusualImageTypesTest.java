@@ -469,6 +469,12 @@ class UnusualImageTypesTest {
 		assertEquals(PixelType.UINT16, unsigned.type()); // 0 to 65535 fit 16 bits
 		assertArrayEquals(new short[] { 0, (short) 65535 }, (short[]) unsigned
 			.plane(0));
+		// with a BSCALE 1 card ImageJ applies BZERO 32768 itself: not twice
+		RasterImage both = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"u16-both.fits"), fits(16, "BSCALE  =                    1\nBZERO   = " +
+				"               32768", u16.array())), "input");
+		assertArrayEquals(new short[] { 0, (short) 65535 }, (short[]) both.plane(
+			0));
 		java.nio.ByteBuffer f32 = java.nio.ByteBuffer.allocate(8).putFloat(1.5f)
 			.putFloat(-2);
 		RasterImage scaled = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
