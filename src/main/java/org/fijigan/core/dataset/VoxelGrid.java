@@ -1,17 +1,11 @@
 
 package org.fijigan.core.dataset;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.Nifti;
+import org.fijigan.core.image.NiftiOrientation;
 
 /**
  * Where the voxels of a volume lie in the body: the affine map from voxel
@@ -106,95 +100,40 @@ public record VoxelGrid(double[][] affine, String source) {
 	}
 
 	/**
-	 * The grid a NIfTI-1 file states: its {@code sform} when
+	 * The grid a NIfTI file (NIfTI-1 or -2) states: its {@code sform} when
 	 * {@code sform_code > 0} (and usable), else its {@code qform} when
 	 * {@code qform_code > 0}, else voxel axes along R, A, S with the sizes of
 	 * {@code pixdim} (a size that is not a positive number counts as 1 mm). Reads
 	 * only the header ({@code .nii} or gzipped, either byte order).
 	 */
 	public static VoxelGrid ofNifti(Path file) {
-		byte[] head;
-		try (InputStream raw = new BufferedInputStream(Files.newInputStream(
-			file)))
-		{
-			raw.mark(2);
-			boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
-			raw.reset();
-			try (InputStream in = gz ? new GZIPInputStream(raw) : raw) {
-				head = in.readNBytes(Nifti.HEADER2_BYTES);
-			}
-		}
-		catch (IOException e) {
-			throw new GanException("cannot read NIfTI file " + file + ": " + e
-				.getMessage(), e);
-		}
-		if (head.length < Nifti.HEADER_BYTES) throw new GanException(file
-			.getFileName() + " is too short for a NIfTI header");
-		ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-		int sizeOf = h.getInt(0);
-		if (sizeOf != Nifti.HEADER_BYTES && sizeOf != Nifti.HEADER2_BYTES) h.order(
-			ByteOrder.BIG_ENDIAN);
-		sizeOf = h.getInt(0);
-		if (sizeOf == Nifti.HEADER2_BYTES && head.length == Nifti.HEADER2_BYTES) h =
-			nifti1Of(h);
-		else if (sizeOf != Nifti.HEADER_BYTES) throw new GanException(file
-			.getFileName() + " is not a NIfTI-1 or NIfTI-2 file");
-		try {
-			return ofHeader(h);
-		}
-		catch (GanException e) {
-			throw new GanException(file.getFileName() + ": " + e.getMessage(), e);
-		}
+		return ofHeader(Nifti.readHeader(file));
 	}
 
-	/**
-	 * The fields of a NIfTI-2 header that state the grid (pixel sizes, qform and
-	 * sform; doubles and 32-bit codes there) where a NIfTI-1 header has them.
-	 */
-	static ByteBuffer nifti1Of(ByteBuffer two) {
-		ByteBuffer one = ByteBuffer.allocate(Nifti.HEADER_BYTES).order(two.order());
-		one.putInt(0, Nifti.HEADER_BYTES);
-		for (int i = 0; i < 8; i++)
-			one.putFloat(76 + 4 * i, (float) two.getDouble(104 + 8 * i)); // pixdim
-		one.putShort(252, (short) two.getInt(344)).putShort(254, (short) two.getInt(
-			348)); // qform_code, sform_code
-		for (int k = 0; k < 6; k++) // quatern_b, c, d, qoffset_x, y, z
-			one.putFloat(256 + 4 * k, (float) two.getDouble(352 + 8 * k));
-		for (int k = 0; k < 12; k++) // srow_x, srow_y, srow_z
-			one.putFloat(280 + 4 * k, (float) two.getDouble(400 + 8 * k));
-		return one;
-	}
-
-	/** The grid stated by a NIfTI-1 header (348 bytes, in its byte order). */
-	static VoxelGrid ofHeader(ByteBuffer h) {
-		short qformCode = h.getShort(252), sformCode = h.getShort(254);
+	/** The grid stated by a NIfTI header. */
+	static VoxelGrid ofHeader(Nifti.Header h) {
+		float[] pixdim = h.pixdim();
 		double[] size = new double[3];
 		for (int i = 0; i < 3; i++) {
-			double p = Math.abs(h.getFloat(80 + 4 * i)); // pixdim[1..3]
+			double p = Math.abs(pixdim[i + 1]);
 			size[i] = p > 0 && Double.isFinite(p) ? p : 1;
 		}
-		if (sformCode > 0) {
+		NiftiOrientation o = h.orientation();
+		if (h.sformCode() > 0) {
 			double[][] m = new double[3][4];
 			for (int w = 0; w < 3; w++)
 				for (int i = 0; i < 4; i++)
-					m[w][i] = h.getFloat(280 + 16 * w + 4 * i);
+					m[w][i] = o.srow()[w][i];
 			if (isUsable(m)) return new VoxelGrid(m, "sform");
 		}
-		if (qformCode > 0) {
-			double b = h.getFloat(256), c = h.getFloat(260), d = h.getFloat(264);
-			double a = Math.sqrt(Math.max(0, 1 - b * b - c * c - d * d));
-			double qfac = h.getFloat(76) < 0 ? -1 : 1; // pixdim[0]
-			double[][] r = { { a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 *
-				(b * d + a * c) }, { 2 * (b * c + a * d), a * a + c * c - b * b - d * d,
-					2 * (c * d - a * b) }, { 2 * (b * d - a * c), 2 * (c * d + a * b), a *
-						a + d * d - b * b - c * c } };
+		if (h.qformCode() > 0) {
+			double qfac = pixdim[0] < 0 ? -1 : 1;
+			double[][] r = o.rotation();
 			double[][] m = new double[3][4];
 			for (int w = 0; w < 3; w++) {
 				for (int i = 0; i < 3; i++)
 					m[w][i] = r[w][i] * size[i] * (i == 2 ? qfac : 1);
-				m[w][3] = h.getFloat(268 + 4 * w); // qoffset_x,
-																						// y,
-																						// z
+				m[w][3] = o.qoffset()[w];
 			}
 			return new VoxelGrid(m, "qform");
 		}

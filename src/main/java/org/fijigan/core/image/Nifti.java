@@ -264,11 +264,32 @@ public final class Nifti {
 	}
 
 	/**
-	 * @param fileBytes the file's length when it is not compressed, so that the
-	 *          voxels the header declares are checked against it before any is
-	 *          read; -1 when unknown
+	 * The header of a {@code .nii} or {@code .nii.gz} file (NIfTI-1 or -2, either
+	 * byte order), its voxels left unread.
 	 */
-	private static Volume read(InputStream in, String name, long fileBytes)
+	public static Header readHeader(Path file) {
+		try (InputStream raw = new BufferedInputStream(Files.newInputStream(
+			file)))
+		{
+			raw.mark(2);
+			boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
+			raw.reset();
+			try (InputStream in = gz ? new GZIPInputStream(raw) : raw) {
+				return header(in, file.getFileName().toString()).header();
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read NIfTI file " + file + ": " + e
+				.getMessage(), e);
+		}
+	}
+
+	/** A header read, with its size and byte order, for what follows it. */
+	private record ReadHeader(Header header, int bytes, ByteOrder order) {
+	}
+
+	/** Reads the header at the start of {@code in}. */
+	private static ReadHeader header(InputStream in, String name)
 		throws IOException
 	{
 		byte[] first = in.readNBytes(4);
@@ -287,8 +308,21 @@ public final class Nifti {
 		if (in.readNBytes(head, 4, headerBytes - 4) < headerBytes - 4)
 			throw new GanException(name + " is too short for a NIfTI header");
 		ByteBuffer h = ByteBuffer.wrap(head).order(sizeOf.order());
-		Header header = headerBytes == HEADER_BYTES ? header1(head, h, name)
-			: header2(head, h, name);
+		return new ReadHeader(headerBytes == HEADER_BYTES ? header1(head, h, name)
+			: header2(head, h, name), headerBytes, h.order());
+	}
+
+	/**
+	 * @param fileBytes the file's length when it is not compressed, so that the
+	 *          voxels the header declares are checked against it before any is
+	 *          read; -1 when unknown
+	 */
+	private static Volume read(InputStream in, String name, long fileBytes)
+		throws IOException
+	{
+		ReadHeader read = header(in, name);
+		Header header = read.header();
+		int headerBytes = read.bytes();
 		short[] dim = header.dim();
 		float[] pixdim = header.pixdim();
 
@@ -299,7 +333,7 @@ public final class Nifti {
 			byte[] flag = in.readNBytes(4);
 			pos += 4;
 			while (flag.length == 4 && flag[0] != 0 && pos + 8 <= offset) {
-				ByteBuffer e = ByteBuffer.wrap(in.readNBytes(8)).order(h.order());
+				ByteBuffer e = ByteBuffer.wrap(in.readNBytes(8)).order(read.order());
 				int size = e.getInt(0), code = e.getInt(4);
 				if (size < 16 || pos + size > offset) break;
 				byte[] data = in.readNBytes(size - 8);
@@ -333,7 +367,7 @@ public final class Nifti {
 			" components per voxel; fiji-gan " +
 			"reads images of up to 1024 channels");
 		checkSize(header, w, ht, z, t, c, name, fileBytes);
-		RasterImage image = voxels(in, header, w, ht, z, t, (int) c, h.order(),
+		RasterImage image = voxels(in, header, w, ht, z, t, (int) c, read.order(),
 			name);
 		String unit = unitName(header.xyztUnits());
 		image.setCalibration(new Calibration(positive(pixdim[1]), positive(
@@ -402,18 +436,12 @@ public final class Nifti {
 	}
 
 	/**
-	 * The qform and sform of a header, or null when it gives neither (or values
-	 * that are not numbers).
+	 * The qform and sform of a header as stored, or null when it gives neither.
 	 */
 	private static NiftiOrientation orientation(short qform, short sform,
 		float[] q, float qfac, float[][] srow)
 	{
 		if (qform <= 0 && sform <= 0) return null;
-		for (float v : q)
-			if (!Float.isFinite(v)) return null;
-		for (float[] row : srow)
-			for (float v : row)
-				if (!Float.isFinite(v)) return null;
 		return new NiftiOrientation((short) Math.max(0, qform), Arrays.copyOf(q, 3),
 			Arrays.copyOfRange(q, 3, 6), qfac < 0 ? -1 : 1, (short) Math.max(0,
 				sform), srow);
