@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Numbers;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -151,12 +152,12 @@ final class DicomFiles {
 			ImagePlus raw = new FileOpener(fi).openImage();
 			if (raw == null) throw new GanException("cannot read " + role + " " +
 				file + " as " + what);
-			double slope = number(tags.get("0028,1053"), 1), intercept = number(tags
-				.get("0028,1052"), 0);
+			double slope = Numbers.parseOr(tags.get("0028,1053"), 1), intercept =
+				Numbers.parseOr(tags.get("0028,1052"), 0);
 			boolean signed16 = raw.getCalibration().isSigned16Bit();
-			if (samples == 1 && bits <= 16) keepStoredBits(raw, bits, (int) number(
-				tags.get("0028,0101"), bits), (int) number(tags.get("0028,0102"), -1),
-				signed);
+			if (samples == 1 && bits <= 16) keepStoredBits(raw, bits, (int) Numbers
+				.parseOr(tags.get("0028,0101"), bits), (int) Numbers.parseOr(tags.get(
+					"0028,0102"), -1), signed);
 			ImagePlus imp = raw;
 			if (samples == 1 && (slope != 1 || intercept != 0)) {
 				ImageStack in = raw.getStack(), out = new ImageStack(fi.width,
@@ -176,13 +177,13 @@ final class DicomFiles {
 				: new ij.measure.Calibration();
 			String[] spacing = tags.getOrDefault("0028,0030", "").split(
 				java.util.regex.Pattern.quote("\\"));
-			if (spacing.length == 2 && number(spacing[0], 0) > 0 && number(spacing[1],
-				0) > 0)
+			if (spacing.length == 2 && Numbers.parseOr(spacing[0], 0) > 0 && Numbers
+				.parseOr(spacing[1], 0) > 0)
 			{
-				cal.pixelHeight = number(spacing[0], 1); // rows, then columns
-				cal.pixelWidth = number(spacing[1], 1);
-				double depth = number(tags.get("0018,0088"), number(tags.get(
-					"0018,0050"), 0));
+				cal.pixelHeight = Numbers.parseOr(spacing[0], 1); // rows, then columns
+				cal.pixelWidth = Numbers.parseOr(spacing[1], 1);
+				double depth = Numbers.parseOr(tags.get("0018,0088"), Numbers.parseOr(
+					tags.get("0018,0050"), 0));
 				if (depth > 0) cal.pixelDepth = depth;
 				cal.setUnit("mm");
 			}
@@ -223,15 +224,4 @@ final class DicomFiles {
 		}
 	}
 
-	/** A DICOM decimal string as a number, or {@code otherwise}. */
-	private static double number(String value, double otherwise) {
-		if (value == null) return otherwise;
-		try {
-			double v = Double.parseDouble(value.replace("\0", "").trim());
-			return Double.isFinite(v) ? v : otherwise;
-		}
-		catch (NumberFormatException e) {
-			return otherwise;
-		}
-	}
 }

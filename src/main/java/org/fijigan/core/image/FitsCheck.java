@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Numbers;
 
 /**
  * The FITS part of {@link ImageFileCheck}: the primary header (80-character
@@ -58,8 +59,8 @@ final class FitsCheck {
 				String key = text.substring(c, c + 8).trim();
 				if (key.equals("END")) {
 					data(cards, at, size, what);
-					double scale = number(cards.get("BSCALE"), 1), zero = number(cards
-						.get("BZERO"), 0);
+					double scale = fitsNumber(cards.get("BSCALE"), 1), zero = fitsNumber(
+						cards.get("BZERO"), 0);
 					return scale == 1 && zero == 0 ? null : new double[] { scale, zero };
 				}
 				if (text.startsWith("= ", c + 8)) cards.putIfAbsent(key, value(text
@@ -68,16 +69,10 @@ final class FitsCheck {
 		}
 	}
 
-	/** A card's number, or {@code otherwise} when missing or not a number. */
-	private static double number(String value, double otherwise) {
-		if (value == null) return otherwise;
-		try {
-			double v = Double.parseDouble(value.replace('D', 'E'));
-			return Double.isFinite(v) ? v : otherwise;
-		}
-		catch (NumberFormatException e) {
-			return otherwise;
-		}
+	/** A card's number (FITS may write 1.5D3 for 1.5E3), or {@code otherwise}. */
+	private static double fitsNumber(String value, double otherwise) {
+		return Numbers.parseOr(value == null ? null : value.replace('D', 'E'),
+			otherwise);
 	}
 
 	/** A card's value: the text before a comment, unquoted. */

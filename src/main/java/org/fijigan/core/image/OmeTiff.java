@@ -12,6 +12,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Numbers;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -241,13 +242,7 @@ public final class OmeTiff {
 	}
 
 	private static double size(Element e, String name) {
-		try {
-			double v = Double.parseDouble(e.getAttribute(name));
-			return Double.isFinite(v) ? v : 0;
-		}
-		catch (NumberFormatException x) {
-			return 0;
-		}
+		return Numbers.parseOr(e.getAttribute(name), 0);
 	}
 
 	private static int positive(Element e, String name, String what) {

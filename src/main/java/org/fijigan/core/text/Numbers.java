@@ -115,4 +115,20 @@ public final class Numbers {
 		}
 		return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
 	}
+
+	/**
+	 * {@code text} (blanks and NUL padding around it ignored) as a finite number,
+	 * or {@code otherwise} when it is null, not a number or not finite: for
+	 * numbers in file headers, where a missing or odd value means the default.
+	 */
+	public static double parseOr(String text, double otherwise) {
+		if (text == null) return otherwise;
+		try {
+			double v = Double.parseDouble(text.replace("\0", "").trim());
+			return Double.isFinite(v) ? v : otherwise;
+		}
+		catch (NumberFormatException e) {
+			return otherwise;
+		}
+	}
 }

@@ -70,4 +70,14 @@ class NumbersTest {
 			Locale.setDefault(before);
 		}
 	}
+
+	@Test
+	void headerNumbersParseOrFallBack() {
+		assertEquals(2.5, Numbers.parseOr(" 2.5\0", 1)); // DICOM pads with NUL
+		assertEquals(-1024, Numbers.parseOr("-1024", 0));
+		assertEquals(1, Numbers.parseOr(null, 1));
+		assertEquals(1, Numbers.parseOr("1\\2", 1)); // two values: not one number
+		assertEquals(0, Numbers.parseOr("NaN", 0));
+		assertEquals(7, Numbers.parseOr("Infinity", 7));
+	}
 }
