@@ -179,9 +179,7 @@ def dicoms(work, rng):
     for bits, signed, rescale, ts in itertools.product(
             [8, 16, 32], [False, True], [False, True],
             [ExplicitVRLittleEndian, ImplicitVRLittleEndian, ExplicitVRBigEndian]):
-        if bits == 8 and signed:
-            continue
-        dt = {8: "u1", 16: "i2" if signed else "u2", 32: "i4" if signed else "u4"}[bits]
+        dt = {8: "i1" if signed else "u1", 16: "i2" if signed else "u2", 32: "i4" if signed else "u4"}[bits]
         info = np.iinfo(dt)
         a = rng.integers(max(info.min, -30000), min(info.max, 60000), (12, 10),
                          endpoint=True).astype(dt)
@@ -209,6 +207,61 @@ def dicoms(work, rng):
         back = pydicom.dcmread(path)
         v = apply_modality_lut(back.pixel_array, back) if rescale else back.pixel_array
         save_expected(work, name, "DICOM (pydicom)", np.asarray(v, np.float64)[None, None])
+    enhanced_dicoms(work, rng)
+
+
+def enhanced_dicoms(work, rng):
+    """Enhanced CT of 3 frames, its rescale in the shared or in the per-frame functional groups.
+    Expected: each frame's stored values times its own slope plus its intercept (the per-frame
+    group where there is one), computed here from the groups pydicom reads back."""
+    import pydicom
+    from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+    from pydicom.sequence import Sequence
+    from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid
+
+    def transformation(slope, intercept):
+        t = Dataset()
+        t.RescaleSlope, t.RescaleIntercept, t.RescaleType = slope, intercept, "HU"
+        return Sequence([t])
+    for where, ts in itertools.product(["shared", "per-frame"],
+                                       [ExplicitVRLittleEndian, ImplicitVRLittleEndian]):
+        a = rng.integers(0, 4096, (3, 12, 10)).astype("<u2")
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.2.1"
+        meta.MediaStorageSOPInstanceUID = generate_uid()
+        meta.TransferSyntaxUID = ts
+        name = f"dicom-enhanced-{where}-{ts[-3:]}"
+        path = os.path.join(work, "in", name + ".dcm")
+        ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
+        ds.is_little_endian, ds.is_implicit_VR = True, ts == ImplicitVRLittleEndian
+        ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, \
+            meta.MediaStorageSOPInstanceUID
+        ds.Modality, ds.NumberOfFrames = "CT", 3
+        ds.Rows, ds.Columns = a.shape[1:]
+        ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+        shared = Dataset()
+        if where == "shared":
+            shared.PixelValueTransformationSequence = transformation(1.0, -1024.0)
+        ds.SharedFunctionalGroupsSequence = Sequence([shared])
+        frames = []
+        for f in range(3):
+            group = Dataset()
+            if where == "per-frame":
+                group.PixelValueTransformationSequence = transformation(0.5 * (f + 1), -1000.0 + f)
+            frames.append(group)
+        ds.PerFrameFunctionalGroupsSequence = Sequence(frames)
+        ds.PixelData = a.tobytes()
+        ds.save_as(path, write_like_original=False)
+        back = pydicom.dcmread(path)
+        expected = []
+        for f in range(3):
+            group = (back.PerFrameFunctionalGroupsSequence[f] if where == "per-frame"
+                     else back.SharedFunctionalGroupsSequence[0])
+            t = group.PixelValueTransformationSequence[0]
+            expected.append(back.pixel_array[f] * float(t.RescaleSlope) + float(t.RescaleIntercept))
+        save_expected(work, name, "DICOM enhanced (pydicom)",
+                      np.asarray(expected, np.float64)[:, None])
 
 
 def fits(work, rng):

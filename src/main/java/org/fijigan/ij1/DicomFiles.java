@@ -4,6 +4,8 @@ package org.fijigan.ij1;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -43,17 +45,18 @@ final class DicomFiles {
 	 * the file holds after the pixel data's start (a cut file, or a header that
 	 * lies about rows and columns), before ImageJ allocates them and reads the
 	 * missing ones as zeros, and a compressed one, naming its compression. Reads
-	 * the header as ImageJ's DICOM reader does.
+	 * the header as ImageJ's DICOM reader does. Also refuses a modality LUT given
+	 * as a table, and per-frame rescales that do not cover every frame.
 	 *
-	 * @return the header's elements by tag ("0028,0010"), for {@link #read}; null
-	 *         for a file that is not DICOM or whose header lacks the numbers
-	 *         (ImageJ's own reading then decides)
+	 * @return the header, for {@link #read}; null for a file that is not DICOM or
+	 *         whose header lacks the numbers (ImageJ's own reading then decides)
 	 */
-	static Map<String, String> check(Path file, String role) {
+	static Header check(Path file, String role) {
 		synchronized (ImageFileCodec.class) { // ImageJ's readers keep static state
 			String path = file.toAbsolutePath().toString();
 			if (new Opener().getFileType(path) != Opener.DICOM) return null;
 			Map<String, String> tags = new java.util.HashMap<>();
+			List<String[]> ordered = new ArrayList<>();
 			String info;
 			try {
 				info = new ij.plugin.DICOM().getInfo(path);
@@ -64,8 +67,12 @@ final class DicomFiles {
 			if (info == null) return null;
 			for (String line : info.split("\n")) {
 				int colon = line.indexOf(':');
-				if (line.length() > 11 && colon > 11) tags.put(line.substring(0, 9),
-					line.substring(colon + 1).trim());
+				if (line.length() > 11 && colon > 11) {
+					String tag = line.substring(0, 9), value = line.substring(colon + 1)
+						.trim();
+					tags.put(tag, value);
+					ordered.add(new String[] { tag, value });
+				}
 			}
 			String syntax = tags.getOrDefault("0002,0010", "1.2.840.10008.1.2")
 				.replace("\0", "").trim();
@@ -99,22 +106,91 @@ final class DicomFiles {
 			{
 				return null; // a header without these numbers: ImageJ's reading decides
 			}
-			return tags;
+			if (tags.containsKey(MODALITY_LUT_SEQUENCE)) throw new GanException(role +
+				" " + file +
+				" maps its pixels to values through a modality LUT table " +
+				"(Modality LUT Sequence), which fiji-gan does not apply: export it " +
+				"with the LUT applied (e.g. as float TIFF)");
+			return new Header(tags, rescales(ordered, frames(tags), role, file));
 		}
+	}
+
+	/**
+	 * The header's elements by tag ("0028,0010"; an element that occurs more than
+	 * once, as inside sequences, keeps its last value), and the modality LUT's
+	 * slope and intercept per frame ({@code rescale[0]} slopes,
+	 * {@code rescale[1]} intercepts; one value each when all frames share it).
+	 */
+	record Header(Map<String, String> tags, double[][] rescale) {
+	}
+
+	private static final String MODALITY_LUT_SEQUENCE = "0028,3000",
+			SHARED_GROUPS = "5200,9229", PER_FRAME_GROUPS = "5200,9230", INTERCEPT =
+				"0028,1052", SLOPE = "0028,1053", PIXEL_DATA = "7FE0,0010";
+
+	private static int frames(Map<String, String> tags) {
+		return (int) Math.max(1, Numbers.parseOr(tags.getOrDefault("0028,0008", "1")
+			.split(java.util.regex.Pattern.quote("\\"))[0], 1));
+	}
+
+	/**
+	 * The slope and intercept of each frame. An enhanced (multi-frame) file keeps
+	 * them in its functional groups: shared by all frames, or one Pixel Value
+	 * Transformation per frame in the per-frame groups, which take precedence;
+	 * other files at the top level. ImageJ's header listing flattens sequences in
+	 * file order, so the groups are told apart by where their sequence starts.
+	 */
+	private static double[][] rescales(List<String[]> ordered, int frames,
+		String role, Path file)
+	{
+		// [0] top level, [1] shared groups, [2] per-frame groups
+		List<List<String>> slopes = List.of(new ArrayList<>(), new ArrayList<>(),
+			new ArrayList<>()), intercepts = List.of(new ArrayList<>(),
+				new ArrayList<>(), new ArrayList<>());
+		int part = 0;
+		for (String[] e : ordered) {
+			if (e[0].equals(SHARED_GROUPS)) part = 1;
+			else if (e[0].equals(PER_FRAME_GROUPS)) part = 2;
+			else if (e[0].equals(PIXEL_DATA)) break;
+			else if (e[0].equals(SLOPE)) slopes.get(part).add(e[1]);
+			else if (e[0].equals(INTERCEPT)) intercepts.get(part).add(e[1]);
+		}
+		List<String> s = slopes.get(2), i = intercepts.get(2);
+		if (!s.isEmpty() || !i.isEmpty()) {
+			if (s.size() != frames || i.size() != frames) throw new GanException(
+				role + " " + file + " gives a rescale slope and intercept (" + s
+					.size() + " and " + i.size() + ") for some of its " + frames +
+					" frames only, so its values cannot be known: export it with the " +
+					"rescale applied");
+			return new double[][] { values(s, 1), values(i, 0) };
+		}
+		int from = slopes.get(1).isEmpty() && intercepts.get(1).isEmpty() ? 0 : 1;
+		s = slopes.get(from);
+		i = intercepts.get(from);
+		return new double[][] { values(s.subList(Math.max(0, s.size() - 1), s
+			.size()), 1), values(i.subList(Math.max(0, i.size() - 1), i.size()), 0) };
+	}
+
+	/** The numbers, or one {@code none} for an empty list. */
+	private static double[] values(List<String> texts, double none) {
+		return texts.isEmpty() ? new double[] { none } : texts.stream().mapToDouble(
+			v -> Numbers.parseOr(v, none)).toArray();
 	}
 
 	/**
 	 * An uncompressed DICOM image read from its header's numbers by ImageJ's raw
 	 * reader, then taken through its modality LUT ({@code RescaleSlope},
 	 * {@code RescaleIntercept}: Hounsfield units of CT) into 32-bit float when
-	 * that is not the identity; the pixel spacing and slice spacing in mm.
-	 * ImageJ's DICOM reading left the slope and intercept of 16- and 32-bit
+	 * that is not the identity (each frame through its own, see {@link Header}),
+	 * or when the pixels are signed 8-bit; the pixel spacing and slice spacing in
+	 * mm. ImageJ's DICOM reading left the slope and intercept of 16- and 32-bit
 	 * images out of the pixel values, failed on 8-bit ones without menus (its API
-	 * printed "Unrecognized command") and read 32-bit signed pixels wrongly.
-	 * Frames become slices. A palette-colour image is left to ImageJ, which
-	 * applies the palette.
+	 * printed "Unrecognized command") and read 32-bit and 8-bit signed pixels
+	 * wrongly. Frames become slices. A palette-colour image is left to ImageJ,
+	 * which applies the palette.
 	 */
-	static ImagePlus read(Path file, String role, Map<String, String> tags) {
+	static ImagePlus read(Path file, String role, Header header) {
+		Map<String, String> tags = header.tags();
 		synchronized (ImageFileCodec.class) { // ImageJ's readers keep static state
 			String photometric = tags.getOrDefault("0028,0004", "MONOCHROME2")
 				.replace("\0", "").trim();
@@ -130,8 +206,7 @@ final class DicomFiles {
 			fi.width = Integer.parseInt(tags.get("0028,0011"));
 			fi.height = Integer.parseInt(tags.get("0028,0010"));
 			fi.longOffset = Long.parseLong(tags.get("7FE0,0010"));
-			fi.nImages = Math.max(1, Integer.parseInt(tags.getOrDefault("0028,0008",
-				"1").split(java.util.regex.Pattern.quote("\\"))[0].trim()));
+			fi.nImages = frames(tags);
 			fi.intelByteOrder = !tags.getOrDefault("0002,0010", "").replace("\0", "")
 				.trim().equals("1.2.840.10008.1.2.2");
 			String what = "a DICOM image of " + samples + " sample" + (samples == 1
@@ -152,22 +227,27 @@ final class DicomFiles {
 			ImagePlus raw = new FileOpener(fi).openImage();
 			if (raw == null) throw new GanException("cannot read " + role + " " +
 				file + " as " + what);
-			double slope = Numbers.parseOr(tags.get("0028,1053"), 1), intercept =
-				Numbers.parseOr(tags.get("0028,1052"), 0);
+			double[] slopes = header.rescale()[0], intercepts = header.rescale()[1];
+			boolean identity = java.util.stream.IntStream.range(0, slopes.length)
+				.allMatch(i -> slopes[i] == 1 && intercepts[i] == 0);
 			boolean signed16 = raw.getCalibration().isSigned16Bit();
 			if (samples == 1 && bits <= 16) keepStoredBits(raw, bits, (int) Numbers
 				.parseOr(tags.get("0028,0101"), bits), (int) Numbers.parseOr(tags.get(
 					"0028,0102"), -1), signed);
 			ImagePlus imp = raw;
-			if (samples == 1 && (slope != 1 || intercept != 0)) {
+			// ImageJ has no signed 8-bit type: such pixels become float
+			boolean signed8 = samples == 1 && bits == 8 && signed;
+			if (samples == 1 && (!identity || signed8)) {
 				ImageStack in = raw.getStack(), out = new ImageStack(fi.width,
 					fi.height);
 				for (int i = 1; i <= in.getSize(); i++) {
 					ij.process.ImageProcessor p = in.getProcessor(i);
+					double slope = slopes[(i - 1) % slopes.length], intercept =
+						intercepts[(i - 1) % intercepts.length];
 					float[] v = new float[fi.width * fi.height];
 					for (int k = 0; k < v.length; k++)
-						v[k] = (float) (slope * (p.getf(k) - (signed16 ? 32768 : 0)) +
-							intercept);
+						v[k] = (float) (slope * (signed8 ? (byte) p.get(k) : p.getf(k) -
+							(signed16 ? 32768 : 0)) + intercept);
 					out.addSlice(in.getSliceLabel(i), new ij.process.FloatProcessor(
 						fi.width, fi.height, v));
 				}
@@ -199,7 +279,8 @@ final class DicomFiles {
 	 * such as GDCM and Orthanc do: the other bits of a pixel cell are not its
 	 * value (old files keep overlays there), and a 12-bit signed value need not
 	 * be sign-extended to 16 bits. ImageJ took the whole cell. In place; a signed
-	 * 16-bit image keeps ImageJ's storage (value + 32768).
+	 * 16-bit image keeps ImageJ's storage (value + 32768), a signed 8-bit one the
+	 * value's two's complement.
 	 */
 	private static void keepStoredBits(ImagePlus raw, int allocated, int stored,
 		int highBit, boolean signed)
@@ -207,8 +288,7 @@ final class DicomFiles {
 		if (highBit < 0) highBit = stored - 1;
 		int shift = highBit + 1 - stored;
 		if (stored <= 0 || stored > allocated || shift < 0 ||
-			highBit >= allocated || stored == allocated && shift == 0 || signed &&
-				allocated == 8) return;
+			highBit >= allocated || stored == allocated && shift == 0) return;
 		int mask = (1 << stored) - 1, sign = 1 << (stored - 1);
 		boolean plus32768 = raw.getCalibration().isSigned16Bit();
 		ImageStack stack = raw.getStack();

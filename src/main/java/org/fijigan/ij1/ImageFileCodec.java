@@ -117,7 +117,7 @@ public final class ImageFileCodec implements ImageCodec {
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role),
 			notes);
-		Map<String, String> dicom = DicomFiles.check(file, role);
+		DicomFiles.Header dicom = DicomFiles.check(file, role);
 		ImagePlus imp = found.bigTiffPages() != null ? TiffPages.readBigTiff(file,
 			role, found.bigTiffPages(), found.alphaTiff16()) : found.rgb16Tiff()
 				? TiffPages.readRgb16(file, role, found.alphaTiff16()) : dicom != null

@@ -686,6 +686,12 @@ class UnusualImageTypesTest {
 				(short) 5);
 		assertArrayEquals(new float[] { -1029, -1019 }, (float[]) readDicom(
 			"s12.dcm", 16, 12, 1, "1", "-1024", s12.array()).plane(0));
+		// signed 8-bit, which ImageJ has no type for: float, whole or 7 bits stored
+		assertArrayEquals(new float[] { -128, 127 }, (float[]) readDicom("s8.dcm",
+			8, 1, null, null, new byte[] { (byte) 0x80, 0x7f }).plane(0));
+		assertArrayEquals(new float[] { -3 * 2 + 1, 63 * 2 + 1 },
+			(float[]) readDicom("s7.dcm", 8, 7, 1, "2", "1", new byte[] { (byte) 0xfd,
+				(byte) 0xbf }).plane(0));
 		// no slope or intercept: the type is kept
 		RasterImage plain = readDicom("plain.dcm", 16, 0, null, null, u16.array());
 		assertEquals(PixelType.UINT16, plain.type());
@@ -784,5 +790,128 @@ class UnusualImageTypesTest {
 			.read(cut, "input")).getMessage().endsWith(
 				"declares 6x5 pixels of 16 bits (60 bytes), but the file holds 40 " +
 					"bytes of pixel data"));
+	}
+
+	/**
+	 * An enhanced (multi-frame) CT keeps its rescale in functional groups: shared
+	 * by all frames, or one per frame. Each frame goes through its own; before,
+	 * every frame took the last frame's slope and intercept. A rescale that
+	 * covers some frames only, and a modality LUT given as a table, are refused.
+	 */
+	@Test
+	void anEnhancedDicomRescalesEachFrameByItsFunctionalGroup()
+		throws IOException
+	{
+		short[] stored = { 100, 200, 300, 400, 500, 600 }; // 3 frames of 1x2
+		assertArrayEquals(new float[][] { { 100 - 1024, 200 - 1024 }, { 300 - 1024,
+			400 - 1024 }, { 500 - 1024, 600 - 1024 } }, planes(readEnhanced(
+				"shared.dcm", stored, new String[][] { { "1", "-1024" } }, null)));
+		assertArrayEquals(new float[][] { { 100 - 1024, 200 - 1024 }, { 2 * 300 -
+			1014, 2 * 400 - 1014 }, { 3 * 500 - 1004, 3 * 600 - 1004 } }, planes(
+				readEnhanced("per-frame.dcm", stored, null, new String[][] { { "1",
+					"-1024" }, { "2", "-1014" }, { "3", "-1004" } })));
+		// per-frame groups take precedence over the shared ones
+		assertArrayEquals(new float[][] { { 50, 100 }, { 150, 200 }, { 250, 300 } },
+			planes(readEnhanced("both.dcm", stored, new String[][] { { "1",
+				"-1024" } }, new String[][] { { "0.5", "0" }, { "0.5", "0" }, { "0.5",
+					"0" } })));
+		String partial = assertThrows(GanException.class, () -> readEnhanced(
+			"partial.dcm", stored, null, new String[][] { { "1", "-1024" }, { "2",
+				"-1014" }, null })).getMessage();
+		assertTrue(partial.endsWith("partial.dcm gives a rescale slope and " +
+			"intercept (2 and 2) for some of its 3 frames only, so its values " +
+			"cannot be known: export it with the rescale applied"), partial);
+		assertTrue(assertThrows(GanException.class, () -> readEnhanced("lut.dcm",
+			stored, new String[][] { { "MODALITY_LUT" } }, null)).getMessage()
+			.contains("through a modality LUT table (Modality LUT Sequence)"));
+	}
+
+	private static float[][] planes(RasterImage image) {
+		float[][] p = new float[image.planeCount()][];
+		for (int i = 0; i < p.length; i++)
+			p[i] = (float[]) image.plane(i);
+		return p;
+	}
+
+	/**
+	 * An enhanced CT of 1x2 16-bit frames (explicit VR little endian, sequences
+	 * and items of undefined length): {@code shared} a slope and intercept in the
+	 * shared functional groups (or, as {@code {"MODALITY_LUT"}}, a Modality LUT
+	 * Sequence at the top level instead), {@code perFrame} one per frame (a null
+	 * frame has none), each null for none.
+	 */
+	private RasterImage readEnhanced(String name, short[] stored,
+		String[][] shared, String[][] perFrame) throws IOException
+	{
+		int frames = stored.length / 2;
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096).order(
+			java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.position(128);
+		b.put("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		element(b, 2, 0x10, "UI", "1.2.840.10008.1.2.1\0");
+		us(b, 0x02, 1);
+		element(b, 0x28, 0x08, "IS", Integer.toString(frames));
+		for (int[] e : new int[][] { { 0x10, 1 }, { 0x11, 2 }, { 0x100, 16 }, {
+			0x101, 16 }, { 0x102, 15 }, { 0x103, 0 } })
+			us(b, e[0], e[1]);
+		boolean lut = shared != null && shared[0][0].equals("MODALITY_LUT");
+		if (lut) {
+			sequence(b, 0x28, 0x3000);
+			item(b);
+			us(b, 0x3002, 0); // a LUT descriptor's first value, enough here
+			endItem(b);
+			endSequence(b);
+		}
+		else if (shared != null) {
+			sequence(b, 0x5200, 0x9229);
+			item(b);
+			transformation(b, shared[0]);
+			endItem(b);
+			endSequence(b);
+		}
+		if (perFrame != null) {
+			sequence(b, 0x5200, 0x9230);
+			for (String[] frame : perFrame) {
+				item(b);
+				if (frame != null) transformation(b, frame);
+				endItem(b);
+			}
+			endSequence(b);
+		}
+		b.putShort((short) 0x7fe0).putShort((short) 0x10).put((byte) 'O').put(
+			(byte) 'W').putShort((short) 0).putInt(2 * stored.length);
+		for (short v : stored)
+			b.putShort(v);
+		Path file = Files.write(dir.resolve(name), java.util.Arrays.copyOf(b
+			.array(), b.position()));
+		return ImageFileCodec.INSTANCE.read(file, "input");
+	}
+
+	/** A Pixel Value Transformation Sequence of one item: slope, intercept. */
+	private static void transformation(java.nio.ByteBuffer b, String[] rescale) {
+		sequence(b, 0x28, 0x9145);
+		item(b);
+		element(b, 0x28, 0x1052, "DS", rescale[1]);
+		element(b, 0x28, 0x1053, "DS", rescale[0]);
+		element(b, 0x28, 0x1054, "LO", "HU");
+		endItem(b);
+		endSequence(b);
+	}
+
+	private static void sequence(java.nio.ByteBuffer b, int group, int element) {
+		b.putShort((short) group).putShort((short) element).put((byte) 'S').put(
+			(byte) 'Q').putShort((short) 0).putInt(-1);
+	}
+
+	private static void item(java.nio.ByteBuffer b) {
+		b.putShort((short) 0xfffe).putShort((short) 0xe000).putInt(-1);
+	}
+
+	private static void endItem(java.nio.ByteBuffer b) {
+		b.putShort((short) 0xfffe).putShort((short) 0xe00d).putInt(0);
+	}
+
+	private static void endSequence(java.nio.ByteBuffer b) {
+		b.putShort((short) 0xfffe).putShort((short) 0xe0dd).putInt(0);
 	}
 }
