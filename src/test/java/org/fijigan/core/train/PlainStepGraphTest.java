@@ -32,17 +32,17 @@ class PlainStepGraphTest {
 		Discriminator conditional = Discriminator.dcgan(1, 4, 2, 3, 5);
 		Discriminator patch = Discriminator.patchGan(1, 4, 2, 5);
 		assertEquals(
-			"b84f8b307616dc35692be1fb409880f4c10e2102300b8bb2d9aa53caa60a40a4",
+			"498b3a5fe83a1a0519a60f72a65e30ee30988a069d3b7c3480eadceee1e7dca8",
 			sha256(StepGraph.discriminatorStep(conditional, IMAGE, "label",
 				AdversarialKind.NONSATURATING, OptimizerConfig.adam(1e-3)).model()),
 			"conditional DCGAN, non-saturating, Adam");
 		assertEquals(
-			"c623ff933f3c35adf32b33129651675280c2d4793b43ae1a7928bb42054b12b2",
+			"7d5b00082e6adb6e5be6d0fd698042e08e5578e13fe9c02d8b1396dda04052c4",
 			sha256(StepGraph.discriminatorStep(patch, IMAGE, null,
 				AdversarialKind.HINGE, OptimizerConfig.sgd(0.1)).model()),
 			"PatchGAN, hinge, SGD");
 		assertEquals(
-			"3aa9deb5a00efd534fcdefa55dd692372c24365badfd9e4ed06bb83309727d06",
+			"7296dc171629b95dd3f33c226d4e82c84b937e83a6da013b10181935791eb792",
 			sha256(StepGraph.discriminatorStep(patch, IMAGE, null,
 				AdversarialKind.LSGAN, OptimizerConfig.adam(1e-3)).model()),
 			"PatchGAN, least squares, Adam");

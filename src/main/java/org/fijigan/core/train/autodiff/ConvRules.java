@@ -189,19 +189,23 @@ final class ConvRules {
 	 * The kernel-shaped correlation {@code out[q, p, j] = sum_{n,o} a[n, p,
 	 * j*strideA + o*dilationA - head] * b[n, q, o]} within each of {@code group}
 	 * channel groups, shape [group*Q, P, k...] for {@code a} [N, group*P, ...]
-	 * and {@code b} [N, group*Q, ...]. Without groups: for each kernel offset
-	 * {@code j}, the slice of the zero-padded {@code a} that offset reads ([N, P,
-	 * spatial of b]) times {@code b} as a batched MatMul, summed over the batch;
-	 * with groups, one Conv with the batch as the channel axis. Conv's dW is
-	 * {@code (a, b) = (X, dY)} with strideA = dilation, dilationA = stride;
-	 * ConvTranspose's is {@code (dY, X)}.
+	 * and {@code b} [N, group*Q, ...]. Without groups and with dilationA 1 (a
+	 * Conv of stride 1): for each kernel offset {@code j}, the slice of the
+	 * zero-padded {@code a} that offset reads ([N, P, spatial of b]) times
+	 * {@code b} as a batched MatMul, summed over the batch. Otherwise (groups, or
+	 * a stride): one Conv with the batch as the channel axis, which ONNX
+	 * Runtime's CPU kernels run faster than the strided slices for a stride of 2
+	 * and slower for a stride of 1 (docs/gan-benchmark.md). Conv's dW is
+	 * {@code (a, b) =
+	 * (X, dY)} with strideA = dilation, dilationA = stride; ConvTranspose's is
+	 * {@code (dY, X)}.
 	 */
 	static String weightGradient(GraphEmitter e, String a, String b, long group,
 		long[] strideA, long[] dilationA, long[] head, long[] k)
 	{
 		boolean steps = Arrays.stream(dilationA).anyMatch(v -> v != 1);
-		if (group == 1 && (!steps || e.opset() >= 10))
-			return weightGradientBySlices(e, a, b, strideA, dilationA, head, k);
+		if (group == 1 && !steps) return weightGradientBySlices(e, a, b, strideA,
+			dilationA, head, k);
 		return weightGradientAsConv(e, a, b, group, strideA, dilationA, head, k);
 	}
 
