@@ -114,7 +114,8 @@ final class TiffPages {
 	 * A BigTIFF, which ImageJ's reader does not open, read page by page by
 	 * ImageJ's raw reader from the pages' directories as the check found them
 	 * (strips, compression, differencing, byte order, sample type); see
-	 * {@link #stackOfPages}. Its pixel size is not read.
+	 * {@link #stackOfPages}. Its pixel size is read from its resolution tags as
+	 * ImageJ reads a classic TIFF's.
 	 */
 	static ImagePlus readBigTiff(Path file, String role, List<TiffPage> pages,
 		boolean alpha)
@@ -160,6 +161,15 @@ final class TiffPages {
 		fi.rowsPerStrip = p.rowsPerStrip();
 		fi.whiteIsZero = p.photometric() == 0;
 		fi.nImages = 1;
+		// as ImageJ's TIFF decoder sets them; its opener calibrates from them
+		if (p.xResolution() > 0) fi.pixelWidth = 1 / p.xResolution();
+		if (p.yResolution() > 0) fi.pixelHeight = 1 / p.yResolution();
+		fi.unit = switch (p.resolutionUnit()) {
+			case 1 -> " ";
+			case 2 -> "inch";
+			case 3 -> "cm";
+			default -> null;
+		};
 		int bits = p.bits(), format = p.sampleFormat();
 		if (p.samples() == 1) fi.fileType = switch (bits) {
 			case 1 -> FileInfo.BITMAP;

@@ -455,6 +455,26 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * A BigTIFF's pixel size comes from its resolution tags, as ImageJ reads a
+	 * classic TIFF's; before, a BigTIFF had none.
+	 */
+	@Test
+	void aBigTiffKeepsItsPixelSizeAsItsClassicTwin() throws IOException {
+		byte[] pixels = new byte[6 * 4];
+		for (int unit : new int[] { 3, 2 })
+			for (boolean big : new boolean[] { false, true }) {
+				var tiff = org.fijigan.core.image.ImageFileCheckTest.grey(big,
+					java.nio.ByteOrder.LITTLE_ENDIAN, 6, 4, pixels.length, pixels);
+				tiff.tag(282, 5, 4, 1).tag(283, 5, 5, 2).tag(296, 3, unit);
+				Path file = Files.write(dir.resolve((big ? "big" : "classic") + unit +
+					".tif"), tiff.bytes());
+				assertEquals(new Calibration(0.25, 0.4, 1, unit == 3 ? "cm" : "inch"),
+					ImageFileCodec.INSTANCE.read(file, "input").calibration(), file
+						.toString());
+			}
+	}
+
+	/**
 	 * FITS values are BZERO + BSCALE x stored: unsigned 16-bit is stored signed
 	 * with BZERO 32768, as astronomical cameras write it. ImageJ's reader left
 	 * both out: 0 and 65535 came out as -32768 and 32767.

@@ -42,12 +42,14 @@ final class TiffCheck {
 
 	/** More directories than any stack has: a loop or a hostile file. */
 	static final int MAX_DIRECTORIES = 1 << 20;
+	private static final int RATIONAL = 5;
 	private static final int WIDTH = 256, LENGTH = 257, BITS = 258, COMPRESSION =
 		259, DESCRIPTION = 270, STRIP_OFFSETS = 273, SAMPLES = 277, ROWS_PER_STRIP =
 			278, STRIP_BYTES = 279, PLANAR = 284, TILE_WIDTH = 322, TILE_LENGTH = 323,
 			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339,
 			NEW_SUBFILE_TYPE = 254, PHOTOMETRIC = 262, EXTRA_SAMPLES = 338,
-			PREDICTOR = 317;
+			PREDICTOR = 317, X_RESOLUTION = 282, Y_RESOLUTION = 283, RESOLUTION_UNIT =
+				296;
 	/**
 	 * The compressions ImageJ's TIFF reader decodes: none, LZW, JPEG, Deflate
 	 * (both codes) and PackBits.
@@ -57,7 +59,8 @@ final class TiffCheck {
 	private static final Set<Integer> READ = Set.of(WIDTH, LENGTH, BITS,
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
 		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
-		SAMPLE_FORMAT, NEW_SUBFILE_TYPE, PHOTOMETRIC, EXTRA_SAMPLES, PREDICTOR);
+		SAMPLE_FORMAT, NEW_SUBFILE_TYPE, PHOTOMETRIC, EXTRA_SAMPLES, PREDICTOR,
+		X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
@@ -329,7 +332,9 @@ final class TiffCheck {
 			bigPages.add(new TiffPage((int) w, (int) h, (int) firstBits,
 				(int) samples, (int) sampleFormat, (int) compression, (int) scalar(e,
 					PREDICTOR, 1), planar, (int) scalar(e, PHOTOMETRIC, 1),
-				order == ByteOrder.LITTLE_ENDIAN, (int) rowsPerPiece, at, bytes));
+				order == ByteOrder.LITTLE_ENDIAN, (int) rowsPerPiece, at, bytes,
+				rational(e, X_RESOLUTION), rational(e, Y_RESOLUTION), (int) scalar(e,
+					RESOLUTION_UNIT, 0)));
 		}
 		if (samples >= 3 && firstBits == 16) rgb16 = true;
 		if (samples == 4 && firstBits == 16 && scalar(e, PHOTOMETRIC, 2) == 2 &&
@@ -541,6 +546,19 @@ final class TiffCheck {
 		return x == null || x.count() < 1 ? absent : value(x, 0);
 	}
 
+	/**
+	 * The first value of a RATIONAL entry; 0 when absent, of another type, or
+	 * with a zero denominator.
+	 */
+	private double rational(Map<Integer, Entry> e, int tag) throws IOException {
+		Entry x = e.get(tag);
+		if (x == null || x.count() < 1 || x.type() != RATIONAL) return 0;
+		ByteBuffer b = read(x.valuesAt(), 8);
+		long numerator = b.getInt(0) & 0xffffffffL, denominator = b.getInt(4) &
+			0xffffffffL;
+		return denominator == 0 ? 0 : (double) numerator / denominator;
+	}
+
 	private long value(Entry x, long i) throws IOException {
 		return new Values(x).get(i);
 	}
@@ -555,6 +573,7 @@ final class TiffCheck {
 			case 3, 8 -> 2; // SHORT, SSHORT
 			case 4, 9, 13 -> 4; // LONG, SLONG, IFD
 			case 16, 17, 18 -> 8; // LONG8, SLONG8, IFD8
+			case RATIONAL -> 8; // two LONGs, read by rational() alone
 			default -> 0;
 		};
 	}

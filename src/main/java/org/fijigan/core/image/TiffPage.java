@@ -14,9 +14,15 @@ package org.fijigan.core.image;
  * @param littleEndian the file's byte order
  * @param stripOffsets where each strip starts, planes one after the other
  * @param stripBytes each strip's stored length
+ * @param xResolution pixels per resolution unit across (XResolution), 0 when
+ *          absent
+ * @param yResolution pixels per resolution unit down (YResolution), 0 when
+ *          absent
+ * @param resolutionUnit 1 none, 2 inch, 3 cm; 0 when absent
  */
 public record TiffPage(int width, int height, int bits, int samples,
 		int sampleFormat, int compression, int predictor, boolean planar,
 		int photometric, boolean littleEndian, int rowsPerStrip,
-		long[] stripOffsets, long[] stripBytes) {
+		long[] stripOffsets, long[] stripBytes, double xResolution,
+		double yResolution, int resolutionUnit) {
 }

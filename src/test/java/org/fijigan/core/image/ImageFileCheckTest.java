@@ -48,9 +48,10 @@ public class ImageFileCheckTest {
 		}
 
 		/**
-		 * {@code type} 3 SHORT, 4 LONG, 16 LONG8, 2 ASCII (values are the bytes).
+		 * {@code type} 3 SHORT, 4 LONG, 16 LONG8, 2 ASCII (values are the bytes), 5
+		 * RATIONAL (values are numerator, denominator, ...).
 		 */
-		Tiff tag(int tag, int type, long... values) {
+		public Tiff tag(int tag, int type, long... values) {
 			long[] e = new long[values.length + 2];
 			e[0] = tag;
 			e[1] = type;
@@ -95,8 +96,9 @@ public class ImageFileCheckTest {
 			for (long[] e : entries) {
 				int type = (int) e[1], n = e.length - 2, bytes = n * size(type);
 				b.putShort((short) e[0]).putShort((short) type);
-				if (big) b.putLong(n);
-				else b.putInt(n);
+				int count = type == 5 ? n / 2 : n;
+				if (big) b.putLong(count);
+				else b.putInt(count);
 				int valuesAt = bytes > inline ? ext : b.position();
 				int keep = b.position();
 				for (int i = 0; i < n; i++) {
@@ -120,7 +122,7 @@ public class ImageFileCheckTest {
 		static int size(int type) {
 			return switch (type) {
 				case 3 -> 2;
-				case 4 -> 4;
+				case 4, 5 -> 4; // a RATIONAL's halves
 				case 16 -> 8;
 				default -> 1;
 			};
@@ -129,7 +131,7 @@ public class ImageFileCheckTest {
 		static void put(ByteBuffer b, int at, int type, long v) {
 			switch (type) {
 				case 3 -> b.putShort(at, (short) v);
-				case 4 -> b.putInt(at, (int) v);
+				case 4, 5 -> b.putInt(at, (int) v);
 				case 16 -> b.putLong(at, v);
 				default -> b.put(at, (byte) v);
 			}
