@@ -100,6 +100,8 @@ final class DicomFiles {
 					" bits (" + String.format(Locale.ROOT, "%,d", need) +
 					" bytes), but the file holds " + String.format(Locale.ROOT, "%,d",
 						Math.max(0, holds)) + " bytes of pixel data");
+				org.fijigan.core.image.ImageFileCheck.requirePlaneFits(role + " " +
+					file, columns, rows);
 			}
 			catch (NumberFormatException | NullPointerException | ArithmeticException
 					| IOException e)

@@ -123,5 +123,7 @@ final class FitsCheck {
 			shape + " pixels of " + Math.abs(bitpix) + " bits (" + count(bytes) +
 			" bytes from byte " + count(start) + "), but the file ends at byte " +
 			count(size));
+		ImageFileCheck.requirePlaneFits(what, Long.parseLong(cards.get("NAXIS1")),
+			axes > 1 ? Long.parseLong(cards.get("NAXIS2")) : 1);
 	}
 }

@@ -31,7 +31,8 @@ final class GifCheck {
 	static void check(FileChannel ch, long size, String what) throws IOException {
 		Reader in = new Reader(Channels.newInputStream(ch.position(0)), size, what);
 		in.skip(6, "its header");
-		int flags = in.bytes(7, "its header")[4] & 0xff;
+		byte[] screen = in.bytes(7, "its header");
+		int flags = screen[4] & 0xff;
 		if ((flags & 0x80) != 0) in.skip(3L << (flags & 7) + 1,
 			"its global colour table");
 		int images = 0;
@@ -39,7 +40,10 @@ final class GifCheck {
 			long at = in.at;
 			int block = in.in.read();
 			if (block < 0) {
-				if (images > 0) return; // only the trailer is missing
+				if (images > 0) { // only the trailer is missing
+					requirePlaneFits(what, screen);
+					return;
+				}
 				throw truncated(what, "it ends at byte " + count(size) +
 					" before its first image");
 			}
@@ -59,6 +63,7 @@ final class GifCheck {
 					in.subBlocks(image);
 				}
 				case 0x3b -> {
+					requirePlaneFits(what, screen);
 					return;
 				}
 				default -> throw damaged(what, "GIF", "byte " + count(at) + " is 0x" +
@@ -66,6 +71,12 @@ final class GifCheck {
 					", which starts no GIF block (0x21, 0x2c or the trailer 0x3b)");
 			}
 		}
+	}
+
+	/** The logical screen's size, from its descriptor, checked. */
+	private static void requirePlaneFits(String what, byte[] screen) {
+		ImageFileCheck.requirePlaneFits(what, (screen[0] & 0xff) | (screen[1] &
+			0xff) << 8, (screen[2] & 0xff) | (screen[3] & 0xff) << 8);
 	}
 
 	/** Reads forward, counting bytes; the end of the file is an error. */

@@ -107,6 +107,25 @@ public final class ImageFileCheck {
 		}
 	}
 
+	/**
+	 * The most pixels one plane of an image may have: what one Java array holds.
+	 * ImageJ's readers overflow beyond it (a 50000x50000 TIFF failed with a
+	 * negative array size, reported as "not an image format").
+	 */
+	public static final long MAX_PLANE_PIXELS = Integer.MAX_VALUE - 8;
+
+	/**
+	 * Refuses a file whose planes ({@code width x height}) hold more than
+	 * {@link #MAX_PLANE_PIXELS}, before anything is allocated.
+	 */
+	public static void requirePlaneFits(String what, long width, long height) {
+		long pixels = TiffCheck.times(width, height);
+		if (pixels > MAX_PLANE_PIXELS) throw new GanException(what + " is " +
+			width + "x" + height + " pixels a plane (" + count(pixels) +
+			"), more than fiji-gan holds in one plane (" + count(MAX_PLANE_PIXELS) +
+			"): crop it or cut it into pieces first");
+	}
+
 	/** "WHAT is truncated: WHY", the refusal of a file cut short. */
 	static GanException truncated(String what, String why) {
 		return new GanException(what + " is truncated: " + why);

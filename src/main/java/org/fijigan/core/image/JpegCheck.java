@@ -35,6 +35,7 @@ final class JpegCheck {
 	private long scanBytes;
 	private long blocks = -1;
 	private boolean baseline;
+	private long width, height; // of the last frame header
 
 	private JpegCheck(InputStream in, long size, String what) {
 		this.in = in;
@@ -64,6 +65,8 @@ final class JpegCheck {
 				if (frame && segment.length >= 5) {
 					long h = (segment[1] & 0xff) << 8 | segment[2] & 0xff;
 					long w = (segment[3] & 0xff) << 8 | segment[4] & 0xff;
+					width = w;
+					height = h;
 					baseline = marker == 0xc0 || marker == 0xc1;
 					blocks = h == 0 ? -1 : ((w + 7) / 8) * ((h + 7) / 8);
 				}
@@ -78,6 +81,7 @@ final class JpegCheck {
 			"its header declares " + count(blocks) +
 				" blocks of 8x8 pixels, which need at least " + count((blocks + 3) /
 					4) + " bytes of image data, but it holds " + count(scanBytes));
+		ImageFileCheck.requirePlaneFits(what, width, height);
 	}
 
 	/**

@@ -115,6 +115,7 @@ final class PngCheck {
 			if (rows.remaining() > 0) throw truncated(what, "its pixel data hold " +
 				count(rows.consumed()) + " of the " + count(rows.expected()) +
 				" bytes its " + rows.describe() + " header declares");
+			ImageFileCheck.requirePlaneFits(what, rows.width, rows.height);
 			return transparency || rows.channels == 2 || rows.channels == 4
 				? rows.depth : 0;
 		}

@@ -63,6 +63,7 @@ final class PnmCheck {
 			"declares " + w + "x" + h + " pixels, which need " +
 			(need == Long.MAX_VALUE ? "more" : count(need)) + " " + unit +
 			", but the file holds " + count(Math.max(0, data)) + " after its header");
+		ImageFileCheck.requirePlaneFits(what, w, h);
 	}
 
 	/** The next number of the header, past whitespace and comments. */

@@ -345,6 +345,7 @@ final class TiffCheck {
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
 			0), declared);
 		if (index == 1) omeXml(e);
+		ImageFileCheck.requirePlaneFits(what, w, h);
 	}
 
 	/**

@@ -222,6 +222,32 @@ public class ImageFileCheckTest {
 		return e.getMessage();
 	}
 
+	/**
+	 * A plane of more pixels than one Java array holds is refused once the file
+	 * is known to be sound. ImageJ's reader failed on it with a negative array
+	 * size, and the user read "not an image format". The file's 50,000 strips of
+	 * one row all lie on the same 50,000 bytes, as a legitimate file's can.
+	 */
+	@Test
+	void aPlaneLargerThanOneJavaArrayIsRefused() throws IOException {
+		int side = 50000;
+		for (boolean big : new boolean[] { false, true }) {
+			long[] offsets = new long[side], counts = new long[side];
+			Arrays.fill(counts, side);
+			Tiff t = new Tiff(big, ByteOrder.LITTLE_ENDIAN).tag(256, 4, side).tag(257,
+				4, side).tag(258, 3, 8).tag(259, 3, 1).tag(262, 3, 1).tag(273, 4,
+					offsets).tag(277, 3, 1).tag(278, 4, 1).tag(279, 4, counts);
+			t.data = new byte[side];
+			Path f = write(big ? "huge.btf" : "huge.tif", t.bytes());
+			assertEquals("input " + f + " is 50000x50000 pixels a plane " +
+				"(2,500,000,000), more than fiji-gan holds in one plane " +
+				"(2,147,483,639): crop it or cut it into pieces first", refusal(f));
+		}
+		ImageFileCheck.requirePlaneFits("input", 46340, 46340); // 2,147,395,600
+		assertThrows(GanException.class, () -> ImageFileCheck.requirePlaneFits(
+			"input", 46341, 46341)); // 2,147,488,281
+	}
+
 	@Test
 	void honestTiffsPassInEveryByteOrderAndBothHeaders() throws IOException {
 		byte[] pixels = new byte[64 * 48];
