@@ -170,12 +170,25 @@ def niftis(work, rng):
                       np.transpose(v, (3, 2, 1, 0)).reshape(-1, 1, v.shape[1], v.shape[0]))
 
 
+def dicom_dataset(path, sop_class, ts):
+    """An empty pydicom dataset of SOP class sop_class in transfer syntax ts, to be saved at path."""
+    from pydicom.dataset import FileDataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRBigEndian, ImplicitVRLittleEndian, generate_uid
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = sop_class
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = ts
+    ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
+    ds.is_little_endian = ts != ExplicitVRBigEndian
+    ds.is_implicit_VR = ts == ImplicitVRLittleEndian
+    ds.SOPClassUID, ds.SOPInstanceUID = sop_class, meta.MediaStorageSOPInstanceUID
+    return ds
+
+
 def dicoms(work, rng):
     import pydicom
-    from pydicom.dataset import FileDataset, FileMetaDataset
     from pydicom.pixel_data_handlers.util import apply_modality_lut
-    from pydicom.uid import (ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian,
-                             generate_uid)
+    from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
     for bits, signed, rescale, ts in itertools.product(
             [8, 16, 32], [False, True], [False, True],
             [ExplicitVRLittleEndian, ImplicitVRLittleEndian, ExplicitVRBigEndian]):
@@ -183,17 +196,9 @@ def dicoms(work, rng):
         info = np.iinfo(dt)
         a = rng.integers(max(info.min, -30000), min(info.max, 60000), (12, 10),
                          endpoint=True).astype(dt)
-        meta = FileMetaDataset()
-        meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
-        meta.MediaStorageSOPInstanceUID = generate_uid()
-        meta.TransferSyntaxUID = ts
         name = f"dicom-{bits}-{'s' if signed else 'u'}-{'rescaled' if rescale else 'raw'}-{ts[-3:]}"
         path = os.path.join(work, "in", name + ".dcm")
-        ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
-        ds.is_little_endian = ts != ExplicitVRBigEndian
-        ds.is_implicit_VR = ts == ImplicitVRLittleEndian
-        ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, \
-            meta.MediaStorageSOPInstanceUID
+        ds = dicom_dataset(path, "1.2.840.10008.5.1.4.1.1.7", ts)
         ds.Modality = "OT"
         ds.Rows, ds.Columns = a.shape
         ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
@@ -215,9 +220,9 @@ def enhanced_dicoms(work, rng):
     Expected: each frame's stored values times its own slope plus its intercept (the per-frame
     group where there is one), computed here from the groups pydicom reads back."""
     import pydicom
-    from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+    from pydicom.dataset import Dataset
     from pydicom.sequence import Sequence
-    from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid
+    from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
     def transformation(slope, intercept):
         t = Dataset()
@@ -226,16 +231,9 @@ def enhanced_dicoms(work, rng):
     for where, ts in itertools.product(["shared", "per-frame"],
                                        [ExplicitVRLittleEndian, ImplicitVRLittleEndian]):
         a = rng.integers(0, 4096, (3, 12, 10)).astype("<u2")
-        meta = FileMetaDataset()
-        meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.2.1"
-        meta.MediaStorageSOPInstanceUID = generate_uid()
-        meta.TransferSyntaxUID = ts
         name = f"dicom-enhanced-{where}-{ts[-3:]}"
         path = os.path.join(work, "in", name + ".dcm")
-        ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
-        ds.is_little_endian, ds.is_implicit_VR = True, ts == ImplicitVRLittleEndian
-        ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, \
-            meta.MediaStorageSOPInstanceUID
+        ds = dicom_dataset(path, "1.2.840.10008.5.1.4.1.1.2.1", ts)
         ds.Modality, ds.NumberOfFrames = "CT", 3
         ds.Rows, ds.Columns = a.shape[1:]
         ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
