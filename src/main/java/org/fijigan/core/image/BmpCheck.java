@@ -71,7 +71,7 @@ final class BmpCheck {
 		if (offset < 14 + header || offset > size) throw damaged(what, "BMP",
 			"its pixel data starts at byte " + count(offset) + ", outside the " +
 				count(size) + "-byte file after its headers");
-		if (UNCOMPRESSED.contains(compression)) { // run-length: no size
+		if (UNCOMPRESSED.contains(compression)) { // run-length data: no size known
 			long row = (width * depth + 31) / 32 * 4;
 			long need = row * height; // at most 2^32 * 32 / 8 * 2^31: fits a long
 			if (offset + need > size) throw truncated(what, "its header declares " +

@@ -197,12 +197,17 @@ final class TiffCheck {
 			long count = big ? b.getLong(p + 4) : b.getInt(p + 4) & 0xffffffffL;
 			int typeBytes = typeBytes(type);
 			if (!READ.contains(tag) || typeBytes == 0) continue;
+			boolean metadata = tag == X_RESOLUTION || tag == Y_RESOLUTION ||
+				tag == RESOLUTION_UNIT;
+			if (metadata && (count < 0 || count > size / typeBytes)) continue;
 			if (count < 0 || count > size / typeBytes + 8) throw damaged("tag " +
 				tag + " of image " + index + " claims " + count +
 				" values, more than the file holds");
 			long bytes = count * typeBytes;
 			long valuesAt = bytes <= (big ? 8 : 4) ? at + countBytes + p + (big ? 12
 				: 8) : big ? b.getLong(p + 12) : b.getInt(p + 8) & 0xffffffffL;
+			// a pixel size that lies outside the file is left out, not refused
+			if (metadata && (valuesAt < 0 || valuesAt + bytes > size)) continue;
 			if (valuesAt < 0 || valuesAt + bytes > size) throw truncated(
 				"the values of tag " + tag + " of image " + index + " (" + count(
 					bytes) + " bytes from byte " + count(valuesAt) +

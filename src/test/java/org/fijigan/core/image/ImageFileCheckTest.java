@@ -248,6 +248,23 @@ public class ImageFileCheckTest {
 			"input", 46341, 46341)); // 2,147,488,281
 	}
 
+	/**
+	 * A resolution tag whose values lie outside the file leaves the pixel size
+	 * out; the image itself is sound and passes, as it did before the check read
+	 * resolutions.
+	 */
+	@Test
+	void aPixelSizeOutsideTheFileIsLeftOut() throws IOException {
+		byte[] pixels = new byte[6 * 4];
+		byte[] tiff = grey(false, ByteOrder.LITTLE_ENDIAN, 6, 4, pixels.length,
+			pixels).tag(282, 5, 4, 1).tag(283, 5, 5, 2).bytes();
+		// entries sorted by tag: 282 is the tenth; its value offset moved past
+		// the end
+		ByteBuffer.wrap(tiff).order(ByteOrder.LITTLE_ENDIAN).putInt(8 + 2 + 9 * 12 +
+			8, 1 << 30);
+		ImageFileCheck.check(write("far.tif", tiff), "input"); // no exception
+	}
+
 	@Test
 	void honestTiffsPassInEveryByteOrderAndBothHeaders() throws IOException {
 		byte[] pixels = new byte[64 * 48];
