@@ -31,11 +31,11 @@ def tiffs(work, rng):
     import tifffile
     for big, samples, dt, comp, planar, pages, bo, rps, pred in itertools.product(
             [False, True], [1, 3, 4], ["u1", "u2", "i2", "f4", "u4", "i4"], [None, "zlib"],
-            ["contig", "separate"], [1, 3], ["<", ">"], [None, 5], [False, True]):
+            ["contig", "separate"], [1, 3], ["<", ">"], [None, 5, "tiles"], [False, True]):
         if samples == 1 and planar == "separate" or pred and comp is None or \
                 pred and dt == "f4" or samples > 1 and dt not in ("u1", "u2"):
             continue
-        h, w = 16, 24
+        h, w = 20, 24  # in tiles of 16x16: the edge tiles stick out
         if dt == "f4":
             a = rng.standard_normal((pages, h, w, samples)).astype(dt)
         else:
@@ -54,8 +54,8 @@ def tiffs(work, rng):
                     photometric="rgb", planarconfig=planar)
                 if samples == 4:
                     extra["extrasamples"] = ["unassalpha"]
-                t.write(arr, compression=comp, rowsperstrip=rps,
-                        predictor=2 if pred else None, **extra)
+                layout = dict(tile=(16, 16)) if rps == "tiles" else dict(rowsperstrip=rps)
+                t.write(arr, compression=comp, predictor=2 if pred else None, **layout, **extra)
         kept = a[..., :3] if samples == 4 else a  # alpha left out
         save_expected(work, name, "BigTIFF (tifffile)" if big else "TIFF (tifffile)",
                       np.moveaxis(kept, 3, 1))

@@ -118,14 +118,14 @@ public final class ImageFileCodec implements ImageCodec {
 		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role),
 			notes);
 		DicomFiles.Header dicom = DicomFiles.check(file, role);
-		ImagePlus imp = found.bigTiffPages() != null ? TiffPages.readBigTiff(file,
-			role, found.bigTiffPages(), found.alphaTiff16()) : found.rgb16Tiff()
-				? TiffPages.readRgb16(file, role, found.alphaTiff16()) : dicom != null
-					? DicomFiles.read(file, role, dicom) : open(file);
+		ImagePlus imp = found.ownPages() != null ? TiffPages.readPages(file, role,
+			found.ownPages(), found.alphaTiff16()) : found.rgb16Tiff() ? TiffPages
+				.readRgb16(file, role, found.alphaTiff16()) : dicom != null ? DicomFiles
+					.read(file, role, dicom) : open(file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
-		if (found.unsigned32Tiff() && found.bigTiffPages() == null) readUnsigned(
-			file, role, imp);
+		if (found.unsigned32Tiff() && found.ownPages() == null) readUnsigned(file,
+			role, imp);
 		if (found.pngAlpha()) imp = readPngSamples(file, role, imp, found
 			.pngAlphaBitDepth());
 		if (found.omeLayout() != null) imp = TiffPages.arrange(imp, found

@@ -19,6 +19,7 @@ import ij.ImageStack;
 import ij.io.FileInfo;
 import ij.io.FileOpener;
 import ij.io.Opener;
+import ij.process.ImageProcessor;
 
 /**
  * TIFF pages that ImageJ's reader gets wrong, read page by page by its raw
@@ -111,28 +112,78 @@ final class TiffPages {
 	}
 
 	/**
-	 * A BigTIFF, which ImageJ's reader does not open, read page by page by
-	 * ImageJ's raw reader from the pages' directories as the check found them
-	 * (strips, compression, differencing, byte order, sample type); see
-	 * {@link #stackOfPages}. Its pixel size is read from its resolution tags as
-	 * ImageJ reads a classic TIFF's.
+	 * A BigTIFF or a tiled TIFF, which ImageJ's reader does not open, read page
+	 * by page by ImageJ's raw reader from the pages' directories as the check
+	 * found them (strips or tiles, compression, differencing, byte order, sample
+	 * type); see {@link #stackOfPages}. Its pixel size is read from its
+	 * resolution tags as ImageJ reads a classic TIFF's.
 	 */
-	static ImagePlus readBigTiff(Path file, String role, List<TiffPage> pages,
+	static ImagePlus readPages(Path file, String role, List<TiffPage> pages,
 		boolean alpha)
 	{
 		synchronized (ImageFileCodec.class) { // ImageJ's readers keep static state
 			List<ImagePlus> read = new ArrayList<>();
 			try {
 				for (TiffPage page : pages)
-					read.add(openPage(fileInfo(page, file, role), read.size()));
+					read.add(page.tileWidth() == 0 ? openPage(fileInfo(page, file, role),
+						read.size()) : readTiles(page, file, role));
 			}
 			catch (IOException | RuntimeException e) {
 				if (e instanceof GanException g) throw g;
-				throw new GanException("cannot read " + role + " " + file +
-					" (a BigTIFF): " + e.getMessage(), e);
+				throw new GanException("cannot read " + role + " " + file + ": " + e
+					.getMessage(), e);
 			}
 			return stackOfPages(read, alpha, file, role);
 		}
+	}
+
+	/**
+	 * A tiled page: each tile read by ImageJ's raw reader as a small image of one
+	 * strip (one per plane when the samples are stored as planes; differencing
+	 * runs along a tile's rows, as TIFF defines it), and put in its place, the
+	 * parts of the edge tiles beyond the page left out.
+	 */
+	private static ImagePlus readTiles(TiffPage p, Path file, String role)
+		throws IOException
+	{
+		int tw = p.tileWidth(), th = p.tileLength();
+		int across = (p.width() + tw - 1) / tw, down = (p.height() + th - 1) / th;
+		int perPlane = across * down, planes = p.planar() ? p.samples() : 1;
+		// ImageJ's reader takes the planes of 16-bit colour as one run of bytes:
+		// each plane's tile is read on its own, as grey
+		boolean byPlane = p.planar() && p.bits() == 16;
+		ImageStack page = null;
+		ImagePlus first = null;
+		for (int t = 0; t < perPlane; t++) {
+			List<ImageProcessor> pieces = new ArrayList<>();
+			for (int s = 0; s < (byPlane ? planes : 1); s++) {
+				int n = byPlane ? 1 : planes;
+				long[] at = new long[n], bytes = new long[n];
+				for (int k = 0; k < n; k++) {
+					at[k] = p.stripOffsets()[(s + k) * perPlane + t];
+					bytes[k] = p.stripBytes()[(s + k) * perPlane + t];
+				}
+				ImagePlus tile = openPage(fileInfo(new TiffPage(tw, th, p.bits(),
+					byPlane ? 1 : p.samples(), p.sampleFormat(), p.compression(), p
+						.predictor(), p.planar() && !byPlane, p.photometric(), p
+							.littleEndian(), th, at, bytes, p.xResolution(), p.yResolution(),
+					p.resolutionUnit(), 0, 0), file, role), t);
+				if (first == null) first = tile;
+				for (int c = 1; c <= tile.getStackSize(); c++)
+					pieces.add(tile.getStack().getProcessor(c));
+			}
+			if (page == null) {
+				page = new ImageStack(p.width(), p.height());
+				for (ImageProcessor piece : pieces)
+					page.addSlice(null, piece.createProcessor(p.width(), p.height()));
+			}
+			for (int c = 0; c < pieces.size(); c++)
+				page.getProcessor(c + 1).insert(pieces.get(c), t % across * tw, t /
+					across * th);
+		}
+		ImagePlus whole = new ImagePlus(file.getFileName().toString(), page);
+		whole.setCalibration(first.getCalibration());
+		return whole;
 	}
 
 	private static ImagePlus openPage(FileInfo fi, int index) throws IOException {
@@ -143,12 +194,13 @@ final class TiffPages {
 	}
 
 	/**
-	 * ImageJ's description of a BigTIFF page, for its raw reader: strips whose
-	 * offsets pass 2 GiB can be read only uncompressed and one after the other.
+	 * ImageJ's description of a page (a BigTIFF's, or one tile), for its raw
+	 * reader: strips whose offsets pass 2 GiB can be read only uncompressed and
+	 * one after the other.
 	 */
 	static FileInfo fileInfo(TiffPage p, Path file, String role) {
-		String what = role + " " + file + " is a BigTIFF of " + p.samples() +
-			" x " + p.bits() + "-bit samples per pixel";
+		String what = role + " " + file + " is a TIFF of " + p.samples() + " x " + p
+			.bits() + "-bit samples per pixel";
 		FileInfo fi = new FileInfo();
 		fi.fileFormat = FileInfo.TIFF;
 		fi.fileName = file.getFileName().toString();

@@ -455,6 +455,56 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * A tiled TIFF is read tile by tile, the edge tiles' parts beyond the image
+	 * left out, classic or BigTIFF, 8- or 16-bit. ImageJ's reader does not read
+	 * tiles; fiji-gan refused such files.
+	 */
+	@Test
+	void aTiledTiffIsReadTileByTile() throws IOException {
+		int w = 40, h = 20, tile = 16, across = 3, down = 2;
+		for (int bytesPer : new int[] { 1, 2 })
+			for (boolean big : new boolean[] { false, true }) {
+				int tileBytes = tile * tile * bytesPer;
+				long[] offsets = new long[across * down], counts = new long[across *
+					down];
+				java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(across * down *
+					tileBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+				for (int t = 0; t < across * down; t++) {
+					offsets[t] = (long) t * tileBytes;
+					counts[t] = tileBytes;
+					for (int y = 0; y < tile; y++)
+						for (int x = 0; x < tile; x++) {
+							int gx = t % across * tile + x, gy = t / across * tile + y;
+							int v = gx < w && gy < h ? 7 * gx + 300 * gy : 65535; // beyond:
+																																		// never
+																																		// read
+							if (bytesPer == 1) data.put((byte) (v % 251));
+							else data.putShort((short) v);
+						}
+				}
+				var tiff = new org.fijigan.core.image.ImageFileCheckTest.Tiff(big,
+					java.nio.ByteOrder.LITTLE_ENDIAN).tag(256, 3, w).tag(257, 3, h).tag(
+						258, 3, 8 * bytesPer).tag(259, 3, 1).tag(262, 3, 1).tag(277, 3, 1)
+					.tag(322, 3, tile).tag(323, 3, tile).tag(324, 4, offsets).tag(325, 4,
+						counts);
+				tiff.data(data.array());
+				Path file = Files.write(dir.resolve("tiles" + bytesPer + big + ".tif"),
+					tiff.bytes());
+				RasterImage image = ImageFileCodec.INSTANCE.read(file, "input");
+				assertEquals(List.of(w, h, 1), List.of(image.width(), image.height(),
+					image.planeCount()));
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++) {
+						int v = 7 * x + 300 * y;
+						Object plane = image.plane(0);
+						assertEquals(bytesPer == 1 ? v % 251 : v, plane instanceof byte[] b
+							? b[y * w + x] & 0xff : ((short[]) plane)[y * w + x] & 0xffff,
+							file + " at " + x + "," + y);
+					}
+			}
+	}
+
+	/**
 	 * A BigTIFF's pixel size comes from its resolution tags, as ImageJ reads a
 	 * classic TIFF's; before, a BigTIFF had none.
 	 */

@@ -46,7 +46,7 @@ public final class ImageFileCheck {
 					.toString());
 				t.check();
 				return new Findings(t.unsigned32(), 0, t.rgb16(), t.alpha16(), t
-					.omeLayout(), t.bigTiffPages(), null);
+					.omeLayout(), t.ownPages(), null);
 			}
 			else if (n == 8 && PngCheck.isPng(head)) return new Findings(false,
 				PngCheck.check(ch, size, what), false, false, null, null, null);
@@ -86,9 +86,9 @@ public final class ImageFileCheck {
 	 * @param omeLayout where an OME-TIFF's metadata puts its pages (channels,
 	 *          slices, frames), which ImageJ's reader reads as one z-stack; null
 	 *          for any other file
-	 * @param bigTiffPages the full pages of a BigTIFF, which ImageJ's reader
-	 *          cannot open, for fiji-gan to read one by one; null for any other
-	 *          file
+	 * @param ownPages the full pages of a BigTIFF or of a tiled TIFF, which
+	 *          ImageJ's reader cannot open, for fiji-gan to read one by one; null
+	 *          for any other file
 	 * @param fitsScaling a FITS file's {@code BSCALE} and {@code BZERO} when they
 	 *          are not 1 and 0, which ImageJ's reader leaves out of the values
 	 *          (unsigned 16-bit, stored signed with BZERO 32768, came out
@@ -96,7 +96,7 @@ public final class ImageFileCheck {
 	 */
 	public record Findings(boolean unsigned32Tiff, int pngAlphaBitDepth,
 			boolean rgb16Tiff, boolean alphaTiff16, OmeTiff.Layout omeLayout,
-			java.util.List<TiffPage> bigTiffPages, double[] fitsScaling) {
+			java.util.List<TiffPage> ownPages, double[] fitsScaling) {
 
 		static final Findings NONE = new Findings(false, 0, false, false, null,
 			null, null);

@@ -79,11 +79,18 @@ final class TiffCheck {
 	/** The first page's OME-XML, when it has one. */
 	private String omeXml;
 	private OmeTiff.Layout omeLayout;
-	/** A BigTIFF's full pages, which ImageJ's reader cannot open. */
-	private final List<TiffPage> bigPages = new ArrayList<>();
-	/** The strips of a BigTIFF's pages kept, and the most kept. */
-	private long bigStrips;
-	static final long MAX_BIG_STRIPS = 1 << 22;
+	/**
+	 * The full pages, for a BigTIFF or a tiled TIFF, which ImageJ's reader cannot
+	 * open; no longer kept ({@code pagesDropped}) once a classic stripped TIFF
+	 * has more strips than are kept.
+	 */
+	private final List<TiffPage> pages = new ArrayList<>();
+	private boolean pagesDropped;
+	/** Whether a page is tiled. */
+	private boolean tiledPages;
+	/** The strips or tiles of the pages kept, and the most kept. */
+	private long keptPieces;
+	static final long MAX_KEPT_PIECES = 1 << 22;
 	/** Whether an image has 3 or 4 samples per pixel of 16 bits. */
 	private boolean rgb16;
 	/** Whether an image is 16-bit RGB with a fourth sample that is alpha. */
@@ -109,12 +116,12 @@ final class TiffCheck {
 	}
 
 	/**
-	 * The full pages of a BigTIFF, where their pixels are, for a reader to open
-	 * one by one (ImageJ's reader does not read BigTIFF); null for a classic
-	 * TIFF.
+	 * The full pages of a BigTIFF or of a tiled TIFF, where their pixels are, for
+	 * a reader to open one by one (ImageJ's reader reads neither); null for a
+	 * classic TIFF of strips.
 	 */
-	List<TiffPage> bigTiffPages() {
-		return big ? List.copyOf(bigPages) : null;
+	List<TiffPage> ownPages() {
+		return big || tiledPages ? List.copyOf(pages) : null;
 	}
 
 	/**
@@ -319,14 +326,21 @@ final class TiffCheck {
 		// a valid file of a kind ImageJ does not read: said once its structure is
 		// known to be sound
 		long sampleFormat = scalar(e, SAMPLE_FORMAT, 1);
-		refuseUnreadable(index, e, compression, firstBits, sampleFormat, samples,
-			tiled);
+		refuseUnreadable(index, e, compression, firstBits, sampleFormat, samples);
 		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
-		if (big && (scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0) {
-			bigStrips = plus(bigStrips, pieces);
-			if (bigStrips > MAX_BIG_STRIPS) throw unsupported("a BigTIFF of more " +
-				"than " + count(MAX_BIG_STRIPS) + " strips, more than fiji-gan " +
-				"reads: save it with larger strips (more rows per strip)");
+		tiledPages |= tiled;
+		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0 && !pagesDropped) {
+			keptPieces = plus(keptPieces, pieces);
+			if (keptPieces > MAX_KEPT_PIECES) {
+				pagesDropped = true; // ImageJ reads a classic TIFF of strips itself
+				pages.clear();
+			}
+		}
+		if (pagesDropped && (big || tiledPages)) throw unsupported("a " + (big
+			? "BigTIFF" : "tiled TIFF") + " of more than " + count(MAX_KEPT_PIECES) +
+			" strips or tiles, more than fiji-gan reads: save it with larger " +
+			"strips or tiles");
+		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0 && !pagesDropped) {
 			long[] at = new long[(int) pieces], bytes = new long[(int) pieces];
 			for (int i = 0; i < pieces; i++) {
 				at[i] = offsetValues.get(i);
@@ -334,12 +348,13 @@ final class TiffCheck {
 					pieceRowBytes, Math.min(rowsPerPiece, h - i % perPlane *
 						rowsPerPiece));
 			}
-			bigPages.add(new TiffPage((int) w, (int) h, (int) firstBits,
-				(int) samples, (int) sampleFormat, (int) compression, (int) scalar(e,
-					PREDICTOR, 1), planar, (int) scalar(e, PHOTOMETRIC, 1),
+			pages.add(new TiffPage((int) w, (int) h, (int) firstBits, (int) samples,
+				(int) sampleFormat, (int) compression, (int) scalar(e, PREDICTOR, 1),
+				planar, (int) scalar(e, PHOTOMETRIC, 1),
 				order == ByteOrder.LITTLE_ENDIAN, (int) rowsPerPiece, at, bytes,
 				rational(e, X_RESOLUTION), rational(e, Y_RESOLUTION), (int) scalar(e,
-					RESOLUTION_UNIT, 0)));
+					RESOLUTION_UNIT, 0), tiled ? (int) scalar(e, TILE_WIDTH, 0) : 0, tiled
+						? (int) rowsPerPiece : 0));
 		}
 		if (samples >= 3 && firstBits == 16) rgb16 = true;
 		if (samples == 4 && firstBits == 16 && scalar(e, PHOTOMETRIC, 2) == 2 &&
@@ -358,15 +373,13 @@ final class TiffCheck {
 	 * (which it would say on stdout, as "Unsupported format", or read wrongly).
 	 */
 	private void refuseUnreadable(int index, Map<Integer, Entry> e,
-		long compression, long bits, long sampleFormat, long samples, boolean tiled)
+		long compression, long bits, long sampleFormat, long samples)
 		throws IOException
 	{
 		String image = index == 1 ? "" : " (image " + index + ")";
 		String fix =
 			": save it from another program as an uncompressed, stripped " +
 				"TIFF of 8-bit, 16-bit or 32-bit float samples";
-		if (tiled) throw unsupported("a tiled TIFF" + image +
-			", which ImageJ's TIFF reader does not read" + fix);
 		if (!READABLE_COMPRESSIONS.contains(compression)) throw unsupported(
 			"compressed with TIFF compression " + compression + image +
 				", which ImageJ's TIFF reader does not decode" + fix);

@@ -19,10 +19,15 @@ package org.fijigan.core.image;
  * @param yResolution pixels per resolution unit down (YResolution), 0 when
  *          absent
  * @param resolutionUnit 1 none, 2 inch, 3 cm; 0 when absent
+ * @param tileWidth the width of its tiles, whose offsets and lengths are then
+ *          {@code stripOffsets} and {@code stripBytes} (row by row, plane after
+ *          plane); 0 for a page of strips
+ * @param tileLength the length (rows) of its tiles, also its
+ *          {@code rowsPerStrip}; 0 for a page of strips
  */
 public record TiffPage(int width, int height, int bits, int samples,
 		int sampleFormat, int compression, int predictor, boolean planar,
 		int photometric, boolean littleEndian, int rowsPerStrip,
 		long[] stripOffsets, long[] stripBytes, double xResolution,
-		double yResolution, int resolutionUnit) {
+		double yResolution, int resolutionUnit, int tileWidth, int tileLength) {
 }

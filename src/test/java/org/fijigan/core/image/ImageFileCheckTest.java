@@ -1,6 +1,7 @@
 
 package org.fijigan.core.image;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ public class ImageFileCheckTest {
 		final List<long[]> entries = new ArrayList<>(); // tag, type, values...
 		byte[] data = new byte[0];
 
-		Tiff(boolean big, ByteOrder order) {
+		public Tiff(boolean big, ByteOrder order) {
 			this.big = big;
 			this.order = order;
 		}
@@ -57,6 +58,12 @@ public class ImageFileCheckTest {
 			e[1] = type;
 			System.arraycopy(values, 0, e, 2, values.length);
 			entries.add(e);
+			return this;
+		}
+
+		/** The bytes after the directory, where offsets 273 and 324 point. */
+		public Tiff data(byte[] bytes) {
+			data = bytes;
 			return this;
 		}
 
@@ -340,11 +347,15 @@ public class ImageFileCheckTest {
 			20).tag(258, 3, 8).tag(259, 3, 1).tag(277, 3, 1).tag(322, 3, 16).tag(323,
 				3, 16).tag(324, 16, offsets).tag(325, 16, counts);
 		t.data = new byte[6 * 256];
-		// sound, but ImageJ's reader does not read tiles: said as such
-		assertTrue(refusal(write("tiles.tif", t.bytes())).endsWith(
-			"tiles.tif is a tiled TIFF, which ImageJ's TIFF reader does not read: " +
-				"save it from another program as an uncompressed, stripped TIFF of " +
-				"8-bit, 16-bit or 32-bit float samples"));
+		// sound: its tiles are handed on, for fiji-gan to read (ImageJ's reader
+		// does not read tiles)
+		List<TiffPage> pages = ImageFileCheck.check(write("tiles.tif", t.bytes()),
+			"input").ownPages();
+		assertEquals(1, pages.size());
+		assertEquals(List.of(16, 16, 40, 20), List.of(pages.get(0).tileWidth(),
+			pages.get(0).tileLength(), pages.get(0).width(), pages.get(0).height()));
+		assertArrayEquals(offsets, Arrays.stream(pages.get(0).stripOffsets()).map(
+			o -> o - pages.get(0).stripOffsets()[0]).toArray());
 		byte[] whole = t.bytes();
 		String m = refusal(write("tiles-cut.tif", Arrays.copyOf(whole,
 			whole.length - 100)));
