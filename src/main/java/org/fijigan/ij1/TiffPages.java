@@ -155,6 +155,7 @@ final class TiffPages {
 		FileInfo fi = fileInfo(p, file, role);
 		if (java.util.Arrays.stream(p.stripBytes()).sum() <= Integer.MAX_VALUE - 8)
 			inMemory(fi, ch, p.stripOffsets(), p.stripBytes());
+		else inFile(fi, p, file, role);
 		return openPage(fi, index);
 	}
 
@@ -238,8 +239,8 @@ final class TiffPages {
 
 	/**
 	 * ImageJ's description of a page (a BigTIFF's, or one tile), for its raw
-	 * reader: strips whose offsets pass 2 GiB can be read only uncompressed and
-	 * one after the other.
+	 * reader, still to be pointed at its strips ({@link #inMemory},
+	 * {@link #inFile}).
 	 */
 	static FileInfo fileInfo(TiffPage p, Path file, String role) {
 		String what = role + " " + file + " is a TIFF of " + p.samples() + " x " + p
@@ -293,6 +294,14 @@ final class TiffPages {
 			default -> throw new GanException(what + " compressed with TIFF " +
 				"compression " + p.compression() + ", which fiji-gan does not read");
 		};
+		return fi;
+	}
+
+	/**
+	 * Points {@code fi} at page {@code p}'s strips in the file: strips whose
+	 * offsets pass 2 GiB can be read only uncompressed and one after the other.
+	 */
+	private static void inFile(FileInfo fi, TiffPage p, Path file, String role) {
 		long[] at = p.stripOffsets(), bytes = p.stripBytes();
 		int n = at.length;
 		if (at[n - 1] + bytes[n - 1] <= Integer.MAX_VALUE) {
@@ -308,12 +317,12 @@ final class TiffPages {
 			boolean contiguous = fi.compression == FileInfo.COMPRESSION_NONE;
 			for (int i = 1; i < n && contiguous; i++)
 				contiguous = at[i] == at[i - 1] + bytes[i - 1];
-			if (!contiguous) throw new GanException(what + " whose strips lie " +
-				"apart beyond its first 2 GiB, which fiji-gan reads only " +
-				"uncompressed and one after the other: save it uncompressed");
+			if (!contiguous) throw new GanException(role + " " + file + " has a " +
+				"page of more than 2 GiB whose strips lie apart beyond its first " +
+				"2 GiB, which fiji-gan reads only uncompressed and one after the " +
+				"other: save it uncompressed");
 			fi.longOffset = at[0];
 		}
-		return fi;
 	}
 
 	/**

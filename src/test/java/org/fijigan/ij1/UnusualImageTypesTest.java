@@ -505,6 +505,49 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * A compressed BigTIFF page whose strip lies beyond the first 2 GiB is read
+	 * (its strips are copied into memory); before, it was refused as strips
+	 * fiji-gan read only uncompressed. The file is sparse: 2 GiB of nothing, then
+	 * the strip.
+	 */
+	@Test
+	void aCompressedBigTiffPageBeyondTwoGibIsRead() throws IOException {
+		int w = 64, h = 32;
+		byte[] pixels = new byte[w * h];
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (byte) (i % 250);
+		java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+		deflater.setInput(pixels);
+		deflater.finish();
+		byte[] strip = new byte[4096];
+		int length = deflater.deflate(strip);
+		deflater.end();
+		long far = (1L << 31) + 1000;
+		long[][] entries = { { 256, 3, w }, { 257, 3, h }, { 258, 3, 8 }, { 259, 3,
+			8 }, { 262, 3, 1 }, { 273, 16, far }, { 277, 3, 1 }, { 278, 3, h }, { 279,
+				16, length } };
+		java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(16 + 8 +
+			entries.length * 20 + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		head.put((byte) 'I').put((byte) 'I').putShort((short) 43).putShort(
+			(short) 8).putShort((short) 0).putLong(16).putLong(entries.length);
+		for (long[] e : entries)
+			head.putShort((short) e[0]).putShort((short) e[1]).putLong(1).putLong(
+				e[2]);
+		head.putLong(0).flip();
+		Path file = dir.resolve("far.tif");
+		try (var ch = java.nio.channels.FileChannel.open(file,
+			java.nio.file.StandardOpenOption.CREATE_NEW,
+			java.nio.file.StandardOpenOption.WRITE,
+			java.nio.file.StandardOpenOption.SPARSE))
+		{
+			ch.write(head, 0);
+			ch.write(java.nio.ByteBuffer.wrap(strip, 0, length), far);
+		}
+		assertArrayEquals(pixels, (byte[]) ImageFileCodec.INSTANCE.read(file,
+			"input").plane(0));
+	}
+
+	/**
 	 * A BigTIFF's pixel size comes from its resolution tags, as ImageJ reads a
 	 * classic TIFF's; before, a BigTIFF had none.
 	 */
