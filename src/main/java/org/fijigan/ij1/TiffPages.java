@@ -153,9 +153,8 @@ final class TiffPages {
 		String role, int index) throws IOException
 	{
 		FileInfo fi = fileInfo(p, file, role);
-		if (java.util.Arrays.stream(p.stripBytes()).sum() <= Integer.MAX_VALUE - 8)
-			inMemory(fi, ch, p.stripOffsets(), p.stripBytes());
-		else inFile(fi, p, file, role);
+		if (!inMemory(fi, ch, p.stripOffsets(), p.stripBytes())) inFile(fi, p, file,
+			role);
 		return openPage(fi, index);
 	}
 
@@ -184,7 +183,8 @@ final class TiffPages {
 						.planar() && !byPlane, p.photometric(), p.littleEndian(), th, at,
 					bytes, p.xResolution(), p.yResolution(), p.resolutionUnit(), 0, 0),
 					file, role);
-				inMemory(fi, ch, at, bytes);
+				if (!inMemory(fi, ch, at, bytes)) throw new GanException(role + " " +
+					file + " has a tile of more than 2 GiB, more than fiji-gan reads");
 				ImagePlus tile = openPage(fi, t);
 				if (first == null) first = tile;
 				for (int c = 1; c <= tile.getStackSize(); c++)
@@ -209,11 +209,16 @@ final class TiffPages {
 	 * Read from the file by ImageJ's reader, tile after tile, a page of 1,024
 	 * tiles took two minutes, and page after page, a BigTIFF of 200 pages took
 	 * 105 s; from memory, a few seconds.
+	 *
+	 * @return false, {@code fi} left as it was, when the strips hold more bytes
+	 *         than one array
 	 */
-	private static void inMemory(FileInfo fi, FileChannel ch, long[] at,
+	private static boolean inMemory(FileInfo fi, FileChannel ch, long[] at,
 		long[] bytes) throws IOException
 	{
-		int total = Math.toIntExact(java.util.Arrays.stream(bytes).sum());
+		long sum = java.util.Arrays.stream(bytes).sum();
+		if (sum > Integer.MAX_VALUE - 8) return false; // more than one array
+		int total = (int) sum;
 		ByteBuffer buffer = ByteBuffer.allocate(total);
 		fi.stripOffsets = new int[at.length];
 		fi.stripLengths = new int[at.length];
@@ -228,6 +233,7 @@ final class TiffPages {
 		fi.offset = 0;
 		fi.longOffset = 0;
 		fi.inputStream = new java.io.ByteArrayInputStream(buffer.array());
+		return true;
 	}
 
 	private static ImagePlus openPage(FileInfo fi, int index) throws IOException {

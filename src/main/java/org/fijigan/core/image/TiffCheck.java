@@ -278,6 +278,12 @@ final class TiffCheck {
 			count(counts.count()));
 		Values offsetValues = new Values(offsets), countValues = counts == null
 			? null : new Values(counts);
+		// where a full page's strips are, kept while the loop below reads them
+		boolean full = (scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0;
+		boolean keep = full && !pagesDropped && plus(keptPieces,
+			pieces) <= MAX_KEPT_PIECES;
+		long[] keptAt = keep ? new long[(int) pieces] : null, keptBytes = keep
+			? new long[(int) pieces] : null;
 		long declared = 0, stored = 0;
 		for (long i = 0; i < pieces; i++) {
 			long rows = tiled ? rowsPerPiece : Math.min(rowsPerPiece, h - i %
@@ -286,6 +292,10 @@ final class TiffCheck {
 			declared = plus(declared, need);
 			long at = offsetValues.get(i);
 			long bytes = countValues == null ? -1 : countValues.get(i);
+			if (keep) {
+				keptAt[(int) i] = at;
+				keptBytes[(int) i] = bytes >= 0 ? bytes : need;
+			}
 			if (compression == 1) {
 				if (at < 0 || plus(at, need) > size) throw truncated(image + " needs " +
 					count(need) + " bytes of pixels " + "in " + pieceName + " " + (i +
@@ -329,7 +339,7 @@ final class TiffCheck {
 		refuseUnreadable(index, e, compression, firstBits, sampleFormat, samples);
 		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
 		tiledPages |= tiled;
-		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0 && !pagesDropped) {
+		if (full && !pagesDropped) {
 			keptPieces = plus(keptPieces, pieces);
 			if (keptPieces > MAX_KEPT_PIECES) {
 				pagesDropped = true; // ImageJ reads a classic TIFF of strips itself
@@ -340,22 +350,13 @@ final class TiffCheck {
 			? "BigTIFF" : "tiled TIFF") + " of more than " + count(MAX_KEPT_PIECES) +
 			" strips or tiles, more than fiji-gan reads: save it with larger " +
 			"strips or tiles");
-		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0 && !pagesDropped) {
-			long[] at = new long[(int) pieces], bytes = new long[(int) pieces];
-			for (int i = 0; i < pieces; i++) {
-				at[i] = offsetValues.get(i);
-				bytes[i] = countValues != null ? countValues.get(i) : times(
-					pieceRowBytes, Math.min(rowsPerPiece, h - i % perPlane *
-						rowsPerPiece));
-			}
-			pages.add(new TiffPage((int) w, (int) h, (int) firstBits, (int) samples,
-				(int) sampleFormat, (int) compression, (int) scalar(e, PREDICTOR, 1),
-				planar, (int) scalar(e, PHOTOMETRIC, 1),
-				order == ByteOrder.LITTLE_ENDIAN, (int) rowsPerPiece, at, bytes,
-				rational(e, X_RESOLUTION), rational(e, Y_RESOLUTION), (int) scalar(e,
-					RESOLUTION_UNIT, 0), tiled ? (int) scalar(e, TILE_WIDTH, 0) : 0, tiled
-						? (int) rowsPerPiece : 0));
-		}
+		if (keep) pages.add(new TiffPage((int) w, (int) h, (int) firstBits,
+			(int) samples, (int) sampleFormat, (int) compression, (int) scalar(e,
+				PREDICTOR, 1), planar, (int) scalar(e, PHOTOMETRIC, 1),
+			order == ByteOrder.LITTLE_ENDIAN, (int) rowsPerPiece, keptAt, keptBytes,
+			rational(e, X_RESOLUTION), rational(e, Y_RESOLUTION), (int) scalar(e,
+				RESOLUTION_UNIT, 0), tiled ? (int) scalar(e, TILE_WIDTH, 0) : 0, tiled
+					? (int) rowsPerPiece : 0));
 		if (samples >= 3 && firstBits == 16) rgb16 = true;
 		if (samples == 4 && firstBits == 16 && scalar(e, PHOTOMETRIC, 2) == 2 &&
 			scalar(e, EXTRA_SAMPLES, -1) != 0) alpha16 = true;
