@@ -115,24 +115,40 @@ public final class ImageFileCodec implements ImageCodec {
 			.image();
 		if (ext.equals(".zip")) return readZip(file, role, notes);
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
-		if (isJpeg(file)) return ImagePlusConverter.toRaster(readJpeg(file, role),
-			notes);
+		if (found instanceof ImageFileCheck.Findings.Jpeg jpeg) {
+			if (jpeg.orientation() > 1) notes.accept(file.getFileName() +
+				": its Exif orientation (" + jpeg.orientation() + ": " +
+				ORIENTATIONS[jpeg.orientation()] +
+				") is not applied: fiji-gan reads the pixels as stored, and " +
+				"its results carry no orientation, so a viewer that applies it shows " +
+				"this file and its result differently");
+			return ImagePlusConverter.toRaster(readJpeg(file, role), notes);
+		}
+		ImageFileCheck.Findings.Tiff tiff =
+			found instanceof ImageFileCheck.Findings.Tiff t ? t : null;
 		DicomFiles.Header dicom = DicomFiles.check(file, role);
-		ImagePlus imp = found.ownPages() != null ? TiffPages.readPages(file, role,
-			found.ownPages(), found.alphaTiff16()) : found.rgb16Tiff() ? TiffPages
-				.readRgb16(file, role, found.alphaTiff16()) : dicom != null ? DicomFiles
-					.read(file, role, dicom) : open(file);
+		ImagePlus imp = tiff != null && tiff.ownPages() != null ? TiffPages
+			.readPages(file, role, tiff.ownPages(), tiff.alpha16()) : tiff != null &&
+				tiff.rgb16() ? TiffPages.readRgb16(file, role, tiff.alpha16())
+					: dicom != null ? DicomFiles.read(file, role, dicom) : open(file);
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
-		if (found.unsigned32Tiff() && found.ownPages() == null) readUnsigned(file,
-			role, imp);
-		if (found.pngAlpha()) imp = readPngSamples(file, role, imp, found
-			.pngAlphaBitDepth());
-		if (found.omeLayout() != null) imp = TiffPages.arrange(imp, found
-			.omeLayout(), file, role);
-		if (found.fitsScaling() != null) scaleFits(imp, found.fitsScaling());
+		if (tiff != null && tiff.unsigned32() && tiff.ownPages() == null)
+			readUnsigned(file, role, imp);
+		if (tiff != null && tiff.omeLayout() != null) imp = TiffPages.arrange(imp,
+			tiff.omeLayout(), file, role);
+		if (found instanceof ImageFileCheck.Findings.Png png && png.alpha()) imp =
+			readPngSamples(file, role, imp, png.alphaBitDepth());
+		if (found instanceof ImageFileCheck.Findings.Fits fits && fits
+			.scaling() != null) scaleFits(imp, fits.scaling());
 		return ImagePlusConverter.toRaster(imp, notes);
 	}
+
+	/** What each Exif orientation (1-8) asks a viewer to do. */
+	private static final String[] ORIENTATIONS = { null, "as stored",
+		"mirror left to right", "turn 180 degrees", "mirror top to bottom",
+		"mirror along the main diagonal", "turn 90 degrees clockwise",
+		"mirror along the other diagonal", "turn 90 degrees anticlockwise" };
 
 	/**
 	 * A FITS image's values made {@code BZERO + BSCALE x stored}, as the FITS
@@ -318,15 +334,6 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		catch (RuntimeException e) {
 			return null; // a damaged file
-		}
-	}
-
-	private static boolean isJpeg(Path file) {
-		try (InputStream in = Files.newInputStream(file)) {
-			return in.read() == 0xff && in.read() == 0xd8;
-		}
-		catch (IOException e) {
-			return false;
 		}
 	}
 

@@ -67,6 +67,48 @@ class UnusualImageTypesTest {
 			assertEquals(bits[i] * 255, p[i] & 0xff, "pixel " + i);
 	}
 
+	@Test
+	void aJpegsExifOrientationIsNotAppliedButNamed() throws IOException {
+		ByteProcessor grey = new ByteProcessor(24, 16);
+		for (int i = 0; i < 24 * 16; i++)
+			grey.set(i, (i * 37) % 251);
+		Path plain = dir.resolve("plain.jpg");
+		assertTrue(new ij.io.FileSaver(new ImagePlus("g", grey)).saveAsJpeg(plain
+			.toString()));
+		byte[] jpeg = Files.readAllBytes(plain);
+		// an APP1 Exif segment, big-endian, one entry: orientation 6 (SHORT)
+		java.nio.ByteBuffer exif = java.nio.ByteBuffer.allocate(4 + 6 + 8 + 2 + 12 +
+			4);
+		exif.put((byte) 0xff).put((byte) 0xe1).putShort((short) (exif.capacity() -
+			2));
+		exif.put("Exif".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(
+			(byte) 0).put((byte) 0);
+		exif.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8)
+			.putShort((short) 1);
+		exif.putShort((short) 274).putShort((short) 3).putInt(1).putShort((short) 6)
+			.putShort((short) 0).putInt(0);
+		byte[] turned = new byte[jpeg.length + exif.capacity()];
+		System.arraycopy(jpeg, 0, turned, 0, 2);
+		System.arraycopy(exif.array(), 0, turned, 2, exif.capacity());
+		System.arraycopy(jpeg, 2, turned, 2 + exif.capacity(), jpeg.length - 2);
+		Path file = Files.write(dir.resolve("turned.jpg"), turned);
+
+		List<String> notes = new ArrayList<>();
+		RasterImage r = ImageFileCodec.INSTANCE.read(file, "input", notes::add);
+
+		RasterImage stored = ImageFileCodec.INSTANCE.read(plain, "input");
+		assertEquals(24, r.width());
+		assertEquals(16, r.height());
+		assertArrayEquals((byte[]) stored.plane(0), (byte[]) r.plane(0));
+		assertEquals(List.of("turned.jpg: its Exif orientation (6: turn 90 " +
+			"degrees clockwise) is not applied: fiji-gan reads the pixels as " +
+			"stored, and its results carry no orientation, so a viewer that " +
+			"applies it shows this file and its result differently"), notes);
+		List<String> none = new ArrayList<>();
+		ImageFileCodec.INSTANCE.read(plain, "input", none::add);
+		assertEquals(List.of(), none);
+	}
+
 	/**
 	 * A 3x1 TIFF of 32-bit integers, {@code sampleFormat} 1 (unsigned) or 2
 	 * (signed), its pixels as stored.

@@ -45,21 +45,18 @@ public final class ImageFileCheck {
 				TiffCheck t = new TiffCheck(ch, size, what, file.getFileName()
 					.toString());
 				t.check();
-				return new Findings(t.unsigned32(), 0, t.rgb16(), t.alpha16(), t
-					.omeLayout(), t.ownPages(), null);
+				return new Findings.Tiff(t.unsigned32(), t.rgb16(), t.alpha16(), t
+					.omeLayout(), t.ownPages());
 			}
-			else if (n == 8 && PngCheck.isPng(head)) return new Findings(false,
-				PngCheck.check(ch, size, what), false, false, null, null, null);
-			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) JpegCheck
-				.check(ch, size, what);
+			else if (n == 8 && PngCheck.isPng(head)) return new Findings.Png(PngCheck
+				.check(ch, size, what));
+			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8)
+				return new Findings.Jpeg(JpegCheck.check(ch, size, what));
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
 			else if (PnmCheck.isPnm(head)) PnmCheck.check(ch, size, what);
 			else if (GifCheck.isGif(head)) GifCheck.check(ch, size, what);
-			else if (n == 8 && FitsCheck.isFits(head)) {
-				double[] scaling = FitsCheck.check(ch, size, what);
-				if (scaling != null) return new Findings(false, 0, false, false, null,
-					null, scaling);
-			}
+			else if (n == 8 && FitsCheck.isFits(head)) return new Findings.Fits(
+				FitsCheck.check(ch, size, what));
 			return Findings.NONE;
 		}
 		catch (IOException e) {
@@ -68,42 +65,77 @@ public final class ImageFileCheck {
 	}
 
 	/**
-	 * What a reader must know of a file that passed.
-	 *
-	 * @param unsigned32Tiff a TIFF of unsigned 32-bit integer samples, which
-	 *          ImageJ's reader takes as signed
-	 * @param pngAlphaBitDepth the bit depth of a PNG with an alpha channel or a
-	 *          transparent colour, whose colours ImageJ's reader changes (it
-	 *          blends them with the alpha, and takes grey through a linear colour
-	 *          space: an opaque grey 130 became 189); 0 for any other file
-	 * @param rgb16Tiff a TIFF of 3 or 4 samples per pixel of 16 bits, which
-	 *          ImageJ's reader reads as channels from one page, but from several
-	 *          pages as a stack of planes, each channel a plane (and with a
-	 *          fourth sample, as wrong planes)
-	 * @param alphaTiff16 a 16-bit RGB TIFF whose fourth sample is alpha, which
-	 *          ImageJ's reader keeps as a fourth channel (it drops the alpha of
-	 *          8-bit RGB, and fiji-gan that of a PNG)
-	 * @param omeLayout where an OME-TIFF's metadata puts its pages (channels,
-	 *          slices, frames), which ImageJ's reader reads as one z-stack; null
-	 *          for any other file
-	 * @param ownPages the full pages of a BigTIFF or of a tiled TIFF, which
-	 *          ImageJ's reader cannot open, for fiji-gan to read one by one; null
-	 *          for any other file
-	 * @param fitsScaling a FITS file's {@code BSCALE} and {@code BZERO} when they
-	 *          are not 1 and 0, which ImageJ's reader leaves out of the values
-	 *          (unsigned 16-bit, stored signed with BZERO 32768, came out
-	 *          signed); null otherwise
+	 * What a reader must know of a file that passed: one kind per format whose
+	 * reading depends on what the check found.
 	 */
-	public record Findings(boolean unsigned32Tiff, int pngAlphaBitDepth,
-			boolean rgb16Tiff, boolean alphaTiff16, OmeTiff.Layout omeLayout,
-			java.util.List<TiffPage> ownPages, double[] fitsScaling) {
+	public sealed interface Findings {
 
-		static final Findings NONE = new Findings(false, 0, false, false, null,
-			null, null);
+		/** A file of a format with nothing for its reader to know. */
+		Findings NONE = new Other();
 
-		/** Whether the file is a PNG with alpha. */
-		public boolean pngAlpha() {
-			return pngAlphaBitDepth > 0;
+		/**
+		 * A TIFF or BigTIFF.
+		 *
+		 * @param unsigned32 of unsigned 32-bit integer samples, which ImageJ's
+		 *          reader takes as signed
+		 * @param rgb16 of 3 or 4 samples per pixel of 16 bits, which ImageJ's
+		 *          reader reads as channels from one page, but from several pages
+		 *          as a stack of planes, each channel a plane (and with a fourth
+		 *          sample, as wrong planes)
+		 * @param alpha16 a 16-bit RGB TIFF whose fourth sample is alpha, which
+		 *          ImageJ's reader keeps as a fourth channel (it drops the alpha of
+		 *          8-bit RGB, and fiji-gan that of a PNG)
+		 * @param omeLayout where an OME-TIFF's metadata puts its pages (channels,
+		 *          slices, frames), which ImageJ's reader reads as one z-stack;
+		 *          null for any other TIFF
+		 * @param ownPages the full pages of a BigTIFF or of a tiled TIFF, which
+		 *          ImageJ's reader cannot open, for fiji-gan to read one by one;
+		 *          null for any other TIFF
+		 */
+		record Tiff(boolean unsigned32, boolean rgb16, boolean alpha16,
+				OmeTiff.Layout omeLayout, java.util.List<TiffPage> ownPages)
+				implements
+					Findings {
+		}
+
+		/**
+		 * A PNG.
+		 *
+		 * @param alphaBitDepth its bit depth when it has an alpha channel or a
+		 *          transparent colour, whose colours ImageJ's reader changes (it
+		 *          blends them with the alpha, and takes grey through a linear
+		 *          colour space: an opaque grey 130 became 189); else 0
+		 */
+		record Png(int alphaBitDepth) implements Findings {
+
+			/** Whether the PNG has alpha. */
+			public boolean alpha() {
+				return alphaBitDepth > 0;
+			}
+		}
+
+		/**
+		 * A JPEG of one (grey) or three (colour) components.
+		 *
+		 * @param orientation the Exif orientation tag (1-8: how a viewer turns or
+		 *          mirrors the stored pixels for display), 0 when there is none
+		 */
+		record Jpeg(int orientation) implements Findings {
+		}
+
+		/**
+		 * A FITS file.
+		 *
+		 * @param scaling its {@code BSCALE} and {@code BZERO} when they are not 1
+		 *          and 0, which ImageJ's reader leaves out of the values (unsigned
+		 *          16-bit, stored signed with BZERO 32768, came out signed); else
+		 *          null
+		 */
+		record Fits(double[] scaling) implements Findings {
+		}
+
+		/** Any other file (BMP, PNM, GIF, DICOM, ...). */
+		record Other() implements Findings {
 		}
 	}
 

@@ -17,13 +17,22 @@ import org.fijigan.core.GanException;
  * file, the image data run up to an end-of-image marker, and a baseline
  * (sequential Huffman) image has at least the two bits per 8x8 block that the
  * shortest codes need, so a header claiming far more pixels than the data
- * encode is refused. A decoder fills what a cut-off file lacks with grey.
+ * encode is refused. A decoder fills what a cut-off file lacks with grey. A
+ * JPEG of other than one or three colour components (CMYK or YCCK, made for
+ * print) is refused too: ImageIO reads its four as planes of a stack, ImageJ
+ * not at all. The Exif orientation, which only says how a viewer should turn
+ * the stored pixels, is read for the reader to mention.
  */
 final class JpegCheck {
 
-	static void check(FileChannel ch, long size, String what) throws IOException {
-		new JpegCheck(new BufferedInputStream(Channels.newInputStream(ch.position(
-			2)), 1 << 16), size, what).walk();
+	/**
+	 * @return the Exif orientation (1-8), 0 when the file has none
+	 */
+	static int check(FileChannel ch, long size, String what) throws IOException {
+		JpegCheck check = new JpegCheck(new BufferedInputStream(Channels
+			.newInputStream(ch.position(2)), 1 << 16), size, what);
+		check.walk();
+		return check.orientation;
 	}
 
 	private final InputStream in;
@@ -36,6 +45,7 @@ final class JpegCheck {
 	private long blocks = -1;
 	private boolean baseline;
 	private long width, height; // of the last frame header
+	private int orientation;
 
 	private JpegCheck(InputStream in, long size, String what) {
 		this.in = in;
@@ -69,7 +79,16 @@ final class JpegCheck {
 					height = h;
 					baseline = marker == 0xc0 || marker == 0xc1;
 					blocks = h == 0 ? -1 : ((w + 7) / 8) * ((h + 7) / 8);
+					int components = segment.length > 5 ? segment[5] & 0xff : 0;
+					if (components == 4) throw new GanException(what +
+						" is a JPEG of 4 colour components (CMYK or YCCK, made for print), " +
+						"which fiji-gan does not read, nor does ImageJ: save it as RGB or grey first");
+					if (components != 1 && components != 3) throw damaged(
+						"its frame header declares " + components +
+							" colour components (1 for grey or 3 for colour)");
 				}
+				if (marker == 0xe1 && orientation == 0) orientation = exifOrientation(
+					segment);
 				if (marker == 0xda) pending = scan();
 			}
 		}
@@ -82,6 +101,38 @@ final class JpegCheck {
 				" blocks of 8x8 pixels, which need at least " + count((blocks + 3) /
 					4) + " bytes of image data, but it holds " + count(scanBytes));
 		ImageFileCheck.requirePlaneFits(what, width, height);
+	}
+
+	/**
+	 * The orientation tag (274) of the first image file directory of an Exif
+	 * segment (APP1 starting "Exif\0\0", then a TIFF header), when it is one of
+	 * the eight that the Exif standard defines; else 0. A damaged Exif segment is
+	 * ignored, as decoders ignore it.
+	 */
+	static int exifOrientation(byte[] app1) {
+		if (app1.length < 14 || app1[0] != 'E' || app1[1] != 'x' ||
+			app1[2] != 'i' || app1[3] != 'f' || app1[4] != 0 || app1[5] != 0)
+			return 0;
+		java.nio.ByteBuffer tiff = java.nio.ByteBuffer.wrap(app1, 6, app1.length -
+			6).slice();
+		if (tiff.get(0) == 'I' && tiff.get(1) == 'I') tiff.order(
+			java.nio.ByteOrder.LITTLE_ENDIAN);
+		else if (tiff.get(0) != 'M' || tiff.get(1) != 'M') return 0;
+		if (tiff.getShort(2) != 42) return 0;
+		long ifd = tiff.getInt(4) & 0xffffffffL;
+		if (ifd < 8 || ifd + 2 > tiff.limit()) return 0;
+		int entries = tiff.getShort((int) ifd) & 0xffff;
+		for (int i = 0; i < entries; i++) {
+			long at = ifd + 2 + 12L * i;
+			if (at + 12 > tiff.limit()) return 0;
+			int tag = tiff.getShort((int) at) & 0xffff, type = tiff.getShort(
+				(int) at + 2) & 0xffff;
+			if (tag != 274) continue;
+			int value = type == 3 ? tiff.getShort((int) at + 8) & 0xffff : type == 4
+				? tiff.getInt((int) at + 8) : 0;
+			return value >= 1 && value <= 8 ? value : 0;
+		}
+		return 0;
 	}
 
 	/**

@@ -220,6 +220,11 @@ public class ImageFileCheckTest {
 		return Files.write(dir.resolve(name), bytes);
 	}
 
+	/** What the check found of a TIFF that passed. */
+	static ImageFileCheck.Findings.Tiff tiff(Path file) {
+		return (ImageFileCheck.Findings.Tiff) ImageFileCheck.check(file, "input");
+	}
+
 	String refusal(Path file) {
 		GanException e = assertThrows(GanException.class, () -> ImageFileCheck
 			.check(file, "input"));
@@ -349,8 +354,7 @@ public class ImageFileCheckTest {
 		t.data = new byte[6 * 256];
 		// sound: its tiles are handed on, for fiji-gan to read (ImageJ's reader
 		// does not read tiles)
-		List<TiffPage> pages = ImageFileCheck.check(write("tiles.tif", t.bytes()),
-			"input").ownPages();
+		List<TiffPage> pages = tiff(write("tiles.tif", t.bytes())).ownPages();
 		assertEquals(1, pages.size());
 		assertEquals(List.of(16, 16, 40, 20), List.of(pages.get(0).tileWidth(),
 			pages.get(0).tileLength(), pages.get(0).width(), pages.get(0).height()));
@@ -460,37 +464,37 @@ public class ImageFileCheckTest {
 		Tiff rgbData = samples(4, 8, 1).tag(338, 3, 0); // RGB and a data sample
 		assertTrue(refusal(write("rgbx.tif", rgbData.bytes())).contains(
 			"whose fourth is not alpha"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null, null,
+		assertEquals(new ImageFileCheck.Findings.Tiff(false, false, false, null,
 			null), ImageFileCheck.check(write("rgba.tif", samples(4, 8, 1).tag(338, 3,
 				2).bytes()), "input"));
 		// 8-bit and 16-bit RGB and a fourth sample pass; a 16-bit fourth that is
 		// alpha (or not said) is flagged, for ImageJ keeps it as a channel
 		for (int[] ok : new int[][] { { 3, 8 }, { 4, 8 }, { 3, 16 }, { 4, 16 } })
-			assertEquals(new ImageFileCheck.Findings(false, 0, ok[1] == 16,
-				ok[0] == 4 && ok[1] == 16, null, null, null), ImageFileCheck.check(
-					write("ok.tif", samples(ok[0], ok[1], 1).bytes()), "input"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, true, true, null, null,
+			assertEquals(new ImageFileCheck.Findings.Tiff(false, ok[1] == 16,
+				ok[0] == 4 && ok[1] == 16, null, null), ImageFileCheck.check(write(
+					"ok.tif", samples(ok[0], ok[1], 1).bytes()), "input"));
+		assertEquals(new ImageFileCheck.Findings.Tiff(false, true, true, null,
 			null), ImageFileCheck.check(write("rgba16.tif", samples(4, 16, 1).tag(338,
 				3, 2).bytes()), "input"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, true, false, null, null,
+		assertEquals(new ImageFileCheck.Findings.Tiff(false, true, false, null,
 			null), ImageFileCheck.check(write("rgbx16.tif", samples(4, 16, 1).tag(338,
 				3, 0).bytes()), "input"));
 	}
 
 	@Test
 	void aTiffOfUnsigned32BitIntegersIsFlaggedForTheReader() throws IOException {
-		assertEquals(new ImageFileCheck.Findings(true, 0, false, false, null, null,
+		assertEquals(new ImageFileCheck.Findings.Tiff(true, false, false, null,
 			null), ImageFileCheck.check(write("u32.tif", samples(1, 32, 1).bytes()),
 				"input"));
 		Tiff noFormat = samples(1, 32, 1); // unsigned is TIFF's default
 		noFormat.entries.removeIf(e -> e[0] == 339);
-		assertEquals(new ImageFileCheck.Findings(true, 0, false, false, null, null,
+		assertEquals(new ImageFileCheck.Findings.Tiff(true, false, false, null,
 			null), ImageFileCheck.check(write("u32-default.tif", noFormat.bytes()),
 				"input"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null, null,
+		assertEquals(new ImageFileCheck.Findings.Tiff(false, false, false, null,
 			null), ImageFileCheck.check(write("i32.tif", samples(1, 32, 2).bytes()),
 				"input"));
-		assertEquals(new ImageFileCheck.Findings(false, 0, false, false, null, null,
+		assertEquals(new ImageFileCheck.Findings.Tiff(false, false, false, null,
 			null), ImageFileCheck.check(write("f32.tif", samples(1, 32, 3).bytes()),
 				"input"));
 	}
@@ -611,13 +615,13 @@ public class ImageFileCheckTest {
 		assertTrue(refusal(predicted("jpeg.tif", 1, 8, 1, 7, 1)).contains(
 			"a TIFF compressed with JPEG, which ImageJ's TIFF reader decodes " +
 				"wrongly"));
-		assertEquals(false, ImageFileCheck.check(predicted("bits1-raw.tif", 1, 1, 1,
-			1, 1), "input").unsigned32Tiff()); // uncompressed 1-bit passes
+		assertEquals(false, tiff(predicted("bits1-raw.tif", 1, 1, 1, 1, 1))
+			.unsigned32()); // uncompressed 1-bit passes
 		// what ImageJ undoes, and a predictor without LZW or Deflate, pass
 		for (int[] ok : new int[][] { { 1, 8, 8 }, { 1, 16, 5 }, { 3, 8, 8 }, { 1,
 			32, 1 } })
-			assertEquals(ok[1] == 32, ImageFileCheck.check(predicted("ok.tif", ok[0],
-				ok[1], 1, ok[2], 2), "input").unsigned32Tiff(), Arrays.toString(ok));
+			assertEquals(ok[1] == 32, tiff(predicted("ok.tif", ok[0], ok[1], 1, ok[2],
+				2)).unsigned32(), Arrays.toString(ok));
 	}
 
 	/**
@@ -789,6 +793,87 @@ public class ImageFileCheckTest {
 		assertTrue(m.endsWith(
 			"its header declares 56,250,000 blocks of 8x8 pixels, which need at " +
 				"least 14,062,500 bytes of image data, but it holds 16"), m);
+	}
+
+	/**
+	 * {@link #jpeg} with {@code components} colour components and, when not null,
+	 * an APP1 segment holding {@code app1} after the start-of-image marker.
+	 */
+	static byte[] jpeg(int components, byte[] app1) {
+		byte[] plain = jpeg(16, 16, 16, true);
+		ByteBuffer b = ByteBuffer.allocate(plain.length + 3 * components +
+			(app1 == null ? 0 : app1.length + 4));
+		b.put(plain, 0, 2);
+		if (app1 != null) b.put((byte) 0xff).put((byte) 0xe1).putShort(
+			(short) (app1.length + 2)).put(app1);
+		b.put((byte) 0xff).put((byte) 0xc0).putShort((short) (8 + 3 * components))
+			.put((byte) 8).putShort((short) 16).putShort((short) 16).put(
+				(byte) components);
+		for (int c = 1; c <= components; c++)
+			b.put((byte) c).put((byte) 0x11).put((byte) 0);
+		b.put(plain, 15, plain.length - 15); // the scan and the end
+		return Arrays.copyOf(b.array(), b.position());
+	}
+
+	/**
+	 * An Exif segment: "Exif\0\0", a TIFF header in {@code order}, and a first
+	 * directory of two entries, the orientation {@code orientation} of TIFF type
+	 * {@code type} (3 SHORT, 4 LONG) after a resolution unit.
+	 */
+	static byte[] exif(ByteOrder order, int type, int orientation) {
+		ByteBuffer b = ByteBuffer.allocate(6 + 8 + 2 + 24 + 4).order(order);
+		b.put("Exif".getBytes(StandardCharsets.US_ASCII)).put((byte) 0).put(
+			(byte) 0);
+		b.put(order == ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M');
+		b.put(order == ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M');
+		b.putShort((short) 42).putInt(8).putShort((short) 2);
+		b.putShort((short) 296).putShort((short) 3).putInt(1).putShort((short) 2)
+			.putShort((short) 0);
+		b.putShort((short) 274).putShort((short) type).putInt(1);
+		if (type == 3) b.putShort((short) orientation).putShort((short) 0);
+		else b.putInt(orientation);
+		b.putInt(0);
+		return b.array();
+	}
+
+	@Test
+	void aJpegOfFourColourComponentsIsRefusedAndItsExifOrientationRead()
+		throws IOException
+	{
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+			write("grey.jpg", jpeg(1, null)), "input"));
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+			write("colour.jpg", jpeg(3, null)), "input"));
+		Path cmyk = write("cmyk.jpg", jpeg(4, null));
+		assertEquals("input " + cmyk + " is a JPEG of 4 colour components " +
+			"(CMYK or YCCK, made for print), which fiji-gan does not read, nor " +
+			"does ImageJ: save it as RGB or grey first", refusal(cmyk));
+		assertTrue(refusal(write("two.jpg", jpeg(2, null))).endsWith(
+			"is damaged or not a valid JPEG: its frame header declares 2 colour " +
+				"components (1 for grey or 3 for colour)"));
+
+		for (ByteOrder order : new ByteOrder[] { ByteOrder.BIG_ENDIAN,
+			ByteOrder.LITTLE_ENDIAN })
+			for (int o = 1; o <= 8; o++)
+				assertEquals(new ImageFileCheck.Findings.Jpeg(o), ImageFileCheck.check(
+					write("o.jpg", jpeg(3, exif(order, 3, o))), "input"), order + " " +
+						o);
+		assertEquals(new ImageFileCheck.Findings.Jpeg(6), ImageFileCheck.check(
+			write("long.jpg", jpeg(1, exif(ByteOrder.BIG_ENDIAN, 4, 6))), "input"));
+		// values outside 1-8, and damaged Exif, are ignored as decoders ignore them
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+			write("nine.jpg", jpeg(1, exif(ByteOrder.BIG_ENDIAN, 3, 9))), "input"));
+		byte[] cut = Arrays.copyOf(exif(ByteOrder.LITTLE_ENDIAN, 3, 6), 30);
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+			write("cut-exif.jpg", jpeg(1, cut)), "input"));
+		byte[] far = exif(ByteOrder.LITTLE_ENDIAN, 3, 6);
+		ByteBuffer.wrap(far).order(ByteOrder.LITTLE_ENDIAN).putInt(10, 1 << 30);
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+			write("far-exif.jpg", jpeg(1, far)), "input"));
+		byte[] xmp = "http://ns.adobe.com/xap/1.0/\0<x/>".getBytes(
+			StandardCharsets.US_ASCII);
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+			write("xmp.jpg", jpeg(1, xmp)), "input"));
 	}
 
 	@Test
