@@ -106,7 +106,8 @@ def pillow(work, rng):
 def other_formats(work, rng):
     """PNG, BMP, GIF, PGM/PPM and JPEG by Pillow, as fiji-gan documents reading them: alpha left
     out, a palette as its colours, grey of 1 to 4 bits as its sample values (as ImageJ reads
-    them), JPEG within 2 levels (another decoder)."""
+    them), JPEG within 2 levels (another decoder) and as stored whatever its Exif orientation;
+    a CMYK JPEG is refused."""
     from PIL import Image
     h, w = 24, 32
     g = rng.integers(0, 256, (h, w)).astype(np.uint8)
@@ -127,9 +128,21 @@ def other_formats(work, rng):
         "jpg-L": (Image.fromarray(smooth), "jpg"),
         "jpg-RGB": (Image.fromarray(np.dstack([smooth, smooth[:, ::-1], smooth // 2])), "jpg"),
     }
-    for name, (img, ext) in images.items():
+    colour = Image.fromarray(np.dstack([smooth, smooth[:, ::-1], smooth // 2]))
+    jpeg_options = {"jpg-RGB-progressive": (colour, {"progressive": True}),
+                    "jpg-RGB-420": (colour, {"subsampling": 2}),
+                    "jpg-CMYK": (colour.convert("CMYK"), {})}
+    for o in range(2, 9):
+        exif = Image.Exif()
+        exif[0x0112] = o
+        jpeg_options[f"jpg-L-orientation{o}"] = (Image.fromarray(smooth), {"exif": exif})
+    for name, (img, options) in jpeg_options.items():
+        images[name] = (img, "jpg", options)
+    for name, spec in images.items():
+        img, ext = spec[:2]
         path = os.path.join(work, "in", name + "." + ext)
-        img.save(path, quality=95) if ext == "jpg" else img.save(path)
+        img.save(path, quality=95, **(spec[2] if len(spec) > 2 else {})) if ext == "jpg" \
+            else img.save(path)
         back = Image.open(path)
         if back.mode == "P":
             back = back.convert("RGB")
