@@ -103,6 +103,43 @@ def pillow(work, rng):
         save_expected(work, name, "TIFF (Pillow)", arr)
 
 
+def gdal_jpeg(work, rng):
+    """TIFFs compressed with JPEG, as GDAL writes them (strips or tiles of abbreviated JPEG
+    streams with shared JPEGTables; grey, RGB, and YCbCr with 4:2:0 chroma), read back by GDAL
+    (libtiff and libjpeg). Separate colour planes are refused. Without python3-gdal, none."""
+    try:
+        from osgeo import gdal
+    except ImportError:
+        return
+    gdal.UseExceptions()
+    h, w = 36, 40  # in 16x16 tiles and 16-row strips: the edge tiles and strip stick out
+    y, x = np.mgrid[0:h, 0:w]
+    grey = (np.clip(4 * x + 3 * y + rng.normal(0, 12, (h, w)), 0, 255)).astype(np.uint8)
+    colour = np.stack([grey, (255 - 5 * y).astype(np.uint8),
+                       np.clip(6 * x + rng.normal(0, 20, (h, w)), 0, 255).astype(np.uint8)])
+    for bands, photometric, layout, big, interleave in itertools.product(
+            [1, 3], ["", "RGB", "YCBCR"], ["strips", "tiles"], [False, True], ["PIXEL", "BAND"]):
+        if (bands == 1) != (photometric == "") or bands == 1 and interleave == "BAND" or \
+                photometric == "YCBCR" and interleave == "BAND":
+            continue
+        name = f"gdal-jpeg-{bands}-{photometric or 'grey'}-{layout}-{'big' if big else 'classic'}" \
+               f"-{interleave.lower()}"
+        options = ["COMPRESS=JPEG", "JPEG_QUALITY=90", f"INTERLEAVE={interleave}",
+                   "BIGTIFF=" + ("YES" if big else "NO")]
+        options += ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"] if layout == "tiles" \
+            else ["BLOCKYSIZE=16"]
+        if photometric:
+            options.append("PHOTOMETRIC=" + photometric)
+        path = os.path.join(work, "in", name + ".tif")
+        ds = gdal.GetDriverByName("GTiff").Create(path, w, h, bands, gdal.GDT_Byte, options)
+        for b in range(bands):
+            ds.GetRasterBand(b + 1).WriteArray(grey if bands == 1 else colour[b])
+        ds = None
+        back = gdal.Open(path).ReadAsArray().astype(np.float64)
+        arr = back[None, None] if back.ndim == 2 else back[None]
+        save_expected(work, name, "JPEG in TIFF (GDAL)", arr)
+
+
 def other_formats(work, rng):
     """PNG, BMP, GIF, PGM/PPM and JPEG by Pillow, as fiji-gan documents reading them: alpha left
     out, a palette as its colours, grey of 1 to 4 bits as its sample values (as ImageJ reads
@@ -311,7 +348,7 @@ def write(work):
     for d in ("in", "expected"):
         os.makedirs(os.path.join(work, d), exist_ok=True)
     rng = np.random.default_rng(7)
-    for maker in (tiffs, ome, pillow, other_formats, niftis, dicoms, fits):
+    for maker in (tiffs, ome, pillow, gdal_jpeg, other_formats, niftis, dicoms, fits):
         maker(work, rng)
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, "h", "w"])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, "h", "w"])

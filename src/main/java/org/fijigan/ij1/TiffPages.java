@@ -25,8 +25,9 @@ import ij.process.ImageProcessor;
 
 /**
  * TIFF pages that ImageJ's reader gets wrong, read page by page by its raw
- * reader: 16-bit RGB(A) pages, BigTIFF, and the pages of an OME-TIFF put where
- * its metadata says. Part of {@link ImageFileCodec}, which decides when each
+ * reader: 16-bit RGB(A) pages, BigTIFF, tiled pages, pages compressed with JPEG
+ * (decoded by {@link TiffJpeg}), and the pages of an OME-TIFF put where its
+ * metadata says. Part of {@link ImageFileCodec}, which decides when each
  * applies from what {@link org.fijigan.core.image.ImageFileCheck} found; the
  * raw reader runs under the codec's lock.
  */
@@ -127,8 +128,9 @@ final class TiffPages {
 			List<ImagePlus> read = new ArrayList<>();
 			try (FileChannel ch = FileChannel.open(file)) {
 				for (TiffPage page : pages)
-					read.add(page.tileWidth() == 0 ? readStrips(page, ch, file, role, read
-						.size()) : readTiles(page, ch, file, role));
+					read.add(page.compression() == 7 ? TiffJpeg.readPage(page, ch, file,
+						role, read.size()) : page.tileWidth() == 0 ? readStrips(page, ch,
+							file, role, read.size()) : readTiles(page, ch, file, role));
 			}
 			catch (IOException | RuntimeException e) {
 				if (e instanceof GanException g) throw g;
@@ -139,12 +141,6 @@ final class TiffPages {
 		}
 	}
 
-	/**
-	 * A tiled page: each tile read by ImageJ's raw reader as a small image of one
-	 * strip (one per plane when the samples are stored as planes; differencing
-	 * runs along a tile's rows, as TIFF defines it), and put in its place, the
-	 * parts of the edge tiles beyond the page left out.
-	 */
 	/**
 	 * A page of strips, read from a copy of its strips in memory when they fit
 	 * one array (see {@link #inMemory}), else from the file.
@@ -158,6 +154,12 @@ final class TiffPages {
 		return openPage(fi, index);
 	}
 
+	/**
+	 * A tiled page: each tile read by ImageJ's raw reader as a small image of one
+	 * strip (one per plane when the samples are stored as planes; differencing
+	 * runs along a tile's rows, as TIFF defines it), and put in its place, the
+	 * parts of the edge tiles beyond the page left out.
+	 */
 	private static ImagePlus readTiles(TiffPage p, FileChannel ch, Path file,
 		String role) throws IOException
 	{
@@ -181,8 +183,8 @@ final class TiffPages {
 				FileInfo fi = fileInfo(new TiffPage(tw, th, p.bits(), byPlane ? 1 : p
 					.samples(), p.sampleFormat(), p.compression(), p.predictor(), p
 						.planar() && !byPlane, p.photometric(), p.littleEndian(), th, at,
-					bytes, p.xResolution(), p.yResolution(), p.resolutionUnit(), 0, 0),
-					file, role);
+					bytes, p.xResolution(), p.yResolution(), p.resolutionUnit(), 0, 0,
+					null), file, role);
 				if (!inMemory(fi, ch, at, bytes)) throw new GanException(role + " " +
 					file + " has a tile of more than 2 GiB, more than fiji-gan reads");
 				ImagePlus tile = openPage(fi, t);
@@ -236,7 +238,7 @@ final class TiffPages {
 		return true;
 	}
 
-	private static ImagePlus openPage(FileInfo fi, int index) throws IOException {
+	static ImagePlus openPage(FileInfo fi, int index) throws IOException {
 		ImagePlus page = new FileOpener(fi).openImage();
 		if (page == null) throw new IOException("page " + (index + 1) +
 			" cannot be read");

@@ -49,7 +49,11 @@ final class TiffCheck {
 			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339,
 			NEW_SUBFILE_TYPE = 254, PHOTOMETRIC = 262, EXTRA_SAMPLES = 338,
 			PREDICTOR = 317, X_RESOLUTION = 282, Y_RESOLUTION = 283, RESOLUTION_UNIT =
-				296;
+				296, JPEG_TABLES = 347;
+	/**
+	 * The most bytes of JPEG tables (quantisation and Huffman) a page may share.
+	 */
+	private static final int MAX_JPEG_TABLES = 1 << 20;
 	/**
 	 * The compressions ImageJ's TIFF reader decodes: none, LZW, JPEG, Deflate
 	 * (both codes) and PackBits.
@@ -60,7 +64,7 @@ final class TiffCheck {
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
 		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
 		SAMPLE_FORMAT, NEW_SUBFILE_TYPE, PHOTOMETRIC, EXTRA_SAMPLES, PREDICTOR,
-		X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT);
+		X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT, JPEG_TABLES);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
@@ -88,6 +92,7 @@ final class TiffCheck {
 	private boolean pagesDropped;
 	/** Whether a page is tiled. */
 	private boolean tiledPages;
+	private boolean jpegPages;
 	/** The strips or tiles of the pages kept, and the most kept. */
 	private long keptPieces;
 	static final long MAX_KEPT_PIECES = 1 << 22;
@@ -116,12 +121,13 @@ final class TiffCheck {
 	}
 
 	/**
-	 * The full pages of a BigTIFF or of a tiled TIFF, where their pixels are, for
-	 * a reader to open one by one (ImageJ's reader reads neither); null for a
-	 * classic TIFF of strips.
+	 * The full pages of a BigTIFF, of a tiled TIFF or of a TIFF compressed with
+	 * JPEG, where their pixels are, for a reader to open one by one (ImageJ's
+	 * reader reads neither of the first two, and decodes JPEG strips wrongly);
+	 * null for any other TIFF.
 	 */
 	List<TiffPage> ownPages() {
-		return big || tiledPages ? List.copyOf(pages) : null;
+		return big || tiledPages || jpegPages ? List.copyOf(pages) : null;
 	}
 
 	/**
@@ -339,6 +345,7 @@ final class TiffCheck {
 		refuseUnreadable(index, e, compression, firstBits, sampleFormat, samples);
 		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
 		tiledPages |= tiled;
+		jpegPages |= compression == 7;
 		if (full && !pagesDropped) {
 			keptPieces = plus(keptPieces, pieces);
 			if (keptPieces > MAX_KEPT_PIECES) {
@@ -346,17 +353,19 @@ final class TiffCheck {
 				pages.clear();
 			}
 		}
-		if (pagesDropped && (big || tiledPages)) throw unsupported("a " + (big
-			? "BigTIFF" : "tiled TIFF") + " of more than " + count(MAX_KEPT_PIECES) +
-			" strips or tiles, more than fiji-gan reads: save it with larger " +
-			"strips or tiles");
+		if (pagesDropped && (big || tiledPages || jpegPages)) throw unsupported(
+			"a " + (big ? "BigTIFF" : tiledPages ? "tiled TIFF"
+				: "TIFF compressed with JPEG") + " of more than " + count(
+					MAX_KEPT_PIECES) +
+				" strips or tiles, more than fiji-gan reads: save it with larger " +
+				"strips or tiles");
 		if (keep) pages.add(new TiffPage((int) w, (int) h, (int) firstBits,
 			(int) samples, (int) sampleFormat, (int) compression, (int) scalar(e,
 				PREDICTOR, 1), planar, (int) scalar(e, PHOTOMETRIC, 1),
 			order == ByteOrder.LITTLE_ENDIAN, (int) rowsPerPiece, keptAt, keptBytes,
 			rational(e, X_RESOLUTION), rational(e, Y_RESOLUTION), (int) scalar(e,
 				RESOLUTION_UNIT, 0), tiled ? (int) scalar(e, TILE_WIDTH, 0) : 0, tiled
-					? (int) rowsPerPiece : 0));
+					? (int) rowsPerPiece : 0, compression == 7 ? jpegTables(e) : null));
 		if (samples >= 3 && firstBits == 16) rgb16 = true;
 		if (samples == 4 && firstBits == 16 && scalar(e, PHOTOMETRIC, 2) == 2 &&
 			scalar(e, EXTRA_SAMPLES, -1) != 0) alpha16 = true;
@@ -392,8 +401,23 @@ final class TiffCheck {
 			"compressed with " + compressionName(compression) + image +
 			", which ImageJ's TIFF reader reads wrongly: save it uncompressed or " +
 			"as 8-bit");
-		if (compression == 7) throw unsupported("a TIFF compressed with JPEG" +
-			image + ", which ImageJ's TIFF reader decodes wrongly" + fix);
+		if (compression == 7) {
+			// fiji-gan decodes JPEG strips and tiles itself: 8-bit grey or colour,
+			// one JPEG stream a piece
+			long photometric = scalar(e, PHOTOMETRIC, samples == 1 ? 1 : 2);
+			boolean grey = samples == 1 && photometric <= 1;
+			boolean colour = samples == 3 && (photometric == 2 || photometric == 6 &&
+				scalar(e, PLANAR, 1) != 2);
+			if (bits != 8 || sampleFormat != 1 || !grey && !colour) throw unsupported(
+				"a TIFF compressed with JPEG of " + (samples == 1 ? bits +
+					"-bit samples" : samples + " x " + bits + "-bit samples per pixel") +
+					(scalar(e, PLANAR, 1) == 2 && samples > 1
+						? " stored as separate planes" : "") +
+					" (photometric interpretation " + photometric + ")" + image +
+					", which fiji-gan does not read; it reads JPEG-compressed 8-bit " +
+					"grey, RGB and YCbCr (YCbCr not as planes)" + fix);
+			return;
+		}
 		// ImageJ undoes horizontal differencing (predictor 2) of LZW and Deflate
 		// data for 8- and 16-bit grey and 8-bit RGB only: 32-bit samples came out
 		// wrong by up to 6e10 without a word, and the floating-point predictor
@@ -496,6 +520,23 @@ final class TiffCheck {
 	}
 
 	/**
+	 * The JPEGTables of a page compressed with JPEG (an abbreviated JPEG stream
+	 * of the quantisation and Huffman tables its strips or tiles share), or null
+	 * when it has none.
+	 */
+	private byte[] jpegTables(Map<Integer, Entry> e) throws IOException {
+		Entry t = e.get(JPEG_TABLES);
+		if (t == null || t.count() == 0) return null;
+		if (t.count() > MAX_JPEG_TABLES) throw damaged("its JPEG tables are " +
+			count(t.count()) + " bytes, more than " + count(MAX_JPEG_TABLES));
+		if (t.valuesAt() < 0 || plus(t.valuesAt(), t.count()) > size)
+			throw truncated("its JPEG tables run past the file's end at byte " +
+				count(size));
+		ByteBuffer b = read(t.valuesAt(), (int) t.count());
+		return java.util.Arrays.copyOf(b.array(), b.limit());
+	}
+
+	/**
 	 * ImageJ reads the planes of a stack it wrote ({@code images=N} in the
 	 * description) one after the other from the first strip, without their
 	 * directories: they must all be in the file.
@@ -542,6 +583,9 @@ final class TiffCheck {
 	 */
 	static long maxExpansion(long compression) {
 		return switch ((int) compression) {
+			case 7 -> 1024; // JPEG: a block of 8x8 samples takes at least one bit
+											// (two samples in four subsampled away: 128
+											// bytes)
 			case 32773 -> 64; // PackBits: 2 bytes repeat one byte at most 128 times
 			case 8, 32946 -> 1032; // Deflate's limit: 258 bytes per 2 bits
 			case 5 -> 4096; // LZW: one code of at least 9 bits stands for at most
@@ -555,6 +599,7 @@ final class TiffCheck {
 			case 32773 -> "PackBits";
 			case 8, 32946 -> "Deflate";
 			case 5 -> "LZW";
+			case 7 -> "JPEG";
 			default -> "compressed";
 		};
 	}

@@ -24,10 +24,13 @@ package org.fijigan.core.image;
  *          plane); 0 for a page of strips
  * @param tileLength the length (rows) of its tiles, also its
  *          {@code rowsPerStrip}; 0 for a page of strips
+ * @param jpegTables the JPEG tables its strips or tiles share (compression 7),
+ *          null when none
  */
 public record TiffPage(int width, int height, int bits, int samples,
 		int sampleFormat, int compression, int predictor, boolean planar,
 		int photometric, boolean littleEndian, int rowsPerStrip,
 		long[] stripOffsets, long[] stripBytes, double xResolution,
-		double yResolution, int resolutionUnit, int tileWidth, int tileLength) {
+		double yResolution, int resolutionUnit, int tileWidth, int tileLength,
+		byte[] jpegTables) {
 }

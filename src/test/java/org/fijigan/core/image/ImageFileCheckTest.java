@@ -612,9 +612,40 @@ public class ImageFileCheckTest {
 		assertTrue(refusal(predicted("bits1.tif", 1, 1, 1, 8, 1)).contains(
 			"a 1-bit TIFF compressed with Deflate, which ImageJ's TIFF reader reads " +
 				"wrongly: save it uncompressed or as 8-bit"));
-		assertTrue(refusal(predicted("jpeg.tif", 1, 8, 1, 7, 1)).contains(
-			"a TIFF compressed with JPEG, which ImageJ's TIFF reader decodes " +
-				"wrongly"));
+		// JPEG: 8-bit grey and colour go to fiji-gan's own reading of the pages
+		// (their decoding is tested in TiffJpegTest), the rest is named
+		assertEquals(1, tiff(predicted("jpeg.tif", 1, 8, 1, 7, 1)).ownPages()
+			.size());
+		assertEquals(1, tiff(predicted("jpeg-rgb.tif", 3, 8, 1, 7, 1)).ownPages()
+			.size());
+		assertTrue(refusal(predicted("jpeg16.tif", 1, 16, 1, 7, 1)).contains(
+			"a TIFF compressed with JPEG of 16-bit samples (photometric " +
+				"interpretation 1), which fiji-gan does not read; it reads " +
+				"JPEG-compressed 8-bit grey, RGB and YCbCr"));
+		assertTrue(refusal(predicted("jpeg-cmyk.tif", 4, 8, 1, 7, 1)).contains(
+			"a TIFF compressed with JPEG of 4 x 8-bit samples per pixel " +
+				"(photometric interpretation 2)"));
+		Tiff planar = predicted(3, 8, 1, 7, 1).tag(284, 3, 2);
+		planar.entries.removeIf(e -> e[0] == 273 || e[0] == 279);
+		int n = planar.data.length;
+		planar.tag(273, 4, 0, 0, 0).tag(279, 4, n, n, n);
+		assertEquals(1, tiff(predicted("jpeg-planes.tif", planar)).ownPages()
+			.size());
+		planar.entries.removeIf(e -> e[0] == 262);
+		planar.tag(262, 3, 6);
+		String ycbcrPlanes = refusal(predicted("ycbcr-planes.tif", planar));
+		assertTrue(ycbcrPlanes.contains(
+			"a TIFF compressed with JPEG of 3 x 8-bit " +
+				"samples per pixel stored as separate planes (photometric " +
+				"interpretation 6)"), ycbcrPlanes);
+		// a header claiming far more pixels than its JPEG data can hold
+		Tiff lie = predicted(1, 8, 1, 7, 1);
+		lie.entries.removeIf(e -> e[0] == 256 || e[0] == 257 || e[0] == 278);
+		lie.tag(256, 4, 30000).tag(257, 4, 30000).tag(278, 4, 30000);
+		String lying = refusal(write("jpeg-lie.tif", lie.bytes()));
+		assertTrue(lying.contains(
+			"declares 900,000,000 bytes of pixels, more than its 12 bytes of JPEG " +
+				"data can hold (at most 12,288)"), lying);
 		assertEquals(false, tiff(predicted("bits1-raw.tif", 1, 1, 1, 1, 1))
 			.unsigned32()); // uncompressed 1-bit passes
 		// what ImageJ undoes, and a predictor without LZW or Deflate, pass
@@ -629,6 +660,10 @@ public class ImageFileCheckTest {
 	 * compressed with {@code compression} (1, 5 or 8) and tagged with
 	 * {@code predictor}.
 	 */
+	private Path predicted(String name, Tiff tiff) throws IOException {
+		return write(name, tiff.bytes());
+	}
+
 	private Path predicted(String name, int samples, int bits, int sampleFormat,
 		int compression, int predictor) throws IOException
 	{
