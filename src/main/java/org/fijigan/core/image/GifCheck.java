@@ -18,7 +18,10 @@ import org.fijigan.core.GanException;
  * block (extensions and images, each a chain of sub-blocks) lie in the file.
  * ImageJ reads a GIF cut inside its third image as a stack of two, without a
  * word. A file that ends between two blocks, after at least one image, is read
- * whole; only its trailer byte is missing.
+ * whole; only its trailer byte is missing. Each image's LZW data are decoded,
+ * counting pixels without keeping them, and must give the pixels its descriptor
+ * declares: a reader fills what they lack with zeros (a 20000x20000 image of
+ * four bytes of data was read as 400 million zeros in 15 s).
  */
 final class GifCheck {
 
@@ -57,10 +60,19 @@ final class GifCheck {
 					images++;
 					String image = "image " + images + " (at byte " + count(at) + ")";
 					byte[] d = in.bytes(9, image);
+					long w = (d[4] & 0xff) | (d[5] & 0xff) << 8, h = (d[6] & 0xff) |
+						(d[7] & 0xff) << 8;
 					int local = d[8] & 0xff;
 					if ((local & 0x80) != 0) in.skip(3L << (local & 7) + 1, image);
-					in.skip(1, image);
-					in.subBlocks(image);
+					int codeSize = in.bytes(1, image)[0] & 0xff;
+					// a code size outside GIF's 2-8 is left to the reader
+					if (codeSize < 2 || codeSize > 8) in.subBlocks(image);
+					else {
+						long got = in.lzwPixels(image, codeSize, w * h);
+						if (got < w * h) throw damaged(what, "GIF", image + " declares " +
+							w + "x" + h + " pixels, but its LZW data give " + count(got) +
+							" (a reader would fill the rest with zeros)");
+					}
 				}
 				case 0x3b -> {
 					requirePlaneFits(what, screen);
@@ -119,6 +131,63 @@ final class GifCheck {
 				at++;
 				if (n == 0) return;
 				skip(n, where);
+			}
+		}
+
+		/**
+		 * Reads an image's chain of sub-blocks and decodes its LZW codes (variable
+		 * width, least significant bit first, a clear code restarting the
+		 * dictionary) as a decoder does, keeping only each dictionary entry's
+		 * length: the pixels the data give, up to {@code need}, where a decoder
+		 * stops. A code not yet defined ends the count, as it ends decoding.
+		 */
+		long lzwPixels(String where, int minSize, long need) throws IOException {
+			int clear = 1 << minSize, end = clear + 1;
+			int[] length = new int[4096];
+			java.util.Arrays.fill(length, 0, clear, 1);
+			int next = clear + 2, size = minSize + 1, prev = -1;
+			long pixels = 0;
+			int bits = 0, acc = 0;
+			boolean done = need == 0;
+			while (true) {
+				int n = in.read();
+				if (n < 0) throw cut(where);
+				at++;
+				if (n == 0) return pixels;
+				byte[] block = bytes(n, where);
+				for (int k = 0; k < n && !done; k++) {
+					acc |= (block[k] & 0xff) << bits;
+					bits += 8;
+					while (bits >= size && !done) {
+						int code = acc & (1 << size) - 1;
+						acc >>>= size;
+						bits -= size;
+						if (code == clear) {
+							next = clear + 2;
+							size = minSize + 1;
+							prev = -1;
+							continue;
+						}
+						int l;
+						if (code == end) {
+							done = true;
+							break;
+						}
+						else if (code < clear || code > end && code < next) l =
+							length[code];
+						else if (code == next && prev >= 0 && next < 4096) l =
+							length[prev] + 1;
+						else {
+							done = true; // a code not yet defined
+							break;
+						}
+						if (prev >= 0 && next < 4096) length[next++] = length[prev] + 1;
+						prev = code;
+						pixels += l;
+						if (next == 1 << size && size < 12) size++;
+						if (pixels >= need) done = true;
+					}
+				}
 			}
 		}
 

@@ -981,6 +981,76 @@ public class ImageFileCheckTest {
 	}
 
 	/**
+	 * A GIF whose LZW data give fewer pixels than its image declares: ImageJ
+	 * filled the rest with zeros (a 20000x20000 image of four bytes of data took
+	 * 15 s and 3.7 GB to read as zeros). Whole GIFs of 2 to 256 colours pass,
+	 * their dictionaries filled and cleared.
+	 */
+	@Test
+	void aGifWhoseDataGiveFewerPixelsThanDeclaredIsRefused() throws IOException {
+		Random r = new Random(5);
+		for (int[] size : new int[][] { { 1, 1 }, { 300, 200 }, { 640, 480 } })
+			for (int colours : new int[] { 2, 16, 256 }) {
+				java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(
+					size[0], size[1], java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+				for (int y = 0; y < size[1]; y++)
+					for (int x = 0; x < size[0]; x++)
+						img.getRaster().setSample(x, y, 0, r.nextInt(colours) * (255 / Math
+							.max(1, colours - 1)));
+				java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+				assertTrue(javax.imageio.ImageIO.write(img, "gif", out));
+				byte[] gif = out.toByteArray();
+				ImageFileCheck.check(write("whole.gif", gif), "input");
+				if (size[0] == 1) continue;
+				// the same image with its data cut after their first sub-block, the
+				// chain of sub-blocks ended there
+				int data = imageData(gif);
+				int first = gif[data] & 0xff;
+				byte[] cut = Arrays.copyOf(gif, data + 1 + first + 2);
+				cut[data + 1 + first] = 0;
+				cut[data + 1 + first + 1] = 0x3b;
+				String m = refusal(write("short.gif", cut));
+				assertTrue(m.matches(
+					".* is damaged or not a valid GIF: image 1 \\(at " +
+						"byte [0-9,]+\\) declares " + size[0] + "x" + size[1] +
+						" pixels, but its LZW data give [0-9,]+ \\(a reader would fill " +
+						"the rest with zeros\\)"), m);
+				long gave = Long.parseLong(m.replaceAll(".* give ([0-9,]+) .*", "$1")
+					.replace(",", ""));
+				assertTrue(gave > 0 && gave < (long) size[0] * size[1], m);
+			}
+		// a 20000x20000 image of a clear code and an end code
+		java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+		b.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
+		b.writeBytes(new byte[] { 0x20, 0x4e, 0x20, 0x4e, (byte) 0x80, 0, 0, 0, 0,
+			0, -1, -1, -1 });
+		b.writeBytes(new byte[] { 0x2c, 0, 0, 0, 0, 0x20, 0x4e, 0x20, 0x4e, 0 });
+		b.writeBytes(new byte[] { 2, 1, 0x2c, 0, 0x3b });
+		assertTrue(refusal(write("bomb.gif", b.toByteArray())).endsWith(
+			"declares 20000x20000 pixels, but its LZW data give 0 (a reader would " +
+				"fill the rest with zeros)"));
+	}
+
+	/**
+	 * Where the first image's chain of LZW sub-blocks starts in a GIF (after the
+	 * descriptor, its colour table and the code size).
+	 */
+	private static int imageData(byte[] gif) {
+		int at = 13, flags = gif[10] & 0xff;
+		if ((flags & 0x80) != 0) at += 3 << (flags & 7) + 1;
+		while (gif[at] == 0x21) { // extensions: label, then sub-blocks
+			at += 2;
+			while (gif[at] != 0)
+				at += (gif[at] & 0xff) + 1;
+			at++;
+		}
+		int local = gif[at + 9] & 0xff;
+		at += 10;
+		if ((local & 0x80) != 0) at += 3 << (local & 7) + 1;
+		return at + 1;
+	}
+
+	/**
 	 * A FITS file: header cards in 2,880-byte blocks up to END, then the primary
 	 * array of {@code w x h} 16-bit pixels (at most 1 MiB of it), padded to whole
 	 * blocks.
