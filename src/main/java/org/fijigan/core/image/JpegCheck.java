@@ -16,12 +16,14 @@ import org.fijigan.core.GanException;
  * The JPEG part of {@link ImageFileCheck}: every marker segment lies in the
  * file, the image data run up to an end-of-image marker, and a baseline
  * (sequential Huffman) image has at least the two bits per 8x8 block that the
- * shortest codes need, so a header claiming far more pixels than the data
- * encode is refused. A decoder fills what a cut-off file lacks with grey. A
- * JPEG of other than one or three colour components (CMYK or YCCK, made for
- * print) is refused too: ImageIO reads its four as planes of a stack, ImageJ
- * not at all. The Exif orientation, which only says how a viewer should turn
- * the stored pixels, is read for the reader to mention.
+ * shortest codes need (any other Huffman-coded image, progressive ones
+ * included, at least the one bit of its DC code), so a header claiming far more
+ * pixels than the data encode is refused before a decoder allocates them. A
+ * decoder fills what a cut-off file lacks with grey. A JPEG of other than one
+ * or three colour components (CMYK or YCCK, made for print) is refused too:
+ * ImageIO reads its four as planes of a stack, ImageJ not at all. The Exif
+ * orientation, which only says how a viewer should turn the stored pixels, is
+ * read for the reader to mention.
  */
 final class JpegCheck {
 
@@ -43,7 +45,7 @@ final class JpegCheck {
 														// data
 	private long scanBytes;
 	private long blocks = -1;
-	private boolean baseline;
+	private boolean baseline, huffman;
 	private long width, height; // of the last frame header
 	private int orientation;
 
@@ -78,6 +80,7 @@ final class JpegCheck {
 					width = w;
 					height = h;
 					baseline = marker == 0xc0 || marker == 0xc1;
+					huffman = marker <= 0xc7; // 0xc9-0xcf are arithmetic-coded
 					blocks = h == 0 ? -1 : ((w + 7) / 8) * ((h + 7) / 8);
 					int components = segment.length > 5 ? segment[5] & 0xff : 0;
 					if (components == 4) throw new GanException(what +
@@ -96,10 +99,12 @@ final class JpegCheck {
 			throw truncated("it ends at byte " + count(size) +
 				" before its end-of-image marker");
 		}
-		if (baseline && blocks > 0 && scanBytes * 4 < blocks) throw damaged(
-			"its header declares " + count(blocks) +
-				" blocks of 8x8 pixels, which need at least " + count((blocks + 3) /
-					4) + " bytes of image data, but it holds " + count(scanBytes));
+		int blocksPerByte = baseline ? 4 : 8;
+		if (huffman && blocks > 0 && scanBytes * blocksPerByte < blocks)
+			throw damaged("its header declares " + count(blocks) +
+				" blocks of 8x8 pixels, which need at least " + count((blocks +
+					blocksPerByte - 1) / blocksPerByte) +
+				" bytes of image data, but it holds " + count(scanBytes));
 		ImageFileCheck.requirePlaneFits(what, width, height);
 	}
 

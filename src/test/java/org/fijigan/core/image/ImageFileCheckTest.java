@@ -828,6 +828,19 @@ public class ImageFileCheckTest {
 		assertTrue(m.endsWith(
 			"its header declares 56,250,000 blocks of 8x8 pixels, which need at " +
 				"least 14,062,500 bytes of image data, but it holds 16"), m);
+		// progressive: one bit a block at least (ImageIO took 7 s and 1.2 GB to
+		// find a 20000x20000 one of 2,881 bytes cut short)
+		byte[] progressive = jpeg(64, 64, 8, true);
+		progressive[3] = (byte) 0xc2;
+		ImageFileCheck.check(write("progressive.jpg", progressive), "input");
+		byte[] lying = jpeg(20000, 20000, 100, true);
+		lying[3] = (byte) 0xc2;
+		assertTrue(refusal(write("lie-progressive.jpg", lying)).endsWith(
+			"its header declares 6,250,000 blocks of 8x8 pixels, which need at " +
+				"least 781,250 bytes of image data, but it holds 100"));
+		// arithmetic coding can take less than a bit a block: not counted
+		lying[3] = (byte) 0xca;
+		ImageFileCheck.check(write("arithmetic.jpg", lying), "input");
 	}
 
 	/**
