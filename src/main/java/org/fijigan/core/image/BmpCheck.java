@@ -16,8 +16,11 @@ import org.fijigan.core.GanException;
  * The BMP part of {@link ImageFileCheck}: the file and information headers are
  * whole, the size is positive and the bit depth one BMP knows, and an
  * uncompressed image's rows (each padded to four bytes) lie in the file after
- * the pixel data's offset. ImageJ's reader prints a cut-off file's error on
- * standard output and goes on with what it has.
+ * the pixel data's offset, and a run-length coded one's codes run up to their
+ * end-of-bitmap code. ImageJ's reader prints a cut-off file's error on standard
+ * output and goes on with what it has (a cut run-length coded file: an
+ * EOFException, and no image, which fiji-gan could only call "not an image
+ * format ImageJ reads ... or a damaged file").
  */
 final class BmpCheck {
 
@@ -79,6 +82,36 @@ final class BmpCheck {
 				" bytes from byte " + count(offset) + "), but the file ends at byte " +
 				count(size));
 		}
+		else if ((compression == 1 && depth == 8 || compression == 2 && depth == 4))
+			runLengths(ch, offset, size, compression == 2, what);
 		ImageFileCheck.requirePlaneFits(what, width, height);
+	}
+
+	/**
+	 * Walks run-length codes (RLE8, or RLE4 with {@code nibbles}) from
+	 * {@code offset} to their end-of-bitmap code: a count and a value, or an
+	 * escape (0, then 0 end of line, 1 end of bitmap, 2 a move of two bytes, or a
+	 * number of literal pixels, padded to an even number of bytes).
+	 */
+	private static void runLengths(FileChannel ch, long offset, long size,
+		boolean nibbles, String what) throws IOException
+	{
+		java.io.InputStream in = new java.io.BufferedInputStream(
+			java.nio.channels.Channels.newInputStream(ch.position(offset)), 1 << 16);
+		try {
+			while (true) {
+				int count = in.read(), value = in.read();
+				if (value < 0) break;
+				if (count > 0) continue;
+				if (value == 1) return; // end of bitmap
+				in.skipNBytes(value == 0 ? 0 : value == 2 ? 2 : nibbles ? ((value + 1) /
+					2 + 1) / 2 * 2 : (value + 1) / 2 * 2);
+			}
+		}
+		catch (java.io.EOFException e) {
+			// cut inside literal pixels or a move
+		}
+		throw truncated(what, "its run-length coded pixels end at byte " + count(
+			size) + " before their end-of-bitmap code");
 	}
 }

@@ -216,6 +216,43 @@ public class ImageFileCheckTest {
 			.contains("inside its information header"));
 	}
 
+	/**
+	 * A run-length coded BMP (RLE8, or RLE4 at depth 4) of 8x3 pixels with these
+	 * codes after its headers and palette.
+	 */
+	static byte[] rleBmp(int depth, int... codes) {
+		byte[] plain = bmp(8, 3, depth, 0);
+		ByteBuffer b = ByteBuffer.allocate(plain.length + (4 << depth) +
+			codes.length).order(ByteOrder.LITTLE_ENDIAN);
+		b.put(plain);
+		b.putInt(10, plain.length + (4 << depth)).putInt(30, depth == 8 ? 1 : 2)
+			.putInt(34, codes.length);
+		b.position(plain.length + (4 << depth));
+		for (int c : codes)
+			b.put((byte) c);
+		return b.array();
+	}
+
+	/** ImageJ filled what a cut run-length coded BMP lacks with zeros. */
+	@Test
+	void aRunLengthCodedBmpCutBeforeItsEndIsRefused() throws IOException {
+		// RLE8: a run of 8, an end of line; 3 literal pixels padded, a run of 5;
+		// a move of (2, 0), a run of 6; the end of the bitmap
+		int[] rle8 = { 8, 9, 0, 0, 0, 3, 1, 2, 3, 0, 5, 4, 0, 0, 0, 2, 2, 0, 6, 7,
+			0, 1 };
+		ImageFileCheck.check(write("rle8.bmp", rleBmp(8, rle8)), "input");
+		for (int keep : new int[] { 20, 7, 16 }) // before the end, inside the
+			// literals, inside the move
+			assertTrue(refusal(write("rle8-cut.bmp", rleBmp(8, Arrays.copyOf(rle8,
+				keep)))).contains("is truncated: its run-length coded pixels end at " +
+					"byte "), "cut after " + keep);
+		// RLE4: 5 literal nibbles (3 bytes, padded to 4), a run of 3, the end
+		int[] rle4 = { 0, 5, 0x12, 0x34, 0x50, 0, 3, 0x77, 0, 1 };
+		ImageFileCheck.check(write("rle4.bmp", rleBmp(4, rle4)), "input");
+		assertTrue(refusal(write("rle4-cut.bmp", rleBmp(4, Arrays.copyOf(rle4, 4))))
+			.contains("before their end-of-bitmap code"));
+	}
+
 	Path write(String name, byte[] bytes) throws IOException {
 		return Files.write(dir.resolve(name), bytes);
 	}
