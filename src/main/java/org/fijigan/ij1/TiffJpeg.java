@@ -59,8 +59,14 @@ final class TiffJpeg {
 				int i = s * perPlane + t, x0 = t % across * pw, y0 = t / across * ph;
 				String piece = (tiled ? "tile " : "strip ") + (i + 1);
 				byte[] data = read(ch, at[i], bytes[i]);
-				Raster r = decode(stream(p.jpegTables(), data), file, role, piece);
 				int cw = Math.min(pw, w - x0), chh = Math.min(ph, h - y0);
+				// a frame larger than its piece would be decoded, all of it, first
+				int[] frame = frameSize(data);
+				if (frame != null && (frame[0] > pw || frame[1] > ph))
+					throw new GanException(role + " " + file + " is damaged: its " +
+						piece + " is a JPEG of " + frame[0] + "x" + frame[1] +
+						" pixels, larger than its " + pw + "x" + ph);
+				Raster r = decode(stream(p.jpegTables(), data), file, role, piece);
 				if (r.getNumBands() != components || r.getWidth() < cw || r
 					.getHeight() < chh) throw new GanException(role + " " + file +
 						" is damaged: its " + piece + " decodes to " + r.getWidth() + "x" +
@@ -117,6 +123,25 @@ final class TiffJpeg {
 		System.arraycopy(tables, 2, joined, 2, end - 2);
 		System.arraycopy(piece, 2, joined, end, piece.length - 2);
 		return joined;
+	}
+
+	/**
+	 * The width and height a JPEG stream's frame header declares, or null when
+	 * its markers up to the scan hold none.
+	 */
+	static int[] frameSize(byte[] s) {
+		int i = 2;
+		while (i + 4 <= s.length && (s[i] & 0xff) == 0xff) {
+			int marker = s[i + 1] & 0xff;
+			if (marker == 0xda || marker == 0xd9) return null;
+			int length = (s[i + 2] & 0xff) << 8 | s[i + 3] & 0xff;
+			if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 &&
+				marker != 0xc8 && marker != 0xcc && i + 9 <= s.length)
+				return new int[] { (s[i + 7] & 0xff) << 8 | s[i + 8] & 0xff, (s[i + 5] &
+					0xff) << 8 | s[i + 6] & 0xff };
+			i += 2 + length;
+		}
+		return null;
 	}
 
 	/** The stored components of a JPEG stream, without colour conversion. */

@@ -253,6 +253,31 @@ class TiffJpegTest {
 		}
 	}
 
+	/**
+	 * A strip whose JPEG frame is larger than the strip is refused before it is
+	 * decoded: a 16x16 page's strip declaring 30000x30000.
+	 */
+	@Test
+	void aJpegStripLargerThanItsStripIsRefusedBeforeDecoding()
+		throws IOException
+	{
+		byte[] a = jpeg(image(16, 16, BufferedImage.TYPE_BYTE_GRAY, 4));
+		int sof = 2;
+		while ((a[sof + 1] & 0xff) != 0xc0)
+			sof += 2 + ((a[sof + 2] & 0xff) << 8 | a[sof + 3] & 0xff);
+		a[sof + 5] = a[sof + 7] = (byte) (30000 >> 8);
+		a[sof + 6] = a[sof + 8] = (byte) (30000 & 0xff);
+		assertArrayEquals(new int[] { 30000, 30000 }, TiffJpeg.frameSize(a));
+		Tiff tiff = new Tiff(false, ByteOrder.LITTLE_ENDIAN).tag(256, 3, 16).tag(
+			257, 3, 16).tag(258, 3, 8).tag(259, 3, 7).tag(262, 3, 1).tag(273, 4, 0)
+			.tag(277, 3, 1).tag(278, 3, 16).tag(279, 4, a.length).data(a);
+		Path file = Files.write(dir.resolve("big-frame.tif"), tiff.bytes());
+		GanException e = assertThrows(GanException.class,
+			() -> ImageFileCodec.INSTANCE.read(file, "input"));
+		assertEquals("input " + file + " is damaged: its strip 1 is a JPEG of " +
+			"30000x30000 pixels, larger than its 16x16", e.getMessage());
+	}
+
 	@Test
 	void aJpegStripThatIsNotJpegIsRefusedInOneLine() throws IOException {
 		byte[] junk = new byte[400];
