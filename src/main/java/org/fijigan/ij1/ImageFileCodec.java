@@ -137,8 +137,14 @@ public final class ImageFileCodec implements ImageCodec {
 			readUnsigned(file, role, imp);
 		if (tiff != null && tiff.omeLayout() != null) imp = TiffPages.arrange(imp,
 			tiff.omeLayout(), file, role);
-		if (found instanceof ImageFileCheck.Findings.Png png && png.alpha()) imp =
-			readPngSamples(file, role, imp, png.alphaBitDepth());
+		if (found instanceof ImageFileCheck.Findings.Png png) {
+			if (png.alpha()) imp = readPngSamples(file, role, imp, png
+				.alphaBitDepth());
+			if (png.frames() > 1) notes.accept(file.getFileName() +
+				" is an animated PNG of " + png.frames() + " frames: fiji-gan reads " +
+				"its still image alone, as ImageJ does; save the frames as a TIFF " +
+				"stack to process them all");
+		}
 		if (found instanceof ImageFileCheck.Findings.Fits fits && fits
 			.scaling() != null) scaleFits(imp, fits.scaling());
 		return ImagePlusConverter.toRaster(imp, notes);

@@ -67,6 +67,33 @@ class UnusualImageTypesTest {
 			assertEquals(bits[i] * 255, p[i] & 0xff, "pixel " + i);
 	}
 
+	/**
+	 * An animated PNG: ImageJ reads its still image alone, and so does fiji-gan,
+	 * saying so. (An acTL chunk of 3 frames before the still image's data.)
+	 */
+	@Test
+	void anAnimatedPngIsReadAsItsStillImageWithANote() throws IOException {
+		byte[] raw = new byte[4 * (1 + 5)]; // 5x4 grey, filter byte 0 a row
+		for (int y = 0; y < 4; y++)
+			for (int x = 0; x < 5; x++)
+				raw[y * 6 + 1 + x] = (byte) (10 * y + x);
+		byte[] actl = java.nio.ByteBuffer.allocate(8).putInt(3).putInt(0).array();
+		Path animated = Files.write(dir.resolve("animated.png"), PngBytes.png(5, 4,
+			0, 8, PngBytes.chunk("acTL", actl), PngBytes.deflate(raw)));
+		Path still = Files.write(dir.resolve("still.png"), PngBytes.png(5, 4, 0, 8,
+			new byte[0], PngBytes.deflate(raw)));
+
+		List<String> notes = new ArrayList<>();
+		RasterImage r = ImageFileCodec.INSTANCE.read(animated, "input", notes::add);
+
+		assertArrayEquals((byte[]) ImageFileCodec.INSTANCE.read(still, "input")
+			.plane(0), (byte[]) r.plane(0));
+		assertEquals(12, ((byte[]) r.plane(0))[7]); // row 1, x 2
+		assertEquals(List.of("animated.png is an animated PNG of 3 frames: " +
+			"fiji-gan reads its still image alone, as ImageJ does; save the frames " +
+			"as a TIFF stack to process them all"), notes);
+	}
+
 	@Test
 	void aJpegsExifOrientationIsNotAppliedButNamed() throws IOException {
 		ByteProcessor grey = new ByteProcessor(24, 16);

@@ -48,8 +48,8 @@ public final class ImageFileCheck {
 				return new Findings.Tiff(t.unsigned32(), t.rgb16(), t.alpha16(), t
 					.omeLayout(), t.ownPages());
 			}
-			else if (n == 8 && PngCheck.isPng(head)) return new Findings.Png(PngCheck
-				.check(ch, size, what));
+			else if (n == 8 && PngCheck.isPng(head)) return PngCheck.check(ch, size,
+				what);
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8)
 				return new Findings.Jpeg(JpegCheck.check(ch, size, what));
 			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
@@ -105,8 +105,11 @@ public final class ImageFileCheck {
 		 *          transparent colour, whose colours ImageJ's reader changes (it
 		 *          blends them with the alpha, and takes grey through a linear
 		 *          colour space: an opaque grey 130 became 189); else 0
+		 * @param frames the frames of an animated PNG (APNG), of which ImageJ's
+		 *          reader, and so fiji-gan, reads the default image alone; 0 for a
+		 *          still PNG
 		 */
-		record Png(int alphaBitDepth) implements Findings {
+		record Png(int alphaBitDepth, int frames) implements Findings {
 
 			/** Whether the PNG has alpha. */
 			public boolean alpha() {

@@ -43,14 +43,18 @@ final class PngCheck {
 	/**
 	 * @return the PNG's bit depth when it has alpha (an alpha channel, colour
 	 *         types 4 and 6, or a tRNS chunk's transparent colour or palette
-	 *         entries), else 0
+	 *         entries), else 0; and the frames of an animated PNG (its acTL
+	 *         chunk), else 0
 	 */
-	static int check(FileChannel ch, long size, String what) throws IOException {
+	static ImageFileCheck.Findings.Png check(FileChannel ch, long size,
+		String what) throws IOException
+	{
 		DataInputStream in = new DataInputStream(new BufferedInputStream(Channels
 			.newInputStream(ch.position(8)), 1 << 16));
 		long at = 8;
 		Rows rows = null;
 		boolean transparency = false;
+		int frames = 0;
 		Inflater inflater = new Inflater();
 		byte[] data = new byte[1 << 16], out = new byte[1 << 16];
 		CRC32 crc = new CRC32();
@@ -80,6 +84,9 @@ final class PngCheck {
 					int n = in.read(data, 0, (int) Math.min(data.length, left));
 					if (n < 0) throw new EOFException();
 					crc.update(data, 0, n);
+					if (type.equals("acTL") && left == length && n >= 4) frames = Math
+						.max(1, (data[0] & 0xff) << 24 | (data[1] & 0xff) << 16 | (data[2] &
+							0xff) << 8 | data[3] & 0xff);
 					if (header != null && headerFill < header.length) {
 						int k = Math.min(n, header.length - headerFill);
 						System.arraycopy(data, 0, header, headerFill, k);
@@ -116,8 +123,8 @@ final class PngCheck {
 				count(rows.consumed()) + " of the " + count(rows.expected()) +
 				" bytes its " + rows.describe() + " header declares");
 			ImageFileCheck.requirePlaneFits(what, rows.width, rows.height);
-			return transparency || rows.channels == 2 || rows.channels == 4
-				? rows.depth : 0;
+			return new ImageFileCheck.Findings.Png(transparency ||
+				rows.channels == 2 || rows.channels == 4 ? rows.depth : 0, frames);
 		}
 		catch (EOFException e) {
 			throw truncated(what, "it ends at byte " + count(size) +
