@@ -46,6 +46,29 @@ public final class ImagePlusConverter {
 	}
 
 	/**
+	 * Refuses a virtual stack whose planes, all read, would not fit in the Java
+	 * heap that is free, before any is read (a virtual stack holds one plane in
+	 * memory; the engine needs them all).
+	 */
+	static void refuseBeyondMemory(ImagePlus imp, int planes) {
+		long bytes = (long) imp.getWidth() * imp.getHeight() * planes * Math.max(1,
+			imp.getBitDepth() == 24 ? 4 : imp.getBitDepth() / 8);
+		Runtime rt = Runtime.getRuntime();
+		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (bytes <= free) return;
+		System.gc(); // what looked used may be garbage
+		free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (bytes <= free) return;
+		throw new GanException(imp.getTitle() + " is a virtual stack of " + planes +
+			" planes (" + org.fijigan.core.text.Numbers.bytes(bytes) +
+			"), more than " + "the " + org.fijigan.core.text.Numbers.bytes(free) +
+			" of Java memory free " + "(of " + org.fijigan.core.text.Numbers.bytes(rt
+				.maxMemory()) + "): process " +
+			"a range of it at a time (Image>Duplicate... with a range), or give " +
+			"Fiji more memory (Edit>Options>Memory)");
+	}
+
+	/**
 	 * Wraps {@code imp}'s pixels. An 8-bit indexed-colour image (COLOR_256 with a
 	 * colour LUT) is copied to RGB, and {@code notes} is told so.
 	 *
@@ -62,6 +85,7 @@ public final class ImagePlusConverter {
 			" frames; fix it with Image>Properties");
 		Object[] planes = new Object[n];
 		ImageStack stack = n > 1 ? imp.getStack() : null;
+		if (stack != null && stack.isVirtual()) refuseBeyondMemory(imp, n);
 		for (int i = 0; i < n; i++)
 			planes[i] = stack == null ? imp.getProcessor().getPixels() : stack
 				.getPixels(i + 1);

@@ -30,6 +30,56 @@ import ij.process.ShortProcessor;
 
 class ImagePlusConverterTest {
 
+	/**
+	 * A virtual stack of 100,000 16-bit planes of 4096x4096 (3.1 TiB), which no
+	 * heap holds, is refused before any plane is read; a small one is read whole.
+	 */
+	@Test
+	void aVirtualStackLargerThanTheFreeHeapIsRefusedBeforeAnyPlaneIsRead() {
+		int[] reads = { 0 };
+		class Planes extends ij.VirtualStack {
+
+			final int size;
+
+			Planes(int w, int h, int size) {
+				super(w, h, null, "/");
+				this.size = size;
+			}
+
+			@Override
+			public int getSize() {
+				return size;
+			}
+
+			@Override
+			public ij.process.ImageProcessor getProcessor(int n) {
+				reads[0]++;
+				return new ij.process.ShortProcessor(getWidth(), getHeight());
+			}
+
+			@Override
+			public Object getPixels(int n) {
+				return getProcessor(n).getPixels();
+			}
+		}
+		ImagePlus huge = new ImagePlus("huge", new Planes(4096, 4096, 100_000));
+		reads[0] = 0;
+		GanException e = assertThrows(GanException.class, () -> ImagePlusConverter
+			.toRaster(huge));
+		assertTrue(e.getMessage().startsWith("huge is a virtual stack of 100000 " +
+			"planes (3.1 TiB), more than the "), e.getMessage());
+		assertTrue(e.getMessage().endsWith("process a range of it at a time " +
+			"(Image>Duplicate... with a range), or give Fiji more memory " +
+			"(Edit>Options>Memory)"), e.getMessage());
+		assertEquals(0, reads[0]);
+
+		ImagePlus small = new ImagePlus("small", new Planes(8, 4, 3));
+		reads[0] = 0;
+		RasterImage r = ImagePlusConverter.toRaster(small);
+		assertEquals(3, r.planeCount());
+		assertEquals(3, reads[0]);
+	}
+
 	@Test
 	void eightBitSharesItsPixelsBothWays() {
 		ImagePlus imp = new ImagePlus("a.tif", new ByteProcessor(3, 2, new byte[] {
