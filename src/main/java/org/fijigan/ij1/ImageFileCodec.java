@@ -30,6 +30,8 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.io.InputFile;
+import org.fijigan.core.io.JavaHeap;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.image.ImageFileCheck;
 import org.fijigan.core.image.Nifti;
 import org.fijigan.core.image.Npy;
@@ -126,6 +128,13 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		ImageFileCheck.Findings.Tiff tiff =
 			found instanceof ImageFileCheck.Findings.Tiff t ? t : null;
+		if (tiff != null) {
+			long free = JavaHeap.free(tiff.pixelBytes());
+			if (tiff.pixelBytes() > free) throw new GanException(role + " " + file +
+				" takes " + Numbers.bytes(tiff.pixelBytes()) +
+				" of memory once read, more than fits: " + JavaHeap.shortOf(tiff
+					.pixelBytes(), free) + ", or split it into smaller files");
+		}
 		DicomFiles.Header dicom = DicomFiles.check(file, role);
 		ImagePlus imp = tiff != null && tiff.ownPages() != null ? TiffPages
 			.readPages(file, role, tiff.ownPages(), tiff.alpha16()) : tiff != null &&

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.JavaHeap;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.image.Calibration;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
@@ -53,19 +55,12 @@ public final class ImagePlusConverter {
 	static void refuseBeyondMemory(ImagePlus imp, int planes) {
 		long bytes = (long) imp.getWidth() * imp.getHeight() * planes * Math.max(1,
 			imp.getBitDepth() == 24 ? 4 : imp.getBitDepth() / 8);
-		Runtime rt = Runtime.getRuntime();
-		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-		if (bytes <= free) return;
-		System.gc(); // what looked used may be garbage
-		free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		long free = JavaHeap.free(bytes);
 		if (bytes <= free) return;
 		throw new GanException(imp.getTitle() + " is a virtual stack of " + planes +
-			" planes (" + org.fijigan.core.text.Numbers.bytes(bytes) +
-			"), more than " + "the " + org.fijigan.core.text.Numbers.bytes(free) +
-			" of Java memory free " + "(of " + org.fijigan.core.text.Numbers.bytes(rt
-				.maxMemory()) + "): process " +
-			"a range of it at a time (Image>Duplicate... with a range), or give " +
-			"Fiji more memory (Edit>Options>Memory)");
+			" planes (" + Numbers.bytes(bytes) + "), more than fits: " + JavaHeap
+				.shortOf(bytes, free) + ", or process a range of it at a time " +
+			"(Image>Duplicate... with a range)");
 	}
 
 	/**

@@ -102,6 +102,51 @@ class HostileFilesCliTest {
 		return Files.write(dir.resolve(name), Arrays.copyOf(b, b.length / 2));
 	}
 
+	/**
+	 * A stack that does not fit in the heap once read is refused before ImageJ
+	 * reads it: a 16-page 2048x2048 Deflate TIFF of zeros (64 MiB read) under a
+	 * 48 MiB heap. Before, ImageJ's reader printed its "Out of memory" box on
+	 * standard output and kept the pages it had read (24 of a 40-page stack at 64
+	 * MiB), and fiji-gan went on with those.
+	 */
+	@Test
+	void aStackLargerThanTheHeapIsRefusedBeforeItIsRead() throws Exception {
+		Path tif = dir.resolve("zeros.tif");
+		javax.imageio.ImageWriter writer = javax.imageio.ImageIO
+			.getImageWritersByFormatName("tiff").next();
+		javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+		param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+		param.setCompressionType("Deflate");
+		java.awt.image.BufferedImage zeros = new java.awt.image.BufferedImage(2048,
+			2048, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO
+			.createImageOutputStream(tif.toFile()))
+		{
+			writer.setOutput(out);
+			writer.prepareWriteSequence(null);
+			for (int i = 0; i < 16; i++)
+				writer.writeToSequence(new javax.imageio.IIOImage(zeros, null, null),
+					param);
+			writer.endWriteSequence();
+		}
+		writer.dispose();
+		Path out = dir.resolve("out.tif");
+		try (org.fijigan.testing.CliProcesses cli =
+			new org.fijigan.testing.CliProcesses(dir, "48m"))
+		{
+			Process p = cli.start("big", "run", "-m", model(), "-i", tif, "-o", out,
+				"--device", "cpu");
+			assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+			String err = Files.readString(dir.resolve("big.err"));
+			assertEquals(1, p.exitValue(), err);
+			assertEquals(1, err.lines().count(), err);
+			assertTrue(err.startsWith("fiji-gan: input " + tif + " takes 64.0 MiB " +
+				"of memory once read, more than fits: only "), err);
+			assertEquals("", Files.readString(dir.resolve("big.out")));
+			assertTrue(!Files.exists(out));
+		}
+	}
+
 	@Test
 	void truncatedTiffPngAndJpegAreRefusedWithTheReasonAndNothingPrintedOnStdout()
 		throws IOException

@@ -46,7 +46,7 @@ public final class ImageFileCheck {
 					.toString());
 				t.check();
 				return new Findings.Tiff(t.unsigned32(), t.rgb16(), t.alpha16(), t
-					.omeLayout(), t.ownPages());
+					.omeLayout(), t.ownPages(), t.pixelBytes());
 			}
 			else if (n == 8 && PngCheck.isPng(head)) return PngCheck.check(ch, size,
 				what);
@@ -91,11 +91,11 @@ public final class ImageFileCheck {
 		 * @param ownPages the full pages of a BigTIFF or of a tiled TIFF, which
 		 *          ImageJ's reader cannot open, for fiji-gan to read one by one;
 		 *          null for any other TIFF
+		 * @param pixelBytes what its full pages take in memory once read
 		 */
 		record Tiff(boolean unsigned32, boolean rgb16, boolean alpha16,
-				OmeTiff.Layout omeLayout, java.util.List<TiffPage> ownPages)
-				implements
-					Findings {
+				OmeTiff.Layout omeLayout, java.util.List<TiffPage> ownPages,
+				long pixelBytes) implements Findings {
 		}
 
 		/**

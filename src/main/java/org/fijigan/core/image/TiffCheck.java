@@ -80,6 +80,11 @@ final class TiffCheck {
 	private final String fileName;
 	/** Full pages (not reduced-resolution images or masks) seen so far. */
 	private int fullPages;
+	/**
+	 * What the full pages take in memory (see {@link #pixelBytes}), and what an
+	 * ImageJ stack's planes take ({@code images=N} in its description).
+	 */
+	private long fullPageBytes, imageJStackBytes;
 	/** The first page's OME-XML, when it has one. */
 	private String omeXml;
 	private OmeTiff.Layout omeLayout;
@@ -145,6 +150,15 @@ final class TiffCheck {
 	 */
 	boolean alpha16() {
 		return alpha16;
+	}
+
+	/**
+	 * How many bytes the full pages take in memory as ImageJ holds them (8-bit
+	 * colour as one int a pixel, 16-bit colour as a short a sample, any other
+	 * sample as a byte, short or float): what reading the file allocates.
+	 */
+	long pixelBytes() {
+		return Math.max(fullPageBytes, imageJStackBytes);
 	}
 
 	/**
@@ -372,8 +386,12 @@ final class TiffCheck {
 		refuseUnequalPage(index, scalar(e, NEW_SUBFILE_TYPE, 0), w + "x" + h +
 			", " + samples + " x " + firstBits + "-bit" + (sampleFormat == 3
 				? " float" : "") + " samples");
+		long pageBytes = times(times(w, h), firstBits <= 8 ? samples == 1 ? 1 : 4
+			: firstBits <= 16 ? 2 * samples : 4 * samples);
+		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0) fullPageBytes = plus(
+			fullPageBytes, pageBytes);
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
-			0), declared);
+			0), declared, pageBytes);
 		if (index == 1) omeXml(e);
 		ImageFileCheck.requirePlaneFits(what, w, h);
 	}
@@ -542,7 +560,7 @@ final class TiffCheck {
 	 * directories: they must all be in the file.
 	 */
 	private void imageJStack(Map<Integer, Entry> e, String image, long first,
-		long planeBytes) throws IOException
+		long planeBytes, long pageBytes) throws IOException
 	{
 		Entry d = e.get(DESCRIPTION);
 		if (d == null) return;
@@ -553,6 +571,7 @@ final class TiffCheck {
 		Matcher m = IMAGEJ_IMAGES.matcher(text);
 		if (!m.find()) return;
 		long images = Long.parseLong(m.group(1));
+		imageJStackBytes = times(images, pageBytes);
 		if (images > 1 && plus(first, times(images, planeBytes)) > size)
 			throw truncated("it is an ImageJ stack " + "of " + images +
 				" planes like " + image + ", " + count(times(images, planeBytes)) +

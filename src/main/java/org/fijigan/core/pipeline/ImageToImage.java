@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.JavaHeap;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.StageTimings;
 import org.fijigan.core.ProgressListener.ProgressEvent;
@@ -436,23 +437,15 @@ public final class ImageToImage {
 		// float[] copy
 		long tileBytes = batch * window * 4L * (inChannels + 2L * Math.max(1,
 			outChannels) * (long) Math.ceil(scale * scale));
-		Runtime rt = Runtime.getRuntime();
-		long need = resultBytes + tileBytes;
-		if (need <= rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) return;
-		System.gc(); // what looked used may be garbage
-		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		long need = resultBytes + tileBytes, free = JavaHeap.free(need);
 		if (need <= free) return;
-		long suggestGiB = Math.max(2, (long) Math.ceil((need + (rt.totalMemory() -
-			rt.freeMemory())) * 1.25 / (1L << 30)));
 		throw new GanException("not enough Java memory: the result (" + outW + "x" +
 			outH + " px x " + planes + " plane" + (planes == 1 ? "" : "s") + ", " +
 			outType.name().toLowerCase(Locale.ROOT) + ") needs " + bytes(
 				resultBytes) + " and the tiles (" + batch + " x " + plan.windowWidth() +
-			"x" + plan.windowHeight() + " px) " + bytes(tileBytes) + ", but only " +
-			bytes(free) + " of the " + bytes(rt.maxMemory()) +
-			" maximum is free: give Java more (JAVA_OPTS=-Xmx" + suggestGiB +
-			"g, or Edit>Options>Memory in Fiji), use smaller tiles (--tile), or process " +
-			"fewer planes at a time");
+			"x" + plan.windowHeight() + " px) " + bytes(tileBytes) + ", but " +
+			JavaHeap.shortOf(need, free) + ", use smaller tiles (--tile), or " +
+			"process fewer planes at a time");
 	}
 
 	private static int bytesPerSample(PixelType t) {
