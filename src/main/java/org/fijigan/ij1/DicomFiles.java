@@ -102,6 +102,10 @@ final class DicomFiles {
 						Math.max(0, holds)) + " bytes of pixel data");
 				org.fijigan.core.image.ImageFileCheck.requirePlaneFits(role + " " +
 					file, columns, rows);
+				// as ImageJ holds them: colour as one int a pixel
+				ImageFileCodec.requireHeap(file, role, Math.multiplyExact(rows *
+					columns * Math.max(1, frames), samples == 3 ? 4 : bits <= 8 ? 1
+						: bits <= 16 ? 2 : 4));
 			}
 			catch (NumberFormatException | NullPointerException | ArithmeticException
 					| IOException e)

@@ -128,13 +128,7 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		ImageFileCheck.Findings.Tiff tiff =
 			found instanceof ImageFileCheck.Findings.Tiff t ? t : null;
-		if (tiff != null) {
-			long free = JavaHeap.free(tiff.pixelBytes());
-			if (tiff.pixelBytes() > free) throw new GanException(role + " " + file +
-				" takes " + Numbers.bytes(tiff.pixelBytes()) +
-				" of memory once read, more than fits: " + JavaHeap.shortOf(tiff
-					.pixelBytes(), free) + ", or split it into smaller files");
-		}
+		if (tiff != null) requireHeap(file, role, tiff.pixelBytes());
 		DicomFiles.Header dicom = DicomFiles.check(file, role);
 		ImagePlus imp = tiff != null && tiff.ownPages() != null ? TiffPages
 			.readPages(file, role, tiff.ownPages(), tiff.alpha16()) : tiff != null &&
@@ -157,6 +151,18 @@ public final class ImageFileCodec implements ImageCodec {
 		if (found instanceof ImageFileCheck.Findings.Fits fits && fits
 			.scaling() != null) scaleFits(imp, fits.scaling());
 		return ImagePlusConverter.toRaster(imp, notes);
+	}
+
+	/**
+	 * Refuses a file whose pixels, read, take more than the Java heap that is
+	 * free ({@code bytes}), before a reader starts: ImageJ's readers print "Out
+	 * of memory" on standard output and keep what they have read.
+	 */
+	static void requireHeap(Path file, String role, long bytes) {
+		long free = JavaHeap.free(bytes);
+		if (bytes > free) throw new GanException(role + " " + file + " takes " +
+			Numbers.bytes(bytes) + " of memory once read, more than fits: " + JavaHeap
+				.shortOf(bytes, free) + ", or split it into smaller files");
 	}
 
 	/** What each Exif orientation (1-8) asks a viewer to do. */
