@@ -117,6 +117,7 @@ public final class ImageFileCodec implements ImageCodec {
 			.image();
 		if (ext.equals(".zip")) return readZip(file, role, notes);
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
+		requireHeap(file, role, found.pixelBytes());
 		if (found instanceof ImageFileCheck.Findings.Jpeg jpeg) {
 			if (jpeg.orientation() > 1) notes.accept(file.getFileName() +
 				": its Exif orientation (" + jpeg.orientation() + ": " +
@@ -128,7 +129,6 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		ImageFileCheck.Findings.Tiff tiff =
 			found instanceof ImageFileCheck.Findings.Tiff t ? t : null;
-		if (tiff != null) requireHeap(file, role, tiff.pixelBytes());
 		DicomFiles.Header dicom = DicomFiles.check(file, role);
 		ImagePlus imp = tiff != null && tiff.ownPages() != null ? TiffPages
 			.readPages(file, role, tiff.ownPages(), tiff.alpha16()) : tiff != null &&

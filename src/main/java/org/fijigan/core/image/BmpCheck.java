@@ -36,7 +36,11 @@ final class BmpCheck {
 		return head[0] == 'B' && head[1] == 'M';
 	}
 
-	static void check(FileChannel ch, long size, String what) throws IOException {
+	/**
+	 * @return what its pixels take in memory once read: up to 8 bits a byte a
+	 *         pixel, else an int
+	 */
+	static long check(FileChannel ch, long size, String what) throws IOException {
 		ByteBuffer b = ByteBuffer.allocate(54).order(ByteOrder.LITTLE_ENDIAN);
 		int n = 0;
 		while (b.hasRemaining()) {
@@ -85,6 +89,7 @@ final class BmpCheck {
 		else if ((compression == 1 && depth == 8 || compression == 2 && depth == 4))
 			runLengths(ch, offset, size, compression == 2, what);
 		ImageFileCheck.requirePlaneFits(what, width, height);
+		return TiffCheck.times(TiffCheck.times(width, height), depth <= 8 ? 1 : 4);
 	}
 
 	/**

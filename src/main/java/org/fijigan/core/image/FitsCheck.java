@@ -38,16 +38,19 @@ final class FitsCheck {
 	/**
 	 * @return {@code BSCALE} and {@code BZERO} when they are not 1 and 0 (the
 	 *         data are {@code BZERO + BSCALE x stored}: unsigned 16-bit is stored
-	 *         signed with BZERO 32768), else null
+	 *         signed with BZERO 32768), else null; and what the primary array
+	 *         takes in memory once read (at most 4 bytes a value: ImageJ reads
+	 *         64-bit values as float)
 	 */
-	static double[] check(FileChannel ch, long size, String what)
-		throws IOException
+	static ImageFileCheck.Findings.Fits check(FileChannel ch, long size,
+		String what) throws IOException
 	{
 		Map<String, String> cards = new HashMap<>();
 		ByteBuffer block = ByteBuffer.allocate(BLOCK);
 		long at = 0;
 		for (int b = 0;; b++) {
-			if (b == MAX_BLOCKS) return null; // not read to its end: ImageJ decides
+			// not read to its end: ImageJ decides
+			if (b == MAX_BLOCKS) return new ImageFileCheck.Findings.Fits(null, 0);
 			block.clear();
 			while (block.hasRemaining())
 				if (ch.read(block, at + block.position()) < 0) throw truncated(what,
@@ -58,10 +61,12 @@ final class FitsCheck {
 			for (int c = 0; c < BLOCK; c += CARD) {
 				String key = text.substring(c, c + 8).trim();
 				if (key.equals("END")) {
-					data(cards, at, size, what);
+					long values = data(cards, at, size, what);
 					double scale = fitsNumber(cards.get("BSCALE"), 1), zero = fitsNumber(
 						cards.get("BZERO"), 0);
-					return scale == 1 && zero == 0 ? null : new double[] { scale, zero };
+					return new ImageFileCheck.Findings.Fits(scale == 1 && zero == 0 ? null
+						: new double[] { scale, zero }, TiffCheck.times(values, Math.min(4,
+							Math.abs(Long.parseLong(cards.get("BITPIX"))) / 8)));
 				}
 				if (text.startsWith("= ", c + 8)) cards.putIfAbsent(key, value(text
 					.substring(c + 10, c + CARD)));
@@ -83,7 +88,10 @@ final class FitsCheck {
 		return v;
 	}
 
-	private static void data(Map<String, String> cards, long start, long size,
+	/**
+	 * Checks the primary array lies in the file; returns its number of values.
+	 */
+	private static long data(Map<String, String> cards, long start, long size,
 		String what)
 	{
 		long bitpix, axes, bytes;
@@ -125,5 +133,6 @@ final class FitsCheck {
 			count(size));
 		ImageFileCheck.requirePlaneFits(what, Long.parseLong(cards.get("NAXIS1")),
 			axes > 1 ? Long.parseLong(cards.get("NAXIS2")) : 1);
+		return bytes / (Math.abs(bitpix) / 8);
 	}
 }

@@ -31,7 +31,12 @@ final class GifCheck {
 		return head[0] == 'G' && head[1] == 'I' && head[2] == 'F' && head[3] == '8';
 	}
 
-	static void check(FileChannel ch, long size, String what) throws IOException {
+	/**
+	 * @return what its images take in memory once read, at most: each a plane of
+	 *         the logical screen, an int a pixel (ImageJ read a one-image GIF as
+	 *         RGB, an animated one as 8-bit planes)
+	 */
+	static long check(FileChannel ch, long size, String what) throws IOException {
 		Reader in = new Reader(Channels.newInputStream(ch.position(0)), size, what);
 		in.skip(6, "its header");
 		byte[] screen = in.bytes(7, "its header");
@@ -43,10 +48,8 @@ final class GifCheck {
 			long at = in.at;
 			int block = in.in.read();
 			if (block < 0) {
-				if (images > 0) { // only the trailer is missing
-					requirePlaneFits(what, screen);
-					return;
-				}
+				if (images > 0) // only the trailer is missing
+					return requirePlaneFits(what, screen, images);
 				throw truncated(what, "it ends at byte " + count(size) +
 					" before its first image");
 			}
@@ -75,8 +78,7 @@ final class GifCheck {
 					}
 				}
 				case 0x3b -> {
-					requirePlaneFits(what, screen);
-					return;
+					return requirePlaneFits(what, screen, images);
 				}
 				default -> throw damaged(what, "GIF", "byte " + count(at) + " is 0x" +
 					Integer.toHexString(block) +
@@ -85,10 +87,15 @@ final class GifCheck {
 		}
 	}
 
-	/** The logical screen's size, from its descriptor, checked. */
-	private static void requirePlaneFits(String what, byte[] screen) {
-		ImageFileCheck.requirePlaneFits(what, (screen[0] & 0xff) | (screen[1] &
-			0xff) << 8, (screen[2] & 0xff) | (screen[3] & 0xff) << 8);
+	/**
+	 * The logical screen's size, from its descriptor, checked; returns what
+	 * {@code images} planes of it take as ints.
+	 */
+	private static long requirePlaneFits(String what, byte[] screen, int images) {
+		long w = (screen[0] & 0xff) | (screen[1] & 0xff) << 8, h = (screen[2] &
+			0xff) | (screen[3] & 0xff) << 8;
+		ImageFileCheck.requirePlaneFits(what, w, h);
+		return w * h * 4 * images;
 	}
 
 	/** Reads forward, counting bytes; the end of the file is an error. */

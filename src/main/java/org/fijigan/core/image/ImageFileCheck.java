@@ -51,12 +51,15 @@ public final class ImageFileCheck {
 			else if (n == 8 && PngCheck.isPng(head)) return PngCheck.check(ch, size,
 				what);
 			else if ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8)
-				return new Findings.Jpeg(JpegCheck.check(ch, size, what));
-			else if (BmpCheck.isBmp(head)) BmpCheck.check(ch, size, what);
-			else if (PnmCheck.isPnm(head)) PnmCheck.check(ch, size, what);
-			else if (GifCheck.isGif(head)) GifCheck.check(ch, size, what);
-			else if (n == 8 && FitsCheck.isFits(head)) return new Findings.Fits(
-				FitsCheck.check(ch, size, what));
+				return JpegCheck.check(ch, size, what);
+			else if (BmpCheck.isBmp(head)) return new Findings.Other(BmpCheck.check(
+				ch, size, what));
+			else if (PnmCheck.isPnm(head)) return new Findings.Other(PnmCheck.check(
+				ch, size, what));
+			else if (GifCheck.isGif(head)) return new Findings.Other(GifCheck.check(
+				ch, size, what));
+			else if (n == 8 && FitsCheck.isFits(head)) return FitsCheck.check(ch,
+				size, what);
 			return Findings.NONE;
 		}
 		catch (IOException e) {
@@ -70,8 +73,14 @@ public final class ImageFileCheck {
 	 */
 	public sealed interface Findings {
 
-		/** A file of a format with nothing for its reader to know. */
-		Findings NONE = new Other();
+		/** A file of a format fiji-gan does not check. */
+		Findings NONE = new Other(0);
+
+		/**
+		 * What the file's pixels take in memory once read, as ImageJ holds them
+		 * (colour as one int a pixel); 0 when not known.
+		 */
+		long pixelBytes();
 
 		/**
 		 * A TIFF or BigTIFF.
@@ -109,7 +118,9 @@ public final class ImageFileCheck {
 		 *          reader, and so fiji-gan, reads the default image alone; 0 for a
 		 *          still PNG
 		 */
-		record Png(int alphaBitDepth, int frames) implements Findings {
+		record Png(int alphaBitDepth, int frames, long pixelBytes)
+				implements
+					Findings {
 
 			/** Whether the PNG has alpha. */
 			public boolean alpha() {
@@ -123,7 +134,7 @@ public final class ImageFileCheck {
 		 * @param orientation the Exif orientation tag (1-8: how a viewer turns or
 		 *          mirrors the stored pixels for display), 0 when there is none
 		 */
-		record Jpeg(int orientation) implements Findings {
+		record Jpeg(int orientation, long pixelBytes) implements Findings {
 		}
 
 		/**
@@ -134,11 +145,11 @@ public final class ImageFileCheck {
 		 *          16-bit, stored signed with BZERO 32768, came out signed); else
 		 *          null
 		 */
-		record Fits(double[] scaling) implements Findings {
+		record Fits(double[] scaling, long pixelBytes) implements Findings {
 		}
 
 		/** Any other file (BMP, PNM, GIF, DICOM, ...). */
-		record Other() implements Findings {
+		record Other(long pixelBytes) implements Findings {
 		}
 	}
 

@@ -28,13 +28,18 @@ import org.fijigan.core.GanException;
 final class JpegCheck {
 
 	/**
-	 * @return the Exif orientation (1-8), 0 when the file has none
+	 * @return the Exif orientation (1-8, 0 when the file has none) and what the
+	 *         pixels take in memory (grey a byte a pixel, colour an int)
 	 */
-	static int check(FileChannel ch, long size, String what) throws IOException {
+	static ImageFileCheck.Findings.Jpeg check(FileChannel ch, long size,
+		String what) throws IOException
+	{
 		JpegCheck check = new JpegCheck(new BufferedInputStream(Channels
 			.newInputStream(ch.position(2)), 1 << 16), size, what);
 		check.walk();
-		return check.orientation;
+		return new ImageFileCheck.Findings.Jpeg(check.orientation, TiffCheck.times(
+			TiffCheck.times(check.width, check.height), check.components == 1 ? 1
+				: 4));
 	}
 
 	private final InputStream in;
@@ -47,7 +52,7 @@ final class JpegCheck {
 	private long blocks = -1;
 	private boolean baseline, huffman;
 	private long width, height; // of the last frame header
-	private int orientation;
+	private int orientation, components;
 
 	private JpegCheck(InputStream in, long size, String what) {
 		this.in = in;
@@ -82,7 +87,7 @@ final class JpegCheck {
 					baseline = marker == 0xc0 || marker == 0xc1;
 					huffman = marker <= 0xc7; // 0xc9-0xcf are arithmetic-coded
 					blocks = h == 0 ? -1 : ((w + 7) / 8) * ((h + 7) / 8);
-					int components = segment.length > 5 ? segment[5] & 0xff : 0;
+					components = segment.length > 5 ? segment[5] & 0xff : 0;
 					if (components == 4) throw new GanException(what +
 						" is a JPEG of 4 colour components (CMYK or YCCK, made for print), " +
 						"which fiji-gan does not read, nor does ImageJ: save it as RGB or grey first");

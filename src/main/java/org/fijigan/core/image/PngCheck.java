@@ -123,8 +123,14 @@ final class PngCheck {
 				count(rows.consumed()) + " of the " + count(rows.expected()) +
 				" bytes its " + rows.describe() + " header declares");
 			ImageFileCheck.requirePlaneFits(what, rows.width, rows.height);
+			// grey as a byte or short a pixel; colour (and a palette, made RGB) as an
+			// int, or three shorts when 16-bit
+			boolean colour = rows.channels >= 3 || rows.palette;
+			long perPixel = colour ? rows.depth == 16 ? 6 : 4 : rows.depth == 16 ? 2
+				: 1;
 			return new ImageFileCheck.Findings.Png(transparency ||
-				rows.channels == 2 || rows.channels == 4 ? rows.depth : 0, frames);
+				rows.channels == 2 || rows.channels == 4 ? rows.depth : 0, frames,
+				TiffCheck.times(TiffCheck.times(rows.width, rows.height), perPixel));
 		}
 		catch (EOFException e) {
 			throw truncated(what, "it ends at byte " + count(size) +
@@ -153,7 +159,7 @@ final class PngCheck {
 
 		private final long width, height;
 		private final int channels, depth;
-		private final boolean interlaced;
+		private final boolean interlaced, palette;
 		private final long[] rowBytes; // per pass: bytes of one row, filter byte
 																		// included
 		private final long[] rowsOfPass;
@@ -164,8 +170,9 @@ final class PngCheck {
 		private long rowsDone; // rows of the current pass finished
 
 		private Rows(long width, long height, int channels, int depth,
-			boolean interlaced)
+			boolean interlaced, boolean palette)
 		{
+			this.palette = palette;
 			this.width = width;
 			this.height = height;
 			this.channels = channels;
@@ -212,7 +219,7 @@ final class PngCheck {
 			if (h[10] != 0 || h[11] != 0 || (h[12] & 0xff) > 1) throw damaged(what,
 				"PNG", "its header declares " +
 					"an unknown compression, filter or interlace method");
-			return new Rows(w, ht, channels, depth, h[12] == 1);
+			return new Rows(w, ht, channels, depth, h[12] == 1, colour == 3);
 		}
 
 		private static long readUnsigned(byte[] b, int i) {

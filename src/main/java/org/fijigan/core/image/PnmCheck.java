@@ -42,11 +42,15 @@ final class PnmCheck {
 			.isWhitespace(head[2]);
 	}
 
-	static void check(FileChannel ch, long size, String what) throws IOException {
-		new PnmCheck(ch, size, what).walk();
+	/**
+	 * @return what its pixels take in memory once read: grey a byte or a short a
+	 *         pixel, colour an int (three shorts when 16-bit)
+	 */
+	static long check(FileChannel ch, long size, String what) throws IOException {
+		return new PnmCheck(ch, size, what).walk();
 	}
 
-	private void walk() {
+	private long walk() {
 		int kind = head.get(1) - '0';
 		long w = number("width"), h = number("height");
 		long max = kind == 1 || kind == 4 ? 1 : number("largest value");
@@ -64,6 +68,8 @@ final class PnmCheck {
 			(need == Long.MAX_VALUE ? "more" : count(need)) + " " + unit +
 			", but the file holds " + count(Math.max(0, data)) + " after its header");
 		ImageFileCheck.requirePlaneFits(what, w, h);
+		boolean colour = kind == 3 || kind == 6;
+		return times(times(w, h), colour ? max < 256 ? 4 : 6 : max < 256 ? 1 : 2);
 	}
 
 	/** The next number of the header, past whitespace and comments. */

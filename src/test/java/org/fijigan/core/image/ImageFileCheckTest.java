@@ -253,6 +253,39 @@ public class ImageFileCheckTest {
 			.contains("before their end-of-bitmap code"));
 	}
 
+	/**
+	 * What each format's pixels take in memory once read, as ImageJ holds them,
+	 * for the codec to refuse a file that would not fit before reading it.
+	 */
+	@Test
+	void eachFormatSaysWhatItsPixelsTakeInMemory() throws IOException {
+		byte[] grey = new byte[4 * (1 + 5)], rgb16 = new byte[4 * (1 + 5 * 6)];
+		assertEquals(20, ImageFileCheck.check(write("g.png", PngBytes.png(5, 4, 0,
+			8, new byte[0], PngBytes.deflate(grey))), "input").pixelBytes());
+		assertEquals(120, ImageFileCheck.check(write("c16.png", PngBytes.png(5, 4,
+			2, 16, new byte[0], PngBytes.deflate(rgb16))), "input").pixelBytes());
+		byte[] palette = PngBytes.chunk("PLTE", new byte[] { 0, 0, 0, 9, 9, 9 });
+		assertEquals(80, ImageFileCheck.check(write("p.png", PngBytes.png(5, 4, 3,
+			8, palette, PngBytes.deflate(grey))), "input").pixelBytes());
+		assertEquals(33 * 20 * 4, ImageFileCheck.check(write("c.bmp", bmp(33, 20,
+			24, 20)), "input").pixelBytes());
+		assertEquals(33 * 20, ImageFileCheck.check(write("g.bmp", bmp(33, 20, 8,
+			20)), "input").pixelBytes());
+		byte[] head = "P6 33 20 65535\n".getBytes(StandardCharsets.US_ASCII);
+		assertEquals(33 * 20 * 6, ImageFileCheck.check(write("c16.ppm", Arrays
+			.copyOf(head, head.length + 33 * 20 * 6)), "input").pixelBytes());
+		assertEquals(50 * 40 * 2, ImageFileCheck.check(write("ok.fits", fits(2, 50,
+			40)), "input").pixelBytes());
+		java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 30,
+			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		java.io.ByteArrayOutputStream gif = new java.io.ByteArrayOutputStream();
+		assertTrue(javax.imageio.ImageIO.write(img, "gif", gif));
+		assertEquals(40 * 30 * 4, ImageFileCheck.check(write("g.gif", gif
+			.toByteArray()), "input").pixelBytes());
+		assertEquals(0, ImageFileCheck.check(write("text.txt", "not an image"
+			.getBytes(StandardCharsets.US_ASCII)), "input").pixelBytes());
+	}
+
 	Path write(String name, byte[] bytes) throws IOException {
 		return Files.write(dir.resolve(name), bytes);
 	}
@@ -926,10 +959,10 @@ public class ImageFileCheckTest {
 	void aJpegOfFourColourComponentsIsRefusedAndItsExifOrientationRead()
 		throws IOException
 	{
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
 			write("grey.jpg", jpeg(1, null)), "input"));
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
-			write("colour.jpg", jpeg(3, null)), "input"));
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 1024), ImageFileCheck
+			.check(write("colour.jpg", jpeg(3, null)), "input"));
 		Path cmyk = write("cmyk.jpg", jpeg(4, null));
 		assertEquals("input " + cmyk + " is a JPEG of 4 colour components " +
 			"(CMYK or YCCK, made for print), which fiji-gan does not read, nor " +
@@ -941,24 +974,24 @@ public class ImageFileCheckTest {
 		for (ByteOrder order : new ByteOrder[] { ByteOrder.BIG_ENDIAN,
 			ByteOrder.LITTLE_ENDIAN })
 			for (int o = 1; o <= 8; o++)
-				assertEquals(new ImageFileCheck.Findings.Jpeg(o), ImageFileCheck.check(
-					write("o.jpg", jpeg(3, exif(order, 3, o))), "input"), order + " " +
-						o);
-		assertEquals(new ImageFileCheck.Findings.Jpeg(6), ImageFileCheck.check(
+				assertEquals(new ImageFileCheck.Findings.Jpeg(o, 1024), ImageFileCheck
+					.check(write("o.jpg", jpeg(3, exif(order, 3, o))), "input"), order +
+						" " + o);
+		assertEquals(new ImageFileCheck.Findings.Jpeg(6, 256), ImageFileCheck.check(
 			write("long.jpg", jpeg(1, exif(ByteOrder.BIG_ENDIAN, 4, 6))), "input"));
 		// values outside 1-8, and damaged Exif, are ignored as decoders ignore them
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
 			write("nine.jpg", jpeg(1, exif(ByteOrder.BIG_ENDIAN, 3, 9))), "input"));
 		byte[] cut = Arrays.copyOf(exif(ByteOrder.LITTLE_ENDIAN, 3, 6), 30);
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
 			write("cut-exif.jpg", jpeg(1, cut)), "input"));
 		byte[] far = exif(ByteOrder.LITTLE_ENDIAN, 3, 6);
 		ByteBuffer.wrap(far).order(ByteOrder.LITTLE_ENDIAN).putInt(10, 1 << 30);
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
 			write("far-exif.jpg", jpeg(1, far)), "input"));
 		byte[] xmp = "http://ns.adobe.com/xap/1.0/\0<x/>".getBytes(
 			StandardCharsets.US_ASCII);
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
 			write("xmp.jpg", jpeg(1, xmp)), "input"));
 	}
 
