@@ -144,6 +144,26 @@ class HostileFilesCliTest {
 				"of memory once read, more than fits: only "), err);
 			assertEquals("", Files.readString(dir.resolve("big.out")));
 			assertTrue(!Files.exists(out));
+
+			// a .npy whose shape takes 122 MiB: refused from its header alone
+			Path npy = dir.resolve("big.npy");
+			String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " +
+				"(1, 1, 4000, 4000), }";
+			header += " ".repeat(118 - header.length()) + "\n";
+			java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+			b.writeBytes(new byte[] { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+				(byte) header.length(), 0 });
+			b.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
+			Files.write(npy, b.toByteArray());
+			Process q = cli.start("npy", "run", "-m", model(), "-i", npy, "-o", out,
+				"--device", "cpu");
+			assertTrue(q.waitFor(120, TimeUnit.SECONDS));
+			String npyErr = Files.readString(dir.resolve("npy.err"));
+			assertEquals(1, q.exitValue(), npyErr);
+			assertTrue(npyErr.startsWith("fiji-gan: " + npy + ": its shape [1, 1, " +
+				"4000, 4000] takes 122.1 MiB of memory to read, more than fits: only "),
+				npyErr);
+			assertTrue(!Files.exists(out));
 		}
 	}
 

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.JavaHeap;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.image.NpyArray.DType;
 
 /**
@@ -167,6 +169,11 @@ public final class Npy {
 		if (bytes > Integer.MAX_VALUE - 8) throw new GanException(source +
 			": shape " + Arrays.toString(shape) + " is too large for one Java array");
 		int count = (int) NpyArray.elementCount(shape);
+		long need = (long) count * elementBytes + bytes; // as stored, and as held
+		long free = JavaHeap.free(need);
+		if (need > free) throw new GanException(source + ": its shape " + Arrays
+			.toString(shape) + " takes " + Numbers.bytes(need) +
+			" of memory to read, more than fits: " + JavaHeap.shortOf(need, free));
 		byte[] stored = readFully(in, count * elementBytes, source,
 			"data for shape " + Arrays.toString(shape));
 		if (fortranOrder) stored = toCOrder(stored, shape, elementBytes);
