@@ -388,8 +388,7 @@ final class TiffCheck {
 				? " float" : "") + " samples");
 		long pageBytes = times(times(w, h), firstBits <= 8 ? samples == 1 ? 1 : 4
 			: firstBits <= 16 ? 2 * samples : 4 * samples);
-		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) == 0) fullPageBytes = plus(
-			fullPageBytes, pageBytes);
+		if (full) fullPageBytes = plus(fullPageBytes, pageBytes);
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
 			0), declared, pageBytes);
 		if (index == 1) omeXml(e);
