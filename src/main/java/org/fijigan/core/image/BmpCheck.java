@@ -27,6 +27,12 @@ final class BmpCheck {
 	/** BI_RGB, BI_BITFIELDS, BI_ALPHABITFIELDS: rows of a known size. */
 	private static final java.util.Set<Long> UNCOMPRESSED = java.util.Set.of(0L,
 		3L, 6L);
+	/**
+	 * The information header lengths ImageIO's reader knows (others: "New BMP
+	 * version not implemented yet", on standard output through ImageJ).
+	 */
+	private static final java.util.Set<Long> READABLE_HEADERS = java.util.Set.of(
+		40L, 52L, 56L, 108L, 124L);
 	private static final java.util.Set<Integer> DEPTHS = java.util.Set.of(1, 2, 4,
 		8, 16, 24, 32);
 
@@ -38,7 +44,8 @@ final class BmpCheck {
 
 	/**
 	 * @return what its pixels take in memory once read: up to 8 bits a byte a
-	 *         pixel, else an int
+	 *         pixel, else an int; twice, for ImageIO decodes it and ImageJ copies
+	 *         the pixels
 	 */
 	static long check(FileChannel ch, long size, String what) throws IOException {
 		ByteBuffer b = ByteBuffer.allocate(54).order(ByteOrder.LITTLE_ENDIAN);
@@ -52,7 +59,7 @@ final class BmpCheck {
 			", inside its file header");
 		long offset = b.getInt(10) & 0xffffffffL;
 		long header = b.getInt(14) & 0xffffffffL;
-		long width, height, compression = 0;
+		long width, height, compression = 0, dataBytes = 0;
 		int depth;
 		if (header == 12) { // OS/2 BITMAPCOREHEADER
 			if (n < 26) throw truncated(what, "it ends at byte " + count(size) +
@@ -61,16 +68,17 @@ final class BmpCheck {
 			height = b.getShort(20) & 0xffff;
 			depth = b.getShort(24) & 0xffff;
 		}
-		else if (header >= 40) {
+		else if (READABLE_HEADERS.contains(header)) {
 			if (n < 54) throw truncated(what, "it ends at byte " + count(size) +
 				", inside its information header");
 			width = b.getInt(18);
 			height = Math.abs((long) b.getInt(22)); // negative: rows top down
 			depth = b.getShort(28) & 0xffff;
 			compression = b.getInt(30) & 0xffffffffL;
+			dataBytes = b.getInt(34) & 0xffffffffL;
 		}
 		else throw damaged(what, "BMP", "its information header has length " +
-			header);
+			header + "; ImageIO reads 12, 40, 52, 56, 108 and 124");
 		if (width <= 0 || height <= 0) throw damaged(what, "BMP",
 			"its header declares " + width + "x" + height + " pixels");
 		if (!DEPTHS.contains(depth)) throw damaged(what, "BMP",
@@ -78,6 +86,10 @@ final class BmpCheck {
 		if (offset < 14 + header || offset > size) throw damaged(what, "BMP",
 			"its pixel data starts at byte " + count(offset) + ", outside the " +
 				count(size) + "-byte file after its headers");
+		// readers take the colour table from between the headers and the pixels
+		if (depth <= 8 && offset - 14 - header < (header == 12 ? 3 : 4))
+			throw damaged(what, "BMP", "its " + depth + "-bit pixels have no " +
+				"colour table before their data (from byte " + count(offset) + ")");
 		if (UNCOMPRESSED.contains(compression)) { // run-length data: no size known
 			long row = (width * depth + 31) / 32 * 4;
 			long need = row * height; // at most 2^32 * 32 / 8 * 2^31: fits a long
@@ -86,37 +98,68 @@ final class BmpCheck {
 				" bytes from byte " + count(offset) + "), but the file ends at byte " +
 				count(size));
 		}
-		else if ((compression == 1 && depth == 8 || compression == 2 && depth == 4))
-			runLengths(ch, offset, size, compression == 2, what);
+		else if (compression == 1 || compression == 2) {
+			if (depth != (compression == 1 ? 8 : 4)) throw damaged(what, "BMP",
+				"its header declares run-length coding for " + (compression == 1 ? 8
+					: 4) + "-bit pixels (compression " + compression + ") over " + depth +
+					"-bit pixels");
+			// readers take the size of the coded data from the header
+			if (dataBytes < 2 || offset + dataBytes > size) throw truncated(what,
+				"its header declares " + count(dataBytes) +
+					" bytes of run-length coded pixels from byte " + count(offset) +
+					", but the file ends at byte " + count(size));
+			runLengths(ch, offset, offset + dataBytes, compression == 2, what);
+		}
+		else if (compression != 4 && compression != 5) throw damaged(what, "BMP",
+			"its header declares compression " + compression +
+				", which BMP does not have (0 to 6)");
 		ImageFileCheck.requirePlaneFits(what, width, height);
-		return TiffCheck.times(TiffCheck.times(width, height), depth <= 8 ? 1 : 4);
+		return TiffCheck.times(TiffCheck.times(width, height), depth <= 8 ? 2 : 8);
 	}
 
 	/**
 	 * Walks run-length codes (RLE8, or RLE4 with {@code nibbles}) from
-	 * {@code offset} to their end-of-bitmap code: a count and a value, or an
-	 * escape (0, then 0 end of line, 1 end of bitmap, 2 a move of two bytes, or a
-	 * number of literal pixels, padded to an even number of bytes).
+	 * {@code offset} to their end-of-bitmap code, which must come before
+	 * {@code end}: a count and a value, or an escape (0, then 0 end of line, 1
+	 * end of bitmap, 2 a move of two bytes, or a number of literal pixels, padded
+	 * to an even number of bytes).
 	 */
-	private static void runLengths(FileChannel ch, long offset, long size,
+	private static void runLengths(FileChannel ch, long offset, long end,
 		boolean nibbles, String what) throws IOException
 	{
 		java.io.InputStream in = new java.io.BufferedInputStream(
-			java.nio.channels.Channels.newInputStream(ch.position(offset)), 1 << 16);
-		try {
-			while (true) {
-				int count = in.read(), value = in.read();
-				if (value < 0) break;
-				if (count > 0) continue;
-				if (value == 1) return; // end of bitmap
-				in.skipNBytes(value == 0 ? 0 : value == 2 ? 2 : nibbles ? ((value + 1) /
-					2 + 1) / 2 * 2 : (value + 1) / 2 * 2);
-			}
-		}
-		catch (java.io.EOFException e) {
+			new java.io.FilterInputStream(java.nio.channels.Channels.newInputStream(ch
+				.position(offset)))
+			{
+
+				private long left = end - offset;
+
+				@Override
+				public int read() throws IOException {
+					if (left <= 0) return -1;
+					left--;
+					return super.read();
+				}
+
+				@Override
+				public int read(byte[] b, int off, int len) throws IOException {
+					if (left <= 0) return -1;
+					int n = super.read(b, off, (int) Math.min(len, left));
+					if (n > 0) left -= n;
+					return n;
+				}
+			}, 1 << 16);
+		while (true) {
+			int count = in.read(), value = in.read();
+			if (value < 0) break;
+			if (count > 0) continue;
+			if (value == 1) return; // end of bitmap
+			int skip = value == 0 ? 0 : value == 2 ? 2 : nibbles ? ((value + 1) / 2 +
+				1) / 2 * 2 : (value + 1) / 2 * 2;
 			// cut inside literal pixels or a move
+			if (in.readNBytes(skip).length < skip) break;
 		}
 		throw truncated(what, "its run-length coded pixels end at byte " + count(
-			size) + " before their end-of-bitmap code");
+			end) + " before their end-of-bitmap code");
 	}
 }

@@ -29,7 +29,8 @@ final class JpegCheck {
 
 	/**
 	 * @return the Exif orientation (1-8, 0 when the file has none) and what the
-	 *         pixels take in memory (grey a byte a pixel, colour an int)
+	 *         pixels take in memory (grey a byte a pixel, colour an int; twice,
+	 *         for ImageIO decodes them and ImageJ copies them)
 	 */
 	static ImageFileCheck.Findings.Jpeg check(FileChannel ch, long size,
 		String what) throws IOException
@@ -38,8 +39,8 @@ final class JpegCheck {
 			.newInputStream(ch.position(2)), 1 << 16), size, what);
 		check.walk();
 		return new ImageFileCheck.Findings.Jpeg(check.orientation, TiffCheck.times(
-			TiffCheck.times(check.width, check.height), check.components == 1 ? 1
-				: 4));
+			TiffCheck.times(check.width, check.height), check.components == 1 ? 2
+				: 8));
 	}
 
 	private final InputStream in;

@@ -678,6 +678,9 @@ final class TiffCheck {
 		}
 
 		long get(long i) throws IOException {
+			if (bytes == 0 || i < 0 || i >= entry.count()) throw damaged(
+				"a directory entry of type " + entry.type() + " holds " + count(entry
+					.count()) + " values where value " + (i + 1) + " is read");
 			long at = entry.valuesAt() + i * bytes;
 			if (window == null || at < windowStart || at + bytes > windowStart +
 				window.limit())

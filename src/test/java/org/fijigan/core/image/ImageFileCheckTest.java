@@ -251,26 +251,60 @@ public class ImageFileCheckTest {
 		ImageFileCheck.check(write("rle4.bmp", rleBmp(4, rle4)), "input");
 		assertTrue(refusal(write("rle4-cut.bmp", rleBmp(4, Arrays.copyOf(rle4, 4))))
 			.contains("before their end-of-bitmap code"));
+		// readers read as many coded bytes as the header says (ImageIO printed
+		// an EOFException or a NegativeArraySizeException on standard output)
+		byte[] lying = rleBmp(8, rle8);
+		ByteBuffer.wrap(lying).order(ByteOrder.LITTLE_ENDIAN).putInt(34, 1 << 30);
+		assertTrue(refusal(write("rle8-size.bmp", lying)).contains(
+			"its header declares 1,073,741,824 bytes of run-length coded pixels " +
+				"from byte "));
+		ByteBuffer.wrap(lying).order(ByteOrder.LITTLE_ENDIAN).putInt(34, 10);
+		assertTrue(refusal(write("rle8-short.bmp", lying)).contains(
+			"run-length coded pixels end at byte "));
+		byte[] rle8on4 = rleBmp(8, rle8);
+		ByteBuffer.wrap(rle8on4).order(ByteOrder.LITTLE_ENDIAN).putShort(28,
+			(short) 4);
+		assertTrue(refusal(write("rle8-on-4.bmp", rle8on4)).endsWith(
+			"its header declares run-length coding for 8-bit pixels (compression " +
+				"1) over 4-bit pixels"));
+		byte[] v64 = bmp(8, 3, 24, 3);
+		ByteBuffer.wrap(v64).order(ByteOrder.LITTLE_ENDIAN).putInt(14, 64);
+		assertTrue(refusal(write("header64.bmp", v64)).endsWith(
+			"its information header has length 64; ImageIO reads 12, 40, 52, 56, " +
+				"108 and 124"));
+		byte[] unknown = bmp(8, 3, 24, 3);
+		ByteBuffer.wrap(unknown).order(ByteOrder.LITTLE_ENDIAN).putInt(30, 9);
+		assertTrue(refusal(write("compression9.bmp", unknown)).endsWith(
+			"its header declares compression 9, which BMP does not have (0 to 6)"));
 	}
 
 	/**
-	 * What each format's pixels take in memory once read, as ImageJ holds them,
+	 * What each format's pixels take in memory once read, as ImageJ holds them
+	 * (twice for what ImageIO decodes and ImageJ copies: PNG, JPEG, BMP, GIF),
 	 * for the codec to refuse a file that would not fit before reading it.
 	 */
 	@Test
 	void eachFormatSaysWhatItsPixelsTakeInMemory() throws IOException {
 		byte[] grey = new byte[4 * (1 + 5)], rgb16 = new byte[4 * (1 + 5 * 6)];
-		assertEquals(20, ImageFileCheck.check(write("g.png", PngBytes.png(5, 4, 0,
+		assertEquals(40, ImageFileCheck.check(write("g.png", PngBytes.png(5, 4, 0,
 			8, new byte[0], PngBytes.deflate(grey))), "input").pixelBytes());
-		assertEquals(120, ImageFileCheck.check(write("c16.png", PngBytes.png(5, 4,
+		assertEquals(240, ImageFileCheck.check(write("c16.png", PngBytes.png(5, 4,
 			2, 16, new byte[0], PngBytes.deflate(rgb16))), "input").pixelBytes());
 		byte[] palette = PngBytes.chunk("PLTE", new byte[] { 0, 0, 0, 9, 9, 9 });
-		assertEquals(80, ImageFileCheck.check(write("p.png", PngBytes.png(5, 4, 3,
+		assertEquals(160, ImageFileCheck.check(write("p.png", PngBytes.png(5, 4, 3,
 			8, palette, PngBytes.deflate(grey))), "input").pixelBytes());
-		assertEquals(33 * 20 * 4, ImageFileCheck.check(write("c.bmp", bmp(33, 20,
+		assertEquals(33 * 20 * 8, ImageFileCheck.check(write("c.bmp", bmp(33, 20,
 			24, 20)), "input").pixelBytes());
-		assertEquals(33 * 20, ImageFileCheck.check(write("g.bmp", bmp(33, 20, 8,
-			20)), "input").pixelBytes());
+		byte[] g = bmp(33, 20, 8, 20), withPalette = new byte[g.length + 1024];
+		System.arraycopy(g, 0, withPalette, 0, 54);
+		System.arraycopy(g, 54, withPalette, 54 + 1024, g.length - 54);
+		ByteBuffer.wrap(withPalette).order(ByteOrder.LITTLE_ENDIAN).putInt(10, 54 +
+			1024);
+		assertEquals(33 * 20 * 2, ImageFileCheck.check(write("g.bmp", withPalette),
+			"input").pixelBytes());
+		// without its colour table ImageJ printed "Scan line ended prematurely"
+		assertTrue(refusal(write("nopalette.bmp", g)).endsWith("its 8-bit pixels " +
+			"have no colour table before their data (from byte 54)"));
 		byte[] head = "P6 33 20 65535\n".getBytes(StandardCharsets.US_ASCII);
 		assertEquals(33 * 20 * 6, ImageFileCheck.check(write("c16.ppm", Arrays
 			.copyOf(head, head.length + 33 * 20 * 6)), "input").pixelBytes());
@@ -280,7 +314,7 @@ public class ImageFileCheckTest {
 			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
 		java.io.ByteArrayOutputStream gif = new java.io.ByteArrayOutputStream();
 		assertTrue(javax.imageio.ImageIO.write(img, "gif", gif));
-		assertEquals(40 * 30 * 4, ImageFileCheck.check(write("g.gif", gif
+		assertEquals(40 * 30 * 8, ImageFileCheck.check(write("g.gif", gif
 			.toByteArray()), "input").pixelBytes());
 		assertEquals(0, ImageFileCheck.check(write("text.txt", "not an image"
 			.getBytes(StandardCharsets.US_ASCII)), "input").pixelBytes());
@@ -550,6 +584,20 @@ public class ImageFileCheckTest {
 		assertEquals(new ImageFileCheck.Findings.Tiff(false, true, false, null,
 			null, 512), ImageFileCheck.check(write("rgbx16.tif", samples(4, 16, 1)
 				.tag(338, 3, 0).bytes()), "input"));
+	}
+
+	/**
+	 * A directory entry without the values read of it (a fuzzed file: bits per
+	 * sample with a count of 0) is named, not an IndexOutOfBoundsException.
+	 */
+	@Test
+	void aTiffEntryWithoutItsValuesIsNamed() throws IOException {
+		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 64, new byte[64]);
+		t.entries.removeIf(e -> e[0] == 258);
+		t.tag(258, 3);
+		assertTrue(refusal(write("nobits.tif", t.bytes())).endsWith(
+			"is damaged or not a valid TIFF: a directory entry of type 3 holds 0 " +
+				"values where value 1 is read"));
 	}
 
 	@Test
@@ -959,9 +1007,9 @@ public class ImageFileCheckTest {
 	void aJpegOfFourColourComponentsIsRefusedAndItsExifOrientationRead()
 		throws IOException
 	{
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 512), ImageFileCheck.check(
 			write("grey.jpg", jpeg(1, null)), "input"));
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 1024), ImageFileCheck
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 2048), ImageFileCheck
 			.check(write("colour.jpg", jpeg(3, null)), "input"));
 		Path cmyk = write("cmyk.jpg", jpeg(4, null));
 		assertEquals("input " + cmyk + " is a JPEG of 4 colour components " +
@@ -974,24 +1022,24 @@ public class ImageFileCheckTest {
 		for (ByteOrder order : new ByteOrder[] { ByteOrder.BIG_ENDIAN,
 			ByteOrder.LITTLE_ENDIAN })
 			for (int o = 1; o <= 8; o++)
-				assertEquals(new ImageFileCheck.Findings.Jpeg(o, 1024), ImageFileCheck
+				assertEquals(new ImageFileCheck.Findings.Jpeg(o, 2048), ImageFileCheck
 					.check(write("o.jpg", jpeg(3, exif(order, 3, o))), "input"), order +
 						" " + o);
-		assertEquals(new ImageFileCheck.Findings.Jpeg(6, 256), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(6, 512), ImageFileCheck.check(
 			write("long.jpg", jpeg(1, exif(ByteOrder.BIG_ENDIAN, 4, 6))), "input"));
 		// values outside 1-8, and damaged Exif, are ignored as decoders ignore them
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 512), ImageFileCheck.check(
 			write("nine.jpg", jpeg(1, exif(ByteOrder.BIG_ENDIAN, 3, 9))), "input"));
 		byte[] cut = Arrays.copyOf(exif(ByteOrder.LITTLE_ENDIAN, 3, 6), 30);
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 512), ImageFileCheck.check(
 			write("cut-exif.jpg", jpeg(1, cut)), "input"));
 		byte[] far = exif(ByteOrder.LITTLE_ENDIAN, 3, 6);
 		ByteBuffer.wrap(far).order(ByteOrder.LITTLE_ENDIAN).putInt(10, 1 << 30);
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 512), ImageFileCheck.check(
 			write("far-exif.jpg", jpeg(1, far)), "input"));
 		byte[] xmp = "http://ns.adobe.com/xap/1.0/\0<x/>".getBytes(
 			StandardCharsets.US_ASCII);
-		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 256), ImageFileCheck.check(
+		assertEquals(new ImageFileCheck.Findings.Jpeg(0, 512), ImageFileCheck.check(
 			write("xmp.jpg", jpeg(1, xmp)), "input"));
 	}
 
