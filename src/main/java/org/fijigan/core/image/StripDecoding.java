@@ -12,13 +12,22 @@ import java.util.zip.Inflater;
  * keeping them: a reader fills what a strip lacks with zeros, so a strip that
  * decodes to fewer bytes than its rows need, or not at all, must be refused
  * before it is read. Streams the strip in 64 KiB pieces and stops as soon as
- * the bytes needed are there, so the cost is bounded by the strip's size.
- * Deflate (TIFF compression 8 and 32946), PackBits (32773) and LZW (5, as TIFF
- * 6.0 writes it) are counted; others are not known here.
+ * the bytes needed are there (Deflate: at the stream's end, which ImageJ's
+ * reader waits for), so the cost is bounded by the strip's size. Deflate (TIFF
+ * compression 8 and 32946), PackBits (32773) and LZW (5, as TIFF 6.0 writes it)
+ * are counted; others are not known here.
  */
 final class StripDecoding {
 
 	private static final int CHUNK = 1 << 16;
+
+	/**
+	 * A Deflate stream whose data stop before its final block: ImageJ's reader
+	 * inflates until the stream says it is finished, and on such a strip it never
+	 * stops (found by a fuzz: a mutated strip kept it busy for 15 minutes until
+	 * killed).
+	 */
+	static final long UNENDED = -3;
 
 	private StripDecoding() {}
 
@@ -34,7 +43,9 @@ final class StripDecoding {
 	 *
 	 * @return the count, or -1 when the data cannot be decoded at all (not the
 	 *         compression it claims), or -2 for LZW data of the old, pre-TIFF-6
-	 *         kind, which this count does not read
+	 *         kind, which this count does not read, or {@link #UNENDED} for a
+	 *         Deflate stream that gives the bytes needed but stops before its
+	 *         final block
 	 */
 	static long decodedBytes(FileChannel ch, long at, long bytes,
 		long compression, long need) throws IOException
@@ -91,10 +102,10 @@ final class StripDecoding {
 		try {
 			byte[] out = new byte[CHUNK];
 			long count = 0;
-			while (count < need && !inflater.finished()) {
+			while (!inflater.finished()) {
 				if (inflater.needsInput()) {
 					ByteBuffer b = in.chunk();
-					if (b == null) break;
+					if (b == null) return count < need ? count : UNENDED;
 					inflater.setInput(b.array(), b.position(), b.remaining());
 					b.position(b.limit());
 				}

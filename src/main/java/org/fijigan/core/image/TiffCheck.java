@@ -349,6 +349,9 @@ final class TiffCheck {
 				.get(i), compression, need);
 			if (got == -1) throw damaged(image + ": its " + pieceName + " " + (i +
 				1) + " is not valid " + compressionName(compression) + " data");
+			if (got == StripDecoding.UNENDED) throw damaged(image + ": its " +
+				pieceName + " " + (i + 1) + " is a Deflate stream that stops before " +
+				"its final block (ImageJ's reader would wait for the rest forever)");
 			if (got >= 0 && got < need) throw damaged(image + ": its " + pieceName +
 				" " + (i + 1) + " decodes to " + count(got) +
 				" bytes where its pixels need " + count(need));

@@ -806,6 +806,29 @@ public class ImageFileCheckTest {
 				predictor);
 	}
 
+	/**
+	 * A Deflate strip that gives all its bytes but stops before its final block
+	 * (flushed, never finished): ImageJ's reader inflates until the stream says
+	 * it is finished, and on a fuzzed file of this kind it never stopped.
+	 */
+	@Test
+	void aDeflateStripWithoutItsFinalBlockIsRefused() throws IOException {
+		byte[] pixels = new byte[32 * 32];
+		new Random(6).nextBytes(pixels);
+		java.util.zip.Deflater d = new java.util.zip.Deflater();
+		d.setInput(pixels);
+		byte[] buf = new byte[4096];
+		int n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+		d.end();
+		String m = refusal(compressed("unended.tif", 8, Arrays.copyOf(buf, n)));
+		assertTrue(m.endsWith("its strip 1 is a Deflate stream that stops " +
+			"before its final block (ImageJ's reader would wait for the rest " +
+			"forever)"), m);
+		// the same data finished pass
+		ImageFileCheck.check(compressed("ended.tif", 8, PngBytes.deflate(pixels)),
+			"input");
+	}
+
 	@Test
 	void compressedStripsThatDecodeToTooFewBytesAreRefused() throws IOException {
 		byte[] pixels = new byte[32 * 32];
