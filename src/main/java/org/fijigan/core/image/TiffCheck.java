@@ -296,6 +296,11 @@ final class TiffCheck {
 		if (counts != null && counts.count() < pieces) throw damaged(image +
 			" needs " + count(pieces) + " " + pieceName + "s but gives the size of " +
 			count(counts.count()));
+		// ImageJ's reader reads every offset listed, with the size listed beside
+		// each (more offsets than sizes: an ArrayIndexOutOfBoundsException)
+		if (counts != null && counts.count() != offsets.count()) throw damaged(
+			image + " lists " + count(offsets.count()) + " " + pieceName +
+				" offsets but " + count(counts.count()) + " sizes");
 		Values offsetValues = new Values(offsets), countValues = counts == null
 			? null : new Values(counts);
 		// where a full page's strips are, kept while the loop below reads them

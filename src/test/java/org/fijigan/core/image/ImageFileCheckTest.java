@@ -600,6 +600,19 @@ public class ImageFileCheckTest {
 				"values where value 1 is read"));
 	}
 
+	/**
+	 * More strip offsets than strip sizes (a fuzzed count): ImageJ's reader
+	 * failed with an ArrayIndexOutOfBoundsException printed on standard output.
+	 */
+	@Test
+	void aTiffListingMoreStripOffsetsThanSizesIsRefused() throws IOException {
+		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 64, new byte[64]);
+		t.entries.removeIf(e -> e[0] == 273);
+		t.tag(273, 4, 0, 0, 0, 0);
+		assertTrue(refusal(write("offsets.tif", t.bytes())).endsWith(
+			"image 1 (8x8, 8 bits per pixel) lists 4 strip offsets but 1 sizes"));
+	}
+
 	@Test
 	void aTiffOfUnsigned32BitIntegersIsFlaggedForTheReader() throws IOException {
 		assertEquals(new ImageFileCheck.Findings.Tiff(true, false, false, null,
