@@ -90,7 +90,7 @@ final class BmpCheck {
 		if (depth <= 8 && offset - 14 - header < (header == 12 ? 3 : 4))
 			throw damaged(what, "BMP", "its " + depth + "-bit pixels have no " +
 				"colour table before their data (from byte " + count(offset) + ")");
-		if (UNCOMPRESSED.contains(compression)) { // run-length data: no size known
+		if (UNCOMPRESSED.contains(compression)) {
 			long row = (width * depth + 31) / 32 * 4;
 			long need = row * height; // at most 2^32 * 32 / 8 * 2^31: fits a long
 			if (offset + need > size) throw truncated(what, "its header declares " +
@@ -104,7 +104,9 @@ final class BmpCheck {
 					: 4) + "-bit pixels (compression " + compression + ") over " + depth +
 					"-bit pixels");
 			// readers take the size of the coded data from the header
-			if (dataBytes < 2 || offset + dataBytes > size) throw truncated(what,
+			if (dataBytes < 2) throw damaged(what, "BMP", "its header gives " +
+				dataBytes + " bytes as the size of its run-length coded pixels");
+			if (offset + dataBytes > size) throw truncated(what,
 				"its header declares " + count(dataBytes) +
 					" bytes of run-length coded pixels from byte " + count(offset) +
 					", but the file ends at byte " + count(size));
