@@ -129,11 +129,13 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		ImageFileCheck.Findings.Tiff tiff =
 			found instanceof ImageFileCheck.Findings.Tiff t ? t : null;
-		DicomFiles.Header dicom = DicomFiles.check(file, role);
-		ImagePlus imp = tiff != null && tiff.ownPages() != null ? TiffPages
-			.readPages(file, role, tiff.ownPages(), tiff.alpha16()) : tiff != null &&
-				tiff.rgb16() ? TiffPages.readRgb16(file, role, tiff.alpha16())
-					: dicom != null ? DicomFiles.read(file, role, dicom) : open(file);
+		ImagePlus imp = ImageJPrints.refused(file, role, () -> {
+			DicomFiles.Header dicom = DicomFiles.check(file, role);
+			return tiff != null && tiff.ownPages() != null ? TiffPages.readPages(file,
+				role, tiff.ownPages(), tiff.alpha16()) : tiff != null && tiff.rgb16()
+					? TiffPages.readRgb16(file, role, tiff.alpha16()) : dicom != null
+						? DicomFiles.read(file, role, dicom) : open(file);
+		});
 		if (imp == null) throw new GanException("cannot open " + role + " " + file +
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
 		if (tiff != null && tiff.unsigned32() && tiff.ownPages() == null)
