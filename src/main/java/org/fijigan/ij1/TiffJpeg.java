@@ -1,6 +1,7 @@
 
 package org.fijigan.ij1;
 
+import org.fijigan.core.io.FileChannels;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -103,9 +104,8 @@ final class TiffJpeg {
 		if (length > Integer.MAX_VALUE - 8) throw new IOException(
 			"a JPEG strip or tile of more than 2 GiB");
 		ByteBuffer b = ByteBuffer.allocate((int) length);
-		while (b.hasRemaining())
-			if (ch.read(b, at + b.position()) < 0) throw new java.io.EOFException(
-				"a JPEG strip or tile runs past the file's end");
+		if (FileChannels.readAt(ch, b, at) < length) throw new java.io.EOFException(
+			"a JPEG strip or tile runs past the file's end");
 		return b.array();
 	}
 

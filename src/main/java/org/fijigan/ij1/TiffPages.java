@@ -1,6 +1,7 @@
 
 package org.fijigan.ij1;
 
+import org.fijigan.core.io.FileChannels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -228,9 +229,8 @@ final class TiffPages {
 			fi.stripOffsets[i] = buffer.position();
 			fi.stripLengths[i] = (int) bytes[i];
 			buffer.limit(buffer.position() + (int) bytes[i]);
-			while (buffer.hasRemaining())
-				if (ch.read(buffer, at[i] + buffer.position() - fi.stripOffsets[i]) < 0)
-					throw new java.io.EOFException("a tile runs past the file's end");
+			if (FileChannels.readAt(ch, buffer, at[i]) < bytes[i])
+				throw new java.io.EOFException("a tile runs past the file's end");
 		}
 		fi.offset = 0;
 		fi.longOffset = 0;

@@ -1,6 +1,7 @@
 
 package org.fijigan.core.engine;
 
+import org.fijigan.core.io.FileChannels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -124,9 +125,8 @@ record ElfDependencies(List<String> needed, List<String> searchPath) {
 			length > ch.size()) throw new IOException(
 				"the file ends before its ELF headers do");
 		ByteBuffer b = ByteBuffer.allocate((int) length);
-		while (b.hasRemaining())
-			if (ch.read(b, position + b.position()) < 0) throw new IOException(
-				"the file ends early");
+		if (FileChannels.readAt(ch, b, position) < length) throw new IOException(
+			"the file ends early");
 		return b.flip();
 	}
 

@@ -1,6 +1,7 @@
 
 package org.fijigan.core.image;
 
+import org.fijigan.core.io.FileChannels;
 import static org.fijigan.core.image.ImageFileCheck.count;
 import static org.fijigan.core.image.ImageFileCheck.damaged;
 import static org.fijigan.core.image.ImageFileCheck.truncated;
@@ -49,12 +50,7 @@ final class BmpCheck {
 	 */
 	static long check(FileChannel ch, long size, String what) throws IOException {
 		ByteBuffer b = ByteBuffer.allocate(54).order(ByteOrder.LITTLE_ENDIAN);
-		int n = 0;
-		while (b.hasRemaining()) {
-			int r = ch.read(b, n);
-			if (r < 0) break;
-			n += r;
-		}
+		int n = FileChannels.readAt(ch, b, 0);
 		if (n < 18) throw truncated(what, "it ends at byte " + count(size) +
 			", inside its file header");
 		long offset = b.getInt(10) & 0xffffffffL;

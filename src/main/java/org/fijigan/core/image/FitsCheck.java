@@ -1,6 +1,7 @@
 
 package org.fijigan.core.image;
 
+import org.fijigan.core.io.FileChannels;
 import static org.fijigan.core.image.ImageFileCheck.count;
 import static org.fijigan.core.image.ImageFileCheck.damaged;
 import static org.fijigan.core.image.ImageFileCheck.truncated;
@@ -52,10 +53,8 @@ final class FitsCheck {
 			// not read to its end: ImageJ decides
 			if (b == MAX_BLOCKS) return new ImageFileCheck.Findings.Fits(null, 0);
 			block.clear();
-			while (block.hasRemaining())
-				if (ch.read(block, at + block.position()) < 0) throw truncated(what,
-					"it ends at byte " + count(size) +
-						", inside its header (no END card)");
+			if (FileChannels.readAt(ch, block, at) < BLOCK) throw truncated(what,
+				"it ends at byte " + count(size) + ", inside its header (no END card)");
 			at += BLOCK;
 			String text = new String(block.array(), StandardCharsets.ISO_8859_1);
 			for (int c = 0; c < BLOCK; c += CARD) {

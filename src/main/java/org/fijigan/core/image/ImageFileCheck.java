@@ -1,6 +1,7 @@
 
 package org.fijigan.core.image;
 
+import org.fijigan.core.io.FileChannels;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class ImageFileCheck {
 			long size = ch.size();
 			if (size == 0) throw new GanException(what + " is empty (0 bytes)");
 			byte[] head = new byte[8];
-			int n = ch.read(java.nio.ByteBuffer.wrap(head), 0);
+			int n = FileChannels.readAt(ch, java.nio.ByteBuffer.wrap(head), 0);
 			if (n < 4) return Findings.NONE; // too short to tell; the reader will
 																				// say what it is
 			if (TiffCheck.isTiff(head)) {

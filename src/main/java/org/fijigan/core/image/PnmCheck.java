@@ -1,6 +1,7 @@
 
 package org.fijigan.core.image;
 
+import org.fijigan.core.io.FileChannels;
 import static org.fijigan.core.image.ImageFileCheck.count;
 import static org.fijigan.core.image.TiffCheck.times;
 
@@ -31,9 +32,7 @@ final class PnmCheck {
 		this.size = size;
 		this.what = what;
 		head = ByteBuffer.allocate((int) Math.min(size, 4096));
-		while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
-			// fill
-		}
+		FileChannels.readAt(ch, head, 0);
 		head.flip();
 	}
 

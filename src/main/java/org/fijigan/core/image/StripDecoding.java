@@ -1,6 +1,7 @@
 
 package org.fijigan.core.image;
 
+import org.fijigan.core.io.FileChannels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -81,10 +82,7 @@ final class StripDecoding {
 			if (next >= end) return null;
 			buf.clear();
 			buf.limit((int) Math.min(CHUNK, end - next));
-			while (buf.hasRemaining()) {
-				int n = ch.read(buf, next + buf.position());
-				if (n < 0) break;
-			}
+			FileChannels.readAt(ch, buf, next);
 			buf.flip();
 			next += buf.limit();
 			return buf.hasRemaining() ? buf : null;

@@ -1,6 +1,7 @@
 
 package org.fijigan.core.image;
 
+import org.fijigan.core.io.FileChannels;
 import static org.fijigan.core.image.ImageFileCheck.count;
 
 import java.io.IOException;
@@ -709,10 +710,7 @@ final class TiffCheck {
 
 	private ByteBuffer read(long at, int length) throws IOException {
 		ByteBuffer b = ByteBuffer.allocate(length);
-		while (b.hasRemaining()) {
-			int n = ch.read(b, at + b.position());
-			if (n < 0) break;
-		}
+		FileChannels.readAt(ch, b, at);
 		b.flip();
 		b.order(order == null ? ByteOrder.BIG_ENDIAN : order);
 		if (b.limit() < length) throw truncated("it ends at byte " + count(size) +
