@@ -45,8 +45,7 @@ final class BmpCheck {
 
 	/**
 	 * @return what its pixels take in memory once read: up to 8 bits a byte a
-	 *         pixel, else an int; twice, for ImageIO decodes it and ImageJ copies
-	 *         the pixels
+	 *         pixel, else an int (see {@link ImageFileCheck#decodedThenCopied})
 	 */
 	static long check(FileChannel ch, long size, String what) throws IOException {
 		ByteBuffer b = ByteBuffer.allocate(54).order(ByteOrder.LITTLE_ENDIAN);
@@ -112,7 +111,8 @@ final class BmpCheck {
 			"its header declares compression " + compression +
 				", which BMP does not have (0 to 6)");
 		ImageFileCheck.requirePlaneFits(what, width, height);
-		return TiffCheck.times(TiffCheck.times(width, height), depth <= 8 ? 2 : 8);
+		return ImageFileCheck.decodedThenCopied(TiffCheck.times(TiffCheck.times(
+			width, height), depth <= 8 ? 1 : 4));
 	}
 
 	/**

@@ -34,7 +34,8 @@ final class GifCheck {
 	/**
 	 * @return what its images take in memory once read, at most: each a plane of
 	 *         the logical screen, an int a pixel (ImageJ read a one-image GIF as
-	 *         RGB, an animated one as 8-bit planes), twice (decoded, then copied)
+	 *         RGB, an animated one as 8-bit planes; see
+	 *         {@link ImageFileCheck#decodedThenCopied})
 	 */
 	static long check(FileChannel ch, long size, String what) throws IOException {
 		Reader in = new Reader(Channels.newInputStream(ch.position(0)), size, what);
@@ -95,7 +96,8 @@ final class GifCheck {
 		long w = (screen[0] & 0xff) | (screen[1] & 0xff) << 8, h = (screen[2] &
 			0xff) | (screen[3] & 0xff) << 8;
 		ImageFileCheck.requirePlaneFits(what, w, h);
-		return w * h * 4 * images * 2; // decoded by AWT, copied by ImageJ
+		return ImageFileCheck.decodedThenCopied(TiffCheck.times(TiffCheck.times(w *
+			h, 4), images));
 	}
 
 	/** Reads forward, counting bytes; the end of the file is an error. */

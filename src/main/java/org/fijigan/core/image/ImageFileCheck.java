@@ -69,6 +69,15 @@ public final class ImageFileCheck {
 	}
 
 	/**
+	 * What an image that ImageIO decodes takes at the peak of its reading:
+	 * ImageIO holds the decoded pixels ({@code bytes}) while ImageJ copies them
+	 * into its own, so twice (PNG, JPEG, BMP and GIF).
+	 */
+	static long decodedThenCopied(long bytes) {
+		return TiffCheck.times(bytes, 2);
+	}
+
+	/**
 	 * What a reader must know of a file that passed: one kind per format whose
 	 * reading depends on what the check found.
 	 */

@@ -29,8 +29,8 @@ final class JpegCheck {
 
 	/**
 	 * @return the Exif orientation (1-8, 0 when the file has none) and what the
-	 *         pixels take in memory (grey a byte a pixel, colour an int; twice,
-	 *         for ImageIO decodes them and ImageJ copies them)
+	 *         pixels take in memory (grey a byte a pixel, colour an int; see
+	 *         {@link ImageFileCheck#decodedThenCopied})
 	 */
 	static ImageFileCheck.Findings.Jpeg check(FileChannel ch, long size,
 		String what) throws IOException
@@ -38,9 +38,9 @@ final class JpegCheck {
 		JpegCheck check = new JpegCheck(new BufferedInputStream(Channels
 			.newInputStream(ch.position(2)), 1 << 16), size, what);
 		check.walk();
-		return new ImageFileCheck.Findings.Jpeg(check.orientation, TiffCheck.times(
-			TiffCheck.times(check.width, check.height), check.components == 1 ? 2
-				: 8));
+		return new ImageFileCheck.Findings.Jpeg(check.orientation, ImageFileCheck
+			.decodedThenCopied(TiffCheck.times(TiffCheck.times(check.width,
+				check.height), check.components == 1 ? 1 : 4)));
 	}
 
 	private final InputStream in;

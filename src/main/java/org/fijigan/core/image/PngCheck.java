@@ -124,15 +124,14 @@ final class PngCheck {
 				" bytes its " + rows.describe() + " header declares");
 			ImageFileCheck.requirePlaneFits(what, rows.width, rows.height);
 			// grey as a byte or short a pixel; colour (and a palette, made RGB) as an
-			// int, or three shorts when 16-bit; twice, for ImageIO decodes it and
-			// ImageJ copies the pixels
+			// int, or three shorts when 16-bit
 			boolean colour = rows.channels >= 3 || rows.palette;
 			long perPixel = colour ? rows.depth == 16 ? 6 : 4 : rows.depth == 16 ? 2
 				: 1;
 			return new ImageFileCheck.Findings.Png(transparency ||
 				rows.channels == 2 || rows.channels == 4 ? rows.depth : 0, frames,
-				TiffCheck.times(TiffCheck.times(rows.width, rows.height), 2 *
-					perPixel));
+				ImageFileCheck.decodedThenCopied(TiffCheck.times(TiffCheck.times(
+					rows.width, rows.height), perPixel)));
 		}
 		catch (EOFException e) {
 			throw truncated(what, "it ends at byte " + count(size) +
