@@ -589,14 +589,15 @@ public final class ImageFileCodec implements ImageCodec {
 		ImagePlus imp = ImagePlusConverter.toImagePlus(image);
 		FileSaver saver = new FileSaver(imp);
 		String path = file.toString();
-		boolean saved = switch (extension) {
+		String failure = ImageJPrints.failure(() -> switch (extension) {
 			case ".png" -> saver.saveAsPng(path);
 			case ".jpg", ".jpeg" -> saver.saveAsJpeg(path);
 			default -> imp.getStackSize() > 1 ? saver.saveAsTiffStack(path) : saver
 				.saveAsTiff(path);
-		};
-		if (!saved) {
-			// ImageJ prints why and returns false: on a full disk, say so
+		});
+		if (failure != null) {
+			// ImageJ prints why, and returns false (TIFF) or true (PNG, JPEG): on a
+			// full disk, say so
 			long bytes = (long) image.width() * image.height() * image.channels() *
 				image.slices() * image.frames() * (image.type() == PixelType.FLOAT32 ? 4
 					: image.type() == PixelType.UINT16 ? 2 : image.type() == PixelType.RGB
@@ -604,7 +605,8 @@ public final class ImageFileCodec implements ImageCodec {
 			java.io.IOException full = DiskSpace.fullUnlessRoomFor(file, bytes +
 				65536);
 			if (full != null) throw new GanException(DiskSpace.FULL, full);
-			throw new GanException("ImageJ could not write " + file);
+			throw new GanException("cannot write " + file + (failure.isEmpty() ? ""
+				: ": ImageJ's writer says \"" + failure + "\""));
 		}
 		if (extension.equals(".png")) addPngText(file, image.properties());
 	}

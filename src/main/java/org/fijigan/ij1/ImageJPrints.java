@@ -11,59 +11,90 @@ import java.util.function.Supplier;
 import org.fijigan.core.GanException;
 
 /**
- * ImageJ's readers, run headless, print their errors on standard output
- * ("Unable to decode DICOM header.", a stack trace, an "Out of memory" box) and
- * go on with what they have, or with nothing. While one reads, what the reading
- * thread prints is kept instead of reaching the output; anything printed makes
- * the file refused with those words, for an image read around an error is not
- * the file's image. Other threads print as before.
+ * ImageJ's readers and writers, run headless, print their errors ("Unable to
+ * decode DICOM header.", a stack trace, an "Out of memory" box) and go on with
+ * what they have, or with nothing; its PNG and JPEG writers then even report
+ * success (a JPEG cut short by a full disk was kept as the result). While one
+ * runs, what its thread prints is kept instead of reaching the output, and
+ * anything printed refuses the file with those words: an image read around an
+ * error is not the file's image, and a file written around one is not whole.
+ * Other threads print as before.
  */
 final class ImageJPrints {
 
 	private ImageJPrints() {}
 
 	/**
-	 * {@code read}'s result, when it printed nothing.
+	 * {@code read}'s result, when it printed nothing on standard output.
 	 *
 	 * @throws GanException naming the file and what the reader printed
 	 */
 	static <T> T refused(Path file, String role, Supplier<T> read) {
+		Kept<T> kept = run(read, false);
+		if (!kept.said.isEmpty()) throw new GanException("cannot open " + role +
+			" " + file + ": ImageJ's reader says \"" + kept.said + "\"");
+		return kept.result;
+	}
+
+	/**
+	 * Runs {@code write}, which returns whether ImageJ says it wrote the file.
+	 *
+	 * @return null when it wrote the file and printed nothing (on standard output
+	 *         or error); else what it printed, or "" when it printed nothing but
+	 *         reported a failure
+	 */
+	static String failure(Supplier<Boolean> write) {
+		Kept<Boolean> kept = run(write, true);
+		return kept.said.isEmpty() && kept.result ? null : kept.said;
+	}
+
+	private record Kept<T>(T result, String said) {
+	}
+
+	private static <T> Kept<T> run(Supplier<T> work, boolean alsoErrors) {
 		synchronized (ImageFileCodec.class) { // ImageJ's readers keep static state
-			PrintStream original = System.out;
-			Thread reader = Thread.currentThread();
+			PrintStream out = System.out, err = System.err;
 			ByteArrayOutputStream printed = new ByteArrayOutputStream();
-			System.setOut(new PrintStream(new OutputStream() {
-
-				@Override
-				public void write(int b) {
-					if (Thread.currentThread() == reader) printed.write(b);
-					else original.write(b);
-				}
-
-				@Override
-				public void write(byte[] b, int off, int len) {
-					if (Thread.currentThread() == reader) printed.write(b, off, len);
-					else original.write(b, off, len);
-				}
-
-				@Override
-				public void flush() {
-					original.flush();
-				}
-			}, true));
+			Thread worker = Thread.currentThread();
+			System.setOut(keeping(out, printed, worker));
+			if (alsoErrors) System.setErr(keeping(err, printed, worker));
 			T result;
 			try {
-				result = read.get();
+				result = work.get();
 			}
 			finally {
-				System.setOut(original);
+				System.setOut(out);
+				System.setErr(err);
 			}
 			String said = printed.toString(Charset.defaultCharset()).replaceAll(
 				"[<>|]", " ").replaceAll("\\s+", " ").trim();
-			if (!said.isEmpty()) throw new GanException("cannot open " + role + " " +
-				file + ": ImageJ's reader says \"" + (said.length() > 200 ? said
-					.substring(0, 200) + "..." : said) + "\"");
-			return result;
+			return new Kept<>(result, said.length() > 200 ? said.substring(0, 200) +
+				"..." : said);
 		}
+	}
+
+	/** {@code original}, but what {@code worker} prints goes to {@code kept}. */
+	private static PrintStream keeping(PrintStream original,
+		ByteArrayOutputStream kept, Thread worker)
+	{
+		return new PrintStream(new OutputStream() {
+
+			@Override
+			public void write(int b) {
+				if (Thread.currentThread() == worker) kept.write(b);
+				else original.write(b);
+			}
+
+			@Override
+			public void write(byte[] b, int off, int len) {
+				if (Thread.currentThread() == worker) kept.write(b, off, len);
+				else original.write(b, off, len);
+			}
+
+			@Override
+			public void flush() {
+				original.flush();
+			}
+		}, true);
 	}
 }

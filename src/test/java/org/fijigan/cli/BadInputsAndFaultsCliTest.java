@@ -265,6 +265,15 @@ class BadInputsAndFaultsCliTest {
 			"-i", in, "-o", disk.resolve("out.nii.gz"), "--normalize", "none");
 		assertEquals("fiji-gan: cannot write " + disk.resolve("out.nii.gz") +
 			": IOException: No space " + "left on device", r.err().strip());
+		// ImageJ's JPEG and PNG writers print their IOException and report success
+		Path grey = dir.resolve("grey.tif");
+		byte[] bytes = new byte[300 * 300];
+		random.nextBytes(bytes);
+		assertTrue(new FileSaver(new ImagePlus("grey", new ij.process.ByteProcessor(
+			300, 300, bytes))).saveAsTiff(grey.toString()));
+		for (String out : new String[] { "out.jpg", "out.png" })
+			assertFailsCleanly("No space left on device", "run", "-m", model, "-i",
+				grey, "-o", disk.resolve(out));
 		assertArrayEquals(earlier, Files.readAllBytes(disk.resolve("out.tif")));
 		try (Stream<Path> s = Files.list(disk)) {
 			assertEquals(Set.of("earlier.tif", "out.tif"), s.map(p -> p.getFileName()

@@ -2,7 +2,10 @@
 package org.fijigan.ij1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,13 +13,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a reader prints on standard output while it reads is kept from the
- * output and refuses the file; other threads' prints pass.
+ * output and refuses the file; other threads' prints pass. A writer's prints,
+ * on either output, fail the write.
  */
 class ImageJPrintsTest {
+
+	@TempDir
+	Path dir;
 
 	@Test
 	void whatTheReadingThreadPrintsRefusesTheFileAndOtherThreadsPrintAsBefore()
@@ -65,5 +75,32 @@ class ImageJPrintsTest {
 		}
 		assertEquals("progress" + System.lineSeparator(), out.toString(
 			StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void aWriterThatPrintsFailsEvenWhenItSaysItWrote() {
+		assertNull(ImageJPrints.failure(() -> true));
+		assertEquals("", ImageJPrints.failure(() -> false));
+		assertEquals("java.io.IOException: No space left on device", ImageJPrints
+			.failure(() -> {
+				System.err.println("java.io.IOException: No space left on device");
+				return true;
+			}));
+	}
+
+	@Test
+	void imageJsJpegAndPngWritersFailuresAreNotTakenForWrittenFiles() {
+		RasterImage image = new RasterImage(8, 8, 1, 1, 1, PixelType.UINT8,
+			new Object[] { new byte[64] });
+		// ImageJ's JPEG and PNG writers print and return true when they cannot
+		// write; its TIFF writer prints and returns false
+		for (String extension : new String[] { ".jpg", ".png", ".tif" }) {
+			Path file = dir.resolve("no-such-folder").resolve("out" + extension);
+			GanException e = assertThrows(GanException.class,
+				() -> ImageFileCodec.INSTANCE.write(image, extension, file));
+			assertTrue(e.getMessage().startsWith("cannot write " + file +
+				": ImageJ's writer says \""), e.getMessage());
+			assertFalse(java.nio.file.Files.exists(file));
+		}
 	}
 }
