@@ -474,18 +474,19 @@ public final class ImageFileCodec implements ImageCodec {
 	 * One band of a raster's samples: short[] for 16-bit samples, else byte[].
 	 */
 	private static Object band(WritableRaster raster, int band) {
-		int[] samples = raster.getSamples(0, 0, raster.getWidth(), raster
-			.getHeight(), band, (int[]) null);
-		if (raster.getTransferType() != DataBuffer.TYPE_USHORT) {
-			byte[] out = new byte[samples.length];
-			for (int i = 0; i < samples.length; i++)
-				out[i] = (byte) samples[i];
-			return out;
+		int w = raster.getWidth(), h = raster.getHeight();
+		boolean sixteen = raster.getTransferType() == DataBuffer.TYPE_USHORT;
+		byte[] bytes = sixteen ? null : new byte[w * h];
+		short[] shorts = sixteen ? new short[w * h] : null;
+		int[] row = new int[w]; // a row at a time: the whole band as ints would
+														// take 4 bytes a pixel more
+		for (int y = 0; y < h; y++) {
+			raster.getSamples(0, y, w, 1, band, row);
+			for (int x = 0; x < w; x++)
+				if (sixteen) shorts[y * w + x] = (short) row[x];
+				else bytes[y * w + x] = (byte) row[x];
 		}
-		short[] out = new short[samples.length];
-		for (int i = 0; i < samples.length; i++)
-			out[i] = (short) samples[i];
-		return out;
+		return sixteen ? shorts : bytes;
 	}
 
 	/**

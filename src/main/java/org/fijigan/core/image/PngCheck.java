@@ -128,10 +128,13 @@ final class PngCheck {
 			boolean colour = rows.channels >= 3 || rows.palette;
 			long perPixel = colour ? rows.depth == 16 ? 6 : 4 : rows.depth == 16 ? 2
 				: 1;
-			return new ImageFileCheck.Findings.Png(transparency ||
-				rows.channels == 2 || rows.channels == 4 ? rows.depth : 0, frames,
-				ImageFileCheck.decodedThenCopied(TiffCheck.times(TiffCheck.times(
-					rows.width, rows.height), perPixel)));
+			boolean alpha = transparency || rows.channels == 2 || rows.channels == 4;
+			long once = TiffCheck.times(TiffCheck.times(rows.width, rows.height),
+				perPixel);
+			// with alpha, fiji-gan decodes the samples again beside ImageJ's image
+			return new ImageFileCheck.Findings.Png(alpha ? rows.depth : 0, frames,
+				alpha ? TiffCheck.times(once, 3) : ImageFileCheck.decodedThenCopied(
+					once));
 		}
 		catch (EOFException e) {
 			throw truncated(what, "it ends at byte " + count(size) +

@@ -280,8 +280,9 @@ public class ImageFileCheckTest {
 
 	/**
 	 * What each format's pixels take in memory once read, as ImageJ holds them
-	 * (twice for what ImageIO decodes and ImageJ copies: PNG, JPEG, BMP, GIF),
-	 * for the codec to refuse a file that would not fit before reading it.
+	 * (twice for what ImageIO decodes and ImageJ copies: PNG, JPEG, BMP, GIF;
+	 * three times for a PNG with alpha), for the codec to refuse a file that
+	 * would not fit before reading it.
 	 */
 	@Test
 	void eachFormatSaysWhatItsPixelsTakeInMemory() throws IOException {
@@ -290,6 +291,11 @@ public class ImageFileCheckTest {
 			8, new byte[0], PngBytes.deflate(grey))), "input").pixelBytes());
 		assertEquals(240, ImageFileCheck.check(write("c16.png", PngBytes.png(5, 4,
 			2, 16, new byte[0], PngBytes.deflate(rgb16))), "input").pixelBytes());
+		// with alpha, three times: fiji-gan decodes the samples beside ImageJ's
+		// image (RGBA as RGB ints)
+		byte[] rgba = new byte[4 * (1 + 5 * 4)];
+		assertEquals(240, ImageFileCheck.check(write("a.png", PngBytes.png(5, 4, 6,
+			8, new byte[0], PngBytes.deflate(rgba))), "input").pixelBytes());
 		byte[] palette = PngBytes.chunk("PLTE", new byte[] { 0, 0, 0, 9, 9, 9 });
 		assertEquals(160, ImageFileCheck.check(write("p.png", PngBytes.png(5, 4, 3,
 			8, palette, PngBytes.deflate(grey))), "input").pixelBytes());
