@@ -243,17 +243,36 @@ public final class ImageFileCodec implements ImageCodec {
 			}
 			java.util.zip.ZipEntry entry = images.get(0);
 			entryName = entry.getName();
+			long declared = entry.getSize(), heap = JavaHeap.max();
+			// an image file larger than the heap cannot be read into it: refused
+			// before a byte is unzipped (the temporary folder may be small)
+			if (declared > heap) throw new GanException(role + " " + file +
+				": its entry " + entryName + " unzips to " + Numbers.bytes(declared) +
+				", more than Java's whole heap (" + Numbers.bytes(heap) +
+				"): give Java more (JAVA_OPTS=-Xmx...) or unzip it yourself");
 			unzipped = Files.createTempFile("fiji-gan-unzipped-", zipImageExtension(
 				entryName));
-			if (entry.getSize() > 0) {
-				java.io.IOException full = DiskSpace.fullUnlessRoomFor(unzipped, entry
-					.getSize());
+			if (declared > 0) {
+				java.io.IOException full = DiskSpace.fullUnlessRoomFor(unzipped,
+					declared);
 				if (full != null) throw new GanException("cannot unzip " + role + " " +
 					file + ": " + full.getMessage(), full);
 			}
-			try (InputStream in = zip.getInputStream(entry)) {
-				Files.copy(in, unzipped,
-					java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			try (InputStream in = zip.getInputStream(entry);
+					java.io.OutputStream out = Files.newOutputStream(unzipped))
+			{
+				// Java's ZipFile does not hold an entry to the size its header
+				// declares: a header that says 1,000 bytes unzipped 4 MB
+				long limit = declared >= 0 ? declared : heap, copied = 0;
+				byte[] buffer = new byte[1 << 16];
+				for (int n; (n = in.read(buffer)) > 0; copied += n) {
+					if (copied + n > limit) throw new GanException(role + " " + file +
+						": its entry " + entryName + " unzips to more than the " +
+						(declared >= 0 ? String.format(Locale.ROOT, "%,d", declared) +
+							" bytes its header declares (a damaged or forged archive)"
+							: "Java heap's " + Numbers.bytes(heap)));
+					out.write(buffer, 0, n);
+				}
 			}
 		}
 		catch (IOException e) {

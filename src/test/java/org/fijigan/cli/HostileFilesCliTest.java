@@ -164,6 +164,21 @@ class HostileFilesCliTest {
 				"4000, 4000] takes 122.1 MiB of memory to read, more than fits: only "),
 				npyErr);
 			assertTrue(!Files.exists(out));
+
+			// a ZIP archive whose entry declares 200 MB: refused before unzipping
+			Path zip = dir.resolve("big.zip");
+			Files.write(zip, org.fijigan.testing.ZipBytes.declaringUnzippedSize(
+				org.fijigan.testing.ZipBytes.zip(java.util.Map.of("inside.tif", Files
+					.readAllBytes(tif))), 200_000_000));
+			Process z = cli.start("zip", "run", "-m", model(), "-i", zip, "-o", out,
+				"--device", "cpu");
+			assertTrue(z.waitFor(120, TimeUnit.SECONDS));
+			String zipErr = Files.readString(dir.resolve("zip.err"));
+			assertEquals(1, z.exitValue(), zipErr);
+			assertTrue(zipErr.startsWith("fiji-gan: input " + zip + ": its entry " +
+				"inside.tif unzips to 190.7 MiB, more than Java's whole heap ("),
+				zipErr);
+			assertTrue(!Files.exists(out));
 		}
 	}
 

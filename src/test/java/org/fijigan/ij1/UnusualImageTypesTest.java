@@ -762,6 +762,15 @@ class UnusualImageTypesTest {
 		assertTrue(e.getMessage().startsWith("input " + cut +
 			" (its entry inside.tif) is truncated"), e.getMessage());
 
+		// Java's ZipFile does not hold an entry to the size the archive declares
+		Path forged = dir.resolve("forged.zip");
+		Files.write(forged, org.fijigan.testing.ZipBytes.declaringUnzippedSize(Files
+			.readAllBytes(ok), 100));
+		assertEquals("input " + forged + ": its entry inside.tif unzips to more " +
+			"than the 100 bytes its header declares (a damaged or forged archive)",
+			assertThrows(GanException.class, () -> ImageFileCodec.INSTANCE.read(
+				forged, "input")).getMessage());
+
 		Path two = zip("two.zip", java.util.Map.of("a.tif", bytes, "b.tif", bytes));
 		assertEquals("input " + two + " is a ZIP archive of 2 images; ImageJ " +
 			"would read the first alone: unzip it and give the images one by one, " +
@@ -776,17 +785,8 @@ class UnusualImageTypesTest {
 	private Path zip(String name, java.util.Map<String, byte[]> entries)
 		throws IOException
 	{
-		Path file = dir.resolve(name);
-		try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(
-			file)))
-		{
-			for (var e : new java.util.TreeMap<>(entries).entrySet()) {
-				out.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
-				out.write(e.getValue());
-				out.closeEntry();
-			}
-		}
-		return file;
+		return Files.write(dir.resolve(name), org.fijigan.testing.ZipBytes.zip(
+			entries));
 	}
 
 	private static byte[] ramp(int step) {
