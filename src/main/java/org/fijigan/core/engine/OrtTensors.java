@@ -76,9 +76,21 @@ final class OrtTensors {
 				return OnnxTensor.createTensor(env, sb, t.shape(),
 					OnnxJavaType.FLOAT16);
 			}
+			case UINT8: {
+				// rounded and saturated, as any conversion to 8 bits: a normalised
+				// image may stand a little outside its range (--normalize percentile)
+				ByteBuffer b = ByteBuffer.allocateDirect(f.length);
+				for (float v : f) {
+					if (Float.isNaN(v)) throw new GanException("input '" + name +
+						"' is uint8, but the image gives it NaN");
+					b.put((byte) Math.round(Math.max(0f, Math.min(255f, v))));
+				}
+				b.rewind();
+				return OnnxTensor.createTensor(env, b, t.shape(), OnnxJavaType.UINT8);
+			}
 			default:
 				throw new GanException("input '" + name + "' has element type " + type +
-					"; image inputs must be float32, float64 or float16");
+					"; image inputs must be float32, float64, float16 or uint8");
 		}
 	}
 

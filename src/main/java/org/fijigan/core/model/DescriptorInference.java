@@ -90,7 +90,8 @@ final class DescriptorInference {
 				.rank() > 2) || v.rank() == 4 && v.isFixed(2) && v.isFixed(3) && v
 					.dims()[2] == 1 && v.dims()[3] == 1)) latents.add(v); // [N, d]: a
 			// latent; [H, W] with both free and a 2D output: an image
-			else if (isFloat && v.rank() >= 2) floatImages.add(v);
+			else if ((isFloat || ElementTypes.isUint8(v.elementType())) && v
+				.rank() >= 2) floatImages.add(v);
 			else throw new GanException("input '" + v.name() + "' of " + name +
 				" has element type " + v.elementTypeName() + " and shape " + v
 					.shapeString() + ", which fiji-gan cannot feed");
@@ -158,7 +159,7 @@ final class DescriptorInference {
 		if (halo < 0) throw new GanException("model " + name + ": its halo (" +
 			origins.getOrDefault("halo", "override") + ") comes out as " + halo +
 			" pixels; state it with --halo");
-		ValueRange range = range(out);
+		ValueRange range = range(out, image);
 		OutputTransform transform = transform(out, task, scale);
 		List<ProcessingStep> pre = rdfIn == null ? List.of() : references(rdfIn
 			.processing(), rdfIn.id(), null);
@@ -259,7 +260,7 @@ final class DescriptorInference {
 			? new TensorLayout("byx") : guessLayout(out);
 		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput,
 			classes, names);
-		ValueRange range = range(out);
+		ValueRange range = range(out, null);
 		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
 		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut
 			.processing(), rdfOut.id(), null);
@@ -338,11 +339,19 @@ final class DescriptorInference {
 		return rf.exact() ? rf.haloPixels() : Math.max(16, rf.haloPixels());
 	}
 
-	private ValueRange range(ValueInfo out) {
+	/** The model's value range; {@code image} its image input, if any. */
+	private ValueRange range(ValueInfo out, ValueInfo image) {
 		String v = meta.get(ModelLoader.META_RANGE);
 		if (o.range() == null && v != null) {
 			origins.put("range", "metadata");
 			return ValueRange.parse(v);
+		}
+		boolean uint8In = image != null && ElementTypes.isUint8(image
+			.elementType());
+		if (uint8In || ElementTypes.isUint8(out.elementType())) {
+			origins.put("range", "inferred (" + (uint8In ? "input" : "output") +
+				" is uint8)");
+			return ValueRange.ZERO_255;
 		}
 		if ("Tanh".equals(g.producerOf(out.name()))) {
 			origins.put("range", "inferred (output is Tanh)");

@@ -80,6 +80,17 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 	}
 
 	/**
+	 * Whether the image input takes uint8 values (0-255 samples), which an image
+	 * reaches whole through its pixel type's range rather than percentiles.
+	 */
+	public boolean uint8Image() {
+		if (graph == null || kind instanceof ModelKind.Generator) return false;
+		String input = image().name();
+		return graph.inputs().stream().anyMatch(v -> v.name().equals(input) &&
+			org.fijigan.core.onnx.ElementTypes.isUint8(v.elementType()));
+	}
+
+	/**
 	 * How an inpainting model takes its mask, for code that runs only those.
 	 *
 	 * @throws IllegalStateException for any other kind of model; test

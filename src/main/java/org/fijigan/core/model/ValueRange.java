@@ -12,6 +12,8 @@ public record ValueRange(double min, double max) {
 
 	public static final ValueRange ZERO_ONE = new ValueRange(0, 1);
 	public static final ValueRange MINUS_ONE_ONE = new ValueRange(-1, 1);
+	/** The samples of an 8-bit image, and a uint8 tensor's values. */
+	public static final ValueRange ZERO_255 = new ValueRange(0, 255);
 
 	public ValueRange {
 		if (!(max > min) || !Double.isFinite(max - min)) throw new GanException(

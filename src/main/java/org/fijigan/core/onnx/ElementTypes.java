@@ -32,6 +32,14 @@ public final class ElementTypes {
 			type == DataType.FLOAT16_VALUE;
 	}
 
+	/**
+	 * uint8, an image input's type in some exports (a photograph's 0-255 samples,
+	 * cast to float inside the graph).
+	 */
+	public static boolean isUint8(long type) {
+		return type == DataType.UINT8_VALUE;
+	}
+
 	/** The integer types a class-label input can have: int32 and int64. */
 	public static boolean isFeedableInteger(long type) {
 		return type == DataType.INT32_VALUE || type == DataType.INT64_VALUE;

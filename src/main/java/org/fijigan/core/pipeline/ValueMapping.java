@@ -111,7 +111,11 @@ final class ValueMapping {
 			image, false, false,
 			"the model's bioimage.io preprocessing, inverted for the output: " +
 				describe("preprocessing", d.preprocessing()), nonFinite, null);
-		Normalization n = user == null ? Normalization.DEFAULT : user;
+		// a uint8 input is fed rounded: percentiles would stretch an 8-bit image
+		// between its levels, and lose some when rounded; its type's range keeps
+		// 8-bit samples exact
+		Normalization n = user != null ? user : d.uint8Image()
+			? new Normalization.BitDepthRange() : Normalization.DEFAULT;
 		double[] lo = new double[channels], hi = new double[channels];
 		for (int c = 0; c < channels; c++) {
 			int channel = c;

@@ -213,12 +213,53 @@ class ModelLoaderTest {
 
 	@Test
 	void unsupportedInputTypeIsNamed() {
-		Path p = OnnxModels.builder().input("x", 2 /* uint8 */, "N,1,H,W").node(
-			"Identity", "x", "y").output("y", 2, "N,1,H,W").write(dir, "u8.onnx");
+		Path p = OnnxModels.builder().input("x", 3 /* int8 */, "N,1,H,W").node(
+			"Identity", "x", "y").output("y", 3, "N,1,H,W").write(dir, "i8.onnx");
 		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(p
 			.toString(), ModelOverrides.NONE));
-		assertTrue(e.getMessage().contains("input 'x'") && e.getMessage().contains(
-			"uint8"), e.getMessage());
+		assertEquals("input 'x' of i8 has element type int8 and shape [N,1,H,W], " +
+			"which fiji-gan cannot feed", e.getMessage());
+	}
+
+	/**
+	 * A uint8 image input (a photograph's samples, cast inside the graph) takes
+	 * 0-255: an 8-bit image reaches it through its type's range, exactly; values
+	 * beyond are saturated, as any conversion to 8 bits. Fine-tuning, which needs
+	 * values between the levels, refuses it by name.
+	 */
+	@Test
+	void aUint8ImageInputIsFedItsSamples() {
+		Path p = OnnxModels.builder().input("x", 2 /* uint8 */, "N,1,H,W").node(
+			"Cast", "x", "f", OnnxModels.attrInt("to", 1)).node("Identity", "f", "y")
+			.output("y", "N,1,H,W").write(dir, "u8.onnx");
+		ModelDescriptor d = ModelLoader.load(p.toString(), ModelOverrides.NONE);
+		assertEquals(ValueRange.ZERO_255, d.inputRange());
+		assertEquals("inferred (input is uint8)", d.origins().get("range"));
+		assertTrue(d.uint8Image());
+
+		RasterImage grey = RasterImage.allocate(4, 4, 1, 1, 1, PixelType.UINT8);
+		byte[] b = (byte[]) grey.plane(0);
+		for (int i = 0; i < b.length; i++)
+			b[i] = (byte) (i * 17); // 0..255, no two levels alike
+		assertArrayEquals(b, (byte[]) ImageToImage.run(d, grey, InferenceOptions
+			.defaults().withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE,
+			CancellationToken.none()).image().plane(0));
+
+		RasterImage raw = RasterImage.allocate(4, 1, 1, 1, 1, PixelType.FLOAT32);
+		System.arraycopy(new float[] { -3, 2.4f, 2.6f, 300 }, 0, raw.plane(0), 0,
+			4);
+		assertArrayEquals(new float[] { 0, 2, 3, 255 }, (float[]) ImageToImage.run(
+			d, raw, InferenceOptions.defaults().withNormalization(
+				new Normalization.None()).withFloatOutput(true).withDevice(
+					DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken.none())
+			.image().plane(0));
+
+		GanException e = assertThrows(GanException.class,
+			() -> new org.fijigan.core.train.data.ModelBatches(d, null, 1));
+		assertEquals("model 'u8' takes its image input 'x' as uint8, and " +
+			"fine-tuning feeds float32 images (a gradient needs values between the " +
+			"levels): fine-tune a float32 export of the model, then run either", e
+				.getMessage());
 	}
 
 	/**

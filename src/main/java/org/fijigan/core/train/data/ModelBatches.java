@@ -32,6 +32,10 @@ public final class ModelBatches implements BatchSource {
 	public ModelBatches(ModelDescriptor model, TrainingData data, int batchSize) {
 		if (batchSize < 1) throw new GanException(
 			"the batch size must be at least 1");
+		if (model.uint8Image()) throw new GanException("model '" + model.name() +
+			"' takes its image input '" + model.image().name() + "' as uint8, and " +
+			"fine-tuning feeds float32 images (a gradient needs values between " +
+			"the levels): fine-tune a float32 export of the model, then run either");
 		long fixed = model.kind() instanceof ModelKind.Generator g ? g.spec()
 			.latentShape()[0] : model.image().exactBatch();
 		if (fixed > 1) throw new GanException("model '" + model.name() +
