@@ -85,6 +85,16 @@ final class BmpCheck {
 		if (depth <= 8 && offset - 14 - header < (header == 12 ? 3 : 4))
 			throw damaged(what, "BMP", "its " + depth + "-bit pixels have no " +
 				"colour table before their data (from byte " + count(offset) + ")");
+		// and read as many colours as it declares, one by one: a declared
+		// 8,388,608 took ImageIO 48 s
+		long colours = header == 12 ? 0 : b.getInt(46) & 0xffffffffL;
+		if (depth <= 8 && colours > 1L << depth) throw damaged(what, "BMP",
+			"its header declares a colour table of " + count(colours) +
+				" colours for " + depth + "-bit pixels, which can use " + (1 << depth));
+		if (colours * 4 > offset - 14 - header) throw damaged(what, "BMP",
+			"its header declares a colour table of " + count(colours) + " colours (" +
+				count(colours * 4) + " bytes), more than the " + count(offset - 14 -
+					header) + " bytes before its pixel data");
 		if (UNCOMPRESSED.contains(compression)) {
 			long row = (width * depth + 31) / 32 * 4;
 			long need = row * height; // at most 2^32 * 32 / 8 * 2^31: fits a long

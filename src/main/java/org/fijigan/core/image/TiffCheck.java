@@ -224,9 +224,20 @@ final class TiffCheck {
 			int tag = b.getShort(p) & 0xffff, type = b.getShort(p + 2) & 0xffff;
 			long count = big ? b.getLong(p + 4) : b.getInt(p + 4) & 0xffffffffL;
 			int typeBytes = typeBytes(type);
-			if (!READ.contains(tag) || typeBytes == 0) continue;
+			if (!READ.contains(tag)) continue;
 			boolean metadata = tag == X_RESOLUTION || tag == Y_RESOLUTION ||
 				tag == RESOLUTION_UNIT;
+			// ImageJ's reader takes a type TIFF does not define as 4-byte values,
+			// as many as the count says: a count of 2^30 made it allocate 4 GB
+			if (typeBytes == 0 && !metadata && (type == 0 || type > 18 ||
+				type == 14 || type == 15)) throw damaged("tag " + tag + " of image " +
+					index + " has field type " + type + ", which TIFF does not define");
+			if (typeBytes == 0) { // FLOAT or DOUBLE: not read here, but counted
+				if (!metadata && (count < 0 || count > size)) throw damaged("tag " +
+					tag + " of image " + index + " claims " + count +
+					" values, more than the file holds");
+				continue;
+			}
 			if (metadata && (count < 0 || count > size / typeBytes)) continue;
 			if (count < 0 || count > size / typeBytes + 8) throw damaged("tag " +
 				tag + " of image " + index + " claims " + count +

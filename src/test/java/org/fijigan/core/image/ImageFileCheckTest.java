@@ -311,6 +311,18 @@ public class ImageFileCheckTest {
 		// without its colour table ImageJ printed "Scan line ended prematurely"
 		assertTrue(refusal(write("nopalette.bmp", g)).endsWith("its 8-bit pixels " +
 			"have no colour table before their data (from byte 54)"));
+		// ImageIO reads as many colours as the header declares: 8,388,608 took 48 s
+		ByteBuffer.wrap(withPalette).order(ByteOrder.LITTLE_ENDIAN).putInt(46,
+			1 << 23);
+		assertTrue(refusal(write("colours.bmp", withPalette)).endsWith(
+			"its header " +
+				"declares a colour table of 8,388,608 colours for 8-bit pixels, which " +
+				"can use 256"));
+		byte[] rgb = bmp(33, 20, 24, 20);
+		ByteBuffer.wrap(rgb).order(ByteOrder.LITTLE_ENDIAN).putInt(46, 2);
+		assertTrue(refusal(write("rgbcolours.bmp", rgb)).endsWith("its header " +
+			"declares a colour table of 2 colours (8 bytes), more than the 0 bytes " +
+			"before its pixel data"));
 		byte[] head = "P6 33 20 65535\n".getBytes(StandardCharsets.US_ASCII);
 		assertEquals(33 * 20 * 6, ImageFileCheck.check(write("c16.ppm", Arrays
 			.copyOf(head, head.length + 33 * 20 * 6)), "input").pixelBytes());
@@ -617,6 +629,25 @@ public class ImageFileCheckTest {
 		t.tag(273, 4, 0, 0, 0, 0);
 		assertTrue(refusal(write("offsets.tif", t.bytes())).endsWith(
 			"image 1 (8x8, 8 bits per pixel) lists 4 strip offsets but 1 sizes"));
+	}
+
+	/**
+	 * A field type TIFF does not define, on a tag ImageJ's reader reads (a fuzzed
+	 * file: strip sizes of type 36, count 2^30 + 1): ImageJ's reader allocated as
+	 * many values as the count said, 4 GB.
+	 */
+	@Test
+	void aTiffTagOfAnUndefinedFieldTypeIsRefused() throws IOException {
+		byte[] b = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 64, new byte[64])
+			.bytes();
+		ByteBuffer buffer = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+		int entries = buffer.getShort(8);
+		for (int i = 0, at = 10; i < entries; i++, at += 12)
+			if (buffer.getShort(at) == 279) buffer.putShort(at + 2, (short) 36)
+				.putInt(at + 4, (1 << 30) + 1);
+		assertTrue(refusal(write("type36.tif", b)).endsWith("is damaged or not a " +
+			"valid TIFF: tag 279 of image 1 has field type 36, which TIFF does not " +
+			"define"));
 	}
 
 	@Test
