@@ -380,7 +380,8 @@ public final class Nifti {
 	private static Header header1(byte[] head, ByteBuffer h, String name) {
 		String magic = new String(head, 344, 3, StandardCharsets.US_ASCII);
 		if (!magic.equals("n+1") && !magic.equals("ni1")) throw new GanException(
-			name + " is not a NIfTI-1 file (magic '" + magic + "')");
+			name + " is not a NIfTI-1 file (magic '" + org.fijigan.core.text.Printable
+				.of(magic) + "')");
 		short[] dim = new short[8];
 		for (int i = 0; i < 8; i++)
 			dim[i] = h.getShort(40 + 2 * i);
@@ -406,7 +407,8 @@ public final class Nifti {
 	private static Header header2(byte[] head, ByteBuffer h, String name) {
 		String magic = new String(head, 4, 3, StandardCharsets.US_ASCII);
 		if (!magic.equals("n+2") && !magic.equals("ni2")) throw new GanException(
-			name + " is not a NIfTI-2 file (magic '" + magic + "')");
+			name + " is not a NIfTI-2 file (magic '" + org.fijigan.core.text.Printable
+				.of(magic) + "')");
 		short[] dim = new short[8];
 		for (int i = 0; i < 8; i++) {
 			long d = h.getLong(16 + 8 * i);
