@@ -54,7 +54,14 @@ final class DicomFiles {
 	static Header check(Path file, String role) {
 		synchronized (ImageFileCodec.class) { // ImageJ's readers keep static state
 			String path = file.toAbsolutePath().toString();
-			if (new Opener().getFileType(path) != Opener.DICOM) return null;
+			int type = new Opener().getFileType(path);
+			// TIFF_AND_DICOM: a DICOM file whose preamble is a TIFF header, which
+			// ImageJ reads as DICOM
+			if (type != Opener.DICOM && type != Opener.TIFF_AND_DICOM) return null;
+			String walked = org.fijigan.core.image.DicomCheck.requireLengthsFit(file,
+				role + " " + file);
+			if (org.fijigan.core.image.DicomCheck.DEFLATED.equals(walked))
+				throw compressed(role, file, walked);
 			Map<String, String> tags = new java.util.HashMap<>();
 			List<String[]> ordered = new ArrayList<>();
 			String info;
@@ -76,12 +83,8 @@ final class DicomFiles {
 			}
 			String syntax = tags.getOrDefault("0002,0010", "1.2.840.10008.1.2")
 				.replace("\0", "").trim();
-			if (!UNCOMPRESSED_DICOM.contains(syntax)) throw new GanException(role +
-				" " + file + " is a compressed DICOM file (transfer syntax " + syntax +
-				DICOM_COMPRESSIONS.entrySet().stream().filter(c -> syntax.startsWith(c
-					.getKey())).map(c -> ", " + c.getValue()).findFirst().orElse("") +
-				"), which ImageJ's reader cannot decode: convert it to uncompressed " +
-				"DICOM (e.g. dcmdjpeg, or gdcmconv --raw) or to TIFF");
+			if (!UNCOMPRESSED_DICOM.contains(syntax)) throw compressed(role, file,
+				syntax);
 			try {
 				long rows = Long.parseLong(tags.get("0028,0010"));
 				long columns = Long.parseLong(tags.get("0028,0011"));
@@ -119,6 +122,17 @@ final class DicomFiles {
 				"with the LUT applied (e.g. as float TIFF)");
 			return new Header(tags, rescales(ordered, frames(tags), role, file));
 		}
+	}
+
+	private static GanException compressed(String role, Path file,
+		String syntax)
+	{
+		return new GanException(role + " " + file +
+			" is a compressed DICOM file (transfer syntax " + syntax +
+			DICOM_COMPRESSIONS.entrySet().stream().filter(c -> syntax.startsWith(c
+				.getKey())).map(c -> ", " + c.getValue()).findFirst().orElse("") +
+			"), which ImageJ's reader cannot decode: convert it to uncompressed " +
+			"DICOM (e.g. dcmdjpeg, or gdcmconv --raw) or to TIFF");
 	}
 
 	/**

@@ -975,6 +975,53 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * ImageJ's DICOM reader allocates what an element's length says before it
+	 * reads: a fuzzed length ran a 96 MB heap out of memory. A length past the
+	 * file's end is refused, naming the element.
+	 */
+	@Test
+	void aDicomElementLongerThanTheFileIsRefusedBeforeImageJReadsIt()
+		throws IOException
+	{
+		byte[] b = dicom(6, 5, 60);
+		// (0002,0010) UI: its 2-byte length at 132 + 6
+		java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+			.putShort(138, (short) 0xfff0);
+		Path lie = Files.write(dir.resolve("long.dcm"), b);
+		assertEquals("input " + lie + " is truncated or damaged: its DICOM " +
+			"element (0002,0010) declares 65,520 bytes, but the file has " +
+			(b.length - 140) + " after it", assertThrows(GanException.class,
+				() -> ImageFileCodec.INSTANCE.read(lie, "input")).getMessage());
+	}
+
+	/**
+	 * A DICOM file whose preamble is a TIFF header (a "dual-personality" file, as
+	 * pydicom's CT and MR samples) is read as DICOM, as ImageJ reads it, and
+	 * checked as DICOM: it was refused as a TIFF whose directory lies beyond its
+	 * end, and ImageJ's own reading filled a cut one's missing pixels with zeros.
+	 */
+	@Test
+	void aDicomFileWhosePreambleIsATiffHeaderIsReadAsDicom() throws IOException {
+		byte[] b = dicom(6, 5, 60);
+		java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).put(
+			(byte) 'I').put((byte) 'I').putShort((short) 42).putInt(500_000);
+		Path dual = Files.write(dir.resolve("dual.dcm"), b);
+		RasterImage r = ImageFileCodec.INSTANCE.read(dual, "input");
+		assertEquals(5, r.width());
+		assertEquals(6, r.height());
+		assertArrayEquals((short[]) ImageFileCodec.INSTANCE.read(Files.write(dir
+			.resolve("plain.dcm"), dicom(6, 5, 60)), "input").plane(0), (short[]) r
+				.plane(0));
+		assertEquals(7 * 29, ((short[]) r.plane(0))[29]);
+		Path cut = Files.write(dir.resolve("dualcut.dcm"), java.util.Arrays.copyOf(
+			b, b.length - 20));
+		assertTrue(assertThrows(GanException.class, () -> ImageFileCodec.INSTANCE
+			.read(cut, "input")).getMessage().endsWith(
+				"declares 6x5 pixels of 16 bits (60 bytes), but the file holds 40 " +
+					"bytes of pixel data"));
+	}
+
+	/**
 	 * An enhanced (multi-frame) CT keeps its rescale in functional groups: shared
 	 * by all frames, or one per frame. Each frame goes through its own; before,
 	 * every frame took the last frame's slope and intercept. A rescale that

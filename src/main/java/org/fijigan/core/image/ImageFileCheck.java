@@ -42,6 +42,10 @@ public final class ImageFileCheck {
 			int n = FileChannels.readAt(ch, java.nio.ByteBuffer.wrap(head), 0);
 			if (n < 4) return Findings.NONE; // too short to tell; the reader will
 																				// say what it is
+			// a DICOM file may begin with a TIFF header in its 128-byte preamble
+			// (dual-personality files, as pydicom's CT and MR samples): its
+			// "DICM" prefix decides, as for ImageJ's reader
+			if (isDicom(ch)) return Findings.NONE;
 			if (TiffCheck.isTiff(head)) {
 				TiffCheck t = new TiffCheck(ch, size, what, file.getFileName()
 					.toString());
@@ -185,6 +189,13 @@ public final class ImageFileCheck {
 	/** "WHAT is truncated: WHY", the refusal of a file cut short. */
 	static GanException truncated(String what, String why) {
 		return new GanException(what + " is truncated: " + why);
+	}
+
+	/** Whether the file holds "DICM" at byte 128, DICOM's file format prefix. */
+	private static boolean isDicom(FileChannel ch) throws IOException {
+		java.nio.ByteBuffer prefix = java.nio.ByteBuffer.allocate(4);
+		return FileChannels.readAt(ch, prefix, 128) == 4 && new String(prefix
+			.array(), java.nio.charset.StandardCharsets.US_ASCII).equals("DICM");
 	}
 
 	/** "WHAT is damaged or not a valid FORMAT: WHY". */
