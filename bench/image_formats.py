@@ -263,6 +263,35 @@ def dicoms(work, rng):
         v = apply_modality_lut(back.pixel_array, back) if rescale else back.pixel_array
         save_expected(work, name, "DICOM (pydicom)", np.asarray(v, np.float64)[None, None])
     enhanced_dicoms(work, rng)
+    pydicom_samples(work, rng)
+
+
+def pydicom_samples(work, rng):
+    """The DICOM files pydicom ships as its own test data (CT, MR, US, RT, multi-frame, big endian,
+    compressed...), those with pixel data pydicom decodes: expected through the modality LUT."""
+    import glob
+    import shutil
+    import pydicom
+    from pydicom.pixel_data_handlers.util import apply_modality_lut
+    folder = os.path.join(os.path.dirname(pydicom.__file__), "data", "test_files")
+    for path in sorted(glob.glob(os.path.join(folder, "*.dcm"))):
+        try:
+            ds = pydicom.dcmread(path)
+            if "PixelData" not in ds:
+                continue
+            a = ds.pixel_array
+        except Exception:  # no pixels pydicom decodes here (a codec it lacks, a damaged file)
+            continue
+        frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+        samples = int(getattr(ds, "SamplesPerPixel", 1))
+        if samples == 1:
+            v = np.asarray(apply_modality_lut(a, ds), np.float64)
+            v = v.reshape(frames, 1, *v.shape[-2:])
+        else:  # colour: [frames,] rows, columns, samples
+            v = np.asarray(a, np.float64).reshape(frames, *a.shape[-3:]).transpose(0, 3, 1, 2)
+        name = "pydicom-" + os.path.basename(path)[:-4]
+        shutil.copy(path, os.path.join(work, "in", name + ".dcm"))
+        save_expected(work, name, "DICOM (pydicom's sample files)", v)
 
 
 def enhanced_dicoms(work, rng):

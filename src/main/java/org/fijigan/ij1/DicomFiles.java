@@ -93,8 +93,12 @@ final class DicomFiles {
 				long frames = Long.parseLong(tags.getOrDefault("0028,0008", "1").split(
 					java.util.regex.Pattern.quote("\\"))[0].trim());
 				long offset = Long.parseLong(tags.get("7FE0,0010"));
+				// YBR_FULL_422 and YBR_PARTIAL_422: two pixels share their colour
+				// samples, so two samples a pixel (refused when read, by name)
+				long stored = samples == 3 && tags.getOrDefault("0028,0004", "").trim()
+					.endsWith("_422") ? 2 : samples;
 				long need = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(
-					rows, columns), Math.multiplyExact(samples, Math.max(1, frames))),
+					rows, columns), Math.multiplyExact(stored, Math.max(1, frames))),
 					bits) / 8;
 				long holds = Files.size(file) - offset;
 				if (need > holds) throw new GanException(role + " " + file +
