@@ -147,10 +147,10 @@ public final class Npy {
 		Matcher descr = DESCR.matcher(header), fortran = FORTRAN.matcher(header),
 				shapeMatch = SHAPE.matcher(header);
 		if (!descr.find()) throw new GanException(source +
-			" holds a structured array (" + header.trim() +
+			" holds a structured array (" + shown(header) +
 			"); save a plain numeric array");
 		if (!fortran.find() || !shapeMatch.find()) throw new GanException(source +
-			" has a malformed header: " + header.trim());
+			" has a malformed header: " + shown(header));
 		boolean fortranOrder = fortran.group(1).equals("True");
 		String code = descr.group(1);
 		ByteOrder order = code.startsWith(">") ? ByteOrder.BIG_ENDIAN
@@ -297,7 +297,7 @@ public final class Npy {
 		List<String> supported = new ArrayList<>(Arrays.stream(DType.values()).map(
 			DType::code).toList());
 		supported.addAll(new java.util.TreeSet<>(WIDENED.keySet()));
-		throw new GanException(source + " has dtype '" + code +
+		throw new GanException(source + " has dtype '" + shown(code) +
 			"'; supported are " + supported);
 	}
 
@@ -310,8 +310,17 @@ public final class Npy {
 		}
 		catch (NumberFormatException e) {
 			throw new GanException(source + " has a malformed shape dimension '" +
-				text + "'");
+				shown(text) + "'");
 		}
+	}
+
+	/**
+	 * Header text for a message: trimmed, its control characters escaped, at most
+	 * 160 characters (a damaged header length takes pixels for text).
+	 */
+	private static String shown(String header) {
+		String t = org.fijigan.core.text.Printable.of(header.trim());
+		return t.length() > 160 ? t.substring(0, 160) + "..." : t;
 	}
 
 	private static byte[] readFully(InputStream in, int length, String source,

@@ -194,6 +194,29 @@ class NpyTest {
 			new long[] { 2, 2 }, new float[3]));
 	}
 
+	/**
+	 * A header that breaks (a fuzzed key) is quoted on one line: its line break
+	 * and, when its length takes pixels for text, their bytes escaped.
+	 */
+	@Test
+	void aMalformedHeaderIsQuotedOnOneLine() throws IOException {
+		String arange = new String(numpyArange(), StandardCharsets.ISO_8859_1);
+		Path broken = Files.write(dir.resolve("b.npy"), arange.replace("'shape'",
+			"'shap' ").getBytes(StandardCharsets.ISO_8859_1));
+		String message = assertThrows(GanException.class, () -> Npy.read(broken))
+			.getMessage();
+		assertEquals(1, message.lines().count(), message);
+		assertTrue(message.startsWith(broken + " has a malformed header: {'descr'"),
+			message);
+		byte[] longer = Files.readAllBytes(broken);
+		longer[8] += 16; // the header's length now takes in 16 bytes of data
+		Path spilled = Files.write(dir.resolve("s.npy"), longer);
+		String spill = assertThrows(GanException.class, () -> Npy.read(spilled))
+			.getMessage();
+		assertEquals(1, spill.lines().count(), spill);
+		assertTrue(spill.contains("\\x0a"), spill);
+	}
+
 	private static byte[] concat(byte[]... parts) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (byte[] part : parts)
