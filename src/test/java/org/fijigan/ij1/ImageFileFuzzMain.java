@@ -19,9 +19,10 @@ import org.fijigan.core.GanException;
  * file of a folder through {@link ImageFileCodec#read}, and prints one line per
  * case that ends otherwise than read or refused in one line: {@code BUG} (any
  * other exception or error, out-of-memory included), {@code MULTILINE},
- * {@code STDOUT} (something printed while reading), {@code HANG} (a case of
- * more than {@link #HANG_MS}), then a summary line. The case under way is in
- * the file {@code current} of the work folder, for a case that hangs.
+ * {@code STDOUT} or {@code STDERR} (something printed while reading, on
+ * standard error by any thread), {@code HANG} (a case of more than
+ * {@link #HANG_MS}), then a summary line. The case under way is in the file
+ * {@code current} of the work folder, for a case that hangs.
  * <p>
  * Arguments: SEED CASES CORPUS_DIR WORK_DIR. Case {@code i} of file
  * {@code name} mutates with {@code new Random(SEED * 1_000_003 + 31 *
@@ -42,7 +43,7 @@ public final class ImageFileFuzzMain {
 		try (Stream<Path> s = Files.list(corpus)) {
 			files = s.sorted().toList();
 		}
-		PrintStream out = System.out;
+		PrintStream out = System.out, err = System.err;
 		int read = 0, refused = 0, problems = 0;
 		for (Path file : files) {
 			byte[] original = Files.readAllBytes(file);
@@ -53,8 +54,11 @@ public final class ImageFileFuzzMain {
 				Path mutated = work.resolve(name);
 				Files.write(mutated, mutate(original, random));
 				Files.writeString(work.resolve("current"), name + " #" + i);
-				ByteArrayOutputStream printed = new ByteArrayOutputStream();
+				ByteArrayOutputStream printed = new ByteArrayOutputStream(), errors =
+					new ByteArrayOutputStream();
 				System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+				// any thread's: ImageJ's GIF and JPEG decoding runs on AWT's threads
+				System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
 				String problem = null;
 				long start = System.nanoTime();
 				try {
@@ -71,11 +75,14 @@ public final class ImageFileFuzzMain {
 				}
 				finally {
 					System.setOut(out);
+					System.setErr(err);
 				}
 				long ms = (System.nanoTime() - start) / 1_000_000;
 				// a few kilobytes read in seconds: a loop, or a size believed
 				if (problem == null && ms > HANG_MS) problem = "HANG " + ms + " ms";
 				if (problem == null && printed.size() > 0) problem = "STDOUT " + printed
+					.toString(StandardCharsets.UTF_8).replace('\n', '|');
+				if (problem == null && errors.size() > 0) problem = "STDERR " + errors
 					.toString(StandardCharsets.UTF_8).replace('\n', '|');
 				if (problem != null) {
 					problems++;

@@ -34,8 +34,9 @@ import ij.process.ShortProcessor;
 
 /**
  * Seeded mutations of small valid files of every format fiji-gan reads (TIFF of
- * four compressions, tiled too, PNG, JPEG, BMP plain and run-length coded, GIF,
- * PGM, FITS, DICOM, NIfTI, .npy, a ZIP archive), each read through
+ * four compressions, tiled too, and float; PNG of 16 bits, alpha, palette and 1
+ * bit; JPEG, progressive too; BMP plain and run-length coded; GIF, still and
+ * animated; PGM, FITS, DICOM, NIfTI, .npy, a ZIP archive), each read through
  * {@link ImageFileCodec#read} in a forked JVM with a small heap, so that a
  * mutated size is refused by the memory checks rather than allocated: every
  * case must be read or refused with one line, print nothing, and none may hang.
@@ -100,6 +101,11 @@ class ImageFileFuzzTest {
 			s16[i] = (short) random.nextInt(65536);
 		saved(new FileSaver(new ImagePlus("s", new ShortProcessor(24, 16, s16,
 			null))).saveAsFits(dir.resolve("image.fits").toString()));
+		float[] f32 = new float[24 * 16];
+		for (int i = 0; i < f32.length; i++)
+			f32[i] = (float) random.nextGaussian();
+		saved(new FileSaver(new ImagePlus("f", new ij.process.FloatProcessor(24, 16,
+			f32))).saveAsTiff(dir.resolve("float.tif").toString()));
 
 		BufferedImage gray16 = image(BufferedImage.TYPE_USHORT_GRAY, 24, 16,
 			random), gray8 = image(BufferedImage.TYPE_BYTE_GRAY, 40, 24, random),
@@ -116,6 +122,12 @@ class ImageFileFuzzTest {
 		write(indexed, "bmp", null, false, dir.resolve("palette.bmp"));
 		write(indexed, "bmp", "BI_RLE8", false, dir.resolve("rle8.bmp"));
 		write(indexed, "gif", null, false, dir.resolve("image.gif"));
+		write(indexed, "png", null, false, dir.resolve("palette.png"));
+		write(image(BufferedImage.TYPE_BYTE_BINARY, 24, 16, random), "png", null,
+			false, dir.resolve("bits.png"));
+		writeProgressive(rgb, dir.resolve("progressive.jpg"));
+		writeAnimated(List.of(indexed, image(BufferedImage.TYPE_BYTE_INDEXED, 24,
+			16, random)), dir.resolve("animated.gif"));
 
 		Files.write(dir.resolve("image.dcm"), UnusualImageTypesTest.dicom(6, 5,
 			60));
@@ -166,6 +178,41 @@ class ImageFileFuzzTest {
 		{
 			writer.setOutput(out);
 			writer.write(null, new IIOImage(image, null, null), param);
+		}
+		finally {
+			writer.dispose();
+		}
+	}
+
+	private static void writeProgressive(BufferedImage image, Path file)
+		throws IOException
+	{
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+		ImageWriteParam param = writer.getDefaultWriteParam();
+		param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+		try (ImageOutputStream out = ImageIO.createImageOutputStream(file
+			.toFile()))
+		{
+			writer.setOutput(out);
+			writer.write(null, new IIOImage(image, null, null), param);
+		}
+		finally {
+			writer.dispose();
+		}
+	}
+
+	private static void writeAnimated(List<BufferedImage> frames, Path file)
+		throws IOException
+	{
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+		try (ImageOutputStream out = ImageIO.createImageOutputStream(file
+			.toFile()))
+		{
+			writer.setOutput(out);
+			writer.prepareWriteSequence(null);
+			for (BufferedImage frame : frames)
+				writer.writeToSequence(new IIOImage(frame, null, null), null);
+			writer.endWriteSequence();
 		}
 		finally {
 			writer.dispose();

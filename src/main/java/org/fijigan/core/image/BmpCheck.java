@@ -44,8 +44,10 @@ final class BmpCheck {
 	}
 
 	/**
-	 * @return what its pixels take in memory once read: up to 8 bits a byte a
-	 *         pixel, else an int (see {@link ImageFileCheck#decodedThenCopied})
+	 * @return what its pixels take in memory while read: ImageIO's decoding (up
+	 *         to 8 bits a byte a pixel, else an int) and ImageJ's copy, an int a
+	 *         pixel, for ImageJ makes a colour palette RGB (a 2,097,176 x 16
+	 *         palette BMP counted as 2 bytes a pixel ran a 96 MB heap out)
 	 */
 	static long check(FileChannel ch, long size, String what) throws IOException {
 		ByteBuffer b = ByteBuffer.allocate(54).order(ByteOrder.LITTLE_ENDIAN);
@@ -121,8 +123,8 @@ final class BmpCheck {
 			"its header declares compression " + compression +
 				", which BMP does not have (0 to 6)");
 		ImageFileCheck.requirePlaneFits(what, width, height);
-		return ImageFileCheck.decodedThenCopied(TiffCheck.times(TiffCheck.times(
-			width, height), depth <= 8 ? 1 : 4));
+		return TiffCheck.times(TiffCheck.times(width, height), (depth <= 8 ? 1
+			: 4) + 4);
 	}
 
 	/**

@@ -40,8 +40,10 @@ public final class ImageFileCheck {
 			if (size == 0) throw new GanException(what + " is empty (0 bytes)");
 			byte[] head = new byte[8];
 			int n = FileChannels.readAt(ch, java.nio.ByteBuffer.wrap(head), 0);
-			if (n < 4) return Findings.NONE; // too short to tell; the reader will
-																				// say what it is
+			// no image format fits in fewer; ImageJ's JPEG path (on AWT's threads)
+			// printed a stack trace for a 3-byte .jpg
+			if (n < 4) throw new GanException(what + " is " + n + " byte" + (n == 1
+				? "" : "s") + " long, too short for any image format");
 			// a DICOM file may begin with a TIFF header in its 128-byte preamble
 			// (dual-personality files, as pydicom's CT and MR samples): its
 			// "DICM" prefix decides, as for ImageJ's reader

@@ -280,9 +280,9 @@ public class ImageFileCheckTest {
 
 	/**
 	 * What each format's pixels take in memory once read, as ImageJ holds them
-	 * (twice for what ImageIO decodes and ImageJ copies: PNG, JPEG, BMP, GIF;
-	 * three times for a PNG with alpha), for the codec to refuse a file that
-	 * would not fit before reading it.
+	 * (twice for what ImageIO decodes and ImageJ copies: PNG, JPEG, GIF; a BMP's
+	 * decoding and ImageJ's RGB copy; three times for a PNG with alpha), for the
+	 * codec to refuse a file that would not fit before reading it.
 	 */
 	@Test
 	void eachFormatSaysWhatItsPixelsTakeInMemory() throws IOException {
@@ -306,7 +306,7 @@ public class ImageFileCheckTest {
 		System.arraycopy(g, 54, withPalette, 54 + 1024, g.length - 54);
 		ByteBuffer.wrap(withPalette).order(ByteOrder.LITTLE_ENDIAN).putInt(10, 54 +
 			1024);
-		assertEquals(33 * 20 * 2, ImageFileCheck.check(write("g.bmp", withPalette),
+		assertEquals(33 * 20 * 5, ImageFileCheck.check(write("g.bmp", withPalette),
 			"input").pixelBytes());
 		// without its colour table ImageJ printed "Scan line ended prematurely"
 		assertTrue(refusal(write("nopalette.bmp", g)).endsWith("its 8-bit pixels " +
@@ -636,6 +636,15 @@ public class ImageFileCheckTest {
 	 * file: strip sizes of type 36, count 2^30 + 1): ImageJ's reader allocated as
 	 * many values as the count said, 4 GB.
 	 */
+	/** ImageJ's JPEG path printed a stack trace for a 3-byte .jpg. */
+	@Test
+	void aFileTooShortForAnyFormatIsRefused() throws IOException {
+		Path three = write("three.jpg", new byte[] { (byte) 0xff, (byte) 0xd8,
+			(byte) 0xff });
+		assertEquals("input " + three + " is 3 bytes long, too short for any " +
+			"image format", refusal(three));
+	}
+
 	@Test
 	void aTiffTagOfAnUndefinedFieldTypeIsRefused() throws IOException {
 		byte[] b = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, 64, new byte[64])
