@@ -122,17 +122,43 @@ final class OrtTensors {
 					f[i] = Fp16Conversions.fp16ToFloat(b.get(i));
 				return Tensor.of(f, shape);
 			}
-			case UINT8: {
+			case UINT8, INT8, BOOL: {
 				ByteBuffer b = t.getByteBuffer();
+				boolean signed = t.getInfo().type == OnnxJavaType.INT8;
 				float[] f = new float[b.remaining()];
 				for (int i = 0; i < f.length; i++)
-					f[i] = b.get(i) & 0xff;
+					f[i] = signed ? b.get(i) : b.get(i) & 0xff;
+				return Tensor.of(f, shape);
+			}
+			case INT16: { // int16, or uint16, which Java reads as int16
+				java.nio.ShortBuffer b = t.getShortBuffer();
+				boolean unsigned = t
+					.getInfo().onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16;
+				float[] f = new float[b.remaining()];
+				for (int i = 0; i < f.length; i++)
+					f[i] = unsigned ? b.get(i) & 0xffff : b.get(i);
+				return Tensor.of(f, shape);
+			}
+			case INT32: {
+				java.nio.IntBuffer b = t.getIntBuffer();
+				boolean unsigned = t
+					.getInfo().onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32;
+				float[] f = new float[b.remaining()];
+				for (int i = 0; i < f.length; i++)
+					f[i] = unsigned ? b.get(i) & 0xffffffffL : b.get(i);
+				return Tensor.of(f, shape);
+			}
+			case INT64: {
+				LongBuffer b = t.getLongBuffer();
+				float[] f = new float[b.remaining()];
+				for (int i = 0; i < f.length; i++)
+					f[i] = b.get(i);
 				return Tensor.of(f, shape);
 			}
 			default:
 				throw new GanException("output '" + name + "' has element type " + t
-					.getInfo().type +
-					"; fiji-gan reads float32, float64, float16 and uint8 outputs");
+					.getInfo().onnxType + "; fiji-gan reads floating-point, integer " +
+					"and boolean outputs");
 		}
 	}
 

@@ -353,6 +353,10 @@ final class DescriptorInference {
 				" is uint8)");
 			return ValueRange.ZERO_255;
 		}
+		if (ElementTypes.isUint16(out.elementType())) {
+			origins.put("range", "inferred (output is uint16)");
+			return new ValueRange(0, 65535);
+		}
 		if ("Tanh".equals(g.producerOf(out.name()))) {
 			origins.put("range", "inferred (output is Tanh)");
 			return ValueRange.MINUS_ONE_ONE;

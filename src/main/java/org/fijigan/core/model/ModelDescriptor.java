@@ -91,6 +91,20 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 	}
 
 	/**
+	 * Whether the model's samples are integers of a fixed range: a uint8 image
+	 * input, or a uint8 or uint16 output, which an image reaches through its
+	 * pixel type's range (percentiles put outliers outside it, and a cast to
+	 * integers inside the graph wraps them around).
+	 */
+	public boolean integerSamples() {
+		if (uint8Image()) return true;
+		if (graph == null) return false;
+		int out = graph.imageOutput().elementType();
+		return org.fijigan.core.onnx.ElementTypes.isUint8(out) ||
+			org.fijigan.core.onnx.ElementTypes.isUint16(out);
+	}
+
+	/**
 	 * How an inpainting model takes its mask, for code that runs only those.
 	 *
 	 * @throws IllegalStateException for any other kind of model; test

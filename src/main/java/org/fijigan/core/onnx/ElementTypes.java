@@ -40,6 +40,11 @@ public final class ElementTypes {
 		return type == DataType.UINT8_VALUE;
 	}
 
+	/** uint16, a 16-bit image's samples. */
+	public static boolean isUint16(long type) {
+		return type == DataType.UINT16_VALUE;
+	}
+
 	/** The integer types a class-label input can have: int32 and int64. */
 	public static boolean isFeedableInteger(long type) {
 		return type == DataType.INT32_VALUE || type == DataType.INT64_VALUE;

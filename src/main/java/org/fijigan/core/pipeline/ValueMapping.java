@@ -111,10 +111,11 @@ final class ValueMapping {
 			image, false, false,
 			"the model's bioimage.io preprocessing, inverted for the output: " +
 				describe("preprocessing", d.preprocessing()), nonFinite, null);
-		// a uint8 input is fed rounded: percentiles would stretch an 8-bit image
-		// between its levels, and lose some when rounded; its type's range keeps
-		// 8-bit samples exact
-		Normalization n = user != null ? user : d.uint8Image()
+		// integer samples: a uint8 input is fed rounded, so percentiles would
+		// stretch an 8-bit image between its levels and lose some; a uint8 or
+		// uint16 output wraps what percentiles put outside its range around; the
+		// image type's range keeps 8-bit (and 16-bit) samples exact
+		Normalization n = user != null ? user : d.integerSamples()
 			? new Normalization.BitDepthRange() : Normalization.DEFAULT;
 		double[] lo = new double[channels], hi = new double[channels];
 		for (int c = 0; c < channels; c++) {

@@ -263,6 +263,47 @@ class ModelLoaderTest {
 	}
 
 	/**
+	 * Integer and boolean outputs are read as their values: uint16 above 32767
+	 * too (Java reads it as int16), int16 with its sign. A uint16 output implies
+	 * the range [0,65535], reached through the image type's range, so a 16-bit
+	 * image comes back exact (percentiles put outliers outside the range, which
+	 * the model's cast wraps around: 0 came back as 65431).
+	 */
+	@Test
+	void integerAndBooleanOutputsAreReadAsTheirValues() {
+		InferenceOptions raw = InferenceOptions.defaults().withNormalization(
+			new Normalization.None()).withFloatOutput(true).withDevice(DeviceSpec.CPU,
+				1);
+		RasterImage signedValues = RasterImage.allocate(3, 1, 1, 1, 1,
+			PixelType.FLOAT32);
+		System.arraycopy(new float[] { -5, 7, 0 }, 0, signedValues.plane(0), 0, 3);
+		assertArrayEquals(new float[] { -5, 7, 0 }, (float[]) ImageToImage.run(cast(
+			"i16", 5), signedValues, raw, ProgressListener.NONE, CancellationToken
+				.none()).image().plane(0));
+		assertArrayEquals(new float[] { 1, 1, 0 }, (float[]) ImageToImage.run(cast(
+			"bool", 9), signedValues, raw, ProgressListener.NONE, CancellationToken
+				.none()).image().plane(0));
+
+		ModelDescriptor u16 = cast("u16", 4);
+		assertEquals(new ValueRange(0, 65535), u16.outputRange());
+		RasterImage sixteen = RasterImage.allocate(6, 1, 1, 1, 1, PixelType.UINT16);
+		short[] values = { 0, 1000, 32767, (short) 32768, (short) 60000,
+			(short) 65535 };
+		System.arraycopy(values, 0, sixteen.plane(0), 0, 6);
+		assertArrayEquals(values, (short[]) ImageToImage.run(u16, sixteen,
+			InferenceOptions.defaults().withDevice(DeviceSpec.CPU, 1),
+			ProgressListener.NONE, CancellationToken.none()).image().plane(0));
+	}
+
+	/** A model that casts its float input to ONNX element type {@code to}. */
+	private ModelDescriptor cast(String name, int to) {
+		Path p = OnnxModels.builder().input("x", "N,1,H,W").node("Cast", "x", "y",
+			OnnxModels.attrInt("to", to)).output("y", to, "N,1,H,W").write(dir, name +
+				".onnx");
+		return ModelLoader.load(p.toString(), ModelOverrides.NONE);
+	}
+
+	/**
 	 * bfloat16 is floating point, but the engine cannot write it: refused at
 	 * load, not at the first run.
 	 */
