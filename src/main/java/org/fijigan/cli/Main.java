@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
-import org.fijigan.core.text.Printable;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.fijigan.core.image.Normalization;
@@ -180,8 +179,8 @@ public final class Main implements Callable<Integer> {
 	 * named.
 	 */
 	static String message(Throwable e) {
-		if (e instanceof GanException && e.getMessage() != null) return Printable
-			.of(e.getMessage());
+		if (e instanceof GanException && e.getMessage() != null) return e
+			.getMessage();
 		if (e instanceof NoSuchFileException f) return "file not found: " + f
 			.getFile();
 		if (e instanceof AccessDeniedException f) return "permission denied: " + f

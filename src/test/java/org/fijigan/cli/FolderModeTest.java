@@ -501,7 +501,10 @@ class FolderModeTest {
 		assertEquals(1, r.exitCode());
 		assertTrue(r.err().startsWith(
 			"fiji-gan: stopped at the first failure (--fail-fast): " +
-				"a0-broken.tif: cannot open input "), r.err());
+				"a0-broken.tif: input "), r.err());
+		assertTrue(r.err().strip().endsWith(
+			"a0-broken.tif is 3 bytes long, too short for any image format"), r
+				.err());
 		assertEquals(List.of("a.tif"), new ArrayList<>(files(out, false).keySet()));
 		assertEquals(List.of("done", "failed"), rows(out.resolve("manifest.csv"))
 			.stream().map(m -> m.get("status")).toList());
