@@ -107,9 +107,12 @@ public final class DicomCheck {
 			if (header > size - at) throw new GanException(what +
 				" is truncated or damaged: it ends inside the header of its DICOM " +
 				"element (" + hex(group) + "," + hex(element) + ")");
-			if (length == 0xffffffffL || "SQ".equals(vr) || startsItem(ch, at +
-				header, size, order))
-			{ // a sequence (implicit too): step in
+			// an implicit element (or UN) whose value starts with an item is a
+			// sequence too; an explicit value that happens to start so is not
+			boolean implicit = !LONG_VRS.contains(vr) && !SHORT_VRS.contains(vr);
+			if (length == 0xffffffffL || "SQ".equals(vr) || (implicit || "UN".equals(
+				vr)) && startsItem(ch, at + header, size, order))
+			{ // a sequence: step in
 				at += header;
 				continue;
 			}
