@@ -64,7 +64,7 @@ final class ImageJPrints {
 			}
 			finally {
 				System.setOut(out);
-				System.setErr(err);
+				if (alsoErrors) System.setErr(err); // else never replaced
 			}
 			String said = printed.toString(Charset.defaultCharset()).replaceAll(
 				"[<>|]", " ").replaceAll("\\s+", " ").trim();
