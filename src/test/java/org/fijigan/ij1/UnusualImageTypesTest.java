@@ -995,6 +995,48 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * YBR_FULL_422 colour stores two samples a pixel (two pixels share their
+	 * colour samples): its size is counted so, and the file refused for its
+	 * colour model, which fiji-gan does not read. It was called truncated.
+	 */
+	@Test
+	void aDicomOfSubsampledColourIsRefusedForItsColourNotItsSize()
+		throws IOException
+	{
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024 + 6 * 4 * 2)
+			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.position(128);
+		b.put("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		byte[] syntax = "1.2.840.10008.1.2.1\0".getBytes(
+			java.nio.charset.StandardCharsets.US_ASCII);
+		b.putShort((short) 2).putShort((short) 0x10).put((byte) 'U').put((byte) 'I')
+			.putShort((short) syntax.length).put(syntax);
+		int[][] us = { { 0x28, 0x02, 3 } };
+		for (int[] e : us)
+			b.putShort((short) e[0]).putShort((short) e[1]).put((byte) 'U').put(
+				(byte) 'S').putShort((short) 2).putShort((short) e[2]);
+		byte[] ybr = "YBR_FULL_422".getBytes(
+			java.nio.charset.StandardCharsets.US_ASCII);
+		b.putShort((short) 0x28).putShort((short) 0x04).put((byte) 'C').put(
+			(byte) 'S').putShort((short) ybr.length).put(ybr);
+		int[][] more = { { 0x28, 0x06, 0 }, { 0x28, 0x10, 6 }, { 0x28, 0x11, 4 }, {
+			0x28, 0x100, 8 }, { 0x28, 0x101, 8 }, { 0x28, 0x102, 7 }, { 0x28, 0x103,
+				0 } };
+		for (int[] e : more)
+			b.putShort((short) e[0]).putShort((short) e[1]).put((byte) 'U').put(
+				(byte) 'S').putShort((short) 2).putShort((short) e[2]);
+		b.putShort((short) 0x7fe0).putShort((short) 0x10).put((byte) 'O').put(
+			(byte) 'B').putShort((short) 0).putInt(6 * 4 * 2);
+		b.put(new byte[6 * 4 * 2]);
+		Path file = Files.write(dir.resolve("ybr422.dcm"), java.util.Arrays.copyOf(b
+			.array(), b.position()));
+		assertEquals("input " + file + " is a DICOM image of 3 samples per pixel " +
+			"of 8 bits (YBR_FULL_422), which fiji-gan does not read: convert it to " +
+			"grey or RGB", assertThrows(GanException.class,
+				() -> ImageFileCodec.INSTANCE.read(file, "input")).getMessage());
+	}
+
+	/**
 	 * A DICOM file whose preamble is a TIFF header (a "dual-personality" file, as
 	 * pydicom's CT and MR samples) is read as DICOM, as ImageJ reads it, and
 	 * checked as DICOM: it was refused as a TIFF whose directory lies beyond its
