@@ -134,16 +134,9 @@ class HostileFilesCliTest {
 		try (org.fijigan.testing.CliProcesses cli =
 			new org.fijigan.testing.CliProcesses(dir, "48m"))
 		{
-			Process p = cli.start("big", "run", "-m", model(), "-i", tif, "-o", out,
-				"--device", "cpu");
-			assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-			String err = Files.readString(dir.resolve("big.err"));
-			assertEquals(1, p.exitValue(), err);
-			assertEquals(1, err.lines().count(), err);
+			String err = refused(cli, "big", tif, out);
 			assertTrue(err.startsWith("fiji-gan: input " + tif + " takes 64.0 MiB " +
 				"of memory once read, more than fits: only "), err);
-			assertEquals("", Files.readString(dir.resolve("big.out")));
-			assertTrue(!Files.exists(out));
 
 			// a .npy whose shape takes 122 MiB: refused from its header alone
 			Path npy = dir.resolve("big.npy");
@@ -155,31 +148,41 @@ class HostileFilesCliTest {
 				(byte) header.length(), 0 });
 			b.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
 			Files.write(npy, b.toByteArray());
-			Process q = cli.start("npy", "run", "-m", model(), "-i", npy, "-o", out,
-				"--device", "cpu");
-			assertTrue(q.waitFor(120, TimeUnit.SECONDS));
-			String npyErr = Files.readString(dir.resolve("npy.err"));
-			assertEquals(1, q.exitValue(), npyErr);
+			String npyErr = refused(cli, "npy", npy, out);
 			assertTrue(npyErr.startsWith("fiji-gan: " + npy + ": its shape [1, 1, " +
 				"4000, 4000] takes 122.1 MiB of memory to read, more than fits: only "),
 				npyErr);
-			assertTrue(!Files.exists(out));
 
 			// a ZIP archive whose entry declares 200 MB: refused before unzipping
 			Path zip = dir.resolve("big.zip");
 			Files.write(zip, org.fijigan.testing.ZipBytes.declaringUnzippedSize(
 				org.fijigan.testing.ZipBytes.zip(java.util.Map.of("inside.tif", Files
 					.readAllBytes(tif))), 200_000_000));
-			Process z = cli.start("zip", "run", "-m", model(), "-i", zip, "-o", out,
-				"--device", "cpu");
-			assertTrue(z.waitFor(120, TimeUnit.SECONDS));
-			String zipErr = Files.readString(dir.resolve("zip.err"));
-			assertEquals(1, z.exitValue(), zipErr);
+			String zipErr = refused(cli, "zip", zip, out);
 			assertTrue(zipErr.startsWith("fiji-gan: input " + zip + ": its entry " +
 				"inside.tif unzips to 190.7 MiB, more than Java's whole heap ("),
 				zipErr);
-			assertTrue(!Files.exists(out));
 		}
+	}
+
+	/**
+	 * Runs the identity model on {@code input} as process {@code tag}; asserts it
+	 * failed in one line, printed nothing on standard output and wrote nothing.
+	 *
+	 * @return its standard error
+	 */
+	private String refused(org.fijigan.testing.CliProcesses cli, String tag,
+		Path input, Path out) throws Exception
+	{
+		Process p = cli.start(tag, "run", "-m", model(), "-i", input, "-o", out,
+			"--device", "cpu");
+		assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+		String err = Files.readString(dir.resolve(tag + ".err"));
+		assertEquals(1, p.exitValue(), err);
+		assertEquals(1, err.lines().count(), err);
+		assertEquals("", Files.readString(dir.resolve(tag + ".out")));
+		assertTrue(!Files.exists(out));
+		return err;
 	}
 
 	@Test

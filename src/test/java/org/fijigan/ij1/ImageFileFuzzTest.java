@@ -125,7 +125,7 @@ class ImageFileFuzzTest {
 		write(indexed, "png", null, false, dir.resolve("palette.png"));
 		write(image(BufferedImage.TYPE_BYTE_BINARY, 24, 16, random), "png", null,
 			false, dir.resolve("bits.png"));
-		writeProgressive(rgb, dir.resolve("progressive.jpg"));
+		write(rgb, "jpeg", "progressive", false, dir.resolve("progressive.jpg"));
 		writeAnimated(List.of(indexed, image(BufferedImage.TYPE_BYTE_INDEXED, 24,
 			16, random)), dir.resolve("animated.gif"));
 
@@ -160,12 +160,19 @@ class ImageFileFuzzTest {
 		return image;
 	}
 
+	/**
+	 * {@code image} as ImageIO's {@code format} writer writes it, with
+	 * {@code compression} (or "progressive" for a progressive JPEG), in 16x16
+	 * tiles when {@code tiled}.
+	 */
 	private static void write(BufferedImage image, String format,
 		String compression, boolean tiled, Path file) throws IOException
 	{
 		ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
 		ImageWriteParam param = writer.getDefaultWriteParam();
-		if (compression != null) {
+		if ("progressive".equals(compression)) param.setProgressiveMode(
+			ImageWriteParam.MODE_DEFAULT);
+		else if (compression != null) {
 			param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
 			param.setCompressionType(compression);
 		}
@@ -173,23 +180,6 @@ class ImageFileFuzzTest {
 			param.setTilingMode(ImageWriteParam.MODE_EXPLICIT);
 			param.setTiling(16, 16, 0, 0);
 		}
-		try (ImageOutputStream out = ImageIO.createImageOutputStream(file
-			.toFile()))
-		{
-			writer.setOutput(out);
-			writer.write(null, new IIOImage(image, null, null), param);
-		}
-		finally {
-			writer.dispose();
-		}
-	}
-
-	private static void writeProgressive(BufferedImage image, Path file)
-		throws IOException
-	{
-		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-		ImageWriteParam param = writer.getDefaultWriteParam();
-		param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
 		try (ImageOutputStream out = ImageIO.createImageOutputStream(file
 			.toFile()))
 		{
