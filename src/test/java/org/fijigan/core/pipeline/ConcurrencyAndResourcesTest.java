@@ -161,12 +161,17 @@ class ConcurrencyAndResourcesTest {
 	}
 
 	/**
-	 * 1,000 runs on a 192x192 image after 300 to warm up. Each run moves 144 KiB
-	 * in and 144 KiB out through native tensors, so a leaked tensor, result or
-	 * session would add at least 140 MiB; the bound (64 MiB, on the RSS less the
-	 * committed Java heap) leaves room only for what the allocator and the JIT
-	 * keep between runs (measured here: RSS levels off after a few thousand runs,
-	 * then wanders by up to 40 MiB).
+	 * Two windows of 1,000 runs on a 192x192 image, after 300 to warm up. Each
+	 * run moves 144 KiB in and 144 KiB out through native tensors, so a leaked
+	 * tensor, result or session would add at least 140 MiB to each window; the
+	 * bound (64 MiB, on the RSS less the committed Java heap) leaves room only
+	 * for what the allocator and the JIT keep between runs (measured here: RSS
+	 * levels off after a few thousand runs, then wanders by up to 40 MiB). The
+	 * smaller window's growth is held to it: a leak grows both, while a one-off
+	 * step does not repeat. Seen: in the whole suite's JVM one window of 1,000
+	 * runs grew by 97 MiB once (the committed Java heap unchanged; the cause was
+	 * not found); run alone, windows grew by 6-14 MiB, and a second one by 51
+	 * MiB.
 	 */
 	@Test
 	@EnabledOnOs(OS.LINUX)
@@ -177,21 +182,27 @@ class ConcurrencyAndResourcesTest {
 		for (int i = 0; i < 300; i++)
 			ImageToImageTest.run(m, img, o);
 		settle();
-		long rss0 = rssKiB(), heap0 = heapKiB(), fd0 = openFiles();
-		long start = System.nanoTime();
-		for (int i = 0; i < 1000; i++)
-			ImageToImageTest.run(m, img, o);
-		double seconds = (System.nanoTime() - start) / 1e9;
-		settle();
-		long rss1 = rssKiB(), heap1 = heapKiB(), fd1 = openFiles();
-		long nativeGrowth = (rss1 - heap1) - (rss0 - heap0);
-		System.out.printf(Locale.ROOT,
-			"measured: 1000 runs (192x192, after 300 to warm up) in %.1f s: " +
-				"RSS %d -> %d KiB (%+d), Java heap committed %+d KiB, so outside the heap %+d KiB; open " +
-				"files %d -> %d%n", seconds, rss0, rss1, rss1 - rss0, heap1 - heap0,
-			nativeGrowth, fd0, fd1);
-		assertTrue(nativeGrowth < 64 * 1024, "RSS outside the Java heap grew by " +
-			nativeGrowth + " KiB");
+		long fd0 = openFiles(), least = Long.MAX_VALUE;
+		for (int window = 1; window <= 2; window++) {
+			long rss0 = rssKiB(), heap0 = heapKiB();
+			long start = System.nanoTime();
+			for (int i = 0; i < 1000; i++)
+				ImageToImageTest.run(m, img, o);
+			double seconds = (System.nanoTime() - start) / 1e9;
+			settle();
+			long rss1 = rssKiB(), heap1 = heapKiB();
+			long nativeGrowth = (rss1 - heap1) - (rss0 - heap0);
+			least = Math.min(least, nativeGrowth);
+			System.out.printf(Locale.ROOT,
+				"measured: window %d, 1000 runs (192x192, after 300 to warm up) in " +
+					"%.1f s: RSS %d -> %d KiB (%+d), Java heap committed %+d KiB, so " +
+					"outside the heap %+d KiB%n", window, seconds, rss0, rss1, rss1 -
+						rss0, heap1 - heap0, nativeGrowth);
+		}
+		long fd1 = openFiles();
+		System.out.printf(Locale.ROOT, "measured: open files %d -> %d%n", fd0, fd1);
+		assertTrue(least < 64 * 1024, "RSS outside the Java heap grew by " + least +
+			" KiB in each of two windows of 1000 runs, at least");
 		assertTrue(fd1 <= fd0 + 2, "open files " + fd0 + " -> " + fd1);
 		assertEquals(0, SessionCache.shared().openLeases());
 	}
