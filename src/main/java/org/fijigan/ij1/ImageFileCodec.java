@@ -31,6 +31,7 @@ import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.io.InputFile;
 import org.fijigan.core.io.JavaHeap;
+import org.fijigan.core.io.Streams;
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.image.ImageFileCheck;
 import org.fijigan.core.image.Nifti;
@@ -263,16 +264,13 @@ public final class ImageFileCodec implements ImageCodec {
 			{
 				// Java's ZipFile does not hold an entry to the size its header
 				// declares: a header that says 1,000 bytes unzipped 4 MB
-				long limit = declared >= 0 ? declared : heap, copied = 0;
-				byte[] buffer = new byte[1 << 16];
-				for (int n; (n = in.read(buffer)) > 0; copied += n) {
-					if (copied + n > limit) throw new GanException(role + " " + file +
-						": its entry " + entryName + " unzips to more than the " +
-						(declared >= 0 ? String.format(Locale.ROOT, "%,d", declared) +
+				long limit = declared >= 0 ? declared : heap;
+				if (Streams.copyAtMost(in, out, limit) > limit) throw new GanException(
+					role + " " + file + ": its entry " + entryName +
+						" unzips to more than the " + (declared >= 0 ? String.format(
+							Locale.ROOT, "%,d", declared) +
 							" bytes its header declares (a damaged or forged archive)"
 							: "Java heap's " + Numbers.bytes(heap)));
-					out.write(buffer, 0, n);
-				}
 			}
 		}
 		catch (IOException e) {

@@ -17,6 +17,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.Streams;
 
 /**
  * Unpacks a bioimage.io model package (.zip) and finds its descriptor. Entries
@@ -59,7 +60,6 @@ final class PackageArchive {
 			try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files
 				.newInputStream(zip))))
 			{
-				byte[] buffer = new byte[1 << 16];
 				for (ZipEntry entry; (entry = in.getNextEntry()) != null;) {
 					if (++entries > maxEntries) throw new GanException(zip +
 						" has more than " + maxEntries + " entries; refusing to unpack it");
@@ -72,13 +72,10 @@ final class PackageArchive {
 					try (OutputStream out = Files.newOutputStream(target,
 						StandardOpenOption.CREATE_NEW))
 					{
-						for (int n; (n = in.read(buffer)) > 0;) {
-							total += n;
-							if (total > maxBytes) throw new GanException(zip +
-								" unpacks to more than " + maxBytes +
-								" bytes; refusing to unpack it");
-							out.write(buffer, 0, n);
-						}
+						total += Streams.copyAtMost(in, out, maxBytes - total);
+						if (total > maxBytes) throw new GanException(zip +
+							" unpacks to more than " + maxBytes +
+							" bytes; refusing to unpack it");
 					}
 				}
 			}
