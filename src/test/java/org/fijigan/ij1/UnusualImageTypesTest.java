@@ -809,6 +809,18 @@ class UnusualImageTypesTest {
 	static byte[] dicom(String syntaxUid, int declaredRows, int columns,
 		int pixelBytes)
 	{
+		return dicom(syntaxUid, 1, null, 16, declaredRows, columns, pixelBytes);
+	}
+
+	/**
+	 * A minimal DICOM file (explicit VR little endian elements) of
+	 * {@code samples} samples of {@code bits} bits a pixel, its photometric
+	 * interpretation given when not null, declaring {@code declaredRows} rows and
+	 * holding {@code pixelBytes} bytes of pixel data.
+	 */
+	static byte[] dicom(String syntaxUid, int samples, String photometric,
+		int bits, int declaredRows, int columns, int pixelBytes)
+	{
 		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024 + pixelBytes)
 			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
 		b.position(128);
@@ -817,14 +829,15 @@ class UnusualImageTypesTest {
 			.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 		b.putShort((short) 2).putShort((short) 0x10).put((byte) 'U').put((byte) 'I')
 			.putShort((short) syntax.length).put(syntax);
-		int[][] us = { { 0x28, 0x02, 1 }, { 0x28, 0x10, declaredRows }, { 0x28,
-			0x11, columns }, { 0x28, 0x100, 16 }, { 0x28, 0x101, 16 }, { 0x28, 0x102,
-				15 }, { 0x28, 0x103, 0 } };
+		us(b, 0x02, samples);
+		if (photometric != null) element(b, 0x28, 0x04, "CS", photometric);
+		if (samples > 1) us(b, 0x06, 0);
+		int[][] us = { { 0x10, declaredRows }, { 0x11, columns }, { 0x100, bits }, {
+			0x101, bits }, { 0x102, bits - 1 }, { 0x103, 0 } };
 		for (int[] e : us)
-			b.putShort((short) e[0]).putShort((short) e[1]).put((byte) 'U').put(
-				(byte) 'S').putShort((short) 2).putShort((short) e[2]);
+			us(b, e[0], e[1]);
 		b.putShort((short) 0x7fe0).putShort((short) 0x10).put((byte) 'O').put(
-			(byte) 'W').putShort((short) 0).putInt(pixelBytes);
+			(byte) (bits == 8 ? 'B' : 'W')).putShort((short) 0).putInt(pixelBytes);
 		for (int i = 0; i < pixelBytes / 2; i++)
 			b.putShort((short) (i * 7));
 		return java.util.Arrays.copyOf(b.array(), b.position());
@@ -1003,33 +1016,8 @@ class UnusualImageTypesTest {
 	void aDicomOfSubsampledColourIsRefusedForItsColourNotItsSize()
 		throws IOException
 	{
-		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024 + 6 * 4 * 2)
-			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
-		b.position(128);
-		b.put("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-		byte[] syntax = "1.2.840.10008.1.2.1\0".getBytes(
-			java.nio.charset.StandardCharsets.US_ASCII);
-		b.putShort((short) 2).putShort((short) 0x10).put((byte) 'U').put((byte) 'I')
-			.putShort((short) syntax.length).put(syntax);
-		int[][] us = { { 0x28, 0x02, 3 } };
-		for (int[] e : us)
-			b.putShort((short) e[0]).putShort((short) e[1]).put((byte) 'U').put(
-				(byte) 'S').putShort((short) 2).putShort((short) e[2]);
-		byte[] ybr = "YBR_FULL_422".getBytes(
-			java.nio.charset.StandardCharsets.US_ASCII);
-		b.putShort((short) 0x28).putShort((short) 0x04).put((byte) 'C').put(
-			(byte) 'S').putShort((short) ybr.length).put(ybr);
-		int[][] more = { { 0x28, 0x06, 0 }, { 0x28, 0x10, 6 }, { 0x28, 0x11, 4 }, {
-			0x28, 0x100, 8 }, { 0x28, 0x101, 8 }, { 0x28, 0x102, 7 }, { 0x28, 0x103,
-				0 } };
-		for (int[] e : more)
-			b.putShort((short) e[0]).putShort((short) e[1]).put((byte) 'U').put(
-				(byte) 'S').putShort((short) 2).putShort((short) e[2]);
-		b.putShort((short) 0x7fe0).putShort((short) 0x10).put((byte) 'O').put(
-			(byte) 'B').putShort((short) 0).putInt(6 * 4 * 2);
-		b.put(new byte[6 * 4 * 2]);
-		Path file = Files.write(dir.resolve("ybr422.dcm"), java.util.Arrays.copyOf(b
-			.array(), b.position()));
+		Path file = Files.write(dir.resolve("ybr422.dcm"), dicom(
+			"1.2.840.10008.1.2.1", 3, "YBR_FULL_422", 8, 6, 4, 6 * 4 * 2));
 		assertEquals("input " + file + " is a DICOM image of 3 samples per pixel " +
 			"of 8 bits (YBR_FULL_422), which fiji-gan does not read: convert it to " +
 			"grey or RGB", assertThrows(GanException.class,
