@@ -90,6 +90,11 @@ final class EvaluateCommand implements Callable<Integer> {
 				"sample of the training images and a new draw." })
 	Integer utility;
 
+	@Option(names = "--draws", paramLabel = "D", defaultValue = "1",
+		description = "Generation: independent draws of the generated images; each measure of " +
+			"generated vs real images is their mean, with their standard deviation (default: 1).")
+	int draws;
+
 	@Option(names = "--seed", paramLabel = "S", defaultValue = "1",
 		description = "Seed of the image choice, noise, holes and latent vectors (default: 1).")
 	long seed;
@@ -139,8 +144,8 @@ final class EvaluateCommand implements Callable<Integer> {
 			null));
 		boolean generation = d.task() == TaskKind.GENERATE;
 		if (!generation && (trainData != null || featuresFile != null ||
-			count != null || utility != null)) throw new GanException(
-				"--train-data, --features, --count and --utility are for generators; " +
+			count != null || utility != null || draws != 1)) throw new GanException(
+				"--train-data, --features, --count, --utility and --draws are for generators; " +
 					d.name() + " is a " + d.task().id() + " model");
 		if (utility != null && utility < 1) throw new GanException(
 			"--utility REPEATS must be at least 1, " + "not " + utility);
@@ -162,7 +167,7 @@ final class EvaluateCommand implements Callable<Integer> {
 				count == null ? 0 : count).withNormalization(normalization)
 			.withInference(InferenceOptions.defaults().withTileSize(tileSize)
 				.withDevice(run.device, run.threads)).withUtilityRepeats(utility == null
-					? 0 : utility);
+					? 0 : utility).withDraws(draws);
 		PcaFeatures features = featuresFile != null && Files.exists(featuresFile)
 			? PcaFeatures.load(featuresFile) : null;
 		boolean fitted = features == null;

@@ -63,6 +63,11 @@ public class EvaluateCommand extends GanCommand {
 			"data folder, this many times; 0 for none")
 	int utility;
 
+	@Parameter(label = "Draws", min = "1",
+		description = "generators: independent draws of the generated images; each measure of " +
+			"generated vs real images is their mean, with their standard deviation")
+	int draws = 1;
+
 	@Parameter(label = "Seed",
 		description = "seed of the image choice, noise, holes and latent vectors")
 	long seed = EvaluationOptions.DEFAULT_SEED;
@@ -93,7 +98,8 @@ public class EvaluateCommand extends GanCommand {
 			images).withSeed(seed).withGeneratedPerClass(count).withNormalization(n
 				.isEmpty() || n.equalsIgnoreCase("auto") ? null : Normalization.parse(
 					n)).withInference(InferenceOptions.defaults().withDevice(DeviceSpec
-						.parse(device), threads)).withUtilityRepeats(utility);
+						.parse(device), threads)).withUtilityRepeats(utility).withDraws(
+							draws);
 		ModelDescriptor d = loadModel(ModelOverrides.NONE.withTask(task.equals(
 			"auto") ? null : TaskKind.parse(task)));
 		report = Evaluation.evaluate(d, data.getName(), ImageFolder.of(data

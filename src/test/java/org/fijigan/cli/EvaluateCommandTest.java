@@ -179,7 +179,7 @@ class EvaluateCommandTest {
 			"--data", data, "--count", 3);
 		assertEquals(1, r.exitCode());
 		assertTrue(r.err().startsWith(
-			"fiji-gan: --train-data, --features, --count and --utility are for " +
+			"fiji-gan: --train-data, --features, --count, --utility and --draws are for " +
 				"generators"), r.err());
 	}
 

@@ -51,7 +51,7 @@ class BridgeTest {
 		Map.entry(CreateModelCommand.class,
 			"architecture output scale channels classes latent width blocks size initialisation seed overwrite"), //
 		Map.entry(EvaluateCommand.class,
-			"model data training task images count utility seed normalize device threads"), //
+			"model data training task images count utility draws seed normalize device threads"), //
 		Map.entry(ModelInfoCommand.class, "model"), //
 		Map.entry(ManageModelsCommand.class, "action model name checksum folder"), //
 		Map.entry(ShowChangesCommand.class, "original show mask"));

@@ -90,6 +90,7 @@ class EvaluateCommandFijiTest {
 		c.training = train.toFile();
 		c.normalize = "range:-1,1";
 		c.utility = 2;
+		c.draws = 3;
 		c.device = "cpu";
 		c.threads = 1;
 
@@ -104,6 +105,13 @@ class EvaluateCommandFijiTest {
 		assertTrue(row >= 0, "a TSTR row");
 		assertEquals(1, t.getValue("Value", row), 0);
 		assertEquals(8, t.getValue("n A", row), 0);
+		// three draws of 6: the memorisation check sees 18
+		int copies = -1;
+		for (int i = 0; i < t.size(); i++)
+			if (t.getStringValue("Metric", i).equals(
+				"near-copies of training images") && t.getStringValue("Condition", i)
+					.equals("all classes")) copies = i;
+		assertEquals(18, t.getValue("n A", copies), 0);
 	}
 
 	/**

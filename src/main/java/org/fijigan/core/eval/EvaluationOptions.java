@@ -34,10 +34,15 @@ import org.fijigan.core.train.data.ImageSource;
  *          defaults
  * @param utilityRepeats generation: repeats of the augmentation-utility
  *          measurement ({@link UtilityEvaluation}); 0: not measured
+ * @param draws generation: independent draws of the generated images (1 to
+ *          {@link #MAX_DRAWS}); each measure comparing generated with real
+ *          images is the mean over the draws, its spread their standard
+ *          deviation (one draw of a hundred images leaves precision and recall
+ *          uncertain by several hundredths)
  */
 public record EvaluationOptions(long seed, int maxImages, int maxSide,
 		int generatedPerClass, Normalization normalization,
-		InferenceOptions inference, Tuning tuning, int utilityRepeats) {
+		InferenceOptions inference, Tuning tuning, int utilityRepeats, int draws) {
 
 	/**
 	 * Images to tune baselines on.
@@ -55,6 +60,8 @@ public record EvaluationOptions(long seed, int maxImages, int maxSide,
 	public static final int DEFAULT_MAX_IMAGES = 100;
 	public static final int DEFAULT_MAX_SIDE = 512;
 	public static final long DEFAULT_SEED = 1;
+	/** The most independent draws a generation evaluation takes. */
+	public static final int MAX_DRAWS = 100;
 
 	public EvaluationOptions {
 		if (maxImages < 1) throw new GanException(
@@ -69,50 +76,57 @@ public record EvaluationOptions(long seed, int maxImages, int maxSide,
 		Objects.requireNonNull(inference);
 		if (utilityRepeats < 0 || utilityRepeats > 1000) throw new GanException(
 			"utility repeats: 0 " + "(off) to 1000, not " + utilityRepeats);
+		if (draws < 1 || draws > MAX_DRAWS) throw new GanException("draws: 1 to " +
+			MAX_DRAWS + ", not " + draws);
 	}
 
 	public static EvaluationOptions defaults() {
 		return new EvaluationOptions(DEFAULT_SEED, DEFAULT_MAX_IMAGES,
-			DEFAULT_MAX_SIDE, 0, null, InferenceOptions.defaults(), null, 0);
+			DEFAULT_MAX_SIDE, 0, null, InferenceOptions.defaults(), null, 0, 1);
 	}
 
 	public EvaluationOptions withSeed(long s) {
 		return new EvaluationOptions(s, maxImages, maxSide, generatedPerClass,
-			normalization, inference, tuning, utilityRepeats);
+			normalization, inference, tuning, utilityRepeats, draws);
 	}
 
 	public EvaluationOptions withMaxImages(int n) {
 		return new EvaluationOptions(seed, n, maxSide, generatedPerClass,
-			normalization, inference, tuning, utilityRepeats);
+			normalization, inference, tuning, utilityRepeats, draws);
 	}
 
 	public EvaluationOptions withMaxSide(int side) {
 		return new EvaluationOptions(seed, maxImages, side, generatedPerClass,
-			normalization, inference, tuning, utilityRepeats);
+			normalization, inference, tuning, utilityRepeats, draws);
 	}
 
 	public EvaluationOptions withGeneratedPerClass(int n) {
 		return new EvaluationOptions(seed, maxImages, maxSide, n, normalization,
-			inference, tuning, utilityRepeats);
+			inference, tuning, utilityRepeats, draws);
 	}
 
 	public EvaluationOptions withNormalization(Normalization n) {
 		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass, n,
-			inference, tuning, utilityRepeats);
+			inference, tuning, utilityRepeats, draws);
 	}
 
 	public EvaluationOptions withTuning(Tuning t) {
 		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass,
-			normalization, inference, t, utilityRepeats);
+			normalization, inference, t, utilityRepeats, draws);
 	}
 
 	public EvaluationOptions withInference(InferenceOptions i) {
 		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass,
-			normalization, i, tuning, utilityRepeats);
+			normalization, i, tuning, utilityRepeats, draws);
 	}
 
 	public EvaluationOptions withUtilityRepeats(int repeats) {
 		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass,
-			normalization, inference, tuning, repeats);
+			normalization, inference, tuning, repeats, draws);
+	}
+
+	public EvaluationOptions withDraws(int d) {
+		return new EvaluationOptions(seed, maxImages, maxSide, generatedPerClass,
+			normalization, inference, tuning, utilityRepeats, d);
 	}
 }

@@ -52,6 +52,12 @@ import org.fijigan.core.train.data.ImageSource;
  * distances of generated and real images. Every training image is read
  * ({@link PcaFeatures} fits on at most 1000 of them);
  * {@link EvaluationOptions#maxImages()} limits only the real images.
+ * <p>
+ * With {@link EvaluationOptions#draws()} above 1, that many sets are drawn,
+ * draw {@code d} taking samples {@code d T} to {@code d T + T - 1} ({@code T}
+ * images a draw): each measure of generated against real images is the mean
+ * over the draws with their standard deviation ({@link #meanOverDraws(List)}),
+ * and the memorisation check takes the images of every draw.
  */
 public final class GenerationEvaluation {
 
@@ -142,19 +148,23 @@ public final class GenerationEvaluation {
 		for (String c : classes)
 			groups.add(new OneClass(c));
 		if (classes.size() > 1) groups.add(new AllClasses());
+		int draws = options.draws();
 		for (ClassGroup group : groups) {
 			cancel.throwIfCancelled();
-			GroupImages of = groupImages(g, plan, images, group);
 			String condition = group.condition();
-			if (of.real().size() < 2) {
+			if (groupImages(g, plan, images, group, 0, 1).real().size() < 2) {
 				notes.add("class " + condition +
 					": fewer than two real images, no metrics");
 				continue;
 			}
-			measures.addAll(protocol.distributions(dataset, condition, of, features,
-				gc, gh, gw));
-			if (!trainImages.isEmpty()) protocol.memorisation(dataset, condition, of,
-				images.training(), group instanceof OneClass, measures, nearCopies);
+			List<List<Measure>> perDraw = new ArrayList<>();
+			for (int d = 0; d < draws; d++)
+				perDraw.add(protocol.distributions(dataset, condition, groupImages(g,
+					plan, images, group, d, 1), features, gc, gh, gw));
+			measures.addAll(meanOverDraws(perDraw));
+			if (!trainImages.isEmpty()) protocol.memorisation(dataset, condition,
+				groupImages(g, plan, images, group, 0, draws), images.training(),
+				group instanceof OneClass, measures, nearCopies);
 		}
 		if (options.utilityRepeats() > 0) {
 			Map<String, List<float[]>> trainingByClass = new LinkedHashMap<>();
@@ -179,9 +189,44 @@ public final class GenerationEvaluation {
 				"training floor");
 		notes.add("generation: real images normalised with " + rule.describe() +
 			", centre-cropped to " + gw + "x" + gh +
-			"; generated sample i drawn from seed " + options.seed() + " + i");
+			"; generated sample i drawn from seed " + options.seed() + " + i" +
+			(draws == 1 ? "" : ", in " + draws + " draws of " + plan.total() +
+				" (draw d: samples " + plan.total() + "d to " + plan.total() + "d + " +
+				(plan.total() - 1) + "); each measure of generated vs " +
+				"real images is the mean over the draws, its std their standard " +
+				"deviation (for KID too, in place of the spread over subsets); the " +
+				"memorisation check takes the images of every draw"));
 		return new EvaluationReport(model.name(), model.sha256(), TaskKind.GENERATE,
 			List.of(), measures, nearCopies, features, notes);
+	}
+
+	/**
+	 * One draw's measures as they are; of several draws (the same measures in the
+	 * same order), each measure's mean over the draws with their standard
+	 * deviation, except where every draw gives the same value (the floors, the
+	 * real images' own measures), which is kept with its own spread.
+	 */
+	static List<Measure> meanOverDraws(List<List<Measure>> perDraw) {
+		List<Measure> first = perDraw.get(0);
+		if (perDraw.size() == 1) return first;
+		List<Measure> out = new ArrayList<>();
+		for (int j = 0; j < first.size(); j++) {
+			Measure m = first.get(j);
+			double[] v = new double[perDraw.size()];
+			boolean same = true;
+			for (int d = 0; d < v.length; d++) {
+				Measure other = perDraw.get(d).get(j);
+				if (!other.metric().equals(m.metric())) throw new IllegalStateException(
+					"draw " + d + " measured " + other.metric() +
+						" where draw 0 measured " + m.metric());
+				v[d] = other.value();
+				same &= Double.compare(v[d], v[0]) == 0;
+			}
+			out.add(same ? m : new Measure(m.dataset(), m.condition(), m.metric(),
+				UtilityEvaluation.mean(v), UtilityEvaluation.std(v), m.countA(), m
+					.countB()));
+		}
+		return out;
 	}
 
 	/**
@@ -219,24 +264,32 @@ public final class GenerationEvaluation {
 	{
 		GeneratorSpec g = model.generator();
 		List<String> classes = plan.classes();
-		Generator.refuseStackBeyondMemory(model, plan.total(), true);
+		int draws = options.draws();
+		if ((long) plan.total() * draws > Integer.MAX_VALUE) throw new GanException(
+			draws + " draws of " + plan.total() + " images are more than one " +
+				"evaluation draws (" + Integer.MAX_VALUE + "): ask for fewer");
+		int total = plan.total() * draws;
+		Generator.refuseStackBeyondMemory(model, total, true);
 		long[] labels = null;
 		if (g.isConditional()) {
 			Map<String, Integer> classLabels = ClassFolders.of(g, classes).labels();
-			labels = new long[plan.total()];
-			for (int k = 0; k < classes.size(); k++)
-				Arrays.fill(labels, plan.first().get(k), plan.first().get(k) + plan
-					.counts().get(k), classLabels.get(classes.get(k)));
+			labels = new long[total];
+			for (int d = 0; d < draws; d++)
+				for (int k = 0; k < classes.size(); k++) {
+					int from = d * plan.total() + plan.first().get(k);
+					Arrays.fill(labels, from, from + plan.counts().get(k), classLabels
+						.get(classes.get(k)));
+				}
 		}
-		listener.onProgress(new ProgressEvent(Stage.GENERATE, 0, plan.total(),
-			"fiji-gan: generating " + plan.total() + " images"));
+		listener.onProgress(new ProgressEvent(Stage.GENERATE, 0, total,
+			"fiji-gan: generating " + total + " images"));
 		InferenceOptions inf = options.inference();
-		RasterImage drawn = protocol.draw(model, plan.total(), labels, true, inf
-			.device(), inf.threads(), cancel).image();
+		RasterImage drawn = protocol.draw(model, total, labels, true, inf.device(),
+			inf.threads(), cancel).image();
 		int gc = drawn.logicalChannels(), gh = drawn.height(), gw = drawn.width();
 		ValueRange out = model.outputRange();
 		List<float[]> generated = new ArrayList<>();
-		for (int i = 0; i < plan.total(); i++) {
+		for (int i = 0; i < total; i++) {
 			float[] v = EvaluationImages.read(drawn, i);
 			for (int j = 0; j < v.length; j++)
 				v[j] = (float) ((v[j] - out.min()) / out.width());
@@ -269,20 +322,24 @@ public final class GenerationEvaluation {
 			trainNames), gc, gh, gw);
 	}
 
-	/** The generated, real and training images of {@code group}. */
+	/**
+	 * The generated images of {@code group} in {@code draws} draws from draw
+	 * {@code firstDraw} on, and its real and training images.
+	 */
 	private static GroupImages groupImages(GeneratorSpec g, Plan plan,
-		Loaded images, ClassGroup group)
+		Loaded images, ClassGroup group, int firstDraw, int draws)
 	{
 		List<String> classes = plan.classes();
 		List<float[]> gen = new ArrayList<>(), ref = new ArrayList<>();
 		List<Integer> genIndex = new ArrayList<>();
 		for (int k = 0; k < classes.size(); k++) {
 			if (!group.includes(classes.get(k))) continue;
-			for (int i = plan.first().get(k); i < plan.first().get(k) + plan.counts()
-				.get(k); i++)
-			{
-				gen.add(images.generated().get(i));
-				genIndex.add(i);
+			for (int d = firstDraw; d < firstDraw + draws; d++) {
+				int from = d * plan.total() + plan.first().get(k);
+				for (int i = from; i < from + plan.counts().get(k); i++) {
+					gen.add(images.generated().get(i));
+					genIndex.add(i);
+				}
 			}
 			ref.addAll(images.realByClass().get(classes.get(k)));
 		}

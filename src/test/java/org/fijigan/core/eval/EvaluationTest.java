@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -477,6 +478,71 @@ class EvaluationTest {
 		assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan,
 			"flat", ImageSource.of(draws(gan, 1, 4, 0L, "noclass")), null, null, o,
 			ProgressListener.NONE, CancellationToken.none()));
+	}
+
+	@Test
+	void severalDrawsAreTheMeanOfSingleDrawsWithDisjointSeeds() {
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16)
+			.write(dir, "d.onnx").toString(), ModelOverrides.NONE);
+		List<RasterImage> real = new ArrayList<>(draws(gan, 500, 7, 0L, "0/real"));
+		real.addAll(draws(gan, 600, 5, 1L, "1/real"));
+		// one draw is 12 samples: class "0" seeds S..S+6, class "1" S+7..S+11; the
+		// training images are draw 1's
+		List<RasterImage> training = new ArrayList<>(draws(gan, SEED + 12, 7, 0L,
+			"0/train"));
+		training.addAll(draws(gan, SEED + 19, 5, 1L, "1/train"));
+		EvaluationOptions o = options().withNormalization(
+			new Normalization.FixedRange(-1, 1));
+		PcaFeatures features = PcaFeatures.fit(units(training), 1, 16, 16, 4, 3,
+			"test");
+		List<Map<String, Measure>> single = new ArrayList<>();
+		for (int d = 0; d < 3; d++)
+			single.add(byMetric(GenerationEvaluation.evaluate(gan, "s", ImageSource
+				.of(real), ImageSource.of(training), features, o.withSeed(SEED + 12 *
+					d), ProgressListener.NONE, CancellationToken.none()), "all classes"));
+
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "s", ImageSource.of(
+			real), ImageSource.of(training), features, o.withDraws(3),
+			ProgressListener.NONE, CancellationToken.none());
+
+		Map<String, Measure> m = byMetric(r, "all classes");
+		for (String metric : List.of("FID generated vs real", "precision (k=3)",
+			"recall (k=3)", "mean intensity, generated",
+			"diversity: generated / real pairwise RMS distance"))
+		{
+			double[] v = single.stream().mapToDouble(s -> s.get(metric).value())
+				.toArray();
+			double mean = (v[0] + v[1] + v[2]) / 3;
+			double var = ((v[0] - mean) * (v[0] - mean) + (v[1] - mean) * (v[1] -
+				mean) + (v[2] - mean) * (v[2] - mean)) / 2;
+			assertEquals(mean, m.get(metric).value(), 1e-12, metric);
+			assertEquals(Math.sqrt(var), m.get(metric).std(), 1e-12, metric);
+			assertEquals(12, m.get(metric).countA(), metric);
+		}
+		assertTrue(m.get("FID generated vs real").std() > 0);
+		// what does not depend on the draw is the single draw's, spread included
+		for (String metric : List.of("floor: FID real half vs half",
+			"floor: KID real vs training", "mean intensity, real"))
+			assertEquals(single.get(0).get(metric), m.get(metric), metric);
+		// the memorisation check sees all 36: draw 1 (seeds S+12..S+23) is the
+		// training set, copied exactly
+		assertEquals(36, m.get("near-copies of training images").countA());
+		List<Long> exact = r.nearCopies().stream().filter(c -> c.distance() == 0)
+			.map(EvaluationReport.NearCopy::seed).sorted().toList();
+		assertEquals(LongStream.range(SEED + 12, SEED + 24).boxed().toList(),
+			exact);
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains("in 3 draws of 12")),
+			r.notes().toString());
+		assertThrows(GanException.class, () -> o.withDraws(0));
+		assertThrows(GanException.class, () -> o.withDraws(
+			EvaluationOptions.MAX_DRAWS + 1));
+	}
+
+	private static Map<String, Measure> byMetric(EvaluationReport r,
+		String condition)
+	{
+		return r.measures().stream().filter(m -> m.condition().equals(condition))
+			.collect(Collectors.toMap(Measure::metric, Function.identity()));
 	}
 
 	@Test
