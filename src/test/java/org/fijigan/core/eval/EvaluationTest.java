@@ -515,6 +515,10 @@ class EvaluationTest {
 			double mean = (v[0] + v[1] + v[2]) / 3;
 			double var = ((v[0] - mean) * (v[0] - mean) + (v[1] - mean) * (v[1] -
 				mean) + (v[2] - mean) * (v[2] - mean)) / 2;
+			if (v[0] == v[1] && v[1] == v[2]) { // as the floors are: kept as it is
+				assertEquals(single.get(0).get(metric), m.get(metric), metric);
+				continue;
+			}
 			assertEquals(mean, m.get(metric).value(), 1e-12, metric);
 			assertEquals(Math.sqrt(var), m.get(metric).std(), 1e-12, metric);
 			assertEquals(12, m.get(metric).countA(), metric);
