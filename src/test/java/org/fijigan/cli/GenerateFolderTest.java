@@ -100,7 +100,7 @@ class GenerateFolderTest {
 				"file"));
 			assertEquals(cls, row.get("class"));
 			assertEquals(Long.toString(100 + i), row.get("seed"));
-			assertEquals("normal-4", row.get("latent"));
+			assertEquals("normal-4-mixed", row.get("latent"));
 			assertEquals("done", row.get("status"));
 			ImagePlus imp = IJ.openImage(out.resolve(row.get("file")).toString());
 			String label = sliceLabel(out.resolve(row.get("file")));
@@ -212,15 +212,23 @@ class GenerateFolderTest {
 		assertSameFiles(expected, files(sharded, false));
 		assertEquals(40, rows(sharded.resolve("manifest.csv")).size());
 
-		// resumed: a lost file and a truncated one are drawn again, and only they
+		// resumed: a lost file, a truncated one and one whose row says its latent
+		// was drawn as before latents were mixed are drawn again, and only they
+		Path manifest = whole.resolve("manifest.csv");
+		String before = Files.readString(manifest);
+		String row10 = before.lines().filter(l -> l.startsWith(
+			"synthetic-000010.tif,")).findFirst().orElseThrow();
+		assertTrue(row10.contains(",normal-4-mixed,"), row10);
+		Files.writeString(manifest, before.replace(row10, row10.replace(
+			",normal-4-mixed,", ",normal-4,")));
 		Files.delete(whole.resolve("synthetic-000020.tif"));
 		byte[] b30 = expected.get("synthetic-000030.tif");
 		Files.write(whole.resolve("synthetic-000030.tif"), java.util.Arrays.copyOf(
 			b30, b30.length - 9));
 		Result resumed = generate(model, whole, "--count", 40, "--seed", 1000);
 		assertEquals(0, resumed.exitCode(), resumed.err());
-		assertTrue(resumed.out().startsWith("2 of 40 images written") && resumed
-			.out().contains("38 complete from an earlier run"), resumed.out());
+		assertTrue(resumed.out().startsWith("3 of 40 images written") && resumed
+			.out().contains("37 complete from an earlier run"), resumed.out());
 		assertSameFiles(expected, files(whole, false));
 
 		Result noSeed = generate(model, dir.resolve("x"), "--count", 4, "--shard",

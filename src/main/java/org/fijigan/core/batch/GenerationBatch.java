@@ -336,8 +336,10 @@ public final class GenerationBatch {
 		row.put("class", plan.isConditional() ? model.generator().className(plan
 			.label(i)) : "");
 		row.put("seed", job.latents() == null ? Long.toString(job.seed() + i) : "");
+		// "-mixed": drawn as Generator.latent draws; rows without it were drawn
+		// from java.util.Random(seed) itself, and are drawn again
 		row.put("latent", job.latents() == null ? "normal-" + model.generator()
-			.latentDim() : job.latentSource() + "#" + i);
+			.latentDim() + "-mixed" : job.latentSource() + "#" + i);
 		row.put("bytes", "");
 		row.put("model_sha256", model.sha256());
 		row.put("provider", "");
