@@ -451,10 +451,8 @@ class EvaluationTest {
 
 	@Test
 	void aConditionalGeneratorIsMeasuredPerClassFolder() {
-		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16)
-			.write(dir, "c.onnx").toString(), ModelOverrides.NONE);
-		List<RasterImage> real = new ArrayList<>(draws(gan, 500, 6, 0L, "0/real"));
-		real.addAll(draws(gan, 600, 6, 1L, "1/real"));
+		ModelDescriptor gan = twoClassGenerator("c.onnx");
+		List<RasterImage> real = realOfTwoClasses(gan, 6, 6);
 		// the evaluation draws class "0" from seeds SEED..SEED+5 and class "1" from
 		// SEED+6..SEED+11
 		List<RasterImage> training = new ArrayList<>(draws(gan, SEED, 6, 0L,
@@ -482,10 +480,8 @@ class EvaluationTest {
 
 	@Test
 	void severalDrawsAreTheMeanOfSingleDrawsWithDisjointSeeds() {
-		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16)
-			.write(dir, "d.onnx").toString(), ModelOverrides.NONE);
-		List<RasterImage> real = new ArrayList<>(draws(gan, 500, 7, 0L, "0/real"));
-		real.addAll(draws(gan, 600, 5, 1L, "1/real"));
+		ModelDescriptor gan = twoClassGenerator("d.onnx");
+		List<RasterImage> real = realOfTwoClasses(gan, 7, 5);
 		// one draw is 12 samples: class "0" seeds S..S+6, class "1" S+7..S+11; the
 		// training images are draw 1's
 		List<RasterImage> training = new ArrayList<>(draws(gan, SEED + 12, 7, 0L,
@@ -540,6 +536,25 @@ class EvaluationTest {
 		assertThrows(GanException.class, () -> o.withDraws(0));
 		assertThrows(GanException.class, () -> o.withDraws(
 			EvaluationOptions.MAX_DRAWS + 1));
+	}
+
+	/** A generator of two classes, 16x16, latent 8. */
+	private ModelDescriptor twoClassGenerator(String file) {
+		return ModelLoader.load(OnnxModels.generator(8, 2, 16, 16).write(dir, file)
+			.toString(), ModelOverrides.NONE);
+	}
+
+	/**
+	 * "Real" images of classes 0 and 1 (folders 0/ and 1/), drawn from seeds 500
+	 * and 600 on.
+	 */
+	private static List<RasterImage> realOfTwoClasses(ModelDescriptor gan,
+		int first, int second)
+	{
+		List<RasterImage> real = new ArrayList<>(draws(gan, 500, first, 0L,
+			"0/real"));
+		real.addAll(draws(gan, 600, second, 1L, "1/real"));
+		return real;
 	}
 
 	private static Map<String, Measure> byMetric(EvaluationReport r,
