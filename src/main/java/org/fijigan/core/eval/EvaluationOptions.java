@@ -76,8 +76,8 @@ public record EvaluationOptions(long seed, int maxImages, int maxSide,
 		Objects.requireNonNull(inference);
 		if (utilityRepeats < 0 || utilityRepeats > 1000) throw new GanException(
 			"utility repeats: 0 " + "(off) to 1000, not " + utilityRepeats);
-		if (draws < 1 || draws > MAX_DRAWS) throw new GanException("draws: 1 to " +
-			MAX_DRAWS + ", not " + draws);
+		if (draws < 1 || draws > MAX_DRAWS) throw new GanException(
+			"the number of draws must be 1 to " + MAX_DRAWS + ", not " + draws);
 	}
 
 	public static EvaluationOptions defaults() {
