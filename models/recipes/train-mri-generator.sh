@@ -16,7 +16,7 @@ fetch_data mri-subjects
 start mri-generator
 create --arch dcgan --channels 1 --width 32 --size 64 --latent 64 --seed 5 \
 	--classes axial-1,axial-2,axial-3,coronal-1,coronal-2,coronal-3,sagittal-1,sagittal-2,sagittal-3
-train --data "$DATA/mri-subjects/train" --steps 12000 --batch 16 --patch 0 --augment none \
+train --data "$DATA/mri-subjects/train" --steps 13500 --batch 16 --patch 0 --augment none \
 	--normalize range:0,255 --adversarial hinge --discriminator sngan --discriminator-width 16 \
 	--r1 2 --r1-every 16 --minibatch-std --diff-augment translation,cutout,color --lr 1e-4 --d-lr 4e-4 \
 	--adam-betas 0,0.9 --ema 0.999 --seed 5 --validation 0
