@@ -160,7 +160,7 @@ public final class GenerationEvaluation {
 			List<List<Measure>> perDraw = new ArrayList<>();
 			for (int d = 0; d < draws; d++)
 				perDraw.add(protocol.distributions(dataset, condition, groupImages(g,
-					plan, images, group, d, 1), features, gc, gh, gw));
+					plan, images, group, d, 1), features, gc, gh, gw, d == 0));
 			measures.addAll(meanOverDraws(perDraw));
 			if (!trainImages.isEmpty()) protocol.memorisation(dataset, condition,
 				groupImages(g, plan, images, group, 0, draws), images.training(),
@@ -201,30 +201,39 @@ public final class GenerationEvaluation {
 	}
 
 	/**
-	 * One draw's measures as they are; of several draws (the same measures in the
-	 * same order), each measure's mean over the draws with their standard
-	 * deviation, except where every draw gives the same value (the floors, the
-	 * real images' own measures), which is kept with its own spread.
+	 * One draw's measures as they are; of several draws, each measure of the
+	 * first draw with its mean over the draws that measured it and their standard
+	 * deviation, except where they all give the same value (the real images' own
+	 * measures) or only the first measured it (the floors): that one is kept with
+	 * its own spread.
 	 */
 	static List<Measure> meanOverDraws(List<List<Measure>> perDraw) {
 		List<Measure> first = perDraw.get(0);
 		if (perDraw.size() == 1) return first;
+		List<Map<String, Measure>> later = new ArrayList<>();
+		for (List<Measure> draw : perDraw.subList(1, perDraw.size())) {
+			Map<String, Measure> byMetric = new LinkedHashMap<>();
+			for (Measure m : draw)
+				byMetric.put(m.metric(), m);
+			later.add(byMetric);
+		}
 		List<Measure> out = new ArrayList<>();
-		for (int j = 0; j < first.size(); j++) {
-			Measure m = first.get(j);
+		for (Measure m : first) {
 			double[] v = new double[perDraw.size()];
-			boolean same = true;
-			for (int d = 0; d < v.length; d++) {
-				Measure other = perDraw.get(d).get(j);
-				if (!other.metric().equals(m.metric())) throw new IllegalStateException(
-					"draw " + d + " measured " + other.metric() +
-						" where draw 0 measured " + m.metric());
+			v[0] = m.value();
+			boolean same = true, everyDraw = true;
+			for (int d = 1; d < v.length; d++) {
+				Measure other = later.get(d - 1).get(m.metric());
+				if (other == null) {
+					everyDraw = false;
+					break;
+				}
 				v[d] = other.value();
 				same &= Double.compare(v[d], v[0]) == 0;
 			}
-			out.add(same ? m : new Measure(m.dataset(), m.condition(), m.metric(),
-				UtilityEvaluation.mean(v), UtilityEvaluation.std(v), m.countA(), m
-					.countB()));
+			out.add(same || !everyDraw ? m : new Measure(m.dataset(), m.condition(), m
+				.metric(), UtilityEvaluation.mean(v), UtilityEvaluation.std(v), m
+					.countA(), m.countB()));
 		}
 		return out;
 	}

@@ -125,9 +125,13 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 	 * recall of a seeded sample of as many training images as there are generated
 	 * ones, what a generator that drew training images would score). Each measure
 	 * names its data set and condition.
+	 *
+	 * @param withFloors whether to measure the floors, which do not depend on the
+	 *          generated images (a second draw of the same group leaves them out)
 	 */
 	public List<Measure> distributions(String dataset, String condition,
-		GroupImages g, PcaFeatures features, int channels, int height, int width)
+		GroupImages g, PcaFeatures features, int channels, int height, int width,
+		boolean withFloors)
 	{
 		List<Measure> measures = new ArrayList<>();
 		double[][] fg = features.features(g.generated(), channels, height, width);
@@ -148,7 +152,7 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 		measures.add(new Measure(dataset, condition, "recall (k=" + pr
 			.neighbours() + ")", pr.recall(), Double.NaN, ng, nr));
 		measures.addAll(appearance(dataset, condition, g.generated(), g.real()));
-		if (nr >= 4) {
+		if (withFloors && nr >= 4) {
 			int[] order = GenerativeMetrics.sample(nr, nr, new SplittableRandom(
 				TaskProtocol.streamSeed(seed, 300, 0)));
 			double[][] a = new double[nr / 2][], b = new double[nr - nr / 2][];
@@ -165,7 +169,7 @@ public record GenerationProtocol(long seed) implements TaskProtocol {
 				b.length));
 		}
 		int nt = g.training().size();
-		if (nt >= 2) {
+		if (withFloors && nt >= 2) {
 			double[][] ft = features.features(g.training(), channels, height, width);
 			measures.add(new Measure(dataset, condition,
 				"floor: FID real vs training", GenerativeMetrics.frechetDistance(fr,
