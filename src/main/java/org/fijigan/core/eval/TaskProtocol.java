@@ -3,6 +3,7 @@ package org.fijigan.core.eval;
 
 import java.util.function.UnaryOperator;
 
+import org.fijigan.core.Seeds;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.data.Planes;
 
@@ -39,11 +40,8 @@ public sealed interface TaskProtocol permits SuperResolutionProtocol,
 	 * does not depend on the others.
 	 */
 	static long streamSeed(long seed, long a, long b) {
-		long z = seed * 0x9E3779B97F4A7C15L + a * 0xC2B2AE3D27D4EB4FL + b *
-			0x165667B19E3779F9L;
-		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-		return z ^ (z >>> 31);
+		return Seeds.splitMix(seed * Seeds.GOLDEN + a * 0xC2B2AE3D27D4EB4FL + b *
+			0x165667B19E3779F9L);
 	}
 
 	/** {@code v} clipped to [0, 1] in place (NaN to 0); returns it. */

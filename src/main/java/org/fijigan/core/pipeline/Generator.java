@@ -10,6 +10,7 @@ import java.util.Random;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.Seeds;
 import org.fijigan.core.StageTimings;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
@@ -259,10 +260,7 @@ public final class Generator {
 	}
 
 	private static long mix(long seed) {
-		long z = seed + 0x9E3779B97F4A7C15L;
-		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-		return z ^ (z >>> 31);
+		return Seeds.splitMix(seed + Seeds.GOLDEN);
 	}
 
 	private static long[] labels(GeneratorSpec g, GenerateOptions o) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.Seeds;
 import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.train.autodiff.GraphEmitter;
 
@@ -229,13 +230,7 @@ public record DiffAugment(boolean color, boolean translation, boolean cutout) {
 	 * draws what an uninterrupted one did.
 	 */
 	static SplittableRandom stream(long seed, long step, int role) {
-		return new SplittableRandom(mix(mix(seed ^ 0x5DEECE66DL) + step *
-			0x9E3779B97F4A7C15L + role));
-	}
-
-	private static long mix(long z) {
-		z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-		z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-		return z ^ (z >>> 33);
+		return new SplittableRandom(Seeds.murmur(Seeds.murmur(seed ^ 0x5DEECE66DL) +
+			step * Seeds.GOLDEN + role));
 	}
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.Seeds;
 import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
@@ -323,7 +324,7 @@ public final class Trainer {
 	 */
 	static Tensor epsilon(long seed, long step, long n) {
 		java.util.SplittableRandom r = new java.util.SplittableRandom(seed *
-			0x9E3779B97F4A7C15L + step);
+			Seeds.GOLDEN + step);
 		float[] v = new float[(int) n];
 		for (int i = 0; i < v.length; i++)
 			v[i] = r.nextFloat();

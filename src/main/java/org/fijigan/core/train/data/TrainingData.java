@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.Seeds;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.MaskSpec;
@@ -278,13 +279,8 @@ public final class TrainingData {
 	 * finaliser).
 	 */
 	static long streamSeed(long seed, long step) {
-		return mix(mix(seed) ^ (step * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L));
-	}
-
-	private static long mix(long z) {
-		z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-		z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-		return z ^ (z >>> 33);
+		return Seeds.murmur(Seeds.murmur(seed) ^ (step * Seeds.GOLDEN +
+			0x632BE59BD9B4E019L));
 	}
 
 	/** Training items (image, or image and plane), in sorted order. */
