@@ -62,10 +62,12 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 			x0 = grid * (training ? random.nextInt(nx) : (nx - 1) / 2);
 			y0 = grid * (training ? random.nextInt(ny) : (ny - 1) / 2);
 		}
-		Planes clean = read(target, item.z(), item.t(), x0, y0, pw, ph);
+		int channel = item.channel();
+		Planes clean = read(target, channel, item.z(), item.t(), x0, y0, pw, ph);
 		Planes input = null;
-		if (mode == TrainingMode.PAIRED) input = read(inputs.get(item.input()), item
-			.z(), item.t(), x0 / scale, y0 / scale, pw / scale, ph / scale);
+		if (mode == TrainingMode.PAIRED) input = read(inputs.get(item.input()),
+			channel, item.z(), item.t(), x0 / scale, y0 / scale, pw / scale, ph /
+				scale);
 		int k = 0;
 		if (training && options.augmentation() == Augmentation.FLIPS) k = pw == ph
 			? random.nextInt(Augmentation.TRANSFORMS) : 2 * random.nextInt(
@@ -73,9 +75,9 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 		clean = Augmentation.transform(clean, k);
 		if (input != null) input = Augmentation.transform(input, k);
 
-		ChannelMap targetMap = toModel(target, targetRange);
+		ChannelMap targetMap = toModel(target, channel, targetRange);
 		ChannelMap inputMap = mode == TrainingMode.GENERATION ? null : toModel(
-			mode == TrainingMode.PAIRED ? inputs.get(item.input()) : target,
+			mode == TrainingMode.PAIRED ? inputs.get(item.input()) : target, channel,
 			inputRange);
 		boolean[] holes = null;
 		Planes lossMask = null;
@@ -144,18 +146,22 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 	}
 
 	/**
-	 * Reads a region of every channel of one plane, in normalised units
-	 * (non-finite -> 0).
+	 * Reads a region of one plane, of every channel or of {@code channel} alone
+	 * (when it is not -1), in normalised units (non-finite -> 0).
 	 */
-	private Planes read(OpenedImage o, int z, int t, int x, int y, int w, int h) {
+	private Planes read(OpenedImage o, int channel, int z, int t, int x, int y,
+		int w, int h)
+	{
 		RasterImage img = o.image();
-		int c = img.logicalChannels(), n = w * h;
+		int first = channel < 0 ? 0 : channel;
+		int c = channel < 0 ? img.logicalChannels() : 1, n = w * h;
 		float[] v = new float[c * n];
 		boolean raw = options.normalization() instanceof Normalization.None;
-		for (int ch = 0; ch < c; ch++) {
-			img.readRegion(ch, z, t, x, y, w, h, v, ch * n);
+		for (int k = 0; k < c; k++) {
+			int ch = first + k;
+			img.readRegion(ch, z, t, x, y, w, h, v, k * n);
 			double lo = o.low()[ch], inv = 1 / o.span()[ch];
-			for (int i = ch * n; i < (ch + 1) * n; i++) {
+			for (int i = k * n; i < (k + 1) * n; i++) {
 				float u = raw ? v[i] : (float) ((v[i] - lo) * inv);
 				v[i] = Float.isFinite(u) ? u : 0;
 			}
@@ -164,16 +170,18 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 	}
 
 	/**
-	 * The raw-to-model map of one image: identity for normalisation {@code none}.
+	 * The raw-to-model map of one image, of every channel or of {@code channel}
+	 * alone (when it is not -1): identity for normalisation {@code none}.
 	 */
-	private ChannelMap toModel(OpenedImage o, ValueRange range) {
-		int c = o.low().length;
+	private ChannelMap toModel(OpenedImage o, int channel, ValueRange range) {
+		int first = channel < 0 ? 0 : channel;
+		int c = channel < 0 ? o.low().length : 1;
 		if (options.normalization() instanceof Normalization.None) return ChannelMap
 			.identity(c);
 		double[] s = new double[c], off = new double[c];
-		for (int ch = 0; ch < c; ch++) {
-			s[ch] = range.width() / o.span()[ch];
-			off[ch] = range.min() - o.low()[ch] * s[ch];
+		for (int k = 0; k < c; k++) {
+			s[k] = range.width() / o.span()[first + k];
+			off[k] = range.min() - o.low()[first + k] * s[k];
 		}
 		return new ChannelMap(s, off, Double.NEGATIVE_INFINITY,
 			Double.POSITIVE_INFINITY);

@@ -54,21 +54,32 @@ final class TrainingChecks {
 
 	/**
 	 * Checks that every image has the channels the model takes and gives, and the
-	 * same as the others.
+	 * same as the others. A 1-channel image model (1 channel in, 1 or unknown
+	 * out) trains on images of several channels one channel at a time, as
+	 * inference applies it to them.
+	 *
+	 * @return whether each channel of the images is a training plane of its own
 	 */
-	static void checkChannels(ModelDescriptor model, TrainingMode mode,
+	static boolean checkChannels(ModelDescriptor model, TrainingMode mode,
 		List<OpenedImage> targets, List<OpenedImage> inputs)
 	{
 		int wantIn = model.kind() instanceof ModelKind.Generator ? 0 : model.image()
 			.channels();
 		int wantOut = model.outputChannels();
+		OpenedImage first = targets.get(0);
+		int c0 = first.image().logicalChannels();
+		boolean apart = mode != TrainingMode.GENERATION && wantIn == 1 &&
+			wantOut <= 1 && c0 > 1 && (mode != TrainingMode.PAIRED || inputs.get(0)
+				.image().logicalChannels() == c0);
+		if (apart) {
+			wantIn = c0;
+			wantOut = wantOut == 1 ? c0 : wantOut;
+		}
 		for (int i = 0; i < targets.size(); i++) {
 			OpenedImage t = targets.get(i);
 			int ct = t.image().logicalChannels();
-			OpenedImage first = targets.get(0);
-			if (ct != first.image().logicalChannels()) throw new GanException("'" + t
-				.name() + "' has " + channels(ct) + " but '" + first.name() + "' has " +
-				channels(first.image().logicalChannels()) +
+			if (ct != c0) throw new GanException("'" + t.name() + "' has " + channels(
+				ct) + " but '" + first.name() + "' has " + channels(c0) +
 				": all training images need the same channels");
 			if (mode == TrainingMode.SELF_SUPERVISED && wantIn > 0 && ct != wantIn)
 				throw new GanException("model '" + model.name() + "' takes " + channels(
@@ -84,15 +95,16 @@ final class TrainingChecks {
 					"' from a degraded copy: give pairs");
 			if (mode == TrainingMode.PAIRED) {
 				int ci = inputs.get(i).image().logicalChannels();
+				int firstIn = inputs.get(0).image().logicalChannels();
+				if (ci != firstIn) throw new GanException("the input '" + inputs.get(i)
+					.name() + "' has " + channels(ci) + " but '" + inputs.get(0).name() +
+					"' has " + channels(firstIn) + ": all inputs need the same channels");
 				if (wantIn > 0 && ci != wantIn) throw new GanException("model '" + model
 					.name() + "' takes " + channels(wantIn) + " but the input '" + inputs
 						.get(i).name() + "' has " + channels(ci));
-				int c0 = inputs.get(0).image().logicalChannels();
-				if (ci != c0) throw new GanException("the input '" + inputs.get(i)
-					.name() + "' has " + channels(ci) + " but '" + inputs.get(0).name() +
-					"' has " + channels(c0) + ": all inputs need the same channels");
 			}
 		}
+		return apart;
 	}
 
 	private static String channels(int n) {

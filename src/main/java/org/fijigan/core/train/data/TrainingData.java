@@ -163,7 +163,8 @@ public final class TrainingData {
 				targets.add(OpenedImage.open(images, name, norm));
 		}
 
-		TrainingChecks.checkChannels(model, mode, targets, inputs);
+		boolean channelsApart = TrainingChecks.checkChannels(model, mode, targets,
+			inputs);
 		int[] labels = new int[targets.size()];
 		List<String> classNames = List.of();
 		Arrays.fill(labels, -1);
@@ -183,16 +184,26 @@ public final class TrainingData {
 			if (mode == TrainingMode.PAIRED) TrainingChecks.checkPair(inputs.get(i),
 				targets.get(i), scale);
 			int planes = img.slices() * img.frames();
+			int channels = channelsApart ? img.logicalChannels() : 1;
 			for (int t = 0; t < img.frames(); t++)
-				for (int z = 0; z < img.slices(); z++) {
-					int plane = z + img.slices() * t + 1;
-					String name = targets.get(i).name() + (planes > 1 ? " (plane " +
-						plane + " of " + planes + ")" : "");
-					items.add(new TrainingItem(name, i, mode == TrainingMode.PAIRED ? i
-						: -1, z, t, labels[i]));
-				}
+				for (int z = 0; z < img.slices(); z++)
+					for (int c = 0; c < channels; c++) {
+						int plane = z + img.slices() * t + 1;
+						List<String> where = new ArrayList<>();
+						if (channelsApart) where.add("channel " + (c + 1) + " of " +
+							channels);
+						if (planes > 1) where.add("plane " + plane + " of " + planes);
+						String name = targets.get(i).name() + (where.isEmpty() ? "" : " (" +
+							String.join(", ", where) + ")");
+						items.add(new TrainingItem(name, i, mode == TrainingMode.PAIRED ? i
+							: -1, z, t, labels[i], channelsApart ? c : -1));
+					}
 		}
 		List<String> notes = new ArrayList<>();
+		if (channelsApart) notes.add("model '" + model.name() +
+			"' takes 1 channel: each of the images' " + targets.get(0).image()
+				.logicalChannels() + " channels trains as a plane of its own, " +
+			"as the model is applied to such images channel by channel");
 		int patch = TrainingChecks.fitPatch(model, mode, options.patchSize(), scale,
 			targets, notes);
 		options = options.withPatchSize(patch);

@@ -444,16 +444,59 @@ class TrainingDataTest {
 	void theModelsChannelsAreChecked() {
 		RasterImage rgb = RasterImage.allocate(8, 8, 1, 1, 1, PixelType.RGB)
 			.setTitle("rgb");
+		RasterImage grey = RasterImage.allocate(8, 8, 1, 1, 1, PixelType.UINT8)
+			.setTitle("grey");
 		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
-			TestModels.imageModel(TaskKind.DENOISE, 1, 1), source(List.of(rgb)),
+			TestModels.imageModel(TaskKind.DENOISE, 3, 1), source(List.of(grey)),
 			DataOptions.defaults(1).withPatchSize(4).withValidationFraction(0)));
 		assertEquals(
-			"model 'test-denoise' takes 1 channel but 'rgb' has 3 channels", e
+			"model 'test-denoise' takes 3 channels but 'grey' has 1 channel", e
 				.getMessage());
 		TrainingBatch b = TrainingData.create(TestModels.imageModel(
 			TaskKind.DENOISE, 3, 1), source(List.of(rgb)), DataOptions.defaults(1)
 				.withPatchSize(4).withValidationFraction(0)).batch(0, 2);
 		assertArrayEquals(new long[] { 2, 3, 4, 4 }, b.inputShape());
+	}
+
+	/**
+	 * A 1-channel model is applied to an image of several channels channel by
+	 * channel, so it trains on them so: each channel of each plane is an item,
+	 * and its samples hold that channel's pixels alone, normalised by that
+	 * channel's range.
+	 */
+	@Test
+	void aOneChannelModelTrainsOnEachChannelApart() {
+		RasterImage hs = RasterImage.allocate(6, 5, 2, 2, 1, PixelType.UINT16)
+			.setTitle("hs");
+		for (int z = 0; z < 2; z++)
+			for (int c = 0; c < 2; c++) {
+				short[] p = (short[]) hs.plane(c, z, 0);
+				for (int i = 0; i < p.length; i++)
+					p[i] = (short) (1000 * (c + 1) + 100 * z + i);
+			}
+		for (boolean n2v : new boolean[] { false, true }) {
+			Degradation d = n2v ? new Degradation.BlindSpot(0.05, 3, null)
+				: new Degradation.GaussianNoise(Degradation.Range.of(0));
+			TrainingData data = TrainingData.create(TestModels.imageModel(
+				TaskKind.DENOISE, 1, 1), source(List.of(hs)), new DataOptions(0,
+					Augmentation.NONE, new Normalization.FixedRange(0, 4000), 0, 1, d));
+			assertEquals(List.of("hs (channel 1 of 2, plane 1 of 2)",
+				"hs (channel 2 of 2, plane 1 of 2)",
+				"hs (channel 1 of 2, plane 2 of 2)",
+				"hs (channel 2 of 2, plane 2 of 2)"), data.trainingItems());
+			assertTrue(data.notes().get(0).contains(
+				"each of the images' 2 channels " + "trains as a plane of its own"),
+				data.notes().toString());
+			TrainingBatch b = data.batch(0, 8);
+			assertArrayEquals(new long[] { 8, 1, 5, 6 }, b.inputShape());
+			for (TrainingSample s : b.samples()) {
+				int c = s.name().contains("channel 1") ? 0 : 1;
+				int z = s.name().contains("plane 1") ? 0 : 1;
+				for (int i = 0; i < 30; i++)
+					assertEquals((1000 * (c + 1) + 100 * z + i) / 4000.0, s.target()
+						.values()[i], 1e-6, s.name());
+			}
+		}
 	}
 
 	@Test
