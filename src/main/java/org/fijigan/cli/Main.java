@@ -118,6 +118,14 @@ public final class Main implements Callable<Integer> {
 		cl.registerConverter(ValueRange.class, converter(ValueRange::parse));
 		cl.registerConverter(DeviceSpec.class, converter(DeviceSpec::parse));
 		cl.registerConverter(Normalization.class, converter(Normalization::parse));
+		// picocli's own strategies replace the writers given to setOut and setErr
+		// when System.out or System.err is not the stream it was when the strategy
+		// was made, as while another thread reads a file through ImageJ (whose
+		// prints are kept apart, thread by thread): the output of a command run
+		// in-process beside others then went to the console. A strategy of ours is
+		// left alone
+		CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+		cl.setExecutionStrategy(runLast::execute);
 		cl.setParameterExceptionHandler(Main::usageError);
 		cl.setExecutionExceptionHandler(Main::failure);
 		return cl;

@@ -58,6 +58,38 @@ class MainTest {
 		return new Result(cl.execute(a), out.toString(), err.toString());
 	}
 
+	/**
+	 * A command run in-process prints to the writers given to it even when
+	 * System.out and System.err are other streams than when its command line was
+	 * made, as while another thread reads a file through ImageJ (which keeps that
+	 * thread's prints apart by swapping them).
+	 */
+	@Test
+	void outputGoesToTheGivenWritersWhileTheSystemStreamsAreSwapped() {
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		var cl = Main.commandLine();
+		cl.setOut(new PrintWriter(out, true));
+		cl.setErr(new PrintWriter(err, true));
+		java.io.PrintStream stdout = System.out, stderr = System.err;
+		java.io.ByteArrayOutputStream elsewhere =
+			new java.io.ByteArrayOutputStream();
+		int code;
+		try {
+			System.setOut(new java.io.PrintStream(elsewhere, true));
+			System.setErr(new java.io.PrintStream(elsewhere, true));
+			code = cl.execute("--version");
+			assertEquals(2, cl.execute("no-such-command"));
+		}
+		finally {
+			System.setOut(stdout);
+			System.setErr(stderr);
+		}
+		assertEquals(0, code);
+		assertTrue(out.toString().startsWith("fiji-gan "), out.toString());
+		assertTrue(err.toString().contains("no-such-command"), err.toString());
+		assertEquals("", elsewhere.toString());
+	}
+
 	Path tiff16(String name, int w, int h, short[] pixels) {
 		Path file = dir.resolve(name);
 		ImagePlus imp = new ImagePlus("in", new ShortProcessor(w, h, pixels, null));
