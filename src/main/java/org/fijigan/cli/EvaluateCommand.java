@@ -274,6 +274,8 @@ final class EvaluateCommand implements Callable<Integer> {
 				"%s / %s: model vs best baseline (%s): %s dB PSNR, " + "%s SSIM", c
 					.dataset(), c.condition(), c.bestBaseline().method(), signed(c
 						.psnrGain(), 2), signed(c.ssimGain(), 4)));
+		for (EvaluationReport.PointComparison c : r.pointComparisons())
+			lines.add(c.describe());
 		int shown = 0;
 		for (NearCopy c : r.nearCopies())
 			if (shown++ < 10) lines.add(String.format(Locale.ROOT,

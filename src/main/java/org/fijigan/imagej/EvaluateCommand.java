@@ -114,6 +114,8 @@ public class EvaluateCommand extends GanCommand {
 				"fiji-gan: %s / %s: %s vs best baseline (%s): " +
 					"%+.2f dB PSNR, %+.4f SSIM", c.dataset(), c.condition(), d.name(), c
 						.bestBaseline().method(), c.psnrGain(), c.ssimGain()));
+		for (EvaluationReport.PointComparison c : report.pointComparisons())
+			IJ.log("fiji-gan: " + c.describe());
 		for (EvaluationReport.NearCopy c : report.nearCopies())
 			IJ.log("fiji-gan: near-copy: generated #" + c.generated() + " (seed " + c
 				.seed() + ") is close to training image " + c.trainingImage());

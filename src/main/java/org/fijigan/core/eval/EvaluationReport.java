@@ -178,6 +178,77 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 		return out;
 	}
 
+	/**
+	 * Under one condition, what the model, its input and the clean image keep of
+	 * the point sources (rows with {@link PointScores}).
+	 *
+	 * @param input the degraded input's reference row, or null where there is
+	 *          none
+	 */
+	public record PointComparison(String dataset, String condition, Score model,
+			Score input, Score clean) {
+
+		/**
+		 * One line: the faint sources found in each, the model's distance from the
+		 * clean image and from its input in points, and the share of the sources'
+		 * peaks and flux the model keeps.
+		 */
+		public String describe() {
+			PointScores m = model.points(), c = clean.points();
+			StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+				"%s / %s: faint sources found: %s %s", dataset, condition, model
+					.method(), percent(m.faintRecall())));
+			if (input != null) sb.append(", ").append(input.method()).append(' ')
+				.append(percent(input.points().faintRecall()));
+			sb.append(", ").append(clean.method()).append(' ').append(percent(c
+				.faintRecall())).append(" (the model ").append(points(m.faintRecall() -
+					c.faintRecall())).append(" the clean image's");
+			if (input != null) sb.append(", ").append(points(m.faintRecall() - input
+				.points().faintRecall())).append(" its input's");
+			return sb.append(String.format(Locale.ROOT,
+				"); it keeps %.3f of the sources' peaks and %.3f of their flux", m
+					.peakRatio(), m.fluxRatio())).toString();
+		}
+
+		private static String percent(double v) {
+			return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 *
+				v);
+		}
+
+		private static String points(double d) {
+			if (Double.isNaN(d)) return "unknown against";
+			double p = Math.round(1000 * d) / 10.0;
+			return p == 0 ? "level with" : String.format(Locale.ROOT,
+				"%.1f points %s", Math.abs(p), p > 0 ? "above" : "below");
+		}
+	}
+
+	/**
+	 * Per data set and condition with point sources, the model against its input
+	 * and the clean image; conditions without a model row and a clean-image row
+	 * are left out.
+	 */
+	public List<PointComparison> pointComparisons() {
+		Map<String, Score> model = new LinkedHashMap<>(), input =
+			new LinkedHashMap<>(), clean = new LinkedHashMap<>();
+		for (Score s : scores) {
+			if (s.points() == null) continue;
+			String key = s.dataset() + "\u0000" + s.condition();
+			if (s.kind() == MethodKind.MODEL) model.putIfAbsent(key, s);
+			else if (s.kind() == MethodKind.REFERENCE) (s.method().equals(CLEAN_IMAGE)
+				? clean : input).putIfAbsent(key, s);
+		}
+		List<PointComparison> out = new ArrayList<>();
+		for (Map.Entry<String, Score> e : model.entrySet())
+			if (clean.containsKey(e.getKey())) out.add(new PointComparison(e
+				.getValue().dataset(), e.getValue().condition(), e.getValue(), input
+					.get(e.getKey()), clean.get(e.getKey())));
+		return out;
+	}
+
+	/** The method name of the clean image's reference row. */
+	public static final String CLEAN_IMAGE = "clean image";
+
 	/** Whether any row measured point sources. */
 	public boolean hasPointSources() {
 		return scores.stream().anyMatch(s -> s.points() != null);

@@ -153,9 +153,9 @@ final class RestorationEvaluation {
 				Planes noisy = DenoisingProtocol.clipped(input);
 				scores.add("noisy input", MethodKind.REFERENCE, protocol.measure(clean
 					.planes(), noisy), tally(ref, noisy));
-				if (ref != null) scores.add("clean image", MethodKind.REFERENCE,
-					new TaskProtocol.Quality(Double.NaN, Double.NaN), tally(ref, clean
-						.planes()));
+				if (ref != null) scores.add(EvaluationReport.CLEAN_IMAGE,
+					MethodKind.REFERENCE, new TaskProtocol.Quality(Double.NaN,
+						Double.NaN), tally(ref, clean.planes()));
 				for (int b = 0; b < sigmas.size(); b++)
 					if (bestBlur < 0 || b == bestBlur) {
 						Planes blur = DenoisingProtocol.blur(input, sigmas.get(b));

@@ -253,11 +253,52 @@ class EvaluationTest {
 			assertEquals(m.get("noisy input").points(), m.get(identity.name())
 				.points(), c);
 		}
+		List<EvaluationReport.PointComparison> pc = r.pointComparisons();
+		assertEquals(r.scores().stream().map(Score::condition).distinct().count(),
+			pc.size());
+		for (EvaluationReport.PointComparison c : pc) {
+			assertEquals("noisy input", c.input().method());
+			String d = c.describe();
+			assertTrue(d.contains("clean image 100.0% (the model ") && d.contains(
+				", level with its input's); it keeps "), d);
+		}
 		String csv = r.toCsv();
 		assertTrue(csv.startsWith(
 			"dataset,task,condition,method,kind,psnr_db,ssim,n,peak_ratio," +
 				"flux_ratio,faint_recall,sources,faint_sources\n"), csv);
 		assertTrue(csv.contains(",clean image,reference,,,1,1,1,1,"), csv);
+	}
+
+	@Test
+	void aPointComparisonSaysHowFarTheModelIsFromTheCleanImageAndItsInput() {
+		EvaluationReport.PointComparison c = new EvaluationReport.PointComparison(
+			"fluo", "gaussian sigma=15/255", point("denoise", MethodKind.MODEL, 0.842,
+				0.927, 0.214), point("noisy input", MethodKind.REFERENCE, 0.98, 1.01,
+					0.244), point("clean image", MethodKind.REFERENCE, 1, 1, 0.351));
+		assertEquals("fluo / gaussian sigma=15/255: faint sources found: denoise " +
+			"21.4%, noisy input 24.4%, clean image 35.1% (the model 13.7 points " +
+			"below the clean image's, 3.0 points below its input's); it keeps 0.842 " +
+			"of the sources' peaks and 0.927 of their flux", c.describe());
+		EvaluationReport.PointComparison alone =
+			new EvaluationReport.PointComparison("fluo", "c", point("m",
+				MethodKind.MODEL, 1, 1, 0.4), null, point("clean image",
+					MethodKind.REFERENCE, 1, 1, 0.4));
+		assertEquals("fluo / c: faint sources found: m 40.0%, clean image 40.0% " +
+			"(the model level with the clean image's); it keeps 1.000 of the " +
+			"sources' peaks and 1.000 of their flux", alone.describe());
+		EvaluationReport r = new EvaluationReport("m", "0".repeat(64),
+			TaskKind.DENOISE, List.of(c.model(), c.input(), c.clean(), new Score(
+				"other", TaskKind.DENOISE, "c", "m", MethodKind.MODEL, 30, 0.9, 1)),
+			List.of(), List.of(), null, List.of());
+		assertEquals(List.of(c), r.pointComparisons()); // no clean row: left out
+	}
+
+	private static Score point(String method, MethodKind kind, double peak,
+		double flux, double recall)
+	{
+		return new Score("fluo", TaskKind.DENOISE, "gaussian sigma=15/255", method,
+			kind, 30, 0.9, 12, new EvaluationReport.PointScores(peak, flux, recall,
+				100, 50));
 	}
 
 	@Test
