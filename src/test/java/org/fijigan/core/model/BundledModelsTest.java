@@ -74,7 +74,9 @@ class BundledModelsTest {
 														.scaleReadingsAgree(p.resolve("rdf.yaml")))),
 				dynamicTest("weights under 10 MB", () -> small(p)), dynamicTest(
 					"model card has its sections", () -> card(p)), dynamicTest(
-						"has a cover", () -> cover(p)))));
+						"model card is its recipe's card with the measured numbers filled in",
+						() -> cardFromRecipe(p)), dynamicTest("has a cover", () -> cover(
+							p)))));
 	}
 
 	private static void loads(Path folder) {
@@ -107,6 +109,37 @@ class BundledModelsTest {
 			.noneMatch(h -> h.startsWith(s.toLowerCase(Locale.ROOT)))).toList();
 		assertTrue(missing.isEmpty(), "README.md has no section " + missing +
 			" (headings: " + headings + ")");
+	}
+
+	/**
+	 * The card a recipe writes is {@code recipes/cards/NAME.md} with its
+	 * {@code @TRAINING@} and {@code @METRICS@} lines replaced by what the run
+	 * measured: the package's README.md must hold every other line of it, in
+	 * order, so that an edit made to one reaches the other (a recipe run again
+	 * would drop a README-only edit).
+	 */
+	private static void cardFromRecipe(Path folder) throws IOException {
+		Path template = MODELS.resolve("recipes").resolve("cards").resolve(folder
+			.getFileName() + ".md");
+		Assumptions.assumeTrue(Files.isRegularFile(template), "no recipe card " +
+			template);
+		String readme = Files.readString(folder.resolve("README.md"));
+		String[] parts = Files.readString(template).split(
+			"(?m)^@(TRAINING|METRICS)@\\n", -1);
+		assertTrue(parts.length > 1, template + " has no @TRAINING@ or @METRICS@");
+		assertTrue(readme.startsWith(parts[0]), "README.md does not begin as " +
+			template + " does");
+		assertTrue(readme.endsWith(parts[parts.length - 1]),
+			"README.md does not end as " + template + " does");
+		int at = parts[0].length();
+		for (int i = 1; i < parts.length - 1; i++) {
+			int found = readme.indexOf(parts[i], at);
+			assertTrue(found >= 0, "README.md lacks the part of " + template +
+				" that begins: " + parts[i].lines().findFirst().orElse(""));
+			at = found + parts[i].length();
+		}
+		assertTrue(readme.length() - parts[parts.length - 1].length() >= at,
+			"README.md's parts of " + template + " overlap");
 	}
 
 	private static void cover(Path folder) throws IOException {
