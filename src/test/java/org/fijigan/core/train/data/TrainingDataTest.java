@@ -497,6 +497,26 @@ class TrainingDataTest {
 						.values()[i], 1e-6, s.name());
 			}
 		}
+		// pairs: the input's channel goes with the target's
+		RasterImage in = RasterImage.allocate(6, 5, 2, 2, 1, PixelType.UINT16)
+			.setTitle("hs");
+		for (int z = 0; z < 2; z++)
+			for (int c = 0; c < 2; c++) {
+				short[] p = (short[]) in.plane(c, z, 0), q = (short[]) hs.plane(c, z,
+					0);
+				for (int i = 0; i < p.length; i++)
+					p[i] = (short) (q[i] + 7);
+			}
+		TrainingData pairs = TrainingData.create(TestModels.imageModel(
+			TaskKind.IMAGE_TO_IMAGE, 1, 1), new DataSource.Pairs(ImageSource.of(List
+				.of(in)), ImageSource.of(List.of(hs))), new DataOptions(0,
+					Augmentation.NONE, new Normalization.FixedRange(0, 4000), 0, 1,
+					null));
+		assertEquals(4, pairs.trainingItems().size());
+		for (TrainingSample s : pairs.batch(0, 8).samples())
+			for (int i = 0; i < 30; i++)
+				assertEquals(s.target().values()[i] + 7 / 4000.0, s.input().values()[i],
+					1e-6, s.name());
 	}
 
 	@Test
