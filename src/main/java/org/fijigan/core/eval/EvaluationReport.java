@@ -195,6 +195,11 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 		 */
 		public String describe() {
 			PointScores m = model.points(), c = clean.points();
+			String kept = String.format(Locale.ROOT,
+				"it keeps %.3f of the sources' peaks and %.3f of their flux", m
+					.peakRatio(), m.fluxRatio());
+			if (c.faintSources() == 0) return dataset + " / " + condition +
+				": no faint sources; " + kept;
 			StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
 				"%s / %s: faint sources found: %s %s", dataset, condition, model
 					.method(), percent(m.faintRecall())));
@@ -205,9 +210,7 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 					c.faintRecall())).append(" the clean image's");
 			if (input != null) sb.append(", ").append(points(m.faintRecall() - input
 				.points().faintRecall())).append(" its input's");
-			return sb.append(String.format(Locale.ROOT,
-				"); it keeps %.3f of the sources' peaks and %.3f of their flux", m
-					.peakRatio(), m.fluxRatio())).toString();
+			return sb.append("); ").append(kept).toString();
 		}
 
 		private static String percent(double v) {
@@ -216,7 +219,6 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 		}
 
 		private static String points(double d) {
-			if (Double.isNaN(d)) return "unknown against";
 			double p = Math.round(1000 * d) / 10.0;
 			return p == 0 ? "level with" : String.format(Locale.ROOT,
 				"%.1f points %s", Math.abs(p), p > 0 ? "above" : "below");

@@ -291,6 +291,14 @@ class EvaluationTest {
 				"other", TaskKind.DENOISE, "c", "m", MethodKind.MODEL, 30, 0.9, 1)),
 			List.of(), List.of(), null, List.of());
 		assertEquals(List.of(c), r.pointComparisons()); // no clean row: left out
+		EvaluationReport.PointComparison none =
+			new EvaluationReport.PointComparison("fluo", "c", point("m",
+				MethodKind.MODEL, 0.9, 0.95, Double.NaN), null, new Score("fluo",
+					TaskKind.DENOISE, "c", "clean image", MethodKind.REFERENCE,
+					Double.NaN, Double.NaN, 1, new EvaluationReport.PointScores(1, 1,
+						Double.NaN, 3, 0)));
+		assertEquals("fluo / c: no faint sources; it keeps 0.900 of the sources' " +
+			"peaks and 0.950 of their flux", none.describe());
 	}
 
 	private static Score point(String method, MethodKind kind, double peak,
