@@ -55,10 +55,11 @@ final class TrainingChecks {
 	/**
 	 * Checks that every image has the channels the model takes and gives, and the
 	 * same as the others. A 1-channel image model (1 channel in, 1 or unknown
-	 * out) trains on images of several channels one channel at a time, as
-	 * inference applies it to them.
+	 * out) trains on images of any channels one channel at a time, as inference
+	 * applies it to them (a pair's two images then need the same channels).
 	 *
-	 * @return whether each channel of the images is a training plane of its own
+	 * @return whether each channel of the images of several channels is a
+	 *         training plane of its own (some image has several)
 	 */
 	static boolean checkChannels(ModelDescriptor model, TrainingMode mode,
 		List<OpenedImage> targets, List<OpenedImage> inputs)
@@ -66,15 +67,16 @@ final class TrainingChecks {
 		int wantIn = model.kind() instanceof ModelKind.Generator ? 0 : model.image()
 			.channels();
 		int wantOut = model.outputChannels();
+		boolean oneChannel = mode != TrainingMode.GENERATION && wantIn == 1 &&
+			wantOut <= 1;
+		for (int i = 0; oneChannel && mode == TrainingMode.PAIRED && i < targets
+			.size(); i++)
+			oneChannel = inputs.get(i).image().logicalChannels() == targets.get(i)
+				.image().logicalChannels();
+		if (oneChannel && targets.stream().anyMatch(t -> t.image()
+			.logicalChannels() > 1)) return true;
 		OpenedImage first = targets.get(0);
 		int c0 = first.image().logicalChannels();
-		boolean apart = mode != TrainingMode.GENERATION && wantIn == 1 &&
-			wantOut <= 1 && c0 > 1 && (mode != TrainingMode.PAIRED || inputs.get(0)
-				.image().logicalChannels() == c0);
-		if (apart) {
-			wantIn = c0;
-			wantOut = wantOut == 1 ? c0 : wantOut;
-		}
 		for (int i = 0; i < targets.size(); i++) {
 			OpenedImage t = targets.get(i);
 			int ct = t.image().logicalChannels();
@@ -104,7 +106,7 @@ final class TrainingChecks {
 						.get(i).name() + "' has " + channels(ci));
 			}
 		}
-		return apart;
+		return false;
 	}
 
 	private static String channels(int n) {

@@ -185,25 +185,25 @@ public final class TrainingData {
 				targets.get(i), scale);
 			int planes = img.slices() * img.frames();
 			int channels = channelsApart ? img.logicalChannels() : 1;
+			boolean named = channels > 1;
 			for (int t = 0; t < img.frames(); t++)
 				for (int z = 0; z < img.slices(); z++)
 					for (int c = 0; c < channels; c++) {
 						int plane = z + img.slices() * t + 1;
 						List<String> where = new ArrayList<>();
-						if (channelsApart) where.add("channel " + (c + 1) + " of " +
-							channels);
+						if (named) where.add("channel " + (c + 1) + " of " + channels);
 						if (planes > 1) where.add("plane " + plane + " of " + planes);
 						String name = targets.get(i).name() + (where.isEmpty() ? "" : " (" +
 							String.join(", ", where) + ")");
 						items.add(new TrainingItem(name, i, mode == TrainingMode.PAIRED ? i
-							: -1, z, t, labels[i], channelsApart ? c : -1));
+							: -1, z, t, labels[i], named ? c : -1));
 					}
 		}
 		List<String> notes = new ArrayList<>();
 		if (channelsApart) notes.add("model '" + model.name() +
-			"' takes 1 channel: each of the images' " + targets.get(0).image()
-				.logicalChannels() + " channels trains as a plane of its own, " +
-			"as the model is applied to such images channel by channel");
+			"' takes 1 channel: each channel of an image of several trains as a " +
+			"plane of its own, as the model is applied to such images channel by " +
+			"channel");
 		int patch = TrainingChecks.fitPatch(model, mode, options.patchSize(), scale,
 			targets, notes);
 		options = options.withPatchSize(patch);

@@ -485,7 +485,7 @@ class TrainingDataTest {
 				"hs (channel 1 of 2, plane 2 of 2)",
 				"hs (channel 2 of 2, plane 2 of 2)"), data.trainingItems());
 			assertTrue(data.notes().get(0).contains(
-				"each of the images' 2 channels " + "trains as a plane of its own"),
+				"each channel of an image of several trains as a plane of its own"),
 				data.notes().toString());
 			TrainingBatch b = data.batch(0, 8);
 			assertArrayEquals(new long[] { 8, 1, 5, 6 }, b.inputShape());
@@ -517,6 +517,28 @@ class TrainingDataTest {
 			for (int i = 0; i < 30; i++)
 				assertEquals(s.target().values()[i] + 7 / 4000.0, s.input().values()[i],
 					1e-6, s.name());
+		// a grey image beside the hyperstack: its planes, then every channel of the
+		// other's
+		RasterImage grey = TestModels.function("grey", 6, 5, (x, y) -> 50 + y * 6 +
+			x);
+		TrainingData mixed = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 1, 1), source(List.of(grey, hs)), new DataOptions(0,
+				Augmentation.NONE, new Normalization.FixedRange(0, 4000), 0, 1,
+				new Degradation.GaussianNoise(Degradation.Range.of(0))));
+		assertEquals(List.of("grey", "hs (channel 1 of 2, plane 1 of 2)",
+			"hs (channel 2 of 2, plane 1 of 2)", "hs (channel 1 of 2, plane 2 of 2)",
+			"hs (channel 2 of 2, plane 2 of 2)"), mixed.trainingItems());
+		for (TrainingSample s : mixed.batch(0, 16).samples())
+			if (s.name().equals("grey")) assertEquals(50 / 4000.0, s.target()
+				.values()[0], 1e-7);
+		// a pair whose two images differ in channels is refused, naming the input
+		RasterImage grey2 = TestModels.function("hs", 6, 5, (x, y) -> x);
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 1),
+			new DataSource.Pairs(ImageSource.of(List.of(in)), ImageSource.of(List.of(
+				grey2))), new DataOptions(0, Augmentation.NONE, NONE, 0, 1, null)));
+		assertEquals("model 'test-image-to-image' takes 1 channel but the input " +
+			"'hs' has 2 channels", e.getMessage());
 	}
 
 	@Test
