@@ -110,15 +110,25 @@ class FineTuneFromMacroTest {
 		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
 		Path data = Files.createDirectories(dir.resolve("noisy"));
 		Random r = new Random(9);
-		for (int k = 0; k < 2; k++) {
-			short[] v = new short[32 * 32]; // 16-bit, as a camera writes them
+		// 16-bit, as a camera writes them: a grey image and a 2-channel one, whose
+		// channels the 1-channel model trains on apart
+		ij.ImageStack stack = new ij.ImageStack(32, 32);
+		for (int k = 0; k < 3; k++) {
+			short[] v = new short[32 * 32];
 			for (int i = 0; i < v.length; i++)
 				v[i] = (short) (1000 + 400 * Math.sin(i % 32 / 5.0 + k) + 60 * r
 					.nextGaussian());
-			assertTrue(new FileSaver(new ImagePlus("n" + k,
-				new ij.process.ShortProcessor(32, 32, v, null))).saveAsTiff(data
-					.resolve("n" + k + ".tif").toString()));
+			stack.addSlice(new ij.process.ShortProcessor(32, 32, v, null));
 		}
+		assertTrue(new FileSaver(new ImagePlus("n0", stack.getProcessor(1)))
+			.saveAsTiff(data.resolve("n0.tif").toString()));
+		ij.ImageStack two = new ij.ImageStack(32, 32);
+		two.addSlice(stack.getProcessor(2));
+		two.addSlice(stack.getProcessor(3));
+		ImagePlus hyper = new ImagePlus("n1", two);
+		hyper.setDimensions(2, 1, 1);
+		assertTrue(new FileSaver(hyper).saveAsTiffStack(data.resolve("n1.tif")
+			.toString()));
 		Path out = dir.resolve("n2v.onnx");
 		MacroRun.plugIn("fine-tune", "model=[" + model + "] data=[" + data +
 			"] output=[" + out +
@@ -130,6 +140,8 @@ class FineTuneFromMacroTest {
 		assertTrue(trainedOn.contains(
 			"Noise2Void blind spots: one pixel in every 5x5") && trainedOn.contains(
 				"structN2V line horizontal:3"), trainedOn);
+		assertTrue(trainedOn.startsWith("2 images: 2 for training, 1 for " +
+			"validation (planes)"), trainedOn);
 		assertEquals("l2", d.graph().metadata().get("fiji-gan.fine_tune.loss"),
 			"auto is l2 for Noise2Void");
 		assertNotEquals(ModelLoader.sha256(model), d.sha256(), "weights changed");
