@@ -152,15 +152,17 @@ public final class GenerationEvaluation {
 		for (ClassGroup group : groups) {
 			cancel.throwIfCancelled();
 			String condition = group.condition();
-			if (groupImages(g, plan, images, group, 0, 1).real().size() < 2) {
+			GroupImages firstDraw = groupImages(g, plan, images, group, 0, 1);
+			if (firstDraw.real().size() < 2) {
 				notes.add("class " + condition +
 					": fewer than two real images, no metrics");
 				continue;
 			}
 			List<List<Measure>> perDraw = new ArrayList<>();
 			for (int d = 0; d < draws; d++)
-				perDraw.add(protocol.distributions(dataset, condition, groupImages(g,
-					plan, images, group, d, 1), features, gc, gh, gw, d == 0));
+				perDraw.add(protocol.distributions(dataset, condition, d == 0
+					? firstDraw : groupImages(g, plan, images, group, d, 1), features, gc,
+					gh, gw, d == 0));
 			measures.addAll(meanOverDraws(perDraw));
 			if (!trainImages.isEmpty()) protocol.memorisation(dataset, condition,
 				groupImages(g, plan, images, group, 0, draws), images.training(),

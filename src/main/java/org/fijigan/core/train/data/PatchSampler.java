@@ -153,8 +153,8 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 		int w, int h)
 	{
 		RasterImage img = o.image();
-		int first = channel < 0 ? 0 : channel;
-		int c = channel < 0 ? img.logicalChannels() : 1, n = w * h;
+		int first = Math.max(0, channel), c = channelCount(channel, img
+			.logicalChannels()), n = w * h;
 		float[] v = new float[c * n];
 		boolean raw = options.normalization() instanceof Normalization.None;
 		for (int k = 0; k < c; k++) {
@@ -174,8 +174,7 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 	 * alone (when it is not -1): identity for normalisation {@code none}.
 	 */
 	private ChannelMap toModel(OpenedImage o, int channel, ValueRange range) {
-		int first = channel < 0 ? 0 : channel;
-		int c = channel < 0 ? o.low().length : 1;
+		int first = Math.max(0, channel), c = channelCount(channel, o.low().length);
 		if (options.normalization() instanceof Normalization.None) return ChannelMap
 			.identity(c);
 		double[] s = new double[c], off = new double[c];
@@ -185,6 +184,13 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 		}
 		return new ChannelMap(s, off, Double.NEGATIVE_INFINITY,
 			Double.POSITIVE_INFINITY);
+	}
+
+	/**
+	 * How many channels an item reads: all of the image's, or the one it names.
+	 */
+	private static int channelCount(int channel, int all) {
+		return channel < 0 ? all : 1;
 	}
 
 	/**
