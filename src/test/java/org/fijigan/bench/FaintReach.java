@@ -99,7 +99,7 @@ public final class FaintReach {
 	}
 
 	/** image name -> its sources, from prepare-data's sources.csv. */
-	private static Map<String, List<PointSource>> readSources(Path csv) {
+	public static Map<String, List<PointSource>> readSources(Path csv) {
 		Map<String, List<PointSource>> out = new LinkedHashMap<>();
 		try {
 			for (String line : Files.readAllLines(csv)) {

@@ -197,6 +197,17 @@ final class PointSourceFidelity {
 		float[] response = new float[plane.length];
 		for (int i = 0; i < response.length; i++)
 			response[i] = centre[i] - surround[i];
+		return detectInResponse(response, h, w, sources);
+	}
+
+	/**
+	 * Which of {@code sources} the maxima of a detector's {@code response} find,
+	 * taken strongest first up to the fixed false-positive rate, as
+	 * {@link #detect} takes those of its difference of Gaussians.
+	 */
+	static boolean[] detectInResponse(float[] response, int h, int w,
+		List<PointSource> sources)
+	{
 		List<Integer> maxima = new ArrayList<>();
 		for (int y = 3; y < h - 3; y++)
 			for (int x = 3; x < w - 3; x++) {
