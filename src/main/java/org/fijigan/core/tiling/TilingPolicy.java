@@ -74,17 +74,26 @@ public final class TilingPolicy {
 		List<String> notes = new ArrayList<>();
 		String ops = String.join(", ", r.wholeImageOps());
 		int window = r.requestedWindow();
+		// what one window over the whole plane computes: with the padding a thin
+		// plane needs (a 1 x 10000 line is a 39 x 10000 window at a 19 px halo),
+		// not the plane's own pixels; several tiles where the model's input is
+		// fixed and smaller than the plane
+		TilePlan whole = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
+			.haloPixels(), 0, 0);
+		boolean forced = !r.isTileable() && whole.tileCount() > 1;
+		if (forced) notes.add("tiles change the result (" + ops +
+			"), but the model takes only " + whole.windowWidth() + "x" + whole
+				.windowHeight() + " px inputs, so the image ran in tiles");
 		if (window == TilingRequest.AUTO_WINDOW) {
 			long budgetPixels = r.memoryBudgetBytes() / r.bytesPerPixel();
-			// what one window over the whole plane computes: with the padding a
-			// thin plane needs (a 1 x 10000 line is a 39 x 10000 window at a 19 px
-			// halo), not the plane's own pixels
-			TilePlan whole = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
-				.haloPixels(), 0, 0);
 			long planePixels = Math.max((long) r.width() * r.height(), (long) whole
 				.windowWidth() * whole.windowHeight());
 			if (!r.isTileable()) {
-				if (planePixels <= 4 * budgetPixels) {
+				if (forced) {
+					if (planePixels <= 4 * budgetPixels) window =
+						TilingRequest.WHOLE_PLANE;
+				}
+				else if (planePixels <= 4 * budgetPixels) {
 					window = TilingRequest.WHOLE_PLANE;
 					notes.add("ran untiled: tiles would change the result (" + ops + ")");
 				}
@@ -98,7 +107,7 @@ public final class TilingPolicy {
 					budgetPixels));
 			}
 		}
-		else if (window > 0 && !r.isTileable()) notes.add(
+		else if (window > 0 && !r.isTileable() && !forced) notes.add(
 			"tiling changes the result of " + ops +
 				"; use --tile none for an exact result");
 		int ww = window == TilingRequest.WHOLE_PLANE ? 0 : window;

@@ -121,6 +121,29 @@ class TilingPolicyTest {
 	}
 
 	@Test
+	void
+		aModelThatSeesTheWholeImageButTakesOnlySmallInputsRunsInTilesAndSaysSo()
+	{
+		// a 16 px fixed input over 64 x 48 px, halo 4: the plane fits the budget,
+		// but no single run can take it
+		TilingPolicy.Decision auto = TilingPolicy.plan(request(64, 48,
+			AxisConstraint.fixed(16), 4, TilingRequest.AUTO_WINDOW, MIB, 100, 16,
+			"InstanceNormalization"));
+		assertEquals("16x16", auto.windowSize());
+		assertEquals(8 * 6, auto.plan().tileCount());
+		String forced = "tiles change the result (InstanceNormalization), but " +
+			"the model takes only 16x16 px inputs, so the image ran in tiles";
+		assertEquals(List.of(forced), auto.notes().subList(0, 1));
+		assertTrue(auto.notes().stream().noneMatch(n -> n.contains("ran untiled") ||
+			n.contains("--tile none")), auto.notes().toString());
+		TilingPolicy.Decision asked = TilingPolicy.plan(request(64, 48,
+			AxisConstraint.fixed(16), 4, 16, MIB, 100, 16, "InstanceNormalization"));
+		assertEquals(forced, asked.notes().get(0));
+		assertTrue(asked.notes().stream().noneMatch(n -> n.contains("--tile none")),
+			asked.notes().toString());
+	}
+
+	@Test
 	void aPlaneSmallerThanTheModelsInputIsPaddedAndSaysSo() {
 		TilingPolicy.Decision d = TilingPolicy.plan(request(5, 3, AxisConstraint
 			.fixed(8), 0, TilingRequest.AUTO_WINDOW, MIB, 100, 1));
