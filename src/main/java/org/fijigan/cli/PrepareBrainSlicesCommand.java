@@ -140,7 +140,14 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 				for (int b = 0; b < positionBins; b++)
 					folders.add(split + "/" + (positionBins == 1 ? v.folder() : v
 						.folder() + "-" + (b + 1)));
-		Path out = PrepareDataCommand.prepareOutput(output, overwrite, folders);
+		List<Path> read = new ArrayList<>();
+		for (Input in : scans) {
+			read.add(in.volume());
+			if (in.mask() != null && !in.mask().equals("auto")) read.add(Path.of(in
+				.mask()));
+		}
+		Path out = PrepareDataCommand.prepareOutput(output, overwrite, folders,
+			read);
 		StringBuilder csv = new StringBuilder(Csv.line("file", "scan", "split",
 			"view", "index", "position", "bin", "class", "area"));
 		int[][] counts = new int[2][View.values().length];

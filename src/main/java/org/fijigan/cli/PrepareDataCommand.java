@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +120,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 			Map<String, Path> named = photos();
 			Set<String> test = HashSplit.testNames(named.keySet(), testFraction,
 				seed);
-			Path out = prepareOutput(output, overwrite, List.of(TRAIN, TEST));
+			Path out = prepareOutput(output, overwrite, List.of(TRAIN, TEST), named
+				.values());
 			PrintWriter w = spec.commandLine().getOut();
 			int done = 0;
 			for (Map.Entry<String, Path> e : named.entrySet()) {
@@ -262,7 +264,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 			for (String split : List.of(TRAIN, TEST))
 				for (View v : View.values())
 					folders.add(split + "/" + v.folder());
-			Path out = prepareOutput(output, overwrite, folders);
+			Path out = prepareOutput(output, overwrite, folders, List.of(input));
 
 			AnatomicalAxes axes = AnatomicalAxes.ofNifti(input);
 			Nifti.Volume volume = Nifti.read(input);
@@ -321,12 +323,15 @@ final class PrepareDataCommand implements Callable<Integer> {
 	/**
 	 * Creates {@code dir} and its {@code folders}; refuses one that holds
 	 * anything unless {@code overwrite}, which deletes the PNGs (only) in
-	 * {@code folders}.
+	 * {@code folders}. Refuses, before deleting anything, {@code inputs} that lie
+	 * in those folders: they would be deleted or written over.
 	 *
 	 * @return {@code dir} as an absolute path
 	 */
-	static Path prepareOutput(Path dir, boolean overwrite, List<String> folders) {
-		return prepareOutput(dir, overwrite, folders, "*.png");
+	static Path prepareOutput(Path dir, boolean overwrite, List<String> folders,
+		Collection<Path> inputs)
+	{
+		return prepareOutput(dir, overwrite, folders, "*.png", inputs);
 	}
 
 	/**
@@ -334,12 +339,22 @@ final class PrepareDataCommand implements Callable<Integer> {
 	 * {@code folders}.
 	 */
 	static Path prepareOutput(Path dir, boolean overwrite, List<String> folders,
-		String glob)
+		String glob, Collection<Path> inputs)
 	{
 		Path out = dir.toAbsolutePath().normalize();
 		try {
 			if (Files.exists(out) && !Files.isDirectory(out)) throw new GanException(
 				"output " + dir + " is a file, not a folder");
+			for (Path in : inputs) {
+				Path file = located(in);
+				for (String f : folders) {
+					Path sub = located(out.resolve(f));
+					if (file.startsWith(sub)) throw new GanException("input " + in +
+						" is inside " + dir.resolve(f) +
+						", a folder this command fills (and --overwrite empties): " +
+						"write the data set to another folder");
+				}
+			}
 			if (Files.isDirectory(out) && !overwrite) try (DirectoryStream<Path> s =
 				Files.newDirectoryStream(out))
 			{
@@ -362,6 +377,18 @@ final class PrepareDataCommand implements Callable<Integer> {
 				AtomicFile.describe(e), e);
 		}
 		return out;
+	}
+
+	/**
+	 * Where {@code p} is: its real path, or, for a path that does not exist yet,
+	 * its nearest existing parent's real path with the rest.
+	 */
+	private static Path located(Path p) throws IOException {
+		Path abs = p.toAbsolutePath().normalize(), existing = abs;
+		while (existing != null && !Files.exists(existing))
+			existing = existing.getParent();
+		if (existing == null) return abs;
+		return existing.toRealPath().resolve(existing.relativize(abs));
 	}
 
 	/**

@@ -101,7 +101,7 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 		if (noise != null) for (String split : splits)
 			folders.add(NOISY + "/" + split);
 		Path out = PrepareDataCommand.prepareOutput(output, overwrite, folders,
-			"*.tif");
+			"*.tif", List.of());
 		PrintWriter w = spec.commandLine().getOut();
 		for (String split : splits) {
 			int count = split.equals(PrepareDataCommand.TRAIN) ? train : split.equals(

@@ -122,6 +122,32 @@ class PrepareDataTest {
 	}
 
 	@Test
+	void inputsInsideTheFoldersItFillsAreRefusedBeforeAnythingIsDeleted()
+		throws IOException
+	{
+		Path out = dir.resolve("set");
+		Path mine = rgbPng(out.resolve("train"), "mine.png", 0);
+		rgbPng(out.resolve("train"), "also.png", 5);
+		for (String input : List.of(out.resolve("train").toString(), mine
+			.toString(), dir.resolve("set/./train/../train/mine.png").toString()))
+		{
+			Result r = cli("prepare-data", "photos", "--input", input, "--output",
+				out, "--overwrite");
+			assertEquals(1, r.exitCode(), input);
+			assertTrue(r.err().contains(" is inside " + out.resolve("train") +
+				", a folder this command fills (and --overwrite empties)"), r.err());
+			assertEquals(List.of("also.png", "mine.png"), names(out.resolve(
+				"train")));
+		}
+		// through a link to the folder
+		Path link = Files.createSymbolicLink(dir.resolve("link"), out.resolve(
+			"train"));
+		assertEquals(1, cli("prepare-data", "photos", "--input", link.resolve(
+			"mine.png"), "--output", out, "--overwrite").exitCode());
+		assertEquals(List.of("also.png", "mine.png"), names(out.resolve("train")));
+	}
+
+	@Test
 	void photoRefusals() throws IOException {
 		Path a = rgbPng(dir.resolve("a"), "x.png", 0), b = rgbPng(dir.resolve("b"),
 			"x.png", 1);
