@@ -23,6 +23,7 @@ import org.fijigan.core.eval.EvaluationReport.Score;
 import org.fijigan.core.eval.PcaFeatures;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.TaskKind;
@@ -142,6 +143,21 @@ final class EvaluateCommand implements Callable<Integer> {
 				" does not exist");
 		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
 			null));
+		if (output != null) {
+			List<FileIdentity.Input> files = new ArrayList<>(List.of(
+				new FileIdentity.Input("model", d.onnxFile()), model.asInput()));
+			if (featuresFile != null) files.add(new FileIdentity.Input(
+				"features file", featuresFile));
+			List<FileIdentity.Input> folders = new ArrayList<>();
+			folders.add(new FileIdentity.Input("data folder", data));
+			for (Path p : otherData)
+				folders.add(new FileIdentity.Input("data folder", p));
+			for (Path p : tuneData)
+				folders.add(new FileIdentity.Input("tuning folder", p));
+			if (trainData != null) folders.add(new FileIdentity.Input(
+				"training folder", trainData));
+			FileIdentity.refuseOverwriting(output.toAbsolutePath(), files, folders);
+		}
 		boolean generation = d.task() == TaskKind.GENERATE;
 		if (!generation && (trainData != null || featuresFile != null ||
 			count != null || utility != null || draws != 1)) throw new GanException(

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelOverrides;
@@ -162,7 +163,11 @@ final class PackageModelCommand implements Callable<Integer> {
 			documentation, normalization, testSize, seed, overwrite);
 		PackageResult r;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
-			r = PackageWriter.write(options, ImageFiles.CODEC, interrupt.token());
+			List<FileIdentity.Input> read = new ArrayList<>();
+			if (sample != null) read.add(new FileIdentity.Input("sample", sample));
+			if (mask != null) read.add(new FileIdentity.Input("mask", mask));
+			r = PackageWriter.write(options, ImageFiles.CODEC, interrupt.token(),
+				read);
 		}
 		ModelDescriptor d = r.model();
 		PrintWriter out = spec.commandLine().getOut();

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.trust.Consistency;
 import org.fijigan.core.trust.GenerationProvenance;
 import org.fijigan.core.trust.Residual;
@@ -71,8 +72,11 @@ final class TrustCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() {
-			OutputFile out = output == null ? null : OutputFile.prepare(output,
-				overwrite);
+			boolean none = output == null || output.toString().equals("none");
+			if (!none) FileIdentity.refuseOverwriting(output.toAbsolutePath(), List
+				.of(new FileIdentity.Input("input image", input),
+					new FileIdentity.Input("result", result)));
+			OutputFile out = none ? null : OutputFile.prepare(output, overwrite);
 			Consistency c = Consistency.of(ImageFiles.read(input, "input"), ImageFiles
 				.read(result, "result"), scale);
 			if (out != null) out.write(c.map());
@@ -109,6 +113,9 @@ final class TrustCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() {
+			FileIdentity.refuseOverwriting(output.toAbsolutePath(), List.of(
+				new FileIdentity.Input("input image", input), new FileIdentity.Input(
+					"result", result)));
 			OutputFile out = OutputFile.prepare(output, overwrite);
 			RasterImage residual = Residual.of(ImageFiles.read(input, "input"),
 				ImageFiles.read(result, "result"));
@@ -144,6 +151,8 @@ final class TrustCommand implements Callable<Integer> {
 			if (output != null) {
 				if (Files.isDirectory(output)) throw new GanException("output " +
 					output + " is a folder");
+				FileIdentity.refuseOverwriting(output.toAbsolutePath(), List.of(
+					new FileIdentity.Input("input image", input)));
 				if (!overwrite) AtomicFile.refuseExisting(output);
 			}
 			RasterImage image = ImageFiles.read(input, "input");

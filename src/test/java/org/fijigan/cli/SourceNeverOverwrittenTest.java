@@ -99,6 +99,54 @@ class SourceNeverOverwrittenTest {
 	}
 
 	@Test
+	void theCommandsThatReadResultsNeverWriteOverWhatTheyRead()
+		throws IOException
+	{
+		Path model = OnnxModels.addConstant(1, 3).write(dir, "add.onnx");
+		Path in = image(dir.resolve("a.tif"), 8);
+		Path result = image(dir.resolve("b.tif"), 9);
+		for (String what : new String[] { "consistency", "residual" }) {
+			assertRefusedKeeping(result, "the output " + result + " is the result " +
+				result, "trust", what, "-i", in, "-r", result, "-o", result,
+				"--overwrite");
+			assertRefusedKeeping(in, "the output " + in + " is the input image " + in,
+				"trust", what, "-i", in, "-r", result, "-o", in, "--overwrite");
+		}
+		assertRefusedKeeping(in, "the output " + in + " is the input image " + in,
+			"trust", "provenance", "-i", in, "-o", in, "--overwrite");
+
+		// evaluate: a file in a data folder, or the model, is no CSV's place
+		Path data = dir.resolve("data");
+		Path c = image(data.resolve("sub/c.tif"), 10);
+		image(data.resolve("d.tif"), 11);
+		assertRefusedKeeping(c, "the output " + c.toAbsolutePath() +
+			" is a file in the data folder " + data, "evaluate", "-m", model,
+			"--data", data, "-o", c, "--overwrite", "--device", "cpu");
+		assertRefusedKeeping(model, "is the model", "evaluate", "-m", model,
+			"--data", data, "-o", model, "--overwrite", "--device", "cpu");
+	}
+
+	@Test
+	void aPackageNeverReplacesTheSampleItWasMadeFrom() throws IOException {
+		Path model = OnnxModels.addConstant(1, 3).write(dir, "add.onnx");
+		Path pkg = dir.resolve("pkg");
+		Path sample = image(dir.resolve("s.tif"), 12);
+		Result first = MainTest.cli("package-model", "--model", model, "--output",
+			pkg, "--name", "add model", "--description", "d", "--sample", sample);
+		assertEquals(0, first.exitCode(), first.err());
+		Path packaged;
+		try (java.util.stream.Stream<Path> s = Files.list(pkg)) {
+			packaged = s.filter(p -> p.getFileName().toString().matches(
+				".*input.*\\.(png|tif)")).findFirst().orElseThrow();
+		}
+		Files.copy(sample, packaged,
+			java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		assertRefusedKeeping(packaged, "is the sample " + packaged, "package-model",
+			"--model", model, "--output", pkg, "--name", "add model", "--description",
+			"d", "--sample", packaged, "--overwrite");
+	}
+
+	@Test
 	void aFolderRunNeverWritesOverItsInputs() throws IOException {
 		Path model = OnnxModels.addConstant(1, 3).write(dir, "add.onnx");
 		Path in = dir.resolve("in");

@@ -85,6 +85,41 @@ public final class FileIdentity {
 			"--overwrite; choose another output");
 	}
 
+	/**
+	 * As {@link #refuseOverwriting(Path, List)}, where some inputs are folders
+	 * whose every file is read: an existing {@code output} inside one of them, at
+	 * any depth and under any name, is refused too.
+	 *
+	 * @param folders folders read whole, with their role ("data folder")
+	 */
+	public static void refuseOverwriting(Path output, List<Input> files,
+		List<Input> folders)
+	{
+		refuseOverwriting(output, files);
+		Path real;
+		try {
+			real = output.toRealPath();
+		}
+		catch (IOException | SecurityException e) {
+			return; // nothing there to overwrite
+		}
+		for (Input f : folders) {
+			if (f.path() == null) continue;
+			Path folder;
+			try {
+				folder = f.path().toRealPath();
+			}
+			catch (IOException | SecurityException e) {
+				continue;
+			}
+			if (real.startsWith(folder) && !real.equals(folder))
+				throw new GanException("the output " + output + " is a file in the " + f
+					.role() + " " + f.path() +
+					": fiji-gan never writes over its inputs, also not with " +
+					"--overwrite; choose another output");
+		}
+	}
+
 	/** How two names of one file are related, for the message. */
 	static String how(Path a, Path b) {
 		if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize()))

@@ -22,6 +22,7 @@ import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
@@ -115,6 +116,18 @@ public final class PackageWriter {
 	public static PackageResult write(PackageOptions o, ImageCodec codec,
 		CancellationToken cancel)
 	{
+		return write(o, codec, cancel, List.of());
+	}
+
+	/**
+	 * As above, refusing to replace any of {@code inputs} (the files the sample
+	 * and mask were read from) with a package file: into an existing folder, a
+	 * package file of the same name would take its place. The model and its
+	 * documentation may be the folder's own (they are copied as they are).
+	 */
+	public static PackageResult write(PackageOptions o, ImageCodec codec,
+		CancellationToken cancel, List<FileIdentity.Input> inputs)
+	{
 		Path onnx = o.model();
 		String onnxName = onnx.getFileName().toString();
 		if (!onnxName.toLowerCase(Locale.ROOT).endsWith(".onnx"))
@@ -156,6 +169,10 @@ public final class PackageWriter {
 				target + " is being written by another package-model run; nothing " +
 					"of this run was written: run it again once that one ends"))
 			{
+				Map<Object, FileIdentity.Input> index = FileIdentity.index(inputs);
+				for (Path f : r.files())
+					FileIdentity.refuseOverwriting(target.resolve(folder.relativize(f)),
+						index);
 				moveFilesInto(folder, target, r.files());
 			}
 			List<Path> files = new ArrayList<>();
