@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.Manifest;
+import org.fijigan.core.io.AtomicFile;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,9 +34,14 @@ final class MergeManifestsCommand implements Callable<Integer> {
 		description = "The output folder of the run (its parts are merged), or part files.")
 	List<Path> sources;
 
-	@Option(names = { "-o", "--output" }, paramLabel = "FILE",
-		description = "The merged manifest (default: manifest.csv in the folder, or beside the first part).")
+	@Option(names = { "-o", "--output" }, paramLabel = "FILE.csv",
+		description = "The merged manifest (default: manifest.csv in the folder, or beside the first part, " +
+			"replaced when it is there).")
 	Path output;
+
+	@Option(names = "--overwrite",
+		description = "Replace FILE.csv given with --output if it exists.")
+	boolean overwrite;
 
 	@Override
 	public Integer call() {
@@ -55,6 +62,14 @@ final class MergeManifestsCommand implements Callable<Integer> {
 		if (parts.stream().anyMatch(p -> p.toAbsolutePath().normalize().equals(
 			target.toAbsolutePath().normalize()))) throw new GanException(
 				"the merged manifest " + target + " is one of the parts");
+		if (output != null) {
+			if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
+				".csv")) throw new GanException("the merged manifest " + output +
+					" must end in .csv");
+			if (Files.isDirectory(output)) throw new GanException(
+				"the merged manifest " + output + " is a folder");
+			if (!overwrite) AtomicFile.refuseExisting(output.toAbsolutePath());
+		}
 		Manifest.MergeReport r = Manifest.merge(parts, target);
 		PrintWriter out = spec.commandLine().getOut();
 		out.println("merged " + r.parts() + " part" + (r.parts() == 1 ? "" : "s") +

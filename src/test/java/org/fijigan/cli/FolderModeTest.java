@@ -198,6 +198,24 @@ class FolderModeTest {
 		assertEquals(0, merged.exitCode(), merged.err());
 		assertTrue(merged.out().startsWith("merged 4 parts into " + sharded.resolve(
 			"manifest.csv") + ": 12 rows {done=12}"), merged.out());
+		// --output: a .csv, and an existing one only with --overwrite
+		Path result = sharded.resolve(files(sharded, false).keySet().iterator()
+			.next());
+		byte[] image = Files.readAllBytes(result);
+		Result onImage = cli("merge-manifests", sharded, "-o", result);
+		assertEquals(1, onImage.exitCode());
+		assertEquals("fiji-gan: the merged manifest " + result +
+			" must end in .csv", onImage.err().strip());
+		assertArrayEquals(image, Files.readAllBytes(result));
+		Path csv = Files.writeString(dir.resolve("mine.csv"), "kept");
+		Result onCsv = cli("merge-manifests", sharded, "-o", csv);
+		assertEquals(1, onCsv.exitCode());
+		assertEquals("fiji-gan: " + csv.toAbsolutePath() +
+			" already exists; pass --overwrite to replace it", onCsv.err().strip());
+		assertEquals("kept", Files.readString(csv));
+		assertEquals(0, cli("merge-manifests", sharded, "-o", csv, "--overwrite")
+			.exitCode());
+		assertEquals(13, Files.readAllLines(csv).size());
 
 		Map<String, byte[]> expected = files(whole, false);
 		assertEquals(12, expected.size());

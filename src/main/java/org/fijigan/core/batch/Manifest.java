@@ -434,6 +434,15 @@ public final class Manifest {
 			"the parts come from runs with different shard " + "counts " + seen
 				.keySet() + "; merge the parts of one run");
 		for (var e : seen.entrySet()) {
+			List<String> stray = new ArrayList<>();
+			for (int i : e.getValue())
+				if (i >= e.getKey()) stray.add("manifest.part-" + i + "-of-" + e
+					.getKey() + ".csv");
+			if (!stray.isEmpty()) throw new GanException(String.join(", ", stray) +
+				(stray.size() == 1 ? " is" : " are") + " no part of a run of " + e
+					.getKey() + " shards (they are numbered 0 to " + (e.getKey() - 1) +
+				"); remove " + (stray.size() == 1 ? "it" : "them") +
+				" and merge again");
 			List<String> missing = new ArrayList<>();
 			for (int i = 0; i < e.getKey(); i++)
 				if (!e.getValue().contains(i)) missing.add("manifest.part-" + i +

@@ -129,6 +129,18 @@ class ManifestTest {
 		assertTrue(assertThrows(GanException.class, () -> Manifest.merge(List.of(p0,
 			other), dir.resolve("manifest.csv"))).getMessage().contains(
 				"different shard counts"));
+		// all three there, and one numbered beyond them
+		Path p1 = dir.resolve("manifest.part-1-of-3.csv"), stray = dir.resolve(
+			"manifest.part-5-of-3.csv");
+		Manifest.Writer.create(p1, Manifest.FOLDER_COLUMNS, List.of()).close();
+		Manifest.Writer.create(stray, Manifest.FOLDER_COLUMNS, List.of()).close();
+		assertEquals("manifest.part-5-of-3.csv is no part of a run of 3 shards " +
+			"(they are numbered 0 to 2); remove it and merge again", assertThrows(
+				GanException.class, () -> Manifest.merge(List.of(p0, p1, p2, stray), dir
+					.resolve("manifest.csv"))).getMessage());
+		assertFalse(Files.exists(dir.resolve("manifest.csv")));
+		assertEquals(0, Manifest.merge(List.of(p0, p1, p2), dir.resolve(
+			"manifest.csv")).rows());
 	}
 
 	@Test
