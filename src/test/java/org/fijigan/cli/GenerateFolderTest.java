@@ -212,6 +212,24 @@ class GenerateFolderTest {
 		assertSameFiles(expected, files(sharded, false));
 		assertEquals(40, rows(sharded.resolve("manifest.csv")).size());
 
+		// more shards than blocks: the fourth of four draws none, writes an empty
+		// part and succeeds, and the four parts merge into the same 40 rows
+		Path four = dir.resolve("four");
+		for (int s = 0; s < 4; s++) {
+			Result r = generate(model, four, "--count", 40, "--seed", 1000, "--shard",
+				s + "/4");
+			assertEquals(0, r.exitCode(), r.err());
+			if (s == 3) {
+				assertTrue(r.out().startsWith("0 of 0 images written"), r.out());
+				assertTrue(r.out().contains("this shard draws no samples: shards " +
+					"take blocks of 16, and the 40 samples fill the earlier shards"), r
+						.out());
+				assertEquals(List.of(), rows(four.resolve("manifest.part-3-of-4.csv")));
+			}
+		}
+		assertEquals(0, cli("merge-manifests", four).exitCode());
+		assertSameFiles(expected, files(four, false));
+
 		// resumed: a lost file, a truncated one and one whose row says its latent
 		// was drawn as before latents were mixed are drawn again, and only they
 		Path manifest = whole.resolve("manifest.csv");

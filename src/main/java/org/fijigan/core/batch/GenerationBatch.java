@@ -81,7 +81,9 @@ public final class GenerationBatch {
 		SamplePlan plan = job.plan();
 		long n = plan.count();
 		long[] blocks = job.shard().blockRange((n + BLOCK - 1) / BLOCK);
-		long from = blocks[0] * BLOCK, to = Math.min(n, blocks[1] * BLOCK);
+		// a shard past the last block (more shards than blocks) draws none
+		long from = Math.min(n, blocks[0] * BLOCK), to = Math.min(n, blocks[1] *
+			BLOCK);
 		if (to - from > Integer.MAX_VALUE) throw new GanException(
 			"one run draws at most " + Integer.MAX_VALUE + " images, this one " +
 				(to - from) + ": split it with --shard I/N");
@@ -220,9 +222,12 @@ public final class GenerationBatch {
 						: ", " + failed + " failed")));
 			}
 		}
-		notes.add("drew samples " + from + ".." + (to - 1) + " of " + n + " (" +
-			plan.describe() + ")" + (job.latents() != null ? "" : ", seeds " + (job
-				.seed() + from) + ".." + (job.seed() + to - 1)));
+		if (from == to) notes.add(
+			"this shard draws no samples: shards take blocks " + "of " + BLOCK +
+				", and the " + n + " samples fill the earlier shards");
+		else notes.add("drew samples " + from + ".." + (to - 1) + " of " + n +
+			" (" + plan.describe() + ")" + (job.latents() != null ? "" : ", seeds " +
+				(job.seed() + from) + ".." + (job.seed() + to - 1)));
 		return tally.summary(total, skipped.size(), manifestFile, provider, notes,
 			(System.nanoTime() - start) / 1e9, stopped, null);
 	}
