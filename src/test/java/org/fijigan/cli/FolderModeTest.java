@@ -618,6 +618,25 @@ class FolderModeTest {
 	}
 
 	@Test
+	void aRunOverPartOfTheFolderKeepsTheManifestRowsOfTheRest()
+		throws IOException
+	{
+		Path in = folderOfImages(), model = convModel(), out = dir.resolve("out");
+		assertEquals(0, runFolder(model, in, out).exitCode());
+		List<Map<String, String>> all = rows(out.resolve("manifest.csv"));
+		Result part = runFolder(model, in, out, "--include", "plate1/w01.tif");
+		assertEquals(0, part.exitCode(), part.err());
+		List<Map<String, String>> after = rows(out.resolve("manifest.csv"));
+		assertEquals(all.stream().map(r -> r.get("output")).sorted().toList(), after
+			.stream().map(r -> r.get("output")).sorted().toList());
+		// the whole folder again: every result is the tool's own, none redone
+		Result again = runFolder(model, in, out);
+		assertEquals(0, again.exitCode(), again.err());
+		assertTrue(again.out().startsWith("0 of " + all.size() + " images written"),
+			again.out());
+	}
+
+	@Test
 	void aBrokenGlobOrRegexIsNamedWithItsFlag() {
 		Path in = folderOfImages(), model = convModel();
 		Result r = runFolder(model, in, dir.resolve("o"), "--include", "[");

@@ -212,6 +212,20 @@ class GenerateFolderTest {
 		assertSameFiles(expected, files(sharded, false));
 		assertEquals(40, rows(sharded.resolve("manifest.csv")).size());
 
+		// a smaller count keeps the other 24 rows; another seed is refused by
+		// name, and replaces the images with --overwrite
+		Result fewer = generate(model, whole, "--count", 16, "--seed", 1000);
+		assertEquals(0, fewer.exitCode(), fewer.err());
+		assertEquals(40, rows(whole.resolve("manifest.csv")).size());
+		Result other = generate(model, whole, "--count", 40, "--seed", 2000);
+		assertEquals(1, other.exitCode());
+		// (the first the manifest lists: the kept rows come before the skipped)
+		assertEquals("fiji-gan: " + whole.resolve("synthetic-000016.tif") +
+			" is another sample of an earlier run (seed 1016; this run draws seed " +
+			"2016 under that name): pass --overwrite to replace the earlier run's " +
+			"images, or choose another output folder", other.err().strip());
+		assertSameFiles(expected, files(whole, false));
+
 		// more shards than blocks: the fourth of four draws none, writes an empty
 		// part and succeeds, and the four parts merge into the same 40 rows
 		Path four = dir.resolve("four");

@@ -223,7 +223,10 @@ public final class FolderBatch {
 		List<String> notes = new ArrayList<>();
 		// the lease pins one session for the whole folder; each image's run leases
 		// the same one
-		List<Map<String, String>> first = new ArrayList<>(skipped);
+		List<Map<String, String>> first = new ArrayList<>();
+		if (job.shard().isAll()) first.addAll(Manifest.untouched(job.outputDir(),
+			Manifest.FOLDER_COLUMNS, targets::contains));
+		first.addAll(skipped);
 		if (!job.shard().isAll()) for (Item item : todo)
 			first.add(Manifest.planned(plannedRow(item, model, settings, batch)));
 		StageTimings timings = new StageTimings();

@@ -4,6 +4,7 @@ package org.fijigan.core.batch;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,6 +150,8 @@ public final class GenerationBatch {
 				complete.add(i);
 			}
 			else {
+				refuseAnotherSample(job.overwrite(), row, row(job, model, plan, i,
+					digits, settings, batch), out);
 				FolderBatch.refuseAnotherModelsOutput(job.overwrite(), row, out, model,
 					job.outputDir());
 				FolderBatch.refuseOtherSettings(job.overwrite(), row, out, settings, job
@@ -157,7 +160,11 @@ public final class GenerationBatch {
 		}
 		skipped.sort(Comparator.comparingLong(r -> indexOf(r.get("file"), plan,
 			digits, job.format(), from, to)));
-		List<Map<String, String>> first = new ArrayList<>(skipped);
+		List<Map<String, String>> first = new ArrayList<>();
+		if (job.shard().isAll()) first.addAll(Manifest.untouched(job.outputDir(),
+			Manifest.GENERATE_COLUMNS, rel -> rel.equals(manifestName) || mine.test(
+				rel)));
+		first.addAll(skipped);
 		if (!job.shard().isAll()) for (long i = from; i < to; i++) // a part's plan
 			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model,
 				plan, i, digits, settings, batch)));
@@ -363,6 +370,24 @@ public final class GenerationBatch {
 		for (String column : List.of("class", "seed", "latent"))
 			if (!planned.get(column).equals(earlier.get(column))) return false;
 		return true;
+	}
+
+	/**
+	 * Refuses to replace, without {@code overwrite}, an earlier run's image that
+	 * is another sample (another seed or class) than this run draws under its
+	 * name. One drawn by an older way of drawing latents (the seed and class the
+	 * same) is drawn again.
+	 */
+	private static void refuseAnotherSample(boolean overwrite,
+		Map<String, String> earlier, Map<String, String> planned, Path out)
+	{
+		if (overwrite || !Files.exists(out, LinkOption.NOFOLLOW_LINKS)) return;
+		for (String column : List.of("seed", "class"))
+			if (!planned.get(column).equals(earlier.get(column)))
+				throw new GanException(out + " is another sample of an earlier run (" +
+					column + " " + earlier.get(column) + "; this run draws " + column +
+					" " + planned.get(column) + " under that name): pass --overwrite " +
+					"to replace the earlier run's images, or choose another output folder");
 	}
 
 	private static void fail(Map<String, String> row, String message) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -229,6 +230,23 @@ public final class Manifest {
 			}
 		}
 		return new Earlier(complete, recorded, batches);
+	}
+
+	/**
+	 * The rows of complete outputs in {@code dir} that earlier runs recorded and
+	 * that this run leaves alone (not {@code mine}), whose files are still there:
+	 * a run over part of a folder keeps them in the manifest it rewrites, so that
+	 * its results stay the tool's own for a later run.
+	 */
+	static List<Map<String, String>> untouched(Path dir, List<String> columns,
+		Predicate<String> mine)
+	{
+		List<Map<String, String>> out = new ArrayList<>();
+		for (var e : earlier(dir, columns).complete().entrySet())
+			if (!mine.test(e.getKey()) && Files.exists(BatchFolders.resolve(dir, e
+				.getKey()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) out.add(e
+					.getValue());
+		return out;
 	}
 
 	/**
