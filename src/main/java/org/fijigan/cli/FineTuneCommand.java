@@ -280,7 +280,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 			.of(data.folder, "data")) : new DataSource.Pairs(ImageFolder.of(
 				data.pairs.inputs, "input"), ImageFolder.of(data.pairs.targets,
 					"target"));
-		refuseOverwritingData(source, List.of(out, csv, png));
+		refuseOverwritingData(source, List.of(out, csv, png), checkpointDir);
 		Degradation.BlindSpot blindSpots = selfSupervised.blindSpot();
 		if (blindSpots != null && degradation != null && !degradation.isEmpty())
 			throw new GanException(
@@ -352,11 +352,13 @@ public final class FineTuneCommand implements Callable<Integer> {
 
 	/**
 	 * Refuses writing the model or its loss curve over a training image, under
-	 * any name.
+	 * any name, and writing them or the checkpoints into a data folder.
 	 */
-	private static void refuseOverwritingData(DataSource source,
-		List<Path> outputs)
+	private static void refuseOverwritingData(DataSource source, List<Path> files,
+		Path checkpoints)
 	{
+		List<Path> outputs = new ArrayList<>(files);
+		if (checkpoints != null) outputs.add(checkpoints);
 		List<FileIdentity.Input> images = new ArrayList<>();
 		for (ImageFolder f : source instanceof DataSource.Pairs p ? List.of(
 			(ImageFolder) p.inputs(), (ImageFolder) p.targets()) : List.of(
@@ -365,8 +367,16 @@ public final class FineTuneCommand implements Callable<Integer> {
 				images.add(new FileIdentity.Input("training image", f.folder().resolve(
 					name)));
 		var index = FileIdentity.index(images);
-		for (Path p : outputs)
+		for (Path p : files)
 			FileIdentity.refuseOverwriting(p, index);
+		for (ImageFolder f : source instanceof DataSource.Pairs p ? List.of(
+			(ImageFolder) p.inputs(), (ImageFolder) p.targets()) : List.of(
+				(ImageFolder) ((DataSource.Images) source).images()))
+			for (Path p : outputs)
+				if (FileIdentity.isInside(p, f.folder())) throw new GanException(p +
+					" is inside " + f.folder() +
+					", whose images fine-tune trains on: a later run would train on " +
+					"what this one writes there; write it outside the data");
 	}
 
 	private static Path sibling(Path onnx, String suffix) {

@@ -29,6 +29,7 @@ import org.fijigan.core.dataset.VolumeSlicer.View;
 import org.fijigan.core.image.Nifti;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -346,13 +347,11 @@ final class PrepareDataCommand implements Callable<Integer> {
 			if (Files.exists(out) && !Files.isDirectory(out)) throw new GanException(
 				"output " + dir + " is a file, not a folder");
 			for (Path in : inputs) {
-				Path file = located(in);
 				for (String f : folders) {
-					Path sub = located(out.resolve(f));
-					if (file.startsWith(sub)) throw new GanException("input " + in +
-						" is inside " + dir.resolve(f) +
-						", a folder this command fills (and --overwrite empties): " +
-						"write the data set to another folder");
+					if (FileIdentity.isInside(in, out.resolve(f))) throw new GanException(
+						"input " + in + " is inside " + dir.resolve(f) +
+							", a folder this command fills (and --overwrite empties): " +
+							"write the data set to another folder");
 				}
 			}
 			if (Files.isDirectory(out) && !overwrite) try (DirectoryStream<Path> s =
@@ -377,18 +376,6 @@ final class PrepareDataCommand implements Callable<Integer> {
 				AtomicFile.describe(e), e);
 		}
 		return out;
-	}
-
-	/**
-	 * Where {@code p} is: its real path, or, for a path that does not exist yet,
-	 * its nearest existing parent's real path with the rest.
-	 */
-	private static Path located(Path p) throws IOException {
-		Path abs = p.toAbsolutePath().normalize(), existing = abs;
-		while (existing != null && !Files.exists(existing))
-			existing = existing.getParent();
-		if (existing == null) return abs;
-		return existing.toRealPath().resolve(existing.relativize(abs));
 	}
 
 	/**

@@ -2,6 +2,7 @@
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -125,6 +126,31 @@ class FineTuneCommandTest {
 			.resolve("x.tif"), "--data", dir.resolve("empty"));
 		assertTrue(notOnnx.err().contains("must be written to a .onnx file"),
 			notOnnx.err());
+	}
+
+	@Test
+	void nothingIsWrittenIntoTheDataItTrainsOn() throws IOException {
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path data = dir.resolve("data");
+		floatTiff(data, "img.tif", new float[32 * 32], 32, 32);
+		Path alias = Files.createSymbolicLink(dir.resolve("alias"), data);
+		for (Object[] where : new Object[][] { { "--output", data.resolve(
+			"tuned.onnx") }, { "--output", alias.resolve("tuned.onnx") }, {
+				"--output", dir.resolve("tuned.onnx"), "--checkpoint-dir", data.resolve(
+					"ckpt") } })
+		{
+			List<Object> args = new java.util.ArrayList<>(List.of("fine-tune",
+				"--model", model, "--data", data, "--steps", 1));
+			args.addAll(List.of(where));
+			MainTest.Result res = cli(args.toArray());
+			assertEquals(1, res.exitCode(), res.err());
+			assertTrue(res.err().contains(" is inside " + data +
+				", whose images fine-tune trains on"), res.err());
+		}
+		try (java.util.stream.Stream<Path> s = Files.list(data)) {
+			assertEquals(List.of(data.resolve("img.tif")), s.toList());
+		}
+		assertFalse(Files.exists(dir.resolve("tuned.onnx")));
 	}
 
 	@Test

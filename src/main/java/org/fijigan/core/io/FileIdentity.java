@@ -120,6 +120,31 @@ public final class FileIdentity {
 		}
 	}
 
+	/**
+	 * Whether {@code path}, which need not exist yet, lies inside {@code folder}
+	 * (or is it), links and {@code ..} resolved.
+	 */
+	public static boolean isInside(Path path, Path folder) {
+		try {
+			return located(path).startsWith(located(folder));
+		}
+		catch (IOException | SecurityException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * Where {@code p} is: its real path, or, for a path that does not exist yet,
+	 * its nearest existing parent's real path with the rest.
+	 */
+	static Path located(Path p) throws IOException {
+		Path abs = p.toAbsolutePath().normalize(), existing = abs;
+		while (existing != null && !Files.exists(existing))
+			existing = existing.getParent();
+		if (existing == null) return abs;
+		return existing.toRealPath().resolve(existing.relativize(abs));
+	}
+
 	/** How two names of one file are related, for the message. */
 	static String how(Path a, Path b) {
 		if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize()))
