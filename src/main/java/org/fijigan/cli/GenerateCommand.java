@@ -237,6 +237,15 @@ final class GenerateCommand extends JobCommand {
 		if (Arrays.stream(a.shape()).filter(x -> x != 1).count() > 1)
 			throw new GanException(file + " has shape " + Arrays.toString(a.shape()) +
 				"; class labels are one number per image");
+		if (a.dtype() == NpyArray.DType.FLOAT32 || a
+			.dtype() == NpyArray.DType.FLOAT64)
+		{
+			double[] v = a.toDoubleArray();
+			for (int i = 0; i < v.length; i++)
+				if (!(v[i] == Math.rint(v[i]) && Math.abs(v[i]) < 1L << 53))
+					throw new GanException(file + " holds " + v[i] + " at " + i +
+						": class labels are whole numbers (save them as integers)");
+		}
 		return a.toLongArray();
 	}
 

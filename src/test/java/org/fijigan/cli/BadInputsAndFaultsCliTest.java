@@ -140,6 +140,13 @@ class BadInputsAndFaultsCliTest {
 		Npy.writeFloat(labels, new float[] { 0, -1 }, 2);
 		assertFailsCleanly("class -1 is out of range", "generate", "-m", model,
 			"-o", dir.resolve("g.tif"), "--classes", labels, "--seed", 1);
+		// a fraction, NaN or a huge value is no label (it was cut to an integer)
+		for (float bad : new float[] { 0.5f, Float.NaN, 1e30f }) {
+			Npy.writeFloat(labels, new float[] { 1, bad }, 2);
+			assertFailsCleanly(labels + " holds " + (double) bad +
+				" at 1: class labels are whole numbers", "generate", "-m", model, "-o",
+				dir.resolve("g.tif"), "--classes", labels, "--seed", 1);
+		}
 	}
 
 	@Test
