@@ -132,6 +132,14 @@ final class ValueMapping {
 			new double[channels], oo = new double[channels];
 		for (int c = 0; c < channels; c++) {
 			double span = hi[c] - lo[c];
+			// a result is 32-bit: a wider span would map the model's output range
+			// to infinities
+			if (span > Float.MAX_VALUE) throw new GanException("the image's values" +
+				(channels > 1 ? " in channel " + (c + 1) : "") + " span " + Numbers
+					.significant(lo[c], 4) + ".." + Numbers.significant(hi[c], 4) + " (" +
+				n.describe() + "), wider than 32-bit floats hold (" + Numbers
+					.significant(Float.MAX_VALUE, 4) +
+				"): give a narrower one with --normalize range:MIN,MAX");
 			si[c] = inR.width() / span;
 			oi[c] = inR.min() - lo[c] * si[c];
 			so[c] = span / outR.width();

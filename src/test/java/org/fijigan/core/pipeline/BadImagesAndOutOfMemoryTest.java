@@ -122,6 +122,25 @@ class BadImagesAndOutOfMemoryTest {
 	}
 
 	@Test
+	void valuesSpanningMoreThanAFloatHoldsAreRefusedNotMappedToInfinity() {
+		ModelDescriptor m = load(OnnxModels.identity(1), "id.onnx");
+		RasterImage wide = floatImage(3, 1, -3e38f, 0, 3e38f);
+		GanException e = assertThrows(GanException.class, () -> ImageToImageTest
+			.run(m, wide, InferenceOptions.defaults().withNormalization(
+				new Normalization.BitDepthRange()).withDevice(DeviceSpec.CPU, 1)));
+		assertEquals("the image's values span -3.000e+38..3.000e+38 (range), " +
+			"wider than 32-bit floats hold (3.403e+38): give a narrower one with " +
+			"--normalize range:MIN,MAX", e.getMessage());
+		// half as wide maps back exactly where it can
+		RunResult r = ImageToImageTest.run(m, floatImage(3, 1, -1.5e38f, 0,
+			1.5e38f), InferenceOptions.defaults().withNormalization(
+				new Normalization.BitDepthRange()).withDevice(DeviceSpec.CPU, 1));
+		float[] out = (float[]) r.image().plane(0);
+		assertEquals(1.5e38f, out[2], 1e32f);
+		assertEquals(-1.5e38f, out[0], 1e32f);
+	}
+
+	@Test
 	void onePixelThroughAConvolutionGivesWhatTheModelGivesOnOnePixel() {
 		ModelDescriptor m = load(OnnxModels.conv3x3(1, 1, 5, 2), "conv.onnx");
 		RunResult r = ImageToImageTest.run(m, floatImage(1, 1, 0.7f), RAW);
