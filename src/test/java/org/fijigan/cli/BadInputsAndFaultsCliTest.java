@@ -3,6 +3,7 @@ package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -104,6 +105,27 @@ class BadInputsAndFaultsCliTest {
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
 		assertFailsCleanly("empty.npy has an empty shape [1, 0, 4]", "run", "-m",
 			model, "-i", in, "-o", dir.resolve("out.npy"));
+	}
+
+	@Test
+	void aModelOnnxRuntimeCannotLoadIsNamedForWhyNotSentToTheScaleProbe()
+		throws IOException
+	{
+		Path in = tiff8("in.tif", 8, 8);
+		Path unknown = OnnxModels.builder().input("x", "N,1,H,W").node("FooBar",
+			"x", "y").output("y", "N,1,H,W").write(dir, "foo.onnx");
+		Result r = assertFailsCleanly("fiji-gan: ONNX Runtime cannot load " +
+			"foo.onnx: it uses the operator FooBar, which ONNX Runtime does not " +
+			"have at opset", "run", "-m", unknown, "-i", in, "-o", dir.resolve(
+				"out.tif"));
+		assertFalse(r.err().contains("--scale") || r.err().contains("Error code"), r
+			.err());
+		Path future = OnnxModels.builder().input("x", "N,1,H,W").node("Relu", "x",
+			"y").output("y", "N,1,H,W").opset(99).write(dir, "future.onnx");
+		Result f = assertFailsCleanly("fiji-gan: ONNX Runtime cannot load " +
+			"future.onnx: ONNX Runtime only *guarantees* support", "run", "-m",
+			future, "-i", in, "-o", dir.resolve("out.tif"));
+		assertFalse(f.err().contains("onnxruntime::"), f.err());
 	}
 
 	@Test

@@ -217,9 +217,37 @@ public final class ModelSession implements AutoCloseable {
 				profile), "cpu", notes, nThreads, profile);
 		}
 		catch (OrtException | ProviderLoadException e) {
-			throw new GanException("ONNX Runtime cannot load " + onnxFile.name() +
-				": " + oneLine(e), e);
+			throw new LoadFailure("ONNX Runtime cannot load " + onnxFile.name() +
+				": " + loadReason(e), e);
 		}
+	}
+
+	/** ONNX Runtime could not make a session of the model at all. */
+	public static final class LoadFailure extends GanException {
+
+		private static final long serialVersionUID = 1L;
+
+		LoadFailure(String message, Throwable cause) {
+			super(message, cause);
+		}
+	}
+
+	private static final java.util.regex.Pattern NO_OP = java.util.regex.Pattern
+		.compile("No Op registered for (\\S+) with domain_version of (\\d+)");
+
+	/**
+	 * ONNX Runtime's reason for not loading a model, without its error code, the
+	 * model's path and the C++ function it came from.
+	 */
+	static String loadReason(Throwable e) {
+		String m = oneLine(e).replaceFirst("^Error code - \\w+ - message: ", "")
+			.replaceFirst("^Load model from .*? failed:", "").replaceFirst(
+				"^\\S+\\.(h|cc|cpp|cu):\\d+ [^(]*\\(.*?\\) ", "").strip();
+		java.util.regex.Matcher op = NO_OP.matcher(m);
+		if (op.find()) return "it uses the operator " + op.group(1) +
+			", which ONNX Runtime does not have at opset " + op.group(2) +
+			" (a custom operator, a misspelt one, or one of a newer opset)";
+		return m;
 	}
 
 	/**

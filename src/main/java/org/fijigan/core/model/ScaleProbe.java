@@ -88,6 +88,9 @@ final class ScaleProbe {
 				"on a " + w + "x" + h + " zero image did not end within " + limit /
 					1000.0 + " s (does the model loop?)" + stateIt, e);
 		}
+		catch (ModelSession.LoadFailure e) {
+			throw e; // no scale would help
+		}
 		catch (GanException e) {
 			throw new GanException(
 				"could not find the model's scale by a probe run (" + e.getMessage() +
