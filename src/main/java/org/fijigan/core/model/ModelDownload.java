@@ -32,6 +32,25 @@ final class ModelDownload {
 
 	private ModelDownload() {}
 
+	/** Why a download failed, in words rather than an exception's name. */
+	static String reason(IOException e, URI uri) {
+		for (Throwable t = e; t != null; t = t.getCause())
+			if (t instanceof java.nio.channels.UnresolvedAddressException ||
+				t instanceof java.net.UnknownHostException) return "the host " + uri
+					.getHost() + " is not known (check the address and the network)";
+		if (e instanceof java.net.http.HttpConnectTimeoutException)
+			return "no connection to " + uri.getHost() + " within 30 s";
+		if (e instanceof java.net.http.HttpTimeoutException)
+			return "the server did not answer within 2 minutes";
+		if (e instanceof java.net.ConnectException) return "could not connect to " +
+			uri.getHost() + " (no network, a proxy needed, or the server is down)";
+		if (e instanceof java.io.EOFException || "closed".equals(e.getMessage()))
+			return "the server closed the connection before the download ended; " +
+				"try again";
+		return e.getMessage() == null ? e.getClass().getSimpleName() : e
+			.getMessage();
+	}
+
 	/**
 	 * Downloads {@code uri} to {@code file}, refusing more than {@code maxBytes};
 	 * returns the SHA-256.
@@ -51,7 +70,9 @@ final class ModelDownload {
 				HttpResponse.BodyHandlers.ofInputStream());
 			try (InputStream in = response.body()) {
 				if (response.statusCode() != 200) throw new GanException(
-					"cannot download " + uri + ": HTTP " + response.statusCode());
+					"cannot download " + uri + ": HTTP " + response.statusCode() +
+						(response.statusCode() / 100 == 3
+							? " (redirected too often, or in a loop)" : ""));
 				long total = response.headers().firstValueAsLong("Content-Length")
 					.orElse(-1);
 				if (total > maxBytes) throw tooLarge(uri, total, maxBytes);
@@ -80,8 +101,7 @@ final class ModelDownload {
 			}
 		}
 		catch (IOException e) {
-			throw new GanException("cannot download " + uri + ": " + (e
-				.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+			throw new GanException("cannot download " + uri + ": " + reason(e, uri),
 				e);
 		}
 		catch (InterruptedException e) {

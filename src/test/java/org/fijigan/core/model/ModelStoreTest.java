@@ -274,6 +274,21 @@ class ModelStoreTest {
 						out.write(onnx);
 					}
 				}
+				else if (exchange.getRequestURI().getPath().equals(
+					"/models/loop.onnx"))
+				{
+					exchange.getResponseHeaders().add("Location", "/models/loop.onnx");
+					exchange.sendResponseHeaders(302, -1);
+				}
+				else if (exchange.getRequestURI().getPath().equals(
+					"/models/cut.onnx"))
+				{
+					// promises the whole model, sends a tenth and hangs up
+					exchange.sendResponseHeaders(200, onnx.length);
+					exchange.getResponseBody().write(onnx, 0, onnx.length / 10);
+					exchange.getResponseBody().flush();
+					exchange.close();
+				}
 				else exchange.sendResponseHeaders(404, -1);
 			}
 		});
@@ -306,6 +321,14 @@ class ModelStoreTest {
 				.install(base + "none.onnx", null, null, null, null));
 			assertEquals("cannot download " + base + "none.onnx: HTTP 404", missing
 				.getMessage());
+			assertEquals("cannot download " + base +
+				"loop.onnx: HTTP 302 (redirected too often, or in a loop)",
+				assertThrows(GanException.class, () -> store().install(base +
+					"loop.onnx", null, null, null, null)).getMessage());
+			String cut = assertThrows(GanException.class, () -> store().install(base +
+				"cut.onnx", null, null, null, null)).getMessage();
+			assertTrue(cut.startsWith("cannot download " + base + "cut.onnx: ") &&
+				!cut.endsWith(": closed"), cut);
 			assertEquals(List.of("add"), storeEntries());
 
 			assertEquals(sha, withModelsDir(dir.resolve("models"), () -> ModelLoader
@@ -314,6 +337,22 @@ class ModelStoreTest {
 		finally {
 			server.stop(0);
 		}
+	}
+
+	@Test
+	void aFailedDownloadSaysWhyInWords() {
+		java.net.URI uri = java.net.URI.create("http://models.example/x.onnx");
+		assertEquals("could not connect to models.example (no network, a proxy " +
+			"needed, or the server is down)", ModelDownload.reason(
+				new java.net.ConnectException(), uri));
+		IOException unresolved = new java.net.ConnectException();
+		unresolved.initCause(new java.nio.channels.UnresolvedAddressException());
+		assertEquals("the host models.example is not known (check the address " +
+			"and the network)", ModelDownload.reason(unresolved, uri));
+		assertEquals("the server closed the connection before the download " +
+			"ended; try again", ModelDownload.reason(new IOException("closed"), uri));
+		assertEquals("disk full", ModelDownload.reason(new IOException("disk full"),
+			uri));
 	}
 
 	@Test
