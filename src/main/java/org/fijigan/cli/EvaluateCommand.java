@@ -133,8 +133,7 @@ final class EvaluateCommand implements Callable<Integer> {
 	public Integer call() {
 		if (output != null) {
 			Path absolute = output.toAbsolutePath();
-			if (!Files.isDirectory(absolute.getParent())) throw new GanException(
-				"output folder " + absolute.getParent() + " does not exist");
+			AtomicFile.requireOutputFolder(absolute.getParent());
 			if (!overwrite) AtomicFile.refuseExisting(absolute);
 		}
 		if (featuresFile != null && !Files.exists(featuresFile) && !Files

@@ -271,8 +271,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 			if (Files.exists(p) && !(p == out && replacesModel))
 				throw new GanException(p +
 					" already exists; pass --overwrite to replace it");
-		if (!Files.isDirectory(out.getParent())) throw new GanException(
-			"output folder " + out.getParent() + " does not exist");
+		AtomicFile.requireOutputFolder(out.getParent());
 		if (!Files.isWritable(out.getParent())) throw new GanException(
 			"cannot write to the output " + "folder " + out.getParent() +
 				": it is read-only or not yours");

@@ -32,8 +32,7 @@ final class OutputFile {
 			.getFileName() +
 			": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy or .nii.gz");
 		Path absolute = path.toAbsolutePath();
-		if (!Files.isDirectory(absolute.getParent())) throw new GanException(
-			"output folder " + absolute.getParent() + " does not exist");
+		AtomicFile.requireOutputFolder(absolute.getParent());
 		if (Files.isDirectory(absolute)) throw new GanException("output " + path +
 			" is a folder");
 		if (!overwrite) AtomicFile.refuseExisting(absolute);

@@ -129,6 +129,18 @@ class BadInputsAndFaultsCliTest {
 	}
 
 	@Test
+	void anOutputUnderAFileSaysTheFileIsNoFolder() throws IOException {
+		Path in = tiff8("in.tif", 8, 8);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		assertFailsCleanly("output folder " + in + " is a file, not a folder",
+			"run", "-m", model, "-i", in, "-o", in.resolve("out.tif"));
+		Path folder = Files.createDirectories(dir.resolve("images"));
+		tiff8("images/a.tif", 8, 8);
+		assertFailsCleanly("cannot create folder " + in + ": " + in +
+			" is a file, not a folder", "run", "-m", model, "-i", folder, "-o", in);
+	}
+
+	@Test
 	void aOnePixelImageRunsThroughConvolutionAndPixelShuffle()
 		throws IOException
 	{

@@ -204,6 +204,16 @@ public final class AtomicFile {
 	}
 
 	/**
+	 * @throws GanException when the folder an output goes into is not there, or
+	 *           is a file
+	 */
+	public static void requireOutputFolder(Path folder) {
+		if (Files.isDirectory(folder)) return;
+		throw new GanException("output folder " + folder + (Files.exists(folder)
+			? " is a file, not a folder" : " does not exist"));
+	}
+
+	/**
 	 * @throws GanException when something exists at {@code path} (a link counts)
 	 */
 	public static void refuseExisting(Path path) {
@@ -259,6 +269,10 @@ public final class AtomicFile {
 	public static String describe(IOException e) {
 		if (e instanceof java.nio.file.NoSuchFileException f)
 			return "file not found: " + f.getFile();
+		if (e instanceof java.nio.file.FileAlreadyExistsException f) return f
+			.getFile() + " is a file, not a folder";
+		if (e instanceof java.nio.file.NotDirectoryException f) return f.getFile() +
+			" is not a folder";
 		if (e instanceof java.nio.file.AccessDeniedException f)
 			return "permission denied: " + f.getFile();
 		if (e instanceof java.nio.file.FileSystemException) return e.getMessage();
