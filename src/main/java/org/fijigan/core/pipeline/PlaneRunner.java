@@ -189,12 +189,6 @@ final class PlaneRunner {
 	}
 
 	/**
-	 * Writes the kept part of each output tile: the residual subtracted, mapped
-	 * by {@code fromModel} (all channels together; null leaves the model's values
-	 * for a postprocessing of the whole output), averaged to grey if asked, and
-	 * composited over the source for inpainting.
-	 */
-	/**
 	 * Why a model's output has not the size its scale says, in the words that
 	 * lead to the fix: a border cropped off (which fiji-gan cannot place), a
 	 * window size the model does not map at its scale, or a scale stated wrong.
@@ -203,6 +197,10 @@ final class PlaneRunner {
 		String got = "the model returned " + ow + "x" + oh + " for a " + ww + "x" +
 			wh + " input, not " + Math.round(ww * scale) + "x" + Math.round(wh *
 				scale) + " (scale " + Numbers.significant(scale, 4) + ")";
+		if (ow % ww == 0 && oh % wh == 0 && ow / ww == oh / wh && ow / ww != scale)
+			return got + ": the model's scale is " + ow / ww + ", not " + Numbers
+				.significant(scale, 4) + "; pass --scale " + ow / ww +
+				" or leave --scale out";
 		long s0 = Math.max(1, Math.round(scale));
 		long cx = ww * s0 - ow, cy = wh * s0 - oh;
 		if (cx == cy && cx > 0 && cx % 2 == 0) return got + ": it crops " + cx / 2 +
@@ -219,6 +217,12 @@ final class PlaneRunner {
 				"fiji-gan does not support");
 	}
 
+	/**
+	 * Writes the kept part of each output tile: the residual subtracted, mapped
+	 * by {@code fromModel} (all channels together; null leaves the model's values
+	 * for a postprocessing of the whole output), averaged to grey if asked, and
+	 * composited over the source for inpainting.
+	 */
 	private void writeOutputs(int z, int t, ChannelGroup group, List<Tile> chunk,
 		Tensor out, float[] input, TensorLayout inLayout, int[] inStrides,
 		boolean[][] holes, ProcessingChain fromModel)

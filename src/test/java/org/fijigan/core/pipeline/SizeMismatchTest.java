@@ -21,10 +21,13 @@ class SizeMismatchTest {
 			"(scale 1.500): the model does not map a window of this size at its " +
 			"scale; try another --tile, or --tile none", PlaneRunner.sizeMismatch(25,
 				25, 17, 17, 1.5));
-		// a scale stated wrong
+		// a scale stated wrong: a whole-number scale is named as the model's
 		assertEquals("the model returned 64x64 for a 16x16 input, not 32x32 " +
-			"(scale 2): if its scale is 4, pass --scale 4", PlaneRunner.sizeMismatch(
-				64, 64, 16, 16, 2));
+			"(scale 2): the model's scale is 4, not 2; pass --scale 4 or leave " +
+			"--scale out", PlaneRunner.sizeMismatch(64, 64, 16, 16, 2));
+		assertEquals("the model returned 512x512 for a 256x256 input, not " +
+			"768x768 (scale 3): the model's scale is 2, not 3; pass --scale 2 or " +
+			"leave --scale out", PlaneRunner.sizeMismatch(512, 512, 256, 256, 3));
 		assertEquals("the model returned 64x32 for a 16x16 input, not 32x32 " +
 			"(scale 2): its output is not the input scaled alike along x and y, " +
 			"which fiji-gan does not support", PlaneRunner.sizeMismatch(64, 32, 16,
