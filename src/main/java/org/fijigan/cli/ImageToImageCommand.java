@@ -38,7 +38,8 @@ abstract class ImageToImageCommand extends JobCommand {
 	Job run(ProgressListener progress, CancellationToken cancel) {
 		ModelDescriptor d = model.load(task(), null, stages);
 		return new Job(d, ImageToImage.run(d, read(input, "input"), flags.options(),
-			progress, cancel));
+			progress, cancel), model.taskNote() == null ? List.of() : List.of(model
+				.taskNote()));
 	}
 
 	@Override

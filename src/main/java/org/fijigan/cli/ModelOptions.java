@@ -11,6 +11,7 @@ import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.text.Numbers;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -77,8 +78,24 @@ final class ModelOptions {
 		InputFile.refuseSpecial(java.nio.file.Path.of(reference), "model");
 		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue),
 			timings);
+		if (task == null && expected != null && d.task() != expected && d
+			.task() != TaskKind.IMAGE_TO_IMAGE && d.task().isImageToImage() &&
+			expected.isImageToImage()) taskNote = d.name() + " is a " + d.task()
+				.id() + " model (scale " + Numbers.significant(d.scale(), 4) +
+				"), run as " + expected.id() + " ('fiji-gan " + commandFor(d.task()) +
+				"' is its command)";
 		return checkTask(d, expected, task != null);
 	}
+
+	/**
+	 * What {@link #load} noticed: a model of another image-to-image task than the
+	 * command's, run as the command's; or null.
+	 */
+	String taskNote() {
+		return taskNote;
+	}
+
+	private String taskNote;
 
 	static ModelDescriptor checkTask(ModelDescriptor d, TaskKind expected,
 		boolean taskWasGiven)

@@ -129,6 +129,22 @@ class BadInputsAndFaultsCliTest {
 	}
 
 	@Test
+	void aModelOfAnotherTaskRunsWithANoteSayingSo() throws IOException {
+		Path in = tiff8("in.tif", 8, 8);
+		Path sr = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Result r = MainTest.cli("denoise", "-m", sr, "-i", in, "-o", dir.resolve(
+			"out.tif"));
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: sr is a super-resolution model " +
+			"(scale 2), run as denoise ('fiji-gan super-resolution' is its command)"),
+			r.out());
+		Result asked = MainTest.cli("denoise", "-m", sr, "-i", in, "-o", dir
+			.resolve("out2.tif"), "--task", "denoise");
+		assertEquals(0, asked.exitCode(), asked.err());
+		assertFalse(asked.out().contains("is its command"), asked.out());
+	}
+
+	@Test
 	void anOutputUnderAFileSaysTheFileIsNoFolder() throws IOException {
 		Path in = tiff8("in.tif", 8, 8);
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
