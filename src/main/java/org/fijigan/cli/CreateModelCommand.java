@@ -3,6 +3,7 @@ package org.fijigan.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
@@ -84,6 +85,17 @@ final class CreateModelCommand implements Callable<Integer> {
 		// initialisation to choose
 		if (a != Architecture.DENOISER && init != null) throw new GanException(
 			"--init applies to residual-denoiser only");
+		List<String> own = switch (a) {
+			case RRDB_SR -> List.of("--scale", "--blocks");
+			case DENOISER -> List.of("--blocks");
+			case DCGAN -> List.of("--latent", "--size");
+			default -> List.of();
+		};
+		for (String option : List.of("--scale", "--blocks", "--latent", "--size"))
+			if (!own.contains(option) && spec.commandLine().getParseResult()
+				.hasMatchedOption(option)) throw new GanException(option +
+					" does not apply to " + a.id() + (own.isEmpty() ? ""
+						: " (of these it takes " + String.join(" and ", own) + ")"));
 		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k.count(),
 			k.names(), latent, width, blocks, size, seed, init == null
 				? ArchitectureOptions.WeightInit.KAIMING

@@ -78,6 +78,21 @@ class CreateModelCommandTest {
 		assertEquals(1, initElsewhere.exitCode());
 		assertEquals("fiji-gan: --init applies to residual-denoiser only",
 			initElsewhere.err().strip());
+		// refused, not ignored: an option of another architecture
+		for (String[] bad : new String[][] { { "residual-denoiser", "--scale", "4",
+			"--scale does not apply to residual-denoiser (of these it takes --blocks)" },
+			{ "rrdb-sr", "--latent", "5",
+				"--latent does not apply to rrdb-sr (of these it takes --scale and --blocks)" },
+			{ "gated-inpaint", "--size", "3",
+				"--size does not apply to gated-inpaint" }, { "dcgan", "--blocks", "2",
+					"--blocks does not apply to dcgan (of these it takes --latent and --size)" } })
+		{
+			Result r2 = MainTest.cli("create-model", "--arch", bad[0], bad[1], bad[2],
+				"--output", out.toString());
+			assertEquals(1, r2.exitCode(), bad[0]);
+			assertEquals("fiji-gan: " + bad[3], r2.err().strip());
+		}
+		assertFalse(java.nio.file.Files.exists(out));
 		for (String[] bad : new String[][] { { "a,,b", "got '' in a,,b" }, {
 			"cells,nuclei,", "got '' in cells,nuclei," }, { "a,../b",
 				"got '../b' in a,../b" }, { "a, b ,a",
