@@ -134,8 +134,8 @@ public final class Manifest {
 				.describe(e), e);
 		}
 		List<List<String>> records = Csv.parse(text);
-		if (records.isEmpty()) throw new GanException("manifest " + file +
-			" is empty");
+		if (records.isEmpty()) throw new GanException("manifest " + file + (text
+			.isBlank() ? " is empty" : " is no CSV table (a quote left open?)"));
 		List<String> header = records.get(0);
 		List<Map<String, String>> rows = new ArrayList<>();
 		for (List<String> r : records.subList(1, records.size())) {

@@ -129,6 +129,16 @@ class ManifestTest {
 		assertTrue(assertThrows(GanException.class, () -> Manifest.merge(List.of(p0,
 			other), dir.resolve("manifest.csv"))).getMessage().contains(
 				"different shard counts"));
+		Path garbled = dir.resolve("garbled.csv");
+		try {
+			Files.writeString(garbled, "garbage\"\n\"x");
+		}
+		catch (IOException io) {
+			throw new java.io.UncheckedIOException(io);
+		}
+		assertEquals("manifest " + garbled +
+			" is no CSV table (a quote left open?)", assertThrows(GanException.class,
+				() -> Manifest.read(garbled)).getMessage());
 		// all three there, and one numbered beyond them
 		Path p1 = dir.resolve("manifest.part-1-of-3.csv"), stray = dir.resolve(
 			"manifest.part-5-of-3.csv");
