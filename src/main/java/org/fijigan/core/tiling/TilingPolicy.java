@@ -78,9 +78,9 @@ public final class TilingPolicy {
 		// plane needs (a 1 x 10000 line is a 39 x 10000 window at a 19 px halo),
 		// not the plane's own pixels; several tiles where the model's input is
 		// fixed and smaller than the plane
-		TilePlan whole = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
-			.haloPixels(), 0, 0);
-		boolean forced = !r.isTileable() && whole.tileCount() > 1;
+		TilePlan whole = window == TilingRequest.AUTO_WINDOW || !r.isTileable()
+			? wholePlane(r) : null;
+		boolean forced = whole != null && !r.isTileable() && whole.tileCount() > 1;
 		if (forced) notes.add("tiles change the result (" + ops +
 			"), but the model takes only " + whole.windowWidth() + "x" + whole
 				.windowHeight() + " px inputs, so the image ran in tiles");
@@ -135,6 +135,21 @@ public final class TilingPolicy {
 			notes.add("image padded by mirroring to " + plan.windowWidth() + "x" +
 				plan.windowHeight() + " px, the model's smallest input");
 		return new Decision(plan, batchSize(r, plan), notes);
+	}
+
+	/**
+	 * The plan of one window over the whole plane; for an explicit window, null
+	 * where the planner cannot make it (its own plan then says why).
+	 */
+	private static TilePlan wholePlane(TilingRequest r) {
+		try {
+			return TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
+				.haloPixels(), 0, 0);
+		}
+		catch (GanException e) {
+			if (r.requestedWindow() == TilingRequest.AUTO_WINDOW) throw e;
+			return null;
+		}
 	}
 
 	/**
