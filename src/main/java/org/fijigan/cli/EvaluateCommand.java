@@ -129,6 +129,12 @@ final class EvaluateCommand implements Callable<Integer> {
 	@Mixin
 	DeviceFlags run;
 
+	private static List<Path> sets(Path data, List<Path> other) {
+		List<Path> out = new ArrayList<>(List.of(data));
+		out.addAll(other);
+		return out;
+	}
+
 	@Override
 	public Integer call() {
 		if (output != null) {
@@ -156,12 +162,35 @@ final class EvaluateCommand implements Callable<Integer> {
 			if (trainData != null) folders.add(new FileIdentity.Input(
 				"training folder", trainData));
 			FileIdentity.refuseOverwriting(output.toAbsolutePath(), files, folders);
+			if (featuresFile != null && FileIdentity.isInside(output, featuresFile))
+				throw new GanException("--output and --features name one file, " +
+					output + ": give them two");
 		}
+		List<Path> read = new ArrayList<>(List.of(data));
+		read.addAll(otherData);
+		read.addAll(tuneData);
+		if (trainData != null) read.add(trainData);
+		if (featuresFile != null) for (Path folder : read)
+			if (FileIdentity.isInside(featuresFile, folder)) throw new GanException(
+				"--features " + featuresFile + " is inside " + folder +
+					", whose images evaluate reads: keep it outside");
+		for (Path t : tuneData)
+			for (Path p : sets(data, otherData))
+				if (FileIdentity.isInside(t, p) || FileIdentity.isInside(p, t))
+					throw new GanException("--tune-data " + t +
+						" holds evaluated images (" + p +
+						"): tune the baselines on other images");
+		if (trainData != null && (FileIdentity.isInside(trainData, data) ||
+			FileIdentity.isInside(data, trainData))) throw new GanException(
+				"--train-data " + trainData + " holds the evaluated images (" + data +
+					"): the real images to compare with must be held out from training");
 		boolean generation = d.task() == TaskKind.GENERATE;
 		if (!generation && (trainData != null || featuresFile != null ||
 			count != null || utility != null || draws != 1)) throw new GanException(
 				"--train-data, --features, --count, --utility and --draws are for generators; " +
 					d.name() + " is a " + d.task().id() + " model");
+		if (count != null && count < 1) throw new GanException(
+			"--count is the images drawn per class, at least 1, not " + count);
 		if (utility != null && utility < 1) throw new GanException(
 			"--utility REPEATS must be at least 1, " + "not " + utility);
 		if (utility != null && trainData == null) throw new GanException(
@@ -208,9 +237,16 @@ final class EvaluateCommand implements Callable<Integer> {
 				report = report == null ? r : report.merge(r);
 			}
 		}
+		// the features first: a run that finds the file written meanwhile (by
+		// another run fitting its own) writes nothing, since its numbers would not
+		// compare with that run's
+		if (fitted && featuresFile != null && report.features() != null) {
+			if (Files.exists(featuresFile)) throw new GanException(featuresFile +
+				" was written by another run while this one fitted its own features; " +
+				"nothing was written: run again to use that file's features");
+			report.features().save(featuresFile.toAbsolutePath(), false);
+		}
 		if (output != null) report.writeCsv(output.toAbsolutePath(), overwrite);
-		if (fitted && featuresFile != null && report.features() != null) report
-			.features().save(featuresFile.toAbsolutePath(), false);
 		PrintWriter out = spec.commandLine().getOut();
 		for (String line : table(report))
 			out.println(line);

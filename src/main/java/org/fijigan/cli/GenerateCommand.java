@@ -124,6 +124,11 @@ final class GenerateCommand extends JobCommand {
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
 		if (batch.include != null) throw new ParameterException(spec.commandLine(),
 			"--include is for --input DIR; generate reads no images");
+		for (FileIdentity.Input in : inputFiles())
+			if (!in.role().equals("model") && FileIdentity.isInside(in.path(),
+				output)) throw new GanException("the " + in.role() + " " + in.path() +
+					" is inside the output folder " + output +
+					", whose files a run may replace: keep it outside");
 		ModelDescriptor d = load();
 		GeneratorSpec g = d.generator();
 		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile,

@@ -3,6 +3,7 @@ package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -126,6 +127,11 @@ class EvaluateCommandTest {
 		Result sr = MainTest.cli("evaluate", "--model", model, "--task",
 			"super-resolution", "--scale", 2, "--data", a, "--tune-data", t);
 		assertTrue(sr.err().contains("tunes the denoising baselines"), sr.err());
+		Result self = MainTest.cli("evaluate", "--model", model, "--task",
+			"denoise", "--data", a, "--tune-data", a, "--device", "cpu");
+		assertEquals(1, self.exitCode());
+		assertTrue(self.err().contains("--tune-data " + a +
+			" holds evaluated images"), self.err());
 	}
 
 	@Test
@@ -169,6 +175,40 @@ class EvaluateCommandTest {
 		assertFalse(again.out().contains("wrote features"), again.out());
 		assertEquals(lines, Files.readAllLines(csv),
 			"the saved features give the same numbers");
+
+		// what cannot give sound numbers is refused before any is computed
+		Object[][] refused = { { "--count", 0, "--count is the images drawn per " +
+			"class, at least 1, not 0" }, { "--features", real.resolve("f.npy"),
+				"--features " + real.resolve("f.npy") + " is inside " + real }, {
+					"--output", features, "--features", features, "--overwrite",
+					"is the features file " + features } };
+		for (Object[] c : refused) {
+			List<Object> args = new java.util.ArrayList<>(List.of("evaluate",
+				"--model", model, "--data", real, "--train-data", train, "--normalize",
+				"range:-1,1", "--device", "cpu"));
+			args.addAll(List.of(c).subList(0, c.length - 1));
+			Result bad = MainTest.cli(args.toArray());
+			assertEquals(1, bad.exitCode(), bad.err());
+			assertTrue(bad.err().contains((String) c[c.length - 1]), bad.err());
+		}
+		Result same = MainTest.cli("evaluate", "--model", model, "--data", real,
+			"--train-data", real, "--device", "cpu");
+		assertTrue(same.err().contains("--train-data " + real +
+			" holds the evaluated images"), same.err());
+		assertEquals(7, PcaFeatures.load(features).components(), "kept as it was");
+		// a features file with a NaN, or with no components, is refused when read
+		float[] nan = new float[8 * 16 * 16];
+		nan[5] = Float.NaN;
+		org.fijigan.core.image.Npy.writeFloat(dir.resolve("nan.npy"), nan, 8, 1, 16,
+			16);
+		assertTrue(assertThrows(org.fijigan.core.GanException.class,
+			() -> PcaFeatures.load(dir.resolve("nan.npy"))).getMessage().contains(
+				"holds NaN at value 5"));
+		org.fijigan.core.image.Npy.writeFloat(dir.resolve("zero.npy"), new float[8 *
+			16 * 16], 8, 1, 16, 16);
+		assertTrue(assertThrows(org.fijigan.core.GanException.class,
+			() -> PcaFeatures.load(dir.resolve("zero.npy"))).getMessage().contains(
+				"has no components"));
 	}
 
 	@Test

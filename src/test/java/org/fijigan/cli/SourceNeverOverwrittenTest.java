@@ -127,6 +127,19 @@ class SourceNeverOverwrittenTest {
 	}
 
 	@Test
+	void generateKeepsItsLatentFileOutOfTheFolderItFills() throws IOException {
+		Path model = OnnxModels.generator(4, 0, 5, 6).write(dir, "g.onnx");
+		Path out = Files.createDirectories(dir.resolve("out"));
+		Path latents = out.resolve("synthetic-000000.npy");
+		org.fijigan.core.image.Npy.writeFloat(latents, new float[2 * 4], 2, 4);
+		assertRefusedKeeping(latents, "the latent file " + latents +
+			" is inside the output folder " + out +
+			", whose files a run may replace: keep it outside", "generate", "-m",
+			model, "--latent", latents, "-o", out, "--format", "npy", "--overwrite",
+			"--device", "cpu");
+	}
+
+	@Test
 	void aPackageNeverReplacesTheSampleItWasMadeFrom() throws IOException {
 		Path model = OnnxModels.addConstant(1, 3).write(dir, "add.onnx");
 		Path pkg = dir.resolve("pkg");

@@ -181,6 +181,15 @@ public final class PcaFeatures {
 		int c = (int) s[1], h = (int) s[2], w = (int) s[3], d = c * h * w, k =
 			(int) s[0] - 1;
 		float[] data = a.toFloatArray();
+		for (int i = 0; i < data.length; i++)
+			if (!Float.isFinite(data[i])) throw new GanException(file + " holds " +
+				data[i] + " at value " + i +
+				": PCA features are finite numbers; fit them again (delete the file)");
+		boolean any = false;
+		for (int i = d; i < data.length && !any; i++)
+			any = data[i] != 0;
+		if (!any) throw new GanException(file +
+			" has no components (all zero): fit the features again (delete the file)");
 		float[] mean = Arrays.copyOfRange(data, 0, d);
 		float[][] rows = new float[k][];
 		for (int i = 0; i < k; i++)
