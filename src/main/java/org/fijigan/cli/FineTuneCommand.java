@@ -17,6 +17,7 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
+import org.fijigan.core.train.Checkpoint;
 import org.fijigan.core.train.DiffAugment;
 import org.fijigan.core.train.FineTune;
 import org.fijigan.core.train.FineTuneConfig;
@@ -280,6 +281,10 @@ public final class FineTuneCommand implements Callable<Integer> {
 				data.pairs.inputs, "input"), ImageFolder.of(data.pairs.targets,
 					"target"));
 		refuseOverwritingData(source, List.of(out, csv, png), checkpointDir);
+		if (checkpointDir != null && !resume && !overwrite && Files.exists(
+			checkpointDir.resolve(Checkpoint.FILE))) throw new GanException(
+				checkpointDir + " holds the checkpoint of an earlier run: pass " +
+					"--resume to go on from it, or --overwrite to start afresh over it");
 		Degradation.BlindSpot blindSpots = selfSupervised.blindSpot();
 		if (blindSpots != null && degradation != null && !degradation.isEmpty())
 			throw new GanException(
@@ -307,8 +312,13 @@ public final class FineTuneCommand implements Callable<Integer> {
 				ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine()
 					.getErr()))
 		{
-			outcome = FineTune.run(request, d -> refuseReplacingTheModel(out, d
-				.onnxFile()), ProgressListener.safe(progress), interrupt.token());
+			outcome = FineTune.run(request, d -> {
+				if (refuseReplacingTheModel(out, d.onnxFile()) && !FileIdentity.same(d
+					.onnxFile(), Path.of(model))) throw new GanException("the output " +
+						out + " is the weights of the bioimage.io package " + model +
+						", whose descriptor records their SHA-256: write the fine-tuned " +
+						"model to another file (package-model packages it)");
+			}, ProgressListener.safe(progress), interrupt.token());
 		}
 		Trainer.Result result = outcome.result();
 		// replace only with --overwrite, even a file that appeared while training

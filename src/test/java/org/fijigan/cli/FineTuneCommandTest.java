@@ -129,6 +129,40 @@ class FineTuneCommandTest {
 	}
 
 	@Test
+	void anEarlierRunsCheckpointIsNeitherReplacedNorOvershot()
+		throws IOException
+	{
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path data = dir.resolve("data"), ck = dir.resolve("ck");
+		floatTiff(data, "img.tif", new float[32 * 32], 32, 32);
+		MainTest.Result first = cli("fine-tune", "--model", model, "--data", data,
+			"--output", dir.resolve("a.onnx"), "--steps", 4, "--batch", 1, "--patch",
+			16, "--checkpoint-dir", ck);
+		assertEquals(0, first.exitCode(), first.err());
+		byte[] checkpoint = Files.readAllBytes(ck.resolve("checkpoint.fgk"));
+		MainTest.Result afresh = cli("fine-tune", "--model", model, "--data", data,
+			"--output", dir.resolve("b.onnx"), "--steps", 2, "--batch", 1, "--patch",
+			16, "--checkpoint-dir", ck);
+		assertEquals(1, afresh.exitCode());
+		assertEquals("fiji-gan: " + ck + " holds the checkpoint of an earlier " +
+			"run: pass --resume to go on from it, or --overwrite to start afresh " +
+			"over it", afresh.err().strip());
+		MainTest.Result back = cli("fine-tune", "--model", model, "--data", data,
+			"--output", dir.resolve("c.onnx"), "--steps", 3, "--batch", 1, "--patch",
+			16, "--checkpoint-dir", ck, "--resume");
+		assertEquals(1, back.exitCode());
+		assertEquals("fiji-gan: the checkpoint in " + ck + " is at step 4, past " +
+			"--steps 3: give --steps 4 or more to go on from it", back.err().strip());
+		org.junit.jupiter.api.Assertions.assertArrayEquals(checkpoint, Files
+			.readAllBytes(ck.resolve("checkpoint.fgk")));
+		assertFalse(Files.exists(dir.resolve("b.onnx")) || Files.exists(dir.resolve(
+			"c.onnx")));
+		assertEquals(0, cli("fine-tune", "--model", model, "--data", data,
+			"--output", dir.resolve("b.onnx"), "--steps", 2, "--batch", 1, "--patch",
+			16, "--checkpoint-dir", ck, "--overwrite").exitCode());
+	}
+
+	@Test
 	void nothingIsWrittenIntoTheDataItTrainsOn() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
 		Path data = dir.resolve("data");

@@ -84,13 +84,59 @@ public final class RunSettings {
 		for (String key : new java.util.TreeSet<>(union(was, is))) {
 			String a = was.getOrDefault(key, "(not set)"), b = is.getOrDefault(key,
 				"(not set)");
-			if (!a.equals(b)) differ.add(key + " " + a + " (now " + b + ")");
+			if (!a.equals(b)) differ.add(difference(key, a, b));
 		}
 		if (differ.isEmpty()) return true;
 		throw new GanException("the checkpoint in " + checkpointDir +
 			" was written by a run with other settings: " + String.join("; ",
 				differ) + ". Resume with the same settings, or give another " +
 			"--checkpoint-dir to start afresh");
+	}
+
+	/**
+	 * How one setting differs, in words: for two values of one record type
+	 * ({@code Name(field=value,...)}), only the fields that differ, by name.
+	 */
+	static String difference(String key, String was, String now) {
+		Map<String, String> a = fields(was), b = fields(now);
+		if (a == null || b == null || !a.keySet().equals(b.keySet()) || !was
+			.substring(0, was.indexOf('(')).equals(now.substring(0, now.indexOf(
+				'(')))) return key + " " + plain(was) + " (now " + plain(now) + ")";
+		List<String> out = new ArrayList<>();
+		for (String f : a.keySet())
+			if (!a.get(f).equals(b.get(f))) out.add(difference(key + " " + f, a.get(
+				f), b.get(f)));
+		return String.join("; ", out);
+	}
+
+	/** A value as a user reads it: {@code null} as "none". */
+	private static String plain(String v) {
+		return v.equals("null") ? "none" : v;
+	}
+
+	/**
+	 * The fields of {@code Name(f=v,g=w)} by name, nested parentheses kept in
+	 * their values; null for a value of another form.
+	 */
+	private static Map<String, String> fields(String v) {
+		int open = v.indexOf('(');
+		if (open <= 0 || !v.endsWith(")") || !v.substring(0, open).matches(
+			"[A-Za-z][A-Za-z0-9]*")) return null;
+		Map<String, String> out = new java.util.LinkedHashMap<>();
+		int depth = 0, from = open + 1;
+		for (int i = open + 1; i < v.length(); i++) {
+			char ch = v.charAt(i);
+			if (ch == '(' || ch == '[' || ch == '{') depth++;
+			else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) depth--;
+			else if (depth == 0 && (ch == ',' || i == v.length() - 1)) {
+				String part = v.substring(from, i);
+				int eq = part.indexOf('=');
+				if (eq <= 0) return part.isEmpty() && out.isEmpty() ? out : null;
+				out.put(part.substring(0, eq), part.substring(eq + 1));
+				from = i + 1;
+			}
+		}
+		return out;
 	}
 
 	private static java.util.Set<String> union(Map<String, String> a,

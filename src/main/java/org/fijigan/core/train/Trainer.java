@@ -169,6 +169,10 @@ public final class Trainer {
 		List<float[]> history = new ArrayList<>();
 		if (c.resume()) {
 			Checkpoint ck = Checkpoint.read(c.checkpointDir());
+			if (ck.step() > c.steps()) throw new GanException("the checkpoint in " + c
+				.checkpointDir() + " is at step " + ck.step() + ", past --steps " + c
+					.steps() + ": give --steps " + ck.step() +
+				" or more to go on from it");
 			if (!ck.baseSha256().equals(baseSha256)) throw new GanException(
 				"the checkpoint in " + c.checkpointDir() +
 					" belongs to another model (SHA-256 " + ck.baseSha256().substring(0,

@@ -42,6 +42,25 @@ class RunSettingsTest {
 	}
 
 	@Test
+	void aRecordSettingNamesOnlyItsFieldsThatDiffer() {
+		assertEquals("optimizer learningRate 1.0E-4 (now 0.1)", RunSettings
+			.difference("optimizer",
+				"OptimizerConfig(kind=ADAM,learningRate=1.0E-4," +
+					"beta1=0.5,schedule=CONSTANT)", "OptimizerConfig(kind=ADAM," +
+						"learningRate=0.1,beta1=0.5,schedule=CONSTANT)"));
+		assertEquals("data normalization lowPercent 1.0 (now 2.0); data " +
+			"degradation none (now gaussian)", RunSettings.difference("data",
+				"DataOptions(patchSize=64,normalization=Percentile(lowPercent=1.0," +
+					"highPercent=99.8),degradation=null)", "DataOptions(patchSize=64," +
+						"normalization=Percentile(lowPercent=2.0,highPercent=99.8)," +
+						"degradation=gaussian)"));
+		// values of other forms, or of two types, are given whole
+		assertEquals("seed 1 (now 9)", RunSettings.difference("seed", "1", "9"));
+		assertEquals("loss A(x=1) (now B(x=1))", RunSettings.difference("loss",
+			"A(x=1)", "B(x=1)"));
+	}
+
+	@Test
 	void aCheckpointOfTheEarlierFormatIsReadWithoutSettings() throws IOException {
 		try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir
 			.resolve(Checkpoint.FILE))))
