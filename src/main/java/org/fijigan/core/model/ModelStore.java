@@ -22,6 +22,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.BioImageRdf;
 
@@ -138,7 +139,17 @@ public final class ModelStore {
 		String s = source.trim();
 		String lower = s.toLowerCase(Locale.ROOT);
 		if (name != null) checkName(name);
+		if (!lower.contains("://")) {
+			Path local = Path.of(s).toAbsolutePath().normalize();
+			if (Files.isRegularFile(local) && lower.matches(".*\\.ya?ml")) local =
+				local.getParent();
+			if (Files.isDirectory(local) && (FileIdentity.isInside(root, local) ||
+				FileIdentity.isInside(local, root))) throw new GanException(
+					"the models folder " + root + " and the model folder " + local +
+						" lie one in the other: install into another models folder");
+		}
 		createRoot();
+		removeStaleStaging();
 		if (lower.startsWith("http://") || lower.startsWith("https://")) {
 			URI uri = ModelDownload.uri(s);
 			String fileName = ModelDownload.lastSegment(uri);
@@ -226,6 +237,7 @@ public final class ModelStore {
 			copyTree(folder, staging);
 			BioImageModel model = BioImageRdf.read(rdfIn(staging, folder));
 			model.verifySha256();
+			BioImageRdf.verifyChecksums(rdfIn(staging, folder));
 			if (expected != null) {
 				String actual = ModelLoader.sha256(model.onnxWeights());
 				if (!expected.equals(actual)) throw mismatch("the ONNX weights " +
@@ -267,6 +279,7 @@ public final class ModelStore {
 			if (isZip(file)) {
 				BioImageModel model = BioImageRdf.readPackage(file, staging);
 				model.verifySha256();
+				BioImageRdf.verifyChecksums(rdfIn(model.folder(), file));
 				return commit(model.folder(), target);
 			}
 			Files.copy(file, staging.resolve(ONNX_FILE));
@@ -371,6 +384,29 @@ public final class ModelStore {
 		return new GanException("a model called '" + target.getFileName() +
 			"' is already installed in " + root +
 			"; remove it first or choose another name");
+	}
+
+	/** Hidden leftovers older than this are an interrupted install's. */
+	static final java.time.Duration STALE = java.time.Duration.ofHours(1);
+
+	/**
+	 * Deletes what an install killed before its cleanup left in the store (its
+	 * hidden staging folder or download), once it is older than {@link #STALE}: a
+	 * younger one may be another install at work.
+	 */
+	private void removeStaleStaging() {
+		java.util.regex.Pattern leftover = java.util.regex.Pattern.compile(
+			"\\..+\\.(installing|removing)-[0-9a-f]+|\\.download-[0-9a-f]+\\.tmp");
+		long before = System.currentTimeMillis() - STALE.toMillis();
+		try (java.util.stream.Stream<Path> s = Files.list(root)) {
+			for (Path p : s.filter(p -> leftover.matcher(p.getFileName().toString())
+				.matches()).toList())
+				if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)
+					.toMillis() < before) deleteQuietly(p);
+		}
+		catch (IOException e) {
+			// left for a later install
+		}
 	}
 
 	private Path staging(String name) {

@@ -340,6 +340,61 @@ class ModelStoreTest {
 	}
 
 	@Test
+	void anInterruptedInstallsLeftoversGoAtTheNextOlderThanAnHour()
+		throws IOException
+	{
+		Path root = Files.createDirectories(dir.resolve("models"));
+		Path old = Files.createDirectories(root.resolve(".x.installing-1a2b"));
+		Files.writeString(old.resolve("model.onnx"), "half");
+		Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(
+			System.currentTimeMillis() - 2 * 3600_000L));
+		Path young = Files.createDirectories(root.resolve(".y.installing-3c4d"));
+		Path onnx = OnnxModels.addConstant(1, 0.5f).write(Files.createDirectories(
+			dir.resolve("src")), "add.onnx");
+		store().install(onnx.toString(), null, null, null, null);
+		assertEquals(List.of(".y.installing-3c4d", "add"), storeEntries(),
+			"another install may be writing the young one");
+		assertTrue(Files.isDirectory(young));
+	}
+
+	@Test
+	void everyChecksumOfTheDescriptorIsChecked() throws IOException {
+		Path pkg = Files.createDirectories(dir.resolve("denoise"));
+		try (Stream<Path> s = Files.list(Path.of("models/denoise"))) {
+			for (Path p : s.toList())
+				Files.copy(p, pkg.resolve(p.getFileName()));
+		}
+		String rdf = Files.readString(pkg.resolve("rdf.yaml"));
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+			"test_tensor: \\{source: test_input.npy, sha256: \"?([0-9a-f]{64})")
+			.matcher(rdf);
+		assertTrue(m.find(), rdf);
+		Files.writeString(pkg.resolve("rdf.yaml"), rdf.replace(m.group(1), "2"
+			.repeat(64)));
+		GanException e = assertThrows(GanException.class, () -> store().install(pkg
+			.toString(), null, null, null, null));
+		assertEquals("test_input.npy in " + pkg + " is damaged or not the " +
+			"published file: its sha256 is " + m.group(1) + " but the descriptor " +
+			"says " + "2".repeat(64), e.getMessage());
+		assertEquals(List.of(), storeEntries());
+	}
+
+	@Test
+	void aModelsFolderInsideTheModelToInstallIsRefused() throws IOException {
+		Path source = Files.createDirectories(dir.resolve("pkg"));
+		Files.writeString(source.resolve("rdf.yaml"), "type: model\n");
+		for (Path root : List.of(source, source.resolve("sub"))) {
+			GanException e = assertThrows(GanException.class, () -> new ModelStore(
+				root).install(source.toString(), "x", null, null, null));
+			assertTrue(e.getMessage().contains("lie one in the other"), e
+				.getMessage());
+		}
+		try (Stream<Path> s = Files.list(source)) {
+			assertEquals(List.of(source.resolve("rdf.yaml")), s.toList());
+		}
+	}
+
+	@Test
 	void aFailedDownloadSaysWhyInWords() {
 		java.net.URI uri = java.net.URI.create("http://models.example/x.onnx");
 		assertEquals("could not connect to models.example (no network, a proxy " +
