@@ -14,6 +14,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.StageTimings;
 import org.fijigan.core.batch.BatchSummary;
+import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
@@ -253,7 +254,14 @@ abstract class JobCommand implements Callable<Integer> {
 		PrintWriter out = spec.commandLine().getOut();
 		RasterImage image = job.result().image();
 		RunReport r = job.result().report();
-		out.println("wrote " + file + " (" + image.describe() + ")");
+		String what = image.describe();
+		// a .npy file holds float32 whatever the image was (an RGB image as its 3
+		// channels)
+		if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
+			".npy") && image.type() != PixelType.FLOAT32) what = what.replaceFirst(
+				", (8|16)-bit$", "") + (image.type() == PixelType.RGB ? ", 3 channels"
+					: "") + ", 32-bit float (.npy)";
+		out.println("wrote " + file + " (" + what + ")");
 		boolean tiled = r.windowWidth() > 0 && job.model()
 			.task() != TaskKind.GENERATE;
 		String tiles = !tiled ? "" : String.format(Locale.ROOT,

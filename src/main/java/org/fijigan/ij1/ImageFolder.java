@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.train.data.ImageSource;
 
 /**
@@ -58,9 +59,13 @@ public final class ImageFolder implements ImageSource {
 				names.add(String.join("/", parts));
 			}
 		}
-		catch (IOException | UncheckedIOException e) {
+		catch (IOException e) {
 			throw new GanException("cannot list the " + role + " folder " + folder +
-				": " + e.getMessage(), e);
+				": " + AtomicFile.describe(e), e);
+		}
+		catch (UncheckedIOException e) {
+			throw new GanException("cannot list the " + role + " folder " + folder +
+				": " + AtomicFile.describe(e.getCause()), e);
 		}
 		if (names.isEmpty()) throw new GanException("the " + role + " folder " +
 			folder + " holds no images ImageJ opens");

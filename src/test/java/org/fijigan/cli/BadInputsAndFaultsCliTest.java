@@ -138,6 +138,11 @@ class BadInputsAndFaultsCliTest {
 		assertTrue(r.out().contains("note: sr is a super-resolution model " +
 			"(scale 2), run as denoise ('fiji-gan super-resolution' is its command)"),
 			r.out());
+		// an 8-bit image written as .npy is said to be what the file holds
+		Result npy = MainTest.cli("denoise", "-m", sr, "-i", in, "-o", dir.resolve(
+			"out.npy"));
+		assertTrue(npy.out().startsWith("wrote " + dir.resolve("out.npy") +
+			" (16x16, 32-bit float (.npy))"), npy.out());
 		Result asked = MainTest.cli("denoise", "-m", sr, "-i", in, "-o", dir
 			.resolve("out2.tif"), "--task", "denoise");
 		assertEquals(0, asked.exitCode(), asked.err());

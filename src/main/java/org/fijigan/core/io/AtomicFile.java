@@ -273,6 +273,8 @@ public final class AtomicFile {
 			.getFile() + " is a file, not a folder";
 		if (e instanceof java.nio.file.NotDirectoryException f) return f.getFile() +
 			" is not a folder";
+		if (e instanceof java.nio.file.FileSystemLoopException f) return f
+			.getFile() + " is a link back to a folder that holds it (a loop)";
 		if (e instanceof java.nio.file.AccessDeniedException f)
 			return "permission denied: " + f.getFile();
 		if (e instanceof java.nio.file.FileSystemException) return e.getMessage();

@@ -282,6 +282,9 @@ public final class ModelStore {
 				BioImageRdf.verifyChecksums(rdfIn(model.folder(), file));
 				return commit(model.folder(), target);
 			}
+			if (fileName.toLowerCase(Locale.ROOT).endsWith(".zip"))
+				throw new GanException(fileName +
+					" is no ZIP archive (damaged, cut short, or not a .zip)");
 			Files.copy(file, staging.resolve(ONNX_FILE));
 			try {
 				OnnxGraphInfo.read(staging.resolve(ONNX_FILE));
@@ -427,7 +430,7 @@ public final class ModelStore {
 		}
 		catch (IOException e) {
 			throw new GanException("cannot create the models folder " + root + ": " +
-				e.getMessage(), e);
+				AtomicFile.describe(e), e);
 		}
 	}
 
