@@ -191,8 +191,9 @@ final class EvaluateCommand implements Callable<Integer> {
 					d.name() + " is a " + d.task().id() + " model");
 		if (count != null && count < 1) throw new GanException(
 			"--count is the images drawn per class, at least 1, not " + count);
-		if (utility != null && utility < 1) throw new GanException(
-			"--utility REPEATS must be at least 1, " + "not " + utility);
+		if (utility != null && (utility < 1 || utility > 1000))
+			throw new GanException("--utility REPEATS must be 1 to 1000, not " +
+				utility);
 		if (utility != null && trainData == null) throw new GanException(
 			"--utility needs --train-data: " +
 				"the real-only classifier trains on it");
