@@ -53,16 +53,9 @@ public final class FaintReach {
 		// per faint source: the SNR numerator (noise sigma 1) and its sigma
 		List<double[]> faint = new ArrayList<>();
 		for (Map.Entry<String, List<PointSource>> e : sources.entrySet()) {
-			RasterImage image = ImageFileCodec.INSTANCE.read(folder.resolve(e
-				.getKey() + ".tif"), "scene");
-			int w = image.width(), h = image.height();
-			float[] v = new float[w * h];
-			image.readRegion(0, 0, 0, 0, 0, w, h, v, 0);
-			double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-			for (float x : v) {
-				lo = Math.min(lo, x);
-				hi = Math.max(hi, x);
-			}
+			Scene scene = readScene(folder.resolve(e.getKey() + ".tif"));
+			int w = scene.width(), h = scene.height();
+			double lo = scene.low(), hi = scene.high();
 			for (PointSource s : e.getValue()) {
 				int r = Math.max(2, (int) Math.ceil(2.5 * s.sigma())), outer = r + 4;
 				int cx = (int) Math.round(s.x()), cy = (int) Math.round(s.y());
@@ -96,6 +89,25 @@ public final class FaintReach {
 				args[i] + "/255", 100 * perPixel / faint.size(), 100 * perCell / faint
 					.size());
 		}
+	}
+
+	/** A scene's first plane, with its smallest and largest value. */
+	public record Scene(float[] values, int width, int height, float low,
+			float high) {
+	}
+
+	/** Reads a rendered scene's first plane. */
+	public static Scene readScene(Path tif) throws IOException {
+		RasterImage image = ImageFileCodec.INSTANCE.read(tif, "scene");
+		int w = image.width(), h = image.height();
+		float[] v = new float[w * h];
+		image.readRegion(0, 0, 0, 0, 0, w, h, v, 0);
+		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+		for (float x : v) {
+			lo = Math.min(lo, x);
+			hi = Math.max(hi, x);
+		}
+		return new Scene(v, w, h, lo, hi);
 	}
 
 	/** image name -> its sources, from prepare-data's sources.csv. */

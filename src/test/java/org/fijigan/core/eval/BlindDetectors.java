@@ -13,8 +13,6 @@ import java.util.function.UnaryOperator;
 
 import org.fijigan.bench.FaintReach;
 import org.fijigan.core.dataset.PointSource;
-import org.fijigan.core.image.RasterImage;
-import org.fijigan.ij1.ImageFileCodec;
 
 /**
  * How many faint point sources simple detectors find in the noisy image itself,
@@ -58,16 +56,11 @@ public final class BlindDetectors {
 		for (Map.Entry<String, List<PointSource>> e : FaintReach.readSources(folder
 			.resolve("sources.csv")).entrySet())
 		{
-			RasterImage image = ImageFileCodec.INSTANCE.read(folder.resolve(e
-				.getKey() + ".tif"), "scene");
-			int w = image.width(), h = image.height();
-			float[] v = new float[w * h];
-			image.readRegion(0, 0, 0, 0, 0, w, h, v, 0);
-			float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-			for (float x : v) {
-				lo = Math.min(lo, x);
-				hi = Math.max(hi, x);
-			}
+			FaintReach.Scene read = FaintReach.readScene(folder.resolve(e.getKey() +
+				".tif"));
+			int w = read.width(), h = read.height();
+			float lo = read.low(), hi = read.high();
+			float[] v = read.values();
 			for (int i = 0; i < v.length; i++)
 				v[i] = (v[i] - lo) / (hi - lo);
 			scenes.add(new Scene(v, h, w, PointSourceFidelity.reference(v, h, w, e
