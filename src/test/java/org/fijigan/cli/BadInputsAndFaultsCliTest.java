@@ -150,6 +150,25 @@ class BadInputsAndFaultsCliTest {
 	}
 
 	@Test
+	void valuesClippedToAnIntegerResultAreCounted() throws IOException {
+		// 16 x 16 values i * 37 mod 256; +0.5 of the range pushes those above 130
+		// past 255 * 1.01
+		Path in = tiff8("in.tif", 16, 16);
+		Path add = OnnxModels.addConstant(1, 0.5f).write(dir, "add.onnx");
+		int over = 0;
+		for (int i = 0; i < 256; i++)
+			if ((i * 37 & 0xff) + 127.5 > 255 * 1.01) over++;
+		Result r = MainTest.cli("run", "-m", add, "-i", in, "-o", dir.resolve(
+			"out.tif"), "--normalize", "range");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: " + over + " result values lay more " +
+			"than 1% beyond the 8-bit range and were clipped to it"), r.out());
+		Result kept = MainTest.cli("run", "-m", add, "-i", in, "-o", dir.resolve(
+			"out32.tif"), "--normalize", "range", "--float");
+		assertFalse(kept.out().contains("clipped"), kept.out());
+	}
+
+	@Test
 	void anOutputUnderAFileSaysTheFileIsNoFolder() throws IOException {
 		Path in = tiff8("in.tif", 8, 8);
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");

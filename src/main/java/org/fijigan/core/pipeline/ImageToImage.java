@@ -168,7 +168,7 @@ public final class ImageToImage {
 		long[] total = { planes * tiles.plan().tileCount() };
 		long[] done = { 0 };
 		String provider;
-		long nonFinite = 0;
+		long nonFinite = 0, clipped = 0;
 		List<String> windowsTried = new ArrayList<>();
 		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
 			() -> SessionCache.shared().acquire(model.onnxFile(), options.device(),
@@ -189,10 +189,12 @@ public final class ImageToImage {
 					for (ChannelGroup g : groups) {
 						while (true) {
 							long doneBefore = done[0];
-							long badBefore = runner.nonFinite();
+							long badBefore = runner.nonFinite(), clippedBefore = runner
+								.clipped();
 							try {
 								runner.run(z, t, g);
 								nonFinite += runner.nonFinite() - badBefore;
+								clipped += runner.clipped() - clippedBefore;
 								break;
 							}
 							catch (GanException | OutOfMemoryError e) {
@@ -237,6 +239,13 @@ public final class ImageToImage {
 			"out of memory in ONNX Runtime: tiles " + String.join(", then ",
 				windowsTried) + " px were tried; the result used " + tiles
 					.windowSize());
+		if (clipped > 0) notes.add(clipped + " result value" + (clipped == 1 ? ""
+			: "s") + " lay more than 1% beyond the " + (outType == PixelType.UINT16
+				? "16-bit" : "8-bit") + " range and " + (clipped == 1 ? "was"
+					: "were") + " clipped to it (" + Numbers.significant(100.0 * clipped /
+						((double) result.width() * result.height() * result
+							.logicalChannels() * result.slices() * result.frames()), 3) +
+			"% of the result); --float keeps " + "the model's values");
 		if (nonFinite > 0) notes.add(outType.isInteger() ? options.nonFinite()
 			.describeMapping(nonFinite, "values in the model's output") : nonFinite +
 				" NaN/infinite values in the " +

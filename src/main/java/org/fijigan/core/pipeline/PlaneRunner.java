@@ -70,6 +70,7 @@ final class PlaneRunner {
 	private final NonFinite nonFinitePolicy;
 	private final StageTimings timings = new StageTimings();
 	private long nonFinite;
+	private long clipped;
 
 	PlaneRunner(ModelDescriptor model, ModelSession session, ValueMapping values,
 		TilePlan plan, int batch, RasterImage source, RasterImage mask,
@@ -99,6 +100,14 @@ final class PlaneRunner {
 	 */
 	long nonFinite() {
 		return nonFinite;
+	}
+
+	/**
+	 * Finite result values so far that lay beyond an integer result's range and
+	 * were clipped to it when written.
+	 */
+	long clipped() {
+		return clipped;
 	}
 
 	/**
@@ -298,8 +307,28 @@ final class PlaneRunner {
 					tile, kw, ww);
 				if (holes != null && composite) keepOriginal(bufs[c], srcChannel, z, t,
 					tile, kw, kh, holes[bi], ww);
+				if (fromModel != null) countClipped(bufs[c], kw * kh); // else mapped
+																																// later
 				target.writeRegion(targetChannel, z, t, dx, dy, kw, kh, bufs[c], 0);
 			}
+		}
+	}
+
+	/**
+	 * Counts the finite values an integer result cannot hold by more than 1% of
+	 * its range: clipping a model's slight overshoot at black or white is what
+	 * any conversion to 8 or 16 bits does, clipping more changes values.
+	 */
+	private void countClipped(float[] buf, int n) {
+		int max = switch (target.type()) {
+			case UINT8, RGB -> 255;
+			case UINT16 -> 65535;
+			case FLOAT32 -> -1;
+		};
+		if (max < 0) return;
+		for (int k = 0; k < n; k++) {
+			float v = buf[k];
+			if (Float.isFinite(v) && (v < -0.01f * max || v > 1.01f * max)) clipped++;
 		}
 	}
 
