@@ -99,6 +99,24 @@ class EvaluateCommandTest {
 	 * comparison.
 	 */
 	@Test
+	void anImageWithNaNPixelsIsRefusedNotScored() throws IOException {
+		Path data = Files.createDirectories(dir.resolve("nan"));
+		float[] v = new float[16 * 16];
+		for (int i = 0; i < v.length; i++)
+			v[i] = i % 16;
+		v[40] = Float.NaN;
+		v[41] = Float.POSITIVE_INFINITY;
+		assertTrue(new FileSaver(new ImagePlus("n", new FloatProcessor(16, 16, v)))
+			.saveAsTiff(data.resolve("n.tif").toString()));
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+			"--data", data, "--device", "cpu");
+		assertEquals(1, r.exitCode(), r.out());
+		assertTrue(r.err().contains("image n.tif holds 2 NaN/infinite pixels " +
+			"where it is measured"), r.err());
+	}
+
+	@Test
 	void setsInFoldersOfTheSameNameStayApart() {
 		assertEquals("photos/test", EvaluateCommand.name(Path.of("/d/photos/test"),
 			Path.of("/d/micro/test")));

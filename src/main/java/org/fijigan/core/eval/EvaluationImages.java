@@ -132,9 +132,17 @@ final class EvaluationImages {
 		int z = image.slices() / 2, n = h * w;
 		float[] values = new float[channels * n];
 		for (int c = 0; c < channels; c++) {
+			image.readRegion(c, z, 0, x0, y0, w, h, values, c * n);
+			int bad = 0;
+			for (int i = c * n; i < (c + 1) * n; i++)
+				if (!Float.isFinite(values[i])) bad++;
+			if (bad > 0) throw new GanException("image " + name + " holds " + bad +
+				" NaN/infinite pixel" + (bad == 1 ? "" : "s") + (channels > 1
+					? " in channel " + (c + 1) : "") +
+				" where it is measured: the images evaluate compares with must be " +
+				"finite (fill or leave out those pixels first)");
 			RawRange range = range(image, c, rule);
 			double lo = range.low(), span = range.span();
-			image.readRegion(c, z, 0, x0, y0, w, h, values, c * n);
 			for (int i = c * n; i < (c + 1) * n; i++) {
 				double u = (values[i] - lo) / span;
 				values[i] = !(u > 0) ? 0 : u >= 1 ? 1 : (float) u; // NaN -> 0
