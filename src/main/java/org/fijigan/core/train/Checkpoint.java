@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
@@ -35,7 +38,9 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 		String settings, Map<String, float[]> tensors, List<float[]> history) {
 
 	private static final int MAGIC_1 = 0x46474b31; // "FGK1": no settings
-	private static final int MAGIC = 0x46474b32; // "FGK2"
+	private static final int MAGIC_2 = 0x46474b32; // "FGK2": no checksum
+	/** "FGK3": FGK2 and a CRC-32 of every byte before it, last. */
+	private static final int MAGIC = 0x46474b33;
 	public static final String FILE = "checkpoint.fgk";
 
 	/** Writes {@code dir/checkpoint.fgk} atomically. */
@@ -56,8 +61,9 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 				": " + e.getMessage(), e);
 		}
 		AtomicFile.write(dir.resolve(FILE), os -> {
-			DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os,
-				1 << 16));
+			CheckedOutputStream checked = new CheckedOutputStream(
+				new BufferedOutputStream(os, 1 << 16), new CRC32());
+			DataOutputStream out = new DataOutputStream(checked);
 			out.writeInt(MAGIC);
 			out.writeLong(step);
 			out.writeDouble(learningRate);
@@ -76,6 +82,7 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 				for (float f : h)
 					out.writeFloat(f);
 			}
+			out.writeInt((int) checked.getChecksum().getValue());
 			out.flush();
 		});
 	}
@@ -85,16 +92,17 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 		Path file = dir.resolve(FILE);
 		if (!Files.isRegularFile(file)) throw new GanException(
 			"no checkpoint to resume from in " + dir);
-		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files
-			.newInputStream(file), 1 << 16)))
+		try (CheckedInputStream checked = new CheckedInputStream(
+			new BufferedInputStream(Files.newInputStream(file), 1 << 16),
+			new CRC32()); DataInputStream in = new DataInputStream(checked))
 		{
 			int magic = in.readInt();
-			if (magic != MAGIC && magic != MAGIC_1) throw new GanException(file +
-				" is not a fiji-gan checkpoint");
+			if (magic != MAGIC && magic != MAGIC_2 && magic != MAGIC_1)
+				throw new GanException(file + " is not a fiji-gan checkpoint");
 			long step = in.readLong();
 			double lr = in.readDouble();
 			String sha = in.readUTF();
-			String settings = magic == MAGIC ? in.readUTF() : "";
+			String settings = magic == MAGIC_1 ? "" : in.readUTF();
 			int n = in.readInt();
 			Map<String, float[]> tensors = new LinkedHashMap<>();
 			for (int i = 0; i < n; i++) {
@@ -111,6 +119,12 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 				for (int k = 0; k < v.length; k++)
 					v[k] = in.readFloat();
 				history.add(v);
+			}
+			if (magic == MAGIC) {
+				int computed = (int) checked.getChecksum().getValue();
+				if (in.readInt() != computed || in.read() != -1) throw new GanException(
+					"checkpoint " + file + " is damaged (its checksum does not match " +
+						"its contents): start afresh, or resume from a copy");
 			}
 			return new Checkpoint(step, lr, sha, settings, tensors, history);
 		}

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.fijigan.core.GanException;
 import org.junit.jupiter.api.Test;
@@ -85,5 +86,27 @@ class RunSettingsTest {
 		new Checkpoint(8, 0.5, "abc", "seed=3\n", old.tensors(), List.of()).write(
 			dir);
 		assertEquals("seed=3\n", Checkpoint.read(dir).settings());
+	}
+
+	@Test
+	void aCheckpointWhoseBytesChangedIsCalledDamaged() throws IOException {
+		float[] w = new float[1000];
+		for (int i = 0; i < w.length; i++)
+			w[i] = i * 0.5f;
+		new Checkpoint(3, 0.1, "abc", "seed=1\n", Map.of("w", w), List.of(
+			new float[] { 1, 2 })).write(dir);
+		Path file = dir.resolve(Checkpoint.FILE);
+		byte[] bytes = Files.readAllBytes(file);
+		assertEquals(0.5f * 999, Checkpoint.read(dir).tensors().get("w")[999]);
+		// one weight's lowest bit, in the middle of the tensor data
+		bytes[bytes.length / 2] ^= 1;
+		Files.write(file, bytes);
+		assertEquals("checkpoint " + file + " is damaged (its checksum does not " +
+			"match its contents): start afresh, or resume from a copy", assertThrows(
+				GanException.class, () -> Checkpoint.read(dir)).getMessage());
+		bytes[bytes.length / 2] ^= 1;
+		Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length + 1));
+		assertThrows(GanException.class, () -> Checkpoint.read(dir),
+			"a byte appended");
 	}
 }
