@@ -129,25 +129,12 @@ final class EvaluateCommand implements Callable<Integer> {
 	@Mixin
 	DeviceFlags run;
 
-	private static List<Path> sets(Path data, List<Path> other) {
-		List<Path> out = new ArrayList<>(List.of(data));
-		out.addAll(other);
-		return out;
-	}
-
-	@Override
-	public Integer call() {
-		if (output != null) {
-			Path absolute = output.toAbsolutePath();
-			AtomicFile.requireOutputFolder(absolute.getParent());
-			if (!overwrite) AtomicFile.refuseExisting(absolute);
-		}
-		if (featuresFile != null && !Files.exists(featuresFile) && !Files
-			.isDirectory(featuresFile.toAbsolutePath().getParent()))
-			throw new GanException("the folder of " + featuresFile +
-				" does not exist");
-		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
-			null));
+	/**
+	 * Refuses files and folders that overlap where they must not: an output onto
+	 * something read, features inside a folder of images, tuning or training
+	 * images that are the evaluated ones.
+	 */
+	private void refuseOverlaps(ModelDescriptor d) {
 		if (output != null) {
 			List<FileIdentity.Input> files = new ArrayList<>(List.of(
 				new FileIdentity.Input("model", d.onnxFile()), model.asInput()));
@@ -166,8 +153,9 @@ final class EvaluateCommand implements Callable<Integer> {
 				throw new GanException("--output and --features name one file, " +
 					output + ": give them two");
 		}
-		List<Path> read = new ArrayList<>(List.of(data));
-		read.addAll(otherData);
+		List<Path> evaluated = new ArrayList<>(List.of(data));
+		evaluated.addAll(otherData);
+		List<Path> read = new ArrayList<>(evaluated);
 		read.addAll(tuneData);
 		if (trainData != null) read.add(trainData);
 		if (featuresFile != null) for (Path folder : read)
@@ -175,7 +163,7 @@ final class EvaluateCommand implements Callable<Integer> {
 				"--features " + featuresFile + " is inside " + folder +
 					", whose images evaluate reads: keep it outside");
 		for (Path t : tuneData)
-			for (Path p : sets(data, otherData))
+			for (Path p : evaluated)
 				if (FileIdentity.isInside(t, p) || FileIdentity.isInside(p, t))
 					throw new GanException("--tune-data " + t +
 						" holds evaluated images (" + p +
@@ -184,6 +172,22 @@ final class EvaluateCommand implements Callable<Integer> {
 			FileIdentity.isInside(data, trainData))) throw new GanException(
 				"--train-data " + trainData + " holds the evaluated images (" + data +
 					"): the real images to compare with must be held out from training");
+	}
+
+	@Override
+	public Integer call() {
+		if (output != null) {
+			Path absolute = output.toAbsolutePath();
+			AtomicFile.requireOutputFolder(absolute.getParent());
+			if (!overwrite) AtomicFile.refuseExisting(absolute);
+		}
+		if (featuresFile != null && !Files.exists(featuresFile) && !Files
+			.isDirectory(featuresFile.toAbsolutePath().getParent()))
+			throw new GanException("the folder of " + featuresFile +
+				" does not exist");
+		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
+			null));
+		refuseOverlaps(d);
 		boolean generation = d.task() == TaskKind.GENERATE;
 		if (!generation && (trainData != null || featuresFile != null ||
 			count != null || utility != null || draws != 1)) throw new GanException(
