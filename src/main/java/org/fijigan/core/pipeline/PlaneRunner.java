@@ -307,8 +307,9 @@ final class PlaneRunner {
 					tile, kw, ww);
 				if (holes != null && composite) keepOriginal(bufs[c], srcChannel, z, t,
 					tile, kw, kh, holes[bi], ww);
-				if (fromModel != null) countClipped(bufs[c], kw * kh); // else mapped
-																																// later
+				// values a later postprocessing maps (fromModel null) are counted
+				// nowhere: they are not yet the result's
+				if (fromModel != null) countClipped(bufs[c], kw * kh);
 				target.writeRegion(targetChannel, z, t, dx, dy, kw, kh, bufs[c], 0);
 			}
 		}
