@@ -368,19 +368,18 @@ public final class FineTuneCommand implements Callable<Integer> {
 	{
 		List<Path> outputs = new ArrayList<>(files);
 		if (checkpoints != null) outputs.add(checkpoints);
-		List<FileIdentity.Input> images = new ArrayList<>();
-		for (ImageFolder f : source instanceof DataSource.Pairs p ? List.of(
+		List<ImageFolder> folders = source instanceof DataSource.Pairs p ? List.of(
 			(ImageFolder) p.inputs(), (ImageFolder) p.targets()) : List.of(
-				(ImageFolder) ((DataSource.Images) source).images()))
+				(ImageFolder) ((DataSource.Images) source).images());
+		List<FileIdentity.Input> images = new ArrayList<>();
+		for (ImageFolder f : folders)
 			for (String name : f.names())
 				images.add(new FileIdentity.Input("training image", f.folder().resolve(
 					name)));
 		var index = FileIdentity.index(images);
 		for (Path p : files)
 			FileIdentity.refuseOverwriting(p, index);
-		for (ImageFolder f : source instanceof DataSource.Pairs p ? List.of(
-			(ImageFolder) p.inputs(), (ImageFolder) p.targets()) : List.of(
-				(ImageFolder) ((DataSource.Images) source).images()))
+		for (ImageFolder f : folders)
 			for (Path p : outputs)
 				if (FileIdentity.isInside(p, f.folder())) throw new GanException(p +
 					" is inside " + f.folder() +

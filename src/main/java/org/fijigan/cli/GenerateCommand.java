@@ -124,9 +124,10 @@ final class GenerateCommand extends JobCommand {
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
 		if (batch.include != null) throw new ParameterException(spec.commandLine(),
 			"--include is for --input DIR; generate reads no images");
-		for (FileIdentity.Input in : inputFiles())
-			if (!in.role().equals("model") && FileIdentity.isInside(in.path(),
-				output)) throw new GanException("the " + in.role() + " " + in.path() +
+		for (FileIdentity.Input in : List.of(new FileIdentity.Input("latent file",
+			latentFile), new FileIdentity.Input("class file", classFile)))
+			if (in.path() != null && FileIdentity.isInside(in.path(), output))
+				throw new GanException("the " + in.role() + " " + in.path() +
 					" is inside the output folder " + output +
 					", whose files a run may replace: keep it outside");
 		ModelDescriptor d = load();

@@ -172,8 +172,10 @@ public final class FolderBatch {
 		String batch)
 	{
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
+		Manifest.Earlier recorded = Manifest.earlier(job.outputDir(),
+			Manifest.FOLDER_COLUMNS);
 		Manifest.Earlier earlier = job.overwrite() ? Manifest.Earlier.NONE
-			: Manifest.earlier(job.outputDir(), Manifest.FOLDER_COLUMNS);
+			: recorded;
 		Set<String> targets = new HashSet<>();
 		for (Item item : mine)
 			targets.add(item.output());
@@ -224,8 +226,8 @@ public final class FolderBatch {
 		// the lease pins one session for the whole folder; each image's run leases
 		// the same one
 		List<Map<String, String>> first = new ArrayList<>();
-		if (job.shard().isAll()) first.addAll(Manifest.untouched(job.outputDir(),
-			Manifest.FOLDER_COLUMNS, targets::contains));
+		if (job.shard().isAll()) first.addAll(Manifest.untouched(recorded, job
+			.outputDir(), targets::contains));
 		first.addAll(skipped);
 		if (!job.shard().isAll()) for (Item item : todo)
 			first.add(Manifest.planned(plannedRow(item, model, settings, batch)));

@@ -116,8 +116,10 @@ public final class GenerationBatch {
 		long n = plan.count();
 		int digits = Math.max(6, Long.toString(n - 1).length());
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
+		Manifest.Earlier recorded = Manifest.earlier(job.outputDir(),
+			Manifest.GENERATE_COLUMNS);
 		Manifest.Earlier earlier = job.overwrite() ? Manifest.Earlier.NONE
-			: Manifest.earlier(job.outputDir(), Manifest.GENERATE_COLUMNS);
+			: recorded;
 		Predicate<String> mine = rel -> indexOf(rel, plan, digits, job.format(),
 			from, to) >= 0;
 		String manifestName = manifestFile.getFileName().toString();
@@ -161,9 +163,8 @@ public final class GenerationBatch {
 		skipped.sort(Comparator.comparingLong(r -> indexOf(r.get("file"), plan,
 			digits, job.format(), from, to)));
 		List<Map<String, String>> first = new ArrayList<>();
-		if (job.shard().isAll()) first.addAll(Manifest.untouched(job.outputDir(),
-			Manifest.GENERATE_COLUMNS, rel -> rel.equals(manifestName) || mine.test(
-				rel)));
+		if (job.shard().isAll()) first.addAll(Manifest.untouched(recorded, job
+			.outputDir(), rel -> rel.equals(manifestName) || mine.test(rel)));
 		first.addAll(skipped);
 		if (!job.shard().isAll()) for (long i = from; i < to; i++) // a part's plan
 			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model,

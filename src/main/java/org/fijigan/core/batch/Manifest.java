@@ -237,12 +237,15 @@ public final class Manifest {
 	 * that this run leaves alone (not {@code mine}), whose files are still there:
 	 * a run over part of a folder keeps them in the manifest it rewrites, so that
 	 * its results stay the tool's own for a later run.
+	 *
+	 * @param earlier what the manifests in {@code dir} record, read once by the
+	 *          run (also with {@code --overwrite}, which resumes nothing)
 	 */
-	static List<Map<String, String>> untouched(Path dir, List<String> columns,
+	static List<Map<String, String>> untouched(Earlier earlier, Path dir,
 		Predicate<String> mine)
 	{
 		List<Map<String, String>> out = new ArrayList<>();
-		for (var e : earlier(dir, columns).complete().entrySet())
+		for (var e : earlier.complete().entrySet())
 			if (!mine.test(e.getKey()) && Files.exists(BatchFolders.resolve(dir, e
 				.getKey()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) out.add(e
 					.getValue());

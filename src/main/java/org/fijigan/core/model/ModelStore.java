@@ -139,18 +139,9 @@ public final class ModelStore {
 		String s = source.trim();
 		String lower = s.toLowerCase(Locale.ROOT);
 		if (name != null) checkName(name);
-		if (!lower.contains("://")) {
-			Path local = Path.of(s).toAbsolutePath().normalize();
-			if (Files.isRegularFile(local) && lower.matches(".*\\.ya?ml")) local =
-				local.getParent();
-			if (Files.isDirectory(local) && (FileIdentity.isInside(root, local) ||
-				FileIdentity.isInside(local, root))) throw new GanException(
-					"the models folder " + root + " and the model folder " + local +
-						" lie one in the other: install into another models folder");
-		}
-		createRoot();
-		removeStaleStaging();
 		if (lower.startsWith("http://") || lower.startsWith("https://")) {
+			createRoot();
+			removeStaleStaging();
 			URI uri = ModelDownload.uri(s);
 			String fileName = ModelDownload.lastSegment(uri);
 			Path download = root.resolve(".download-" + hex() + ".tmp");
@@ -180,6 +171,12 @@ public final class ModelStore {
 			path = path.getParent();
 			fileName = path.getFileName().toString();
 		}
+		if (Files.isDirectory(path) && (FileIdentity.isInside(root, path) ||
+			FileIdentity.isInside(path, root))) throw new GanException(
+				"the models folder " + root + " and the model folder " + path +
+					" lie one in the other: install into another models folder");
+		createRoot();
+		removeStaleStaging();
 		if (Files.isDirectory(path)) return installFolder(path, name == null
 			? defaultName(fileName) : name, expected);
 		return installFile(path, fileName, name == null ? defaultName(fileName)
@@ -237,7 +234,7 @@ public final class ModelStore {
 			copyTree(folder, staging);
 			BioImageModel model = BioImageRdf.read(rdfIn(staging, folder));
 			model.verifySha256();
-			BioImageRdf.verifyChecksums(rdfIn(staging, folder));
+			BioImageRdf.verifyChecksums(rdfIn(staging, folder), model.onnxWeights());
 			if (expected != null) {
 				String actual = ModelLoader.sha256(model.onnxWeights());
 				if (!expected.equals(actual)) throw mismatch("the ONNX weights " +
@@ -279,7 +276,8 @@ public final class ModelStore {
 			if (isZip(file)) {
 				BioImageModel model = BioImageRdf.readPackage(file, staging);
 				model.verifySha256();
-				BioImageRdf.verifyChecksums(rdfIn(model.folder(), file));
+				BioImageRdf.verifyChecksums(rdfIn(model.folder(), file), model
+					.onnxWeights());
 				return commit(model.folder(), target);
 			}
 			if (fileName.toLowerCase(Locale.ROOT).endsWith(".zip"))

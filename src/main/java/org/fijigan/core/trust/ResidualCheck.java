@@ -372,7 +372,7 @@ public final class ResidualCheck {
 	 * The mean of each k x k window (centred, k odd), the plane mirrored beyond
 	 * its border.
 	 */
-	static double[] boxMean(double[] v, int w, int h, int k) {
+	public static double[] boxMean(double[] v, int w, int h, int k) {
 		int r = k / 2;
 		double[] rows = new double[v.length], out = new double[v.length];
 		for (int y = 0; y < h; y++)

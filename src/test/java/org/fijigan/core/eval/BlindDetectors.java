@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.UnaryOperator;
 
 import org.fijigan.bench.FaintReach;
 import org.fijigan.core.dataset.PointSource;
+import org.fijigan.core.trust.ResidualCheck;
 
 /**
  * How many faint point sources simple detectors find in the noisy image itself,
@@ -162,21 +162,13 @@ public final class BlindDetectors {
 
 	/** Mean over the (2r+1)^2 window, borders mirrored as the blur's. */
 	static float[] boxMean(float[] p, int h, int w, int r) {
-		float[] rows = new float[p.length], out = new float[p.length];
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				double sum = 0;
-				for (int d = -r; d <= r; d++)
-					sum += p[y * w + Baselines.reflect(x + d, w)];
-				rows[y * w + x] = (float) sum;
-			}
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				double sum = 0;
-				for (int d = -r; d <= r; d++)
-					sum += rows[Baselines.reflect(y + d, h) * w + x];
-				out[y * w + x] = (float) (sum / ((2 * r + 1) * (2 * r + 1)));
-			}
+		double[] v = new double[p.length];
+		for (int i = 0; i < v.length; i++)
+			v[i] = p[i];
+		double[] mean = ResidualCheck.boxMean(v, w, h, 2 * r + 1);
+		float[] out = new float[mean.length];
+		for (int i = 0; i < out.length; i++)
+			out[i] = (float) mean[i];
 		return out;
 	}
 
