@@ -3,7 +3,6 @@ package org.fijigan.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +13,12 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.io.AtomicFile;
-import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
-import org.fijigan.core.train.Checkpoint;
 import org.fijigan.core.train.DiffAugment;
 import org.fijigan.core.train.FineTune;
 import org.fijigan.core.train.FineTuneConfig;
+import org.fijigan.core.train.FineTuneOutput;
 import org.fijigan.core.train.GradientPenalties;
 import org.fijigan.core.train.LossKind;
 import org.fijigan.core.train.OptimizerConfig;
@@ -259,32 +257,21 @@ public final class FineTuneCommand implements Callable<Integer> {
 			"training has finished. Without this, writing over the input model is refused.")
 	boolean replaceInputModel;
 
+	/** How the command line grants what {@link FineTuneOutput} refuses. */
+	static final FineTuneOutput.Hints HINTS = new FineTuneOutput.Hints(
+		"pass --overwrite to replace it", "pass --resume to go on from it",
+		"--overwrite to start afresh over it",
+		"pass --replace-input-model to replace it once training has finished");
+
 	@Override
 	public Integer call() throws IOException {
-		Path out = output.toAbsolutePath();
-		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
-			".onnx")) throw new GanException(
-				"the fine-tuned model must be written to a .onnx file, not " + output
-					.getFileName());
-		Path csv = sibling(out, "-loss.csv"), png = sibling(out, "-loss.png");
-		boolean replacesModel = refuseReplacingTheModel(out, Path.of(model));
-		if (!overwrite) for (Path p : List.of(out, csv, png))
-			if (Files.exists(p) && !(p == out && replacesModel))
-				throw new GanException(p +
-					" already exists; pass --overwrite to replace it");
-		AtomicFile.requireOutputFolder(out.getParent());
-		if (!Files.isWritable(out.getParent())) throw new GanException(
-			"cannot write to the output " + "folder " + out.getParent() +
-				": it is read-only or not yours");
+		FineTuneOutput destination = new FineTuneOutput(output, List.of(sibling(
+			output, "-loss.csv"), sibling(output, "-loss.png")), overwrite, overwrite,
+			replaceInputModel, HINTS);
 		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder
 			.of(data.folder, "data")) : new DataSource.Pairs(ImageFolder.of(
 				data.pairs.inputs, "input"), ImageFolder.of(data.pairs.targets,
 					"target"));
-		refuseOverwritingData(source, List.of(out, csv, png), checkpointDir);
-		if (checkpointDir != null && !resume && !overwrite && Files.exists(
-			checkpointDir.resolve(Checkpoint.FILE))) throw new GanException(
-				checkpointDir + " holds the checkpoint of an earlier run: pass " +
-					"--resume to go on from it, or --overwrite to start afresh over it");
 		Degradation.BlindSpot blindSpots = selfSupervised.blindSpot();
 		if (blindSpots != null && degradation != null && !degradation.isEmpty())
 			throw new GanException(
@@ -312,18 +299,13 @@ public final class FineTuneCommand implements Callable<Integer> {
 				ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine()
 					.getErr()))
 		{
-			outcome = FineTune.run(request, d -> {
-				if (refuseReplacingTheModel(out, d.onnxFile()) && !FileIdentity.same(d
-					.onnxFile(), Path.of(model))) throw new GanException("the output " +
-						out + " is the weights of the bioimage.io package " + model +
-						", whose descriptor records their SHA-256: write the fine-tuned " +
-						"model to another file (package-model packages it)");
-			}, ProgressListener.safe(progress), interrupt.token());
+			outcome = FineTune.run(request, destination, ProgressListener.safe(
+				progress), interrupt.token());
 		}
 		Trainer.Result result = outcome.result();
-		// replace only with --overwrite, even a file that appeared while training
-		AtomicFile.writeStream(out, overwrite || replacesModel, o -> result.model()
-			.writeTo(o));
+		destination.write(result, model);
+		Path csv = destination.companions().get(0), png = destination.companions()
+			.get(1);
 		AtomicFile.writeStream(csv, overwrite, o -> LossCurve.writeCsv(o,
 			Trainer.HISTORY_COLUMNS, result.history()));
 		AtomicFile.writeStream(png, overwrite, o -> LossPlot.writePng(o, result
@@ -347,49 +329,14 @@ public final class FineTuneCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * Whether {@code out} is the model file {@code model} (under any name):
-	 * allowed with {@code --replace-input-model}, refused otherwise.
+	 * {@code model.onnx} -> {@code model<suffix>}; a name without the extension
+	 * is refused by {@link FineTuneOutput}.
 	 */
-	private boolean refuseReplacingTheModel(Path out, Path model) {
-		if (!FileIdentity.same(out, model)) return false;
-		if (replaceInputModel) return true;
-		throw new GanException("the output " + out +
-			" is the model being fine-tuned (" + model +
-			"): write the fine-tuned model to another file, or pass --replace-input-model to replace " +
-			"it once training has finished");
-	}
-
-	/**
-	 * Refuses writing the model or its loss curve over a training image, under
-	 * any name, and writing them or the checkpoints into a data folder.
-	 */
-	private static void refuseOverwritingData(DataSource source, List<Path> files,
-		Path checkpoints)
-	{
-		List<Path> outputs = new ArrayList<>(files);
-		if (checkpoints != null) outputs.add(checkpoints);
-		List<ImageFolder> folders = source instanceof DataSource.Pairs p ? List.of(
-			(ImageFolder) p.inputs(), (ImageFolder) p.targets()) : List.of(
-				(ImageFolder) ((DataSource.Images) source).images());
-		List<FileIdentity.Input> images = new ArrayList<>();
-		for (ImageFolder f : folders)
-			for (String name : f.names())
-				images.add(new FileIdentity.Input("training image", f.folder().resolve(
-					name)));
-		var index = FileIdentity.index(images);
-		for (Path p : files)
-			FileIdentity.refuseOverwriting(p, index);
-		for (ImageFolder f : folders)
-			for (Path p : outputs)
-				if (FileIdentity.isInside(p, f.folder())) throw new GanException(p +
-					" is inside " + f.folder() +
-					", whose images fine-tune trains on: a later run would train on " +
-					"what this one writes there; write it outside the data");
-	}
-
 	private static Path sibling(Path onnx, String suffix) {
-		String name = onnx.getFileName().toString();
-		return onnx.resolveSibling(name.substring(0, name.length() - ".onnx"
-			.length()) + suffix);
+		String name = onnx.toAbsolutePath().getFileName().toString();
+		int end = name.toLowerCase(Locale.ROOT).endsWith(".onnx") ? name.length() -
+			".onnx".length() : name.length();
+		return onnx.toAbsolutePath().resolveSibling(name.substring(0, end) +
+			suffix);
 	}
 }

@@ -101,6 +101,7 @@ public final class ImageFolder implements ImageSource {
 		return folder.toString();
 	}
 
+	@Override
 	public Path folder() {
 		return folder;
 	}

@@ -3,7 +3,6 @@ package org.fijigan.imagej;
 
 import java.awt.GraphicsEnvironment;
 import java.io.File;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,13 +12,12 @@ import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
-import org.fijigan.core.io.AtomicFile;
-import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
 import org.fijigan.core.train.DiffAugment;
 import org.fijigan.core.train.FineTune;
 import org.fijigan.core.train.FineTuneConfig;
+import org.fijigan.core.train.FineTuneOutput;
 import org.fijigan.core.train.GradientPenalties;
 import org.fijigan.core.train.LossKind;
 import org.fijigan.core.train.OptimizerConfig;
@@ -211,14 +209,19 @@ public class FineTuneCommand extends GanCommand {
 		description = "allow the output to be the model being fine-tuned (replaced once training has finished)")
 	boolean replaceInputModel;
 
+	/** How this dialog grants what {@link FineTuneOutput} refuses. */
+	static final FineTuneOutput.Hints HINTS = new FineTuneOutput.Hints(
+		"choose another file", "tick 'Resume' to go on from it",
+		"choose an empty checkpoint folder to start afresh",
+		"tick 'Replace input model' to replace it once training has finished");
+
 	@Override
 	protected void execute() {
 		if (output == null) throw new GanException(
 			"choose where to write the fine-tuned model (.onnx)");
-		Path out = output.toPath().toAbsolutePath();
-		if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
-			".onnx")) throw new GanException(
-				"the fine-tuned model must be a .onnx file, not " + out.getFileName());
+		// the save dialog asked before an existing file was chosen
+		FineTuneOutput destination = new FineTuneOutput(output.toPath(), List.of(),
+			true, false, replaceInputModel, HINTS);
 		DataSource source;
 		if (data == null || data.getPath().isBlank()) source =
 			new DataSource.Images(openImages());
@@ -251,14 +254,10 @@ public class FineTuneCommand extends GanCommand {
 			progress().onProgress(e);
 			if (!Double.isNaN(e.value())) plot.add(e.done(), e.value());
 		});
-		FineTune.Outcome outcome = FineTune.run(request, d -> {
-			if (!replaceInputModel && FileIdentity.same(out, d.onnxFile()))
-				throw new GanException("the " + "output " + out +
-					" is the model being fine-tuned: choose another file, or tick 'Replace " +
-					"input model'");
-		}, progress, cancellation());
+		FineTune.Outcome outcome = FineTune.run(request, destination, progress,
+			cancellation());
 		Trainer.Result result = outcome.result();
-		AtomicFile.write(out, o -> result.model().writeTo(o));
+		destination.write(result, model.trim());
 		plot.finish(result.history());
 		float[] last = result.history().get(result.history().size() - 1);
 		IJ.log(String.format(Locale.ROOT,
@@ -266,7 +265,8 @@ public class FineTuneCommand extends GanCommand {
 			outcome.model().name(), result.steps(), result.provider(), last[1], Float
 				.isNaN(last[4]) ? "" : String.format(Locale.ROOT,
 					", validation loss %.5f", last[4]) + (Float.isNaN(last[5]) ? ""
-						: String.format(Locale.ROOT, ", PSNR %.2f dB", last[5])), out));
+						: String.format(Locale.ROOT, ", PSNR %.2f dB", last[5])),
+			destination.model()));
 		IJ.log("  data: " + outcome.data().describe());
 		for (String n : outcome.notes())
 			IJ.log("  " + n);

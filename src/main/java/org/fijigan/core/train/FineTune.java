@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -29,8 +28,8 @@ import org.fijigan.core.text.Numbers;
 import ai.onnx.proto.OnnxMl.ModelProto;
 
 /**
- * The fine-tune job that the CLI and the Fiji command share: loads the model,
- * opens and checks the data, and trains. Writing the results is the caller's.
+ * The fine-tune job that the CLI and the Fiji command share: checks where the
+ * results go, loads the model, opens and checks the data, and trains.
  */
 public final class FineTune {
 
@@ -123,25 +122,22 @@ public final class FineTune {
 				perSample)) + " here) or a smaller --patch");
 	}
 
-	public static Outcome run(Request r, ProgressListener progress,
-		CancellationToken cancel)
-	{
-		return run(r, model -> {}, progress, cancel);
-	}
-
 	/**
-	 * As {@link #run(Request, ProgressListener, CancellationToken)}.
+	 * Checks where the results go, loads the model, opens the data and trains.
+	 * Writing the results is the caller's ({@link FineTuneOutput#write} for the
+	 * model).
 	 *
-	 * @param beforeTraining called with the loaded model before any image is
-	 *          opened: the caller's last check (e.g. that its output is not the
-	 *          model's own file), which may throw
+	 * @param output where the trained model goes; checked before the model is
+	 *          loaded, and against the loaded model's weights file
 	 */
-	public static Outcome run(Request r, Consumer<ModelDescriptor> beforeTraining,
+	public static Outcome run(Request r, FineTuneOutput output,
 		ProgressListener progress, CancellationToken cancel)
 	{
+		output.checkBeforeLoading(r.model(), r.data(), r.config().checkpointDir(), r
+			.config().resume());
 		ModelDescriptor d = ModelLoader.load(r.model(), ModelOverrides.NONE
 			.withTask(r.task()));
-		beforeTraining.accept(d);
+		output.checkModel(d, r.model());
 		long opset = d.graph() == null ? 0 : d.graph().defaultOpset();
 		if (opset > 0 && opset < MIN_OPSET) throw new GanException("fine-tune " +
 			"needs opset " + MIN_OPSET + " or later (model " + d.name() + ": opset " +

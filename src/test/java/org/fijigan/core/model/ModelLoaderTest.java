@@ -22,6 +22,7 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.testing.OnnxModels;
+import org.fijigan.testing.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,46 +89,8 @@ class ModelLoaderTest {
 		assertEquals("override", o.origins().get("halo"));
 	}
 
-	/**
-	 * A bioimage.io package in {@code dir/name} of a model that adds 0.5, with a
-	 * fixed preprocessing (x 0.5 + 1) and postprocessing (x 10) and a halo of 2.
-	 */
 	Path addHalfPackage(String name) throws IOException {
-		Path m = dir.resolve(name);
-		Files.createDirectories(m);
-		OnnxModels.addConstant(1, 0.5f).write(m, "weights.onnx");
-		Files.writeString(m.resolve("rdf.yaml"), """
-				format_version: 0.5.3
-				type: model
-				name: add-half
-				inputs:
-				  - id: x
-				    axes:
-				      - type: batch
-				      - type: channel
-				        channel_names: [c0]
-				      - {type: space, id: y, size: {min: 8, step: 4}}
-				      - {type: space, id: x, size: {min: 8, step: 4}}
-				    preprocessing:
-				      - id: scale_linear
-				        kwargs: {gain: 0.5, offset: 1.0}
-				outputs:
-				  - id: y
-				    axes:
-				      - type: batch
-				      - type: channel
-				        channel_names: [c0]
-				      - {type: space, id: y, size: {tensor_id: x, axis_id: y}, halo: 2}
-				      - {type: space, id: x, size: {tensor_id: x, axis_id: x}, halo: 2}
-				    postprocessing:
-				      - id: scale_linear
-				        kwargs: {gain: 10.0, offset: 0.0}
-				weights:
-				  onnx:
-				    source: weights.onnx
-				    opset_version: 17
-				""");
-		return m;
+		return TestPackages.addHalf(dir.resolve(name));
 	}
 
 	@Test

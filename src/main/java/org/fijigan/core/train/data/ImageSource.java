@@ -1,6 +1,7 @@
 
 package org.fijigan.core.train.data;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +34,14 @@ public interface ImageSource {
 	 *           it
 	 */
 	RasterImage open(String name);
+
+	/**
+	 * The folder whose files these are, each named by its path relative to it;
+	 * null for images in memory.
+	 */
+	default Path folder() {
+		return null;
+	}
 
 	/** A description for messages, e.g. the folder's path. */
 	default String describe() {

@@ -1,0 +1,154 @@
+
+package org.fijigan.core.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.train.data.DataSource;
+import org.fijigan.core.train.data.ImageSource;
+
+/**
+ * Where fine-tune writes the trained model, and what it may replace there. The
+ * command line and the Fiji command share these checks, made before anything
+ * trains: a run never writes over a training image or into a data folder (the
+ * next run would train on it), never starts afresh over an earlier run's
+ * checkpoint unless told to, replaces the model it trains only when told to,
+ * and never replaces the weights of a bioimage.io package (its descriptor
+ * records their SHA-256).
+ *
+ * @param model the {@code .onnx} file the fine-tuned model goes to
+ * @param companions files written beside it (e.g. the loss curve), checked as
+ *          it is
+ * @param replaceOutputs whether existing outputs may be replaced
+ * @param restartCheckpoints whether a run that does not resume may start afresh
+ *          over the checkpoint of an earlier run
+ * @param replaceInputModel whether the output may be the model being
+ *          fine-tuned, replaced once training has finished
+ * @param hints how the caller's user grants each of these, for the messages
+ */
+public record FineTuneOutput(Path model, List<Path> companions,
+		boolean replaceOutputs, boolean restartCheckpoints,
+		boolean replaceInputModel, Hints hints) {
+
+	/**
+	 * How a user grants what a check refuses, completing its message: e.g.
+	 * {@code "pass --overwrite to replace it"} or
+	 * {@code "tick 'Resume' to go on from it"}.
+	 *
+	 * @param replaceOutputs to replace an existing output
+	 * @param resume to go on from an earlier run's checkpoint
+	 * @param restartCheckpoints to start afresh over it
+	 * @param replaceInputModel to replace the model being fine-tuned
+	 */
+	public record Hints(String replaceOutputs, String resume,
+			String restartCheckpoints, String replaceInputModel) {
+	}
+
+	public FineTuneOutput {
+		model = model.toAbsolutePath();
+		companions = List.copyOf(companions);
+		if (!model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
+			".onnx")) throw new GanException(
+				"the fine-tuned model must be written to a .onnx file, not " + model
+					.getFileName());
+	}
+
+	/** The model and its companions. */
+	public List<Path> files() {
+		List<Path> files = new ArrayList<>(companions.size() + 1);
+		files.add(model);
+		files.addAll(companions);
+		return files;
+	}
+
+	/**
+	 * The checks that need no loaded model, made before it is loaded.
+	 *
+	 * @param modelArgument what the user named as the model
+	 * @param checkpoints the checkpoint folder, or null
+	 */
+	void checkBeforeLoading(String modelArgument, DataSource data,
+		Path checkpoints, boolean resume)
+	{
+		boolean replacesModel = replacesModel(Path.of(modelArgument),
+			modelArgument);
+		if (!replaceOutputs) for (Path p : files())
+			if (Files.exists(p) && !(p == model && replacesModel))
+				throw new GanException(p + " already exists; " + hints
+					.replaceOutputs());
+		AtomicFile.requireOutputFolder(model.getParent());
+		if (!Files.isWritable(model.getParent())) throw new GanException(
+			"cannot write to the output folder " + model.getParent() +
+				": it is read-only or not yours");
+		refuseWritingIntoData(data, checkpoints);
+		if (checkpoints != null && !resume && !restartCheckpoints && Files.exists(
+			checkpoints.resolve(Checkpoint.FILE))) throw new GanException(
+				checkpoints + " holds the checkpoint of an earlier run: " + hints
+					.resume() + ", or " + hints.restartCheckpoints());
+	}
+
+	/**
+	 * The check that needs the loaded model: its weights file, which for a
+	 * package is not the file the user named.
+	 */
+	void checkModel(ModelDescriptor loaded, String modelArgument) {
+		if (replacesModel(loaded.onnxFile(), modelArgument) && !FileIdentity.same(
+			loaded.onnxFile(), Path.of(modelArgument))) throw new GanException(
+				"the output " + model + " is the weights of the bioimage.io package " +
+					modelArgument + ", whose descriptor records their SHA-256: write " +
+					"the fine-tuned model to another file (package-model packages it)");
+	}
+
+	/** Writes the trained model (atomically: a reader never sees half of it). */
+	public void write(Trainer.Result result, String modelArgument) {
+		// replace only when allowed, even a file that appeared while training
+		AtomicFile.writeStream(model, replaceOutputs || FileIdentity.same(model,
+			Path.of(modelArgument)) && replaceInputModel, o -> result.model().writeTo(
+				o));
+	}
+
+	/**
+	 * Whether the output is the model file {@code file} (under any name): allowed
+	 * with {@link #replaceInputModel}, refused otherwise.
+	 */
+	private boolean replacesModel(Path file, String modelArgument) {
+		if (!FileIdentity.same(model, file)) return false;
+		if (replaceInputModel) return true;
+		throw new GanException("the output " + model +
+			" is the model being fine-tuned (" + modelArgument +
+			"): write the fine-tuned model to another file, or " + hints
+				.replaceInputModel());
+	}
+
+	/**
+	 * Refuses writing the model or its companions over a training image, under
+	 * any name, and writing them or the checkpoints into a data folder.
+	 */
+	private void refuseWritingIntoData(DataSource data, Path checkpoints) {
+		List<ImageSource> sources = data instanceof DataSource.Pairs p ? List.of(p
+			.inputs(), p.targets()) : List.of(((DataSource.Images) data).images());
+		List<Path> outputs = new ArrayList<>(files());
+		if (checkpoints != null) outputs.add(checkpoints);
+		List<FileIdentity.Input> images = new ArrayList<>();
+		for (ImageSource s : sources)
+			if (s.folder() != null) for (String name : s.names())
+				images.add(new FileIdentity.Input("training image", s.folder().resolve(
+					name)));
+		var index = FileIdentity.index(images);
+		for (Path p : files())
+			FileIdentity.refuseOverwriting(p, index);
+		for (ImageSource s : sources)
+			if (s.folder() != null) for (Path p : outputs)
+				if (FileIdentity.isInside(p, s.folder())) throw new GanException(p +
+					" is inside " + s.folder() +
+					", whose images fine-tune trains on: a later run would train on " +
+					"what this one writes there; write it outside the data");
+	}
+}

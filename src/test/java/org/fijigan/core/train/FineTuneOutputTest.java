@@ -1,0 +1,83 @@
+
+package org.fijigan.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.fijigan.core.GanException;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.train.data.DataSource;
+import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.testing.TestPackages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The output checks fine-tune makes for every caller, on what only the engine
+ * sees: a package's weights file behind its descriptor, and images that lie in
+ * no folder (Fiji's open images).
+ */
+class FineTuneOutputTest {
+
+	private static final FineTuneOutput.Hints HINTS = new FineTuneOutput.Hints(
+		"replace", "resume", "restart", "replace the model");
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void aPackagesWeightsAreNotReplacedEvenWhenTheModelMayBe()
+		throws IOException
+	{
+		Path pkg = TestPackages.addHalf(dir.resolve("pkg"));
+		Path weights = pkg.resolve("weights.onnx");
+		byte[] before = Files.readAllBytes(weights);
+		String named = pkg.resolve("rdf.yaml").toString();
+		FineTuneOutput out = new FineTuneOutput(weights, List.of(), true, true,
+			true, HINTS);
+		DataSource inMemory = new DataSource.Images(ImageSource.of(List.of(
+			RasterImage.allocate(16, 16, 1, 1, 1, PixelType.FLOAT32).setTitle(
+				"open"))));
+		out.checkBeforeLoading(named, inMemory, null, false); // not the file named
+		GanException e = assertThrows(GanException.class, () -> out.checkModel(
+			ModelLoader.load(named, ModelOverrides.NONE), named));
+		assertEquals("the output " + weights + " is the weights of the " +
+			"bioimage.io package " + named + ", whose descriptor records their " +
+			"SHA-256: write the fine-tuned model to another file (package-model " +
+			"packages it)", e.getMessage());
+		assertArrayEquals(before, Files.readAllBytes(weights));
+	}
+
+	@Test
+	void theModelFileItselfNeedsItsHint() throws IOException {
+		Path pkg = TestPackages.addHalf(dir.resolve("pkg"));
+		Path weights = pkg.resolve("weights.onnx");
+		DataSource inMemory = new DataSource.Images(ImageSource.of(List.of(
+			RasterImage.allocate(16, 16, 1, 1, 1, PixelType.FLOAT32))));
+		GanException e = assertThrows(GanException.class, () -> new FineTuneOutput(
+			weights, List.of(), true, true, false, HINTS).checkBeforeLoading(weights
+				.toString(), inMemory, null, false));
+		assertEquals("the output " + weights + " is the model being fine-tuned (" +
+			weights + "): write the fine-tuned model to another file, or replace " +
+			"the model", e.getMessage());
+		new FineTuneOutput(weights, List.of(), true, true, true, HINTS)
+			.checkBeforeLoading(weights.toString(), inMemory, null, false);
+	}
+
+	@Test
+	void onlyOnnxFiles() {
+		GanException e = assertThrows(GanException.class, () -> new FineTuneOutput(
+			dir.resolve("model.tif"), List.of(), true, true, true, HINTS));
+		assertEquals("the fine-tuned model must be written to a .onnx file, not " +
+			"model.tif", e.getMessage());
+	}
+}

@@ -1,0 +1,97 @@
+
+package org.fijigan.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandService;
+
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+
+/**
+ * The Fine-Tune Model dialog guards its outputs as the command line does (the
+ * checks live in the engine): an earlier run's checkpoint is not replaced by a
+ * run that does not resume, nothing is written into the data folder, and the
+ * model being trained is replaced only with 'Replace input model'; each refusal
+ * names the dialog's own controls and writes nothing.
+ */
+class FineTuneOutputsInFijiTest {
+
+	@TempDir
+	Path dir;
+
+	private String run(CommandService commands, Map<String, Object> settings)
+		throws Exception
+	{
+		Map<String, Object> inputs = new HashMap<>(Map.of("steps", 2, "batch", 1,
+			"patch", 16, "threads", 1, "seed", 5L));
+		inputs.putAll(settings);
+		FineTuneCommand command = (FineTuneCommand) commands.run(
+			FineTuneCommand.class, false, inputs).get().getDelegateObject();
+		return command.errorMessage();
+	}
+
+	@Test
+	void theDialogRefusesWhatTheCommandLineRefuses() throws Exception {
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path data = Files.createDirectories(dir.resolve("data"));
+		float[] pixels = new float[32 * 32];
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (i * 37 % 101) / 101f;
+		assertTrue(new FileSaver(new ImagePlus("img", new FloatProcessor(32, 32,
+			pixels))).saveAsTiff(data.resolve("img.tif").toString()));
+		Path ck = dir.resolve("ck");
+		try (Context context = new Context(CommandService.class)) {
+			CommandService commands = context.service(CommandService.class);
+			Map<String, Object> common = Map.of("model", model.toString(), "data",
+				data.toFile(), "checkpoints", ck.toFile());
+			Map<String, Object> first = new HashMap<>(common);
+			first.put("output", dir.resolve("a.onnx").toFile());
+			assertNull(run(commands, first));
+			assertTrue(Files.size(dir.resolve("a.onnx")) > 0);
+			byte[] checkpoint = Files.readAllBytes(ck.resolve("checkpoint.fgk"));
+
+			Map<String, Object> afresh = new HashMap<>(common);
+			afresh.put("output", dir.resolve("b.onnx").toFile());
+			assertEquals(ck + " holds the checkpoint of an earlier run: tick " +
+				"'Resume' to go on from it, or choose an empty checkpoint folder to " +
+				"start afresh", run(commands, afresh));
+
+			Map<String, Object> intoData = new HashMap<>(common);
+			intoData.put("output", data.resolve("b.onnx").toFile());
+			intoData.put("checkpoints", new File(""));
+			assertEquals(data.resolve("b.onnx") + " is inside " + data +
+				", whose images fine-tune trains on: a later run would train on what " +
+				"this one writes there; write it outside the data", run(commands,
+					intoData));
+
+			Map<String, Object> overModel = new HashMap<>(common);
+			overModel.put("output", model.toFile());
+			overModel.put("checkpoints", new File(""));
+			assertEquals("the output " + model + " is the model being fine-tuned (" +
+				model + "): write the fine-tuned model to another file, or tick " +
+				"'Replace input model' to replace it once training has finished", run(
+					commands, overModel));
+
+			assertArrayEquals(checkpoint, Files.readAllBytes(ck.resolve(
+				"checkpoint.fgk")));
+			assertFalse(Files.exists(dir.resolve("b.onnx")) || Files.exists(data
+				.resolve("b.onnx")));
+		}
+	}
+}
