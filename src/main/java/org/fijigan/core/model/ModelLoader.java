@@ -1,16 +1,11 @@
 
 package org.fijigan.core.model;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.StageTimings;
 
 /**
@@ -129,19 +124,7 @@ public final class ModelLoader {
 
 	/** SHA-256 of a file, lower-case hex, streamed. */
 	public static String sha256(Path file) {
-		try (InputStream in = Files.newInputStream(file)) {
-			MessageDigest md = MessageDigest.getInstance("SHA-256");
-			byte[] buf = new byte[1 << 16];
-			for (int n; (n = in.read(buf)) > 0;)
-				md.update(buf, 0, n);
-			return HexFormat.of().formatHex(md.digest());
-		}
-		catch (IOException e) {
-			throw new GanException("cannot read " + file + ": " + e.getMessage(), e);
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
+		return FileHashes.sha256(file, "");
 	}
 
 	/** Multi-line human-readable description for {@code info}. */

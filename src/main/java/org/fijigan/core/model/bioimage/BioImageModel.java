@@ -1,17 +1,12 @@
 
 package org.fijigan.core.model.bioimage;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.FileHashes;
 
 /**
  * The parts of a bioimage.io model descriptor (rdf.yaml, format 0.4 or 0.5)
@@ -61,33 +56,11 @@ public record BioImageModel(String name, String description,
 	 */
 	public void verifySha256() {
 		if (onnxSha256 == null) return;
-		String actual = sha256(onnxWeights, "ONNX weights ");
+		String actual = FileHashes.sha256(onnxWeights, "ONNX weights ");
 		if (!actual.equalsIgnoreCase(onnxSha256)) throw new GanException(
 			"ONNX weights " + onnxWeights +
 				" are damaged or not the published ones: sha256 is " + actual +
 				" but the descriptor says " + onnxSha256 +
 				"; download the model again");
-	}
-
-	/**
-	 * SHA-256 of a file of a package, lower-case hex, streamed.
-	 *
-	 * @param what the file's role for the message, with a trailing space, or ""
-	 */
-	static String sha256(Path file, String what) {
-		try (InputStream in = Files.newInputStream(file)) {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			byte[] buffer = new byte[1 << 16];
-			for (int n; (n = in.read(buffer)) > 0;)
-				digest.update(buffer, 0, n);
-			return HexFormat.of().formatHex(digest.digest());
-		}
-		catch (IOException e) {
-			throw new GanException("cannot read " + what + file + ": " + e
-				.getMessage(), e);
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
-		}
 	}
 }

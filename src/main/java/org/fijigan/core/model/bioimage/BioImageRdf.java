@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.FileHashes;
 
 /**
  * Reads bioimage.io model descriptors (rdf.yaml, format 0.4 and 0.5) and model
@@ -180,7 +181,7 @@ public final class BioImageRdf {
 				Path p = resolveInside(folder, source);
 				if (!Files.isRegularFile(p)) throw source.error("names " + s +
 					", which the package does not hold");
-				String actual = p.equals(skip) ? null : BioImageModel.sha256(p, "");
+				String actual = p.equals(skip) ? null : FileHashes.sha256(p, "");
 				if (actual != null && !actual.equalsIgnoreCase(sha.requireString()))
 					throw new GanException(s + " in " + folder +
 						" is damaged or not the published file: its sha256 is " + actual +
