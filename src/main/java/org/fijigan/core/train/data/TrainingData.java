@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 import org.fijigan.core.GanException;
@@ -204,6 +205,7 @@ public final class TrainingData {
 			"' takes 1 channel: each channel of an image of several trains as a " +
 			"plane of its own, as the model is applied to such images channel by " +
 			"channel");
+		nonFiniteNote(targets, inputs).ifPresent(notes::add);
 		int patch = TrainingChecks.fitPatch(model, mode, options.patchSize(), scale,
 			targets, notes);
 		options = options.withPatchSize(patch);
@@ -332,6 +334,32 @@ public final class TrainingData {
 	/** Whether samples are pairs from an input and a target folder. */
 	public boolean isPaired() {
 		return sampler.mode() == TrainingMode.PAIRED;
+	}
+
+	/**
+	 * The note for images with NaN or infinite pixels, which train as normalised
+	 * 0 (a model never sees them, but it learns to output 0 there).
+	 */
+	static Optional<String> nonFiniteNote(List<OpenedImage> targets,
+		List<OpenedImage> inputs)
+	{
+		long pixels = 0;
+		int images = 0;
+		String first = null;
+		for (List<OpenedImage> list : List.of(targets, inputs))
+			for (OpenedImage o : list) {
+				long n = o.nonFinite();
+				if (n == 0) continue;
+				pixels += n;
+				images++;
+				if (first == null) first = o.name();
+			}
+		if (images == 0) return Optional.empty();
+		return Optional.of(pixels + " NaN or infinite pixel" + (pixels == 1 ? ""
+			: "s") + " in " + (images == 1 ? first : images + " images (the first: " +
+				first + ")") +
+			" train as 0 in normalised units, as if measured there; replace them " +
+			"(e.g. by the local median) or leave such images out");
 	}
 
 	/** One line for logs and provenance. */

@@ -159,6 +159,35 @@ class TrainingDataTest {
 	}
 
 	@Test
+	void nanAndInfinitePixelsTrainAsZeroWithANote() {
+		RasterImage holes = TestModels.constant("holes.tif", 16, 16, 0.5f);
+		float[] p = (float[]) holes.plane(0);
+		p[3] = Float.NaN;
+		p[40] = Float.POSITIVE_INFINITY;
+		p[41] = Float.NaN;
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 1, 1), source(List.of(holes, TestModels.constant(
+				"fine.tif", 16, 16, 0.25f))), new DataOptions(0, Augmentation.NONE,
+					NONE, 0, 1, new Degradation.GaussianNoise(Degradation.Range.of(0))));
+		assertEquals(List.of("3 NaN or infinite pixels in holes.tif train as 0 " +
+			"in normalised units, as if measured there; replace them (e.g. by the " +
+			"local median) or leave such images out"), data.notes());
+		int withHoles = 0;
+		for (TrainingSample s : data.batch(0, 8).samples())
+			if (s.target().values()[0] == 0.5f) {
+				withHoles++;
+				assertEquals(0, s.target().values()[3]);
+				assertEquals(0, s.target().values()[40]);
+				assertEquals(0.5f, s.target().values()[39]);
+			}
+		assertTrue(withHoles > 0, "no sample drew holes.tif");
+		assertEquals(List.of(), TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 1, 1), source(List.of(TestModels.constant("fine.tif",
+				16, 16, 0.25f))), new DataOptions(0, Augmentation.NONE, NONE, 0, 1,
+					new Degradation.GaussianNoise(Degradation.Range.of(0)))).notes());
+	}
+
+	@Test
 	void pairsWithoutNormalisationAreFedBitForBit() {
 		// the exactness contract of one SGD step: --patch 0 --augment none
 		// --normalize none
