@@ -171,8 +171,8 @@ class BoundedKnobsTest {
 		assertTrue(r.err().startsWith(
 			"fiji-gan: a stack of 2000000000 generated images needs 7.5 TiB " +
 				"of Java memory"), r.err());
-		assertTrue(r.err().contains("into a folder (generate --output DIR)"), r
-			.err());
+		assertTrue(r.err().contains(", with generate, write them one file at a " +
+			"time into a folder (--output DIR)"), r.err());
 		assertFalse(r.err().contains("--tile"), r.err());
 	}
 

@@ -295,5 +295,10 @@ class EvaluateCommandTest {
 		assertEquals(1, r.exitCode());
 		assertTrue(r.err().startsWith(
 			"fiji-gan: a stack of 600000000 generated images needs "), r.err());
+		assertTrue(r.err().strip().endsWith(
+			" is free: draw fewer (--count), give " +
+				"Java more (JAVA_OPTS=-Xmx...), or, with generate, write them one file " +
+				"at a time into a folder (--output DIR), which takes constant memory"),
+			r.err());
 	}
 }

@@ -147,16 +147,6 @@ public final class Generator {
 	}
 
 	/**
-	 * Refuses a stack of {@code n} images that cannot fit the Java heap, before
-	 * it is allocated.
-	 *
-	 * @param pixels pixels of one image (times channels when {@code channels} is
-	 *          1 and the channels are counted in, as
-	 *          {@link #declaredOutputPixels} does)
-	 * @param size for the message: the declared pixels per image, or -1 to say
-	 *          nothing about them
-	 */
-	/**
 	 * Refuses, before anything is allocated, a stack of {@code n} images that
 	 * cannot fit in the Java heap, as far as the model declares its output's size
 	 * (a model that leaves it open is checked once its first block is drawn).
@@ -165,11 +155,20 @@ public final class Generator {
 		boolean floatOutput)
 	{
 		long declared = declaredOutputPixels(model);
-		if (declared > 0) refuseBeyondMemory(n, declared, 1, floatOutput, declared);
+		if (declared > 0) refuseBeyondMemory(n, declared, 1, floatOutput);
 	}
 
+	/**
+	 * Refuses a stack of {@code n} images that cannot fit the Java heap, before
+	 * it is allocated. The way out it names fits both commands that hold such a
+	 * stack, generate and evaluate.
+	 *
+	 * @param pixels pixels of one image (times channels when {@code channels} is
+	 *          1 and the channels are counted in, as
+	 *          {@link #declaredOutputPixels} does)
+	 */
 	private static void refuseBeyondMemory(long n, long pixels, int channels,
-		boolean floatOut, long size)
+		boolean floatOut)
 	{
 		long perImage = pixels * (channels == 3 && !floatOut ? 4 : (long) channels *
 			(floatOut ? 4 : 1));
@@ -184,8 +183,9 @@ public final class Generator {
 		if (need > free) throw new GanException("a stack of " + n +
 			" generated images needs " + ImageToImage.bytes(need) +
 			" of Java memory, but only " + ImageToImage.bytes(free) + " is " +
-			"free: draw fewer, give Java more (JAVA_OPTS=-Xmx...), or write them one file at a time " +
-			"into a folder (generate --output DIR), which takes constant memory");
+			"free: draw fewer (--count), give Java more (JAVA_OPTS=-Xmx...), or, " +
+			"with generate, write them one file at a time into a folder (--output " +
+			"DIR), which takes constant memory");
 	}
 
 	/**
@@ -293,7 +293,7 @@ public final class Generator {
 	private static RasterImage allocate(int w, int h, int c, int n,
 		boolean floatOut)
 	{
-		refuseBeyondMemory(n, (long) w * h, c, floatOut, -1);
+		refuseBeyondMemory(n, (long) w * h, c, floatOut);
 		if (c == 3 && !floatOut) return RasterImage.allocate(w, h, 1, n, 1,
 			PixelType.RGB);
 		return RasterImage.allocate(w, h, c, n, 1, floatOut ? PixelType.FLOAT32
