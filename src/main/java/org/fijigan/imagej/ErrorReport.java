@@ -26,14 +26,14 @@ final class ErrorReport {
 	 *          message
 	 */
 	static void show(String logLine, String message, boolean alsoLog) {
-		if (GraphicsEnvironment.isHeadless()) {
+		if (GraphicsEnvironment.isHeadless() || Interpreter.getInstance() != null &&
+			IJ.getInstance() == null)
+		{
 			IJ.log(logLine);
-			return;
-		}
-		if (Interpreter.getInstance() != null && IJ.getInstance() == null) {
-			IJ.log(logLine);
-			Interpreter.abort(); // the macro stops here, as after a Macro Error
-														// dialog
+			// a macro stops here, as after a Macro Error dialog: headless too, where
+			// its next line (a saveAs on a cluster node) would write the untouched
+			// input as the result
+			if (Interpreter.getInstance() != null) Interpreter.abort();
 			return;
 		}
 		if (alsoLog) IJ.log(logLine);

@@ -233,7 +233,7 @@ final class ParameterDialog {
 		}
 		if (gd.wasCanceled()) return false;
 		for (Item i : items)
-			set(command, i, next(gd, i));
+			set(command, i, next(gd, i, options));
 		if (options == null) for (Item i : items)
 			Prefs.set(prefsPrefix + "." + i.key(), text(get(command, i)));
 		return true;
@@ -322,6 +322,23 @@ final class ParameterDialog {
 			throw new IllegalStateException(command.getClass() +
 				" needs a public no-argument constructor", e);
 		}
+	}
+
+	/**
+	 * As {@link #next(GenericDialog, Item)}, with a macro's own word for a
+	 * choice: the ImageJ patcher's headless dialog (Fiji --headless) puts its
+	 * first choice in place of a word it does not list (cuda:1, cuda:strict, a
+	 * choice in other capitals), where ImageJ's dialog passes the word on, for
+	 * {@link #parse} to accept or refuse.
+	 *
+	 * @param options the macro's options, or null
+	 */
+	private static Object next(GenericDialog gd, Item i, String options) {
+		if (i.type() != String.class || i.choices().length == 0) return next(gd, i);
+		String chosen = gd.getNextChoice();
+		String typed = options == null ? null : Macro.getValue(options, i.key(),
+			null);
+		return parse(i, typed != null && !typed.startsWith("&") ? typed : chosen);
 	}
 
 	private static Object next(GenericDialog gd, Item i) {

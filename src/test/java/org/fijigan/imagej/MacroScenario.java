@@ -63,6 +63,31 @@ final class MacroScenario {
 																		// name no model
 		check(WindowManager.getImageCount() == images, "no image after an error");
 
+		// an error stops the macro that met it, headless too: its next line (a
+		// saveAs on a cluster node) would write the untouched input as the result
+		String stopped = IJ.runMacro("setBatchMode(true);\n" + //
+			"newImage('x', '32-bit ramp', 8, 4, 1);\n" + //
+			"run('Denoise...', 'model=[" + model + "] tile=0 threads=1');\n" + //
+			"return 'went on';");
+		check(!"went on".equals(stopped), "the macro went on after an error");
+		// a choice is the macro's own word, in any capitals, or refused; the
+		// patched dialog alone would put its first choice in its place
+		String none = IJ.runMacro("setBatchMode(true);\n" + //
+			"newImage('ramp', '32-bit ramp', 8, 4, 1);\n" + //
+			"run('Denoise...', 'model=[" + model +
+			"] normalize=None device=CPU threads=1 float');\n" + //
+			"return d2s(getPixel(2, 1), 4);");
+		check("0.5000".equals(none), "normalize=None from a macro: '" + none + "'");
+		for (String device : new String[] { "gpu", "cuda:strict" }) {
+			String strict = IJ.runMacro("setBatchMode(true);\n" + //
+				"newImage('ramp', '32-bit ramp', 8, 4, 1);\n" + //
+				"run('Denoise...', 'model=[" + model + "] device=" + device +
+				" threads=1');\n" + //
+				"return 'ran';");
+			check(!"ran".equals(strict), "device=" + device +
+				" ran (on the CPU) from a macro");
+		}
+
 		// a folder, as a cluster node's macro runs it
 		java.nio.file.Path in = dir.resolve("batch in"), results = dir.resolve(
 			"batch out");
