@@ -31,8 +31,8 @@ public abstract class InferenceCommand extends GanCommand {
 	String halo = "auto";
 
 	@Parameter(label = "Normalize",
-		description = "percentile, percentile:LOW,HIGH, range, range:MIN,MAX, none, or auto (the model's own)")
-	String normalize = "percentile";
+		description = "auto (the model's own, else percentile), percentile, percentile:LOW,HIGH, range, range:MIN,MAX or none")
+	String normalize = "auto";
 
 	@Parameter(label = "Device",
 		description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")

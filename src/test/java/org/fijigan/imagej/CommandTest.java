@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,6 +157,16 @@ class CommandTest {
 		assertEquals(
 			"tile size 'huge' must be auto, none or a positive number of pixels", bad
 				.errorMessage());
+	}
+
+	/**
+	 * A dialog's defaults are the command line's: the model's own normalisation
+	 * (a package's preprocessing), not percentiles in its place.
+	 */
+	@Test
+	void theDialogsNormaliseAsTheCommandLineDoesByDefault() {
+		assertEquals(InferenceOptions.defaults(), new DenoiseCommand().options());
+		assertEquals(null, new SuperResolutionCommand().options().normalization());
 	}
 
 	/**
