@@ -70,7 +70,8 @@ final class MergeManifestsCommand implements Callable<Integer> {
 				"the merged manifest " + output + " is a folder");
 			if (!overwrite) AtomicFile.refuseExisting(output.toAbsolutePath());
 		}
-		Manifest.MergeReport r = Manifest.merge(parts, target);
+		Manifest.MergeReport r = Manifest.merge(parts, target, output == null ||
+			overwrite);
 		PrintWriter out = spec.commandLine().getOut();
 		out.println("merged " + r.parts() + " part" + (r.parts() == 1 ? "" : "s") +
 			" into " + r.file() + ": " + r.rows() + " row" + (r.rows() == 1 ? ""

@@ -271,10 +271,21 @@ public final class Manifest {
 		public static Writer create(Path file, List<String> header,
 			List<Map<String, String>> first)
 		{
+			return create(file, true, header, first);
+		}
+
+		/**
+		 * As {@link #create(Path, List, List)}; with {@code replace} false, an
+		 * existing file (also one that appears meanwhile) is refused, never
+		 * replaced.
+		 */
+		public static Writer create(Path file, boolean replace, List<String> header,
+			List<Map<String, String>> first)
+		{
 			StringBuilder sb = new StringBuilder(Csv.line(header));
 			for (Map<String, String> row : first)
 				sb.append(line(header, row));
-			AtomicFile.write(file, true, tmp -> Files.writeString(tmp, sb,
+			AtomicFile.write(file, replace, tmp -> Files.writeString(tmp, sb,
 				StandardCharsets.UTF_8));
 			try {
 				return new Writer(List.copyOf(header), Files.newBufferedWriter(file,
@@ -337,6 +348,17 @@ public final class Manifest {
 	 *           column; rows of an earlier version, without one, are not checked)
 	 */
 	public static MergeReport merge(List<Path> parts, Path target) {
+		return merge(parts, target, true);
+	}
+
+	/**
+	 * As {@link #merge(List, Path)}; with {@code replace} false, an existing
+	 * {@code target} (also one another merge writes meanwhile) is refused, never
+	 * replaced.
+	 */
+	public static MergeReport merge(List<Path> parts, Path target,
+		boolean replace)
+	{
 		if (parts.isEmpty()) throw new GanException("no manifest parts to merge");
 		checkComplete(parts);
 		List<String> header = null;
@@ -403,7 +425,7 @@ public final class Manifest {
 			statuses.merge(r.get("status"), 1, Integer::sum);
 			if (!isComplete(r)) failed.add(r.get(key) + ": " + r.get("message"));
 		}
-		try (Writer w = Writer.create(target, header, rows)) {
+		try (Writer w = Writer.create(target, replace, header, rows)) {
 			// written on create
 		}
 		return new MergeReport(target, parts.size(), rows.size(), statuses, List

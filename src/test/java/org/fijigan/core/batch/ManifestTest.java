@@ -89,6 +89,24 @@ class ManifestTest {
 				.read(dir.resolve("manifest.csv")).rows());
 	}
 
+	/**
+	 * merge-manifests -o without --overwrite: a merged file that exists (also one
+	 * a concurrent merge wrote after the command's first look) is kept.
+	 */
+	@Test
+	void aMergeThatMayNotReplaceKeepsTheFileItFinds() throws IOException {
+		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(row("a.tif",
+			"a.tif", "done", ""))).close();
+		Path target = Files.writeString(dir.resolve("merged.csv"), "theirs\n");
+		GanException e = assertThrows(GanException.class, () -> Manifest.merge(List
+			.of(p0), target, false));
+		assertEquals(target + " already exists; pass --overwrite to replace it", e
+			.getMessage());
+		assertEquals("theirs\n", Files.readString(target));
+		assertEquals(1, Manifest.merge(List.of(p0), target, true).rows());
+	}
+
 	@Test
 	void mergeRefusesPartsOfDifferentBatchesAndWritesNothing() {
 		Path p0 = dir.resolve("manifest.part-0-of-2.csv"), p1 = dir.resolve(
