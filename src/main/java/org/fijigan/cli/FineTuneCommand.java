@@ -303,13 +303,16 @@ public final class FineTuneCommand implements Callable<Integer> {
 				progress), interrupt.token());
 		}
 		Trainer.Result result = outcome.result();
-		destination.write(result, model);
+		// the loss curve first, the model last: a run stopped between them has
+		// written no model, and --resume finishes it
 		Path csv = destination.companions().get(0), png = destination.companions()
 			.get(1);
-		AtomicFile.writeStream(csv, overwrite, o -> LossCurve.writeCsv(o,
+		boolean replaceCurve = destination.mayReplaceCompanions(resume);
+		AtomicFile.writeStream(csv, replaceCurve, o -> LossCurve.writeCsv(o,
 			Trainer.HISTORY_COLUMNS, result.history()));
-		AtomicFile.writeStream(png, overwrite, o -> LossPlot.writePng(o, result
+		AtomicFile.writeStream(png, replaceCurve, o -> LossPlot.writePng(o, result
 			.history()));
+		destination.write(result, model);
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);

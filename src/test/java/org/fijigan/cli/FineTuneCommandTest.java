@@ -162,6 +162,36 @@ class FineTuneCommandTest {
 			16, "--checkpoint-dir", ck, "--overwrite").exitCode());
 	}
 
+	/**
+	 * A run stopped after its loss curve and before its model (written last) is
+	 * finished by --resume, which replaces the curve; the model itself is only
+	 * replaced with --overwrite.
+	 */
+	@Test
+	void resumeFinishesARunStoppedBeforeItsModelWasWritten() throws IOException {
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path data = dir.resolve("data"), ck = dir.resolve("ck"), out = dir.resolve(
+			"tuned.onnx");
+		floatTiff(data, "img.tif", new float[32 * 32], 32, 32);
+		Object[] run = { "fine-tune", "--model", model, "--data", data, "--output",
+			out, "--steps", 3, "--batch", 1, "--patch", 16, "--checkpoint-dir", ck,
+			"--seed", 2 };
+		assertEquals(0, cli(run).exitCode());
+		Files.delete(out); // stopped between the curve and the model
+		Object[] resume = java.util.stream.Stream.concat(java.util.Arrays.stream(
+			run), java.util.stream.Stream.of("--resume")).toArray();
+		MainTest.Result finished = cli(resume);
+		assertEquals(0, finished.exitCode(), finished.err());
+		assertTrue(Files.size(dir.resolve("tuned-loss.csv")) > 0);
+		assertTrue(new String(Files.readAllBytes(out),
+			java.nio.charset.StandardCharsets.ISO_8859_1).contains(
+				"fiji-gan.fine_tune.resumed_from_step"), "the model says it resumed");
+		MainTest.Result again = cli(resume);
+		assertEquals(1, again.exitCode());
+		assertEquals("fiji-gan: " + out + " already exists; pass --overwrite to " +
+			"replace it", again.err().strip());
+	}
+
 	@Test
 	void nothingIsWrittenIntoTheDataItTrainsOn() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");

@@ -79,10 +79,11 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	{
 		boolean replacesModel = replacesModel(Path.of(modelArgument),
 			modelArgument);
-		if (!replaceOutputs) for (Path p : files())
-			if (Files.exists(p) && !(p == model && replacesModel))
-				throw new GanException(p + " already exists; " + hints
-					.replaceOutputs());
+		boolean companionsFree = mayReplaceCompanions(resume);
+		for (Path p : files())
+			if (Files.exists(p) && !(p == model ? replaceOutputs || replacesModel
+				: companionsFree)) throw new GanException(p + " already exists; " +
+					hints.replaceOutputs());
 		AtomicFile.requireOutputFolder(model.getParent());
 		if (!Files.isWritable(model.getParent())) throw new GanException(
 			"cannot write to the output folder " + model.getParent() +
@@ -106,7 +107,19 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					"the fine-tuned model to another file (package-model packages it)");
 	}
 
-	/** Writes the trained model (atomically: a reader never sees half of it). */
+	/**
+	 * Whether the companions may be replaced: when outputs may, and when a
+	 * resumed run finds no model, written last, beside them: they are what the
+	 * same run wrote before it was stopped.
+	 */
+	public boolean mayReplaceCompanions(boolean resume) {
+		return replaceOutputs || resume && !Files.exists(model);
+	}
+
+	/**
+	 * Writes the trained model (atomically: a reader never sees half of it); a
+	 * caller that writes companions writes them first.
+	 */
 	public void write(Trainer.Result result, String modelArgument) {
 		// replace only when allowed, even a file that appeared while training
 		AtomicFile.writeStream(model, replaceOutputs || FileIdentity.same(model,
