@@ -232,6 +232,16 @@ public final class ModelSession implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Where in ONNX Runtime's C++ sources a message comes from: a file and line,
+	 * then the function, with its return type and signature
+	 * ({@code onnxruntime::Initializer::
+	 * Initializer(const onnxruntime::Graph&, ...)}) or as a bare name of several
+	 * capitalised words ({@code GetExternalDataInfo}).
+	 */
+	private static final String SOURCE_PLACE =
+		"\\S+\\.(?:h|cc|cpp|cu):\\d+ (?:(?:[\\w:<>&*]+ )?[\\w:~<>]+\\([^()]*\\) |[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+ )?";
+
 	private static final java.util.regex.Pattern NO_OP = java.util.regex.Pattern
 		.compile("No Op registered for (\\S+) with domain_version of (\\d+)");
 
@@ -240,9 +250,15 @@ public final class ModelSession implements AutoCloseable {
 	 * model's path and the C++ function it came from.
 	 */
 	static String loadReason(Throwable e) {
-		String m = oneLine(e).replaceFirst("^Error code - \\w+ - message: ", "")
+		return loadReason(oneLine(e));
+	}
+
+	/** As {@link #loadReason(Throwable)}, of ONNX Runtime's message. */
+	static String loadReason(String message) {
+		String m = message.replaceFirst("^Error code - \\w+ - message: ", "")
 			.replaceFirst("^Load model from .*? failed:", "").replaceFirst(
-				"^\\S+\\.(h|cc|cpp|cu):\\d+ [^(]*\\(.*?\\) ", "").strip();
+				"^Exception during initialization: ", "").replaceAll(SOURCE_PLACE, "")
+			.replaceAll("\\[ONNXRuntimeError\\] : \\d+ : \\w+ : ", "").strip();
 		java.util.regex.Matcher op = NO_OP.matcher(m);
 		if (op.find()) return "it uses the operator " + op.group(1) +
 			", which ONNX Runtime does not have at opset " + op.group(2) +
