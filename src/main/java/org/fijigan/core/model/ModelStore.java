@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.bioimage.BioImageModel;
@@ -241,6 +243,7 @@ public final class ModelStore {
 					staging.relativize(model.onnxWeights()) + " in " + folder, actual,
 					expected);
 			}
+			checkLoads(model.onnxWeights(), folder.getFileName().toString());
 			return commit(staging, target);
 		}
 		catch (GanException e) {
@@ -278,20 +281,24 @@ public final class ModelStore {
 				model.verifySha256();
 				BioImageRdf.verifyChecksums(rdfIn(model.folder(), file), model
 					.onnxWeights());
+				checkLoads(model.onnxWeights(), fileName);
 				return commit(model.folder(), target);
 			}
 			if (fileName.toLowerCase(Locale.ROOT).endsWith(".zip"))
 				throw new GanException(fileName +
 					" is no ZIP archive (damaged, cut short, or not a .zip)");
 			Files.copy(file, staging.resolve(ONNX_FILE));
+			OnnxGraphInfo graph;
 			try {
-				OnnxGraphInfo.read(staging.resolve(ONNX_FILE));
+				graph = OnnxGraphInfo.read(staging.resolve(ONNX_FILE));
 			}
 			catch (GanException e) {
 				throw new GanException(fileName +
 					" is neither an ONNX model nor a bioimage.io .zip: " + e.getMessage(),
 					e);
 			}
+			checkLoads(file, fileName); // by its own name, beside its external data
+			copyExternalData(file, graph.externalDataLocations(), staging);
 			return commit(staging, target);
 		}
 		catch (IOException e) {
@@ -303,6 +310,40 @@ public final class ModelStore {
 		}
 		finally {
 			deleteQuietly(staging);
+		}
+	}
+
+	/**
+	 * Copies the external-data files of the ONNX model {@code source}, which
+	 * {@link #checkLoads} found inside its folder, beside the copy of it in
+	 * {@code staging}, at the same relative paths.
+	 */
+	private static void copyExternalData(Path source, List<String> locations,
+		Path staging) throws IOException
+	{
+		for (String location : locations) {
+			Path to = staging.resolve(location).normalize();
+			Files.createDirectories(to.getParent());
+			Files.copy(source.toAbsolutePath().getParent().resolve(location), to);
+		}
+	}
+
+	/**
+	 * The checks a model meets when it is used, made before it is installed: the
+	 * file checks and a session of ONNX Runtime on the CPU, so that a model that
+	 * cannot run is not installed as if it could.
+	 *
+	 * @param what the source, as the user named it, for the message
+	 */
+	private static void checkLoads(Path onnx, String what) {
+		try {
+			ModelFileChecks.check(onnx, OnnxGraphInfo.read(onnx));
+			try (ModelSession session = ModelSession.open(onnx, DeviceSpec.CPU, 1)) {
+				// it loads
+			}
+		}
+		catch (GanException e) {
+			throw new GanException(what + " was not installed: " + e.getMessage(), e);
 		}
 	}
 

@@ -1,6 +1,7 @@
 
 package org.fijigan.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +23,9 @@ import java.util.zip.ZipOutputStream;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.testing.OnnxModels;
+
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +122,55 @@ class ModelStoreTest {
 			if (old == null) System.clearProperty(ModelLoader.MODELS_DIR_PROPERTY);
 			else System.setProperty(ModelLoader.MODELS_DIR_PROPERTY, old);
 		}
+	}
+
+	/**
+	 * A plain ONNX file comes with the external data it names (in a sub-folder
+	 * too), and is installed only when it loads as it will when used.
+	 */
+	@Test
+	void anOnnxFileIsInstalledWithItsExternalDataAndOnlyWhenItLoads()
+		throws IOException
+	{
+		Path src = Files.createDirectories(dir.resolve("src"));
+		byte[] two = { 0, 0, 0, 0x40 }; // 2.0f, little-endian
+		Files.write(Files.createDirectories(src.resolve("data")).resolve("w.bin"),
+			two);
+		ModelStore store = new ModelStore(dir.resolve("models"));
+		store.install(convWithExternalWeight(src, "data/w.bin").toString(), "ext",
+			null, null, null);
+		assertArrayEquals(two, Files.readAllBytes(dir.resolve(
+			"models/ext/data/w.bin")));
+		assertEquals("ext", ModelLoader.load(dir.resolve("models/ext").toString(),
+			ModelOverrides.NONE).name());
+
+		Path outside = convWithExternalWeight(src, "../w.bin");
+		GanException e = assertThrows(GanException.class, () -> store.install(
+			outside.toString(), "outside", null, null, null));
+		assertEquals(outside.getFileName() + " was not installed: model " + outside
+			.getFileName() + " refers to external data outside its folder: " +
+			"'../w.bin'", e.getMessage());
+		Path cycle = OnnxModels.builder().input("x", "N,1,H,W").node("Add", "x,b",
+			"a").node("Identity", "a", "b").output("a", "N,1,H,W").write(src,
+				"cycle.onnx");
+		e = assertThrows(GanException.class, () -> store.install(cycle.toString(),
+			"cycle", null, null, null));
+		assertTrue(e.getMessage().startsWith("cycle.onnx was not installed: ONNX " +
+			"Runtime cannot load cycle.onnx: "), e.getMessage());
+		assertEquals(List.of("ext"), store.list().stream().map(m -> m.name())
+			.toList());
+	}
+
+	/** A 1x1 Conv whose weight is the external data at {@code location}. */
+	private static Path convWithExternalWeight(Path folder, String location) {
+		return OnnxModels.builder().input("x", "N,1,H,W").initializer(TensorProto
+			.newBuilder().setName("w").setDataType(OnnxModels.FLOAT).addDims(1)
+			.addDims(1).addDims(1).addDims(1).setDataLocation(
+				TensorProto.DataLocation.EXTERNAL).addExternalData(
+					StringStringEntryProto.newBuilder().setKey("location").setValue(
+						location)).build()).node("Conv", "x,w", "y", OnnxModels.attrInts(
+							"kernel_shape", 1, 1)).output("y", "N,1,H,W").write(folder,
+								location.replaceAll("\\W", "") + ".onnx");
 	}
 
 	@Test
