@@ -113,6 +113,10 @@ public final class ImageToImage {
 		StageTimings timings = new StageTimings();
 		ValueMapping values = timings.time(StageTimings.Stage.STATISTICS,
 			() -> ValueMapping.resolve(model, image, options.normalization()));
+		if (values.nonFiniteInputs() == (long) image.width() * image.height() *
+			image.planeCount()) throw new GanException("image " + image.title() +
+				" has no finite pixel (all " + values.nonFiniteInputs() +
+				" are NaN or infinite): there is nothing to process");
 		if (values.nonFiniteInputs() > 0) notes.add(values.nonFiniteInputs() +
 			" NaN/infinite input pixels were ignored by the normalisation and fed to the model as 0");
 		boolean floatOut = options.floatOutput() || values.rawOutput();

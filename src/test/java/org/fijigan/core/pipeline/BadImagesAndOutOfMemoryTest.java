@@ -246,6 +246,15 @@ class BadImagesAndOutOfMemoryTest {
 				"model as 0";
 		assertTrue(r.report().notes().contains(note), r.report().notes()
 			.toString());
+		float[] none = new float[6 * 4];
+		Arrays.fill(none, Float.NaN);
+		none[5] = Float.NEGATIVE_INFINITY;
+		RasterImage holes = floatImage(6, 4, none).setTitle("holes");
+		GanException e = assertThrows(GanException.class, () -> ImageToImageTest
+			.run(m, holes, InferenceOptions.defaults().withDevice(DeviceSpec.CPU,
+				1)));
+		assertEquals("image holes has no finite pixel (all 24 are NaN or " +
+			"infinite): there is nothing to process", e.getMessage());
 		assertTrue(r.image().properties().containsValue(note), r.image()
 			.properties().toString());
 		for (float v : (float[]) r.image().plane(0))
