@@ -9,11 +9,11 @@ import org.fijigan.core.CancellationToken;
 /**
  * Ctrl-C (SIGINT/SIGTERM) cancels a command's token, so a run in flight stops
  * at the next tile, image or step and writes nothing half-done. The hook then
- * waits (at most {@link #GRACE_SECONDS}) for the command to close this, so that
- * what it finished before the signal is recorded (a folder run's manifest row
- * for the file it just wrote) before the JVM exits. The hook is removed on
- * close; closing while the JVM is already shutting down (the hook is running)
- * is fine.
+ * waits (at most {@link #GRACE_SECONDS}) for the command to end and say so
+ * ({@link #commandEnded}), so that what it finished before the signal is
+ * recorded (a folder run's manifest row for the file it just wrote) and its
+ * last line is printed before the JVM exits. The hook is removed on close;
+ * closing while the JVM is already shutting down (the hook is running) is fine.
  */
 final class CancelOnInterrupt implements AutoCloseable {
 
@@ -24,7 +24,6 @@ final class CancelOnInterrupt implements AutoCloseable {
 	static final long GRACE_SECONDS = 10;
 
 	private final CancellationToken token = new CancellationToken();
-	private final CountDownLatch closed = new CountDownLatch(1);
 	private final Thread hook = new Thread(this::stop, "fiji-gan cancel");
 
 	CancelOnInterrupt() {
@@ -33,6 +32,17 @@ final class CancelOnInterrupt implements AutoCloseable {
 
 	CancellationToken token() {
 		return token;
+	}
+
+	/** Counted down once the command has ended and printed its last line. */
+	private static final CountDownLatch ended = new CountDownLatch(1);
+
+	/**
+	 * The command has ended and printed what it had to say (its error line,
+	 * "cancelled"): a signal's shutdown may go on.
+	 */
+	static void commandEnded() {
+		ended.countDown();
 	}
 
 	/** Whether a signal has started the JVM's shutdown (a hook ran). */
@@ -64,7 +74,7 @@ final class CancelOnInterrupt implements AutoCloseable {
 		signalled = true;
 		token.cancel();
 		try {
-			closed.await(GRACE_SECONDS, TimeUnit.SECONDS);
+			ended.await(GRACE_SECONDS, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -73,7 +83,6 @@ final class CancelOnInterrupt implements AutoCloseable {
 
 	@Override
 	public void close() {
-		closed.countDown();
 		try {
 			Runtime.getRuntime().removeShutdownHook(hook);
 		}

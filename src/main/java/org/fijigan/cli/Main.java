@@ -68,6 +68,8 @@ public final class Main implements Callable<Integer> {
 																// libraries come from the cache
 		int code = execute(commandLine(args.length == 0 ? null : args[0]), args,
 			System.err);
+		System.err.flush();
+		CancelOnInterrupt.commandEnded(); // its last line is out
 		if (CancelOnInterrupt.signalled()) CancelOnInterrupt.awaitHalt();
 		System.exit(code);
 	}

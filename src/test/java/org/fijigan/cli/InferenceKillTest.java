@@ -129,6 +129,11 @@ class InferenceKillTest {
 			assertTrue(p.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS));
 			assertEquals(kill ? 137 : 143, p.exitValue(), Files.readString(dir
 				.resolve(tag + ".err")));
+			// a signal waits for the command's last line (the JVM halted before it
+			// at times)
+			if (!kill) assertTrue(Files.readString(dir.resolve(tag + ".err")).strip()
+				.endsWith("fiji-gan: cancelled"), Files.readString(dir.resolve(tag +
+					".err")));
 			assertArrayEquals(earlier, Files.readAllBytes(out), tag);
 			assertEquals(Set.of("result.tif", "other.tif"), outputs(), tag);
 			try (Stream<Path> s = Files.list(tmp)) {
