@@ -415,8 +415,19 @@ public final class Manifest {
 			if (PLANNED.equals(e.getValue().get("status"))) unfinished
 				.computeIfAbsent(partOf.get(e.getKey()), k -> new ArrayList<>()).add(e
 					.getKey());
-		if (!unfinished.isEmpty()) throw new GanException(unfinishedMessage(
-			unfinished, byKey.size()));
+		if (!unfinished.isEmpty()) {
+			List<String> running = new ArrayList<>();
+			for (Path folder : parts.stream().map(p -> p.toAbsolutePath().getParent())
+				.distinct().toList())
+				running.addAll(OutputFolderLock.liveRuns(folder));
+			if (!running.isEmpty()) throw new GanException(unfinished.values()
+				.stream().mapToInt(List::size).sum() + " of " + byKey.size() +
+				" outputs have no result yet, and " + (running.size() == 1 ? "a run is"
+					: running.size() + " runs are") + " still writing to the folder (" +
+				String.join("; ", running) + "): merge once " + (running.size() == 1
+					? "it ends" : "they end"));
+			throw new GanException(unfinishedMessage(unfinished, byKey.size()));
+		}
 		List<Map<String, String>> rows = new ArrayList<>(byKey.values());
 		Map<String, Integer> statuses = new TreeMap<>();
 		List<String> failed = new ArrayList<>();
@@ -460,10 +471,19 @@ public final class Manifest {
 			Matcher m = PART.matcher(e.getKey().getFileName().toString());
 			sb.append("\n  ").append(m.matches() ? "shard " + m.group(1) + "/" + m
 				.group(2) : e.getKey().getFileName().toString()).append(" (").append(e
-					.getValue().size()).append("): ").append(String.join(", ", e
-						.getValue()));
+					.getValue().size()).append("): ").append(firstNames(e.getValue()));
 		}
 		return sb.toString();
+	}
+
+	/** How many names a message lists of one shard's missing outputs. */
+	static final int NAMES_LISTED = 10;
+
+	/** The first {@link #NAMES_LISTED} names, and how many more there are. */
+	private static String firstNames(List<String> names) {
+		if (names.size() <= NAMES_LISTED) return String.join(", ", names);
+		return String.join(", ", names.subList(0, NAMES_LISTED)) + " and " + (names
+			.size() - NAMES_LISTED) + " more";
 	}
 
 	private static void checkComplete(List<Path> parts) {

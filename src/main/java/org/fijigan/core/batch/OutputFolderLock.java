@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -220,6 +222,27 @@ public final class OutputFolderLock implements AutoCloseable {
 					AtomicFile.describe(e), e);
 			}
 		}
+	}
+
+	/**
+	 * The runs that hold {@code folder} now, described (process, host, start,
+	 * command, model, shard); claims of runs that ended are deleted on the way.
+	 */
+	public static List<String> liveRuns(Path folder) {
+		List<String> live = new ArrayList<>();
+		if (!Files.isDirectory(folder)) return live;
+		try (DirectoryStream<Path> claims = Files.newDirectoryStream(folder,
+			PREFIX + "*" + SUFFIX))
+		{
+			for (Path claim : claims) {
+				Owner owner = liveOwner(claim);
+				if (owner != null) live.add(owner.describe());
+			}
+		}
+		catch (IOException e) {
+			// an unreadable folder: no run is known to hold it
+		}
+		return live;
 	}
 
 	/** Deletes the drafts of claims that runs killed while claiming left. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,6 +210,40 @@ class ManifestTest {
 			"3 of 5 outputs have no result: 2 shards stopped before finishing. Rerun each (a " +
 				"shard resumes where it stopped), then merge again. Not written:\n  shard 1/3 (2): c.tif, " +
 				"e.tif\n  shard 2/3 (1): d.tif", e.getMessage());
+		assertFalse(Files.exists(dir.resolve("manifest.csv")));
+	}
+
+	/**
+	 * A merge while a shard still runs says so (rather than advising to rerun a
+	 * shard that has not stopped), and a long list of missing outputs is cut.
+	 */
+	@Test
+	void mergeWhileARunStillWritesSaysSoAndListsTenNamesAShard() {
+		List<Map<String, String>> planned = new ArrayList<>();
+		for (int i = 0; i < 12; i++)
+			planned.add(Manifest.planned(row("f" + i + ".tif", "f" + i + ".tif", "",
+				"")));
+		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, planned).close();
+		GanException stopped = assertThrows(GanException.class, () -> Manifest
+			.merge(List.of(p0), dir.resolve("manifest.csv")));
+		assertTrue(stopped.getMessage().endsWith("shard 0/1 (12): f0.tif, " +
+			"f1.tif, f10.tif, f11.tif, f2.tif, f3.tif, f4.tif, f5.tif, f6.tif, " +
+			"f7.tif and 2 more"), stopped.getMessage());
+
+		try (OutputFolderLock run = OutputFolderLock.acquire(dir,
+			OutputFolderLock.Owner.of("generate --shard 0/1", "g", "0123456789abcdef",
+				new Shard(0, 1), "b")))
+		{
+			GanException e = assertThrows(GanException.class, () -> Manifest.merge(
+				List.of(p0), dir.resolve("manifest.csv")));
+			assertTrue(e.getMessage().startsWith("12 of 12 outputs have no result " +
+				"yet, and a run is still writing to the folder (pid " + ProcessHandle
+					.current().pid() + " on "), e.getMessage());
+			assertTrue(e.getMessage().endsWith(": generate --shard 0/1 (model g, " +
+				"sha256 0123456789ab..., all items)): merge once it ends"), e
+					.getMessage());
+		}
 		assertFalse(Files.exists(dir.resolve("manifest.csv")));
 	}
 
