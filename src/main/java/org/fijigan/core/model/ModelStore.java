@@ -200,20 +200,36 @@ public final class ModelStore {
 		if (Files.isSymbolicLink(folder)) throw new GanException(folder +
 			" is a link, not a model installed here; remove it by hand");
 		if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS))
-			throw new GanException("no model called '" + name + "' in " + root +
-				installedHint());
-		if (modelFile(folder) == null) throw new GanException(folder +
-			" holds no rdf.yaml or " + ONNX_FILE +
-			", so it is not a model installed here; remove it by hand");
+			throw noSuchModel(name, null);
+		if (modelFile(folder) == null) throw !Files.isDirectory(folder,
+			LinkOption.NOFOLLOW_LINKS) ? noSuchModel(name, null) : new GanException(
+				folder + " holds no rdf.yaml or " + ONNX_FILE +
+					", so it is not a model installed here; remove it by hand");
 		Path away = root.resolve("." + name + ".removing-" + hex());
 		try {
 			Files.move(folder, away, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (java.nio.file.NoSuchFileException e) {
+			// removed meanwhile by another process
+			throw noSuchModel(name, e);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot remove " + folder + ": " + e.getMessage(),
+				e);
+		}
+		try {
 			deleteTree(away);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot remove " + folder + ": " + e.getMessage(),
 				e);
 		}
+	}
+
+	/** @param cause the file system's report, or null */
+	private GanException noSuchModel(String name, Throwable cause) {
+		return new GanException("no model called '" + name + "' in " + root +
+			installedHint(), cause);
 	}
 
 	/**

@@ -128,6 +128,48 @@ class ModelStoreTest {
 	 * A plain ONNX file comes with the external data it names (in a sub-folder
 	 * too), and is installed only when it loads as it will when used.
 	 */
+	/**
+	 * Removes of one model at once: one removes it, every other one says there is
+	 * no such model (not the file system's rename error).
+	 */
+	@Test
+	void concurrentRemovesOfOneModelFailAsIfItWereGone() throws Exception {
+		Path onnx = OnnxModels.addConstant(1, 0.5f).write(dir, "a.onnx");
+		ModelStore store = new ModelStore(dir.resolve("models"));
+		for (int round = 0; round < 20; round++) {
+			store.install(onnx.toString(), "r", null, null, null);
+			int n = 6;
+			java.util.concurrent.CyclicBarrier start =
+				new java.util.concurrent.CyclicBarrier(n);
+			List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+			java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+				.newFixedThreadPool(n);
+			try {
+				for (int t = 0; t < n; t++)
+					results.add(pool.submit(() -> {
+						start.await();
+						try {
+							store.remove("r");
+							return "removed";
+						}
+						catch (GanException e) {
+							return e.getMessage();
+						}
+					}));
+				int removed = 0;
+				for (var f : results) {
+					String r = f.get();
+					if (r.equals("removed")) removed++;
+					else assertTrue(r.startsWith("no model called 'r' in "), r);
+				}
+				assertEquals(1, removed);
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+	}
+
 	@Test
 	void anOnnxFileIsInstalledWithItsExternalDataAndOnlyWhenItLoads()
 		throws IOException
