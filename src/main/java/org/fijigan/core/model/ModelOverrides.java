@@ -4,6 +4,7 @@ package org.fijigan.core.model;
 import java.util.List;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.model.bioimage.Axis;
 
 /**
  * What the user states about a model, replacing what was read or inferred.
@@ -26,9 +27,10 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 	public static final double MAX_SCALE = 64;
 	/**
 	 * The largest halo stated: a tile is at least twice as wide, and a model that
-	 * sees further runs untiled (--tile none).
+	 * sees further runs untiled (--tile none). A descriptor's halo has the same
+	 * bound.
 	 */
-	public static final int MAX_HALO = 16384;
+	public static final int MAX_HALO = Axis.MAX_HALO;
 
 	public ModelOverrides {
 		if (scale != null && !(scale >= 1 / MAX_SCALE && scale <= MAX_SCALE))

@@ -27,6 +27,16 @@ public record Axis(Type type, String id, Integer size, Integer min,
 		Integer step, SizeReference reference, double scale, int halo,
 		List<String> channelNames) {
 
+	/**
+	 * The widest halo taken, in pixels: a tile is at least twice as wide, and a
+	 * model that sees further runs untiled. The same bound holds for a halo given
+	 * on the command line.
+	 */
+	public static final int MAX_HALO = 16384;
+	/** The most halo a descriptor may give, as the refusal says it. */
+	static final String HALO_LIMIT = "fiji-gan takes halos of at most " +
+		MAX_HALO + " px";
+
 	/** What an axis indexes. */
 	public enum Type {
 			BATCH, CHANNEL, SPACE, TIME, INDEX
@@ -72,8 +82,8 @@ public record Axis(Type type, String id, Integer size, Integer min,
 				size + ", min " + min + ", step " + step + ")");
 		if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException(
 			"axis " + id + ": scale must be positive, is " + scale);
-		if (halo < 0) throw new GanException("axis " + id +
-			": halo must not be negative, is " + halo);
+		if (halo < 0 || halo > MAX_HALO) throw new GanException("axis " + id +
+			": halo must be 0 to " + MAX_HALO + " px, is " + halo);
 		channelNames = channelNames == null ? List.of() : List.copyOf(channelNames);
 		if (!channelNames.isEmpty() && (type != Type.CHANNEL || size == null ||
 			size != channelNames.size())) throw new GanException("axis " + id + ": " +

@@ -44,7 +44,8 @@ final class RdfTensors {
 		int n = letters.length();
 		YamlNode shape = t.get("shape");
 		YamlNode haloNode = t.get("halo");
-		int[] halo = haloNode.isMissing() ? new int[n] : haloNode.ints(n, letters);
+		int[] halo = haloNode.isMissing() ? new int[n] : haloNode.ints(n, letters,
+			Axis.MAX_HALO, Axis.HALO_LIMIT);
 		String refTensor = shape.value() instanceof Map ? shape.get(
 			"reference_tensor").string() : null;
 		TensorDescription ref = refTensor == null ? null : inputs.get(refTensor);
@@ -131,7 +132,7 @@ final class RdfTensors {
 				size = channelNames.size();
 			Integer fixedSize = size, minSize = min, stepSize = step;
 			SizeReference sizeReference = reference;
-			int halo = a.get("halo").integer(0);
+			int halo = a.get("halo").integer(0, Axis.MAX_HALO, Axis.HALO_LIMIT);
 			axes.add(a.build(() -> new Axis(type, id, fixedSize, minSize, stepSize,
 				sizeReference, scale, halo, channelNames)));
 		}

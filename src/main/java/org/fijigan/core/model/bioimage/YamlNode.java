@@ -122,9 +122,21 @@ record YamlNode(Object value, String where, String file) {
 	Integer integer() {
 		Double d = number();
 		if (d == null) return null;
-		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw error(
-			"should be a whole number, is " + value);
+		if (d != Math.rint(d)) throw error("should be a whole number, is " + value);
+		if (Math.abs(d) > Integer.MAX_VALUE) throw error("is " + value +
+			", beyond the " + Integer.MAX_VALUE + " a whole number here may be");
 		return d.intValue();
+	}
+
+	/**
+	 * A whole number no larger than {@code max}, or {@code fallback} when absent;
+	 * a larger one is refused with {@code "is VALUE; " + limit}.
+	 */
+	int integer(int fallback, int max, String limit) {
+		Double d = number();
+		if (d != null && d == Math.rint(d) && d > max) throw error("is " + value +
+			"; " + limit);
+		return integer(fallback);
 	}
 
 	int integer(int fallback) {
@@ -143,6 +155,18 @@ record YamlNode(Object value, String where, String file) {
 		if (items.size() != count) throw error("should have " + count +
 			" entries, one per axis of '" + axes + "', has " + items.size());
 		return items.stream().mapToInt(YamlNode::requireInteger).toArray();
+	}
+
+	/**
+	 * As {@link #ints(int, String)}, each entry no larger than {@code max}
+	 * ({@link #integer(int, int, String)}).
+	 */
+	int[] ints(int count, String axes, int max, String limit) {
+		int[] values = ints(count, axes);
+		List<YamlNode> items = list();
+		for (int i = 0; i < count; i++)
+			items.get(i).integer(0, max, limit);
+		return values;
 	}
 
 	GanException error(String message) {

@@ -200,6 +200,30 @@ class BioImageRdfTest {
 		assertEquals(Map.of(), model.config());
 	}
 
+	/**
+	 * A halo of 99999999999 was refused as "should be a whole number", which it
+	 * is; its size is the problem, in either format.
+	 */
+	@Test
+	void refusesAHaloBeyondTheLimitNamingTheLimit() throws IOException {
+		Path rdf = write(dir, "model.onnx", RDF_05.formatted(SHA_ABC).replace(
+			"halo: 4, size: {tensor_id: raw, axis_id: y}",
+			"halo: 99999999999, size: {tensor_id: raw, axis_id: y}"));
+		assertEquals(rdf + ": outputs[0].axes[2].halo is 99999999999; fiji-gan " +
+			"takes halos of at most 16384 px", assertThrows(GanException.class,
+				() -> BioImageRdf.read(rdf)).getMessage());
+		write(dir, "weights.onnx", RDF_04.formatted(SHA_ABC).replace(
+			"halo: [0, 0, 8, 8]", "halo: [0, 0, 16385, 8]"));
+		assertEquals(rdf + ": outputs[0].halo[2] is 16385; fiji-gan takes halos " +
+			"of at most 16384 px", assertThrows(GanException.class, () -> BioImageRdf
+				.read(rdf)).getMessage());
+		Files.writeString(rdf, RDF_04.formatted(SHA_ABC).replace(
+			"halo: [0, 0, 8, 8]", "halo: [0, 0, 8.5, 8]"));
+		assertEquals(rdf + ": outputs[0].halo[2] should be a whole number, is 8.5",
+			assertThrows(GanException.class, () -> BioImageRdf.read(rdf))
+				.getMessage());
+	}
+
 	@Test
 	void rejectsModelsWithoutOnnxWeights() throws IOException {
 		Path rdf = write(dir, "weights.onnx", RDF_05.formatted(SHA_ABC).replace(
