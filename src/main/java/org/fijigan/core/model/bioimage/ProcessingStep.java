@@ -1,6 +1,7 @@
 
 package org.fijigan.core.model.bioimage;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -89,6 +90,10 @@ public sealed interface ProcessingStep {
 				mean.length == 0 || std.length == 0 || mean.length > 1 &&
 					std.length > 1 && mean.length != std.length)) throw new GanException(
 						"zero_mean_unit_variance: fixed mode needs matching mean and std values");
+			if (mean != null && !Arrays.stream(mean).allMatch(Double::isFinite) ||
+				std != null && !Arrays.stream(std).allMatch(Double::isFinite))
+				throw new GanException(
+					"zero_mean_unit_variance: mean and std must be finite numbers");
 			mean = mean == null ? null : mean.clone();
 			std = std == null ? null : std.clone();
 			requireEps(eps, "zero_mean_unit_variance");
@@ -108,6 +113,10 @@ public sealed interface ProcessingStep {
 				offset.length > 1 && gain.length != offset.length)
 				throw new GanException("scale_linear: gain (" + gain.length +
 					" values) and offset (" + offset.length + " values) do not match");
+			if (!Arrays.stream(gain).allMatch(Double::isFinite) || !Arrays.stream(
+				offset).allMatch(Double::isFinite)) throw new GanException(
+					"scale_linear: gain and offset must be finite numbers, are " + Arrays
+						.toString(gain) + " and " + Arrays.toString(offset));
 			gain = gain.clone();
 			offset = offset.clone();
 			axes = List.copyOf(axes);
@@ -177,9 +186,9 @@ public sealed interface ProcessingStep {
 
 		public Binarize {
 			thresholds = List.copyOf(thresholds);
-			if (thresholds.isEmpty() || thresholds.stream().anyMatch(t -> t.isNaN()))
-				throw new GanException("binarize: thresholds must be numbers, are " +
-					thresholds);
+			if (thresholds.isEmpty() || thresholds.stream().anyMatch(t -> !Double
+				.isFinite(t))) throw new GanException(
+					"binarize: thresholds must be finite numbers, are " + thresholds);
 			if (thresholds.size() > 1 && axis == null) throw new GanException(
 				"binarize: several thresholds need an axis");
 		}

@@ -32,7 +32,7 @@ final class RdfTensors {
 		else dataType = t.get("data_type").string("float32");
 		List<ProcessingStep> steps = new ArrayList<>();
 		for (YamlNode s : t.get(output ? "postprocessing" : "preprocessing").list())
-			steps.add(s.build(() -> step(s, v05, axes)));
+			steps.add(s.build(() -> step(s, v05, output, axes)));
 		return t.build(() -> new TensorDescription(id, dataType, axes, steps));
 	}
 
@@ -180,7 +180,7 @@ final class RdfTensors {
 	 * {@code axes} include the batch axis or are left out (all axes), as
 	 * bioimageio.core reads them.
 	 */
-	private static ProcessingStep step(YamlNode s, boolean v05,
+	private static ProcessingStep step(YamlNode s, boolean v05, boolean output,
 		List<Axis> tensorAxes)
 	{
 		String name = s.get(v05 ? "id" : "name").requireString();
@@ -198,29 +198,41 @@ final class RdfTensors {
 			ProcessingStep.BATCH) ? ProcessingStep.PER_DATASET
 				: ProcessingStep.PER_SAMPLE) : kw.get("mode").string(
 					ProcessingStep.PER_SAMPLE);
-		double eps = kw.get("eps").number(1e-6);
+		// every number a step takes must be finite: a NaN or infinite gain, bound
+		// or
+		// eps would turn the whole image into NaN, and the run would blame the
+		// model
+		double eps = kw.get("eps").finiteNumber(1e-6);
 		return switch (name) {
 			case "scale_range" -> new ScaleRange(statsMode, joint, kw.get(
-				"min_percentile").number(0), kw.get("max_percentile").number(100), eps,
-				kw.get("reference_tensor").string());
+				"min_percentile").finiteNumber(0), kw.get("max_percentile")
+					.finiteNumber(100), eps, kw.get("reference_tensor").string());
 			case "zero_mean_unit_variance" -> {
 				String mode = v05 ? statsMode : kw.get("mode").string(
 					ProcessingStep.FIXED);
 				boolean fixed = mode.equals(ProcessingStep.FIXED);
 				yield new ZeroMeanUnitVariance(mode, joint, fixed ? kw.get("mean")
-					.numbers(0) : null, fixed ? kw.get("std").numbers(1) : null, eps);
+					.finiteNumbers(0) : null, fixed ? kw.get("std").finiteNumbers(1)
+						: null, eps);
 			}
 			case "fixed_zero_mean_unit_variance" -> new ZeroMeanUnitVariance(
-				ProcessingStep.FIXED, joint, kw.get("mean").numbers(0), kw.get("std")
-					.numbers(1), eps);
-			case "scale_linear" -> new ScaleLinear(kw.get("gain").numbers(1), kw.get(
-				"offset").numbers(0), joint);
+				ProcessingStep.FIXED, joint, kw.get("mean").finiteNumbers(0), kw.get(
+					"std").finiteNumbers(1), eps);
+			case "scale_linear" -> {
+				YamlNode gainNode = kw.get("gain");
+				double[] gain = gainNode.finiteNumbers(1);
+				if (!output && java.util.Arrays.stream(gain).anyMatch(g -> g == 0))
+					throw gainNode.error("is " + gainNode.value() +
+						": a preprocessing gain of 0 erases the image (every pixel " +
+						"becomes the offset) before the model sees it");
+				yield new ScaleLinear(gain, kw.get("offset").finiteNumbers(0), joint);
+			}
 			case "clip" -> {
-				double minP = kw.get("min_percentile").number(Double.NaN), maxP = kw
-					.get("max_percentile").number(Double.NaN);
-				double min = kw.get("min").number(Double.isNaN(minP)
+				double minP = kw.get("min_percentile").finiteNumber(Double.NaN), maxP =
+					kw.get("max_percentile").finiteNumber(Double.NaN);
+				double min = kw.get("min").finiteNumber(Double.isNaN(minP)
 					? Double.NEGATIVE_INFINITY : Double.NaN);
-				double max = kw.get("max").number(Double.isNaN(maxP)
+				double max = kw.get("max").finiteNumber(Double.isNaN(maxP)
 					? Double.POSITIVE_INFINITY : Double.NaN);
 				yield Double.isNaN(minP) && Double.isNaN(maxP) ? new Clip(min, max)
 					: new Clip(min, max, minP, maxP, statsMode, joint);
@@ -229,7 +241,7 @@ final class RdfTensors {
 			case "softmax" -> new Softmax(along != null ? along
 				: ProcessingStep.CHANNEL);
 			case "binarize" -> new Binarize(java.util.Arrays.stream(kw.get(
-				"threshold").numbersRequired()).boxed().toList(), along);
+				"threshold").finiteNumbersRequired()).boxed().toList(), along);
 			case "scale_mean_variance" -> new ScaleMeanVariance(statsMode, kw.get(
 				"reference_tensor").requireString(), joint, eps);
 			case "ensure_dtype" -> new EnsureDtype(kw.get("dtype").requireString());

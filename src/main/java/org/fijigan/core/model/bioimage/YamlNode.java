@@ -119,6 +119,36 @@ record YamlNode(Object value, String where, String file) {
 		return values;
 	}
 
+	/**
+	 * As {@link #number(double)}, refusing NaN and infinities where a value is
+	 * given.
+	 */
+	double finiteNumber(double fallback) {
+		Double d = number();
+		if (d == null) return fallback;
+		if (!Double.isFinite(d)) throw error("should be a finite number, is " +
+			value);
+		return d;
+	}
+
+	/** As {@link #numbers(double)}, refusing NaN and infinities. */
+	double[] finiteNumbers(double fallback) {
+		return requireFinite(numbers(fallback));
+	}
+
+	/** As {@link #numbersRequired()}, refusing NaN and infinities. */
+	double[] finiteNumbersRequired() {
+		return requireFinite(numbersRequired());
+	}
+
+	/** {@code values}, read from this node, once each is checked finite. */
+	private double[] requireFinite(double[] values) {
+		if (value instanceof List) for (YamlNode n : list())
+			n.finiteNumber(0);
+		else finiteNumber(0);
+		return values;
+	}
+
 	Integer integer() {
 		Double d = number();
 		if (d == null) return null;

@@ -224,6 +224,69 @@ class BioImageRdfTest {
 				.getMessage());
 	}
 
+	/**
+	 * NaN or infinite kwargs, and a zero preprocessing gain, were accepted: the
+	 * run then turned every pixel into NaN (or one value) and blamed the model.
+	 * Each is refused naming the field; a zero gain in postprocessing is allowed.
+	 */
+	@Test
+	void refusesNonFiniteProcessingNumbersAndAZeroPreprocessingGain()
+		throws IOException
+	{
+		String pre = "{id: ensure_dtype, kwargs: {dtype: float32}}";
+		String post = "{id: sigmoid}";
+		Map<String, String> refusals = new java.util.LinkedHashMap<>();
+		refusals.put(pre + "=" + "{id: scale_linear, kwargs: {gain: 0, offset: 1}}",
+			"inputs[0].preprocessing[0].kwargs.gain is 0: a preprocessing gain of " +
+				"0 erases the image (every pixel becomes the offset) before the " +
+				"model sees it");
+		refusals.put(pre + "=" + "{id: scale_linear, kwargs: {gain: [1, 0, 2]}}",
+			"inputs[0].preprocessing[0].kwargs.gain is [1, 0, 2]: a preprocessing " +
+				"gain of 0 erases the image (every pixel becomes the offset) before " +
+				"the model sees it");
+		refusals.put(pre + "=" + "{id: scale_linear, kwargs: {gain: .nan}}",
+			"inputs[0].preprocessing[0].kwargs.gain should be a finite number, is NaN");
+		refusals.put(pre + "=" + "{id: scale_linear, kwargs: {gain: [1, .inf, 1]}}",
+			"inputs[0].preprocessing[0].kwargs.gain[1] should be a finite number, " +
+				"is Infinity");
+		refusals.put(pre + "=" + "{id: scale_linear, kwargs: {offset: -.inf}}",
+			"inputs[0].preprocessing[0].kwargs.offset should be a finite number, " +
+				"is -Infinity");
+		refusals.put(post + "=" + "{id: scale_linear, kwargs: {gain: .nan}}",
+			"outputs[0].postprocessing[0].kwargs.gain should be a finite number, " +
+				"is NaN");
+		refusals.put("eps: 1.0e-5=eps: .nan",
+			"inputs[0].preprocessing[1].kwargs.eps should be a finite number, is NaN");
+		refusals.put("mean: [1, 2, 3]=mean: [1, .nan, 3]",
+			"inputs[0].preprocessing[2].kwargs.mean[1] should be a finite number, " +
+				"is NaN");
+		refusals.put(pre + "=" +
+			"{id: scale_range, kwargs: {min_percentile: 1, max_percentile: .nan}}",
+			"inputs[0].preprocessing[0].kwargs.max_percentile should be a finite " +
+				"number, is NaN");
+		refusals.put(post + "=" + "{id: clip, kwargs: {min: .nan, max: 1}}",
+			"outputs[0].postprocessing[0].kwargs.min should be a finite number, " +
+				"is NaN");
+		refusals.put(post + "=" + "{id: clip, kwargs: {min_percentile: .nan}}",
+			"outputs[0].postprocessing[0].kwargs.min_percentile should be a finite " +
+				"number, is NaN");
+		refusals.put("threshold: 0.5=threshold: .inf",
+			"outputs[0].postprocessing[1].kwargs.threshold should be a finite " +
+				"number, is Infinity");
+		for (var refusal : refusals.entrySet()) {
+			String[] edit = refusal.getKey().split("=", 2);
+			String yaml = RDF_05.formatted(SHA_ABC);
+			assertTrue(yaml.contains(edit[0]), edit[0]);
+			Path rdf = write(dir, "model.onnx", yaml.replace(edit[0], edit[1]));
+			assertEquals(rdf + ": " + refusal.getValue(), assertThrows(
+				GanException.class, () -> BioImageRdf.read(rdf)).getMessage());
+		}
+		Path zeroPostGain = write(dir, "model.onnx", RDF_05.formatted(SHA_ABC)
+			.replace(post, "{id: scale_linear, kwargs: {gain: 0, offset: 1}}"));
+		assertArrayEquals(new double[] { 0 }, ((ScaleLinear) BioImageRdf.read(
+			zeroPostGain).outputs().get(0).processing().get(0)).gain());
+	}
+
 	@Test
 	void rejectsModelsWithoutOnnxWeights() throws IOException {
 		Path rdf = write(dir, "weights.onnx", RDF_05.formatted(SHA_ABC).replace(
