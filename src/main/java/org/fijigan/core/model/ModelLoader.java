@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.FileHashes;
+import org.fijigan.core.model.bioimage.Axis;
 import org.fijigan.core.StageTimings;
 
 /**
@@ -49,9 +50,10 @@ public final class ModelLoader {
 	/**
 	 * Largest size a model may declare for one axis of an input or output. Real
 	 * image models stay far below; a hostile one declaring {@code [1e9, 1e9]} is
-	 * refused before anything is allocated.
+	 * refused before anything is allocated. A bioimage.io descriptor's axis sizes
+	 * have the same bound ({@link Axis#MAX_SIZE}).
 	 */
-	public static final long MAX_DECLARED_DIMENSION = 1 << 20;
+	public static final long MAX_DECLARED_DIMENSION = Axis.MAX_SIZE;
 
 	private ModelLoader() {}
 

@@ -37,6 +37,14 @@ public record Axis(Type type, String id, Integer size, Integer min,
 	static final String HALO_LIMIT = "fiji-gan takes halos of at most " +
 		MAX_HALO + " px";
 
+	/**
+	 * The largest size, minimum or step an axis may give: the bound an ONNX
+	 * graph's declared shape has too. Real image models stay far below.
+	 */
+	public static final int MAX_SIZE = 1 << 20;
+	/** The most an axis may give, as the refusal says it. */
+	static final String SIZE_LIMIT = "fiji-gan refuses axes over " + MAX_SIZE;
+
 	/** What an axis indexes. */
 	public enum Type {
 			BATCH, CHANNEL, SPACE, TIME, INDEX
@@ -80,6 +88,9 @@ public record Axis(Type type, String id, Integer size, Integer min,
 		if (size != null && size < 1 || min != null && (min < 1 || step < 1))
 			throw new GanException("axis " + id + ": sizes must be positive (size " +
 				size + ", min " + min + ", step " + step + ")");
+		for (Integer n : new Integer[] { size, min, step })
+			if (n != null && n > MAX_SIZE) throw new GanException("axis " + id +
+				": " + n + " is beyond " + MAX_SIZE + "; " + SIZE_LIMIT);
 		if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException(
 			"axis " + id + ": scale must be positive, is " + scale);
 		if (halo < 0 || halo > MAX_HALO) throw new GanException("axis " + id +

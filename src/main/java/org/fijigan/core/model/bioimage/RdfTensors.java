@@ -51,10 +51,12 @@ final class RdfTensors {
 		TensorDescription ref = refTensor == null ? null : inputs.get(refTensor);
 		if (refTensor != null && ref == null) throw shape.error("refers to " +
 			refTensor + ", which is not an input");
-		int[] fixed = shape.value() instanceof List ? shape.ints(n, letters) : null;
-		int[] min = fixed == null && ref == null ? shape.get("min").ints(n, letters)
-			: null;
-		int[] step = min == null ? null : shape.get("step").ints(n, letters);
+		int[] fixed = shape.value() instanceof List ? shape.ints(n, letters,
+			Axis.MAX_SIZE, Axis.SIZE_LIMIT) : null;
+		int[] min = fixed == null && ref == null ? shape.get("min").ints(n, letters,
+			Axis.MAX_SIZE, Axis.SIZE_LIMIT) : null;
+		int[] step = min == null ? null : shape.get("step").ints(n, letters,
+			Axis.MAX_SIZE, Axis.SIZE_LIMIT);
 		List<YamlNode> scale = ref == null ? null : shape.get("scale").list();
 		double[] offset = ref == null ? null : shape.get("offset").isMissing()
 			? new double[n] : shape.get("offset").numbers(0);
@@ -117,17 +119,18 @@ final class RdfTensors {
 				if (refScale == null) throw s.error("refers to axis " + axisId +
 					" of " + tensorId + ", which does not exist");
 				reference = new SizeReference(tensorId, axisId, refScale / scale, s.get(
-					"offset").integer(0));
+					"offset").integer(0, Axis.MAX_SIZE, Axis.SIZE_LIMIT));
 			}
 			else if (s.value() instanceof Map && !s.get("step").isMissing()) {
-				min = s.get("min").requireInteger();
-				step = s.get("step").requireInteger();
+				min = s.get("min").requireInteger(Axis.MAX_SIZE, Axis.SIZE_LIMIT);
+				step = s.get("step").requireInteger(Axis.MAX_SIZE, Axis.SIZE_LIMIT);
 				if (step == 0) {
 					size = min;
 					min = step = null;
 				}
 			}
-			else if (!(s.value() instanceof Map)) size = s.integer();
+			else if (!(s.value() instanceof Map)) size = s.isMissing() ? null : s
+				.integer(0, Axis.MAX_SIZE, Axis.SIZE_LIMIT);
 			if (size == null && type == Axis.Type.CHANNEL && !channelNames.isEmpty())
 				size = channelNames.size();
 			Integer fixedSize = size, minSize = min, stepSize = step;

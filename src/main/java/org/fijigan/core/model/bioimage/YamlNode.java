@@ -180,6 +180,12 @@ record YamlNode(Object value, String where, String file) {
 		return i;
 	}
 
+	/** As {@link #integer(int, int, String)}, refusing a missing value. */
+	int requireInteger(int max, String limit) {
+		integer(0, max, limit);
+		return requireInteger();
+	}
+
 	int[] ints(int count, String axes) {
 		List<YamlNode> items = list();
 		if (items.size() != count) throw error("should have " + count +

@@ -287,6 +287,42 @@ class BioImageRdfTest {
 			zeroPostGain).outputs().get(0).processing().get(0)).gain());
 	}
 
+	/**
+	 * {@code size: {min: 2000000, step: 1}} was accepted, and the run failed
+	 * later asking for terabytes of Java memory; sizes have the bound an ONNX
+	 * shape has.
+	 */
+	@Test
+	void refusesAxisSizesBeyondTheBoundOfOnnxShapes() throws IOException {
+		String yaml = RDF_05.formatted(SHA_ABC);
+		Map<String, String> refusals = Map.of(
+			"{type: space, id: y, size: {min: 2000000, step: 1}}",
+			"inputs[0].axes[2].size.min is 2000000; fiji-gan refuses axes over 1048576",
+			"{type: space, id: y, size: {min: 32, step: 99999999999}}",
+			"inputs[0].axes[2].size.step is 99999999999; fiji-gan refuses axes over " +
+				"1048576", "{type: space, id: y, size: 1048577}",
+			"inputs[0].axes[2].size is 1048577; fiji-gan refuses axes over 1048576");
+		for (var refusal : refusals.entrySet()) {
+			Path rdf = write(dir, "model.onnx", yaml.replace(
+				"{type: space, id: y, size: {min: 32, step: 16}}", refusal.getKey()));
+			assertEquals(rdf + ": " + refusal.getValue(), assertThrows(
+				GanException.class, () -> BioImageRdf.read(rdf)).getMessage());
+		}
+		Path rdf04 = write(dir, "weights.onnx", RDF_04.formatted(SHA_ABC).replace(
+			"min: [1, 1, 64, 64]", "min: [1, 1, 64, 2000000]"));
+		assertEquals(rdf04 + ": inputs[0].shape.min[3] is 2000000; fiji-gan " +
+			"refuses axes over 1048576", assertThrows(GanException.class,
+				() -> BioImageRdf.read(rdf04)).getMessage());
+		assertEquals(1 << 20, Axis.MAX_SIZE);
+		assertEquals(org.fijigan.core.model.ModelLoader.MAX_DECLARED_DIMENSION,
+			Axis.MAX_SIZE);
+		Path largest = write(dir, "model.onnx", yaml.replace(
+			"{type: space, id: y, size: {min: 32, step: 16}}",
+			"{type: space, id: y, size: {min: 1048576, step: 1}}"));
+		assertEquals(1048576, BioImageRdf.read(largest).inputs().get(0).axes().get(
+			2).min());
+	}
+
 	@Test
 	void rejectsModelsWithoutOnnxWeights() throws IOException {
 		Path rdf = write(dir, "weights.onnx", RDF_05.formatted(SHA_ABC).replace(
