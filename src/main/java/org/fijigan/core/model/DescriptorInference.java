@@ -73,6 +73,7 @@ final class DescriptorInference {
 	}
 
 	private ModelDescriptor infer() {
+		if (rdf != null) refuseChannelMismatch();
 		String name = rdf != null && rdf.name() != null ? rdf.name()
 			: stripExtension(onnx.getFileName().toString());
 		if (rdf == null && onnx.getFileName().toString().equals(
@@ -173,6 +174,37 @@ final class DescriptorInference {
 			.outputTransform(transform).processing(pre, post).outputInInputUnits(
 				inInputUnits(post)).wholeImageOps(tiling.wholeImageOps()).origins(
 					origins).graph(g).build());
+	}
+
+	/**
+	 * Refuses a descriptor tensor whose channel axis has a fixed size (its
+	 * {@code size} or its {@code channel_names}) other than the one the ONNX
+	 * graph declares for the tensor of that name: fiji-gan feeds what the graph
+	 * declares, so a descriptor that says 3 channels for a 1-channel graph would
+	 * run silently on one. A graph with a dynamic channel axis takes either.
+	 */
+	private void refuseChannelMismatch() {
+		for (List<TensorDescription> tensors : List.of(rdf.inputs(), rdf.outputs()))
+			for (TensorDescription t : tensors) {
+				boolean input = tensors == rdf.inputs();
+				Optional<ValueInfo> graphTensor = (input ? g.inputs() : g.outputs())
+					.stream().filter(v -> v.name().equals(t.id())).findFirst();
+				if (graphTensor.isEmpty() || graphTensor.get().rank() != t.axes()
+					.size()) continue;
+				ValueInfo v = graphTensor.get();
+				for (int i = 0; i < t.axes().size(); i++) {
+					Axis a = t.axes().get(i);
+					long declared = v.dims()[i];
+					if (a.type() != Axis.Type.CHANNEL || !a.hasFixedSize() ||
+						declared <= 0 || declared == a.size()) continue;
+					throw new GanException("model " + rdf.name() + ": its rdf.yaml " +
+						"gives " + (input ? "input" : "output") + " '" + t.id() + "' " + a
+							.size() + " channel" + (a.size() == 1 ? "" : "s") + (a
+								.channelNames().isEmpty() ? "" : " (channel_names " + a
+									.channelNames() + ")") + ", but its ONNX graph declares " +
+						declared + " (shape " + v.shapeString() + ")");
+				}
+			}
 	}
 
 	/**

@@ -117,6 +117,35 @@ class ModelLoaderTest {
 	}
 
 	/**
+	 * A descriptor naming 3 channels for a graph that declares 1 ran silently on
+	 * one channel (fiji-gan feeds what the graph declares and ignored the
+	 * descriptor's count); it is refused, naming both.
+	 */
+	@Test
+	void aDescriptorChannelCountTheGraphContradictsIsRefused()
+		throws IOException
+	{
+		Path m = addHalfPackage("pkg-channels");
+		Path rdf = m.resolve("rdf.yaml");
+		String yaml = Files.readString(rdf);
+		Files.writeString(rdf, yaml.replaceFirst("channel_names: \\[c0\\]",
+			"channel_names: [a, b, c]"));
+		assertEquals("model add-half: its rdf.yaml gives input 'x' 3 channels " +
+			"(channel_names [a, b, c]), but its ONNX graph declares 1 (shape " +
+			"[N,1,H,W])", assertThrows(GanException.class, () -> ModelLoader.load(m
+				.toString(), ModelOverrides.NONE)).getMessage());
+		String outputChannel =
+			"channel_names: [c0]\n      - {type: space, id: y, " + "size: {tensor_id";
+		assertTrue(yaml.contains(outputChannel));
+		Files.writeString(rdf, yaml.replace(outputChannel, "size: 2\n      - " +
+			"{type: space, id: y, size: {tensor_id"));
+		assertEquals("model add-half: its rdf.yaml gives output 'y' 2 channels, " +
+			"but its ONNX graph declares 1 (shape [N,1,H,W])", assertThrows(
+				GanException.class, () -> ModelLoader.load(m.toString(),
+					ModelOverrides.NONE)).getMessage());
+	}
+
+	/**
 	 * A range stated with {@code --range} is the one the model is fed in: a
 	 * package's preprocessing, which maps into the range the package states, is
 	 * dropped, so the package runs as its bare ONNX file does under the same
