@@ -1,6 +1,7 @@
 
 package org.fijigan.core.pipeline;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -156,6 +157,8 @@ public final class ImageToImage {
 
 		int modelInChannels = modelChannels + (mask != null && model.mask()
 			.isExtraChannel() ? 1 : 0);
+		refuseFixedShapeBeyondMemory(model, tiles.plan(), tiles.batch(),
+			modelInChannels, outChannelsPerGroup);
 		refuseBeyondMemory(image, outW, outH, storedChannels, outType, tiles.plan(),
 			tiles.batch(), modelInChannels, outChannelsPerGroup, model.scale());
 		RasterImage result;
@@ -427,6 +430,66 @@ public final class ImageToImage {
 						.matches("(?s).*\\bOOM\\b.*")) return true;
 		}
 		return false;
+	}
+
+	/**
+	 * Refuses, before any run, a model whose own fixed shape makes one run too
+	 * large: a fixed batch of more tiles than the plan needs (each run is filled
+	 * up to it), or a fixed input shape (a huge channel count) that no tile size
+	 * changes. Too large is a tensor beyond the 2^31 values a Java array holds,
+	 * more Java heap than is free for its input, output and output copy, or more
+	 * than the machine's memory for those and ONNX Runtime's own input and
+	 * output. The refusal names the model's shape as the cause, since
+	 * {@code --tile} cannot help; other sizes are left to
+	 * {@link #refuseBeyondMemory}.
+	 */
+	static void refuseFixedShapeBeyondMemory(ModelDescriptor model, TilePlan plan,
+		int batch, int inChannels, int outChannels)
+	{
+		ImageInput in = model.image();
+		boolean fixedBatch = in.exactBatch() > batch;
+		if (!fixedBatch && !in.isFixedSize()) return;
+		long runBatch = Math.max(batch, in.exactBatch());
+		long window = (long) plan.windowWidth() * plan.windowHeight();
+		long inValues = runBatch * inChannels * window;
+		long outValues = runBatch * Math.max(1, outChannels) * window * (long) Math
+			.ceil(model.scale() * model.scale());
+		long javaBytes = 4 * (inValues + 2 * outValues);
+		long nativeBytes = 4 * (inValues + outValues);
+		String beyond;
+		if (Math.max(inValues, outValues) > Integer.MAX_VALUE) beyond =
+			"beyond the 2^31 values one tensor can hold";
+		else if (javaBytes > JavaHeap.free(javaBytes)) beyond = "but " + JavaHeap
+			.shortOf(javaBytes, JavaHeap.free(javaBytes));
+		else if (javaBytes + nativeBytes > physicalMemory()) beyond =
+			"more than this machine's " + bytes(physicalMemory()) + " of memory";
+		else return;
+		String shape = model.graph() == null ? "" : model.graph().inputs().stream()
+			.filter(v -> v.name().equals(in.name())).findFirst().map(v -> " ('" + v
+				.name() + "' " + v.shapeString() + ")").orElse("");
+		String tile = inChannels + " channel" + (inChannels == 1 ? "" : "s") +
+			" x " + plan.windowWidth() + "x" + plan.windowHeight() + " px";
+		String needs = bytes(4 * inValues) + " in and " + bytes(4 * outValues) +
+			" out, " + beyond;
+		if (fixedBatch) throw new GanException("model " + model.name() +
+			" takes a fixed batch of " + runBatch + " tiles" + shape +
+			": one batch of " + runBatch + " x " + tile + " needs " + needs +
+			"; the batch is the model's, so --tile cannot make it fit: export the " +
+			"model again with a dynamic batch axis");
+		throw new GanException("model " + model.name() + " takes a fixed input" +
+			shape + ": one run of " + tile + " needs " + needs + "; --tile cannot " +
+			"change a fixed input: export the model again with fewer channels or " +
+			"dynamic sizes");
+	}
+
+	/**
+	 * The machine's physical memory, or {@link Long#MAX_VALUE} where Java does
+	 * not say.
+	 */
+	private static long physicalMemory() {
+		return ManagementFactory
+			.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+				? os.getTotalMemorySize() : Long.MAX_VALUE;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -316,6 +317,51 @@ class BadImagesAndOutOfMemoryTest {
 			ImageToImageTest.randomFloat(40, 40, 1, 1, 1, 1), RAW, failAlways));
 		assertTrue(e.getMessage().startsWith(
 			"out of memory in ONNX Runtime with tiles of 16x16 px"), e.getMessage());
+	}
+
+	/** A tile run that fails the test: the model must not run at all. */
+	static final PlaneRunner.TileRun NEVER = (session, feeds, output,
+		cancel) -> fail("the model ran");
+
+	/**
+	 * A model exported with a fixed batch of a million tiles ran for a minute on
+	 * a 40x40 image (ONNX Runtime ran out of memory and smaller tiles were
+	 * tried), and on 128x128 was told to use a smaller --tile; a fixed input of a
+	 * million channels too. The model's own shape is named as the cause before
+	 * anything runs.
+	 */
+	@Test
+	void aFixedBatchOrShapeTooLargeToRunIsNamedBeforeRunning() {
+		ModelDescriptor batch = load(OnnxModels.builder().input("x",
+			"1000000,1,H,W").node("Identity", "x", "y").output("y", "1000000,1,H,W"),
+			"bigbatch.onnx");
+		GanException e = assertThrows(GanException.class, () -> execute(batch,
+			ImageToImageTest.randomFloat(128, 128, 1, 1, 1, 1), RAW, NEVER));
+		assertEquals("model bigbatch takes a fixed batch of 1000000 tiles ('x' " +
+			"[1000000,1,H,W]): one batch of 1000000 x 1 channel x 128x128 px needs " +
+			"61.0 GiB in and 61.0 GiB out, beyond the 2^31 values one tensor can " +
+			"hold; the batch is the model's, so --tile cannot make it fit: export " +
+			"the model again with a dynamic batch axis", e.getMessage());
+		// 1.6e9 values fit an array, but not the tests' 4 GiB heap
+		e = assertThrows(GanException.class, () -> execute(batch, ImageToImageTest
+			.randomFloat(40, 40, 1, 1, 1, 1), RAW, NEVER));
+		assertTrue(e.getMessage().startsWith("model bigbatch takes a fixed batch " +
+			"of 1000000 tiles ('x' [1000000,1,H,W]): one batch of 1000000 x 1 " +
+			"channel x 40x40 px needs 6.0 GiB in and 6.0 GiB out, but only "), e
+				.getMessage());
+		assertTrue(e.getMessage().endsWith("--tile cannot make it fit: export " +
+			"the model again with a dynamic batch axis"), e.getMessage());
+
+		ModelDescriptor channels = load(OnnxModels.builder().input("x",
+			"1,1048576,64,64").node("Identity", "x", "y").output("y",
+				"1,1048576,64,64"), "bigchan.onnx");
+		e = assertThrows(GanException.class, () -> execute(channels,
+			ImageToImageTest.randomFloat(64, 64, 1, 1, 1, 1), RAW, NEVER));
+		assertEquals("model bigchan takes a fixed input ('x' [1,1048576,64,64]): " +
+			"one run of 1048576 channels x 64x64 px needs 16.0 GiB in and 16.0 GiB " +
+			"out, beyond the 2^31 values one tensor can hold; --tile cannot change " +
+			"a fixed input: export the model again with fewer channels or dynamic " +
+			"sizes", e.getMessage());
 	}
 
 	@Test
