@@ -80,12 +80,19 @@ public final class RunSettings {
 	{
 		if (now == null || recorded == null || recorded.isEmpty()) return false;
 		Map<String, String> was = parse(recorded), is = parse(now);
-		List<String> differ = new ArrayList<>();
-		for (String key : new java.util.TreeSet<>(union(was, is))) {
+		Map<String, String[]> changed = new TreeMap<>();
+		for (String key : union(was, is)) {
 			String a = was.getOrDefault(key, "(not set)"), b = is.getOrDefault(key,
 				"(not set)");
-			if (!a.equals(b)) differ.add(difference(key, a, b));
+			if (!a.equals(b)) changed.put(key, new String[] { a, b });
 		}
+		// a field of a record that is also a setting of its own (the seed of the
+		// data options) is named once, as the setting
+		java.util.Set<String> said = new java.util.HashSet<>();
+		changed.forEach((key, ab) -> said.add(change(key, ab[0], ab[1])));
+		List<String> differ = new ArrayList<>();
+		changed.forEach((key, ab) -> differ.addAll(changes(key, null, ab[0], ab[1],
+			said)));
 		if (differ.isEmpty()) return true;
 		throw new GanException("the checkpoint in " + checkpointDir +
 			" was written by a run with other settings: " + String.join("; ",
@@ -98,15 +105,36 @@ public final class RunSettings {
 	 * ({@code Name(field=value,...)}), only the fields that differ, by name.
 	 */
 	static String difference(String key, String was, String now) {
+		return String.join("; ", changes(key, null, was, now, java.util.Set.of()));
+	}
+
+	/**
+	 * The changes of one setting, as {@link #difference}; a field whose change
+	 * {@code said} holds already (as {@code field was (now is)}) is left out.
+	 *
+	 * @param field the innermost field name, or null for a setting itself
+	 */
+	private static List<String> changes(String key, String field, String was,
+		String now, java.util.Set<String> said)
+	{
 		Map<String, String> a = fields(was), b = fields(now);
 		if (a == null || b == null || !a.keySet().equals(b.keySet()) || !was
 			.substring(0, was.indexOf('(')).equals(now.substring(0, now.indexOf(
-				'(')))) return key + " " + plain(was) + " (now " + plain(now) + ")";
+				'('))))
+		{
+			if (field != null && said.contains(change(field, was, now))) return List
+				.of();
+			return List.of(change(key, was, now));
+		}
 		List<String> out = new ArrayList<>();
 		for (String f : a.keySet())
-			if (!a.get(f).equals(b.get(f))) out.add(difference(key + " " + f, a.get(
-				f), b.get(f)));
-		return String.join("; ", out);
+			if (!a.get(f).equals(b.get(f))) out.addAll(changes(key + " " + f, f, a
+				.get(f), b.get(f), said));
+		return out;
+	}
+
+	private static String change(String key, String was, String now) {
+		return key + " " + plain(was) + " (now " + plain(now) + ")";
 	}
 
 	/** A value as a user reads it: {@code null} as "none". */

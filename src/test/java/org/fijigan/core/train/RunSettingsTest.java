@@ -37,6 +37,14 @@ class RunSettingsTest {
 			"with the same settings, or give another --checkpoint-dir to start afresh",
 			e.getMessage());
 		assertTrue(was.contains("items=2 (sha256 "), was);
+		// a record's field that is also a setting of its own is named once
+		GanException seed = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, new RunSettings().put("seed", 1L).put("data options",
+				"DataOptions(patchSize=64,seed=1)").text(), new RunSettings().put(
+					"seed", 2L).put("data options", "DataOptions(patchSize=32,seed=2)")
+					.text()));
+		assertTrue(seed.getMessage().contains("other settings: data options " +
+			"patchSize 64 (now 32); seed 1 (now 2). Resume"), seed.getMessage());
 		// nothing recorded (an earlier version) or nothing to check: not checked
 		assertFalse(RunSettings.refuseOther(dir, "", now));
 		assertFalse(RunSettings.refuseOther(dir, was, null));
