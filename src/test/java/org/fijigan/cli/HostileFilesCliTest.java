@@ -204,6 +204,35 @@ class HostileFilesCliTest {
 			"-m", model, "-i", jpg, "-o", dir.resolve("out.tif"), "--device", "cpu");
 	}
 
+	/**
+	 * A 32x32 float NIfTI file, values 1 to 1024 after the header and its 4
+	 * extension bytes, whose {@code vox_offset} is -100: it was read from byte
+	 * 348, giving 0 to 1023, and the run succeeded.
+	 */
+	@Test
+	void aNiftiFileWhoseVoxOffsetIsNegativeIsRefused() throws IOException {
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(352 + 4096).order(
+			java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.putInt(0, 348);
+		short[] dim = { 2, 32, 32, 1, 1, 1, 1, 1 };
+		for (int i = 0; i < 8; i++)
+			b.putShort(40 + 2 * i, dim[i]);
+		b.putShort(70, (short) 16).putShort(72, (short) 32).putFloat(108, -100)
+			.putFloat(112, 1);
+		b.put(344, (byte) 'n').put(345, (byte) '+').put(346, (byte) '1');
+		for (int i = 0; i < 1024; i++)
+			b.putFloat(352 + 4 * i, i + 1);
+		Path in = Files.write(dir.resolve("v.nii"), b.array());
+		Path out = dir.resolve("o.npy");
+		Result r = MainTest.cli("denoise", "--model", model(), "--input", in,
+			"--output", out, "--normalize", "none", "--device", "cpu");
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: v.nii is a damaged NIfTI file: its vox_offset is " +
+			"-100, where a single file's voxels start at byte 352 or later (after " +
+			"its 348-byte header and 4 extension bytes)", r.err().strip());
+		assertTrue(!Files.exists(out), "an output was written");
+	}
+
 	@Test
 	void aTinyTiffClaimingHugeDimensionsIsRefusedAtOnce() throws IOException {
 		byte[] lie = ImageFileCheckTest.grey(false,

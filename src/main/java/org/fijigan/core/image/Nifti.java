@@ -323,6 +323,7 @@ public final class Nifti {
 		ReadHeader read = header(in, name);
 		Header header = read.header();
 		int headerBytes = read.bytes();
+		checkVoxOffset(header, headerBytes, name, fileBytes);
 		short[] dim = header.dim();
 		float[] pixdim = header.pixdim();
 
@@ -376,6 +377,45 @@ public final class Nifti {
 		return new Volume(header, image, comment);
 	}
 
+	/**
+	 * Refuses a header whose {@code vox_offset} does not say where the voxels of
+	 * this file start, before anything else is read: one below the header and its
+	 * 4 extension bytes (a negative or NaN offset read as 0 took the voxels from
+	 * the extension bytes, every voxel shifted by one), one beyond the file, and
+	 * the header of a {@code .hdr}/{@code .img} pair, whose voxels (from
+	 * {@code vox_offset}, 0 allowed) lie in the {@code .img} file, which is not
+	 * read.
+	 *
+	 * @param fileBytes the file's length when it is not compressed, else -1
+	 */
+	private static void checkVoxOffset(Header header, int headerBytes,
+		String name, long fileBytes)
+	{
+		String magic = header.magic();
+		if (magic.startsWith("ni")) throw new GanException(name +
+			" is the header of a NIfTI .hdr/.img pair (magic '" + magic +
+			"'): its voxels are in the .img file, which fiji-gan does not read; " +
+			"save the volume as one .nii or .nii.gz file");
+		float offset = header.voxOffset();
+		int least = headerBytes + 4;
+		if (!(offset >= least) || offset == Float.POSITIVE_INFINITY)
+			throw new GanException(name +
+				" is a damaged NIfTI file: its vox_offset is " + number(offset) +
+				", where a single file's voxels start at byte " + least +
+				" or later (after its " + headerBytes +
+				"-byte header and 4 extension bytes)");
+		if (fileBytes >= 0 && offset > fileBytes) throw new GanException(name +
+			" is a damaged NIfTI file: its vox_offset is " + number(offset) +
+			", beyond the file's " + String.format(Locale.ROOT, "%,d", fileBytes) +
+			" bytes");
+	}
+
+	/** A header's float as written: whole numbers without a fraction. */
+	private static String number(float v) {
+		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+			: Float.toString(v);
+	}
+
 	/** The fields of a NIfTI-1 header. */
 	private static Header header1(byte[] head, ByteBuffer h, String name) {
 		String magic = new String(head, 344, 3, StandardCharsets.US_ASCII);
@@ -420,10 +460,12 @@ public final class Nifti {
 		float[] pixdim = new float[8];
 		for (int i = 0; i < 8; i++)
 			pixdim[i] = (float) h.getDouble(104 + 8 * i);
+		// as a float in the header record: exact up to 2^24; the least is checked
+		// where the voxels are read
 		long offset = h.getLong(168);
-		if (offset < HEADER2_BYTES || offset > 1L << 24) throw new GanException(
-			name + " is a damaged NIfTI file: its voxels are said to start at byte " +
-				offset);
+		if (offset > 1L << 24) throw new GanException(name +
+			" is a damaged NIfTI file: its vox_offset is " + offset +
+			", more than fiji-gan reads (16,777,216)");
 		short qform = (short) h.getInt(344), sform = (short) h.getInt(348);
 		float[] q = new float[6];
 		for (int k = 0; k < 6; k++)

@@ -278,6 +278,53 @@ class NiftiTest {
 	}
 
 	/**
+	 * A single file whose {@code vox_offset} does not say where its voxels start
+	 * is refused naming the field: a negative or NaN offset was read as 0, and
+	 * the voxels taken from byte 348, the extension bytes first, every voxel
+	 * shifted by one. The header of a {@code .hdr}/{@code .img} pair (magic
+	 * {@code ni1}, {@code vox_offset} 0 in the {@code .img} file) was read the
+	 * same way.
+	 */
+	@Test
+	void aVoxOffsetThatIsNotInTheFileIsRefused() throws IOException {
+		ByteBuffer v = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+			.putFloat(1).putFloat(2);
+		byte[] bytes = Files.readAllBytes(write("v.nii", 1, Nifti.DT_FLOAT32, v
+			.array(), ByteOrder.LITTLE_ENDIAN));
+		assertArrayEquals(new float[] { 1, 2 }, (float[]) Nifti.read(dir.resolve(
+			"v.nii")).image().plane(0));
+		ByteBuffer h = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		String[][] cases = { { "-100", "-100" }, { "NaN", "NaN" }, { "Infinity",
+			"Infinity" }, { "348", "348" }, { "351.5", "351.5" } };
+		for (String[] c : cases) {
+			Path file = Files.write(dir.resolve("v.nii"), h.putFloat(108, Float
+				.parseFloat(c[0])).array());
+			assertEquals("v.nii is a damaged NIfTI file: its vox_offset is " + c[1] +
+				", where a single file's voxels start at byte 352 or later (after " +
+				"its 348-byte header and 4 extension bytes)", assertThrows(
+					GanException.class, () -> Nifti.read(file)).getMessage());
+		}
+		Path far = Files.write(dir.resolve("v.nii"), h.putFloat(108, 1e6f).array());
+		assertEquals("v.nii is a damaged NIfTI file: its vox_offset is 1000000, " +
+			"beyond the file's 360 bytes", assertThrows(GanException.class,
+				() -> Nifti.read(far)).getMessage());
+		h.putFloat(108, 0).put(345, (byte) 'i');
+		Path pair = Files.write(dir.resolve("v.nii"), bytes);
+		assertEquals("v.nii is the header of a NIfTI .hdr/.img pair (magic " +
+			"'ni1'): its voxels are in the .img file, which fiji-gan does not read; " +
+			"save the volume as one .nii or .nii.gz file", assertThrows(
+				GanException.class, () -> Nifti.read(pair)).getMessage());
+		byte[] two = Files.readAllBytes(write("two.nii", 2, Nifti.DT_UINT8,
+			new byte[2], ByteOrder.LITTLE_ENDIAN));
+		Path early = Files.write(dir.resolve("two.nii"), ByteBuffer.wrap(two).order(
+			ByteOrder.LITTLE_ENDIAN).putLong(168, 540).array());
+		assertEquals("two.nii is a damaged NIfTI file: its vox_offset is 540, " +
+			"where a single file's voxels start at byte 544 or later (after its " +
+			"540-byte header and 4 extension bytes)", assertThrows(GanException.class,
+				() -> Nifti.read(early)).getMessage());
+	}
+
+	/**
 	 * A 2x1 NIfTI file of {@code version} 1 or 2 with the given voxels, pixel
 	 * size 0.5 x 0.25 mm, written byte by byte.
 	 */
