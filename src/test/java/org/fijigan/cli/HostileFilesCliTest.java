@@ -233,6 +233,20 @@ class HostileFilesCliTest {
 		assertTrue(!Files.exists(out), "an output was written");
 	}
 
+	/**
+	 * A sound TIFF of 64-bit integers, which ImageJ's reader refused as
+	 * "Unsupported format or file not found", is named for what it is.
+	 */
+	@Test
+	void aTiffOfSixtyFourBitIntegersIsNamedForWhatItIs() throws IOException {
+		Path in = Files.write(dir.resolve("i64.tif"), ImageFileCheckTest.samples(1,
+			64, 2).bytes());
+		assertRefused("fiji-gan: input " + in + " is a TIFF of signed 64-bit " +
+			"integers, which ImageJ's TIFF reader does not read: convert it to " +
+			"32-bit float\n", "run", "-m", model(), "-i", in, "-o", dir.resolve(
+				"out.tif"), "--device", "cpu");
+	}
+
 	@Test
 	void aTinyTiffClaimingHugeDimensionsIsRefusedAtOnce() throws IOException {
 		byte[] lie = ImageFileCheckTest.grey(false,

@@ -272,7 +272,10 @@ final class TiffCheck {
 		for (int s = 0; s < samples; s++)
 			pixelBits += bitsEntry == null ? 1 : value(bitsEntry, Math.min(s,
 				bitsEntry.count() - 1));
-		if (firstBits < 1 || firstBits > 64 || pixelBits > 64L * samples)
+		long sampleFormat = scalar(e, SAMPLE_FORMAT, 1);
+		// a complex sample holds two numbers: 128 bits for complex doubles
+		long mostBits = sampleFormat == 5 || sampleFormat == 6 ? 128 : 64;
+		if (firstBits < 1 || firstBits > mostBits || pixelBits > mostBits * samples)
 			throw damaged("image " + index + " has " + firstBits +
 				" bits per sample");
 		long pieceBits = planar ? firstBits : pixelBits;
@@ -375,7 +378,6 @@ final class TiffCheck {
 		}
 		// a valid file of a kind ImageJ does not read: said once its structure is
 		// known to be sound
-		long sampleFormat = scalar(e, SAMPLE_FORMAT, 1);
 		refuseUnreadable(index, e, compression, firstBits, sampleFormat, samples);
 		if (sampleFormat == 1 && firstBits == 32) unsigned32 = true;
 		tiledPages |= tiled;
@@ -483,12 +485,29 @@ final class TiffCheck {
 		if (misread != null) throw unsupported("a TIFF of " + samples + " x " +
 			bits + "-bit samples per pixel " + misread + image +
 			", which ImageJ's TIFF reader reads wrongly" + fix);
+		// measured with ImageJ 1.54p: complex samples of 32 bits (two 16-bit
+		// halves) were read as one 32-bit integer each without a word, 64 and
+		// 128 bits refused as "Unsupported format"
+		if (sampleFormat == 5 || sampleFormat == 6) throw unsupported(
+			"a TIFF of complex numbers (" + bits + "-bit complex " +
+				(sampleFormat == 5 ? "integers" : "floats") + ")" + image +
+				", which ImageJ's TIFF reader does not read: save the magnitude or " +
+				"the real part as 32-bit float");
 		if (sampleFormat == 3 && bits != 32) throw unsupported("a TIFF of " + bits +
 			"-bit floats" + image + ", which ImageJ's TIFF reader does not read" +
 			fix);
 		if (sampleFormat == 2 && bits == 8) throw unsupported(
 			"a TIFF of signed 8-bit integers" + image +
 				", which ImageJ's reader takes as unsigned (-1 as 255)" + fix);
+		// ImageJ's TIFF reader takes one sample of 1, 8, 10, 12, 16 or 32 bits;
+		// others it refuses as "Unsupported format or file not found"
+		if (samples == 1 && bits != 1 && bits != 8 && bits != 10 && bits != 12 &&
+			bits != 16 && bits != 32) throw unsupported("a TIFF of " + (bits == 64
+				? (sampleFormat == 2 ? "signed" : "unsigned") + " 64-bit integers"
+				: bits + "-bit " + (sampleFormat == 2 ? "signed integers"
+					: "greyscale samples")) + image +
+				", which ImageJ's TIFF reader does not read: convert it to " + (bits < 8
+					? "8-bit" : bits < 16 ? "16-bit" : "32-bit float"));
 		String pages =
 			": save it from another program with one sample per pixel (a page " +
 				"per channel), or as 8-bit or 16-bit RGB";

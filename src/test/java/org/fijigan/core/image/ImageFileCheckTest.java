@@ -552,7 +552,7 @@ public class ImageFileCheckTest {
 	}
 
 	/** An 8x8 TIFF of {@code samples} samples per pixel of {@code bits} each. */
-	static Tiff samples(int samples, int bits, int sampleFormat) {
+	public static Tiff samples(int samples, int bits, int sampleFormat) {
 		int bytes = 64 * samples * bits / 8;
 		Tiff t = grey(false, ByteOrder.LITTLE_ENDIAN, 8, 8, bytes, new byte[bytes]);
 		t.entries.removeIf(e -> e[0] == 258 || e[0] == 277 || e[0] == 262);
@@ -697,6 +697,37 @@ public class ImageFileCheckTest {
 		assertTrue(refusal(write("j2k.tif", jpeg2000.bytes())).contains(
 			"j2k.tif is compressed with TIFF compression 34712, which ImageJ's " +
 				"TIFF reader does not decode"));
+	}
+
+	/**
+	 * Sound TIFFs of one sample per pixel that ImageJ's reader refuses as
+	 * "Unsupported format or file not found" (64-bit integers, 64- and 128-bit
+	 * complex floats, 3-, 4- and 24-bit grey) or reads as wrong values (32-bit
+	 * complex integers, read as one 32-bit integer each) are named for what they
+	 * are.
+	 */
+	@Test
+	void soundTiffsOfSampleTypesImageJDoesNotReadAreNamed() throws IOException {
+		Object[][] cases = { { 64, 2, "signed 64-bit integers",
+			"convert it to 32-bit float" }, { 64, 1, "unsigned 64-bit integers",
+				"convert it to 32-bit float" }, { 3, 1, "3-bit greyscale samples",
+					"convert it to 8-bit" }, { 4, 1, "4-bit greyscale samples",
+						"convert it to 8-bit" }, { 24, 1, "24-bit greyscale samples",
+							"convert it to 32-bit float" }, { 64, 6,
+								"complex numbers (64-bit complex floats)",
+								"save the magnitude or the real part as 32-bit float" }, { 128,
+									6, "complex numbers (128-bit complex floats)",
+									"save the magnitude or the real part as 32-bit float" }, { 32,
+										5, "complex numbers (32-bit complex integers)",
+										"save the magnitude or the real part as 32-bit float" } };
+		for (Object[] c : cases) {
+			Path file = write("t.tif", samples(1, (int) c[0], (int) c[1]).bytes());
+			assertEquals("input " + file + " is a TIFF of " + c[2] +
+				", which ImageJ's TIFF reader does not read: " + c[3], refusal(file));
+		}
+		for (int bits : new int[] { 1, 8, 10, 12, 16, 32 })
+			ImageFileCheck.check(write("t.tif", samples(1, bits, 1).bytes()),
+				"input");
 	}
 
 	/** A multi-page TIFF of the given images, by the JDK's TIFF writer. */
