@@ -32,6 +32,7 @@ import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.io.InputFile;
 import org.fijigan.core.io.JavaHeap;
 import org.fijigan.core.io.Streams;
+import org.fijigan.core.text.JavaNames;
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.image.ImageFileCheck;
 import org.fijigan.core.image.Nifti;
@@ -624,7 +625,7 @@ public final class ImageFileCodec implements ImageCodec {
 				65536);
 			if (full != null) throw new GanException(DiskSpace.FULL, full);
 			throw new GanException("cannot write " + file + (failure.isEmpty() ? ""
-				: ": ImageJ's writer says \"" + failure + "\""));
+				: ": ImageJ's writer says \"" + JavaNames.stripped(failure) + "\""));
 		}
 		if (extension.equals(".png")) addPngText(file, image.properties());
 	}

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.JavaNames;
 
 /**
  * ImageJ's readers and writers, run headless, print their errors ("Unable to
@@ -27,12 +28,14 @@ final class ImageJPrints {
 	/**
 	 * {@code read}'s result, when it printed nothing on standard output.
 	 *
-	 * @throws GanException naming the file and what the reader printed
+	 * @throws GanException naming the file and what the reader printed, without
+	 *           the Java class names of the exceptions it printed
 	 */
 	static <T> T refused(Path file, String role, Supplier<T> read) {
 		Kept<T> kept = run(read, false);
 		if (!kept.said.isEmpty()) throw new GanException("cannot open " + role +
-			" " + file + ": ImageJ's reader says \"" + kept.said + "\"");
+			" " + file + ": ImageJ's reader says \"" + JavaNames.stripped(kept.said) +
+			"\"");
 		return kept.result;
 	}
 

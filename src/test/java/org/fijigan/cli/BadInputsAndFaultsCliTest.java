@@ -98,6 +98,44 @@ class BadInputsAndFaultsCliTest {
 		return file;
 	}
 
+	/**
+	 * A model package cut short, as a model and to install: the user read "cannot
+	 * unpack trunc.zip: java.io.EOFException: Unexpected end of ZLIB input
+	 * stream".
+	 */
+	@Test
+	void aTruncatedModelPackageIsSaidToBeTruncatedInWords() throws IOException {
+		byte[] weights = new byte[20000]; // random: deflates to about as many bytes
+		new java.util.Random(5).nextBytes(weights);
+		byte[] zip = org.fijigan.testing.ZipBytes.zip(Map.of("model.onnx", weights,
+			"rdf.yaml", "format_version: 0.5.3\n".getBytes()));
+		Path trunc = Files.write(dir.resolve("trunc.zip"), java.util.Arrays.copyOf(
+			zip, 5000));
+		Path out = dir.resolve("out.tif");
+		Result run = MainTest.cli("denoise", "--model", trunc, "-i", tiff8("in.tif",
+			8, 8), "-o", out);
+		assertEquals("fiji-gan: " + trunc +
+			" is truncated or damaged (unexpected " + "end of compressed data)", run
+				.err().strip());
+		assertEquals(1, run.exitCode());
+		assertFalse(Files.exists(out), "an output was written");
+		Path store = dir.resolve("store");
+		Result install = MainTest.cli("models", "install", trunc, "--dir", store);
+		assertEquals("fiji-gan: " + trunc +
+			" is truncated or damaged (unexpected " + "end of compressed data)",
+			install.err().strip());
+		assertEquals(1, install.exitCode());
+		assertEquals(List.of(), files(store));
+	}
+
+	/** The files under {@code folder}, none when it does not exist. */
+	static List<Path> files(Path folder) throws IOException {
+		if (!Files.exists(folder)) return List.of();
+		try (Stream<Path> s = Files.walk(folder)) {
+			return s.filter(Files::isRegularFile).toList();
+		}
+	}
+
 	@Test
 	void anEmptyTensorIsRefused() throws IOException {
 		Path in = dir.resolve("empty.npy");
@@ -345,7 +383,7 @@ class BadInputsAndFaultsCliTest {
 		Result r = assertFailsCleanly("No space left on device", "run", "-m", model,
 			"-i", in, "-o", disk.resolve("out.nii.gz"), "--normalize", "none");
 		assertEquals("fiji-gan: cannot write " + disk.resolve("out.nii.gz") +
-			": IOException: No space " + "left on device", r.err().strip());
+			": No space " + "left on device", r.err().strip());
 		// ImageJ's JPEG and PNG writers print their IOException and report success
 		Path grey = dir.resolve("grey.tif");
 		byte[] bytes = new byte[300 * 300];

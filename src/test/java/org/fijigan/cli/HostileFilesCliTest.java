@@ -247,6 +247,21 @@ class HostileFilesCliTest {
 				"out.tif"), "--device", "cpu");
 	}
 
+	/**
+	 * A palette PNG without its palette: the user read ImageJ's
+	 * "javax.imageio.IIOException: Error reading PNG metadata".
+	 */
+	@Test
+	void aPalettePngWithoutItsPaletteIsRefusedInWords() throws IOException {
+		Path in = Files.write(dir.resolve("x.png"), org.fijigan.testing.PngBytes
+			.png(8, 8, 3, 8, new byte[0], org.fijigan.testing.PngBytes.deflate(
+				new byte[8 * (1 + 8)])));
+		assertRefused("fiji-gan: input " + in + " is damaged or not a valid PNG: " +
+			"it is a palette image without its palette (a PLTE chunk before its " +
+			"pixel data)\n", "denoise", "-m", model(), "-i", in, "-o", dir.resolve(
+				"out.tif"), "--device", "cpu");
+	}
+
 	@Test
 	void aTinyTiffClaimingHugeDimensionsIsRefusedAtOnce() throws IOException {
 		byte[] lie = ImageFileCheckTest.grey(false,

@@ -47,6 +47,16 @@ class ImageJPrintsTest {
 			assertEquals("cannot open input x.dcm: ImageJ's reader says \"Unable " +
 				"to decode DICOM header.\"", e.getMessage());
 
+			// an exception ImageJ printed: its message, not its class
+			GanException printed = assertThrows(GanException.class, () -> ImageJPrints
+				.refused(file, "input", () -> {
+					System.out.println("javax.imageio.IIOException: Error reading PNG " +
+						"metadata");
+					return "image";
+				}));
+			assertEquals("cannot open input x.dcm: ImageJ's reader says \"Error " +
+				"reading PNG metadata\"", printed.getMessage());
+
 			// ImageJ's "Out of memory" box, on one line
 			GanException box = assertThrows(GanException.class, () -> ImageJPrints
 				.refused(file, "input", () -> {

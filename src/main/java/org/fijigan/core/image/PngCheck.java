@@ -23,8 +23,9 @@ import org.fijigan.core.GanException;
  * whole and passing its CRC, an end chunk, and a pixel stream that inflates to
  * exactly the bytes the header declares (rows of
  * {@code 1 + ceil(width * channels * depth / 8)} bytes, per pass when
- * interlaced), each row starting with one of the five filter types. A file that
- * passes decodes without error.
+ * interlaced), each row starting with one of the five filter types, and a
+ * palette before the pixels of a palette image. A file that passes decodes
+ * without error.
  */
 final class PngCheck {
 
@@ -53,7 +54,7 @@ final class PngCheck {
 			.newInputStream(ch.position(8)), 1 << 16));
 		long at = 8;
 		Rows rows = null;
-		boolean transparency = false;
+		boolean transparency = false, palette = false;
 		int frames = 0;
 		Inflater inflater = new Inflater();
 		byte[] data = new byte[1 << 16], out = new byte[1 << 16];
@@ -74,6 +75,12 @@ final class PngCheck {
 					" bytes, but the file ends at byte " + count(size));
 				if (rows == null && !type.equals("IHDR")) throw damaged(what, "PNG",
 					"it does not start with " + "an IHDR chunk");
+				// ImageJ's reader (Java's ImageIO) failed with "Error reading PNG
+				// metadata"
+				if (type.equals("IDAT") && rows.palette && !palette) throw damaged(what,
+					"PNG", "it is a palette image without its palette (a PLTE chunk " +
+						"before its pixel data)");
+				palette |= type.equals("PLTE");
 				crc.reset();
 				crc.update(typeBytes);
 				long left = length;

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.JavaNames;
 
 /**
  * Writes a file so that its path either holds the whole content or is
@@ -265,7 +266,10 @@ public final class AtomicFile {
 					target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
 	}
 
-	/** One line for the user about a failed file operation. */
+	/**
+	 * One line for the user about a failed file operation: what went wrong, never
+	 * the Java class that said so.
+	 */
 	public static String describe(IOException e) {
 		if (e instanceof java.nio.file.NoSuchFileException f)
 			return "file not found: " + f.getFile();
@@ -278,7 +282,13 @@ public final class AtomicFile {
 		if (e instanceof java.nio.file.AccessDeniedException f)
 			return "permission denied: " + f.getFile();
 		if (e instanceof java.nio.file.FileSystemException) return e.getMessage();
-		return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass()
-			.getSimpleName() + ": " + e.getMessage();
+		String m = e.getMessage();
+		// a stream cut short: Java's Inflater says "Unexpected end of ZLIB input
+		// stream", DataInputStream nothing
+		if (e instanceof java.io.EOFException) return m != null && m.matches(
+			"(?i).*(zlib|gzip|compressed).*") ? "unexpected end of compressed data"
+				: "unexpected end of the file";
+		return m == null || m.isBlank() ? "an input or output error" : JavaNames
+			.stripped(m);
 	}
 }

@@ -730,6 +730,20 @@ public class ImageFileCheckTest {
 				"input");
 	}
 
+	/**
+	 * A palette PNG without its palette: ImageJ's reader printed
+	 * "javax.imageio.IIOException: Error reading PNG metadata", and that became
+	 * the user's message.
+	 */
+	@Test
+	void aPalettePngWithoutItsPaletteIsRefused() throws IOException {
+		byte[] rows = PngBytes.deflate(new byte[4 * (1 + 5)]);
+		Path file = write("x.png", PngBytes.png(5, 4, 3, 8, new byte[0], rows));
+		assertEquals("input " + file + " is damaged or not a valid PNG: it is a " +
+			"palette image without its palette (a PLTE chunk before its pixel data)",
+			refusal(file));
+	}
+
 	/** A multi-page TIFF of the given images, by the JDK's TIFF writer. */
 	Path pages(String name, java.awt.image.BufferedImage... images)
 		throws IOException

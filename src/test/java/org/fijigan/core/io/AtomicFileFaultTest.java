@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.FilterOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
@@ -76,8 +77,8 @@ class AtomicFileFaultTest {
 				full.write(new byte[5000]);
 			}));
 
-		assertEquals("cannot write " + target +
-			": IOException: No space left on device", e.getMessage());
+		assertEquals("cannot write " + target + ": No space left on device", e
+			.getMessage());
 		assertArrayEquals(earlier, Files.readAllBytes(target));
 		assertEquals(Set.of("result.tif"), files());
 	}
@@ -201,5 +202,20 @@ class AtomicFileFaultTest {
 			"keep.tif"), files());
 		assertEquals("out.tif", AtomicFile.targetOfTemporary(AtomicFile
 			.temporaryFor(target).getFileName().toString()));
+	}
+
+	/** A failed file operation is said in words, never as a Java class. */
+	@Test
+	void aFailedFileOperationIsDescribedWithoutItsClass() {
+		assertEquals("unexpected end of compressed data", AtomicFile.describe(
+			new EOFException("Unexpected end of ZLIB input stream")));
+		assertEquals("unexpected end of the file", AtomicFile.describe(
+			new EOFException()));
+		assertEquals("No space left on device", AtomicFile.describe(new IOException(
+			"No space left on device")));
+		assertEquals("stream closed", AtomicFile.describe(new IOException(
+			new IOException("stream closed"))));
+		assertEquals("an input or output error", AtomicFile.describe(
+			new IOException()));
 	}
 }

@@ -2,6 +2,7 @@
 package org.fijigan.core.model.bioimage;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -17,6 +18,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.Streams;
 
 /**
@@ -95,8 +97,13 @@ final class PackageArchive {
 			throw new GanException(zip +
 				" is not a valid zip file: an entry name is not valid UTF-8", e);
 		}
+		catch (EOFException e) { // the zip cut short, its last entry unfinished
+			throw new GanException(zip + " is truncated or damaged (" + AtomicFile
+				.describe(e) + ")", e);
+		}
 		catch (IOException e) {
-			throw new GanException("cannot unpack " + zip + ": " + e, e);
+			throw new GanException("cannot unpack " + zip + ": " + AtomicFile
+				.describe(e), e);
 		}
 	}
 
@@ -137,7 +144,8 @@ final class PackageArchive {
 			return entries.toList();
 		}
 		catch (IOException e) {
-			throw new GanException("cannot list " + dir + ": " + e, e);
+			throw new GanException("cannot list " + dir + ": " + AtomicFile.describe(
+				e), e);
 		}
 	}
 }
