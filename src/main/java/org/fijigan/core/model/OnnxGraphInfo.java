@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.JavaNames;
 import org.fijigan.core.onnx.ElementTypes;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -159,7 +160,7 @@ public final class OnnxGraphInfo {
 			model = ModelProto.parseFrom(bytes);
 		}
 		catch (Exception | StackOverflowError e) {
-			throw invalid(displayName, String.valueOf(e.getMessage()), e);
+			throw invalid(displayName, reason(e), e);
 		}
 		if (!model.hasGraph()) throw invalid(displayName, "it contains no graph",
 			null);
@@ -176,8 +177,17 @@ public final class OnnxGraphInfo {
 			return new OnnxGraphInfo(model, displayName);
 		}
 		catch (RuntimeException | StackOverflowError e) {
-			throw invalid(displayName, e.toString(), e);
+			throw invalid(displayName, reason(e), e);
 		}
+	}
+
+	/** Why reading a model failed, in words: no exception class names. */
+	private static String reason(Throwable e) {
+		if (e instanceof StackOverflowError) return "it is nested too deeply to " +
+			"be read";
+		if (e.getMessage() == null || e.getMessage().isBlank())
+			return "it could not be read";
+		return JavaNames.stripped(e.getMessage());
 	}
 
 	private static GanException invalid(String name, String why,

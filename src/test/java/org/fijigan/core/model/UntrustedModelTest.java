@@ -233,6 +233,8 @@ class UntrustedModelTest {
 			GanException e = refused(p);
 			assertTrue(e.getMessage().contains("is not a valid ONNX model"), cut +
 				": " + e.getMessage());
+			assertFalse(e.getMessage().contains("Exception") || e.getMessage()
+				.contains("null"), "in words: " + e.getMessage());
 		}
 		// 500 nested subgraphs: protobuf's recursion limit (100) stops the parser,
 		// not a StackOverflowError.
