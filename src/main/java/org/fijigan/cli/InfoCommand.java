@@ -4,6 +4,7 @@ package org.fijigan.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import org.fijigan.core.GanException;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 
@@ -27,9 +28,13 @@ final class InfoCommand implements Callable<Integer> {
 	public Integer call() {
 		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
 			null));
+		ModelLoader.Report report = ModelLoader.report(d);
 		PrintWriter out = spec.commandLine().getOut();
-		out.println(ModelLoader.describe(d).stripTrailing());
+		out.println(report.text().stripTrailing());
 		out.flush();
+		// described, but unusable: a script checking models sees it in the status
+		if (report.loadFailure() != null) throw new GanException(report
+			.loadFailure());
 		return 0;
 	}
 }

@@ -471,6 +471,20 @@ class MainTest {
 			"cpu fallback:  cuda: none")), r.out());
 		assertTrue(r.out().lines().anyMatch(l -> l.equals(
 			"cpu fallback:  directml: none")), r.out());
+		assertTrue(r.out().lines().anyMatch(l -> l.equals(
+			"loads:         yes, in ONNX Runtime on the CPU")), r.out());
+
+		// a model ONNX Runtime cannot load is described, and said unusable
+		Path cycle = OnnxModels.builder().input("x", "N,1,H,W").node("Add", "x,b",
+			"a").node("Identity", "a", "b").output("a", "N,1,H,W").write(dir,
+				"cycle.onnx");
+		Result c = cli("info", "-m", cycle);
+		assertEquals(1, c.exitCode());
+		assertTrue(c.out().lines().anyMatch(l -> l.startsWith(
+			"loads:         NO: ONNX Runtime cannot load cycle.onnx: ")), c.out());
+		assertEquals(1, c.err().lines().count(), c.err());
+		assertTrue(c.err().startsWith("fiji-gan: ONNX Runtime cannot load " +
+			"cycle.onnx: "), c.err());
 	}
 
 	@Test

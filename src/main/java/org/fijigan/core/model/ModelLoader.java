@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.engine.DeviceSpec;
+import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.model.bioimage.Axis;
 import org.fijigan.core.StageTimings;
@@ -131,6 +133,36 @@ public final class ModelLoader {
 
 	/** Multi-line human-readable description for {@code info}. */
 	public static String describe(ModelDescriptor d) {
-		return ModelReport.describe(d);
+		return report(d).text();
+	}
+
+	/**
+	 * What {@code info} says of a model.
+	 *
+	 * @param text the multi-line description, a line on whether ONNX Runtime
+	 *          loads the model among them
+	 * @param loadFailure why ONNX Runtime cannot load it, or null when it can
+	 */
+	public record Report(String text, String loadFailure) {
+	}
+
+	/** The description, and whether ONNX Runtime loads the model on the CPU. */
+	public static Report report(ModelDescriptor d) {
+		String why = whyNotLoadable(d.onnxFile());
+		return new Report(ModelReport.describe(d, why), why);
+	}
+
+	/**
+	 * Why ONNX Runtime cannot make a session of {@code onnx} on the CPU (a cyclic
+	 * graph, an unknown operator, external data that lies about its length), or
+	 * null when it can.
+	 */
+	public static String whyNotLoadable(Path onnx) {
+		try (ModelSession session = ModelSession.open(onnx, DeviceSpec.CPU, 1)) {
+			return null;
+		}
+		catch (ModelSession.LoadFailure e) {
+			return e.getMessage();
+		}
 	}
 }

@@ -22,8 +22,12 @@ final class ModelReport {
 
 	private ModelReport() {}
 
-	/** Multi-line human-readable description for {@code info}. */
-	static String describe(ModelDescriptor d) {
+	/**
+	 * Multi-line human-readable description for {@code info}.
+	 *
+	 * @param loadFailure why ONNX Runtime cannot load the model, or null
+	 */
+	static String describe(ModelDescriptor d, String loadFailure) {
 		StringBuilder sb = new StringBuilder();
 		OnnxGraphInfo g = d.graph();
 		line(sb, "model", d.name());
@@ -86,6 +90,8 @@ final class ModelReport {
 			if (!rf.notes().isEmpty()) line(sb, "graph notes", String.join("; ", rf
 				.notes()));
 		}
+		line(sb, "loads", loadFailure == null ? "yes, in ONNX Runtime on the CPU"
+			: "NO: " + loadFailure);
 		line(sb, "providers", "this build can run: " + ModelSession
 			.availableProviders().stream().map(p -> p.id()).reduce((a, b) -> a +
 				", " + b).orElse("cpu"));

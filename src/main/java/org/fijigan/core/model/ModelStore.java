@@ -21,8 +21,6 @@ import java.util.stream.Stream;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
-import org.fijigan.core.engine.DeviceSpec;
-import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.bioimage.BioImageModel;
@@ -354,9 +352,8 @@ public final class ModelStore {
 	private static void checkLoads(Path onnx, String what) {
 		try {
 			ModelFileChecks.check(onnx, OnnxGraphInfo.read(onnx));
-			try (ModelSession session = ModelSession.open(onnx, DeviceSpec.CPU, 1)) {
-				// it loads
-			}
+			String why = ModelLoader.whyNotLoadable(onnx);
+			if (why != null) throw new GanException(why);
 		}
 		catch (GanException e) {
 			throw new GanException(what + " was not installed: " + e.getMessage(), e);
