@@ -54,5 +54,10 @@ public final class CancellationToken {
 		public CancelledException() {
 			super("cancelled");
 		}
+
+		/** @param message what was done before, and how to go on */
+		public CancelledException(String message) {
+			super(message);
+		}
 	}
 }

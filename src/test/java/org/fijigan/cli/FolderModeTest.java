@@ -363,8 +363,12 @@ class FolderModeTest {
 		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
 		InferenceOptions options = InferenceOptions.defaults().withNormalization(
 			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
-		assertThrows(CancelledException.class, () -> FolderBatch.run(job, d,
-			options, cutting, ProgressListener.NONE, cancel));
+		CancelledException stop = assertThrows(CancelledException.class,
+			() -> FolderBatch.run(job, d, options, cutting, ProgressListener.NONE,
+				cancel));
+		assertEquals("cancelled after 5 of " + outputs.size() + " images, each " +
+			"recorded in manifest.csv: the same command goes on from there", stop
+				.getMessage());
 		assertEquals(outputs.subList(0, 5), rows(out.resolve("manifest.csv"))
 			.stream().map(r -> r.get("output")).toList());
 		// what a killed process leaves: the temporary file of the sixth, a

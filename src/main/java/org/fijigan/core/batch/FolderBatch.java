@@ -247,14 +247,21 @@ public final class FolderBatch {
 				"fiji-gan: " + finished + "/" + total + " images" + (skipped.isEmpty()
 					? "" : " (" + skipped.size() + " done before)")));
 			for (Item item : todo) {
-				cancel.throwIfCancelled();
+				if (cancel.isCancelled()) throw cancelledAfter(finished, total,
+					manifestFile);
 				int position = finished;
 				ProgressListener tiles = e -> listener.onProgress(new ProgressEvent(
 					Stage.IMAGE, position, total, "fiji-gan: image " + (position + 1) +
 						"/" + total + " " + item.input() + (e.total() > 1 ? ", tile " + e
 							.done() + "/" + e.total() : "")));
-				Map<String, String> row = process(item, job, recipe, options, codec,
-					sharedMask, masks, tiles, cancel, timings);
+				Map<String, String> row;
+				try {
+					row = process(item, job, recipe, options, codec, sharedMask, masks,
+						tiles, cancel, timings);
+				}
+				catch (CancelledException e) {
+					throw cancelledAfter(finished, total, manifestFile);
+				}
 				manifest.append(row);
 				finished++;
 				refuseToGoOnWhenFull(row, job.outputDir(), finished, total);
@@ -272,6 +279,15 @@ public final class FolderBatch {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		return tally.summary(mine.size(), skipped.size(), manifestFile, provider,
 			notes, seconds, stopped, timings);
+	}
+
+	/** A stop by Ctrl-C or SIGTERM, saying what was done and how to go on. */
+	private static CancelledException cancelledAfter(int finished, int total,
+		Path manifestFile)
+	{
+		return new CancelledException("cancelled after " + finished + " of " +
+			total + " images, each recorded in " + manifestFile.getFileName() +
+			": the same command goes on from there");
 	}
 
 	/**
