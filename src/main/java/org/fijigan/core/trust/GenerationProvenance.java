@@ -66,6 +66,8 @@ public final class GenerationProvenance {
 		List<Row> rows = new ArrayList<>();
 		for (int slice = 1; slice <= planes; slice++) {
 			String label = p.get("fiji-gan.slice." + slice + ".label");
+			// one plane: ImageJ keeps its slice label as the image's Label
+			if (label == null && planes == 1) label = p.get("Label");
 			Matcher m = label == null ? null : LABEL.matcher(label.trim());
 			if (m != null && m.matches()) {
 				String seed = m.group(1) != null ? m.group(1) : m.group(2) != null

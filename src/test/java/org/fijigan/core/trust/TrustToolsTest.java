@@ -175,6 +175,12 @@ class TrustToolsTest {
 			"SYNTHETIC latent=0 model=g sha256=abababababab");
 		assertEquals(List.of(new GenerationProvenance.Row(1, "g", "ab".repeat(32),
 			"latent 0", "")), GenerationProvenance.rows(p, 1));
+		// a one-slice TIFF: ImageJ keeps the slice label as the image's Label
+		p.remove("fiji-gan.slice.1.label");
+		p.put("Label", "SYNTHETIC latent=0 class=axial-3 model=g " +
+			"sha256=abababababab");
+		assertEquals(List.of(new GenerationProvenance.Row(1, "g", "ab".repeat(32),
+			"latent 0", "axial-3")), GenerationProvenance.rows(p, 1));
 
 		GanException e = assertThrows(GanException.class, () -> GenerationProvenance
 			.rows(Map.of("fiji-gan.task", "denoise"), 1));
