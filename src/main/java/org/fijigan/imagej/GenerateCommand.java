@@ -42,7 +42,7 @@ public class GenerateCommand extends GanCommand {
 	int count = 16;
 
 	@Parameter(label = "Seed",
-		description = "image i uses seed + i, so every image can be redrawn alone")
+		description = "image i uses seed + i, so every image can be redrawn alone (equal up to rounding)")
 	long seed;
 
 	@Parameter(label = "Class", required = false,
