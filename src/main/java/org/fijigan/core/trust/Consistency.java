@@ -17,7 +17,8 @@ import org.fijigan.core.text.Numbers;
  * @param scale output pixels per input pixel along x and y
  * @param psnr peak signal-to-noise ratio of the downscaled result against the
  *          input in dB, with the input's value range ({@link #inputRange}) as
- *          peak; infinite when they are equal
+ *          peak; infinite when they are equal, NaN when the input is constant
+ *          and they are not
  * @param meanAbsoluteDifference mean of {@code |map|} over finite pixels, in
  *          the input's units
  * @param inputRange max - min of the input's finite pixels (1 when the input is
@@ -26,9 +27,12 @@ import org.fijigan.core.text.Numbers;
 public record Consistency(RasterImage map, int scale, double psnr,
 		double meanAbsoluteDifference, double inputRange) {
 
-	/** The mean absolute difference as a fraction of the input's value range. */
+	/**
+	 * The mean absolute difference as a fraction of the input's value range; NaN
+	 * for a constant input.
+	 */
 	public double relativeMeanAbsoluteDifference() {
-		return meanAbsoluteDifference / inputRange;
+		return inputRange > 0 ? meanAbsoluteDifference / inputRange : Double.NaN;
 	}
 
 	/**
@@ -36,6 +40,9 @@ public record Consistency(RasterImage map, int scale, double psnr,
 	 * {@code scale 4: PSNR 41.2 dB, mean |difference| 0.53 (0.21% of the input's range 255)}.
 	 */
 	public String summary() {
+		if (!(inputRange > 0)) return "scale " + scale + ": mean |difference| " +
+			Numbers.rounded(meanAbsoluteDifference, 6) + " (the input is constant: " +
+			"it has no range to give a PSNR or a percentage of)";
 		return "scale " + scale + ": PSNR " + (Double.isInfinite(psnr) ? "inf"
 			: String.format(java.util.Locale.ROOT, "%.2f", psnr)) +
 			" dB, mean |difference| " + Numbers.rounded(meanAbsoluteDifference, 6) +
@@ -101,10 +108,10 @@ public record Consistency(RasterImage map, int scale, double psnr,
 				}
 		if (n == 0) throw new GanException(
 			"the input and the result have no finite pixels to compare");
-		double range = max > min ? max - min : 1;
-		double mse = squares / n;
-		double psnr = mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(range *
-			range / mse);
+		double range = max - min, mse = squares / n;
+		// a constant input has no range to measure against: no PSNR then
+		double psnr = mse == 0 ? Double.POSITIVE_INFINITY : range > 0 ? 10 * Math
+			.log10(range * range / mse) : Double.NaN;
 		Consistency r = new Consistency(map, s, psnr, absolutes / n, range);
 		map.properties().put("fiji-gan.trust",
 			"consistency = area-downscaled result - input");

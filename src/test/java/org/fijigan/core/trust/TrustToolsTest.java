@@ -70,6 +70,22 @@ class TrustToolsTest {
 	}
 
 	@Test
+	void aConstantInputHasNoRangeToMeasureAgainst() {
+		RasterImage flat = RasterImage.allocate(3, 2, 1, 1, 1, PixelType.FLOAT32);
+		java.util.Arrays.fill(plane(flat), 5);
+		RasterImage sr = RasterImage.allocate(6, 4, 1, 1, 1, PixelType.FLOAT32);
+		java.util.Arrays.fill(plane(sr), 6);
+		Consistency c = Consistency.of(flat, sr, 0);
+		assertEquals(1, c.meanAbsoluteDifference());
+		assertEquals(0, c.inputRange());
+		assertTrue(Double.isNaN(c.psnr()));
+		assertTrue(Double.isNaN(c.relativeMeanAbsoluteDifference()));
+		assertEquals(
+			"scale 2: mean |difference| 1 (the input is constant: it has " +
+				"no range to give a PSNR or a percentage of)", c.summary());
+	}
+
+	@Test
 	void consistencyRefusesSizesThatAreNoWholeScale() {
 		RasterImage odd = RasterImage.allocate(7, 4, 1, 1, 1, PixelType.FLOAT32);
 		GanException e = assertThrows(GanException.class, () -> Consistency.of(
