@@ -23,6 +23,7 @@ import org.fijigan.core.eval.EvaluationReport.Score;
 import org.fijigan.core.eval.PcaFeatures;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
@@ -172,6 +173,19 @@ final class EvaluateCommand implements Callable<Integer> {
 			FileIdentity.isInside(data, trainData))) throw new GanException(
 				"--train-data " + trainData + " holds the evaluated images (" + data +
 					"): the real images to compare with must be held out from training");
+		// copies too: a tuning or training image whose bytes are an evaluated one's
+		Path[] copy = tuneData.isEmpty() ? null : FileHashes.firstCopy(tuneData,
+			evaluated);
+		if (copy != null) throw new GanException("--tune-data holds a copy of an " +
+			"evaluated image (" + copy[0] + " is " + copy[1] +
+			", byte for byte): tune the baselines on other images");
+		copy = trainData == null ? null : FileHashes.firstCopy(List.of(trainData),
+			List.of(data));
+		if (copy != null) throw new GanException(
+			"--train-data holds a copy of an " + "evaluated image (" + copy[0] +
+				" is " + copy[1] +
+				", byte for byte): the real images to compare with must be held out from " +
+				"training");
 	}
 
 	@Override

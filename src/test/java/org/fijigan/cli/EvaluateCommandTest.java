@@ -37,8 +37,8 @@ class EvaluateCommandTest {
 			byte[] p = new byte[40 * 36];
 			for (int y = 0; y < 36; y++)
 				for (int x = 0; x < 40; x++)
-					p[y * 40 + x] = (byte) Math.round(128 + 60 * Math.sin(x / (4.0 + k)) *
-						Math.cos(y / 6.0));
+					p[y * 40 + x] = (byte) Math.round(128 + 60 * Math.sin(x / (4.0 + k) +
+						folder.hashCode() % 13 * 0.1) * Math.cos(y / 6.0));
 			assertTrue(new FileSaver(new ImagePlus("s", new ByteProcessor(40, 36, p)))
 				.saveAsTiff(d.resolve("img" + k + ".tif").toString()));
 		}
@@ -150,6 +150,14 @@ class EvaluateCommandTest {
 		assertEquals(1, self.exitCode());
 		assertTrue(self.err().contains("--tune-data " + a +
 			" holds evaluated images"), self.err());
+		// a copy of an evaluated image, under another name
+		Files.copy(a.resolve("img0.tif"), t.resolve("copy.tif"));
+		Result copy = MainTest.cli("evaluate", "--model", model, "--task",
+			"denoise", "--data", a, "--tune-data", t, "--device", "cpu");
+		assertEquals(1, copy.exitCode());
+		assertEquals("fiji-gan: --tune-data holds a copy of an evaluated image (" +
+			t.resolve("copy.tif") + " is " + a.resolve("img0.tif") + ", byte for " +
+			"byte): tune the baselines on other images", copy.err().strip());
 	}
 
 	@Test

@@ -7,7 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import org.fijigan.core.GanException;
 
@@ -15,6 +20,53 @@ import org.fijigan.core.GanException;
 public final class FileHashes {
 
 	private FileHashes() {}
+
+	/**
+	 * The first file under {@code these} folders whose bytes are those of a file
+	 * under {@code those} (sub-folders included, hidden files left out), with
+	 * that file; null when no file is in both. Files are compared by size first,
+	 * and hashed only when sizes meet.
+	 *
+	 * @throws GanException when a folder cannot be listed, naming it
+	 */
+	public static Path[] firstCopy(List<Path> these, List<Path> those) {
+		Map<Long, List<Path>> bySize = new HashMap<>();
+		for (Path p : files(those))
+			bySize.computeIfAbsent(size(p), k -> new ArrayList<>()).add(p);
+		Map<Path, String> hashes = new HashMap<>();
+		for (Path p : files(these)) {
+			List<Path> same = bySize.get(size(p));
+			if (same == null) continue;
+			String mine = hashes.computeIfAbsent(p, f -> sha256(f, ""));
+			for (Path q : same)
+				if (mine.equals(hashes.computeIfAbsent(q, f -> sha256(f, ""))) &&
+					!FileIdentity.same(p, q)) return new Path[] { p, q };
+		}
+		return null;
+	}
+
+	private static List<Path> files(List<Path> folders) {
+		List<Path> files = new ArrayList<>();
+		for (Path folder : folders)
+			try (Stream<Path> walk = Files.walk(folder)) {
+				walk.filter(Files::isRegularFile).filter(p -> !p.getFileName()
+					.toString().startsWith(".")).forEach(files::add);
+			}
+			catch (IOException | java.io.UncheckedIOException e) {
+				throw new GanException("cannot list " + folder + ": " + e.getMessage(),
+					e);
+			}
+		return files;
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.size(file);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read " + file + ": " + e.getMessage(), e);
+		}
+	}
 
 	/**
 	 * SHA-256 of a file, lower-case hex.
