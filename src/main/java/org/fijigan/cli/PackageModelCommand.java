@@ -142,7 +142,8 @@ final class PackageModelCommand implements Callable<Integer> {
 
 	@Option(names = "--overwrite",
 		description = "Write into a folder that holds files: the package's files are " +
-			"replaced, others kept.")
+			"replaced, an earlier package's other own files (weights, tensors) removed, " +
+			"other files kept.")
 	boolean overwrite;
 
 	@Override

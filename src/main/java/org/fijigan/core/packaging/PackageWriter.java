@@ -27,6 +27,7 @@ import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.bioimage.BioImageRdf;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.bioimage.RdfYaml;
 
@@ -173,7 +174,7 @@ public final class PackageWriter {
 				for (Path f : r.files())
 					FileIdentity.refuseOverwriting(target.resolve(folder.relativize(f)),
 						index);
-				moveFilesInto(folder, target, r.files());
+				moveFilesInto(folder, target, r.files(), index);
 			}
 			List<Path> files = new ArrayList<>();
 			for (Path f : r.files())
@@ -190,23 +191,56 @@ public final class PackageWriter {
 	/**
 	 * Moves the package's {@code files} from {@code staging} into the existing
 	 * folder {@code target}, replacing files of the same names: its descriptor
-	 * removed first and put last.
+	 * removed first and put last. The earlier package's own files that this one
+	 * does not replace are deleted, unless they are among {@code inputs}.
 	 */
-	private static void moveFilesInto(Path staging, Path target,
-		List<Path> files)
+	private static void moveFilesInto(Path staging, Path target, List<Path> files,
+		Map<Object, FileIdentity.Input> inputs)
 	{
 		Path rdf = staging.resolve(RDF);
+		List<Path> earlier = earlierPackageFiles(target);
+		List<Path> named = new ArrayList<>(); // by the new descriptor (a card kept)
+		for (Path f : BioImageRdf.namedFiles(rdf))
+			named.add(target.toAbsolutePath().resolve(staging.toAbsolutePath()
+				.normalize().relativize(f)).normalize());
 		try {
 			Files.deleteIfExists(target.resolve(RDF));
-			for (Path f : files)
-				if (!f.equals(rdf)) moveReplacing(f, target.resolve(staging.relativize(
-					f)));
+			List<Path> placed = new ArrayList<>();
+			for (Path f : files) {
+				Path to = target.toAbsolutePath().resolve(staging.relativize(f))
+					.normalize();
+				placed.add(to);
+				if (!f.equals(rdf)) moveReplacing(f, to);
+			}
+			// the earlier package's own files this one does not replace (another
+			// model's weights, a mask tensor) would ship with it
+			for (Path old : earlier)
+				if (!placed.contains(old) && !named.contains(old) && !inputs
+					.containsKey(FileIdentity.of(old))) Files.deleteIfExists(old);
 			moveReplacing(rdf, target.resolve(RDF));
 		}
 		catch (IOException e) {
 			throw new GanException("cannot move the package's files into " + target +
 				": " + AtomicFile.describe(e) + "; " + target + " holds no " + RDF +
 				" until package-model runs again", e);
+		}
+	}
+
+	/**
+	 * The files the package already in {@code target} names (its weights,
+	 * tensors, covers, card), as paths; none when there is none or its descriptor
+	 * cannot be read (its files are then kept, as any other file).
+	 */
+	private static List<Path> earlierPackageFiles(Path target) {
+		Path rdf = target.resolve(RDF);
+		if (!Files.isRegularFile(rdf)) return List.of();
+		try {
+			return BioImageRdf.namedFiles(rdf).stream().map(Path::normalize).filter(
+				p -> p.startsWith(target.toAbsolutePath().normalize()) && Files
+					.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+		}
+		catch (GanException unreadable) {
+			return List.of();
 		}
 	}
 
@@ -355,7 +389,7 @@ public final class PackageWriter {
 		try (Stream<Path> s = Files.list(folder)) {
 			if (!s.allMatch(PackageWriter::isLock)) throw new GanException(folder +
 				" is not empty; pass --overwrite to write the package into it (its package files are replaced, " +
-				"other files kept)");
+				"an earlier package's other own files removed, other files kept)");
 		}
 		catch (IOException e) {
 			throw new GanException("cannot read " + folder + ": " + AtomicFile

@@ -759,6 +759,32 @@ class PackageModelTest {
 		reproduces(r);
 	}
 
+	/**
+	 * Another model packaged over a package: the earlier model's own files (its
+	 * weights under another name) go, the user's other files and card stay.
+	 */
+	@Test
+	void aPackageOverAnotherLeavesNoneOfTheEarlierModelsFiles()
+		throws IOException
+	{
+		Path first = OnnxModels.identity(1).write(dir, "first.onnx");
+		Path second = OnnxModels.addConstant(1, 0.5f).write(dir, "second.onnx");
+		Path pkg = Files.createDirectories(dir.resolve("pkg"));
+		Files.writeString(pkg.resolve("README.md"), "# Model card\n");
+		Files.writeString(pkg.resolve("notes.txt"), "mine");
+		for (Path model : List.of(first, second)) {
+			PackageOptions o = options(model, "pkg", sample16(20, 20, 7));
+			pack(new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(),
+				null, o.description(), o.sample(), null, o.license(), o.authors(), o
+					.maintainers(), o.citations(), o.tags(), null, null, 0, 0, true));
+		}
+		assertFalse(Files.exists(pkg.resolve("first.onnx")));
+		assertTrue(Files.exists(pkg.resolve("second.onnx")));
+		assertEquals("mine", Files.readString(pkg.resolve("notes.txt")));
+		assertEquals("# Model card\n", Files.readString(pkg.resolve("README.md")));
+		assertTrue(Files.exists(first), "the input model stays");
+	}
+
 	@Test
 	void documentationIsCopiedAsTheModelCard() throws IOException {
 		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");

@@ -194,6 +194,45 @@ public final class BioImageRdf {
 			verifyChecksums(c, folder, skip);
 	}
 
+	/**
+	 * The package's own files a descriptor names: every local {@code source}
+	 * (weights, test and sample tensors), its {@code covers} and its
+	 * {@code documentation}, as paths inside its folder; names that leave the
+	 * folder or are URLs are left out.
+	 *
+	 * @throws GanException when the descriptor cannot be read
+	 */
+	public static List<Path> namedFiles(Path rdfYaml) {
+		Path file = rdfYaml.toAbsolutePath().normalize();
+		YamlNode doc = YamlNode.load(file);
+		List<YamlNode> names = new ArrayList<>();
+		collectSources(doc, names);
+		if (doc.get("documentation").value() instanceof String) names.add(doc.get(
+			"documentation"));
+		if (doc.get("covers").value() instanceof List) names.addAll(doc.get(
+			"covers").list());
+		List<Path> files = new ArrayList<>();
+		for (YamlNode n : names)
+			try {
+				if (n.value() instanceof String) files.add(resolveInside(file
+					.getParent(), n));
+			}
+			catch (GanException outsideOrUrl) {
+				// not one of the package's own files
+			}
+		return files;
+	}
+
+	private static void collectSources(YamlNode n, List<YamlNode> found) {
+		if (n.value() instanceof Map) {
+			if (n.get("source").value() instanceof String) found.add(n.get("source"));
+			for (String k : n.keys())
+				collectSources(n.get(k), found);
+		}
+		else if (n.value() instanceof List) for (YamlNode c : n.list())
+			collectSources(c, found);
+	}
+
 	private static Path resolveInside(Path folder, YamlNode node) {
 		String relative = node.requireString();
 		if (relative.contains("://")) throw node.error("'" + relative +
