@@ -231,20 +231,53 @@ public sealed interface Degradation {
 	 * {@code poisson-gaussian:photons=A..B[,read=A..B]} or {@code holes:A..B} or
 	 * {@code varied-holes:A..B} (coverage fractions); a single value {@code A}
 	 * stands for {@code A..A}. Several noise models given together
-	 * ({@link #parseAll}) make a {@link NoiseMix}.
+	 * ({@link #parseAll}) make a {@link NoiseMix}. A key the kind does not take,
+	 * a key given twice, a second plain value or an empty item is refused rather
+	 * than ignored: a typo would otherwise train with another amount than the one
+	 * written.
 	 */
 	static Degradation parse(String text) {
 		String t = text.trim().toLowerCase(Locale.ROOT);
 		int colon = t.indexOf(':');
 		String kind = colon < 0 ? t : t.substring(0, colon), args = colon < 0 ? ""
 			: t.substring(colon + 1);
+		String takes = switch (kind) {
+			case "downscale" -> "downscale takes blur=A..B and noise=A..B";
+			case "gaussian" -> "gaussian takes only its sigma, as gaussian:A..B";
+			case "poisson-gaussian" ->
+				"poisson-gaussian takes photons=A..B and read=A..B";
+			case "holes", "varied-holes" -> kind + " takes only its coverage, as " +
+				kind + ":A..B";
+			default -> throw new GanException("unknown degradation '" + text +
+				"'; known: downscale, gaussian, poisson-gaussian, holes, varied-holes");
+		};
+		List<String> keys = switch (kind) {
+			case "downscale" -> List.of("blur", "noise");
+			case "poisson-gaussian" -> List.of("photons", "read");
+			default -> List.of();
+		};
+		boolean takesPlain = keys.isEmpty();
 		java.util.Map<String, Range> named = new java.util.HashMap<>();
 		Range plain = null;
-		for (String part : args.isEmpty() ? new String[0] : args.split(",")) {
+		for (String part : args.isBlank() ? new String[0] : args.split(",", -1)) {
+			if (part.isBlank()) throw new GanException("'" + text +
+				"': an empty item between commas; " + takes);
 			int eq = part.indexOf('=');
-			if (eq < 0) plain = range(part, text);
-			else named.put(part.substring(0, eq).trim(), range(part.substring(eq + 1),
-				text));
+			if (eq < 0) {
+				if (!takesPlain) throw new GanException("'" + text + "': '" + part
+					.trim() + "' has no key; " + takes);
+				if (plain != null) throw new GanException("'" + text + "': '" + part
+					.trim() + "' follows the " + (kind.equals("gaussian") ? "sigma"
+						: "coverage") + "; " + takes);
+				plain = range(part, text);
+				continue;
+			}
+			String key = part.substring(0, eq).trim();
+			if (!keys.contains(key)) throw new GanException("'" + text +
+				"': unknown key '" + key + "'; " + takes);
+			if (named.put(key, range(part.substring(eq + 1), text)) != null)
+				throw new GanException("'" + text + "': " + key + " is given twice; " +
+					takes);
 		}
 		switch (kind) {
 			case "downscale":
@@ -259,13 +292,10 @@ public sealed interface Degradation {
 					"': give the photon counts, e.g. poisson-gaussian:photons=5..200,read=0..0.02");
 				return new PoissonGaussianNoise(named.get("photons"), named
 					.getOrDefault("read", Range.of(0)));
-			case "holes", "varied-holes":
+			default:
 				Range r = plain != null ? plain : new Range(FreeFormHoles.DEFAULT
 					.minCoverage(), FreeFormHoles.DEFAULT.maxCoverage());
 				return new FreeFormHoles(r.min(), r.max(), kind.equals("varied-holes"));
-			default:
-				throw new GanException("unknown degradation '" + text +
-					"'; known: downscale, gaussian, poisson-gaussian, holes, varied-holes");
 		}
 	}
 

@@ -361,4 +361,34 @@ class DegradationTest {
 			() -> Degradation.parseAll(List.of("gaussian:0.1", "holes:0.1..0.2")))
 			.getMessage().contains("only noise models mix"));
 	}
+
+	@Test
+	void unknownAndRepeatedKeysAndTrailingItemsAreRefused() {
+		String[][] cases = { {
+			"poisson-gaussian:photons=5..200,read=0..0.02,bogus=3",
+			"'poisson-gaussian:photons=5..200,read=0..0.02,bogus=3': unknown key 'bogus'; poisson-gaussian takes photons=A..B and read=A..B" },
+			{ "gaussian:0.1,extra=5",
+				"'gaussian:0.1,extra=5': unknown key 'extra'; gaussian takes only its sigma, as gaussian:A..B" },
+			{ "holes:0.1..0.2,foo=1",
+				"'holes:0.1..0.2,foo=1': unknown key 'foo'; holes takes only its coverage, as holes:A..B" },
+			{ "poisson-gaussian:photons=5..200,photons=1..2,read=0..0.1",
+				"'poisson-gaussian:photons=5..200,photons=1..2,read=0..0.1': photons is given twice; poisson-gaussian takes photons=A..B and read=A..B" },
+			{ "gaussian:0.1,0.2",
+				"'gaussian:0.1,0.2': '0.2' follows the sigma; gaussian takes only its sigma, as gaussian:A..B" },
+			{ "gaussian:0.1,",
+				"'gaussian:0.1,': an empty item between commas; gaussian takes only its sigma, as gaussian:A..B" },
+			{ "downscale:2",
+				"'downscale:2': '2' has no key; downscale takes blur=A..B and noise=A..B" },
+			{ "varied-holes:0.1,0.3",
+				"'varied-holes:0.1,0.3': '0.3' follows the coverage; varied-holes takes only its coverage, as varied-holes:A..B" } };
+		for (String[] c : cases)
+			assertEquals(c[1], assertThrows(org.fijigan.core.GanException.class,
+				() -> Degradation.parse(c[0])).getMessage(), c[0]);
+		assertEquals(
+			"'poisson-gaussian:photons=5,bogus=1': unknown key 'bogus'; poisson-gaussian takes photons=A..B and read=A..B",
+			assertThrows(org.fijigan.core.GanException.class, () -> Degradation
+				.parseAll(List.of("gaussian:0.01",
+					"poisson-gaussian:photons=5,bogus=1"))).getMessage());
+		assertEquals(Degradation.Downscale.PLAIN, Degradation.parse("downscale:"));
+	}
 }
