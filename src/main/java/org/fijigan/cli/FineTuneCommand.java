@@ -236,7 +236,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 	int validateEvery;
 
 	@Option(names = "--freeze", split = ",", paramLabel = "REGEX",
-		description = "Keep parameters whose names match fixed.")
+		description = "Keep the parameters whose names REGEX matches (anywhere in the name) fixed; " +
+			"a pattern that matches no parameter is refused.")
 	List<String> freeze = new ArrayList<>();
 
 	@Option(names = "--ema", defaultValue = "0", paramLabel = "DECAY",

@@ -230,4 +230,26 @@ class FineTuneCommandTest {
 			"the model with a newer opset", res.err().strip());
 		assertTrue(!Files.exists(dir.resolve("x.onnx")));
 	}
+
+	@Test
+	void aFreezePatternThatMatchesNoParameterIsRefusedAndNothingIsWritten()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "conv.onnx");
+		floatTiff(dir.resolve("data"), "img.tif", new float[24 * 24], 24, 24);
+		Path out = dir.resolve("x.onnx");
+		String[][] cases = { { "nonexistent",
+			"fiji-gan: --freeze 'nonexistent' matches no parameter of the model; its parameters are w0, b0, w1, b1" },
+			{ "", "fiji-gan: --freeze '' matches every parameter: give a regular " +
+				"expression of the names to keep fixed" } };
+		for (String[] c : cases) {
+			MainTest.Result res = cli("fine-tune", "--model", model, "--output", out,
+				"--data", dir.resolve("data"), "--steps", 1, "--task", "denoise",
+				"--patch", 16, "--device", "cpu", "--freeze", c[0]);
+			assertEquals(1, res.exitCode());
+			assertEquals(c[1], res.err().strip());
+			assertFalse(Files.exists(out));
+			assertFalse(Files.exists(dir.resolve("x-loss.csv")));
+		}
+	}
 }

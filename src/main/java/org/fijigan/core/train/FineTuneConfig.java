@@ -81,6 +81,9 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer,
 		freeze = freeze == null ? List.of() : List.copyOf(freeze);
 		for (String regex : freeze)
 			try {
+				if (regex.isEmpty()) throw new GanException(
+					"--freeze '' matches every parameter: give a regular expression " +
+						"of the names to keep fixed");
 				java.util.regex.Pattern.compile(regex);
 			}
 			catch (java.util.regex.PatternSyntaxException e) {

@@ -54,6 +54,7 @@ public final class Parameters {
 	 *
 	 * @param freeze regular expressions; an initializer whose name matches one
 	 *          (anywhere) is frozen
+	 * @throws GanException for a pattern that matches no parameter
 	 */
 	public static List<Parameter> trainable(ModelProto model,
 		List<String> freeze)
@@ -77,19 +78,37 @@ public final class Parameters {
 				(config.contains(i) ? configUse : dataUse).add(n.getInput(i));
 			}
 		List<Parameter> list = new ArrayList<>();
+		List<String> names = new ArrayList<>();
+		Set<Pattern> used = new HashSet<>();
 		for (TensorProto t : model.getGraph().getInitializerList()) {
 			if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) continue;
 			if (!dataUse.contains(t.getName()) || Tensors.elementCount(t) == 0)
 				continue;
-			if (patterns.stream().anyMatch(p -> p.matcher(t.getName()).find()))
-				continue;
+			names.add(t.getName());
+			List<Pattern> matching = patterns.stream().filter(p -> p.matcher(t
+				.getName()).find()).toList();
+			used.addAll(matching);
+			if (!matching.isEmpty()) continue;
 			list.add(new Parameter(t.getName(), t.getDimsList().stream().mapToLong(
 				Long::longValue).toArray(), Tensors.floats(t)));
 		}
+		// a pattern that matches nothing is a typo: training every weight instead
+		// would go unnoticed
+		for (int i = 0; i < patterns.size(); i++)
+			if (!used.contains(patterns.get(i))) throw new GanException("--freeze '" +
+				freeze.get(i) + "' matches no parameter of the model; " + hint(names));
 		if (list.isEmpty()) throw new GanException(
 			"the model has no trainable float parameters" + (freeze.isEmpty() ? ""
 				: " (after freezing " + freeze + ")"));
 		return list;
+	}
+
+	/** A few parameter names, for a pattern that matched none. */
+	private static String hint(List<String> names) {
+		if (names.isEmpty()) return "it has none";
+		int shown = Math.min(5, names.size());
+		return "its parameters are " + String.join(", ", names.subList(0, shown)) +
+			(names.size() > shown ? " and " + (names.size() - shown) + " more" : "");
 	}
 
 	/**

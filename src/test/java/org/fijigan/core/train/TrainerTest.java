@@ -287,4 +287,23 @@ class TrainerTest {
 		Parameters.trainable(affine(), List.of()).forEach(p -> names.add(p.name()));
 		assertEquals(List.of("w", "b"), names);
 	}
+
+	@Test
+	void aFreezePatternThatMatchesNoParameterOrEveryOneIsRefused() {
+		assertEquals(
+			"--freeze 'nonexistent' matches no parameter of the model; its parameters are w, b",
+			assertThrows(GanException.class, () -> Parameters.trainable(affine(), List
+				.of("^b$", "nonexistent"))).getMessage());
+		ModelProto deep = OnnxModels.conv3x3(1, 1, 3, 4).build();
+		assertEquals(
+			"--freeze 'bias' matches no parameter of the model; its parameters are w0, b0, w1, b1, w2 and 3 more",
+			assertThrows(GanException.class, () -> Parameters.trainable(deep, List.of(
+				"bias"))).getMessage());
+		assertEquals(
+			"--freeze '' matches every parameter: give a regular expression of the names to keep fixed",
+			assertThrows(GanException.class, () -> new FineTuneConfig(2,
+				OptimizerConfig.sgd(0.1), LossKind.L2, 0, AdversarialKind.NONSATURATING,
+				1, DeviceSpec.CPU, 1, null, 100, false, List.of("w", ""), 0, 0))
+				.getMessage());
+	}
 }
