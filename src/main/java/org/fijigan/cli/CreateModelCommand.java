@@ -58,9 +58,9 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "Feature channels (default: ${DEFAULT-VALUE}; dcgan: channels of the last stage, x8 at 4x4).")
 	int width;
 
-	@Option(names = "--blocks", defaultValue = "0",
-		description = "rrdb-sr: RRDB blocks (default 2); residual-denoiser: conv layers (default 8).")
-	int blocks;
+	@Option(names = "--blocks", paramLabel = "B",
+		description = "rrdb-sr: RRDB blocks, 1 to 64 (default 2); residual-denoiser: conv layers, 3 to 64 (default 8).")
+	Integer blocks;
 
 	@Option(names = "--size", defaultValue = "64",
 		description = "dcgan: output side, a power of two (default: ${DEFAULT-VALUE}).")
@@ -96,9 +96,12 @@ final class CreateModelCommand implements Callable<Integer> {
 				.hasMatchedOption(option)) throw new GanException(option +
 					" does not apply to " + a.id() + (own.isEmpty() ? ""
 						: " (of these it takes " + String.join(" and ", own) + ")"));
+		// given, the number is the depth, 0 included: only leaving --blocks out
+		// means the default
+		if (blocks != null) a.checkBlocks(blocks);
 		ArchitectureOptions o = new ArchitectureOptions(scale, channels, k.count(),
-			k.names(), latent, width, blocks, size, seed, init == null
-				? ArchitectureOptions.WeightInit.KAIMING
+			k.names(), latent, width, blocks == null ? 0 : blocks, size, seed,
+			init == null ? ArchitectureOptions.WeightInit.KAIMING
 				: ArchitectureOptions.WeightInit.parse(init));
 		ModelCreation.Created created = ModelCreation.write(a, o, output,
 			overwrite);

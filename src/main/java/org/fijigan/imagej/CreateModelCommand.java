@@ -55,7 +55,7 @@ public class CreateModelCommand extends CancellableCommand {
 	int width = 32;
 
 	@Parameter(label = "Blocks", min = "0", max = "64",
-		description = "rrdb-sr: RRDB blocks (0: 2); residual-denoiser: convolution layers (0: 8)")
+		description = "rrdb-sr: RRDB blocks, 1 to 64; residual-denoiser: convolution layers, 3 to 64; 0 for the architecture's default (2 and 8)")
 	int blocks;
 
 	@Parameter(label = "Size", min = "8",

@@ -111,4 +111,45 @@ class CreateModelCommandTest {
 		assertFalse(Files.exists(out));
 		assertEquals(0, dir.toFile().list().length, "no temporary left behind");
 	}
+
+	@Test
+	void aDepthBelowTheArchitecturesOwnOrZeroIsRefusedAndNothingIsWritten() {
+		Path out = dir.resolve("m.onnx");
+		for (String[] bad : new String[][] { { "residual-denoiser", "1",
+			"--blocks of residual-denoiser counts its convolution layers, 3 to 64 (default 8), not 1" },
+			{ "residual-denoiser", "2",
+				"--blocks of residual-denoiser counts its convolution layers, 3 to 64 (default 8), not 2" },
+			{ "residual-denoiser", "0",
+				"--blocks of residual-denoiser counts its convolution layers, 3 to 64 (default 8), not 0" },
+			{ "rrdb-sr", "0",
+				"--blocks of rrdb-sr counts its RRDB blocks, 1 to 64 (default 2), not 0" } })
+		{
+			Result r = MainTest.cli("create-model", "--arch", bad[0], "--blocks",
+				bad[1], "--width", "4", "--output", out.toString());
+			assertEquals(1, r.exitCode(), bad[0] + " " + bad[1]);
+			assertEquals("fiji-gan: " + bad[2], r.err().strip());
+			assertFalse(Files.exists(out));
+		}
+		for (String[] bad : new String[][] { { "--width", "0",
+			"width must be 4..512, got 0" }, { "--width", "3",
+				"width must be 4..512, got 3" } })
+		{
+			Result r = MainTest.cli("create-model", "--arch", "residual-denoiser",
+				bad[0], bad[1], "--output", out.toString());
+			assertEquals("fiji-gan: " + bad[2], r.err().strip());
+		}
+		Result latent = MainTest.cli("create-model", "--arch", "dcgan", "--latent",
+			"0", "--output", out.toString());
+		assertEquals("fiji-gan: latent length must be 1..4096, got 0", latent.err()
+			.strip());
+		Result size = MainTest.cli("create-model", "--arch", "dcgan", "--size", "0",
+			"--output", out.toString());
+		assertEquals(
+			"fiji-gan: dcgan needs a power-of-two size from 8 to 1024, got 0", size
+				.err().strip());
+		assertFalse(Files.exists(out));
+		Result fine = MainTest.cli("create-model", "--arch", "residual-denoiser",
+			"--blocks", "3", "--width", "4", "--output", out.toString());
+		assertEquals(0, fine.exitCode(), fine.err());
+	}
 }

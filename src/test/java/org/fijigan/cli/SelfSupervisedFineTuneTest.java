@@ -144,7 +144,7 @@ class SelfSupervisedFineTuneTest {
 		saveFloat(noisy(clean(), 4), data.resolve("a.tif"));
 		Path fresh = dir.resolve("fresh.onnx");
 		assertEquals(0, MainTest.cli("create-model", "--arch", "residual-denoiser",
-			"--width", 4, "--blocks", 2, "--seed", 3, "--output", fresh).exitCode());
+			"--width", 4, "--blocks", 3, "--seed", 3, "--output", fresh).exitCode());
 		Object[] common = { "--model", fresh, "--data", data, "--self-supervised",
 			"n2v", "--n2v-struct", "vertical:3", "--batch", 2, "--patch", 24,
 			"--seed", 6, "--validation", 0, "--device", "cpu", "--threads", 1,
@@ -182,7 +182,7 @@ class SelfSupervisedFineTuneTest {
 		saveFloat(noisy(clean(), 5), more.resolve("b.tif"));
 		Path fresh = dir.resolve("fresh.onnx"), ck = dir.resolve("ck");
 		assertEquals(0, MainTest.cli("create-model", "--arch", "residual-denoiser",
-			"--width", 4, "--blocks", 2, "--seed", 3, "--output", fresh).exitCode());
+			"--width", 4, "--blocks", 3, "--seed", 3, "--output", fresh).exitCode());
 		Object[] common = { "--model", fresh, "--self-supervised", "n2v", "--batch",
 			2, "--patch", 24, "--validation", 0, "--device", "cpu", "--threads", 1,
 			"--checkpoint-every", 2, "--checkpoint-dir", ck };

@@ -55,7 +55,7 @@ class StepGraphCoverageTest {
 		for (Architecture a : Architecture.values()) {
 			boolean generator = a == Architecture.DCGAN;
 			ModelProto model = Architectures.create(a, new ArchitectureOptions(2, 1,
-				generator ? CLASSES : 0, List.of(), 8, 8, 1, SIDE, 1));
+				generator ? CLASSES : 0, List.of(), 8, 8, a.minBlocks(), SIDE, 1));
 			String output = model.getGraph().getOutput(0).getName();
 			Map<String, Tensor> data = new LinkedHashMap<>();
 			String label = null;

@@ -62,6 +62,51 @@ public enum Architecture {
 		return summary;
 	}
 
+	/** The most blocks any architecture takes. */
+	public static final int MAX_BLOCKS = 64;
+
+	/**
+	 * The fewest blocks this architecture is built with: one RRDB block; three
+	 * convolution layers for the denoiser (one in, one predicting the noise, one
+	 * between them); 0 for an architecture without blocks.
+	 */
+	public int minBlocks() {
+		return switch (this) {
+			case RRDB_SR -> 1;
+			case DENOISER -> 3;
+			default -> 0;
+		};
+	}
+
+	/** The blocks it has unless told: 0 for an architecture without blocks. */
+	public int defaultBlocks() {
+		return switch (this) {
+			case RRDB_SR -> 2;
+			case DENOISER -> 8;
+			default -> 0;
+		};
+	}
+
+	/**
+	 * Refuses a number of blocks this architecture cannot be built with (0
+	 * included: it is no depth); for an architecture that takes blocks.
+	 */
+	public int checkBlocks(int blocks) {
+		if (blocks < minBlocks() || blocks > MAX_BLOCKS) throw new GanException(
+			"--blocks of " + id + " counts its " + (this == RRDB_SR ? "RRDB blocks"
+				: "convolution layers") + ", " + minBlocks() + " to " + MAX_BLOCKS +
+				" (default " + defaultBlocks() + "), not " + blocks);
+		return blocks;
+	}
+
+	/**
+	 * The blocks to build with: {@code requested}, checked, or the default for 0
+	 * (what {@link ArchitectureOptions#blocks()} 0 means).
+	 */
+	int blocks(int requested) {
+		return requested == 0 ? defaultBlocks() : checkBlocks(requested);
+	}
+
 	public static Architecture parse(String text) {
 		String t = text.trim().toLowerCase(Locale.ROOT);
 		for (Architecture a : values())

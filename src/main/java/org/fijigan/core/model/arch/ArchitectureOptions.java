@@ -16,8 +16,10 @@ import org.fijigan.core.GanException;
  * @param classNames names of the classes (empty, or {@code classes} names)
  * @param latent latent vector length of a generator
  * @param width feature channels of the first layers
- * @param blocks residual blocks (RRDB) or convolution layers (denoiser); 0 for
- *          the default
+ * @param blocks residual blocks (RRDB, at least 1) or convolution layers
+ *          (denoiser, at least 3); 0 for the architecture's default
+ *          ({@link Architecture#defaultBlocks()}), which a user-facing option
+ *          should not offer as a number
  * @param size output side of a generator (a power of two, at least 8)
  * @param seed seeds every initial weight
  * @param init how the residual denoiser's ReLU convolutions are initialised

@@ -43,8 +43,8 @@ public final class Architectures {
 		int s = o.scale();
 		if (s != 2 && s != 3 && s != 4) throw new GanException(
 			"rrdb-sr supports scale 2, 3 or 4, got " + s);
-		int c = o.channels(), w = o.width(), g = Math.max(4, w / 2), blocks = o
-			.blocks() == 0 ? 2 : o.blocks();
+		int c = o.channels(), w = o.width(), g = Math.max(4, w / 2), blocks =
+			Architecture.RRDB_SR.blocks(o.blocks());
 		NetBuilder b = new NetBuilder("rrdb_sr_x" + s, o.seed());
 		b.input("input", "N", c, "H", "W");
 		String first = b.conv("conv_first", "input", c, w, 3);
@@ -93,14 +93,14 @@ public final class Architectures {
 	/**
 	 * DnCNN-style residual denoiser (Zhang et al. 2017, arXiv:1608.03981) without
 	 * batch norm: conv + ReLU, {@code blocks - 2} conv + ReLU layers, a conv
-	 * predicting the noise; output = input - noise. Default depth 8. The ReLU
-	 * convolutions are initialised as {@link ArchitectureOptions#init()} says;
-	 * the last one at a tenth of PyTorch's default, so a fresh model removes
-	 * little.
+	 * predicting the noise; output = input - noise. Depth 3 to 64, default 8. The
+	 * ReLU convolutions are initialised as {@link ArchitectureOptions#init()}
+	 * says; the last one at a tenth of PyTorch's default, so a fresh model
+	 * removes little.
 	 */
 	static ModelProto residualDenoiser(ArchitectureOptions o) {
-		int c = o.channels(), w = o.width(), depth = o.blocks() == 0 ? 8 : Math.max(
-			3, o.blocks());
+		int c = o.channels(), w = o.width(), depth = Architecture.DENOISER.blocks(o
+			.blocks());
 		NetBuilder b = new NetBuilder("residual_denoiser", o.seed());
 		b.input("input", "N", c, "H", "W");
 		double gain = o.init().gain();

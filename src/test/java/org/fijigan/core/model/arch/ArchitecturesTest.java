@@ -355,4 +355,28 @@ class ArchitecturesTest {
 			"unet"));
 		assertTrue(e.getMessage().contains("rrdb-sr"), e.getMessage());
 	}
+
+	@Test
+	void blocksBelowAnArchitecturesDepthAreRefusedAndEachCountBuildsThatDepth() {
+		for (int blocks : new int[] { 1, 2 })
+			assertEquals(
+				"--blocks of residual-denoiser counts its convolution layers, 3 to 64 (default 8), not " +
+					blocks, assertThrows(GanException.class, () -> Architectures.create(
+						Architecture.DENOISER, options(1, 0, 8, blocks, 0))).getMessage());
+		for (int blocks : new int[] { 0, 3, 4 }) {
+			long convs = Architectures.create(Architecture.DENOISER, options(1, 0, 8,
+				blocks, 0)).getGraph().getNodeList().stream().filter(n -> n.getOpType()
+					.equals("Conv")).count();
+			assertEquals(blocks == 0 ? 8 : blocks, convs, "blocks " + blocks);
+		}
+		// 0 is the Java API's "default", never a depth a user chooses
+		assertEquals(
+			"--blocks of rrdb-sr counts its RRDB blocks, 1 to 64 (default 2), not 0",
+			assertThrows(GanException.class, () -> Architecture.RRDB_SR.checkBlocks(
+				0)).getMessage());
+		assertEquals(
+			"--blocks of residual-denoiser counts its convolution layers, 3 to 64 (default 8), not 65",
+			assertThrows(GanException.class, () -> Architecture.DENOISER.checkBlocks(
+				65)).getMessage());
+	}
 }
