@@ -252,4 +252,30 @@ class FineTuneCommandTest {
 			assertFalse(Files.exists(dir.resolve("x-loss.csv")));
 		}
 	}
+
+	@Test
+	void aModelWhoseOutputIsSmallerThanItsTargetIsRefusedBeforeTraining()
+		throws IOException
+	{
+		// one 3x3 convolution without padding: 16x16 in, 14x14 out
+		float[] w = new float[9];
+		w[4] = 1;
+		Path model = OnnxModels.builder().input("x", "N,1,H,W").initializer("w", w,
+			1, 1, 3, 3).node("Conv", "x,w", "y", OnnxModels.attrInts("kernel_shape",
+				3, 3)).output("y", "N,1,OH,OW").write(dir, "valid.onnx");
+		floatTiff(dir.resolve("data"), "img.tif", new float[16 * 16], 16, 16);
+		Path out = dir.resolve("x.onnx");
+		MainTest.Result res = cli("fine-tune", "--model", model, "--output", out,
+			"--data", dir.resolve("data"), "--steps", 1, "--task", "denoise",
+			"--patch", 16, "--batch", 1, "--validation", 0, "--device", "cpu");
+		assertEquals(1, res.exitCode());
+		assertEquals(
+			"fiji-gan: the model's output [1, 1, 14, 14] is smaller than " +
+				"its target [1, 1, 16, 16]: fine-tune compares the output with a patch " +
+				"of the input's size (times the model's scale); train a model whose " +
+				"output has that size, e.g. one whose convolutions pad their input " +
+				"('same' padding)", res.err().strip());
+		assertFalse(Files.exists(out));
+		assertFalse(Files.exists(dir.resolve("x-loss.csv")));
+	}
 }

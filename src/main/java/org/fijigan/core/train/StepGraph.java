@@ -183,6 +183,7 @@ public final class StepGraph {
 		GraphEmitter e = new GraphEmitter(g, shapes, opset);
 		probe.recordIn(e);
 
+		if (loss != null) StepLosses.requireTargetSize(e, output, target);
 		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
 		String content = loss == null ? e.scalar(0f) : StepLosses.pixelLoss(e,
 			result, target, loss, lossMask);
@@ -228,6 +229,7 @@ public final class StepGraph {
 		GraphEmitter e = new GraphEmitter(g, new HashMap<>(probe.shapes()), opset(
 			forward));
 		probe.recordIn(e);
+		StepLosses.requireTargetSize(e, output, target);
 		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
 		String l = rename(e, StepLosses.pixelLoss(e, result, target, loss,
 			lossMask), LOSS);

@@ -1,6 +1,9 @@
 
 package org.fijigan.core.train;
 
+import java.util.Arrays;
+
+import org.fijigan.core.GanException;
 import org.fijigan.core.train.autodiff.GraphEmitter;
 
 /**
@@ -40,6 +43,25 @@ final class StepLosses {
 		};
 		return mask == null ? meanAll(e, per) : e.div(sumAll(e, e.mul(per, mask)),
 			sumAll(e, mask));
+	}
+
+	/**
+	 * Refuses a model output of another size than its target, before the pixel
+	 * loss would broadcast one against the other: a model that crops its border
+	 * (convolutions without padding) gives fewer pixels than the patch it is
+	 * compared with, and no pixel of the one lines up with a pixel of the other.
+	 * Shapes with the same number of elements (a dropped axis of 1) pass.
+	 */
+	static void requireTargetSize(GraphEmitter e, String output, String target) {
+		long[] o = e.shape(output), t = e.shape(target);
+		long no = Arrays.stream(o).reduce(1, (a, b) -> a * b), nt = Arrays.stream(t)
+			.reduce(1, (a, b) -> a * b);
+		if (no == nt) return;
+		throw new GanException("the model's output " + Arrays.toString(o) + " is " +
+			(no < nt ? "smaller" : "larger") + " than its target " + Arrays.toString(
+				t) + ": fine-tune compares the output with a patch of the input's " +
+			"size (times the model's scale); train a model whose output has that " +
+			"size, e.g. one whose convolutions pad their input ('same' padding)");
 	}
 
 	static String sumAll(GraphEmitter e, String x) {
