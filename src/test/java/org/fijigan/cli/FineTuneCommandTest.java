@@ -278,4 +278,26 @@ class FineTuneCommandTest {
 		assertFalse(Files.exists(out));
 		assertFalse(Files.exists(dir.resolve("x-loss.csv")));
 	}
+
+	@Test
+	void aModelWithNonFiniteWeightsIsRefusedBeforeTraining() throws IOException {
+		float[] w = new float[9];
+		w[4] = Float.NaN;
+		w[5] = Float.POSITIVE_INFINITY;
+		Path model = OnnxModels.builder().input("x", "N,1,H,W").initializer("w", w,
+			1, 1, 3, 3).initializer("b", new float[] { 0 }, 1).node("Conv", "x,w,b",
+				"y", OnnxModels.attrInts("kernel_shape", 3, 3), OnnxModels.attrInts(
+					"pads", 1, 1, 1, 1)).output("y", "N,1,H,W").write(dir, "nan.onnx");
+		floatTiff(dir.resolve("data"), "img.tif", new float[16 * 16], 16, 16);
+		Path out = dir.resolve("x.onnx");
+		MainTest.Result res = cli("fine-tune", "--model", model, "--output", out,
+			"--data", dir.resolve("data"), "--steps", 1, "--task", "denoise",
+			"--patch", 16, "--validation", 0, "--device", "cpu");
+		assertEquals(1, res.exitCode());
+		assertEquals("fiji-gan: model nan holds 2 NaN or infinite weights (in " +
+			"tensor w): it cannot be trained; start from its original weights or a " +
+			"fresh model", res.err().strip());
+		assertFalse(Files.exists(out));
+		assertFalse(Files.exists(dir.resolve("x-loss.csv")));
+	}
 }

@@ -171,6 +171,7 @@ public final class FineTune {
 			throw new GanException("cannot read " + d.onnxFile() + ": " + e
 				.getMessage(), e);
 		}
+		Parameters.refuseNonFinite(proto, d.name());
 		String subtractFrom = d
 			.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT ? d.image()
 				.name() : null;

@@ -103,6 +103,40 @@ public final class Parameters {
 		return list;
 	}
 
+	/**
+	 * Refuses a model whose float weights hold NaN or infinite values: its loss
+	 * is not a number from the first step, and no learning rate helps.
+	 * Initializers kept in external data, or whose data does not hold their
+	 * shape, are left to the checks that refuse them.
+	 *
+	 * @param modelName how the refusal names the model
+	 */
+	public static void refuseNonFinite(ModelProto model, String modelName) {
+		long bad = 0;
+		List<String> tensors = new ArrayList<>();
+		for (TensorProto t : model.getGraph().getInitializerList()) {
+			if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t
+				.getDataLocation() == TensorProto.DataLocation.EXTERNAL) continue;
+			long n = Tensors.elementCount(t);
+			if (n != (t.getRawData().isEmpty() ? t.getFloatDataCount() : t
+				.getRawData().size() / 4L)) continue;
+			long here = 0;
+			for (float v : Tensors.floats(t))
+				if (!Float.isFinite(v)) here++;
+			if (here == 0) continue;
+			bad += here;
+			tensors.add(t.getName());
+		}
+		if (bad == 0) return;
+		int shown = Math.min(3, tensors.size());
+		throw new GanException("model " + modelName + " holds " + bad +
+			" NaN or infinite weight" + (bad == 1 ? "" : "s") + " (in tensor" +
+			(tensors.size() == 1 ? " " : "s ") + String.join(", ", tensors.subList(0,
+				shown)) + (tensors.size() > shown ? " and " + (tensors.size() - shown) +
+					" more" : "") + "): it cannot be trained; start from its " +
+			"original weights or a fresh model");
+	}
+
 	/** A few parameter names, for a pattern that matched none. */
 	private static String hint(List<String> names) {
 		if (names.isEmpty()) return "it has none";

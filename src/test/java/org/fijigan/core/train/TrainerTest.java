@@ -306,4 +306,18 @@ class TrainerTest {
 				1, DeviceSpec.CPU, 1, null, 100, false, List.of("w", ""), 0, 0))
 				.getMessage());
 	}
+
+	@Test
+	void nonFiniteWeightsAreCountedAndTheirTensorsNamed() {
+		Parameters.refuseNonFinite(affine(), "affine"); // finite: nothing to say
+		ModelProto bad = OnnxModels.builder().input("x", "N,1,H,W").initializer("a",
+			new float[] { Float.NaN }, 1).initializer("b", new float[] { 1,
+				Float.NEGATIVE_INFINITY }, 2).initializer("c", new float[] {
+					Float.NaN }, 1).initializer("d", new float[] { Float.NaN }, 1).node(
+						"Identity", "x", "y").output("y", "N,1,H,W").build();
+		assertEquals(
+			"model m holds 4 NaN or infinite weights (in tensors a, b, c and 1 more): it cannot be trained; start from its original weights or a fresh model",
+			assertThrows(GanException.class, () -> Parameters.refuseNonFinite(bad,
+				"m")).getMessage());
+	}
 }
