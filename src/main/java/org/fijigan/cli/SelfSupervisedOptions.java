@@ -32,12 +32,13 @@ final class SelfSupervisedOptions {
 
 	@Option(names = "--n2v-neighbourhood", paramLabel = "N",
 		description = "A hidden pixel takes the value of another pixel of its N x N neighbourhood, N " +
-			"odd (default: " + Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD + ").")
+			"odd and at most the patch (default: " +
+			Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD + ").")
 	Integer neighbourhood;
 
 	@Option(names = "--n2v-struct", paramLabel = "horizontal:LEN|vertical:LEN",
 		description = "structN2V for noise correlated along rows or columns (stripes): also hide the " +
-			"LEN-pixel line (odd LEN) centred on each hidden pixel along that axis (default: none).")
+			"LEN-pixel line (odd LEN, at most the patch) centred on each hidden pixel along that axis (default: none).")
 	String struct;
 
 	/**

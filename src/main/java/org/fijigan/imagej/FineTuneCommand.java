@@ -84,7 +84,7 @@ public class FineTuneCommand extends GanCommand {
 	double maskedFraction = Degradation.BlindSpot.DEFAULT_FRACTION;
 
 	@Parameter(label = "Neighbourhood", min = "3",
-		description = "no clean images: a hidden pixel takes the value of another pixel of this odd-sided square")
+		description = "no clean images: a hidden pixel takes the value of another pixel of this odd-sided square, at most the patch")
 	int neighbourhood = Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD;
 
 	@Parameter(label = "Line mask (structN2V)",

@@ -235,6 +235,30 @@ class SelfSupervisedFineTuneTest {
 				"fiji-gan.fine_tune.resumed_from_step"));
 	}
 
+	@Test
+	void aPatchMustHoldTheNeighbourhoodAndTheLine() throws IOException {
+		Path data = Files.createDirectories(dir.resolve("noisy"));
+		saveFloat(noisy(clean(), 1), data.resolve("a.tif"));
+		Path fresh = dir.resolve("fresh.onnx"), out = dir.resolve("x.onnx");
+		assertEquals(0, MainTest.cli("create-model", "--arch", "residual-denoiser",
+			"--width", 4, "--blocks", 3, "--output", fresh).exitCode());
+		Object[][] bad = { { "--patch", 1 }, { "--patch", 2, "--n2v-neighbourhood",
+			255 }, { "--patch", 5, "--n2v-struct", "horizontal:7" } };
+		String[] says = {
+			"the 1x1 patch cannot hold the 5x5 neighbourhood a hidden pixel's replacement comes from: use --patch 5 or more, or a smaller --n2v-neighbourhood",
+			"the 2x2 patch cannot hold the 255x255 neighbourhood a hidden pixel's replacement comes from: use --patch 255 or more, or a smaller --n2v-neighbourhood",
+			"the 5x5 patch cannot hold the structN2V line of 7 pixels: use --patch 7 or more, or a shorter --n2v-struct line" };
+		for (int k = 0; k < bad.length; k++) {
+			MainTest.Result r = MainTest.cli(concat(new Object[] { "fine-tune",
+				"--model", fresh, "--output", out, "--data", data, "--steps", 1,
+				"--self-supervised", "n2v", "--validation", 0, "--device", "cpu" },
+				bad[k]));
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals("fiji-gan: " + says[k], r.err().strip());
+			assertFalse(Files.exists(out));
+		}
+	}
+
 	static Object[] concat(Object[] a, Object[] b) {
 		Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
 		System.arraycopy(b, 0, out, a.length, b.length);

@@ -273,6 +273,31 @@ final class TrainingChecks {
 		}
 	}
 
+	/**
+	 * Checks that a patch (or, for whole images, the images) holds the
+	 * neighbourhood a hidden pixel's replacement comes from and the structN2V
+	 * line: a neighbourhood or line the patch cannot hold would be cut to the
+	 * patch everywhere, so the number asked for would not be the one used (and a
+	 * 1x1 patch has no neighbour at all).
+	 */
+	static void checkBlindSpots(Degradation.BlindSpot spec, int patch,
+		List<OpenedImage> targets)
+	{
+		RasterImage first = targets.get(0).image();
+		int side = patch > 0 ? patch : Math.min(first.width(), first.height());
+		String what = patch > 0 ? "the " + patch + "x" + patch + " patch" : "the " +
+			first.width() + "x" + first.height() + " images";
+		String larger = patch > 0 ? "use --patch %d or more, or " : "";
+		int n = spec.neighbourhood();
+		if (side < n) throw new GanException(what + " cannot hold the " + n + "x" +
+			n + " neighbourhood a hidden pixel's replacement comes from: " + String
+				.format(larger, n) + "a smaller --n2v-neighbourhood");
+		Degradation.BlindSpot.Line line = spec.line();
+		if (line != null && side < line.length()) throw new GanException(what +
+			" cannot hold the structN2V line of " + line.length() + " pixels: " +
+			String.format(larger, line.length()) + "a shorter --n2v-struct line");
+	}
+
 	private static String suggestion(ImageInput in, int scale, int patch) {
 		int x = in.x().validSizeAtMost(patch / scale), y = in.y().validSizeAtMost(
 			patch / scale);

@@ -210,6 +210,8 @@ public final class TrainingData {
 			targets, notes);
 		options = options.withPatchSize(patch);
 		TrainingChecks.checkSizes(model, mode, patch, scale, targets);
+		if (degradation instanceof Degradation.BlindSpot b) TrainingChecks
+			.checkBlindSpots(b, patch, targets);
 
 		int[] val = validationIndices(items.size(), options.validationFraction(),
 			notes);

@@ -261,6 +261,30 @@ class BlindSpotMaskTest {
 	}
 
 	@Test
+	void thePatchOrTheWholeImageMustHoldTheNeighbourhoodAndTheLine() {
+		RasterImage img = TestModels.constant("a", 16, 12, 1);
+		java.util.function.BiFunction<Integer, BlindSpot, String> refusal = (patch,
+			spec) -> assertThrows(GanException.class, () -> TrainingData.create(
+				TestModels.imageModel(TaskKind.DENOISE, 1, 1), TrainingDataTest.source(
+					List.of(img)), new DataOptions(patch, Augmentation.NONE,
+						new Normalization.None(), 0, 1, spec))).getMessage();
+		assertEquals(
+			"the 2x2 patch cannot hold the 255x255 neighbourhood a hidden pixel's replacement comes from: use --patch 255 or more, or a smaller --n2v-neighbourhood",
+			refusal.apply(2, new BlindSpot(0.25, 255, null)));
+		assertEquals(
+			"the 16x12 images cannot hold the 13x13 neighbourhood a hidden pixel's replacement comes from: a smaller --n2v-neighbourhood",
+			refusal.apply(0, new BlindSpot(0.25, 13, null)));
+		assertEquals(
+			"the 8x8 patch cannot hold the structN2V line of 9 pixels: use --patch 9 or more, or a shorter --n2v-struct line",
+			refusal.apply(8, new BlindSpot(0.25, 3, new BlindSpot.Line(false, 9))));
+		// as large as the neighbourhood and the line: accepted
+		TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1),
+			TrainingDataTest.source(List.of(img)), new DataOptions(9,
+				Augmentation.NONE, new Normalization.None(), 0, 1, new BlindSpot(0.25,
+					9, new BlindSpot.Line(true, 9)))).batch(0, 1);
+	}
+
+	@Test
 	void blindSpotsRefuseWhatTheyCannotTrain() {
 		RasterImage img = TestModels.constant("a", 16, 16, 1);
 		DataOptions n2v = new DataOptions(16, Augmentation.NONE,
