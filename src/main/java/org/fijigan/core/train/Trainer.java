@@ -268,7 +268,8 @@ public final class Trainer {
 					.validateEvery() == 0) && !validationBatches.isEmpty())
 				{
 					g.read(tensors);
-					validation = ev.run(tensors, validationBatches, cancel);
+					validation = ev.run(exported(params, tensors, ema), validationBatches,
+						cancel);
 				}
 				history.add(new float[] { step + 1, loss, content, dLoss, validation[0],
 					validation[1], validation[2] });
@@ -290,11 +291,8 @@ public final class Trainer {
 				}
 			}
 			g.read(tensors);
-			Map<String, float[]> finalWeights = new HashMap<>();
-			for (Parameter p : params)
-				finalWeights.put(p.name(), c.emaDecay() > 0 ? ema.get("ema/" + p.name())
-					: tensors.get(p.name()));
-			ModelProto trained = Parameters.withValues(model, finalWeights);
+			ModelProto trained = Parameters.withValues(model, exported(params,
+				tensors, ema));
 			trained = provenance(trained, baseSha256, data, c, g.provider(), history,
 				resumed);
 			if (lastGoodLr != c.optimizer().learningRate()) notes.add(
@@ -363,6 +361,22 @@ public final class Trainer {
 			s.put(StepGraph.BIAS2, (float) (1 / (1 - Math.pow(o.beta2(), t))));
 		}
 		return s;
+	}
+
+	/**
+	 * The weights the run writes, by parameter name: the moving average where
+	 * there is one ({@code --ema}), else the trained weights. Validation judges
+	 * these, so the numbers reported are the written model's. The arrays are
+	 * {@code tensors}' and {@code ema}'s own, not copies.
+	 */
+	private static Map<String, float[]> exported(List<Parameter> params,
+		Map<String, float[]> tensors, Map<String, float[]> ema)
+	{
+		Map<String, float[]> w = new HashMap<>();
+		for (Parameter p : params)
+			w.put(p.name(), ema.isEmpty() ? tensors.get(p.name()) : ema.get("ema/" + p
+				.name()));
+		return w;
 	}
 
 	private static void updateEma(StepRunner g, List<Parameter> params,

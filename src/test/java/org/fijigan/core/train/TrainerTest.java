@@ -320,4 +320,58 @@ class TrainerTest {
 			assertThrows(GanException.class, () -> Parameters.refuseNonFinite(bad,
 				"m")).getMessage());
 	}
+
+	/**
+	 * With {@code --ema} the model written holds the moving average, so the
+	 * validation loss and PSNR of each step are those of the averaged weights
+	 * (SGD and the warm-up's decays 0.1 and 2/11 replayed here in double), not
+	 * those of the raw weights.
+	 */
+	@Test
+	void validationJudgesTheMovingAverageThatIsWritten() {
+		Toy data = new Toy(2);
+		FineTuneConfig c = new FineTuneConfig(2, OptimizerConfig.sgd(0.1),
+			LossKind.L2, 0, AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, null,
+			100, false, List.of(), 0.9, 1);
+		Trainer.Result r = Trainer.train(affine(), "y", null, "sha", data, c,
+			ProgressListener.NONE, CancellationToken.none());
+		double[] w = { 0.5, 0.5 }, b = { 0, 0 }, ew = w.clone(), eb = b.clone();
+		Batch v = data.validation().get(0);
+		for (int t = 0; t < 2; t++) {
+			double[][] g = l2Gradient(data.batch(t), w, b);
+			double decay = Math.min(0.9, (1.0 + t) / (10.0 + t));
+			for (int ch = 0; ch < C; ch++) {
+				w[ch] -= 0.1 * g[0][ch];
+				b[ch] -= 0.1 * g[1][ch];
+				ew[ch] = decay * ew[ch] + (1 - decay) * w[ch];
+				eb[ch] = decay * eb[ch] + (1 - decay) * b[ch];
+			}
+			float[] row = r.history().get(t);
+			double[] averaged = lossAndPsnr(v, ew, eb), raw = lossAndPsnr(v, w, b);
+			assertEquals(averaged[0], row[4], 1e-6 * averaged[0], "loss, step " + (t +
+				1));
+			assertEquals(averaged[1], row[5], 1e-4, "PSNR, step " + (t + 1));
+			assertTrue(Math.abs(raw[0] - averaged[0]) > 0.02, "the raw weights " +
+				"validate at " + raw[0] + ", the average at " + averaged[0]);
+		}
+		assertArrayEquals(new float[] { (float) ew[0], (float) ew[1] }, weight(r
+			.model(), "w"), 1e-6f);
+	}
+
+	/** L2 loss and mean per-image PSNR (range 1) of y = x w + b on a batch. */
+	private static double[] lossAndPsnr(Batch v, double[] w, double[] bias) {
+		float[] x = v.inputs().get("x").floats(), t = v.target().floats();
+		int plane = H * W, image = C * plane, n = x.length / image;
+		double all = 0, psnr = 0;
+		for (int i = 0; i < n; i++) {
+			double se = 0;
+			for (int j = i * image; j < (i + 1) * image; j++) {
+				double d = x[j] * w[j / plane % C] + bias[j / plane % C] - t[j];
+				se += d * d;
+			}
+			all += se;
+			psnr += 10 * Math.log10(1 / (se / image));
+		}
+		return new double[] { all / x.length, psnr / n };
+	}
 }
