@@ -300,4 +300,53 @@ class FineTuneCommandTest {
 		assertFalse(Files.exists(out));
 		assertFalse(Files.exists(dir.resolve("x-loss.csv")));
 	}
+
+	/**
+	 * PatchGAN and DCGAN halve the side three times, so patches under 8 px leave
+	 * their last convolution nothing to read: refused before training with the
+	 * patch that works, or, when the patch shrank to fit small images, with what
+	 * would; 8 px trains.
+	 */
+	@Test
+	void patchesSmallerThanTheDiscriminatorTakesAreRefusedBeforeTraining()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 3, 1).write(dir, "conv.onnx");
+		Random r = new Random(5);
+		for (int i = 0; i < 2; i++) {
+			float[] big = new float[24 * 24], tiny = new float[6 * 6];
+			for (int j = 0; j < big.length; j++)
+				big[j] = r.nextFloat();
+			for (int j = 0; j < tiny.length; j++)
+				tiny[j] = r.nextFloat();
+			floatTiff(dir.resolve("big"), "img" + i + ".tif", big, 24, 24);
+			floatTiff(dir.resolve("tiny"), "img" + i + ".tif", tiny, 6, 6);
+		}
+		for (String d : new String[] { "patchgan", "dcgan" }) {
+			MainTest.Result small = gan(model, "big", "--patch", 4, "--discriminator",
+				d);
+			assertEquals(1, small.exitCode(), small.err());
+			assertEquals("fiji-gan: the " + d +
+				" discriminator needs images of at least 8x8, but --patch 4 gives it " +
+				"4x4 patches: use --patch 8 or more\n", small.err());
+		}
+		MainTest.Result shrunk = gan(model, "tiny");
+		assertEquals(1, shrunk.exitCode(), shrunk.err());
+		assertEquals("fiji-gan: the patchgan discriminator needs images of at " +
+			"least 8x8, but the patches are 6x6 (--patch 64 reduced to fit the " +
+			"images): train on images of at least 8x8, or without a discriminator " +
+			"(--adversarial-weight 0)\n", shrunk.err());
+		assertFalse(Files.exists(dir.resolve("gan.onnx")));
+		MainTest.Result eight = gan(model, "big", "--patch", 8);
+		assertEquals(0, eight.exitCode(), eight.err());
+	}
+
+	private MainTest.Result gan(Path model, String data, Object... more) {
+		List<Object> args = new java.util.ArrayList<>(List.of("fine-tune",
+			"--model", model, "--data", dir.resolve(data), "--output", dir.resolve(
+				"gan.onnx"), "--steps", 1, "--batch", 1, "--threads", 1,
+			"--adversarial-weight", 0.1, "--device", "cpu", "--task", "denoise"));
+		args.addAll(List.of(more));
+		return cli(args.toArray());
+	}
 }

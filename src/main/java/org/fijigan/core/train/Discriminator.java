@@ -198,11 +198,25 @@ public final class Discriminator {
 			.max(0, classes), Options.NONE, seed);
 	}
 
+	/** The stride-2 layers of the PatchGAN and DCGAN trunk. */
+	private static final int TRUNK_LAYERS = 3;
+
+	/**
+	 * The smallest side of the images {@code a} can judge: 8 for all three.
+	 * PatchGAN and DCGAN halve the side in each of their three stride-2 layers
+	 * (rounding down), and the last 3x3 convolution needs a map of at least 1x1;
+	 * SNGAN needs one stage down to its 4x4 map.
+	 */
+	public static int minimumSize(Architecture a) {
+		return a == Architecture.SNGAN ? 8 : 1 << TRUNK_LAYERS;
+	}
+
 	/**
 	 * The discriminator of a training run.
 	 *
-	 * @param size the smaller side of the images it judges (SNGAN's stage count
-	 *          follows from it; PatchGAN and DCGAN have three layers at any size)
+	 * @param size the smaller side of the images it judges, at least
+	 *          {@link #minimumSize} (SNGAN's stage count follows from it;
+	 *          PatchGAN and DCGAN have three layers at any size)
 	 * @param width channels of the first layer
 	 * @param classes classes of a conditional generator (projection), or 0
 	 */
@@ -213,10 +227,11 @@ public final class Discriminator {
 			"the discriminator width must be at least 1, got " + width);
 		if (a == Architecture.PATCHGAN && classes > 0) throw new GanException(
 			"the PatchGAN discriminator takes no class label: use dcgan or sngan for a conditional generator");
-		int layers = 3;
+		if (size < minimumSize(a)) throw new GanException("the " + a.id() +
+			" discriminator needs images of at least " + minimumSize(a) + "x" +
+			minimumSize(a) + ", got " + size);
+		int layers = TRUNK_LAYERS;
 		if (a == Architecture.SNGAN) {
-			if (size < 8) throw new GanException(
-				"the sngan discriminator needs images of at least 8x8, got " + size);
 			layers = 0;
 			for (int side = size; side > 4; side = side / 2)
 				layers++;

@@ -123,6 +123,41 @@ public final class FineTune {
 	}
 
 	/**
+	 * Refuses, before training, samples smaller than the discriminator judges
+	 * ({@link Discriminator#minimumSize}), saying where their size comes from:
+	 * the generator's output, the user's patch, a patch reduced to fit small
+	 * images, or whole images.
+	 *
+	 * @param askedPatch the patch the user gave (0 for whole images)
+	 */
+	static void refuseTooSmallForDiscriminator(ModelDescriptor d,
+		TrainingData data, int askedPatch, Discriminator.Architecture a)
+	{
+		long[] shape = data.batch(0, 1).targetShape(); // N, C, H, W
+		long h = shape[2], w = shape[3];
+		int least = Discriminator.minimumSize(a);
+		if (Math.min(h, w) >= least) return;
+		int patch = data.options().patchSize();
+		int scale = Math.max(1, (int) Math.round(d.scale()));
+		int suggested = (least + scale - 1) / scale * scale;
+		String larger = "train on images of at least " + least + "x" + least +
+			", or without a discriminator (--adversarial-weight 0)";
+		String why;
+		if (d.task() == TaskKind.GENERATE) why = "model '" + d.name() +
+			"' generates " + w + "x" + h + " images: it cannot be trained against it";
+		else if (patch == 0) why = "--patch 0 gives it whole images of " + w + "x" +
+			h + ": " + larger;
+		else if (askedPatch == 0 || patch < askedPatch) why = "the patches are " +
+			patch + "x" + patch + " (" + (askedPatch == 0 ? "whole images"
+				: "--patch " + askedPatch) + " reduced to fit the images): " + larger;
+		else why = "--patch " + askedPatch + " gives it " + patch + "x" + patch +
+			" patches: use --patch " + suggested + " or more";
+		throw new GanException("the " + a.id() +
+			" discriminator needs images of at least " + least + "x" + least +
+			", but " + why);
+	}
+
+	/**
 	 * Checks where the results go, loads the model, opens the data and trains.
 	 * Writing the results is the caller's ({@link FineTuneOutput#write} for the
 	 * model).
@@ -163,6 +198,8 @@ public final class FineTune {
 		float adversarial = r.adversarialWeight() != null ? r.adversarialWeight()
 			: generator ? 1f : 0f;
 		FineTuneConfig config = r.config().withAdversarialWeight(adversarial);
+		if (adversarial > 0) refuseTooSmallForDiscriminator(d, data, r.patch(),
+			Trainer.architecture(config.stabilisers(), generator));
 		ModelProto proto;
 		try {
 			proto = ModelProto.parseFrom(Files.readAllBytes(d.onnxFile()));

@@ -310,13 +310,22 @@ public final class Trainer {
 	static Discriminator discriminator(TrainingTarget what, Stabilisers st,
 		long[] imageShape, long seed)
 	{
-		Discriminator.Architecture a = st.discriminator() != null ? st
-			.discriminator() : what.generator() ? Discriminator.Architecture.DCGAN
-				: Discriminator.Architecture.PATCHGAN;
+		Discriminator.Architecture a = architecture(st, what.generator());
 		int classes = what.labelInput() != null ? what.classCount() : 0;
 		return Discriminator.create(a, (int) imageShape[1], (int) Math.min(
 			imageShape[2], imageShape[3]), st.discriminatorWidth(), classes,
 			new Discriminator.Options(st.spectralNorm(), st.minibatchStd()), seed);
+	}
+
+	/**
+	 * The discriminator's architecture: the one chosen, or PatchGAN for an
+	 * image-to-image model and DCGAN for a generator.
+	 */
+	static Discriminator.Architecture architecture(Stabilisers st,
+		boolean generator)
+	{
+		return st.discriminator() != null ? st.discriminator() : generator
+			? Discriminator.Architecture.DCGAN : Discriminator.Architecture.PATCHGAN;
 	}
 
 	/**
