@@ -98,7 +98,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 	int batch;
 
 	@Option(names = "--patch", defaultValue = "64", paramLabel = "P|0",
-		description = "Patch size on the output side; 0 for whole images (default: ${DEFAULT-VALUE}; raised to the smallest input the model takes, reduced to the smallest image, with a note).")
+		description = "Patch size on the output side; 0 for whole images (default: ${DEFAULT-VALUE}; raised to the smallest input the model takes, reduced to the smallest image, with a note; for a generator, the size it generates).")
 	int patch;
 
 	@Option(names = "--augment", defaultValue = "flips",

@@ -341,6 +341,52 @@ class FineTuneCommandTest {
 		assertEquals(0, eight.exitCode(), eight.err());
 	}
 
+	/**
+	 * A generator's real images are cut to the size it generates, whatever
+	 * --patch says (64 by default, 16, or 0 for the whole 24x24 images), with a
+	 * note; real images smaller than its output are refused naming its size.
+	 */
+	@Test
+	void aGeneratorTrainsOnPatchesOfTheSizeItGenerates() throws IOException {
+		Path model = OnnxModels.generator(4, 0, 8, 8).write(dir, "gen.onnx");
+		Random r = new Random(9);
+		for (int i = 0; i < 2; i++) {
+			float[] big = new float[24 * 24], tiny = new float[6 * 6];
+			for (int j = 0; j < big.length; j++)
+				big[j] = r.nextFloat();
+			for (int j = 0; j < tiny.length; j++)
+				tiny[j] = r.nextFloat();
+			floatTiff(dir.resolve("big"), "img" + i + ".tif", big, 24, 24);
+			floatTiff(dir.resolve("tiny"), "img" + i + ".tif", tiny, 6, 6);
+		}
+		for (Object patch : new Object[] { null, 16, 0, 8 }) {
+			MainTest.Result res = patch == null ? generator(model, "big") : generator(
+				model, "big", "--patch", patch);
+			assertEquals(0, res.exitCode(), patch + ": " + res.err());
+			assertTrue(res.out().contains(" 8x8 patches"), res.out());
+			String note = "note: patch " + (patch == null ? "64 px" : patch.equals(0)
+				? "0 (whole images)" : patch + " px") +
+				" set to 8 px, the size of the images model 'gen' generates: the " +
+				"discriminator compares them with 8x8 patches of the real images\n";
+			assertEquals(!Integer.valueOf(8).equals(patch), res.out().contains(note),
+				res.out());
+		}
+		MainTest.Result tiny = generator(model, "tiny");
+		assertEquals(1, tiny.exitCode(), tiny.err());
+		assertEquals("fiji-gan: 'img0.tif' (6x6) is smaller than the 8x8 images " +
+			"model 'gen' generates: train it on real images of at least 8x8\n", tiny
+				.err());
+	}
+
+	private MainTest.Result generator(Path model, String data, Object... more) {
+		List<Object> args = new java.util.ArrayList<>(List.of("fine-tune",
+			"--model", model, "--data", dir.resolve(data), "--output", dir.resolve(
+				"gen-tuned.onnx"), "--steps", 1, "--batch", 1, "--threads", 1,
+			"--device", "cpu", "--overwrite"));
+		args.addAll(List.of(more));
+		return cli(args.toArray());
+	}
+
 	private MainTest.Result gan(Path model, String data, Object... more) {
 		List<Object> args = new java.util.ArrayList<>(List.of("fine-tune",
 			"--model", model, "--data", dir.resolve(data), "--output", dir.resolve(

@@ -11,6 +11,7 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ImageInput;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
+import org.fijigan.core.model.ValueInfo;
 
 /**
  * The checks {@link TrainingData} makes before any training: every image
@@ -134,14 +135,16 @@ final class TrainingChecks {
 	 * The patch size that works for these images and this model, as near below
 	 * {@code patch} as possible: at most the smallest image's shorter side, a
 	 * multiple of the model's scale, and an input size the model accepts; a
-	 * change is said in {@code notes}. Whole images (0) and generators (whose
-	 * real images must match the output) keep theirs, for {@link #checkSizes} to
-	 * check.
+	 * change is said in {@code notes}. Whole images (0) keep theirs, for
+	 * {@link #checkSizes} to check. A generator's patch is the side of the images
+	 * it generates ({@link #generatorPatch}).
 	 */
 	static int fitPatch(ModelDescriptor model, TrainingMode mode, int patch,
 		int scale, List<OpenedImage> targets, List<String> notes)
 	{
-		if (patch <= 0 || mode == TrainingMode.GENERATION) return patch;
+		if (mode == TrainingMode.GENERATION) return generatorPatch(model, patch,
+			targets, notes);
+		if (patch <= 0) return patch;
 		OpenedImage smallest = targets.get(0);
 		for (OpenedImage t : targets)
 			if (side(t) < side(smallest)) smallest = t;
@@ -185,6 +188,46 @@ final class TrainingChecks {
 	}
 
 	/**
+	 * The patch of a generator's real images: the side of the square images it
+	 * generates, which the discriminator compares them with, whatever the patch
+	 * asked (a note says so when it differs); real images larger than that train
+	 * as random patches of it. Whole images (0) stay whole when every image has
+	 * that size. A generator whose output size is not declared, or not square,
+	 * keeps the patch asked.
+	 */
+	static int generatorPatch(ModelDescriptor model, int patch,
+		List<OpenedImage> targets, List<String> notes)
+	{
+		int side = generatedSide(model);
+		if (side < 1 || patch == side) return patch;
+		if (patch == 0 && targets.stream().allMatch(t -> t.image()
+			.width() == side && t.image().height() == side)) return 0;
+		notes.add("patch " + (patch == 0 ? "0 (whole images)" : patch + " px") +
+			" set to " + side + " px, the size of the images model '" + model.name() +
+			"' generates: the discriminator compares them with " + side + "x" + side +
+			" patches of the real images");
+		return side;
+	}
+
+	/**
+	 * The side of the square images a generator's output declares, or -1 when its
+	 * height or width is not fixed, or they differ.
+	 */
+	static int generatedSide(ModelDescriptor model) {
+		if (model.graph() == null) return -1;
+		for (ValueInfo v : model.graph().outputs()) {
+			if (!v.name().equals(model.outputName())) continue;
+			long[] dims = v.dims();
+			int y = model.outputLayout().yAxis(), x = model.outputLayout().xAxis();
+			if (dims.length != model.outputLayout().rank() || y < 0 || x < 0)
+				return -1;
+			long h = dims[y], w = dims[x];
+			return h > 0 && h == w && h <= Integer.MAX_VALUE ? (int) h : -1;
+		}
+		return -1;
+	}
+
+	/**
 	 * The smallest side of at least {@code s} that the model takes along x and y,
 	 * or -1.
 	 */
@@ -221,11 +264,14 @@ final class TrainingChecks {
 				if (t.image().width() < patch || t.image().height() < patch)
 					throw new GanException("'" + t.name() + "' (" + t.image().width() +
 						"x" + t.image().height() + ") is smaller than the " + patch + "x" +
-						patch + " patch: " + (least > 0 && least * scale > Math.min(t
-							.image().width(), t.image().height()) ? "the model takes " +
-								"inputs of at least " + least + "x" + least +
-								" px; train it on larger images"
-								: "use a smaller --patch, or " + "--patch 0 for whole images"));
+						patch + (mode == TrainingMode.GENERATION ? " images model '" + model
+							.name() + "' generates: train it on real images of at least " +
+							patch + "x" + patch : " patch: " + (least > 0 && least *
+								scale > Math.min(t.image().width(), t.image().height())
+									? "the model takes " + "inputs of at least " + least + "x" +
+										least + " px; train it on larger images"
+									: "use a smaller --patch, or " +
+										"--patch 0 for whole images")));
 			w = h = patch;
 		}
 		else {
