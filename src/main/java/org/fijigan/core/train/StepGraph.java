@@ -199,6 +199,8 @@ public final class StepGraph {
 		List<String> names = new ArrayList<>();
 		for (Parameter p : parameters)
 			names.add(p.name());
+		GradientBuilder.requireDifferentiablePath(e, total, names,
+			"the model's trainable parameters");
 		Map<String, String> grads = GradientBuilder.differentiate(e, total, names);
 		List<String> state = new ArrayList<>();
 		List<String> outputs = new ArrayList<>();

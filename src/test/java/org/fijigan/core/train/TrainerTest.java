@@ -358,6 +358,61 @@ class TrainerTest {
 			.model(), "w"), 1e-6f);
 	}
 
+	/**
+	 * A 3x3 convolution whose output passes through {@code cut} before the
+	 * output: Round, or a cast to int32 and back, leave no gradient for the
+	 * weights, so training would return them unchanged.
+	 */
+	static ModelProto convThen(boolean round) {
+		OnnxModels.Builder b = OnnxModels.builder().opset(13).input("x", "N,1,H,W")
+			.initializer("cw", new float[] { 0, 0, 0, 0, 2, 0, 0, 0, 0 }, 1, 1, 3, 3)
+			.initializer("cb", new float[] { 0.5f }, 1).node("Conv", "x,cw,cb", "c",
+				OnnxModels.attrInts("pads", 1, 1, 1, 1));
+		if (round) b.node("Round", "c", "y");
+		else b.node("Cast", "c", "ci", OnnxModels.attrInt("to",
+			TensorProto.DataType.INT32_VALUE)).node("Cast", "ci", "y", OnnxModels
+				.attrInt("to", TensorProto.DataType.FLOAT_VALUE));
+		return b.output("y", "N,1,H,W").build();
+	}
+
+	@Test
+	void aModelWhoseParametersGetNoGradientIsRefusedBeforeTraining() {
+		BatchSource data = new BatchSource() {
+
+			@Override
+			public Batch batch(long step) {
+				float[] x = new float[16];
+				for (int i = 0; i < x.length; i++)
+					x[i] = i / 4f;
+				long[] s = { 1, 1, 4, 4 };
+				return new Batch(Map.of("x", Tensor.of(x, s)), Tensor.of(x.clone(), s));
+			}
+
+			@Override
+			public List<Batch> validation() {
+				return List.of();
+			}
+
+			@Override
+			public String describe() {
+				return "ramp";
+			}
+		};
+		String rest = ", and every path from the model's trainable parameters " +
+			"to the loss goes through it (or another such operator): fine-tuning " +
+			"would leave them as they are";
+		GanException round = assertThrows(GanException.class, () -> Trainer.train(
+			convThen(true), "y", null, "sha", data, config(1, OptimizerConfig.sgd(
+				0.1), LossKind.L2), ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("Round (node 'Round_1') has no gradient" + rest, round
+			.getMessage());
+		GanException cast = assertThrows(GanException.class, () -> Trainer.train(
+			convThen(false), "y", null, "sha", data, config(1, OptimizerConfig.sgd(
+				0.1), LossKind.L2), ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("Cast (node 'Cast_1') casts to a type that is not floating " +
+			"point, which has no gradient" + rest, cast.getMessage());
+	}
+
 	/** L2 loss and mean per-image PSNR (range 1) of y = x w + b on a batch. */
 	private static double[] lossAndPsnr(Batch v, double[] w, double[] bias) {
 		float[] x = v.inputs().get("x").floats(), t = v.target().floats();

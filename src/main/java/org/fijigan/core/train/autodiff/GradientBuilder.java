@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.onnx.ElementTypes;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -110,6 +111,66 @@ public final class GradientBuilder {
 			result.put(w, grad != null ? grad : e.zeros(e.shape(w)));
 		}
 		return result;
+	}
+
+	/**
+	 * Refuses, before anything is differentiated, a loss that none of {@code wrt}
+	 * reaches by a differentiable path: every path from them to the loss goes
+	 * through an operator without a gradient (Round, Floor, a comparison) or a
+	 * cast to a type that is not floating point, so training would leave them as
+	 * they are. The message names the first such operator on a path, or says that
+	 * the loss does not depend on them at all.
+	 *
+	 * @param what the values in words, e.g. "the model's trainable parameters"
+	 */
+	public static void requireDifferentiablePath(GraphEmitter e, String loss,
+		Collection<String> wrt, String what)
+	{
+		if (wrt.isEmpty()) return;
+		List<NodeProto> forward = e.graph().getNodeList();
+		Set<String> any = new HashSet<>(wrt), carried = new HashSet<>(wrt);
+		for (NodeProto n : forward) {
+			boolean fromAny = false, fromCarried = false;
+			for (String in : n.getInputList()) {
+				fromAny |= any.contains(in);
+				fromCarried |= carried.contains(in);
+			}
+			if (fromAny) any.addAll(n.getOutputList());
+			if (fromCarried && passesGradient(n)) carried.addAll(n.getOutputList());
+		}
+		if (carried.contains(loss)) return;
+		if (!any.contains(loss)) throw new GanException("the loss does not " +
+			"depend on " + what + ": fine-tuning would leave them as they are");
+		Set<String> toLoss = new HashSet<>(Set.of(loss));
+		for (int i = forward.size() - 1; i >= 0; i--) {
+			NodeProto n = forward.get(i);
+			for (String o : n.getOutputList())
+				if (toLoss.contains(o)) {
+					toLoss.addAll(n.getInputList());
+					break;
+				}
+		}
+		for (NodeProto n : forward)
+			if (!passesGradient(n) && n.getOutputList().stream().anyMatch(
+				toLoss::contains) && n.getInputList().stream().anyMatch(
+					carried::contains)) throw new GanException(Nodes.describe(n) + (n
+						.getOpType().equals("Cast") ? " casts to a type that is not " +
+							"floating point, which has no gradient" : " has no gradient") +
+						", and every path from " + what + " to the loss goes through " +
+						"it (or another such operator): fine-tuning would leave them " +
+						"as they are");
+		throw new GanException("no path from " + what + " to the loss carries " +
+			"a gradient: fine-tuning would leave them as they are");
+	}
+
+	/**
+	 * Whether a gradient flows back through {@code n}: it is differentiable and,
+	 * if a cast, casts to a floating-point type.
+	 */
+	private static boolean passesGradient(NodeProto n) {
+		if (!differentiable(n)) return false;
+		if (!n.getOpType().equals("Cast")) return true;
+		return ElementTypes.isFloatingPoint(Nodes.attrInt(n, "to", 0));
 	}
 
 	/**
