@@ -301,6 +301,20 @@ class FineTuneCommandTest {
 		assertFalse(Files.exists(dir.resolve("x-loss.csv")));
 	}
 
+	/** Two seeded random 24x24 images in big/, two 6x6 ones in tiny/. */
+	private void bigAndTinyImages(long seed) throws IOException {
+		Random r = new Random(seed);
+		for (int i = 0; i < 2; i++) {
+			float[] big = new float[24 * 24], tiny = new float[6 * 6];
+			for (int j = 0; j < big.length; j++)
+				big[j] = r.nextFloat();
+			for (int j = 0; j < tiny.length; j++)
+				tiny[j] = r.nextFloat();
+			floatTiff(dir.resolve("big"), "img" + i + ".tif", big, 24, 24);
+			floatTiff(dir.resolve("tiny"), "img" + i + ".tif", tiny, 6, 6);
+		}
+	}
+
 	/**
 	 * PatchGAN and DCGAN halve the side three times, so patches under 8 px leave
 	 * their last convolution nothing to read: refused before training with the
@@ -312,16 +326,7 @@ class FineTuneCommandTest {
 		throws IOException
 	{
 		Path model = OnnxModels.conv3x3(1, 1, 3, 1).write(dir, "conv.onnx");
-		Random r = new Random(5);
-		for (int i = 0; i < 2; i++) {
-			float[] big = new float[24 * 24], tiny = new float[6 * 6];
-			for (int j = 0; j < big.length; j++)
-				big[j] = r.nextFloat();
-			for (int j = 0; j < tiny.length; j++)
-				tiny[j] = r.nextFloat();
-			floatTiff(dir.resolve("big"), "img" + i + ".tif", big, 24, 24);
-			floatTiff(dir.resolve("tiny"), "img" + i + ".tif", tiny, 6, 6);
-		}
+		bigAndTinyImages(5);
 		for (String d : new String[] { "patchgan", "dcgan" }) {
 			MainTest.Result small = gan(model, "big", "--patch", 4, "--discriminator",
 				d);
@@ -349,16 +354,7 @@ class FineTuneCommandTest {
 	@Test
 	void aGeneratorTrainsOnPatchesOfTheSizeItGenerates() throws IOException {
 		Path model = OnnxModels.generator(4, 0, 8, 8).write(dir, "gen.onnx");
-		Random r = new Random(9);
-		for (int i = 0; i < 2; i++) {
-			float[] big = new float[24 * 24], tiny = new float[6 * 6];
-			for (int j = 0; j < big.length; j++)
-				big[j] = r.nextFloat();
-			for (int j = 0; j < tiny.length; j++)
-				tiny[j] = r.nextFloat();
-			floatTiff(dir.resolve("big"), "img" + i + ".tif", big, 24, 24);
-			floatTiff(dir.resolve("tiny"), "img" + i + ".tif", tiny, 6, 6);
-		}
+		bigAndTinyImages(9);
 		for (Object patch : new Object[] { null, 16, 0, 8 }) {
 			MainTest.Result res = patch == null ? generator(model, "big") : generator(
 				model, "big", "--patch", patch);

@@ -64,16 +64,7 @@ public final class GradientBuilder {
 					fromWrt.addAll(n.getOutputList());
 					break;
 				}
-		// values the loss depends on
-		Set<String> toLoss = new HashSet<>(Set.of(loss));
-		for (int i = forward.size() - 1; i >= 0; i--) {
-			NodeProto n = forward.get(i);
-			for (String o : n.getOutputList())
-				if (toLoss.contains(o)) {
-					toLoss.addAll(n.getInputList());
-					break;
-				}
-		}
+		Set<String> toLoss = valuesFeeding(forward, loss);
 		Map<String, List<String>> contributions = new HashMap<>();
 		contributions.computeIfAbsent(loss, k -> new ArrayList<>()).add(e.constant(
 			onesLike(e.shape(loss)), e.shape(loss)));
@@ -141,15 +132,7 @@ public final class GradientBuilder {
 		if (carried.contains(loss)) return;
 		if (!any.contains(loss)) throw new GanException("the loss does not " +
 			"depend on " + what + ": fine-tuning would leave them as they are");
-		Set<String> toLoss = new HashSet<>(Set.of(loss));
-		for (int i = forward.size() - 1; i >= 0; i--) {
-			NodeProto n = forward.get(i);
-			for (String o : n.getOutputList())
-				if (toLoss.contains(o)) {
-					toLoss.addAll(n.getInputList());
-					break;
-				}
-		}
+		Set<String> toLoss = valuesFeeding(forward, loss);
 		for (NodeProto n : forward)
 			if (!passesGradient(n) && n.getOutputList().stream().anyMatch(
 				toLoss::contains) && n.getInputList().stream().anyMatch(
@@ -161,6 +144,22 @@ public final class GradientBuilder {
 						"as they are");
 		throw new GanException("no path from " + what + " to the loss carries " +
 			"a gradient: fine-tuning would leave them as they are");
+	}
+
+	/** The values {@code loss} depends on, itself included. */
+	private static Set<String> valuesFeeding(List<NodeProto> forward,
+		String loss)
+	{
+		Set<String> toLoss = new HashSet<>(Set.of(loss));
+		for (int i = forward.size() - 1; i >= 0; i--) {
+			NodeProto n = forward.get(i);
+			for (String o : n.getOutputList())
+				if (toLoss.contains(o)) {
+					toLoss.addAll(n.getInputList());
+					break;
+				}
+		}
+		return toLoss;
 	}
 
 	/**
