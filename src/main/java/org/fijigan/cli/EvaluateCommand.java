@@ -169,23 +169,13 @@ final class EvaluateCommand implements Callable<Integer> {
 					throw new GanException("--tune-data " + t +
 						" holds evaluated images (" + p +
 						"): tune the baselines on other images");
-		if (trainData != null && (FileIdentity.isInside(trainData, data) ||
-			FileIdentity.isInside(data, trainData))) throw new GanException(
-				"--train-data " + trainData + " holds the evaluated images (" + data +
-					"): the real images to compare with must be held out from training");
-		// copies too: a tuning or training image whose bytes are an evaluated one's
+		// copies too: a tuning image whose bytes are an evaluated one's (a
+		// generator's training images: Evaluation checks them)
 		Path[] copy = tuneData.isEmpty() ? null : FileHashes.firstCopy(tuneData,
 			evaluated);
 		if (copy != null) throw new GanException("--tune-data holds a copy of an " +
 			"evaluated image (" + copy[0] + " is " + copy[1] +
 			", byte for byte): tune the baselines on other images");
-		copy = trainData == null ? null : FileHashes.firstCopy(List.of(trainData),
-			List.of(data));
-		if (copy != null) throw new GanException(
-			"--train-data holds a copy of an " + "evaluated image (" + copy[0] +
-				" is " + copy[1] +
-				", byte for byte): the real images to compare with must be held out from " +
-				"training");
 	}
 
 	@Override

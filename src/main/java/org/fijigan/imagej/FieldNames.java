@@ -63,6 +63,7 @@ final class FieldNames {
 			n2v-struct=Line mask (structN2V)
 			format=Format
 			fail-fast=Fail fast
+			train-data=Training folder
 			blocks=Blocks
 			""".lines().map(l -> l.split("=", 2)).collect(java.util.stream.Collectors
 		.toUnmodifiableMap(kv -> kv[0], kv -> kv[1]));

@@ -82,8 +82,8 @@ class EvaluateCommandFijiTest {
 	@Test
 	void theUtilityRowsOfAConditionalGeneratorFillTheTable() throws Exception {
 		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
-		Path train = classFolders(model, dir.resolve("train"), 4), test =
-			classFolders(model, dir.resolve("test"), 3);
+		Path train = classFolders(model, dir.resolve("train"), 4, 0), test =
+			classFolders(model, dir.resolve("test"), 3, 100);
 		EvaluateCommand c = new EvaluateCommand();
 		c.model = model.toString();
 		c.data = test.toFile();
@@ -112,25 +112,39 @@ class EvaluateCommandFijiTest {
 				"near-copies of training images") && t.getStringValue("Condition", i)
 					.equals("all classes")) copies = i;
 		assertEquals(18, t.getValue("n A", copies), 0);
+
+		// the training folder holds a copy of an evaluated image: refused, in the
+		// dialog's words
+		Files.copy(test.resolve("0/g0.tif"), train.resolve("0/copy.tif"));
+		c.run();
+		assertEquals("'Training folder' holds a copy of an evaluated image (" +
+			train.resolve("0/copy.tif") + " is " + test.resolve("0/g0.tif") +
+			", byte for byte): the real images to compare with must be held out " +
+			"from training", c.errorMessage());
 	}
 
 	/**
 	 * Class folders 0/ and 1/ of {@code perClass} float TIFFs drawn from
-	 * generator {@code model}.
+	 * generator {@code model}, from seed {@code seed} on.
 	 */
-	private static Path classFolders(Path model, Path dir, int perClass)
-		throws Exception
+	private static Path classFolders(Path model, Path dir, int perClass,
+		long seed) throws Exception
 	{
 		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
 		for (int c = 0; c < 2; c++) {
 			Path folder = Files.createDirectories(dir.resolve(Integer.toString(c)));
-			RasterImage stack = Generator.run(d, new GenerateOptions(perClass, 10 * c,
-				c, null, null, true, DeviceSpec.CPU, 1), ProgressListener.NONE,
+			RasterImage stack = Generator.run(d, new GenerateOptions(perClass, seed +
+				10 * c, c, null, null, true, DeviceSpec.CPU, 1), ProgressListener.NONE,
 				CancellationToken.none()).image();
-			for (int i = 0; i < perClass; i++)
+			for (int i = 0; i < perClass; i++) {
+				// this toy generator draws one image per class: a tiny offset per
+				// file keeps the sets apart byte for byte
+				float[] v = ((float[]) stack.plane(0, i, 0)).clone();
+				for (int j = 0; j < v.length; j++)
+					v[j] += 1e-6f * (1 + i + seed / 10);
 				assertTrue(new FileSaver(new ImagePlus("g", new FloatProcessor(16, 16,
-					(float[]) stack.plane(0, i, 0)))).saveAsTiff(folder.resolve("g" + i +
-						".tif").toString()));
+					v))).saveAsTiff(folder.resolve("g" + i + ".tif").toString()));
+			}
 		}
 		return dir;
 	}

@@ -1,12 +1,15 @@
 
 package org.fijigan.core.eval;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.eval.EvaluationReport.Score;
+import org.fijigan.core.io.FileHashes;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.data.ImageSource;
@@ -76,6 +79,8 @@ public final class Evaluation {
 			throw new GanException(
 				"the utility measure is for class-conditional generators; " + model
 					.name() + " is a " + model.task().id() + " model");
+		if (training != null) refuseHeldOutInTraining(images.folder(), training
+			.folder());
 		return switch (model.task()) {
 			case SUPER_RESOLUTION -> RestorationEvaluation.superResolution(model,
 				dataset, images, options, progress, cancel);
@@ -89,6 +94,24 @@ public final class Evaluation {
 				"there is no evaluation protocol for a " +
 					"generic image-to-image model: say what it does with --task super-resolution or denoise");
 		};
+	}
+
+	/**
+	 * Refuses training images that hold the evaluated ones, as a folder or as
+	 * byte-for-byte copies: the real images a generator is compared with must be
+	 * held out from its training. Images in memory (no folder) are not checked.
+	 */
+	static void refuseHeldOutInTraining(Path data, Path training) {
+		if (data == null || training == null) return;
+		String why = ": the real images to compare with must be held out from " +
+			"training";
+		if (FileIdentity.isInside(training, data) || FileIdentity.isInside(data,
+			training)) throw new GanException("--train-data " + training +
+				" holds the evaluated images (" + data + ")" + why);
+		Path[] copy = FileHashes.firstCopy(List.of(training), List.of(data));
+		if (copy != null) throw new GanException(
+			"--train-data holds a copy of an " + "evaluated image (" + copy[0] +
+				" is " + copy[1] + ", byte for byte)" + why);
 	}
 
 	/** Refuses a model of another task. */
