@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.fijigan.core.CancellationToken;
@@ -215,6 +216,11 @@ final class GenerateCommand extends JobCommand {
 			1L << 31);
 		if (seed == null && latents == null) notes.add("seed " + s +
 			" (pass --seed " + s + " to draw the same images again)");
+		String file = output.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (file.endsWith(".jpg") || file.endsWith(".jpeg") || file.endsWith(
+			".npy")) notes.add(output.getFileName() + " carries no SYNTHETIC tag " +
+				"(fiji-gan writes none into this format): nothing in it says it is " +
+				"generated; write .tif, .png or .nii.gz to keep the tag");
 		GenerateOptions options = new GenerateOptions(n, s, classLabel == null
 			? null : label(d.generator(), classLabel), labels, latents, floatOutput ||
 				normalization.equals("none"), run.device, run.threads, nonFinite);

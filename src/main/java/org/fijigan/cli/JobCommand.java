@@ -45,7 +45,8 @@ abstract class JobCommand implements Callable<Integer> {
 	CommandSpec spec;
 
 	@Option(names = { "-o", "--output" }, required = true, paramLabel = "OUT",
-		description = "Result file: .tif/.tiff, .png or .jpg (8-bit or RGB), .npy (float32 tensor) " +
+		description = "Result file: .tif/.tiff, .png (8- or 16-bit grey, or RGB), .jpg (8-bit or RGB), " +
+			".npy (float32 tensor) " +
 			"or .nii.gz; a folder when the input is a folder (or, for generate, when OUT has no " +
 			"image extension).")
 	Path output;

@@ -7,6 +7,7 @@ import static org.fijigan.cli.FolderModeTest.files;
 import static org.fijigan.cli.FolderModeTest.rows;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -281,8 +282,19 @@ class GenerateFolderTest {
 		Result r = generate(model, nii, "--count", 3, "--class", "coronal",
 			"--seed", 5, "--format", "nii.gz");
 		assertEquals(0, r.exitCode(), r.err());
-		assertEquals(0, generate(model, png, "--count", 3, "--class", "coronal",
-			"--seed", 5, "--format", "png").exitCode());
+		Result tagged = generate(model, png, "--count", 3, "--class", "coronal",
+			"--seed", 5, "--format", "png");
+		assertEquals(0, tagged.exitCode());
+		assertFalse(tagged.out().contains("no SYNTHETIC tag"), tagged.out());
+		// formats that hold no tag say so, in a folder and as one file
+		Result jpg = generate(model, dir.resolve("jpg"), "--count", 1, "--seed", 5,
+			"--format", "jpg");
+		assertTrue(jpg.out().contains("note: jpg files carry no SYNTHETIC tag " +
+			"(fiji-gan writes none into them): only manifest.csv says they are " +
+			"generated"), jpg.out());
+		Result npy = generate(model, dir.resolve("one.npy"), "--seed", 5);
+		assertTrue(npy.out().contains("note: one.npy carries no SYNTHETIC tag"), npy
+			.out());
 
 		for (int i = 0; i < 3; i++) {
 			String name = String.format("coronal/synthetic-%06d", i);

@@ -180,7 +180,8 @@ final class TrainingChecks {
 			" px: " + String.join("; ", why));
 		int reach = 2 * model.haloPixels() + 1; // input pixels behind one output
 		if (s < reach) notes.add("patches of " + s +
-			" input px are narrower than the model's receptive field (" + reach +
+			" input px are narrower than the context the model asks for (twice its " +
+			"halo plus one: " + reach +
 			" px): every pixel it trains on sees the model's padding, which it meets " +
 			"at the image's edges alone when it runs; a patch of " + reach * scale +
 			" px or more avoids that");

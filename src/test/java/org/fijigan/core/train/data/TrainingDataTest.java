@@ -317,7 +317,7 @@ class TrainingDataTest {
 					.withValidationFraction(0));
 		assertEquals(30, narrow.options().patchSize());
 		assertEquals(List.of("patches of 15 input px are narrower than the " +
-			"model's receptive field (19 px): every pixel it trains on sees the " +
+			"context the model asks for (twice its halo plus one: 19 px): every pixel it trains on sees the " +
 			"model's padding, which it meets at the image's edges alone when it " +
 			"runs; a patch of 38 px or more avoids that"), narrow.notes());
 		// targets smaller than the smallest input the model takes: no patch helps
