@@ -31,5 +31,10 @@ class ValueRangeTest {
 			"range:-1e308,1e308"));
 		assertEquals(new Normalization.FixedRange(0, 65535), Normalization.parse(
 			"range:0,65535"));
+		assertEquals(
+			"fixed range 1.0E-40, 2.0E-40 is too narrow to map in 32-bit " +
+				"floats (its width 1.0E-40 has no finite 32-bit inverse): give a range " +
+				"of the image's units", assertThrows(GanException.class,
+					() -> Normalization.parse("range:1e-40,2e-40")).getMessage());
 	}
 }
