@@ -153,7 +153,11 @@ public final class ImageToImage {
 		if (reach > 0 && tiles.plan().tileCount() > 1) notes.add("tiled with a " +
 			tiles.plan().haloPixels() + " px halo, less than the " + reach +
 			" px the model's output pixels see: the result may differ from an " +
-			"untiled run near the tiles' edges; --tile none gives the exact result");
+			"untiled run near the tiles' edges; " + (model.image().isFixedSize()
+				? "a --halo of " + reach +
+					" px or more (the model takes tiles of one " + "size only)"
+				: "--tile none, or a --halo of " + reach + " px or more,") +
+			" gives the exact result");
 
 		int modelInChannels = modelChannels + (mask != null && model.mask()
 			.isExtraChannel() ? 1 : 0);

@@ -319,7 +319,8 @@ class ImageToImageTest {
 		RasterImage img = randomFloat(40, 30, 1, 1, 1, 11);
 		String note = "tiled with a 0 px halo, less than the 2 px the model's " +
 			"output pixels see: the result may differ from an untiled run near the " +
-			"tiles' edges; --tile none gives the exact result";
+			"tiles' edges; --tile none, or a --halo of 2 px or more, gives the exact " +
+			"result";
 		ModelDescriptor short_ = org.fijigan.core.model.ModelLoader.load(file
 			.toString(), org.fijigan.core.model.ModelOverrides.NONE.withHaloPixels(
 				0));
