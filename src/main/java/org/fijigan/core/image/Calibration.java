@@ -27,9 +27,12 @@ public record Calibration(double pixelWidth, double pixelHeight,
 
 	/**
 	 * The calibration of an image magnified by {@code scale} in x and y (z
-	 * unchanged).
+	 * unchanged); an uncalibrated image (its unit the pixel) stays uncalibrated,
+	 * rather than getting pixels of 1/scale "pixel".
 	 */
 	public Calibration magnified(double scale) {
+		if (unit.equalsIgnoreCase("pixel") || unit.equalsIgnoreCase("pixels"))
+			return this;
 		return new Calibration(pixelWidth / scale, pixelHeight / scale, pixelDepth,
 			unit, orientation == null || scale == 1 ? orientation : orientation
 				.magnified(scale, pixelWidth, pixelHeight));
