@@ -203,6 +203,22 @@ class FolderRunIdentityTest {
 		assertEquals(0, r.exitCode(), r.err());
 		assertEquals("skipped", rows(out.resolve("manifest.csv")).get(0).get(
 			"status"));
+
+		// a halo short of the model's reach, in small tiles, gives other pixels:
+		// other settings too, also for the tile size where tiles are then inexact
+		Path short_ = dir.resolve("short");
+		assertEquals(0, run(model, in, short_, "--halo", 0, "--tile", 8)
+			.exitCode());
+		for (Object[] other : new Object[][] { {}, { "--halo", 0, "--tile",
+			16 } })
+		{
+			Result again = run(model, in, short_, other);
+			assertEquals(1, again.exitCode(), java.util.Arrays.toString(other));
+			assertTrue(again.err().startsWith("fiji-gan: " + short_.resolve("a.tif") +
+				" was made with other settings"), again.err());
+		}
+		assertEquals(0, run(model, in, short_, "--halo", 0, "--tile", 8).exitCode(),
+			"the same halo and tiles: skipped");
 	}
 
 	@Test

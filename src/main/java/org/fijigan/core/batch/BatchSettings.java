@@ -3,9 +3,12 @@ package org.fijigan.core.batch;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.text.Canonical;
 
@@ -22,8 +25,10 @@ import org.fijigan.core.text.Canonical;
  * name and size, or the samples to draw). Only the shards of one batch share an
  * output folder at once or merge into one manifest.
  * </ul>
- * Tile size, device and threads are not part of either: tiling is exact, and
- * they change how fast a result is made, not what it is.
+ * Device and threads are not part of either, nor the tile size where tiling is
+ * exact: they change how fast a result is made, not what it is. A halo given in
+ * place of the model's, and a tile size given for a model whose tiles are not
+ * exact, are part of the settings.
  */
 public final class BatchSettings {
 
@@ -33,18 +38,35 @@ public final class BatchSettings {
 	public static String folder(ModelDescriptor model, InferenceOptions options,
 		String format)
 	{
-		return fingerprint("folder", "task=" + model.task().id(), "kind=" +
-			Canonical.text(model.kind()), "scale=" + model.scale(), "input_range=" +
-				Canonical.text(model.inputRange()), "output_range=" + Canonical.text(
-					model.outputRange()), "output_transform=" + model.outputTransform(),
-			"output_channels=" + model.outputChannels(), "output_in_input_units=" +
-				model.outputInInputUnits(), "preprocessing=" + Canonical.text(model
-					.preprocessing()), "postprocessing=" + Canonical.text(model
-						.postprocessing()), "normalization=" + Canonical.text(options
-							.normalization()), "float=" + options.floatOutput(),
+		List<String> parts = new ArrayList<>(List.of("folder", "task=" + model
+			.task().id(), "kind=" + Canonical.text(model.kind()), "scale=" + model
+				.scale(), "input_range=" + Canonical.text(model.inputRange()),
+			"output_range=" + Canonical.text(model.outputRange()),
+			"output_transform=" + model.outputTransform(), "output_channels=" + model
+				.outputChannels(), "output_in_input_units=" + model
+					.outputInInputUnits(), "preprocessing=" + Canonical.text(model
+						.preprocessing()), "postprocessing=" + Canonical.text(model
+							.postprocessing()), "normalization=" + Canonical.text(options
+								.normalization()), "float=" + options.floatOutput(),
 			"channel_map=" + Canonical.text(options.channelMap()), "composite=" +
 				options.compositeInpaint(), "nonfinite=" + options.nonFinite(),
-			"format=" + (format == null ? "own" : format));
+			"format=" + (format == null ? "own" : format)));
+		// what else changes the pixels, named only when it is not the default, so
+		// that the settings of earlier default runs stay the same
+		if ("override".equals(model.origins().get("halo"))) parts.add("halo=" +
+			model.haloPixels());
+		if (options.tileSize() != InferenceOptions.AUTO_TILE && !tilesExactly(
+			model)) parts.add("tile=" + options.tileSize());
+		return fingerprint(parts.toArray(String[]::new));
+	}
+
+	/** Whether tiles of any size give the untiled result (the graph says so). */
+	private static boolean tilesExactly(ModelDescriptor model) {
+		if (model.graph() == null || model.kind() instanceof ModelKind.Generator)
+			return true;
+		var rf = model.graph().tiling(model.image().name(), model.image().layout())
+			.receptiveField();
+		return rf != null && rf.exact() && model.haloPixels() >= rf.haloPixels();
 	}
 
 	/**
