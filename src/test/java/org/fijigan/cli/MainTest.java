@@ -458,6 +458,31 @@ class MainTest {
 			"-o", dir.resolve("out.tif"));
 	}
 
+	/**
+	 * A channel map other than the identity leaves the result in the model's
+	 * channel order, and says so: an identity model fed 2,1,0 swaps red and blue.
+	 */
+	@Test
+	void aPermutedChannelMapSaysTheResultIsInTheModelsOrder() throws IOException {
+		int[] rgb = new int[8 * 6];
+		for (int i = 0; i < rgb.length; i++)
+			rgb[i] = (200 << 16) | (100 << 8) | 10;
+		Path in = dir.resolve("rgb.png");
+		assertTrue(new ij.io.FileSaver(new ij.ImagePlus("rgb",
+			new ij.process.ColorProcessor(8, 6, rgb))).saveAsPng(in.toString()));
+		Path model = OnnxModels.identity(3).write(dir, "id3.onnx");
+		Result r = cli("run", "-m", model, "-i", in, "-o", dir.resolve("out.png"),
+			"--channels", "2,1,0", "--normalize", "range", "--device", "cpu");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains(
+			"note: the result's channels are the model's, " +
+				"in its order: model channel k was fed image channel [2, 1, 0][k]"), r
+					.out());
+		int out = ((int[]) ij.IJ.openImage(dir.resolve("out.png").toString())
+			.getProcessor().getPixels())[0];
+		assertEquals((10 << 16) | (100 << 8) | 200, out & 0xffffff);
+	}
+
 	@Test
 	void infoDescribesTheModelAndTheProviders() {
 		Path model = OnnxModels.pixelShuffle(1, 3).write(dir, "sr3.onnx");

@@ -3,6 +3,7 @@ package org.fijigan.core.pipeline;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -103,6 +104,12 @@ public final class ImageToImage {
 		int modelChannels = channelGroups(model, image, options.channelMap(),
 			groups, notes);
 		if (outChannelsPerGroup == 0) outChannelsPerGroup = modelChannels;
+		int[] map = options.channelMap();
+		if (map != null && !isIdentity(map)) notes.add(
+			"the result's channels are " +
+				"the model's, in its order: model channel k was fed image channel " +
+				Arrays.toString(map) + "[k], and result channel k is the model's " +
+				"output k (a BGR model fed --channels 2,1,0 gives a BGR result)");
 		boolean average = groups.get(0).average();
 		int resultChannels = average ? image.logicalChannels() : groups.size() *
 			outChannelsPerGroup;
@@ -539,5 +546,14 @@ public final class ImageToImage {
 	/** {@code bytes} in B, KiB, MiB or GiB, one decimal. */
 	static String bytes(long bytes) {
 		return Numbers.bytes(bytes);
+	}
+
+	/**
+	 * Whether {@code map} feeds image channel k to model channel k, for all k.
+	 */
+	private static boolean isIdentity(int[] map) {
+		for (int k = 0; k < map.length; k++)
+			if (map[k] != k) return false;
+		return true;
 	}
 }
