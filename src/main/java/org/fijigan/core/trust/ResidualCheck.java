@@ -165,8 +165,9 @@ public final class ResidualCheck {
 			for (int z = 0; z < input.slices(); z++)
 				for (int c = 0; c < input.logicalChannels(); c++) {
 					index++;
-					Finding f = check(Planes.read(residual, c, z, t), Planes.read(result,
-						c, z, t), w, h);
+					float[] removed = Planes.read(residual, c, z, t);
+					if (negligible(removed, Planes.read(input, c, z, t))) continue;
+					Finding f = check(removed, Planes.read(result, c, z, t), w, h);
 					if (!f.isStructured()) continue;
 					where.add(Integer.toString(index));
 					if (worst == null || f.maxZ() > worst.maxZ()) worst = f;
@@ -184,6 +185,31 @@ public final class ResidualCheck {
 				"Changed)", planesText, worst.maxZ(), worst.window(), worst.window(),
 			worst.threshold(), Math.round(1 / FALSE_ALARM_RATE), worst.flagged(),
 			worst.flagged() == 1 ? "" : "s");
+	}
+
+	/**
+	 * How far below the input's range a residual stays that is only the rounding
+	 * of 32-bit arithmetic (the normalisation there and back): a model that
+	 * changed nothing leaves such a residual, whose structure follows the values
+	 * and means nothing.
+	 */
+	static final double ROUNDING = 1e-5;
+
+	/**
+	 * Whether every value removed is within {@link #ROUNDING} of the input
+	 * plane's range (non-finite values left out).
+	 */
+	static boolean negligible(float[] removed, float[] input) {
+		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY,
+				most = 0;
+		for (float v : input)
+			if (Float.isFinite(v)) {
+				min = Math.min(min, v);
+				max = Math.max(max, v);
+			}
+		for (float r : removed)
+			if (Float.isFinite(r)) most = Math.max(most, Math.abs(r));
+		return !(max > min) ? most == 0 : most <= ROUNDING * (max - min);
 	}
 
 	/**

@@ -164,6 +164,34 @@ class ResidualCheckTest {
 	}
 
 	/**
+	 * A model that changed nothing leaves only the rounding of 32-bit arithmetic,
+	 * which follows the values (here: each value's last bits) and is no finding;
+	 * a real change of the same pattern is.
+	 */
+	@Test
+	void theRoundingOfAModelThatChangedNothingIsNoFinding() {
+		RasterImage input = RasterImage.allocate(SIZE, SIZE, 1, 1, 1,
+			PixelType.FLOAT32);
+		RasterImage output = RasterImage.allocate(SIZE, SIZE, 1, 1, 1,
+			PixelType.FLOAT32);
+		float[] in = (float[]) input.plane(0), out = (float[]) output.plane(0);
+		float[] spots = scene(0.6);
+		java.util.Random random = new java.util.Random(1);
+		for (int i = 0; i < in.length; i++) {
+			in[i] = 3000 * random.nextFloat() - 1024;
+			// the value taken to [0, 1] and back in 32-bit floats, as the pipeline
+			// does: its last bits change with the value
+			out[i] = (in[i] + 1024f) / 2999.0852f * 2999.0852f - 1024f;
+		}
+		assertTrue(ResidualCheck.negligible((float[]) Residual.of(input, output)
+			.plane(0), in));
+		assertNull(ResidualCheck.note(input, output));
+		for (int i = 0; i < in.length; i++)
+			out[i] = in[i] - 0.1f * 3000 * spots[i]; // dims the spots by 10%
+		assertTrue(ResidualCheck.note(input, output) != null);
+	}
+
+	/**
 	 * Through the denoise pipeline: a model that blurs (5x5 mean) flattens the
 	 * spots, and the result says so in its notes and properties; a model that
 	 * returns the noise-free level of a flat noisy image gets no note.
@@ -208,5 +236,21 @@ class ResidualCheckTest {
 			"not only noise")), clean.report().notes().toString());
 		assertTrue(clean.image().properties().get("fiji-gan.residual-check")
 			.startsWith("like noise"));
+
+		// an identity model on a float image of large values: the normalisation's
+		// rounding, there and back, is all it removes, and no finding
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "identity.onnx").toString(), new ModelOverrides(TaskKind.DENOISE,
+				null, null, null, null, null));
+		java.util.Random random = new java.util.Random(1);
+		float[] ct = new float[48 * 40];
+		for (int i = 0; i < ct.length; i++)
+			ct[i] = 3000 * random.nextFloat() - 1024;
+		RunResult same = ImageToImage.run(identity, new RasterImage(48, 40, 1, 1, 1,
+			PixelType.FLOAT32, new Object[] { ct }), InferenceOptions.defaults()
+				.withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+					.none());
+		assertTrue(same.report().notes().stream().noneMatch(n -> n.contains(
+			"not only noise")), same.report().notes().toString());
 	}
 }
