@@ -35,14 +35,14 @@ final class CreateModelCommand implements Callable<Integer> {
 	String arch;
 
 	@Option(names = { "-o", "--output" }, required = true,
-		paramLabel = "NEW.onnx")
+		paramLabel = "NEW.onnx", description = "The new model file.")
 	Path output;
 
-	@Option(names = "--scale", defaultValue = "2",
+	@Option(names = "--scale", paramLabel = "S", defaultValue = "2",
 		description = "rrdb-sr: 2, 3 or 4 (default: ${DEFAULT-VALUE}).")
 	int scale;
 
-	@Option(names = "--channels", defaultValue = "1",
+	@Option(names = "--channels", paramLabel = "C", defaultValue = "1",
 		description = "Image channels (default: ${DEFAULT-VALUE}).")
 	int channels;
 
@@ -50,11 +50,11 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "dcgan: the number of classes, or their names separated by commas, each given once and usable as the name of its training-data folder (default: unconditional).")
 	String classes;
 
-	@Option(names = "--latent", defaultValue = "64",
+	@Option(names = "--latent", paramLabel = "D", defaultValue = "64",
 		description = "dcgan: latent length (default: ${DEFAULT-VALUE}).")
 	int latent;
 
-	@Option(names = "--width", defaultValue = "32",
+	@Option(names = "--width", paramLabel = "W", defaultValue = "32",
 		description = "Feature channels (default: ${DEFAULT-VALUE}; dcgan: channels of the last stage, x8 at 4x4).")
 	int width;
 
@@ -62,7 +62,7 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "rrdb-sr: RRDB blocks, 1 to 64 (default 2); residual-denoiser: conv layers, 3 to 64 (default 8).")
 	Integer blocks;
 
-	@Option(names = "--size", defaultValue = "64",
+	@Option(names = "--size", paramLabel = "PX", defaultValue = "64",
 		description = "dcgan: output side, a power of two (default: ${DEFAULT-VALUE}).")
 	int size;
 
@@ -70,7 +70,7 @@ final class CreateModelCommand implements Callable<Integer> {
 		description = "residual-denoiser: initial weights of its ReLU convolutions, He et al.'s (kaiming), which train at any depth, or PyTorch's default (pytorch), which leaves a deep stack (15 layers and more) with almost no gradient (default: kaiming).")
 	String init;
 
-	@Option(names = "--seed", defaultValue = "0",
+	@Option(names = "--seed", paramLabel = "S", defaultValue = "0",
 		description = "Seeds the initial weights (default: ${DEFAULT-VALUE}).")
 	long seed;
 

@@ -89,11 +89,11 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "super-resolution, denoise, inpaint or generate (default: the model's).")
 	TaskKind task;
 
-	@Option(names = "--steps", defaultValue = "1000",
+	@Option(names = "--steps", paramLabel = "N", defaultValue = "1000",
 		description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
 	int steps;
 
-	@Option(names = "--batch", defaultValue = "4",
+	@Option(names = "--batch", paramLabel = "B", defaultValue = "4",
 		description = "Samples per step (default: ${DEFAULT-VALUE}).")
 	int batch;
 
@@ -205,8 +205,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		"Amounts are in normalised units (0..1 spans the 1st-99.8th percentiles by default)." })
 	List<String> degradation;
 
-	@Option(names = "--seed", defaultValue = "0",
-		description = "Seeds sampling, degradations and the discriminator.")
+	@Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+		description = "Seeds sampling, degradations and the discriminator (default: ${DEFAULT-VALUE}).")
 	long seed;
 
 	@Mixin
@@ -219,8 +219,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Where atomic checkpoints go (every --checkpoint-every steps and at the end).")
 	Path checkpointDir;
 
-	@Option(names = "--checkpoint-every", defaultValue = "100",
-		description = "Default: ${DEFAULT-VALUE}.")
+	@Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "100",
+		description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
 	int checkpointEvery;
 
 	@Option(names = "--resume",
