@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.fijigan.core.CancellationToken;
@@ -13,6 +12,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.batch.BatchSummary;
 import org.fijigan.core.batch.GenerationBatch;
+import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.batch.GenerationJob;
 import org.fijigan.core.batch.SamplePlan;
 import org.fijigan.core.image.Npy;
@@ -216,9 +216,9 @@ final class GenerateCommand extends JobCommand {
 			1L << 31);
 		if (seed == null && latents == null) notes.add("seed " + s +
 			" (pass --seed " + s + " to draw the same images again)");
-		String file = output.getFileName().toString().toLowerCase(Locale.ROOT);
-		if (file.endsWith(".jpg") || file.endsWith(".jpeg") || file.endsWith(
-			".npy")) notes.add(output.getFileName() + " carries no SYNTHETIC tag " +
+		if (!GenerationBatch.carriesSyntheticTag(AtomicFile.extensionOf(output
+			.getFileName().toString()))) notes.add(output.getFileName() +
+				" carries no SYNTHETIC tag " +
 				"(fiji-gan writes none into this format): nothing in it says it is " +
 				"generated; write .tif, .png or .nii.gz to keep the tag");
 		GenerateOptions options = new GenerateOptions(n, s, classLabel == null

@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.fijigan.core.model.ModelDescriptor;
-import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.text.Canonical;
 
@@ -55,18 +54,9 @@ public final class BatchSettings {
 		// that the settings of earlier default runs stay the same
 		if ("override".equals(model.origins().get("halo"))) parts.add("halo=" +
 			model.haloPixels());
-		if (options.tileSize() != InferenceOptions.AUTO_TILE && !tilesExactly(
-			model)) parts.add("tile=" + options.tileSize());
+		if (options.tileSize() != InferenceOptions.AUTO_TILE && !model
+			.tilesExactly()) parts.add("tile=" + options.tileSize());
 		return fingerprint(parts.toArray(String[]::new));
-	}
-
-	/** Whether tiles of any size give the untiled result (the graph says so). */
-	private static boolean tilesExactly(ModelDescriptor model) {
-		if (model.graph() == null || model.kind() instanceof ModelKind.Generator)
-			return true;
-		var rf = model.graph().tiling(model.image().name(), model.image().layout())
-			.receptiveField();
-		return rf != null && rf.exact() && model.haloPixels() >= rf.haloPixels();
 	}
 
 	/**

@@ -182,8 +182,8 @@ public final class GenerationBatch {
 		{
 			provider = lease.session().provider();
 			notes.addAll(lease.session().notes());
-			if (!SYNTHETIC_TAGGED.contains(job.format())) notes.add(job.format()
-				.substring(1) + " files carry no SYNTHETIC tag (fiji-gan writes none " +
+			if (!carriesSyntheticTag(job.format())) notes.add(job.format().substring(
+				1) + " files carry no SYNTHETIC tag (fiji-gan writes none " +
 				"into them): only " + manifestFile.getFileName() +
 				" says they are generated; keep it with them, or use tif, png or nii.gz");
 			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
@@ -336,9 +336,15 @@ public final class GenerationBatch {
 	}
 
 	/** The relative file of sample {@code i}. */
-	/** The formats whose files carry the SYNTHETIC tag in their own metadata. */
-	static final java.util.Set<String> SYNTHETIC_TAGGED = java.util.Set.of(".tif",
-		".tiff", ".png", ".nii.gz");
+	/**
+	 * Whether files of {@code extension} ({@code .tif}, {@code .nii.gz}, any
+	 * case) carry the SYNTHETIC tag in their own metadata: TIFF, PNG and NIfTI
+	 * do, JPEG and {@code .npy} do not.
+	 */
+	public static boolean carriesSyntheticTag(String extension) {
+		return java.util.Set.of(".tif", ".tiff", ".png", ".nii", ".nii.gz")
+			.contains(extension.toLowerCase(java.util.Locale.ROOT));
+	}
 
 	static String fileName(SamplePlan plan, long i, int digits, String format) {
 		String name = String.format(Locale.ROOT, "synthetic-%0" + digits + "d", i) +

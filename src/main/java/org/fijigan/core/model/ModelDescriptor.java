@@ -139,11 +139,26 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 	 * near their edges. 0 when the halo covers it, or it is not known.
 	 */
 	public int reachBeyondHalo() {
-		if (graph == null || kind instanceof ModelKind.Generator) return 0;
-		ReceptiveField rf = graph.tiling(image().name(), image().layout())
-			.receptiveField();
+		ReceptiveField rf = receptiveField();
 		return rf != null && rf.exact() && haloPixels < rf.haloPixels() ? rf
 			.haloPixels() : 0;
+	}
+
+	/**
+	 * Whether tiles of any size give the untiled result: the graph's analysis
+	 * finds every operation local and the halo covers its reach. True for a
+	 * generator or a model without a graph, which are not tiled.
+	 */
+	public boolean tilesExactly() {
+		if (graph == null || kind instanceof ModelKind.Generator) return true;
+		ReceptiveField rf = receptiveField();
+		return rf != null && rf.exact() && haloPixels >= rf.haloPixels();
+	}
+
+	/** The graph's receptive field at the image input; null when not known. */
+	private ReceptiveField receptiveField() {
+		if (graph == null || kind instanceof ModelKind.Generator) return null;
+		return graph.tiling(image().name(), image().layout()).receptiveField();
 	}
 
 	/**

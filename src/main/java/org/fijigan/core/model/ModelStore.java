@@ -311,7 +311,8 @@ public final class ModelStore {
 					" is neither an ONNX model nor a bioimage.io .zip: " + e.getMessage(),
 					e);
 			}
-			checkLoads(file, fileName); // by its own name, beside its external data
+			// by its own name, beside its external data (the same bytes as the copy)
+			checkLoads(file, graph, fileName);
 			copyExternalData(file, graph.externalDataLocations(), staging);
 			return commit(staging, target);
 		}
@@ -350,8 +351,20 @@ public final class ModelStore {
 	 * @param what the source, as the user named it, for the message
 	 */
 	private static void checkLoads(Path onnx, String what) {
+		OnnxGraphInfo graph;
 		try {
-			ModelFileChecks.check(onnx, OnnxGraphInfo.read(onnx));
+			graph = OnnxGraphInfo.read(onnx);
+		}
+		catch (GanException e) {
+			throw new GanException(what + " was not installed: " + e.getMessage(), e);
+		}
+		checkLoads(onnx, graph, what);
+	}
+
+	/** As {@link #checkLoads(Path, String)}, of a graph already read. */
+	private static void checkLoads(Path onnx, OnnxGraphInfo graph, String what) {
+		try {
+			ModelFileChecks.check(onnx, graph);
 			String why = ModelLoader.whyNotLoadable(onnx);
 			if (why != null) throw new GanException(why);
 		}
