@@ -29,15 +29,10 @@ final class BatchOptions {
 			"format where it can be written, else tif; tif for generate).")
 	String format;
 
-	@Option(names = "--include", paramLabel = "GLOB",
-		description = "Folder mode: the inputs to take, a glob on the relative path or, without /, " +
-			"the file name, e.g. '*.dcm' (default: every file of a format ImageJ opens).")
-	String include;
-
 	/** Refuses the folder options when the command writes one file. */
 	void refuseInFileMode(CommandSpec spec, String why) {
 		String given = shard != null ? "--shard" : failFast ? "--fail-fast"
-			: format != null ? "--format" : include != null ? "--include" : null;
+			: format != null ? "--format" : null;
 		if (given != null) throw new ParameterException(spec.commandLine(), given +
 			" is for folder mode: " + why);
 	}

@@ -123,8 +123,6 @@ final class GenerateCommand extends JobCommand {
 
 	@Override
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
-		if (batch.include != null) throw new ParameterException(spec.commandLine(),
-			"--include is for --input DIR; generate reads no images");
 		for (FileIdentity.Input in : List.of(new FileIdentity.Input("latent file",
 			latentFile), new FileIdentity.Input("class file", classFile)))
 			if (in.path() != null && FileIdentity.isInside(in.path(), output))

@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** An image-to-image command of one task: super-resolution or denoise. */
-abstract class ImageToImageCommand extends JobCommand {
+abstract class ImageToImageCommand extends ImageJobCommand {
 
 	@Mixin
 	ModelOptions model;
@@ -56,9 +56,8 @@ abstract class ImageToImageCommand extends JobCommand {
 	@Override
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
 		ModelDescriptor d = model.load(task(), null, stages);
-		FolderJob job = new FolderJob(input, output, null, batch.format,
-			batch.include, batch.shardOrAll(), overwrite, batch.failFast,
-			provenance());
+		FolderJob job = new FolderJob(input, output, null, batch.format, include,
+			batch.shardOrAll(), overwrite, batch.failFast, provenance());
 		return FolderBatch.run(job, d, flags.options(), ImageFiles.CODEC, progress,
 			cancel);
 	}

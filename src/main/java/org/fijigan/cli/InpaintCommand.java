@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "inpaint", mixinStandardHelpOptions = true,
 	description = "Fill the holes a mask marks (non-zero mask pixels) with an inpainting model.")
-final class InpaintCommand extends JobCommand {
+final class InpaintCommand extends ImageJobCommand {
 
 	@Mixin
 	ModelOptions model;
@@ -72,9 +72,8 @@ final class InpaintCommand extends JobCommand {
 	@Override
 	BatchSummary runFolder(ProgressListener progress, CancellationToken cancel) {
 		ModelDescriptor d = model.load(TaskKind.INPAINT, maskHoleValue, stages);
-		FolderJob job = new FolderJob(input, output, mask, batch.format,
-			batch.include, batch.shardOrAll(), overwrite, batch.failFast,
-			provenance());
+		FolderJob job = new FolderJob(input, output, mask, batch.format, include,
+			batch.shardOrAll(), overwrite, batch.failFast, provenance());
 		return FolderBatch.run(job, d, flags.options().withCompositeInpaint(
 			!noComposite), ImageFiles.CODEC, progress, cancel);
 	}

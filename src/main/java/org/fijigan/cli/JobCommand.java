@@ -121,6 +121,17 @@ abstract class JobCommand implements Callable<Integer> {
 		return List.of();
 	}
 
+	/**
+	 * How to run a command in folder mode, for refusing its options in file mode.
+	 */
+	static final String FILE_MODE_ADVICE =
+		"--input DIR --output DIR, or generate --output DIR";
+
+	/** Refuses the folder-mode options given to a run that writes one file. */
+	void refuseFolderOptions() {
+		batch.refuseInFileMode(spec, FILE_MODE_ADVICE);
+	}
+
 	/** What else helps when Java runs out of memory in this command. */
 	String outOfMemoryAdvice() {
 		return "use smaller tiles with --tile";
@@ -137,8 +148,7 @@ abstract class JobCommand implements Callable<Integer> {
 	public final Integer call() {
 		if (timings) StartTimes.addTo(stages);
 		if (writesFolder()) return callFolder();
-		batch.refuseInFileMode(spec,
-			"--input DIR --output DIR, or generate --output DIR");
+		refuseFolderOptions();
 		FileIdentity.refuseOverwriting(output.toAbsolutePath(), inputFiles());
 		OutputFile out = OutputFile.prepare(output, overwrite);
 		Job job;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
 	description = "Run any image-to-image ONNX model, its task as the model says.")
-final class RunCommand extends JobCommand {
+final class RunCommand extends ImageJobCommand {
 
 	@Mixin
 	ModelOptions model;
@@ -108,9 +108,8 @@ final class RunCommand extends JobCommand {
 		if (d.task() == TaskKind.INPAINT && mask == null) throw new GanException(d
 			.name() + " is an inpainting model: give its masks with --input " +
 			maskName(d) + "=DIR (or =FILE)");
-		FolderJob job = new FolderJob(image, output, mask, batch.format,
-			batch.include, batch.shardOrAll(), overwrite, batch.failFast,
-			provenance());
+		FolderJob job = new FolderJob(image, output, mask, batch.format, include,
+			batch.shardOrAll(), overwrite, batch.failFast, provenance());
 		return FolderBatch.run(job, d, flags.options(), ImageFiles.CODEC, progress,
 			cancel);
 	}

@@ -667,9 +667,30 @@ class FolderModeTest {
 		assertTrue(r.err().startsWith(
 			"fiji-gan: --shard is for folder mode: --input DIR --output DIR, " +
 				"or generate --output DIR"), r.err());
+		r = cli("run", "--model", model, "--input", in.resolve("a.tif"), "--output",
+			dir.resolve("x.tif"), "--include", "*.tif");
+		assertEquals(2, r.exitCode());
+		assertTrue(r.err().startsWith(
+			"fiji-gan: --include is for folder mode: --input DIR --output DIR"), r
+				.err());
+		assertFalse(Files.exists(dir.resolve("x.tif")));
 		r = runFolder(model, in, dir.resolve("o"), "--shard", "2/2");
 		assertEquals(2, r.exitCode());
 		assertTrue(r.err().contains("shard 2/2 does not exist"), r.err());
+	}
+
+	@Test
+	void generateOffersNoInputFilter() {
+		Result help = cli("generate", "--help");
+		assertEquals(0, help.exitCode());
+		assertTrue(help.out().contains("--shard"), help.out());
+		assertFalse(help.out().contains("--include"), help.out());
+		assertTrue(cli("denoise", "--help").out().contains("--include"));
+		Result r = cli("generate", "--model", convModel(), "--output", dir.resolve(
+			"g"), "--include", "*.tif");
+		assertEquals(2, r.exitCode());
+		assertTrue(r.err().startsWith("fiji-gan: Unknown options: '--include'"), r
+			.err());
 	}
 
 	/**
