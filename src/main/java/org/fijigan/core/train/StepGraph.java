@@ -84,7 +84,18 @@ public final class StepGraph {
 
 	/** A built step graph, with the names of its parameters and state. */
 	public record Built(ModelProto model, List<String> parameters,
-			List<String> stateInputs, List<String> outputs) {
+			List<String> stateInputs, List<String> outputs,
+			List<String> withoutGradient) {
+
+		/**
+		 * A step whose every parameter gets a gradient (or whose graph is not
+		 * differentiated).
+		 */
+		public Built(ModelProto model, List<String> parameters,
+			List<String> stateInputs, List<String> outputs)
+		{
+			this(model, parameters, stateInputs, outputs, List.of());
+		}
 
 		/** The declared shape of graph input {@code name}. */
 		public long[] inputShape(String name) {
@@ -199,8 +210,8 @@ public final class StepGraph {
 		List<String> names = new ArrayList<>();
 		for (Parameter p : parameters)
 			names.add(p.name());
-		GradientBuilder.requireDifferentiablePath(e, total, names,
-			"the model's trainable parameters");
+		List<String> withoutGradient = GradientBuilder.requireDifferentiablePath(e,
+			total, names, "the model's trainable parameters");
 		Map<String, String> grads = GradientBuilder.differentiate(e, total, names);
 		List<String> state = new ArrayList<>();
 		List<String> outputs = new ArrayList<>();
@@ -210,7 +221,7 @@ public final class StepGraph {
 		OptimizerGraph.emitUpdates(e, parameters, grads, opt, state, outputs);
 		for (String o : outputs)
 			g.addOutput(ValueInfoProto.newBuilder().setName(o));
-		return new Built(mb.build(), names, state, outputs);
+		return new Built(mb.build(), names, state, outputs, withoutGradient);
 	}
 
 	/**

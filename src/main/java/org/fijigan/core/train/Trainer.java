@@ -119,6 +119,8 @@ public final class Trainer {
 			.subtractFrom(), params, example, TARGET, what.generator() ? null : c
 				.loss(), c.adversarialWeight(), c.adversarial(), d, st.augment(), label,
 			c.optimizer());
+		if (!gStep.withoutGradient().isEmpty()) notes.add(untrained(gStep
+			.withoutGradient(), params.size()));
 		GradientPenalties penalties = c.penalties();
 		boolean lazyR1 = penalties.r1Gamma() > 0 && penalties.r1Every() > 1;
 		boolean ada = st.adaTarget() > 0;
@@ -307,6 +309,19 @@ public final class Trainer {
 	 * (PatchGAN for image-to-image models, DCGAN-style for generators), with its
 	 * options, seeded by the run's seed.
 	 */
+	/**
+	 * A note on trainable parameters the loss does not reach by a differentiable
+	 * path (a branch that ends outside the output, a Round or an integer cast on
+	 * the way): the rest train, these are not trained by the loss.
+	 */
+	static String untrained(List<String> names, int of) {
+		int shown = Math.min(5, names.size());
+		return names.size() + " of the " + of + " trainable parameters get no " +
+			"gradient (no path from them to the loss carries one), so the loss " +
+			"does not train them: " + String.join(", ", names.subList(0, shown)) +
+			(names.size() > shown ? " and " + (names.size() - shown) + " more" : "");
+	}
+
 	static Discriminator discriminator(TrainingTarget what, Stabilisers st,
 		long[] imageShape, long seed)
 	{

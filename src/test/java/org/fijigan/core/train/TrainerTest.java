@@ -3,6 +3,7 @@ package org.fijigan.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -411,6 +412,51 @@ class TrainerTest {
 				0.1), LossKind.L2), ProgressListener.NONE, CancellationToken.none()));
 		assertEquals("Cast (node 'Cast_1') casts to a type that is not floating " +
 			"point, which has no gradient" + rest, cast.getMessage());
+	}
+
+	@Test
+	void parametersThatGetNoGradientAreNamedAndTheOthersTrain() {
+		ModelProto m = OnnxModels.builder().opset(13).input("x", "N,1,H,W")
+			.initializer("cw", new float[] { 0, 0, 0, 0, 2, 0, 0, 0, 0 }, 1, 1, 3, 3)
+			.initializer("cb", new float[] { 0.5f }, 1).initializer("s", new float[] {
+				0.25f }, 1).node("Conv", "x,cw,cb", "c", OnnxModels.attrInts("pads", 1,
+					1, 1, 1)).node("Round", "c", "r").node("Mul", "x,s", "xs").node("Add",
+						"r,xs", "y").output("y", "N,1,H,W").build();
+		BatchSource data = new BatchSource() {
+
+			@Override
+			public Batch batch(long step) {
+				float[] x = new float[16];
+				for (int i = 0; i < x.length; i++)
+					x[i] = i / 4f;
+				long[] s = { 1, 1, 4, 4 };
+				return new Batch(Map.of("x", Tensor.of(x, s)), Tensor.of(x.clone(), s));
+			}
+
+			@Override
+			public List<Batch> validation() {
+				return List.of();
+			}
+
+			@Override
+			public String describe() {
+				return "ramp";
+			}
+		};
+		Trainer.Result r = Trainer.train(m, "y", null, "sha", data, config(3,
+			OptimizerConfig.sgd(0.01), LossKind.L2), ProgressListener.NONE,
+			CancellationToken.none());
+		assertTrue(r.notes().contains("2 of the 3 trainable parameters get no " +
+			"gradient (no path from them to the loss carries one), so the loss " +
+			"does not train them: cw, cb"), r.notes().toString());
+		assertArrayEquals(new float[] { 0, 0, 0, 0, 2, 0, 0, 0, 0 }, weight(r
+			.model(), "cw"), 0f);
+		assertArrayEquals(new float[] { 0.5f }, weight(r.model(), "cb"), 0f);
+		assertNotEquals(0.25f, weight(r.model(), "s")[0]);
+		assertEquals("7 of the 9 trainable parameters get no gradient (no path " +
+			"from them to the loss carries one), so the loss does not train them: " +
+			"a, b, c, d, e and 2 more", Trainer.untrained(List.of("a", "b", "c", "d",
+				"e", "f", "g"), 9));
 	}
 
 	/** L2 loss and mean per-image PSNR (range 1) of y = x w + b on a batch. */

@@ -113,11 +113,13 @@ public final class GradientBuilder {
 	 * the loss does not depend on them at all.
 	 *
 	 * @param what the values in words, e.g. "the model's trainable parameters"
+	 * @return those of {@code wrt} that no differentiable path joins to the loss
+	 *         (they get a zero gradient), in the order given
 	 */
-	public static void requireDifferentiablePath(GraphEmitter e, String loss,
-		Collection<String> wrt, String what)
+	public static List<String> requireDifferentiablePath(GraphEmitter e,
+		String loss, Collection<String> wrt, String what)
 	{
-		if (wrt.isEmpty()) return;
+		if (wrt.isEmpty()) return List.of();
 		List<NodeProto> forward = e.graph().getNodeList();
 		Set<String> any = new HashSet<>(wrt), carried = new HashSet<>(wrt);
 		for (NodeProto n : forward) {
@@ -129,7 +131,15 @@ public final class GradientBuilder {
 			if (fromAny) any.addAll(n.getOutputList());
 			if (fromCarried && passesGradient(n)) carried.addAll(n.getOutputList());
 		}
-		if (carried.contains(loss)) return;
+		if (carried.contains(loss)) {
+			Set<String> reaching = new HashSet<>(Set.of(loss));
+			for (int i = forward.size() - 1; i >= 0; i--) {
+				NodeProto n = forward.get(i);
+				if (passesGradient(n) && n.getOutputList().stream().anyMatch(
+					reaching::contains)) reaching.addAll(n.getInputList());
+			}
+			return wrt.stream().filter(w -> !reaching.contains(w)).toList();
+		}
 		if (!any.contains(loss)) throw new GanException("the loss does not " +
 			"depend on " + what + ": fine-tuning would leave them as they are");
 		Set<String> toLoss = valuesFeeding(forward, loss);
