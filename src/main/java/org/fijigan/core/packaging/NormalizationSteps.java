@@ -10,6 +10,7 @@ import org.fijigan.core.image.PixelType;
 import org.fijigan.core.model.TensorLayout;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.model.bioimage.ProcessingStep.Clip;
 import org.fijigan.core.model.bioimage.ProcessingStep.EnsureDtype;
 import org.fijigan.core.model.bioimage.ProcessingStep.ScaleLinear;
 import org.fijigan.core.model.bioimage.ProcessingStep.ScaleRange;
@@ -29,13 +30,54 @@ final class NormalizationSteps {
 	 * range other than [0, 1]), a fixed range by one {@code scale_linear}, none
 	 * as a lone {@code ensure_dtype} (an empty list would mean fiji-gan's
 	 * default).
+	 * <p>
+	 * The steps end in {@code inputType}, the model input's bioimage.io data type
+	 * (bioimage.io appends {@code ensure_dtype} to it otherwise): for a type
+	 * other than float32 they begin with {@code ensure_dtype float32}, so that
+	 * they compute in float32 as fiji-gan does, and end with
+	 * {@code ensure_dtype inputType}. For uint8, which that step truncates while
+	 * fiji-gan rounds to the nearest level, the last {@code scale_linear} adds
+	 * 0.5 and a {@code clip} to [0, 255.5] comes first: truncating then rounds
+	 * half up, as fiji-gan does, so that a package test computes the test output
+	 * fiji-gan recorded.
+	 *
+	 * @param inputType float32, float64 or uint8
 	 */
 	static List<ProcessingStep> of(Normalization n, ValueRange range,
-		PixelType sampleType, TensorLayout layout, List<String> notes)
+		PixelType sampleType, TensorLayout layout, String inputType,
+		List<String> notes)
 	{
-		List<String> all = new ArrayList<>();
-		for (char c : layout.axes().toCharArray())
-			all.add(axisId(c));
+		List<ProcessingStep> steps = floatSteps(n, range, sampleType, layout,
+			notes);
+		if (inputType.equals(FLOAT32)) return steps;
+		boolean identity = steps.size() == 1 && steps.get(0) instanceof EnsureDtype;
+		if (identity) return List.of(new EnsureDtype(inputType));
+		List<ProcessingStep> typed = new ArrayList<>();
+		typed.add(new EnsureDtype(FLOAT32));
+		typed.addAll(steps);
+		if (inputType.equals(UINT8)) {
+			int last = typed.size() - 1;
+			if (typed.get(last) instanceof ScaleLinear l) typed.set(last,
+				new ScaleLinear(l.gain(), new double[] { l.offset()[0] + 0.5 }, l
+					.axes()));
+			else typed.add(new ScaleLinear(new double[] { 1 }, new double[] { 0.5 },
+				allAxes(layout)));
+			typed.add(new Clip(0, UINT8_MAX + 0.5));
+		}
+		else if (!inputType.equals(FLOAT64)) throw new IllegalArgumentException(
+			"no preprocessing into " + inputType);
+		typed.add(new EnsureDtype(inputType));
+		return typed;
+	}
+
+	static final String FLOAT32 = "float32", FLOAT64 = "float64", UINT8 = "uint8";
+	private static final double UINT8_MAX = 255;
+
+	private static List<ProcessingStep> floatSteps(Normalization n,
+		ValueRange range, PixelType sampleType, TensorLayout layout,
+		List<String> notes)
+	{
+		List<String> all = allAxes(layout);
 		if (n instanceof Normalization.Percentile p) {
 			List<ProcessingStep> steps = new ArrayList<>();
 			steps.add(new ScaleRange("per_sample", List.of("y", "x"), p.lowPercent(),
@@ -60,7 +102,14 @@ final class NormalizationSteps {
 			if (gain != 1 || offset != 0) return List.of(new ScaleLinear(
 				new double[] { gain }, new double[] { offset }, all));
 		}
-		return List.of(new EnsureDtype("float32"));
+		return List.of(new EnsureDtype(FLOAT32));
+	}
+
+	private static List<String> allAxes(TensorLayout layout) {
+		List<String> all = new ArrayList<>();
+		for (char c : layout.axes().toCharArray())
+			all.add(axisId(c));
+		return all;
 	}
 
 	private static String axisId(char c) {

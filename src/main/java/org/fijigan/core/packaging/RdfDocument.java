@@ -20,6 +20,7 @@ import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.TensorLayout;
 import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.model.bioimage.ProcessingStep.Clip;
 import org.fijigan.core.model.bioimage.ProcessingStep.EnsureDtype;
 import org.fijigan.core.model.bioimage.ProcessingStep.ScaleLinear;
 import org.fijigan.core.model.bioimage.ProcessingStep.ScaleRange;
@@ -112,21 +113,21 @@ final class RdfDocument {
 			inputs.add(RdfYaml.map("id", inId, "description", atMost128(
 				inputDescription(d, o)), "axes", imageAxes(d, run.inputChannels()),
 				"test_tensor", testTensor(image, sha), "sample_tensor", sampleTensor(
-					image, sha), "data", RdfYaml.flow("type", "float32"), "preprocessing",
-				steps(run.preprocessing())));
+					image, sha), "data", dataType(run, image), "preprocessing", steps(run
+						.preprocessing())));
 			TestRun.TestTensor mask = byFile.get(PackageWriter.TEST_MASK);
 			if (mask != null) inputs.add(RdfYaml.map("id", mask.tensorId(),
 				"description", atMost128("the holes to fill: " + RdfYaml.number(d.mask()
 					.holeValue()) + " marks a hole, " + RdfYaml.number(d.mask()
 						.keepValue()) + " a known pixel"), "axes", maskAxes(d),
 				"test_tensor", testTensor(mask, sha), "sample_tensor", sampleTensor(
-					mask, sha), "data", RdfYaml.flow("type", "float32")));
+					mask, sha), "data", dataType(run, mask)));
 		}
 		Map<String, Object> output = RdfYaml.map("id", outTensor.tensorId(),
 			"description", atMost128(outputDescription(d)), "axes", outputAxes(d,
 				inId, run.outputChannels(), run.output()), "test_tensor", testTensor(
 					outTensor, sha), "sample_tensor", sampleTensor(outTensor, sha),
-			"data", RdfYaml.flow("type", "float32"));
+			"data", dataType(run, outTensor));
 
 		Map<String, Object> onnx = RdfYaml.map("source", onnxName, "sha256", d
 			.sha256());
@@ -144,6 +145,11 @@ final class RdfDocument {
 					PackageWriter.COVER), "inputs", inputs, "outputs", List.of(output),
 			"weights", RdfYaml.map("onnx", onnx), "config", RdfYaml.map("fiji-gan",
 				config(d)));
+	}
+
+	/** The tensor's {@code data}: its type, that of the ONNX tensor. */
+	private static RdfYaml.Flow dataType(TestRun run, TestRun.TestTensor t) {
+		return RdfYaml.flow("type", run.dataTypes().get(t.file()));
 	}
 
 	/** A tensor description as bioimage.io allows it: at most 128 characters. */
@@ -310,6 +316,8 @@ final class RdfDocument {
 			else if (s instanceof ScaleLinear l) list.add(RdfYaml.map("id",
 				"scale_linear", "kwargs", RdfYaml.flow("gain", l.gain()[0], "offset", l
 					.offset()[0])));
+			else if (s instanceof Clip c) list.add(RdfYaml.map("id", "clip", "kwargs",
+				RdfYaml.flow("min", c.min(), "max", c.max())));
 			else if (s instanceof EnsureDtype e) list.add(RdfYaml.map("id",
 				"ensure_dtype", "kwargs", RdfYaml.flow("dtype", e.dataType())));
 			else throw new IllegalStateException("no YAML for " + s);

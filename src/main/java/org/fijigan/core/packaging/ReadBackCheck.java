@@ -79,7 +79,7 @@ final class ReadBackCheck {
 				.toString(l.gain()) + " " + Arrays.toString(l.offset()));
 			else if (p instanceof EnsureDtype e) s.add("ensure_dtype " + e
 				.dataType());
-			else s.add(p.toString());
+			else s.add(p.describe());
 		}
 		return s.toString();
 	}

@@ -48,10 +48,13 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
  *
  * @param tensors inputs in descriptor order, then the output
  * @param preprocessing of the image input (empty for a generator)
+ * @param dataTypes each tensor's bioimage.io data type ({@code data.type}), by
+ *          test tensor file: the type of the ONNX tensor, which bioimage.io
+ *          tools feed and read as it is
  */
 record TestRun(List<TestTensor> tensors, Tensor output,
 		List<ProcessingStep> preprocessing, List<Panel> cover, String coverCaption,
-		int inputChannels, int outputChannels) {
+		int inputChannels, int outputChannels, Map<String, String> dataTypes) {
 
 	/** Most output values a chosen test crop may give (2 MiB of float32). */
 	static final int MAX_TEST_OUTPUT_VALUES = 1 << 19;
@@ -95,8 +98,9 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		else if (o.mask() != null) notes.add(
 			"--mask is used for inpainting models only; ignored");
 
+		String inType = imageInputType(d, d.image().name(), crop);
 		List<ProcessingStep> pre = NormalizationSteps.of(o.normalization(), d
-			.inputRange(), sample.type(), d.image().layout(), notes);
+			.inputRange(), sample.type(), d.image().layout(), inType, notes);
 		if (maskIsLastChannel(d)) notes.add("the mask is the last channel of the " +
 			"image input: fiji-gan normalises the image channels only, but bioimage.io tools would apply the " +
 			"preprocessing to the mask channel too");
@@ -117,24 +121,31 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		float[] raw = rawInput(crop, image, inLayout, maskIsLastChannel(d));
 		boolean exact = crop.planeCount() == 1 && (crop.type() == PixelType.UINT8 ||
 			crop.type() == PixelType.RGB) && !maskIsLastChannel(d);
+		Map<String, String> types = new LinkedHashMap<>();
+		types.put(PackageWriter.TEST_INPUT, inType);
 		tensors.add(new TestTensor(PackageWriter.TEST_INPUT, d.image().name(),
-			tensorId(d.image().name(), "input", ids), NpyArray.ofFloats(raw, image
-				.shape()), "sample_input", exact ? crop : display(Tensor.of(raw, image
+			tensorId(d.image().name(), "input", ids), array(raw, image.shape(),
+				inType), "sample_input", exact ? crop : display(Tensor.of(raw, image
 					.shape()), inLayout)));
 		if (d.kind() instanceof ModelKind.Inpainting k && !k.mask()
 			.isExtraChannel())
 		{
 			String maskInput = k.mask().inputName();
 			Tensor m = r.inputs().get(maskInput);
+			String maskType = elementType(d, maskInput) == DataType.UINT8_VALUE
+				? NormalizationSteps.UINT8 : NormalizationSteps.FLOAT32;
+			types.put(PackageWriter.TEST_MASK, maskType);
 			tensors.add(new TestTensor(PackageWriter.TEST_MASK, maskInput, tensorId(
-				maskInput, "mask", ids), NpyArray.ofFloats(m.floats(), m.shape()),
+				maskInput, "mask", ids), array(m.floats(), m.shape(), maskType),
 				"sample_mask", display(m, inLayout)));
 		}
 		Tensor out = r.output();
 		refuseNonFinite(out);
+		String outType = outputType(d);
+		types.put(PackageWriter.TEST_OUTPUT, outType);
 		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d
-			.outputName(), "output", ids), NpyArray.ofFloats(out.floats(), out
-				.shape()), "sample_output", display(out, outLayout)));
+			.outputName(), "output", ids), array(out.floats(), out.shape(), outType),
+			"sample_output", display(out, outLayout)));
 
 		int inC = inLayout.channelAxis() < 0 ? 1 : (int) image.shape()[inLayout
 			.channelAxis()];
@@ -156,7 +167,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		}
 		else caption += "the model output";
 		return new TestRun(tensors, out, pre, List.of(in, result), caption +
-			"; each scaled by its own percentiles", inC, outC);
+			"; each scaled by its own percentiles", inC, outC, types);
 	}
 
 	static TestRun ofGenerator(ModelDescriptor d, PackageOptions o,
@@ -217,9 +228,15 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		}
 		refuseNonFinite(out);
 		TensorLayout layout = d.outputLayout();
+		String outType = outputType(d);
 		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d
-			.outputName(), "output", ids), NpyArray.ofFloats(out.floats(), out
-				.shape()), "sample_output", display(out, layout)));
+			.outputName(), "output", ids), array(out.floats(), out.shape(), outType),
+			"sample_output", display(out, layout)));
+		Map<String, String> types = new LinkedHashMap<>();
+		types.put(PackageWriter.TEST_INPUT, NormalizationSteps.FLOAT32);
+		if (labels != null) types.put(PackageWriter.TEST_CLASS, tensors.get(1)
+			.array().dtype() == NpyArray.DType.INT32 ? "int32" : "int64");
+		types.put(PackageWriter.TEST_OUTPUT, outType);
 		int outC = layout.channelAxis() < 0 ? 1 : (int) out.shape()[layout
 			.channelAxis()];
 		List<Panel> panels = new ArrayList<>();
@@ -228,7 +245,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		return new TestRun(tensors, out, List.of(), panels, "SYNTHETIC: " + n +
 			" generated samples, seeds " + o.seed() + ".." + (o.seed() + n - 1) +
 			(labels == null ? "" : ", classes " + Arrays.toString(labels)) +
-			"; each scaled by its own percentiles", 0, outC);
+			"; each scaled by its own percentiles", 0, outC, types);
 	}
 
 	/**
@@ -445,6 +462,107 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 	static boolean maskIsLastChannel(ModelDescriptor d) {
 		return d.kind() instanceof ModelKind.Inpainting k && k.mask()
 			.isExtraChannel();
+	}
+
+	/**
+	 * The bioimage.io data type of the image input: its ONNX type, which
+	 * bioimage.io tools feed as the preprocessing leaves it.
+	 *
+	 * @throws GanException for a float16 input (bioimage.io has no such type),
+	 *           and for a uint8 input with a sample that is not 8-bit (the test
+	 *           input, the sample's raw values, must have the input's type)
+	 */
+	private static String imageInputType(ModelDescriptor d, String input,
+		RasterImage crop)
+	{
+		int type = elementType(d, input);
+		if (type == DataType.FLOAT16_VALUE) throw new GanException(
+			"the model's input '" + input +
+				"' is float16, which a bioimage.io package cannot declare " +
+				"(it names float32, float64 and integer types): export the model with " +
+				"a float32 input to package it");
+		if (type == DataType.DOUBLE_VALUE) return NormalizationSteps.FLOAT64;
+		if (type != DataType.UINT8_VALUE) return NormalizationSteps.FLOAT32;
+		if (crop.type() != PixelType.UINT8 && crop.type() != PixelType.RGB)
+			throw new GanException("the model's input '" + input +
+				"' is uint8, and a " +
+				"bioimage.io package's test input has the input's type: give an " +
+				"8-bit --sample (this one is " + (crop.type() == PixelType.UINT16 ? 16
+					: 32) + "-bit)");
+		return NormalizationSteps.UINT8;
+	}
+
+	/**
+	 * The bioimage.io data type of the output: its ONNX type (float16, which
+	 * bioimage.io does not name, as float32: bioimage.io's last step casts to
+	 * it).
+	 */
+	static String outputType(ModelDescriptor d) {
+		int type = 0;
+		if (d.graph() != null) for (ValueInfo v : d.graph().outputs())
+			if (v.name().equals(d.outputName())) type = v.elementType();
+		return switch (type) {
+			case DataType.DOUBLE_VALUE -> NormalizationSteps.FLOAT64;
+			case DataType.UINT8_VALUE -> NormalizationSteps.UINT8;
+			case DataType.INT8_VALUE -> "int8";
+			case DataType.UINT16_VALUE -> "uint16";
+			case DataType.INT16_VALUE -> "int16";
+			case DataType.INT32_VALUE -> "int32";
+			case DataType.INT64_VALUE -> "int64";
+			case DataType.BOOL_VALUE -> "bool";
+			case DataType.UINT32_VALUE, DataType.UINT64_VALUE ->
+				throw new GanException("the model's output '" + d.outputName() +
+					"' is " + (type == DataType.UINT32_VALUE ? "uint32" : "uint64") +
+					", which package-model cannot write as a " +
+					"test tensor: export the model with a float32 output to package it");
+			default -> NormalizationSteps.FLOAT32;
+		};
+	}
+
+	/**
+	 * {@code values} as an array of the bioimage.io data type {@code type}
+	 * (float32 for float64: bioimage.io takes a float32 test tensor for it);
+	 * integer values are whole already.
+	 */
+	static NpyArray array(float[] values, long[] shape, String type) {
+		int n = values.length;
+		switch (type) {
+			case "uint8", "int8" -> {
+				byte[] b = new byte[n];
+				for (int i = 0; i < n; i++)
+					b[i] = (byte) (int) values[i];
+				return new NpyArray(type.equals("uint8") ? NpyArray.DType.UINT8
+					: NpyArray.DType.INT8, shape, b);
+			}
+			case "uint16", "int16" -> {
+				short[] v = new short[n];
+				for (int i = 0; i < n; i++)
+					v[i] = (short) (int) values[i];
+				return new NpyArray(type.equals("uint16") ? NpyArray.DType.UINT16
+					: NpyArray.DType.INT16, shape, v);
+			}
+			case "int32" -> {
+				int[] v = new int[n];
+				for (int i = 0; i < n; i++)
+					v[i] = (int) values[i];
+				return new NpyArray(NpyArray.DType.INT32, shape, v);
+			}
+			case "int64" -> {
+				long[] v = new long[n];
+				for (int i = 0; i < n; i++)
+					v[i] = (long) values[i];
+				return new NpyArray(NpyArray.DType.INT64, shape, v);
+			}
+			case "bool" -> {
+				boolean[] v = new boolean[n];
+				for (int i = 0; i < n; i++)
+					v[i] = values[i] != 0;
+				return new NpyArray(NpyArray.DType.BOOL, shape, v);
+			}
+			default -> {
+				return NpyArray.ofFloats(values, shape);
+			}
+		}
 	}
 
 	private static int elementType(ModelDescriptor d, String input) {

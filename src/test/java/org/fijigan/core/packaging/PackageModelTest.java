@@ -512,6 +512,126 @@ class PackageModelTest {
 			.notes().toString());
 	}
 
+	/** An 8-bit field of seeded noise on a ramp. */
+	static RasterImage sample8(int w, int h, long seed) {
+		Random r = new Random(seed);
+		byte[] p = new byte[w * h];
+		for (int i = 0; i < p.length; i++)
+			p[i] = (byte) Math.max(0, Math.min(255, 20 + (i % w) * 200 / w + r
+				.nextInt(30)));
+		return new RasterImage(w, h, 1, 1, 1, PixelType.UINT8, new Object[] { p })
+			.setTitle("sample8");
+	}
+
+	/**
+	 * A uint8 model's package declares uint8 in and out, its test tensors are
+	 * uint8, and its preprocessing ends in uint8, rounding as fiji-gan does: the
+	 * steps computed as bioimage.io does (float32, truncating casts) give the
+	 * test output.
+	 */
+	@Test
+	void aUint8ModelIsPackagedWithUint8TensorsAndRoundingSteps()
+		throws IOException
+	{
+		Path onnx = OnnxModels.builder().input("x",
+			ai.onnx.proto.OnnxMl.TensorProto.DataType.UINT8_VALUE, "1,1,H,W").output(
+				"y", ai.onnx.proto.OnnxMl.TensorProto.DataType.UINT8_VALUE, "1,1,H,W")
+			.node("Identity", "x", "y").write(dir, "u8.onnx");
+		PackageResult r = pack(withCard(options(onnx, "u8", sample8(40, 30, 5))));
+		valid(r);
+		Map<String, Object> rdf = new Yaml().load(Files.readString(r.descriptor()));
+		Map<?, ?> input = (Map<?, ?>) ((List<?>) rdf.get("inputs")).get(0);
+		Map<?, ?> output = (Map<?, ?>) ((List<?>) rdf.get("outputs")).get(0);
+		assertEquals(Map.of("type", "uint8"), input.get("data"));
+		assertEquals(Map.of("type", "uint8"), output.get("data"));
+		assertEquals(List.of("ensure_dtype", "scale_range", "scale_linear", "clip",
+			"ensure_dtype"), ((List<?>) input.get("preprocessing")).stream().map(
+				s -> ((Map<?, ?>) s).get("id")).toList());
+		assertEquals(List.of(new ProcessingStep.EnsureDtype("float32"),
+			new ProcessingStep.ScaleRange("per_sample", List.of("y", "x"), 1, 99.8,
+				PackageWriter.SCALE_RANGE_EPS, null), new ProcessingStep.ScaleLinear(
+					new double[] { 255 }, new double[] { 0.5 }, List.of("batch",
+						"channel", "y", "x")), new ProcessingStep.Clip(0, 255.5),
+			new ProcessingStep.EnsureDtype("uint8")).stream().map(
+				ProcessingStep::describe).toList(), r.model().preprocessing().stream()
+					.map(ProcessingStep::describe).toList());
+		NpyArray in = Npy.read(dir.resolve("u8/test_input.npy"));
+		NpyArray out = Npy.read(dir.resolve("u8/test_output.npy"));
+		assertEquals(NpyArray.DType.UINT8, in.dtype());
+		assertEquals(NpyArray.DType.UINT8, out.dtype());
+		// the steps as bioimage.io computes them: percentiles as NumPy's default,
+		// float32 arithmetic, the cast truncating
+		float[] x = in.toFloatArray();
+		float[] sorted = x.clone();
+		Arrays.sort(sorted);
+		float lo = (float) percentile(sorted, 1), hi = (float) percentile(sorted,
+			99.8);
+		float[] expected = new float[x.length];
+		for (int i = 0; i < x.length; i++) {
+			float v = (x[i] - lo) / (hi - lo + (float) PackageWriter.SCALE_RANGE_EPS);
+			v = Math.max(0f, Math.min(255.5f, v * 255f + 0.5f));
+			expected[i] = (int) v;
+		}
+		assertArrayEquals(expected, out.toFloatArray());
+		reproduces(r);
+	}
+
+	/** NumPy's default (linear) percentile of sorted values. */
+	static double percentile(float[] sorted, double percent) {
+		double pos = percent / 100 * (sorted.length - 1);
+		int i = (int) Math.floor(pos);
+		int j = Math.min(i + 1, sorted.length - 1);
+		return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
+	}
+
+	@Test
+	void inputTypesBioImageIoCannotTestAreRefused() throws IOException {
+		Path u8 = OnnxModels.builder().input("x",
+			ai.onnx.proto.OnnxMl.TensorProto.DataType.UINT8_VALUE, "1,1,H,W").output(
+				"y", ai.onnx.proto.OnnxMl.TensorProto.DataType.UINT8_VALUE, "1,1,H,W")
+			.node("Identity", "x", "y").write(dir, "u8.onnx");
+		GanException e = assertThrows(GanException.class, () -> pack(options(u8,
+			"u8", sample16(40, 30, 5))));
+		assertEquals("the model's input 'x' is uint8, and a bioimage.io " +
+			"package's test input has the input's type: give an 8-bit --sample " +
+			"(this one is 16-bit)", e.getMessage());
+		Path f16 = OnnxModels.builder().input("x",
+			ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT16_VALUE, "1,1,H,W")
+			.output("y", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT16_VALUE,
+				"1,1,H,W").node("Identity", "x", "y").write(dir, "f16.onnx");
+		e = assertThrows(GanException.class, () -> pack(options(f16, "f16",
+			sample16(40, 30, 5))));
+		assertEquals("the model's input 'x' is float16, which a bioimage.io " +
+			"package cannot declare (it names float32, float64 and integer types): " +
+			"export the model with a float32 input to package it", e.getMessage());
+		assertFalse(Files.exists(dir.resolve("u8")) || Files.exists(dir.resolve(
+			"f16")));
+	}
+
+	/**
+	 * A float64 model's package declares float64 and ends its preprocessing in
+	 * it.
+	 */
+	@Test
+	void aFloat64ModelDeclaresFloat64() throws IOException {
+		Path onnx = OnnxModels.builder().input("x",
+			ai.onnx.proto.OnnxMl.TensorProto.DataType.DOUBLE_VALUE, "1,1,H,W").output(
+				"y", ai.onnx.proto.OnnxMl.TensorProto.DataType.DOUBLE_VALUE, "1,1,H,W")
+			.node("Identity", "x", "y").write(dir, "f64.onnx");
+		PackageResult r = pack(withCard(options(onnx, "f64", sample16(40, 30, 5))));
+		valid(r);
+		Map<String, Object> rdf = new Yaml().load(Files.readString(r.descriptor()));
+		Map<?, ?> input = (Map<?, ?>) ((List<?>) rdf.get("inputs")).get(0);
+		assertEquals(Map.of("type", "float64"), input.get("data"));
+		assertEquals(Map.of("type", "float64"), ((Map<?, ?>) ((List<?>) rdf.get(
+			"outputs")).get(0)).get("data"));
+		List<ProcessingStep> pre = r.model().preprocessing();
+		assertEquals(new ProcessingStep.EnsureDtype("float32"), pre.get(0));
+		assertEquals(new ProcessingStep.EnsureDtype("float64"), pre.get(pre.size() -
+			1));
+		reproduces(r);
+	}
+
 	@Test
 	void rgbModelWithAFixedRangeFeedsRawValuesOver255() throws IOException {
 		Path onnx = OnnxModels.identity(3).write(dir, "rgb.onnx");
