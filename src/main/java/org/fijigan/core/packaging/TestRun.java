@@ -83,6 +83,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		if (sample.slices() * sample.frames() > 1) notes.add("the sample has " +
 			sample.slices() * sample.frames() + " planes; the first one is used");
 		int[] channels = sampleChannels(d, sample, notes);
+		refuseNonFiniteSample(sample, channels);
 		int outChannels = d.outputChannels() > 0 ? d.outputChannels() : Math.max(1,
 			channels.length);
 		int side = o.testSize() > 0 ? o.testSize() : (int) Math.max(16, Math.min(
@@ -260,6 +261,29 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 			"holds " + bad + " NaN or infinite value" + (bad == 1 ? "" : "s") +
 			" (of " + out.floats().length + "): a package's test output must be " +
 			"finite; give another --sample, or fix the model");
+	}
+
+	/**
+	 * Refuses a sample whose first plane has NaN or infinite values in the
+	 * channels used: the test input would hold them, and bioimage.io's
+	 * percentiles of it would be NaN.
+	 */
+	static void refuseNonFiniteSample(RasterImage sample, int[] channels) {
+		if (sample.type() != PixelType.FLOAT32) return;
+		long bad = 0;
+		float[] row = new float[sample.width()];
+		for (int c : channels)
+			for (int y = 0; y < sample.height(); y++) {
+				sample.readRegion(c, 0, 0, 0, y, sample.width(), 1, row, 0);
+				for (float v : row)
+					if (!Float.isFinite(v)) bad++;
+			}
+		String title = sample.title() == null || sample.title().isBlank() ? ""
+			: " " + sample.title();
+		if (bad > 0) throw new GanException("the sample" + title + " holds " + bad +
+			" NaN or infinite pixel" + (bad == 1 ? "" : "s") + ", which a " +
+			"package's test input cannot hold (bioimage.io's percentiles of it " +
+			"would be NaN): give a sample without them");
 	}
 
 	/** The logical channels of the sample that feed the model. */

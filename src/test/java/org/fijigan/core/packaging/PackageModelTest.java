@@ -452,6 +452,29 @@ class PackageModelTest {
 		reproduces(r);
 	}
 
+	/**
+	 * A sample with NaN or infinite pixels is refused, nothing written: its test
+	 * input would hold them, and bioimage.io's percentiles would be NaN.
+	 */
+	@Test
+	void aSampleWithNonFinitePixelsIsRefused() throws IOException {
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		RasterImage sample = RasterImage.allocate(40, 30, 1, 1, 1,
+			PixelType.FLOAT32).setTitle("field.tif");
+		float[] v = (float[]) sample.plane(0);
+		for (int i = 0; i < v.length; i++)
+			v[i] = i % 97;
+		v[5] = Float.NaN;
+		v[40 * 15 + 20] = Float.POSITIVE_INFINITY;
+		v[v.length - 1] = Float.NEGATIVE_INFINITY;
+		GanException e = assertThrows(GanException.class, () -> pack(withCard(
+			options(onnx, "nan", sample))));
+		assertEquals("the sample field.tif holds 3 NaN or infinite pixels, which " +
+			"a package's test input cannot hold (bioimage.io's percentiles of it " +
+			"would be NaN): give a sample without them", e.getMessage());
+		assertFalse(Files.exists(dir.resolve("nan")));
+	}
+
 	@Test
 	void aModelThatGivesNaNOnTheSampleIsNotPackaged() throws IOException {
 		Path onnx = OnnxModels.builder().input("x", "1,1,H,W").output("y",
