@@ -51,7 +51,7 @@ class PackageModelCommandTest {
 		assertEquals(0, r.exitCode(), r.err());
 		assertTrue(r.out().startsWith("wrote " + pkg +
 			": sr2.onnx, test_input.npy, test_output.npy, sample_input.png, " +
-			"sample_output.png, cover.png, README.md, rdf.yaml"), r.out());
+			"sample_output.tif, cover.png, README.md, rdf.yaml"), r.out());
 		assertTrue(r.out().contains("task super-resolution, scale 2"), r.out());
 		String rdf = Files.readString(pkg.resolve("rdf.yaml"));
 		assertTrue(rdf.contains(

@@ -173,6 +173,14 @@ public final class PackageTensors {
 		return img;
 	}
 
+	/**
+	 * An image (a package's sample tensor) as a one-sample tensor laid out as
+	 * {@code layout}.
+	 */
+	public static float[] tensorOf(RasterImage img, TensorLayout layout) {
+		return tensor(img, layout);
+	}
+
 	/** A float image as a one-sample tensor laid out as {@code layout}. */
 	static float[] tensor(RasterImage img, TensorLayout layout) {
 		long[] s = layout.shape(1, img.channels(), img.height(), img.width());

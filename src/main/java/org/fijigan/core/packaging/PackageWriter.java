@@ -61,8 +61,11 @@ import org.fijigan.core.model.bioimage.RdfYaml;
  * test input is the crop's raw values (and the mask as the model takes it),
  * which bioimage.io's test preprocesses itself; the test output is the model's
  * output. A generator's are its seeded latent vectors and class labels, and its
- * output. Each tensor also gets a sample tensor, an image for a person to look
- * at.
+ * output. Each tensor also gets a sample tensor: the same values as an image at
+ * their own bit depth (the crop as the sample holds it, the output as the model
+ * gives it; PNG for one 8-bit or RGB plane, else TIFF), so that the package's
+ * steps apply to it as to the test tensor; {@value #COVER} is what a person
+ * looks at.
  * <p>
  * Every file is written atomically ({@link AtomicFile}); {@value #RDF} is
  * written last, after everything it names. Written twice from the same inputs,

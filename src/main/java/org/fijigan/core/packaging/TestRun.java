@@ -120,14 +120,14 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		Tensor image = r.inputs().get(d.image().name());
 		TensorLayout inLayout = d.image().layout(), outLayout = d.outputLayout();
 		float[] raw = rawInput(crop, image, inLayout, maskIsLastChannel(d));
-		boolean exact = crop.planeCount() == 1 && (crop.type() == PixelType.UINT8 ||
-			crop.type() == PixelType.RGB) && !maskIsLastChannel(d);
 		Map<String, String> types = new LinkedHashMap<>();
 		types.put(PackageWriter.TEST_INPUT, inType);
+		// the sample is the crop itself, at its own bit depth: the test input's
+		// values, to which the package's steps apply
 		tensors.add(new TestTensor(PackageWriter.TEST_INPUT, d.image().name(),
 			tensorId(d.image().name(), "input", ids), array(raw, image.shape(),
-				inType), "sample_input", exact ? crop : display(Tensor.of(raw, image
-					.shape()), inLayout)));
+				inType), "sample_input", maskIsLastChannel(d) ? values(Tensor.of(raw,
+					image.shape()), inLayout) : crop));
 		if (d.kind() instanceof ModelKind.Inpainting k && !k.mask()
 			.isExtraChannel())
 		{
@@ -138,7 +138,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 			types.put(PackageWriter.TEST_MASK, maskType);
 			tensors.add(new TestTensor(PackageWriter.TEST_MASK, maskInput, tensorId(
 				maskInput, "mask", ids), array(m.floats(), m.shape(), maskType),
-				"sample_mask", display(m, inLayout)));
+				"sample_mask", values(m, inLayout)));
 		}
 		Tensor out = r.output();
 		refuseNonFinite(out);
@@ -146,7 +146,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		types.put(PackageWriter.TEST_OUTPUT, outType);
 		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d
 			.outputName(), "output", ids), array(out.floats(), out.shape(), outType),
-			"sample_output", display(out, outLayout)));
+			"sample_output", values(out, outLayout)));
 
 		int inC = inLayout.channelAxis() < 0 ? 1 : (int) image.shape()[inLayout
 			.channelAxis()];
@@ -232,7 +232,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		String outType = outputType(d);
 		tensors.add(new TestTensor(PackageWriter.TEST_OUTPUT, null, tensorId(d
 			.outputName(), "output", ids), array(out.floats(), out.shape(), outType),
-			"sample_output", display(out, layout)));
+			"sample_output", values(out, layout)));
 		Map<String, String> types = new LinkedHashMap<>();
 		types.put(PackageWriter.TEST_INPUT, NormalizationSteps.FLOAT32);
 		if (labels != null) types.put(PackageWriter.TEST_CLASS, tensors.get(1)
@@ -364,27 +364,24 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 	}
 
 	/**
-	 * A tensor shown to a person: each sample's channels scaled to 8 bits by
-	 * their percentiles (as the cover is), one grey or RGB plane for one sample
-	 * of one or three channels, else a stack of channels and samples.
+	 * A tensor's values as an image, for a sample tensor: its samples and
+	 * channels as a stack of planes, 8-bit where every value is a whole number in
+	 * 0..255 (a PNG for one plane), else 32-bit float (a TIFF). Never rescaled:
+	 * the package's steps apply to a sample as to the test tensor.
 	 */
-	static RasterImage display(Tensor t, TensorLayout layout) {
+	static RasterImage values(Tensor t, TensorLayout layout) {
 		long[] s = t.shape();
 		int n = layout.batchAxis() < 0 ? 1 : (int) s[layout.batchAxis()];
 		int c = layout.channelAxis() < 0 ? 1 : (int) s[layout.channelAxis()];
 		int w = (int) s[layout.xAxis()], h = (int) s[layout.yAxis()];
-		boolean rgb = n == 1 && c == 3;
-		RasterImage img = RasterImage.allocate(w, h, rgb ? 1 : c, n, 1, rgb
-			? PixelType.RGB : PixelType.UINT8);
-		for (int b = 0; b < n; b++) {
-			float[][] bytes = rgb ? CoverImage.toBytes(panel(t, layout, b, 3))
-				: new float[c][];
-			for (int ch = 0; ch < c; ch++) {
-				if (!rgb) bytes[ch] = CoverImage.toBytes(channelPanel(t, layout, b,
-					ch))[0];
-				img.writeRegion(ch, b, 0, 0, 0, w, h, bytes[ch], 0);
-			}
-		}
+		boolean bytes = true;
+		for (float v : t.floats())
+			bytes &= v >= 0 && v <= 255 && v == Math.rint(v);
+		RasterImage img = RasterImage.allocate(w, h, c, n, 1, bytes
+			? PixelType.UINT8 : PixelType.FLOAT32);
+		for (int b = 0; b < n; b++)
+			for (int ch = 0; ch < c; ch++)
+				img.writeRegion(ch, b, 0, 0, 0, w, h, plane(t, layout, b, ch), 0);
 		return img;
 	}
 
@@ -450,14 +447,6 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 			planes[c] = plane(t, layout, b, c);
 		return new Panel((int) t.shape()[layout.xAxis()], (int) t.shape()[layout
 			.yAxis()], planes);
-	}
-
-	/** Channel {@code c} of sample {@code b} as a grey panel. */
-	private static Panel channelPanel(Tensor t, TensorLayout layout, int b,
-		int c)
-	{
-		return new Panel((int) t.shape()[layout.xAxis()], (int) t.shape()[layout
-			.yAxis()], new float[][] { plane(t, layout, b, c) });
 	}
 
 	/**

@@ -155,9 +155,22 @@ class PackageModelTest {
 
 		Path pkg = dir.resolve("sr2");
 		for (String f : List.of("rdf.yaml", "sr2.onnx", "test_input.npy",
-			"test_output.npy", "cover.png", "sample_input.png", "sample_output.png",
+			"test_output.npy", "cover.png", "sample_input.tif", "sample_output.tif",
 			"README.md"))
 			assertTrue(Files.isRegularFile(pkg.resolve(f)), f);
+		// the samples hold the tensors' values, at their own bit depth: 16-bit in,
+		// the model's float output out, so that the package run on its sample
+		// gives its sample output
+		RasterImage sampleIn = ImageFileCodec.INSTANCE.read(pkg.resolve(
+			"sample_input.tif"), "sample");
+		RasterImage sampleOut = ImageFileCodec.INSTANCE.read(pkg.resolve(
+			"sample_output.tif"), "sample");
+		assertEquals(PixelType.UINT16, sampleIn.type());
+		assertEquals(PixelType.FLOAT32, sampleOut.type());
+		assertArrayEquals(Npy.read(pkg.resolve("test_input.npy")).toFloatArray(),
+			PackageTensors.tensorOf(sampleIn, bare.image().layout()));
+		assertArrayEquals(Npy.read(pkg.resolve("test_output.npy")).toFloatArray(),
+			PackageTensors.tensorOf(sampleOut, bare.outputLayout()));
 		assertEquals(pkg.resolve("rdf.yaml"), r.descriptor());
 		ModelDescriptor d = r.model();
 		assertEquals(TaskKind.SUPER_RESOLUTION, d.task());
