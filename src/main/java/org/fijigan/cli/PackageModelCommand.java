@@ -123,7 +123,8 @@ final class PackageModelCommand implements Callable<Integer> {
 	List<String> tags = new ArrayList<>();
 
 	@Option(names = "--documentation", paramLabel = "README.md",
-		description = "The model card, copied to DIR/README.md (default: a README.md already in DIR).")
+		description = "The model card, copied to DIR/README.md (default: a README.md already in DIR, " +
+			"else the card an earlier package in DIR names).")
 	Path documentation;
 
 	@Option(names = "--normalize", paramLabel = "MODE",
@@ -142,8 +143,8 @@ final class PackageModelCommand implements Callable<Integer> {
 
 	@Option(names = "--overwrite",
 		description = "Write into a folder that holds files: the package's files are " +
-			"replaced, an earlier package's other own files (weights, tensors) removed, " +
-			"other files kept.")
+			"replaced, the other files package-model wrote for an earlier package (weights, " +
+			"test tensors, cover, samples) removed, other files (its card, your covers) kept.")
 	boolean overwrite;
 
 	@Override

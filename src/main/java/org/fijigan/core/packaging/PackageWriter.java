@@ -194,14 +194,17 @@ public final class PackageWriter {
 	/**
 	 * Moves the package's {@code files} from {@code staging} into the existing
 	 * folder {@code target}, replacing files of the same names: its descriptor
-	 * removed first and put last. The earlier package's own files that this one
-	 * does not replace are deleted, unless they are among {@code inputs}.
+	 * removed first and put last. The files package-model wrote for the earlier
+	 * package ({@link EarlierPackage}: weights, test tensors, its cover and
+	 * sample tensors) that this one does not replace are deleted, unless they are
+	 * among {@code inputs}; the earlier package's other files (a card, covers or
+	 * samples the user gave) stay.
 	 */
 	private static void moveFilesInto(Path staging, Path target, List<Path> files,
 		Map<Object, FileIdentity.Input> inputs)
 	{
 		Path rdf = staging.resolve(RDF);
-		List<Path> earlier = earlierPackageFiles(target);
+		List<Path> earlier = EarlierPackage.in(target).ownFiles();
 		List<Path> named = new ArrayList<>(); // by the new descriptor (a card kept)
 		for (Path f : BioImageRdf.namedFiles(rdf))
 			named.add(target.toAbsolutePath().resolve(staging.toAbsolutePath()
@@ -226,24 +229,6 @@ public final class PackageWriter {
 			throw new GanException("cannot move the package's files into " + target +
 				": " + AtomicFile.describe(e) + "; " + target + " holds no " + RDF +
 				" until package-model runs again", e);
-		}
-	}
-
-	/**
-	 * The files the package already in {@code target} names (its weights,
-	 * tensors, covers, card), as paths; none when there is none or its descriptor
-	 * cannot be read (its files are then kept, as any other file).
-	 */
-	private static List<Path> earlierPackageFiles(Path target) {
-		Path rdf = target.resolve(RDF);
-		if (!Files.isRegularFile(rdf)) return List.of();
-		try {
-			return BioImageRdf.namedFiles(rdf).stream().map(Path::normalize).filter(
-				p -> p.startsWith(target.toAbsolutePath().normalize()) && Files
-					.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
-		}
-		catch (GanException unreadable) {
-			return List.of();
 		}
 	}
 
@@ -392,7 +377,7 @@ public final class PackageWriter {
 		try (Stream<Path> s = Files.list(folder)) {
 			if (!s.allMatch(PackageWriter::isLock)) throw new GanException(folder +
 				" is not empty; pass --overwrite to write the package into it (its package files are replaced, " +
-				"an earlier package's other own files removed, other files kept)");
+				"the other files package-model wrote for an earlier package removed, other files kept)");
 		}
 		catch (IOException e) {
 			throw new GanException("cannot read " + folder + ": " + AtomicFile
@@ -438,34 +423,55 @@ public final class PackageWriter {
 	}
 
 	/**
-	 * Copies the model card, or finds one already in the folder; returns its name
-	 * in the package, or null.
+	 * Copies the model card, or finds one already in the folder (a
+	 * {@value #README}, or the card an earlier package there names); returns its
+	 * name in the package, or null.
 	 */
 	private static String documentation(PackageOptions o, Path folder,
 		List<Path> files, List<String> notes)
 	{
-		Path readme = folder.resolve(README);
-		// the card already in the folder the package replaces (a model's own)
+		// the card already in the folder the package replaces (a model's own, or
+		// the earlier package's, under its own name)
 		Path present = o.folder().resolve(README);
-		Path given = o.documentation() != null ? o.documentation() : !present
-			.equals(readme) && Files.isRegularFile(present) ? present : null;
+		String name = README;
+		Path given = o.documentation();
+		if (given == null && !present.equals(folder.resolve(README))) {
+			Path earlier = Files.isRegularFile(present) ? null : EarlierPackage.in(o
+				.folder()).documentation();
+			if (earlier != null) {
+				name = o.folder().toAbsolutePath().normalize().relativize(earlier)
+					.toString().replace('\\', '/');
+				given = earlier;
+			}
+			else if (Files.isRegularFile(present)) given = present;
+		}
+		Path card = folder.resolve(name);
 		if (given != null) {
 			if (!given.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
 				".md")) throw new GanException(
 					"the documentation must be a Markdown file (.md): " + given);
 			if (!Files.isRegularFile(given)) throw new GanException("documentation " +
 				given + " does not exist");
-			if (!isSameFile(given, readme)) {
-				AtomicFile.writeStream(readme, o.overwrite(), out -> Files.copy(given,
+			if (!isSameFile(given, card)) {
+				Path from = given;
+				try {
+					if (card.getParent() != null) Files.createDirectories(card
+						.getParent());
+				}
+				catch (IOException e) {
+					throw new GanException("cannot create " + card.getParent() + ": " +
+						AtomicFile.describe(e), e);
+				}
+				AtomicFile.writeStream(card, o.overwrite(), out -> Files.copy(from,
 					out));
-				files.add(readme);
+				files.add(card);
 			}
-			validationSection(readme, notes);
-			return README;
+			validationSection(card, notes);
+			return name;
 		}
-		if (Files.isRegularFile(readme)) {
-			validationSection(readme, notes);
-			return README;
+		if (Files.isRegularFile(card)) {
+			validationSection(card, notes);
+			return name;
 		}
 		notes.add("no model card: bioimage.io requires one; write " + present +
 			" (intended use, training data, recipe, metrics, known failure modes) and package again");

@@ -941,6 +941,57 @@ class PackageModelTest {
 		assertTrue(Files.exists(first), "the input model stays");
 	}
 
+	/**
+	 * Over an earlier package whose descriptor names the user's card, cover and
+	 * sample under their own names: those stay, and the card is the new
+	 * package's; only what package-model wrote for the earlier package (its
+	 * weights, test tensors, files of the names package-model gives) goes.
+	 */
+	@Test
+	void overwritingKeepsTheCardCoversAndSamplesAnEarlierPackageNames()
+		throws IOException
+	{
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path pkg = Files.createDirectories(dir.resolve("pkg"));
+		Map<String, String> earlier = Map.of("old.onnx", "weights",
+			"test_input.npy", "t", "test_output.npy", "t", "test_mask.npy", "t",
+			"sample_mask.png", "s", "notes.md",
+			"# Notes\n\n## Validation\nBy hand.\n", "photo.jpg", "jpeg", "mydata.tif",
+			"tiff");
+		for (Map.Entry<String, String> f : earlier.entrySet())
+			Files.writeString(pkg.resolve(f.getKey()), f.getValue());
+		Files.writeString(pkg.resolve("rdf.yaml"), "type: model\n" +
+			"format_version: 0.5.7\ndocumentation: notes.md\n" +
+			"covers: [photo.jpg]\ninputs:\n- id: x\n" +
+			"  test_tensor: {source: test_input.npy}\n" +
+			"  sample_tensor: {source: mydata.tif}\n- id: mask\n" +
+			"  test_tensor: {source: test_mask.npy}\n" +
+			"  sample_tensor: {source: sample_mask.png}\noutputs:\n- id: y\n" +
+			"  test_tensor: {source: test_output.npy}\n" +
+			"weights:\n  onnx: {source: old.onnx}\n");
+		PackageOptions o = options(onnx, "pkg", sample16(20, 20, 7));
+		PackageResult r = pack(new PackageOptions(o.model(), o.overrides(), o
+			.folder(), o.name(), null, o.description(), o.sample(), null, o.license(),
+			o.authors(), o.maintainers(), o.citations(), o.tags(), null, null, 0, 0,
+			true));
+		for (String kept : List.of("notes.md", "photo.jpg", "mydata.tif"))
+			assertEquals(earlier.get(kept), Files.readString(pkg.resolve(kept)),
+				kept);
+		for (String gone : List.of("old.onnx", "test_mask.npy", "sample_mask.png"))
+			assertFalse(Files.exists(pkg.resolve(gone)), gone);
+		assertEquals(pkg.resolve("notes.md").toAbsolutePath().normalize(),
+			BioImageRdf.read(r.descriptor()).documentation());
+		assertFalse(Files.exists(pkg.resolve("README.md")));
+		assertFalse(r.notes().stream().anyMatch(n -> n.contains("model card") || n
+			.contains("Validation")), r.notes().toString());
+		valid(r);
+		pack(new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(),
+			null, o.description(), o.sample(), null, o.license(), o.authors(), o
+				.maintainers(), o.citations(), o.tags(), null, null, 0, 0, true));
+		assertEquals(earlier.get("notes.md"), Files.readString(pkg.resolve(
+			"notes.md")), "and again over its own package");
+	}
+
 	@Test
 	void documentationIsCopiedAsTheModelCard() throws IOException {
 		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
