@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.fijigan.core.GanException;
 import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.BioImageRdf;
+import org.fijigan.core.model.bioimage.DescriptorFile;
 
 /**
  * Finds the files behind what a user names as a model: an {@code .onnx} file, a
@@ -65,8 +66,8 @@ final class ModelReference {
 	}
 
 	/**
-	 * The folders under the bundled-models folder that hold an rdf.yaml or a
-	 * model.onnx, by name.
+	 * The folders under the bundled-models folder that hold a bioimage.io
+	 * descriptor or a model.onnx, by name.
 	 */
 	static List<String> bundledNames() {
 		List<String> names = new ArrayList<>();
@@ -74,9 +75,7 @@ final class ModelReference {
 		if (dir == null || !Files.isDirectory(dir)) return names;
 		try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
 			for (Path p : ds)
-				if (Files.isRegularFile(p.resolve("rdf.yaml")) || Files.isRegularFile(p
-					.resolve(ModelStore.ONNX_FILE))) names.add(p.getFileName()
-						.toString());
+				if (holdsModel(p)) names.add(p.getFileName().toString());
 		}
 		catch (IOException e) {
 			return names;
@@ -96,16 +95,27 @@ final class ModelReference {
 		return Path.of(p);
 	}
 
+	private static boolean holdsModel(Path folder) {
+		if (!Files.isDirectory(folder)) return false;
+		if (Files.isRegularFile(folder.resolve(ModelStore.ONNX_FILE))) return true;
+		try {
+			return DescriptorFile.in(folder).isPresent();
+		}
+		catch (GanException e) { // unreadable: not listed
+			return false;
+		}
+	}
+
 	private static Optional<Path> findBundled(String name) {
 		Path dir = modelsDir();
 		if (dir == null || name.contains("/") || name.contains("\\") || name
 			.contains("..")) return Optional.empty();
-		Path rdf = dir.resolve(name).resolve("rdf.yaml"), onnx = dir.resolve(name)
-			.resolve(ModelStore.ONNX_FILE);
-		if (Files.isRegularFile(rdf)) return Optional.of(rdf);
-		return Files.isRegularFile(onnx) ? Optional.of(onnx) : Optional.empty(); // installed
-																																							// by
-																																							// ModelStore
+		Path folder = dir.resolve(name);
+		if (!Files.isDirectory(folder)) return Optional.empty();
+		Optional<Path> rdf = DescriptorFile.in(folder);
+		if (rdf.isPresent()) return rdf;
+		Path onnx = folder.resolve(ModelStore.ONNX_FILE); // installed by ModelStore
+		return Files.isRegularFile(onnx) ? Optional.of(onnx) : Optional.empty();
 	}
 
 	private static String bundledHint() {
@@ -114,22 +124,17 @@ final class ModelReference {
 			")";
 	}
 
-	/** The descriptor in {@code dir}, else its {@value ModelStore#ONNX_FILE}. */
+	/**
+	 * The descriptor in {@code dir}, by {@link DescriptorFile}'s rule, else its
+	 * {@value ModelStore#ONNX_FILE}.
+	 */
 	static Path rdfIn(Path dir) {
-		for (String n : new String[] { "rdf.yaml", "bioimageio.yaml" })
-			if (Files.isRegularFile(dir.resolve(n))) return dir.resolve(n);
-		try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir,
-			"*.rdf.yaml"))
-		{
-			for (Path p : ds)
-				return p;
-		}
-		catch (IOException e) {
-			// below
-		}
+		Optional<Path> descriptor = DescriptorFile.in(dir);
+		if (descriptor.isPresent()) return descriptor.get();
 		if (Files.isRegularFile(dir.resolve(ModelStore.ONNX_FILE))) return dir
 			.resolve(ModelStore.ONNX_FILE);
 		throw new GanException("folder " + dir +
-			" holds no rdf.yaml model descriptor");
+			" holds no model: no bioimage.io descriptor (looked for " +
+			DescriptorFile.LOOKED_FOR + ") and no " + ModelStore.ONNX_FILE);
 	}
 }

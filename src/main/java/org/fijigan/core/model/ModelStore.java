@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,6 +26,7 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.BioImageRdf;
+import org.fijigan.core.model.bioimage.DescriptorFile;
 
 /**
  * A models folder: one sub-folder per model, holding either a bioimage.io
@@ -187,7 +189,7 @@ public final class ModelStore {
 	 * Deletes an installed model's folder.
 	 *
 	 * @throws GanException for a name that is not a single path segment, that is
-	 *           not installed, or whose folder holds neither an rdf.yaml nor a
+	 *           not installed, or whose folder holds neither a descriptor nor a
 	 *           {@value #ONNX_FILE}
 	 */
 	public void remove(String name) {
@@ -201,7 +203,7 @@ public final class ModelStore {
 			throw noSuchModel(name, null);
 		if (modelFile(folder) == null) throw !Files.isDirectory(folder,
 			LinkOption.NOFOLLOW_LINKS) ? noSuchModel(name, null) : new GanException(
-				folder + " holds no rdf.yaml or " + ONNX_FILE +
+				folder + " holds no bioimage.io descriptor and no " + ONNX_FILE +
 					", so it is not a model installed here; remove it by hand");
 		Path away = root.resolve("." + name + ".removing-" + hex());
 		try {
@@ -413,18 +415,28 @@ public final class ModelStore {
 		}
 	}
 
-	/** The rdf.yaml or model.onnx that makes {@code folder} a model, or null. */
+	/**
+	 * The descriptor (by {@link DescriptorFile}'s rule) or model.onnx that makes
+	 * {@code folder} a model, or null.
+	 */
 	private static Path modelFile(Path folder) {
-		for (String n : new String[] { "rdf.yaml", "bioimageio.yaml", ONNX_FILE })
-			if (Files.isRegularFile(folder.resolve(n))) return folder.resolve(n);
-		return null;
+		if (!Files.isDirectory(folder)) return null;
+		try {
+			Optional<Path> rdf = DescriptorFile.in(folder);
+			if (rdf.isPresent()) return rdf.get();
+		}
+		catch (GanException e) { // unreadable: not a model this store can show
+			return null;
+		}
+		return Files.isRegularFile(folder.resolve(ONNX_FILE)) ? folder.resolve(
+			ONNX_FILE) : null;
 	}
 
 	private static Path rdfIn(Path staging, Path source) {
-		for (String n : new String[] { "rdf.yaml", "bioimageio.yaml" })
-			if (Files.isRegularFile(staging.resolve(n))) return staging.resolve(n);
-		throw new GanException("folder " + source +
-			" holds no rdf.yaml (bioimage.io descriptor); to install a bare model, give its .onnx file");
+		return DescriptorFile.in(staging).orElseThrow(() -> new GanException(
+			"folder " + source + " holds no bioimage.io descriptor (looked for " +
+				DescriptorFile.LOOKED_FOR +
+				"); to install a bare model, give its .onnx file"));
 	}
 
 	/**

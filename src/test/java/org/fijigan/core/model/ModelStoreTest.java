@@ -354,6 +354,54 @@ class ModelStoreTest {
 			() -> ModelLoader.load("zipped", ModelOverrides.NONE)).name());
 	}
 
+	/**
+	 * A folder and its zip choose one descriptor, by the specification's rule: a
+	 * folder read rdf.yaml where its zip read bioimageio.yaml, refused a folder
+	 * holding only my.bioimageio.yaml, and knew no model.yaml.
+	 */
+	@Test
+	void aFolderAndItsZipChooseOneDescriptorAsTheSpecificationDoes()
+		throws IOException
+	{
+		Path both = packageFolder("both", true);
+		String rdf = Files.readString(both.resolve("rdf.yaml"));
+		Files.writeString(both.resolve("bioimageio.yaml"), rdf.replace(
+			"name: add-half", "name: other"));
+		Path bothZip = zipOf(both, "both.zip");
+		assertEquals("add-half", ModelLoader.load(both.toString(),
+			ModelOverrides.NONE).name());
+		assertEquals("add-half", ModelLoader.load(bothZip.toString(),
+			ModelOverrides.NONE).name());
+
+		for (String name : List.of("my.bioimageio.yaml", "model.yaml")) {
+			Path m = packageFolder(name.replace('.', '-'), true);
+			Files.move(m.resolve("rdf.yaml"), m.resolve(name));
+			assertEquals("add-half", ModelLoader.load(m.toString(),
+				ModelOverrides.NONE).name(), name);
+			assertEquals("add-half", ModelLoader.load(zipOf(m, m.getFileName() +
+				".zip").toString(), ModelOverrides.NONE).name(), name);
+			InstalledModel installed = store().install(m.toString(), null, null, null,
+				null);
+			assertEquals("bioimage.io", installed.format());
+			assertEquals("add-half", withModelsDir(dir.resolve("models"),
+				() -> ModelLoader.load(installed.name(), ModelOverrides.NONE)).name());
+		}
+
+		Path none = packageFolder("none", true);
+		Files.move(none.resolve("rdf.yaml"), none.resolve("config.yaml"));
+		String lookedFor =
+			"rdf.yaml, bioimageio.yaml, model.yaml or a name ending in .rdf.yaml, .bioimageio.yaml or .model.yaml";
+		assertEquals("folder " + none + " holds no model: no bioimage.io " +
+			"descriptor (looked for " + lookedFor + ") and no model.onnx",
+			assertThrows(GanException.class, () -> ModelLoader.load(none.toString(),
+				ModelOverrides.NONE)).getMessage());
+		assertEquals("folder " + none + " holds no bioimage.io descriptor " +
+			"(looked for " + lookedFor +
+			"); to install a bare model, give its .onnx file", assertThrows(
+				GanException.class, () -> store().install(none.toString(), null, null,
+					null, null)).getMessage());
+	}
+
 	@Test
 	void aUrlDownloadsWithProgressIsCheckedAndBounded() throws IOException {
 		byte[] onnx = Files.readAllBytes(OnnxModels.addConstant(1, 0.25f).write(

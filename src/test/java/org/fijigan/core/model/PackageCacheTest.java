@@ -247,7 +247,8 @@ class PackageCacheTest {
 		e = assertThrows(GanException.class, () -> ModelLoader.load(notAPackage
 			.toString(), ModelOverrides.NONE));
 		assertEquals(notAPackage +
-			" holds no rdf.yaml or bioimageio.yaml at its top level; is it a bioimage.io " +
+			" holds no model descriptor at its top level (looked for rdf.yaml, bioimageio.yaml, " +
+			"model.yaml or a name ending in .rdf.yaml, .bioimageio.yaml or .model.yaml); is it a bioimage.io " +
 			"model package?", e.getMessage());
 		assertEquals(Set.of("." + hash + ".lock", "." + other + ".lock"), listing(
 			cache));

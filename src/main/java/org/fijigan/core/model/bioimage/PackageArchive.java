@@ -38,15 +38,16 @@ final class PackageArchive {
 	 */
 	static Path unpack(Path zip, Path root, long maxBytes, int maxEntries) {
 		unzip(zip, root, maxBytes, maxEntries);
-		Path descriptor = descriptorIn(root, zip);
+		Path descriptor = descriptorIn(root);
 		if (descriptor == null) {
 			List<Path> top = list(root).stream().filter(p -> !p.getFileName()
 				.toString().equals("__MACOSX")).toList();
 			if (top.size() == 1 && Files.isDirectory(top.get(0))) descriptor =
-				descriptorIn(top.get(0), zip);
+				descriptorIn(top.get(0));
 		}
 		if (descriptor == null) throw new GanException(zip +
-			" holds no rdf.yaml or bioimageio.yaml at its top level; is it a bioimage.io model package?");
+			" holds no model descriptor at its top level (looked for " +
+			DescriptorFile.LOOKED_FOR + "); is it a bioimage.io model package?");
 		return descriptor;
 	}
 
@@ -124,19 +125,10 @@ final class PackageArchive {
 	}
 
 	/**
-	 * The descriptor directly in {@code dir}: bioimageio.yaml, rdf.yaml, or the
-	 * one *.rdf.yaml / *.bioimageio.yaml.
+	 * The descriptor directly in {@code dir}, by {@link DescriptorFile}'s rule.
 	 */
-	private static Path descriptorIn(Path dir, Path zip) {
-		List<String> names = list(dir).stream().filter(Files::isRegularFile).map(
-			p -> p.getFileName().toString()).toList();
-		for (String preferred : List.of("bioimageio.yaml", "rdf.yaml"))
-			if (names.contains(preferred)) return dir.resolve(preferred);
-		List<String> others = names.stream().filter(n -> n.endsWith(".rdf.yaml") ||
-			n.endsWith(".bioimageio.yaml")).toList();
-		if (others.size() > 1) throw new GanException(zip +
-			" holds several descriptors " + others + "; which one is the model?");
-		return others.isEmpty() ? null : dir.resolve(others.get(0));
+	private static Path descriptorIn(Path dir) {
+		return DescriptorFile.in(dir).orElse(null);
 	}
 
 	private static List<Path> list(Path dir) {
