@@ -166,14 +166,15 @@ final class DescriptorInference {
 			.processing(), rdfIn.id(), null);
 		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut
 			.processing(), rdfOut.id(), rdfIn.id());
+		boolean inInputUnits = inInputUnits(post);
 		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in)
 			: new ModelKind.Inpainting(in, mask);
 		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(),
 			outLayout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(
 				outChannels).scale(scale).haloPixels(halo).ranges(range, range)
-			.outputTransform(transform).processing(pre, post).outputInInputUnits(
-				inInputUnits(post)).wholeImageOps(tiling.wholeImageOps()).origins(
-					origins).graph(g).build());
+			.outputTransform(transform).processing(impliedCasts(rdfIn, pre, true),
+				impliedCasts(rdfOut, post, false)).outputInInputUnits(inInputUnits)
+			.wholeImageOps(tiling.wholeImageOps()).origins(origins).graph(g).build());
 	}
 
 	/**
@@ -299,8 +300,34 @@ final class DescriptorInference {
 		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE,
 			new ModelKind.Generator(spec), out.name(), layout).file(onnx, ModelLoader
 				.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(), 1)).ranges(
-					range, range).processing(List.of(), post).outputInInputUnits(
-						inInputUnits(post)).origins(origins).graph(g).build());
+					range, range).processing(List.of(), impliedCasts(rdfOut, post, false))
+			.outputInInputUnits(inInputUnits(post)).origins(origins).graph(g)
+			.build());
+	}
+
+	/**
+	 * {@code steps} of tensor {@code t} with the casts that format 0.5 implies
+	 * (its {@code InputTensorDescr} and {@code OutputTensorDescr} add them): an
+	 * input's preprocessing starts with a cast to its {@code data.type} and ends
+	 * with one unless it ends in {@code ensure_dtype} or {@code binarize}; an
+	 * output's postprocessing ends the same way. Only casts to an integer type or
+	 * bool are added: to float32 or float64 a cast leaves fiji-gan's values as
+	 * they are. Format 0.4 implies none.
+	 */
+	private List<ProcessingStep> impliedCasts(TensorDescription t,
+		List<ProcessingStep> steps, boolean input)
+	{
+		if (t == null || !rdf.formatVersion().startsWith("0.5") || t.dataType()
+			.startsWith("float") || !ProcessingStep.EnsureDtype.TYPES.contains(t
+				.dataType())) return steps;
+		ProcessingStep cast = new ProcessingStep.EnsureDtype(t.dataType());
+		List<ProcessingStep> all = new ArrayList<>(steps);
+		if (input && (all.isEmpty() || !(all.get(
+			0) instanceof ProcessingStep.EnsureDtype))) all.add(0, cast);
+		ProcessingStep last = all.isEmpty() ? null : all.get(all.size() - 1);
+		if (!(last instanceof ProcessingStep.EnsureDtype ||
+			last instanceof ProcessingStep.Binarize)) all.add(cast);
+		return List.copyOf(all);
 	}
 
 	private AxisConstraint constraint(ValueInfo v, int axis,

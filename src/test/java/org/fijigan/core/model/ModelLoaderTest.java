@@ -19,6 +19,7 @@ import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.bioimage.ProcessingStep;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.testing.OnnxModels;
@@ -114,6 +115,72 @@ class ModelLoaderTest {
 		// model and cropped back
 		for (int i = 0; i < o.length; i++)
 			assertEquals((i * 0.5f + 1.5f) * 10, o[i], 1e-4f);
+	}
+
+	/** The add-half package run on a 10x9 image of {@code i + 0.3}. */
+	private float[] runAddHalf(Path m) {
+		ModelDescriptor d = ModelLoader.load(m.toString(), ModelOverrides.NONE);
+		RasterImage img = RasterImage.allocate(10, 9, 1, 1, 1, PixelType.FLOAT32);
+		float[] p = (float[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = i + 0.3f;
+		return (float[]) ImageToImage.run(d, img, InferenceOptions.defaults()
+			.withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+				.none()).image().plane(0);
+	}
+
+	/**
+	 * Format 0.5 casts an output to its {@code data.type} after its
+	 * postprocessing: a uint8 output gave 64.196-like values where the
+	 * specification gives the value truncated (NumPy's astype) and held to
+	 * 0..255.
+	 */
+	@Test
+	void anIntegerOutputIsCastAfterPostprocessingAsFormat05Implies()
+		throws IOException
+	{
+		Path m = addHalfPackage("pkg-uint8-out");
+		Path rdf = m.resolve("rdf.yaml");
+		String yaml = Files.readString(rdf);
+		Files.writeString(rdf, yaml.replace("  - id: y\n",
+			"  - id: y\n    data: {type: uint8}\n"));
+		assertEquals(List.of("scale_linear", "ensure_dtype"), ModelLoader.load(m
+			.toString(), ModelOverrides.NONE).postprocessing().stream().map(
+				ProcessingStep::id).toList());
+		float[] o = runAddHalf(m);
+		// ((x * 0.5 + 1) + 0.5) * 10 = 5i + 16.5: 16, 21, ..., 251, then 255
+		for (int i = 0; i < o.length; i++)
+			assertEquals(Math.min(255, 5 * i + 16), o[i], 0, "pixel " + i);
+	}
+
+	/**
+	 * Format 0.5 casts an integer input to its {@code data.type} before and after
+	 * its preprocessing; a float32 one is left as it is.
+	 */
+	@Test
+	void anIntegerInputIsCastBeforeAndAfterPreprocessingAsFormat05Implies()
+		throws IOException
+	{
+		Path m = addHalfPackage("pkg-uint8-in");
+		Path rdf = m.resolve("rdf.yaml");
+		String yaml = Files.readString(rdf);
+		Files.writeString(rdf, yaml.replace("  - id: x\n",
+			"  - id: x\n    data: {type: uint8}\n"));
+		assertEquals(List.of("ensure_dtype", "scale_linear", "ensure_dtype"),
+			ModelLoader.load(m.toString(), ModelOverrides.NONE).preprocessing()
+				.stream().map(ProcessingStep::id).toList());
+		float[] o = runAddHalf(m);
+		// i + 0.3 -> i -> floor(i * 0.5 + 1) -> + 0.5 -> * 10
+		for (int i = 0; i < o.length; i++)
+			assertEquals((Math.floorDiv(i, 2) + 1.5f) * 10, o[i], 1e-4f, "pixel " +
+				i);
+		// float32 (the default) implies no step
+		ModelDescriptor plain = ModelLoader.load(addHalfPackage("pkg-float")
+			.toString(), ModelOverrides.NONE);
+		assertEquals(List.of("scale_linear"), plain.preprocessing().stream().map(
+			ProcessingStep::id).toList());
+		assertEquals(List.of("scale_linear"), plain.postprocessing().stream().map(
+			ProcessingStep::id).toList());
 	}
 
 	/**
