@@ -132,9 +132,34 @@ public final class TilingPolicy {
 			(smallestWindow(r.haloPixels()) - 2 * r.haloPixels()) + " px inside it");
 		notes.addAll(plan.notes());
 		if (plan.windowWidth() > r.width() || plan.windowHeight() > r.height())
-			notes.add("image padded by mirroring to " + plan.windowWidth() + "x" +
-				plan.windowHeight() + " px, the model's smallest input");
+			notes.add(paddingNote(r, plan));
 		return new Decision(plan, batchSize(r, plan), notes);
+	}
+
+	/**
+	 * Why a plane smaller than its window was padded: the model's fixed input, or
+	 * the smallest size it takes that holds the plane (which is its smallest
+	 * input only when the plane is no larger than that), or the window.
+	 */
+	private static String paddingNote(TilingRequest r, TilePlan plan) {
+		String padded = "image padded by mirroring to " + plan.windowWidth() + "x" +
+			plan.windowHeight() + " px";
+		if (r.x().isFixed() && r.y().isFixed()) return padded +
+			", the model's fixed input size";
+		if (plan.windowWidth() != r.x().validSizeAtLeast(r.width()) || plan
+			.windowHeight() != r.y().validSizeAtLeast(r.height())) return padded +
+				" to fill the tile window";
+		String sizes = r.x().equals(r.y()) ? sizes(r.x()) : "width " + sizes(r
+			.x()) + ", height " + sizes(r.y());
+		return padded + ", the smallest size the model takes that holds it (" +
+			sizes + ")";
+	}
+
+	/** The sizes an axis takes, in words. */
+	private static String sizes(AxisConstraint c) {
+		if (c.isFixed()) return c.fixed() + " px";
+		if (c.step() == 1) return "at least " + c.min() + " px";
+		return c.min() + " px plus a multiple of " + c.step();
 	}
 
 	/**

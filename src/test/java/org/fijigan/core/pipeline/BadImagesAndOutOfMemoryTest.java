@@ -198,7 +198,7 @@ class BadImagesAndOutOfMemoryTest {
 				assertEquals(pixels[row[y] * 5 + col[x]], seen[0][y * 8 + x],
 					"window " + x + "," + y);
 		assertTrue(r.report().notes().contains(
-			"image padded by mirroring to 8x8 px, the model's smallest input"), r
+			"image padded by mirroring to 8x8 px, the model's fixed input size"), r
 				.report().notes().toString());
 	}
 

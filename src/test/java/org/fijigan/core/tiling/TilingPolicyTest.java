@@ -149,8 +149,29 @@ class TilingPolicyTest {
 			.fixed(8), 0, TilingRequest.AUTO_WINDOW, MIB, 100, 1));
 		assertEquals("8x8", d.windowSize());
 		assertEquals(List.of(
-			"image padded by mirroring to 8x8 px, the model's smallest input"), d
+			"image padded by mirroring to 8x8 px, the model's fixed input size"), d
 				.notes());
+	}
+
+	/**
+	 * 48 px is the smallest size of 16 + 16k that holds 41 and 47 px, not the
+	 * model's smallest input (16), as the note said.
+	 */
+	@Test
+	void thePaddingNoteNamesTheSmallestSizeThatHoldsTheImage() {
+		TilingPolicy.Decision d = TilingPolicy.plan(request(41, 47, AxisConstraint
+			.minStep(16, 16), 0, TilingRequest.AUTO_WINDOW, MIB, 100, 1));
+		assertEquals("48x48", d.windowSize());
+		assertEquals(List.of(
+			"image padded by mirroring to 48x48 px, the smallest " +
+				"size the model takes that holds it (16 px plus a multiple of 16)"), d
+					.notes());
+		TilingPolicy.Decision wide = TilingPolicy.plan(new TilingRequest(41, 5,
+			AxisConstraint.minStep(16, 16), AxisConstraint.minStep(8, 1), 0,
+			TilingRequest.AUTO_WINDOW, MIB, 100, 1, List.of()));
+		assertEquals(List.of("image padded by mirroring to 48x8 px, the smallest " +
+			"size the model takes that holds it (width 16 px plus a multiple of 16, " +
+			"height at least 8 px)"), wide.notes());
 	}
 
 	/**
