@@ -159,6 +159,7 @@ public final class TilingPolicy {
 	private static String sizes(AxisConstraint c) {
 		if (c.isFixed()) return c.fixed() + " px";
 		if (c.step() == 1) return "at least " + c.min() + " px";
+		if (c.min() == c.step()) return "a multiple of " + c.step() + " px";
 		return c.min() + " px plus a multiple of " + c.step();
 	}
 

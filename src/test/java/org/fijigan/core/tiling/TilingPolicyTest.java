@@ -155,7 +155,8 @@ class TilingPolicyTest {
 
 	/**
 	 * 48 px is the smallest size of 16 + 16k that holds 41 and 47 px, not the
-	 * model's smallest input (16), as the note said.
+	 * model's smallest input (16), as the note said; sizes from 24 in steps of 8
+	 * are said as such.
 	 */
 	@Test
 	void thePaddingNoteNamesTheSmallestSizeThatHoldsTheImage() {
@@ -164,14 +165,18 @@ class TilingPolicyTest {
 		assertEquals("48x48", d.windowSize());
 		assertEquals(List.of(
 			"image padded by mirroring to 48x48 px, the smallest " +
-				"size the model takes that holds it (16 px plus a multiple of 16)"), d
-					.notes());
+				"size the model takes that holds it (a multiple of 16 px)"), d.notes());
 		TilingPolicy.Decision wide = TilingPolicy.plan(new TilingRequest(41, 5,
 			AxisConstraint.minStep(16, 16), AxisConstraint.minStep(8, 1), 0,
 			TilingRequest.AUTO_WINDOW, MIB, 100, 1, List.of()));
 		assertEquals(List.of("image padded by mirroring to 48x8 px, the smallest " +
-			"size the model takes that holds it (width 16 px plus a multiple of 16, " +
+			"size the model takes that holds it (width a multiple of 16 px, " +
 			"height at least 8 px)"), wide.notes());
+		assertEquals(List.of(
+			"image padded by mirroring to 48x48 px, the smallest " +
+				"size the model takes that holds it (24 px plus a multiple of 8)"),
+			TilingPolicy.plan(request(41, 47, AxisConstraint.minStep(24, 8), 0,
+				TilingRequest.AUTO_WINDOW, MIB, 100, 1)).notes());
 	}
 
 	/**
