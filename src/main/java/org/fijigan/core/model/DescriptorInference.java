@@ -139,6 +139,7 @@ final class DescriptorInference {
 			mask = new MaskSpec(maskInput == null ? null : maskInput.name(), hole,
 				hole == 0 ? 1 : 0, true);
 		}
+		tiling = g.tiling(image.name(), layout);
 		AxisConstraint xc = constraint(image, layout.xAxis(), rdfIn, "x");
 		AxisConstraint yc = constraint(image, layout.yAxis(), rdfIn, "y");
 		int maxBatch = layout.batchAxis() < 0 ? 1 : image.dims()[layout
@@ -146,7 +147,6 @@ final class DescriptorInference {
 				: Integer.MAX_VALUE;
 		ImageInput in = new ImageInput(image.name(), layout, channels, xc, yc,
 			maxBatch);
-		tiling = g.tiling(image.name(), layout);
 		int outChannels = dim(out, outLayout.channelAxis(), 1);
 
 		double scale = scale(out, in, outLayout, rdfOut);
@@ -343,7 +343,11 @@ final class DescriptorInference {
 			}
 		}
 		long d = v.dims()[axis];
-		return d > 0 ? AxisConstraint.fixed((int) d) : AxisConstraint.ANY;
+		if (d > 0) return AxisConstraint.fixed((int) d);
+		int step = tiling.sizeStep();
+		if (step == 1) return AxisConstraint.ANY;
+		origins.put("size", "graph: strided layers, a total stride of " + step);
+		return AxisConstraint.minStep(step, step);
 	}
 
 	private double scale(ValueInfo out, ImageInput in, TensorLayout outLayout,

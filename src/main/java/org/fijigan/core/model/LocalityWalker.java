@@ -50,6 +50,11 @@ final class LocalityWalker {
 	private long opset;
 	private boolean guessed;
 	private boolean fixedReshape;
+	/**
+	 * The least common multiple of the whole-number jumps (above 1) along y and x
+	 * of the tensors met: the input sizes every strided layer divides.
+	 */
+	private long sizeStep = 1;
 	private String scope = "";
 	private int depth;
 	private int index;
@@ -282,7 +287,43 @@ final class LocalityWalker {
 			if (p == null) p = fallback(n);
 			pixels.put(o, broke || tainted ? new Pixels(p.axes(), p.halo(), p.jump(),
 				true) : p);
+			noteStride(p);
 		}
+	}
+
+	/**
+	 * Adds the jumps of {@code p} along y and x to {@link #sizeStep}: a tensor
+	 * sampling every J-th input pixel holds a whole input only when the input's
+	 * size is a multiple of J (a stride-2 layer drops the last pixel of an odd
+	 * size, and the upsampling after it cannot give it back).
+	 */
+	private void noteStride(Pixels p) {
+		if (p.axes() == null) {
+			addStride(p.jump());
+			return;
+		}
+		for (Axis a : p.axes())
+			if (a.role().isSpatial()) addStride(a.jump());
+	}
+
+	private void addStride(double jump) {
+		long j = Math.round(jump);
+		if (j < 2 || Math.abs(jump - j) > 1e-9 || j > 1 << 16) return;
+		long step = sizeStep / gcd(sizeStep, j) * j;
+		if (step <= 1 << 16) sizeStep = step;
+	}
+
+	private static long gcd(long a, long b) {
+		return b == 0 ? a : gcd(b, a % b);
+	}
+
+	/**
+	 * The input sizes along y and x must be a multiple of this for the strided
+	 * layers on the way to the output to cover the whole input: the least common
+	 * multiple of their total strides (2^depth for a U-Net); 1 without any.
+	 */
+	int sizeStep() {
+		return (int) sizeStep;
 	}
 
 	/**

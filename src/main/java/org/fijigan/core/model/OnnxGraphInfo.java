@@ -300,12 +300,18 @@ public final class OnnxGraphInfo {
 	 *          whole-image result
 	 * @param fixedSpatialReshape whether a Reshape of image data fixes a spatial
 	 *          length with a number
+	 * @param sizeStep what the input's height and width must be a multiple of for
+	 *          the strided layers (Conv, pooling, SpaceToDepth, a downscaling
+	 *          Resize) on the way to the output to cover it: the least common
+	 *          multiple of their total strides, 2^depth for a U-Net; 1 without
+	 *          any
 	 */
 	public record Tiling(ReceptiveField receptiveField,
-			List<String> wholeImageOps, boolean fixedSpatialReshape) {
+			List<String> wholeImageOps, boolean fixedSpatialReshape, int sizeStep) {
 
 		public Tiling {
 			wholeImageOps = List.copyOf(wholeImageOps);
+			if (sizeStep < 1) sizeStep = 1;
 		}
 	}
 
@@ -324,12 +330,13 @@ public final class OnnxGraphInfo {
 			try {
 				LocalityWalker w = new LocalityWalker(skeleton, functions,
 					defaultOpset(), l, imageOutput().name());
-				return new Tiling(w.result(), w.breakers(), w.hasFixedSpatialReshape());
+				return new Tiling(w.result(), w.breakers(), w.hasFixedSpatialReshape(),
+					w.sizeStep());
 			}
 			catch (RuntimeException | StackOverflowError e) { // not exact, rather
 																												// than a refused model
 				return new Tiling(new ReceptiveField(0, 1, false, List.of()), List.of(
-					"the graph could not be " + "analysed (" + e + ")"), false);
+					"the graph could not be " + "analysed (" + e + ")"), false, 1);
 			}
 		});
 	}
@@ -522,6 +529,14 @@ public final class OnnxGraphInfo {
 	 */
 	public List<String> wholeImageOps() {
 		return tiling.wholeImageOps();
+	}
+
+	/**
+	 * What the input's height and width must be a multiple of, with the guessed
+	 * layouts of the image inputs: see {@link Tiling#sizeStep()}.
+	 */
+	public int sizeStep() {
+		return tiling.sizeStep();
 	}
 
 	/**

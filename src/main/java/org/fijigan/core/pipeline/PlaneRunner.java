@@ -216,6 +216,13 @@ final class PlaneRunner {
 			" px off each side of its output (an unpadded network), which " +
 			"fiji-gan cannot place back; re-export the model with padding that " +
 			"keeps the size";
+		int stride = droppedStride(ow, oh, ww, wh, scale);
+		if (stride > 1) return got + ": the model takes only sizes that are a " +
+			"multiple of " + stride +
+			" px (its strided layers drop the rest); give " +
+			"it such sizes (an image, and a --tile, that are multiples of " + stride +
+			"), or a bioimage.io descriptor that states size {min: " + stride +
+			", step: " + stride + "}";
 		double sx = (double) ow / ww, sy = (double) oh / wh;
 		if (Math.abs(sx - scale) <= 0.05 * scale && Math.abs(sy - scale) <= 0.05 *
 			scale) return got + ": the model does not map a window of this size at " +
@@ -224,6 +231,20 @@ final class PlaneRunner {
 			.significant(sx, 4) + ", pass --scale " + Numbers.significant(sx, 4)
 			: ": its output is not the input scaled alike along x and y, which " +
 				"fiji-gan does not support");
+	}
+
+	/**
+	 * The smallest stride (2 to 32) whose multiples below the window give the
+	 * output at the model's scale, as strided layers that drop the last pixels of
+	 * a window of another size do; 0 when none does.
+	 */
+	private static int droppedStride(int ow, int oh, int ww, int wh,
+		double scale)
+	{
+		for (int n = 2; n <= 32; n++)
+			if ((ww % n != 0 || wh % n != 0) && ow == Math.round(ww / n * n *
+				scale) && oh == Math.round(wh / n * n * scale)) return n;
+		return 0;
 	}
 
 	/**

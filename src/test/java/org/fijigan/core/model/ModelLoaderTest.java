@@ -117,6 +117,51 @@ class ModelLoaderTest {
 			assertEquals((i * 0.5f + 1.5f) * 10, o[i], 1e-4f);
 	}
 
+	/**
+	 * A model that pools 2x2 with stride 2 and upsamples x2 returns 46x40 for a
+	 * 47x41 image, which was refused after the run; its graph now says it takes
+	 * multiples of 2, so the image is mirrored up to 48x42 and cropped back.
+	 */
+	@Test
+	void aStridedModelTakesMultiplesOfItsStrideAndAnOddImageIsPaddedToOne() {
+		ModelDescriptor d = ModelLoader.load(OnnxGraphInfoTest.poolThenUpsample()
+			.write(dir, "pool2.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(org.fijigan.core.tiling.AxisConstraint.minStep(2, 2), d.image()
+			.x());
+		assertEquals(org.fijigan.core.tiling.AxisConstraint.minStep(2, 2), d.image()
+			.y());
+		assertEquals("graph: strided layers, a total stride of 2", d.origins().get(
+			"size"));
+		int w = 47, h = 41;
+		RasterImage img = RasterImage.allocate(w, h, 1, 1, 1, PixelType.FLOAT32);
+		float[] p = (float[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = (i * 37 % 101) / 100f;
+		var result = ImageToImage.run(d, img, InferenceOptions.defaults()
+			.withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+				.none());
+		assertEquals(w, result.image().width());
+		assertEquals(h, result.image().height());
+		assertTrue(result.report().notes().contains("image padded by mirroring " +
+			"to 48x42 px, the smallest size the model takes that holds it (a " +
+			"multiple of 2 px)"), result.report().notes().toString());
+		float[] o = (float[]) result.image().plane(0);
+		// the mean of each 2x2 block of the image mirrored at its end (column 47
+		// is column 45, row 41 row 39)
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				float sum = 0;
+				for (int dy = 0; dy < 2; dy++)
+					for (int dx = 0; dx < 2; dx++) {
+						int sx = (x & ~1) + dx, sy = (y & ~1) + dy;
+						sx = sx < w ? sx : 2 * (w - 1) - sx;
+						sy = sy < h ? sy : 2 * (h - 1) - sy;
+						sum += p[sy * w + sx];
+					}
+				assertEquals(sum / 4, o[y * w + x], 1e-6f, "pixel " + x + "," + y);
+			}
+	}
+
 	/** The add-half package run on a 10x9 image of {@code i + 0.3}. */
 	private float[] runAddHalf(Path m) {
 		ModelDescriptor d = ModelLoader.load(m.toString(), ModelOverrides.NONE);

@@ -129,6 +129,62 @@ class OnnxGraphInfoTest {
 			new long[] { 1, 3, 8, 8 })));
 	}
 
+	/** AveragePool 2x2 stride 2, then nearest Resize x2: the same size out. */
+	static OnnxModels.Builder poolThenUpsample() {
+		return OnnxModels.builder().input("x", "N,1,H,W").initializer("scales",
+			new float[] { 1, 1, 2, 2 }, 4).node("AveragePool", "x", "p", attrInts(
+				"kernel_shape", 2, 2), attrInts("strides", 2, 2)).node("Resize",
+					"p,,scales", "y", attrString("mode", "nearest")).output("y",
+						"N,1,?,?");
+	}
+
+	/**
+	 * The input size a graph's strided layers need: their total stride, the least
+	 * common multiple along the paths to the output (2^depth for a U-Net); 1
+	 * where nothing downsamples, so that such models keep taking any size.
+	 */
+	@Test
+	void stridedLayersNeedInputSizesThatAreAMultipleOfTheirTotalStride() {
+		assertEquals(2, info(poolThenUpsample()).sizeStep());
+		// a 3-level U-Net's encoder: strides 2, 2, 2 on the way down, a skip
+		// added back at each level
+		float[] w = new float[9];
+		OnnxModels.Builder unet = OnnxModels.builder().input("x", "N,1,H,W")
+			.initializer("w", w, 1, 1, 3, 3).initializer("scales", new float[] { 1, 1,
+				2, 2 }, 4);
+		String in = "x";
+		for (int l = 1; l <= 3; l++) {
+			unet.node("Conv", in + ",w", "d" + l, attrInts("pads", 1, 1, 1, 1),
+				attrInts("strides", 2, 2));
+			in = "d" + l;
+		}
+		for (int l = 3; l >= 1; l--) {
+			String skip = l == 1 ? "x" : "d" + (l - 1);
+			unet.node("Resize", in + ",,scales", "u" + l, attrString("mode",
+				"nearest")).node("Add", "u" + l + "," + skip, "s" + l);
+			in = "s" + l;
+		}
+		unet.node("Identity", in, "y").output("y", "N,1,?,?");
+		assertEquals(8, info(unet).sizeStep());
+		// SpaceToDepth 2 and back
+		assertEquals(2, info(OnnxModels.builder().input("x", "N,1,H,W").node(
+			"SpaceToDepth", "x", "s", OnnxModels.attrInt("blocksize", 2)).node(
+				"DepthToSpace", "s", "y", OnnxModels.attrInt("blocksize", 2)).output(
+					"y", "N,1,?,?")).sizeStep());
+		// strides 2 and 3 on two paths: 6
+		assertEquals(6, info(OnnxModels.builder().input("x", "N,1,H,W").initializer(
+			"s2", new float[] { 1, 1, 2, 2 }, 4).initializer("s3", new float[] { 1, 1,
+				3, 3 }, 4).node("MaxPool", "x", "p2", attrInts("kernel_shape", 2, 2),
+					attrInts("strides", 2, 2)).node("MaxPool", "x", "p3", attrInts(
+						"kernel_shape", 3, 3), attrInts("strides", 3, 3)).node("Resize",
+							"p2,,s2", "u2", attrString("mode", "nearest")).node("Resize",
+								"p3,,s3", "u3", attrString("mode", "nearest")).node("Add",
+									"u2,u3", "y").output("y", "N,1,?,?")).sizeStep());
+		// nothing strided: any size, also for super-resolution
+		assertEquals(1, info(OnnxModels.conv3x3(1, 1, 1, 3)).sizeStep());
+		assertEquals(1, info(OnnxModels.pixelShuffle(1, 3)).sizeStep());
+	}
+
 	@Test
 	void resizeThenConvolutionCountsHaloInInputPixels() {
 		OnnxModels.Builder model = OnnxModels.builder().input("x", "N,1,H,W")

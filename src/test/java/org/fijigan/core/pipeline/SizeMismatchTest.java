@@ -21,6 +21,20 @@ class SizeMismatchTest {
 			"(scale 1.500): the model does not map a window of this size at its " +
 			"scale; try another --tile, or --tile none", PlaneRunner.sizeMismatch(25,
 				25, 17, 17, 1.5));
+		// a pooling stride of 2 on an odd window drops the last pixel, and the
+		// advice was another --tile or --tile none, which fail the same way
+		assertEquals("the model returned 46x40 for a 47x41 input, not 47x41 " +
+			"(scale 1): the model takes only sizes that are a multiple of 2 px " +
+			"(its strided layers drop the rest); give it such sizes (an image, and " +
+			"a --tile, that are multiples of 2), or a bioimage.io descriptor that " +
+			"states size {min: 2, step: 2}", PlaneRunner.sizeMismatch(46, 40, 47, 41,
+				1));
+		assertEquals("the model returned 80x96 for a 44x50 input, not 88x100 " +
+			"(scale 2): the model takes only sizes that are a multiple of 8 px " +
+			"(its strided layers drop the rest); give it such sizes (an image, and " +
+			"a --tile, that are multiples of 8), or a bioimage.io descriptor that " +
+			"states size {min: 8, step: 8}", PlaneRunner.sizeMismatch(80, 96, 44, 50,
+				2));
 		// a scale stated wrong: a whole-number scale is named as the model's
 		assertEquals("the model returned 64x64 for a 16x16 input, not 32x32 " +
 			"(scale 2): the model's scale is 4, not 2; pass --scale 4 or leave " +
