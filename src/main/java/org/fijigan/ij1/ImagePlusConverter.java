@@ -145,10 +145,8 @@ public final class ImagePlusConverter {
 			throw new GanException(imp.getTitle() + " cannot be read: " + e
 				.getMessage(), e);
 		}
-		ij.measure.Calibration cal = imp.getCalibration();
-		raster.setTitle(imp.getTitle()).setCalibration(new Calibration(positive(
-			cal.pixelWidth), positive(cal.pixelHeight), positive(cal.pixelDepth), cal
-				.getUnit()));
+		raster.setTitle(imp.getTitle()).setCalibration(calibration(imp
+			.getCalibration()));
 		copyProperties(imp, stack, raster.properties());
 		return raster;
 	}
@@ -159,13 +157,7 @@ public final class ImagePlusConverter {
 	 */
 	public static ImagePlus toImagePlus(RasterImage raster) {
 		ImagePlus imp = wrapPlanes(raster);
-		Calibration c = raster.calibration();
-		ij.measure.Calibration cal = new ij.measure.Calibration(imp);
-		cal.pixelWidth = c.pixelWidth();
-		cal.pixelHeight = c.pixelHeight();
-		cal.pixelDepth = c.pixelDepth();
-		cal.setUnit(c.unit());
-		imp.setCalibration(cal);
+		imp.setCalibration(calibration(raster.calibration(), imp));
 
 		Map<String, String> props = raster.properties();
 		StringBuilder info = new StringBuilder();
@@ -282,6 +274,35 @@ public final class ImagePlusConverter {
 				rgb[j] = argb[indices[j] & 0xff];
 			planes[i] = rgb;
 		}
+	}
+
+	/**
+	 * ImageJ's calibration as the engine's: the pixel size and its units per
+	 * axis, the origin (in pixels), the frame interval and its unit.
+	 */
+	static Calibration calibration(ij.measure.Calibration cal) {
+		return new Calibration(positive(cal.pixelWidth), positive(cal.pixelHeight),
+			positive(cal.pixelDepth), cal.getUnit()).withUnits(cal.getYUnit(), cal
+				.getZUnit()).withOrigin(cal.xOrigin, cal.yOrigin, cal.zOrigin)
+			.withFrameInterval(cal.frameInterval, cal.getTimeUnit());
+	}
+
+	/** The engine's calibration as ImageJ's, for {@code imp}. */
+	static ij.measure.Calibration calibration(Calibration c, ImagePlus imp) {
+		ij.measure.Calibration cal = new ij.measure.Calibration(imp);
+		cal.pixelWidth = c.pixelWidth();
+		cal.pixelHeight = c.pixelHeight();
+		cal.pixelDepth = c.pixelDepth();
+		cal.setUnit(c.unit());
+		// ImageJ keeps a y or z unit only where it differs from x's
+		if (!c.yUnit().equals(c.unit())) cal.setYUnit(c.yUnit());
+		if (!c.zUnit().equals(c.unit())) cal.setZUnit(c.zUnit());
+		cal.xOrigin = c.xOrigin();
+		cal.yOrigin = c.yOrigin();
+		cal.zOrigin = c.zOrigin();
+		cal.frameInterval = c.frameInterval();
+		cal.setTimeUnit(c.timeUnit());
+		return cal;
 	}
 
 	private static double positive(double size) {

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.ShortProcessor;
@@ -198,6 +199,64 @@ class MainTest {
 		assertEquals(0.25, result.getCalibration().pixelWidth, 1e-12);
 		assertEquals(0.125, result.getCalibration().pixelHeight, 1e-12);
 		assertEquals("micron", result.getCalibration().getUnit());
+	}
+
+	/** A 3-frame TIFF calibrated in every way ImageJ saves. */
+	Path calibratedFrames(Path file) {
+		ImageStack stack = new ImageStack(6, 4);
+		for (int t = 0; t < 3; t++) {
+			short[] v = new short[24];
+			for (int i = 0; i < v.length; i++)
+				v[i] = (short) (100 * t + 7 * i);
+			stack.addSlice(new ShortProcessor(6, 4, v, null));
+		}
+		ImagePlus imp = new ImagePlus("in", stack);
+		imp.setDimensions(1, 1, 3);
+		ij.measure.Calibration cal = imp.getCalibration();
+		cal.pixelWidth = 0.5;
+		cal.pixelHeight = 0.5;
+		cal.setUnit("micron");
+		cal.setYUnit("nm");
+		cal.xOrigin = 10;
+		cal.yOrigin = 4;
+		cal.zOrigin = 1;
+		cal.frameInterval = 2.5;
+		cal.setTimeUnit("sec");
+		assertTrue(new FileSaver(imp).saveAsTiffStack(file.toString()));
+		return file;
+	}
+
+	@Test
+	void resultsKeepOriginFrameIntervalAndUnitsPerAxis() throws IOException {
+		Path in = calibratedFrames(dir.resolve("in.tif"));
+		Path sr = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path out = dir.resolve("sr.tif");
+		Result r = cli("super-resolution", "-m", sr, "-i", in, "-o", out);
+		assertEquals(0, r.exitCode(), r.err());
+		ij.measure.Calibration cal = IJ.openImage(out.toString()).getCalibration();
+		// ImageJ's origin is in pixels: it doubles with them, as Image>Scale does
+		assertEquals(20, cal.xOrigin, 1e-12);
+		assertEquals(8, cal.yOrigin, 1e-12);
+		assertEquals(1, cal.zOrigin, 1e-12);
+		assertEquals(0.25, cal.pixelWidth, 1e-12);
+		assertEquals(2.5, cal.frameInterval, 1e-12);
+		assertEquals("sec", cal.getTimeUnit());
+		assertEquals("micron", cal.getUnit());
+		assertEquals("nm", cal.getYUnit());
+
+		// a folder run, through an identity model
+		Path folder = Files.createDirectories(dir.resolve("inputs"));
+		calibratedFrames(folder.resolve("a.tif"));
+		Path id = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path results = dir.resolve("results");
+		r = cli("run", "-m", id, "-i", folder, "-o", results);
+		assertEquals(0, r.exitCode(), r.err());
+		cal = IJ.openImage(results.resolve("a.tif").toString()).getCalibration();
+		assertEquals(10, cal.xOrigin, 1e-12);
+		assertEquals(4, cal.yOrigin, 1e-12);
+		assertEquals(1, cal.zOrigin, 1e-12);
+		assertEquals(2.5, cal.frameInterval, 1e-12);
+		assertEquals("nm", cal.getYUnit());
 	}
 
 	@Test

@@ -241,4 +241,34 @@ class ImagePlusConverterTest {
 		assertEquals("SYNTHETIC seed=8", imp.getStack().getSliceLabel(2));
 		assertEquals("fiji-gan.synthetic = SYNTHETIC\n", imp.getInfoProperty());
 	}
+
+	@Test
+	void originFrameIntervalAndUnitsPerAxisCrossBothWays() {
+		ImagePlus imp = new ImagePlus("t", new ShortProcessor(4, 3));
+		ij.measure.Calibration cal = imp.getCalibration();
+		cal.pixelWidth = 0.5;
+		cal.pixelHeight = 0.25;
+		cal.setUnit("micron");
+		cal.setYUnit("nm");
+		cal.xOrigin = 10;
+		cal.yOrigin = 4;
+		cal.zOrigin = 1;
+		cal.frameInterval = 2.5;
+		cal.setTimeUnit("min");
+
+		Calibration c = ImagePlusConverter.toRaster(imp).calibration();
+		assertEquals(new Calibration(0.5, 0.25, 1, "micron").withUnits("nm",
+			"micron").withOrigin(10, 4, 1).withFrameInterval(2.5, "min"), c);
+
+		ij.measure.Calibration back = ImagePlusConverter.toImagePlus(
+			ImagePlusConverter.toRaster(imp)).getCalibration();
+		assertEquals(10, back.xOrigin);
+		assertEquals(4, back.yOrigin);
+		assertEquals(1, back.zOrigin);
+		assertEquals(2.5, back.frameInterval);
+		assertEquals("min", back.getTimeUnit());
+		assertEquals("micron", back.getUnit());
+		assertEquals("nm", back.getYUnit());
+		assertEquals("micron", back.getZUnit());
+	}
 }

@@ -212,6 +212,32 @@ class CommandTest {
 	}
 
 	@Test
+	void superResolutionKeepsOriginFrameIntervalAndUnits() {
+		ImagePlus src = source();
+		ij.measure.Calibration cal = src.getCalibration();
+		cal.pixelWidth = 0.4;
+		cal.setUnit("micron");
+		cal.setYUnit("nm");
+		cal.xOrigin = 1.5;
+		cal.yOrigin = 2;
+		cal.frameInterval = 3;
+		cal.setTimeUnit("min");
+		SuperResolutionCommand c = new SuperResolutionCommand();
+		c.image = src;
+		c.model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx").toString();
+		c.threads = 1;
+		c.run();
+		assertNull(c.errorMessage());
+		ij.measure.Calibration out = c.output.getCalibration();
+		assertEquals(3, out.xOrigin, 1e-12);
+		assertEquals(4, out.yOrigin, 1e-12);
+		assertEquals(3, out.frameInterval, 1e-12);
+		assertEquals("min", out.getTimeUnit());
+		assertEquals("nm", out.getYUnit());
+		assertEquals(1.5, src.getCalibration().xOrigin);
+	}
+
+	@Test
 	void inpaintFillsTheSelectionOnly() {
 		ImagePlus src = new ImagePlus("gap", new ByteProcessor(6, 4));
 		byte[] p = (byte[]) src.getProcessor().getPixels();

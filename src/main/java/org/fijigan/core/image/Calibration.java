@@ -2,20 +2,41 @@
 package org.fijigan.core.image;
 
 /**
- * Physical pixel size. {@code pixelWidth} and {@code pixelHeight} are in
- * {@code unit} per pixel; the engine scales them when an image is
- * super-resolved. {@code orientation} is where a NIfTI volume lies in the
- * world, or null: it travels with the image to a NIfTI result.
+ * Where an image lies in space and time, as ImageJ calibrates one.
+ * {@code pixelWidth}, {@code pixelHeight} and {@code pixelDepth} are in
+ * {@code unit}, {@code yUnit} and {@code zUnit} per pixel (the last two are
+ * {@code unit} unless an image says otherwise); {@code xOrigin},
+ * {@code yOrigin} and {@code zOrigin} are in pixels, as ImageJ holds them: the
+ * place of the physical origin in the image. {@code frameInterval} is the time
+ * between frames in {@code timeUnit} (0: not known). A non-finite origin is
+ * taken as 0, a negative or non-finite interval as 0. {@code orientation} is
+ * where a NIfTI volume lies in the world, or null: it travels with the image to
+ * a NIfTI result. The engine scales the pixel size and the origin when an image
+ * is super-resolved ({@link #magnified}).
  */
 public record Calibration(double pixelWidth, double pixelHeight,
-		double pixelDepth, String unit, NiftiOrientation orientation) {
+		double pixelDepth, String unit, String yUnit, String zUnit, double xOrigin,
+		double yOrigin, double zOrigin, double frameInterval, String timeUnit,
+		NiftiOrientation orientation) {
 
 	public static final Calibration NONE = new Calibration(1, 1, 1, "pixel");
+
+	/** ImageJ's time unit when an image names none. */
+	public static final String SECONDS = "sec";
 
 	public Calibration {
 		if (!(pixelWidth > 0) || !(pixelHeight > 0) || !(pixelDepth > 0))
 			throw new IllegalArgumentException("pixel sizes must be positive");
 		if (unit == null || unit.isBlank()) unit = "pixel";
+		if (yUnit == null || yUnit.isBlank()) yUnit = unit;
+		if (zUnit == null || zUnit.isBlank()) zUnit = unit;
+		// a file's NaN or infinite origin says nothing: the origin is then pixel 0
+		if (!Double.isFinite(xOrigin)) xOrigin = 0;
+		if (!Double.isFinite(yOrigin)) yOrigin = 0;
+		if (!Double.isFinite(zOrigin)) zOrigin = 0;
+		if (!(frameInterval >= 0) || frameInterval == Double.POSITIVE_INFINITY)
+			frameInterval = 0;
+		if (timeUnit == null || timeUnit.isBlank()) timeUnit = SECONDS;
 	}
 
 	/** A pixel size without a place in the world. */
@@ -25,16 +46,50 @@ public record Calibration(double pixelWidth, double pixelHeight,
 		this(pixelWidth, pixelHeight, pixelDepth, unit, null);
 	}
 
+	/** A pixel size in one unit, at {@code orientation} in the world. */
+	public Calibration(double pixelWidth, double pixelHeight, double pixelDepth,
+		String unit, NiftiOrientation orientation)
+	{
+		this(pixelWidth, pixelHeight, pixelDepth, unit, unit, unit, 0, 0, 0, 0,
+			SECONDS, orientation);
+	}
+
+	/** This calibration with the units of y and z given (null: x's unit). */
+	public Calibration withUnits(String yUnit, String zUnit) {
+		return new Calibration(pixelWidth, pixelHeight, pixelDepth, unit, yUnit,
+			zUnit, xOrigin, yOrigin, zOrigin, frameInterval, timeUnit, orientation);
+	}
+
 	/**
-	 * The calibration of an image magnified by {@code scale} in x and y (z
-	 * unchanged); an uncalibrated image (its unit the pixel) stays uncalibrated,
+	 * This calibration with its origin at pixel ({@code x}, {@code y},
+	 * {@code z}).
+	 */
+	public Calibration withOrigin(double x, double y, double z) {
+		return new Calibration(pixelWidth, pixelHeight, pixelDepth, unit, yUnit,
+			zUnit, x, y, z, frameInterval, timeUnit, orientation);
+	}
+
+	/** This calibration with frames {@code interval} {@code timeUnit} apart. */
+	public Calibration withFrameInterval(double interval, String timeUnit) {
+		return new Calibration(pixelWidth, pixelHeight, pixelDepth, unit, yUnit,
+			zUnit, xOrigin, yOrigin, zOrigin, interval, timeUnit, orientation);
+	}
+
+	/**
+	 * The calibration of an image magnified by {@code scale} in x and y (z and
+	 * time unchanged). The origin, in pixels, is multiplied by the scale, as
+	 * ImageJ's Image>Scale does, so that it stays at the same place of the
+	 * picture. An uncalibrated image (its unit the pixel) keeps its pixel size,
 	 * rather than getting pixels of 1/scale "pixel".
 	 */
 	public Calibration magnified(double scale) {
-		if (unit.equalsIgnoreCase("pixel") || unit.equalsIgnoreCase("pixels"))
-			return this;
-		return new Calibration(pixelWidth / scale, pixelHeight / scale, pixelDepth,
-			unit, orientation == null || scale == 1 ? orientation : orientation
-				.magnified(scale, pixelWidth, pixelHeight));
+		if (scale == 1) return this;
+		boolean calibrated = !unit.equalsIgnoreCase("pixel") && !unit
+			.equalsIgnoreCase("pixels");
+		return new Calibration(calibrated ? pixelWidth / scale : pixelWidth,
+			calibrated ? pixelHeight / scale : pixelHeight, pixelDepth, unit, yUnit,
+			zUnit, xOrigin * scale, yOrigin * scale, zOrigin, frameInterval, timeUnit,
+			calibrated && orientation != null ? orientation.magnified(scale,
+				pixelWidth, pixelHeight) : orientation);
 	}
 }

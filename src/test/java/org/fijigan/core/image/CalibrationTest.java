@@ -17,4 +17,28 @@ class CalibrationTest {
 		assertEquals(new Calibration(1, 1, 1, "pixels"), new Calibration(1, 1, 1,
 			"pixels").magnified(4));
 	}
+
+	@Test
+	void magnifyingMultipliesTheOriginAndKeepsTimeAndUnits() {
+		Calibration c = new Calibration(0.5, 1, 2, "um").withUnits("nm", "mm")
+			.withOrigin(10, 4, 1).withFrameInterval(2.5, "min");
+		Calibration m = c.magnified(2);
+		assertEquals(new Calibration(0.25, 0.5, 2, "um").withUnits("nm", "mm")
+			.withOrigin(20, 8, 1).withFrameInterval(2.5, "min"), m);
+		// the origin is a place in the picture, in pixels: it moves with the
+		// pixels whether or not they have a physical size
+		assertEquals(new Calibration(1, 1, 1, "pixel").withOrigin(30, 12, 0),
+			new Calibration(1, 1, 1, "pixel").withOrigin(10, 4, 0).magnified(3));
+	}
+
+	@Test
+	void unstatedUnitsAreTheXUnitAndSeconds() {
+		Calibration c = new Calibration(1, 1, 1, "um").withUnits(null, "")
+			.withFrameInterval(Double.NaN, null).withOrigin(Double.NaN, 1, 2);
+		assertEquals("um", c.yUnit());
+		assertEquals("um", c.zUnit());
+		assertEquals("sec", c.timeUnit());
+		assertEquals(0, c.frameInterval());
+		assertEquals(0, c.xOrigin());
+	}
 }
