@@ -28,10 +28,11 @@ import org.fijigan.core.GanException;
  * back ({@link NiftiOrientation}, moved with super-resolution), else none is
  * claimed ({@code qform_code = sform_code = 0}); {@code pixdim} carries the
  * pixel size and {@code xyzt_units} its unit (mm, micron or m; unknown
- * otherwise). 8-bit, 16-bit and 32-bit images keep their type
- * ({@code DT_UINT8}, {@code DT_UINT16}, {@code DT_FLOAT32}), RGB is
- * {@code DT_RGB24}. Written gzip streams carry no time stamp, so the same image
- * gives the same bytes.
+ * otherwise); {@code pixdim[4]} the frame interval, with its time unit (s, ms
+ * or µs), where the image has one in such a unit. 8-bit, 16-bit and 32-bit
+ * images keep their type ({@code DT_UINT8}, {@code DT_UINT16},
+ * {@code DT_FLOAT32}), RGB is {@code DT_RGB24}. Written gzip streams carry no
+ * time stamp, so the same image gives the same bytes.
  */
 public final class Nifti {
 
@@ -122,8 +123,10 @@ public final class Nifti {
 		h.putShort(72, bitpix);
 		Calibration c = image.calibration();
 		NiftiOrientation o = c.orientation();
+		int timeCode = c.frameInterval() > 0 ? timeCode(c.timeUnit()) : 0;
 		float[] pixdim = { o == null ? 1 : o.qfac(), (float) c.pixelWidth(),
-			(float) c.pixelHeight(), (float) c.pixelDepth(), 1, 1, 1, 1 };
+			(float) c.pixelHeight(), (float) c.pixelDepth(), timeCode == 0 ? 1
+				: (float) c.frameInterval(), 1, 1, 1 };
 		for (int i = 0; i < 8; i++)
 			h.putFloat(76 + 4 * i, pixdim[i]);
 		if (o != null) { // where the input lay in the world
@@ -138,7 +141,7 @@ public final class Nifti {
 		h.putFloat(108, HEADER_BYTES + 4 + extension.length); // vox_offset
 		h.putFloat(112, 1); // scl_slope: values as stored
 		h.putFloat(116, 0); // scl_inter
-		h.put(123, (byte) unitCode(c.unit()));
+		h.put(123, (byte) (unitCode(c.unit()) | timeCode));
 		byte[] descrip = ascii(description, DESCRIP_BYTES - 1);
 		h.position(148);
 		h.put(descrip);
@@ -215,6 +218,30 @@ public final class Nifti {
 					"micrometre" -> UNITS_MICRON;
 			case "m", "meter", "metre" -> UNITS_METER;
 			default -> 0;
+		};
+	}
+
+	/** NIfTI's time units, in {@code xyzt_units} above the spatial unit. */
+	static final int UNITS_SEC = 8, UNITS_MSEC = 16, UNITS_USEC = 24;
+
+	/** The NIfTI code of an ImageJ time unit, or 0 for one NIfTI lacks. */
+	static int timeCode(String unit) {
+		String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
+		return switch (u) {
+			case "s", "sec", "second", "seconds" -> UNITS_SEC;
+			case "ms", "msec", "millisecond", "milliseconds" -> UNITS_MSEC;
+			case "us", "\u00b5s", "\u03bcs", "usec", "microsecond", "microseconds" ->
+				UNITS_USEC;
+			default -> 0;
+		};
+	}
+
+	private static String timeName(int code) {
+		return switch (code & 0x38) {
+			case UNITS_SEC -> "sec";
+			case UNITS_MSEC -> "msec";
+			case UNITS_USEC -> "\u00b5s";
+			default -> null;
 		};
 	}
 
@@ -371,9 +398,12 @@ public final class Nifti {
 		RasterImage image = voxels(in, header, w, ht, z, t, (int) c, read.order(),
 			name);
 		String unit = unitName(header.xyztUnits());
-		image.setCalibration(new Calibration(positive(pixdim[1]), positive(
-			pixdim[2]), positive(pixdim[3]), unit, header.orientation())).setTitle(
-				name);
+		Calibration calibration = new Calibration(positive(pixdim[1]), positive(
+			pixdim[2]), positive(pixdim[3]), unit, header.orientation());
+		String timeUnit = timeName(header.xyztUnits());
+		if (timeUnit != null && nd >= 4 && pixdim[4] > 0) calibration = calibration
+			.withFrameInterval(pixdim[4], timeUnit);
+		image.setCalibration(calibration).setTitle(name);
 		return new Volume(header, image, comment);
 	}
 

@@ -359,4 +359,30 @@ class NiftiTest {
 		b.put(voxels);
 		return Files.write(dir.resolve(name), b.array());
 	}
+
+	@Test
+	void theFrameIntervalTravelsInPixdimFourWithItsTimeUnit() throws IOException {
+		RasterImage frames = new RasterImage(3, 2, 1, 1, 2, PixelType.UINT16,
+			new Object[] { new short[6], new short[6] });
+		frames.setCalibration(new Calibration(0.5, 0.25, 1, "mm").withFrameInterval(
+			2.5, "ms"));
+		Path file = dir.resolve("t.nii");
+		Nifti.write(file, false, frames, "", null);
+
+		ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(2.5f, b.getFloat(92)); // pixdim[4]
+		assertEquals(2 | 16, b.get(123)); // xyzt_units: mm, msec
+		assertEquals(new Calibration(0.5, 0.25, 1, "mm").withFrameInterval(2.5,
+			"msec"), Nifti.read(file).image().calibration());
+
+		// a time unit NIfTI lacks is left out rather than written as seconds
+		frames.setCalibration(new Calibration(0.5, 0.25, 1, "mm").withFrameInterval(
+			3, "min"));
+		Nifti.write(file, false, frames, "", null);
+		b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(1f, b.getFloat(92));
+		assertEquals(2, b.get(123));
+	}
 }
