@@ -260,7 +260,8 @@ class CommandTest {
 																																			// fills
 																																			// 0.5
 		}
-		assertEquals("4 in all", c.output.getProp("fiji-gan.inpainted.pixels"));
+		assertEquals("4 per plane, 1 plane (4 in all)", c.output.getProp(
+			"fiji-gan.inpainted.pixels"));
 	}
 
 	@Test

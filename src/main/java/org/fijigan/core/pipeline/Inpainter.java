@@ -70,12 +70,27 @@ public final class Inpainter {
 					.windowHeight(), notes, rep.seconds(), rep.nonFiniteOutputs(), rep
 						.timings()));
 		}
-		r.image().properties().put("fiji-gan.inpainted.pixels", holes + (mask
-			.planeCount() == 1 && planes > 1 ? " per plane" : " in all"));
+		r.image().properties().put("fiji-gan.inpainted.pixels", filled(holes, mask
+			.planeCount(), image.planeCount()));
 		r.image().properties().put("fiji-gan.inpainted.composite", options
 			.compositeInpaint() ? "only hole pixels were changed"
 				: "every pixel is model output");
 		return r;
+	}
+
+	/**
+	 * How many pixels were filled, in one wording whatever the image: a mask of
+	 * one plane fills its {@code holes} in each of the image's planes (each
+	 * channel, slice and frame; an RGB plane counts once), a mask of one plane
+	 * per slice and frame fills each plane's holes in each channel.
+	 */
+	static String filled(long holes, int maskPlanes, int imagePlanes) {
+		long perMaskPlane = imagePlanes / maskPlanes; // the channels, when per
+																									// plane
+		String planes = imagePlanes + (imagePlanes == 1 ? " plane" : " planes");
+		return maskPlanes == 1 ? holes + " per plane, " + planes + " (" + holes *
+			imagePlanes + " in all)" : holes * perMaskPlane + " in all, over " +
+				planes + " (each slice and frame its own mask)";
 	}
 
 	/**

@@ -79,8 +79,42 @@ class InpaintAndGenerateTest {
 																																			// fills
 																																			// 0.5 ->
 																																			// 127.5
-		assertEquals("12 in all", r.image().properties().get(
-			"fiji-gan.inpainted.pixels"));
+		assertEquals("12 per plane, 1 plane (12 in all)", r.image().properties()
+			.get("fiji-gan.inpainted.pixels"));
+	}
+
+	/**
+	 * One mask for a 2-channel image fills its 12 holes in each channel, and so
+	 * in each slice of a 3-slice stack: the count says so the same way (it said
+	 * "12 in all" for the channels, "12 per plane" for the slices).
+	 */
+	@Test
+	void theFilledCountNamesThePlanesAndTheTotal() {
+		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
+		RasterImage channels = RasterImage.allocate(12, 10, 2, 1, 1,
+			PixelType.UINT8);
+		RunResult r = Inpainter.run(m, channels, mask(), RANGE,
+			ProgressListener.NONE, CancellationToken.none());
+		assertEquals("12 per plane, 2 planes (24 in all)", r.image().properties()
+			.get("fiji-gan.inpainted.pixels"));
+		for (int c = 0; c < 2; c++)
+			assertEquals(128, ((byte[]) r.image().plane(c, 0, 0))[4 * 12 + 5] & 0xff);
+
+		RasterImage slices = RasterImage.allocate(12, 10, 1, 3, 1, PixelType.UINT8);
+		r = Inpainter.run(m, slices, mask(), RANGE, ProgressListener.NONE,
+			CancellationToken.none());
+		assertEquals("12 per plane, 3 planes (36 in all)", r.image().properties()
+			.get("fiji-gan.inpainted.pixels"));
+
+		// a mask per slice: each slice its own holes, in each of 2 channels
+		RasterImage perSlice = RasterImage.allocate(12, 10, 1, 3, 1,
+			PixelType.UINT8);
+		((byte[]) perSlice.plane(0, 1, 0))[0] = 1;
+		((byte[]) perSlice.plane(0, 2, 0))[1] = 1;
+		r = Inpainter.run(m, RasterImage.allocate(12, 10, 2, 3, 1, PixelType.UINT8),
+			perSlice, RANGE, ProgressListener.NONE, CancellationToken.none());
+		assertEquals("4 in all, over 6 planes (each slice and frame its own mask)",
+			r.image().properties().get("fiji-gan.inpainted.pixels"));
 	}
 
 	/**
