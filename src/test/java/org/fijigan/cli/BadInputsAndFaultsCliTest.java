@@ -428,4 +428,25 @@ class BadInputsAndFaultsCliTest {
 		assertEquals("an earlier result", Files.readString(disk.resolve(
 			"earlier.tif")));
 	}
+
+	/**
+	 * A model that mirrors its input by 2 pixels inside the graph (a reflect Pad)
+	 * cannot mirror a row of 1 or 2 pixels: the user read ONNX Runtime's "Pad
+	 * reflect requires axis length >= 2".
+	 */
+	@Test
+	void anImageTooSmallForTheModelsReflectPaddingIsSaidSo() throws IOException {
+		Path model = OnnxModels.builder().input("x", "N,1,H,W").initializer("p",
+			new long[] { 0, 0, 2, 2, 0, 0, 2, 2 }, 8).initializer("w", new float[25],
+				1, 1, 5, 5).node("Pad", "x,p", "p2", OnnxModels.attrString("mode",
+					"reflect")).node("Conv", "p2,w", "y").output("y", "N,1,H,W").write(
+						dir, "reflect.onnx");
+		for (int[] size : new int[][] { { 6, 1 }, { 3, 2 } }) {
+			Result r = assertFailsCleanly(
+				"is smaller than the model's mirror (reflect) padding allows", "run",
+				"-m", model, "-i", tiff8("in.tif", size[0], size[1]), "-o", dir.resolve(
+					"out.tif"));
+			assertFalse(r.err().contains("requires axis length"), r.err());
+		}
+	}
 }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -242,8 +244,8 @@ public final class ModelSession implements AutoCloseable {
 	private static final String SOURCE_PLACE =
 		"\\S+\\.(?:h|cc|cpp|cu):\\d+ (?:(?:[\\w:<>&*]+ )?[\\w:~<>]+\\([^()]*\\) |[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+ )?";
 
-	private static final java.util.regex.Pattern NO_OP = java.util.regex.Pattern
-		.compile("No Op registered for (\\S+) with domain_version of (\\d+)");
+	private static final Pattern NO_OP = Pattern.compile(
+		"No Op registered for (\\S+) with domain_version of (\\d+)");
 
 	/**
 	 * ONNX Runtime's reason for not loading a model, without its error code, the
@@ -259,7 +261,7 @@ public final class ModelSession implements AutoCloseable {
 			.replaceFirst("^Load model from .*? failed:", "").replaceFirst(
 				"^Exception during initialization: ", "").replaceAll(SOURCE_PLACE, "")
 			.replaceAll("\\[ONNXRuntimeError\\] : \\d+ : \\w+ : ", "").strip();
-		java.util.regex.Matcher op = NO_OP.matcher(m);
+		Matcher op = NO_OP.matcher(m);
 		if (op.find()) return "it uses the operator " + op.group(1) +
 			", which ONNX Runtime does not have at opset " + op.group(2) +
 			" (a custom operator, a misspelt one, or one of a newer opset)";
@@ -386,6 +388,33 @@ public final class ModelSession implements AutoCloseable {
 		return String.join(", ", s);
 	}
 
+	private static final Pattern NODE = Pattern.compile("Name:'([^']*)'"), SHAPE =
+		Pattern.compile("(?i)input shape:\\s*\\{([0-9, ]+)\\}"), REFLECT_PAD =
+			Pattern.compile("(?i)\\bpad\\b.*\\breflect");
+
+	/**
+	 * Why a run failed, in words where ONNX Runtime's message is about the input
+	 * rather than the model: a mirror (reflect) Pad in the graph needs an input
+	 * larger than its padding, which a small image or tile is not. Else the first
+	 * line of ONNX Runtime's message.
+	 */
+	static String reason(OrtException e) {
+		String m = e.getMessage() == null ? "" : e.getMessage();
+		if (!REFLECT_PAD.matcher(m).find()) return oneLine(e);
+		Matcher node = NODE.matcher(m), shape = SHAPE.matcher(m);
+		String size = "";
+		if (shape.find()) {
+			String[] dims = shape.group(1).replace(" ", "").split(",");
+			if (dims.length >= 2) size = " (" + dims[dims.length - 1] + "x" +
+				dims[dims.length - 2] + " pixels)";
+		}
+		return "the image, or the tile fed to the model" + size +
+			", is smaller than the model's mirror (reflect) padding allows" + (node
+				.find() ? " in its node '" + node.group(1) + "'" : "") +
+			": a mirror needs more pixels along each padded axis than it adds; " +
+			"give a larger image or tile";
+	}
+
 	static String oneLine(Throwable e) {
 		String m = e.getMessage() == null ? e.getClass().getSimpleName() : e
 			.getMessage();
@@ -494,7 +523,7 @@ public final class ModelSession implements AutoCloseable {
 		}
 		catch (OrtException e) {
 			cancel.throwIfCancelled();
-			throw new GanException("the model failed to run: " + oneLine(e), e);
+			throw new GanException("the model failed to run: " + reason(e), e);
 		}
 		catch (GanException e) {
 			throw e;
