@@ -120,7 +120,9 @@ public final class ImageToImage {
 		cancel.throwIfCancelled();
 		StageTimings timings = new StageTimings();
 		ValueMapping values = timings.time(StageTimings.Stage.STATISTICS,
-			() -> ValueMapping.resolve(model, image, options.normalization()));
+			() -> ValueMapping.resolve(model, image, groups, options
+				.normalization()));
+		notes.addAll(values.notes());
 		if (values.nonFiniteInputs() == (long) image.width() * image.height() *
 			image.planeCount()) throw new GanException("image " + image.title() +
 				" has no finite pixel (all " + values.nonFiniteInputs() +

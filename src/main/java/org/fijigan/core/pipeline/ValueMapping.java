@@ -1,10 +1,12 @@
 
 package org.fijigan.core.pipeline;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.ChannelStatistics;
@@ -16,6 +18,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.model.bioimage.ProcessingStep;
+import org.fijigan.core.pipeline.PlaneRunner.ChannelGroup;
 import org.fijigan.core.text.Numbers;
 
 /**
@@ -24,7 +27,9 @@ import org.fijigan.core.text.Numbers;
  * channel group, never per tile, so tiles agree). Three ways:
  * <ul>
  * <li>the user's normalisation ({@code --normalize}), or fiji-gan's default for
- * a bare ONNX model: per channel over all planes, inverted for the output;</li>
+ * a bare ONNX model: per channel over all planes (the colour channels of an RGB
+ * image fed together to the model: jointly, one map for all), inverted for the
+ * output;</li>
  * <li>a fiji-gan package ({@link ModelDescriptor#outputInInputUnits()}): its
  * bioimage.io preprocessing, inverted for the output;</li>
  * <li>any other bioimage.io package: its preprocessing and postprocessing as
@@ -54,12 +59,22 @@ final class ValueMapping {
 	 * otherwise.
 	 */
 	private final double[] si, oi, so, oo;
+	private final List<String> notes;
 	private final Map<String, ChannelStatistics> cache = new HashMap<>();
 
 	private ValueMapping(ModelDescriptor model, RasterImage image,
 		boolean specification, boolean rawOutput, String description,
 		long nonFiniteInputs, double[][] userMaps)
 	{
+		this(model, image, specification, rawOutput, description, nonFiniteInputs,
+			userMaps, List.of());
+	}
+
+	private ValueMapping(ModelDescriptor model, RasterImage image,
+		boolean specification, boolean rawOutput, String description,
+		long nonFiniteInputs, double[][] userMaps, List<String> notes)
+	{
+		this.notes = List.copyOf(notes);
 		this.model = model;
 		this.image = image;
 		this.specification = specification;
@@ -84,11 +99,14 @@ final class ValueMapping {
 	}
 
 	/**
+	 * @param groups the image channels fed together to each model run: an RGB
+	 *          image's colour channels in one group share one value map
+	 *          ({@link #statisticsChannels})
 	 * @param user the user's explicit choice, or null for the model's descriptor
 	 *          / the default
 	 */
 	static ValueMapping resolve(ModelDescriptor d, RasterImage image,
-		Normalization user)
+		List<ChannelGroup> groups, Normalization user)
 	{
 		int channels = image.logicalChannels();
 		long nonFinite = 0;
@@ -117,11 +135,14 @@ final class ValueMapping {
 		// image type's range keeps 8-bit (and 16-bit) samples exact
 		Normalization n = user != null ? user : d.integerSamples()
 			? new Normalization.BitDepthRange() : Normalization.DEFAULT;
+		int[][] statisticsOf = statisticsChannels(image, groups);
 		double[] lo = new double[channels], hi = new double[channels];
+		Map<String, RawRange> ranges = new HashMap<>();
 		for (int c = 0; c < channels; c++) {
-			int channel = c;
-			RawRange range = RawRange.of(n, image.type(), () -> ChannelStatistics.of(
-				image, channel), RawRange.FullRangeTypes.INTEGER);
+			int[] over = statisticsOf[c];
+			RawRange range = ranges.computeIfAbsent(Arrays.toString(over),
+				k -> RawRange.of(n, image.type(), () -> ChannelStatistics.of(image,
+					over, -1), RawRange.FullRangeTypes.INTEGER));
 			lo[c] = range.low();
 			hi[c] = range.high();
 		}
@@ -149,14 +170,69 @@ final class ValueMapping {
 			inR);
 		if (channels <= 4) {
 			desc.append(" (");
-			for (int c = 0; c < channels; c++)
-				desc.append(c == 0 ? "" : "; ").append(channels > 1 ? "c" + (c + 1) +
-					": " : "").append(Numbers.significant(lo[c], 4)).append("..").append(
-						Numbers.significant(hi[c], 4));
+			boolean first = true;
+			for (int c = 0; c < channels; c++) {
+				int[] over = statisticsOf[c];
+				if (over[0] != c) continue; // described with its first channel
+				desc.append(first ? "" : "; ");
+				first = false;
+				if (channels > 1) desc.append(Arrays.stream(over).mapToObj(k -> "c" +
+					(k + 1)).collect(Collectors.joining(","))).append(over.length > 1
+						? " jointly" : "").append(": ");
+				desc.append(Numbers.significant(lo[c], 4)).append("..").append(Numbers
+					.significant(hi[c], 4));
+			}
 			desc.append(")");
 		}
+		List<String> notes = new ArrayList<>();
+		for (ChannelGroup g : groups) {
+			int[] fed = Arrays.stream(g.source()).distinct().toArray();
+			if (fed.length < 2 || statisticsOf[fed[0]].length > 1) continue;
+			boolean differ = false;
+			for (int c : fed)
+				differ |= lo[c] != lo[fed[0]] || hi[c] != hi[fed[0]];
+			if (differ) notes.add("image " + channelNames(fed) +
+				", fed together to the model, were normalised each by its own " +
+				"statistics (" + n.describe() + "), as for fluorescence channels, " +
+				"and each output channel mapped back by those of the input " +
+				"channel in its position: a model that mixes channels sees their " +
+				"brightness ratios changed. A colour image kept as separate channels " +
+				"(a 16-bit RGB TIFF) keeps its colours with --normalize range or " +
+				"range:MIN,MAX (one map for all channels)");
+		}
 		return new ValueMapping(d, image, false, false, desc.toString(), nonFinite,
-			new double[][] { si, oi, so, oo });
+			new double[][] { si, oi, so, oo }, notes);
+	}
+
+	/**
+	 * For each image channel, the image channels whose values together give its
+	 * statistics: the colour channels of an RGB image fed together to one model
+	 * run share them, so that one value map keeps the colours (a joint map); any
+	 * other channel has its own, as CSBDeep normalises fluorescence channels,
+	 * whose brightness differs by orders of magnitude.
+	 */
+	static int[][] statisticsChannels(RasterImage image,
+		List<ChannelGroup> groups)
+	{
+		int[][] over = new int[image.logicalChannels()][];
+		if (image.type() == PixelType.RGB) for (ChannelGroup g : groups) {
+			int[] fed = Arrays.stream(g.source()).distinct().sorted().toArray();
+			if (fed.length > 1) for (int c : fed)
+				over[c] = fed;
+		}
+		for (int c = 0; c < over.length; c++)
+			if (over[c] == null) over[c] = new int[] { c };
+		return over;
+	}
+
+	/** "channel 2" or "channels 1, 2 and 3", counted from 1. */
+	private static String channelNames(int[] channels) {
+		StringBuilder s = new StringBuilder(channels.length == 1 ? "channel "
+			: "channels ");
+		for (int i = 0; i < channels.length; i++)
+			s.append(i == 0 ? "" : i == channels.length - 1 ? " and " : ", ").append(
+				channels[i] + 1);
+		return s.toString();
 	}
 
 	private static String describe(String what, List<ProcessingStep> steps) {
@@ -175,6 +251,11 @@ final class ValueMapping {
 	/** How values were mapped, for the report. */
 	String description() {
 		return description;
+	}
+
+	/** What the result's notes should say about the value maps. */
+	List<String> notes() {
+		return notes;
 	}
 
 	/** NaN and infinite input pixels (fed to the model as 0). */

@@ -182,6 +182,106 @@ class ImageToImageTest {
 		assertTrue(maxAbsDiff(f, fo) < 1e-5f);
 	}
 
+	/** y = x with its channels reversed: a model that mixes channels. */
+	static OnnxModels.Builder swapChannels() {
+		return OnnxModels.builder().input("x", "N,3,H,W").initializer("i",
+			new long[] { 2, 1, 0 }, 3).node("Gather", "x,i", "y", OnnxModels.attrInt(
+				"axis", 1)).output("y", "N,3,H,W");
+	}
+
+	/** A 13x17 RGB image of seeded colours whose red channel is halved. */
+	static RasterImage redHalved() {
+		RasterImage img = RasterImage.allocate(13, 17, 1, 1, 1, PixelType.RGB);
+		int[] p = (int[]) img.plane(0);
+		Random r = new Random(11);
+		for (int i = 0; i < p.length; i++) {
+			int c = r.nextInt(1 << 24);
+			p[i] = 0xff000000 | (c >> 16 & 0xff) / 2 << 16 | c & 0xffff;
+		}
+		return img;
+	}
+
+	@Test
+	void rgbChannelsShareOneMapThroughAModelThatMixesThem() {
+		ModelDescriptor m = load(swapChannels(), "swap.onnx");
+		RasterImage img = redHalved();
+		// the default normalisation, percentile:1,99.8, over all three channels:
+		// each channel stretched by its own percentiles and mapped back by those
+		// of its position turned pixel 0, [93 247 155], into [77 247 187] rather
+		// than [155 247 93]
+		RunResult result = run(m, img, InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 2));
+		RasterImage out = result.image();
+		assertEquals(PixelType.RGB, out.type());
+		int[] in = (int[]) img.plane(0), o = (int[]) out.plane(0);
+		for (int i = 0; i < in.length; i++) {
+			int swapped = 0xff000000 | (in[i] & 0xff) << 16 | in[i] & 0xff00 |
+				in[i] >> 16 & 0xff;
+			assertEquals(Integer.toHexString(swapped), Integer.toHexString(o[i]),
+				"pixel " + i);
+		}
+		String normalization = out.properties().get("fiji-gan.normalization");
+		assertTrue(normalization.startsWith(
+			"percentile:1,99.8 -> [0, 1] (c1,c2,c3 jointly: "), normalization);
+		assertFalse(result.report().notes().stream().anyMatch(n -> n.contains(
+			"each by its own")), result.report().notes().toString());
+	}
+
+	@Test
+	void rgbChannelsShareOneMapWhenAChannelMapFeedsThem() {
+		ModelDescriptor m = load(OnnxModels.identity(3), "id3.onnx");
+		RasterImage img = redHalved();
+		// the identity fed blue, green, red gives the swapped colours back
+		RasterImage out = run(m, img, InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 2).withChannelMap(new int[] { 2, 1, 0 })).image();
+		int[] in = (int[]) img.plane(0), o = (int[]) out.plane(0);
+		for (int i = 0; i < in.length; i++)
+			assertEquals((in[i] & 0xff) << 16 | in[i] & 0xff00 | in[i] >> 16 & 0xff,
+				o[i] & 0xffffff, "pixel " + i);
+	}
+
+	@Test
+	void separateChannelsKeepTheirOwnMapsAndSaySoWhenFedTogether() {
+		ModelDescriptor m = load(swapChannels(), "swap.onnx");
+		// fluorescence-like: three 16-bit channels of different brightness
+		RasterImage img = RasterImage.allocate(13, 17, 3, 1, 1, PixelType.UINT16);
+		for (int c = 0; c < 3; c++) {
+			short[] p = (short[]) img.plane(c);
+			for (int i = 0; i < p.length; i++)
+				p[i] = (short) ((c + 1) * 100 * (i % 11));
+		}
+		RunResult result = run(m, img, InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 2));
+		// channel 1 holds 0..1000, channel 3 0..3000: output channel 1 (the
+		// model's copy of input channel 3, normalised to 0..1) is mapped back by
+		// channel 1's map, so 3000 comes back as 1000 (percentiles 1 and 99.8
+		// of 0..1000 are 0 and 1000)
+		short[] c1 = (short[]) result.image().plane(0);
+		assertEquals(1000, c1[10] & 0xffff);
+		assertEquals(100, c1[1] & 0xffff);
+		assertTrue(result.report().notes().stream().anyMatch(n -> n.startsWith(
+			"image channels 1, 2 and 3, fed together to the model, were " +
+				"normalised each by its own statistics (percentile:1,99.8)")), result
+					.report().notes().toString());
+		// one map for all channels: the swap comes back exactly
+		RasterImage ranged = run(m, img, InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 2).withNormalization(new Normalization.BitDepthRange()))
+			.image();
+		assertArrayEquals((short[]) img.plane(2), (short[]) ranged.plane(0));
+	}
+
+	@Test
+	void oneChannelModelNormalisesEachRgbChannelByItsOwnPercentiles() {
+		ModelDescriptor m = load(OnnxModels.identity(1), "id1.onnx");
+		RunResult result = run(m, redHalved(), InferenceOptions.defaults()
+			.withDevice(DeviceSpec.CPU, 2));
+		String normalization = result.image().properties().get(
+			"fiji-gan.normalization");
+		assertTrue(normalization.startsWith("percentile:1,99.8 -> [0, 1] (c1: "),
+			normalization);
+		assertTrue(normalization.contains("; c3: "), normalization);
+	}
+
 	static void assertPlanesEqual(RasterImage expected, RasterImage actual) {
 		assertEquals(expected.type(), actual.type());
 		assertEquals(expected.planeCount(), actual.planeCount());
