@@ -22,7 +22,10 @@ final class InferenceFlags {
 
 	@Option(names = "--normalize", paramLabel = "MODE",
 		description = "percentile[:LOW,HIGH], range[:MIN,MAX] or none (raw values in and out, " +
-			"32-bit output). Default: the model's, else percentile:1,99.8.")
+			"32-bit output). Default: the model's, else percentile:1,99.8. Percentiles are taken " +
+			"per channel, except that the colour channels of an RGB image fed together to the " +
+			"model share one map (percentiles over all three), which keeps its colours; range " +
+			"gives every channel the same map.")
 	Normalization normalization;
 
 	@Mixin

@@ -31,7 +31,8 @@ public abstract class InferenceCommand extends GanCommand {
 	String halo = "auto";
 
 	@Parameter(label = "Normalize",
-		description = "auto (the model's own, else percentile), percentile, percentile:LOW,HIGH, range, range:MIN,MAX or none")
+		description = "auto (the model's own, else percentile), percentile, percentile:LOW,HIGH, range, range:MIN,MAX or none; " +
+			"percentiles are per channel, but shared by the colour channels of an RGB image fed together to the model")
 	String normalize = "auto";
 
 	@Parameter(label = "Device",

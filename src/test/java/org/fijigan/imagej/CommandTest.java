@@ -24,6 +24,7 @@ import ij.Macro;
 import ij.WindowManager;
 import ij.gui.Roi;
 import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 
 /**
@@ -58,6 +59,31 @@ class CommandTest {
 		c.floatOutput = true;
 		c.threads = 1;
 		return c;
+	}
+
+	@Test
+	void anRgbImageKeepsItsColoursThroughAModelThatSwapsThemByDefault() {
+		// a dim red channel; the dialog's default normalisation (percentile:1,99.8)
+		// takes the three colour channels' percentiles together, as the command
+		// line does; per channel (three ramps, each stretched to 0..1 and mapped
+		// back by its position's map) the swap was undone: pixel 0, [0 100 90],
+		// came back [0 100 90] rather than [90 100 0]
+		int[] rgb = new int[12];
+		for (int i = 0; i < rgb.length; i++)
+			rgb[i] = (5 * i) << 16 | (100 + 10 * i) << 8 | 90 + 10 * i;
+		DenoiseCommand c = new DenoiseCommand();
+		c.image = new ImagePlus("photo.png", new ColorProcessor(4, 3, rgb.clone()));
+		c.model = OnnxModels.builder().input("x", "N,3,H,W").initializer("i",
+			new long[] { 2, 1, 0 }, 3).node("Gather", "x,i", "y", OnnxModels.attrInt(
+				"axis", 1)).output("y", "N,3,H,W").write(dir, "swap.onnx").toString();
+		c.threads = 1;
+		c.run();
+		assertNull(c.errorMessage());
+		assertEquals(ImagePlus.COLOR_RGB, c.output.getType());
+		int[] out = (int[]) c.output.getProcessor().getPixels();
+		for (int i = 0; i < rgb.length; i++)
+			assertEquals(Integer.toHexString((90 + 10 * i) << 16 | (100 + 10 *
+				i) << 8 | 5 * i), Integer.toHexString(out[i] & 0xffffff), "pixel " + i);
 	}
 
 	@Test

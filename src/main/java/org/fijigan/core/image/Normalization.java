@@ -9,13 +9,16 @@ import org.fijigan.core.text.Numbers;
 /**
  * How raw pixel values are mapped to the model's value range, chosen by the
  * user. Each choice resolves, per channel and once per image (never per tile),
- * to an affine map that is reversed on the output.
+ * to an affine map that is reversed on the output. The statistics a channel's
+ * map is taken from are the caller's choice: inference takes those of the
+ * colour channels of an RGB image fed together to a model jointly, so that all
+ * three share one map.
  */
 public sealed interface Normalization {
 
 	/**
-	 * Percentiles of each channel's values, over all its slices and frames, map
-	 * to 0 and 1.
+	 * Percentiles of each channel's values (or of several channels' values
+	 * together), over all their slices and frames, map to 0 and 1.
 	 */
 	record Percentile(double lowPercent, double highPercent)
 			implements
