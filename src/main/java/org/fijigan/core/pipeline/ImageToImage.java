@@ -422,7 +422,8 @@ public final class ImageToImage {
 		ImageInput in = model.image();
 		return new TilingRequest(image.width(), image.height(), in.x(), in.y(),
 			model.haloPixels(), options.tileSize(), options.memoryBudgetBytes(),
-			bytesPerPixel(model), in.maxBatch(), model.wholeImageOps());
+			bytesPerPixel(model), in.maxBatch(), model.wholeImageOps(), model
+				.graph() == null ? 1 : model.graph().sizeStep());
 	}
 
 	/**

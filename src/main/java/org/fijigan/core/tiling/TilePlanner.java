@@ -13,13 +13,34 @@ import org.fijigan.core.GanException;
  * output pixel saw exactly the input it would have seen untiled, so tiled and
  * untiled results agree to rounding.
  * <p>
+ * A model with strided layers (pooling, a strided convolution) of total stride
+ * s computes on a grid of s px cells that starts at its input's first pixel: a
+ * window that starts elsewhere pools other pixels together than the untiled run
+ * does. So along an axis with a grid of s px (its size step, or the stride of
+ * the graph), windows start, and kept parts begin and end, on multiples of s
+ * from the image origin, and the halo is rounded up to a multiple of s; the
+ * image is mirrored at its end up to a multiple of s, as the untiled run pads
+ * it, rather than a last window shifted inward off the grid.
+ * <p>
  * A window is never padded where it could instead take more real image: windows
- * are shifted inside the image so all share one size. Only an axis shorter than
- * the smallest window the model accepts is padded, by mirroring, at its end.
+ * are shifted inside the (grid-padded) image so all share one size. Only an
+ * axis shorter than the smallest window the model accepts, or not a multiple of
+ * its grid, is padded, by mirroring, at its end.
  */
 public final class TilePlanner {
 
 	private TilePlanner() {}
+
+	/**
+	 * {@link #plan(int, int, AxisConstraint, AxisConstraint, int, int, int, int)}
+	 * with no stride beyond the constraints' steps.
+	 */
+	public static TilePlan plan(int width, int height, AxisConstraint xc,
+		AxisConstraint yc, int haloPixels, int windowWidth, int windowHeight)
+	{
+		return plan(width, height, xc, yc, haloPixels, windowWidth, windowHeight,
+			1);
+	}
 
 	/**
 	 * @param width image width in pixels
@@ -32,9 +53,13 @@ public final class TilePlanner {
 	 *          one tile along x
 	 * @param windowHeight requested window height; {@code <= 0} for one tile
 	 *          along y
+	 * @param strideStep the total stride of the model's strided layers (1 for
+	 *          none): with the step of a size-parameterised axis it sets the grid
+	 *          windows start on ({@link #grid})
 	 */
 	public static TilePlan plan(int width, int height, AxisConstraint xc,
-		AxisConstraint yc, int haloPixels, int windowWidth, int windowHeight)
+		AxisConstraint yc, int haloPixels, int windowWidth, int windowHeight,
+		int strideStep)
 	{
 		if (haloPixels < 0) throw new IllegalArgumentException("halo must be >= 0");
 		List<String> notes = new ArrayList<>();
@@ -50,14 +75,44 @@ public final class TilePlanner {
 				halo = reduced;
 			}
 		}
-		List<AxisTile> xs = planAxis(width, xc, halo, windowWidth, "width");
-		List<AxisTile> ys = planAxis(height, yc, halo, windowHeight, "height");
+		List<AxisTile> xs = planAxis(width, xc, halo, windowWidth, "width", grid(xc,
+			strideStep));
+		List<AxisTile> ys = planAxis(height, yc, halo, windowHeight, "height", grid(
+			yc, strideStep));
 		return new TilePlan(xs, ys, halo, notes);
 	}
 
-	/** Plans one axis of length {@code length}. */
+	/**
+	 * The grid windows start on along an axis, in pixels: the least common
+	 * multiple of the model's stride and, for a size-parameterised axis, its step
+	 * (a descriptor's {min: 16, step: 16} states a stride of 16 as a graph of
+	 * stride 16 does).
+	 */
+	public static int grid(AxisConstraint c, int strideStep) {
+		int s = Math.max(1, strideStep);
+		int step = c.isFixed() ? 1 : c.step();
+		long lcm = (long) s / gcd(s, step) * step;
+		return lcm > 1 << 16 ? s : (int) lcm;
+	}
+
+	/** The halo rounded up to a multiple of {@code grid}. */
+	public static int alignedHalo(int halo, int grid) {
+		return ceilDiv(halo, grid) * grid;
+	}
+
+	/** Plans one axis of length {@code length} with windows on grid 1. */
 	static List<AxisTile> planAxis(int length, AxisConstraint c, int halo,
 		int requestedWindow, String axisName)
+	{
+		return planAxis(length, c, halo, requestedWindow, axisName, 1);
+	}
+
+	/**
+	 * Plans one axis of length {@code length}: windows start, and kept parts
+	 * begin and end, on multiples of {@code grid} px.
+	 */
+	static List<AxisTile> planAxis(int length, AxisConstraint c, int halo,
+		int requestedWindow, String axisName, int grid)
 	{
 		int window;
 		if (c.isFixed()) window = c.fixed();
@@ -70,21 +125,35 @@ public final class TilePlanner {
 		if (window >= length) // one tile, padded at the end if the model needs more
 													// pixels
 			return List.of(new AxisTile(0, length, window - length, 0, length));
-		int inner = window - 2 * halo;
+		// plan in cells of the grid: the image padded to whole cells, the window's
+		// whole cells, the halo rounded up to whole cells
+		int cells = ceilDiv(length, grid);
+		int windowCells = window / grid;
+		int haloCells = ceilDiv(halo, grid);
+		int inner = windowCells - 2 * haloCells;
 		if (inner < 1) throw new GanException("a tile " + axisName + " of " +
 			window + " px leaves no room inside a halo of " + halo +
-			" px on each side: use a larger --tile or a smaller --halo");
-		// Kept parts are spread evenly (lengths differ by at most one pixel). Edge
-		// tiles need no halo
-		// against the image border, so fewer than ceil(length / inner) tiles may
-		// do: take the smallest
-		// count whose windows hold every kept part with its halo. With n =
-		// ceil(length / inner) every
+			" px on each side" + (grid > 1 ? " (" + haloCells * grid +
+				" px on the model's " + grid + " px grid)" : "") +
+			": use a larger --tile or a smaller --halo");
+		// Kept parts are spread evenly (lengths differ by at most one cell). Edge
+		// tiles need no halo against the image border, so fewer than
+		// ceil(cells / inner) tiles may do: take the smallest count whose windows
+		// hold every kept part with its halo. With n = ceil(cells / inner) every
 		// kept part is at most inner long, so the search always ends.
-		int most = ceilDiv(length, inner);
+		int most = ceilDiv(cells, inner);
 		for (int n = 1; n <= most; n++) {
-			List<AxisTile> attempt = spread(length, window, halo, n);
-			if (attempt != null) return attempt;
+			List<AxisTile> attempt = spread(cells, windowCells, haloCells, n);
+			if (attempt != null) {
+				List<AxisTile> tiles = new ArrayList<>(n);
+				for (AxisTile t : attempt) {
+					int start = t.readStart() * grid;
+					int read = Math.min(window, length - start);
+					tiles.add(new AxisTile(start, read, window - read, t.keepStart() *
+						grid, Math.min(length, t.keepEnd() * grid)));
+				}
+				return tiles;
+			}
 		}
 		throw new IllegalStateException("no tiling of " + length +
 			" px with window " + window + " and halo " + halo);
@@ -117,5 +186,9 @@ public final class TilePlanner {
 
 	private static int ceilDiv(int a, int b) {
 		return (a + b - 1) / b;
+	}
+
+	private static int gcd(int a, int b) {
+		return b == 0 ? a : gcd(b, a % b);
 	}
 }

@@ -113,8 +113,10 @@ public final class TilingPolicy {
 		int ww = window == TilingRequest.WHOLE_PLANE ? 0 : window;
 		int wh = ww;
 		if (r.requestedWindow() == TilingRequest.AUTO_WINDOW && ww > 0) {
-			ww = balancedWindow(r.width(), r.x(), r.y(), r.haloPixels(), ww, true);
-			wh = balancedWindow(r.height(), r.x(), r.y(), r.haloPixels(), wh, false);
+			ww = balancedWindow(r.width(), r.x(), r.y(), r.haloPixels(), ww, true, r
+				.strideStep());
+			wh = balancedWindow(r.height(), r.x(), r.y(), r.haloPixels(), wh, false, r
+				.strideStep());
 		}
 		boolean tooSmall = r.requestedWindow() > 0 && r.requestedWindow() - 2 * r
 			.haloPixels() < 1;
@@ -124,7 +126,7 @@ public final class TilingPolicy {
 			if (!r.y().isFixed()) wh = Math.max(wh, r.y().validSizeAtLeast(smallest));
 		}
 		TilePlan plan = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
-			.haloPixels(), ww, wh);
+			.haloPixels(), ww, wh, r.strideStep());
 		if (tooSmall) notes.add("a tile of " + r.requestedWindow() +
 			" px leaves no room inside a halo of " + r.haloPixels() +
 			" px on each side: used " + plan.windowWidth() + "x" + plan
@@ -170,7 +172,7 @@ public final class TilingPolicy {
 	private static TilePlan wholePlane(TilingRequest r) {
 		try {
 			return TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
-				.haloPixels(), 0, 0);
+				.haloPixels(), 0, 0, r.strideStep());
 		}
 		catch (GanException e) {
 			if (r.requestedWindow() == TilingRequest.AUTO_WINDOW) throw e;
@@ -193,22 +195,33 @@ public final class TilingPolicy {
 	public static int balancedWindow(int length, AxisConstraint xc,
 		AxisConstraint yc, int halo, int window, boolean xAxis)
 	{
+		return balancedWindow(length, xc, yc, halo, window, xAxis, 1);
+	}
+
+	/**
+	 * {@link #balancedWindow(int, AxisConstraint, AxisConstraint, int, int, boolean)}
+	 * for a model whose strided layers have a total stride of {@code strideStep}.
+	 */
+	public static int balancedWindow(int length, AxisConstraint xc,
+		AxisConstraint yc, int halo, int window, boolean xAxis, int strideStep)
+	{
 		if (window >= length) return window;
-		int tiles = axisTiles(length, xc, yc, halo, window, xAxis);
+		int tiles = axisTiles(length, xc, yc, halo, window, xAxis, strideStep);
 		if (tiles < 2) return window;
 		int from = (length + tiles - 1) / tiles + 2 * halo;
 		for (int candidate = from; candidate < window; candidate++)
-			if (axisTiles(length, xc, yc, halo, candidate, xAxis) == tiles)
-				return candidate;
+			if (axisTiles(length, xc, yc, halo, candidate, xAxis,
+				strideStep) == tiles) return candidate;
 		return window;
 	}
 
 	private static int axisTiles(int length, AxisConstraint xc, AxisConstraint yc,
-		int halo, int window, boolean xAxis)
+		int halo, int window, boolean xAxis, int strideStep)
 	{
 		try {
-			TilePlan p = xAxis ? TilePlanner.plan(length, 1, xc, yc, halo, window, 0)
-				: TilePlanner.plan(1, length, xc, yc, halo, 0, window);
+			TilePlan p = xAxis ? TilePlanner.plan(length, 1, xc, yc, halo, window, 0,
+				strideStep) : TilePlanner.plan(1, length, xc, yc, halo, 0, window,
+					strideStep);
 			return xAxis ? p.xTiles().size() : p.yTiles().size();
 		}
 		catch (GanException e) {
@@ -249,7 +262,7 @@ public final class TilingPolicy {
 		TilePlan smaller;
 		try {
 			smaller = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), plan
-				.haloPixels(), half, half);
+				.haloPixels(), half, half, r.strideStep());
 		}
 		catch (GanException e) {
 			return Optional.empty(); // the halo leaves no room

@@ -26,11 +26,13 @@ import org.fijigan.core.GanException;
  * @param maxBatch the largest batch the model takes
  * @param wholeImageOps the model's operations that see the whole image, so that
  *          tiling changes their result; empty for a model that tiles exactly
+ * @param strideStep the total stride of the model's strided layers, 1 for none:
+ *          windows start on its grid ({@link TilePlanner})
  */
 public record TilingRequest(int width, int height, AxisConstraint x,
 		AxisConstraint y, int haloPixels, int requestedWindow,
 		long memoryBudgetBytes, long bytesPerPixel, int maxBatch,
-		List<String> wholeImageOps) {
+		List<String> wholeImageOps, int strideStep) {
 
 	/** {@link #requestedWindow()}: windows sized from the memory budget. */
 	public static final int AUTO_WINDOW = 0;
@@ -56,6 +58,17 @@ public record TilingRequest(int width, int height, AxisConstraint x,
 		if (maxBatch < 1) throw new IllegalArgumentException(
 			"maxBatch must be >= 1");
 		wholeImageOps = List.copyOf(wholeImageOps);
+		if (strideStep < 1) strideStep = 1;
+	}
+
+	/** A request for a model without strided layers. */
+	public TilingRequest(int width, int height, AxisConstraint x,
+		AxisConstraint y, int haloPixels, int requestedWindow,
+		long memoryBudgetBytes, long bytesPerPixel, int maxBatch,
+		List<String> wholeImageOps)
+	{
+		this(width, height, x, y, haloPixels, requestedWindow, memoryBudgetBytes,
+			bytesPerPixel, maxBatch, wholeImageOps, 1);
 	}
 
 	/**

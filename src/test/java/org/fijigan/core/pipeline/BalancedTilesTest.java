@@ -39,11 +39,11 @@ class BalancedTilesTest {
 			true));
 		assertEquals(294, TilingPolicy.balancedWindow(512, any, any, 19, 294,
 			true));
-		// a model that takes multiples of 8 px: 500 px in 2 tiles needs 250 + 2 x 3
-		// px, 256 is the
-		// multiple of 8 that holds it
+		// a model that takes multiples of 8 px, and so computes on a grid of 8 px
+		// cells: 500 px are 63 cells (mirrored to 504 px), 2 tiles keep 32 cells
+		// each and need a halo of 3 px rounded up to a cell on one side: 264 px
 		AxisConstraint by8 = AxisConstraint.minStep(8, 8);
-		assertEquals(256, TilingPolicy.balancedWindow(500, by8, by8, 3, 400, true));
+		assertEquals(264, TilingPolicy.balancedWindow(500, by8, by8, 3, 400, true));
 	}
 
 	@Test

@@ -55,6 +55,52 @@ class TilePlannerTest {
 			21, AxisConstraint.minStep(8, 8), 0, 0, "x"));
 	}
 
+	/**
+	 * A model that pools 2x2 with stride 2 computes on a grid of 2 px cells from
+	 * the image origin; the last window of 61 px in 16 px windows started at 45,
+	 * off the grid, so it pooled other pixel pairs than the untiled run. Windows
+	 * now start, and kept parts begin and end, on even pixels, and the last one
+	 * reads the image to its end and is mirrored one pixel further (to 62, as the
+	 * untiled run is).
+	 */
+	@Test
+	void aStridedModelsWindowsAndKeptPartsLieOnItsGrid() {
+		List<AxisTile> tiles = TilePlanner.planAxis(61, AxisConstraint.minStep(2,
+			2), 1, 16, "x", 2);
+		assertEquals(List.of(new AxisTile(0, 16, 0, 0, 12), new AxisTile(10, 16, 0,
+			12, 24), new AxisTile(22, 16, 0, 24, 36), new AxisTile(34, 16, 0, 36, 48),
+			new AxisTile(46, 15, 1, 48, 61)), tiles);
+		// the grid of a descriptor's {min: 16, step: 16}, and a halo rounded up to
+		// it: 600 px in 128 px windows with a 5 px halo
+		for (int length : new int[] { 600, 601, 700, 44, 60 })
+			for (int window : new int[] { 16, 20, 48, 128 }) {
+				AxisConstraint c = AxisConstraint.minStep(16, 16);
+				int halo = window < 48 ? 0 : 5;
+				List<AxisTile> plan = TilePlanner.planAxis(length, c, halo, window, "x",
+					TilePlanner.grid(c, 1));
+				int next = 0;
+				for (AxisTile t : plan) {
+					assertEquals(0, t.readStart() % 16, plan.toString());
+					assertEquals(next, t.keepStart());
+					assertEquals(0, t.keepStart() % 16, plan.toString());
+					assertTrue(t.keepEnd() % 16 == 0 || t.keepEnd() == length);
+					assertTrue(t.readStart() + t.readLength() <= length);
+					assertTrue(t.padAfter() == 0 || t.readStart() + t
+						.readLength() == length);
+					if (plan.size() > 1 && halo > 0) {
+						assertTrue(t.keepStart() == 0 || t.keepOffset() >= 16);
+						assertTrue(t.keepEnd() == length || t.readStart() + t.windowSize() -
+							t.keepEnd() >= 16);
+					}
+					next = t.keepEnd();
+				}
+				assertEquals(length, next);
+			}
+		assertEquals(8, TilePlanner.grid(AxisConstraint.fixed(64), 8));
+		assertEquals(16, TilePlanner.grid(AxisConstraint.minStep(16, 16), 8));
+		assertEquals(1, TilePlanner.grid(AxisConstraint.ANY, 1));
+	}
+
 	@Test
 	void fixedInputReducesAnOversizedHaloAndSaysSo() {
 		TilePlan plan = TilePlanner.plan(200, 200, AxisConstraint.fixed(44),
