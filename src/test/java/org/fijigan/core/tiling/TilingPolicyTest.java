@@ -81,6 +81,33 @@ class TilingPolicyTest {
 		assertEquals(1, d.batch());
 	}
 
+	/**
+	 * Auto windows of a model with a total stride of 8 on a 2000x2000 plane: a
+	 * window off the grid (669 px) made ONNX Runtime fail to broadcast a skip
+	 * connection (668 by 669). Windows are multiples of 8 and start on multiples
+	 * of 8, kept parts too.
+	 */
+	@Test
+	void autoWindowsOfAStridedModelAreMultiplesOfItsStrideAndOnItsGrid() {
+		AxisConstraint by8 = AxisConstraint.minStep(8, 8);
+		TilingRequest r = new TilingRequest(2000, 2000, by8, by8, 13,
+			TilingRequest.AUTO_WINDOW, 64 * MIB, 144, 16, List.of(), 8);
+		TilingPolicy.Decision d = TilingPolicy.plan(r);
+		assertTrue(d.plan().tileCount() > 4, d.windowSize());
+		assertEquals(0, d.plan().windowWidth() % 8, d.windowSize());
+		assertEquals(0, d.plan().windowHeight() % 8, d.windowSize());
+		for (AxisTile t : d.plan().xTiles()) {
+			assertEquals(0, t.readStart() % 8, d.plan().xTiles().toString());
+			assertEquals(0, t.keepStart() % 8, d.plan().xTiles().toString());
+		}
+		// the same request for a model without a stride keeps pixel windows
+		TilingRequest plain = new TilingRequest(2000, 2000, AxisConstraint.ANY,
+			AxisConstraint.ANY, 13, TilingRequest.AUTO_WINDOW, 64 * MIB, 144, 16, List
+				.of());
+		assertTrue(TilingPolicy.plan(plain).plan().xTiles().stream().anyMatch(t -> t
+			.readStart() % 8 != 0));
+	}
+
 	@Test
 	void theBatchIsWhatTheBudgetHoldsCappedBySixteenTheModelAndTheTiles() {
 		// 32 px windows over 100 x 90 px with a 2 px halo: 4 x 4 tiles (three would
