@@ -118,20 +118,31 @@ public final class TilingPolicy {
 			wh = balancedWindow(r.height(), r.x(), r.y(), r.haloPixels(), wh, false, r
 				.strideStep());
 		}
-		boolean tooSmall = r.requestedWindow() > 0 && r.requestedWindow() - 2 * r
-			.haloPixels() < 1;
-		if (tooSmall) { // the nearest window that keeps some pixels inside the halo
-			int smallest = smallestWindow(r.haloPixels());
+		// a requested window whose inside (the window less the halo on each side,
+		// on the model's grid) is smaller than the smallest window's is enlarged to
+		// it: --tile 10 and --tile 17 under a halo of 8 both give 32 px windows
+		int halo = Math.max(TilePlanner.alignedHalo(r.haloPixels(), TilePlanner
+			.grid(r.x(), r.strideStep())), TilePlanner.alignedHalo(r.haloPixels(),
+				TilePlanner.grid(r.y(), r.strideStep())));
+		int smallest = smallestWindow(halo);
+		boolean tooSmall = r.requestedWindow() > 0 && r
+			.requestedWindow() < smallest && (r.requestedWindow() < r.width() || r
+				.requestedWindow() < r.height());
+		if (tooSmall) { // the nearest window that keeps enough pixels inside the
+										// halo
 			if (!r.x().isFixed()) ww = Math.max(ww, r.x().validSizeAtLeast(smallest));
 			if (!r.y().isFixed()) wh = Math.max(wh, r.y().validSizeAtLeast(smallest));
 		}
 		TilePlan plan = TilePlanner.plan(r.width(), r.height(), r.x(), r.y(), r
 			.haloPixels(), ww, wh, r.strideStep());
-		if (tooSmall) notes.add("a tile of " + r.requestedWindow() +
-			" px leaves no room inside a halo of " + r.haloPixels() +
-			" px on each side: used " + plan.windowWidth() + "x" + plan
-				.windowHeight() + " px windows, the smallest that keep " +
-			(smallestWindow(r.haloPixels()) - 2 * r.haloPixels()) + " px inside it");
+		if (tooSmall) {
+			int inside = r.requestedWindow() - 2 * halo;
+			notes.add("a tile of " + r.requestedWindow() + " px leaves " + (inside < 1
+				? "no room" : "only " + inside + " px") + " inside a halo of " + halo +
+				" px on each side: used " + plan.windowWidth() + "x" + plan
+					.windowHeight() + " px windows, the smallest that keep " + (smallest -
+						2 * halo) + " px inside it");
+		}
 		notes.addAll(plan.notes());
 		if (plan.windowWidth() > r.width() || plan.windowHeight() > r.height())
 			notes.add(paddingNote(r, plan));

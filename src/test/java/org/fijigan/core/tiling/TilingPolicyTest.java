@@ -108,6 +108,29 @@ class TilingPolicyTest {
 			.readStart() % 8 != 0));
 	}
 
+	/**
+	 * Under a halo of 8, --tile 10 was enlarged to 32 px windows (8 tiles on a
+	 * 61x45 plane) but --tile 17 kept 1 px inside each window (2,640 tiles). Both
+	 * now give the smallest windows the planner would choose, and say so.
+	 */
+	@Test
+	void aRequestedWindowWithLessInsideThanTheSmallestIsEnlargedAlike() {
+		for (int tile : new int[] { 10, 17, 31 }) {
+			TilingPolicy.Decision d = TilingPolicy.plan(request(61, 45, ANY, 8, tile,
+				64 * MIB, 100, 16));
+			assertEquals("32x32", d.windowSize(), "--tile " + tile);
+			assertEquals(8, d.plan().tileCount(), "--tile " + tile);
+			assertEquals("a tile of " + tile + " px leaves " + (tile < 17 ? "no room"
+				: "only " + (tile - 16) + " px") + " inside a halo of 8 px on each " +
+				"side: used 32x32 px windows, the smallest that keep 16 px inside it", d
+					.notes().get(0));
+		}
+		TilingPolicy.Decision d32 = TilingPolicy.plan(request(61, 45, ANY, 8, 32,
+			64 * MIB, 100, 16));
+		assertEquals(8, d32.plan().tileCount());
+		assertEquals(List.of(), d32.notes());
+	}
+
 	@Test
 	void theBatchIsWhatTheBudgetHoldsCappedBySixteenTheModelAndTheTiles() {
 		// 32 px windows over 100 x 90 px with a 2 px halo: 4 x 4 tiles (three would
