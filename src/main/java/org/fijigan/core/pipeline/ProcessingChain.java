@@ -343,7 +343,11 @@ final class ProcessingChain {
 
 	/**
 	 * This chain's affine part inverted, for output channel {@code c} from the
-	 * chain's channel {@code channelOf[c]}: clips and casts are dropped.
+	 * chain's channel {@code channelOf[c]}: clips and casts are dropped, except
+	 * that a chain that ends in a cast to an integer type, which truncates, is
+	 * taken as its affine part less 0.5 (the truncation's mean bias), so that a
+	 * package that adds 0.5 before its cast to round maps back exactly and one
+	 * that only truncates maps back without bias.
 	 *
 	 * @throws GanException when the chain has a step without an inverse (sigmoid,
 	 *           binarize, softmax)
@@ -363,6 +367,10 @@ final class ProcessingChain {
 					" step, which cannot be inverted to give the output in the input's units; " +
 					"add postprocessing to the descriptor or pass --normalize");
 		}
+		if (!ops.isEmpty() && ops.get(ops.size() - 1) instanceof Cast cast && !cast
+			.dataType().startsWith("float") && !cast.dataType().equals("bool"))
+			for (int c = 0; c < channels; c++)
+			o[c] -= 0.5;
 		double[] is = new double[n], io = new double[n];
 		for (int c = 0; c < n; c++) {
 			is[c] = 1 / s[channelOf[c]];

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -18,6 +19,7 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.bioimage.ProcessingStep;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -373,5 +375,42 @@ class ProcessingStepsTest {
 		for (float x : v)
 			sb.append(sb.length() == 0 ? "" : " ").append((int) x);
 		return sb.toString();
+	}
+
+	/**
+	 * The inverse of fiji-gan's rounding uint8 preprocessing (scale, +0.5, clip,
+	 * truncating cast) maps an identity model's output back to the input: it
+	 * counted the +0.5 as an offset, which the cast had already taken away, so
+	 * every pixel came back 0.5 / gain low (-0.496 on average at gain 1).
+	 */
+	@Test
+	void theInverseOfAChainEndingInAnIntegerCastUndoesItsTruncation() {
+		ProcessingChain toModel = ProcessingChain.resolve(List.of(
+			new ProcessingStep.ScaleLinear(new double[] { 2 }, new double[] { 0.5 },
+				List.of("batch", "channel", "y", "x")), new ProcessingStep.Clip(0,
+					255.5), new ProcessingStep.EnsureDtype("uint8")), 1, null,
+			"preprocessing");
+		int n = 1000;
+		float[] x = new float[n];
+		for (int i = 0; i < n; i++)
+			x[i] = i / 8.3f + 0.013f;
+		float[][] v = { x.clone() };
+		toModel.apply(v, n);
+		toModel.inverse(new int[] { 0 }).apply(v, n);
+		double bias = 0;
+		for (int i = 0; i < n; i++) {
+			assertEquals(x[i], v[0][i], 0.25 + 1e-5, "value " + x[i]);
+			bias += (v[0][i] - x[i]) / n;
+		}
+		assertEquals(0, bias, 0.01);
+		// a float cast is no truncation: the affine part inverted as it is
+		ProcessingChain floats = ProcessingChain.resolve(List.of(
+			new ProcessingStep.ScaleLinear(new double[] { 2 }, new double[] { 0.5 },
+				List.of("batch", "channel", "y", "x")), new ProcessingStep.EnsureDtype(
+					"float32")), 1, null, "preprocessing");
+		float[][] f = { { 3f } };
+		floats.apply(f, 1);
+		floats.inverse(new int[] { 0 }).apply(f, 1);
+		assertEquals(3f, f[0][0], 1e-6f);
 	}
 }
