@@ -610,6 +610,30 @@ class PackageModelTest {
 		}
 		assertArrayEquals(expected, out.toFloatArray());
 		reproduces(r);
+
+		// fiji-gan through the package gives what it gives through the bare model
+		// (which takes the 8-bit range, the package percentiles: up to a level of
+		// the package's apart), without the half level the rounding offset would
+		// shift it by
+		ModelDescriptor bare = ModelLoader.load(onnx.toString(),
+			ModelOverrides.NONE);
+		RasterImage sample = sample8(40, 30, 5);
+		InferenceOptions float32 = InferenceOptions.defaults().withFloatOutput(true)
+			.withDevice(DeviceSpec.CPU, 1);
+		float[] a = (float[]) ImageToImage.run(r.model(), sample, float32, null,
+			CancellationToken.none()).image().plane(0);
+		float[] b = (float[]) ImageToImage.run(bare, sample, float32, null,
+			CancellationToken.none()).image().plane(0);
+		double bias = 0, most = 0;
+		for (int i = 0; i < a.length; i++) {
+			bias += (a[i] - b[i]) / a.length;
+			if (b[i] >= lo && b[i] <= hi) // not clipped by the percentiles
+				most = Math.max(most, Math.abs(a[i] - b[i]));
+		}
+		float level = (hi - lo) / 255;
+		assertTrue(Math.abs(bias) < 0.15 * level, "bias " + bias + ", a level " +
+			level);
+		assertTrue(most <= level * 1.001, "most " + most + ", a level " + level);
 	}
 
 	/** NumPy's default (linear) percentile of sorted values. */
