@@ -490,8 +490,14 @@ public final class Manifest {
 		Map<Integer, TreeSet<Integer>> seen = new TreeMap<>();
 		for (Path p : parts) {
 			Matcher m = PART.matcher(p.getFileName().toString());
-			if (m.matches()) seen.computeIfAbsent(Integer.valueOf(m.group(2)),
-				k -> new TreeSet<>()).add(Integer.valueOf(m.group(1)));
+			if (!m.matches()) continue;
+			if (m.group(2).length() > 7 || Integer.parseInt(m.group(
+				2)) > Shard.MAX_COUNT || m.group(1).length() > 7)
+				throw new GanException(p.getFileName() +
+					" names more shards than the " + Shard.MAX_COUNT +
+					" a batch may have; it is no part fiji-gan wrote");
+			seen.computeIfAbsent(Integer.valueOf(m.group(2)), k -> new TreeSet<>())
+				.add(Integer.valueOf(m.group(1)));
 		}
 		if (seen.size() > 1) throw new GanException(
 			"the parts come from runs with different shard " + "counts " + seen
@@ -501,18 +507,23 @@ public final class Manifest {
 			for (int i : e.getValue())
 				if (i >= e.getKey()) stray.add("manifest.part-" + i + "-of-" + e
 					.getKey() + ".csv");
-			if (!stray.isEmpty()) throw new GanException(String.join(", ", stray) +
-				(stray.size() == 1 ? " is" : " are") + " no part of a run of " + e
-					.getKey() + " shards (they are numbered 0 to " + (e.getKey() - 1) +
-				"); remove " + (stray.size() == 1 ? "it" : "them") +
-				" and merge again");
-			List<String> missing = new ArrayList<>();
-			for (int i = 0; i < e.getKey(); i++)
-				if (!e.getValue().contains(i)) missing.add("manifest.part-" + i +
-					"-of-" + e.getKey() + ".csv");
-			if (!missing.isEmpty()) throw new GanException(missing.size() + " of " + e
-				.getKey() + " parts are missing: " + String.join(", ", missing) +
-				" (has that shard run?)");
+			if (!stray.isEmpty()) throw new GanException(firstNames(stray) + (stray
+				.size() == 1 ? " is" : " are") + " no part of a run of " + e.getKey() +
+				" shards (they are numbered 0 to " + (e.getKey() - 1) + "); remove " +
+				(stray.size() == 1 ? "it" : "them") + " and merge again");
+			// named up to NAMES_LISTED, counted in full: a count of millions is
+			// looped over, never spelt out
+			int count = e.getKey(), missing = count - e.getValue().size();
+			if (missing == 0) continue;
+			List<String> named = new ArrayList<>();
+			for (int i = 0; i < count && named.size() <= NAMES_LISTED; i++)
+				if (!e.getValue().contains(i)) named.add("manifest.part-" + i + "-of-" +
+					count + ".csv");
+			String names = missing <= NAMES_LISTED ? String.join(", ", named) : String
+				.join(", ", named.subList(0, NAMES_LISTED)) + " and " + (missing -
+					NAMES_LISTED) + " more";
+			throw new GanException(missing + " of " + count + " parts are missing: " +
+				names + " (has " + (missing == 1 ? "that shard" : "each") + " run?)");
 		}
 	}
 

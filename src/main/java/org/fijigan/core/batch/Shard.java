@@ -15,9 +15,22 @@ public record Shard(int index, int count) {
 	/** The whole batch. */
 	public static final Shard ALL = new Shard(0, 1);
 
+	/**
+	 * The most shards a batch may have. Each shard leaves a part file in the
+	 * output folder and a merge needs every one of them, so a count beyond a
+	 * million (a million files in one folder, more than any job array hands out:
+	 * Slurm's default limit is 1,001 tasks) is a typing error, not a plan. A
+	 * count above the number of inputs is fine: the extra shards have nothing to
+	 * do.
+	 */
+	public static final int MAX_COUNT = 1_000_000;
+
 	public Shard {
 		if (count < 1) throw new GanException(
 			"a shard count must be at least 1, got " + count);
+		if (count > MAX_COUNT) throw new GanException("a shard count of " + count +
+			" is more than the " + MAX_COUNT + " shards a batch may have (each " +
+			"shard writes a manifest part, and a merge needs them all)");
 		if (index < 0 || index >= count) throw new GanException("shard " + index +
 			"/" + count + " does not exist: shards of " + count +
 			" are numbered 0 to " + (count - 1));

@@ -173,6 +173,29 @@ class ManifestTest {
 	}
 
 	@Test
+	void manyMissingPartsAreCountedAndTheFirstTenNamed() {
+		Path p0 = dir.resolve("manifest.part-0-of-5000.csv");
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of()).close();
+		long start = System.nanoTime();
+		String m = assertThrows(GanException.class, () -> Manifest.merge(List.of(
+			p0), dir.resolve("manifest.csv"))).getMessage();
+		assertEquals(
+			"4999 of 5000 parts are missing: manifest.part-1-of-5000.csv, " +
+				"manifest.part-2-of-5000.csv, manifest.part-3-of-5000.csv, " +
+				"manifest.part-4-of-5000.csv, manifest.part-5-of-5000.csv, " +
+				"manifest.part-6-of-5000.csv, manifest.part-7-of-5000.csv, " +
+				"manifest.part-8-of-5000.csv, manifest.part-9-of-5000.csv, " +
+				"manifest.part-10-of-5000.csv and 4989 more (has each run?)", m);
+		Path huge = dir.resolve("manifest.part-0-of-2147483647.csv");
+		Manifest.Writer.create(huge, Manifest.FOLDER_COLUMNS, List.of()).close();
+		assertEquals("manifest.part-0-of-2147483647.csv names more shards than " +
+			"the 1000000 a batch may have; it is no part fiji-gan wrote",
+			assertThrows(GanException.class, () -> Manifest.merge(List.of(huge), dir
+				.resolve("manifest.csv"))).getMessage());
+		assertTrue(System.nanoTime() - start < 5_000_000_000L);
+	}
+
+	@Test
 	void aPlannedRowFollowedByItsResultInOnePartIsOneRowNotADuplicate() {
 		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
 		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(Manifest

@@ -59,4 +59,14 @@ class ShardTest {
 		assertThrows(GanException.class, () -> Shard.parse("a/b"));
 		assertThrows(GanException.class, () -> Shard.parse("0/0"));
 	}
+
+	@Test
+	void aCountBeyondAMillionIsRefusedUpFront() {
+		assertEquals(999_999, Shard.parse("999999/1000000").index());
+		assertEquals(
+			"a shard count of 2147483647 is more than the 1000000 shards " +
+				"a batch may have (each shard writes a manifest part, and a merge needs " +
+				"them all)", assertThrows(GanException.class, () -> Shard.parse(
+					"0/2147483647")).getMessage());
+	}
 }
