@@ -2,6 +2,11 @@
 package org.fijigan.core.batch;
 
 import java.io.BufferedWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,31 +126,73 @@ public final class Manifest {
 
 	/**
 	 * Reads a manifest. Tolerant of a manifest being written while it is read
-	 * (another shard) or cut off by a killed run: an unterminated last line and
-	 * rows of the wrong width are left out.
+	 * (another shard) or cut off by a killed run: an unterminated last line is
+	 * left out. Anything else that no run writes is refused, naming the line, so
+	 * that no row is lost unseen: bytes that are not UTF-8 (a manifest re-saved
+	 * by a spreadsheet in another encoding), a stray quote, a row of another
+	 * width than the header.
 	 */
 	public static Table read(Path file) {
-		String text;
+		byte[] bytes;
 		try {
-			text = Files.readString(file, StandardCharsets.UTF_8);
+			bytes = Files.readAllBytes(file);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot read manifest " + file + ": " + AtomicFile
 				.describe(e), e);
 		}
-		List<List<String>> records = Csv.parse(text);
+		String text = utf8(file, bytes);
+		List<Csv.Record> records;
+		try {
+			records = Csv.records(text);
+		}
+		catch (Csv.MalformedException e) {
+			throw new GanException("manifest " + file + " is damaged at " + e
+				.getMessage() + "; repair or remove that line and run again");
+		}
 		if (records.isEmpty()) throw new GanException("manifest " + file + (text
-			.isBlank() ? " is empty" : " is no CSV table (a quote left open?)"));
-		List<String> header = records.get(0);
+			.isBlank() ? " is empty" : " has no complete line"));
+		List<String> header = records.get(0).fields();
 		List<Map<String, String>> rows = new ArrayList<>();
-		for (List<String> r : records.subList(1, records.size())) {
-			if (r.size() != header.size()) continue;
+		for (Csv.Record r : records.subList(1, records.size())) {
+			if (r.fields().size() != header.size()) throw new GanException(
+				"manifest " + file + " is damaged at line " + r.line() + ": " + r
+					.fields().size() + " fields where the header has " + header.size() +
+					"; repair or remove that line and run again");
 			Map<String, String> row = new LinkedHashMap<>();
 			for (int i = 0; i < header.size(); i++)
-				row.put(header.get(i), r.get(i));
+				row.put(header.get(i), r.fields().get(i));
 			rows.add(row);
 		}
 		return new Table(header, rows);
+	}
+
+	/**
+	 * {@code bytes} as UTF-8; bytes after the last line end (a line being
+	 * written, left out anyway) may be cut inside a character.
+	 */
+	private static String utf8(Path file, byte[] bytes) {
+		int end = bytes.length;
+		while (end > 0 && bytes[end - 1] != '\n')
+			end--;
+		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+			.onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(
+				CodingErrorAction.REPORT);
+		ByteBuffer in = ByteBuffer.wrap(bytes, 0, end);
+		CharBuffer out = CharBuffer.allocate(end + 1);
+		CoderResult result = decoder.decode(in, out, true);
+		if (result.isError()) {
+			int line = 1;
+			for (int i = 0; i < in.position(); i++)
+				if (bytes[i] == '\n') line++;
+			throw new GanException("manifest " + file +
+				" is not valid UTF-8 at line " + line + " (saved in another " +
+				"encoding, by a spreadsheet?); save it as UTF-8 CSV or remove it");
+		}
+		decoder.flush(out);
+		out.flip();
+		return out.toString() + new String(bytes, end, bytes.length - end,
+			StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -215,11 +262,12 @@ public final class Manifest {
 		for (Path p : manifestsIn(dir)) {
 			Table t;
 			try {
-				t = read(p);
+				if (Files.size(p) == 0) continue; // a part another shard is creating
 			}
-			catch (GanException e) {
-				continue; // an empty part another shard is about to write
+			catch (IOException e) {
+				continue; // gone meanwhile
 			}
+			t = read(p); // a damaged manifest stops the run: its rows would be lost
 			if (!t.header().containsAll(columns.stream().filter(c -> !LATER_COLUMNS
 				.contains(c)).toList())) continue;
 			for (Map<String, String> row : t.rows()) {

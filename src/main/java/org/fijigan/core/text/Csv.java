@@ -85,4 +85,88 @@ public final class Csv {
 		}
 		return records;
 	}
+
+	/**
+	 * One record of {@link #records}: the line it starts on (from 1), and its
+	 * fields.
+	 */
+	public record Record(int line, List<String> fields) {
+	}
+
+	/**
+	 * Text that is no CSV as RFC 4180 writes it: the line and what is wrong
+	 * there.
+	 */
+	public static final class MalformedException extends
+		IllegalArgumentException
+	{
+
+		private final int line;
+
+		MalformedException(int line, String reason) {
+			super("line " + line + ": " + reason);
+			this.line = line;
+		}
+
+		public int line() {
+			return line;
+		}
+	}
+
+	/**
+	 * As {@link #parse}, with each record's line, but refusing what no writer of
+	 * RFC 4180 writes: a quote inside an unquoted field, text after a closing
+	 * quote, and a quote still open at the end of the text after a line end (a
+	 * stray quote that would swallow the rows after it). Text after the last line
+	 * end that is not such a quote is left out: a record being written, or cut
+	 * off.
+	 *
+	 * @throws MalformedException naming the line
+	 */
+	public static List<Record> records(String text) {
+		List<Record> records = new ArrayList<>();
+		List<String> fields = new ArrayList<>();
+		StringBuilder field = new StringBuilder();
+		boolean quoted = false, closed = false;
+		int line = 1, recordLine = 1, quoteLine = 1;
+		for (int i = 0; i < text.length(); i++) {
+			char ch = text.charAt(i);
+			if (quoted) {
+				if (ch == '\n') line++;
+				if (ch != '"') field.append(ch);
+				else if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+					field.append('"');
+					i++;
+				}
+				else {
+					quoted = false;
+					closed = true;
+				}
+			}
+			else if (ch == ',' || ch == '\n') {
+				fields.add(field.toString());
+				field.setLength(0);
+				closed = false;
+				if (ch == '\n') {
+					if (!(fields.size() == 1 && fields.get(0).isEmpty())) records.add(
+						new Record(recordLine, fields));
+					fields = new ArrayList<>();
+					recordLine = ++line;
+				}
+			}
+			else if (ch == '\r') continue;
+			else if (closed) throw new MalformedException(line,
+				"text after a closing quote (a stray quote?)");
+			else if (ch == '"') {
+				if (field.length() > 0) throw new MalformedException(line,
+					"a quote inside a field that does not start with one (a stray quote?)");
+				quoted = true;
+				quoteLine = line;
+			}
+			else field.append(ch);
+		}
+		if (quoted && line > quoteLine) throw new MalformedException(quoteLine,
+			"a quote opened here is never closed (a stray quote?)");
+		return records;
+	}
 }

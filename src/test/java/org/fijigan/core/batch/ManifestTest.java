@@ -155,8 +155,9 @@ class ManifestTest {
 		catch (IOException io) {
 			throw new java.io.UncheckedIOException(io);
 		}
-		assertEquals("manifest " + garbled +
-			" is no CSV table (a quote left open?)", assertThrows(GanException.class,
+		assertEquals("manifest " + garbled + " is damaged at line 1: a quote " +
+			"inside a field that does not start with one (a stray quote?); repair " +
+			"or remove that line and run again", assertThrows(GanException.class,
 				() -> Manifest.read(garbled)).getMessage());
 		// all three there, and one numbered beyond them
 		Path p1 = dir.resolve("manifest.part-1-of-3.csv"), stray = dir.resolve(
@@ -170,6 +171,56 @@ class ManifestTest {
 		assertFalse(Files.exists(dir.resolve("manifest.csv")));
 		assertEquals(0, Manifest.merge(List.of(p0, p1, p2), dir.resolve(
 			"manifest.csv")).rows());
+	}
+
+	@Test
+	void aStrayQuoteOrARowOfAnotherWidthIsAnErrorNamingTheLine()
+		throws IOException
+	{
+		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
+		List<Map<String, String>> rows = new ArrayList<>();
+		for (int i = 0; i < 5; i++)
+			rows.add(row("img" + i + ".tif", "img" + i + ".tif", "done", ""));
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, rows).close();
+		List<String> lines = new ArrayList<>(Files.readAllLines(p0));
+		lines.set(2, "\"" + lines.get(2)); // the second row
+		Files.write(p0, lines);
+		assertEquals("manifest " + p0 + " is damaged at line 3: a quote opened " +
+			"here is never closed (a stray quote?); repair or remove that line and " +
+			"run again", assertThrows(GanException.class, () -> Manifest.merge(List
+				.of(p0), dir.resolve("manifest.csv"))).getMessage());
+		assertFalse(Files.exists(dir.resolve("manifest.csv")));
+		lines.set(2, lines.get(2).substring(1) + ",extra");
+		Files.write(p0, lines);
+		assertEquals("manifest " + p0 + " is damaged at line 3: 14 fields where " +
+			"the header has 13; repair or remove that line and run again",
+			assertThrows(GanException.class, () -> Manifest.read(p0)).getMessage());
+		// the folder's own manifest too: a rerun stops instead of rewriting it
+		// without the rows the quote swallowed
+		assertThrows(GanException.class, () -> Manifest.earlier(dir,
+			Manifest.FOLDER_COLUMNS));
+	}
+
+	@Test
+	void aManifestThatIsNotUtf8IsAnErrorNamingTheLine() throws IOException {
+		Path m = dir.resolve("manifest.csv");
+		Files.write(m,
+			"input,output,status\na.tif,a.tif,done\nb\u00e9.tif,b.tif,done\n"
+				.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+		String expected = "manifest " + m +
+			" is not valid UTF-8 at line 3 (saved " +
+			"in another encoding, by a spreadsheet?); save it as UTF-8 CSV or " +
+			"remove it";
+		assertEquals(expected, assertThrows(GanException.class, () -> Manifest.read(
+			m)).getMessage());
+		assertEquals(expected, assertThrows(GanException.class, () -> Manifest
+			.earlier(dir, List.of("input", "output", "status"))).getMessage());
+		// a character cut by a write in progress, after the last line end, is
+		// left out
+		byte[] cut = "input,output,status\na.tif,a.tif,done\n\u00e9".getBytes(
+			java.nio.charset.StandardCharsets.UTF_8);
+		Files.write(m, java.util.Arrays.copyOf(cut, cut.length - 1));
+		assertEquals(1, Manifest.read(m).rows().size());
 	}
 
 	@Test
