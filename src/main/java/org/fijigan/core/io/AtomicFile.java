@@ -156,6 +156,10 @@ public final class AtomicFile {
 			else placeNew(tmp, target);
 		}
 		catch (IOException e) {
+			Path folder = target.toAbsolutePath().getParent();
+			if (e instanceof java.nio.file.NoSuchFileException && folder != null &&
+				!Files.isDirectory(folder)) throw new GanException("cannot write " +
+					target + ": the folder " + target.getParent() + " does not exist", e);
 			throw new GanException("cannot write " + target + ": " + describe(e), e);
 		}
 		catch (java.io.UncheckedIOException e) {
@@ -264,6 +268,16 @@ public final class AtomicFile {
 			e instanceof java.nio.file.DirectoryNotEmptyException || e
 				.getClass() == java.nio.file.FileSystemException.class && Files.exists(
 					target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+	}
+
+	/**
+	 * As {@link #describe}, for a file the caller names in its own message and
+	 * that was there when the run listed it: a missing file is said to be
+	 * missing, not named again.
+	 */
+	public static String describeRead(IOException e) {
+		return e instanceof java.nio.file.NoSuchFileException
+			? "no such file (removed during the run?)" : describe(e);
 	}
 
 	/**

@@ -64,7 +64,8 @@ public final class FileHashes {
 			return Files.size(file);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot read " + file + ": " + e.getMessage(), e);
+			throw new GanException("cannot read " + file + ": " + AtomicFile
+				.describeRead(e), e);
 		}
 	}
 
@@ -83,8 +84,8 @@ public final class FileHashes {
 			return HexFormat.of().formatHex(digest.digest());
 		}
 		catch (IOException e) {
-			throw new GanException("cannot read " + what + file + ": " + e
-				.getMessage(), e);
+			throw new GanException("cannot read " + what + file + ": " + AtomicFile
+				.describeRead(e), e);
 		}
 		catch (NoSuchAlgorithmException e) {
 			throw new IllegalStateException("every Java has SHA-256", e);

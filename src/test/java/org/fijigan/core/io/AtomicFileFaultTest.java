@@ -218,4 +218,17 @@ class AtomicFileFaultTest {
 		assertEquals("an input or output error", AtomicFile.describe(
 			new IOException()));
 	}
+
+	@Test
+	void aMissingFolderIsNamedAndAMissingInputSaidToBeGone() {
+		Path target = dir.resolve("nodir").resolve("x.csv");
+		assertEquals("cannot write " + target + ": the folder " + dir.resolve(
+			"nodir") + " does not exist", assertThrows(GanException.class,
+				() -> AtomicFile.write(target, true, tmp -> Files.writeString(tmp,
+					"x"))).getMessage());
+		Path gone = dir.resolve("i050.tif");
+		assertEquals("cannot read " + gone + ": no such file (removed during the " +
+			"run?)", assertThrows(GanException.class,
+				() -> org.fijigan.core.io.FileHashes.sha256(gone, "")).getMessage());
+	}
 }
