@@ -547,9 +547,7 @@ public final class Manifest {
 			seen.computeIfAbsent(Integer.valueOf(m.group(2)), k -> new TreeSet<>())
 				.add(Integer.valueOf(m.group(1)));
 		}
-		if (seen.size() > 1) throw new GanException(
-			"the parts come from runs with different shard " + "counts " + seen
-				.keySet() + "; merge the parts of one run");
+		if (seen.size() > 1) throw new GanException(mixedCounts(parts));
 		for (var e : seen.entrySet()) {
 			List<String> stray = new ArrayList<>();
 			for (int i : e.getValue())
@@ -573,6 +571,41 @@ public final class Manifest {
 			throw new GanException(missing + " of " + count + " parts are missing: " +
 				names + " (has " + (missing == 1 ? "that shard" : "each") + " run?)");
 		}
+	}
+
+	/**
+	 * The parts come from runs with different shard counts: names the parts of
+	 * every run but the latest (by the newest part's time), to be removed. They
+	 * are named, not removed, as a merge deletes nothing.
+	 */
+	private static String mixedCounts(List<Path> parts) {
+		Map<Integer, List<Path>> byCount = new TreeMap<>();
+		for (Path p : parts) {
+			Matcher m = PART.matcher(p.getFileName().toString());
+			if (m.matches()) byCount.computeIfAbsent(Integer.valueOf(m.group(2)),
+				k -> new ArrayList<>()).add(p);
+		}
+		Map<Integer, Long> newest = new TreeMap<>();
+		for (var e : byCount.entrySet())
+			newest.put(e.getKey(), e.getValue().stream().mapToLong(p -> {
+				try {
+					return Files.getLastModifiedTime(p).toMillis();
+				}
+				catch (IOException io) {
+					return Long.MIN_VALUE;
+				}
+			}).max().orElse(Long.MIN_VALUE));
+		int latest = newest.entrySet().stream().max(Map.Entry.comparingByValue())
+			.orElseThrow().getKey();
+		List<String> older = new ArrayList<>();
+		for (var e : byCount.entrySet())
+			if (e.getKey() != latest) for (Path p : e.getValue())
+				older.add(p.getFileName().toString());
+		return "the parts come from runs with different shard counts " + byCount
+			.keySet() + "; the latest run had " + latest + " shards, so " + (older
+				.size() == 1 ? "this part is" : "these " + older.size() +
+					" parts are") + " left from an earlier run: " + firstNames(older) +
+			"; remove " + (older.size() == 1 ? "it" : "them") + " and merge again";
 	}
 
 	/** The shard parts in {@code dir}, by shard number. */

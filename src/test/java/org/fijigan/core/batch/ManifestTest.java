@@ -224,6 +224,30 @@ class ManifestTest {
 	}
 
 	@Test
+	void partsOfAnEarlierShardCountAreNamedForRemoval() throws IOException {
+		List<Path> parts = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			Path p = dir.resolve("manifest.part-" + i + "-of-2.csv");
+			Manifest.Writer.create(p, Manifest.FOLDER_COLUMNS, List.of()).close();
+			Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(
+				1_000_000));
+			parts.add(p);
+		}
+		for (int i = 0; i < 3; i++) {
+			Path p = dir.resolve("manifest.part-" + i + "-of-3.csv");
+			Manifest.Writer.create(p, Manifest.FOLDER_COLUMNS, List.of()).close();
+			parts.add(p);
+		}
+		assertEquals(
+			"the parts come from runs with different shard counts [2, 3];" +
+				" the latest run had 3 shards, so these 2 parts are left from an " +
+				"earlier run: manifest.part-0-of-2.csv, manifest.part-1-of-2.csv; " +
+				"remove them and merge again", assertThrows(GanException.class,
+					() -> Manifest.merge(parts, dir.resolve("manifest.csv")))
+					.getMessage());
+	}
+
+	@Test
 	void manyMissingPartsAreCountedAndTheFirstTenNamed() {
 		Path p0 = dir.resolve("manifest.part-0-of-5000.csv");
 		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of()).close();
