@@ -222,6 +222,28 @@ class FolderRunIdentityTest {
 	}
 
 	@Test
+	void anotherFormatIntoTheSameFolderIsRefusedWithoutOverwrite()
+		throws IOException
+	{
+		Path model = model(), in = folder("in", "a.tif"), out = dir.resolve("out");
+		assertEquals(0, run(model, in, out).exitCode());
+		Result r = run(model, in, out, "--format", "png");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: a.tif has a result in " + out +
+			" already, a.tif, " +
+			"made with other settings (another --format?); this run would write " +
+			"a.png beside it: pass --overwrite to write it anyway, or choose " +
+			"another output folder", r.err().strip());
+		assertFalse(Files.exists(out.resolve("a.png")));
+		// with --overwrite: one row for the input, the new one
+		assertEquals(0, run(model, in, out, "--format", "png", "--overwrite")
+			.exitCode());
+		List<Map<String, String>> rows = rows(out.resolve("manifest.csv"));
+		assertEquals(1, rows.size());
+		assertEquals("a.png", rows.get(0).get("output"));
+	}
+
+	@Test
 	void aFullDiskStopsTheRunAtItsFirstFailedWrite() throws IOException {
 		Path in = folder("in", "a.tif", "b.tif", "c.tif"), out = dir.resolve("out");
 		AtomicInteger writes = new AtomicInteger();

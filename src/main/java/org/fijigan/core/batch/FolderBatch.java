@@ -188,8 +188,13 @@ public final class FolderBatch {
 		List<Map<String, String>> skipped = new ArrayList<>();
 		List<Item> todo = new ArrayList<>();
 		Set<String> replaceable = new HashSet<>();
+		Map<String, Map<String, String>> byInput = new HashMap<>();
+		for (Map<String, String> row : earlier.complete().values())
+			byInput.putIfAbsent(row.get("input"), row);
 		for (Item item : mine) {
 			Path out = BatchFolders.resolve(job.outputDir(), item.output());
+			refuseResultUnderAnotherName(byInput.get(item.input()), item, settings,
+				job.outputDir());
 			Map<String, String> row = earlier.complete().get(item.output());
 			if (row != null && item.input().equals(row.get("input")) && settings
 				.equals(row.get("settings")) && isComplete(row, out, model.sha256()) &&
@@ -226,8 +231,16 @@ public final class FolderBatch {
 		// the lease pins one session for the whole folder; each image's run leases
 		// the same one
 		List<Map<String, String>> first = new ArrayList<>();
+		// an earlier result of one of this run's inputs under another name
+		// (another --format, replaced with --overwrite) is no longer listed: one
+		// row
+		// per input
+		Set<String> myInputs = new HashSet<>();
+		for (Item item : mine)
+			myInputs.add(item.input());
 		if (job.shard().isAll()) first.addAll(Manifest.untouched(recorded, job
-			.outputDir(), targets::contains));
+			.outputDir(), out -> targets.contains(out) || myInputs.contains(recorded
+				.complete().get(out).get("input"))));
 		first.addAll(skipped);
 		if (!job.shard().isAll()) for (Item item : todo)
 			first.add(Manifest.planned(plannedRow(item, model, settings, batch)));
@@ -557,6 +570,26 @@ public final class FolderBatch {
 			outputDir + " records settings " + theirs + ", this run's are " +
 			settings + "): pass --overwrite to replace those results, or choose " +
 			"another output folder");
+	}
+
+	/**
+	 * Refuses (without {@code --overwrite}, which reads no earlier rows) to write
+	 * {@code item}'s result when an earlier run made one of the same input under
+	 * another name with other settings (another {@code --format}): the folder
+	 * would hold both, and the manifest list the input twice.
+	 */
+	static void refuseResultUnderAnotherName(Map<String, String> row, Item item,
+		String settings, Path outputDir)
+	{
+		if (row == null || item.output().equals(row.get("output"))) return;
+		String theirs = row.get("settings");
+		if (theirs == null || theirs.isEmpty() || theirs.equals(settings) || !Files
+			.exists(BatchFolders.resolve(outputDir, row.get("output")))) return;
+		throw new GanException(item.input() + " has a result in " + outputDir +
+			" already, " + row.get("output") +
+			", made with other settings (another " +
+			"--format?); this run would write " + item.output() + " beside it: " +
+			"pass --overwrite to write it anyway, or choose another output folder");
 	}
 
 	/**
