@@ -116,10 +116,12 @@ class SelfSupervisedFineTuneTest {
 		Object[][] bad = { { "--self-supervised", "n3v" }, { "--n2v-fraction",
 			0.02 }, { "--self-supervised", "n2v", "--degradation", "gaussian:0.1" }, {
 				"--self-supervised", "n2v", "--n2v-struct", "diagonal:3" }, {
-					"--self-supervised", "n2v", "--n2v-neighbourhood", 4 } };
+					"--self-supervised", "n2v", "--n2v-neighbourhood", 4 }, {
+						"--self-supervised", "n2v", "--adversarial-weight", 0.1 } };
 		String[] says = { "unknown self-supervised method",
 			"go with --self-supervised", "one or the other", "horizontal:LEN",
-			"odd number" };
+			"odd number",
+			"--adversarial-weight trains a discriminator with the noisy images as real ones, which undoes Noise2Void's blind spots: leave it out with --self-supervised n2v" };
 		for (int k = 0; k < bad.length; k++) {
 			Object[] args = new Object[6 + bad[k].length];
 			Object[] head = { "fine-tune", "--model", fresh, "--output", dir.resolve(

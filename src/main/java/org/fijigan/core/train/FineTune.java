@@ -69,6 +69,11 @@ public final class FineTune {
 				.isFinite(adversarialWeight))) throw new GanException(
 					"the adversarial weight must be a number >= 0, not " +
 						adversarialWeight);
+			if (degradation instanceof Degradation.BlindSpot &&
+				adversarialWeight != null && adversarialWeight > 0)
+				throw new GanException(
+					"--adversarial-weight trains a discriminator with the noisy images as real ones, " +
+						"which undoes Noise2Void's blind spots: leave it out with --self-supervised n2v");
 		}
 
 		/** A request with the task's default degradation. */
