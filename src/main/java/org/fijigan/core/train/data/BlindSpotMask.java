@@ -23,8 +23,9 @@ import org.fijigan.core.GanException;
  * {@code (y, x)} takes the value of {@code (y + dy, x + dx)}.</li>
  * <li>With a structN2V line: each other pixel of the line centred on
  * {@code (y, x)}, in order along the axis and inside the patch, takes in every
- * channel the value of a pixel drawn uniformly in the whole patch (row first,
- * then column).</li>
+ * channel the value of a pixel drawn uniformly among the patch's pixels off
+ * that line (one draw: its index among them in row-major order), so never the
+ * hidden pixel's own value nor another line pixel's.</li>
  * </ol>
  * Replacement values always come from the patch as it was before any pixel was
  * hidden; a later cell's line may cover an earlier cell's hidden pixel, which
@@ -82,15 +83,34 @@ final class BlindSpotMask {
 					to[c * n + at] = from[c * n + source];
 					m[c * n + at] = 1;
 				}
-				for (int k = -half; k <= half; k++) {
-					int ly = line != null && !line.horizontal() ? y + k : y;
-					int lx = line != null && line.horizontal() ? x + k : x;
-					if (k == 0 || ly < 0 || ly >= h || lx < 0 || lx >= w) continue;
-					int sy = random.nextInt(h), sx = random.nextInt(w);
+				if (line == null) continue;
+				int[] lineAt = linePixels(line, y, x, h, w);
+				for (int p : lineAt) {
+					if (p == at) continue;
+					int drawn = random.nextInt(n - lineAt.length);
+					for (int q : lineAt)
+						if (drawn >= q) drawn++; // skips the line, in ascending order
 					for (int c = 0; c < channels; c++)
-						to[c * n + ly * w + lx] = from[c * n + sy * w + sx];
+						to[c * n + p] = from[c * n + drawn];
 				}
 			}
 		return mask;
+	}
+
+	/**
+	 * The row-major indices, ascending, of the pixels of the line centred on
+	 * {@code (y, x)} that lie inside an {@code h x w} patch (the centre
+	 * included).
+	 */
+	private static int[] linePixels(Degradation.BlindSpot.Line line, int y, int x,
+		int h, int w)
+	{
+		int half = line.length() / 2;
+		int along = line.horizontal() ? x : y, size = line.horizontal() ? w : h;
+		int lo = Math.max(0, along - half), hi = Math.min(size - 1, along + half);
+		int[] out = new int[hi - lo + 1];
+		for (int k = lo; k <= hi; k++)
+			out[k - lo] = line.horizontal() ? y * w + k : k * w + x;
+		return out;
 	}
 }

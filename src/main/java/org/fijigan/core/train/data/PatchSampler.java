@@ -93,7 +93,7 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 			else if (degradation instanceof Degradation.FreeFormHoles f) holes =
 				FreeFormMask.generate(input.width(), input.height(), f, random);
 			else if (degradation instanceof Degradation.BlindSpot b) lossMask =
-				BlindSpotMask.hide(clean, input, b, random);
+				BlindSpotMask.hide(clean, input, alongImageAxes(b, k), random);
 			else addNoise(input, degradation, random);
 		}
 		float[] latent = null;
@@ -125,6 +125,18 @@ record PatchSampler(TrainingMode mode, DataOptions options,
 		}
 		return new TrainingSample(item.name(), input, mask, clean, item.label(),
 			latent, inputMap, targetMap, lossMask);
+	}
+
+	/**
+	 * The blind spots for a patch turned by transform {@code k}: a structN2V line
+	 * follows the image's rows or columns, as the noise it is for does, so a
+	 * rotation by 90 or 270 degrees turns it across the patch.
+	 */
+	static Degradation.BlindSpot alongImageAxes(Degradation.BlindSpot b, int k) {
+		if (b.line() == null || Augmentation.keepsShape(k)) return b;
+		return new Degradation.BlindSpot(b.fraction(), b.neighbourhood(),
+			new Degradation.BlindSpot.Line(!b.line().horizontal(), b.line()
+				.length()));
 	}
 
 	/**

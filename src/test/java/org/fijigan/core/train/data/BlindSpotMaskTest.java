@@ -200,6 +200,75 @@ class BlindSpotMaskTest {
 		assertTrue(checked > 20, "checked " + checked);
 	}
 
+	/**
+	 * A line pixel's value comes from off the line: never the hidden pixel's own
+	 * noisy value. A 3x3 patch with a vertical line of 3 is the worst case: the
+	 * line is a third of the patch.
+	 */
+	@Test
+	void linePixelsNeverTakeTheHiddenPixelsOrTheLinesOwnValues() {
+		BlindSpot spec = new BlindSpot(0.016, 3, new BlindSpot.Line(false, 3));
+		int lines = 0;
+		for (long seed = 0; seed < 200; seed++) {
+			float[] v = hide(numbered(1, 3, 3), spec, seed).values();
+			int centre = -1;
+			for (int i = 0; i < 9; i++)
+				if (v[9 + i] == 1) centre = i;
+			for (int row = 0; row < 3; row++) {
+				int p = row * 3 + centre % 3;
+				if (p == centre || Math.abs(row - centre / 3) > 1) continue;
+				lines++;
+				int q = (int) v[p];
+				assertTrue(q % 3 != centre % 3 || Math.abs(q / 3 - centre / 3) > 1,
+					"seed " + seed + ": line pixel " + p + " took " + q +
+						", on the line of centre " + centre);
+			}
+		}
+		assertTrue(lines > 200, "checked " + lines);
+	}
+
+	/**
+	 * Through the training data, with flips and rotations: a pixel's value names
+	 * its place in the image, so each line pixel (changed, not counted) must lie
+	 * in the image's column of a hidden pixel, within 2 rows, for a vertical line
+	 * of 5, whatever turn its patch got.
+	 */
+	@Test
+	void theStructLineFollowsTheImagesAxesThroughRotations() {
+		int size = 32;
+		RasterImage img = RasterImage.allocate(size, size, 1, 1, 1,
+			PixelType.FLOAT32);
+		float[] v = new float[size * size];
+		for (int i = 0; i < v.length; i++)
+			v[i] = i;
+		img.writeRegion(0, 0, 0, 0, 0, size, size, v, 0);
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 1, 1), TrainingDataTest.source(List.of(img)),
+			new DataOptions(12, Augmentation.FLIPS, new Normalization.None(), 0, 3,
+				new BlindSpot(0.25, 3, new BlindSpot.Line(false, 5))));
+		int checked = 0;
+		for (int step = 0; step < 20; step++) {
+			TrainingBatch b = data.batch(step, 4);
+			float[] in = b.input(), target = b.target(), mask = b.lossMask();
+			int n = 12 * 12;
+			for (int s = 0; s < 4; s++) {
+				List<Integer> centres = new ArrayList<>();
+				for (int i = s * n; i < (s + 1) * n; i++)
+					if (mask[i] == 1) centres.add((int) target[i]);
+				for (int i = s * n; i < (s + 1) * n; i++) {
+					if (mask[i] == 1 || in[i] == target[i]) continue;
+					int at = (int) target[i];
+					checked++;
+					assertTrue(centres.stream().anyMatch(c -> c % size == at % size &&
+						Math.abs(c / size - at / size) <= 2), "step " + step + ": pixel " +
+							at / size + "," + at % size +
+							" was hidden by no vertical line of the image");
+				}
+			}
+		}
+		assertTrue(checked > 500, "checked " + checked);
+	}
+
 	@Test
 	void aPatchWithoutAnyValidNeighbourIsOneClearError() {
 		BlindSpot spec = new BlindSpot(0.25, 3, new BlindSpot.Line(true, 3));
