@@ -58,7 +58,7 @@ class SmallDefaultsTest {
 			"note: patch reduced from 64 to 5 px: the smallest image, 'a.tif', " +
 				"is 6x5\n"), r.out());
 		assertTrue(r.out().contains(
-			"note: no validation: holding out 1 of 1 image (or plane) for a " +
+			"note: no validation: holding out 1 of 1 image for a " +
 				"validation fraction of 0.1 would leave none to train on, so all are trained on; add images " +
 				"for a validation score\n"), r.out());
 		assertTrue(r.out().contains(

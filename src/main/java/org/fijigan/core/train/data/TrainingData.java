@@ -24,12 +24,15 @@ import org.fijigan.core.model.ValueRange;
  * opened, checked against the model and normalised once, then cut into patches
  * on demand.
  * <p>
- * The unit of sampling and of the validation split is an <em>item</em>: one
- * plane (slice and frame) of an image, or of an input/target pair. Items are
- * sorted by image name, then plane. The validation items are spread evenly over
- * that order ({@code round(fraction * items)} of them, at least one when the
- * fraction is positive), so the split depends only on the names, not on the
- * seed, and no validation item is ever trained on.
+ * The unit of sampling is an <em>item</em>: one plane (slice and frame) of an
+ * image, or of an input/target pair, and for a 1-channel model one channel of
+ * it. Items are sorted by image name, then plane. The validation split is by
+ * image: the held-out images are spread evenly over the sorted names
+ * ({@code round(fraction * images)} of them, at least one when the fraction is
+ * positive, none when that would leave no image to train on), and all the items
+ * of an image fall on the same side, so the split depends only on the names,
+ * not on the seed, and no plane or channel of a validation image is ever
+ * trained on.
  * <p>
  * Batch {@code step} is a pure function of the seed and the step: all its
  * random choices (item, patch position, flip/rotation, degradation amounts,
@@ -213,12 +216,15 @@ public final class TrainingData {
 		if (degradation instanceof Degradation.BlindSpot b) TrainingChecks
 			.checkBlindSpots(b, patch, targets);
 
-		int[] val = validationIndices(items.size(), options.validationFraction(),
+		int[] val = validationIndices(targets.size(), options.validationFraction(),
 			notes);
-		List<TrainingItem> training = new ArrayList<>(items), validation =
+		boolean[] heldOut = new boolean[targets.size()];
+		for (int i : val)
+			heldOut[i] = true;
+		List<TrainingItem> training = new ArrayList<>(), validation =
 			new ArrayList<>();
-		for (int j = val.length - 1; j >= 0; j--)
-			validation.add(0, training.remove(val[j]));
+		for (TrainingItem item : items)
+			(heldOut[item.target()] ? validation : training).add(item);
 		PatchSampler sampler = new PatchSampler(mode, options, degradation, scale,
 			inputRange, targetRange, maskSpec, mode == TrainingMode.GENERATION ? model
 				.generator() : null, targets, inputs);
@@ -227,20 +233,20 @@ public final class TrainingData {
 	}
 
 	/**
-	 * The item indices (0-based, increasing) held out for validation:
-	 * {@code k = round(fraction *
-	 * n)} items, at least one for a positive fraction, at
-	 * {@code floor((j + 0.5) * n / k)} for {@code j = 0..k-1}. When that would
-	 * leave no item to train on (one image, or a large fraction of a few), none
-	 * is held out, and {@code notes} says that validation is skipped.
+	 * The indices (0-based, increasing) of the {@code n} sorted images held out
+	 * for validation: {@code k = round(fraction * n)} images, at least one for a
+	 * positive fraction, at {@code floor((j + 0.5) * n / k)} for
+	 * {@code j = 0..k-1}. When that would leave no image to train on (one image,
+	 * or a large fraction of a few), none is held out, and {@code notes} says
+	 * that validation is skipped.
 	 */
 	static int[] validationIndices(int n, double fraction, List<String> notes) {
 		if (fraction == 0) return new int[0];
 		int k = Math.max(1, (int) Math.round(fraction * n));
 		if (k >= n) {
 			notes.add("no validation: holding out " + k + " of " + n + (n == 1
-				? " image (or plane)" : " images (or planes)") +
-				" for a validation fraction of " + fraction + " would leave " +
+				? " image" : " images") + " for a validation fraction of " + fraction +
+				" would leave " +
 				"none to train on, so all are trained on; add images for a validation score");
 			return new int[0];
 		}
@@ -373,10 +379,13 @@ public final class TrainingData {
 		sb.append(imageCount).append(imageCount == 1 ? (mode == TrainingMode.PAIRED
 			? " pair" : " image") : (mode == TrainingMode.PAIRED ? " pairs"
 				: " images"));
-		sb.append(": ").append(training.size()).append(" for training, ").append(
-			validation.size()).append(" for validation");
-		if (training.size() + validation.size() != imageCount) sb.append(
-			" (planes)");
+		long heldOut = validation.stream().mapToInt(TrainingItem::target).distinct()
+			.count();
+		sb.append(": ").append(imageCount - heldOut).append(" for training, ")
+			.append(heldOut).append(" for validation");
+		if (training.size() + validation.size() != imageCount) sb.append(" (")
+			.append(training.size()).append(" and ").append(validation.size()).append(
+				" planes)");
 		int p = options.patchSize();
 		sb.append("; ").append(p > 0 ? p + "x" + p + " patches" : "whole images");
 		sb.append(", ").append(options.augmentation() == Augmentation.FLIPS

@@ -347,7 +347,7 @@ class TrainingDataTest {
 		assertArrayEquals(new int[0], TrainingData.validationIndices(1, 0.1,
 			notes));
 		assertEquals(List.of(
-			"no validation: holding out 1 of 1 image (or plane) for a validation " +
+			"no validation: holding out 1 of 1 image for a validation " +
 				"fraction of 0.1 would leave none to train on, so all are trained on; add images for a " +
 				"validation score"), notes);
 
@@ -379,16 +379,34 @@ class TrainingDataTest {
 	}
 
 	@Test
-	void planesOfAStackAreItemsOfTheSplit() {
+	void theSplitHoldsOutWholeImagesWithAllTheirPlanesAndChannels() {
 		RasterImage stack = RasterImage.allocate(8, 8, 1, 5, 1, PixelType.FLOAT32)
 			.setTitle("stack");
-		for (int z = 0; z < 5; z++)
-			java.util.Arrays.fill((float[]) stack.plane(0, z, 0), z);
-		TrainingData data = TrainingData.create(TestModels.imageModel(
+		TrainingData one = TrainingData.create(TestModels.imageModel(
 			TaskKind.DENOISE, 1, 1), source(List.of(stack)), new DataOptions(4,
 				Augmentation.FLIPS, NONE, 0.2, 3, null));
-		assertEquals(List.of("stack (plane 3 of 5)"), data.validationItems());
-		assertEquals(4, data.trainingItems().size());
+		assertEquals(List.of(), one.validationItems(),
+			"one image: no plane of it is held out");
+		assertEquals(5, one.trainingItems().size());
+		assertTrue(one.notes().contains(
+			"no validation: holding out 1 of 1 image for a validation fraction of 0.2 would leave none to train on, so all are trained on; add images for a validation score"),
+			one.notes().toString());
+
+		// three 3-channel images for a 1-channel model: each channel is an item,
+		// but the image in the middle is held out with all its channels
+		List<RasterImage> rgb = new ArrayList<>();
+		for (int i = 0; i < 3; i++)
+			rgb.add(RasterImage.allocate(8, 8, 3, 1, 1, PixelType.FLOAT32).setTitle(
+				"r" + i + ".tif"));
+		TrainingData three = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 1, 1), source(rgb), new DataOptions(4,
+				Augmentation.FLIPS, NONE, 0.1, 3, null));
+		assertEquals(List.of("r1.tif (channel 1 of 3)", "r1.tif (channel 2 of 3)",
+			"r1.tif (channel 3 of 3)"), three.validationItems());
+		assertEquals(6, three.trainingItems().size());
+		assertTrue(three.describe().startsWith(
+			"3 images: 2 for training, 1 for validation (6 and 3 planes);"), three
+				.describe());
 	}
 
 	@Test
