@@ -212,6 +212,27 @@ class SelfSupervisedFineTuneTest {
 		assertTrue(other.err().contains("training items 1 (sha256 "), other.err());
 		assertFalse(Files.exists(dir.resolve("r.onnx")));
 
+		// blind-spot options are named as options, once each, without the data's
+		// description
+		MainTest.Result struct = MainTest.cli(concat(new Object[] { "fine-tune",
+			"--output", dir.resolve("r.onnx"), "--steps", 4, "--seed", 6, "--data",
+			data, "--resume", "--n2v-struct", "vertical:3" }, common));
+		assertEquals(1, struct.exitCode());
+		assertEquals("fiji-gan: the checkpoint in " + ck +
+			" was written by a run with other settings: --n2v-struct none (now " +
+			"vertical:3). Resume with the same settings, or give another " +
+			"--checkpoint-dir to start afresh", struct.err().strip());
+		Object[] plain = java.util.Arrays.stream(common).filter(o -> !"n2v".equals(
+			o) && !"--self-supervised".equals(o)).toArray();
+		MainTest.Result none = MainTest.cli(concat(new Object[] { "fine-tune",
+			"--output", dir.resolve("r.onnx"), "--steps", 4, "--seed", 6, "--data",
+			data, "--resume", "--loss", "l2" }, plain));
+		assertEquals(1, none.exitCode());
+		assertEquals("fiji-gan: the checkpoint in " + ck +
+			" was written by a run with other settings: --self-supervised n2v " +
+			"(now none). Resume with the same settings, or give another " +
+			"--checkpoint-dir to start afresh", none.err().strip());
+
 		// another run holds the folder (here, this JVM)
 		try (var ch = java.nio.channels.FileChannel.open(ck.resolve(
 			".fiji-gan.training.lock"), java.nio.file.StandardOpenOption.WRITE);
@@ -235,6 +256,31 @@ class SelfSupervisedFineTuneTest {
 		assertEquals("2", ModelLoader.load(dir.resolve("r.onnx").toString(),
 			ModelOverrides.NONE).graph().metadata().get(
 				"fiji-gan.fine_tune.resumed_from_step"));
+	}
+
+	/**
+	 * A run that named the task's default degradation resumes one that gave none:
+	 * both train alike.
+	 */
+	@Test
+	void theTasksDefaultDegradationNamedOrNotResumesTheSameRun()
+		throws IOException
+	{
+		Path data = Files.createDirectories(dir.resolve("clean"));
+		saveFloat(clean(), data.resolve("a.tif"));
+		Path fresh = dir.resolve("fresh.onnx"), ck = dir.resolve("ck");
+		assertEquals(0, MainTest.cli("create-model", "--arch", "residual-denoiser",
+			"--width", 4, "--blocks", 3, "--seed", 3, "--output", fresh).exitCode());
+		Object[] common = { "fine-tune", "--model", fresh, "--data", data,
+			"--batch", 1, "--patch", 16, "--validation", 0, "--device", "cpu",
+			"--threads", 1, "--checkpoint-every", 1, "--checkpoint-dir", ck };
+		assertEquals(0, MainTest.cli(concat(common, new Object[] { "--output", dir
+			.resolve("half.onnx"), "--steps", 1 })).exitCode());
+		MainTest.Result named = MainTest.cli(concat(common, new Object[] {
+			"--output", dir.resolve("r.onnx"), "--steps", 2, "--resume",
+			"--degradation", "gaussian:0.02..0.2" }));
+		assertEquals(0, named.exitCode(), named.err());
+		assertTrue(named.out().contains("resumed from step 1"), named.out());
 	}
 
 	@Test

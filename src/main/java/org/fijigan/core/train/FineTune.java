@@ -187,10 +187,15 @@ public final class FineTune {
 			.kind() instanceof ModelKind.Generator)) throw new GanException("model " +
 				d.name() +
 				" is a generator without a latent input fiji-gan understands");
+		// the task's default, given or not, is one setting: a run that named it
+		// resumes one that did not, and the other way round
+		Degradation degradation = Degradation.defaultFor(d.task()) != null &&
+			Degradation.defaultFor(d.task()).equals(r.degradation()) ? null : r
+				.degradation();
 		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(
 			r.patch()).withAugmentation(r.augmentation()).withNormalization(r
 				.normalization()).withValidationFraction(r.validationFraction())
-			.withDegradation(r.degradation());
+			.withDegradation(degradation);
 		TrainingData data = TrainingData.create(d, r.data(), options);
 		ModelBatches batches = new ModelBatches(d, data, r.batch());
 		List<String> notes = new ArrayList<>(data.notes());

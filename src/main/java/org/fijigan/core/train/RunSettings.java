@@ -86,6 +86,9 @@ public final class RunSettings {
 				"(not set)");
 			if (!a.equals(b)) changed.put(key, new String[] { a, b });
 		}
+		// the data's description repeats its options: when they differ, they
+		// say how, and the description is left out
+		if (changed.containsKey("data options")) changed.remove("data");
 		// a field of a record that is also a setting of its own (the seed of the
 		// data options) is named once, as the setting
 		java.util.Set<String> said = new java.util.HashSet<>();
@@ -117,6 +120,10 @@ public final class RunSettings {
 	private static List<String> changes(String key, String field, String was,
 		String now, java.util.Set<String> said)
 	{
+		if (key.equals("data options degradation")) {
+			List<String> options = blindSpotChanges(was, now);
+			if (options != null) return options;
+		}
 		Map<String, String> a = fields(was), b = fields(now);
 		if (a == null || b == null || !a.keySet().equals(b.keySet()) || !was
 			.substring(0, was.indexOf('(')).equals(now.substring(0, now.indexOf(
@@ -131,6 +138,48 @@ public final class RunSettings {
 			if (!a.get(f).equals(b.get(f))) out.addAll(changes(key + " " + f, f, a
 				.get(f), b.get(f), said));
 		return out;
+	}
+
+	/**
+	 * A change of Noise2Void's blind spots as the options that set them
+	 * ({@code --self-supervised}, {@code --n2v-fraction},
+	 * {@code --n2v-neighbourhood}, {@code --n2v-struct}); null when neither value
+	 * is blind spots.
+	 */
+	private static List<String> blindSpotChanges(String was, String now) {
+		boolean a = was.startsWith("BlindSpot("), b = now.startsWith("BlindSpot(");
+		if (!a && !b) return null;
+		if (a != b) {
+			List<String> out = new ArrayList<>(List.of("--self-supervised " + (a
+				? "n2v" : "none") + " (now " + (b ? "n2v" : "none") + ")"));
+			String other = a ? now : was;
+			if (!other.equals("null")) out.add(change("--degradation", a ? "null"
+				: was, a ? now : "null"));
+			return out;
+		}
+		Map<String, String> f = fields(was), g = fields(now);
+		if (f == null || g == null) return null;
+		List<String> out = new ArrayList<>();
+		String[][] options = { { "fraction", "--n2v-fraction" }, { "neighbourhood",
+			"--n2v-neighbourhood" }, { "line", "--n2v-struct" } };
+		for (String[] o : options) {
+			String x = f.getOrDefault(o[0], "?"), y = g.getOrDefault(o[0], "?");
+			if (!x.equals(y)) out.add(o[1] + " " + line(x) + " (now " + line(y) +
+				")");
+		}
+		return out;
+	}
+
+	/**
+	 * A structN2V line as {@code --n2v-struct} writes it: {@code vertical:3} for
+	 * {@code Line(horizontal=false,length=3)}; other values as they are.
+	 */
+	private static String line(String v) {
+		Map<String, String> f = v.startsWith("Line(") ? fields(v) : null;
+		if (f == null || !f.containsKey("horizontal") || !f.containsKey("length"))
+			return plain(v);
+		return (f.get("horizontal").equals("true") ? "horizontal:" : "vertical:") +
+			f.get("length");
 	}
 
 	private static String change(String key, String was, String now) {

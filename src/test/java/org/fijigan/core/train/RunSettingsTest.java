@@ -51,6 +51,28 @@ class RunSettingsTest {
 	}
 
 	@Test
+	void blindSpotsDifferAsTheirOptionsAndTheDataDescriptionIsNotRepeated() {
+		String n2v =
+			"DataOptions(patchSize=24,degradation=BlindSpot(fraction=0.016," +
+				"neighbourhood=5,line=null))";
+		String struct = "DataOptions(patchSize=24,degradation=BlindSpot(fraction=" +
+			"0.016,neighbourhood=3,line=Line(horizontal=false,length=3)))";
+		String none = "DataOptions(patchSize=24,degradation=null)";
+		GanException e = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, new RunSettings().put("data", "1 image: n2v").put(
+				"data options", n2v).text(), new RunSettings().put("data",
+					"1 image: n2v, line").put("data options", struct).text()));
+		assertEquals("the checkpoint in " + dir + " was written by a run with " +
+			"other settings: --n2v-neighbourhood 5 (now 3); --n2v-struct none (now " +
+			"vertical:3). Resume with the same settings, or give another " +
+			"--checkpoint-dir to start afresh", e.getMessage());
+		assertEquals("--self-supervised n2v (now none)", RunSettings.difference(
+			"data options", n2v, none));
+		assertEquals("--self-supervised none (now n2v)", RunSettings.difference(
+			"data options", none, n2v));
+	}
+
+	@Test
 	void aRecordSettingNamesOnlyItsFieldsThatDiffer() {
 		assertEquals("optimizer learningRate 1.0E-4 (now 0.1)", RunSettings
 			.difference("optimizer",
