@@ -44,6 +44,9 @@ public final class ImageFolder implements ImageSource {
 	 * @throws GanException when the folder does not exist or holds no image
 	 */
 	public static ImageFolder of(Path folder, String role) {
+		if (Files.isRegularFile(folder)) throw new GanException(role + " folder " +
+			folder +
+			" is a file, not a folder: give the folder that holds the images");
 		if (!Files.isDirectory(folder)) throw new GanException(role +
 			" folder not found: " + folder);
 		List<String> names = new ArrayList<>();

@@ -117,11 +117,13 @@ class SelfSupervisedFineTuneTest {
 			0.02 }, { "--self-supervised", "n2v", "--degradation", "gaussian:0.1" }, {
 				"--self-supervised", "n2v", "--n2v-struct", "diagonal:3" }, {
 					"--self-supervised", "n2v", "--n2v-neighbourhood", 4 }, {
-						"--self-supervised", "n2v", "--adversarial-weight", 0.1 } };
+						"--self-supervised", "n2v", "--adversarial-weight", 0.1 }, {
+							"--self-supervised", "n2v", "--task", "super-resolution" } };
 		String[] says = { "unknown self-supervised method",
 			"go with --self-supervised", "one or the other", "horizontal:LEN",
 			"odd number",
-			"--adversarial-weight trains a discriminator with the noisy images as real ones, which undoes Noise2Void's blind spots: leave it out with --self-supervised n2v" };
+			"--adversarial-weight trains a discriminator with the noisy images as real ones, which undoes Noise2Void's blind spots: leave it out with --self-supervised n2v",
+			"--self-supervised n2v trains denoisers: it cannot train with --task super-resolution" };
 		for (int k = 0; k < bad.length; k++) {
 			Object[] args = new Object[6 + bad[k].length];
 			Object[] head = { "fine-tune", "--model", fresh, "--output", dir.resolve(
@@ -136,6 +138,19 @@ class SelfSupervisedFineTuneTest {
 			assertTrue(r.err().contains(says[k]), r.err());
 			assertFalse(Files.exists(dir.resolve("x.onnx")));
 		}
+	}
+
+	@Test
+	void aFileGivenAsTheDataFolderIsNamedAsAFile() throws IOException {
+		Path file = dir.resolve("a.tif");
+		saveFloat(noisy(clean(), 1), file);
+		MainTest.Result r = MainTest.cli("fine-tune", "--model", dir.resolve(
+			"never-loaded.onnx"), "--output", dir.resolve("x.onnx"), "--data", file,
+			"--self-supervised", "n2v");
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: data folder " + file +
+			" is a file, not a folder: give the folder that holds the images", r.err()
+				.strip());
 	}
 
 	@Test

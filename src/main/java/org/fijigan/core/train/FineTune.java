@@ -69,6 +69,10 @@ public final class FineTune {
 				.isFinite(adversarialWeight))) throw new GanException(
 					"the adversarial weight must be a number >= 0, not " +
 						adversarialWeight);
+			if (degradation instanceof Degradation.BlindSpot && task != null &&
+				task != TaskKind.DENOISE && task != TaskKind.IMAGE_TO_IMAGE)
+				throw new GanException("--self-supervised n2v trains denoisers: it " +
+					"cannot train with --task " + task.id());
 			if (degradation instanceof Degradation.BlindSpot &&
 				adversarialWeight != null && adversarialWeight > 0)
 				throw new GanException(

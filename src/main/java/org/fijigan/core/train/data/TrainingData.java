@@ -98,6 +98,12 @@ public final class TrainingData {
 					"self-supervised Noise2Void training is for denoisers (image-to-image models); '" +
 						model.name() + "' is " + (task == TaskKind.INPAINT ? "an " : "a ") +
 						task.id() + " model");
+			int in = model.kind() instanceof ModelKind.Generator ? 0 : model.image()
+				.channels(), out = model.outputChannels();
+			if (in > 0 && out > 0 && in != out) throw new GanException(
+				"Noise2Void needs as many output channels as input channels, as it " +
+					"learns to predict each pixel of its input: model '" + model.name() +
+					"' turns " + in + " into " + out);
 			if (source instanceof DataSource.Pairs) throw new GanException(
 				"self-supervised Noise2Void " +
 					"training learns from noisy images alone: give one folder of them (--data), not " +

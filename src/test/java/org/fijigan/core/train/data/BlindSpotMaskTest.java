@@ -373,6 +373,11 @@ class BlindSpotMaskTest {
 				TrainingDataTest.source(List.of(img)), n2v));
 		assertTrue(scaled.getMessage().contains("input's size"), scaled
 			.getMessage());
+		assertEquals(
+			"Noise2Void needs as many output channels as input channels, as it learns to predict each pixel of its input: model 'test-denoise' turns 1 into 2",
+			assertThrows(GanException.class, () -> TrainingData.create(TestModels
+				.imageModel(TaskKind.DENOISE, 1, 1).toBuilder().outputChannels(2)
+				.build(), TrainingDataTest.source(List.of(img)), n2v)).getMessage());
 	}
 
 	@Test
