@@ -215,8 +215,9 @@ public final class Trainer {
 			long lastGoodStep = start;
 			double lastGoodLr = lr;
 			int lastGoodHistory = history.size();
+			long kept = c.resume() ? start : -1; // the step of the checkpoint on disk
 			for (long step = start; step < c.steps(); step++) {
-				cancel.throwIfCancelled();
+				if (cancel.isCancelled()) throw cancelledAt(step, c, kept);
 				double factor = c.optimizer().schedule().factor(step, c.steps());
 				// the discriminator's learning rate follows the generator's halvings
 				// after a rollback
@@ -287,9 +288,11 @@ public final class Trainer {
 					lastGoodStep = step + 1;
 					lastGoodLr = lr;
 					lastGoodHistory = history.size();
-					if (checkpoint) new Checkpoint(step + 1, lr, baseSha256,
-						settings == null ? "" : settings, tensors, history).write(c
-							.checkpointDir());
+					if (checkpoint) {
+						new Checkpoint(step + 1, lr, baseSha256, settings == null ? ""
+							: settings, tensors, history).write(c.checkpointDir());
+						kept = step + 1;
+					}
 				}
 			}
 			g.read(tensors);
@@ -320,6 +323,21 @@ public final class Trainer {
 			"gradient (no path from them to the loss carries one), so the loss " +
 			"does not train them: " + String.join(", ", names.subList(0, shown)) +
 			(names.size() > shown ? " and " + (names.size() - shown) + " more" : "");
+	}
+
+	/**
+	 * What a run cancelled before {@code step} leaves: the checkpoint it can
+	 * resume from, if any.
+	 */
+	static CancellationToken.CancelledException cancelledAt(long step,
+		FineTuneConfig c, long kept)
+	{
+		String at = "cancelled at step " + step + " of " + c.steps() + "; ";
+		return new CancellationToken.CancelledException(kept >= 0 ? at +
+			"the checkpoint of step " + kept + " in " + c.checkpointDir() +
+			" is kept: the same command with --resume goes on from it" : at +
+				"nothing was written (give --checkpoint-dir to keep checkpoints a " +
+				"later --resume goes on from)");
 	}
 
 	static Discriminator discriminator(TrainingTarget what, Stabilisers st,

@@ -378,27 +378,7 @@ class TrainerTest {
 
 	@Test
 	void aModelWhoseParametersGetNoGradientIsRefusedBeforeTraining() {
-		BatchSource data = new BatchSource() {
-
-			@Override
-			public Batch batch(long step) {
-				float[] x = new float[16];
-				for (int i = 0; i < x.length; i++)
-					x[i] = i / 4f;
-				long[] s = { 1, 1, 4, 4 };
-				return new Batch(Map.of("x", Tensor.of(x, s)), Tensor.of(x.clone(), s));
-			}
-
-			@Override
-			public List<Batch> validation() {
-				return List.of();
-			}
-
-			@Override
-			public String describe() {
-				return "ramp";
-			}
-		};
+		BatchSource data = ramp();
 		String rest = ", and every path from the model's trainable parameters " +
 			"to the loss goes through it (or another such operator): fine-tuning " +
 			"would leave them as they are";
@@ -414,15 +394,9 @@ class TrainerTest {
 			"point, which has no gradient" + rest, cast.getMessage());
 	}
 
-	@Test
-	void parametersThatGetNoGradientAreNamedAndTheOthersTrain() {
-		ModelProto m = OnnxModels.builder().opset(13).input("x", "N,1,H,W")
-			.initializer("cw", new float[] { 0, 0, 0, 0, 2, 0, 0, 0, 0 }, 1, 1, 3, 3)
-			.initializer("cb", new float[] { 0.5f }, 1).initializer("s", new float[] {
-				0.25f }, 1).node("Conv", "x,cw,cb", "c", OnnxModels.attrInts("pads", 1,
-					1, 1, 1)).node("Round", "c", "r").node("Mul", "x,s", "xs").node("Add",
-						"r,xs", "y").output("y", "N,1,H,W").build();
-		BatchSource data = new BatchSource() {
+	/** One 4x4 ramp as input and target. */
+	static BatchSource ramp() {
+		return new BatchSource() {
 
 			@Override
 			public Batch batch(long step) {
@@ -443,6 +417,53 @@ class TrainerTest {
 				return "ramp";
 			}
 		};
+	}
+
+	/** y = x s, s trainable. */
+	static ModelProto scaleModel() {
+		return OnnxModels.builder().opset(13).input("x", "N,1,H,W").initializer("s",
+			new float[] { 0.25f }, 1).node("Mul", "x,s", "y").output("y", "N,1,H,W")
+			.build();
+	}
+
+	@Test
+	void aCancelledRunSaysWhichCheckpointItKept(@TempDir Path dir) {
+		BatchSource data = ramp();
+		FineTuneConfig kept = new FineTuneConfig(10, OptimizerConfig.sgd(0.01),
+			LossKind.L2, 0, AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, dir
+				.resolve("ck"), 2, false, List.of(), 0, 0);
+		CancellationToken cancel = new CancellationToken();
+		ProgressListener atFive = e -> {
+			if (e.stage() == ProgressListener.Stage.STEP && e.done() == 5) cancel
+				.cancel();
+		};
+		GanException e = assertThrows(CancellationToken.CancelledException.class,
+			() -> Trainer.train(scaleModel(), "y", null, "sha", data, kept, atFive,
+				cancel));
+		assertEquals("cancelled at step 5 of 10; the checkpoint of step 4 in " + dir
+			.resolve("ck") + " is kept: the same command with --resume goes on " +
+			"from it", e.getMessage());
+		CancellationToken again = new CancellationToken();
+		e = assertThrows(CancellationToken.CancelledException.class, () -> Trainer
+			.train(scaleModel(), "y", null, "sha", data, config(10, OptimizerConfig
+				.sgd(0.01), LossKind.L2), ev -> {
+					if (ev.stage() == ProgressListener.Stage.STEP && ev.done() == 3) again
+						.cancel();
+				}, again));
+		assertEquals("cancelled at step 3 of 10; nothing was written (give " +
+			"--checkpoint-dir to keep checkpoints a later --resume goes on from)", e
+				.getMessage());
+	}
+
+	@Test
+	void parametersThatGetNoGradientAreNamedAndTheOthersTrain() {
+		ModelProto m = OnnxModels.builder().opset(13).input("x", "N,1,H,W")
+			.initializer("cw", new float[] { 0, 0, 0, 0, 2, 0, 0, 0, 0 }, 1, 1, 3, 3)
+			.initializer("cb", new float[] { 0.5f }, 1).initializer("s", new float[] {
+				0.25f }, 1).node("Conv", "x,cw,cb", "c", OnnxModels.attrInts("pads", 1,
+					1, 1, 1)).node("Round", "c", "r").node("Mul", "x,s", "xs").node("Add",
+						"r,xs", "y").output("y", "N,1,H,W").build();
+		BatchSource data = ramp();
 		Trainer.Result r = Trainer.train(m, "y", null, "sha", data, config(3,
 			OptimizerConfig.sgd(0.01), LossKind.L2), ProgressListener.NONE,
 			CancellationToken.none());
