@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
+import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ImageSource;
@@ -90,9 +91,15 @@ public record FineTuneOutput(Path model, List<Path> companions,
 				": it is read-only or not yours");
 		refuseWritingIntoData(data, checkpoints);
 		if (checkpoints != null && !resume && !restartCheckpoints && Files.exists(
-			checkpoints.resolve(Checkpoint.FILE))) throw new GanException(
-				checkpoints + " holds the checkpoint of an earlier run: " + hints
-					.resume() + ", or " + hints.restartCheckpoints());
+			checkpoints.resolve(Checkpoint.FILE)))
+		{
+			// a run still going there would refuse the advice too: say that instead
+			try (FolderLock free = CheckpointFolderLock.acquire(checkpoints)) {
+				throw new GanException(checkpoints +
+					" holds the checkpoint of an earlier run: " + hints.resume() +
+					", or " + hints.restartCheckpoints());
+			}
+		}
 	}
 
 	/**

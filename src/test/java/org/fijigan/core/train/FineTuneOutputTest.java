@@ -74,6 +74,27 @@ class FineTuneOutputTest {
 	}
 
 	@Test
+	void aCheckpointFolderInUseIsSaidToBeInUse() throws IOException {
+		Path ck = Files.createDirectories(dir.resolve("ck"));
+		Files.write(ck.resolve(Checkpoint.FILE), new byte[] { 1 });
+		DataSource inMemory = new DataSource.Images(ImageSource.of(List.of(
+			RasterImage.allocate(16, 16, 1, 1, 1, PixelType.FLOAT32))));
+		FineTuneOutput out = new FineTuneOutput(dir.resolve("out.onnx"), List.of(),
+			false, false, false, HINTS);
+		GanException idle = assertThrows(GanException.class, () -> out
+			.checkBeforeLoading("m.onnx", inMemory, ck, false));
+		assertEquals(ck + " holds the checkpoint of an earlier run: resume, or " +
+			"restart", idle.getMessage());
+		try (var running = CheckpointFolderLock.acquire(ck)) {
+			GanException busy = assertThrows(GanException.class, () -> out
+				.checkBeforeLoading("m.onnx", inMemory, ck, false));
+			assertEquals("the checkpoint folder " + ck + " is in use by another " +
+				"fine-tune run: wait for it to end, or give this one another " +
+				"--checkpoint-dir", busy.getMessage());
+		}
+	}
+
+	@Test
 	void onlyOnnxFiles() {
 		GanException e = assertThrows(GanException.class, () -> new FineTuneOutput(
 			dir.resolve("model.tif"), List.of(), true, true, true, HINTS));
