@@ -330,19 +330,28 @@ final class TrainingChecks {
 	static void checkBlindSpots(Degradation.BlindSpot spec, int patch,
 		List<OpenedImage> targets)
 	{
-		RasterImage first = targets.get(0).image();
-		int side = patch > 0 ? patch : Math.min(first.width(), first.height());
-		String what = patch > 0 ? "the " + patch + "x" + patch + " patch" : "the " +
-			first.width() + "x" + first.height() + " images";
-		String larger = patch > 0 ? "use --patch %d or more, or " : "";
+		OpenedImage smallest = targets.get(0);
+		for (OpenedImage t : targets)
+			if (side(t) < side(smallest)) smallest = t;
+		int side = patch > 0 ? Math.min(patch, side(smallest)) : side(smallest);
+		// too small because of an image (the patch is cut to the smallest): name it
+		boolean image = patch <= 0 || side(smallest) <= patch;
+		RasterImage small = smallest.image();
+		String what = image ? "the image " + smallest.name() + " (" + small
+			.width() + "x" + small.height() + ")" : "the " + patch + "x" + patch +
+				" patch";
 		int n = spec.neighbourhood();
 		if (side < n) throw new GanException(what + " cannot hold the " + n + "x" +
-			n + " neighbourhood a hidden pixel's replacement comes from: " + String
-				.format(larger, n) + "a smaller --n2v-neighbourhood");
+			n + " neighbourhood a hidden pixel's replacement comes from: " + (image
+				? side >= 3 ? "use --n2v-neighbourhood " + (side % 2 == 0 ? side - 1
+					: side) + ", or leave the image out" : "leave the image out"
+				: "use --patch " + n + " or more, or a smaller --n2v-neighbourhood"));
 		Degradation.BlindSpot.Line line = spec.line();
 		if (line != null && side < line.length()) throw new GanException(what +
 			" cannot hold the structN2V line of " + line.length() + " pixels: " +
-			String.format(larger, line.length()) + "a shorter --n2v-struct line");
+			(image ? "use a line of at most " + side + " pixels, or leave the " +
+				"image out" : "use --patch " + line.length() +
+					" or more, or a shorter --n2v-struct line"));
 	}
 
 	private static String suggestion(ImageInput in, int scale, int patch) {

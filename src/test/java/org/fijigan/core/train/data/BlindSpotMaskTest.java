@@ -341,8 +341,17 @@ class BlindSpotMaskTest {
 			"the 2x2 patch cannot hold the 255x255 neighbourhood a hidden pixel's replacement comes from: use --patch 255 or more, or a smaller --n2v-neighbourhood",
 			refusal.apply(2, new BlindSpot(0.25, 255, null)));
 		assertEquals(
-			"the 16x12 images cannot hold the 13x13 neighbourhood a hidden pixel's replacement comes from: a smaller --n2v-neighbourhood",
+			"the image a (16x12) cannot hold the 13x13 neighbourhood a hidden pixel's replacement comes from: use --n2v-neighbourhood 11, or leave the image out",
 			refusal.apply(0, new BlindSpot(0.25, 13, null)));
+		// a patch cut to a small image: the image is what is too small
+		RasterImage tiny = TestModels.constant("t", 3, 3, 1);
+		assertEquals(
+			"the image t (3x3) cannot hold the 5x5 neighbourhood a hidden pixel's replacement comes from: use --n2v-neighbourhood 3, or leave the image out",
+			assertThrows(GanException.class, () -> TrainingData.create(TestModels
+				.imageModel(TaskKind.DENOISE, 1, 1), TrainingDataTest.source(List.of(
+					img, tiny)), new DataOptions(5, Augmentation.NONE,
+						new Normalization.None(), 0, 1, BlindSpot.defaults())))
+				.getMessage());
 		assertEquals(
 			"the 8x8 patch cannot hold the structN2V line of 9 pixels: use --patch 9 or more, or a shorter --n2v-struct line",
 			refusal.apply(8, new BlindSpot(0.25, 3, new BlindSpot.Line(false, 9))));
