@@ -2,6 +2,7 @@
 package org.fijigan.core.train.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -113,5 +114,20 @@ record OpenedImage(String name, RasterImage image, double[] low,
 
 	int channels() {
 		return low.length;
+	}
+
+	/**
+	 * This image with, if it is an RGB image, one raw range for its three colour
+	 * channels, taken over them together: what inference does where a model takes
+	 * them together, so that training sees the colours it will be given.
+	 */
+	OpenedImage withJointColour(Normalization norm) {
+		if (image.type() != PixelType.RGB) return this;
+		RawRange range = RawRange.of(norm, image.type(), () -> ChannelStatistics.of(
+			image, new int[] { 0, 1, 2 }, -1), RawRange.FullRangeTypes.INTEGER);
+		double[] l = new double[low.length], s = new double[span.length];
+		Arrays.fill(l, range.low());
+		Arrays.fill(s, range.span());
+		return new OpenedImage(name, image, l, s);
 	}
 }

@@ -175,6 +175,10 @@ public final class TrainingData {
 
 		boolean channelsApart = TrainingChecks.checkChannels(model, mode, targets,
 			inputs);
+		if (!channelsApart && mode != TrainingMode.GENERATION) {
+			targets.replaceAll(t -> t.withJointColour(norm));
+			inputs.replaceAll(t -> t.withJointColour(norm));
+		}
 		int[] labels = new int[targets.size()];
 		List<String> classNames = List.of();
 		Arrays.fill(labels, -1);

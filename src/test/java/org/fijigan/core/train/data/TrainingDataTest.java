@@ -4,6 +4,7 @@ package org.fijigan.core.train.data;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -156,6 +157,41 @@ class TrainingDataTest {
 		assertEquals((100 - 2.55) / (254.49 - 2.55), q.target().values()[100],
 			1e-6);
 		assertEquals(1 / (254.49 - 2.55), q.inputMap().scale()[0], 1e-12);
+	}
+
+	@Test
+	void anRgbImageFedToAnRgbModelTrainsUnderOneMapForItsColours() {
+		RasterImage rgb = RasterImage.allocate(16, 16, 1, 1, 1, PixelType.RGB)
+			.setTitle("photo.png");
+		int[] px = (int[]) rgb.plane(0);
+		for (int i = 0; i < px.length; i++) // red half of green and blue
+			px[i] = 0xff000000 | (i / 2) / 2 << 16 | (i / 2) << 8 | i / 2;
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.DENOISE, 3, 1), source(List.of(rgb)), new DataOptions(0,
+				Augmentation.NONE, Normalization.DEFAULT, 0, 1,
+				new Degradation.GaussianNoise(Degradation.Range.of(0))));
+		double[] scale = data.batch(0, 1).samples().get(0).inputMap().scale();
+		// percentiles 1 and 99.8 of the three channels' values together, as
+		// inference takes them for an RGB model: one map, red stays half as bright
+		assertEquals(3, scale.length);
+		assertEquals(scale[1], scale[0], 0);
+		assertEquals(scale[1], scale[2], 0);
+		float[] all = new float[3 * px.length];
+		for (int i = 0; i < px.length; i++) {
+			all[3 * i] = (px[i] >> 16) & 0xff;
+			all[3 * i + 1] = (px[i] >> 8) & 0xff;
+			all[3 * i + 2] = px[i] & 0xff;
+		}
+		Arrays.sort(all);
+		double lo = percentile(all, 1), hi = percentile(all, 99.8);
+		assertEquals(1 / (hi - lo), scale[0], 1e-9);
+	}
+
+	/** NumPy's default (linear) percentile of sorted values. */
+	private static double percentile(float[] sorted, double percent) {
+		double pos = percent / 100 * (sorted.length - 1);
+		int i = (int) Math.floor(pos), j = Math.min(i + 1, sorted.length - 1);
+		return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
 	}
 
 	@Test
