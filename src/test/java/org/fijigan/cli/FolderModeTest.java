@@ -510,6 +510,26 @@ class FolderModeTest {
 		assertFalse(Files.exists(out.resolve("plate1/broken.tif")));
 	}
 
+	/**
+	 * An input whose name has 244 bytes (the file system allows 255) is written
+	 * under that name, although its temporary file once needed 270.
+	 */
+	@Test
+	void anInputWithALongNameIsWritten() throws IOException {
+		Path in = dir.resolve("in"), model = convModel();
+		String name = "M".repeat(240) + ".tif";
+		save(new ImagePlus("m", new ByteProcessor(7, 5, new byte[35])), in.resolve(
+			name));
+		Path out = dir.resolve("out");
+
+		Result r = runFolder(model, in, out);
+
+		assertEquals(0, r.exitCode(), r.out() + r.err());
+		assertEquals(Set.of(name), files(out, false).keySet());
+		assertEquals("done", rows(out.resolve("manifest.csv")).get(0).get(
+			"status"));
+	}
+
 	@Test
 	void failFastStopsAtTheFirstFailure() throws IOException {
 		Path in = folderOfImages(), model = convModel();

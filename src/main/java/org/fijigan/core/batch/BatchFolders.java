@@ -142,15 +142,23 @@ public final class BatchFolders {
 	 * Deletes temporary files that a killed run left for one of {@code targets}.
 	 */
 	static void removeStaleTemporaries(Path outputDir, Set<String> targets) {
+		// a temporary file names a long target by its shortened stem
+		Set<String> stems = new java.util.HashSet<>();
+		for (String target : targets) {
+			int slash = target.lastIndexOf('/');
+			stems.add(target.substring(0, slash + 1) + AtomicFile.temporaryStem(target
+				.substring(slash + 1)));
+		}
 		removeStaleTemporaries(outputDir,
-			(java.util.function.Predicate<String>) targets::contains);
+			(java.util.function.Predicate<String>) stems::contains);
 	}
 
 	/**
 	 * Deletes temporary files that a killed run left for a file that
-	 * {@code isTarget} accepts, by its relative name ({@code /} separators):
-	 * those unchanged for {@link AtomicFile#STALE_AFTER}, since another process
-	 * may be writing the same target now.
+	 * {@code isTarget} accepts, by its relative name ({@code /} separators; a
+	 * long name's last part as {@link AtomicFile#temporaryStem} gives it): those
+	 * unchanged for {@link AtomicFile#STALE_AFTER}, since another process may be
+	 * writing the same target now.
 	 */
 	static void removeStaleTemporaries(Path outputDir,
 		java.util.function.Predicate<String> isTarget)

@@ -86,8 +86,8 @@ public final class AtomicFile {
 		String name = target.getFileName().toString();
 		Path dir = target.toAbsolutePath().getParent();
 		int n = 0;
-		try (var stale = Files.newDirectoryStream(dir, p -> name.equals(
-			targetOfTemporary(p.getFileName().toString()))))
+		try (var stale = Files.newDirectoryStream(dir, p -> isTemporaryOf(p
+			.getFileName().toString(), name)))
 		{
 			for (Path p : stale)
 				if (isStale(p, unchangedFor) && Files.deleteIfExists(p)) n++;
@@ -233,13 +233,89 @@ public final class AtomicFile {
 	public static Path temporaryFor(Path target) {
 		String name = target.getFileName().toString();
 		String hex = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-		return target.resolveSibling("." + name + "." + hex + ".tmp" + extensionOf(
-			name));
+		return target.resolveSibling("." + temporaryStem(name) + "." + hex +
+			".tmp" + temporaryExtension(name));
+	}
+
+	/**
+	 * The most bytes (UTF-8) in one file name on common file systems (ext4, XFS,
+	 * APFS, NTFS counts 255 UTF-16 units, which is never fewer).
+	 */
+	public static final int MAX_NAME_BYTES = 255;
+
+	/**
+	 * A temporary name's bytes besides its stem and extension: ".", ".HEX",
+	 * ".tmp".
+	 */
+	private static final int TEMPORARY_OVERHEAD = 1 + 1 + 16 + 4;
+
+	/** The "~" and the 16 hex digits that stand for the rest of a long name. */
+	private static final int HASH_SUFFIX = 1 + 16;
+
+	/**
+	 * The part of the temporary name for {@code name} that
+	 * {@link #targetOfTemporary} gives back: {@code name} itself, or, where the
+	 * temporary name would exceed {@link #MAX_NAME_BYTES}, a prefix of it, "~"
+	 * and 16 hex digits of a hash of the whole name, so that the temporary file
+	 * of a valid name can always be created.
+	 */
+	public static String temporaryStem(String name) {
+		int budget = MAX_NAME_BYTES - TEMPORARY_OVERHEAD - utf8Length(
+			temporaryExtension(name));
+		if (utf8Length(name) <= budget) return name;
+		int prefixBytes = budget - HASH_SUFFIX;
+		StringBuilder prefix = new StringBuilder();
+		int used = 0;
+		for (int i = 0; i < name.length();) {
+			int cp = name.codePointAt(i);
+			int n = utf8Length(new String(Character.toChars(cp)));
+			if (used + n > prefixBytes) break;
+			prefix.appendCodePoint(cp);
+			used += n;
+			i += Character.charCount(cp);
+		}
+		long hash = 0;
+		for (byte b : sha256(name))
+			hash = hash << 8 | b & 0xff; // the last 8 bytes remain
+		return prefix + "~" + String.format("%016x", hash);
+	}
+
+	/**
+	 * The extension a temporary file ends in, which writers that choose a format
+	 * by name need: the target's, unless it is too long to leave room for a stem.
+	 */
+	private static String temporaryExtension(String name) {
+		String ext = extensionOf(name);
+		return utf8Length(ext) <= MAX_NAME_BYTES - TEMPORARY_OVERHEAD -
+			HASH_SUFFIX - 32 ? ext : "";
+	}
+
+	private static int utf8Length(String s) {
+		return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+	}
+
+	private static byte[] sha256(String s) {
+		try {
+			return java.security.MessageDigest.getInstance("SHA-256").digest(s
+				.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
+	}
+
+	/**
+	 * Whether {@code name} is the name of a temporary file that
+	 * {@link #temporaryFor} gave for a target named {@code targetName}.
+	 */
+	public static boolean isTemporaryOf(String name, String targetName) {
+		return temporaryStem(targetName).equals(targetOfTemporary(name));
 	}
 
 	/**
 	 * The name of the file that the temporary file {@code name} was to become, or
-	 * null.
+	 * null; for a long name, its {@link #temporaryStem} (compare with
+	 * {@link #isTemporaryOf}).
 	 */
 	public static String targetOfTemporary(String name) {
 		Matcher m = TEMPORARY.matcher(name);

@@ -347,9 +347,9 @@ public final class PackageWriter {
 		Path parent = target.toAbsolutePath().getParent();
 		String name = target.getFileName().toString();
 		if (parent == null || !Files.isDirectory(parent)) return;
-		try (var leftovers = Files.newDirectoryStream(parent, p -> name.equals(
-			AtomicFile.targetOfTemporary(p.getFileName().toString())) && Files
-				.isDirectory(p, LinkOption.NOFOLLOW_LINKS)))
+		try (var leftovers = Files.newDirectoryStream(parent, p -> AtomicFile
+			.isTemporaryOf(p.getFileName().toString(), name) && Files.isDirectory(p,
+				LinkOption.NOFOLLOW_LINKS)))
 		{
 			for (Path p : leftovers)
 				if (AtomicFile.isStale(p)) deleteTree(p);

@@ -204,6 +204,39 @@ class AtomicFileFaultTest {
 			.temporaryFor(target).getFileName().toString()));
 	}
 
+	/**
+	 * A 250-byte name (the file system allows 255) is written: its temporary
+	 * name, once 26 bytes longer, keeps within 255 bytes, hidden, with the
+	 * target's extension, and is recognised as that target's alone.
+	 */
+	@Test
+	void aLongNameHasATemporaryNameWithin255Bytes() throws IOException {
+		String name = "\u00e9".repeat(20) + "M".repeat(206) + ".tif"; // 250 bytes
+		assertEquals(250, name.getBytes(
+			java.nio.charset.StandardCharsets.UTF_8).length);
+		Path target = dir.resolve(name);
+		String tmp = AtomicFile.temporaryFor(target).getFileName().toString();
+		int bytes = tmp.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+		assertTrue(bytes <= 255, tmp + " has " + bytes + " bytes");
+		assertTrue(tmp.startsWith(".\u00e9") && tmp.endsWith(".tmp.tif"), tmp);
+		assertTrue(AtomicFile.isTemporaryOf(tmp, name));
+		assertEquals(false, AtomicFile.isTemporaryOf(tmp, "M" + name.substring(1)));
+		// two writers of the same target never share a temporary file
+		assertEquals(false, tmp.equals(AtomicFile.temporaryFor(target).getFileName()
+			.toString()));
+		AtomicFile.writeStream(target, false, out -> out.write(7));
+		assertArrayEquals(new byte[] { 7 }, Files.readAllBytes(target));
+		assertEquals(Set.of(name), files());
+
+		Path left = Files.writeString(dir.resolve(tmp), "killed");
+		Files.setLastModifiedTime(left, FileTime.from(java.time.Instant.now().minus(
+			AtomicFile.STALE_AFTER).minusSeconds(60)));
+		assertEquals(1, AtomicFile.removeStaleTemporaries(target));
+		assertEquals(Set.of(name), files());
+		// a short name's temporary name is as before
+		assertEquals("out.tif", AtomicFile.temporaryStem("out.tif"));
+	}
+
 	/** A failed file operation is said in words, never as a Java class. */
 	@Test
 	void aFailedFileOperationIsDescribedWithoutItsClass() {
