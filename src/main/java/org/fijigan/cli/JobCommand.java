@@ -21,6 +21,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.RunReport;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.core.text.Printable;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -193,8 +194,8 @@ abstract class JobCommand implements Callable<Integer> {
 		printTimings();
 		if (summary.stoppedEarly()) {
 			BatchSummary.Failure f = summary.failures().get(0);
-			throw new GanException("stopped at the first failure (--fail-fast): " + f
-				.item() + ": " + f.message());
+			throw new GanException("stopped at the first failure (--fail-fast): " +
+				Printable.of(f.item() + ": " + f.message()));
 		}
 		if (summary.failed() > 0) throw new GanException(summary.failed() + " of " +
 			summary.items() + " images failed; see " + summary.manifest());
@@ -229,7 +230,10 @@ abstract class JobCommand implements Callable<Integer> {
 		out.println("manifest " + s.manifest());
 		int shown = 0;
 		for (BatchSummary.Failure f : s.failures())
-			if (shown++ < 10) out.println("failed: " + f.item() + ": " + f.message());
+			// a file name may hold a line break: one line per failure, never a
+			// forged one
+			if (shown++ < 10) out.println("failed: " + Printable.of(f.item() + ": " +
+				f.message()));
 		if (s.failures().size() > 10) out.println("... and " + (s.failures()
 			.size() - 10) + " more in the manifest");
 		for (String note : s.notes())

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.Manifest;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.text.Printable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,7 +82,7 @@ final class MergeManifestsCommand implements Callable<Integer> {
 			" output(s) listed by more than one part (overlapping shards?), e.g. " + r
 				.duplicates().get(0));
 		for (String f : r.failed())
-			out.println("failed: " + f);
+			out.println("failed: " + Printable.of(f)); // one line per failure
 		out.flush();
 		if (!r.failed().isEmpty()) throw new GanException(r.failed().size() +
 			" of " + r.rows() + " outputs failed (listed above, and in " + r.file() +

@@ -530,6 +530,40 @@ class FolderModeTest {
 			"status"));
 	}
 
+	/**
+	 * A failed input whose name holds a line break is printed on one line, the
+	 * break escaped, so that the rest of its name cannot pass for a line of
+	 * fiji-gan's; the manifest keeps the whole name and the whole reason.
+	 */
+	@Test
+	void aFailedNameWithALineBreakIsPrintedOnOneLineAndKeptWhole()
+		throws IOException
+	{
+		Path in = dir.resolve("in"), model = convModel();
+		save(new ImagePlus("a", new ByteProcessor(7, 5, new byte[35])), in.resolve(
+			"a.tif"));
+		String name = "bad\nfiji-gan: all good.tif";
+		Files.write(in.resolve(name), new byte[] { 1, 2, 3 });
+		Path out = dir.resolve("out");
+
+		Result r = runFolder(model, in, out);
+
+		assertEquals(1, r.exitCode());
+		assertTrue(r.out().contains(
+			"\nfailed: bad\\x0afiji-gan: all good.tif: input " + in.resolve("bad") +
+				"\\x0afiji-gan: all good.tif is 3 bytes long"), r.out());
+		assertFalse(r.out().contains("\nfiji-gan: all good"), r.out());
+		Map<String, String> row = rows(out.resolve("manifest.csv")).stream().filter(
+			m -> m.get("status").equals("failed")).findFirst().orElseThrow();
+		assertEquals(name, row.get("input"));
+		assertEquals("input " + in.resolve(name) +
+			" is 3 bytes long, too short for any image format", row.get("message"));
+
+		Result fast = runFolder(model, in, dir.resolve("fast"), "--fail-fast");
+		assertEquals(1, fast.exitCode());
+		assertEquals(1, fast.err().lines().count(), fast.err());
+	}
+
 	@Test
 	void failFastStopsAtTheFirstFailure() throws IOException {
 		Path in = folderOfImages(), model = convModel();

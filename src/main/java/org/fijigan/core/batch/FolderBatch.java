@@ -520,12 +520,14 @@ public final class FolderBatch {
 	}
 
 	/**
-	 * One line for the manifest: ours are written for the user, others get their
-	 * type named.
+	 * The reason for the manifest: ours are written for the user and kept whole
+	 * (a file name in them may hold a line break, which the manifest's quoting
+	 * keeps and whoever prints it escapes), others get their type named and their
+	 * first line.
 	 */
 	static String message(Throwable e) {
 		if (e instanceof GanException && e.getMessage() != null) return e
-			.getMessage().lines().findFirst().orElse("");
+			.getMessage();
 		if (e instanceof OutOfMemoryError)
 			return "out of memory: give Java more (JAVA_OPTS=-Xmx16g) or " +
 				"use smaller tiles";
