@@ -161,7 +161,7 @@ public final class Manifest {
 					"; repair or remove that line and run again");
 			Map<String, String> row = new LinkedHashMap<>();
 			for (int i = 0; i < header.size(); i++)
-				row.put(header.get(i), r.fields().get(i));
+				row.put(header.get(i), value(r.fields().get(i)));
 			rows.add(row);
 		}
 		return new Table(header, rows);
@@ -203,9 +203,38 @@ public final class Manifest {
 		List<String> values = new ArrayList<>(header.size());
 		for (String column : header) {
 			String v = row.get(column);
-			values.add(v == null ? "" : v);
+			values.add(v == null ? "" : cell(v));
 		}
 		return Csv.line(values);
+	}
+
+	/**
+	 * The first characters with which a spreadsheet takes a cell for a formula
+	 * (OWASP's list), and the quote that marks a cell kept from being one.
+	 */
+	private static final String FORMULA_START = "=+-@\t\r'";
+
+	/**
+	 * {@code value} as a manifest cell: a single quote before a value that starts
+	 * with {@code = + - @}, a tab or a carriage return, so that a spreadsheet
+	 * opening the manifest shows a file named {@code =cmd|...} instead of running
+	 * it; and before one that starts with a quote, so that {@link #value} can
+	 * tell the two apart.
+	 */
+	static String cell(String value) {
+		return !value.isEmpty() && FORMULA_START.indexOf(value.charAt(0)) >= 0
+			? "'" + value : value;
+	}
+
+	/**
+	 * The value a manifest cell holds: {@link #cell} undone. Only a quote
+	 * followed by one of the characters {@link #cell} guards is taken off, so a
+	 * manifest written before cells were guarded reads the same, except a value
+	 * that itself started with such a pair (a file named {@code '=a.tif}).
+	 */
+	static String value(String cell) {
+		return cell.length() >= 2 && cell.charAt(0) == '\'' && FORMULA_START
+			.indexOf(cell.charAt(1)) >= 0 ? cell.substring(1) : cell;
 	}
 
 	/**

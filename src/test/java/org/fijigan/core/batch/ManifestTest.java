@@ -58,6 +58,42 @@ class ManifestTest {
 		assertEquals(List.of(row("x.tif", "x.tif", "done", ""), tricky), t.rows());
 	}
 
+	/**
+	 * Names a spreadsheet would run as formulas are written behind a single
+	 * quote, as is a name that starts with a quote, and read back exactly; a
+	 * manifest written before (no quotes) reads the same.
+	 */
+	@Test
+	void cellsThatASpreadsheetWouldRunAreQuotedAndReadBackExactly()
+		throws IOException
+	{
+		Path file = dir.resolve("manifest.csv");
+		List<String> names = List.of("=cmd|' -C calc'!A0.tif", "@x.tif",
+			"+SUM(1;2).tif", "-x.tif", "\tx.tif", "'a.tif", "''b.tif", "'=c.tif",
+			"a=.tif", "\rx.tif");
+		List<Map<String, String>> rows = new ArrayList<>();
+		for (String n : names)
+			rows.add(row(n, n, "done", ""));
+		Manifest.Writer.create(file, Manifest.FOLDER_COLUMNS, rows).close();
+
+		List<String> firstCells = List.of(Files.readString(file).split("\n"))
+			.subList(1, 10).stream().map(l -> l.split(",")[0]).toList();
+		assertEquals(List.of("'=cmd|' -C calc'!A0.tif", "'@x.tif", "'+SUM(1;2).tif",
+			"'-x.tif", "'\tx.tif", "''a.tif", "'''b.tif", "''=c.tif", "a=.tif"),
+			firstCells);
+		assertTrue(Files.readString(file).endsWith("\"'\rx.tif\",\"'\rx.tif\"," +
+			",,,,done,,,,,,\n"), Files.readString(file));
+		assertEquals(rows, Manifest.read(file).rows());
+
+		// written before cells were quoted: read as they are
+		Path old = dir.resolve("old.csv");
+		Files.writeString(old, "input,output,status\n-x.tif,=y.tif,done\n" +
+			"'a.tif,'b.tif,done\n");
+		assertEquals(List.of(Map.of("input", "-x.tif", "output", "=y.tif", "status",
+			"done"), Map.of("input", "'a.tif", "output", "'b.tif", "status", "done")),
+			Manifest.read(old).rows());
+	}
+
 	@Test
 	void anUnterminatedLastLineFromAKilledRunIsLeftOut() throws IOException {
 		Path file = dir.resolve("m.csv");
