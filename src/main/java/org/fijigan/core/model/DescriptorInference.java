@@ -15,6 +15,7 @@ import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.ProcessingStep;
 import org.fijigan.core.model.bioimage.TensorDescription;
 import org.fijigan.core.onnx.ElementTypes;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.tiling.AxisConstraint;
 
 /**
@@ -156,6 +157,7 @@ final class DescriptorInference {
 		if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException(
 			"model " + name + ": its scale (" + origins.getOrDefault("scale",
 				"override") + ") comes out as " + scale + "; state it with --scale");
+		in = withOutputStep(in, scale);
 		int halo = halo(rdfOut, scale);
 		if (halo < 0) throw new GanException("model " + name + ": its halo (" +
 			origins.getOrDefault("halo", "override") + ") comes out as " + halo +
@@ -328,6 +330,31 @@ final class DescriptorInference {
 		if (!(last instanceof ProcessingStep.EnsureDtype ||
 			last instanceof ProcessingStep.Binarize)) all.add(cast);
 		return List.copyOf(all);
+	}
+
+	/**
+	 * {@code in} with the size step its strided layers ask for measured on the
+	 * output's grid: a model that ends at a coarser resolution than its input (a
+	 * downscaler) takes any size its output rounds, so only the stride beyond its
+	 * own scale is asked for (none for a plain downscaler by its stride), where
+	 * the graph alone gave the step.
+	 */
+	private ImageInput withOutputStep(ImageInput in, double scale) {
+		int step = tiling.sizeStep();
+		if (step == 1 || !origins.getOrDefault("size", "").startsWith("graph:"))
+			return in;
+		double onOutput = step * scale;
+		long s = Math.round(onOutput);
+		if (s >= step || s < 1 || Math.abs(onOutput - s) > 1e-9 || step % s != 0)
+			return in;
+		AxisConstraint c = s == 1 ? AxisConstraint.ANY : AxisConstraint.minStep(
+			(int) s, (int) s);
+		if (s == 1) origins.remove("size");
+		else origins.put("size", "graph: strided layers, a total stride of " +
+			step + " at a scale of " + Numbers.significant(scale, 4));
+		return new ImageInput(in.name(), in.layout(), in.channels(), in.x().equals(
+			AxisConstraint.minStep(step, step)) ? c : in.x(), in.y().equals(
+				AxisConstraint.minStep(step, step)) ? c : in.y(), in.maxBatch());
 	}
 
 	private AxisConstraint constraint(ValueInfo v, int axis,

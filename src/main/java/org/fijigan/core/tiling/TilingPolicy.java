@@ -118,16 +118,18 @@ public final class TilingPolicy {
 			wh = balancedWindow(r.height(), r.x(), r.y(), r.haloPixels(), wh, false, r
 				.strideStep());
 		}
-		// a requested window whose inside (the window less the halo on each side,
-		// on the model's grid) is smaller than the smallest window's is enlarged to
-		// it: --tile 10 and --tile 17 under a halo of 8 both give 32 px windows
+		// a requested window that keeps less than half of itself inside the halo
+		// (on the model's grid) is enlarged to the smallest window: --tile 10 and
+		// --tile 17 under a halo of 8 both give 32 px windows, and --tile 16 under
+		// a halo of 1 stays
 		int halo = Math.max(TilePlanner.alignedHalo(r.haloPixels(), TilePlanner
 			.grid(r.x(), r.strideStep())), TilePlanner.alignedHalo(r.haloPixels(),
 				TilePlanner.grid(r.y(), r.strideStep())));
 		int smallest = smallestWindow(halo);
-		boolean tooSmall = r.requestedWindow() > 0 && r
-			.requestedWindow() < smallest && (r.requestedWindow() < r.width() || r
-				.requestedWindow() < r.height());
+		boolean tooSmall = r.requestedWindow() > 0 && r.requestedWindow() - 2 *
+			halo < Math.max(1, (r.requestedWindow() + 1) / 2) && r
+				.requestedWindow() < smallest && (r.requestedWindow() < r.width() || r
+					.requestedWindow() < r.height());
 		if (tooSmall) { // the nearest window that keeps enough pixels inside the
 										// halo
 			if (!r.x().isFixed()) ww = Math.max(ww, r.x().validSizeAtLeast(smallest));
@@ -138,15 +140,38 @@ public final class TilingPolicy {
 		if (tooSmall) {
 			int inside = r.requestedWindow() - 2 * halo;
 			notes.add("a tile of " + r.requestedWindow() + " px leaves " + (inside < 1
-				? "no room" : "only " + inside + " px") + " inside a halo of " + halo +
-				" px on each side: used " + plan.windowWidth() + "x" + plan
-					.windowHeight() + " px windows, the smallest that keep " + (smallest -
-						2 * halo) + " px inside it");
+				? "no room" : "only " + inside + " px") + " inside a halo of " +
+				(halo == r.haloPixels() ? halo + " px" : r.haloPixels() + " px (" +
+					halo + " on the model's stride grid)") + " on each side: used " + plan
+						.windowWidth() + "x" + plan.windowHeight() +
+				" px windows, the smallest that keep " + (smallest - 2 * halo) +
+				" px inside it");
 		}
 		notes.addAll(plan.notes());
+		offGrid(r.width(), r.x(), r.strideStep(), plan.xTiles().size(), "column")
+			.ifPresent(notes::add);
+		offGrid(r.height(), r.y(), r.strideStep(), plan.yTiles().size(), "row")
+			.ifPresent(notes::add);
 		if (plan.windowWidth() > r.width() || plan.windowHeight() > r.height())
 			notes.add(paddingNote(r, plan));
 		return new Decision(plan, batchSize(r, plan), notes);
+	}
+
+	/**
+	 * A note where tiles cannot be exact at the end of an axis: a strided model
+	 * that takes any size there (a downscaler, whose output rounds) sees its own
+	 * border untiled, but the last tile is mirrored up to the stride's grid.
+	 */
+	private static Optional<String> offGrid(int length, AxisConstraint c,
+		int stride, int tiles, String line)
+	{
+		int grid = TilePlanner.grid(c, stride);
+		if (tiles < 2 || grid < 2 || c.isFixed() || c.step() > 1 || length %
+			grid == 0) return Optional.empty();
+		return Optional.of("the last " + line + " of tiles is mirrored up to the " +
+			"model's " + grid + " px stride grid, so its pixels can differ from an " +
+			"untiled run's (" + length + " px is not a multiple of " + grid +
+			"): use --tile none, or a larger --tile, for the model's own border");
 	}
 
 	/**

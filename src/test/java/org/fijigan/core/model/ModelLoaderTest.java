@@ -162,6 +162,52 @@ class ModelLoaderTest {
 			}
 	}
 
+	@Test
+	void aDownscalerByItsStrideTakesAnySizeAsItsOutputRounds() {
+		// out[y][x] = in[2y][2x]: a 3x3 convolution of stride 2, padding 1, that
+		// keeps its centre
+		ModelDescriptor d = ModelLoader.load(OnnxModels.builder().opset(13).input(
+			"x", "N,1,H,W").initializer("w", new float[] { 0, 0, 0, 0, 1, 0, 0, 0,
+				0 }, 1, 1, 3, 3).node("Conv", "x,w", "y", OnnxModels.attrInts("strides",
+					2, 2), OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("y", "N,1,H,W")
+			.write(dir, "down2.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(0.5, d.scale());
+		assertEquals(org.fijigan.core.tiling.AxisConstraint.ANY, d.image().x());
+		assertEquals(org.fijigan.core.tiling.AxisConstraint.ANY, d.image().y());
+		int w = 61, h = 45;
+		RasterImage img = RasterImage.allocate(w, h, 1, 1, 1, PixelType.FLOAT32);
+		float[] p = (float[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = (i * 37 % 101) / 100f;
+		var result = ImageToImage.run(d, img, InferenceOptions.defaults()
+			.withDevice(DeviceSpec.CPU, 1).withNormalization(
+				new org.fijigan.core.image.Normalization.None()), ProgressListener.NONE,
+			CancellationToken.none());
+		assertEquals(31, result.image().width());
+		assertEquals(23, result.image().height());
+		assertFalse(result.report().notes().stream().anyMatch(n -> n.contains(
+			"padded")), result.report().notes().toString());
+		float[] o = (float[]) result.image().plane(0);
+		for (int y = 0; y < 23; y++)
+			for (int x = 0; x < 31; x++)
+				assertEquals(p[2 * y * w + 2 * x], o[y * 31 + x], 0f, x + "," + y);
+		// tiled, the last tile is mirrored up to the grid: said, and only the
+		// last column and row can differ
+		var tiled = ImageToImage.run(d, img, InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 1).withNormalization(
+				new org.fijigan.core.image.Normalization.None()).withTileSize(16),
+			ProgressListener.NONE, CancellationToken.none());
+		assertTrue(tiled.report().notes().contains("the last column of tiles is " +
+			"mirrored up to the model's 2 px stride grid, so its pixels can differ " +
+			"from an untiled run's (61 px is not a multiple of 2): use --tile none, " +
+			"or a larger --tile, for the model's own border"), tiled.report().notes()
+				.toString());
+		float[] t = (float[]) tiled.image().plane(0);
+		for (int y = 0; y < 22; y++)
+			for (int x = 0; x < 30; x++)
+				assertEquals(o[y * 31 + x], t[y * 31 + x], 0f, x + "," + y);
+	}
+
 	/** The add-half package run on a 10x9 image of {@code i + 0.3}. */
 	private float[] runAddHalf(Path m) {
 		ModelDescriptor d = ModelLoader.load(m.toString(), ModelOverrides.NONE);

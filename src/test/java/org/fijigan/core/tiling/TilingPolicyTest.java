@@ -129,6 +129,11 @@ class TilingPolicyTest {
 			64 * MIB, 100, 16));
 		assertEquals(8, d32.plan().tileCount());
 		assertEquals(List.of(), d32.notes());
+		// half or more of the window inside the halo: the tile asked for
+		TilingPolicy.Decision d16 = TilingPolicy.plan(request(96, 64, ANY, 1, 16,
+			64 * MIB, 100, 16));
+		assertEquals("16x16", d16.windowSize());
+		assertEquals(List.of(), d16.notes());
 	}
 
 	@Test
