@@ -97,6 +97,14 @@ public final class RunSettings {
 		changed.forEach((key, ab) -> differ.addAll(changes(key, null, ab[0], ab[1],
 			said)));
 		if (differ.isEmpty()) return true;
+		// versions before validation held out whole images held out planes: no
+		// setting of this one gives their split
+		if (was.getOrDefault("data", "").contains(" for validation (planes)"))
+			throw new GanException("the checkpoint in " + checkpointDir +
+				" was written by an earlier version of fiji-gan, which held out " +
+				"single planes of an image for validation where this one holds out " +
+				"whole images, so its run cannot go on here (" + String.join("; ",
+					differ) + "): give another --checkpoint-dir to start afresh");
 		throw new GanException("the checkpoint in " + checkpointDir +
 			" was written by a run with other settings: " + String.join("; ",
 				differ) + ". Resume with the same settings, or give another " +
@@ -183,6 +191,10 @@ public final class RunSettings {
 	}
 
 	private static String change(String key, String was, String now) {
+		// no degradation recorded is the task's default one
+		if (key.endsWith("degradation")) return key + " " + (was.equals("null")
+			? "the task's default" : was) + " (now " + (now.equals("null")
+				? "the task's default" : now) + ")";
 		return key + " " + plain(was) + " (now " + plain(now) + ")";
 	}
 

@@ -80,7 +80,8 @@ class RunSettingsTest {
 					"beta1=0.5,schedule=CONSTANT)", "OptimizerConfig(kind=ADAM," +
 						"learningRate=0.1,beta1=0.5,schedule=CONSTANT)"));
 		assertEquals("data normalization lowPercent 1.0 (now 2.0); data " +
-			"degradation none (now gaussian)", RunSettings.difference("data",
+			"degradation the task's default (now gaussian)", RunSettings.difference(
+				"data",
 				"DataOptions(patchSize=64,normalization=Percentile(lowPercent=1.0," +
 					"highPercent=99.8),degradation=null)", "DataOptions(patchSize=64," +
 						"normalization=Percentile(lowPercent=2.0,highPercent=99.8)," +
@@ -89,6 +90,20 @@ class RunSettingsTest {
 		assertEquals("seed 1 (now 9)", RunSettings.difference("seed", "1", "9"));
 		assertEquals("loss A(x=1) (now B(x=1))", RunSettings.difference("loss",
 			"A(x=1)", "B(x=1)"));
+	}
+
+	@Test
+	void aCheckpointOfTheEarlierPlaneSplitSaysWhyItCannotResume() {
+		GanException e = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, "data=2 images: 5 for training, 1 for validation " +
+				"(planes)\n", "data=2 images: 1 for training, 1 for validation (3 " +
+					"and 3 planes)\n"));
+		assertEquals("the checkpoint in " + dir + " was written by an earlier " +
+			"version of fiji-gan, which held out single planes of an image for " +
+			"validation where this one holds out whole images, so its run cannot " +
+			"go on here (data 2 images: 5 for training, 1 for validation (planes) " +
+			"(now 2 images: 1 for training, 1 for validation (3 and 3 planes))): " +
+			"give another --checkpoint-dir to start afresh", e.getMessage());
 	}
 
 	@Test
