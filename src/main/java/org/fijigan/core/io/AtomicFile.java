@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Canonical;
 import org.fijigan.core.text.JavaNames;
 
 /**
@@ -274,10 +275,7 @@ public final class AtomicFile {
 			used += n;
 			i += Character.charCount(cp);
 		}
-		long hash = 0;
-		for (byte b : sha256(name))
-			hash = hash << 8 | b & 0xff; // the last 8 bytes remain
-		return prefix + "~" + String.format("%016x", hash);
+		return prefix + "~" + Canonical.fingerprint(name);
 	}
 
 	/**
@@ -292,16 +290,6 @@ public final class AtomicFile {
 
 	private static int utf8Length(String s) {
 		return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-	}
-
-	private static byte[] sha256(String s) {
-		try {
-			return java.security.MessageDigest.getInstance("SHA-256").digest(s
-				.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-		}
-		catch (java.security.NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
-		}
 	}
 
 	/**
