@@ -23,6 +23,7 @@ import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ModelBatches;
 import org.fijigan.core.train.data.TrainingBatch;
 import org.fijigan.core.train.data.TrainingData;
+import org.fijigan.core.text.Canonical;
 import org.fijigan.core.text.Numbers;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -234,6 +235,9 @@ public final class FineTune {
 		RunSettings settings = new RunSettings().put("model", d.sha256()).put(
 			"data", data.describe()).putDigest("training items", data.trainingItems())
 			.put("batch", r.batch()).put("data options", options).putAll(config);
+		if (Degradation.defaultFor(d.task()) != null) settings.recordedAlso(
+			"data options", "degradation=" + Canonical.text(Degradation.defaultFor(d
+				.task())), "degradation=null"); // versions before this one named it
 		Trainer.Result result = Trainer.train(proto, what, batches, config, settings
 			.text(), progress, cancel);
 		return new Outcome(result, d, data, notes);

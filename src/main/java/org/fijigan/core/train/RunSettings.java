@@ -38,6 +38,20 @@ public final class RunSettings {
 		return this;
 	}
 
+	/**
+	 * Says that a checkpoint recording {@code was} within setting {@code key}
+	 * records what this run writes as {@code now}: how earlier versions wrote a
+	 * value this one writes otherwise (a default given by name). Recorded as a
+	 * line of its own, which is never compared.
+	 */
+	public RunSettings recordedAlso(String key, String was, String now) {
+		values.put(ALIAS + key, was + "\t" + now);
+		return this;
+	}
+
+	/** The key prefix of {@link #recordedAlso}'s lines. */
+	private static final String ALIAS = "~";
+
 	/** Adds the trajectory's settings of a run's configuration. */
 	public RunSettings putAll(FineTuneConfig c) {
 		put("optimizer", c.optimizer()).put("loss", c.loss()).put(
@@ -80,6 +94,15 @@ public final class RunSettings {
 	{
 		if (now == null || recorded == null || recorded.isEmpty()) return false;
 		Map<String, String> was = parse(recorded), is = parse(now);
+		is.forEach((key, alias) -> {
+			String[] wasNow = alias.split("\t", 2);
+			String v = key.startsWith(ALIAS) ? was.get(key.substring(ALIAS.length()))
+				: null;
+			if (v != null && wasNow.length == 2) was.put(key.substring(ALIAS
+				.length()), v.replace(wasNow[0], wasNow[1]));
+		});
+		was.keySet().removeIf(k -> k.startsWith(ALIAS));
+		is.keySet().removeIf(k -> k.startsWith(ALIAS));
 		Map<String, String[]> changed = new TreeMap<>();
 		for (String key : union(was, is)) {
 			String a = was.getOrDefault(key, "(not set)"), b = is.getOrDefault(key,

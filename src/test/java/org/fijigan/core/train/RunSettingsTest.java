@@ -93,6 +93,23 @@ class RunSettingsTest {
 	}
 
 	@Test
+	void aValueEarlierVersionsRecordedOtherwiseReadsAsThisVersionWritesIt() {
+		String now = new RunSettings().put("data options",
+			"DataOptions(seed=1,degradation=null)").recordedAlso("data options",
+				"degradation=G(s=1)", "degradation=null").text();
+		assertTrue(RunSettings.refuseOther(dir,
+			"data options=DataOptions(seed=1,degradation=G(s=1))\n", now));
+		assertTrue(RunSettings.refuseOther(dir, now, now));
+		GanException other = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, "data options=DataOptions(seed=1,degradation=G(s=2))\n",
+				now));
+		assertEquals("the checkpoint in " + dir + " was written by a run with " +
+			"other settings: data options degradation G(s=2) (now the task's " +
+			"default). Resume with the same settings, or give another " +
+			"--checkpoint-dir to start afresh", other.getMessage());
+	}
+
+	@Test
 	void aCheckpointOfTheEarlierPlaneSplitSaysWhyItCannotResume() {
 		GanException e = assertThrows(GanException.class, () -> RunSettings
 			.refuseOther(dir, "data=2 images: 5 for training, 1 for validation " +
