@@ -75,7 +75,8 @@ final class ModelReference {
 		if (dir == null || !Files.isDirectory(dir)) return names;
 		try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
 			for (Path p : ds)
-				if (holdsModel(p)) names.add(p.getFileName().toString());
+				if (ModelStore.modelFile(p) != null) names.add(p.getFileName()
+					.toString());
 		}
 		catch (IOException e) {
 			return names;
@@ -93,17 +94,6 @@ final class ModelReference {
 		if (p == null || p.isBlank()) p = System.getenv("FIJI_GAN_MODELS");
 		if (p == null || p.isBlank()) p = "models";
 		return Path.of(p);
-	}
-
-	private static boolean holdsModel(Path folder) {
-		if (!Files.isDirectory(folder)) return false;
-		if (Files.isRegularFile(folder.resolve(ModelStore.ONNX_FILE))) return true;
-		try {
-			return DescriptorFile.in(folder).isPresent();
-		}
-		catch (GanException e) { // unreadable: not listed
-			return false;
-		}
 	}
 
 	private static Optional<Path> findBundled(String name) {

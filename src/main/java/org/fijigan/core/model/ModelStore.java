@@ -419,14 +419,13 @@ public final class ModelStore {
 	 * The descriptor (by {@link DescriptorFile}'s rule) or model.onnx that makes
 	 * {@code folder} a model, or null.
 	 */
-	private static Path modelFile(Path folder) {
+	static Path modelFile(Path folder) {
 		if (!Files.isDirectory(folder)) return null;
 		try {
 			Optional<Path> rdf = DescriptorFile.in(folder);
 			if (rdf.isPresent()) return rdf.get();
 		}
-		catch (GanException e) { // unreadable: not a model this store can show
-			return null;
+		catch (GanException e) { // unreadable: at most its model.onnx counts
 		}
 		return Files.isRegularFile(folder.resolve(ONNX_FILE)) ? folder.resolve(
 			ONNX_FILE) : null;

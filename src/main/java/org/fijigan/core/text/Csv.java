@@ -56,33 +56,8 @@ public final class Csv {
 	 */
 	public static List<List<String>> parse(String text) {
 		List<List<String>> records = new ArrayList<>();
-		List<String> fields = new ArrayList<>();
-		StringBuilder field = new StringBuilder();
-		boolean quoted = false;
-		for (int i = 0; i < text.length(); i++) {
-			char ch = text.charAt(i);
-			if (quoted) {
-				if (ch != '"') field.append(ch);
-				else if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-					field.append('"');
-					i++;
-				}
-				else quoted = false;
-			}
-			else if (ch == '"') quoted = true;
-			else if (ch == ',') {
-				fields.add(field.toString());
-				field.setLength(0);
-			}
-			else if (ch == '\n') {
-				fields.add(field.toString());
-				field.setLength(0);
-				if (!(fields.size() == 1 && fields.get(0).isEmpty())) records.add(
-					fields);
-				fields = new ArrayList<>();
-			}
-			else if (ch != '\r') field.append(ch);
-		}
+		for (Record r : records(text, false))
+			records.add(r.fields());
 		return records;
 	}
 
@@ -124,6 +99,15 @@ public final class Csv {
 	 * @throws MalformedException naming the line
 	 */
 	public static List<Record> records(String text) {
+		return records(text, true);
+	}
+
+	/**
+	 * The records of {@code text}; {@code strict} refuses what {@link #records}
+	 * refuses, else a quote inside a field opens quoting there, text after a
+	 * closing quote is kept, and a quote left open is left out.
+	 */
+	private static List<Record> records(String text, boolean strict) {
 		List<Record> records = new ArrayList<>();
 		List<String> fields = new ArrayList<>();
 		StringBuilder field = new StringBuilder();
@@ -155,18 +139,18 @@ public final class Csv {
 				}
 			}
 			else if (ch == '\r') continue;
-			else if (closed) throw new MalformedException(line,
+			else if (closed && strict) throw new MalformedException(line,
 				"text after a closing quote (a stray quote?)");
 			else if (ch == '"') {
-				if (field.length() > 0) throw new MalformedException(line,
+				if (field.length() > 0 && strict) throw new MalformedException(line,
 					"a quote inside a field that does not start with one (a stray quote?)");
 				quoted = true;
 				quoteLine = line;
 			}
 			else field.append(ch);
 		}
-		if (quoted && line > quoteLine) throw new MalformedException(quoteLine,
-			"a quote opened here is never closed (a stray quote?)");
+		if (strict && quoted && line > quoteLine) throw new MalformedException(
+			quoteLine, "a quote opened here is never closed (a stray quote?)");
 		return records;
 	}
 }
