@@ -154,6 +154,9 @@ public final class RunSettings {
 		if (key.equals("data options degradation")) {
 			List<String> options = blindSpotChanges(was, now);
 			if (options != null) return options;
+			String a = degradationOption(was), b = degradationOption(now);
+			if (a != null && b != null) return List.of("--degradation " + a +
+				" (now " + b + ")");
 		}
 		Map<String, String> a = fields(was), b = fields(now);
 		if (a == null || b == null || !a.keySet().equals(b.keySet()) || !was
@@ -198,6 +201,81 @@ public final class RunSettings {
 			if (!x.equals(y)) out.add(o[1] + " " + line(x) + " (now " + line(y) +
 				")");
 		}
+		return out;
+	}
+
+	/**
+	 * A recorded degradation as {@code --degradation} takes it
+	 * ({@code gaussian:0.02..0.2} for
+	 * {@code GaussianNoise(sigma=Range(min=0.02,max=0.2))}; a mix as its options
+	 * joined by {@code --degradation}), "the task's default" for none; null for a
+	 * value of another form.
+	 */
+	public static String degradationOption(String v) {
+		if (v.equals("null")) return "the task's default";
+		if (v.startsWith("NoiseMix(models=[") && v.endsWith("])")) {
+			List<String> out = new ArrayList<>();
+			for (String model : splitTopLevel(v.substring(17, v.length() - 2))) {
+				String o = degradationOption(model);
+				if (o == null || o.equals("the task's default")) return null;
+				out.add(o);
+			}
+			return String.join(" --degradation ", out);
+		}
+		Map<String, String> f = fields(v);
+		if (f == null) return null;
+		String kind = v.substring(0, v.indexOf('('));
+		return switch (kind) {
+			case "GaussianNoise" -> range(f.get("sigma")) == null ? null
+				: "gaussian:" + range(f.get("sigma"));
+			case "PoissonGaussianNoise" -> range(f.get("photons")) == null || range(f
+				.get("readSigma")) == null ? null : "poisson-gaussian:photons=" + range(
+					f.get("photons")) + ",read=" + range(f.get("readSigma"));
+			case "Downscale" -> range(f.get("blurSigma")) == null || range(f.get(
+				"noiseSigma")) == null ? null : "downscale:blur=" + range(f.get(
+					"blurSigma")) + ",noise=" + range(f.get("noiseSigma"));
+			case "FreeFormHoles" -> number(f.get("minCoverage")) == null || number(f
+				.get("maxCoverage")) == null ? null : ("true".equals(f.get(
+					"variedSizes")) ? "varied-holes:" : "holes:") + number(f.get(
+						"minCoverage")) + ".." + number(f.get("maxCoverage"));
+			default -> null;
+		};
+	}
+
+	/** {@code Range(min=a,max=b)} as {@code a..b}, or {@code a} when equal. */
+	private static String range(String v) {
+		Map<String, String> f = v == null || !v.startsWith("Range(") ? null
+			: fields(v);
+		if (f == null || number(f.get("min")) == null || number(f.get(
+			"max")) == null) return null;
+		String min = number(f.get("min")), max = number(f.get("max"));
+		return min.equals(max) ? min : min + ".." + max;
+	}
+
+	/** A recorded number without trailing zeros or exponent: 30.0 as 30. */
+	private static String number(String v) {
+		try {
+			return new java.math.BigDecimal(v).stripTrailingZeros().toPlainString();
+		}
+		catch (NumberFormatException | NullPointerException e) {
+			return null;
+		}
+	}
+
+	/** {@code A(..),B(..)} split at its commas outside brackets. */
+	private static List<String> splitTopLevel(String v) {
+		List<String> out = new ArrayList<>();
+		int depth = 0, from = 0;
+		for (int i = 0; i < v.length(); i++) {
+			char ch = v.charAt(i);
+			if (ch == '(' || ch == '[') depth++;
+			else if (ch == ')' || ch == ']') depth--;
+			else if (ch == ',' && depth == 0) {
+				out.add(v.substring(from, i));
+				from = i + 1;
+			}
+		}
+		out.add(v.substring(from));
 		return out;
 	}
 

@@ -93,6 +93,25 @@ class RunSettingsTest {
 	}
 
 	@Test
+	void aDegradationDiffersAsTheOptionThatGivesIt() {
+		GanException e = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, new RunSettings().put("data options",
+				"DataOptions(seed=1,degradation=GaussianNoise(sigma=Range(min=0.02," +
+					"max=0.2)))").text(), new RunSettings().put("data options",
+						"DataOptions(seed=1,degradation=PoissonGaussianNoise(photons=" +
+							"Range(min=30.0,max=30.0),readSigma=Range(min=0.0,max=0.0)))")
+						.text()));
+		assertEquals("the checkpoint in " + dir + " was written by a run with " +
+			"other settings: --degradation gaussian:0.02..0.2 (now poisson-gaussian:" +
+			"photons=30,read=0). Resume with the same settings, or give another " +
+			"--checkpoint-dir to start afresh", e.getMessage());
+		assertEquals("--degradation the task's default (now holes:0.1..0.3)",
+			RunSettings.difference("data options", "DataOptions(degradation=null)",
+				"DataOptions(degradation=FreeFormHoles(minCoverage=0.1,maxCoverage=" +
+					"0.3,variedSizes=false))"));
+	}
+
+	@Test
 	void aValueEarlierVersionsRecordedOtherwiseReadsAsThisVersionWritesIt() {
 		String now = new RunSettings().put("data options",
 			"DataOptions(seed=1,degradation=null)").recordedAlso("data options",

@@ -337,6 +337,31 @@ class DegradationTest {
 	}
 
 	@Test
+	void aRecordedDegradationReadsBackAsTheOptionThatGivesIt() {
+		for (List<String> option : List.of(List.of("gaussian:0.02..0.2"), List.of(
+			"gaussian:0.05"), List.of("poisson-gaussian:photons=5..200,read=0..0.02"),
+			List.of("downscale:blur=0..1.5,noise=0.01"), List.of("downscale"), List
+				.of("holes:0.1..0.3"), List.of("varied-holes:0.05..0.5"), List.of(
+					"gaussian:0.01", "poisson-gaussian:photons=20")))
+		{
+			Degradation d = Degradation.parseAll(option);
+			String written = org.fijigan.core.train.RunSettings.degradationOption(
+				org.fijigan.core.text.Canonical.text(d));
+			assertEquals(d, Degradation.parseAll(List.of(written.split(
+				" --degradation "))), written);
+		}
+		assertEquals("poisson-gaussian:photons=30,read=0.01 --degradation " +
+			"gaussian:0.0001..0.2", org.fijigan.core.train.RunSettings
+				.degradationOption(org.fijigan.core.text.Canonical.text(Degradation
+					.parseAll(List.of("poisson-gaussian:photons=30.0,read=0.010",
+						"gaussian:1e-4..0.2")))));
+		assertEquals("the task's default", org.fijigan.core.train.RunSettings
+			.degradationOption("null"));
+		assertEquals(null, org.fijigan.core.train.RunSettings.degradationOption(
+			"G(s=1)"));
+	}
+
+	@Test
 	void degradationsAreReadFromText() {
 		assertEquals(new Degradation.Downscale(new Range(0, 1.5), Range.of(0.01)),
 			Degradation.parse("downscale:blur=0..1.5,noise=0.01"));
