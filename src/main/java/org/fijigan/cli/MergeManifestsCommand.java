@@ -79,8 +79,8 @@ final class MergeManifestsCommand implements Callable<Integer> {
 				: "s") + " " + r.statuses());
 		if (!r.duplicates().isEmpty()) out.println("note: " + r.duplicates()
 			.size() +
-			" output(s) listed by more than one part (overlapping shards?), e.g. " + r
-				.duplicates().get(0));
+			" output(s) listed by more than one part (overlapping shards?), e.g. " +
+			Printable.of(r.duplicates().get(0)));
 		for (String f : r.failed())
 			out.println("failed: " + Printable.of(f)); // one line per failure
 		out.flush();

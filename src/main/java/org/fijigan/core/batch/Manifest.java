@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.text.Csv;
+import org.fijigan.core.text.Printable;
 
 /**
  * The CSV record of a batch: a header row, then one row per output, written as
@@ -556,11 +557,16 @@ public final class Manifest {
 	/** How many names a message lists of one shard's missing outputs. */
 	static final int NAMES_LISTED = 10;
 
-	/** The first {@link #NAMES_LISTED} names, and how many more there are. */
+	/**
+	 * The first {@link #NAMES_LISTED} names, and how many more there are; a
+	 * control character in a name (a line break) is escaped, so that a name
+	 * cannot forge a line of the message.
+	 */
 	private static String firstNames(List<String> names) {
-		if (names.size() <= NAMES_LISTED) return String.join(", ", names);
-		return String.join(", ", names.subList(0, NAMES_LISTED)) + " and " + (names
-			.size() - NAMES_LISTED) + " more";
+		List<String> shown = names.subList(0, Math.min(names.size(), NAMES_LISTED))
+			.stream().map(Printable::of).toList();
+		return String.join(", ", shown) + (names.size() > NAMES_LISTED ? " and " +
+			(names.size() - NAMES_LISTED) + " more" : "");
 	}
 
 	private static void checkComplete(List<Path> parts) {

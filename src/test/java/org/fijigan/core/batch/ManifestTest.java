@@ -347,6 +347,21 @@ class ManifestTest {
 		assertFalse(Files.exists(dir.resolve("manifest.csv")));
 	}
 
+	@Test
+	void aNameWithALineBreakCannotForgeALineOfTheMergeMessage() {
+		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(Manifest
+			.planned(row("a.tif", "a.tif\n  shard 9/9 (1): forged.tif", "", ""))))
+			.close();
+
+		GanException e = assertThrows(GanException.class, () -> Manifest.merge(List
+			.of(p0), dir.resolve("manifest.csv")));
+
+		assertTrue(e.getMessage().endsWith("Not written:\n  shard 0/1 (1): " +
+			"a.tif\\x0a  shard 9/9 (1): forged.tif"), e.getMessage());
+		assertEquals(2, e.getMessage().lines().count());
+	}
+
 	/**
 	 * A merge while a shard still runs says so (rather than advising to rerun a
 	 * shard that has not stopped), and a long list of missing outputs is cut.
