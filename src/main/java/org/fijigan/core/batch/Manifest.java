@@ -210,28 +210,27 @@ public final class Manifest {
 	}
 
 	/**
-	 * The first characters with which a spreadsheet takes a cell for a formula
-	 * (OWASP's list), and the quote that marks a cell kept from being one.
+	 * The first characters of a cell that {@link Csv#field} writes behind a
+	 * single quote (a formula's), and that quote.
 	 */
-	private static final String FORMULA_START = "=+-@\t\r'";
+	private static final String FORMULA_START = Csv.FORMULA_START + "'";
 
 	/**
 	 * {@code value} as a manifest cell: a single quote before a value that starts
-	 * with {@code = + - @}, a tab or a carriage return, so that a spreadsheet
-	 * opening the manifest shows a file named {@code =cmd|...} instead of running
-	 * it; and before one that starts with a quote, so that {@link #value} can
-	 * tell the two apart.
+	 * with one, so that {@link #value} can tell it from the quote that
+	 * {@link Csv#field} puts before a value a spreadsheet would take for a
+	 * formula (a file named {@code =cmd|...}).
 	 */
 	static String cell(String value) {
-		return !value.isEmpty() && FORMULA_START.indexOf(value.charAt(0)) >= 0
-			? "'" + value : value;
+		return value.startsWith("'") ? "'" + value : value;
 	}
 
 	/**
-	 * The value a manifest cell holds: {@link #cell} undone. Only a quote
-	 * followed by one of the characters {@link #cell} guards is taken off, so a
-	 * manifest written before cells were guarded reads the same, except a value
-	 * that itself started with such a pair (a file named {@code '=a.tif}).
+	 * The value a manifest cell holds: {@link #cell} and {@link Csv#field}'s
+	 * formula quote undone. Only a quote followed by one of the characters they
+	 * guard is taken off, so a manifest written before cells were guarded reads
+	 * the same, except a value that itself started with such a pair (a file named
+	 * {@code '=a.tif}).
 	 */
 	static String value(String cell) {
 		return cell.length() >= 2 && cell.charAt(0) == '\'' && FORMULA_START

@@ -10,17 +10,34 @@ import java.util.List;
  * (manifests, evaluation and demo metrics, generation provenance):
  * comma-separated fields, {@code \n} line ends, a field double-quoted only when
  * it holds a comma, a double quote, {@code \n} or {@code \r}, a double quote
- * inside doubled.
+ * inside doubled. A text field that a spreadsheet would take for a formula is
+ * written behind a single quote ({@link #field}).
  */
 public final class Csv {
 
 	private Csv() {}
 
 	/**
+	 * The first characters with which a spreadsheet takes a cell for a formula
+	 * (OWASP's list for CSV injection).
+	 */
+	public static final String FORMULA_START = "=+-@\t\r";
+
+	/** A number as fiji-gan writes one, signed: no formula, left as it is. */
+	private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern
+		.compile(
+			"[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?|[-+]?(inf|Infinity|NaN)");
+
+	/**
 	 * {@code text} as one field: as it is, or quoted when it holds a comma, quote
-	 * or line break.
+	 * or line break; a text that starts as a formula would ({@code =cmd|...}, a
+	 * file named so) behind a single quote, so that a spreadsheet opening the
+	 * file shows it rather than runs it. Numbers, negative ones too, stay as they
+	 * are.
 	 */
 	public static String field(String text) {
+		if (text.length() > 1 && FORMULA_START.indexOf(text.charAt(0)) >= 0 &&
+			!NUMBER.matcher(text).matches()) text = "'" + text;
 		boolean plain = true;
 		for (int i = 0; i < text.length() && plain; i++) {
 			char c = text.charAt(i);

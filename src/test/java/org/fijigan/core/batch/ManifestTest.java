@@ -85,6 +85,15 @@ class ManifestTest {
 			",,,,done,,,,,,\n"), Files.readString(file));
 		assertEquals(rows, Manifest.read(file).rows());
 
+		// numbers, negative ones too, are no formulas: written as they are
+		Path numbers = dir.resolve("numbers.csv");
+		List<Map<String, String>> signed = List.of(row("-3", "-3", "done", "-0.25"),
+			row("+1.5E-4", "+1.5E-4", "failed", "-inf"));
+		Manifest.Writer.create(numbers, Manifest.FOLDER_COLUMNS, signed).close();
+		assertTrue(Files.readString(numbers).contains("\n-3,-3,,,,,done,-0.25,"),
+			Files.readString(numbers));
+		assertEquals(signed, Manifest.read(numbers).rows());
+
 		// written before cells were quoted: read as they are
 		Path old = dir.resolve("old.csv");
 		Files.writeString(old, "input,output,status\n-x.tif,=y.tif,done\n" +

@@ -25,6 +25,25 @@ class CsvTest {
 	}
 
 	@Test
+	void
+		textASpreadsheetWouldRunAsAFormulaIsWrittenBehindAQuoteButNumbersAreNot()
+	{
+		assertEquals("'=HYPERLINK(\"http://x\")", Csv.field(
+			"=HYPERLINK(\"http://x\")").replace("\"\"", "\"").replaceAll("^\"|\"$",
+				""));
+		assertEquals("'@SUM(A1)", Csv.field("@SUM(A1)"));
+		assertEquals("'+x.tif", Csv.field("+x.tif"));
+		assertEquals("'-cmd|' /C calc'!A0", Csv.field("-cmd|' /C calc'!A0"));
+		assertEquals("'\tx", Csv.field("\tx"));
+		assertEquals("\"'\rx\"", Csv.field("\rx"));
+		for (String number : List.of("-0.80", "-3", "+1.5E-4", "-1e3", "-.5",
+			"-inf", "-Infinity", "-NaN", "0.25", "a=b", "-", "="))
+			assertEquals(number, Csv.field(number));
+		// an evaluation table row whose dataset is a folder named as a formula
+		assertEquals("'=1+1,denoise,-0.80\n", Csv.line("=1+1", "denoise", "-0.80"));
+	}
+
+	@Test
 	void whatIsWrittenReadsBack() {
 		List<String> odd = List.of("x,y", "q\"uote", "line\nbreak", "cr\rin", "",
 			"plain");
