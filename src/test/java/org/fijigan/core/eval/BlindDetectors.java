@@ -39,6 +39,14 @@ import org.fijigan.core.trust.ResidualCheck;
  * sources.csv); DRAWS noise draws per scene (seeded); each NOISE is a Gaussian
  * sigma in 8-bit units or {@code pg} (evaluate's Poisson-Gaussian noise: 30
  * photons per unit, read noise 0.01).
+ * <p>
+ * With {@code -Dfijigan.detector=MODEL.onnx} ({@code bench/faint-learned.sh}),
+ * a learned detector joins the family: a model of a plane {@code [1,1,H,W]}
+ * whose output is its response map. With {@code -Dfijigan.denoiser=D.onnx} as
+ * well, a denoiser of the same plane followed by evaluate's detector, and its
+ * result with the noisy input put back where the learned detector sees a
+ * source: {@code result + min(1, k map) (noisy - result)}, k = 1, 2, 4. Their
+ * recall is printed by name under each noise.
  */
 public final class BlindDetectors {
 
@@ -76,6 +84,24 @@ public final class BlindDetectors {
 			"%d faint sources in %d scenes; evaluate's detector finds %.1f%% of them in the clean images%n",
 			faint, scenes.size(), 100.0 * cleanFound / faint);
 		Map<String, Detector> family = family();
+		String model = System.getProperty("fijigan.detector"), denoiser = System
+			.getProperty("fijigan.denoiser");
+		if (model != null) family.put("learned detector", onnx(Path.of(model)));
+		if (model != null && denoiser != null) {
+			Detector d = onnx(Path.of(denoiser)), m = onnx(Path.of(model));
+			family.put("denoiser, evaluate's detector", (p, h, w) -> dog(d.response(p,
+				h, w), h, w, PointSourceFidelity.DETECTOR_SIGMA,
+				PointSourceFidelity.DETECTOR_SURROUND));
+			for (int k : new int[] { 1, 2, 4 })
+				family.put("denoiser, noisy input put back at k=" + k, (p, h, w) -> {
+					float[] out = d.response(p, h, w), map = m.response(p, h, w);
+					for (int i = 0; i < out.length; i++)
+						out[i] += (float) Math.max(0, Math.min(1, k * map[i])) * (p[i] -
+							out[i]);
+					return dog(out, h, w, PointSourceFidelity.DETECTOR_SIGMA,
+						PointSourceFidelity.DETECTOR_SURROUND);
+				});
+		}
 		System.out.printf(Locale.ROOT, "%-26s %34s %27s %22s  %s%n", "noise",
 			"noisy input, evaluate's detector", "best of " + family.size() +
 				" detectors", "the best, clean image", "the best");
@@ -104,6 +130,10 @@ public final class BlindDetectors {
 				args[a].equals("pg") ? "poisson-gaussian 30/0.01" : "sigma=" + args[a] +
 					"/255", 100 * found.get(EVALUATE) / total, 100 * found.get(best) /
 						total, 100.0 * bestClean / faint, best);
+			for (String name : found.keySet())
+				if (name.startsWith("learned") || name.startsWith("denoiser"))
+					System.out.printf(Locale.ROOT, "  %s: %.1f%% of the faint sources%n",
+						name, 100 * found.get(name) / total);
 		}
 	}
 
@@ -111,6 +141,37 @@ public final class BlindDetectors {
 	interface Detector {
 
 		float[] response(float[] plane, int h, int w);
+	}
+
+	/** A one-input, one-output ONNX model of a plane [1,1,H,W] as a detector. */
+	static Detector onnx(Path model) {
+		try {
+			ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment
+				.getEnvironment();
+			ai.onnxruntime.OrtSession session = env.createSession(model.toString(),
+				new ai.onnxruntime.OrtSession.SessionOptions());
+			String input = session.getInputNames().iterator().next();
+			return (p, h, w) -> {
+				try (ai.onnxruntime.OnnxTensor t = ai.onnxruntime.OnnxTensor
+					.createTensor(env, java.nio.FloatBuffer.wrap(p), new long[] { 1, 1, h,
+						w });
+						ai.onnxruntime.OrtSession.Result r = session.run(java.util.Map.of(
+							input, t)))
+				{
+					java.nio.FloatBuffer b = ((ai.onnxruntime.OnnxTensor) r.get(0))
+						.getFloatBuffer();
+					float[] out = new float[b.remaining()];
+					b.get(out);
+					return out;
+				}
+				catch (ai.onnxruntime.OrtException e) {
+					throw new IllegalStateException(e);
+				}
+			};
+		}
+		catch (ai.onnxruntime.OrtException e) {
+			throw new IllegalStateException(e);
+		}
 	}
 
 	static final String EVALUATE = "difference of Gaussians " +
