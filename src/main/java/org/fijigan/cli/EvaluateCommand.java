@@ -184,11 +184,14 @@ final class EvaluateCommand implements Callable<Integer> {
 			Path absolute = output.toAbsolutePath();
 			AtomicFile.requireOutputFolder(absolute.getParent());
 			if (!overwrite) AtomicFile.refuseExisting(absolute);
+			AtomicFile.requireWritableFolder(absolute.getParent());
 		}
-		if (featuresFile != null && !Files.exists(featuresFile) && !Files
-			.isDirectory(featuresFile.toAbsolutePath().getParent()))
-			throw new GanException("the folder of " + featuresFile +
-				" does not exist");
+		if (featuresFile != null && !Files.exists(featuresFile)) {
+			Path folder = featuresFile.toAbsolutePath().getParent();
+			if (!Files.isDirectory(folder)) throw new GanException("the folder of " +
+				featuresFile + " does not exist");
+			AtomicFile.requireWritableFolder(folder);
+		}
 		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
 			null));
 		refuseOverlaps(d);
@@ -246,22 +249,26 @@ final class EvaluateCommand implements Callable<Integer> {
 				report = report == null ? r : report.merge(r);
 			}
 		}
-		// the features first: a run that finds the file written meanwhile (by
-		// another run fitting its own) writes nothing, since its numbers would not
+		// a run that finds the features file written meanwhile (by another run
+		// fitting its own) shows and writes nothing, since its numbers would not
 		// compare with that run's
-		if (fitted && featuresFile != null && report.features() != null) {
-			if (Files.exists(featuresFile)) throw new GanException(featuresFile +
-				" was written by another run while this one fitted its own features; " +
-				"nothing was written: run again to use that file's features");
-			report.features().save(featuresFile.toAbsolutePath(), false);
-		}
-		if (output != null) report.writeCsv(output.toAbsolutePath(), overwrite);
+		boolean writeFeatures = fitted && featuresFile != null && report
+			.features() != null;
+		if (writeFeatures && Files.exists(featuresFile)) throw new GanException(
+			featuresFile + " was written by another run while this one fitted its " +
+				"own features; nothing was written: run again to use that file's " +
+				"features");
+		// the table before the files: a write that fails (a full disk) still
+		// leaves the results on the screen
 		PrintWriter out = spec.commandLine().getOut();
 		for (String line : table(report))
 			out.println(line);
+		out.flush();
+		if (writeFeatures) report.features().save(featuresFile.toAbsolutePath(),
+			false);
+		if (output != null) report.writeCsv(output.toAbsolutePath(), overwrite);
 		if (output != null) out.println("wrote " + output);
-		if (fitted && featuresFile != null && report.features() != null) out
-			.println("wrote features " + featuresFile);
+		if (writeFeatures) out.println("wrote features " + featuresFile);
 		out.flush();
 		return 0;
 	}

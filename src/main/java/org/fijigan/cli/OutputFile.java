@@ -36,9 +36,7 @@ final class OutputFile {
 		if (Files.isDirectory(absolute)) throw new GanException("output " + path +
 			" is a folder");
 		if (!overwrite) AtomicFile.refuseExisting(absolute);
-		if (!Files.isWritable(absolute.getParent())) throw new GanException(
-			"cannot write to the " + "output folder " + absolute.getParent() +
-				": it is read-only or not yours");
+		AtomicFile.requireWritableFolder(absolute.getParent());
 		return new OutputFile(absolute, format, overwrite);
 	}
 

@@ -425,8 +425,49 @@ class BadInputsAndFaultsCliTest {
 			": it is read-only", "fine-tune", "-m", conv, "-o", disk.resolve(
 				"tuned.onnx"), "--data", dir.resolve("data"), "--steps", 1, "--device",
 			"cpu");
+		// evaluate, demo and package-model too: each would run for minutes first
+		Path data = Files.createDirectories(dir.resolve("clean"));
+		tiff8("clean/c.tif", 16, 16);
+		assertFailsCleanly("cannot write to the output folder " + disk +
+			": it is read-only", "evaluate", "-m", model, "--task", "denoise",
+			"--data", data, "-o", disk.resolve("e.csv"), "--device", "cpu");
+		assertFailsCleanly("cannot write to the output folder " + disk +
+			": it is read-only", "demo", "-o", disk.resolve("demo"));
+		assertFailsCleanly("cannot write to the output folder " + disk +
+			": it is read-only", "package-model", "-m", conv, "--output", disk
+				.resolve("pk"), "--name", "Den model", "--description", "d");
 		assertEquals("an earlier result", Files.readString(disk.resolve(
 			"earlier.tif")));
+	}
+
+	/**
+	 * Evaluate's results take minutes to get: a CSV that the disk cannot take
+	 * fails the command, but the table is on the screen.
+	 */
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void evaluateShowsItsTableWhenTheDiskIsTooFullForItsCsv() throws Exception {
+		Path disk = tmpfs("full", 64);
+		try (var fill = Files.newOutputStream(disk.resolve("filler"))) {
+			byte[] block = new byte[4096];
+			for (int i = 0; i < 64; i++)
+				fill.write(block);
+		}
+		catch (IOException full) {
+			// as intended
+		}
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path data = Files.createDirectories(dir.resolve("clean"));
+		tiff8("clean/c.tif", 16, 16);
+		Result r = MainTest.cli("evaluate", "-m", model, "--task", "denoise",
+			"--data", data, "-o", disk.resolve("e.csv"), "--device", "cpu");
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: cannot write " + disk.resolve("e.csv") +
+			": No space left on device", r.err().strip());
+		assertTrue(r.out().startsWith("model id (denoise, sha256 ") && r.out()
+			.contains("noisy input") && r.out().contains("best baseline"), r.out());
+		assertFalse(r.out().contains("wrote"), r.out());
+		assertFalse(Files.exists(disk.resolve("e.csv")));
 	}
 
 	/**

@@ -38,8 +38,8 @@ public final class DemoFiles {
 	 * @param howToOverwrite what the user does to allow it, e.g. "pass
 	 *          --overwrite"
 	 * @return the folder, absolute
-	 * @throws GanException when it is a file, or holds something and
-	 *           {@code overwrite} is false
+	 * @throws GanException when it is a file, holds something and
+	 *           {@code overwrite} is false, or cannot be written (or created)
 	 */
 	public static Path prepare(Path folder, boolean overwrite,
 		String howToOverwrite)
@@ -59,6 +59,7 @@ public final class DemoFiles {
 			if (!empty) throw new GanException(dir + " exists and is not empty; " +
 				howToOverwrite + " to write the demo into it anyway");
 		}
+		AtomicFile.requireWritableOrCreatable(dir);
 		return dir;
 	}
 

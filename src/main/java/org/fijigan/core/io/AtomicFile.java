@@ -220,6 +220,32 @@ public final class AtomicFile {
 	}
 
 	/**
+	 * Refuses an output folder that no file can be made in (a read-only mount, an
+	 * immutable folder, another user's), so that a run that would write there
+	 * fails before it starts rather than after.
+	 *
+	 * @throws GanException when {@code folder} is not writable
+	 */
+	public static void requireWritableFolder(Path folder) {
+		if (!Files.isWritable(folder)) throw new GanException(
+			"cannot write to the output folder " + folder +
+				": it is read-only or not yours");
+	}
+
+	/**
+	 * As {@link #requireWritableFolder}, for a folder that a run creates when it
+	 * is missing: the folder itself when it exists, else the nearest folder above
+	 * it that does, where it would be created.
+	 */
+	public static void requireWritableOrCreatable(Path folder) {
+		Path existing = folder.toAbsolutePath();
+		while (existing != null && !Files.exists(existing))
+			existing = existing.getParent();
+		if (existing != null && Files.isDirectory(existing)) requireWritableFolder(
+			existing);
+	}
+
+	/**
 	 * @throws GanException when something exists at {@code path} (a link counts)
 	 */
 	public static void refuseExisting(Path path) {

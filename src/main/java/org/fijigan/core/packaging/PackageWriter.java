@@ -373,8 +373,9 @@ public final class PackageWriter {
 	private static void checkFolder(Path folder, boolean overwrite) {
 		if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(
 			folder)) throw new GanException(folder + " is a file, not a folder");
-		if (!Files.isDirectory(folder) || overwrite) return;
-		try (Stream<Path> s = Files.list(folder)) {
+		if (Files.isDirectory(folder) && !overwrite) try (Stream<Path> s = Files
+			.list(folder))
+		{
 			if (!s.allMatch(PackageWriter::isLock)) throw new GanException(folder +
 				" is not empty; pass --overwrite to write the package into it (its package files are replaced, " +
 				"the other files package-model wrote for an earlier package removed, other files kept)");
@@ -383,6 +384,11 @@ public final class PackageWriter {
 			throw new GanException("cannot read " + folder + ": " + AtomicFile
 				.describe(e), e);
 		}
+		// the package is made beside its folder, and moved into it when the folder
+		// holds files
+		Path parent = folder.toAbsolutePath().getParent();
+		if (parent != null) AtomicFile.requireWritableOrCreatable(parent);
+		if (!isAbsentOrEmpty(folder)) AtomicFile.requireWritableFolder(folder);
 	}
 
 	private static boolean isSameFile(Path a, Path b) {

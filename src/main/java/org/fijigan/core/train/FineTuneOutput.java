@@ -86,9 +86,7 @@ public record FineTuneOutput(Path model, List<Path> companions,
 				: companionsFree)) throw new GanException(p + " already exists; " +
 					hints.replaceOutputs());
 		AtomicFile.requireOutputFolder(model.getParent());
-		if (!Files.isWritable(model.getParent())) throw new GanException(
-			"cannot write to the output folder " + model.getParent() +
-				": it is read-only or not yours");
+		AtomicFile.requireWritableFolder(model.getParent());
 		refuseWritingIntoData(data, checkpoints);
 		if (checkpoints != null && !resume && !restartCheckpoints && Files.exists(
 			checkpoints.resolve(Checkpoint.FILE)))
