@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.Normalization;
-import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.train.AdversarialKind;
 import org.fijigan.core.train.DiffAugment;
@@ -304,16 +303,12 @@ public final class FineTuneCommand implements Callable<Integer> {
 				progress), interrupt.token());
 		}
 		Trainer.Result result = outcome.result();
-		// the loss curve first, the model last: a run stopped between them has
-		// written no model, and --resume finishes it
+		// the model and its loss curve appear together or not at all
 		Path csv = destination.companions().get(0), png = destination.companions()
 			.get(1);
-		boolean replaceCurve = destination.mayReplaceCompanions(resume);
-		AtomicFile.writeStream(csv, replaceCurve, o -> LossCurve.writeCsv(o,
-			Trainer.HISTORY_COLUMNS, result.history()));
-		AtomicFile.writeStream(png, replaceCurve, o -> LossPlot.writePng(o, result
-			.history()));
-		destination.write(result, model);
+		destination.write(result, model, resume, List.of(o -> LossCurve.writeCsv(o,
+			Trainer.HISTORY_COLUMNS, result.history()), o -> LossPlot.writePng(o,
+				result.history())));
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);

@@ -257,7 +257,7 @@ public class FineTuneCommand extends GanCommand {
 		FineTune.Outcome outcome = FineTune.run(request, destination, progress,
 			cancellation());
 		Trainer.Result result = outcome.result();
-		destination.write(result, model.trim());
+		destination.write(result, model.trim(), resume, List.of());
 		plot.finish(result.history());
 		float[] last = result.history().get(result.history().size() - 1);
 		IJ.log(String.format(Locale.ROOT,

@@ -441,6 +441,39 @@ class BadInputsAndFaultsCliTest {
 	}
 
 	/**
+	 * A fine-tuned model the disk cannot hold: neither it nor its loss curve is
+	 * written, with --overwrite the earlier run's model and curve are kept as
+	 * they were, so a rerun is not refused for this run's leftovers.
+	 */
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void aFineTunedModelTheDiskCannotHoldLeavesNoLossCurve() throws Exception {
+		Path disk = tmpfs("tune", 128);
+		java.util.Random random = new java.util.Random(7);
+		Path wide = OnnxModels.builder().input("x", "N,1,H,W").initializer("w0",
+			OnnxModels.randomFloats(random, 64 * 9, 0.3f), 64, 1, 3, 3).initializer(
+				"w1", OnnxModels.randomFloats(random, 64 * 64 * 9, 0.04f), 64, 64, 3, 3)
+			.initializer("w2", OnnxModels.randomFloats(random, 64 * 9, 0.04f), 1, 64,
+				3, 3).node("Conv", "x,w0", "h0", OnnxModels.attrInts("pads", 1, 1, 1,
+					1)).node("Conv", "h0,w1", "h1", OnnxModels.attrInts("pads", 1, 1, 1,
+						1)).node("Conv", "h1,w2", "y", OnnxModels.attrInts("pads", 1, 1, 1,
+							1)).output("y", "N,1,H,W").write(dir, "wide.onnx");
+		assertTrue(Files.size(wide) > 128 * 1024, "larger than the disk");
+		Files.createDirectories(dir.resolve("data"));
+		tiff8("data/a.tif", 16, 16);
+		List<Object> run = new ArrayList<>(List.of("fine-tune", "-m", wide, "-o",
+			disk.resolve("t.onnx"), "--data", dir.resolve("data"), "--steps", 1,
+			"--batch", 1, "--patch", 16, "--validation", 0, "--task", "denoise",
+			"--device", "cpu"));
+		assertFailsCleanly("No space left on device", run.toArray());
+
+		Files.writeString(disk.resolve("t.onnx"), "the earlier model");
+		Files.writeString(disk.resolve("t-loss.csv"), "the earlier curve");
+		run.add("--overwrite");
+		assertFailsCleanly("No space left on device", run.toArray());
+	}
+
+	/**
 	 * Evaluate's results take minutes to get: a CSV that the disk cannot take
 	 * fails the command, but the table is on the screen.
 	 */

@@ -163,7 +163,7 @@ class FineTuneCommandTest {
 	}
 
 	/**
-	 * A run stopped after its loss curve and before its model (written last) is
+	 * A run stopped after its loss curve and before its model (placed last) is
 	 * finished by --resume, which replaces the curve; the model itself is only
 	 * replaced with --overwrite.
 	 */

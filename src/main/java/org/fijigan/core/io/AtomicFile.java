@@ -141,27 +141,90 @@ public final class AtomicFile {
 	 *           (Ctrl-C, SIGTERM): nothing is written then
 	 */
 	public static void write(Path target, boolean replace, Writer writer) {
-		Path tmp = temporaryFor(target);
+		try (Staged staged = stage(target, writer)) {
+			staged.place(replace);
+		}
+	}
+
+	/**
+	 * A file written whole under its temporary name beside its target, not yet in
+	 * place: so that several files appear together or not at all, each is staged,
+	 * and once all are, each is placed. The caller closes it, which deletes the
+	 * temporary file unless it was placed.
+	 */
+	public static final class Staged implements AutoCloseable {
+
+		private final Path target;
+		private final Path tmp;
+
+		private Staged(Path target, Path tmp) {
+			this.target = target;
+			this.tmp = tmp;
+		}
+
+		public Path target() {
+			return target;
+		}
+
+		/**
+		 * Gives the staged file its target's name, in one step.
+		 *
+		 * @param replace whether an existing target may be replaced; when false, a
+		 *          file there (one that appeared since the caller's check too) is
+		 *          kept and this method throws
+		 * @throws GanException when the file cannot be put in place
+		 */
+		public void place(boolean replace) {
+			try {
+				if (replace) Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+				else placeNew(tmp, target);
+			}
+			catch (IOException e) {
+				throw failure(target, e);
+			}
+		}
+
+		/** Deletes the temporary file, if it is still there; safe to call twice. */
+		@Override
+		public void close() {
+			try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (IOException e) {
+				// an error that brought us here matters more; a leftover is hidden
+			}
+		}
+	}
+
+	/**
+	 * Writes {@code target}'s content to its temporary file, on disk, without
+	 * putting it in place ({@link Staged#place}); on failure nothing is left.
+	 *
+	 * @throws GanException when the content cannot be written (a full disk)
+	 * @throws CancellationToken.CancelledException when the JVM is shutting down
+	 *           (Ctrl-C, SIGTERM): nothing is written then
+	 */
+	public static Staged stage(Path target, Writer writer) {
+		Staged staged = new Staged(target, temporaryFor(target));
 		try {
-			tmp.toFile().deleteOnExit(); // on Ctrl-C while writing
+			staged.tmp.toFile().deleteOnExit(); // on Ctrl-C while writing
 		}
 		catch (IllegalStateException shuttingDown) {
 			throw new CancellationToken.CancelledException();
 		}
+		boolean written = false;
 		try {
-			writer.writeTo(tmp);
-			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+			writer.writeTo(staged.tmp);
+			try (FileChannel ch = FileChannel.open(staged.tmp,
+				StandardOpenOption.WRITE))
+			{
 				ch.force(true); // on disk before the rename makes it visible
 			}
-			if (replace) Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-			else placeNew(tmp, target);
+			written = true;
+			return staged;
 		}
 		catch (IOException e) {
-			Path folder = target.toAbsolutePath().getParent();
-			if (e instanceof java.nio.file.NoSuchFileException && folder != null &&
-				!Files.isDirectory(folder)) throw new GanException("cannot write " +
-					target + ": the folder " + target.getParent() + " does not exist", e);
-			throw new GanException("cannot write " + target + ": " + describe(e), e);
+			throw failure(target, e);
 		}
 		catch (java.io.UncheckedIOException e) {
 			throw new GanException("cannot write " + target + ": " + describe(e
@@ -175,13 +238,26 @@ public final class AtomicFile {
 			throw e;
 		}
 		finally {
-			try {
-				Files.deleteIfExists(tmp);
-			}
-			catch (IOException e) {
-				// the error that brought us here matters more
-			}
+			if (!written) staged.close();
 		}
+	}
+
+	/** As {@link #stage}, from a stream. */
+	public static Staged stageStream(Path target, Content content) {
+		return stage(target, tmp -> {
+			try (OutputStream out = Files.newOutputStream(tmp)) {
+				content.writeTo(out);
+			}
+		});
+	}
+
+	/** The error for a failed write of {@code target}. */
+	private static GanException failure(Path target, IOException e) {
+		Path folder = target.toAbsolutePath().getParent();
+		if (e instanceof java.nio.file.NoSuchFileException && folder != null &&
+			!Files.isDirectory(folder)) return new GanException("cannot write " +
+				target + ": the folder " + target.getParent() + " does not exist", e);
+		return new GanException("cannot write " + target + ": " + describe(e), e);
 	}
 
 	/**

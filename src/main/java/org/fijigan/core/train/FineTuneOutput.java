@@ -2,6 +2,7 @@
 package org.fijigan.core.train;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,22 +115,72 @@ public record FineTuneOutput(Path model, List<Path> companions,
 
 	/**
 	 * Whether the companions may be replaced: when outputs may, and when a
-	 * resumed run finds no model, written last, beside them: they are what the
-	 * same run wrote before it was stopped.
+	 * resumed run finds no model, placed last, beside them: they are what the
+	 * same run placed before it was stopped.
 	 */
 	public boolean mayReplaceCompanions(boolean resume) {
 		return replaceOutputs || resume && !Files.exists(model);
 	}
 
 	/**
-	 * Writes the trained model (atomically: a reader never sees half of it); a
-	 * caller that writes companions writes them first.
+	 * Writes the trained model and its companions together: each is written whole
+	 * under a temporary name first, so that a write that fails (a full disk)
+	 * leaves none of them and replaces nothing; then the companions are put in
+	 * place and the model last (a run stopped between them has placed no model,
+	 * and a rerun with {@code resume} finishes it from its checkpoint). Where one
+	 * cannot be put in place (a file that appeared meanwhile), the companions
+	 * this call added are removed again.
+	 *
+	 * @param resume whether the run resumed, which lets it replace the companions
+	 *          of the same run ({@link #mayReplaceCompanions})
+	 * @param companionContents the content of each of {@link #companions}, in
+	 *          order
 	 */
-	public void write(Trainer.Result result, String modelArgument) {
-		// replace only when allowed, even a file that appeared while training
-		AtomicFile.writeStream(model, replaceOutputs || FileIdentity.same(model,
-			Path.of(modelArgument)) && replaceInputModel, o -> result.model().writeTo(
-				o));
+	public void write(Trainer.Result result, String modelArgument, boolean resume,
+		List<AtomicFile.Content> companionContents)
+	{
+		if (companionContents.size() != companions.size())
+			throw new IllegalArgumentException(companions.size() +
+				" companions, content for " + companionContents.size());
+		List<AtomicFile.Staged> staged = new ArrayList<>();
+		try {
+			for (int i = 0; i < companions.size(); i++)
+				staged.add(AtomicFile.stageStream(companions.get(i), companionContents
+					.get(i)));
+			AtomicFile.Staged trained = AtomicFile.stageStream(model, o -> result
+				.model().writeTo(o));
+			staged.add(trained);
+			boolean replaceCompanions = mayReplaceCompanions(resume);
+			List<Path> added = new ArrayList<>();
+			try {
+				for (AtomicFile.Staged c : staged.subList(0, companions.size())) {
+					boolean existed = Files.exists(c.target(), LinkOption.NOFOLLOW_LINKS);
+					c.place(replaceCompanions);
+					if (!existed) added.add(c.target());
+				}
+				// replace only when allowed, even a file that appeared while training
+				trained.place(replaceOutputs || FileIdentity.same(model, Path.of(
+					modelArgument)) && replaceInputModel);
+			}
+			catch (RuntimeException e) {
+				for (Path p : added)
+					deleteQuietly(p);
+				throw e;
+			}
+		}
+		finally {
+			for (AtomicFile.Staged s : staged)
+				s.close();
+		}
+	}
+
+	private static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (java.io.IOException e) {
+			// the error that brought us here matters more
+		}
 	}
 
 	/**

@@ -94,6 +94,32 @@ class FineTuneOutputTest {
 		}
 	}
 
+	/**
+	 * A model that cannot be put in place (one appeared while training) takes the
+	 * loss curve this run put beside it away again: a rerun finds nothing of this
+	 * run in its way.
+	 */
+	@Test
+	void aModelThatCannotBePlacedTakesItsNewCompanionsWithIt()
+		throws IOException
+	{
+		Path model = dir.resolve("out.onnx"), csv = dir.resolve("out-loss.csv"),
+				png = dir.resolve("out-loss.png");
+		FineTuneOutput out = new FineTuneOutput(model, List.of(csv, png), false,
+			false, false, HINTS);
+		Files.writeString(model, "appeared while training");
+		Trainer.Result result = new Trainer.Result(ai.onnx.proto.OnnxMl.ModelProto
+			.getDefaultInstance(), List.of(), "cpu", List.of(), 1);
+		GanException e = assertThrows(GanException.class, () -> out.write(result,
+			"m.onnx", false, List.of(o -> o.write('c'), o -> o.write('p'))));
+		assertEquals(model + " already exists; pass --overwrite to replace it", e
+			.getMessage());
+		assertEquals("appeared while training", Files.readString(model));
+		try (var files = Files.list(dir)) {
+			assertEquals(List.of(model), files.toList());
+		}
+	}
+
 	@Test
 	void onlyOnnxFiles() {
 		GanException e = assertThrows(GanException.class, () -> new FineTuneOutput(
