@@ -182,6 +182,7 @@ final class EvaluateCommand implements Callable<Integer> {
 	public Integer call() {
 		if (output != null) {
 			Path absolute = output.toAbsolutePath();
+			AtomicFile.requireNameFits(absolute);
 			AtomicFile.requireOutputFolder(absolute.getParent());
 			if (!overwrite) AtomicFile.refuseExisting(absolute);
 			AtomicFile.requireWritableFolder(absolute.getParent());

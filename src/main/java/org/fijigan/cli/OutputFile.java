@@ -32,6 +32,7 @@ final class OutputFile {
 			.getFileName() +
 			": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy or .nii.gz");
 		Path absolute = path.toAbsolutePath();
+		AtomicFile.requireNameFits(absolute);
 		AtomicFile.requireOutputFolder(absolute.getParent());
 		if (Files.isDirectory(absolute)) throw new GanException("output " + path +
 			" is a folder");

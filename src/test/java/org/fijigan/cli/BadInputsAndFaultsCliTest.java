@@ -340,6 +340,44 @@ class BadInputsAndFaultsCliTest {
 	}
 
 	/**
+	 * A name the file system cannot take is refused before the run, not once the
+	 * result is to be written: an image's own, and the loss curve's, 4 bytes
+	 * longer than the fine-tuned model's.
+	 */
+	@Test
+	void aNameTooLongForTheFileSystemIsRefusedBeforeTheRun() throws IOException {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path in = tiff8("in.tif", 8, 8);
+		Path image = dir.resolve("a".repeat(252) + ".tif");
+		assertFailsCleanly("fiji-gan: cannot write " + image +
+			": its name is 256 " +
+			"bytes long, over the 255 bytes (UTF-8) a file name may have", "denoise",
+			"-m", model, "-i", in, "-o", image, "--normalize", "none");
+		// a multi-byte name counts in bytes: 127 two-byte letters and ".tif"
+		// (where file names can hold them: not under a POSIX locale)
+		Path accented = null;
+		try {
+			accented = dir.resolve("é".repeat(127) + ".tif");
+		}
+		catch (java.nio.file.InvalidPathException e) {
+			// not here
+		}
+		if (accented != null) assertFailsCleanly("its name is 258 bytes long",
+			"run", "-m", model, "-i", in, "-o", accented);
+
+		Path conv = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		Files.createDirectories(dir.resolve("data"));
+		tiff8("data/a.tif", 16, 16);
+		Path tuned = dir.resolve("t".repeat(247) + ".onnx"); // 252 bytes
+		assertFailsCleanly("fiji-gan: the model's name is too long for the files " +
+			"written beside it: " + dir.resolve("t".repeat(247) + "-loss.csv") +
+			" would have a name of 256 bytes, over the 255 bytes (UTF-8) a file " +
+			"name may have; choose a shorter name for the model", "fine-tune", "-m",
+			conv, "-o", tuned, "--data", dir.resolve("data"), "--steps", 1,
+			"--device", "cpu");
+	}
+
+	/**
 	 * Mounts a tmpfs of {@code kib} KiB at {@code dir/name}, or skips the test.
 	 */
 	Path tmpfs(String name, int kib) throws Exception {

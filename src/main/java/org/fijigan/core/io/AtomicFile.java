@@ -390,6 +390,25 @@ public final class AtomicFile {
 			HASH_SUFFIX - 32 ? ext : "";
 	}
 
+	/** The bytes of {@code file}'s name in UTF-8 (0 for a root). */
+	public static int nameBytes(Path file) {
+		Path name = file.getFileName();
+		return name == null ? 0 : utf8Length(name.toString());
+	}
+
+	/**
+	 * Refuses a file name longer than {@link #MAX_NAME_BYTES}, which the file
+	 * system would refuse only when the run has written its result.
+	 *
+	 * @throws GanException naming the file and the limit
+	 */
+	public static void requireNameFits(Path file) {
+		int bytes = nameBytes(file);
+		if (bytes > MAX_NAME_BYTES) throw new GanException("cannot write " + file +
+			": its name is " + bytes + " bytes long, over the " + MAX_NAME_BYTES +
+			" bytes (UTF-8) a file name may have");
+	}
+
 	private static int utf8Length(String s) {
 		return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 	}

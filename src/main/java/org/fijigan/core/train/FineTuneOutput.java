@@ -79,6 +79,14 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	void checkBeforeLoading(String modelArgument, DataSource data,
 		Path checkpoints, boolean resume)
 	{
+		AtomicFile.requireNameFits(model);
+		for (Path c : companions)
+			if (AtomicFile.nameBytes(c) > AtomicFile.MAX_NAME_BYTES)
+				throw new GanException("the model's name is too long for the files " +
+					"written beside it: " + c + " would " + "have a name of " + AtomicFile
+						.nameBytes(c) + " bytes, over the " + AtomicFile.MAX_NAME_BYTES +
+					" bytes (UTF-8) a file name may have; " +
+					"choose a shorter name for the model");
 		boolean replacesModel = replacesModel(Path.of(modelArgument),
 			modelArgument);
 		boolean companionsFree = mayReplaceCompanions(resume);
