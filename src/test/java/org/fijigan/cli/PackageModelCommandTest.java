@@ -70,6 +70,26 @@ class PackageModelCommandTest {
 		assertTrue(Files.isRegularFile(out));
 	}
 
+	/**
+	 * An empty folder named with a trailing "." (or as "."): the package was made
+	 * inside the folder it was to replace, and the run then said someone else had
+	 * filled the folder.
+	 */
+	@Test
+	void anEmptyFolderNamedWithADotTakesThePackage() throws IOException {
+		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
+		Path empty = Files.createDirectories(dir.resolve("pk/empty"));
+		Result r = MainTest.cli("package-model", "--model", onnx, "--output", empty
+			.resolve("."), "--name", "SR x2", "--description", "Doubles it.",
+			"--sample", samplePng());
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("wrote " + empty + ": sr2.onnx, "), r.out());
+		assertTrue(Files.isRegularFile(empty.resolve("rdf.yaml")));
+		try (var s = Files.list(dir.resolve("pk"))) {
+			assertEquals(List.of(empty), s.toList(), "no staging folder left");
+		}
+	}
+
 	@Test
 	void refusalsAreOneLineWithExitCodeOne() throws IOException {
 		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");

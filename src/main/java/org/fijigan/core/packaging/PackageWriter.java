@@ -139,7 +139,9 @@ public final class PackageWriter {
 				" is not one");
 		if (!Files.isRegularFile(onnx)) throw new GanException("model " + onnx +
 			" does not exist");
-		Path folder = o.folder();
+		// normalized: the hidden folder the package is made in goes beside the
+		// folder, which for "pk/." would be inside it
+		Path folder = o.folder().toAbsolutePath().normalize();
 		checkFolder(folder, o.overwrite());
 		ModelDescriptor loaded = ModelLoader.load(onnx.toString(), o.overrides());
 		if (loaded.graph() != null && !loaded.graph().externalDataLocations()
