@@ -512,6 +512,39 @@ class BadInputsAndFaultsCliTest {
 	}
 
 	/**
+	 * A models folder that cannot be changed, or is full: the message names the
+	 * store and the reason, not the hidden staging folder (the user read "cannot
+	 * remove .../denoise: .../denoise -> .../.denoise.removing-HEX").
+	 */
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void aModelsFolderThatCannotBeWrittenIsNamedWithTheReason() throws Exception {
+		Path store = tmpfs("store", 256);
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		Result installed = MainTest.cli("models", "install", onnx, "--dir", store,
+			"--name", "denoise");
+		assertEquals(0, installed.exitCode(), installed.err());
+		Process p = new ProcessBuilder("mount", "-o", "remount,ro", store
+			.toString()).inheritIO().start();
+		assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0,
+			"cannot remount read-only");
+		assertFailsCleanly("fiji-gan: cannot remove " + store.resolve("denoise") +
+			" from the models folder " + store + ": Read-only file system", "models",
+			"remove", "denoise", "--dir", store);
+		assertFailsCleanly("fiji-gan: cannot write to the models folder " + store +
+			": Read-only file system", "models", "install", onnx, "--dir", store,
+			"--name", "other");
+
+		Path full = tmpfs("full", 64);
+		Path source = Files.createDirectories(dir.resolve("src/denoise"));
+		Files.write(source.resolve("loss.csv"), new byte[200_000]);
+		Files.writeString(source.resolve("rdf.yaml"), "format_version: 0.5.3\n");
+		assertFailsCleanly("fiji-gan: cannot copy " + source +
+			" into the models folder " + full + ": No space left on device", "models",
+			"install", source, "--dir", full);
+	}
+
+	/**
 	 * Evaluate's results take minutes to get: a CSV that the disk cannot take
 	 * fails the command, but the table is on the screen.
 	 */

@@ -104,8 +104,8 @@ public final class ModelStore {
 			}
 		}
 		catch (IOException e) {
-			throw new GanException("cannot list the models folder " + root + ": " + e
-				.getMessage(), e);
+			throw new GanException("cannot list the models folder " + root + ": " +
+				reason(e), e);
 		}
 		models.sort(Comparator.comparing(InstalledModel::name));
 		return models;
@@ -214,15 +214,15 @@ public final class ModelStore {
 			throw noSuchModel(name, e);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot remove " + folder + ": " + e.getMessage(),
-				e);
+			throw new GanException("cannot remove " + folder +
+				" from the models folder " + root + ": " + reason(e), e);
 		}
 		try {
 			deleteTree(away);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot remove " + folder + ": " + e.getMessage(),
-				e);
+			throw new GanException("cannot remove " + folder +
+				" from the models folder " + root + ": " + reason(e), e);
 		}
 	}
 
@@ -319,8 +319,8 @@ public final class ModelStore {
 			return commit(staging, target);
 		}
 		catch (IOException e) {
-			throw new GanException("cannot install " + fileName + ": " + e
-				.getMessage(), e);
+			throw new GanException("cannot install " + fileName +
+				" into the models folder " + root + ": " + reason(e), e);
 		}
 		catch (GanException e) {
 			throw inSource(e, staging, fileName);
@@ -382,8 +382,8 @@ public final class ModelStore {
 		catch (IOException e) {
 			if (AtomicFile.isTaken(e, target)) throw taken(target); // by another
 																															// install
-			throw new GanException("cannot install into " + target + ": " + e
-				.getMessage(), e);
+			throw new GanException("cannot install into " + target + ": " + reason(e),
+				e);
 		}
 		return describe(target.getFileName().toString(), target);
 	}
@@ -495,7 +495,7 @@ public final class ModelStore {
 		}
 		catch (IOException e) {
 			throw new GanException("cannot write to the models folder " + root +
-				": " + e.getMessage(), e);
+				": " + reason(e), e);
 		}
 		return staging;
 	}
@@ -516,7 +516,20 @@ public final class ModelStore {
 			.join(", ", names) + ")";
 	}
 
-	private static void copyTree(Path from, Path to) {
+	/**
+	 * Why a file operation in the store failed, in words, without the paths the
+	 * file system names with it: a hidden staging folder the user never named, or
+	 * the source named twice. The caller's message names the model and the store.
+	 */
+	static String reason(IOException e) {
+		if (e instanceof java.nio.file.AccessDeniedException)
+			return "permission denied";
+		if (e instanceof java.nio.file.FileSystemException f && f
+			.getReason() != null) return f.getReason();
+		return AtomicFile.describe(e);
+	}
+
+	private void copyTree(Path from, Path to) {
 		try (Stream<Path> s = Files.walk(from)) {
 			for (Path p : s.toList()) {
 				Path dst = to.resolve(from.relativize(p).toString());
@@ -527,7 +540,8 @@ public final class ModelStore {
 			}
 		}
 		catch (IOException e) {
-			throw new GanException("cannot copy " + from + ": " + e.getMessage(), e);
+			throw new GanException("cannot copy " + from +
+				" into the models folder " + root + ": " + reason(e), e);
 		}
 	}
 

@@ -553,6 +553,21 @@ class ModelStoreTest {
 			uri));
 	}
 
+	/**
+	 * The reason a store operation failed, without the hidden staging path the
+	 * file system names: a user who may not write the store read only "... ->
+	 * .../.denoise.removing-HEX".
+	 */
+	@Test
+	void aFailedStoreOperationGivesItsReasonWithoutThePaths() {
+		assertEquals("permission denied", ModelStore.reason(
+			new java.nio.file.AccessDeniedException("/s/denoise",
+				"/s/.denoise.removing-1f", null)));
+		assertEquals("No space left on device", ModelStore.reason(
+			new java.nio.file.FileSystemException("/m/loss.csv",
+				"/s/.denoise.installing-1f/loss.csv", "No space left on device")));
+	}
+
 	@Test
 	void removeDeletesOnlyInstalledModelsInsideTheStore() throws IOException {
 		Path onnx = OnnxModels.identity(1).write(Files.createDirectories(dir
