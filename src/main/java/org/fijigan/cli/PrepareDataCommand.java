@@ -344,6 +344,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 	{
 		Path out = dir.toAbsolutePath().normalize();
 		try {
+			String dangling = AtomicFile.danglingLink(out);
+			if (dangling != null) throw new GanException("output " + dangling);
 			if (Files.exists(out) && !Files.isDirectory(out)) throw new GanException(
 				"output " + dir + " is a file, not a folder");
 			for (Path in : inputs) {

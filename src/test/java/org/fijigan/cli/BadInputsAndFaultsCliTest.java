@@ -218,6 +218,46 @@ class BadInputsAndFaultsCliTest {
 			" is a file, not a folder", "run", "-m", model, "-i", folder, "-o", in);
 	}
 
+	/**
+	 * An output folder given as a symbolic link to nothing is said to be one, by
+	 * every command that makes a folder: the user read "is a file, not a folder".
+	 * And a file where create-model's folder should be is a file.
+	 */
+	@Test
+	void anOutputFolderThatIsALinkToNothingIsSaidToBeOne() throws IOException {
+		Path link = Files.createSymbolicLink(dir.resolve("out"), dir.resolve(
+			"gone"));
+		String dangling = link + " is a symbolic link to " + dir.resolve("gone") +
+			", which does not exist";
+		Path conv = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		Path gen = OnnxModels.generator(8, 0, 5, 4).write(dir, "gan.onnx");
+		Files.createDirectories(dir.resolve("data"));
+		tiff8("data/a.tif", 16, 16);
+		Path data = dir.resolve("data");
+		List<Object[]> commands = List.of(new Object[] { "denoise", "-m", conv,
+			"-i", data, "-o", link }, new Object[] { "generate", "-m", gen, "-o",
+				link, "--count", 2 }, new Object[] { "demo", "-o", link },
+			new Object[] { "package-model", "-m", conv, "--output", link, "--name",
+				"Den model", "--description", "d" }, new Object[] { "prepare-data",
+					"photos", "-i", data, "-o", link }, new Object[] { "fine-tune", "-m",
+						conv, "-o", dir.resolve("t.onnx"), "--data", data, "--steps", 1,
+						"--task", "denoise", "--device", "cpu", "--checkpoint-dir", link },
+			new Object[] { "models", "install", conv, "--dir", link });
+		for (Object[] command : commands) {
+			Result r = assertFailsCleanly(dangling, command);
+			assertFalse(r.err().contains("is a file"), r.err());
+		}
+
+		Path file = Files.writeString(dir.resolve("afile"), "a file");
+		assertFailsCleanly("fiji-gan: cannot write " + file.resolve("x.onnx") +
+			": " + file + " is a file, not a folder", "create-model", "--arch",
+			"rrdb-sr", "--scale", "2", "--width", "8", "--blocks", "1", "--output",
+			file.resolve("x.onnx"));
+		assertFailsCleanly("fiji-gan: cannot write " + link.resolve("x.onnx") +
+			": " + dangling, "create-model", "--arch", "rrdb-sr", "--scale", "2",
+			"--width", "8", "--blocks", "1", "--output", link.resolve("x.onnx"));
+	}
+
 	@Test
 	void aOnePixelImageRunsThroughConvolutionAndPixelShuffle()
 		throws IOException

@@ -45,6 +45,9 @@ public final class DemoFiles {
 		String howToOverwrite)
 	{
 		Path dir = folder.toAbsolutePath().normalize();
+		String dangling = AtomicFile.danglingLink(dir);
+		if (dangling != null) throw new GanException(dangling +
+			"; the demo writes a folder");
 		if (Files.exists(dir) && !Files.isDirectory(dir)) throw new GanException(
 			dir + " is a file; the demo writes a folder");
 		if (Files.isDirectory(dir) && !overwrite) {

@@ -291,8 +291,27 @@ public final class AtomicFile {
 	 */
 	public static void requireOutputFolder(Path folder) {
 		if (Files.isDirectory(folder)) return;
+		String dangling = danglingLink(folder);
+		if (dangling != null) throw new GanException("output folder " + dangling);
 		throw new GanException("output folder " + folder + (Files.exists(folder)
 			? " is a file, not a folder" : " does not exist"));
+	}
+
+	/**
+	 * What {@code path} is when it is a symbolic link to nothing (a folder
+	 * removed or renamed, a typo in the link), which neither a file nor a folder
+	 * can be made through: "{@code path} is a symbolic link to {@code target},
+	 * which does not exist"; null when it is not such a link.
+	 */
+	public static String danglingLink(Path path) {
+		if (!Files.isSymbolicLink(path) || Files.exists(path)) return null;
+		try {
+			return path + " is a symbolic link to " + Files.readSymbolicLink(path) +
+				", which does not exist";
+		}
+		catch (IOException e) {
+			return path + " is a symbolic link to something that does not exist";
+		}
 	}
 
 	/**
@@ -472,8 +491,14 @@ public final class AtomicFile {
 	public static String describe(IOException e) {
 		if (e instanceof java.nio.file.NoSuchFileException f)
 			return "file not found: " + f.getFile();
-		if (e instanceof java.nio.file.FileAlreadyExistsException f) return f
-			.getFile() + " is a file, not a folder";
+		if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+			// a folder was to be made where something is: a file, or a link to
+			// nothing
+			String dangling = f.getFile() == null ? null : danglingLink(Path.of(f
+				.getFile()));
+			return dangling != null ? dangling : f.getFile() +
+				" is a file, not a folder";
+		}
 		if (e instanceof java.nio.file.NotDirectoryException f) return f.getFile() +
 			" is not a folder";
 		if (e instanceof java.nio.file.FileSystemLoopException f) return f

@@ -373,6 +373,8 @@ public final class PackageWriter {
 	}
 
 	private static void checkFolder(Path folder, boolean overwrite) {
+		String dangling = AtomicFile.danglingLink(folder);
+		if (dangling != null) throw new GanException(dangling);
 		if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(
 			folder)) throw new GanException(folder + " is a file, not a folder");
 		if (Files.isDirectory(folder) && !overwrite) try (Stream<Path> s = Files

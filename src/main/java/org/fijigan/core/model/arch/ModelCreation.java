@@ -109,8 +109,12 @@ public final class ModelCreation {
 			".onnx")) throw new GanException("the output must be an .onnx file: " +
 				output);
 		Path folder = output.toAbsolutePath().getParent();
-		if (folder != null && !Files.isDirectory(folder)) throw new GanException(
-			"cannot write " + output + ": the folder " + folder + " does not exist");
+		if (folder != null && !Files.isDirectory(folder)) {
+			String dangling = AtomicFile.danglingLink(folder);
+			throw new GanException("cannot write " + output + ": " + (dangling != null
+				? dangling : Files.exists(folder) ? folder + " is a file, not a folder"
+					: "the folder " + folder + " does not exist"));
+		}
 		ModelProto model = Architectures.create(arch, options);
 		byte[] bytes = model.toByteArray();
 		if (!overwrite) AtomicFile.refuseExisting(output);
