@@ -14,6 +14,7 @@ import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.text.Printable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -167,8 +168,8 @@ public final class Main implements Callable<Integer> {
 			if (!u.getSuggestions().isEmpty()) message += "; did you mean " + String
 				.join(" or ", u.getSuggestions()) + "?";
 		}
-		err.println("fiji-gan: " + message + " (see '" + cmd.getCommandSpec()
-			.qualifiedName() + " --help')");
+		err.println("fiji-gan: " + Printable.of(message) + " (see '" + cmd
+			.getCommandSpec().qualifiedName() + " --help')");
 		if (isDebug(cmd.getParseResult())) e.printStackTrace(err);
 		err.flush();
 		return cmd.getCommandSpec().exitCodeOnInvalidInput();
@@ -186,11 +187,21 @@ public final class Main implements Callable<Integer> {
 
 	/**
 	 * One line for the user: ours are written for them, others get their type
-	 * named.
+	 * named. Control characters are escaped ({@link Printable}), so that a path
+	 * or a file's text with a line break cannot break the line; only the
+	 * {@link GanException#details()} of one of ours start lines of their own.
 	 */
 	static String message(Throwable e) {
-		if (e instanceof GanException && e.getMessage() != null) return e
-			.getMessage();
+		if (e instanceof GanException g && g.getMessage() != null) {
+			StringBuilder sb = new StringBuilder(Printable.of(g.headline()));
+			for (String detail : g.details())
+				sb.append("\n  ").append(Printable.of(detail));
+			return sb.toString();
+		}
+		return Printable.of(plainMessage(e));
+	}
+
+	private static String plainMessage(Throwable e) {
 		if (e instanceof NoSuchFileException f) return "file not found: " + f
 			.getFile();
 		if (e instanceof AccessDeniedException f) return "permission denied: " + f

@@ -371,6 +371,44 @@ class MainTest {
 		assertEquals(Set.of("in.tif", "id.onnx", "out.tif"), files());
 	}
 
+	/**
+	 * A path with a line break is escaped in the error, which stays one line: the
+	 * second run into o\nx.png said it "already exists" on two lines.
+	 */
+	@Test
+	void aLineBreakInAPathIsEscapedAndTheErrorStaysOneLine() throws IOException {
+		Path in = tiff8("in.tif", 6, 6, 2);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path out = dir.resolve("o\nx.png");
+		assertEquals(0, cli("denoise", "-m", model, "-i", in, "-o", out)
+			.exitCode());
+		Result again = cli("denoise", "-m", model, "-i", in, "-o", out);
+		assertEquals(1, again.exitCode());
+		assertEquals(List.of("fiji-gan: " + dir.resolve("o\\x0ax.png") +
+			" already exists; " + "pass --overwrite to replace it"), again
+				.errLines());
+		Result usage = cli("denoise", "-m", model, "-i", in, "-o", out, "--tile",
+			"a\rb");
+		assertEquals(2, usage.exitCode());
+		assertEquals(1, usage.errLines().size(), usage.err());
+		assertTrue(usage.err().contains("tile size 'a\\x0db'"), usage.err());
+	}
+
+	/**
+	 * An error's details (the outputs a merge did not write, by shard) are lines
+	 * of their own, each escaped as the first is.
+	 */
+	@Test
+	void onlyTheDetailsOfAnErrorStartLinesOfTheirOwn() {
+		assertEquals("2 of 3 outputs: a\\x0ab. Not written:\n  shard 0/2 (1): " +
+			"c\\x0a  d.tif\n  shard 1/2 (1): e\\x09f.tif", Main.message(
+				new org.fijigan.core.GanException("2 of 3 outputs: a\nb. Not written:",
+					List.of("shard 0/2 (1): c\n  d.tif", "shard 1/2 (1): e\tf.tif"))));
+		assertEquals("cannot write o\\x0a  x.png: No space left on device", Main
+			.message(new org.fijigan.core.GanException(
+				"cannot write o\n  x.png: No space left on device")));
+	}
+
 	@Test
 	void aMissingModelFailsInOneLine() throws IOException {
 		Path in = tiff8("in.tif", 4, 4, 3);

@@ -503,7 +503,7 @@ public final class Manifest {
 					: running.size() + " runs are") + " still writing to the folder (" +
 				String.join("; ", running) + "): merge once " + (running.size() == 1
 					? "it ends" : "they end"));
-			throw new GanException(unfinishedMessage(unfinished, byKey.size()));
+			throw unfinishedError(unfinished, byKey.size());
 		}
 		List<Map<String, String>> rows = new ArrayList<>(byKey.values());
 		Map<String, Integer> statuses = new TreeMap<>();
@@ -534,23 +534,23 @@ public final class Manifest {
 		return isComplete(row) ? 2 : PLANNED.equals(row.get("status")) ? 0 : 1;
 	}
 
-	private static String unfinishedMessage(Map<Path, List<String>> unfinished,
-		int planned)
+	private static GanException unfinishedError(
+		Map<Path, List<String>> unfinished, int planned)
 	{
 		int count = unfinished.values().stream().mapToInt(List::size).sum();
-		StringBuilder sb = new StringBuilder().append(count).append(" of ").append(
-			planned).append(" outputs have no result: ").append(unfinished.size() == 1
-				? "a shard" : unfinished.size() + " shards").append(
-					" stopped before finishing. Rerun ").append(unfinished.size() == 1
-						? "it" : "each").append(
-							" (a shard resumes where it stopped), then merge again. Not written:");
+		String headline = count + " of " + planned + " outputs have no result: " +
+			(unfinished.size() == 1 ? "a shard" : unfinished.size() + " shards") +
+			" stopped before finishing. Rerun " + (unfinished.size() == 1 ? "it"
+				: "each") +
+			" (a shard resumes where it stopped), then merge again. Not written:";
+		List<String> shards = new ArrayList<>();
 		for (var e : unfinished.entrySet()) {
 			Matcher m = PART.matcher(e.getKey().getFileName().toString());
-			sb.append("\n  ").append(m.matches() ? "shard " + m.group(1) + "/" + m
-				.group(2) : e.getKey().getFileName().toString()).append(" (").append(e
-					.getValue().size()).append("): ").append(firstNames(e.getValue()));
+			shards.add((m.matches() ? "shard " + m.group(1) + "/" + m.group(2) : e
+				.getKey().getFileName().toString()) + " (" + e.getValue().size() +
+				"): " + firstNames(e.getValue()));
 		}
-		return sb.toString();
+		return new GanException(headline, shards);
 	}
 
 	/** How many names a message lists of one shard's missing outputs. */
