@@ -291,8 +291,7 @@ final class DescriptorInference {
 				.of();
 		int classes = !names.isEmpty() ? names.size() : classInput == null ? 0 : g
 			.embeddingRows(classInput);
-		TensorLayout layout = out.rank() == 4 ? TensorLayout.BCYX : out.rank() == 3
-			? new TensorLayout("byx") : guessLayout(out);
+		TensorLayout layout = generatorLayout(name, out, z);
 		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput,
 			classes, names);
 		ValueRange range = range(out, null);
@@ -305,6 +304,31 @@ final class DescriptorInference {
 					range, range).processing(List.of(), impliedCasts(rdfOut, post, false))
 			.outputInInputUnits(inInputUnits(post)).origins(origins).graph(g)
 			.build());
+	}
+
+	/**
+	 * The layout of a generator's image output {@code out}: rank 4 as
+	 * {@link #guessLayout} reads an image model's ({@code byxc} for the
+	 * {@code [N, H, W, C]} of a Keras or TensorFlow generator, whose last axis is
+	 * 1, 3 or 4 after two larger ones), rank 3 {@code byx}. A rank-2 output whose
+	 * first axis is the batch ({@code [N, D]}, as an MLP generator gives) is
+	 * refused: it holds one flat vector per sample, and read as an image its
+	 * samples became the rows of every slice.
+	 *
+	 * @param z the latent input, whose batch axis the output's is compared with
+	 */
+	private static TensorLayout generatorLayout(String name, ValueInfo out,
+		ValueInfo z)
+	{
+		if (out.rank() == 3) return new TensorLayout("byx");
+		boolean batchFirst = out.rank() == 2 && (!out.isFixed(0) || z.isFixed(0) &&
+			out.dims()[0] == z.dims()[0]);
+		if (batchFirst) throw new GanException("generator " + name +
+			": its output '" + out.name() + "' " + out.shapeString() +
+			" is one flat vector per sample, not an image: fiji-gan takes a " +
+			"generator's images as [N,C,H,W] or [N,H,W,C]; export the model with " +
+			"its output reshaped to one of these");
+		return guessLayout(out);
 	}
 
 	/**
