@@ -279,21 +279,29 @@ final class DescriptorInference {
 		if (latents.isEmpty()) throw new GanException("generator " + name +
 			" has no latent input (a float input of shape [N, d] or [N, d, 1, 1]); inputs: " +
 			shapes(g.inputs()));
-		ValueInfo z = latents.get(0);
+		ValueInfo oneHot = oneHotClass(name, latents, ints);
+		ValueInfo z = latents.get(latents.get(0) == oneHot ? 1 : 0);
 		long[] zShape = z.dims().clone();
 		zShape[0] = zShape[0] > 0 ? zShape[0] : -1;
 		if (z.dims()[1] <= 0) throw new GanException("latent input '" + z.name() +
 			"' has a dynamic length; the generator must fix it");
 		int dim = (int) z.dims()[1];
-		String classInput = ints.isEmpty() ? null : ints.get(0).name();
+		ValueInfo label = oneHot != null ? oneHot : ints.isEmpty() ? null : ints
+			.get(0);
+		String classInput = label == null ? null : label.name();
 		List<String> names = meta.containsKey(ModelLoader.META_CLASS_NAMES) ? List
 			.of(meta.get(ModelLoader.META_CLASS_NAMES).split("\\s*,\\s*")) : List
 				.of();
-		int classes = !names.isEmpty() ? names.size() : classInput == null ? 0 : g
-			.embeddingRows(classInput);
+		int classes = oneHot != null ? (int) oneHot.dims()[1] : !names.isEmpty()
+			? names.size() : classInput == null ? 0 : g.embeddingRows(classInput);
+		if (oneHot != null && !names.isEmpty() && names.size() != classes)
+			throw new GanException("generator " + name + " names " + names.size() +
+				" classes, but its one-hot class input '" + oneHot.name() + "' " +
+				oneHot.shapeString() + " takes " + classes);
 		TensorLayout layout = generatorLayout(name, out, z);
 		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput,
-			classes, names);
+			classes, names, label == null ? null : classShape(name, label,
+				oneHot != null), oneHot != null);
 		ValueRange range = range(out, null);
 		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
 		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut
@@ -304,6 +312,59 @@ final class DescriptorInference {
 					range, range).processing(List.of(), impliedCasts(rdfOut, post, false))
 			.outputInInputUnits(inInputUnits(post)).origins(origins).graph(g)
 			.build());
+	}
+
+	/**
+	 * The float input among a generator's latent-like ones ({@code [N, d]}) that
+	 * takes its class as a one-hot vector: with two such inputs and no integer
+	 * class input, the one named for a class ("class", "label", "onehot", or "y"
+	 * as a word) whose fixed length K is 2 to 1024. Null with one latent-like
+	 * input. Any other set of them is refused, naming the inputs: fed only the
+	 * first, ONNX Runtime failed with "Missing Input", and a one-hot input
+	 * declared first was fed as the latent.
+	 */
+	private ValueInfo oneHotClass(String name, List<ValueInfo> latents,
+		List<ValueInfo> ints)
+	{
+		if (latents.size() < 2) return null;
+		List<ValueInfo> named = latents.stream().filter(
+			DescriptorInference::isOneHotClass).toList();
+		if (latents.size() == 2 && named.size() == 1 && ints.isEmpty()) return named
+			.get(0);
+		throw new GanException("generator " + name + " has " + latents.size() +
+			" float inputs that could each be its latent vector (inputs: " + shapes(g
+				.inputs()) + "): fiji-gan feeds one latent vector and at most one " +
+			"class input, an integer label or a one-hot float vector [N, K] whose " +
+			"name says class, label or onehot");
+	}
+
+	/**
+	 * Whether {@code v} reads as a one-hot class vector: {@code [N, K]} with K
+	 * fixed at 2 to 1024, named for a class.
+	 */
+	private static boolean isOneHotClass(ValueInfo v) {
+		if (v.rank() != 2 || !v.isFixed(1) || v.dims()[1] < 2 || v.dims()[1] > 1024)
+			return false;
+		String n = v.name().toLowerCase(Locale.ROOT);
+		return n.contains("class") || n.contains("label") || n.contains("onehot") ||
+			n.contains("one_hot") || List.of(n.split("[^a-z0-9]+")).contains("y");
+	}
+
+	/**
+	 * The shape a generator's class input {@code v} is fed in, batch -1: a
+	 * one-hot vector's {@code [N, K]}, an integer label's {@code [N]} or
+	 * {@code [N, 1]} as declared (it was fed as {@code [N]} whatever the model
+	 * declared, and ONNX Runtime refused a rank-2 input). Other shapes are
+	 * refused.
+	 */
+	private static long[] classShape(String name, ValueInfo v, boolean oneHot) {
+		if (oneHot) return new long[] { -1, v.dims()[1] };
+		if (v.rank() == 1) return new long[] { -1 };
+		if (v.rank() == 2 && (!v.isFixed(1) || v.dims()[1] == 1))
+			return new long[] { -1, 1 };
+		throw new GanException("generator " + name + ": its class input '" + v
+			.name() + "' has shape " + v.shapeString() + "; fiji-gan feeds one " +
+			"integer label per sample, as [N] or [N,1]");
 	}
 
 	/**

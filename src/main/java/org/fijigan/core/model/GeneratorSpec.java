@@ -10,18 +10,44 @@ import java.util.List;
  * @param latentDim length of one latent vector
  * @param latentShape the latent input's shape with -1 for the batch, e.g. [-1,
  *          128] or [-1, 100, 1, 1]
- * @param classInput name of the integer class-label input, or null for an
- *          unconditional model
+ * @param classInput name of the class input, or null for an unconditional model
  * @param classCount number of classes (0 when unconditional or unknown)
  * @param classNames optional class names, index = label
+ * @param classShape the class input's shape with -1 for the batch: [-1] or [-1,
+ *          1] for an integer label (Keras declares {@code Input(shape=(1,))} as
+ *          the latter), [-1, classCount] for a one-hot vector; empty when
+ *          unconditional
+ * @param oneHotClass whether the class input takes a float one-hot vector of
+ *          {@code classCount} values rather than an integer label
  */
 public record GeneratorSpec(String latentInput, int latentDim,
 		long[] latentShape, String classInput, int classCount,
-		List<String> classNames) {
+		List<String> classNames, long[] classShape, boolean oneHotClass) {
 
 	public GeneratorSpec {
 		classNames = classNames == null ? List.of() : List.copyOf(classNames);
 		latentShape = latentShape.clone();
+		classShape = classShape != null ? classShape.clone() : classInput == null
+			? new long[0] : new long[] { -1 };
+		if (oneHotClass && (classShape.length != 2 || classShape[1] != classCount))
+			throw new IllegalArgumentException("a one-hot class input of " +
+				classCount + " classes has shape [-1, " + classCount + "], not " +
+				java.util.Arrays.toString(classShape));
+	}
+
+	/**
+	 * A generator whose class input, if any, takes integer labels of shape [N].
+	 */
+	public GeneratorSpec(String latentInput, int latentDim, long[] latentShape,
+		String classInput, int classCount, List<String> classNames)
+	{
+		this(latentInput, latentDim, latentShape, classInput, classCount,
+			classNames, null, false);
+	}
+
+	@Override
+	public long[] classShape() {
+		return classShape.clone();
 	}
 
 	public boolean isConditional() {

@@ -87,9 +87,9 @@ public final class ModelLoader {
 	}
 
 	/**
-	 * Refuses an image model with an input that its runs would not feed (a second
-	 * image, taken as image-to-image): ONNX Runtime would fail at the first run
-	 * with "Missing Input".
+	 * Refuses a model with an input that its runs would not feed (a second image
+	 * of a model taken as image-to-image, a third input of a generator): ONNX
+	 * Runtime would fail at the first run with "Missing Input".
 	 */
 	static void refuseUnfedInputs(ModelDescriptor d, OnnxGraphInfo g) {
 		java.util.Set<String> fed = new java.util.HashSet<>();
@@ -97,6 +97,10 @@ public final class ModelLoader {
 		else if (d.kind() instanceof ModelKind.Inpainting k) {
 			fed.add(k.image().name());
 			if (k.mask().inputName() != null) fed.add(k.mask().inputName());
+		}
+		else if (d.kind() instanceof ModelKind.Generator k) {
+			fed.add(k.spec().latentInput());
+			if (k.spec().isConditional()) fed.add(k.spec().classInput());
 		}
 		else return;
 		for (ValueInfo v : g.inputs())

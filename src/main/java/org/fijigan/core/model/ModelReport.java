@@ -68,8 +68,8 @@ final class ModelReport {
 				" values, standard normal");
 			line(sb, "classes", !gs.isConditional() ? "none (unconditional)" : gs
 				.classInput() + ", " + (gs.classCount() > 0 ? gs.classCount()
-					: "unknown number of") + " classes" + (gs.classNames().isEmpty() ? ""
-						: " " + gs.classNames()));
+					: "unknown number of") + " classes" + (gs.oneHotClass() ? ", one-hot"
+						: "") + (gs.classNames().isEmpty() ? "" : " " + gs.classNames()));
 		}
 		line(sb, "value range", "in " + d.inputRange() + ", out " + d
 			.outputRange() + origin(d, "range"));

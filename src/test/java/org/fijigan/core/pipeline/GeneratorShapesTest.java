@@ -3,8 +3,11 @@ package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -99,5 +102,102 @@ class GeneratorShapesTest {
 				"per sample, not an image: fiji-gan takes a generator's images as " +
 				"[N,C,H,W] or [N,H,W,C]; export the model with its output reshaped to " +
 				"one of these", e.getMessage());
+	}
+
+	/** Row {@code c} of a 3-class table of 8 values: {@code c + 0.1 * k}. */
+	static float[] table() {
+		float[] t = new float[3 * 8];
+		for (int c = 0; c < 3; c++)
+			for (int k = 0; k < 8; k++)
+				t[c * 8 + k] = c + 0.1f * k;
+		return t;
+	}
+
+	static RunResult generate(ModelDescriptor m, float[][] latents,
+		long[] labels)
+	{
+		return Generator.run(m, new GenerateOptions(latents.length, 0, null, labels,
+			latents, true, DeviceSpec.CPU, 1), ProgressListener.NONE,
+			CancellationToken.none());
+	}
+
+	/**
+	 * Sample {@code i} of a conditional generator whose image is its latent plus
+	 * the table row of its class ({@link #table()}), as [N, 1, 2, 4].
+	 */
+	static void assertConditioned(RasterImage img, float[][] z, long[] labels) {
+		float[] t = table();
+		for (int i = 0; i < z.length; i++) {
+			float[] p = (float[]) img.plane(0, i, 0);
+			for (int k = 0; k < 8; k++)
+				assertEquals(z[i][k] + t[(int) labels[i] * 8 + k], p[k], 1e-6f,
+					"sample " + i + ", pixel " + k);
+		}
+	}
+
+	/**
+	 * A class label declared [N, 1] (Keras's {@code Input(shape=(1,))}) was fed
+	 * as [N], and ONNX Runtime refused it ("Invalid rank for input: label Got: 1
+	 * Expected: 2"); it is fed in the rank the model declares.
+	 */
+	@Test
+	void aClassLabelDeclaredNBy1IsFedInThatRank() {
+		ModelDescriptor m = load(OnnxModels.builder().input("z", "N,8").input(
+			"label", OnnxModels.INT64, "N,1").initializer("table", table(), 3, 8)
+			.node("Gather", "table,label", "rows", OnnxModels.attrInt("axis", 0))
+			.constant("flat", new long[] { -1, 8 }, 2).node("Reshape", "rows,flat",
+				"embedded").node("Add", "z,embedded", "sum").constant("shape",
+					new long[] { -1, 1, 2, 4 }, 4).node("Reshape", "sum,shape", "image")
+			.output("image", "N,1,2,4"), "label-n1.onnx");
+		assertEquals(3, m.generator().classCount());
+		assertEquals(List.of(-1L, 1L), Arrays.stream(m.generator().classShape())
+			.boxed().toList());
+		float[][] z = latents(4, 8);
+		long[] labels = { 2, 0, 1, 2 };
+		assertConditioned(generate(m, z, labels).image(), z, labels);
+	}
+
+	/**
+	 * A generator conditioned by a one-hot float vector {@code [N, 3]} beside its
+	 * latent {@code [N, 8]}: "unconditional" with the one-hot never fed ("Missing
+	 * Input: onehot"), or, declared first, fed as the latent. Named for a class,
+	 * it is the class input, in either order, and each sample gets its class's
+	 * row; two float inputs that do not say which is the class are refused.
+	 */
+	@Test
+	void aOneHotClassInputIsFedAsOneHotWhicheverOrder() {
+		for (String name : new String[] { "onehot", "y_class" }) {
+			for (boolean first : new boolean[] { false, true }) {
+				OnnxModels.Builder b = OnnxModels.builder();
+				if (first) b.input(name, "N,3").input("z", "N,8");
+				else b.input("z", "N,8").input(name, "N,3");
+				ModelDescriptor m = load(b.initializer("table", table(), 3, 8).node(
+					"MatMul", name + ",table", "embedded").node("Add", "z,embedded",
+						"sum").constant("shape", new long[] { -1, 1, 2, 4 }, 4).node(
+							"Reshape", "sum,shape", "image").output("image", "N,1,2,4"),
+					name + first + ".onnx");
+				assertEquals("z", m.generator().latentInput());
+				assertEquals(name, m.generator().classInput());
+				assertTrue(m.generator().oneHotClass());
+				assertEquals(3, m.generator().classCount());
+				float[][] z = latents(5, 8);
+				long[] labels = { 1, 2, 0, 0, 2 };
+				assertConditioned(generate(m, z, labels).image(), z, labels);
+				// without labels, sample i draws class i mod 3
+				assertConditioned(generate(m, z, null).image(), z, new long[] { 0, 1, 2,
+					0, 1 });
+			}
+		}
+		GanException e = assertThrows(GanException.class, () -> load(OnnxModels
+			.builder().input("a", "N,8").input("b", "N,3").initializer("table",
+				table(), 3, 8).node("MatMul", "b,table", "embedded").node("Add",
+					"a,embedded", "sum").constant("shape", new long[] { -1, 1, 2, 4 }, 4)
+			.node("Reshape", "sum,shape", "image").output("image", "N,1,2,4"),
+			"ab.onnx"));
+		assertEquals("generator ab has 2 float inputs that could each be its " +
+			"latent vector (inputs: a float[N,8], b float[N,3]): fiji-gan feeds one " +
+			"latent vector and at most one class input, an integer label or a " +
+			"one-hot float vector [N, K] whose name says class, label or onehot", e
+				.getMessage());
 	}
 }
