@@ -104,13 +104,11 @@ final class DescriptorInference {
 		if (task == TaskKind.GENERATE) return generator(name, latents, ints, out);
 		if (floatImages.isEmpty()) throw new GanException("model " + name +
 			" has no image input (inputs: " + shapes(g.inputs()) + ")");
-		// Image input: the first float input of rank >= 3 not named like a mask.
+		// Image input: the first image-like input that does not take the mask.
 		ValueInfo image = floatImages.get(0);
 		ValueInfo maskInput = null;
 		if (task == TaskKind.INPAINT && floatImages.size() >= 2) {
-			for (ValueInfo v : floatImages)
-				if (v.name().toLowerCase(Locale.ROOT).contains("mask")) maskInput = v;
-			if (maskInput == null) maskInput = floatImages.get(1);
+			maskInput = maskInput(floatImages);
 			image = floatImages.get(floatImages.get(0) == maskInput ? 1 : 0);
 		}
 		TensorDescription rdfIn = rdf == null ? null : rdf.inputs().get(0);
@@ -177,6 +175,30 @@ final class DescriptorInference {
 			.outputTransform(transform).processing(impliedCasts(rdfIn, pre, true),
 				impliedCasts(rdfOut, post, false)).outputInInputUnits(inInputUnits)
 			.wholeImageOps(tiling.wholeImageOps()).origins(origins).graph(g).build());
+	}
+
+	/**
+	 * Which of an inpainting model's image-like inputs takes the mask: the one
+	 * named {@code mask} (in any case), as the documentation says; else the first
+	 * whose name contains "mask" but not "image", "img" or "input" (a
+	 * "masked_image" is the image with its holes blanked); else the first whose
+	 * name contains "mask"; else the second input. The last input whose name
+	 * contained "mask" was taken, so inputs declared as {@code [mask,
+	 * masked_image]} had the image fed as the mask and the mask as the image.
+	 */
+	static ValueInfo maskInput(List<ValueInfo> inputs) {
+		ValueInfo named = null, imageNamed = null;
+		for (ValueInfo v : inputs) {
+			String n = v.name().toLowerCase(Locale.ROOT);
+			if (n.equals("mask")) return v;
+			if (!n.contains("mask")) continue;
+			boolean image = n.contains("image") || n.contains("img") || n.contains(
+				"input");
+			if (!image && named == null) named = v;
+			if (image && imageNamed == null) imageNamed = v;
+		}
+		return named != null ? named : imageNamed != null ? imageNamed : inputs.get(
+			1);
 	}
 
 	/**

@@ -1,0 +1,126 @@
+
+package org.fijigan.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+
+import org.fijigan.core.CancellationToken;
+import org.fijigan.core.ProgressListener;
+import org.fijigan.core.image.PixelType;
+import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Inpainting models whose image and mask inputs are named, ordered and shaped
+ * otherwise than {@link OnnxModels#inpaint}'s: each gets the image as its image
+ * and the mask as its mask, pixel for pixel.
+ */
+class InpaintingInputsTest {
+
+	@TempDir
+	Path dir;
+
+	static final InferenceOptions RAW = ImageToImageTest.RAW.withCompositeInpaint(
+		false);
+
+	/** A 13x9 image of {@code channels} channels, values in [-0.5, 1.5). */
+	static RasterImage image(int channels) {
+		return ImageToImageTest.randomFloat(13, 9, channels, 1, 1, 3);
+	}
+
+	/** Holes where {@link #isHole} says, in {@code planes} slices. */
+	static RasterImage mask(int planes) {
+		RasterImage m = RasterImage.allocate(13, 9, 1, planes, 1, PixelType.UINT8);
+		for (int z = 0; z < planes; z++) {
+			byte[] p = (byte[]) m.plane(0, z, 0);
+			for (int i = 0; i < p.length; i++)
+				if (isHole(i, z)) p[i] = (byte) 255;
+		}
+		return m;
+	}
+
+	/** A band of holes that moves with the slice {@code z}. */
+	static boolean isHole(int i, int z) {
+		int x = i % 13, y = i / 13;
+		return x >= 3 + z && x < 8 + z && y >= 2 && y < 5 || y == 7 && x < 2;
+	}
+
+	ModelDescriptor load(OnnxModels.Builder b, String name) {
+		return ModelLoader.load(b.write(dir, name).toString(), ModelOverrides.NONE);
+	}
+
+	/**
+	 * Adds {@code y = image + 2 * mask} to {@code b}, where {@code mask} is the
+	 * mask in the image's shape, and output {@code y} of shape {@code out}.
+	 */
+	static OnnxModels.Builder plusTwiceMask(OnnxModels.Builder b, String image,
+		String mask, String out)
+	{
+		return b.initializer("two", new float[] { 2 }).node("Mul", mask + ",two",
+			"m2").node("Add", image + ",m2", "y").output("y", out);
+	}
+
+	/**
+	 * The model's output where it adds twice the mask to the image: the holes are
+	 * zeroed in the image it is fed, so a hole is 2 and any other pixel the
+	 * image's.
+	 */
+	static void assertInpainted(RasterImage img, RasterImage mask,
+		RasterImage r)
+	{
+		assertEquals(img.width(), r.width());
+		assertEquals(img.logicalChannels(), r.logicalChannels());
+		for (int z = 0; z < img.slices(); z++)
+			for (int t = 0; t < img.frames(); t++)
+				for (int c = 0; c < img.channels(); c++) {
+					float[] in = (float[]) img.plane(c, z, t), out = (float[]) r.plane(c,
+						z, t);
+					int m = mask.planeCount() == 1 ? 0 : mask.index(0, z, t);
+					byte[] holes = (byte[]) mask.plane(m);
+					for (int i = 0; i < in.length; i++)
+						assertEquals(holes[i] != 0 ? 2 : in[i], out[i], 1e-6f, "channel " +
+							c + ", slice " + z + ", frame " + t + ", pixel " + i);
+				}
+	}
+
+	static RunResult inpaint(ModelDescriptor m, RasterImage img,
+		RasterImage mask)
+	{
+		return Inpainter.run(m, img, mask, RAW, ProgressListener.NONE,
+			CancellationToken.none());
+	}
+
+	/**
+	 * Inputs declared [mask, masked_image] had the image fed as the mask and the
+	 * mask as the image: of the inputs whose names contain "mask", the last was
+	 * taken. The input named "mask" takes the mask, in either order.
+	 */
+	@Test
+	void theInputNamedMaskTakesTheMaskInEitherOrder() {
+		for (boolean maskFirst : new boolean[] { true, false }) {
+			OnnxModels.Builder b = OnnxModels.builder();
+			if (maskFirst) b.input("mask", "N,1,H,W").input("masked_image",
+				"N,1,H,W");
+			else b.input("masked_image", "N,1,H,W").input("mask", "N,1,H,W");
+			ModelDescriptor m = load(plusTwiceMask(b, "masked_image", "mask",
+				"N,1,H,W"), "masked" + maskFirst + ".onnx");
+			assertEquals("mask", m.mask().inputName());
+			assertEquals("masked_image", m.image().name());
+			RasterImage img = image(1);
+			assertInpainted(img, mask(1), inpaint(m, img, mask(1)).image());
+		}
+		// without an input named "mask", one that names the image is not the mask
+		ModelDescriptor m = load(plusTwiceMask(OnnxModels.builder().input(
+			"hole_mask", "N,1,H,W").input("masked_img", "N,1,H,W"), "masked_img",
+			"hole_mask", "N,1,H,W"), "hole.onnx");
+		assertEquals("hole_mask", m.mask().inputName());
+		RasterImage img = image(1);
+		assertInpainted(img, mask(1), inpaint(m, img, mask(1)).image());
+	}
+}
