@@ -114,11 +114,12 @@ final class DescriptorInference {
 		TensorDescription rdfIn = rdf == null ? null : rdf.inputs().get(0);
 		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
 		TensorLayout layout = rdfIn != null ? layoutOf(rdfIn) : guessLayout(image);
-		TensorLayout outLayout = rdfOut != null ? layoutOf(rdfOut) : out
-			.rank() == layout.rank() ? layout : guessLayout(out);
 		if (layout.rank() != image.rank()) throw new GanException(
 			"descriptor axes '" + layout + "' do not match input '" + image.name() +
 				"' of shape " + image.shapeString());
+		tiling = g.tiling(image.name(), layout);
+		TensorLayout outLayout = rdfOut != null ? layoutOf(rdfOut) : outputLayout(
+			out, layout);
 		int channels = dim(image, layout.channelAxis(), 1);
 		if (channels < 0) channels = 0;
 		MaskSpec mask = null;
@@ -138,7 +139,6 @@ final class DescriptorInference {
 			mask = new MaskSpec(maskInput == null ? null : maskInput.name(), hole,
 				hole == 0 ? 1 : 0, true);
 		}
-		tiling = g.tiling(image.name(), layout);
 		AxisConstraint xc = constraint(image, layout.xAxis(), rdfIn, "x");
 		AxisConstraint yc = constraint(image, layout.yAxis(), rdfIn, "y");
 		int maxBatch = layout.batchAxis() < 0 ? 1 : image.dims()[layout
@@ -175,6 +175,22 @@ final class DescriptorInference {
 			.outputTransform(transform).processing(impliedCasts(rdfIn, pre, true),
 				impliedCasts(rdfOut, post, false)).outputInInputUnits(inInputUnits)
 			.wholeImageOps(tiling.wholeImageOps()).origins(origins).graph(g).build());
+	}
+
+	/**
+	 * The layout of the output {@code out} of a model whose image input has
+	 * {@code layout}, where no descriptor states it: as the graph gives it (from
+	 * the roles of its axes), which need not be the input's (channels-first in,
+	 * channels-last out, as tf2onnx's {@code --inputs-as-nchw} exports, or the
+	 * reverse); where the graph does not tell, the input's for an output of its
+	 * rank, else as {@link #guessLayout} reads it. An output of the input's rank
+	 * was taken to have its layout, and the channels-last output of a
+	 * channels-first model was read with its width as its channels.
+	 */
+	private TensorLayout outputLayout(ValueInfo out, TensorLayout layout) {
+		TensorLayout graph = tiling.outputLayout();
+		if (graph != null && graph.rank() == out.rank()) return graph;
+		return out.rank() == layout.rank() ? layout : guessLayout(out);
 	}
 
 	/**
@@ -511,7 +527,7 @@ final class DescriptorInference {
 			return rf.scale();
 		}
 		origins.put("scale", "probed");
-		return ScaleProbe.scale(onnx, g, in);
+		return ScaleProbe.scale(onnx, g, in, outLayout);
 	}
 
 	private int halo(TensorDescription rdfOut, double scale) {

@@ -69,6 +69,7 @@ final class LocalityWalker {
 	private final OperatorTable rules = new OperatorTable(this, Collections
 		.unmodifiableMap(pixels), known);
 	private final ReceptiveField result;
+	private final TensorLayout outputLayout;
 
 	/**
 	 * @param layouts the layout of each image input (others are not images); a
@@ -97,8 +98,10 @@ final class LocalityWalker {
 			notes.add(
 				"the output is not computed from an image input; tiling does not apply");
 			result = new ReceptiveField(0, 1.0, false, List.copyOf(notes));
+			outputLayout = null;
 		}
 		else {
+			outputLayout = layoutOf(out, layouts);
 			double jumpX = out.jump(), jumpY = jumpX;
 			if (out.axes() != null) for (Axis a : out.axes()) {
 				if (a.role() == Role.X) jumpX = a.jump();
@@ -119,25 +122,66 @@ final class LocalityWalker {
 	}
 
 	/**
-	 * The first output's y and x must lie where the image input's do (when their
-	 * ranks agree), or the tiles would be put together wrongly.
+	 * Where the output's own axes do not give its layout ({@link #layoutOf}), its
+	 * y and x must lie where an image input of its rank has them, or the tiles
+	 * would be put together wrongly.
 	 */
 	private void lineUp(String name, Pixels out,
 		Map<String, TensorLayout> layouts)
 	{
-		if (out.axes() == null || out.tainted()) return;
+		if (out.axes() == null || out.tainted() || outputLayout != null) return;
+		boolean sameRank = false;
 		for (TensorLayout l : layouts.values()) {
 			if (l.rank() != out.rank()) continue;
-			if (out.axes().get(l.yAxis()).role() != Role.Y || out.axes().get(l
-				.xAxis()).role() != Role.X)
-			{
-				guessed = true;
-				breakers.add("output '" + name +
-					"': its y and x axes are not where the image input has them " +
-					"(the image is transposed or its axes moved), so tiles would be put together wrongly");
-			}
-			return;
+			sameRank = true;
+			if (out.axes().get(l.yAxis()).role() == Role.Y && out.axes().get(l
+				.xAxis()).role() == Role.X) return;
 		}
+		if (!sameRank) return;
+		guessed = true;
+		breakers.add("output '" + name +
+			"': its y and x axes are not where the image input has them " +
+			"(the image is transposed or its axes moved), so tiles would be put together wrongly");
+	}
+
+	/**
+	 * The output's layout as the roles of its axes give it: {@code b} for the
+	 * batch, {@code y}, {@code x}, and {@code c} for its one other axis; so
+	 * {@code byxc} for a channels-first input transposed to a channels-last
+	 * output (as tf2onnx's {@code --inputs-as-nchw} exports), whatever the
+	 * input's layout. Null where the roles make no layout (no y or x, two other
+	 * axes) or put x before y where every image input has y first: the image
+	 * itself transposed, not its channels moved.
+	 */
+	private static TensorLayout layoutOf(Pixels out,
+		Map<String, TensorLayout> layouts)
+	{
+		if (out.axes() == null) return null;
+		StringBuilder sb = new StringBuilder();
+		for (Axis a : out.axes())
+			sb.append(switch (a.role()) {
+				case BATCH -> 'b';
+				case Y -> 'y';
+				case X -> 'x';
+				case OTHER -> 'c';
+			});
+		String axes = sb.toString();
+		if (axes.indexOf('y') < 0 || axes.indexOf('x') < 0) return null;
+		for (char c : "bcyx".toCharArray())
+			if (axes.indexOf(c) != axes.lastIndexOf(c)) return null;
+		TensorLayout layout = new TensorLayout(axes);
+		for (TensorLayout in : layouts.values())
+			if (in.yAxis() < in.xAxis() == layout.yAxis() < layout.xAxis())
+				return layout;
+		return null;
+	}
+
+	/**
+	 * The layout of the output as the graph gives it ({@link #layoutOf}), or null
+	 * where it cannot tell.
+	 */
+	TensorLayout outputLayout() {
+		return outputLayout;
 	}
 
 	private static Pixels seed(ValueInfoProto v, TensorLayout layout) {

@@ -305,9 +305,14 @@ public final class OnnxGraphInfo {
 	 *          Resize) on the way to the output to cover it: the least common
 	 *          multiple of their total strides, 2^depth for a U-Net; 1 without
 	 *          any
+	 * @param outputLayout the output's layout as the roles of its axes give it
+	 *          (it need not be the input's: {@code byxc} for a channels-first
+	 *          input transposed to channels-last), or null where the graph does
+	 *          not tell
 	 */
 	public record Tiling(ReceptiveField receptiveField,
-			List<String> wholeImageOps, boolean fixedSpatialReshape, int sizeStep) {
+			List<String> wholeImageOps, boolean fixedSpatialReshape, int sizeStep,
+			TensorLayout outputLayout) {
 
 		public Tiling {
 			wholeImageOps = List.copyOf(wholeImageOps);
@@ -331,12 +336,12 @@ public final class OnnxGraphInfo {
 				LocalityWalker w = new LocalityWalker(skeleton, functions,
 					defaultOpset(), l, imageOutput().name());
 				return new Tiling(w.result(), w.breakers(), w.hasFixedSpatialReshape(),
-					w.sizeStep());
+					w.sizeStep(), w.outputLayout());
 			}
 			catch (RuntimeException | StackOverflowError e) { // not exact, rather
 																												// than a refused model
 				return new Tiling(new ReceptiveField(0, 1, false, List.of()), List.of(
-					"the graph could not be " + "analysed (" + e + ")"), false, 1);
+					"the graph could not be " + "analysed (" + e + ")"), false, 1, null);
 			}
 		});
 	}

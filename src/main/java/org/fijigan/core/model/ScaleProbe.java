@@ -36,8 +36,15 @@ final class ScaleProbe {
 
 	private ScaleProbe() {}
 
-	/** Runs the model once on a small zero image and compares sizes. */
-	static double scale(Path onnx, OnnxGraphInfo g, ImageInput in) {
+	/**
+	 * Runs the model once on a small zero image and compares sizes.
+	 *
+	 * @param outLayout the layout of the model's output, which need not be the
+	 *          input's
+	 */
+	static double scale(Path onnx, OnnxGraphInfo g, ImageInput in,
+		TensorLayout outLayout)
+	{
 		String stateIt = "; state the model's scale with --scale";
 		int wanted = (int) Math.min(4096, Math.max(32, 2L * g.receptiveField()
 			.haloPixels() + 8));
@@ -79,7 +86,7 @@ final class ScaleProbe {
 			CompletableFuture.delayedExecutor(limit, TimeUnit.MILLISECONDS).execute(
 				late::cancel);
 			Tensor t = s.run(feeds, List.of(outName), late).get(outName);
-			TensorLayout ol = t.shape().length == in.layout().rank() ? in.layout()
+			TensorLayout ol = t.shape().length == outLayout.rank() ? outLayout
 				: DescriptorInference.guessLayout(g.outputs().get(0));
 			return (double) t.shape()[ol.xAxis()] / w;
 		}
