@@ -137,13 +137,14 @@ final class DescriptorInference {
 				channels -= 1;
 			}
 			mask = new MaskSpec(maskInput == null ? null : maskInput.name(), hole,
-				hole == 0 ? 1 : 0, true);
+				hole == 0 ? 1 : 0, true, maskInput == null ? null : maskLayout(
+					maskInput, layout));
 		}
 		AxisConstraint xc = constraint(image, layout.xAxis(), rdfIn, "x");
 		AxisConstraint yc = constraint(image, layout.yAxis(), rdfIn, "y");
-		int maxBatch = layout.batchAxis() < 0 ? 1 : image.dims()[layout
-			.batchAxis()] > 0 ? (int) image.dims()[layout.batchAxis()]
-				: Integer.MAX_VALUE;
+		int maxBatch = maxBatch(image, layout);
+		if (maskInput != null) maxBatch = Math.min(maxBatch, maxBatch(maskInput,
+			mask.layout()));
 		ImageInput in = new ImageInput(image.name(), layout, channels, xc, yc,
 			maxBatch);
 		int outChannels = dim(out, outLayout.channelAxis(), 1);
@@ -191,6 +192,41 @@ final class DescriptorInference {
 		TensorLayout graph = tiling.outputLayout();
 		if (graph != null && graph.rank() == out.rank()) return graph;
 		return out.rank() == layout.rank() ? layout : guessLayout(out);
+	}
+
+	/**
+	 * The largest batch input {@code v} of layout {@code layout} takes: 1 without
+	 * a batch axis, its size where fixed, else {@link Integer#MAX_VALUE}.
+	 */
+	private static int maxBatch(ValueInfo v, TensorLayout layout) {
+		int b = layout.batchAxis();
+		return b < 0 ? 1 : v.dims()[b] > 0 ? (int) v.dims()[b] : Integer.MAX_VALUE;
+	}
+
+	/**
+	 * The layout of an inpainting model's mask input {@code mask}, which need not
+	 * be the image's ({@code imageLayout}): as its bioimage.io description states
+	 * it; the image's where that puts a fixed 1 on the mask's channel axis; else
+	 * as {@link #guessLayout} reads the mask's own shape ({@code [N,1,H,W]}
+	 * beside a channels-last image, {@code [N,H,W,1]} beside a channels-first
+	 * one, {@code [N,H,W]}). The mask was fed in the image's layout, and ONNX
+	 * Runtime refused it. A mask input of more than one channel is refused.
+	 */
+	private TensorLayout maskLayout(ValueInfo mask, TensorLayout imageLayout) {
+		Optional<TensorDescription> described = rdf == null ? Optional.empty() : rdf
+			.inputs().stream().filter(t -> t.id().equals(mask.name())).findFirst();
+		int c = imageLayout.channelAxis();
+		TensorLayout layout = described.isPresent() ? layoutOf(described.get())
+			: mask.rank() == imageLayout.rank() && (c < 0 || mask.dims()[c] == 1)
+				? imageLayout : guessLayout(mask);
+		if (layout.rank() != mask.rank()) throw new GanException("descriptor " +
+			"axes '" + layout + "' do not match mask input '" + mask.name() +
+			"' of shape " + mask.shapeString());
+		int channels = dim(mask, layout.channelAxis(), 1);
+		if (channels > 1) throw new GanException("mask input '" + mask.name() +
+			"' has shape " + mask.shapeString() + ", " + channels + " channels " +
+			"(axes " + layout + "); fiji-gan feeds a mask of one channel");
+		return layout;
 	}
 
 	/**

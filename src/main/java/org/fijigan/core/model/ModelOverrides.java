@@ -96,9 +96,8 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 			"output", "override");
 		if (maskHoleValue != null && d.kind() instanceof ModelKind.Inpainting k) {
 			MaskSpec m = k.mask();
-			b.kind(new ModelKind.Inpainting(k.image(), new MaskSpec(m.inputName(),
-				maskHoleValue, maskHoleValue == 0 ? 1 : 0, m.zeroHoles()))).origin(
-					"mask", "override");
+			b.kind(new ModelKind.Inpainting(k.image(), m.withHoleValue(
+				maskHoleValue))).origin("mask", "override");
 		}
 		return b.build();
 	}

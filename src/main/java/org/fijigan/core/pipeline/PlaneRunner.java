@@ -185,8 +185,10 @@ final class PlaneRunner {
 		}
 		Map<String, Tensor> feeds = new java.util.LinkedHashMap<>();
 		feeds.put(model.image().name(), Tensor.of(input, shape));
+		// one channel, so its values lie in (batch, y, x) order whatever its layout
 		if (maskTensor != null) feeds.put(maskSpec.inputName(), Tensor.of(
-			maskTensor, model.image().layout().shape(b, 1, wh, ww)));
+			maskTensor, (maskSpec.layout() != null ? maskSpec.layout() : layout)
+				.shape(b, 1, wh, ww)));
 		long runStart = System.nanoTime();
 		Tensor out = tileRun.run(session, feeds, model.outputName(), cancel);
 		long runEnd = System.nanoTime();

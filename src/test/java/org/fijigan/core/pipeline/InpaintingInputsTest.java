@@ -123,4 +123,40 @@ class InpaintingInputsTest {
 		RasterImage img = image(1);
 		assertInpainted(img, mask(1), inpaint(m, img, mask(1)).image());
 	}
+
+	/**
+	 * A mask input shaped otherwise than the image input was fed in the image's
+	 * layout, and ONNX Runtime refused it: a [N,1,H,W] mask beside a
+	 * channels-last image, a [1,H,W] mask, a [N,H,W,1] mask beside a
+	 * channels-first RGB image. Each is fed in its own shape, in tiles too.
+	 */
+	@Test
+	void aMaskInputIsFedInItsOwnLayoutAndRank() {
+		ModelDescriptor nhwc = load(plusTwiceMask(OnnxModels.builder().input(
+			"image", "N,H,W,1").input("mask", "N,1,H,W").node("Transpose", "mask",
+				"m", OnnxModels.attrInts("perm", 0, 2, 3, 1)), "image", "m", "N,H,W,1"),
+			"nhwc-image.onnx");
+		assertEquals("bcyx", nhwc.mask().layout().axes());
+		RasterImage grey = image(1);
+		assertInpainted(grey, mask(1), inpaint(nhwc, grey, mask(1)).image());
+		RunResult tiled = Inpainter.run(nhwc, grey, mask(1), RAW.withTileSize(8),
+			ProgressListener.NONE, CancellationToken.none());
+		assertEquals(4, tiled.report().tilesPerPlane());
+		assertInpainted(grey, mask(1), tiled.image());
+
+		ModelDescriptor rank3 = load(plusTwiceMask(OnnxModels.builder().input(
+			"image", "1,1,H,W").input("mask", "1,H,W").initializer("axis",
+				new long[] { 1 }, 1).node("Unsqueeze", "mask,axis", "m"), "image", "m",
+			"1,1,H,W"), "rank3-mask.onnx");
+		assertEquals("cyx", rank3.mask().layout().axes());
+		assertInpainted(grey, mask(1), inpaint(rank3, grey, mask(1)).image());
+
+		ModelDescriptor rgb = load(plusTwiceMask(OnnxModels.builder().input("image",
+			"N,3,H,W").input("mask", "N,H,W,1").node("Transpose", "mask", "m",
+				OnnxModels.attrInts("perm", 0, 3, 1, 2)), "image", "m", "N,3,H,W"),
+			"nhwc-mask.onnx");
+		assertEquals("byxc", rgb.mask().layout().axes());
+		RasterImage colour = image(3);
+		assertInpainted(colour, mask(1), inpaint(rgb, colour, mask(1)).image());
+	}
 }
