@@ -331,9 +331,10 @@ class BadInputsAndFaultsCliTest {
 			.toString()));
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		assertFailsCleanly(
-			"the mask has 3 planes; give one plane for all, or one per slice and frame " +
-				"(2)", "inpaint", "-m", model, "-i", in, "--mask", mask, "-o", dir
-					.resolve("out.tif"));
+			"the mask has 3 slices and 1 frame, the image 2 slices and 1 frame: " +
+				"give a mask of one plane for all, or one of 2 slices and 1 frame (a " +
+				"stack of 2 planes will do)", "inpaint", "-m", model, "-i", in,
+			"--mask", mask, "-o", dir.resolve("out.tif"));
 	}
 
 	@Test

@@ -21,8 +21,10 @@ public final class Inpainter {
 
 	/**
 	 * @param mask one channel, same width and height as {@code image}; one plane
-	 *          for all planes of the image or one per plane; a non-zero pixel
-	 *          marks a hole to fill. A NaN pixel is neither: refused unless
+	 *          for all planes of the image or one per slice and frame (as the
+	 *          image's slices and frames, or as a plain stack in ImageJ's order:
+	 *          {@link #withImagePlanes}); a non-zero pixel marks a hole to fill.
+	 *          A NaN pixel is neither: refused unless
 	 *          {@link InferenceOptions#nonFinite()} maps it to 0 (no hole)
 	 */
 	public static RunResult run(ModelDescriptor model, RasterImage image,
@@ -41,12 +43,13 @@ public final class Inpainter {
 		mask = greyMask(mask);
 		if (mask.logicalChannels() != 1) throw new GanException(
 			"the mask must have one channel, it has " + mask.logicalChannels());
-		int planes = image.slices() * image.frames();
-		if (mask.planeCount() != 1 && (mask.slices() != image.slices() || mask
-			.frames() != image.frames())) throw new GanException("the mask has " +
-				mask.planeCount() +
-				" planes; give one plane for all, or one per slice and frame (" +
-				planes + ")");
+		RasterImage given = mask;
+		mask = withImagePlanes(mask, image);
+		String stackNote = mask == given ? null : "the mask's " + given
+			.planeCount() + " " + (given.frames() == 1 ? "slices" : "frames") +
+			" were taken as the image's " + image.slices() + " slices x " + image
+				.frames() + " frames, in ImageJ's order (slice by slice within each " +
+			"frame)";
 		if (model.scale() != 1) throw new GanException(
 			"inpainting models must keep the image size");
 		long[] counts = countHoles(mask);
@@ -57,25 +60,63 @@ public final class Inpainter {
 				"none (0): fix the mask, or choose --nonfinite zero or clip to read them as 0");
 		RunResult r = ImageToImage.execute(model, image, mask, options, progress,
 			cancel);
-		if (nan > 0) {
-			String note = nan + " NaN mask pixel" + (nan == 1 ? " was" : "s were") +
-				" read as 0 (no " + "hole; nonfinite: " + options.nonFinite().id() +
-				")";
-			RunReport rep = r.report();
-			java.util.List<String> notes = new java.util.ArrayList<>(rep.notes());
-			notes.add(note);
-			r.image().properties().put("fiji-gan.note." + notes.size(), note);
-			r = new RunResult(r.image(), new RunReport(rep.provider(), rep
-				.tilesPerPlane(), rep.haloPixels(), rep.windowWidth(), rep
-					.windowHeight(), notes, rep.seconds(), rep.nonFiniteOutputs(), rep
-						.timings()));
-		}
+		if (stackNote != null) r = withNote(r, stackNote);
+		if (nan > 0) r = withNote(r, nan + " NaN mask pixel" + (nan == 1 ? " was"
+			: "s were") + " read as 0 (no " + "hole; nonfinite: " + options
+				.nonFinite().id() + ")");
 		r.image().properties().put("fiji-gan.inpainted.pixels", filled(holes, mask
 			.planeCount(), image.planeCount()));
 		r.image().properties().put("fiji-gan.inpainted.composite", options
 			.compositeInpaint() ? "only hole pixels were changed"
 				: "every pixel is model output");
 		return r;
+	}
+
+	/** {@code r} with {@code note} added to its report and its image's notes. */
+	private static RunResult withNote(RunResult r, String note) {
+		RunReport rep = r.report();
+		java.util.List<String> notes = new java.util.ArrayList<>(rep.notes());
+		notes.add(note);
+		r.image().properties().put("fiji-gan.note." + notes.size(), note);
+		return new RunResult(r.image(), new RunReport(rep.provider(), rep
+			.tilesPerPlane(), rep.haloPixels(), rep.windowWidth(), rep.windowHeight(),
+			notes, rep.seconds(), rep.nonFiniteOutputs(), rep.timings()));
+	}
+
+	/**
+	 * {@code mask} (one channel) with a plane for each slice and frame of
+	 * {@code image}, or one plane for all: a mask of one plane, or of the image's
+	 * slices and frames, as it is; a plain stack (slices only, or frames only) of
+	 * as many planes as the image has slices times frames seen, without a copy,
+	 * as the image's slices and frames, its planes taken in ImageJ's order (slice
+	 * by slice within each frame). A 6-slice mask for a 3-slice, 2-frame image
+	 * was refused as "the mask has 6 planes; give ... one per slice and frame
+	 * (6)". Any other mask is refused, naming its slices and frames and the
+	 * image's.
+	 */
+	static RasterImage withImagePlanes(RasterImage mask, RasterImage image) {
+		int slices = image.slices(), frames = image.frames(), planes = slices *
+			frames;
+		if (mask.planeCount() == 1 || mask.slices() == slices && mask
+			.frames() == frames) return mask;
+		if ((mask.slices() == 1 || mask.frames() == 1) && mask
+			.planeCount() == planes)
+		{
+			Object[] stack = new Object[planes];
+			for (int i = 0; i < planes; i++)
+				stack[i] = mask.plane(i);
+			return new RasterImage(mask.width(), mask.height(), 1, slices, frames,
+				mask.type(), stack);
+		}
+		throw new GanException("the mask has " + count(mask.slices(), "slice") +
+			" and " + count(mask.frames(), "frame") + ", the image " + count(slices,
+				"slice") + " and " + count(frames, "frame") + ": give a mask of one " +
+			"plane for all, or one of " + count(slices, "slice") + " and " + count(
+				frames, "frame") + " (a stack of " + planes + " planes will do)");
+	}
+
+	private static String count(int n, String what) {
+		return n + " " + what + (n == 1 ? "" : "s");
 	}
 
 	/**

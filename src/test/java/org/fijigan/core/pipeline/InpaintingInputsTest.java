@@ -2,10 +2,12 @@
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 
 import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
@@ -81,7 +83,8 @@ class InpaintingInputsTest {
 				for (int c = 0; c < img.channels(); c++) {
 					float[] in = (float[]) img.plane(c, z, t), out = (float[]) r.plane(c,
 						z, t);
-					int m = mask.planeCount() == 1 ? 0 : mask.index(0, z, t);
+					// the image's plane (z, t) in ImageJ's order
+					int m = mask.planeCount() == 1 ? 0 : z + img.slices() * t;
 					byte[] holes = (byte[]) mask.plane(m);
 					for (int i = 0; i < in.length; i++)
 						assertEquals(holes[i] != 0 ? 2 : in[i], out[i], 1e-6f, "channel " +
@@ -158,5 +161,38 @@ class InpaintingInputsTest {
 		assertEquals("byxc", rgb.mask().layout().axes());
 		RasterImage colour = image(3);
 		assertInpainted(colour, mask(1), inpaint(rgb, colour, mask(1)).image());
+	}
+
+	/**
+	 * A plain 6-slice mask for an image of 3 slices and 2 frames was refused as
+	 * "the mask has 6 planes; give one plane for all, or one per slice and frame
+	 * (6)". Its planes, as slices or as frames, are taken in ImageJ's order; a
+	 * mask whose slices and frames are neither the image's nor a plain stack is
+	 * refused naming both.
+	 */
+	@Test
+	void aPlainStackMaskGivesEachSliceAndFrameItsPlaneInImageJsOrder() {
+		ModelDescriptor m = load(plusTwiceMask(OnnxModels.builder().input("image",
+			"N,1,H,W").input("mask", "N,1,H,W"), "image", "mask", "N,1,H,W"),
+			"inpaint.onnx");
+		RasterImage img = ImageToImageTest.randomFloat(13, 9, 1, 3, 2, 4);
+		RasterImage slices = mask(6);
+		RunResult r = inpaint(m, img, slices);
+		assertInpainted(img, slices, r.image());
+		assertEquals("the mask's 6 slices were taken as the image's 3 slices x 2 " +
+			"frames, in ImageJ's order (slice by slice within each frame)", r.report()
+				.notes().get(r.report().notes().size() - 1));
+		RasterImage frames = new RasterImage(13, 9, 1, 1, 6, PixelType.UINT8,
+			new Object[] { slices.plane(0), slices.plane(1), slices.plane(2), slices
+				.plane(3), slices.plane(4), slices.plane(5) });
+		assertInpainted(img, slices, inpaint(m, img, frames).image());
+		RasterImage crossed = new RasterImage(13, 9, 1, 2, 3, PixelType.UINT8,
+			new Object[] { slices.plane(0), slices.plane(1), slices.plane(2), slices
+				.plane(3), slices.plane(4), slices.plane(5) });
+		GanException e = assertThrows(GanException.class, () -> inpaint(m, img,
+			crossed));
+		assertEquals("the mask has 2 slices and 3 frames, the image 3 slices and " +
+			"2 frames: give a mask of one plane for all, or one of 3 slices and 2 " +
+			"frames (a stack of 6 planes will do)", e.getMessage());
 	}
 }
