@@ -24,6 +24,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.PlaneRunner.ChannelGroup;
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.tiling.TilePlan;
+import org.fijigan.core.tiling.TilePlanner;
 import org.fijigan.core.tiling.TilingPolicy;
 import org.fijigan.core.tiling.TilingRequest;
 import org.fijigan.core.trust.ResidualCheck;
@@ -137,8 +138,8 @@ public final class ImageToImage {
 				"statistics of its output, which cannot be averaged over channels: give an image with " +
 				modelChannels + " channels");
 
-		long outWide = Math.round(image.width() * model.scale());
-		long outHigh = Math.round(image.height() * model.scale());
+		long outWide = PlaneRunner.outputLength(image.width(), model.scale());
+		long outHigh = PlaneRunner.outputLength(image.height(), model.scale());
 		if (outWide * (double) outHigh > Integer.MAX_VALUE) throw new GanException(
 			"the result would be " + outWide + "x" + outHigh +
 				" px, beyond the 2^31 pixels a plane can hold: use a smaller image " +
@@ -422,8 +423,9 @@ public final class ImageToImage {
 		ImageInput in = model.image();
 		return new TilingRequest(image.width(), image.height(), in.x(), in.y(),
 			model.haloPixels(), options.tileSize(), options.memoryBudgetBytes(),
-			bytesPerPixel(model), in.maxBatch(), model.wholeImageOps(), model
-				.graph() == null ? 1 : model.graph().sizeStep());
+			bytesPerPixel(model), in.maxBatch(), model.wholeImageOps(), TilePlanner
+				.gridStep(model.graph() == null ? 1 : model.graph().sizeStep(), model
+					.scale()));
 	}
 
 	/**

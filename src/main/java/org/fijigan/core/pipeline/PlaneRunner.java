@@ -18,6 +18,7 @@ import org.fijigan.core.text.Numbers;
 import org.fijigan.core.tiling.AxisTile;
 import org.fijigan.core.tiling.Tile;
 import org.fijigan.core.tiling.TilePlan;
+import org.fijigan.core.tiling.TilePlanner;
 
 /**
  * Runs the tiles of one plane and channel group through the model and writes
@@ -200,13 +201,34 @@ final class PlaneRunner {
 	}
 
 	/**
+	 * The output length a model of {@code scale} gives for {@code n} input
+	 * pixels: {@code n * scale} where that is whole; below it (floor) for an
+	 * upscaling by a scale that is not whole, as Resize gives
+	 * {@code floor(n * scale)}; to the nearest for a downscaling, as a strided
+	 * layer with padding gives {@code ceil(n / stride)}. A x1.5 model returns 79
+	 * columns for 53; 80 were expected, and its untiled run was refused.
+	 */
+	static int outputLength(long n, double scale) {
+		double exact = n * scale;
+		long whole = Math.round(exact);
+		if (Math.abs(exact - whole) < 1e-9 * Math.max(1, exact) || scale < 1)
+			return (int) Math.min(Integer.MAX_VALUE, whole);
+		return (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(exact));
+	}
+
+	/**
 	 * Why a model's output has not the size its scale says, in the words that
 	 * lead to the fix: a border cropped off (which fiji-gan cannot place), a
 	 * window size the model does not map at its scale, or a scale stated wrong.
+	 *
+	 * @param untiled whether the window was the whole image (one tile), so that
+	 *          another --tile, or none, cannot help
 	 */
-	static String sizeMismatch(int ow, int oh, int ww, int wh, double scale) {
+	static String sizeMismatch(int ow, int oh, int ww, int wh, double scale,
+		boolean untiled)
+	{
 		String got = "the model returned " + ow + "x" + oh + " for a " + ww + "x" +
-			wh + " input, not " + Math.round(ww * scale) + "x" + Math.round(wh *
+			wh + " input, not " + outputLength(ww, scale) + "x" + outputLength(wh,
 				scale) + " (scale " + Numbers.significant(scale, 4) + ")";
 		if (ow % ww == 0 && oh % wh == 0 && ow / ww == oh / wh && ow / ww != scale)
 			return got + ": the model's scale is " + ow / ww + ", not " + Numbers
@@ -214,7 +236,9 @@ final class PlaneRunner {
 				" or leave --scale out";
 		long s0 = Math.max(1, Math.round(scale));
 		long cx = ww * s0 - ow, cy = wh * s0 - oh;
-		if (cx == cy && cx > 0 && cx % 2 == 0) return got + ": it crops " + cx / 2 +
+		// a border cropped off is counted in whole output pixels per input pixel
+		if (scale == s0 && cx == cy && cx > 0 && cx % 2 == 0) return got +
+			": it crops " + cx / 2 +
 			" px off each side of its output (an unpadded network), which " +
 			"fiji-gan cannot place back; re-export the model with padding that " +
 			"keeps the size";
@@ -227,8 +251,12 @@ final class PlaneRunner {
 			", step: " + stride + "}";
 		double sx = (double) ow / ww, sy = (double) oh / wh;
 		if (Math.abs(sx - scale) <= 0.05 * scale && Math.abs(sy - scale) <= 0.05 *
-			scale) return got + ": the model does not map a window of this size at " +
-				"its scale; try another --tile, or --tile none";
+			scale) return got + (untiled ? ": the model does not map an image of " +
+				"this size at its scale; crop or pad the image to a size it maps" +
+				(TilePlanner.scaleGrid(scale) > 1 ? " (a multiple of " + TilePlanner
+					.scaleGrid(scale) + " px, whole pixels at its scale)" : "")
+				: ": the model does not map a window of this size at its scale; try " +
+					"another --tile, or --tile none");
 		return got + (Math.abs(sx - sy) < 1e-3 ? ": if its scale is " + Numbers
 			.significant(sx, 4) + ", pass --scale " + Numbers.significant(sx, 4)
 			: ": its output is not the input scaled alike along x and y, which " +
@@ -268,8 +296,9 @@ final class PlaneRunner {
 		int ow = (int) shape[layout.xAxis()], oh = (int) shape[layout.yAxis()];
 		int co = layout.channelAxis() < 0 ? 1 : (int) shape[layout.channelAxis()];
 		double scale = model.scale();
-		if (ow != Math.round(ww * scale) || oh != Math.round(wh * scale))
-			throw new GanException(sizeMismatch(ow, oh, ww, wh, scale));
+		if (ow != outputLength(ww, scale) || oh != outputLength(wh, scale))
+			throw new GanException(sizeMismatch(ow, oh, ww, wh, scale, plan
+				.isSingleTile()));
 		if (co != outChannels) throw new GanException("the model returned " + co +
 			" output channels, expected " + outChannels);
 		boolean subtract = model
@@ -282,12 +311,14 @@ final class PlaneRunner {
 		for (int bi = 0; bi < chunk.size(); bi++) {
 			Tile tile = chunk.get(bi);
 			AxisTile tx = tile.x(), ty = tile.y();
+			// windows and kept parts lie on the scale's grid, so all but the image's
+			// own end map to whole output pixels; that end maps as the model maps it
 			int x0 = (int) Math.round(tx.keepOffset() * scale), y0 = (int) Math.round(
 				ty.keepOffset() * scale);
 			int dx = (int) Math.round(tx.keepStart() * scale), dy = (int) Math.round(
 				ty.keepStart() * scale);
-			int kw = (int) Math.round(tx.keepEnd() * scale) - dx, kh = (int) Math
-				.round(ty.keepEnd() * scale) - dy;
+			int kw = outputLength(tx.keepEnd(), scale) - dx, kh = outputLength(ty
+				.keepEnd(), scale) - dy;
 			float[][] bufs = new float[co][kw * kh];
 			// offsets are linear in x and y: one offset() per channel, then strides
 			// (an offset() per

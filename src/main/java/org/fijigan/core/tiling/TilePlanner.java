@@ -22,6 +22,11 @@ import org.fijigan.core.GanException;
  * image is mirrored at its end up to a multiple of s, as the untiled run pads
  * it, rather than a last window shifted inward off the grid.
  * <p>
+ * A model of a scale that is not whole (x1.5) puts the output of a window that
+ * starts on input pixel s at output pixel {@code s * scale}, a whole pixel only
+ * where s is a multiple of the scale's denominator ({@link #scaleGrid}): that
+ * denominator is part of the grid too ({@link #gridStep}).
+ * <p>
  * A window is never padded where it could instead take more real image: windows
  * are shifted inside the (grid-padded) image so all share one size. Only an
  * axis shorter than the smallest window the model accepts, or not a multiple of
@@ -54,8 +59,9 @@ public final class TilePlanner {
 	 * @param windowHeight requested window height; {@code <= 0} for one tile
 	 *          along y
 	 * @param strideStep the total stride of the model's strided layers (1 for
-	 *          none): with the step of a size-parameterised axis it sets the grid
-	 *          windows start on ({@link #grid})
+	 *          none), with its scale's denominator ({@link #gridStep}): with the
+	 *          step of a size-parameterised axis it sets the grid windows start
+	 *          on ({@link #grid})
 	 */
 	public static TilePlan plan(int width, int height, AxisConstraint xc,
 		AxisConstraint yc, int haloPixels, int windowWidth, int windowHeight,
@@ -93,6 +99,34 @@ public final class TilePlanner {
 		int step = c.isFixed() ? 1 : c.step();
 		long lcm = (long) s / gcd(s, step) * step;
 		return lcm > 1 << 16 ? s : (int) lcm;
+	}
+
+	/**
+	 * The grid windows start on for a model of total stride {@code strideStep}
+	 * and scale {@code scale}: the least common multiple of the stride and the
+	 * scale's {@link #scaleGrid}.
+	 */
+	public static int gridStep(int strideStep, double scale) {
+		int s = Math.max(1, strideStep), q = scaleGrid(scale);
+		long lcm = (long) s / gcd(s, q) * q;
+		return lcm > 1 << 16 ? s : (int) lcm;
+	}
+
+	/**
+	 * The input pixels a window must start on a multiple of for its output to
+	 * start on a whole output pixel: the denominator of {@code scale} as a
+	 * fraction ({@code 2} for x1.5 = 3/2, {@code 4} for x0.75); 1 for a whole
+	 * scale, or one that is no fraction of a denominator up to 1,024. A x1.5
+	 * model's windows started on odd pixels put their output half a pixel off, so
+	 * tiles differed from the untiled run by up to the image's range.
+	 */
+	public static int scaleGrid(double scale) {
+		if (!(scale > 0) || Double.isInfinite(scale)) return 1;
+		for (int q = 1; q <= 1024; q++) {
+			double p = scale * q;
+			if (Math.abs(p - Math.rint(p)) < 1e-9 * Math.max(1, p)) return q;
+		}
+		return 1;
 	}
 
 	/** The halo rounded up to a multiple of {@code grid}. */

@@ -148,10 +148,12 @@ public final class TilingPolicy {
 				" px inside it");
 		}
 		notes.addAll(plan.notes());
-		offGrid(r.width(), r.x(), r.strideStep(), plan.xTiles().size(), "column")
-			.ifPresent(notes::add);
-		offGrid(r.height(), r.y(), r.strideStep(), plan.yTiles().size(), "row")
-			.ifPresent(notes::add);
+		if (r.haloPixels() > 0) {
+			offGrid(r.width(), r.x(), r.strideStep(), plan.xTiles().size(), "column")
+				.ifPresent(notes::add);
+			offGrid(r.height(), r.y(), r.strideStep(), plan.yTiles().size(), "row")
+				.ifPresent(notes::add);
+		}
 		if (plan.windowWidth() > r.width() || plan.windowHeight() > r.height())
 			notes.add(paddingNote(r, plan));
 		return new Decision(plan, batchSize(r, plan), notes);
@@ -160,7 +162,9 @@ public final class TilingPolicy {
 	/**
 	 * A note where tiles cannot be exact at the end of an axis: a strided model
 	 * that takes any size there (a downscaler, whose output rounds) sees its own
-	 * border untiled, but the last tile is mirrored up to the stride's grid.
+	 * border untiled, but the last tile is mirrored up to the stride's grid. A
+	 * model without a halo is not noted: no pixel it keeps sees a mirrored one (a
+	 * x1.5 nearest Resize on the grid of its scale's denominator).
 	 */
 	private static Optional<String> offGrid(int length, AxisConstraint c,
 		int stride, int tiles, String line)

@@ -26,7 +26,8 @@ import org.fijigan.core.GanException;
  * @param maxBatch the largest batch the model takes
  * @param wholeImageOps the model's operations that see the whole image, so that
  *          tiling changes their result; empty for a model that tiles exactly
- * @param strideStep the total stride of the model's strided layers, 1 for none:
+ * @param strideStep the total stride of the model's strided layers with its
+ *          scale's denominator ({@link TilePlanner#gridStep}), 1 for none:
  *          windows start on its grid ({@link TilePlanner})
  */
 public record TilingRequest(int width, int height, AxisConstraint x,
