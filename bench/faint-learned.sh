@@ -5,7 +5,7 @@
 # that evaluate asks of a denoiser, whatever the detector, so a shortfall of the bundled denoiser's
 # is told apart from a shortfall of the data.
 #
-#   bench/faint-learned.sh [STEPS] [THREADS]   (defaults: 5000 2; about 20 minutes on 2 cores)
+#   bench/faint-learned.sh [STEPS] [THREADS]   (defaults: 5000 2; 46 minutes on 2 shared cores)
 #
 # 1. prepare-data fluorescence --seed 0 renders 120 training scenes and the 12 held-out test scenes
 #    the bundled denoiser's card is measured on (256x256; the training scenes are not the test's);
