@@ -180,10 +180,55 @@ public final class GradientCheck {
 	}
 
 	/**
-	 * Runs the check for the gradients of the named inputs; returns the largest
-	 * error seen.
+	 * The analytic gradients of the named inputs (for {@code sum(y * R)}, R as
+	 * {@link #lossWeights} gives it), for checks against a closed form: where
+	 * finite differences cannot tell (ties of a maximum), or to a tolerance that
+	 * float32 differences cannot reach.
 	 */
-	public double check(String... wrt) throws Exception {
+	public Map<String, float[]> gradients(String... wrt) throws Exception {
+		Graphs graphs = graphs(wrt);
+		Map<String, float[]> analytic = new LinkedHashMap<>();
+		OrtEnvironment env = OrtEnvironment.getEnvironment();
+		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+			o.setIntraOpNumThreads(1);
+			try (OrtSession gs = env.createSession(graphs.gradModel().toByteArray(),
+				o))
+			{
+				Map<String, OnnxTensor> in = tensors(env, feeds);
+				try (OrtSession.Result res = gs.run(in)) {
+					for (String w : wrt) {
+						FloatBuffer fb = ((OnnxTensor) res.get(graphs.grads().get(w))
+							.orElseThrow()).getFloatBuffer();
+						float[] a = new float[fb.remaining()];
+						fb.get(a);
+						analytic.put(w, a);
+					}
+				}
+				finally {
+					in.values().forEach(OnnxTensor::close);
+				}
+			}
+		}
+		return analytic;
+	}
+
+	/**
+	 * The weights R of the loss {@code sum(y * R)} of a first-order check, for an
+	 * output {@code y} of the given shape.
+	 */
+	public static float[] lossWeights(long... shape) {
+		return weights(99, shape);
+	}
+
+	/**
+	 * The model of the loss, and that of the loss with the gradients of
+	 * {@code wrt} (named in {@code grads}) as further outputs.
+	 */
+	private record Graphs(ModelProto lossModel, ModelProto gradModel,
+			Map<String, String> grads) {
+	}
+
+	private Graphs graphs(String... wrt) {
 		ModelProto forward = this.forward;
 		String y = "y";
 		if (firstOrderWrt != null) {
@@ -212,7 +257,17 @@ public final class GradientCheck {
 		for (String w : wrt)
 			g.addOutput(ValueInfoProto.newBuilder().setName(grads.get(w)));
 		ModelProto gradModel = forward.toBuilder().setGraph(g).build();
+		return new Graphs(lossModel, gradModel, grads);
+	}
 
+	/**
+	 * Runs the check for the gradients of the named inputs; returns the largest
+	 * error seen.
+	 */
+	public double check(String... wrt) throws Exception {
+		Graphs graphs = graphs(wrt);
+		ModelProto lossModel = graphs.lossModel(), gradModel = graphs.gradModel();
+		Map<String, String> grads = graphs.grads();
 		OrtEnvironment env = OrtEnvironment.getEnvironment();
 		double worst = 0;
 		try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
@@ -275,16 +330,20 @@ public final class GradientCheck {
 
 	/** {@code sum(y * R)} with R seeded Gaussian of y's shape. */
 	private static String weightedSum(GraphEmitter e, String y, long seed) {
-		Random r = new Random(seed);
 		long[] yShape = e.shape(y);
-		float[] weights = new float[(int) Tensor.elementCount(yShape)];
-		for (int i = 0; i < weights.length; i++)
-			weights[i] = (float) r.nextGaussian();
-		String product = e.mul(y, e.constant(weights, yShape));
+		String product = e.mul(y, e.constant(weights(seed, yShape), yShape));
 		long[] all = new long[yShape.length];
 		for (int i = 0; i < all.length; i++)
 			all[i] = i;
 		return e.reduceSum(product, all, false);
+	}
+
+	private static float[] weights(long seed, long[] shape) {
+		Random r = new Random(seed);
+		float[] weights = new float[(int) Tensor.elementCount(shape)];
+		for (int i = 0; i < weights.length; i++)
+			weights[i] = (float) r.nextGaussian();
+		return weights;
 	}
 
 	private double lossAt(OrtEnvironment env, OrtSession s, String w, Tensor base,
