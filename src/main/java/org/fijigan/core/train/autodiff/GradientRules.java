@@ -23,6 +23,7 @@ public final class GradientRules {
 		ConvRules.register(RULES);
 		NormalizationRules.register(RULES);
 		SpatialRules.register(RULES);
+		ActivationRules.register(RULES);
 	}
 
 	private GradientRules() {}
