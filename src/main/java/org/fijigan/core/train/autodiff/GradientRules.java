@@ -24,6 +24,7 @@ public final class GradientRules {
 		NormalizationRules.register(RULES);
 		SpatialRules.register(RULES);
 		ActivationRules.register(RULES);
+		ReductionRules.register(RULES);
 	}
 
 	private GradientRules() {}
