@@ -40,6 +40,7 @@ final class ShapeRules {
 		m.put("Split", ShapeRules::split);
 		m.put("Slice", ShapeRules::slice);
 		m.put("Gather", ShapeRules::gather);
+		m.put("Tile", ShapeRules::tile);
 	}
 
 	/** The inverse permutation (default: reversed axes, its own inverse). */
@@ -234,6 +235,39 @@ final class ShapeRules {
 		String dy = e.reshape(g[0], outer == 1 ? new long[] { count, inner }
 			: new long[] { outer, count, inner });
 		r[0] = e.reshape(e.matMul(oneHot, dy), ds);
+		return r;
+	}
+
+	/**
+	 * Tile repeats the whole input {@code r} times along each axis, so output
+	 * axis a of size {@code r s} is {@code r} blocks of the input's {@code s}:
+	 * one Reshape splits each repeated axis into (r, s) and one ReduceSum adds
+	 * the blocks. The repeats input must be a constant.
+	 */
+	private static String[] tile(NodeProto n, String[] g, boolean[] need,
+		GraphEmitter e)
+	{
+		long[] in = e.shape(n.getInput(0));
+		long[] repeats = e.constantLongs(Nodes.input(n, 1));
+		if (repeats == null || repeats.length != in.length) throw ElementwiseRules
+			.unsupported(n, repeats == null ? "its repeats must be a constant"
+				: "it has " + repeats.length + " repeats for " + in.length + " axes");
+		String[] r = new String[need.length];
+		List<Long> split = new ArrayList<>(), blocks = new ArrayList<>();
+		for (int a = 0; a < in.length; a++) {
+			if (repeats[a] == 0) {
+				// an empty output: no element depends on the input
+				r[0] = e.zeros(in);
+				return r;
+			}
+			if (repeats[a] > 1) {
+				blocks.add((long) split.size());
+				split.add(repeats[a]);
+			}
+			split.add(in[a]);
+		}
+		r[0] = e.reduceSum(e.reshape(g[0], split.stream().mapToLong(Long::longValue)
+			.toArray()), blocks.stream().mapToLong(Long::longValue).toArray(), false);
 		return r;
 	}
 

@@ -29,6 +29,19 @@ class ShapeRulesTest {
 				"1,3,1")).input("x", 2, 2, 3, 4).check("x");
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "9,'2,1,3','4,3,6'", "13,'1,1,1','2,3,2'",
+		"17,'3,2,1','6,6,2'" })
+	void tileAddsUpTheGradientOfEveryCopy(long opset, String repeats, String out)
+		throws Exception
+	{
+		long[] r = java.util.Arrays.stream(repeats.split(",")).mapToLong(
+			Long::parseLong).toArray();
+		GradientCheck.of(OnnxModels.builder().opset(opset).input("x", "2,3,2")
+			.constant("repeats", r, 3).node("Tile", "x,repeats", "y").output("y",
+				out)).input("x", 31, 2, 3, 2).check("x");
+	}
+
 	@Test
 	void reshapeWithZeroAndMinusOne() throws Exception {
 		GradientCheck.of(OnnxModels.builder().input("x", "2,3,4").constant("shape",
