@@ -8,7 +8,7 @@ import java.util.Map;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 
-/** Gradients of the matrix products Gemm and MatMul. */
+/** Gradients of the matrix products Gemm, MatMul and Einsum. */
 final class MatrixRules {
 
 	private MatrixRules() {}
@@ -16,6 +16,7 @@ final class MatrixRules {
 	static void register(Map<String, GradientRule> m) {
 		m.put("Gemm", MatrixRules::gemm);
 		m.put("MatMul", MatrixRules::matMul);
+		m.put("Einsum", MatrixRules::einsum);
 	}
 
 	/**
@@ -92,5 +93,109 @@ final class MatrixRules {
 		perm[r - 2] = r - 1;
 		perm[r - 1] = r - 2;
 		return e.transpose(x, perm);
+	}
+
+	/**
+	 * An Einsum's gradient with respect to one operand is another Einsum: the
+	 * upstream gradient (with the output's indices) times every other operand,
+	 * summed to the operand's indices. An index only that operand has (summed
+	 * within it, as in {@code ij->i}) comes from a ones tensor of its size, so
+	 * any number of operands works, as do ellipses, transposes and sums. Refused,
+	 * with the reason: an index repeated within one operand (a diagonal, such as
+	 * {@code ii->i}), and sizes that broadcast (an index or ellipsis axis of size
+	 * 1 against a larger one).
+	 */
+	private static String[] einsum(NodeProto n, String[] g, boolean[] need,
+		GraphEmitter e)
+	{
+		String equation = Nodes.attrString(n, "equation", "").replace(" ", "");
+		int count = n.getInputCount();
+		String[] sides = equation.split("->", -1);
+		String[] terms = sides[0].split(",", -1);
+		if (sides.length > 2 || terms.length != count) throw ElementwiseRules
+			.unsupported(n, "its equation '" + equation + "' does not name " + count +
+				" operands");
+		// each ellipsis becomes letters the equation does not use, right-aligned
+		int ellipsis = 0;
+		for (int k = 0; k < count; k++)
+			ellipsis = Math.max(ellipsis, e.rank(n.getInput(k)) - terms[k].replace(
+				"...", "").length());
+		StringBuilder spare = new StringBuilder();
+		for (char c = 'A'; spare.length() < ellipsis && c <= 'z'; c++)
+			if (Character.isLetter(c) && equation.indexOf(c) < 0) spare.append(c);
+		String[] indices = new String[count];
+		Map<Character, Long> sizes = new java.util.HashMap<>();
+		for (int k = 0; k < count; k++) {
+			long[] shape = e.shape(n.getInput(k));
+			int own = shape.length - terms[k].replace("...", "").length();
+			indices[k] = terms[k].replace("...", spare.substring(ellipsis - Math.max(
+				0, own)));
+			if (indices[k].length() != shape.length || !indices[k].chars().allMatch(
+				Character::isLetter)) throw ElementwiseRules.unsupported(n,
+					"its equation '" + equation + "' does not match operand " + k +
+						"'s " + shape.length + " axes");
+			for (int i = 0; i < shape.length; i++) {
+				char c = indices[k].charAt(i);
+				if (indices[k].indexOf(c) != i) throw ElementwiseRules.unsupported(n,
+					"index '" + c + "' appears twice in operand " + k +
+						" (a diagonal), which has no gradient rule");
+				Long before = sizes.putIfAbsent(c, shape[i]);
+				if (before != null && before != shape[i]) throw ElementwiseRules
+					.unsupported(n, "operand " + k + " broadcasts an axis of size " + Math
+						.min(before, shape[i]) + " against " + Math.max(before, shape[i]) +
+						", which has no gradient rule");
+			}
+		}
+		String output = sides.length == 2 ? sides[1].replace("...", spare)
+			: implicitOutput(indices, spare.toString());
+		String[] r = new String[count];
+		for (int k = 0; k < count; k++) {
+			if (!need[k]) continue;
+			List<String> inputs = new ArrayList<>(List.of(g[0]));
+			StringBuilder lhs = new StringBuilder(output);
+			String reached = output;
+			for (int j = 0; j < count; j++)
+				if (j != k) {
+					inputs.add(n.getInput(j));
+					lhs.append(',').append(indices[j]);
+					reached += indices[j];
+				}
+			StringBuilder alone = new StringBuilder();
+			for (char c : indices[k].toCharArray())
+				if (reached.indexOf(c) < 0) alone.append(c);
+			if (alone.length() > 0) {
+				long[] shape = alone.chars().mapToLong(c -> sizes.get((char) c))
+					.toArray();
+				inputs.add(ones(e, shape));
+				lhs.append(',').append(alone);
+			}
+			r[k] = e.op("Einsum", e.shape(n.getInput(k)), inputs, GraphEmitter.attr(
+				"equation", lhs + "->" + indices[k]));
+		}
+		return r;
+	}
+
+	/**
+	 * The output indices of an equation without {@code ->}: the ellipsis axes,
+	 * then the indices that appear once, in alphabetical order.
+	 */
+	private static String implicitOutput(String[] indices, String ellipsis) {
+		String all = String.join("", indices);
+		StringBuilder out = new StringBuilder(ellipsis);
+		all.chars().filter(c -> ellipsis.indexOf(c) < 0 && all.indexOf(c) == all
+			.lastIndexOf(c)).sorted().forEach(c -> out.append((char) c));
+		return out.toString();
+	}
+
+	/** A float tensor of ones. */
+	private static String ones(GraphEmitter e, long[] shape) {
+		long count = 1;
+		for (long d : shape)
+			count *= d;
+		if (count > 4096) return e.op("Expand", shape, List.of(e.scalar(1f), e
+			.longs(shape)));
+		float[] v = new float[(int) count];
+		Arrays.fill(v, 1f);
+		return e.constant(v, shape);
 	}
 }

@@ -3,7 +3,11 @@ package org.fijigan.core.train.autodiff;
 
 import static org.fijigan.testing.OnnxModels.attrFloat;
 import static org.fijigan.testing.OnnxModels.attrInt;
+import static org.fijigan.testing.OnnxModels.attrString;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.fijigan.core.GanException;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,6 +60,56 @@ class MatrixRulesTest {
 		GradientCheck.of(OnnxModels.builder().opset(9).input("a", a).input("b", b)
 			.node("MatMul", "a,b", "y").output("y", y)).input("a", 11, dims(a)).input(
 				"b", 54321, dims(b)).check("a", "b");
+	}
+
+	/**
+	 * The equations attention blocks and matrix products export as, and sums,
+	 * transposes, ellipses, an implicit output and three operands.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "'bhid,bhjd->bhij','2,2,3,4','2,2,5,4','2,2,3,5'",
+		"'bhij,bhjd->bhid','2,2,3,5','2,2,5,4','2,2,3,4'",
+		"'ij,jk->ik','3,4','4,5','3,5'", "'ij,jk','3,4','4,5','3,5'",
+		"'...ij,...jk->...ik','2,3,4','2,4,5','2,3,5'",
+		"'...ij,jk->...ik','2,2,3,4','4,5','2,2,3,5'",
+		"'bchw,bkhw->bck','2,3,2,2','2,4,2,2','2,3,4'", "'i,i->','4','4',''",
+		"'bij,k->bjik','2,3,4','2','2,4,3,2'", "'ij,kl->i','2,3','4,5','2'" })
+	void einsumOfTwoOperands(String equation, String a, String b, String y)
+		throws Exception
+	{
+		GradientCheck.of(OnnxModels.builder().opset(12).input("a", a).input("b", b)
+			.node("Einsum", "a,b", "y", attrString("equation", equation)).output("y",
+				y)).input("a", 41, dims(a)).input("b", 42, dims(b)).check("a", "b");
+	}
+
+	@Test
+	void einsumOfOneAndOfThreeOperands() throws Exception {
+		for (String[] c : new String[][] { { "bij->bji", "2,4,3" }, { "bij->i",
+			"3" }, { "...j->...", "2,3" }, { "jbi", "3,4,2" } })
+			GradientCheck.of(OnnxModels.builder().opset(12).input("a", "2,3,4").node(
+				"Einsum", "a", "y", attrString("equation", c[0])).output("y", c[1]))
+				.input("a", 43, 2, 3, 4).check("a");
+		GradientCheck.of(OnnxModels.builder().opset(12).input("a", "2,3").input("b",
+			"3,4").input("c", "4,2").node("Einsum", "a,b,c", "y", attrString(
+				"equation", "ij,jk,kl->il")).output("y", "2,2")).input("a", 44, 2, 3)
+			.input("b", 45, 3, 4).input("c", 46, 4, 2).check("a", "b", "c");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "'ii->i','3,3','','diagonal'",
+		"'...ij,...jk->...ik','1,3,4','2,4,5','broadcasts an axis of size 1 against 2'" })
+	void einsumDiagonalsAndBroadcastingAreRefused(String equation, String a,
+		String b, String message)
+	{
+		OnnxModels.Builder m = OnnxModels.builder().opset(12).input("a", a);
+		if (!b.isEmpty()) m.input("b", b);
+		GradientCheck check = GradientCheck.of(m.node("Einsum", b.isEmpty() ? "a"
+			: "a,b", "y", attrString("equation", equation)).output("y", null)).input(
+				"a", 47, dims(a));
+		if (!b.isEmpty()) check.input("b", 48, dims(b));
+		GanException e = assertThrows(GanException.class, () -> check.check("a"));
+		assertTrue(e.getMessage().contains("Einsum (node 'Einsum_0')") && e
+			.getMessage().contains(message), e.getMessage());
 	}
 
 	private static long[] dims(String s) {
