@@ -13,6 +13,7 @@ import java.util.function.DoubleUnaryOperator;
 
 import org.fijigan.core.GanException;
 import org.fijigan.testing.OnnxModels;
+import org.fijigan.testing.SpecialFunctions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,8 +94,8 @@ class ActivationRulesTest {
 
 	@Test
 	void geluInClosedForm() throws Exception {
-		closedForm(square(20, "Gelu"), x -> 0.5 * (1 + erf(x / Math.sqrt(2))) + x *
-			Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI));
+		closedForm(square(20, "Gelu"), x -> 0.5 * (1 + SpecialFunctions.erf(x / Math
+			.sqrt(2))) + x * Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI));
 		double c = Math.sqrt(2 / Math.PI);
 		closedForm(square(20, "Gelu", attrString("approximate", "tanh")), x -> {
 			double t = Math.tanh(c * (x + 0.044715 * x * x * x));
@@ -148,25 +149,5 @@ class ActivationRulesTest {
 		// at 0, the negative side's slope (as PyTorch's elu_backward)
 		closedForm(square(9, "Selu"), x -> x > 0 ? SELU_GAMMA : SELU_GAMMA *
 			SELU_ALPHA * Math.exp(x));
-	}
-
-	/**
-	 * erf in double, to about 1e-13: its Taylor series below 2 and a continued
-	 * fraction of erfc from 2 on.
-	 */
-	static double erf(double x) {
-		double a = Math.abs(x);
-		if (a >= 2) {
-			double f = a;
-			for (int k = 80; k > 0; k--)
-				f = a + k / 2.0 / f;
-			return Math.signum(x) * (1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f);
-		}
-		double sum = 0, term = x;
-		for (int n = 0; n < 60; n++) {
-			sum += term / (2 * n + 1);
-			term *= -x * x / (n + 1);
-		}
-		return 2 / Math.sqrt(Math.PI) * sum;
 	}
 }
