@@ -1,6 +1,7 @@
 
 package org.fijigan.cli;
 
+import static org.fijigan.testing.OnnxModels.attrInt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,11 @@ import java.util.Random;
 
 import org.fijigan.core.train.autodiff.Tensors;
 import org.fijigan.testing.OnnxModels;
+import org.fijigan.testing.SpecialFunctions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ij.ImagePlus;
@@ -88,6 +91,121 @@ class FineTuneCommandTest {
 			csv.get(0));
 		assertEquals(2, csv.size());
 		assertTrue(Files.size(dir.resolve("tuned-loss.png")) > 1000);
+	}
+
+	/**
+	 * The contract step through what a transformer-style PyTorch export holds at
+	 * opset 17: LayerNormalization over the image rows (nn.LayerNorm) and GELU
+	 * exported as Erf ({@code 0.5 n (1 + erf(n / sqrt 2))}), between per-column
+	 * and scalar affine maps. Every weight after one step must equal
+	 * {@code w - lr dL/dw} with the gradient computed here by hand, in double.
+	 */
+	@Test
+	void theContractStepThroughGeluAsErfAndLayerNormalization()
+		throws IOException
+	{
+		int w = 6, h = 5;
+		Random r = new Random(5);
+		float[] w1 = uniform(r, w, 0.5f, 1.5f), b1 = uniform(r, w, -0.5f, 0.5f), s =
+			uniform(r, w, 0.5f, 1.5f), beta = uniform(r, w, -0.5f, 0.5f);
+		float w2 = 0.8f, b2 = -0.1f;
+		Path model = OnnxModels.builder().opset(17).input("x", "N,1,H,6")
+			.initializer("w1", w1, 1, 1, 1, w).initializer("b1", b1, 1, 1, 1, w)
+			.initializer("s", s, w).initializer("beta", beta, w).initializer("w2",
+				new float[] { w2 }, 1, 1, 1, 1).initializer("b2", new float[] { b2 }, 1,
+					1, 1, 1).node("Mul", "x,w1", "xw").node("Add", "xw,b1", "h").node(
+						"LayerNormalization", "h,s,beta", "n", attrInt("axis", -1)).node(
+							"Constant", "", "sqrt2", floatValue(1.4142135f)).node("Div",
+								"n,sqrt2", "scaled").node("Erf", "scaled", "erf").node(
+									"Constant", "", "one", floatValue(1f)).node("Add", "erf,one",
+										"shifted").node("Mul", "n,shifted", "doubled").node(
+											"Constant", "", "half", floatValue(0.5f)).node("Mul",
+												"doubled,half", "gelu").node("Mul", "gelu,w2", "gw")
+			.node("Add", "gw,b2", "y").output("y", "N,1,H,6").write(dir,
+				"gelu-layernorm.onnx");
+		float[] x = uniform(r, w * h, -1, 1), t = uniform(r, w * h, -1, 1);
+		floatTiff(dir.resolve("in"), "a.tif", x, w, h);
+		floatTiff(dir.resolve("target"), "a.tif", t, w, h);
+		Path out = dir.resolve("tuned.onnx");
+		double lr = 0.1;
+		MainTest.Result res = cli("fine-tune", "--model", model, "--output", out,
+			"--input-dir", dir.resolve("in"), "--target-dir", dir.resolve("target"),
+			"--steps", 1, "--batch", 1, "--patch", 0, "--augment", "none",
+			"--optimizer", "sgd", "--lr", lr, "--loss", "l1", "--adversarial-weight",
+			0, "--normalize", "none", "--validation", 0, "--device", "cpu");
+		assertEquals(0, res.exitCode(), res.err());
+
+		// L = mean |y - t|, row by row (LayerNormalization's axis is the last)
+		double[] gw1 = new double[w], gb1 = new double[w], gs = new double[w],
+				gbeta = new double[w];
+		double gw2 = 0, gb2 = 0, count = w * h;
+		for (int row = 0; row < h; row++) {
+			double[] hv = new double[w], xhat = new double[w], dn = new double[w];
+			double mean = 0, variance = 0;
+			for (int j = 0; j < w; j++) {
+				hv[j] = x[row * w + j] * (double) w1[j] + b1[j];
+				mean += hv[j] / w;
+			}
+			for (int j = 0; j < w; j++)
+				variance += (hv[j] - mean) * (hv[j] - mean) / w;
+			double inv = 1 / Math.sqrt(variance + 1e-5);
+			for (int j = 0; j < w; j++) {
+				xhat[j] = (hv[j] - mean) * inv;
+				double n = xhat[j] * s[j] + beta[j];
+				double cdf = 0.5 * (1 + SpecialFunctions.erf(n / Math.sqrt(2)));
+				double gelu = n * cdf;
+				double dy = Math.signum(gelu * w2 + b2 - t[row * w + j]) / count;
+				gw2 += dy * gelu;
+				gb2 += dy;
+				dn[j] = dy * w2 * (cdf + n * Math.exp(-n * n / 2) / Math.sqrt(2 *
+					Math.PI));
+				gs[j] += dn[j] * xhat[j];
+				gbeta[j] += dn[j];
+			}
+			double m1 = 0, m2 = 0;
+			for (int j = 0; j < w; j++) {
+				m1 += dn[j] * s[j] / w;
+				m2 += dn[j] * s[j] * xhat[j] / w;
+			}
+			for (int j = 0; j < w; j++) {
+				double dh = inv * (dn[j] * s[j] - m1 - xhat[j] * m2);
+				gw1[j] += dh * x[row * w + j];
+				gb1[j] += dh;
+			}
+		}
+		assertStep(w1, gw1, lr, initializer(out, "w1"));
+		assertStep(b1, gb1, lr, initializer(out, "b1"));
+		assertStep(s, gs, lr, initializer(out, "s"));
+		assertStep(beta, gbeta, lr, initializer(out, "beta"));
+		assertStep(new float[] { w2 }, new double[] { gw2 }, lr, initializer(out,
+			"w2"));
+		assertStep(new float[] { b2 }, new double[] { gb2 }, lr, initializer(out,
+			"b2"));
+	}
+
+	private static float[] uniform(Random r, int count, float lo, float hi) {
+		float[] v = new float[count];
+		for (int i = 0; i < count; i++)
+			v[i] = lo + (hi - lo) * r.nextFloat();
+		return v;
+	}
+
+	private static AttributeProto floatValue(float v) {
+		return AttributeProto.newBuilder().setName("value").setType(
+			AttributeProto.AttributeType.TENSOR).setT(OnnxModels.tensor("value",
+				new float[] { v })).build();
+	}
+
+	/**
+	 * {@code after == before - lr * gradient}, to float32 rounding; the steps
+	 * here are 1e-3 to 1e-2, so a wrong gradient cannot pass.
+	 */
+	private static void assertStep(float[] before, double[] gradient, double lr,
+		float[] after)
+	{
+		for (int i = 0; i < before.length; i++)
+			assertEquals(before[i] - lr * gradient[i], after[i], 2e-6, "element " +
+				i + " (gradient " + gradient[i] + ")");
 	}
 
 	@Test
