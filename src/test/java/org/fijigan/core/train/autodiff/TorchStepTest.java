@@ -51,8 +51,11 @@ import ai.onnxruntime.OrtSession;
  * from the exported float32 weights) and are committed, so this test needs no
  * Python and always runs: an RRDB/ESRGAN x2 with nearest and bilinear Resize,
  * an SRGAN x2 with PRelu, BatchNormalization (running statistics frozen) and
- * DepthToSpace (Reshape/Transpose at opset 9), and a pix2pix U-Net with
- * ConvTranspose, InstanceNormalization and Concat, each at several opsets.
+ * DepthToSpace (Reshape/Transpose at opset 9), a pix2pix U-Net with
+ * ConvTranspose, InstanceNormalization and Concat, and a SwinIR/Restormer-style
+ * transformer block with HardSwish (HardSigmoid and Mul at opset 12),
+ * LayerNormalization (decomposed at opset 12), softmax attention with Einsum
+ * and MatMul, and GELU exported as Erf, each at several opsets.
  * <p>
  * Here the trainable initializers become graph inputs, the loss is appended
  * with {@link GraphEmitter}, shapes come from {@link ShapeProbe}, the gradient
@@ -91,7 +94,7 @@ class TorchStepTest {
 	@Test
 	void everyKindOfModelTheContractNamesHasAFixture() {
 		List<String> list = fixtures();
-		for (String kind : List.of("rrdb-", "srgan-", "unet-"))
+		for (String kind : List.of("rrdb-", "srgan-", "unet-", "transformer-"))
 			assertTrue(list.stream().anyMatch(f -> f.startsWith(kind)), "no " + kind +
 				"* fixture in " + list);
 		assertTrue(list.contains("srgan-opset9"),
