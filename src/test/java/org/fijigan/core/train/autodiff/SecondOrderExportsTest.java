@@ -41,20 +41,22 @@ import ai.onnxruntime.OrtSession;
  * Backward passes of whole networks differentiate again: the PyTorch exports of
  * the one-step fixtures (RRDB with Resize, SRGAN with PRelu, BatchNormalization
  * and DepthToSpace, U-Net with ConvTranspose, InstanceNormalization and Concat,
- * at opsets 9 to 17) and the project's two discriminators. For each, the
- * backward pass with respect to the input and every parameter is emitted; every
- * operator in it must have a gradient rule (or carry no gradient), and the
- * gradient of the input gradient with respect to the input and every parameter
- * must build and run to finite values, not all zero. The U-Net's second
- * derivatives are also checked against finite differences (its Relu and
- * LeakyRelu kinks cannot be avoided by choosing the input, so elements whose
- * loss has a kink within the step are left out).
+ * the transformer block with LayerNormalization, Softmax, Einsum and Erf, at
+ * opsets 9 to 17) and the project's two discriminators. For each, the backward
+ * pass with respect to the input and every parameter is emitted; every operator
+ * in it must have a gradient rule (or carry no gradient), and the gradient of
+ * the input gradient with respect to the input and every parameter must build
+ * and run to finite values, not all zero. The U-Net's second derivatives are
+ * also checked against finite differences (its Relu and LeakyRelu kinks cannot
+ * be avoided by choosing the input, so elements whose loss has a kink within
+ * the step are left out).
  */
 class SecondOrderExportsTest {
 
-	/** One export of each architecture, at opsets 9, 11 and 17. */
+	/** One export of each architecture, at opsets 9, 11, 12 and 17. */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "rrdb-opset17", "srgan-opset9", "unet-opset11" })
+	@ValueSource(strings = { "rrdb-opset17", "srgan-opset9", "unet-opset11",
+		"transformer-opset12", "transformer-opset17" })
 	void theBackwardPassOfAnExportDifferentiatesAgain(String name)
 		throws Exception
 	{
