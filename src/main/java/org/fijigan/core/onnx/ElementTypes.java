@@ -51,6 +51,15 @@ public final class ElementTypes {
 	}
 
 	/**
+	 * The name with the width of a float type, as users know them: "float32",
+	 * "float64", "float16"; {@link #name} for any other type.
+	 */
+	public static String widthName(int type) {
+		return type == DataType.FLOAT_VALUE ? "float32"
+			: type == DataType.DOUBLE_VALUE ? "float64" : name(type);
+	}
+
+	/**
 	 * Lower-case ONNX name, e.g. "float", "int64", "bfloat16"; "type N" for a
 	 * number ONNX does not define.
 	 */

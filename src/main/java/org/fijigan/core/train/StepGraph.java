@@ -195,7 +195,8 @@ public final class StepGraph {
 		probe.recordIn(e);
 
 		if (loss != null) StepLosses.requireTargetSize(e, output, target);
-		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
+		String result = subtractFrom == null ? float32(e, output) : e.sub(float32(e,
+			subtractFrom), float32(e, output));
 		String content = loss == null ? e.scalar(0f) : StepLosses.pixelLoss(e,
 			result, target, loss, lossMask);
 		String total = content;
@@ -243,7 +244,8 @@ public final class StepGraph {
 			forward));
 		probe.recordIn(e);
 		StepLosses.requireTargetSize(e, output, target);
-		String result = subtractFrom == null ? output : e.sub(subtractFrom, output);
+		String result = subtractFrom == null ? float32(e, output) : e.sub(float32(e,
+			subtractFrom), float32(e, output));
 		String l = rename(e, StepLosses.pixelLoss(e, result, target, loss,
 			lossMask), LOSS);
 		g.addOutput(ValueInfoProto.newBuilder().setName(l));
@@ -411,7 +413,17 @@ public final class StepGraph {
 		e.graph().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType(
 			"Identity").setName("id/" + name).addInput(v).addOutput(name));
 		e.setShape(name, e.shape(v));
+		e.setType(name, e.type(v));
 		return name;
+	}
+
+	/**
+	 * Value {@code v} in float32, the type of the targets and the losses: cast
+	 * when the model gives a float16 or float64 output.
+	 */
+	private static String float32(GraphEmitter e, String v) {
+		return e.type(v) == TensorProto.DataType.FLOAT_VALUE ? v : e.cast(v,
+			TensorProto.DataType.FLOAT_VALUE);
 	}
 
 	private static void addInput(GraphProto.Builder g, Map<String, Tensor> feeds,

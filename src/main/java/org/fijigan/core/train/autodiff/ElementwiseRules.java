@@ -125,12 +125,12 @@ final class ElementwiseRules {
 	/**
 	 * y = a^b: da = g b a^(b-1), db = g y log(a), with db taken as 0 where a = 0
 	 * (as PyTorch does). The exponent may be an integer tensor from opset 12 on,
-	 * so it is cast to float first.
+	 * so it is cast to the base's type first.
 	 */
 	private static String[] pow(NodeProto n, String[] g, boolean[] need,
 		GraphEmitter e)
 	{
-		String a = n.getInput(0), b = e.cast(n.getInput(1), FLOAT);
+		String a = n.getInput(0), b = e.cast(n.getInput(1), e.type(a));
 		String da = null, db = null;
 		if (need[0]) {
 			String bMinus1 = e.sub(b, e.scalar(1f));
@@ -235,17 +235,18 @@ final class ElementwiseRules {
 	}
 
 	/**
-	 * Float to float: the identity (back in float32); to any other type: no
-	 * gradient.
+	 * Float to float: the identity, cast back to the type of the Cast's input (a
+	 * float16 or float64 part of a model gets its gradient in its own type); to
+	 * any other type: no gradient.
 	 */
 	private static String[] cast(NodeProto n, String[] g, boolean[] need,
 		GraphEmitter e)
 	{
 		long to = Nodes.attrInt(n, "to", 0);
-		if (to == FLOAT) return new String[] { g[0] };
-		if (ElementTypes.isFloatingPoint(to)) return new String[] { e.cast(g[0],
-			FLOAT) };
-		return new String[] { null };
+		if (!ElementTypes.isFloatingPoint(to)) return new String[] { null };
+		int from = e.type(n.getInput(0));
+		if (!ElementTypes.isFloatingPoint(from)) return new String[] { null };
+		return new String[] { e.type(g[0]) == from ? g[0] : e.cast(g[0], from) };
 	}
 
 	/** Sum and Mean: each input gets {@code g} summed back to its shape. */
@@ -271,8 +272,8 @@ final class ElementwiseRules {
 		if (k == 1) return new String[] { g };
 		List<String> masks = new ArrayList<>();
 		for (int i = 0; i < k; i++)
-			masks.add(e.cast(e.unary("Not", e.compare(beaten, n.getInput(i), y)),
-				FLOAT));
+			masks.add(e.cast(e.unary("Not", e.compare(beaten, n.getInput(i), y)), e
+				.type(y)));
 		String share = e.div(g, e.op("Sum", e.shape(y), masks));
 		String[] r = new String[k];
 		for (int i = 0; i < k; i++)

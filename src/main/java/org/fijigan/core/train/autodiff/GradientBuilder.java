@@ -34,6 +34,12 @@ import ai.onnx.proto.OnnxMl.NodeProto;
  * almost everywhere on each side of a kink (as in PyTorch). A value passed
  * through {@link GraphEmitter#stopGradient} is a constant too (spectral
  * normalisation's power-iteration vectors).
+ * <p>
+ * A gradient has its value's element type: through a float16 or float64 part of
+ * a model it flows in that type (the Cast rule casts it back at the part's
+ * borders), and a rule's result for an input of another float type is cast to
+ * it. A rule that cannot work in the type it is given is refused before
+ * training, naming the node and the type.
  */
 public final class GradientBuilder {
 
@@ -67,7 +73,7 @@ public final class GradientBuilder {
 		Set<String> toLoss = valuesFeeding(forward, loss);
 		Map<String, List<String>> contributions = new HashMap<>();
 		contributions.computeIfAbsent(loss, k -> new ArrayList<>()).add(e.constant(
-			onesLike(e.shape(loss)), e.shape(loss)));
+			onesLike(e.shape(loss)), e.type(loss), e.shape(loss)));
 		for (int i = forward.size() - 1; i >= 0; i--) {
 			NodeProto n = forward.get(i);
 			String[] outGrads = new String[n.getOutputCount()];
@@ -90,18 +96,55 @@ public final class GradientBuilder {
 			if (rule == null || !n.getDomain().isEmpty() && !n.getDomain().equals(
 				"ai.onnx")) throw new GanException("fine-tuning cannot differentiate " +
 					Nodes.describe(n) + ": no gradient rule for this operator");
-			String[] inGrads = rule.backward(n, outGrads, needed, e);
+			String[] inGrads;
+			try {
+				inGrads = rule.backward(n, outGrads, needed, e);
+			}
+			catch (GraphEmitter.MixedTypes x) {
+				throw mixedTypes(n, x, e);
+			}
 			for (int k = 0; k < needed.length; k++)
 				if (needed[k] && k < inGrads.length && inGrads[k] != null) contributions
-					.computeIfAbsent(n.getInput(k), x -> new ArrayList<>()).add(
-						inGrads[k]);
+					.computeIfAbsent(n.getInput(k), x -> new ArrayList<>()).add(inType(e,
+						inGrads[k], n.getInput(k)));
 		}
 		Map<String, String> result = new LinkedHashMap<>();
 		for (String w : wrt) {
 			String grad = total(e, contributions, w);
-			result.put(w, grad != null ? grad : e.zeros(e.shape(w)));
+			result.put(w, grad != null ? grad : inType(e, e.zeros(e.shape(w)), w));
 		}
 		return result;
+	}
+
+	/**
+	 * {@code grad}, cast to the float type of {@code value} where it has another
+	 * one.
+	 */
+	private static String inType(GraphEmitter e, String grad, String value) {
+		int want = e.type(value), have = e.type(grad);
+		if (want == have || !ElementTypes.isFloatingPoint(want) || !ElementTypes
+			.isFloatingPoint(have)) return grad;
+		return e.cast(grad, want);
+	}
+
+	/**
+	 * The refusal of a node whose rule would mix float types: it names the node,
+	 * the type of its float inputs that is not float32, and the two types mixed.
+	 */
+	private static GanException mixedTypes(NodeProto n, GraphEmitter.MixedTypes x,
+		GraphEmitter e)
+	{
+		int own = ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE;
+		for (String in : n.getInputList())
+			if (!in.isEmpty() && ElementTypes.isFloatingPoint(e.type(in)) && e.type(
+				in) != own) own = e.type(in);
+		int[] t = x.types();
+		return new GanException("fine-tuning cannot differentiate " + Nodes
+			.describe(n) + " in " + ElementTypes.widthName(own) +
+			": its gradient rule " + "would combine " + ElementTypes.widthName(t[0]) +
+			" and " + ElementTypes.widthName(t[1]) + " values in " + x.operator() +
+			"; cast this part of the " +
+			"model to float32 (a Cast before and after it)", x);
 	}
 
 	/**

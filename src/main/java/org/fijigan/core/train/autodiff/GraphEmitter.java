@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.fijigan.core.GanException;
+import org.fijigan.core.onnx.ElementTypes;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -20,6 +23,15 @@ import ai.onnx.proto.OnnxMl.TensorProto;
  * an operator takes at the graph's opset (e.g. {@code ReduceSum} axes as an
  * attribute before opset 13 and as an input from 13 on). Used by the gradient
  * rules and by the training-graph assembly. Not thread-safe.
+ * <p>
+ * It also keeps the element type of every value (float32 where not known), so
+ * that rules work in the type of the values they are given: where an operator
+ * whose inputs share one type takes a float16 or float64 value and a float32
+ * constant this emitter wrote ({@link #scalar}, {@link #constant},
+ * {@link #zeros}), the constant is written again in that type. Rules therefore
+ * write their constants in float32 and need not know the type they work in; an
+ * operator that would still mix two float types is refused with
+ * {@link MixedTypes}.
  * <p>
  * Over 400 lines on purpose: it is one vocabulary of small node helpers (the
  * longest about twenty lines) that all keep the same name counters and shape
@@ -35,6 +47,64 @@ public final class GraphEmitter {
 	private final Map<String, Integer> counters = new HashMap<>();
 	private final Map<String, long[]> knownLongs = new HashMap<>();
 	private final Map<String, float[]> knownFloats = new HashMap<>();
+	private final Map<String, Integer> types = new HashMap<>();
+	/** The float32 constants this emitter wrote, by name, with their values. */
+	private final Map<String, float[]> ownConstants = new HashMap<>();
+	/** The zero tensors {@link #zeros} expanded from a scalar. */
+	private final Set<String> ownZeros = new HashSet<>();
+	/** Copies of own constants in other types, by name and type. */
+	private final Map<String, String> retyped = new HashMap<>();
+
+	/**
+	 * Operators whose inputs must all have one element type (Where: its second
+	 * and third; Pow: both, before opset 12).
+	 */
+	private static final Set<String> ONE_TYPE = Set.of("Add", "Sub", "Mul", "Div",
+		"Sum", "Mean", "Max", "Min", "Equal", "Greater", "Less", "GreaterOrEqual",
+		"LessOrEqual", "MatMul", "Gemm", "Concat", "Conv", "ConvTranspose", "PRelu",
+		"Clip", "Where", "Pow");
+
+	/** Operators whose output is bool. */
+	private static final Set<String> BOOL_RESULT = Set.of("Equal", "Greater",
+		"Less", "GreaterOrEqual", "LessOrEqual", "Not", "And", "Or", "Xor", "IsNaN",
+		"IsInf");
+
+	/** Operators whose output is int64. */
+	private static final Set<String> INT64_RESULT = Set.of("Shape", "Size",
+		"ArgMax", "ArgMin", "NonZero");
+
+	/**
+	 * Thrown when an operator being emitted would take two different float types
+	 * at inputs that must share one: a rule that cannot work in the type of the
+	 * values it is given. {@link GradientBuilder} names the node being
+	 * differentiated when it passes this on.
+	 */
+	public static final class MixedTypes extends GanException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String operator;
+		private final int first, second;
+
+		MixedTypes(String operator, int first, int second) {
+			super("cannot combine a " + ElementTypes.widthName(first) +
+				" value with a " + ElementTypes.widthName(second) + " one in " +
+				operator);
+			this.operator = operator;
+			this.first = first;
+			this.second = second;
+		}
+
+		/** The operator that would have mixed them. */
+		public String operator() {
+			return operator;
+		}
+
+		/** The two element types, as {@code TensorProto.DataType} numbers. */
+		public int[] types() {
+			return new int[] { first, second };
+		}
+	}
 
 	/**
 	 * @param graph the graph to append to
@@ -54,6 +124,16 @@ public final class GraphEmitter {
 		}
 		graph.getInputList().forEach(v -> names.add(v.getName()));
 		graph.getInitializerList().forEach(t -> names.add(t.getName()));
+		for (var v : graph.getInputList())
+			if (v.getType().hasTensorType()) types.put(v.getName(), v.getType()
+				.getTensorType().getElemType());
+		for (TensorProto t : graph.getInitializerList())
+			types.put(t.getName(), t.getDataType());
+		for (NodeProto n : graph.getNodeList())
+			if (n.getOpType().equals("Constant") && n.getOutputCount() == 1)
+				for (AttributeProto a : n.getAttributeList())
+				if (a.getName().equals("value")) types.put(n.getOutput(0), a.getT()
+					.getDataType());
 	}
 
 	public long opset() {
@@ -148,6 +228,18 @@ public final class GraphEmitter {
 		return shape(value).length;
 	}
 
+	/**
+	 * The element type of {@code value}, a {@code TensorProto.DataType} number;
+	 * float32 when not known.
+	 */
+	public int type(String value) {
+		return types.getOrDefault(value, TensorProto.DataType.FLOAT_VALUE);
+	}
+
+	public void setType(String value, int type) {
+		types.put(value, type);
+	}
+
 	/** A value name not used in the graph yet, derived from {@code hint}. */
 	public String fresh(String hint) {
 		String base = hint.replaceAll("[^A-Za-z0-9_./:-]", "_");
@@ -164,6 +256,7 @@ public final class GraphEmitter {
 	public String op(String type, long[] outShape, List<String> inputs,
 		AttributeProto... attributes)
 	{
+		inputs = oneType(type, inputs);
 		String out = fresh("g/" + type);
 		NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh(
 			"n/" + type)).addAllInput(inputs).addOutput(out);
@@ -171,7 +264,67 @@ public final class GraphEmitter {
 			n.addAttribute(a);
 		graph.addNode(n);
 		if (outShape != null) shapes.put(out, outShape.clone());
+		types.put(out, resultType(type, inputs, attributes));
 		return out;
+	}
+
+	/**
+	 * {@code inputs} with this emitter's own float32 constants written again in
+	 * the float type of the other inputs, where {@code type} takes one type at
+	 * all of them.
+	 *
+	 * @throws MixedTypes where two of them, not own constants, differ
+	 */
+	private List<String> oneType(String type, List<String> inputs) {
+		if (!ONE_TYPE.contains(type) || type.equals("Pow") && opset >= 12)
+			return inputs;
+		int from = type.equals("Where") ? 1 : 0;
+		Integer common = null;
+		for (int i = from; i < inputs.size(); i++) {
+			String in = inputs.get(i);
+			if (in.isEmpty() || ownConstant(in)) continue;
+			int t = type(in);
+			if (!ElementTypes.isFloatingPoint(t)) return inputs;
+			if (common == null) common = t;
+			else if (common != t) throw new MixedTypes(type, common, t);
+		}
+		if (common == null || common == TensorProto.DataType.FLOAT_VALUE)
+			return inputs;
+		List<String> r = new ArrayList<>(inputs);
+		for (int i = from; i < r.size(); i++)
+			if (!r.get(i).isEmpty() && ownConstant(r.get(i))) r.set(i, retype(r.get(
+				i), common));
+		return r;
+	}
+
+	private boolean ownConstant(String value) {
+		return ownConstants.containsKey(value) || ownZeros.contains(value);
+	}
+
+	/** An own float32 constant written again in float type {@code type}. */
+	private String retype(String value, int type) {
+		String key = value + "@" + type; // fresh() never writes an @
+		String done = retyped.get(key);
+		if (done != null) return done;
+		long[] s = shape(value);
+		String r = ownZeros.contains(value) ? op("Expand", s, List.of(constant(
+			new float[1], type), longs(s))) : constant(ownConstants.get(value), type,
+				s);
+		retyped.put(key, r);
+		return r;
+	}
+
+	/** The element type of the output of an operator {@link #op} emits. */
+	private int resultType(String type, List<String> inputs,
+		AttributeProto... attributes)
+	{
+		if (type.equals("Cast")) for (AttributeProto a : attributes)
+			if (a.getName().equals("to")) return (int) a.getI();
+		if (BOOL_RESULT.contains(type)) return TensorProto.DataType.BOOL_VALUE;
+		if (INT64_RESULT.contains(type)) return TensorProto.DataType.INT64_VALUE;
+		if (type.equals("Where")) return type(inputs.get(1));
+		return inputs.isEmpty() ? TensorProto.DataType.FLOAT_VALUE : type(inputs
+			.get(0));
 	}
 
 	/** Name prefix of the Identity nodes {@link #stopGradient} emits. */
@@ -187,6 +340,7 @@ public final class GraphEmitter {
 		graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(fresh(
 			STOP_GRADIENT)).addInput(x).addOutput(out));
 		shapes.put(out, shape(x).clone());
+		types.put(out, type(x));
 		return out;
 	}
 
@@ -202,6 +356,7 @@ public final class GraphEmitter {
 			outs.add(o);
 			n.addOutput(o);
 			shapes.put(o, s.clone());
+			types.put(o, type(inputs.get(0)));
 		}
 		for (AttributeProto a : attributes)
 			n.addAttribute(a);
@@ -209,7 +364,10 @@ public final class GraphEmitter {
 		return outs;
 	}
 
-	/** A float32 constant (as an initializer). */
+	/**
+	 * A float32 constant (as an initializer); written again in the type of the
+	 * values it meets where that is float16 or float64 (see the class comment).
+	 */
 	public String constant(float[] values, long... dims) {
 		String name = fresh("c/float");
 		TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(
@@ -220,6 +378,21 @@ public final class GraphEmitter {
 			t.addFloatData(v);
 		graph.addInitializer(t);
 		shapes.put(name, dims.clone());
+		types.put(name, TensorProto.DataType.FLOAT_VALUE);
+		ownConstants.put(name, values.clone());
+		return name;
+	}
+
+	/**
+	 * A constant of float element type {@code type} (float32, float64, float16 or
+	 * bfloat16), as an initializer; the values are rounded to the type.
+	 */
+	public String constant(float[] values, int type, long... dims) {
+		if (type == TensorProto.DataType.FLOAT_VALUE) return constant(values, dims);
+		String name = fresh("c/" + ElementTypes.widthName(type));
+		graph.addInitializer(Tensors.floatTensor(name, values, type, dims));
+		shapes.put(name, dims.clone());
+		types.put(name, type);
 		return name;
 	}
 
@@ -239,6 +412,7 @@ public final class GraphEmitter {
 			t.addInt64Data(v);
 		graph.addInitializer(t);
 		shapes.put(name, dims.clone());
+		types.put(name, TensorProto.DataType.INT64_VALUE);
 		return name;
 	}
 
@@ -409,13 +583,18 @@ public final class GraphEmitter {
 		return reshape(r, target);
 	}
 
-	/** A zero tensor of the given shape. */
+	/**
+	 * A float32 zero tensor of the given shape; written again in the type of the
+	 * values it meets, as {@link #constant}.
+	 */
 	public String zeros(long[] shape) {
 		long n = 1;
 		for (long d : shape)
 			n *= d;
 		if (n <= 4096) return constant(new float[(int) n], shape);
-		return op("Expand", shape, List.of(scalar(0f), longs(shape)));
+		String z = op("Expand", shape, List.of(scalar(0f), longs(shape)));
+		ownZeros.add(z);
+		return z;
 	}
 
 	// ---- helpers for the element-wise, matrix and shape rules ----

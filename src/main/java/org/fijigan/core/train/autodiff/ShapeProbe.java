@@ -19,28 +19,33 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 
 /**
  * Finds the static shape of every value of a graph for one input shape, the
  * robust way: runs the graph once on ONNX Runtime's CPU with every intermediate
- * value as an extra output. Also records the values of small integer tensors
- * (Shape outputs and the like), which rules need as constants.
+ * value as an extra output. Also records the element type of every value (so
+ * that a gradient flows in its value's type through a float16 or float64 part
+ * of a model) and the values of small integer tensors (Shape outputs and the
+ * like), which rules need as constants.
  */
 public final class ShapeProbe {
 
 	/**
-	 * Shapes of every value of a graph, and the values of its small (at most 64
-	 * elements, rank 0 or 1) integer and float tensors: Shape outputs, Resize
-	 * scales assembled by Concat, and the like.
+	 * Shapes and element types ({@code TensorProto.DataType} numbers) of every
+	 * value of a graph, and the values of its small (at most 64 elements, rank 0
+	 * or 1) integer and float tensors: Shape outputs, Resize scales assembled by
+	 * Concat, and the like.
 	 */
-	public record Result(Map<String, long[]> shapes,
+	public record Result(Map<String, long[]> shapes, Map<String, Integer> types,
 			Map<String, long[]> smallLongs, Map<String, float[]> smallFloats) {
 
 		/**
-		 * Tells {@code e} every small value found, so rules can read them as
-		 * constants.
+		 * Tells {@code e} the element type of every value and every small value
+		 * found, so rules can read them as constants.
 		 */
 		public void recordIn(GraphEmitter e) {
+			types.forEach(e::setType);
 			smallLongs.forEach(e::setKnownLongs);
 			smallFloats.forEach(e::setKnownFloats);
 		}
@@ -60,6 +65,7 @@ public final class ShapeProbe {
 			if (!have.contains(o)) b.getGraphBuilder().addOutput(ValueInfoProto
 				.newBuilder().setName(o));
 		Map<String, long[]> shapes = new HashMap<>();
+		Map<String, Integer> types = new HashMap<>();
 		Map<String, long[]> longs = new HashMap<>();
 		Map<String, float[]> floats = new HashMap<>();
 		for (TensorProto t : model.getGraph().getInitializerList())
@@ -85,6 +91,9 @@ public final class ShapeProbe {
 						for (Map.Entry<String, OnnxValue> e : r) {
 							if (!(e.getValue() instanceof OnnxTensor t)) continue;
 							shapes.put(e.getKey(), t.getInfo().getShape());
+							int type = elementType(t.getInfo().onnxType);
+							if (type != TensorProto.DataType.UNDEFINED_VALUE) types.put(e
+								.getKey(), type);
 							if (t.getInfo().getShape().length <= 1 && t.getInfo()
 								.getNumElements() <= 64)
 							{
@@ -125,7 +134,21 @@ public final class ShapeProbe {
 				"cannot run the model to find its tensor shapes: " + e.getMessage()
 					.strip().split("\n")[0], e);
 		}
-		return new Result(shapes, longs, floats);
+		return new Result(shapes, types, longs, floats);
+	}
+
+	/**
+	 * The {@code TensorProto.DataType} number of an ONNX Runtime element type
+	 * (whose own numbers differ), by name; 0 (undefined) for one ONNX lacks.
+	 */
+	static int elementType(TensorInfo.OnnxTensorType t) {
+		String name = t.name().substring("ONNX_TENSOR_ELEMENT_DATA_TYPE_".length());
+		try {
+			return TensorProto.DataType.valueOf(name).getNumber();
+		}
+		catch (IllegalArgumentException unknown) {
+			return TensorProto.DataType.UNDEFINED_VALUE;
+		}
 	}
 
 }

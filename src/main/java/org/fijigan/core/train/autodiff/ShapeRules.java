@@ -231,7 +231,7 @@ final class ShapeRules {
 		String hit = e.compare("Equal", e.longs(positions, rows, 1), flat);
 		if (e.opset() >= 11) hit = e.compare("Or", hit, e.compare("Equal", e.longs(
 			fromEnd, rows, 1), flat));
-		String oneHot = e.cast(hit, TensorProto.DataType.FLOAT_VALUE);
+		String oneHot = e.cast(hit, e.type(g[0]));
 		String dy = e.reshape(g[0], outer == 1 ? new long[] { count, inner }
 			: new long[] { outer, count, inner });
 		r[0] = e.reshape(e.matMul(oneHot, dy), ds);

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.platform.Fp16Conversions;
 
 /**
  * Reads values out of ONNX {@code TensorProto}s (raw or typed fields,
@@ -48,38 +49,83 @@ public final class Tensors {
 		return v;
 	}
 
-	/** Values of a float32/float64 tensor, as floats. */
+	/**
+	 * Values of a float32, float64, float16 or bfloat16 tensor, as floats
+	 * (float64 rounded to the nearest float32).
+	 */
 	public static float[] floats(TensorProto t) {
 		int n = (int) elementCount(t);
 		float[] v = new float[n];
 		ByteBuffer raw = t.getRawData().isEmpty() ? null : t.getRawData()
 			.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-		if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
-			for (int i = 0; i < n; i++)
-				v[i] = raw != null ? raw.getFloat(i * 4) : t.getFloatData(i);
+		switch (t.getDataType()) {
+			case TensorProto.DataType.FLOAT_VALUE -> {
+				for (int i = 0; i < n; i++)
+					v[i] = raw != null ? raw.getFloat(i * 4) : t.getFloatData(i);
+			}
+			case TensorProto.DataType.DOUBLE_VALUE -> {
+				for (int i = 0; i < n; i++)
+					v[i] = (float) (raw != null ? raw.getDouble(i * 8) : t.getDoubleData(
+						i));
+			}
+			// 16-bit floats keep their bits in int32_data when not raw
+			case TensorProto.DataType.FLOAT16_VALUE -> {
+				for (int i = 0; i < n; i++)
+					v[i] = Fp16Conversions.fp16ToFloat(raw != null ? raw.getShort(i * 2)
+						: (short) t.getInt32Data(i));
+			}
+			case TensorProto.DataType.BFLOAT16_VALUE -> {
+				for (int i = 0; i < n; i++)
+					v[i] = Fp16Conversions.bf16ToFloat(raw != null ? raw.getShort(i * 2)
+						: (short) t.getInt32Data(i));
+			}
+			default -> throw new IllegalArgumentException("tensor '" + t.getName() +
+				"' is not float");
 		}
-		else if (t.getDataType() == TensorProto.DataType.DOUBLE_VALUE) {
-			for (int i = 0; i < n; i++)
-				v[i] = (float) (raw != null ? raw.getDouble(i * 8) : t.getDoubleData(
-					i));
-		}
-		else throw new IllegalArgumentException("tensor '" + t.getName() +
-			"' is not float");
 		return v;
+	}
+
+	/** Bytes an element of a float tensor of {@code type} takes. */
+	public static int floatBytes(int type) {
+		return switch (type) {
+			case TensorProto.DataType.DOUBLE_VALUE -> 8;
+			case TensorProto.DataType.FLOAT16_VALUE,
+					TensorProto.DataType.BFLOAT16_VALUE -> 2;
+			default -> 4;
+		};
 	}
 
 	/** A float32 tensor with raw data. */
 	public static TensorProto floatTensor(String name, float[] values,
 		long... dims)
 	{
-		ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(
+		return floatTensor(name, values, TensorProto.DataType.FLOAT_VALUE, dims);
+	}
+
+	/**
+	 * A tensor of float element type {@code type} (float32, float64, float16 or
+	 * bfloat16) with raw data: {@code values} rounded to the nearest value the
+	 * type holds (ties to even), as a cast in ONNX Runtime does.
+	 */
+	public static TensorProto floatTensor(String name, float[] values, int type,
+		long... dims)
+	{
+		ByteBuffer b = ByteBuffer.allocate(values.length * floatBytes(type)).order(
 			ByteOrder.LITTLE_ENDIAN);
 		for (float f : values)
-			b.putFloat(f);
+			switch (type) {
+				case TensorProto.DataType.FLOAT_VALUE -> b.putFloat(f);
+				case TensorProto.DataType.DOUBLE_VALUE -> b.putDouble(f);
+				case TensorProto.DataType.FLOAT16_VALUE -> b.putShort(Fp16Conversions
+					.floatToFp16(f));
+				case TensorProto.DataType.BFLOAT16_VALUE -> b.putShort(Fp16Conversions
+					.floatToBf16(f));
+				default -> throw new IllegalArgumentException("element type " + type +
+					" is not float");
+			}
 		b.flip();
 		TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(
-			TensorProto.DataType.FLOAT_VALUE).setRawData(
-				com.google.protobuf.ByteString.copyFrom(b));
+			type).setRawData(com.google.protobuf.ByteString.copyFrom(b));
 		for (long d : dims)
 			t.addDims(d);
 		return t.build();
