@@ -7,9 +7,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.onnx.ElementTypes;
 import org.fijigan.core.train.autodiff.Tensors;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -19,11 +21,14 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 /**
  * Finds a model's trainable parameters and writes trained values back into it.
  * <p>
- * Trainable: float32 initializers that some node takes at a differentiable
- * input position. Inputs that only configure an operator (BatchNormalization's
- * running mean and variance, Resize's scales, Clip's bounds, Pad's value,
- * Reshape's shape, ...) are not parameters, and neither is an initializer whose
- * name matches a freeze pattern.
+ * Trainable: float initializers (float32, and float16, float64 or bfloat16 ones
+ * too) that some node takes at a differentiable input position. Inputs that
+ * only configure an operator (BatchNormalization's running mean and variance,
+ * Resize's scales, Clip's bounds, Pad's value, Reshape's shape, ...) are not
+ * parameters, and neither is an initializer whose name matches a freeze
+ * pattern. A weight stored in another float type than float32 is trained in
+ * float32 (the step graph casts it to its type where the model takes it) and
+ * written back in its own type, rounded to it.
  */
 public final class Parameters {
 
@@ -49,6 +54,13 @@ public final class Parameters {
 	private Parameters() {}
 
 	/**
+	 * The parameters a run trains, and notes for the user on how some of them are
+	 * stored.
+	 */
+	public record Selection(List<Parameter> parameters, List<String> notes) {
+	}
+
+	/**
 	 * The trainable parameters of {@code model}, with their initial values, in
 	 * initializer order.
 	 *
@@ -59,6 +71,14 @@ public final class Parameters {
 	public static List<Parameter> trainable(ModelProto model,
 		List<String> freeze)
 	{
+		return select(model, freeze).parameters();
+	}
+
+	/**
+	 * As {@link #trainable}, with the notes a run shows: which weights are stored
+	 * in another float type than float32.
+	 */
+	public static Selection select(ModelProto model, List<String> freeze) {
 		// Training graphs run from memory, where ONNX Runtime would resolve
 		// external data against the
 		// working folder rather than the model's: refuse any, trainable or not.
@@ -80,8 +100,9 @@ public final class Parameters {
 		List<Parameter> list = new ArrayList<>();
 		List<String> names = new ArrayList<>();
 		Set<Pattern> used = new HashSet<>();
+		Map<Integer, List<String>> otherTypes = new TreeMap<>();
 		for (TensorProto t : model.getGraph().getInitializerList()) {
-			if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) continue;
+			if (!ElementTypes.isFloatingPoint(t.getDataType())) continue;
 			if (!dataUse.contains(t.getName()) || Tensors.elementCount(t) == 0)
 				continue;
 			names.add(t.getName());
@@ -91,6 +112,9 @@ public final class Parameters {
 			if (!matching.isEmpty()) continue;
 			list.add(new Parameter(t.getName(), t.getDimsList().stream().mapToLong(
 				Long::longValue).toArray(), Tensors.floats(t)));
+			if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) otherTypes
+				.computeIfAbsent(t.getDataType(), k -> new ArrayList<>()).add(t
+					.getName());
 		}
 		// a pattern that matches nothing is a typo: training every weight instead
 		// would go unnoticed
@@ -100,14 +124,35 @@ public final class Parameters {
 		if (list.isEmpty()) throw new GanException(
 			"the model has no trainable float parameters" + (freeze.isEmpty() ? ""
 				: " (after freezing " + freeze + ")"));
-		return list;
+		List<String> notes = new ArrayList<>();
+		otherTypes.forEach((type, which) -> notes.add(storedNote(type, which)));
+		return new Selection(list, notes);
 	}
 
 	/**
-	 * Refuses a model whose float weights hold NaN or infinite values: its loss
-	 * is not a number from the first step, and no learning rate helps.
-	 * Initializers kept in external data, or whose data does not hold their
-	 * shape, are left to the checks that refuse them.
+	 * The note on weights stored in a float type other than float32: how they
+	 * train and how they are written back.
+	 */
+	private static String storedNote(int type, List<String> which) {
+		String t = ElementTypes.widthName(type);
+		return which.size() + " weight" + (which.size() == 1 ? " is" : "s are") +
+			" stored as " + t + " (" + names(which) + "): trained in float32 and " +
+			"written back as " + t + (type == TensorProto.DataType.DOUBLE_VALUE
+				? " (with float32's precision)" : ", rounded to it");
+	}
+
+	/** Up to five names, and how many more. */
+	private static String names(List<String> names) {
+		int shown = Math.min(5, names.size());
+		return String.join(", ", names.subList(0, shown)) + (names.size() > shown
+			? " and " + (names.size() - shown) + " more" : "");
+	}
+
+	/**
+	 * Refuses a model whose float weights (of any float type) hold NaN or
+	 * infinite values: its loss is not a number from the first step, and no
+	 * learning rate helps. Initializers kept in external data, or whose data does
+	 * not hold their shape, are left to the checks that refuse them.
 	 *
 	 * @param modelName how the refusal names the model
 	 */
@@ -115,11 +160,15 @@ public final class Parameters {
 		long bad = 0;
 		List<String> tensors = new ArrayList<>();
 		for (TensorProto t : model.getGraph().getInitializerList()) {
-			if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t
+			int type = t.getDataType();
+			if (!ElementTypes.isFloatingPoint(type) || t
 				.getDataLocation() == TensorProto.DataLocation.EXTERNAL) continue;
 			long n = Tensors.elementCount(t);
-			if (n != (t.getRawData().isEmpty() ? t.getFloatDataCount() : t
-				.getRawData().size() / 4L)) continue;
+			long held = !t.getRawData().isEmpty() ? t.getRawData().size() / Tensors
+				.floatBytes(type) : type == TensorProto.DataType.FLOAT_VALUE ? t
+					.getFloatDataCount() : type == TensorProto.DataType.DOUBLE_VALUE ? t
+						.getDoubleDataCount() : t.getInt32DataCount();
+			if (n != held) continue;
 			long here = 0;
 			for (float v : Tensors.floats(t))
 				if (!Float.isFinite(v)) here++;
@@ -146,7 +195,8 @@ public final class Parameters {
 	}
 
 	/**
-	 * A copy of {@code model} with the given initializers replaced by new values.
+	 * A copy of {@code model} with the given initializers replaced by new values,
+	 * each in the initializer's own float type (rounded to it).
 	 */
 	public static ModelProto withValues(ModelProto model,
 		Map<String, float[]> values)
@@ -157,7 +207,8 @@ public final class Parameters {
 			TensorProto t = g.getInitializer(i);
 			float[] v = values.get(t.getName());
 			if (v != null) g.setInitializer(i, Tensors.floatTensor(t.getName(), v, t
-				.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+				.getDataType(), t.getDimsList().stream().mapToLong(Long::longValue)
+					.toArray()));
 		}
 		return b.build();
 	}

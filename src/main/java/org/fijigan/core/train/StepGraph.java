@@ -11,12 +11,14 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.onnx.ElementTypes;
 import org.fijigan.core.train.autodiff.GradientBuilder;
 import org.fijigan.core.train.autodiff.GraphEmitter;
 import org.fijigan.core.train.autodiff.ShapeProbe;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -372,7 +374,9 @@ public final class StepGraph {
 
 	/**
 	 * Makes the trainable initializers of {@code g} graph inputs (the others
-	 * stay), adds the target input and clears the outputs.
+	 * stay), adds the target input and clears the outputs. The inputs are
+	 * float32; one stored in another float type is cast to it by a node put first
+	 * in the graph, whose output the model's nodes take instead.
 	 *
 	 * @return the feeds of the graph so far: {@code data} and the parameters'
 	 *         current values
@@ -384,9 +388,29 @@ public final class StepGraph {
 		for (Parameter p : parameters)
 			trainable.add(p.name());
 		List<TensorProto> keep = new ArrayList<>();
+		Map<String, String> storedAs = new HashMap<>();
+		List<NodeProto> casts = new ArrayList<>();
 		for (TensorProto t : g.getInitializerList())
 			if (!trainable.contains(t.getName())) keep.add(t);
+			else if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+				String typed = "train/as_" + ElementTypes.widthName(t.getDataType()) +
+					"/" + t.getName();
+				storedAs.put(t.getName(), typed);
+				casts.add(NodeProto.newBuilder().setOpType("Cast").setName(typed)
+					.addInput(t.getName()).addOutput(typed).addAttribute(GraphEmitter
+						.attr("to", t.getDataType())).build());
+			}
 		g.clearInitializer().addAllInitializer(keep).clearOutput();
+		if (!casts.isEmpty()) {
+			List<NodeProto> nodes = new ArrayList<>(casts);
+			for (NodeProto n : g.getNodeList()) {
+				NodeProto.Builder b = n.toBuilder();
+				for (int i = 0; i < b.getInputCount(); i++)
+					b.setInput(i, storedAs.getOrDefault(b.getInput(i), b.getInput(i)));
+				nodes.add(b.build());
+			}
+			g.clearNode().addAllNode(nodes);
+		}
 		Map<String, Tensor> feeds = new LinkedHashMap<>(data);
 		for (Parameter p : parameters)
 			addInput(g, feeds, p);

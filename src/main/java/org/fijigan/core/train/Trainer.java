@@ -99,7 +99,9 @@ public final class Trainer {
 			.baseSha256();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
-		List<Parameter> params = Parameters.trainable(model, c.freeze());
+		Parameters.Selection chosen = Parameters.select(model, c.freeze());
+		List<Parameter> params = chosen.parameters();
+		notes.addAll(chosen.notes());
 		Batch first = data.batch(0);
 		Map<String, Tensor> example = feeds(first);
 		boolean gan = c.adversarialWeight() > 0;
