@@ -4,6 +4,7 @@ package org.fijigan.core.train;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,10 +26,14 @@ import ai.onnx.proto.OnnxMl.TensorProto;
  * too) that some node takes at a differentiable input position. Inputs that
  * only configure an operator (BatchNormalization's running mean and variance,
  * Resize's scales, Clip's bounds, Pad's value, Reshape's shape, ...) are not
- * parameters, and neither is an initializer whose name matches a freeze
- * pattern. A weight stored in another float type than float32 is trained in
- * float32 (the step graph casts it to its type where the model takes it) and
- * written back in its own type, rounded to it.
+ * parameters, nor are the constants of the computation that
+ * {@link ConstantTensors} finds (an epsilon, GroupNorm's fixed scale and bias),
+ * nor an initializer that one node takes as data and another as configuration
+ * (PyTorch's export stores equal tensors once, so an InstanceNorm scale of ones
+ * can be an Identity of BatchNorm's running variance), nor an initializer whose
+ * name matches a freeze pattern. A weight stored in another float type than
+ * float32 is trained in float32 (the step graph casts it to its type where the
+ * model takes it) and written back in its own type, rounded to it.
  */
 public final class Parameters {
 
@@ -50,6 +55,15 @@ public final class Parameters {
 		NOT_TRAINABLE.put("Dropout", Set.of(1, 2));
 		NOT_TRAINABLE.put("ConstantOfShape", Set.of(0));
 	}
+
+	/**
+	 * Why an initializer that one node takes as data and another as its
+	 * configuration is held fixed.
+	 */
+	static final String SHARED_WITH_CONFIGURATION =
+		"also a BatchNormalization running statistic or another operator's " +
+			"setting, which training would change: an exporter stored equal " +
+			"tensors once";
 
 	private Parameters() {}
 
@@ -75,8 +89,9 @@ public final class Parameters {
 	}
 
 	/**
-	 * As {@link #trainable}, with the notes a run shows: which weights are stored
-	 * in another float type than float32.
+	 * As {@link #trainable}, with the notes a run shows: which tensors are held
+	 * fixed as constants of the computation, and which weights are stored in
+	 * another float type than float32.
 	 */
 	public static Selection select(ModelProto model, List<String> freeze) {
 		// Training graphs run from memory, where ONNX Runtime would resolve
@@ -101,14 +116,23 @@ public final class Parameters {
 		List<String> names = new ArrayList<>();
 		Set<Pattern> used = new HashSet<>();
 		Map<Integer, List<String>> otherTypes = new TreeMap<>();
+		Map<String, String> constants = ConstantTensors.find(model.getGraph());
+		Map<String, List<String>> held = new LinkedHashMap<>();
 		for (TensorProto t : model.getGraph().getInitializerList()) {
 			if (!ElementTypes.isFloatingPoint(t.getDataType())) continue;
 			if (!dataUse.contains(t.getName()) || Tensors.elementCount(t) == 0)
 				continue;
-			names.add(t.getName());
 			List<Pattern> matching = patterns.stream().filter(p -> p.matcher(t
 				.getName()).find()).toList();
 			used.addAll(matching);
+			String constant = configUse.contains(t.getName())
+				? SHARED_WITH_CONFIGURATION : constants.get(t.getName());
+			if (constant != null) {
+				// held fixed whatever --freeze says; a pattern naming it is not a typo
+				held.computeIfAbsent(constant, k -> new ArrayList<>()).add(t.getName());
+				continue;
+			}
+			names.add(t.getName());
 			if (!matching.isEmpty()) continue;
 			list.add(new Parameter(t.getName(), t.getDimsList().stream().mapToLong(
 				Long::longValue).toArray(), Tensors.floats(t)));
@@ -123,10 +147,29 @@ public final class Parameters {
 				freeze.get(i) + "' matches no parameter of the model; " + hint(names));
 		if (list.isEmpty()) throw new GanException(
 			"the model has no trainable float parameters" + (freeze.isEmpty() ? ""
-				: " (after freezing " + freeze + ")"));
+				: " (after freezing " + freeze + ")") + (held.isEmpty() ? "" : "; " +
+					heldNote(held)));
 		List<String> notes = new ArrayList<>();
+		if (!held.isEmpty()) notes.add(heldNote(held));
 		otherTypes.forEach((type, which) -> notes.add(storedNote(type, which)));
 		return new Selection(list, notes);
+	}
+
+	/**
+	 * The note on initializers held fixed as constants of the computation, by
+	 * reason.
+	 */
+	private static String heldNote(Map<String, List<String>> held) {
+		List<String> parts = new ArrayList<>();
+		int count = 0;
+		for (Map.Entry<String, List<String>> e : held.entrySet()) {
+			parts.add(names(e.getValue()) + " (" + e.getKey() + ")");
+			count += e.getValue().size();
+		}
+		return count + (count == 1 ? " tensor is held fixed as a constant"
+			: " tensors are held fixed as constants") + " of the computation, not " +
+			"trained as weights: " + String.join("; ", parts) +
+			". --freeze REGEX holds other tensors fixed";
 	}
 
 	/**
