@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.onnx.ElementTypes;
+import org.fijigan.core.train.autodiff.GradientBuilder;
 import org.fijigan.core.train.autodiff.Tensors;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -85,15 +88,20 @@ public final class Parameters {
 	public static List<Parameter> trainable(ModelProto model,
 		List<String> freeze)
 	{
-		return select(model, freeze).parameters();
+		return select(model, null, freeze).parameters();
 	}
 
 	/**
 	 * As {@link #trainable}, with the notes a run shows: which tensors are held
-	 * fixed as constants of the computation, and which weights are stored in
-	 * another float type than float32.
+	 * fixed as constants of the computation, which weights are stored in another
+	 * float type than float32, and which Constant nodes hold tensors that reach
+	 * {@code output} as weights would (fine-tuning trains initializers only).
+	 *
+	 * @param output the model output the loss applies to; null for all of them
 	 */
-	public static Selection select(ModelProto model, List<String> freeze) {
+	public static Selection select(ModelProto model, String output,
+		List<String> freeze)
+	{
 		// Training graphs run from memory, where ONNX Runtime would resolve
 		// external data against the
 		// working folder rather than the model's: refuse any, trainable or not.
@@ -145,14 +153,66 @@ public final class Parameters {
 		for (int i = 0; i < patterns.size(); i++)
 			if (!used.contains(patterns.get(i))) throw new GanException("--freeze '" +
 				freeze.get(i) + "' matches no parameter of the model; " + hint(names));
+		long trainedValues = 0;
+		for (Parameter p : list)
+			trainedValues += p.size();
+		String constantNodes = constantNodesNote(model.getGraph(), output,
+			constants, trainedValues);
 		if (list.isEmpty()) throw new GanException(
 			"the model has no trainable float parameters" + (freeze.isEmpty() ? ""
 				: " (after freezing " + freeze + ")") + (held.isEmpty() ? "" : "; " +
-					heldNote(held)));
+					heldNote(held)) + (constantNodes == null ? "" : "; " +
+						constantNodes));
 		List<String> notes = new ArrayList<>();
 		if (!held.isEmpty()) notes.add(heldNote(held));
 		otherTypes.forEach((type, which) -> notes.add(storedNote(type, which)));
+		if (constantNodes != null) notes.add(constantNodes);
 		return new Selection(list, notes);
+	}
+
+	/**
+	 * The note on Constant nodes whose float tensors (of more than one element)
+	 * reach {@code output} through data inputs of operators that pass a gradient,
+	 * as weights do: some exporters and converters keep weights there, and they
+	 * are not trained. Null when there are none, or when they hold fewer values
+	 * than a tenth of the {@code trainedValues} in trainable initializers: a
+	 * model that keeps its weights in initializers keeps a small fixed filter in
+	 * a Constant node on purpose (the bundled inpainting models' four-neighbour
+	 * mean). Constants {@link ConstantTensors} knows are left out.
+	 */
+	private static String constantNodesNote(GraphProto g, String output,
+		Map<String, String> constants, long trainedValues)
+	{
+		Set<String> reaching = new HashSet<>();
+		if (output != null) reaching.add(output);
+		else g.getOutputList().forEach(v -> reaching.add(v.getName()));
+		List<NodeProto> nodes = g.getNodeList();
+		for (int i = nodes.size() - 1; i >= 0; i--) {
+			NodeProto n = nodes.get(i);
+			if (!GradientBuilder.passesGradient(n) || n.getOutputList().stream()
+				.noneMatch(reaching::contains)) continue;
+			Set<Integer> config = NOT_TRAINABLE.getOrDefault(n.getOpType(), Set.of());
+			for (int k = 0; k < n.getInputCount(); k++)
+				if (!config.contains(k)) reaching.add(n.getInput(k));
+		}
+		List<String> found = new ArrayList<>();
+		long values = 0;
+		for (NodeProto n : nodes)
+			if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 &&
+				reaching.contains(n.getOutput(0)) && !constants.containsKey(n.getOutput(
+					0))) for (AttributeProto a : n.getAttributeList())
+				if (a.getName().equals("value") && ElementTypes.isFloatingPoint(a.getT()
+					.getDataType()) && Tensors.elementCount(a.getT()) > 1)
+				{
+					found.add(n.getOutput(0) + " " + a.getT().getDimsList());
+					values += Tensors.elementCount(a.getT());
+				}
+		if (found.isEmpty() || values * 10 < trainedValues) return null;
+		return "Constant nodes are not trained, and these hold float tensors that " +
+			"reach the loss as weights do: " + names(found) +
+			" (fine-tuning trains " +
+			"initializers only; to train them, move them into initializers, as " +
+			"onnx-simplifier does)";
 	}
 
 	/**

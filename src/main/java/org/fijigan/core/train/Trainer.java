@@ -99,7 +99,7 @@ public final class Trainer {
 			.baseSha256();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
-		Parameters.Selection chosen = Parameters.select(model, c.freeze());
+		Parameters.Selection chosen = Parameters.select(model, output, c.freeze());
 		List<Parameter> params = chosen.parameters();
 		notes.addAll(chosen.notes());
 		Batch first = data.batch(0);

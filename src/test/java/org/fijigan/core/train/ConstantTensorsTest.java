@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -191,13 +192,76 @@ class ConstantTensorsTest {
 	}
 
 	/**
+	 * A float Constant node that reaches the loss through data inputs of
+	 * differentiable operators, as a weight would, is named in a note (it is not
+	 * trained); one that only feeds a comparison, one of a single element, and
+	 * one named as PyTorch names a Constant are not.
+	 */
+	@Test
+	void weightsInConstantNodesAreNamedAsNotTrained() {
+		ModelProto m = OnnxModels.builder().opset(13).input("x", SHAPE).initializer(
+			"b", new float[] { 0f, 0f }, 1, C, 1, 1).node("Constant", "", "cw",
+				floatValue(new float[] { 2f, 3f }, 1, C, 1, 1)).node("Constant", "",
+					"threshold", floatValue(new float[] { 0.1f, 0.2f }, 1, C, 1, 1)).node(
+						"Constant", "", "zero", floatValue(new float[] { 0f })).node(
+							"Constant", "", "/m/Constant_output_0", floatValue(new float[] {
+								1f, 1f }, 1, C, 1, 1)).node("Mul", "x,cw", "h").node("Greater",
+									"h,threshold", "above").node("Where", "above,h,zero", "r")
+			.node("Mul", "r,/m/Constant_output_0", "s").node("Add", "s,b", "y")
+			.output("y", SHAPE).build();
+		Trainer.Result r = step(m);
+		assertEquals(List.of("b"), changed(m, r.model()));
+		assertEquals(List.of("Constant nodes are not trained, and these hold " +
+			"float tensors that reach the loss as weights do: cw [1, 2, 1, 1] " +
+			"(fine-tuning trains initializers only; to train them, move them into " +
+			"initializers, as onnx-simplifier does)"), r.notes());
+		assertTrue(Parameters.select(m, "y", List.of()).notes().get(0).contains(
+			"cw [1, 2, 1, 1]"));
+	}
+
+	/**
+	 * A model with its weights in initializers and a small fixed filter in a
+	 * Constant node (under a tenth of the trained values, as the bundled
+	 * inpainting models' four-neighbour mean) gets no note; a model with all its
+	 * weights in Constant nodes is refused, saying where they are.
+	 */
+	@Test
+	void aSmallFixedFilterIsNoWeightAndAModelOfConstantWeightsIsRefused() {
+		float[] weights = new float[2 * 2 * 3 * 3];
+		Arrays.fill(weights, 0.1f);
+		ModelProto filtered = OnnxModels.builder().opset(13).input("x", SHAPE)
+			.initializer("w", weights, C, C, 3, 3).node("Constant", "", "mean",
+				floatValue(new float[] { 0.5f, 0.5f }, 1, C, 1, 1)).node("Conv", "x,w",
+					"h", attrInts("pads", 1, 1, 1, 1)).node("Mul", "h,mean", "y").output(
+						"y", SHAPE).build();
+		assertEquals(List.of(), Parameters.select(filtered, "y", List.of())
+			.notes());
+		ModelProto constants = OnnxModels.builder().opset(13).input("x", SHAPE)
+			.node("Constant", "", "cw", floatValue(new float[] { 2f, 3f }, 1, C, 1,
+				1)).node("Mul", "x,cw", "y").output("y", SHAPE).build();
+		assertEquals("the model has no trainable float parameters; Constant " +
+			"nodes are not trained, and these hold float tensors that reach the " +
+			"loss as weights do: cw [1, 2, 1, 1] (fine-tuning trains initializers " +
+			"only; to train them, move them into initializers, as onnx-simplifier " +
+			"does)", assertThrows(GanException.class, () -> Parameters.select(
+				constants, "y", List.of())).getMessage());
+	}
+
+	private static AttributeProto floatValue(float[] values, long... dims) {
+		return AttributeProto.newBuilder().setName("value").setType(
+			AttributeProto.AttributeType.TENSOR).setT(OnnxModels.tensor("value",
+				values, dims)).build();
+	}
+
+	/**
 	 * On PyTorch 1.13's exports
 	 * (src/test/fixtures/make_torch_constants_fixtures.py) the parameters are
 	 * exactly PyTorch's: GroupNorm's affine weights and the PReLU slopes renamed
 	 * by constant folding, a ReZero scalar, an InstanceNorm2d's weight and bias
 	 * at ones and zeros; not its epsilons and fixed scales, which are Constant
-	 * nodes. With those moved into initializers, as onnx-simplifier does, they
-	 * are held fixed and the parameters stay the same.
+	 * nodes (and no note takes them for weights). With those moved into
+	 * initializers, as onnx-simplifier does, they are held fixed and the
+	 * parameters stay the same.
 	 */
 	@ParameterizedTest
 	@ValueSource(ints = { 11, 13, 16, 17 })
@@ -211,9 +275,12 @@ class ConstantTensorsTest {
 			expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
 				.toList();
 		}
-		assertEquals(expected, sorted(Parameters.select(m, List.of())));
+		Parameters.Selection exported = Parameters.select(m, null, List.of());
+		assertEquals(expected, sorted(exported));
+		// its Constant nodes are all PyTorch's constants: no note on them
+		assertEquals(List.of(), exported.notes());
 		Parameters.Selection simplified = Parameters.select(constantsAsInitializers(
-			m), List.of());
+			m), null, List.of());
 		assertEquals(expected, sorted(simplified));
 		String held = simplified.notes().get(0);
 		for (String constant : opset < 17 ? List.of("/gn/Constant_1_output_0",

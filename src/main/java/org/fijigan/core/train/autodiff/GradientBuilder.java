@@ -219,7 +219,7 @@ public final class GradientBuilder {
 	 * Whether a gradient flows back through {@code n}: it is differentiable and,
 	 * if a cast, casts to a floating-point type.
 	 */
-	private static boolean passesGradient(NodeProto n) {
+	public static boolean passesGradient(NodeProto n) {
 		if (!differentiable(n)) return false;
 		if (!n.getOpType().equals("Cast")) return true;
 		return ElementTypes.isFloatingPoint(Nodes.attrInt(n, "to", 0));
