@@ -224,6 +224,7 @@ public final class StepGraph {
 		OptimizerGraph.emitUpdates(e, parameters, grads, opt, state, outputs);
 		for (String o : outputs)
 			g.addOutput(ValueInfoProto.newBuilder().setName(o));
+		e.dropUnusedConstants();
 		return new Built(mb.build(), names, state, outputs, withoutGradient);
 	}
 
@@ -252,6 +253,7 @@ public final class StepGraph {
 			lossMask), LOSS);
 		g.addOutput(ValueInfoProto.newBuilder().setName(l));
 		g.addOutput(ValueInfoProto.newBuilder().setName(rename(e, result, OUTPUT)));
+		e.dropUnusedConstants();
 		List<String> names = new ArrayList<>();
 		for (Parameter p : parameters)
 			names.add(p.name());

@@ -77,6 +77,25 @@ class MixedPrecisionTrainingTest {
 	}
 
 	/**
+	 * A model of IR version 3 (every initializer a graph input, as older
+	 * exporters write) with a float64 part: the float32 constants written again
+	 * in float64 are not left behind unused, which ONNX Runtime refuses there.
+	 */
+	@Test
+	void anIrVersion3ModelWithAFloat64PartTrains() {
+		ModelProto m = sigmoidIn(TensorProto.DataType.DOUBLE_VALUE);
+		ModelProto.Builder b = m.toBuilder().setIrVersion(3);
+		b.getOpsetImportBuilder(0).setVersion(9);
+		for (TensorProto t : m.getGraph().getInitializerList())
+			b.getGraphBuilder().addInput(OnnxModels.valueInfo(t.getName(), t
+				.getDataType(), "1," + C + ",1,1"));
+		Trainer.Result r = Trainer.train(b.build(), "y", null, "sha",
+			new TrainerTest.Toy(2), TrainerTest.config(1, OptimizerConfig.sgd(1),
+				LossKind.L2), ProgressListener.NONE, CancellationToken.none());
+		assertTrue(TrainerTest.weight(r.model(), "w")[0] != 0.5f);
+	}
+
+	/**
 	 * {@link TrainerTest#affine} with w and b stored as {@code type}, each cast
 	 * to float32 where the model takes it; or, with {@code whole}, all of it
 	 * computed in {@code type} between a Cast of x and a Cast of y.

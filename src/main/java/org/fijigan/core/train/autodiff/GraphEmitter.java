@@ -384,6 +384,25 @@ public final class GraphEmitter {
 	}
 
 	/**
+	 * Removes the float32 constants this emitter wrote that no node takes, as
+	 * those written again in another type can end up. Call it once the graph is
+	 * complete: ONNX Runtime refuses an initializer that no node takes in a model
+	 * of IR version 3 (as older exporters write), where every initializer must
+	 * then be a graph input.
+	 */
+	public void dropUnusedConstants() {
+		Set<String> used = new HashSet<>();
+		for (NodeProto n : graph.getNodeList())
+			used.addAll(n.getInputList());
+		graph.getOutputList().forEach(v -> used.add(v.getName()));
+		for (int i = graph.getInitializerCount() - 1; i >= 0; i--) {
+			String name = graph.getInitializer(i).getName();
+			if (ownConstants.containsKey(name) && !used.contains(name)) graph
+				.removeInitializer(i);
+		}
+	}
+
+	/**
 	 * A constant of float element type {@code type} (float32, float64, float16 or
 	 * bfloat16), as an initializer; the values are rounded to the type.
 	 */
