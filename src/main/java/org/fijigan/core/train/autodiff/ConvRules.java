@@ -10,6 +10,7 @@ import org.fijigan.core.GanException;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
  * Gradients of {@code Conv} and {@code ConvTranspose} (any spatial rank,
@@ -113,7 +114,11 @@ final class ConvRules {
 	 * input positions {@code o*s + j*d - head} ({@code j} over the kernel):
 	 * {@code ConvTranspose(z, w)} with those strides, dilations and head pads,
 	 * its tail cropped (or zero-extended) so that the spatial size is exactly
-	 * {@code target}. Used for Conv's dX and the pooling gradients.
+	 * {@code target}. Used for Conv's dX and the pooling gradients. A float64
+	 * {@code z} is scattered in float32 and cast back, as ONNX Runtime's CPU
+	 * provider has no float64 ConvTranspose (a float64 pooling part of a model
+	 * runs, its gradient would not); each output sums a few products, where
+	 * float32 loses little.
 	 *
 	 * @param z [N, Cin, out spatial...]
 	 * @param w ConvTranspose weight [Cin, Cout / group, k...]
@@ -121,6 +126,13 @@ final class ConvRules {
 	static String scatter(GraphEmitter e, String z, String w, long group,
 		long[] k, long[] s, long[] d, long[] head, long[] target)
 	{
+		if (e.type(z) == TensorProto.DataType.DOUBLE_VALUE) {
+			String narrow = e.type(w) == TensorProto.DataType.DOUBLE_VALUE ? e.cast(w,
+				TensorProto.DataType.FLOAT_VALUE) : w;
+			return e.cast(scatter(e, e.cast(z, TensorProto.DataType.FLOAT_VALUE),
+				narrow, group, k, s, d, head, target),
+				TensorProto.DataType.DOUBLE_VALUE);
+		}
 		long[] zs = e.shape(z), ws = e.shape(w);
 		int r = k.length;
 		long[] tail = new long[r], outputPadding = new long[r], extend =

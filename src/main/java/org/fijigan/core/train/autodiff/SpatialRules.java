@@ -280,7 +280,7 @@ final class SpatialRules {
 			new long[] { batch, channels, 1 }, out)), e.longs(expected, concat(
 				new long[] { taps }, out))));
 		String mask = e.op("Cast", tapShape, List.of(hit), GraphEmitter.attr("to",
-			1L));
+			(long) e.type(x)));
 		String z = e.mul(mask, e.reshape(dy, concat(new long[] { batch, channels,
 			1 }, out)));
 		z = e.reshape(z, concat(new long[] { batch, channels * taps }, out));
@@ -364,7 +364,7 @@ final class SpatialRules {
 		// x < max everywhere except at the maximum (Less takes floats at every
 		// opset, Equal not before 11)
 		String below = e.op("Cast", xs, List.of(e.op("Less", xs, List.of(x, y))),
-			GraphEmitter.attr("to", 1L));
+			GraphEmitter.attr("to", (long) e.type(x)));
 		String mask = e.sub(e.scalar(1f), below);
 		String count = e.reduceSum(mask, range(2, xs.length), true);
 		return new String[] { e.mul(mask, e.div(g[0], count)) };

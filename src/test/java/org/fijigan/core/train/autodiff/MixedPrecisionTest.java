@@ -71,6 +71,23 @@ class MixedPrecisionTest {
 				"w");
 	}
 
+	/**
+	 * MaxPool in float64: its gradient scatters through a ConvTranspose, which
+	 * ONNX Runtime's CPU provider has only in float32, so that step runs in
+	 * float32 and the gradient goes on in float64.
+	 */
+	@Test
+	void aFloat64MaxPoolGetsItsGradient() throws Exception {
+		ModelProto m = OnnxModels.builder().input("x", "1,2,6,6").node("Cast", "x",
+			"a", attrInt("to", DOUBLE)).node("Mul", "a,a", "a2").node("MaxPool", "a2",
+				"p", OnnxModels.attrInts("kernel_shape", 3, 3), OnnxModels.attrInts(
+					"strides", 2, 2), OnnxModels.attrInts("pads", 1, 1, 1, 1)).node(
+						"Cast", "p", "y", attrInt("to", FLOAT)).output("y", "1,2,3,3")
+			.build();
+		GradientCheck.of(m).input("x", 4, -1f, 1f, 1, 2, 6, 6).skippingKinks(4)
+			.check("x");
+	}
+
 	@Test
 	void theGradientOfACastInputHasTheInputsType() {
 		ModelProto m = OnnxModels.builder().input("x", DOUBLE, "3").node("Cast",
