@@ -129,22 +129,26 @@ public final class GradientBuilder {
 
 	/**
 	 * The refusal of a node whose rule would mix float types: it names the node,
-	 * the type of its float inputs that is not float32, and the two types mixed.
+	 * the float type other than float32 that its inputs or outputs have (the part
+	 * of the model it belongs to), and the two types mixed.
 	 */
 	private static GanException mixedTypes(NodeProto n, GraphEmitter.MixedTypes x,
 		GraphEmitter e)
 	{
-		int own = ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE;
-		for (String in : n.getInputList())
-			if (!in.isEmpty() && ElementTypes.isFloatingPoint(e.type(in)) && e.type(
-				in) != own) own = e.type(in);
+		int float32 = ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE, own =
+			float32;
+		List<String> values = new ArrayList<>(n.getInputList());
+		values.addAll(n.getOutputList());
+		for (String v : values)
+			if (own == float32 && !v.isEmpty() && ElementTypes.isFloatingPoint(e.type(
+				v))) own = e.type(v);
 		int[] t = x.types();
 		return new GanException("fine-tuning cannot differentiate " + Nodes
 			.describe(n) + " in " + ElementTypes.widthName(own) +
-			": its gradient rule " + "would combine " + ElementTypes.widthName(t[0]) +
+			": its gradient rule would combine " + ElementTypes.widthName(t[0]) +
 			" and " + ElementTypes.widthName(t[1]) + " values in " + x.operator() +
-			"; cast this part of the " +
-			"model to float32 (a Cast before and after it)", x);
+			"; cast this part of the model to float32 (a Cast before and after it)",
+			x);
 	}
 
 	/**

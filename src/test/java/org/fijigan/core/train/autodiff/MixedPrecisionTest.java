@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.fijigan.core.GanException;
 import org.fijigan.testing.OnnxModels;
@@ -93,13 +94,37 @@ class MixedPrecisionTest {
 		ModelProto m = OnnxModels.builder().input("x", DOUBLE, "3").node("Cast",
 			"x", "y", attrInt("to", FLOAT)).output("y", "3").build();
 		GraphProto.Builder g = m.getGraph().toBuilder();
-		GraphEmitter e = new GraphEmitter(g, new HashMap<>(java.util.Map.of("x",
-			new long[] { 3 }, "y", new long[] { 3 })), 17);
+		GraphEmitter e = new GraphEmitter(g, new HashMap<>(Map.of("x", new long[] {
+			3 }, "y", new long[] { 3 })), 17);
 		e.setType("y", FLOAT);
 		String loss = e.reduceSum(e.mul("y", e.scalar(2f)), new long[] { 0 },
 			false);
 		String grad = GradientBuilder.differentiate(e, loss, List.of("x")).get("x");
 		assertEquals(DOUBLE, e.type(grad));
+	}
+
+	/**
+	 * A rule that would mix float types is refused before training, naming the
+	 * node and its type. (No rule does on a valid model; here a Mul of a float64
+	 * and a float32 value, which ONNX would refuse, stands in for one.)
+	 */
+	@Test
+	void aRuleThatWouldMixTypesIsRefusedNamingTheNode() {
+		ModelProto m = OnnxModels.builder().input("a", DOUBLE, "3").input("b", "3")
+			.namedNode("scale", "Mul", "a,b", "p").node("Cast", "p", "y", attrInt(
+				"to", FLOAT)).output("y", "3").build();
+		GraphProto.Builder g = m.getGraph().toBuilder();
+		GraphEmitter e = new GraphEmitter(g, new HashMap<>(Map.of("a", new long[] {
+			3 }, "b", new long[] { 3 }, "p", new long[] { 3 }, "y", new long[] {
+				3 })), 17);
+		e.setType("p", DOUBLE);
+		String loss = e.reduceSum("y", new long[] { 0 }, false);
+		GanException x = assertThrows(GanException.class, () -> GradientBuilder
+			.differentiate(e, loss, List.of("a")));
+		assertEquals("fine-tuning cannot differentiate Mul (node 'scale') in " +
+			"float64: its gradient rule would combine float64 and float32 values " +
+			"in Mul; cast this part of the model to float32 (a Cast before and " +
+			"after it)", x.getMessage());
 	}
 
 	/**
