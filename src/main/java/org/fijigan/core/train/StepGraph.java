@@ -378,7 +378,8 @@ public final class StepGraph {
 	 * Makes the trainable initializers of {@code g} graph inputs (the others
 	 * stay), adds the target input and clears the outputs. The inputs are
 	 * float32; one stored in another float type is cast to it by a node put first
-	 * in the graph, whose output the model's nodes take instead.
+	 * in the graph, whose output the model's nodes take instead, and so is a
+	 * float16 or float64 model input (the data is float32).
 	 *
 	 * @return the feeds of the graph so far: {@code data} and the parameters'
 	 *         current values
@@ -394,14 +395,21 @@ public final class StepGraph {
 		List<NodeProto> casts = new ArrayList<>();
 		for (TensorProto t : g.getInitializerList())
 			if (!trainable.contains(t.getName())) keep.add(t);
-			else if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-				String typed = "train/as_" + ElementTypes.widthName(t.getDataType()) +
-					"/" + t.getName();
-				storedAs.put(t.getName(), typed);
-				casts.add(NodeProto.newBuilder().setOpType("Cast").setName(typed)
-					.addInput(t.getName()).addOutput(typed).addAttribute(GraphEmitter
-						.attr("to", t.getDataType())).build());
+			else if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) casts.add(
+				castFromFloat32(t.getName(), t.getDataType(), storedAs));
+		// data is float32 too: a float16 or float64 model input becomes a float32
+		// one, cast where the model takes it
+		for (int i = 0; i < g.getInputCount(); i++) {
+			var type = g.getInputBuilder(i).getTypeBuilder().getTensorTypeBuilder();
+			String name = g.getInput(i).getName();
+			if (data.containsKey(name) && data.get(name).isFloat() && ElementTypes
+				.isFloatingPoint(type.getElemType()) && type
+					.getElemType() != TensorProto.DataType.FLOAT_VALUE)
+			{
+				casts.add(castFromFloat32(name, type.getElemType(), storedAs));
+				type.setElemType(TensorProto.DataType.FLOAT_VALUE);
 			}
+		}
 		g.clearInitializer().addAllInitializer(keep).clearOutput();
 		if (!casts.isEmpty()) {
 			List<NodeProto> nodes = new ArrayList<>(casts);
@@ -419,6 +427,20 @@ public final class StepGraph {
 		addInput(g, target, TensorProto.DataType.FLOAT_VALUE, data.get(target)
 			.shape());
 		return feeds;
+	}
+
+	/**
+	 * A Cast of float32 value {@code name} to {@code type}, whose output the
+	 * model's nodes take instead (recorded in {@code renamed}).
+	 */
+	private static NodeProto castFromFloat32(String name, int type,
+		Map<String, String> renamed)
+	{
+		String typed = "train/as_" + ElementTypes.widthName(type) + "/" + name;
+		renamed.put(name, typed);
+		return NodeProto.newBuilder().setOpType("Cast").setName(typed).addInput(
+			name).addOutput(typed).addAttribute(GraphEmitter.attr("to", type))
+			.build();
 	}
 
 	/**

@@ -171,6 +171,36 @@ class MixedPrecisionTrainingTest {
 		assertTrue(w[0] != 0.5f);
 	}
 
+	/**
+	 * A model converted to float16 whole, its input and output too (as
+	 * onnxconverter-common writes without keep_io_types): the float32 data is
+	 * cast where the model takes it, and the model written keeps its float16
+	 * input and output.
+	 */
+	@Test
+	void aModelWithFloat16InputAndOutputTrains() {
+		int f16 = TensorProto.DataType.FLOAT16_VALUE;
+		String shape = "N," + C + "," + H + "," + W;
+		ModelProto m = OnnxModels.builder().input("x", f16, shape).initializer(
+			Tensors.floatTensor("w", new float[] { 0.5f, 0.5f }, f16, 1, C, 1, 1))
+			.initializer(Tensors.floatTensor("b", new float[] { 0f, 0f }, f16, 1, C,
+				1, 1)).node("Mul", "x,w", "xw").node("Add", "xw,b", "y").output("y",
+					f16, shape).build();
+		TrainerTest.Toy data = new TrainerTest.Toy(2);
+		Trainer.Result r = Trainer.train(m, "y", null, "sha", data, TrainerTest
+			.config(1, OptimizerConfig.sgd(0.1), LossKind.L2), ProgressListener.NONE,
+			CancellationToken.none());
+		double[][] g = TrainerTest.l2Gradient(data.batch(0), new double[] { 0.5,
+			0.5 }, new double[] { 0, 0 });
+		float[] w = TrainerTest.weight(r.model(), "w");
+		for (int c = 0; c < C; c++)
+			assertEquals(0.5 - 0.1 * g[0][c], w[c], 2e-3);
+		assertEquals(m.getGraph().getInputList(), r.model().getGraph()
+			.getInputList());
+		assertEquals(m.getGraph().getOutputList(), r.model().getGraph()
+			.getOutputList());
+	}
+
 	@Test
 	void nonFiniteWeightsOfAnyFloatTypeAreRefused() {
 		ModelProto bad = OnnxModels.builder().input("x", "N,1,H,W").initializer(
