@@ -53,7 +53,8 @@ final class ConstantTensors {
 	static final String GROUP_NORM =
 		"GroupNorm's fixed InstanceNormalization scale and bias, ahead of its " +
 			"affine weights, which train";
-	static final String TORCH_NAME = "named as PyTorch names a Constant node";
+	static final String TORCH_NAME =
+		"named as PyTorch names a Constant node's output";
 
 	private ConstantTensors() {}
 

@@ -71,8 +71,9 @@ public final class Parameters {
 	private Parameters() {}
 
 	/**
-	 * The parameters a run trains, and notes for the user on how some of them are
-	 * stored.
+	 * The parameters a run trains, and notes for the user: which tensors are held
+	 * fixed, which weights are stored in another float type, which Constant nodes
+	 * hold what look like weights.
 	 */
 	public record Selection(List<Parameter> parameters, List<String> notes) {
 	}

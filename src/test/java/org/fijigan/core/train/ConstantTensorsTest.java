@@ -140,8 +140,8 @@ class ConstantTensorsTest {
 			"shift", "rz.alpha"), changed(m, r.model()));
 		assertEquals(List.of("1 tensor is held fixed as a constant of the " +
 			"computation, not trained as weights: /out/Constant_output_0 (named " +
-			"as PyTorch names a Constant node). --freeze REGEX holds other " +
-			"tensors fixed"), r.notes());
+			"as PyTorch names a Constant node's output). --freeze REGEX holds " +
+			"other tensors fixed"), r.notes());
 	}
 
 	/**
