@@ -48,8 +48,11 @@ final class ScaleProbe {
 		String stateIt = "; state the model's scale with --scale";
 		int wanted = (int) Math.min(4096, Math.max(32, 2L * g.receptiveField()
 			.haloPixels() + 8));
-		int w = in.x().validSizeAtLeast(wanted);
-		int h = in.y().validSizeAtLeast(wanted);
+		// a fixed size below the wanted one is the only size there is
+		int w = Math.max(in.x().validSizeAtLeast(wanted), in.x().validSizeAtMost(
+			wanted));
+		int h = Math.max(in.y().validSizeAtLeast(wanted), in.y().validSizeAtMost(
+			wanted));
 		if (w <= 0 || h <= 0) throw new GanException(
 			"could not find the model's scale: no valid probe size" + stateIt);
 		int c = Math.max(1, in.channels());

@@ -86,6 +86,22 @@ class ScaleProbeTest {
 		assertEquals("probed", d.origins().get("scale"));
 	}
 
+	/**
+	 * A pixel shuffle behind Einsum with a fixed input smaller than the probe
+	 * would choose (5x8): probed at that size. It was refused ("no valid probe
+	 * size") with advice fine-tune has no option for.
+	 */
+	@Test
+	void aFixedInputSmallerThanTheProbeWantsIsProbedAtItsSize() {
+		Path model = OnnxModels.builder().input("x", "1,4,5,8").node("Einsum", "x",
+			"e", OnnxModels.attrString("equation", "nchw->nchw")).node("DepthToSpace",
+				"e", "y", OnnxModels.attrInt("blocksize", 2)).output("y", "1,1,H2,W2")
+			.write(dir, "small-fixed.onnx");
+		ModelDescriptor d = ModelLoader.load(model.toString(), ModelOverrides.NONE);
+		assertEquals(2.0, d.scale());
+		assertEquals("probed", d.origins().get("scale"));
+	}
+
 	@Test
 	void anOrdinaryModelIsMeasured() {
 		Path model = OnnxModels.pixelShuffle(1, 3).write(dir, "x3.onnx");
