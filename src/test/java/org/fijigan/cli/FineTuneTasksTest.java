@@ -207,6 +207,33 @@ class FineTuneTasksTest {
 				" outside the hole");
 	}
 
+	/**
+	 * A mask input of its own rank, [N,H,W] beside the image's [N,1,H,W], is fed
+	 * in that rank in training as in inference (it was fed in the image's layout,
+	 * which ONNX Runtime refused).
+	 */
+	@Test
+	void anInpaintingModelWithAMaskOfItsOwnRankFineTunes() throws IOException {
+		Random random = new Random(9);
+		Path model = OnnxModels.builder().input("image", "N,1,H,W").input("mask",
+			"N,H,W").initializer("axis", new long[] { 1 }, 1).initializer("w",
+				OnnxModels.randomFloats(random, 2 * 9, 0.3f), 1, 2, 3, 3).initializer(
+					"b", new float[] { 0.1f }, 1).node("Unsqueeze", "mask,axis", "mask4")
+			.node("Concat", "image,mask4", "both", OnnxModels.attrInt("axis", 1))
+			.node("Conv", "both,w,b", "output", OnnxModels.attrInts("kernel_shape", 3,
+				3), OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("output", "N,1,H,W")
+			.write(dir, "fill3.onnx");
+		Path data = images(dir.resolve("data3"), 3, 32, 32, 4);
+		Path out = dir.resolve("fill3-tuned.onnx");
+
+		MainTest.Result r = fineTune(model, out, data, "--steps", 2, "--batch", 2,
+			"--patch", 24, "--lr", 1e-3, "--seed", 5);
+
+		assertEquals(0, r.exitCode(), r.err());
+		lossRows(dir.resolve("fill3-tuned-loss.csv"), 2);
+		assertTrained(model, out, "w", "b");
+	}
+
 	@Test
 	void aConditionalGeneratorFineTunedOnClassFoldersRunsInGenerate()
 		throws IOException

@@ -103,7 +103,8 @@ public final class ModelBatches implements BatchSource {
 				layout));
 			if (b.mask() != null && model.kind() instanceof ModelKind.Inpainting k &&
 				!k.mask().isExtraChannel()) inputs.put(k.mask().inputName(), inLayout(b
-					.mask(), b.maskShape(), layout));
+					.mask(), b.maskShape(), k.mask().layout() != null ? k.mask().layout()
+						: layout)); // the mask input's own layout and rank
 		}
 		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model
 			.outputLayout()), b.lossMask() == null ? null : inLayout(b.lossMask(), b
