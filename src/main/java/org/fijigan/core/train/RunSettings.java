@@ -213,9 +213,12 @@ public final class RunSettings {
 	 */
 	public static String degradationOption(String v) {
 		if (v.equals("null")) return "the task's default";
-		if (v.startsWith("NoiseMix(models=[") && v.endsWith("])")) {
+		String mix = "NoiseMix(models=[";
+		if (v.startsWith(mix) && v.endsWith("])")) {
 			List<String> out = new ArrayList<>();
-			for (String model : splitTopLevel(v.substring(17, v.length() - 2))) {
+			for (String model : splitTopLevel(v.substring(mix.length(), v.length() -
+				2)))
+			{
 				String o = degradationOption(model);
 				if (o == null || o.equals("the task's default")) return null;
 				out.add(o);
