@@ -234,6 +234,36 @@ class FineTuneTasksTest {
 		assertTrained(model, out, "w", "b");
 	}
 
+	/**
+	 * A generator whose class input takes labels shaped [N,1] is refused before
+	 * the data are read, naming its class input: training feeds [N] labels (ONNX
+	 * Runtime refused them with its own error).
+	 */
+	@Test
+	void aGeneratorWithLabelsShapedNBy1IsRefusedBeforeTraining()
+		throws IOException
+	{
+		float[] table = new float[2 * 8];
+		Path model = OnnxModels.builder().input("z", "N,8").input("label",
+			OnnxModels.INT64, "N,1").initializer("table", table, 2, 8).node("Gather",
+				"table,label", "rows", OnnxModels.attrInt("axis", 0)).constant("flat",
+					new long[] { -1, 8 }, 2).node("Reshape", "rows,flat", "embedded")
+			.node("Add", "z,embedded", "sum").constant("shape", new long[] { -1, 1, 2,
+				4 }, 4).node("Reshape", "sum,shape", "image").output("image", "N,1,2,4")
+			.write(dir, "label-n1.onnx");
+		Path data = dir.resolve("classes");
+		images(data.resolve("a"), 2, 16, 16, 6);
+		images(data.resolve("b"), 2, 16, 16, 7);
+		Path out = dir.resolve("label-n1-tuned.onnx");
+
+		MainTest.Result r = fineTune(model, out, data, "--steps", 1);
+
+		assertEquals(1, r.exitCode(), r.err());
+		assertTrue(r.err().contains("its class input 'label' takes labels shaped " +
+			"[N,1]; fine-tune feeds class labels as [N] integers only"), r.err());
+		assertFalse(Files.exists(out));
+	}
+
 	@Test
 	void aConditionalGeneratorFineTunedOnClassFoldersRunsInGenerate()
 		throws IOException

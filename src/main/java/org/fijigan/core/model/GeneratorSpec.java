@@ -54,6 +54,23 @@ public record GeneratorSpec(String latentInput, int latentDim,
 		return classInput != null;
 	}
 
+	/**
+	 * Refuses a class input other than one integer label per sample
+	 * ({@code [N]}): what {@code doing} (packaging, fine-tuning) feeds.
+	 * {@code generate} runs the others ({@code [N,1]} labels, one-hot vectors).
+	 */
+	public void requirePlainLabels(String model, String doing) {
+		if (!isConditional() || !oneHotClass && classShape.length == 1) return;
+		String shape = "[N" + java.util.Arrays.stream(classShape).skip(1).mapToObj(
+			d -> "," + d).collect(java.util.stream.Collectors.joining()) + "]";
+		throw new org.fijigan.core.GanException("generator " + model +
+			": its class input '" + classInput + "' takes " + (oneHotClass
+				? "one-hot vectors " + shape : "labels shaped " + shape) + "; " +
+			doing +
+			" feeds class labels as [N] integers only, so it cannot take this model " +
+			"(generate runs it)");
+	}
+
 	/** The class name of {@code label}, or the number when unnamed. */
 	public String className(int label) {
 		return label >= 0 && label < classNames.size() ? classNames.get(label)

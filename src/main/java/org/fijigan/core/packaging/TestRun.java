@@ -190,6 +190,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		Map<String, Tensor> feeds = new LinkedHashMap<>();
 		feeds.put(g.latentInput(), Tensor.of(z, zShape));
 		long[] labels = null;
+		g.requirePlainLabels(d.name(), "package-model");
 		if (g.isConditional()) {
 			labels = new long[n];
 			for (int i = 0; i < n; i++)

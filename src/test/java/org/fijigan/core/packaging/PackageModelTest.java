@@ -771,6 +771,37 @@ class PackageModelTest {
 		return d;
 	}
 
+	/**
+	 * A generator whose class input takes labels shaped [N,1] (which generate
+	 * runs) is refused in one line before anything is written: packages declare
+	 * class labels as [N] integers, and the test run fed [N] to the model, which
+	 * ONNX Runtime refused with its own error.
+	 */
+	@Test
+	void aGeneratorWithLabelsShapedNBy1IsRefusedNamingItsClassInput() {
+		float[] table = new float[3 * 8];
+		for (int i = 0; i < table.length; i++)
+			table[i] = i * 0.01f;
+		Path onnx = OnnxModels.builder().input("z", "N,8").input("label",
+			OnnxModels.INT64, "N,1").initializer("table", table, 3, 8).node("Gather",
+				"table,label", "rows", OnnxModels.attrInt("axis", 0)).constant("flat",
+					new long[] { -1, 8 }, 2).node("Reshape", "rows,flat", "embedded")
+			.node("Add", "z,embedded", "sum").constant("shape", new long[] { -1, 1, 2,
+				4 }, 4).node("Reshape", "sum,shape", "image").output("image", "N,1,2,4")
+			.write(dir, "label-n1.onnx");
+		PackageOptions o = options(onnx, "gen", null);
+		PackageOptions g = new PackageOptions(o.model(), o.overrides(), o.folder(),
+			o.name(), null, o.description(), null, null, o.license(), o.authors(), o
+				.maintainers(), o.citations(), o.tags(), null, null, 0, 42, false);
+
+		GanException e = assertThrows(GanException.class, () -> pack(withCard(g)));
+
+		assertTrue(e.getMessage().contains("its class input 'label' takes labels " +
+			"shaped [N,1]; package-model feeds class labels as [N] integers only"), e
+				.getMessage());
+		assertFalse(Files.exists(dir.resolve("gen/rdf.yaml")));
+	}
+
 	@Test
 	void generatorPackageHoldsSeededLatentsAndClassLabels() throws IOException {
 		Path onnx = OnnxModels.generator(8, 3, 6, 5).write(dir, "gen.onnx");
