@@ -243,14 +243,8 @@ class FineTuneTasksTest {
 	void aGeneratorWithLabelsShapedNBy1IsRefusedBeforeTraining()
 		throws IOException
 	{
-		float[] table = new float[2 * 8];
-		Path model = OnnxModels.builder().input("z", "N,8").input("label",
-			OnnxModels.INT64, "N,1").initializer("table", table, 2, 8).node("Gather",
-				"table,label", "rows", OnnxModels.attrInt("axis", 0)).constant("flat",
-					new long[] { -1, 8 }, 2).node("Reshape", "rows,flat", "embedded")
-			.node("Add", "z,embedded", "sum").constant("shape", new long[] { -1, 1, 2,
-				4 }, 4).node("Reshape", "sum,shape", "image").output("image", "N,1,2,4")
-			.write(dir, "label-n1.onnx");
+		Path model = OnnxModels.labelColumnGenerator(new float[2 * 8]).write(dir,
+			"label-n1.onnx");
 		Path data = dir.resolve("classes");
 		images(data.resolve("a"), 2, 16, 16, 6);
 		images(data.resolve("b"), 2, 16, 16, 7);

@@ -448,6 +448,21 @@ public final class OnnxModels {
 	}
 
 	/**
+	 * A generator whose class input is declared as Keras declares
+	 * {@code Input(shape=(1,))}: "z" [N,8] float and "label" [N,1] int64 to
+	 * "image" [N,1,2,4] = reshape(z + {@code table}[label]), {@code table} one
+	 * row of 8 values per class.
+	 */
+	public static Builder labelColumnGenerator(float[] table) {
+		return builder().input("z", "N,8").input("label", INT64, "N,1").initializer(
+			"table", table, table.length / 8, 8).node("Gather", "table,label", "rows",
+				attrInt("axis", 0)).constant("flat", new long[] { -1, 8 }, 2).node(
+					"Reshape", "rows,flat", "embedded").node("Add", "z,embedded", "sum")
+			.constant("shape", new long[] { -1, 1, 2, 4 }, 4).node("Reshape",
+				"sum,shape", "image").output("image", "N,1,2,4");
+	}
+
+	/**
 	 * Input "z" [N,latentDim] float (and, when {@code classes > 0}, "label" [N]
 	 * int64) to "image" [N,1,h,w] = tanh(reshape(z·W + b + E[label])) with seeded
 	 * W, b, E.

@@ -782,13 +782,8 @@ class PackageModelTest {
 		float[] table = new float[3 * 8];
 		for (int i = 0; i < table.length; i++)
 			table[i] = i * 0.01f;
-		Path onnx = OnnxModels.builder().input("z", "N,8").input("label",
-			OnnxModels.INT64, "N,1").initializer("table", table, 3, 8).node("Gather",
-				"table,label", "rows", OnnxModels.attrInt("axis", 0)).constant("flat",
-					new long[] { -1, 8 }, 2).node("Reshape", "rows,flat", "embedded")
-			.node("Add", "z,embedded", "sum").constant("shape", new long[] { -1, 1, 2,
-				4 }, 4).node("Reshape", "sum,shape", "image").output("image", "N,1,2,4")
-			.write(dir, "label-n1.onnx");
+		Path onnx = OnnxModels.labelColumnGenerator(table).write(dir,
+			"label-n1.onnx");
 		PackageOptions o = options(onnx, "gen", null);
 		PackageOptions g = new PackageOptions(o.model(), o.overrides(), o.folder(),
 			o.name(), null, o.description(), null, null, o.license(), o.authors(), o

@@ -142,13 +142,8 @@ class GeneratorShapesTest {
 	 */
 	@Test
 	void aClassLabelDeclaredNBy1IsFedInThatRank() {
-		ModelDescriptor m = load(OnnxModels.builder().input("z", "N,8").input(
-			"label", OnnxModels.INT64, "N,1").initializer("table", table(), 3, 8)
-			.node("Gather", "table,label", "rows", OnnxModels.attrInt("axis", 0))
-			.constant("flat", new long[] { -1, 8 }, 2).node("Reshape", "rows,flat",
-				"embedded").node("Add", "z,embedded", "sum").constant("shape",
-					new long[] { -1, 1, 2, 4 }, 4).node("Reshape", "sum,shape", "image")
-			.output("image", "N,1,2,4"), "label-n1.onnx");
+		ModelDescriptor m = load(OnnxModels.labelColumnGenerator(table()),
+			"label-n1.onnx");
 		assertEquals(3, m.generator().classCount());
 		assertEquals(List.of(-1L, 1L), Arrays.stream(m.generator().classShape())
 			.boxed().toList());
