@@ -478,6 +478,25 @@ public final class OnnxModels {
 	public static Builder generator(int latentDim, int classes, int h, int w,
 		float latentAmplitude)
 	{
+		return generator(latentDim, classes, h, w, latentAmplitude, "N");
+	}
+
+	/**
+	 * {@link #generator(int, int, int, int)} whose class input takes
+	 * {@code classForm}: "N" integer labels, "N,1" integer labels as Keras
+	 * declares them (E gathered and flattened) or "one-hot" float vectors
+	 * [N,classes] (times E): the same image for the same class, from the same
+	 * weights.
+	 */
+	public static Builder generator(int latentDim, int classes, int h, int w,
+		String classForm)
+	{
+		return generator(latentDim, classes, h, w, 1f, classForm);
+	}
+
+	private static Builder generator(int latentDim, int classes, int h, int w,
+		float latentAmplitude, String classForm)
+	{
 		Random random = new Random(11);
 		int pixels = h * w;
 		Builder b = builder().input("z", "N," + latentDim).initializer("W",
@@ -486,10 +505,19 @@ public final class OnnxModels {
 				"Gemm", "z,W,B", "dense");
 		String flat = "dense";
 		if (classes > 0) {
-			b.input("label", INT64, "N").initializer("E", randomFloats(random,
-				classes * pixels, 1f), classes, pixels).node("Gather", "E,label",
-					"embedded", attrInt("axis", 0)).node("Add", "dense,embedded", flat =
-						"conditioned");
+			b.initializer("E", randomFloats(random, classes * pixels, 1f), classes,
+				pixels);
+			switch (classForm) {
+				case "N" -> b.input("label", INT64, "N").node("Gather", "E,label",
+					"embedded", attrInt("axis", 0));
+				case "N,1" -> b.input("label", INT64, "N,1").node("Gather", "E,label",
+					"gathered", attrInt("axis", 0)).constant("rows", new long[] { -1,
+						pixels }, 2).node("Reshape", "gathered,rows", "embedded");
+				case "one-hot" -> b.input("label", "N," + classes).node("MatMul",
+					"label,E", "embedded");
+				default -> throw new IllegalArgumentException(classForm);
+			}
+			b.node("Add", "dense,embedded", flat = "conditioned");
 		}
 		return b.constant("shape", new long[] { -1, 1, h, w }, 4).node("Reshape",
 			flat + ",shape", "reshaped").node("Tanh", "reshaped", "image").output(

@@ -3,6 +3,8 @@ package org.fijigan.core.model;
 
 import java.util.List;
 
+import org.fijigan.core.engine.Tensor;
+
 /**
  * The inputs of a generator model.
  *
@@ -56,8 +58,9 @@ public record GeneratorSpec(String latentInput, int latentDim,
 
 	/**
 	 * Refuses a class input other than one integer label per sample
-	 * ({@code [N]}): what {@code doing} (packaging, fine-tuning) feeds.
-	 * {@code generate} runs the others ({@code [N,1]} labels, one-hot vectors).
+	 * ({@code [N]}): what {@code doing} (packaging) feeds. {@code generate} and
+	 * {@code fine-tune} feed the others ({@code [N,1]} labels, one-hot vectors)
+	 * in their own form.
 	 */
 	public void requirePlainLabels(String model, String doing) {
 		if (!isConditional() || !oneHotClass && classShape.length == 1) return;
@@ -68,7 +71,47 @@ public record GeneratorSpec(String latentInput, int latentDim,
 				? "one-hot vectors " + shape : "labels shaped " + shape) + "; " +
 			doing +
 			" feeds class labels as [N] integers only, so it cannot take this model " +
-			"(generate runs it)");
+			"(generate and fine-tune run it)");
+	}
+
+	/**
+	 * The class input's tensor for {@code count} labels from {@code from} of
+	 * {@code labels}, in the input's own form ({@code [N]} or {@code [N,1]}
+	 * integers, or one-hot vectors), {@code fed} rows long: rows past
+	 * {@code count} (padding of a fixed batch) take label 0, or no class at all
+	 * when one-hot.
+	 */
+	public Tensor classFeed(long[] labels, int from, int count, int fed) {
+		long[] shape = classShape.clone();
+		if (shape.length > 0) shape[0] = fed;
+		if (oneHotClass) {
+			float[] oneHot = new float[fed * classCount];
+			for (int i = 0; i < count; i++)
+				oneHot[i * classCount + (int) labels[from + i]] = 1;
+			return Tensor.of(oneHot, shape);
+		}
+		long[] l = new long[fed];
+		System.arraycopy(labels, from, l, 0, count);
+		return Tensor.ofLongs(l, shape);
+	}
+
+	/**
+	 * The labels of a class input's tensor as one integer per sample
+	 * ({@code [N]}): the inverse of {@link #classFeed} for {@code [N,1]} labels
+	 * and one-hot vectors (the largest entry of each), what a discriminator's
+	 * class projection takes.
+	 */
+	public static Tensor plainLabels(Tensor fed) {
+		long[] s = fed.shape();
+		long n = s.length == 0 ? 1 : s[0];
+		if (!fed.isFloat()) return Tensor.ofLongs(fed.longs(), n);
+		int k = (int) (fed.floats().length / Math.max(1, n));
+		long[] labels = new long[(int) n];
+		for (int i = 0; i < n; i++)
+			for (int j = 1; j < k; j++)
+				if (fed.floats()[i * k + j] > fed.floats()[i * k + (int) labels[i]])
+					labels[i] = j;
+		return Tensor.ofLongs(labels, n);
 	}
 
 	/** The class name of {@code label}, or the number when unnamed. */

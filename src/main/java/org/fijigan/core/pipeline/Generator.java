@@ -105,7 +105,7 @@ public final class Generator {
 				zShape[0] = fed;
 				Map<String, Tensor> feeds = new LinkedHashMap<>();
 				feeds.put(g.latentInput(), Tensor.of(z, zShape));
-				if (g.isConditional()) feeds.put(g.classInput(), classes(g, labels,
+				if (g.isConditional()) feeds.put(g.classInput(), g.classFeed(labels,
 					from, b, fed));
 				long runStart = System.nanoTime();
 				Tensor out = session.run(feeds, List.of(model.outputName()), cancel)
@@ -280,30 +280,6 @@ public final class Generator {
 					" is out of range: the model has classes 0.." + (g.classCount() - 1) +
 					(g.classNames().isEmpty() ? "" : " " + g.classNames()));
 		return labels;
-	}
-
-	/**
-	 * The class input of one run: labels {@code from} to {@code from + b} of
-	 * {@code labels} followed by zeros up to {@code fed} samples (a fixed batch's
-	 * padding, whose images are dropped), in the shape the model declares:
-	 * integer labels {@code [fed]} or {@code [fed, 1]}, or one-hot float vectors
-	 * {@code [fed, classCount]}.
-	 */
-	static Tensor classes(GeneratorSpec g, long[] labels, int from, int b,
-		int fed)
-	{
-		long[] shape = g.classShape();
-		if (shape.length > 0) shape[0] = fed;
-		if (g.oneHotClass()) {
-			int k = g.classCount();
-			float[] oneHot = new float[fed * k];
-			for (int i = 0; i < b; i++)
-				oneHot[i * k + (int) labels[from + i]] = 1;
-			return Tensor.of(oneHot, shape);
-		}
-		long[] l = new long[fed];
-		System.arraycopy(labels, from, l, 0, b);
-		return Tensor.ofLongs(l, shape);
 	}
 
 	/**

@@ -192,8 +192,6 @@ public final class FineTune {
 			.kind() instanceof ModelKind.Generator)) throw new GanException("model " +
 				d.name() +
 				" is a generator without a latent input fiji-gan understands");
-		if (d.kind() instanceof ModelKind.Generator k) k.spec().requirePlainLabels(d
-			.name(), "fine-tune");
 		// the task's default, given or not, is one setting: a run that named it
 		// resumes one that did not, and the other way round
 		Degradation degradation = Degradation.defaultFor(d.task()) != null &&

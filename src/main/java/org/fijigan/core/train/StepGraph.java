@@ -206,7 +206,8 @@ public final class StepGraph {
 			Discriminator.Bound critic = discriminator.bind(e, false);
 			String seen = augment.any() ? augment.apply(e, result, AUGMENT_FAKE)
 				: result;
-			String logits = critic.apply(seen, label);
+			String logits = critic.apply(seen, label == null ? null : plainLabel(e,
+				label));
 			String adv = StepLosses.generatorAdversarial(e, logits, adversarial);
 			total = e.add(content, e.mul(adv, e.scalar(adversarialWeight)));
 		}
@@ -226,6 +227,20 @@ public final class StepGraph {
 			g.addOutput(ValueInfoProto.newBuilder().setName(o));
 		e.dropUnusedConstants();
 		return new Built(mb.build(), names, state, outputs, withoutGradient);
+	}
+
+	/**
+	 * A generator's class input as one integer label per sample ({@code [N]}), as
+	 * the discriminator's class projection takes it: {@code [N,1]} labels
+	 * flattened, a one-hot vector's largest entry ({@code ArgMax}).
+	 */
+	static String plainLabel(GraphEmitter e, String label) {
+		long[] s = e.shape(label);
+		if (s.length < 2) return label;
+		long[] n = { s[0] };
+		return ElementTypes.isFloatingPoint(e.type(label)) ? e.op("ArgMax", n, List
+			.of(label), GraphEmitter.attr("axis", 1), GraphEmitter.attr("keepdims",
+				0)) : e.reshape(label, n);
 	}
 
 	/**

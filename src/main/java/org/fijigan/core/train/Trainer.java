@@ -15,6 +15,7 @@ import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.train.data.Batch;
 import org.fijigan.core.train.data.BatchSource;
 
@@ -238,7 +239,8 @@ public final class Trainer {
 						g.read(weights);
 						Tensor fake = ev.generate(weights, extra, cancel);
 						dr.step(step * dSteps + j - 1, extra.target(), fake, label == null
-							? null : extra.inputs().get(label), dLr, cancel);
+							? null : GeneratorSpec.plainLabels(extra.inputs().get(label)),
+							dLr, cancel);
 					}
 					Batch b = data.batch(step * dSteps);
 					Map<String, Tensor> in = feeds(b);
@@ -268,8 +270,8 @@ public final class Trainer {
 						continue;
 					}
 					if (gan) dLoss = dr.step(step * dSteps + dSteps - 1, b.target(), out
-						.get(StepGraph.FAKE), label == null ? null : b.inputs().get(label),
-						dLr, cancel);
+						.get(StepGraph.FAKE), label == null ? null : GeneratorSpec
+							.plainLabels(b.inputs().get(label)), dLr, cancel);
 					if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) st
 						.emaDecay(c.emaDecay(), step));
 					float[] validation = { Float.NaN, Float.NaN, Float.NaN };

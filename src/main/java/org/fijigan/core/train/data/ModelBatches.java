@@ -94,7 +94,8 @@ public final class ModelBatches implements BatchSource {
 				if (b.labels() == null) throw new GanException(
 					"the generator takes a class label but " +
 						"the training images have none");
-				inputs.put(g.classInput(), Tensor.ofLongs(b.labels(), b.size()));
+				inputs.put(g.classInput(), g.classFeed(b.labels(), 0, b.size(), b
+					.size()));
 			}
 		}
 		else {
