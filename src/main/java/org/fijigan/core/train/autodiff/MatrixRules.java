@@ -166,7 +166,7 @@ final class MatrixRules {
 			if (alone.length() > 0) {
 				long[] shape = alone.chars().mapToLong(c -> sizes.get((char) c))
 					.toArray();
-				inputs.add(ones(e, shape));
+				inputs.add(ones(e, shape, e.type(g[0])));
 				lhs.append(',').append(alone);
 			}
 			r[k] = e.op("Einsum", e.shape(n.getInput(k)), inputs, GraphEmitter.attr(
@@ -187,15 +187,15 @@ final class MatrixRules {
 		return out.toString();
 	}
 
-	/** A float tensor of ones. */
-	private static String ones(GraphEmitter e, long[] shape) {
+	/** A tensor of ones of float element type {@code type}. */
+	private static String ones(GraphEmitter e, long[] shape, int type) {
 		long count = 1;
 		for (long d : shape)
 			count *= d;
-		if (count > 4096) return e.op("Expand", shape, List.of(e.scalar(1f), e
-			.longs(shape)));
+		if (count > 4096) return e.op("Expand", shape, List.of(e.constant(
+			new float[] { 1f }, type), e.longs(shape)));
 		float[] v = new float[(int) count];
 		Arrays.fill(v, 1f);
-		return e.constant(v, shape);
+		return e.constant(v, type, shape);
 	}
 }

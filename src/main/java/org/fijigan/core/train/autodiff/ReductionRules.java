@@ -45,7 +45,7 @@ final class ReductionRules {
 		if (axes.length == 0) return new String[] { g };
 		long[] kept = GraphEmitter.reducedShape(e.shape(x), axes, true);
 		String hit = e.cast(e.unary("Not", e.compare(beaten, x, e.reshape(n
-			.getOutput(0), kept))), TensorProto.DataType.FLOAT_VALUE);
+			.getOutput(0), kept))), e.type(x));
 		String share = e.div(e.reshape(g, kept), e.reduceSum(hit, axes, true));
 		return new String[] { e.mul(hit, share) };
 	}

@@ -89,6 +89,23 @@ class MixedPrecisionTest {
 			.check("x");
 	}
 
+	/**
+	 * ReduceMax over an axis and an Einsum that sums an axis away (its gradient
+	 * takes a tensor of ones) in float64: their rules' own tensors (the mask of
+	 * the maxima, the ones) take the part's type.
+	 */
+	@Test
+	void aFloat64ReduceMaxAndEinsumGetTheirGradients() throws Exception {
+		ModelProto m = OnnxModels.builder().input("x", "2,3,4").node("Cast", "x",
+			"a", attrInt("to", DOUBLE)).node("Mul", "a,a", "a2").node("ReduceMax",
+				"a2", "m", OnnxModels.attrInts("axes", 2), attrInt("keepdims", 0)).node(
+					"Einsum", "m", "s", OnnxModels.attrString("equation", "ij->i")).node(
+						"Mul", "s,s", "s2").node("Cast", "s2", "y", attrInt("to", FLOAT))
+			.output("y", "2").build();
+		GradientCheck.of(m).input("x", 5, -1f, 1f, 2, 3, 4).skippingKinks(4).check(
+			"x");
+	}
+
 	@Test
 	void theGradientOfACastInputHasTheInputsType() {
 		ModelProto m = OnnxModels.builder().input("x", DOUBLE, "3").node("Cast",
