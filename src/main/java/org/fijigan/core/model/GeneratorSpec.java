@@ -57,24 +57,6 @@ public record GeneratorSpec(String latentInput, int latentDim,
 	}
 
 	/**
-	 * Refuses a class input other than one integer label per sample
-	 * ({@code [N]}): what {@code doing} (packaging) feeds. {@code generate} and
-	 * {@code fine-tune} feed the others ({@code [N,1]} labels, one-hot vectors)
-	 * in their own form.
-	 */
-	public void requirePlainLabels(String model, String doing) {
-		if (!isConditional() || !oneHotClass && classShape.length == 1) return;
-		String shape = "[N" + java.util.Arrays.stream(classShape).skip(1).mapToObj(
-			d -> "," + d).collect(java.util.stream.Collectors.joining()) + "]";
-		throw new org.fijigan.core.GanException("generator " + model +
-			": its class input '" + classInput + "' takes " + (oneHotClass
-				? "one-hot vectors " + shape : "labels shaped " + shape) + "; " +
-			doing +
-			" feeds class labels as [N] integers only, so it cannot take this model " +
-			"(generate and fine-tune run it)");
-	}
-
-	/**
 	 * The class input's tensor for {@code count} labels from {@code from} of
 	 * {@code labels}, in the input's own form ({@code [N]} or {@code [N,1]}
 	 * integers, or one-hot vectors), {@code fed} rows long: rows past

@@ -95,16 +95,23 @@ final class RdfDocument {
 					sha), "data", RdfYaml.flow("type", "float32")));
 			TestRun.TestTensor cls = byFile.get(PackageWriter.TEST_CLASS);
 			if (cls != null) {
-				String type = cls.array().dtype() == NpyArray.DType.INT32 ? "int32"
-					: "int64";
-				Map<String, Object> data = g.classCount() > 0 ? RdfYaml.flow("type",
-					type, "range", List.of(0, g.classCount() - 1)).map() : RdfYaml.map(
-						"type", type);
-				inputs.add(RdfYaml.map("id", cls.tensorId(), "description", atMost128(
-					"class label of each sample" + (g.classNames().isEmpty() ? "" : ": " +
-						String.join(", ", g.classNames()))), "axes", List.of(batchAxis(
-							false)), "test_tensor", testTensor(cls, sha), "sample_tensor",
-					sampleTensor(cls, sha), "data", new RdfYaml.Flow(data)));
+				String type = g.oneHotClass() ? "float32" : cls.array()
+					.dtype() == NpyArray.DType.INT32 ? "int32" : "int64";
+				Map<String, Object> data = g.oneHotClass() ? RdfYaml.flow("type", type,
+					"range", List.of(0, 1)).map() : g.classCount() > 0 ? RdfYaml.flow(
+						"type", type, "range", List.of(0, g.classCount() - 1)).map()
+						: RdfYaml.map("type", type);
+				List<Object> classAxes = new ArrayList<>(List.of(batchAxis(false)));
+				// [N,1] labels (Keras) or one-hot vectors [N,classes]
+				if (cls.array().shape().length == 2) classAxes.add(RdfYaml.flow("type",
+					"index", "id", g.oneHotClass() ? "class" : "label", "size", cls
+						.array().shape()[1]));
+				inputs.add(RdfYaml.map("id", cls.tensorId(), "description", atMost128((g
+					.oneHotClass() ? "one-hot class vector" : "class label") +
+					" of each sample" + (g.classNames().isEmpty() ? "" : ": " + String
+						.join(", ", g.classNames()))), "axes", classAxes, "test_tensor",
+					testTensor(cls, sha), "sample_tensor", sampleTensor(cls, sha), "data",
+					new RdfYaml.Flow(data)));
 			}
 		}
 		else {

@@ -190,12 +190,11 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		Map<String, Tensor> feeds = new LinkedHashMap<>();
 		feeds.put(g.latentInput(), Tensor.of(z, zShape));
 		long[] labels = null;
-		g.requirePlainLabels(d.name(), "package-model");
 		if (g.isConditional()) {
 			labels = new long[n];
 			for (int i = 0; i < n; i++)
 				labels[i] = i % Math.max(1, g.classCount());
-			feeds.put(g.classInput(), Tensor.ofLongs(labels, n));
+			feeds.put(g.classInput(), g.classFeed(labels, 0, n, n));
 		}
 		Tensor out;
 		try (SessionCache.Lease lease = SessionCache.shared().acquire(d.onnxFile(),
@@ -213,10 +212,13 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 			tensorId(g.latentInput(), "latent", ids), NpyArray.ofFloats(z, zShape),
 			"sample_input", latents));
 		if (labels != null) {
+			// in the class input's own form: [N] or [N,1] labels, or one-hot vectors
+			Tensor fed = feeds.get(g.classInput());
 			boolean int32 = elementType(d, g.classInput()) == DataType.INT32_VALUE;
-			NpyArray a = int32 ? new NpyArray(NpyArray.DType.INT32, new long[] { n },
-				Arrays.stream(labels).mapToInt(l -> (int) l).toArray()) : new NpyArray(
-					NpyArray.DType.INT64, new long[] { n }, labels);
+			NpyArray a = g.oneHotClass() ? NpyArray.ofFloats(fed.floats(), fed
+				.shape()) : int32 ? new NpyArray(NpyArray.DType.INT32, fed.shape(),
+					Arrays.stream(labels).mapToInt(l -> (int) l).toArray())
+					: new NpyArray(NpyArray.DType.INT64, fed.shape(), labels);
 			boolean bytes = Arrays.stream(labels).allMatch(l -> l >= 0 && l < 256);
 			RasterImage sampleLabels = RasterImage.allocate(n, 1, 1, 1, 1, bytes
 				? PixelType.UINT8 : PixelType.FLOAT32);
@@ -236,8 +238,9 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 			"sample_output", values(out, layout)));
 		Map<String, String> types = new LinkedHashMap<>();
 		types.put(PackageWriter.TEST_INPUT, NormalizationSteps.FLOAT32);
-		if (labels != null) types.put(PackageWriter.TEST_CLASS, tensors.get(1)
-			.array().dtype() == NpyArray.DType.INT32 ? "int32" : "int64");
+		if (labels != null) types.put(PackageWriter.TEST_CLASS, g.oneHotClass()
+			? NormalizationSteps.FLOAT32 : tensors.get(1).array()
+				.dtype() == NpyArray.DType.INT32 ? "int32" : "int64");
 		types.put(PackageWriter.TEST_OUTPUT, outType);
 		int outC = layout.channelAxis() < 0 ? 1 : (int) out.shape()[layout
 			.channelAxis()];

@@ -772,29 +772,42 @@ class PackageModelTest {
 	}
 
 	/**
-	 * A generator whose class input takes labels shaped [N,1] (which generate
-	 * runs) is refused in one line before anything is written: packages declare
-	 * class labels as [N] integers, and the test run fed [N] to the model, which
-	 * ONNX Runtime refused with its own error.
+	 * A generator whose class input takes [N,1] labels (Keras) or one-hot vectors
+	 * is packaged with its test class tensor in that form and declared so (an
+	 * index axis of 1 or of the class count; one-hot as float32 in [0,1]), valid
+	 * and reproducing its test output.
 	 */
 	@Test
-	void aGeneratorWithLabelsShapedNBy1IsRefusedNamingItsClassInput() {
-		float[] table = new float[3 * 8];
-		for (int i = 0; i < table.length; i++)
-			table[i] = i * 0.01f;
-		Path onnx = OnnxModels.labelColumnGenerator(table).write(dir,
-			"label-n1.onnx");
-		PackageOptions o = options(onnx, "gen", null);
-		PackageOptions g = new PackageOptions(o.model(), o.overrides(), o.folder(),
-			o.name(), null, o.description(), null, null, o.license(), o.authors(), o
-				.maintainers(), o.citations(), o.tags(), null, null, 0, 42, false);
-
-		GanException e = assertThrows(GanException.class, () -> pack(withCard(g)));
-
-		assertTrue(e.getMessage().contains("its class input 'label' takes labels " +
-			"shaped [N,1]; package-model feeds class labels as [N] integers only"), e
-				.getMessage());
-		assertFalse(Files.exists(dir.resolve("gen/rdf.yaml")));
+	void generatorPackagesHoldTheirClassInputInItsOwnForm() throws IOException {
+		for (String form : List.of("N,1", "one-hot")) {
+			String name = form.equals("N,1") ? "column" : "onehot";
+			Path onnx = OnnxModels.generator(8, 3, 6, 5, form).write(dir, name +
+				".onnx");
+			PackageOptions o = options(onnx, name, null);
+			o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(),
+				null, o.description(), null, null, o.license(), o.authors(), o
+					.maintainers(), o.citations(), o.tags(), null, null, 0, 42, false);
+			PackageResult r = pack(withCard(o));
+			valid(r);
+			reproduces(r);
+			assertEquals(3, r.model().generator().classCount(), form);
+			NpyArray classes = Npy.read(dir.resolve(name + "/test_class.npy"));
+			if (form.equals("N,1")) {
+				assertEquals(NpyArray.DType.INT64, classes.dtype());
+				assertArrayEquals(new long[] { 4, 1 }, classes.shape());
+				assertArrayEquals(new long[] { 0, 1, 2, 0 }, classes.toLongArray());
+			}
+			else {
+				assertEquals(NpyArray.DType.FLOAT32, classes.dtype());
+				assertArrayEquals(new long[] { 4, 3 }, classes.shape());
+				assertArrayEquals(new float[] { 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0 },
+					classes.toFloatArray());
+			}
+			String rdf = Files.readString(dir.resolve(name + "/rdf.yaml"));
+			assertTrue(rdf.contains(form.equals("N,1")
+				? "{type: index, id: label, size: 1}"
+				: "{type: index, id: class, size: 3}"), rdf);
+		}
 	}
 
 	@Test
