@@ -13,6 +13,7 @@ import java.util.Map;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
@@ -239,5 +240,102 @@ class NonFiniteValuesTest {
 		byte[] i = (byte[]) IJ.openImage(in.toString()).getProcessor().getPixels();
 		assertEquals(i[7], o[7], "a NaN mask pixel is no hole: the original stays");
 		assertEquals(i[8], o[8]);
+	}
+
+	/**
+	 * A float hyperstack of 4x3 planes, written as an ImageJ TIFF; plane
+	 * {@code (c, z, t)} holds {@code value.at(c, z, t, i)} at pixel {@code i}.
+	 */
+	Path hyperstack(String name, int channels, int slices, int frames,
+		PlaneValues value)
+	{
+		ImageStack stack = new ImageStack(4, 3);
+		for (int t = 0; t < frames; t++)
+			for (int z = 0; z < slices; z++)
+				for (int c = 0; c < channels; c++) {
+					float[] v = new float[12];
+					for (int i = 0; i < v.length; i++)
+						v[i] = value.at(c, z, t, i);
+					stack.addSlice(new FloatProcessor(4, 3, v));
+				}
+		ImagePlus imp = new ImagePlus(name, stack);
+		imp.setDimensions(channels, slices, frames);
+		if (channels * slices * frames > 1) imp.setOpenAsHyperStack(true);
+		Path f = dir.resolve(name);
+		assertTrue(new FileSaver(imp).saveAsTiff(f.toString()));
+		return f;
+	}
+
+	interface PlaneValues {
+
+		float at(int c, int z, int t, int i);
+	}
+
+	/**
+	 * A channel, slice or frame of nothing but NaN is refused as a whole image of
+	 * them is, naming it as ImageJ numbers it (from 1): the model would be fed
+	 * zeros there and give made-up values. An all-zero channel, and a channel
+	 * with some NaN pixels, still run; a channel the model is not fed is not
+	 * counted.
+	 */
+	@Test
+	void aChannelOrPlaneOfNothingButNanIsRefusedNamingIt() {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path out = dir.resolve("out.tif");
+		// channel 1 all NaN, channel 2 all zero, channel 3 one NaN pixel
+		Path channel = hyperstack("c.tif", 3, 1, 1, (c, z, t, i) -> c == 0
+			? Float.NaN : c == 1 ? 0 : i == 5 ? Float.NaN : i);
+		for (String command : List.of("run", "denoise", "super-resolution")) {
+			Result r = MainTest.cli(command, "-m", model, "-i", channel, "-o", out,
+				"--device", "cpu", "--threads", 1);
+			assertEquals(1, r.exitCode(), command + ": " + r.err());
+			assertEquals("fiji-gan: channel 1 of image c.tif has no finite pixel " +
+				"(all 12 are NaN or infinite): there is nothing to process there; " +
+				"remove it first\n", r.err(), command);
+			assertFalse(Files.exists(out), command);
+		}
+		// only channel 3 (from 0: 2) fed: its one NaN pixel is the one counted
+		Result fed = MainTest.cli("run", "-m", model, "-i", channel, "-o", out,
+			"--channels", 2, "--device", "cpu", "--threads", 1);
+		assertEquals(0, fed.exitCode(), fed.err());
+		assertTrue(fed.out().contains("note: 1 NaN/infinite input pixels were " +
+			"ignored by the normalisation and fed to the model as 0\n"), fed.out());
+		assertTrue(Files.exists(out));
+
+		Path ok = hyperstack("ok.tif", 3, 1, 1, (c, z, t, i) -> c == 0 ? i : c == 1
+			? 0 : i == 5 ? Float.NaN : i);
+		Path okOut = dir.resolve("ok-out.tif");
+		Result legit = MainTest.cli("run", "-m", model, "-i", ok, "-o", okOut,
+			"--device", "cpu", "--threads", 1);
+		assertEquals(0, legit.exitCode(), legit.err());
+		assertTrue(legit.out().contains("note: 1 NaN/infinite input pixels were " +
+			"ignored by the normalisation and fed to the model as 0\n"), legit.out());
+		ImagePlus result = IJ.openImage(okOut.toString());
+		assertEquals(3, result.getNChannels());
+		result.setPosition(2, 1, 1);
+		for (float v : (float[]) result.getProcessor().getPixels())
+			assertEquals(0f, v);
+
+		Path slice = hyperstack("s.tif", 1, 3, 1, (c, z, t, i) -> z == 1 ? Float.NaN
+			: i), sliceOut = dir.resolve("s-out.tif");
+		Result s = MainTest.cli("run", "-m", model, "-i", slice, "-o", sliceOut,
+			"--device", "cpu", "--threads", 1);
+		assertEquals(1, s.exitCode(), s.err());
+		assertEquals("fiji-gan: slice 2 of image s.tif has no finite pixel " +
+			"(all 12 are NaN or infinite): there is nothing to process there; " +
+			"remove it first\n", s.err());
+		assertFalse(Files.exists(sliceOut));
+
+		Path hyper = hyperstack("h.tif", 2, 2, 2, (c, z, t, i) -> c == 1 &&
+			z == 0 && t == 1 ? (i % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY)
+				: i), hyperOut = dir.resolve("h-out.tif");
+		Result h = MainTest.cli("run", "-m", model, "-i", hyper, "-o", hyperOut,
+			"--device", "cpu", "--threads", 1);
+		assertEquals(1, h.exitCode(), h.err());
+		assertEquals(
+			"fiji-gan: channel 2, slice 1, frame 2 of image h.tif has no " +
+				"finite pixel (all 12 are NaN or infinite): there is nothing to process " +
+				"there; remove it first\n", h.err());
+		assertFalse(Files.exists(hyperOut));
 	}
 }

@@ -16,6 +16,7 @@ import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.SessionCache;
+import org.fijigan.core.image.FinitePixels;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ImageInput;
@@ -120,14 +121,22 @@ public final class ImageToImage {
 
 		cancel.throwIfCancelled();
 		StageTimings timings = new StageTimings();
-		ValueMapping values = timings.time(StageTimings.Stage.STATISTICS,
-			() -> ValueMapping.resolve(model, image, groups, options
-				.normalization()));
-		notes.addAll(values.notes());
-		if (values.nonFiniteInputs() == (long) image.width() * image.height() *
-			image.planeCount()) throw new GanException("image " + image.title() +
-				" has no finite pixel (all " + values.nonFiniteInputs() +
+		FinitePixels finite = timings.time(StageTimings.Stage.STATISTICS,
+			() -> FinitePixels.of(image));
+		if (finite.total() == (long) image.width() * image.height() * image
+			.planeCount()) throw new GanException("image " + image.title() +
+				" has no finite pixel (all " + finite.total() +
 				" are NaN or infinite): there is nothing to process");
+		// a channel or plane of nothing else would be fed to the model as 0 and
+		// come back made up
+		int[] fed = groups.stream().flatMapToInt(g -> Arrays.stream(g.source()))
+			.distinct().sorted().toArray();
+		finite.refuseEmpty(fed, "image " + image.title(),
+			"there is nothing to process there; remove it first");
+		ValueMapping values = timings.time(StageTimings.Stage.STATISTICS,
+			() -> ValueMapping.resolve(model, image, groups, options.normalization(),
+				finite.inChannels(fed)));
+		notes.addAll(values.notes());
 		if (values.nonFiniteInputs() > 0) notes.add(values.nonFiniteInputs() +
 			" NaN/infinite input pixels were ignored by the normalisation and fed to the model as 0");
 		boolean floatOut = options.floatOutput() || values.rawOutput();

@@ -104,14 +104,12 @@ final class ValueMapping {
 	 *          ({@link #statisticsChannels})
 	 * @param user the user's explicit choice, or null for the model's descriptor
 	 *          / the default
+	 * @param nonFinite the image's NaN and infinite pixels, for the notes
 	 */
 	static ValueMapping resolve(ModelDescriptor d, RasterImage image,
-		List<ChannelGroup> groups, Normalization user)
+		List<ChannelGroup> groups, Normalization user, long nonFinite)
 	{
 		int channels = image.logicalChannels();
-		long nonFinite = 0;
-		if (image.type() == PixelType.FLOAT32) for (int c = 0; c < channels; c++)
-			nonFinite += ChannelStatistics.of(image, c).nonFiniteCount();
 		if (user instanceof Normalization.None) {
 			double[] one = new double[channels], zero = new double[channels];
 			Arrays.fill(one, 1);
