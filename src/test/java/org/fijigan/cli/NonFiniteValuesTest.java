@@ -338,4 +338,63 @@ class NonFiniteValuesTest {
 				"there; remove it first\n", h.err());
 		assertFalse(Files.exists(hyperOut));
 	}
+
+	/**
+	 * A 2-channel float image of 32x32 pixels in {@code folder}: channel 1 a
+	 * seeded pattern, channel 2 {@code second.at(0, 0, 0, i)}.
+	 */
+	static Path twoChannels(Path folder, String name, PlaneValues second)
+		throws IOException
+	{
+		Files.createDirectories(folder);
+		java.util.Random r = new java.util.Random(7);
+		ImageStack stack = new ImageStack(32, 32);
+		float[] a = new float[32 * 32], b = new float[32 * 32];
+		for (int i = 0; i < a.length; i++) {
+			a[i] = (float) Math.sin(i % 32 / 3.0) + r.nextFloat() * 0.1f;
+			b[i] = second.at(0, 0, 0, i);
+		}
+		stack.addSlice(new FloatProcessor(32, 32, a));
+		stack.addSlice(new FloatProcessor(32, 32, b));
+		ImagePlus imp = new ImagePlus(name, stack);
+		imp.setDimensions(2, 1, 1);
+		imp.setOpenAsHyperStack(true);
+		Path f = folder.resolve(name);
+		assertTrue(new FileSaver(imp).saveAsTiff(f.toString()));
+		return f;
+	}
+
+	/**
+	 * Fine-tuning refuses a training image with a channel of nothing but NaN,
+	 * naming both, before anything is written: it would train on zeros alone. A
+	 * channel with some NaN pixels still trains, with the note.
+	 */
+	@Test
+	void fineTuneRefusesATrainingImageWithAChannelOfNothingButNan()
+		throws IOException
+	{
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path data = dir.resolve("data"), out = dir.resolve("tuned.onnx");
+		twoChannels(data, "a.tif", (c, z, t, i) -> i % 7);
+		Path bad = twoChannels(data, "b.tif", (c, z, t, i) -> Float.NaN);
+		Result r = MainTest.cli("fine-tune", "--model", model, "--output", out,
+			"--data", data, "--steps", 1, "--batch", 1, "--patch", 16, "--seed", 1,
+			"--device", "cpu", "--threads", 1);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: channel 2 of the training image 'b.tif' has no " +
+			"finite pixel (all 1024 are NaN or infinite): there is nothing to " +
+			"train on there; remove it or leave the image out\n", r.err());
+		assertFalse(Files.exists(out));
+		assertFalse(Files.exists(dir.resolve("tuned-loss.csv")));
+
+		Files.delete(bad);
+		twoChannels(data, "b.tif", (c, z, t, i) -> i < 3 ? Float.NaN : 0);
+		Result ok = MainTest.cli("fine-tune", "--model", model, "--output", out,
+			"--data", data, "--steps", 1, "--batch", 1, "--patch", 16, "--seed", 1,
+			"--device", "cpu", "--threads", 1);
+		assertEquals(0, ok.exitCode(), ok.err());
+		assertTrue(ok.out().contains("3 NaN or infinite pixels in b.tif train " +
+			"as 0 in normalised units"), ok.out());
+		assertTrue(Files.exists(out));
+	}
 }

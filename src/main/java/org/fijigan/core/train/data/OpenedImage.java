@@ -41,16 +41,6 @@ record OpenedImage(String name, RasterImage image, double[] low,
 		return new OpenedImage(name, image, low, span);
 	}
 
-	/** The image's NaN and infinite pixels (none in an integer image). */
-	long nonFinite() {
-		if (image.type() != PixelType.FLOAT32) return 0;
-		long n = 0;
-		for (int i = 0; i < image.planeCount(); i++)
-			for (float v : (float[]) image.plane(i))
-				if (!Float.isFinite(v)) n++;
-		return n;
-	}
-
 	/**
 	 * Opens every image and resolves one raw range per channel for all of them
 	 * together: a generator learns a whole distribution, so every training image

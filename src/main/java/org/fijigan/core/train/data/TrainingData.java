@@ -7,9 +7,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.Seeds;
+import org.fijigan.core.image.FinitePixels;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.MaskSpec;
@@ -47,7 +49,8 @@ import org.fijigan.core.model.ValueRange;
  * whole set, one map for every image) to normalised units, where degradations
  * act; then inputs go to the model's input range and targets to its output
  * range (the input range for a noise-predicting model, whose target is still
- * the clean image). NaN and infinite pixels become normalised 0.
+ * the clean image). NaN and infinite pixels become normalised 0; an image with
+ * a channel or plane of nothing else is refused.
  * <p>
  * The checks are {@link TrainingChecks}'s, the patches {@link PatchSampler}'s,
  * the class numbering {@link ClassFolders}'.
@@ -357,6 +360,10 @@ public final class TrainingData {
 	/**
 	 * The note for images with NaN or infinite pixels, which train as normalised
 	 * 0 (a model never sees them, but it learns to output 0 there).
+	 *
+	 * @throws GanException naming the image and the channel or plane (slice,
+	 *           frame) when one has no finite pixel: it would train on nothing
+	 *           but those zeros
 	 */
 	static Optional<String> nonFiniteNote(List<OpenedImage> targets,
 		List<OpenedImage> inputs)
@@ -366,8 +373,14 @@ public final class TrainingData {
 		String first = null;
 		for (List<OpenedImage> list : List.of(targets, inputs))
 			for (OpenedImage o : list) {
-				long n = o.nonFinite();
+				FinitePixels finite = FinitePixels.of(o.image());
+				long n = finite.total();
 				if (n == 0) continue;
+				finite.refuseEmpty(IntStream.range(0, o.image().logicalChannels())
+					.toArray(), (inputs.isEmpty() ? "the training image '"
+						: list == targets ? "the target '" : "the input '") + o.name() +
+						"'",
+					"there is nothing to train on there; remove it or leave the image out");
 				pixels += n;
 				images++;
 				if (first == null) first = o.name();

@@ -245,6 +245,37 @@ class TrainingDataTest {
 	}
 
 	@Test
+	void aPairWhosePlaneHoldsNothingButNanIsRefusedNamingImageAndFrame() {
+		// 2 frames of 16x16; the input's frame 2 is all NaN, the target is finite
+		float[] a = new float[256], b = new float[256], nan = new float[256];
+		for (int i = 0; i < a.length; i++) {
+			a[i] = i;
+			b[i] = i % 9;
+		}
+		Arrays.fill(nan, Float.NaN);
+		RasterImage in = new RasterImage(16, 16, 1, 1, 2, PixelType.FLOAT32,
+			new Object[] { a, nan }).setTitle("p.tif");
+		RasterImage target = new RasterImage(16, 16, 1, 1, 2, PixelType.FLOAT32,
+			new Object[] { a.clone(), b }).setTitle("p.tif");
+		GanException e = assertThrows(GanException.class, () -> TrainingData.create(
+			TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 1),
+			new DataSource.Pairs(ImageSource.of(List.of(in)), ImageSource.of(List.of(
+				target))), new DataOptions(0, Augmentation.NONE, NONE, 0, 1, null)));
+		assertEquals("frame 2 of the input 'p.tif' has no finite pixel (all 256 " +
+			"are NaN or infinite): there is nothing to train on there; remove it or " +
+			"leave the image out", e.getMessage());
+		b[7] = Float.NaN; // one NaN pixel in a plane: trains, with the note
+		nan[0] = 1;
+		assertEquals(List.of("256 NaN or infinite pixels in 2 images (the first: " +
+			"p.tif) train as 0 in normalised units, as if measured there; replace " +
+			"them (e.g. by the local median) or leave such images out"), TrainingData
+				.create(TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 1),
+					new DataSource.Pairs(ImageSource.of(List.of(in)), ImageSource.of(List
+						.of(target))), new DataOptions(0, Augmentation.NONE, NONE, 0, 1,
+							null)).notes());
+	}
+
+	@Test
 	void pairedSuperResolutionCutsAlignedPatches() {
 		// target = nearest x2 upscale of the input, so target(y, x) = input(y / 2,
 		// x / 2) in every patch
