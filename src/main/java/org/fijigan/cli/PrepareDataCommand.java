@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
  * only read. Each PNG is written atomically; an output folder that holds
  * anything is refused unless {@code --overwrite}, which first deletes the PNGs
  * of the folders a run writes to (so that no file of an earlier split stays
- * behind) and nothing else. The synthetic fluorescence images are
+ * behind) and nothing else; such a folder reached through a symbolic link
+ * inside the output folder is refused. The synthetic fluorescence images are
  * {@link PrepareFluorescenceCommand}.
  */
 @Command(name = "prepare-data", mixinStandardHelpOptions = true,
@@ -325,7 +326,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 	 * Creates {@code dir} and its {@code folders}; refuses one that holds
 	 * anything unless {@code overwrite}, which deletes the PNGs (only) in
 	 * {@code folders}. Refuses, before deleting anything, {@code inputs} that lie
-	 * in those folders: they would be deleted or written over.
+	 * in those folders: they would be deleted or written over; and those folders
+	 * when one is reached through a symbolic link inside {@code dir}.
 	 *
 	 * @return {@code dir} as an absolute path
 	 */
@@ -348,6 +350,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 			if (dangling != null) throw new GanException("output " + dangling);
 			if (Files.exists(out) && !Files.isDirectory(out)) throw new GanException(
 				"output " + dir + " is a file, not a folder");
+			for (String f : folders)
+				refuseLinkBelow(dir, out, out.resolve(f));
 			for (Path in : inputs) {
 				for (String f : folders) {
 					if (FileIdentity.isInside(in, out.resolve(f))) throw new GanException(
@@ -381,15 +385,40 @@ final class PrepareDataCommand implements Callable<Integer> {
 	}
 
 	/**
+	 * Refuses a folder this command would fill (and --overwrite empty) that is
+	 * reached through a symbolic link inside the output folder {@code out}: its
+	 * files would be written and deleted wherever the link leads.
+	 *
+	 * @param dir the output folder as the user gave it, for the message
+	 */
+	private static void refuseLinkBelow(Path dir, Path out, Path folder) {
+		Path link = FileIdentity.linkBelow(out, folder);
+		if (link == null) return;
+		String to;
+		try {
+			to = " to " + Files.readSymbolicLink(link);
+		}
+		catch (IOException | UnsupportedOperationException e) {
+			to = "";
+		}
+		throw new GanException(dir.resolve(out.relativize(link)) +
+			" is a symbolic link" + to +
+			": prepare-data does not write or delete files through a link inside " +
+			"its output folder (they would land outside " + dir +
+			"); remove the link or choose another output folder");
+	}
+
+	/**
 	 * Deletes those of {@code folders} (then train/ and test/) that stayed empty:
-	 * no split of none.
+	 * no split of none. A link there is left alone.
 	 */
 	static void removeEmpty(Path dir, List<String> folders) {
 		List<String> all = new ArrayList<>(folders);
 		all.addAll(List.of(TRAIN, TEST));
 		for (String f : all)
 			try {
-				Files.deleteIfExists(dir.resolve(f));
+				Path p = dir.resolve(f);
+				if (FileIdentity.linkBelow(dir, p) == null) Files.deleteIfExists(p);
 			}
 			catch (IOException e) {
 				// not empty (or not ours to delete): keep it

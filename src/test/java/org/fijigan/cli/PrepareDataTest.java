@@ -147,6 +147,71 @@ class PrepareDataTest {
 		assertEquals(List.of("also.png", "mine.png"), names(out.resolve("train")));
 	}
 
+	/**
+	 * A folder inside the output that prepare-data would empty and fill, reached
+	 * through a symbolic link, is refused before anything is deleted or written:
+	 * --overwrite had deleted the PNGs where the link led, written the new ones
+	 * there and then deleted the link. The output folder itself may be a link.
+	 */
+	@Test
+	void aLinkInsideTheOutputFolderIsRefusedAndNothingIsDeletedThroughIt()
+		throws IOException
+	{
+		Path victim = dir.resolve("victim");
+		Path keep = rgbPng(victim, "keep.png", 7);
+		byte[] kept = Files.readAllBytes(keep);
+		Files.writeString(victim.resolve("a.png"), "keep");
+		Files.writeString(victim.resolve("b.tif"), "keep");
+		List<String> before = names(victim);
+		Path photo = rgbPng(dir.resolve("in"), "p1.png", 0);
+		Path vol = dir.resolve("head.nii.gz");
+		Nifti.write(vol, true, VolumeSlicerTest.ras(), "test", null);
+
+		// photos: OUT/train; slices: OUT/train/axial and OUT/test; fluorescence:
+		// OUT/train and OUT/noisy
+		List<List<Object>> runs = List.of(List.of("photos", "--input", photo), List
+			.of("slices", "--input", vol, "--size", 3), List.of("fluorescence",
+				"--train", 1, "--test", 1, "--size", 16, "--noisy", "photons=20"));
+		List<List<String>> links = List.of(List.of("train"), List.of("train/axial",
+			"test"), List.of("train", "noisy"));
+		int k = 0;
+		for (int i = 0; i < runs.size(); i++)
+			for (String at : links.get(i)) {
+				Path out = dir.resolve("out" + k++);
+				Path link = out.resolve(at);
+				Files.createDirectories(link.getParent());
+				Files.createSymbolicLink(link, victim);
+				Files.writeString(out.resolve("notes.txt"), "mine");
+				List<Object> args = new java.util.ArrayList<>(List.of("prepare-data"));
+				args.addAll(runs.get(i));
+				args.addAll(List.of("--output", out, "--overwrite"));
+				Result r = cli(args.toArray());
+				assertEquals(1, r.exitCode(), runs.get(i) + " " + at + ": " + r.out());
+				assertEquals("fiji-gan: " + link + " is a symbolic link to " + victim +
+					": prepare-data does not write or delete files through a link " +
+					"inside its output folder (they would land outside " + out +
+					"); remove the link or choose another output folder", r.err()
+						.strip());
+				assertEquals(before, names(victim), runs.get(i) + " " + at);
+				assertArrayEquals(kept, Files.readAllBytes(keep));
+				assertEquals("keep", Files.readString(victim.resolve("a.png")));
+				assertEquals("keep", Files.readString(victim.resolve("b.tif")));
+				assertTrue(Files.isSymbolicLink(link), "the link stays");
+				assertEquals("", r.out());
+			}
+
+		// the output folder itself a link: written where it leads
+		Path real = dir.resolve("real");
+		Files.createDirectories(real);
+		Path linked = Files.createSymbolicLink(dir.resolve("linked"), real);
+		for (int run = 0; run < 2; run++) {
+			Result r = cli("prepare-data", "photos", "--input", photo, "--output",
+				linked, "--test-fraction", 0, "--overwrite");
+			assertEquals(0, r.exitCode(), r.err());
+			assertEquals(List.of("p1.png"), names(real.resolve("train")));
+		}
+	}
+
 	@Test
 	void photoRefusals() throws IOException {
 		Path a = rgbPng(dir.resolve("a"), "x.png", 0), b = rgbPng(dir.resolve("b"),

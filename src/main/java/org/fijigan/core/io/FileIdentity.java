@@ -3,6 +3,7 @@ package org.fijigan.core.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
@@ -131,6 +132,36 @@ public final class FileIdentity {
 		catch (IOException | SecurityException e) {
 			return false;
 		}
+	}
+
+	/**
+	 * The first name from {@code folder} down to {@code path} (a path inside it)
+	 * that is a symbolic link, or on Windows a junction: a name through which
+	 * deleting or writing {@code path} would reach a file that need not lie in
+	 * {@code folder}. {@code folder} itself is not looked at (a folder the user
+	 * names may be a link of theirs). Null when there is none, when the path
+	 * stops existing on the way, or when {@code path} is not inside
+	 * {@code folder}.
+	 */
+	public static Path linkBelow(Path folder, Path path) {
+		Path base = folder.toAbsolutePath().normalize();
+		Path p = path.toAbsolutePath().normalize();
+		if (!p.startsWith(base)) return null;
+		Path at = base;
+		for (Path part : base.relativize(p)) {
+			if (part.toString().isEmpty()) continue;
+			at = at.resolve(part);
+			try {
+				BasicFileAttributes a = Files.readAttributes(at,
+					BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+				// a Windows junction reads as "other"
+				if (a.isSymbolicLink() || a.isOther()) return at;
+			}
+			catch (IOException | SecurityException e) {
+				return null; // not there (or not to be looked into): nothing below
+			}
+		}
+		return null;
 	}
 
 	/**
