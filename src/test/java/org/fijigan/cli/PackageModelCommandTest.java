@@ -2,6 +2,7 @@
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -88,6 +89,47 @@ class PackageModelCommandTest {
 		try (var s = Files.list(dir.resolve("pk"))) {
 			assertEquals(List.of(empty), s.toList(), "no staging folder left");
 		}
+	}
+
+	/**
+	 * With --overwrite, the files an earlier package's descriptor names are
+	 * removed only where they lie in the package folder itself: a name that
+	 * passes through a symbolic link inside it (sub/victim.onnx, sub a link to
+	 * another folder) had the file where the link leads deleted.
+	 */
+	@Test
+	void overwritingRemovesNoFileThroughALinkInsideThePackageFolder()
+		throws IOException
+	{
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path victim = Files.createDirectories(dir.resolve("victim"));
+		for (String f : List.of("victim.onnx", "test_in.npy", "card.md"))
+			Files.writeString(victim.resolve(f), "precious " + f);
+		Path pkg = Files.createDirectories(dir.resolve("pkg"));
+		Path link = Files.createSymbolicLink(pkg.resolve("sub"), victim);
+		Files.writeString(pkg.resolve("old.pt"), "the earlier package's own");
+		Files.writeString(pkg.resolve("rdf.yaml"), "type: model\n" +
+			"format_version: 0.5.7\ndocumentation: sub/card.md\ninputs:\n- id: x\n" +
+			"  test_tensor: {source: sub/test_in.npy}\noutputs:\n- id: y\n" +
+			"  test_tensor: {source: test_output.npy}\n" +
+			"weights:\n  onnx: {source: sub/victim.onnx}\n" +
+			"  torchscript: {source: old.pt}\n");
+		Result r = MainTest.cli("package-model", "--model", onnx, "--output", pkg,
+			"--name", "model", "--description", "d", "--sample", samplePng(),
+			"--overwrite");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("wrote " + pkg + ": id.onnx, "), r.out());
+		try (var s = Files.list(victim)) {
+			assertEquals(List.of("card.md", "test_in.npy", "victim.onnx"), s.map(
+				p -> p.getFileName().toString()).sorted().toList());
+		}
+		for (String f : List.of("victim.onnx", "test_in.npy", "card.md"))
+			assertEquals("precious " + f, Files.readString(victim.resolve(f)), f);
+		assertTrue(Files.isSymbolicLink(link), "the link stays");
+		assertFalse(Files.exists(pkg.resolve("old.pt")),
+			"the earlier package's own file in the folder goes");
+		assertFalse(Files.readString(pkg.resolve("rdf.yaml")).contains("sub/"),
+			"the new package names nothing through the link");
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.fijigan.core.io.FileIdentity;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -27,7 +28,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * package keeps as its card. The other files it names (a cover or sample the
  * user put there, attachments) are the user's, and stay.
  *
- * @param ownFiles existing regular files inside the folder
+ * @param ownFiles existing regular files inside the folder, none reached
+ *          through a link
  * @param documentation a Markdown card inside the folder, or null
  */
 record EarlierPackage(List<Path> ownFiles, Path documentation) {
@@ -93,14 +95,16 @@ record EarlierPackage(List<Path> ownFiles, Path documentation) {
 
 	/**
 	 * Adds {@code name} when it is a relative path to a regular file inside
-	 * {@code base} (not a URL, not a link).
+	 * {@code base} (not a URL, not a link, not in a folder reached through a
+	 * link: the file would lie elsewhere).
 	 */
 	private static void add(List<Path> files, Path base, Object name) {
 		if (!(name instanceof String s) || s.contains("://")) return;
 		try {
 			Path p = base.resolve(s).normalize();
 			if (p.startsWith(base) && !p.equals(base) && Files.isRegularFile(p,
-				LinkOption.NOFOLLOW_LINKS) && !files.contains(p)) files.add(p);
+				LinkOption.NOFOLLOW_LINKS) && FileIdentity.linkBelow(base, p) == null &&
+				!files.contains(p)) files.add(p);
 		}
 		catch (InvalidPathException e) {
 			// not a file of this folder
