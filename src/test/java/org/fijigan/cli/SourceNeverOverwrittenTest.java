@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code --overwrite}, whatever the output's spelling: the same path,
  * {@code sub/../a.tif}, a symbolic link, a hard link, an output folder that is
  * the input folder by another name. Each is refused with one line before the
- * run, and the input keeps its bytes. Fine-tune replaces its input model only
- * with {@code --replace-input-model}.
+ * run, and the input keeps its bytes. Nor is a file outside an output folder
+ * written through a symbolic link inside it. Fine-tune replaces its input model
+ * only with {@code --replace-input-model}.
  */
 class SourceNeverOverwrittenTest {
 
@@ -192,6 +193,53 @@ class SourceNeverOverwrittenTest {
 			"write the results to another folder than the masks (" + masks + ")",
 			"inpaint", "-m", inpaint, "-i", in, "--mask", masks, "-o", masks,
 			"--overwrite", "--device", "cpu");
+	}
+
+	/**
+	 * A folder run whose input has a sub-folder, and generate --per-class, into
+	 * an output folder where that sub-folder is a symbolic link to another
+	 * folder: the results had been written where the link led, and with
+	 * --overwrite a file of the same name there replaced. Refused before anything
+	 * is written; the output folder itself may be a link.
+	 */
+	@Test
+	void aFolderRunWritesNothingThroughALinkInsideItsOutputFolder()
+		throws IOException
+	{
+		Path model = OnnxModels.addConstant(1, 3).write(dir, "add.onnx");
+		Path in = dir.resolve("in");
+		image(in.resolve("sub/a.tif"), 4);
+		Path victim = Files.createDirectories(dir.resolve("victim"));
+		Path kept = image(victim.resolve("a.tif"), 9);
+		Path out = Files.createDirectories(dir.resolve("out"));
+		Path link = Files.createSymbolicLink(out.resolve("sub"), victim);
+		assertRefusedKeeping(kept, link + " is a symbolic link to " + victim +
+			": results are not written through a link inside the output folder " +
+			"(they would land outside " + out +
+			"); remove the link or choose another output folder", "denoise", "-m",
+			model, "-i", in, "-o", out, "--overwrite", "--device", "cpu");
+		assertEquals(java.util.List.of(link), Files.list(out).toList(),
+			"no manifest, nothing written");
+		assertEquals(java.util.List.of(kept), Files.list(victim).toList());
+
+		Path gen = OnnxModels.generator(4, 2, 5, 6).metadata("fiji-gan.class_names",
+			"axial,coronal").write(dir, "gen.onnx");
+		Path samples = Files.createDirectories(dir.resolve("samples"));
+		Path classLink = Files.createSymbolicLink(samples.resolve("coronal"),
+			victim);
+		assertRefusedKeeping(kept, classLink + " is a symbolic link to " + victim +
+			": results are not written", "generate", "-m", gen, "-o", samples,
+			"--per-class", 2, "--overwrite", "--device", "cpu");
+		assertEquals(java.util.List.of(classLink), Files.list(samples).toList());
+		assertEquals(java.util.List.of(kept), Files.list(victim).toList());
+
+		// the output folder itself a link: written where it leads
+		Path real = Files.createDirectories(dir.resolve("real"));
+		Path alias = Files.createSymbolicLink(dir.resolve("alias"), real);
+		Result r = MainTest.cli("denoise", "-m", model, "-i", in, "-o", alias,
+			"--device", "cpu");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(Files.isRegularFile(real.resolve("sub/a.tif")));
 	}
 
 	@Test

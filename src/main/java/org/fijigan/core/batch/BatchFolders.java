@@ -202,6 +202,35 @@ public final class BatchFolders {
 		return found[0];
 	}
 
+	/**
+	 * Refuses, before anything is written, a sub-folder of {@code outputDir} that
+	 * results go into ({@code /} separators; "" or null: the folder itself) when
+	 * it is reached through a symbolic link inside {@code outputDir}: the results
+	 * would be written, and with --overwrite files replaced, wherever the link
+	 * leads. The output folder itself may be a link.
+	 */
+	static void refuseLinksInside(Path outputDir,
+		java.util.Collection<String> folders)
+	{
+		for (String f : new java.util.TreeSet<>(folders.stream().filter(
+			x -> x != null && !x.isEmpty()).toList()))
+		{
+			Path link = FileIdentity.linkBelow(outputDir, resolve(outputDir, f));
+			if (link == null) continue;
+			String to;
+			try {
+				to = " to " + Files.readSymbolicLink(link);
+			}
+			catch (IOException | UnsupportedOperationException e) {
+				to = "";
+			}
+			throw new GanException(link + " is a symbolic link" + to +
+				": results are not written through a link inside the output folder " +
+				"(they would land outside " + outputDir +
+				"); remove the link or choose another output folder");
+		}
+	}
+
 	/** Creates {@code dir} and its parents, or says why it cannot. */
 	static void createFolder(Path dir) {
 		try {

@@ -121,6 +121,11 @@ public final class FolderBatch {
 		for (int i = 0; i < all.size(); i++)
 			if (job.shard().takes(i)) mine.add(all.get(i));
 		refuseOverwritingInputs(job, model, inputs, mine);
+		List<String> folders = new ArrayList<>();
+		for (Item item : mine)
+			folders.add(item.output().substring(0, Math.max(0, item.output()
+				.lastIndexOf('/'))));
+		BatchFolders.refuseLinksInside(job.outputDir(), folders);
 		String settings = BatchSettings.folder(model, options, job.format());
 		String batch = BatchSettings.batch(settings, plan(job, all));
 

@@ -93,6 +93,7 @@ public final class GenerationBatch {
 			.nonFinite(), job.format(), job.latents());
 		String batch = BatchSettings.batch(settings, "count " + n + ", seed " + job
 			.seed() + ", " + plan.describe());
+		BatchFolders.refuseLinksInside(job.outputDir(), plan.folders());
 		BatchFolders.createFolder(job.outputDir());
 		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
 			FolderBatch.owner(job.properties(), model, job.shard(), batch)))

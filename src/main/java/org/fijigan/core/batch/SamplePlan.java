@@ -240,6 +240,11 @@ public final class SamplePlan {
 		return blockLabels[b];
 	}
 
+	/** The sub-folders samples go into; none for an unconditional model. */
+	java.util.Collection<String> folders() {
+		return folders.values();
+	}
+
 	/** The sub-folder of sample {@code i}, or null for an unconditional model. */
 	public String folder(long i) {
 		return isConditional() ? folders.get(label(i)) : null;
