@@ -419,6 +419,41 @@ class FineTuneCommandTest {
 		assertFalse(Files.exists(dir.resolve("x-loss.csv")));
 	}
 
+	/**
+	 * A learning rate that blows the weights up on the only step: the loss of
+	 * that step (of the weights before it) is finite, those after it are not
+	 * (SGD: ~1e29, whose validation loss overflows; Adam at 1e308: infinite).
+	 * Halving the learning rate 10 times does not help, so the run fails and
+	 * nothing is written.
+	 */
+	@Test
+	void aRunWhoseLastUpdateBlowsUpTheWeightsFailsAndWritesNothing()
+		throws IOException
+	{
+		Path model = dir.resolve("base.onnx");
+		MainTest.Result made = cli("create-model", "--arch", "residual-denoiser",
+			"--blocks", 3, "--width", 4, "--output", model);
+		assertEquals(0, made.exitCode(), made.err());
+		Path data = FineTuneTasksTest.images(dir.resolve("data"), 3, 48, 48, 9);
+		Path out = dir.resolve("s1.onnx");
+		for (List<Object> opt : List.of(List.<Object> of("--optimizer", "sgd",
+			"--lr", "1e30"), List.<Object> of("--lr", "1e308")))
+		{
+			List<Object> more = new java.util.ArrayList<>(List.of("--steps", 1,
+				"--seed", 1));
+			more.addAll(opt);
+			MainTest.Result res = FineTuneTasksTest.fineTune(model, out, data, more
+				.toArray());
+			assertEquals(1, res.exitCode(), opt + ": " + res.out());
+			assertEquals("fiji-gan: training diverged: the loss or the weights " +
+				"stay non-finite after halving the learning rate 10 times", res.err()
+					.strip(), opt.toString());
+			assertFalse(Files.exists(out), opt + " wrote " + out);
+			assertFalse(Files.exists(dir.resolve("s1-loss.csv")));
+			assertFalse(Files.exists(dir.resolve("s1-loss.png")));
+		}
+	}
+
 	/** Two seeded random 24x24 images in big/, two 6x6 ones in tiny/. */
 	private void bigAndTinyImages(long seed) throws IOException {
 		Random r = new Random(seed);

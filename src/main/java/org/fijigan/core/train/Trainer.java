@@ -251,48 +251,60 @@ public final class Trainer {
 					float loss = out.get(StepGraph.LOSS).floats()[0];
 					float content = out.get(StepGraph.CONTENT_LOSS).floats()[0];
 					float dLoss = Float.NaN;
-					if (!Float.isFinite(loss)) {
+					float[] validation = { Float.NaN, Float.NaN, Float.NaN };
+					boolean last = step == c.steps() - 1;
+					boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c
+						.checkpointEvery() == 0 || last);
+					// the state is read back (and kept as the last good one) at every
+					// checkpoint interval and at the end
+					boolean snapshot = checkpoint || last || (step + 1) % c
+						.checkpointEvery() == 0;
+					String trouble = Float.isFinite(loss) ? null : "loss was " + loss;
+					if (trouble == null) {
+						if (gan) dLoss = dr.step(step * dSteps + dSteps - 1, b.target(), out
+							.get(StepGraph.FAKE), label == null ? null : GeneratorSpec
+								.plainLabels(b.inputs().get(label)), dLr, cancel);
+						if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) st
+							.emaDecay(c.emaDecay(), step));
+						boolean validated = (last || c.validateEvery() > 0 && (step + 1) % c
+							.validateEvery() == 0) && !validationBatches.isEmpty();
+						if (validated) {
+							g.read(tensors);
+							validation = ev.run(exported(params, tensors, ema),
+								validationBatches, cancel);
+							if (!Float.isFinite(validation[0])) trouble =
+								"the validation loss was " + validation[0];
+						}
+						// the loss was that of the weights before this step's update: the
+						// updated ones, which a checkpoint or the model would hold, are
+						// checked here (between snapshots, the next step's loss does it)
+						if (trouble == null && snapshot) trouble = unhealthy(g, dr, ev,
+							params, tensors, ema, validated ? null : b, cancel);
+					}
+					if (trouble != null) {
 						g.write(lastGood);
 						if (dr != null) dr.write(lastGood);
 						for (String k : heapState) // the runners do not hold these
 							System.arraycopy(lastGood.get(k), 0, tensors.get(k), 0, tensors
 								.get(k).length);
 						lr /= 2;
-						notes.add("step " + (step + 1) + ": loss was " + loss +
+						notes.add("step " + (step + 1) + ": " + trouble +
 							"; rolled back to step " + lastGoodStep +
 							" and halved the learning rate to " + (float) lr);
 						if (lr < c.optimizer().learningRate() / 1024)
 							throw new GanException(
-								"training diverged: the loss stays non-finite after halving the learning rate 10 times");
+								"training diverged: the loss or the weights stay non-finite after halving the learning rate 10 times");
 						step = lastGoodStep - 1;
 						while (history.size() > lastGoodHistory)
 							history.remove(history.size() - 1);
 						continue;
-					}
-					if (gan) dLoss = dr.step(step * dSteps + dSteps - 1, b.target(), out
-						.get(StepGraph.FAKE), label == null ? null : GeneratorSpec
-							.plainLabels(b.inputs().get(label)), dLr, cancel);
-					if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) st
-						.emaDecay(c.emaDecay(), step));
-					float[] validation = { Float.NaN, Float.NaN, Float.NaN };
-					boolean last = step == c.steps() - 1;
-					if ((last || c.validateEvery() > 0 && (step + 1) % c
-						.validateEvery() == 0) && !validationBatches.isEmpty())
-					{
-						g.read(tensors);
-						validation = ev.run(exported(params, tensors, ema),
-							validationBatches, cancel);
 					}
 					history.add(new float[] { step + 1, loss, content, dLoss,
 						validation[0], validation[1], validation[2] });
 					listener.onProgress(new ProgressEvent(Stage.STEP, step + 1, c.steps(),
 						String.format(java.util.Locale.ROOT, "step %d/%d loss %.5f", step +
 							1, c.steps(), loss), loss));
-					boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c
-						.checkpointEvery() == 0 || last);
-					if (checkpoint || (step + 1) % c.checkpointEvery() == 0) {
-						g.read(tensors);
-						if (dr != null) dr.read(tensors);
+					if (snapshot) { // read back and found finite by unhealthy()
 						lastGood = copy(tensors);
 						lastGoodStep = step + 1;
 						lastGoodLr = lr;
@@ -386,6 +398,39 @@ public final class Trainer {
 		for (int i = 0; i < v.length; i++)
 			v[i] = r.nextFloat();
 		return Tensor.of(v, n, 1, 1, 1);
+	}
+
+	/**
+	 * Reads the whole state back into {@code tensors} and says what in it is not
+	 * finite, or null when all is: a weight or optimizer slot anywhere (the
+	 * generator's, the discriminator's, the moving average), or, given a batch,
+	 * the loss of the weights to be written on it (finite weights so large that
+	 * the model overflows). Done where the state is kept (a checkpoint, the last
+	 * good state) and at the end, so that what is written is finite; not after
+	 * every step, whose next step's loss is the same check.
+	 *
+	 * @param b a batch to judge the weights to be written on, or null when
+	 *          validation has just judged them
+	 */
+	static String unhealthy(StepRunner g, DiscriminatorTraining dr, Validator ev,
+		List<Parameter> params, Map<String, float[]> tensors,
+		Map<String, float[]> ema, Batch b, CancellationToken cancel)
+	{
+		g.read(tensors);
+		if (dr != null) dr.read(tensors);
+		for (Map.Entry<String, float[]> e : tensors.entrySet())
+			if (!finite(e.getValue())) return "tensor " + e.getKey() +
+				" became non-finite";
+		if (b == null) return null;
+		float loss = ev.loss(exported(params, tensors, ema), b, cancel);
+		return Float.isFinite(loss) ? null : "the updated weights' loss was " +
+			loss;
+	}
+
+	private static boolean finite(float[] v) {
+		for (float x : v)
+			if (!Float.isFinite(x)) return false;
+		return true;
 	}
 
 	/** Name of the target input of the generator step graph. */

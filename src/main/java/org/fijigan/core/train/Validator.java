@@ -71,6 +71,11 @@ final class Validator implements AutoCloseable {
 				: (float) (ssim / images) };
 	}
 
+	/** The loss on batch {@code b} with the weights in {@code tensors}. */
+	float loss(Map<String, float[]> tensors, Batch b, CancellationToken cancel) {
+		return forward(tensors, b, cancel).get(StepGraph.LOSS).floats()[0];
+	}
+
 	/**
 	 * The model's output on batch {@code b} with the weights in {@code tensors}.
 	 */

@@ -3,6 +3,7 @@ package org.fijigan.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.fijigan.core.CancellationToken;
+import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.engine.Tensor;
@@ -135,5 +137,73 @@ class TrainerRollbackTest {
 		for (int i = 0; i < 8; i++)
 			assertArrayEquals(resumed.history().get(i), rolledBack.history().get(i),
 				"step " + (i + 1));
+	}
+
+	/**
+	 * As {@link #config} with Adam: the poisoned step's gradient (~1e22)
+	 * overflows its squared-gradient average to infinity; the weights stay
+	 * finite, but every later update is 0.
+	 */
+	static FineTuneConfig adam(int steps, Path checkpoints) {
+		return new FineTuneConfig(steps, OptimizerConfig.adam(0.3), LossKind.L2, 0,
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, checkpoints, 2,
+			false, List.of(), 0.5, 0);
+	}
+
+	/**
+	 * The last step's update is judged too, though no step after it would notice:
+	 * with SGD it throws w to ~-1e22, whose loss overflows; with Adam it makes an
+	 * optimizer slot infinite.
+	 */
+	@Test
+	void aLastStepThatBlowsUpTheStateIsRolledBack() {
+		for (boolean sgd : new boolean[] { true, false }) {
+			// the last good state is kept every 2 steps: back to step 6
+			Trainer.Result r = train(source(7), sgd ? config(8, 0.3, null, false)
+				: adam(8, null));
+			assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("step 8: " + (sgd
+				? "the updated weights' loss was Infinity" : "tensor ")) && n.contains(
+					sgd ? "; rolled back to step 6" : " became non-finite; " +
+						"rolled back to step 6") && n.contains("0.15")), r.notes()
+							.toString());
+			for (String p : List.of("w", "b")) {
+				float[] w = weight(r.model(), p);
+				assertTrue(Float.isFinite(w[0]) && Math.abs(w[0]) < 10, sgd + ": " + p +
+					" = " + w[0]);
+			}
+			assertEquals(8, r.history().size());
+		}
+	}
+
+	/**
+	 * A checkpoint never holds a non-finite tensor: a step that makes one on a
+	 * checkpoint's step is rolled back to the checkpoint before.
+	 */
+	@Test
+	void aCheckpointNeverHoldsNonFiniteState() {
+		Path ck = dir.resolve("ck");
+		Trainer.Result r = train(source(3), adam(8, ck));
+		assertTrue(r.notes().stream().anyMatch(n -> n.startsWith(
+			"step 4: tensor ") && n.contains(
+				" became non-finite; rolled back to step 2")), r.notes().toString());
+		Checkpoint kept = Checkpoint.read(ck);
+		assertEquals(8, kept.step());
+		kept.tensors().forEach((name, v) -> {
+			for (float f : v)
+				assertTrue(Float.isFinite(f), name + " = " + f);
+		});
+	}
+
+	/**
+	 * A learning rate that blows up every try fails the run once halving it 10
+	 * times has not helped, also when the last step is the one that blows up.
+	 */
+	@Test
+	void aRunThatStaysBlownUpFails() {
+		GanException e = assertThrows(GanException.class, () -> train(source(-1),
+			config(1, 1e30, null, false)));
+		assertEquals(
+			"training diverged: the loss or the weights stay non-finite after halving the learning rate 10 times",
+			e.getMessage());
 	}
 }
