@@ -183,7 +183,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 	Double dLr;
 
 	@Option(names = "--d-steps", defaultValue = "1", paramLabel = "K",
-		description = "Discriminator steps per generator step (default: ${DEFAULT-VALUE}).")
+		description = "Discriminator steps per generator step, at most 100 (default: ${DEFAULT-VALUE}).")
 	int dSteps;
 
 	@Option(names = "--adam-betas", paramLabel = "B1,B2",

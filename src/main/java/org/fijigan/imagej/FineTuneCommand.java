@@ -164,7 +164,7 @@ public class FineTuneCommand extends GanCommand {
 		description = "the discriminator's own learning rate (two time-scale update rule, Heusel et al. 2017); 0: the learning rate above")
 	double discriminatorLr;
 
-	@Parameter(label = "Updates of D per step", min = "1",
+	@Parameter(label = "Updates of D per step", min = "1", max = "100",
 		description = "discriminator steps per generator step")
 	int discriminatorSteps = 1;
 

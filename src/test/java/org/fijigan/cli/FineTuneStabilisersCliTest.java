@@ -72,12 +72,14 @@ class FineTuneStabilisersCliTest {
 					"--diff-augment", "flip"),
 			"unknown differentiable augmentation 'flip'", List.of("--ada-target",
 				0.6), "add --diff-augment", List.of("--d-steps", 0),
-			"--d-steps must be at least 1", List.of("--d-lr", -1),
-			"--d-lr must be a positive number", List.of("--adam-betas", "0.5"),
-			"--adam-betas needs two numbers", List.of("--optimizer", "sgd",
-				"--adam-betas", "0,0.9"), "--adam-betas applies to adam and adamw", List
-					.of("--discriminator-width", 0),
-			"--discriminator-width must be at least 1");
+			"--d-steps must be at least 1", List.of("--adversarial-weight", 1,
+				"--d-steps", 101),
+			"--d-steps must be at least 1 and at most 100 (WGAN-GP uses 5), got 101",
+			List.of("--d-lr", -1), "--d-lr must be a positive number", List.of(
+				"--adam-betas", "0.5"), "--adam-betas needs two numbers", List.of(
+					"--optimizer", "sgd", "--adam-betas", "0,0.9"),
+			"--adam-betas applies to adam and adamw", List.of("--discriminator-width",
+				0), "--discriminator-width must be at least 1");
 		for (Map.Entry<List<Object>, String> c : cases.entrySet()) {
 			List<Object> more = new java.util.ArrayList<>(List.of("--patch", 0,
 				"--steps", 1));

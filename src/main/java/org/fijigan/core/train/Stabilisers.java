@@ -45,6 +45,13 @@ public record Stabilisers(Discriminator.Architecture discriminator,
 	/** The discriminator width before it could be set. */
 	public static final int DEFAULT_WIDTH = 32;
 
+	/**
+	 * The most discriminator steps per generator step: WGAN-GP takes 5; each is a
+	 * training step of its own, so more than this mostly trains the discriminator
+	 * alone, and 2^31 of them would run for ever.
+	 */
+	public static final int MAX_DISCRIMINATOR_STEPS = 100;
+
 	/** No stabiliser; the EMA warm-up on. */
 	public static final Stabilisers DEFAULTS = new Stabilisers(null,
 		DEFAULT_WIDTH, false, false, DiffAugment.NONE, 0, null, 1, true);
@@ -53,8 +60,10 @@ public record Stabilisers(Discriminator.Architecture discriminator,
 		if (augment == null) augment = DiffAugment.NONE;
 		if (discriminatorWidth < 1) throw new GanException(
 			"--discriminator-width must be at least 1, got " + discriminatorWidth);
-		if (discriminatorSteps < 1) throw new GanException(
-			"--d-steps must be at least 1, got " + discriminatorSteps);
+		if (discriminatorSteps < 1 || discriminatorSteps > MAX_DISCRIMINATOR_STEPS)
+			throw new GanException("--d-steps must be at least 1 and at most " +
+				MAX_DISCRIMINATOR_STEPS + " (WGAN-GP uses 5), got " +
+				discriminatorSteps);
 		if (discriminatorLr != null && (!(discriminatorLr > 0) || discriminatorLr
 			.isInfinite())) throw new GanException(
 				"--d-lr must be a positive number, got " + discriminatorLr);

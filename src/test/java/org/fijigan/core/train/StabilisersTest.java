@@ -395,6 +395,9 @@ class StabilisersTest {
 			null, 1, true), "--ada-target must be at least 0 and below 1");
 		cases.put(() -> new Stabilisers(null, 32, false, false, DiffAugment.NONE, 0,
 			0.0, 1, true), "--d-lr must be a positive number");
+		cases.put(() -> new Stabilisers(null, 32, false, false, DiffAugment.NONE, 0,
+			null, Integer.MAX_VALUE, true),
+			"--d-steps must be at least 1 and at most 100 (WGAN-GP uses 5), got 2147483647");
 		cases.put(() -> Stabilisers.parseDiscriminator("resnet"),
 			"unknown discriminator 'resnet'");
 		cases.put(() -> OptimizerConfig.parseBetas("0.5,1"),
@@ -408,6 +411,8 @@ class StabilisersTest {
 			GanException e = assertThrows(GanException.class, c.getKey()::run);
 			assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
 		}
+		assertEquals(100, new Stabilisers(null, 32, false, false, DiffAugment.NONE,
+			0, null, 100, true).discriminatorSteps());
 		assertEquals(OptimizerConfig.adam(1e-3).withBetas(0, 0.9), OptimizerConfig
 			.adam(1e-3).withBetas("0, 0.9"));
 		assertEquals(OptimizerConfig.sgd(0.1), OptimizerConfig.sgd(0.1).withBetas(
