@@ -216,7 +216,7 @@ public final class OnnxGraphInfo {
 				.getDimsList().stream().mapToLong(Long::longValue).reduce(1,
 					Math::multiplyExact);
 		}
-		collectExternalData(graph, 0, externalDataLocations);
+		collectExternalData(model, externalDataLocations);
 		this.parameterCount = parameters;
 		for (ValueInfoProto v : graph.getInputList())
 			if (!initializerNames.contains(v.getName())) inputs.add(valueInfo(v));
@@ -347,11 +347,20 @@ public final class OnnxGraphInfo {
 	}
 
 	/**
-	 * Every external-data location ONNX Runtime would open for this graph:
+	 * Every external-data location ONNX Runtime would open for this model:
 	 * initializers, sparse initializers, and tensors in node attributes (Constant
-	 * values), in subgraphs (If, Loop, Scan) too. A tensor is counted when it is
-	 * marked EXTERNAL or simply carries external_data entries.
+	 * values), in subgraphs (If, Loop, Scan) too, and the same in the nodes of
+	 * its model-local functions. A tensor is counted when it is marked EXTERNAL
+	 * or simply carries external_data entries.
 	 */
+	private static void collectExternalData(ModelProto model,
+		List<String> found)
+	{
+		collectExternalData(model.getGraph(), 0, found);
+		for (FunctionProto f : model.getFunctionsList())
+			collectExternalData(f.getNodeList(), 0, found);
+	}
+
 	private static void collectExternalData(GraphProto graph, int depth,
 		List<String> found)
 	{
@@ -363,7 +372,14 @@ public final class OnnxGraphInfo {
 			collectExternalData(s.getValues(), found);
 			collectExternalData(s.getIndices(), found);
 		}
-		for (NodeProto n : graph.getNodeList())
+		collectExternalData(graph.getNodeList(), depth, found);
+	}
+
+	/** The tensors in the attributes of {@code nodes}, and their subgraphs. */
+	private static void collectExternalData(List<NodeProto> nodes, int depth,
+		List<String> found)
+	{
+		for (NodeProto n : nodes)
 			for (AttributeProto a : n.getAttributeList()) {
 				if (a.hasT()) collectExternalData(a.getT(), found);
 				for (TensorProto t : a.getTensorsList())
@@ -392,13 +408,13 @@ public final class OnnxGraphInfo {
 	}
 
 	/**
-	 * The external-data locations a graph names anywhere (see
-	 * {@link #externalDataLocations()}), for callers that hold a parsed model,
-	 * such as fine-tuning, which runs graphs from memory.
+	 * The external-data locations a model names anywhere, its functions included
+	 * (see {@link #externalDataLocations()}), for callers that hold a parsed
+	 * model, such as fine-tuning, which runs graphs from memory.
 	 */
-	public static List<String> externalDataLocations(GraphProto graph) {
+	public static List<String> externalDataLocations(ModelProto model) {
 		List<String> found = new ArrayList<>();
-		collectExternalData(graph, 0, found);
+		collectExternalData(model, found);
 		return found;
 	}
 

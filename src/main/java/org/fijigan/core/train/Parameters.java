@@ -107,7 +107,7 @@ public final class Parameters {
 		// external data against the
 		// working folder rather than the model's: refuse any, trainable or not.
 		List<String> external = org.fijigan.core.model.OnnxGraphInfo
-			.externalDataLocations(model.getGraph());
+			.externalDataLocations(model);
 		if (!external.isEmpty()) throw new GanException(
 			"the model keeps tensors in external data " + external +
 				"; fine-tuning needs every weight inside the .onnx file");

@@ -113,6 +113,56 @@ class UntrustedModelTest {
 	}
 
 	/**
+	 * A model-local function's Constant, and a subgraph inside a function, are
+	 * checked as the main graph's are: a function's {@code ../secret.bin} was
+	 * passed on to ONNX Runtime.
+	 */
+	@Test
+	void externalDataInModelFunctionsIsCheckedToo() throws IOException {
+		Files.write(dir.resolve("ok.bin"), new byte[4]);
+		for (String location : List.of("../secret.bin", "/etc/passwd", "ok.bin")) {
+			AttributeProto value = AttributeProto.newBuilder().setName("value")
+				.setType(AttributeProto.AttributeType.TENSOR).setT(external("c",
+					location)).build();
+			NodeProto constant = NodeProto.newBuilder().setOpType("Constant")
+				.addOutput("c").addAttribute(value).build();
+			GraphProto branch = GraphProto.newBuilder().setName("then").addNode(
+				constant).addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder()
+					.setName("c")).build();
+			NodeProto nested = NodeProto.newBuilder().setOpType("If").addInput("k")
+				.addOutput("c").addAttribute(AttributeProto.newBuilder().setName(
+					"then_branch").setType(AttributeProto.AttributeType.GRAPH).setG(
+						branch)).addAttribute(AttributeProto.newBuilder().setName(
+							"else_branch").setType(AttributeProto.AttributeType.GRAPH).setG(
+								branch)).build();
+			for (boolean inSubgraph : new boolean[] { false, true }) {
+				var f = ai.onnx.proto.OnnxMl.FunctionProto.newBuilder().setDomain(
+					"local").setName("AddC").addInput("X").addOutput("Y").addOpsetImport(
+						ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(
+							17));
+				if (inSubgraph) f.addNode(NodeProto.newBuilder().setOpType("Constant")
+					.addOutput("k").addAttribute(AttributeProto.newBuilder().setName(
+						"value").setType(AttributeProto.AttributeType.TENSOR).setT(
+							TensorProto.newBuilder().setDataType(9).addInt32Data(1))))
+					.addNode(nested);
+				else f.addNode(constant);
+				f.addNode(NodeProto.newBuilder().setOpType("Add").addInput("X")
+					.addInput("c").addOutput("Y"));
+				String file = "fn" + (inSubgraph ? "-if" : "") + ".onnx";
+				Path model = OnnxModels.builder().opset("local", 1).function(f.build())
+					.metadata("fiji-gan.task", "denoise").metadata("fiji-gan.halo", "0")
+					.input("x", "N,1,H,W").node("local::AddC", "x", "y").output("y",
+						"N,1,H,W").write(dir, file);
+				assertEquals(List.of(location), OnnxGraphInfo.read(model)
+					.externalDataLocations(), file);
+				if (location.equals("ok.bin")) continue;
+				assertEquals("model " + file + " refers to external data outside " +
+					"its folder: '" + location + "'", refused(model).getMessage());
+			}
+		}
+	}
+
+	/**
 	 * Fine-tuning runs graphs from memory, where external data would resolve
 	 * elsewhere: any is refused.
 	 */
