@@ -185,7 +185,7 @@ class NonFiniteValuesTest {
 		assertEquals(1, refused.exitCode(), refused.err());
 		assertTrue(refused.err().startsWith(
 			"fiji-gan: the generator gave NaN or infinite values for " +
-				"image 0, which an 8-bit image cannot hold"), refused.err());
+				"sample 0, which an 8-bit image cannot hold"), refused.err());
 
 		Path folder = dir.resolve("gen");
 		Result kept = MainTest.cli("generate", "-m", model, "-o", folder,
@@ -208,6 +208,45 @@ class NonFiniteValuesTest {
 		assertEquals(
 			"fiji-gan: the latent vectors hold 1 NaN or infinite value (the first in vector 1): " +
 				"a generator draws images from finite numbers only\n", bad.err());
+	}
+
+	/**
+	 * In a folder, a sample of NaN values fails its own file only, named by its
+	 * number and seed: the samples drawn with it were failed too, each with
+	 * "image 0", the first bad one's index within the block.
+	 */
+	@Test
+	void aFolderFailsOnlyTheSamplesWithNanAndNamesEach() throws IOException {
+		Path model = logGenerator(), latents = dir.resolve("z3.npy");
+		Npy.writeFloat(latents, new float[] { 1, 1, 1, 1, -1, 1, 1, 1, 2, 2, 2, 2,
+			1, 0, 1, 1 }, 4, 4); // samples 1 and 3: NaN, -inf
+		Path folder = dir.resolve("g");
+		Result r = MainTest.cli("generate", "-m", model, "-o", folder, "--latent",
+			latents, "--range", "-1,1");
+		assertEquals(1, r.exitCode(), r.err());
+		String why = ", which an 8-bit image cannot hold: write 32-bit float " +
+			"output (--float) to keep them, or choose --nonfinite zero or clip to map them";
+		assertTrue(r.out().contains(
+			"failed: synthetic-000001.tif: the generator gave " +
+				"NaN or infinite values for sample 1" + why + "\n"), r.out());
+		assertTrue(r.out().contains(
+			"failed: synthetic-000003.tif: the generator gave " +
+				"NaN or infinite values for sample 3" + why + "\n"), r.out());
+		List<Map<String, String>> rows = Manifest.read(folder.resolve(
+			"manifest.csv")).rows();
+		assertEquals(List.of("done", "failed", "done", "failed"), rows.stream().map(
+			row -> row.get("status")).toList());
+		assertTrue(Files.isRegularFile(folder.resolve("synthetic-000000.tif")));
+		assertTrue(Files.isRegularFile(folder.resolve("synthetic-000002.tif")));
+		assertFalse(Files.exists(folder.resolve("synthetic-000001.tif")));
+		assertFalse(Files.exists(folder.resolve("synthetic-000003.tif")));
+
+		Result seeded = MainTest.cli("generate", "-m", model, "-o", dir.resolve(
+			"s.tif"), "--seed", "7", "--count", "1", "--range", "-1,1");
+		assertEquals(1, seeded.exitCode(), seeded.err());
+		assertEquals("fiji-gan: the generator gave NaN or infinite values for " +
+			"sample 0 (seed 7)" + why + "\n", seeded.err());
+		assertFalse(Files.exists(dir.resolve("s.tif")));
 	}
 
 	@Test

@@ -196,12 +196,19 @@ public final class GenerationBatch {
 				long blockStart = System.nanoTime();
 				RunResult stack = null;
 				String error = null;
+				// one sample's NaN values fail the block's run: the block's samples
+				// are then drawn one by one, each failing or written on its own
+				boolean alone = false;
 				try {
-					stack = Generator.run(model, options(job, plan, a, b),
+					stack = Generator.run(model, options(job, plan, a, b), a,
 						ProgressListener.NONE, cancel);
 				}
 				catch (CancelledException e) {
 					throw e;
+				}
+				catch (Generator.NonFiniteSample e) {
+					error = FolderBatch.message(e);
+					alone = b - a > 1;
 				}
 				catch (RuntimeException | OutOfMemoryError e) {
 					error = FolderBatch.message(e);
@@ -210,9 +217,26 @@ public final class GenerationBatch {
 					if (complete.contains(i)) continue;
 					Map<String, String> row = row(job, model, plan, i, digits, settings,
 						batch);
-					if (error != null) fail(row, error);
+					RunResult drawn = stack;
+					long drawnFrom = a;
+					String why = error;
+					if (alone) {
+						drawnFrom = i;
+						try {
+							drawn = Generator.run(model, options(job, plan, i, i + 1), i,
+								ProgressListener.NONE, cancel);
+							why = null;
+						}
+						catch (CancelledException e) {
+							throw e;
+						}
+						catch (RuntimeException | OutOfMemoryError e) {
+							why = FolderBatch.message(e);
+						}
+					}
+					if (why != null) fail(row, why);
 					else {
-						RasterImage image = sample(stack, (int) (i - a), i, job);
+						RasterImage image = sample(drawn, (int) (i - drawnFrom), i, job);
 						if (plan.isConditional()) image.properties().put("fiji-gan.class",
 							row.get("class"));
 						write(job, codec, image, row, job.overwrite() || earlier.claims(row

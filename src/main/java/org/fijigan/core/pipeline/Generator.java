@@ -51,6 +51,21 @@ public final class Generator {
 	public static RunResult run(ModelDescriptor model, GenerateOptions options,
 		ProgressListener progress, CancellationToken cancel)
 	{
+		return run(model, options, 0, progress, cancel);
+	}
+
+	/**
+	 * As
+	 * {@link #run(ModelDescriptor, GenerateOptions, ProgressListener, CancellationToken)},
+	 * numbering the samples from {@code firstSample} in what it says of them (a
+	 * folder run draws samples {@code a..b} of a longer sequence in one call).
+	 *
+	 * @throws NonFiniteSample when a sample's values are NaN or infinite and an
+	 *           8-bit image is to hold them
+	 */
+	public static RunResult run(ModelDescriptor model, GenerateOptions options,
+		long firstSample, ProgressListener progress, CancellationToken cancel)
+	{
 		if (model.task() != TaskKind.GENERATE || !(model
 			.kind() instanceof ModelKind.Generator)) throw new GanException(
 				"model '" + model.name() + "' is not a generator (it is " + model.task()
@@ -117,7 +132,7 @@ public final class Generator {
 				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
 				if (result == null) result = allocate(w, h, c, n, floatOut);
 				write(out, layout, b, from, c, h, w, result, model.outputRange(),
-					floatOut, options.nonFinite(), nonFinite);
+					floatOut, options, firstSample, nonFinite);
 				timings.add(StageTimings.Stage.CONVERSION, runStart - convertStart +
 					System.nanoTime() - runEnd);
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, from + b, n,
@@ -304,8 +319,9 @@ public final class Generator {
 	 */
 	private static void write(Tensor out, TensorLayout layout, int b, int first,
 		int c, int h, int w, RasterImage result, ValueRange range, boolean floatOut,
-		NonFinite policy, Map<Integer, Long> nonFinite)
+		GenerateOptions options, long firstSample, Map<Integer, Long> nonFinite)
 	{
+		NonFinite policy = options.nonFinite();
 		if (result.width() != w || result.height() != h || result
 			.logicalChannels() != c) throw new GanException(
 				"the generator changed its output shape between batches");
@@ -320,11 +336,9 @@ public final class Generator {
 						float v = out.floats()[PlaneRunner.offset(layout, st, i, ch, y, x)];
 						if (!Float.isFinite(v)) {
 							nonFinite.merge(first + i, 1L, Long::sum);
-							if (!floatOut && policy == NonFinite.FAIL) throw new GanException(
-								"the generator " + "gave NaN or infinite values for image " +
-									(first + i) + ", which an 8-bit image " +
-									"cannot hold: write 32-bit float output (--float) to keep them, or choose " +
-									"--nonfinite zero or clip to map them");
+							if (!floatOut && policy == NonFinite.FAIL)
+								throw new NonFiniteSample(firstSample + first + i, options
+									.latents() != null ? null : options.seed() + first + i);
 							if (!floatOut && policy == NonFinite.ZERO) v = Float.NaN; // written
 																																				// as 0
 																																				// below
@@ -333,6 +347,26 @@ public final class Generator {
 					}
 				result.writeRegion(ch, first + i, 0, 0, 0, w, h, plane, 0);
 			}
+	}
+
+	/**
+	 * A sample's NaN or infinite values, which an 8-bit image cannot hold; the
+	 * other samples drawn with it may be fine.
+	 */
+	public static final class NonFiniteSample extends GanException {
+
+		private static final long serialVersionUID = 1L;
+
+		/**
+		 * @param sample the sample's number
+		 * @param seed the seed of its latent vector, or null for one from a file
+		 */
+		NonFiniteSample(long sample, Long seed) {
+			super("the generator gave NaN or infinite values for sample " + sample +
+				(seed == null ? "" : " (seed " + seed + ")") +
+				", which an 8-bit image cannot hold: write 32-bit float output " +
+				"(--float) to keep them, or choose --nonfinite zero or clip to map them");
+		}
 	}
 
 	private static void tag(RasterImage result, ModelDescriptor model,
