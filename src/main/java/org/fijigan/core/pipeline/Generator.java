@@ -88,6 +88,7 @@ public final class Generator {
 			fixedBatch > 0 ? fixedBatch : n);
 
 		List<String> notes = new ArrayList<>();
+		long[] clipped = { 0 };
 		Map<Integer, Long> nonFinite = new java.util.TreeMap<>(); // by slice, where
 																															// any
 		// a bioimage.io package fiji-gan did not write gives its postprocessed
@@ -132,7 +133,7 @@ public final class Generator {
 				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
 				if (result == null) result = allocate(w, h, c, n, floatOut);
 				write(out, layout, b, from, c, h, w, result, model.outputRange(),
-					floatOut, options, firstSample, nonFinite);
+					floatOut, options, firstSample, nonFinite, clipped);
 				timings.add(StageTimings.Stage.CONVERSION, runStart - convertStart +
 					System.nanoTime() - runEnd);
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, from + b, n,
@@ -144,6 +145,9 @@ public final class Generator {
 			" NaN/infinite values in the model's " +
 			"output, kept as they are in the 32-bit images" : options.nonFinite()
 				.describeMapping(bad, "values in the model's output"));
+		if (clipped[0] > 0) notes.add(ClippedValues.note(clipped[0], result.type(),
+			(double) result.width() * result.height() * result.logicalChannels() *
+				n));
 		if (postprocess) postprocess(model, result);
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, 1, 0, result.width(), result
@@ -315,11 +319,13 @@ public final class Generator {
 	/**
 	 * Writes {@code b} generated images into slices {@code first...} of
 	 * {@code result}, counting each one's NaN and infinite values into
-	 * {@code nonFinite[slice]}.
+	 * {@code nonFinite[slice]}, and the values an 8-bit image cannot hold
+	 * ({@link ClippedValues}) into {@code clipped[0]}.
 	 */
 	private static void write(Tensor out, TensorLayout layout, int b, int first,
 		int c, int h, int w, RasterImage result, ValueRange range, boolean floatOut,
-		GenerateOptions options, long firstSample, Map<Integer, Long> nonFinite)
+		GenerateOptions options, long firstSample, Map<Integer, Long> nonFinite,
+		long[] clipped)
 	{
 		NonFinite policy = options.nonFinite();
 		if (result.width() != w || result.height() != h || result
@@ -345,6 +351,7 @@ public final class Generator {
 						}
 						plane[y * w + x] = floatOut ? v : v * scale + offset;
 					}
+				clipped[0] += ClippedValues.count(plane, w * h, result.type());
 				result.writeRegion(ch, first + i, 0, 0, 0, w, h, plane, 0);
 			}
 	}

@@ -269,13 +269,9 @@ public final class ImageToImage {
 			"out of memory in ONNX Runtime: tiles " + String.join(", then ",
 				windowsTried) + " px were tried; the result used " + tiles
 					.windowSize());
-		if (clipped > 0) notes.add(clipped + " result value" + (clipped == 1 ? ""
-			: "s") + " lay more than 1% beyond the " + (outType == PixelType.UINT16
-				? "16-bit" : "8-bit") + " range and " + (clipped == 1 ? "was"
-					: "were") + " clipped to it (" + Numbers.significant(100.0 * clipped /
-						((double) result.width() * result.height() * result
-							.logicalChannels() * result.slices() * result.frames()), 3) +
-			"% of the result); --float keeps " + "the model's values");
+		if (clipped > 0) notes.add(ClippedValues.note(clipped, outType,
+			(double) result.width() * result.height() * result.logicalChannels() *
+				result.slices() * result.frames()));
 		if (nonFinite > 0) notes.add(outType.isInteger() ? options.nonFinite()
 			.describeMapping(nonFinite, "values in the model's output") : nonFinite +
 				" NaN/infinite values in the " +

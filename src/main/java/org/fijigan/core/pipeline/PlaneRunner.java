@@ -363,27 +363,10 @@ final class PlaneRunner {
 					tile, kw, kh, holes[bi], ww);
 				// values a later postprocessing maps (fromModel null) are counted
 				// nowhere: they are not yet the result's
-				if (fromModel != null) countClipped(bufs[c], kw * kh);
+				if (fromModel != null) clipped += ClippedValues.count(bufs[c], kw * kh,
+					target.type());
 				target.writeRegion(targetChannel, z, t, dx, dy, kw, kh, bufs[c], 0);
 			}
-		}
-	}
-
-	/**
-	 * Counts the finite values an integer result cannot hold by more than 1% of
-	 * its range: clipping a model's slight overshoot at black or white is what
-	 * any conversion to 8 or 16 bits does, clipping more changes values.
-	 */
-	private void countClipped(float[] buf, int n) {
-		int max = switch (target.type()) {
-			case UINT8, RGB -> 255;
-			case UINT16 -> 65535;
-			case FLOAT32 -> -1;
-		};
-		if (max < 0) return;
-		for (int k = 0; k < n; k++) {
-			float v = buf[k];
-			if (Float.isFinite(v) && (v < -0.01f * max || v > 1.01f * max)) clipped++;
 		}
 	}
 
