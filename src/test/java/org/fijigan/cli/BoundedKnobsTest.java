@@ -137,10 +137,10 @@ class BoundedKnobsTest {
 			"--scale 1.25E8 is beyond what a model does: give a scale from 1/64 to 64",
 			"run", "-m", conv, "-i", in, "-o", dir.resolve("o.tif"), "--scale",
 			125000000, "--device", "cpu");
-		assertRefused(1, "--mask-hole 1.0E308 is not a number a model's float " +
-			"input holds", "inpaint", "-m", OnnxModels.inpaint(1).write(dir,
-				"inp2.onnx"), "-i", in, "--mask", in, "-o", dir.resolve("o.tif"),
-			"--mask-hole", "1e308");
+		assertRefused(1, "--mask-hole 1.0E308 is not a mask value: give a mask " +
+			"hole value from -65535 to 65535", "inpaint", "-m", OnnxModels.inpaint(1)
+				.write(dir, "inp2.onnx"), "-i", in, "--mask", in, "-o", dir.resolve(
+					"o.tif"), "--mask-hole", "1e308");
 		assertRefused(1,
 			"classes must be a number from 0 to 10000, or their names, not -1",
 			"create-model", "--arch", "dcgan", "-o", dir.resolve("c.onnx"),

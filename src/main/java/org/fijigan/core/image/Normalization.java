@@ -4,6 +4,7 @@ package org.fijigan.core.image;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.text.Numbers;
 
 /**
@@ -46,12 +47,9 @@ public sealed interface Normalization {
 			if (!(max > min) || !Double.isFinite(max - min)) throw new GanException(
 				"fixed range needs finite numbers with max > min (and max - min " +
 					"finite), got " + min + ", " + max);
-			// values are mapped in 32-bit floats: a span whose inverse is no float
-			// turns every pixel into 0 or infinity
-			if (!Float.isFinite((float) (1 / (max - min))) || (float) (max -
-				min) == 0) throw new GanException("fixed range " + min + ", " + max +
-					" is too narrow to map in 32-bit floats (its width " + (max - min) +
-					" has no finite 32-bit inverse): give a range of the image's units");
+			String why = ValueRange.whyNotMappable(min, max);
+			if (why != null) throw new GanException("fixed range " + min + ", " +
+				max + " " + why + ": give a range of the image's units");
 		}
 	}
 

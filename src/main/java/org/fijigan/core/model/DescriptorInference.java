@@ -34,6 +34,8 @@ final class DescriptorInference {
 	private final BioImageModel rdf;
 	private final ModelOverrides o;
 	private final Map<String, String> meta;
+	/** The keys of {@link #meta} that the descriptor's config states. */
+	private final java.util.Set<String> fromRdf = new java.util.HashSet<>();
 	private final Map<String, String> origins = new HashMap<>();
 	/**
 	 * The graph's tiling analysis for the image input's layout, once that is
@@ -70,7 +72,43 @@ final class DescriptorInference {
 		this.meta = new HashMap<>(g.metadata());
 		if (rdf != null && rdf.config().get("fiji-gan") instanceof Map<?, ?> cfg)
 			for (Map.Entry<?, ?> e : cfg.entrySet())
-			meta.put("fiji-gan." + e.getKey(), String.valueOf(e.getValue()));
+			{
+				meta.put("fiji-gan." + e.getKey(), String.valueOf(e.getValue()));
+				fromRdf.add("fiji-gan." + e.getKey());
+			}
+	}
+
+	/**
+	 * Where {@code key} of {@link #meta} was stated, as {@link #origins} says it:
+	 * {@code rdf.yaml} (its {@code config.fiji-gan} section) or {@code metadata}
+	 * (the ONNX file's).
+	 */
+	private String source(String key) {
+		return fromRdf.contains(key) ? "rdf.yaml" : "metadata";
+	}
+
+	/**
+	 * {@code key} of {@link #meta} and its value as the model states them, for a
+	 * message that refuses the value: the model, the file and the key as written
+	 * there.
+	 */
+	private String stated(String key) {
+		return "model " + onnx.getFileName() + ": " + (fromRdf.contains(key)
+			? "rdf.yaml config." + key : "ONNX metadata " + key) + " " + meta.get(key)
+				.trim();
+	}
+
+	/**
+	 * The number {@code key} of {@link #meta} states; one that is none is
+	 * refused, naming the key and {@code allowed}.
+	 */
+	private double number(String key, String allowed) {
+		try {
+			return Double.parseDouble(meta.get(key).trim());
+		}
+		catch (NumberFormatException e) {
+			throw new GanException(stated(key) + " is not a number: " + allowed, e);
+		}
 	}
 
 	private ModelDescriptor infer() {
@@ -124,11 +162,7 @@ final class DescriptorInference {
 		if (channels < 0) channels = 0;
 		MaskSpec mask = null;
 		if (task == TaskKind.INPAINT) {
-			double hole = o.maskHoleValue() != null ? o.maskHoleValue() : Double
-				.parseDouble(meta.getOrDefault(ModelLoader.META_MASK_HOLE, "1"));
-			origins.put("mask", o.maskHoleValue() != null ? "override" : meta
-				.containsKey(ModelLoader.META_MASK_HOLE) ? "metadata"
-					: "default (1 = hole)");
+			double hole = o.maskHoleValue() != null ? o.maskHoleValue() : maskHole();
 			if (maskInput == null) {
 				if (channels < 2) throw new GanException("inpainting model " + name +
 					" has one input with " + (channels == 0 ? "a dynamic number of"
@@ -333,8 +367,7 @@ final class DescriptorInference {
 			return o.task();
 		}
 		if (meta.containsKey(ModelLoader.META_TASK)) {
-			origins.put("task", rdf != null && rdf.config().containsKey("fiji-gan")
-				? "rdf.yaml" : "metadata");
+			origins.put("task", source(ModelLoader.META_TASK));
 			return TaskKind.parse(meta.get(ModelLoader.META_TASK));
 		}
 		origins.put("task", "inferred from the inputs");
@@ -536,13 +569,34 @@ final class DescriptorInference {
 		return AxisConstraint.minStep(step, step);
 	}
 
+	/**
+	 * The mask value that marks a hole as the model states it, within the bounds
+	 * of {@code --mask-hole}; 1 where it states none.
+	 */
+	private double maskHole() {
+		String key = ModelLoader.META_MASK_HOLE;
+		if (!meta.containsKey(key)) {
+			origins.put("mask", "default (1 = hole)");
+			return 1;
+		}
+		origins.put("mask", source(key));
+		String remedy = ", or state it with --mask-hole";
+		double hole = number(key, "give " + ModelOverrides.MASK_HOLES + remedy);
+		ModelOverrides.checkMaskHole(hole, stated(key), remedy);
+		return hole;
+	}
+
 	private double scale(ValueInfo out, ImageInput in, TensorLayout outLayout,
 		TensorDescription rdfOut)
 	{
 		if (o.scale() != null) return o.scale(); // origin set by the overrides
 		if (meta.containsKey(ModelLoader.META_SCALE)) {
-			origins.put("scale", "metadata");
-			return Double.parseDouble(meta.get(ModelLoader.META_SCALE));
+			String key = ModelLoader.META_SCALE;
+			origins.put("scale", source(key));
+			String remedy = ", or state it with --scale";
+			double scale = number(key, "give " + ModelOverrides.SCALES + remedy);
+			ModelOverrides.checkScale(scale, stated(key), remedy);
+			return scale;
 		}
 		if (rdfOut != null) {
 			Optional<Axis> x = rdfOut.axis("x");
@@ -569,8 +623,19 @@ final class DescriptorInference {
 	private int halo(TensorDescription rdfOut, double scale) {
 		if (o.haloPixels() != null) return o.haloPixels();
 		if (meta.containsKey(ModelLoader.META_HALO)) {
-			origins.put("halo", "metadata");
-			return Integer.parseInt(meta.get(ModelLoader.META_HALO).trim());
+			String key = ModelLoader.META_HALO;
+			origins.put("halo", source(key));
+			long halo;
+			try {
+				halo = Long.parseLong(meta.get(key).trim());
+			}
+			catch (NumberFormatException e) {
+				throw new GanException(stated(key) + " is not a whole number of " +
+					"pixels: give " + ModelOverrides.HALOS + ", or state it with --halo",
+					e);
+			}
+			ModelOverrides.checkHalo(halo, stated(key), ", or state it with --halo");
+			return (int) halo;
 		}
 		if (rdfOut != null) {
 			int h = 0;
@@ -592,8 +657,9 @@ final class DescriptorInference {
 	private ValueRange range(ValueInfo out, ValueInfo image) {
 		String v = meta.get(ModelLoader.META_RANGE);
 		if (o.range() == null && v != null) {
-			origins.put("range", "metadata");
-			return ValueRange.parse(v);
+			origins.put("range", source(ModelLoader.META_RANGE));
+			return ValueRange.parse(v, stated(ModelLoader.META_RANGE),
+				"; state the model's range with --range");
 		}
 		boolean uint8In = image != null && ElementTypes.isUint8(image
 			.elementType());
@@ -619,7 +685,7 @@ final class DescriptorInference {
 	{
 		String v = meta.get(ModelLoader.META_RESIDUAL);
 		if (v != null) {
-			origins.put("output", "metadata");
+			origins.put("output", source(ModelLoader.META_RESIDUAL));
 			return v.trim().equalsIgnoreCase("subtract")
 				? OutputTransform.SUBTRACT_FROM_INPUT : OutputTransform.DIRECT;
 		}

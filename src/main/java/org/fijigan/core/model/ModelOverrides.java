@@ -32,18 +32,69 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 	 */
 	public static final int MAX_HALO = Axis.MAX_HALO;
 
+	/**
+	 * The largest mask hole value, in size: a mask's values are those of an
+	 * image's pixels, and no integer mask (8 or 16 bits) holds more than 65535. A
+	 * model fed 1e30 for its holes computes infinities and NaN there; real models
+	 * take 1 or 0, some -1, 255 or 65535.
+	 */
+	public static final double MAX_MASK_HOLE = 65535;
+
+	/** The scales a model may have, for messages: "a scale from 1/64 to 64". */
+	public static final String SCALES = "a scale from 1/" + (int) MAX_SCALE +
+		" to " + (int) MAX_SCALE;
+	/** The halos a model may have, for messages. */
+	public static final String HALOS = "a halo from 0 to " + MAX_HALO + " px";
+	/** The mask hole values a model may take, for messages. */
+	public static final String MASK_HOLES = "a mask hole value from -" +
+		(int) MAX_MASK_HOLE + " to " + (int) MAX_MASK_HOLE +
+		" (1 or 0 for most models)";
+
 	public ModelOverrides {
-		if (scale != null && !(scale >= 1 / MAX_SCALE && scale <= MAX_SCALE))
-			throw new GanException("--scale " + scale + " is beyond what a model " +
-				"does: give a scale from 1/" + (int) MAX_SCALE + " to " +
-				(int) MAX_SCALE);
-		if (haloPixels != null && (haloPixels < 0 || haloPixels > MAX_HALO))
-			throw new GanException("--halo " + haloPixels + " is beyond " + MAX_HALO +
-				" px, wider than any tile: for a model that sees that far, run " +
-				"untiled (--tile none)");
-		if (maskHoleValue != null && !(Math.abs(maskHoleValue) <= Float.MAX_VALUE))
-			throw new GanException("--mask-hole " + maskHoleValue +
-				" is not a number a model's float input holds");
+		if (scale != null) checkScale(scale, "--scale " + scale, "");
+		if (haloPixels != null) checkHalo(haloPixels, "--halo " + haloPixels, "");
+		if (maskHoleValue != null) checkMaskHole(maskHoleValue, "--mask-hole " +
+			maskHoleValue, "");
+	}
+
+	/**
+	 * Refuses a scale beyond {@code 1/MAX_SCALE .. MAX_SCALE}, whether the user
+	 * or the model states it.
+	 *
+	 * @param stated where it was stated, and the value, for the message:
+	 *          {@code --scale 100.0}
+	 * @param remedy appended to the message: how else to give it, or ""
+	 */
+	public static void checkScale(double scale, String stated, String remedy) {
+		if (!(scale >= 1 / MAX_SCALE && scale <= MAX_SCALE)) throw new GanException(
+			stated + " is beyond what a model does: give " + SCALES + remedy);
+	}
+
+	/**
+	 * Refuses a halo below 0 or above {@link #MAX_HALO} pixels, whether the user
+	 * or the model states it.
+	 *
+	 * @param stated where it was stated, and the value, for the message
+	 * @param remedy appended to the message: how else to give it, or ""
+	 */
+	public static void checkHalo(long halo, String stated, String remedy) {
+		if (halo < 0) throw new GanException(stated + " is negative: give " +
+			HALOS + remedy);
+		if (halo > MAX_HALO) throw new GanException(stated + " is beyond " +
+			MAX_HALO + " px, wider than any tile: for a model that sees that far, " +
+			"run untiled (--tile none)" + remedy);
+	}
+
+	/**
+	 * Refuses a mask hole value that is not finite or beyond
+	 * {@link #MAX_MASK_HOLE} in size, whether the user or the model states it.
+	 *
+	 * @param stated where it was stated, and the value, for the message
+	 * @param remedy appended to the message: how else to give it, or ""
+	 */
+	public static void checkMaskHole(double value, String stated, String remedy) {
+		if (!(Math.abs(value) <= MAX_MASK_HOLE)) throw new GanException(stated +
+			" is not a mask value: give " + MASK_HOLES + remedy);
 	}
 
 	public boolean isEmpty() {

@@ -314,8 +314,9 @@ class UntrustedModelTest {
 			ModelOverrides.NONE).name());
 		Path nonsense = OnnxModels.identity(1).metadata(ModelLoader.META_SCALE,
 			"two").write(dir, "nonsense.onnx");
-		assertTrue(refused(nonsense).getMessage().contains(
-			"states a number that is not one"));
+		assertEquals("model nonsense.onnx: ONNX metadata fiji-gan.scale two is " +
+			"not a number: give a scale from 1/64 to 64, or state it with --scale",
+			refused(nonsense).getMessage());
 	}
 
 	// ------------------------------------------------------------------

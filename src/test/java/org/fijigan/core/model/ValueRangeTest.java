@@ -37,4 +37,40 @@ class ValueRangeTest {
 				"of the image's units", assertThrows(GanException.class,
 					() -> Normalization.parse("range:1e-40,2e-40")).getMessage());
 	}
+
+	/**
+	 * One rule for a model's range and a fixed normalisation range: a range
+	 * spanning too few 32-bit floats at its size is refused by both; usual ones
+	 * pass.
+	 */
+	@Test
+	void rangesSpanningTooFewFloatsAreRefusedByBoth() {
+		for (String ok : new String[] { "0,1", "-1,1", "0,65535", "-1000,3000",
+			"1000,1000.5", "1e-30,2e-30" })
+		{
+			ValueRange.parse(ok);
+			Normalization.parse("range:" + ok);
+		}
+		String why = "is too narrow for its size to map in 32-bit floats (its " +
+			"width 1.000000000337629E23 spans 1 step of a 32-bit float there, " +
+			"fewer than 4096)";
+		assertEquals("value range [1.0E30, 1.0000001E30] " + why, assertThrows(
+			GanException.class, () -> ValueRange.parse("1e30,1.0000001e30"))
+			.getMessage());
+		assertEquals("fixed range 1.0E30, 1.0000001E30 " + why +
+			": give a range of the image's units", assertThrows(GanException.class,
+				() -> Normalization.parse("range:1e30,1.0000001e30")).getMessage());
+		assertTrue(assertThrows(GanException.class, () -> ValueRange.parse(
+			"10000,10001")).getMessage().contains("spans 1024 steps"));
+		assertTrue(assertThrows(GanException.class, () -> ValueRange.parse(
+			"0,1e-40")).getMessage().contains("has no finite 32-bit inverse"));
+		assertTrue(assertThrows(GanException.class, () -> ValueRange.parse(
+			"-3e38,3e38")).getMessage().contains("is too wide to map in 32-bit " +
+				"floats"));
+		assertEquals("model m.onnx: ONNX metadata fiji-gan.value_range 5: value " +
+			"range '5' is not of the form MIN,MAX (e.g. -1,1); use --range",
+			assertThrows(GanException.class, () -> ValueRange.parse("5",
+				"model m.onnx: ONNX metadata fiji-gan.value_range 5", "; use --range"))
+				.getMessage());
+	}
 }

@@ -1,0 +1,206 @@
+
+package org.fijigan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+
+import org.fijigan.cli.MainTest.Result;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a model states about itself (its ONNX metadata, or its rdf.yaml's
+ * {@code config.fiji-gan} section) is bounded as the flags that override it
+ * are: a scale, halo, mask hole value or value range beyond them is refused in
+ * one line that names the key, where it was stated and what is allowed, by
+ * {@code info} as by the commands that run the model, and nothing is written.
+ */
+class ModelStatedValuesTest {
+
+	@TempDir
+	Path dir;
+
+	Path image() throws IOException {
+		Path file = dir.resolve("in.tif");
+		byte[] px = new byte[16 * 16];
+		new Random(3).nextBytes(px);
+		assertTrue(new FileSaver(new ImagePlus("x", new ByteProcessor(16, 16, px)))
+			.saveAsTiff(file.toString()));
+		return file;
+	}
+
+	/** {@code args} end with exit code 1 and exactly {@code message}. */
+	static void assertRefused(String message, Object... args) {
+		Result r = MainTest.cli(args);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: " + message + "\n", r.err());
+	}
+
+	/** Denoise and info refuse {@code model} with {@code message}. */
+	void assertModelRefused(Path model, String message) throws IOException {
+		Path out = dir.resolve("out.tif");
+		assertRefused(message, "denoise", "-m", model, "-i", image(), "-o", out,
+			"--device", "cpu", "--threads", 1);
+		assertFalse(Files.exists(out));
+		assertRefused(message, "info", "-m", model);
+	}
+
+	Path withMetadata(String file, String key, String value) {
+		return OnnxModels.conv3x3(1, 1, 5, 1).metadata("fiji-gan.task", "denoise")
+			.metadata(key, value).write(dir, file);
+	}
+
+	@Test
+	void metadataNumbersAreBoundedAndNamed() throws IOException {
+		assertModelRefused(withMetadata("h.onnx", "fiji-gan.halo", "1.5"),
+			"model h.onnx: ONNX metadata fiji-gan.halo 1.5 is not a whole number " +
+				"of pixels: give a halo from 0 to 16384 px, or state it with --halo");
+		assertModelRefused(withMetadata("hb.onnx", "fiji-gan.halo", "99999999999"),
+			"model hb.onnx: ONNX metadata fiji-gan.halo 99999999999 is beyond " +
+				"16384 px, wider than any tile: for a model that sees that far, run " +
+				"untiled (--tile none), or state it with --halo");
+		assertModelRefused(withMetadata("s.onnx", "fiji-gan.scale", "1e-30"),
+			"model s.onnx: ONNX metadata fiji-gan.scale 1e-30 is beyond what a " +
+				"model does: give a scale from 1/64 to 64, or state it with --scale");
+		assertModelRefused(withMetadata("r.onnx", "fiji-gan.value_range",
+			"0,1e-40"), "model r.onnx: ONNX metadata fiji-gan.value_range 0,1e-40: " +
+				"value range [0.0, 1.0E-40] is too narrow to map in 32-bit floats " +
+				"(its width 1.0E-40 has no finite 32-bit inverse); state the model's " +
+				"range with --range");
+		// the flag that overrides a bad value is the way out
+		Result r = MainTest.cli("denoise", "-m", dir.resolve("s.onnx"), "-i",
+			image(), "-o", dir.resolve("ok.tif"), "--scale", 1, "--device", "cpu",
+			"--threads", 1);
+		assertEquals(0, r.exitCode(), r.err());
+	}
+
+	/** The bundled denoise package, its rdf.yaml's halo line replaced. */
+	Path packageWith(String name, String configLine) throws IOException {
+		Path pkg = Files.createDirectories(dir.resolve(name));
+		try (Stream<Path> s = Files.list(Path.of("models", "denoise"))) {
+			for (Path f : s.toList())
+				Files.copy(f, pkg.resolve(f.getFileName()));
+		}
+		Path rdf = pkg.resolve("rdf.yaml");
+		String yaml = Files.readString(rdf);
+		assertTrue(yaml.contains("\n    halo: 18\n"), yaml);
+		Files.writeString(rdf, yaml.replace("\n    halo: 18\n", "\n    " +
+			configLine + "\n"));
+		return pkg;
+	}
+
+	@Test
+	void rdfYamlNumbersAreBoundedAndNamed() throws IOException {
+		assertModelRefused(packageWith("big", "halo: 99999999999"),
+			"model denoise.onnx: rdf.yaml config.fiji-gan.halo 99999999999 is " +
+				"beyond 16384 px, wider than any tile: for a model that sees that " +
+				"far, run untiled (--tile none), or state it with --halo");
+		assertModelRefused(packageWith("nan", "halo: .nan"),
+			"model denoise.onnx: rdf.yaml config.fiji-gan.halo NaN is not a whole " +
+				"number of pixels: give a halo from 0 to 16384 px, or state it with " +
+				"--halo");
+		assertModelRefused(packageWith("tiny", "scale: 1e-300"),
+			"model denoise.onnx: rdf.yaml config.fiji-gan.scale 1.0E-300 is beyond " +
+				"what a model does: give a scale from 1/64 to 64, or state it with " +
+				"--scale");
+		Path narrow = packageWith("narrow", "halo: 18");
+		Path rdf = narrow.resolve("rdf.yaml");
+		Files.writeString(rdf, Files.readString(rdf).replace("value_range: \"0,1\"",
+			"value_range: \"1e30,1.0000001e30\""));
+		assertModelRefused(narrow, "model denoise.onnx: rdf.yaml " +
+			"config.fiji-gan.value_range 1e30,1.0000001e30: value range [1.0E30, " +
+			"1.0000001E30] is too narrow for its size to map in 32-bit floats (its " +
+			"width 1.000000000337629E23 spans 1 step of a 32-bit float there, " +
+			"fewer than 4096); state the model's range with --range");
+	}
+
+	@Test
+	void rangesTooNarrowForFloatsAreRefusedOnTheCommandLine() throws IOException {
+		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		for (String range : new String[] { "0,1e-40", "0,1e-320",
+			"1e30,1.0000001e30" })
+		{
+			Result r = MainTest.cli("denoise", "-m", model, "-i", image(), "-o", dir
+				.resolve("o.tif"), "--range", range, "--device", "cpu");
+			assertEquals(2, r.exitCode(), r.err());
+			assertEquals(1, r.errLines().size(), r.err());
+			assertTrue(r.err().startsWith("fiji-gan: Invalid value for option " +
+				"'--range': value range ["), r.err());
+			assertTrue(r.err().contains(" is too narrow "), r.err());
+			assertFalse(Files.exists(dir.resolve("o.tif")));
+			Path gen = OnnxModels.generator(8, 0, 5, 4).write(dir, "g.onnx");
+			Result g = MainTest.cli("generate", "-m", gen, "-o", dir.resolve("g.tif"),
+				"--range", range, "--count", 2, "--seed", 1);
+			assertEquals(2, g.exitCode(), g.err());
+			assertTrue(g.err().contains(" is too narrow "), g.err());
+			assertFalse(Files.exists(dir.resolve("g.tif")));
+		}
+	}
+
+	/**
+	 * A generator's values beyond what an 8-bit image holds are noted as an
+	 * image-to-image run notes them: with --range 5,6 a tanh generator's images
+	 * came out black without a word.
+	 */
+	@Test
+	void generateNotesClippedValues() {
+		Path gen = OnnxModels.generator(8, 0, 5, 4).write(dir, "g.onnx");
+		Path out = dir.resolve("g.tif");
+		Result r = MainTest.cli("generate", "-m", gen, "-o", out, "--range", "5,6",
+			"--count", 2, "--seed", 1, "--device", "cpu");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: 40 result values lay more than 1% " +
+			"beyond the 8-bit range and were clipped to it (100% of the result); " +
+			"--float keeps the model's values\n"), r.out());
+		ImagePlus stack = IJ.openImage(out.toString());
+		assertEquals(2, stack.getStackSize());
+		assertEquals(0, stack.getStatistics().max, "all black");
+		Result inRange = MainTest.cli("generate", "-m", gen, "-o", dir.resolve(
+			"h.tif"), "--range", "-1,1", "--count", 2, "--seed", 1, "--device",
+			"cpu");
+		assertEquals(0, inRange.exitCode(), inRange.err());
+		assertFalse(inRange.out().contains("clipped"), inRange.out());
+	}
+
+	@Test
+	void maskHoleValuesFromMetadataAreCheckedAsTheFlagIs() throws IOException {
+		Path in = image();
+		String allowed = " is not a mask value: give a mask hole value from " +
+			"-65535 to 65535 (1 or 0 for most models)";
+		for (String v : new String[] { "NaN", "Infinity", "1e30", "-70000" }) {
+			Path model = OnnxModels.inpaint(1).metadata("fiji-gan.mask_hole_value", v)
+				.write(dir, "inp.onnx");
+			Path out = dir.resolve("o.tif");
+			String message = "model inp.onnx: ONNX metadata " +
+				"fiji-gan.mask_hole_value " + v + allowed + ", or state it with " +
+				"--mask-hole";
+			assertRefused(message, "inpaint", "-m", model, "-i", in, "--mask", in,
+				"-o", out, "--device", "cpu");
+			assertFalse(Files.exists(out));
+			assertRefused(message, "info", "-m", model);
+		}
+		Path plain = OnnxModels.inpaint(1).write(dir, "plain.onnx");
+		assertRefused("--mask-hole 1.0E30" + allowed, "inpaint", "-m", plain, "-i",
+			in, "--mask", in, "-o", dir.resolve("o.tif"), "--device", "cpu",
+			"--mask-hole", "1e30");
+		assertFalse(Files.exists(dir.resolve("o.tif")));
+		Path byte255 = OnnxModels.inpaint(1).metadata("fiji-gan.mask_hole_value",
+			"255").write(dir, "b.onnx");
+		Result info = MainTest.cli("info", "-m", byte255);
+		assertEquals(0, info.exitCode(), info.err());
+		assertTrue(info.out().contains("hole = 255 (metadata)"), info.out());
+	}
+}
