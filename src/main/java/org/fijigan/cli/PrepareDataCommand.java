@@ -394,13 +394,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 	private static void refuseLinkBelow(Path dir, Path out, Path folder) {
 		Path link = FileIdentity.linkBelow(out, folder);
 		if (link == null) return;
-		String to;
-		try {
-			to = " to " + Files.readSymbolicLink(link);
-		}
-		catch (IOException | UnsupportedOperationException e) {
-			to = "";
-		}
+		String to = FileIdentity.linkTarget(link);
 		throw new GanException(dir.resolve(out.relativize(link)) +
 			" is a symbolic link" + to +
 			": prepare-data does not write or delete files through a link inside " +

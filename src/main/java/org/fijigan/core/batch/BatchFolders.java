@@ -217,13 +217,7 @@ public final class BatchFolders {
 		{
 			Path link = FileIdentity.linkBelow(outputDir, resolve(outputDir, f));
 			if (link == null) continue;
-			String to;
-			try {
-				to = " to " + Files.readSymbolicLink(link);
-			}
-			catch (IOException | UnsupportedOperationException e) {
-				to = "";
-			}
+			String to = FileIdentity.linkTarget(link);
 			throw new GanException(link + " is a symbolic link" + to +
 				": results are not written through a link inside the output folder " +
 				"(they would land outside " + outputDir +

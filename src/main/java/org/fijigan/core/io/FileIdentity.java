@@ -165,6 +165,19 @@ public final class FileIdentity {
 	}
 
 	/**
+	 * " to TARGET" for a symbolic {@code link}, as a message names where it
+	 * leads; empty when its target cannot be read (a junction).
+	 */
+	public static String linkTarget(Path link) {
+		try {
+			return " to " + Files.readSymbolicLink(link);
+		}
+		catch (IOException | UnsupportedOperationException | SecurityException e) {
+			return "";
+		}
+	}
+
+	/**
 	 * Where {@code p} is: its real path, or, for a path that does not exist yet,
 	 * its nearest existing parent's real path with the rest.
 	 */
