@@ -30,6 +30,7 @@ public record ValueRange(double min, double max) {
 			"value range needs finite numbers with max > min (and max - min " +
 				"finite), got [" + min + ", " + max + "]");
 		String why = whyNotMappable(min, max);
+		if (why == null) why = whyTooCoarse(min, max);
 		if (why != null) throw new GanException("value range [" + min + ", " + max +
 			"] " + why);
 	}
@@ -40,7 +41,8 @@ public record ValueRange(double min, double max) {
 	 * into a model's range and its output back, or null when they can. The one
 	 * rule for a model's value range (stated with {@code --range}, in its
 	 * metadata or descriptor) and for a fixed normalisation range
-	 * ({@code --normalize range:MIN,MAX}).
+	 * ({@code --normalize range:MIN,MAX}); a model's range must also pass
+	 * {@link #whyTooCoarse}.
 	 *
 	 * @return a phrase that follows the range in a message, e.g. "is too narrow
 	 *         to map in 32-bit floats (...)"
@@ -53,6 +55,18 @@ public record ValueRange(double min, double max) {
 		if (!Float.isFinite((float) (1 / width)) || (float) width == 0)
 			return "is too narrow to map in 32-bit floats (its width " + width +
 				" has no finite 32-bit inverse)";
+		return null;
+	}
+
+	/**
+	 * Why a model's value range from {@code min} to {@code max} (mappable, see
+	 * {@link #whyNotMappable}) spans too few 32-bit floats for a model to compute
+	 * in, or null when it spans {@link #MIN_FLOAT_STEPS} or more. Not asked of a
+	 * fixed normalisation range: that one is in the image's own units, which hold
+	 * no more levels there than the floats do.
+	 */
+	static String whyTooCoarse(double min, double max) {
+		double width = max - min;
 		double step = Math.ulp((float) Math.max(Math.abs(min), Math.abs(max)));
 		long steps = (long) (width / step);
 		if (steps < MIN_FLOAT_STEPS) return "is too narrow for its size to map " +

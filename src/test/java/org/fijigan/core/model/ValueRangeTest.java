@@ -39,27 +39,30 @@ class ValueRangeTest {
 	}
 
 	/**
-	 * One rule for a model's range and a fixed normalisation range: a range
-	 * spanning too few 32-bit floats at its size is refused by both; usual ones
-	 * pass.
+	 * A model's range spanning too few 32-bit floats at its size is refused; a
+	 * fixed normalisation range, in the image's own units, only when it cannot be
+	 * mapped at all (no finite inverse, or too wide); usual ones pass.
 	 */
 	@Test
-	void rangesSpanningTooFewFloatsAreRefusedByBoth() {
+	void rangesSpanningTooFewFloatsAreRefusedForModels() {
 		for (String ok : new String[] { "0,1", "-1,1", "0,65535", "-1000,3000",
 			"1000,1000.5", "1e-30,2e-30" })
 		{
 			ValueRange.parse(ok);
 			Normalization.parse("range:" + ok);
 		}
-		String why = "is too narrow for its size to map in 32-bit floats (its " +
-			"width 1.000000000337629E23 spans 1 step of a 32-bit float there, " +
-			"fewer than 4096)";
-		assertEquals("value range [1.0E30, 1.0000001E30] " + why, assertThrows(
-			GanException.class, () -> ValueRange.parse("1e30,1.0000001e30"))
-			.getMessage());
-		assertEquals("fixed range 1.0E30, 1.0000001E30 " + why +
-			": give a range of the image's units", assertThrows(GanException.class,
-				() -> Normalization.parse("range:1e30,1.0000001e30")).getMessage());
+		assertEquals("value range [1.0E30, 1.0000001E30] is too narrow for its " +
+			"size to map in 32-bit floats (its width 1.000000000337629E23 spans 1 " +
+			"step of a 32-bit float there, fewer than 4096)", assertThrows(
+				GanException.class, () -> ValueRange.parse("1e30,1.0000001e30"))
+				.getMessage());
+		// a 16-bit image's top levels, and a float image's own units
+		Normalization.parse("range:60000,60002");
+		Normalization.parse("range:1e30,1.0000001e30");
+		assertEquals("fixed range 0.0, 1.0E-320 is too narrow to map in 32-bit " +
+			"floats (its width 1.0E-320 has no finite 32-bit inverse): give a " +
+			"range of the image's units", assertThrows(GanException.class,
+				() -> Normalization.parse("range:0,1e-320")).getMessage());
 		assertTrue(assertThrows(GanException.class, () -> ValueRange.parse(
 			"10000,10001")).getMessage().contains("spans 1024 steps"));
 		assertTrue(assertThrows(GanException.class, () -> ValueRange.parse(
