@@ -1,6 +1,7 @@
 
 package org.fijigan.cli;
 
+import static org.fijigan.cli.FolderModeTest.assertSameFiles;
 import static org.fijigan.cli.FolderModeTest.cli;
 import static org.fijigan.cli.FolderModeTest.files;
 import static org.fijigan.cli.FolderModeTest.rows;
@@ -292,5 +293,72 @@ class FolderRunIdentityTest {
 			assertTrue(r.err().contains("run --input elsewhere"), r.err());
 		}
 		assertEquals(Set.of(), files(out, true).keySet());
+	}
+
+	private Result generate(Path out, Object... more) {
+		List<Object> args = new ArrayList<>(List.of("generate", "--model",
+			OnnxModels.generator(4, 0, 5, 6).write(dir, "gen.onnx"), "--output", out,
+			"--count", 20, "--seed", 5, "--device", "cpu", "--threads", "1"));
+		args.addAll(List.of(more));
+		return cli(args.toArray());
+	}
+
+	@Test
+	void aFolderRunIntoAGenerateRunsFolderKeepsItsManifest() throws IOException {
+		Path out = dir.resolve("mix");
+		assertEquals(0, generate(out).exitCode());
+		Map<String, byte[]> before = files(out, true);
+
+		Result r = run(model(), folder("in", "a.tif"), out);
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: " + out.resolve("manifest.csv") +
+			" records a generate run; write these results into another folder, " +
+			"or pass --overwrite to replace it (its rows are then lost)\n", r.err());
+		assertSameFiles(before, files(out, true));
+		// the generate run still resumes: every sample is found complete
+		r = generate(out);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(20, rows(out.resolve("manifest.csv")).stream().filter(
+			row -> row.get("status").equals("skipped")).count());
+
+		// --overwrite replaces the manifest, as the message says: the generate
+		// run's rows are gone
+		assertEquals(0, run(model(), dir.resolve("in"), out, "--overwrite")
+			.exitCode());
+		assertEquals(List.of("a.tif"), rows(out.resolve("manifest.csv")).stream()
+			.map(row -> row.get("output")).toList());
+	}
+
+	@Test
+	void aGenerateRunIntoAFolderRunsFolderKeepsItsManifest() throws IOException {
+		Path in = folder("in", "a.tif", "b.tif"), out = dir.resolve("mix");
+		assertEquals(0, run(model(), in, out).exitCode());
+		Map<String, byte[]> before = files(out, true);
+
+		Result r = generate(out);
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: " + out.resolve("manifest.csv") +
+			" records a folder run (denoise, super-resolution, inpaint or run); " +
+			"write the generated images into another folder, or pass --overwrite " +
+			"to replace it (its rows are then lost)\n", r.err());
+		assertSameFiles(before, files(out, true));
+		r = run(model(), in, out);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(List.of("skipped", "skipped"), rows(out.resolve(
+			"manifest.csv")).stream().map(row -> row.get("status")).toList());
+
+		// a CSV of someone else's under the manifest's name is not replaced either
+		Path other = dir.resolve("other");
+		Files.createDirectories(other);
+		Files.writeString(other.resolve("manifest.csv"), "name,weight\nx,1\n");
+		r = generate(other);
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: " + other.resolve("manifest.csv") +
+			" is no manifest of a fiji-gan run; write the generated images into " +
+			"another folder, or pass --overwrite to replace it (its rows are then " +
+			"lost)\n", r.err());
+		assertEquals(Set.of("manifest.csv"), files(other, true).keySet());
+		assertEquals("name,weight\nx,1\n", Files.readString(other.resolve(
+			"manifest.csv")));
 	}
 }

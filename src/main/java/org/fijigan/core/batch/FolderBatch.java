@@ -129,6 +129,8 @@ public final class FolderBatch {
 		String settings = BatchSettings.folder(model, options, job.format());
 		String batch = BatchSettings.batch(settings, plan(job, all));
 
+		Manifest.refuseAnotherKind(job.outputDir(), job.shard().manifestName(),
+			Manifest.FOLDER_COLUMNS, job.overwrite());
 		BatchFolders.createFolder(job.outputDir());
 		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
 			owner(job.properties(), model, job.shard(), batch)))

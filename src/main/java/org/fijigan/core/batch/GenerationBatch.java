@@ -94,6 +94,8 @@ public final class GenerationBatch {
 		String batch = BatchSettings.batch(settings, "count " + n + ", seed " + job
 			.seed() + ", " + plan.describe());
 		BatchFolders.refuseLinksInside(job.outputDir(), plan.folders());
+		Manifest.refuseAnotherKind(job.outputDir(), job.shard().manifestName(),
+			Manifest.GENERATE_COLUMNS, job.overwrite());
 		BatchFolders.createFolder(job.outputDir());
 		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
 			FolderBatch.owner(job.properties(), model, job.shard(), batch)))

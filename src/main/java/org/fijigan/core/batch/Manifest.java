@@ -280,6 +280,72 @@ public final class Manifest {
 	}
 
 	/**
+	 * Refuses, without {@code --overwrite}, to replace the manifest {@code name}
+	 * in {@code dir} when it records another kind of run than one writing
+	 * {@code columns} (a {@code generate} run's into a folder run's, or the
+	 * reverse) or is no fiji-gan manifest at all: the run would write its own in
+	 * its place, and the other run's rows, which it cannot read, would be lost.
+	 * Only the header line is read; a damaged manifest is left to
+	 * {@link #earlier} to name.
+	 */
+	static void refuseAnotherKind(Path dir, String name, List<String> columns,
+		boolean overwrite)
+	{
+		if (overwrite) return;
+		Path file = dir.resolve(name);
+		List<String> header = header(file);
+		if (header == null || isOfKind(header, columns)) return;
+		String what = isOfKind(header, GENERATE_COLUMNS) ? "records a generate run"
+			: isOfKind(header, FOLDER_COLUMNS)
+				? "records a folder run (denoise, super-resolution, inpaint or run)"
+				: "is no manifest of a fiji-gan run";
+		throw new GanException(file + " " + what + "; write " + (columns.equals(
+			GENERATE_COLUMNS) ? "the generated images" : "these results") +
+			" into another folder, or pass --overwrite to replace it (its rows are " +
+			"then lost)");
+	}
+
+	/**
+	 * Whether a manifest with {@code header} records a run that writes
+	 * {@code columns}: it has them all, those added later aside.
+	 */
+	private static boolean isOfKind(List<String> header, List<String> columns) {
+		return header.containsAll(columns.stream().filter(c -> !LATER_COLUMNS
+			.contains(c)).toList());
+	}
+
+	/** The longest header line {@link #header} reads. */
+	private static final int HEADER_BYTES = 64 * 1024;
+
+	/**
+	 * The columns of {@code file}'s first line; null when there is no such
+	 * regular file, or no complete first line to read.
+	 */
+	private static List<String> header(Path file) {
+		if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+			return null;
+		byte[] start;
+		try (var in = Files.newInputStream(file)) {
+			start = in.readNBytes(HEADER_BYTES);
+		}
+		catch (IOException e) {
+			return null; // gone meanwhile, or unreadable: earlier() says why
+		}
+		int end = 0;
+		while (end < start.length && start[end] != '\n')
+			end++;
+		if (end == start.length) return null;
+		try {
+			List<Csv.Record> records = Csv.records(new String(start, 0, end + 1,
+				StandardCharsets.UTF_8));
+			return records.isEmpty() ? null : records.get(0).fields();
+		}
+		catch (Csv.MalformedException e) {
+			return null; // damaged: earlier() names the line
+		}
+	}
+
+	/**
 	 * Reads every manifest in {@code dir}. Rows of a manifest of another kind of
 	 * batch (lacking one of {@code columns}, those added later aside) are
 	 * ignored.
@@ -297,8 +363,7 @@ public final class Manifest {
 				continue; // gone meanwhile
 			}
 			t = read(p); // a damaged manifest stops the run: its rows would be lost
-			if (!t.header().containsAll(columns.stream().filter(c -> !LATER_COLUMNS
-				.contains(c)).toList())) continue;
+			if (!isOfKind(t.header(), columns)) continue;
 			for (Map<String, String> row : t.rows()) {
 				recorded.add(row.get(key));
 				String batch = row.get("batch");
