@@ -162,15 +162,18 @@ public final class PackageWriter {
 		// (--overwrite, a model's own folder) its files are moved once all are
 		// made, the descriptor last and the old one removed first, so that a kill
 		// meanwhile leaves a folder that is no package rather than one that mixes
-		// two; and under a lock, so that two runs do not mix theirs
+		// two; and under a lock, so that two runs do not mix theirs. Which of the
+		// two is decided once the files are made, as the folder is then: another
+		// run may have filled it since it was checked, and without --overwrite
+		// this run then writes nothing
 		Path target = folder;
-		boolean whole = isAbsentOrEmpty(target);
 		removeStaleStaging(target);
 		folder = AtomicFile.temporaryFor(target);
 		try {
 			PackageResult r = writeFiles(o, codec, d, run, onnx, onnxName, folder,
 				notes);
-			if (whole) moveIntoPlace(folder, target);
+			if (!o.overwrite() || isAbsentOrEmpty(target)) moveIntoPlace(folder,
+				target);
 			else try (FolderLock lock = FolderLock.acquire(target, LOCK, "the folder",
 				target + " is being written by another package-model run; nothing " +
 					"of this run was written: run it again once that one ends"))
@@ -321,6 +324,8 @@ public final class PackageWriter {
 	 * the folder has meanwhile become one with files (another run's package).
 	 */
 	private static void moveIntoPlace(Path staging, Path target) {
+		if (Files.isDirectory(target) && !isAbsentOrEmpty(target)) throw notEmpty(
+			target);
 		try {
 			if (Files.isDirectory(target) && isAbsentOrEmpty(target)) {
 				// an empty folder given, or one that held a package: the package takes
@@ -380,9 +385,7 @@ public final class PackageWriter {
 		if (Files.isDirectory(folder) && !overwrite) try (Stream<Path> s = Files
 			.list(folder))
 		{
-			if (!s.allMatch(PackageWriter::isLock)) throw new GanException(folder +
-				" is not empty; pass --overwrite to write the package into it (its package files are replaced, " +
-				"the other files package-model wrote for an earlier package removed, other files kept)");
+			if (!s.allMatch(PackageWriter::isLock)) throw notEmpty(folder);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot read " + folder + ": " + AtomicFile
@@ -393,6 +396,12 @@ public final class PackageWriter {
 		Path parent = folder.toAbsolutePath().getParent();
 		if (parent != null) AtomicFile.requireWritableOrCreatable(parent);
 		if (!isAbsentOrEmpty(folder)) AtomicFile.requireWritableFolder(folder);
+	}
+
+	private static GanException notEmpty(Path folder) {
+		return new GanException(folder +
+			" is not empty; pass --overwrite to write the package into it (its package files are replaced, " +
+			"the other files package-model wrote for an earlier package removed, other files kept)");
 	}
 
 	private static boolean isSameFile(Path a, Path b) {

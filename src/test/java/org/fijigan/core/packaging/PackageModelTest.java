@@ -447,6 +447,71 @@ class PackageModelTest {
 	}
 
 	@Test
+	void aPackageMadeInAFolderAnotherRunFilledMeanwhileIsNotWritten()
+		throws Exception
+	{
+		// the other run's package lands in the folder after this run checked it
+		// (while this one makes its files): without --overwrite this one writes
+		// nothing, and the other's package stays as it was
+		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
+		Path small = OnnxModels.identity(1).write(dir, "id.onnx");
+		PackageOptions o = withCard(options(onnx, "pp", sample16(60, 50, 9)));
+		PackageResult other = pack(withCard(options(small, "other", sample16(60, 50,
+			9))));
+		Map<String, byte[]> theirs = contents(other.folder());
+		Path pp = dir.resolve("pp");
+		var filling = new org.fijigan.core.batch.ImageCodec() {
+
+			@Override
+			public boolean isImage(Path file) {
+				return ImageFileCodec.INSTANCE.isImage(file);
+			}
+
+			@Override
+			public boolean canWrite(String extension) {
+				return ImageFileCodec.INSTANCE.canWrite(extension);
+			}
+
+			@Override
+			public RasterImage read(Path file, String role) {
+				return ImageFileCodec.INSTANCE.read(file, role);
+			}
+
+			@Override
+			public String cannotWrite(String extension, RasterImage image) {
+				return ImageFileCodec.INSTANCE.cannotWrite(extension, image);
+			}
+
+			@Override
+			public void write(RasterImage image, String extension, Path file) {
+				ImageFileCodec.INSTANCE.write(image, extension, file);
+				try {
+					if (!Files.exists(pp)) {
+						Files.createDirectories(pp);
+						for (var f : theirs.entrySet())
+							Files.write(pp.resolve(f.getKey()), f.getValue());
+					}
+				}
+				catch (IOException e) {
+					throw new java.io.UncheckedIOException(e);
+				}
+			}
+		};
+		GanException e = assertThrows(GanException.class, () -> PackageWriter.write(
+			o, filling, CancellationToken.none()));
+		assertEquals(pp + " is not empty; pass --overwrite to write the package " +
+			"into it (its package files are replaced, the other files package-model " +
+			"wrote for an earlier package removed, other files kept)", e
+				.getMessage());
+		assertEquals(theirs.keySet(), names(pp));
+		for (var f : theirs.entrySet())
+			assertArrayEquals(f.getValue(), Files.readAllBytes(pp.resolve(f
+				.getKey())), f.getKey());
+		assertFalse(names(dir).stream().anyMatch(n -> n.startsWith(".")), names(dir)
+			.toString());
+	}
+
+	@Test
 	void aGreySampleThroughAThreeChannelModelIsFedToEveryChannel()
 		throws IOException
 	{
