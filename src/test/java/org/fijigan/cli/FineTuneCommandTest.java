@@ -311,6 +311,21 @@ class FineTuneCommandTest {
 	}
 
 	@Test
+	void aResumeWithNoCheckpointCreatesNoFolder() throws IOException {
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path data = dir.resolve("data"), ck = dir.resolve("new/deep/ck");
+		floatTiff(data, "img.tif", new float[32 * 32], 32, 32);
+		MainTest.Result res = cli("fine-tune", "--model", model, "--data", data,
+			"--output", dir.resolve("e9.onnx"), "--steps", 5, "--batch", 1, "--patch",
+			16, "--checkpoint-dir", ck, "--resume");
+		assertEquals(1, res.exitCode());
+		assertEquals("fiji-gan: no checkpoint to resume from in " + ck, res.err()
+			.strip());
+		assertFalse(Files.exists(dir.resolve("new")), "nothing created");
+		assertFalse(Files.exists(dir.resolve("e9.onnx")));
+	}
+
+	@Test
 	void nothingIsWrittenIntoTheDataItTrainsOn() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
 		Path data = dir.resolve("data");

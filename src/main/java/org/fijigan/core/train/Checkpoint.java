@@ -87,11 +87,16 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 		});
 	}
 
+	/** Refuses a folder that holds no checkpoint to resume from. */
+	static void requirePresent(Path dir) {
+		if (!Files.isRegularFile(dir.resolve(FILE))) throw new GanException(
+			"no checkpoint to resume from in " + dir);
+	}
+
 	/** Reads {@code dir/checkpoint.fgk}. */
 	public static Checkpoint read(Path dir) {
 		Path file = dir.resolve(FILE);
-		if (!Files.isRegularFile(file)) throw new GanException(
-			"no checkpoint to resume from in " + dir);
+		requirePresent(dir);
 		try (CheckedInputStream checked = new CheckedInputStream(
 			new BufferedInputStream(Files.newInputStream(file), 1 << 16),
 			new CRC32()); DataInputStream in = new DataInputStream(checked))

@@ -87,6 +87,8 @@ public final class Trainer {
 	{
 		if (c.checkpointDir() == null) return run(model, what, data, c, settings,
 			progress, cancel);
+		// before the lock, which would create the folder a refused run leaves alone
+		if (c.resume()) Checkpoint.requirePresent(c.checkpointDir());
 		try (FolderLock lock = CheckpointFolderLock.acquire(c.checkpointDir())) {
 			return run(model, what, data, c, settings, progress, cancel);
 		}
