@@ -325,6 +325,46 @@ class FineTuneCommandTest {
 		assertFalse(Files.exists(dir.resolve("e9.onnx")));
 	}
 
+	/**
+	 * A run killed after placing its loss curve and before its model (placed
+	 * last) leaves the curve and its model's hidden temporary file: the same
+	 * command, run again, replaces the curve. A curve beside no model and no such
+	 * temporary is not this output's leftover, and is kept.
+	 */
+	@Test
+	void aRerunReplacesTheCurveOfARunKilledBeforeItsModelWasPlaced()
+		throws IOException
+	{
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path data = dir.resolve("data"), out = dir.resolve("tuned.onnx");
+		floatTiff(data, "img.tif", new float[32 * 32], 32, 32);
+		Object[] run = { "fine-tune", "--model", model, "--data", data, "--output",
+			out, "--steps", 3, "--batch", 1, "--patch", 16, "--seed", 2 };
+		Path csv = dir.resolve("tuned-loss.csv"), png = dir.resolve(
+			"tuned-loss.png");
+		Files.writeString(csv, "someone else's\n");
+		MainTest.Result kept = cli(run);
+		assertEquals(1, kept.exitCode());
+		assertEquals("fiji-gan: " + csv + " already exists; pass --overwrite to " +
+			"replace it", kept.err().strip());
+		assertEquals("someone else's\n", Files.readString(csv));
+		// what kill -9 between the renames leaves: the curves, and the model under
+		// its hidden temporary name
+		Files.writeString(png, "left");
+		Path staged = dir.resolve(".tuned.onnx.0123abcd.tmp.onnx");
+		Files.writeString(staged, "half");
+		MainTest.Result rerun = cli(run);
+		assertEquals(0, rerun.exitCode(), rerun.err());
+		assertTrue(Files.readString(csv).startsWith("step"), Files.readString(csv));
+		assertTrue(Files.size(png) > 100);
+		assertTrue(Files.size(out) > 100);
+		assertFalse(Files.exists(staged), "the leftover is removed");
+		MainTest.Result again = cli(run);
+		assertEquals(1, again.exitCode());
+		assertEquals("fiji-gan: " + out + " already exists; pass --overwrite to " +
+			"replace it", again.err().strip());
+	}
+
 	@Test
 	void nothingIsWrittenIntoTheDataItTrainsOn() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");

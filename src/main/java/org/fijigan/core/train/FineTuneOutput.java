@@ -122,22 +122,46 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	}
 
 	/**
-	 * Whether the companions may be replaced: when outputs may, and when a
-	 * resumed run finds no model, placed last, beside them: they are what the
-	 * same run placed before it was stopped.
+	 * Whether the companions may be replaced: when outputs may, and when there is
+	 * no model, placed last, beside them and either the run resumes or the
+	 * model's hidden temporary file is there ({@link #killedBeforeTheModel}):
+	 * they are what a run of this output placed before it was stopped.
 	 */
 	public boolean mayReplaceCompanions(boolean resume) {
-		return replaceOutputs || resume && !Files.exists(model);
+		return replaceOutputs || !Files.exists(model) && (resume ||
+			!killedBeforeTheModel().isEmpty());
+	}
+
+	/**
+	 * The temporary files of the model that a run killed between putting its
+	 * companions and its model in place left beside it (the model is staged whole
+	 * before anything is placed).
+	 */
+	private List<Path> killedBeforeTheModel() {
+		List<Path> left = new ArrayList<>();
+		String name = model.getFileName().toString();
+		try (var s = Files.newDirectoryStream(model.getParent(), p -> AtomicFile
+			.isTemporaryOf(p.getFileName().toString(), name) && Files.isRegularFile(p,
+				LinkOption.NOFOLLOW_LINKS)))
+		{
+			for (Path p : s)
+				left.add(p);
+		}
+		catch (java.io.IOException e) {
+			// none readable: none counted
+		}
+		return left;
 	}
 
 	/**
 	 * Writes the trained model and its companions together: each is written whole
 	 * under a temporary name first, so that a write that fails (a full disk)
 	 * leaves none of them and replaces nothing; then the companions are put in
-	 * place and the model last (a run stopped between them has placed no model,
-	 * and a rerun with {@code resume} finishes it from its checkpoint). Where one
-	 * cannot be put in place (a file that appeared meanwhile), the companions
-	 * this call added are removed again.
+	 * place and the model last (a run killed between them has placed no model and
+	 * left its temporary file; a rerun replaces its companions, and with
+	 * {@code resume} finishes it from its checkpoint). Where one cannot be put in
+	 * place (a file that appeared meanwhile), the companions this call added are
+	 * removed again.
 	 *
 	 * @param resume whether the run resumed, which lets it replace the companions
 	 *          of the same run ({@link #mayReplaceCompanions})
@@ -150,6 +174,10 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		if (companionContents.size() != companions.size())
 			throw new IllegalArgumentException(companions.size() +
 				" companions, content for " + companionContents.size());
+		// decided before this run stages its own model beside them
+		boolean replaceCompanions = mayReplaceCompanions(resume);
+		List<Path> leftovers = Files.exists(model) ? List.of()
+			: killedBeforeTheModel();
 		List<AtomicFile.Staged> staged = new ArrayList<>();
 		try {
 			for (int i = 0; i < companions.size(); i++)
@@ -158,7 +186,6 @@ public record FineTuneOutput(Path model, List<Path> companions,
 			AtomicFile.Staged trained = AtomicFile.stageStream(model, o -> result
 				.model().writeTo(o));
 			staged.add(trained);
-			boolean replaceCompanions = mayReplaceCompanions(resume);
 			List<Path> added = new ArrayList<>();
 			try {
 				for (AtomicFile.Staged c : staged.subList(0, companions.size())) {
@@ -175,6 +202,9 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					deleteQuietly(p);
 				throw e;
 			}
+			// the model placed: a killed run's temporary file of it is litter now
+			for (Path p : leftovers)
+				deleteQuietly(p);
 		}
 		finally {
 			for (AtomicFile.Staged s : staged)
