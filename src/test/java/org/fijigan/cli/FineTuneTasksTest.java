@@ -266,6 +266,33 @@ class FineTuneTasksTest {
 					1e-5f, form + " " + w);
 	}
 
+	/**
+	 * A generator whose class input is int32, [N] or [N,1], is fed its labels as
+	 * int32 and trains exactly as the same generator with int64 labels does.
+	 */
+	@Test
+	void aGeneratorWithInt32LabelsTrainsAsWithInt64Labels() throws IOException {
+		Path data = dir.resolve("classes");
+		images(data.resolve("a"), 2, 16, 16, 6);
+		images(data.resolve("b"), 2, 16, 16, 7);
+		Map<String, Map<String, float[]>> trained = new LinkedHashMap<>();
+		for (String form : List.of("N", "N int32", "N,1 int32")) {
+			String name = form.replace(",", "-").replace(" ", "-");
+			Path model = OnnxModels.generator(8, 2, 16, 16, form).write(dir, name +
+				".onnx");
+			Path out = dir.resolve(name + "-tuned.onnx");
+			MainTest.Result r = fineTune(model, out, data, "--steps", 3, "--batch", 2,
+				"--patch", 0, "--adversarial-weight", 1, "--lr", 1e-3, "--seed", 3);
+			assertEquals(0, r.exitCode(), form + ": " + r.err());
+			assertTrained(model, out, "W", "B", "E");
+			trained.put(form, floatInitializers(out));
+		}
+		for (String form : List.of("N int32", "N,1 int32"))
+			for (String w : List.of("W", "B", "E"))
+				assertArrayEquals(trained.get("N").get(w), trained.get(form).get(w),
+					1e-5f, form + " " + w);
+	}
+
 	@Test
 	void aConditionalGeneratorFineTunedOnClassFoldersRunsInGenerate()
 		throws IOException

@@ -44,6 +44,7 @@ public final class OnnxModels {
 
 	public static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 	public static final int INT64 = TensorProto.DataType.INT64_VALUE;
+	public static final int INT32 = TensorProto.DataType.INT32_VALUE;
 
 	private OnnxModels() {}
 
@@ -485,8 +486,8 @@ public final class OnnxModels {
 	 * {@link #generator(int, int, int, int)} whose class input takes
 	 * {@code classForm}: "N" integer labels, "N,1" integer labels as Keras
 	 * declares them (E gathered and flattened) or "one-hot" float vectors
-	 * [N,classes] (times E): the same image for the same class, from the same
-	 * weights.
+	 * [N,classes] (times E); "N int32" and "N,1 int32" take int32 labels: the
+	 * same image for the same class, from the same weights.
 	 */
 	public static Builder generator(int latentDim, int classes, int h, int w,
 		String classForm)
@@ -507,12 +508,14 @@ public final class OnnxModels {
 		if (classes > 0) {
 			b.initializer("E", randomFloats(random, classes * pixels, 1f), classes,
 				pixels);
-			switch (classForm) {
-				case "N" -> b.input("label", INT64, "N").node("Gather", "E,label",
+			int labelType = classForm.endsWith(" int32") ? INT32 : INT64;
+			switch (classForm.replace(" int32", "")) {
+				case "N" -> b.input("label", labelType, "N").node("Gather", "E,label",
 					"embedded", attrInt("axis", 0));
-				case "N,1" -> b.input("label", INT64, "N,1").node("Gather", "E,label",
-					"gathered", attrInt("axis", 0)).constant("rows", new long[] { -1,
-						pixels }, 2).node("Reshape", "gathered,rows", "embedded");
+				case "N,1" -> b.input("label", labelType, "N,1").node("Gather",
+					"E,label", "gathered", attrInt("axis", 0)).constant("rows",
+						new long[] { -1, pixels }, 2).node("Reshape", "gathered,rows",
+							"embedded");
 				case "one-hot" -> b.input("label", "N," + classes).node("MatMul",
 					"label,E", "embedded");
 				default -> throw new IllegalArgumentException(classForm);

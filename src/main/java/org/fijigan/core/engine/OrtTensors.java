@@ -7,11 +7,13 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.platform.Fp16Conversions;
 
@@ -20,12 +22,26 @@ import org.fijigan.core.GanException;
 /**
  * The copies between fiji-gan's {@link Tensor} and ONNX Runtime's tensors that
  * {@link ModelSession#run} makes on the way in (to the input's declared element
- * type) and out (to float32). The caller owns and closes the {@link OnnxTensor}
- * it gets.
+ * type) and out (to float32), and that the training step graphs make for their
+ * integer inputs. The caller owns and closes the {@link OnnxTensor} it gets.
  */
-final class OrtTensors {
+public final class OrtTensors {
 
 	private OrtTensors() {}
+
+	/**
+	 * An integer tensor as the input {@code name} of {@code session} declares it:
+	 * int64 or int32 (class labels fed to a model whose label input is int32);
+	 * int64 for a name the session does not take.
+	 */
+	public static OnnxTensor integers(OrtEnvironment env, OrtSession session,
+		String name, Tensor t) throws OrtException
+	{
+		NodeInfo info = session.getInputInfo().get(name);
+		if (info != null && info.getInfo() instanceof TensorInfo ti) return toOrt(
+			env, name, t, ti);
+		return OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), t.shape());
+	}
 
 	static OnnxTensor toOrt(OrtEnvironment env, String name, Tensor t,
 		TensorInfo info) throws OrtException

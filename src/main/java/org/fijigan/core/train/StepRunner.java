@@ -16,6 +16,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.OnnxRuntimeSetup;
+import org.fijigan.core.engine.OrtTensors;
 import org.fijigan.core.engine.Tensor;
 
 import ai.onnxruntime.OnnxTensor;
@@ -132,9 +133,11 @@ public final class StepRunner implements AutoCloseable {
 		try (OrtSession.RunOptions ro = new OrtSession.RunOptions()) {
 			for (Map.Entry<String, Tensor> e : batch.entrySet()) {
 				Tensor t = e.getValue();
+				// labels in the type the step graph declares (a model's int32 class
+				// input)
 				OnnxTensor ot = t.isFloat() ? OnnxTensor.createTensor(env, FloatBuffer
-					.wrap(t.floats()), t.shape()) : OnnxTensor.createTensor(env,
-						java.nio.LongBuffer.wrap(t.longs()), t.shape());
+					.wrap(t.floats()), t.shape()) : OrtTensors.integers(env, session
+						.ortSession(), e.getKey(), t);
 				owned.add(ot);
 				in.put(e.getKey(), ot);
 			}

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.OnnxRuntimeSetup;
+import org.fijigan.core.engine.OrtTensors;
 import org.fijigan.core.engine.Tensor;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -83,9 +84,8 @@ public final class ShapeProbe {
 						Tensor t = e.getValue();
 						shapes.put(e.getKey(), t.shape());
 						in.put(e.getKey(), t.isFloat() ? OnnxTensor.createTensor(env,
-							java.nio.FloatBuffer.wrap(t.floats()), t.shape()) : OnnxTensor
-								.createTensor(env, java.nio.LongBuffer.wrap(t.longs()), t
-									.shape()));
+							java.nio.FloatBuffer.wrap(t.floats()), t.shape()) : OrtTensors
+								.integers(env, s, e.getKey(), t));
 					}
 					try (OrtSession.Result r = s.run(in)) {
 						for (Map.Entry<String, OnnxValue> e : r) {
