@@ -96,7 +96,8 @@ class CreateModelCommandTest {
 		for (String[] bad : new String[][] { { "a,,b", "got '' in a,,b" }, {
 			"cells,nuclei,", "got '' in cells,nuclei," }, { "a,../b",
 				"got '../b' in a,../b" }, { "a, b ,a",
-					"class name 'a' is given twice" } })
+					"class name 'a' is given twice" }, { "Cells,cells",
+						"class names 'Cells' and 'cells' differ only in case in Cells,cells" } })
 		{
 			Result names = MainTest.cli("create-model", "--arch", "dcgan",
 				"--classes", bad[0], "--output", out.toString());

@@ -335,4 +335,49 @@ class GenerateFolderTest {
 		r = generate(model, dir.resolve("s3.tif"), "--count", 2, "--format", "png");
 		assertEquals(2, r.exitCode());
 	}
+
+	/**
+	 * Class names that do not fit an integer-label generator are refused when it
+	 * loads, in one line, before anything is written: more names than rows of its
+	 * embedding table (ONNX Runtime's Gather failed on the labels past it), fewer
+	 * (classes silently lost), a name given twice or two differing only in case
+	 * (their samples went into one folder); the same for a one-hot input.
+	 */
+	@Test
+	void classNamesThatDoNotFitTheModelAreRefusedAtLoad() throws IOException {
+		for (String[] bad : new String[][] { { "N,1", "four", "a,b,c,d",
+			"generator four names 4 classes, but its class input " +
+				"'label' indexes a table of 3" }, { "N", "two", "a,b",
+					"generator two names 2 classes, but its class input 'label' " +
+						"indexes a table of 3" }, { "N", "dup", "alpha,alpha,gamma",
+							"class name 'alpha' is given twice in the fiji-gan.class_names " +
+								"of generator dup (alpha,alpha,gamma)" }, { "N,1", "case",
+									"Alpha,beta,alpha", "class names 'Alpha' and 'alpha' " +
+										"differ only in case in the fiji-gan.class_names of " +
+										"generator case (Alpha,beta,alpha): their folders " +
+										"would be one on a case-insensitive file system" }, {
+											"one-hot", "hotdup", "a,b,a",
+											"class name 'a' is given twice in the " +
+												"fiji-gan.class_names of generator hotdup (a,b,a)" } })
+		{
+			Path model = OnnxModels.generator(4, 3, 5, 6, bad[0]).metadata(
+				"fiji-gan.class_names", bad[2]).write(dir, bad[1] + ".onnx");
+			Path out = dir.resolve("out-" + bad[1]);
+			Result r = generate(model, out, "--per-class", 2, "--seed", 1);
+			assertEquals(1, r.exitCode(), bad[1]);
+			assertEquals("fiji-gan: " + bad[3], r.err().strip());
+			assertFalse(Files.exists(out), bad[1]);
+			Result info = cli("info", "--model", model);
+			assertEquals(1, info.exitCode(), bad[1]);
+			assertEquals("fiji-gan: " + bad[3], info.err().strip());
+		}
+		// as many distinct names as rows load
+		Path model = OnnxModels.generator(4, 3, 5, 6, "N,1").metadata(
+			"fiji-gan.class_names", "Alpha,beta,gamma").write(dir, "fits.onnx");
+		Path out = dir.resolve("out-fits");
+		Result r = generate(model, out, "--per-class", 1, "--seed", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Map.of("Alpha", 1, "beta", 1, "gamma", 1), perFolder(files(out,
+			false)));
+	}
 }

@@ -399,12 +399,25 @@ final class DescriptorInference {
 		List<String> names = meta.containsKey(ModelLoader.META_CLASS_NAMES) ? List
 			.of(meta.get(ModelLoader.META_CLASS_NAMES).split("\\s*,\\s*")) : List
 				.of();
+		GeneratorSpec.requireDistinctClassNames(names, "the " +
+			ModelLoader.META_CLASS_NAMES + " of generator " + name + " (" + meta.get(
+				ModelLoader.META_CLASS_NAMES) + ")");
+		// the rows of the table an integer label indexes, where the graph shows
+		// them (0 when not)
+		int rows = oneHot != null || classInput == null ? 0 : g.embeddingRows(
+			classInput);
 		int classes = oneHot != null ? (int) oneHot.dims()[1] : !names.isEmpty()
-			? names.size() : classInput == null ? 0 : g.embeddingRows(classInput);
+			? names.size() : rows;
 		if (oneHot != null && !names.isEmpty() && names.size() != classes)
 			throw new GanException("generator " + name + " names " + names.size() +
 				" classes, but its one-hot class input '" + oneHot.name() + "' " +
 				oneHot.shapeString() + " takes " + classes);
+		// more names would feed labels past the table (ONNX Runtime's Gather
+		// fails), fewer would leave classes unreachable
+		if (rows > 0 && !names.isEmpty() && names.size() != rows)
+			throw new GanException("generator " + name + " names " + names.size() +
+				" classes, but its class input '" + classInput +
+				"' indexes a table of " + rows);
 		TensorLayout layout = generatorLayout(name, out, z);
 		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput,
 			classes, names, label == null ? null : classShape(name, label,

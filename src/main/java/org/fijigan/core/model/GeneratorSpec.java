@@ -1,8 +1,12 @@
 
 package org.fijigan.core.model;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
+import org.fijigan.core.GanException;
 import org.fijigan.core.engine.Tensor;
 
 /**
@@ -94,6 +98,27 @@ public record GeneratorSpec(String latentInput, int latentDim,
 				if (fed.floats()[i * k + j] > fed.floats()[i * k + (int) labels[i]])
 					labels[i] = j;
 		return Tensor.ofLongs(labels, n);
+	}
+
+	/**
+	 * Refuses class names of which two are the same, or differ only in case: each
+	 * names the folder its class's images are read from and written to, and two
+	 * such folders are one on a case-insensitive file system (macOS, Windows).
+	 *
+	 * @param where what the names are, for the message
+	 */
+	public static void requireDistinctClassNames(List<String> names,
+		String where)
+	{
+		Map<String, String> seen = new HashMap<>();
+		for (String n : names) {
+			String other = seen.putIfAbsent(n.toLowerCase(Locale.ROOT), n);
+			if (other == null) continue;
+			throw new GanException(other.equals(n) ? "class name '" + n +
+				"' is given twice in " + where : "class names '" + other + "' and '" +
+					n + "' differ only in case in " + where +
+					": their folders would be one on a case-insensitive file system");
+		}
 	}
 
 	/** The class name of {@code label}, or the number when unnamed. */

@@ -5,13 +5,12 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
@@ -55,7 +54,6 @@ public final class ModelCreation {
 																											// bounds it
 			}
 			List<String> names = List.of(t.split("\\s*,\\s*", -1));
-			Set<String> seen = new HashSet<>();
 			for (String n : names) {
 				// each names a training-data subfolder (fine-tune --task generate)
 				if (n.isEmpty() || n.equals(".") || n.equals("..") || n.chars()
@@ -63,9 +61,8 @@ public final class ModelCreation {
 					throw new GanException("class names must be folder names, without " +
 						"/, \\ or control characters, and not empty, . or ..: got '" + n +
 						"' in " + t);
-				if (!seen.add(n)) throw new GanException("class name '" + n +
-					"' is given twice in " + t);
 			}
+			GeneratorSpec.requireDistinctClassNames(names, t);
 			return new Classes(names.size(), names);
 		}
 	}
