@@ -327,6 +327,60 @@ class FineTuneTasksTest {
 		assertEquals(16, stack.getHeight());
 	}
 
+	/**
+	 * A generator that names no classes, fine-tuned on named class folders, comes
+	 * out naming its classes after them in label order (before, it kept no names:
+	 * generate wrote into 0/ 1/ 2/ and could not balance against the same
+	 * folders); one folder per class only, else a note says why not.
+	 */
+	@Test
+	void anUnnamedGeneratorTunedOnNamedFoldersNamesItsClassesAfterThem()
+		throws IOException
+	{
+		Path model = OnnxModels.generator(8, 3, 16, 16, "N,1").write(dir,
+			"gen.onnx");
+		assertFalse(metadata(model).containsKey("fiji-gan.class_names"));
+		Path data = dir.resolve("data");
+		images(data.resolve("gamma"), 2, 16, 16, 5);
+		images(data.resolve("alpha"), 2, 16, 16, 6);
+		images(data.resolve("beta"), 2, 16, 16, 7);
+		Path out = dir.resolve("gen-tuned.onnx");
+		MainTest.Result r = fineTune(model, out, data, "--steps", 2, "--batch", 2,
+			"--patch", 0, "--seed", 3);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: the model named no classes: the " +
+			"result names them after the class folders, in label order " +
+			"(fiji-gan.class_names alpha,beta,gamma)"), r.out());
+		assertEquals("alpha,beta,gamma", metadata(out).get("fiji-gan.class_names"));
+		assertFalse(metadata(model).containsKey("fiji-gan.class_names"));
+
+		Path generated = dir.resolve("generated");
+		MainTest.Result run = MainTest.cli("generate", "--model", out, "--output",
+			generated, "--per-class", 1, "--seed", 9, "--device", "cpu", "--threads",
+			1);
+		assertEquals(0, run.exitCode(), run.err());
+		List<String> written = new ArrayList<>();
+		try (var files = Files.walk(generated)) {
+			files.filter(f -> f.toString().endsWith(".tif")).forEach(f -> written.add(
+				generated.relativize(f).getParent().toString()));
+		}
+		written.sort(null);
+		assertEquals(List.of("alpha", "beta", "gamma"), written);
+
+		// two folders for three classes: no names, and a note why
+		Path two = dir.resolve("two");
+		images(two.resolve("alpha"), 2, 16, 16, 6);
+		images(two.resolve("beta"), 2, 16, 16, 7);
+		Path out2 = dir.resolve("gen-two.onnx");
+		MainTest.Result r2 = fineTune(model, out2, two, "--steps", 1, "--batch", 2,
+			"--patch", 0, "--seed", 3);
+		assertEquals(0, r2.exitCode(), r2.err());
+		assertFalse(metadata(out2).containsKey("fiji-gan.class_names"));
+		assertTrue(r2.out().contains("note: the model names no classes, and the " +
+			"result names none: the 2 class folders do not name the model's 3 " +
+			"classes one by one"), r2.out());
+	}
+
 	@Test
 	void aShortDenoiseFineTuneLowersTheValidationLoss() throws IOException {
 		Path model = OnnxModels.conv3x3(1, 1, 13, 2).write(dir, "denoiser.onnx");

@@ -10,6 +10,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.Normalization;
+import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
@@ -27,6 +28,7 @@ import org.fijigan.core.text.Canonical;
 import org.fijigan.core.text.Numbers;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 
 /**
  * The fine-tune job that the CLI and the Fiji command share: checks where the
@@ -240,6 +242,58 @@ public final class FineTune {
 				.task())), "degradation=null"); // versions before this one named it
 		Trainer.Result result = Trainer.train(proto, what, batches, config, settings
 			.text(), progress, cancel);
-		return new Outcome(result, d, data, notes);
+		return new Outcome(withFolderNames(result, d, data, notes), d, data, notes);
+	}
+
+	/**
+	 * The trained generator with the names of the class folders it learned from
+	 * as its {@link ModelLoader#META_CLASS_NAMES}, in label order, when the model
+	 * named no classes and the folders are named (not label numbers): so that
+	 * {@code generate} writes into folders of those names and balances against
+	 * the same data. A note says so, or why the names could not be kept (not one
+	 * folder per class, or names the metadata cannot hold).
+	 */
+	static Trainer.Result withFolderNames(Trainer.Result result,
+		ModelDescriptor d, TrainingData data, List<String> notes)
+	{
+		if (d.task() != TaskKind.GENERATE || !d.generator().isConditional() || !d
+			.generator().classNames().isEmpty()) return result;
+		List<String> names = data.classNames();
+		if (names.isEmpty() || names.stream().allMatch(n -> n.matches("\\d+")))
+			return result;
+		int classes = d.generator().classCount();
+		String why = null;
+		if (names.size() != classes) why = "the " + names.size() +
+			" class folders do not name the model's " + (classes > 0 ? classes + " "
+				: "") + "classes one by one";
+		else if (names.stream().anyMatch(n -> n.contains(",") || !n.equals(n
+			.strip()))) why = "a folder name has a comma or surrounding spaces, " +
+				"which " + ModelLoader.META_CLASS_NAMES + " cannot hold";
+		else {
+			try {
+				GeneratorSpec.requireDistinctClassNames(names, "the class folders");
+			}
+			catch (GanException e) {
+				why = e.getMessage();
+			}
+		}
+		if (why != null) {
+			notes.add("the model names no classes, and the result names none: " +
+				why);
+			return result;
+		}
+		String joined = String.join(",", names);
+		notes.add("the model named no classes: the result names them after the " +
+			"class folders, in label order (" + ModelLoader.META_CLASS_NAMES + " " +
+			joined + ")");
+		ModelProto.Builder b = result.model().toBuilder();
+		b.clearMetadataProps();
+		for (StringStringEntryProto e : result.model().getMetadataPropsList())
+			if (!e.getKey().equals(ModelLoader.META_CLASS_NAMES)) b.addMetadataProps(
+				e);
+		b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(
+			ModelLoader.META_CLASS_NAMES).setValue(joined));
+		return new Trainer.Result(b.build(), result.history(), result.provider(),
+			result.notes(), result.steps());
 	}
 }
