@@ -131,6 +131,46 @@ class PackageModelTest {
 			.descriptor()));
 	}
 
+	/** How a test's codec writes an image. */
+	interface ImageWrite {
+
+		void write(RasterImage image, String extension, Path file);
+	}
+
+	/**
+	 * The image codec package-model uses, writing through {@code write}: for a
+	 * failure or a race at a chosen file.
+	 */
+	static org.fijigan.core.batch.ImageCodec writingThrough(ImageWrite write) {
+		return new org.fijigan.core.batch.ImageCodec() {
+
+			@Override
+			public boolean isImage(Path file) {
+				return ImageFileCodec.INSTANCE.isImage(file);
+			}
+
+			@Override
+			public boolean canWrite(String extension) {
+				return ImageFileCodec.INSTANCE.canWrite(extension);
+			}
+
+			@Override
+			public String cannotWrite(String extension, RasterImage image) {
+				return ImageFileCodec.INSTANCE.cannotWrite(extension, image);
+			}
+
+			@Override
+			public RasterImage read(Path file, String role) {
+				return ImageFileCodec.INSTANCE.read(file, role);
+			}
+
+			@Override
+			public void write(RasterImage image, String extension, Path file) {
+				write.write(image, extension, file);
+			}
+		};
+	}
+
 	static PackageResult pack(PackageOptions o) {
 		return PackageWriter.write(o, ImageFileCodec.INSTANCE, CancellationToken
 			.none());
@@ -298,37 +338,12 @@ class PackageModelTest {
 		PackageOptions o = withCard(options(onnx, "pkg", sample16(60, 50, 9)));
 		java.util.Set<String> before = names(dir);
 		// the weights and test tensors are written, then the cover fails
-		org.fijigan.core.batch.ImageCodec failing =
-			new org.fijigan.core.batch.ImageCodec()
-			{
-
-				@Override
-				public boolean isImage(Path file) {
-					return ImageFileCodec.INSTANCE.isImage(file);
-				}
-
-				@Override
-				public boolean canWrite(String extension) {
-					return ImageFileCodec.INSTANCE.canWrite(extension);
-				}
-
-				@Override
-				public String cannotWrite(String extension, RasterImage image) {
-					return ImageFileCodec.INSTANCE.cannotWrite(extension, image);
-				}
-
-				@Override
-				public RasterImage read(Path file, String role) {
-					return ImageFileCodec.INSTANCE.read(file, role);
-				}
-
-				@Override
-				public void write(RasterImage image, String extension, Path file) {
-					if (file.getFileName().toString().contains("cover"))
-						throw new GanException("disk on fire");
-					ImageFileCodec.INSTANCE.write(image, extension, file);
-				}
-			};
+		org.fijigan.core.batch.ImageCodec failing = writingThrough((image,
+			extension, file) -> {
+			if (file.getFileName().toString().contains("cover"))
+				throw new GanException("disk on fire");
+			ImageFileCodec.INSTANCE.write(image, extension, file);
+		});
 		assertThrows(GanException.class, () -> PackageWriter.write(o, failing,
 			CancellationToken.none()));
 		assertEquals(before, names(dir), "no package folder, no hidden leftovers");
@@ -460,43 +475,20 @@ class PackageModelTest {
 			9))));
 		Map<String, byte[]> theirs = contents(other.folder());
 		Path pp = dir.resolve("pp");
-		var filling = new org.fijigan.core.batch.ImageCodec() {
-
-			@Override
-			public boolean isImage(Path file) {
-				return ImageFileCodec.INSTANCE.isImage(file);
-			}
-
-			@Override
-			public boolean canWrite(String extension) {
-				return ImageFileCodec.INSTANCE.canWrite(extension);
-			}
-
-			@Override
-			public RasterImage read(Path file, String role) {
-				return ImageFileCodec.INSTANCE.read(file, role);
-			}
-
-			@Override
-			public String cannotWrite(String extension, RasterImage image) {
-				return ImageFileCodec.INSTANCE.cannotWrite(extension, image);
-			}
-
-			@Override
-			public void write(RasterImage image, String extension, Path file) {
-				ImageFileCodec.INSTANCE.write(image, extension, file);
-				try {
-					if (!Files.exists(pp)) {
-						Files.createDirectories(pp);
-						for (var f : theirs.entrySet())
-							Files.write(pp.resolve(f.getKey()), f.getValue());
-					}
-				}
-				catch (IOException e) {
-					throw new java.io.UncheckedIOException(e);
+		org.fijigan.core.batch.ImageCodec filling = writingThrough((image,
+			extension, file) -> {
+			ImageFileCodec.INSTANCE.write(image, extension, file);
+			try {
+				if (!Files.exists(pp)) {
+					Files.createDirectories(pp);
+					for (var f : theirs.entrySet())
+						Files.write(pp.resolve(f.getKey()), f.getValue());
 				}
 			}
-		};
+			catch (IOException e) {
+				throw new java.io.UncheckedIOException(e);
+			}
+		});
 		GanException e = assertThrows(GanException.class, () -> PackageWriter.write(
 			o, filling, CancellationToken.none()));
 		assertEquals(pp + " is not empty; pass --overwrite to write the package " +
