@@ -315,6 +315,13 @@ class FolderRunIdentityTest {
 			" records a generate run; write these results into another folder, " +
 			"or pass --overwrite to replace it (its rows are then lost)\n", r.err());
 		assertSameFiles(before, files(out, true));
+		// nor does a shard write its part beside it (merging would replace it)
+		r = run(model(), dir.resolve("in"), out, "--shard", "0/2");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: " + out.resolve("manifest.csv") +
+			" records a generate run; write these results into another folder, " +
+			"or pass --overwrite to replace it (its rows are then lost)\n", r.err());
+		assertSameFiles(before, files(out, true));
 		// the generate run still resumes: every sample is found complete
 		r = generate(out);
 		assertEquals(0, r.exitCode(), r.err());

@@ -284,15 +284,20 @@ public final class Manifest {
 	 * in {@code dir} when it records another kind of run than one writing
 	 * {@code columns} (a {@code generate} run's into a folder run's, or the
 	 * reverse) or is no fiji-gan manifest at all: the run would write its own in
-	 * its place, and the other run's rows, which it cannot read, would be lost.
-	 * Only the header line is read; a damaged manifest is left to
-	 * {@link #earlier} to name.
+	 * its place, and the other run's rows, which it cannot read, would be lost. A
+	 * shard writing its part checks the merged {@link #MERGED} as well, which
+	 * merging its parts would replace. Only the header line is read; a damaged
+	 * manifest is left to {@link #earlier} to name.
 	 */
 	static void refuseAnotherKind(Path dir, String name, List<String> columns,
 		boolean overwrite)
 	{
 		if (overwrite) return;
-		Path file = dir.resolve(name);
+		refuseAnotherKind(dir.resolve(name), columns);
+		if (!name.equals(MERGED)) refuseAnotherKind(dir.resolve(MERGED), columns);
+	}
+
+	private static void refuseAnotherKind(Path file, List<String> columns) {
 		List<String> header = header(file);
 		if (header == null || isOfKind(header, columns)) return;
 		String what = isOfKind(header, GENERATE_COLUMNS) ? "records a generate run"
