@@ -163,17 +163,29 @@ class FineTuneTasksTest {
 		assertEquals(32, imp.getHeight());
 	}
 
+	/**
+	 * An inpainting model, output = Conv3x3(Concat(image, mask)) with weights
+	 * drawn from {@code seed}, so that every weight reaches the loss; a mask of
+	 * shape "N,H,W" is unsqueezed to the image's rank first.
+	 */
+	private Path concatInpainter(String name, String maskShape, long seed) {
+		Random random = new Random(seed);
+		OnnxModels.Builder b = OnnxModels.builder().input("image", "N,1,H,W").input(
+			"mask", maskShape);
+		String mask = "mask";
+		if (maskShape.equals("N,H,W")) b.initializer("axis", new long[] { 1 }, 1)
+			.node("Unsqueeze", "mask,axis", mask = "mask4");
+		return b.initializer("w", OnnxModels.randomFloats(random, 2 * 9, 0.3f), 1,
+			2, 3, 3).initializer("b", new float[] { 0.1f }, 1).node("Concat",
+				"image," + mask, "both", OnnxModels.attrInt("axis", 1)).node("Conv",
+					"both,w,b", "output", OnnxModels.attrInts("kernel_shape", 3, 3),
+					OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("output", "N,1,H,W")
+			.write(dir, name);
+	}
+
 	@Test
 	void anInpaintingModelFineTunedOnHolesRunsInInpaint() throws IOException {
-		// output = Conv3x3(Concat(image, mask)): every weight reaches the loss
-		Random random = new Random(8);
-		Path model = OnnxModels.builder().input("image", "N,1,H,W").input("mask",
-			"N,1,H,W").initializer("w", OnnxModels.randomFloats(random, 2 * 9, 0.3f),
-				1, 2, 3, 3).initializer("b", new float[] { 0.1f }, 1).node("Concat",
-					"image,mask", "both", OnnxModels.attrInt("axis", 1)).node("Conv",
-						"both,w,b", "output", OnnxModels.attrInts("kernel_shape", 3, 3),
-						OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("output", "N,1,H,W")
-			.write(dir, "fill.onnx");
+		Path model = concatInpainter("fill.onnx", "N,1,H,W", 8);
 		Path data = images(dir.resolve("data"), 3, 32, 32, 4);
 		Path out = dir.resolve("fill-tuned.onnx");
 
@@ -215,15 +227,7 @@ class FineTuneTasksTest {
 	 */
 	@Test
 	void anInpaintingModelWithAMaskOfItsOwnRankFineTunes() throws IOException {
-		Random random = new Random(9);
-		Path model = OnnxModels.builder().input("image", "N,1,H,W").input("mask",
-			"N,H,W").initializer("axis", new long[] { 1 }, 1).initializer("w",
-				OnnxModels.randomFloats(random, 2 * 9, 0.3f), 1, 2, 3, 3).initializer(
-					"b", new float[] { 0.1f }, 1).node("Unsqueeze", "mask,axis", "mask4")
-			.node("Concat", "image,mask4", "both", OnnxModels.attrInt("axis", 1))
-			.node("Conv", "both,w,b", "output", OnnxModels.attrInts("kernel_shape", 3,
-				3), OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("output", "N,1,H,W")
-			.write(dir, "fill3.onnx");
+		Path model = concatInpainter("fill3.onnx", "N,H,W", 9);
 		Path data = images(dir.resolve("data3"), 3, 32, 32, 4);
 		Path out = dir.resolve("fill3-tuned.onnx");
 
