@@ -122,7 +122,7 @@ public final class SamplePlan {
 		Map<Integer, String> folders = new LinkedHashMap<>();
 		List<String> unknown = new ArrayList<>();
 		for (var e : have.entrySet()) {
-			int label = labelOf(e.getKey(), g);
+			int label = g.labelOfFolder(e.getKey());
 			if (label < 0) {
 				unknown.add(e.getKey());
 				continue;
@@ -182,26 +182,6 @@ public final class SamplePlan {
 		return new SamplePlan(end, ends.stream().mapToLong(Long::longValue)
 			.toArray(), blockLabels.stream().mapToInt(Integer::intValue).toArray(),
 			null, 0, folders);
-	}
-
-	/**
-	 * The label of a class folder: a class name (exactly, then ignoring case), or
-	 * a label number.
-	 */
-	static int labelOf(String folder, GeneratorSpec g) {
-		int i = g.classNames().indexOf(folder);
-		if (i >= 0) return i;
-		for (int c = 0; c < g.classNames().size(); c++)
-			if (g.classNames().get(c).equalsIgnoreCase(folder)) return c;
-		try {
-			int label = Integer.parseInt(folder.trim());
-			if (label >= 0 && (g.classCount() == 0 || label < g.classCount()))
-				return label;
-		}
-		catch (NumberFormatException e) {
-			// not a number
-		}
-		return -1;
 	}
 
 	/** A class name as a safe folder name. */

@@ -121,6 +121,29 @@ public record GeneratorSpec(String latentInput, int latentDim,
 		}
 	}
 
+	/**
+	 * The label a folder of images names: one of the class names (exactly, then
+	 * ignoring case), or a label number within the class count; -1 when it names
+	 * none. Fine-tuning, evaluation and {@code generate --balance-against} read
+	 * class folders by this one rule.
+	 */
+	public int labelOfFolder(String folder) {
+		int i = classNames.indexOf(folder);
+		if (i >= 0) return i;
+		for (int c = 0; c < classNames.size(); c++)
+			if (classNames.get(c).equalsIgnoreCase(folder)) return c;
+		try {
+			int label = Integer.parseInt(folder.trim());
+			int bound = classCount > 0 ? classCount : classNames.isEmpty()
+				? Integer.MAX_VALUE : classNames.size();
+			if (label >= 0 && label < bound) return label;
+		}
+		catch (NumberFormatException e) {
+			// not a number
+		}
+		return -1;
+	}
+
 	/** The class name of {@code label}, or the number when unnamed. */
 	public String className(int label) {
 		return label >= 0 && label < classNames.size() ? classNames.get(label)

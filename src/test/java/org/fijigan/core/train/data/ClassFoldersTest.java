@@ -30,7 +30,24 @@ class ClassFoldersTest {
 				"brain")));
 		assertEquals(
 			"sub-folder 'brain' is not one of the model's classes [axial, coronal, sagittal]: " +
-				"name the sub-folders after them", e.getMessage());
+				"name the sub-folders after them or by label number (0..2)", e
+					.getMessage());
+	}
+
+	@Test
+	void aFolderNamesAClassIgnoringCaseOrByItsNumber() {
+		GeneratorSpec g = generator(3, List.of("axial", "coronal", "sagittal"));
+		ClassFolders c = ClassFolders.of(g, List.of("Sagittal", "1", "AXIAL"));
+		assertEquals(Map.of("AXIAL", 0, "1", 1, "Sagittal", 2), c.labels());
+		assertEquals(c, c.requireOneFolderEach());
+		assertThrows(GanException.class, () -> ClassFolders.of(g, List.of("3")));
+		ClassFolders twice = ClassFolders.of(g, List.of("axial", "0", "coronal"));
+		assertEquals(Map.of("0", 0, "axial", 0, "coronal", 1), twice.labels());
+		GanException e = assertThrows(GanException.class,
+			twice::requireOneFolderEach);
+		assertEquals(
+			"sub-folders '0' and 'axial' both name class axial: put each class's images " +
+				"in one sub-folder", e.getMessage());
 	}
 
 	@Test
