@@ -310,6 +310,44 @@ class FineTuneCommandTest {
 			"replace it", again.err().strip());
 	}
 
+	/**
+	 * A run that replaced its input model goes on from its checkpoint when the
+	 * steps are raised: the input is now that run's own result, and the weights
+	 * come out as one run of all the steps gives them.
+	 */
+	@Test
+	void aRunThatReplacedItsInputModelGoesOnFromItsCheckpoint()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		Path copy = Files.copy(model, dir.resolve("copy.onnx"));
+		float[] px = new float[24 * 16];
+		Random random = new Random(3);
+		for (int i = 0; i < px.length; i++)
+			px[i] = random.nextFloat();
+		Path data = floatTiff(dir.resolve("data"), "a.tif", px, 24, 16).getParent();
+		Object[] common = { "--task", "denoise", "--data", data, "--patch", 8,
+			"--batch", 1, "--validation", 0, "--device", "cpu", "--seed", 4, "--lr",
+			0.01 };
+		Path ck = dir.resolve("ck");
+		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(new Object[] {
+			"fine-tune", "-m", model, "-o", model, "--replace-input-model", "--steps",
+			2, "--checkpoint-dir", ck }, common)).exitCode());
+		MainTest.Result more = cli(SourceNeverOverwrittenTest.concat(new Object[] {
+			"fine-tune", "-m", model, "-o", model, "--replace-input-model", "--steps",
+			4, "--checkpoint-dir", ck, "--resume", "--overwrite" }, common));
+		assertEquals(0, more.exitCode(), more.err());
+		assertTrue((more.out() + more.err()).contains(
+			"this model is what the run checkpointed " + "in " + ck +
+				" wrote at step 2: going on with that run"), more.err());
+		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(new Object[] {
+			"fine-tune", "-m", copy, "-o", dir.resolve("straight.onnx"), "--steps",
+			4 }, common)).exitCode());
+		for (String w : List.of("w0", "b0"))
+			org.junit.jupiter.api.Assertions.assertArrayEquals(initializer(dir
+				.resolve("straight.onnx"), w), initializer(model, w), w);
+	}
+
 	@Test
 	void aResumeWithNoCheckpointCreatesNoFolder() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");

@@ -66,9 +66,24 @@ public final class RunSettings {
 
 	/** The {@code key=value} lines, sorted by key. */
 	public String text() {
+		return text(values);
+	}
+
+	private static String text(Map<String, String> values) {
 		StringBuilder sb = new StringBuilder();
 		values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
 		return sb.toString();
+	}
+
+	/**
+	 * Settings {@code text} with the model a run started from (the SHA-256 that
+	 * {@code model} records) set to {@code sha256}; null stays null.
+	 */
+	public static String withModel(String text, String sha256) {
+		if (text == null) return null;
+		Map<String, String> m = parse(text);
+		if (m.containsKey("model")) m.put("model", sha256);
+		return text(m);
 	}
 
 	private static Map<String, String> parse(String text) {

@@ -94,6 +94,22 @@ public final class Trainer {
 		}
 	}
 
+	/**
+	 * Whether {@code model} is the result of the run that wrote {@code ck} at its
+	 * end: its fine-tune record names the checkpoint's base model and as many
+	 * steps as the checkpoint is at.
+	 */
+	static boolean writtenAtTheEndOf(ModelProto model, Checkpoint ck) {
+		String base = null, steps = null;
+		for (StringStringEntryProto e : model.getMetadataPropsList()) {
+			if (e.getKey().equals("fiji-gan.fine_tune.base_sha256")) base = e
+				.getValue();
+			if (e.getKey().equals("fiji-gan.fine_tune.steps")) steps = e.getValue();
+		}
+		return ck.baseSha256().equals(base) && Long.toString(ck.step()).equals(
+			steps);
+	}
+
 	private static Result run(ModelProto model, TrainingTarget what,
 		BatchSource data, FineTuneConfig c, String settings,
 		ProgressListener progress, CancellationToken cancel)
@@ -180,10 +196,20 @@ public final class Trainer {
 				.checkpointDir() + " is at step " + ck.step() + ", past --steps " + c
 					.steps() + ": give --steps " + ck.step() +
 				" or more to go on from it");
-			if (!ck.baseSha256().equals(baseSha256)) throw new GanException(
-				"the checkpoint in " + c.checkpointDir() +
+			if (!ck.baseSha256().equals(baseSha256)) {
+				if (writtenAtTheEndOf(model, ck)) {
+					// the model that run wrote (say, over its input): it goes on, and
+					// its checkpoints and result keep naming the model it started from
+					baseSha256 = ck.baseSha256();
+					settings = RunSettings.withModel(settings, baseSha256);
+					notes.add("this model is what the run checkpointed in " + c
+						.checkpointDir() + " wrote at step " + ck.step() +
+						": going on with that run");
+				}
+				else throw new GanException("the checkpoint in " + c.checkpointDir() +
 					" belongs to another model (SHA-256 " + ck.baseSha256().substring(0,
 						Math.min(12, ck.baseSha256().length())) + "...)");
+			}
 			boolean checked = RunSettings.refuseOther(c.checkpointDir(), ck
 				.settings(), settings);
 			if (!checked && settings != null) notes.add("the checkpoint in " + c

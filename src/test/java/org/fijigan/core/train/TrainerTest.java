@@ -234,6 +234,40 @@ class TrainerTest {
 	}
 
 	@Test
+	void theModelARunWroteGoesOnWithItsCheckpoint() {
+		// as after --replace-input-model: the input is now the run's own result
+		Toy data = new Toy(2);
+		OptimizerConfig adam = OptimizerConfig.adam(0.02);
+		Trainer.Result whole = Trainer.train(affine(), "y", null, "sha", data,
+			config(6, adam, LossKind.L2), ProgressListener.NONE, CancellationToken
+				.none());
+		Path ck = dir.resolve("ck-replaced");
+		Trainer.Result firstPart = Trainer.train(affine(), "y", null, "sha", data,
+			new FineTuneConfig(3, adam, LossKind.L2, 0, AdversarialKind.NONSATURATING,
+				1, DeviceSpec.CPU, 1, ck, 3, false, List.of(), 0, 0),
+			ProgressListener.NONE, CancellationToken.none());
+		FineTuneConfig rest = new FineTuneConfig(6, adam, LossKind.L2, 0,
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, ck, 3, true, List
+				.of(), 0, 0);
+		// a model that another run from the same base wrote (6 steps, not 3)
+		GanException other = assertThrows(GanException.class, () -> Trainer.train(
+			whole.model(), "y", null, "sha of the whole", data, rest,
+			ProgressListener.NONE, CancellationToken.none()));
+		assertTrue(other.getMessage().contains("belongs to another model"), other
+			.getMessage());
+		Trainer.Result resumed = Trainer.train(firstPart.model(), "y", null,
+			"sha of the first part", data, rest, ProgressListener.NONE,
+			CancellationToken.none());
+		assertArrayEquals(weight(whole.model(), "w"), weight(resumed.model(), "w"));
+		assertArrayEquals(weight(whole.model(), "b"), weight(resumed.model(), "b"));
+		assertEquals(List.of("sha"), resumed.model().getMetadataPropsList().stream()
+			.filter(e -> e.getKey().equals("fiji-gan.fine_tune.base_sha256")).map(
+				e -> e.getValue()).toList());
+		assertTrue(resumed.notes().stream().anyMatch(n -> n.contains(
+			"wrote at step 3: going on with that run")), resumed.notes().toString());
+	}
+
+	@Test
 	void nonFiniteLossRollsBackAndHalvesTheLearningRate() {
 		// a batch with a NaN target at step 2 (0-based): that step is rolled back
 		// and retried, and
