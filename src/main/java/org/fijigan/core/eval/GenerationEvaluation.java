@@ -178,7 +178,8 @@ public final class GenerationEvaluation {
 				.keySet()));
 			for (String c : classes)
 				if (!all.contains(c)) all.add(c);
-			Map<String, Integer> labels = ClassFolders.of(g, all).labels();
+			Map<String, Integer> labels = ClassFolders.of(g, all)
+				.requireOneFolderEach().labels();
 			all.sort(java.util.Comparator.comparing(labels::get));
 			measures.addAll(UtilityEvaluation.measure(model, dataset, all, labels,
 				trainingByClass, images.realByClass(), features, gc, gh, gw, options
@@ -283,7 +284,8 @@ public final class GenerationEvaluation {
 		Generator.refuseStackBeyondMemory(model, total, true);
 		long[] labels = null;
 		if (g.isConditional()) {
-			Map<String, Integer> classLabels = ClassFolders.of(g, classes).labels();
+			Map<String, Integer> classLabels = ClassFolders.of(g, classes)
+				.requireOneFolderEach().labels();
 			labels = new long[total];
 			for (int d = 0; d < draws; d++)
 				for (int k = 0; k < classes.size(); k++) {

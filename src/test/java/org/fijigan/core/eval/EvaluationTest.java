@@ -525,6 +525,14 @@ class EvaluationTest {
 		assertThrows(GanException.class, () -> GenerationEvaluation.evaluate(gan,
 			"flat", ImageSource.of(draws(gan, 1, 4, 0L, "noclass")), null, null, o,
 			ProgressListener.NONE, CancellationToken.none()));
+		// two folders of one class would be measured as two classes
+		List<RasterImage> twice = new ArrayList<>(real);
+		twice.addAll(draws(gan, 700, 3, 0L, "00/real"));
+		GanException e = assertThrows(GanException.class, () -> GenerationEvaluation
+			.evaluate(gan, "twice", ImageSource.of(twice), null, null, o,
+				ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("sub-folders '0' and '00' both name class 0: put each " +
+			"class's images in one sub-folder", e.getMessage());
 	}
 
 	@Test
