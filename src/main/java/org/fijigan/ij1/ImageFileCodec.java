@@ -62,9 +62,11 @@ import ij.process.ShortProcessor;
  * {@code .nii.gz}/{@code .nii} (the {@code descrip} field says SYNTHETIC for
  * generated images; the provenance goes into a comment extension).
  * <p>
- * A tensor is {@code [H,W]}, {@code [C,H,W]} or {@code [N,C,H,W]} (N slices),
- * leading axes of size 1 aside, and becomes a 32-bit image; an image is written
- * back in the same layout, {@code [C,H,W]} when it has one slice and frame.
+ * A tensor is {@code [H,W]}, {@code [C,H,W]}, {@code [N,C,H,W]} (N slices) or
+ * {@code [T,Z,C,H,W]} (frames, slices), leading axes of size 1 aside, and
+ * becomes a 32-bit image; an image is written back in the same layout:
+ * {@code [C,H,W]} when it has one slice and frame, {@code [T,Z,C,H,W]} when it
+ * has several of both, else {@code [N,C,H,W]} with its slices or frames as N.
  * Thread-safe.
  */
 public final class ImageFileCodec implements ImageCodec {
@@ -704,21 +706,22 @@ public final class ImageFileCodec implements ImageCodec {
 		while (shape.length - first > 2 && shape[first] == 1)
 			first++;
 		long[] s = Arrays.copyOfRange(shape, first, shape.length);
-		if (s.length < 2 || s.length > 4) throw new GanException(file +
+		if (s.length < 2 || s.length > 5) throw new GanException(file +
 			" has shape " + Arrays.toString(shape) +
-			"; an image tensor is [H,W], [C,H,W] or [N,C,H,W]");
+			"; an image tensor is [H,W], [C,H,W], [N,C,H,W] or [T,Z,C,H,W]");
 		int w = (int) s[s.length - 1], h = (int) s[s.length - 2];
-		int c = s.length >= 3 ? (int) s[s.length - 3] : 1, n = s.length == 4
-			? (int) s[0] : 1;
-		if (w < 1 || h < 1 || c < 1 || n < 1) throw new GanException(file +
+		int c = s.length >= 3 ? (int) s[s.length - 3] : 1;
+		int n = s.length >= 4 ? (int) s[s.length - 4] : 1; // slices
+		int t = s.length == 5 ? (int) s[0] : 1; // frames
+		if (w < 1 || h < 1 || c < 1 || n < 1 || t < 1) throw new GanException(file +
 			" has an empty shape " + Arrays.toString(shape));
 		float[] data = array.toFloatArray();
 		int plane = w * h;
-		Object[] planes = new Object[c * n];
+		Object[] planes = new Object[c * n * t];
 		for (int i = 0; i < planes.length; i++)
 			planes[i] = Arrays.copyOfRange(data, i * plane, (i + 1) * plane);
 		String title = file.getFileName().toString();
-		return new RasterImage(w, h, c, n, 1, PixelType.FLOAT32, planes).setTitle(
+		return new RasterImage(w, h, c, n, t, PixelType.FLOAT32, planes).setTitle(
 			title);
 	}
 
@@ -732,7 +735,9 @@ public final class ImageFileCodec implements ImageCodec {
 			for (int z = 0; z < image.slices(); z++)
 				for (int ch = 0; ch < c; ch++, offset += w * h)
 					image.readRegion(ch, z, t, 0, 0, w, h, data, offset);
-		return n == 1 ? NpyArray.ofFloats(data, c, h, w) : NpyArray.ofFloats(data,
-			n, c, h, w);
+		if (n == 1) return NpyArray.ofFloats(data, c, h, w);
+		return image.slices() > 1 && image.frames() > 1 ? NpyArray.ofFloats(data,
+			image.frames(), image.slices(), c, h, w) : NpyArray.ofFloats(data, n, c,
+				h, w);
 	}
 }

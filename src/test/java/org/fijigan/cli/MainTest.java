@@ -278,6 +278,44 @@ class MainTest {
 		assertArrayEquals(data, a.toFloatArray());
 	}
 
+	/** A hyperstack's slices and frames stay apart in a tensor, both ways. */
+	@Test
+	void aHyperstackIsATensorOfFramesSlicesAndChannels() throws IOException {
+		int w = 4, h = 3, c = 2, z = 2, t = 3;
+		ij.ImageStack stack = new ij.ImageStack(w, h);
+		for (int i = 0; i < c * z * t; i++) {
+			float[] px = new float[w * h];
+			java.util.Arrays.fill(px, i); // ImageJ's order: channel fastest, then
+																		// slice
+			stack.addSlice(new ij.process.FloatProcessor(w, h, px));
+		}
+		ImagePlus hyper = new ImagePlus("hyper", stack);
+		hyper.setDimensions(c, z, t);
+		hyper.setOpenAsHyperStack(true);
+		Path in = dir.resolve("hyper.tif");
+		assertTrue(new FileSaver(hyper).saveAsTiff(in.toString()));
+		Path model = OnnxModels.identity(2).write(dir, "id.onnx");
+		Path out = dir.resolve("hyper.npy");
+
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--normalize",
+			"none");
+
+		assertEquals(0, r.exitCode(), r.err());
+		NpyArray a = Npy.read(out);
+		assertArrayEquals(new long[] { t, z, c, h, w }, a.shape());
+		float[] v = a.toFloatArray();
+		// frame 2, slice 1, channel 0 is ImageJ's plane (2 * z + 1) * c + 0
+		assertEquals((2 * z + 1) * c, v[((2 * z + 1) * c) * w * h], 0);
+		Path back = dir.resolve("back.tif");
+		Result r2 = cli("run", "-m", model, "-i", out, "-o", back, "--normalize",
+			"none");
+		assertEquals(0, r2.exitCode(), r2.err());
+		ImagePlus read = IJ.openImage(back.toString());
+		assertArrayEquals(new int[] { w, h, c, z, t }, read.getDimensions());
+		read.setPosition(2, 1, 3);
+		assertEquals((2 * z + 0) * c + 1, read.getProcessor().getf(0), 0);
+	}
+
 	/**
 	 * How an input's pixels were taken, where that is not plain, is said on the
 	 * command line as in Fiji: a calibrated CT reaches the model in Hounsfield
