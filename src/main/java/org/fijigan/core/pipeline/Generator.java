@@ -376,6 +376,18 @@ public final class Generator {
 		}
 	}
 
+	/**
+	 * The {@code fiji-gan.class} of a conditional stack: its class's name, or the
+	 * names of its classes in the order they first come, joined by a comma, when
+	 * its slices differ (each slice's label names its own).
+	 */
+	static String className(GeneratorSpec g, long[] labels) {
+		java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+		for (long label : labels)
+			names.add(g.className((int) label));
+		return String.join(",", names);
+	}
+
 	private static void tag(RasterImage result, ModelDescriptor model,
 		GenerateOptions o, long[] labels, RunReport report)
 	{
@@ -390,6 +402,7 @@ public final class Generator {
 		p.put("fiji-gan.seed", o.latents() != null ? "latent file" : Long.toString(o
 			.seed()));
 		p.put("fiji-gan.count", Integer.toString(o.count()));
+		if (labels != null) p.put("fiji-gan.class", className(g, labels));
 		for (int i = 0; i < o.count(); i++) {
 			StringBuilder label = new StringBuilder("SYNTHETIC");
 			if (o.latents() == null) label.append(" seed=").append(o.seed() + i);
