@@ -10,10 +10,16 @@ import org.fijigan.core.text.Numbers;
 import org.fijigan.core.image.Calibration;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.image.ViewerProperties;
 
 import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import ij.io.RoiDecoder;
+import ij.io.RoiEncoder;
+import ij.plugin.RoiScaler;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
@@ -31,7 +37,9 @@ import ij.process.ShortProcessor;
  * Properties cross as strings; the {@code fiji-gan.*} ones are also written
  * into the {@code Info} property of the ImagePlus, so they end up in a saved
  * TIFF. Property keys {@code fiji-gan.slice.N.label} carry slice labels (N is
- * the 1-based stack index).
+ * the 1-based stack index). How the image is shown (display mode, channel LUTs
+ * and display ranges, overlay, selection, the unit of the values) crosses as
+ * {@link ViewerProperties}, which are never written into the Info.
  */
 public final class ImagePlusConverter {
 
@@ -137,6 +145,8 @@ public final class ImagePlusConverter {
 					" x pixel): read as 32-bit float in calibrated values");
 		}
 
+		boolean inCalibratedValues = type == PixelType.FLOAT32 && imp
+			.getType() != ImagePlus.GRAY32;
 		RasterImage raster;
 		try {
 			raster = new RasterImage(w, h, c, z, t, type, planes);
@@ -148,7 +158,193 @@ public final class ImagePlusConverter {
 		raster.setTitle(imp.getTitle()).setCalibration(calibration(imp
 			.getCalibration()));
 		copyProperties(imp, stack, raster.properties());
+		if (type != PixelType.RGB) recordView(imp, inCalibratedValues ? line : null,
+			raster.properties());
+		recordShapes(imp, raster.properties());
 		return raster;
+	}
+
+	/**
+	 * Keeps how {@code imp} is shown ({@link ViewerProperties}): its display
+	 * mode, each channel's LUT and display range (in calibrated values when
+	 * {@code line} converted the pixels to them), and the unit of its values.
+	 */
+	private static void recordView(ImagePlus imp, double[] line,
+		Map<String, String> props)
+	{
+		int channels = imp.getNChannels();
+		if (imp instanceof CompositeImage composite && imp.isComposite()) {
+			props.put(ViewerProperties.MODE, switch (composite.getMode()) {
+				case CompositeImage.COLOR -> "color";
+				case CompositeImage.GRAYSCALE -> "grayscale";
+				default -> "composite";
+			});
+			for (int c = 1; c <= channels; c++)
+				recordChannel(composite.getChannelLut(c), c, line, props);
+		}
+		else if (channels == 1) {
+			LUT lut = imp.getProcessor().getLut();
+			lut.min = imp.getDisplayRangeMin();
+			lut.max = imp.getDisplayRangeMax();
+			recordChannel(lut, 1, line, props);
+		}
+		String unit = imp.getCalibration().getValueUnit();
+		if (unit != null && !unit.isBlank() && !unit.equals("Gray Value")) props
+			.put(ViewerProperties.VALUE_UNIT, unit);
+	}
+
+	private static void recordChannel(LUT lut, int c, double[] line,
+		Map<String, String> props)
+	{
+		byte[] rgb = new byte[3 * 256];
+		byte[] part = new byte[256];
+		if (lut.getMapSize() == 256) {
+			lut.getReds(part);
+			System.arraycopy(part, 0, rgb, 0, 256);
+			lut.getGreens(part);
+			System.arraycopy(part, 0, rgb, 256, 256);
+			lut.getBlues(part);
+			System.arraycopy(part, 0, rgb, 512, 256);
+			props.put(ViewerProperties.LUT + c, java.util.Base64.getEncoder()
+				.encodeToString(rgb));
+		}
+		double min = lut.min, max = lut.max;
+		if (line != null) {
+			min = line[0] + line[1] * min;
+			max = line[0] + line[1] * max;
+		}
+		if (min < max && Double.isFinite(min) && Double.isFinite(max)) props.put(
+			ViewerProperties.RANGE + c, Double.toString(min) + "," + Double.toString(
+				max));
+	}
+
+	/**
+	 * Keeps {@code imp}'s overlay and selection, encoded as ImageJ saves them.
+	 */
+	private static void recordShapes(ImagePlus imp, Map<String, String> props) {
+		Overlay overlay = imp.getOverlay();
+		if (overlay != null && overlay.size() > 0) {
+			StringBuilder sb = new StringBuilder();
+			for (Roi roi : overlay.toArray()) {
+				byte[] bytes = RoiEncoder.saveAsByteArray(roi);
+				if (bytes == null) continue;
+				if (sb.length() > 0) sb.append(' ');
+				sb.append(java.util.Base64.getEncoder().encodeToString(bytes));
+			}
+			if (sb.length() > 0) props.put(ViewerProperties.OVERLAY, sb.toString());
+		}
+		Roi roi = imp.getRoi();
+		byte[] bytes = roi == null ? null : RoiEncoder.saveAsByteArray(roi);
+		if (bytes != null) props.put(ViewerProperties.ROI, java.util.Base64
+			.getEncoder().encodeToString(bytes));
+	}
+
+	/** Shows {@code imp} as its {@link ViewerProperties} say. */
+	private static void applyView(ImagePlus imp, Map<String, String> props) {
+		int channels = imp.getNChannels();
+		if (imp instanceof CompositeImage composite) {
+			for (int c = 1; c <= channels; c++) {
+				LUT lut = lut(props.get(ViewerProperties.LUT + c));
+				double[] range = range(props.get(ViewerProperties.RANGE + c));
+				if (lut == null && range == null) continue;
+				if (lut == null) lut = composite.getChannelLut(c);
+				else {
+					LUT reset = composite.getChannelLut(c);
+					lut.min = reset.min;
+					lut.max = reset.max;
+				}
+				if (range != null) {
+					lut.min = range[0];
+					lut.max = range[1];
+				}
+				composite.setChannelLut(lut, c);
+			}
+			String mode = props.get(ViewerProperties.MODE);
+			if (mode != null) composite.setMode(switch (mode) {
+				case "color" -> CompositeImage.COLOR;
+				case "grayscale" -> CompositeImage.GRAYSCALE;
+				default -> CompositeImage.COMPOSITE;
+			});
+			composite.setC(1);
+			LUT first = composite.getChannelLut(1);
+			composite.getProcessor().setMinAndMax(first.min, first.max);
+		}
+		else if (channels == 1) {
+			LUT lut = lut(props.get(ViewerProperties.LUT + 1));
+			if (lut != null) imp.setLut(lut);
+			double[] range = range(props.get(ViewerProperties.RANGE + 1));
+			if (range != null) imp.setDisplayRange(range[0], range[1]);
+			else imp.resetDisplayRange();
+		}
+		String unit = props.get(ViewerProperties.VALUE_UNIT);
+		if (unit != null) imp.getCalibration().setValueUnit(unit);
+	}
+
+	private static LUT lut(String encoded) {
+		if (encoded == null) return null;
+		byte[] rgb;
+		try {
+			rgb = java.util.Base64.getDecoder().decode(encoded);
+		}
+		catch (IllegalArgumentException e) {
+			return null;
+		}
+		if (rgb.length != 3 * 256) return null;
+		return new LUT(java.util.Arrays.copyOfRange(rgb, 0, 256), java.util.Arrays
+			.copyOfRange(rgb, 256, 512), java.util.Arrays.copyOfRange(rgb, 512, 768));
+	}
+
+	private static double[] range(String text) {
+		if (text == null) return null;
+		String[] parts = text.split(",");
+		try {
+			double min = Double.parseDouble(parts[0]), max = Double.parseDouble(
+				parts[1]);
+			return min < max ? new double[] { min, max } : null;
+		}
+		catch (RuntimeException e) {
+			return null;
+		}
+	}
+
+	/**
+	 * Puts the overlay and selection of {@link ViewerProperties} on {@code imp},
+	 * magnified by {@link ViewerProperties#SHAPES_SCALE}.
+	 */
+	private static void applyShapes(ImagePlus imp, Map<String, String> props) {
+		double scale = 1;
+		try {
+			String s = props.get(ViewerProperties.SHAPES_SCALE);
+			if (s != null) scale = Double.parseDouble(s);
+		}
+		catch (NumberFormatException e) {
+			return;
+		}
+		String overlay = props.get(ViewerProperties.OVERLAY);
+		if (overlay != null) {
+			Overlay o = new Overlay();
+			for (String one : overlay.split(" ")) {
+				Roi roi = shape(one, scale);
+				if (roi != null) o.add(roi);
+			}
+			if (o.size() > 0) imp.setOverlay(o);
+		}
+		Roi roi = shape(props.get(ViewerProperties.ROI), scale);
+		if (roi != null) imp.setRoi(roi);
+	}
+
+	private static Roi shape(String encoded, double scale) {
+		if (encoded == null || encoded.isEmpty()) return null;
+		Roi roi;
+		try {
+			roi = RoiDecoder.openFromByteArray(java.util.Base64.getDecoder().decode(
+				encoded));
+		}
+		catch (RuntimeException e) {
+			return null;
+		}
+		if (roi == null || scale == 1) return roi;
+		return RoiScaler.scale(roi, scale, scale, false);
 	}
 
 	/**
@@ -166,13 +362,15 @@ public final class ImagePlusConverter {
 			if (!line.startsWith(PREFIX) && !line.isBlank()) info.append(line).append(
 				'\n');
 		props.forEach((key, value) -> {
-			if (key.equals(INFO) || key.startsWith(SLICE_LABEL) || value == null)
-				return;
+			if (key.equals(INFO) || key.startsWith(SLICE_LABEL) || key.startsWith(
+				ViewerProperties.PREFIX) || value == null) return;
 			imp.setProp(key, value);
 			if (key.startsWith(PREFIX)) info.append(key).append(" = ").append(value
 				.replace('\n', ' ')).append('\n');
 		});
 		if (info.length() > 0) imp.setProperty(INFO, info.toString());
+		if (raster.type() != PixelType.RGB) applyView(imp, props);
+		applyShapes(imp, props);
 		return imp;
 	}
 
@@ -213,7 +411,15 @@ public final class ImagePlusConverter {
 		if (pairs != null) for (int i = 0; i + 1 < pairs.length; i += 2)
 			props.put(pairs[i], pairs[i + 1]);
 		if (imp.getInfoProperty() != null) props.put(INFO, imp.getInfoProperty());
-		if (stack == null) return;
+		if (stack == null) {
+			// ImageJ keeps the label of a single image as its Slice_Label (read
+			// from a file) or Label
+			Object label = imp.getProp("Slice_Label");
+			if (label == null) label = imp.getProperty("Label");
+			if (label instanceof String s && !s.isEmpty()) props.put(SLICE_LABEL +
+				"1.label", s.split("\n", 2)[0]);
+			return;
+		}
 		for (int i = 1; i <= stack.size(); i++) {
 			String label = stack.getSliceLabel(i);
 			if (label == null) continue;

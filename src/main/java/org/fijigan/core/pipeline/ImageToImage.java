@@ -283,6 +283,8 @@ public final class ImageToImage {
 			residualCheck = ResidualCheck.note(image, result);
 			if (residualCheck != null) notes.add(residualCheck);
 		}
+		InheritedMetadata.carry(image, result, model.scale(), !values.rawOutput(),
+			map == null || isIdentity(map), notes);
 		TilePlan plan = tiles.plan();
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, plan.tileCount(), plan
