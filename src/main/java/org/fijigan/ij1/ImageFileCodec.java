@@ -117,8 +117,10 @@ public final class ImageFileCodec implements ImageCodec {
 		InputFile.requireRegular(file, role);
 		String ext = ImageCodec.extensionOf(file.getFileName().toString());
 		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
-		if (ext.equals(".nii") || ext.equals(".nii.gz")) return Nifti.read(file)
-			.image();
+		if (ext.equals(".nii") || ext.equals(".nii.gz")) {
+			Nifti.Volume v = Nifti.read(file);
+			return withInfo(v.image(), v.comment());
+		}
 		if (ext.equals(".zip")) return readZip(file, role, notes);
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
 		requireHeap(file, role, found.pixelBytes());
@@ -156,7 +158,21 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		if (found instanceof ImageFileCheck.Findings.Fits fits && fits
 			.scaling() != null) scaleFits(imp, fits.scaling());
-		return ImagePlusConverter.toRaster(imp, notes);
+		RasterImage image = ImagePlusConverter.toRaster(imp, notes);
+		return found instanceof ImageFileCheck.Findings.Png png ? withInfo(image,
+			png.description()) : image;
+	}
+
+	/**
+	 * {@code image} with {@code text} as its {@code Info} property where it has
+	 * none: the provenance fiji-gan writes into a PNG's {@code Description} chunk
+	 * or a NIfTI comment extension, read back as a TIFF's info text is (so that
+	 * {@code trust provenance} and later runs see a generated image's record).
+	 */
+	private static RasterImage withInfo(RasterImage image, String text) {
+		if (text != null && !text.isBlank()) image.properties().putIfAbsent(
+			ImagePlusConverter.INFO, text);
+		return image;
 	}
 
 	/**

@@ -94,6 +94,33 @@ class ResultMetadataTest {
 	}
 
 	/**
+	 * A PNG and a NIfTI file carry the provenance fiji-gan wrote into them (a
+	 * tEXt chunk, a comment extension) back to trust provenance and later runs.
+	 */
+	@Test
+	void aGeneratedPngOrNiftiReadsBackItsProvenance() throws Exception {
+		Path gan = OnnxModels.generator(4, 2, 4, 4).write(dir, "cgan.onnx");
+		String sha = ModelLoader.sha256(gan);
+		Path png = dir.resolve("one.png"), nii = dir.resolve("two.nii.gz");
+		assertEquals(0, cli("generate", "--model", gan, "--output", png, "--count",
+			1, "--seed", 5).exitCode());
+		assertEquals(0, cli("generate", "--model", gan, "--output", nii, "--count",
+			2, "--seed", 5).exitCode());
+		assertEquals("slice,model,sha256,seed,class\n1,cgan," + sha + ",5,0\n", cli(
+			"trust", "provenance", "--input", png).out());
+		assertEquals("slice,model,sha256,seed,class\n1,cgan," + sha +
+			",5,0\n2,cgan," + sha + ",6,1\n", cli("trust", "provenance", "--input",
+				nii).out());
+		Path x2 = dir.resolve("one-x2.png");
+		Result r = cli("super-resolution", "--model", OnnxModels.pixelShuffle(1, 2)
+			.write(dir, "sr.onnx"), "--input", png, "--output", x2, "--threads", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: the input is SYNTHETIC"), r.out());
+		assertEquals("slice,model,sha256,seed,class\n1,cgan," + sha + ",5,0\n", cli(
+			"trust", "provenance", "--input", x2).out());
+	}
+
+	/**
 	 * A two-channel, two-slice 16-bit image in colour mode with green and magenta
 	 * LUTs, display ranges, slice labels, Info text and an overlay.
 	 */

@@ -133,10 +133,11 @@ public final class ImageFileCheck {
 		 * @param frames the frames of an animated PNG (APNG), of which ImageJ's
 		 *          reader, and so fiji-gan, reads the default image alone; 0 for a
 		 *          still PNG
+		 * @param description the text of its {@code Description} tEXt chunk (where
+		 *          fiji-gan writes a result's provenance), or null
 		 */
-		record Png(int alphaBitDepth, int frames, long pixelBytes)
-				implements
-					Findings {
+		record Png(int alphaBitDepth, int frames, long pixelBytes,
+				String description) implements Findings {
 
 			/** Whether the PNG has alpha. */
 			public boolean alpha() {

@@ -37,6 +37,23 @@ final class PngCheck {
 
 	private PngCheck() {}
 
+	/** The longest tEXt chunk whose text is kept. */
+	private static final int MAX_TEXT = 1 << 20;
+
+	/**
+	 * The text of a {@code Description} tEXt chunk's bytes (keyword, NUL, Latin-1
+	 * text), or null for another keyword.
+	 */
+	private static String description(byte[] chunk) {
+		String keyword = "Description";
+		if (chunk.length <= keyword.length() || chunk[keyword.length()] != 0)
+			return null;
+		String k = new String(chunk, 0, keyword.length(),
+			StandardCharsets.ISO_8859_1);
+		return k.equals(keyword) ? new String(chunk, keyword.length() + 1,
+			chunk.length - keyword.length() - 1, StandardCharsets.ISO_8859_1) : null;
+	}
+
 	static boolean isPng(byte[] head) {
 		return java.util.Arrays.equals(head, 0, 8, SIGNATURE, 0, 8);
 	}
@@ -56,6 +73,7 @@ final class PngCheck {
 		Rows rows = null;
 		boolean transparency = false, palette = false;
 		int frames = 0;
+		String description = null;
 		Inflater inflater = new Inflater();
 		byte[] data = new byte[1 << 16], out = new byte[1 << 16];
 		CRC32 crc = new CRC32();
@@ -87,6 +105,9 @@ final class PngCheck {
 				byte[] header = type.equals("IHDR") ? new byte[(int) Math.min(length,
 					13)] : null;
 				int headerFill = 0;
+				java.io.ByteArrayOutputStream text = type.equals("tEXt") &&
+					description == null && length <= MAX_TEXT
+						? new java.io.ByteArrayOutputStream((int) length) : null;
 				while (left > 0) {
 					int n = in.read(data, 0, (int) Math.min(data.length, left));
 					if (n < 0) throw new EOFException();
@@ -99,6 +120,7 @@ final class PngCheck {
 						System.arraycopy(data, 0, header, headerFill, k);
 						headerFill += k;
 					}
+					if (text != null) text.write(data, 0, n);
 					if (type.equals("IDAT") && rows != null && zlibError == null) {
 						inflater.setInput(data, 0, n);
 						try {
@@ -117,6 +139,7 @@ final class PngCheck {
 				if (zlibError != null) throw damaged(what, "PNG",
 					"its pixel data are not a valid zlib stream (" + zlibError
 						.getMessage() + ")");
+				if (text != null) description = description(text.toByteArray());
 				if (type.equals("IHDR")) {
 					if (rows != null) throw damaged(what, "PNG",
 						"it has two IHDR chunks");
@@ -141,7 +164,7 @@ final class PngCheck {
 			// with alpha, fiji-gan decodes the samples again beside ImageJ's image
 			return new ImageFileCheck.Findings.Png(alpha ? rows.depth : 0, frames,
 				alpha ? TiffCheck.times(once, 3) : ImageFileCheck.decodedThenCopied(
-					once));
+					once), description);
 		}
 		catch (EOFException e) {
 			throw truncated(what, "it ends at byte " + count(size) +
