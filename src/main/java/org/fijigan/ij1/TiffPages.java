@@ -79,6 +79,11 @@ final class TiffPages {
 			cal.pixelHeight = physical.pixelHeight();
 			cal.pixelDepth = physical.pixelDepth();
 			cal.setUnit(physical.unit());
+			// ImageJ keeps a y or z unit only where it differs from x's
+			if (!physical.yUnit().equals(physical.unit())) cal.setYUnit(physical
+				.yUnit());
+			if (!physical.zUnit().equals(physical.unit())) cal.setZUnit(physical
+				.zUnit());
 		}
 		if (layout.frameInterval() > 0) {
 			cal.frameInterval = layout.frameInterval();

@@ -34,9 +34,9 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 public final class OmeTiff {
 
-	/** Units OME writes, as ImageJ spells them. */
-	private static final Map<String, String> UNITS = Map.of("µm", "µm", "um",
-		"µm", "nm", "nm", "mm", "mm", "cm", "cm", "m", "m", "Å", "Å");
+	/** OME's units whose ImageJ spelling differs (others are kept as written). */
+	private static final Map<String, String> UNITS = Map.of("um", "µm", "\u03bcm",
+		"µm", "in", "inch");
 
 	/**
 	 * Where each plane is: {@code pageOfPlane[c + channels * (z + slices * t)]}
@@ -212,33 +212,53 @@ public final class OmeTiff {
 		return index;
 	}
 
+	/**
+	 * The physical pixel size, in x's unit: a y or z size in another length unit
+	 * is converted to it (300 nm beside 0.1 µm is 0.3 µm), one in a unit that
+	 * cannot be converted keeps its own unit (ImageJ's y and z units).
+	 */
 	private static Calibration calibration(Element pixels) {
 		double w = size(pixels, "PhysicalSizeX"), h = size(pixels, "PhysicalSizeY"),
 				d = size(pixels, "PhysicalSizeZ");
 		if (!(w > 0)) return null;
-		String unit = unit(pixels, "PhysicalSizeXUnit");
-		if (unit == null || !unit.equals(unit(pixels, "PhysicalSizeYUnit")))
-			return null;
-		if (!(h > 0)) h = w;
-		boolean depthSameUnit = unit.equals(unit(pixels, "PhysicalSizeZUnit"));
-		return new Calibration(w, h, d > 0 && depthSameUnit ? d : 1, unit);
+		String unit = unit(pixels, "PhysicalSizeXUnit"), yUnit = unit(pixels,
+			"PhysicalSizeYUnit"), zUnit = unit(pixels, "PhysicalSizeZUnit");
+		if (!(h > 0)) {
+			h = w;
+			yUnit = unit;
+		}
+		if (!(d > 0)) {
+			d = 1;
+			zUnit = unit;
+		}
+		double y = Units.length(h, yUnit, unit), z = Units.length(d, zUnit, unit);
+		if (y > 0 && Double.isFinite(y)) {
+			h = y;
+			yUnit = unit;
+		}
+		if (z > 0 && Double.isFinite(z)) {
+			d = z;
+			zUnit = unit;
+		}
+		return new Calibration(w, h, d, unit).withUnits(yUnit, zUnit);
 	}
 
-	/** An OME length unit as ImageJ spells it (µm when not given), or null. */
+	/** An OME length unit as ImageJ spells it (µm when not given). */
 	private static String unit(Element pixels, String name) {
-		String u = pixels.getAttribute(name);
-		return u.isEmpty() ? "µm" : UNITS.get(u);
+		String u = pixels.getAttribute(name).trim();
+		return u.isEmpty() ? "µm" : UNITS.getOrDefault(u, u);
 	}
 
+	/**
+	 * Seconds between frames ({@code TimeIncrement} in its unit, seconds when not
+	 * given), or 0 when not given or in a unit that is not a time.
+	 */
 	private static double seconds(Element pixels) {
 		double dt = size(pixels, "TimeIncrement");
 		if (!(dt > 0)) return 0;
-		return switch (pixels.getAttribute("TimeIncrementUnit")) {
-			case "", "s" -> dt;
-			case "ms" -> dt / 1000;
-			case "min" -> dt * 60;
-			default -> 0;
-		};
+		String unit = pixels.getAttribute("TimeIncrementUnit").trim();
+		double s = Units.time(dt, unit.isEmpty() ? "s" : unit, "s");
+		return s > 0 && Double.isFinite(s) ? s : 0;
 	}
 
 	private static double size(Element e, String name) {

@@ -87,11 +87,41 @@ class OmeTiffTest {
 		assertEquals(3, l.samplesPerPixel());
 		assertEquals(new Calibration(0.25, 0.5, 2, "nm"), l.calibration());
 		assertEquals(0.25, l.frameInterval());
-		// no unit is µm; a z in other units than x and y is left out
-		assertEquals(new Calibration(0.1, 0.1, 1, "µm"), parse(ome(
+		// no unit is µm; a z in other units than x and y is converted to x's
+		assertEquals(new Calibration(0.1, 0.1, 3000, "µm"), parse(ome(
 			"DimensionOrder=\"XYCZT\" SizeC=\"1\" SizeZ=\"1\" SizeT=\"1\" " +
 				"PhysicalSizeX=\"0.1\" PhysicalSizeY=\"0.1\" PhysicalSizeZ=\"3\" " +
 				"PhysicalSizeZUnit=\"mm\"", ""), 1).calibration());
+	}
+
+	/**
+	 * Each axis in its own unit is converted to x's: before, a z step in another
+	 * unit became 1 (x's unit), x and y in different units lost the whole
+	 * calibration, and a TimeIncrement in µs or ns was dropped.
+	 */
+	@Test
+	void sizesInOtherUnitsAreConvertedToXsUnitAndTimeToSeconds() {
+		String image = "DimensionOrder=\"XYCZT\" SizeC=\"1\" SizeZ=\"1\" " +
+			"SizeT=\"1\" ";
+		assertEquals(new Calibration(0.002, 0.002, 0.005, "mm"), parse(ome(image +
+			"PhysicalSizeX=\"0.002\" PhysicalSizeXUnit=\"mm\" PhysicalSizeY=" +
+			"\"0.002\" PhysicalSizeYUnit=\"mm\" PhysicalSizeZ=\"5\" " +
+			"PhysicalSizeZUnit=\"µm\"", ""), 1).calibration());
+		assertEquals(new Calibration(0.1, 0.1, 0.3, "µm"), parse(ome(image +
+			"PhysicalSizeX=\"0.1\" PhysicalSizeXUnit=\"µm\" PhysicalSizeY=" +
+			"\"100\" PhysicalSizeYUnit=\"nm\" PhysicalSizeZ=\"300\" " +
+			"PhysicalSizeZUnit=\"nm\"", ""), 1).calibration());
+		// a unit that is no length keeps its own name, as ImageJ's z unit
+		assertEquals(new Calibration(0.1, 0.1, 2, "µm").withUnits(null, "pixel"),
+			parse(ome(image + "PhysicalSizeX=\"0.1\" PhysicalSizeY=\"0.1\" " +
+				"PhysicalSizeZ=\"2\" PhysicalSizeZUnit=\"pixel\"", ""), 1)
+				.calibration());
+		assertEquals(0.00025, parse(ome(image + "TimeIncrement=\"250\" " +
+			"TimeIncrementUnit=\"µs\"", ""), 1).frameInterval(), 1e-18);
+		assertEquals(0.00000004, parse(ome(image + "TimeIncrement=\"40\" " +
+			"TimeIncrementUnit=\"ns\"", ""), 1).frameInterval(), 1e-20);
+		assertEquals(7200, parse(ome(image + "TimeIncrement=\"2\" " +
+			"TimeIncrementUnit=\"h\"", ""), 1).frameInterval());
 	}
 
 	@Test
