@@ -27,9 +27,10 @@ import org.fijigan.core.GanException;
  * first, x fastest. The qform and sform of an image read from NIfTI are written
  * back ({@link NiftiOrientation}, moved with super-resolution), else none is
  * claimed ({@code qform_code = sform_code = 0}); {@code pixdim} carries the
- * pixel size and {@code xyzt_units} its unit (mm, micron or m; unknown
- * otherwise); {@code pixdim[4]} the frame interval, with its time unit (s, ms
- * or µs), where the image has one in such a unit. 8-bit, 16-bit and 32-bit
+ * pixel size and {@code xyzt_units} its unit (mm, micron or m, each axis
+ * converted to it; unknown for a unit that is no length); {@code pixdim[4]} the
+ * frame interval, converted to s, ms or µs, where the image has one in a unit
+ * of time ({@link #unwritten} says what is left out). 8-bit, 16-bit and 32-bit
  * images keep their type ({@code DT_UINT8}, {@code DT_UINT16},
  * {@code DT_FLOAT32}), RGB is {@code DT_RGB24}. Written gzip streams carry no
  * time stamp, so the same image gives the same bytes.
@@ -123,10 +124,14 @@ public final class Nifti {
 		h.putShort(72, bitpix);
 		Calibration c = image.calibration();
 		NiftiOrientation o = c.orientation();
-		int timeCode = c.frameInterval() > 0 ? timeCode(c.timeUnit()) : 0;
-		float[] pixdim = { o == null ? 1 : o.qfac(), (float) c.pixelWidth(),
-			(float) c.pixelHeight(), (float) c.pixelDepth(), timeCode == 0 ? 1
-				: (float) c.frameInterval(), 1, 1, 1 };
+		int spaceCode = unitCode(c.unit()), timeCode = c.frameInterval() > 0
+			? timeCode(c.timeUnit()) : 0;
+		String space = spaceCode == 0 ? null : unitName(spaceCode);
+		float[] pixdim = { o == null ? 1 : o.qfac(), (float) written(c.pixelWidth(),
+			c.unit(), space), (float) written(c.pixelHeight(), c.yUnit(), space),
+			(float) written(c.pixelDepth(), c.zUnit(), space), timeCode == 0 ? 1
+				: (float) Units.time(c.frameInterval(), c.timeUnit(), timeName(
+					timeCode)), 1, 1, 1 };
 		for (int i = 0; i < 8; i++)
 			h.putFloat(76 + 4 * i, pixdim[i]);
 		if (o != null) { // where the input lay in the world
@@ -141,7 +146,7 @@ public final class Nifti {
 		h.putFloat(108, HEADER_BYTES + 4 + extension.length); // vox_offset
 		h.putFloat(112, 1); // scl_slope: values as stored
 		h.putFloat(116, 0); // scl_inter
-		h.put(123, (byte) (unitCode(c.unit()) | timeCode));
+		h.put(123, (byte) (spaceCode | timeCode));
 		byte[] descrip = ascii(description, DESCRIP_BYTES - 1);
 		h.position(148);
 		h.put(descrip);
@@ -208,32 +213,69 @@ public final class Nifti {
 	}
 
 	/**
-	 * NIfTI's code of a length unit; 0 (unknown) for pixels and anything else.
+	 * A pixel size in {@code unit} as written in {@code space}, the file's unit:
+	 * converted where both are lengths, else as it is (null: the file has no
+	 * unit).
+	 */
+	private static double written(double size, String unit, String space) {
+		if (space == null) return size;
+		double v = Units.length(size, unit, space);
+		return v > 0 && Double.isFinite(v) ? v : size;
+	}
+
+	/**
+	 * The code of the NIfTI unit a length in {@code unit} is written in: mm,
+	 * micron or m as they are, another length converted to the NIfTI unit at or
+	 * below it (cm to mm, nm and Å to micron, km to m); 0 (unknown) for pixels
+	 * and units that are not lengths.
 	 */
 	static int unitCode(String unit) {
-		String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
-		return switch (u) {
-			case "mm", "millimeter", "millimetre" -> UNITS_MM;
-			case "micron", "microns", "um", "\u00b5m", "\u03bcm", "micrometer",
-					"micrometre" -> UNITS_MICRON;
-			case "m", "meter", "metre" -> UNITS_METER;
-			default -> 0;
-		};
+		double m = Units.metres(unit);
+		if (Double.isNaN(m)) return 0;
+		return m >= 1 ? UNITS_METER : m >= 1e-3 ? UNITS_MM : UNITS_MICRON;
 	}
 
 	/** NIfTI's time units, in {@code xyzt_units} above the spatial unit. */
 	static final int UNITS_SEC = 8, UNITS_MSEC = 16, UNITS_USEC = 24;
 
-	/** The NIfTI code of an ImageJ time unit, or 0 for one NIfTI lacks. */
+	/**
+	 * The code of the NIfTI unit a time in {@code unit} is written in: s, ms or
+	 * µs as they are, another converted to the NIfTI unit at or below it (min to
+	 * s, ns to µs); 0 for a unit that is not a time.
+	 */
 	static int timeCode(String unit) {
-		String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
-		return switch (u) {
-			case "s", "sec", "second", "seconds" -> UNITS_SEC;
-			case "ms", "msec", "millisecond", "milliseconds" -> UNITS_MSEC;
-			case "us", "\u00b5s", "\u03bcs", "usec", "microsecond", "microseconds" ->
-				UNITS_USEC;
-			default -> 0;
-		};
+		double s = Units.seconds(unit);
+		if (Double.isNaN(s)) return 0;
+		return s >= 1 ? UNITS_SEC : s >= 1e-3 ? UNITS_MSEC : UNITS_USEC;
+	}
+
+	/**
+	 * What a NIfTI file cannot hold of {@code image}'s calibration, one line
+	 * each, for notes: a length unit NIfTI cannot be given (the sizes are then
+	 * written as they are, without a unit), a y or z unit that cannot be
+	 * converted to x's, a frame interval in a unit that is not a time.
+	 */
+	public static java.util.List<String> unwritten(RasterImage image) {
+		Calibration c = image.calibration();
+		java.util.List<String> notes = new java.util.ArrayList<>();
+		int space = unitCode(c.unit());
+		if (space == 0 && !Units.isPixel(c.unit())) notes.add(
+			"NIfTI has no unit like \"" + c.unit() +
+				"\": the pixel size is written without a unit");
+		else if (space != 0) {
+			String to = unitName(space);
+			if (Double.isNaN(Units.length(1, c.yUnit(), to))) notes.add(
+				"the pixel height is in \"" + c.yUnit() + "\", which cannot be " +
+					"converted to " + to + ": NIfTI writes it as if it were " + to);
+			if (image.slices() > 1 && Double.isNaN(Units.length(1, c.zUnit(), to)))
+				notes.add("the slice spacing is in \"" + c.zUnit() + "\", which " +
+					"cannot be converted to " + to + ": NIfTI writes it as if it were " +
+					to);
+		}
+		if (c.frameInterval() > 0 && image.frames() > 1 && timeCode(c
+			.timeUnit()) == 0) notes.add("NIfTI has no time unit like \"" + c
+				.timeUnit() + "\": the frame interval is not written");
+		return notes;
 	}
 
 	private static String timeName(int code) {

@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import org.fijigan.core.GanException;
@@ -376,13 +377,86 @@ class NiftiTest {
 		assertEquals(new Calibration(0.5, 0.25, 1, "mm").withFrameInterval(2.5,
 			"msec"), Nifti.read(file).image().calibration());
 
-		// a time unit NIfTI lacks is left out rather than written as seconds
+		// a time unit NIfTI lacks is converted to one it has: 3 min as 180 s
 		frames.setCalibration(new Calibration(0.5, 0.25, 1, "mm").withFrameInterval(
 			3, "min"));
 		Nifti.write(file, false, frames, "", null);
 		b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
 			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(180f, b.getFloat(92));
+		assertEquals(2 | 8, b.get(123)); // mm, sec
+		assertEquals(List.of(), Nifti.unwritten(frames));
+		// and one that is not a time is left out, with a note
+		frames.setCalibration(new Calibration(0.5, 0.25, 1, "mm").withFrameInterval(
+			3, "beats"));
+		Nifti.write(file, false, frames, "", null);
+		b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
 		assertEquals(1f, b.getFloat(92));
 		assertEquals(2, b.get(123));
+		assertEquals(List.of("NIfTI has no time unit like \"beats\": the frame " +
+			"interval is not written"), Nifti.unwritten(frames));
+	}
+
+	/**
+	 * NIfTI has one unit for x, y and z: each axis is converted to it, and a unit
+	 * NIfTI has no code for to the one of NIfTI's under it. Before, y and z were
+	 * written in x's unit unconverted (0.2 nm as 0.2 micron), and nm or cm as
+	 * sizes without a unit.
+	 */
+	@Test
+	void everyAxisIsConvertedToTheUnitWritten() throws IOException {
+		RasterImage image = sixteenBit();
+		image.setCalibration(new Calibration(0.1, 0.2, 0.01, "µm").withUnits("nm",
+			"mm"));
+		Path file = dir.resolve("u.nii");
+		Nifti.write(file, false, image, "", null);
+		ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(0.1f, b.getFloat(80));
+		assertEquals(0.0002f, b.getFloat(84));
+		assertEquals(10f, b.getFloat(88));
+		assertEquals(3, b.get(123)); // micron
+		assertEquals(List.of(), Nifti.unwritten(image));
+
+		image.setCalibration(new Calibration(300, 250, 2, "nm").withUnits(null,
+			"µm"));
+		Nifti.write(file, false, image, "", null);
+		b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(0.3f, b.getFloat(80));
+		assertEquals(0.25f, b.getFloat(84));
+		assertEquals(2f, b.getFloat(88));
+		assertEquals(3, b.get(123)); // micron
+		Calibration read = Nifti.read(file).image().calibration();
+		assertEquals(0.3f, (float) read.pixelWidth());
+		assertEquals("micron", read.unit());
+
+		image.setCalibration(new Calibration(0.5, 0.5, 1.5, "cm"));
+		Nifti.write(file, false, image, "", null);
+		b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(5f, b.getFloat(80));
+		assertEquals(15f, b.getFloat(88));
+		assertEquals(2, b.get(123)); // mm
+
+		// a unit that is no length: the sizes as they are, without a unit, noted
+		image.setCalibration(new Calibration(0.5, 0.5, 2, "mm").withUnits(null,
+			"slice"));
+		Nifti.write(file, false, image, "", null);
+		b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(2f, b.getFloat(88));
+		assertEquals(List.of("the slice spacing is in \"slice\", which cannot " +
+			"be converted to mm: NIfTI writes it as if it were mm"), Nifti.unwritten(
+				image));
+		image.setCalibration(new Calibration(3, 3, 1, "furlong"));
+		Nifti.write(file, false, image, "", null);
+		b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(3f, b.getFloat(80));
+		assertEquals(0, b.get(123));
+		assertEquals(List.of("NIfTI has no unit like \"furlong\": the pixel size " +
+			"is written without a unit"), Nifti.unwritten(image));
 	}
 }
