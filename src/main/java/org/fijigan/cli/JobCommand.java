@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.StageTimings;
 import org.fijigan.core.batch.BatchSummary;
@@ -288,6 +289,9 @@ abstract class JobCommand implements Callable<Integer> {
 		List<String> notes = new ArrayList<>(readNotes);
 		notes.addAll(job.extraNotes());
 		notes.addAll(r.notes());
+		// what the output's format does not hold of the calibration
+		notes.addAll(ImageFiles.CODEC.writeNotes(ImageCodec.extensionOf(file
+			.getFileName().toString()), image));
 		for (String note : notes)
 			out.println("note: " + note);
 		out.flush();

@@ -35,7 +35,9 @@ import org.fijigan.core.io.Streams;
 import org.fijigan.core.text.JavaNames;
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.image.ImageFileCheck;
+import org.fijigan.core.image.Calibration;
 import org.fijigan.core.image.Nifti;
+import org.fijigan.core.image.Units;
 import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.image.PixelType;
@@ -58,9 +60,10 @@ import ij.process.ShortProcessor;
  * batch commands: anything ImageJ 1 opens, NumPy {@code .npy} tensors and
  * NIfTI-1 ({@code .nii}, {@code .nii.gz}). Written: TIFF (provenance in the
  * TIFF info), PNG and JPEG (one 8-bit or RGB plane; a PNG carries the
- * provenance in {@code tEXt} chunks), {@code .npy} (float32) and
- * {@code .nii.gz}/{@code .nii} (the {@code descrip} field says SYNTHETIC for
- * generated images; the provenance goes into a comment extension).
+ * provenance in {@code tEXt} chunks and the pixel size in {@code pHYs}, which
+ * is also read), {@code .npy} (float32) and {@code .nii.gz}/{@code .nii} (the
+ * {@code descrip} field says SYNTHETIC for generated images; the provenance
+ * goes into a comment extension).
  * <p>
  * A tensor is {@code [H,W]}, {@code [C,H,W]}, {@code [N,C,H,W]} (N slices) or
  * {@code [T,Z,C,H,W]} (frames, slices), leading axes of size 1 aside, and
@@ -151,6 +154,7 @@ public final class ImageFileCodec implements ImageCodec {
 		if (found instanceof ImageFileCheck.Findings.Png png) {
 			if (png.alpha()) imp = readPngSamples(file, role, imp, png
 				.alphaBitDepth());
+			setPixelSize(imp, png.xPerMetre(), png.yPerMetre());
 			if (png.frames() > 1) notes.accept(file.getFileName() +
 				" is an animated PNG of " + png.frames() + " frames: fiji-gan reads " +
 				"its still image alone, as ImageJ does; save the frames as a TIFF " +
@@ -587,6 +591,62 @@ public final class ImageFileCodec implements ImageCodec {
 	}
 
 	/**
+	 * The pixel size of a PNG's {@code pHYs} chunk (pixels per metre), in µm, mm
+	 * or m, whichever is the largest unit under it. As ImageJ leaves aside a
+	 * TIFF's 72 dots per inch, a screen's resolution (72 or 96 dots per inch,
+	 * 2835 or 3780 pixels per metre, which image editors write by default) is
+	 * left aside.
+	 */
+	private static void setPixelSize(ImagePlus imp, long x, long y) {
+		if (x <= 0 || y <= 0 || x == y && (x == 2835 || x == 3780)) return;
+		double metres = 1.0 / Math.max(x, y);
+		String unit = metres < 1e-3 ? "µm" : metres < 1 ? "mm" : "m";
+		ij.measure.Calibration cal = imp.getCalibration().copy();
+		cal.pixelWidth = Units.length(1.0 / x, "m", unit);
+		cal.pixelHeight = Units.length(1.0 / y, "m", unit);
+		cal.setUnit(unit);
+		imp.setCalibration(cal);
+	}
+
+	@Override
+	public List<String> writeNotes(String extension, RasterImage image) {
+		Calibration c = image.calibration();
+		boolean calibrated = !Units.isPixel(c.unit()) || c.pixelWidth() != 1 || c
+			.pixelHeight() != 1;
+		String size = Numbers.rounded(c.pixelWidth(), 6) + " x " + Numbers.rounded(c
+			.pixelHeight(), 6) + " " + c.unit() + (c.yUnit().equals(c.unit()) ? ""
+				: " x " + c.yUnit());
+		return switch (extension) {
+			case ".nii", ".nii.gz" -> Nifti.unwritten(image);
+			case ".png" -> !calibrated || pixelsPerMetre(c) != null ? List.of() : List
+				.of("PNG holds a pixel size in metres only: the pixel size (" + size +
+					") is not written; write .tif to keep it");
+			case ".jpg", ".jpeg" -> !calibrated ? List.of() : List.of(
+				"JPEG holds no pixel size: the pixel size (" + size +
+					") is not written; write .tif to keep it");
+			default -> List.of();
+		};
+	}
+
+	/**
+	 * The pixels per metre in x and y of a PNG's {@code pHYs} chunk for
+	 * {@code c}, to the nearest whole pixel; null when a size is not a length or
+	 * is beyond what the chunk holds.
+	 */
+	static long[] pixelsPerMetre(Calibration c) {
+		long x = perMetre(c.pixelWidth(), c.unit()), y = perMetre(c.pixelHeight(), c
+			.yUnit());
+		return x > 0 && y > 0 ? new long[] { x, y } : null;
+	}
+
+	private static long perMetre(double size, String unit) {
+		double m = Units.length(size, unit, "m");
+		if (!(m > 0)) return 0;
+		double n = Math.rint(1 / m);
+		return n >= 1 && n <= Integer.MAX_VALUE ? (long) n : 0;
+	}
+
+	/**
 	 * A 16-bit RGB PNG, written by ImageIO (ImageJ's writer would flatten the
 	 * channels to 8-bit RGB), with the properties as text.
 	 */
@@ -613,7 +673,7 @@ public final class ImageFileCodec implements ImageCodec {
 			if (full != null) throw new GanException(DiskSpace.FULL, full);
 			throw new GanException("cannot write " + file + ": " + e.getMessage(), e);
 		}
-		addPngText(file, image.properties());
+		addPngText(file, image);
 	}
 
 	private static void writeWithImageJ(RasterImage image, String extension,
@@ -645,7 +705,7 @@ public final class ImageFileCodec implements ImageCodec {
 			throw new GanException("cannot write " + file + (failure.isEmpty() ? ""
 				: ": ImageJ's writer says \"" + JavaNames.stripped(failure) + "\""));
 		}
-		if (extension.equals(".png")) addPngText(file, image.properties());
+		if (extension.equals(".png")) addPngText(file, image);
 	}
 
 	/**
@@ -678,10 +738,12 @@ public final class ImageFileCodec implements ImageCodec {
 	/**
 	 * Puts the provenance into the PNG as {@code tEXt} chunks after the header
 	 * chunk: {@code Description} (the {@code fiji-gan.*} lines), {@code Warning}
-	 * (the SYNTHETIC label of a generated image) and {@code Software}. ImageJ's
-	 * PNG writer writes none.
+	 * (the SYNTHETIC label of a generated image) and {@code Software}, and the
+	 * pixel size as a {@code pHYs} chunk where it is a length
+	 * ({@link #pixelsPerMetre}). ImageJ's PNG writer writes none.
 	 */
-	static void addPngText(Path file, Map<String, String> properties) {
+	static void addPngText(Path file, RasterImage image) {
+		Map<String, String> properties = image.properties();
 		try {
 			byte[] png = Files.readAllBytes(file);
 			int afterHeader = 8 + 8 + 13 + 4; // signature, IHDR length+type, IHDR
@@ -689,6 +751,8 @@ public final class ImageFileCodec implements ImageCodec {
 			if (png.length < afterHeader || png[12] != 'I' || png[13] != 'H') return;
 			ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + 1024);
 			out.write(png, 0, afterHeader);
+			long[] phys = pixelsPerMetre(image.calibration());
+			if (phys != null) out.write(physChunk(phys[0], phys[1]));
 			out.write(textChunk("Software", "fiji-gan"));
 			String info = provenance(properties);
 			if (properties.containsKey("fiji-gan.synthetic")) out.write(textChunk(
@@ -700,6 +764,17 @@ public final class ImageFileCodec implements ImageCodec {
 		catch (IOException e) {
 			throw new GanException("cannot write " + file + ": " + e.getMessage(), e);
 		}
+	}
+
+	/** A {@code pHYs} chunk: pixels per metre in x and y. */
+	private static byte[] physChunk(long x, long y) {
+		ByteBuffer b = ByteBuffer.allocate(12 + 9);
+		b.putInt(9).put("pHYs".getBytes(StandardCharsets.US_ASCII)).putInt((int) x)
+			.putInt((int) y).put((byte) 1);
+		CRC32 crc = new CRC32();
+		crc.update(b.array(), 4, 4 + 9);
+		b.putInt((int) crc.getValue());
+		return b.array();
 	}
 
 	private static byte[] textChunk(String keyword, String text) {

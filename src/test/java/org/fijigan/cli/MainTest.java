@@ -201,6 +201,54 @@ class MainTest {
 		assertEquals("micron", result.getCalibration().getUnit());
 	}
 
+	/**
+	 * A PNG result carries the pixel size as its pHYs chunk (pixels per metre),
+	 * which is read back; a JPEG, which has no place for it, is written with a
+	 * note saying so. Before, both lost it without a word. A NIfTI result gets y
+	 * and z converted to x's unit.
+	 */
+	@Test
+	void aPngKeepsThePixelSizeAndAJpegOrNiftiSaysWhatItCannotHold()
+		throws IOException
+	{
+		Path in = tiff8("cal.tif", 24, 20, 3);
+		Path id = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path png = dir.resolve("out.png");
+		Result r = cli("run", "-m", id, "-i", in, "-o", png, "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertFalse(r.out().contains("note: PNG"), r.out());
+		org.fijigan.core.image.Calibration c =
+			org.fijigan.ij1.ImageFileCodec.INSTANCE.read(png, "input").calibration();
+		assertEquals(0.5, c.pixelWidth(), 1e-12);
+		assertEquals(0.25, c.pixelHeight(), 1e-12);
+		assertEquals("µm", c.unit());
+
+		Path jpg = dir.resolve("out.jpg");
+		r = cli("run", "-m", id, "-i", in, "-o", jpg, "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: JPEG holds no pixel size: the pixel " +
+			"size (0.5 x 0.25 micron) is not written; write .tif to keep it\n"), r
+				.out());
+		assertTrue(Files.exists(jpg));
+
+		// x in micron, y in nm: NIfTI's one unit for both
+		Path nii = dir.resolve("out.nii.gz");
+		r = cli("run", "-m", id, "-i", calibratedFrames(dir.resolve("t.tif")), "-o",
+			nii, "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertFalse(r.out().contains("note: NIfTI"), r.out());
+		java.nio.ByteBuffer b;
+		try (var gz = new java.util.zip.GZIPInputStream(Files.newInputStream(
+			nii)))
+		{
+			b = java.nio.ByteBuffer.wrap(gz.readAllBytes()).order(
+				java.nio.ByteOrder.LITTLE_ENDIAN);
+		}
+		assertEquals(0.5f, b.getFloat(80));
+		assertEquals(0.0005f, b.getFloat(84));
+		assertEquals(3 | 8, b.get(123)); // micron, sec
+	}
+
 	/** A 3-frame TIFF calibrated in every way ImageJ saves. */
 	Path calibratedFrames(Path file) {
 		ImageStack stack = new ImageStack(6, 4);

@@ -64,6 +64,16 @@ public interface ImageCodec {
 	void write(RasterImage image, String extension, Path file);
 
 	/**
+	 * What the format of {@code extension} will not hold of {@code image}'s
+	 * calibration, one line each for the run's notes (none by default).
+	 */
+	default java.util.List<String> writeNotes(String extension,
+		RasterImage image)
+	{
+		return java.util.List.of();
+	}
+
+	/**
 	 * The lower-case extension of a file name, with its dot: {@code .tif},
 	 * {@code .nii.gz}; empty when it has none.
 	 */

@@ -133,11 +133,14 @@ public final class ImageFileCheck {
 		 * @param frames the frames of an animated PNG (APNG), of which ImageJ's
 		 *          reader, and so fiji-gan, reads the default image alone; 0 for a
 		 *          still PNG
+		 * @param xPerMetre pixels per metre in x of its {@code pHYs} chunk, 0 when
+		 *          it has none in metres
+		 * @param yPerMetre the same in y
 		 * @param description the text of its {@code Description} tEXt chunk (where
 		 *          fiji-gan writes a result's provenance), or null
 		 */
-		record Png(int alphaBitDepth, int frames, long pixelBytes,
-				String description) implements Findings {
+		record Png(int alphaBitDepth, int frames, long pixelBytes, long xPerMetre,
+				long yPerMetre, String description) implements Findings {
 
 			/** Whether the PNG has alpha. */
 			public boolean alpha() {

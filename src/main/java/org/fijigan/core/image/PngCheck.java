@@ -9,6 +9,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,7 @@ final class PngCheck {
 		Rows rows = null;
 		boolean transparency = false, palette = false;
 		int frames = 0;
+		long xPerMetre = 0, yPerMetre = 0;
 		String description = null;
 		Inflater inflater = new Inflater();
 		byte[] data = new byte[1 << 16], out = new byte[1 << 16];
@@ -115,6 +117,11 @@ final class PngCheck {
 					if (type.equals("acTL") && left == length && n >= 4) frames = Math
 						.max(1, (data[0] & 0xff) << 24 | (data[1] & 0xff) << 16 | (data[2] &
 							0xff) << 8 | data[3] & 0xff);
+					if (type.equals("pHYs") && left == length && n >= 9 && data[8] == 1) {
+						ByteBuffer b = ByteBuffer.wrap(data, 0, 8);
+						xPerMetre = b.getInt(0) & 0xffffffffL;
+						yPerMetre = b.getInt(4) & 0xffffffffL;
+					}
 					if (header != null && headerFill < header.length) {
 						int k = Math.min(n, header.length - headerFill);
 						System.arraycopy(data, 0, header, headerFill, k);
@@ -164,7 +171,7 @@ final class PngCheck {
 			// with alpha, fiji-gan decodes the samples again beside ImageJ's image
 			return new ImageFileCheck.Findings.Png(alpha ? rows.depth : 0, frames,
 				alpha ? TiffCheck.times(once, 3) : ImageFileCheck.decodedThenCopied(
-					once), description);
+					once), xPerMetre, yPerMetre, description);
 		}
 		catch (EOFException e) {
 			throw truncated(what, "it ends at byte " + count(size) +
