@@ -79,13 +79,16 @@ public record Calibration(double pixelWidth, double pixelHeight,
 	 * The calibration of an image magnified by {@code scale} in x and y (z and
 	 * time unchanged). The origin, in pixels, is multiplied by the scale, as
 	 * ImageJ's Image>Scale does, so that it stays at the same place of the
-	 * picture. An uncalibrated image (its unit the pixel) keeps its pixel size,
-	 * rather than getting pixels of 1/scale "pixel".
+	 * picture. An uncalibrated image (its unit the pixel, its pixels 1 x 1) keeps
+	 * its pixel size, rather than getting pixels of 1/scale "pixel"; a pixel size
+	 * other than 1 without a unit (a TIFF whose resolution has no unit, which
+	 * ImageJ reads as such a size) is divided like any other, as ImageJ's
+	 * Image>Scale divides every calibration it calls scaled.
 	 */
 	public Calibration magnified(double scale) {
 		if (scale == 1) return this;
-		boolean calibrated = !unit.equalsIgnoreCase("pixel") && !unit
-			.equalsIgnoreCase("pixels");
+		boolean calibrated = !Units.isPixel(unit) || pixelWidth != 1 ||
+			pixelHeight != 1;
 		return new Calibration(calibrated ? pixelWidth / scale : pixelWidth,
 			calibrated ? pixelHeight / scale : pixelHeight, pixelDepth, unit, yUnit,
 			zUnit, xOrigin * scale, yOrigin * scale, zOrigin, frameInterval, timeUnit,

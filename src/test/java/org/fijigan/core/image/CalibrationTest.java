@@ -16,6 +16,10 @@ class CalibrationTest {
 		assertEquals(Calibration.NONE, Calibration.NONE.magnified(2));
 		assertEquals(new Calibration(1, 1, 1, "pixels"), new Calibration(1, 1, 1,
 			"pixels").magnified(4));
+		// a size without a unit (a TIFF whose resolution unit is none, which
+		// ImageJ reads as 0.25 per pixel) is divided, as ImageJ's Image>Scale does
+		assertEquals(new Calibration(0.125, 0.25, 1, "pixel"), new Calibration(0.25,
+			0.5, 1, "pixel").magnified(2));
 	}
 
 	@Test
