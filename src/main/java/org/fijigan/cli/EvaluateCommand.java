@@ -137,8 +137,9 @@ final class EvaluateCommand implements Callable<Integer> {
 	 */
 	private void refuseOverlaps(ModelDescriptor d) {
 		if (output != null) {
-			List<FileIdentity.Input> files = new ArrayList<>(List.of(
-				new FileIdentity.Input("model", d.onnxFile()), model.asInput()));
+			List<FileIdentity.Input> files = new ArrayList<>(JobCommand.modelFiles(
+				d));
+			files.add(model.asInput());
 			if (featuresFile != null) files.add(new FileIdentity.Input(
 				"features file", featuresFile));
 			List<FileIdentity.Input> folders = new ArrayList<>();

@@ -146,6 +146,19 @@ abstract class JobCommand implements Callable<Integer> {
 		return Map.of("fiji-gan.command", commandLine());
 	}
 
+	/**
+	 * The files {@code d} was read from (its ONNX file, or its package's
+	 * descriptor, weights, test tensors and the rest), as inputs no output may
+	 * be.
+	 */
+	static List<FileIdentity.Input> modelFiles(ModelDescriptor d) {
+		List<FileIdentity.Input> files = new ArrayList<>();
+		files.add(new FileIdentity.Input("model", d.onnxFile()));
+		for (Path p : d.files())
+			files.add(new FileIdentity.Input("model's file", p));
+		return files;
+	}
+
 	@Override
 	public final Integer call() {
 		if (timings) StartTimes.addTo(stages);
@@ -160,8 +173,7 @@ abstract class JobCommand implements Callable<Integer> {
 		{
 			job = run(ProgressListener.safe(progress), interrupt.token());
 			progress.close(); // the line goes before anything else is printed
-			FileIdentity.refuseOverwriting(out.path(), List.of(new FileIdentity.Input(
-				"model", job.model().onnxFile())));
+			FileIdentity.refuseOverwriting(out.path(), modelFiles(job.model()));
 			RasterImage image = job.result().image();
 			image.properties().put("fiji-gan.command", commandLine()); // TIFF info,
 																																	// with the

@@ -127,6 +127,49 @@ class SourceNeverOverwrittenTest {
 			"--data", data, "-o", model, "--overwrite", "--device", "cpu");
 	}
 
+	/**
+	 * A model given as a package folder or a bundled name: its descriptor, test
+	 * tensors and samples are inputs too, not only its weights. evaluate had
+	 * replaced the descriptor with its CSV, and denoise a sample with its result,
+	 * also in a folder run.
+	 */
+	@Test
+	void theFilesOfAModelPackageAreNeverTheOutput() throws IOException {
+		Path models = Files.createDirectories(dir.resolve("models"));
+		Path pkg = models.resolve("add");
+		Result made = MainTest.cli("package-model", "--model", OnnxModels
+			.addConstant(1, 3).write(dir, "add.onnx"), "--output", pkg, "--task",
+			"denoise", "--name", "add model", "--description", "d", "--sample", image(
+				dir.resolve("s.tif"), 13));
+		assertEquals(0, made.exitCode(), made.err());
+		Path rdf = pkg.resolve("rdf.yaml"), sample = pkg.resolve(
+			"sample_output.tif"), test = pkg.resolve("test_input.npy");
+		Path data = dir.resolve("data");
+		image(data.resolve("d.tif"), 14);
+		String old = System.getProperty("fijigan.models.dir");
+		try {
+			System.setProperty("fijigan.models.dir", models.toString());
+			assertRefusedKeeping(rdf, "the output " + rdf + " is the model's file " +
+				rdf + ": fiji-gan never writes over its inputs", "evaluate", "-m",
+				"add", "--data", data, "-o", rdf, "--overwrite", "--device", "cpu");
+		}
+		finally {
+			if (old == null) System.clearProperty("fijigan.models.dir");
+			else System.setProperty("fijigan.models.dir", old);
+		}
+		assertRefusedKeeping(test, "is the model's file " + test, "evaluate", "-m",
+			pkg, "--data", data, "-o", test, "--overwrite", "--device", "cpu");
+		assertRefusedKeeping(sample, "is the model's file " + sample, "denoise",
+			"-m", pkg, "-i", data.resolve("d.tif"), "-o", sample, "--overwrite",
+			"--device", "cpu");
+		// a folder run whose input has a file of that name
+		Path in = dir.resolve("in");
+		image(in.resolve("sample_output.tif"), 15);
+		assertRefusedKeeping(sample, "the output " + sample +
+			" is the model's file " + sample, "denoise", "-m", pkg, "-i", in, "-o",
+			pkg, "--overwrite", "--device", "cpu");
+	}
+
 	@Test
 	void generateKeepsItsLatentFileOutOfTheFolderItFills() throws IOException {
 		Path model = OnnxModels.generator(4, 0, 5, 6).write(dir, "g.onnx");

@@ -339,6 +339,8 @@ public final class FolderBatch {
 			else files.add(new FileIdentity.Input("mask", job.mask()));
 		}
 		files.add(new FileIdentity.Input("model", model.onnxFile()));
+		for (Path p : model.files())
+			files.add(new FileIdentity.Input("model's file", p));
 		Map<Object, FileIdentity.Input> index = FileIdentity.index(files);
 		for (Item item : mine)
 			FileIdentity.refuseOverwriting(BatchFolders.resolve(job.outputDir(), item

@@ -45,6 +45,11 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
  * @param origins where each choice came from, e.g. {@code scale -> "probed"} or
  *          {@code task -> "rdf.yaml"}; shown by {@code info}
  * @param graph the graph analysis, for {@code info}
+ * @param files every file the model was read from: the {@code .onnx} file, or
+ *          the package ({@code .zip}), its descriptor and the files the
+ *          descriptor names (weights, test and sample tensors, covers,
+ *          documentation); outputs never write over them. Empty for a model
+ *          built in memory
  */
 public record ModelDescriptor(String name, Path onnxFile, String sha256,
 		TaskKind task, ModelKind kind, String outputName, TensorLayout outputLayout,
@@ -52,9 +57,10 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 		ValueRange outputRange, OutputTransform outputTransform,
 		List<ProcessingStep> preprocessing, List<ProcessingStep> postprocessing,
 		boolean outputInInputUnits, List<String> wholeImageOps,
-		Map<String, String> origins, OnnxGraphInfo graph) {
+		Map<String, String> origins, OnnxGraphInfo graph, List<Path> files) {
 
 	public ModelDescriptor {
+		files = files == null ? List.of() : List.copyOf(files);
 		Objects.requireNonNull(kind, "kind");
 		preprocessing = List.copyOf(preprocessing);
 		postprocessing = List.copyOf(postprocessing);
@@ -174,7 +180,7 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 		return new Builder(new ModelDescriptor(name, null, "", task, kind,
 			outputName, outputLayout, -1, 1, 0, ValueRange.ZERO_ONE,
 			ValueRange.ZERO_ONE, OutputTransform.DIRECT, List.of(), List.of(), true,
-			List.of(), Map.of(), null));
+			List.of(), Map.of(), null, List.of()));
 	}
 
 	/** A builder that starts from this descriptor. */
@@ -207,6 +213,7 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 		private List<String> wholeImageOps;
 		private final Map<String, String> origins;
 		private OnnxGraphInfo graph;
+		private List<Path> files;
 
 		private Builder(ModelDescriptor d) {
 			name = d.name;
@@ -228,6 +235,7 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 			wholeImageOps = d.wholeImageOps;
 			origins = new HashMap<>(d.origins);
 			graph = d.graph;
+			files = d.files;
 		}
 
 		public Builder file(Path onnxFile, String sha256) {
@@ -312,6 +320,12 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 			return this;
 		}
 
+		/** See {@link ModelDescriptor#files()}. */
+		public Builder files(List<Path> files) {
+			this.files = files;
+			return this;
+		}
+
 		/**
 		 * @throws IllegalArgumentException for a scale that is not positive or a
 		 *           negative halo
@@ -320,7 +334,7 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 			return new ModelDescriptor(name, onnxFile, sha256, task, kind, outputName,
 				outputLayout, outputChannels, scale, haloPixels, inputRange,
 				outputRange, outputTransform, preprocessing, postprocessing,
-				outputInInputUnits, wholeImageOps, origins, graph);
+				outputInInputUnits, wholeImageOps, origins, graph, files);
 		}
 	}
 }

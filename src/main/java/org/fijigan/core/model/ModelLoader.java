@@ -81,7 +81,8 @@ public final class ModelLoader {
 		ModelFileChecks.check(model.onnx(), g);
 		timings.add(StageTimings.Stage.MODEL_READ, System.nanoTime() - start);
 		ModelDescriptor d = timings.time(StageTimings.Stage.GRAPH_ANALYSIS,
-			() -> DescriptorInference.describe(model.onnx(), g, model.rdf(), o));
+			() -> DescriptorInference.describe(model.onnx(), g, model.rdf(), o))
+			.toBuilder().files(model.files()).build();
 		refuseUnfedInputs(d, g);
 		return d;
 	}

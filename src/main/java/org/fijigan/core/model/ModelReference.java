@@ -30,8 +30,10 @@ final class ModelReference {
 	 * descriptor.
 	 *
 	 * @param rdf null for a bare {@code .onnx} file
+	 * @param files every file the model is read from (see
+	 *          {@link ModelDescriptor#files()})
 	 */
-	record Resolved(Path onnx, BioImageModel rdf) {
+	record Resolved(Path onnx, BioImageModel rdf, List<Path> files) {
 	}
 
 	private ModelReference() {}
@@ -55,14 +57,29 @@ final class ModelReference {
 		String file = path.getFileName().toString().toLowerCase(Locale.ROOT);
 		if (file.endsWith(".zip")) {
 			BioImageModel rdf = PackageCache.open(path);
-			return new Resolved(rdf.onnxWeights(), rdf);
+			List<Path> files = new ArrayList<>(List.of(path, rdf.onnxWeights()));
+			DescriptorFile.in(rdf.folder()).ifPresent(d -> files.addAll(packageFiles(
+				d)));
+			return new Resolved(rdf.onnxWeights(), rdf, files);
 		}
 		if (file.endsWith(".yaml") || file.endsWith(".yml")) {
 			BioImageModel rdf = BioImageRdf.read(path);
 			rdf.verifySha256();
-			return new Resolved(rdf.onnxWeights(), rdf);
+			List<Path> files = new ArrayList<>(List.of(rdf.onnxWeights()));
+			files.addAll(packageFiles(path));
+			return new Resolved(rdf.onnxWeights(), rdf, files);
 		}
-		return new Resolved(path, null);
+		return new Resolved(path, null, List.of(path));
+	}
+
+	/**
+	 * A descriptor and the package files it names (weights, test and sample
+	 * tensors, covers, documentation).
+	 */
+	private static List<Path> packageFiles(Path descriptor) {
+		List<Path> files = new ArrayList<>(List.of(descriptor));
+		files.addAll(BioImageRdf.namedFiles(descriptor));
+		return files;
 	}
 
 	/**
