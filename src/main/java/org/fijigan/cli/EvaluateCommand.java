@@ -170,13 +170,15 @@ final class EvaluateCommand implements Callable<Integer> {
 					throw new GanException("--tune-data " + t +
 						" holds evaluated images (" + p +
 						"): tune the baselines on other images");
-		// copies too: a tuning image whose bytes are an evaluated one's (a
-		// generator's training images: Evaluation checks them)
+		// an evaluated image under another name (a link to it, or to its folder)
+		// or a copy of its bytes (a generator's training images: Evaluation
+		// checks them)
 		Path[] copy = tuneData.isEmpty() ? null : FileHashes.firstCopy(tuneData,
 			evaluated);
-		if (copy != null) throw new GanException("--tune-data holds a copy of an " +
-			"evaluated image (" + copy[0] + " is " + copy[1] +
-			", byte for byte): tune the baselines on other images");
+		if (copy != null) throw new GanException("--tune-data holds " + (FileHashes
+			.oneFile(copy) ? "an evaluated image ("
+				: "a copy of an evaluated image (") + FileHashes.describe(copy) +
+			"): tune the baselines on other images");
 	}
 
 	@Override

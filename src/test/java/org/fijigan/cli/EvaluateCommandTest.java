@@ -160,6 +160,65 @@ class EvaluateCommandTest {
 			"byte): tune the baselines on other images", copy.err().strip());
 	}
 
+	/**
+	 * An evaluated image reached through a link (to the file, or to its folder)
+	 * or a hard link is the evaluated image: refused as tuning or training
+	 * images, as a copy is, before anything is written.
+	 */
+	@Test
+	void evaluatedImagesReachedThroughLinksAreRefused() throws IOException {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path a = smoothImages("a", 2), csv = dir.resolve("out.csv");
+		Path fileLink = Files.createDirectories(dir.resolve("tl"));
+		Files.createSymbolicLink(fileLink.resolve("l.tif"), a.resolve("img1.tif"));
+		Path hard = Files.createDirectories(dir.resolve("th"));
+		Files.createLink(hard.resolve("h.tif"), a.resolve("img1.tif"));
+		Path folderLink = Files.createDirectories(dir.resolve("td"));
+		Files.createSymbolicLink(folderLink.resolve("sub"), a);
+		Object[][] cases = { { fileLink, fileLink.resolve("l.tif") + " is " + a
+			.resolve("img1.tif") + ", the same file through a symbolic link" }, {
+				hard, hard.resolve("h.tif") + " is " + a.resolve("img1.tif") +
+					", the same file through a hard link" }, { folderLink, folderLink
+						.resolve("sub/img0.tif") + " is " + a.resolve("img0.tif") +
+						", the same file through a symbolic link" } };
+		for (Object[] c : cases) {
+			Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+				"--data", a, "--tune-data", c[0], "--output", csv, "--device", "cpu",
+				"--threads", 1);
+			assertEquals(1, r.exitCode(), r.out());
+			assertEquals("fiji-gan: --tune-data holds an evaluated image (" + c[1] +
+				"): tune the baselines on other images", r.err().strip());
+			assertEquals("", r.out());
+			assertFalse(Files.exists(csv));
+		}
+
+		// a generator's training folder whose class folder is a link to one of
+		// the evaluated class folders
+		Path g = OnnxModels.generator(8, 0, 16, 16).write(dir, "g.onnx");
+		Path real = Files.createDirectories(dir.resolve("real"));
+		java.util.Random random = new java.util.Random(7);
+		for (String c : List.of("x", "y"))
+			for (int k = 0; k < 3; k++) {
+				float[] v = new float[16 * 16];
+				for (int i = 0; i < v.length; i++)
+					v[i] = (float) Math.tanh(random.nextGaussian());
+				Files.createDirectories(real.resolve(c));
+				assertTrue(new FileSaver(new ImagePlus("r", new FloatProcessor(16, 16,
+					v))).saveAsTiff(real.resolve(c + "/r" + k + ".tif").toString()));
+			}
+		Path train = Files.createDirectories(dir.resolve("train"));
+		Files.createSymbolicLink(train.resolve("x"), real.resolve("x"));
+		Result r = MainTest.cli("evaluate", "--model", g, "--data", real,
+			"--train-data", train, "--normalize", "range:-1,1", "--output", csv,
+			"--device", "cpu", "--threads", 1);
+		assertEquals(1, r.exitCode(), r.out());
+		assertEquals("fiji-gan: --train-data holds an evaluated image (" + train
+			.resolve("x/r0.tif") + " is " + real.resolve("x/r0.tif") +
+			", the same file through a symbolic link): the real images to compare " +
+			"with must be held out from training", r.err().strip());
+		assertFalse(Files.exists(csv));
+	}
+
 	@Test
 	void evaluatesAGeneratorAndKeepsItsFeatures() throws IOException {
 		Path real = Files.createDirectories(dir.resolve("real")), train = Files

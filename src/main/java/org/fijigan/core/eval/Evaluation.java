@@ -97,7 +97,8 @@ public final class Evaluation {
 	}
 
 	/**
-	 * Refuses training images that hold the evaluated ones, as a folder or as
+	 * Refuses training images that hold the evaluated ones, as a folder, as the
+	 * same files under other names (links to them or to their folders) or as
 	 * byte-for-byte copies: the real images a generator is compared with must be
 	 * held out from its training. Images in memory (no folder) are not checked.
 	 */
@@ -109,9 +110,10 @@ public final class Evaluation {
 			training)) throw new GanException("--train-data " + training +
 				" holds the evaluated images (" + data + ")" + why);
 		Path[] copy = FileHashes.firstCopy(List.of(training), List.of(data));
-		if (copy != null) throw new GanException(
-			"--train-data holds a copy of an " + "evaluated image (" + copy[0] +
-				" is " + copy[1] + ", byte for byte)" + why);
+		if (copy != null) throw new GanException("--train-data holds " + (FileHashes
+			.oneFile(copy) ? "an evaluated image ("
+				: "a copy of an evaluated image (") + FileHashes.describe(copy) + ")" +
+			why);
 	}
 
 	/** Refuses a model of another task. */

@@ -22,35 +22,70 @@ public final class FileHashes {
 	private FileHashes() {}
 
 	/**
-	 * The first file under {@code these} folders whose bytes are those of a file
-	 * under {@code those} (sub-folders included, hidden files left out), with
-	 * that file; null when no file is in both. Files are compared by size first,
-	 * and hashed only when sizes meet.
+	 * The first file under {@code these} folders that is a file under
+	 * {@code those} (sub-folders included, hidden files left out, links followed
+	 * as the image folders follow them): the same file under another name (a
+	 * symbolic or hard link, a folder reached through a link), or a copy with the
+	 * same bytes; with that file, or null when no file is in both. Copies are
+	 * found by size first, and hashed only when sizes meet.
 	 *
 	 * @throws GanException when a folder cannot be listed, naming it
 	 */
 	public static Path[] firstCopy(List<Path> these, List<Path> those) {
 		Map<Long, List<Path>> bySize = new HashMap<>();
-		for (Path p : files(those))
+		Map<Object, Path> byIdentity = new HashMap<>();
+		for (Path p : files(those)) {
 			bySize.computeIfAbsent(size(p), k -> new ArrayList<>()).add(p);
+			Object id = FileIdentity.of(p);
+			if (id != null) byIdentity.putIfAbsent(id, p);
+		}
 		Map<Path, String> hashes = new HashMap<>();
 		for (Path p : files(these)) {
+			Object id = FileIdentity.of(p);
+			Path itself = id == null ? null : byIdentity.get(id);
+			if (itself != null) return new Path[] { p, itself };
 			List<Path> same = bySize.get(size(p));
 			if (same == null) continue;
 			String mine = hashes.computeIfAbsent(p, f -> sha256(f, ""));
 			for (Path q : same)
-				if (mine.equals(hashes.computeIfAbsent(q, f -> sha256(f, ""))) &&
-					!FileIdentity.same(p, q)) return new Path[] { p, q };
+				if (mine.equals(hashes.computeIfAbsent(q, f -> sha256(f, ""))))
+					return new Path[] { p, q };
 		}
 		return null;
+	}
+
+	/**
+	 * The two files {@link #firstCopy} found, for a message: "A is B, byte for
+	 * byte", or for one file under two names "A is B, the same file through a
+	 * symbolic link" (or hard link).
+	 */
+	public static String describe(Path[] copy) {
+		if (!FileIdentity.same(copy[0], copy[1])) return copy[0] + " is " +
+			copy[1] + ", byte for byte";
+		boolean symbolic;
+		try {
+			symbolic = copy[0].toRealPath().equals(copy[1].toRealPath());
+		}
+		catch (IOException e) {
+			symbolic = false;
+		}
+		return copy[0] + " is " + copy[1] + ", the same file through a " + (symbolic
+			? "symbolic" : "hard") + " link";
+	}
+
+	/** Whether the two files {@link #firstCopy} found are one file. */
+	public static boolean oneFile(Path[] copy) {
+		return FileIdentity.same(copy[0], copy[1]);
 	}
 
 	private static List<Path> files(List<Path> folders) {
 		List<Path> files = new ArrayList<>();
 		for (Path folder : folders)
-			try (Stream<Path> walk = Files.walk(folder)) {
+			try (Stream<Path> walk = Files.walk(folder,
+				java.nio.file.FileVisitOption.FOLLOW_LINKS))
+			{
 				walk.filter(Files::isRegularFile).filter(p -> !p.getFileName()
-					.toString().startsWith(".")).forEach(files::add);
+					.toString().startsWith(".")).sorted().forEach(files::add);
 			}
 			catch (IOException | java.io.UncheckedIOException e) {
 				throw new GanException("cannot list " + folder + ": " + e.getMessage(),
