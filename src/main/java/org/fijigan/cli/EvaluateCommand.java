@@ -59,7 +59,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
 	@Option(names = "--other-data", paramLabel = "DIR",
 		description = "Another image set, measured the same way and reported by its folder name " +
-			"(e.g. another microscope); may be repeated.")
+			"(e.g. another microscope), with as many parent folders as tell it from the other sets' " +
+			"(y/a/test, x/a/test); may be repeated, each folder once.")
 	List<Path> otherData = new ArrayList<>();
 
 	@Option(names = "--tune-data", paramLabel = "DIR", description = {
@@ -196,6 +197,9 @@ final class EvaluateCommand implements Callable<Integer> {
 				featuresFile + " does not exist");
 			AtomicFile.requireWritableFolder(folder);
 		}
+		List<Path> givenSets = new ArrayList<>(List.of(data));
+		givenSets.addAll(otherData);
+		refuseRepeatedSets(givenSets);
 		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
 			null));
 		refuseOverlaps(d);
@@ -288,20 +292,40 @@ final class EvaluateCommand implements Callable<Integer> {
 
 	/**
 	 * As above, against every folder of {@code all} (which may hold
-	 * {@code folder} itself).
+	 * {@code folder} itself): as many of the folder's last names as tell it from
+	 * every other folder's (y/a/test and x/a/test), or its whole path when it is
+	 * the end of another's.
 	 */
 	static String name(Path folder, List<Path> all) {
 		if (folder == null) return null;
-		Path f = folder.toAbsolutePath().normalize(), n = f.getFileName();
-		if (n == null) return folder.toString();
-		boolean clash = false;
-		for (Path other : all) {
-			Path o = other.toAbsolutePath().normalize();
-			clash |= !o.equals(f) && n.equals(o.getFileName());
+		Path f = folder.toAbsolutePath().normalize();
+		int n = f.getNameCount();
+		if (n == 0) return folder.toString();
+		for (int k = 1; k <= n; k++) {
+			Path mine = f.subpath(n - k, n);
+			boolean clash = false;
+			for (Path other : all) {
+				Path o = other.toAbsolutePath().normalize();
+				int m = o.getNameCount();
+				clash |= !o.equals(f) && m >= k && o.subpath(m - k, m).equals(mine);
+			}
+			if (!clash) return mine.toString();
 		}
-		if (!clash || f.getParent() == null || f.getParent().getFileName() == null)
-			return n.toString();
-		return f.getParent().getFileName() + "/" + n;
+		return f.toString();
+	}
+
+	/**
+	 * Refuses a folder given as two sets (--data and an --other-data, or an
+	 * --other-data twice), by any name: each row would be there twice.
+	 */
+	static void refuseRepeatedSets(List<Path> sets) {
+		for (int i = 0; i < sets.size(); i++)
+			for (int j = 0; j < i; j++)
+				if (sets.get(i).toAbsolutePath().normalize().equals(sets.get(j)
+					.toAbsolutePath().normalize()) || FileIdentity.same(sets.get(i), sets
+						.get(j))) throw new GanException((j == 0 ? "--data "
+							: "--other-data ") + sets.get(j) + " and --other-data " + sets
+								.get(i) + " are one folder: give each set once");
 	}
 
 	/**

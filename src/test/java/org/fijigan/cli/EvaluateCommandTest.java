@@ -130,6 +130,51 @@ class EvaluateCommandTest {
 			"/d/micro/test"), Path.of("/d/fluorescence/held-out"));
 		assertEquals("micro/test", EvaluateCommand.name(three.get(1), three));
 		assertEquals("held-out", EvaluateCommand.name(three.get(2), three));
+		// the same folder and parent names: as many names as tell them apart
+		List<Path> deep = List.of(Path.of("/d/y/a/test"), Path.of("/d/x/a/test"),
+			Path.of("/a/test"));
+		assertEquals("y/a/test", EvaluateCommand.name(deep.get(0), deep));
+		assertEquals("x/a/test", EvaluateCommand.name(deep.get(1), deep));
+		assertEquals(Path.of("/a/test").toString(), EvaluateCommand.name(deep.get(
+			2), deep));
+	}
+
+	/**
+	 * Two sets in y/a/test and x/a/test: each keeps its own rows and its own
+	 * model-vs-baseline line (the second set's had been dropped and the first
+	 * set's model compared with the second set's baselines); one folder given
+	 * twice is refused.
+	 */
+	@Test
+	void setsWhoseFolderAndParentShareNamesStayApart() throws IOException {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path y = smoothImages("y/a/test", 1), x = smoothImages("x/a/test", 1);
+		Files.move(x.resolve("img0.tif"), x.resolve("other.tif"));
+		Path csv = dir.resolve("two.csv");
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+			"--data", y, "--other-data", x, "--output", csv, "--device", "cpu",
+			"--threads", 1, "--max-size", 32);
+		assertEquals(0, r.exitCode(), r.err());
+		List<String> rows = Files.readAllLines(csv);
+		assertEquals(32, rows.stream().filter(l -> l.startsWith("y/a/test,"))
+			.count(), String.join("\n", rows));
+		assertEquals(32, rows.stream().filter(l -> l.startsWith("x/a/test,"))
+			.count(), String.join("\n", rows));
+		for (String set : List.of("y/a/test", "x/a/test"))
+			assertEquals(4, r.out().lines().filter(l -> l.startsWith(set + " / ") && l
+				.contains("model vs best baseline")).count(), r.out());
+
+		for (Object[] twice : new Object[][] { { y, y }, { y, dir.resolve(
+			"y/a/../a/test") } })
+		{
+			Result same = MainTest.cli("evaluate", "--model", model, "--task",
+				"denoise", "--data", twice[0], "--other-data", twice[1], "--output", dir
+					.resolve("same.csv"), "--device", "cpu");
+			assertEquals(1, same.exitCode(), same.out());
+			assertEquals("fiji-gan: --data " + twice[0] + " and --other-data " +
+				twice[1] + " are one folder: give each set once", same.err().strip());
+			assertFalse(Files.exists(dir.resolve("same.csv")));
+		}
 	}
 
 	@Test
