@@ -37,7 +37,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -183,28 +182,8 @@ final class EvaluateCommand implements Callable<Integer> {
 			"): tune the baselines on other images");
 	}
 
-	/**
-	 * Refuses option values out of their range as a wrong command line (exit 2,
-	 * as --threads and --tile are), before anything is read.
-	 */
-	private void refuseBadValues() {
-		String bad = null;
-		if (maxImages < 1) bad = "--max-images is the images taken from each " +
-			"folder, at least 1, not " + maxImages;
-		else if (maxSize < 16) bad = "--max-size is the largest side evaluated, " +
-			"at least 16 pixels, not " + maxSize;
-		else if (count != null && count < 1) bad = "--count is the images drawn " +
-			"per class, at least 1, not " + count;
-		else if (utility != null && (utility < 1 || utility > 1000)) bad =
-			"--utility REPEATS must be 1 to 1000, not " + utility;
-		else if (draws < 1 || draws > EvaluationOptions.MAX_DRAWS) bad =
-			"--draws must be 1 to " + EvaluationOptions.MAX_DRAWS + ", not " + draws;
-		if (bad != null) throw new ParameterException(spec.commandLine(), bad);
-	}
-
 	@Override
 	public Integer call() {
-		refuseBadValues();
 		if (output != null) {
 			Path absolute = output.toAbsolutePath();
 			AtomicFile.requireNameFits(absolute);
@@ -229,6 +208,11 @@ final class EvaluateCommand implements Callable<Integer> {
 			count != null || utility != null || draws != 1)) throw new GanException(
 				"--train-data, --features, --count, --utility and --draws are for generators; " +
 					d.name() + " is a " + d.task().id() + " model");
+		if (count != null && count < 1) throw new GanException(
+			"--count is the images drawn per class, at least 1, not " + count);
+		if (utility != null && (utility < 1 || utility > 1000))
+			throw new GanException("--utility REPEATS must be 1 to 1000, not " +
+				utility);
 		if (utility != null && trainData == null) throw new GanException(
 			"--utility needs --train-data: " +
 				"the real-only classifier trains on it");

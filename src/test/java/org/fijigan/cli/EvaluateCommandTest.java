@@ -307,10 +307,11 @@ class EvaluateCommandTest {
 			"the saved features give the same numbers");
 
 		// what cannot give sound numbers is refused before any is computed
-		Object[][] refused = { { "--features", real.resolve("f.npy"),
-			"--features " + real.resolve("f.npy") + " is inside " + real }, {
-				"--output", features, "--features", features, "--overwrite",
-				"is the features file " + features } };
+		Object[][] refused = { { "--count", 0, "--count is the images drawn per " +
+			"class, at least 1, not 0" }, { "--features", real.resolve("f.npy"),
+				"--features " + real.resolve("f.npy") + " is inside " + real }, {
+					"--output", features, "--features", features, "--overwrite",
+					"is the features file " + features } };
 		for (Object[] c : refused) {
 			List<Object> args = new java.util.ArrayList<>(List.of("evaluate",
 				"--model", model, "--data", real, "--train-data", train, "--normalize",
@@ -338,36 +339,6 @@ class EvaluateCommandTest {
 		assertTrue(assertThrows(org.fijigan.core.GanException.class,
 			() -> PcaFeatures.load(dir.resolve("zero.npy"))).getMessage().contains(
 				"has no components"));
-	}
-
-	/**
-	 * A number out of its range is a wrong command line: exit 2 with one line, as
-	 * --threads and --tile, before anything is read (--max-images 0 and
-	 * --max-size 0 had exited 1), and no CSV written.
-	 */
-	@Test
-	void numbersOutOfRangeAreAWrongCommandLine() throws IOException {
-		Path data = smoothImages("n", 1), csv = dir.resolve("n.csv");
-		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
-		Object[][] bad = { { "--max-images", 0,
-			"--max-images is the images taken from each folder, at least 1, not 0" },
-			{ "--max-size", 0,
-				"--max-size is the largest side evaluated, at least 16 pixels, not 0" },
-			{ "--count", 0,
-				"--count is the images drawn per class, at least 1, not 0" }, {
-					"--utility", 0, "--utility REPEATS must be 1 to 1000, not 0" }, {
-						"--draws", 101, "--draws must be 1 to 100, not 101" }, {
-							"--threads", -1, "--threads" }, { "--tile", 0, "--tile" } };
-		for (Object[] b : bad) {
-			Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
-				"--data", data, "--output", csv, "--device", "cpu", b[0], b[1]);
-			assertEquals(2, r.exitCode(), b[0] + ": " + r.err());
-			assertEquals(1, r.errLines().size(), r.err());
-			assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(
-				(String) b[2]), r.err());
-			assertEquals("", r.out());
-			assertFalse(Files.exists(csv));
-		}
 	}
 
 	@Test
