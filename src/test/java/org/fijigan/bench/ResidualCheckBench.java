@@ -30,7 +30,8 @@ public final class ResidualCheckBench {
 	public static void main(String[] args) {
 		int trials = args.length > 0 ? Integer.parseInt(args[0]) : 400;
 		String[] cases = { "gaussian 0.05, flat", "gaussian 0.05, scene",
-			"poisson 30 photons, scene", "poisson 5 photons + read 0.01, scene" };
+			"poisson 30 photons, scene", "poisson 5 photons + read 0.01, scene",
+			"poisson 0.1 photons, flat" };
 		System.out.printf(Locale.ROOT, "%-38s %6s %7s %7s %8s %9s %7s %7s %7s%n",
 			"noise, image", "side", "planes", "alarms", "rate", "threshold", "median",
 			"p99", "max");
@@ -44,15 +45,17 @@ public final class ResidualCheckBench {
 				for (int k = 0; k < n; k++) {
 					SplittableRandom random = new SplittableRandom(1_000_003L * c +
 						7919L * side + k);
-					float[] clean = clean(c == 0, side, random.nextLong());
+					float[] clean = clean(c == 0 || c == 4, side, random.nextLong());
 					float[] noisy = clean.clone();
 					Planes p = new Planes(1, side, side, noisy);
 					switch (c) {
 						case 0, 1 -> TrainingDegradations.addGaussianNoise(p, 0.05, random);
 						case 2 -> TrainingDegradations.addPoissonGaussianNoise(p, 30, 0,
 							random);
-						default -> TrainingDegradations.addPoissonGaussianNoise(p, 5, 0.01,
+						case 3 -> TrainingDegradations.addPoissonGaussianNoise(p, 5, 0.01,
 							random);
+						default -> TrainingDegradations.addPoissonGaussianNoise(p, 0.1 /
+							0.3, 0, random); // 0.1 photons a pixel on the flat 0.3
 					}
 					float[] residual = new float[noisy.length];
 					for (int i = 0; i < residual.length; i++)

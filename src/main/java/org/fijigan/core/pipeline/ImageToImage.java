@@ -276,12 +276,12 @@ public final class ImageToImage {
 			.describeMapping(nonFinite, "values in the model's output") : nonFinite +
 				" NaN/infinite values in the " +
 				"model's output, kept as they are in the 32-bit result");
-		String residualCheck = null;
+		ResidualCheck.Verdict residualCheck = null;
 		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image,
 			result))
 		{
-			residualCheck = ResidualCheck.note(image, result);
-			if (residualCheck != null) notes.add(residualCheck);
+			residualCheck = ResidualCheck.verdict(image, result);
+			if (residualCheck.note() != null) notes.add(residualCheck.note());
 		}
 		InheritedMetadata.carry(image, result, model.scale(), !values.rawOutput(),
 			map == null || isIdentity(map), notes);
@@ -293,11 +293,8 @@ public final class ImageToImage {
 		result.setCalibration(image.calibration().magnified(model.scale()));
 		result.setTitle(resultTitle(image.title(), model));
 		describe(result, model, report, values.description());
-		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image,
-			result)) result.properties().put("fiji-gan.residual-check",
-				residualCheck != null ? "structure: see the note"
-					: "like noise: no window of the residual (input - result) has a local mean beyond what " +
-						"noise allows");
+		if (residualCheck != null) result.properties().put(
+			"fiji-gan.residual-check", residualCheck.property());
 		return result == null ? null : new RunResult(result, report);
 	}
 

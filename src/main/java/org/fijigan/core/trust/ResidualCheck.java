@@ -87,9 +87,11 @@ public final class ResidualCheck {
 	 *          rate, for this plane size
 	 * @param window the window side of {@code maxZ}
 	 * @param flagged pixels whose |z| passes the threshold at some window size
+	 * @param windows windows looked at: 0 when the plane is smaller than the
+	 *          smallest window, or has no finite residual
 	 */
-	public record Finding(double maxZ, double threshold, int window,
-			int flagged) {
+	public record Finding(double maxZ, double threshold, int window, int flagged,
+			long windows) {
 
 		/** Whether the residual has structure noise would not have. */
 		public boolean isStructured() {
@@ -102,21 +104,48 @@ public final class ResidualCheck {
 	/**
 	 * Checks one plane: {@code residual = input - result} and {@code result},
 	 * both {@code width x height}. A residual of zeros (nothing removed) is no
-	 * structure.
+	 * structure. Pixels whose residual or result is not finite (NaN, infinite)
+	 * are left out: a window's mean and noise are those of its other pixels.
 	 */
 	public static Finding check(float[] residual, float[] result, int width,
 		int height)
 	{
 		int n = width * height;
-		double[][] noise = noiseModel(residual, result);
+		boolean[] finite = new boolean[n];
+		int valid = 0;
+		for (int i = 0; i < n; i++)
+			if (finite[i] = Float.isFinite(residual[i]) && Float.isFinite(result[i]))
+				valid++;
 		double threshold = threshold(n), bend = (threshold * threshold - 1) / 6;
-		if (noise == null) return new Finding(0, threshold, WINDOWS[0], 0);
+		if (valid == 0 || WINDOWS[0] > Math.min(width, height)) return new Finding(
+			0, threshold, WINDOWS[0], 0, 0);
+		float[] keptResidual = new float[valid], keptResult = new float[valid];
+		for (int i = 0, j = 0; i < n; i++)
+			if (finite[i]) {
+				keptResidual[j] = residual[i];
+				keptResult[j++] = result[i];
+			}
+		double[][] model = noiseModel(keptResidual, keptResult);
+		long windows = 0;
+		for (int k : WINDOWS)
+			if (k <= Math.min(width, height)) windows += (long) (width - k + 1) *
+				(height - k + 1);
+		if (model == null) return new Finding(0, threshold, WINDOWS[0], 0, windows);
+		// back to the plane, left-out pixels counting 0 in every sum
+		double[] removed = new double[n];
+		double[][] noise = new double[2][n];
+		for (int i = 0, j = 0; i < n; i++)
+			if (finite[i]) {
+				removed[i] = residual[i];
+				noise[0][i] = model[0][j];
+				noise[1][i] = model[1][j++];
+			}
 		double maxZ = 0;
 		int window = WINDOWS[0];
 		boolean[] flagged = new boolean[n];
 		for (int k : WINDOWS) {
 			if (k > Math.min(width, height)) continue;
-			double[] mean = boxMean(toDouble(residual), width, height, k);
+			double[] mean = boxMean(removed, width, height, k);
 			double[] var = boxMean(noise[0], width, height, k), third = boxMean(
 				noise[1], width, height, k);
 			int r = k / 2;
@@ -125,6 +154,7 @@ public final class ResidualCheck {
 				if (x < r || y < r || x >= width - r || y >= height - r) continue; // mirrored
 																																						// pixels
 																																						// repeat
+				if (!(var[i] > 0)) continue; // no finite pixel in the window
 				double signed = mean[i] * k / Math.sqrt(var[i]);
 				double skew = third[i] / (k * Math.pow(var[i], 1.5));
 				// the distance past the skew-corrected threshold, in units of the plain
@@ -144,7 +174,18 @@ public final class ResidualCheck {
 		int count = 0;
 		for (boolean f : flagged)
 			count += f ? 1 : 0;
-		return new Finding(maxZ, threshold, window, count);
+		return new Finding(maxZ, threshold, window, count, windows);
+	}
+
+	/**
+	 * What the check found in every plane of an image.
+	 *
+	 * @param note one line for the user when some plane's residual has structure,
+	 *          else null
+	 * @param property the result's {@code fiji-gan.residual-check}: structure,
+	 *          like noise, or not checked and why
+	 */
+	public record Verdict(String note, String property) {
 	}
 
 	/**
@@ -155,12 +196,20 @@ public final class ResidualCheck {
 	 *         else null
 	 */
 	public static String note(RasterImage input, RasterImage result) {
+		return verdict(input, result).note();
+	}
+
+	/**
+	 * Checks every plane of a same-size input and result (raw values, the result
+	 * as a denoiser returned it): the note and the property.
+	 */
+	public static Verdict verdict(RasterImage input, RasterImage result) {
 		RasterImage residual = Residual.of(input, result);
 		int w = input.width(), h = input.height(), planes = input
 			.logicalChannels() * input.slices() * input.frames();
 		List<String> where = new ArrayList<>();
 		Finding worst = null;
-		int index = 0;
+		int index = 0, unchecked = 0;
 		for (int t = 0; t < input.frames(); t++)
 			for (int z = 0; z < input.slices(); z++)
 				for (int c = 0; c < input.logicalChannels(); c++) {
@@ -168,36 +217,53 @@ public final class ResidualCheck {
 					float[] removed = Planes.read(residual, c, z, t);
 					if (negligible(removed, Planes.read(input, c, z, t))) continue;
 					Finding f = check(removed, Planes.read(result, c, z, t), w, h);
+					if (f.windows() == 0) unchecked++;
 					if (!f.isStructured()) continue;
 					where.add(Integer.toString(index));
 					if (worst == null || f.maxZ() > worst.maxZ()) worst = f;
 				}
-		if (worst == null) return null;
+		if (worst == null) {
+			String like =
+				"like noise: no window of the residual (input - result) has a local mean beyond what " +
+					"noise allows";
+			if (Math.min(w, h) < WINDOWS[0]) return new Verdict(null,
+				"not checked (too small: the check looks at windows of " + WINDOWS[0] +
+					"x" + WINDOWS[0] + " pixels and more, the image is " + w + "x" + h +
+					")");
+			if (unchecked == planes) return new Verdict(null,
+				"not checked (no finite value in the residual)");
+			return new Verdict(null, unchecked == 0 ? like : like + " (" + unchecked +
+				" of " + planes + " planes not checked: no finite value in the " +
+				"residual)");
+		}
 		String planesText = planes == 1 ? "" : " in plane" + (where.size() == 1
 			? " " : "s ") + (where.size() <= 10 ? String.join(", ", where) : String
 				.join(", ", where.subList(0, 10)) + " and " + (where.size() - 10) +
 				" more") + " of " + planes;
-		return String.format(Locale.ROOT,
+		return new Verdict(String.format(Locale.ROOT,
 			"what the model removed is not only noise%s: the residual " +
 				"(input - result) has a local mean of %.1f noise standard deviations in a %dx%d window " +
 				"(noise passes %.1f once in %d planes), at %d pixel%s; the result may have lost signal " +
 				"there (dimmed spots or edges): look at the residual (trust residual / Show What The GAN " +
 				"Changed)", planesText, worst.maxZ(), worst.window(), worst.window(),
 			worst.threshold(), Math.round(1 / FALSE_ALARM_RATE), worst.flagged(),
-			worst.flagged() == 1 ? "" : "s");
+			worst.flagged() == 1 ? "" : "s"), "structure: see the note");
 	}
 
 	/**
-	 * How far below the input's range a residual stays that is only the rounding
-	 * of 32-bit arithmetic (the normalisation there and back): a model that
-	 * changed nothing leaves such a residual, whose structure follows the values
-	 * and means nothing.
+	 * How far below the input's range, or its largest magnitude where that is
+	 * more, a residual stays that is only the rounding of 32-bit arithmetic (the
+	 * normalisation there and back): a model that changed nothing leaves such a
+	 * residual, whose structure follows the values and means nothing. Rounding a
+	 * 32-bit value moves it by up to 6e-8 of its magnitude, so far from zero
+	 * (10000 plus a few tens, say) it outgrows the range's share.
 	 */
 	static final double ROUNDING = 1e-5;
 
 	/**
 	 * Whether every value removed is within {@link #ROUNDING} of the input
-	 * plane's range (non-finite values left out).
+	 * plane's range or largest magnitude, whichever is more (non-finite values
+	 * left out).
 	 */
 	static boolean negligible(float[] removed, float[] input) {
 		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY,
@@ -209,7 +275,9 @@ public final class ResidualCheck {
 			}
 		for (float r : removed)
 			if (Float.isFinite(r)) most = Math.max(most, Math.abs(r));
-		return !(max > min) ? most == 0 : most <= ROUNDING * (max - min);
+		if (!(max >= min)) return most == 0; // no finite input
+		double scale = Math.max(max - min, Math.max(Math.abs(min), Math.abs(max)));
+		return scale == 0 ? most == 0 : most <= ROUNDING * scale;
 	}
 
 	/**
@@ -253,9 +321,22 @@ public final class ResidualCheck {
 			svq += level[b] * variance[b];
 			used++;
 		}
-		double slope = used < 2 || svv * used - sv * sv <= 0 ? 0 : (svq * used -
-			sv * sq) / (svv * used - sv * sv);
-		double offset = (sq - slope * sv) / used;
+		double slope, offset;
+		if (used < 2 || svv * used - sv * sv <= 0) {
+			// one level (a flat result): no line to fit. A flat line would switch
+			// off the skew correction where counts are low, a line through the origin
+			// (all shot noise) would skew Gaussian noise: the residual's own third
+			// cumulant, b^2 v for shot noise, says how much of the variance is shot
+			// noise
+			double v = sv / used, spread = sq / used;
+			slope = v > 0 ? Math.min(spread / v, Math.sqrt(Math.max(0,
+				clippedThirdCumulant(residual)) / v)) : 0;
+			offset = spread - slope * Math.max(0, v);
+		}
+		else {
+			slope = (svq * used - sv * sq) / (svv * used - sv * sv);
+			offset = (sq - slope * sv) / used;
+		}
 		if (slope < 0) {
 			slope = 0;
 			offset = sq / used;
@@ -329,6 +410,33 @@ public final class ResidualCheck {
 	}
 
 	/**
+	 * The third central moment of {@code v}, each value clipped as for
+	 * {@link #clippedMeanSquare} (to the median plus or minus the
+	 * {@value #CLIP_QUANTILE} quantile of the absolute deviations from it).
+	 */
+	private static double clippedThirdCumulant(float[] v) {
+		int count = v.length;
+		double median = median(v.clone());
+		float[] dev = new float[count];
+		for (int i = 0; i < count; i++)
+			dev[i] = (float) Math.abs(v[i] - median);
+		Arrays.sort(dev);
+		double reach = dev[Math.min(count - 1, (int) Math.floor(CLIP_QUANTILE *
+			count))];
+		double[] x = new double[count];
+		double mean = 0;
+		for (int i = 0; i < count; i++) {
+			x[i] = reach > 0 ? Math.max(median - reach, Math.min(median + reach,
+				v[i])) : v[i];
+			mean += x[i] / count;
+		}
+		double third = 0;
+		for (double d : x)
+			third += (d - mean) * (d - mean) * (d - mean) / count;
+		return third;
+	}
+
+	/**
 	 * The median of {@code v} over bin {@code b}, or NaN when the bin is empty.
 	 */
 	private static double medianOf(float[] v, int[] bin, int b) {
@@ -385,13 +493,6 @@ public final class ResidualCheck {
 		for (int k = 120; k >= 1; k--)
 			f = x + k / f;
 		return phi / f;
-	}
-
-	private static double[] toDouble(float[] v) {
-		double[] d = new double[v.length];
-		for (int i = 0; i < v.length; i++)
-			d[i] = v[i];
-		return d;
 	}
 
 	/**

@@ -192,6 +192,96 @@ class ResidualCheckTest {
 	}
 
 	/**
+	 * A 32-bit image far from zero (10000 plus spots of 50 and noise of 3), taken
+	 * to [0, 1] and back: the rounding grows with the values' magnitude, not
+	 * their range, and is still no finding.
+	 */
+	@Test
+	void roundingFarFromZeroIsNoFinding() {
+		float[] spots = scene(0.6), noise = gaussian(3, 21), in = new float[SIZE *
+			SIZE];
+		for (int i = 0; i < in.length; i++)
+			in[i] = 10000 + 80 * spots[i] + noise[i];
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "identity.onnx").toString(), new ModelOverrides(TaskKind.DENOISE,
+				null, null, null, null, null));
+		RunResult same = ImageToImage.run(identity, new RasterImage(SIZE, SIZE, 1,
+			1, 1, PixelType.FLOAT32, new Object[] { in }), InferenceOptions.defaults()
+				.withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
+					.none());
+		assertTrue(same.report().notes().stream().noneMatch(n -> n.contains(
+			"not only noise")), same.report().notes().toString());
+		assertTrue(same.image().properties().get("fiji-gan.residual-check")
+			.startsWith("like noise"));
+	}
+
+	/**
+	 * Pure shot noise of 0.1 photons a pixel, the result its exact flat mean (the
+	 * ideal denoiser): every pixel has one level, and the skew correction still
+	 * holds; no plane of 20 is flagged, while an erased spot still is.
+	 */
+	@Test
+	void lowCountShotNoiseOnAFlatResultIsNoFinding() {
+		Random r = new Random(31);
+		float[] flat = new float[SIZE * SIZE];
+		Arrays.fill(flat, 0.1f);
+		int flagged = 0;
+		for (int plane = 0; plane < 20; plane++) {
+			float[] counts = new float[SIZE * SIZE];
+			for (int i = 0; i < counts.length; i++)
+				counts[i] = poisson(r, 0.1);
+			if (ResidualCheck.check(minus(counts, flat), flat, SIZE, SIZE)
+				.isStructured()) flagged++;
+		}
+		assertEquals(0, flagged);
+		float[] spot = new float[SIZE * SIZE];
+		for (int i = 0; i < spot.length; i++)
+			spot[i] = poisson(r, 0.1 + 20 * Math.exp(-(Math.pow(i % SIZE - 64, 2) +
+				Math.pow(i / SIZE - 64, 2)) / 4.5));
+		assertTrue(ResidualCheck.check(minus(spot, flat), flat, SIZE, SIZE)
+			.isStructured());
+	}
+
+	/**
+	 * A NaN pixel in the input (its residual NaN) is left out: the erased spots
+	 * are still found, and a plane with no finite residual is not checked.
+	 */
+	@Test
+	void aNanPixelDoesNotHideTheErasedSpots() {
+		float[] noisy = plus(scene(0.6), gaussian(0.05, 7));
+		noisy[40 * SIZE + 40] = Float.NaN;
+		ResidualCheck.Finding f = ResidualCheck.check(minus(noisy, scene(0)), scene(
+			0), SIZE, SIZE);
+		assertTrue(f.isStructured(), f.toString());
+		float[] nan = new float[SIZE * SIZE];
+		Arrays.fill(nan, Float.NaN);
+		assertEquals(0, ResidualCheck.check(nan, scene(0), SIZE, SIZE).windows());
+	}
+
+	/**
+	 * Through the denoise pipeline: a 4x4 image has no 5x5 window, so its
+	 * property says it was not checked rather than "like noise".
+	 */
+	@Test
+	void aPlaneSmallerThanAWindowIsNotChecked() {
+		ModelDescriptor level = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").initializer("zero", new float[] { 0 }).initializer("level",
+				new float[] { 0.2f }).node("Mul", "x,zero", "xz").node("Add",
+					"xz,level", "y").output("y", "N,1,H,W").write(dir, "level.onnx")
+			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null,
+				null));
+		float[] tiny = new float[16];
+		tiny[5] = 100;
+		RunResult r = ImageToImage.run(level, new RasterImage(4, 4, 1, 1, 1,
+			PixelType.FLOAT32, new Object[] { tiny }), InferenceOptions.defaults()
+				.withNormalization(new Normalization.None()).withDevice(DeviceSpec.CPU,
+					1), ProgressListener.NONE, CancellationToken.none());
+		assertEquals(
+			"not checked (too small: the check looks at windows of 5x5 pixels and more, the image is 4x4)",
+			r.image().properties().get("fiji-gan.residual-check"));
+	}
+
+	/**
 	 * Through the denoise pipeline: a model that blurs (5x5 mean) flattens the
 	 * spots, and the result says so in its notes and properties; a model that
 	 * returns the noise-free level of a flat noisy image gets no note.
