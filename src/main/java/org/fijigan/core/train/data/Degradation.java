@@ -221,7 +221,9 @@ public sealed interface Degradation {
 
 		/** The side of the cells of which one pixel each is hidden. */
 		public int cell() {
-			return Math.max(1, (int) Math.round(1 / Math.sqrt(fraction)));
+			// a long, as a tiny fraction's side passes the largest int
+			return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(1 / Math
+				.sqrt(fraction))));
 		}
 	}
 

@@ -1,6 +1,9 @@
 
 package org.fijigan.core.train.data;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -347,11 +350,41 @@ final class TrainingChecks {
 					: side) + ", or leave the image out" : "leave the image out"
 				: "use --patch " + n + " or more, or a smaller --n2v-neighbourhood"));
 		Degradation.BlindSpot.Line line = spec.line();
-		if (line != null && side < line.length()) throw new GanException(what +
-			" cannot hold the structN2V line of " + line.length() + " pixels: " +
-			(image ? "use a line of at most " + side + " pixels, or leave the " +
-				"image out" : "use --patch " + line.length() +
-					" or more, or a shorter --n2v-struct line"));
+		if (line != null) {
+			// a structN2V line follows the image's rows or columns however a patch is
+			// flipped or turned (PatchSampler.alongImageAxes): a square patch holds
+			// it when its side does; a whole image, which only turns when square,
+			// when its extent along the line does
+			OpenedImage shortest = targets.get(0);
+			for (OpenedImage t : targets)
+				if (along(t, line) < along(shortest, line)) shortest = t;
+			int room = patch > 0 ? side : along(shortest, line);
+			RasterImage s = shortest.image();
+			String where = patch > 0 ? what : "the image " + shortest.name() + " (" +
+				s.width() + "x" + s.height() + ")";
+			int longest = room % 2 == 0 ? room - 1 : room; // a line is odd
+			if (room < line.length()) throw new GanException(where +
+				" cannot hold the structN2V line of " + line.length() + " pixels: " +
+				(image ? (longest >= 3 ? "use a line of at most " + longest +
+					" pixels, or leave the image out" : "leave the image out")
+					: "use --patch " + line.length() +
+						" or more, or a shorter --n2v-struct line"));
+		}
+		long area = Long.MAX_VALUE;
+		for (OpenedImage t : targets)
+			area = Math.min(area, (long) t.image().width() * t.image().height());
+		if (patch > 0) area = Math.min(area, (long) patch * patch);
+		if (spec.fraction() * area < 1) throw new GanException("--n2v-fraction " +
+			spec.fraction() + " hides less than one pixel of " + (patch > 0 ? "a " +
+				side + "x" + side + " patch" : "the smallest image (" + area +
+					" pixels)") + ": use at least " + new BigDecimal(1.0 / area).round(
+						new MathContext(3, RoundingMode.UP)).stripTrailingZeros()
+						.toPlainString() + " (one pixel in " + area + ")");
+	}
+
+	/** How far an image reaches along a structN2V line: its width or height. */
+	private static int along(OpenedImage t, Degradation.BlindSpot.Line line) {
+		return line.horizontal() ? t.image().width() : t.image().height();
 	}
 
 	private static String suggestion(ImageInput in, int scale, int patch) {

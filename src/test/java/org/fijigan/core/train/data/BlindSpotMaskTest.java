@@ -362,6 +362,47 @@ class BlindSpotMaskTest {
 					9, new BlindSpot.Line(true, 9)))).batch(0, 1);
 	}
 
+	/**
+	 * A structN2V line needs the extent along its own axis (a wide, short whole
+	 * image only flips, and a line follows the image's rows anyway); the largest
+	 * line suggested is odd; a share of hidden pixels too small for one pixel of
+	 * the patch is refused, its cell side never wrapping past the largest int.
+	 */
+	@Test
+	void aLineNeedsItsOwnAxisAndTheShareAtLeastOnePixel() {
+		RasterImage wide = TestModels.constant("w", 96, 8, 1);
+		java.util.function.BiFunction<Integer, BlindSpot, DataOptions> options = (
+			patch, spec) -> new DataOptions(patch, Augmentation.FLIPS,
+				new Normalization.None(), 0, 1, spec);
+		TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1),
+			TrainingDataTest.source(List.of(wide)), options.apply(0, new BlindSpot(
+				0.25, 3, new BlindSpot.Line(true, 9)))).batch(0, 1);
+		assertEquals(
+			"the image w (96x8) cannot hold the structN2V line of 9 pixels: use a line of at most 7 pixels, or leave the image out",
+			assertThrows(GanException.class, () -> TrainingData.create(TestModels
+				.imageModel(TaskKind.DENOISE, 1, 1), TrainingDataTest.source(List.of(
+					wide)), options.apply(0, new BlindSpot(0.25, 3, new BlindSpot.Line(
+						false, 9))))).getMessage());
+		RasterImage img = TestModels.constant("a", 16, 12, 1);
+		assertEquals(
+			"the image a (16x12) cannot hold the structN2V line of 17 pixels: use a line of at most 15 pixels, or leave the image out",
+			assertThrows(GanException.class, () -> TrainingData.create(TestModels
+				.imageModel(TaskKind.DENOISE, 1, 1), TrainingDataTest.source(List.of(
+					img)), options.apply(0, new BlindSpot(0.25, 3, new BlindSpot.Line(
+						true, 17))))).getMessage());
+
+		assertEquals(Integer.MAX_VALUE, new BlindSpot(1e-300, 3, null).cell());
+		assertEquals(
+			"--n2v-fraction 1.0E-300 hides less than one pixel of a 8x8 patch: use at least 0.0157 (one pixel in 64)",
+			assertThrows(GanException.class, () -> TrainingData.create(TestModels
+				.imageModel(TaskKind.DENOISE, 1, 1), TrainingDataTest.source(List.of(
+					img)), options.apply(8, new BlindSpot(1e-300, 3, null))))
+				.getMessage());
+		TrainingData.create(TestModels.imageModel(TaskKind.DENOISE, 1, 1),
+			TrainingDataTest.source(List.of(img)), options.apply(8, new BlindSpot(
+				0.0157, 3, null))).batch(0, 1);
+	}
+
 	@Test
 	void blindSpotsRefuseWhatTheyCannotTrain() {
 		RasterImage img = TestModels.constant("a", 16, 16, 1);
