@@ -232,6 +232,16 @@ public class FineTuneCommand extends GanCommand {
 		Degradation.BlindSpot blindSpots = trainingData.equals(NO_CLEAN_IMAGES)
 			? new Degradation.BlindSpot(maskedFraction, neighbourhood,
 				Degradation.BlindSpot.Line.parse(structLine)) : null;
+		// as the command line refuses --n2v-* without --self-supervised n2v
+		if (blindSpots == null &&
+			(maskedFraction != Degradation.BlindSpot.DEFAULT_FRACTION ||
+				neighbourhood != Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD ||
+				Degradation.BlindSpot.Line.parse(structLine) != null))
+			throw new GanException("'Masked fraction', 'Neighbourhood' and 'Line " +
+				"mask (structN2V)' are for Training data '" + NO_CLEAN_IMAGES +
+				"': choose it, or set them back to " +
+				Degradation.BlindSpot.DEFAULT_FRACTION + ", " +
+				Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD + " and none");
 		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(
 			discriminator), discriminatorWidth, spectralNorm, minibatchStd,
 			DiffAugment.parse(diffAugment), adaTarget, discriminatorLr > 0

@@ -88,6 +88,17 @@ class FineTuneOutputsInFijiTest {
 				"'Replace input model' to replace it once training has finished", run(
 					commands, overModel));
 
+			// Noise2Void's settings without "no clean images", as --n2v-* without
+			// --self-supervised n2v
+			Map<String, Object> blindSpots = new HashMap<>(common);
+			blindSpots.put("output", dir.resolve("b.onnx").toFile());
+			blindSpots.put("checkpoints", new File(""));
+			blindSpots.put("structLine", "horizontal:5");
+			assertEquals("'Masked fraction', 'Neighbourhood' and 'Line mask " +
+				"(structN2V)' are for Training data 'no clean images (Noise2Void)': " +
+				"choose it, or set them back to 0.016, 5 and none", run(commands,
+					blindSpots));
+
 			assertArrayEquals(checkpoint, Files.readAllBytes(ck.resolve(
 				"checkpoint.fgk")));
 			assertFalse(Files.exists(dir.resolve("b.onnx")) || Files.exists(data
