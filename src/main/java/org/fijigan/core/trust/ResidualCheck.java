@@ -23,8 +23,10 @@ import org.fijigan.core.image.RasterImage;
  * deviations from it, so that the few pixels that hold signal hardly count
  * while skewed noise (few photons) keeps nearly all of its variance; {@code a}
  * and {@code b} are the least-squares line through those (b at least 0, a at
- * least 0), and each pixel's variance is the line at its result value, at least
- * a hundredth of the whole plane's.</li>
+ * least 0); where the result has one level alone (a flat result), {@code b} is
+ * taken from the residual's third cumulant ({@code b^2 v} for shot noise) and
+ * {@code a} is the rest of the variance; each pixel's variance is the line at
+ * its result value, at least a hundredth of the whole plane's.</li>
  * <li>For each window side {@code k} of {@link #WINDOWS}, at every window
  * wholly inside the plane, the local mean {@code m} of the residual and its
  * standard deviation for noise,
