@@ -206,7 +206,8 @@ public final class BioImageRdf {
 		Path file = rdfYaml.toAbsolutePath().normalize();
 		YamlNode doc = YamlNode.load(file);
 		List<YamlNode> names = new ArrayList<>();
-		collectSources(doc, names);
+		collectSources(doc, names, java.util.Collections.newSetFromMap(
+			new java.util.IdentityHashMap<>()));
 		if (doc.get("documentation").value() instanceof String) names.add(doc.get(
 			"documentation"));
 		if (doc.get("covers").value() instanceof List) names.addAll(doc.get(
@@ -223,14 +224,23 @@ public final class BioImageRdf {
 		return files;
 	}
 
-	private static void collectSources(YamlNode n, List<YamlNode> found) {
+	/**
+	 * The {@code source} entries of {@code n} and below, each map or list once:
+	 * YAML aliases can name one node many times over, which walked as a tree
+	 * grows exponentially.
+	 */
+	private static void collectSources(YamlNode n, List<YamlNode> found,
+		java.util.Set<Object> seen)
+	{
+		if (!(n.value() instanceof Map || n.value() instanceof List) || !seen.add(n
+			.value())) return;
 		if (n.value() instanceof Map) {
 			if (n.get("source").value() instanceof String) found.add(n.get("source"));
 			for (String k : n.keys())
-				collectSources(n.get(k), found);
+				collectSources(n.get(k), found, seen);
 		}
-		else if (n.value() instanceof List) for (YamlNode c : n.list())
-			collectSources(c, found);
+		else for (YamlNode c : n.list())
+			collectSources(c, found, seen);
 	}
 
 	private static Path resolveInside(Path folder, YamlNode node) {
