@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
 
 import org.fijigan.cli.MainTest.Result;
 import org.fijigan.core.eval.PcaFeatures;
@@ -114,6 +116,75 @@ class EvaluateCommandTest {
 		assertEquals(1, r.exitCode(), r.out());
 		assertTrue(r.err().contains("image n.tif holds 2 NaN/infinite pixels " +
 			"where it is measured"), r.err());
+	}
+
+	/** A 16-bit plane of smooth values {@code 10 + gain * (0..90)}. */
+	private static short[] smooth16(int w, int h, double gain) {
+		short[] p = new short[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				p[y * w + x] = (short) Math.round(gain * (10 + 45 * (1 + Math.sin(x /
+					5.0) * Math.cos(y / 7.0))));
+		return p;
+	}
+
+	private static void save(Path folder, String name, ImagePlus imp)
+		throws IOException
+	{
+		Files.createDirectories(folder);
+		assertTrue(imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(
+			folder.resolve(name).toString()) : new FileSaver(imp).saveAsTiff(folder
+				.resolve(name).toString()));
+	}
+
+	/** The CSV's lines with the data set's name (the first field) taken off. */
+	private static List<String> withoutDataset(Path csv) throws IOException {
+		return Files.readAllLines(csv).stream().map(l -> l.substring(l.indexOf(
+			',') + 1)).toList();
+	}
+
+	/**
+	 * An image is normalised by the pixels measured, the centre crop of its
+	 * middle slice: a bright pixel outside the crop, or other slices of another
+	 * brightness, change nothing; it scores as that crop saved alone.
+	 */
+	@Test
+	void aValueOutsideTheMeasuredCropOrSliceChangesNoScore() throws IOException {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		short[] hot = smooth16(60, 60, 1);
+		short[] crop = new short[32 * 32];
+		for (int y = 0; y < 32; y++)
+			System.arraycopy(hot, (14 + y) * 60 + 14, crop, y * 32, 32);
+		hot[0] = (short) 60000; // outside the centre 32x32 crop
+		save(dir.resolve("hot"), "a.tif", new ImagePlus("a", new ShortProcessor(60,
+			60, hot, null)));
+		save(dir.resolve("crop"), "a.tif", new ImagePlus("a", new ShortProcessor(32,
+			32, crop, null)));
+		ImageStack st = new ImageStack(40, 36);
+		for (double gain : new double[] { 1, 5, 20 })
+			st.addSlice(new ShortProcessor(40, 36, smooth16(40, 36, gain), null));
+		save(dir.resolve("stack"), "a.tif", new ImagePlus("a", st));
+		save(dir.resolve("slice"), "a.tif", new ImagePlus("a", new ShortProcessor(
+			40, 36, smooth16(40, 36, 5), null)));
+
+		for (String[] pair : new String[][] { { "hot", "crop" }, { "stack",
+			"slice" } })
+		{
+			Path[] csv = new Path[2];
+			Result[] r = new Result[2];
+			for (int k = 0; k < 2; k++) {
+				csv[k] = dir.resolve(pair[k] + ".csv");
+				r[k] = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+					"--data", dir.resolve(pair[k]), "--max-size", 32, "--output", csv[k],
+					"--device", "cpu", "--threads", 1, "--seed", 3);
+				assertEquals(0, r[k].exitCode(), r[k].err());
+			}
+			assertEquals(1 + 4 * 8, Files.readAllLines(csv[0]).size());
+			assertEquals(withoutDataset(csv[1]), withoutDataset(csv[0]), pair[0] +
+				" scores as " + pair[1]);
+			assertTrue(r[0].out().contains("each image's own min-max per channel " +
+				"otherwise, taken over the pixels measured"), r[0].out());
+		}
 	}
 
 	@Test

@@ -64,21 +64,6 @@ final class EvaluationImages {
 				.width(), planes.values(), sources);
 		}
 
-		/** The top-left {@code h x w} corner. */
-		Sample cropTopLeft(int h, int w) {
-			return crop(0, 0, h, w);
-		}
-
-		Sample crop(int y0, int x0, int h, int w) {
-			float[] out = new float[channels * h * w];
-			for (int c = 0; c < channels; c++)
-				for (int y = 0; y < h; y++)
-					System.arraycopy(values, (c * height + y0 + y) * width + x0, out, (c *
-						h + y) * w, w);
-			return new Sample(name, channels, h, w, out, sources.stream().map(p -> p
-				.shifted(x0, y0)).toList());
-		}
-
 		/** The channels' mean, as one channel. */
 		Sample grey() {
 			if (channels == 1) return this;
@@ -94,8 +79,13 @@ final class EvaluationImages {
 		}
 	}
 
-	/** A loaded sample, and whether the image was larger than the crop. */
-	record Loaded(Sample sample, boolean cropped) {
+	/**
+	 * A loaded sample, and whether the image was larger than the crop.
+	 *
+	 * @param width the centre crop's width, before it is cut to a multiple
+	 * @param height its height
+	 */
+	record Loaded(Sample sample, boolean cropped, int width, int height) {
 	}
 
 	/**
@@ -115,22 +105,41 @@ final class EvaluationImages {
 
 	/**
 	 * Opens {@code name} and takes its centre {@code cropHeight x cropWidth}
-	 * pixels (or the whole plane along an axis where it is smaller), normalised
-	 * by {@code rule}.
+	 * pixels (or the whole plane along an axis where it is smaller) of the middle
+	 * slice of the first frame, normalised by {@code rule}. The rule's range is
+	 * taken from these pixels alone, the ones measured: an image scores as this
+	 * crop saved alone would, whatever lies outside it (other slices and frames,
+	 * a bright corner the crop leaves out).
 	 *
 	 * @param rule null for the restoration default (0-255 for 8-bit and RGB
-	 *          images, the image's own minimum to maximum otherwise)
+	 *          images, the measured pixels' own minimum to maximum otherwise)
 	 */
 	static Loaded load(ImageSource source, String name, Normalization rule,
 		int cropHeight, int cropWidth)
 	{
+		return load(source, name, rule, cropHeight, cropWidth, 1);
+	}
+
+	/**
+	 * As above, the crop then cut to its top-left corner whose sides are a
+	 * multiple of {@code multiple} (a super-resolution scale): the pixels
+	 * measured, which the range is taken from.
+	 */
+	static Loaded load(ImageSource source, String name, Normalization rule,
+		int cropHeight, int cropWidth, int multiple)
+	{
 		RasterImage image = source.open(name);
 		int channels = image.logicalChannels();
-		int h = Math.min(cropHeight, image.height()), w = Math.min(cropWidth, image
-			.width());
-		int y0 = (image.height() - h) / 2, x0 = (image.width() - w) / 2;
+		int ch = Math.min(cropHeight, image.height()), cw = Math.min(cropWidth,
+			image.width());
+		int y0 = (image.height() - ch) / 2, x0 = (image.width() - cw) / 2;
+		int h = ch - ch % multiple, w = cw - cw % multiple;
 		int z = image.slices() / 2, n = h * w;
 		float[] values = new float[channels * n];
+		List<PointSource> sources = new ArrayList<>();
+		for (PointSource p : PointSource.parse(image.properties().get(
+			PointSource.PROPERTY)))
+			sources.add(p.shifted(x0, y0));
 		for (int c = 0; c < channels; c++) {
 			image.readRegion(c, z, 0, x0, y0, w, h, values, c * n);
 			int bad = 0;
@@ -141,34 +150,59 @@ final class EvaluationImages {
 					? " in channel " + (c + 1) : "") +
 				" where it is measured: the images evaluate compares with must be " +
 				"finite (fill or leave out those pixels first)");
-			RawRange range = range(image, c, rule);
-			double lo = range.low(), span = range.span();
+		}
+		RawRange[] ranges = ranges(image.type(), channels, h, w, values, rule);
+		for (int c = 0; c < channels; c++) {
+			double lo = ranges[c].low(), span = ranges[c].span();
 			for (int i = c * n; i < (c + 1) * n; i++) {
 				double u = (values[i] - lo) / span;
 				values[i] = !(u > 0) ? 0 : u >= 1 ? 1 : (float) u; // NaN -> 0
 			}
 		}
-		List<PointSource> sources = new ArrayList<>();
-		for (PointSource p : PointSource.parse(image.properties().get(
-			PointSource.PROPERTY)))
-			sources.add(p.shifted(x0, y0));
 		return new Loaded(new Sample(name, channels, h, w, values, sources),
-			h < image.height() || w < image.width());
+			ch < image.height() || cw < image.width(), cw, ch);
 	}
 
 	/**
-	 * The raw values that map to 0 and 1 for channel {@code c}: {@link RawRange}
-	 * of {@code rule}, or for the default ({@code null}) the 8-bit range for
-	 * 8-bit and RGB images and the channel's own minimum to maximum otherwise
-	 * ({@link RawRange.FullRangeTypes#EIGHT_BIT}).
+	 * The raw values that map to 0 and 1 for each channel of measured pixels
+	 * ({@code channels x h x w} raw values of an image of pixel type
+	 * {@code type}, CHW): {@link RawRange} of {@code rule}, or for the default
+	 * ({@code null}) the 8-bit range for 8-bit and RGB images and the channel's
+	 * own minimum to maximum otherwise
+	 * ({@link RawRange.FullRangeTypes#EIGHT_BIT}). Statistics are those of these
+	 * values alone.
 	 */
-	static RawRange range(RasterImage image, int c, Normalization rule) {
+	static RawRange[] ranges(PixelType type, int channels, int h, int w,
+		float[] values, Normalization rule)
+	{
 		if (rule instanceof Normalization.None) throw new GanException(
 			"evaluation needs a value range: use range, range:MIN,MAX or percentile, not none");
-		return rule == null ? RawRange.of(new Normalization.BitDepthRange(), image
-			.type(), () -> ChannelStatistics.of(image, c),
-			RawRange.FullRangeTypes.EIGHT_BIT) : RawRange.of(rule, image.type(),
-				() -> ChannelStatistics.of(image, c), RawRange.FullRangeTypes.INTEGER);
+		// the measured pixels as an image of their own, of a type that keeps their
+		// statistics exact (the 8- and 16-bit histograms)
+		PixelType as = type == PixelType.RGB ? PixelType.UINT8 : type;
+		RasterImage measured = RasterImage.allocate(w, h, channels, 1, 1, as);
+		int n = h * w;
+		for (int c = 0; c < channels; c++) {
+			Object plane = measured.plane(c, 0, 0);
+			for (int i = 0; i < n; i++) {
+				float v = values[c * n + i];
+				switch (as) {
+					case UINT8 -> ((byte[]) plane)[i] = (byte) (int) v;
+					case UINT16 -> ((short[]) plane)[i] = (short) (int) v;
+					default -> ((float[]) plane)[i] = v;
+				}
+			}
+		}
+		RawRange[] out = new RawRange[channels];
+		for (int c = 0; c < channels; c++) {
+			int channel = c;
+			out[c] = rule == null ? RawRange.of(new Normalization.BitDepthRange(),
+				type, () -> ChannelStatistics.of(measured, channel),
+				RawRange.FullRangeTypes.EIGHT_BIT) : RawRange.of(rule, type,
+					() -> ChannelStatistics.of(measured, channel),
+					RawRange.FullRangeTypes.INTEGER);
+		}
+		return out;
 	}
 
 	/** A float image of one plane holding {@code s}'s channels. */

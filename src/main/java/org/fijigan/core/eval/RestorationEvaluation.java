@@ -352,17 +352,17 @@ final class RestorationEvaluation {
 		for (String name : names) {
 			cancel.throwIfCancelled();
 			EvaluationImages.Loaded loaded = EvaluationImages.load(images, name,
-				options.normalization(), options.maxSide(), options.maxSide());
+				options.normalization(), options.maxSide(), options.maxSide(),
+				multiple);
 			Sample s = loaded.sample();
-			int h = s.height() - s.height() % multiple, w = s.width() - s.width() %
-				multiple;
-			if (h < minSide || w < minSide) {
-				notes.add("skipped " + name + ": " + s.width() + "x" + s.height() +
-					" is too small " + "(at least " + minSide + " pixels a side)");
+			if (s.height() < minSide || s.width() < minSide) {
+				notes.add("skipped " + name + ": " + loaded.width() + "x" + loaded
+					.height() + " is too small " + "(at least " + minSide +
+					" pixels a side)");
 				continue;
 			}
 			if (loaded.cropped()) cropped++;
-			out.add(h == s.height() && w == s.width() ? s : s.cropTopLeft(h, w));
+			out.add(s);
 		}
 		if (out.isEmpty()) throw new GanException("no image in " + images
 			.describe() + " is large " + "enough to evaluate (at least " + minSide +
@@ -375,6 +375,8 @@ final class RestorationEvaluation {
 			? "0-255 for 8-bit and RGB images, each image's " +
 				"own min-max per channel otherwise" : options.normalization()
 					.describe();
+		if (!(options.normalization() instanceof Normalization.FixedRange)) rule +=
+			", taken over the pixels measured";
 		notes.add("values normalised to [0,1] (" + rule +
 			"); PSNR with data range 1; every result " +
 			"clipped to [0,1]; the model sees the degraded image in these units (range:0,1)");
