@@ -1,6 +1,7 @@
 
 package org.fijigan.cli;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +20,7 @@ import ij.process.FloatProcessor;
 import ij.process.ShortProcessor;
 
 import org.fijigan.cli.MainTest.Result;
+import org.fijigan.core.dataset.PointSource;
 import org.fijigan.core.eval.PcaFeatures;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
@@ -185,6 +187,119 @@ class EvaluateCommandTest {
 			assertTrue(r[0].out().contains("each image's own min-max per channel " +
 				"otherwise, taken over the pixels measured"), r[0].out());
 		}
+	}
+
+	/**
+	 * 96x80 float spots image listing {@code listed} as its point sources: in its
+	 * properties, its Info text, or both.
+	 */
+	private Path spots(String folder, List<PointSource> rendered, String property,
+		String info) throws IOException
+	{
+		float[] v = new float[96 * 80];
+		java.util.Arrays.fill(v, 0.1f);
+		for (PointSource s : rendered)
+			for (int y = 0; y < 80; y++)
+				for (int x = 0; x < 96; x++)
+					v[y * 96 + x] += (float) (s.amplitude() * Math.exp(-((x - s.x()) *
+						(x - s.x()) + (y - s.y()) * (y - s.y())) / (2 * s.sigma() * s
+							.sigma())));
+		ImagePlus imp = new ImagePlus("spots", new FloatProcessor(96, 80, v));
+		if (property != null) imp.setProp(PointSource.PROPERTY, property);
+		if (info != null) imp.setProperty("Info", "Acquired on a Tuesday\n" +
+			PointSource.PROPERTY + " = " + info + "\n");
+		Path d = dir.resolve(folder);
+		save(d, "spots.tif", imp);
+		return d;
+	}
+
+	/** Bright (0.6) and faint (0.08) Gaussian spots in turn, well apart. */
+	private static List<PointSource> grid() {
+		List<PointSource> list = new java.util.ArrayList<>();
+		int k = 0;
+		for (int y = 14; y < 70; y += 16)
+			for (int x = 14; x < 86; x += 16)
+				list.add(new PointSource(x + 0.3, y - 0.2, 1.2, k++ % 2 == 0 ? 0.6
+					: 0.08, false));
+		return list;
+	}
+
+	/**
+	 * A list that repeats a source, does not read, or says one thing in the
+	 * properties and another in the Info text is refused in one line that names
+	 * the image, and nothing is written.
+	 */
+	@Test
+	void aPointSourceListThatCannotBeTrustedIsRefusedNamingTheImage()
+		throws IOException
+	{
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		List<PointSource> g = grid();
+		String all = PointSource.format(g), first3 = PointSource.format(g.subList(0,
+			3));
+		List<PointSource> twice = new java.util.ArrayList<>(g);
+		twice.addAll(g);
+		String[][] cases = { { "dup", PointSource.format(twice), null,
+			"image spots.tif lists two point sources at one position, " +
+				"fiji-gan.point-sources entries 1 '" + PointSource.format(g.subList(0,
+					1)) + "' and " + (g.size() + 1) + " '" + PointSource.format(g.subList(
+						0, 1)) + "': a detection finds only one of them; remove the " +
+				"repeated one" }, { "bad", first3 + ";1 2 3", null,
+					"image spots.tif, fiji-gan.point-sources in its properties: point " +
+						"source 4 '1 2 3' is not 'x y sigma amplitude g|a' (finite numbers, " +
+						"sigma > 0, amplitude >= 0)" }, { "negamp", null, first3 +
+							";5 5 1 -3 g", "image spots.tif, fiji-gan.point-sources in its " +
+								"Info text: point source 4 '5 5 1 -3 g' is not " +
+								"'x y sigma amplitude g|a' (finite numbers, sigma > 0, " +
+								"amplitude >= 0)" }, { "nanx", first3 + ";NaN 5 1 3 g", null,
+									"point source 4 'NaN 5 1 3 g' is not" }, { "disagree", all,
+										first3, "image spots.tif lists different point sources " +
+											"in its Info text (3) and in its properties (" + g
+												.size() +
+											") under fiji-gan.point-sources: keep one list, or make " +
+											"the two the same" } };
+		// every case checked, each failure reported
+		assertAll(java.util.Arrays.stream(cases).map(c -> () -> {
+			Path data = spots(c[0], g, c[1], c[2]);
+			Path csv = dir.resolve(c[0] + ".csv");
+			Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+				"--data", data, "--output", csv, "--device", "cpu", "--threads", 1);
+			assertEquals(1, r.exitCode(), c[0] + ": " + r.out());
+			assertEquals(1, r.errLines().size(), r.err());
+			assertTrue(r.err().startsWith("fiji-gan: ") && r.err().contains(c[3]),
+				c[0] + ": " + r.err());
+			assertTrue(r.err().contains("spots.tif"), r.err());
+			assertFalse(Files.exists(csv), c[0]);
+		}));
+	}
+
+	/**
+	 * Point sources written only in the Info text (ImageJ's Image > Show Info)
+	 * are read as those in the properties are, and both agreeing is the same.
+	 */
+	@Test
+	void pointSourcesInTheInfoTextAreRead() throws IOException {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		String all = PointSource.format(grid());
+		List<List<String>> csvs = new java.util.ArrayList<>();
+		for (String[] c : new String[][] { { "props", all, null }, { "info", null,
+			all }, { "both", all, all } })
+		{
+			Path csv = dir.resolve(c[0] + ".csv");
+			Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+				"--data", spots(c[0], grid(), c[1], c[2]), "--output", csv, "--device",
+				"cpu", "--threads", 1, "--seed", 3);
+			assertEquals(0, r.exitCode(), r.err());
+			assertTrue(r.out().contains("faint found"), r.out());
+			List<String> lines = Files.readAllLines(csv);
+			assertTrue(lines.get(0).endsWith(",peak_ratio,flux_ratio,faint_recall," +
+				"sources,faint_sources"), lines.get(0));
+			assertTrue(lines.get(3).contains(",clean image,reference,,,1,1,1,1," +
+				grid().size() + "," + grid().size() / 2), lines.get(3));
+			csvs.add(withoutDataset(csv));
+		}
+		assertEquals(csvs.get(0), csvs.get(1));
+		assertEquals(csvs.get(0), csvs.get(2));
 	}
 
 	@Test

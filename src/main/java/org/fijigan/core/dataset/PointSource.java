@@ -59,7 +59,9 @@ public record PointSource(double x, double y, double sigma, double amplitude,
 	/**
 	 * Reads what {@link #format} wrote.
 	 *
-	 * @throws GanException naming the first source that does not read
+	 * @throws GanException naming the first source that does not read, or whose
+	 *           numbers are not a source's (NaN, a width of 0, a negative
+	 *           amplitude)
 	 */
 	public static List<PointSource> parse(String text) {
 		List<PointSource> out = new ArrayList<>();
@@ -73,9 +75,11 @@ public record PointSource(double x, double y, double sigma, double amplitude,
 					f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), f[4]
 						.equals("a")));
 			}
-			catch (NumberFormatException e) {
+			catch (NumberFormatException | GanException e) {
 				throw new GanException("point source " + (out.size() + 1) + " '" + entry
-					.trim() + "' is not " + "'x y sigma amplitude g|a'");
+					.trim() + "' is not " +
+					"'x y sigma amplitude g|a' (finite numbers, " +
+					"sigma > 0, amplitude >= 0)");
 			}
 		}
 		return out;

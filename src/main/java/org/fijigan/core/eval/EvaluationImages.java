@@ -137,8 +137,7 @@ final class EvaluationImages {
 		int z = image.slices() / 2, n = h * w;
 		float[] values = new float[channels * n];
 		List<PointSource> sources = new ArrayList<>();
-		for (PointSource p : PointSource.parse(image.properties().get(
-			PointSource.PROPERTY)))
+		for (PointSource p : pointSources(image, name))
 			sources.add(p.shifted(x0, y0));
 		for (int c = 0; c < channels; c++) {
 			image.readRegion(c, z, 0, x0, y0, w, h, values, c * n);
@@ -203,6 +202,75 @@ final class EvaluationImages {
 					RawRange.FullRangeTypes.INTEGER);
 		}
 		return out;
+	}
+
+	/**
+	 * The property under which an image's Info text arrives from the image
+	 * readers: ImageJ's <i>Image &gt; Show Info</i>, a TIFF's {@code Info}.
+	 */
+	static final String INFO = "Info";
+
+	/**
+	 * The point sources {@code image} lists under {@link PointSource#PROPERTY}:
+	 * as an image property (a TIFF's ImageJ {@code Properties}), or as a line
+	 * {@code fiji-gan.point-sources = ...} (or {@code :}) of its Info text, or in
+	 * both when they list the same sources; empty when it lists none.
+	 *
+	 * @throws GanException naming the image when a list does not read, when the
+	 *           two places list different sources, or when two sources lie at one
+	 *           position (a detection can find only one of them)
+	 */
+	static List<PointSource> pointSources(RasterImage image, String name) {
+		String key = PointSource.PROPERTY, property = image.properties().get(key);
+		List<String> lines = new ArrayList<>();
+		String info = image.properties().get(INFO);
+		if (info != null) for (String line : info.split("\\r?\\n|\\r")) {
+			String l = line.strip();
+			if (!l.startsWith(key)) continue;
+			String rest = l.substring(key.length()).strip();
+			if (rest.startsWith("=") || rest.startsWith(":")) lines.add(rest
+				.substring(1).strip());
+		}
+		List<PointSource> fromProperty = property == null ? null : parse(property,
+			name, "its properties");
+		List<PointSource> fromInfo = null;
+		for (String line : lines) {
+			List<PointSource> p = parse(line, name, "its Info text");
+			if (fromInfo != null && !fromInfo.equals(p)) throw new GanException(
+				"image " + name + " has two different " + key + " lines in its Info " +
+					"text: keep one");
+			fromInfo = p;
+		}
+		if (fromProperty != null && fromInfo != null && !fromProperty.equals(
+			fromInfo)) throw new GanException("image " + name + " lists different " +
+				"point sources in its Info text (" + fromInfo.size() + ") and in its " +
+				"properties (" + fromProperty.size() + ") under " + key +
+				": keep one list, or make the two the same");
+		List<PointSource> sources = fromProperty != null ? fromProperty
+			: fromInfo != null ? fromInfo : List.of();
+		java.util.Map<List<Double>, Integer> at = new java.util.HashMap<>();
+		for (int j = 0; j < sources.size(); j++) {
+			PointSource b = sources.get(j);
+			Integer i = at.putIfAbsent(List.of(b.x(), b.y()), j);
+			if (i != null) throw new GanException("image " + name + " lists two " +
+				"point sources at one position, " + key + " entries " + (i + 1) + " '" +
+				PointSource.format(List.of(sources.get(i))) + "' and " + (j + 1) +
+				" '" + PointSource.format(List.of(b)) + "': a detection finds only " +
+				"one of them; remove the repeated one");
+		}
+		return sources;
+	}
+
+	private static List<PointSource> parse(String text, String name,
+		String where)
+	{
+		try {
+			return PointSource.parse(text);
+		}
+		catch (GanException e) {
+			throw new GanException("image " + name + ", " + PointSource.PROPERTY +
+				" in " + where + ": " + e.getMessage(), e);
+		}
 	}
 
 	/** A float image of one plane holding {@code s}'s channels. */
