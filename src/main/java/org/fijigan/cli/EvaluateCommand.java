@@ -359,7 +359,8 @@ final class EvaluateCommand implements Callable<Integer> {
 					row = java.util.Arrays.copyOf(row, 10);
 					row[7] = p == null ? "-" : fixed(p.peakRatio(), 3);
 					row[8] = p == null ? "-" : fixed(p.fluxRatio(), 3);
-					row[9] = p == null ? "-" : fixed(100 * p.faintRecall(), 1) + "%";
+					row[9] = p == null || Double.isNaN(p.faintRecall()) ? "-" : fixed(
+						100 * p.faintRecall(), 1) + "%";
 				}
 				rows.add(row);
 			}

@@ -302,6 +302,44 @@ class EvaluateCommandTest {
 		assertEquals(csvs.get(0), csvs.get(2));
 	}
 
+	/**
+	 * Listed sources the point measures cannot take (outside the crop, too wide
+	 * for the image, too faint) are counted in a note; where none is left a point
+	 * column shows "-", never "-%".
+	 */
+	@Test
+	void sourcesLeftOutOfThePointMeasuresAreNotedAndNoValueIsADash()
+		throws IOException
+	{
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		List<PointSource> listed = List.of(new PointSource(5, 5, 1.2, 0.6, false),
+			new PointSource(48, 40, 500, 0.6, false), new PointSource(55.5, 45.5, 1.2,
+				0.001, false));
+		List<PointSource> rendered = List.of(new PointSource(5, 5, 1.2, 0.6, false),
+			new PointSource(48, 40, 1.2, 0.6, false), new PointSource(55.5, 45.5, 1.2,
+				0.001, false));
+		Path data = spots("left", rendered, PointSource.format(listed), null);
+		Path csv = dir.resolve("left.csv");
+		Result r = MainTest.cli("evaluate", "--model", model, "--task", "denoise",
+			"--data", data, "--max-size", 48, "--output", csv, "--device", "cpu",
+			"--threads", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertFalse(r.out().contains("-%"), r.out());
+		assertTrue(r.out().lines().anyMatch(l -> l.replaceAll(" +", " ").equals(
+			"left gaussian sigma=15/255 clean image reference - - 1 - - -")), r
+				.out());
+		assertTrue(r.out().contains(
+			"note: point sources: 3 of the 3 listed in left were left out of the " +
+				"point measures: 1 outside the measured area (off the image or its " +
+				"centre crop), 1 too near its edge or too wide (the ring their " +
+				"background is measured on leaves it), 1 with a clean peak below " +
+				"0.02\n"), r.out());
+		assertTrue(r.out().contains("left / gaussian sigma=15/255: no point " +
+			"source could be measured\n"), r.out());
+		assertTrue(Files.readAllLines(csv).get(3).endsWith(
+			",clean image,reference,,,1,,,,0,0"), Files.readAllLines(csv).get(3));
+	}
+
 	@Test
 	void setsInFoldersOfTheSameNameStayApart() {
 		assertEquals("photos/test", EvaluateCommand.name(Path.of("/d/photos/test"),

@@ -195,6 +195,8 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 		 */
 		public String describe() {
 			PointScores m = model.points(), c = clean.points();
+			if (c.sources() == 0) return dataset + " / " + condition +
+				": no point source could be measured";
 			String kept = String.format(Locale.ROOT,
 				"it keeps %.3f of the sources' peaks and %.3f of their flux", m
 					.peakRatio(), m.fluxRatio());

@@ -87,9 +87,16 @@ final class PointSourceFidelity {
 	 * The counted sources of a clean plane, with their clean peaks and fluxes.
 	 *
 	 * @param index each counted source's index in {@code all}
+	 * @param outside sources of {@code all} left out because their centre lies
+	 *          outside the plane (a crop left them out)
+	 * @param nearEdge those left out because their background ring leaves the
+	 *          plane: too near its edge, or too wide for it
+	 * @param tooFaint those left out because their clean peak is below
+	 *          {@link #MIN_PEAK}
 	 */
 	record Reference(int height, int width, List<PointSource> all,
-			List<PointSource> counted, int[] index, double[] peaks, double[] fluxes) {
+			List<PointSource> counted, int[] index, double[] peaks, double[] fluxes,
+			int outside, int nearEdge, int tooFaint) {
 
 		boolean isFaint(int k) {
 			return peaks[k] <= FAINT_PEAK;
@@ -106,10 +113,17 @@ final class PointSourceFidelity {
 		List<PointSource> counted = new ArrayList<>();
 		List<double[]> values = new ArrayList<>();
 		List<Integer> index = new ArrayList<>();
+		int outside = 0, nearEdge = 0, tooFaint = 0;
 		for (int k = 0; k < sources.size(); k++) {
-			double[] pf = peakAndFlux(clean, height, width, sources.get(k));
-			if (pf != null && pf[0] >= MIN_PEAK) {
-				counted.add(sources.get(k));
+			PointSource p = sources.get(k);
+			double[] pf = peakAndFlux(clean, height, width, p);
+			long cx = Math.round(p.x()), cy = Math.round(p.y());
+			if (pf == null && (cx < 0 || cy < 0 || cx >= width || cy >= height))
+				outside++;
+			else if (pf == null) nearEdge++;
+			else if (!(pf[0] >= MIN_PEAK)) tooFaint++;
+			else {
+				counted.add(p);
 				values.add(pf);
 				index.add(k);
 			}
@@ -122,7 +136,7 @@ final class PointSourceFidelity {
 		}
 		return new Reference(height, width, List.copyOf(sources), List.copyOf(
 			counted), index.stream().mapToInt(Integer::intValue).toArray(), peaks,
-			fluxes);
+			fluxes, outside, nearEdge, tooFaint);
 	}
 
 	/**
@@ -159,10 +173,13 @@ final class PointSourceFidelity {
 	 * ring leaves the plane.
 	 */
 	static double[] peakAndFlux(float[] plane, int h, int w, PointSource s) {
-		int r = apertureRadius(s), outer = r + 4;
-		int cx = (int) Math.round(s.x()), cy = (int) Math.round(s.y());
-		if (cx - outer < 0 || cy - outer < 0 || cx + outer >= w || cy + outer >= h)
+		// in long: a source far outside, or one wider than any plane, must not
+		// wrap around into it
+		long r = apertureRadius(s), reach = r + 4, lx = Math.round(s.x()), ly = Math
+			.round(s.y());
+		if (lx - reach < 0 || ly - reach < 0 || lx + reach >= w || ly + reach >= h)
 			return null;
+		int cx = (int) lx, cy = (int) ly, outer = (int) reach;
 		List<Double> ring = new ArrayList<>();
 		double sum = 0;
 		int n = 0;

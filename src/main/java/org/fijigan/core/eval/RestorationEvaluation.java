@@ -103,6 +103,7 @@ final class RestorationEvaluation {
 		List<Double> sigmas = protocol.blurSigmas();
 		List<String> chosen = new ArrayList<>();
 		boolean anySources = false;
+		int[] leftOut = new int[4]; // listed, outside, near an edge, too faint
 		long total = (long) conditions.size() * samples.size(), done = 0;
 		for (int ci = 0; ci < conditions.size(); ci++) {
 			DenoisingProtocol.Noise noise = conditions.get(ci);
@@ -146,6 +147,12 @@ final class RestorationEvaluation {
 					: PointSourceFidelity.reference(onePlane(clean.planes()), clean
 						.height(), clean.width(), clean.sources());
 				anySources |= ref != null;
+				if (ci == 0 && ref != null) {
+					leftOut[0] += ref.all().size();
+					leftOut[1] += ref.outside();
+					leftOut[2] += ref.nearEdge();
+					leftOut[3] += ref.tooFaint();
+				}
 				Planes byModel = clean.planesOf(runModel(model, clean.named(input),
 					clean.height(), clean.width(), options, cancel));
 				scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean
@@ -230,7 +237,31 @@ final class RestorationEvaluation {
 				" px) finds within max(2, sigma) px at 1 false " + "positive per " +
 				Math.round(1 / PointSourceFidelity.FALSE_POSITIVES_PER_PIXEL) +
 				" pixels");
+		String leftOutNote = leftOutNote(dataset, leftOut);
+		if (leftOutNote != null) notes.add(leftOutNote);
 		return Evaluation.report(model, TaskKind.DENOISE, rows, notes, options);
+	}
+
+	/**
+	 * The note that says how many of the listed point sources the point measures
+	 * left out, and why, or null when they left out none.
+	 *
+	 * @param counts sources listed, then left out as outside the plane, near its
+	 *          edge and too faint ({@link PointSourceFidelity.Reference})
+	 */
+	static String leftOutNote(String dataset, int[] counts) {
+		int left = counts[1] + counts[2] + counts[3];
+		if (left == 0) return null;
+		List<String> why = new ArrayList<>();
+		if (counts[1] > 0) why.add(counts[1] + " outside the measured area (off " +
+			"the image or its centre crop)");
+		if (counts[2] > 0) why.add(counts[2] + " too near its edge or too wide " +
+			"(the ring their background is measured on leaves it)");
+		if (counts[3] > 0) why.add(counts[3] + " with a clean peak below " + Numbers
+			.compact(PointSourceFidelity.MIN_PEAK));
+		return "point sources: " + left + " of the " + counts[0] + " listed in " +
+			dataset + " were left out of the point measures: " + String.join(", ",
+				why);
 	}
 
 	/**

@@ -114,4 +114,28 @@ class PointSourceFidelityTest {
 		assertEquals(7, (int) Math.floor(
 			PointSourceFidelity.FALSE_POSITIVES_PER_PIXEL * W * H));
 	}
+
+	/**
+	 * The sources left out are counted by why: outside the plane (even one so far
+	 * out that its pixel position overflows an int), too near its edge or too
+	 * wide, too faint.
+	 */
+	@Test
+	void sourcesLeftOutAreCountedByWhy() {
+		List<PointSource> sources = new ArrayList<>(sources());
+		float[] clean = render(sources, 1);
+		sources.add(new PointSource(4294967296.0 + 40, 40, 1.2, 0.6, false));
+		sources.add(new PointSource(-3, 40, 1.2, 0.6, false));
+		sources.add(new PointSource(46.3, 38, 500, 0.6, false));
+		sources.add(new PointSource(40, 70, 1.2, 0.6, false)); // not rendered
+		PointSourceFidelity.Reference ref = PointSourceFidelity.reference(clean, H,
+			W, sources);
+		assertNull(PointSourceFidelity.peakAndFlux(clean, H, W, sources.get(sources
+			.size() - 4)));
+		assertEquals(sources.size() - 5, ref.counted().size());
+		assertEquals(2, ref.outside());
+		assertEquals(2, ref.nearEdge(),
+			"the one at the border, the one of sigma 500");
+		assertEquals(1, ref.tooFaint());
+	}
 }
