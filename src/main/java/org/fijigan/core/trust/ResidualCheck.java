@@ -388,35 +388,38 @@ public final class ResidualCheck {
 	}
 
 	/**
-	 * The mean square of {@code v} over bin {@code b}, each value clipped to the
-	 * median plus or minus the {@value #CLIP_QUANTILE} quantile of the absolute
-	 * deviations from it.
+	 * The mean square of {@code v} over bin {@code b}, each value clipped as
+	 * {@link #clipped} clips it.
 	 */
 	private static double clippedMeanSquare(float[] v, int[] bin, int b) {
-		float[] a = inBin(v, bin, b);
-		int count = a.length;
-		double median = median(a.clone());
-		float[] dev = new float[count];
-		for (int i = 0; i < count; i++)
-			dev[i] = (float) Math.abs(a[i] - median);
-		Arrays.sort(dev);
-		double reach = dev[Math.min(count - 1, (int) Math.floor(CLIP_QUANTILE *
-			count))];
+		double[] x = clipped(inBin(v, bin, b));
 		double s = 0;
-		for (int i = 0; i < count; i++) {
-			double x = reach > 0 ? Math.max(median - reach, Math.min(median + reach,
-				a[i])) : a[i];
-			s += x * x;
-		}
-		return s / count;
+		for (double d : x)
+			s += d * d;
+		return s / x.length;
 	}
 
 	/**
-	 * The third central moment of {@code v}, each value clipped as for
-	 * {@link #clippedMeanSquare} (to the median plus or minus the
-	 * {@value #CLIP_QUANTILE} quantile of the absolute deviations from it).
+	 * The third central moment of {@code v}, each value clipped as
+	 * {@link #clipped} clips it.
 	 */
 	private static double clippedThirdCumulant(float[] v) {
+		double[] x = clipped(v);
+		int count = x.length;
+		double mean = 0;
+		for (double d : x)
+			mean += d / count;
+		double third = 0;
+		for (double d : x)
+			third += (d - mean) * (d - mean) * (d - mean) / count;
+		return third;
+	}
+
+	/**
+	 * {@code v}, each value clipped to the median plus or minus the
+	 * {@value #CLIP_QUANTILE} quantile of the absolute deviations from it.
+	 */
+	private static double[] clipped(float[] v) {
 		int count = v.length;
 		double median = median(v.clone());
 		float[] dev = new float[count];
@@ -426,16 +429,10 @@ public final class ResidualCheck {
 		double reach = dev[Math.min(count - 1, (int) Math.floor(CLIP_QUANTILE *
 			count))];
 		double[] x = new double[count];
-		double mean = 0;
-		for (int i = 0; i < count; i++) {
+		for (int i = 0; i < count; i++)
 			x[i] = reach > 0 ? Math.max(median - reach, Math.min(median + reach,
 				v[i])) : v[i];
-			mean += x[i] / count;
-		}
-		double third = 0;
-		for (double d : x)
-			third += (d - mean) * (d - mean) * (d - mean) / count;
-		return third;
+		return x;
 	}
 
 	/**

@@ -258,18 +258,22 @@ class ResidualCheckTest {
 		assertEquals(0, ResidualCheck.check(nan, scene(0), SIZE, SIZE).windows());
 	}
 
+	/** A denoiser that returns 0.2 everywhere, whatever its input. */
+	private ModelDescriptor levelModel() {
+		return ModelLoader.load(OnnxModels.builder().input("x", "N,1,H,W")
+			.initializer("zero", new float[] { 0 }).initializer("level", new float[] {
+				0.2f }).node("Mul", "x,zero", "xz").node("Add", "xz,level", "y").output(
+					"y", "N,1,H,W").write(dir, "level.onnx").toString(),
+			new ModelOverrides(TaskKind.DENOISE, null, null, null, null, null));
+	}
+
 	/**
 	 * Through the denoise pipeline: a 4x4 image has no 5x5 window, so its
 	 * property says it was not checked rather than "like noise".
 	 */
 	@Test
 	void aPlaneSmallerThanAWindowIsNotChecked() {
-		ModelDescriptor level = ModelLoader.load(OnnxModels.builder().input("x",
-			"N,1,H,W").initializer("zero", new float[] { 0 }).initializer("level",
-				new float[] { 0.2f }).node("Mul", "x,zero", "xz").node("Add",
-					"xz,level", "y").output("y", "N,1,H,W").write(dir, "level.onnx")
-			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null,
-				null));
+		ModelDescriptor level = levelModel();
 		float[] tiny = new float[16];
 		tiny[5] = 100;
 		RunResult r = ImageToImage.run(level, new RasterImage(4, 4, 1, 1, 1,
@@ -295,12 +299,7 @@ class ResidualCheckTest {
 				OnnxModels.attrInts("pads", 2, 2, 2, 2)).output("y", "N,1,H,W").write(
 					dir, "blur.onnx").toString(), new ModelOverrides(TaskKind.DENOISE,
 						null, 2, null, null, null));
-		ModelDescriptor level = ModelLoader.load(OnnxModels.builder().input("x",
-			"N,1,H,W").initializer("zero", new float[] { 0 }).initializer("level",
-				new float[] { 0.2f }).node("Mul", "x,zero", "xz").node("Add",
-					"xz,level", "y").output("y", "N,1,H,W").write(dir, "level.onnx")
-			.toString(), new ModelOverrides(TaskKind.DENOISE, null, null, null, null,
-				null));
+		ModelDescriptor level = levelModel();
 		InferenceOptions raw = InferenceOptions.defaults().withNormalization(
 			new Normalization.None()).withDevice(DeviceSpec.CPU, 1);
 
