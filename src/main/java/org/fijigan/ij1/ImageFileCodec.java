@@ -684,6 +684,15 @@ public final class ImageFileCodec implements ImageCodec {
 			return;
 		}
 		ImagePlus imp = ImagePlusConverter.toImagePlus(image);
+		if (!extension.equals(".tif") && !extension.equals(".tiff") && imp
+			.getType() == ImagePlus.GRAY8)
+		{
+			// ImageJ's PNG and JPEG writers write an 8-bit image as shown: the
+			// display range and LUT kept from the input would change its values
+			imp.getProcessor().setLut(ij.process.LUT.createLutFromColor(
+				java.awt.Color.WHITE));
+			imp.getProcessor().setMinAndMax(0, 255);
+		}
 		FileSaver saver = new FileSaver(imp);
 		String path = file.toString();
 		String failure = ImageJPrints.failure(() -> switch (extension) {

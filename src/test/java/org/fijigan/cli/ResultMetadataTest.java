@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.Rectangle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.fijigan.cli.MainTest.Result;
 import org.fijigan.core.model.ModelLoader;
@@ -148,6 +149,48 @@ class ResultMetadataTest {
 		Path file = dir.resolve("dressed.tif");
 		assertTrue(new FileSaver(c).saveAsTiffStack(file.toString()));
 		return file;
+	}
+
+	/**
+	 * An 8-bit input shown through a display range and an inverted LUT: its
+	 * result keeps them in a TIFF, while a PNG or JPEG result holds the values
+	 * themselves (ImageJ's writers write what is shown).
+	 */
+	@Test
+	void aPngOrJpegResultHoldsTheValuesNotHowTheInputWasShown() {
+		byte[] px = new byte[48 * 48];
+		for (int i = 0; i < px.length; i++)
+			px[i] = (byte) (40 + i % 48 * 3);
+		Path id = OnnxModels.identity(1).write(dir, "id.onnx");
+		for (boolean inverted : new boolean[] { false, true }) {
+			ij.process.ByteProcessor ip = new ij.process.ByteProcessor(48, 48, px
+				.clone());
+			if (inverted) ip.invertLut();
+			ImagePlus shown = new ImagePlus("shown", ip);
+			shown.setDisplayRange(10, 200);
+			Path in = dir.resolve("shown.tif");
+			assertTrue(new FileSaver(shown).saveAsTiff(in.toString()));
+			for (String ext : List.of("tif", "png", "jpg")) {
+				Path out = dir.resolve(inverted + "." + ext);
+				Result r = cli("run", "--model", id, "--input", in, "--output", out,
+					"--normalize", "range:0,255", "--threads", 1);
+				assertEquals(0, r.exitCode(), r.err());
+				ImagePlus back = IJ.openImage(out.toString());
+				byte[] values = (byte[]) back.getProcessor().getPixels();
+				String what = ext + (inverted ? ", inverted LUT" : "");
+				if (ext.equals("jpg")) { // lossy: near the values, far from as shown
+					for (int i = 0; i < px.length; i++)
+						assertEquals(px[i] & 0xff, values[i] & 0xff, 4, what + " pixel " +
+							i);
+				}
+				else assertArrayEquals(px, values, what);
+				if (ext.equals("tif")) {
+					assertEquals(inverted, back.isInvertedLut(), what);
+					assertEquals(10, back.getDisplayRangeMin(), 0, what);
+					assertEquals(200, back.getDisplayRangeMax(), 0, what);
+				}
+			}
+		}
 	}
 
 	@Test
