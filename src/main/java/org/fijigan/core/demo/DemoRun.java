@@ -307,6 +307,8 @@ final class DemoRun {
 			RasterImage one = slice(r, i, options.seed() + i);
 			String cls = labels == null ? "sample " + (i + 1) : g.className(
 				(int) labels[i]);
+			// the stack names all its classes; this slice is of one
+			if (labels != null) one.properties().put("fiji-gan.class", cls);
 			RasterImage shown = greyView(one);
 			generated.add(new Panel(cls, shown, zoom(shown), List.of("SYNTHETIC",
 				"seed " + (options.seed() + i)), true));
