@@ -55,6 +55,9 @@ public final class OutputFolderLock implements AutoCloseable {
 	static final String SUFFIX = ".lock";
 	/** A claim being made: locked, then renamed to its claim name. */
 	static final String DRAFT_PREFIX = ".fiji-gan.new.";
+
+	/** How old a draft claim must be before a claim may delete it as dead. */
+	static final long DRAFT_AGE_MS = 60_000;
 	/**
 	 * Claims held by this JVM, by file: never opened again here (closing any
 	 * descriptor of a file drops this process's locks on it).
@@ -247,11 +250,16 @@ public final class OutputFolderLock implements AutoCloseable {
 
 	/** Deletes the drafts of claims that runs killed while claiming left. */
 	private static void removeDeadDrafts(Path dir, Path mine) {
+		long youngest = System.currentTimeMillis() - DRAFT_AGE_MS;
 		try (DirectoryStream<Path> drafts = Files.newDirectoryStream(dir,
 			DRAFT_PREFIX + "*"))
 		{
+			// a draft lives between its creation and its rename, unlocked for a
+			// moment after it is made: one that new may be another run's, about to be
+			// locked and renamed
 			for (Path d : drafts)
-				if (!d.equals(mine)) liveOwner(d);
+				if (!d.equals(mine) && Files.getLastModifiedTime(d)
+					.toMillis() < youngest) liveOwner(d);
 		}
 		catch (IOException e) {
 			// a leftover draft is hidden and harmless
