@@ -272,6 +272,44 @@ class FineTuneTasksTest {
 					1e-5f, form + " " + w);
 	}
 
+	/**
+	 * Class folders name a model's classes ignoring case, or by label number, as
+	 * generate --balance-against reads them: the same images train to the same
+	 * weights; two folders of one class are refused.
+	 */
+	@Test
+	void classFoldersNameClassesIgnoringCaseOrByNumber() throws IOException {
+		Path model = OnnxModels.generator(8, 2, 16, 16).metadata(
+			"fiji-gan.class_names", "cells,nuclei").write(dir, "named.onnx");
+		Map<String, Map<String, float[]>> trained = new java.util.LinkedHashMap<>();
+		for (List<String> folders : List.of(List.of("cells", "nuclei"), List.of(
+			"CELLS", "Nuclei"), List.of("0", "nuclei")))
+		{
+			Path data = dir.resolve("data-" + String.join("-", folders));
+			images(data.resolve(folders.get(0)), 3, 16, 16, 6);
+			images(data.resolve(folders.get(1)), 3, 16, 16, 7);
+			Path out = dir.resolve("tuned-" + String.join("-", folders) + ".onnx");
+			MainTest.Result r = fineTune(model, out, data, "--steps", 2, "--batch", 2,
+				"--patch", 0, "--adversarial-weight", 1, "--lr", 1e-3, "--seed", 3);
+			assertEquals(0, r.exitCode(), folders + ": " + r.err());
+			trained.put(String.join(",", folders), floatInitializers(out));
+		}
+		assertTrained(model, dir.resolve("tuned-cells-nuclei.onnx"), "W", "B", "E");
+		for (String w : List.of("W", "B", "E"))
+			for (String folders : List.of("CELLS,Nuclei", "0,nuclei"))
+				assertArrayEquals(trained.get("cells,nuclei").get(w), trained.get(
+					folders).get(w), folders + " " + w);
+		Path twice = dir.resolve("twice");
+		images(twice.resolve("cells"), 2, 16, 16, 6);
+		images(twice.resolve("Cells"), 2, 16, 16, 8);
+		MainTest.Result r = fineTune(model, dir.resolve("twice.onnx"), twice,
+			"--steps", 2, "--batch", 2, "--patch", 0, "--adversarial-weight", 1);
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: sub-folders 'Cells' and 'cells' both name class " +
+			"cells: put each class's images in one sub-folder", r.err().strip());
+		assertFalse(Files.exists(dir.resolve("twice.onnx")));
+	}
+
 	@Test
 	void aConditionalGeneratorFineTunedOnClassFoldersRunsInGenerate()
 		throws IOException
