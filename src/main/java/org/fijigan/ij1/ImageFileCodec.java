@@ -624,6 +624,9 @@ public final class ImageFileCodec implements ImageCodec {
 			case ".jpg", ".jpeg" -> !calibrated ? List.of() : List.of(
 				"JPEG holds no pixel size: the pixel size (" + size +
 					") is not written; write .tif to keep it");
+			case ".npy" -> !calibrated ? List.of() : List.of(
+				".npy holds no pixel size: the pixel size (" + size +
+					") is not written; write .tif to keep it");
 			default -> List.of();
 		};
 	}

@@ -230,6 +230,12 @@ class MainTest {
 			"size (0.5 x 0.25 micron) is not written; write .tif to keep it\n"), r
 				.out());
 		assertTrue(Files.exists(jpg));
+		Path npy = dir.resolve("out.npy");
+		r = cli("run", "-m", id, "-i", in, "-o", npy, "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: .npy holds no pixel size: the pixel " +
+			"size (0.5 x 0.25 micron) is not written; write .tif to keep it\n"), r
+				.out());
 
 		// x in micron, y in nm: NIfTI's one unit for both
 		Path nii = dir.resolve("out.nii.gz");
