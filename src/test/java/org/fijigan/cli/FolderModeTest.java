@@ -313,6 +313,35 @@ class FolderModeTest {
 		assertSameFiles(files(whole, false), files(out, false));
 	}
 
+	/**
+	 * A folder run into a format that cannot hold the inputs' pixel size says so
+	 * once, counting the images.
+	 */
+	@Test
+	void aFolderRunSaysWhatItsOutputFormatCannotHold() throws IOException {
+		Path in = Files.createDirectories(dir.resolve("calibrated"));
+		for (int i = 0; i < 2; i++) {
+			ImagePlus imp = new ImagePlus("c", new ByteProcessor(16, 12));
+			imp.getCalibration().pixelWidth = 0.5;
+			imp.getCalibration().pixelHeight = 0.5;
+			imp.getCalibration().setUnit("um");
+			assertTrue(new FileSaver(imp).saveAsTiff(in.resolve("c" + i + ".tif")
+				.toString()));
+		}
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Result jpg = cli("run", "-m", model, "-i", in, "-o", dir.resolve("jpg"),
+			"--format", "jpg", "--threads", 1);
+		assertEquals(0, jpg.exitCode(), jpg.err());
+		assertTrue(jpg.out().contains(
+			"note: 2 results: JPEG holds no pixel size: " +
+				"the pixel size (0.5 x 0.5 µm) is not written; write .tif to keep it " +
+				"(the first of them)\n"), jpg.out());
+		Result tif = cli("run", "-m", model, "-i", in, "-o", dir.resolve("tif"),
+			"--threads", 1);
+		assertEquals(0, tif.exitCode(), tif.err());
+		assertFalse(tif.out().contains("pixel size"), tif.out());
+	}
+
 	@Test
 	void mergeWritesFailedImagesToTheManifestNamesEachAndExitsWithOne()
 		throws IOException

@@ -252,6 +252,9 @@ public final class FolderBatch {
 		if (!job.shard().isAll()) for (Item item : todo)
 			first.add(Manifest.planned(plannedRow(item, model, settings, batch)));
 		StageTimings timings = new StageTimings();
+		// what output formats could not hold (a pixel size): each image's notes,
+		// by format and kind
+		Map<String, List<String>> lost = new java.util.LinkedHashMap<>();
 		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
 			() -> SessionCache.shared().acquire(model.onnxFile(), options.device(),
 				options.threads()));
@@ -277,7 +280,7 @@ public final class FolderBatch {
 				Map<String, String> row;
 				try {
 					row = process(item, job, recipe, options, codec, sharedMask, masks,
-						tiles, cancel, timings);
+						tiles, cancel, timings, lost);
 				}
 				catch (CancelledException e) {
 					throw cancelledAfter(finished, total, manifestFile);
@@ -296,6 +299,9 @@ public final class FolderBatch {
 				}
 			}
 		}
+		lost.forEach((kind, said) -> notes.add(said.size() == 1 ? "1 result: " +
+			said.get(0) : said.size() + " results: " + said.get(0) +
+				" (the first of them)"));
 		double seconds = (System.nanoTime() - start) / 1e9;
 		return tally.summary(mine.size(), skipped.size(), manifestFile, provider,
 			notes, seconds, stopped, timings);
@@ -445,7 +451,8 @@ public final class FolderBatch {
 	private static Map<String, String> process(Item item, FolderJob job,
 		Recipe recipe, InferenceOptions options, ImageCodec codec,
 		RasterImage sharedMask, MaskFinder masks, ProgressListener progress,
-		CancellationToken cancel, StageTimings timings)
+		CancellationToken cancel, StageTimings timings,
+		Map<String, List<String>> lost)
 	{
 		long start = System.nanoTime();
 		ModelDescriptor model = recipe.model();
@@ -486,6 +493,10 @@ public final class FolderBatch {
 				.write(r, ext, tmp));
 			timings.add(StageTimings.Stage.OUTPUT_WRITE, System.nanoTime() -
 				writeStart);
+			// one kind of loss: the words before the sizes
+			for (String note : codec.writeNotes(ext, r))
+				lost.computeIfAbsent(ext + " " + note.replaceAll("\\(.*", ""),
+					k -> new ArrayList<>()).add(note);
 			row.put("bytes", Long.toString(Files.size(out)));
 			row.put("provider", result.report().provider());
 			row.put("status", Manifest.DONE);
