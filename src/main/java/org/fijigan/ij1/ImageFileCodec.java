@@ -122,7 +122,7 @@ public final class ImageFileCodec implements ImageCodec {
 		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
 		if (ext.equals(".nii") || ext.equals(".nii.gz")) {
 			Nifti.Volume v = Nifti.read(file);
-			return withInfo(v.image(), v.comment());
+			return withInfoText(v.image(), v.comment());
 		}
 		if (ext.equals(".zip")) return readZip(file, role, notes);
 		ImageFileCheck.Findings found = ImageFileCheck.check(file, role);
@@ -163,8 +163,8 @@ public final class ImageFileCodec implements ImageCodec {
 		if (found instanceof ImageFileCheck.Findings.Fits fits && fits
 			.scaling() != null) scaleFits(imp, fits.scaling());
 		RasterImage image = ImagePlusConverter.toRaster(imp, notes);
-		return found instanceof ImageFileCheck.Findings.Png png ? withInfo(image,
-			png.description()) : image;
+		return found instanceof ImageFileCheck.Findings.Png png ? withInfoText(
+			image, png.description()) : image;
 	}
 
 	/**
@@ -173,7 +173,7 @@ public final class ImageFileCodec implements ImageCodec {
 	 * or a NIfTI comment extension, read back as a TIFF's info text is (so that
 	 * {@code trust provenance} and later runs see a generated image's record).
 	 */
-	private static RasterImage withInfo(RasterImage image, String text) {
+	private static RasterImage withInfoText(RasterImage image, String text) {
 		if (text != null && !text.isBlank()) image.properties().putIfAbsent(
 			ImagePlusConverter.INFO, text);
 		return image;
@@ -621,11 +621,9 @@ public final class ImageFileCodec implements ImageCodec {
 			case ".png" -> !calibrated || pixelsPerMetre(c) != null ? List.of() : List
 				.of("PNG holds a pixel size in metres only: the pixel size (" + size +
 					") is not written; write .tif to keep it");
-			case ".jpg", ".jpeg" -> !calibrated ? List.of() : List.of(
-				"JPEG holds no pixel size: the pixel size (" + size +
-					") is not written; write .tif to keep it");
-			case ".npy" -> !calibrated ? List.of() : List.of(
-				".npy holds no pixel size: the pixel size (" + size +
+			case ".jpg", ".jpeg", ".npy" -> !calibrated ? List.of() : List.of(
+				(extension.equals(".npy") ? ".npy" : "JPEG") +
+					" holds no pixel size: the pixel size (" + size +
 					") is not written; write .tif to keep it");
 			default -> List.of();
 		};
