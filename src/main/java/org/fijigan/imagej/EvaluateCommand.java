@@ -133,8 +133,8 @@ public class EvaluateCommand extends GanCommand {
 			t.addValue("Data", m.dataset());
 			t.addValue("Condition", m.condition());
 			t.addValue("Metric", m.metric());
-			t.addValue("Value", m.value());
-			t.addValue("Std", m.std());
+			number(t, "Value", m.value());
+			number(t, "Std", m.std());
 			t.addValue("n A", m.countA());
 			t.addValue("n B", m.countB());
 		}
@@ -144,18 +144,27 @@ public class EvaluateCommand extends GanCommand {
 			t.addValue("Condition", s.condition());
 			t.addValue("Method", s.method());
 			t.addValue("Kind", s.kind().id());
-			t.addValue("PSNR (dB)", s.psnr());
-			t.addValue("SSIM", s.ssim());
+			number(t, "PSNR (dB)", s.psnr());
+			number(t, "SSIM", s.ssim());
 			t.addValue("n", s.n());
 			if (r.hasPointSources()) {
 				EvaluationReport.PointScores p = s.points();
-				t.addValue("Peak ratio", p == null ? Double.NaN : p.peakRatio());
-				t.addValue("Flux ratio", p == null ? Double.NaN : p.fluxRatio());
-				t.addValue("Faint recall", p == null ? Double.NaN : p.faintRecall());
+				number(t, "Peak ratio", p == null ? Double.NaN : p.peakRatio());
+				number(t, "Flux ratio", p == null ? Double.NaN : p.fluxRatio());
+				number(t, "Faint recall", p == null ? Double.NaN : p.faintRecall());
 			}
 		}
 		t.setPrecision(4);
 		return t;
+	}
+
+	/**
+	 * A value in column {@code column}, or "-" where there is none (NaN), as the
+	 * command line's table shows it; {@code getValue} reads NaN from either.
+	 */
+	private static void number(ResultsTable t, String column, double v) {
+		if (Double.isNaN(v)) t.addValue(column, "-");
+		else t.addValue(column, v);
 	}
 
 	private static String[] rows(ResultsTable t) {

@@ -105,6 +105,16 @@ class EvaluateCommandFijiTest {
 		assertTrue(row >= 0, "a TSTR row");
 		assertEquals(1, t.getValue("Value", row), 0);
 		assertEquals(8, t.getValue("n A", row), 0);
+		// a value a measure has none of shows as "-", as in the CLI's table, not
+		// as NaN
+		int std = java.util.Arrays.asList(t.getColumnHeadings().split("\t"))
+			.indexOf("Std"), noStd = 0;
+		for (int i = 0; i < t.size(); i++)
+			if (Double.isNaN(t.getValue("Std", i))) {
+				noStd++;
+				assertEquals("-", t.getRowAsString(i).split("\t", -1)[std]);
+			}
+		assertTrue(noStd > 0, "rows without a standard deviation");
 		// three draws of 6: the memorisation check sees 18
 		int copies = -1;
 		for (int i = 0; i < t.size(); i++)
