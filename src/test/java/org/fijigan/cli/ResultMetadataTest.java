@@ -86,6 +86,20 @@ class ResultMetadataTest {
 		assertEquals(0, cli("super-resolution", "--model", sr, "--input", x2,
 			"--output", x4, "--threads", 1).exitCode());
 		assertEquals(rows, cli("trust", "provenance", "--input", x4).out());
+		// the x4 result names the run that made its input; its input named none
+		String srSha = ModelLoader.sha256(sr);
+		assertTrue(info(IJ.openImage(x4.toString())).contains(
+			"fiji-gan.earlier.1 = super-resolution model=sr sha256=" + srSha + "\n"),
+			info(IJ.openImage(x4.toString())));
+		assertTrue(!info(result).contains("fiji-gan.earlier."), info(result));
+		Path x8 = dir.resolve("synth-x8.tif");
+		assertEquals(0, cli("super-resolution", "--model", sr, "--input", x4,
+			"--output", x8, "--threads", 1).exitCode());
+		String x8Info = info(IJ.openImage(x8.toString()));
+		assertTrue(x8Info.contains(
+			"fiji-gan.earlier.1 = super-resolution model=sr" + " sha256=" + srSha +
+				"\nfiji-gan.earlier.2 = super-resolution model=sr" + " sha256=" +
+				srSha + "\n") && !x8Info.contains("fiji-gan.earlier.3"), x8Info);
 		Path out = dir.resolve("out");
 		Result folder = cli("super-resolution", "--model", sr, "--input", dir
 			.resolve("in"), "--output", out, "--threads", 1);

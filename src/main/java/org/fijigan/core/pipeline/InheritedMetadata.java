@@ -20,6 +20,9 @@ import org.fijigan.core.trust.GenerationProvenance;
  * <li>A generated input's SYNTHETIC statement and generation provenance
  * ({@link GenerationProvenance#carry}): a result of a synthetic image is
  * synthetic; and a {@code fiji-gan.generated} statement of its input.</li>
+ * <li>The runs that made the input, when fiji-gan made it from another image:
+ * {@code fiji-gan.earlier.N}, oldest first, each
+ * {@code TASK model=M sha256=H}.</li>
  * <li>Slice labels, where the result's planes are the input's (one channel's
  * label goes to every channel made of it).</li>
  * <li>The display mode and each channel's lookup table, where the result has
@@ -34,6 +37,8 @@ import org.fijigan.core.trust.GenerationProvenance;
 final class InheritedMetadata {
 
 	private static final String SLICE = "fiji-gan.slice.";
+	/** Prefix of the earlier runs' lines, numbered from 1, oldest first. */
+	static final String EARLIER = "fiji-gan.earlier.";
 
 	private InheritedMetadata() {}
 
@@ -58,6 +63,7 @@ final class InheritedMetadata {
 		Map<String, String> withInfo = GenerationProvenance.withInfo(in);
 		String generated = withInfo.get("fiji-gan.generated");
 		if (generated != null) out.put("fiji-gan.generated", generated);
+		earlierRuns(withInfo, out);
 		labels(input, result, notes);
 		boolean viewable = input.type() != PixelType.RGB && result
 			.type() != PixelType.RGB && sameChannels && input.channels() == result
@@ -79,6 +85,26 @@ final class InheritedMetadata {
 		else notes.add("the input's overlay and selection were left out: a " +
 			"scale of " + Numbers.significant(scale, 4) +
 			" does not put their points on the result's pixels exactly");
+	}
+
+	/**
+	 * The input's earlier runs, and the run that made the input itself where it
+	 * was made from another image (a generated input's run is its generation
+	 * provenance), as the result's {@link #EARLIER} lines.
+	 */
+	private static void earlierRuns(Map<String, String> in,
+		Map<String, String> out)
+	{
+		int n = 0;
+		while (in.containsKey(EARLIER + (n + 1))) {
+			n++;
+			out.put(EARLIER + n, in.get(EARLIER + n));
+		}
+		String task = in.get("fiji-gan.task");
+		if (task == null || task.equals("generate")) return;
+		out.put(EARLIER + (n + 1), task + " model=" + in.getOrDefault(
+			"fiji-gan.model", "?") + " sha256=" + in.getOrDefault(
+				"fiji-gan.model.sha256", "?"));
 	}
 
 	private static void copy(Map<String, String> in, Map<String, String> out,
