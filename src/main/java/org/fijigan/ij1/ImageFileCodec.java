@@ -618,15 +618,33 @@ public final class ImageFileCodec implements ImageCodec {
 				: " x " + c.yUnit());
 		return switch (extension) {
 			case ".nii", ".nii.gz" -> Nifti.unwritten(image);
-			case ".png" -> !calibrated || pixelsPerMetre(c) != null ? List.of() : List
-				.of("PNG holds a pixel size in metres only: the pixel size (" + size +
-					") is not written; write .tif to keep it");
+			case ".png" -> !calibrated ? List.of() : pngNotes(c, size);
 			case ".jpg", ".jpeg", ".npy" -> !calibrated ? List.of() : List.of(
 				(extension.equals(".npy") ? ".npy" : "JPEG") +
 					" holds no pixel size: the pixel size (" + size +
 					") is not written; write .tif to keep it");
 			default -> List.of();
 		};
+	}
+
+	/**
+	 * What a PNG's {@code pHYs} chunk cannot hold of calibration {@code c}
+	 * (described as {@code size}): a size that is no length, or one that whole
+	 * pixels per metre round by more than one part in 10,000.
+	 */
+	private static List<String> pngNotes(Calibration c, String size) {
+		long[] perMetre = pixelsPerMetre(c);
+		if (perMetre == null) return List.of(
+			"PNG holds a pixel size in metres only: the pixel size (" + size +
+				") is not written; write .tif to keep it");
+		double x = Units.length(1.0 / perMetre[0], "m", c.unit()), y = Units.length(
+			1.0 / perMetre[1], "m", c.yUnit());
+		if (Math.abs(x / c.pixelWidth() - 1) <= 1e-4 && Math.abs(y / c
+			.pixelHeight() - 1) <= 1e-4) return List.of();
+		return List.of("PNG holds whole pixels per metre: the pixel size (" + size +
+			") is written as " + Numbers.rounded(x, 6) + " x " + Numbers.rounded(y,
+				6) + " " + c.unit() + (c.yUnit().equals(c.unit()) ? "" : " x " + c
+					.yUnit()) + "; write .tif to keep it exactly");
 	}
 
 	/**

@@ -222,6 +222,23 @@ class MainTest {
 		assertEquals(0.5, c.pixelWidth(), 1e-12);
 		assertEquals(0.25, c.pixelHeight(), 1e-12);
 		assertEquals("µm", c.unit());
+		// a CT's 0.7 mm pixels are 1428.57 per metre: written as 1429, with a note
+		ImagePlus ct = IJ.openImage(in.toString());
+		ct.getCalibration().pixelWidth = 0.7;
+		ct.getCalibration().pixelHeight = 0.7;
+		ct.getCalibration().setUnit("mm");
+		Path mm = dir.resolve("mm.tif");
+		assertTrue(new FileSaver(ct).saveAsTiff(mm.toString()));
+		r = cli("run", "-m", id, "-i", mm, "-o", dir.resolve("mm.png"), "--threads",
+			"1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: PNG holds whole pixels per metre: the " +
+			"pixel size (0.7 x 0.7 mm) is written as 0.69979 x 0.69979 mm; write " +
+			".tif to keep it exactly\n"), r.out());
+		c = org.fijigan.ij1.ImageFileCodec.INSTANCE.read(dir.resolve("mm.png"),
+			"input").calibration();
+		assertEquals(1e6 / 1429, c.pixelWidth(), 1e-9);
+		assertEquals("µm", c.unit());
 
 		Path jpg = dir.resolve("out.jpg");
 		r = cli("run", "-m", id, "-i", in, "-o", jpg, "--threads", "1");
