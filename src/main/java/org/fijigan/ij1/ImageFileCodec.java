@@ -731,9 +731,22 @@ public final class ImageFileCodec implements ImageCodec {
 				65536);
 			if (full != null) throw new GanException(DiskSpace.FULL, full);
 			throw new GanException("cannot write " + file + (failure.isEmpty() ? ""
-				: ": ImageJ's writer says \"" + JavaNames.stripped(failure) + "\""));
+				: ": " + writerSays(failure, path)));
 		}
 		if (extension.equals(".png")) addPngText(file, image);
+	}
+
+	/**
+	 * What ImageJ's writer printed, for a message: the system's reason alone when
+	 * it is the one Java gives for a file it cannot open ("{@code path}
+	 * (Read-only file system)"), as the other writers say it; else its words,
+	 * without Java's class names.
+	 */
+	static String writerSays(String failure, String path) {
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+			java.util.regex.Pattern.quote(path) + " \\(([^()]+)\\)").matcher(failure);
+		if (m.find()) return m.group(1);
+		return "ImageJ's writer says \"" + JavaNames.stripped(failure) + "\"";
 	}
 
 	/**

@@ -23,6 +23,11 @@ import org.fijigan.core.text.JavaNames;
  */
 final class ImageJPrints {
 
+	/** One line of a printed stack trace that is a frame, not a message. */
+	private static final java.util.regex.Pattern STACK_FRAME =
+		java.util.regex.Pattern.compile(
+			"(?m)^[ \\t]*(?:at [^\\s(]+\\(.*\\)|\\.\\.\\. \\d+ (?:more|common frames omitted))[ \\t]*\\r?$");
+
 	private ImageJPrints() {}
 
 	/**
@@ -69,8 +74,11 @@ final class ImageJPrints {
 				System.setOut(out);
 				if (alsoErrors) System.setErr(err); // else never replaced
 			}
-			String said = printed.toString(Charset.defaultCharset()).replaceAll(
-				"[<>|]", " ").replaceAll("\\s+", " ").trim();
+			// a stack trace's frames ("at java.base/...", "... 3 more") say where in
+			// Java it failed, which no user acts on: its first line says what
+			String said = STACK_FRAME.matcher(printed.toString(Charset
+				.defaultCharset())).replaceAll("").replaceAll("[<>|]", " ").replaceAll(
+					"\\s+", " ").trim();
 			return new Kept<>(result, said.length() > 200 ? said.substring(0, 200) +
 				"..." : said);
 		}

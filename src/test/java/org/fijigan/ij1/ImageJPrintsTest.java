@@ -103,14 +103,38 @@ class ImageJPrintsTest {
 		RasterImage image = new RasterImage(8, 8, 1, 1, 1, PixelType.UINT8,
 			new Object[] { new byte[64] });
 		// ImageJ's JPEG and PNG writers print and return true when they cannot
-		// write; its TIFF writer prints and returns false
+		// write; its TIFF writer prints and returns false. Each says why in one
+		// line, the system's reason, as the .npy writer does: not the stack trace
+		// ImageJ printed ("at java.base/java.io.RandomAccessFile.open0...")
 		for (String extension : new String[] { ".jpg", ".png", ".tif" }) {
 			Path file = dir.resolve("no-such-folder").resolve("out" + extension);
 			GanException e = assertThrows(GanException.class,
 				() -> ImageFileCodec.INSTANCE.write(image, extension, file));
-			assertTrue(e.getMessage().startsWith("cannot write " + file +
-				": ImageJ's writer says \""), e.getMessage());
+			assertEquals("cannot write " + file + ": No such file or directory", e
+				.getMessage());
 			assertFalse(java.nio.file.Files.exists(file));
 		}
+	}
+
+	@Test
+	void aPrintedStackTraceKeepsItsMessageAndLosesItsFrames() {
+		assertEquals("java.io.FileNotFoundException: /out/x.png (Read-only file " +
+			"system) Caused by: java.io.IOException: disk gone", ImageJPrints.failure(
+				() -> {
+					new java.io.FileNotFoundException("/out/x.png (Read-only file " +
+						"system)").printStackTrace();
+					System.err.println("Caused by: java.io.IOException: disk gone");
+					System.err.println("\tat java.base/java.io.RandomAccessFile.open0" +
+						"(Native Method)");
+					System.err.println("\t... 3 more");
+					return true;
+				}));
+		// words that are not ImageJ's own reason for a file are kept
+		assertEquals("ImageJ's writer says \"Disk quota exceeded somewhere\"",
+			ImageFileCodec.writerSays("java.io.IOException: Disk quota exceeded " +
+				"somewhere", "/out/x.png"));
+		assertEquals("Read-only file system", ImageFileCodec.writerSays(
+			"File saving error (IOException): \"/out/x.tif (Read-only file system)\"" +
+				" /out/x.tif", "/out/x.tif"));
 	}
 }
