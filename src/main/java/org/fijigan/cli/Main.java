@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.FileNameEncoding;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.fijigan.core.image.Normalization;
@@ -207,6 +208,11 @@ public final class Main implements Callable<Integer> {
 		if (e instanceof AccessDeniedException f) return "permission denied: " + f
 			.getFile();
 		if (e instanceof FileSystemException f) return f.getMessage();
+		// a name given in characters the locale's file-name encoding lacks, which
+		// Java read as '?'
+		if (e instanceof java.nio.file.InvalidPathException p)
+			return "cannot use " + p.getInput() + ": " + (p.getInput().indexOf(
+				'\uFFFD') >= 0 ? FileNameEncoding.why() : p.getReason());
 		String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines()
 			.findFirst().orElse("");
 		return "unexpected " + e.getClass().getSimpleName() + m +

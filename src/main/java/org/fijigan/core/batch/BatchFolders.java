@@ -19,6 +19,8 @@ import java.util.Set;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
+import org.fijigan.core.io.FileNameEncoding;
+import org.fijigan.core.io.InputFile;
 
 /**
  * The folders of a batch: which images an input folder holds, relative names
@@ -34,14 +36,42 @@ public final class BatchFolders {
 	 * The images under {@code dir}, sub-folders included, as sorted relative
 	 * paths with {@code /} separators. Hidden files and folders, and
 	 * {@code exclude} (an output folder inside the input folder, under any name:
-	 * a link to it is left out too), are left out; links are followed.
+	 * a link to it is left out too), are left out; links are followed. Entries
+	 * named as images that cannot be read ({@link Listing#unusable()}) are left
+	 * out too.
 	 */
 	public static List<String> listImages(Path dir, ImageCodec codec,
 		String include, Path exclude)
 	{
+		return list(dir, codec, include, exclude).images();
+	}
+
+	/**
+	 * What {@link #list} finds: the images, and the entries named as images that
+	 * cannot be read as one, each with why.
+	 *
+	 * @param images sorted relative paths, {@code /} separators
+	 * @param unusable by relative path (as near as its name can be read as text),
+	 *          sorted: why the entry cannot be read, for a message
+	 */
+	public record Listing(List<String> images,
+			java.util.SortedMap<String, String> unusable) {
+	}
+
+	/**
+	 * As {@link #listImages}, but also says which entries named as images (by
+	 * their extension, or by {@code include}) cannot be read as one, without
+	 * opening them: a named pipe, a socket or a device, a symbolic link to
+	 * nothing, a name that the file-name encoding cannot read
+	 * ({@link FileNameEncoding}).
+	 */
+	public static Listing list(Path dir, ImageCodec codec, String include,
+		Path exclude)
+	{
 		PathMatcher glob = include == null ? null : FolderJob.glob(include);
 		boolean byName = include != null && !include.contains("/");
 		List<String> names = new ArrayList<>();
+		java.util.SortedMap<String, String> unusable = new java.util.TreeMap<>();
 		// an output folder that holds the input folder holds all its images too:
 		// only one inside the input folder is left out
 		if (exclude != null && dir.toAbsolutePath().normalize().startsWith(exclude
@@ -64,15 +94,36 @@ public final class BatchFolders {
 			@Override
 			public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
 				Path rel = dir.relativize(p);
-				boolean take = attrs.isRegularFile() && !p.getFileName().toString()
-					.startsWith(".") && (glob == null ? codec.isImage(p) : glob.matches(
-						byName ? p.getFileName() : rel));
-				if (take) names.add(slashes(rel));
+				boolean take = !p.getFileName().toString().startsWith(".") &&
+					(glob == null ? codec.isImage(p) : glob.matches(byName ? p
+						.getFileName() : rel));
+				if (!take) return FileVisitResult.CONTINUE;
+				String name = slashes(rel);
+				// never opened: a named pipe would block, a device never end
+				String why = !FileNameEncoding.survives(dir, name, p) ? "cannot read " +
+					"input " + p + ": " + FileNameEncoding.why() : attrs.isRegularFile()
+						? null : notAFile(p, attrs);
+				if (why == null) names.add(name);
+				else unusable.put(name, why);
 				return FileVisitResult.CONTINUE;
 			}
 		});
 		names.sort(null);
-		return names;
+		return new Listing(names, unusable);
+	}
+
+	/**
+	 * Why {@code p}, met in a folder with {@code attrs} (its link's own, for a
+	 * link that cannot be followed), is not read as an image.
+	 */
+	private static String notAFile(Path p, BasicFileAttributes attrs) {
+		// a link met as a link is one that cannot be followed (to nothing, a loop)
+		if (attrs.isSymbolicLink()) return "input " + p + " is a symbolic link" +
+			FileIdentity.linkTarget(p) + ", which leads to no file: not read";
+		String kind = InputFile.kindOf(p);
+		return "input " + p + " is " + (kind == null || kind.equals("missing")
+			? "not a regular file" : kind + ", not a regular file") +
+			": never opened";
 	}
 
 	/**

@@ -63,8 +63,19 @@ public final class FolderBatch {
 
 	private FolderBatch() {}
 
-	/** One image of the run: relative paths with {@code /} separators. */
-	record Item(String input, String output) {
+	/**
+	 * One image of the run: relative paths with {@code /} separators.
+	 *
+	 * @param unusable why the input cannot be read as an image (a named pipe, a
+	 *          name the file-name encoding cannot read), found when the folder
+	 *          was listed: its row fails with this and nothing opens it; null for
+	 *          an image
+	 */
+	record Item(String input, String output, String unusable) {
+
+		Item(String input, String output) {
+			this(input, output, null);
+		}
 	}
 
 	/**
@@ -102,11 +113,20 @@ public final class FolderBatch {
 		if (job.mask() != null && !Files.exists(job.mask())) throw new GanException(
 			"mask not found: " + job.mask());
 
-		List<String> inputs = BatchFolders.listImages(job.inputDir(), codec, job
+		BatchFolders.Listing listed = BatchFolders.list(job.inputDir(), codec, job
 			.include(), job.outputDir());
-		if (inputs.isEmpty()) throw new GanException("no images in " + job
+		// an entry named as an image that cannot be read has a place in the run,
+		// and a failed row that says why
+		List<String> names = new ArrayList<>(listed.images());
+		names.addAll(listed.unusable().keySet());
+		names.sort(null);
+		if (names.isEmpty()) throw new GanException("no images in " + job
 			.inputDir() + (job.include() == null ? "" : " match " + job.include()));
-		List<Item> all = outputs(inputs, job.format(), codec);
+		List<Item> all = new ArrayList<>();
+		for (Item item : outputs(names, job.format(), codec))
+			all.add(new Item(item.input(), item.output(), listed.unusable().get(item
+				.input())));
+		List<String> inputs = listed.images();
 		if (ImageToImage.givesFloat(model, options)) for (Item item : all) {
 			String ext = ImageCodec.extensionOf(item.output());
 			if (ext.equals(".png") || ext.equals(".jpg") || ext.equals(".jpeg"))
@@ -123,8 +143,8 @@ public final class FolderBatch {
 		refuseOverwritingInputs(job, model, inputs, mine);
 		List<String> folders = new ArrayList<>();
 		for (Item item : mine)
-			folders.add(item.output().substring(0, Math.max(0, item.output()
-				.lastIndexOf('/'))));
+			if (item.unusable() == null) folders.add(item.output().substring(0, Math
+				.max(0, item.output().lastIndexOf('/'))));
 		BatchFolders.refuseLinksInside(job.outputDir(), folders);
 		String settings = BatchSettings.folder(model, options, job.format());
 		String batch = BatchSettings.batch(settings, plan(job, all));
@@ -155,9 +175,9 @@ public final class FolderBatch {
 	private static String plan(FolderJob job, List<Item> all) {
 		StringBuilder sb = new StringBuilder();
 		for (Item item : all)
-			sb.append(item.input()).append(' ').append(size(BatchFolders.resolve(job
-				.inputDir(), item.input()))).append(' ').append(item.output()).append(
-					'\n');
+			sb.append(item.input()).append(' ').append(item.unusable() != null ? -1
+				: size(BatchFolders.resolve(job.inputDir(), item.input()))).append(' ')
+				.append(item.output()).append('\n');
 		if (job.mask() != null && !Files.isDirectory(job.mask())) sb.append("mask ")
 			.append(size(job.mask())).append('\n');
 		return sb.toString();
@@ -199,6 +219,10 @@ public final class FolderBatch {
 		for (Map<String, String> row : earlier.complete().values())
 			byInput.putIfAbsent(row.get("input"), row);
 		for (Item item : mine) {
+			if (item.unusable() != null) { // fails again, saying why
+				todo.add(item);
+				continue;
+			}
 			Path out = BatchFolders.resolve(job.outputDir(), item.output());
 			refuseResultUnderAnotherName(byInput.get(item.input()), item, settings,
 				job.outputDir());
@@ -349,8 +373,8 @@ public final class FolderBatch {
 			files.add(new FileIdentity.Input("model's file", p));
 		Map<Object, FileIdentity.Input> index = FileIdentity.index(files);
 		for (Item item : mine)
-			FileIdentity.refuseOverwriting(BatchFolders.resolve(job.outputDir(), item
-				.output()), index);
+			if (item.unusable() == null) FileIdentity.refuseOverwriting(BatchFolders
+				.resolve(job.outputDir(), item.output()), index);
 	}
 
 	private static void checkModel(FolderJob job, ModelDescriptor model) {
@@ -458,6 +482,12 @@ public final class FolderBatch {
 		ModelDescriptor model = recipe.model();
 		Map<String, String> row = plannedRow(item, model, recipe.settings(), recipe
 			.batch());
+		if (item.unusable() != null) {
+			row.put("status", Manifest.FAILED);
+			row.put("message", item.unusable());
+			row.put("seconds", seconds(start));
+			return row;
+		}
 		Path out = BatchFolders.resolve(job.outputDir(), item.output());
 		try {
 			row.put("input_sha256", recipe.sources().input(item));

@@ -393,10 +393,24 @@ public final class Manifest {
 	{
 		List<Map<String, String>> out = new ArrayList<>();
 		for (var e : earlier.complete().entrySet())
-			if (!mine.test(e.getKey()) && Files.exists(BatchFolders.resolve(dir, e
-				.getKey()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) out.add(e
-					.getValue());
+			if (!mine.test(e.getKey()) && exists(dir, e.getKey())) out.add(e
+				.getValue());
 		return out;
+	}
+
+	/**
+	 * Whether the output {@code relative} names in {@code dir} is there; true for
+	 * a name that the file-name encoding cannot write (recorded by a run under
+	 * another locale): its row is kept, not lost.
+	 */
+	private static boolean exists(Path dir, String relative) {
+		try {
+			return Files.exists(BatchFolders.resolve(dir, relative),
+				java.nio.file.LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (java.nio.file.InvalidPathException e) {
+			return true;
+		}
 	}
 
 	/**

@@ -28,7 +28,8 @@ public final class InputFile {
 		String kind = kindOf(file);
 		if (kind == null) return;
 		if (kind.equals("missing")) throw new GanException(role +
-			" file not found: " + file);
+			" file not found: " + file + (file.toString().indexOf('\uFFFD') >= 0
+				? "; " + FileNameEncoding.why() : ""));
 		throw new GanException(role + " " + file + " is " + kind +
 			", not a regular file");
 	}

@@ -1,0 +1,63 @@
+
+package org.fijigan.core.io;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * The encoding that Java turns file names into text with: on Linux the locale's
+ * (LC_ALL, LC_CTYPE, LANG), fixed when Java starts. A name whose bytes are not
+ * valid in it (an accented name under the C locale, a byte that is not UTF-8
+ * under a UTF-8 one) reads as text that names another file, or none: such a
+ * file cannot be opened by its name.
+ */
+public final class FileNameEncoding {
+
+	private FileNameEncoding() {}
+
+	/** The encoding's name ("UTF-8", "US-ASCII"). */
+	public static String name() {
+		String jnu = System.getProperty("sun.jnu.encoding");
+		try {
+			return jnu == null ? Charset.defaultCharset().name() : Charset.forName(
+				jnu).name();
+		}
+		catch (IllegalArgumentException e) {
+			return jnu;
+		}
+	}
+
+	/**
+	 * Whether {@code relative}, its parts joined with {@code /}, names
+	 * {@code file} under {@code dir}: false when a part's name does not survive
+	 * being read as text.
+	 */
+	public static boolean survives(Path dir, String relative, Path file) {
+		try {
+			Path p = dir;
+			for (String part : relative.split("/"))
+				p = p.resolve(part);
+			return p.equals(file);
+		}
+		catch (InvalidPathException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * Why a file whose name does not survive cannot be used, and what to do: for
+	 * a message after the file's name.
+	 */
+	public static String why() {
+		String name = name();
+		if (name.equals(StandardCharsets.UTF_8.name()))
+			return "its name is not valid UTF-8, the file-name encoding of this " +
+				"system's locale, so it cannot be opened by its name: rename it";
+		return "its name holds characters that the file-name encoding of this " +
+			"system's locale (" + name + ", from LC_ALL, LC_CTYPE or LANG) cannot " +
+			"represent, so it cannot be opened by its name: run with a UTF-8 locale " +
+			"(LC_ALL=C.UTF-8), or rename it";
+	}
+}
