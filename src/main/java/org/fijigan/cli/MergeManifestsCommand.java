@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 /** Joins the manifest parts of a sharded run into one manifest. */
 @Command(name = "merge-manifests", mixinStandardHelpOptions = true,
 	description = "Join the manifest parts of a sharded run (manifest.part-I-of-N.csv) into one " +
-		"manifest, one row per output, sorted. Fails (exit code 1) when a part is missing or an " +
+		"manifest, one row per output, sorted; rows a later run wrote into the folder's manifest.csv " +
+		"are kept. Fails (exit code 1) when a part is missing or an " +
 		"output a part planned has no result, naming each, and writes nothing; when outputs " +
 		"failed, it writes the manifest, names them and exits with 1.")
 final class MergeManifestsCommand implements Callable<Integer> {
@@ -36,12 +37,13 @@ final class MergeManifestsCommand implements Callable<Integer> {
 	List<Path> sources;
 
 	@Option(names = { "-o", "--output" }, paramLabel = "FILE.csv",
-		description = "The merged manifest (default: manifest.csv in the folder, or beside the first part, " +
-			"replaced when it is there).")
+		description = "The merged manifest (default: manifest.csv in the folder, or beside the first part; " +
+			"when it is there, its rows of outputs the parts list no row of, or an older one, are kept).")
 	Path output;
 
 	@Option(names = "--overwrite",
-		description = "Replace FILE.csv given with --output if it exists.")
+		description = "Replace FILE.csv given with --output if it exists; without --output, write the " +
+			"parts' rows alone over the folder's manifest.csv, dropping its other rows.")
 	boolean overwrite;
 
 	@Override
@@ -71,12 +73,15 @@ final class MergeManifestsCommand implements Callable<Integer> {
 				"the merged manifest " + output + " is a folder");
 			if (!overwrite) AtomicFile.refuseExisting(output.toAbsolutePath());
 		}
-		Manifest.MergeReport r = Manifest.merge(parts, target, output == null ||
-			overwrite);
+		Manifest.MergeReport r = output == null && !overwrite ? Manifest.mergeInto(
+			parts, target) : Manifest.merge(parts, target, output == null ||
+				overwrite);
 		PrintWriter out = spec.commandLine().getOut();
 		out.println("merged " + r.parts() + " part" + (r.parts() == 1 ? "" : "s") +
 			" into " + r.file() + ": " + r.rows() + " row" + (r.rows() == 1 ? ""
-				: "s") + " " + r.statuses());
+				: "s") + " " + r.statuses() + (r.kept() == 0 ? "" : ", " + r.kept() +
+					" of them kept from the manifest there (outputs the parts list no " +
+					"row of, or an older one)"));
 		if (!r.duplicates().isEmpty()) out.println("note: " + r.duplicates()
 			.size() +
 			" output(s) listed by more than one part (overlapping shards?), e.g. " +

@@ -314,6 +314,61 @@ class FolderModeTest {
 	}
 
 	/**
+	 * A merge job run again (resubmitted) after a later unsharded run of other
+	 * images into the same folder keeps that run's rows, so that it still
+	 * resumes; and after a plain run redid an image whose input was replaced, the
+	 * merge keeps the new row, not the shard's older one.
+	 */
+	@Test
+	void mergingAgainKeepsTheRowsOfALaterRunIntoTheFolder() throws IOException {
+		Path in = folderOfImages(), model = convModel(), out = dir.resolve("out");
+		Path other = dir.resolve("other");
+		Files.createDirectories(other);
+		Files.copy(in.resolve("a.tif"), other.resolve("q1.tif"));
+		Files.copy(in.resolve("z.tif"), other.resolve("q2.tif"));
+		for (String shard : List.of("0/2", "1/2"))
+			assertEquals(0, runFolder(model, in, out, "--shard", shard).exitCode());
+		assertEquals(0, cli("merge-manifests", out).exitCode());
+		Result plain = runFolder(model, other, out);
+		assertEquals(0, plain.exitCode(), plain.err());
+		assertEquals(14, rows(out.resolve("manifest.csv")).size());
+
+		Result merged = cli("merge-manifests", out);
+
+		assertEquals(0, merged.exitCode(), merged.err());
+		assertEquals("merged 2 parts into " + out.resolve("manifest.csv") +
+			": 14 rows {done=14}, 2 of them kept from the manifest there (outputs " +
+			"the parts list no row of, or an older one)\n", merged.out());
+		byte[] manifest = Files.readAllBytes(out.resolve("manifest.csv"));
+		assertEquals(0, cli("merge-manifests", out).exitCode()); // once more
+		assertArrayEquals(manifest, Files.readAllBytes(out.resolve(
+			"manifest.csv")));
+		Result rerun = runFolder(model, other, out);
+		assertEquals(0, rerun.exitCode(), rerun.err());
+		assertTrue(rerun.out().startsWith("0 of 2 images written") && rerun.out()
+			.contains("\n2 complete from an earlier run, skipped\n"), rerun.out());
+
+		// a.tif replaced (same size, other pixels) and redone by a plain run
+		byte[] old = Files.readAllBytes(out.resolve("a.tif"));
+		Random random = new Random(7);
+		byte[] p = new byte[7 * 5];
+		random.nextBytes(p);
+		save(new ImagePlus("a.tif", new ByteProcessor(7, 5, p)), in.resolve(
+			"a.tif"));
+		Result redo = runFolder(model, in, out);
+		assertEquals(0, redo.exitCode(), redo.err());
+		assertTrue(redo.out().startsWith("1 of 12 images written"), redo.out());
+		assertFalse(Arrays.equals(old, Files.readAllBytes(out.resolve("a.tif"))));
+		Map<String, String> redone = rows(out.resolve("manifest.csv")).stream()
+			.filter(r -> r.get("output").equals("a.tif")).findFirst().orElseThrow();
+		assertEquals(0, cli("merge-manifests", out).exitCode());
+		List<Map<String, String>> after = rows(out.resolve("manifest.csv"));
+		assertEquals(14, after.size());
+		assertEquals(redone, after.stream().filter(r -> r.get("output").equals(
+			"a.tif")).findFirst().orElseThrow());
+	}
+
+	/**
 	 * A folder run into a format that cannot hold the inputs' pixel size says so
 	 * once, counting the images.
 	 */

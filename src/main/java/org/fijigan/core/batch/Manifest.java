@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -488,10 +489,19 @@ public final class Manifest {
 	 * @param duplicates outputs listed by more than one part (overlapping shards)
 	 * @param failed each output recorded as failed, with its message:
 	 *          {@code a.tif: cannot read ...}
+	 * @param kept rows taken from the manifest merged into ({@link #mergeInto})
+	 *          where the parts list no row of that output, or an older one
 	 */
 	public record MergeReport(Path file, int parts, int rows,
 			Map<String, Integer> statuses, List<String> duplicates,
-			List<String> failed) {
+			List<String> failed, int kept) {
+
+		public MergeReport(Path file, int parts, int rows,
+			Map<String, Integer> statuses, List<String> duplicates,
+			List<String> failed)
+		{
+			this(file, parts, rows, statuses, duplicates, failed, 0);
+		}
 	}
 
 	/**
@@ -520,6 +530,31 @@ public final class Manifest {
 	public static MergeReport merge(List<Path> parts, Path target,
 		boolean replace)
 	{
+		return merge(parts, target, replace, false);
+	}
+
+	/**
+	 * As {@link #merge(List, Path)}, into the output folder's own manifest, which
+	 * a later unsharded run into the folder may have written since the parts
+	 * were: when {@code target} is there, its rows are kept where no part lists
+	 * that output (the later run's other results), and where one does, the newer
+	 * of the two rows is kept. Newer: of two complete rows, the one whose size is
+	 * the size of the file on disk where only one's is; else the row of the
+	 * manifest written last (a part's on a tie). So merging the same parts again
+	 * (a merge job resubmitted) writes the same manifest, and a shard rerun after
+	 * a merge still updates it.
+	 *
+	 * @throws GanException as {@link #merge(List, Path)}, and when {@code target}
+	 *           cannot be read whole or records another kind of run than the
+	 *           parts (nothing is written)
+	 */
+	public static MergeReport mergeInto(List<Path> parts, Path target) {
+		return merge(parts, target, true, true);
+	}
+
+	private static MergeReport merge(List<Path> parts, Path target,
+		boolean replace, boolean keepTarget)
+	{
 		if (parts.isEmpty()) throw new GanException("no manifest parts to merge");
 		checkComplete(parts);
 		List<String> header = null;
@@ -527,7 +562,9 @@ public final class Manifest {
 		Map<String, Path> partOf = new HashMap<>();
 		TreeSet<String> duplicates = new TreeSet<>();
 		Map<String, Path> batches = new LinkedHashMap<>();
+		Map<Path, FileTime> written = new HashMap<>();
 		for (Path p : parts) {
+			written.put(p, modified(p));
 			Table t = read(p);
 			for (Map<String, String> row : t.rows()) {
 				String batch = row.get("batch");
@@ -589,10 +626,37 @@ public final class Manifest {
 					? "it ends" : "they end"));
 			throw unfinishedError(unfinished, byKey.size());
 		}
+		String key = keyColumn(header);
+		int kept = 0;
+		if (keepTarget && Files.isRegularFile(target)) {
+			FileTime targetWritten = modified(target);
+			Table mine = read(target);
+			List<String> own = new ArrayList<>(mine.header()), theirs =
+				new ArrayList<>(header);
+			own.removeAll(LATER_COLUMNS);
+			theirs.removeAll(LATER_COLUMNS);
+			if (!own.equals(theirs)) throw new GanException(target + " " + (isOfKind(
+				mine.header(), GENERATE_COLUMNS) ? "records a generate run" : isOfKind(
+					mine.header(), FOLDER_COLUMNS)
+						? "records a folder run (denoise, super-resolution, inpaint or run)"
+						: "is no manifest of a fiji-gan run") + ", unlike the parts; " +
+				"merge with -o FILE.csv, or pass --overwrite to replace it (its rows " +
+				"are then lost)");
+			for (String c : mine.header())
+				if (!header.contains(c)) header.add(c);
+			Path folder = target.toAbsolutePath().getParent();
+			for (Map<String, String> row : mine.rows()) {
+				Map<String, String> part = byKey.get(row.get(key));
+				if (part != null && (line(header, part).equals(line(header, row)) ||
+					newer(row, targetWritten, part, written.get(partOf.get(row.get(key))),
+						folder, key) == part)) continue;
+				byKey.put(row.get(key), row);
+				kept++;
+			}
+		}
 		List<Map<String, String>> rows = new ArrayList<>(byKey.values());
 		Map<String, Integer> statuses = new TreeMap<>();
 		List<String> failed = new ArrayList<>();
-		String key = keyColumn(header);
 		for (Map<String, String> r : rows) {
 			statuses.merge(r.get("status"), 1, Integer::sum);
 			if (!isComplete(r)) failed.add(r.get(key) + ": " + r.get("message"));
@@ -601,7 +665,43 @@ public final class Manifest {
 			// written on create
 		}
 		return new MergeReport(target, parts.size(), rows.size(), statuses, List
-			.copyOf(duplicates), List.copyOf(failed));
+			.copyOf(duplicates), List.copyOf(failed), kept);
+	}
+
+	/**
+	 * Of the merged manifest's row {@code mine} and a part's row of the same
+	 * output, the newer: of two complete rows, the one that has the size of the
+	 * file on disk where the other has not; else the row of the file written
+	 * last, the part's on a tie.
+	 */
+	private static Map<String, String> newer(Map<String, String> mine,
+		FileTime mineWritten, Map<String, String> part, FileTime partWritten,
+		Path folder, String key)
+	{
+		if (isComplete(mine) && isComplete(part)) {
+			long size;
+			try {
+				size = Files.size(BatchFolders.resolve(folder, mine.get(key)));
+			}
+			catch (IOException | RuntimeException e) {
+				size = -1; // gone: neither row has it
+			}
+			boolean mineFits = String.valueOf(size).equals(mine.get("bytes")),
+					partFits = String.valueOf(size).equals(part.get("bytes"));
+			if (mineFits != partFits) return mineFits ? mine : part;
+		}
+		return mineWritten.compareTo(partWritten) > 0 ? mine : part;
+	}
+
+	/** When {@code file} was last written. */
+	private static FileTime modified(Path file) {
+		try {
+			return Files.getLastModifiedTime(file);
+		}
+		catch (IOException e) {
+			return FileTime.fromMillis(Long.MIN_VALUE); // gone meanwhile: reading
+																									// it says so
+		}
 	}
 
 	/**

@@ -153,6 +153,96 @@ class ManifestTest {
 		assertEquals(1, Manifest.merge(List.of(p0), target, true).rows());
 	}
 
+	/** {@code row} with {@code bytes} and {@code input_sha256} set. */
+	static Map<String, String> result(String output, long bytes, String input) {
+		Map<String, String> r = row(output, output, "done", "");
+		r.put("bytes", String.valueOf(bytes));
+		r.put("input_sha256", input);
+		return r;
+	}
+
+	/**
+	 * Merging into the folder's own manifest (a merge job resubmitted after a
+	 * later unsharded run into the folder) keeps the rows the parts do not list,
+	 * keeps that run's newer row of an output a part also lists, takes a part's
+	 * row where the part is newer (a shard rerun after the merge), and gives the
+	 * same file when done twice.
+	 */
+	@Test
+	void mergingIntoTheFoldersManifestKeepsItsRowsTheNewerOfTwoAndIsIdempotent()
+		throws IOException
+	{
+		Path p0 = dir.resolve("manifest.part-0-of-2.csv"), p1 = dir.resolve(
+			"manifest.part-1-of-2.csv"), target = dir.resolve("manifest.csv");
+		for (String f : List.of("a.tif", "b.tif", "c.tif", "other.tif"))
+			Files.write(dir.resolve(f), new byte[10]); // every size fits: times
+																									// decide
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(result("a.tif",
+			10, "a-old"))).close();
+		Manifest.Writer.create(p1, Manifest.FOLDER_COLUMNS, List.of(result("b.tif",
+			10, "b-old"), result("c.tif", 10, "c-old"))).close();
+		// the later run: a.tif redone from a new input, other.tif of its own
+		Manifest.Writer.create(target, Manifest.FOLDER_COLUMNS, List.of(result(
+			"a.tif", 10, "a-new"), result("b.tif", 10, "b-old"), result("c.tif", 10,
+				"c-stale"), result("other.tif", 10, "other"))).close();
+		// then shard 1 reran and redid c.tif: its part is the newest file
+		Files.setLastModifiedTime(p0, java.nio.file.attribute.FileTime.fromMillis(
+			1_000_000));
+		Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime
+			.fromMillis(2_000_000));
+		Manifest.Writer.create(p1, Manifest.FOLDER_COLUMNS, List.of(result("b.tif",
+			10, "b-old"), result("c.tif", 10, "c-new"))).close();
+		Files.setLastModifiedTime(p1, java.nio.file.attribute.FileTime.fromMillis(
+			3_000_000));
+
+		Manifest.MergeReport r = Manifest.mergeInto(List.of(p0, p1), target);
+
+		assertEquals(4, r.rows());
+		assertEquals(2, r.kept()); // a.tif (newer) and other.tif (no part's)
+		assertEquals(List.of(result("a.tif", 10, "a-new"), result("b.tif", 10,
+			"b-old"), result("c.tif", 10, "c-new"), result("other.tif", 10, "other")),
+			Manifest.read(target).rows());
+		String once = Files.readString(target);
+		assertEquals(4, Manifest.mergeInto(List.of(p0, p1), target).rows());
+		assertEquals(once, Files.readString(target)); // a resubmitted merge
+		// merge with replace (--overwrite): the parts' rows alone
+		assertEquals(3, Manifest.merge(List.of(p0, p1), target, true).rows());
+	}
+
+	/**
+	 * Of two complete rows of one output, the one whose size is the file's on
+	 * disk is kept, however old its manifest file is; a row of another kind of
+	 * run is refused, and nothing is written.
+	 */
+	@Test
+	void
+		mergingIntoTheFoldersManifestKeepsTheRowThatFitsTheFileAndRefusesAnotherKind()
+			throws IOException
+	{
+		Path p0 = dir.resolve("manifest.part-0-of-1.csv"), target = dir.resolve(
+			"manifest.csv");
+		Files.write(dir.resolve("a.tif"), new byte[12]);
+		Manifest.Writer.create(target, Manifest.FOLDER_COLUMNS, List.of(result(
+			"a.tif", 12, "new"))).close();
+		Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime
+			.fromMillis(1_000_000));
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(result("a.tif",
+			10, "old"))).close();
+
+		assertEquals(1, Manifest.mergeInto(List.of(p0), target).kept());
+		assertEquals(List.of(result("a.tif", 12, "new")), Manifest.read(target)
+			.rows());
+
+		Files.writeString(target, "file,class,seed,latent,bytes,model_sha256," +
+			"provider,seconds,status,message\nx.tif,0,1,,5,ab,cpu,0.1,done,\n");
+		GanException e = assertThrows(GanException.class, () -> Manifest.mergeInto(
+			List.of(p0), target));
+		assertEquals(target + " records a generate run, unlike the parts; merge " +
+			"with -o FILE.csv, or pass --overwrite to replace it (its rows are then " +
+			"lost)", e.getMessage());
+		assertTrue(Files.readString(target).startsWith("file,class,seed,"));
+	}
+
 	@Test
 	void mergeRefusesPartsOfDifferentBatchesAndWritesNothing() {
 		Path p0 = dir.resolve("manifest.part-0-of-2.csv"), p1 = dir.resolve(
