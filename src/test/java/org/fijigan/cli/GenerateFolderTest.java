@@ -176,6 +176,38 @@ class GenerateFolderTest {
 			r.err());
 	}
 
+	/**
+	 * A shard's summary counts the images that shard drew, and their classes, not
+	 * the whole run's: classes in turn (--count) and in blocks (--per-class).
+	 */
+	@Test
+	void aShardsSummaryCountsTheImagesAndClassesOfThatShard() throws IOException {
+		Path model = conditional(), turns = dir.resolve("turns");
+		Result r = generate(model, turns, "--count", 40, "--seed", 1000, "--shard",
+			"1/3");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("16 of 16 images written"), r.out());
+		assertTrue(r.out().contains("drew samples 16..31 of 40 (16 images: axial " +
+			"5, coronal 6, sagittal 5), seeds 1016..1031\n"), r.out());
+		assertEquals(Map.of("axial", 5, "coronal", 6, "sagittal", 5), perFolder(
+			files(turns, false)));
+
+		Path blocks = dir.resolve("blocks");
+		r = generate(model, blocks, "--per-class", 10, "--seed", 1000, "--shard",
+			"1/3");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("drew samples 16..29 of 30 (14 images: " +
+			"coronal 4, sagittal 10), seeds 1016..1029\n"), r.out());
+		assertEquals(Map.of("coronal", 4, "sagittal", 10), perFolder(files(blocks,
+			false)));
+
+		// unsharded: the whole run, as before
+		r = generate(model, dir.resolve("whole"), "--per-class", 2, "--seed", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("drew samples 0..5 of 6 (6 images: axial 2, " +
+			"coronal 2, sagittal 2), seeds 1..6\n"), r.out());
+	}
+
 	@Test
 	void shardsDrawDisjointSeedRangesWhoseUnionIsOneUnshardedRun()
 		throws IOException

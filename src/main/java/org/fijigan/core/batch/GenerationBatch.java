@@ -265,8 +265,8 @@ public final class GenerationBatch {
 			"this shard draws no samples: shards take blocks " + "of " + BLOCK +
 				", and the " + n + " samples fill the earlier shards");
 		else notes.add("drew samples " + from + ".." + (to - 1) + " of " + n +
-			" (" + plan.describe() + ")" + (job.latents() != null ? "" : ", seeds " +
-				(job.seed() + from) + ".." + (job.seed() + to - 1)));
+			" (" + plan.describe(from, to) + ")" + (job.latents() != null ? ""
+				: ", seeds " + (job.seed() + from) + ".." + (job.seed() + to - 1)));
 		return tally.summary(total, skipped.size(), manifestFile, provider, notes,
 			(System.nanoTime() - start) / 1e9, stopped, null);
 	}

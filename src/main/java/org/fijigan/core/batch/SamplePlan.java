@@ -254,6 +254,37 @@ public final class SamplePlan {
 	}
 
 	/**
+	 * Samples {@code [from, to)} per sub-folder, in folder order (one entry ""
+	 * when unconditional); a folder none of them goes into is left out.
+	 */
+	public Map<String, Long> countsByFolder(long from, long to) {
+		if (from < 0 || to > count || from > to)
+			throw new IndexOutOfBoundsException(from + ".." + to + " of " + count);
+		Map<String, Long> counts = new TreeMap<>();
+		if (!isConditional()) counts.put("", to - from);
+		else if (blockEnds != null) {
+			long start = 0;
+			for (int b = 0; b < blockEnds.length; b++) {
+				long n = Math.min(to, blockEnds[b]) - Math.max(from, start);
+				if (n > 0) counts.merge(folders.get(blockLabels[b]), n, Long::sum);
+				start = blockEnds[b];
+			}
+		}
+		else if (cycle > 0) for (int c = 0; c < cycle; c++) {
+			long n = below(to, c) - below(from, c);
+			if (n > 0) counts.merge(folders.get(c), n, Long::sum);
+		}
+		else for (long i = from; i < to; i++)
+			counts.merge(folder(i), 1L, Long::sum);
+		return counts;
+	}
+
+	/** How many of samples {@code [0, end)} are class {@code c} of the cycle. */
+	private long below(long end, int c) {
+		return end / cycle + (end % cycle > c ? 1 : 0);
+	}
+
+	/**
 	 * For the summary: e.g. {@code 48 images: axial 16, coronal 16, sagittal 16}.
 	 */
 	public String describe() {
@@ -263,6 +294,23 @@ public final class SamplePlan {
 			sb.append(":");
 			countsByFolder().forEach((f, n) -> sb.append(' ').append(f).append(' ')
 				.append(n).append(','));
+			sb.setLength(sb.length() - 1);
+		}
+		return sb.toString();
+	}
+
+	/**
+	 * As {@link #describe()}, of samples {@code [from, to)} alone (a shard's):
+	 * e.g. {@code 16 images: axial 6, coronal 5, sagittal 5}.
+	 */
+	public String describe(long from, long to) {
+		long n = to - from;
+		StringBuilder sb = new StringBuilder().append(n).append(n == 1 ? " image"
+			: " images");
+		if (isConditional() && n > 0) {
+			sb.append(":");
+			countsByFolder(from, to).forEach((f, k) -> sb.append(' ').append(f)
+				.append(' ').append(k).append(','));
 			sb.setLength(sb.length() - 1);
 		}
 		return sb.toString();
