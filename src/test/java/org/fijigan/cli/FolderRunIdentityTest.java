@@ -155,6 +155,93 @@ class FolderRunIdentityTest {
 		assertTrue(b.get("message").contains("already exists"), b.get("message"));
 	}
 
+	/**
+	 * A file that appeared under a result's name while a run went on, recorded as
+	 * failed, is no result of fiji-gan's: a plain rerun refuses it, every time,
+	 * and only --overwrite replaces it.
+	 */
+	@Test
+	void aFileThatAppearedIsRefusedByEveryRerunUntilOverwrite()
+		throws IOException
+	{
+		Path model = model(), in = folder("in", "a.tif", "b.tif", "c.tif");
+		Path out = dir.resolve("out");
+		ImageCodec intruding = new FolderModeTest.DelegatingCodec(
+			ImageFiles.CODEC)
+		{
+
+			@Override
+			public RasterImage read(Path file, String role) {
+				if (file.getFileName().toString().equals("b.tif")) try {
+					Files.writeString(out.resolve("b.tif"), "someone else's");
+				}
+				catch (IOException e) {
+					throw new UncheckedIOException(e);
+				}
+				return super.read(file, role);
+			}
+		};
+		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
+			false, Map.of());
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(
+			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
+		assertEquals(1, FolderBatch.run(job, ModelLoader.load(model.toString(),
+			ModelOverrides.NONE), options, intruding, ProgressListener.NONE,
+			new CancellationToken()).failed());
+		Map<String, byte[]> before = files(out, true);
+
+		for (int attempt = 0; attempt < 2; attempt++) {
+			Result r = run(model, in, out);
+			assertEquals(1, r.exitCode(), r.out());
+			assertEquals("fiji-gan: " + out.resolve("b.tif") +
+				" already exists, and is no result of fiji-gan's: the manifest in " +
+				out + " records that output as failed, not written; pass " +
+				"--overwrite to replace existing results\n", r.err());
+			assertEquals("", r.out());
+			assertSameFiles(before, files(out, true));
+		}
+
+		Result r = run(model, in, out, "--overwrite");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(ij.IJ.openImage(out.resolve("b.tif").toString()) != null,
+			"b.tif is a result now");
+		assertEquals(Set.of("done"), rows(out.resolve("manifest.csv")).stream().map(
+			row -> row.get("status")).collect(java.util.stream.Collectors.toSet()));
+	}
+
+	/**
+	 * A result of fiji-gan's that a rerun failed to make again stays fiji-gan's:
+	 * its failed row records the size of the result left in place, and a later
+	 * run of another batch replaces it without --overwrite.
+	 */
+	@Test
+	void anEarlierResultLeftInPlaceByAFailedRedoStaysReplaceable()
+		throws IOException
+	{
+		Path model = model(), in = folder("in", "a.tif", "b.tif");
+		Path out = dir.resolve("out");
+		assertEquals(0, run(model, in, out).exitCode());
+		byte[] first = Files.readAllBytes(out.resolve("a.tif"));
+		Files.writeString(in.resolve("a.tif"), "no image");
+
+		Result failed = run(model, in, out);
+		assertEquals(1, failed.exitCode(), failed.err());
+		Map<String, String> a = rows(out.resolve("manifest.csv")).stream().filter(
+			row -> row.get("output").equals("a.tif")).findFirst().orElseThrow();
+		assertEquals("failed", a.get("status"));
+		assertEquals(Integer.toString(first.length), a.get("bytes"));
+		assertArrayEquals(first, Files.readAllBytes(out.resolve("a.tif")));
+
+		byte[] p = new byte[12 * 7];
+		random.nextBytes(p);
+		save(new ImagePlus("a", new ByteProcessor(12, 7, p)), in.resolve("a.tif"));
+		Result again = run(model, in, out);
+		assertEquals(0, again.exitCode(), again.err());
+		assertTrue(again.out().startsWith("1 of 2 images written"), again.out());
+		assertEquals(12, ij.IJ.openImage(out.resolve("a.tif").toString())
+			.getWidth());
+	}
+
 	@Test
 	void aChangedInputIsDoneAgainAndTheOthersAreSkipped() throws IOException {
 		Path model = model(), in = folder("in", "a.tif", "b.tif");

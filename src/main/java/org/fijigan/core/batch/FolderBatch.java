@@ -215,6 +215,7 @@ public final class FolderBatch {
 		List<Map<String, String>> skipped = new ArrayList<>();
 		List<Item> todo = new ArrayList<>();
 		Set<String> replaceable = new HashSet<>();
+		Map<String, String> ours = new HashMap<>();
 		Map<String, Map<String, String>> byInput = new HashMap<>();
 		for (Map<String, String> row : earlier.complete().values())
 			byInput.putIfAbsent(row.get("input"), row);
@@ -239,15 +240,15 @@ public final class FolderBatch {
 			}
 			else {
 				boolean exists = Files.exists(out, LinkOption.NOFOLLOW_LINKS);
-				if (exists && !job.overwrite() && !earlier.claims(item.output(), batch))
-					throw new GanException(out + " already exists and no manifest in " +
-						job.outputDir() +
-						" records it; pass --overwrite to replace existing results");
+				boolean claimed = exists && recorded.claims(item.output(), batch, out);
+				if (exists && !job.overwrite() && !claimed) throw notClaimed(out,
+					recorded.refuses(item.output()), job.outputDir(), "results");
 				refuseAnotherModelsOutput(job.overwrite(), row, out, model, job
 					.outputDir());
 				refuseOtherSettings(job.overwrite(), row, out, settings, job
 					.outputDir());
 				if (exists) replaceable.add(item.output());
+				if (claimed) ours.put(item.output(), Manifest.sizeOf(out));
 				todo.add(item);
 			}
 		}
@@ -289,7 +290,7 @@ public final class FolderBatch {
 			notes.addAll(lease.session().notes());
 			int total = mine.size();
 			Recipe recipe = new Recipe(model, settings, batch, sources, job
-				.overwrite(), replaceable);
+				.overwrite(), replaceable, ours);
 			listener.onProgress(new ProgressEvent(Stage.IMAGE, finished, total,
 				"fiji-gan: " + finished + "/" + total + " images" + (skipped.isEmpty()
 					? "" : " (" + skipped.size() + " done before)")));
@@ -329,6 +330,24 @@ public final class FolderBatch {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		return tally.summary(mine.size(), skipped.size(), manifestFile, provider,
 			notes, seconds, stopped, timings);
+	}
+
+	/**
+	 * The refusal of an existing file under an output's name that is not
+	 * fiji-gan's to replace.
+	 *
+	 * @param failed whether a manifest records that output as failed: no run
+	 *          wrote the file
+	 * @param what what {@code --overwrite} replaces: "results", "files"
+	 */
+	static GanException notClaimed(Path out, boolean failed, Path outputDir,
+		String what)
+	{
+		return new GanException(out + (failed
+			? " already exists, and is no result of fiji-gan's: the manifest in " +
+				outputDir + " records that output as failed, not written"
+			: " already exists and no manifest in " + outputDir + " records it") +
+			"; pass --overwrite to replace existing " + what);
 	}
 
 	/** A stop by Ctrl-C or SIGTERM, saying what was done and how to go on. */
@@ -412,9 +431,14 @@ public final class FolderBatch {
 	/**
 	 * What every image of a run shares: the model, the fingerprints, where the
 	 * inputs come from, and which existing outputs the run may replace.
+	 *
+	 * @param ours the existing outputs that are fiji-gan's results, with their
+	 *          sizes at the start: one whose image fails stays in place, and its
+	 *          failed row records its size, so that a rerun still knows it
 	 */
 	private record Recipe(ModelDescriptor model, String settings, String batch,
-			Sources sources, boolean overwrite, Set<String> replaceable) {
+			Sources sources, boolean overwrite, Set<String> replaceable,
+			Map<String, String> ours) {
 
 		/**
 		 * Whether {@code output} may replace a file: with --overwrite, or when it
@@ -542,6 +566,8 @@ public final class FolderBatch {
 																	// image's failure
 			row.put("status", Manifest.FAILED);
 			row.put("message", message(e));
+			String kept = recipe.ours().get(item.output());
+			if (kept != null) row.put("bytes", kept);
 		}
 		row.put("seconds", seconds(start));
 		return row;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,14 +129,21 @@ public final class GenerationBatch {
 		String manifestName = manifestFile.getFileName().toString();
 		BatchFolders.removeStaleTemporaries(job.outputDir(), rel -> rel.equals(
 			manifestName) || mine.test(rel));
-		if (!job.overwrite()) {
-			String existing = BatchFolders.firstFile(job.outputDir(), rel -> mine
-				.test(rel) && !earlier.claims(rel, batch));
-			if (existing != null) throw new GanException(BatchFolders.resolve(job
-				.outputDir(), existing) + " already exists and no manifest in " + job
-					.outputDir() +
-				" records it; pass --overwrite to replace existing files");
-		}
+		// the files there now that are fiji-gan's, with their sizes: this run may
+		// replace them, and one whose sample fails stays in place, its size in
+		// its failed row; any other file (also one that appears meanwhile) is
+		// replaced only with --overwrite
+		Map<String, String> ours = new HashMap<>();
+		String existing = BatchFolders.firstFile(job.outputDir(), rel -> {
+			if (!mine.test(rel)) return false;
+			Path file = BatchFolders.resolve(job.outputDir(), rel);
+			if (!recorded.claims(rel, batch, file)) return !job.overwrite();
+			ours.put(rel, Manifest.sizeOf(file));
+			return false;
+		});
+		if (existing != null) throw FolderBatch.notClaimed(BatchFolders.resolve(job
+			.outputDir(), existing), recorded.refuses(existing), job.outputDir(),
+			"files");
 
 		List<Map<String, String>> skipped = new ArrayList<>();
 		Set<Long> complete = new HashSet<>();
@@ -236,13 +244,12 @@ public final class GenerationBatch {
 							why = FolderBatch.message(e);
 						}
 					}
-					if (why != null) fail(row, why);
+					if (why != null) fail(row, why, ours);
 					else {
 						RasterImage image = sample(drawn, (int) (i - drawnFrom), i, job);
 						if (plan.isConditional()) image.properties().put("fiji-gan.class",
 							row.get("class"));
-						write(job, codec, image, row, job.overwrite() || earlier.claims(row
-							.get("file"), batch), cancel);
+						write(job, codec, image, row, job.overwrite(), ours, cancel);
 					}
 					row.put("seconds", String.format(Locale.ROOT, "%.3f", (System
 						.nanoTime() - blockStart) / 1e9 / (b - a)));
@@ -432,9 +439,18 @@ public final class GenerationBatch {
 					"to replace the earlier run's images, or choose another output folder");
 	}
 
-	private static void fail(Map<String, String> row, String message) {
+	/**
+	 * Records {@code row}'s sample as failed; an earlier result of fiji-gan's
+	 * left in place under its name keeps its size in the row, so that a rerun
+	 * still knows it as fiji-gan's.
+	 */
+	private static void fail(Map<String, String> row, String message,
+		Map<String, String> ours)
+	{
 		row.put("status", Manifest.FAILED);
 		row.put("message", message);
+		String kept = ours.get(row.get("file"));
+		if (kept != null) row.put("bytes", kept);
 	}
 
 	/**
@@ -467,14 +483,16 @@ public final class GenerationBatch {
 	}
 
 	/**
-	 * @param replace whether the file may replace one that is there: with
-	 *          --overwrite, or a file that a manifest records as fiji-gan's
+	 * @param overwrite whether the file may replace any that is there
+	 * @param ours the files of fiji-gan's that were there at the start: the only
+	 *          ones it may replace without {@code overwrite}
 	 */
 	private static void write(GenerationJob job, ImageCodec codec,
-		RasterImage image, Map<String, String> row, boolean replace,
-		CancellationToken cancel)
+		RasterImage image, Map<String, String> row, boolean overwrite,
+		Map<String, String> ours, CancellationToken cancel)
 	{
 		Path out = BatchFolders.resolve(job.outputDir(), row.get("file"));
+		boolean replace = overwrite || ours.containsKey(row.get("file"));
 		try {
 			String problem = codec.cannotWrite(job.format(), image);
 			if (problem != null) throw new GanException(problem);
@@ -496,7 +514,7 @@ public final class GenerationBatch {
 			// written: that is the
 			// run stopping, not a failure of this sample to record
 			cancel.throwIfCancelled();
-			fail(row, FolderBatch.message(e));
+			fail(row, FolderBatch.message(e), ours);
 		}
 	}
 }

@@ -43,14 +43,15 @@ import org.fijigan.core.text.Printable;
  * <p>
  * Status {@code done}: written by this run; {@code skipped}: found complete
  * from an earlier run (provider and seconds are that run's); {@code failed}:
- * not written, {@code message} says why. Column {@code nonfinite} counts the
- * NaN and infinite values the model gave for the output (empty when it failed).
- * Columns are read by name: a manifest of an earlier version, without the last
- * columns, is read as well, and parts with different columns merge into their
- * union. Columns {@code input_sha256} and {@code mask_sha256} identify what a
- * result was made from, {@code settings} and {@code batch} how and in which
- * batch ({@link BatchSettings}): a rerun reuses a result only when all of them
- * match.
+ * not written, {@code message} says why, and {@code bytes} is the size of an
+ * earlier result of fiji-gan's that was left in place (empty when there was
+ * none). Column {@code nonfinite} counts the NaN and infinite values the model
+ * gave for the output (empty when it failed). Columns are read by name: a
+ * manifest of an earlier version, without the last columns, is read as well,
+ * and parts with different columns merge into their union. Columns
+ * {@code input_sha256} and {@code mask_sha256} identify what a result was made
+ * from, {@code settings} and {@code batch} how and in which batch
+ * ({@link BatchSettings}): a rerun reuses a result only when all of them match.
  * <p>
  * A shard's part also records its plan: it starts with a {@code planned} row
  * for each output the shard has still to write, and each output's result row
@@ -261,22 +262,65 @@ public final class Manifest {
 	 * What the manifests in a folder say of earlier runs.
 	 *
 	 * @param complete the rows that mark an output complete, by output
-	 * @param recorded every output a row names, whatever its status: the files
-	 *          runs of fiji-gan claimed
+	 * @param kept the outputs whose file a row records as fiji-gan's, with the
+	 *          sizes recorded: a complete row's result, or the earlier result
+	 *          that a {@code failed} row left in place (its {@code bytes})
+	 * @param refused the outputs a {@code failed} row records without such a
+	 *          result: that run wrote nothing there (writes are atomic), so a
+	 *          file there now is someone else's, also one that appeared while it
+	 *          ran and was kept
+	 * @param results every output that a row other than {@code planned} names
+	 * @param planned every output that a {@code planned} row names
 	 * @param batches the {@code batch} fingerprints of the rows
 	 */
 	record Earlier(Map<String, Map<String, String>> complete,
-			Set<String> recorded, Set<String> batches) {
+			Map<String, Set<String>> kept, Set<String> refused, Set<String> results,
+			Set<String> planned, Set<String> batches) {
 
-		static final Earlier NONE = new Earlier(Map.of(), Set.of(), Set.of());
+		static final Earlier NONE = new Earlier(Map.of(), Map.of(), Set.of(), Set
+			.of(), Set.of(), Set.of());
 
 		/**
-		 * Whether {@code output}, which is there, is a file of fiji-gan's that a
-		 * rerun may replace: one that a manifest names, or one of this very batch's
-		 * outputs (a run killed between writing it and recording it).
+		 * Whether {@code file}, the output {@code output}, which is there, is a
+		 * file of fiji-gan's that a rerun may replace: one that a row records as
+		 * fiji-gan's (at the size there, or else unless a failed row says that no
+		 * run wrote it: a result cut short), or, when no row records a result for
+		 * it, one that a shard planned or one of this very batch's outputs (a run
+		 * killed between writing it and recording it). A file that a failed row
+		 * records as not written is never claimed: it is someone else's, and stays
+		 * so until {@code --overwrite}.
 		 */
-		boolean claims(String output, String batch) {
-			return recorded.contains(output) || batches.contains(batch);
+		boolean claims(String output, String batch, Path file) {
+			Set<String> sizes = kept.get(output);
+			if (sizes != null && sizes.contains(sizeOf(file))) return true;
+			if (refused.contains(output)) return false;
+			if (sizes != null) return true;
+			return !results.contains(output) && (planned.contains(output) || batches
+				.contains(batch));
+		}
+
+		/**
+		 * Whether the only rows of {@code output} that say anything of its file are
+		 * failed ones: no run of fiji-gan wrote it.
+		 */
+		boolean refuses(String output) {
+			return refused.contains(output) && !kept.containsKey(output);
+		}
+
+	}
+
+	/**
+	 * The size of {@code file} itself (a link's own), as a manifest's
+	 * {@code bytes} holds it; empty when it cannot be read.
+	 */
+	static String sizeOf(Path file) {
+		try {
+			return Long.toString(Files.readAttributes(file,
+				java.nio.file.attribute.BasicFileAttributes.class,
+				java.nio.file.LinkOption.NOFOLLOW_LINKS).size());
+		}
+		catch (IOException e) {
+			return "";
 		}
 	}
 
@@ -358,7 +402,9 @@ public final class Manifest {
 	 */
 	static Earlier earlier(Path dir, List<String> columns) {
 		Map<String, Map<String, String>> complete = new LinkedHashMap<>();
-		Set<String> recorded = new HashSet<>(), batches = new HashSet<>();
+		Map<String, Set<String>> kept = new HashMap<>();
+		Set<String> refused = new HashSet<>(), results = new HashSet<>(), planned =
+			new HashSet<>(), batches = new HashSet<>();
 		String key = keyColumn(columns);
 		for (Path p : manifestsIn(dir)) {
 			Table t;
@@ -371,13 +417,21 @@ public final class Manifest {
 			t = read(p); // a damaged manifest stops the run: its rows would be lost
 			if (!isOfKind(t.header(), columns)) continue;
 			for (Map<String, String> row : t.rows()) {
-				recorded.add(row.get(key));
+				String output = row.get(key), bytes = row.get("bytes");
 				String batch = row.get("batch");
 				if (batch != null && !batch.isEmpty()) batches.add(batch);
-				if (isComplete(row)) complete.putIfAbsent(row.get(key), row);
+				if (PLANNED.equals(row.get("status"))) {
+					planned.add(output);
+					continue;
+				}
+				results.add(output);
+				if (isComplete(row)) complete.putIfAbsent(output, row);
+				if (isComplete(row) || bytes != null && !bytes.isEmpty()) kept
+					.computeIfAbsent(output, k -> new HashSet<>(2)).add(bytes);
+				else refused.add(output);
 			}
 		}
-		return new Earlier(complete, recorded, batches);
+		return new Earlier(complete, kept, refused, results, planned, batches);
 	}
 
 	/**

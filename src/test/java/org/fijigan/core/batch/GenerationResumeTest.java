@@ -102,4 +102,107 @@ class GenerationResumeTest {
 		for (String name : expected.keySet())
 			assertArrayEquals(expected.get(name), actual.get(name), name);
 	}
+
+	/**
+	 * A listener that, once the first block is recorded, puts a file of someone
+	 * else's under sample 20's name, in the second block.
+	 */
+	static ProgressListener intruding(Path file) {
+		return e -> {
+			if (e.done() == GenerationBatch.BLOCK && !Files.exists(file)) try {
+				Files.writeString(file, "someone else's");
+			}
+			catch (IOException io) {
+				throw new java.io.UncheckedIOException(io);
+			}
+		};
+	}
+
+	/**
+	 * A file that appeared under a sample's name while a run went on is kept and
+	 * its sample recorded as failed; every plain rerun refuses it before drawing
+	 * anything, and only --overwrite replaces it.
+	 */
+	@Test
+	void aFileThatAppearedIsRefusedByEveryRerunUntilOverwrite()
+		throws IOException
+	{
+		ModelDescriptor model = ModelLoader.load(OnnxModels.generator(8, 0, 5, 4)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		int count = 2 * GenerationBatch.BLOCK + 3;
+		Path out = dir.resolve("out"), foreign = out.resolve(
+			"synthetic-000020.tif");
+		BatchSummary first = GenerationBatch.run(job(out, count), model,
+			ImageFileCodec.INSTANCE, intruding(foreign), CancellationToken.none());
+		assertEquals(1, first.failed());
+		Map<String, byte[]> before = files(out);
+		String manifest = Files.readString(out.resolve("manifest.csv"));
+
+		for (int attempt = 0; attempt < 2; attempt++) {
+			GanException e = assertThrows(GanException.class, () -> GenerationBatch
+				.run(job(out, count), model, ImageFileCodec.INSTANCE,
+					ProgressListener.NONE, CancellationToken.none()));
+			assertEquals(foreign + " already exists, and is no result of " +
+				"fiji-gan's: the manifest in " + out + " records that output as " +
+				"failed, not written; pass --overwrite to replace existing files", e
+					.getMessage());
+			assertEquals("someone else's", Files.readString(foreign));
+			assertEquals(before.keySet(), files(out).keySet());
+			assertEquals(manifest, Files.readString(out.resolve("manifest.csv")));
+		}
+
+		GenerationJob overwrite = new GenerationJob(out, "tif", SamplePlan
+			.unconditional(count), 5, null, null, false, DeviceSpec.CPU, 1, Shard.ALL,
+			true, false, Map.of(), null);
+		assertEquals(count, GenerationBatch.run(overwrite, model,
+			ImageFileCodec.INSTANCE, ProgressListener.NONE, CancellationToken.none())
+			.done());
+		assertTrue(!Files.readString(foreign,
+			java.nio.charset.StandardCharsets.ISO_8859_1).equals("someone else's"));
+	}
+
+	/**
+	 * In a rerun of the same batch, a file that appears under the name of a
+	 * sample still to draw is kept too: the batch's earlier rows make no file
+	 * that was not there at the start the run's own.
+	 */
+	@Test
+	void aFileThatAppearsDuringARerunOfTheSameBatchIsKept() throws IOException {
+		ModelDescriptor model = ModelLoader.load(OnnxModels.generator(8, 0, 5, 4)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		int count = 2 * GenerationBatch.BLOCK + 3;
+		Path out = dir.resolve("out"), foreign = out.resolve(
+			"synthetic-000020.tif");
+		CancellationToken cancel = new CancellationToken();
+		ProgressListener stopAfterOneBlock = e -> {
+			if (e.done() >= GenerationBatch.BLOCK) cancel.cancel();
+		};
+		assertThrows(CancellationToken.CancelledException.class,
+			() -> GenerationBatch.run(job(out, count), model, ImageFileCodec.INSTANCE,
+				stopAfterOneBlock, cancel));
+		assertEquals(GenerationBatch.BLOCK, files(out).size());
+
+		// the rerun skips the first block, then draws the second, into which the
+		// file appears
+		ProgressListener intrude = e -> {
+			if (e.done() == GenerationBatch.BLOCK) try {
+				Files.writeString(foreign, "someone else's");
+			}
+			catch (IOException io) {
+				throw new java.io.UncheckedIOException(io);
+			}
+		};
+		BatchSummary rest = GenerationBatch.run(job(out, count), model,
+			ImageFileCodec.INSTANCE, intrude, CancellationToken.none());
+		assertEquals(GenerationBatch.BLOCK, rest.skipped());
+		assertEquals(1, rest.failed());
+		assertEquals("someone else's", Files.readString(foreign));
+		Map<String, String> row = Manifest.read(out.resolve("manifest.csv")).rows()
+			.stream().filter(r -> r.get("file").equals("synthetic-000020.tif"))
+			.findFirst().orElseThrow();
+		assertEquals("failed", row.get("status"));
+		assertEquals("", row.get("bytes"));
+		assertTrue(row.get("message").contains("already exists"), row.get(
+			"message"));
+	}
 }
