@@ -2,6 +2,7 @@
 package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -206,5 +207,48 @@ class OutputFolderClaimTest {
 			"--normalize", "range", "--overwrite");
 		assertEquals(0, r.exitCode(), r.err());
 		assertEquals(List.of(), claims(out));
+	}
+
+	/**
+	 * While a run writes into a folder, a run into a folder around it or inside
+	 * it fails at once with one line naming it, writing nothing: the two would
+	 * write the same files. Once it has been killed, its dead claim no longer
+	 * stands in the way, and is left for a run into its own folder.
+	 */
+	@Test
+	void aRunIntoAFolderInsideOrAroundARunningOnesIsRefused() throws Exception {
+		Path slow = slowModel(), other = OnnxModels.conv3x3(1, 1, 7, 1).write(dir,
+			"other.onnx");
+		Path in = images("in", 32, 384), small = images("small", 2, 24);
+		Path outer = dir.resolve("o"), inner = outer.resolve("g0");
+		Process a = start("a", "denoise", "-m", slow, "-i", in, "-o", inner,
+			"--device", "cpu", "--threads", 1, "--normalize", "range");
+		awaitClaim(a, "a", inner);
+
+		for (Path out : List.of(outer, inner.resolve("deeper"))) {
+			Result r = MainTest.cli("denoise", "-m", other, "-i", small, "-o", out,
+				"--device", "cpu", "--threads", 1, "--normalize", "range");
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals(1, r.err().lines().count(), r.err());
+			assertTrue(r.err().startsWith("fiji-gan: output folder " + out + (out
+				.equals(outer) ? " holds " : " is inside ") + inner.toRealPath() +
+				", the output folder of another run (pid " + a.pid() + " on "), r
+					.err());
+			assertTrue(r.err().contains(": fiji-gan denoise --model " + slow), r
+				.err());
+			assertFalse(Files.exists(out.resolve("img000.tif")));
+			assertFalse(Files.exists(out.resolve("manifest.csv")));
+		}
+		assertTrue(a.isAlive(), "the first run goes on");
+
+		a.destroyForcibly();
+		assertTrue(a.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+		List<Path> dead = claims(inner);
+		assertEquals(1, dead.size(), "kill -9 leaves the claim file");
+		Result r = MainTest.cli("denoise", "-m", other, "-i", small, "-o", outer,
+			"--device", "cpu", "--threads", 1, "--normalize", "range");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(Files.exists(outer.resolve("img001.tif")));
+		assertEquals(dead, claims(inner), "a claim of another folder is left");
 	}
 }

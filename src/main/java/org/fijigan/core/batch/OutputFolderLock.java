@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -29,9 +32,11 @@ import org.fijigan.core.io.AtomicFile;
  * holds an OS file lock on a file of its own,
  * {@code .fiji-gan.run.PID-HEX.lock}, that says who it is (process, host, start
  * time, command, model, shard). A run that finds a live claim of an
- * incompatible run fails at once, naming it; only the shards of one batch may
- * share a folder: the same model (SHA-256), inputs and settings
- * ({@link BatchSettings}) and the same shard count, each with its own index.
+ * incompatible run fails at once, naming it, as does one that finds a live
+ * claim in a folder above its own or inside it (the two would write the same
+ * files); only the shards of one batch may share a folder: the same model
+ * (SHA-256), inputs and settings ({@link BatchSettings}) and the same shard
+ * count, each with its own index.
  * <p>
  * A claim is live exactly while its owner holds the file's lock, which the OS
  * drops when the process ends however it ends (also kill -9): a file whose lock
@@ -210,6 +215,13 @@ public final class OutputFolderLock implements AutoCloseable {
 					lock.close();
 					throw e;
 				}
+				try {
+					refuseNested(folder, dir);
+				}
+				catch (RuntimeException e) {
+					lock.close();
+					throw e;
+				}
 				removeDeadDrafts(dir, draft);
 				return lock;
 			}
@@ -224,6 +236,104 @@ public final class OutputFolderLock implements AutoCloseable {
 				throw new GanException("cannot claim output folder " + folder + ": " +
 					AtomicFile.describe(e), e);
 			}
+		}
+	}
+
+	/**
+	 * Refuses a claim of {@code dir} while a live run holds a folder above it or
+	 * inside it: the two runs would write the same files, and one folder would
+	 * hold results made two ways. Made after this run's own claim, as the check
+	 * of the folder itself is, so of two such runs starting together at least one
+	 * sees the other. The claims of other folders are only looked at, never
+	 * deleted: a dead one is left to a run into its own folder.
+	 */
+	private static void refuseNested(Path folder, Path dir) {
+		for (Path above = dir.getParent(); above != null; above = above
+			.getParent())
+		{
+			Owner other = liveOwnerIn(above);
+			if (other != null) throw new GanException("output folder " + folder +
+				" is inside " + above + ", the output folder of another run (" + other
+					.describe() + "): wait for it to end or choose a folder outside " +
+				"it; a run's output folder may not hold, nor lie inside, another's");
+		}
+		Path[] inside = { null };
+		Owner[] owner = { null };
+		try {
+			Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+					String name = f.getFileName().toString();
+					if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || f
+						.getParent().equals(dir)) return FileVisitResult.CONTINUE;
+					Owner other = liveOwnerOf(f);
+					if (other == null) return FileVisitResult.CONTINUE;
+					inside[0] = f.getParent();
+					owner[0] = other;
+					return FileVisitResult.TERMINATE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path f, IOException e) {
+					return FileVisitResult.CONTINUE; // an unreadable sub-folder: no
+																						// run can be seen there
+				}
+			});
+		}
+		catch (IOException e) {
+			// unreadable: no run is known to hold a folder in it
+		}
+		if (owner[0] != null) throw new GanException("output folder " + folder +
+			" holds " + inside[0] + ", the output folder of another run (" + owner[0]
+				.describe() + "): wait for it to end or choose another output " +
+			"folder; a run's output folder may not hold, nor lie inside, another's");
+	}
+
+	/**
+	 * A live run that holds {@code dir}, another folder than this run's; null
+	 * when there is none. A dead run's claim is left where it is.
+	 */
+	private static Owner liveOwnerIn(Path dir) {
+		try (DirectoryStream<Path> claims = Files.newDirectoryStream(dir, PREFIX +
+			"*" + SUFFIX))
+		{
+			for (Path claim : claims) {
+				Owner owner = liveOwnerOf(claim);
+				if (owner != null) return owner;
+			}
+		}
+		catch (IOException | java.nio.file.DirectoryIteratorException e) {
+			// unreadable: no run is known to hold it
+		}
+		return null;
+	}
+
+	/**
+	 * The owner of a claim in a folder that is not this run's while it is live,
+	 * or null; looked at through a shared lock on a read-only channel, so that
+	 * the claim is never written or deleted.
+	 */
+	private static Owner liveOwnerOf(Path claim) {
+		Owner here = HELD_HERE.get(claim);
+		if (here != null) return here;
+		try (FileChannel ch = FileChannel.open(claim, StandardOpenOption.READ)) {
+			FileLock probe;
+			try {
+				probe = ch.tryLock(0, Long.MAX_VALUE, true);
+			}
+			catch (OverlappingFileLockException e) {
+				probe = null; // held in this JVM: live
+			}
+			if (probe != null) {
+				probe.release();
+				return null; // its run has ended
+			}
+			return Owner.parse(new String(Files.readAllBytes(claim),
+				StandardCharsets.UTF_8));
+		}
+		catch (IOException e) {
+			return null; // gone meanwhile, or not readable: not known to be live
 		}
 	}
 

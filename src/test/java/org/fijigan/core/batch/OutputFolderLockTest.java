@@ -1,7 +1,9 @@
 
 package org.fijigan.core.batch;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 
+import org.fijigan.core.GanException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +43,48 @@ class OutputFolderLockTest {
 			assertTrue(Files.exists(fresh),
 				"another run's draft, about to be locked");
 			assertFalse(Files.exists(old), "a dead run's draft");
+		}
+	}
+
+	private static OutputFolderLock.Owner owner(String command, String batch) {
+		return OutputFolderLock.Owner.of(command, "m", "0123456789abcdef",
+			new Shard(0, 1), batch);
+	}
+
+	/**
+	 * A folder inside, or around, one that a live run holds is refused, naming
+	 * that run; once it has ended, it may be claimed.
+	 */
+	@Test
+	void aFolderInsideOrAroundAnotherRunsIsRefused() throws IOException {
+		Path outer = dir.resolve("o"), inner = Files.createDirectories(outer
+			.resolve("g0")), deeper = Files.createDirectories(inner.resolve("x/y"));
+		try (OutputFolderLock a = OutputFolderLock.acquire(inner, owner(
+			"denoise -o o/g0", "a")))
+		{
+			GanException around = assertThrows(GanException.class,
+				() -> OutputFolderLock.acquire(outer, owner("denoise -o o", "b")));
+			assertTrue(around.getMessage().startsWith("output folder " + outer +
+				" holds " + inner.toRealPath() + ", the output folder of another run " +
+				"(pid "), around.getMessage());
+			assertTrue(around.getMessage().contains(": denoise -o o/g0 (model m"),
+				around.getMessage());
+			GanException inside = assertThrows(GanException.class,
+				() -> OutputFolderLock.acquire(deeper, owner("denoise -o o/g0/x/y",
+					"c")));
+			assertTrue(inside.getMessage().startsWith("output folder " + deeper +
+				" is inside " + inner.toRealPath() + ", the output folder of " +
+				"another run (pid "), inside.getMessage());
+			// the refused runs leave no claim behind
+			try (var s = Files.walk(outer)) {
+				assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith(
+					".fiji-gan.")).count());
+			}
+		}
+		try (OutputFolderLock b = OutputFolderLock.acquire(outer, owner(
+			"denoise -o o", "b")))
+		{
+			assertTrue(Files.isDirectory(outer));
 		}
 	}
 }
