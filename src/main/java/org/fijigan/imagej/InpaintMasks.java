@@ -6,14 +6,15 @@ import java.util.Locale;
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.pipeline.Inpainter;
+import org.fijigan.ij1.ImagePlusConverter;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.Roi;
 import ij.plugin.frame.RoiManager;
 import ij.process.ByteProcessor;
-import ij.process.ColorProcessor;
-import ij.process.ImageProcessor;
 
 /**
  * Builds the hole mask of an inpainting run (one channel, 255 = hole) from what
@@ -29,7 +30,8 @@ final class InpaintMasks {
 
 	/**
 	 * @param source {@value #SELECTION}, {@value #ROI_MANAGER}, or the title of
-	 *          an open mask image whose non-zero pixels are holes
+	 *          an open mask image whose non-zero pixels are holes (its NaN pixels
+	 *          are refused by {@link Inpainter} unless nonfinite reads them as 0)
 	 * @return one plane for the whole image, or one per slice and frame when the
 	 *         ROIs or the mask image have positions
 	 */
@@ -97,8 +99,12 @@ final class InpaintMasks {
 	}
 
 	/**
-	 * Non-zero pixels of {@code mask} are holes; it needs one plane, or one per
-	 * slice and frame.
+	 * {@code mask} as the engine reads a mask file: its pixels as they are (read
+	 * by {@link ImagePlusConverter#toRaster}, as the command line reads
+	 * {@code --mask}), so that {@link Inpainter} applies one rule for both: a
+	 * non-zero pixel is a hole, a NaN pixel is neither (refused unless nonfinite
+	 * reads it as 0), an RGB pixel is a hole where it is not black. It needs one
+	 * plane, or one per slice and frame, taken in ImageJ's order.
 	 */
 	static RasterImage fromImage(ImagePlus image, ImagePlus mask) {
 		if (mask.getWidth() != image.getWidth() || mask.getHeight() != image
@@ -111,18 +117,12 @@ final class InpaintMasks {
 			throw new GanException("mask image '" + mask.getTitle() + "' has " + n +
 				" planes: give one plane, or one per slice and frame (" + z * t +
 				") of '" + image.getTitle() + "', with one channel");
-		RasterImage out = RasterImage.allocate(image.getWidth(), image.getHeight(),
-			1, n == 1 ? 1 : z, n == 1 ? 1 : t, PixelType.UINT8);
-		for (int i = 0; i < n; i++) {
-			ImageProcessor ip = n == 1 ? mask.getProcessor() : mask.getStack()
-				.getProcessor(i + 1);
-			byte[] holes = (byte[]) out.plane(i);
-			for (int p = 0; p < holes.length; p++) {
-				boolean hole = ip instanceof ColorProcessor ? (ip.get(p) &
-					0xffffff) != 0 : ip.getf(p) != 0;
-				holes[p] = (byte) (hole ? 255 : 0);
-			}
-		}
-		return out.setTitle(mask.getTitle());
+		RasterImage read = ImagePlusConverter.toRaster(mask, IJ::log);
+		if (n == 1 || read.slices() == z && read.frames() == t) return read;
+		Object[] planes = new Object[n];
+		for (int i = 0; i < n; i++)
+			planes[i] = read.plane(i);
+		return new RasterImage(read.width(), read.height(), 1, z, t, read.type(),
+			planes).setTitle(read.title());
 	}
 }

@@ -324,8 +324,55 @@ class CommandTest {
 		fp.setf(7, -0.5f);
 		RasterImage fromImage = InpaintMasks.fromImage(image, new ImagePlus("mask",
 			fp));
-		assertEquals(255, sum((byte[]) fromImage.plane(0)));
-		assertEquals(-1, ((byte[]) fromImage.plane(0))[7]);
+		assertArrayEquals((float[]) fp.getPixels(), (float[]) fromImage.plane(0),
+			"the mask's values, as the engine reads a mask file");
+	}
+
+	@Test
+	void
+		aNanMaskPixelIsRefusedAsOnTheCommandLineOrReadAsNoHoleWithNonfiniteZero()
+	{
+		// a NaN in a mask image was taken as a hole (NaN != 0): 17 pixels filled
+		// where the command line refuses the mask, or reads the NaN as no hole
+		byte[] ramp = new byte[8 * 6];
+		for (int i = 0; i < ramp.length; i++)
+			ramp[i] = (byte) (5 * i);
+		ImagePlus src = new ImagePlus("ramp8.tif", new ByteProcessor(8, 6, ramp));
+		FloatProcessor fp = new FloatProcessor(8, 6);
+		for (int y = 2; y < 6; y++)
+			for (int x = 4; x < 8; x++)
+				fp.setf(x, y, 1);
+		fp.setf(2, 2, Float.NaN);
+		ImagePlus mask = new ImagePlus("nanmask.tif", fp);
+		ij.macro.Interpreter.batchMode = true;
+		ij.macro.Interpreter.addBatchModeImage(mask);
+		try {
+			InpaintCommand c = new InpaintCommand();
+			c.image = src;
+			c.mask = "nanmask.tif";
+			c.model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx").toString();
+			c.normalize = "range";
+			c.threads = 1;
+			c.run();
+			assertEquals("the mask has 1 NaN pixel, which mark neither a hole " +
+				"(non-zero) nor none (0): fix the mask, or choose 'Nonfinite outputs' " +
+				"zero or clip to read them as 0", c.errorMessage());
+			assertNull(c.output);
+
+			c.nonfinite = "zero";
+			c.run();
+			assertNull(c.errorMessage());
+			assertEquals("16 per plane, 1 plane (16 in all)", c.output.getProp(
+				"fiji-gan.inpainted.pixels"));
+			byte[] out = (byte[]) c.output.getProcessor().getPixels();
+			assertEquals(5 * (2 * 8 + 2), out[2 * 8 + 2] & 0xff,
+				"the NaN pixel is no hole: kept");
+			assertEquals(128, out[3 * 8 + 5] & 0xff, "a hole is filled");
+		}
+		finally {
+			ij.macro.Interpreter.removeBatchModeImage(mask);
+			ij.macro.Interpreter.batchMode = false;
+		}
 	}
 
 	private static int sum(byte[] a) {
