@@ -209,9 +209,13 @@ public class FineTuneCommand extends GanCommand {
 		description = "allow the output to be the model being fine-tuned (replaced once training has finished)")
 	boolean replaceInputModel;
 
+	@Parameter(label = "Overwrite",
+		description = "replace the output model if it exists")
+	boolean overwrite;
+
 	/** How this dialog grants what {@link FineTuneOutput} refuses. */
 	static final FineTuneOutput.Hints HINTS = new FineTuneOutput.Hints(
-		"choose another file", "tick 'Resume' to go on from it",
+		"tick Overwrite to replace it", "tick 'Resume' to go on from it",
 		"choose an empty checkpoint folder to start afresh",
 		"tick 'Replace input model' to replace it once training has finished");
 
@@ -219,9 +223,10 @@ public class FineTuneCommand extends GanCommand {
 	protected void execute() {
 		if (output == null) throw new GanException(
 			"choose where to write the fine-tuned model (.onnx)");
-		// the save dialog asked before an existing file was chosen
+		// neither a macro nor the dialog's file field asks before an existing
+		// file is named: it is replaced only with Overwrite, as in Create Model
 		FineTuneOutput destination = new FineTuneOutput(output.toPath(), List.of(),
-			true, false, replaceInputModel, HINTS);
+			overwrite, false, replaceInputModel, HINTS);
 		DataSource source;
 		if (data == null || data.getPath().isBlank()) source =
 			new DataSource.Images(openImages());

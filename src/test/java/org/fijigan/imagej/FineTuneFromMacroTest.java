@@ -52,6 +52,18 @@ class FineTuneFromMacroTest {
 			"] task=denoise steps=3 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1");
 		assertTrue(Files.isRegularFile(out), "the fine-tuned model was written");
 		assertLoadableAndTrained(model, out);
+
+		// an existing file named as the output was replaced: kept now, and
+		// replaced with the overwrite key
+		Path precious = Files.writeString(dir.resolve("precious.onnx"),
+			"PRECIOUS RESULT OF LAST WEEK");
+		String options = "model=[" + model + "] data=[" + data + "] output=[" +
+			precious +
+			"] task=denoise steps=2 batch=2 patch=16 learning=0.01 seed=5 device=cpu threads=1";
+		MacroRun.plugIn("fine-tune", options);
+		assertEquals("PRECIOUS RESULT OF LAST WEEK", Files.readString(precious));
+		MacroRun.plugIn("fine-tune", options + " overwrite");
+		assertLoadableAndTrained(model, precious);
 	}
 
 	@Test

@@ -27,8 +27,9 @@ import ij.process.FloatProcessor;
  * The Fine-Tune Model dialog guards its outputs as the command line does (the
  * checks live in the engine): an earlier run's checkpoint is not replaced by a
  * run that does not resume, nothing is written into the data folder, and the
- * model being trained is replaced only with 'Replace input model'; each refusal
- * names the dialog's own controls and writes nothing.
+ * model being trained is replaced only with 'Replace input model', an existing
+ * output model only with 'Overwrite'; each refusal names the dialog's own
+ * controls and writes nothing.
  */
 class FineTuneOutputsInFijiTest {
 
@@ -65,6 +66,21 @@ class FineTuneOutputsInFijiTest {
 			assertNull(run(commands, first));
 			assertTrue(Files.size(dir.resolve("a.onnx")) > 0);
 			byte[] checkpoint = Files.readAllBytes(ck.resolve("checkpoint.fgk"));
+
+			// an existing output model was replaced without asking: no dialog asks
+			// before a file field or a macro names one
+			byte[] earlier = Files.readAllBytes(dir.resolve("a.onnx"));
+			Map<String, Object> again = new HashMap<>(common);
+			again.put("output", dir.resolve("a.onnx").toFile());
+			again.put("checkpoints", new File(""));
+			assertEquals(dir.resolve("a.onnx") + " already exists; tick Overwrite " +
+				"to replace it", run(commands, again));
+			assertArrayEquals(earlier, Files.readAllBytes(dir.resolve("a.onnx")));
+			again.put("overwrite", true);
+			again.put("seed", 6L);
+			assertNull(run(commands, again));
+			assertFalse(java.util.Arrays.equals(earlier, Files.readAllBytes(dir
+				.resolve("a.onnx"))), "replaced with Overwrite");
 
 			Map<String, Object> afresh = new HashMap<>(common);
 			afresh.put("output", dir.resolve("b.onnx").toFile());
