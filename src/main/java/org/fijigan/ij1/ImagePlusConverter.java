@@ -1,6 +1,8 @@
 
 package org.fijigan.ij1;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -13,11 +15,14 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.image.ViewerProperties;
 
 import ij.CompositeImage;
+import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.VirtualStack;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.io.RoiDecoder;
+import ij.io.Opener;
 import ij.io.RoiEncoder;
 import ij.plugin.RoiScaler;
 import ij.process.ByteProcessor;
@@ -72,6 +77,86 @@ public final class ImagePlusConverter {
 	}
 
 	/**
+	 * Plane {@code n} (1-based) of {@code imp}'s stack. Where a virtual stack
+	 * that ImageJ reads from a folder (File>Import>Image Sequence, virtual)
+	 * cannot open a plane's file, deleted or unreadable since, ImageJ's
+	 * {@link VirtualStack#getProcessor} gives a white 8-bit stand-in labelled
+	 * "File not found" or "Error opening" in its place, converted to the stack's
+	 * type, and says nothing else: processed, it was a result plane of 255s. Such
+	 * a plane is refused, naming its file: one whose file is gone or unreadable
+	 * before it is read; one that comes back white in its first pixel (the
+	 * stand-in's) where ImageJ's opener, asked again as the stack asks it, opens
+	 * nothing from the file.
+	 */
+	private static Object plane(ImagePlus imp, ImageStack stack, int n) {
+		if (!stack.isVirtual()) return stack.getPixels(n);
+		Path file = folderFile(stack, n);
+		String which = "plane " + n + " of the virtual stack " + imp.getTitle() +
+			" cannot be read: ";
+		if (file != null && !(Files.isRegularFile(file) && Files.isReadable(file)))
+			throw new GanException(which + file + (Files.exists(file)
+				? " cannot be read" : " is missing") +
+				" (ImageJ shows a blank stand-in plane for it); put the file back, or " +
+				"open the folder again without it");
+		ImageProcessor ip = stack.getProcessor(n);
+		Object pixels = ip == null ? null : ip.getPixels();
+		if (pixels == null) throw new GanException(which +
+			"ImageJ gave no pixels for it");
+		if (file != null && startsWhite(ip) && !opens(file)) throw new GanException(
+			which + "ImageJ cannot open " + file +
+				" (it shows a blank stand-in plane for it); replace the file, or open " +
+				"the folder again without it");
+		return pixels;
+	}
+
+	/**
+	 * The file plane {@code n} of {@code stack} is read from, when it is ImageJ's
+	 * own folder-backed {@link VirtualStack} (whose missing files it replaces by
+	 * a stand-in); null for any other stack.
+	 */
+	private static Path folderFile(ImageStack stack, int n) {
+		if (stack.getClass() != VirtualStack.class) return null;
+		VirtualStack virtual = (VirtualStack) stack;
+		String dir = virtual.getDirectory();
+		String name = virtual.getFileName(virtual.translate(n));
+		if (dir == null || name == null) return null;
+		try {
+			return Path.of(dir, name);
+		}
+		catch (java.nio.file.InvalidPathException e) {
+			return null;
+		}
+	}
+
+	/**
+	 * Whether the first pixel of {@code ip} is white: ImageJ's stand-in plane is
+	 * white but for its label's text, which starts away from the corner, and
+	 * white is its largest value whatever type it was converted to.
+	 */
+	private static boolean startsWhite(ImageProcessor ip) {
+		if (ip instanceof ColorProcessor) return (ip.get(0) & 0xffffff) == 0xffffff;
+		float corner = ip.getf(0);
+		for (int p = 0; p < ip.getPixelCount(); p++)
+			if (!(ip.getf(p) <= corner)) return false;
+		return true;
+	}
+
+	/** Whether ImageJ's opener opens {@code file}, as a virtual stack asks it. */
+	private static boolean opens(Path file) {
+		Opener opener = new Opener();
+		opener.setSilentMode(true);
+		IJ.redirectErrorMessages(true);
+		try {
+			ImagePlus opened = opener.openTempImage(file.getParent().toString() +
+				java.io.File.separator, file.getFileName().toString());
+			return opened != null;
+		}
+		finally {
+			IJ.redirectErrorMessages(false);
+		}
+	}
+
+	/**
 	 * Wraps {@code imp}'s pixels. An 8-bit indexed-colour image (COLOR_256 with a
 	 * colour LUT) is copied to RGB, and {@code notes} is told so.
 	 *
@@ -90,8 +175,8 @@ public final class ImagePlusConverter {
 		ImageStack stack = n > 1 ? imp.getStack() : null;
 		if (stack != null && stack.isVirtual()) refuseBeyondMemory(imp, n);
 		for (int i = 0; i < n; i++)
-			planes[i] = stack == null ? imp.getProcessor().getPixels() : stack
-				.getPixels(i + 1);
+			planes[i] = stack == null ? imp.getProcessor().getPixels() : plane(imp,
+				stack, i + 1);
 		PixelType type = switch (imp.getType()) {
 			case ImagePlus.GRAY8 -> isPalette(imp) ? null : PixelType.UINT8;
 			case ImagePlus.GRAY16 -> PixelType.UINT16;

@@ -264,6 +264,44 @@ class CommandTest {
 	}
 
 	@Test
+	void aVirtualStackPlaneWhoseFileIsGoneIsRefusedNamingIt() throws Exception {
+		// ImageJ puts a white stand-in plane in place of a file it cannot open;
+		// it was processed as data (255.25 out of an add-0.25 model)
+		Path folder = java.nio.file.Files.createDirectories(dir.resolve("vs"));
+		for (int i = 0; i < 3; i++) {
+			float[] v = new float[16 * 16];
+			java.util.Arrays.fill(v, 10 + i);
+			assertTrue(new ij.io.FileSaver(new ImagePlus("s" + i, new FloatProcessor(
+				16, 16, v))).saveAsTiff(folder.resolve("s" + i + ".tif").toString()));
+		}
+		ImagePlus stack = ij.plugin.FolderOpener.open(folder.toString(), "virtual");
+		assertTrue(stack.getStack().isVirtual());
+		DenoiseCommand c = denoise(stack);
+		c.run();
+		assertNull(c.errorMessage());
+		assertEquals(11.25f, ((float[]) c.output.getStack().getPixels(2))[0]);
+
+		java.nio.file.Files.delete(folder.resolve("s1.tif"));
+		c.output = null;
+		c.run();
+		assertEquals("plane 2 of the virtual stack vs cannot be read: " + folder
+			.resolve("s1.tif") + " is missing (ImageJ shows a blank stand-in plane " +
+			"for it); put the file back, or open the folder again without it", c
+				.errorMessage());
+		assertNull(c.output);
+
+		// a file that is there but no longer opens
+		java.nio.file.Files.write(folder.resolve("s1.tif"), new byte[] { 'I', 'I',
+			42, 0, 8, 0, 0, 0, 0, 0 });
+		c.run();
+		assertEquals("plane 2 of the virtual stack vs cannot be read: ImageJ " +
+			"cannot open " + folder.resolve("s1.tif") + " (it shows a blank " +
+			"stand-in plane for it); replace the file, or open the folder again " +
+			"without it", c.errorMessage());
+		assertNull(c.output);
+	}
+
+	@Test
 	void inpaintFillsTheSelectionOnly() {
 		ImagePlus src = new ImagePlus("gap", new ByteProcessor(6, 4));
 		byte[] p = (byte[]) src.getProcessor().getPixels();
