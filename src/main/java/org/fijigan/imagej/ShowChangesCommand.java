@@ -10,6 +10,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.trust.Consistency;
 import org.fijigan.core.trust.GenerationProvenance;
+import org.fijigan.core.pipeline.Inpainter;
 import org.fijigan.core.trust.HoleOutline;
 import org.fijigan.core.trust.Residual;
 import org.fijigan.ij1.ImagePlusConverter;
@@ -141,7 +142,8 @@ public class ShowChangesCommand implements Command, DialogChoices {
 
 	private void outline() {
 		ImagePlus source = originalOrNull() != null ? originalOrNull() : image;
-		RasterImage holes = InpaintMasks.of(source, mask);
+		// the holes as Inpaint reads them: an RGB mask's non-black pixels
+		RasterImage holes = Inpainter.greyMask(InpaintMasks.of(source, mask));
 		if (holes.width() != image.getWidth() || holes.height() != image
 			.getHeight()) throw new GanException("the mask is " + holes.width() +
 				"x" + holes.height() + " but " + image.getTitle() + " is " + image

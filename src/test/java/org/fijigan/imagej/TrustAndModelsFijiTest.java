@@ -100,6 +100,51 @@ class TrustAndModelsFijiTest {
 	}
 
 	@Test
+	void aMaskImageIsOutlinedAsInpaintReadsIt() {
+		// a green-painted RGB hole and a NaN pixel of a 32-bit mask: the mask
+		// image is read as Inpaint reads it, the RGB pixel a hole where it is not
+		// black, the NaN no hole (Inpaint refuses it, or fills nothing there)
+		int[] rgb = new int[6 * 5];
+		for (int y = 1; y < 4; y++)
+			for (int x = 1; x < 5; x++)
+				rgb[y * 6 + x] = 0x00ff00;
+		ImagePlus green = new ImagePlus("green mask", new ij.process.ColorProcessor(
+			6, 5, rgb));
+		FloatProcessor fp = new FloatProcessor(6, 5);
+		fp.setf(0, 0, Float.NaN);
+		fp.setf(4, 3, 1);
+		ImagePlus nan = new ImagePlus("nan mask", fp);
+		ij.macro.Interpreter.batchMode = true;
+		ij.macro.Interpreter.addBatchModeImage(green);
+		ij.macro.Interpreter.addBatchModeImage(nan);
+		try {
+			ImagePlus result = new ImagePlus("filled", new ByteProcessor(6, 5));
+			result.setProp("fiji-gan.task", "inpaint");
+			ShowChangesCommand c = show(result, null, "outline");
+			c.mask = "green mask";
+			c.run();
+			assertNull(c.errorMessage());
+			assertEquals(new Rectangle(1, 1, 4, 3), result.getOverlay().get(0)
+				.getBounds());
+
+			ImagePlus other = new ImagePlus("filled 2", new ByteProcessor(6, 5));
+			other.setProp("fiji-gan.task", "inpaint");
+			c = show(other, null, "outline");
+			c.mask = "nan mask";
+			c.run();
+			assertNull(c.errorMessage());
+			assertEquals(1, other.getOverlay().size());
+			assertEquals(new Rectangle(4, 3, 1, 1), other.getOverlay().get(0)
+				.getBounds());
+		}
+		finally {
+			ij.macro.Interpreter.removeBatchModeImage(green);
+			ij.macro.Interpreter.removeBatchModeImage(nan);
+			ij.macro.Interpreter.batchMode = false;
+		}
+	}
+
+	@Test
 	void provenanceBecomesAResultsTable() {
 		RasterImage r = RasterImage.allocate(2, 2, 1, 2, 1, PixelType.UINT8);
 		var p = r.properties();

@@ -24,7 +24,8 @@ public record HoleOutline(int width, int height, boolean[] holes,
 	 * @param mask its first logical channel of plane {@code (z, t)} is read; the
 	 *          mask's own channels beyond the first are ignored
 	 * @param holeIsNonZero true when non-zero pixels are holes (fiji-gan's
-	 *          default), false when zero pixels are
+	 *          default), false when zero pixels are; a NaN pixel is neither, as
+	 *          inpainting reads it
 	 */
 	public static HoleOutline of(RasterImage mask, int z, int t,
 		boolean holeIsNonZero)
@@ -36,7 +37,7 @@ public record HoleOutline(int width, int height, boolean[] holes,
 		float[] values = Planes.read(mask, 0, z, t);
 		boolean[] holes = new boolean[w * h];
 		for (int i = 0; i < holes.length; i++)
-			holes[i] = (values[i] != 0) == holeIsNonZero;
+			holes[i] = !Float.isNaN(values[i]) && (values[i] != 0) == holeIsNonZero;
 		boolean[] boundary = new boolean[w * h];
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
