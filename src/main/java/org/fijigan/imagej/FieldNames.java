@@ -65,6 +65,8 @@ final class FieldNames {
 			fail-fast=Fail fast
 			train-data=Training folder
 			blocks=Blocks
+			data=Data folder
+			self-supervised=Training data
 			""".lines().map(l -> l.split("=", 2)).collect(java.util.stream.Collectors
 		.toUnmodifiableMap(kv -> kv[0], kv -> kv[1]));
 
@@ -73,9 +75,19 @@ final class FieldNames {
 
 	private FieldNames() {}
 
+	/**
+	 * A flag with the value that a choice of a dialog field stands for: the field
+	 * and its choice.
+	 */
+	private static final Map<String, String> CHOICES = Map.of(
+		"--self-supervised n2v", "Training data '" +
+			FineTuneCommand.NO_CLEAN_IMAGES + "'");
+
 	/** {@code message} with each flag that has a dialog field named by it. */
 	static String inFiji(String message) {
 		if (message == null) return null;
+		for (Map.Entry<String, String> c : CHOICES.entrySet())
+			message = message.replace(c.getKey(), c.getValue());
 		Matcher m = FLAG.matcher(message);
 		StringBuilder sb = new StringBuilder();
 		while (m.find()) {

@@ -115,6 +115,28 @@ class FineTuneOutputsInFijiTest {
 				"choose it, or set them back to 0.016, 5 and none", run(commands,
 					blindSpots));
 
+			// Noise2Void with a Targets folder, or for another task than denoising:
+			// the message named --data and --self-supervised n2v, flags the dialog
+			// does not have
+			Map<String, Object> n2vPairs = new HashMap<>(common);
+			n2vPairs.put("model", OnnxModels.conv3x3(1, 1, 3, 2).write(dir,
+				"den.onnx").toString());
+			n2vPairs.put("output", dir.resolve("b.onnx").toFile());
+			n2vPairs.put("checkpoints", new File(""));
+			n2vPairs.put("targets", data.toFile());
+			n2vPairs.put("trainingData", FineTuneCommand.NO_CLEAN_IMAGES);
+			assertEquals("self-supervised Noise2Void training learns from noisy " +
+				"images alone: give one folder of them ('Data folder'), not " +
+				"input/target pairs", run(commands, n2vPairs));
+			Map<String, Object> n2vSr = new HashMap<>(common);
+			n2vSr.put("output", dir.resolve("b.onnx").toFile());
+			n2vSr.put("checkpoints", new File(""));
+			n2vSr.put("task", "super-resolution");
+			n2vSr.put("trainingData", FineTuneCommand.NO_CLEAN_IMAGES);
+			assertEquals("Training data 'no clean images (Noise2Void)' trains " +
+				"denoisers: it cannot train with 'Task' super-resolution", run(commands,
+					n2vSr));
+
 			assertArrayEquals(checkpoint, Files.readAllBytes(ck.resolve(
 				"checkpoint.fgk")));
 			assertFalse(Files.exists(dir.resolve("b.onnx")) || Files.exists(data
