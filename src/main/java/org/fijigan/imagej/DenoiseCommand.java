@@ -2,6 +2,7 @@
 package org.fijigan.imagej;
 
 import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.OutputTransform;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -24,5 +25,10 @@ public class DenoiseCommand extends ImageCommand {
 		};
 		return ModelOverrides.NONE.withHaloPixels(haloPixels).withOutputTransform(
 			transform);
+	}
+
+	@Override
+	protected TaskKind menuTask() {
+		return TaskKind.DENOISE;
 	}
 }

@@ -51,14 +51,35 @@ public abstract class ImageCommand extends InferenceCommand {
 	}
 
 	/**
+	 * The task of this menu entry, or null where any image-to-image model runs.
+	 */
+	protected TaskKind menuTask() {
+		return null;
+	}
+
+	/**
 	 * Refuses a model made for another command, naming the menu entry to use
-	 * instead.
+	 * instead: an inpainting model or a generator, and a model of the other
+	 * image-to-image task than {@link #menuTask()} (a denoiser in
+	 * Super-Resolution gave a denoised image, not an enlarged one). A generic
+	 * image-to-image model runs from any of them.
 	 */
 	protected void checkTask(TaskKind task) {
 		if (!task.isImageToImage()) throw new GanException(model + " is " +
 			(task == TaskKind.INPAINT
 				? "an inpainting model: use Plugins>GAN>Inpaint..."
 				: "a generator: use Plugins>GAN>Generate Synthetic Images..."));
+		TaskKind menu = menuTask();
+		if (menu != null && task != menu && task != TaskKind.IMAGE_TO_IMAGE)
+			throw new GanException(model + " is a " + task.id() +
+				" model: use Plugins>GAN>" + menuEntry(task) +
+				", or Run ONNX Model... with Task " + menu.id() +
+				" if it should run as a " + menu.id() + " model");
+	}
+
+	private static String menuEntry(TaskKind task) {
+		return task == TaskKind.SUPER_RESOLUTION ? "Super-Resolution..."
+			: "Denoise...";
 	}
 
 	@Override

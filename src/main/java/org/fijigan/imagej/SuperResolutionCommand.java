@@ -2,6 +2,7 @@
 package org.fijigan.imagej;
 
 import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.model.TaskKind;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -21,5 +22,10 @@ public class SuperResolutionCommand extends ImageCommand {
 	protected ModelOverrides overrides(Integer haloPixels) {
 		return ModelOverrides.NONE.withScale(autoOrNumber("scale", scale))
 			.withHaloPixels(haloPixels);
+	}
+
+	@Override
+	protected TaskKind menuTask() {
+		return TaskKind.SUPER_RESOLUTION;
 	}
 }

@@ -237,6 +237,43 @@ class CommandTest {
 		assertEquals(4, src.getWidth());
 	}
 
+	/**
+	 * Super-Resolution ran a denoiser (a denoised image of the same size), and
+	 * Denoise a super-resolution model (an enlarged one), without a word; a
+	 * generic image-to-image model runs from either.
+	 */
+	@Test
+	void aModelOfTheOtherImageTaskIsRefusedNamingItsMenuEntry() {
+		SuperResolutionCommand sr = new SuperResolutionCommand();
+		sr.image = source();
+		sr.model = OnnxModels.addConstant(1, 0.25f).metadata("fiji-gan.task",
+			"denoise").write(dir, "dn.onnx").toString();
+		sr.threads = 1;
+		sr.run();
+		assertEquals(sr.model +
+			" is a denoise model: use Plugins>GAN>Denoise..., " +
+			"or Run ONNX Model... with Task super-resolution if it should run as a " +
+			"super-resolution model", sr.errorMessage());
+		assertNull(sr.output);
+
+		DenoiseCommand dn = denoise(source());
+		dn.model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx").toString();
+		dn.run();
+		assertEquals(dn.model + " is a super-resolution model: use " +
+			"Plugins>GAN>Super-Resolution..., or Run ONNX Model... with Task " +
+			"denoise if it should run as a denoise model", dn.errorMessage());
+		assertNull(dn.output);
+
+		SuperResolutionCommand generic = new SuperResolutionCommand();
+		generic.image = source();
+		generic.model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx")
+			.toString();
+		generic.threads = 1;
+		generic.run();
+		assertNull(generic.errorMessage());
+		assertEquals(4, generic.output.getWidth());
+	}
+
 	@Test
 	void superResolutionKeepsOriginFrameIntervalAndUnits() {
 		ImagePlus src = source();
