@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import org.fijigan.core.GanException;
 import org.scijava.ItemIO;
@@ -134,7 +136,8 @@ final class ParameterDialog {
 	 *
 	 * @return false when the user cancelled
 	 * @throws GanException for a value of the wrong kind (a word where a number
-	 *           belongs, an unknown choice)
+	 *           belongs, a fraction for a whole number, an unknown choice) or a
+	 *           macro key that names no field
 	 */
 	static boolean ask(Object command, String title, String prefsPrefix) {
 		return ask(command, title, prefsPrefix, null);
@@ -152,6 +155,7 @@ final class ParameterDialog {
 	{
 		List<Item> items = dialogOrder(dialogItems(command));
 		String options = Macro.getOptions();
+		if (options != null) refuseUnknownKeys(items, options, title);
 		if (options == null) for (Item i : items) {
 			String saved = Prefs.get(prefsPrefix + "." + i.key(), null);
 			try {
@@ -245,8 +249,7 @@ final class ParameterDialog {
 	 */
 	static void readOptions(Object command, List<Item> items, String options) {
 		if (options == null) return;
-		List<String> words = Arrays.asList(options.replaceAll("\\[[^\\]]*\\]", "[]")
-			.trim().split("\\s+"));
+		List<String> words = words(options);
 		for (Item i : items) {
 			if (i.type() == boolean.class) set(command, i, words.contains(i.key()));
 			else {
@@ -254,6 +257,120 @@ final class ParameterDialog {
 				if (value != null) set(command, i, parse(i, value));
 			}
 		}
+	}
+
+	/**
+	 * Older keys of fields that were renamed, with the key each has now: a macro
+	 * recorded with one gets the new key named.
+	 */
+	private static final Map<String, String> RENAMED_KEYS = Map.of("structn2v",
+		"line");
+
+	/**
+	 * Refuses a key of {@code options} that names none of the fields: ImageJ's
+	 * dialog would ignore it, and the command would run with the field's default
+	 * (a misspelt {@code normalise=none} normalises by percentiles). A checkbox
+	 * is a bare word, also checked.
+	 *
+	 * @param title the command, as the error names it
+	 */
+	static void refuseUnknownKeys(List<Item> items, String options,
+		String title)
+	{
+		List<String> keys = items.stream().map(Item::key).toList();
+		for (String word : words(options)) {
+			if (word.isEmpty()) continue;
+			int eq = word.indexOf('=');
+			String key = eq < 0 ? word : word.substring(0, eq);
+			if (keys.contains(key)) continue;
+			String near = nearestKey(key, keys);
+			throw new GanException(title + " has no field with the macro key '" +
+				key + "'" + (near != null ? ": did you mean '" + near + "'?"
+					: "; its keys are " + String.join(", ", keys)));
+		}
+	}
+
+	/**
+	 * The words of a macro options string as ImageJ reads them: bare words
+	 * (checkboxes) as they are, and {@code key=value} as {@code key=}, with a
+	 * value in brackets (which may hold spaces and brackets of its own) as
+	 * {@code key=[]} and one in single quotes as {@code key=''}.
+	 */
+	private static List<String> words(String options) {
+		List<String> words = new ArrayList<>();
+		int n = options.length(), k = 0;
+		while (k < n) {
+			while (k < n && Character.isWhitespace(options.charAt(k)))
+				k++;
+			if (k >= n) break;
+			int start = k;
+			while (k < n && !Character.isWhitespace(options.charAt(k)) && options
+				.charAt(k) != '=')
+				k++;
+			String key = options.substring(start, k);
+			if (k >= n || options.charAt(k) != '=') {
+				words.add(key);
+				continue;
+			}
+			k++;
+			if (k < n && options.charAt(k) == '[') {
+				int depth = 0;
+				do {
+					char c = options.charAt(k++);
+					if (c == '[') depth++;
+					else if (c == ']') depth--;
+				}
+				while (k < n && depth > 0);
+				words.add(key + "=[]");
+			}
+			else if (k < n && options.charAt(k) == '\'') {
+				int end = options.indexOf('\'', k + 1);
+				k = end < 0 ? n : end + 1;
+				words.add(key + "=''");
+			}
+			else {
+				while (k < n && !Character.isWhitespace(options.charAt(k)))
+					k++;
+				words.add(key + "=");
+			}
+		}
+		return words;
+	}
+
+	/**
+	 * The key of {@code keys} that {@code key} is a slip for (at most two letters
+	 * off, or an older name of it), or null.
+	 */
+	private static String nearestKey(String key, List<String> keys) {
+		String renamed = RENAMED_KEYS.get(key);
+		if (renamed != null && keys.contains(renamed)) return renamed;
+		String best = null;
+		int bestDistance = 3;
+		for (String k : keys) {
+			int d = editDistance(key.toLowerCase(Locale.ROOT), k);
+			if (d < bestDistance) {
+				best = k;
+				bestDistance = d;
+			}
+		}
+		return best;
+	}
+
+	/** Levenshtein distance: letters inserted, deleted or replaced. */
+	private static int editDistance(String a, String b) {
+		int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++)
+			prev[j] = j;
+		for (int i = 1; i <= a.length(); i++) {
+			cur[0] = i;
+			for (int j = 1; j <= b.length(); j++)
+				cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a
+					.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+			int[] t = prev;
+			prev = cur;
+			cur = t;
+		}
+		return prev[b.length()];
 	}
 
 	/** Whether {@code type} takes the current image (an ImagePlus input). */
@@ -284,6 +401,12 @@ final class ParameterDialog {
 	private static void add(GenericDialog gd, Item i, Object value) {
 		Class<?> t = i.type();
 		if (t == boolean.class) gd.addCheckbox(i.label(), (Boolean) value);
+		// the ImageJ patcher's headless dialog parses a numeric field's macro
+		// value as it adds the field, and throws on a word (threads=4x) before
+		// any message can name it: a string field, parsed by parse(), says which
+		// field and what value
+		else if (isNumber(i) && GraphicsEnvironment.isHeadless()) gd.addStringField(
+			i.label(), text(value), 30);
 		else if (t == int.class || t == long.class) gd.addNumericField(i.label(),
 			((Number) value).doubleValue(), 0);
 		else if (t == double.class) {
@@ -334,6 +457,15 @@ final class ParameterDialog {
 	 * @param options the macro's options, or null
 	 */
 	private static Object next(GenericDialog gd, Item i, String options) {
+		if (isNumber(i) && options != null && !GraphicsEnvironment.isHeadless()) {
+			// ImageJ's dialog reads a word as NaN and 2.6 as 2.6: the macro's own
+			// text, for parse() to name or refuse
+			String typed = Macro.getValue(options, i.key(), null);
+			if (typed != null && !typed.startsWith("&")) {
+				gd.getNextNumber(); // the field's turn
+				return parse(i, typed);
+			}
+		}
 		if (i.type() != String.class || i.choices().length == 0) return next(gd, i);
 		String chosen = gd.getNextChoice();
 		String typed = options == null ? null : Macro.getValue(options, i.key(),
@@ -346,14 +478,34 @@ final class ParameterDialog {
 		if (t == boolean.class) return gd.getNextBoolean();
 		if (t == String.class && i.choices().length > 0) return parse(i, gd
 			.getNextChoice());
-		if (t == String.class || t == File.class) return parse(i, gd
-			.getNextString());
+		if (t == String.class || t == File.class || isNumber(i) &&
+			GraphicsEnvironment.isHeadless()) return parse(i, gd.getNextString());
 		double v = gd.getNextNumber();
 		if (gd.invalidNumber() || Double.isNaN(v)) throw new GanException(i.key() +
 			" must be a number");
-		if (t == int.class) return (int) Math.round(v);
-		if (t == long.class) return Math.round(v);
+		if (t == int.class) return (int) whole(i, v, text(v), Integer.MIN_VALUE,
+			Integer.MAX_VALUE);
+		if (t == long.class) return whole(i, v, text(v), Long.MIN_VALUE,
+			Long.MAX_VALUE);
 		return v;
+	}
+
+	private static boolean isNumber(Item i) {
+		Class<?> t = i.type();
+		return t == int.class || t == long.class || t == double.class;
+	}
+
+	/**
+	 * {@code v} as a whole number from {@code min} to {@code max}; refused
+	 * otherwise (a count of 2.6 is a slip, not 3).
+	 */
+	private static long whole(Item i, double v, String text, long min, long max) {
+		if (v != Math.rint(v)) throw new GanException(i.key() +
+			" must be a whole number, not '" + text + "'");
+		if (!(v >= min && v <= max)) throw new GanException(i.key() +
+			" must be a whole number from " + min + " to " + max + ", not '" + text +
+			"'");
+		return (long) v;
 	}
 
 	static Object parse(Item i, String text) {
@@ -361,9 +513,19 @@ final class ParameterDialog {
 		String s = text.trim();
 		try {
 			if (t == boolean.class) return Boolean.valueOf(s);
-			if (t == int.class) return (int) Math.round(Double.parseDouble(s));
-			if (t == long.class) return s.matches("-?\\d+") ? Long.parseLong(s) : Math
-				.round(Double.parseDouble(s));
+			if (t == int.class) return (int) whole(i, Double.parseDouble(s), text,
+				Integer.MIN_VALUE, Integer.MAX_VALUE);
+			if (t == long.class) {
+				if (!s.matches("-?\\d+")) return whole(i, Double.parseDouble(s), text,
+					Long.MIN_VALUE, Long.MAX_VALUE);
+				try {
+					return Long.parseLong(s);
+				}
+				catch (NumberFormatException e) { // too many digits
+					throw new GanException(i.key() + " must be a whole number from " +
+						Long.MIN_VALUE + " to " + Long.MAX_VALUE + ", not '" + text + "'");
+				}
+			}
 			if (t == double.class) return Double.parseDouble(s);
 		}
 		catch (NumberFormatException e) {

@@ -25,6 +25,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
+import ij.Macro;
 
 /**
  * The ImageJ 1 bridge: plugins.config, dialog keys, and macro options read
@@ -158,6 +159,115 @@ class BridgeTest {
 		GanException number = assertThrows(GanException.class, () -> ParameterDialog
 			.readOptions(new DenoiseCommand(), items, "threads=many"));
 		assertEquals("threads must be a number, not 'many'", number.getMessage());
+		// an integer field was given the nearest whole number (count=2.6 made 3
+		// images) or the largest int
+		List<ParameterDialog.Item> generate = ParameterDialog.items(
+			GenerateCommand.class);
+		GanException fraction = assertThrows(GanException.class,
+			() -> ParameterDialog.readOptions(new GenerateCommand(), generate,
+				"model=g count=2.6"));
+		assertEquals("count must be a whole number, not '2.6'", fraction
+			.getMessage());
+		GanException seed = assertThrows(GanException.class, () -> ParameterDialog
+			.readOptions(new GenerateCommand(), generate, "model=g seed=1.5"));
+		assertEquals("seed must be a whole number, not '1.5'", seed.getMessage());
+		GanException large = assertThrows(GanException.class, () -> ParameterDialog
+			.readOptions(new DenoiseCommand(), items, "threads=1e12"));
+		assertEquals("threads must be a whole number from -2147483648 to " +
+			"2147483647, not '1e12'", large.getMessage());
+		GenerateCommand g = new GenerateCommand();
+		ParameterDialog.readOptions(g, generate, "model=g count=4.0 seed=-7");
+		assertEquals(4, g.count);
+		assertEquals(-7L, g.seed);
+	}
+
+	/**
+	 * ImageJ's dialog ignores a key it does not know, so a misspelt key ran with
+	 * the field's default: normalise=none normalised by percentiles.
+	 */
+	@Test
+	void aKeyTheCommandDoesNotKnowIsRefused() {
+		List<ParameterDialog.Item> denoise = ParameterDialog.dialogOrder(
+			ParameterDialog.dialogItems(new DenoiseCommand()));
+		GanException misspelt = assertThrows(GanException.class,
+			() -> ParameterDialog.refuseUnknownKeys(denoise,
+				"model=[/m m.onnx] normalise=none threads=1 float", "Denoise"));
+		assertEquals("Denoise has no field with the macro key 'normalise': did " +
+			"you mean 'normalize'?", misspelt.getMessage());
+		GanException tiles = assertThrows(GanException.class, () -> ParameterDialog
+			.refuseUnknownKeys(denoise, "model=m tiles=abc", "Denoise"));
+		assertEquals("Denoise has no field with the macro key 'tiles': did you " +
+			"mean 'tile'?", tiles.getMessage());
+		GanException bare = assertThrows(GanException.class, () -> ParameterDialog
+			.refuseUnknownKeys(denoise, "model=m normalize=percentile:1, 99",
+				"Denoise"));
+		assertEquals("Denoise has no field with the macro key '99'; its keys are " +
+			"model, device, float, prediction, tile, halo, normalize, threads, " +
+			"nonfinite, timings", bare.getMessage());
+		GanException renamed = assertThrows(GanException.class,
+			() -> ParameterDialog.refuseUnknownKeys(ParameterDialog.dialogItems(
+				new FineTuneCommand()), "model=m structn2v=none", "Fine-Tune Model"));
+		assertEquals("Fine-Tune Model has no field with the macro key " +
+			"'structn2v': did you mean 'line'?", renamed.getMessage());
+
+		// the macros the documentation and the recorder write, and values with
+		// spaces and brackets of their own
+		for (String[] ok : new String[][] { { "denoise",
+			"model=[/data/run [1] x/m.onnx] normalize='percentile:1, 99' float" }, {
+				"denoise",
+				"model=denoise tile=auto halo=auto normalize=auto device=auto threads=0 prediction=auto float nonfinite=fail timings" },
+			{ "fine-tune",
+				"model=denoise data=[/data/noisy] output=[/data/denoise-mine.onnx] task=denoise training=[no clean images (Noise2Void)] masked=0.016 neighbourhood=5 line=none steps=400 batch=4 patch=64 learning=0.00001 loss=auto" },
+			{ "create-model",
+				"architecture=dcgan output=[/data/gen.onnx] channels=1 classes=axial,coronal,sagittal latent=64 width=16 size=64 seed=1" },
+			{ "manage-models",
+				"action=install model=[https://example.org/m.onnx] name=m checksum=[] folder=[]" },
+			{ "show-changes", "original=cells.png show=auto mask=selection" }, {
+				"inpaint", "model=inpaint mask=selection keep threads=1" }, {
+					"generate",
+					"model=mri-generator count=3 seed=1 class=coronal-2 threads=1" } })
+		{
+			Command c = newCommand(CommandBridge.COMMANDS.get(ok[0]));
+			ParameterDialog.refuseUnknownKeys(ParameterDialog.dialogItems(c), ok[1],
+				ok[0]);
+		}
+	}
+
+	private static Command newCommand(Class<? extends Command> type) {
+		try {
+			return type.getConstructor().newInstance();
+		}
+		catch (ReflectiveOperationException e) {
+			throw new AssertionError(e);
+		}
+	}
+
+	/**
+	 * A macro's options go through the checks before any field is set, as the
+	 * menu entry reads them.
+	 */
+	@Test
+	void askRefusesAMisspeltKeyAndAFractionalCount() {
+		Thread thread = Thread.currentThread();
+		String name = thread.getName();
+		thread.setName("Run$_" + name); // ImageJ reads options on such threads
+		try {
+			Macro.setOptions("model=m normalise=none threads=1");
+			GanException key = assertThrows(GanException.class, () -> ParameterDialog
+				.ask(new DenoiseCommand(), "Denoise", "fiji-gan.test-denoise"));
+			assertEquals("Denoise has no field with the macro key 'normalise': " +
+				"did you mean 'normalize'?", key.getMessage());
+			Macro.setOptions("model=mri-generator count=2.6");
+			GanException count = assertThrows(GanException.class,
+				() -> ParameterDialog.ask(new GenerateCommand(), "Generate",
+					"fiji-gan.test-generate"));
+			assertEquals("count must be a whole number, not '2.6'", count
+				.getMessage());
+		}
+		finally {
+			Macro.setOptions(null);
+			thread.setName(name);
+		}
 	}
 
 	/**

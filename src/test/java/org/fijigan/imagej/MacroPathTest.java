@@ -2,6 +2,7 @@
 package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,15 @@ class MacroPathTest {
 			"fiji-gan error: tile size 'huge' must be auto, none or a positive " +
 				"number of pixels"), output);
 		assertTrue(output.contains("fiji-gan error: no model given"), output);
+		assertTrue(output.contains(
+			"fiji-gan error: threads must be a number, not '4x'"), output);
+		assertTrue(output.contains("fiji-gan error: Denoise has no field with " +
+			"the macro key 'normalise': did you mean 'normalize'?"), output);
+		assertTrue(output.contains(
+			"fiji-gan error: count must be a number, not 'abc'"), output);
+		assertTrue(output.contains(
+			"fiji-gan error: count must be a whole number, not '2.6'"), output);
+		assertFalse(output.contains("NumberFormatException"), output);
 		assertTrue(output.contains("task:          image-to-image"),
 			"Model Info logs headless:\n" + output);
 		assertTrue(output.contains(": denoise vs best baseline ("),

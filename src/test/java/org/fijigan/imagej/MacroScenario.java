@@ -70,6 +70,24 @@ final class MacroScenario {
 			"run('Denoise...', 'model=[" + model + "] tile=0 threads=1');\n" + //
 			"return 'went on';");
 		check(!"went on".equals(stopped), "the macro went on after an error");
+		// a word where a number belongs, a fraction for a whole number and a
+		// misspelt key stop the macro with one line: the patched dialog threw
+		// NumberFormatException as it added the field (a stack trace, the macro
+		// went on), and ignored the key (normalise=none ran with the default)
+		for (String bad : new String[] { "threads=4x", "normalise=none" }) {
+			String went = IJ.runMacro("setBatchMode(true);\n" + //
+				"newImage('x', '32-bit ramp', 8, 4, 1);\n" + //
+				"run('Denoise...', 'model=[" + model + "] " + bad + "');\n" + //
+				"return 'went on';");
+			check(!"went on".equals(went), bad + ": the macro went on");
+		}
+		for (String bad : new String[] { "count=abc", "count=2.6" }) {
+			String went = IJ.runMacro("setBatchMode(true);\n" + //
+				"run('Generate Synthetic Images...', 'model=mri-generator threads=1 " +
+				bad + "');\n" + //
+				"return 'went on';");
+			check(!"went on".equals(went), bad + ": the macro went on");
+		}
 		// a choice is the macro's own word, in any capitals, or refused; the
 		// patched dialog alone would put its first choice in its place
 		String none = IJ.runMacro("setBatchMode(true);\n" + //
