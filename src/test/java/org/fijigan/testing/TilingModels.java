@@ -30,6 +30,36 @@ public final class TilingModels {
 	}
 
 	/**
+	 * PyTorch's {@code nn.ReflectionPad2d(pad)} (or {@code ReplicationPad2d},
+	 * {@code mode} "edge") then a {@code k}x{@code k} convolution without
+	 * padding, exported at opset 13: the pad amounts built as PyTorch builds them
+	 * (Constant, ConstantOfShape, Concat, Reshape [-1, 2], Slice backwards,
+	 * Transpose, Reshape [-1], Cast), so they are constants only once folded.
+	 * Weights: {@code w} [1, 1, k, k], bias 0.1.
+	 */
+	public static OnnxModels.Builder torchPadThenConv(String mode, int pad, int k,
+		float[] w)
+	{
+		return nchw(1).initializer("w", w, 1, 1, k, k).initializer("b",
+			new float[] { 0.1f }, 1).opset(13).constant("four", new long[] { 4 }, 1)
+			.constant("given", new long[] { pad, pad, pad, pad }, 4).node(
+				"ConstantOfShape", "four", "zeros", AttributeProto.newBuilder().setName(
+					"value").setType(AttributeProto.AttributeType.TENSOR).setT(OnnxModels
+						.tensor("zero", new long[] { 0 }, 1)).build()).node("Concat",
+							"given,zeros", "all", attrInt("axis", 0)).constant("pairs",
+								new long[] { -1, 2 }, 2).node("Reshape", "all,pairs", "paired")
+			.constant("s0", new long[] { -1 }, 1).constant("e0", new long[] {
+				-Long.MAX_VALUE }, 1).constant("a0", new long[] { 0 }, 1).constant("st",
+					new long[] { -1 }, 1).node("Slice", "paired,s0,e0,a0,st", "reversed")
+			.node("Transpose", "reversed", "byEnd", attrInts("perm", 1, 0)).constant(
+				"flat", new long[] { -1 }, 1).node("Reshape", "byEnd,flat", "flatPads")
+			.node("Cast", "flatPads", "pads", attrInt("to", OnnxModels.INT64)).node(
+				"Pad", "x,pads", "padded", OnnxModels.attrString("mode", mode)).node(
+					"Conv", "padded,w,b", "y", attrInts("kernel_shape", k, k)).output("y",
+						"N,1,H,W");
+	}
+
+	/**
 	 * As onnxruntime's quantize_dynamic writes a convolution: the input quantised
 	 * with its own range.
 	 */

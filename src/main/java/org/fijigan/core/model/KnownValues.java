@@ -22,10 +22,11 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 /**
  * What {@link LocalityWalker} knows of the tensors that are not image data:
  * constants (initializers, Constant nodes, and what Identity, Cast, Unsqueeze,
- * Squeeze, Reshape and Concat make of them), with their values and shapes; and
- * tensors computed from the shapes of image tensors alone (Shape, Size and
- * arithmetic on them), with their values as {@link Extent lengths} where the
- * arithmetic is simple. One instance serves one walk.
+ * Squeeze, Reshape, Concat, ConstantOfShape, Slice and Transpose make of them),
+ * with their values and shapes; and tensors computed from the shapes of image
+ * tensors alone (Shape, Size and arithmetic on them), with their values as
+ * {@link Extent lengths} where the arithmetic is simple. One instance serves
+ * one walk.
  */
 final class KnownValues {
 
@@ -39,6 +40,11 @@ final class KnownValues {
 		"Where", "Mod", "Range", "Expand", "Sqrt", "Round", "ReduceProd",
 		"ReduceSum", "ReduceMax", "ReduceMin", "Not", "Less", "Greater",
 		"LessOrEqual", "GreaterOrEqual", "And", "Or");
+	/**
+	 * The most elements a folded constant may have: pad amounts, shapes and
+	 * scales are small, and folding stays cheap.
+	 */
+	private static final int MAX_FOLDED = 4096;
 	/** A tensor computed from image shapes whose values are not known. */
 	private static final List<Extent> UNKNOWN = Collections.unmodifiableList(
 		new ArrayList<>());
@@ -103,9 +109,12 @@ final class KnownValues {
 	}
 
 	/**
-	 * Folds the constant-only nodes that shapes, axes and scales are built with
-	 * (Identity, Cast, Unsqueeze, Squeeze, Reshape, Concat), keeping values and
-	 * shape; others are not tracked.
+	 * Folds the constant-only nodes that shapes, axes, scales and pad amounts are
+	 * built with (Identity, Cast, Unsqueeze, Squeeze, Reshape, Concat,
+	 * ConstantOfShape, Slice, Transpose; PyTorch builds the pad amounts of its
+	 * reflect and replicate padding with the last three), keeping values and
+	 * shape; others are not tracked, nor results over {@link #MAX_FOLDED}
+	 * elements.
 	 */
 	private void fold(NodeProto n) {
 		if (n.getOutputCount() == 0 || n.getInputCount() == 0) return;
@@ -159,6 +168,57 @@ final class KnownValues {
 					known);
 				break;
 			}
+			case "ConstantOfShape": {
+				dims = new ArrayList<>();
+				long count = 1;
+				for (double d : v) {
+					if (d < 0 || d != Math.rint(d) || (count *= (long) d) > MAX_FOLDED)
+						return;
+					dims.add((long) d);
+				}
+				AttributeProto value = attr(n, "value");
+				double fill = 0;
+				if (value != null && value.hasT()) {
+					double[] f = decode(value.getT());
+					if (f == null || f.length != 1) return;
+					fill = f[0];
+				}
+				v = new double[(int) count];
+				Arrays.fill(v, fill);
+				break;
+			}
+			case "Transpose": {
+				if (count(dims) != v.length) return;
+				int rank = dims.size();
+				double[] perm = attrInts(n, "perm");
+				int[] p = new int[rank];
+				for (int i = 0; i < rank; i++)
+					p[i] = perm == null ? rank - 1 - i : (int) perm[i];
+				if (perm != null && perm.length != rank || Arrays.stream(p).distinct()
+					.count() != rank || Arrays.stream(p).anyMatch(a -> a < 0 ||
+						a >= rank)) return;
+				int[][] picks = new int[rank][];
+				List<Long> outDims = new ArrayList<>();
+				for (int i = 0; i < rank; i++)
+					outDims.add(dims.get(p[i]));
+				for (int i = 0; i < rank; i++)
+					picks[i] = java.util.stream.IntStream.range(0, (int) (long) dims.get(
+						i)).toArray();
+				v = gather(v, dims, picks, p);
+				dims = outDims;
+				break;
+			}
+			case "Slice": {
+				if (count(dims) != v.length) return;
+				int[][] picks = slice(n, dims);
+				if (picks == null) return;
+				int[] same = java.util.stream.IntStream.range(0, dims.size()).toArray();
+				v = gather(v, dims, picks, same);
+				dims = new ArrayList<>();
+				for (int[] p : picks)
+					dims.add((long) p.length);
+				break;
+			}
 			case "Concat": {
 				List<Double> all = new ArrayList<>();
 				for (String i : n.getInputList()) {
@@ -180,6 +240,90 @@ final class KnownValues {
 		for (double d : v)
 			t.addDoubleData(d);
 		constants.put(n.getOutput(0), t.build());
+	}
+
+	private static long count(List<Long> dims) {
+		long c = 1;
+		for (long d : dims)
+			c *= d;
+		return c;
+	}
+
+	/**
+	 * Which indices a Slice keeps along each axis of a tensor of {@code dims}, in
+	 * order (a negative step walks backwards); its starts, ends, axes and steps
+	 * are attributes before opset 10, inputs since. Null where they are not
+	 * constants or do not fit the tensor.
+	 */
+	private int[][] slice(NodeProto n, List<Long> dims) {
+		int rank = dims.size();
+		double[] starts, ends, axes = null, steps = null;
+		if (n.getInputCount() > 1) {
+			starts = numbers(n.getInput(1));
+			ends = n.getInputCount() > 2 ? numbers(n.getInput(2)) : null;
+			if (n.getInputCount() > 3 && !n.getInput(3).isEmpty() && (axes = numbers(n
+				.getInput(3))) == null) return null;
+			if (n.getInputCount() > 4 && !n.getInput(4).isEmpty() && (steps = numbers(
+				n.getInput(4))) == null) return null;
+		}
+		else {
+			starts = attrInts(n, "starts");
+			ends = attrInts(n, "ends");
+			axes = attrInts(n, "axes");
+		}
+		if (starts == null || ends == null || starts.length != ends.length ||
+			axes != null && axes.length != starts.length || steps != null &&
+				steps.length != starts.length) return null;
+		int[][] picks = new int[rank][];
+		for (int i = 0; i < starts.length; i++) {
+			int a = axes == null ? i : ImageAxes.axis(axes[i], rank);
+			if (a < 0 || picks[a] != null) return null;
+			double len = dims.get(a), step = steps == null ? 1 : steps[i];
+			if (step == 0) return null;
+			double s = starts[i] < 0 ? starts[i] + len : starts[i];
+			double e = ends[i] < 0 ? ends[i] + len : ends[i];
+			s = step > 0 ? Math.max(0, Math.min(len, s)) : Math.max(0, Math.min(len -
+				1, s));
+			e = step > 0 ? Math.max(0, Math.min(len, e)) : Math.max(-1, Math.min(len -
+				1, e));
+			List<Integer> kept = new ArrayList<>();
+			for (double k = s; step > 0 ? k < e : k > e; k += step)
+				kept.add((int) k);
+			picks[a] = kept.stream().mapToInt(Integer::intValue).toArray();
+		}
+		for (int a = 0; a < rank; a++)
+			if (picks[a] == null) picks[a] = java.util.stream.IntStream.range(0,
+				(int) (long) dims.get(a)).toArray();
+		return picks;
+	}
+
+	/**
+	 * The elements of {@code v} (row-major, of {@code dims}) at the indices
+	 * {@code picks} gives per axis, with the axes put in the order {@code order}
+	 * (output axis i is input axis order[i]).
+	 */
+	private static double[] gather(double[] v, List<Long> dims, int[][] picks,
+		int[] order)
+	{
+		int rank = dims.size();
+		long[] strides = new long[rank];
+		for (int i = rank - 1, s = 1; i >= 0; s *= dims.get(i), i--)
+			strides[i] = s;
+		int total = 1;
+		for (int[] p : picks)
+			total *= p.length;
+		double[] out = new double[total];
+		int[] at = new int[rank];
+		for (int k = 0; k < total; k++) {
+			long src = 0;
+			for (int i = 0; i < rank; i++)
+				src += strides[order[i]] * picks[order[i]][at[i]];
+			out[k] = v[(int) src];
+			for (int i = rank - 1; i >= 0; i--)
+				if (++at[i] < picks[order[i]].length) break;
+				else at[i] = 0;
+		}
+		return out;
 	}
 
 	/**

@@ -166,4 +166,68 @@ class ExactTilingTest {
 			.withTileSize(InferenceOptions.NO_TILING)).image();
 		assertEquals(0f, ImageToImageTest.maxAbsDiff(whole, auto.image()), 1e-6f);
 	}
+
+	/**
+	 * PyTorch's reflect and replicate padding, whose pad amounts its exporter
+	 * builds from ConstantOfShape, Slice (backwards) and Transpose, was called
+	 * "its pad amounts are not constants" and never tiled. The amounts are folded
+	 * now: the model tiles, and tiles, whole image and a padding and convolution
+	 * computed here agree.
+	 */
+	@Test
+	void pyTorchReflectAndReplicatePaddingTileExactly() {
+		float[] w = OnnxModels.randomFloats(new java.util.Random(12), 25, 0.3f);
+		for (String mode : new String[] { "reflect", "edge" }) {
+			ModelDescriptor m = load(TilingModels.torchPadThenConv(mode, 2, 5, w),
+				mode + ".onnx");
+			assertTrue(m.isTileable(), mode + ": " + m.wholeImageOps());
+			assertEquals(1.0, m.scale());
+			assertTrue(m.haloPixels() >= 4, "halo " + m.haloPixels());
+			RasterImage img = image(37, 29, 13);
+			RasterImage whole = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+				.withTileSize(InferenceOptions.NO_TILING)).image();
+			RunResult tiled = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+				.withTileSize(16));
+			assertTrue(tiled.report().tilesPerPlane() >= 4, "tiles: " + tiled.report()
+				.tilesPerPlane());
+			RasterImage expected = padThenConv(img, mode.equals("reflect"), 2, 5, w,
+				0.1f);
+			assertEquals(0f, ImageToImageTest.maxAbsDiff(expected, whole), 1e-4f,
+				mode);
+			assertEquals(0f, ImageToImageTest.maxAbsDiff(expected, tiled.image()),
+				1e-4f, mode);
+		}
+	}
+
+	/**
+	 * One plane padded by {@code pad} (mirrored without repeating the edge, or
+	 * the edge repeated), then convolved with the {@code k}x{@code k} kernel
+	 * {@code w} plus {@code bias}, in double precision.
+	 */
+	static RasterImage padThenConv(RasterImage img, boolean reflect, int pad,
+		int k, float[] w, float bias)
+	{
+		int iw = img.width(), ih = img.height();
+		float[] in = (float[]) img.plane(0);
+		RasterImage out = RasterImage.allocate(iw, ih, 1, 1, 1, PixelType.FLOAT32);
+		float[] o = (float[]) out.plane(0);
+		for (int y = 0; y < ih; y++)
+			for (int x = 0; x < iw; x++) {
+				double sum = bias;
+				for (int ky = 0; ky < k; ky++)
+					for (int kx = 0; kx < k; kx++) {
+						int sy = source(y + ky - pad, ih, reflect), sx = source(x + kx -
+							pad, iw, reflect);
+						sum += w[ky * k + kx] * in[sy * iw + sx];
+					}
+				o[y * iw + x] = (float) sum;
+			}
+		return out;
+	}
+
+	private static int source(int i, int n, boolean reflect) {
+		if (i < 0) return reflect ? -i : 0;
+		if (i >= n) return reflect ? 2 * (n - 1) - i : n - 1;
+		return i;
+	}
 }
