@@ -130,11 +130,10 @@ final class WindowRules extends OperatorRules {
 			"half_pixel");
 		if (n.getOpType().equals("Upsample") || opset() < 11) coordinates =
 			"asymmetric";
-		if (coordinates.equals("align_corners")) {
-			breaks(n,
-				"aligns corners, which maps each output pixel by the whole image's size");
-			return null;
-		}
+		// the output still has its size (and the model its scale): the input's
+		// size times the factor, whatever the coordinates
+		if (coordinates.equals("align_corners")) breaks(n,
+			"aligns corners, which maps each output pixel by the whole image's size");
 		if (coordinates.equals("tf_crop_and_resize")) {
 			breaks(n, "crops a region given in coordinates of the whole image");
 			return null;

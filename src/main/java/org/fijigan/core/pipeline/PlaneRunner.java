@@ -221,19 +221,26 @@ final class PlaneRunner {
 	 * lead to the fix: a border cropped off (which fiji-gan cannot place), a
 	 * window size the model does not map at its scale, or a scale stated wrong.
 	 *
+	 * @param scaleOrigin where {@code scale} came from, as the model's origins
+	 *          name it: "override" where the user stated it, so that leaving
+	 *          --scale out may help; "graph", "metadata" and so on where it was
+	 *          read from the model, so that only --scale can
 	 * @param untiled whether the window was the whole image (one tile), so that
 	 *          another --tile, or none, cannot help
 	 */
 	static String sizeMismatch(int ow, int oh, int ww, int wh, double scale,
-		boolean untiled)
+		String scaleOrigin, boolean untiled)
 	{
 		String got = "the model returned " + ow + "x" + oh + " for a " + ww + "x" +
 			wh + " input, not " + outputLength(ww, scale) + "x" + outputLength(wh,
 				scale) + " (scale " + Numbers.significant(scale, 4) + ")";
 		if (ow % ww == 0 && oh % wh == 0 && ow / ww == oh / wh && ow / ww != scale)
 			return got + ": the model's scale is " + ow / ww + ", not " + Numbers
-				.significant(scale, 4) + "; pass --scale " + ow / ww +
-				" or leave --scale out";
+				.significant(scale, 4) + (scaleOrigin == null || scaleOrigin.equals(
+					"override") ? "; pass --scale " + ow / ww + " or leave --scale out"
+						: " (the scale " + (scaleOrigin.equals("probed")
+							? "found by a trial run" : "read from the " + scaleOrigin) +
+							"); pass --scale " + ow / ww);
 		long s0 = Math.max(1, Math.round(scale));
 		long cx = ww * s0 - ow, cy = wh * s0 - oh;
 		// a border cropped off is counted in whole output pixels per input pixel
@@ -297,8 +304,8 @@ final class PlaneRunner {
 		int co = layout.channelAxis() < 0 ? 1 : (int) shape[layout.channelAxis()];
 		double scale = model.scale();
 		if (ow != outputLength(ww, scale) || oh != outputLength(wh, scale))
-			throw new GanException(sizeMismatch(ow, oh, ww, wh, scale, plan
-				.isSingleTile()));
+			throw new GanException(sizeMismatch(ow, oh, ww, wh, scale, model.origins()
+				.get("scale"), plan.isSingleTile()));
 		if (co != outChannels) throw new GanException("the model returned " + co +
 			" output channels, expected " + outChannels);
 		boolean subtract = model

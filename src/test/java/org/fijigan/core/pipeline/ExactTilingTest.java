@@ -230,4 +230,46 @@ class ExactTilingTest {
 		if (i >= n) return reflect ? 2 * (n - 1) - i : n - 1;
 		return i;
 	}
+
+	/**
+	 * A bilinear x2 Resize that aligns corners (PyTorch's
+	 * {@code interpolate(scale_factor=2, mode='bilinear', align_corners=True)})
+	 * lost its scale: the model was read as x1, and its run refused ("the model
+	 * returned 82x106 ..., not 41x53"). Its scale is read from the graph now:
+	 * super-resolution x2, run untiled (aligning corners cannot tile exactly),
+	 * with the pixels of a bilinear interpolation computed here.
+	 */
+	@Test
+	void aResizeThatAlignsCornersKeepsItsScale() {
+		OnnxModels.Builder b = OnnxModels.builder().opset(13).input("x", "N,1,H,W")
+			.initializer("scales", new float[] { 1, 1, 2, 2 }, 4).node("Resize",
+				"x,,scales", "y", OnnxModels.attrString("mode", "linear"), OnnxModels
+					.attrString("coordinate_transformation_mode", "align_corners"))
+			.output("y", "N,1,?,?");
+		ModelDescriptor m = load(b, "align-corners.onnx");
+		assertEquals(2.0, m.scale());
+		assertEquals("graph", m.origins().get("scale"));
+		assertEquals(org.fijigan.core.model.TaskKind.SUPER_RESOLUTION, m.task());
+		assertFalse(m.isTileable());
+		assertTrue(m.wholeImageOps().toString().contains("aligns corners"), m
+			.wholeImageOps().toString());
+		RasterImage img = image(21, 17, 14);
+		RasterImage out = ImageToImageTest.run(m, img, ImageToImageTest.RAW)
+			.image();
+		assertEquals(42, out.width());
+		assertEquals(34, out.height());
+		float[] in = (float[]) img.plane(0), o = (float[]) out.plane(0);
+		float max = 0;
+		for (int y = 0; y < 34; y++)
+			for (int x = 0; x < 42; x++) {
+				double sy = y * 16.0 / 33, sx = x * 20.0 / 41;
+				int y0 = (int) sy, x0 = (int) sx, y1 = Math.min(y0 + 1, 16), x1 = Math
+					.min(x0 + 1, 20);
+				double fy = sy - y0, fx = sx - x0;
+				double v = (1 - fy) * ((1 - fx) * in[y0 * 21 + x0] + fx * in[y0 * 21 +
+					x1]) + fy * ((1 - fx) * in[y1 * 21 + x0] + fx * in[y1 * 21 + x1]);
+				max = Math.max(max, (float) Math.abs(v - o[y * 42 + x]));
+			}
+		assertEquals(0f, max, 1e-4f);
+	}
 }

@@ -15,19 +15,19 @@ class SizeMismatchTest {
 			"(scale 1): it crops 2 px off each side of its output (an unpadded " +
 			"network), which fiji-gan cannot place back; re-export the model with " +
 			"padding that keeps the size", PlaneRunner.sizeMismatch(44, 44, 48, 48, 1,
-				false));
+				"override", false));
 		// a x1.5 model that rounds up, where Resize rounds down (17 x 1.5 = 25.5),
 		// tiled and untiled: --tile none, which the untiled run was told to try,
 		// is what failed
 		assertEquals("the model returned 26x26 for a 17x17 input, not 25x25 " +
 			"(scale 1.500): the model does not map a window of this size at its " +
 			"scale; try another --tile, or --tile none", PlaneRunner.sizeMismatch(26,
-				26, 17, 17, 1.5, false));
+				26, 17, 17, 1.5, "override", false));
 		assertEquals("the model returned 80x105 for a 53x70 input, not 79x105 " +
 			"(scale 1.500): the model does not map an image of this size at its " +
 			"scale; crop or pad the image to a size it maps (a multiple of 2 px, " +
 			"whole pixels at its scale)", PlaneRunner.sizeMismatch(80, 105, 53, 70,
-				1.5, true));
+				1.5, "override", true));
 		// Resize's own sizes, floor(n * 1.5), are what a x1.5 model is expected to
 		// give; a downscaler's are rounded, as a strided layer with padding gives
 		assertEquals(79, PlaneRunner.outputLength(53, 1.5));
@@ -41,24 +41,30 @@ class SizeMismatchTest {
 			"(its strided layers drop the rest); give it such sizes (an image, and " +
 			"a --tile, that are multiples of 2), or a bioimage.io descriptor that " +
 			"states size {min: 2, step: 2}", PlaneRunner.sizeMismatch(46, 40, 47, 41,
-				1, false));
+				1, "override", false));
 		assertEquals("the model returned 80x96 for a 44x50 input, not 88x100 " +
 			"(scale 2): the model takes only sizes that are a multiple of 8 px " +
 			"(its strided layers drop the rest); give it such sizes (an image, and " +
 			"a --tile, that are multiples of 8), or a bioimage.io descriptor that " +
 			"states size {min: 8, step: 8}", PlaneRunner.sizeMismatch(80, 96, 44, 50,
-				2, false));
+				2, "override", false));
 		// a scale stated wrong: a whole-number scale is named as the model's
 		assertEquals("the model returned 64x64 for a 16x16 input, not 32x32 " +
 			"(scale 2): the model's scale is 4, not 2; pass --scale 4 or leave " +
-			"--scale out", PlaneRunner.sizeMismatch(64, 64, 16, 16, 2, false));
+			"--scale out", PlaneRunner.sizeMismatch(64, 64, 16, 16, 2, "override",
+				false));
 		assertEquals("the model returned 512x512 for a 256x256 input, not " +
 			"768x768 (scale 3): the model's scale is 2, not 3; pass --scale 2 or " +
 			"leave --scale out", PlaneRunner.sizeMismatch(512, 512, 256, 256, 3,
-				false));
+				"override", false));
+		// a scale read from the model, not passed: only --scale can fix it
+		assertEquals("the model returned 82x106 for a 41x53 input, not 41x53 " +
+			"(scale 1): the model's scale is 2, not 1 (the scale read from the " +
+			"graph); pass --scale 2", PlaneRunner.sizeMismatch(82, 106, 41, 53, 1,
+				"graph", true));
 		assertEquals("the model returned 64x32 for a 16x16 input, not 32x32 " +
 			"(scale 2): its output is not the input scaled alike along x and y, " +
 			"which fiji-gan does not support", PlaneRunner.sizeMismatch(64, 32, 16,
-				16, 2, false));
+				16, 2, "override", false));
 	}
 }
