@@ -30,6 +30,26 @@ public final class TilingModels {
 	}
 
 	/**
+	 * An image of shape {@code [H,W,1]} (no batch axis, channels last; the
+	 * channel axis named {@code c} where not fixed): Unsqueeze to
+	 * {@code [1,H,W,1]}, Transpose to {@code [1,1,H,W]}, the 3x3 convolution
+	 * {@code w} with padding 1 and bias 0.1, Transpose and Squeeze back.
+	 */
+	public static OnnxModels.Builder channelsLastWithoutBatch(float[] w,
+		boolean fixedChannels)
+	{
+		String shape = fixedChannels ? "H,W,1" : "H,W,c";
+		return OnnxModels.builder().opset(13).input("x", shape).initializer("w", w,
+			1, 1, 3, 3).initializer("b", new float[] { 0.1f }, 1).initializer("a0",
+				new long[] { 0 }, 1).node("Unsqueeze", "x,a0", "batched").node(
+					"Transpose", "batched", "nchw", attrInts("perm", 0, 3, 1, 2)).node(
+						"Conv", "nchw,w,b", "conv", attrInts("kernel_shape", 3, 3),
+						attrInts("pads", 1, 1, 1, 1)).node("Transpose", "conv", "nhwc",
+							attrInts("perm", 0, 2, 3, 1)).node("Squeeze", "nhwc,a0", "y")
+			.output("y", shape);
+	}
+
+	/**
 	 * PyTorch's {@code nn.ReflectionPad2d(pad)} (or {@code ReplicationPad2d},
 	 * {@code mode} "edge") then a {@code k}x{@code k} convolution without
 	 * padding, exported at opset 13: the pad amounts built as PyTorch builds them

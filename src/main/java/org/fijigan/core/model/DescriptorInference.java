@@ -151,11 +151,14 @@ final class DescriptorInference {
 		}
 		TensorDescription rdfIn = rdf == null ? null : rdf.inputs().get(0);
 		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
-		TensorLayout layout = rdfIn != null ? layoutOf(rdfIn) : guessLayout(image);
+		TensorLayout layout = rdfIn != null ? layoutOf(rdfIn) : g.imageLayout(image
+			.name()) != null && g.imageLayout(image.name()).rank() == image.rank() ? g
+				.imageLayout(image.name()) : guessLayout(image);
 		if (layout.rank() != image.rank()) throw new GanException(
 			"descriptor axes '" + layout + "' do not match input '" + image.name() +
 				"' of shape " + image.shapeString());
 		tiling = g.tiling(image.name(), layout);
+		refuseContradictedLayout(name, image, layout, rdfIn != null);
 		TensorLayout outLayout = rdfOut != null ? layoutOf(rdfOut) : outputLayout(
 			out, layout);
 		int channels = dim(image, layout.channelAxis(), 1);
@@ -210,6 +213,29 @@ final class DescriptorInference {
 			.outputTransform(transform).processing(impliedCasts(rdfIn, pre, true),
 				impliedCasts(rdfOut, post, false)).outputInInputUnits(inInputUnits)
 			.wholeImageOps(tiling.wholeImageOps()).origins(origins).graph(g).build());
+	}
+
+	/**
+	 * Refuses an image input whose layout the graph contradicts (a convolution
+	 * summing over what the layout takes for image positions) where the layout
+	 * puts an axis fixed at length 1 at y or x: such a reading runs the model on
+	 * 1-pixel-wide tiles and gives wrong pixels, where the graph shows the
+	 * reading is wrong.
+	 */
+	private void refuseContradictedLayout(String name, ValueInfo image,
+		TensorLayout layout, boolean described)
+	{
+		String conflict = tiling.layoutConflict();
+		if (conflict == null) return;
+		long[] d = image.dims();
+		boolean oneWide = d[layout.xAxis()] == 1 || d[layout.yAxis()] == 1;
+		if (!oneWide) return;
+		throw new GanException("model " + name + ": input '" + image.name() +
+			"' of shape " + image.shapeString() + " read as axes " + layout +
+			(described ? " (as its descriptor states)" : "") +
+			" gives an image axis of length 1, and the graph contradicts that " +
+			"reading (" + conflict + "); fiji-gan cannot tell this input's axes" +
+			(described ? "" : ": state them in a bioimage.io descriptor"));
 	}
 
 	/**

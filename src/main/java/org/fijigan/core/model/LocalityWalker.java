@@ -51,6 +51,11 @@ final class LocalityWalker {
 	private boolean guessed;
 	private boolean fixedReshape;
 	/**
+	 * The first node that reads the input's layout as impossible, with why; null
+	 * where none does.
+	 */
+	private String layoutConflict;
+	/**
 	 * The least common multiple of the whole-number jumps (above 1) along y and x
 	 * of the tensors met: the input sizes every strided layer divides.
 	 */
@@ -474,6 +479,24 @@ final class LocalityWalker {
 	/** The opset of the standard domain where the node being visited lies. */
 	long opset() {
 		return opset;
+	}
+
+	/**
+	 * Records that {@code n} reads its input impossibly with the layouts given: a
+	 * convolution or pool whose batch or channel axis holds what was taken for
+	 * image positions. The layout is then wrong, rather than the model
+	 * untileable.
+	 */
+	void contradictsLayout(NodeProto n, String why) {
+		if (layoutConflict == null) layoutConflict = label(n) + ": " + why;
+	}
+
+	/**
+	 * The first node whose reading contradicts the input layouts given ("Op (node
+	 * 'name'): reason"), or null.
+	 */
+	String layoutConflict() {
+		return layoutConflict;
 	}
 
 	/**

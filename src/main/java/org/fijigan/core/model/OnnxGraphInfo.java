@@ -270,6 +270,8 @@ public final class OnnxGraphInfo {
 				imageLayouts.put(v.getName(), DescriptorInference.guessLayout(valueInfo(
 					v)));
 		}
+		for (String input : List.copyOf(imageLayouts.keySet()))
+			imageLayouts.put(input, checkedLayout(input));
 		this.tiling = tiling(imageLayouts);
 	}
 
@@ -309,15 +311,48 @@ public final class OnnxGraphInfo {
 	 *          (it need not be the input's: {@code byxc} for a channels-first
 	 *          input transposed to channels-last), or null where the graph does
 	 *          not tell
+	 * @param layoutConflict the first node that cannot run on the image as the
+	 *          layout lays it out ("Op (node 'name'): why": a convolution whose
+	 *          channel axis holds the image's x), so that the layout is wrong;
+	 *          null where none
 	 */
 	public record Tiling(ReceptiveField receptiveField,
 			List<String> wholeImageOps, boolean fixedSpatialReshape, int sizeStep,
-			TensorLayout outputLayout) {
+			TensorLayout outputLayout, String layoutConflict) {
 
 		public Tiling {
 			wholeImageOps = List.copyOf(wholeImageOps);
 			if (sizeStep < 1) sizeStep = 1;
 		}
+	}
+
+	/**
+	 * The layout of image input {@code input}: as its shape suggests
+	 * ({@link DescriptorInference#guessLayout}), unless the graph contradicts
+	 * that (a convolution would sum over what it takes for the image's x or y, as
+	 * for an {@code [H,W,1]} input read as {@code byx}) and another layout of its
+	 * rank it does not ({@code yxc}, the graph moving the channels ahead of the
+	 * convolution itself). The guess where every layout is contradicted.
+	 */
+	private TensorLayout checkedLayout(String input) {
+		TensorLayout guess = imageLayouts.get(input);
+		if (tiling(input, guess).layoutConflict() == null) return guess;
+		List<TensorLayout> others = guess.rank() == 4 ? List.of(TensorLayout.BCYX,
+			TensorLayout.BYXC) : List.of(new TensorLayout("yxc"), new TensorLayout(
+				"cyx"), new TensorLayout("byx"));
+		for (TensorLayout other : others)
+			if (!other.equals(guess) && tiling(input, other).layoutConflict() == null)
+				return other;
+		return guess;
+	}
+
+	/**
+	 * The layout fiji-gan takes for image input {@code input} where no descriptor
+	 * states it (see {@link #checkedLayout}); null for an input that is no image
+	 * of rank 3 or 4.
+	 */
+	public TensorLayout imageLayout(String input) {
+		return imageLayouts.get(input);
 	}
 
 	/**
@@ -336,12 +371,13 @@ public final class OnnxGraphInfo {
 				LocalityWalker w = new LocalityWalker(skeleton, functions,
 					defaultOpset(), l, imageOutput().name());
 				return new Tiling(w.result(), w.breakers(), w.hasFixedSpatialReshape(),
-					w.sizeStep(), w.outputLayout());
+					w.sizeStep(), w.outputLayout(), w.layoutConflict());
 			}
 			catch (RuntimeException | StackOverflowError e) { // not exact, rather
 																												// than a refused model
 				return new Tiling(new ReceptiveField(0, 1, false, List.of()), List.of(
-					"the graph could not be " + "analysed (" + e + ")"), false, 1, null);
+					"the graph could not be " + "analysed (" + e + ")"), false, 1, null,
+					null);
 			}
 		});
 	}

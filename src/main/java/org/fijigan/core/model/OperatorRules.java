@@ -58,6 +58,14 @@ abstract class OperatorRules {
 	}
 
 	/**
+	 * Records that {@code n} reads its input impossibly with the layout given
+	 * (see {@link LocalityWalker#contradictsLayout}).
+	 */
+	final void contradictsLayout(NodeProto n, String why) {
+		walk.contradictsLayout(n, why);
+	}
+
+	/**
 	 * The first input of {@code n} computed from image data, or the walker's
 	 * fallback for it.
 	 */

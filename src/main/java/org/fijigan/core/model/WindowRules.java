@@ -62,6 +62,10 @@ final class WindowRules extends OperatorRules {
 			.role().isSpatial())
 		{
 			breaks(n, "sums over an axis that holds image positions");
+			contradictsLayout(n, rank < 3 ? "it runs on a tensor of " + rank + " axes"
+				: "its " + (in.axes().get(1).role().isSpatial() ? "channel" : "batch") +
+					" axis holds what was taken for the image's " + (in.axes().stream()
+						.limit(2).anyMatch(a -> a.role() == Role.X) ? "x" : "y"));
 			return null;
 		}
 		String weight = op.equals("QLinearConv") ? n.getInputCount() > 3 ? n

@@ -530,4 +530,25 @@ class ModelLoaderTest {
 				"operator\n"), text);
 		assertTrue(text.contains("cpu fallback:  directml: none\n"), text);
 	}
+
+	/**
+	 * An {@code [H,5,1]} input run through a one-dimensional convolution over its
+	 * last axis: whatever layout it is read in, a convolution sums over what is
+	 * taken for image positions, and the reading gives an image axis of length 1.
+	 * It used to run on 1-pixel-wide tiles with a tiling note; it is refused
+	 * before it runs.
+	 */
+	@Test
+	void anInputLayoutTheGraphContradictsIsRefused() {
+		String path = OnnxModels.builder().input("x", "H,5,1").initializer("w",
+			new float[25], 5, 5, 1).node("Conv", "x,w", "y").output("y", "H,5,1")
+			.write(dir, "contradicted.onnx").toString();
+		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(
+			path, ModelOverrides.NONE));
+		assertEquals("model contradicted: input 'x' of shape [H,5,1] read as " +
+			"axes byx gives an image axis of length 1, and the graph contradicts " +
+			"that reading (Conv (node 'Conv_0'): its channel axis holds what was " +
+			"taken for the image's y); fiji-gan cannot tell this input's axes: " +
+			"state them in a bioimage.io descriptor", e.getMessage());
+	}
 }

@@ -190,8 +190,7 @@ class ExactTilingTest {
 				.withTileSize(16));
 			assertTrue(tiled.report().tilesPerPlane() >= 4, "tiles: " + tiled.report()
 				.tilesPerPlane());
-			RasterImage expected = padThenConv(img, mode.equals("reflect"), 2, 5, w,
-				0.1f);
+			RasterImage expected = padThenConv(img, mode, 2, 5, w, 0.1f);
 			assertEquals(0f, ImageToImageTest.maxAbsDiff(expected, whole), 1e-4f,
 				mode);
 			assertEquals(0f, ImageToImageTest.maxAbsDiff(expected, tiled.image()),
@@ -204,8 +203,8 @@ class ExactTilingTest {
 	 * the edge repeated), then convolved with the {@code k}x{@code k} kernel
 	 * {@code w} plus {@code bias}, in double precision.
 	 */
-	static RasterImage padThenConv(RasterImage img, boolean reflect, int pad,
-		int k, float[] w, float bias)
+	static RasterImage padThenConv(RasterImage img, String mode, int pad, int k,
+		float[] w, float bias)
 	{
 		int iw = img.width(), ih = img.height();
 		float[] in = (float[]) img.plane(0);
@@ -216,19 +215,24 @@ class ExactTilingTest {
 				double sum = bias;
 				for (int ky = 0; ky < k; ky++)
 					for (int kx = 0; kx < k; kx++) {
-						int sy = source(y + ky - pad, ih, reflect), sx = source(x + kx -
-							pad, iw, reflect);
-						sum += w[ky * k + kx] * in[sy * iw + sx];
+						int sy = source(y + ky - pad, ih, mode), sx = source(x + kx - pad,
+							iw, mode);
+						if (sy >= 0 && sx >= 0) sum += w[ky * k + kx] * in[sy * iw + sx];
 					}
 				o[y * iw + x] = (float) sum;
 			}
 		return out;
 	}
 
-	private static int source(int i, int n, boolean reflect) {
-		if (i < 0) return reflect ? -i : 0;
-		if (i >= n) return reflect ? 2 * (n - 1) - i : n - 1;
-		return i;
+	/**
+	 * The pixel a padded position {@code i} reads: mirrored ("reflect"), the edge
+	 * ("edge"), or none (-1, a zero: "constant").
+	 */
+	private static int source(int i, int n, String mode) {
+		if (i >= 0 && i < n) return i;
+		if (mode.equals("constant")) return -1;
+		if (i < 0) return mode.equals("reflect") ? -i : 0;
+		return mode.equals("reflect") ? 2 * (n - 1) - i : n - 1;
 	}
 
 	/**
@@ -271,5 +275,33 @@ class ExactTilingTest {
 				max = Math.max(max, (float) Math.abs(v - o[y * 42 + x]));
 			}
 		assertEquals(0f, max, 1e-4f);
+	}
+
+	/**
+	 * An {@code [H,W,1]} input (no batch, channels last; the graph moves the
+	 * channels ahead of its convolution) was read as {@code byx}: H the batch, W
+	 * y, the 1 x. The model ran on 1-pixel-wide tiles and 2,169 of 2,173 pixels
+	 * were wrong, with exit code 0. The convolution shows that reading wrong; the
+	 * input is read as {@code yxc}, and the pixels, tiled or not, are those of
+	 * the convolution computed here. Named dimensions ({@code [H,W,c]}) too.
+	 */
+	@Test
+	void aChannelsLastInputWithoutBatchIsReadAsTheGraphUsesIt() {
+		float[] w = OnnxModels.randomFloats(new java.util.Random(15), 9, 0.4f);
+		for (boolean fixed : new boolean[] { true, false }) {
+			ModelDescriptor m = load(TilingModels.channelsLastWithoutBatch(w, fixed),
+				"hwc.onnx");
+			assertEquals("yxc", m.image().layout().axes());
+			assertEquals("yxc", m.outputLayout().axes());
+			assertTrue(m.isTileable(), m.wholeImageOps().toString());
+			RasterImage img = image(41, 53, 16);
+			RasterImage expected = padThenConv(img, "constant", 1, 3, w, 0.1f);
+			for (int tile : new int[] { InferenceOptions.NO_TILING, 16 }) {
+				RunResult r = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+					.withTileSize(tile));
+				assertEquals(0f, ImageToImageTest.maxAbsDiff(expected, r.image()),
+					1e-4f, "fixed " + fixed + ", tile " + tile);
+			}
+		}
 	}
 }
