@@ -132,6 +132,10 @@ final class DescriptorInference {
 			// latent; [H, W] with both free and a 2D output: an image
 			else if ((isFloat || ElementTypes.isUint8(v.elementType())) && v
 				.rank() >= 2) floatImages.add(v);
+			else if (v.rank() == 0 && !g.declaresShape(v.name()))
+				throw new GanException("input '" + v.name() + "' of " + name +
+					" declares no shape, and the graph does not show its rank " +
+					"(it feeds no convolution or pool); fiji-gan cannot tell its axes");
 			else throw new GanException("input '" + v.name() + "' of " + name +
 				" has element type " + v.elementTypeName() + " and shape " + v
 					.shapeString() + ", which fiji-gan cannot feed");

@@ -106,6 +106,8 @@ public final class OnnxGraphInfo {
 	private final String producer;
 	private final Map<String, Long> opsetImports = new LinkedHashMap<>();
 	private final List<ValueInfo> inputs = new ArrayList<>();
+	/** Inputs and outputs whose file declares no shape at all. */
+	private final Set<String> undeclaredShapes = new HashSet<>();
 	private final List<ValueInfo> outputs = new ArrayList<>();
 	private final SortedMap<String, Integer> opCounts = new TreeMap<>();
 	private final Map<String, String> metadata = new LinkedHashMap<>();
@@ -218,10 +220,16 @@ public final class OnnxGraphInfo {
 		}
 		collectExternalData(model, externalDataLocations);
 		this.parameterCount = parameters;
+		Map<String, Integer> ranks = ranksShown(graph);
+		for (var values : List.of(graph.getInputList(), graph.getOutputList()))
+			for (ValueInfoProto v : values)
+				if (v.getType().hasTensorType() && !v.getType().getTensorType()
+					.hasShape()) undeclaredShapes.add(v.getName());
 		for (ValueInfoProto v : graph.getInputList())
-			if (!initializerNames.contains(v.getName())) inputs.add(valueInfo(v));
+			if (!initializerNames.contains(v.getName())) inputs.add(valueInfo(v,
+				ranks));
 		for (ValueInfoProto v : graph.getOutputList())
-			outputs.add(valueInfo(v));
+			outputs.add(valueInfo(v, ranks));
 		Map<String, TensorProto> initializers = new HashMap<>();
 		for (TensorProto t : graph.getInitializerList())
 			initializers.put(t.getName(), t);
@@ -347,6 +355,15 @@ public final class OnnxGraphInfo {
 	}
 
 	/**
+	 * Whether the file declares a shape for input or output {@code name}; one
+	 * that declares none reads with the rank the graph shows (a tensor a
+	 * convolution reads has its weights' rank), else as rank 0.
+	 */
+	public boolean declaresShape(String name) {
+		return !undeclaredShapes.contains(name);
+	}
+
+	/**
 	 * The layout fiji-gan takes for image input {@code input} where no descriptor
 	 * states it (see {@link #checkedLayout}); null for an input that is no image
 	 * of rank 3 or 4.
@@ -456,6 +473,63 @@ public final class OnnxGraphInfo {
 
 	static boolean isStandardDomain(String domain) {
 		return domain.isEmpty() || domain.equals("ai.onnx");
+	}
+
+	/** Operators whose output has the rank of their first input. */
+	private static final Set<String> RANK_KEEPING = Set.of("Relu", "LeakyRelu",
+		"PRelu", "Sigmoid", "Tanh", "Clip", "Identity", "Cast", "Neg", "Abs", "Exp",
+		"Log", "Sqrt", "Erf", "Elu", "Selu", "HardSigmoid", "Softplus", "Dropout",
+		"BatchNormalization", "InstanceNormalization", "Pad", "Resize", "Upsample",
+		"DepthToSpace", "SpaceToDepth", "Add", "Sub", "Mul", "Div", "Pow", "Max",
+		"Min");
+
+	/**
+	 * The ranks the graph shows for the tensors whose shapes it does not declare:
+	 * a tensor that feeds a convolution or a pool as its data has the rank of the
+	 * convolution's weights (the pool's kernel and two), and so does what these
+	 * compute; elementwise operators pass the rank of their first input on.
+	 */
+	private static Map<String, Integer> ranksShown(GraphProto graph) {
+		Map<String, Integer> ranks = new HashMap<>();
+		for (TensorProto t : graph.getInitializerList())
+			ranks.put(t.getName(), t.getDimsCount());
+		for (ValueInfoProto v : graph.getInputList())
+			if (v.getType().hasTensorType() && v.getType().getTensorType().hasShape())
+				ranks.putIfAbsent(v.getName(), v.getType().getTensorType().getShape()
+					.getDimCount());
+		for (NodeProto n : graph.getNodeList()) {
+			if (!isStandardDomain(n.getDomain()) || n.getInputCount() == 0 || n
+				.getOutputCount() == 0) continue;
+			String op = n.getOpType();
+			Integer rank = null;
+			if ((op.equals("Conv") || op.equals("ConvTranspose")) && n
+				.getInputCount() > 1) rank = ranks.get(n.getInput(1));
+			else if (op.endsWith("Pool") && !op.startsWith("Global")) {
+				double[] kernel = NodeAttributes.attrInts(n, "kernel_shape");
+				if (kernel != null) rank = kernel.length + 2;
+			}
+			if (rank != null) ranks.putIfAbsent(n.getInput(0), rank);
+			else if (RANK_KEEPING.contains(op)) rank = ranks.get(n.getInput(0));
+			if (rank != null) ranks.putIfAbsent(n.getOutput(0), rank);
+		}
+		return ranks;
+	}
+
+	/**
+	 * {@link #valueInfo(ValueInfoProto)}, but a tensor whose shape is not
+	 * declared gets the rank the graph shows ({@code ranks}), its lengths
+	 * unknown.
+	 */
+	private static ValueInfo valueInfo(ValueInfoProto v,
+		Map<String, Integer> ranks)
+	{
+		if (!v.getType().hasTensorType() || v.getType().getTensorType()
+			.hasShape() || !ranks.containsKey(v.getName())) return valueInfo(v);
+		int rank = ranks.get(v.getName());
+		long[] dims = new long[rank];
+		java.util.Arrays.fill(dims, -1);
+		return new ValueInfo(v.getName(), v.getType().getTensorType().getElemType(),
+			dims, java.util.Collections.nCopies(rank, ""));
 	}
 
 	static ValueInfo valueInfo(ValueInfoProto v) {

@@ -14,8 +14,9 @@ import org.fijigan.core.onnx.ElementTypes;
  *          = int64; see {@link ElementTypes}); 0 for a value that is not a
  *          tensor
  * @param dims one entry per axis: the fixed size, or -1 where the size is
- *          symbolic or unknown. A value whose file declares no shape at all
- *          reads as rank 0, like a scalar.
+ *          symbolic or unknown. A graph input or output whose file declares no
+ *          shape at all has the rank the graph shows (-1 for each length; see
+ *          {@link OnnxGraphInfo#declaresShape}), else reads as rank 0.
  * @param dimNames the symbolic name of each axis ("N", "height"); "" where the
  *          size is fixed or the axis has no name
  */

@@ -551,4 +551,28 @@ class ModelLoaderTest {
 			"taken for the image's y); fiji-gan cannot tell this input's axes: " +
 			"state them in a bioimage.io descriptor", e.getMessage());
 	}
+
+	/**
+	 * An input and output declared without any shape were read as scalars, and
+	 * the model refused as taking "shape []". The graph shows the rank where the
+	 * input feeds a convolution (its weights are 4-D); elsewhere the refusal says
+	 * the rank is not declared.
+	 */
+	@Test
+	void anInputWithoutShapeTakesTheRankTheGraphShows() {
+		ModelDescriptor d = ModelLoader.load(OnnxModels.builder().input("x", null)
+			.initializer("w", new float[9], 1, 1, 3, 3).node("Conv", "x,w", "y",
+				OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("y", null).write(dir,
+					"nodims.onnx").toString(), ModelOverrides.NONE);
+		assertEquals("[?,?,?,?]", d.graph().inputs().get(0).shapeString());
+		assertEquals("[?,?,?,?]", d.graph().imageOutput().shapeString());
+		assertEquals("bcyx", d.image().layout().axes());
+		assertEquals(1, d.haloPixels());
+		String path = OnnxModels.builder().input("x", null).node("Relu", "x", "y")
+			.output("y", null).write(dir, "norank.onnx").toString();
+		assertEquals("input 'x' of norank declares no shape, and the graph does " +
+			"not show its rank (it feeds no convolution or pool); fiji-gan cannot " +
+			"tell its axes", assertThrows(GanException.class, () -> ModelLoader.load(
+				path, ModelOverrides.NONE)).getMessage());
+	}
 }

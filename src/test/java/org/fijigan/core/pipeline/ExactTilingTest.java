@@ -304,4 +304,22 @@ class ExactTilingTest {
 			}
 		}
 	}
+
+	/**
+	 * A convolution whose input and output declare no shape (it was refused as
+	 * taking a scalar) runs, tiled or not, with the pixels computed here.
+	 */
+	@Test
+	void aModelWithoutDeclaredShapesRuns() {
+		float[] w = OnnxModels.randomFloats(new java.util.Random(17), 9, 0.4f);
+		ModelDescriptor m = load(OnnxModels.builder().input("x", null).initializer(
+			"w", w, 1, 1, 3, 3).initializer("b", new float[] { 0.1f }, 1).node("Conv",
+				"x,w,b", "y", OnnxModels.attrInts("pads", 1, 1, 1, 1)).output("y",
+					null), "nodims.onnx");
+		RasterImage img = image(41, 53, 18);
+		RasterImage expected = padThenConv(img, "constant", 1, 3, w, 0.1f);
+		for (int tile : new int[] { InferenceOptions.NO_TILING, 16 })
+			assertEquals(0f, ImageToImageTest.maxAbsDiff(expected, ImageToImageTest
+				.run(m, img, ImageToImageTest.RAW.withTileSize(tile)).image()), 1e-4f);
+	}
 }
