@@ -142,10 +142,8 @@ public final class TilingPolicy {
 			notes.add("a tile of " + r.requestedWindow() + " px leaves " + (inside < 1
 				? "no room" : "only " + inside + " px") + " inside a halo of " +
 				(halo == r.haloPixels() ? halo + " px" : r.haloPixels() + " px (" +
-					halo + " on the model's stride grid)") + " on each side: used " + plan
-						.windowWidth() + "x" + plan.windowHeight() +
-				" px windows, the smallest that keep " + (smallest - 2 * halo) +
-				" px inside it");
+					halo + " on the model's stride grid)") + " on each side: used " +
+				windowsUsed(r, plan, smallest - 2 * halo));
 		}
 		notes.addAll(plan.notes());
 		if (r.haloPixels() > 0) {
@@ -157,6 +155,23 @@ public final class TilingPolicy {
 		if (plan.windowWidth() > r.width() || plan.windowHeight() > r.height())
 			notes.add(paddingNote(r, plan));
 		return new Decision(plan, batchSize(r, plan), notes);
+	}
+
+	/**
+	 * What windows a too small --tile gave way to: the smallest that keep
+	 * {@code inside} px inside the halo, or, along an axis the model fixes, the
+	 * model's own size (which may keep less inside, or nothing).
+	 */
+	private static String windowsUsed(TilingRequest r, TilePlan plan,
+		int inside)
+	{
+		String size = plan.windowWidth() + "x" + plan.windowHeight() + " px";
+		boolean fx = r.x().isFixed(), fy = r.y().isFixed();
+		if (fx && fy) return "the model's fixed " + size + " windows";
+		String smallest = "the smallest that keep " + inside + " px inside it";
+		if (fx || fy) return size + " windows (the model's fixed " + (fx ? "width"
+			: "height") + "; " + (fx ? "height" : "width") + ": " + smallest + ")";
+		return size + " windows, " + smallest;
 	}
 
 	/**

@@ -125,6 +125,14 @@ class TilingPolicyTest {
 				"side: used 32x32 px windows, the smallest that keep 16 px inside it", d
 					.notes().get(0));
 		}
+		// a model of fixed 16x16 input under a halo of 12: its own windows, which
+		// keep no 16 px inside (the note said they did)
+		TilingPolicy.Decision fixed = TilingPolicy.plan(request(41, 53,
+			AxisConstraint.fixed(16), 12, 24, 64 * MIB, 100, 16));
+		assertEquals("16x16", fixed.windowSize());
+		assertEquals("a tile of 24 px leaves no room inside a halo of 12 px on " +
+			"each side: used the model's fixed 16x16 px windows", fixed.notes().get(
+				0));
 		TilingPolicy.Decision d32 = TilingPolicy.plan(request(61, 45, ANY, 8, 32,
 			64 * MIB, 100, 16));
 		assertEquals(8, d32.plan().tileCount());
