@@ -118,6 +118,52 @@ class FolderEntriesCliTest {
 	}
 
 	/**
+	 * An entry that cannot be read writes nothing, so its output name takes no
+	 * part in the checks of what the run will write: a link to nothing whose
+	 * output would be an image's, or a pipe named as a JPEG in a run of float
+	 * results, fails alone, and the images are written.
+	 */
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void anUnreadableEntryTakesNoPartInTheChecksOfTheOutputs() throws Exception {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path in = Files.createDirectories(dir.resolve("in"));
+		tiff8(in.resolve("img0.tif"), 1);
+		tiff8(in.resolve("img1.tif"), 2);
+		Files.createSymbolicLink(in.resolve("img0.png"), Path.of(
+			"/nowhere/img0.png"));
+		Path out = dir.resolve("out");
+		Result r = MainTest.cli("run", "--model", model, "--input", in, "--output",
+			out, "--format", "tif", "--threads", 1);
+		assertEquals(1, r.exitCode(), r.out() + r.err());
+		assertEquals("fiji-gan: 1 of 3 images failed; see " + out.resolve(
+			"manifest.csv"), r.err().strip());
+		assertEquals(List.of("failed: img0.png: input " + in.resolve("img0.png") +
+			" is a symbolic link to /nowhere/img0.png, which leads to no file: " +
+			"not read"), r.out().lines().filter(l -> l.startsWith("failed: "))
+				.toList());
+		assertEquals(Set.of("img0.tif", "img1.tif", "manifest.csv"), names(out));
+
+		Path pipes = Files.createDirectories(dir.resolve("pipes"));
+		tiff8(pipes.resolve("a.tif"), 3);
+		assumeTrue(sh("mkfifo pipes/pipe.jpg"), "cannot make a named pipe here");
+		Path floats = dir.resolve("floats");
+		Result f = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> MainTest
+			.cli("run", "--model", model, "--input", pipes, "--output", floats,
+				"--float", "--threads", 1));
+		assertEquals(1, f.exitCode(), f.out() + f.err());
+		assertEquals("fiji-gan: 1 of 2 images failed; see " + floats.resolve(
+			"manifest.csv"), f.err().strip());
+		assertEquals(List.of("failed: pipe.jpg: input " + pipes.resolve(
+			"pipe.jpg") + " is a named pipe (FIFO), not a regular file: never " +
+			"opened"), f.out().lines().filter(l -> l.startsWith("failed: "))
+				.toList());
+		assertEquals(Set.of("a.tif", "manifest.csv"), names(floats));
+		assertEquals(32, ij.IJ.openImage(floats.resolve("a.tif").toString())
+			.getBitDepth());
+	}
+
+	/**
 	 * {@code fiji-gan ARGS} run by the launcher in a locale without UTF-8 (no
 	 * LANG, LC_ALL or LC_CTYPE), or straight with Java when {@code launcher} is
 	 * false: the launcher's Java is this one, on this class path.

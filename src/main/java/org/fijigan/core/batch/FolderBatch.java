@@ -122,12 +122,20 @@ public final class FolderBatch {
 		names.sort(null);
 		if (names.isEmpty()) throw new GanException("no images in " + job
 			.inputDir() + (job.include() == null ? "" : " match " + job.include()));
+		// only the images have outputs that may not collide or must hold floats:
+		// an entry that cannot be read writes nothing
+		Map<String, String> outputOf = new HashMap<>();
+		for (Item item : outputs(listed.images(), job.format(), codec))
+			outputOf.put(item.input(), item.output());
 		List<Item> all = new ArrayList<>();
-		for (Item item : outputs(names, job.format(), codec))
-			all.add(new Item(item.input(), item.output(), listed.unusable().get(item
-				.input())));
+		for (String name : names) {
+			String unusable = listed.unusable().get(name);
+			all.add(new Item(name, unusable == null ? outputOf.get(name) : outputName(
+				name, job.format(), codec), unusable));
+		}
 		List<String> inputs = listed.images();
 		if (ImageToImage.givesFloat(model, options)) for (Item item : all) {
+			if (item.unusable() != null) continue;
 			String ext = ImageCodec.extensionOf(item.output());
 			if (ext.equals(".png") || ext.equals(".jpg") || ext.equals(".jpeg"))
 				throw new GanException("the results will be 32-bit float (" + (options
@@ -696,12 +704,7 @@ public final class FolderBatch {
 		Map<String, String> seen = new HashMap<>();
 		List<Item> items = new ArrayList<>();
 		for (String in : inputs) {
-			int slash = in.lastIndexOf('/');
-			String name = in.substring(slash + 1), ext = ImageCodec.extensionOf(name);
-			String outExt = format != null ? format : codec.canWrite(ext) ? ext
-				: ".tif";
-			String out = in.substring(0, slash + 1) + ImageCodec.stemOf(name) +
-				outExt;
+			String out = outputName(in, format, codec);
 			String other = seen.putIfAbsent(out, in);
 			if (other != null) throw new GanException("inputs " + other + " and " +
 				in + " would both be written to " + out + "; rename one" +
@@ -710,6 +713,18 @@ public final class FolderBatch {
 			items.add(new Item(in, out));
 		}
 		return items;
+	}
+
+	/**
+	 * The output name of {@code in}: its own extension where the codec writes it
+	 * and no {@code format} is given, else {@code format} or {@code .tif}.
+	 */
+	static String outputName(String in, String format, ImageCodec codec) {
+		int slash = in.lastIndexOf('/');
+		String name = in.substring(slash + 1), ext = ImageCodec.extensionOf(name);
+		String outExt = format != null ? format : codec.canWrite(ext) ? ext
+			: ".tif";
+		return in.substring(0, slash + 1) + ImageCodec.stemOf(name) + outExt;
 	}
 
 	/**
