@@ -209,6 +209,149 @@ class FolderRunIdentityTest {
 			row -> row.get("status")).collect(java.util.stream.Collectors.toSet()));
 	}
 
+	/** The manifest row of {@code output} in {@code out}'s manifest. */
+	private static Map<String, String> row(Path out, String output) {
+		return rows(out.resolve("manifest.csv")).stream().filter(r -> r.get(
+			"output").equals(output)).findFirst().orElseThrow();
+	}
+
+	/**
+	 * A file that appeared under a result's name stays someone else's when its
+	 * input cannot be read for a rerun: the failed row of that rerun records it
+	 * as foreign too, and the next rerun still refuses it.
+	 */
+	@Test
+	void aFileThatAppearedStaysRefusedAfterARerunThatCouldNotReadItsInput()
+		throws IOException
+	{
+		Path model = model(), in = folder("in", "a.tif"), store = folder("store",
+			"b.tif");
+		Files.createSymbolicLink(in.resolve("b.tif"), store.resolve("b.tif"));
+		Path out = dir.resolve("out");
+		ImageCodec intruding = new FolderModeTest.DelegatingCodec(
+			ImageFiles.CODEC)
+		{
+
+			@Override
+			public RasterImage read(Path file, String role) {
+				if (file.getFileName().toString().equals("b.tif")) try {
+					Files.writeString(out.resolve("b.tif"), "someone else's");
+				}
+				catch (IOException e) {
+					throw new UncheckedIOException(e);
+				}
+				return super.read(file, role);
+			}
+		};
+		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
+			false, Map.of());
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(
+			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
+		assertEquals(1, FolderBatch.run(job, ModelLoader.load(model.toString(),
+			ModelOverrides.NONE), options, intruding, ProgressListener.NONE,
+			new CancellationToken()).failed());
+		assertEquals("foreign", row(out, "b.tif").get("bytes"));
+
+		Path away = dir.resolve("store.off");
+		Files.move(store, away);
+		Result unreadable = run(model, in, out);
+		assertEquals(1, unreadable.exitCode(), unreadable.out() + unreadable.err());
+		assertTrue(unreadable.out().contains("failed: b.tif: input " + in.resolve(
+			"b.tif") + " is a symbolic link to "), unreadable.out());
+		assertEquals("failed", row(out, "b.tif").get("status"));
+		assertEquals("foreign", row(out, "b.tif").get("bytes"));
+		assertEquals("someone else's", Files.readString(out.resolve("b.tif")));
+
+		Files.move(away, store);
+		Map<String, byte[]> before = files(out, true);
+		Result r = run(model, in, out);
+		assertEquals(1, r.exitCode(), r.out());
+		assertEquals("fiji-gan: " + out.resolve("b.tif") +
+			" already exists, and is no result of fiji-gan's: the manifest in " +
+			out + " records that output as failed, not written; pass " +
+			"--overwrite to replace existing results\n", r.err());
+		assertEquals("", r.out());
+		assertSameFiles(before, files(out, true));
+	}
+
+	/**
+	 * An input that cannot be read for one rerun (a link whose target is gone: a
+	 * share unmounted) fails alone, and its earlier result stays the run's own:
+	 * its failed row records that result's size, and once the input is back the
+	 * next rerun goes on without --overwrite, leaving the same result.
+	 */
+	@Test
+	void aResultWhoseInputWasUnreadableForOneRerunStaysTheRunsOwn()
+		throws IOException
+	{
+		Path model = model(), in = folder("in", "a.tif"), store = folder("store",
+			"b.tif");
+		Files.createSymbolicLink(in.resolve("b.tif"), store.resolve("b.tif"));
+		Path out = dir.resolve("out");
+		Result first = run(model, in, out);
+		assertEquals(0, first.exitCode(), first.err());
+		Map<String, byte[]> results = files(out, false);
+		assertEquals(Set.of("a.tif", "b.tif"), results.keySet());
+
+		Path away = dir.resolve("store.off");
+		Files.move(store, away);
+		Result unreadable = run(model, in, out);
+		assertEquals(1, unreadable.exitCode(), unreadable.out() + unreadable.err());
+		assertEquals("fiji-gan: 1 of 2 images failed; see " + out.resolve(
+			"manifest.csv") + "\n", unreadable.err());
+		assertEquals("failed", row(out, "b.tif").get("status"));
+		assertEquals(Integer.toString(results.get("b.tif").length), row(out,
+			"b.tif").get("bytes"));
+		assertSameFiles(results, files(out, false));
+
+		Files.move(away, store);
+		Result again = run(model, in, out);
+		assertEquals(0, again.exitCode(), again.out() + again.err());
+		assertEquals("", again.err());
+		assertTrue(again.out().startsWith("1 of 2 images written to " + out), again
+			.out());
+		assertEquals("done", row(out, "b.tif").get("status"));
+		assertEquals("skipped", row(out, "a.tif").get("status"));
+		assertSameFiles(results, files(out, false));
+	}
+
+	/**
+	 * A failed row that records no size (an image that could not be read, or a
+	 * row written by an earlier version, whose failed rows never had one) says
+	 * nothing of whose the file under its name is: the result left there is
+	 * replaced by the rerun, as any file a row names, without --overwrite.
+	 */
+	@Test
+	void aFailedRowWithoutASizeLeavesTheResultThereTheRunsOwn()
+		throws IOException
+	{
+		Path model = model(), in = folder("in", "a.tif", "b.tif");
+		Path out = dir.resolve("out");
+		assertEquals(0, run(model, in, out).exitCode());
+		Map<String, byte[]> results = files(out, false);
+		// as an earlier version left it after b.tif's input was damaged for a
+		// rerun: the result of the run before stays, its row says failed
+		Path manifest = out.resolve("manifest.csv");
+		String size = Integer.toString(results.get("b.tif").length);
+		List<String> lines = new ArrayList<>();
+		for (String line : Files.readAllLines(manifest))
+			lines.add(!line.startsWith("b.tif,") ? line : line.replace(
+				"b.tif,b.tif," + size + ",", "b.tif,b.tif,,").replace(",done,,",
+					",failed,cannot open " + "input: not an image format ImageJ reads,"));
+		Files.write(manifest, lines);
+		assertEquals("failed", row(out, "b.tif").get("status"));
+		assertEquals("", row(out, "b.tif").get("bytes"));
+		Files.writeString(out.resolve("b.tif"), "an older result");
+
+		Result r = run(model, in, out);
+		assertEquals(0, r.exitCode(), r.out() + r.err());
+		assertEquals("", r.err());
+		assertTrue(r.out().startsWith("1 of 2 images written to " + out), r.out());
+		assertEquals("done", row(out, "b.tif").get("status"));
+		assertEquals(size, row(out, "b.tif").get("bytes"));
+		assertSameFiles(results, files(out, false));
+	}
+
 	/**
 	 * A result of fiji-gan's that a rerun failed to make again stays fiji-gan's:
 	 * its failed row records the size of the result left in place, and a later

@@ -229,6 +229,9 @@ public final class FolderBatch {
 			byInput.putIfAbsent(row.get("input"), row);
 		for (Item item : mine) {
 			if (item.unusable() != null) { // fails again, saying why
+				String inPlace = inPlace(recorded, job.outputDir(), item.output(),
+					batch);
+				if (inPlace != null) ours.put(item.output(), inPlace);
 				todo.add(item);
 				continue;
 			}
@@ -341,6 +344,27 @@ public final class FolderBatch {
 	}
 
 	/**
+	 * What a failed row of {@code output}, whose input cannot be read, records of
+	 * the file under its name, so that a rerun still knows whose it is: the size
+	 * of a result of fiji-gan's, {@link Manifest#FOREIGN} for a file of someone
+	 * else's; null when there is none (or its name cannot be written here).
+	 */
+	private static String inPlace(Manifest.Earlier recorded, Path outputDir,
+		String output, String batch)
+	{
+		Path out;
+		try {
+			out = BatchFolders.resolve(outputDir, output);
+		}
+		catch (java.nio.file.InvalidPathException e) {
+			return null;
+		}
+		if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) return null;
+		return recorded.claims(output, batch, out) ? Manifest.sizeOf(out)
+			: Manifest.FOREIGN;
+	}
+
+	/**
 	 * The refusal of an existing file under an output's name that is not
 	 * fiji-gan's to replace.
 	 *
@@ -442,7 +466,9 @@ public final class FolderBatch {
 	 *
 	 * @param ours the existing outputs that are fiji-gan's results, with their
 	 *          sizes at the start: one whose image fails stays in place, and its
-	 *          failed row records its size, so that a rerun still knows it
+	 *          failed row records its size, so that a rerun still knows it; for
+	 *          an input that cannot be read, {@link Manifest#FOREIGN} where the
+	 *          file under its output's name is someone else's
 	 */
 	private record Recipe(ModelDescriptor model, String settings, String batch,
 			Sources sources, boolean overwrite, Set<String> replaceable,
@@ -517,6 +543,8 @@ public final class FolderBatch {
 		if (item.unusable() != null) {
 			row.put("status", Manifest.FAILED);
 			row.put("message", item.unusable());
+			String kept = recipe.ours().get(item.output());
+			if (kept != null) row.put("bytes", kept);
 			row.put("seconds", seconds(start));
 			return row;
 		}
@@ -574,7 +602,10 @@ public final class FolderBatch {
 																	// image's failure
 			row.put("status", Manifest.FAILED);
 			row.put("message", message(e));
-			String kept = recipe.ours().get(item.output());
+			// a file that appeared under its name is someone else's: every rerun
+			// refuses it
+			String kept = e instanceof AtomicFile.Taken ? Manifest.FOREIGN : recipe
+				.ours().get(item.output());
 			if (kept != null) row.put("bytes", kept);
 		}
 		row.put("seconds", seconds(start));

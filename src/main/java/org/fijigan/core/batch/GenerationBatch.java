@@ -515,6 +515,9 @@ public final class GenerationBatch {
 			// run stopping, not a failure of this sample to record
 			cancel.throwIfCancelled();
 			fail(row, FolderBatch.message(e), ours);
+			// a file that appeared under its name is someone else's: every rerun
+			// refuses it
+			if (e instanceof AtomicFile.Taken) row.put("bytes", Manifest.FOREIGN);
 		}
 	}
 }

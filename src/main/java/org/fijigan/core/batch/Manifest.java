@@ -44,11 +44,12 @@ import org.fijigan.core.text.Printable;
  * Status {@code done}: written by this run; {@code skipped}: found complete
  * from an earlier run (provider and seconds are that run's); {@code failed}:
  * not written, {@code message} says why, and {@code bytes} is the size of an
- * earlier result of fiji-gan's that was left in place (empty when there was
- * none). Column {@code nonfinite} counts the NaN and infinite values the model
- * gave for the output (empty when it failed). Columns are read by name: a
- * manifest of an earlier version, without the last columns, is read as well,
- * and parts with different columns merge into their union. Columns
+ * earlier result of fiji-gan's that was left in place, or {@link #FOREIGN} when
+ * the file left there is someone else's (empty when there was none, or nothing
+ * is known of it). Column {@code nonfinite} counts the NaN and infinite values
+ * the model gave for the output (empty when it failed). Columns are read by
+ * name: a manifest of an earlier version, without the last columns, is read as
+ * well, and parts with different columns merge into their union. Columns
  * {@code input_sha256} and {@code mask_sha256} identify what a result was made
  * from, {@code settings} and {@code batch} how and in which batch
  * ({@link BatchSettings}): a rerun reuses a result only when all of them match.
@@ -84,6 +85,13 @@ public final class Manifest {
 	 * supersedes it.
 	 */
 	public static final String PLANNED = "planned";
+	/**
+	 * The {@code bytes} of a {@code failed} row whose output's name holds a file
+	 * of someone else's, kept: one that appeared while the run wrote, or one an
+	 * unreadable input's result would replace. A rerun refuses that file until
+	 * {@code --overwrite}.
+	 */
+	public static final String FOREIGN = "foreign";
 
 	/**
 	 * A manifest's header and rows; each row maps every header column to a value.
@@ -265,11 +273,13 @@ public final class Manifest {
 	 * @param kept the outputs whose file a row records as fiji-gan's, with the
 	 *          sizes recorded: a complete row's result, or the earlier result
 	 *          that a {@code failed} row left in place (its {@code bytes})
-	 * @param refused the outputs a {@code failed} row records without such a
-	 *          result: that run wrote nothing there (writes are atomic), so a
-	 *          file there now is someone else's, also one that appeared while it
-	 *          ran and was kept
-	 * @param results every output that a row other than {@code planned} names
+	 * @param refused the outputs a {@code failed} row records as holding a file
+	 *          of someone else's ({@link #FOREIGN}): one that appeared while that
+	 *          run wrote, which it kept
+	 * @param results every output that a row other than {@code planned} names; a
+	 *          {@code failed} row with neither a size nor {@link #FOREIGN} (an
+	 *          image that could not be read or run, a row of an earlier version)
+	 *          says nothing of the file there, and claims it as any row does
 	 * @param planned every output that a {@code planned} row names
 	 * @param batches the {@code batch} fingerprints of the rows
 	 */
@@ -283,25 +293,24 @@ public final class Manifest {
 		/**
 		 * Whether {@code file}, the output {@code output}, which is there, is a
 		 * file of fiji-gan's that a rerun may replace: one that a row records as
-		 * fiji-gan's (at the size there, or else unless a failed row says that no
-		 * run wrote it: a result cut short), or, when no row records a result for
-		 * it, one that a shard planned or one of this very batch's outputs (a run
-		 * killed between writing it and recording it). A file that a failed row
-		 * records as not written is never claimed: it is someone else's, and stays
-		 * so until {@code --overwrite}.
+		 * fiji-gan's at the size there, or else one that a row names (a result cut
+		 * short, an image that failed), unless a failed row records it as someone
+		 * else's; or, when no row records a result for it, one that a shard planned
+		 * or one of this very batch's outputs (a run killed between writing it and
+		 * recording it). A file that a failed row records as someone else's is
+		 * never claimed, and stays so until {@code --overwrite}.
 		 */
 		boolean claims(String output, String batch, Path file) {
 			Set<String> sizes = kept.get(output);
 			if (sizes != null && sizes.contains(sizeOf(file))) return true;
 			if (refused.contains(output)) return false;
-			if (sizes != null) return true;
-			return !results.contains(output) && (planned.contains(output) || batches
-				.contains(batch));
+			if (results.contains(output)) return true;
+			return planned.contains(output) || batches.contains(batch);
 		}
 
 		/**
-		 * Whether the only rows of {@code output} that say anything of its file are
-		 * failed ones: no run of fiji-gan wrote it.
+		 * Whether a failed row records the file of {@code output} as someone
+		 * else's, and no row records it as fiji-gan's.
 		 */
 		boolean refuses(String output) {
 			return refused.contains(output) && !kept.containsKey(output);
@@ -426,9 +435,9 @@ public final class Manifest {
 				}
 				results.add(output);
 				if (isComplete(row)) complete.putIfAbsent(output, row);
-				if (isComplete(row) || bytes != null && !bytes.isEmpty()) kept
+				if (FOREIGN.equals(bytes) && !isComplete(row)) refused.add(output);
+				else if (isComplete(row) || bytes != null && !bytes.isEmpty()) kept
 					.computeIfAbsent(output, k -> new HashSet<>(2)).add(bytes);
-				else refused.add(output);
 			}
 		}
 		return new Earlier(complete, kept, refused, results, planned, batches);

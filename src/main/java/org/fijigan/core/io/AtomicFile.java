@@ -341,11 +341,24 @@ public final class AtomicFile {
 	}
 
 	/**
-	 * @throws GanException when something exists at {@code path} (a link counts)
+	 * @throws Taken when something exists at {@code path} (a link counts)
 	 */
 	public static void refuseExisting(Path path) {
-		if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) throw new GanException(
-			path + " already exists; pass --overwrite to replace it");
+		if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) throw new Taken(path +
+			" already exists; pass --overwrite to replace it");
+	}
+
+	/**
+	 * The refusal of a write that may not replace what is at its target: the file
+	 * there is kept, and nothing was written.
+	 */
+	public static final class Taken extends GanException {
+
+		private static final long serialVersionUID = 1L;
+
+		Taken(String message) {
+			super(message);
+		}
 	}
 
 	/**

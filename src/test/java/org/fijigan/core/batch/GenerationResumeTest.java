@@ -201,8 +201,51 @@ class GenerationResumeTest {
 			.stream().filter(r -> r.get("file").equals("synthetic-000020.tif"))
 			.findFirst().orElseThrow();
 		assertEquals("failed", row.get("status"));
-		assertEquals("", row.get("bytes"));
+		assertEquals(Manifest.FOREIGN, row.get("bytes"));
 		assertTrue(row.get("message").contains("already exists"), row.get(
 			"message"));
+	}
+
+	/**
+	 * A failed row without a size (a sample that could not be drawn, or a row of
+	 * an earlier version) says nothing of whose the file under its name is: a
+	 * rerun replaces it, without --overwrite, and the folder ends as a run that
+	 * never failed writes it.
+	 */
+	@Test
+	void aFailedRowWithoutASizeLeavesTheFileThereTheRunsOwn() throws IOException {
+		ModelDescriptor model = ModelLoader.load(OnnxModels.generator(8, 0, 5, 4)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		Path out = dir.resolve("out"), manifest = out.resolve("manifest.csv");
+		assertEquals(3, GenerationBatch.run(job(out, 3), model,
+			ImageFileCodec.INSTANCE, ProgressListener.NONE, CancellationToken.none())
+			.done());
+		Map<String, byte[]> expected = files(out);
+		Manifest.Table table = Manifest.read(manifest);
+		StringBuilder text = new StringBuilder(String.join(",", table.header()) +
+			"\n");
+		for (Map<String, String> row : table.rows()) {
+			Map<String, String> r = new java.util.LinkedHashMap<>(row);
+			if (r.get("file").equals("synthetic-000001.tif")) {
+				r.put("bytes", "");
+				r.put("status", "failed");
+				r.put("message", "out of memory");
+			}
+			text.append(Manifest.line(table.header(), r));
+		}
+		Files.writeString(manifest, text);
+		Map<String, String> failed = Manifest.read(manifest).rows().get(1);
+		assertEquals("failed", failed.get("status"));
+		assertEquals("", failed.get("bytes"));
+		Files.writeString(out.resolve("synthetic-000001.tif"), "an older sample");
+
+		BatchSummary rerun = GenerationBatch.run(job(out, 3), model,
+			ImageFileCodec.INSTANCE, ProgressListener.NONE, CancellationToken.none());
+		assertEquals(1, rerun.done());
+		assertEquals(2, rerun.skipped());
+		Map<String, byte[]> actual = files(out);
+		assertEquals(expected.keySet(), actual.keySet());
+		for (String name : expected.keySet())
+			assertArrayEquals(expected.get(name), actual.get(name), name);
 	}
 }
