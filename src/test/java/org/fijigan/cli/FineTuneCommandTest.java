@@ -348,6 +348,54 @@ class FineTuneCommandTest {
 				.resolve("straight.onnx"), w), initializer(model, w), w);
 	}
 
+	/**
+	 * A model trained on raw values (--normalize none) says so in its metadata,
+	 * and inference then feeds it raw values by default; its validation PSNR
+	 * takes the data's range as its peak, not the model's [0,1].
+	 */
+	@Test
+	void aModelTrainedOnRawValuesRecordsItAndInferenceFeedsItRawValues()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		Random random = new Random(5);
+		Path data = dir.resolve("data");
+		for (int k = 0; k < 4; k++) {
+			float[] px = new float[24 * 24];
+			for (int i = 0; i < px.length; i++)
+				px[i] = 4000 * random.nextFloat();
+			floatTiff(data, "a" + k + ".tif", px, 24, 24);
+		}
+		Path out = dir.resolve("raw.onnx");
+		MainTest.Result res = cli("fine-tune", "-m", model, "--task", "denoise",
+			"--data", data, "--patch", 16, "--batch", 2, "--steps", 2, "--seed", 1,
+			"--device", "cpu", "--normalize", "none", "--validation", 0.5, "-o", out);
+		assertEquals(0, res.exitCode(), res.err());
+		assertTrue((res.out() + res.err()).contains("--normalize none: " +
+			"validation PSNR and SSIM take the validation targets' range of values"),
+			res.out() + res.err());
+		List<String> csv = Files.readAllLines(dir.resolve("raw-loss.csv"));
+		int column = List.of(csv.get(0).split(",")).indexOf("validation_psnr");
+		double psnr = Double.parseDouble(csv.get(csv.size() - 1).split(
+			",")[column]);
+		assertTrue(psnr > 0, "a peak of 1 on values up to 4000 gives " + psnr);
+		String meta = null;
+		for (var e : ModelProto.parseFrom(Files.readAllBytes(out))
+			.getMetadataPropsList())
+			if (e.getKey().equals("fiji-gan.normalization")) meta = e.getValue();
+		assertEquals("none", meta);
+		MainTest.Result info = cli("info", "--model", out);
+		assertTrue(info.out().contains("none by default, as it was fine-tuned"),
+			info.out());
+		Path den = dir.resolve("den.tif");
+		MainTest.Result run = cli("denoise", "--model", out, "--input", data
+			.resolve("a0.tif"), "--output", den);
+		assertEquals(0, run.exitCode(), run.err());
+		assertTrue(new ImagePlus(den.toString()).getInfoProperty().contains(
+			"none (raw values in and out)"), new ImagePlus(den.toString())
+				.getInfoProperty());
+	}
+
 	@Test
 	void aResumeWithNoCheckpointCreatesNoFolder() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");

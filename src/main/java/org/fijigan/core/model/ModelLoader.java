@@ -43,6 +43,12 @@ public final class ModelLoader {
 	public static final String META_MASK_HOLE = "fiji-gan.mask_hole_value";
 	/** Comma-separated class names of a conditional generator. */
 	public static final String META_CLASS_NAMES = "fiji-gan.class_names";
+	/**
+	 * How raw image values are mapped to the model by default, as
+	 * {@code --normalize} takes it (e.g. {@code none}, {@code range:0,4000}):
+	 * fine-tune records what it trained with when that is not the default.
+	 */
+	public static final String META_NORMALIZATION = "fiji-gan.normalization";
 
 	/**
 	 * System property naming the bundled-models folder (the launcher sets it).

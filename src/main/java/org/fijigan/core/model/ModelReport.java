@@ -73,6 +73,11 @@ final class ModelReport {
 		}
 		line(sb, "value range", "in " + d.inputRange() + ", out " + d
 			.outputRange() + origin(d, "range"));
+		String normalization = g == null ? null : g.metadata().get(
+			ModelLoader.META_NORMALIZATION);
+		if (normalization != null && d.outputInInputUnits() && d.preprocessing()
+			.isEmpty()) line(sb, "normalization", normalization +
+				" by default, as it was fine-tuned (metadata)");
 		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) line(sb,
 			"output", "noise/residual: result = input - output" + origin(d,
 				"output"));

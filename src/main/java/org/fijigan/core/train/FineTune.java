@@ -24,6 +24,7 @@ import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ModelBatches;
 import org.fijigan.core.train.data.TrainingBatch;
 import org.fijigan.core.train.data.TrainingData;
+import org.fijigan.core.train.data.TrainingSample;
 import org.fijigan.core.text.Canonical;
 import org.fijigan.core.text.Numbers;
 
@@ -231,9 +232,21 @@ public final class FineTune {
 				.name() : null;
 		String label = generator && d.generator().isConditional() ? d.generator()
 			.classInput() : null;
+		double peak = d.outputRange().width();
+		if (r.normalization() instanceof Normalization.None && !generator) {
+			// raw values: PSNR and SSIM in the units trained on
+			double[] span = validationSpan(data);
+			if (span != null) {
+				peak = span[1] - span[0];
+				notes.add("--normalize none: validation PSNR and SSIM take the " +
+					"validation targets' range of values (" + Numbers.significant(span[0],
+						4) + ".." + Numbers.significant(span[1], 4) +
+					") as their peak, not the model's range " + d.outputRange());
+			}
+		}
 		TrainingTarget what = new TrainingTarget(d.outputName(), subtractFrom,
-			label, generator ? d.generator().classCount() : 0, generator, d
-				.outputRange().width(), d.sha256());
+			label, generator ? d.generator().classCount() : 0, generator, peak, d
+				.sha256());
 		RunSettings settings = new RunSettings().put("model", d.sha256()).put(
 			"data", data.describe()).putDigest("training items", data.trainingItems())
 			.put("batch", r.batch()).put("data options", options).putAll(config);
@@ -242,7 +255,47 @@ public final class FineTune {
 				.task())), "degradation=null"); // versions before this one named it
 		Trainer.Result result = Trainer.train(proto, what, batches, config, settings
 			.text(), progress, cancel);
+		result = withNormalization(result, d, r.normalization());
 		return new Outcome(withFolderNames(result, d, data, notes), d, data, notes);
+	}
+
+	/**
+	 * The lowest and highest finite values of the validation targets, or null
+	 * when there are none or they are all one value.
+	 */
+	static double[] validationSpan(TrainingData data) {
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		for (TrainingSample s : data.validationSamples())
+			for (float v : s.target().values())
+				if (Float.isFinite(v)) {
+					lo = Math.min(lo, v);
+					hi = Math.max(hi, v);
+				}
+		return hi > lo ? new double[] { lo, hi } : null;
+	}
+
+	/**
+	 * The trained image model with the normalisation it was trained with as its
+	 * {@link ModelLoader#META_NORMALIZATION}, which inference then uses by
+	 * default; without one for the default normalisation, which inference uses
+	 * anyway.
+	 */
+	static Trainer.Result withNormalization(Trainer.Result result,
+		ModelDescriptor d, Normalization trained)
+	{
+		if (d.task() == TaskKind.GENERATE) return result;
+		ModelProto.Builder b = result.model().toBuilder();
+		b.clearMetadataProps();
+		for (StringStringEntryProto e : result.model().getMetadataPropsList())
+			if (!e.getKey().equals(ModelLoader.META_NORMALIZATION)) b
+				.addMetadataProps(e);
+		if (!trained.equals(Normalization.DEFAULT)) b.addMetadataProps(
+			StringStringEntryProto.newBuilder().setKey(ModelLoader.META_NORMALIZATION)
+				.setValue(trained.describe()));
+		ModelProto model = b.build();
+		if (model.equals(result.model())) return result;
+		return new Trainer.Result(model, result.history(), result.provider(), result
+			.notes(), result.steps());
 	}
 
 	/**
