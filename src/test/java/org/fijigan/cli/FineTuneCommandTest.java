@@ -312,8 +312,9 @@ class FineTuneCommandTest {
 
 	/**
 	 * A run that replaced its input model goes on from its checkpoint when the
-	 * steps are raised: the input is now that run's own result, and the weights
-	 * come out as one run of all the steps gives them.
+	 * steps are raised, replacing its own result and loss curve without
+	 * --overwrite: the input is now that run's own result, and the weights come
+	 * out as one run of all the steps gives them.
 	 */
 	@Test
 	void aRunThatReplacedItsInputModelGoesOnFromItsCheckpoint()
@@ -335,7 +336,7 @@ class FineTuneCommandTest {
 			2, "--checkpoint-dir", ck }, common)).exitCode());
 		MainTest.Result more = cli(SourceNeverOverwrittenTest.concat(new Object[] {
 			"fine-tune", "-m", model, "-o", model, "--replace-input-model", "--steps",
-			4, "--checkpoint-dir", ck, "--resume", "--overwrite" }, common));
+			4, "--checkpoint-dir", ck, "--resume" }, common));
 		assertEquals(0, more.exitCode(), more.err());
 		assertTrue((more.out() + more.err()).contains(
 			"this model is what the run checkpointed " + "in " + ck +
@@ -394,6 +395,50 @@ class FineTuneCommandTest {
 		assertTrue(new ImagePlus(den.toString()).getInfoProperty().contains(
 			"none (raw values in and out)"), new ImagePlus(den.toString())
 				.getInfoProperty());
+	}
+
+	/**
+	 * A finished run goes on with raised steps into the output it wrote,
+	 * replacing its model and loss curve without --overwrite; the output of
+	 * another run (another checkpoint folder) still needs --overwrite, and is
+	 * left as it was.
+	 */
+	@Test
+	void aFinishedRunGoesOnIntoItsOwnOutputButNotAnotherRunsOne()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		float[] px = new float[24 * 16];
+		Random random = new Random(3);
+		for (int i = 0; i < px.length; i++)
+			px[i] = random.nextFloat();
+		Path data = floatTiff(dir.resolve("data"), "a.tif", px, 24, 16).getParent();
+		Path out = dir.resolve("out.onnx"), csv = dir.resolve("out-loss.csv");
+		Object[] common = { "fine-tune", "-m", model, "-o", out, "--task",
+			"denoise", "--data", data, "--patch", 8, "--batch", 1, "--validation", 0,
+			"--device", "cpu", "--seed", 4, "--lr", 0.01 };
+		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(common, new Object[] {
+			"--steps", 2, "--checkpoint-dir", dir.resolve("ck") })).exitCode());
+		MainTest.Result more = cli(SourceNeverOverwrittenTest.concat(common,
+			new Object[] { "--steps", 4, "--checkpoint-dir", dir.resolve("ck"),
+				"--resume" }));
+		assertEquals(0, more.exitCode(), more.err());
+		assertEquals(5, Files.readAllLines(csv).size(), "a header and 4 steps");
+		Object[] elsewhere = common.clone();
+		elsewhere[4] = dir.resolve("other.onnx");
+		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(elsewhere,
+			new Object[] { "--steps", 2, "--checkpoint-dir", dir.resolve("other") }))
+			.exitCode());
+		byte[] before = Files.readAllBytes(out);
+		MainTest.Result another = cli(SourceNeverOverwrittenTest.concat(common,
+			new Object[] { "--steps", 4, "--checkpoint-dir", dir.resolve("other"),
+				"--resume" }));
+		assertEquals(1, another.exitCode());
+		assertEquals("fiji-gan: " + out + " already exists; pass --overwrite to " +
+			"replace it", another.err().strip());
+		org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files
+			.readAllBytes(out));
+		assertEquals(5, Files.readAllLines(csv).size());
 	}
 
 	@Test

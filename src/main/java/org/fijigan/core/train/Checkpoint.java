@@ -93,6 +93,26 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 			"no checkpoint to resume from in " + dir);
 	}
 
+	/**
+	 * The step and base model of {@code dir/checkpoint.fgk}, read from its head
+	 * alone; null where there is none or it cannot be read (reading it whole says
+	 * why).
+	 */
+	static Checkpoint head(Path dir) {
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files
+			.newInputStream(dir.resolve(FILE)))))
+		{
+			int magic = in.readInt();
+			if (magic != MAGIC && magic != MAGIC_2 && magic != MAGIC_1) return null;
+			long step = in.readLong();
+			double lr = in.readDouble();
+			return new Checkpoint(step, lr, in.readUTF(), "", Map.of(), List.of());
+		}
+		catch (IOException e) {
+			return null;
+		}
+	}
+
 	/** Reads {@code dir/checkpoint.fgk}. */
 	public static Checkpoint read(Path dir) {
 		Path file = dir.resolve(FILE);

@@ -182,7 +182,7 @@ public final class FineTune {
 		ProgressListener progress, CancellationToken cancel)
 	{
 		output.checkBeforeLoading(r.model(), r.data(), r.config().checkpointDir(), r
-			.config().resume());
+			.config().resume(), r.config().steps());
 		ModelDescriptor d = ModelLoader.load(r.model(), ModelOverrides.NONE
 			.withTask(r.task()));
 		output.checkModel(d, r.model());

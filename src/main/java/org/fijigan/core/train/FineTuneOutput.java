@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
@@ -15,6 +17,9 @@ import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ImageSource;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 
 /**
  * Where fine-tune writes the trained model, and what it may replace there. The
@@ -77,7 +82,7 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 * @param checkpoints the checkpoint folder, or null
 	 */
 	void checkBeforeLoading(String modelArgument, DataSource data,
-		Path checkpoints, boolean resume)
+		Path checkpoints, boolean resume, long steps)
 	{
 		AtomicFile.requireNameFits(model);
 		for (Path c : companions)
@@ -89,11 +94,13 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					"choose a shorter name for the model");
 		boolean replacesModel = replacesModel(Path.of(modelArgument),
 			modelArgument);
-		boolean companionsFree = mayReplaceCompanions(resume);
+		boolean goesOn = resume && checkpoints != null && goesOnFrom(Checkpoint
+			.head(checkpoints), steps);
+		boolean companionsFree = mayReplaceCompanions(resume) || goesOn;
 		for (Path p : files())
-			if (Files.exists(p) && !(p == model ? replaceOutputs || replacesModel
-				: companionsFree)) throw new GanException(p + " already exists; " +
-					hints.replaceOutputs());
+			if (Files.exists(p) && !(p == model ? replaceOutputs || replacesModel ||
+				goesOn : companionsFree)) throw new GanException(p +
+					" already exists; " + hints.replaceOutputs());
 		AtomicFile.requireOutputFolder(model.getParent());
 		AtomicFile.requireWritableFolder(model.getParent());
 		refuseWritingIntoData(data, checkpoints);
@@ -133,6 +140,59 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	}
 
 	/**
+	 * Whether the model at the output is what the run checkpointed in {@code ck}
+	 * wrote when it stopped at the checkpoint's step, and this run, resuming that
+	 * run, goes on past it to {@code steps}: a finished run that goes on replaces
+	 * its own result and the companions beside it.
+	 */
+	private boolean goesOnFrom(Checkpoint ck, long steps) {
+		return ck != null && wroteAt(ck.baseSha256(), ck.step(), steps);
+	}
+
+	/**
+	 * Whether the trained {@code result} is a resumed run's that goes on from the
+	 * model at the output: what its run wrote at the step it resumed from.
+	 */
+	private boolean goesOnFrom(ModelProto result) {
+		Map<String, String> meta = metadata(result);
+		String base = meta.get("fiji-gan.fine_tune.base_sha256"), from = meta.get(
+			"fiji-gan.fine_tune.resumed_from_step"), steps = meta.get(
+				"fiji-gan.fine_tune.steps");
+		if (base == null || from == null || steps == null) return false;
+		try {
+			return wroteAt(base, Long.parseLong(from.split(" ", 2)[0]), Long
+				.parseLong(steps));
+		}
+		catch (NumberFormatException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * Whether the model at the output is the result of a run from the model
+	 * {@code base} that stopped at step {@code at}, before {@code steps}.
+	 */
+	private boolean wroteAt(String base, long at, long steps) {
+		if (at >= steps || !Files.isRegularFile(model)) return false;
+		Map<String, String> meta;
+		try {
+			meta = metadata(ModelProto.parseFrom(Files.readAllBytes(model)));
+		}
+		catch (java.io.IOException e) {
+			return false; // not a model: not that run's
+		}
+		return base.equals(meta.get("fiji-gan.fine_tune.base_sha256")) && Long
+			.toString(at).equals(meta.get("fiji-gan.fine_tune.steps"));
+	}
+
+	private static Map<String, String> metadata(ModelProto m) {
+		Map<String, String> meta = new HashMap<>();
+		for (StringStringEntryProto e : m.getMetadataPropsList())
+			meta.put(e.getKey(), e.getValue());
+		return meta;
+	}
+
+	/**
 	 * The temporary files of the model that a run killed between putting its
 	 * companions and its model in place left beside it (the model is staged whole
 	 * before anything is placed).
@@ -164,7 +224,9 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 * removed again.
 	 *
 	 * @param resume whether the run resumed, which lets it replace the companions
-	 *          of the same run ({@link #mayReplaceCompanions})
+	 *          of the same run ({@link #mayReplaceCompanions}), and the model and
+	 *          companions that run wrote when it stopped, where it goes on past
+	 *          it
 	 * @param companionContents the content of each of {@link #companions}, in
 	 *          order
 	 */
@@ -175,7 +237,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 			throw new IllegalArgumentException(companions.size() +
 				" companions, content for " + companionContents.size());
 		// decided before this run stages its own model beside them
-		boolean replaceCompanions = mayReplaceCompanions(resume);
+		boolean goesOn = resume && goesOnFrom(result.model());
+		boolean replaceCompanions = mayReplaceCompanions(resume) || goesOn;
 		List<Path> leftovers = Files.exists(model) ? List.of()
 			: killedBeforeTheModel();
 		List<AtomicFile.Staged> staged = new ArrayList<>();
@@ -194,8 +257,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					if (!existed) added.add(c.target());
 				}
 				// replace only when allowed, even a file that appeared while training
-				trained.place(replaceOutputs || FileIdentity.same(model, Path.of(
-					modelArgument)) && replaceInputModel);
+				trained.place(replaceOutputs || goesOn || FileIdentity.same(model, Path
+					.of(modelArgument)) && replaceInputModel);
 			}
 			catch (RuntimeException e) {
 				for (Path p : added)

@@ -47,7 +47,8 @@ class FineTuneOutputTest {
 		DataSource inMemory = new DataSource.Images(ImageSource.of(List.of(
 			RasterImage.allocate(16, 16, 1, 1, 1, PixelType.FLOAT32).setTitle(
 				"open"))));
-		out.checkBeforeLoading(named, inMemory, null, false); // not the file named
+		out.checkBeforeLoading(named, inMemory, null, false, 1); // not the file
+																															// named
 		GanException e = assertThrows(GanException.class, () -> out.checkModel(
 			ModelLoader.load(named, ModelOverrides.NONE), named));
 		assertEquals("the output " + weights + " is the weights of the " +
@@ -65,12 +66,12 @@ class FineTuneOutputTest {
 			RasterImage.allocate(16, 16, 1, 1, 1, PixelType.FLOAT32))));
 		GanException e = assertThrows(GanException.class, () -> new FineTuneOutput(
 			weights, List.of(), true, true, false, HINTS).checkBeforeLoading(weights
-				.toString(), inMemory, null, false));
+				.toString(), inMemory, null, false, 1));
 		assertEquals("the output " + weights + " is the model being fine-tuned (" +
 			weights + "): write the fine-tuned model to another file, or replace " +
 			"the model", e.getMessage());
 		new FineTuneOutput(weights, List.of(), true, true, true, HINTS)
-			.checkBeforeLoading(weights.toString(), inMemory, null, false);
+			.checkBeforeLoading(weights.toString(), inMemory, null, false, 1);
 	}
 
 	@Test
@@ -82,12 +83,12 @@ class FineTuneOutputTest {
 		FineTuneOutput out = new FineTuneOutput(dir.resolve("out.onnx"), List.of(),
 			false, false, false, HINTS);
 		GanException idle = assertThrows(GanException.class, () -> out
-			.checkBeforeLoading("m.onnx", inMemory, ck, false));
+			.checkBeforeLoading("m.onnx", inMemory, ck, false, 1));
 		assertEquals(ck + " holds the checkpoint of an earlier run: resume, or " +
 			"restart", idle.getMessage());
 		try (var running = CheckpointFolderLock.acquire(ck)) {
 			GanException busy = assertThrows(GanException.class, () -> out
-				.checkBeforeLoading("m.onnx", inMemory, ck, false));
+				.checkBeforeLoading("m.onnx", inMemory, ck, false, 1));
 			assertEquals("the checkpoint folder " + ck + " is in use by another " +
 				"fine-tune run: wait for it to end, or give this one another " +
 				"--checkpoint-dir", busy.getMessage());
