@@ -14,6 +14,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.FolderLock;
+import org.fijigan.core.io.NameClaim;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ImageSource;
@@ -221,7 +222,10 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 * left its temporary file; a rerun replaces its companions, and with
 	 * {@code resume} finishes it from its checkpoint). Where one cannot be put in
 	 * place (a file that appeared meanwhile), the companions this call added are
-	 * removed again.
+	 * removed again. Another run writing the same model ({@link NameClaim}) waits
+	 * until this one has decided and placed its files, and the other way round,
+	 * so that neither takes the other's temporary file for a killed run's, nor
+	 * places its files between the other's.
 	 *
 	 * @param resume whether the run resumed, which lets it replace the companions
 	 *          of the same run ({@link #mayReplaceCompanions}), and the model and
@@ -236,6 +240,16 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		if (companionContents.size() != companions.size())
 			throw new IllegalArgumentException(companions.size() +
 				" companions, content for " + companionContents.size());
+		// decided, and placed, while no other run puts files in place there: a
+		// temporary file of the model is then a killed run's, never a live one's
+		try (NameClaim claim = NameClaim.claim(model)) {
+			writeClaimed(result, modelArgument, resume, companionContents);
+		}
+	}
+
+	private void writeClaimed(Trainer.Result result, String modelArgument,
+		boolean resume, List<AtomicFile.Content> companionContents)
+	{
 		// decided before this run stages its own model beside them
 		boolean goesOn = resume && goesOnFrom(result.model());
 		boolean replaceCompanions = mayReplaceCompanions(resume) || goesOn;

@@ -4,6 +4,7 @@ package org.fijigan.core.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,5 +128,59 @@ class FineTuneOutputTest {
 			dir.resolve("model.tif"), List.of(), true, true, true, HINTS));
 		assertEquals("the fine-tuned model must be written to a .onnx file, not " +
 			"model.tif", e.getMessage());
+	}
+
+	/**
+	 * A run that comes to write while another writes the same output (its loss
+	 * curve placed, its model staged under a temporary name and not yet placed)
+	 * waits for it, and does not take the other's temporary file for a killed
+	 * run's: it is then refused, and the other run's curve, model and files stay
+	 * as that run left them.
+	 */
+	@Test
+	void aRunWritingTheSameOutputAsALiveOneReplacesNothingOfIt()
+		throws Exception
+	{
+		Path model = dir.resolve("out.onnx"), csv = dir.resolve("out-loss.csv");
+		FineTuneOutput out = new FineTuneOutput(model, List.of(csv), false, false,
+			false, HINTS);
+		Trainer.Result mine = new Trainer.Result(ai.onnx.proto.OnnxMl.ModelProto
+			.newBuilder().setProducerName("second").build(), List.of(), "cpu", List
+				.of(), 1);
+		GanException[] refused = { null };
+		Thread second;
+		try (org.fijigan.core.io.NameClaim live = org.fijigan.core.io.NameClaim
+			.claim(model))
+		{
+			// the first run, in its write step: curve placed, model staged
+			Files.writeString(csv, "first run's curve");
+			Path staged = dir.resolve(".out.onnx.0123abcd.tmp.onnx");
+			Files.writeString(staged, "first run's model");
+			second = new Thread(() -> {
+				try {
+					out.write(mine, "in.onnx", false, List.of(o -> o.write(
+						"second run's curve".getBytes())));
+				}
+				catch (GanException e) {
+					refused[0] = e;
+				}
+			});
+			second.start();
+			for (int i = 0; i < 500 && second.getState() != Thread.State.WAITING &&
+				second.isAlive(); i++)
+				Thread.sleep(10);
+			assertTrue(Files.exists(staged), "the live run's staged model is kept");
+			Files.move(staged, model); // the first run places its model
+		}
+		second.join(10_000);
+		assertTrue(refused[0] != null && refused[0].getMessage().contains(
+			"already exists"), "refused: " + refused[0]);
+		assertEquals("first run's curve", Files.readString(csv));
+		assertEquals("first run's model", Files.readString(model));
+		try (var left = Files.list(dir)) {
+			assertEquals(List.of("out-loss.csv", "out.onnx"), left.map(p -> p
+				.getFileName().toString()).sorted().toList(), "no temporary or claim " +
+					"file is left");
+		}
 	}
 }

@@ -1,0 +1,130 @@
+
+package org.fijigan.core.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.fijigan.core.GanException;
+
+/**
+ * One process's claim on a file name while it decides what it may replace there
+ * and puts its files in place: an OS file lock on a hidden file beside it,
+ * {@code .NAME.lock}, which another claim of the same name waits for. The OS
+ * drops the lock when the process ends, however it ends, so a killed run never
+ * blocks the next. Closing deletes the file, then releases the lock; a claimant
+ * that meanwhile locked the deleted file sees that the name no longer names it
+ * and claims again, so that two never hold one name. Within one JVM claims are
+ * taken one at a time (a file lock is the whole JVM's).
+ */
+public final class NameClaim implements AutoCloseable {
+
+	private static final ReentrantLock IN_THIS_JVM = new ReentrantLock(true);
+
+	private final Path file;
+	private final FileChannel channel;
+	private final Object key;
+	private boolean closed;
+
+	private NameClaim(Path file, FileChannel channel, Object key) {
+		this.file = file;
+		this.channel = channel;
+		this.key = key;
+	}
+
+	/** The hidden file whose lock claims {@code target}'s name. */
+	public static Path fileFor(Path target) {
+		return target.resolveSibling("." + AtomicFile.temporaryStem(target
+			.getFileName().toString()) + ".lock");
+	}
+
+	/**
+	 * Claims {@code target}'s name until {@link #close()}, waiting while another
+	 * run, in this or another process, holds it.
+	 *
+	 * @throws GanException when the claim's file cannot be made or locked
+	 */
+	public static NameClaim claim(Path target) {
+		Path file = fileFor(target.toAbsolutePath());
+		IN_THIS_JVM.lock();
+		try {
+			while (true) {
+				Object before = key(file);
+				FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE);
+				boolean held = false;
+				try {
+					Object opened = key(file);
+					// the name changed hands while it was opened: look again
+					if (before != null && !before.equals(opened)) continue;
+					ch.lock(); // waits for the run that holds it
+					Object now = key(file);
+					if (opened == null || opened.equals(now)) {
+						held = true;
+						return new NameClaim(file, ch, now);
+					}
+					// its holder deleted it when done: claim the name anew
+				}
+				finally {
+					if (!held) ch.close();
+				}
+			}
+		}
+		catch (IOException e) {
+			IN_THIS_JVM.unlock();
+			throw new GanException("cannot claim " + target + " for writing: " +
+				AtomicFile.describe(e), e);
+		}
+		catch (RuntimeException | Error e) {
+			IN_THIS_JVM.unlock();
+			throw e;
+		}
+	}
+
+	/**
+	 * The file's identity (device and inode), or null where it is gone or the
+	 * file system gives none.
+	 */
+	private static Object key(Path file) throws IOException {
+		try {
+			return Files.readAttributes(file, BasicFileAttributes.class,
+				LinkOption.NOFOLLOW_LINKS).fileKey();
+		}
+		catch (NoSuchFileException e) {
+			return null;
+		}
+	}
+
+	/**
+	 * Gives the name up: the file is deleted (where its identity is known to be
+	 * this claim's), then its lock released. Safe to call twice.
+	 */
+	@Override
+	public void close() {
+		if (closed) return;
+		closed = true;
+		try {
+			if (key != null && Objects.equals(key, key(file))) Files.deleteIfExists(
+				file);
+		}
+		catch (IOException e) {
+			// a leftover file is unlocked, and the next claim takes it
+		}
+		finally {
+			try {
+				channel.close(); // releases the lock
+			}
+			catch (IOException e) {
+				// closing releases the lock in any case
+			}
+			IN_THIS_JVM.unlock();
+		}
+	}
+}
