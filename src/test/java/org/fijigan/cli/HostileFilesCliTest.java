@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -324,5 +325,88 @@ class HostileFilesCliTest {
 			"run", "-m", model, "-i", "/dev/null", "-o", dir.resolve("out.tif"),
 			"--device", "cpu");
 		assumeTrue(made, "mkfifo is not available here");
+	}
+
+	/**
+	 * A named pipe where a model file is read is refused by name, and nothing is
+	 * written: given as the model to every command that takes one, as the weights
+	 * a bioimage.io descriptor names, or as any file of a folder to install.
+	 * Before, only denoise, run and generate checked: info, evaluate, fine-tune
+	 * and models install hung on the pipe, package-model said it did not exist,
+	 * and every command hung on a descriptor's piped weights.
+	 */
+	@Test
+	@EnabledOnOs({ OS.LINUX, OS.MAC })
+	void aNamedPipeAsAModelFileIsRefusedByEveryCommandWithoutOpeningIt()
+		throws Exception
+	{
+		Path pipe = dir.resolve("pipe.onnx");
+		Process mk = new ProcessBuilder("mkfifo", pipe.toString())
+			.redirectErrorStream(true).start();
+		assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0,
+			"mkfifo is not available here");
+		String isPipe = " is a named pipe (FIFO), not a regular file";
+		Path data = Files.createDirectories(dir.resolve("data"));
+		byte[] px = new byte[64 * 64];
+		new Random(5).nextBytes(px);
+		assertTrue(new FileSaver(new ImagePlus("x", new ByteProcessor(64, 64, px)))
+			.saveAsTiff(data.resolve("a.tif").toString()));
+		Path store = dir.resolve("store");
+		assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+			assertRefused("model " + pipe + isPipe, "info", "-m", pipe);
+			assertRefused("model " + pipe + isPipe, "evaluate", "-m", pipe, "--data",
+				data);
+			assertRefused("model " + pipe + isPipe, "fine-tune", "-m", pipe, "--data",
+				data, "-o", dir.resolve("tuned.onnx"), "--threads", "1");
+			assertRefused("model " + pipe + isPipe, "package-model", "-m", pipe, "-o",
+				dir.resolve("pk"), "--name", "pipe model", "--description", "x");
+			assertRefused("model " + pipe + isPipe, "models", "install", pipe,
+				"--dir", store);
+		});
+		assertTrue(!Files.exists(dir.resolve("tuned.onnx")));
+		assertTrue(!Files.exists(dir.resolve("pk")));
+
+		// a descriptor whose weights are a pipe
+		Path pkg = Files.createDirectories(dir.resolve("pkg"));
+		Files.writeString(pkg.resolve("rdf.yaml"), """
+				format_version: 0.5.3
+				type: model
+				name: piped weights
+				description: Its weights are a named pipe.
+				inputs:
+				  - id: x
+				    axes:
+				      - type: batch
+				      - type: channel
+				        channel_names: [c0]
+				      - {type: space, id: y, size: {min: 8, step: 4}}
+				      - {type: space, id: x, size: {min: 8, step: 4}}
+				outputs:
+				  - id: y
+				    axes:
+				      - type: batch
+				      - type: channel
+				        channel_names: [c0]
+				      - {type: space, id: y, size: {tensor_id: x, axis_id: y}}
+				      - {type: space, id: x, size: {tensor_id: x, axis_id: x}}
+				weights:
+				  onnx:
+				    source: weights.onnx
+				    sha256: %s
+				""".formatted("a".repeat(64)));
+		Path weights = pkg.resolve("weights.onnx");
+		new ProcessBuilder("mkfifo", weights.toString()).start().waitFor(10,
+			TimeUnit.SECONDS);
+		assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+			assertRefused(weights + isPipe, "run", "-m", pkg, "-i", data.resolve(
+				"a.tif"), "-o", dir.resolve("out.tif"), "--device", "cpu", "--threads",
+				"1");
+			assertRefused(weights + isPipe, "info", "-m", pkg.resolve("rdf.yaml"));
+			assertRefused(weights + isPipe + "; only files and folders can be " +
+				"installed", "models", "install", pkg, "--dir", store);
+		});
+		try (var s = Files.list(store)) {
+			assertEquals(List.of(), s.toList(), "nothing is left in the store");
+		}
 	}
 }

@@ -111,6 +111,8 @@ public final class FileHashes {
 	 * @throws GanException when it cannot be read, naming it
 	 */
 	public static String sha256(Path file, String what) {
+		// a named pipe would block the read, a device never end it
+		InputFile.refuseSpecial(file, what.isEmpty() ? "file" : what.strip());
 		try (InputStream in = Files.newInputStream(file)) {
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
 			byte[] buffer = new byte[1 << 16];

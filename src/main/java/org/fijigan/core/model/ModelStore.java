@@ -24,6 +24,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.bioimage.BioImageModel;
 import org.fijigan.core.model.bioimage.BioImageRdf;
 import org.fijigan.core.model.bioimage.DescriptorFile;
@@ -285,6 +286,8 @@ public final class ModelStore {
 	private InstalledModel installFile(Path file, String fileName, String name,
 		String expected)
 	{
+		// before anything opens it: a named pipe would block, a device never end
+		InputFile.refuseSpecial(file, "model");
 		if (expected != null) {
 			String actual = ModelLoader.sha256(file);
 			if (!expected.equals(actual)) throw mismatch(fileName, actual, expected);
@@ -531,10 +534,18 @@ public final class ModelStore {
 
 	private void copyTree(Path from, Path to) {
 		try (Stream<Path> s = Files.walk(from)) {
-			for (Path p : s.toList()) {
-				Path dst = to.resolve(from.relativize(p).toString());
+			List<Path> all = s.toList();
+			for (Path p : all) {
 				if (Files.isSymbolicLink(p)) throw new GanException(p +
 					" is a symbolic link; copy the real files into the model folder first");
+				// a named pipe would block the copy, a device never end it
+				String kind = InputFile.kindOf(p);
+				if (kind != null && !kind.equals("a folder")) throw new GanException(p +
+					" is " + kind +
+					", not a regular file; only files and folders can be installed");
+			}
+			for (Path p : all) {
+				Path dst = to.resolve(from.relativize(p).toString());
 				if (Files.isDirectory(p)) Files.createDirectories(dst);
 				else Files.copy(p, dst, StandardCopyOption.COPY_ATTRIBUTES);
 			}

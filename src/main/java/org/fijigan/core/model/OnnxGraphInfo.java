@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.text.JavaNames;
 import org.fijigan.core.onnx.ElementTypes;
 
@@ -135,6 +136,7 @@ public final class OnnxGraphInfo {
 			"Model file not found: " + onnxFile);
 		if (Files.isDirectory(onnxFile)) throw new GanException(
 			"Model path is a folder, not an .onnx file: " + onnxFile);
+		InputFile.refuseSpecial(onnxFile, "model");
 		byte[] bytes;
 		try {
 			if (Files.size(onnxFile) > Integer.MAX_VALUE - 16) throw new GanException(

@@ -24,6 +24,7 @@ import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.FolderLock;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
@@ -137,6 +138,9 @@ public final class PackageWriter {
 		if (!onnxName.toLowerCase(Locale.ROOT).endsWith(".onnx"))
 			throw new GanException("package-model packages an .onnx file; " + onnx +
 				" is not one");
+		InputFile.refuseSpecial(onnx, "model");
+		if (Files.isDirectory(onnx)) throw new GanException("model " + onnx +
+			" is a folder, not an .onnx file");
 		if (!Files.isRegularFile(onnx)) throw new GanException("model " + onnx +
 			" does not exist");
 		// normalized: the hidden folder the package is made in goes beside the

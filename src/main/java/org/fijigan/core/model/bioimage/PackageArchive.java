@@ -19,6 +19,7 @@ import java.util.zip.ZipInputStream;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.InputFile;
 import org.fijigan.core.io.Streams;
 
 /**
@@ -54,6 +55,7 @@ final class PackageArchive {
 	private static void unzip(Path zip, Path root, long maxBytes,
 		int maxEntries)
 	{
+		InputFile.refuseSpecial(zip, "model package");
 		try {
 			Files.createDirectories(root);
 			if (!list(root).isEmpty()) throw new GanException("cannot unpack " + zip +

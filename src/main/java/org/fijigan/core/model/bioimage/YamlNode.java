@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.InputFile;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -223,6 +224,7 @@ record YamlNode(Object value, String where, String file) {
 		options.setCodePointLimit((int) BioImageRdf.MAX_DESCRIPTOR_BYTES);
 		Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(
 			new DumperOptions()), new DumperOptions(), options);
+		InputFile.refuseSpecial(file, "descriptor");
 		try (Reader reader = Files.newBufferedReader(file,
 			StandardCharsets.UTF_8))
 		{
