@@ -154,7 +154,7 @@ public final class ModelStore {
 				if (expected != null && !expected.equals(actual)) throw mismatch(s,
 					actual, expected);
 				return installFile(download, fileName, name == null ? defaultName(
-					fileName) : name, null);
+					fileName) : name, null, true);
 			}
 			finally {
 				deleteQuietly(download);
@@ -183,7 +183,7 @@ public final class ModelStore {
 		if (Files.isDirectory(path)) return installFolder(path, name == null
 			? defaultName(fileName) : name, expected);
 		return installFile(path, fileName, name == null ? defaultName(fileName)
-			: name, expected);
+			: name, expected, false);
 	}
 
 	/**
@@ -283,8 +283,13 @@ public final class ModelStore {
 		return new GanException(m.replace(staging.toString(), source), e);
 	}
 
+	/**
+	 * @param downloaded whether {@code file} is a download, saved in the store
+	 *          under a temporary name: it has no folder of its own, so external
+	 *          data it names would be looked up among the store's other models
+	 */
 	private InstalledModel installFile(Path file, String fileName, String name,
-		String expected)
+		String expected, boolean downloaded)
 	{
 		// before anything opens it: a named pipe would block, a device never end
 		InputFile.refuseSpecial(file, "model");
@@ -316,6 +321,11 @@ public final class ModelStore {
 					" is neither an ONNX model nor a bioimage.io .zip: " + e.getMessage(),
 					e);
 			}
+			if (downloaded && !graph.externalDataLocations().isEmpty())
+				throw new GanException(fileName +
+					" was not installed: it keeps weights in external data files " + graph
+						.externalDataLocations() +
+					", which a download does not bring; download them beside it and install the folder's .onnx file, or install a bioimage.io .zip that holds them");
 			// by its own name, beside its external data (the same bytes as the copy)
 			checkLoads(file, graph, fileName);
 			copyExternalData(file, graph.externalDataLocations(), staging);

@@ -482,6 +482,49 @@ class ModelStoreTest {
 		}
 	}
 
+	/**
+	 * A downloaded .onnx that keeps weights in external data is refused: it has
+	 * no folder, and before, its external data was looked up in and copied from
+	 * the models folder, so a remote model could take another model's files.
+	 */
+	@Test
+	void aDownloadedOnnxWithExternalDataIsRefusedAndReadsNothingOfTheStore()
+		throws IOException
+	{
+		byte[] two = { 0, 0, 0, 0x40 };
+		Path victim = Files.createDirectories(dir.resolve("models/victim"));
+		Files.write(victim.resolve("secret.bin"), two);
+		byte[] onnx = Files.readAllBytes(convWithExternalWeight(Files
+			.createDirectories(dir.resolve("src")), "victim/secret.bin"));
+		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress
+			.getLoopbackAddress(), 0), 4);
+		server.createContext("/steal.onnx", exchange -> {
+			try (exchange) {
+				exchange.sendResponseHeaders(200, onnx.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(onnx);
+				}
+			}
+		});
+		server.start();
+		try {
+			GanException e = assertThrows(GanException.class, () -> store().install(
+				"http://127.0.0.1:" + server.getAddress().getPort() + "/steal.onnx",
+				null, null, null, null));
+			assertEquals("steal.onnx was not installed: it keeps weights in " +
+				"external data files [victim/secret.bin], which a download does " +
+				"not bring; download them beside it and install the folder's .onnx " +
+				"file, or install a bioimage.io .zip that holds them", e.getMessage());
+			assertEquals(List.of("victim"), storeEntries());
+			try (Stream<Path> s = Files.list(victim)) {
+				assertEquals(List.of(victim.resolve("secret.bin")), s.toList());
+			}
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
 	@Test
 	void anInterruptedInstallsLeftoversGoAtTheNextOlderThanAnHour()
 		throws IOException
