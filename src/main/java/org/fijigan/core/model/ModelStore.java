@@ -326,6 +326,7 @@ public final class ModelStore {
 					" was not installed: it keeps weights in external data files " + graph
 						.externalDataLocations() +
 					", which a download does not bring; download them beside it and install the folder's .onnx file, or install a bioimage.io .zip that holds them");
+			refuseReservedNames(fileName, graph.externalDataLocations());
 			// by its own name, beside its external data (the same bytes as the copy)
 			checkLoads(file, graph, fileName);
 			copyExternalData(file, graph.externalDataLocations(), staging);
@@ -340,6 +341,38 @@ public final class ModelStore {
 		}
 		finally {
 			deleteQuietly(staging);
+		}
+	}
+
+	/**
+	 * Refuses external data at a name the installed folder gives its own meaning:
+	 * {@value #ONNX_FILE}, which the model itself is installed as, or a name
+	 * {@link DescriptorFile} would take for a bioimage.io descriptor, which would
+	 * make the folder read as one.
+	 *
+	 * @param fileName the model's file name, for the message
+	 */
+	private static void refuseReservedNames(String fileName,
+		List<String> locations)
+	{
+		for (String location : locations) {
+			Path p;
+			try {
+				p = Path.of(location).normalize();
+			}
+			catch (java.nio.file.InvalidPathException e) {
+				continue; // the file checks refuse it
+			}
+			if (p.getNameCount() != 1) continue;
+			String n = p.toString();
+			String why = n.equals(ONNX_FILE)
+				? "the name the model itself is installed under" : DescriptorFile
+					.choose(List.of(n)).isPresent()
+						? "a name that marks a bioimage.io descriptor" : null;
+			if (why != null) throw new GanException(fileName +
+				" was not installed: its external data file '" + location + "' has " +
+				why + " in the models folder; rename the data file, and the location " +
+				"the model names, before installing it");
 		}
 	}
 

@@ -203,6 +203,39 @@ class ModelStoreTest {
 			.toList());
 	}
 
+	/**
+	 * External data named model.onnx or like a descriptor is refused with one
+	 * line and nothing installed. Before, one named model.onnx failed with a
+	 * message naming the hidden staging folder, and one named rdf.yaml installed
+	 * as a bioimage.io model that no later command could read.
+	 */
+	@Test
+	void externalDataAtANameTheStoreGivesMeaningIsRefused() throws IOException {
+		Path src = Files.createDirectories(dir.resolve("src"));
+		byte[] two = { 0, 0, 0, 0x40 };
+		for (String location : List.of("model.onnx", "rdf.yaml",
+			"./x.model.yaml"))
+		{
+			Files.write(src.resolve(location), two);
+			Path onnx = convWithExternalWeight(src, location);
+			GanException e = assertThrows(GanException.class, () -> store().install(
+				onnx.toString(), "m", null, null, null));
+			assertEquals(onnx.getFileName() + " was not installed: its external " +
+				"data file '" + location + "' has " + (location.equals("model.onnx")
+					? "the name the model itself is installed under"
+					: "a name that marks a bioimage.io descriptor") +
+				" in the models folder; rename the data file, and the location the " +
+				"model names, before installing it", e.getMessage());
+			assertEquals(List.of(), storeEntries());
+		}
+		// any other name installs, and the model loads from the store
+		Files.write(src.resolve("README.md"), two);
+		store().install(convWithExternalWeight(src, "README.md").toString(), "m",
+			null, null, null);
+		assertEquals("m", ModelLoader.load(dir.resolve("models/m").toString(),
+			ModelOverrides.NONE).name());
+	}
+
 	/** A 1x1 Conv whose weight is the external data at {@code location}. */
 	private static Path convWithExternalWeight(Path folder, String location) {
 		return OnnxModels.builder().input("x", "N,1,H,W").initializer(TensorProto
