@@ -236,6 +236,36 @@ class ModelStoreTest {
 			ModelOverrides.NONE).name());
 	}
 
+	/**
+	 * A package that holds one path both as a file and as a folder is refused in
+	 * those words; before, it was said to hold the path twice.
+	 */
+	@Test
+	void aZipHoldingAPathAsAFileAndAFolderIsRefusedInThoseWords()
+		throws IOException
+	{
+		Path src = Files.createDirectories(dir.resolve("src"));
+		for (List<String> entries : List.of(List.of("a", "a/b"), List.of("d/", "d"),
+			List.of("a", "a/b/c")))
+		{
+			Path zip = src.resolve("case.zip");
+			try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(
+				zip)))
+			{
+				for (String entry : entries) {
+					out.putNextEntry(new ZipEntry(entry));
+					if (!entry.endsWith("/")) out.write(1);
+					out.closeEntry();
+				}
+			}
+			GanException e = assertThrows(GanException.class, () -> store().install(
+				zip.toString(), "z", null, null, null));
+			assertEquals(zip + " holds " + entries.get(0).replace("/", "") +
+				" both as a file and as a folder", e.getMessage());
+			assertEquals(List.of(), storeEntries());
+		}
+	}
+
 	/** A 1x1 Conv whose weight is the external data at {@code location}. */
 	private static Path convWithExternalWeight(Path folder, String location) {
 		return OnnxModels.builder().input("x", "N,1,H,W").initializer(TensorProto

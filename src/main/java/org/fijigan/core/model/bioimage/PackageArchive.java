@@ -52,6 +52,24 @@ final class PackageArchive {
 		return descriptor;
 	}
 
+	/**
+	 * Creates {@code dir} (and its parents) for an entry; an earlier file entry
+	 * in its way means the package names one path both as a file and as a folder.
+	 */
+	private static void folder(Path dir, Path root, Path zip) throws IOException {
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p =
+				p.getParent())
+				if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+					throw new GanException(zip + " holds " + root.relativize(p) +
+						" both as a file and as a folder", e);
+			throw e;
+		}
+	}
+
 	private static void unzip(Path zip, Path root, long maxBytes,
 		int maxEntries)
 	{
@@ -70,10 +88,10 @@ final class PackageArchive {
 						" has more than " + maxEntries + " entries; refusing to unpack it");
 					Path target = entryTarget(root, entry.getName(), zip);
 					if (entry.isDirectory()) {
-						Files.createDirectories(target);
+						folder(target, root, zip);
 						continue;
 					}
-					Files.createDirectories(target.getParent());
+					folder(target.getParent(), root, zip);
 					try (OutputStream out = Files.newOutputStream(target,
 						StandardOpenOption.CREATE_NEW))
 					{
@@ -88,8 +106,11 @@ final class PackageArchive {
 				" is empty or not a zip file");
 		}
 		catch (FileAlreadyExistsException e) {
-			throw new GanException(zip + " holds " + root.relativize(Path.of(e
-				.getFile())) + " twice", e);
+			Path p = Path.of(e.getFile());
+			// a file entry where a folder entry, or a file's path, made a folder
+			throw new GanException(zip + " holds " + root.relativize(p) + (Files
+				.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+					? " both as a file and as a folder" : " twice"), e);
 		}
 		catch (ZipException e) {
 			throw new GanException(zip + " is not a valid zip file: " + e
