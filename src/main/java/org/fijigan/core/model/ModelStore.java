@@ -484,19 +484,46 @@ public final class ModelStore {
 				"); to install a bare model, give its .onnx file"));
 	}
 
+	/** Bytes of a model card read for its first lines. */
+	static final int CARD_BYTES = 16 * 1024;
+
 	/**
 	 * The first {@link #CARD_LINES} non-blank lines of a Markdown file, headings'
-	 * '#' removed.
+	 * '#' removed, from its first {@link #CARD_BYTES} bytes: a huge card (a
+	 * single line of hundreds of megabytes) is never read whole, and a line it
+	 * cuts is left out.
 	 */
 	private static List<String> card(Path markdown) {
 		if (markdown == null || !Files.isRegularFile(markdown)) return List.of();
-		try (Stream<String> lines = Files.lines(markdown, StandardCharsets.UTF_8)) {
-			return lines.map(l -> l.replaceFirst("^#+\\s*", "").strip()).filter(
-				l -> !l.isEmpty()).limit(CARD_LINES).toList();
+		byte[] prefix;
+		boolean cut;
+		try (InputStream in = Files.newInputStream(markdown)) {
+			prefix = in.readNBytes(CARD_BYTES);
+			cut = in.read() >= 0;
 		}
-		catch (IOException | java.io.UncheckedIOException e) {
+		catch (IOException e) {
 			return List.of();
 		}
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(
+				java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(
+					java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer
+						.wrap(prefix, 0, cut ? lastLineEnd(prefix) : prefix.length))
+				.toString();
+		}
+		catch (java.nio.charset.CharacterCodingException e) {
+			return List.of(); // not UTF-8 text
+		}
+		return text.lines().map(l -> l.replaceFirst("^#+\\s*", "").strip()).filter(
+			l -> !l.isEmpty()).limit(CARD_LINES).toList();
+	}
+
+	/** The length of {@code bytes} up to and with its last line feed. */
+	private static int lastLineEnd(byte[] bytes) {
+		for (int i = bytes.length - 1; i >= 0; i--)
+			if (bytes[i] == '\n') return i + 1;
+		return 0;
 	}
 
 	private Path free(String name) {

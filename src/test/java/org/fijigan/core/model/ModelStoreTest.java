@@ -266,6 +266,21 @@ class ModelStoreTest {
 		}
 	}
 
+	/**
+	 * A card is read from its first bytes only: a line longer than they are is
+	 * left out, not read whole (before, one model's single-line card of hundreds
+	 * of megabytes ran models list out of memory).
+	 */
+	@Test
+	void aHugeCardIsReadOnlyFromItsStart() throws IOException {
+		store().install(packageFolder("big-card", true).toString(), null, null,
+			null, null);
+		Files.writeString(dir.resolve("models/big-card/README.md"),
+			"# Big card\n\nFirst line.\n" + "x".repeat(64 * 1024) + "\nnever read\n");
+		assertEquals(List.of("Big card", "First line."), store().list().get(0)
+			.card());
+	}
+
 	/** A 1x1 Conv whose weight is the external data at {@code location}. */
 	private static Path convWithExternalWeight(Path folder, String location) {
 		return OnnxModels.builder().input("x", "N,1,H,W").initializer(TensorProto
