@@ -30,6 +30,7 @@ import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.text.Numbers;
+import org.fijigan.core.text.Printable;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.ij1.ImageFolder;
 
@@ -270,8 +271,9 @@ final class EvaluateCommand implements Callable<Integer> {
 		// the table before the files: a write that fails (a full disk) still
 		// leaves the results on the screen
 		PrintWriter out = spec.commandLine().getOut();
+		// each entry one line, whatever a model's or a folder's name holds
 		for (String line : table(report))
-			out.println(line);
+			out.println(Printable.of(line));
 		out.flush();
 		if (writeFeatures) report.features().save(featuresFile.toAbsolutePath(),
 			false);

@@ -250,7 +250,7 @@ abstract class JobCommand implements Callable<Integer> {
 		if (s.failures().size() > 10) out.println("... and " + (s.failures()
 			.size() - 10) + " more in the manifest");
 		for (String note : s.notes())
-			out.println("note: " + note);
+			out.println("note: " + Printable.of(note));
 		out.flush();
 	}
 
@@ -289,15 +289,15 @@ abstract class JobCommand implements Callable<Integer> {
 			".npy") && image.type() != PixelType.FLOAT32) what = what.replaceFirst(
 				", (8|16)-bit$", "") + (image.type() == PixelType.RGB ? ", 3 channels"
 					: "") + ", 32-bit float (.npy)";
-		out.println("wrote " + file + " (" + what + ")");
+		out.println("wrote " + Printable.of(file.toString()) + " (" + what + ")");
 		boolean tiled = r.windowWidth() > 0 && job.model()
 			.task() != TaskKind.GENERATE;
 		String tiles = !tiled ? "" : String.format(Locale.ROOT,
 			", %d tile%s per plane (window %dx%d, " + "halo %d)", r.tilesPerPlane(), r
 				.tilesPerPlane() == 1 ? "" : "s", r.windowWidth(), r.windowHeight(), r
 					.haloPixels());
-		out.printf(Locale.ROOT, "model %s on %s%s, %.2f s%n", job.model().name(), r
-			.provider(), tiles, r.seconds());
+		out.printf(Locale.ROOT, "model %s on %s%s, %.2f s%n", Printable.of(job
+			.model().name()), r.provider(), tiles, r.seconds());
 		List<String> notes = new ArrayList<>(readNotes);
 		notes.addAll(job.extraNotes());
 		notes.addAll(r.notes());
@@ -305,7 +305,7 @@ abstract class JobCommand implements Callable<Integer> {
 		notes.addAll(ImageFiles.CODEC.writeNotes(ImageCodec.extensionOf(file
 			.getFileName().toString()), image));
 		for (String note : notes)
-			out.println("note: " + note);
+			out.println("note: " + Printable.of(note));
 		out.flush();
 	}
 }

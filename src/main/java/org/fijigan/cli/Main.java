@@ -129,10 +129,29 @@ public final class Main implements Callable<Integer> {
 		// in-process beside others then went to the console. A strategy of ours is
 		// left alone
 		CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
-		cl.setExecutionStrategy(runLast::execute);
+		cl.setExecutionStrategy(pr -> {
+			escapeOutput(pr);
+			return runLast.execute(pr);
+		});
 		cl.setParameterExceptionHandler(Main::usageError);
 		cl.setExecutionExceptionHandler(Main::failure);
 		return cl;
+	}
+
+	/**
+	 * Sends the standard output of the command {@code pr} runs through
+	 * {@link PrintableOut}, so that no control character from a file reaches the
+	 * terminal. Help and version text are left as picocli writes them.
+	 */
+	private static void escapeOutput(ParseResult pr) {
+		ParseResult last = pr;
+		for (ParseResult p = pr; p != null; p = p.subcommand()) {
+			if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return;
+			last = p;
+		}
+		CommandLine leaf = last.commandSpec().commandLine();
+		if (leaf.getCommand() instanceof HelpCommand) return;
+		leaf.setOut(PrintableOut.of(leaf.getOut()));
 	}
 
 	@Override

@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import org.fijigan.core.model.InstalledModel;
 import org.fijigan.core.model.ModelStore;
 
+import org.fijigan.core.text.Printable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,12 +61,16 @@ final class ModelsCommand implements Callable<Integer> {
 		String about = m.problem() != null ? "(cannot be read: " + m.problem() + ")"
 			: !m.description().isEmpty() ? m.description() : m.card().isEmpty() ? ""
 				: m.card().get(0);
-		out.println(String.format("%-28s %-11s %s", m.name(), m.format(), about
-			.lines().findFirst().orElse("").strip()).stripTrailing());
-		if (!m.title().equals(m.name())) out.println("    name: " + m.title());
+		// the descriptor's and card's text on one line each, control characters
+		// escaped
+		out.println(String.format("%-28s %-11s %s", Printable.of(m.name()), m
+			.format(), Printable.of(about.lines().findFirst().orElse("").strip()))
+			.stripTrailing());
+		if (!m.title().equals(m.name())) out.println("    name: " + Printable.of(m
+			.title()));
 		for (String line : m.card())
-			if (!line.equals(about)) out.println("    " + line);
-		out.println("    " + m.folder());
+			if (!line.equals(about)) out.println("    " + Printable.of(line));
+		out.println("    " + Printable.of(m.folder().toString()));
 	}
 
 	@Command(name = "list", mixinStandardHelpOptions = true,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.fijigan.core.text.Numbers;
+import org.fijigan.core.text.Printable;
 import org.fijigan.core.engine.ExecutionProvider;
 import org.fijigan.core.engine.ModelSession;
 import org.fijigan.core.engine.ProviderCoverage;
@@ -139,8 +140,14 @@ final class ModelReport {
 		return o == null ? "" : " (" + o + ")";
 	}
 
+	/**
+	 * One line: {@code value}, which holds text from the model (names, metadata),
+	 * with its control characters escaped, so that it can neither break the line
+	 * nor reach the terminal as an escape sequence.
+	 */
 	private static void line(StringBuilder sb, String key, String value) {
-		sb.append(String.format(Locale.ROOT, "%-14s %s%n", key + ":", value));
+		sb.append(String.format(Locale.ROOT, "%-14s %s%n", key + ":", Printable.of(
+			value)));
 	}
 
 	private static String steps(List<ProcessingStep> steps) {
