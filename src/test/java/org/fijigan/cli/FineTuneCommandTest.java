@@ -606,6 +606,44 @@ class FineTuneCommandTest {
 	}
 
 	/**
+	 * Weights whose declared shape their data does not hold are refused before
+	 * training with one line naming the tensor, its shape and what its data
+	 * holds: 4 bytes for a 3x3 kernel (before, an IndexOutOfBoundsException), and
+	 * 36 bytes for a 65536x65536x3x3 one, whose count wrapped when cast to an int
+	 * (before, "has 0 values").
+	 */
+	@Test
+	void weightsWhoseDataDoesNotHoldTheirShapeAreRefusedBeforeTraining()
+		throws IOException
+	{
+		floatTiff(dir.resolve("data"), "img.tif", new float[16 * 16], 16, 16);
+		Path out = dir.resolve("x.onnx");
+		for (long[] dims : new long[][] { { 1, 1, 3, 3 }, { 65536, 65536, 3,
+			3 } })
+		{
+			int bytes = dims[0] == 1 ? 4 : 36;
+			TensorProto w = TensorProto.newBuilder().setName("w").setDataType(
+				TensorProto.DataType.FLOAT_VALUE).addAllDims(java.util.Arrays.stream(
+					dims).boxed().toList()).setRawData(com.google.protobuf.ByteString
+						.copyFrom(new byte[bytes])).build();
+			Path model = OnnxModels.builder().input("x", "N,1,H,W").initializer(w)
+				.node("Conv", "x,w", "y", OnnxModels.attrInts("pads", 1, 1, 1, 1))
+				.output("y", "N,1,H,W").write(dir, "short.onnx");
+			MainTest.Result res = cli("fine-tune", "--model", model, "--output", out,
+				"--data", dir.resolve("data"), "--steps", 1, "--task", "denoise",
+				"--patch", 16, "--validation", 0, "--device", "cpu");
+			assertEquals(1, res.exitCode(), res.err());
+			assertEquals("fiji-gan: tensor w declares shape " + java.util.Arrays
+				.toString(dims) + " (" + dims[0] * dims[1] * 9 +
+				" values), but its data holds " + bytes + " bytes (" + bytes / 4 +
+				(bytes == 4 ? " value)" : " values)") + ": the model file is damaged",
+				res.err().strip());
+			assertFalse(Files.exists(out));
+			assertFalse(Files.exists(dir.resolve("x-loss.csv")));
+		}
+	}
+
+	/**
 	 * A learning rate that blows the weights up on the only step: the loss of
 	 * that step (of the weights before it) is finite, those after it are not
 	 * (SGD: ~1e29, whose validation loss overflows; Adam at 1e308: infinite).

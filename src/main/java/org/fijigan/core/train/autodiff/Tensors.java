@@ -4,6 +4,8 @@ package org.fijigan.core.train.autodiff;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import org.fijigan.core.GanException;
+
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.platform.Fp16Conversions;
 
@@ -15,16 +17,66 @@ public final class Tensors {
 
 	private Tensors() {}
 
+	/**
+	 * The number of values {@code t}'s shape declares.
+	 *
+	 * @throws GanException for a negative dimension, or a count beyond a long
+	 */
 	public static long elementCount(TensorProto t) {
 		long n = 1;
-		for (long d : t.getDimsList())
-			n *= d;
+		try {
+			for (long d : t.getDimsList()) {
+				if (d < 0) throw new GanException("tensor " + t.getName() +
+					" declares shape " + t.getDimsList() +
+					", with a negative dimension: the model file is damaged");
+				n = Math.multiplyExact(n, d);
+			}
+		}
+		catch (ArithmeticException e) {
+			throw new GanException("tensor " + t.getName() + " declares shape " + t
+				.getDimsList() + ", more values than any tensor can hold: the model " +
+				"file is damaged");
+		}
 		return n;
+	}
+
+	/**
+	 * The number of values {@code t}'s shape declares, which its data must hold
+	 * ({@code elementBytes} bytes each when raw): a damaged file's initializer
+	 * declares one shape and holds fewer, or more, values.
+	 *
+	 * @param typed how many values the typed field holds
+	 * @throws GanException naming the tensor, its shape and what its data holds
+	 */
+	private static int checkedCount(TensorProto t, int elementBytes, int typed) {
+		long n = elementCount(t);
+		long held = t.getRawData().isEmpty() ? typed : t.getRawData().size() /
+			elementBytes;
+		if (n != held || !t.getRawData().isEmpty() && t.getRawData().size() %
+			elementBytes != 0) throw new GanException("tensor " + t.getName() +
+				" declares shape " + t.getDimsList() + " (" + n +
+				" values), but its data holds " + (t.getRawData().isEmpty() ? held +
+					(held == 1 ? " value" : " values") : t.getRawData().size() +
+						" bytes (" + held + (held == 1 ? " value)" : " values)")) +
+				": the model file is damaged");
+		return (int) n;
 	}
 
 	/** Values of an int64/int32/int16/int8/uint8 tensor, as longs. */
 	public static long[] longs(TensorProto t) {
-		int n = (int) elementCount(t);
+		int type = t.getDataType();
+		if (type != TensorProto.DataType.INT64_VALUE &&
+			type != TensorProto.DataType.INT32_VALUE &&
+			type != TensorProto.DataType.INT16_VALUE &&
+			type != TensorProto.DataType.INT8_VALUE &&
+			type != TensorProto.DataType.UINT8_VALUE)
+			throw new IllegalArgumentException("tensor '" + t.getName() +
+				"' is not integer");
+		int n = type == TensorProto.DataType.INT64_VALUE ? checkedCount(t, 8, t
+			.getInt64DataCount()) : checkedCount(t,
+				type == TensorProto.DataType.INT32_VALUE ? 4
+					: type == TensorProto.DataType.INT16_VALUE ? 2 : 1, t
+						.getInt32DataCount());
 		long[] v = new long[n];
 		ByteBuffer raw = t.getRawData().isEmpty() ? null : t.getRawData()
 			.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -54,7 +106,14 @@ public final class Tensors {
 	 * (float64 rounded to the nearest float32).
 	 */
 	public static float[] floats(TensorProto t) {
-		int n = (int) elementCount(t);
+		int type = t.getDataType();
+		if (!org.fijigan.core.onnx.ElementTypes.isFloatingPoint(type))
+			throw new IllegalArgumentException("tensor '" + t.getName() +
+				"' is not float");
+		int n = checkedCount(t, floatBytes(type),
+			type == TensorProto.DataType.FLOAT_VALUE ? t.getFloatDataCount()
+				: type == TensorProto.DataType.DOUBLE_VALUE ? t.getDoubleDataCount() : t
+					.getInt32DataCount());
 		float[] v = new float[n];
 		ByteBuffer raw = t.getRawData().isEmpty() ? null : t.getRawData()
 			.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
