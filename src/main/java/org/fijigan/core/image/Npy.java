@@ -153,6 +153,13 @@ public final class Npy {
 			" has a malformed header: " + shown(header));
 		boolean fortranOrder = fortran.group(1).equals("True");
 		String code = descr.group(1);
+		String dims = shapeMatch.group(1);
+		// numpy reads the header as a dict, where a key given twice takes its last
+		// value: reading the first would show another array than numpy does
+		for (Matcher again : List.of(descr, fortran, shapeMatch))
+			if (again.find()) throw new GanException(source +
+				" has a header that gives '" + again.group().replaceFirst(
+					"^['\"]([^'\"]*)['\"][\\s\\S]*", "$1") + "' twice: " + shown(header));
 		ByteOrder order = code.startsWith(">") ? ByteOrder.BIG_ENDIAN
 			: ByteOrder.LITTLE_ENDIAN;
 		String plain = code.replaceFirst("^[<>|=]", "");
@@ -160,15 +167,22 @@ public final class Npy {
 		DType dtype = widened != null ? widened.to() : dtype(plain, source);
 		int elementBytes = widened != null ? widened.bytes() : dtype
 			.bytesPerElement();
-		long[] shape = Arrays.stream(shapeMatch.group(1).split(",")).map(
-			String::trim).filter(s -> !s.isEmpty()).mapToLong(s -> parseDimension(s,
-				source)).toArray();
+		long[] shape = Arrays.stream(dims.split(",")).map(String::trim).filter(
+			s -> !s.isEmpty()).mapToLong(s -> parseDimension(s, source)).toArray();
 
-		long bytes = NpyArray.elementCount(shape) * Math.max(elementBytes, dtype
-			.bytesPerElement());
-		if (bytes > Integer.MAX_VALUE - 8) throw new GanException(source +
-			": shape " + Arrays.toString(shape) + " is too large for one Java array");
-		int count = (int) NpyArray.elementCount(shape);
+		long elements;
+		try {
+			elements = NpyArray.elementCount(shape);
+		}
+		catch (GanException e) { // a count beyond a long
+			throw new GanException(source + ": " + e.getMessage(), e);
+		}
+		int widest = Math.max(elementBytes, dtype.bytesPerElement());
+		if (elements > (Integer.MAX_VALUE - 8) / widest) throw new GanException(
+			source + ": shape " + Arrays.toString(shape) +
+				" is too large for one Java array");
+		long bytes = elements * widest;
+		int count = (int) elements;
 		long need = (long) count * elementBytes + bytes; // as stored, and as held
 		long free = JavaHeap.free(need);
 		if (need > free) throw new GanException(source + ": its shape " + Arrays

@@ -217,6 +217,35 @@ class NpyTest {
 		assertTrue(spill.contains("\\x0a"), spill);
 	}
 
+	/**
+	 * A header that gives a key twice is refused: numpy takes the last value
+	 * (here a 400000x400000 array), and reading the first (4x4) showed another
+	 * array than numpy does. A shape whose element count overflows a long is
+	 * refused naming the file.
+	 */
+	@Test
+	void aKeyGivenTwiceOrAnOverflowingShapeIsRefusedNamingTheFile()
+		throws IOException
+	{
+		Path twice = Files.write(dir.resolve("twice.npy"), npy("<f4", false,
+			"4, 4), 'shape': (400000, 400000", "00".repeat(64)));
+		assertEquals(twice + " has a header that gives 'shape' twice: {'descr': " +
+			"'<f4', 'fortran_order': False, 'shape': (4, 4), 'shape': (400000, " +
+			"400000), }", assertThrows(GanException.class, () -> Npy.read(twice))
+				.getMessage());
+		Path overflow = Files.write(dir.resolve("overflow.npy"), npy("<f4", false,
+			"4611686018427387904, 4", ""));
+		assertEquals(overflow +
+			": shape [4611686018427387904, 4] has too many elements", assertThrows(
+				GanException.class, () -> Npy.read(overflow)).getMessage());
+		// a count that fits a long but whose bytes do not
+		Path wide = Files.write(dir.resolve("wide.npy"), npy("<f8", false,
+			"2305843009213693952,", ""));
+		assertEquals(wide + ": shape [2305843009213693952] is too large for one " +
+			"Java array", assertThrows(GanException.class, () -> Npy.read(wide))
+				.getMessage());
+	}
+
 	private static byte[] concat(byte[]... parts) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (byte[] part : parts)
