@@ -46,12 +46,28 @@ final class ModelReference {
 		if (reference == null || reference.isBlank()) throw new GanException(
 			"no model given");
 		Path path = Path.of(reference);
+		Optional<Path> bundled = findBundled(reference);
 		if (!Files.exists(path)) {
-			Optional<Path> bundled = findBundled(reference);
 			if (bundled.isEmpty()) throw new GanException("model '" + reference +
 				"' not found: it is neither a file nor a bundled model" +
 				bundledHint());
 			path = bundled.get();
+		}
+		else if (bundled.isPresent() && !sameFile(path, modelsDir().resolve(
+			reference)))
+		{
+			// a bare name that is also a file or folder here: a folder that holds no
+			// model (such as a folder run's output, named after the model) does not
+			// hide the bundled model; one that holds a model, or a file, is
+			// ambiguous, and which one runs is not guessed
+			if (Files.isDirectory(path) && ModelStore.modelFile(path) == null) path =
+				bundled.get();
+			else throw new GanException("model '" + reference + "' is both a " +
+				(Files.isDirectory(path) ? "folder" : "file") +
+				" here and a bundled or installed model in " + modelsDir() +
+				": give ." + path.getFileSystem().getSeparator() + reference +
+				" for the " + (Files.isDirectory(path) ? "folder" : "file") + ", or " +
+				modelsDir().resolve(reference) + " for the bundled one");
 		}
 		if (Files.isDirectory(path)) path = rdfIn(path);
 		String file = path.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -123,6 +139,15 @@ final class ModelReference {
 		if (rdf.isPresent()) return rdf;
 		Path onnx = folder.resolve(ModelStore.ONNX_FILE); // installed by ModelStore
 		return Files.isRegularFile(onnx) ? Optional.of(onnx) : Optional.empty();
+	}
+
+	private static boolean sameFile(Path a, Path b) {
+		try {
+			return Files.isSameFile(a, b);
+		}
+		catch (IOException e) {
+			return false;
+		}
 	}
 
 	private static String bundledHint() {
