@@ -166,28 +166,7 @@ class FolderRunIdentityTest {
 	{
 		Path model = model(), in = folder("in", "a.tif", "b.tif", "c.tif");
 		Path out = dir.resolve("out");
-		ImageCodec intruding = new FolderModeTest.DelegatingCodec(
-			ImageFiles.CODEC)
-		{
-
-			@Override
-			public RasterImage read(Path file, String role) {
-				if (file.getFileName().toString().equals("b.tif")) try {
-					Files.writeString(out.resolve("b.tif"), "someone else's");
-				}
-				catch (IOException e) {
-					throw new UncheckedIOException(e);
-				}
-				return super.read(file, role);
-			}
-		};
-		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
-			false, Map.of());
-		InferenceOptions options = InferenceOptions.defaults().withNormalization(
-			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
-		assertEquals(1, FolderBatch.run(job, ModelLoader.load(model.toString(),
-			ModelOverrides.NONE), options, intruding, ProgressListener.NONE,
-			new CancellationToken()).failed());
+		assertEquals(1, runWhileAFileAppears(model, in, out).failed());
 		Map<String, byte[]> before = files(out, true);
 
 		for (int attempt = 0; attempt < 2; attempt++) {
@@ -209,25 +188,13 @@ class FolderRunIdentityTest {
 			row -> row.get("status")).collect(java.util.stream.Collectors.toSet()));
 	}
 
-	/** The manifest row of {@code output} in {@code out}'s manifest. */
-	private static Map<String, String> row(Path out, String output) {
-		return rows(out.resolve("manifest.csv")).stream().filter(r -> r.get(
-			"output").equals(output)).findFirst().orElseThrow();
-	}
-
 	/**
-	 * A file that appeared under a result's name stays someone else's when its
-	 * input cannot be read for a rerun: the failed row of that rerun records it
-	 * as foreign too, and the next rerun still refuses it.
+	 * A folder run of {@code in} into {@code out} during which someone else's
+	 * file appears at {@code out/b.tif}, just as {@code b.tif} is read.
 	 */
-	@Test
-	void aFileThatAppearedStaysRefusedAfterARerunThatCouldNotReadItsInput()
-		throws IOException
+	private static org.fijigan.core.batch.BatchSummary runWhileAFileAppears(
+		Path model, Path in, Path out)
 	{
-		Path model = model(), in = folder("in", "a.tif"), store = folder("store",
-			"b.tif");
-		Files.createSymbolicLink(in.resolve("b.tif"), store.resolve("b.tif"));
-		Path out = dir.resolve("out");
 		ImageCodec intruding = new FolderModeTest.DelegatingCodec(
 			ImageFiles.CODEC)
 		{
@@ -247,9 +214,31 @@ class FolderRunIdentityTest {
 			false, Map.of());
 		InferenceOptions options = InferenceOptions.defaults().withNormalization(
 			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
-		assertEquals(1, FolderBatch.run(job, ModelLoader.load(model.toString(),
+		return FolderBatch.run(job, ModelLoader.load(model.toString(),
 			ModelOverrides.NONE), options, intruding, ProgressListener.NONE,
-			new CancellationToken()).failed());
+			new CancellationToken());
+	}
+
+	/** The manifest row of {@code output} in {@code out}'s manifest. */
+	private static Map<String, String> row(Path out, String output) {
+		return rows(out.resolve("manifest.csv")).stream().filter(r -> r.get(
+			"output").equals(output)).findFirst().orElseThrow();
+	}
+
+	/**
+	 * A file that appeared under a result's name stays someone else's when its
+	 * input cannot be read for a rerun: the failed row of that rerun records it
+	 * as foreign too, and the next rerun still refuses it.
+	 */
+	@Test
+	void aFileThatAppearedStaysRefusedAfterARerunThatCouldNotReadItsInput()
+		throws IOException
+	{
+		Path model = model(), in = folder("in", "a.tif"), store = folder("store",
+			"b.tif");
+		Files.createSymbolicLink(in.resolve("b.tif"), store.resolve("b.tif"));
+		Path out = dir.resolve("out");
+		assertEquals(1, runWhileAFileAppears(model, in, out).failed());
 		assertEquals("foreign", row(out, "b.tif").get("bytes"));
 
 		Path away = dir.resolve("store.off");

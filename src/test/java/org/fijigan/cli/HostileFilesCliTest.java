@@ -27,6 +27,7 @@ import ij.process.ByteProcessor;
 import org.fijigan.cli.MainTest.Result;
 import org.fijigan.core.image.ImageFileCheckTest;
 import org.fijigan.testing.OnnxModels;
+import org.fijigan.testing.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -368,32 +369,8 @@ class HostileFilesCliTest {
 
 		// a descriptor whose weights are a pipe
 		Path pkg = Files.createDirectories(dir.resolve("pkg"));
-		Files.writeString(pkg.resolve("rdf.yaml"), """
-				format_version: 0.5.3
-				type: model
-				name: piped weights
-				description: Its weights are a named pipe.
-				inputs:
-				  - id: x
-				    axes:
-				      - type: batch
-				      - type: channel
-				        channel_names: [c0]
-				      - {type: space, id: y, size: {min: 8, step: 4}}
-				      - {type: space, id: x, size: {min: 8, step: 4}}
-				outputs:
-				  - id: y
-				    axes:
-				      - type: batch
-				      - type: channel
-				        channel_names: [c0]
-				      - {type: space, id: y, size: {tensor_id: x, axis_id: y}}
-				      - {type: space, id: x, size: {tensor_id: x, axis_id: x}}
-				weights:
-				  onnx:
-				    source: weights.onnx
-				    sha256: %s
-				""".formatted("a".repeat(64)));
+		Files.writeString(pkg.resolve("rdf.yaml"), TestPackages.ONE_CHANNEL_RDF
+			.formatted("a".repeat(64)));
 		Path weights = pkg.resolve("weights.onnx");
 		new ProcessBuilder("mkfifo", weights.toString()).start().waitFor(10,
 			TimeUnit.SECONDS);

@@ -11,6 +11,39 @@ public final class TestPackages {
 	private TestPackages() {}
 
 	/**
+	 * A bioimage.io descriptor (format 0.5) of a one-channel model whose output
+	 * has its input's size, with weights {@code weights.onnx} and a README.md
+	 * card; format in the weights' SHA-256.
+	 */
+	public static final String ONE_CHANNEL_RDF = """
+			format_version: 0.5.3
+			type: model
+			name: add-half
+			description: Adds one half to every pixel.
+			documentation: README.md
+			inputs:
+			  - id: x
+			    axes:
+			      - type: batch
+			      - type: channel
+			        channel_names: [c0]
+			      - {type: space, id: y, size: {min: 8, step: 4}}
+			      - {type: space, id: x, size: {min: 8, step: 4}}
+			outputs:
+			  - id: y
+			    axes:
+			      - type: batch
+			      - type: channel
+			        channel_names: [c0]
+			      - {type: space, id: y, size: {tensor_id: x, axis_id: y}}
+			      - {type: space, id: x, size: {tensor_id: x, axis_id: x}}
+			weights:
+			  onnx:
+			    source: weights.onnx
+			    sha256: %s
+			""";
+
+	/**
 	 * A bioimage.io package in folder {@code m} of a model that adds 0.5, with a
 	 * fixed preprocessing (x 0.5 + 1) and postprocessing (x 10) and a halo of 2.
 	 */

@@ -26,6 +26,7 @@ import org.fijigan.testing.OnnxModels;
 
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import org.fijigan.testing.TestPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,33 +41,10 @@ class ModelStoreTest {
 	@TempDir
 	Path dir;
 
-	static final String RDF = """
-			format_version: 0.5.3
-			type: model
-			name: add-half
-			description: Adds one half to every pixel.
-			documentation: README.md
-			inputs:
-			  - id: x
-			    axes:
-			      - type: batch
-			      - type: channel
-			        channel_names: [c0]
-			      - {type: space, id: y, size: {min: 8, step: 4}}
-			      - {type: space, id: x, size: {min: 8, step: 4}}
-			outputs:
-			  - id: y
-			    axes:
-			      - type: batch
-			      - type: channel
-			        channel_names: [c0]
-			      - {type: space, id: y, size: {tensor_id: x, axis_id: y}}
-			      - {type: space, id: x, size: {tensor_id: x, axis_id: x}}
-			weights:
-			  onnx:
-			    source: weights.onnx
-			    sha256: %s
-			""";
+	/**
+	 * A one-channel bioimage.io descriptor; its weights' SHA-256 to format in.
+	 */
+	static final String RDF = TestPackages.ONE_CHANNEL_RDF;
 
 	/**
 	 * A bioimage.io folder {@code name/} with rdf.yaml, weights.onnx and a
