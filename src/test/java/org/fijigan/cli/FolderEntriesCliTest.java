@@ -164,6 +164,31 @@ class FolderEntriesCliTest {
 	}
 
 	/**
+	 * A copy of the repository's launcher in {@code folder}, set up as a folder
+	 * whose build is done, with a stand-in Java that runs this class path: the
+	 * launcher's own work, not a build. Returns the launcher's path.
+	 */
+	static Path launcherCopy(Path folder) throws java.io.IOException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java")
+			.toString();
+		Files.createDirectories(folder.resolve("target/lib"));
+		Files.createDirectories(folder.resolve("jdk/bin"));
+		Files.writeString(folder.resolve("target/.fiji-gan-built"), "");
+		Files.writeString(folder.resolve("target/fiji-gan-cli.jar"), "");
+		Path fake = folder.resolve("jdk/bin/java");
+		Files.writeString(fake, "#!/bin/sh\nwhile [ \"$1\" != " +
+			"org.fijigan.cli.Main ]; do shift; done; shift\nexec '" + java +
+			"' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true " +
+			"-cp '" + System.getProperty("java.class.path") +
+			"' org.fijigan.cli.Main \"$@\"\n");
+		Path launcher = folder.resolve("fiji-gan");
+		Files.copy(Path.of("fiji-gan"), launcher);
+		assertTrue(launcher.toFile().setExecutable(true) && fake.toFile()
+			.setExecutable(true));
+		return launcher;
+	}
+
+	/**
 	 * {@code fiji-gan ARGS} run by the launcher in a locale without UTF-8 (no
 	 * LANG, LC_ALL or LC_CTYPE), or straight with Java when {@code launcher} is
 	 * false: the launcher's Java is this one, on this class path.
@@ -172,25 +197,7 @@ class FolderEntriesCliTest {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java")
 			.toString();
 		List<String> cmd = new ArrayList<>();
-		if (launcher) {
-			// a copy of the launcher in a folder whose build is done, with a Java
-			// that runs this class path: the launcher's own work, not a build
-			Path home = dir.resolve("launcher");
-			Files.createDirectories(home.resolve("target/lib"));
-			Files.createDirectories(home.resolve("jdk/bin"));
-			Files.writeString(home.resolve("target/.fiji-gan-built"), "");
-			Files.writeString(home.resolve("target/fiji-gan-cli.jar"), "");
-			Path fake = home.resolve("jdk/bin/java");
-			Files.writeString(fake, "#!/bin/sh\nwhile [ \"$1\" != " +
-				"org.fijigan.cli.Main ]; do shift; done; shift\nexec '" + java +
-				"' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true " +
-				"-cp '" + System.getProperty("java.class.path") +
-				"' org.fijigan.cli.Main \"$@\"\n");
-			Files.copy(Path.of("fiji-gan"), home.resolve("fiji-gan"));
-			assertTrue(home.resolve("fiji-gan").toFile().setExecutable(true) && fake
-				.toFile().setExecutable(true));
-			cmd.add(home.resolve("fiji-gan").toString());
-		}
+		if (launcher) cmd.add(launcherCopy(dir.resolve("launcher")).toString());
 		else cmd.addAll(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
 			"-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
 			"org.fijigan.cli.Main"));

@@ -123,28 +123,7 @@ class FolderRunIdentityTest {
 	void aFileThatAppearsWhileTheRunGoesOnIsKept() throws IOException {
 		Path in = folder("in", "a.tif", "b.tif", "c.tif"), out = dir.resolve("out");
 		// someone writes b.tif into the output folder as the run reads b.tif
-		ImageCodec intruding = new FolderModeTest.DelegatingCodec(
-			ImageFiles.CODEC)
-		{
-
-			@Override
-			public RasterImage read(Path file, String role) {
-				if (file.getFileName().toString().equals("b.tif")) try {
-					Files.writeString(out.resolve("b.tif"), "someone else's");
-				}
-				catch (IOException e) {
-					throw new UncheckedIOException(e);
-				}
-				return super.read(file, role);
-			}
-		};
-		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
-			false, Map.of());
-		InferenceOptions options = InferenceOptions.defaults().withNormalization(
-			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
-		BatchSummary s = FolderBatch.run(job, ModelLoader.load(model().toString(),
-			ModelOverrides.NONE), options, intruding, ProgressListener.NONE,
-			new CancellationToken());
+		BatchSummary s = runWhileAFileAppears(model(), in, out);
 
 		assertEquals(2, s.done());
 		assertEquals(1, s.failed());

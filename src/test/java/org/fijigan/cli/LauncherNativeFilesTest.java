@@ -33,24 +33,10 @@ class LauncherNativeFilesTest {
 	void infoThroughTheLauncherWritesNothingInTheHomeOrTempFolder()
 		throws Exception
 	{
-		String java = Path.of(System.getProperty("java.home"), "bin", "java")
-			.toString();
-		// a copy of the launcher in a folder whose build is done, with a Java that
-		// runs this class path (as FolderEntriesCliTest does)
-		Path launcher = dir.resolve("launcher");
-		Files.createDirectories(launcher.resolve("target/lib"));
-		Files.createDirectories(launcher.resolve("jdk/bin"));
-		Files.writeString(launcher.resolve("target/.fiji-gan-built"), "");
-		Files.writeString(launcher.resolve("target/fiji-gan-cli.jar"), "");
-		Path fake = launcher.resolve("jdk/bin/java");
-		Files.writeString(fake, "#!/bin/sh\nwhile [ \"$1\" != " +
-			"org.fijigan.cli.Main ]; do shift; done; shift\nexec '" + java +
-			"' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true " +
-			"-cp '" + System.getProperty("java.class.path") +
-			"' org.fijigan.cli.Main \"$@\"\n");
-		Files.copy(Path.of("fiji-gan"), launcher.resolve("fiji-gan"));
-		assertTrue(launcher.resolve("fiji-gan").toFile().setExecutable(true) && fake
-			.toFile().setExecutable(true));
+		// a copy of the launcher whose build is done, with a Java that runs this
+		// class path
+		Path launcher = FolderEntriesCliTest.launcherCopy(dir.resolve("launcher"))
+			.getParent();
 		Path home = Files.createDirectories(dir.resolve("home")), tmp = Files
 			.createDirectories(dir.resolve("tmp"));
 		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
