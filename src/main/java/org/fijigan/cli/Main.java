@@ -149,9 +149,13 @@ public final class Main implements Callable<Integer> {
 			if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return;
 			last = p;
 		}
-		CommandLine leaf = last.commandSpec().commandLine();
-		if (leaf.getCommand() instanceof HelpCommand) return;
-		leaf.setOut(PrintableOut.of(leaf.getOut()));
+		if (last.commandSpec().commandLine().getCommand() instanceof HelpCommand)
+			return;
+		// on the root, which passes it to every subcommand: a root without a
+		// writer of its own makes one when first asked, and hands that one down,
+		// over a writer given to the subcommand alone
+		CommandLine root = pr.commandSpec().commandLine();
+		root.setOut(PrintableOut.of(root.getOut()));
 	}
 
 	@Override

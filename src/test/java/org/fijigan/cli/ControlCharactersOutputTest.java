@@ -56,6 +56,35 @@ class ControlCharactersOutputTest {
 			.out());
 	}
 
+	/**
+	 * As the launcher runs it: no writer given to the command line, so picocli
+	 * makes one for System.out when first asked. The escaping must survive that
+	 * (it was lost: the writer made for the root replaced the subcommand's).
+	 */
+	@Test
+	void aCommandLineWithoutAWriterOfItsOwnEscapesToo() throws IOException {
+		Path out = dir.resolve("a" + ESC + "[2Jb.onnx");
+		java.io.PrintStream old = System.out;
+		java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+		System.setOut(new java.io.PrintStream(buf, true,
+			java.nio.charset.StandardCharsets.UTF_8));
+		int code;
+		try {
+			code = Main.execute(Main.commandLine("create-model"), new String[] {
+				"create-model", "--arch", "residual-denoiser", "--blocks", "3",
+				"--width", "8", "--seed", "1", "--output", out.toString() },
+				System.err);
+		}
+		finally {
+			System.setOut(old);
+		}
+		String printed = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+		assertEquals(0, code, printed);
+		assertTrue(Files.isRegularFile(out));
+		assertPrintable(printed);
+		assertTrue(printed.contains("a\\x1b[2Jb.onnx"), printed);
+	}
+
 	@Test
 	void aRunsSummaryEscapesTheModelsName() throws IOException {
 		Path model = OnnxModels.identity(1).write(dir, "m" + ESC +
