@@ -484,46 +484,75 @@ public final class ModelStore {
 				"); to install a bare model, give its .onnx file"));
 	}
 
-	/** Bytes of a model card read for its first lines. */
-	static final int CARD_BYTES = 16 * 1024;
+	/** Bytes of a model card read at most, looking for its first lines. */
+	static final int CARD_BYTES = 1 << 20;
+
+	/** Bytes of one card line kept; the rest of a longer line is left out. */
+	static final int CARD_LINE_BYTES = 1024;
 
 	/**
 	 * The first {@link #CARD_LINES} non-blank lines of a Markdown file, headings'
-	 * '#' removed, from its first {@link #CARD_BYTES} bytes: a huge card (a
-	 * single line of hundreds of megabytes) is never read whole, and a line it
-	 * cuts is left out.
+	 * '#' removed, each at most {@link #CARD_LINE_BYTES} bytes (a longer one is
+	 * cut, with "..."), from its first {@link #CARD_BYTES} bytes: a huge card (a
+	 * single line of hundreds of megabytes, an inline image) is never held whole,
+	 * and the lines after a long one are still read.
 	 */
 	private static List<String> card(Path markdown) {
 		if (markdown == null || !Files.isRegularFile(markdown)) return List.of();
-		byte[] prefix;
-		boolean cut;
-		try (InputStream in = Files.newInputStream(markdown)) {
-			prefix = in.readNBytes(CARD_BYTES);
-			cut = in.read() >= 0;
+		List<String> lines = new ArrayList<>();
+		try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(
+			markdown)))
+		{
+			java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+			boolean cut = false;
+			for (int read = 0, b; lines.size() < CARD_LINES &&
+				read <= CARD_BYTES; read++)
+			{
+				b = in.read();
+				if (b >= 0 && b != '\n') {
+					if (line.size() < CARD_LINE_BYTES) line.write(b);
+					else cut = true;
+					continue;
+				}
+				String text = cardLine(line.toByteArray(), cut);
+				if (text == null) return List.of(); // not UTF-8 text
+				if (!text.isEmpty()) lines.add(text);
+				line.reset();
+				cut = false;
+				if (b < 0) break;
+			}
 		}
 		catch (IOException e) {
 			return List.of();
 		}
-		String text;
-		try {
-			text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(
-				java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(
-					java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer
-						.wrap(prefix, 0, cut ? lastLineEnd(prefix) : prefix.length))
-				.toString();
-		}
-		catch (java.nio.charset.CharacterCodingException e) {
-			return List.of(); // not UTF-8 text
-		}
-		return text.lines().map(l -> l.replaceFirst("^#+\\s*", "").strip()).filter(
-			l -> !l.isEmpty()).limit(CARD_LINES).toList();
+		return List.copyOf(lines);
 	}
 
-	/** The length of {@code bytes} up to and with its last line feed. */
-	private static int lastLineEnd(byte[] bytes) {
-		for (int i = bytes.length - 1; i >= 0; i--)
-			if (bytes[i] == '\n') return i + 1;
-		return 0;
+	/**
+	 * One card line, its heading marks removed and stripped, with "..." where it
+	 * was {@code cut} (its last, partial character dropped); null where it is no
+	 * UTF-8.
+	 */
+	private static String cardLine(byte[] bytes, boolean cut) {
+		int n = bytes.length;
+		if (cut && n > 0) { // a character the cut fell in is left out
+			int start = n - 1;
+			while (start > 0 && (bytes[start] & 0xc0) == 0x80)
+				start--;
+			int lead = bytes[start] & 0xff, length = lead < 0x80 ? 1 : lead >= 0xf0
+				? 4 : lead >= 0xe0 ? 3 : 2;
+			if (start + length > n) n = start;
+		}
+		try {
+			String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(
+				java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(
+					java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer
+						.wrap(bytes, 0, n)).toString().replaceFirst("^#+\\s*", "").strip();
+			return cut && !text.isEmpty() ? text + "..." : text;
+		}
+		catch (java.nio.charset.CharacterCodingException e) {
+			return null;
+		}
 	}
 
 	private Path free(String name) {

@@ -255,8 +255,18 @@ class ModelStoreTest {
 			null, null);
 		Files.writeString(dir.resolve("models/big-card/README.md"),
 			"# Big card\n\nFirst line.\n" + "x".repeat(64 * 1024) + "\nnever read\n");
-		assertEquals(List.of("Big card", "First line."), store().list().get(0)
-			.card());
+		assertEquals(List.of("Big card", "First line.", "x".repeat(
+			ModelStore.CARD_LINE_BYTES) + "..."), store().list().get(0).card());
+		// a long paragraph on one line (or an inline image) cuts that line only
+		Files.writeString(dir.resolve("models/big-card/README.md"), "# Big card\n" +
+			"µ".repeat(40_000) + "\n## Use\nmore\n");
+		assertEquals(List.of("Big card", "µ".repeat(ModelStore.CARD_LINE_BYTES /
+			2) + "...", "Use"), store().list().get(0).card());
+		// a cut inside a character leaves that character out
+		Files.writeString(dir.resolve("models/big-card/README.md"), "a" + "µ"
+			.repeat(40_000));
+		assertEquals(List.of("a" + "µ".repeat(ModelStore.CARD_LINE_BYTES / 2 - 1) +
+			"..."), store().list().get(0).card());
 	}
 
 	/** A 1x1 Conv whose weight is the external data at {@code location}. */
