@@ -284,15 +284,9 @@ public final class FineTune {
 		ModelDescriptor d, Normalization trained)
 	{
 		if (d.task() == TaskKind.GENERATE) return result;
-		ModelProto.Builder b = result.model().toBuilder();
-		b.clearMetadataProps();
-		for (StringStringEntryProto e : result.model().getMetadataPropsList())
-			if (!e.getKey().equals(ModelLoader.META_NORMALIZATION)) b
-				.addMetadataProps(e);
-		if (!trained.equals(Normalization.DEFAULT)) b.addMetadataProps(
-			StringStringEntryProto.newBuilder().setKey(ModelLoader.META_NORMALIZATION)
-				.setValue(trained.describe()));
-		ModelProto model = b.build();
+		ModelProto model = withMetadata(result.model(),
+			ModelLoader.META_NORMALIZATION, trained.equals(Normalization.DEFAULT)
+				? null : trained.describe());
 		if (model.equals(result.model())) return result;
 		return new Trainer.Result(model, result.history(), result.provider(), result
 			.notes(), result.steps());
@@ -339,14 +333,22 @@ public final class FineTune {
 		notes.add("the model named no classes: the result names them after the " +
 			"class folders, in label order (" + ModelLoader.META_CLASS_NAMES + " " +
 			joined + ")");
-		ModelProto.Builder b = result.model().toBuilder();
+		return new Trainer.Result(withMetadata(result.model(),
+			ModelLoader.META_CLASS_NAMES, joined), result.history(), result
+				.provider(), result.notes(), result.steps());
+	}
+
+	/**
+	 * {@code model} with metadata {@code key} set to {@code value} (after the
+	 * others), or without it where {@code value} is null.
+	 */
+	static ModelProto withMetadata(ModelProto model, String key, String value) {
+		ModelProto.Builder b = model.toBuilder();
 		b.clearMetadataProps();
-		for (StringStringEntryProto e : result.model().getMetadataPropsList())
-			if (!e.getKey().equals(ModelLoader.META_CLASS_NAMES)) b.addMetadataProps(
-				e);
-		b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(
-			ModelLoader.META_CLASS_NAMES).setValue(joined));
-		return new Trainer.Result(b.build(), result.history(), result.provider(),
-			result.notes(), result.steps());
+		for (StringStringEntryProto e : model.getMetadataPropsList())
+			if (!e.getKey().equals(key)) b.addMetadataProps(e);
+		if (value != null) b.addMetadataProps(StringStringEntryProto.newBuilder()
+			.setKey(key).setValue(value));
+		return b.build();
 	}
 }
