@@ -114,7 +114,8 @@ final class EvaluateCommand implements Callable<Integer> {
 	@Option(names = "--normalize", paramLabel = "MODE",
 		description = "How pixel values map to [0,1] for the metrics: range, range:MIN,MAX or " +
 			"percentile[:LOW,HIGH], taken over the pixels measured (the centre crop of each image's " +
-			"middle slice). Default: restoration 0-255 for 8-bit (else their min-max), " +
+			"middle slice). Default: restoration the one a fine-tuned model records, else 0-255 for " +
+			"8-bit (else their min-max), " +
 			"generation percentile:1,99.8 (fine-tune's default).")
 	Normalization normalization;
 

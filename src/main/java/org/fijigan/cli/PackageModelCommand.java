@@ -128,8 +128,9 @@ final class PackageModelCommand implements Callable<Integer> {
 	Path documentation;
 
 	@Option(names = "--normalize", paramLabel = "MODE",
-		description = "The normalisation the package states: percentile (default), percentile:LOW,HIGH, " +
-			"range:MIN,MAX, range (the sample's bit depth) or none.")
+		description = "The normalisation the package states: percentile, percentile:LOW,HIGH, " +
+			"range:MIN,MAX, range (the sample's bit depth) or none (default: the one a fine-tuned " +
+			"model records, else percentile).")
 	Normalization normalization;
 
 	@Option(names = "--test-size", paramLabel = "PX", defaultValue = "0",

@@ -21,6 +21,7 @@ import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
@@ -52,6 +53,7 @@ final class RestorationEvaluation {
 				" (set it with --scale)");
 		SuperResolutionProtocol protocol = SuperResolutionProtocol.evaluation(s);
 		List<String> notes = new ArrayList<>();
+		options = withRecordedNormalization(model, options, notes);
 		List<Sample> samples = restorationSamples(images, options, 2 * s +
 			Metrics.SSIM_WINDOW, s, notes, progress, cancel);
 		RestorationScores scores = new RestorationScores(dataset,
@@ -89,6 +91,7 @@ final class RestorationEvaluation {
 		Evaluation.requireTask(model, TaskKind.DENOISE);
 		DenoisingProtocol protocol = DenoisingProtocol.evaluation();
 		List<String> notes = new ArrayList<>();
+		options = withRecordedNormalization(model, options, notes);
 		List<Sample> samples = restorationSamples(images, options,
 			Metrics.SSIM_WINDOW, 1, notes, progress, cancel);
 		EvaluationOptions.Tuning tuningSet = options.tuning();
@@ -324,6 +327,7 @@ final class RestorationEvaluation {
 		Evaluation.requireTask(model, TaskKind.INPAINT);
 		InpaintingProtocol protocol = InpaintingProtocol.evaluation();
 		List<String> notes = new ArrayList<>();
+		options = withRecordedNormalization(model, options, notes);
 		List<Sample> samples = restorationSamples(images, options,
 			Metrics.SSIM_WINDOW + 2, 1, notes, progress, cancel);
 		String condition = InpaintingProtocol.condition();
@@ -366,6 +370,30 @@ final class RestorationEvaluation {
 		for (int j = 0; j < holes.length; j++)
 			if (holes[j]) m[j] = (byte) 255;
 		return mask;
+	}
+
+	/**
+	 * The options with, where none was given, the normalisation a model records
+	 * ({@link Normalization#orRecorded}: what fine-tune trained it with), so that
+	 * the model sees the degraded images in the units it learned in. A model
+	 * trained on raw values is refused without {@code --normalize}: evaluate
+	 * feeds every model values mapped to [0,1].
+	 */
+	static EvaluationOptions withRecordedNormalization(ModelDescriptor model,
+		EvaluationOptions options, List<String> notes)
+	{
+		Normalization recorded = Normalization.orRecorded(model, options
+			.normalization());
+		if (recorded == options.normalization()) return options;
+		if (recorded instanceof Normalization.None) throw new GanException(model
+			.name() + " was fine-tuned on raw values (it records " +
+			ModelLoader.META_NORMALIZATION +
+			" none), but evaluate feeds a model values mapped to [0,1]: give " +
+			"--normalize to measure it in those units anyway");
+		notes.add(model.name() + " records " + ModelLoader.META_NORMALIZATION +
+			" " + recorded.describe() +
+			" (what it was fine-tuned with): values normalised by it");
+		return options.withNormalization(recorded);
 	}
 
 	/**

@@ -4,6 +4,8 @@ package org.fijigan.core.image;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.text.Numbers;
 
@@ -61,6 +63,27 @@ public sealed interface Normalization {
 	}
 
 	Percentile DEFAULT = new Percentile(1, 99.8);
+
+	/**
+	 * The user's normalisation, or where there is none the one a bare ONNX model
+	 * records ({@link ModelLoader#META_NORMALIZATION}: what fine-tune trained it
+	 * with); null when neither says.
+	 */
+	static Normalization orRecorded(ModelDescriptor d, Normalization user) {
+		if (user != null || !d.outputInInputUnits() || !d.preprocessing()
+			.isEmpty() || d.graph() == null) return user;
+		String v = d.graph().metadata().get(ModelLoader.META_NORMALIZATION);
+		if (v == null) return null;
+		try {
+			return Normalization.parse(v);
+		}
+		catch (GanException e) {
+			throw new GanException("model " + d.name() + " records " +
+				ModelLoader.META_NORMALIZATION + " '" + v + "', which is not a " +
+				"normalisation (percentile, percentile:LOW,HIGH, range, " +
+				"range:MIN,MAX or none): give --normalize", e);
+		}
+	}
 
 	/**
 	 * Parses {@code percentile}, {@code percentile:LOW,HIGH}, {@code range},

@@ -39,8 +39,8 @@ import org.fijigan.core.model.ModelOverrides;
  * @param documentation a Markdown model card copied to {@code README.md}, or
  *          null to refer to a {@code README.md} already in the folder (if any)
  * @param normalization how an image is mapped into the model's value range,
- *          stated as the package's preprocessing; fiji-gan's default is
- *          {@link Normalization#DEFAULT}
+ *          stated as the package's preprocessing; null for the one the model
+ *          records, else fiji-gan's default {@link Normalization#DEFAULT}
  * @param testSize the side of the sample crop in pixels, or 0 to choose it (at
  *          most 128, smaller for large outputs)
  * @param seed a generator's test latents: sample {@code i} uses seed
@@ -171,9 +171,14 @@ public record PackageOptions(Path model, ModelOverrides overrides, Path folder,
 		citations = citations == null ? List.of() : List.copyOf(citations);
 		tags = tags == null ? List.of() : tags.stream().map(String::strip).filter(
 			t -> !t.isEmpty()).toList();
-		normalization = normalization == null ? Normalization.DEFAULT
-			: normalization;
 		description = description.strip();
+	}
+
+	/** These options with {@code n} as the normalisation. */
+	public PackageOptions withNormalization(Normalization n) {
+		return new PackageOptions(model, overrides, folder, name, id, description,
+			sample, mask, license, authors, maintainers, citations, tags,
+			documentation, n, testSize, seed, overwrite);
 	}
 
 	/**

@@ -25,6 +25,7 @@ import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.io.InputFile;
+import org.fijigan.core.image.Normalization;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
@@ -154,6 +155,7 @@ public final class PackageWriter {
 					.externalDataLocations() +
 				"; package-model copies one .onnx file: save the model with its weights inside");
 		List<String> notes = new ArrayList<>();
+		o = withRecordedNormalization(o, loaded, notes);
 		ModelDescriptor d = loaded.task() == TaskKind.GENERATE ? loaded
 			: RdfDocument.fitMinimumToHalo(loaded, notes);
 		TestRun run = d.task() == TaskKind.GENERATE ? TestRun.ofGenerator(d, o,
@@ -415,6 +417,23 @@ public final class PackageWriter {
 		catch (IOException e) {
 			return false;
 		}
+	}
+
+	/**
+	 * The options with the normalisation the package states: the one given, else
+	 * the one the model records ({@link Normalization#orRecorded}: what fine-tune
+	 * trained it with), else {@link Normalization#DEFAULT}.
+	 */
+	static PackageOptions withRecordedNormalization(PackageOptions o,
+		ModelDescriptor model, List<String> notes)
+	{
+		if (o.normalization() != null) return o;
+		Normalization recorded = Normalization.orRecorded(model, null);
+		if (recorded != null) notes.add("the model records " +
+			ModelLoader.META_NORMALIZATION + " " + recorded.describe() +
+			" (what it was fine-tuned with): the package states it as its preprocessing");
+		return o.withNormalization(recorded == null ? Normalization.DEFAULT
+			: recorded);
 	}
 
 	/**

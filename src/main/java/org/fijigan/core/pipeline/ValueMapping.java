@@ -95,30 +95,9 @@ final class ValueMapping {
 	 * {@link #resolve} that map values raw.
 	 */
 	static boolean givesRawOutput(ModelDescriptor d, Normalization user) {
-		user = orRecorded(d, user);
+		user = Normalization.orRecorded(d, user);
 		return user instanceof Normalization.None || user == null && !d
 			.outputInInputUnits();
-	}
-
-	/**
-	 * The user's normalisation, or where there is none the one a bare ONNX model
-	 * records ({@link ModelLoader#META_NORMALIZATION}: what fine-tune trained it
-	 * with); null when neither says.
-	 */
-	static Normalization orRecorded(ModelDescriptor d, Normalization user) {
-		if (user != null || !d.outputInInputUnits() || !d.preprocessing()
-			.isEmpty() || d.graph() == null) return user;
-		String v = d.graph().metadata().get(ModelLoader.META_NORMALIZATION);
-		if (v == null) return null;
-		try {
-			return Normalization.parse(v);
-		}
-		catch (GanException e) {
-			throw new GanException("model " + d.name() + " records " +
-				ModelLoader.META_NORMALIZATION + " '" + v + "', which is not a " +
-				"normalisation (percentile, percentile:LOW,HIGH, range, " +
-				"range:MIN,MAX or none): give --normalize", e);
-		}
 	}
 
 	/**
@@ -133,7 +112,7 @@ final class ValueMapping {
 		List<ChannelGroup> groups, Normalization user, long nonFinite)
 	{
 		int channels = image.logicalChannels();
-		user = orRecorded(d, user);
+		user = Normalization.orRecorded(d, user);
 		if (user instanceof Normalization.None) {
 			double[] one = new double[channels], zero = new double[channels];
 			Arrays.fill(one, 1);

@@ -176,6 +176,54 @@ class EvaluationTest {
 	 * its grid on the tuning image.
 	 */
 	@Test
+	void aFineTunedModelIsMeasuredInTheUnitsItRecords() {
+		List<RasterImage> images = List.of(smooth(40, 36, 0), smooth(33, 30, 2));
+		ModelOverrides denoise = ModelOverrides.NONE.withTask(TaskKind.DENOISE);
+		ModelDescriptor plain = ModelLoader.load(OnnxModels.identity(1).write(dir,
+			"id.onnx").toString(), denoise);
+		ModelDescriptor tuned = ModelLoader.load(OnnxModels.identity(1).metadata(
+			ModelLoader.META_NORMALIZATION, "range:0,1000").write(dir, "tuned.onnx")
+			.toString(), denoise);
+		Normalization recorded = new Normalization.FixedRange(0, 1000);
+
+		EvaluationReport byRecord = Evaluation.evaluate(tuned, "smooth", ImageSource
+			.of(images), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none());
+		EvaluationReport given = Evaluation.evaluate(plain, "smooth", ImageSource
+			.of(images), null, null, options().withNormalization(recorded),
+			ProgressListener.NONE, CancellationToken.none());
+		EvaluationReport byDefault = Evaluation.evaluate(plain, "smooth",
+			ImageSource.of(images), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none());
+
+		String c = "gaussian sigma=50/255";
+		double recordedPsnr = byMethod(byRecord.scores(), c).get("noisy input")
+			.psnr();
+		// values of at most 255 in 0-1000 are near 0, where clipping cuts the noise
+		assertEquals(byMethod(given.scores(), c).get("noisy input").psnr(),
+			recordedPsnr, 1e-12);
+		assertTrue(recordedPsnr > byMethod(byDefault.scores(), c).get("noisy input")
+			.psnr() + 0.5, recordedPsnr + " dB");
+		assertTrue(byRecord.notes().contains("tuned records " +
+			"fiji-gan.normalization range:0,1000 (what it was fine-tuned with): " +
+			"values normalised by it"), byRecord.notes().toString());
+		assertTrue(byDefault.notes().stream().noneMatch(n -> n.contains("records")),
+			byDefault.notes().toString());
+
+		// one trained on raw values is refused: evaluate feeds values in [0, 1]
+		ModelDescriptor raw = ModelLoader.load(OnnxModels.identity(1).metadata(
+			ModelLoader.META_NORMALIZATION, "none").write(dir, "raw.onnx").toString(),
+			denoise);
+		GanException e = assertThrows(GanException.class, () -> Evaluation.evaluate(
+			raw, "smooth", ImageSource.of(images), null, null, options(),
+			ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("raw was fine-tuned on raw values (it records " +
+			"fiji-gan.normalization none), but evaluate feeds a model values " +
+			"mapped to [0,1]: give --normalize to measure it in those units anyway", e
+				.getMessage());
+	}
+
+	@Test
 	void baselinesAreTunedOnTheTuningImagesAlone() {
 		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
 			dir, "id.onnx").toString(), new ModelOverrides(TaskKind.DENOISE, null,

@@ -781,6 +781,38 @@ class PackageModelTest {
 	}
 
 	@Test
+	void aFineTunedModelsRecordedNormalisationIsWhatThePackageStates()
+		throws IOException
+	{
+		Path onnx = OnnxModels.identity(1).metadata(ModelLoader.META_NORMALIZATION,
+			"range:0,1000").write(dir, "tuned.onnx");
+		RasterImage sample = sample16(40, 30, 7);
+		PackageResult r = pack(withCard(options(onnx, "tuned", sample)));
+		valid(r);
+		ProcessingStep.ScaleLinear lin = assertInstanceOf(
+			ProcessingStep.ScaleLinear.class, r.model().preprocessing().get(0));
+		assertEquals(1 / 1000.0, lin.gain()[0], 1e-15);
+		assertEquals(0, lin.offset()[0], 0);
+		assertTrue(r.notes().contains("the model records fiji-gan.normalization " +
+			"range:0,1000 (what it was fine-tuned with): the package states it " +
+			"as its preprocessing"), r.notes().toString());
+		float raw = Npy.read(dir.resolve("tuned/test_input.npy")).toFloatArray()[0];
+		assertEquals(raw / 1000f, Npy.read(dir.resolve("tuned/test_output.npy"))
+			.toFloatArray()[0], 1e-6);
+		reproduces(r);
+
+		// --normalize, given, is what the package states
+		PackageOptions o = options(onnx, "given", sample).withNormalization(
+			new Normalization.BitDepthRange());
+		r = pack(withCard(o));
+		lin = assertInstanceOf(ProcessingStep.ScaleLinear.class, r.model()
+			.preprocessing().get(0));
+		assertEquals(1 / 65535.0, lin.gain()[0], 1e-15);
+		assertTrue(r.notes().stream().noneMatch(n -> n.contains("records")), r
+			.notes().toString());
+	}
+
+	@Test
 	void inpaintingPackageHoldsTheMaskAsTheModelTakesIt() throws IOException {
 		Path onnx = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		PackageResult r = pack(withCard(options(onnx, "inp", sample16(48, 40, 4))));
