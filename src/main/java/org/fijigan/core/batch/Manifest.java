@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.text.Csv;
 import org.fijigan.core.text.Printable;
 
@@ -690,45 +691,69 @@ public final class Manifest {
 			throw unfinishedError(unfinished, byKey.size());
 		}
 		String key = keyColumn(header);
-		int kept = 0;
-		if (keepTarget && Files.isRegularFile(target)) {
-			FileTime targetWritten = modified(target);
-			Table mine = read(target);
-			List<String> own = new ArrayList<>(mine.header()), theirs =
-				new ArrayList<>(header);
-			own.removeAll(LATER_COLUMNS);
-			theirs.removeAll(LATER_COLUMNS);
-			if (!own.equals(theirs)) throw new GanException(target + " " + (isOfKind(
-				mine.header(), GENERATE_COLUMNS) ? "records a generate run" : isOfKind(
-					mine.header(), FOLDER_COLUMNS)
-						? "records a folder run (denoise, super-resolution, inpaint or run)"
-						: "is no manifest of a fiji-gan run") + ", unlike the parts; " +
-				"merge with -o FILE.csv, or pass --overwrite to replace it (its rows " +
-				"are then lost)");
-			for (String c : mine.header())
-				if (!header.contains(c)) header.add(c);
-			Path folder = target.toAbsolutePath().getParent();
-			for (Map<String, String> row : mine.rows()) {
-				Map<String, String> part = byKey.get(row.get(key));
-				if (part != null && (line(header, part).equals(line(header, row)) ||
-					newer(row, targetWritten, part, written.get(partOf.get(row.get(key))),
-						folder, key) == part)) continue;
-				byKey.put(row.get(key), row);
-				kept++;
+		try (OutputFolderLock claim = claimOutputFolder(parts, target)) {
+			int kept = 0;
+			if (keepTarget && Files.isRegularFile(target)) {
+				FileTime targetWritten = modified(target);
+				Table mine = read(target);
+				List<String> own = new ArrayList<>(mine.header()), theirs =
+					new ArrayList<>(header);
+				own.removeAll(LATER_COLUMNS);
+				theirs.removeAll(LATER_COLUMNS);
+				if (!own.equals(theirs)) throw new GanException(target + " " +
+					(isOfKind(mine.header(), GENERATE_COLUMNS) ? "records a generate run"
+						: isOfKind(mine.header(), FOLDER_COLUMNS)
+							? "records a folder run (denoise, super-resolution, inpaint or run)"
+							: "is no manifest of a fiji-gan run") + ", unlike the parts; " +
+					"merge with -o FILE.csv, or pass --overwrite to replace it (its rows " +
+					"are then lost)");
+				for (String c : mine.header())
+					if (!header.contains(c)) header.add(c);
+				Path folder = target.toAbsolutePath().getParent();
+				for (Map<String, String> row : mine.rows()) {
+					Map<String, String> part = byKey.get(row.get(key));
+					if (part != null && (line(header, part).equals(line(header, row)) ||
+						newer(row, targetWritten, part, written.get(partOf.get(row.get(
+							key))), folder, key) == part)) continue;
+					byKey.put(row.get(key), row);
+					kept++;
+				}
 			}
+			List<Map<String, String>> rows = new ArrayList<>(byKey.values());
+			Map<String, Integer> statuses = new TreeMap<>();
+			List<String> failed = new ArrayList<>();
+			for (Map<String, String> r : rows) {
+				statuses.merge(r.get("status"), 1, Integer::sum);
+				if (!isComplete(r)) failed.add(r.get(key) + ": " + r.get("message"));
+			}
+			try (Writer w = Writer.create(target, replace, header, rows)) {
+				// written on create
+			}
+			return new MergeReport(target, parts.size(), rows.size(), statuses, List
+				.copyOf(duplicates), List.copyOf(failed), kept);
 		}
-		List<Map<String, String>> rows = new ArrayList<>(byKey.values());
-		Map<String, Integer> statuses = new TreeMap<>();
-		List<String> failed = new ArrayList<>();
-		for (Map<String, String> r : rows) {
-			statuses.merge(r.get("status"), 1, Integer::sum);
-			if (!isComplete(r)) failed.add(r.get(key) + ": " + r.get("message"));
-		}
-		try (Writer w = Writer.create(target, replace, header, rows)) {
-			// written on create
-		}
-		return new MergeReport(target, parts.size(), rows.size(), statuses, List
-			.copyOf(duplicates), List.copyOf(failed), kept);
+	}
+
+	/**
+	 * A claim on the parts' folder while the merge writes {@code target} there,
+	 * or null when it writes elsewhere: a run writing to the folder meanwhile (a
+	 * shard rerun, a later unsharded run) would write its rows into a manifest
+	 * the merge then replaces. So a run that holds the folder is refused, naming
+	 * it, and one that starts during the merge refuses to start.
+	 */
+	private static OutputFolderLock claimOutputFolder(List<Path> parts,
+		Path target)
+	{
+		Path folder = target.toAbsolutePath().getParent();
+		if (parts.stream().noneMatch(p -> FileIdentity.same(p.toAbsolutePath()
+			.getParent(), folder))) return null;
+		List<String> running = OutputFolderLock.liveRuns(folder);
+		if (!running.isEmpty()) throw new GanException((running.size() == 1
+			? "a run is" : running.size() + " runs are") +
+			" still writing to the folder (" + String.join("; ", running) +
+			"): merge once " + (running.size() == 1 ? "it ends" : "they end"));
+		return OutputFolderLock.acquire(folder, OutputFolderLock.Owner.of(
+			"merge-manifests", "", "", Shard.ALL, ""));
 	}
 
 	/**

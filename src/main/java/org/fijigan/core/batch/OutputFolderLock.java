@@ -144,10 +144,12 @@ public final class OutputFolderLock implements AutoCloseable {
 
 		/** For the message: who, where, since when, doing what. */
 		String describe() {
-			return "pid " + (pid < 0 ? "?" : pid) + " on " + host + ", started " +
-				started + ": " + command + " (model " + model + ", sha256 " +
-				modelSha256.substring(0, Math.min(12, modelSha256.length())) + "..., " +
-				(shard.isAll() ? "all items" : "shard " + shard) + ")";
+			String who = "pid " + (pid < 0 ? "?" : pid) + " on " + host +
+				", started " + started + ": " + command;
+			if (modelSha256.isEmpty()) return who; // a merge of manifests
+			return who + " (model " + model + ", sha256 " + modelSha256.substring(0,
+				Math.min(12, modelSha256.length())) + "..., " + (shard.isAll()
+					? "all items" : "shard " + shard) + ")";
 		}
 	}
 

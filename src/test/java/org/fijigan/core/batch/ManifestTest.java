@@ -495,6 +495,45 @@ class ManifestTest {
 		assertFalse(Files.exists(dir.resolve("manifest.csv")));
 	}
 
+	/**
+	 * A merge into the folder's own manifest while a run writes there (whose rows
+	 * the merged manifest would then replace) is refused, naming the run; into
+	 * another file it goes on. The merge's own claim is gone after it.
+	 */
+	@Test
+	void aMergeIntoTheFolderWhileARunWritesThereIsRefused() throws IOException {
+		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
+		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(result("a.tif",
+			10, "a"))).close();
+		Path target = dir.resolve("manifest.csv");
+		try (OutputFolderLock run = OutputFolderLock.acquire(dir,
+			OutputFolderLock.Owner.of("denoise -i in -o out", "m", "0123456789abcdef",
+				Shard.ALL, "b")))
+		{
+			GanException e = assertThrows(GanException.class, () -> Manifest
+				.mergeInto(List.of(p0), target));
+			assertTrue(e.getMessage().startsWith("a run is still writing to the " +
+				"folder (pid " + ProcessHandle.current().pid() + " on "), e
+					.getMessage());
+			assertTrue(e.getMessage().endsWith(": denoise -i in -o out (model m, " +
+				"sha256 0123456789ab..., all items)): merge once it ends"), e
+					.getMessage());
+			assertFalse(Files.exists(target));
+			assertThrows(GanException.class, () -> Manifest.merge(List.of(p0), target,
+				true));
+			assertFalse(Files.exists(target));
+			// elsewhere, no claim is needed
+			Path elsewhere = Files.createDirectories(dir.resolve("merged")).resolve(
+				"all.csv");
+			assertEquals(1, Manifest.merge(List.of(p0), elsewhere, false).rows());
+		}
+		assertEquals(1, Manifest.mergeInto(List.of(p0), target).rows());
+		try (var files = Files.list(dir)) {
+			assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(
+				f -> f.startsWith(".fiji-gan.run")).toList());
+		}
+	}
+
 	@Test
 	void aPlannedRowKeepsItsInputAndModelAndDropsResultValues() {
 		Map<String, String> done = row("a.tif", "b.tif", "done", "");
