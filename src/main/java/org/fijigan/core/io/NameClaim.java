@@ -2,13 +2,16 @@
 package org.fijigan.core.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,6 +30,8 @@ import org.fijigan.core.GanException;
 public final class NameClaim implements AutoCloseable {
 
 	private static final ReentrantLock IN_THIS_JVM = new ReentrantLock(true);
+	/** What a claim's file holds. */
+	static final String MARK = "fiji-gan name claim\n";
 
 	private final Path file;
 	private final FileChannel channel;
@@ -58,7 +63,8 @@ public final class NameClaim implements AutoCloseable {
 			while (true) {
 				Object before = key(file);
 				FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-					StandardOpenOption.WRITE);
+					StandardOpenOption.READ, StandardOpenOption.WRITE,
+					LinkOption.NOFOLLOW_LINKS);
 				boolean held = false;
 				try {
 					Object opened = key(file);
@@ -67,6 +73,7 @@ public final class NameClaim implements AutoCloseable {
 					ch.lock(); // waits for the run that holds it
 					Object now = key(file);
 					if (opened == null || opened.equals(now)) {
+						refuseOthers(ch, file);
 						held = true;
 						return new NameClaim(file, ch, now);
 					}
@@ -86,6 +93,32 @@ public final class NameClaim implements AutoCloseable {
 			IN_THIS_JVM.unlock();
 			throw e;
 		}
+	}
+
+	/**
+	 * Marks a claim's file as one, or refuses a file of that name that is not one
+	 * (someone's own file, which closing would delete): a claim's file is empty
+	 * (a claim being made, or one of an earlier version) or holds {@link #MARK}.
+	 */
+	private static void refuseOthers(FileChannel ch, Path file)
+		throws IOException
+	{
+		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+			throw new GanException(file + " is not fiji-gan's: fiji-gan claims " +
+				"the name beside it with a file of that name; move or rename it");
+		long size = ch.size();
+		byte[] mark = MARK.getBytes(StandardCharsets.US_ASCII);
+		if (size == 0) {
+			ch.write(ByteBuffer.wrap(mark), 0);
+			return;
+		}
+		ByteBuffer held = ByteBuffer.allocate(mark.length);
+		while (held.hasRemaining() && ch.read(held, held.position()) > 0) {
+			// read the start of the file
+		}
+		if (size != mark.length || !Arrays.equals(held.array(), mark))
+			throw new GanException(file + " is not fiji-gan's: fiji-gan claims " +
+				"the name beside it with a file of that name; move or rename it");
 	}
 
 	/**
