@@ -37,7 +37,8 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "generate", mixinStandardHelpOptions = true,
 	description = "Draw synthetic images from a generator model: into one stack (OUT an image " +
 		"file), or one file per image with a manifest (OUT a folder). Sample i uses seed S+i, so " +
-		"any sample can be redrawn alone (equal up to rounding, which depends on the batch).")
+		"any sample can be redrawn alone with --seed S+i --count 1 and, for a class-conditional model, " +
+		"--class and the class its label records (equal up to rounding, which depends on the batch).")
 final class GenerateCommand extends JobCommand {
 
 	@Option(names = { "-m", "--model" }, required = true, paramLabel = "MODEL",

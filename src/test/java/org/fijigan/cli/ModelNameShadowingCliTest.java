@@ -96,5 +96,15 @@ class ModelNameShadowingCliTest {
 			"-o", "c.tif", "--threads", 1);
 		assertEquals(0, r.exitCode(), r.err());
 		assertTrue(Files.isRegularFile(work.resolve("c.tif")));
+
+		// a name in no folder: the message says where it looked and what is there
+		r = cliIn(work, models, "denoise", "--model", "denoise", "-i", "in.tif",
+			"-o", "d.tif", "--threads", 1);
+		assertEquals(1, r.exitCode(), r.err());
+		assertTrue(r.err().strip().startsWith("fiji-gan: model 'denoise' not " +
+			"found: it is neither a file nor a model in the models folder " + models
+				.toAbsolutePath().normalize()), r.err());
+		assertTrue(r.err().strip().endsWith(" (models: ident)"), r.err());
+		assertFalse(Files.exists(work.resolve("d.tif")));
 	}
 }

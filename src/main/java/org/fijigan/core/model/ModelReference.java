@@ -49,8 +49,7 @@ final class ModelReference {
 		Optional<Path> bundled = findBundled(reference);
 		if (!Files.exists(path)) {
 			if (bundled.isEmpty()) throw new GanException("model '" + reference +
-				"' not found: it is neither a file nor a bundled model" +
-				bundledHint());
+				"' not found: it is neither a file nor a model in " + modelsFolder());
 			path = bundled.get();
 		}
 		else if (bundled.isPresent() && !sameFile(path, modelsDir().resolve(
@@ -150,10 +149,17 @@ final class ModelReference {
 		}
 	}
 
-	private static String bundledHint() {
+	/**
+	 * The models folder for a message: where it is, what chose it (the
+	 * {@code FIJI_GAN_MODELS} variable, when set) and the models it holds.
+	 */
+	private static String modelsFolder() {
+		Path dir = modelsDir().toAbsolutePath().normalize();
+		String env = System.getenv("FIJI_GAN_MODELS");
 		List<String> names = bundledNames();
-		return names.isEmpty() ? "" : " (bundled: " + String.join(", ", names) +
-			")";
+		return "the models folder " + dir + (env == null || env.isBlank() ? ""
+			: ", which FIJI_GAN_MODELS chooses") + " (" + (names.isEmpty()
+				? "it holds no model" : "models: " + String.join(", ", names)) + ")";
 	}
 
 	/**
