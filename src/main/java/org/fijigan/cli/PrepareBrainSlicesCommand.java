@@ -146,37 +146,40 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 			if (in.mask() != null && !in.mask().equals("auto")) read.add(Path.of(in
 				.mask()));
 		}
-		Path out = PrepareDataCommand.prepareOutput(output, overwrite, folders,
-			read);
+		Path out = PrepareDataCommand.checkOutput(output, overwrite, folders, read);
 		StringBuilder csv = new StringBuilder(Csv.line("file", "scan", "split",
 			"view", "index", "position", "bin", "class", "area"));
 		int[][] counts = new int[2][View.values().length];
-		for (int k = 0; k < results.size(); k++) {
-			BrainSlicer.Result r = results.get(k);
-			String name = scans.get(k).name(), split = test.contains(name) ? TEST
-				: TRAIN;
-			int digits = 1;
-			for (View v : View.values())
-				digits = Math.max(digits, String.valueOf(r.slicesAlong(v) - 1)
-					.length());
-			for (BrainSlicer.Slice s : r.slices()) {
-				String cls = s.className(positionBins);
-				String file = String.format(Locale.ROOT, "%s-%s-%0" + digits + "d.png",
-					name, s.view().folder(), s.index());
-				s.image().properties().put("fiji-gan.source", scans.get(k).volume()
-					.getFileName() + " " + s.view().folder() + " slice " + s.index());
-				String relative = split + "/" + cls + "/" + file;
-				PrepareDataCommand.writePng(s.image(), out.resolve(relative),
-					overwrite);
-				csv.append(Csv.line(relative, name, split, s.view().folder(), Integer
-					.toString(s.index()), Numbers.fixed(s.position(), 4), Integer
-						.toString(s.bin() + 1), cls, Numbers.fixed(s.area(), 4)));
-				counts[split.equals(TEST) ? 1 : 0][s.view().ordinal()]++;
+		try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
+			PrepareDataCommand.PNG))
+		{
+			for (int k = 0; k < results.size(); k++) {
+				BrainSlicer.Result r = results.get(k);
+				String name = scans.get(k).name(), split = test.contains(name) ? TEST
+					: TRAIN;
+				int digits = 1;
+				for (View v : View.values())
+					digits = Math.max(digits, String.valueOf(r.slicesAlong(v) - 1)
+						.length());
+				for (BrainSlicer.Slice s : r.slices()) {
+					String cls = s.className(positionBins);
+					String file = String.format(Locale.ROOT, "%s-%s-%0" + digits +
+						"d.png", name, s.view().folder(), s.index());
+					s.image().properties().put("fiji-gan.source", scans.get(k).volume()
+						.getFileName() + " " + s.view().folder() + " slice " + s.index());
+					String relative = split + "/" + cls + "/" + file;
+					set.png(s.image(), relative);
+					csv.append(Csv.line(relative, name, split, s.view().folder(), Integer
+						.toString(s.index()), Numbers.fixed(s.position(), 4), Integer
+							.toString(s.bin() + 1), cls, Numbers.fixed(s.area(), 4)));
+					counts[split.equals(TEST) ? 1 : 0][s.view().ordinal()]++;
+				}
+				w.printf(Locale.ROOT, "%s: %s %s%n", name, split, counts(r));
 			}
-			w.printf(Locale.ROOT, "%s: %s %s%n", name, split, counts(r));
+			AtomicFile.writeStream(set.file(MANIFEST), false, o -> o.write(csv
+				.toString().getBytes(StandardCharsets.UTF_8)));
+			set.commit();
 		}
-		AtomicFile.writeStream(out.resolve(MANIFEST), true, o -> o.write(csv
-			.toString().getBytes(StandardCharsets.UTF_8)));
 		w.printf(Locale.ROOT,
 			"%.4g mm per pixel, %dx%d (%.4g mm), slices %.4g mm apart%n", options
 				.pixelMm(), size, size, size * options.pixelMm(), results.get(0)
@@ -189,7 +192,6 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 		w.printf(Locale.ROOT, "total: train %s, test %s in %s%n", total(counts[0]),
 			total(counts[1]), out);
 		w.flush();
-		PrepareDataCommand.removeEmpty(out, folders);
 		return 0;
 	}
 

@@ -42,11 +42,12 @@ import picocli.CommandLine.Spec;
  * scans: {@link PrepareBrainSlicesCommand}). The pixel work is
  * {@code org.fijigan.core.dataset}'s; this class finds the files, reads them,
  * and writes {@code OUTPUT/train/...} and {@code OUTPUT/test/...}. Inputs are
- * only read. Each PNG is written atomically; an output folder that holds
- * anything is refused unless {@code --overwrite}, which first deletes the PNGs
- * of the folders a run writes to (so that no file of an earlier split stays
- * behind) and nothing else; such a folder reached through a symbolic link
- * inside the output folder is refused. The synthetic fluorescence images are
+ * only read. The set is made in a hidden folder and put in place once whole
+ * ({@link StagedDataSet}); an output folder that holds anything is refused
+ * unless {@code --overwrite}, which then deletes the PNGs of the folders a run
+ * writes to (so that no file of an earlier split stays behind) and nothing
+ * else; such a folder reached through a symbolic link inside the output folder
+ * is refused. The synthetic fluorescence images are
  * {@link PrepareFluorescenceCommand}.
  */
 @Command(name = "prepare-data", mixinStandardHelpOptions = true,
@@ -58,6 +59,8 @@ import picocli.CommandLine.Spec;
 final class PrepareDataCommand implements Callable<Integer> {
 
 	static final String TRAIN = "train", TEST = "test";
+	/** The files {@code --overwrite} deletes in the folders a set fills. */
+	static final String PNG = "*.png";
 	/**
 	 * A plain output name: letters, digits, {@code . _ + -}, not starting with a
 	 * sign.
@@ -122,27 +125,31 @@ final class PrepareDataCommand implements Callable<Integer> {
 			Map<String, Path> named = photos();
 			Set<String> test = HashSplit.testNames(named.keySet(), testFraction,
 				seed);
-			Path out = prepareOutput(output, overwrite, List.of(TRAIN, TEST), named
-				.values());
+			List<String> folders = List.of(TRAIN, TEST);
+			Path out = checkOutput(output, overwrite, folders, named.values());
 			PrintWriter w = spec.commandLine().getOut();
 			int done = 0;
-			for (Map.Entry<String, Path> e : named.entrySet()) {
-				Path file = e.getValue();
-				RasterImage grey = Photos.prepare(ImageFiles.read(file, "input"), file
-					.toString(), maxSide);
-				grey.properties().put("fiji-gan.source", file.getFileName().toString());
-				String split = test.contains(e.getKey()) ? TEST : TRAIN;
-				writePng(grey, out.resolve(split).resolve(e.getKey() + ".png"),
-					overwrite);
-				w.printf(Locale.ROOT, "%-5s %4dx%-4d %s <- %s%n", split, grey.width(),
-					grey.height(), e.getKey(), file);
-				w.flush();
-				done++;
+			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
+				PNG))
+			{
+				for (Map.Entry<String, Path> e : named.entrySet()) {
+					Path file = e.getValue();
+					RasterImage grey = Photos.prepare(ImageFiles.read(file, "input"), file
+						.toString(), maxSide);
+					grey.properties().put("fiji-gan.source", file.getFileName()
+						.toString());
+					String split = test.contains(e.getKey()) ? TEST : TRAIN;
+					set.png(grey, split + "/" + e.getKey() + ".png");
+					w.printf(Locale.ROOT, "%-5s %4dx%-4d %s <- %s%n", split, grey.width(),
+						grey.height(), e.getKey(), file);
+					w.flush();
+					done++;
+				}
+				set.commit();
 			}
 			w.printf(Locale.ROOT, "photos: %d train, %d test (seed %d) in %s%n",
 				done - test.size(), test.size(), seed, out);
 			w.flush();
-			removeEmpty(out, List.of(TRAIN, TEST));
 			return 0;
 		}
 
@@ -266,7 +273,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 			for (String split : List.of(TRAIN, TEST))
 				for (View v : View.values())
 					folders.add(split + "/" + v.folder());
-			Path out = prepareOutput(output, overwrite, folders, List.of(input));
+			Path out = checkOutput(output, overwrite, folders, List.of(input));
 
 			AnatomicalAxes axes = AnatomicalAxes.ofNifti(input);
 			Nifti.Volume volume = Nifti.read(input);
@@ -275,13 +282,18 @@ final class PrepareDataCommand implements Callable<Integer> {
 			String stem = ImageCodec.stemOf(name);
 			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r
 				.extent()[1], r.extent()[2])) - 1).length();
-			for (VolumeSlicer.Slice s : r.slices()) {
-				String file = String.format(Locale.ROOT, "%s-%s-%0" + digits + "d.png",
-					stem, s.view().folder(), s.index());
-				s.image().properties().put("fiji-gan.source", name + " " + s.view()
-					.folder() + " slice " + s.index());
-				writePng(s.image(), out.resolve(s.test() ? TEST : TRAIN).resolve(s
-					.view().folder()).resolve(file), overwrite);
+			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
+				PNG))
+			{
+				for (VolumeSlicer.Slice s : r.slices()) {
+					String file = String.format(Locale.ROOT, "%s-%s-%0" + digits +
+						"d.png", stem, s.view().folder(), s.index());
+					s.image().properties().put("fiji-gan.source", name + " " + s.view()
+						.folder() + " slice " + s.index());
+					set.png(s.image(), (s.test() ? TEST : TRAIN) + "/" + s.view()
+						.folder() + "/" + file);
+				}
+				set.commit();
 			}
 
 			PrintWriter w = spec.commandLine().getOut();
@@ -304,7 +316,6 @@ final class PrepareDataCommand implements Callable<Integer> {
 			w.printf(Locale.ROOT, "%-9s train %4d  test %4d  in %s%n", "total", train,
 				test, out);
 			w.flush();
-			removeEmpty(out, folders);
 			return 0;
 		}
 	}
@@ -323,26 +334,17 @@ final class PrepareDataCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * Creates {@code dir} and its {@code folders}; refuses one that holds
-	 * anything unless {@code overwrite}, which deletes the PNGs (only) in
-	 * {@code folders}. Refuses, before deleting anything, {@code inputs} that lie
-	 * in those folders: they would be deleted or written over; and those folders
-	 * when one is reached through a symbolic link inside {@code dir}.
+	 * Checks the output folder {@code dir}, creating and deleting nothing (a
+	 * {@link StagedDataSet} does, once the set is made): refuses one that holds
+	 * anything unless {@code overwrite} (which will delete the PNGs or TIFFs,
+	 * only, of {@code folders}); {@code inputs} that lie in those folders: they
+	 * would be deleted or written over; and those folders when one is reached
+	 * through a symbolic link inside {@code dir}.
 	 *
 	 * @return {@code dir} as an absolute path
 	 */
-	static Path prepareOutput(Path dir, boolean overwrite, List<String> folders,
+	static Path checkOutput(Path dir, boolean overwrite, List<String> folders,
 		Collection<Path> inputs)
-	{
-		return prepareOutput(dir, overwrite, folders, "*.png", inputs);
-	}
-
-	/**
-	 * As above, deleting the files that match {@code glob} (only) in
-	 * {@code folders}.
-	 */
-	static Path prepareOutput(Path dir, boolean overwrite, List<String> folders,
-		String glob, Collection<Path> inputs)
 	{
 		Path out = dir.toAbsolutePath().normalize();
 		try {
@@ -366,15 +368,6 @@ final class PrepareDataCommand implements Callable<Integer> {
 				if (s.iterator().hasNext()) throw new GanException("output folder " +
 					dir +
 					" is not empty; pass --overwrite to replace its train/ and test/ images");
-			}
-			for (String f : folders) {
-				Path sub = Files.createDirectories(out.resolve(f));
-				if (overwrite) try (DirectoryStream<Path> s = Files.newDirectoryStream(
-					sub, glob))
-				{
-					for (Path p : s)
-						Files.delete(p);
-				}
 			}
 		}
 		catch (IOException e) {

@@ -100,53 +100,57 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 		List<String> folders = new ArrayList<>(splits);
 		if (noise != null) for (String split : splits)
 			folders.add(NOISY + "/" + split);
-		Path out = PrepareDataCommand.prepareOutput(output, overwrite, folders,
-			"*.tif", List.of());
+		Path out = PrepareDataCommand.checkOutput(output, overwrite, folders, List
+			.of());
 		PrintWriter w = spec.commandLine().getOut();
-		for (String split : splits) {
-			int count = split.equals(PrepareDataCommand.TRAIN) ? train : split.equals(
-				PrepareDataCommand.TEST) ? test : tune;
-			long splitId = split.equals(PrepareDataCommand.TRAIN) ? 1 : split.equals(
-				PrepareDataCommand.TEST) ? 2 : 3;
-			StringBuilder csv = new StringBuilder("image,x,y,sigma,amplitude,psf\n");
-			int sources = 0;
-			for (int i = 0; i < count; i++) {
-				String name = String.format(Locale.ROOT, "%s-%03d", split, i);
-				long imageSeed = TaskProtocol.streamSeed(seed, splitId, i);
-				FluorescenceScene.Rendered scene = FluorescenceScene.render(size, size,
-					imageSeed);
-				RasterImage image = scene.image().setTitle(name);
-				image.properties().put(PointSource.PROPERTY, PointSource.format(scene
-					.sources()));
-				image.properties().put("fiji-gan.source",
-					"prepare-data fluorescence --seed " + seed + " (" + split +
-						" image " + i + "): " + scene.description());
-				PrepareDataCommand.writeTiff(image, out.resolve(split).resolve(name +
-					".tif"), overwrite);
-				for (PointSource s : scene.sources())
-					csv.append(Csv.line(name, Numbers.rounded(s.x(), 6), Numbers.rounded(s
-						.y(), 6), Numbers.rounded(s.sigma(), 5), Numbers.rounded(s
-							.amplitude(), 6), s.airy() ? "airy" : "gaussian"));
-				sources += scene.sources().size();
-				if (noise != null) {
-					FluorescenceScene.addCameraNoise(image, noise[0], noise[1],
-						new SplittableRandom(TaskProtocol.streamSeed(seed, 10 + splitId,
-							i)));
-					image.properties().put("fiji-gan.noise", "Poisson at " + Numbers
-						.exact(noise[0]) + " photons per unit, read noise " + Numbers.exact(
-							noise[1]) + " units");
-					PrepareDataCommand.writeTiff(image, out.resolve(NOISY).resolve(split)
-						.resolve(name + ".tif"), overwrite);
+		try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
+			"*.tif"))
+		{
+			for (String split : splits) {
+				int count = split.equals(PrepareDataCommand.TRAIN) ? train : split
+					.equals(PrepareDataCommand.TEST) ? test : tune;
+				long splitId = split.equals(PrepareDataCommand.TRAIN) ? 1 : split
+					.equals(PrepareDataCommand.TEST) ? 2 : 3;
+				StringBuilder csv = new StringBuilder(
+					"image,x,y,sigma,amplitude,psf\n");
+				int sources = 0;
+				for (int i = 0; i < count; i++) {
+					String name = String.format(Locale.ROOT, "%s-%03d", split, i);
+					long imageSeed = TaskProtocol.streamSeed(seed, splitId, i);
+					FluorescenceScene.Rendered scene = FluorescenceScene.render(size,
+						size, imageSeed);
+					RasterImage image = scene.image().setTitle(name);
+					image.properties().put(PointSource.PROPERTY, PointSource.format(scene
+						.sources()));
+					image.properties().put("fiji-gan.source",
+						"prepare-data fluorescence --seed " + seed + " (" + split +
+							" image " + i + "): " + scene.description());
+					set.tiff(image, split + "/" + name + ".tif");
+					for (PointSource s : scene.sources())
+						csv.append(Csv.line(name, Numbers.rounded(s.x(), 6), Numbers
+							.rounded(s.y(), 6), Numbers.rounded(s.sigma(), 5), Numbers
+								.rounded(s.amplitude(), 6), s.airy() ? "airy" : "gaussian"));
+					sources += scene.sources().size();
+					if (noise != null) {
+						FluorescenceScene.addCameraNoise(image, noise[0], noise[1],
+							new SplittableRandom(TaskProtocol.streamSeed(seed, 10 + splitId,
+								i)));
+						image.properties().put("fiji-gan.noise", "Poisson at " + Numbers
+							.exact(noise[0]) + " photons per unit, read noise " + Numbers
+								.exact(noise[1]) + " units");
+						set.tiff(image, NOISY + "/" + split + "/" + name + ".tif");
+					}
+					w.printf(Locale.ROOT, "%-5s %s: %s%n", split, name, scene
+						.description());
+					w.flush();
 				}
-				w.printf(Locale.ROOT, "%-5s %s: %s%n", split, name, scene
-					.description());
-				w.flush();
+				byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+				AtomicFile.writeStream(set.file(split + "/sources.csv"), false, o -> o
+					.write(bytes));
+				w.printf(Locale.ROOT, "%s: %d images, %d point sources%n", split, count,
+					sources);
 			}
-			byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
-			AtomicFile.writeStream(out.resolve(split).resolve("sources.csv"), true,
-				o -> o.write(bytes));
-			w.printf(Locale.ROOT, "%s: %d images, %d point sources%n", split, count,
-				sources);
+			set.commit();
 		}
 		w.printf(Locale.ROOT,
 			"fluorescence: %d train, %d test, %d tune (seed %d, %dx%d px) in %s%n",

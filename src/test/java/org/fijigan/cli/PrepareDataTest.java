@@ -212,6 +212,83 @@ class PrepareDataTest {
 		}
 	}
 
+	/** Every file under {@code folder}, relative, with its bytes. */
+	static java.util.Map<String, List<Byte>> tree(Path folder)
+		throws IOException
+	{
+		java.util.Map<String, List<Byte>> files = new java.util.TreeMap<>();
+		try (Stream<Path> s = Files.walk(folder)) {
+			for (Path p : s.filter(Files::isRegularFile).toList()) {
+				List<Byte> bytes = new java.util.ArrayList<>();
+				for (byte b : Files.readAllBytes(p))
+					bytes.add(b);
+				files.put(folder.relativize(p).toString(), bytes);
+			}
+		}
+		return files;
+	}
+
+	/**
+	 * A photo that cannot be used, found after others were made: nothing is
+	 * written, so the corrected command runs without --overwrite; with
+	 * --overwrite the earlier set stays whole. The run had left the PNGs made
+	 * before the bad photo (and, with --overwrite, deleted the earlier set's
+	 * first), and its rerun without --overwrite was refused as "not empty".
+	 */
+	@Test
+	void aFailedRunWritesNothingAndDeletesNothing() throws IOException {
+		Path in = dir.resolve("in");
+		for (String n : List.of("a", "b", "c"))
+			rgbPng(in, n + ".png", n.charAt(0) - 'a');
+		Path bad = in.resolve("zz.tif");
+		assertTrue(new FileSaver(new ImagePlus("zz", new ij.process.FloatProcessor(
+			4, 2))).saveAsTiff(bad.toString()));
+		Path out = dir.resolve("out");
+		Result r = cli("prepare-data", "photos", "-i", in, "-o", out, "--seed", 1);
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: " + bad +
+			" is a 32-bit image; photos are 8-bit, 16-bit or RGB", r.err().strip());
+		assertFalse(Files.exists(out), "no output folder, not even an empty one");
+		assertEquals(List.of("in"), names(dir), "no hidden folder left beside it");
+
+		Path moved = Files.move(bad, dir.resolve("zz.tif"));
+		Result again = cli("prepare-data", "photos", "-i", in, "-o", out, "--seed",
+			1);
+		assertEquals(0, again.exitCode(), again.err());
+		assertTrue(again.out().contains("photos: 2 train, 1 test (seed 1) in " +
+			out), again.out());
+		assertEquals(3, names(out.resolve("train")).size() + names(out.resolve(
+			"test")).size());
+
+		// --overwrite with another split and the bad photo back: the set as it was
+		java.util.Map<String, List<Byte>> set = tree(out);
+		Files.move(moved, bad);
+		Result over = cli("prepare-data", "photos", "-i", in, "-o", out, "--seed",
+			2, "--test-fraction", 1, "--overwrite");
+		assertEquals(1, over.exitCode());
+		assertEquals("fiji-gan: " + bad +
+			" is a 32-bit image; photos are 8-bit, 16-bit or RGB", over.err()
+				.strip());
+		assertEquals(set, tree(out));
+		assertEquals(List.of("in", "out"), names(dir));
+
+		// slices: a volume that does not read, with --overwrite, deletes nothing
+		Path vol = dir.resolve("head.nii.gz");
+		Nifti.write(vol, true, VolumeSlicerTest.ras(), "test", null);
+		Path mri = dir.resolve("mri");
+		assertEquals(0, cli("prepare-data", "slices", "-i", vol, "-o", mri,
+			"--size", 3).exitCode());
+		java.util.Map<String, List<Byte>> slices = tree(mri);
+		assertEquals(29, slices.size());
+		Path fake = Files.writeString(dir.resolve("fake.nii.gz"), "x".repeat(400));
+		Result bent = cli("prepare-data", "slices", "-i", fake, "-o", mri,
+			"--overwrite");
+		assertEquals(1, bent.exitCode());
+		assertEquals("fiji-gan: fake.nii.gz is not a NIfTI-1 or NIfTI-2 file", bent
+			.err().strip());
+		assertEquals(slices, tree(mri));
+	}
+
 	@Test
 	void photoRefusals() throws IOException {
 		Path a = rgbPng(dir.resolve("a"), "x.png", 0), b = rgbPng(dir.resolve("b"),
