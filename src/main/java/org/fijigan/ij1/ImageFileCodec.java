@@ -119,9 +119,17 @@ public final class ImageFileCodec implements ImageCodec {
 	{
 		InputFile.requireRegular(file, role);
 		String ext = ImageCodec.extensionOf(file.getFileName().toString());
-		if (ext.equals(".npy")) return fromNpy(Npy.read(file), file);
+		if (ext.equals(".npy")) {
+			NpyArray array = Npy.read(file);
+			noteRounded(file, array.largestFloatRounding(), notes);
+			return fromNpy(array, file);
+		}
 		if (ext.equals(".nii") || ext.equals(".nii.gz")) {
 			Nifti.Volume v = Nifti.read(file);
+			short dt = v.header().datatype();
+			if (dt == Nifti.DT_INT32 || dt == Nifti.DT_UINT32 ||
+				dt == Nifti.DT_INT64 || dt == Nifti.DT_UINT64) noteRounded(file, v
+					.image(), notes);
 			return withInfoText(v.image(), v.comment());
 		}
 		if (ext.equals(".zip")) return readZip(file, role, notes);
@@ -163,8 +171,43 @@ public final class ImageFileCodec implements ImageCodec {
 		if (found instanceof ImageFileCheck.Findings.Fits fits && fits
 			.scaling() != null) scaleFits(imp, fits.scaling());
 		RasterImage image = ImagePlusConverter.toRaster(imp, notes);
+		FileInfo opened = imp.getOriginalFileInfo();
+		if (opened != null && (opened.fileType == FileInfo.GRAY32_INT ||
+			opened.fileType == FileInfo.GRAY32_UNSIGNED)) noteRounded(file, image,
+				notes);
 		return found instanceof ImageFileCheck.Findings.Png png ? withInfoText(
 			image, png.description()) : image;
+	}
+
+	/** 2^24: integers beyond it in magnitude are not all 32-bit floats. */
+	private static final double EXACT_IN_FLOAT = 16_777_216;
+
+	/**
+	 * A note that the integers of {@code file}, read as 32-bit float, were
+	 * rounded, by up to {@code change}; none for 0.
+	 */
+	private static void noteRounded(Path file, long change,
+		java.util.function.Consumer<String> notes)
+	{
+		if (change > 0) notes.accept(String.format(java.util.Locale.ROOT,
+			"%s: its integer values beyond +-16,777,216 (2^24) are rounded to the " +
+				"nearest 32-bit float, which fiji-gan reads them as: changed by up to %,d",
+			file.getFileName(), change));
+	}
+
+	/**
+	 * As above for {@code image}, integers already read as 32-bit float: the
+	 * change is at most half the float spacing at its largest magnitude.
+	 */
+	private static void noteRounded(Path file, RasterImage image,
+		java.util.function.Consumer<String> notes)
+	{
+		double largest = 0;
+		for (int i = 0; i < image.planeCount(); i++)
+			if (image.plane(i) instanceof float[] v) for (float x : v)
+				if (Math.abs(x) > largest) largest = Math.abs(x);
+		if (largest > EXACT_IN_FLOAT) noteRounded(file, (long) (Math.ulp(
+			(float) largest) / 2), notes);
 	}
 
 	/**

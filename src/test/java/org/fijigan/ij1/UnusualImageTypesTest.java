@@ -178,6 +178,43 @@ class UnusualImageTypesTest {
 			0));
 	}
 
+	/**
+	 * Integers beyond 2^24 change when read as 32-bit float: a note says so and
+	 * by how much (exactly for a .npy, at most half the float spacing for a
+	 * TIFF). It had been silent; integers within 2^24 get none.
+	 */
+	@Test
+	void integersRoundedToFloatAreNoted() throws IOException {
+		Path npy = dir.resolve("big.npy");
+		org.fijigan.core.image.Npy.write(npy, new org.fijigan.core.image.NpyArray(
+			org.fijigan.core.image.NpyArray.DType.INT64, new long[] { 1, 2 },
+			new long[] { 1_000_000_000_001L, -1_000_000_000_003L }));
+		List<String> notes = new ArrayList<>();
+		RasterImage r = ImageFileCodec.INSTANCE.read(npy, "input", notes::add);
+		assertArrayEquals(new float[] { 1e12f, -1e12f }, (float[]) r.plane(0));
+		// 1e12 as float is 999,999,995,904: -1,000,000,000,003 moves by 4,099
+		assertEquals(List.of("big.npy: its integer values beyond +-16,777,216 " +
+			"(2^24) are rounded to the nearest 32-bit float, which fiji-gan reads " +
+			"them as: changed by up to 4,099"), notes);
+
+		notes.clear();
+		ImageFileCodec.INSTANCE.read(int32Tiff("u32.tif", 1, (int) 4_000_000_001L,
+			7, 3), "input", notes::add);
+		assertEquals(List.of("u32.tif: its integer values beyond +-16,777,216 " +
+			"(2^24) are rounded to the nearest 32-bit float, which fiji-gan reads " +
+			"them as: changed by up to 128"), notes);
+
+		notes.clear();
+		Path small = dir.resolve("small.npy");
+		org.fijigan.core.image.Npy.write(small, new org.fijigan.core.image.NpyArray(
+			org.fijigan.core.image.NpyArray.DType.INT64, new long[] { 1, 2 },
+			new long[] { 16_777_216L, -16_777_216L }));
+		ImageFileCodec.INSTANCE.read(small, "input", notes::add);
+		ImageFileCodec.INSTANCE.read(int32Tiff("i32.tif", 2, 16_777_216, -7, 3),
+			"input", notes::add);
+		assertEquals(List.of(), notes);
+	}
+
 	@Test
 	void anIndexedColourImageWithSeveralChannelsIsRefused() {
 		ImageStack stack = new ImageStack(2, 2);

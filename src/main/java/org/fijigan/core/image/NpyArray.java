@@ -109,6 +109,19 @@ public record NpyArray(DType dtype, long[] shape, Object data) {
 		return out;
 	}
 
+	/**
+	 * The largest change {@link #toFloatArray} makes to an integer value: 0
+	 * unless the array holds integers beyond 2^24 in magnitude (float arrays: 0).
+	 */
+	public long largestFloatRounding() {
+		long largest = 0;
+		if (dtype == DType.INT64) for (long v : (long[]) data)
+			largest = Math.max(largest, Math.abs(v - (long) (float) v));
+		else if (dtype == DType.INT32) for (int v : (int[]) data)
+			largest = Math.max(largest, Math.abs(v - (long) (float) v));
+		return largest;
+	}
+
 	/** The values as double (a copy); int64 beyond 2^53 loses precision. */
 	public double[] toDoubleArray() {
 		double[] out = new double[length()];
