@@ -41,10 +41,14 @@ import ij.process.ShortProcessor;
  * <p>
  * Properties cross as strings; the {@code fiji-gan.*} ones are also written
  * into the {@code Info} property of the ImagePlus, so they end up in a saved
- * TIFF. Property keys {@code fiji-gan.slice.N.label} carry slice labels (N is
- * the 1-based stack index). How the image is shown (display mode, channel LUTs
- * and display ranges, overlay, selection, the unit of the values) crosses as
- * {@link ViewerProperties}, which are never written into the Info.
+ * TIFF. Property keys {@code fiji-gan.slice.N.label} carry slice labels: N
+ * numbers the slices and frames from 1 ({@code z + slices * t + 1}, as
+ * {@code GenerationProvenance} reads them), and the label goes on every
+ * channel's plane of that slice; where a channel's plane has a label of its own
+ * (not channel 1's), {@code fiji-gan.slice.N.channel.C.label} carries it. How
+ * the image is shown (display mode, channel LUTs and display ranges, overlay,
+ * selection, the unit of the values) crosses as {@link ViewerProperties}, which
+ * are never written into the Info.
  */
 public final class ImagePlusConverter {
 
@@ -470,8 +474,7 @@ public final class ImagePlusConverter {
 				case FLOAT32 -> new FloatProcessor(w, h, (float[]) p);
 				case RGB -> new ColorProcessor(w, h, (int[]) p);
 			};
-			stack.addSlice(raster.properties().get(SLICE_LABEL + (i + 1) + ".label"),
-				ip);
+			stack.addSlice(planeLabel(raster.properties(), i, raster.channels()), ip);
 		}
 		ImagePlus imp = new ImagePlus(raster.title(), stack);
 		imp.setDimensions(raster.channels(), raster.slices(), raster.frames());
@@ -487,6 +490,19 @@ public final class ImagePlusConverter {
 			CompositeImage.COMPOSITE);
 		composite.resetDisplayRanges();
 		return composite;
+	}
+
+	/**
+	 * The label of plane {@code plane} (0-based, channels fastest): its channel's
+	 * own label in its slice, else the slice's.
+	 */
+	private static String planeLabel(Map<String, String> props, int plane,
+		int channels)
+	{
+		int slice = plane / channels + 1, channel = plane % channels + 1;
+		String own = props.get(SLICE_LABEL + slice + ".channel." + channel +
+			".label");
+		return own != null ? own : props.get(SLICE_LABEL + slice + ".label");
 	}
 
 	private static void copyProperties(ImagePlus imp, ImageStack stack,
@@ -505,11 +521,22 @@ public final class ImagePlusConverter {
 				"1.label", s.split("\n", 2)[0]);
 			return;
 		}
+		// slice N's label is its first channel's; another channel's plane that
+		// has another label keeps it under its channel
+		int channels = imp.getNChannels();
+		String first = null;
 		for (int i = 1; i <= stack.size(); i++) {
+			int slice = (i - 1) / channels + 1, channel = (i - 1) % channels + 1;
 			String label = stack.getSliceLabel(i);
-			if (label == null) continue;
-			label = label.split("\n", 2)[0]; // the rest is a per-slice header (DICOM)
-			if (!label.isEmpty()) props.put(SLICE_LABEL + i + ".label", label);
+			// the rest is a per-slice header (DICOM)
+			if (label != null) label = label.split("\n", 2)[0];
+			if (label != null && label.isEmpty()) label = null;
+			if (channel == 1) {
+				first = label;
+				if (label != null) props.put(SLICE_LABEL + slice + ".label", label);
+			}
+			else if (label != null && !label.equals(first)) props.put(SLICE_LABEL +
+				slice + ".channel." + channel + ".label", label);
 		}
 	}
 

@@ -158,7 +158,11 @@ class ImagePlusConverterTest {
 			2, 1))[5]);
 		assertEquals(new Calibration(0.25, 0.5, 2, "micron"), r.calibration());
 		assertEquals("E7", r.properties().get("experiment"));
-		assertEquals("plane7", r.properties().get("fiji-gan.slice.7.label"));
+		// labels by slice and frame (z + Z*t + 1), channel 1's as the slice's,
+		// another channel's under it: plane 7 is channel 1 of z 0, t 1
+		assertEquals("plane7", r.properties().get("fiji-gan.slice.4.label"));
+		assertEquals("plane8", r.properties().get(
+			"fiji-gan.slice.4.channel.2.label"));
 
 		r.properties().put("fiji-gan.model", "unet");
 		ImagePlus back = ImagePlusConverter.toImagePlus(r);
@@ -177,7 +181,7 @@ class ImagePlusConverterTest {
 		assertEquals("unet", back.getProp("fiji-gan.model"));
 		assertEquals("Objective = 63x\nfiji-gan.model = unet\n", back
 			.getInfoProperty());
-		assertNull(back.getProp("fiji-gan.slice.7.label"));
+		assertNull(back.getProp("fiji-gan.slice.4.label"));
 	}
 
 	@Test

@@ -23,8 +23,9 @@ import org.fijigan.core.trust.GenerationProvenance;
  * <li>The runs that made the input, when fiji-gan made it from another image:
  * {@code fiji-gan.earlier.N}, oldest first, each
  * {@code TASK model=M sha256=H}.</li>
- * <li>Slice labels, where the result's planes are the input's (one channel's
- * label goes to every channel made of it).</li>
+ * <li>Slice labels, where the result's slices and frames are the input's and
+ * its channels the input's or made of one (a slice's label goes to every
+ * channel's plane of it).</li>
  * <li>The display mode and each channel's lookup table, where the result has
  * the input's channels.</li>
  * <li>Display ranges and the unit of the values, where the result's values are
@@ -115,9 +116,11 @@ final class InheritedMetadata {
 	}
 
 	/**
-	 * The input's slice labels on the result's planes: plane by plane when both
-	 * have the same planes, else, for a one-channel input, each slice's label on
-	 * every channel made of it.
+	 * The input's slice labels on the result's slices, when both have the same
+	 * slices and frames and the result has the input's channels or the input one:
+	 * {@code fiji-gan.slice.N.label} numbers slices and frames (not planes), and
+	 * labels every channel's plane of slice N; a channel's own label
+	 * ({@code fiji-gan.slice.N.channel.C.label}) goes with its channel.
 	 */
 	private static void labels(RasterImage input, RasterImage result,
 		List<String> notes)
@@ -134,13 +137,11 @@ final class InheritedMetadata {
 				"other planes than the input");
 			return;
 		}
-		for (int t = 0; t < result.frames(); t++)
-			for (int z = 0; z < result.slices(); z++)
-				for (int c = 0; c < result.channels(); c++) {
-					int from = input.index(Math.min(c, input.channels() - 1), z, t);
-					String label = in.get(SLICE + (from + 1) + ".label");
-					if (label != null) result.properties().put(SLICE + (result.index(c, z,
-						t) + 1) + ".label", label);
-				}
+		Map<String, String> out = result.properties();
+		for (int n = 1; n <= result.slices() * result.frames(); n++) {
+			copy(in, out, SLICE + n + ".label");
+			for (int c = 2; c <= input.channels(); c++)
+				copy(in, out, SLICE + n + ".channel." + c + ".label");
+		}
 	}
 }

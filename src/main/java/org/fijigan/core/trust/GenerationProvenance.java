@@ -45,8 +45,11 @@ public final class GenerationProvenance {
 	/**
 	 * @param properties an image's properties (a {@code RasterImage}'s, or an
 	 *          ImagePlus's as the adapters copy them)
-	 * @param planes the image's plane count; slices without a label get a row
-	 *          from the image-wide properties only when the image has one plane
+	 * @param planes the image's slices times its frames ({@code N} of
+	 *          {@code fiji-gan.slice.N.label} numbers them, whatever the
+	 *          channels); a slice without a label gets a row from the image-wide
+	 *          properties only when the image has one slice, and its label, where
+	 *          it has one, wins over them
 	 * @throws GanException when the properties do not describe a generated image
 	 */
 	public static List<Row> rows(Map<String, String> properties, int planes) {

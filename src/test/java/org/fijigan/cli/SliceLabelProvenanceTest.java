@@ -1,0 +1,91 @@
+
+package org.fijigan.cli;
+
+import static org.fijigan.cli.MainTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.fijigan.cli.MainTest.Result;
+import org.fijigan.core.image.Npy;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.testing.OnnxModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+
+/**
+ * The SYNTHETIC slice labels of generated images, and of results made from
+ * them, on the right slices and channels, and what {@code trust provenance}
+ * reads from them.
+ */
+class SliceLabelProvenanceTest {
+
+	@TempDir
+	Path dir;
+
+	private static final String HEADER = "slice,model,sha256,seed,class\n";
+
+	private Result provenance(Path image) {
+		Result p = cli("trust", "provenance", "--input", image);
+		assertEquals(0, p.exitCode(), p.err());
+		return p;
+	}
+
+	/** A result with two channels of each generated slice keeps every seed. */
+	@Test
+	void aMultiChannelResultOfAGeneratedStackKeepsEachSlicesSeed()
+		throws Exception
+	{
+		Path gan = OnnxModels.generator(4, 2, 4, 4).write(dir, "cgan.onnx");
+		String sha = ModelLoader.sha256(gan);
+		Path stack = dir.resolve("g5.tif"), two = dir.resolve("g5-2c.tif");
+		assertEquals(0, cli("generate", "--model", gan, "--output", stack,
+			"--count", 5, "--seed", 7).exitCode());
+		String rows = provenance(stack).out();
+		assertTrue(rows.startsWith(HEADER + "1,cgan," + sha + ",7,") && rows
+			.contains("\n5,cgan," + sha + ",11,"), rows);
+		Result r = cli("run", "--model", OnnxModels.conv3x3(1, 2, 3, 1).write(dir,
+			"one2two.onnx"), "--input", stack, "--output", two, "--normalize", "none",
+			"--float", "--threads", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(rows, provenance(two).out());
+		ImagePlus imp = IJ.openImage(two.toString());
+		assertEquals(2, imp.getNChannels());
+		for (int plane = 1; plane <= 10; plane++)
+			assertTrue(imp.getStack().getSliceLabel(plane).startsWith(
+				"SYNTHETIC seed=" + (7 + (plane - 1) / 2) + " "), plane + ": " + imp
+					.getStack().getSliceLabel(plane));
+	}
+
+	/**
+	 * A two-channel generator's slice label goes on both channels' planes of its
+	 * slice.
+	 */
+	@Test
+	void aMultiChannelGeneratorLabelsEveryChannelOfASlice() throws Exception {
+		Path gan = dir.resolve("gen2c.onnx"), out = dir.resolve("g2c.tif");
+		Result m = cli("create-model", "--arch", "dcgan", "--channels", 2, "--size",
+			16, "--width", 4, "--latent", 8, "-o", gan);
+		assertEquals(0, m.exitCode(), m.err());
+		String sha = ModelLoader.sha256(gan);
+		assertEquals(0, cli("generate", "--model", gan, "--count", 3, "--seed", 100,
+			"--output", out, "--threads", 1).exitCode());
+		ImagePlus imp = IJ.openImage(out.toString());
+		assertEquals(2, imp.getNChannels());
+		assertEquals(3, imp.getNSlices());
+		for (int plane = 1; plane <= 6; plane++)
+			assertEquals("SYNTHETIC seed=" + (100 + (plane - 1) / 2) +
+				" model=gen2c sha256=" + sha.substring(0, 12), imp.getStack()
+					.getSliceLabel(plane), "plane " + plane);
+		assertEquals(HEADER + "1,gen2c," + sha + ",100,\n2,gen2c," + sha +
+			",101,\n3,gen2c," + sha + ",102,\n", provenance(out).out());
+	}
+}
