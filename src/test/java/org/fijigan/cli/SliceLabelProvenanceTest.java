@@ -66,6 +66,26 @@ class SliceLabelProvenanceTest {
 	}
 
 	/**
+	 * A result of a generated NIfTI stack, whose labels are lines of its comment,
+	 * keeps them.
+	 */
+	@Test
+	void aResultOfAGeneratedNiftiStackKeepsItsSliceLabels() throws Exception {
+		Path gan = OnnxModels.generator(4, 2, 4, 4).write(dir, "cgan.onnx");
+		String sha = ModelLoader.sha256(gan);
+		Path nii = dir.resolve("g3.nii.gz"), out = dir.resolve("g3-id.tif");
+		assertEquals(0, cli("generate", "--model", gan, "--output", nii, "--count",
+			3, "--seed", 5).exitCode());
+		Result r = cli("run", "--model", OnnxModels.identity(1).write(dir,
+			"id.onnx"), "--input", nii, "--output", out, "--threads", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(HEADER + "1,cgan," + sha + ",5,0\n2,cgan," + sha +
+			",6,1\n3,cgan," + sha + ",7,0\n", provenance(out).out());
+		assertEquals("SYNTHETIC seed=6 class=1 model=cgan sha256=" + sha.substring(
+			0, 12), IJ.openImage(out.toString()).getStack().getSliceLabel(2));
+	}
+
+	/**
 	 * A two-channel generator's slice label goes on both channels' planes of its
 	 * slice.
 	 */

@@ -120,12 +120,13 @@ final class InheritedMetadata {
 	 * slices and frames and the result has the input's channels or the input one:
 	 * {@code fiji-gan.slice.N.label} numbers slices and frames (not planes), and
 	 * labels every channel's plane of slice N; a channel's own label
-	 * ({@code fiji-gan.slice.N.channel.C.label}) goes with its channel.
+	 * ({@code fiji-gan.slice.N.channel.C.label}) goes with its channel. The
+	 * labels of a NIfTI or PNG input are in its Info text.
 	 */
 	private static void labels(RasterImage input, RasterImage result,
 		List<String> notes)
 	{
-		Map<String, String> in = input.properties();
+		Map<String, String> in = GenerationProvenance.withInfo(input.properties());
 		boolean any = in.keySet().stream().anyMatch(k -> k.startsWith(SLICE) && k
 			.endsWith(".label"));
 		if (!any) return;
