@@ -21,6 +21,7 @@ import ij.ImageStack;
 import ij.VirtualStack;
 import ij.gui.Overlay;
 import ij.gui.Roi;
+import ij.io.FileInfo;
 import ij.io.RoiDecoder;
 import ij.io.Opener;
 import ij.io.RoiEncoder;
@@ -517,6 +518,11 @@ public final class ImagePlusConverter {
 			// from a file) or Label
 			Object label = imp.getProp("Slice_Label");
 			if (label == null) label = imp.getProperty("Label");
+			// a TIFF with a Properties block: ImageJ's reader drops the
+			// Slice_Label it set when it sets the properties
+			FileInfo fi = imp.getOriginalFileInfo();
+			if (label == null && fi != null && fi.sliceLabels != null &&
+				fi.sliceLabels.length == 1) label = fi.sliceLabels[0];
 			if (label instanceof String s && !s.isEmpty()) props.put(SLICE_LABEL +
 				"1.label", s.split("\n", 2)[0]);
 			return;

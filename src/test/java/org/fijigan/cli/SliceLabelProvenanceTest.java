@@ -86,6 +86,47 @@ class SliceLabelProvenanceTest {
 	}
 
 	/**
+	 * A single generated image saved as TIFF (with its properties): its slice
+	 * label, not the image-wide seed and class, says which latent row or seed it
+	 * came from.
+	 */
+	@Test
+	void aSinglePlaneTiffIsReadFromItsSliceLabel() throws Exception {
+		Path gan = OnnxModels.generator(8, 0, 4, 4).write(dir, "gen.onnx");
+		String sha = ModelLoader.sha256(gan);
+		Path latent = dir.resolve("z.npy"), one = dir.resolve("one.tif");
+		Npy.writeFloat(latent, new float[8], 1, 8);
+		assertEquals(0, cli("generate", "--model", gan, "--output", one, "--latent",
+			latent, "--count", 1).exitCode());
+		assertEquals(HEADER + "1,gen," + sha + ",latent 0,\n", provenance(one)
+			.out());
+
+		// Fiji's Duplicate of slice 3 of a generated stack keeps the stack's
+		// properties (seed 7, every class) and the slice's own label
+		Path cgan = OnnxModels.generator(4, 2, 4, 4).write(dir, "cgan.onnx");
+		String csha = ModelLoader.sha256(cgan);
+		Path stack = dir.resolve("g5.tif"), dup = dir.resolve("g5-3.tif");
+		assertEquals(0, cli("generate", "--model", cgan, "--output", stack,
+			"--count", 5, "--seed", 7).exitCode());
+		ImagePlus g5 = IJ.openImage(stack.toString());
+		ImageStack slice3 = new ImageStack(4, 4);
+		slice3.addSlice(g5.getStack().getSliceLabel(3), g5.getStack().getProcessor(
+			3));
+		ImagePlus third = new ImagePlus("g5-3", slice3);
+		String[] pairs = g5.getPropertiesAsArray();
+		for (int i = 0; i + 1 < pairs.length; i += 2)
+			if (pairs[i].startsWith("fiji-gan.")) third.setProp(pairs[i], pairs[i +
+				1]);
+		third.setProperty("Info", g5.getInfoProperty());
+		assertTrue(third.getProp("fiji-gan.seed").equals("7"));
+		assertTrue(new FileSaver(third).saveAsTiff(dup.toString()));
+		String row3 = provenance(stack).out().split("\n")[3];
+		assertTrue(row3.startsWith("3,cgan," + csha + ",9,"), row3);
+		assertEquals(HEADER + "1" + row3.substring(1) + "\n", provenance(dup)
+			.out());
+	}
+
+	/**
 	 * A two-channel generator's slice label goes on both channels' planes of its
 	 * slice.
 	 */
