@@ -149,4 +149,26 @@ class SliceLabelProvenanceTest {
 		assertEquals(HEADER + "1,gen2c," + sha + ",100,\n2,gen2c," + sha +
 			",101,\n3,gen2c," + sha + ",102,\n", provenance(out).out());
 	}
+
+	/**
+	 * A slice labelled with another model than the image-wide one is listed with
+	 * that model's name and hash, never one's name with the other's hash.
+	 */
+	@Test
+	void aRowTakesModelAndHashFromTheSameLabel() throws Exception {
+		ImageStack stack = new ImageStack(4, 4);
+		stack.addSlice("SYNTHETIC seed=1 model=genA sha256=aaaaaaaaaaaa",
+			new ByteProcessor(4, 4));
+		stack.addSlice("SYNTHETIC seed=2 model=genB sha256=bbbbbbbbbbbb",
+			new ByteProcessor(4, 4));
+		ImagePlus imp = new ImagePlus("forged", stack);
+		imp.setProperty("Info", "fiji-gan.synthetic = yes\n" +
+			"fiji-gan.task = generate\nfiji-gan.model = genA\n" +
+			"fiji-gan.model.sha256 = aaaaaaaaaaaa1111\n");
+		Path file = dir.resolve("forged.tif");
+		assertTrue(new FileSaver(imp).saveAsTiffStack(file.toString()));
+		assertEquals(HEADER + "1,genA,aaaaaaaaaaaa1111,1,\n" +
+			"2,genB,bbbbbbbbbbbb,2,\n", provenance(file).out());
+		assertTrue(Files.exists(file));
+	}
 }

@@ -73,10 +73,15 @@ public final class GenerationProvenance {
 			if (m != null && m.matches()) {
 				String seed = m.group(1) != null ? m.group(1) : m.group(2) != null
 					? "latent " + m.group(2) : "";
-				String labelSha = m.group(5);
-				rows.add(new Row(slice, model.isEmpty() ? m.group(4) : model, sha
-					.toLowerCase().startsWith(labelSha.toLowerCase()) ? sha : labelSha,
-					seed, m.group(3) == null ? "" : m.group(3)));
+				// the model's name and hash both from the label (the slice may come
+				// from another generator than the image-wide properties name); the
+				// full hash where those name the same model with a hash the label's
+				// begins
+				String labelModel = m.group(4), labelSha = m.group(5);
+				boolean same = labelModel.equals(model) && sha.toLowerCase().startsWith(
+					labelSha.toLowerCase());
+				rows.add(new Row(slice, labelModel, same ? sha : labelSha, seed, m
+					.group(3) == null ? "" : m.group(3)));
 			}
 			else if (planes == 1) rows.add(new Row(1, model, sha, p.getOrDefault(
 				from + "seed", ""), p.getOrDefault(from + "class", "")));
