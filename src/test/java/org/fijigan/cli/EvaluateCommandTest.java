@@ -617,6 +617,32 @@ class EvaluateCommandTest {
 	}
 
 	@Test
+	void namedClassFoldersOfAGeneratorWithoutClassNamesAreRefused()
+		throws IOException
+	{
+		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
+		Path test = classFolders(model, dir.resolve("test"), 2);
+		// class 1's images in beta/: which label beta stands for is a guess (by
+		// rank among the folders present, a set without 0/ would shift it)
+		Files.move(test.resolve("1"), test.resolve("beta"));
+		Path csv = dir.resolve("gen.csv");
+		Result r = MainTest.cli("evaluate", "--model", model, "--data", test,
+			"--normalize", "range:-1,1", "--output", csv, "--device", "cpu");
+		assertEquals(1, r.exitCode(), r.out());
+		assertEquals("fiji-gan: sub-folder 'beta' is not a label number, and the " +
+			"model names no classes, so which class it holds is unknown: name the " +
+			"class sub-folders by label number (0..1), or fine-tune the model on " +
+			"named folders, which records their names", r.err().strip());
+		assertFalse(Files.exists(csv));
+		Files.move(test.resolve("beta"), test.resolve("1"));
+		Result numbered = MainTest.cli("evaluate", "--model", model, "--data", test,
+			"--normalize", "range:-1,1", "--output", csv, "--device", "cpu");
+		assertEquals(0, numbered.exitCode(), numbered.err());
+		assertTrue(Files.readString(csv).contains("test,generate,1,FID"), Files
+			.readString(csv));
+	}
+
+	@Test
 	void aCountBeyondWhatFitsIsRefusedBeforeAnythingIsAllocated() {
 		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
 		Path test = classFolders(model, dir.resolve("test"), 1);

@@ -17,7 +17,10 @@ import org.fijigan.core.model.GeneratorSpec;
  * sits in (its name's first folder), as fine-tuning and evaluation both number
  * them: the model's class names when it has them (a folder names one exactly,
  * ignoring case, or by its label number), else folders named by numbers are
- * those classes, else the folders in sorted order.
+ * those classes. Other folders of a model without class names are refused where
+ * images are read against the model ({@link #of}): which label such a name
+ * stands for is unknown. Only the data a model is fine-tuned on defines its
+ * classes by them, the folders in sorted order ({@link #forTraining}).
  *
  * @param names the class names, index = label (for numbered folders, {@code 0}
  *          to the largest)
@@ -47,13 +50,36 @@ public record ClassFolders(List<String> names, Map<String, Integer> labels) {
 	}
 
 	/**
-	 * Numbers the class folders {@code folders} (repeats allowed) for generator
-	 * {@code g}.
+	 * Numbers the class folders {@code folders} (repeats allowed) of images read
+	 * against generator {@code g} (held-out or training images to compare with
+	 * it).
+	 *
+	 * @throws GanException when a folder is not one of the model's named classes,
+	 *           is not a label number of a model that names no classes, or its
+	 *           label is beyond the model's class count
+	 */
+	public static ClassFolders of(GeneratorSpec g, Collection<String> folders) {
+		if (g.classNames().isEmpty()) for (String f : new TreeSet<>(folders))
+			if (!f.matches("\\d{1,4}")) throw new GanException("sub-folder '" + f +
+				"' is not a label number, and the model names no classes, so which " +
+				"class it holds is unknown: name the class sub-folders by label " +
+				"number (" + (g.classCount() > 0 ? "0.." + (g.classCount() - 1)
+					: "0, 1, ...") + "), or fine-tune the model on named folders, " +
+				"which records their names");
+		return forTraining(g, folders);
+	}
+
+	/**
+	 * Numbers the class folders {@code folders} (repeats allowed) of the images
+	 * generator {@code g} is fine-tuned on: as {@link #of}, but a model that
+	 * names no classes learns named folders as its classes in sorted order.
 	 *
 	 * @throws GanException when a folder is not one of the model's named classes,
 	 *           or its label is beyond the model's class count
 	 */
-	public static ClassFolders of(GeneratorSpec g, Collection<String> folders) {
+	public static ClassFolders forTraining(GeneratorSpec g,
+		Collection<String> folders)
+	{
 		TreeSet<String> distinct = new TreeSet<>(folders);
 		if (!g.classNames().isEmpty()) {
 			Map<String, Integer> labels = new LinkedHashMap<>();

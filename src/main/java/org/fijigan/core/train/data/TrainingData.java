@@ -189,8 +189,8 @@ public final class TrainingData {
 			List<String> folders = new ArrayList<>();
 			for (OpenedImage t : targets)
 				folders.add(ClassFolders.classOf(t.name(), "images"));
-			ClassFolders classes = ClassFolders.of(model.generator(), folders)
-				.requireOneFolderEach();
+			ClassFolders classes = ClassFolders.forTraining(model.generator(),
+				folders).requireOneFolderEach();
 			classNames = classes.names();
 			for (int i = 0; i < labels.length; i++)
 				labels[i] = classes.labels().get(folders.get(i));

@@ -57,17 +57,36 @@ class ClassFoldersTest {
 		assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7"), numbered
 			.names());
 		assertEquals(Map.of("0", 0, "007", 7, "3", 3), numbered.labels());
-		ClassFolders sorted = ClassFolders.of(generator(0, List.of()), List.of(
-			"dogs", "birds", "cats"));
+		ClassFolders sorted = ClassFolders.forTraining(generator(0, List.of()), List
+			.of("dogs", "birds", "cats"));
 		assertEquals(List.of("birds", "cats", "dogs"), sorted.names());
 		assertEquals(List.of("birds", "cats", "dogs"), List.copyOf(sorted.labels()
 			.keySet()));
 		assertEquals(2, sorted.labels().get("dogs"));
-		GanException e = assertThrows(GanException.class, () -> ClassFolders.of(
-			generator(2, List.of()), List.of("birds", "cats", "dogs")));
+		GanException e = assertThrows(GanException.class, () -> ClassFolders
+			.forTraining(generator(2, List.of()), List.of("birds", "cats", "dogs")));
 		assertEquals(
 			"sub-folder 'dogs' would be class 2 but the model has 2 classes (0..1); classes " +
 				"are numbered by sorted sub-folder name", e.getMessage());
+	}
+
+	@Test
+	void namedFoldersOfAModelWithoutNamesAreReadOnlyToTrainOn() {
+		// beta and gamma hold classes 1 and 2: their rank among the folders
+		// present (0, 1) is not their label
+		GeneratorSpec g = generator(3, List.of());
+		GanException e = assertThrows(GanException.class, () -> ClassFolders.of(g,
+			List.of("gamma", "beta")));
+		assertEquals("sub-folder 'beta' is not a label number, and the model " +
+			"names no classes, so which class it holds is unknown: name the class " +
+			"sub-folders by label number (0..2), or fine-tune the model on named " +
+			"folders, which records their names", e.getMessage());
+		assertEquals(Map.of("1", 1, "2", 2), ClassFolders.of(g, List.of("2", "1"))
+			.labels());
+		assertThrows(GanException.class, () -> ClassFolders.of(generator(0, List
+			.of()), List.of("0", "cats")));
+		assertEquals(Map.of("beta", 0, "gamma", 1), ClassFolders.forTraining(g, List
+			.of("gamma", "beta")).labels());
 	}
 
 	@Test
