@@ -54,7 +54,7 @@ final class GenerateCommand extends JobCommand {
 	Long seed;
 
 	@Option(names = "--class", paramLabel = "K",
-		description = "Class label or name for all images.")
+		description = "Class name (ignoring case) or label number for all images; a name is looked up first.")
 	String classLabel;
 
 	@Option(names = "--classes", paramLabel = "FILE.npy",
@@ -260,14 +260,17 @@ final class GenerateCommand extends JobCommand {
 		return a.toLongArray();
 	}
 
-	/** A label number, or a class name the model declares. */
+	/**
+	 * A class name the model declares (ignoring case), else a label number: the
+	 * rule class folders are read by ({@link GeneratorSpec#labelOfFolder}).
+	 */
 	private static int label(GeneratorSpec g, String text) {
+		int named = g == null ? -1 : g.labelOfName(text.trim());
+		if (named >= 0) return named;
 		try {
 			return Integer.parseInt(text.trim());
 		}
 		catch (NumberFormatException e) {
-			int i = g == null ? -1 : g.classNames().indexOf(text.trim());
-			if (i >= 0) return i;
 			throw new GanException("class '" + text +
 				"' is neither a number nor one of the model's " + "classes" +
 				(g == null || g.classNames().isEmpty() ? "" : " " + g.classNames()));

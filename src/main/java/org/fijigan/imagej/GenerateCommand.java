@@ -105,11 +105,14 @@ public class GenerateCommand extends GanCommand {
 		logTimings(timings, result.report().timings());
 	}
 
-	/** A class given by name or number. */
+	/**
+	 * A class given by name (ignoring case, looked up first, as class folders
+	 * are) or number.
+	 */
 	static int classLabel(GeneratorSpec generator, String text) {
 		if (!generator.isConditional()) throw new GanException(
 			"this generator takes no class; set class to none");
-		int label = generator.classNames().indexOf(text);
+		int label = generator.labelOfName(text);
 		if (label < 0) try {
 			label = Integer.parseInt(text);
 		}

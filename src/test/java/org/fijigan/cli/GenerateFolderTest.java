@@ -412,4 +412,46 @@ class GenerateFolderTest {
 		assertEquals(Map.of("Alpha", 1, "beta", 1, "gamma", 1), perFolder(files(out,
 			false)));
 	}
+
+	/**
+	 * --class reads a class as class folders do: a class name first (ignoring
+	 * case), then a label number, so that with names that are numbers --class 1
+	 * is the class written to and read from folder 1/.
+	 */
+	@Test
+	void classTakesANameFirstAndIgnoringCaseAsFoldersDo() throws IOException {
+		Path model = OnnxModels.generator(4, 4, 5, 6, 0f).metadata(
+			"fiji-gan.class_names", "1,0,3,2").write(dir, "numnames.onnx");
+		Path all = dir.resolve("all");
+		assertEquals(0, generate(model, all, "--per-class", 1, "--seed", 1,
+			"--float").exitCode());
+		Path one = dir.resolve("one");
+		Result r = generate(model, one, "--class", 1, "--count", 1, "--seed", 1,
+			"--float");
+		assertEquals(0, r.exitCode(), r.err());
+		Map<String, byte[]> written = files(one, false);
+		assertEquals(Map.of("1", 1), perFolder(written));
+		Path file = one.resolve(written.keySet().iterator().next());
+		assertTrue(sliceLabel(file).contains(" class=1 "), sliceLabel(file));
+		Path same;
+		try (var s = Files.list(all.resolve("1"))) {
+			same = s.filter(f -> f.toString().endsWith(".tif")).findFirst()
+				.orElseThrow();
+		}
+		assertArrayEquals((float[]) IJ.openImage(same.toString()).getProcessor()
+			.getPixels(), (float[]) IJ.openImage(file.toString()).getProcessor()
+				.getPixels());
+
+		Path named = OnnxModels.generator(4, 3, 5, 6, 0f).metadata(
+			"fiji-gan.class_names", "Alpha,beta,gamma").write(dir, "named.onnx");
+		Path beta = dir.resolve("beta");
+		r = generate(named, beta, "--class", "BETA", "--count", 1, "--seed", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Map.of("beta", 1), perFolder(files(beta, false)));
+		r = generate(named, dir.resolve("delta"), "--class", "delta", "--count", 1);
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: class 'delta' is neither a number nor one of the " +
+			"model's classes [Alpha, beta, gamma]", r.err().strip());
+		assertFalse(Files.exists(dir.resolve("delta")));
+	}
 }

@@ -507,4 +507,16 @@ class CommandTest {
 		assertNull(c.errorMessage());
 		assertTrue(c.info().contains("add"), c.info());
 	}
+
+	/** Fiji's class field reads a class as class folders do: names first. */
+	@Test
+	void theClassFieldTakesANameFirstIgnoringCase() {
+		var numbers = new org.fijigan.core.model.GeneratorSpec("z", 4, new long[] {
+			-1, 4 }, "label", 4, java.util.List.of("1", "0", "3", "2"));
+		assertEquals(0, GenerateCommand.classLabel(numbers, "1"));
+		var named = new org.fijigan.core.model.GeneratorSpec("z", 4, new long[] {
+			-1, 4 }, "label", 3, java.util.List.of("Alpha", "beta", "gamma"));
+		assertEquals(1, GenerateCommand.classLabel(named, "BETA"));
+		assertEquals(2, GenerateCommand.classLabel(named, "2"));
+	}
 }

@@ -128,10 +128,8 @@ public record GeneratorSpec(String latentInput, int latentDim,
 	 * class folders by this one rule.
 	 */
 	public int labelOfFolder(String folder) {
-		int i = classNames.indexOf(folder);
+		int i = labelOfName(folder);
 		if (i >= 0) return i;
-		for (int c = 0; c < classNames.size(); c++)
-			if (classNames.get(c).equalsIgnoreCase(folder)) return c;
 		try {
 			int label = Integer.parseInt(folder.trim());
 			int bound = classCount > 0 ? classCount : classNames.isEmpty()
@@ -141,6 +139,19 @@ public record GeneratorSpec(String latentInput, int latentDim,
 		catch (NumberFormatException e) {
 			// not a number
 		}
+		return -1;
+	}
+
+	/**
+	 * The label of the class named {@code name} (exactly, then ignoring case), or
+	 * -1 when none is. A name is looked up before a label number everywhere (a
+	 * folder, {@code generate --class}): class names may themselves be numbers.
+	 */
+	public int labelOfName(String name) {
+		int i = classNames.indexOf(name);
+		if (i >= 0) return i;
+		for (int c = 0; c < classNames.size(); c++)
+			if (classNames.get(c).equalsIgnoreCase(name)) return c;
 		return -1;
 	}
 
