@@ -520,6 +520,21 @@ class EvaluateCommandTest {
 		assertTrue(lines.get(1).endsWith(",10,8"), lines.get(1));
 		assertTrue(r.out().contains("wrote features " + features), r.out());
 		assertTrue(r.out().contains("not Inception"), r.out());
+		assertTrue(r.out().contains("note: generation: generated images mapped " +
+			"linearly from the model's output range -1..1 to 0..1; real images " +
+			"normalised with range:-1,1 (mapped linearly from -1..1), centre-cropped"),
+			r.out());
+		// by default the real images are stretched per image, as fine-tune
+		// trains; the note says so beside the linear mapping of the generated
+		Result byDefault = MainTest.cli("evaluate", "--model", model, "--data",
+			real, "--features", features, "--count", 10, "--device", "cpu");
+		assertEquals(0, byDefault.exitCode(), byDefault.err());
+		assertTrue(byDefault.out().contains("note: generation: generated images " +
+			"mapped linearly from the model's output range -1..1 to 0..1; real " +
+			"images normalised with percentile:1,99.8 (per image, its 1 and 99.8 " +
+			"percentiles to 0 and 1, as fine-tune trains by default; a generator " +
+			"trained on linearly scaled images is measured against them with " +
+			"--normalize range or range:MIN,MAX), centre-cropped"), byDefault.out());
 
 		Result again = MainTest.cli("evaluate", "--model", model, "--data", real,
 			"--train-data", train, "--features", features, "--count", 10,

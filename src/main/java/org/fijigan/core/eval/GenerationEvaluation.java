@@ -28,6 +28,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.InferenceOptions;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.ClassFolders;
 import org.fijigan.core.train.data.ImageSource;
 
@@ -40,8 +41,8 @@ import org.fijigan.core.train.data.ImageSource;
  * "all" for an unconditional generator), and all classes together when there
  * are several. Real and training images are centre-cropped to the generated
  * size and normalised as {@link EvaluationOptions#normalization()} says;
- * generated images are read in the model's output range; both are clipped to
- * [0, 1].
+ * generated images are mapped linearly from the model's output range; both are
+ * clipped to [0, 1], and a note says how each set was mapped.
  * <p>
  * Metrics on {@link PcaFeatures} (given, else fitted on the training images,
  * else on the real images): FID, KID (mean and standard deviation over
@@ -190,17 +191,43 @@ public final class GenerationEvaluation {
 		if (training == null) notes.add(
 			"no training images: no memorisation check, no real-vs-" +
 				"training floor");
-		notes.add("generation: real images normalised with " + rule.describe() +
-			", centre-cropped to " + gw + "x" + gh +
-			"; generated sample i drawn from seed " + options.seed() + " + i" +
-			(draws == 1 ? "" : ", in " + draws + " draws of " + plan.total() +
-				" (draw d: samples " + plan.total() + "d to " + plan.total() + "d + " +
-				(plan.total() - 1) + "); each measure of generated vs " +
+		notes.add("generation: generated images mapped linearly from the model's " +
+			"output range " + Numbers.exact(model.outputRange().min()) + ".." +
+			Numbers.exact(model.outputRange().max()) + " to 0..1; real images " +
+			"normalised with " + realMapping(rule) + ", centre-cropped to " + gw +
+			"x" + gh + "; generated sample i drawn from seed " + options.seed() +
+			" + i" + (draws == 1 ? "" : ", in " + draws + " draws of " + plan
+				.total() + " (draw d: samples " + plan.total() + "d to " + plan
+					.total() + "d + " + (plan.total() - 1) +
+				"); each measure of generated vs " +
 				"real images is the mean over the draws, its std their standard " +
 				"deviation (for KID too, in place of the spread over subsets); the " +
 				"memorisation check takes the images of every draw"));
 		return new EvaluationReport(model.name(), model.sha256(), TaskKind.GENERATE,
 			List.of(), measures, nearCopies, features, notes);
+	}
+
+	/**
+	 * How {@code rule} maps the real images, for the note: a percentile stretch
+	 * is not the linear mapping of the generated images, which a generator
+	 * trained on linearly scaled images needs on both sides.
+	 */
+	static String realMapping(Normalization rule) {
+		String how;
+		if (rule instanceof Normalization.Percentile p) how = "per image, its " +
+			Numbers.exact(p.lowPercent()) + " and " + Numbers.exact(p.highPercent()) +
+			" percentiles to 0 and 1, as " +
+			"fine-tune trains by default; a generator trained on linearly scaled " +
+			"images is measured against them with --normalize range or " +
+			"range:MIN,MAX";
+		else if (rule instanceof Normalization.FixedRange r) how =
+			"mapped linearly from " + Numbers.exact(r.min()) + ".." + Numbers.exact(r
+				.max());
+		else if (rule instanceof Normalization.BitDepthRange) how =
+			"mapped linearly from their type's range (0..255, 0..65535; a 32-bit " +
+				"image from its minimum to its maximum)";
+		else how = "their values as they are";
+		return rule.describe() + " (" + how + ")";
 	}
 
 	/**
