@@ -587,9 +587,21 @@ final class DescriptorInference {
 		if (s == 1) origins.remove("size");
 		else origins.put("size", "graph: strided layers, a total stride of " +
 			step + " at a scale of " + Numbers.significant(scale, 4));
+		AxisConstraint graph = graphConstraint();
 		return new ImageInput(in.name(), in.layout(), in.channels(), in.x().equals(
-			AxisConstraint.minStep(step, step)) ? c : in.x(), in.y().equals(
-				AxisConstraint.minStep(step, step)) ? c : in.y(), in.maxBatch());
+			graph) ? c : in.x(), in.y().equals(graph) ? c : in.y(), in.maxBatch());
+	}
+
+	/**
+	 * The sizes the graph's strided layers take: a multiple of the size step its
+	 * upsamplings by a fixed factor need, and at least the size at which every
+	 * level keeps a pixel; any size without strided layers.
+	 */
+	private AxisConstraint graphConstraint() {
+		int step = tiling.sizeStep(), min = tiling.minSize();
+		if (step == 1 && min == 1) return AxisConstraint.ANY;
+		return AxisConstraint.minStep((Math.max(min, step) + step - 1) / step *
+			step, step);
 	}
 
 	private AxisConstraint constraint(ValueInfo v, int axis,
@@ -606,10 +618,14 @@ final class DescriptorInference {
 		}
 		long d = v.dims()[axis];
 		if (d > 0) return AxisConstraint.fixed((int) d);
-		int step = tiling.sizeStep();
-		if (step == 1) return AxisConstraint.ANY;
-		origins.put("size", "graph: strided layers, a total stride of " + step);
-		return AxisConstraint.minStep(step, step);
+		AxisConstraint c = graphConstraint();
+		if (c.equals(AxisConstraint.ANY)) return c;
+		origins.put("size", tiling.sizeStep() > 1
+			? "graph: strided layers, a total stride of " + tiling.sizeStep()
+			: "graph: strided layers, a total stride of " + tiling.stride() +
+				", upsampled to the shapes they are joined with: any size from " + c
+					.min());
+		return c;
 	}
 
 	/**

@@ -57,7 +57,22 @@ final class LocalityWalker {
 	private String layoutConflict;
 	/**
 	 * The least common multiple of the whole-number jumps (above 1) along y and x
-	 * of the tensors met: the input sizes every strided layer divides.
+	 * of the tensors met: the grid every strided layer samples on.
+	 */
+	private long stride = 1;
+	/** The largest whole-number jump along y and x of the tensors met. */
+	private long maxJump = 1;
+	/**
+	 * Per tensor (image data or sizes read from it), what the input's size must
+	 * be a multiple of for its length along y and x to be exactly the input's
+	 * over its jump: the strides it was sampled with on the way, unless a Resize
+	 * gave it the size of another tensor ({@link #debtOf}). Absent is 1.
+	 */
+	private final Map<String, Long> debts = new HashMap<>();
+	/**
+	 * What the input's size must be a multiple of for the graph to run and keep
+	 * every pixel: the debts of the tensors a join puts together where they
+	 * differ (their lengths differ at other sizes), and the output's.
 	 */
 	private long sizeStep = 1;
 	private String scope = "";
@@ -99,6 +114,7 @@ final class LocalityWalker {
 			index++;
 		}
 		Pixels out = pixels.get(output);
+		if (out != null) sizeStep = lcm(sizeStep, debt(output));
 		if (out == null) {
 			notes.add(
 				"the output is not computed from an image input; tiling does not apply");
@@ -315,6 +331,11 @@ final class LocalityWalker {
 		}
 		if (!anyPixels) {
 			known.visit(n, anySizes);
+			long d = 1;
+			for (String i : n.getInputList())
+				d = lcm(d, debt(i));
+			for (String o : n.getOutputList())
+				if (!o.isEmpty() && d > 1) debts.put(o, d);
 			return;
 		}
 		clean = !tainted;
@@ -328,38 +349,101 @@ final class LocalityWalker {
 			notUnderstood(n, "could not be analysed (" + e + ")");
 			outs = null;
 		}
+		noteJoin(n);
+		long inherited = debtOf(n);
 		for (int i = 0; i < n.getOutputCount(); i++) {
 			String o = n.getOutput(i);
-			if (o.isEmpty() || known.isSize(o)) continue;
+			if (o.isEmpty()) continue;
+			if (known.isSize(o)) {
+				if (inherited > 1) debts.put(o, inherited);
+				continue;
+			}
 			Pixels p = outs == null || outs.isEmpty() ? null : outs.get(Math.min(i,
 				outs.size() - 1));
 			if (p == null) p = fallback(n);
 			pixels.put(o, broke || tainted ? new Pixels(p.axes(), p.halo(), p.jump(),
 				true) : p);
-			noteStride(p);
+			long d = inherited;
+			for (long j : wholeJumps(p)) {
+				stride = lcm(stride, j);
+				maxJump = Math.max(maxJump, j);
+				d = lcm(d, j);
+			}
+			if (d > 1) debts.put(o, d);
 		}
 	}
 
 	/**
-	 * Adds the jumps of {@code p} along y and x to {@link #sizeStep}: a tensor
-	 * sampling every J-th input pixel holds a whole input only when the input's
-	 * size is a multiple of J (a stride-2 layer drops the last pixel of an odd
-	 * size, and the upsampling after it cannot give it back).
+	 * The debt ({@link #debts}) an output of {@code n} takes from its inputs:
+	 * that of the sizes a Resize is given (it restores exactly the length of the
+	 * tensor they were read from, whatever its input), else the least common
+	 * multiple of its inputs' (an upsampling by a fixed factor keeps the lengths
+	 * its input lost).
 	 */
-	private void noteStride(Pixels p) {
-		if (p.axes() == null) {
-			addStride(p.jump());
-			return;
-		}
-		for (Axis a : p.axes())
-			if (a.role().isSpatial()) addStride(a.jump());
+	private long debtOf(NodeProto n) {
+		boolean resize = OnnxGraphInfo.isStandardDomain(n.getDomain()) && n
+			.getOpType().equals("Resize");
+		if (resize && n.getInputCount() > 3 && known.isSize(n.getInput(3)))
+			return debt(n.getInput(3));
+		long d = 1;
+		for (String i : n.getInputList())
+			d = lcm(d, debt(i));
+		return d;
 	}
 
-	private void addStride(double jump) {
+	/**
+	 * Where {@code n} puts together image tensors (Add, Concat, Mul, ...) whose
+	 * lengths along y and x agree at different input sizes, their lengths agree
+	 * only at sizes that are a multiple of both debts: a stride-2 level upsampled
+	 * by two has an even length, which an odd skip it is added to has not.
+	 * Tensors of one pixel along y and x (broadcast) are left out.
+	 */
+	private void noteJoin(NodeProto n) {
+		Set<Long> met = new java.util.HashSet<>();
+		for (String i : n.getInputList()) {
+			Pixels p = pixels.get(i);
+			if (p == null || p.tainted() || isPoint(p)) continue;
+			met.add(debt(i));
+		}
+		if (met.size() < 2) return;
+		for (long d : met)
+			sizeStep = lcm(sizeStep, d);
+	}
+
+	/** Whether {@code p} has one pixel along each of its y and x axes. */
+	private static boolean isPoint(Pixels p) {
+		if (p.axes() == null) return false;
+		boolean any = false;
+		for (Axis a : p.axes())
+			if (a.role().isSpatial()) {
+				if (!ImageAxes.isOne(a.size())) return false;
+				any = true;
+			}
+		return any;
+	}
+
+	private long debt(String name) {
+		return debts.getOrDefault(name, 1L);
+	}
+
+	/** The whole-number jumps above 1 of {@code p} along y and x. */
+	private static List<Long> wholeJumps(Pixels p) {
+		List<Long> jumps = new ArrayList<>();
+		if (p.axes() == null) addWhole(jumps, p.jump());
+		else for (Axis a : p.axes())
+			if (a.role().isSpatial()) addWhole(jumps, a.jump());
+		return jumps;
+	}
+
+	private static void addWhole(List<Long> jumps, double jump) {
 		long j = Math.round(jump);
-		if (j < 2 || Math.abs(jump - j) > 1e-9 || j > 1 << 16) return;
-		long step = sizeStep / gcd(sizeStep, j) * j;
-		if (step <= 1 << 16) sizeStep = step;
+		if (j >= 2 && Math.abs(jump - j) <= 1e-9 && j <= 1 << 16) jumps.add(j);
+	}
+
+	/** The least common multiple, or {@code a} where it would pass 2^16. */
+	private static long lcm(long a, long b) {
+		long m = a / gcd(a, b) * b;
+		return m <= 1 << 16 ? m : a;
 	}
 
 	private static long gcd(long a, long b) {
@@ -367,12 +451,31 @@ final class LocalityWalker {
 	}
 
 	/**
-	 * The input sizes along y and x must be a multiple of this for the strided
-	 * layers on the way to the output to cover the whole input: the least common
-	 * multiple of their total strides (2^depth for a U-Net); 1 without any.
+	 * What the input sizes along y and x must be a multiple of for the graph to
+	 * run and give every pixel: where an upsampling by a fixed factor (Resize or
+	 * Upsample by scales, ConvTranspose, DepthToSpace) after strided layers is
+	 * joined with a finer level, or reaches the output, the least common multiple
+	 * of the strides it undoes; 1 where every upsampling takes the size of the
+	 * tensor it is joined with from its shape, and without strided layers.
 	 */
 	int sizeStep() {
 		return (int) sizeStep;
+	}
+
+	/**
+	 * The grid the strided layers sample on: the least common multiple of their
+	 * total strides (2^depth for a U-Net); 1 without any.
+	 */
+	int stride() {
+		return (int) stride;
+	}
+
+	/**
+	 * The smallest input size along y and x at which every strided level keeps a
+	 * pixel: the largest total stride; 1 without any.
+	 */
+	int minSize() {
+		return (int) maxJump;
 	}
 
 	/**

@@ -87,7 +87,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
  * arithmetic such as {@code Shape(x)[2] * 2} lines up with the axes it
  * measures. What this does not check: that tiles start on a multiple of a
  * strided model's total stride (a stride-2 layer on a tile shifted by one pixel
- * samples other pixels), which the tile planner does not arrange.
+ * samples other pixels), which the tile planner arranges ({@link #stride()}).
  * <p>
  * About 400 lines because this Javadoc states the exact-tiling rules in one
  * place (the walk itself is {@link LocalityWalker} and its rule classes); the
@@ -313,10 +313,18 @@ public final class OnnxGraphInfo {
 	 * @param fixedSpatialReshape whether a Reshape of image data fixes a spatial
 	 *          length with a number
 	 * @param sizeStep what the input's height and width must be a multiple of for
-	 *          the strided layers (Conv, pooling, SpaceToDepth, a downscaling
-	 *          Resize) on the way to the output to cover it: the least common
-	 *          multiple of their total strides, 2^depth for a U-Net; 1 without
-	 *          any
+	 *          the graph to run and give every pixel: where the strided layers'
+	 *          levels (Conv, pooling, SpaceToDepth, a downscaling Resize) are
+	 *          upsampled by a fixed factor (Resize by scales, ConvTranspose,
+	 *          DepthToSpace) and joined with a finer level or given out, the
+	 *          least common multiple of the strides undone, 2^depth for such a
+	 *          U-Net; 1 where every upsampling takes its size from the shape of
+	 *          the tensor it is joined with, and without strided layers
+	 * @param stride the grid the strided layers sample on: the least common
+	 *          multiple of their total strides (2^depth for a U-Net), which tiles
+	 *          start on; 1 without any
+	 * @param minSize the smallest height and width at which every strided level
+	 *          keeps a pixel: the largest total stride; 1 without any
 	 * @param outputLayout the output's layout as the roles of its axes give it
 	 *          (it need not be the input's: {@code byxc} for a channels-first
 	 *          input transposed to channels-last), or null where the graph does
@@ -328,11 +336,14 @@ public final class OnnxGraphInfo {
 	 */
 	public record Tiling(ReceptiveField receptiveField,
 			List<String> wholeImageOps, boolean fixedSpatialReshape, int sizeStep,
-			TensorLayout outputLayout, String layoutConflict) {
+			int stride, int minSize, TensorLayout outputLayout,
+			String layoutConflict) {
 
 		public Tiling {
 			wholeImageOps = List.copyOf(wholeImageOps);
 			if (sizeStep < 1) sizeStep = 1;
+			if (stride < 1) stride = 1;
+			if (minSize < 1) minSize = 1;
 		}
 	}
 
@@ -390,13 +401,14 @@ public final class OnnxGraphInfo {
 				LocalityWalker w = new LocalityWalker(skeleton, functions,
 					defaultOpset(), l, imageOutput().name());
 				return new Tiling(w.result(), w.breakers(), w.hasFixedSpatialReshape(),
-					w.sizeStep(), w.outputLayout(), w.layoutConflict());
+					w.sizeStep(), w.stride(), w.minSize(), w.outputLayout(), w
+						.layoutConflict());
 			}
 			catch (RuntimeException | StackOverflowError e) { // not exact, rather
 																												// than a refused model
 				return new Tiling(new ReceptiveField(0, 1, false, List.of()), List.of(
-					"the graph could not be " + "analysed (" + e + ")"), false, 1, null,
-					null);
+					"the graph could not be " + "analysed (" + e + ")"), false, 1, 1, 1,
+					null, null);
 			}
 		});
 	}
@@ -670,6 +682,14 @@ public final class OnnxGraphInfo {
 	 */
 	public int sizeStep() {
 		return tiling.sizeStep();
+	}
+
+	/**
+	 * The grid the strided layers sample on, with the guessed layouts of the
+	 * image inputs: see {@link Tiling#stride()}.
+	 */
+	public int stride() {
+		return tiling.stride();
 	}
 
 	/**

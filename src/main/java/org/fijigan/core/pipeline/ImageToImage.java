@@ -428,7 +428,7 @@ public final class ImageToImage {
 		return new TilingRequest(image.width(), image.height(), in.x(), in.y(),
 			model.haloPixels(), options.tileSize(), options.memoryBudgetBytes(),
 			bytesPerPixel(model), in.maxBatch(), model.wholeImageOps(), TilePlanner
-				.gridStep(model.graph() == null ? 1 : model.graph().sizeStep(), model
+				.gridStep(model.graph() == null ? 1 : model.graph().stride(), model
 					.scale()));
 	}
 

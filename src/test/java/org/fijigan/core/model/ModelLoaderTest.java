@@ -162,6 +162,48 @@ class ModelLoaderTest {
 			}
 	}
 
+	/**
+	 * A model that pools 2x2 with stride 2 and resizes back to the Shape of its
+	 * input, which it adds: the Resize restores any size, so a 47x41 image runs
+	 * as it is, unpadded (it was mirrored up to 48x42, which changed every
+	 * pixel's pooled neighbour).
+	 */
+	@Test
+	void aModelThatUpsamplesToTheShapeItJoinsRunsOnAnOddImageUnpadded() {
+		ModelDescriptor d = ModelLoader.load(OnnxGraphInfoTest
+			.poolThenResizeToShape().write(dir, "pool2shape.onnx").toString(),
+			ModelOverrides.NONE);
+		assertEquals(org.fijigan.core.tiling.AxisConstraint.minStep(2, 1), d.image()
+			.x());
+		assertEquals(org.fijigan.core.tiling.AxisConstraint.minStep(2, 1), d.image()
+			.y());
+		int w = 47, h = 41;
+		RasterImage img = RasterImage.allocate(w, h, 1, 1, 1, PixelType.FLOAT32);
+		float[] p = (float[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = (i * 37 % 101) / 100f;
+		var result = ImageToImage.run(d, img, InferenceOptions.defaults()
+			.withDevice(DeviceSpec.CPU, 1).withNormalization(
+				new org.fijigan.core.image.Normalization.None()), ProgressListener.NONE,
+			CancellationToken.none());
+		assertFalse(result.report().notes().stream().anyMatch(n -> n.contains(
+			"padded")), result.report().notes().toString());
+		float[] o = (float[]) result.image().plane(0);
+		// the 23x20 pooled means, each output pixel taking the one at
+		// floor(position * 23 / 47) (floor(y * 20 / 41)), plus the pixel itself
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				int py = (int) Math.floor(y * 20.0 / h), px = (int) Math.floor(x *
+					23.0 / w);
+				float sum = 0;
+				for (int dy = 0; dy < 2; dy++)
+					for (int dx = 0; dx < 2; dx++)
+						sum += p[(2 * py + dy) * w + 2 * px + dx];
+				assertEquals(sum / 4 + p[y * w + x], o[y * w + x], 1e-6f, "pixel " + x +
+					"," + y);
+			}
+	}
+
 	@Test
 	void aDownscalerByItsStrideTakesAnySizeAsItsOutputRounds() {
 		// out[y][x] = in[2y][2x]: a 3x3 convolution of stride 2, padding 1, that

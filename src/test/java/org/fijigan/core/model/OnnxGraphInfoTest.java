@@ -185,6 +185,64 @@ class OnnxGraphInfoTest {
 		assertEquals(1, info(OnnxModels.pixelShuffle(1, 3)).sizeStep());
 	}
 
+	/**
+	 * AveragePool 2x2 stride 2, then a nearest Resize (asymmetric, floor) to the
+	 * sizes of the input's Shape, added to the input: it runs on any size.
+	 */
+	static OnnxModels.Builder poolThenResizeToShape() {
+		return OnnxModels.builder().opset(13).input("x", "N,1,H,W").node(
+			"AveragePool", "x", "p", attrInts("kernel_shape", 2, 2), attrInts(
+				"strides", 2, 2)).node("Shape", "x", "s").node("Resize", "p,,,s", "u",
+					attrString("mode", "nearest"), attrString(
+						"coordinate_transformation_mode", "asymmetric"), attrString(
+							"nearest_mode", "floor")).node("Add", "u,x", "y").output("y",
+								"N,1,?,?");
+	}
+
+	/**
+	 * An upsampling Resize whose sizes are read off the Shape of the tensor it is
+	 * joined with gives that tensor's size at any input size, so the graph needs
+	 * no size step, only an input that keeps a pixel at every level; tiles still
+	 * start on its stride's grid.
+	 */
+	@Test
+	void upsamplingToTheShapeOfTheJoinedTensorNeedsNoSizeStep() {
+		OnnxGraphInfo direct = info(poolThenResizeToShape());
+		assertEquals(1, direct.sizeStep());
+		assertEquals(2, direct.stride());
+		// two levels, the sizes sliced from each skip's Shape and put after the
+		// batch and channel lengths, as exported U-Nets do
+		OnnxModels.Builder unet = OnnxModels.builder().opset(13).input("x",
+			"N,1,H,W").initializer("nc", new long[] { 1, 1 }, 2).initializer("b",
+				new long[] { 2 }, 1).initializer("e", new long[] { 4 }, 1);
+		unet.node("AveragePool", "x", "d1", attrInts("kernel_shape", 2, 2),
+			attrInts("strides", 2, 2)).node("AveragePool", "d1", "d2", attrInts(
+				"kernel_shape", 2, 2), attrInts("strides", 2, 2));
+		for (int l = 2; l >= 1; l--) {
+			String skip = l == 1 ? "x" : "d1", in = l == 2 ? "d2" : "s2";
+			unet.node("Shape", skip, "sh" + l).node("Slice", "sh" + l + ",b,e", "hw" +
+				l).node("Concat", "nc,hw" + l, "size" + l, OnnxModels.attrInt("axis",
+					0)).node("Resize", in + ",,,size" + l, "u" + l, attrString("mode",
+						"nearest")).node("Concat", "u" + l + "," + skip, "s" + l, OnnxModels
+							.attrInt("axis", 1));
+		}
+		unet.node("Identity", "s1", "y").output("y", "N,?,?,?");
+		OnnxGraphInfo two = info(unet);
+		assertEquals(1, two.sizeStep());
+		assertEquals(4, two.stride());
+		// the same levels upsampled by a factor of 2: a multiple of 4 again
+		OnnxModels.Builder scaled = OnnxModels.builder().opset(13).input("x",
+			"N,1,H,W").initializer("scales", new float[] { 1, 1, 2, 2 }, 4);
+		scaled.node("AveragePool", "x", "d1", attrInts("kernel_shape", 2, 2),
+			attrInts("strides", 2, 2)).node("AveragePool", "d1", "d2", attrInts(
+				"kernel_shape", 2, 2), attrInts("strides", 2, 2)).node("Resize",
+					"d2,,scales", "u2", attrString("mode", "nearest")).node("Add",
+						"u2,d1", "s2").node("Shape", "x", "sh").node("Resize", "s2,,,sh",
+							"u1", attrString("mode", "nearest")).node("Add", "u1,x", "y")
+			.output("y", "N,1,?,?");
+		assertEquals(4, info(scaled).sizeStep());
+	}
+
 	@Test
 	void resizeThenConvolutionCountsHaloInInputPixels() {
 		OnnxModels.Builder model = OnnxModels.builder().input("x", "N,1,H,W")
