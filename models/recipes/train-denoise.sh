@@ -8,9 +8,11 @@ fetch_data
 start denoise
 # The training set: both folders, through links (a sample draws an image uniformly, so about 3 in
 # 5 samples are fluorescence scenes: 60 of them beside 38 photographs).
-mkdir -p "$WORK/data"
-ln -sfn "$DATA/photos/train" "$WORK/data/photos"
-ln -sfn "$DATA/fluorescence/train" "$WORK/data/fluorescence"
+if ! packaging_only; then
+	mkdir -p "$WORK/data"
+	ln -sfn "$DATA/photos/train" "$WORK/data/photos"
+	ln -sfn "$DATA/fluorescence/train" "$WORK/data/fluorescence"
+fi
 # PyTorch's initialisation, which the packaged model was trained from (create-model's default is
 # now He et al.'s, which deeper stacks need; at 10 layers both train)
 create --arch residual-denoiser --channels 1 --width 32 --blocks 10 --init pytorch --seed 3
@@ -20,8 +22,10 @@ train --data "$WORK/data" --steps 5000 --batch 8 --patch 64 --optimizer adam --l
 	--degradation gaussian:0.01..0.25 --degradation poisson-gaussian:photons=5..200,read=0..0.02
 # The classical baselines are tuned on images that are never evaluated: one training photograph for
 # the two photo sets, the fluorescence tuning scenes for the fluorescence test scenes.
-mkdir -p "$WORK/tune-photos"
-cp "$DATA/photos/train/skimage-camera.png" "$WORK/tune-photos/"
+if ! packaging_only; then
+	mkdir -p "$WORK/tune-photos"
+	cp "$DATA/photos/train/skimage-camera.png" "$WORK/tune-photos/"
+fi
 evaluate --data "$DATA/photos/test" --other-data "$DATA/micro/test" \
 	--other-data "$DATA/fluorescence/test" --tune-data "$WORK/tune-photos" \
 	--tune-data "$WORK/tune-photos" --tune-data "$DATA/fluorescence/tune" --seed 1
