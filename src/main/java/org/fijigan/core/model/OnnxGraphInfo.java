@@ -102,6 +102,14 @@ public final class OnnxGraphInfo {
 	 */
 	public static final long MAX_IR_VERSION = 13;
 
+	/**
+	 * Operators whose output holds only values of their first input (reshaped,
+	 * reordered, picked or repeated), so that they keep its value range.
+	 */
+	static final Set<String> VALUE_MOVERS = Set.of("Identity", "Reshape",
+		"Flatten", "Squeeze", "Unsqueeze", "Transpose", "DepthToSpace",
+		"SpaceToDepth", "Expand", "Tile", "Slice");
+
 	private final String displayName;
 	private final long irVersion;
 	private final String producer;
@@ -248,9 +256,14 @@ public final class OnnxGraphInfo {
 				if (!isStandardDomain(n.getDomain()) && !local.contains(n.getDomain() +
 					"::" + n.getOpType()) && !nonStandardDomains.contains(n.getDomain()))
 					nonStandardDomains.add(n.getDomain());
+		// each value's producing node's type and first input, to look through
+		// operators that only move values
+		Map<String, String[]> producers = new HashMap<>();
 		for (NodeProto n : graph.getNodeList()) {
 			for (String o : n.getOutputList())
-				if (outputNames.contains(o)) outputProducers.put(o, n.getOpType());
+				producers.put(o, new String[] { isStandardDomain(n.getDomain()) ? n
+					.getOpType() : n.getDomain() + "::" + n.getOpType(), n
+						.getInputCount() > 0 ? n.getInput(0) : "" });
 			if ((n.getOpType().equals("Conv") || n.getOpType().equals(
 				"ConvTranspose")) && n.getInputCount() > 1)
 			{
@@ -268,6 +281,18 @@ public final class OnnxGraphInfo {
 			if (!standard && !local.contains(n.getDomain() + "::" + n.getOpType()) &&
 				!nonStandardDomains.contains(n.getDomain())) nonStandardDomains.add(n
 					.getDomain());
+		}
+		for (String o : outputNames) {
+			String[] p = producers.get(o);
+			// a chain is at most as long as the graph (a malformed one may loop)
+			for (int i = 0; p != null && VALUE_MOVERS.contains(p[0]) && i < graph
+				.getNodeCount(); i++)
+			{
+				String[] next = producers.get(p[1]);
+				if (next == null) break;
+				p = next;
+			}
+			if (p != null) outputProducers.put(o, p[0]);
 		}
 		this.maxFeatureChannels = features;
 		this.skeleton = withoutWeights(graph);
@@ -703,8 +728,10 @@ public final class OnnxGraphInfo {
 	}
 
 	/**
-	 * The operator type of the node that writes graph output {@code name}, or
-	 * null (e.g. an input passed through).
+	 * The operator type of the node that computes the values of graph output
+	 * {@code name}, looking through operators that only move or pick values
+	 * ({@link #VALUE_MOVERS}: a Tanh then a Reshape gives Tanh), or null (e.g. an
+	 * input passed through).
 	 */
 	public String producerOf(String name) {
 		return outputProducers.get(name);

@@ -66,6 +66,36 @@ class ModelLoaderTest {
 		assertEquals(8, generator.generator().latentDim());
 	}
 
+	/**
+	 * A Tanh output keeps its [-1,1] through operators that only move values: the
+	 * MLP generator's Linear, Tanh, then view(N,1,H,W) (a Reshape), and an image
+	 * model's Tanh then Transpose; an operator that changes values (Mul) leaves
+	 * the default [0,1].
+	 */
+	@Test
+	void aTanhOutputImpliesMinusOneToOneThroughShapeOnlyOperators() {
+		ModelDescriptor mlp = ModelLoader.load(OnnxModels.builder().input("z",
+			"N,8").initializer("W", new float[8 * 16], 8, 16).node("MatMul", "z,W",
+				"dense").node("Tanh", "dense", "t").constant("shape", new long[] { -1,
+					1, 4, 4 }, 4).node("Reshape", "t,shape", "image").output("image",
+						"N,1,4,4").write(dir, "mlp.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(TaskKind.GENERATE, mlp.task());
+		assertEquals(ValueRange.MINUS_ONE_ONE, mlp.outputRange());
+		assertEquals("inferred (output is Tanh)", mlp.origins().get("range"));
+		ModelDescriptor image = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").node("Tanh", "x", "t").node("Transpose", "t", "tt", OnnxModels
+				.attrInts("perm", 0, 1, 3, 2)).node("Identity", "tt", "y").output("y",
+					"N,1,W,H").write(dir, "tt.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(ValueRange.MINUS_ONE_ONE, image.outputRange());
+		assertEquals(ValueRange.MINUS_ONE_ONE, image.inputRange());
+		ModelDescriptor scaled = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").node("Tanh", "x", "t").initializer("half", new float[] {
+				0.5f }, 1).node("Mul", "t,half", "y").output("y", "N,1,H,W").write(dir,
+					"half.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(ValueRange.ZERO_ONE, scaled.outputRange());
+		assertEquals("default", scaled.origins().get("range"));
+	}
+
 	@Test
 	void metadataPropsStateTaskRangeHaloAndResidual() {
 		Path p = OnnxModels.identity(1).metadata(ModelLoader.META_TASK, "denoise")
