@@ -454,4 +454,41 @@ class GenerateFolderTest {
 			"model's classes [Alpha, beta, gamma]", r.err().strip());
 		assertFalse(Files.exists(dir.resolve("delta")));
 	}
+
+	/**
+	 * A conditional generator whose class count the graph hides (its label goes
+	 * through an Add before the table) cannot take its classes in turn: --count
+	 * without --class or --classes is refused in one line, to a stack and to a
+	 * folder alike, before anything is written, as --per-class is; one named
+	 * class still draws.
+	 */
+	@Test
+	void classesInTurnNeedAKnownClassCount() throws IOException {
+		Path model = OnnxModels.builder().input("z", "N,4").input("label",
+			OnnxModels.INT64, "N").initializer("W", new float[4 * 30], 4, 30)
+			.initializer("E", new float[3 * 30], 3, 30).initializer("zero",
+				new long[] { 0 }, 1).node("MatMul", "z,W", "dense").node("Add",
+					"label,zero", "index").node("Gather", "E,index", "embedded").node(
+						"Add", "dense,embedded", "conditioned").constant("shape",
+							new long[] { -1, 1, 5, 6 }, 4).node("Reshape",
+								"conditioned,shape", "image").output("image", "N,1,5,6").write(
+									dir, "hidden.onnx");
+		String refusal =
+			"fiji-gan: the model does not say how many classes it has; generate each with --class K --count N";
+		for (Object[] run : new Object[][] { { "stack.tif", "--count", 3 }, {
+			"folder", "--count", 3 }, { "one.tif" }, { "classes", "--per-class",
+				2 } })
+		{
+			Path out = dir.resolve((String) run[0]);
+			Result r = generate(model, out, java.util.Arrays.copyOfRange(run, 1,
+				run.length));
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals(refusal, r.err().strip());
+			assertFalse(Files.exists(out), out.toString());
+		}
+		Path out = dir.resolve("named");
+		Result r = generate(model, out, "--count", 2, "--class", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Map.of("1", 2), perFolder(files(out, false)));
+	}
 }

@@ -69,7 +69,8 @@ public final class SamplePlan {
 	 */
 	public static SamplePlan cycling(long count, GeneratorSpec g) {
 		checkConditional(g);
-		int k = Math.max(1, g.classCount());
+		g.requireClassCount();
+		int k = g.classCount();
 		Map<Integer, String> folders = new LinkedHashMap<>();
 		for (int c = 0; c < k; c++)
 			folders.put(c, folderName(g.className(c)));
@@ -91,8 +92,7 @@ public final class SamplePlan {
 	/** {@code perClass} samples of every class of the model, class 0 first. */
 	public static SamplePlan perClass(long perClass, GeneratorSpec g) {
 		checkConditional(g);
-		if (g.classCount() < 1) throw new GanException(
-			"the model does not say how many classes it has; generate each with --class K --count N");
+		g.requireClassCount();
 		Map<Integer, Long> counts = new LinkedHashMap<>();
 		Map<Integer, String> folders = new LinkedHashMap<>();
 		for (int c = 0; c < g.classCount(); c++) {

@@ -122,6 +122,15 @@ public record GeneratorSpec(String latentInput, int latentDim,
 	}
 
 	/**
+	 * Refuses a model whose class count neither its graph nor its metadata gives:
+	 * its classes cannot be taken in turn or all drawn, only named one at a time.
+	 */
+	public void requireClassCount() {
+		if (classCount() < 1) throw new GanException(
+			"the model does not say how many classes it has; generate each with --class K --count N");
+	}
+
+	/**
 	 * The label a folder of images names: one of the class names (exactly, then
 	 * ignoring case), or a label number within the class count; -1 when it names
 	 * none. Fine-tuning, evaluation and {@code generate --balance-against} read

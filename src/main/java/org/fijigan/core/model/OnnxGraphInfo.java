@@ -282,6 +282,19 @@ public final class OnnxGraphInfo {
 				!nonStandardDomains.contains(n.getDomain())) nonStandardDomains.add(n
 					.getDomain());
 		}
+		// a class label may reach its table through a Cast (int32 labels), a
+		// column pick (label[:, 0] of [N, 1] labels) or a reshape: its table
+		// rows are those of the value the Gather looks up
+		for (var e : List.copyOf(embeddingRows.entrySet())) {
+			String[] p = producers.get(e.getKey());
+			for (int i = 0; p != null && i < graph.getNodeCount() && (VALUE_MOVERS
+				.contains(p[0]) || p[0].equals("Cast") || p[0].equals("Gather") &&
+					!initializers.containsKey(p[1])); i++)
+			{
+				embeddingRows.putIfAbsent(p[1], e.getValue());
+				p = producers.get(p[1]);
+			}
+		}
 		for (String o : outputNames) {
 			String[] p = producers.get(o);
 			// a chain is at most as long as the graph (a malformed one may loop)

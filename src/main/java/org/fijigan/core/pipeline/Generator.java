@@ -291,8 +291,11 @@ public final class Generator {
 			labels.length);
 		else if (o.classLabel() != null) java.util.Arrays.fill(labels, o
 			.classLabel());
-		else for (int i = 0; i < labels.length; i++)
-			labels[i] = i % Math.max(1, g.classCount());
+		else {
+			g.requireClassCount();
+			for (int i = 0; i < labels.length; i++)
+				labels[i] = i % g.classCount();
+		}
 		for (long l : labels)
 			if (l < 0 || g.classCount() > 0 && l >= g.classCount())
 				throw new GanException("class " + l +

@@ -96,6 +96,34 @@ class ModelLoaderTest {
 		assertEquals("default", scaled.origins().get("range"));
 	}
 
+	/**
+	 * The class count is the rows of the table the label looks up, also where the
+	 * label reaches it through a Cast (int32 labels, as PyTorch exports them) or
+	 * as column 0 of [N, 1] labels (label[:, 0]).
+	 */
+	@Test
+	void theClassCountIsReadThroughACastOrAColumnPick() {
+		ModelDescriptor cast = ModelLoader.load(OnnxModels.builder().input("z",
+			"N,4").input("label", OnnxModels.INT32, "N").initializer("E",
+				new float[5 * 4], 5, 4).node("Cast", "label", "index", OnnxModels
+					.attrInt("to", OnnxModels.INT64)).node("Gather", "E,index",
+						"embedded").node("Add", "z,embedded", "sum").constant("shape",
+							new long[] { -1, 1, 2, 2 }, 4).node("Reshape", "sum,shape",
+								"image").output("image", "N,1,2,2").write(dir, "cast.onnx")
+			.toString(), ModelOverrides.NONE);
+		assertEquals("label", cast.generator().classInput());
+		assertEquals(5, cast.generator().classCount());
+		ModelDescriptor column = ModelLoader.load(OnnxModels.builder().input("z",
+			"N,4").input("label", OnnxModels.INT64, "N,1").initializer("E",
+				new float[6 * 4], 6, 4).constant("zero", new long[] { 0 }).node(
+					"Gather", "label,zero", "picked", OnnxModels.attrInt("axis", 1)).node(
+						"Gather", "E,picked", "embedded").node("Add", "z,embedded", "sum")
+			.constant("shape", new long[] { -1, 1, 2, 2 }, 4).node("Reshape",
+				"sum,shape", "image").output("image", "N,1,2,2").write(dir,
+					"column.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(6, column.generator().classCount());
+	}
+
 	@Test
 	void metadataPropsStateTaskRangeHaloAndResidual() {
 		Path p = OnnxModels.identity(1).metadata(ModelLoader.META_TASK, "denoise")

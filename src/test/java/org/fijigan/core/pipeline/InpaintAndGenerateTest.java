@@ -287,4 +287,28 @@ class InpaintAndGenerateTest {
 		assertEquals("the latent file has vectors of length 7; the model takes 8", e
 			.getMessage());
 	}
+
+	/**
+	 * Without a class count (the label goes through an Add before its table), the
+	 * classes cannot be taken in turn: a run without a class is refused rather
+	 * than drawing class 0 throughout; a named class runs.
+	 */
+	@Test
+	void classesInTurnNeedAKnownClassCount() {
+		ModelDescriptor m = ModelLoader.load(OnnxModels.builder().input("z", "N,4")
+			.input("label", OnnxModels.INT64, "N").initializer("E", new float[3 * 4],
+				3, 4).initializer("zero", new long[] { 0 }, 1).node("Add", "label,zero",
+					"index").node("Gather", "E,index", "embedded").node("Add",
+						"z,embedded", "sum").constant("shape", new long[] { -1, 1, 2, 2 },
+							4).node("Reshape", "sum,shape", "image").output("image",
+								"N,1,2,2").write(dir, "hidden.onnx").toString(),
+			ModelOverrides.NONE);
+		assertEquals(0, m.generator().classCount());
+		GanException e = assertThrows(GanException.class, () -> generate(m, 3, 0,
+			null));
+		assertEquals(
+			"the model does not say how many classes it has; generate each with --class K --count N",
+			e.getMessage());
+		assertEquals(3, generate(m, 3, 0, 2).image().planeCount());
+	}
 }
