@@ -491,4 +491,33 @@ class GenerateFolderTest {
 		assertEquals(0, r.exitCode(), r.err());
 		assertEquals(Map.of("1", 2), perFolder(files(out, false)));
 	}
+
+	/**
+	 * 32-bit samples into a format of 8- and 16-bit planes are refused before any
+	 * is drawn, in one line, with nothing written (they were drawn, each failed,
+	 * and the folder kept a manifest of failures); --float into .npy writes.
+	 */
+	@Test
+	void floatSamplesIntoPngOrJpegAreRefusedUpFront() throws IOException {
+		Path model = conditional();
+		for (Object[] run : new Object[][] { { "png", "--float" }, { "jpg",
+			"--normalize", "none" } })
+		{
+			Path out = dir.resolve("out-" + run[0]);
+			List<Object> more = new ArrayList<>(List.of("--count", 2, "--format",
+				run[0]));
+			more.addAll(List.of(run).subList(1, run.length));
+			Result r = generate(model, out, more.toArray());
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals("fiji-gan: 32-bit images (--float, or --normalize none) " +
+				"cannot be written as ." + run[0] +
+				" files: give --format tif, npy or nii.gz", r.err().strip());
+			assertFalse(Files.exists(out), out.toString());
+		}
+		Path out = dir.resolve("out-npy");
+		Result r = generate(model, out, "--count", 2, "--format", "npy", "--float");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Map.of("axial", 1, "coronal", 1), perFolder(files(out,
+			false)));
+	}
 }

@@ -27,6 +27,7 @@ import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.SessionCache;
+import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
@@ -77,6 +78,12 @@ public final class GenerationBatch {
 				.name() + " is not a generator (it is " + model.task().id() + ")");
 		if (!codec.canWrite(job.format())) throw new GanException("cannot write " +
 			job.format() + " files: use tif, png, jpg, npy or nii.gz");
+		// each sample would be drawn, then fail to be written
+		if (job.floatOutput() && codec.cannotWrite(job.format(), RasterImage
+			.allocate(1, 1, 1, 1, 1, PixelType.FLOAT32)) != null)
+			throw new GanException("32-bit images (--float, or --normalize none) " +
+				"cannot be written as " + job.format() +
+				" files: give --format tif, npy or nii.gz");
 		if (job.plan().isConditional() != model.generator().isConditional())
 			throw new GanException(model.name() + (model.generator().isConditional()
 				? " takes a class for each image" : " takes no class"));
