@@ -133,7 +133,7 @@ final class GenerateCommand extends JobCommand {
 		ModelDescriptor d = load();
 		GeneratorSpec g = d.generator();
 		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile,
-			"latent file"), latentFile);
+			"latent file"), latentFile, d.generator());
 		long[] labels = classFile == null ? null : labels(readNpy(classFile,
 			"class file"), classFile);
 		SamplePlan plan = plan(g, latents, labels);
@@ -205,7 +205,7 @@ final class GenerateCommand extends JobCommand {
 				" writes one file per image: " + "give a folder as --output");
 		ModelDescriptor d = load();
 		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile,
-			"latent file"), latentFile);
+			"latent file"), latentFile, d.generator());
 		long[] labels = classFile == null ? null : labels(readNpy(classFile,
 			"class file"), classFile);
 		int n = count != null ? count : latents != null ? latents.length
@@ -231,8 +231,25 @@ final class GenerateCommand extends JobCommand {
 		return Npy.read(file);
 	}
 
-	private static float[][] rows(NpyArray a, Path file) {
+	/**
+	 * The latent vectors of a file of shape [N, d], or [N] followed by the latent
+	 * input's own axes ([N, d, 1, 1] for an input of that shape); a single vector
+	 * [d] is one.
+	 */
+	private static float[][] rows(NpyArray a, Path file, GeneratorSpec g) {
 		long[] shape = a.shape();
+		long[] tail = Arrays.copyOfRange(g.latentShape(), 1, g
+			.latentShape().length);
+		if (shape.length > 2 && !Arrays.equals(Arrays.copyOfRange(shape, 1,
+			shape.length), tail))
+		{
+			StringBuilder perImage = new StringBuilder("[N");
+			for (long t : tail)
+				perImage.append(", ").append(t);
+			throw new GanException(file + " has shape " + Arrays.toString(shape) +
+				"; a latent file is [N, " + g.latentDim() + "]" + (tail.length > 1
+					? " or " + perImage + "]" : "") + ", one latent vector per image");
+		}
 		float[] data = a.toFloatArray();
 		int n = shape.length <= 1 ? 1 : (int) shape[0];
 		if (n == 0 || data.length == 0) throw new GanException(file +

@@ -520,4 +520,44 @@ class GenerateFolderTest {
 		assertEquals(Map.of("axial", 1, "coronal", 1), perFolder(files(out,
 			false)));
 	}
+
+	/**
+	 * A latent file is [N, d], or [N] and the latent input's own axes: a [2, 2,
+	 * 2] file for a latent of 4 was read as two vectors of 4; it is refused in
+	 * one line naming the file and its shape, to a stack and to a folder, with
+	 * nothing written. [2, 4, 1, 1] and [2, 4] feed a [N, 4, 1, 1] latent.
+	 */
+	@Test
+	void aLatentFileHasTheShapeOfTheLatentInput() throws IOException {
+		Path cube = dir.resolve("cube.npy");
+		Npy.writeFloat(cube, new float[8], 2, 2, 2);
+		Path plain = OnnxModels.generator(4, 0, 5, 6).write(dir, "plain.onnx");
+		Path spatial = OnnxModels.builder().input("z", "N,4,1,1").node("Flatten",
+			"z", "flat").initializer("W", new float[4 * 30], 4, 30).node("MatMul",
+				"flat,W", "dense").constant("shape", new long[] { -1, 1, 5, 6 }, 4)
+			.node("Reshape", "dense,shape", "image").output("image", "N,1,5,6").write(
+				dir, "spatial.onnx");
+		for (Object[] run : new Object[][] { { plain, "plain.tif", "[N, 4]" }, {
+			plain, "plain-folder", "[N, 4]" }, { spatial, "spatial.tif",
+				"[N, 4] or [N, 4, 1, 1]" } })
+		{
+			Path out = dir.resolve((String) run[1]);
+			Result r = generate((Path) run[0], out, "--latent", cube);
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals("fiji-gan: " + cube +
+				" has shape [2, 2, 2]; a latent file is " + run[2] +
+				", one latent vector per image", r.err().strip());
+			assertFalse(Files.exists(out), out.toString());
+		}
+		Path four = dir.resolve("four.npy");
+		Npy.writeFloat(four, new float[8], 2, 4, 1, 1);
+		Path flat = dir.resolve("flat.npy");
+		Npy.writeFloat(flat, new float[8], 2, 4);
+		for (Path latent : List.of(four, flat)) {
+			Path out = dir.resolve("out-" + latent.getFileName() + ".tif");
+			Result r = generate(spatial, out, "--latent", latent);
+			assertEquals(0, r.exitCode(), r.err());
+			assertEquals(2, IJ.openImage(out.toString()).getStackSize());
+		}
+	}
 }
