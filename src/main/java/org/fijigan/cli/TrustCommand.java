@@ -81,7 +81,8 @@ final class TrustCommand implements Callable<Integer> {
 				.read(result, "result"), scale);
 			if (out != null) out.write(c.map());
 			PrintWriter w = spec.commandLine().getOut();
-			w.println(c.summary());
+			for (String line : c.lines())
+				w.println(line);
 			if (out != null) w.println("wrote " + out.path());
 			w.flush();
 			return 0;

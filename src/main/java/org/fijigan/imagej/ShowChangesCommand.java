@@ -72,7 +72,7 @@ public class ShowChangesCommand implements Command, DialogChoices {
 	ImagePlus originalImage;
 	/** The provenance table of the last run, or null. */
 	ResultsTable table;
-	/** The one-line consistency score of the last run, or null. */
+	/** The consistency score of the last run (a line per channel), or null. */
 	String score;
 	private String errorMessage;
 
@@ -115,7 +115,8 @@ public class ShowChangesCommand implements Command, DialogChoices {
 			case "consistency" -> {
 				Consistency c = Consistency.of(raster(original()), raster(image), 0);
 				score = c.summary();
-				IJ.log("fiji-gan: consistency of " + image.getTitle() + ": " + score);
+				for (String line : c.lines())
+					IJ.log("fiji-gan: consistency of " + image.getTitle() + ": " + line);
 				output = ImagePlusConverter.toImagePlus(c.map());
 			}
 			case "residual" -> output = ImagePlusConverter.toImagePlus(Residual.of(

@@ -20,9 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
 
 /**
  * {@code trust ...} and {@code models install|list|remove} from the command
@@ -75,6 +77,42 @@ class TrustAndModelsCommandTest {
 		assertEquals(1, again.exitCode());
 		assertTrue(again.err().contains("already exists; pass --overwrite"), again
 			.err());
+	}
+
+	@Test
+	void consistencyScoresEachChannelAgainstItsOwnRange() {
+		// 16-bit, two channels: channel 1 spans 0-60000 and is kept, channel 2
+		// spans 0-100 and the result's is 10 higher everywhere
+		short[][] in = { { 0, (short) 60000, 30000, 10000, 20000, (short) 40000 }, {
+			0, 100, 50, 20, 40, 60 } };
+		ImageStack inStack = new ImageStack(3, 2), srStack = new ImageStack(6, 4);
+		for (int c = 0; c < 2; c++) {
+			inStack.addSlice(new ShortProcessor(3, 2, in[c], null));
+			short[] out = new short[24];
+			for (int y = 0; y < 4; y++)
+				for (int x = 0; x < 6; x++)
+					out[y * 6 + x] = (short) ((in[c][(y / 2) * 3 + x / 2] & 0xffff) +
+						(c == 1 ? 10 : 0));
+			srStack.addSlice(new ShortProcessor(6, 4, out, null));
+		}
+		ImagePlus inImp = new ImagePlus("mc", inStack), srImp = new ImagePlus(
+			"mc-x2", srStack);
+		inImp.setDimensions(2, 1, 1);
+		srImp.setDimensions(2, 1, 1);
+		Path inFile = save(inImp, "mc.tif"), srFile = save(srImp, "mc-x2.tif");
+		Result r = cli("trust", "consistency", "-i", inFile, "-r", srFile);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(String.format(
+			"scale 2, channel 1 of 2: PSNR inf dB, mean |difference| 0 (0%% of the input's range 60000)%n" +
+				"scale 2, channel 2 of 2: PSNR 20.00 dB, mean |difference| 10 (10%% of the input's range 100)%n"),
+			r.out());
+		try (var files = Files.list(dir)) {
+			assertEquals(List.of("mc-x2.tif", "mc.tif"), files.map(f -> f
+				.getFileName().toString()).sorted().toList());
+		}
+		catch (IOException e) {
+			throw new AssertionError(e);
+		}
 	}
 
 	@Test

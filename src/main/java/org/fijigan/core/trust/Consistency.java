@@ -1,6 +1,9 @@
 
 package org.fijigan.core.trust;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.text.Numbers;
@@ -10,44 +13,120 @@ import org.fijigan.core.text.Numbers;
  * result is averaged back down over {@code scale x scale} blocks (area
  * averaging, the inverse of sampling a pixel into {@code scale x scale} output
  * pixels) and the input is subtracted. Where the model invented detail that the
- * measured pixels do not support, the map is far from zero.
+ * measured pixels do not support, the map is far from zero. Each channel is
+ * scored against its own value range: channels of one image often differ by
+ * orders of magnitude, and one range over all of them would hide a dim channel
+ * that was invented outright.
  *
  * @param map {@code downscaled(result) - input}: a new 32-bit image of the
  *          input's size, one channel per logical channel
  * @param scale output pixels per input pixel along x and y
- * @param psnr peak signal-to-noise ratio of the downscaled result against the
- *          input in dB, with the input's value range ({@link #inputRange}) as
- *          peak; infinite when they are equal, NaN when the input is constant
- *          and they are not
- * @param meanAbsoluteDifference mean of {@code |map|} over finite pixels, in
- *          the input's units
- * @param inputRange max - min of the input's finite pixels (1 when the input is
- *          constant)
+ * @param channels the score of each logical channel, in order (one for a
+ *          single-channel image)
  */
-public record Consistency(RasterImage map, int scale, double psnr,
-		double meanAbsoluteDifference, double inputRange) {
+public record Consistency(RasterImage map, int scale, List<Score> channels) {
 
-	/**
-	 * The mean absolute difference as a fraction of the input's value range; NaN
-	 * for a constant input.
-	 */
-	public double relativeMeanAbsoluteDifference() {
-		return inputRange > 0 ? meanAbsoluteDifference / inputRange : Double.NaN;
+	public Consistency {
+		channels = List.copyOf(channels);
 	}
 
 	/**
-	 * One line for a log:
-	 * {@code scale 4: PSNR 41.2 dB, mean |difference| 0.53 (0.21% of the input's range 255)}.
+	 * The score of one channel, over all its slices and frames.
+	 *
+	 * @param psnr peak signal-to-noise ratio of the downscaled result against the
+	 *          input in dB, with the channel's value range in the input
+	 *          ({@link #inputRange}) as peak; infinite when they are equal, NaN
+	 *          when the channel is constant and they are not
+	 * @param meanAbsoluteDifference mean of {@code |map|} over finite pixels, in
+	 *          the input's units
+	 * @param inputRange max - min of the channel's finite pixels in the input (0
+	 *          when it is constant)
 	 */
+	public record Score(double psnr, double meanAbsoluteDifference,
+			double inputRange) {
+
+		/**
+		 * The mean absolute difference as a fraction of the channel's value range;
+		 * NaN for a constant channel.
+		 */
+		public double relativeMeanAbsoluteDifference() {
+			return inputRange > 0 ? meanAbsoluteDifference / inputRange : Double.NaN;
+		}
+
+		/** How far it departs: NaN PSNR (a constant channel changed) worst. */
+		double badness() {
+			return Double.isNaN(psnr) ? Double.POSITIVE_INFINITY : -psnr;
+		}
+
+		String text() {
+			if (Double.isNaN(meanAbsoluteDifference))
+				return "no finite pixels to compare";
+			if (!(inputRange > 0)) return "mean |difference| " + Numbers.rounded(
+				meanAbsoluteDifference, 6) + " (the input is constant: " +
+				"it has no range to give a PSNR or a percentage of)";
+			return "PSNR " + (Double.isInfinite(psnr) ? "inf" : String.format(
+				java.util.Locale.ROOT, "%.2f", psnr)) + " dB, mean |difference| " +
+				Numbers.rounded(meanAbsoluteDifference, 6) + " (" + Numbers.rounded(
+					100 * relativeMeanAbsoluteDifference(), 6) +
+				"% of the input's range " + Numbers.rounded(inputRange, 6) + ")";
+		}
+	}
+
+	/**
+	 * The channel that departs most from the input (lowest PSNR; a constant
+	 * channel that changed first): the only one for a single-channel image.
+	 */
+	public Score worst() {
+		Score w = channels.get(0);
+		for (Score c : channels)
+			if (c.badness() > w.badness()) w = c;
+		return w;
+	}
+
+	/** The PSNR of the {@linkplain #worst() worst channel}. */
+	public double psnr() {
+		return worst().psnr();
+	}
+
+	/**
+	 * The mean absolute difference of the {@linkplain #worst() worst channel}.
+	 */
+	public double meanAbsoluteDifference() {
+		return worst().meanAbsoluteDifference();
+	}
+
+	/** The input's value range in the {@linkplain #worst() worst channel}. */
+	public double inputRange() {
+		return worst().inputRange();
+	}
+
+	/**
+	 * The {@linkplain #worst() worst channel}'s mean absolute difference as a
+	 * fraction of its value range; NaN for a constant channel.
+	 */
+	public double relativeMeanAbsoluteDifference() {
+		return worst().relativeMeanAbsoluteDifference();
+	}
+
+	/**
+	 * One line per channel for a log:
+	 * {@code scale 4: PSNR 41.2 dB, mean |difference| 0.53 (0.21% of the input's range 255)}
+	 * for a single-channel image, and {@code scale 4, channel 2 of 3: PSNR ...}
+	 * on each line of a multi-channel one, the range being that channel's.
+	 */
+	public List<String> lines() {
+		if (channels.size() == 1) return List.of("scale " + scale + ": " + channels
+			.get(0).text());
+		List<String> lines = new ArrayList<>();
+		for (int c = 0; c < channels.size(); c++)
+			lines.add("scale " + scale + ", channel " + (c + 1) + " of " + channels
+				.size() + ": " + channels.get(c).text());
+		return lines;
+	}
+
+	/** {@link #lines()} joined by line breaks. */
 	public String summary() {
-		if (!(inputRange > 0)) return "scale " + scale + ": mean |difference| " +
-			Numbers.rounded(meanAbsoluteDifference, 6) + " (the input is constant: " +
-			"it has no range to give a PSNR or a percentage of)";
-		return "scale " + scale + ": PSNR " + (Double.isInfinite(psnr) ? "inf"
-			: String.format(java.util.Locale.ROOT, "%.2f", psnr)) +
-			" dB, mean |difference| " + Numbers.rounded(meanAbsoluteDifference, 6) +
-			" (" + Numbers.rounded(100 * relativeMeanAbsoluteDifference(), 6) +
-			"% of the input's range " + Numbers.rounded(inputRange, 6) + ")";
+		return String.join(System.lineSeparator(), lines());
 	}
 
 	/**
@@ -73,13 +152,16 @@ public record Consistency(RasterImage map, int scale, double psnr,
 		Planes.requireSamePlanes(input, "input", result, "result");
 		RasterImage map = Planes.float32Like(input, w, h, "Consistency of " + result
 			.title());
-		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY,
-				squares = 0, absolutes = 0;
-		long n = 0;
+		int channels = input.logicalChannels();
+		double[] min = new double[channels], max = new double[channels], squares =
+			new double[channels], absolutes = new double[channels];
+		long[] n = new long[channels];
+		java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+		java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
 		double blockArea = (double) s * s;
 		for (int t = 0; t < input.frames(); t++)
 			for (int z = 0; z < input.slices(); z++)
-				for (int c = 0; c < input.logicalChannels(); c++) {
+				for (int c = 0; c < channels; c++) {
 					float[] in = Planes.read(input, c, z, t), out = Planes.read(result, c,
 						z, t);
 					float[] diff = new float[w * h];
@@ -95,27 +177,34 @@ public record Consistency(RasterImage map, int scale, double psnr,
 							double v = in[y * w + x], d = sum / blockArea - v;
 							diff[y * w + x] = (float) d;
 							if (Double.isFinite(v)) {
-								min = Math.min(min, v);
-								max = Math.max(max, v);
+								min[c] = Math.min(min[c], v);
+								max[c] = Math.max(max[c], v);
 							}
 							if (Double.isFinite(d)) {
-								squares += d * d;
-								absolutes += Math.abs(d);
-								n++;
+								squares[c] += d * d;
+								absolutes[c] += Math.abs(d);
+								n[c]++;
 							}
 						}
 					map.writeRegion(c, z, t, 0, 0, w, h, diff, 0);
 				}
-		if (n == 0) throw new GanException(
+		if (java.util.Arrays.stream(n).sum() == 0) throw new GanException(
 			"the input and the result have no finite pixels to compare");
-		double range = max - min, mse = squares / n;
-		// a constant input has no range to measure against: no PSNR then
-		double psnr = mse == 0 ? Double.POSITIVE_INFINITY : range > 0 ? 10 * Math
-			.log10(range * range / mse) : Double.NaN;
-		Consistency r = new Consistency(map, s, psnr, absolutes / n, range);
+		List<Score> scores = new ArrayList<>();
+		for (int c = 0; c < channels; c++) {
+			double range = max[c] > min[c] ? max[c] - min[c] : 0, mse = n[c] == 0
+				? Double.NaN : squares[c] / n[c];
+			// a constant channel has no range to measure against: no PSNR then
+			double psnr = mse == 0 ? Double.POSITIVE_INFINITY : range > 0 ? 10 * Math
+				.log10(range * range / mse) : Double.NaN;
+			scores.add(new Score(psnr, n[c] == 0 ? Double.NaN : absolutes[c] / n[c],
+				range));
+		}
+		Consistency r = new Consistency(map, s, scores);
 		map.properties().put("fiji-gan.trust",
 			"consistency = area-downscaled result - input");
-		map.properties().put("fiji-gan.trust.summary", r.summary());
+		map.properties().put("fiji-gan.trust.summary", String.join("; ", r
+			.lines()));
 		return r;
 	}
 

@@ -70,6 +70,43 @@ class TrustToolsTest {
 	}
 
 	@Test
+	void eachChannelIsScoredAgainstItsOwnRange() {
+		// channel 1 spans 0-60000 and is reproduced exactly; channel 2 spans
+		// 0-100 and is 10 off everywhere: pooled over one range of 60000 that
+		// read as 0.008%, though it is 10% of what channel 2 holds
+		float[][] in = { { 0, 60000, 30000, 10000, 20000, 40000 }, { 0, 100, 50, 20,
+			40, 60 } };
+		RasterImage input = RasterImage.allocate(3, 2, 2, 1, 1, PixelType.FLOAT32);
+		RasterImage sr = RasterImage.allocate(6, 4, 2, 1, 1, PixelType.FLOAT32);
+		for (int c = 0; c < 2; c++) {
+			input.writeRegion(c, 0, 0, 0, 0, 3, 2, in[c], 0);
+			float[] out = new float[24];
+			for (int y = 0; y < 4; y++)
+				for (int x = 0; x < 6; x++)
+					out[y * 6 + x] = in[c][(y / 2) * 3 + x / 2] + (c == 1 ? 10 : 0);
+			sr.writeRegion(c, 0, 0, 0, 0, 6, 4, out, 0);
+		}
+		Consistency c = Consistency.of(input, sr, 0);
+		assertEquals(2, c.channels().size());
+		assertEquals(Double.POSITIVE_INFINITY, c.channels().get(0).psnr());
+		assertEquals(60000, c.channels().get(0).inputRange());
+		assertEquals(10, c.channels().get(1).meanAbsoluteDifference(), 1e-9);
+		assertEquals(100, c.channels().get(1).inputRange());
+		assertEquals(0.1, c.channels().get(1).relativeMeanAbsoluteDifference(),
+			1e-9);
+		assertEquals(20, c.channels().get(1).psnr(), 1e-9);
+		// the headline numbers are the worst channel's
+		assertEquals(20, c.psnr(), 1e-9);
+		assertEquals(0.1, c.relativeMeanAbsoluteDifference(), 1e-9);
+		assertEquals(List.of(
+			"scale 2, channel 1 of 2: PSNR inf dB, mean |difference| 0 (0% of the input's range 60000)",
+			"scale 2, channel 2 of 2: PSNR 20.00 dB, mean |difference| 10 (10% of the input's range 100)"),
+			c.lines());
+		assertEquals(String.join("; ", c.lines()), c.map().properties().get(
+			"fiji-gan.trust.summary"));
+	}
+
+	@Test
 	void aConstantInputHasNoRangeToMeasureAgainst() {
 		RasterImage flat = RasterImage.allocate(3, 2, 1, 1, 1, PixelType.FLOAT32);
 		java.util.Arrays.fill(plane(flat), 5);
