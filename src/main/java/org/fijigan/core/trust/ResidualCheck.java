@@ -257,10 +257,14 @@ public final class ResidualCheck {
 	 * more, a residual stays that is only the rounding of 32-bit arithmetic (the
 	 * normalisation there and back): a model that changed nothing leaves such a
 	 * residual, whose structure follows the values and means nothing. Rounding a
-	 * 32-bit value moves it by up to 6e-8 of its magnitude, so far from zero
-	 * (10000 plus a few tens, say) it outgrows the range's share.
+	 * 32-bit value moves it by up to 2^-24 of its magnitude (half a step), and
+	 * the trip there and back rounds twice, so it stays within 2^-23 of the
+	 * larger of range and magnitude; this allows four times that, 4 steps of the
+	 * largest magnitude, and no more: on data far from zero (1e7, where one step
+	 * is 1) a spot of a few tens that the model erased is well above it, and is
+	 * judged.
 	 */
-	static final double ROUNDING = 1e-5;
+	static final double ROUNDING = 0x1p-21;
 
 	/**
 	 * Whether every value removed is within {@link #ROUNDING} of the input

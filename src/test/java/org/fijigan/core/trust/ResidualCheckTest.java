@@ -192,27 +192,72 @@ class ResidualCheckTest {
 	}
 
 	/**
-	 * A 32-bit image far from zero (10000 plus spots of 50 and noise of 3), taken
-	 * to [0, 1] and back: the rounding grows with the values' magnitude, not
-	 * their range, and is still no finding.
+	 * A 32-bit image far from zero (10000 or 1e7 plus spots of 50 and noise of
+	 * 3), taken to [0, 1] and back: the rounding grows with the values'
+	 * magnitude, not their range, and is still no finding.
 	 */
 	@Test
 	void roundingFarFromZeroIsNoFinding() {
-		float[] spots = scene(0.6), noise = gaussian(3, 21), in = new float[SIZE *
-			SIZE];
-		for (int i = 0; i < in.length; i++)
-			in[i] = 10000 + 80 * spots[i] + noise[i];
+		float[] spots = scene(0.6), noise = gaussian(3, 21);
 		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
 			dir, "identity.onnx").toString(), new ModelOverrides(TaskKind.DENOISE,
 				null, null, null, null, null));
-		RunResult same = ImageToImage.run(identity, new RasterImage(SIZE, SIZE, 1,
-			1, 1, PixelType.FLOAT32, new Object[] { in }), InferenceOptions.defaults()
-				.withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
-					.none());
-		assertTrue(same.report().notes().stream().noneMatch(n -> n.contains(
-			"not only noise")), same.report().notes().toString());
-		assertTrue(same.image().properties().get("fiji-gan.residual-check")
-			.startsWith("like noise"));
+		// and at 1e7, where one float step is 1
+		for (double offset : new double[] { 10000, 1e7 }) {
+			float[] in = new float[SIZE * SIZE];
+			for (int i = 0; i < in.length; i++)
+				in[i] = (float) (offset + 80 * spots[i] + noise[i]);
+			RunResult same = ImageToImage.run(identity, new RasterImage(SIZE, SIZE, 1,
+				1, 1, PixelType.FLOAT32, new Object[] { in }), InferenceOptions
+					.defaults().withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE,
+				CancellationToken.none());
+			assertTrue(same.report().notes().stream().noneMatch(n -> n.contains(
+				"not only noise")), same.report().notes().toString());
+			assertTrue(same.image().properties().get("fiji-gan.residual-check")
+				.startsWith("like noise"));
+		}
+	}
+
+	/**
+	 * A 32-bit image at 1e7 (one float step is 1 there) with three spots of 60
+	 * and noise of 1, and a result that is flat: the spots were erased, and that
+	 * is structure, as it is for the same scene at 1000. A residual of a float
+	 * step or two at 1e7, all that rounding leaves there, is still negligible.
+	 */
+	@Test
+	void spotsErasedFromDataFarFromZeroAreStructure() {
+		float[] noise = gaussian(1, 41);
+		for (double offset : new double[] { 1e7, 1000 }) {
+			float[] in = new float[SIZE * SIZE], flat = new float[SIZE * SIZE];
+			for (int y = 0; y < SIZE; y++)
+				for (int x = 0; x < SIZE; x++) {
+					double v = offset + noise[y * SIZE + x];
+					for (int[] p : new int[][] { { 30, 30 }, { 90, 80 }, { 20, 100 } })
+						v += 60 * Math.exp(-((x - p[0]) * (x - p[0]) + (y - p[1]) * (y -
+							p[1])) / 8.0);
+					in[y * SIZE + x] = (float) v;
+				}
+			Arrays.fill(flat, (float) offset);
+			RasterImage input = new RasterImage(SIZE, SIZE, 1, 1, 1,
+				PixelType.FLOAT32, new Object[] { in }), output = new RasterImage(SIZE,
+					SIZE, 1, 1, 1, PixelType.FLOAT32, new Object[] { flat });
+			assertFalse(ResidualCheck.negligible(minus(in, flat), in), "at " +
+				offset);
+			ResidualCheck.Verdict v = ResidualCheck.verdict(input, output);
+			assertTrue(v.note() != null && v.note().startsWith(
+				"what the model removed is not only noise"), "at " + offset + ": " + v
+					.note());
+		}
+		// rounding at 1e7: each value moved by up to two float steps
+		float[] in = new float[SIZE * SIZE], removed = new float[SIZE * SIZE];
+		Random r = new Random(3);
+		for (int i = 0; i < in.length; i++) {
+			in[i] = (float) (1e7 + 100 * r.nextDouble());
+			removed[i] = (r.nextInt(5) - 2) * Math.ulp(in[i]);
+		}
+		assertTrue(ResidualCheck.negligible(removed, in));
+		removed[7] = 8 * Math.ulp(in[7]);
+		assertFalse(ResidualCheck.negligible(removed, in));
 	}
 
 	/**
