@@ -817,6 +817,60 @@ class FolderModeTest {
 		assertTrue(r.err().contains("shard 2/2 does not exist"), r.err());
 	}
 
+	/**
+	 * A folder run of a "denoiser" that halves the image: the residual check's
+	 * note on the image with spots is printed (which image, how many) and is that
+	 * image's message in the manifest; an image it left alone has none. A rerun
+	 * that skips it keeps the note in its row.
+	 */
+	@Test
+	void aFolderRunSaysWhichResultsLostMoreThanNoise() throws IOException {
+		Path in = dir.resolve("in"), out = dir.resolve("out");
+		float[] spots = new float[64 * 64];
+		for (int y = 0; y < 64; y++)
+			for (int x = 0; x < 64; x++)
+				spots[y * 64 + x] = (float) (100 + 500 * Math.exp(-((x - 20) * (x -
+					20) + (y - 30) * (y - 30)) / 8.0) + 500 * Math.exp(-((x - 45) * (x -
+						45) + (y - 40) * (y - 40)) / 8.0));
+		save(new ImagePlus("spots", new FloatProcessor(64, 64, spots)), in.resolve(
+			"a.tif"));
+		save(new ImagePlus("zeros", new FloatProcessor(64, 64, new float[64 * 64])),
+			in.resolve("b.tif"));
+		Path model = OnnxModels.builder().input("x", "N,1,H,W").initializer("h",
+			new float[] { 0.5f }).node("Mul", "x,h", "y").output("y", "N,1,H,W")
+			.write(dir, "half.onnx");
+		Result r = cli("denoise", "--model", model, "--input", in, "--output", out,
+			"--normalize", "none", "--float", "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains(
+			"note: what the model removed is not only noise in 1 of 2 images " +
+				"written (a.tif): the result may have lost signal there; each " +
+				"one's note is in the manifest's message column"), r.out());
+		assertEquals(List.of("a.tif", "b.tif", "manifest.csv"), List.copyOf(files(
+			out, true).keySet()));
+		Map<String, Map<String, String>> byInput = new TreeMap<>();
+		for (Map<String, String> row : rows(out.resolve("manifest.csv")))
+			byInput.put(row.get("input"), row);
+		assertEquals("done", byInput.get("a.tif").get("status"));
+		String note = byInput.get("a.tif").get("message");
+		assertTrue(note.startsWith("what the model removed is not only noise: " +
+			"the residual (input - result) has a local mean of "), note);
+		assertEquals("", byInput.get("b.tif").get("message"));
+
+		Result again = cli("denoise", "--model", model, "--input", in, "--output",
+			out, "--normalize", "none", "--float", "--threads", "1");
+		assertEquals(0, again.exitCode(), again.err());
+		assertTrue(again.out().contains("2 complete from an earlier run"), again
+			.out());
+		byInput.clear();
+		for (Map<String, String> row : rows(out.resolve("manifest.csv")))
+			byInput.put(row.get("input"), row);
+		assertEquals("complete from an earlier run; " + note, byInput.get("a.tif")
+			.get("message"));
+		assertEquals("complete from an earlier run", byInput.get("b.tif").get(
+			"message"));
+	}
+
 	@Test
 	void generateOffersNoInputFilter() {
 		Result help = cli("generate", "--help");

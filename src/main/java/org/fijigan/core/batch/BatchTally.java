@@ -39,6 +39,10 @@ final class BatchTally {
 		return failed;
 	}
 
+	int done() {
+		return done;
+	}
+
 	/**
 	 * The summary of the run, with a note on the outputs that hold non-finite
 	 * values added to {@code notes}.

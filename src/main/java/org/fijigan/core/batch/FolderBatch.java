@@ -34,6 +34,7 @@ import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.Inpainter;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.core.trust.ResidualCheck;
 
 /**
  * Runs an image-to-image or inpainting model on every image of a folder, folder
@@ -245,7 +246,11 @@ public final class FolderBatch {
 			{
 				Map<String, String> s = new LinkedHashMap<>(row);
 				s.put("status", Manifest.SKIPPED);
-				s.put("message", "complete from an earlier run");
+				// the residual check's note on it stays in its row
+				String said = row.getOrDefault("message", "");
+				int note = said.indexOf(ResidualCheck.NOT_ONLY_NOISE);
+				s.put("message", "complete from an earlier run" + (note < 0 ? ""
+					: "; " + said.substring(note)));
 				s.put("batch", batch);
 				skipped.add(s);
 			}
@@ -271,6 +276,8 @@ public final class FolderBatch {
 		boolean stopped = false;
 		String provider;
 		List<String> notes = new ArrayList<>();
+		// the inputs whose residual (input - result) holds structure
+		List<String> notNoise = new ArrayList<>();
 		// the lease pins one session for the whole folder; each image's run leases
 		// the same one
 		List<Map<String, String>> first = new ArrayList<>();
@@ -322,6 +329,8 @@ public final class FolderBatch {
 					throw cancelledAfter(finished, total, manifestFile);
 				}
 				manifest.append(row);
+				if (Manifest.DONE.equals(row.get("status")) && row.get("message")
+					.startsWith(ResidualCheck.NOT_ONLY_NOISE)) notNoise.add(item.input());
 				finished++;
 				refuseToGoOnWhenFull(row, job.outputDir(), finished, total);
 				tally.count(row, item.input());
@@ -335,12 +344,29 @@ public final class FolderBatch {
 				}
 			}
 		}
+		if (!notNoise.isEmpty()) notes.add(notNoiseNote(notNoise, tally.done()));
 		lost.forEach((kind, said) -> notes.add(said.size() == 1 ? "1 result: " +
 			said.get(0) : said.size() + " results: " + said.get(0) +
 				" (the first of them)"));
 		double seconds = (System.nanoTime() - start) / 1e9;
 		return tally.summary(mine.size(), skipped.size(), manifestFile, provider,
 			notes, seconds, stopped, timings);
+	}
+
+	/**
+	 * The run's word on the images whose residual check found structure: how
+	 * many, which (the first ten), and where each one's note is.
+	 */
+	static String notNoiseNote(List<String> inputs, int written) {
+		String names = inputs.size() <= 10 ? String.join(", ", inputs) : String
+			.join(", ", inputs.subList(0, 10)) + " and " + (inputs.size() - 10) +
+			" more";
+		return ResidualCheck.NOT_ONLY_NOISE + " in " + inputs.size() + " of " +
+			written + " image" + (written == 1 ? "" : "s") + " written (" + names +
+			"): the " +
+			"result may have lost signal there; each one's note is in the " +
+			"manifest's message column and in its result's properties: look at " +
+			"the residual (trust residual / Show What The GAN Changed)";
 	}
 
 	/**
@@ -590,7 +616,10 @@ public final class FolderBatch {
 			row.put("bytes", Long.toString(Files.size(out)));
 			row.put("provider", result.report().provider());
 			row.put("status", Manifest.DONE);
-			row.put("message", "");
+			// a done row's message is the residual check's note, where it has one:
+			// a folder run's only word on each image
+			row.put("message", result.report().notes().stream().filter(n -> n
+				.startsWith(ResidualCheck.NOT_ONLY_NOISE)).findFirst().orElse(""));
 			row.put("nonfinite", r.properties().getOrDefault(
 				ImageToImage.NONFINITE_PROPERTY, "0"));
 		}

@@ -242,15 +242,19 @@ public final class ResidualCheck {
 			? " " : "s ") + (where.size() <= 10 ? String.join(", ", where) : String
 				.join(", ", where.subList(0, 10)) + " and " + (where.size() - 10) +
 				" more") + " of " + planes;
-		return new Verdict(String.format(Locale.ROOT,
-			"what the model removed is not only noise%s: the residual " +
-				"(input - result) has a local mean of %.1f noise standard deviations in a %dx%d window " +
-				"(noise passes %.1f once in %d planes), at %d pixel%s; the result may have lost signal " +
-				"there (dimmed spots or edges): look at the residual (trust residual / Show What The GAN " +
-				"Changed)", planesText, worst.maxZ(), worst.window(), worst.window(),
+		return new Verdict(String.format(Locale.ROOT, NOT_ONLY_NOISE +
+			"%s: the residual " +
+			"(input - result) has a local mean of %.1f noise standard deviations in a %dx%d window " +
+			"(noise passes %.1f once in %d planes), at %d pixel%s; the result may have lost signal " +
+			"there (dimmed spots or edges): look at the residual (trust residual / Show What The GAN " +
+			"Changed)", planesText, worst.maxZ(), worst.window(), worst.window(),
 			worst.threshold(), Math.round(1 / FALSE_ALARM_RATE), worst.flagged(),
 			worst.flagged() == 1 ? "" : "s"), "structure: see the note");
 	}
+
+	/** How the note on a residual with structure starts. */
+	public static final String NOT_ONLY_NOISE =
+		"what the model removed is not only noise";
 
 	/**
 	 * How far below the input's range, or its largest magnitude where that is
