@@ -349,10 +349,25 @@ public final class ImageToImage {
 		p.put(NONFINITE_PROPERTY, Long.toString(report.nonFiniteOutputs()));
 		for (int i = 0; i < report.notes().size(); i++)
 			p.put("fiji-gan.note." + (i + 1), report.notes().get(i));
-		if (model.task() != TaskKind.DENOISE && model
-			.task() != TaskKind.IMAGE_TO_IMAGE) p.put("fiji-gan.generated",
-				"pixels invented by a GAN (" + model.task().id() +
-					"): do not measure detail finer than the input resolution as if observed");
+		String generated = generatedStatement(model.task());
+		if (generated != null) p.put("fiji-gan.generated", generated);
+	}
+
+	/**
+	 * What a result of {@code task} holds that was not measured, for
+	 * {@code fiji-gan.generated}; null for a task that invents no pixels of its
+	 * own (denoising, image-to-image).
+	 */
+	static String generatedStatement(TaskKind task) {
+		return switch (task) {
+			case DENOISE, IMAGE_TO_IMAGE -> null;
+			// the holes were not measured at all: detail is not the question there
+			case INPAINT -> "pixels invented by a GAN (inpaint): every pixel " +
+				"inside the holes is invented, none of it measured: do not measure " +
+				"inside the holes as if observed";
+			default -> "pixels invented by a GAN (" + task.id() +
+				"): do not measure detail finer than the input resolution as if observed";
+		};
 	}
 
 	/**

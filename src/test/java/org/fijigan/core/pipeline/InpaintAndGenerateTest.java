@@ -81,6 +81,11 @@ class InpaintAndGenerateTest {
 																																			// 127.5
 		assertEquals("12 per plane, 1 plane (12 in all)", r.image().properties()
 			.get("fiji-gan.inpainted.pixels"));
+		// the holes are invented outright, not detail finer than the input's
+		assertEquals("pixels invented by a GAN (inpaint): every pixel inside " +
+			"the holes is invented, none of it measured: do not measure inside " +
+			"the holes as if observed", r.image().properties().get(
+				"fiji-gan.generated"));
 	}
 
 	/**
