@@ -176,6 +176,15 @@ public final class OnnxModels {
 			return this;
 		}
 
+		/** Puts graph input {@code name} first, as some exporters order them. */
+		public Builder moveInputFirst(String name) {
+			List<ValueInfoProto> inputs = new ArrayList<>(graph.getInputList());
+			inputs.sort(java.util.Comparator.comparing(v -> !v.getName().equals(
+				name)));
+			graph.clearInput().addAllInput(inputs);
+			return this;
+		}
+
 		/**
 		 * Fixes the batch axis, as an export without a dynamic batch does: every
 		 * input and output dimension named "N" becomes {@code n}.

@@ -2,7 +2,6 @@
 package org.fijigan.testing;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,19 +76,16 @@ public final class PackageTensors {
 		long[] actualShape;
 		double change = Double.NaN;
 		if (d.kind() instanceof ModelKind.Generator g) {
-			List<String> roles = new ArrayList<>(List.of(g.spec().latentInput()));
-			if (g.spec().classInput() != null) roles.add(g.spec().classInput());
+			// by position, as bioimage.io tools feed them
 			List<String> graphInputs = d.graph().inputs().stream().map(
 				ValueInfo::name).toList();
 			Map<String, Tensor> feeds = new LinkedHashMap<>();
 			for (int i = 0; i < rdf.inputs().size(); i++) {
-				String id = rdf.inputs().get(i).id();
 				NpyArray a = Npy.read(rdf.testInputs().get(i));
 				boolean integer = a.dtype() == NpyArray.DType.INT64 || a
 					.dtype() == NpyArray.DType.INT32;
-				feeds.put(graphInputs.contains(id) ? id : roles.get(i), integer ? Tensor
-					.ofLongs(a.toLongArray(), a.shape()) : Tensor.of(a.toFloatArray(), a
-						.shape()));
+				feeds.put(graphInputs.get(i), integer ? Tensor.ofLongs(a.toLongArray(),
+					a.shape()) : Tensor.of(a.toFloatArray(), a.shape()));
 			}
 			try (ModelSession s = ModelSession.open(d.onnxFile(), DeviceSpec.CPU,
 				1))
@@ -103,14 +99,19 @@ public final class PackageTensors {
 		else {
 			ModelDescriptor asSpecified = d.toBuilder().outputInInputUnits(false)
 				.outputTransform(OutputTransform.DIRECT).build();
-			NpyArray in = Npy.read(rdf.testInputs().get(0));
+			// the test inputs at the positions of the inputs they feed, as
+			// bioimage.io tools pair them
+			List<String> graphInputs = d.graph().inputs().stream().map(
+				ValueInfo::name).toList();
+			NpyArray in = Npy.read(rdf.testInputs().get(graphInputs.indexOf(d.image()
+				.name())));
 			RasterImage image = image(in, d.image().layout());
 			RasterImage mask = null;
 			if (d.kind() instanceof ModelKind.Inpainting k) {
 				if (k.mask().isExtraChannel()) throw new AssertionError(rdfYaml +
 					": a mask in the image's last channel is not handled here");
-				RasterImage m = image(Npy.read(rdf.testInputs().get(1)), d.image()
-					.layout());
+				RasterImage m = image(Npy.read(rdf.testInputs().get(graphInputs.indexOf(
+					k.mask().inputName()))), d.image().layout());
 				mask = RasterImage.allocate(m.width(), m.height(), 1, 1, 1,
 					PixelType.UINT8);
 				float[] v = (float[]) m.plane(0);

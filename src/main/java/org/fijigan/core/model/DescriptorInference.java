@@ -153,8 +153,10 @@ final class DescriptorInference {
 			maskInput = maskInput(floatImages);
 			image = floatImages.get(floatImages.get(0) == maskInput ? 1 : 0);
 		}
-		TensorDescription rdfIn = rdf == null ? null : rdf.inputs().get(0);
-		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
+		TensorDescription rdfIn = rdf == null ? null : described(rdf.inputs(), g
+			.inputs(), image, true);
+		TensorDescription rdfOut = rdf == null ? null : described(rdf.outputs(), g
+			.outputs(), out, true);
 		TensorLayout layout = rdfIn != null ? layoutOf(rdfIn) : g.imageLayout(image
 			.name()) != null && g.imageLayout(image.name()).rank() == image.rank() ? g
 				.imageLayout(image.name()) : guessLayout(image);
@@ -220,6 +222,24 @@ final class DescriptorInference {
 	}
 
 	/**
+	 * The descriptor's description of graph tensor {@code v}: the one whose id is
+	 * its name, else the one at its position among the graph's tensors
+	 * ({@code graph}), as bioimage.io tools pair them; else the first where
+	 * {@code orFirst}, else null. The first was taken for the image input, so a
+	 * package listing a mask before the image read the mask's description as the
+	 * image's.
+	 */
+	private static TensorDescription described(List<TensorDescription> tensors,
+		List<ValueInfo> graph, ValueInfo v, boolean orFirst)
+	{
+		for (TensorDescription t : tensors)
+			if (t.id().equals(v.name())) return t;
+		int at = graph.stream().map(ValueInfo::name).toList().indexOf(v.name());
+		if (at >= 0 && at < tensors.size()) return tensors.get(at);
+		return orFirst ? tensors.get(0) : null;
+	}
+
+	/**
 	 * Refuses an image input whose layout the graph contradicts (a convolution
 	 * summing over what the layout takes for image positions) where the layout
 	 * puts an axis fixed at length 1 at y or x: such a reading runs the model on
@@ -277,8 +297,8 @@ final class DescriptorInference {
 	 * Runtime refused it. A mask input of more than one channel is refused.
 	 */
 	private TensorLayout maskLayout(ValueInfo mask, TensorLayout imageLayout) {
-		Optional<TensorDescription> described = rdf == null ? Optional.empty() : rdf
-			.inputs().stream().filter(t -> t.id().equals(mask.name())).findFirst();
+		Optional<TensorDescription> described = rdf == null ? Optional.empty()
+			: Optional.ofNullable(described(rdf.inputs(), g.inputs(), mask, false));
 		int c = imageLayout.channelAxis();
 		TensorLayout layout = described.isPresent() ? layoutOf(described.get())
 			: mask.rank() == imageLayout.rank() && (c < 0 || mask.dims()[c] == 1)
@@ -453,7 +473,8 @@ final class DescriptorInference {
 			classes, names, label == null ? null : classShape(name, label,
 				oneHot != null), oneHot != null);
 		ValueRange range = range(out, null);
-		TensorDescription rdfOut = rdf == null ? null : rdf.outputs().get(0);
+		TensorDescription rdfOut = rdf == null ? null : described(rdf.outputs(), g
+			.outputs(), out, true);
 		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut
 			.processing(), rdfOut.id(), null);
 		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE,

@@ -72,7 +72,8 @@ final class RdfDocument {
 		for (TestRun.TestTensor t : run.tensors())
 			byFile.put(t.file(), t);
 		TestRun.TestTensor outTensor = byFile.get(PackageWriter.TEST_OUTPUT);
-		List<Object> inputs = new ArrayList<>();
+		// by the ONNX input each feeds
+		Map<String, Object> inputs = new LinkedHashMap<>();
 		String inId;
 		if (d.task() == TaskKind.GENERATE) {
 			GeneratorSpec g = d.generator();
@@ -87,7 +88,7 @@ final class RdfDocument {
 				axes.add(RdfYaml.flow("type", "space", "id", "x", "size", 1));
 			}
 			int n = (int) z.array().shape()[0];
-			inputs.add(RdfYaml.map("id", inId, "description", atMost128(
+			inputs.put(z.onnxName(), RdfYaml.map("id", inId, "description", atMost128(
 				"latent vectors, standard normal; the test input " + "holds seeds " + o
 					.seed() + ".." + (o.seed() + n - 1) +
 					" (fiji-gan: sample i draws with seed S + i)"), "axes", axes,
@@ -106,27 +107,27 @@ final class RdfDocument {
 				if (cls.array().shape().length == 2) classAxes.add(RdfYaml.flow("type",
 					"index", "id", g.oneHotClass() ? "class" : "label", "size", cls
 						.array().shape()[1]));
-				inputs.add(RdfYaml.map("id", cls.tensorId(), "description", atMost128((g
-					.oneHotClass() ? "one-hot class vector" : "class label") +
-					" of each sample" + (g.classNames().isEmpty() ? "" : ": " + String
-						.join(", ", g.classNames()))), "axes", classAxes, "test_tensor",
-					testTensor(cls, sha), "sample_tensor", sampleTensor(cls, sha), "data",
-					new RdfYaml.Flow(data)));
+				inputs.put(cls.onnxName(), RdfYaml.map("id", cls.tensorId(),
+					"description", atMost128((g.oneHotClass() ? "one-hot class vector"
+						: "class label") + " of each sample" + (g.classNames().isEmpty()
+							? "" : ": " + String.join(", ", g.classNames()))), "axes",
+					classAxes, "test_tensor", testTensor(cls, sha), "sample_tensor",
+					sampleTensor(cls, sha), "data", new RdfYaml.Flow(data)));
 			}
 		}
 		else {
 			TestRun.TestTensor image = byFile.get(PackageWriter.TEST_INPUT);
 			inId = image.tensorId();
-			inputs.add(RdfYaml.map("id", inId, "description", atMost128(
-				inputDescription(d, o)), "axes", imageAxes(d, run.inputChannels()),
-				"test_tensor", testTensor(image, sha), "sample_tensor", sampleTensor(
-					image, sha), "data", dataType(run, image), "preprocessing", steps(run
-						.preprocessing())));
+			inputs.put(image.onnxName(), RdfYaml.map("id", inId, "description",
+				atMost128(inputDescription(d, o)), "axes", imageAxes(d, run
+					.inputChannels()), "test_tensor", testTensor(image, sha),
+				"sample_tensor", sampleTensor(image, sha), "data", dataType(run, image),
+				"preprocessing", steps(run.preprocessing())));
 			TestRun.TestTensor mask = byFile.get(PackageWriter.TEST_MASK);
-			if (mask != null) inputs.add(RdfYaml.map("id", mask.tensorId(),
-				"description", atMost128("the holes to fill: " + RdfYaml.number(d.mask()
-					.holeValue()) + " marks a hole, " + RdfYaml.number(d.mask()
-						.keepValue()) + " a known pixel"), "axes", maskAxes(d),
+			if (mask != null) inputs.put(mask.onnxName(), RdfYaml.map("id", mask
+				.tensorId(), "description", atMost128("the holes to fill: " + RdfYaml
+					.number(d.mask().holeValue()) + " marks a hole, " + RdfYaml.number(d
+						.mask().keepValue()) + " a known pixel"), "axes", maskAxes(d),
 				"test_tensor", testTensor(mask, sha), "sample_tensor", sampleTensor(
 					mask, sha), "data", dataType(run, mask)));
 		}
@@ -149,9 +150,32 @@ final class RdfDocument {
 				: authors, "maintainers", maintainers.isEmpty() ? null : maintainers,
 			"cite", cite.isEmpty() ? null : cite, "license", o.license(), "tags", List
 				.copyOf(tags), "documentation", documentation, "covers", List.of(
-					PackageWriter.COVER), "inputs", inputs, "outputs", List.of(output),
-			"weights", RdfYaml.map("onnx", onnx), "config", RdfYaml.map("fiji-gan",
-				config(d)));
+					PackageWriter.COVER), "inputs", inGraphOrder(d, inputs), "outputs",
+			List.of(output), "weights", RdfYaml.map("onnx", onnx), "config", RdfYaml
+				.map("fiji-gan", config(d)));
+	}
+
+	/**
+	 * {@code inputs} (by the ONNX input each feeds) in the order the ONNX graph
+	 * declares its inputs: bioimage.io tools feed a package's inputs to the model
+	 * by position, so an inpainting model taking {@code (mask, image)} or a
+	 * generator taking its class first was fed the image as its mask, or the
+	 * labels as its latents.
+	 */
+	private static List<Object> inGraphOrder(ModelDescriptor d,
+		Map<String, Object> inputs)
+	{
+		List<String> names = new ArrayList<>(inputs.keySet());
+		if (d.graph() != null) {
+			List<String> graph = d.graph().inputs().stream().map(v -> v.name())
+				.toList();
+			names.sort(java.util.Comparator.comparingInt(n -> graph.contains(n)
+				? graph.indexOf(n) : Integer.MAX_VALUE));
+		}
+		List<Object> sorted = new ArrayList<>();
+		for (String n : names)
+			sorted.add(inputs.get(n));
+		return sorted;
 	}
 
 	/** The tensor's {@code data}: its type, that of the ONNX tensor. */

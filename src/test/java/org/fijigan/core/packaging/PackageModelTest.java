@@ -853,6 +853,65 @@ class PackageModelTest {
 		reproduces(zero);
 	}
 
+	/**
+	 * A model whose graph takes its mask (or its class) first is described with
+	 * its inputs in the graph's order, as bioimage.io tools feed them by
+	 * position: its test tensors reproduce fed so, and fiji-gan reads the package
+	 * back as the model (the image's preprocessing on the image) and gives the
+	 * bare model's result through it.
+	 */
+	@Test
+	void inputsAreDescribedInTheGraphsOrder() throws IOException {
+		Path onnx = OnnxModels.inpaint(1).moveInputFirst("mask").write(dir,
+			"maskfirst.onnx");
+		RasterImage sample = sample16(48, 40, 4);
+		PackageResult r = pack(withCard(options(onnx, "maskfirst", sample)));
+		valid(r);
+		BioImageModel rdf = BioImageRdf.read(r.descriptor());
+		assertEquals(List.of("mask", "image"), rdf.inputs().stream().map(
+			TensorDescription::id).toList());
+		assertEquals(List.of(dir.resolve("maskfirst/test_mask.npy"), dir.resolve(
+			"maskfirst/test_input.npy")), rdf.testInputs());
+		assertTrue(rdf.inputs().get(0).processing().isEmpty());
+		assertInstanceOf(ProcessingStep.ScaleRange.class, rdf.inputs().get(1)
+			.processing().get(0));
+		reproduces(r);
+		ModelDescriptor bare = ModelLoader.load(onnx.toString(),
+			ModelOverrides.NONE);
+		assertEquals("image", r.model().image().name());
+		assertEquals("mask", r.model().mask().inputName());
+		assertEquals(bare.preprocessing().size() + 1, r.model().preprocessing()
+			.size());
+		RasterImage mask = RasterImage.allocate(48, 40, 1, 1, 1, PixelType.UINT8);
+		float[] holes = new float[48 * 40];
+		for (int y = 10; y < 20; y++)
+			for (int x = 10; x < 30; x++)
+				holes[y * 48 + x] = 255;
+		mask.writeRegion(0, 0, 0, 0, 0, 48, 40, holes, 0);
+		InferenceOptions float32 = InferenceOptions.defaults().withFloatOutput(true)
+			.withDevice(DeviceSpec.CPU, 1);
+		float[] a = (float[]) org.fijigan.core.pipeline.Inpainter.run(r.model(),
+			sample, mask, float32, org.fijigan.core.ProgressListener.NONE,
+			CancellationToken.none()).image().plane(0);
+		float[] b = (float[]) org.fijigan.core.pipeline.Inpainter.run(bare, sample,
+			mask, float32, org.fijigan.core.ProgressListener.NONE, CancellationToken
+				.none()).image().plane(0);
+		for (int i = 0; i < a.length; i++)
+			assertEquals(b[i], a[i], 1e-3 * 2000, "pixel " + i);
+
+		Path gen = OnnxModels.generator(8, 3, 6, 5).moveInputFirst("label").write(
+			dir, "labelfirst.onnx");
+		PackageOptions o = options(gen, "labelfirst", null);
+		o = new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), null,
+			o.description(), null, null, o.license(), o.authors(), o.maintainers(), o
+				.citations(), o.tags(), null, null, 0, 42, false);
+		PackageResult g = pack(withCard(o));
+		valid(g);
+		assertEquals(List.of("label", "z"), BioImageRdf.read(g.descriptor())
+			.inputs().stream().map(TensorDescription::id).toList());
+		reproduces(g);
+	}
+
 	private static double[] toDoubles(float[] f) {
 		double[] d = new double[f.length];
 		for (int i = 0; i < f.length; i++)
