@@ -154,6 +154,7 @@ public final class PackageWriter {
 				" keeps weights in external data files " + loaded.graph()
 					.externalDataLocations() +
 				"; package-model copies one .onnx file: save the model with its weights inside");
+		refuseSeveralOutputs(loaded, onnxName);
 		List<String> notes = new ArrayList<>();
 		o = withRecordedNormalization(o, loaded, notes);
 		ModelDescriptor d = loaded.task() == TaskKind.GENERATE ? loaded
@@ -417,6 +418,19 @@ public final class PackageWriter {
 		catch (IOException e) {
 			return false;
 		}
+	}
+
+	/**
+	 * Refuses a model with more than one output: a package describes the output
+	 * fiji-gan reads only, and bioimage.io tools, which pair a model's outputs
+	 * with the described ones by position, fail on the others or take one for
+	 * another (a score output for the image).
+	 */
+	static void refuseSeveralOutputs(ModelDescriptor d, String onnxName) {
+		if (d.graph() == null || d.graph().outputs().size() <= 1) return;
+		throw new GanException("package-model packages models with one output; " +
+			onnxName + " has outputs " + String.join(", ", d.graph().outputs()
+				.stream().map(v -> v.name()).toList()));
 	}
 
 	/**

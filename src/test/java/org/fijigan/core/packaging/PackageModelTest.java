@@ -912,6 +912,27 @@ class PackageModelTest {
 		reproduces(g);
 	}
 
+	/**
+	 * A model with a second (score) output is refused with one line naming its
+	 * outputs, and nothing is written: its package would describe one of them
+	 * only, which bioimage.io tools pair with the outputs by position.
+	 */
+	@Test
+	void aModelWithSeveralOutputsIsRefused() {
+		for (String first : List.of("y", "score")) {
+			Path onnx = OnnxModels.builder().input("x", "N,1,H,W").node("Identity",
+				"x", "y").node("ReduceMean", "x", "score", OnnxModels.attrInts("axes",
+					1, 2, 3)).output("y", "N,1,H,W").output("score", "N,1,1,1")
+				.moveOutputFirst(first).write(dir, "two-" + first + ".onnx");
+			GanException e = assertThrows(GanException.class, () -> pack(options(onnx,
+				"two-" + first, sample16(48, 40, 4))));
+			assertEquals("package-model packages models with one output; two-" +
+				first + ".onnx has outputs " + (first.equals("y") ? "y, score"
+					: "score, y"), e.getMessage());
+			assertFalse(Files.exists(dir.resolve("two-" + first)));
+		}
+	}
+
 	private static double[] toDoubles(float[] f) {
 		double[] d = new double[f.length];
 		for (int i = 0; i < f.length; i++)
