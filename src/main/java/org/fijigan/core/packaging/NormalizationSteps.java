@@ -25,11 +25,14 @@ final class NormalizationSteps {
 	private NormalizationSteps() {}
 
 	/**
-	 * fiji-gan's normalisation as bioimage.io preprocessing, per channel:
-	 * percentiles by {@code scale_range} (then {@code scale_linear} into a value
-	 * range other than [0, 1]), a fixed range by one {@code scale_linear}, none
-	 * as a lone {@code ensure_dtype} (an empty list would mean fiji-gan's
-	 * default).
+	 * fiji-gan's normalisation as bioimage.io preprocessing, per channel, or over
+	 * all channels together where {@code jointChannels} (the colour channels of
+	 * an RGB sample fed together to the model, which fiji-gan maps with one map
+	 * from their values together): percentiles by {@code scale_range} (its
+	 * {@code axes}, those the statistics reduce over, then take in the channel
+	 * axis) (then {@code scale_linear} into a value range other than [0, 1]), a
+	 * fixed range by one {@code scale_linear}, none as a lone
+	 * {@code ensure_dtype} (an empty list would mean fiji-gan's default).
 	 * <p>
 	 * The steps end in {@code inputType}, the model input's bioimage.io data type
 	 * (bioimage.io appends {@code ensure_dtype} to it otherwise): for a type
@@ -44,11 +47,11 @@ final class NormalizationSteps {
 	 * @param inputType float32, float64 or uint8
 	 */
 	static List<ProcessingStep> of(Normalization n, ValueRange range,
-		PixelType sampleType, TensorLayout layout, String inputType,
-		List<String> notes)
+		PixelType sampleType, TensorLayout layout, boolean jointChannels,
+		String inputType, List<String> notes)
 	{
 		List<ProcessingStep> steps = floatSteps(n, range, sampleType, layout,
-			notes);
+			jointChannels, notes);
 		if (inputType.equals(FLOAT32)) return steps;
 		boolean identity = steps.size() == 1 && steps.get(0) instanceof EnsureDtype;
 		if (identity) return List.of(new EnsureDtype(inputType));
@@ -75,13 +78,17 @@ final class NormalizationSteps {
 
 	private static List<ProcessingStep> floatSteps(Normalization n,
 		ValueRange range, PixelType sampleType, TensorLayout layout,
-		List<String> notes)
+		boolean jointChannels, List<String> notes)
 	{
 		List<String> all = allAxes(layout);
 		if (n instanceof Normalization.Percentile p) {
+			List<String> over = new ArrayList<>(all);
+			over.remove("batch");
+			if (!jointChannels || layout.channelAxis() < 0) over.remove(
+				ProcessingStep.CHANNEL);
 			List<ProcessingStep> steps = new ArrayList<>();
-			steps.add(new ScaleRange("per_sample", List.of("y", "x"), p.lowPercent(),
-				p.highPercent(), PackageWriter.SCALE_RANGE_EPS, null));
+			steps.add(new ScaleRange("per_sample", over, p.lowPercent(), p
+				.highPercent(), PackageWriter.SCALE_RANGE_EPS, null));
 			if (!range.equals(ValueRange.ZERO_ONE)) steps.add(new ScaleLinear(
 				new double[] { range.width() }, new double[] { range.min() }, all));
 			return steps;

@@ -119,7 +119,7 @@ final class RdfDocument {
 			TestRun.TestTensor image = byFile.get(PackageWriter.TEST_INPUT);
 			inId = image.tensorId();
 			inputs.put(image.onnxName(), RdfYaml.map("id", inId, "description",
-				atMost128(inputDescription(d, o)), "axes", imageAxes(d, run
+				atMost128(inputDescription(d, o, run)), "axes", imageAxes(d, run
 					.inputChannels()), "test_tensor", testTensor(image, sha),
 				"sample_tensor", sampleTensor(image, sha), "data", dataType(run, image),
 				"preprocessing", steps(run.preprocessing())));
@@ -356,13 +356,18 @@ final class RdfDocument {
 		return list;
 	}
 
-	private static String inputDescription(ModelDescriptor d, PackageOptions o) {
+	private static String inputDescription(ModelDescriptor d, PackageOptions o,
+		TestRun run)
+	{
 		String range = d.inputRange().toString();
 		Normalization n = o.normalization();
+		boolean joint = run.preprocessing().stream().anyMatch(
+			s -> s instanceof ScaleRange r && r.axes().contains(
+				ProcessingStep.CHANNEL));
 		String how;
 		if (n instanceof Normalization.Percentile p) how = "percentiles " + RdfYaml
-			.number(p.lowPercent()) + "-" + RdfYaml.number(p.highPercent()) +
-			" per channel to " + range;
+			.number(p.lowPercent()) + "-" + RdfYaml.number(p.highPercent()) + (joint
+				? " of all channels together" : " per channel") + " to " + range;
 		else if (n instanceof Normalization.FixedRange f) how = "values " + RdfYaml
 			.number(f.min()) + "-" + RdfYaml.number(f.max()) + " to " + range;
 		else if (n instanceof Normalization.BitDepthRange) how =

@@ -78,7 +78,7 @@ final class ReadBackCheck {
 		List<String> s = new ArrayList<>();
 		for (ProcessingStep p : steps) {
 			if (p instanceof ScaleRange r) s.add("scale_range " + r.minPercentile() +
-				".." + r.maxPercentile() + " eps " + r.eps());
+				".." + r.maxPercentile() + " eps " + r.eps() + " axes " + r.axes());
 			else if (p instanceof ScaleLinear l) s.add("scale_linear " + Arrays
 				.toString(l.gain()) + " " + Arrays.toString(l.offset()));
 			else if (p instanceof EnsureDtype e) s.add("ensure_dtype " + e

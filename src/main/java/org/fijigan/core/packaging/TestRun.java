@@ -100,8 +100,11 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 			"--mask is used for inpainting models only; ignored");
 
 		String inType = imageInputType(d, d.image().name(), crop);
+		// an RGB sample's colour channels are fed together, and fiji-gan maps
+		// them with one map from their values together
+		boolean joint = crop.type() == PixelType.RGB && !maskIsLastChannel(d);
 		List<ProcessingStep> pre = NormalizationSteps.of(o.normalization(), d
-			.inputRange(), sample.type(), d.image().layout(), inType, notes);
+			.inputRange(), sample.type(), d.image().layout(), joint, inType, notes);
 		if (maskIsLastChannel(d)) notes.add("the mask is the last channel of the " +
 			"image input: fiji-gan normalises the image channels only, but bioimage.io tools would apply the " +
 			"preprocessing to the mask channel too");

@@ -780,6 +780,46 @@ class PackageModelTest {
 		assertEquals(2, png[25], "an RGB model gets a colour cover");
 	}
 
+	/**
+	 * An RGB sample's colour channels, fed together, are normalised by fiji-gan
+	 * jointly (one map from their values together): the package declares its
+	 * percentiles over the channel axis too, and its test output is what a plain
+	 * run of the .onnx gives. Declared per channel (axes y, x), a dim red channel
+	 * was stretched on its own and the package gave other pixels.
+	 */
+	@Test
+	void anRgbPackageNormalisesItsChannelsJointlyAsAPlainRunDoes()
+		throws IOException
+	{
+		Path onnx = OnnxModels.conv3x3(3, 3, 5, 1).write(dir, "rgbconv.onnx");
+		Random random = new Random(8);
+		int w = 40, h = 30;
+		int[] p = new int[w * h];
+		for (int i = 0; i < p.length; i++)
+			p[i] = 0xff000000 | random.nextInt(60) << 16 | (i % w) * 255 / w << 8 |
+				(100 + random.nextInt(100));
+		RasterImage sample = new RasterImage(w, h, 1, 1, 1, PixelType.RGB,
+			new Object[] { p }).setTitle("rgb");
+		PackageResult r = pack(withCard(options(onnx, "rgbjoint", sample)));
+		valid(r);
+		reproduces(r);
+		ProcessingStep.ScaleRange step = assertInstanceOf(
+			ProcessingStep.ScaleRange.class, BioImageRdf.read(r.descriptor()).inputs()
+				.get(0).processing().get(0));
+		assertEquals(List.of("channel", "y", "x"), step.axes());
+		ModelDescriptor bare = ModelLoader.load(onnx.toString(),
+			ModelOverrides.NONE);
+		float[] plain = org.fijigan.core.pipeline.TensorRecorder.record(bare,
+			sample, null, InferenceOptions.defaults().withFloatOutput(true)
+				.withDevice(DeviceSpec.CPU, 1), CancellationToken.none()).output()
+			.floats();
+		float[] test = Npy.read(dir.resolve("rgbjoint/test_output.npy"))
+			.toFloatArray();
+		assertEquals(plain.length, test.length);
+		for (int i = 0; i < test.length; i++)
+			assertEquals(plain[i], test[i], 1e-5, "value " + i);
+	}
+
 	@Test
 	void aFineTunedModelsRecordedNormalisationIsWhatThePackageStates()
 		throws IOException
