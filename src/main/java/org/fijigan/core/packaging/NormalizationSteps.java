@@ -54,10 +54,14 @@ final class NormalizationSteps {
 			jointChannels, notes);
 		if (inputType.equals(FLOAT32)) return steps;
 		boolean identity = steps.size() == 1 && steps.get(0) instanceof EnsureDtype;
-		if (identity) return List.of(new EnsureDtype(inputType));
+		// a uint8 input keeps its rounding steps even so: fiji-gan reads a lone
+		// cast to an integer type as truncating, and would map its output back
+		// half a level off
+		if (identity && !inputType.equals(UINT8)) return List.of(new EnsureDtype(
+			inputType));
 		List<ProcessingStep> typed = new ArrayList<>();
 		typed.add(new EnsureDtype(FLOAT32));
-		typed.addAll(steps);
+		if (!identity) typed.addAll(steps);
 		if (inputType.equals(UINT8)) {
 			int last = typed.size() - 1;
 			if (typed.get(last) instanceof ScaleLinear l) typed.set(last,
@@ -97,10 +101,11 @@ final class NormalizationSteps {
 			if (!sampleType.isInteger()) throw new GanException(
 				"--normalize range takes the pixel type's range, " +
 					"which a 32-bit sample does not have: give range:MIN,MAX");
-			notes.add("--normalize range: the package states the sample's range, " +
-				RdfYaml.number(sampleType.min()) + "-" + RdfYaml.number(sampleType
-					.max()) + " (range:" + RdfYaml.number(sampleType.min()) + "," +
-				RdfYaml.number(sampleType.max()) + ")");
+			notes.add(
+				"the pixel type's range: the package states the sample's range, " +
+					RdfYaml.number(sampleType.min()) + "-" + RdfYaml.number(sampleType
+						.max()) + " (range:" + RdfYaml.number(sampleType.min()) + "," +
+					RdfYaml.number(sampleType.max()) + ")");
 			n = new Normalization.FixedRange(sampleType.min(), sampleType.max());
 		}
 		if (n instanceof Normalization.FixedRange f) {

@@ -436,7 +436,10 @@ public final class PackageWriter {
 	/**
 	 * The options with the normalisation the package states: the one given, else
 	 * the one the model records ({@link Normalization#orRecorded}: what fine-tune
-	 * trained it with), else {@link Normalization#DEFAULT}.
+	 * trained it with), else the default a plain run of the model takes on the
+	 * sample: the type's range for an integer sample through a model with a uint8
+	 * input or an integer output ({@link ModelDescriptor#integerSamples()}), else
+	 * {@link Normalization#DEFAULT}.
 	 */
 	static PackageOptions withRecordedNormalization(PackageOptions o,
 		ModelDescriptor model, List<String> notes)
@@ -446,8 +449,18 @@ public final class PackageWriter {
 		if (recorded != null) notes.add("the model records " +
 			ModelLoader.META_NORMALIZATION + " " + recorded.describe() +
 			" (what it was fine-tuned with): the package states it as its preprocessing");
-		return o.withNormalization(recorded == null ? Normalization.DEFAULT
-			: recorded);
+		if (recorded != null) return o.withNormalization(recorded);
+		// as a plain run maps an 8-bit (or 16-bit) sample through a model with a
+		// uint8 input or an integer output: the type's range, where percentiles
+		// would stretch the sample between its levels
+		boolean typeRange = model.integerSamples() && o.sample() != null && o
+			.sample().type().isInteger();
+		if (typeRange) notes.add("the model " + (model.uint8Image()
+			? "takes uint8 input" : "gives integer output") +
+			": the package states the sample type's range as its preprocessing, as " +
+			"a plain run maps it (--normalize chooses another)");
+		return o.withNormalization(typeRange ? new Normalization.BitDepthRange()
+			: Normalization.DEFAULT);
 	}
 
 	/**

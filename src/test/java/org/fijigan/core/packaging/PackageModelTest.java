@@ -630,7 +630,11 @@ class PackageModelTest {
 			ai.onnx.proto.OnnxMl.TensorProto.DataType.UINT8_VALUE, "1,1,H,W").output(
 				"y", ai.onnx.proto.OnnxMl.TensorProto.DataType.UINT8_VALUE, "1,1,H,W")
 			.node("Identity", "x", "y").write(dir, "u8.onnx");
-		PackageResult r = pack(withCard(options(onnx, "u8", sample8(40, 30, 5))));
+		PackageOptions o = options(onnx, "u8", sample8(40, 30, 5));
+		PackageResult r = pack(withCard(new PackageOptions(o.model(), o.overrides(),
+			o.folder(), o.name(), null, o.description(), o.sample(), null, o
+				.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), null,
+			new Normalization.Percentile(1, 99.8), 0, 0, false)));
 		valid(r);
 		Map<String, Object> rdf = new Yaml().load(Files.readString(r.descriptor()));
 		Map<?, ?> input = (Map<?, ?>) ((List<?>) rdf.get("inputs")).get(0);
@@ -691,6 +695,23 @@ class PackageModelTest {
 		assertTrue(Math.abs(bias) < 0.15 * level, "bias " + bias + ", a level " +
 			level);
 		assertTrue(most <= level * 1.001, "most " + most + ", a level " + level);
+
+		// without --normalize, the package maps the 8-bit range as a plain run
+		// does (percentiles gave values some 20 times apart), and gives its result
+		PackageResult byDefault = pack(withCard(options(onnx, "u8default",
+			sample)));
+		valid(byDefault);
+		reproduces(byDefault);
+		assertEquals(List.of("ensure_dtype(float32)",
+			"scale_linear(gain 1 offset 0.5)", "clip(0..255.5)",
+			"ensure_dtype(uint8)"), byDefault.model().preprocessing().stream().map(
+				ProcessingStep::describe).toList());
+		float[] plain = org.fijigan.core.pipeline.TensorRecorder.record(bare,
+			sample, null, float32, CancellationToken.none()).output().floats();
+		assertArrayEquals(plain, Npy.read(dir.resolve("u8default/test_output.npy"))
+			.toFloatArray());
+		assertArrayEquals(b, (float[]) ImageToImage.run(byDefault.model(), sample,
+			float32, null, CancellationToken.none()).image().plane(0));
 	}
 
 	/** NumPy's default (linear) percentile of sorted values. */
