@@ -157,9 +157,7 @@ public record PackageOptions(Path model, ModelOverrides overrides, Path folder,
 			"and _-/. (bioimage.io's rule), not starting or ending with '/'");
 		if (description == null || description.isBlank()) throw new GanException(
 			"the package needs a description (--description)");
-		if (license != null && !license.matches("[A-Za-z0-9][A-Za-z0-9.+-]*"))
-			throw new GanException("license '" + license +
-				"' is not an SPDX identifier (e.g. MIT, BSD-2-Clause, CC-BY-4.0)");
+		if (license != null) refuseUnknownLicense(license);
 		if (testSize < 0) throw new GanException(
 			"the test size must be positive, or 0 to choose it");
 		overrides = overrides == null ? ModelOverrides.NONE : overrides;
@@ -189,5 +187,41 @@ public record PackageOptions(Path model, ModelOverrides overrides, Path folder,
 		String id = name.toLowerCase(java.util.Locale.ROOT).replaceAll(
 			"[^a-z0-9_.]+", "-").replaceAll("^-+|-+$", "");
 		return id.isEmpty() ? "model" : id;
+	}
+
+	/**
+	 * The SPDX identifiers bioimage.io accepts as a model's license, from its
+	 * JSON schema ({@code licenses.txt}).
+	 */
+	private static java.util.Set<String> licenses;
+
+	private static synchronized java.util.Set<String> licenses() {
+		if (licenses == null) try (java.io.InputStream in = PackageOptions.class
+			.getResourceAsStream("licenses.txt"))
+		{
+			licenses = java.util.Set.copyOf(new String(in.readAllBytes(),
+				java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l
+					.isBlank() && !l.startsWith("#")).toList());
+		}
+		catch (java.io.IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+		return licenses;
+	}
+
+	/**
+	 * Refuses a license that is not one of the SPDX identifiers bioimage.io
+	 * accepts (case-sensitive), suggesting the one that differs in case only. Any
+	 * identifier-like text was written as it was, and failed bioimage.io's
+	 * validation.
+	 */
+	static void refuseUnknownLicense(String license) {
+		if (licenses().contains(license)) return;
+		String match = licenses().stream().filter(l -> l.equalsIgnoreCase(license))
+			.findFirst().orElse(null);
+		throw new GanException("license '" + license +
+			"' is not an SPDX identifier bioimage.io accepts" + (match != null
+				? " (they are case-sensitive): did you mean " + match + "?"
+				: " (e.g. MIT, BSD-2-Clause, CC-BY-4.0)"));
 	}
 }

@@ -1338,6 +1338,22 @@ class PackageModelTest {
 			dir.resolve("e"), "model", null, "d", null, null, "MIT license", null,
 			null, null, null, null, null, 0, 0, false));
 		assertTrue(e.getMessage().contains("SPDX"), e.getMessage());
+		for (String[] c : List.of(new String[] { "mit",
+			"license 'mit' is not an SPDX identifier bioimage.io accepts (they are " +
+				"case-sensitive): did you mean MIT?" }, new String[] { "CC-BY-4.0+",
+					"license 'CC-BY-4.0+' is not an SPDX identifier bioimage.io accepts " +
+						"(e.g. MIT, BSD-2-Clause, CC-BY-4.0)" }, new String[] {
+							"NotALicense", "license 'NotALicense' is not an SPDX " +
+								"identifier bioimage.io accepts (e.g. MIT, BSD-2-Clause, CC-BY-4.0)" }))
+		{
+			e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null,
+				dir.resolve("e"), "model", null, "d", null, null, c[0], null, null,
+				null, null, null, null, 0, 0, false));
+			assertEquals(c[1], e.getMessage());
+		}
+		for (String ok : List.of("MIT", "CC-BY-4.0", "BSD-2-Clause", "GPL-2.0+"))
+			new PackageOptions(onnx, null, dir.resolve("e"), "model", null, "d", null,
+				null, ok, null, null, null, null, null, null, 0, 0, false);
 		e = assertThrows(GanException.class, () -> new PackageOptions(onnx, null,
 			dir.resolve("e"), "a/b: c", null, "d", null, null, null, null, null, null,
 			null, null, null, 0, 0, false));
