@@ -148,6 +148,7 @@ public final class PackageWriter {
 		// folder, which for "pk/." would be inside it
 		Path folder = o.folder().toAbsolutePath().normalize();
 		checkFolder(folder, o.overwrite());
+		refuseNonUtf8Documentation(o.documentation());
 		ModelDescriptor loaded = ModelLoader.load(onnx.toString(), o.overrides());
 		if (loaded.graph() != null && !loaded.graph().externalDataLocations()
 			.isEmpty()) throw new GanException("model " + onnxName +
@@ -472,6 +473,27 @@ public final class PackageWriter {
 		boolean png = s.channels() == 1 && s.planeCount() == 1 && (s
 			.type() == PixelType.UINT8 || s.type() == PixelType.RGB);
 		return t.sampleFile() + (png ? ".png" : ".tif");
+	}
+
+	/**
+	 * Refuses a {@code --documentation} file that is not UTF-8 text, naming it,
+	 * before anything is made: it failed as the package's copy of it was read,
+	 * naming that hidden copy and Java's decoder ("Input length = 1").
+	 */
+	static void refuseNonUtf8Documentation(Path card) {
+		if (card == null || !Files.isRegularFile(card)) return;
+		try {
+			StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files
+				.readAllBytes(card)));
+		}
+		catch (java.nio.charset.CharacterCodingException e) {
+			throw new GanException("--documentation " + card + " is not UTF-8 text",
+				e);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read " + card + ": " + AtomicFile.describe(
+				e), e);
+		}
 	}
 
 	/**

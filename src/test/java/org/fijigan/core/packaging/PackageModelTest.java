@@ -1308,6 +1308,27 @@ class PackageModelTest {
 		assertTrue(e.getMessage().contains(".md"), e.getMessage());
 	}
 
+	/**
+	 * A model card that is not UTF-8 is refused naming the user's file, before
+	 * anything is written; it failed naming the package's hidden copy and Java's
+	 * decoder text.
+	 */
+	@Test
+	void aCardThatIsNotUtf8IsRefusedNamingIt() throws IOException {
+		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
+		Path card = Files.write(dir.resolve("latin1.md"), "# Mod\u00e8le\n"
+			.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+		PackageOptions o = options(onnx, "latin", sample16(40, 30, 1));
+		PackageOptions withLatin1 = new PackageOptions(o.model(), o.overrides(), o
+			.folder(), o.name(), null, o.description(), o.sample(), null, o.license(),
+			o.authors(), o.maintainers(), o.citations(), o.tags(), card, null, 0, 0,
+			false);
+		GanException e = assertThrows(GanException.class, () -> pack(withLatin1));
+		assertEquals("--documentation " + card + " is not UTF-8 text", e
+			.getMessage());
+		assertFalse(Files.exists(dir.resolve("latin")));
+	}
+
 	@Test
 	void badInputsGetOneClearError() throws IOException {
 		Path onnx = OnnxModels.identity(3).write(dir, "rgb.onnx");
