@@ -70,6 +70,18 @@ final class LocalityWalker {
 	 */
 	private final Map<String, Long> debts = new HashMap<>();
 	/**
+	 * Per tensor (image data or sizes read from it), the tensor whose length
+	 * along y and x it has at every input size: the last strided or fixed-factor
+	 * layer on its way, or the tensor a Resize took its sizes from. Two tensors
+	 * of one origin have the same length whatever the input's size; two of
+	 * different origins may differ at sizes that are not a multiple of their
+	 * debts, even where the debts are equal (a stride-2 convolution rounds an odd
+	 * length up, a 2x2 pooling rounds it down). Absent is the input's.
+	 */
+	private final Map<String, String> origins = new HashMap<>();
+	/** The layers that set an origin, each numbered once ({@link #originOf}). */
+	private final Map<String, Integer> signatures = new HashMap<>();
+	/**
 	 * What the input's size must be a multiple of for the graph to run and keep
 	 * every pixel: the debts of the tensors a join puts together where they
 	 * differ (their lengths differ at other sizes), and the output's.
@@ -332,10 +344,18 @@ final class LocalityWalker {
 		if (!anyPixels) {
 			known.visit(n, anySizes);
 			long d = 1;
-			for (String i : n.getInputList())
+			Set<String> from = new java.util.HashSet<>();
+			for (String i : n.getInputList()) {
 				d = lcm(d, debt(i));
+				if (origins.containsKey(i)) from.add(origins.get(i));
+			}
 			for (String o : n.getOutputList())
-				if (!o.isEmpty() && d > 1) debts.put(o, d);
+				if (!o.isEmpty()) {
+					if (d > 1) debts.put(o, d);
+					// sizes read from tensors of several origins: an origin of their own
+					if (!from.isEmpty()) origins.put(o, from.size() == 1 ? from.iterator()
+						.next() : o);
+				}
 			return;
 		}
 		clean = !tainted;
@@ -351,11 +371,18 @@ final class LocalityWalker {
 		}
 		noteJoin(n);
 		long inherited = debtOf(n);
+		String firstPixels = null;
+		for (String i : n.getInputList())
+			if (pixels.containsKey(i)) {
+				firstPixels = i;
+				break;
+			}
 		for (int i = 0; i < n.getOutputCount(); i++) {
 			String o = n.getOutput(i);
 			if (o.isEmpty()) continue;
 			if (known.isSize(o)) {
 				if (inherited > 1) debts.put(o, inherited);
+				if (firstPixels != null) origins.put(o, origin(firstPixels));
 				continue;
 			}
 			Pixels p = outs == null || outs.isEmpty() ? null : outs.get(Math.min(i,
@@ -363,6 +390,7 @@ final class LocalityWalker {
 			if (p == null) p = fallback(n);
 			pixels.put(o, broke || tainted ? new Pixels(p.axes(), p.halo(), p.jump(),
 				true) : p);
+			origins.put(o, originOf(n, o, p, firstPixels));
 			long d = inherited;
 			for (long j : wholeJumps(p)) {
 				stride = lcm(stride, j);
@@ -400,14 +428,61 @@ final class LocalityWalker {
 	 */
 	private void noteJoin(NodeProto n) {
 		Set<Long> met = new java.util.HashSet<>();
+		Set<String> from = new java.util.HashSet<>();
 		for (String i : n.getInputList()) {
 			Pixels p = pixels.get(i);
 			if (p == null || p.tainted() || isPoint(p)) continue;
 			met.add(debt(i));
+			from.add(origin(i));
 		}
-		if (met.size() < 2) return;
+		if (met.size() < 2 && (from.size() < 2 || met.stream().allMatch(
+			d -> d == 1))) return;
 		for (long d : met)
 			sizeStep = lcm(sizeStep, d);
+	}
+
+	/**
+	 * The origin ({@link #origins}) of {@code n}'s output {@code o}, image data
+	 * {@code p}: that of the sizes a Resize is given; a new one where {@code n}
+	 * samples on another grid than its first image input (a strided layer, an
+	 * upsampling by a fixed factor); else its first image input's.
+	 */
+	private String originOf(NodeProto n, String o, Pixels p, String firstPixels) {
+		boolean resize = OnnxGraphInfo.isStandardDomain(n.getDomain()) && n
+			.getOpType().equals("Resize");
+		if (resize && n.getInputCount() > 3 && known.isSize(n.getInput(3)))
+			return origin(n.getInput(3));
+		List<Double> mine = jumps(p), theirs = firstPixels == null ? null : jumps(
+			pixels.get(firstPixels));
+		boolean same = theirs != null && mine.size() == theirs.size();
+		for (int k = 0; same && k < mine.size(); k++)
+			same = Math.abs(mine.get(k) - theirs.get(k)) <= 1e-9;
+		if (same) return origin(firstPixels);
+		if (firstPixels == null) return o;
+		// the same layer (operator, attributes, weights or constants) on tensors of
+		// one origin gives one length: two pyramids pooled alike stay joinable
+		StringBuilder what = new StringBuilder(n.getDomain()).append("::").append(n
+			.getOpType()).append(mine);
+		for (AttributeProto a : n.getAttributeList())
+			what.append(';').append(a.toString().replace('\n', ' '));
+		for (String i : n.getInputList())
+			what.append(',').append(pixels.containsKey(i) ? "<" + origin(i) + ">"
+				: i);
+		return "o" + signatures.computeIfAbsent(what.toString(), k -> signatures
+			.size());
+	}
+
+	/** The jumps of {@code p} along y and x. */
+	private static List<Double> jumps(Pixels p) {
+		List<Double> out = new ArrayList<>();
+		if (p.axes() == null) out.add(p.jump());
+		else for (Axis a : p.axes())
+			if (a.role().isSpatial()) out.add(a.jump());
+		return out;
+	}
+
+	private String origin(String name) {
+		return origins.getOrDefault(name, "");
 	}
 
 	/** Whether {@code p} has one pixel along each of its y and x axes. */

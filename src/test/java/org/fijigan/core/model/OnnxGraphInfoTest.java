@@ -243,6 +243,38 @@ class OnnxGraphInfoTest {
 		assertEquals(4, info(scaled).sizeStep());
 	}
 
+	/**
+	 * Two stride-2 branches that round an odd length differently (a 3x3
+	 * convolution padded by 1 rounds up, a 2x2 pooling down) are joined: the
+	 * graph runs only on even sizes, though each branch's debt is 2 and the
+	 * upsampling after the join takes the input's shape.
+	 */
+	@Test
+	void branchesStridedAlikeButRoundedDifferentlyNeedTheirStride() {
+		OnnxModels.Builder model = OnnxModels.builder().opset(13).input("x",
+			"N,1,H,W").initializer("w", new float[9], 1, 1, 3, 3).node("Conv", "x,w",
+				"a", attrInts("pads", 1, 1, 1, 1), attrInts("strides", 2, 2)).node(
+					"MaxPool", "x", "b", attrInts("kernel_shape", 2, 2), attrInts(
+						"strides", 2, 2)).node("Add", "a,b", "s").node("Shape", "x", "sh")
+			.node("Resize", "s,,,sh", "y", attrString("mode", "nearest")).output("y",
+				"N,1,?,?");
+		assertEquals(2, info(model).sizeStep());
+		assertArrayEquals(new long[] { 1, 1, 6, 8 }, run(model, Map.of("x",
+			new long[] { 1, 1, 6, 8 })));
+		// two pyramids pooled alike (an image's and its mask's) round alike: any
+		// size
+		OnnxModels.Builder pyramids = OnnxModels.builder().opset(13).input("x",
+			"N,1,H,W").initializer("one", new float[] { 1 }, 1).node("Sub", "one,x",
+				"m").node("AveragePool", "x", "a", attrInts("kernel_shape", 2, 2),
+					attrInts("strides", 2, 2)).node("AveragePool", "m", "b", attrInts(
+						"kernel_shape", 2, 2), attrInts("strides", 2, 2)).node("Add", "a,b",
+							"s").node("Shape", "x", "sh").node("Resize", "s,,,sh", "y",
+								attrString("mode", "nearest")).output("y", "N,1,?,?");
+		assertEquals(1, info(pyramids).sizeStep());
+		assertArrayEquals(new long[] { 1, 1, 7, 9 }, run(pyramids, Map.of("x",
+			new long[] { 1, 1, 7, 9 })));
+	}
+
 	@Test
 	void resizeThenConvolutionCountsHaloInInputPixels() {
 		OnnxModels.Builder model = OnnxModels.builder().input("x", "N,1,H,W")
