@@ -226,9 +226,10 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Continue from the checkpoint in --checkpoint-dir.")
 	boolean resume;
 
-	@Option(names = "--validation", defaultValue = "0.1", paramLabel = "F",
-		description = "Fraction of the images held out for validation (default: ${DEFAULT-VALUE}).")
-	double validation;
+	@Option(names = "--validation", paramLabel = "F",
+		description = "Fraction of the images held out for validation (default: 0.1; generators " +
+			"are not validated, and hold out none).")
+	Double validation;
 
 	@Option(names = "--validate-every", defaultValue = "0", paramLabel = "N",
 		description = "Steps between validation passes (default: only at the end).")

@@ -186,8 +186,9 @@ public class FineTuneCommand extends GanCommand {
 	@Parameter(label = "Seed")
 	long seed;
 
-	@Parameter(label = "Validation fraction", min = "0", max = "0.5")
-	double validation = 0.1;
+	@Parameter(label = "Validation fraction", min = "0", max = "0.5",
+		description = "share of the images held out for validation; generators are not validated and hold out none")
+	double validation = FineTune.DEFAULT_VALIDATION;
 
 	@Parameter(label = "Device",
 		description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
@@ -261,7 +262,9 @@ public class FineTuneCommand extends GanCommand {
 						gradientPenalty), (float) r1Gamma, r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model.trim(), task.equals(
 			"auto") ? null : TaskKind.parse(task), source, batch, patch, Augmentation
-				.parse(augment), Normalization.parse(normalize), validation,
+				.parse(augment), Normalization.parse(normalize),
+			// the dialog's default is the model's: none held out for a generator
+			validation == FineTune.DEFAULT_VALIDATION ? null : validation,
 			adversarialWeight > 0 ? (float) adversarialWeight : null, config,
 			blindSpots);
 		LiveLoss plot = new LiveLoss(steps);

@@ -45,7 +45,9 @@ public final class FineTune {
 	 *          pairs
 	 * @param batch samples per step
 	 * @param patch patch size on the output side; 0 for whole images
-	 * @param validationFraction share of the images held out
+	 * @param validationFraction share of the images held out, or null for the
+	 *          default: {@link #DEFAULT_VALIDATION} for image models, none for
+	 *          generators, which fine-tune does not validate
 	 * @param adversarialWeight null for the default: 0 for image-to-image models,
 	 *          1 for generators
 	 * @param config the rest; its adversarial weight is replaced by the resolved
@@ -55,7 +57,7 @@ public final class FineTune {
 	 */
 	public record Request(String model, TaskKind task, DataSource data, int batch,
 			int patch, Augmentation augmentation, Normalization normalization,
-			double validationFraction, Float adversarialWeight, FineTuneConfig config,
+			Double validationFraction, Float adversarialWeight, FineTuneConfig config,
 			Degradation degradation) {
 
 		/** Checks the numbers before anything is loaded. */
@@ -65,8 +67,8 @@ public final class FineTune {
 			if (patch < 0) throw new GanException(
 				"the patch size must be positive, or 0 for whole " + "images, not " +
 					patch);
-			if (!(validationFraction >= 0 && validationFraction < 1))
-				throw new GanException(
+			if (validationFraction != null && !(validationFraction >= 0 &&
+				validationFraction < 1)) throw new GanException(
 					"the validation fraction must be at least 0 and below 1, not " +
 						validationFraction);
 			if (adversarialWeight != null && !(adversarialWeight >= 0 && Float
@@ -87,7 +89,7 @@ public final class FineTune {
 		/** A request with the task's default degradation. */
 		public Request(String model, TaskKind task, DataSource data, int batch,
 			int patch, Augmentation augmentation, Normalization normalization,
-			double validationFraction, Float adversarialWeight, FineTuneConfig config)
+			Double validationFraction, Float adversarialWeight, FineTuneConfig config)
 		{
 			this(model, task, data, batch, patch, augmentation, normalization,
 				validationFraction, adversarialWeight, config, null);
@@ -112,6 +114,9 @@ public final class FineTune {
 	 * operators from opset 9 (e.g. {@code Sign}, {@code Where}).
 	 */
 	public static final long MIN_OPSET = 9;
+
+	/** The share of an image model's images held out when none is given. */
+	public static final double DEFAULT_VALIDATION = 0.1;
 
 	private FineTune() {}
 
@@ -195,6 +200,14 @@ public final class FineTune {
 			.kind() instanceof ModelKind.Generator)) throw new GanException("model " +
 				d.name() +
 				" is a generator without a latent input fiji-gan understands");
+		boolean generator = d.task() == TaskKind.GENERATE;
+		Double asked = r.validationFraction();
+		if (generator && asked != null && asked > 0) throw new GanException(
+			"model " + d.name() + " is a generator, and fine-tune does not " +
+				"validate generators: leave out --validation (or give 0), and measure " +
+				"the result with evaluate on real images kept out of --data");
+		double validation = asked != null ? asked : generator ? 0
+			: DEFAULT_VALIDATION;
 		// the task's default, given or not, is one setting: a run that named it
 		// resumes one that did not, and the other way round
 		Degradation degradation = Degradation.defaultFor(d.task()) != null &&
@@ -202,8 +215,8 @@ public final class FineTune {
 				.degradation();
 		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(
 			r.patch()).withAugmentation(r.augmentation()).withNormalization(r
-				.normalization()).withValidationFraction(r.validationFraction())
-			.withDegradation(degradation);
+				.normalization()).withValidationFraction(validation).withDegradation(
+					degradation);
 		TrainingData data = TrainingData.create(d, r.data(), options);
 		ModelBatches batches = new ModelBatches(d, data, r.batch());
 		List<String> notes = new ArrayList<>(data.notes());
@@ -212,7 +225,6 @@ public final class FineTune {
 			" is larger than the " + items + " training image" + (items == 1 ? ""
 				: "s") + " (or planes): each batch draws patches of them " + "again");
 		refuseBeyondMemory(data, r.batch());
-		boolean generator = d.task() == TaskKind.GENERATE;
 		float adversarial = r.adversarialWeight() != null ? r.adversarialWeight()
 			: generator ? 1f : 0f;
 		FineTuneConfig config = r.config().withAdversarialWeight(adversarial);
