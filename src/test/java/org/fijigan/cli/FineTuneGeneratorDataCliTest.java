@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,64 @@ class FineTuneGeneratorDataCliTest {
 			"does not validate generators: leave out --validation (or give 0)"), r
 				.err());
 		assertFalse(Files.exists(refused));
+	}
+
+	/**
+	 * An unconditional generator of 16x16 images whose ONNX file declares its
+	 * output as [N,1,H,W], as a PyTorch export with Upsample does.
+	 */
+	static Path openSizeGenerator(Path dir) throws IOException {
+		return openSizeGenerator(dir, 16, "open.onnx");
+	}
+
+	/** As {@link #openSizeGenerator(Path)}, reshaping to 16 x {@code w}. */
+	static Path openSizeGenerator(Path dir, int w, String file)
+		throws IOException
+	{
+		Random random = new Random(11);
+		return OnnxModels.builder().input("z", "N,8").initializer("W", OnnxModels
+			.randomFloats(random, 8 * 256, 1f), 8, 256).initializer("B", OnnxModels
+				.randomFloats(random, 256, 0.1f), 256).node("Gemm", "z,W,B", "dense")
+			.constant("shape", new long[] { -1, 1, 16, w }, 4).node("Reshape",
+				"dense,shape", "reshaped").node("Tanh", "reshaped", "image").output(
+					"image", "N,1,H,W").write(dir, file);
+	}
+
+	@Test
+	void aGeneratorWhoseFileLeavesItsSizeOpenIsRunToFindIt() throws IOException {
+		Path model = openSizeGenerator(dir);
+		// real images of the size it makes: no longer taken for smaller than the
+		// default patch of 64
+		Path small = dir.resolve("small");
+		FineTuneTasksTest.images(small, 4, 16, 16, 6);
+		Path out = dir.resolve("small.onnx");
+		MainTest.Result r = FineTuneTasksTest.fineTune(model, out, small, "--steps",
+			1, "--discriminator-width", 4);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: patch 64 px set to 16 px, the size " +
+			"of the images model 'open' generates (its ONNX file does not fix it: " +
+			"found by running it once)"), r.out());
+		assertTrue(r.out().contains("; 16x16 patches,"), r.out());
+		// larger real images train as 16x16 patches, which the discriminator
+		// compares with the generated ones
+		Path large = dir.resolve("large");
+		FineTuneTasksTest.images(large, 4, 64, 64, 7);
+		out = dir.resolve("large.onnx");
+		r = FineTuneTasksTest.fineTune(model, out, large, "--steps", 1,
+			"--discriminator-width", 4);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("; 16x16 patches,"), r.out());
+		FineTuneTasksTest.assertTrained(model, out, "W", "B");
+		// one that cannot run (256 values into rows of 15) is refused, in one line
+		Path broken = openSizeGenerator(dir, 15, "broken.onnx");
+		out = dir.resolve("broken-tuned.onnx");
+		r = FineTuneTasksTest.fineTune(broken, out, small, "--steps", 1,
+			"--discriminator-width", 4);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals(1, r.err().lines().count(), r.err());
+		assertTrue(r.err().contains("model broken does not fix the size of the " +
+			"images it generates (its output is [N,1,H,W]), and running it once on " +
+			"a zero latent to find it failed: "), r.err());
+		assertFalse(Files.exists(out));
 	}
 }

@@ -10,6 +10,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
@@ -17,6 +18,8 @@ import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.OutputTransform;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.GenerateOptions;
+import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataOptions;
 import org.fijigan.core.train.data.Degradation;
@@ -217,7 +220,8 @@ public final class FineTune {
 			r.patch()).withAugmentation(r.augmentation()).withNormalization(r
 				.normalization()).withValidationFraction(validation).withDegradation(
 					degradation);
-		TrainingData data = TrainingData.create(d, r.data(), options);
+		TrainingData data = TrainingData.create(d, r.data(), options, generator
+			? generatedSide(d, r.config()) : -1);
 		ModelBatches batches = new ModelBatches(d, data, r.batch());
 		List<String> notes = new ArrayList<>(data.notes());
 		int items = data.trainingItems().size();
@@ -269,6 +273,40 @@ public final class FineTune {
 			.text(), progress, cancel);
 		result = withNormalization(result, d, r.normalization());
 		return new Outcome(withFolderNames(result, d, data, notes), d, data, notes);
+	}
+
+	/**
+	 * The side of the square images generator {@code d} makes when its ONNX file
+	 * leaves their height or width open (a PyTorch export with Upsample, say):
+	 * found by running it once on a zero latent (class 0), as generate would; -1
+	 * when the file fixes them. A generator that cannot be run, or makes images
+	 * that are not square, is refused.
+	 */
+	static int generatedSide(ModelDescriptor d, FineTuneConfig c) {
+		String declared = TrainingData.generatedOutput(d);
+		if (declared == null) return -1;
+		GeneratorSpec g = d.generator();
+		RasterImage image;
+		try {
+			image = Generator.run(d, new GenerateOptions(1, 0, g.isConditional() ? 0
+				: null, null, new float[][] { new float[g.latentDim()] }, true, c
+					.device(), c.threads()), null, CancellationToken.none()).image();
+		}
+		catch (CancellationToken.CancelledException e) {
+			throw e;
+		}
+		catch (GanException e) {
+			throw new GanException("model " + d.name() + " does not fix the size " +
+				"of the images it generates (its output is " + declared +
+				"), and running it once on a zero latent to find it failed: " + e
+					.getMessage(), e);
+		}
+		if (image.width() != image.height()) throw new GanException("model " + d
+			.name() + " generates " + image.width() + "x" + image.height() +
+			" images (its output is " + declared +
+			"; found by running it once): fine-tune trains generators of square " +
+			"images only");
+		return image.width();
 	}
 
 	/**

@@ -145,8 +145,19 @@ final class TrainingChecks {
 	static int fitPatch(ModelDescriptor model, TrainingMode mode, int patch,
 		int scale, List<OpenedImage> targets, List<String> notes)
 	{
+		return fitPatch(model, mode, patch, scale, targets, notes, -1);
+	}
+
+	/**
+	 * As {@link #fitPatch(ModelDescriptor, TrainingMode, int, int, List, List)},
+	 * with the side of the square images a generator was found to make by running
+	 * it, when its ONNX file leaves it open (-1: not run).
+	 */
+	static int fitPatch(ModelDescriptor model, TrainingMode mode, int patch,
+		int scale, List<OpenedImage> targets, List<String> notes, int generatedSide)
+	{
 		if (mode == TrainingMode.GENERATION) return generatorPatch(model, patch,
-			targets, notes);
+			targets, notes, generatedSide);
 		if (patch <= 0) return patch;
 		OpenedImage smallest = targets.get(0);
 		for (OpenedImage t : targets)
@@ -196,19 +207,23 @@ final class TrainingChecks {
 	 * generates, which the discriminator compares them with, whatever the patch
 	 * asked (a note says so when it differs); real images larger than that train
 	 * as random patches of it. Whole images (0) stay whole when every image has
-	 * that size. A generator whose output size is not declared, or not square,
-	 * keeps the patch asked.
+	 * that size. A generator whose output size is not declared keeps the patch
+	 * asked unless it was run to find it ({@code measured}, else -1); one whose
+	 * declared size is not square keeps the patch asked.
 	 */
 	static int generatorPatch(ModelDescriptor model, int patch,
-		List<OpenedImage> targets, List<String> notes)
+		List<OpenedImage> targets, List<String> notes, int measured)
 	{
-		int side = generatedSide(model);
+		int declared = generatedSide(model), side = declared > 0 ? declared
+			: measured;
 		if (side < 1 || patch == side) return patch;
 		if (patch == 0 && targets.stream().allMatch(t -> t.image()
 			.width() == side && t.image().height() == side)) return 0;
 		notes.add("patch " + (patch == 0 ? "0 (whole images)" : patch + " px") +
 			" set to " + side + " px, the size of the images model '" + model.name() +
-			"' generates: the discriminator compares them with " + side + "x" + side +
+			"' generates" + (declared > 0 ? ""
+				: " (its ONNX file does not fix it: found by running it once)") +
+			": the discriminator compares them with " + side + "x" + side +
 			" patches of the real images");
 		return side;
 	}
@@ -229,6 +244,23 @@ final class TrainingChecks {
 			return h > 0 && h == w && h <= Integer.MAX_VALUE ? (int) h : -1;
 		}
 		return -1;
+	}
+
+	/**
+	 * The declared shape of a generator's output when its height or width is not
+	 * fixed, e.g. "[N,1,H,W]"; null when both are (or there is no graph).
+	 */
+	static String openGeneratedShape(ModelDescriptor model) {
+		if (model.graph() == null) return null;
+		for (ValueInfo v : model.graph().outputs()) {
+			if (!v.name().equals(model.outputName())) continue;
+			int y = model.outputLayout().yAxis(), x = model.outputLayout().xAxis();
+			if (v.rank() != model.outputLayout().rank() || y < 0 || x < 0)
+				return null;
+			return v.isFixed(y) && v.dims()[y] > 0 && v.isFixed(x) && v.dims()[x] > 0
+				? null : v.shapeString();
+		}
+		return null;
 	}
 
 	/**

@@ -92,6 +92,19 @@ public final class TrainingData {
 	public static TrainingData create(ModelDescriptor model, DataSource source,
 		DataOptions options)
 	{
+		return create(model, source, options, -1);
+	}
+
+	/**
+	 * As {@link #create(ModelDescriptor, DataSource, DataOptions)}, for a
+	 * generator whose ONNX file leaves its output's height or width open
+	 * ({@link #generatedOutput}) but that was run once to find it: it makes
+	 * square images of side {@code generatedSide} (-1: unknown, or fixed in the
+	 * file).
+	 */
+	public static TrainingData create(ModelDescriptor model, DataSource source,
+		DataOptions options, int generatedSide)
+	{
 		TaskKind task = model.task();
 		TrainingMode mode;
 		Degradation degradation = null;
@@ -224,7 +237,7 @@ public final class TrainingData {
 			"channel");
 		nonFiniteNote(targets, inputs).ifPresent(notes::add);
 		int patch = TrainingChecks.fitPatch(model, mode, options.patchSize(), scale,
-			targets, notes);
+			targets, notes, generatedSide);
 		options = options.withPatchSize(patch);
 		TrainingChecks.checkSizes(model, mode, patch, scale, targets);
 		if (degradation instanceof Degradation.BlindSpot b) TrainingChecks
@@ -244,6 +257,15 @@ public final class TrainingData {
 				.generator() : null, targets, inputs);
 		return new TrainingData(task, sampler, List.copyOf(training), List.copyOf(
 			validation), classNames, targets.size(), notes);
+	}
+
+	/**
+	 * The declared shape of the images generator {@code model} makes, e.g.
+	 * "[N,1,H,W]", when its ONNX file leaves their height or width open; null
+	 * when it fixes both.
+	 */
+	public static String generatedOutput(ModelDescriptor model) {
+		return TrainingChecks.openGeneratedShape(model);
 	}
 
 	/**
