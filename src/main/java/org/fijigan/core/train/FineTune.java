@@ -67,6 +67,12 @@ public final class FineTune {
 		public Request {
 			if (batch < 1) throw new GanException(
 				"the batch size must be at least 1, not " + batch);
+			if (config.stabilisers().minibatchStd() && Discriminator.groupSize(
+				batch) == 1) throw new GanException("--minibatch-std takes the " +
+					"standard deviation over groups of the largest of 4, 3 or 2 " +
+					"samples that divides the batch, and none divides --batch " + batch +
+					" (groups of one sample have none): use --batch " + (batch == 1
+						? "2 or more" : (batch - 1) + " or " + (batch + 1)));
 			if (patch < 0) throw new GanException(
 				"the patch size must be positive, or 0 for whole " + "images, not " +
 					patch);
