@@ -101,4 +101,44 @@ class FineTuneStabilisersCliTest {
 			"need a discriminator: give --adversarial-weight above 0"), r.err());
 		assertFalse(Files.exists(out));
 	}
+
+	@Test
+	void settingsThatWouldDoNothingOrOverflowAreRefused() throws IOException {
+		Path model = OnnxModels.generator(8, 2, 16, 16).write(dir, "gen.onnx");
+		Path data = dir.resolve("data");
+		FineTuneTasksTest.images(data.resolve("a"), 2, 16, 16, 6);
+		FineTuneTasksTest.images(data.resolve("b"), 2, 16, 16, 7);
+		Path out = dir.resolve("out.onnx");
+		Map<List<Object>, String> cases = new java.util.LinkedHashMap<>();
+		// groups of one sample: the feature would be sqrt(1e-8) for every sample
+		cases.put(List.of("--minibatch-std", "--batch", 5),
+			"--minibatch-std takes the standard deviation over groups of the " +
+				"largest of 4, 3 or 2 samples that divides the batch, and none " +
+				"divides --batch 5 (groups of one sample have none): use --batch 4 or 6");
+		cases.put(List.of("--minibatch-std", "--batch", 1),
+			"none divides --batch 1 (groups of one sample have none): use --batch 2 or more");
+		cases.put(List.of("--no-ema-warmup"),
+			"--no-ema-warmup sets how the moving average of the weights starts, " +
+				"and there is none: give --ema DECAY");
+		cases.put(List.of("--d-lr", 1e39), "--d-lr must be at most " +
+			Float.MAX_VALUE + " (the step takes it as a float), got 1.0E39");
+		cases.put(List.of("--lr", 1e39), "learning rate must be at most " +
+			Float.MAX_VALUE + " (the step takes it as a float), got 1.0E39");
+		for (Map.Entry<List<Object>, String> c : cases.entrySet()) {
+			List<Object> more = new java.util.ArrayList<>(List.of("--patch", 0,
+				"--steps", 1, "--discriminator-width", 4));
+			more.addAll(c.getKey());
+			MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, more
+				.toArray());
+			assertEquals(1, r.exitCode(), c.getKey() + ": " + r.err());
+			assertEquals(1, r.err().lines().count(), c.getKey() + ": " + r.err());
+			assertTrue(r.err().contains(c.getValue()), c.getKey() + ": " + r.err());
+			assertFalse(Files.exists(out), c.getKey() + " wrote " + out);
+		}
+		// a batch that 2, 3 or 4 divides trains with the feature
+		MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, "--patch",
+			0, "--steps", 1, "--discriminator-width", 4, "--minibatch-std", "--batch",
+			6);
+		assertEquals(0, r.exitCode(), r.err());
+	}
 }

@@ -94,6 +94,9 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer,
 		if (device == null) device = DeviceSpec.AUTO;
 		if (penalties == null) penalties = GradientPenalties.NONE;
 		if (stabilisers == null) stabilisers = Stabilisers.DEFAULTS;
+		if (emaDecay == 0 && !stabilisers.emaWarmup()) throw new GanException(
+			"--no-ema-warmup sets how the moving average of the weights starts, " +
+				"and there is none: give --ema DECAY (e.g. 0.999) with it, or leave it out");
 		if (penalties.wganGp() > 0 && adversarial != AdversarialKind.WASSERSTEIN)
 			throw new GanException(
 				"--gradient-penalty wgan-gp belongs to the Wasserstein critic: add --adversarial wasserstein " +

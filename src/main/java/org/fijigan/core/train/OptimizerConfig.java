@@ -65,8 +65,19 @@ public record OptimizerConfig(Kind kind, double learningRate, double beta1,
 		if (!(learningRate > 0) || Double.isInfinite(learningRate))
 			throw new GanException("learning rate must be positive, got " +
 				learningRate);
+		if (!fitsFloat(learningRate)) throw new GanException(
+			"learning rate must be at most " + Float.MAX_VALUE +
+				" (the step takes it as a float), got " + learningRate);
 		if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
 			throw new GanException("Adam betas must be in [0, 1)");
+	}
+
+	/**
+	 * Whether a positive learning rate stays finite as the float the training
+	 * step takes it as (1e39 does not).
+	 */
+	public static boolean fitsFloat(double lr) {
+		return !Float.isInfinite((float) lr);
 	}
 
 	public static OptimizerConfig sgd(double lr) {

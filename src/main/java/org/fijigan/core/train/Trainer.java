@@ -317,8 +317,8 @@ public final class Trainer {
 								.get(k).length);
 						lr /= 2;
 						notes.add("step " + (step + 1) + ": " + trouble +
-							"; rolled back to step " + lastGoodStep +
-							" and halved the learning rate to " + (float) lr);
+							"; rolled back to step " + lastGoodStep + " and halved the " +
+							learningRates(c, dr != null, lr, " to "));
 						if (lr < c.optimizer().learningRate() / 1024)
 							throw new GanException(
 								"training diverged: the loss or the weights stay non-finite after halving the learning rate 10 times");
@@ -353,11 +353,31 @@ public final class Trainer {
 				tensors, ema));
 			trained = provenance(trained, baseSha256, data, c, g.provider(), history,
 				resumed);
-			if (lastGoodLr != c.optimizer().learningRate()) notes.add(
-				"final learning rate " + (float) lr);
+			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final " +
+				learningRates(c, dr != null, lr, " "));
 			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
 			return new Result(trained, history, g.provider(), notes, c.steps());
 		}
+	}
+
+	/**
+	 * The learning rates after halvings have brought the generator's to
+	 * {@code lr}, for the notes, each after {@code to}: "learning rate X" without
+	 * a discriminator, "learning rate of the generator and the discriminator X"
+	 * when they share it, and "learning rates X (generator) and Y (discriminator,
+	 * --d-lr)" when the discriminator has its own, which follows the generator's
+	 * halvings.
+	 */
+	static String learningRates(FineTuneConfig c, boolean discriminator,
+		double lr, String to)
+	{
+		Double own = c.stabilisers().discriminatorLr();
+		if (!discriminator) return "learning rate" + to + (float) lr;
+		if (own == null) return "learning rate of the generator and the " +
+			"discriminator" + to + (float) lr;
+		return "learning rates" + to + (float) lr + " (generator) and " +
+			(float) (own * (lr / c.optimizer().learningRate())) +
+			" (discriminator, --d-lr)";
 	}
 
 	/**

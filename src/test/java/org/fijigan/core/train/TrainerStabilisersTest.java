@@ -50,6 +50,26 @@ class TrainerStabilisersTest {
 			CancellationToken.none());
 	}
 
+	private static FineTuneConfig config(Stabilisers s) {
+		return new FineTuneConfig(5, OptimizerConfig.adam(1e-3), LossKind.L1, 1f,
+			AdversarialKind.HINGE, 4, DeviceSpec.CPU, 1, null, 100, false, List.of(),
+			0, 0, GradientPenalties.NONE, s);
+	}
+
+	@Test
+	void aRollbackNoteNamesEveryLearningRateItHalved() {
+		FineTuneConfig own = config(ALL), shared = config(Stabilisers.DEFAULTS);
+		// after one halving: 5e-4 for the generator, 0.02 / 2 for the
+		// discriminator
+		assertEquals("learning rates to 5.0E-4 (generator) and 0.01 " +
+			"(discriminator, --d-lr)", Trainer.learningRates(own, true, 5e-4,
+				" to "));
+		assertEquals("learning rate of the generator and the discriminator " +
+			"5.0E-4", Trainer.learningRates(shared, true, 5e-4, " "));
+		assertEquals("learning rate to 5.0E-4", Trainer.learningRates(shared, false,
+			5e-4, " to "));
+	}
+
 	@Test
 	void aRunWithEveryStabiliserResumesBitForBit() {
 		Path whole = dir.resolve("whole"), split = dir.resolve("split");
