@@ -14,9 +14,10 @@ import java.util.zip.Inflater;
  * decodes to fewer bytes than its rows need, or not at all, must be refused
  * before it is read. Streams the strip in 64 KiB pieces and stops as soon as
  * the bytes needed are there (Deflate: at the stream's end, which ImageJ's
- * reader waits for), so the cost is bounded by the strip's size. Deflate (TIFF
- * compression 8 and 32946), PackBits (32773) and LZW (5, as TIFF 6.0 writes it)
- * are counted; others are not known here.
+ * reader waits for, or once the stream gives more than its strip may hold), so
+ * the cost is bounded by the strip's size. Deflate (TIFF compression 8 and
+ * 32946), PackBits (32773) and LZW (5, as TIFF 6.0 writes it) are counted;
+ * others are not known here.
  */
 final class StripDecoding {
 
@@ -29,6 +30,21 @@ final class StripDecoding {
 	 * killed).
 	 */
 	static final long UNENDED = -3;
+
+	/**
+	 * A Deflate stream that goes on past the bytes its strip may hold: ImageJ's
+	 * reader inflates a strip to its end and keeps every byte, so a few megabytes
+	 * of such data (a "decompression bomb") would take gigabytes.
+	 */
+	static final long TOO_LONG = -4;
+
+	/**
+	 * What a Deflate strip may decode to beyond the bytes its rows need: a last
+	 * strip written with all of RowsPerStrip's rows, and 64 KiB of padding.
+	 */
+	static long mostBytes(long need, long fullPiece) {
+		return Math.max(need, fullPiece) + CHUNK;
+	}
 
 	private StripDecoding() {}
 
@@ -46,14 +62,15 @@ final class StripDecoding {
 	 *         compression it claims), or -2 for LZW data of the old, pre-TIFF-6
 	 *         kind, which this count does not read, or {@link #UNENDED} for a
 	 *         Deflate stream that gives the bytes needed but stops before its
-	 *         final block
+	 *         final block, or {@link #TOO_LONG} for a Deflate stream that gives
+	 *         more than {@code most} bytes (counting stops there)
 	 */
 	static long decodedBytes(FileChannel ch, long at, long bytes,
-		long compression, long need) throws IOException
+		long compression, long need, long most) throws IOException
 	{
 		Source in = new Source(ch, at, bytes);
 		return switch ((int) compression) {
-			case 8, 32946 -> inflate(in, need);
+			case 8, 32946 -> inflate(in, need, most);
 			case 32773 -> unpackBits(in, need);
 			case 5 -> lzw(in, need);
 			default -> throw new IllegalArgumentException("compression " +
@@ -95,7 +112,9 @@ final class StripDecoding {
 		}
 	}
 
-	private static long inflate(Source in, long need) throws IOException {
+	private static long inflate(Source in, long need, long most)
+		throws IOException
+	{
 		Inflater inflater = new Inflater();
 		try {
 			byte[] out = new byte[CHUNK];
@@ -109,6 +128,7 @@ final class StripDecoding {
 				}
 				int n = inflater.inflate(out);
 				count += n;
+				if (count > most) return TOO_LONG;
 				if (n == 0 && inflater.needsDictionary()) return -1;
 			}
 			return Math.min(count, need);

@@ -365,8 +365,14 @@ final class TiffCheck {
 			long rows = tiled ? rowsPerPiece : Math.min(rowsPerPiece, h - i %
 				perPlane * rowsPerPiece);
 			long need = times(pieceRowBytes, rows);
+			long limit = StripDecoding.mostBytes(need, times(pieceRowBytes,
+				rowsPerPiece));
 			long got = StripDecoding.decodedBytes(ch, offsetValues.get(i), countValues
-				.get(i), compression, need);
+				.get(i), compression, need, limit);
+			if (got == StripDecoding.TOO_LONG) throw damaged(image + ": its " +
+				pieceName + " " + (i + 1) + " decodes to more than " + count(limit) +
+				" bytes where its pixels need " + count(need) +
+				" (a decompression bomb: ImageJ's reader would keep them all)");
 			if (got == -1) throw damaged(image + ": its " + pieceName + " " + (i +
 				1) + " is not valid " + compressionName(compression) + " data");
 			if (got == StripDecoding.UNENDED) throw damaged(image + ": its " +

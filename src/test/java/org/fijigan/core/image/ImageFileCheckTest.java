@@ -933,6 +933,38 @@ public class ImageFileCheckTest {
 			"input");
 	}
 
+	/**
+	 * A Deflate strip that goes on long past its rows (a "decompression bomb": a
+	 * few hundred KB that inflate to 100 MB of zeros) is refused once it passes
+	 * what its strip may hold, not inflated to its end: ImageJ's reader would
+	 * keep every byte of it.
+	 */
+	@Test
+	void aDeflateStripThatDecodesToFarMoreThanItsRowsIsRefused()
+		throws IOException
+	{
+		java.util.zip.Deflater d = new java.util.zip.Deflater(9);
+		ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+		byte[] zeros = new byte[1 << 20], buf = new byte[1 << 16];
+		for (int i = 0; i < 100; i++) {
+			d.setInput(zeros);
+			while (!d.needsInput())
+				bomb.write(buf, 0, d.deflate(buf));
+		}
+		d.finish();
+		while (!d.finished())
+			bomb.write(buf, 0, d.deflate(buf));
+		d.end();
+		String m = refusal(compressed("bomb.tif", 8, bomb.toByteArray()));
+		assertTrue(m.endsWith("is damaged or not a valid TIFF: image 1 (32x32, 8 " +
+			"bits per pixel): its strip 1 decodes to more than 66,560 bytes where " +
+			"its pixels need 1,024 (a decompression bomb: ImageJ's reader would " +
+			"keep them all)"), m);
+		// a strip with a little padding past its rows passes
+		ImageFileCheck.check(compressed("padded.tif", 8, PngBytes.deflate(
+			new byte[32 * 32 + 4096])), "input");
+	}
+
 	@Test
 	void compressedStripsThatDecodeToTooFewBytesAreRefused() throws IOException {
 		byte[] pixels = new byte[32 * 32];
