@@ -6,7 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.io.JavaHeap;
+import org.fijigan.core.text.Numbers;
 
 /**
  * Whether what a denoiser removed looks like noise. Noise independent from
@@ -206,7 +209,59 @@ public final class ResidualCheck {
 	 * as a denoiser returned it): the note and the property.
 	 */
 	public static Verdict verdict(RasterImage input, RasterImage result) {
-		RasterImage residual = Residual.of(input, result);
+		long need = bytesPerPlane(input.width(), input.height());
+		return verdict(input, result, need, JavaHeap.free(need));
+	}
+
+	/**
+	 * Java heap one plane's check may hold at once, in bytes per pixel: the
+	 * residual, result and input planes (4 each), which pixels are finite (1) and
+	 * those pixels' residual and result (8), the noise model (16 and a 4 byte
+	 * bin), the residual, variance and skew as doubles (24), the flags (1), a
+	 * window's three means (24) and a box mean's rows (8), rounded up.
+	 */
+	static final long BYTES_PER_PIXEL = 110;
+
+	/** Java heap the check of one {@code width x height} plane may hold. */
+	static long bytesPerPlane(int width, int height) {
+		return BYTES_PER_PIXEL * width * height;
+	}
+
+	/**
+	 * The check, plane by plane, with {@code free} bytes of heap for one plane's
+	 * {@code need}: where that is too little, the check is not made and the note
+	 * says so, with the numbers and the fix.
+	 */
+	static Verdict verdict(RasterImage input, RasterImage result, long need,
+		long free)
+	{
+		int w = input.width(), h = input.height(), planes = input
+			.logicalChannels() * input.slices() * input.frames();
+		if (need > free) return notChecked(w, h, need, JavaHeap.shortOf(need,
+			free));
+		try {
+			return checkPlanes(input, result);
+		}
+		catch (OutOfMemoryError e) {
+			return notChecked(w, h, need, "the Java heap ran out: give Java more " +
+				"(JAVA_OPTS=-Xmx, or Edit>Options>Memory in Fiji)");
+		}
+	}
+
+	private static Verdict notChecked(int w, int h, long need, String why) {
+		String what = "not checked (one " + w + "x" + h + " plane needs about " +
+			Numbers.bytes(need) + " of Java memory for it)";
+		return new Verdict("the residual check (whether what the model removed " +
+			"is only noise) was skipped: one " + w + "x" + h + " plane needs about " +
+			Numbers.bytes(need) + " of Java memory for it, but " + why, what);
+	}
+
+	private static Verdict checkPlanes(RasterImage input, RasterImage result) {
+		if (input.width() != result.width() || input.height() != result.height())
+			throw new GanException("the result is " + result.width() + "x" + result
+				.height() + " but the input is " + input.width() + "x" + input
+					.height() + ": a residual needs a result of the input's size");
+		Planes.requireSamePlanes(input, "input", result, "result");
 		int w = input.width(), h = input.height(), planes = input
 			.logicalChannels() * input.slices() * input.frames();
 		List<String> where = new ArrayList<>();
@@ -216,9 +271,13 @@ public final class ResidualCheck {
 			for (int z = 0; z < input.slices(); z++)
 				for (int c = 0; c < input.logicalChannels(); c++) {
 					index++;
-					float[] removed = Planes.read(residual, c, z, t);
-					if (negligible(removed, Planes.read(input, c, z, t))) continue;
-					Finding f = check(removed, Planes.read(result, c, z, t), w, h);
+					float[] in = Planes.read(input, c, z, t), out = Planes.read(result, c,
+						z, t), removed = new float[in.length];
+					for (int i = 0; i < in.length; i++)
+						removed[i] = in[i] - out[i];
+					if (negligible(removed, in)) continue;
+					in = null;
+					Finding f = check(removed, out, w, h);
 					if (f.windows() == 0) unchecked++;
 					if (!f.isStructured()) continue;
 					where.add(Integer.toString(index));

@@ -23,6 +23,7 @@ import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.RunResult;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,6 +162,42 @@ class ResidualCheckTest {
 			System.arraycopy(scene(0.6), 0, (float[]) output.plane(0, z, 0), 0, SIZE *
 				SIZE);
 		assertNull(ResidualCheck.note(input, output));
+	}
+
+	/**
+	 * Where one plane's check does not fit in the Java heap left after a run (a
+	 * 12000x12000 image under -Xmx1g), the check is skipped, and the note and the
+	 * property say so with the numbers and the fix, rather than the run failing
+	 * after its inference on an out-of-memory line.
+	 */
+	@Test
+	void aCheckThatDoesNotFitInTheHeapIsSkippedWithANote() {
+		RasterImage input = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
+			PixelType.FLOAT32);
+		RasterImage output = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
+			PixelType.FLOAT32);
+		for (int z = 0; z < 3; z++) {
+			System.arraycopy(plus(scene(0.6), gaussian(0.05, z)), 0, (float[]) input
+				.plane(0, z, 0), 0, SIZE * SIZE);
+			System.arraycopy(scene(z == 1 ? 0 : 0.6), 0, (float[]) output.plane(0, z,
+				0), 0, SIZE * SIZE);
+		}
+		long need = ResidualCheck.bytesPerPlane(SIZE, SIZE);
+		assertEquals(110L * SIZE * SIZE, need);
+		assertTrue(ResidualCheck.bytesPerPlane(12000, 12000) > 1L << 30);
+		ResidualCheck.Verdict v = ResidualCheck.verdict(input, output, need, need -
+			1);
+		assertTrue(v.note().startsWith("the residual check (whether what the " +
+			"model removed is only noise) was skipped: one " + SIZE + "x" + SIZE +
+			" plane needs about " + Numbers.bytes(need) + " of Java memory for " +
+			"it, but only "), v.note());
+		assertTrue(v.note().contains("give Java more (JAVA_OPTS=-Xmx"), v.note());
+		assertEquals("not checked (one " + SIZE + "x" + SIZE + " plane needs " +
+			"about " + Numbers.bytes(need) + " of Java memory for it)", v.property());
+		// with room for one plane (not the whole stack) it checks them all
+		v = ResidualCheck.verdict(input, output, need, need);
+		assertTrue(v.note().startsWith("what the model removed is not only noise " +
+			"in plane 2 of 3:"), v.note());
 	}
 
 	/**
