@@ -115,8 +115,47 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 	private record Input(String name, Path volume, String mask) {
 	}
 
+	private static String plain(double v) {
+		return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros()
+			.toPlainString();
+	}
+
+	/** The largest --size: as for fluorescence. */
+	static final int MAX_SIZE = 4096;
+
+	/**
+	 * Refuses, before any slice is made, a spacing (or a pixel size that is the
+	 * spacing) that gives more slices across some scan than a run makes, naming
+	 * the flag, the scan's extent, the count and the smallest spacing that fits.
+	 */
+	private void refuseTooManySlices(List<BrainSlicer.Prepared> prepared,
+		BrainSlicer.Options options)
+	{
+		double spacing = options.spacingMm() > 0 ? options.spacingMm() : options
+			.pixelMm();
+		String flag = spacingMm > 0 ? "--spacing-mm " + plain(spacingMm)
+			: pixelMm > 0 ? "--pixel-mm " + plain(pixelMm) +
+				" (the slice spacing without --spacing-mm)" : "the fitted pixel size " +
+					plain(spacing) + " mm";
+		for (BrainSlicer.Prepared p : prepared)
+			for (View v : View.values()) {
+				long slices = BrainSlicer.slicesAcross(p, v, spacing);
+				if (slices <= BrainSlicer.MAX_SLICES) continue;
+				double extent = p.extentMm(v);
+				throw new GanException(flag + " gives " + String.format(Locale.ROOT,
+					"%,d", slices) + " " + v.folder() + " slices across the " + String
+						.format(Locale.ROOT, "%.1f", extent) + " mm of " + p.scan().name() +
+					", more than the " + String.format(Locale.ROOT, "%,d",
+						BrainSlicer.MAX_SLICES) + " a run makes per orientation: use " +
+					"a spacing (--spacing-mm) of at least " + Numbers.significant(extent /
+						(BrainSlicer.MAX_SLICES - 1), 2) + " mm");
+			}
+	}
+
 	@Override
 	public Integer call() {
+		if (size < 2 || size > MAX_SIZE) throw new GanException("--size is 2-" +
+			MAX_SIZE + " pixels, not " + size);
 		BrainSlicer.Options options = new BrainSlicer.Options(size, pixelMm,
 			spacingMm, minArea, foregroundLevel, BrainSlicer.Options.DEFAULT
 				.lowPercentile(), BrainSlicer.Options.DEFAULT.highPercentile(),
@@ -130,6 +169,7 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 		}
 		if (options.pixelMm() == 0) options = options.withPixelMm(BrainSlicer
 			.fittingPixelMm(prepared, size));
+		refuseTooManySlices(prepared, options);
 		List<BrainSlicer.Result> results = new ArrayList<>();
 		for (BrainSlicer.Prepared p : prepared)
 			results.add(BrainSlicer.slice(p, options));

@@ -263,6 +263,9 @@ final class PrepareDataCommand implements Callable<Integer> {
 
 		@Override
 		public Integer call() {
+			if (size < 1 || size > PrepareBrainSlicesCommand.MAX_SIZE)
+				throw new GanException("--size is 1-" +
+					PrepareBrainSlicesCommand.MAX_SIZE + " pixels, not " + size);
 			String name = input.getFileName().toString();
 			checkNiftiInput(input, "slices");
 			VolumeSlicer.Options options = new VolumeSlicer.Options(size,

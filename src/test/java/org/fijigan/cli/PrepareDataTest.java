@@ -457,6 +457,43 @@ class PrepareDataTest {
 		assertArrayEquals(before, Files.readAllBytes(head));
 	}
 
+	/**
+	 * A spacing (or a pixel size that is the spacing) so fine that it would give
+	 * millions of slices, or one beyond an int (--pixel-mm 1e-9 once crashed on a
+	 * negative array size), and a --size beyond what a run makes (100000 once ran
+	 * out of memory), are refused before any slice is made or anything written.
+	 */
+	@Test
+	void slicesTooManyOrTooLargeAreRefusedBeforeAnyWork() throws IOException {
+		Path vol = dir.resolve("v.nii");
+		Nifti.write(vol, false, BrainSlicerTest.ras(), "test", null);
+		Result r = cli("prepare-data", "brain-slices", "-i", vol, "-o", dir.resolve(
+			"b1"), "--spacing-mm", "1e-6");
+		assertEquals(1, r.exitCode());
+		assertEquals(
+			"fiji-gan: --spacing-mm 0.000001 gives 8,000,001 axial slices across the 8.0 mm of v.nii, more than the 10,000 a run makes per orientation: use a spacing (--spacing-mm) of at least 0.00080 mm",
+			r.err().strip());
+		r = cli("prepare-data", "brain-slices", "-i", vol, "-o", dir.resolve("b2"),
+			"--pixel-mm", "1e-9");
+		assertEquals(1, r.exitCode());
+		assertEquals(
+			"fiji-gan: --pixel-mm 0.000000001 (the slice spacing without --spacing-mm) gives 8,000,000,000 axial slices across the 8.0 mm of v.nii, more than the 10,000 a run makes per orientation: use a spacing (--spacing-mm) of at least 0.00080 mm",
+			r.err().strip());
+		r = cli("prepare-data", "brain-slices", "-i", vol, "-o", dir.resolve("b3"),
+			"--size", "100000");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: --size is 2-4096 pixels, not 100000", r.err()
+			.strip());
+		r = cli("prepare-data", "slices", "-i", vol, "-o", dir.resolve("b4"),
+			"--size", "100000");
+		assertEquals(1, r.exitCode());
+		assertEquals("fiji-gan: --size is 1-4096 pixels, not 100000", r.err()
+			.strip());
+		for (int i = 1; i <= 4; i++)
+			assertFalse(Files.exists(dir.resolve("b" + i)), "b" + i +
+				" was not created");
+	}
+
 	@Test
 	void brainSliceRefusals() throws IOException {
 		Path flat = dir.resolve("flat.nii");

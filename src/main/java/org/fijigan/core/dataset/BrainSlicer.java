@@ -150,6 +150,11 @@ public final class BrainSlicer {
 			return max[w] - min[w];
 		}
 
+		/** The region's extent across {@code view}'s slices, mm. */
+		public double extentMm(View view) {
+			return extentMm(view.sliceAxis);
+		}
+
 		/** The region's volume, mL. */
 		public double regionMl() {
 			double[][] a = scan.grid().affine();
@@ -310,6 +315,22 @@ public final class BrainSlicer {
 		return Math.max(0.1, Math.ceil(extent / size * 10 - 1e-9) / 10);
 	}
 
+	/** The most slices one orientation of one scan gives. */
+	public static final int MAX_SLICES = 10_000;
+
+	/**
+	 * The slices {@code spacing} mm apart across a prepared scan's region in one
+	 * orientation (at most {@link Long#MAX_VALUE}).
+	 */
+	public static long slicesAcross(Prepared p, View view, double spacing) {
+		double n = Math.floor(p.extentMm(view.sliceAxis) / spacing + 1e-9) + 1;
+		return n >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) n;
+	}
+
+	private static String mm(double mm) {
+		return String.format(java.util.Locale.ROOT, "%.1f", mm);
+	}
+
 	/**
 	 * Slices a prepared scan at {@code options.pixelMm()} (which must be above 0
 	 * here).
@@ -353,8 +374,14 @@ public final class BrainSlicer {
 		List<Slice> kept = new ArrayList<>();
 		int[] along = new int[3];
 		for (View view : View.values()) {
-			int count = (int) Math.floor(p.extentMm(view.sliceAxis) / spacing +
-				1e-9) + 1;
+			long slices = slicesAcross(p, view, spacing);
+			if (slices > MAX_SLICES) throw new GanException("a slice spacing of " +
+				spacing + " mm gives " + String.format(java.util.Locale.ROOT, "%,d",
+					slices) + " slices across " + p.scan().name() + "'s " + mm(p.extentMm(
+						view.sliceAxis)) + " mm, more than the " + String.format(
+							java.util.Locale.ROOT, "%,d", MAX_SLICES) +
+				" per orientation a run makes");
+			int count = (int) slices;
 			along[view.ordinal()] = count;
 			double first = centre[view.sliceAxis] - (count - 1) / 2.0 * spacing;
 			float[][] images = new float[count][];
