@@ -84,6 +84,9 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 		description = "Write into a folder that is not empty (the TIFFs of the folders written to are deleted first).")
 	boolean overwrite;
 
+	/** The fewest and most photons at the top of the range --noisy takes. */
+	static final double MIN_PHOTONS = 0.01, MAX_PHOTONS = 1e10;
+
 	@Override
 	public Integer call() {
 		if (size < 16 || size > 4096) throw new GanException(
@@ -192,9 +195,14 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 					"': write photons=P[,read=R], e.g. photons=30,read=0.01");
 			}
 		}
-		if (!(photons > 0 && Double.isFinite(photons)) || !(read >= 0 && Double
-			.isFinite(read))) throw new GanException("--noisy '" + spec +
-				"': the photons must be above 0 and the read noise >= 0");
+		if (!(photons >= MIN_PHOTONS && photons <= MAX_PHOTONS))
+			throw new GanException("--noisy '" + spec + "': the photons must be " +
+				"from 0.01 to 1e10 (at the top of the range: below 0.01 nearly every " +
+				"pixel counts none, above 1e10 the shot noise is under one 16-bit " +
+				"step), not " + photons);
+		if (!(read >= 0 && read <= 1)) throw new GanException("--noisy '" + spec +
+			"': the read noise must be from 0 to 1 (a share of the whole range: " +
+			"beyond 1 the images are noise clipped to 0 and 65535), not " + read);
 		return new double[] { photons, read };
 	}
 }

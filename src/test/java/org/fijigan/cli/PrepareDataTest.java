@@ -597,8 +597,25 @@ class PrepareDataTest {
 		assertTrue(refused.err().contains("not empty"), refused.err());
 		Result badNoise = cli("prepare-data", "fluorescence", "--output", dir
 			.resolve("x"), "--noisy", "photons=0");
-		assertTrue(badNoise.err().contains("photons must be above 0"), badNoise
-			.err());
+		assertTrue(badNoise.err().contains("photons must be from 0.01 to 1e10"),
+			badNoise.err());
+		// photons that once gave all-zero images (1e30, 1e-300) and read noise
+		// that gave pure 0/65535 noise are refused, nothing written
+		for (String[] bad : new String[][] { { "photons=1e30", "photons must " +
+			"be from 0.01 to 1e10 (at the top of the range: below 0.01 nearly " +
+			"every pixel counts none, above 1e10 the shot noise is under one " +
+			"16-bit step), not 1.0E30" }, { "photons=1e-300", "not 1.0E-300" }, {
+				"photons=30,read=1e300", "the read noise must be from 0 to 1 (a " +
+					"share of the whole range: beyond 1 the images are noise clipped " +
+					"to 0 and 65535), not 1.0E300" } })
+		{
+			Result bad1 = cli("prepare-data", "fluorescence", "--output", dir.resolve(
+				"bad-noise"), "--noisy", bad[0]);
+			assertEquals(1, bad1.exitCode(), bad[0]);
+			assertTrue(bad1.err().startsWith("fiji-gan: --noisy '" + bad[0] +
+				"': ") && bad1.err().strip().endsWith(bad[1]), bad1.err());
+			assertFalse(Files.exists(dir.resolve("bad-noise")));
+		}
 	}
 
 	@Test

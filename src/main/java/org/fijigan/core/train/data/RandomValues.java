@@ -16,6 +16,19 @@ final class RandomValues {
 	private double spare;
 	private boolean hasSpare;
 
+	/**
+	 * The largest Poisson mean drawn: well inside a long, with room for the noise
+	 * around it.
+	 */
+	static final double MAX_POISSON_MEAN = 1e18;
+
+	/**
+	 * Above this mean a draw is the normal approximation (its error is far below
+	 * one count's rounding there), for the ratio method's arithmetic in doubles
+	 * no longer holds whole counts.
+	 */
+	static final double NORMAL_POISSON_MEAN = 1e15;
+
 	RandomValues(SplittableRandom random) {
 		this.random = random;
 	}
@@ -69,6 +82,13 @@ final class RandomValues {
 	 */
 	long poisson(double lambda) {
 		if (!(lambda > 0)) return 0;
+		if (!(lambda <= MAX_POISSON_MEAN)) throw new IllegalArgumentException(
+			"a Poisson mean of " + lambda +
+				" is beyond what a count holds (at most " + MAX_POISSON_MEAN + ")");
+		if (lambda > NORMAL_POISSON_MEAN) { // the ratio method loses the integers
+			double k = Math.rint(lambda + Math.sqrt(lambda) * gaussian());
+			return k <= 0 ? 0 : (long) Math.min(k, Long.MAX_VALUE);
+		}
 		if (lambda < 10) {
 			double limit = StrictMath.exp(-lambda), product = random.nextDouble();
 			long k = 0;

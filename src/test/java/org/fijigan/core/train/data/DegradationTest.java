@@ -87,6 +87,24 @@ class DegradationTest {
 		assertEquals(0, new RandomValues(new SplittableRandom(1)).poisson(0));
 	}
 
+	/**
+	 * Means past where the ratio method's doubles hold whole counts are drawn
+	 * near their mean (1e30 photons once gave counts that made every image zero);
+	 * a mean beyond what a long holds is refused rather than saturated.
+	 */
+	@Test
+	void hugePoissonMeansStayNearTheirMeanOrAreRefused() {
+		RandomValues r = new RandomValues(new SplittableRandom(3));
+		for (double lambda : new double[] { 1e16, 1e18 })
+			for (int i = 0; i < 100; i++)
+				assertEquals(lambda, r.poisson(lambda), 6 * Math.sqrt(lambda), "at " +
+					lambda);
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+			() -> r.poisson(1e30));
+		assertEquals("a Poisson mean of 1.0E30 is beyond what a count holds (at " +
+			"most 1.0E18)", e.getMessage());
+	}
+
 	@Test
 	void logFactorialIsExactBelowTenAndStirlingAbove() {
 		assertEquals(Math.log(362880), RandomValues.logFactorial(9), 1e-12);
