@@ -27,12 +27,18 @@ class FineTuneStabilisersCliTest {
 	@TempDir
 	Path dir;
 
-	@Test
-	void aGeneratorTrainsWithEveryStabiliser() throws IOException {
-		Path model = OnnxModels.generator(8, 2, 16, 16).write(dir, "gen.onnx");
+	/** Two class folders a/ and b/ of two seeded 16x16 images each. */
+	private Path twoClasses() throws IOException {
 		Path data = dir.resolve("data");
 		FineTuneTasksTest.images(data.resolve("a"), 2, 16, 16, 6);
 		FineTuneTasksTest.images(data.resolve("b"), 2, 16, 16, 7);
+		return data;
+	}
+
+	@Test
+	void aGeneratorTrainsWithEveryStabiliser() throws IOException {
+		Path model = OnnxModels.generator(8, 2, 16, 16).write(dir, "gen.onnx");
+		Path data = twoClasses();
 		Path out = dir.resolve("gen-tuned.onnx");
 		MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, "--steps",
 			2, "--batch", 4, "--patch", 0, "--lr", 1e-3, "--seed", 3, "--adversarial",
@@ -62,9 +68,7 @@ class FineTuneStabilisersCliTest {
 	@Test
 	void badStabiliserSettingsAreOneLineAndNothingIsWritten() throws IOException {
 		Path model = OnnxModels.generator(8, 2, 16, 16).write(dir, "gen.onnx");
-		Path data = dir.resolve("data");
-		FineTuneTasksTest.images(data.resolve("a"), 2, 16, 16, 6);
-		FineTuneTasksTest.images(data.resolve("b"), 2, 16, 16, 7);
+		Path data = twoClasses();
 		Path out = dir.resolve("out.onnx");
 		Map<List<Object>, String> cases = Map.of(List.of("--discriminator",
 			"resnet"), "unknown discriminator 'resnet'", List.of("--discriminator",
@@ -105,9 +109,7 @@ class FineTuneStabilisersCliTest {
 	@Test
 	void settingsThatWouldDoNothingOrOverflowAreRefused() throws IOException {
 		Path model = OnnxModels.generator(8, 2, 16, 16).write(dir, "gen.onnx");
-		Path data = dir.resolve("data");
-		FineTuneTasksTest.images(data.resolve("a"), 2, 16, 16, 6);
-		FineTuneTasksTest.images(data.resolve("b"), 2, 16, 16, 7);
+		Path data = twoClasses();
 		Path out = dir.resolve("out.onnx");
 		Map<List<Object>, String> cases = new java.util.LinkedHashMap<>();
 		// groups of one sample: the feature would be sqrt(1e-8) for every sample

@@ -226,6 +226,27 @@ class ModelLoaderTest {
 	 * as it is, unpadded (it was mirrored up to 48x42, which changed every
 	 * pixel's pooled neighbour).
 	 */
+	/** A 32-bit image of w x h pixels of a fixed pattern in [0, 1]. */
+	private static RasterImage ramp(int w, int h) {
+		RasterImage img = RasterImage.allocate(w, h, 1, 1, 1, PixelType.FLOAT32);
+		float[] p = (float[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = (i * 37 % 101) / 100f;
+		return img;
+	}
+
+	/**
+	 * {@code img} through {@code d} on the CPU, its raw values fed as they are.
+	 */
+	private static org.fijigan.core.pipeline.RunResult runRaw(ModelDescriptor d,
+		RasterImage img)
+	{
+		return ImageToImage.run(d, img, InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 1).withNormalization(
+				new org.fijigan.core.image.Normalization.None()), ProgressListener.NONE,
+			CancellationToken.none());
+	}
+
 	@Test
 	void aModelThatUpsamplesToTheShapeItJoinsRunsOnAnOddImageUnpadded() {
 		ModelDescriptor d = ModelLoader.load(OnnxGraphInfoTest
@@ -236,14 +257,9 @@ class ModelLoaderTest {
 		assertEquals(org.fijigan.core.tiling.AxisConstraint.minStep(2, 1), d.image()
 			.y());
 		int w = 47, h = 41;
-		RasterImage img = RasterImage.allocate(w, h, 1, 1, 1, PixelType.FLOAT32);
+		RasterImage img = ramp(w, h);
 		float[] p = (float[]) img.plane(0);
-		for (int i = 0; i < p.length; i++)
-			p[i] = (i * 37 % 101) / 100f;
-		var result = ImageToImage.run(d, img, InferenceOptions.defaults()
-			.withDevice(DeviceSpec.CPU, 1).withNormalization(
-				new org.fijigan.core.image.Normalization.None()), ProgressListener.NONE,
-			CancellationToken.none());
+		var result = runRaw(d, img);
 		assertFalse(result.report().notes().stream().anyMatch(n -> n.contains(
 			"padded")), result.report().notes().toString());
 		float[] o = (float[]) result.image().plane(0);
@@ -275,14 +291,9 @@ class ModelLoaderTest {
 		assertEquals(org.fijigan.core.tiling.AxisConstraint.ANY, d.image().x());
 		assertEquals(org.fijigan.core.tiling.AxisConstraint.ANY, d.image().y());
 		int w = 61, h = 45;
-		RasterImage img = RasterImage.allocate(w, h, 1, 1, 1, PixelType.FLOAT32);
+		RasterImage img = ramp(w, h);
 		float[] p = (float[]) img.plane(0);
-		for (int i = 0; i < p.length; i++)
-			p[i] = (i * 37 % 101) / 100f;
-		var result = ImageToImage.run(d, img, InferenceOptions.defaults()
-			.withDevice(DeviceSpec.CPU, 1).withNormalization(
-				new org.fijigan.core.image.Normalization.None()), ProgressListener.NONE,
-			CancellationToken.none());
+		var result = runRaw(d, img);
 		assertEquals(31, result.image().width());
 		assertEquals(23, result.image().height());
 		assertFalse(result.report().notes().stream().anyMatch(n -> n.contains(

@@ -141,18 +141,29 @@ class ResidualCheckTest {
 			.isStructured());
 	}
 
-	@Test
-	void theNoteNamesThePlanesWhoseResidualHasStructure() {
+	/** Three planes of the scene with noise (seeded per plane). */
+	private static RasterImage noisyStack() {
 		RasterImage input = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
 			PixelType.FLOAT32);
-		RasterImage output = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
-			PixelType.FLOAT32);
-		for (int z = 0; z < 3; z++) {
+		for (int z = 0; z < 3; z++)
 			System.arraycopy(plus(scene(0.6), gaussian(0.05, z)), 0, (float[]) input
 				.plane(0, z, 0), 0, SIZE * SIZE);
+		return input;
+	}
+
+	/** The clean scene in planes 1 and 3; plane 2 has lost its sources. */
+	private static RasterImage stackMissingPlane2Sources() {
+		RasterImage output = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
+			PixelType.FLOAT32);
+		for (int z = 0; z < 3; z++)
 			System.arraycopy(scene(z == 1 ? 0 : 0.6), 0, (float[]) output.plane(0, z,
 				0), 0, SIZE * SIZE);
-		}
+		return output;
+	}
+
+	@Test
+	void theNoteNamesThePlanesWhoseResidualHasStructure() {
+		RasterImage input = noisyStack(), output = stackMissingPlane2Sources();
 		String note = ResidualCheck.note(input, output);
 		assertTrue(note != null && note.startsWith(
 			"what the model removed is not only noise in plane 2 " + "of 3:"), note);
@@ -172,16 +183,7 @@ class ResidualCheckTest {
 	 */
 	@Test
 	void aCheckThatDoesNotFitInTheHeapIsSkippedWithANote() {
-		RasterImage input = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
-			PixelType.FLOAT32);
-		RasterImage output = RasterImage.allocate(SIZE, SIZE, 1, 3, 1,
-			PixelType.FLOAT32);
-		for (int z = 0; z < 3; z++) {
-			System.arraycopy(plus(scene(0.6), gaussian(0.05, z)), 0, (float[]) input
-				.plane(0, z, 0), 0, SIZE * SIZE);
-			System.arraycopy(scene(z == 1 ? 0 : 0.6), 0, (float[]) output.plane(0, z,
-				0), 0, SIZE * SIZE);
-		}
+		RasterImage input = noisyStack(), output = stackMissingPlane2Sources();
 		long need = ResidualCheck.bytesPerPlane(SIZE, SIZE);
 		assertEquals(110L * SIZE * SIZE, need);
 		assertTrue(ResidualCheck.bytesPerPlane(12000, 12000) > 1L << 30);
