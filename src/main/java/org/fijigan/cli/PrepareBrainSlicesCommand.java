@@ -98,7 +98,7 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 	double minArea;
 
 	@Option(names = "--foreground-level", paramLabel = "F", defaultValue = "0.1",
-		description = "Without a mask, the foreground: above this times the 99.5th percentile (default: ${DEFAULT-VALUE}).")
+		description = "Without a mask, the foreground: above this fraction (0..1) of the 99.5th percentile (default: ${DEFAULT-VALUE}).")
 	double foregroundLevel;
 
 	@Option(names = "--position-bins", paramLabel = "N", defaultValue = "1",
@@ -173,6 +173,16 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 		List<BrainSlicer.Result> results = new ArrayList<>();
 		for (BrainSlicer.Prepared p : prepared)
 			results.add(BrainSlicer.slice(p, options));
+		List<String> trainScans = new ArrayList<>();
+		boolean anyTrain = false;
+		for (int k = 0; k < results.size(); k++)
+			if (!test.contains(scans.get(k).name())) {
+				trainScans.add(scans.get(k).name());
+				anyTrain |= !results.get(k).slices().isEmpty();
+			}
+		if (!anyTrain) throw new GanException("no slice of " + String.join(", ",
+			trainScans) + " is kept (--min-area " + plain(minArea) +
+			"): no training image; nothing to write");
 
 		List<String> folders = new ArrayList<>();
 		for (String split : List.of(TRAIN, TEST))
@@ -275,6 +285,9 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 			if (!named.containsKey(t)) throw new GanException("--test " + t +
 				": there is no input " + "named " + t + " (inputs: " + String.join(", ",
 					named.keySet()) + ")");
+		if (named.keySet().stream().allMatch(test::contains))
+			throw new GanException("--test names every input (" + String.join(", ",
+				named.keySet()) + "): no training image; leave one for train/");
 		List<Input> out = new ArrayList<>();
 		for (Map.Entry<String, Path> e : named.entrySet())
 			out.add(new Input(e.getKey(), e.getValue(), maskOf.get(e.getKey())));

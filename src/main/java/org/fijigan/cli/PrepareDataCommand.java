@@ -125,6 +125,10 @@ final class PrepareDataCommand implements Callable<Integer> {
 			Map<String, Path> named = photos();
 			Set<String> test = HashSplit.testNames(named.keySet(), testFraction,
 				seed);
+			if (test.size() == named.size()) throw new GanException(
+				"--test-fraction " + plain(testFraction) + " puts all " + named.size() +
+					(named.size() == 1 ? " image" : " images") +
+					" in test: no training image; lower --test-fraction");
 			List<String> folders = List.of(TRAIN, TEST);
 			Path out = checkOutput(output, overwrite, folders, named.values());
 			PrintWriter w = spec.commandLine().getOut();
@@ -246,7 +250,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 
 		@Option(names = "--foreground-level", paramLabel = "F",
 			defaultValue = "0.1",
-			description = "Foreground: above this times the volume's 99.5th percentile (default: ${DEFAULT-VALUE}).")
+			description = "Foreground: above this fraction (0..1) of the volume's 99.5th percentile (default: ${DEFAULT-VALUE}).")
 		double foregroundLevel;
 
 		@Option(names = "--test-block", paramLabel = "N", defaultValue = "10",
@@ -282,6 +286,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 			Nifti.Volume volume = Nifti.read(input);
 			VolumeSlicer.Result r = VolumeSlicer.slice(volume.image(), axes, options,
 				name);
+			refuseNoTraining(r, name, options);
 			String stem = ImageCodec.stemOf(name);
 			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r
 				.extent()[1], r.extent()[2])) - 1).length();
@@ -321,6 +326,31 @@ final class PrepareDataCommand implements Callable<Integer> {
 			w.flush();
 			return 0;
 		}
+	}
+
+	/**
+	 * Refuses, before anything is written, a slicing that keeps no slice for
+	 * train/: naming why (no slice has enough foreground, or every kept one fell
+	 * in test).
+	 */
+	static void refuseNoTraining(VolumeSlicer.Result r, String name,
+		VolumeSlicer.Options options)
+	{
+		if (r.slices().isEmpty()) throw new GanException("no slice of " + name +
+			" has " + plain(options.minForeground()) +
+			" of its area (--min-foreground) " + "above " + plain(options
+				.foregroundLevel()) +
+			" times the 99.5th percentile (--foreground-level): nothing to write");
+		if (r.slices().stream().allMatch(VolumeSlicer.Slice::test))
+			throw new GanException("all " + r.slices().size() + " kept slices of " +
+				name + " fall in test (--test-every " + options.testEvery() +
+				"): no training image; raise --test-every, or 0 for no test set");
+	}
+
+	/** A number as given, without a trailing {@code .0}. */
+	static String plain(double v) {
+		return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros()
+			.toPlainString();
 	}
 
 	/**

@@ -264,7 +264,7 @@ class PrepareDataTest {
 		java.util.Map<String, List<Byte>> set = tree(out);
 		Files.move(moved, bad);
 		Result over = cli("prepare-data", "photos", "-i", in, "-o", out, "--seed",
-			2, "--test-fraction", 1, "--overwrite");
+			2, "--test-fraction", 0.5, "--overwrite");
 		assertEquals(1, over.exitCode());
 		assertEquals("fiji-gan: " + bad +
 			" is a 32-bit image; photos are 8-bit, 16-bit or RGB", over.err()
@@ -380,6 +380,59 @@ class PrepareDataTest {
 			"fiji-gan: the minimum foreground is a fraction between 0 and 1, not 2.0",
 			cli("prepare-data", "slices", "-i", vol, "-o", dir.resolve("o5"),
 				"--min-foreground", 2).err().strip());
+	}
+
+	@Test
+	void aSetWithNoTrainingImageIsRefusedAndNothingIsWritten()
+		throws IOException
+	{
+		Path vol = dir.resolve("v.nii");
+		Nifti.write(vol, false, VolumeSlicerTest.ras(), "test", null);
+		Path kept = dir.resolve("kept");
+		Path old = rgbPng(kept.resolve("train/axial"), "old.png", 0);
+		byte[] oldBytes = Files.readAllBytes(old);
+		Result inf = cli("prepare-data", "slices", "-i", vol, "-o", kept,
+			"--overwrite", "--foreground-level=1e309");
+		assertEquals(1, inf.exitCode());
+		assertEquals("fiji-gan: the foreground level is a fraction of the high " +
+			"percentile between 0 and 1, not Infinity", inf.err().strip());
+		assertEquals("", inf.out());
+		assertEquals("fiji-gan: the foreground level is a fraction of the high " +
+			"percentile between 0 and 1, not NaN", cli("prepare-data", "slices", "-i",
+				vol, "-o", dir.resolve("o1"), "--foreground-level", "NaN").err()
+				.strip());
+		Result none = cli("prepare-data", "slices", "-i", vol, "-o", kept,
+			"--overwrite", "--foreground-level", 1, "--min-foreground", 1);
+		assertEquals(1, none.exitCode());
+		assertEquals("fiji-gan: no slice of v.nii has 1 of its area " +
+			"(--min-foreground) above 1 times the 99.5th percentile " +
+			"(--foreground-level): nothing to write", none.err().strip());
+		Result allTest = cli("prepare-data", "slices", "-i", vol, "-o", kept,
+			"--overwrite", "--test-every", 1);
+		assertEquals(1, allTest.exitCode());
+		assertTrue(allTest.err().strip().matches("fiji-gan: all \\d+ kept slices " +
+			"of v\\.nii fall in test \\(--test-every 1\\): no training image; " +
+			"raise --test-every, or 0 for no test set"), allTest.err());
+		Path photo = rgbPng(dir.resolve("p"), "x.png", 0);
+		rgbPng(dir.resolve("p"), "y.png", 5);
+		Result photos = cli("prepare-data", "photos", "-i", dir.resolve("p"), "-o",
+			kept, "--overwrite", "--test-fraction", 1);
+		assertEquals(1, photos.exitCode());
+		assertEquals("fiji-gan: --test-fraction 1 puts all 2 images in test: no " +
+			"training image; lower --test-fraction", photos.err().strip());
+		Path brain = dir.resolve("b.nii");
+		Nifti.write(brain, false, BrainSlicerTest.ras(), "test", null);
+		Result held = cli("prepare-data", "brain-slices", "-i", brain, "--test",
+			"b", "-o", kept, "--overwrite");
+		assertEquals(1, held.exitCode());
+		assertEquals("fiji-gan: --test names every input (b): no training image; " +
+			"leave one for train/", held.err().strip());
+		// the earlier set is as it was, and no new folder was made
+		assertEquals(List.of("train"), names(kept));
+		assertEquals(List.of("old.png"), names(kept.resolve("train/axial")));
+		assertArrayEquals(oldBytes, Files.readAllBytes(old));
+		assertFalse(Files.exists(dir.resolve("o1")));
+		assertTrue(Files.exists(photo));
 	}
 
 	@Test

@@ -80,8 +80,9 @@ public final class VolumeSlicer {
 	static void checkIntensityMap(double foregroundLevel, double lowPercentile,
 		double highPercentile)
 	{
-		if (!(foregroundLevel >= 0)) throw new GanException(
-			"the foreground level must be 0 or more, not " + foregroundLevel);
+		if (!(foregroundLevel >= 0 && foregroundLevel <= 1)) throw new GanException(
+			"the foreground level is a fraction of the high percentile between 0 and 1, not " +
+				foregroundLevel);
 		if (!(lowPercentile >= 0 && lowPercentile < highPercentile &&
 			highPercentile <= 100)) throw new GanException(
 				"the percentiles must satisfy 0 <= low < high <= 100, not " +
@@ -95,7 +96,7 @@ public final class VolumeSlicer {
 	 * @param minForeground the fraction of a slice the foreground must cover
 	 *          (0..1)
 	 * @param foregroundLevel the foreground threshold as a fraction of the high
-	 *          percentile
+	 *          percentile (0..1)
 	 * @param lowPercentile the intensity that becomes 0 (percent, 0..100)
 	 * @param highPercentile the intensity that becomes 255 (percent, 0..100)
 	 * @param testBlock slices per block of the split
