@@ -201,7 +201,7 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 			"view", "index", "position", "bin", "class", "area"));
 		int[][] counts = new int[2][View.values().length];
 		try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
-			PrepareDataCommand.PNG))
+			PrepareDataCommand.PNG, "prepare-data brain-slices"))
 		{
 			for (int k = 0; k < results.size(); k++) {
 				BrainSlicer.Result r = results.get(k);

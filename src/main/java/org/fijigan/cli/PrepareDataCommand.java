@@ -133,8 +133,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 			Path out = checkOutput(output, overwrite, folders, named.values());
 			PrintWriter w = spec.commandLine().getOut();
 			int done = 0;
-			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
-				PNG))
+			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders, PNG,
+				"prepare-data photos"))
 			{
 				for (Map.Entry<String, Path> e : named.entrySet()) {
 					Path file = e.getValue();
@@ -290,8 +290,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 			String stem = ImageCodec.stemOf(name);
 			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r
 				.extent()[1], r.extent()[2])) - 1).length();
-			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
-				PNG))
+			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders, PNG,
+				"prepare-data slices"))
 			{
 				for (VolumeSlicer.Slice s : r.slices()) {
 					String file = String.format(Locale.ROOT, "%s-%s-%0" + digits +

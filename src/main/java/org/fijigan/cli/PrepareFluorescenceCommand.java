@@ -107,7 +107,7 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 			.of());
 		PrintWriter w = spec.commandLine().getOut();
 		try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
-			"*.tif"))
+			"*.tif", "prepare-data fluorescence"))
 		{
 			for (String split : splits) {
 				int count = split.equals(PrepareDataCommand.TRAIN) ? train : split

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.batch.OutputFolderLock;
+import org.fijigan.core.batch.Shard;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.CacheFolder;
@@ -31,15 +33,16 @@ final class StagedDataSet implements AutoCloseable {
 	private final Path out, target, staging;
 	private final boolean overwrite;
 	private final List<String> folders;
-	private final String glob;
+	private final String glob, command;
 
 	/**
 	 * @param out the output folder, absolute, as {@code prepareOutput} checked it
 	 * @param folders the folders (relative to {@code out}) the set fills
 	 * @param glob the files of {@code folders} that {@code overwrite} deletes
+	 * @param command the command, for the claim on the output folder
 	 */
 	private StagedDataSet(Path out, Path target, Path staging, boolean overwrite,
-		List<String> folders, String glob)
+		List<String> folders, String glob, String command)
 	{
 		this.out = out;
 		this.target = target;
@@ -47,10 +50,11 @@ final class StagedDataSet implements AutoCloseable {
 		this.overwrite = overwrite;
 		this.folders = folders;
 		this.glob = glob;
+		this.command = command;
 	}
 
 	static StagedDataSet begin(Path out, boolean overwrite, List<String> folders,
-		String glob)
+		String glob, String command)
 	{
 		try {
 			// beside the folder itself where the output is a link to it, so that
@@ -61,7 +65,8 @@ final class StagedDataSet implements AutoCloseable {
 				removeStale(target);
 			}
 			Path staging = Files.createDirectory(AtomicFile.temporaryFor(target));
-			return new StagedDataSet(out, target, staging, overwrite, folders, glob);
+			return new StagedDataSet(out, target, staging, overwrite, folders, glob,
+				command);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot prepare the output folder " + out + ": " +
@@ -96,7 +101,12 @@ final class StagedDataSet implements AutoCloseable {
 	/**
 	 * Puts the finished set in place: the hidden folder renamed when the output
 	 * folder does not exist, else (empty, or with {@code overwrite}) the PNGs or
-	 * TIFFs of its folders deleted and the new files moved in.
+	 * TIFFs of its folders deleted and the new files moved in, under a claim on
+	 * the folder ({@link OutputFolderLock}): a run that writes there meanwhile
+	 * (another {@code prepare-data}, a batch run) is refused, naming the other,
+	 * and nothing of this set is written. The rename of a new folder needs no
+	 * claim: it is atomic, and fails when a folder with files appeared meanwhile
+	 * (the set is then moved in as into an existing one).
 	 */
 	void commit() {
 		PrepareDataCommand.removeEmpty(staging, folders);
@@ -109,36 +119,45 @@ final class StagedDataSet implements AutoCloseable {
 				if (!AtomicFile.isTaken(e, target)) throw e;
 				// made meanwhile: moved into as an existing folder
 			}
-			if (!overwrite && !isEmpty(target)) throw new GanException(
-				"output folder " + out + " was filled by someone else while the data " +
-					"set was made; nothing of this run was written: choose another " +
-					"folder, or pass --overwrite");
-			if (overwrite) for (String f : folders) {
-				Path sub = target.resolve(f);
-				if (FileIdentity.linkBelow(target, sub) != null || !Files.isDirectory(
-					sub)) continue;
-				try (DirectoryStream<Path> s = Files.newDirectoryStream(sub, glob)) {
-					for (Path p : s)
-						Files.delete(p);
-				}
+			try (OutputFolderLock claim = OutputFolderLock.acquire(out,
+				OutputFolderLock.Owner.of(command, "", "", Shard.ALL, "")))
+			{
+				moveIn();
 			}
-			List<Path> files;
-			try (Stream<Path> s = Files.walk(staging)) {
-				files = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-					.sorted().toList();
-			}
-			for (Path f : files) {
-				Path to = target.resolve(staging.relativize(f));
-				Files.createDirectories(to.getParent());
-				Files.move(f, to, StandardCopyOption.REPLACE_EXISTING,
-					StandardCopyOption.ATOMIC_MOVE);
-			}
-			PrepareDataCommand.removeEmpty(target, folders);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot move the data set into " + out + ": " +
 				AtomicFile.describe(e), e);
 		}
+	}
+
+	/** Into the existing output folder, claimed: see {@link #commit}. */
+	private void moveIn() throws IOException {
+		if (!overwrite && !isEmpty(target)) throw new GanException(
+			"output folder " + out + " was filled by someone else while the data " +
+				"set was made; nothing of this run was written: choose another " +
+				"folder, or pass --overwrite");
+		if (overwrite) for (String f : folders) {
+			Path sub = target.resolve(f);
+			if (FileIdentity.linkBelow(target, sub) != null || !Files.isDirectory(
+				sub)) continue;
+			try (DirectoryStream<Path> s = Files.newDirectoryStream(sub, glob)) {
+				for (Path p : s)
+					Files.delete(p);
+			}
+		}
+		List<Path> files;
+		try (Stream<Path> s = Files.walk(staging)) {
+			files = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+				.sorted().toList();
+		}
+		for (Path f : files) {
+			Path to = target.resolve(staging.relativize(f));
+			Files.createDirectories(to.getParent());
+			Files.move(f, to, StandardCopyOption.REPLACE_EXISTING,
+				StandardCopyOption.ATOMIC_MOVE);
+		}
+		PrepareDataCommand.removeEmpty(target, folders);
 	}
 
 	/** Deletes the hidden folder, with what is left in it. */
@@ -153,7 +172,9 @@ final class StagedDataSet implements AutoCloseable {
 	}
 
 	private static boolean isEmpty(Path dir) throws IOException {
-		try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+		try (DirectoryStream<Path> s = Files.newDirectoryStream(dir,
+			p -> !OutputFolderLock.isClaimFile(p)))
+		{
 			return !s.iterator().hasNext();
 		}
 	}

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.fijigan.cli.MainTest.Result;
+import org.fijigan.core.batch.OutputFolderLock;
+import org.fijigan.core.batch.Shard;
 import org.fijigan.core.dataset.BrainSlicerTest;
 import org.fijigan.core.dataset.VolumeSlicerTest;
 import org.fijigan.core.image.Nifti;
@@ -433,6 +435,50 @@ class PrepareDataTest {
 		assertArrayEquals(oldBytes, Files.readAllBytes(old));
 		assertFalse(Files.exists(dir.resolve("o1")));
 		assertTrue(Files.exists(photo));
+	}
+
+	@Test
+	void anOverwriteIntoAFolderAnotherRunHoldsIsRefusedAndDeletesNothing()
+		throws IOException
+	{
+		Path in = dir.resolve("in");
+		for (String n : List.of("a", "b", "c"))
+			rgbPng(in, n + ".png", n.charAt(0) - 'a');
+		Path out = dir.resolve("out");
+		assertEquals(0, cli("prepare-data", "photos", "-i", in, "-o", out)
+			.exitCode());
+		try (OutputFolderLock other = OutputFolderLock.acquire(out,
+			OutputFolderLock.Owner.of("prepare-data photos", "", "", Shard.ALL, "")))
+		{
+			java.util.Map<String, List<Byte>> set = tree(out);
+			Result r = cli("prepare-data", "photos", "-i", in, "-o", out, "--seed", 3,
+				"--overwrite");
+			assertEquals(1, r.exitCode());
+			String err = r.err().strip();
+			assertTrue(err.startsWith("fiji-gan: output folder " + out
+				.toAbsolutePath() + " is in use by another run (pid " + ProcessHandle
+					.current().pid() + " on "), err);
+			assertTrue(err.contains(": prepare-data photos): wait for it to end"),
+				err);
+			assertEquals(1, err.lines().count(), err);
+			assertEquals(set, tree(out), "the first run's set is as it was");
+			assertEquals(List.of("in", "out"), names(dir),
+				"no hidden folder left beside it");
+		}
+		Result again = cli("prepare-data", "photos", "-i", in, "-o", out, "--seed",
+			3, "--overwrite");
+		assertEquals(0, again.exitCode(), again.err());
+		try (Stream<Path> s = Files.list(out)) {
+			assertEquals(List.of("test", "train"), s.map(p -> p.getFileName()
+				.toString()).sorted().toList(), "no claim left behind");
+		}
+		// the claim is no file of the folder's: an empty folder takes a set
+		// without --overwrite
+		Path empty = Files.createDirectory(dir.resolve("empty"));
+		Result into = cli("prepare-data", "photos", "-i", in, "-o", empty);
+		assertEquals(0, into.exitCode(), into.err());
+		assertEquals(3, names(empty.resolve("train")).size() + names(empty.resolve(
+			"test")).size());
 	}
 
 	@Test

@@ -360,6 +360,16 @@ public final class OutputFolderLock implements AutoCloseable {
 		return live;
 	}
 
+	/**
+	 * Whether {@code file} is a claim, or a claim being made: a file of this
+	 * class's, not of the folder's contents.
+	 */
+	public static boolean isClaimFile(Path file) {
+		String name = file.getFileName().toString();
+		return name.startsWith(PREFIX) && name.endsWith(SUFFIX) || name.startsWith(
+			DRAFT_PREFIX);
+	}
+
 	/** Deletes the drafts of claims that runs killed while claiming left. */
 	private static void removeDeadDrafts(Path dir, Path mine) {
 		long youngest = System.currentTimeMillis() - DRAFT_AGE_MS;
