@@ -160,7 +160,8 @@ public final class TilingPolicy {
 	/**
 	 * What windows a too small --tile gave way to: the smallest that keep
 	 * {@code inside} px inside the halo, or, along an axis the model fixes, the
-	 * model's own size (which may keep less inside, or nothing).
+	 * model's own size (which may keep less inside, or nothing), or, along an
+	 * axis the smallest would not fit, the whole image.
 	 */
 	private static String windowsUsed(TilingRequest r, TilePlan plan,
 		int inside)
@@ -168,7 +169,16 @@ public final class TilingPolicy {
 		String size = plan.windowWidth() + "x" + plan.windowHeight() + " px";
 		boolean fx = r.x().isFixed(), fy = r.y().isFixed();
 		if (fx && fy) return "the model's fixed " + size + " windows";
+		boolean wx = !fx && plan.windowWidth() >= r.width(), wy = !fy && plan
+			.windowHeight() >= r.height();
 		String smallest = "the smallest that keep " + inside + " px inside it";
+		if (wx && wy) return "one " + size +
+			" window, the whole image (no tiles: " +
+			"the smallest windows that keep " + inside +
+			" px inside them are larger)";
+		if (wx || wy) return size + " windows (" + (wx ? "width" : "height") +
+			": the whole image; " + (wx ? "height" : "width") + ": " + (fx || fy
+				? "the model's fixed one" : smallest) + ")";
 		if (fx || fy) return size + " windows (the model's fixed " + (fx ? "width"
 			: "height") + "; " + (fx ? "height" : "width") + ": " + smallest + ")";
 		return size + " windows, " + smallest;

@@ -133,6 +133,22 @@ class TilingPolicyTest {
 		assertEquals("a tile of 24 px leaves no room inside a halo of 12 px on " +
 			"each side: used the model's fixed 16x16 px windows", fixed.notes().get(
 				0));
+		// the smallest windows do not fit the image: its whole plane is one window,
+		// and the note says so (it said 201x149 were the smallest)
+		TilingPolicy.Decision whole = TilingPolicy.plan(request(201, 149, ANY, 100,
+			64, 64 * MIB, 100, 16));
+		assertEquals("201x149", whole.windowSize());
+		assertEquals(1, whole.plan().tileCount());
+		assertEquals("a tile of 64 px leaves no room inside a halo of 100 px on " +
+			"each side: used one 201x149 px window, the whole image (no tiles: the " +
+			"smallest windows that keep 16 px inside them are larger)", whole.notes()
+				.get(0));
+		TilingPolicy.Decision wide = TilingPolicy.plan(request(401, 149, ANY, 100,
+			64, 64 * MIB, 100, 16));
+		assertEquals("216x149", wide.windowSize());
+		assertEquals("a tile of 64 px leaves no room inside a halo of 100 px on " +
+			"each side: used 216x149 px windows (height: the whole image; width: " +
+			"the smallest that keep 16 px inside it)", wide.notes().get(0));
 		TilingPolicy.Decision d32 = TilingPolicy.plan(request(61, 45, ANY, 8, 32,
 			64 * MIB, 100, 16));
 		assertEquals(8, d32.plan().tileCount());
