@@ -102,7 +102,7 @@ final class NormalizationSteps {
 				"--normalize range takes the pixel type's range, " +
 					"which a 32-bit sample does not have: give range:MIN,MAX");
 			notes.add(
-				"the pixel type's range: the package states the sample's range, " +
+				"normalisation range (the pixel type's): the package states the sample's range, " +
 					RdfYaml.number(sampleType.min()) + "-" + RdfYaml.number(sampleType
 						.max()) + " (range:" + RdfYaml.number(sampleType.min()) + "," +
 					RdfYaml.number(sampleType.max()) + ")");

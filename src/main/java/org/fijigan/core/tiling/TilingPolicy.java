@@ -143,7 +143,7 @@ public final class TilingPolicy {
 				? "no room" : "only " + inside + " px") + " inside a halo of " +
 				(halo == r.haloPixels() ? halo + " px" : r.haloPixels() + " px (" +
 					halo + " on the model's stride grid)") + " on each side: used " +
-				windowsUsed(r, plan, smallest - 2 * halo));
+				windowsUsed(r, plan, ww, wh, smallest - 2 * halo));
 		}
 		notes.addAll(plan.notes());
 		if (r.haloPixels() > 0) {
@@ -161,16 +161,17 @@ public final class TilingPolicy {
 	 * What windows a too small --tile gave way to: the smallest that keep
 	 * {@code inside} px inside the halo, or, along an axis the model fixes, the
 	 * model's own size (which may keep less inside, or nothing), or, along an
-	 * axis the smallest would not fit, the whole image.
+	 * axis the smallest ({@code asked} wide or high) would not fit, the whole
+	 * image.
 	 */
 	private static String windowsUsed(TilingRequest r, TilePlan plan,
-		int inside)
+		int askedWidth, int askedHeight, int inside)
 	{
 		String size = plan.windowWidth() + "x" + plan.windowHeight() + " px";
 		boolean fx = r.x().isFixed(), fy = r.y().isFixed();
 		if (fx && fy) return "the model's fixed " + size + " windows";
-		boolean wx = !fx && plan.windowWidth() >= r.width(), wy = !fy && plan
-			.windowHeight() >= r.height();
+		boolean wx = !fx && askedWidth > r.width(), wy = !fy && askedHeight > r
+			.height();
 		String smallest = "the smallest that keep " + inside + " px inside it";
 		if (wx && wy) return "one " + size +
 			" window, the whole image (no tiles: " +

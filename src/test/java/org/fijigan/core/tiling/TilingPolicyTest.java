@@ -149,6 +149,13 @@ class TilingPolicyTest {
 		assertEquals("a tile of 64 px leaves no room inside a halo of 100 px on " +
 			"each side: used 216x149 px windows (height: the whole image; width: " +
 			"the smallest that keep 16 px inside it)", wide.notes().get(0));
+		// an image exactly the smallest window: that window, not a capped one
+		TilingPolicy.Decision exact = TilingPolicy.plan(request(52, 52, ANY, 18, 20,
+			64 * MIB, 100, 16));
+		assertEquals("52x52", exact.windowSize());
+		assertEquals("a tile of 20 px leaves no room inside a halo of 18 px on " +
+			"each side: used 52x52 px windows, the smallest that keep 16 px inside " +
+			"it", exact.notes().get(0));
 		TilingPolicy.Decision d32 = TilingPolicy.plan(request(61, 45, ANY, 8, 32,
 			64 * MIB, 100, 16));
 		assertEquals(8, d32.plan().tileCount());
