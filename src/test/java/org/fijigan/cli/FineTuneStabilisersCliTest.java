@@ -27,6 +27,25 @@ class FineTuneStabilisersCliTest {
 	@TempDir
 	Path dir;
 
+	/**
+	 * Each case's flags after {@code base} are refused: exit code 1, one line
+	 * holding the case's message, nothing written at {@code out}.
+	 */
+	private static void refusedEach(Path model, Path data, Path out,
+		Map<List<Object>, String> cases, List<Object> base)
+	{
+		for (Map.Entry<List<Object>, String> c : cases.entrySet()) {
+			List<Object> more = new java.util.ArrayList<>(base);
+			more.addAll(c.getKey());
+			MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, more
+				.toArray());
+			assertEquals(1, r.exitCode(), c.getKey() + ": " + r.err());
+			assertEquals(1, r.err().lines().count(), c.getKey() + ": " + r.err());
+			assertTrue(r.err().contains(c.getValue()), c.getKey() + ": " + r.err());
+			assertFalse(Files.exists(out), c.getKey() + " wrote " + out);
+		}
+	}
+
 	/** Two class folders a/ and b/ of two seeded 16x16 images each. */
 	private Path twoClasses() throws IOException {
 		Path data = dir.resolve("data");
@@ -84,17 +103,7 @@ class FineTuneStabilisersCliTest {
 					"--optimizer", "sgd", "--adam-betas", "0,0.9"),
 			"--adam-betas applies to adam and adamw", List.of("--discriminator-width",
 				0), "--discriminator-width must be at least 1");
-		for (Map.Entry<List<Object>, String> c : cases.entrySet()) {
-			List<Object> more = new java.util.ArrayList<>(List.of("--patch", 0,
-				"--steps", 1));
-			more.addAll(c.getKey());
-			MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, more
-				.toArray());
-			assertEquals(1, r.exitCode(), c.getKey() + ": " + r.err());
-			assertEquals(1, r.err().lines().count(), c.getKey() + ": " + r.err());
-			assertTrue(r.err().contains(c.getValue()), c.getKey() + ": " + r.err());
-			assertFalse(Files.exists(out), c.getKey() + " wrote " + out);
-		}
+		refusedEach(model, data, out, cases, List.of("--patch", 0, "--steps", 1));
 		// a stabiliser on an image-to-image model trained without a discriminator
 		Path sr = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
 		MainTest.Result r = MainTest.cli("fine-tune", "--model", sr, "--output",
@@ -126,17 +135,8 @@ class FineTuneStabilisersCliTest {
 			Float.MAX_VALUE + " (the step takes it as a float), got 1.0E39");
 		cases.put(List.of("--lr", 1e39), "learning rate must be at most " +
 			Float.MAX_VALUE + " (the step takes it as a float), got 1.0E39");
-		for (Map.Entry<List<Object>, String> c : cases.entrySet()) {
-			List<Object> more = new java.util.ArrayList<>(List.of("--patch", 0,
-				"--steps", 1, "--discriminator-width", 4));
-			more.addAll(c.getKey());
-			MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, more
-				.toArray());
-			assertEquals(1, r.exitCode(), c.getKey() + ": " + r.err());
-			assertEquals(1, r.err().lines().count(), c.getKey() + ": " + r.err());
-			assertTrue(r.err().contains(c.getValue()), c.getKey() + ": " + r.err());
-			assertFalse(Files.exists(out), c.getKey() + " wrote " + out);
-		}
+		refusedEach(model, data, out, cases, List.of("--patch", 0, "--steps", 1,
+			"--discriminator-width", 4));
 		// a batch that 2, 3 or 4 divides trains with the feature
 		MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, "--patch",
 			0, "--steps", 1, "--discriminator-width", 4, "--minibatch-std", "--batch",
