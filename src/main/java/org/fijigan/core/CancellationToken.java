@@ -35,6 +35,26 @@ public final class CancellationToken {
 	}
 
 	/**
+	 * Throws {@link CancelledException} when the JVM is shutting down (Ctrl-C,
+	 * SIGTERM, {@code System.exit}). ONNX Runtime's Java binding releases its
+	 * environment in a shutdown hook of its own, which runs beside a command
+	 * still finishing its image: a model that fails to load after that failed for
+	 * the shutdown, not for the model or the image. Asked of the JVM (no hook can
+	 * be added once shutdown has begun), so the answer does not depend on which
+	 * hook ran first.
+	 */
+	public static void throwIfShuttingDown() {
+		Thread probe = new Thread(() -> {}, "fiji-gan shutdown probe");
+		try {
+			Runtime.getRuntime().addShutdownHook(probe);
+			Runtime.getRuntime().removeShutdownHook(probe);
+		}
+		catch (IllegalStateException shuttingDown) {
+			throw new CancelledException();
+		}
+	}
+
+	/**
 	 * Runs {@code hook} on cancel (at once if already cancelled) until the
 	 * returned handle is closed.
 	 */

@@ -219,6 +219,7 @@ public final class ModelSession implements AutoCloseable {
 				profile), "cpu", notes, nThreads, profile);
 		}
 		catch (OrtException | ProviderLoadException e) {
+			CancellationToken.throwIfShuttingDown();
 			throw new LoadFailure("ONNX Runtime cannot load " + onnxFile.name() +
 				": " + loadReason(e), e);
 		}
@@ -523,6 +524,7 @@ public final class ModelSession implements AutoCloseable {
 		}
 		catch (OrtException e) {
 			cancel.throwIfCancelled();
+			CancellationToken.throwIfShuttingDown();
 			throw new GanException("the model failed to run: " + reason(e), e);
 		}
 		catch (GanException e) {

@@ -23,18 +23,9 @@ public final class SessionCache implements AutoCloseable {
 
 	private static final SessionCache SHARED = new SessionCache(4);
 
-	/**
-	 * Set when the JVM shuts down (Ctrl-C, SIGTERM): the shared cache then opens
-	 * no session, since ONNX Runtime's own environment is going away beside it
-	 * and a run would fail for that, not for its model.
-	 */
-	private static volatile boolean shuttingDown;
-
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			shuttingDown = true;
-			SHARED.close();
-		}, "fiji-gan session cache"));
+		Runtime.getRuntime().addShutdownHook(new Thread(SHARED::close,
+			"fiji-gan session cache"));
 	}
 
 	/** The process-wide cache used by the commands and the CLI. */
@@ -98,8 +89,9 @@ public final class SessionCache implements AutoCloseable {
 	 * @throws CancellationToken.CancelledException when the JVM is shutting down
 	 */
 	public Lease acquire(Path onnxFile, DeviceSpec device, int threads) {
-		if (this == SHARED && shuttingDown)
-			throw new CancellationToken.CancelledException();
+		// once the JVM shuts down (Ctrl-C, SIGTERM) the shared cache opens no
+		// session: ONNX Runtime's own environment is going away beside it
+		if (this == SHARED) CancellationToken.throwIfShuttingDown();
 		Key key;
 		try {
 			Path real = onnxFile.toRealPath();

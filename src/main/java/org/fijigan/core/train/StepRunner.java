@@ -177,6 +177,7 @@ public final class StepRunner implements AutoCloseable {
 		}
 		catch (OrtException e) {
 			cancel.throwIfCancelled();
+			CancellationToken.throwIfShuttingDown();
 			throw new GanException("the training step failed: " + e.getMessage()
 				.strip().split("\n")[0], e);
 		}

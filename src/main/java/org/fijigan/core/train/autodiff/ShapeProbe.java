@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.engine.OnnxRuntimeSetup;
 import org.fijigan.core.engine.OrtTensors;
@@ -130,6 +131,7 @@ public final class ShapeProbe {
 			}
 		}
 		catch (OrtException e) {
+			CancellationToken.throwIfShuttingDown();
 			throw new GanException(
 				"cannot run the model to find its tensor shapes: " + e.getMessage()
 					.strip().split("\n")[0], e);
