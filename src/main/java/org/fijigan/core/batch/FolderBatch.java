@@ -627,8 +627,9 @@ public final class FolderBatch {
 			throw e;
 		}
 		catch (RuntimeException | IOException | OutOfMemoryError e) {
-			cancel.throwIfCancelled(); // stopping (Ctrl-C, SIGTERM) is not this
-																	// image's failure
+			// stopping (Ctrl-C, SIGTERM) is not this image's failure
+			cancel.throwIfCancelled();
+			CancellationToken.throwIfShuttingDown();
 			row.put("status", Manifest.FAILED);
 			row.put("message", message(e));
 			// a file that appeared under its name is someone else's: every rerun

@@ -228,6 +228,7 @@ public final class GenerationBatch {
 					alone = b - a > 1;
 				}
 				catch (RuntimeException | OutOfMemoryError e) {
+					CancellationToken.throwIfShuttingDown(); // not this block's failure
 					error = FolderBatch.message(e);
 				}
 				for (long i = a; i < b; i++) {
@@ -248,6 +249,7 @@ public final class GenerationBatch {
 							throw e;
 						}
 						catch (RuntimeException | OutOfMemoryError e) {
+							CancellationToken.throwIfShuttingDown();
 							why = FolderBatch.message(e);
 						}
 					}
