@@ -38,8 +38,7 @@ abstract class ImageToImageCommand extends ImageJobCommand {
 	Job run(ProgressListener progress, CancellationToken cancel) {
 		ModelDescriptor d = model.load(task(), null, stages);
 		return new Job(d, ImageToImage.run(d, read(input, "input"), flags.options(),
-			progress, cancel), model.taskNote() == null ? List.of() : List.of(model
-				.taskNote()));
+			progress, cancel), List.of());
 	}
 
 	@Override

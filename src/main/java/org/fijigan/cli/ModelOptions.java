@@ -65,9 +65,10 @@ final class ModelOptions {
 	}
 
 	/**
-	 * Loads the model for a command that runs {@code expected}. An image-to-image
-	 * model runs as the command says; a model of another kind gets an error
-	 * naming the command that runs it.
+	 * Loads the model for a command that runs {@code expected}. A generic
+	 * image-to-image model runs as the command says; a model of the other
+	 * image-to-image task (unless --task says how to run it), or of another kind,
+	 * gets an error naming the command that runs it.
 	 *
 	 * @param expected the command's task, or null to take any image-to-image or
 	 *          inpainting model
@@ -78,24 +79,8 @@ final class ModelOptions {
 		InputFile.refuseSpecial(java.nio.file.Path.of(reference), "model");
 		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue),
 			timings);
-		if (task == null && expected != null && d.task() != expected && d
-			.task() != TaskKind.IMAGE_TO_IMAGE && d.task().isImageToImage() &&
-			expected.isImageToImage()) taskNote = d.name() + " is a " + d.task()
-				.id() + " model (scale " + Numbers.significant(d.scale(), 4) +
-				"), run as " + expected.id() + " ('fiji-gan " + commandFor(d.task()) +
-				"' is its command)";
 		return checkTask(d, expected, task != null);
 	}
-
-	/**
-	 * What {@link #load} noticed: a model of another image-to-image task than the
-	 * command's, run as the command's; or null.
-	 */
-	String taskNote() {
-		return taskNote;
-	}
-
-	private String taskNote;
 
 	static ModelDescriptor checkTask(ModelDescriptor d, TaskKind expected,
 		boolean taskWasGiven)
@@ -106,8 +91,15 @@ final class ModelOptions {
 		if (expected != null && expected.isImageToImage() && actual
 			.isImageToImage())
 		{
-			return taskWasGiven ? d : ModelOverrides.NONE.withTask(expected).applyTo(
-				d);
+			if (taskWasGiven) return d;
+			// a denoiser in super-resolution gives a denoised image, not an enlarged
+			// one: refused as Fiji's menu entries refuse it; a generic model runs
+			if (actual != TaskKind.IMAGE_TO_IMAGE) throw new GanException(d.name() +
+				" is a " + actual.id() + " model (scale " + Numbers.significant(d
+					.scale(), 4) + "): run it with 'fiji-gan " + commandFor(actual) +
+				"', or pass --task " + expected.id() + " if it should run as a " +
+				expected.id() + " model");
+			return ModelOverrides.NONE.withTask(expected).applyTo(d);
 		}
 		throw new GanException(d.name() + " is a" + (actual == TaskKind.INPAINT
 			? "n " : " ") + actual.id() + " model: run it with 'fiji-gan " +
