@@ -12,6 +12,7 @@ import java.util.Map;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 
+import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 
 /**
@@ -134,31 +135,43 @@ public final class OnnxRuntimeSetup {
 	 */
 	public static synchronized OrtEnvironment environment() {
 		if (environment == null) {
-			OrtLoggingLevel level = logLevel();
-			Setup s = prepare();
-			boolean fromCache = s.folder() != null && s.source() != Source.USER &&
-				!ortLoaded();
-			if (fromCache) System.setProperty(ORT_PATH_PROPERTY, s.folder()
-				.toString());
-			boolean made;
 			try {
-				// reading the field initialises the class, which runs ONNX Runtime's
-				// loader
-				made = field("ai.onnxruntime.OrtEnvironment", "INSTANCE") != null;
+				environment = makeEnvironment();
 			}
-			finally {
-				if (fromCache) System.clearProperty(ORT_PATH_PROPERTY); // read once, by
-																																// the loader
+			catch (RuntimeException | LinkageError e) {
+				// ONNX Runtime's loader and environment register work for the JVM's
+				// exit (a file to delete, a shutdown hook), which the JVM refuses once
+				// Ctrl-C or SIGTERM has come
+				CancellationToken.throwIfShuttingDown();
+				throw e;
 			}
-			if (fromCache) removeOrtTemporaryFolder(); // at once: it lived only while
-																									// the loader ran
-			// one made already (by code that used ONNX Runtime directly) keeps its
-			// level: asking for
-			// another would only make ONNX Runtime log a warning
-			environment = made ? OrtEnvironment.getEnvironment() : OrtEnvironment
-				.getEnvironment(level, "fiji-gan");
 		}
 		return environment;
+	}
+
+	private static OrtEnvironment makeEnvironment() {
+		OrtLoggingLevel level = logLevel();
+		Setup s = prepare();
+		boolean fromCache = s.folder() != null && s.source() != Source.USER &&
+			!ortLoaded();
+		if (fromCache) System.setProperty(ORT_PATH_PROPERTY, s.folder().toString());
+		boolean made;
+		try {
+			// reading the field initialises the class, which runs ONNX Runtime's
+			// loader
+			made = field("ai.onnxruntime.OrtEnvironment", "INSTANCE") != null;
+		}
+		finally {
+			if (fromCache) System.clearProperty(ORT_PATH_PROPERTY); // read once, by
+																															// the loader
+		}
+		if (fromCache) removeOrtTemporaryFolder(); // at once: it lived only while
+																								// the loader ran
+		// one made already (by code that used ONNX Runtime directly) keeps its
+		// level: asking for
+		// another would only make ONNX Runtime log a warning
+		return made ? OrtEnvironment.getEnvironment() : OrtEnvironment
+			.getEnvironment(level, "fiji-gan");
 	}
 
 	/** ONNX Runtime's log level for the environment and for each session. */

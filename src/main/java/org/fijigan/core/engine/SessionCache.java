@@ -24,8 +24,14 @@ public final class SessionCache implements AutoCloseable {
 	private static final SessionCache SHARED = new SessionCache(4);
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(SHARED::close,
-			"fiji-gan session cache"));
+		try {
+			Runtime.getRuntime().addShutdownHook(new Thread(SHARED::close,
+				"fiji-gan session cache"));
+		}
+		catch (IllegalStateException shuttingDown) {
+			// first used after Ctrl-C or SIGTERM: the cache opens nothing then
+			// (acquire), so there is nothing to close
+		}
 	}
 
 	/** The process-wide cache used by the commands and the CLI. */
