@@ -493,6 +493,96 @@ class GenerateFolderTest {
 	}
 
 	/**
+	 * A rerun into a folder that would draw a sample it holds already under
+	 * another name (another --format, another class, or the same seed as another
+	 * sample number) is refused in one line naming the earlier file and what
+	 * differs, with nothing written: the folder held both, and the manifest
+	 * listed the sample twice. A plain resume still skips what is done; with
+	 * --overwrite the earlier file stays, no longer listed: one row per sample.
+	 */
+	@Test
+	void aSampleTheFolderHoldsUnderAnotherNameIsNotDrawnAgain()
+		throws IOException
+	{
+		Path model = conditional(), out = dir.resolve("out");
+		assertEquals(0, generate(model, out, "--count", 6, "--seed", 1).exitCode());
+		Map<String, byte[]> before = files(out, true);
+		assertEquals(6, rows(out.resolve("manifest.csv")).size());
+
+		Result png = generate(model, out, "--count", 3, "--seed", 1, "--format",
+			"png");
+		assertEquals(1, png.exitCode(), png.err());
+		assertEquals("fiji-gan: " + out + " already holds sample 0 as " +
+			"axial/synthetic-000000.tif, made with another --format (tif; this " +
+			"run writes png); this run would write it again as " +
+			"axial/synthetic-000000.png: pass --overwrite to write it anyway, or " +
+			"choose another output folder", png.err().strip());
+		assertSameFiles(before, files(out, true));
+
+		Result npy = generate(model, out, "--count", 3, "--seed", 100, "--format",
+			"npy", "--float");
+		assertEquals(1, npy.exitCode(), npy.err());
+		assertEquals("fiji-gan: " + out + " already holds sample 0 as " +
+			"axial/synthetic-000000.tif, made with another --format (tif; this " +
+			"run writes npy) and another seed (1; this run draws 100) and other " +
+			"settings (bit depth, --nonfinite, --latent or how the model's output " +
+			"is read); this run would write it again as axial/synthetic-000000.npy" +
+			": pass --overwrite to write it anyway, or choose another output folder",
+			npy.err().strip());
+		assertSameFiles(before, files(out, true));
+
+		Result sagittal = generate(model, out, "--count", 6, "--seed", 1, "--class",
+			"sagittal");
+		assertEquals(1, sagittal.exitCode(), sagittal.err());
+		assertEquals("fiji-gan: " + out + " already holds sample 0 as " +
+			"axial/synthetic-000000.tif, made with another class (axial; this run " +
+			"draws sagittal); this run would write it again as " +
+			"sagittal/synthetic-000000.tif: pass --overwrite to write it anyway, " +
+			"or choose another output folder", sagittal.err().strip());
+		assertSameFiles(before, files(out, true));
+
+		// the same seeds as other sample numbers (a shard of a shifted run)
+		Result shifted = generate(model, out, "--count", 32, "--seed", -15,
+			"--shard", "1/2");
+		assertEquals(1, shifted.exitCode(), shifted.err());
+		assertEquals("fiji-gan: " + out + " already holds seed 1's latent as " +
+			"axial/synthetic-000000.tif, made with another class (axial; this run " +
+			"draws coronal) and another sample number (0; this run draws it as " +
+			"sample 16); this run would write it again as " +
+			"coronal/synthetic-000016.tif: pass --overwrite to write it anyway, " +
+			"or choose another output folder", shifted.err().strip());
+		assertSameFiles(before, files(out, true));
+
+		// a plain resume with a larger count draws only the new samples
+		Result more = generate(model, out, "--count", 9, "--seed", 1);
+		assertEquals(0, more.exitCode(), more.err());
+		assertTrue(more.out().startsWith("3 of 9 images written") && more.out()
+			.contains("6 complete from an earlier run"), more.out());
+
+		// another class from other seeds: other samples, written beside
+		Result others = generate(model, out, "--count", 2, "--seed", 1000,
+			"--class", "sagittal");
+		assertEquals(0, others.exitCode(), others.err());
+		assertEquals(11, rows(out.resolve("manifest.csv")).size());
+
+		// --overwrite writes the png files; the tif files numbered 0..2 stay, no
+		// longer listed, and the manifest lists each sample number once
+		Result overwrite = generate(model, out, "--count", 3, "--seed", 1,
+			"--format", "png", "--overwrite");
+		assertEquals(0, overwrite.exitCode(), overwrite.err());
+		List<String> listed = rows(out.resolve("manifest.csv")).stream().map(m -> m
+			.get("file")).sorted().toList();
+		assertEquals(List.of("axial/synthetic-000000.png",
+			"axial/synthetic-000003.tif", "axial/synthetic-000006.tif",
+			"coronal/synthetic-000001.png", "coronal/synthetic-000004.tif",
+			"coronal/synthetic-000007.tif", "sagittal/synthetic-000002.png",
+			"sagittal/synthetic-000005.tif", "sagittal/synthetic-000008.tif"),
+			listed);
+		assertTrue(Files.exists(out.resolve("axial/synthetic-000000.tif")));
+		assertEquals(14, files(out, false).size());
+	}
+
+	/**
 	 * 32-bit samples into a format of 8- and 16-bit planes are refused before any
 	 * is drawn, in one line, with nothing written (they were drawn, each failed,
 	 * and the folder kept a manifest of failures); --float into .npy writes.

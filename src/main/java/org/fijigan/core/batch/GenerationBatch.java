@@ -50,7 +50,9 @@ import org.fijigan.core.text.Numbers;
  * union of the shards' files is byte for byte one unsharded run. Resumable as
  * {@link FolderBatch} is: a rerun skips the files a manifest records as
  * complete (same seed, class and model, recorded size) and redraws the blocks
- * of the others.
+ * of the others. A sample the folder holds already under another name (in
+ * another format, or its latent drawn for another class or as another sample
+ * number) is not drawn again without {@code --overwrite}.
  * <p>
  * A stream: memory does not grow with the count, the first block is written at
  * once, and the disk is checked for room before anything is drawn.
@@ -178,11 +180,22 @@ public final class GenerationBatch {
 					.outputDir());
 			}
 		}
+		// a sample this run draws that the folder holds already under another name
+		// (another --format or class, other settings): refused; with --overwrite,
+		// its earlier row is no longer listed, one row per sample
+		Map<String, Long> twice = heldElsewhere(recorded, job, model, plan, digits,
+			settings, from, to, complete);
+		if (!job.overwrite() && !twice.isEmpty()) {
+			var e = twice.entrySet().iterator().next();
+			throw heldAlready(job, model, plan, digits, settings, batch, recorded
+				.complete().get(e.getKey()), e.getValue());
+		}
 		skipped.sort(Comparator.comparingLong(r -> indexOf(r.get("file"), plan,
 			digits, job.format(), from, to)));
 		List<Map<String, String>> first = new ArrayList<>();
 		if (job.shard().isAll()) first.addAll(Manifest.untouched(recorded, job
-			.outputDir(), rel -> rel.equals(manifestName) || mine.test(rel)));
+			.outputDir(), rel -> rel.equals(manifestName) || mine.test(rel) || twice
+				.containsKey(rel)));
 		first.addAll(skipped);
 		if (!job.shard().isAll()) for (long i = from; i < to; i++) // a part's plan
 			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model,
@@ -310,6 +323,134 @@ public final class GenerationBatch {
 		}
 		if (i < from || i >= to) return -1;
 		return fileName(plan, i, digits, format).equals(relative) ? i : -1;
+	}
+
+	/**
+	 * The sample number in the name of a generated file ({@code /} separators),
+	 * whatever its folder, format and number of digits; -1 when it is no
+	 * generated file's name.
+	 */
+	static long sampleNumber(String relative) {
+		if (relative == null) return -1;
+		String name = relative.substring(relative.lastIndexOf('/') + 1);
+		if (!name.startsWith("synthetic-")) return -1;
+		int start = "synthetic-".length(), end = name.indexOf('.', start);
+		if (end - start < 6 || end - start > 19) return -1;
+		for (int k = start; k < end; k++)
+			if (name.charAt(k) < '0' || name.charAt(k) > '9') return -1;
+		try {
+			return Long.parseLong(name.substring(start, end));
+		}
+		catch (NumberFormatException e) {
+			return -1;
+		}
+	}
+
+	/**
+	 * The complete results of earlier runs, there in the folder, that hold a
+	 * sample this run draws (one of {@code [from, to)} not {@code complete})
+	 * under another name than this run gives it: the same sample number made with
+	 * other settings (another {@code --format}), or the same latent vector (the
+	 * same seed drawn for another class, or as another sample number). Writing it
+	 * would put the sample in the folder twice. By earlier file, in the
+	 * manifests' order, with the number of this run's sample.
+	 */
+	private static Map<String, Long> heldElsewhere(Manifest.Earlier recorded,
+		GenerationJob job, ModelDescriptor model, SamplePlan plan, int digits,
+		String settings, long from, long to, Set<Long> complete)
+	{
+		Map<String, Long> held = new LinkedHashMap<>();
+		String drawn = "normal-" + model.generator().latentDim() + "-mixed";
+		for (Map<String, String> row : recorded.complete().values()) {
+			String file = row.get("file");
+			List<Long> samples = new ArrayList<>(2);
+			// the same number, made with other settings
+			long number = sampleNumber(file);
+			String theirs = row.get("settings");
+			if (number >= 0 && theirs != null && !theirs.isEmpty() && !theirs.equals(
+				settings)) samples.add(number);
+			// the same latent vector
+			String latent = row.getOrDefault("latent", ""), seed = row.getOrDefault(
+				"seed", "");
+			if (job.latents() == null && !seed.isEmpty() && latent.equals(drawn)) {
+				try {
+					samples.add(Math.subtractExact(Long.parseLong(seed), job.seed()));
+				}
+				catch (NumberFormatException | ArithmeticException e) {
+					// a damaged row, or a seed no sample of this run's draws
+				}
+			}
+			else if (job.latents() != null && settings.equals(theirs) && latent
+				.startsWith(job.latentSource() + "#"))
+			{
+				try {
+					samples.add(Long.parseLong(latent.substring(job.latentSource()
+						.length() + 1)));
+				}
+				catch (NumberFormatException e) {
+					// not one of this file's rows
+				}
+			}
+			for (long i : samples)
+				if (i >= from && i < to && !complete.contains(i) && !fileName(plan, i,
+					digits, job.format()).equals(file) && Manifest.exists(job.outputDir(),
+						file))
+				{
+					held.putIfAbsent(file, i);
+					break;
+				}
+		}
+		return held;
+	}
+
+	/**
+	 * The refusal of a run that would write sample {@code i} again beside the
+	 * earlier run's {@code row}, naming what differs.
+	 */
+	private static GanException heldAlready(GenerationJob job,
+		ModelDescriptor model, SamplePlan plan, int digits, String settings,
+		String batch, Map<String, String> row, long i)
+	{
+		Map<String, String> planned = row(job, model, plan, i, digits, settings,
+			batch);
+		String file = row.get("file"), ext = extension(file);
+		long number = sampleNumber(file);
+		List<String> differs = new ArrayList<>();
+		if (!ext.equalsIgnoreCase(job.format())) differs.add("another --format (" +
+			ext.substring(1) + "; this run writes " + job.format().substring(1) +
+			")");
+		if (!planned.get("class").equals(row.get("class"))) differs.add(
+			"another class (" + row.get("class") + "; this run draws " + planned.get(
+				"class") + ")");
+		if (!planned.get("seed").equals(row.get("seed"))) differs.add(
+			"another seed (" + row.get("seed") + "; this run draws " + planned.get(
+				"seed") + ")");
+		else if (!planned.get("latent").equals(row.get("latent"))) differs.add(
+			"another latent (" + row.get("latent") + "; this run draws " + planned
+				.get("latent") + ")");
+		if (number != i) differs.add("another sample number (" + number +
+			"; this run draws it as sample " + i + ")");
+		String asFormat = BatchSettings.generation(model, job.floatOutput(), job
+			.nonFinite(), ext, job.latents());
+		if (!asFormat.equals(row.get("settings"))) differs.add(
+			"other settings (bit depth, --nonfinite, --latent or how the model's " +
+				"output is read)");
+		if (differs.isEmpty()) differs.add("another number of digits in its " +
+			"name (another --count)");
+		String what = number == i ? "sample " + i : planned.get("seed").isEmpty()
+			? "latent " + planned.get("latent") : "seed " + planned.get("seed") +
+				"'s latent";
+		return new GanException(job.outputDir() + " already holds " + what +
+			" as " + file + ", made with " + String.join(" and ", differs) +
+			"; this run would write it again as " + planned.get("file") +
+			": pass --overwrite to write it anyway, or choose another output folder");
+	}
+
+	/** The extension of a generated file's name, from its first dot. */
+	private static String extension(String relative) {
+		String name = relative.substring(relative.lastIndexOf('/') + 1);
+		int dot = name.indexOf('.');
+		return dot < 0 ? "" : name.substring(dot);
 	}
 
 	/**

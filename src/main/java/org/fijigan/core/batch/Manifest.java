@@ -468,7 +468,7 @@ public final class Manifest {
 	 * a name that the file-name encoding cannot write (recorded by a run under
 	 * another locale): its row is kept, not lost.
 	 */
-	private static boolean exists(Path dir, String relative) {
+	static boolean exists(Path dir, String relative) {
 		try {
 			return Files.exists(BatchFolders.resolve(dir, relative),
 				java.nio.file.LinkOption.NOFOLLOW_LINKS);
