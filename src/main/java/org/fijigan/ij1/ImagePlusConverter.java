@@ -163,7 +163,8 @@ public final class ImagePlusConverter {
 
 	/**
 	 * Wraps {@code imp}'s pixels. An 8-bit indexed-colour image (COLOR_256 with a
-	 * colour LUT) is copied to RGB, and {@code notes} is told so.
+	 * colour LUT) is copied to RGB, and {@code notes} is told so; one whose LUT
+	 * is a palette of greys other than a ramp is copied to its grey values.
 	 *
 	 * @throws GanException for an image without pixels or of a type the engine
 	 *           cannot take
@@ -204,6 +205,12 @@ public final class ImagePlusConverter {
 		else if (type == PixelType.RGB && c > 1) throw new GanException(imp
 			.getTitle() + " is RGB with " + c +
 			" channels; split the channels or make it a composite first");
+		boolean greyPalette = type == PixelType.UINT8 && isGreyPalette(imp, planes);
+		if (greyPalette) {
+			indexedToGrey(planes, imp.getProcessor().getLut());
+			notes.accept(imp.getTitle() +
+				" is an 8-bit palette of greys: the model sees its grey values, not its indices");
+		}
 		ij.measure.Calibration calibration = imp.getCalibration();
 		double[] line = calibration
 			.getFunction() == ij.measure.Calibration.STRAIGHT_LINE ? calibration
@@ -248,8 +255,8 @@ public final class ImagePlusConverter {
 		raster.setTitle(imp.getTitle()).setCalibration(calibration(imp
 			.getCalibration()));
 		copyProperties(imp, stack, raster.properties());
-		if (type != PixelType.RGB) recordView(imp, inCalibratedValues ? line : null,
-			raster.properties());
+		if (type != PixelType.RGB && !greyPalette) recordView(imp,
+			inCalibratedValues ? line : null, raster.properties());
 		recordShapes(imp, raster.properties());
 		return raster;
 	}
@@ -580,11 +587,51 @@ public final class ImagePlusConverter {
 		return false;
 	}
 
+	/**
+	 * Whether an 8-bit single-channel image's LUT is a palette of greys whose
+	 * pixel values are indices, not intensities (as a palette PNG, GIF or TIFF of
+	 * greys in any order): every entry grey, but over the values the image uses
+	 * neither ImageJ's grey ramp (entry v is grey v) nor its inverted ramp (entry
+	 * v is grey 255 - v, an inverting LUT, whose values ImageJ measures as they
+	 * are).
+	 */
+	static boolean isGreyPalette(ImagePlus imp, Object[] planes) {
+		ij.process.ImageProcessor ip = imp.getProcessor();
+		if (imp.getNChannels() != 1 || imp.isComposite() || ip.isColorLut())
+			return false;
+		LUT lut = ip.getLut();
+		boolean ramp = true, inverted = true;
+		boolean[] used = new boolean[256];
+		for (Object plane : planes)
+			for (byte b : (byte[]) plane)
+				used[b & 0xff] = true;
+		for (int v = 0; v < 256; v++)
+			if (used[v]) {
+				int grey = lut.getRGB(v) & 0xff;
+				ramp &= grey == v;
+				inverted &= grey == 255 - v;
+			}
+		return !ramp && !inverted;
+	}
+
 	/** A colour step of a LUT that no display ramp takes. */
 	static final int PALETTE_JUMP = 64;
 
 	private static int jump(byte[] channel, int i) {
 		return Math.abs((channel[i + 1] & 0xff) - (channel[i] & 0xff));
+	}
+
+	private static void indexedToGrey(Object[] planes, LUT lut) {
+		byte[] grey = new byte[256];
+		for (int v = 0; v < 256; v++)
+			grey[v] = (byte) lut.getRGB(v);
+		for (int i = 0; i < planes.length; i++) {
+			byte[] indices = (byte[]) planes[i];
+			byte[] values = new byte[indices.length];
+			for (int j = 0; j < values.length; j++)
+				values[j] = grey[indices[j] & 0xff];
+			planes[i] = values;
+		}
 	}
 
 	private static void indexedToRgb(Object[] planes, LUT lut) {

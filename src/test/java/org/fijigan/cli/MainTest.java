@@ -586,6 +586,82 @@ class MainTest {
 																							// 8-bit range
 	}
 
+	/**
+	 * A palette PNG of w x h pixels whose palette holds the given greys (entry i
+	 * grey {@code greys[i]}) and whose pixels are the given indices.
+	 */
+	Path greyPalettePng(String name, int w, int h, int[] greys, int[] indices)
+		throws IOException
+	{
+		byte[] plte = new byte[3 * greys.length];
+		for (int i = 0; i < plte.length; i++)
+			plte[i] = (byte) greys[i / 3];
+		byte[] raw = new byte[h * (w + 1)];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				raw[y * (w + 1) + 1 + x] = (byte) indices[y * w + x];
+		return Files.write(dir.resolve(name), org.fijigan.testing.PngBytes.png(w, h,
+			3, 8, org.fijigan.testing.PngBytes.chunk("PLTE", plte),
+			org.fijigan.testing.PngBytes.deflate(raw)));
+	}
+
+	/**
+	 * A palette PNG whose entries are greys out of order is read as the greys it
+	 * shows, not as its indices: 200, 50, 120, not 0, 1, 2.
+	 */
+	@Test
+	void aGreyPaletteImageIsReadAsItsGreys() throws IOException {
+		Path in = greyPalettePng("pal.png", 3, 1, new int[] { 200, 50, 120 },
+			new int[] { 0, 1, 2 });
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path out = dir.resolve("out.tif");
+
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--normalize",
+			"none", "--threads", 1);
+
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains(
+			"note: pal.png is an 8-bit palette of greys: the model sees its grey " +
+				"values, not its indices"), r.out());
+		ImagePlus result = IJ.openImage(out.toString());
+		assertEquals(200, result.getProcessor().getf(0), 0);
+		assertEquals(50, result.getProcessor().getf(1), 0);
+		assertEquals(120, result.getProcessor().getf(2), 0);
+	}
+
+	/**
+	 * A palette mask whose entry 0 is white and entry 1 black has its holes where
+	 * it shows white (a hole wherever it is not black), not where its index is
+	 * non-zero.
+	 */
+	@Test
+	void aGreyPaletteMaskHasItsHolesWhereItIsWhite() throws IOException {
+		byte[] pixels = new byte[6 * 6];
+		int[] indices = new int[6 * 6];
+		for (int i = 0; i < pixels.length; i++) {
+			pixels[i] = (byte) (i * 7);
+			indices[i] = 1; // black
+		}
+		indices[14] = indices[15] = 0; // white: the holes
+		Path in = dir.resolve("in.tif");
+		new FileSaver(new ImagePlus("in", new ByteProcessor(6, 6, pixels)))
+			.saveAsTiff(in.toString());
+		Path mask = greyPalettePng("mask.png", 6, 6, new int[] { 255, 0 }, indices);
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		Path out = dir.resolve("out.tif");
+
+		Result r = cli("inpaint", "-m", model, "-i", in, "--mask", mask, "-o", out,
+			"--normalize", "range", "--threads", 1);
+
+		assertEquals(0, r.exitCode(), r.err());
+		byte[] result = (byte[]) IJ.openImage(out.toString()).getProcessor()
+			.getPixels();
+		for (int i = 0; i < pixels.length; i++)
+			if (indices[i] == 1) assertEquals(pixels[i], result[i], "pixel " + i);
+		assertEquals(128, result[14] & 0xff, 1);
+		assertEquals(128, result[15] & 0xff, 1);
+	}
+
 	@Test
 	void runTakesTheMaskByTheModelsInputName() throws IOException {
 		Path in = tiff8("in.tif", 6, 6, 9);

@@ -352,6 +352,41 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * A palette of greys in another order than a ramp is read as its greys, with
+	 * or without transparent entries; a palette that is ImageJ's grey ramp or its
+	 * inverted ramp over the values used keeps its values, as ImageJ measures
+	 * them.
+	 */
+	@Test
+	void aGreyPaletteIsReadAsItsGreysAndARampKeepsItsValues() throws IOException {
+		byte[] greys = PngBytes.chunk("PLTE", new byte[] { (byte) 200, (byte) 200,
+			(byte) 200, 50, 50, 50, 120, 120, 120 });
+		RasterImage plain = readPng("greys.png", 3, 1, 3, 8, greys, 0, 0, 1, 2);
+		assertEquals(PixelType.UINT8, plain.type());
+		assertEquals(1, plain.channels());
+		assertArrayEquals(new byte[] { (byte) 200, 50, 120 }, (byte[]) plain.plane(
+			0));
+		RasterImage transparent = readPng("greys-trns.png", 3, 1, 3, 8, concat(
+			greys, PngBytes.chunk("tRNS", new byte[] { 0, (byte) 255 })), 0, 0, 1, 2);
+		assertArrayEquals(new byte[] { (byte) 200, 50, 120 }, (byte[]) transparent
+			.plane(0));
+		// entries 0, 1, 2 are greys 0, 1, 2: the ramp over the values used
+		RasterImage ramp = readPng("ramp.png", 3, 1, 3, 8, PngBytes.chunk("PLTE",
+			new byte[] { 0, 0, 0, 1, 1, 1, 2, 2, 2 }), 0, 0, 1, 2);
+		assertArrayEquals(new byte[] { 0, 1, 2 }, (byte[]) ramp.plane(0));
+
+		// an inverting LUT: ImageJ measures the values, not the greys shown
+		byte[] values = { 0, 1, 2, (byte) 200 };
+		ImagePlus inverted = new ImagePlus("inverted.tif", new ByteProcessor(4, 1,
+			values.clone()));
+		inverted.getProcessor().invertLut();
+		assertTrue(inverted.isInvertedLut());
+		RasterImage kept = ImagePlusConverter.toRaster(inverted);
+		assertEquals(PixelType.UINT8, kept.type());
+		assertArrayEquals(values, (byte[]) kept.plane(0));
+	}
+
+	/**
 	 * ImageJ's reader blends a PNG's colours with its alpha and takes grey
 	 * through a linear colour space: an opaque grey 130 came out as 189, a 16-bit
 	 * grey with alpha as 8-bit. The samples are read as stored; the alpha is left
