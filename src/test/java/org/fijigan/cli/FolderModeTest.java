@@ -719,6 +719,55 @@ class FolderModeTest {
 			masks), r.out());
 	}
 
+	/**
+	 * An inpainted result of a folder run names the mask it used, under the mask
+	 * folder as its source is named under the input folder, or by its file name
+	 * where one mask serves all.
+	 */
+	@Test
+	void aFolderRunsInpaintedResultNamesItsMask() throws IOException {
+		Path in = dir.resolve("scans"), masks = dir.resolve("masks");
+		float[] v = { 1, 2, 3, 4, 5, 6 };
+		save(new ImagePlus("a", new FloatProcessor(3, 2, v.clone())), in.resolve(
+			"a.tif"));
+		save(new ImagePlus("b", new FloatProcessor(3, 2, v.clone())), in.resolve(
+			"sub/b.tif"));
+		save(new ImagePlus("ma", new ByteProcessor(3, 2, new byte[] { 1, 0, 0, 0, 0,
+			0 })), masks.resolve("a.tif"));
+		save(new ImagePlus("mb", new ByteProcessor(3, 2, new byte[] { 0, 0, 0, 0, 0,
+			1 })), masks.resolve("sub/b.png"));
+		save(new ImagePlus("one", new ByteProcessor(3, 2, new byte[] { 0, 1, 0, 0,
+			0, 0 })), dir.resolve("shared.png"));
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+
+		Path out = dir.resolve("out");
+		Result r = cli("inpaint", "--model", model, "--input", in, "--mask", masks,
+			"--output", out, "--normalize", "none", "--device", "cpu", "--threads",
+			"1");
+		assertEquals(0, r.exitCode(), r.err());
+		String a = IJ.openImage(out.resolve("a.tif").toString()).getInfoProperty();
+		assertTrue(a.contains("fiji-gan.source = a.tif\n") && a.contains(
+			"fiji-gan.mask = a.tif\n"), a);
+		String b = IJ.openImage(out.resolve("sub/b.tif").toString())
+			.getInfoProperty();
+		assertTrue(b.contains("fiji-gan.source = sub/b.tif\n") && b.contains(
+			"fiji-gan.mask = sub/b.png\n"), b);
+
+		Path shared = dir.resolve("shared");
+		r = cli("inpaint", "--model", model, "--input", in, "--mask", dir.resolve(
+			"shared.png"), "--output", shared, "--normalize", "none", "--device",
+			"cpu", "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Set.of("a.tif", "sub/b.tif"), files(shared, false).keySet());
+		for (String name : List.of("a.tif", "sub/b.tif")) {
+			ImagePlus result = IJ.openImage(shared.resolve(name).toString());
+			assertArrayEquals(new float[] { 1, 0.5f, 3, 4, 5, 6 }, (float[]) result
+				.getProcessor().getPixels(), name);
+			assertTrue(result.getInfoProperty().contains(
+				"fiji-gan.mask = shared.png\n"), result.getInfoProperty());
+		}
+	}
+
 	@Test
 	void existingFilesNoManifestKnowsAreKeptUnlessOverwrite() throws IOException {
 		Path in = folderOfImages(), model = convModel();

@@ -65,6 +65,12 @@ public final class FolderBatch {
 	private FolderBatch() {}
 
 	/**
+	 * The property that names an inpainted result's mask: its path under the mask
+	 * folder, or a single mask's file name.
+	 */
+	public static final String MASK_PROPERTY = "fiji-gan.mask";
+
+	/**
 	 * One image of the run: relative paths with {@code /} separators.
 	 *
 	 * @param unusable why the input cannot be read as an image (a named pipe, a
@@ -582,9 +588,16 @@ public final class FolderBatch {
 			RasterImage image = codec.read(BatchFolders.resolve(job.inputDir(), item
 				.input()), "input");
 			RunResult result;
+			// the mask used, named relative to the mask folder as the source is to
+			// the input folder (a single mask for all by its file name)
+			String maskName = null;
 			if (model.task() == TaskKind.INPAINT) {
-				RasterImage mask = sharedMask != null ? sharedMask : codec.read(masks
-					.find(item.input()), "mask");
+				Path maskFile = sharedMask != null ? job.mask() : masks.find(item
+					.input());
+				maskName = sharedMask != null ? maskFile.getFileName().toString()
+					: relativeName(job.mask(), maskFile);
+				RasterImage mask = sharedMask != null ? sharedMask : codec.read(
+					maskFile, "mask");
 				timings.add(StageTimings.Stage.INPUT_READ, System.nanoTime() -
 					readStart);
 				result = Inpainter.run(model, image, mask, options, progress, cancel);
@@ -600,6 +613,7 @@ public final class FolderBatch {
 			RasterImage r = result.image();
 			r.properties().putAll(job.properties());
 			r.properties().put("fiji-gan.source", item.input());
+			if (maskName != null) r.properties().put(MASK_PROPERTY, maskName);
 			String ext = ImageCodec.extensionOf(item.output());
 			String problem = codec.cannotWrite(ext, r);
 			if (problem != null) throw new GanException(problem);
@@ -786,6 +800,16 @@ public final class FolderBatch {
 		String outExt = format != null ? format : codec.canWrite(ext) ? ext
 			: ".tif";
 		return in.substring(0, slash + 1) + ImageCodec.stemOf(name) + outExt;
+	}
+
+	/** {@code file}'s path under {@code dir}, its names joined by '/'. */
+	private static String relativeName(Path dir, Path file) {
+		StringBuilder sb = new StringBuilder();
+		for (Path name : dir.relativize(file)) {
+			if (sb.length() > 0) sb.append('/');
+			sb.append(name);
+		}
+		return sb.toString();
 	}
 
 	/**
