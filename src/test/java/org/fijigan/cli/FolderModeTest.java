@@ -768,6 +768,52 @@ class FolderModeTest {
 		}
 	}
 
+	/**
+	 * A mask folder, or a mask for all, inside the input folder holds masks, not
+	 * images to inpaint: they are left out of the inputs as an output folder
+	 * there is, instead of each failing for want of a mask of its own.
+	 */
+	@Test
+	void masksInsideTheInputFolderAreNotInputs() throws IOException {
+		Path in = dir.resolve("scans"), masks = in.resolve("masks");
+		Path in2 = dir.resolve("scans2"), mask = in2.resolve("mask.png");
+		float[] v = { 1, 2, 3, 4, 5, 6 };
+		for (Path folder : List.of(in, in2))
+			save(new ImagePlus("a", new FloatProcessor(3, 2, v.clone())), folder
+				.resolve("a.tif"));
+		save(new ImagePlus("ma", new ByteProcessor(3, 2, new byte[] { 1, 0, 0, 0, 0,
+			0 })), masks.resolve("a.png"));
+		save(new ImagePlus("one", new ByteProcessor(3, 2, new byte[] { 0, 0, 0, 0,
+			0, 1 })), mask);
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+
+		Path out = dir.resolve("out");
+		Result r = cli("inpaint", "--model", model, "--input", in, "--mask", masks,
+			"--output", out, "--normalize", "none", "--device", "cpu", "--threads",
+			"1");
+		assertEquals(0, r.exitCode(), r.out() + r.err());
+		assertEquals(Set.of("a.tif"), files(out, false).keySet());
+		assertEquals(List.of("a.tif"), rows(out.resolve("manifest.csv")).stream()
+			.map(m -> m.get("input")).toList());
+		assertArrayEquals(new float[] { 0.5f, 2, 3, 4, 5, 6 }, (float[]) IJ
+			.openImage(out.resolve("a.tif").toString()).getProcessor().getPixels());
+
+		Path shared = dir.resolve("shared");
+		r = cli("inpaint", "--model", model, "--input", in2, "--mask", mask,
+			"--output", shared, "--normalize", "none", "--device", "cpu", "--threads",
+			"1");
+		assertEquals(0, r.exitCode(), r.out() + r.err());
+		assertEquals(Set.of("a.tif"), files(shared, false).keySet());
+		assertEquals(List.of("a.tif"), rows(shared.resolve("manifest.csv")).stream()
+			.map(m -> m.get("input")).toList());
+		assertArrayEquals(new float[] { 1, 2, 3, 4, 5, 0.5f }, (float[]) IJ
+			.openImage(shared.resolve("a.tif").toString()).getProcessor()
+			.getPixels());
+		// the masks are as they were
+		assertArrayEquals(new byte[] { 0, 0, 0, 0, 0, 1 }, (byte[]) IJ.openImage(
+			mask.toString()).getProcessor().getPixels());
+	}
+
 	@Test
 	void existingFilesNoManifestKnowsAreKeptUnlessOverwrite() throws IOException {
 		Path in = folderOfImages(), model = convModel();

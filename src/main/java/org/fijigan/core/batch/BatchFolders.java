@@ -35,10 +35,10 @@ public final class BatchFolders {
 	/**
 	 * The images under {@code dir}, sub-folders included, as sorted relative
 	 * paths with {@code /} separators. Hidden files and folders, and
-	 * {@code exclude} (an output folder inside the input folder, under any name:
-	 * a link to it is left out too), are left out; links are followed. Entries
-	 * named as images that cannot be read ({@link Listing#unusable()}) are left
-	 * out too.
+	 * {@code exclude} (an output or mask folder, or a mask file, inside the input
+	 * folder, under any name: a link to it is left out too), are left out; links
+	 * are followed. Entries named as images that cannot be read
+	 * ({@link Listing#unusable()}) are left out too.
 	 */
 	public static List<String> listImages(Path dir, ImageCodec codec,
 		String include, Path exclude)
@@ -66,18 +66,24 @@ public final class BatchFolders {
 	 * ({@link FileNameEncoding}).
 	 */
 	public static Listing list(Path dir, ImageCodec codec, String include,
-		Path exclude)
+		Path... exclude)
 	{
 		PathMatcher glob = include == null ? null : FolderJob.glob(include);
 		boolean byName = include != null && !include.contains("/");
 		List<String> names = new ArrayList<>();
 		java.util.SortedMap<String, String> unusable = new java.util.TreeMap<>();
-		// an output folder that holds the input folder holds all its images too:
-		// only one inside the input folder is left out
-		if (exclude != null && dir.toAbsolutePath().normalize().startsWith(exclude
-			.toAbsolutePath().normalize())) exclude = null;
-		Path outside = exclude;
-		Object excluded = exclude == null ? null : FileIdentity.of(exclude);
+		// an output (or mask) folder that holds the input folder holds all its
+		// images too: only one inside the input folder is left out
+		List<Path> outside = new ArrayList<>();
+		Set<Object> excluded = new java.util.HashSet<>();
+		for (Path x : exclude)
+			if (x != null && !dir.toAbsolutePath().normalize().startsWith(x
+				.toAbsolutePath().normalize()))
+			{
+				outside.add(x);
+				Object key = FileIdentity.of(x);
+				if (key != null) excluded.add(key);
+			}
 		walk(dir, true, new SimpleFileVisitor<>() {
 
 			@Override
@@ -85,10 +91,16 @@ public final class BatchFolders {
 				BasicFileAttributes attrs)
 			{
 				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(
-					".") || outside != null && d.startsWith(outside) ||
-					excluded != null && excluded.equals(attrs.fileKey() != null ? attrs
-						.fileKey() : FileIdentity.of(d)));
+					".") || isExcluded(d, attrs));
 				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+			}
+
+			private boolean isExcluded(Path p, BasicFileAttributes attrs) {
+				if (outside.isEmpty()) return false;
+				for (Path x : outside)
+					if (p.startsWith(x)) return true;
+				return excluded.contains(attrs.fileKey() != null ? attrs.fileKey()
+					: FileIdentity.of(p));
 			}
 
 			@Override
@@ -96,7 +108,7 @@ public final class BatchFolders {
 				Path rel = dir.relativize(p);
 				boolean take = !p.getFileName().toString().startsWith(".") &&
 					(glob == null ? codec.isImage(p) : glob.matches(byName ? p
-						.getFileName() : rel));
+						.getFileName() : rel)) && !isExcluded(p, attrs);
 				if (!take) return FileVisitResult.CONTINUE;
 				String name = slashes(rel);
 				// never opened: a named pipe would block, a device never end

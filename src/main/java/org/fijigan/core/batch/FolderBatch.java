@@ -120,8 +120,10 @@ public final class FolderBatch {
 		if (job.mask() != null && !Files.exists(job.mask())) throw new GanException(
 			"mask not found: " + job.mask());
 
+		// the masks (a folder of them or one for all) are not inputs, also where
+		// they lie inside the input folder
 		BatchFolders.Listing listed = BatchFolders.list(job.inputDir(), codec, job
-			.include(), job.outputDir());
+			.include(), job.outputDir(), job.mask());
 		// an entry named as an image that cannot be read has a place in the run,
 		// and a failed row that says why
 		List<String> names = new ArrayList<>(listed.images());
