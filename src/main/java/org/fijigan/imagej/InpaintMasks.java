@@ -123,6 +123,6 @@ final class InpaintMasks {
 		for (int i = 0; i < n; i++)
 			planes[i] = read.plane(i);
 		return new RasterImage(read.width(), read.height(), 1, z, t, read.type(),
-			planes).setTitle(read.title());
+			planes).setTitle(read.title()).setCalibration(read.calibration());
 	}
 }

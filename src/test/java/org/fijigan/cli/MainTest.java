@@ -662,6 +662,60 @@ class MainTest {
 		assertEquals(128, result[15] & 0xff, 1);
 	}
 
+	/**
+	 * A mask whose pixel size is not the image's was drawn for another image or
+	 * scale: the run says so in a note (printed and kept in the result), and
+	 * still fills its holes. A mask without a pixel size, or with the image's in
+	 * another unit, gets no note.
+	 */
+	@Test
+	void aMaskOfAnotherPixelSizeGetsANote() throws IOException {
+		Path in = tiff8("in.tif", 6, 6, 11); // 0.5 x 0.25 micron
+		byte[] holes = new byte[6 * 6];
+		holes[14] = 1;
+		ImagePlus coarse = new ImagePlus("m", new ByteProcessor(6, 6, holes
+			.clone()));
+		coarse.getCalibration().pixelWidth = 2;
+		coarse.getCalibration().pixelHeight = 2;
+		coarse.getCalibration().setUnit("mm");
+		Path mask = dir.resolve("coarse.tif");
+		assertTrue(new FileSaver(coarse).saveAsTiff(mask.toString()));
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		Path out = dir.resolve("out.tif");
+
+		Result r = cli("inpaint", "-m", model, "-i", in, "--mask", mask, "-o", out,
+			"--normalize", "range", "--threads", 1);
+
+		String note = "the mask's pixels are 2 x 2 mm, the image's 0.5 x 0.25 " +
+			"micron: the mask is laid on the image pixel for pixel; check that it " +
+			"was made for this image";
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: " + note + "\n"), r.out());
+		ImagePlus result = IJ.openImage(out.toString());
+		assertTrue(result.getInfoProperty().contains(note), result
+			.getInfoProperty());
+		assertEquals(128, ((byte[]) result.getProcessor().getPixels())[14] & 0xff,
+			1);
+
+		// the image's pixel size in nm, and no pixel size: no note
+		ImagePlus same = new ImagePlus("m", new ByteProcessor(6, 6, holes.clone()));
+		same.getCalibration().pixelWidth = 500;
+		same.getCalibration().pixelHeight = 250;
+		same.getCalibration().setUnit("nm");
+		Path sameMask = dir.resolve("same.tif"), plain = dir.resolve("plain.tif");
+		assertTrue(new FileSaver(same).saveAsTiff(sameMask.toString()));
+		assertTrue(new FileSaver(new ImagePlus("m", new ByteProcessor(6, 6, holes
+			.clone()))).saveAsTiff(plain.toString()));
+		for (Path m : List.of(sameMask, plain)) {
+			Path o = dir.resolve("out-" + m.getFileName());
+			r = cli("inpaint", "-m", model, "-i", in, "--mask", m, "-o", o,
+				"--normalize", "range", "--threads", 1);
+			assertEquals(0, r.exitCode(), r.err());
+			assertFalse(r.out().contains("the mask's pixels"), r.out());
+			assertTrue(Files.isRegularFile(o));
+		}
+	}
+
 	@Test
 	void runTakesTheMaskByTheModelsInputName() throws IOException {
 		Path in = tiff8("in.tif", 6, 6, 9);

@@ -4,11 +4,14 @@ package org.fijigan.core.pipeline;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
+import org.fijigan.core.image.Calibration;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.image.Units;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.text.Numbers;
 
 /**
  * Runs an inpainting model: fills the holes that a mask marks. By default only
@@ -40,6 +43,8 @@ public final class Inpainter {
 			throw new GanException("the mask is " + mask.width() + "x" + mask
 				.height() + " but the image is " + image.width() + "x" + image
 					.height() + ": they must match");
+		String calibrationNote = calibrationNote(mask.calibration(), image
+			.calibration());
 		mask = greyMask(mask);
 		if (mask.logicalChannels() != 1) throw new GanException(
 			"the mask must have one channel, it has " + mask.logicalChannels());
@@ -61,6 +66,7 @@ public final class Inpainter {
 		RunResult r = ImageToImage.execute(model, image, mask, options, progress,
 			cancel);
 		if (stackNote != null) r = withNote(r, stackNote);
+		if (calibrationNote != null) r = withNote(r, calibrationNote);
 		if (nan > 0) r = withNote(r, nan + " NaN mask pixel" + (nan == 1 ? " was"
 			: "s were") + " read as 0 (no " + "hole; nonfinite: " + options
 				.nonFinite().id() + ")");
@@ -70,6 +76,46 @@ public final class Inpainter {
 			.compositeInpaint() ? "only hole pixels were changed"
 				: "every pixel is model output");
 		return r;
+	}
+
+	/**
+	 * A note where the mask has a pixel size (a unit, or a size other than 1 x 1)
+	 * that is not the image's, as a mask drawn on another image or at another
+	 * scale has: the mask is laid on the image pixel for pixel all the same. A
+	 * mask without one (a PNG painted by hand) says nothing; null then, and where
+	 * the sizes agree (in the image's unit, to 1 in 10,000).
+	 */
+	static String calibrationNote(Calibration mask, Calibration image) {
+		if (!calibrated(mask)) return null;
+		boolean imageCalibrated = calibrated(image);
+		if (imageCalibrated && sameLength(mask.pixelWidth(), mask.unit(), image
+			.pixelWidth(), image.unit()) && sameLength(mask.pixelHeight(), mask
+				.yUnit(), image.pixelHeight(), image.yUnit())) return null;
+		return "the mask's pixels are " + size(mask) + ", the image's " +
+			(imageCalibrated ? size(image) : "not calibrated") +
+			": the mask is laid on the image pixel for pixel; check that it was " +
+			"made for this image";
+	}
+
+	/** Whether {@code c} gives a pixel a size: a unit, or a size other than 1. */
+	private static boolean calibrated(Calibration c) {
+		return !Units.isPixel(c.unit()) || c.pixelWidth() != 1 || c
+			.pixelHeight() != 1;
+	}
+
+	private static boolean sameLength(double a, String aUnit, double b,
+		String bUnit)
+	{
+		double inB = Units.isPixel(aUnit) && Units.isPixel(bUnit) ? a : Units
+			.length(a, aUnit, bUnit);
+		return Math.abs(inB - b) <= 1e-4 * Math.max(Math.abs(inB), Math.abs(b));
+	}
+
+	private static String size(Calibration c) {
+		String w = Numbers.compact(c.pixelWidth()), h = Numbers.compact(c
+			.pixelHeight());
+		return c.unit().equals(c.yUnit()) ? w + " x " + h + " " + c.unit() : w +
+			" " + c.unit() + " x " + h + " " + c.yUnit();
 	}
 
 	/** {@code r} with {@code note} added to its report and its image's notes. */
