@@ -57,8 +57,25 @@ public final class ChannelStatistics {
 	public static ChannelStatistics of(RasterImage image, int[] channels,
 		int plane)
 	{
+		return of(image, channels, plane, null);
+	}
+
+	/**
+	 * As {@link #of(RasterImage, int[], int)}, leaving out the pixels that
+	 * {@code leaveOut} marks: the holes of an inpainting mask, which the model
+	 * never sees, so that the values under them do not change the statistics of
+	 * the known pixels (as NaN pixels do not, but neither counted as non-finite).
+	 *
+	 * @param leaveOut null, or one channel of {@code image}'s width and height,
+	 *          one plane for all planes or one per slice and frame; a pixel is
+	 *          left out where it is non-zero and not NaN
+	 */
+	public static ChannelStatistics of(RasterImage image, int[] channels,
+		int plane, RasterImage leaveOut)
+	{
 		int w = image.width(), h = image.height();
 		float[] row = new float[w];
+		float[] out = leaveOut == null ? null : new float[w];
 		boolean integer = image.type().isInteger();
 		long[] hist = integer ? new long[image.type() == PixelType.UINT16 ? 65536
 			: 256] : null;
@@ -81,7 +98,11 @@ public final class ChannelStatistics {
 				for (int y = 0; y < h; y++) {
 					image.readRegion(channel, p % image.slices(), p / image.slices(), 0,
 						y, w, 1, row, 0);
+					if (out != null) leaveOut.readRegion(0, leaveOut.planeCount() == 1 ? 0
+						: p % image.slices(), leaveOut.planeCount() == 1 ? 0 : p / image
+							.slices(), 0, y, w, 1, out, 0);
 					for (int x = 0; x < w; x++) {
+						if (out != null && out[x] != 0 && !Float.isNaN(out[x])) continue;
 						float v = row[x];
 						if (!Float.isFinite(v)) {
 							nonFinite++;

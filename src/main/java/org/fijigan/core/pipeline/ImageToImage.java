@@ -134,8 +134,8 @@ public final class ImageToImage {
 		finite.refuseEmpty(fed, "image " + image.title(),
 			"there is nothing to process there; remove it first");
 		ValueMapping values = timings.time(StageTimings.Stage.STATISTICS,
-			() -> ValueMapping.resolve(model, image, groups, options.normalization(),
-				finite.inChannels(fed)));
+			() -> ValueMapping.resolve(model, image, mask, groups, options
+				.normalization(), finite.inChannels(fed)));
 		notes.addAll(values.notes());
 		if (values.nonFiniteInputs() > 0) notes.add(values.nonFiniteInputs() +
 			" NaN/infinite input pixels were ignored by the normalisation and fed to the model as 0");

@@ -37,8 +37,10 @@ import org.fijigan.core.text.Numbers;
  * the specification says ({@link ProcessingChain}); the result is the
  * postprocessed output, in float.</li>
  * </ul>
- * Statistics are cached: per-dataset ones for the run, per-sample ones for the
- * current plane. Not thread-safe; one instance per run.
+ * For inpainting, the statistics of the first two leave out the pixels under
+ * the holes, which the model never sees. Statistics are cached: per-dataset
+ * ones for the run, per-sample ones for the current plane. Not thread-safe; one
+ * instance per run.
  */
 final class ValueMapping {
 
@@ -51,6 +53,11 @@ final class ValueMapping {
 
 	private final ModelDescriptor model;
 	private final RasterImage image;
+	/**
+	 * An inpainting mask, whose holes the image's statistics leave out; null
+	 * otherwise.
+	 */
+	private final RasterImage holes;
 	private final boolean specification;
 	private final boolean rawOutput;
 	private final String description;
@@ -64,20 +71,22 @@ final class ValueMapping {
 	private final Map<String, ChannelStatistics> cache = new HashMap<>();
 
 	private ValueMapping(ModelDescriptor model, RasterImage image,
-		boolean specification, boolean rawOutput, String description,
-		long nonFiniteInputs, double[][] userMaps)
+		RasterImage holes, boolean specification, boolean rawOutput,
+		String description, long nonFiniteInputs, double[][] userMaps)
 	{
-		this(model, image, specification, rawOutput, description, nonFiniteInputs,
-			userMaps, List.of());
+		this(model, image, holes, specification, rawOutput, description,
+			nonFiniteInputs, userMaps, List.of());
 	}
 
 	private ValueMapping(ModelDescriptor model, RasterImage image,
-		boolean specification, boolean rawOutput, String description,
-		long nonFiniteInputs, double[][] userMaps, List<String> notes)
+		RasterImage holes, boolean specification, boolean rawOutput,
+		String description, long nonFiniteInputs, double[][] userMaps,
+		List<String> notes)
 	{
 		this.notes = List.copyOf(notes);
 		this.model = model;
 		this.image = image;
+		this.holes = holes;
 		this.specification = specification;
 		this.rawOutput = rawOutput;
 		this.description = description;
@@ -106,17 +115,25 @@ final class ValueMapping {
 	 *          ({@link #statisticsChannels})
 	 * @param user the user's explicit choice, or null for the model's descriptor
 	 *          / the default
+	 * @param holes an inpainting mask (one channel; one plane for all, or one per
+	 *          slice and frame), or null: the image's statistics leave out the
+	 *          pixels under its holes (non-zero, NaN aside), which the model
+	 *          never sees, so that the fill depends on the known pixels only;
+	 *          except for a bioimage.io package read as its specification says,
+	 *          whose statistics are of the whole tensor, as bioimage.io tools
+	 *          take them
 	 * @param nonFinite the image's NaN and infinite pixels, for the notes
 	 */
 	static ValueMapping resolve(ModelDescriptor d, RasterImage image,
-		List<ChannelGroup> groups, Normalization user, long nonFinite)
+		RasterImage holes, List<ChannelGroup> groups, Normalization user,
+		long nonFinite)
 	{
 		int channels = image.logicalChannels();
 		user = Normalization.orRecorded(d, user);
 		if (user instanceof Normalization.None) {
 			double[] one = new double[channels], zero = new double[channels];
 			Arrays.fill(one, 1);
-			return new ValueMapping(d, image, false, true,
+			return new ValueMapping(d, image, holes, false, true,
 				"none (raw values in and out)", nonFinite, new double[][] { one, zero,
 					one, zero });
 		}
@@ -124,10 +141,11 @@ final class ValueMapping {
 			String desc = "the model's bioimage.io processing: " + describe(
 				"preprocessing", d.preprocessing()) + "; " + describe("postprocessing",
 					d.postprocessing());
-			return new ValueMapping(d, image, true, true, desc, nonFinite, null);
+			return new ValueMapping(d, image, holes, true, true, desc, nonFinite,
+				null);
 		}
 		if (user == null && !d.preprocessing().isEmpty()) return new ValueMapping(d,
-			image, false, false,
+			image, holes, false, false,
 			"the model's bioimage.io preprocessing, inverted for the output: " +
 				describe("preprocessing", d.preprocessing()), nonFinite, null);
 		// integer samples: a uint8 input is fed rounded, so percentiles would
@@ -143,7 +161,7 @@ final class ValueMapping {
 			int[] over = statisticsOf[c];
 			RawRange range = ranges.computeIfAbsent(Arrays.toString(over),
 				k -> RawRange.of(n, image.type(), () -> ChannelStatistics.of(image,
-					over, -1), RawRange.FullRangeTypes.INTEGER));
+					over, -1, holes), RawRange.FullRangeTypes.INTEGER));
 			lo[c] = range.low();
 			hi[c] = range.high();
 		}
@@ -201,8 +219,8 @@ final class ValueMapping {
 				"(a 16-bit RGB TIFF) keeps its colours with --normalize range or " +
 				"range:MIN,MAX (one map for all channels)");
 		}
-		return new ValueMapping(d, image, false, false, desc.toString(), nonFinite,
-			new double[][] { si, oi, so, oo }, notes);
+		return new ValueMapping(d, image, holes, false, false, desc.toString(),
+			nonFinite, new double[][] { si, oi, so, oo }, notes);
 	}
 
 	/**
@@ -368,7 +386,12 @@ final class ValueMapping {
 				.endsWith("@-1") && !k.endsWith("@" + plane)); // per-sample statistics
 																												// of other planes are
 																												// done with
-			s = ChannelStatistics.of(of, channels, plane);
+			// the input's statistics leave out the holes of an inpainting mask, but
+			// a package read as its specification says takes them over the whole
+			// tensor, as bioimage.io tools do (its test tensors were made so); the
+			// output's are of the whole result
+			s = ChannelStatistics.of(of, channels, plane, of == image &&
+				!specification ? holes : null);
 			cache.put(key, s);
 		}
 		return s;

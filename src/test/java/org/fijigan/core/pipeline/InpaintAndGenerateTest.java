@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -22,6 +23,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.model.bioimage.ProcessingStep;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,6 +154,123 @@ class InpaintAndGenerateTest {
 		// known pixels reach it as mask 1: output = 0.5
 		for (int i = 0; i < out.length; i++)
 			assertEquals(isHole(i) ? 0 : 128, out[i] & 0xff, "pixel " + i);
+	}
+
+	/**
+	 * {@link #image()}'s values 0..119 as {@code type}, in {@code slices} slices,
+	 * with {@code under} in every pixel that {@code holes} marks (its one plane
+	 * in every slice, or each slice its own).
+	 */
+	static RasterImage withUnderHole(PixelType type, int slices, float under,
+		RasterImage holes)
+	{
+		RasterImage img = RasterImage.allocate(12, 10, 1, slices, 1, type);
+		float[] row = new float[12 * 10], m = new float[12 * 10];
+		for (int z = 0; z < slices; z++) {
+			holes.readRegion(0, holes.slices() == 1 ? 0 : z, 0, 0, 0, 12, 10, m, 0);
+			for (int i = 0; i < row.length; i++)
+				row[i] = m[i] != 0 ? under : i;
+			img.writeRegion(0, z, 0, 0, 0, 12, 10, row, 0);
+		}
+		return img;
+	}
+
+	static void assertSameResult(RunResult a, RunResult b, String what) {
+		for (int i = 0; i < a.image().planeCount(); i++)
+			assertTrue(java.util.Objects.deepEquals(a.image().plane(i), b.image()
+				.plane(i)), what + ": plane " + i + " differs");
+		assertEquals(a.image().properties(), b.image().properties(), what);
+		assertEquals(a.report().notes(), b.report().notes(), what);
+	}
+
+	/**
+	 * The values under the holes, which the model never sees, change nothing: the
+	 * normalisation's statistics leave them out, so a saturated artefact under a
+	 * hole (the usual reason to inpaint) fills as a black one does: the
+	 * percentiles of an 8-bit image (the default of a bare model) and a 32-bit
+	 * image's minimum and maximum ({@code range}) are those of the known pixels.
+	 * A bright value under the holes pulled the fill up, a dark one down.
+	 */
+	@Test
+	void theFillDependsOnTheKnownPixelsOnly() {
+		ModelDescriptor bare = inpaintModel(ModelOverrides.NONE);
+		InferenceOptions cpu = InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 1);
+		// 8-bit, percentiles 1-99.8 of the known pixels
+		RunResult hi = Inpainter.run(bare, withUnderHole(PixelType.UINT8, 1, 255,
+			mask()), mask(), cpu, ProgressListener.NONE, CancellationToken.none());
+		RunResult lo = Inpainter.run(bare, withUnderHole(PixelType.UINT8, 1, 0,
+			mask()), mask(), cpu, ProgressListener.NONE, CancellationToken.none());
+		assertSameResult(hi, lo, "8-bit, percentiles");
+		assertEquals(60, ((byte[]) hi.image().plane(0))[4 * 12 + 5] & 0xff);
+
+		// 32-bit, --normalize range: the known pixels' 0..119, so 0.5 is 59.5
+		InferenceOptions range = cpu.withNormalization(
+			new Normalization.BitDepthRange());
+		hi = Inpainter.run(bare, withUnderHole(PixelType.FLOAT32, 1, 1e6f, mask()),
+			mask(), range, ProgressListener.NONE, CancellationToken.none());
+		lo = Inpainter.run(bare, withUnderHole(PixelType.FLOAT32, 1, -1e6f, mask()),
+			mask(), range, ProgressListener.NONE, CancellationToken.none());
+		assertSameResult(hi, lo, "32-bit, range");
+		assertEquals(59.5f, ((float[]) hi.image().plane(0))[4 * 12 + 5]);
+	}
+
+	/**
+	 * Per plane as per image: a fiji-gan package's per-sample preprocessing
+	 * (percentiles of each slice, inverted for the output) leaves out the holes
+	 * of each slice, and a mask per slice has each slice's own holes left out (a
+	 * pixel under slice 1's hole is a known pixel of slice 2).
+	 */
+	@Test
+	void eachPlaneLeavesOutItsOwnHoles() {
+		ModelDescriptor bare = inpaintModel(ModelOverrides.NONE);
+		InferenceOptions cpu = InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 1);
+		ModelDescriptor pkg = bare.toBuilder().processing(List.of(
+			new ProcessingStep.ScaleRange("per_sample", List.of("y", "x"), 0, 100,
+				1e-6, null)), List.of()).outputInInputUnits(true).build();
+		RunResult hi = Inpainter.run(pkg, withUnderHole(PixelType.FLOAT32, 2, 1e6f,
+			mask()), mask(), cpu, ProgressListener.NONE, CancellationToken.none());
+		RunResult lo = Inpainter.run(pkg, withUnderHole(PixelType.FLOAT32, 2, -1e6f,
+			mask()), mask(), cpu, ProgressListener.NONE, CancellationToken.none());
+		assertSameResult(hi, lo, "a package's per-sample preprocessing");
+		assertEquals(59.5f, ((float[]) hi.image().plane(1))[4 * 12 + 5], 1e-3f);
+
+		RasterImage perSlice = RasterImage.allocate(12, 10, 1, 2, 1,
+			PixelType.UINT8);
+		System.arraycopy((byte[]) mask().plane(0), 0, (byte[]) perSlice.plane(0), 0,
+			120);
+		((byte[]) perSlice.plane(1))[119] = 1; // the value 119, slice 2's maximum
+		InferenceOptions range = cpu.withNormalization(
+			new Normalization.BitDepthRange());
+		hi = Inpainter.run(bare, withUnderHole(PixelType.FLOAT32, 2, 1e6f,
+			perSlice), perSlice, range, ProgressListener.NONE, CancellationToken
+				.none());
+		lo = Inpainter.run(bare, withUnderHole(PixelType.FLOAT32, 2, -1e6f,
+			perSlice), perSlice, range, ProgressListener.NONE, CancellationToken
+				.none());
+		assertSameResult(hi, lo, "a mask per slice");
+		// over both slices' known pixels: 0..119 (slice 1 has 119, slice 2 118)
+		assertEquals(59.5f, ((float[]) hi.image().plane(1))[119]);
+	}
+
+	/**
+	 * A bioimage.io package read as its specification says keeps the
+	 * specification's statistics, of the whole tensor as bioimage.io tools take
+	 * them, holes and all: its test tensors were made so.
+	 */
+	@Test
+	void aPackageReadAsSpecifiedTakesItsStatisticsOverTheWholeTensor() {
+		ModelDescriptor spec = inpaintModel(ModelOverrides.NONE).toBuilder()
+			.processing(List.of(new ProcessingStep.ScaleRange("per_sample", List.of(
+				"y", "x"), 0, 100, 1e-6, null)), List.of()).outputInInputUnits(false)
+			.build();
+		InferenceOptions cpu = InferenceOptions.defaults().withDevice(
+			DeviceSpec.CPU, 1).withCompositeInpaint(false);
+		RunResult r = Inpainter.run(spec, withUnderHole(PixelType.FLOAT32, 1, 239,
+			mask()), mask(), cpu, ProgressListener.NONE, CancellationToken.none());
+		// a known pixel of 119 is (119 - 0) / 239 of the range 0..239
+		assertEquals(119 / 239f, ((float[]) r.image().plane(0))[119], 1e-6f);
 	}
 
 	@Test
