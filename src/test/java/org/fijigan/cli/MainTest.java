@@ -776,6 +776,37 @@ class MainTest {
 		assertTrue(fill > 100 && fill < 1100, "filled with " + fill);
 	}
 
+	/**
+	 * A mask that marks every pixel as a hole leaves nothing to fill from: one
+	 * line, naming the slice of a mask per slice, and nothing written (it gave a
+	 * made-up image and exit 0).
+	 */
+	@Test
+	void aMaskOfHolesOnlyIsRefused() throws IOException {
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		Path in = sixteenBit("in.tif", 0);
+		assertFailsCleanly("the mask marks every pixel (144) as a hole: there is " +
+			"no known pixel to fill from", "inpaint", "-m", model, "-i", in, "--mask",
+			holeMask("all.tif", 0, 12, 0, 12), "-o", dir.resolve("out.tif"));
+		byte[] all = new byte[144];
+		Arrays.fill(all, (byte) 1);
+		ImageStack masks = new ImageStack(12, 12);
+		masks.addSlice(new ByteProcessor(12, 12, new byte[144]));
+		masks.addSlice(new ByteProcessor(12, 12, all));
+		Path stackMask = dir.resolve("masks.tif");
+		assertTrue(new FileSaver(new ImagePlus("m", masks)).saveAsTiffStack(
+			stackMask.toString()));
+		ImageStack slices = new ImageStack(12, 12);
+		for (int z = 0; z < 2; z++)
+			slices.addSlice(new ByteProcessor(12, 12, new byte[144]));
+		Path stack = dir.resolve("stack.tif");
+		assertTrue(new FileSaver(new ImagePlus("s", slices)).saveAsTiffStack(stack
+			.toString()));
+		assertFailsCleanly("slice 2 of the mask marks every pixel (144) as a hole",
+			"inpaint", "-m", model, "-i", stack, "--mask", stackMask, "-o", dir
+				.resolve("out.tif"));
+	}
+
 	@Test
 	void runTakesTheMaskByTheModelsInputName() throws IOException {
 		Path in = tiff8("in.tif", 6, 6, 9);

@@ -58,11 +58,14 @@ public final class Inpainter {
 		if (model.scale() != 1) throw new GanException(
 			"inpainting models must keep the image size");
 		long[] counts = countHoles(mask);
-		long holes = counts[0], nan = counts[1];
+		long nan = counts[counts.length - 1], holes = 0;
+		for (int p = 0; p < counts.length - 1; p++)
+			holes += counts[p];
 		if (nan > 0 && options.nonFinite() == NonFinite.FAIL)
 			throw new GanException("the mask has " + nan + " NaN pixel" + (nan == 1
 				? "" : "s") + ", which mark neither a hole (non-zero) nor " +
 				"none (0): fix the mask, or choose --nonfinite zero or clip to read them as 0");
+		refuseAllHole(counts, mask);
 		RunResult r = ImageToImage.execute(model, image, mask, options, progress,
 			cancel);
 		if (stackNote != null) r = withNote(r, stackNote);
@@ -199,9 +202,35 @@ public final class Inpainter {
 		return grey;
 	}
 
-	/** The mask's holes (non-zero pixels, NaN aside) and its NaN pixels. */
+	/**
+	 * Refuses a mask that marks every pixel of a plane as a hole: the model would
+	 * fill it from nothing (the normalisation leaves the holes out, so it would
+	 * not even know the image's values). Names the slice and frame where the mask
+	 * has one plane per slice and frame.
+	 *
+	 * @param counts {@link #countHoles}'s
+	 */
+	private static void refuseAllHole(long[] counts, RasterImage mask) {
+		long perPlane = (long) mask.width() * mask.height();
+		for (int p = 0; p < counts.length - 1; p++) {
+			if (counts[p] != perPlane) continue;
+			java.util.List<String> where = new java.util.ArrayList<>();
+			if (mask.slices() > 1) where.add("slice " + (p % mask.slices() + 1));
+			if (mask.frames() > 1) where.add("frame " + (p / mask.slices() + 1));
+			throw new GanException((where.isEmpty() ? "the mask marks" : String.join(
+				", ", where) + " of the mask marks") + " every pixel (" + perPlane +
+				") as a hole: there is no known pixel " +
+				"to fill from; leave some of the image unmasked");
+		}
+	}
+
+	/**
+	 * The mask's holes (non-zero pixels, NaN aside) in each of its planes
+	 * ({@code z + t * slices}), then its NaN pixels.
+	 */
 	private static long[] countHoles(RasterImage mask) {
-		long n = 0, nan = 0;
+		long[] counts = new long[mask.planeCount() + 1];
+		long nan = 0;
 		float[] row = new float[mask.width()];
 		for (int t = 0; t < mask.frames(); t++)
 			for (int z = 0; z < mask.slices(); z++)
@@ -209,8 +238,9 @@ public final class Inpainter {
 					mask.readRegion(0, z, t, 0, y, mask.width(), 1, row, 0);
 					for (float v : row)
 						if (Float.isNaN(v)) nan++;
-						else if (v != 0) n++;
+						else if (v != 0) counts[z + t * mask.slices()]++;
 				}
-		return new long[] { n, nan };
+		counts[counts.length - 1] = nan;
+		return counts;
 	}
 }

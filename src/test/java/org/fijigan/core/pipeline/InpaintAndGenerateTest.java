@@ -273,6 +273,34 @@ class InpaintAndGenerateTest {
 		assertEquals(119 / 239f, ((float[]) r.image().plane(0))[119], 1e-6f);
 	}
 
+	/**
+	 * A mask that marks every pixel of a plane leaves nothing to fill from: it is
+	 * refused, naming the slice of a mask per slice, before any run (it gave a
+	 * made-up image).
+	 */
+	@Test
+	void aPlaneOfHolesOnlyIsRefused() {
+		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
+		RasterImage all = RasterImage.allocate(12, 10, 1, 1, 1, PixelType.UINT8);
+		Arrays.fill((byte[]) all.plane(0), (byte) 255);
+		GanException e = assertThrows(GanException.class, () -> Inpainter.run(m,
+			image(), all, RANGE, ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("the mask marks every pixel (120) as a hole: there is no " +
+			"known pixel to fill from; leave some of the image unmasked", e
+				.getMessage());
+
+		RasterImage perSlice = RasterImage.allocate(12, 10, 1, 3, 1,
+			PixelType.UINT8);
+		((byte[]) perSlice.plane(0))[0] = 1;
+		Arrays.fill((byte[]) perSlice.plane(1), (byte) 1);
+		e = assertThrows(GanException.class, () -> Inpainter.run(m, RasterImage
+			.allocate(12, 10, 1, 3, 1, PixelType.UINT8), perSlice, RANGE,
+			ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("slice 2 of the mask marks every pixel (120) as a hole: " +
+			"there is no known pixel to fill from; leave some of the image unmasked",
+			e.getMessage());
+	}
+
 	@Test
 	void wrongSizedMaskIsRefusedBeforeAnyRun() {
 		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
