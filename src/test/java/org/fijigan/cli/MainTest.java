@@ -807,6 +807,38 @@ class MainTest {
 				.resolve("out.tif"));
 	}
 
+	/**
+	 * A mask with no hole gives the input with a note, and the result claims no
+	 * invented pixels; not composited, the result says that every pixel is the
+	 * model's output (it spoke of the holes only).
+	 */
+	@Test
+	void whatAnInpaintedResultSaysFollowsItsHolesAndCompositing()
+		throws IOException
+	{
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		Path in = sixteenBit("in.tif", 500), out = dir.resolve("out.tif");
+		Result r = cli("inpaint", "-m", model, "-i", in, "--mask", holeMask(
+			"none.tif", 0, 0, 0, 0), "-o", out, "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: the mask marks no hole: nothing was " +
+			"filled, and the result is the input's pixels as they are\n"), r.out());
+		ImagePlus imp = IJ.openImage(out.toString());
+		assertArrayEquals((short[]) IJ.openImage(in.toString()).getProcessor()
+			.getPixels(), (short[]) imp.getProcessor().getPixels());
+		assertFalse(imp.getInfoProperty().contains("fiji-gan.generated"), imp
+			.getInfoProperty());
+
+		Path whole = dir.resolve("whole.tif");
+		r = cli("inpaint", "-m", model, "-i", in, "--mask", holeMask("mask.tif", 4,
+			8, 4, 8), "-o", whole, "--no-composite", "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(IJ.openImage(whole.toString()).getInfoProperty().contains(
+			"fiji-gan.generated = pixels made by a GAN (inpaint, not composited): " +
+				"every pixel is the model's output, none of it the observed image, " +
+				"and every pixel inside the holes is invented"));
+	}
+
 	@Test
 	void runTakesTheMaskByTheModelsInputName() throws IOException {
 		Path in = tiff8("in.tif", 6, 6, 9);

@@ -292,7 +292,9 @@ public final class ImageToImage {
 			nonFinite, timings);
 		result.setCalibration(image.calibration().magnified(model.scale()));
 		result.setTitle(resultTitle(image.title(), model));
-		describe(result, model, report, values.description());
+		describe(result, model, report, values.description(), generatedStatement(
+			model.task(), mask == null || options.compositeInpaint(), mask == null ||
+				Inpainter.marksHole(mask)));
 		if (residualCheck != null) result.properties().put(
 			"fiji-gan.residual-check", residualCheck.property());
 		return result == null ? null : new RunResult(result, report);
@@ -331,9 +333,14 @@ public final class ImageToImage {
 			.normalization());
 	}
 
-	/** Writes provenance and the report into the result's properties. */
+	/**
+	 * Writes provenance and the report into the result's properties.
+	 *
+	 * @param generated the {@code fiji-gan.generated} statement
+	 *          ({@link #generatedStatement}), or null to write none
+	 */
 	static void describe(RasterImage result, ModelDescriptor model,
-		RunReport report, String normalization)
+		RunReport report, String normalization, String generated)
 	{
 		var p = result.properties();
 		p.put("fiji-gan.task", model.task().id());
@@ -349,22 +356,33 @@ public final class ImageToImage {
 		p.put(NONFINITE_PROPERTY, Long.toString(report.nonFiniteOutputs()));
 		for (int i = 0; i < report.notes().size(); i++)
 			p.put("fiji-gan.note." + (i + 1), report.notes().get(i));
-		String generated = generatedStatement(model.task());
 		if (generated != null) p.put("fiji-gan.generated", generated);
 	}
 
 	/**
 	 * What a result of {@code task} holds that was not measured, for
 	 * {@code fiji-gan.generated}; null for a task that invents no pixels of its
-	 * own (denoising, image-to-image).
+	 * own (denoising, image-to-image), and for an inpainting result composited
+	 * from a mask with no hole (the input's pixels as they are).
+	 *
+	 * @param composited for inpainting: whether only the holes took the model's
+	 *          output (else every pixel did)
+	 * @param holes for inpainting: whether the mask marks a hole
 	 */
-	static String generatedStatement(TaskKind task) {
+	static String generatedStatement(TaskKind task, boolean composited,
+		boolean holes)
+	{
 		return switch (task) {
 			case DENOISE, IMAGE_TO_IMAGE -> null;
 			// the holes were not measured at all: detail is not the question there
-			case INPAINT -> "pixels invented by a GAN (inpaint): every pixel " +
-				"inside the holes is invented, none of it measured: do not measure " +
-				"inside the holes as if observed";
+			case INPAINT -> !composited ? "pixels made by a GAN (inpaint, not " +
+				"composited): every pixel is the model's output, none of it the " +
+				"observed image" + (holes ? ", and every pixel inside the holes is " +
+					"invented, none of it measured" : "") +
+				": do not measure any of it as if observed" : holes
+					? "pixels invented by a GAN (inpaint): every pixel inside the " +
+						"holes is invented, none of it measured: do not measure inside " +
+						"the holes as if observed" : null;
 			default -> "pixels invented by a GAN (" + task.id() +
 				"): do not measure detail finer than the input resolution as if observed";
 		};

@@ -70,6 +70,11 @@ public final class Inpainter {
 			cancel);
 		if (stackNote != null) r = withNote(r, stackNote);
 		if (calibrationNote != null) r = withNote(r, calibrationNote);
+		if (holes == 0) r = withNote(r, options.compositeInpaint()
+			? "the mask marks no hole: nothing was filled, and the result is the " +
+				"input's pixels as they are"
+			: "the mask marks no hole: nothing was filled, but every pixel is the " +
+				"model's output (not composited), none the input's own");
 		if (nan > 0) r = withNote(r, nan + " NaN mask pixel" + (nan == 1 ? " was"
 			: "s were") + " read as 0 (no " + "hole; nonfinite: " + options
 				.nonFinite().id() + ")");
@@ -222,6 +227,21 @@ public final class Inpainter {
 				") as a hole: there is no known pixel " +
 				"to fill from; leave some of the image unmasked");
 		}
+	}
+
+	/**
+	 * Whether {@code mask} marks at least one hole (a non-zero pixel, NaN aside).
+	 */
+	static boolean marksHole(RasterImage mask) {
+		float[] row = new float[mask.width()];
+		for (int t = 0; t < mask.frames(); t++)
+			for (int z = 0; z < mask.slices(); z++)
+				for (int y = 0; y < mask.height(); y++) {
+					mask.readRegion(0, z, t, 0, y, mask.width(), 1, row, 0);
+					for (float v : row)
+						if (v != 0 && !Float.isNaN(v)) return true;
+				}
+		return false;
 	}
 
 	/**

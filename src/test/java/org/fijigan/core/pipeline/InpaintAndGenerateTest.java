@@ -301,6 +301,54 @@ class InpaintAndGenerateTest {
 			e.getMessage());
 	}
 
+	/**
+	 * A mask with no hole gives the input as it is: a note says so, and the
+	 * result claims no invented pixels (it said "pixels invented by a GAN" beside
+	 * "0 per plane" filled).
+	 */
+	@Test
+	void aMaskWithNoHoleGivesTheInputAndClaimsNothingInvented() {
+		RasterImage none = RasterImage.allocate(12, 10, 1, 1, 1, PixelType.UINT8);
+		RunResult r = Inpainter.run(inpaintModel(ModelOverrides.NONE), image(),
+			none, RANGE, ProgressListener.NONE, CancellationToken.none());
+		assertArrayEquals((byte[]) image().plane(0), (byte[]) r.image().plane(0));
+		String note =
+			"the mask marks no hole: nothing was filled, and the result " +
+				"is the input's pixels as they are";
+		assertEquals(List.of(note), r.report().notes());
+		assertEquals(note, r.image().properties().get("fiji-gan.note.1"));
+		assertFalse(r.image().properties().containsKey("fiji-gan.generated"), r
+			.image().properties().toString());
+		assertEquals("0 per plane, 1 plane (0 in all)", r.image().properties().get(
+			"fiji-gan.inpainted.pixels"));
+	}
+
+	/**
+	 * Not composited, every pixel is the model's output, and the result's
+	 * statement says so (it spoke of the pixels inside the holes only, as if the
+	 * others were observed), with holes or without.
+	 */
+	@Test
+	void notCompositedEveryPixelIsSaidToBeTheModelsOutput() {
+		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
+		String modelOutput = "pixels made by a GAN (inpaint, not composited): " +
+			"every pixel is the model's output, none of it the observed image";
+		RunResult r = Inpainter.run(m, image(), mask(), RANGE.withCompositeInpaint(
+			false), ProgressListener.NONE, CancellationToken.none());
+		assertEquals(modelOutput + ", and every pixel inside the holes is " +
+			"invented, none of it measured: do not measure any of it as if observed",
+			r.image().properties().get("fiji-gan.generated"));
+
+		RasterImage none = RasterImage.allocate(12, 10, 1, 1, 1, PixelType.UINT8);
+		r = Inpainter.run(m, image(), none, RANGE.withCompositeInpaint(false),
+			ProgressListener.NONE, CancellationToken.none());
+		assertEquals(modelOutput + ": do not measure any of it as if observed", r
+			.image().properties().get("fiji-gan.generated"));
+		assertEquals(List.of("the mask marks no hole: nothing was filled, but " +
+			"every pixel is the model's output (not composited), none the input's " +
+			"own"), r.report().notes());
+	}
+
 	@Test
 	void wrongSizedMaskIsRefusedBeforeAnyRun() {
 		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
