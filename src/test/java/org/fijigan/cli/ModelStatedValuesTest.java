@@ -87,6 +87,33 @@ class ModelStatedValuesTest {
 		assertEquals(0, r.exitCode(), r.err());
 	}
 
+	/**
+	 * A residual key other than subtract or none was taken for none, and it also
+	 * stopped the output's name ('noise') from saying the output is the noise:
+	 * the noise came out as the result.
+	 */
+	@Test
+	void residualValuesAreCheckedAndNamed() throws IOException {
+		Path model = withMetadata("rt.onnx", "fiji-gan.residual", "true");
+		assertModelRefused(model, "model rt.onnx: ONNX metadata " +
+			"fiji-gan.residual true is not one of its values: give subtract (the " +
+			"output is the noise: result = input - output) or none (the output is " +
+			"the result), or give --residual for a model that outputs the noise");
+		Result r = MainTest.cli("denoise", "-m", model, "-i", image(), "-o", dir
+			.resolve("ok.tif"), "--residual", "--device", "cpu", "--threads", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		Result subtract = MainTest.cli("info", "-m", withMetadata("s.onnx",
+			"fiji-gan.residual", " Subtract "));
+		assertEquals(0, subtract.exitCode(), subtract.err());
+		assertTrue(subtract.out().contains("noise/residual: result = input - " +
+			"output (metadata)"), subtract.out());
+		// what package-model writes for a model whose output is the result
+		Result none = MainTest.cli("info", "-m", withMetadata("n.onnx",
+			"fiji-gan.residual", "none"));
+		assertEquals(0, none.exitCode(), none.err());
+		assertFalse(none.out().contains("noise/residual"), none.out());
+	}
+
 	/** The bundled denoise package, its rdf.yaml's halo line replaced. */
 	Path packageWith(String name, String configLine) throws IOException {
 		Path pkg = Files.createDirectories(dir.resolve(name));

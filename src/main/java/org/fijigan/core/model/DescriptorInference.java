@@ -763,11 +763,19 @@ final class DescriptorInference {
 	private OutputTransform transform(ValueInfo out, TaskKind task,
 		double scale)
 	{
-		String v = meta.get(ModelLoader.META_RESIDUAL);
-		if (v != null) {
-			origins.put("output", source(ModelLoader.META_RESIDUAL));
-			return v.trim().equalsIgnoreCase("subtract")
-				? OutputTransform.SUBTRACT_FROM_INPUT : OutputTransform.DIRECT;
+		String key = ModelLoader.META_RESIDUAL;
+		String v = meta.get(key);
+		// --residual decides it, as the flags that override the other keys do
+		if (o.outputTransform() == null && v != null) {
+			origins.put("output", source(key));
+			// package-model writes none for a model whose output is the result
+			if (v.trim().equalsIgnoreCase("subtract"))
+				return OutputTransform.SUBTRACT_FROM_INPUT;
+			if (v.trim().equalsIgnoreCase("none")) return OutputTransform.DIRECT;
+			throw new GanException(stated(key) + " is not one of its values: give " +
+				"subtract (the output is the noise: result = input - output) or none " +
+				"(the output is the result), or give --residual for a model that " +
+				"outputs the noise");
 		}
 		if (rdf != null && !rdf.config().containsKey("fiji-gan")) {
 			origins.put("output",
