@@ -114,6 +114,34 @@ class ModelStatedValuesTest {
 		assertFalse(none.out().contains("noise/residual"), none.out());
 	}
 
+	/**
+	 * A key given twice in the ONNX metadata: the last one won without a word, so
+	 * a model that said scale 1 and then 2 ran at scale 2.
+	 */
+	@Test
+	void metadataKeysGivenTwiceWithDifferentValuesAreRefused()
+		throws IOException
+	{
+		Path scale = OnnxModels.conv3x3(1, 1, 5, 1).metadata("fiji-gan.task",
+			"denoise").metadata("fiji-gan.scale", "1").metadata("fiji-gan.scale", "2")
+			.write(dir, "twice.onnx");
+		assertModelRefused(scale, scale + " is not a valid ONNX model: its " +
+			"metadata gives fiji-gan.scale twice, as '1' and as '2'");
+		Path twice = OnnxModels.conv3x3(1, 1, 5, 1).metadata("fiji-gan.task",
+			"denoise").metadata("fiji-gan.value_range", "-1,1").metadata(
+				"fiji-gan.value_range", "0,1").write(dir, "range2.onnx");
+		assertModelRefused(twice, twice + " is not a valid ONNX model: its " +
+			"metadata gives fiji-gan.value_range twice, as '-1,1' and as '0,1'");
+		// the same value twice says one thing: the model runs
+		Path same = OnnxModels.conv3x3(1, 1, 5, 1).metadata("fiji-gan.task",
+			"denoise").metadata("fiji-gan.value_range", "-1,1").metadata(
+				"fiji-gan.value_range", "-1,1").write(dir, "same.onnx");
+		Result info = MainTest.cli("info", "-m", same);
+		assertEquals(0, info.exitCode(), info.err());
+		assertTrue(info.out().contains("in [-1, 1], out [-1, 1] (metadata)"), info
+			.out());
+	}
+
 	/** The bundled denoise package, its rdf.yaml's halo line replaced. */
 	Path packageWith(String name, String configLine) throws IOException {
 		Path pkg = Files.createDirectories(dir.resolve(name));

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.InputFile;
 import org.fijigan.core.text.JavaNames;
+import org.fijigan.core.text.Printable;
 import org.fijigan.core.onnx.ElementTypes;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -181,6 +182,8 @@ public final class OnnxGraphInfo {
 				"it declares neither an IR version nor an opset", null);
 		if (model.getGraph().getOutputCount() == 0) throw invalid(displayName,
 			"its graph has no outputs", null);
+		String twice = keyGivenTwice(model);
+		if (twice != null) throw invalid(displayName, twice, null);
 		if (model.getIrVersion() > MAX_IR_VERSION) throw new GanException(
 			displayName + " is an ONNX model of IR version " + model.getIrVersion() +
 				", newer than ONNX Runtime here reads (at most " + MAX_IR_VERSION +
@@ -191,6 +194,27 @@ public final class OnnxGraphInfo {
 		catch (RuntimeException | StackOverflowError e) {
 			throw invalid(displayName, reason(e), e);
 		}
+	}
+
+	/**
+	 * The first metadata key the model states twice with different values, in
+	 * words, or null. ONNX Runtime keeps one of them without a word (the onnx
+	 * checker refuses the file): which one the model meant is not known.
+	 */
+	private static String keyGivenTwice(ModelProto model) {
+		Map<String, String> seen = new HashMap<>();
+		for (StringStringEntryProto e : model.getMetadataPropsList()) {
+			String before = seen.putIfAbsent(e.getKey(), e.getValue());
+			if (before != null && !before.equals(e.getValue())) return "its " +
+				"metadata gives " + Printable.of(e.getKey()) + " twice, as '" +
+				shortened(before) + "' and as '" + shortened(e.getValue()) + "'";
+		}
+		return null;
+	}
+
+	private static String shortened(String value) {
+		return Printable.of(value.length() <= 80 ? value : value.substring(0, 77) +
+			"...");
 	}
 
 	/** Why reading a model failed, in words: no exception class names. */
