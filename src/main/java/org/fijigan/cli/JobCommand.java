@@ -4,6 +4,7 @@ package org.fijigan.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -262,13 +263,25 @@ abstract class JobCommand implements Callable<Integer> {
 	 */
 	private String commandLine() {
 		StringBuilder sb = new StringBuilder("fiji-gan ").append(spec.name());
+		// matchedOptions() has an option once per time it was given, and each
+		// time all the values it was given: each time takes its own values
+		Map<OptionSpec, Integer> taken = new IdentityHashMap<>();
 		for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
 			if (List.of("--output", "--overwrite", "--debug", "--shard",
 				"--fail-fast", "--threads", "--timings").contains(o.longestName()))
 				continue;
-			if (o.arity().max() == 0) sb.append(' ').append(o.longestName());
-			else for (String v : o.originalStringValues())
+			if (o.arity().max() == 0) {
+				sb.append(' ').append(o.longestName());
+				continue;
+			}
+			List<String> values = o.originalStringValues();
+			int from = taken.getOrDefault(o, 0);
+			// a variable arity does not say which values came when: all at once
+			int to = o.arity().min() == o.arity().max() ? Math.min(values.size(),
+				from + o.arity().max()) : values.size();
+			for (String v : values.subList(from, to))
 				sb.append(' ').append(o.longestName()).append(' ').append(quoted(v));
+			taken.put(o, to);
 		}
 		return sb.toString();
 	}

@@ -856,6 +856,38 @@ class MainTest {
 		assertTrue(r.out().startsWith("wrote " + out), r.out());
 	}
 
+	/**
+	 * The command a result records has each option as often as it was given, in
+	 * the order given: a second --input recorded both inputs twice.
+	 */
+	@Test
+	void theRecordedCommandHasRepeatedOptionsOnce() throws IOException {
+		Path in = tiff8("in.tif", 6, 6, 9);
+		Path mask = tiff8("mask.tif", 6, 6, 10);
+		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
+		Path out = dir.resolve("out.tif");
+		Result r = cli("run", "-m", model, "-i", "image=" + in, "--normalize",
+			"none", "--input", "mask=" + mask, "-o", out, "--threads", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals("fiji-gan run --model " + model + " --input image=" + in +
+			" --normalize none --input mask=" + mask, FolderModeTest.commandOf(out));
+
+		int[] rgb = new int[8 * 6];
+		Arrays.fill(rgb, (200 << 16) | (100 << 8) | 10);
+		Path png = dir.resolve("rgb.png");
+		assertTrue(new ij.io.FileSaver(new ij.ImagePlus("rgb",
+			new ij.process.ColorProcessor(8, 6, rgb))).saveAsPng(png.toString()));
+		Path id3 = OnnxModels.identity(3).write(dir, "id3.onnx");
+		Path swapped = dir.resolve("swapped.tif");
+		Result c = cli("run", "-m", id3, "-i", png, "--channels", "2,1", "-o",
+			swapped, "--channels", "0", "--device", "cpu", "--threads", 1);
+		assertEquals(0, c.exitCode(), c.err());
+		assertTrue(c.out().contains("fed image channel [2, 1, 0][k]"), c.out());
+		assertEquals("fiji-gan run --model " + id3 + " --input " + png +
+			" --channels 2,1 --channels 0 --device cpu", FolderModeTest.commandOf(
+				swapped));
+	}
+
 	@Test
 	void generatingWithTheSameSeedTwiceGivesIdenticalFiles() throws IOException {
 		Path model = OnnxModels.generator(8, 0, 5, 4).write(dir, "gen.onnx");
