@@ -841,8 +841,8 @@ class MainTest {
 
 	@Test
 	void runTakesTheMaskByTheModelsInputName() throws IOException {
-		Path in = tiff8("in.tif", 6, 6, 9);
-		Path mask = tiff8("mask.tif", 6, 6, 10);
+		Path in = tiff8("in.tif", 12, 12, 9);
+		Path mask = holeMask("mask.tif", 2, 6, 2, 6);
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		Path out = dir.resolve("out.tif");
 
@@ -862,8 +862,8 @@ class MainTest {
 	 */
 	@Test
 	void theRecordedCommandHasRepeatedOptionsOnce() throws IOException {
-		Path in = tiff8("in.tif", 6, 6, 9);
-		Path mask = tiff8("mask.tif", 6, 6, 10);
+		Path in = tiff8("in.tif", 12, 12, 9);
+		Path mask = holeMask("mask.tif", 2, 6, 2, 6);
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		Path out = dir.resolve("out.tif");
 		Result r = cli("run", "-m", model, "-i", "image=" + in, "--normalize",
