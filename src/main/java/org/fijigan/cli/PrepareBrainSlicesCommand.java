@@ -196,12 +196,13 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 			if (in.mask() != null && !in.mask().equals("auto")) read.add(Path.of(in
 				.mask()));
 		}
-		Path out = PrepareDataCommand.checkOutput(output, overwrite, folders, read);
+		Path out = PrepareDataCommand.checkOutput(output, overwrite, folders, read,
+			w);
 		StringBuilder csv = new StringBuilder(Csv.line("file", "scan", "split",
 			"view", "index", "position", "bin", "class", "area"));
 		int[][] counts = new int[2][View.values().length];
 		try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
-			PrepareDataCommand.PNG, "prepare-data brain-slices"))
+			PrepareDataCommand.PNG, "prepare-data brain-slices", w))
 		{
 			for (int k = 0; k < results.size(); k++) {
 				BrainSlicer.Result r = results.get(k);

@@ -130,11 +130,11 @@ final class PrepareDataCommand implements Callable<Integer> {
 					(named.size() == 1 ? " image" : " images") +
 					" in test: no training image; lower --test-fraction");
 			List<String> folders = List.of(TRAIN, TEST);
-			Path out = checkOutput(output, overwrite, folders, named.values());
 			PrintWriter w = spec.commandLine().getOut();
+			Path out = checkOutput(output, overwrite, folders, named.values(), w);
 			int done = 0;
 			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders, PNG,
-				"prepare-data photos"))
+				"prepare-data photos", w))
 			{
 				for (Map.Entry<String, Path> e : named.entrySet()) {
 					Path file = e.getValue();
@@ -280,7 +280,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 			for (String split : List.of(TRAIN, TEST))
 				for (View v : View.values())
 					folders.add(split + "/" + v.folder());
-			Path out = checkOutput(output, overwrite, folders, List.of(input));
+			Path out = checkOutput(output, overwrite, folders, List.of(input), spec
+				.commandLine().getOut());
 
 			AnatomicalAxes axes = AnatomicalAxes.ofNifti(input);
 			Nifti.Volume volume = Nifti.read(input);
@@ -291,7 +292,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r
 				.extent()[1], r.extent()[2])) - 1).length();
 			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders, PNG,
-				"prepare-data slices"))
+				"prepare-data slices", spec.commandLine().getOut()))
 			{
 				for (VolumeSlicer.Slice s : r.slices()) {
 					String file = String.format(Locale.ROOT, "%s-%s-%0" + digits +
@@ -368,16 +369,19 @@ final class PrepareDataCommand implements Callable<Integer> {
 
 	/**
 	 * Checks the output folder {@code dir}, creating and deleting nothing (a
-	 * {@link StagedDataSet} does, once the set is made): refuses one that holds
-	 * anything unless {@code overwrite} (which will delete the PNGs or TIFFs,
-	 * only, of {@code folders}); {@code inputs} that lie in those folders: they
-	 * would be deleted or written over; and those folders when one is reached
-	 * through a symbolic link inside {@code dir}.
+	 * {@link StagedDataSet} does, once the set is made) but for first undoing a
+	 * move-in that a run killed while moving its set in left half-done
+	 * ({@link StagedDataSet#putBackKilled}, with a note on {@code notes}): so the
+	 * folder holds its earlier set again before it is looked at. Refuses one that
+	 * holds anything unless {@code overwrite} (which will delete the PNGs or
+	 * TIFFs, only, of {@code folders}); {@code inputs} that lie in those folders:
+	 * they would be deleted or written over; and those folders when one is
+	 * reached through a symbolic link inside {@code dir}.
 	 *
 	 * @return {@code dir} as an absolute path
 	 */
 	static Path checkOutput(Path dir, boolean overwrite, List<String> folders,
-		Collection<Path> inputs)
+		Collection<Path> inputs, PrintWriter notes)
 	{
 		Path out = dir.toAbsolutePath().normalize();
 		try {
@@ -395,6 +399,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 							"write the data set to another folder");
 				}
 			}
+			StagedDataSet.putBackKilled(out, notes);
 			if (Files.isDirectory(out) && !overwrite) try (DirectoryStream<Path> s =
 				Files.newDirectoryStream(out))
 			{

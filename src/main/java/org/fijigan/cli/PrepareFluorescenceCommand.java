@@ -103,11 +103,11 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 		List<String> folders = new ArrayList<>(splits);
 		if (noise != null) for (String split : splits)
 			folders.add(NOISY + "/" + split);
-		Path out = PrepareDataCommand.checkOutput(output, overwrite, folders, List
-			.of());
 		PrintWriter w = spec.commandLine().getOut();
+		Path out = PrepareDataCommand.checkOutput(output, overwrite, folders, List
+			.of(), w);
 		try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
-			"*.tif", "prepare-data fluorescence"))
+			"*.tif", "prepare-data fluorescence", w))
 		{
 			for (String split : splits) {
 				int count = split.equals(PrepareDataCommand.TRAIN) ? train : split
