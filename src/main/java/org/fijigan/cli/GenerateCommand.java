@@ -25,6 +25,7 @@ import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
+import org.fijigan.core.pipeline.ClassFile;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.NonFinite;
@@ -134,8 +135,7 @@ final class GenerateCommand extends JobCommand {
 		GeneratorSpec g = d.generator();
 		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile,
 			"latent file"), latentFile, d.generator());
-		long[] labels = classFile == null ? null : labels(readNpy(classFile,
-			"class file"), classFile);
+		long[] labels = classFile == null ? null : ClassFile.read(classFile);
 		SamplePlan plan = plan(g, latents, labels);
 		if (seed == null && latents == null && batch.shard != null)
 			throw new GanException(
@@ -206,8 +206,7 @@ final class GenerateCommand extends JobCommand {
 		ModelDescriptor d = load();
 		float[][] latents = latentFile == null ? null : rows(readNpy(latentFile,
 			"latent file"), latentFile, d.generator());
-		long[] labels = classFile == null ? null : labels(readNpy(classFile,
-			"class file"), classFile);
+		long[] labels = classFile == null ? null : ClassFile.read(classFile);
 		int n = count != null ? count : latents != null ? latents.length
 			: labels != null ? labels.length : 1;
 		List<String> notes = new ArrayList<>();
@@ -259,22 +258,6 @@ final class GenerateCommand extends JobCommand {
 		for (int i = 0; i < n; i++)
 			rows[i] = Arrays.copyOfRange(data, i * d, (i + 1) * d);
 		return rows;
-	}
-
-	private static long[] labels(NpyArray a, Path file) {
-		if (Arrays.stream(a.shape()).filter(x -> x != 1).count() > 1)
-			throw new GanException(file + " has shape " + Arrays.toString(a.shape()) +
-				"; class labels are one number per image");
-		if (a.dtype() == NpyArray.DType.FLOAT32 || a
-			.dtype() == NpyArray.DType.FLOAT64)
-		{
-			double[] v = a.toDoubleArray();
-			for (int i = 0; i < v.length; i++)
-				if (!(v[i] == Math.rint(v[i]) && Math.abs(v[i]) < 1L << 53))
-					throw new GanException(file + " holds " + v[i] + " at " + i +
-						": class labels are whole numbers (save them as integers)");
-		}
-		return a.toLongArray();
 	}
 
 	/**

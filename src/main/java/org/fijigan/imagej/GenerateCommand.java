@@ -16,6 +16,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.pipeline.ClassFile;
 import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.NonFinite;
@@ -89,8 +90,8 @@ public class GenerateCommand extends GanCommand {
 		String c = classes == null ? "" : classes.trim();
 		Integer classLabel = null;
 		long[] classLabels = null;
-		if (c.toLowerCase(Locale.ROOT).endsWith(".npy")) classLabels =
-			readClassFile(c);
+		if (c.toLowerCase(Locale.ROOT).endsWith(".npy")) classLabels = ClassFile
+			.read(new File(c).toPath());
 		else if (!c.isEmpty() && !c.equalsIgnoreCase("none")) classLabel =
 			classLabel(descriptor.generator(), c);
 		GenerateOptions options = new GenerateOptions(count, seed, classLabel,
@@ -121,15 +122,6 @@ public class GenerateCommand extends GanCommand {
 				"' is neither a number nor one of " + generator.classNames());
 		}
 		return label; // the range is checked by the generator
-	}
-
-	static long[] readClassFile(String path) {
-		InputFile.requireRegular(new File(path).toPath(), "class file");
-		NpyArray a = Npy.read(new File(path).toPath());
-		if (a.shape().length != 1) throw new GanException(path + " has shape " +
-			Arrays.toString(a.shape()) +
-			"; a class file holds one integer label per image, shape [N]");
-		return a.toLongArray();
 	}
 
 	/** Rows of an [N, d] (or [N, d, 1, 1]) array. */

@@ -498,6 +498,47 @@ class CommandTest {
 		assertTrue(c.errorMessage().contains("out of range"), c.errorMessage());
 	}
 
+	/**
+	 * Fiji reads a class file by the command line's rules: a fractional label is
+	 * refused (it was cut to the class below), and labels saved [N, 1], as
+	 * PyTorch often saves them, are one label per image (they were refused).
+	 */
+	@Test
+	void aClassFileIsReadAsTheCommandLineReadsIt() {
+		GenerateCommand c = new GenerateCommand();
+		c.model = OnnxModels.generator(4, 3, 2, 3).write(dir, "cgan.onnx")
+			.toString();
+		c.count = 2;
+		c.seed = 5;
+		c.threads = 1;
+		Path fractions = dir.resolve("fractions.npy");
+		Npy.writeFloat(fractions, new float[] { 2.7f, 0.2f }, 2);
+		c.classes = fractions.toString();
+		c.run();
+		assertEquals(fractions + " holds 2.700000047683716 at 0: class labels " +
+			"are whole numbers (save them as integers)", c.errorMessage());
+		assertNull(c.output);
+
+		Path column = dir.resolve("column.npy");
+		Npy.write(column, new org.fijigan.core.image.NpyArray(
+			org.fijigan.core.image.NpyArray.DType.INT64, new long[] { 2, 1 },
+			new long[] { 2, 0 }));
+		c.classes = column.toString();
+		c.run();
+		assertNull(c.errorMessage());
+		assertTrue(c.output.getStack().getSliceLabel(1).startsWith(
+			"SYNTHETIC seed=5 class=2 "), c.output.getStack().getSliceLabel(1));
+		assertTrue(c.output.getStack().getSliceLabel(2).startsWith(
+			"SYNTHETIC seed=6 class=0 "), c.output.getStack().getSliceLabel(2));
+
+		Path grid = dir.resolve("grid.npy");
+		Npy.writeFloat(grid, new float[] { 0, 1, 2, 0 }, 2, 2);
+		c.classes = grid.toString();
+		c.run();
+		assertEquals(grid + " has shape [2, 2]; a class file holds one integer " +
+			"label per image, shape [N] or [N, 1]", c.errorMessage());
+	}
+
 	@Test
 	void modelInfoDescribesTheModelHeadless() {
 		ModelInfoCommand c = new ModelInfoCommand();
