@@ -270,7 +270,8 @@ final class ParameterDialog {
 	 * Refuses a key of {@code options} that names none of the fields: ImageJ's
 	 * dialog would ignore it, and the command would run with the field's default
 	 * (a misspelt {@code normalise=none} normalises by percentiles). A checkbox
-	 * is a bare word, also checked.
+	 * is a bare word, also checked; a checkbox given a value ({@code keep=true})
+	 * is refused too, as ImageJ would read it as unticked.
 	 *
 	 * @param title the command, as the error names it
 	 */
@@ -282,6 +283,12 @@ final class ParameterDialog {
 			if (word.isEmpty()) continue;
 			int eq = word.indexOf('=');
 			String key = eq < 0 ? word : word.substring(0, eq);
+			if (eq >= 0 && items.stream().anyMatch(i -> i.key().equals(key) && i
+				.type() == boolean.class)) throw new GanException(title +
+					": the macro key '" + key +
+					"' is a checkbox and takes no value (ImageJ reads " + key +
+					"=... as unticked): tick it with the bare word '" + key +
+					"', untick it by leaving it out");
 			if (keys.contains(key)) continue;
 			String near = nearestKey(key, keys);
 			throw new GanException(title + " has no field with the macro key '" +

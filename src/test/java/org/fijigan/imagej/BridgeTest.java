@@ -233,6 +233,46 @@ class BridgeTest {
 		}
 	}
 
+	/**
+	 * ImageJ reads a checkbox by its bare word, so keep=true and float=1 passed
+	 * the key check and ran unticked: the composite was left out and the result
+	 * was 8-bit.
+	 */
+	@Test
+	void aCheckboxGivenAValueIsRefused() {
+		Thread thread = Thread.currentThread();
+		String name = thread.getName();
+		thread.setName("Run$_" + name); // ImageJ reads options on such threads
+		try {
+			Macro.setOptions("model=inpaint-fast mask=selection keep=true threads=1");
+			GanException keep = assertThrows(GanException.class, () -> ParameterDialog
+				.ask(new InpaintCommand(), "Inpaint", "fiji-gan.test-inpaint"));
+			assertEquals("Inpaint: the macro key 'keep' is a checkbox and takes no " +
+				"value (ImageJ reads keep=... as unticked): tick it with the bare " +
+				"word 'keep', untick it by leaving it out", keep.getMessage());
+		}
+		finally {
+			Macro.setOptions(null);
+			thread.setName(name);
+		}
+		List<ParameterDialog.Item> denoise = ParameterDialog.dialogItems(
+			new DenoiseCommand());
+		for (String options : new String[] { "model=denoise threads=1 float=true",
+			"model=denoise float=1", "model=denoise float=[yes]",
+			"model=denoise float='true'" })
+		{
+			GanException e = assertThrows(GanException.class, () -> ParameterDialog
+				.refuseUnknownKeys(denoise, options, "Denoise"), options);
+			assertTrue(e.getMessage().startsWith("Denoise: the macro key 'float' " +
+				"is a checkbox and takes no value"), e.getMessage());
+		}
+		// the bare word, and leaving it out, stay as they were
+		ParameterDialog.refuseUnknownKeys(denoise, "model=denoise float timings",
+			"Denoise");
+		ParameterDialog.refuseUnknownKeys(denoise, "model=denoise threads=1",
+			"Denoise");
+	}
+
 	private static Command newCommand(Class<? extends Command> type) {
 		try {
 			return type.getConstructor().newInstance();
