@@ -5,6 +5,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.BatchSummary;
@@ -68,6 +69,15 @@ public class BatchProcessFolderCommand extends InferenceCommand {
 		description = "redo every image, ignoring earlier manifests")
 	boolean overwrite;
 
+	/**
+	 * The keys left out of each result's {@code fiji-gan.command}: those that
+	 * change no pixel of it, as the command line leaves out {@code --output},
+	 * {@code --shard}, {@code --fail-fast}, {@code --overwrite},
+	 * {@code --threads} and {@code --timings}.
+	 */
+	static final Set<String> NOT_RECORDED = Set.of("output", "shard", "fail",
+		"overwrite", "threads", "timings");
+
 	private BatchSummary summary;
 
 	@Override
@@ -85,8 +95,8 @@ public class BatchProcessFolderCommand extends InferenceCommand {
 				? null : haloPixels.intValue()));
 		FolderJob job = new FolderJob(input.toPath(), output.toPath(), maskPath,
 			format.equals("keep") ? null : format, null, part, overwrite, failFast,
-			Map.of("fiji-gan.command", "Batch Process Folder (task=" + task +
-				" normalize=" + normalize + " tile=" + tile + ")"));
+			Map.of("fiji-gan.command", "Batch Process Folder (" + ParameterDialog
+				.macroOptions(this, NOT_RECORDED) + ")"));
 		summary = FolderBatch.run(job, d, options(), ImageFileCodec.INSTANCE,
 			progress(), cancellation());
 		log(summary, d);

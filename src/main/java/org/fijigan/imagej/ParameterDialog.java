@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.fijigan.core.GanException;
 import org.scijava.ItemIO;
@@ -241,6 +242,33 @@ final class ParameterDialog {
 		if (options == null) for (Item i : items)
 			Prefs.set(prefsPrefix + "." + i.key(), text(get(command, i)));
 		return true;
+	}
+
+	/**
+	 * {@code command}'s fields as the macro options that would set them, in
+	 * dialog order, leaving out the keys in {@code leaveOut}: {@code key=value}
+	 * (in brackets when the value is empty or holds a space), a ticked checkbox
+	 * as its bare word and an unticked one not at all.
+	 */
+	static String macroOptions(Object command, Set<String> leaveOut) {
+		StringBuilder sb = new StringBuilder();
+		for (Item i : dialogOrder(items(command.getClass()))) {
+			if (leaveOut.contains(i.key())) continue;
+			Object value = get(command, i);
+			String word;
+			if (i.type() == boolean.class) {
+				if (!(Boolean) value) continue;
+				word = i.key();
+			}
+			else {
+				String v = text(value);
+				word = i.key() + "=" + (v.isEmpty() || v.chars().anyMatch(
+					Character::isWhitespace) ? "[" + v + "]" : v);
+			}
+			if (sb.length() > 0) sb.append(' ');
+			sb.append(word);
+		}
+		return sb.toString();
 	}
 
 	/**

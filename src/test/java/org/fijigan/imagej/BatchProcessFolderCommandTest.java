@@ -69,6 +69,25 @@ class BatchProcessFolderCommandTest {
 		assertEquals("add", c.getProp("fiji-gan.model"));
 	}
 
+	/**
+	 * Each result records every setting that changes its pixels, as the command
+	 * line's fiji-gan.command does: halo, float and nonfinite were left out.
+	 */
+	@Test
+	void eachResultRecordsTheSettingsThatMadeIt() throws Exception {
+		image("a.tif", 10);
+		Path model = OnnxModels.addConstant(1, 0.25f).write(dir, "add.onnx");
+		Path out = dir.resolve("out");
+		MacroRun.plugIn("batch", "model=[" + model + "] input=[" + dir.resolve(
+			"in") + "] output=[" + out + "] halo=0 normalize=range device=cpu " +
+			"threads=1 float nonfinite=zero fail timings");
+		ImagePlus a = IJ.openImage(out.resolve("a.tif").toString());
+		assertEquals("Batch Process Folder (model=" + model + " input=" + dir
+			.resolve("in") +
+			" task=auto mask=none format=keep device=cpu float tile=auto halo=0 normalize=range nonfinite=zero)",
+			a.getProp("fiji-gan.command"));
+	}
+
 	@Test
 	void aFailedImageIsReportedAndTheCommandKeepsItsSummary() throws Exception {
 		image("a.tif", 1);
