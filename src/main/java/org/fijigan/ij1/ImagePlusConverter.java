@@ -1,6 +1,7 @@
 
 package org.fijigan.ij1;
 
+import java.awt.geom.Rectangle2D;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,6 +20,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.VirtualStack;
+import ij.gui.OvalRoi;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.io.FileInfo;
@@ -441,7 +443,32 @@ public final class ImagePlusConverter {
 			return null;
 		}
 		if (roi == null || scale == 1) return roi;
+		if (scale == Math.rint(scale) && (roi.getClass() == Roi.class || roi
+			.getClass() == OvalRoi.class)) return scaleBox(roi, scale);
 		return RoiScaler.scale(roi, scale, scale, false);
+	}
+
+	/**
+	 * A rectangle or oval magnified by a whole-number {@code scale} as the pixels
+	 * are: its bounds multiplied by the scale (pixel x's left edge goes to
+	 * {@code scale * x}, as the origin does), still a rectangle or oval, where
+	 * ImageJ's RoiScaler turns an oval into a polygon a pixel off on each side.
+	 */
+	private static Roi scaleBox(Roi roi, double scale) {
+		Rectangle2D.Double b = roi.getFloatBounds();
+		double x = b.x * scale, y = b.y * scale, w = b.width * scale, h = b.height *
+			scale;
+		Roi scaled = roi instanceof OvalRoi ? new OvalRoi(x, y, w, h) : new Roi(x,
+			y, w, h, (int) Math.round(roi.getCornerDiameter() * scale));
+		scaled.copyAttributes(roi);
+		if (roi.getStrokeWidth() != 0) scaled.setStrokeWidth(roi.getStrokeWidth() *
+			scale); // as RoiScaler does
+		if (roi.hasHyperStackPosition()) scaled.setPosition(roi.getCPosition(), roi
+			.getZPosition(), roi.getTPosition());
+		else scaled.setPosition(roi.getPosition());
+		String properties = roi.getProperties();
+		if (properties != null) scaled.setProperties(properties);
+		return scaled;
 	}
 
 	/**

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.WindowManager;
+import ij.gui.OvalRoi;
+import ij.gui.Overlay;
+import ij.gui.PolygonRoi;
 import ij.gui.Roi;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
@@ -235,6 +238,42 @@ class CommandTest {
 		assertEquals(0.2, c.output.getCalibration().pixelWidth, 1e-12);
 		assertEquals(0.4, src.getCalibration().pixelWidth);
 		assertEquals(4, src.getWidth());
+	}
+
+	/**
+	 * Super-resolution by 2 magnifies a rectangle or oval as it does the pixels:
+	 * an oval at 10,10 of 20x20 was a polygon at 19,19 of 42x42.
+	 */
+	@Test
+	void superResolutionMagnifiesOvalsAndRectanglesExactly() {
+		ImagePlus src = new ImagePlus("cells", new ByteProcessor(40, 40));
+		src.setRoi(new OvalRoi(10, 10, 20, 20));
+		Roi ring = new OvalRoi(3, 5, 7, 9);
+		ring.setName("ring");
+		ring.setPosition(1);
+		Overlay overlay = new Overlay(ring);
+		overlay.add(new Roi(1, 2, 3, 4));
+		overlay.add(new PolygonRoi(new int[] { 2, 8, 4 }, new int[] { 2, 3, 9 }, 3,
+			Roi.POLYGON));
+		src.setOverlay(overlay);
+		SuperResolutionCommand c = new SuperResolutionCommand();
+		c.image = src;
+		c.model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx").toString();
+		c.threads = 1;
+		c.run();
+		assertNull(c.errorMessage());
+		Roi roi = c.output.getRoi();
+		assertEquals(OvalRoi.class, roi.getClass());
+		assertEquals(new java.awt.Rectangle(20, 20, 40, 40), roi.getBounds());
+		Overlay o = c.output.getOverlay();
+		assertEquals(3, o.size());
+		assertEquals(OvalRoi.class, o.get(0).getClass());
+		assertEquals(new java.awt.Rectangle(6, 10, 14, 18), o.get(0).getBounds());
+		assertEquals("ring", o.get(0).getName());
+		assertEquals(1, o.get(0).getPosition());
+		assertEquals(Roi.class, o.get(1).getClass());
+		assertEquals(new java.awt.Rectangle(2, 4, 6, 8), o.get(1).getBounds());
+		assertEquals(Roi.POLYGON, o.get(2).getType()); // as RoiScaler makes it
 	}
 
 	/**
