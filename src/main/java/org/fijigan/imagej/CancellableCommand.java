@@ -1,6 +1,8 @@
 
 package org.fijigan.imagej;
 
+import java.awt.GraphicsEnvironment;
+
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
@@ -9,6 +11,8 @@ import org.scijava.Cancelable;
 import org.scijava.command.Command;
 
 import ij.IJ;
+import ij.measure.ResultsTable;
+import ij.plugin.filter.Analyzer;
 
 /**
  * What every fiji-gan command shares: one cancellation token, the progress
@@ -108,4 +112,21 @@ public abstract class CancellableCommand implements Command, Cancelable {
 		});
 	}
 
+	/**
+	 * Shows {@code table} in a window of its own, titled {@code title}. Headless
+	 * (Fiji --headless on a cluster), where no window can show, it becomes the
+	 * Results table instead, so a macro reads it with {@code nResults},
+	 * {@code getResult}, {@code getResultString} and {@code Table.*}; its rows
+	 * also go to the Log, which headless ImageJ prints.
+	 */
+	protected static void showTable(ResultsTable table, String title) {
+		if (!GraphicsEnvironment.isHeadless()) {
+			table.show(title);
+			return;
+		}
+		Analyzer.setResultsTable((ResultsTable) table.clone());
+		IJ.log(table.getColumnHeadings());
+		for (int i = 0; i < table.size(); i++)
+			IJ.log(table.getRowAsString(i));
+	}
 }

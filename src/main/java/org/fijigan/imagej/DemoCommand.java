@@ -1,7 +1,6 @@
 
 package org.fijigan.imagej;
 
-import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,12 +81,7 @@ public class DemoCommand extends CancellableCommand {
 				layout), dir, ImageFileCodec.INSTANCE, overwrite);
 			IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + dir);
 		}
-		if (GraphicsEnvironment.isHeadless()) {
-			IJ.log(table.getColumnHeadings());
-			for (int i = 0; i < table.size(); i++)
-				IJ.log(table.getRowAsString(i));
-		}
-		else table.show("fiji-gan demo metrics");
+		showTable(table, "fiji-gan demo metrics");
 		for (String note : report.notes())
 			IJ.log("  " + note);
 		IJ.showStatus(String.format(java.util.Locale.ROOT,

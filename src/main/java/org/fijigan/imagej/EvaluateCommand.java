@@ -1,7 +1,6 @@
 
 package org.fijigan.imagej;
 
-import java.awt.GraphicsEnvironment;
 import java.io.File;
 
 import org.fijigan.core.GanException;
@@ -106,9 +105,7 @@ public class EvaluateCommand extends GanCommand {
 			.toPath(), "data"), training == null ? null : ImageFolder.of(training
 				.toPath(), "training"), null, options, progress(), cancellation());
 		table = table(report);
-		if (GraphicsEnvironment.isHeadless()) for (String line : rows(table))
-			IJ.log(line);
-		else table.show("Evaluation of " + d.name());
+		showTable(table, "Evaluation of " + d.name());
 		for (EvaluationReport.Comparison c : report.comparisons())
 			IJ.log(String.format(java.util.Locale.ROOT,
 				"fiji-gan: %s / %s: %s vs best baseline (%s): " +
@@ -165,14 +162,6 @@ public class EvaluateCommand extends GanCommand {
 	private static void number(ResultsTable t, String column, double v) {
 		if (Double.isNaN(v)) t.addValue(column, "-");
 		else t.addValue(column, v);
-	}
-
-	private static String[] rows(ResultsTable t) {
-		String[] lines = new String[t.size() + 1];
-		lines[0] = t.getColumnHeadings();
-		for (int i = 0; i < t.size(); i++)
-			lines[i + 1] = t.getRowAsString(i);
-		return lines;
 	}
 
 	/** What the last run measured, or null. */

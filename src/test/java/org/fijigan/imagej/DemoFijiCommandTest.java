@@ -15,6 +15,7 @@ import org.fijigan.testing.DemoModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
@@ -71,6 +72,15 @@ class DemoFijiCommandTest {
 																																						// note
 		assertTrue(t.getStringValue("Note", 0).startsWith(
 			"skipped: no model named sr-x2"));
+		// headless, the metrics are the Results table a macro reads (they were
+		// only printed to the Log: nResults was 0)
+		int scored = 0;
+		while (Double.isNaN(t.getValue("PSNR (dB)", scored)))
+			scored++;
+		assertEquals(t.size() + " " + t.getStringValue("Method", scored) + " " + IJ
+			.d2s(t.getValue("PSNR (dB)", scored), 6), IJ.runMacro("i = " + scored +
+				"; return '' + nResults + ' ' + Table.getString('Method', i) + ' ' + " +
+				"d2s(getResult('PSNR (dB)', i), 6);"));
 		assertTrue(Files.isRegularFile(out.resolve("contact-sheet.png")));
 		assertTrue(Files.isRegularFile(out.resolve(
 			"mri-generator-sagittal-1-SYNTHETIC.png")));

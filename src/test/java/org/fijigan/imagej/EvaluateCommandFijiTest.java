@@ -22,6 +22,7 @@ import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
@@ -70,6 +71,11 @@ class EvaluateCommandFijiTest {
 		assertEquals(2, t.getValue("n", 0), 0);
 		EvaluationReport r = c.report();
 		assertEquals(r.scores().get(2).psnr(), t.getValue("PSNR (dB)", 2), 1e-9);
+		// headless, the table is the Results table a macro reads (it was only
+		// printed to the Log: nResults was 0)
+		assertEquals("32 32 noisy input " + IJ.d2s(t.getValue("PSNR (dB)", 1), 6),
+			IJ.runMacro("return '' + nResults + ' ' + Table.size + ' ' + " +
+				"getResultString('Method', 1) + ' ' + d2s(Table.get('PSNR (dB)', 1), 6);"));
 
 		c.task = "generate"; // an identity model is no generator: one clear error,
 													// no table
