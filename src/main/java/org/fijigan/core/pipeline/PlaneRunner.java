@@ -234,6 +234,19 @@ final class PlaneRunner {
 		String got = "the model returned " + ow + "x" + oh + " for a " + ww + "x" +
 			wh + " input, not " + outputLength(ww, scale) + "x" + outputLength(wh,
 				scale) + " (scale " + Numbers.significant(scale, 4) + ")";
+		long s0 = Math.max(1, Math.round(scale));
+		long cx = ww * s0 - ow, cy = wh * s0 - oh;
+		// a border cropped off is counted in whole output pixels per input pixel
+		String cropped = scale == s0 && cx == cy && cx > 0 && cx % 2 == 0 ? got +
+			": it crops " + cx / 2 +
+			" px off each side of its output (an unpadded network), which " +
+			"fiji-gan cannot place back; re-export the model with padding that " +
+			"keeps the size" : null;
+		// a square window can be explained by both: a x2 model that crops 1 px
+		// returns 2x2 for 2x2, as a x1 model would; a scale read from the graph
+		// is the model's, so the border is the cause, and --scale 1 would write a
+		// result that lies off its source
+		if (cropped != null && "graph".equals(scaleOrigin)) return cropped;
 		if (ow % ww == 0 && oh % wh == 0 && ow / ww == oh / wh && ow / ww != scale)
 			return got + ": the model's scale is " + ow / ww + ", not " + Numbers
 				.significant(scale, 4) + (scaleOrigin == null || scaleOrigin.equals(
@@ -241,14 +254,7 @@ final class PlaneRunner {
 						: " (the scale " + (scaleOrigin.equals("probed")
 							? "found by a trial run" : "read from the " + scaleOrigin) +
 							"); pass --scale " + ow / ww);
-		long s0 = Math.max(1, Math.round(scale));
-		long cx = ww * s0 - ow, cy = wh * s0 - oh;
-		// a border cropped off is counted in whole output pixels per input pixel
-		if (scale == s0 && cx == cy && cx > 0 && cx % 2 == 0) return got +
-			": it crops " + cx / 2 +
-			" px off each side of its output (an unpadded network), which " +
-			"fiji-gan cannot place back; re-export the model with padding that " +
-			"keeps the size";
+		if (cropped != null) return cropped;
 		int stride = droppedStride(ow, oh, ww, wh, scale);
 		if (stride > 1) return got + ": the model takes only sizes that are a " +
 			"multiple of " + stride +

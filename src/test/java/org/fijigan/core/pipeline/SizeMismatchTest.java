@@ -62,6 +62,17 @@ class SizeMismatchTest {
 			"(scale 1): the model's scale is 2, not 1 (the scale read from the " +
 			"graph); pass --scale 2", PlaneRunner.sizeMismatch(82, 106, 41, 53, 1,
 				"graph", true));
+		// a x2 model (read from the graph) that crops 1 px returns 2x2 for 2x2, as
+		// a x1 model would: the border is the cause, not the scale
+		assertEquals("the model returned 2x2 for a 2x2 input, not 4x4 (scale 2): " +
+			"it crops 1 px off each side of its output (an unpadded network), " +
+			"which fiji-gan cannot place back; re-export the model with padding " +
+			"that keeps the size", PlaneRunner.sizeMismatch(2, 2, 2, 2, 2, "graph",
+				true));
+		// a scale the user stated may be the wrong one
+		assertEquals("the model returned 2x2 for a 2x2 input, not 4x4 (scale 2): " +
+			"the model's scale is 1, not 2; pass --scale 1 or leave --scale out",
+			PlaneRunner.sizeMismatch(2, 2, 2, 2, 2, "override", true));
 		assertEquals("the model returned 64x32 for a 16x16 input, not 32x32 " +
 			"(scale 2): its output is not the input scaled alike along x and y, " +
 			"which fiji-gan does not support", PlaneRunner.sizeMismatch(64, 32, 16,
