@@ -426,9 +426,13 @@ public final class ImageToImage {
 				" model channels; the output channels are averaged back to grey");
 			return cm;
 		}
+		// an example the image has: its first channels, the last repeated
+		StringBuilder example = new StringBuilder();
+		for (int c = 0; c < cm; c++)
+			example.append(c == 0 ? "" : ",").append(Math.min(c, ci - 1));
 		throw new GanException("the model takes " + cm +
 			" channels but the image has " + ci +
-			": choose channels with a channel map (e.g. --channels 0,1,2)");
+			": choose channels with a channel map (e.g. --channels " + example + ")");
 	}
 
 	private static int[] range(int n) {

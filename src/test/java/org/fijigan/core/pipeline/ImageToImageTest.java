@@ -366,8 +366,15 @@ class ImageToImageTest {
 		ModelDescriptor m = load(OnnxModels.identity(3), "id3.onnx");
 		RasterImage two = randomFloat(8, 8, 2, 1, 1, 13);
 		GanException e = assertThrows(GanException.class, () -> run(m, two, RAW));
-		assertTrue(e.getMessage().contains("takes 3 channels but the image has 2"),
-			e.getMessage());
+		// the example map is one this image has (not 0,1,2), and it runs
+		assertEquals("the model takes 3 channels but the image has 2: choose " +
+			"channels with a channel map (e.g. --channels 0,1,1)", e.getMessage());
+		RunResult mapped = run(m, two, RAW.withChannelMap(new int[] { 0, 1, 1 }));
+		assertEquals(3, mapped.image().logicalChannels());
+		RasterImage five = randomFloat(8, 8, 5, 1, 1, 13);
+		assertEquals("the model takes 3 channels but the image has 5: choose " +
+			"channels with a channel map (e.g. --channels 0,1,2)", assertThrows(
+				GanException.class, () -> run(m, five, RAW)).getMessage());
 	}
 
 	@Test
