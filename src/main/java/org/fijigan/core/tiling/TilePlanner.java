@@ -85,6 +85,8 @@ public final class TilePlanner {
 			strideStep));
 		List<AxisTile> ys = planAxis(height, yc, halo, windowHeight, "height", grid(
 			yc, strideStep));
+		// one tile per plane has no seams, and no halo to reduce: nothing to say
+		if (xs.size() == 1 && ys.size() == 1) notes.clear();
 		return new TilePlan(xs, ys, halo, notes);
 	}
 

@@ -108,6 +108,13 @@ class TilePlannerTest {
 		assertEquals(11, plan.haloPixels());
 		assertEquals(44, plan.windowWidth());
 		assertTrue(plan.notes().get(0).contains("halo reduced from 18 to 11"));
+		// one tile per plane (an image smaller than the model's input) has no seams
+		for (int[] size : new int[][] { { 30, 37 }, { 1, 1 }, { 1, 9 } }) {
+			TilePlan one = TilePlanner.plan(size[0], size[1], AxisConstraint.fixed(
+				44), AxisConstraint.fixed(44), 18, 0, 0);
+			assertTrue(one.isSingleTile());
+			assertEquals(List.of(), one.notes());
+		}
 	}
 
 	@Test
