@@ -874,6 +874,37 @@ class FolderModeTest {
 	}
 
 	@Test
+	void anEarlierRunsOutputFolderInsideTheInputFolderIsNoInput()
+		throws IOException
+	{
+		Path in = folderOfImages(), model = convModel();
+		// the output folder inside the input folder: its own results are left out
+		Result first = runFolder(model, in, in.resolve("res"));
+		assertEquals(0, first.exitCode(), first.err());
+		assertEquals(12, files(in.resolve("res"), false).size());
+		// a later run over the same folder, into another: the earlier results are
+		// no new inputs, and it says which folder it left out
+		Path out = dir.resolve("out");
+		Result later = runFolder(model, in, out);
+		assertEquals(0, later.exitCode(), later.err());
+		assertTrue(later.out().startsWith("12 of 12 images written"), later.out());
+		assertTrue(later.out().contains("sub-folder res holds an earlier " +
+			"fiji-gan run's results (its manifest): not read as inputs"), later
+				.out());
+		assertEquals(files(in.resolve("res"), false).keySet(), files(out, false)
+			.keySet());
+		// a folder of nothing but an earlier run's results has no inputs
+		Path only = dir.resolve("only");
+		Files.createDirectories(only);
+		Files.move(in.resolve("res"), only.resolve("res"));
+		Result none = runFolder(model, only, dir.resolve("none"));
+		assertEquals(1, none.exitCode());
+		assertEquals("fiji-gan: no images in " + only + "; sub-folder res holds " +
+			"an earlier fiji-gan run's results (its manifest): not read as inputs\n",
+			none.err());
+	}
+
+	@Test
 	void aBrokenGlobOrRegexIsNamedWithItsFlag() {
 		Path in = folderOfImages(), model = convModel();
 		Result r = runFolder(model, in, dir.resolve("o"), "--include", "[");

@@ -36,9 +36,11 @@ public final class BatchFolders {
 	 * The images under {@code dir}, sub-folders included, as sorted relative
 	 * paths with {@code /} separators. Hidden files and folders, and
 	 * {@code exclude} (an output or mask folder, or a mask file, inside the input
-	 * folder, under any name: a link to it is left out too), are left out; links
-	 * are followed. Entries named as images that cannot be read
-	 * ({@link Listing#unusable()}) are left out too.
+	 * folder, under any name: a link to it is left out too), and a sub-folder
+	 * that holds an earlier run's results (a fiji-gan manifest,
+	 * {@link Listing#runOutputs()}), are left out; links are followed. Entries
+	 * named as images that cannot be read ({@link Listing#unusable()}) are left
+	 * out too.
 	 */
 	public static List<String> listImages(Path dir, ImageCodec codec,
 		String include, Path exclude)
@@ -53,9 +55,12 @@ public final class BatchFolders {
 	 * @param images sorted relative paths, {@code /} separators
 	 * @param unusable by relative path (as near as its name can be read as text),
 	 *          sorted: why the entry cannot be read, for a message
+	 * @param runOutputs the sub-folders left out as an earlier fiji-gan run's
+	 *          output folders (they hold its manifest): their results are no new
+	 *          inputs; sorted relative paths, {@code /} separators
 	 */
 	public record Listing(List<String> images,
-			java.util.SortedMap<String, String> unusable) {
+			java.util.SortedMap<String, String> unusable, List<String> runOutputs) {
 	}
 
 	/**
@@ -84,6 +89,7 @@ public final class BatchFolders {
 				Object key = FileIdentity.of(x);
 				if (key != null) excluded.add(key);
 			}
+		List<String> runOutputs = new ArrayList<>();
 		walk(dir, true, new SimpleFileVisitor<>() {
 
 			@Override
@@ -92,6 +98,11 @@ public final class BatchFolders {
 			{
 				boolean skip = !d.equals(dir) && (d.getFileName().toString().startsWith(
 					".") || isExcluded(d, attrs));
+				// an earlier run's output folder: its results are no new inputs
+				if (!skip && !d.equals(dir) && Manifest.isRunOutput(d)) {
+					runOutputs.add(slashes(dir.relativize(d)));
+					skip = true;
+				}
 				return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
 			}
 
@@ -121,7 +132,8 @@ public final class BatchFolders {
 			}
 		});
 		names.sort(null);
-		return new Listing(names, unusable);
+		runOutputs.sort(null);
+		return new Listing(names, unusable, runOutputs);
 	}
 
 	/**

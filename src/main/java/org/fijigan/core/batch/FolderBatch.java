@@ -129,8 +129,10 @@ public final class FolderBatch {
 		List<String> names = new ArrayList<>(listed.images());
 		names.addAll(listed.unusable().keySet());
 		names.sort(null);
+		String runOutputs = runOutputsNote(listed.runOutputs());
 		if (names.isEmpty()) throw new GanException("no images in " + job
-			.inputDir() + (job.include() == null ? "" : " match " + job.include()));
+			.inputDir() + (job.include() == null ? "" : " match " + job.include()) +
+			(runOutputs == null ? "" : "; " + runOutputs));
 		// only the images have outputs that may not collide or must hold floats:
 		// an entry that cannot be read writes nothing
 		Map<String, String> outputOf = new HashMap<>();
@@ -172,9 +174,30 @@ public final class FolderBatch {
 		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
 			owner(job.properties(), model, job.shard(), batch)))
 		{
-			return runClaimed(job, model, options, codec, listener, cancel, mine,
-				start, settings, batch);
+			BatchSummary summary = runClaimed(job, model, options, codec, listener,
+				cancel, mine, start, settings, batch);
+			if (runOutputs == null) return summary;
+			List<String> notes = new ArrayList<>(summary.notes());
+			notes.add(0, runOutputs);
+			return new BatchSummary(summary.items(), summary.done(), summary
+				.skipped(), summary.failed(), summary.failures(), summary.manifest(),
+				summary.provider(), notes, summary.seconds(), summary.stoppedEarly(),
+				summary.timings());
 		}
+	}
+
+	/**
+	 * The run's word on the sub-folders of its input folder left out as earlier
+	 * runs' output folders; null when none was.
+	 */
+	static String runOutputsNote(List<String> folders) {
+		if (folders.isEmpty()) return null;
+		int n = folders.size();
+		return n == 1 ? "sub-folder " + folders.get(0) + " holds an earlier " +
+			"fiji-gan run's results (its manifest): not read as inputs" : n +
+				" sub-folders hold earlier fiji-gan runs' results (their manifests): " +
+				String.join(", ", folders.subList(0, Math.min(10, n))) + (n > 10
+					? " and " + (n - 10) + " more" : "") + "; not read as inputs";
 	}
 
 	/** Who a run is, for the output folder's claim. */

@@ -366,6 +366,27 @@ public final class Manifest {
 	}
 
 	/**
+	 * Whether {@code dir} is the output folder of a fiji-gan run: it holds a
+	 * manifest ({@link #MERGED} or a shard's part) whose header is a folder run's
+	 * or a {@code generate} run's. A folder that cannot be read is not.
+	 */
+	static boolean isRunOutput(Path dir) {
+		List<Path> manifests;
+		try {
+			manifests = manifestsIn(dir);
+		}
+		catch (GanException e) {
+			return false; // listing the folder says why
+		}
+		for (Path p : manifests) {
+			List<String> header = header(p);
+			if (header != null && (isOfKind(header, FOLDER_COLUMNS) || isOfKind(
+				header, GENERATE_COLUMNS))) return true;
+		}
+		return false;
+	}
+
+	/**
 	 * Whether a manifest with {@code header} records a run that writes
 	 * {@code columns}: it has them all, those added later aside.
 	 */
