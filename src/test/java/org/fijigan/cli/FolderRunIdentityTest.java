@@ -14,17 +14,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ij.IJ;
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
 
@@ -86,6 +93,97 @@ class FolderRunIdentityTest {
 			"--threads", "1"));
 		args.addAll(List.of(more));
 		return cli(args.toArray());
+	}
+
+	/**
+	 * A 3x3 convolution whose kernel lives in {@code folder/w.bin} (nine floats,
+	 * little-endian), its ONNX file {@code folder/m.onnx}.
+	 */
+	private static Path convWithExternalKernel(Path folder, float[] kernel)
+		throws IOException
+	{
+		TensorProto w = TensorProto.newBuilder().setName("w").setDataType(
+			OnnxModels.FLOAT).addAllDims(List.of(1L, 1L, 3L, 3L)).setDataLocation(
+				TensorProto.DataLocation.EXTERNAL).addExternalData(
+					StringStringEntryProto.newBuilder().setKey("location").setValue(
+						"w.bin")).build();
+		Path onnx = OnnxModels.builder().input("x", "N,1,H,W").initializer(w).node(
+			"Conv", "x,w", "y", OnnxModels.attrInts("kernel_shape", 3, 3), OnnxModels
+				.attrInts("pads", 1, 1, 1, 1)).output("y", "N,1,H,W").write(folder,
+					"m.onnx");
+		writeKernel(folder, kernel);
+		return onnx;
+	}
+
+	private static void writeKernel(Path folder, float[] kernel)
+		throws IOException
+	{
+		ByteBuffer b = ByteBuffer.allocate(4 * kernel.length).order(
+			ByteOrder.LITTLE_ENDIAN);
+		for (float k : kernel)
+			b.putFloat(k);
+		Files.write(folder.resolve("w.bin"), b.array());
+	}
+
+	private static String sha256(byte[]... parts) throws Exception {
+		MessageDigest md = MessageDigest.getInstance("SHA-256");
+		for (byte[] p : parts)
+			md.update(p);
+		return HexFormat.of().formatHex(md.digest());
+	}
+
+	/**
+	 * The model's SHA-256 covers its external data: the same ONNX file with other
+	 * weights is another model, in results, in the manifest and in {@code info},
+	 * and a folder of its results is not taken as done by the model with the new
+	 * weights.
+	 */
+	@Test
+	void aModelsSha256CoversItsExternalData() throws Exception {
+		float[] blur = new float[9], identity = new float[9];
+		Arrays.fill(blur, 1 / 9f);
+		identity[4] = 1;
+		Path folder = Files.createDirectories(dir.resolve("model"));
+		Path model = convWithExternalKernel(folder, blur);
+		byte[] onnxBytes = Files.readAllBytes(model);
+		String blurSha = sha256(onnxBytes, Files.readAllBytes(folder.resolve(
+			"w.bin")));
+		assertFalse(blurSha.equals(ModelLoader.sha256(model)));
+
+		Result info = cli("info", "--model", model);
+		assertEquals(0, info.exitCode(), info.err());
+		assertTrue(info.out().contains("\nsha256:        " + blurSha +
+			" (of m.onnx followed by its external data w.bin)\n"), info.out());
+
+		Path in = folder("in", "a.tif"), out = dir.resolve("out");
+		Result r = run(model, in, out);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(blurSha, rows(out.resolve("manifest.csv")).get(0).get(
+			"model_sha256"));
+		ImagePlus result = IJ.openImage(out.resolve("a.tif").toString());
+		assertTrue(result.getInfoProperty().contains("fiji-gan.model.sha256 = " +
+			blurSha + "\n"), result.getInfoProperty());
+		Map<String, byte[]> blurred = files(out, true);
+		byte[] blurredPixels = pixels(out.resolve("a.tif"));
+
+		// the same ONNX file, another kernel: another model
+		writeKernel(folder, identity);
+		String identitySha = sha256(onnxBytes, Files.readAllBytes(folder.resolve(
+			"w.bin")));
+		Result again = run(model, in, out);
+		assertEquals(1, again.exitCode(), again.out());
+		assertTrue(again.err().startsWith("fiji-gan: " + out.resolve("a.tif") +
+			" was made by another model (sha256 " + blurSha.substring(0, 12)), again
+				.err());
+		assertSameFiles(blurred, files(out, true));
+
+		Result replaced = run(model, in, out, "--overwrite");
+		assertEquals(0, replaced.exitCode(), replaced.err());
+		assertEquals(identitySha, rows(out.resolve("manifest.csv")).get(0).get(
+			"model_sha256"));
+		// made with the new kernel, not by a session opened for the old one
+		byte[] identityPixels = pixels(out.resolve("a.tif"));
+		assertFalse(Arrays.equals(blurredPixels, identityPixels));
 	}
 
 	@Test

@@ -15,9 +15,11 @@ import org.fijigan.core.GanException;
 /**
  * Keeps recently used {@link ModelSession}s open, so that a second command on
  * the same model does not pay for loading it again. A session is keyed by the
- * model file (path, size, modification time), the device and the thread count.
- * Callers {@link #acquire} a lease and close it when done; the cache closes an
- * evicted session only once no lease on it is open. Thread-safe.
+ * model file (path, size, modification time), the model's SHA-256 (which covers
+ * its external data files, whose change the file's size and time do not show),
+ * the device and the thread count. Callers {@link #acquire} a lease and close
+ * it when done; the cache closes an evicted session only once no lease on it is
+ * open. Thread-safe.
  */
 public final class SessionCache implements AutoCloseable {
 
@@ -39,8 +41,8 @@ public final class SessionCache implements AutoCloseable {
 		return SHARED;
 	}
 
-	private record Key(Path file, long size, long modified, DeviceSpec device,
-			int threads) {
+	private record Key(Path file, long size, long modified, String sha256,
+			DeviceSpec device, int threads) {
 	}
 
 	private static final class Entry {
@@ -95,6 +97,19 @@ public final class SessionCache implements AutoCloseable {
 	 * @throws CancellationToken.CancelledException when the JVM is shutting down
 	 */
 	public Lease acquire(Path onnxFile, DeviceSpec device, int threads) {
+		return acquire(onnxFile, "", device, threads);
+	}
+
+	/**
+	 * Returns an open session for the model whose SHA-256 (as its descriptor
+	 * gives it) is {@code modelSha256}, creating it if needed: a model whose
+	 * external data changed since its session opened gets a new one.
+	 *
+	 * @throws CancellationToken.CancelledException when the JVM is shutting down
+	 */
+	public Lease acquire(Path onnxFile, String modelSha256, DeviceSpec device,
+		int threads)
+	{
 		// once the JVM shuts down (Ctrl-C, SIGTERM) the shared cache opens no
 		// session: ONNX Runtime's own environment is going away beside it
 		if (this == SHARED) CancellationToken.throwIfShuttingDown();
@@ -102,7 +117,7 @@ public final class SessionCache implements AutoCloseable {
 		try {
 			Path real = onnxFile.toRealPath();
 			key = new Key(real, Files.size(real), Files.getLastModifiedTime(real)
-				.toMillis(), Objects.requireNonNull(device), threads);
+				.toMillis(), modelSha256, Objects.requireNonNull(device), threads);
 		}
 		catch (IOException e) {
 			throw new GanException("model file not found: " + onnxFile);

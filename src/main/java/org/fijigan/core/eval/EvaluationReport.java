@@ -22,7 +22,8 @@ import org.fijigan.core.text.Numbers;
  * tuned, what the features are). Immutable.
  *
  * @param model the model's name
- * @param modelSha256 SHA-256 of its ONNX file
+ * @param modelSha256 the model's SHA-256 (of its ONNX file and its external
+ *          data files)
  * @param task the task evaluated
  * @param scores restoration rows, in evaluation order
  * @param measures generation rows, in evaluation order

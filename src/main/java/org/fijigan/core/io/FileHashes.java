@@ -111,21 +111,37 @@ public final class FileHashes {
 	 * @throws GanException when it cannot be read, naming it
 	 */
 	public static String sha256(Path file, String what) {
-		// a named pipe would block the read, a device never end it
-		InputFile.refuseSpecial(file, what.isEmpty() ? "file" : what.strip());
-		try (InputStream in = Files.newInputStream(file)) {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			byte[] buffer = new byte[1 << 16];
-			for (int n; (n = in.read(buffer)) > 0;)
-				digest.update(buffer, 0, n);
-			return HexFormat.of().formatHex(digest.digest());
-		}
-		catch (IOException e) {
-			throw new GanException("cannot read " + what + file + ": " + AtomicFile
-				.describeRead(e), e);
+		return sha256(List.of(file), what);
+	}
+
+	/**
+	 * SHA-256 of the bytes of {@code files} one after the other, lower-case hex:
+	 * for one file, that file's SHA-256.
+	 *
+	 * @param what the files' role for the message, with a trailing space, or ""
+	 * @throws GanException when one cannot be read, naming it
+	 */
+	public static String sha256(List<Path> files, String what) {
+		MessageDigest digest;
+		try {
+			digest = MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException e) {
 			throw new IllegalStateException("every Java has SHA-256", e);
 		}
+		byte[] buffer = new byte[1 << 16];
+		for (Path file : files) {
+			// a named pipe would block the read, a device never end it
+			InputFile.refuseSpecial(file, what.isEmpty() ? "file" : what.strip());
+			try (InputStream in = Files.newInputStream(file)) {
+				for (int n; (n = in.read(buffer)) > 0;)
+					digest.update(buffer, 0, n);
+			}
+			catch (IOException e) {
+				throw new GanException("cannot read " + what + file + ": " + AtomicFile
+					.describeRead(e), e);
+			}
+		}
+		return HexFormat.of().formatHex(digest.digest());
 	}
 }

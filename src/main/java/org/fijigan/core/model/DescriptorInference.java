@@ -214,7 +214,7 @@ final class DescriptorInference {
 		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in)
 			: new ModelKind.Inpainting(in, mask);
 		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(),
-			outLayout).file(onnx, ModelLoader.sha256(onnx)).outputChannels(
+			outLayout).file(onnx, ModelLoader.modelSha256(onnx, g)).outputChannels(
 				outChannels).scale(scale).haloPixels(halo).ranges(range, range)
 			.outputTransform(transform).processing(impliedCasts(rdfIn, pre, true),
 				impliedCasts(rdfOut, post, false)).outputInInputUnits(inInputUnits)
@@ -479,9 +479,9 @@ final class DescriptorInference {
 			.processing(), rdfOut.id(), null);
 		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE,
 			new ModelKind.Generator(spec), out.name(), layout).file(onnx, ModelLoader
-				.sha256(onnx)).outputChannels(dim(out, layout.channelAxis(), 1)).ranges(
-					range, range).processing(List.of(), impliedCasts(rdfOut, post, false))
-			.outputInInputUnits(inInputUnits(post)).origins(origins).graph(g)
+				.modelSha256(onnx, g)).outputChannels(dim(out, layout.channelAxis(), 1))
+			.ranges(range, range).processing(List.of(), impliedCasts(rdfOut, post,
+				false)).outputInInputUnits(inInputUnits(post)).origins(origins).graph(g)
 			.build());
 	}
 

@@ -17,7 +17,8 @@ import org.fijigan.core.model.bioimage.ProcessingStep;
  *
  * @param name short display name
  * @param onnxFile the ONNX weights
- * @param sha256 SHA-256 of the ONNX file, lower-case hex
+ * @param sha256 SHA-256 of the ONNX file, lower-case hex, its external data
+ *          files after it (see {@link ModelLoader#modelSha256})
  * @param task what the model does
  * @param kind what the model takes: an image, an image and a mask, or a latent
  *          vector

@@ -142,6 +142,28 @@ public final class ModelLoader {
 		return FileHashes.sha256(file, "");
 	}
 
+	/**
+	 * The model's SHA-256, as results ({@code fiji-gan.model.sha256}), folder
+	 * manifests ({@code model_sha256}) and {@code info} give it: that of its ONNX
+	 * file; for a model that keeps weights in external data files, that of the
+	 * ONNX file's bytes followed by the bytes of each external data file, in the
+	 * order the model first names them, each file once. Two models with the same
+	 * ONNX file and other weights so tell apart, and a model without external
+	 * data keeps the SHA-256 of its file.
+	 *
+	 * @param g the graph read from {@code onnx}, its external data checked
+	 */
+	static String modelSha256(Path onnx, OnnxGraphInfo g) {
+		List<String> locations = g.externalDataLocations();
+		if (locations.isEmpty()) return sha256(onnx);
+		Path folder = onnx.toAbsolutePath().normalize().getParent();
+		java.util.Set<Path> files = new java.util.LinkedHashSet<>();
+		files.add(onnx);
+		for (String location : locations)
+			files.add(folder.resolve(location).normalize());
+		return FileHashes.sha256(List.copyOf(files), "");
+	}
+
 	/** Multi-line human-readable description for {@code info}. */
 	public static String describe(ModelDescriptor d) {
 		return report(d).text();

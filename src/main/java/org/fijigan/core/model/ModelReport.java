@@ -33,7 +33,10 @@ final class ModelReport {
 		OnnxGraphInfo g = d.graph();
 		line(sb, "model", d.name());
 		line(sb, "file", d.onnxFile().toString());
-		line(sb, "sha256", d.sha256());
+		line(sb, "sha256", d.sha256() + (g == null || g.externalDataLocations()
+			.isEmpty() ? "" : " (of " + d.onnxFile().getFileName() +
+				" followed by its external data " + String.join(", ", g
+					.externalDataLocations()) + ")"));
 		line(sb, "task", d.task().id() + origin(d, "task"));
 		if (g != null) {
 			line(sb, "opset", g.opsetImports().entrySet().stream().map(e -> (e
