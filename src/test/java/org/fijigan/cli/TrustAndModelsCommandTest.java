@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 
 import org.fijigan.cli.MainTest.Result;
 import org.fijigan.core.model.ModelLoader;
+import org.fijigan.testing.DemoModels;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,5 +188,81 @@ class TrustAndModelsCommandTest {
 		Result escape = cli("models", "remove", "../ident.onnx", "--dir", store);
 		assertEquals(1, escape.exitCode());
 		assertTrue(Files.exists(onnx));
+	}
+
+	/**
+	 * A models folder that is a file: list, info and run say so, naming it,
+	 * rather than "no models in" it (exit 0) or that it "holds no model".
+	 */
+	@Test
+	void aModelsFolderThatIsAFileIsSaidToBeOne() throws Exception {
+		Path file = dir.resolve("afile");
+		Files.writeString(file, "hi");
+		String isAFile = "fiji-gan: the models folder " + file.toAbsolutePath() +
+			" is a file, not a folder\n";
+		Result list = cli("models", "list", "--dir", file);
+		assertEquals(1, list.exitCode(), list.out());
+		assertEquals(isAFile, list.err());
+		assertEquals("", list.out());
+		Path in = save(new ImagePlus("in", new ByteProcessor(8, 8)), "in.tif");
+		Path out = dir.resolve("out.tif");
+		Result[] r = DemoModels.withModelsDir(file, () -> new Result[] { cli(
+			"models"), cli("info", "--model", "denoise"), cli("run", "--model",
+				"denoise", "--input", in, "--output", out, "--threads", 1) });
+		assertEquals(1, r[0].exitCode(), r[0].out());
+		assertEquals(isAFile, r[0].err());
+		for (Result refused : List.of(r[1], r[2])) {
+			assertEquals(1, refused.exitCode(), refused.out());
+			assertTrue(refused.err().startsWith(
+				"fiji-gan: model 'denoise' not found: it is neither a file nor a model in the models folder " +
+					file.toAbsolutePath()), refused.err());
+			assertTrue(refused.err().endsWith(" (it is a file, not a folder)\n"),
+				refused.err());
+		}
+		assertFalse(Files.exists(out));
+		assertEquals("hi", Files.readString(file));
+	}
+
+	/**
+	 * A model folder that cannot be read is listed with its problem, and a models
+	 * folder that cannot be read is named with it; root reads any folder, so this
+	 * runs only for other users.
+	 */
+	@Test
+	void anUnreadableModelsFolderOrModelIsSaidToBeOne() throws Exception {
+		Path store = dir.resolve("store");
+		Path m1 = Files.createDirectories(store.resolve("m1")), m2 = Files
+			.createDirectories(store.resolve("m2"));
+		OnnxModels.identity(1).write(m1, "model.onnx");
+		OnnxModels.identity(1).write(m2, "model.onnx");
+		Set<PosixFilePermission> open = Files.getPosixFilePermissions(store);
+		Files.setPosixFilePermissions(m2, Set.of());
+		try {
+			assumeFalse(Files.isReadable(m2),
+				"this user reads a folder of mode 000 (root)");
+			Result list = cli("models", "list", "--dir", store);
+			assertEquals(0, list.exitCode(), list.err());
+			assertEquals(List.of("m1                           onnx", "    " + m1
+				.toAbsolutePath(),
+				"m2                           ?           (cannot be read: permission denied)",
+				"    " + m2.toAbsolutePath()), list.out().lines().toList());
+
+			Files.setPosixFilePermissions(store, Set.of());
+			Result info = DemoModels.withModelsDir(store, () -> cli("info", "--model",
+				"m1"));
+			assertEquals(1, info.exitCode(), info.out());
+			assertEquals(
+				"fiji-gan: model 'm1' not found: it is neither a file nor a model in the models folder " +
+					store.toAbsolutePath() + " (it cannot be read: permission denied)\n",
+				info.err().replace(", which FIJI_GAN_MODELS chooses", ""));
+			Result unlisted = cli("models", "list", "--dir", store);
+			assertEquals(1, unlisted.exitCode(), unlisted.out());
+			assertEquals("fiji-gan: the models folder " + store.toAbsolutePath() +
+				" cannot be read: permission denied\n", unlisted.err());
+		}
+		finally {
+			Files.setPosixFilePermissions(store, open);
+			Files.setPosixFilePermissions(m2, open);
+		}
 	}
 }

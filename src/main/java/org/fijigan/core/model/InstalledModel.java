@@ -10,8 +10,9 @@ import java.util.List;
  * @param name the folder name, which {@code --model NAME} loads when the store
  *          is the models folder
  * @param folder the model's folder
- * @param format {@code bioimage.io} (the folder holds an rdf.yaml) or
- *          {@code onnx} (a {@value ModelStore#ONNX_FILE})
+ * @param format {@code bioimage.io} (the folder holds an rdf.yaml),
+ *          {@code onnx} (a {@value ModelStore#ONNX_FILE}), or {@code ?} (the
+ *          folder cannot be read, see {@code problem})
  * @param title the descriptor's name, or the name
  * @param description the descriptor's description, or ""
  * @param card up to {@value ModelStore#CARD_LINES} non-blank lines of the model

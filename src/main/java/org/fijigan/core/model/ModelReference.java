@@ -151,15 +151,18 @@ final class ModelReference {
 
 	/**
 	 * The models folder for a message: where it is, what chose it (the
-	 * {@code FIJI_GAN_MODELS} variable, when set) and the models it holds.
+	 * {@code FIJI_GAN_MODELS} variable, when set) and the models it holds, or why
+	 * it cannot hold any (a file, a folder that cannot be read).
 	 */
 	private static String modelsFolder() {
 		Path dir = modelsDir().toAbsolutePath().normalize();
 		String env = System.getenv("FIJI_GAN_MODELS");
-		List<String> names = bundledNames();
+		String problem = ModelStore.folderProblem(dir);
+		List<String> names = problem != null ? List.of() : bundledNames();
 		return "the models folder " + dir + (env == null || env.isBlank() ? ""
-			: ", which FIJI_GAN_MODELS chooses") + " (" + (names.isEmpty()
-				? "it holds no model" : "models: " + String.join(", ", names)) + ")";
+			: ", which FIJI_GAN_MODELS chooses") + " (" + (problem != null ? "it " +
+				problem : names.isEmpty() ? "it holds no model" : "models: " + String
+					.join(", ", names)) + ")";
 	}
 
 	/**

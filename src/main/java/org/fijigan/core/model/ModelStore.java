@@ -91,16 +91,23 @@ public final class ModelStore {
 
 	/**
 	 * The installed models by name; a folder that cannot be read is listed with
-	 * its problem.
+	 * its problem. None when the models folder does not exist.
+	 *
+	 * @throws GanException when the models folder is a file or cannot be read,
+	 *           naming it and the problem
 	 */
 	public List<InstalledModel> list() {
 		List<InstalledModel> models = new ArrayList<>();
+		String problem = folderProblem(root);
+		if (problem != null) throw new GanException("the models folder " + root +
+			" " + problem);
 		if (!Files.isDirectory(root)) return models;
 		try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
 			for (Path p : ds) {
 				String name = p.getFileName().toString();
 				if (name.startsWith(".") || !Files.isDirectory(p)) continue;
 				InstalledModel m = describe(name, p);
+				if (m == null) m = unreadable(name, p);
 				if (m != null) models.add(m);
 			}
 		}
@@ -458,6 +465,47 @@ public final class ModelStore {
 		catch (GanException e) {
 			return new InstalledModel(name, folder, "bioimage.io", name, "", List
 				.of(), e.getMessage());
+		}
+	}
+
+	/**
+	 * A folder in the store that cannot be listed (no permission), so whether it
+	 * holds a model is not known: listed with that problem, of format "?". Null
+	 * for a folder that lists.
+	 */
+	private static InstalledModel unreadable(String name, Path folder) {
+		try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
+			return null;
+		}
+		catch (IOException e) {
+			return new InstalledModel(name, folder, "?", name, "", List.of(), reason(
+				e));
+		}
+	}
+
+	/**
+	 * Why {@code dir} cannot be looked into: "is a file, not a folder", or
+	 * "cannot be read: " and the file system's reason ("permission denied"); null
+	 * when it is a folder that lists, or when nothing is there.
+	 */
+	static String folderProblem(Path dir) {
+		java.nio.file.attribute.BasicFileAttributes a;
+		try {
+			a = Files.readAttributes(dir,
+				java.nio.file.attribute.BasicFileAttributes.class);
+		}
+		catch (java.nio.file.NoSuchFileException e) {
+			return null;
+		}
+		catch (IOException e) {
+			return "cannot be read: " + reason(e);
+		}
+		if (!a.isDirectory()) return "is a file, not a folder";
+		try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+			return null;
+		}
+		catch (IOException e) {
+			return "cannot be read: " + reason(e);
 		}
 	}
 
