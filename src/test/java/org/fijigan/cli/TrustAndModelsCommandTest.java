@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.fijigan.cli.MainTest.Result;
@@ -263,6 +264,44 @@ class TrustAndModelsCommandTest {
 		finally {
 			Files.setPosixFilePermissions(store, open);
 			Files.setPosixFilePermissions(m2, open);
+		}
+	}
+
+	/**
+	 * {@code models remove} deletes only what {@code models install} put in the
+	 * models folder: a bundled model there (here a copy of the bundled sr-x2, the
+	 * folder the default models folder searches) is refused, and keeps every
+	 * file.
+	 */
+	@Test
+	void aBundledModelIsNotRemoved() throws Exception {
+		Path store = dir.resolve("models"), bundled = Files.createDirectories(store
+			.resolve("sr-x2"));
+		try (var files = Files.list(Path.of("models/sr-x2"))) {
+			for (Path p : files.toList())
+				Files.copy(p, bundled.resolve(p.getFileName()));
+		}
+		Path onnx = OnnxModels.identity(1).write(dir, "ident.onnx");
+		assertEquals(0, cli("models", "install", onnx, "--dir", store, "--name",
+			"mine").exitCode());
+		Map<String, byte[]> before = FolderModeTest.files(bundled, true);
+
+		Result[] r = DemoModels.withModelsDir(store, () -> new Result[] { cli(
+			"models", "remove", "sr-x2"), cli("models", "remove", "mine") });
+		assertEquals(1, r[0].exitCode(), r[0].out());
+		assertEquals("fiji-gan: model 'sr-x2' in " + store.toAbsolutePath() +
+			" was not installed with 'models install' (it is bundled with fiji-gan, " +
+			"or was put there by hand), so it is not removed; delete " + bundled
+				.toAbsolutePath() + " by hand if you mean to\n", r[0].err());
+		assertEquals("", r[0].out());
+		FolderModeTest.assertSameFiles(before, FolderModeTest.files(bundled, true));
+
+		assertEquals(0, r[1].exitCode(), r[1].err());
+		assertEquals("removed mine from " + store.toAbsolutePath() + "\n", r[1]
+			.out().replace(System.lineSeparator(), "\n"));
+		assertFalse(Files.exists(store.resolve("mine")));
+		try (var left = Files.list(store)) {
+			assertEquals(List.of(bundled), left.toList());
 		}
 	}
 }

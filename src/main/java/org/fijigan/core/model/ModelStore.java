@@ -40,15 +40,22 @@ import org.fijigan.core.model.bioimage.DescriptorFile;
  * a hidden folder in the store ({@code .NAME.installing-HEX}), checked, and
  * only then renamed to {@code NAME}; after a failure (a checksum mismatch, a
  * damaged package, a cancelled download) nothing is installed and no temporary
- * file is left. Removing renames the folder away first, so a half-deleted model
- * never answers to its name. Names are single path segments; nothing outside
- * the store is ever written or deleted. Not safe for two processes installing
- * the same name at once (the second fails).
+ * file is left. Removing deletes only a model installed here (bundled ones, and
+ * folders put in by hand, are left alone) and renames the folder away first, so
+ * a half-deleted model never answers to its name. Names are single path
+ * segments; nothing outside the store is ever written or deleted. Not safe for
+ * two processes installing the same name at once (the second fails).
  */
 public final class ModelStore {
 
 	/** The file name of an ONNX model installed without a descriptor. */
 	public static final String ONNX_FILE = "model.onnx";
+	/**
+	 * The file {@link #install} leaves in each model folder it makes: what tells
+	 * a model installed here, which {@link #remove} deletes, from a bundled model
+	 * (or one put in the folder by hand), which it leaves alone.
+	 */
+	public static final String INSTALLED_MARK = ".fiji-gan-installed";
 	/** Lines of the model card {@link #list()} returns. */
 	public static final int CARD_LINES = 3;
 	/** Largest download {@link #ModelStore(Path)} accepts: 4 GiB. */
@@ -194,11 +201,13 @@ public final class ModelStore {
 	}
 
 	/**
-	 * Deletes an installed model's folder.
+	 * Deletes the folder of a model {@link #install} installed (it holds
+	 * {@value #INSTALLED_MARK}); a bundled model, or one put in the folder by
+	 * hand, is refused.
 	 *
 	 * @throws GanException for a name that is not a single path segment, that is
-	 *           not installed, or whose folder holds neither a descriptor nor a
-	 *           {@value #ONNX_FILE}
+	 *           not installed, whose folder holds neither a descriptor nor a
+	 *           {@value #ONNX_FILE}, or that {@link #install} did not install
 	 */
 	public void remove(String name) {
 		checkName(name);
@@ -213,6 +222,15 @@ public final class ModelStore {
 			LinkOption.NOFOLLOW_LINKS) ? noSuchModel(name, null) : new GanException(
 				folder + " holds no bioimage.io descriptor and no " + ONNX_FILE +
 					", so it is not a model installed here; remove it by hand");
+		if (!Files.isRegularFile(folder.resolve(INSTALLED_MARK),
+			LinkOption.NOFOLLOW_LINKS))
+		{
+			if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS))
+				throw noSuchModel(name, null); // removed meanwhile
+			throw new GanException("model '" + name + "' in " + root +
+				" was not installed with 'models install' (it is bundled with fiji-gan, or was put there by hand), so it is not removed; delete " +
+				folder + " by hand if you mean to");
+		}
 		Path away = root.resolve("." + name + ".removing-" + hex());
 		try {
 			Files.move(folder, away, StandardCopyOption.ATOMIC_MOVE);
@@ -429,6 +447,15 @@ public final class ModelStore {
 	}
 
 	private InstalledModel commit(Path folder, Path target) {
+		try {
+			Files.writeString(folder.resolve(INSTALLED_MARK),
+				"Installed with 'fiji-gan models install' (or Manage Models): " +
+					"'models remove' deletes this folder.\n", StandardCharsets.UTF_8);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot install into " + target + ": " + reason(e),
+				e);
+		}
 		try {
 			Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
 		}
