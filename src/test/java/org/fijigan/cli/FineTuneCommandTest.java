@@ -768,4 +768,51 @@ class FineTuneCommandTest {
 		args.addAll(List.of(more));
 		return cli(args.toArray());
 	}
+
+	/**
+	 * The weights of a bioimage.io package are never replaced, even with
+	 * --replace-input-model and however the model and the output are named (the
+	 * weights file, a link to it): the package would no longer load, its
+	 * descriptor recording their SHA-256. Nothing is written into it.
+	 */
+	@Test
+	void aPackagesWeightsAreNotReplacedHoweverTheyAreNamed() throws IOException {
+		Path pkg = Files.createDirectories(dir.resolve("pkg"));
+		Path weights = OnnxModels.conv3x3(1, 1, 5, 1).write(pkg, "weights.onnx");
+		Files.writeString(pkg.resolve("rdf.yaml"), String.format(
+			org.fijigan.testing.TestPackages.ONE_CHANNEL_RDF,
+			org.fijigan.core.model.ModelLoader.sha256(weights)));
+		Files.writeString(pkg.resolve("README.md"), "card");
+		byte[] before = Files.readAllBytes(weights);
+		Path link = Files.createSymbolicLink(dir.resolve("link.onnx"), weights);
+		float[] px = new float[16 * 16];
+		Random random = new Random(3);
+		for (int i = 0; i < px.length; i++)
+			px[i] = random.nextFloat();
+		Path data = floatTiff(dir.resolve("data"), "a.tif", px, 16, 16).getParent();
+		for (Path[] modelAndOutput : new Path[][] { { weights, weights }, { link,
+			weights }, { weights, link }, { pkg, weights } })
+		{
+			MainTest.Result r = cli("fine-tune", "-m", modelAndOutput[0], "-o",
+				modelAndOutput[1], "--replace-input-model", "--overwrite", "--task",
+				"denoise", "--data", data, "--patch", 8, "--batch", 1, "--steps", 1,
+				"--validation", 0, "--device", "cpu", "--threads", 1, "--seed", 1);
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals("fiji-gan: the output " + modelAndOutput[1] + " is the " +
+				"weights of the bioimage.io package in " + pkg + ", which its " +
+				"descriptor rdf.yaml names: a package's weights are never replaced; " +
+				"write the fine-tuned model to another file (package-model " +
+				"packages it)", r.err().strip(), List.of(modelAndOutput).toString());
+			org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files
+				.readAllBytes(weights));
+			try (var left = Files.list(pkg)) {
+				assertEquals(List.of("README.md", "rdf.yaml", "weights.onnx"), left.map(
+					p -> p.getFileName().toString()).sorted().toList());
+			}
+			try (var left = Files.list(dir)) {
+				assertEquals(List.of("data", "link.onnx", "pkg"), left.map(p -> p
+					.getFileName().toString()).sorted().toList());
+			}
+		}
+	}
 }

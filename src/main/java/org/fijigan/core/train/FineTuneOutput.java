@@ -16,6 +16,8 @@ import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.io.NameClaim;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.bioimage.BioImageRdf;
+import org.fijigan.core.model.bioimage.DescriptorFile;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.ImageSource;
 
@@ -93,6 +95,7 @@ public record FineTuneOutput(Path model, List<Path> companions,
 						.nameBytes(c) + " bytes, over the " + AtomicFile.MAX_NAME_BYTES +
 					" bytes (UTF-8) a file name may have; " +
 					"choose a shorter name for the model");
+		refuseReplacingPackageWeights();
 		boolean replacesModel = replacesModel(Path.of(modelArgument),
 			modelArgument);
 		boolean goesOn = resume && checkpoints != null && goesOnFrom(Checkpoint
@@ -127,6 +130,43 @@ public record FineTuneOutput(Path model, List<Path> companions,
 				"the output " + model + " is the weights of the bioimage.io package " +
 					modelArgument + ", whose descriptor records their SHA-256: write " +
 					"the fine-tuned model to another file (package-model packages it)");
+	}
+
+	/**
+	 * Refuses an output that is the weights a bioimage.io descriptor beside it
+	 * names, however the model being fine-tuned was named (its {@code .onnx}
+	 * file, a link to it, its folder or descriptor), and whatever the output
+	 * replaces otherwise: replaced weights no longer match the SHA-256 the
+	 * package records, and the package no longer loads. A link as the output is
+	 * judged where it leads too.
+	 */
+	private void refuseReplacingPackageWeights() {
+		List<Path> places = new ArrayList<>(List.of(model.normalize()));
+		try {
+			if (Files.exists(model)) places.add(model.toRealPath());
+		}
+		catch (java.io.IOException e) {
+			// not resolvable: judged where it is named
+		}
+		for (Path at : places) {
+			Path descriptor;
+			List<Path> named;
+			try {
+				descriptor = DescriptorFile.in(at.getParent()).orElse(null);
+				if (descriptor == null) continue;
+				named = BioImageRdf.namedFiles(descriptor);
+			}
+			catch (GanException unreadable) {
+				continue; // no package the loader would take
+			}
+			for (Path f : named)
+				if (f.equals(at) || FileIdentity.same(f, model)) throw new GanException(
+					"the output " + model + " is the weights " +
+						"of the bioimage.io package in " + at.getParent() + ", which " +
+						"its descriptor " + descriptor.getFileName() + " names: a " +
+						"package's weights are never replaced; write the fine-tuned " +
+						"model to another file (package-model packages it)");
+		}
 	}
 
 	/**

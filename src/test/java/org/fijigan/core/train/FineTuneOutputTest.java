@@ -48,8 +48,12 @@ class FineTuneOutputTest {
 		DataSource inMemory = new DataSource.Images(ImageSource.of(List.of(
 			RasterImage.allocate(16, 16, 1, 1, 1, PixelType.FLOAT32).setTitle(
 				"open"))));
-		out.checkBeforeLoading(named, inMemory, null, false, 1); // not the file
-																															// named
+		GanException early = assertThrows(GanException.class, () -> out
+			.checkBeforeLoading(named, inMemory, null, false, 1));
+		assertEquals("the output " + weights + " is the weights of the " +
+			"bioimage.io package in " + pkg + ", which its descriptor rdf.yaml " +
+			"names: a package's weights are never replaced; write the fine-tuned " +
+			"model to another file (package-model packages it)", early.getMessage());
 		GanException e = assertThrows(GanException.class, () -> out.checkModel(
 			ModelLoader.load(named, ModelOverrides.NONE), named));
 		assertEquals("the output " + weights + " is the weights of the " +
@@ -59,10 +63,29 @@ class FineTuneOutputTest {
 		assertArrayEquals(before, Files.readAllBytes(weights));
 	}
 
+	/**
+	 * Named as its own file, the package's weights are refused before the model
+	 * loads, even where the model may be replaced.
+	 */
 	@Test
-	void theModelFileItselfNeedsItsHint() throws IOException {
+	void aPackagesWeightsNamedAsAFileAreNotReplaced() throws IOException {
 		Path pkg = TestPackages.addHalf(dir.resolve("pkg"));
 		Path weights = pkg.resolve("weights.onnx");
+		DataSource inMemory = new DataSource.Images(ImageSource.of(List.of(
+			RasterImage.allocate(16, 16, 1, 1, 1, PixelType.FLOAT32))));
+		GanException e = assertThrows(GanException.class, () -> new FineTuneOutput(
+			weights, List.of(), true, true, true, HINTS).checkBeforeLoading(weights
+				.toString(), inMemory, null, false, 1));
+		assertEquals("the output " + weights + " is the weights of the " +
+			"bioimage.io package in " + pkg + ", which its descriptor rdf.yaml " +
+			"names: a package's weights are never replaced; write the fine-tuned " +
+			"model to another file (package-model packages it)", e.getMessage());
+	}
+
+	@Test
+	void theModelFileItselfNeedsItsHint() throws IOException {
+		Path weights = org.fijigan.testing.OnnxModels.addConstant(1, 0.5f).write(
+			dir, "weights.onnx"); // in no package
 		DataSource inMemory = new DataSource.Images(ImageSource.of(List.of(
 			RasterImage.allocate(16, 16, 1, 1, 1, PixelType.FLOAT32))));
 		GanException e = assertThrows(GanException.class, () -> new FineTuneOutput(
