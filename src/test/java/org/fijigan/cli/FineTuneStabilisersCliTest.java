@@ -84,6 +84,44 @@ class FineTuneStabilisersCliTest {
 			.out());
 	}
 
+	/**
+	 * A fine-tuned model's record of its run is that run's alone: the base
+	 * model's discriminator, penalty, Adam betas and EMA, which this run did not
+	 * use, are not passed on as its settings; what describes the model (its class
+	 * names) is kept.
+	 */
+	@Test
+	void aFineTunedModelRecordsOnlyItsOwnRunsSettings() throws IOException {
+		Path model = OnnxModels.generator(8, 2, 16, 16).write(dir, "gen.onnx");
+		Path data = twoClasses();
+		Path first = dir.resolve("first.onnx"), second = dir.resolve("second.onnx");
+		MainTest.Result r = FineTuneTasksTest.fineTune(model, first, data,
+			"--steps", 1, "--batch", 4, "--patch", 0, "--seed", 3, "--discriminator",
+			"sngan", "--discriminator-width", 8, "--r1", 0.5, "--adam-betas",
+			"0.9,0.99", "--ema", 0.9);
+		assertEquals(0, r.exitCode(), r.err());
+		Map<String, String> base = FineTuneTasksTest.metadata(first);
+		for (String k : List.of("discriminator", "gradient_penalties", "adam_betas",
+			"ema"))
+			assertTrue(base.containsKey("fiji-gan.fine_tune." + k), k + ": " + base);
+		r = FineTuneTasksTest.fineTune(first, second, data, "--steps", 1, "--batch",
+			4, "--patch", 0, "--seed", 4, "--optimizer", "sgd");
+		assertEquals(0, r.exitCode(), r.err());
+		Map<String, String> meta = FineTuneTasksTest.metadata(second);
+		for (String k : List.of("discriminator", "gradient_penalties", "adam_betas",
+			"ema", "resumed_from_step"))
+			assertFalse(meta.containsKey("fiji-gan.fine_tune." + k), k + ": " + meta);
+		assertTrue(meta.get("fiji-gan.fine_tune.optimizer").startsWith("sgd lr="),
+			meta.toString());
+		assertEquals(org.fijigan.core.model.ModelLoader.sha256(first), meta.get(
+			"fiji-gan.fine_tune.base_sha256"));
+		assertEquals("1", meta.get("fiji-gan.fine_tune.steps"));
+		assertEquals("4", meta.get("fiji-gan.fine_tune.seed"));
+		assertEquals(base.get("fiji-gan.class_names"), meta.get(
+			"fiji-gan.class_names"));
+		assertEquals("a,b", meta.get("fiji-gan.class_names"));
+	}
+
 	@Test
 	void badStabiliserSettingsAreOneLineAndNothingIsWritten() throws IOException {
 		Path model = OnnxModels.generator(8, 2, 16, 16).write(dir, "gen.onnx");

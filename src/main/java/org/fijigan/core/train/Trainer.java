@@ -538,7 +538,14 @@ public final class Trainer {
 		}
 	}
 
+	/** The prefix of the metadata keys that record a fine-tune run. */
+	static final String FINE_TUNE_KEYS = "fiji-gan.fine_tune.";
+
 	/**
+	 * The base model's metadata with its fine-tune record replaced by this run's:
+	 * the keys that describe the model (task, scale, range, normalisation,
+	 * classes) are kept, the {@value #FINE_TUNE_KEYS}* keys are this run's only.
+	 *
 	 * @param resumed the step the run went on from a checkpoint, and whether its
 	 *          settings were checked; null when it started afresh
 	 */
@@ -550,6 +557,10 @@ public final class Trainer {
 		Map<String, String> meta = new LinkedHashMap<>();
 		for (StringStringEntryProto e : b.getMetadataPropsList())
 			meta.put(e.getKey(), e.getValue());
+		// the record describes this run alone: a base model's own (a recipe's
+		// discriminator, EMA, betas, penalties) would read as this run's settings;
+		// base_sha256 names the base model, whose metadata keeps them
+		meta.keySet().removeIf(k -> k.startsWith(FINE_TUNE_KEYS));
 		float[] last = history.isEmpty() ? null : history.get(history.size() - 1);
 		meta.put("fiji-gan.fine_tune.base_sha256", sha);
 		meta.put("fiji-gan.fine_tune.data", data.describe());
@@ -574,10 +585,8 @@ public final class Trainer {
 		if (c.emaDecay() > 0) meta.put("fiji-gan.fine_tune.ema", c.emaDecay() + (st
 			.emaWarmup() ? " with warm-up min(decay, (1 + t) / (10 + t))" : ""));
 		meta.put("fiji-gan.fine_tune.provider", provider);
-		// set for a resumed run; a fine-tune of a resumed run's model drops it
 		if (resumed != null) meta.put("fiji-gan.fine_tune.resumed_from_step",
 			resumed);
-		else meta.remove("fiji-gan.fine_tune.resumed_from_step");
 		if (last != null) meta.put("fiji-gan.fine_tune.final_loss", Float.toString(
 			last[1]));
 		b.clearMetadataProps();
