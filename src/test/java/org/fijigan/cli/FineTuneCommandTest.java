@@ -815,4 +815,44 @@ class FineTuneCommandTest {
 			}
 		}
 	}
+
+	/**
+	 * Images smaller than the smallest input the model takes are refused as such,
+	 * with or without a patch: no --patch can help, so none is suggested.
+	 */
+	@Test
+	void imagesBelowTheModelsSmallestInputAskForLargerImages()
+		throws IOException
+	{
+		Path pkg = Files.createDirectories(dir.resolve("pkg"));
+		Path weights = OnnxModels.conv3x3(1, 1, 5, 1).write(pkg, "weights.onnx");
+		Files.writeString(pkg.resolve("rdf.yaml"), String.format(
+			org.fijigan.testing.TestPackages.ONE_CHANNEL_RDF.replace(
+				"min: 8, step: 4", "min: 37, step: 1"),
+			org.fijigan.core.model.ModelLoader.sha256(weights)));
+		Files.writeString(pkg.resolve("README.md"), "card");
+		Random random = new Random(7);
+		float[] small = new float[32 * 32], large = new float[48 * 48];
+		for (int i = 0; i < large.length; i++) {
+			if (i < small.length) small[i] = random.nextFloat();
+			large[i] = random.nextFloat();
+		}
+		Path data = floatTiff(dir.resolve("data"), "a.tif", small, 32, 32)
+			.getParent();
+		floatTiff(data, "b.tif", large, 48, 48);
+		Path out = dir.resolve("out.onnx");
+		for (Object patch : new Object[] { 32, 16, 64 }) {
+			MainTest.Result r = cli("fine-tune", "-m", pkg, "-o", out, "--task",
+				"denoise", "--data", data, "--patch", patch, "--batch", 1, "--steps", 1,
+				"--validation", 0, "--device", "cpu", "--threads", 1, "--seed", 1);
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals("fiji-gan: 'a.tif' (32x32), the smallest image, gives the " +
+				"model inputs of 32x32 px, but it takes inputs of at least 37x37 px; " +
+				"train it on larger images", r.err().strip(), "--patch " + patch);
+			try (var left = Files.list(dir)) {
+				assertEquals(List.of("data", "pkg"), left.map(p -> p.getFileName()
+					.toString()).sorted().toList());
+			}
+		}
+	}
 }

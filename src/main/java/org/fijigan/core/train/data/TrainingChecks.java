@@ -283,31 +283,28 @@ final class TrainingChecks {
 	}
 
 	/**
-	 * Checks that every image fits the patch, or, for whole images, that they
+	 * Checks that the images are not all below the smallest input the model
+	 * takes, and that every image fits the patch, or, for whole images, that they
 	 * share one size.
 	 */
 	static void checkSizes(ModelDescriptor model, TrainingMode mode, int patch,
 		int scale, List<OpenedImage> targets)
 	{
 		int w, h;
+		if (mode != TrainingMode.GENERATION) refuseImagesBelowTheSmallestInput(model
+			.image(), scale, targets);
 		if (patch > 0) {
 			if (patch % scale != 0) throw new GanException("the patch size " + patch +
 				" is not a " + "multiple of the model's scale " + scale +
 				": use --patch " + Math.max(scale, patch / scale * scale));
-			int least = mode == TrainingMode.GENERATION ? -1 : raised(model.image(),
-				1); // the smallest input it takes
 			for (OpenedImage t : targets)
 				if (t.image().width() < patch || t.image().height() < patch)
 					throw new GanException("'" + t.name() + "' (" + t.image().width() +
 						"x" + t.image().height() + ") is smaller than the " + patch + "x" +
 						patch + (mode == TrainingMode.GENERATION ? " images model '" + model
 							.name() + "' generates: train it on real images of at least " +
-							patch + "x" + patch : " patch: " + (least > 0 && least *
-								scale > Math.min(t.image().width(), t.image().height())
-									? "the model takes " + "inputs of at least " + least + "x" +
-										least + " px; train it on larger images"
-									: "use a smaller --patch, or " +
-										"--patch 0 for whole images")));
+							patch + "x" + patch
+							: " patch: use a smaller --patch, or --patch 0 for whole images"));
 			w = h = patch;
 		}
 		else {
@@ -353,6 +350,34 @@ final class TrainingChecks {
 				in.x() + " and heights " + in.y() +
 				", but the training input would be " + iw + "x" + ih + ": " + fix);
 		}
+	}
+
+	/**
+	 * Refuses images below the smallest input the model takes (at its scale),
+	 * along either axis: no patch, and not the whole image, can train it then.
+	 * The smallest such image is named.
+	 */
+	private static void refuseImagesBelowTheSmallestInput(ImageInput in,
+		int scale, List<OpenedImage> targets)
+	{
+		int leastX = in.x().validSizeAtLeast(1), leastY = in.y().validSizeAtLeast(
+			1);
+		OpenedImage smallest = targets.get(0), below = null;
+		for (OpenedImage t : targets) {
+			if (side(t) < side(smallest)) smallest = t;
+			RasterImage im = t.image();
+			// (below the scale: said as that)
+			if (side(t) >= scale && (im.width() / scale < leastX || im.height() /
+				scale < leastY) && (below == null || side(t) < side(below))) below = t;
+		}
+		if (below == null) return;
+		RasterImage small = below.image();
+		throw new GanException("'" + below.name() + "' (" + small.width() + "x" +
+			small.height() + ")" + (side(below) == side(smallest)
+				? ", the smallest image," : "") + " gives the model inputs of " + small
+					.width() / scale + "x" + small.height() / scale +
+			" px, but it takes inputs of at least " + leastX + "x" + leastY +
+			" px; train it on larger images");
 	}
 
 	/**

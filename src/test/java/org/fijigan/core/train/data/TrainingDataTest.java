@@ -394,9 +394,21 @@ class TrainingDataTest {
 				"s", 10, 10, 0))), ImageSource.of(small)), DataOptions.defaults(1)
 					.withPatchSize(64).withValidationFraction(0)));
 		assertEquals(
-			"'s' (20x20) is smaller than the 64x64 patch: the model takes " +
-				"inputs of at least 13x13 px; train it on larger images", e
+			"'s' (20x20), the smallest image, gives the model inputs of 10x10 px, " +
+				"but it takes inputs of at least 13x13 px; train it on larger images", e
 					.getMessage());
+		// no image smaller than the patch, but every patch below that input too
+		for (int patch : new int[] { 20, 0 }) {
+			GanException none = assertThrows(GanException.class, () -> TrainingData
+				.create(sized, new DataSource.Pairs(ImageSource.of(List.of(TestModels
+					.constant("s", 10, 10, 0), TestModels.constant("t", 11, 11, 0))),
+					ImageSource.of(List.of(TestModels.constant("s", 20, 20, 0), TestModels
+						.constant("t", 22, 22, 0)))), DataOptions.defaults(1).withPatchSize(
+							patch).withValidationFraction(0)));
+			assertEquals("'s' (20x20), the smallest image, gives the model inputs " +
+				"of 10x10 px, but it takes inputs of at least 13x13 px; train it on " +
+				"larger images", none.getMessage(), "patch " + patch);
+		}
 	}
 
 	@Test
