@@ -855,4 +855,42 @@ class FineTuneCommandTest {
 			}
 		}
 	}
+
+	/**
+	 * A 1-channel model's pairs may mix grey and multi-channel images, but a
+	 * pair's two images need the same channels: the pair that differs is named,
+	 * not another image.
+	 */
+	@Test
+	void aPairWhoseImagesDifferInChannelsIsNamed() throws IOException {
+		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		Random random = new Random(11);
+		float[] px = new float[16 * 16];
+		for (int i = 0; i < px.length; i++)
+			px[i] = random.nextFloat();
+		Path in = dir.resolve("in"), tg = dir.resolve("tg");
+		floatTiff(in, "a.tif", px, 16, 16);
+		floatTiff(tg, "a.tif", px, 16, 16);
+		floatTiff(in, "f.tif", px, 16, 16);
+		ij.ImageStack three = new ij.ImageStack(16, 16);
+		for (int c = 0; c < 3; c++)
+			three.addSlice(new FloatProcessor(16, 16, px.clone()));
+		ImagePlus rgbLike = new ImagePlus("f", three);
+		rgbLike.setDimensions(3, 1, 1);
+		assertTrue(new FileSaver(rgbLike).saveAsTiff(tg.resolve("f.tif")
+			.toString()));
+		Path out = dir.resolve("out.onnx");
+		MainTest.Result r = cli("fine-tune", "-m", model, "-o", out, "--task",
+			"image-to-image", "--input-dir", in, "--target-dir", tg, "--patch", 8,
+			"--batch", 1, "--steps", 1, "--validation", 0, "--device", "cpu",
+			"--threads", 1, "--seed", 1);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: the input 'f.tif' has 1 channel but its target " +
+			"'f.tif' has 3 channels: a pair's two images need the same channels", r
+				.err().strip());
+		try (var left = Files.list(dir)) {
+			assertEquals(List.of("den.onnx", "in", "tg"), left.map(p -> p
+				.getFileName().toString()).sorted().toList());
+		}
+	}
 }

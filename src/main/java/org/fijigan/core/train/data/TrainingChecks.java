@@ -73,10 +73,28 @@ final class TrainingChecks {
 		int wantOut = model.outputChannels();
 		boolean oneChannel = mode != TrainingMode.GENERATION && wantIn == 1 &&
 			wantOut <= 1;
+		int unlike = -1; // the first pair whose two images differ in channels
 		for (int i = 0; oneChannel && mode == TrainingMode.PAIRED && i < targets
 			.size(); i++)
-			oneChannel = inputs.get(i).image().logicalChannels() == targets.get(i)
-				.image().logicalChannels();
+			if (inputs.get(i).image().logicalChannels() != targets.get(i).image()
+				.logicalChannels())
+			{
+				unlike = i;
+				oneChannel = false;
+			}
+		// the images of a 1-channel model may mix channels, a pair's two may not;
+		// only a model whose output is unknown may turn 1 channel into several,
+		// where every input has 1 and every target the same several
+		if (unlike >= 0 && !(wantOut == 0 && inputs.stream().allMatch(x -> x.image()
+			.logicalChannels() == 1) && targets.stream().allMatch(t -> t.image()
+				.logicalChannels() == targets.get(0).image().logicalChannels())))
+		{
+			OpenedImage in = inputs.get(unlike), t = targets.get(unlike);
+			throw new GanException("the input '" + in.name() + "' has " + channels(in
+				.image().logicalChannels()) + " but its target '" + t.name() +
+				"' has " + channels(t.image().logicalChannels()) +
+				": a pair's two images need the same channels");
+		}
 		if (oneChannel && targets.stream().anyMatch(t -> t.image()
 			.logicalChannels() > 1)) return true;
 		OpenedImage first = targets.get(0);

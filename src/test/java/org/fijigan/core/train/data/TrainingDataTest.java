@@ -663,8 +663,30 @@ class TrainingDataTest {
 			TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 1),
 			new DataSource.Pairs(ImageSource.of(List.of(in)), ImageSource.of(List.of(
 				grey2))), new DataOptions(0, Augmentation.NONE, NONE, 0, 1, null)));
-		assertEquals("model 'test-image-to-image' takes 1 channel but the input " +
-			"'hs' has 2 channels", e.getMessage());
+		assertEquals("the input 'hs' has 2 channels but its target 'hs' has 1 " +
+			"channel: a pair's two images need the same channels", e.getMessage());
+		// and is named, not another image, when the other pairs are grey
+		RasterImage a = TestModels.function("a", 6, 5, (x, y) -> x), f = TestModels
+			.function("f", 6, 5, (x, y) -> y);
+		RasterImage f3 = RasterImage.allocate(6, 5, 3, 1, 1, PixelType.UINT16)
+			.setTitle("f");
+		var unknownOut = TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1, 1)
+			.toBuilder().outputChannels(0).build();
+		for (var model : List.of(TestModels.imageModel(TaskKind.IMAGE_TO_IMAGE, 1,
+			1), unknownOut))
+		{
+			GanException pair = assertThrows(GanException.class, () -> TrainingData
+				.create(model, new DataSource.Pairs(ImageSource.of(List.of(a, f)),
+					ImageSource.of(List.of(a, f3))), new DataOptions(0, Augmentation.NONE,
+						NONE, 0, 1, null)));
+			assertEquals("the input 'f' has 1 channel but its target 'f' has 3 " +
+				"channels: a pair's two images need the same channels", pair
+					.getMessage());
+		}
+		// a model of unknown output may turn 1 channel into 3, pair for pair
+		assertEquals(1, TrainingData.create(unknownOut, new DataSource.Pairs(
+			ImageSource.of(List.of(f)), ImageSource.of(List.of(f3))), new DataOptions(
+				0, Augmentation.NONE, NONE, 0, 1, null)).trainingItems().size());
 	}
 
 	@Test
