@@ -273,6 +273,43 @@ class FineTuneTasksTest {
 	}
 
 	/**
+	 * A class named with a leading '.' would be a hidden folder, which is not
+	 * read: create-model refuses such a name, and a model whose metadata gives
+	 * one is refused when fine-tune loads it, before the hidden class's images
+	 * are left out without a word.
+	 */
+	@Test
+	void aClassNameStartingWithADotIsRefused() throws IOException {
+		Path data = dir.resolve("data");
+		images(data.resolve(".hidden"), 3, 16, 16, 6);
+		images(data.resolve("b"), 3, 16, 16, 7);
+		Path created = dir.resolve("g.onnx");
+		MainTest.Result c = MainTest.cli("create-model", "--arch", "dcgan",
+			"--size", 16, "--latent", 8, "--width", 4, "--classes", ".hidden,b",
+			"--output", created);
+		assertEquals(1, c.exitCode(), c.err());
+		assertEquals("fiji-gan: class names must be folder names, without /, \\ " +
+			"or control characters, not empty and not starting with '.' (a hidden " +
+			"folder, which is not read): got '.hidden' in .hidden,b", c.err()
+				.strip());
+		assertFalse(Files.exists(created));
+		Path model = OnnxModels.generator(8, 2, 16, 16).metadata(
+			"fiji-gan.class_names", ".hidden,b").write(dir, "hid.onnx");
+		Path out = dir.resolve("t.onnx");
+		MainTest.Result r = fineTune(model, out, data, "--steps", 1, "--batch", 2,
+			"--patch", 0, "--seed", 3);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: class name '.hidden' in the fiji-gan.class_names " +
+			"of generator hid (.hidden,b) starts with '.': its folder would be " +
+			"hidden, and hidden folders are not read as classes; rename the class", r
+				.err().strip());
+		try (var left = Files.list(dir)) {
+			assertEquals(List.of("data", "hid.onnx"), left.map(p -> p.getFileName()
+				.toString()).sorted().toList());
+		}
+	}
+
+	/**
 	 * Class folders name a model's classes ignoring case, or by label number, as
 	 * generate --balance-against reads them: the same images train to the same
 	 * weights; two folders of one class are refused.

@@ -390,7 +390,12 @@ class GenerateFolderTest {
 										"would be one on a case-insensitive file system" }, {
 											"one-hot", "hotdup", "a,b,a",
 											"class name 'a' is given twice in the " +
-												"fiji-gan.class_names of generator hotdup (a,b,a)" } })
+												"fiji-gan.class_names of generator hotdup (a,b,a)" }, {
+													"N", "hidden", "a,.b,c", "class name '.b' in the " +
+														"fiji-gan.class_names of generator hidden (a,.b,c) " +
+														"starts with '.': its folder would be hidden, and " +
+														"hidden folders are not read as classes; rename the " +
+														"class" } })
 		{
 			Path model = OnnxModels.generator(4, 3, 5, 6, bad[0]).metadata(
 				"fiji-gan.class_names", bad[2]).write(dir, bad[1] + ".onnx");

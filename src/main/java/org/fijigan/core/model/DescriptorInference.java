@@ -449,9 +449,11 @@ final class DescriptorInference {
 		List<String> names = meta.containsKey(ModelLoader.META_CLASS_NAMES) ? List
 			.of(meta.get(ModelLoader.META_CLASS_NAMES).split("\\s*,\\s*")) : List
 				.of();
-		GeneratorSpec.requireDistinctClassNames(names, "the " +
-			ModelLoader.META_CLASS_NAMES + " of generator " + name + " (" + meta.get(
-				ModelLoader.META_CLASS_NAMES) + ")");
+		String namesWhere = "the " + ModelLoader.META_CLASS_NAMES +
+			" of generator " + name + " (" + meta.get(ModelLoader.META_CLASS_NAMES) +
+			")";
+		GeneratorSpec.requireDistinctClassNames(names, namesWhere);
+		GeneratorSpec.requireVisibleClassNames(names, namesWhere);
 		// the rows of the table an integer label indexes, where the graph shows
 		// them (0 when not)
 		int rows = oneHot != null || classInput == null ? 0 : g.embeddingRows(

@@ -122,6 +122,22 @@ public record GeneratorSpec(String latentInput, int latentDim,
 	}
 
 	/**
+	 * Refuses a class name that starts with '.': its folder would be hidden, and
+	 * fine-tune, evaluate and {@code generate --balance-against} do not read
+	 * hidden folders, so the class's images would be left out without a word.
+	 *
+	 * @param where what the names are, for the message
+	 */
+	public static void requireVisibleClassNames(List<String> names,
+		String where)
+	{
+		for (String n : names)
+			if (n.startsWith(".")) throw new GanException("class name '" + n +
+				"' in " + where + " starts with '.': its folder would be hidden, " +
+				"and hidden folders are not read as classes; rename the class");
+	}
+
+	/**
 	 * Refuses a model whose class count neither its graph nor its metadata gives:
 	 * its classes cannot be taken in turn or all drawn, only named one at a time.
 	 */

@@ -56,11 +56,13 @@ public final class ModelCreation {
 			List<String> names = List.of(t.split("\\s*,\\s*", -1));
 			for (String n : names) {
 				// each names a training-data subfolder (fine-tune --task generate)
-				if (n.isEmpty() || n.equals(".") || n.equals("..") || n.chars()
-					.anyMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c)))
-					throw new GanException("class names must be folder names, without " +
-						"/, \\ or control characters, and not empty, . or ..: got '" + n +
-						"' in " + t);
+				// (one starting with '.' would be a hidden folder, which is not read)
+				if (n.isEmpty() || n.startsWith(".") || n.chars().anyMatch(
+					c -> c == '/' || c == '\\' || Character.isISOControl(c)))
+					throw new GanException(
+						"class names must be folder names, without /, \\ or control " +
+							"characters, not empty and not starting with '.' (a hidden " +
+							"folder, which is not read): got '" + n + "' in " + t);
 			}
 			GeneratorSpec.requireDistinctClassNames(names, t);
 			return new Classes(names.size(), names);
