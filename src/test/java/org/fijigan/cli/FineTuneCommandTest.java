@@ -893,4 +893,46 @@ class FineTuneCommandTest {
 				.getFileName().toString()).sorted().toList());
 		}
 	}
+
+	/**
+	 * A link, or someone's file, where fine-tune claims the output's name
+	 * ({@code .OUT.onnx.lock}) is refused in one line naming it, before training,
+	 * and kept; nothing is made where the link leads.
+	 */
+	@Test
+	void aLinkAtTheOutputsClaimIsRefusedAndKept() throws IOException {
+		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		float[] px = new float[16 * 16];
+		Random random = new Random(13);
+		for (int i = 0; i < px.length; i++)
+			px[i] = random.nextFloat();
+		Path data = floatTiff(dir.resolve("data"), "a.tif", px, 16, 16).getParent();
+		Path out = dir.resolve("lk.onnx"), lock = dir.resolve(".lk.onnx.lock"),
+				elsewhere = dir.resolve("elsewhere.txt");
+		Files.createSymbolicLink(lock, elsewhere);
+		Object[] run = { "fine-tune", "-m", model, "-o", out, "--task", "denoise",
+			"--data", data, "--patch", 8, "--batch", 1, "--steps", 1, "--validation",
+			0, "--device", "cpu", "--threads", 1, "--seed", 1 };
+		MainTest.Result r = cli(run);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: " + lock + " is a symbolic link to " + elsewhere +
+			": fiji-gan claims the name beside it with a file of that name and " +
+			"does not follow a link there; the link is kept: remove or rename it", r
+				.err().strip());
+		assertFalse(r.out().contains("step 1"), r.out());
+		assertTrue(Files.isSymbolicLink(lock));
+		try (var left = Files.list(dir)) {
+			assertEquals(List.of(".lk.onnx.lock", "data", "den.onnx"), left.map(p -> p
+				.getFileName().toString()).sorted().toList());
+		}
+		Files.delete(lock);
+		Files.writeString(lock, "my notes");
+		r = cli(run);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: " + lock + " is not fiji-gan's: fiji-gan claims " +
+			"the name beside it with a file of that name; move or rename it", r.err()
+				.strip());
+		assertEquals("my notes", Files.readString(lock));
+		assertFalse(Files.exists(out));
+	}
 }

@@ -86,6 +86,9 @@ public final class NameClaim implements AutoCloseable {
 		}
 		catch (IOException e) {
 			IN_THIS_JVM.unlock();
+			// not opened through a link (the OS says only "too many levels of
+			// symbolic links"): say what it is
+			if (Files.isSymbolicLink(file)) throw linkRefused(file, e);
 			throw new GanException("cannot claim " + target + " for writing: " +
 				AtomicFile.describe(e), e);
 		}
@@ -96,6 +99,41 @@ public final class NameClaim implements AutoCloseable {
 	}
 
 	/**
+	 * Refuses, before any work that would end in a claim, a file at the claim's
+	 * name that a claim would refuse: a link, or a file that is not a claim's. It
+	 * is kept as it is.
+	 *
+	 * @throws GanException naming the file
+	 */
+	public static void requireClaimable(Path target) {
+		Path file = fileFor(target.toAbsolutePath());
+		if (Files.isSymbolicLink(file)) throw linkRefused(file, null);
+		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return;
+		boolean ours;
+		try {
+			ours = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && (Files
+				.size(file) == 0 || Arrays.equals(Files.readAllBytes(file), MARK
+					.getBytes(StandardCharsets.US_ASCII)));
+		}
+		catch (IOException e) {
+			return; // gone meanwhile, or unreadable: the claim says why
+		}
+		if (!ours) throw notOurs(file);
+	}
+
+	private static GanException linkRefused(Path file, IOException cause) {
+		return new GanException(file + " is a symbolic link" + FileIdentity
+			.linkTarget(file) + ": fiji-gan claims the name beside it with a " +
+			"file of that name and does not follow a link there; the link is " +
+			"kept: remove or rename it", cause);
+	}
+
+	private static GanException notOurs(Path file) {
+		return new GanException(file + " is not fiji-gan's: fiji-gan claims " +
+			"the name beside it with a file of that name; move or rename it");
+	}
+
+	/**
 	 * Marks a claim's file as one, or refuses a file of that name that is not one
 	 * (someone's own file, which closing would delete): a claim's file is empty
 	 * (a claim being made, or one of an earlier version) or holds {@link #MARK}.
@@ -103,9 +141,8 @@ public final class NameClaim implements AutoCloseable {
 	private static void refuseOthers(FileChannel ch, Path file)
 		throws IOException
 	{
-		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
-			throw new GanException(file + " is not fiji-gan's: fiji-gan claims " +
-				"the name beside it with a file of that name; move or rename it");
+		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw notOurs(
+			file);
 		long size = ch.size();
 		byte[] mark = MARK.getBytes(StandardCharsets.US_ASCII);
 		if (size == 0) {
@@ -117,8 +154,7 @@ public final class NameClaim implements AutoCloseable {
 			// read the start of the file
 		}
 		if (size != mark.length || !Arrays.equals(held.array(), mark))
-			throw new GanException(file + " is not fiji-gan's: fiji-gan claims " +
-				"the name beside it with a file of that name; move or rename it");
+			throw notOurs(file);
 	}
 
 	/**

@@ -88,6 +88,7 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		Path checkpoints, boolean resume, long steps)
 	{
 		AtomicFile.requireNameFits(model);
+		NameClaim.requireClaimable(model); // said now, not after training
 		for (Path c : companions)
 			if (AtomicFile.nameBytes(c) > AtomicFile.MAX_NAME_BYTES)
 				throw new GanException("the model's name is too long for the files " +

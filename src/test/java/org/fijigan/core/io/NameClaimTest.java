@@ -52,19 +52,30 @@ class NameClaimTest {
 		assertEquals(file + " is not fiji-gan's: fiji-gan claims the name beside " +
 			"it with a file of that name; move or rename it", e.getMessage());
 		assertEquals("my notes", Files.readString(file));
+		GanException early = assertThrows(GanException.class, () -> NameClaim
+			.requireClaimable(target));
+		assertEquals(e.getMessage(), early.getMessage());
 
 		Files.delete(file);
 		Path elsewhere = dir.resolve("elsewhere.txt");
 		Files.createSymbolicLink(file, elsewhere);
 		e = assertThrows(GanException.class, () -> NameClaim.claim(target));
-		assertTrue(e.getMessage().startsWith("cannot claim " + target +
-			" for writing: "), e.getMessage());
+		assertEquals(file + " is a symbolic link to " + elsewhere + ": fiji-gan " +
+			"claims the name beside it with a file of that name and does not " +
+			"follow a link there; the link is kept: remove or rename it", e
+				.getMessage());
 		assertFalse(Files.exists(elsewhere));
 		assertTrue(Files.isSymbolicLink(file));
+		early = assertThrows(GanException.class, () -> NameClaim.requireClaimable(
+			target));
+		assertEquals(e.getMessage(), early.getMessage());
+		assertFalse(Files.exists(elsewhere));
 		// the claim after a refusal is not held: a later claim is not blocked
 		Files.delete(file);
+		NameClaim.requireClaimable(target); // none there
 		try (NameClaim claim = NameClaim.claim(target)) {
 			assertTrue(Files.exists(file, LinkOption.NOFOLLOW_LINKS));
+			NameClaim.requireClaimable(target); // a live claim's: waited for
 		}
 	}
 }
