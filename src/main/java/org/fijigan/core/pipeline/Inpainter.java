@@ -233,14 +233,9 @@ public final class Inpainter {
 	 * Whether {@code mask} marks at least one hole (a non-zero pixel, NaN aside).
 	 */
 	static boolean marksHole(RasterImage mask) {
-		float[] row = new float[mask.width()];
-		for (int t = 0; t < mask.frames(); t++)
-			for (int z = 0; z < mask.slices(); z++)
-				for (int y = 0; y < mask.height(); y++) {
-					mask.readRegion(0, z, t, 0, y, mask.width(), 1, row, 0);
-					for (float v : row)
-						if (v != 0 && !Float.isNaN(v)) return true;
-				}
+		long[] counts = countHoles(mask);
+		for (int p = 0; p < counts.length - 1; p++)
+			if (counts[p] > 0) return true;
 		return false;
 	}
 
