@@ -670,11 +670,12 @@ class FolderModeTest {
 			.stream().map(m -> m.get("status")).toList());
 	}
 
-	@Test
-	void inpaintTakesEachImagesMaskByRelativeNameOrOneMaskForAll()
-		throws IOException
-	{
-		Path in = dir.resolve("in"), masks = dir.resolve("masks");
+	/**
+	 * Float images a.tif and sub/b.tif of values 1..6 (3x2, returned) under
+	 * {@code in}, and their masks under {@code masks}: a.tif with a hole at its
+	 * first pixel, sub/b.png (another extension: found by its name) at its last.
+	 */
+	float[] twoImagesAndTheirMasks(Path in, Path masks) throws IOException {
 		float[] v = { 1, 2, 3, 4, 5, 6 };
 		save(new ImagePlus("a", new FloatProcessor(3, 2, v.clone())), in.resolve(
 			"a.tif"));
@@ -683,8 +684,16 @@ class FolderModeTest {
 		save(new ImagePlus("ma", new ByteProcessor(3, 2, new byte[] { 1, 0, 0, 0, 0,
 			0 })), masks.resolve("a.tif"));
 		save(new ImagePlus("mb", new ByteProcessor(3, 2, new byte[] { 0, 0, 0, 0, 0,
-			1 })), masks.resolve("sub/b.png")); // another extension: found by its
-																					// name
+			1 })), masks.resolve("sub/b.png"));
+		return v;
+	}
+
+	@Test
+	void inpaintTakesEachImagesMaskByRelativeNameOrOneMaskForAll()
+		throws IOException
+	{
+		Path in = dir.resolve("in"), masks = dir.resolve("masks");
+		float[] v = twoImagesAndTheirMasks(in, masks);
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
 		Path out = dir.resolve("out");
 
@@ -727,15 +736,7 @@ class FolderModeTest {
 	@Test
 	void aFolderRunsInpaintedResultNamesItsMask() throws IOException {
 		Path in = dir.resolve("scans"), masks = dir.resolve("masks");
-		float[] v = { 1, 2, 3, 4, 5, 6 };
-		save(new ImagePlus("a", new FloatProcessor(3, 2, v.clone())), in.resolve(
-			"a.tif"));
-		save(new ImagePlus("b", new FloatProcessor(3, 2, v.clone())), in.resolve(
-			"sub/b.tif"));
-		save(new ImagePlus("ma", new ByteProcessor(3, 2, new byte[] { 1, 0, 0, 0, 0,
-			0 })), masks.resolve("a.tif"));
-		save(new ImagePlus("mb", new ByteProcessor(3, 2, new byte[] { 0, 0, 0, 0, 0,
-			1 })), masks.resolve("sub/b.png"));
+		float[] v = twoImagesAndTheirMasks(in, masks);
 		save(new ImagePlus("one", new ByteProcessor(3, 2, new byte[] { 0, 1, 0, 0,
 			0, 0 })), dir.resolve("shared.png"));
 		Path model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx");
