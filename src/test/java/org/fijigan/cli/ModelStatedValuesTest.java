@@ -97,8 +97,9 @@ class ModelStatedValuesTest {
 		Path model = withMetadata("rt.onnx", "fiji-gan.residual", "true");
 		assertModelRefused(model, "model rt.onnx: ONNX metadata " +
 			"fiji-gan.residual true is not one of its values: give subtract (the " +
-			"output is the noise: result = input - output) or none (the output is " +
-			"the result), or give --residual for a model that outputs the noise");
+			"output is the noise: result = input - output) or none (also false, no " +
+			"or direct: the output is the result), or give --residual for a model " +
+			"that outputs the noise");
 		Result r = MainTest.cli("denoise", "-m", model, "-i", image(), "-o", dir
 			.resolve("ok.tif"), "--residual", "--device", "cpu", "--threads", 1);
 		assertEquals(0, r.exitCode(), r.err());
@@ -112,6 +113,11 @@ class ModelStatedValuesTest {
 			"fiji-gan.residual", "none"));
 		assertEquals(0, none.exitCode(), none.err());
 		assertFalse(none.out().contains("noise/residual"), none.out());
+		// the plain ways of saying no, which earlier versions read as none
+		Result no = MainTest.cli("info", "-m", withMetadata("f.onnx",
+			"fiji-gan.residual", "False"));
+		assertEquals(0, no.exitCode(), no.err());
+		assertFalse(no.out().contains("noise/residual"), no.out());
 	}
 
 	/**

@@ -290,9 +290,10 @@ class TrustAndModelsCommandTest {
 			"models", "remove", "sr-x2"), cli("models", "remove", "mine") });
 		assertEquals(1, r[0].exitCode(), r[0].out());
 		assertEquals("fiji-gan: model 'sr-x2' in " + store.toAbsolutePath() +
-			" was not installed with 'models install' (it is bundled with fiji-gan, " +
-			"or was put there by hand), so it is not removed; delete " + bundled
-				.toAbsolutePath() + " by hand if you mean to\n", r[0].err());
+			" was not installed by this version's 'models install' (it is bundled " +
+			"with fiji-gan, was installed by an earlier version, or was put there by " +
+			"hand), so it is not removed; delete " + bundled.toAbsolutePath() +
+			" by hand if you mean to\n", r[0].err());
 		assertEquals("", r[0].out());
 		FolderModeTest.assertSameFiles(before, FolderModeTest.files(bundled, true));
 

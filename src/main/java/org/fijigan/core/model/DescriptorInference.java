@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 import org.fijigan.core.GanException;
@@ -773,11 +774,14 @@ final class DescriptorInference {
 			// package-model writes none for a model whose output is the result
 			if (v.trim().equalsIgnoreCase("subtract"))
 				return OutputTransform.SUBTRACT_FROM_INPUT;
-			if (v.trim().equalsIgnoreCase("none")) return OutputTransform.DIRECT;
+			// earlier fiji-gan read every other value as none: the plain ways of
+			// saying no still mean it
+			if (Set.of("none", "false", "no", "direct").contains(v.trim().toLowerCase(
+				Locale.ROOT))) return OutputTransform.DIRECT;
 			throw new GanException(stated(key) + " is not one of its values: give " +
 				"subtract (the output is the noise: result = input - output) or none " +
-				"(the output is the result), or give --residual for a model that " +
-				"outputs the noise");
+				"(also false, no or direct: the output is the result), or give " +
+				"--residual for a model that outputs the noise");
 		}
 		if (rdf != null && !rdf.config().containsKey("fiji-gan")) {
 			origins.put("output",

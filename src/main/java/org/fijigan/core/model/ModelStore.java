@@ -228,7 +228,7 @@ public final class ModelStore {
 			if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS))
 				throw noSuchModel(name, null); // removed meanwhile
 			throw new GanException("model '" + name + "' in " + root +
-				" was not installed with 'models install' (it is bundled with fiji-gan, or was put there by hand), so it is not removed; delete " +
+				" was not installed by this version's 'models install' (it is bundled with fiji-gan, was installed by an earlier version, or was put there by hand), so it is not removed; delete " +
 				folder + " by hand if you mean to");
 		}
 		Path away = root.resolve("." + name + ".removing-" + hex());
