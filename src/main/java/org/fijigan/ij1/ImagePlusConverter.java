@@ -211,7 +211,7 @@ public final class ImagePlusConverter {
 		if (greyPalette) {
 			indexedToGrey(planes, imp.getProcessor().getLut());
 			notes.accept(imp.getTitle() +
-				" is an 8-bit palette of greys: the model sees its grey values, not its indices");
+				" is an 8-bit palette of greys: read as its grey values, not its indices");
 		}
 		ij.measure.Calibration calibration = imp.getCalibration();
 		double[] line = calibration

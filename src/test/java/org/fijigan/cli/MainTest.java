@@ -621,8 +621,8 @@ class MainTest {
 
 		assertEquals(0, r.exitCode(), r.err());
 		assertTrue(r.out().contains(
-			"note: pal.png is an 8-bit palette of greys: the model sees its grey " +
-				"values, not its indices"), r.out());
+			"note: pal.png is an 8-bit palette of greys: read as its grey values, " +
+				"not its indices"), r.out());
 		ImagePlus result = IJ.openImage(out.toString());
 		assertEquals(200, result.getProcessor().getf(0), 0);
 		assertEquals(50, result.getProcessor().getf(1), 0);
