@@ -222,17 +222,25 @@ class CommandTest {
 			FieldNames.inFiji("--r1 2 with --r1-every 4; --author stays"));
 	}
 
-	@Test
-	void superResolutionEnlargesAndShrinksTheCalibration() {
-		ImagePlus src = source();
-		src.getCalibration().pixelWidth = 0.4;
-		src.getCalibration().setUnit("micron");
+	/**
+	 * Super-Resolution by a x2 pixel shuffle of {@code src}, which must succeed.
+	 */
+	SuperResolutionCommand enlargeTwice(ImagePlus src) {
 		SuperResolutionCommand c = new SuperResolutionCommand();
 		c.image = src;
 		c.model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx").toString();
 		c.threads = 1;
 		c.run();
 		assertNull(c.errorMessage());
+		return c;
+	}
+
+	@Test
+	void superResolutionEnlargesAndShrinksTheCalibration() {
+		ImagePlus src = source();
+		src.getCalibration().pixelWidth = 0.4;
+		src.getCalibration().setUnit("micron");
+		SuperResolutionCommand c = enlargeTwice(src);
 		assertEquals(8, c.output.getWidth());
 		assertEquals(6, c.output.getHeight());
 		assertEquals(0.2, c.output.getCalibration().pixelWidth, 1e-12);
@@ -256,12 +264,7 @@ class CommandTest {
 		overlay.add(new PolygonRoi(new int[] { 2, 8, 4 }, new int[] { 2, 3, 9 }, 3,
 			Roi.POLYGON));
 		src.setOverlay(overlay);
-		SuperResolutionCommand c = new SuperResolutionCommand();
-		c.image = src;
-		c.model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx").toString();
-		c.threads = 1;
-		c.run();
-		assertNull(c.errorMessage());
+		SuperResolutionCommand c = enlargeTwice(src);
 		Roi roi = c.output.getRoi();
 		assertEquals(OvalRoi.class, roi.getClass());
 		assertEquals(new java.awt.Rectangle(20, 20, 40, 40), roi.getBounds());
@@ -324,12 +327,7 @@ class CommandTest {
 		cal.yOrigin = 2;
 		cal.frameInterval = 3;
 		cal.setTimeUnit("min");
-		SuperResolutionCommand c = new SuperResolutionCommand();
-		c.image = src;
-		c.model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx").toString();
-		c.threads = 1;
-		c.run();
-		assertNull(c.errorMessage());
+		SuperResolutionCommand c = enlargeTwice(src);
 		ij.measure.Calibration out = c.output.getCalibration();
 		assertEquals(3, out.xOrigin, 1e-12);
 		assertEquals(4, out.yOrigin, 1e-12);
