@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -657,8 +658,8 @@ public final class FolderBatch {
 			row.put("status", Manifest.DONE);
 			// a done row's message is the residual check's note, where it has one:
 			// a folder run's only word on each image
-			row.put("message", result.report().notes().stream().filter(n -> n
-				.startsWith(ResidualCheck.NOT_ONLY_NOISE)).findFirst().orElse(""));
+			row.put("message", Objects.requireNonNullElse(result.report()
+				.residualNote(), ""));
 			row.put("nonfinite", r.properties().getOrDefault(
 				ImageToImage.NONFINITE_PROPERTY, "0"));
 		}

@@ -289,7 +289,7 @@ public final class ImageToImage {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		RunReport report = new RunReport(provider, plan.tileCount(), plan
 			.haloPixels(), plan.windowWidth(), plan.windowHeight(), notes, seconds,
-			nonFinite, timings);
+			nonFinite, timings, residualCheck == null ? null : residualCheck.note());
 		result.setCalibration(image.calibration().magnified(model.scale()));
 		result.setTitle(resultTitle(image.title(), model));
 		describe(result, model, report, values.description(), generatedStatement(

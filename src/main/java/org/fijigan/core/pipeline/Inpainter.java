@@ -128,13 +128,9 @@ public final class Inpainter {
 
 	/** {@code r} with {@code note} added to its report and its image's notes. */
 	private static RunResult withNote(RunResult r, String note) {
-		RunReport rep = r.report();
-		java.util.List<String> notes = new java.util.ArrayList<>(rep.notes());
-		notes.add(note);
-		r.image().properties().put("fiji-gan.note." + notes.size(), note);
-		return new RunResult(r.image(), new RunReport(rep.provider(), rep
-			.tilesPerPlane(), rep.haloPixels(), rep.windowWidth(), rep.windowHeight(),
-			notes, rep.seconds(), rep.nonFiniteOutputs(), rep.timings()));
+		RunReport rep = r.report().withNote(note);
+		r.image().properties().put("fiji-gan.note." + rep.notes().size(), note);
+		return new RunResult(r.image(), rep);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 
 package org.fijigan.core.pipeline;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.fijigan.core.StageTimings;
@@ -20,14 +21,34 @@ import org.fijigan.core.StageTimings;
  *          of its output that became the result)
  * @param timings where the run's time went (session, statistics, conversions,
  *          model runs); a copy, which the caller may add its own stages to
+ * @param residualNote the denoising residual check's note when it found
+ *          structure that noise would not have (also one of {@code notes}),
+ *          else null
  */
 public record RunReport(String provider, int tilesPerPlane, int haloPixels,
 		int windowWidth, int windowHeight, List<String> notes, double seconds,
-		long nonFiniteOutputs, StageTimings timings) {
+		long nonFiniteOutputs, StageTimings timings, String residualNote) {
 
 	public RunReport {
 		notes = List.copyOf(notes);
 		timings = timings == null ? new StageTimings() : timings.copy();
+	}
+
+	/** A report without a residual check's note. */
+	public RunReport(String provider, int tilesPerPlane, int haloPixels,
+		int windowWidth, int windowHeight, List<String> notes, double seconds,
+		long nonFiniteOutputs, StageTimings timings)
+	{
+		this(provider, tilesPerPlane, haloPixels, windowWidth, windowHeight, notes,
+			seconds, nonFiniteOutputs, timings, null);
+	}
+
+	/** This report with {@code note} added to its notes. */
+	public RunReport withNote(String note) {
+		List<String> more = new ArrayList<>(notes);
+		more.add(note);
+		return new RunReport(provider, tilesPerPlane, haloPixels, windowWidth,
+			windowHeight, more, seconds, nonFiniteOutputs, timings, residualNote);
 	}
 
 	/** A report without a breakdown of its time. */

@@ -394,6 +394,8 @@ class ResidualCheckTest {
 		assertTrue(blurred.report().notes().stream().anyMatch(n -> n.startsWith(
 			"what the model removed is not only noise:")), blurred.report().notes()
 				.toString());
+		assertTrue(blurred.report().notes().contains(blurred.report()
+			.residualNote()), "the report carries the note apart from the others");
 		assertEquals("structure: see the note", blurred.image().properties().get(
 			"fiji-gan.residual-check"));
 		assertTrue(blurred.image().properties().values().stream().anyMatch(v -> v
@@ -407,6 +409,7 @@ class ResidualCheckTest {
 			CancellationToken.none());
 		assertTrue(clean.report().notes().stream().noneMatch(n -> n.contains(
 			"not only noise")), clean.report().notes().toString());
+		assertNull(clean.report().residualNote());
 		assertTrue(clean.image().properties().get("fiji-gan.residual-check")
 			.startsWith("like noise"));
 
