@@ -47,7 +47,10 @@ public final class Inpainter {
 			.calibration());
 		mask = greyMask(mask);
 		if (mask.logicalChannels() != 1) throw new GanException(
-			"the mask must have one channel, it has " + mask.logicalChannels());
+			"the mask must have one channel, it has " + mask.logicalChannels() + (mask
+				.logicalChannels() == 3 || mask.logicalChannels() == 4
+					? " (a colour mask of more than 8 bits per colour is read as " +
+						"channels; save it as 8-bit RGB, or as greyscale)" : ""));
 		RasterImage given = mask;
 		mask = withImagePlanes(mask, image);
 		String stackNote = mask == given ? null : "the mask's " + given

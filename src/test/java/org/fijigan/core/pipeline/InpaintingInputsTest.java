@@ -195,4 +195,21 @@ class InpaintingInputsTest {
 			"2 frames: give a mask of one plane for all, or one of 3 slices and 2 " +
 			"frames (a stack of 6 planes will do)", e.getMessage());
 	}
+
+	/**
+	 * A colour mask of 16 bits per colour is read as three channels, and was
+	 * refused without saying why a mask painted in colour has channels.
+	 */
+	@Test
+	void aSixteenBitColourMaskIsRefusedSayingHowToSaveIt() {
+		ModelDescriptor m = load(plusTwiceMask(OnnxModels.builder().input("image",
+			"N,1,H,W").input("mask", "N,1,H,W"), "image", "mask", "N,1,H,W"),
+			"inpaint.onnx");
+		RasterImage colour = RasterImage.allocate(13, 9, 3, 1, 1, PixelType.UINT16);
+		GanException e = assertThrows(GanException.class, () -> inpaint(m, image(1),
+			colour));
+		assertEquals("the mask must have one channel, it has 3 (a colour mask of " +
+			"more than 8 bits per colour is read as channels; save it as 8-bit RGB, " +
+			"or as greyscale)", e.getMessage());
+	}
 }
