@@ -17,6 +17,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.pipeline.Inpainter;
+import org.fijigan.core.pipeline.RunResult;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,6 +91,9 @@ final class InpaintCommand extends ImageJobCommand {
 			throw new GanException("mask " + maskFile.getFileName() + " is " + mask
 				.width() + "x" + mask.height() + " but the image is " + image.width() +
 				"x" + image.height() + "; they must be the same size");
-		return new Job(d, Inpainter.run(d, image, mask, options, progress, cancel));
+		RunResult r = Inpainter.run(d, image, mask, options, progress, cancel);
+		r.image().properties().put(Inpainter.MASK_PROPERTY, maskFile.getFileName()
+			.toString());
+		return new Job(d, r);
 	}
 }

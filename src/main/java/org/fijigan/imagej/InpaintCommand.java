@@ -32,8 +32,11 @@ public class InpaintCommand extends ImageCommand {
 		InferenceOptions options)
 	{
 		RasterImage holes = InpaintMasks.of(image, mask);
-		return Inpainter.run(descriptor, input, holes, options.withCompositeInpaint(
-			keep), progress(), cancellation());
+		RunResult r = Inpainter.run(descriptor, input, holes, options
+			.withCompositeInpaint(keep), progress(), cancellation());
+		r.image().properties().put(Inpainter.MASK_PROPERTY, InpaintMasks.name(
+			mask));
+		return r;
 	}
 
 	@Override

@@ -64,6 +64,20 @@ final class InpaintMasks {
 	}
 
 	/**
+	 * How {@code source} (as {@link #of} takes it) names the mask in a result's
+	 * properties: {@code selection}, {@code ROI Manager}, or the mask image's
+	 * title.
+	 */
+	static String name(String source) {
+		String s = source == null ? "" : source.trim();
+		return switch (s.toLowerCase(Locale.ROOT)) {
+			case "", SELECTION -> SELECTION;
+			case ROI_MANAGER, "roi-manager", "roimanager" -> "ROI Manager";
+			default -> s;
+		};
+	}
+
+	/**
 	 * Fills each ROI into the plane(s) its position names (all planes when it has
 	 * none).
 	 */

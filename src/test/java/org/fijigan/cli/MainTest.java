@@ -584,6 +584,8 @@ class MainTest {
 			if (holes[i] == 0) assertEquals(pixels[i], result[i], "pixel " + i);
 		assertEquals(128, result[14] & 0xff, 1); // the model fills with 0.5 of the
 																							// 8-bit range
+		assertEquals("mask.tif", IJ.openImage(out.toString()).getProp(
+			"fiji-gan.mask"), "the result names its mask");
 	}
 
 	/**

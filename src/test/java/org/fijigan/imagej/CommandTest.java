@@ -400,6 +400,7 @@ class CommandTest {
 		}
 		assertEquals("4 per plane, 1 plane (4 in all)", c.output.getProp(
 			"fiji-gan.inpainted.pixels"));
+		assertEquals("selection", c.output.getProp("fiji-gan.mask"));
 	}
 
 	@Test

@@ -66,12 +66,6 @@ public final class FolderBatch {
 	private FolderBatch() {}
 
 	/**
-	 * The property that names an inpainted result's mask: its path under the mask
-	 * folder, or a single mask's file name.
-	 */
-	public static final String MASK_PROPERTY = "fiji-gan.mask";
-
-	/**
 	 * One image of the run: relative paths with {@code /} separators.
 	 *
 	 * @param unusable why the input cannot be read as an image (a named pipe, a
@@ -639,7 +633,8 @@ public final class FolderBatch {
 			RasterImage r = result.image();
 			r.properties().putAll(job.properties());
 			r.properties().put("fiji-gan.source", item.input());
-			if (maskName != null) r.properties().put(MASK_PROPERTY, maskName);
+			if (maskName != null) r.properties().put(Inpainter.MASK_PROPERTY,
+				maskName);
 			String ext = ImageCodec.extensionOf(item.output());
 			String problem = codec.cannotWrite(ext, r);
 			if (problem != null) throw new GanException(problem);

@@ -23,6 +23,13 @@ public final class Inpainter {
 	private Inpainter() {}
 
 	/**
+	 * The property that names an inpainted result's mask: a mask file's name (its
+	 * path under the mask folder in a folder run), or in Fiji the selection, the
+	 * ROI Manager or the mask image's title.
+	 */
+	public static final String MASK_PROPERTY = "fiji-gan.mask";
+
+	/**
 	 * @param mask one channel, same width and height as {@code image}; one plane
 	 *          for all planes of the image or one per slice and frame (as the
 	 *          image's slices and frames, or as a plain stack in ImageJ's order:
