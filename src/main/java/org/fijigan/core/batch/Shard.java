@@ -39,7 +39,10 @@ public record Shard(int index, int count) {
 	/** Parses {@code I/N}, e.g. {@code 0/4} ... {@code 3/4}. */
 	public static Shard parse(String text) {
 		String[] parts = text.trim().split("/", -1);
-		if (parts.length == 2) {
+		// ASCII digits only: parseInt alone takes "+3" and other scripts' digits
+		if (parts.length == 2 && parts[0].trim().matches("[0-9]+") && parts[1]
+			.trim().matches("[0-9]+"))
+		{
 			try {
 				return new Shard(Integer.parseInt(parts[0].trim()), Integer.parseInt(
 					parts[1].trim()));

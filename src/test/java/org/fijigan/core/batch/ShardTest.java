@@ -57,6 +57,10 @@ class ShardTest {
 			assertThrows(GanException.class, () -> Shard.parse("4/4")).getMessage());
 		assertThrows(GanException.class, () -> Shard.parse("1"));
 		assertThrows(GanException.class, () -> Shard.parse("a/b"));
+		// a sign or another script's digits is not a task number a job array gives
+		for (String odd : new String[] { "+3/8", "3/+8", "\u0663/8", "-0/8" })
+			assertEquals("shard '" + odd + "' must be I/N with 0 <= I < N, e.g. 0/4",
+				assertThrows(GanException.class, () -> Shard.parse(odd)).getMessage());
 		assertThrows(GanException.class, () -> Shard.parse("0/0"));
 	}
 
