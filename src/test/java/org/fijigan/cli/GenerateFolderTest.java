@@ -524,12 +524,12 @@ class GenerateFolderTest {
 			"choose another output folder", png.err().strip());
 		assertSameFiles(before, files(out, true));
 
-		Result npy = generate(model, out, "--count", 3, "--seed", 100, "--format",
+		Result npy = generate(model, out, "--count", 3, "--seed", 1, "--format",
 			"npy", "--float");
 		assertEquals(1, npy.exitCode(), npy.err());
 		assertEquals("fiji-gan: " + out + " already holds sample 0 as " +
 			"axial/synthetic-000000.tif, made with another --format (tif; this " +
-			"run writes npy) and another seed (1; this run draws 100) and other " +
+			"run writes npy) and other " +
 			"settings (bit depth, --nonfinite, --latent or how the model's output " +
 			"is read); this run would write it again as axial/synthetic-000000.npy" +
 			": pass --overwrite to write it anyway, or choose another output folder",
@@ -570,8 +570,9 @@ class GenerateFolderTest {
 		assertEquals(0, others.exitCode(), others.err());
 		assertEquals(11, rows(out.resolve("manifest.csv")).size());
 
-		// --overwrite writes the png files; the tif files numbered 0..2 stay, no
-		// longer listed, and the manifest lists each sample number once
+		// --overwrite writes the png files; the tif files of seeds 1..3 stay, no
+		// longer listed, and the manifest lists each sample once: the other
+		// seeds' samples numbered 0 and 1 stay listed (they were dropped)
 		Result overwrite = generate(model, out, "--count", 3, "--seed", 1,
 			"--format", "png", "--overwrite");
 		assertEquals(0, overwrite.exitCode(), overwrite.err());
@@ -580,7 +581,8 @@ class GenerateFolderTest {
 		assertEquals(List.of("axial/synthetic-000000.png",
 			"axial/synthetic-000003.tif", "axial/synthetic-000006.tif",
 			"coronal/synthetic-000001.png", "coronal/synthetic-000004.tif",
-			"coronal/synthetic-000007.tif", "sagittal/synthetic-000002.png",
+			"coronal/synthetic-000007.tif", "sagittal/synthetic-000000.tif",
+			"sagittal/synthetic-000001.tif", "sagittal/synthetic-000002.png",
 			"sagittal/synthetic-000005.tif", "sagittal/synthetic-000008.tif"),
 			listed);
 		assertTrue(Files.exists(out.resolve("axial/synthetic-000000.tif")));

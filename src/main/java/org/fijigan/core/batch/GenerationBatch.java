@@ -350,10 +350,12 @@ public final class GenerationBatch {
 	 * The complete results of earlier runs, there in the folder, that hold a
 	 * sample this run draws (one of {@code [from, to)} not {@code complete})
 	 * under another name than this run gives it: the same sample number made with
-	 * other settings (another {@code --format}), or the same latent vector (the
-	 * same seed drawn for another class, or as another sample number). Writing it
-	 * would put the sample in the folder twice. By earlier file, in the
-	 * manifests' order, with the number of this run's sample.
+	 * other settings (another {@code --format}) from the same seed or latent, or
+	 * the same latent vector (the same seed drawn for another class, or as
+	 * another sample number). A sample of the same number from another seed is
+	 * another sample. Writing it would put the sample in the folder twice. By
+	 * earlier file, in the manifests' order, with the number of this run's
+	 * sample.
 	 */
 	private static Map<String, Long> heldElsewhere(Manifest.Earlier recorded,
 		GenerationJob job, ModelDescriptor model, SamplePlan plan, int digits,
@@ -364,14 +366,18 @@ public final class GenerationBatch {
 		for (Map<String, String> row : recorded.complete().values()) {
 			String file = row.get("file");
 			List<Long> samples = new ArrayList<>(2);
-			// the same number, made with other settings
+			// the same number, made with other settings, from the latent this run
+			// gives that number (another seed's sample of that number, in another
+			// class's folder or not, is another sample)
 			long number = sampleNumber(file);
 			String theirs = row.get("settings");
-			if (number >= 0 && theirs != null && !theirs.isEmpty() && !theirs.equals(
-				settings)) samples.add(number);
-			// the same latent vector
 			String latent = row.getOrDefault("latent", ""), seed = row.getOrDefault(
 				"seed", "");
+			if (number >= 0 && theirs != null && !theirs.isEmpty() && !theirs.equals(
+				settings) && (job.latents() == null ? seed.equals(Long.toString(job
+					.seed() + number)) : latent.equals(job.latentSource() + "#" +
+						number))) samples.add(number);
+			// the same latent vector
 			if (job.latents() == null && !seed.isEmpty() && latent.equals(drawn)) {
 				try {
 					samples.add(Math.subtractExact(Long.parseLong(seed), job.seed()));
