@@ -229,7 +229,7 @@ final class RestorationEvaluation {
 		if (anySources) notes.add(
 			"point sources (images rendered with their sources): peak and flux " +
 				"= sum over the sources of the result's peak (centre pixel) and flux (aperture of radius " +
-				"max(2, 2.5 sigma)), each less the median of a ring around it, over the same sums in the " +
+				"max(2, ceil(2.5 sigma))), each less the median of a ring around it, over the same sums in the " +
 				"clean image; sources whose clean peak is at least " + Numbers.compact(
 					PointSourceFidelity.MIN_PEAK) + " count, faint ones up to " + Numbers
 						.compact(PointSourceFidelity.FAINT_PEAK) +
