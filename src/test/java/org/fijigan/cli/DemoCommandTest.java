@@ -101,6 +101,10 @@ class DemoCommandTest {
 		assertTrue(png.contains("Warning\0SYNTHETIC seed=" + (SEED + 1) +
 			" class=coronal-2 model=mri-generator"), "no SYNTHETIC tEXt chunk");
 		assertTrue(png.contains("fiji-gan.class = coronal-2\n"), "its own class");
+		assertTrue(Files.readString(out.resolve("inpaint-gan.png"),
+			StandardCharsets.ISO_8859_1).contains(
+				"fiji-gan.mask = inpaint-mask.png\n"),
+			"the inpainted result names its mask");
 		assertTrue(Files.readString(out.resolve("contact-sheet.png"),
 			StandardCharsets.ISO_8859_1).contains(
 				"fiji-gan.demo.synthetic = the panels marked SYNTHETIC were generated"),

@@ -204,6 +204,9 @@ final class DemoRun {
 								"GAN: " + m.name(), g, 1, captions(model), false))))));
 	}
 
+	/** The demo's hole mask, as written beside its inpainted result. */
+	static final String MASK_FILE = INPAINT_MODEL + "-mask.png";
+
 	void inpainting() {
 		String task = "inpainting";
 		ModelDescriptor m = model(INPAINT_MODEL, task, d -> d
@@ -228,6 +231,7 @@ final class DemoRun {
 		RunResult r = runRow(task, m, () -> Inpainter.run(m, floatImage(known
 			.values(), w, h, "demo-holes"), samples.holeMask(), inference
 				.withCompositeInpaint(true), ProgressListener.NONE, cancel));
+		r.image().properties().put(Inpainter.MASK_PROPERTY, MASK_FILE);
 		Planes gan = result(r, w, h, m);
 		String where = String.format(Locale.ROOT, "inside the holes (%,d pixels)",
 			count);
@@ -260,7 +264,7 @@ final class DemoRun {
 		RasterImage b = grey8(filled), g = withProvenance(grey8(gan), r);
 		files.add(new OutputImage(INPAINT_MODEL + "-truth.png", grey8(clean)));
 		files.add(new OutputImage(INPAINT_MODEL + "-input.png", grey8(known)));
-		files.add(new OutputImage(INPAINT_MODEL + "-mask.png", samples.holeMask()));
+		files.add(new OutputImage(MASK_FILE, samples.holeMask()));
 		files.add(new OutputImage(INPAINT_MODEL + "-" + baseline.method().replace(
 			' ', '-') + ".png", b));
 		files.add(new OutputImage(INPAINT_MODEL + "-gan.png", g));
