@@ -50,7 +50,7 @@ final class TiffCheck {
 			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339,
 			NEW_SUBFILE_TYPE = 254, PHOTOMETRIC = 262, EXTRA_SAMPLES = 338,
 			PREDICTOR = 317, X_RESOLUTION = 282, Y_RESOLUTION = 283, RESOLUTION_UNIT =
-				296, JPEG_TABLES = 347;
+				296, JPEG_TABLES = 347, FILL_ORDER = 266;
 	/**
 	 * The most bytes of JPEG tables (quantisation and Huffman) a page may share.
 	 */
@@ -65,7 +65,7 @@ final class TiffCheck {
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
 		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
 		SAMPLE_FORMAT, NEW_SUBFILE_TYPE, PHOTOMETRIC, EXTRA_SAMPLES, PREDICTOR,
-		X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT, JPEG_TABLES);
+		X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT, JPEG_TABLES, FILL_ORDER);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
@@ -438,6 +438,11 @@ final class TiffCheck {
 		if (!READABLE_COMPRESSIONS.contains(compression)) throw unsupported(
 			"compressed with TIFF compression " + compression + image +
 				", which ImageJ's TIFF reader does not decode" + fix);
+		// ImageJ's reader takes every byte's bits highest first: one that stores
+		// them lowest first (FillOrder 2) came out as wrong pixels without a word
+		if (scalar(e, FILL_ORDER, 1) == 2) throw unsupported("a TIFF whose " +
+			"bytes hold their bits lowest first (FillOrder 2)" + image +
+			", which ImageJ's TIFF reader reads as wrong pixels" + fix);
 		// measured against Pillow's arrays: 1-bit strips compressed with PackBits
 		// or
 		// Deflate came out as wrong bits, LZW ones not at all; JPEG strips (with

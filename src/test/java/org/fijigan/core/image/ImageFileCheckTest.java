@@ -1381,6 +1381,33 @@ public class ImageFileCheckTest {
 			"is a FITS file without a primary image (NAXIS 0"));
 	}
 
+	/** {@link #samples} with photometric interpretation {@code photometric}. */
+	static Tiff photometric(int samples, int bits, int photometric) {
+		Tiff t = samples(samples, bits, 1);
+		t.entries.removeIf(e -> e[0] == 262);
+		return t.tag(262, 3, photometric);
+	}
+
+	/**
+	 * A TIFF whose bytes hold their bits lowest first (FillOrder 2): ImageJ's
+	 * reader takes them highest first, and a 1-bit image came out with half its
+	 * pixels wrong, without a word.
+	 */
+	@Test
+	void aTiffOfBitsLowestFirstIsNamed() throws IOException {
+		Path reversed = write("lsb.tif", photometric(1, 1, 1).tag(266, 3, 2)
+			.bytes());
+		assertEquals("input " + reversed + " is a TIFF whose bytes hold their " +
+			"bits lowest first (FillOrder 2), which ImageJ's TIFF reader reads as " +
+			"wrong pixels: save it from another program as an uncompressed, " +
+			"stripped TIFF of 8-bit, 16-bit or 32-bit float samples", refusal(
+				reversed));
+		ImageFileCheck.check(write("msb.tif", photometric(1, 1, 1).tag(266, 3, 1)
+			.bytes()), "input");
+		assertTrue(refusal(write("lsb8.tif", photometric(1, 8, 1).tag(266, 3, 2)
+			.bytes())).contains("(FillOrder 2)"));
+	}
+
 	@Test
 	void anEmptyFileIsNamedEmpty() throws IOException {
 		Path empty = write("empty.png", new byte[0]);
