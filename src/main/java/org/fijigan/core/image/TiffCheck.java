@@ -468,6 +468,7 @@ final class TiffCheck {
 					"grey, RGB and YCbCr (YCbCr not as planes)" + fix);
 			return;
 		}
+		refuseColourSpace(index, e, bits, samples, image);
 		// ImageJ undoes horizontal differencing (predictor 2) of LZW and Deflate
 		// data for 8- and 16-bit grey and 8-bit RGB only: 32-bit samples came out
 		// wrong by up to 6e10 without a word, and the floating-point predictor
@@ -538,6 +539,37 @@ final class TiffCheck {
 				"samples per pixel of 8 bits whose fourth is not alpha" + image +
 				", which ImageJ's reader takes as RGB, dropping the fourth: save it " +
 				"from another program with one sample per pixel (a page per channel)");
+	}
+
+	/**
+	 * Refuses, naming it, a full page (not a reduced-resolution image or a mask)
+	 * in a colour space ImageJ's reader would take as grey or RGB samples (YCbCr
+	 * not compressed with JPEG, CIELab, ...).
+	 */
+	private void refuseColourSpace(int index, Map<Integer, Entry> e, long bits,
+		long samples, String image) throws IOException
+	{
+		long photometric = scalar(e, PHOTOMETRIC, -1);
+		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) != 0 || photometric <= 3 ||
+			photometric == 5 && samples == 4 && bits == 8) return;
+		String name = switch ((int) photometric) {
+			case 4 -> "a transparency mask";
+			case 5 -> "CMYK";
+			case 6 -> "YCbCr colour not compressed with JPEG";
+			case 8 -> "CIELab colour";
+			case 9 -> "ICCLab colour";
+			case 10 -> "ITULab colour";
+			case 32803 -> "a colour filter array (a camera's raw mosaic)";
+			case 32844 -> "LogL";
+			case 32845 -> "LogLuv colour";
+			case 34892 -> "linear raw";
+			default -> "an unknown colour space";
+		};
+		throw unsupported("a TIFF of " + name + " (photometric interpretation " +
+			photometric + ", " + (samples == 1 ? bits + "-bit samples" : samples +
+				" x " + bits + "-bit samples per pixel") + ")" + image +
+			", whose samples ImageJ's TIFF reader would take as " + (samples == 1
+				? "grey" : "RGB") + ": save it from another program as RGB or grey");
 	}
 
 	/**

@@ -1408,6 +1408,34 @@ public class ImageFileCheckTest {
 			.bytes())).contains("(FillOrder 2)"));
 	}
 
+	/**
+	 * YCbCr not compressed with JPEG and CIELab samples were read as RGB, and a
+	 * colour space ImageJ does not know as grey, without a word; each is named
+	 * with its photometric interpretation. CMYK of four 8-bit samples, which
+	 * ImageJ turns into RGB, passes.
+	 */
+	@Test
+	void aTiffInAColourSpaceImageJTakesAsRgbIsNamed() throws IOException {
+		Path ycbcr = write("ycbcr.tif", photometric(3, 8, 6).bytes());
+		assertEquals("input " + ycbcr + " is a TIFF of YCbCr colour not " +
+			"compressed with JPEG (photometric interpretation 6, 3 x 8-bit samples " +
+			"per pixel), whose samples ImageJ's TIFF reader would take as RGB: " +
+			"save it from another program as RGB or grey", refusal(ycbcr));
+		assertTrue(refusal(write("lab.tif", photometric(3, 8, 8).bytes())).contains(
+			"is a TIFF of CIELab colour (photometric interpretation 8, " +
+				"3 x 8-bit samples per pixel)"));
+		assertTrue(refusal(write("logl.tif", photometric(1, 16, 32844).bytes()))
+			.contains("is a TIFF of LogL (photometric interpretation 32844, " +
+				"16-bit samples), whose samples ImageJ's TIFF reader would take as " +
+				"grey"));
+		assertTrue(refusal(write("cmyk16.tif", photometric(4, 16, 5).bytes()))
+			.contains("is a TIFF of CMYK (photometric interpretation 5"));
+		for (int[] sound : new int[][] { { 1, 8, 0 }, { 1, 8, 1 }, { 3, 8, 2 }, { 4,
+			8, 5 } })
+			ImageFileCheck.check(write("sound.tif", photometric(sound[0], sound[1],
+				sound[2]).bytes()), "input");
+	}
+
 	@Test
 	void anEmptyFileIsNamedEmpty() throws IOException {
 		Path empty = write("empty.png", new byte[0]);
