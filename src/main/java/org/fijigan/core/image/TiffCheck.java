@@ -50,7 +50,7 @@ final class TiffCheck {
 			TILE_OFFSETS = 324, TILE_BYTES = 325, SAMPLE_FORMAT = 339,
 			NEW_SUBFILE_TYPE = 254, PHOTOMETRIC = 262, EXTRA_SAMPLES = 338,
 			PREDICTOR = 317, X_RESOLUTION = 282, Y_RESOLUTION = 283, RESOLUTION_UNIT =
-				296, JPEG_TABLES = 347, FILL_ORDER = 266;
+				296, JPEG_TABLES = 347, FILL_ORDER = 266, COLOR_MAP = 320;
 	/**
 	 * The most bytes of JPEG tables (quantisation and Huffman) a page may share.
 	 */
@@ -65,7 +65,8 @@ final class TiffCheck {
 		COMPRESSION, DESCRIPTION, STRIP_OFFSETS, SAMPLES, ROWS_PER_STRIP,
 		STRIP_BYTES, PLANAR, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTES,
 		SAMPLE_FORMAT, NEW_SUBFILE_TYPE, PHOTOMETRIC, EXTRA_SAMPLES, PREDICTOR,
-		X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT, JPEG_TABLES, FILL_ORDER);
+		X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT, JPEG_TABLES, FILL_ORDER,
+		COLOR_MAP);
 	private static final Pattern IMAGEJ_IMAGES = Pattern.compile(
 		"\\bimages=(\\d{1,9})\\b");
 
@@ -544,14 +545,31 @@ final class TiffCheck {
 	/**
 	 * Refuses, naming it, a full page (not a reduced-resolution image or a mask)
 	 * in a colour space ImageJ's reader would take as grey or RGB samples (YCbCr
-	 * not compressed with JPEG, CIELab, ...).
+	 * not compressed with JPEG, CIELab, ...), and a palette image whose colours
+	 * it would leave aside: ImageJ applies a colour map only to 8-bit indices,
+	 * and only when it holds all 768 values of one.
 	 */
 	private void refuseColourSpace(int index, Map<Integer, Entry> e, long bits,
 		long samples, String image) throws IOException
 	{
 		long photometric = scalar(e, PHOTOMETRIC, -1);
-		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) != 0 || photometric <= 3 ||
+		if ((scalar(e, NEW_SUBFILE_TYPE, 0) & 5) != 0 || photometric <= 2 ||
 			photometric == 5 && samples == 4 && bits == 8) return;
+		String rgb = ": save it from another program as RGB";
+		if (photometric == 3) {
+			Entry map = e.get(COLOR_MAP);
+			if (samples != 1 || bits != 8) throw unsupported("a palette TIFF of " +
+				(samples == 1 ? bits + "-bit indices" : samples + " x " + bits +
+					"-bit samples per pixel") + image + ", whose colours ImageJ's TIFF " +
+				"reader does not read (only those of 8-bit indices)" + rgb +
+				" or with 8-bit indices");
+			if (map == null || map.count() != 768) throw unsupported(
+				"a palette TIFF " + (map == null ? "without its colour map (no " +
+					"ColorMap tag)" : "whose colour map holds " + count(map.count()) +
+						" values where 8-bit indices need 768") + image +
+					", which ImageJ's TIFF reader would read as grey indices" + rgb);
+			return;
+		}
 		String name = switch ((int) photometric) {
 			case 4 -> "a transparency mask";
 			case 5 -> "CMYK";
@@ -569,7 +587,7 @@ final class TiffCheck {
 			photometric + ", " + (samples == 1 ? bits + "-bit samples" : samples +
 				" x " + bits + "-bit samples per pixel") + ")" + image +
 			", whose samples ImageJ's TIFF reader would take as " + (samples == 1
-				? "grey" : "RGB") + ": save it from another program as RGB or grey");
+				? "grey" : "RGB") + rgb + " or grey");
 	}
 
 	/**

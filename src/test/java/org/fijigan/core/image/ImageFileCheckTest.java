@@ -1436,6 +1436,34 @@ public class ImageFileCheckTest {
 				sound[2]).bytes()), "input");
 	}
 
+	/**
+	 * ImageJ applies a TIFF's colour map to 8-bit indices alone, and only a whole
+	 * one: a palette of 16- or 4-bit indices, or without its whole colour map,
+	 * was read as grey indices (the 4-bit one refused as greyscale); each is now
+	 * named a palette image.
+	 */
+	@Test
+	void aPaletteTiffWhoseColoursImageJLeavesAsideIsNamed() throws IOException {
+		long[] map = new long[768];
+		ImageFileCheck.check(write("pal8.tif", photometric(1, 8, 3).tag(320, 3, map)
+			.bytes()), "input");
+		Path none = write("nomap.tif", photometric(1, 8, 3).bytes());
+		assertEquals("input " + none + " is a palette TIFF without its colour " +
+			"map (no ColorMap tag), which ImageJ's TIFF reader would read as grey " +
+			"indices: save it from another program as RGB", refusal(none));
+		assertTrue(refusal(write("short.tif", photometric(1, 8, 3).tag(320, 3,
+			new long[6]).bytes())).contains("is a palette TIFF whose colour map " +
+				"holds 6 values where 8-bit indices need 768"));
+		Path deep = write("pal16.tif", photometric(1, 16, 3).tag(320, 3,
+			new long[3 * 65536]).bytes());
+		assertEquals("input " + deep + " is a palette TIFF of 16-bit indices, " +
+			"whose colours ImageJ's TIFF reader does not read (only those of 8-bit " +
+			"indices): save it from another program as RGB or with 8-bit indices",
+			refusal(deep));
+		assertTrue(refusal(write("pal4.tif", photometric(1, 4, 3).tag(320, 3,
+			new long[48]).bytes())).contains("is a palette TIFF of 4-bit indices"));
+	}
+
 	@Test
 	void anEmptyFileIsNamedEmpty() throws IOException {
 		Path empty = write("empty.png", new byte[0]);
