@@ -126,6 +126,7 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		if (ext.equals(".nii") || ext.equals(".nii.gz")) {
 			Nifti.Volume v = Nifti.read(file);
+			v.notes().forEach(notes);
 			short dt = v.header().datatype();
 			if (dt == Nifti.DT_INT32 || dt == Nifti.DT_UINT32 ||
 				dt == Nifti.DT_INT64 || dt == Nifti.DT_UINT64) noteRounded(file, v

@@ -67,10 +67,12 @@ public final class Nifti {
 	}
 
 	/**
-	 * A read file: its header, its voxels as an image, and its comment extension
-	 * (or null).
+	 * A read file: its header, its voxels as an image, its comment extension (or
+	 * null), and notes on what of its header was left out (a voxel size that is
+	 * no size).
 	 */
-	public record Volume(Header header, RasterImage image, String comment) {
+	public record Volume(Header header, RasterImage image, String comment,
+			java.util.List<String> notes) {
 	}
 
 	private Nifti() {}
@@ -440,13 +442,14 @@ public final class Nifti {
 		RasterImage image = voxels(in, header, w, ht, z, t, (int) c, read.order(),
 			name);
 		String unit = unitName(header.xyztUnits());
-		Calibration calibration = new Calibration(positive(pixdim[1]), positive(
-			pixdim[2]), positive(pixdim[3]), unit, header.orientation());
+		java.util.List<String> notes = new java.util.ArrayList<>();
+		Calibration calibration = calibration(pixdim, unit, header.orientation(),
+			name, notes);
 		String timeUnit = timeName(header.xyztUnits());
 		if (timeUnit != null && nd >= 4 && pixdim[4] > 0) calibration = calibration
 			.withFrameInterval(pixdim[4], timeUnit);
 		image.setCalibration(calibration).setTitle(name);
-		return new Volume(header, image, comment);
+		return new Volume(header, image, comment, java.util.List.copyOf(notes));
 	}
 
 	/**
@@ -627,8 +630,32 @@ public final class Nifti {
 		return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
 	}
 
-	private static double positive(float v) {
-		return v > 0 && Float.isFinite(v) ? v : 1;
+	/**
+	 * The voxel size of {@code pixdim[1..3]} in {@code unit}: a negative size as
+	 * its magnitude (as nibabel reads it); a size of 0, not a number or infinite
+	 * is no size, and is left out with a note, never taken as 1 of the unit: x
+	 * and y together (the image is then in pixels), z alone.
+	 */
+	private static Calibration calibration(float[] pixdim, String unit,
+		NiftiOrientation orientation, String name, java.util.List<String> notes)
+	{
+		double[] size = new double[3];
+		String[] axes = { "x", "y", "z" };
+		boolean xy = true, z = true;
+		for (int i = 0; i < 3; i++) {
+			size[i] = Math.abs(pixdim[i + 1]);
+			if (size[i] > 0 && Double.isFinite(size[i])) continue;
+			if (i < 2) xy = false;
+			else z = false;
+			if (!Units.isPixel(unit)) notes.add(name + ": its voxel size in " +
+				axes[i] + " (pixdim[" + (i + 1) + "]) is " + pixdim[i + 1] +
+				", which is no size: " + (i < 2 ? "its pixel size is"
+					: "its slice spacing is") + " left out");
+		}
+		String zUnit = z ? unit : "pixel";
+		return xy ? new Calibration(size[0], size[1], z ? size[2] : 1, unit,
+			orientation).withUnits(unit, zUnit) : new Calibration(1, 1, z ? size[2]
+				: 1, "pixel", orientation).withUnits("pixel", zUnit);
 	}
 
 	private static RasterImage voxels(InputStream in, Header header, int w, int h,

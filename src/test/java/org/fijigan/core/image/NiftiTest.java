@@ -361,6 +361,39 @@ class NiftiTest {
 		return Files.write(dir.resolve(name), b.array());
 	}
 
+	/**
+	 * A negative voxel size is read as its magnitude, as nibabel reads it; one of
+	 * 0 or not a number is left out with a note: before, each became 1 mm, which
+	 * super-resolution then halved.
+	 */
+	@Test
+	void aVoxelSizeThatIsNoSizeIsLeftOutNotTakenAsOneMillimetre()
+		throws IOException
+	{
+		Path file = write("v.nii", 1, Nifti.DT_UINT8, new byte[2],
+			ByteOrder.LITTLE_ENDIAN);
+		float[][] cases = { { -0.5f, 0.5f, -2f }, { 0f, 0.5f, 2f }, { 0.5f, 0.25f,
+			Float.NaN } };
+		Calibration[] read = { new Calibration(0.5, 0.5, 2, "mm"), new Calibration(
+			1, 1, 2, "pixel").withUnits("pixel", "mm"), new Calibration(0.5, 0.25, 1,
+				"mm").withUnits("mm", "pixel") };
+		List<List<String>> notes = List.of(List.of(), List.of("v.nii: its voxel " +
+			"size in x (pixdim[1]) is 0.0, which is no size: its pixel size is " +
+			"left out"), List.of("v.nii: its voxel size in z (pixdim[3]) is NaN, " +
+				"which is no size: its slice spacing is left out"));
+		for (int k = 0; k < cases.length; k++) {
+			byte[] bytes = Files.readAllBytes(file);
+			ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+			for (int i = 0; i < 3; i++)
+				b.putFloat(76 + 4 * (i + 1), cases[k][i]);
+			Nifti.Volume v = Nifti.read(Files.write(file, bytes));
+			Calibration c = v.image().calibration();
+			assertEquals(read[k], new Calibration(c.pixelWidth(), c.pixelHeight(), c
+				.pixelDepth(), c.unit()).withUnits(c.yUnit(), c.zUnit()), "case " + k);
+			assertEquals(notes.get(k), v.notes());
+		}
+	}
+
 	@Test
 	void theFrameIntervalTravelsInPixdimFourWithItsTimeUnit() throws IOException {
 		RasterImage frames = new RasterImage(3, 2, 1, 1, 2, PixelType.UINT16,
