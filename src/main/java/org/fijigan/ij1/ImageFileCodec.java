@@ -158,6 +158,14 @@ public final class ImageFileCodec implements ImageCodec {
 			": not an image format ImageJ reads (TIFF, PNG, JPEG, DICOM, ...) nor .npy, or a damaged file");
 		if (tiff != null && tiff.unsigned32() && tiff.ownPages() == null)
 			readUnsigned(file, role, imp);
+		if (tiff != null && tiff.noResolution() != null) {
+			// ImageJ took it as a pixel of 1 in the resolution unit (1 cm)
+			ij.measure.Calibration cal = imp.getCalibration();
+			cal.pixelWidth = cal.pixelHeight = 1;
+			cal.setUnit("pixel");
+			notes.accept(file.getFileName() + ": its " + tiff.noResolution() +
+				" is no resolution: its pixel size is left out");
+		}
 		if (tiff != null && tiff.omeLayout() != null) imp = TiffPages.arrange(imp,
 			tiff.omeLayout(), file, role);
 		if (found instanceof ImageFileCheck.Findings.Png png) {

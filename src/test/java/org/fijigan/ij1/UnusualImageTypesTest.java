@@ -709,6 +709,32 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * A resolution of 1/0 or 0/1 is no size: ImageJ's reader took it as a pixel
+	 * of 1 cm (which super-resolution then halved). Its pixel size is left out,
+	 * with a note.
+	 */
+	@Test
+	void aTiffResolutionThatIsNoSizeIsLeftOutWithANote() throws IOException {
+		byte[] pixels = new byte[6 * 4];
+		for (boolean big : new boolean[] { false, true })
+			for (long[] x : new long[][] { { 1, 0 }, { 0, 1 } }) {
+				var tiff = org.fijigan.core.image.ImageFileCheckTest.grey(big,
+					java.nio.ByteOrder.LITTLE_ENDIAN, 6, 4, pixels.length, pixels);
+				tiff.tag(282, 5, x).tag(283, 5, 5, 2).tag(296, 3, 3);
+				Path file = Files.write(dir.resolve((big ? "big" : "classic") + x[0] +
+					".tif"), tiff.bytes());
+				List<String> notes = new ArrayList<>();
+				Calibration c = ImageFileCodec.INSTANCE.read(file, "input", notes::add)
+					.calibration();
+				assertEquals(1, c.pixelWidth(), file.toString());
+				assertEquals(1, c.pixelHeight(), file.toString());
+				assertEquals("pixel", c.unit(), file.toString());
+				assertEquals(List.of(file.getFileName() + ": its XResolution " + x[0] +
+					"/" + x[1] + " is no resolution: its pixel size is left out"), notes);
+			}
+	}
+
+	/**
 	 * FITS values are BZERO + BSCALE x stored: unsigned 16-bit is stored signed
 	 * with BZERO 32768, as astronomical cameras write it. ImageJ's reader left
 	 * both out: 0 and 65535 came out as -32768 and 32767.

@@ -53,7 +53,7 @@ public final class ImageFileCheck {
 					.toString());
 				t.check();
 				return new Findings.Tiff(t.unsigned32(), t.rgb16(), t.alpha16(), t
-					.omeLayout(), t.ownPages(), t.pixelBytes());
+					.omeLayout(), t.ownPages(), t.pixelBytes(), t.noResolution());
 			}
 			else if (n == 8 && PngCheck.isPng(head)) return PngCheck.check(ch, size,
 				what);
@@ -117,10 +117,13 @@ public final class ImageFileCheck {
 		 *          ImageJ's reader cannot open, for fiji-gan to read one by one;
 		 *          null for any other TIFF
 		 * @param pixelBytes what its full pages take in memory once read
+		 * @param noResolution its first page's resolution tag that is no size (0/1
+		 *          or 1/0), as "XResolution 1/0", which ImageJ's reader takes as a
+		 *          pixel of 1 in the resolution unit; null when there is none
 		 */
 		record Tiff(boolean unsigned32, boolean rgb16, boolean alpha16,
 				OmeTiff.Layout omeLayout, java.util.List<TiffPage> ownPages,
-				long pixelBytes) implements Findings {
+				long pixelBytes, String noResolution) implements Findings {
 		}
 
 		/**

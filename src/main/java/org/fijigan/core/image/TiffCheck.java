@@ -103,6 +103,11 @@ final class TiffCheck {
 	/** The strips or tiles of the pages kept, and the most kept. */
 	private long keptPieces;
 	static final long MAX_KEPT_PIECES = 1 << 22;
+	/**
+	 * The first page's resolution tag that is no size (0/1 or 1/0), as "tag N/D",
+	 * or null.
+	 */
+	private String noResolution;
 	/** Whether an image has 3 or 4 samples per pixel of 16 bits. */
 	private boolean rgb16;
 	/** Whether an image is 16-bit RGB with a fourth sample that is alpha. */
@@ -135,6 +140,16 @@ final class TiffCheck {
 	 */
 	List<TiffPage> ownPages() {
 		return big || tiledPages || jpegPages ? List.copyOf(pages) : null;
+	}
+
+	/**
+	 * The first page's resolution tag whose value is no size (a numerator or
+	 * denominator of 0), as "XResolution 1/0", which ImageJ's reader takes as a
+	 * pixel of 1 in the resolution unit (1 cm); null when both are sizes or
+	 * absent.
+	 */
+	String noResolution() {
+		return noResolution;
 	}
 
 	/**
@@ -421,6 +436,17 @@ final class TiffCheck {
 		if (index == 1 && compression == 1) imageJStack(e, image, offsetValues.get(
 			0), declared, pageBytes);
 		if (index == 1) omeXml(e);
+		if (index == 1) for (int tag : new int[] { X_RESOLUTION, Y_RESOLUTION }) {
+			Entry x = e.get(tag);
+			if (noResolution != null || x == null || x.count() < 1 || x
+				.type() != RATIONAL) continue;
+			ByteBuffer b = read(x.valuesAt(), 8);
+			long numerator = b.getInt(0) & 0xffffffffL, denominator = b.getInt(4) &
+				0xffffffffL;
+			if (numerator == 0 || denominator == 0) noResolution =
+				(tag == X_RESOLUTION ? "XResolution " : "YResolution ") + numerator +
+					"/" + denominator;
+		}
 		ImageFileCheck.requirePlaneFits(what, w, h);
 	}
 

@@ -587,21 +587,21 @@ public class ImageFileCheckTest {
 		assertTrue(refusal(write("rgbx.tif", rgbData.bytes())).contains(
 			"whose fourth is not alpha"));
 		assertEquals(new ImageFileCheck.Findings.Tiff(false, false, false, null,
-			null, 256), ImageFileCheck.check(write("rgba.tif", samples(4, 8, 1).tag(
-				338, 3, 2).bytes()), "input"));
+			null, 256, null), ImageFileCheck.check(write("rgba.tif", samples(4, 8, 1)
+				.tag(338, 3, 2).bytes()), "input"));
 		// 8-bit and 16-bit RGB and a fourth sample pass; a 16-bit fourth that is
 		// alpha (or not said) is flagged, for ImageJ keeps it as a channel
 		for (int[] ok : new int[][] { { 3, 8 }, { 4, 8 }, { 3, 16 }, { 4, 16 } })
 			assertEquals(new ImageFileCheck.Findings.Tiff(false, ok[1] == 16,
 				ok[0] == 4 && ok[1] == 16, null, null, 64 * (ok[1] == 8 ? 4 : 2 *
-					ok[0])), ImageFileCheck.check(write("ok.tif", samples(ok[0], ok[1], 1)
-						.bytes()), "input"));
+					ok[0]), null), ImageFileCheck.check(write("ok.tif", samples(ok[0],
+						ok[1], 1).bytes()), "input"));
 		assertEquals(new ImageFileCheck.Findings.Tiff(false, true, true, null, null,
-			512), ImageFileCheck.check(write("rgba16.tif", samples(4, 16, 1).tag(338,
-				3, 2).bytes()), "input"));
+			512, null), ImageFileCheck.check(write("rgba16.tif", samples(4, 16, 1)
+				.tag(338, 3, 2).bytes()), "input"));
 		assertEquals(new ImageFileCheck.Findings.Tiff(false, true, false, null,
-			null, 512), ImageFileCheck.check(write("rgbx16.tif", samples(4, 16, 1)
-				.tag(338, 3, 0).bytes()), "input"));
+			null, 512, null), ImageFileCheck.check(write("rgbx16.tif", samples(4, 16,
+				1).tag(338, 3, 0).bytes()), "input"));
 	}
 
 	/**
@@ -662,18 +662,18 @@ public class ImageFileCheckTest {
 	@Test
 	void aTiffOfUnsigned32BitIntegersIsFlaggedForTheReader() throws IOException {
 		assertEquals(new ImageFileCheck.Findings.Tiff(true, false, false, null,
-			null, 256), ImageFileCheck.check(write("u32.tif", samples(1, 32, 1)
+			null, 256, null), ImageFileCheck.check(write("u32.tif", samples(1, 32, 1)
 				.bytes()), "input"));
 		Tiff noFormat = samples(1, 32, 1); // unsigned is TIFF's default
 		noFormat.entries.removeIf(e -> e[0] == 339);
 		assertEquals(new ImageFileCheck.Findings.Tiff(true, false, false, null,
-			null, 256), ImageFileCheck.check(write("u32-default.tif", noFormat
+			null, 256, null), ImageFileCheck.check(write("u32-default.tif", noFormat
 				.bytes()), "input"));
 		assertEquals(new ImageFileCheck.Findings.Tiff(false, false, false, null,
-			null, 256), ImageFileCheck.check(write("i32.tif", samples(1, 32, 2)
+			null, 256, null), ImageFileCheck.check(write("i32.tif", samples(1, 32, 2)
 				.bytes()), "input"));
 		assertEquals(new ImageFileCheck.Findings.Tiff(false, false, false, null,
-			null, 256), ImageFileCheck.check(write("f32.tif", samples(1, 32, 3)
+			null, 256, null), ImageFileCheck.check(write("f32.tif", samples(1, 32, 3)
 				.bytes()), "input"));
 	}
 
