@@ -166,8 +166,10 @@ public final class ImageFileCodec implements ImageCodec {
 			notes.accept(file.getFileName() + ": its " + tiff.noResolution() +
 				" is no resolution: its pixel size is left out");
 		}
-		if (tiff != null && tiff.omeLayout() != null) imp = TiffPages.arrange(imp,
-			tiff.omeLayout(), file, role);
+		if (tiff != null && tiff.omeLayout() != null) {
+			imp = TiffPages.arrange(imp, tiff.omeLayout(), file, role);
+			tiff.omeLayout().notes().forEach(notes);
+		}
 		if (found instanceof ImageFileCheck.Findings.Png png) {
 			if (png.alpha()) imp = readPngSamples(file, role, imp, png
 				.alphaBitDepth());

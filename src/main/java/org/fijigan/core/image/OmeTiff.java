@@ -4,6 +4,7 @@ package org.fijigan.core.image;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import javax.xml.XMLConstants;
@@ -50,10 +51,12 @@ public final class OmeTiff {
 	 *          none
 	 * @param frameInterval seconds between frames, or 0 when not given
 	 * @param pages the file's full pages, some of which may hold no plane
+	 * @param notes what of the metadata was left out (a physical size that is no
+	 *          size), one line each
 	 */
 	public record Layout(int channels, int slices, int frames, int[] pageOfPlane,
 			int samplesPerPixel, Calibration calibration, double frameInterval,
-			int pages) {
+			int pages, List<String> notes) {
 
 		@Override
 		public String toString() {
@@ -147,8 +150,9 @@ public final class OmeTiff {
 		for (int i = 0; i < page.length; i++)
 			if (page[i] < 0) throw bad(what, "no TiffData element maps plane " + (i +
 				1) + " to a page");
-		return new Layout(c, sizeZ, sizeT, page, samples, calibration(pixels),
-			seconds(pixels), pages);
+		List<String> notes = new java.util.ArrayList<>();
+		return new Layout(c, sizeZ, sizeT, page, samples, calibration(pixels,
+			fileName, notes), seconds(pixels), pages, List.copyOf(notes));
 	}
 
 	/** The one Image's Pixels element. */
@@ -217,19 +221,31 @@ public final class OmeTiff {
 	 * is converted to it (300 nm beside 0.1 µm is 0.3 µm), one in a unit that
 	 * cannot be converted keeps its own unit (ImageJ's y and z units).
 	 */
-	private static Calibration calibration(Element pixels) {
+	private static Calibration calibration(Element pixels, String fileName,
+		List<String> notes)
+	{
 		double w = size(pixels, "PhysicalSizeX"), h = size(pixels, "PhysicalSizeY"),
 				d = size(pixels, "PhysicalSizeZ");
-		if (!(w > 0)) return null;
+		// a size given that is no size (0, negative, not a number) is left out
+		// with a note; the others are kept
+		boolean badX = noSize(pixels, "PhysicalSizeX", fileName, notes), badY =
+			noSize(pixels, "PhysicalSizeY", fileName, notes), badZ = noSize(pixels,
+				"PhysicalSizeZ", fileName, notes);
 		String unit = unit(pixels, "PhysicalSizeXUnit"), yUnit = unit(pixels,
 			"PhysicalSizeYUnit"), zUnit = unit(pixels, "PhysicalSizeZUnit");
+		if (badZ || !(d > 0)) {
+			d = 1;
+			zUnit = null;
+		}
+		if (badX || badY || !(w > 0)) {
+			// x and y go together: without both the image is in pixels
+			if (zUnit == null) return null;
+			return new Calibration(1, 1, d, "pixel").withUnits("pixel", zUnit);
+		}
+		if (zUnit == null) zUnit = unit;
 		if (!(h > 0)) {
 			h = w;
 			yUnit = unit;
-		}
-		if (!(d > 0)) {
-			d = 1;
-			zUnit = unit;
 		}
 		double y = Units.length(h, yUnit, unit), z = Units.length(d, zUnit, unit);
 		if (y > 0 && Double.isFinite(y)) {
@@ -241,6 +257,22 @@ public final class OmeTiff {
 			zUnit = unit;
 		}
 		return new Calibration(w, h, d, unit).withUnits(yUnit, zUnit);
+	}
+
+	/**
+	 * Whether attribute {@code name} is given but is no size (0, negative, not a
+	 * number or infinite), noted when it is.
+	 */
+	private static boolean noSize(Element pixels, String name, String fileName,
+		List<String> notes)
+	{
+		String given = pixels.getAttribute(name).trim();
+		double v = size(pixels, name);
+		if (given.isEmpty() || v > 0 && Double.isFinite(v)) return false;
+		notes.add(fileName + ": its OME-XML " + name + " of " + given +
+			" is no size: " + (name.endsWith("Z") ? "its slice spacing is"
+				: "its pixel size in x and y is") + " left out");
+		return true;
 	}
 
 	/** An OME length unit as ImageJ spells it (µm when not given). */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.fijigan.core.GanException;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,6 +94,29 @@ class OmeTiffTest {
 			"DimensionOrder=\"XYCZT\" SizeC=\"1\" SizeZ=\"1\" SizeT=\"1\" " +
 				"PhysicalSizeX=\"0.1\" PhysicalSizeY=\"0.1\" PhysicalSizeZ=\"3\" " +
 				"PhysicalSizeZUnit=\"mm\"", ""), 1).calibration());
+	}
+
+	/**
+	 * A physical size given as 0 or negative is left out with a note, the valid
+	 * ones kept: before, a bad PhysicalSizeX dropped y and z too, without a word.
+	 */
+	@Test
+	void aPhysicalSizeThatIsNoSizeIsLeftOutAndTheOthersKept() {
+		String image = "DimensionOrder=\"XYCZT\" SizeC=\"1\" SizeZ=\"1\" " +
+			"SizeT=\"1\" ";
+		OmeTiff.Layout badX = parse(ome(image + "PhysicalSizeX=\"-0.5\" " +
+			"PhysicalSizeY=\"0.3\" PhysicalSizeZ=\"1.5\"", ""), 1);
+		assertEquals(new Calibration(1, 1, 1.5, "pixel").withUnits("pixel", "µm"),
+			badX.calibration());
+		assertEquals(List.of("a.ome.tif: its OME-XML PhysicalSizeX of -0.5 is no " +
+			"size: its pixel size in x and y is left out"), badX.notes());
+		OmeTiff.Layout badZ = parse(ome(image + "PhysicalSizeX=\"0.2\" " +
+			"PhysicalSizeY=\"0.3\" PhysicalSizeZ=\"0\"", ""), 1);
+		assertEquals(new Calibration(0.2, 0.3, 1, "µm"), badZ.calibration());
+		assertEquals(List.of("a.ome.tif: its OME-XML PhysicalSizeZ of 0 is no " +
+			"size: its slice spacing is left out"), badZ.notes());
+		assertEquals(List.of(), parse(ome(image + "PhysicalSizeX=\"0.2\"", ""), 1)
+			.notes());
 	}
 
 	/**
