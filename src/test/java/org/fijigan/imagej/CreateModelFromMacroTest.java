@@ -4,6 +4,7 @@ package org.fijigan.imagej;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -86,5 +87,21 @@ class CreateModelFromMacroTest {
 		assertNull(c.errorMessage());
 		assertEquals("super-resolution", c.created().task());
 		assertEquals(Files.size(existing.toPath()), c.created().bytes());
+	}
+
+	@Test
+	void aFolderNamedAsTheOutputIsRefusedBeforeAnythingIsWritten()
+		throws IOException
+	{
+		Path folder = Files.createDirectories(dir.resolve("v3.onnx"));
+		CreateModelCommand c = new CreateModelCommand();
+		c.architecture = "rrdb-sr";
+		c.output = folder.toFile();
+		c.overwrite = true;
+		c.run();
+		assertEquals(folder + " is a folder: the model is written to a file; " +
+			"choose another name", c.errorMessage());
+		assertTrue(Files.isDirectory(folder));
+		assertEquals(1, dir.toFile().list().length, "no temporary left behind");
 	}
 }

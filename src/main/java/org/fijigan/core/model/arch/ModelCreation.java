@@ -107,6 +107,8 @@ public final class ModelCreation {
 		if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
 			".onnx")) throw new GanException("the output must be an .onnx file: " +
 				output);
+		if (Files.isDirectory(output)) throw new GanException(output +
+			" is a folder: the model is written to a file; choose another name");
 		Path folder = output.toAbsolutePath().getParent();
 		if (folder != null && !Files.isDirectory(folder)) {
 			String dangling = AtomicFile.danglingLink(folder);
