@@ -27,7 +27,7 @@ import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
 import org.fijigan.core.train.data.Degradation;
 import org.fijigan.ij1.ImageFolder;
-import org.fijigan.ij1.LossPlot;
+import org.fijigan.ij1.LossCurve;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -266,18 +266,14 @@ public final class FineTuneCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws IOException {
-		FineTuneOutput destination = new FineTuneOutput(output, List.of(sibling(
-			output, "-loss.csv"), sibling(output, "-loss.png")), overwrite, overwrite,
-			replaceInputModel, HINTS);
+		FineTuneOutput destination = FineTuneOutput.withLossCurve(output, overwrite,
+			overwrite, replaceInputModel, HINTS);
 		DataSource source = data.folder != null ? new DataSource.Images(ImageFolder
 			.of(data.folder, "data")) : new DataSource.Pairs(ImageFolder.of(
 				data.pairs.inputs, "input"), ImageFolder.of(data.pairs.targets,
 					"target"));
 		Degradation.BlindSpot blindSpots = selfSupervised.blindSpot();
-		if (blindSpots != null && degradation != null && !degradation.isEmpty())
-			throw new GanException(
-				"--degradation makes inputs from clean images; --self-supervised n2v learns from noisy " +
-					"images as they are: give one or the other");
+		Degradation inputs = Degradation.chosen(blindSpots, degradation);
 		if (loss == null) loss = blindSpots != null ? "l2" : "l1";
 		OptimizerConfig opt = OptimizerConfig.parse(optimizer, lr).withSchedule(
 			OptimizerConfig.Schedule.parse(lrSchedule)).withBetas(adamBetas);
@@ -291,9 +287,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 				r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch,
 			patch, Augmentation.parse(augment), normalize, validation,
-			adversarialWeight, config, blindSpots != null ? blindSpots
-				: degradation == null || degradation.isEmpty() ? null : Degradation
-					.parseAll(degradation));
+			adversarialWeight, config, inputs);
 
 		FineTune.Outcome outcome;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
@@ -307,9 +301,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		// the model and its loss curve appear together or not at all
 		Path csv = destination.companions().get(0), png = destination.companions()
 			.get(1);
-		destination.write(result, model, resume, List.of(o -> LossCurve.writeCsv(o,
-			Trainer.HISTORY_COLUMNS, result.history()), o -> LossPlot.writePng(o,
-				result.history())));
+		destination.write(result, outcome.model().onnxFile(), resume, LossCurve
+			.contents(result.history()));
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);
@@ -326,17 +319,5 @@ public final class FineTuneCommand implements Callable<Integer> {
 			w.println("note: " + n);
 		w.flush();
 		return 0;
-	}
-
-	/**
-	 * {@code model.onnx} -> {@code model<suffix>}; a name without the extension
-	 * is refused by {@link FineTuneOutput}.
-	 */
-	private static Path sibling(Path onnx, String suffix) {
-		String name = onnx.toAbsolutePath().getFileName().toString();
-		int end = name.toLowerCase(Locale.ROOT).endsWith(".onnx") ? name.length() -
-			".onnx".length() : name.length();
-		return onnx.toAbsolutePath().resolveSibling(name.substring(0, end) +
-			suffix);
 	}
 }

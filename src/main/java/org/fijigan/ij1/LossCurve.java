@@ -1,18 +1,32 @@
 
-package org.fijigan.cli;
+package org.fijigan.ij1;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.train.FineTuneOutput;
+import org.fijigan.core.train.Trainer;
+
 /**
- * Writes a training history as CSV; {@link org.fijigan.ij1.LossPlot} draws it
- * as a PNG.
+ * The loss curve written beside a fine-tuned model, by the command line and the
+ * Fiji command alike: the history as CSV ({@code OUT-loss.csv}) and drawn by
+ * {@link LossPlot} as a PNG ({@code OUT-loss.png}).
  */
-final class LossCurve {
+public final class LossCurve {
 
 	private LossCurve() {}
+
+	/**
+	 * The contents of the companions of {@link FineTuneOutput#withLossCurve}, in
+	 * their order, for {@link FineTuneOutput#write}.
+	 */
+	public static List<AtomicFile.Content> contents(List<float[]> history) {
+		return List.of(o -> writeCsv(o, Trainer.HISTORY_COLUMNS, history),
+			o -> LossPlot.writePng(o, history));
+	}
 
 	static void writeCsv(OutputStream out, String[] columns, List<float[]> rows) {
 		PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(out,

@@ -66,6 +66,14 @@ final class FieldNames {
 			train-data=Training folder
 			blocks=Blocks
 			data=Data folder
+			input-dir=Data folder
+			target-dir=Targets folder
+			degradation=Degradation
+			freeze=Freeze
+			lr-schedule=Schedule of the learning rate
+			checkpoint-every=Interval of checkpoints
+			validate-every=Validate every
+			no-ema-warmup=Constant EMA decay
 			self-supervised=Training data
 			""".lines().map(l -> l.split("=", 2)).collect(java.util.stream.Collectors
 		.toUnmodifiableMap(kv -> kv[0], kv -> kv[1]));

@@ -4,6 +4,7 @@ package org.fijigan.imagej;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,6 +30,7 @@ import org.fijigan.core.train.data.Degradation;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.ij1.ImageFolder;
 import org.fijigan.ij1.ImagePlusConverter;
+import org.fijigan.ij1.LossCurve;
 import org.fijigan.ij1.LossPlot;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -67,7 +69,7 @@ public class FineTuneCommand extends GanCommand {
 	File targets;
 
 	@Parameter(label = "Output model", style = FileWidget.SAVE_STYLE,
-		description = "the fine-tuned .onnx file")
+		description = "the fine-tuned .onnx file; its loss curve is written beside it as NAME-loss.csv and NAME-loss.png")
 	File output;
 
 	@Parameter(label = "Task", choices = { "auto", "super-resolution", "denoise",
@@ -109,6 +111,10 @@ public class FineTuneCommand extends GanCommand {
 
 	@Parameter(label = "Learning rate")
 	double learningRate = 1e-4;
+
+	@Parameter(label = "Schedule of the learning rate", choices = { "constant",
+		"cosine" }, description = "constant, or cosine decay to 0 at the last step")
+	String lrSchedule = "constant";
 
 	@Parameter(label = "Loss", choices = { "auto", "l1", "l2", "charbonnier" },
 		description = "auto: l1, or l2 with no clean images")
@@ -180,15 +186,28 @@ public class FineTuneCommand extends GanCommand {
 		description = "no warm-up: the decay from the first step (off: min(decay, (1 + t) / (10 + t)) at step t)")
 	boolean constantEma;
 
-	@Parameter(label = "Normalize", choices = { "percentile", "range", "none" })
+	@Parameter(label = "Normalize",
+		description = "percentile, percentile:LOW,HIGH, range, range:MIN,MAX or none; for a generator, one range for the whole set")
 	String normalize = "percentile";
+
+	@Parameter(label = "Degradation", required = false,
+		description = "how inputs are made from clean images, as the command line's --degradation: empty for the task's own, or e.g. gaussian:0.01..0.25; several noise models separated by ';' train on a mix")
+	String degradation = "";
+
+	@Parameter(label = "Freeze", required = false,
+		description = "keep the parameters whose names these regular expressions (separated by commas) match fixed; empty: none")
+	String freeze = "";
 
 	@Parameter(label = "Seed")
 	long seed;
 
-	@Parameter(label = "Validation fraction", min = "0", max = "0.5",
-		description = "share of the images held out for validation; generators are not validated and hold out none")
+	@Parameter(label = "Validation fraction", min = "0",
+		description = "share of the images held out for validation, at least 0 and below 1; generators are not validated and hold out none")
 	double validation = FineTune.DEFAULT_VALIDATION;
+
+	@Parameter(label = "Validate every", min = "0",
+		description = "steps between validation passes; 0: only at the end")
+	int validateEvery;
 
 	@Parameter(label = "Device",
 		description = "auto, cpu, cuda, cuda:1, cuda:strict (never the CPU), ...")
@@ -199,8 +218,12 @@ public class FineTuneCommand extends GanCommand {
 
 	@Parameter(label = "Checkpoint folder", required = false,
 		style = FileWidget.DIRECTORY_STYLE,
-		description = "where checkpoints go (every 100 steps and at the end)")
+		description = "where checkpoints go (every 'Interval of checkpoints' steps and at the end)")
 	File checkpoints;
+
+	@Parameter(label = "Interval of checkpoints", min = "1",
+		description = "steps between checkpoints")
+	int checkpointEvery = 100;
 
 	@Parameter(label = "Resume",
 		description = "continue from the checkpoint in the checkpoint folder")
@@ -211,7 +234,7 @@ public class FineTuneCommand extends GanCommand {
 	boolean replaceInputModel;
 
 	@Parameter(label = "Overwrite",
-		description = "replace the output model if it exists")
+		description = "replace the output model and its loss curve if they exist")
 	boolean overwrite;
 
 	/** How this dialog grants what {@link FineTuneOutput} refuses. */
@@ -226,11 +249,16 @@ public class FineTuneCommand extends GanCommand {
 			"choose where to write the fine-tuned model (.onnx)");
 		// neither a macro nor the dialog's file field asks before an existing
 		// file is named: it is replaced only with Overwrite, as in Create Model
-		FineTuneOutput destination = new FineTuneOutput(output.toPath(), List.of(),
+		FineTuneOutput destination = FineTuneOutput.withLossCurve(output.toPath(),
 			overwrite, false, replaceInputModel, HINTS);
+		boolean noData = data == null || data.getPath().isBlank();
+		if (noData && targets != null && !targets.getPath().isBlank())
+			throw new GanException("a Targets folder holds what the model should " +
+				"output for each image of the Data folder: choose the Data folder of " +
+				"inputs too (paired training needs it), or leave Targets folder " +
+				"empty");
 		DataSource source;
-		if (data == null || data.getPath().isBlank()) source =
-			new DataSource.Images(openImages());
+		if (noData) source = new DataSource.Images(openImages());
 		else if (targets == null || targets.getPath().isBlank()) source =
 			new DataSource.Images(ImageFolder.of(data.toPath(), "data"));
 		else source = new DataSource.Pairs(ImageFolder.of(data.toPath(), "input"),
@@ -250,23 +278,34 @@ public class FineTuneCommand extends GanCommand {
 				Degradation.BlindSpot.DEFAULT_NEIGHBOURHOOD + " and none");
 		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(
 			discriminator), discriminatorWidth, spectralNorm, minibatchStd,
-			DiffAugment.parse(diffAugment), adaTarget, discriminatorLr > 0
-				? discriminatorLr : null, discriminatorSteps, !constantEma);
+			DiffAugment.parse(diffAugment), adaTarget,
+			// 0 is the field's "the learning rate above"; a negative rate is refused
+			discriminatorLr == 0 ? null : discriminatorLr, discriminatorSteps,
+			!constantEma);
+		List<String> degradations = Arrays.stream(degradation == null
+			? new String[0] : degradation.split(";")).map(String::trim).filter(d -> !d
+				.isEmpty()).toList();
+		Degradation inputs = Degradation.chosen(blindSpots, degradations);
+		List<String> frozen = Arrays.stream(freeze == null ? new String[0] : freeze
+			.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
 		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(
-			optimizer, learningRate).withBetas(adamBetas), LossKind.parse(!loss
-				.equals("auto") ? loss : blindSpots != null ? "l2" : "l1"), 0,
-			AdversarialKind.parse(ganLoss), seed, DeviceSpec.parse(device), threads,
+			optimizer, learningRate).withSchedule(OptimizerConfig.Schedule.parse(
+				lrSchedule)).withBetas(adamBetas), LossKind.parse(!loss.equals("auto")
+					? loss : blindSpots != null ? "l2" : "l1"), 0, AdversarialKind.parse(
+						ganLoss), seed, DeviceSpec.parse(device), threads,
 			checkpoints == null || checkpoints.getPath().isBlank() ? null
-				: checkpoints.toPath(), 100, resume, List.of(), emaDecay, Math.max(1,
-					steps / 20), new GradientPenalties(GradientPenalties.parseWganGp(
-						gradientPenalty), (float) r1Gamma, r1Every), stabilisers);
+				: checkpoints.toPath(), checkpointEvery, resume, frozen, emaDecay,
+			validateEvery, new GradientPenalties(GradientPenalties.parseWganGp(
+				gradientPenalty), (float) r1Gamma, r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model.trim(), task.equals(
 			"auto") ? null : TaskKind.parse(task), source, batch, patch, Augmentation
 				.parse(augment), Normalization.parse(normalize),
 			// the dialog's default is the model's: none held out for a generator
 			validation == FineTune.DEFAULT_VALIDATION ? null : validation,
-			adversarialWeight > 0 ? (float) adversarialWeight : null, config,
-			blindSpots);
+			// 0 is the model's default; a negative weight is refused, as on the
+			// command line
+			adversarialWeight == 0 ? null : (float) adversarialWeight, config,
+			inputs);
 		LiveLoss plot = new LiveLoss(steps);
 		ProgressListener progress = ProgressListener.safe(e -> {
 			progress().onProgress(e);
@@ -275,7 +314,8 @@ public class FineTuneCommand extends GanCommand {
 		FineTune.Outcome outcome = FineTune.run(request, destination, progress,
 			cancellation());
 		Trainer.Result result = outcome.result();
-		destination.write(result, model.trim(), resume, List.of());
+		destination.write(result, outcome.model().onnxFile(), resume, LossCurve
+			.contents(result.history()));
 		plot.finish(result.history());
 		float[] last = result.history().get(result.history().size() - 1);
 		IJ.log(String.format(Locale.ROOT,
@@ -285,6 +325,8 @@ public class FineTuneCommand extends GanCommand {
 					", validation loss %.5f", last[4]) + (Float.isNaN(last[5]) ? ""
 						: String.format(Locale.ROOT, ", PSNR %.2f dB", last[5])),
 			destination.model()));
+		IJ.log("  loss curve: " + destination.companions().get(0).getFileName() +
+			", " + destination.companions().get(1).getFileName());
 		IJ.log("  data: " + outcome.data().describe());
 		for (String n : outcome.notes())
 			IJ.log("  " + n);
@@ -292,17 +334,34 @@ public class FineTuneCommand extends GanCommand {
 			IJ.log("  " + n);
 	}
 
-	/** Every open image, as training data. */
+	/** Every open image but plots, as training data. */
 	private static ImageSource openImages() {
 		int[] ids = WindowManager.getIDList();
-		if (ids == null || ids.length == 0) throw new GanException(
-			"no data: choose a data folder or open the images to train on");
-		List<RasterImage> images = new ArrayList<>();
-		for (int id : ids) {
+		List<ImagePlus> open = new ArrayList<>();
+		if (ids != null) for (int id : ids) {
 			ImagePlus imp = WindowManager.getImage(id);
-			if (imp != null) images.add(ImagePlusConverter.toRaster(imp));
+			if (imp != null) open.add(imp);
 		}
+		return trainingImages(open);
+	}
+
+	/**
+	 * The images of {@code open} that are not plots (a Plot shown by a macro, or
+	 * this command's own loss plot): a plot is no training image.
+	 */
+	static ImageSource trainingImages(List<ImagePlus> open) {
+		List<RasterImage> images = new ArrayList<>();
+		for (ImagePlus imp : open)
+			if (!isPlot(imp)) images.add(ImagePlusConverter.toRaster(imp));
+		if (images.isEmpty()) throw new GanException(
+			"no data: choose a data folder or open the images to train on" + (open
+				.isEmpty() ? "" : " (the open plots are not training images)"));
 		return ImageSource.of(images);
+	}
+
+	private static boolean isPlot(ImagePlus imp) {
+		return imp.getProperty(Plot.PROPERTY_KEY) != null || imp
+			.getWindow() instanceof PlotWindow;
 	}
 
 	/**

@@ -4,11 +4,13 @@ package org.fijigan.imagej;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 import org.fijigan.core.io.AtomicFile;
@@ -64,6 +66,119 @@ class FineTuneFromMacroTest {
 		assertEquals("PRECIOUS RESULT OF LAST WEEK", Files.readString(precious));
 		MacroRun.plugIn("fine-tune", options + " overwrite");
 		assertLoadableAndTrained(model, precious);
+	}
+
+	@Test
+	void fineTuneWritesTheLossCurveBesideTheModelAsTheCommandLineDoes()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
+		Path data = Files.createDirectories(dir.resolve("data"));
+		Random r = new Random(8);
+		for (int k = 0; k < 2; k++) {
+			float[] v = new float[24 * 24];
+			for (int i = 0; i < v.length; i++)
+				v[i] = (float) Math.cos(i / 24 / 4.0 + k) + r.nextFloat() * 0.05f;
+			assertTrue(new FileSaver(new ImagePlus("i" + k, new FloatProcessor(24, 24,
+				v))).saveAsTiff(data.resolve("i" + k + ".tif").toString()));
+		}
+		Path out = dir.resolve("tuned.onnx");
+		// an earlier run's curve of 5 steps, replaced with the model
+		Files.writeString(dir.resolve("tuned-loss.csv"), "step,loss\n1,1\n2,1\n" +
+			"3,1\n4,1\n5,1\n");
+		Files.writeString(out, "an earlier model");
+		MacroRun.plugIn("fine-tune", "model=[" + model + "] data=[" + data +
+			"] output=[" + out + "] task=denoise steps=2 batch=1 patch=16 " +
+			"validation=0 seed=9 device=cpu threads=1 overwrite");
+		assertLoadableAndTrained(model, out);
+		var csv = Files.readAllLines(dir.resolve("tuned-loss.csv"));
+		assertEquals(String.join(",",
+			org.fijigan.core.train.Trainer.HISTORY_COLUMNS), csv.get(0));
+		assertEquals(3, csv.size(), "a header and one row per step: " + csv);
+		assertTrue(csv.get(2).startsWith("2,"), csv.get(2));
+		byte[] png = Files.readAllBytes(dir.resolve("tuned-loss.png"));
+		assertEquals("PNG", new String(png, 1, 3,
+			java.nio.charset.StandardCharsets.US_ASCII));
+	}
+
+	/** Three 24x24 images in the folder {@code data}, seeded. */
+	private Path denoiserData() throws IOException {
+		Path data = Files.createDirectories(dir.resolve("data"));
+		Random r = new Random(8);
+		for (int k = 0; k < 3; k++) {
+			float[] v = new float[24 * 24];
+			for (int i = 0; i < v.length; i++)
+				v[i] = (float) Math.cos(i / 24 / 4.0 + k) + r.nextFloat() * 0.05f;
+			assertTrue(new FileSaver(new ImagePlus("i" + k, new FloatProcessor(24, 24,
+				v))).saveAsTiff(data.resolve("i" + k + ".tif").toString()));
+		}
+		return data;
+	}
+
+	@Test
+	void normalizeTakesTheParameterisedFormsTheCommandLineTakes()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
+		Path data = denoiserData();
+		Path out = dir.resolve("ranged.onnx");
+		MacroRun.plugIn("fine-tune", "model=[" + model + "] data=[" + data +
+			"] output=[" + out + "] task=denoise normalize=[range:0,2] steps=1 " +
+			"batch=1 patch=16 validation=0 seed=9 device=cpu threads=1");
+		var d = assertLoadableAndTrained(model, out);
+		assertEquals(org.fijigan.core.image.Normalization.parse("range:0,2")
+			.describe(), d.graph().metadata().get(ModelLoader.META_NORMALIZATION));
+	}
+
+	@Test
+	void theCommandLinesTrainingOptionsAreFieldsOfTheDialog() throws IOException {
+		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
+		Path data = denoiserData();
+		Path out = dir.resolve("options.onnx");
+		MacroRun.plugIn("fine-tune", "model=[" + model + "] data=[" + data +
+			"] output=[" + out + "] task=denoise degradation=[gaussian:0.05..0.1] " +
+			"schedule=cosine freeze=[^w0$,^b0$] checkpoint=[" + dir.resolve("ck") +
+			"] interval=1 steps=2 batch=1 patch=16 validation=0.34 learning=0.01 " +
+			"seed=9 device=cpu threads=1");
+		var d = assertLoadableAndTrained(model, out);
+		assertTrue(d.graph().metadata().get("fiji-gan.fine_tune.optimizer")
+			.endsWith(" cosine"), d.graph().metadata().toString());
+		String trainedOn = d.graph().metadata().get("fiji-gan.fine_tune.data");
+		assertTrue(trainedOn.endsWith("Gaussian noise sigma 0.05..0.1"), trainedOn);
+		var before = initializers(model);
+		var after = initializers(out);
+		assertEquals(before.get("w0"), after.get("w0"), "frozen");
+		assertEquals(before.get("b0"), after.get("b0"), "frozen");
+		assertNotEquals(before.get("w1"), after.get("w1"), "trained");
+		// validated at the end only, as the command line does by default
+		var csv = Files.readAllLines(dir.resolve("options-loss.csv"));
+		assertEquals(3, csv.size(), csv.toString());
+		assertTrue(csv.get(1).split(",", -1)[4].isEmpty(), csv.get(1));
+		assertFalse(csv.get(2).split(",", -1)[4].isEmpty(), csv.get(2));
+	}
+
+	private static java.util.Map<String, com.google.protobuf.ByteString>
+		initializers(Path onnx) throws IOException
+	{
+		java.util.Map<String, com.google.protobuf.ByteString> m =
+			new java.util.HashMap<>();
+		for (var t : ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(
+			onnx)).getGraph().getInitializerList())
+			m.put(t.getName(), t.toByteString());
+		return m;
+	}
+
+	@Test
+	void theOpenPlotsAreNoTrainingImages() {
+		ImagePlus cells = new ImagePlus("cells", new FloatProcessor(16, 16));
+		ImagePlus plot = new ij.gui.Plot("fiji-gan loss", "step", "loss",
+			new double[] { 1, 2, 3 }, new double[] { 0.3, 0.2, 0.1 }).getImagePlus();
+		assertEquals(List.of("cells"), FineTuneCommand.trainingImages(List.of(cells,
+			plot)).names());
+		assertEquals("no data: choose a data folder or open the images to train " +
+			"on (the open plots are not training images)", assertThrows(
+				org.fijigan.core.GanException.class, () -> FineTuneCommand
+					.trainingImages(List.of(plot))).getMessage());
 	}
 
 	@Test

@@ -48,6 +48,48 @@ class FineTuneOutputsInFijiTest {
 	}
 
 	@Test
+	void aModelNamedByItsInstalledNameIsReplacedOnlyWithReplaceInputModel()
+		throws Exception
+	{
+		Path models = Files.createDirectories(dir.resolve("models"));
+		Path installed = OnnxModels.conv3x3(1, 1, 3, 2).write(Files
+			.createDirectories(models.resolve("mine")), "model.onnx");
+		byte[] before = Files.readAllBytes(installed);
+		Path data = Files.createDirectories(dir.resolve("data"));
+		float[] pixels = new float[32 * 32];
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (i * 37 % 101) / 101f;
+		assertTrue(new FileSaver(new ImagePlus("img", new FloatProcessor(32, 32,
+			pixels))).saveAsTiff(data.resolve("img.tif").toString()));
+		org.fijigan.testing.DemoModels.withModelsDir(models, () -> {
+			try (Context context = new Context(CommandService.class)) {
+				CommandService commands = context.service(CommandService.class);
+				Map<String, Object> settings = new HashMap<>(Map.of("model", "mine",
+					"data", data.toFile(), "output", installed.toFile(), "task",
+					"denoise", "validation", 0.0));
+				settings.put("overwrite", true);
+				assertEquals("the output " + installed + " is the model being " +
+					"fine-tuned (mine): write the fine-tuned model to another file, or " +
+					"tick 'Replace input model' to replace it once training has " +
+					"finished", run(commands, settings));
+				assertArrayEquals(before, Files.readAllBytes(installed));
+				settings.put("overwrite", false);
+				settings.put("replaceInputModel", true);
+				assertNull(run(commands, settings));
+				assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(
+					installed)), "replaced by the fine-tuned model");
+				// another existing file still needs Overwrite
+				Path other = Files.writeString(dir.resolve("other.onnx"), "kept");
+				settings.put("output", other.toFile());
+				assertEquals(other + " already exists; tick Overwrite to replace it",
+					run(commands, settings));
+				assertEquals("kept", Files.readString(other));
+			}
+			return null;
+		});
+	}
+
+	@Test
 	void theDialogRefusesWhatTheCommandLineRefuses() throws Exception {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
 		Path data = Files.createDirectories(dir.resolve("data"));
@@ -136,6 +178,53 @@ class FineTuneOutputsInFijiTest {
 			assertEquals("Training data 'no clean images (Noise2Void)' trains " +
 				"denoisers: it cannot train with 'Task' super-resolution", run(commands,
 					n2vSr));
+
+			// a negative weight or discriminator learning rate was taken as the
+			// default; the command line refuses them
+			Map<String, Object> negative = new HashMap<>(common);
+			negative.put("output", dir.resolve("b.onnx").toFile());
+			negative.put("checkpoints", new File(""));
+			negative.put("adversarialWeight", -1.0);
+			assertEquals("the adversarial weight must be a number >= 0, not -1.0",
+				run(commands, negative));
+			negative.put("adversarialWeight", 1.0);
+			negative.put("discriminatorLr", -0.001);
+			assertEquals("'TTUR learning rate' must be a positive number, got -0.001",
+				run(commands, negative));
+
+			// a Targets folder without a Data folder trained unpaired on the open
+			// images
+			Map<String, Object> targetsAlone = new HashMap<>(common);
+			targetsAlone.put("data", new File(""));
+			targetsAlone.put("targets", data.toFile());
+			targetsAlone.put("output", dir.resolve("b.onnx").toFile());
+			targetsAlone.put("checkpoints", new File(""));
+			assertEquals("a Targets folder holds what the model should output for " +
+				"each image of the Data folder: choose the Data folder of inputs too " +
+				"(paired training needs it), or leave Targets folder empty", run(
+					commands, targetsAlone));
+
+			// a folder named as the output: every step trained, then the rename
+			// failed
+			Path folder = Files.createDirectories(dir.resolve("v3.onnx"));
+			Map<String, Object> intoFolder = new HashMap<>(common);
+			intoFolder.put("output", folder.toFile());
+			intoFolder.put("checkpoints", new File(""));
+			intoFolder.put("overwrite", true);
+			intoFolder.put("steps", 200);
+			assertEquals(folder + " is a folder: the fine-tuned model and its loss " +
+				"curve are written to files; choose another name", run(commands,
+					intoFolder));
+			try (var s = Files.list(folder)) {
+				assertEquals(0, s.count());
+			}
+
+			// the flags the engine's messages name have the dialog's labels: a
+			// model that has no self-supervised task named --input-dir and
+			// --target-dir
+			assertEquals(FieldNames.inFiji("x --input-dir and --target-dir " +
+				"--no-ema-warmup --degradation --freeze"), "x 'Data folder' and " +
+					"'Targets folder' 'Constant EMA decay' 'Degradation' 'Freeze'");
 
 			assertArrayEquals(checkpoint, Files.readAllBytes(ck.resolve(
 				"checkpoint.fgk")));

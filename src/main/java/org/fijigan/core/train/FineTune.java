@@ -199,7 +199,8 @@ public final class FineTune {
 			.config().resume(), r.config().steps());
 		ModelDescriptor d = ModelLoader.load(r.model(), ModelOverrides.NONE
 			.withTask(r.task()));
-		output.checkModel(d, r.model());
+		output.checkModel(d, r.model(), r.config().checkpointDir(), r.config()
+			.resume(), r.config().steps());
 		long opset = d.graph() == null ? 0 : d.graph().defaultOpset();
 		if (opset > 0 && opset < MIN_OPSET) throw new GanException("fine-tune " +
 			"needs opset " + MIN_OPSET + " or later (model " + d.name() + ": opset " +

@@ -70,6 +70,31 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					.getFileName());
 	}
 
+	/**
+	 * The output {@code OUT.onnx} with its loss curve, {@code OUT-loss.csv} and
+	 * {@code OUT-loss.png}, as companions (the command line and the Fiji command
+	 * write both).
+	 */
+	public static FineTuneOutput withLossCurve(Path model, boolean replaceOutputs,
+		boolean restartCheckpoints, boolean replaceInputModel, Hints hints)
+	{
+		return new FineTuneOutput(model, List.of(sibling(model, "-loss.csv"),
+			sibling(model, "-loss.png")), replaceOutputs, restartCheckpoints,
+			replaceInputModel, hints);
+	}
+
+	/**
+	 * {@code model.onnx} -> {@code model<suffix>}; a name without the extension
+	 * is refused by the constructor.
+	 */
+	private static Path sibling(Path onnx, String suffix) {
+		String name = onnx.toAbsolutePath().getFileName().toString();
+		int end = name.toLowerCase(Locale.ROOT).endsWith(".onnx") ? name.length() -
+			".onnx".length() : name.length();
+		return onnx.toAbsolutePath().resolveSibling(name.substring(0, end) +
+			suffix);
+	}
+
 	/** The model and its companions. */
 	public List<Path> files() {
 		List<Path> files = new ArrayList<>(companions.size() + 1);
@@ -88,6 +113,11 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		Path checkpoints, boolean resume, long steps)
 	{
 		AtomicFile.requireNameFits(model);
+		// said now, not once every step has trained and the rename fails
+		for (Path p : files())
+			if (Files.isDirectory(p)) throw new GanException(p + " is a folder: " +
+				"the fine-tuned model and its loss curve are written to files; " +
+				"choose another name");
 		NameClaim.requireClaimable(model); // said now, not after training
 		for (Path c : companions)
 			if (AtomicFile.nameBytes(c) > AtomicFile.MAX_NAME_BYTES)
@@ -97,14 +127,17 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					" bytes (UTF-8) a file name may have; " +
 					"choose a shorter name for the model");
 		refuseReplacingPackageWeights();
-		boolean replacesModel = replacesModel(Path.of(modelArgument),
-			modelArgument);
+		Path named = Path.of(modelArgument);
+		boolean replacesModel = replacesModel(named, modelArgument);
+		// a model named by its installed or bundled name is known to be the output
+		// only once loaded: checkModel decides then
+		boolean maybeModel = replaceInputModel && !Files.exists(named);
 		boolean goesOn = resume && checkpoints != null && goesOnFrom(Checkpoint
 			.head(checkpoints), steps);
 		boolean companionsFree = mayReplaceCompanions(resume) || goesOn;
 		for (Path p : files())
 			if (Files.exists(p) && !(p == model ? replaceOutputs || replacesModel ||
-				goesOn : companionsFree)) throw new GanException(p +
+				goesOn || maybeModel : companionsFree)) throw new GanException(p +
 					" already exists; " + hints.replaceOutputs());
 		AtomicFile.requireOutputFolder(model.getParent());
 		AtomicFile.requireWritableFolder(model.getParent());
@@ -123,14 +156,46 @@ public record FineTuneOutput(Path model, List<Path> companions,
 
 	/**
 	 * The check that needs the loaded model: its weights file, which for a
-	 * package is not the file the user named.
+	 * package or a model named by its name is not the file the user named.
 	 */
 	void checkModel(ModelDescriptor loaded, String modelArgument) {
-		if (replacesModel(loaded.onnxFile(), modelArgument) && !FileIdentity.same(
-			loaded.onnxFile(), Path.of(modelArgument))) throw new GanException(
-				"the output " + model + " is the weights of the bioimage.io package " +
-					modelArgument + ", whose descriptor records their SHA-256: write " +
-					"the fine-tuned model to another file (package-model packages it)");
+		checkModel(loaded, modelArgument, null, false, 0);
+	}
+
+	/**
+	 * As {@link #checkModel(ModelDescriptor, String)}, for a run with these
+	 * checkpoints (see {@link #checkBeforeLoading}).
+	 */
+	void checkModel(ModelDescriptor loaded, String modelArgument,
+		Path checkpoints, boolean resume, long steps)
+	{
+		Path weights = loaded.onnxFile();
+		if (weights == null || !FileIdentity.same(model, weights)) {
+			// left to this check by checkBeforeLoading: the output is not the model
+			if (replaceInputModel && !replaceOutputs && Files.exists(model) && !Files
+				.exists(Path.of(modelArgument)) && !(resume && checkpoints != null &&
+					goesOnFrom(Checkpoint.head(checkpoints), steps)))
+				throw new GanException(model + " already exists; " + hints
+					.replaceOutputs());
+			return;
+		}
+		if (!FileIdentity.same(weights, Path.of(modelArgument)) && isPackaged(
+			weights)) throw new GanException("the output " + model +
+				" is the weights of the bioimage.io package " + modelArgument +
+				", whose descriptor records their SHA-256: write " +
+				"the fine-tuned model to another file (package-model packages it)");
+		replacesModel(weights, modelArgument);
+	}
+
+	/** Whether a bioimage.io descriptor is beside {@code weights}. */
+	private static boolean isPackaged(Path weights) {
+		Path folder = weights.toAbsolutePath().getParent();
+		try {
+			return folder != null && DescriptorFile.in(folder).isPresent();
+		}
+		catch (GanException unreadable) {
+			return false;
+		}
 	}
 
 	/**
@@ -272,10 +337,13 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 *          of the same run ({@link #mayReplaceCompanions}), and the model and
 	 *          companions that run wrote when it stopped, where it goes on past
 	 *          it
+	 * @param trained the weights file of the model that was fine-tuned (the
+	 *          loaded model's, whatever the user named): replaced only with
+	 *          {@link #replaceInputModel}
 	 * @param companionContents the content of each of {@link #companions}, in
 	 *          order
 	 */
-	public void write(Trainer.Result result, String modelArgument, boolean resume,
+	public void write(Trainer.Result result, Path trained, boolean resume,
 		List<AtomicFile.Content> companionContents)
 	{
 		if (companionContents.size() != companions.size())
@@ -284,12 +352,12 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		// decided, and placed, while no other run puts files in place there: a
 		// temporary file of the model is then a killed run's, never a live one's
 		try (NameClaim claim = NameClaim.claim(model)) {
-			writeClaimed(result, modelArgument, resume, companionContents);
+			writeClaimed(result, trained, resume, companionContents);
 		}
 	}
 
-	private void writeClaimed(Trainer.Result result, String modelArgument,
-		boolean resume, List<AtomicFile.Content> companionContents)
+	private void writeClaimed(Trainer.Result result, Path trained, boolean resume,
+		List<AtomicFile.Content> companionContents)
 	{
 		// decided before this run stages its own model beside them
 		boolean goesOn = resume && goesOnFrom(result.model());
@@ -301,9 +369,9 @@ public record FineTuneOutput(Path model, List<Path> companions,
 			for (int i = 0; i < companions.size(); i++)
 				staged.add(AtomicFile.stageStream(companions.get(i), companionContents
 					.get(i)));
-			AtomicFile.Staged trained = AtomicFile.stageStream(model, o -> result
+			AtomicFile.Staged placed = AtomicFile.stageStream(model, o -> result
 				.model().writeTo(o));
-			staged.add(trained);
+			staged.add(placed);
 			List<Path> added = new ArrayList<>();
 			try {
 				for (AtomicFile.Staged c : staged.subList(0, companions.size())) {
@@ -312,8 +380,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					if (!existed) added.add(c.target());
 				}
 				// replace only when allowed, even a file that appeared while training
-				trained.place(replaceOutputs || goesOn || FileIdentity.same(model, Path
-					.of(modelArgument)) && replaceInputModel);
+				placed.place(replaceOutputs || goesOn || FileIdentity.same(model,
+					trained) && replaceInputModel);
 			}
 			catch (RuntimeException e) {
 				for (Path p : added)

@@ -136,7 +136,7 @@ class FineTuneOutputTest {
 		Trainer.Result result = new Trainer.Result(ai.onnx.proto.OnnxMl.ModelProto
 			.getDefaultInstance(), List.of(), "cpu", List.of(), 1);
 		GanException e = assertThrows(GanException.class, () -> out.write(result,
-			"m.onnx", false, List.of(o -> o.write('c'), o -> o.write('p'))));
+			Path.of("m.onnx"), false, List.of(o -> o.write('c'), o -> o.write('p'))));
 		assertEquals(model + " already exists; pass --overwrite to replace it", e
 			.getMessage());
 		assertEquals("appeared while training", Files.readString(model));
@@ -181,7 +181,7 @@ class FineTuneOutputTest {
 			Files.writeString(staged, "first run's model");
 			second = new Thread(() -> {
 				try {
-					out.write(mine, "in.onnx", false, List.of(o -> o.write(
+					out.write(mine, Path.of("in.onnx"), false, List.of(o -> o.write(
 						"second run's curve".getBytes())));
 				}
 				catch (GanException e) {

@@ -301,6 +301,20 @@ public sealed interface Degradation {
 		}
 	}
 
+	/**
+	 * The inputs a fine-tuning run asks for: Noise2Void's {@code blindSpots}, the
+	 * degradations of {@code specs} ({@link #parseAll}), or null (none of them)
+	 * for the task's own; both together are refused, the same way for the command
+	 * line and the Fiji command.
+	 */
+	static Degradation chosen(BlindSpot blindSpots, List<String> specs) {
+		boolean given = specs != null && !specs.isEmpty();
+		if (blindSpots != null && given) throw new GanException(
+			"--degradation makes inputs from clean images; --self-supervised n2v learns from noisy " +
+				"images as they are: give one or the other");
+		return blindSpots != null ? blindSpots : given ? parseAll(specs) : null;
+	}
+
 	/** One degradation, or a {@link NoiseMix} of several noise models. */
 	static Degradation parseAll(List<String> texts) {
 		if (texts.size() == 1) return parse(texts.get(0));
