@@ -21,15 +21,24 @@ import org.fijigan.core.text.Numbers;
  * <li>The noise level as a function of intensity, as a camera's noise is
  * (Poisson-Gaussian: variance {@code a + b v} at value {@code v}): the result's
  * pixels are put into {@value #BINS} bins of equal count by their value; in
- * each, the variance is the mean square of the residual with each value clipped
- * to the bin's median plus or minus the 99.5th percentile of the absolute
- * deviations from it, so that the few pixels that hold signal hardly count
- * while skewed noise (few photons) keeps nearly all of its variance; {@code a}
- * and {@code b} are the least-squares line through those (b at least 0, a at
- * least 0); where the result has one level alone (a flat result), {@code b} is
- * taken from the residual's third cumulant ({@code b^2 v} for shot noise) and
- * {@code a} is the rest of the variance; each pixel's variance is the line at
- * its result value, at least a hundredth of the whole plane's.</li>
+ * each, the variance is the mean square of the residual's fine detail (see
+ * below) with each value clipped to the bin's median plus or minus the 99.5th
+ * percentile of the absolute deviations from it, so that the few pixels that
+ * hold signal hardly count while skewed noise (few photons) keeps nearly all of
+ * its variance. The fine detail is each pixel's 2x2 block of the residual taken
+ * as {@code (r00 - r01 - r10 + r11) / 2}: for noise independent from pixel to
+ * pixel its variance is the noise's, while removed signal, smooth over a few
+ * pixels (a dimmed spot, an erased edge), cancels in it: a constant, a ramp or
+ * an edge along a row or column leaves nothing, a spot of sigma 1.5 about a
+ * sixth of its height. Without it, where the removed signal fills a bin (the
+ * brightest bin on a dark background holds the spots), the signal would count
+ * as that bin's noise variance and the line fitted through it would judge the
+ * spots against a noise of their own size; {@code a} and {@code b} are the
+ * least-squares line through those (b at least 0, a at least 0); where the
+ * result has one level alone (a flat result), {@code b} is taken from the
+ * residual's third cumulant ({@code b^2 v} for shot noise) and {@code a} is the
+ * rest of the variance; each pixel's variance is the line at its result value,
+ * at least a hundredth of the whole plane's.</li>
  * <li>For each window side {@code k} of {@link #WINDOWS}, at every window
  * wholly inside the plane, the local mean {@code m} of the residual and its
  * standard deviation for noise,
@@ -130,7 +139,12 @@ public final class ResidualCheck {
 				keptResidual[j] = residual[i];
 				keptResult[j++] = result[i];
 			}
-		double[][] model = noiseModel(keptResidual, keptResult);
+		float[] detail = fineDetail(residual, finite, width, height), keptDetail =
+			new float[valid];
+		for (int i = 0, j = 0; i < n; i++)
+			if (finite[i]) keptDetail[j++] = detail[i];
+		detail = null;
+		double[][] model = noiseModel(keptResidual, keptDetail, keptResult);
 		long windows = 0;
 		for (int k : WINDOWS)
 			if (k <= Math.min(width, height)) windows += (long) (width - k + 1) *
@@ -216,9 +230,10 @@ public final class ResidualCheck {
 	/**
 	 * Java heap one plane's check may hold at once, in bytes per pixel: the
 	 * residual, result and input planes (4 each), which pixels are finite (1) and
-	 * those pixels' residual and result (8), the noise model (16 and a 4 byte
-	 * bin), the residual, variance and skew as doubles (24), the flags (1), a
-	 * window's three means (24) and a box mean's rows (8), rounded up.
+	 * those pixels' residual and result (8), the residual's fine detail and that
+	 * of those pixels (8), the noise model (16 and a 4 byte bin), the residual,
+	 * variance and skew as doubles (24), the flags (1), a window's three means
+	 * (24) and a box mean's rows (8), rounded up.
 	 */
 	static final long BYTES_PER_PIXEL = 110;
 
@@ -350,11 +365,37 @@ public final class ResidualCheck {
 	}
 
 	/**
+	 * Each pixel's fine detail of the residual: {@code (r00 - r01 - r10 + r11) /
+	 * 2} over the 2x2 block that starts at it (that ends at it on the last row or
+	 * column), whose variance is the noise's for noise independent from pixel to
+	 * pixel and in which smooth removed signal cancels; NaN where a pixel of the
+	 * block is left out. The plane is at least 2x2.
+	 */
+	static float[] fineDetail(float[] residual, boolean[] finite, int width,
+		int height)
+	{
+		float[] d = new float[width * height];
+		for (int y = 0; y < height; y++)
+			for (int x = 0; x < width; x++) {
+				int i = Math.min(y, height - 2) * width + Math.min(x, width - 2);
+				d[y * width + x] = finite[i] && finite[i + 1] && finite[i + width] &&
+					finite[i + width + 1] ? (float) ((residual[i] - (double) residual[i +
+						1] - residual[i + width] + residual[i + width + 1]) / 2)
+						: Float.NaN;
+			}
+		return d;
+	}
+
+	/**
 	 * Each pixel's noise variance from the noise-level line at its result value,
 	 * and its noise's third cumulant ({@code b^2 v}, shot noise's); null when the
-	 * residual is all zeros.
+	 * residual is all zeros. A bin's variance is that of {@code detail}, the
+	 * residual's fine detail ({@link #fineDetail}; NaN values left out), or of
+	 * the residual itself where the bin has no finite detail.
 	 */
-	static double[][] noiseModel(float[] residual, float[] result) {
+	static double[][] noiseModel(float[] residual, float[] detail,
+		float[] result)
+	{
 		int n = residual.length;
 		double whole = MAD_SCALE * medianAbs(residual, null, 0);
 		if (!(whole > 0)) {
@@ -383,7 +424,9 @@ public final class ResidualCheck {
 		for (int b = 0; b < BINS; b++) {
 			level[b] = medianOf(result, bin, b);
 			if (Double.isNaN(level[b])) continue;
-			variance[b] = clippedMeanSquare(residual, bin, b);
+			float[] fine = finiteOnly(inBin(detail, bin, b));
+			variance[b] = fine.length > 0 ? clippedMeanSquare(fine, null, 0)
+				: clippedMeanSquare(residual, bin, b);
 			sv += level[b];
 			sq += variance[b];
 			svv += level[b] * level[b];
@@ -432,6 +475,15 @@ public final class ResidualCheck {
 		float[] a = new float[v.length];
 		for (int i = 0; i < v.length; i++)
 			if (bin == null || bin[i] == b) a[count++] = v[i];
+		return Arrays.copyOf(a, count);
+	}
+
+	/** The finite values of {@code v}, in a new array. */
+	private static float[] finiteOnly(float[] v) {
+		int count = 0;
+		float[] a = new float[v.length];
+		for (float x : v)
+			if (Float.isFinite(x)) a[count++] = x;
 		return Arrays.copyOf(a, count);
 	}
 

@@ -429,4 +429,39 @@ class ResidualCheckTest {
 		assertTrue(same.report().notes().stream().noneMatch(n -> n.contains(
 			"not only noise")), same.report().notes().toString());
 	}
+
+	/**
+	 * A perfect denoiser that also halves three spots of 200 (noise 5, so 20
+	 * noise sigmas removed at each peak) on a background of 0, 10 or 100: the
+	 * spots fill the brightest intensity bin, and their removed half must not
+	 * count as that bin's noise; the verdict is structure whatever the
+	 * background.
+	 */
+	@Test
+	void spotsHalvedOnADarkBackgroundAreStructure() {
+		int side = 64;
+		Random r = new Random(7);
+		float[] noise = new float[side * side], spots = new float[side * side];
+		for (int i = 0; i < noise.length; i++)
+			noise[i] = (float) (5 * r.nextGaussian());
+		for (int y = 0; y < side; y++)
+			for (int x = 0; x < side; x++)
+				for (int[] p : new int[][] { { 12, 12 }, { 20, 40 }, { 50, 30 } })
+					spots[y * side + x] += (float) (200 * Math.exp(-((x - p[0]) * (x -
+						p[0]) + (y - p[1]) * (y - p[1])) / 4.5));
+		for (double bg : new double[] { 0, 10, 100 }) {
+			float[] in = new float[side * side], out = new float[side * side];
+			for (int i = 0; i < in.length; i++) {
+				in[i] = (float) (bg + spots[i] + noise[i]);
+				out[i] = (float) (bg + 0.5 * spots[i]);
+			}
+			ResidualCheck.Verdict v = ResidualCheck.verdict(new RasterImage(side,
+				side, 1, 1, 1, PixelType.FLOAT32, new Object[] { in }), new RasterImage(
+					side, side, 1, 1, 1, PixelType.FLOAT32, new Object[] { out }));
+			assertEquals("structure: see the note", v.property(), "background " + bg);
+			ResidualCheck.Finding f = ResidualCheck.check(minus(in, out), out, side,
+				side);
+			assertTrue(f.maxZ() > 3 * f.threshold(), "background " + bg + ": " + f);
+		}
+	}
 }
