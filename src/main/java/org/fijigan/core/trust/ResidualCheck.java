@@ -331,37 +331,54 @@ public final class ResidualCheck {
 		"what the model removed is not only noise";
 
 	/**
-	 * How far below the input's range, or its largest magnitude where that is
-	 * more, a residual stays that is only the rounding of 32-bit arithmetic (the
-	 * normalisation there and back): a model that changed nothing leaves such a
-	 * residual, whose structure follows the values and means nothing. Rounding a
-	 * 32-bit value moves it by up to 2^-24 of its magnitude (half a step), and
-	 * the trip there and back rounds twice, so it stays within 2^-23 of the
-	 * larger of range and magnitude; this allows four times that, 4 steps of the
-	 * largest magnitude, and no more: on data far from zero (1e7, where one step
-	 * is 1) a spot of a few tens that the model erased is well above it, and is
-	 * judged.
+	 * How far below a pixel's scale a value removed from it stays that is only
+	 * the rounding of 32-bit arithmetic (the normalisation there and back): a
+	 * model that changed nothing leaves such a residual, whose structure follows
+	 * the values and means nothing. Rounding a 32-bit value moves it by up to
+	 * 2^-24 of its magnitude (half a step), and the trip there and back rounds
+	 * twice, so it stays within 2^-23 of the larger of the pixel's own magnitude
+	 * and the normalisation's range and ends; this allows four times that, 4
+	 * steps of that scale, and no more: on data far from zero (1e7, where one
+	 * step is 1) a spot of a few tens that the model erased is well above it, and
+	 * is judged.
 	 */
 	static final double ROUNDING = 0x1p-21;
 
 	/**
-	 * Whether every value removed is within {@link #ROUNDING} of the input
-	 * plane's range or largest magnitude, whichever is more (non-finite values
-	 * left out).
+	 * The share of the input's finite values below the low end, and above the
+	 * high end, of the range that rounding is measured against: a tenth of a
+	 * percent, inside the default normalisation's percentiles (1 and 99.8) so
+	 * that its rounding is allowed, and past a few extreme values (a nodata value
+	 * of -3.4e38, a hot pixel), which would otherwise make every real change of
+	 * the plane look like rounding.
+	 */
+	static final double ROBUST_TAIL = 0.001;
+
+	/**
+	 * Whether every value removed is within {@link #ROUNDING} of its pixel's
+	 * scale: the larger of the input pixel's magnitude and the input plane's
+	 * robust range or its ends' magnitudes (from the {@link #ROBUST_TAIL} and
+	 * {@code 1 - ROBUST_TAIL} quantiles of its finite values). Judged per pixel,
+	 * so that one extreme value cannot make the rest of the plane's changes pass
+	 * for rounding (non-finite values left out).
 	 */
 	static boolean negligible(float[] removed, float[] input) {
-		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY,
-				most = 0;
-		for (float v : input)
-			if (Float.isFinite(v)) {
-				min = Math.min(min, v);
-				max = Math.max(max, v);
-			}
-		for (float r : removed)
-			if (Float.isFinite(r)) most = Math.max(most, Math.abs(r));
-		if (!(max >= min)) return most == 0; // no finite input
-		double scale = Math.max(max - min, Math.max(Math.abs(min), Math.abs(max)));
-		return scale == 0 ? most == 0 : most <= ROUNDING * scale;
+		float[] values = finiteOnly(input);
+		Arrays.sort(values);
+		double scale = 0;
+		if (values.length > 0) {
+			int last = values.length - 1;
+			double lo = values[(int) Math.floor(ROBUST_TAIL * last)], hi =
+				values[(int) Math.ceil((1 - ROBUST_TAIL) * last)];
+			scale = Math.max(hi - lo, Math.max(Math.abs(lo), Math.abs(hi)));
+		}
+		for (int i = 0; i < removed.length; i++) {
+			float r = removed[i];
+			if (!Float.isFinite(r)) continue;
+			double own = Float.isFinite(input[i]) ? Math.abs(input[i]) : 0;
+			if (Math.abs(r) > ROUNDING * Math.max(scale, own)) return false;
+		}
+		return true;
 	}
 
 	/**
