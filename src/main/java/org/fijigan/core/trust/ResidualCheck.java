@@ -360,7 +360,9 @@ public final class ResidualCheck {
 	 * robust range or its ends' magnitudes (from the {@link #ROBUST_TAIL} and
 	 * {@code 1 - ROBUST_TAIL} quantiles of its finite values). Judged per pixel,
 	 * so that one extreme value cannot make the rest of the plane's changes pass
-	 * for rounding (non-finite values left out).
+	 * for rounding (non-finite values left out). A plane with no finite value
+	 * removed (a result all NaN) is not negligible: there is no rounding to
+	 * judge, and the check then says the plane was not checked.
 	 */
 	static boolean negligible(float[] removed, float[] input) {
 		float[] values = finiteOnly(input);
@@ -372,13 +374,15 @@ public final class ResidualCheck {
 				values[(int) Math.ceil((1 - ROBUST_TAIL) * last)];
 			scale = Math.max(hi - lo, Math.max(Math.abs(lo), Math.abs(hi)));
 		}
+		boolean any = false;
 		for (int i = 0; i < removed.length; i++) {
 			float r = removed[i];
 			if (!Float.isFinite(r)) continue;
+			any = true;
 			double own = Float.isFinite(input[i]) ? Math.abs(input[i]) : 0;
 			if (Math.abs(r) > ROUNDING * Math.max(scale, own)) return false;
 		}
-		return true;
+		return any;
 	}
 
 	/**

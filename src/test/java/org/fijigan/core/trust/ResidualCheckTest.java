@@ -492,4 +492,27 @@ class ResidualCheckTest {
 			assertTrue(ResidualCheck.negligible(rounding, in), "" + extreme);
 		}
 	}
+
+	/**
+	 * A result that is NaN everywhere leaves no finite residual: the plane is not
+	 * checked, and the property says so rather than "like noise"; in a stack, the
+	 * other planes are still checked and the property counts the one left.
+	 */
+	@Test
+	void aResultOfNanAloneIsNotChecked() {
+		RasterImage input = noisyStack(), output = RasterImage.allocate(SIZE, SIZE,
+			1, 3, 1, PixelType.FLOAT32);
+		for (int z = 0; z < 3; z++)
+			Arrays.fill((float[]) output.plane(0, z, 0), Float.NaN);
+		ResidualCheck.Verdict v = ResidualCheck.verdict(input, output);
+		assertNull(v.note());
+		assertEquals("not checked (no finite value in the residual)", v.property());
+		for (int z : new int[] { 0, 2 })
+			System.arraycopy(scene(0.6), 0, (float[]) output.plane(0, z, 0), 0, SIZE *
+				SIZE);
+		v = ResidualCheck.verdict(input, output);
+		assertTrue(v.property().startsWith("like noise") && v.property().endsWith(
+			"(1 of 3 planes not checked: no finite value in the residual)"), v
+				.property());
+	}
 }
