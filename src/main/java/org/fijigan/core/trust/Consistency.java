@@ -41,9 +41,13 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 	 *          the input's units
 	 * @param inputRange max - min of the channel's finite pixels in the input (0
 	 *          when it is constant)
+	 * @param leftOut map pixels left out of the score because they are not finite
+	 *          (NaN or infinite in the input or in the result's block); the text
+	 *          says how many, never dropping them silently
+	 * @param pixels map pixels of the channel over all its slices and frames
 	 */
 	public record Score(double psnr, double meanAbsoluteDifference,
-			double inputRange) {
+			double inputRange, long leftOut, long pixels) {
 
 		/**
 		 * The mean absolute difference as a fraction of the channel's value range;
@@ -61,6 +65,12 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 		String text() {
 			if (Double.isNaN(meanAbsoluteDifference))
 				return "no finite pixels to compare";
+			return score() + (leftOut == 0 ? "" : "; over " + (pixels - leftOut) +
+				" of " + pixels + " pixels: " + leftOut + " left out, NaN or " +
+				"infinite in the input or the result");
+		}
+
+		private String score() {
 			if (!(inputRange > 0)) return "mean |difference| " + Numbers.rounded(
 				meanAbsoluteDifference, 6) + " (the input is constant: " +
 				"it has no range to give a PSNR or a percentage of)";
@@ -155,7 +165,7 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 		int channels = input.logicalChannels();
 		double[] min = new double[channels], max = new double[channels], squares =
 			new double[channels], absolutes = new double[channels];
-		long[] n = new long[channels];
+		long[] n = new long[channels], pixels = new long[channels];
 		java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
 		java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
 		double blockArea = (double) s * s;
@@ -180,6 +190,7 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 								min[c] = Math.min(min[c], v);
 								max[c] = Math.max(max[c], v);
 							}
+							pixels[c]++;
 							if (Double.isFinite(d)) {
 								squares[c] += d * d;
 								absolutes[c] += Math.abs(d);
@@ -198,7 +209,7 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 			double psnr = mse == 0 ? Double.POSITIVE_INFINITY : range > 0 ? 10 * Math
 				.log10(range * range / mse) : Double.NaN;
 			scores.add(new Score(psnr, n[c] == 0 ? Double.NaN : absolutes[c] / n[c],
-				range));
+				range, pixels[c] - n[c], pixels[c]));
 		}
 		Consistency r = new Consistency(map, s, scores);
 		map.properties().put("fiji-gan.trust",

@@ -122,6 +122,30 @@ class TrustToolsTest {
 				"no range to give a PSNR or a percentage of)", c.summary());
 	}
 
+	/**
+	 * Pixels that are NaN or infinite in the input or in the result's block are
+	 * left out of the score, and the line (and the map's summary) says how many.
+	 */
+	@Test
+	void pixelsLeftOutOfTheScoreAreCounted() {
+		RasterImage in = input();
+		RasterImage sr = replicated(in, 2);
+		float[] p = plane(sr);
+		p[0] = Float.NaN; // block (0, 0)
+		p[3 * 6 + 5] = Float.POSITIVE_INFINITY; // block (2, 1)
+		p[1 * 6 + 2] += 8; // block (1, 0): mean +2
+		Consistency c = Consistency.of(in, sr, 2);
+		assertEquals(2, c.worst().leftOut());
+		assertEquals(6, c.worst().pixels());
+		assertEquals(0.5, c.meanAbsoluteDifference()); // 2 over 4 finite blocks
+		assertTrue(c.summary().endsWith("; over 4 of 6 pixels: 2 left out, NaN " +
+			"or infinite in the input or the result"), c.summary());
+		assertEquals(c.summary(), c.map().properties().get(
+			"fiji-gan.trust.summary"));
+		// all finite: nothing said
+		assertEquals(0, Consistency.of(in, replicated(in, 2), 2).worst().leftOut());
+	}
+
 	@Test
 	void consistencyRefusesSizesThatAreNoWholeScale() {
 		RasterImage odd = RasterImage.allocate(7, 4, 1, 1, 1, PixelType.FLOAT32);
