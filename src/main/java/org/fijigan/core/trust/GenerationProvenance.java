@@ -37,6 +37,9 @@ public final class GenerationProvenance {
 
 	private static final Pattern LABEL = Pattern.compile(
 		"SYNTHETIC(?: seed=(-?\\d+))?(?: latent=(\\d+))?(?: class=(.*?))? model=(.*) sha256=([0-9a-fA-F]+)");
+	/** The key of a slice's label: {@code fiji-gan.slice.N.label}. */
+	private static final Pattern SLICE_LABEL = Pattern.compile(
+		"fiji-gan\\.slice\\.\\d+\\.label");
 	private static final Pattern INFO_LINE = Pattern.compile(
 		"(fiji-gan\\.[^ =]+) = (.*)");
 
@@ -123,11 +126,20 @@ public final class GenerationProvenance {
 
 	/**
 	 * Whether an image's properties, as {@link #withInfo} gives them, say that it
-	 * was generated, or made from a generated image.
+	 * was generated, or made from a generated image: by the image-wide statement,
+	 * or by a slice's SYNTHETIC label alone ({@code generate}'s
+	 * {@code SYNTHETIC seed=... model=... sha256=...}, or the image's
+	 * {@code Label} for one plane), which follows the slice where a tool kept the
+	 * labels but dropped the image-wide properties.
 	 */
 	public static boolean isSynthetic(Map<String, String> p) {
-		return p.containsKey("fiji-gan.synthetic") || "generate".equals(p.get(
-			"fiji-gan.task"));
+		if (p.containsKey("fiji-gan.synthetic") || "generate".equals(p.get(
+			"fiji-gan.task"))) return true;
+		for (Map.Entry<String, String> e : p.entrySet())
+			if (e.getValue() != null && (e.getKey().equals("Label") || SLICE_LABEL
+				.matcher(e.getKey()).matches()) && LABEL.matcher(e.getValue().trim())
+					.matches()) return true;
+		return false;
 	}
 
 	/**

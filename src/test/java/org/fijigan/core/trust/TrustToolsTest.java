@@ -268,4 +268,33 @@ class TrustToolsTest {
 		assertThrows(GanException.class, () -> GenerationProvenance.rows(missing,
 			2));
 	}
+
+	/**
+	 * A generated stack that kept its slices' SYNTHETIC labels but lost the
+	 * image-wide properties (no fiji-gan.synthetic, no fiji-gan.task): still
+	 * synthetic, its rows come from the labels, and an image made from it is
+	 * SYNTHETIC too.
+	 */
+	@Test
+	void theSlicesLabelsAloneMarkAnImageSynthetic() {
+		Map<String, String> labels = new LinkedHashMap<>();
+		generated().forEach((k, v) -> {
+			if (k.startsWith("fiji-gan.slice.")) labels.put(k, v);
+		});
+		assertTrue(GenerationProvenance.isSynthetic(labels));
+		assertEquals(List.of(new GenerationProvenance.Row(1, "c gan",
+			"0123456789ab", "41", "axial, thin"), new GenerationProvenance.Row(2,
+				"c gan", "0123456789ab", "42", "coronal")), GenerationProvenance.rows(
+					labels, 2));
+		Map<String, String> result = new LinkedHashMap<>();
+		assertTrue(GenerationProvenance.carry(labels, result));
+		assertTrue(result.get("fiji-gan.synthetic").startsWith("SYNTHETIC"), result
+			.toString());
+		// one plane: ImageJ's Label
+		assertTrue(GenerationProvenance.isSynthetic(Map.of("Label",
+			"SYNTHETIC seed=3 model=g sha256=abababababab")));
+		// a label that is no generator's is not enough
+		assertTrue(!GenerationProvenance.isSynthetic(Map.of(
+			"fiji-gan.slice.1.label", "SYNTHETIC aperture", "Label", "cells")));
+	}
 }
