@@ -224,7 +224,12 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 		if (result.width() % w != 0 || result.height() % h != 0 || result.width() /
 			w != result.height() / h) throw new GanException("the result (" + result
 				.width() + "x" + result.height() + ") is not the input (" + w + "x" +
-				h + ") enlarged by one whole scale along x and y");
+				h + ") enlarged by one whole scale along x and y (it is x" + Numbers
+					.rounded(result.width() / (double) w, 4) + " along x and x" + Numbers
+						.rounded(result.height() / (double) h, 4) + " along y): " +
+				"the consistency check averages whole blocks of scale x scale " +
+				"pixels, so it does not check a result of a scale that is not a " +
+				"whole number (x1.5)");
 		return result.width() / w;
 	}
 }

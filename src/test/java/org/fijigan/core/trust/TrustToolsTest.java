@@ -152,8 +152,16 @@ class TrustToolsTest {
 		GanException e = assertThrows(GanException.class, () -> Consistency.of(
 			input(), odd, 0));
 		assertEquals(
-			"the result (7x4) is not the input (3x2) enlarged by one whole scale along x and y",
-			e.getMessage());
+			"the result (7x4) is not the input (3x2) enlarged by one whole scale along x and y " +
+				"(it is x2.333 along x and x2 along y): the consistency check averages whole " +
+				"blocks of scale x scale pixels, so it does not check a result of a scale that " +
+				"is not a whole number (x1.5)", e.getMessage());
+		// fiji-gan's own x1.5 results: the message says why they cannot be checked
+		e = assertThrows(GanException.class, () -> Consistency.of(RasterImage
+			.allocate(24, 20, 1, 1, 1, PixelType.FLOAT32), RasterImage.allocate(36,
+				30, 1, 1, 1, PixelType.FLOAT32), 0));
+		assertTrue(e.getMessage().contains("(it is x1.5 along x and x1.5 along " +
+			"y)"), e.getMessage());
 		assertThrows(GanException.class, () -> Consistency.of(input(), replicated(
 			input(), 2), 3));
 	}
