@@ -788,16 +788,63 @@ final class DescriptorInference {
 				"bioimage.io: the output as the model and its postprocessing give it");
 			return OutputTransform.DIRECT;
 		}
-		String n = out.name().toLowerCase(Locale.ROOT);
-		if (scale == 1 && task == TaskKind.DENOISE && (n.contains("noise") || n
-			.contains("residual")))
-		{
+		if (scale == 1 && task == TaskKind.DENOISE && namesTheNoise(out.name())) {
 			origins.put("output", "inferred from the output name '" + out.name() +
 				"' (result = input - output)");
 			return OutputTransform.SUBTRACT_FROM_INPUT;
 		}
 		origins.put("output", "default");
 		return OutputTransform.DIRECT;
+	}
+
+	/** Words of an output name that name the noise a denoiser predicts. */
+	private static final Set<String> NOISE_WORDS = Set.of("noise", "residual",
+		"residuals", "resid");
+	/**
+	 * Words that say only that a tensor is an output or a prediction, and so
+	 * leave what it is to the other words.
+	 */
+	private static final Set<String> NEUTRAL_WORDS = Set.of("out", "output",
+		"outputs", "pred", "preds", "predict", "predicted", "prediction", "est",
+		"estimate", "estimated", "map", "image", "img", "y");
+
+	/**
+	 * Whether an output's name says that the output is the noise (or residual) a
+	 * denoiser predicts, so that the result is the input minus it. The name is
+	 * split into words at every character that is not an ASCII letter or digit,
+	 * at a change from lower to upper case ({@code predictedNoise}), before the
+	 * last capital of a run of them ({@code NOISEMap}) and between letters and
+	 * digits; case is ignored. It says so when one word is {@code noise},
+	 * {@code residual(s)} or {@code resid} and every other word is a number or
+	 * one that only says the tensor is an output or a prediction
+	 * ({@code out(put)}, {@code pred(icted|iction)}, {@code est(imate(d))},
+	 * {@code map}, {@code image}, {@code img}, {@code y}): {@code noise},
+	 * {@code noise_pred}, {@code predicted_noise}, {@code residual_out},
+	 * {@code noiseMap}, {@code noise:0}.
+	 * <p>
+	 * Any other word may turn the noise into the image without it, and often
+	 * does: {@code denoised}, {@code denoise} and {@code noiseless} are whole
+	 * words that only contain "noise", {@code noise_free}, {@code noise_removed},
+	 * {@code noise_reduced}, {@code residual_added}, {@code noise_suppressed}
+	 * name the clean image, and a model's own name before the word
+	 * ({@code dncnn_noise}) cannot be told from them. Such a name is not taken to
+	 * say anything: the output is the result, as for any other name, and
+	 * {@code --residual} (or the metadata key {@link ModelLoader#META_RESIDUAL})
+	 * says otherwise. A wrong guess either way gives the noise as the result;
+	 * reading a name only when it says nothing else keeps the guess to the names
+	 * that state it.
+	 */
+	static boolean namesTheNoise(String name) {
+		boolean noise = false;
+		for (String w : name.split("[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])" +
+			"|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])"))
+		{
+			String word = w.toLowerCase(Locale.ROOT);
+			if (word.isEmpty() || word.chars().allMatch(Character::isDigit)) continue;
+			if (NOISE_WORDS.contains(word)) noise = true;
+			else if (!NEUTRAL_WORDS.contains(word)) return false;
+		}
+		return noise;
 	}
 
 	private String shapes(List<ValueInfo> list) {

@@ -148,6 +148,36 @@ class ModelLoaderTest {
 		assertEquals("override", o.origins().get("halo"));
 	}
 
+	/**
+	 * A denoiser's output is read as the noise when its name says the output is
+	 * the noise, word by word: "denoised" and the other names of the clean image
+	 * that contain "noise" or "residual" were read as the noise, so denoise wrote
+	 * the noise as its result.
+	 */
+	@Test
+	void onlyAnOutputNamedAsTheNoiseIsSubtracted() {
+		String shape = "N,1,H,W";
+		String[] noise = { "noise", "Noise", "residual", "noise_pred",
+			"predicted_noise", "residual_out", "predictedNoise", "NOISEMap",
+			"noise:0", "output-residual2" };
+		String[] image = { "denoised", "Denoised", "noise_free",
+			"denoised_noiseless", "residual_added", "clean_denoised_image",
+			"noiseless", "noise_removed", "dncnn_noise", "denoise", "output",
+			"noisy" };
+		for (String[] names : new String[][] { noise, image })
+			for (String name : names) {
+				Path p = OnnxModels.builder().input("x", shape).node("Identity", "x",
+					name).output(name, shape).metadata(ModelLoader.META_TASK, "denoise")
+					.write(dir, "n.onnx");
+				ModelDescriptor d = ModelLoader.load(p.toString(), ModelOverrides.NONE);
+				assertEquals(names == noise ? OutputTransform.SUBTRACT_FROM_INPUT
+					: OutputTransform.DIRECT, d.outputTransform(), name);
+				assertEquals(names == noise ? "inferred from the output name '" + name +
+					"' (result = input - output)" : "default", d.origins().get("output"),
+					name);
+			}
+	}
+
 	Path addHalfPackage(String name) throws IOException {
 		return TestPackages.addHalf(dir.resolve(name));
 	}
