@@ -61,7 +61,7 @@ final class ModelOptions {
 		return ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(
 			haloPixels).withRange(range).withOutputTransform(residual
 				? OutputTransform.SUBTRACT_FROM_INPUT : null).withMaskHoleValue(
-					maskHoleValue);
+					maskHoleValue).withResidualOption("--residual");
 	}
 
 	/**

@@ -158,7 +158,7 @@ final class PackageModelCommand implements Callable<Integer> {
 		ModelOverrides overrides = ModelOverrides.NONE.withTask(task).withScale(
 			scale).withHaloPixels(haloPixels).withRange(range).withOutputTransform(
 				residual ? OutputTransform.SUBTRACT_FROM_INPUT : null)
-			.withMaskHoleValue(maskHoleValue);
+			.withMaskHoleValue(maskHoleValue).withResidualOption("--residual");
 		PackageOptions options = new PackageOptions(model, overrides, output, name,
 			id, description, sampleImage, maskImage, license, authors.stream().map(
 				PackageOptions.Person::author).toList(), maintainers.stream().map(

@@ -24,7 +24,7 @@ public class DenoiseCommand extends ImageCommand {
 			default -> null;
 		};
 		return ModelOverrides.NONE.withHaloPixels(haloPixels).withOutputTransform(
-			transform);
+			transform).withResidualOption("Prediction (image or noise)");
 	}
 
 	@Override

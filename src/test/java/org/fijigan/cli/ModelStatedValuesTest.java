@@ -90,16 +90,22 @@ class ModelStatedValuesTest {
 	/**
 	 * A residual key other than subtract or none was taken for none, and it also
 	 * stopped the output's name ('noise') from saying the output is the noise:
-	 * the noise came out as the result.
+	 * the noise came out as the result. The message names the flag that states it
+	 * only for the commands that have one: fine-tune has none.
 	 */
 	@Test
 	void residualValuesAreCheckedAndNamed() throws IOException {
 		Path model = withMetadata("rt.onnx", "fiji-gan.residual", "true");
-		assertModelRefused(model, "model rt.onnx: ONNX metadata " +
-			"fiji-gan.residual true is not one of its values: give subtract (the " +
-			"output is the noise: result = input - output) or none (also false, no " +
-			"or direct: the output is the result), or give --residual for a model " +
-			"that outputs the noise");
+		String refused = "model rt.onnx: ONNX metadata fiji-gan.residual true is " +
+			"not one of its values: give subtract (the output is the noise: result " +
+			"= input - output) or none (also false, no or direct: the output is the " +
+			"result)";
+		assertModelRefused(model, refused + ", or state which with --residual");
+		Path data = Files.createDirectories(dir.resolve("data"));
+		Files.copy(image(), data.resolve("a.tif"));
+		assertRefused(refused, "fine-tune", "--model", model, "--data", data,
+			"--output", dir.resolve("tuned.onnx"), "--steps", 1);
+		assertFalse(Files.exists(dir.resolve("tuned.onnx")));
 		Result r = MainTest.cli("denoise", "-m", model, "-i", image(), "-o", dir
 			.resolve("ok.tif"), "--residual", "--device", "cpu", "--threads", 1);
 		assertEquals(0, r.exitCode(), r.err());

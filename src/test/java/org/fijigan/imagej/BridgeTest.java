@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +19,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -114,6 +118,26 @@ class BridgeTest {
 		}
 		assertTrue(ParameterDialog.takesImage(InpaintCommand.class));
 		assertFalse(ParameterDialog.takesImage(GenerateCommand.class));
+	}
+
+	/**
+	 * A bad fiji-gan.residual key in Denoise names the dialog's Prediction, not
+	 * the command line's flag; Run ONNX Model, which has no such choice, names
+	 * none.
+	 */
+	@Test
+	void aBadResidualKeyNamesWhatTheDialogOffers(@TempDir Path dir) {
+		String model = OnnxModels.identity(1).metadata("fiji-gan.task", "denoise")
+			.metadata("fiji-gan.residual", "yes").write(dir, "r.onnx").toString();
+		String refused = "model r.onnx: ONNX metadata fiji-gan.residual yes is " +
+			"not one of its values: give subtract (the output is the noise: result " +
+			"= input - output) or none (also false, no or direct: the output is the " +
+			"result)";
+		assertEquals(refused + ", or state which with Prediction (image or noise)",
+			assertThrows(GanException.class, () -> ModelLoader.load(model,
+				new DenoiseCommand().overrides(null))).getMessage());
+		assertEquals(refused, assertThrows(GanException.class, () -> ModelLoader
+			.load(model, new RunModelCommand().overrides(null))).getMessage());
 	}
 
 	@Test

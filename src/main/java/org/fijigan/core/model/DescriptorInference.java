@@ -778,10 +778,12 @@ final class DescriptorInference {
 			// saying no still mean it
 			if (Set.of("none", "false", "no", "direct").contains(v.trim().toLowerCase(
 				Locale.ROOT))) return OutputTransform.DIRECT;
+			// the hint names a flag only where the command loading it has one
 			throw new GanException(stated(key) + " is not one of its values: give " +
 				"subtract (the output is the noise: result = input - output) or none " +
-				"(also false, no or direct: the output is the result), or give " +
-				"--residual for a model that outputs the noise");
+				"(also false, no or direct: the output is the result)" + (o
+					.residualOption() == null ? "" : ", or state which with " + o
+						.residualOption()));
 		}
 		if (rdf != null && !rdf.config().containsKey("fiji-gan")) {
 			origins.put("output",

@@ -17,12 +17,18 @@ import org.fijigan.core.model.bioimage.Axis;
  *          range and the output back itself
  * @param maskHoleValue the mask value that marks a hole (inpainting models
  *          only)
+ * @param residualOption not an override: how the command loading the model lets
+ *          the user state whether its output is the noise (e.g.
+ *          {@code "--residual"}), for the messages that tell the user to; null
+ *          where it offers no way, and they name only the metadata key
+ *          {@link ModelLoader#META_RESIDUAL}
  */
 public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
-		ValueRange range, OutputTransform outputTransform, Double maskHoleValue) {
+		ValueRange range, OutputTransform outputTransform, Double maskHoleValue,
+		String residualOption) {
 
 	public static final ModelOverrides NONE = new ModelOverrides(null, null, null,
-		null, null, null);
+		null, null, null, null);
 	/** The largest scale stated: beyond any super-resolution model's. */
 	public static final double MAX_SCALE = 64;
 	/**
@@ -97,38 +103,51 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 			" is not a mask value: give " + MASK_HOLES + remedy);
 	}
 
+	/** Overrides without a {@link #residualOption}. */
+	public ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
+		ValueRange range, OutputTransform outputTransform, Double maskHoleValue)
+	{
+		this(task, scale, haloPixels, range, outputTransform, maskHoleValue, null);
+	}
+
+	/** Whether nothing is overridden (whatever {@link #residualOption} says). */
 	public boolean isEmpty() {
-		return equals(NONE);
+		return withResidualOption(null).equals(NONE);
 	}
 
 	public ModelOverrides withTask(TaskKind task) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue);
+			maskHoleValue, residualOption);
 	}
 
 	public ModelOverrides withScale(Double scale) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue);
+			maskHoleValue, residualOption);
 	}
 
 	public ModelOverrides withHaloPixels(Integer haloPixels) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue);
+			maskHoleValue, residualOption);
 	}
 
 	public ModelOverrides withRange(ValueRange range) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue);
+			maskHoleValue, residualOption);
 	}
 
 	public ModelOverrides withOutputTransform(OutputTransform outputTransform) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue);
+			maskHoleValue, residualOption);
+	}
+
+	public ModelOverrides withResidualOption(String residualOption) {
+		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
+			maskHoleValue, residualOption);
 	}
 
 	public ModelOverrides withMaskHoleValue(Double maskHoleValue) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue);
+			maskHoleValue, residualOption);
 	}
 
 	/**
