@@ -45,9 +45,10 @@ final class ModelOptions {
 			"Replaces a package's own pre- and postprocessing: the image is normalised into this range and the output mapped back.")
 	ValueRange range;
 
-	@Option(names = "--residual",
-		description = "The model outputs the noise: result = input - output.")
-	boolean residual;
+	@Option(names = "--residual", negatable = true,
+		description = "The model outputs the noise: result = input - output; --no-residual: " +
+			"the output is the result, whatever the model's metadata or output name say (default: from the model).")
+	Boolean residual;
 
 	/**
 	 * The model's file or folder as an input that no output may be, when it names
@@ -59,9 +60,10 @@ final class ModelOptions {
 
 	ModelOverrides overrides(Double maskHoleValue) {
 		return ModelOverrides.NONE.withTask(task).withScale(scale).withHaloPixels(
-			haloPixels).withRange(range).withOutputTransform(residual
-				? OutputTransform.SUBTRACT_FROM_INPUT : null).withMaskHoleValue(
-					maskHoleValue).withResidualOption("--residual");
+			haloPixels).withRange(range).withOutputTransform(residual == null ? null
+				: residual ? OutputTransform.SUBTRACT_FROM_INPUT
+					: OutputTransform.DIRECT).withMaskHoleValue(maskHoleValue)
+			.withResidualOption("--residual or --no-residual");
 	}
 
 	/**

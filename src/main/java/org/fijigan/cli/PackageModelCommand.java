@@ -65,9 +65,10 @@ final class PackageModelCommand implements Callable<Integer> {
 			"(default: from the model); replaces a package's own pre- and postprocessing.")
 	ValueRange range;
 
-	@Option(names = "--residual",
-		description = "The model outputs the noise: result = input - output.")
-	boolean residual;
+	@Option(names = "--residual", negatable = true,
+		description = "The model outputs the noise: result = input - output; --no-residual: " +
+			"the output is the result, whatever the model's metadata or output name say (default: from the model).")
+	Boolean residual;
 
 	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class,
 		paramLabel = "0|1", description = "Inpainting: the mask value the model " +
@@ -157,8 +158,9 @@ final class PackageModelCommand implements Callable<Integer> {
 			PackageOptions.Citation::parse).toList();
 		ModelOverrides overrides = ModelOverrides.NONE.withTask(task).withScale(
 			scale).withHaloPixels(haloPixels).withRange(range).withOutputTransform(
-				residual ? OutputTransform.SUBTRACT_FROM_INPUT : null)
-			.withMaskHoleValue(maskHoleValue).withResidualOption("--residual");
+				residual == null ? null : residual ? OutputTransform.SUBTRACT_FROM_INPUT
+					: OutputTransform.DIRECT).withMaskHoleValue(maskHoleValue)
+			.withResidualOption("--residual or --no-residual");
 		PackageOptions options = new PackageOptions(model, overrides, output, name,
 			id, description, sampleImage, maskImage, license, authors.stream().map(
 				PackageOptions.Person::author).toList(), maintainers.stream().map(

@@ -13,7 +13,7 @@ import org.scijava.plugin.Plugin;
 public class DenoiseCommand extends ImageCommand {
 
 	@Parameter(label = "Prediction", choices = { "auto", "image", "noise" },
-		description = "what the model outputs: auto (as it declares), the clean image, or the noise (DnCNN)")
+		description = "what the model outputs: auto (as it declares, else as its output's name says), the clean image, or the noise (DnCNN)")
 	String prediction = "auto";
 
 	@Override

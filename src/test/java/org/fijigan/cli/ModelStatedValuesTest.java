@@ -1,6 +1,7 @@
 
 package org.fijigan.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,7 +101,8 @@ class ModelStatedValuesTest {
 			"not one of its values: give subtract (the output is the noise: result " +
 			"= input - output) or none (also false, no or direct: the output is the " +
 			"result)";
-		assertModelRefused(model, refused + ", or state which with --residual");
+		assertModelRefused(model, refused +
+			", or state which with --residual or --no-residual");
 		Path data = Files.createDirectories(dir.resolve("data"));
 		Files.copy(image(), data.resolve("a.tif"));
 		assertRefused(refused, "fine-tune", "--model", model, "--data", data,
@@ -124,6 +126,48 @@ class ModelStatedValuesTest {
 			"fiji-gan.residual", "False"));
 		assertEquals(0, no.exitCode(), no.err());
 		assertFalse(no.out().contains("noise/residual"), no.out());
+	}
+
+	/**
+	 * An output named as the noise is subtracted from the input, and the run says
+	 * that this is a guess from the name and how to undo it;
+	 * {@code --no-residual} takes the output as the result, without the note.
+	 */
+	@Test
+	void aNoiseGuessedFromTheNameIsSaidAndNoResidualUndoesIt()
+		throws IOException
+	{
+		Path model = OnnxModels.builder().input("x", "N,1,H,W").node("Identity",
+			"x", "noise_pred").output("noise_pred", "N,1,H,W").metadata(
+				"fiji-gan.task", "denoise").write(dir, "np.onnx");
+		Path in = image();
+		String note = "the model's output is taken for the noise and subtracted " +
+			"from the input (result = input - output), inferred from the output " +
+			"name 'noise_pred': if it is the denoised image, say so with " +
+			"--residual or --no-residual, or set fiji-gan.residual to none in the " +
+			"model's metadata";
+		Result guessed = MainTest.cli("denoise", "-m", model, "-i", in, "-o", dir
+			.resolve("g.tif"), "--normalize", "range", "--device", "cpu", "--threads",
+			1);
+		assertEquals(0, guessed.exitCode(), guessed.err());
+		assertTrue((guessed.out() + guessed.err()).contains(note), guessed.out() +
+			guessed.err());
+		// the identity's output subtracted from its input: nothing is left
+		assertEquals(0, IJ.openImage(dir.resolve("g.tif").toString())
+			.getStatistics().max, 1e-6);
+
+		Result direct = MainTest.cli("denoise", "-m", model, "-i", in, "-o", dir
+			.resolve("d.tif"), "--no-residual", "--normalize", "range", "--device",
+			"cpu", "--threads", 1);
+		assertEquals(0, direct.exitCode(), direct.err());
+		assertFalse((direct.out() + direct.err()).contains("taken for the noise"),
+			direct.out() + direct.err());
+		assertArrayEquals((byte[]) IJ.openImage(in.toString()).getProcessor()
+			.getPixels(), (byte[]) IJ.openImage(dir.resolve("d.tif").toString())
+				.getProcessor().getPixels());
+		Result info = MainTest.cli("info", "-m", model, "--no-residual");
+		assertEquals(0, info.exitCode(), info.err());
+		assertFalse(info.out().contains("noise/residual"), info.out());
 	}
 
 	/**

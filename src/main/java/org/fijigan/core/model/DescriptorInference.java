@@ -791,8 +791,10 @@ final class DescriptorInference {
 			return OutputTransform.DIRECT;
 		}
 		if (scale == 1 && task == TaskKind.DENOISE && namesTheNoise(out.name())) {
-			origins.put("output", "inferred from the output name '" + out.name() +
-				"' (result = input - output)");
+			origins.put("output", ModelDescriptor.NAMED_NOISE + " '" + out.name() +
+				"': if it is the denoised image, " + (o.residualOption() == null ? ""
+					: "say so with " + o.residualOption() + ", or ") + "set " + key +
+				" to none in the model's metadata");
 			return OutputTransform.SUBTRACT_FROM_INPUT;
 		}
 		origins.put("output", "default");

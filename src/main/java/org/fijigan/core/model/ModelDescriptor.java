@@ -73,6 +73,27 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 	}
 
 	/**
+	 * How {@link #origins()} begins for an output that is subtracted from the
+	 * input only because its name says it is the noise.
+	 */
+	static final String NAMED_NOISE = "inferred from the output name";
+
+	/**
+	 * The note a run of this model carries when its output is subtracted from the
+	 * input only because the output's name says it is the noise (not its
+	 * metadata, descriptor or the user), so that the user sees the guess and how
+	 * to undo it; null otherwise.
+	 */
+	public String namedNoiseNote() {
+		String o = origins.get("output");
+		return outputTransform == OutputTransform.SUBTRACT_FROM_INPUT &&
+			o != null && o.startsWith(NAMED_NOISE)
+				? "the model's output is taken for the noise " +
+					"and subtracted from the input (result = input - output), " + o
+				: null;
+	}
+
+	/**
 	 * The image input of an image-to-image or inpainting model, for code that
 	 * runs only those.
 	 *

@@ -100,6 +100,7 @@ public final class ImageToImage {
 		long start = System.nanoTime();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
+		if (model.namedNoiseNote() != null) notes.add(model.namedNoiseNote());
 		List<ChannelGroup> groups = new ArrayList<>();
 		int outChannelsPerGroup = model.outputChannels() > 0 ? model
 			.outputChannels() : 0;

@@ -231,6 +231,7 @@ public final class FineTune {
 			? generatedSide(d, r.config()) : -1);
 		ModelBatches batches = new ModelBatches(d, data, r.batch());
 		List<String> notes = new ArrayList<>(data.notes());
+		if (d.namedNoiseNote() != null) notes.add(0, d.namedNoiseNote());
 		int items = data.trainingItems().size();
 		if (r.batch() > items) notes.add("the batch of " + r.batch() +
 			" is larger than the " + items + " training image" + (items == 1 ? ""

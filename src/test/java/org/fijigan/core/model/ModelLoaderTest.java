@@ -173,8 +173,8 @@ class ModelLoaderTest {
 				assertEquals(names == noise ? OutputTransform.SUBTRACT_FROM_INPUT
 					: OutputTransform.DIRECT, d.outputTransform(), name);
 				assertEquals(names == noise ? "inferred from the output name '" + name +
-					"' (result = input - output)" : "default", d.origins().get("output"),
-					name);
+					"': if it is the denoised image, set fiji-gan.residual to none in the " +
+					"model's metadata" : "default", d.origins().get("output"), name);
 			}
 	}
 
