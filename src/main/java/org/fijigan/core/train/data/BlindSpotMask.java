@@ -13,9 +13,17 @@ import org.fijigan.core.GanException;
  * <ol>
  * <li>The patch ({@code H x W}) is cut into cells of {@code g x g} pixels from
  * its top-left corner ({@code g = }{@link Degradation.BlindSpot#cell()}; the
- * last row and column of cells may be smaller). For each cell, in row-major
- * order, one pixel {@code (y, x)} is drawn uniformly in the cell ({@code y}
- * first) and hidden, as follows, before the next cell is drawn.</li>
+ * last row and column of cells may reach beyond the patch). For each cell, in
+ * row-major order, one pixel {@code (y, x)} is drawn uniformly in the whole
+ * {@code g x g} cell ({@code y} first, then {@code x}, both always drawn); one
+ * outside the patch is dropped, and one inside is hidden, as follows, before
+ * the next cell is drawn. So every pixel of the patch is hidden with the same
+ * chance, {@code 1/g^2}, as Noise2Void's own sampler gives: a cell the patch
+ * cuts is hidden in proportion to its part inside (drawing in that part only
+ * hid its pixels up to {@code g} times more often, and more than the fraction
+ * in all). A patch that no cell lies wholly in can have every draw fall outside
+ * it; as the loss needs one hidden pixel, the cells are then drawn again, in
+ * the same way, until one is hidden.</li>
  * <li>Its replacement: the valid offsets {@code (dy, dx)} of the {@code n x n}
  * neighbourhood ({@code |dy|, |dx| <= n / 2}) are listed in row-major order
  * (valid: not {@code (0, 0)}, inside the patch, and not on the pixel's
@@ -35,6 +43,14 @@ import org.fijigan.core.GanException;
  */
 final class BlindSpotMask {
 
+	/**
+	 * Passes over the cells before a patch in which no draw falls is refused: one
+	 * of at least 1/fraction pixels, as the fraction's check asks, expects about
+	 * one hidden pixel or more a pass, and so fails a pass with a chance below
+	 * one half.
+	 */
+	static final int MAX_PASSES = 1000;
+
 	private BlindSpotMask() {}
 
 	/**
@@ -44,7 +60,8 @@ final class BlindSpotMask {
 	 * @return the loss mask: planes of {@code input}'s shape, 1 at the hidden
 	 *         pixels
 	 * @throws GanException when a pixel has no neighbour to take a value from (a
-	 *           patch too small for the neighbourhood and line)
+	 *           patch too small for the neighbourhood and line), or when no draw
+	 *           falls in a patch far smaller than a cell
 	 */
 	static Planes hide(Planes original, Planes input, Degradation.BlindSpot spec,
 		RandomValues random)
@@ -60,40 +77,53 @@ final class BlindSpotMask {
 		Planes mask = Planes.zeros(channels, h, w);
 		float[] m = mask.values();
 		List<int[]> valid = new ArrayList<>();
-		for (int cy = 0; cy < h; cy += g)
-			for (int cx = 0; cx < w; cx += g) {
-				int y = cy + random.nextInt(Math.min(g, h - cy));
-				int x = cx + random.nextInt(Math.min(g, w - cx));
-				valid.clear();
-				for (int dy = Math.max(-r, -y); dy <= Math.min(r, h - 1 - y); dy++)
-					for (int dx = Math.max(-r, -x); dx <= Math.min(r, w - 1 - x); dx++) {
-						boolean onLine = line != null && (line.horizontal() ? dy == 0 &&
-							Math.abs(dx) <= half : dx == 0 && Math.abs(dy) <= half);
-						if ((dy != 0 || dx != 0) && !onLine && y + dy >= 0 && y + dy < h &&
-							x + dx >= 0 && x + dx < w) valid.add(new int[] { dy, dx });
+		int hidden = 0;
+		for (int pass = 0; hidden == 0; pass++) {
+			if (pass == MAX_PASSES) throw new GanException("a " + w + "x" + h +
+				" patch is too small for blind spots in cells of " + g + "x" + g +
+				": none of " + MAX_PASSES + " draws fell in it; use a larger " +
+				"--n2v-fraction or --patch");
+			for (int cy = 0; cy < h; cy += g)
+				for (int cx = 0; cx < w; cx += g) {
+					int y = cy + random.nextInt(g);
+					int x = cx + random.nextInt(g);
+					if (y >= h || x >= w) continue; // beyond the patch: this cell hides
+																					// none
+					valid.clear();
+					for (int dy = Math.max(-r, -y); dy <= Math.min(r, h - 1 - y); dy++)
+						for (int dx = Math.max(-r, -x); dx <= Math.min(r, w - 1 -
+							x); dx++)
+						{
+							boolean onLine = line != null && (line.horizontal() ? dy == 0 &&
+								Math.abs(dx) <= half : dx == 0 && Math.abs(dy) <= half);
+							if ((dy != 0 || dx != 0) && !onLine && y + dy >= 0 && y +
+								dy < h && x + dx >= 0 && x + dx < w) valid.add(new int[] { dy,
+									dx });
+						}
+					if (valid.isEmpty()) throw new GanException("a " + w + "x" + h +
+						" patch is too small " + "for blind spots with a " + spec
+							.neighbourhood() + "x" + spec.neighbourhood() + " neighbourhood" +
+						(line == null ? "" : " and a line of " + line.length()) +
+						": use a larger --patch");
+					int[] d = valid.get(random.nextInt(valid.size()));
+					int at = y * w + x, source = (y + d[0]) * w + x + d[1];
+					for (int c = 0; c < channels; c++) {
+						to[c * n + at] = from[c * n + source];
+						m[c * n + at] = 1;
 					}
-				if (valid.isEmpty()) throw new GanException("a " + w + "x" + h +
-					" patch is too small " + "for blind spots with a " + spec
-						.neighbourhood() + "x" + spec.neighbourhood() + " neighbourhood" +
-					(line == null ? "" : " and a line of " + line.length()) +
-					": use a larger --patch");
-				int[] d = valid.get(random.nextInt(valid.size()));
-				int at = y * w + x, source = (y + d[0]) * w + x + d[1];
-				for (int c = 0; c < channels; c++) {
-					to[c * n + at] = from[c * n + source];
-					m[c * n + at] = 1;
+					hidden++;
+					if (line == null) continue;
+					int[] lineAt = linePixels(line, y, x, h, w);
+					for (int p : lineAt) {
+						if (p == at) continue;
+						int drawn = random.nextInt(n - lineAt.length);
+						for (int q : lineAt)
+							if (drawn >= q) drawn++; // skips the line, in ascending order
+						for (int c = 0; c < channels; c++)
+							to[c * n + p] = from[c * n + drawn];
+					}
 				}
-				if (line == null) continue;
-				int[] lineAt = linePixels(line, y, x, h, w);
-				for (int p : lineAt) {
-					if (p == at) continue;
-					int drawn = random.nextInt(n - lineAt.length);
-					for (int q : lineAt)
-						if (drawn >= q) drawn++; // skips the line, in ascending order
-					for (int c = 0; c < channels; c++)
-						to[c * n + p] = from[c * n + drawn];
-				}
-			}
+		}
 		return mask;
 	}
 
