@@ -57,9 +57,12 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 	 * @param dataset the evaluated image set
 	 * @param condition the degradation, e.g. {@code gaussian sigma=25/255}
 	 * @param psnr mean PSNR over the images, dB (data range 1 in normalised
-	 *          units); NaN for a reference that is no result (the clean image)
+	 *          units), less those some method under the condition reproduced
+	 *          exactly (infinite PSNR; a note names them); NaN for a reference
+	 *          that is no result (the clean image), or where every image was left
+	 *          out
 	 * @param ssim mean SSIM over the images
-	 * @param n images averaged
+	 * @param n images measured (SSIM's average is over all of them)
 	 * @param points what the method did to the images' point sources, or null
 	 *          when they have none
 	 */
@@ -116,8 +119,9 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 	}
 
 	/**
-	 * The model's score and the best baseline's (highest PSNR) under one
-	 * condition.
+	 * The model's score and the best baseline's under one condition: the highest
+	 * mean PSNR; among equal PSNRs (or where no PSNR is known) the highest mean
+	 * SSIM; then the first listed.
 	 */
 	public record Comparison(String dataset, String condition, Score model,
 			Score bestBaseline) {
@@ -167,8 +171,8 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 		for (Score s : scores) {
 			String key = s.dataset() + "\u0000" + s.condition();
 			if (s.kind() == MethodKind.MODEL) model.putIfAbsent(key, s);
-			else if (s.kind() == MethodKind.BASELINE) best.merge(key, s, (a, b) -> b
-				.psnr() > a.psnr() ? b : a);
+			else if (s.kind() == MethodKind.BASELINE) best.merge(key, s, (a,
+				b) -> better(b, a) ? b : a);
 		}
 		List<Comparison> out = new ArrayList<>();
 		for (Map.Entry<String, Score> e : model.entrySet()) {
@@ -177,6 +181,17 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 				.condition(), e.getValue(), b));
 		}
 		return out;
+	}
+
+	/**
+	 * Whether baseline {@code b} beats {@code a}: a known PSNR beats an unknown
+	 * one, a higher PSNR a lower; at equal (or unknown) PSNR, a higher SSIM.
+	 */
+	private static boolean better(Score b, Score a) {
+		boolean knownA = !Double.isNaN(a.psnr()), knownB = !Double.isNaN(b.psnr());
+		if (knownA != knownB) return knownB;
+		if (knownA && b.psnr() != a.psnr()) return b.psnr() > a.psnr();
+		return b.ssim() > a.ssim();
 	}
 
 	/**

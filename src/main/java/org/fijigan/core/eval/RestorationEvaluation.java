@@ -4,8 +4,10 @@ package org.fijigan.core.eval;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
@@ -65,11 +67,11 @@ final class RestorationEvaluation {
 			Planes low = protocol.degrade(hr.planes());
 			float[] byModel = runModel(model, hr.named(low), hr.height(), hr.width(),
 				options, cancel);
-			scores.add(model.name(), MethodKind.MODEL, protocol.measure(hr.planes(),
-				hr.planesOf(byModel)));
+			scores.add(hr.name(), model.name(), MethodKind.MODEL, protocol.measure(hr
+				.planes(), hr.planesOf(byModel)));
 			for (SuperResolutionProtocol.Upscaling b : protocol.baselines())
-				scores.add(b.method(), MethodKind.BASELINE, protocol.measure(hr
-					.planes(), protocol.enlarge(b, low)));
+				scores.add(hr.name(), b.method(), MethodKind.BASELINE, protocol.measure(
+					hr.planes(), protocol.enlarge(b, low)));
 			listener.onProgress(new ProgressEvent(Stage.IMAGE, i + 1, samples.size(),
 				"fiji-gan: evaluated " + (i + 1) + "/" + samples.size()));
 		}
@@ -79,6 +81,7 @@ final class RestorationEvaluation {
 				" (the training degradation) and enlarged again; " + s +
 				" pixels shaved off each border before PSNR/SSIM; bicubic is Keys' a=-0.5 with half-pixel " +
 				"centres and clamped edges");
+		addExactNote(notes, scores.exactNote(scores.exact(), samples.size()));
 		return Evaluation.report(model, TaskKind.SUPER_RESOLUTION, scores.rows(),
 			notes, options);
 	}
@@ -158,50 +161,59 @@ final class RestorationEvaluation {
 				}
 				Planes byModel = clean.planesOf(runModel(model, clean.named(input),
 					clean.height(), clean.width(), options, cancel));
-				scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean
-					.planes(), byModel), tally(ref, byModel));
+				scores.add(clean.name(), model.name(), MethodKind.MODEL, protocol
+					.measure(clean.planes(), byModel), tally(ref, byModel));
 				Planes noisy = DenoisingProtocol.clipped(input);
-				scores.add("noisy input", MethodKind.REFERENCE, protocol.measure(clean
-					.planes(), noisy), tally(ref, noisy));
-				if (ref != null) scores.add(EvaluationReport.CLEAN_IMAGE,
+				scores.add(clean.name(), "noisy input", MethodKind.REFERENCE, protocol
+					.measure(clean.planes(), noisy), tally(ref, noisy));
+				if (ref != null) scores.add(clean.name(), EvaluationReport.CLEAN_IMAGE,
 					MethodKind.REFERENCE, new TaskProtocol.Quality(Double.NaN,
 						Double.NaN), tally(ref, clean.planes()));
 				for (int b = 0; b < sigmas.size(); b++)
 					if (bestBlur < 0 || b == bestBlur) {
 						Planes blur = DenoisingProtocol.blur(input, sigmas.get(b));
-						blurred[b].add("blur", MethodKind.BASELINE, protocol.measure(clean
-							.planes(), blur), tally(ref, blur));
+						blurred[b].add(clean.name(), "blur", MethodKind.BASELINE, protocol
+							.measure(clean.planes(), blur), tally(ref, blur));
 					}
 				for (int size : protocol.medianSizes()) {
 					Planes median = DenoisingProtocol.median(input, size);
-					tail.add(DenoisingProtocol.medianName(size), MethodKind.BASELINE,
-						protocol.measure(clean.planes(), median), tally(ref, median));
+					tail.add(clean.name(), DenoisingProtocol.medianName(size),
+						MethodKind.BASELINE, protocol.measure(clean.planes(), median),
+						tally(ref, median));
 				}
 				for (Map.Entry<DenoisingProtocol.Classical, Double> c : classical
 					.entrySet())
 				{
 					cancel.throwIfCancelled();
 					Planes out = c.getKey().apply(input, c.getValue());
-					tail.add(c.getKey().method(c.getValue()) + (tuning.isEmpty()
-						? " (untuned)" : tuned), MethodKind.BASELINE, protocol.measure(clean
-							.planes(), out), tally(ref, out));
+					tail.add(clean.name(), c.getKey().method(c.getValue()) + (tuning
+						.isEmpty() ? " (untuned)" : tuned), MethodKind.BASELINE, protocol
+							.measure(clean.planes(), out), tally(ref, out));
 				}
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, ++done, total,
 					"fiji-gan: evaluated " + done + "/" + total));
 			}
+			// an image any method (any blur tried included) reproduces exactly is
+			// left out of every mean PSNR of the condition, the blur's choice too
+			Set<String> exact = new LinkedHashSet<>(scores.exact());
+			for (RestorationScores b : blurred)
+				exact.addAll(b.exact());
+			exact.addAll(tail.exact());
 			int best = bestBlur;
 			if (best < 0) {
 				best = 0;
 				for (int b = 1; b < sigmas.size(); b++)
-					if (blurred[b].meanPsnr("blur", MethodKind.BASELINE) > blurred[best]
-						.meanPsnr("blur", MethodKind.BASELINE)) best = b;
+					if (blurred[b].meanPsnr("blur", MethodKind.BASELINE,
+						exact) > blurred[best].meanPsnr("blur", MethodKind.BASELINE, exact))
+						best = b;
 			}
-			List<Score> condition = scores.rows();
-			Score blur = blurred[best].rows().get(0);
+			addExactNote(notes, scores.exactNote(exact, samples.size()));
+			List<Score> condition = scores.rows(exact);
+			Score blur = blurred[best].rows(exact).get(0);
 			condition.add(new Score(blur.dataset(), blur.task(), blur.condition(),
 				DenoisingProtocol.blurName(sigmas.get(best)) + tuned, blur.kind(), blur
 					.psnr(), blur.ssim(), blur.n(), blur.points()));
-			condition.addAll(tail.rows());
+			condition.addAll(tail.rows(exact));
 			rows.addAll(condition);
 		}
 		double peak = DenoisingProtocol.POISSON_PEAK_PHOTONS;
@@ -345,11 +357,12 @@ final class RestorationEvaluation {
 			RasterImage out = Inpainter.run(model, EvaluationImages.toImage(clean
 				.named(known)), maskImage(holes, w, h), run, ProgressListener.NONE,
 				cancel).image();
-			scores.add(model.name(), MethodKind.MODEL, protocol.measure(clean
-				.planes(), clean.planesOf(result(out, clean.channels())), holes));
+			scores.add(clean.name(), model.name(), MethodKind.MODEL, protocol.measure(
+				clean.planes(), clean.planesOf(result(out, clean.channels())), holes));
 			for (InpaintingProtocol.Fill fill : protocol.baselines())
-				scores.add(fill.method(), MethodKind.BASELINE, protocol.measure(clean
-					.planes(), InpaintingProtocol.fill(fill, known, holes), holes));
+				scores.add(clean.name(), fill.method(), MethodKind.BASELINE, protocol
+					.measure(clean.planes(), InpaintingProtocol.fill(fill, known, holes),
+						holes));
 			listener.onProgress(new ProgressEvent(Stage.IMAGE, i + 1, samples.size(),
 				"fiji-gan: evaluated " + (i + 1) + "/" + samples.size()));
 		}
@@ -359,8 +372,13 @@ final class RestorationEvaluation {
 				" of each image; PSNR " +
 				"and SSIM inside the holes only (SSIM map averaged over hole pixels at least 5 pixels " +
 				"from the border)");
+		addExactNote(notes, scores.exactNote(scores.exact(), samples.size()));
 		return Evaluation.report(model, TaskKind.INPAINT, scores.rows(), notes,
 			options);
+	}
+
+	private static void addExactNote(List<String> notes, String note) {
+		if (note != null) notes.add(note);
 	}
 
 	/** An 8-bit mask image: 255 on the holes, 0 elsewhere. */

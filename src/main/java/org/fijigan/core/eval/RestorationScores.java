@@ -2,9 +2,12 @@
 package org.fijigan.core.eval;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.fijigan.core.eval.EvaluationReport.MethodKind;
 import org.fijigan.core.eval.EvaluationReport.Score;
@@ -13,6 +16,11 @@ import org.fijigan.core.model.TaskKind;
 /**
  * Per-image PSNR and SSIM of each method under one condition, averaged into
  * rows; and, for images with point sources, their fidelity tallies, summed.
+ * <p>
+ * An image some method reproduces exactly has an infinite PSNR, which would
+ * make that method's mean infinite and hide every other image. Such images
+ * ({@link #exact()}) are left out of every method's mean PSNR, so that the
+ * means stay over the same images; SSIM is averaged over all of them.
  */
 final class RestorationScores {
 
@@ -27,10 +35,11 @@ final class RestorationScores {
 	private record Method(String name, MethodKind kind) {
 	}
 
-	private final Map<Method, double[]> sums = new LinkedHashMap<>(); // psnr,
-																																		// ssim,
-																																		// counts,
-																																		// images
+	/** One image's measures by one method. */
+	private record Measured(String image, double psnr, double ssim) {
+	}
+
+	private final Map<Method, List<Measured>> measured = new LinkedHashMap<>();
 	private final Map<Method, PointSourceFidelity.Tally> points =
 		new LinkedHashMap<>();
 
@@ -40,51 +49,113 @@ final class RestorationScores {
 		this.condition = condition;
 	}
 
-	void add(String method, MethodKind kind, TaskProtocol.Quality quality) {
-		record(method, kind, quality.psnr(), quality.ssim());
+	/** Adds one image's quality by one method. */
+	void add(String image, String method, MethodKind kind,
+		TaskProtocol.Quality quality)
+	{
+		add(image, method, kind, quality, null);
 	}
 
 	/** Adds one image's quality and, when not null, its point-source tally. */
-	void add(String method, MethodKind kind, TaskProtocol.Quality quality,
-		PointSourceFidelity.Tally tally)
+	void add(String image, String method, MethodKind kind,
+		TaskProtocol.Quality quality, PointSourceFidelity.Tally tally)
 	{
-		record(method, kind, quality.psnr(), quality.ssim());
+		measured.computeIfAbsent(new Method(method, kind), m -> new ArrayList<>())
+			.add(new Measured(image, quality.psnr(), quality.ssim()));
 		if (tally != null) points.merge(new Method(method, kind), tally,
 			PointSourceFidelity.Tally::plus);
 	}
 
-	private void record(String method, MethodKind kind, double psnr,
-		double ssim)
-	{
-		double[] s = sums.computeIfAbsent(new Method(method, kind),
-			m -> new double[5]);
-		s[4]++;
-		if (!Double.isNaN(psnr)) {
-			s[0] += psnr;
-			s[2]++;
-		}
-		if (!Double.isNaN(ssim)) {
-			s[1] += ssim;
-			s[3]++;
-		}
+	/**
+	 * The images that some method reproduced exactly (an infinite PSNR), in the
+	 * order they were added.
+	 */
+	Set<String> exact() {
+		Set<String> out = new LinkedHashSet<>();
+		for (List<Measured> list : measured.values())
+			for (Measured m : list)
+				if (Double.isInfinite(m.psnr())) out.add(m.image());
+		return out;
 	}
 
-	double meanPsnr(String method, MethodKind kind) {
-		double[] s = sums.get(new Method(method, kind));
-		return s[0] / s[2];
+	/** The images measured, in the order they were added. */
+	Set<String> images() {
+		Set<String> out = new LinkedHashSet<>();
+		for (List<Measured> list : measured.values())
+			for (Measured m : list)
+				out.add(m.image());
+		return out;
 	}
 
+	/**
+	 * The mean PSNR of one method over its images but {@code leftOut}; NaN where
+	 * none is left.
+	 */
+	double meanPsnr(String method, MethodKind kind, Set<String> leftOut) {
+		return means(measured.get(new Method(method, kind)), leftOut)[0];
+	}
+
+	/** The rows, each PSNR over the images but {@link #exact()}. */
 	List<Score> rows() {
+		return rows(exact());
+	}
+
+	/**
+	 * The rows, each PSNR over the images but {@code leftOut}, each SSIM over
+	 * all.
+	 */
+	List<Score> rows(Set<String> leftOut) {
 		List<Score> out = new ArrayList<>();
-		for (Map.Entry<Method, double[]> e : sums.entrySet()) {
-			double[] s = e.getValue();
+		for (Map.Entry<Method, List<Measured>> e : measured.entrySet()) {
+			double[] mean = means(e.getValue(), leftOut);
 			PointSourceFidelity.Tally t = points.get(e.getKey());
 			out.add(new Score(dataset, task, condition, e.getKey().name(), e.getKey()
-				.kind(), s[2] == 0 ? Double.NaN : s[0] / s[2], s[3] == 0 ? Double.NaN
-					: s[1] / s[3], (int) s[4], t == null ? null
-						: new EvaluationReport.PointScores(t.peakRatio(), t.fluxRatio(), t
-							.faintRecall(), t.sources(), t.faint())));
+				.kind(), mean[0], mean[1], e.getValue().size(), t == null ? null
+					: new EvaluationReport.PointScores(t.peakRatio(), t.fluxRatio(), t
+						.faintRecall(), t.sources(), t.faint())));
 		}
 		return out;
+	}
+
+	/** Mean PSNR (but {@code leftOut}) and SSIM, each over its known values. */
+	private static double[] means(List<Measured> list, Set<String> leftOut) {
+		double psnr = 0, ssim = 0;
+		int np = 0, ns = 0;
+		for (Measured m : list) {
+			if (!Double.isNaN(m.psnr()) && !leftOut.contains(m.image())) {
+				psnr += m.psnr();
+				np++;
+			}
+			if (!Double.isNaN(m.ssim())) {
+				ssim += m.ssim();
+				ns++;
+			}
+		}
+		return new double[] { np == 0 ? Double.NaN : psnr / np, ns == 0 ? Double.NaN
+			: ssim / ns };
+	}
+
+	/** This condition's note on the images left out of PSNR, or null if none. */
+	String exactNote(Set<String> leftOut, int images) {
+		return exactNote(dataset, condition, leftOut, images);
+	}
+
+	/**
+	 * The note that says which images were left out of every method's mean PSNR
+	 * as reproduced exactly by some method, or null when none was.
+	 *
+	 * @param images the images measured under the condition
+	 */
+	static String exactNote(String dataset, String condition,
+		Collection<String> leftOut, int images)
+	{
+		if (leftOut.isEmpty()) return null;
+		int k = leftOut.size();
+		return dataset + " / " + condition + ": " + k + " of " + images + " image" +
+			(images == 1 ? "" : "s") + " left out of every method's " +
+			"mean PSNR, as some method reproduced " + (k == 1 ? "it" : "them") +
+			" exactly (infinite PSNR): " + String.join(", ", leftOut) + (k == images
+				? "; no PSNR is left to compare" : "; PSNR is over the other " +
+					(images - k)) + ", SSIM over all " + images;
 	}
 }

@@ -411,6 +411,75 @@ class EvaluationTest {
 		assertEquals("bicubic", r.comparisons().get(0).bestBaseline().method());
 	}
 
+	@Test
+	void anImageABaselineRebuildsExactlyIsLeftOutOfEveryMeanPsnrWithANote() {
+		Path file = OnnxModels.builder().input("x", "N,1,H,W").initializer("scales",
+			new float[] { 1, 1, 2, 2 }, 4).node("Resize", "x,,scales", "y", OnnxModels
+				.attrString("mode", "nearest"), OnnxModels.attrString(
+					"coordinate_transformation_mode", "asymmetric"), OnnxModels
+						.attrString("nearest_mode", "floor")).output("y", "N,1,?,?")
+			.metadata("fiji-gan.task", "super-resolution").metadata("fiji-gan.scale",
+				"2").metadata("fiji-gan.halo", "2").write(dir, "nearest.onnx");
+		ModelDescriptor sr = ModelLoader.load(file.toString(), ModelOverrides.NONE);
+		RasterImage flat = RasterImage.allocate(40, 36, 1, 1, 1, PixelType.UINT8);
+		java.util.Arrays.fill((byte[]) flat.plane(0), (byte) 7);
+		RasterImage smooth = smooth(40, 36, 3);
+		EvaluationReport alone = Evaluation.evaluate(sr, "set", ImageSource.of(List
+			.of(smooth)), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none());
+
+		EvaluationReport r = Evaluation.evaluate(sr, "set", ImageSource.of(List.of(
+			smooth, flat.setTitle("flat"))), null, null, options(),
+			ProgressListener.NONE, CancellationToken.none());
+
+		// every method enlarges the flat tile exactly (infinite PSNR): each mean
+		// PSNR is that of the other image alone, so the rows stay comparable;
+		// SSIM is over both (the flat tile's is 1)
+		for (int k = 0; k < 3; k++) {
+			Score with = r.scores().get(k), without = alone.scores().get(k);
+			assertEquals(without.psnr(), with.psnr(), 1e-9, with.method());
+			assertTrue(Double.isFinite(with.psnr()), with.method());
+			assertEquals((without.ssim() + 1) / 2, with.ssim(), 1e-9, with.method());
+			assertEquals(2, with.n());
+		}
+		EvaluationReport.Comparison c = r.comparisons().get(0);
+		assertEquals("bicubic", c.bestBaseline().method());
+		assertTrue(Double.isFinite(c.psnrGain()) && c.psnrGain() < 0, "" + c
+			.psnrGain());
+		assertTrue(r.notes().contains(
+			"set / area-averaged x2: 1 of 2 images left out of every method's " +
+				"mean PSNR, as some method reproduced it exactly (infinite PSNR): " +
+				"flat; PSNR is over the other 1, SSIM over all 2"), String.join("\n", r
+					.notes()));
+	}
+
+	@Test
+	void amongBaselinesOfEqualOrUnknownPsnrTheHigherSsimIsTheBest() {
+		Score model = new Score("d", TaskKind.INPAINT, "c", "m", MethodKind.MODEL,
+			Double.NaN, 0.5, 1);
+		Function<List<Score>, String> best = baselines -> {
+			List<Score> rows = new ArrayList<>(List.of(model));
+			rows.addAll(baselines);
+			return new EvaluationReport("m", "0".repeat(64), TaskKind.INPAINT, rows,
+				List.of(), List.of(), null, List.of()).comparisons().get(0)
+				.bestBaseline().method();
+		};
+		Function<double[], Score> fill = v -> new Score("d", TaskKind.INPAINT, "c",
+			"fill" + (int) v[2], MethodKind.BASELINE, v[0], v[1], 1);
+		// no PSNR left to compare (every image was exact for some method)
+		assertEquals("fill2", best.apply(List.of(fill.apply(new double[] {
+			Double.NaN, 0.3, 1 }), fill.apply(new double[] { Double.NaN, 0.9, 2 }),
+			fill.apply(new double[] { Double.NaN, 0.6, 3 }))));
+		// equal PSNR
+		assertEquals("fill2", best.apply(List.of(fill.apply(new double[] { 30, 0.3,
+			1 }), fill.apply(new double[] { 30, 0.9, 2 }))));
+		// a known PSNR beats an unknown one, a higher PSNR a higher SSIM
+		assertEquals("fill1", best.apply(List.of(fill.apply(new double[] { 20, 0.1,
+			1 }), fill.apply(new double[] { Double.NaN, 0.9, 2 }))));
+		assertEquals("fill2", best.apply(List.of(fill.apply(new double[] { 20, 0.9,
+			1 }), fill.apply(new double[] { 21, 0.1, 2 }))));
+	}
+
 	private static float[] shave(float[] v, int h, int w, int b) {
 		float[] out = new float[(h - 2 * b) * (w - 2 * b)];
 		for (int y = b; y < h - b; y++)
