@@ -53,18 +53,24 @@ final class DemoCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		Path dir = DemoFiles.prepare(output, overwrite, "pass --overwrite");
 		DemoReport report;
-		try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
-				ConsoleProgress progress = ConsoleProgress.toTerminal(spec.commandLine()
-					.getErr()))
+		ContactSheet sheet;
+		List<Path> written;
+		try (DemoFiles.Claim claim = DemoFiles.claim(output, overwrite,
+			"pass --overwrite", "fiji-gan demo --seed " + seed))
 		{
-			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(
-				seed, run.device, run.threads), progress, interrupt.token());
+			try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
+					ConsoleProgress progress = ConsoleProgress.toTerminal(spec
+						.commandLine().getErr()))
+			{
+				report = Demo.run(DemoResources.samples(), Demo.BUNDLED,
+					new DemoOptions(seed, run.device, run.threads), progress, interrupt
+						.token());
+			}
+			sheet = ContactSheet.layout(report);
+			written = DemoFiles.write(report, DemoResources.renderRaster(sheet), claim
+				.dir(), ImageFiles.CODEC, overwrite);
 		}
-		ContactSheet sheet = ContactSheet.layout(report);
-		List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(
-			sheet), dir, ImageFiles.CODEC, overwrite);
 		PrintWriter out = spec.commandLine().getOut();
 		for (String line : table(report))
 			out.println(line);

@@ -66,20 +66,24 @@ public class DemoCommand extends CancellableCommand {
 		report = null;
 		table = null;
 		DeviceSpec d = DeviceSpec.parse(device);
-		Path dir = output == null || output.getPath().isBlank() ? null : DemoFiles
-			.prepare(output.toPath(), overwrite, "tick Overwrite");
-		FijiModels.useForNames(); // the models that Manage Models installed count
-															// as bundled
-		report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(
-			seed, d, threads), progress(), cancellation());
-		ContactSheet layout = ContactSheet.layout(report);
-		sheet = new ImagePlus("fiji-gan demo (seed " + seed + ")", DemoResources
-			.render(layout));
-		table = table(report);
-		if (dir != null) {
-			List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(
-				layout), dir, ImageFileCodec.INSTANCE, overwrite);
-			IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + dir);
+		try (DemoFiles.Claim claim = output == null || output.getPath().isBlank()
+			? null : DemoFiles.claim(output.toPath(), overwrite, "tick Overwrite",
+				"Fiji's fiji-gan Demo (seed " + seed + ")"))
+		{
+			FijiModels.useForNames(); // the models that Manage Models installed
+																// count as bundled
+			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(
+				seed, d, threads), progress(), cancellation());
+			ContactSheet layout = ContactSheet.layout(report);
+			sheet = new ImagePlus("fiji-gan demo (seed " + seed + ")", DemoResources
+				.render(layout));
+			table = table(report);
+			if (claim != null) {
+				List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(
+					layout), claim.dir(), ImageFileCodec.INSTANCE, overwrite);
+				IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + claim
+					.dir());
+			}
 		}
 		showTable(table, "fiji-gan demo metrics");
 		for (String note : report.notes())

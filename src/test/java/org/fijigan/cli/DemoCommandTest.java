@@ -19,6 +19,8 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import org.fijigan.cli.MainTest.Result;
+import org.fijigan.core.batch.OutputFolderLock;
+import org.fijigan.core.batch.Shard;
 import org.fijigan.core.demo.ContactSheet;
 import org.fijigan.core.demo.DemoReport;
 import org.fijigan.core.demo.DemoSamples;
@@ -227,12 +229,49 @@ class DemoCommandTest {
 			.toList(), results.toString());
 		String err = results.stream().filter(r -> r.exitCode() == 1).findFirst()
 			.orElseThrow().err();
-		assertTrue(err.contains("already exists; pass --overwrite") || err.contains(
+		assertTrue(err.contains("is in use by another run (pid ") || err.contains(
 			"exists and is not empty"), err);
 		assertEquals(names(alone), names(out));
 		for (String f : names(out))
 			if (f.endsWith(".png")) assertArrayEquals(Files.readAllBytes(alone
 				.resolve(f)), Files.readAllBytes(out.resolve(f)), f);
+	}
+
+	@Test
+	void aDemoIntoAFolderAnotherRunHoldsFailsAtOnceNamingIt() throws Exception {
+		Path models = DemoModels.write(dir.resolve("models"), "denoise");
+		Path out = Files.createDirectories(dir.resolve("taken"));
+		try (OutputFolderLock first = OutputFolderLock.acquire(out,
+			OutputFolderLock.Owner.of("fiji-gan demo --seed 1", "", "", Shard.ALL,
+				"")))
+		{
+			for (List<Object> extra : List.of(List.<Object> of(), List.<Object> of(
+				"--overwrite")))
+			{
+				List<Object> args = new ArrayList<>(List.of("demo", "-o", out));
+				args.addAll(extra);
+				Result r = DemoModels.withModelsDir(models, () -> cli(args.toArray()));
+				assertEquals(1, r.exitCode(), r.out());
+				assertTrue(r.err().contains("output folder " + out.toAbsolutePath()
+					.normalize() + " is in use by another run (pid " + ProcessHandle
+						.current().pid()) && r.err().contains(": fiji-gan demo --seed 1)"),
+					r.err());
+				assertEquals("", r.out(), "no work done");
+				assertEquals(1, names(out).size(), "only the first run's claim: " +
+					names(out));
+			}
+		}
+		// a failed demo into a folder it created leaves no folder
+		Path fresh = dir.resolve("fresh");
+		try (OutputFolderLock above = OutputFolderLock.acquire(dir,
+			OutputFolderLock.Owner.of("fiji-gan demo", "", "", Shard.ALL, "")))
+		{
+			Result r = DemoModels.withModelsDir(models, () -> cli("demo", "-o",
+				fresh));
+			assertEquals(1, r.exitCode());
+			assertTrue(r.err().contains("is inside " + dir.toRealPath()), r.err());
+		}
+		assertFalse(Files.exists(fresh));
 	}
 
 	@Test

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.batch.OutputFolderLock;
+import org.fijigan.core.batch.Shard;
 import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.demo.DemoReport.OutputImage;
 import org.fijigan.core.image.RasterImage;
@@ -30,19 +32,53 @@ public final class DemoFiles {
 	private DemoFiles() {}
 
 	/**
-	 * Checks the output folder before the demo runs; creates nothing (so a demo
-	 * that fails leaves nothing behind).
+	 * The demo's claim of its output folder ({@link OutputFolderLock}, as folder
+	 * runs make theirs), held from before the demo runs until its files are
+	 * written. Closing it drops the claim and removes the folder again if the
+	 * claim created it and nothing was written into it.
+	 */
+	public static final class Claim implements AutoCloseable {
+
+		private final Path dir;
+		private final OutputFolderLock lock;
+		private final boolean created;
+
+		private Claim(Path dir, OutputFolderLock lock, boolean created) {
+			this.dir = dir;
+			this.lock = lock;
+			this.created = created;
+		}
+
+		/** The folder, absolute. */
+		public Path dir() {
+			return dir;
+		}
+
+		@Override
+		public void close() {
+			lock.close();
+			if (created) removeIfEmpty(dir);
+		}
+	}
+
+	/**
+	 * Checks the output folder and claims it for this demo before the demo runs:
+	 * a demo or folder run that holds it (or a folder above or inside it) makes
+	 * this fail at once, naming that run, with {@code overwrite} too. The folder
+	 * is created when absent, and removed again when the demo fails (the claim is
+	 * closed before anything is written).
 	 *
 	 * @param overwrite whether a folder that holds files may be written into (the
 	 *          demo's files in it are replaced, others are left alone)
 	 * @param howToOverwrite what the user does to allow it, e.g. "pass
 	 *          --overwrite"
-	 * @return the folder, absolute
-	 * @throws GanException when it is a file, holds something and
-	 *           {@code overwrite} is false, or cannot be written (or created)
+	 * @param command what the claim says this run is, e.g. "fiji-gan demo"
+	 * @throws GanException when it is a file, is held by another run, holds
+	 *           something and {@code overwrite} is false, or cannot be written
+	 *           (or created)
 	 */
-	public static Path prepare(Path folder, boolean overwrite,
-		String howToOverwrite)
+	public static Claim claim(Path folder, boolean overwrite,
+		String howToOverwrite, String command)
 	{
 		Path dir = folder.toAbsolutePath().normalize();
 		String dangling = AtomicFile.danglingLink(dir);
@@ -50,25 +86,58 @@ public final class DemoFiles {
 			"; the demo writes a folder");
 		if (Files.exists(dir) && !Files.isDirectory(dir)) throw new GanException(
 			dir + " is a file; the demo writes a folder");
-		if (Files.isDirectory(dir) && !overwrite) {
+		AtomicFile.requireWritableOrCreatable(dir);
+		boolean created = !Files.isDirectory(dir);
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot create " + dir + ": " + AtomicFile
+				.describe(e), e);
+		}
+		OutputFolderLock lock;
+		try {
+			lock = OutputFolderLock.acquire(dir, OutputFolderLock.Owner.of(command,
+				"", "", Shard.ALL, ""));
+		}
+		catch (RuntimeException e) {
+			if (created) removeIfEmpty(dir);
+			throw e;
+		}
+		Claim claim = new Claim(dir, lock, created);
+		if (!overwrite) {
 			boolean empty;
 			try (Stream<Path> s = Files.list(dir)) {
-				empty = s.findAny().isEmpty();
+				empty = s.allMatch(OutputFolderLock::isClaimFile);
 			}
-			catch (IOException e) {
-				throw new GanException("cannot read " + dir + ": " + AtomicFile
-					.describe(e), e);
+			catch (IOException | RuntimeException e) {
+				claim.close();
+				throw new GanException("cannot read " + dir + ": " +
+					(e instanceof IOException io ? AtomicFile.describe(io) : e
+						.getMessage()), e);
 			}
-			if (!empty) throw new GanException(dir + " exists and is not empty; " +
-				howToOverwrite + " to write the demo into it anyway");
+			if (!empty) {
+				claim.close();
+				throw new GanException(dir + " exists and is not empty; " +
+					howToOverwrite + " to write the demo into it anyway");
+			}
 		}
-		AtomicFile.requireWritableOrCreatable(dir);
-		return dir;
+		return claim;
+	}
+
+	/** Deletes {@code dir} if it is empty; leaves it otherwise. */
+	private static void removeIfEmpty(Path dir) {
+		try {
+			Files.deleteIfExists(dir);
+		}
+		catch (IOException e) {
+			// not empty (or not ours to delete): left as it is
+		}
 	}
 
 	/**
 	 * Writes the report's images, {@link #CONTACT_SHEET} and {@link #METRICS}
-	 * into {@code dir} (checked by {@link #prepare}; created here when absent).
+	 * into {@code dir} (claimed by {@link #claim}; created here when absent).
 	 *
 	 * @param sheet the rendered contact sheet, 8-bit or RGB;
 	 *          {@code fiji-gan.demo*} properties saying what it is (and that its
@@ -76,9 +145,8 @@ public final class DemoFiles {
 	 * @param codec writes the PNGs (their {@code fiji-gan.*} properties go into
 	 *          text chunks)
 	 * @param replace whether existing files may be replaced: without it, a file
-	 *          that appeared since {@link #prepare} found the folder empty
-	 *          (another demo writing there at the same time) is kept and this
-	 *          method throws before writing it
+	 *          that appeared since {@link #claim} found the folder empty is kept
+	 *          and this method throws before writing it
 	 * @return the files written, in order
 	 */
 	public static List<Path> write(DemoReport report, RasterImage sheet, Path dir,
