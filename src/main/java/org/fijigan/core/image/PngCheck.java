@@ -25,8 +25,9 @@ import org.fijigan.core.GanException;
  * exactly the bytes the header declares (rows of
  * {@code 1 + ceil(width * channels * depth / 8)} bytes, per pass when
  * interlaced), each row starting with one of the five filter types, and a
- * palette before the pixels of a palette image. A file that passes decodes
- * without error.
+ * palette before the pixels of a palette image, whose every pixel is an index
+ * into it (the PNG specification makes an index beyond the palette an error;
+ * decoders made up a colour for it). A file that passes decodes without error.
  */
 final class PngCheck {
 
@@ -152,6 +153,7 @@ final class PngCheck {
 						"it has two IHDR chunks");
 					rows = Rows.of(header, what);
 				}
+				if (type.equals("PLTE")) rows.paletteEntries((int) (length / 3));
 				transparency |= type.equals("tRNS");
 				at += 12 + length;
 				if (type.equals("IEND")) break;
@@ -209,6 +211,15 @@ final class PngCheck {
 		private int pass;
 		private long inRow; // bytes of the current row already seen
 		private long rowsDone; // rows of the current pass finished
+		private final long[] widthOfPass; // pixels of one row, per pass
+		/** A palette image's palette entries, once its PLTE is read; else -1. */
+		private int entries = -1;
+		/**
+		 * A palette image's current and previous rows, unfiltered, filter byte left
+		 * out: its indices are checked against the palette one row at a time.
+		 */
+		private byte[] row = new byte[0], previous = new byte[0];
+		private int filter;
 
 		private Rows(long width, long height, int channels, int depth,
 			boolean interlaced, boolean palette)
@@ -222,6 +233,7 @@ final class PngCheck {
 			int passes = interlaced ? 7 : 1;
 			rowBytes = new long[passes];
 			rowsOfPass = new long[passes];
+			widthOfPass = new long[passes];
 			long total = 0;
 			for (int p = 0; p < passes; p++) {
 				long w = interlaced ? (width - ADAM7[p][0] + ADAM7[p][2] - 1) /
@@ -231,6 +243,7 @@ final class PngCheck {
 				if (w <= 0 || h <= 0) continue;
 				rowBytes[p] = 1 + (w * channels * depth + 7) / 8;
 				rowsOfPass[p] = h;
+				widthOfPass[p] = w;
 				total = TiffCheck.plus(total, TiffCheck.times(rowBytes[p], h));
 			}
 			expected = total;
@@ -278,10 +291,13 @@ final class PngCheck {
 					"row " + (rowsDone + 1) + (interlaced ? " of pass " + (pass + 1)
 						: "") + " has filter type " + (buf[i] & 0xff) + "; PNG has 0 to 4");
 				long take = Math.min(n - i, rowBytes[pass] - inRow);
+				boolean indices = checksIndices();
+				if (indices) unfilter(buf, i, (int) take);
 				inRow += take;
 				i += take;
 				consumed += take;
 				if (inRow == rowBytes[pass]) {
+					if (indices) checkIndices(what);
 					inRow = 0;
 					if (++rowsDone == rowsOfPass[pass]) {
 						rowsDone = 0;
@@ -290,6 +306,80 @@ final class PngCheck {
 					}
 				}
 			}
+		}
+
+		/** Records the palette's size, from its PLTE chunk. */
+		void paletteEntries(int n) {
+			entries = n;
+		}
+
+		/**
+		 * Whether the pixels must be looked at: a palette image whose palette holds
+		 * fewer entries than its bit depth can index.
+		 */
+		private boolean checksIndices() {
+			return palette && entries >= 0 && entries < 1 << depth;
+		}
+
+		/**
+		 * Undoes the row's filter on {@code take} bytes of it from
+		 * {@code buf[from]}, the first being byte {@link #inRow} of the row (0: the
+		 * filter type). A palette pixel is at most one byte: each byte is predicted
+		 * from the one before it.
+		 */
+		private void unfilter(byte[] buf, int from, int take) {
+			long at = inRow;
+			for (int k = 0; k < take; k++, at++) {
+				int v = buf[from + k] & 0xff;
+				if (at == 0) {
+					filter = v;
+					continue;
+				}
+				int x = (int) (at - 1);
+				if (x >= row.length) row = java.util.Arrays.copyOf(row, (int) Math.min(
+					rowBytes[pass] - 1, Math.max(64, 2L * row.length)));
+				boolean above = rowsDone > 0; // the pass's first row has none
+				int a = x > 0 ? row[x - 1] & 0xff : 0, b = above ? previous[x] & 0xff
+					: 0, c = above && x > 0 ? previous[x - 1] & 0xff : 0;
+				int predicted = switch (filter) {
+					case 1 -> a;
+					case 2 -> b;
+					case 3 -> (a + b) / 2;
+					case 4 -> paeth(a, b, c);
+					default -> 0;
+				};
+				row[x] = (byte) (v + predicted);
+			}
+		}
+
+		private static int paeth(int a, int b, int c) {
+			int p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math
+				.abs(p - c);
+			return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+		}
+
+		/**
+		 * Refuses the row just unfiltered if a pixel's index is beyond the palette;
+		 * then keeps it as the previous row.
+		 */
+		private void checkIndices(String what) {
+			int mask = (1 << depth) - 1;
+			for (long px = 0; px < widthOfPass[pass]; px++) {
+				long bit = px * depth;
+				int index = row[(int) (bit >>> 3)] >> 8 - depth - (int) (bit & 7) &
+					mask;
+				if (index >= entries) {
+					long x = interlaced ? ADAM7[pass][0] + px * ADAM7[pass][2] : px;
+					long y = interlaced ? ADAM7[pass][1] + rowsDone * ADAM7[pass][3]
+						: rowsDone;
+					throw damaged(what, "PNG", "pixel (" + x + ", " + y +
+						") is palette index " + index + ", but its palette holds " +
+						entries + (entries == 1 ? " entry" : " entries"));
+				}
+			}
+			byte[] t = previous;
+			previous = row;
+			row = t;
 		}
 
 		private void skipEmptyPasses() {

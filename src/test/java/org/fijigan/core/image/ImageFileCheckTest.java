@@ -744,6 +744,90 @@ public class ImageFileCheckTest {
 			refusal(file));
 	}
 
+	/**
+	 * A palette PNG whose pixel indexes beyond its palette: the PNG specification
+	 * makes it an error, and decoders made up a colour for it (ImageJ the last
+	 * entry's, or a grey of the index), without a word. The rows are filtered
+	 * (Sub, Up, Paeth, Average): the index is what the filter gives, not the byte
+	 * stored.
+	 */
+	@Test
+	void aPalettePngWithAnIndexBeyondItsPaletteIsRefused() throws IOException {
+		byte[] palette = PngBytes.chunk("PLTE", new byte[] { 0, 0, 0, 9, 9, 9, 50,
+			50, 50 });
+		// indices 2 1 0 2 / 2 1 0 2 / 2 1 0 T / 1 1 1 1
+		java.util.function.IntFunction<byte[]> rows = t -> new byte[] { 1, 2, -1,
+			-1, 2, 2, 0, 0, 0, 0, 4, 0, 0, 0, (byte) (t - 2), 3, 0, 0, 1, 0 };
+		ImageFileCheck.check(write("ok.png", PngBytes.png(4, 4, 3, 8, palette,
+			PngBytes.deflate(rows.apply(2)))), "input");
+		Path bad = write("bad.png", PngBytes.png(4, 4, 3, 8, palette, PngBytes
+			.deflate(rows.apply(3))));
+		assertEquals("input " + bad + " is damaged or not a valid PNG: pixel " +
+			"(3, 2) is palette index 3, but its palette holds 3 entries", refusal(
+				bad));
+
+		// 2 bits a pixel, five to a row: the padding bits after the fifth are not
+		// pixels
+		ImageFileCheck.check(write("ok2.png", PngBytes.png(5, 1, 3, 2, palette,
+			PngBytes.deflate(new byte[] { 0, 0b00_01_10_10, 0b00_111111 }))),
+			"input");
+		Path bad2 = write("bad2.png", PngBytes.png(5, 1, 3, 2, palette, PngBytes
+			.deflate(new byte[] { 0, 0b00_01_10_11, 0 })));
+		assertTrue(refusal(bad2).endsWith(
+			": pixel (3, 0) is palette index 3, but its palette holds 3 entries"),
+			refusal(bad2));
+	}
+
+	/**
+	 * The same in an interlaced (Adam7) PNG with the filters Java's writer
+	 * chooses: the pixel is found in its pass.
+	 */
+	@Test
+	void anInterlacedPalettePngWithAnIndexBeyondItsPaletteIsRefused()
+		throws IOException
+	{
+		byte[] grey = new byte[16];
+		for (int i = 0; i < 16; i++)
+			grey[i] = (byte) (i * 16);
+		java.awt.image.IndexColorModel sixteen = new java.awt.image.IndexColorModel(
+			8, 16, grey, grey, grey);
+		Random random = new Random(11);
+		java.util.function.IntFunction<Path> png = index -> {
+			java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(37,
+				29, java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, sixteen);
+			for (int y = 0; y < 29; y++)
+				for (int x = 0; x < 37; x++)
+					image.getRaster().setSample(x, y, 0, random.nextInt(16));
+			image.getRaster().setSample(13, 22, 0, index);
+			Path f = dir.resolve("adam7-" + index + ".png");
+			javax.imageio.ImageWriter w = javax.imageio.ImageIO
+				.getImageWritersByFormatName("png").next();
+			javax.imageio.ImageWriteParam param = w.getDefaultWriteParam();
+			param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+			try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO
+				.createImageOutputStream(f.toFile()))
+			{
+				w.setOutput(out);
+				w.write(null, new javax.imageio.IIOImage(image, null, null), param);
+			}
+			catch (IOException e) {
+				throw new java.io.UncheckedIOException(e);
+			}
+			finally {
+				w.dispose();
+			}
+			return f;
+		};
+		Path ok = png.apply(15);
+		byte[] bytes = Files.readAllBytes(ok);
+		assertEquals(1, bytes[28], "interlaced");
+		ImageFileCheck.check(ok, "input");
+		Path bad = png.apply(200);
+		assertTrue(refusal(bad).endsWith(
+			": pixel (13, 22) is palette index 200, but its palette holds 16 entries"),
+			refusal(bad));
+	}
+
 	/** A multi-page TIFF of the given images, by the JDK's TIFF writer. */
 	Path pages(String name, java.awt.image.BufferedImage... images)
 		throws IOException
