@@ -209,9 +209,14 @@ public final class ImagePlusConverter {
 			" channels; split the channels or make it a composite first");
 		boolean greyPalette = type == PixelType.UINT8 && isGreyPalette(imp, planes);
 		if (greyPalette) {
+			int bits = lowBitGrey(imp.getProcessor().getLut(), planes);
 			indexedToGrey(planes, imp.getProcessor().getLut());
-			notes.accept(imp.getTitle() +
-				" is an 8-bit palette of greys: read as its grey values, not its indices");
+			int top = (1 << bits) - 1;
+			notes.accept(bits > 0 ? imp.getTitle() + " is " + bits +
+				"-bit greyscale: its values 0-" + top + " are read scaled to 0-255 " +
+				"(each times " + 255 / top + "), as libpng reads them" : imp
+					.getTitle() +
+					" is an 8-bit palette of greys: read as its grey values, not its indices");
 		}
 		ij.measure.Calibration calibration = imp.getCalibration();
 		double[] line = calibration
@@ -639,6 +644,31 @@ public final class ImagePlusConverter {
 				inverted &= grey == 255 - v;
 			}
 		return !ramp && !inverted;
+	}
+
+	/**
+	 * The bit depth, 1, 2 or 4, of a grey image that Java's PNG reader (or one
+	 * like it) gives as indices into a LUT of its greys scaled to 0-255: the
+	 * smallest {@code d} whose {@code 2^d} first entries are the greys
+	 * {@code v * 255 / (2^d - 1)} and above whose entries no value lies; 0 when
+	 * there is none (a palette of greys).
+	 */
+	static int lowBitGrey(LUT lut, Object[] planes) {
+		int used = 0;
+		for (Object plane : planes)
+			for (byte b : (byte[]) plane)
+				used = Math.max(used, b & 0xff);
+		for (int d : new int[] { 1, 2, 4 }) {
+			int top = (1 << d) - 1;
+			if (used > top) continue;
+			boolean ramp = true;
+			for (int v = 0; v <= top && ramp; v++) {
+				int rgb = lut.getRGB(v) & 0xffffff, grey = v * 255 / top;
+				ramp = rgb == (grey << 16 | grey << 8 | grey);
+			}
+			if (ramp) return d;
+		}
+		return 0;
 	}
 
 	/** A colour step of a LUT that no display ramp takes. */

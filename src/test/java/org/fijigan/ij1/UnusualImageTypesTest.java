@@ -387,6 +387,32 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * A 2- or 4-bit greyscale PNG is read scaled to 0-255, as libpng reads it;
+	 * the note says it is greyscale of its depth, not a palette.
+	 */
+	@Test
+	void aLowBitGreyPngIsNotedAsGreyscaleOfItsDepth() throws IOException {
+		List<String> notes = new ArrayList<>();
+		// 2-bit grey: 0, 1, 2, 3
+		RasterImage two = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"g2.png"), PngBytes.png(4, 1, 0, 2, new byte[0], PngBytes.deflate(
+				new byte[] { 0, 0b00_01_10_11 }))), "input", notes::add);
+		assertArrayEquals(new byte[] { 0, 85, (byte) 170, (byte) 255 }, (byte[]) two
+			.plane(0));
+		assertEquals(List.of("g2.png is 2-bit greyscale: its values 0-3 are read " +
+			"scaled to 0-255 (each times 85), as libpng reads them"), notes);
+		notes.clear();
+		// 4-bit grey: 1 and 14
+		RasterImage four = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"g4.png"), PngBytes.png(2, 1, 0, 4, new byte[0], PngBytes.deflate(
+				new byte[] { 0, 0x1e }))), "input", notes::add);
+		assertArrayEquals(new byte[] { 17, (byte) 238 }, (byte[]) four.plane(0));
+		assertEquals(List.of(
+			"g4.png is 4-bit greyscale: its values 0-15 are read " +
+				"scaled to 0-255 (each times 17), as libpng reads them"), notes);
+	}
+
+	/**
 	 * ImageJ's reader blends a PNG's colours with its alpha and takes grey
 	 * through a linear colour space: an opaque grey 130 came out as 189, a 16-bit
 	 * grey with alpha as 8-bit. The samples are read as stored; the alpha is left
