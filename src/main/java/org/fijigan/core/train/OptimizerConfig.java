@@ -150,6 +150,25 @@ public record OptimizerConfig(Kind kind, double learningRate, double beta1,
 				"0.5,0.9), got '" + text + "'");
 	}
 
+	/**
+	 * The optimizer as {@code --optimizer} names it: {@code sgd}, {@code adam},
+	 * or {@code adamw} for Adam with decoupled weight decay.
+	 */
+	public String id() {
+		return kind == Kind.SGD ? "sgd" : weightDecay > 0 ? "adamw" : "adam";
+	}
+
+	/**
+	 * The optimizer for the model's metadata: its name, the learning rate asked
+	 * for, AdamW's weight decay and a schedule other than constant, e.g.
+	 * {@code adamw lr=1.0E-4 weight_decay=0.01 cosine}.
+	 */
+	public String describe() {
+		return id() + " lr=" + learningRate + (weightDecay > 0 ? " weight_decay=" +
+			weightDecay : "") + (schedule == Schedule.CONSTANT ? "" : " " + schedule
+				.name().toLowerCase(Locale.ROOT));
+	}
+
 	/** Optimizer state tensors per parameter: 0 for SGD, 2 (m, v) for Adam. */
 	public int stateSlots() {
 		return kind == Kind.ADAM ? 2 : 0;

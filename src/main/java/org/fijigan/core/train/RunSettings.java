@@ -174,6 +174,22 @@ public final class RunSettings {
 				" (now " + b + ")");
 		}
 		Map<String, String> a = fields(was), b = fields(now);
+		if (key.equals("optimizer") && a != null && b != null) {
+			String x = optimizerOption(a), y = optimizerOption(b);
+			if (x != null && y != null && !x.equals(y)) {
+				// the choice of --optimizer sets the kind and the weight decay, and
+				// SGD has no betas: what else differs is named as before
+				boolean sgd = x.equals("sgd") || y.equals("sgd");
+				List<String> out = new ArrayList<>(List.of("--optimizer " + x +
+					" (now " + y + ")"));
+				for (String f : a.keySet())
+					if (!List.of("kind", "weightDecay").contains(f) && !(sgd && List.of(
+						"beta1", "beta2", "epsilon").contains(f)) && !a.get(f).equals(b.get(
+							f))) out.addAll(changes(key + " " + f, f, a.get(f), b.get(f),
+								said));
+				return out;
+			}
+		}
 		if (a == null || b == null || !a.keySet().equals(b.keySet()) || !was
 			.substring(0, was.indexOf('(')).equals(now.substring(0, now.indexOf(
 				'('))))
@@ -187,6 +203,24 @@ public final class RunSettings {
 			if (!a.get(f).equals(b.get(f))) out.addAll(changes(key + " " + f, f, a
 				.get(f), b.get(f), said));
 		return out;
+	}
+
+	/**
+	 * The {@code --optimizer} that gives a recorded optimizer's kind and weight
+	 * decay ({@code adamw} for Adam with decay); null for a value of another
+	 * form.
+	 */
+	private static String optimizerOption(Map<String, String> f) {
+		String kind = f.get("kind");
+		if ("SGD".equals(kind)) return "sgd";
+		if (!"ADAM".equals(kind)) return null;
+		try {
+			return Double.parseDouble(f.getOrDefault("weightDecay", "0")) > 0
+				? "adamw" : "adam";
+		}
+		catch (NumberFormatException e) {
+			return null;
+		}
 	}
 
 	/**

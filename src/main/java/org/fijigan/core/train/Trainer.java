@@ -566,10 +566,7 @@ public final class Trainer {
 		meta.put("fiji-gan.fine_tune.data", data.describe());
 		meta.put("fiji-gan.fine_tune.steps", Long.toString(c.steps()));
 		meta.put("fiji-gan.fine_tune.seed", Long.toString(c.seed()));
-		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().kind().name()
-			.toLowerCase() + " lr=" + c.optimizer().learningRate() + (c.optimizer()
-				.schedule() == OptimizerConfig.Schedule.CONSTANT ? "" : " " + c
-					.optimizer().schedule().name().toLowerCase()));
+		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().describe());
 		meta.put("fiji-gan.fine_tune.loss", c.loss().name().toLowerCase() + (c
 			.adversarialWeight() > 0 ? " + " + c.adversarialWeight() + " x " + c
 				.adversarial().name().toLowerCase() : ""));

@@ -73,6 +73,26 @@ class RunSettingsTest {
 	}
 
 	@Test
+	void anotherOptimizerIsNamedAsTheOptionThatChoseIt() {
+		String adam = new RunSettings().put("optimizer", OptimizerConfig.adam(1e-4))
+			.text(), adamw = new RunSettings().put("optimizer", OptimizerConfig.parse(
+				"adamw", 1e-4)).text(), sgd = new RunSettings().put("optimizer",
+					OptimizerConfig.parse("sgd", 1e-3)).text();
+		GanException e = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, adam, adamw));
+		assertEquals("the checkpoint in " + dir + " was written by a run with " +
+			"other settings: --optimizer adam (now adamw). Resume with the same " +
+			"settings, or give another --checkpoint-dir to start afresh", e
+				.getMessage());
+		// SGD has no betas; the learning rate is named as before
+		e = assertThrows(GanException.class, () -> RunSettings.refuseOther(dir,
+			adamw, sgd));
+		assertTrue(e.getMessage().contains("other settings: --optimizer adamw " +
+			"(now sgd); optimizer learningRate 1.0E-4 (now 0.001). Resume"), e
+				.getMessage());
+	}
+
+	@Test
 	void aRecordSettingNamesOnlyItsFieldsThatDiffer() {
 		assertEquals("optimizer learningRate 1.0E-4 (now 0.1)", RunSettings
 			.difference("optimizer",
