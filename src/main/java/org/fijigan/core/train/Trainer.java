@@ -16,6 +16,7 @@ import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.Batch;
 import org.fijigan.core.train.data.BatchSource;
 
@@ -352,7 +353,7 @@ public final class Trainer {
 			ModelProto trained = Parameters.withValues(model, exported(params,
 				tensors, ema));
 			trained = provenance(trained, baseSha256, data, c, g.provider(), history,
-				resumed);
+				resumed, lr);
 			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final " +
 				learningRates(c, dr != null, lr, " "));
 			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
@@ -538,6 +539,19 @@ public final class Trainer {
 		}
 	}
 
+	/**
+	 * How rollbacks changed a learning rate, for the metadata: empty when the
+	 * generator's ended at {@code asked}, else
+	 * {@code ", halved 6 times to X after non-finite steps"}, X being
+	 * {@code now}, the rate in question at the end.
+	 */
+	static String halvings(double asked, double lr, String now) {
+		if (lr == asked) return "";
+		long times = Math.round(Math.log(asked / lr) / Math.log(2));
+		return ", halved " + times + (times == 1 ? " time" : " times") + " to " +
+			now + " after non-finite steps";
+	}
+
 	/** The prefix of the metadata keys that record a fine-tune run. */
 	static final String FINE_TUNE_KEYS = "fiji-gan.fine_tune.";
 
@@ -548,10 +562,12 @@ public final class Trainer {
 	 *
 	 * @param resumed the step the run went on from a checkpoint, and whether its
 	 *          settings were checked; null when it started afresh
+	 * @param lr the generator's learning rate at the end: the one asked for
+	 *          unless rollbacks halved it
 	 */
 	private static ModelProto provenance(ModelProto m, String sha,
 		BatchSource data, FineTuneConfig c, String provider, List<float[]> history,
-		String resumed)
+		String resumed, double lr)
 	{
 		ModelProto.Builder b = m.toBuilder();
 		Map<String, String> meta = new LinkedHashMap<>();
@@ -566,7 +582,9 @@ public final class Trainer {
 		meta.put("fiji-gan.fine_tune.data", data.describe());
 		meta.put("fiji-gan.fine_tune.steps", Long.toString(c.steps()));
 		meta.put("fiji-gan.fine_tune.seed", Long.toString(c.seed()));
-		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().describe());
+		double asked = c.optimizer().learningRate();
+		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().describe() +
+			halvings(asked, lr, Double.toString(lr)));
 		meta.put("fiji-gan.fine_tune.loss", c.loss().name().toLowerCase() + (c
 			.adversarialWeight() > 0 ? " + " + c.adversarialWeight() + " x " + c
 				.adversarial().name().toLowerCase() : ""));
@@ -574,7 +592,9 @@ public final class Trainer {
 			.penalties().describe());
 		Stabilisers st = c.stabilisers();
 		if (c.adversarialWeight() > 0 && !st.describe().isEmpty()) meta.put(
-			"fiji-gan.fine_tune.discriminator", st.describe());
+			"fiji-gan.fine_tune.discriminator", st.describe() + (st
+				.discriminatorLr() == null ? "" : halvings(asked, lr, Numbers.exact(st
+					.discriminatorLr() * (lr / asked)))));
 		OptimizerConfig o = c.optimizer();
 		if (o.kind() == OptimizerConfig.Kind.ADAM && (o.beta1() != 0.5 || o
 			.beta2() != 0.999)) meta.put("fiji-gan.fine_tune.adam_betas", o.beta1() +

@@ -42,4 +42,21 @@ class TrainerProvenanceTest {
 		assertEquals("adam lr=1.0E-4", metadata(r.model()).get(
 			"fiji-gan.fine_tune.optimizer"));
 	}
+
+	/**
+	 * A rollback halves the learning rate: the model records the rate asked for
+	 * and the one it ended with.
+	 */
+	@Test
+	void aHalvedLearningRateIsRecordedWithTheOneAskedFor() {
+		// step 5 (0-based 4) is poisoned: back to step 4, lr 0.3 -> 0.15
+		Trainer.Result r = TrainerRollbackTest.train(TrainerRollbackTest.source(4),
+			config(8, OptimizerConfig.sgd(0.3)));
+		assertEquals("sgd lr=0.3, halved 1 time to 0.15 after non-finite steps",
+			metadata(r.model()).get("fiji-gan.fine_tune.optimizer"));
+		// the discriminator's own rate follows the generator's halvings
+		assertEquals(", halved 6 times to 1.5625E18 after non-finite steps", Trainer
+			.halvings(1e8, 1e8 / 64, org.fijigan.core.text.Numbers.exact(1e20 / 64)));
+		assertEquals("", Trainer.halvings(0.3, 0.3, "0.3"));
+	}
 }
