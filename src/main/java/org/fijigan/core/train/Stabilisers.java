@@ -112,15 +112,17 @@ public record Stabilisers(Discriminator.Architecture discriminator,
 	}
 
 	/**
-	 * The discriminator options, for the metadata and the notes; empty when none
-	 * is set, e.g.
+	 * The discriminator a run trains against, for the metadata and the notes: its
+	 * architecture and width, always, then the options set, e.g.
+	 * {@code patchgan width 32} or
 	 * {@code sngan width 64, spectral norm, diff-augment color,translation,cutout (ADA target 0.6)}.
+	 *
+	 * @param architecture the architecture the run uses: the one chosen, or the
+	 *          task's default ({@link Trainer#architecture})
 	 */
-	public String describe() {
+	public String describe(Discriminator.Architecture architecture) {
 		List<String> parts = new ArrayList<>();
-		if (discriminator != null || discriminatorWidth != DEFAULT_WIDTH) parts.add(
-			(discriminator == null ? "default discriminator" : discriminator.id()) +
-				" width " + discriminatorWidth);
+		parts.add(architecture.id() + " width " + discriminatorWidth);
 		if (spectralNorm) parts.add("spectral norm");
 		if (minibatchStd) parts.add("minibatch std");
 		if (augment.any()) parts.add("diff-augment " + augment.describe() +

@@ -157,10 +157,8 @@ public final class Trainer {
 		List<Batch> validationBatches = what.generator() ? List.of() : data
 			.validation();
 		int dSteps = gan ? st.discriminatorSteps() : 1;
-		if (gan && !st.describe().isEmpty()) notes.add("discriminator: " + (st
-			.discriminator() == null && st
-				.discriminatorWidth() == Stabilisers.DEFAULT_WIDTH ? d.architecture()
-					.id() + " width " + d.width() + ", " : "") + st.describe());
+		if (gan && st.touchDiscriminator()) notes.add("discriminator: " + st
+			.describe(d.architecture()));
 
 		// state: parameters, optimizer slots, discriminator (with its spectral-norm
 		// vectors), ADA, EMA
@@ -352,8 +350,8 @@ public final class Trainer {
 			g.read(tensors);
 			ModelProto trained = Parameters.withValues(model, exported(params,
 				tensors, ema));
-			trained = provenance(trained, baseSha256, data, c, g.provider(), history,
-				resumed, lr);
+			trained = provenance(trained, baseSha256, data, c, gan ? d.architecture()
+				: null, g.provider(), history, resumed, lr);
 			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final " +
 				learningRates(c, dr != null, lr, " "));
 			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
@@ -562,12 +560,13 @@ public final class Trainer {
 	 *
 	 * @param resumed the step the run went on from a checkpoint, and whether its
 	 *          settings were checked; null when it started afresh
+	 * @param against the discriminator's architecture; null without one
 	 * @param lr the generator's learning rate at the end: the one asked for
 	 *          unless rollbacks halved it
 	 */
 	private static ModelProto provenance(ModelProto m, String sha,
-		BatchSource data, FineTuneConfig c, String provider, List<float[]> history,
-		String resumed, double lr)
+		BatchSource data, FineTuneConfig c, Discriminator.Architecture against,
+		String provider, List<float[]> history, String resumed, double lr)
 	{
 		ModelProto.Builder b = m.toBuilder();
 		Map<String, String> meta = new LinkedHashMap<>();
@@ -591,10 +590,9 @@ public final class Trainer {
 		if (c.penalties().any()) meta.put("fiji-gan.fine_tune.gradient_penalties", c
 			.penalties().describe());
 		Stabilisers st = c.stabilisers();
-		if (c.adversarialWeight() > 0 && !st.describe().isEmpty()) meta.put(
-			"fiji-gan.fine_tune.discriminator", st.describe() + (st
-				.discriminatorLr() == null ? "" : halvings(asked, lr, Numbers.exact(st
-					.discriminatorLr() * (lr / asked)))));
+		if (against != null) meta.put("fiji-gan.fine_tune.discriminator", st
+			.describe(against) + (st.discriminatorLr() == null ? "" : halvings(asked,
+				lr, Numbers.exact(st.discriminatorLr() * (lr / asked)))));
 		OptimizerConfig o = c.optimizer();
 		if (o.kind() == OptimizerConfig.Kind.ADAM && (o.beta1() != 0.5 || o
 			.beta2() != 0.999)) meta.put("fiji-gan.fine_tune.adam_betas", o.beta1() +

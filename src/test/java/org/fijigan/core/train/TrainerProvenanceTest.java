@@ -59,4 +59,26 @@ class TrainerProvenanceTest {
 			.halvings(1e8, 1e8 / 64, org.fijigan.core.text.Numbers.exact(1e20 / 64)));
 		assertEquals("", Trainer.halvings(0.3, 0.3, "0.3"));
 	}
+
+	/**
+	 * A GAN run records the discriminator it trained against, the task's default
+	 * included, by kind and width.
+	 */
+	@Test
+	void theDiscriminatorIsRecordedByKindAndWidthAlsoByDefault() {
+		Trainer.Result r = TrainerStabilisersTest.train(1, Stabilisers.DEFAULTS, 0,
+			null, false);
+		assertEquals("patchgan width 32", metadata(r.model()).get(
+			"fiji-gan.fine_tune.discriminator"));
+		Stabilisers twoSteps = new Stabilisers(null, Stabilisers.DEFAULT_WIDTH,
+			false, false, null, 0, null, 2, true);
+		r = TrainerStabilisersTest.train(1, twoSteps, 0, null, false);
+		assertEquals("patchgan width 32, d-steps 2", metadata(r.model()).get(
+			"fiji-gan.fine_tune.discriminator"));
+		// a generator's default is DCGAN's
+		Stabilisers narrow = new Stabilisers(null, 4, false, false, null, 0, null,
+			1, true);
+		assertEquals("dcgan width 4", narrow.describe(Trainer.architecture(narrow,
+			true)));
+	}
 }
