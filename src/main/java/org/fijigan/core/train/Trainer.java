@@ -128,6 +128,11 @@ public final class Trainer {
 		Stabilisers st = c.stabilisers();
 		if (what.generator() && !gan) throw new GanException(
 			"a generator is trained by its discriminator: give --adversarial-weight above 0");
+		if (!gan && c.adversarial() != AdversarialKind.NONSATURATING)
+			throw new GanException("--adversarial " + c.adversarial().name()
+				.toLowerCase(java.util.Locale.ROOT) +
+				" is the loss of a discriminator, and without one nothing uses it: " +
+				"give --adversarial-weight above 0, or leave --adversarial out");
 		if (!gan && c.penalties().any()) throw new GanException(
 			"--gradient-penalty and --r1 regularise " +
 				"the discriminator: give --adversarial-weight above 0");

@@ -128,8 +128,8 @@ class TrainerPenaltyTest {
 	@Test
 	void aPenaltyWithoutADiscriminatorIsRefused() {
 		FineTuneConfig c = new FineTuneConfig(1, OptimizerConfig.sgd(0.05),
-			LossKind.L1, 0, AdversarialKind.HINGE, 4, DeviceSpec.CPU, 1, null, 100,
-			false, List.of(), 0, 0, new GradientPenalties(0, 1, 1));
+			LossKind.L1, 0, AdversarialKind.NONSATURATING, 4, DeviceSpec.CPU, 1, null,
+			100, false, List.of(), 0, 0, new GradientPenalties(0, 1, 1));
 		GanException e = assertThrows(GanException.class, () -> Trainer.train(
 			model(), "y", null, "sha", new Pairs(), c, ProgressListener.NONE,
 			CancellationToken.none()));

@@ -2,11 +2,13 @@
 package org.fijigan.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.fijigan.core.GanException;
 import org.fijigan.core.engine.DeviceSpec;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +82,26 @@ class TrainerProvenanceTest {
 			1, true);
 		assertEquals("dcgan width 4", narrow.describe(Trainer.architecture(narrow,
 			true)));
+	}
+
+	/**
+	 * A GAN loss other than the default, without a discriminator to use it, is
+	 * refused as the discriminator's other options are.
+	 */
+	@Test
+	void aGanLossWithoutADiscriminatorIsRefused() {
+		for (AdversarialKind k : List.of(AdversarialKind.HINGE,
+			AdversarialKind.LSGAN))
+		{
+			FineTuneConfig c = new FineTuneConfig(1, OptimizerConfig.adam(1e-4),
+				LossKind.L1, 0, k, 1, DeviceSpec.CPU, 1, null, 2, false, List.of(), 0,
+				0);
+			GanException e = assertThrows(GanException.class,
+				() -> TrainerRollbackTest.train(TrainerRollbackTest.source(-1), c));
+			assertEquals("--adversarial " + k.name().toLowerCase() +
+				" is the loss of a discriminator, and without one nothing uses it: " +
+				"give --adversarial-weight above 0, or leave --adversarial out", e
+					.getMessage());
+		}
 	}
 }
