@@ -120,7 +120,7 @@ public final class FineTuneCommand implements Callable<Integer> {
 	String lrSchedule;
 
 	@Option(names = "--loss", paramLabel = "l1|l2|charbonnier",
-		description = "Pixel loss (default: l1; l2 with --self-supervised n2v).")
+		description = "Pixel loss (default: l1; l2 with --self-supervised n2v); not for generators, which their discriminator alone trains.")
 	String loss;
 
 	@Option(names = "--adversarial-weight", paramLabel = "W",
@@ -274,17 +274,16 @@ public final class FineTuneCommand implements Callable<Integer> {
 					"target"));
 		Degradation.BlindSpot blindSpots = selfSupervised.blindSpot();
 		Degradation inputs = Degradation.chosen(blindSpots, degradation);
-		if (loss == null) loss = blindSpots != null ? "l2" : "l1";
 		OptimizerConfig opt = OptimizerConfig.parse(optimizer, lr).withSchedule(
 			OptimizerConfig.Schedule.parse(lrSchedule)).withBetas(adamBetas);
 		Stabilisers stabilisers = new Stabilisers(Stabilisers.parseDiscriminator(
 			discriminator), discriminatorWidth, spectralNorm, minibatchStd,
 			DiffAugment.parse(diffAugment), adaTarget, dLr, dSteps, emaWarmup);
-		FineTuneConfig config = new FineTuneConfig(steps, opt, LossKind.parse(loss),
-			0, AdversarialKind.parse(adversarial), seed, run.device, run.threads,
-			checkpointDir, checkpointEvery, resume, freeze, ema, validateEvery,
-			new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty), r1,
-				r1Every), stabilisers);
+		FineTuneConfig config = new FineTuneConfig(steps, opt, loss == null ? null
+			: LossKind.parse(loss), 0, AdversarialKind.parse(adversarial), seed,
+			run.device, run.threads, checkpointDir, checkpointEvery, resume, freeze,
+			ema, validateEvery, new GradientPenalties(GradientPenalties.parseWganGp(
+				gradientPenalty), r1, r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch,
 			patch, Augmentation.parse(augment), normalize, validation,
 			adversarialWeight, config, inputs);

@@ -117,7 +117,7 @@ public class FineTuneCommand extends GanCommand {
 	String lrSchedule = "constant";
 
 	@Parameter(label = "Loss", choices = { "auto", "l1", "l2", "charbonnier" },
-		description = "auto: l1, or l2 with no clean images")
+		description = "auto: l1, or l2 with no clean images; a generator takes auto (its discriminator alone trains it)")
 	String loss = "auto";
 
 	@Parameter(label = "Adversarial weight", min = "0",
@@ -290,13 +290,13 @@ public class FineTuneCommand extends GanCommand {
 			.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
 		FineTuneConfig config = new FineTuneConfig(steps, OptimizerConfig.parse(
 			optimizer, learningRate).withSchedule(OptimizerConfig.Schedule.parse(
-				lrSchedule)).withBetas(adamBetas), LossKind.parse(!loss.equals("auto")
-					? loss : blindSpots != null ? "l2" : "l1"), 0, AdversarialKind.parse(
-						ganLoss), seed, DeviceSpec.parse(device), threads,
-			checkpoints == null || checkpoints.getPath().isBlank() ? null
-				: checkpoints.toPath(), checkpointEvery, resume, frozen, emaDecay,
-			validateEvery, new GradientPenalties(GradientPenalties.parseWganGp(
-				gradientPenalty), (float) r1Gamma, r1Every), stabilisers);
+				lrSchedule)).withBetas(adamBetas), loss == null || loss.equals("auto")
+					? null : LossKind.parse(loss), 0, AdversarialKind.parse(ganLoss),
+			seed, DeviceSpec.parse(device), threads, checkpoints == null ||
+				checkpoints.getPath().isBlank() ? null : checkpoints.toPath(),
+			checkpointEvery, resume, frozen, emaDecay, validateEvery,
+			new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty),
+				(float) r1Gamma, r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model.trim(), task.equals(
 			"auto") ? null : TaskKind.parse(task), source, batch, patch, Augmentation
 				.parse(augment), Normalization.parse(normalize),

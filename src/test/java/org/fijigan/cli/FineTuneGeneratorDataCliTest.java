@@ -66,6 +66,43 @@ class FineTuneGeneratorDataCliTest {
 	}
 
 	/**
+	 * A generator's discriminator alone trains it, on the real images as they
+	 * are: the pixel loss, a degradation and a validation interval, which it
+	 * would ignore, are refused, and its metadata records no pixel loss.
+	 */
+	@Test
+	void aGeneratorRefusesTheOptionsOfImageToImageTraining() throws IOException {
+		Path model = OnnxModels.generator(8, 3, 16, 16).write(dir, "gen.onnx");
+		Path data = dir.resolve("data");
+		FineTuneTasksTest.images(data.resolve("a"), 2, 16, 16, 6);
+		FineTuneTasksTest.images(data.resolve("b"), 2, 16, 16, 7);
+		Path refused = dir.resolve("refused.onnx");
+		Object[][] options = { { "--loss", "charbonnier" }, { "--loss", "l1" }, {
+			"--degradation", "gaussian:0..0.5" }, { "--validate-every", 2 } };
+		String[] says = { "--loss sets the pixel loss of image-to-image models; " +
+			"leave it out", "--loss sets the pixel loss of image-to-image models; " +
+				"leave it out", "--degradation makes the inputs of image-to-image " +
+					"models from clean images; leave it out",
+			"does not validate generators: leave out --validate-every" };
+		for (int i = 0; i < options.length; i++) {
+			MainTest.Result r = FineTuneTasksTest.fineTune(model, refused, data,
+				"--steps", 1, "--batch", 2, "--patch", 0, "--discriminator-width", 4,
+				options[i][0], options[i][1]);
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals(1, r.err().lines().count(), r.err());
+			assertTrue(r.err().contains("model gen is a generator, ") && r.err()
+				.contains(says[i]), r.err());
+			assertFalse(Files.exists(refused));
+		}
+		Path out = dir.resolve("gen-tuned.onnx");
+		MainTest.Result r = FineTuneTasksTest.fineTune(model, out, data, "--steps",
+			1, "--batch", 2, "--patch", 0, "--discriminator-width", 4);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals("1.0 x nonsaturating", FineTuneTasksTest.metadata(out).get(
+			"fiji-gan.fine_tune.loss"));
+	}
+
+	/**
 	 * An unconditional generator of 16x16 images whose ONNX file declares its
 	 * output as [N,1,H,W], as a PyTorch export with Upsample does.
 	 */

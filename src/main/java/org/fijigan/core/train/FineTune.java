@@ -216,6 +216,7 @@ public final class FineTune {
 			"model " + d.name() + " is a generator, and fine-tune does not " +
 				"validate generators: leave out --validation (or give 0), and measure " +
 				"the result with evaluate on real images kept out of --data");
+		if (generator) refuseImageToImageOptions(d.name(), r);
 		double validation = asked != null ? asked : generator ? 0
 			: DEFAULT_VALIDATION;
 		// the task's default, given or not, is one setting: a run that named it
@@ -239,7 +240,12 @@ public final class FineTune {
 		refuseBeyondMemory(data, r.batch());
 		float adversarial = r.adversarialWeight() != null ? r.adversarialWeight()
 			: generator ? 1f : 0f;
-		FineTuneConfig config = r.config().withAdversarialWeight(adversarial);
+		// a generator has no pixel loss; an image model's default is L1, or L2 for
+		// Noise2Void's blind spots
+		FineTuneConfig config = r.config().withAdversarialWeight(adversarial)
+			.withLoss(generator ? null : r.config().loss() != null ? r.config().loss()
+				: r.degradation() instanceof Degradation.BlindSpot ? LossKind.L2
+					: LossKind.L1);
 		if (adversarial > 0) refuseTooSmallForDiscriminator(d, data, r.patch(),
 			Trainer.architecture(config.stabilisers(), generator));
 		ModelProto proto;
@@ -281,6 +287,28 @@ public final class FineTune {
 			.text(), progress, cancel);
 		result = withNormalization(result, d, r.normalization());
 		return new Outcome(withFolderNames(result, d, data, notes), d, data, notes);
+	}
+
+	/**
+	 * Refuses, for generator {@code name}, the options of image-to-image training
+	 * that a generator's run would ignore: a pixel loss (its discriminator alone
+	 * trains it), a degradation or Noise2Void (it learns the real images as they
+	 * are), and a validation interval (generators are not validated).
+	 */
+	static void refuseImageToImageOptions(String name, Request r) {
+		String generator = "model " + name + " is a generator, ";
+		if (r.config().loss() != null) throw new GanException(generator +
+			"trained by its discriminator alone: --loss sets the pixel loss of " +
+			"image-to-image models; leave it out");
+		if (r.degradation() instanceof Degradation.BlindSpot)
+			throw new GanException("--self-supervised n2v trains denoisers: " +
+				generator + "which learns the real images as they are; leave it out");
+		if (r.degradation() != null) throw new GanException(generator +
+			"which learns the real images as they are: --degradation makes the " +
+			"inputs of image-to-image models from clean images; leave it out");
+		if (r.config().validateEvery() > 0) throw new GanException(generator +
+			"and fine-tune does not validate generators: leave out " +
+			"--validate-every");
 	}
 
 	/**

@@ -14,7 +14,10 @@ import org.fijigan.core.engine.ThreadCount;
  * @param steps optimizer steps in all (a resumed run continues up to this
  *          number)
  * @param optimizer optimizer and learning rate
- * @param loss pixel loss between output and target
+ * @param loss pixel loss between output and target; null for none: a
+ *          generator's (which its discriminator alone trains), or, in a
+ *          {@link FineTune.Request}, the task's default (L1, or L2 with
+ *          Noise2Void's blind spots)
  * @param adversarialWeight weight of the GAN loss; 0 trains without a
  *          discriminator
  * @param adversarial GAN loss
@@ -106,6 +109,13 @@ public record FineTuneConfig(int steps, OptimizerConfig optimizer,
 			throw new GanException(
 				"--adversarial wasserstein needs a Lipschitz critic: add --gradient-penalty wgan-gp:10");
 		ThreadCount.check(threads);
+	}
+
+	/** The same settings with another pixel loss (null: none). */
+	public FineTuneConfig withLoss(LossKind l) {
+		return new FineTuneConfig(steps, optimizer, l, adversarialWeight,
+			adversarial, seed, device, threads, checkpointDir, checkpointEvery,
+			resume, freeze, emaDecay, validateEvery, penalties, stabilisers);
 	}
 
 	/** The same settings with another adversarial weight. */

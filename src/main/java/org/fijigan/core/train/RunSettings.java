@@ -52,13 +52,29 @@ public final class RunSettings {
 	/** The key prefix of {@link #recordedAlso}'s lines. */
 	private static final String ALIAS = "~";
 
+	/**
+	 * Says that setting {@code key}, which a checkpoint of an earlier version may
+	 * record, is none of this run's (a generator's pixel loss, which it never
+	 * used): a checkpoint's value of it is not compared. Recorded as a line of
+	 * its own, which is never compared.
+	 */
+	public RunSettings notCompared(String key) {
+		values.put(NOT_COMPARED + key, "");
+		return this;
+	}
+
+	/** The key prefix of {@link #notCompared}'s lines. */
+	private static final String NOT_COMPARED = "-";
+
 	/** Adds the trajectory's settings of a run's configuration. */
 	public RunSettings putAll(FineTuneConfig c) {
-		put("optimizer", c.optimizer()).put("loss", c.loss()).put(
-			"adversarial weight", c.adversarialWeight()).put("adversarial", c
-				.adversarial()).put("seed", c.seed()).put("freeze", c.freeze()).put(
-					"ema", c.emaDecay()).put("penalties", c.penalties()).put(
-						"stabilisers", c.stabilisers());
+		// a generator has no pixel loss; earlier versions recorded the unused one
+		if (c.loss() != null) put("loss", c.loss());
+		else notCompared("loss");
+		put("optimizer", c.optimizer()).put("adversarial weight", c
+			.adversarialWeight()).put("adversarial", c.adversarial()).put("seed", c
+				.seed()).put("freeze", c.freeze()).put("ema", c.emaDecay()).put(
+					"penalties", c.penalties()).put("stabilisers", c.stabilisers());
 		if (c.optimizer().schedule() != OptimizerConfig.Schedule.CONSTANT) put(
 			"steps (the learning-rate schedule follows them)", c.steps());
 		return this;
@@ -116,8 +132,13 @@ public final class RunSettings {
 			if (v != null && wasNow.length == 2) was.put(key.substring(ALIAS
 				.length()), v.replace(wasNow[0], wasNow[1]));
 		});
-		was.keySet().removeIf(k -> k.startsWith(ALIAS));
-		is.keySet().removeIf(k -> k.startsWith(ALIAS));
+		for (String key : is.keySet())
+			if (key.startsWith(NOT_COMPARED)) was.remove(key.substring(NOT_COMPARED
+				.length()));
+		was.keySet().removeIf(k -> k.startsWith(ALIAS) || k.startsWith(
+			NOT_COMPARED));
+		is.keySet().removeIf(k -> k.startsWith(ALIAS) || k.startsWith(
+			NOT_COMPARED));
 		Map<String, String[]> changed = new TreeMap<>();
 		for (String key : union(was, is)) {
 			String a = was.getOrDefault(key, "(not set)"), b = is.getOrDefault(key,

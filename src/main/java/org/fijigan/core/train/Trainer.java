@@ -128,6 +128,8 @@ public final class Trainer {
 		Stabilisers st = c.stabilisers();
 		if (what.generator() && !gan) throw new GanException(
 			"a generator is trained by its discriminator: give --adversarial-weight above 0");
+		if (!what.generator() && c.loss() == null) throw new GanException(
+			"an image-to-image model needs a pixel loss (--loss)");
 		if (!gan && c.adversarial() != AdversarialKind.NONSATURATING)
 			throw new GanException("--adversarial " + c.adversarial().name()
 				.toLowerCase(java.util.Locale.ROOT) +
@@ -589,9 +591,11 @@ public final class Trainer {
 		double asked = c.optimizer().learningRate();
 		meta.put("fiji-gan.fine_tune.optimizer", c.optimizer().describe() +
 			halvings(asked, lr, Double.toString(lr)));
-		meta.put("fiji-gan.fine_tune.loss", c.loss().name().toLowerCase() + (c
-			.adversarialWeight() > 0 ? " + " + c.adversarialWeight() + " x " + c
-				.adversarial().name().toLowerCase() : ""));
+		// a generator has no pixel loss: its discriminator's alone
+		String gan = c.adversarialWeight() + " x " + c.adversarial().name()
+			.toLowerCase();
+		meta.put("fiji-gan.fine_tune.loss", c.loss() == null ? gan : c.loss().name()
+			.toLowerCase() + (c.adversarialWeight() > 0 ? " + " + gan : ""));
 		if (c.penalties().any()) meta.put("fiji-gan.fine_tune.gradient_penalties", c
 			.penalties().describe());
 		Stabilisers st = c.stabilisers();

@@ -99,7 +99,16 @@ final class Validator implements AutoCloseable {
 		StepRunner r = runners.get(key);
 		if (r == null) {
 			StepGraph.Built eval = StepGraph.evaluation(model, output, subtractFrom,
-				params, in, Trainer.TARGET, c.loss());
+				params, in, Trainer.TARGET, c.loss() == null ? LossKind.L1 : c.loss()); // a
+																																								// generator
+																																								// has
+																																								// none:
+																																								// any
+																																								// loss
+																																								// shows
+																																								// its
+																																								// output
+																																								// finite
 			r = new StepRunner(eval, List.of(), Map.of(), c.device(), c.threads());
 			runners.put(key, r);
 		}

@@ -72,6 +72,29 @@ class RunSettingsTest {
 			"data options", none, n2v));
 	}
 
+	/**
+	 * A generator records no pixel loss: the unused one a checkpoint of an
+	 * earlier version records is not compared, so that run resumes.
+	 */
+	@Test
+	void aGeneratorsRunComparesNoPixelLoss() {
+		FineTuneConfig c = new FineTuneConfig(1, OptimizerConfig.adam(1e-4), null,
+			1, AdversarialKind.NONSATURATING, 1, null, 1, null, 1, false, List.of(),
+			0, 0);
+		String now = new RunSettings().putAll(c).text();
+		String earlier = new RunSettings().putAll(c.withLoss(LossKind.CHARBONNIER))
+			.text();
+		assertFalse(now.contains("\nloss="), now);
+		assertTrue(RunSettings.refuseOther(dir, earlier, now));
+		assertTrue(RunSettings.refuseOther(dir, now, now));
+		// an image model's loss is compared as before
+		GanException e = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, earlier, new RunSettings().putAll(c.withLoss(
+				LossKind.L2)).text()));
+		assertTrue(e.getMessage().contains("other settings: loss CHARBONNIER " +
+			"(now L2)."), e.getMessage());
+	}
+
 	@Test
 	void anotherOptimizerIsNamedAsTheOptionThatChoseIt() {
 		String adam = new RunSettings().put("optimizer", OptimizerConfig.adam(1e-4))
