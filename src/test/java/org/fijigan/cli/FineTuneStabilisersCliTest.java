@@ -87,8 +87,8 @@ class FineTuneStabilisersCliTest {
 	/**
 	 * A fine-tuned model's record of its run is that run's alone: the base
 	 * model's discriminator, penalty, Adam betas and EMA, which this run did not
-	 * use, are not passed on as its settings; what describes the model (its class
-	 * names) is kept.
+	 * use, are not passed on as its settings (its discriminator is its own); what
+	 * describes the model (its class names) is kept.
 	 */
 	@Test
 	void aFineTunedModelRecordsOnlyItsOwnRunsSettings() throws IOException {
@@ -108,9 +108,12 @@ class FineTuneStabilisersCliTest {
 			4, "--patch", 0, "--seed", 4, "--optimizer", "sgd");
 		assertEquals(0, r.exitCode(), r.err());
 		Map<String, String> meta = FineTuneTasksTest.metadata(second);
-		for (String k : List.of("discriminator", "gradient_penalties", "adam_betas",
-			"ema", "resumed_from_step"))
+		for (String k : List.of("gradient_penalties", "adam_betas", "ema",
+			"resumed_from_step"))
 			assertFalse(meta.containsKey("fiji-gan.fine_tune." + k), k + ": " + meta);
+		// the discriminator this run trained against, the default, not the base's
+		assertEquals("dcgan width 32", meta.get(
+			"fiji-gan.fine_tune.discriminator"));
 		assertTrue(meta.get("fiji-gan.fine_tune.optimizer").startsWith("sgd lr="),
 			meta.toString());
 		assertEquals(org.fijigan.core.model.ModelLoader.sha256(first), meta.get(
