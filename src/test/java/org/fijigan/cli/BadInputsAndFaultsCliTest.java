@@ -115,15 +115,17 @@ class BadInputsAndFaultsCliTest {
 		Result run = MainTest.cli("denoise", "--model", trunc, "-i", tiff8("in.tif",
 			8, 8), "-o", out);
 		assertEquals("fiji-gan: " + trunc +
-			" is truncated or damaged (unexpected " + "end of compressed data)", run
-				.err().strip());
+			" is truncated or damaged (its central " +
+			"directory, the list of entries at its end, is missing)", run.err()
+				.strip());
 		assertEquals(1, run.exitCode());
 		assertFalse(Files.exists(out), "an output was written");
 		Path store = dir.resolve("store");
 		Result install = MainTest.cli("models", "install", trunc, "--dir", store);
 		assertEquals("fiji-gan: " + trunc +
-			" is truncated or damaged (unexpected " + "end of compressed data)",
-			install.err().strip());
+			" is truncated or damaged (its central " +
+			"directory, the list of entries at its end, is missing)", install.err()
+				.strip());
 		assertEquals(1, install.exitCode());
 		assertEquals(List.of(), files(store));
 	}

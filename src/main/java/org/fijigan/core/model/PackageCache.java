@@ -38,11 +38,15 @@ import org.fijigan.core.model.bioimage.BioImageRdf;
  */
 final class PackageCache {
 
-	/** The file listing an unpacked copy; its first line says which format. */
+	/**
+	 * The file listing an unpacked copy; its first line says which format. Format
+	 * 2 copies are unpacked by the zip's central directory; a format 1 copy, read
+	 * by its local headers, may hold other files, and is unpacked again.
+	 */
 	static final String CONTENTS = "contents";
 	/** The folder holding the package's files. */
 	static final String PACKAGE = "package";
-	private static final String FORMAT = "fiji-gan unpacked package 1";
+	private static final String FORMAT = "fiji-gan unpacked package 2";
 
 	private PackageCache() {}
 
