@@ -146,7 +146,8 @@ final class PackageModelCommand implements Callable<Integer> {
 	@Option(names = "--overwrite",
 		description = "Write into a folder that holds files: the package's files are " +
 			"replaced, the other files package-model wrote for an earlier package (weights, " +
-			"test tensors, cover, samples) removed, other files (its card, your covers) kept.")
+			"test tensors, cover, samples) removed, other files (its card, your covers) kept; " +
+			"of a package package-model did not write, no file is removed.")
 	boolean overwrite;
 
 	@Override

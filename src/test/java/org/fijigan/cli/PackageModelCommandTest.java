@@ -107,13 +107,14 @@ class PackageModelCommandTest {
 			Files.writeString(victim.resolve(f), "precious " + f);
 		Path pkg = Files.createDirectories(dir.resolve("pkg"));
 		Path link = Files.createSymbolicLink(pkg.resolve("sub"), victim);
-		Files.writeString(pkg.resolve("old.pt"), "the earlier package's own");
-		Files.writeString(pkg.resolve("rdf.yaml"), "type: model\n" +
-			"format_version: 0.5.7\ndocumentation: sub/card.md\ninputs:\n- id: x\n" +
-			"  test_tensor: {source: sub/test_in.npy}\noutputs:\n- id: y\n" +
-			"  test_tensor: {source: test_output.npy}\n" +
-			"weights:\n  onnx: {source: sub/victim.onnx}\n" +
-			"  torchscript: {source: old.pt}\n");
+		Files.writeString(pkg.resolve("old_output.npy"),
+			"the earlier package's own");
+		Files.writeString(pkg.resolve("rdf.yaml"),
+			"# bioimage.io model package written by fiji-gan package-model\n" +
+				"type: model\nformat_version: 0.5.7\ndocumentation: sub/card.md\n" +
+				"inputs:\n- id: x\n  test_tensor: {source: sub/test_in.npy}\n" +
+				"outputs:\n- id: y\n  test_tensor: {source: old_output.npy}\n" +
+				"weights:\n  onnx: {source: sub/victim.onnx}\n");
 		Result r = MainTest.cli("package-model", "--model", onnx, "--output", pkg,
 			"--name", "model", "--description", "d", "--sample", samplePng(),
 			"--overwrite");
@@ -126,7 +127,7 @@ class PackageModelCommandTest {
 		for (String f : List.of("victim.onnx", "test_in.npy", "card.md"))
 			assertEquals("precious " + f, Files.readString(victim.resolve(f)), f);
 		assertTrue(Files.isSymbolicLink(link), "the link stays");
-		assertFalse(Files.exists(pkg.resolve("old.pt")),
+		assertFalse(Files.exists(pkg.resolve("old_output.npy")),
 			"the earlier package's own file in the folder goes");
 		assertFalse(Files.readString(pkg.resolve("rdf.yaml")).contains("sub/"),
 			"the new package names nothing through the link");

@@ -1,8 +1,8 @@
 
 package org.fijigan.core.packaging;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -21,20 +21,26 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The package already in a folder that {@code package-model --overwrite} writes
- * into, as its {@value PackageWriter#RDF} names its files: those package-model
- * itself writes (the weights, the test tensors, and the cover and sample
- * tensors under the names package-model gives them), which the new package
- * removes where it does not replace them, and its documentation, which the new
- * package keeps as its card. The other files it names (a cover or sample the
- * user put there, attachments) are the user's, and stay.
+ * into, as its {@value PackageWriter#RDF} names its files. When package-model
+ * wrote that descriptor (its first line is {@link PackageWriter#HEADER}), the
+ * files package-model itself writes (the ONNX weights, the test tensors, and
+ * the cover and sample tensors under the names package-model gives them) are
+ * its own, and the new package removes them where it does not replace them.
+ * Every other file is the user's, and stays: a cover or sample the user put
+ * there, attachments, and all files of a package package-model did not write
+ * (another tool's weights and test tensors, of whatever name).
  *
  * @param ownFiles existing regular files inside the folder, none reached
- *          through a link
+ *          through a link, that package-model wrote for the earlier package
+ * @param othersFiles the files of the same roles a descriptor package-model did
+ *          not write names: kept
  * @param documentation a Markdown card inside the folder, or null
  */
-record EarlierPackage(List<Path> ownFiles, Path documentation) {
+record EarlierPackage(List<Path> ownFiles, List<Path> othersFiles,
+		Path documentation) {
 
-	static final EarlierPackage NONE = new EarlierPackage(List.of(), null);
+	static final EarlierPackage NONE = new EarlierPackage(List.of(), List.of(),
+		null);
 
 	/** The names package-model gives the files it writes, besides the weights. */
 	private static final Set<String> WRITTEN_NAMES = Set.of(PackageWriter.COVER,
@@ -52,7 +58,13 @@ record EarlierPackage(List<Path> ownFiles, Path documentation) {
 		Path rdf = base.resolve(PackageWriter.RDF);
 		if (!Files.isRegularFile(rdf)) return NONE;
 		Object doc;
-		try (Reader r = Files.newBufferedReader(rdf, StandardCharsets.UTF_8)) {
+		boolean ours;
+		try (BufferedReader r = Files.newBufferedReader(rdf,
+			StandardCharsets.UTF_8))
+		{
+			r.mark(256);
+			ours = PackageWriter.HEADER.equals(r.readLine());
+			r.reset();
 			LoaderOptions options = new LoaderOptions();
 			options.setMaxAliasesForCollections(50);
 			options.setNestingDepthLimit(64);
@@ -63,10 +75,11 @@ record EarlierPackage(List<Path> ownFiles, Path documentation) {
 		}
 		if (!(doc instanceof Map<?, ?> root)) return NONE;
 		List<Path> own = new ArrayList<>();
-		// the weights, of any format
+		// the weights: package-model writes ONNX weights only
 		if (root.get("weights") instanceof Map<?, ?> weights)
-			for (Object w : weights.values())
-			if (w instanceof Map<?, ?> entry) add(own, base, entry.get("source"));
+			for (Map.Entry<?, ?> w : weights.entrySet())
+			if (w.getValue() instanceof Map<?, ?> entry && (!ours || "onnx".equals(w
+				.getKey()))) add(own, base, entry.get("source"));
 		for (String role : List.of("inputs", "outputs"))
 			if (root.get(role) instanceof List<?> tensors) for (Object t : tensors)
 				if (t instanceof Map<?, ?> tensor) {
@@ -80,8 +93,8 @@ record EarlierPackage(List<Path> ownFiles, Path documentation) {
 		Object documentation = root.get("documentation");
 		if (documentation instanceof String s && s.toLowerCase(Locale.ROOT)
 			.endsWith(".md")) add(card, base, s);
-		return new EarlierPackage(List.copyOf(own), card.isEmpty() ? null : card
-			.get(0));
+		return new EarlierPackage(ours ? List.copyOf(own) : List.of(), ours ? List
+			.of() : List.copyOf(own), card.isEmpty() ? null : card.get(0));
 	}
 
 	/** {@code source} of a file description (0.5), or the name itself (0.4). */

@@ -79,6 +79,12 @@ import org.fijigan.core.model.bioimage.RdfYaml;
 public final class PackageWriter {
 
 	public static final String RDF = "rdf.yaml";
+	/**
+	 * The first line of every descriptor package-model writes: what tells its
+	 * packages from others'.
+	 */
+	static final String HEADER =
+		"# bioimage.io model package written by fiji-gan package-model";
 	public static final String TEST_INPUT = "test_input.npy";
 	public static final String TEST_MASK = "test_mask.npy";
 	public static final String TEST_CLASS = "test_class.npy";
@@ -180,6 +186,7 @@ public final class PackageWriter {
 		try {
 			PackageResult r = writeFiles(o, codec, d, run, onnx, onnxName, folder,
 				notes);
+			List<Path> kept = List.of();
 			if (!o.overwrite() || isAbsentOrEmpty(target)) moveIntoPlace(folder,
 				target);
 			else try (FolderLock lock = FolderLock.acquire(target, LOCK, "the folder",
@@ -190,14 +197,21 @@ public final class PackageWriter {
 				for (Path f : r.files())
 					FileIdentity.refuseOverwriting(target.resolve(folder.relativize(f)),
 						index);
-				moveFilesInto(folder, target, r.files(), index);
+				kept = moveFilesInto(folder, target, r.files(), index);
 			}
 			List<Path> files = new ArrayList<>();
 			for (Path f : r.files())
 				files.add(target.resolve(folder.relativize(f)));
+			List<String> allNotes = new ArrayList<>(r.notes());
+			if (!kept.isEmpty()) allNotes.add("the earlier " + RDF + " in " + target +
+				" was not written by package-model, so the files it names " +
+				"stay as they were: " + String.join(", ", kept.stream().map(f -> target
+					.toAbsolutePath().normalize().relativize(f).toString()).toList()) +
+				"; the new package does not name them (remove them if they should " +
+				"not ship with it)");
 			Path rdf = target.resolve(RDF);
 			return new PackageResult(target, rdf, ModelLoader.load(rdf.toString(),
-				ModelOverrides.NONE), files, r.notes());
+				ModelOverrides.NONE), files, allNotes);
 		}
 		finally {
 			deleteTree(folder);
@@ -211,13 +225,18 @@ public final class PackageWriter {
 	 * package ({@link EarlierPackage}: weights, test tensors, its cover and
 	 * sample tensors) that this one does not replace are deleted, unless they are
 	 * among {@code inputs}; the earlier package's other files (a card, covers or
-	 * samples the user gave) stay.
+	 * samples the user gave) stay, and so does every file of a package
+	 * package-model did not write.
+	 *
+	 * @return the files a package package-model did not write names that this one
+	 *         neither replaces nor names: kept, for a note
 	 */
-	private static void moveFilesInto(Path staging, Path target, List<Path> files,
-		Map<Object, FileIdentity.Input> inputs)
+	private static List<Path> moveFilesInto(Path staging, Path target,
+		List<Path> files, Map<Object, FileIdentity.Input> inputs)
 	{
 		Path rdf = staging.resolve(RDF);
-		List<Path> earlier = EarlierPackage.in(target).ownFiles();
+		EarlierPackage before = EarlierPackage.in(target);
+		List<Path> earlier = before.ownFiles();
 		List<Path> named = new ArrayList<>(); // by the new descriptor (a card kept)
 		for (Path f : BioImageRdf.namedFiles(rdf))
 			named.add(target.toAbsolutePath().resolve(staging.toAbsolutePath()
@@ -237,6 +256,10 @@ public final class PackageWriter {
 				if (!placed.contains(old) && !named.contains(old) && !inputs
 					.containsKey(FileIdentity.of(old))) Files.deleteIfExists(old);
 			moveReplacing(rdf, target.resolve(RDF));
+			List<Path> kept = new ArrayList<>();
+			for (Path f : before.othersFiles())
+				if (!placed.contains(f) && !named.contains(f)) kept.add(f);
+			return kept;
 		}
 		catch (IOException e) {
 			throw new GanException("cannot move the package's files into " + target +
@@ -303,9 +326,7 @@ public final class PackageWriter {
 
 		Map<String, Object> doc = RdfDocument.of(d, o, run, onnxName, sha,
 			documentation, notes);
-		String text =
-			"# bioimage.io model package written by fiji-gan package-model\n" +
-				RdfYaml.write(doc);
+		String text = HEADER + "\n" + RdfYaml.write(doc);
 		Path rdf = folder.resolve(RDF);
 		AtomicFile.write(rdf, o.overwrite(), tmp -> {
 			Files.writeString(tmp, text, StandardCharsets.UTF_8);

@@ -1253,8 +1253,8 @@ class PackageModelTest {
 			"tiff");
 		for (Map.Entry<String, String> f : earlier.entrySet())
 			Files.writeString(pkg.resolve(f.getKey()), f.getValue());
-		Files.writeString(pkg.resolve("rdf.yaml"), "type: model\n" +
-			"format_version: 0.5.7\ndocumentation: notes.md\n" +
+		Files.writeString(pkg.resolve("rdf.yaml"), PackageWriter.HEADER +
+			"\ntype: model\nformat_version: 0.5.7\ndocumentation: notes.md\n" +
 			"covers: [photo.jpg]\ninputs:\n- id: x\n" +
 			"  test_tensor: {source: test_input.npy}\n" +
 			"  sample_tensor: {source: mydata.tif}\n- id: mask\n" +
@@ -1283,6 +1283,46 @@ class PackageModelTest {
 				.maintainers(), o.citations(), o.tags(), null, null, 0, 0, true));
 		assertEquals(earlier.get("notes.md"), Files.readString(pkg.resolve(
 			"notes.md")), "and again over its own package");
+	}
+
+	/**
+	 * Over a package another tool wrote (no package-model header), with PyTorch
+	 * and TorchScript weights and test tensors of its own names: --overwrite
+	 * deletes none of its files, replaces only those of the names package-model
+	 * writes, and a note names the files kept.
+	 */
+	@Test
+	void overwritingAnotherToolsPackageDeletesNoneOfItsFiles()
+		throws IOException
+	{
+		Path onnx = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path pkg = Files.createDirectories(dir.resolve("zoo"));
+		Map<String, String> earlier = Map.of("weights.pt", "pytorch",
+			"torchscript.pt", "torchscript", "other.onnx", "onnx",
+			"my_raw_test_input.npy", "in", "my_test_output.npy", "out");
+		for (Map.Entry<String, String> f : earlier.entrySet())
+			Files.writeString(pkg.resolve(f.getKey()), f.getValue());
+		Files.writeString(pkg.resolve("rdf.yaml"), "type: model\n" +
+			"format_version: 0.5.7\ninputs:\n- id: x\n" +
+			"  test_tensor: {source: my_raw_test_input.npy}\noutputs:\n- id: y\n" +
+			"  test_tensor: {source: my_test_output.npy}\nweights:\n" +
+			"  pytorch_state_dict: {source: weights.pt}\n" +
+			"  torchscript: {source: torchscript.pt}\n" +
+			"  onnx: {source: other.onnx}\n");
+		PackageOptions o = options(onnx, "zoo", sample16(20, 20, 7));
+		PackageResult r = pack(new PackageOptions(o.model(), o.overrides(), o
+			.folder(), o.name(), null, o.description(), o.sample(), null, o.license(),
+			o.authors(), o.maintainers(), o.citations(), o.tags(), null, null, 0, 0,
+			true));
+		for (Map.Entry<String, String> f : earlier.entrySet())
+			assertEquals(f.getValue(), Files.readString(pkg.resolve(f.getKey())), f
+				.getKey());
+		assertTrue(r.notes().contains("the earlier rdf.yaml in " + pkg +
+			" was not written by package-model, so the files it names stay as " +
+			"they were: weights.pt, torchscript.pt, other.onnx, " +
+			"my_raw_test_input.npy, my_test_output.npy; the new package does not " +
+			"name them (remove them if they should not ship with it)"), r.notes()
+				.toString());
 	}
 
 	@Test
