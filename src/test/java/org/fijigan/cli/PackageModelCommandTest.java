@@ -92,6 +92,34 @@ class PackageModelCommandTest {
 	}
 
 	/**
+	 * An output that is a symbolic link to an empty folder: the package goes into
+	 * the folder the link names, as prepare-data's output does; the link was
+	 * replaced by a folder of its own and the folder it named left empty.
+	 */
+	@Test
+	void anOutputThatIsALinkToAFolderFillsThatFolderAndStays()
+		throws IOException
+	{
+		Path onnx = OnnxModels.pixelShuffle(1, 2).write(dir, "sr2.onnx");
+		Path real = Files.createDirectories(dir.resolve("real"));
+		Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+		Result r = MainTest.cli("package-model", "--model", onnx, "--output", link,
+			"--name", "SR x2", "--description", "Doubles it.", "--sample",
+			samplePng());
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("wrote " + link + ": sr2.onnx, "), r.out());
+		assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+		assertEquals(real.toRealPath(), link.toRealPath());
+		assertTrue(Files.isRegularFile(real.resolve("rdf.yaml")), "the package " +
+			"is in the folder the link names");
+		try (var s = Files.list(dir)) {
+			assertEquals(List.of("link", "real", "sample.png", "sr2.onnx"), s.map(
+				p -> p.getFileName().toString()).sorted().toList(),
+				"no staging folder left");
+		}
+	}
+
+	/**
 	 * With --overwrite, the files an earlier package's descriptor names are
 	 * removed only where they lie in the package folder itself: a name that
 	 * passes through a symbolic link inside it (sub/victim.onnx, sub a link to

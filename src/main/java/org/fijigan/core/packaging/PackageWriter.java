@@ -181,23 +181,26 @@ public final class PackageWriter {
 		// run may have filled it since it was checked, and without --overwrite
 		// this run then writes nothing
 		Path target = folder;
-		removeStaleStaging(target);
-		folder = AtomicFile.temporaryFor(target);
+		// an output that is a symbolic link to a folder: the package goes into the
+		// folder it names, made beside that one (on its disk), and the link stays
+		Path place = realFolder(target);
+		removeStaleStaging(place);
+		folder = AtomicFile.temporaryFor(place);
 		try {
 			PackageResult r = writeFiles(o, codec, d, run, onnx, onnxName, folder,
 				notes);
 			List<Path> kept = List.of();
-			if (!o.overwrite() || isAbsentOrEmpty(target)) moveIntoPlace(folder,
-				target);
-			else try (FolderLock lock = FolderLock.acquire(target, LOCK, "the folder",
+			if (!o.overwrite() || isAbsentOrEmpty(place)) moveIntoPlace(folder,
+				place);
+			else try (FolderLock lock = FolderLock.acquire(place, LOCK, "the folder",
 				target + " is being written by another package-model run; nothing " +
 					"of this run was written: run it again once that one ends"))
 			{
 				Map<Object, FileIdentity.Input> index = FileIdentity.index(inputs);
 				for (Path f : r.files())
-					FileIdentity.refuseOverwriting(target.resolve(folder.relativize(f)),
+					FileIdentity.refuseOverwriting(place.resolve(folder.relativize(f)),
 						index);
-				kept = moveFilesInto(folder, target, r.files(), index);
+				kept = moveFilesInto(folder, place, r.files(), index);
 			}
 			List<Path> files = new ArrayList<>();
 			for (Path f : r.files())
@@ -205,8 +208,8 @@ public final class PackageWriter {
 			List<String> allNotes = new ArrayList<>(r.notes());
 			if (!kept.isEmpty()) allNotes.add("the earlier " + RDF + " in " + target +
 				" was not written by package-model, so the files it names " +
-				"stay as they were: " + String.join(", ", kept.stream().map(f -> target
-					.toAbsolutePath().normalize().relativize(f).toString()).toList()) +
+				"stay as they were: " + String.join(", ", kept.stream().map(f -> place
+					.relativize(f).toString()).toList()) +
 				"; the new package does not name them (remove them if they should " +
 				"not ship with it)");
 			Path rdf = target.resolve(RDF);
@@ -336,6 +339,21 @@ public final class PackageWriter {
 		files.add(rdf);
 		return new PackageResult(folder, rdf, ModelLoader.load(rdf.toString(),
 			ModelOverrides.NONE), files, notes);
+	}
+
+	/**
+	 * {@code folder} itself, or where it leads when it is a symbolic link to a
+	 * folder (absolute, links resolved), as prepare-data takes its output folder.
+	 */
+	private static Path realFolder(Path folder) {
+		if (!Files.isDirectory(folder)) return folder;
+		try {
+			return folder.toRealPath();
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read " + folder + ": " + AtomicFile
+				.describe(e), e);
+		}
 	}
 
 	private static boolean isAbsentOrEmpty(Path folder) {
