@@ -126,11 +126,14 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		Map<String, String> types = new LinkedHashMap<>();
 		types.put(PackageWriter.TEST_INPUT, inType);
 		// the sample is the crop itself, at its own bit depth: the test input's
-		// values, to which the package's steps apply
+		// values, to which the package's steps apply; a grey crop fed to each of
+		// several channels, once for each
+		int fedChannels = inLayout.channelAxis() < 0 ? 1 : (int) image
+			.shape()[inLayout.channelAxis()];
 		tensors.add(new TestTensor(PackageWriter.TEST_INPUT, d.image().name(),
 			tensorId(d.image().name(), "input", ids), array(raw, image.shape(),
 				inType), "sample_input", maskIsLastChannel(d) ? values(Tensor.of(raw,
-					image.shape()), inLayout) : crop));
+					image.shape()), inLayout) : asFed(crop, fedChannels)));
 		if (d.kind() instanceof ModelKind.Inpainting k && !k.mask()
 			.isExtraChannel())
 		{
@@ -299,6 +302,9 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 	{
 		int cm = d.image().channels(), ci = sample.logicalChannels();
 		int use;
+		if (ci == 1 && cm > 1 && !maskIsLastChannel(d)) notes.add(
+			"grey sample fed to all " + cm + " model channels (the test input and " +
+				"sample_input hold it " + cm + " times)");
 		if (cm == 0 || cm == ci || ci == 1) use = ci;
 		else if (cm < ci) {
 			use = cm;
@@ -411,6 +417,25 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		}
 		crop.setTitle(sample.title());
 		return crop;
+	}
+
+	/**
+	 * {@code crop} as the model is fed it: a grey crop fed to each of
+	 * {@code channels} channels holds it that many times (an 8-bit one as RGB for
+	 * three), at its own bit depth; any other crop as it is.
+	 */
+	private static RasterImage asFed(RasterImage crop, int channels) {
+		if (crop.logicalChannels() != 1 || channels <= 1) return crop;
+		boolean rgb = crop.type() == PixelType.UINT8 && channels == 3;
+		int w = crop.width(), h = crop.height();
+		RasterImage fed = RasterImage.allocate(w, h, rgb ? 1 : channels, 1, 1, rgb
+			? PixelType.RGB : crop.type());
+		float[] buf = new float[w * h];
+		crop.readRegion(0, 0, 0, 0, 0, w, h, buf, 0);
+		for (int c = 0; c < channels; c++)
+			fed.writeRegion(c, 0, 0, 0, 0, w, h, buf, 0);
+		fed.setTitle(crop.title());
+		return fed;
 	}
 
 	private static RasterImage maskCrop(RasterImage given, RasterImage sample,

@@ -520,6 +520,33 @@ class PackageModelTest {
 			assertEquals(v[i], v[2 * plane + i], "channel 2 at " + i);
 		}
 		reproduces(r);
+		// the sample as fed: three channels, as the descriptor declares, at the
+		// sample's own bit depth (it was the one grey channel)
+		RasterImage sampleIn = ImageFileCodec.INSTANCE.read(r.folder().resolve(
+			"sample_input.tif"), "sample");
+		assertEquals(PixelType.UINT16, sampleIn.type());
+		assertEquals(3, sampleIn.logicalChannels());
+		assertArrayEquals(v, PackageTensors.tensorOf(sampleIn, r.model().image()
+			.layout()));
+		assertTrue(r.notes().contains("grey sample fed to all 3 model channels " +
+			"(the test input and sample_input hold it 3 times)"), r.notes()
+				.toString());
+
+		// an 8-bit one: an RGB sample_input.png, R = G = B
+		PackageResult r8 = pack(withCard(options(onnx, "c3u8", sample8(40, 30,
+			3))));
+		float[] v8 = Npy.read(r8.folder().resolve(PackageWriter.TEST_INPUT))
+			.toFloatArray();
+		RasterImage png = ImageFileCodec.INSTANCE.read(r8.folder().resolve(
+			"sample_input.png"), "sample");
+		assertEquals(PixelType.RGB, png.type());
+		float[] colour = new float[plane];
+		for (int c = 0; c < 3; c++) {
+			png.readRegion(c, 0, 0, 0, 0, 40, 30, colour, 0);
+			assertArrayEquals(Arrays.copyOfRange(v8, c * plane, (c + 1) * plane),
+				colour, "colour " + c);
+		}
+		reproduces(r8);
 	}
 
 	/**
