@@ -92,6 +92,40 @@ final class CoverImage {
 		return cover;
 	}
 
+	/**
+	 * {@code cover} made smaller by {@code factor} (below 1), each pixel the mean
+	 * of the pixels it covers, its width:height kept between 1:1 and 2:1; its
+	 * title and properties kept.
+	 */
+	static RasterImage shrunk(RasterImage cover, double factor) {
+		int w = cover.width(), h = cover.height();
+		int nh = Math.max(1, (int) Math.round(h * factor));
+		int nw = Math.min(2 * nh, Math.max(nh, (int) Math.round(w * factor)));
+		RasterImage small = RasterImage.allocate(nw, nh, 1, 1, 1, cover.type());
+		int bands = cover.type() == PixelType.RGB ? 3 : 1;
+		float[] plane = new float[w * h], row = new float[nw];
+		for (int c = 0; c < bands; c++) {
+			cover.readRegion(c, 0, 0, 0, 0, w, h, plane, 0);
+			for (int y = 0; y < nh; y++) {
+				int y0 = (int) ((long) y * h / nh), y1 = Math.max(y0 + 1,
+					(int) ((long) (y + 1) * h / nh));
+				for (int x = 0; x < nw; x++) {
+					int x0 = (int) ((long) x * w / nw), x1 = Math.max(x0 + 1,
+						(int) ((long) (x + 1) * w / nw));
+					double sum = 0;
+					for (int sy = y0; sy < y1; sy++)
+						for (int sx = x0; sx < x1; sx++)
+							sum += plane[sy * w + sx];
+					row[x] = (float) Math.round(sum / ((y1 - y0) * (x1 - x0)));
+				}
+				small.writeRegion(c, 0, 0, 0, y, nw, 1, row, 0);
+			}
+		}
+		small.setTitle(cover.title());
+		small.properties().putAll(cover.properties());
+		return small;
+	}
+
 	/** The panel's values mapped to 0..255 by its percentiles; NaN shows as 0. */
 	static float[][] toBytes(Panel p) {
 		int n = p.width() * p.height();

@@ -90,6 +90,8 @@ public final class PackageWriter {
 	public static final String TEST_CLASS = "test_class.npy";
 	public static final String TEST_OUTPUT = "test_output.npy";
 	public static final String COVER = "cover.png";
+	/** The most bytes bioimage.io takes in a cover. */
+	static final long MAX_COVER_BYTES = 500_000;
 	public static final String README = "README.md";
 	/** The bioimage.io model format written. */
 	public static final String FORMAT_VERSION = "0.5.7";
@@ -324,6 +326,25 @@ public final class PackageWriter {
 		Path coverFile = folder.resolve(COVER);
 		AtomicFile.write(coverFile, o.overwrite(), tmp -> codec.write(cover, ".png",
 			tmp));
+		// bioimage.io takes covers under 500 KB: a noisy one is made smaller until
+		// it fits
+		long coverBytes = size(coverFile);
+		if (coverBytes > MAX_COVER_BYTES) {
+			RasterImage small = cover;
+			long bytes = coverBytes;
+			while (bytes > MAX_COVER_BYTES && small.height() > 16) {
+				RasterImage next = CoverImage.shrunk(small, Math.max(0.5, Math.min(0.9,
+					Math.sqrt((double) MAX_COVER_BYTES / bytes) * 0.95)));
+				AtomicFile.write(coverFile, true, tmp -> codec.write(next, ".png",
+					tmp));
+				small = next;
+				bytes = size(coverFile);
+			}
+			notes.add("the cover, " + cover.width() + "x" + cover.height() +
+				" px, took " + coverBytes + " bytes as PNG, over the 500 KB " +
+				"bioimage.io takes; it is shown at " + small.width() + "x" + small
+					.height() + " px (" + bytes + " bytes)");
+		}
 		files.add(coverFile);
 		String documentation = documentation(o, folder, files, notes);
 
@@ -353,6 +374,16 @@ public final class PackageWriter {
 		catch (IOException e) {
 			throw new GanException("cannot read " + folder + ": " + AtomicFile
 				.describe(e), e);
+		}
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.size(file);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read " + file + ": " + AtomicFile.describe(
+				e), e);
 		}
 	}
 

@@ -550,6 +550,48 @@ class PackageModelTest {
 	}
 
 	/**
+	 * A noisy colour sample through a x4 model: its cover, two 512 px panels of
+	 * noise, took over 800 KB as PNG, over the 500 KB bioimage.io takes. It is
+	 * made smaller until it fits, the same each time, with a note.
+	 */
+	@Test
+	void aNoisyCoverIsMadeSmallerUntilItFitsBioImageIosLimit()
+		throws IOException
+	{
+		Path onnx = OnnxModels.pixelShuffle(3, 4).write(dir, "sr4.onnx");
+		Random random = new Random(17);
+		int[] p = new int[200 * 200];
+		for (int i = 0; i < p.length; i++)
+			p[i] = 0xff000000 | random.nextInt(1 << 24);
+		RasterImage noise = new RasterImage(200, 200, 1, 1, 1, PixelType.RGB,
+			new Object[] { p }).setTitle("noise");
+		PackageOptions o = withCard(options(onnx, "cov", noise));
+		PackageOptions sized = new PackageOptions(o.model(), o.overrides(), o
+			.folder(), o.name(), o.id(), o.description(), o.sample(), o.mask(), o
+				.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), o
+					.documentation(), o.normalization(), 128, o.seed(), o.overwrite());
+		PackageResult r = pack(sized);
+		Path cover = r.folder().resolve(PackageWriter.COVER);
+		long bytes = Files.size(cover);
+		assertTrue(bytes <= 500_000, "cover of " + bytes + " bytes");
+		RasterImage c = ImageFileCodec.INSTANCE.read(cover, "cover");
+		assertTrue(c.width() < 1028 && c.width() >= c.height() && c.width() <= 2 * c
+			.height(), c.width() + "x" + c.height());
+		assertTrue(r.notes().stream().anyMatch(n -> n.startsWith(
+			"the cover, 1028x514 px, took ") && n.contains(
+				" bytes as PNG, over the 500 KB bioimage.io takes; it is shown at " + c
+					.width() + "x" + c.height() + " px")), r.notes().toString());
+		valid(r);
+		// the same again
+		PackageResult again = pack(new PackageOptions(o.model(), o.overrides(), dir
+			.resolve("cov2"), o.name(), o.id(), o.description(), o.sample(), o.mask(),
+			o.license(), o.authors(), o.maintainers(), o.citations(), o.tags(), o
+				.documentation(), o.normalization(), 128, o.seed(), o.overwrite()));
+		assertArrayEquals(Files.readAllBytes(cover), Files.readAllBytes(again
+			.folder().resolve(PackageWriter.COVER)));
+	}
+
+	/**
 	 * A sample with NaN or infinite pixels is refused, nothing written: its test
 	 * input would hold them, and bioimage.io's percentiles would be NaN.
 	 */
