@@ -124,10 +124,12 @@ final class RdfTensors {
 			else if (s.value() instanceof Map && !s.get("step").isMissing()) {
 				min = s.get("min").requireInteger(Axis.MAX_SIZE, Axis.SIZE_LIMIT);
 				step = s.get("step").requireInteger(Axis.MAX_SIZE, Axis.SIZE_LIMIT);
-				if (step == 0) {
-					size = min;
-					min = step = null;
-				}
+				// 0.5 takes sizes min + n*step, n = 0, 1, 2, ..., with step > 0; a
+				// fixed size is given as size: N (a 0.4 shape's step 0 is a fixed
+				// size, read above)
+				if (step <= 0) throw s.get("step").error("is " + step +
+					", but bioimage.io 0.5 wants a step of at least 1 (sizes min + " +
+					"n*step); for a fixed size give size: " + min);
 			}
 			else if (!(s.value() instanceof Map)) size = s.isMissing() ? null : s
 				.integer(0, Axis.MAX_SIZE, Axis.SIZE_LIMIT);

@@ -377,6 +377,26 @@ class BioImageRdfTest {
 			e.getMessage());
 	}
 
+	/**
+	 * bioimage.io 0.5 wants a step of at least 1; a 0.5 descriptor with step 0
+	 * was run at the fixed size min, as if a 0.4 shape, where 0.4's step 0 is a
+	 * fixed size indeed.
+	 */
+	@Test
+	void aStepOfZeroIsRefusedIn05AndAFixedSizeIn04() throws IOException {
+		Path rdf = write(dir, "model.onnx", RDF_05.formatted(SHA_ABC).replace(
+			"{type: space, id: y, size: {min: 32, step: 16}}",
+			"{type: space, id: y, size: {min: 37, step: 0}}"));
+		GanException e = assertThrows(GanException.class, () -> BioImageRdf.read(
+			rdf));
+		assertEquals(rdf + ": inputs[0].axes[2].size.step is 0, but bioimage.io " +
+			"0.5 wants a step of at least 1 (sizes min + n*step); for a fixed size " +
+			"give size: 37", e.getMessage());
+		Path rdf04 = write(dir, "weights.onnx", RDF_04.formatted(SHA_ABC));
+		Axis batch = BioImageRdf.read(rdf04).inputs().get(0).axes().get(0);
+		assertEquals(1, batch.size(), "0.4's step 0: the fixed size min");
+	}
+
 	@Test
 	void readsPackageWithOneTopFolder() throws IOException {
 		Path zip = zip(Map.of("pkg/rdf.yaml", RDF_05.formatted(SHA_ABC),
