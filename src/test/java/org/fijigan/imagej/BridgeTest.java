@@ -52,7 +52,7 @@ class BridgeTest {
 		Map.entry(BatchProcessFolderCommand.class,
 			"model input output task mask format tile halo normalize device threads float nonfinite timings shard fail overwrite"), //
 		Map.entry(FineTuneCommand.class,
-			"model data targets output task training masked neighbourhood line steps batch patch augment optimizer learning loss adversarial gan gradient gamma lazy discriminator width spectral diffaugment ada minibatch ttur updates adam ema constant normalize seed validation device threads checkpoint resume replace overwrite"), //
+			"model data targets output task training masked neighbourhood line steps batch patch augment optimizer learning schedule loss adversarial gan gradient gamma lazy discriminator width spectral diffaugment ada minibatch ttur updates adam ema constant normalize degradation freeze seed validation validate device threads checkpoint interval resume replace overwrite"), //
 		Map.entry(CreateModelCommand.class,
 			"architecture output scale channels classes latent width blocks size initialisation seed overwrite"), //
 		Map.entry(EvaluateCommand.class,
