@@ -444,7 +444,7 @@ public final class Nifti {
 		String unit = unitName(header.xyztUnits());
 		java.util.List<String> notes = new java.util.ArrayList<>();
 		Calibration calibration = calibration(pixdim, unit, header.orientation(),
-			name, notes);
+			name, z, notes);
 		String timeUnit = timeName(header.xyztUnits());
 		if (timeUnit != null && nd >= 4 && pixdim[4] > 0) calibration = calibration
 			.withFrameInterval(pixdim[4], timeUnit);
@@ -634,16 +634,22 @@ public final class Nifti {
 	 * The voxel size of {@code pixdim[1..3]} in {@code unit}: a negative size as
 	 * its magnitude (as nibabel reads it); a size of 0, not a number or infinite
 	 * is no size, and is left out with a note, never taken as 1 of the unit: x
-	 * and y together (the image is then in pixels), z alone.
+	 * and y together (the image is then in pixels), z alone. An image of one
+	 * slice has no slice spacing to give: its {@code pixdim[3]} (often 0 in a 2D
+	 * file) is not read, and the spacing is 1 of the unit, ImageJ's for one
+	 * plane.
 	 */
 	private static Calibration calibration(float[] pixdim, String unit,
-		NiftiOrientation orientation, String name, java.util.List<String> notes)
+		NiftiOrientation orientation, String name, int slices,
+		java.util.List<String> notes)
 	{
 		double[] size = new double[3];
 		String[] axes = { "x", "y", "z" };
 		boolean xy = true, z = true;
 		for (int i = 0; i < 3; i++) {
 			size[i] = Math.abs(pixdim[i + 1]);
+			if (i == 2 && slices == 1 && !(size[i] > 0 && Double.isFinite(size[i])))
+				size[i] = 1;
 			if (size[i] > 0 && Double.isFinite(size[i])) continue;
 			if (i < 2) xy = false;
 			else z = false;

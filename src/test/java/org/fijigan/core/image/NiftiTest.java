@@ -372,18 +372,23 @@ class NiftiTest {
 	{
 		Path file = write("v.nii", 1, Nifti.DT_UINT8, new byte[2],
 			ByteOrder.LITTLE_ENDIAN);
+		// 1x1 pixels, 2 slices; the last case one 2x1 slice, whose pixdim[3] of 0
+		// (as 2D files have) is no spacing to read
 		float[][] cases = { { -0.5f, 0.5f, -2f }, { 0f, 0.5f, 2f }, { 0.5f, 0.25f,
-			Float.NaN } };
+			Float.NaN }, { 0.5f, 0.25f, 0 } };
 		Calibration[] read = { new Calibration(0.5, 0.5, 2, "mm"), new Calibration(
 			1, 1, 2, "pixel").withUnits("pixel", "mm"), new Calibration(0.5, 0.25, 1,
-				"mm").withUnits("mm", "pixel") };
+				"mm").withUnits("mm", "pixel"), new Calibration(0.5, 0.25, 1, "mm") };
 		List<List<String>> notes = List.of(List.of(), List.of("v.nii: its voxel " +
 			"size in x (pixdim[1]) is 0.0, which is no size: its pixel size is " +
 			"left out"), List.of("v.nii: its voxel size in z (pixdim[3]) is NaN, " +
-				"which is no size: its slice spacing is left out"));
+				"which is no size: its slice spacing is left out"), List.of());
 		for (int k = 0; k < cases.length; k++) {
 			byte[] bytes = Files.readAllBytes(file);
 			ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+			boolean slices = k < 3;
+			b.putShort(40, (short) (slices ? 3 : 2)).putShort(42, (short) (slices ? 1
+				: 2)).putShort(46, (short) (slices ? 2 : 1));
 			for (int i = 0; i < 3; i++)
 				b.putFloat(76 + 4 * (i + 1), cases[k][i]);
 			Nifti.Volume v = Nifti.read(Files.write(file, bytes));
