@@ -14,9 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -190,15 +190,17 @@ final class PackageArchive {
 		long maxBytes)
 	{
 		List<ZipEntry> entries = new ArrayList<>(file.size());
-		Set<Path> seen = new HashSet<>();
+		Map<Path, Boolean> seen = new HashMap<>(); // whether a folder
 		long declared = 0;
 		for (Enumeration<? extends ZipEntry> e = file.entries(); e
 			.hasMoreElements();)
 		{
 			ZipEntry entry = e.nextElement();
 			Path target = entryTarget(root, entry.getName(), zip);
-			if (!seen.add(target)) throw new GanException(zip + " holds " + root
-				.relativize(target) + " twice");
+			Boolean folder = seen.putIfAbsent(target, entry.isDirectory());
+			if (folder != null) throw new GanException(zip + " holds " + root
+				.relativize(target) + (folder != entry.isDirectory()
+					? " both as a file and as a folder" : " twice"));
 			if (!entry.isDirectory()) {
 				int method = entry.getMethod();
 				if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED)
