@@ -440,14 +440,30 @@ public final class ResidualCheck {
 			bin[i] = b;
 		}
 		double[] level = new double[BINS], variance = new double[BINS];
-		double sv = 0, sq = 0, svv = 0, svq = 0;
-		int used = 0;
+		boolean[] fromDetail = new boolean[BINS];
+		float[] ratios = new float[BINS];
+		int rated = 0;
 		for (int b = 0; b < BINS; b++) {
 			level[b] = medianOf(result, bin, b);
 			if (Double.isNaN(level[b])) continue;
 			float[] fine = finiteOnly(inBin(detail, bin, b));
-			variance[b] = fine.length > 0 ? clippedMeanSquare(fine, null, 0)
-				: clippedMeanSquare(residual, bin, b);
+			double own = clippedMeanSquare(residual, bin, b);
+			fromDetail[b] = fine.length > 0;
+			variance[b] = fromDetail[b] ? clippedMeanSquare(fine, null, 0) : own;
+			if (fromDetail[b] && variance[b] > 0 && own > 0) ratios[rated++] =
+				(float) (own / variance[b]);
+		}
+		// noise correlated between neighbours (interpolated: registered, shifted,
+		// demosaiced) has less fine detail than variance, by about the same
+		// factor in every bin, while removed signal raises the ratio only in the
+		// bins it fills: the median ratio over the bins scales the fine detail
+		// back to the noise's variance
+		double correlation = rated == 0 ? 1 : median(Arrays.copyOf(ratios, rated));
+		double sv = 0, sq = 0, svv = 0, svq = 0;
+		int used = 0;
+		for (int b = 0; b < BINS; b++) {
+			if (Double.isNaN(level[b])) continue;
+			if (fromDetail[b]) variance[b] *= correlation;
 			sv += level[b];
 			sq += variance[b];
 			svv += level[b] * level[b];
