@@ -53,11 +53,14 @@ public final class Inpainter {
 		String calibrationNote = calibrationNote(mask.calibration(), image
 			.calibration());
 		mask = greyMask(mask);
+		// an 8-bit colour mask is read as colour (above): channels of more bits
+		// may be one
 		if (mask.logicalChannels() != 1) throw new GanException(
-			"the mask must have one channel, it has " + mask.logicalChannels() + (mask
-				.logicalChannels() == 3 || mask.logicalChannels() == 4
-					? " (a colour mask of more than 8 bits per colour is read as " +
-						"channels; save it as 8-bit RGB, or as greyscale)" : ""));
+			"the mask must have one channel, it has " + mask.logicalChannels() +
+				((mask.logicalChannels() == 3 || mask.logicalChannels() == 4) && mask
+					.type() != PixelType.UINT8
+						? " (a colour mask of more than 8 bits per colour is read as " +
+							"channels; save it as 8-bit RGB, or as greyscale)" : ""));
 		RasterImage given = mask;
 		mask = withImagePlanes(mask, image);
 		String stackNote = mask == given ? null : "the mask's " + given

@@ -211,5 +211,10 @@ class InpaintingInputsTest {
 		assertEquals("the mask must have one channel, it has 3 (a colour mask of " +
 			"more than 8 bits per colour is read as channels; save it as 8-bit RGB, " +
 			"or as greyscale)", e.getMessage());
+		// 8-bit channels are no colour mask: an 8-bit colour mask is read as one
+		RasterImage channels = RasterImage.allocate(13, 9, 3, 1, 1,
+			PixelType.UINT8);
+		assertEquals("the mask must have one channel, it has 3", assertThrows(
+			GanException.class, () -> inpaint(m, image(1), channels)).getMessage());
 	}
 }
