@@ -357,10 +357,8 @@ class EvaluationTest {
 				100, 50));
 	}
 
-	@Test
-	void
-		aNearestNeighbourSuperResolutionModelScoresWhatNearestEnlargementGives()
-	{
+	/** A x2 super-resolution model that repeats each pixel as a 2x2 block. */
+	ModelDescriptor nearestX2() {
 		Path file = OnnxModels.builder().input("x", "N,1,H,W").initializer("scales",
 			new float[] { 1, 1, 2, 2 }, 4).node("Resize", "x,,scales", "y", OnnxModels
 				.attrString("mode", "nearest"), OnnxModels.attrString(
@@ -368,7 +366,14 @@ class EvaluationTest {
 						.attrString("nearest_mode", "floor")).output("y", "N,1,?,?")
 			.metadata("fiji-gan.task", "super-resolution").metadata("fiji-gan.scale",
 				"2").metadata("fiji-gan.halo", "2").write(dir, "nearest.onnx");
-		ModelDescriptor sr = ModelLoader.load(file.toString(), ModelOverrides.NONE);
+		return ModelLoader.load(file.toString(), ModelOverrides.NONE);
+	}
+
+	@Test
+	void
+		aNearestNeighbourSuperResolutionModelScoresWhatNearestEnlargementGives()
+	{
+		ModelDescriptor sr = nearestX2();
 		RasterImage image = smooth(41, 37, 3); // odd: cropped to 40x36
 
 		EvaluationReport r = Evaluation.evaluate(sr, "one", ImageSource.of(List.of(
@@ -413,14 +418,7 @@ class EvaluationTest {
 
 	@Test
 	void anImageABaselineRebuildsExactlyIsLeftOutOfEveryMeanPsnrWithANote() {
-		Path file = OnnxModels.builder().input("x", "N,1,H,W").initializer("scales",
-			new float[] { 1, 1, 2, 2 }, 4).node("Resize", "x,,scales", "y", OnnxModels
-				.attrString("mode", "nearest"), OnnxModels.attrString(
-					"coordinate_transformation_mode", "asymmetric"), OnnxModels
-						.attrString("nearest_mode", "floor")).output("y", "N,1,?,?")
-			.metadata("fiji-gan.task", "super-resolution").metadata("fiji-gan.scale",
-				"2").metadata("fiji-gan.halo", "2").write(dir, "nearest.onnx");
-		ModelDescriptor sr = ModelLoader.load(file.toString(), ModelOverrides.NONE);
+		ModelDescriptor sr = nearestX2();
 		RasterImage flat = RasterImage.allocate(40, 36, 1, 1, 1, PixelType.UINT8);
 		java.util.Arrays.fill((byte[]) flat.plane(0), (byte) 7);
 		RasterImage smooth = smooth(40, 36, 3);
