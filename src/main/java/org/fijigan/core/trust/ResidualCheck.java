@@ -69,6 +69,16 @@ public final class ResidualCheck {
 
 	/** Window sides of the local means: spot-sized and cell-sized. */
 	static final int[] WINDOWS = { 5, 15 };
+	/**
+	 * The most that the residual's variance may exceed its fine detail's and
+	 * still be taken for noise: 16, noise averaged over 4x4 pixels (a k x k
+	 * average of white noise has k^2 times the variance of its fine detail: a
+	 * half-pixel shift's 2x2 average 4). A residual smoother than that throughout
+	 * (a model that scaled or offset the whole image) is removed signal, not
+	 * noise.
+	 */
+	static final double MAX_CORRELATION = 16;
+
 	/** Intensity bins of the noise level. */
 	static final int BINS = 16;
 	/**
@@ -457,8 +467,9 @@ public final class ResidualCheck {
 		// demosaiced) has less fine detail than variance, by about the same
 		// factor in every bin, while removed signal raises the ratio only in the
 		// bins it fills: the median ratio over the bins scales the fine detail
-		// back to the noise's variance
-		double correlation = rated == 0 ? 1 : median(Arrays.copyOf(ratios, rated));
+		// back to the noise's variance, up to MAX_CORRELATION
+		double correlation = rated == 0 ? 1 : Math.min(MAX_CORRELATION, median(
+			Arrays.copyOf(ratios, rated)));
 		double sv = 0, sq = 0, svv = 0, svq = 0;
 		int used = 0;
 		for (int b = 0; b < BINS; b++) {
