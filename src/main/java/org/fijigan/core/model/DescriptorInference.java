@@ -801,16 +801,15 @@ final class DescriptorInference {
 		return OutputTransform.DIRECT;
 	}
 
-	/** Words of an output name that name the noise a denoiser predicts. */
-	private static final Set<String> NOISE_WORDS = Set.of("noise", "residual",
-		"residuals", "resid");
 	/**
-	 * Words that say only that a tensor is an output or a prediction, and so
-	 * leave what it is to the other words.
+	 * Words of an output name that, beside a word naming the noise, make it the
+	 * image without the noise: {@code noise_free}, {@code noise_removed},
+	 * {@code residual_added}, {@code input_minus_noise}.
 	 */
-	private static final Set<String> NEUTRAL_WORDS = Set.of("out", "output",
-		"outputs", "pred", "preds", "predict", "predicted", "prediction", "est",
-		"estimate", "estimated", "map", "image", "img", "y");
+	private static final Set<String> CLEAN_WORDS = Set.of("free", "less",
+		"removed", "remove", "reduced", "suppressed", "added", "add", "restored",
+		"filtered", "corrected", "clean", "cleaned", "without", "minus", "sub",
+		"subtracted", "no", "result");
 
 	/**
 	 * Whether an output's name says that the output is the noise (or residual) a
@@ -818,25 +817,17 @@ final class DescriptorInference {
 	 * split into words at every character that is not an ASCII letter or digit,
 	 * at a change from lower to upper case ({@code predictedNoise}), before the
 	 * last capital of a run of them ({@code NOISEMap}) and between letters and
-	 * digits; case is ignored. It says so when one word is {@code noise},
-	 * {@code residual(s)} or {@code resid} and every other word is a number or
-	 * one that only says the tensor is an output or a prediction
-	 * ({@code out(put)}, {@code pred(icted|iction)}, {@code est(imate(d))},
-	 * {@code map}, {@code image}, {@code img}, {@code y}): {@code noise},
-	 * {@code noise_pred}, {@code predicted_noise}, {@code residual_out},
-	 * {@code noiseMap}, {@code noise:0}.
-	 * <p>
-	 * Any other word may turn the noise into the image without it, and often
-	 * does: {@code denoised}, {@code denoise} and {@code noiseless} are whole
-	 * words that only contain "noise", {@code noise_free}, {@code noise_removed},
-	 * {@code noise_reduced}, {@code residual_added}, {@code noise_suppressed}
-	 * name the clean image, and a model's own name before the word
-	 * ({@code dncnn_noise}) cannot be told from them. Such a name is not taken to
-	 * say anything: the output is the result, as for any other name, and
-	 * {@code --residual} (or the metadata key {@link ModelLoader#META_RESIDUAL})
-	 * says otherwise. A wrong guess either way gives the noise as the result;
-	 * reading a name only when it says nothing else keeps the guess to the names
-	 * that state it.
+	 * digits; case is ignored. It says so when a word holds {@code noise} or
+	 * starts with {@code resid} ({@code noise}, {@code noisemap},
+	 * {@code learned_noise}, {@code dncnn_noise}, {@code NoiseEstimation},
+	 * {@code residual_out}), unless a word holds {@code denois}, {@code clean},
+	 * {@code noiseless} or {@code noisefree}, or is one of {@link #CLEAN_WORDS}:
+	 * {@code denoised}, {@code noise_free}, {@code noise_removed},
+	 * {@code residual_added} and their like name the image without the noise, and
+	 * are the result as any other name is. {@code --residual} or
+	 * {@code --no-residual} (or the metadata key
+	 * {@link ModelLoader#META_RESIDUAL}) says otherwise, and a run whose
+	 * subtraction comes from the name alone says so in a note.
 	 */
 	static boolean namesTheNoise(String name) {
 		boolean noise = false;
@@ -844,9 +835,10 @@ final class DescriptorInference {
 			"|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])"))
 		{
 			String word = w.toLowerCase(Locale.ROOT);
-			if (word.isEmpty() || word.chars().allMatch(Character::isDigit)) continue;
-			if (NOISE_WORDS.contains(word)) noise = true;
-			else if (!NEUTRAL_WORDS.contains(word)) return false;
+			if (word.contains("denois") || word.contains("clean") || word.contains(
+				"noiseless") || word.contains("noisefree") || CLEAN_WORDS.contains(
+					word)) return false;
+			noise |= word.contains("noise") || word.startsWith("resid");
 		}
 		return noise;
 	}

@@ -159,11 +159,12 @@ class ModelLoaderTest {
 		String shape = "N,1,H,W";
 		String[] noise = { "noise", "Noise", "residual", "noise_pred",
 			"predicted_noise", "residual_out", "predictedNoise", "NOISEMap",
-			"noise:0", "output-residual2" };
+			"noise:0", "output-residual2", "noisemap", "noisepred", "NoiseEstimation",
+			"learned_noise", "net_output_noise", "res_noise", "dncnn_noise" };
 		String[] image = { "denoised", "Denoised", "noise_free",
 			"denoised_noiseless", "residual_added", "clean_denoised_image",
-			"noiseless", "noise_removed", "dncnn_noise", "denoise", "output",
-			"noisy" };
+			"noiseless", "noise_removed", "denoise", "output", "input_minus_noise",
+			"NoiseFree", "noise_reduced_image", "noisy" };
 		for (String[] names : new String[][] { noise, image })
 			for (String name : names) {
 				Path p = OnnxModels.builder().input("x", shape).node("Identity", "x",
