@@ -50,10 +50,21 @@ public final class ZipBytes {
 	 * them.
 	 */
 	public static byte[] storedStreamed(Map<String, byte[]> entries) {
+		return storedStreamed(java.util.List.copyOf(new TreeMap<>(entries)
+			.entrySet()));
+	}
+
+	/**
+	 * As {@link #storedStreamed(Map)}, the entries in the order given, a name
+	 * more than once where it comes so.
+	 */
+	public static byte[] storedStreamed(
+		java.util.List<Map.Entry<String, byte[]>> entries)
+	{
 		ByteBuffer b = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
 		ByteArrayOutputStream cen = new ByteArrayOutputStream();
 		ByteBuffer c = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-		for (var e : new TreeMap<>(entries).entrySet()) {
+		for (var e : entries) {
 			byte[] name = e.getKey().getBytes(
 				java.nio.charset.StandardCharsets.UTF_8);
 			byte[] data = e.getValue();

@@ -198,6 +198,8 @@ final class PackageArchive {
 			ZipEntry entry = e.nextElement();
 			Path target = entryTarget(root, entry.getName(), zip);
 			Boolean folder = seen.putIfAbsent(target, entry.isDirectory());
+			// a folder listed again (a zip appended to) holds nothing twice
+			if (folder != null && folder && entry.isDirectory()) continue;
 			if (folder != null) throw new GanException(zip + " holds " + root
 				.relativize(target) + (folder != entry.isDirectory()
 					? " both as a file and as a folder" : " twice"));

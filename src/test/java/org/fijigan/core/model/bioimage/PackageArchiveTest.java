@@ -68,6 +68,25 @@ class PackageArchiveTest {
 		assertEquals("name: x\n", Files.readString(unpack(write("sfx.zip", both))));
 	}
 
+	/**
+	 * A folder listed twice (Python's zipfile appending to a zip writes it again)
+	 * holds nothing twice, and was refused as "holds pkg twice"; a file listed
+	 * twice is refused.
+	 */
+	@Test
+	void aFolderListedTwiceIsReadAndAFileListedTwiceRefused() throws IOException {
+		Path zip = write("dirs.zip", ZipBytes.storedStreamed(List.of(Map.entry(
+			"pkg/", new byte[0]), Map.entry("pkg/", new byte[0]), Map.entry(
+				"pkg/rdf.yaml", bytes("name: dirs\n")))));
+		assertEquals("name: dirs\n", Files.readString(unpack(zip)));
+		Path files = write("files.zip", ZipBytes.storedStreamed(List.of(Map.entry(
+			"rdf.yaml", bytes("name: a\n")), Map.entry("rdf.yaml", bytes(
+				"name: b\n")))));
+		assertEquals(files + " holds rdf.yaml twice", assertThrows(
+			GanException.class, () -> BioImageRdf.unpackPackage(files, dir.resolve(
+				"out2"))).getMessage());
+	}
+
 	/** Stored entries whose sizes follow their data, as a stream writes them. */
 	@Test
 	void storedEntriesWithDataDescriptorsAreRead() throws IOException {
