@@ -143,7 +143,7 @@ class ModelStatedValuesTest {
 		Path in = image();
 		String note = "the model's output is taken for the noise and subtracted " +
 			"from the input (result = input - output), inferred from the output " +
-			"name 'noise_pred': if it is the denoised image, say so with " +
+			"name 'noise_pred': if it is the denoised image, say which with " +
 			"--residual or --no-residual, or set fiji-gan.residual to none in the " +
 			"model's metadata";
 		Result guessed = MainTest.cli("denoise", "-m", model, "-i", in, "-o", dir

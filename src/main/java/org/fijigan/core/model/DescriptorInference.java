@@ -793,7 +793,7 @@ final class DescriptorInference {
 		if (scale == 1 && task == TaskKind.DENOISE && namesTheNoise(out.name())) {
 			origins.put("output", ModelDescriptor.NAMED_NOISE + " '" + out.name() +
 				"': if it is the denoised image, " + (o.residualOption() == null ? ""
-					: "say so with " + o.residualOption() + ", or ") + "set " + key +
+					: "say which with " + o.residualOption() + ", or ") + "set " + key +
 				" to none in the model's metadata");
 			return OutputTransform.SUBTRACT_FROM_INPUT;
 		}
