@@ -34,20 +34,29 @@ class FineTuneFromMacroTest {
 	@TempDir
 	Path dir;
 
-	@Test
-	void fineTuneRunsFromMacroOptionsAndWritesALoadableModel()
-		throws IOException
-	{
-		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
+	/**
+	 * A folder "data" of {@code count} 24x24 float images: cosine rows with a
+	 * little seeded noise.
+	 */
+	Path cosines(int count) throws IOException {
 		Path data = Files.createDirectories(dir.resolve("data"));
 		Random r = new Random(8);
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < count; k++) {
 			float[] v = new float[24 * 24];
 			for (int i = 0; i < v.length; i++)
 				v[i] = (float) Math.cos(i / 24 / 4.0 + k) + r.nextFloat() * 0.05f;
 			assertTrue(new FileSaver(new ImagePlus("i" + k, new FloatProcessor(24, 24,
 				v))).saveAsTiff(data.resolve("i" + k + ".tif").toString()));
 		}
+		return data;
+	}
+
+	@Test
+	void fineTuneRunsFromMacroOptionsAndWritesALoadableModel()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
+		Path data = cosines(3);
 		Path out = dir.resolve("tuned.onnx");
 		MacroRun.plugIn("fine-tune", "model=[" + model + "] data=[" + data +
 			"] output=[" + out +
@@ -73,15 +82,7 @@ class FineTuneFromMacroTest {
 		throws IOException
 	{
 		Path model = OnnxModels.conv3x3(1, 1, 3, 2).write(dir, "den.onnx");
-		Path data = Files.createDirectories(dir.resolve("data"));
-		Random r = new Random(8);
-		for (int k = 0; k < 2; k++) {
-			float[] v = new float[24 * 24];
-			for (int i = 0; i < v.length; i++)
-				v[i] = (float) Math.cos(i / 24 / 4.0 + k) + r.nextFloat() * 0.05f;
-			assertTrue(new FileSaver(new ImagePlus("i" + k, new FloatProcessor(24, 24,
-				v))).saveAsTiff(data.resolve("i" + k + ".tif").toString()));
-		}
+		Path data = cosines(2);
 		Path out = dir.resolve("tuned.onnx");
 		// an earlier run's curve of 5 steps, replaced with the model
 		Files.writeString(dir.resolve("tuned-loss.csv"), "step,loss\n1,1\n2,1\n" +
@@ -103,15 +104,7 @@ class FineTuneFromMacroTest {
 
 	/** Three 24x24 images in the folder {@code data}, seeded. */
 	private Path denoiserData() throws IOException {
-		Path data = Files.createDirectories(dir.resolve("data"));
-		Random r = new Random(8);
-		for (int k = 0; k < 3; k++) {
-			float[] v = new float[24 * 24];
-			for (int i = 0; i < v.length; i++)
-				v[i] = (float) Math.cos(i / 24 / 4.0 + k) + r.nextFloat() * 0.05f;
-			assertTrue(new FileSaver(new ImagePlus("i" + k, new FloatProcessor(24, 24,
-				v))).saveAsTiff(data.resolve("i" + k + ".tif").toString()));
-		}
+		Path data = cosines(3);
 		return data;
 	}
 

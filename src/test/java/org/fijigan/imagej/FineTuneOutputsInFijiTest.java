@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -47,6 +48,17 @@ class FineTuneOutputsInFijiTest {
 		return command.errorMessage();
 	}
 
+	/** A folder "data" of one 32x32 float image. */
+	Path oneImage() throws IOException {
+		Path data = Files.createDirectories(dir.resolve("data"));
+		float[] pixels = new float[32 * 32];
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (i * 37 % 101) / 101f;
+		assertTrue(new FileSaver(new ImagePlus("img", new FloatProcessor(32, 32,
+			pixels))).saveAsTiff(data.resolve("img.tif").toString()));
+		return data;
+	}
+
 	@Test
 	void aModelNamedByItsInstalledNameIsReplacedOnlyWithReplaceInputModel()
 		throws Exception
@@ -55,12 +67,7 @@ class FineTuneOutputsInFijiTest {
 		Path installed = OnnxModels.conv3x3(1, 1, 3, 2).write(Files
 			.createDirectories(models.resolve("mine")), "model.onnx");
 		byte[] before = Files.readAllBytes(installed);
-		Path data = Files.createDirectories(dir.resolve("data"));
-		float[] pixels = new float[32 * 32];
-		for (int i = 0; i < pixels.length; i++)
-			pixels[i] = (i * 37 % 101) / 101f;
-		assertTrue(new FileSaver(new ImagePlus("img", new FloatProcessor(32, 32,
-			pixels))).saveAsTiff(data.resolve("img.tif").toString()));
+		Path data = oneImage();
 		org.fijigan.testing.DemoModels.withModelsDir(models, () -> {
 			try (Context context = new Context(CommandService.class)) {
 				CommandService commands = context.service(CommandService.class);
@@ -92,12 +99,7 @@ class FineTuneOutputsInFijiTest {
 	@Test
 	void theDialogRefusesWhatTheCommandLineRefuses() throws Exception {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
-		Path data = Files.createDirectories(dir.resolve("data"));
-		float[] pixels = new float[32 * 32];
-		for (int i = 0; i < pixels.length; i++)
-			pixels[i] = (i * 37 % 101) / 101f;
-		assertTrue(new FileSaver(new ImagePlus("img", new FloatProcessor(32, 32,
-			pixels))).saveAsTiff(data.resolve("img.tif").toString()));
+		Path data = oneImage();
 		Path ck = dir.resolve("ck");
 		try (Context context = new Context(CommandService.class)) {
 			CommandService commands = context.service(CommandService.class);
