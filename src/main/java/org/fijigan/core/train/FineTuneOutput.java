@@ -132,8 +132,7 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		// a model named by its installed or bundled name is known to be the output
 		// only once loaded: checkModel decides then
 		boolean maybeModel = replaceInputModel && !Files.exists(named);
-		boolean goesOn = resume && checkpoints != null && goesOnFrom(Checkpoint
-			.head(checkpoints), steps);
+		boolean goesOn = goesOn(checkpoints, resume, steps);
 		boolean companionsFree = mayReplaceCompanions(resume) || goesOn;
 		for (Path p : files())
 			if (Files.exists(p) && !(p == model ? replaceOutputs || replacesModel ||
@@ -173,8 +172,7 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		if (weights == null || !FileIdentity.same(model, weights)) {
 			// left to this check by checkBeforeLoading: the output is not the model
 			if (replaceInputModel && !replaceOutputs && Files.exists(model) && !Files
-				.exists(Path.of(modelArgument)) && !(resume && checkpoints != null &&
-					goesOnFrom(Checkpoint.head(checkpoints), steps)))
+				.exists(Path.of(modelArgument)) && !goesOn(checkpoints, resume, steps))
 				throw new GanException(model + " already exists; " + hints
 					.replaceOutputs());
 			return;
@@ -184,7 +182,16 @@ public record FineTuneOutput(Path model, List<Path> companions,
 				" is the weights of the bioimage.io package " + modelArgument +
 				", whose descriptor records their SHA-256: write " +
 				"the fine-tuned model to another file (package-model packages it)");
-		replacesModel(weights, modelArgument);
+		replacesModel(weights, modelArgument); // refused unless replaceInputModel
+	}
+
+	/**
+	 * Whether a resumed run goes on from the checkpoints' head, which wrote the
+	 * output it may then replace.
+	 */
+	private boolean goesOn(Path checkpoints, boolean resume, long steps) {
+		return resume && checkpoints != null && goesOnFrom(Checkpoint.head(
+			checkpoints), steps);
 	}
 
 	/** Whether a bioimage.io descriptor is beside {@code weights}. */

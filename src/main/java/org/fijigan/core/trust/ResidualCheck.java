@@ -33,7 +33,11 @@ import org.fijigan.core.text.Numbers;
  * sixth of its height. Without it, where the removed signal fills a bin (the
  * brightest bin on a dark background holds the spots), the signal would count
  * as that bin's noise variance and the line fitted through it would judge the
- * spots against a noise of their own size; {@code a} and {@code b} are the
+ * spots against a noise of their own size. Noise correlated between neighbours
+ * (a half-pixel shift, demosaicing) has less fine detail than variance, by
+ * about the same factor in every bin, so each bin's fine detail is scaled by
+ * the median over the bins of the residual's variance over its fine detail's,
+ * at most {@link #MAX_CORRELATION}; {@code a} and {@code b} are the
  * least-squares line through those (b at least 0, a at least 0); where the
  * result has one level alone (a flat result), {@code b} is taken from the
  * residual's third cumulant ({@code b^2 v} for shot noise) and {@code a} is the
@@ -347,10 +351,11 @@ public final class ResidualCheck {
 	 * the values and means nothing. Rounding a 32-bit value moves it by up to
 	 * 2^-24 of its magnitude (half a step), and the trip there and back rounds
 	 * twice, so it stays within 2^-23 of the larger of the pixel's own magnitude
-	 * and the normalisation's range and ends; this allows four times that, 4
-	 * steps of that scale, and no more: on data far from zero (1e7, where one
-	 * step is 1) a spot of a few tens that the model erased is well above it, and
-	 * is judged.
+	 * and the normalisation's range and ends, which the check is not told: the
+	 * input plane's robust range and ends stand for them (see
+	 * {@link #negligible}); this allows four times that, 4 steps of that scale,
+	 * and no more: on data far from zero (1e7, where one step is 1) a spot of a
+	 * few tens that the model erased is well above it, and is judged.
 	 */
 	static final double ROUNDING = 0x1p-21;
 
