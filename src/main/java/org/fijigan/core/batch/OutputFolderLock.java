@@ -395,28 +395,52 @@ public final class OutputFolderLock implements AutoCloseable {
 	private static Owner liveOwner(Path claim) throws IOException {
 		Owner here = HELD_HERE.get(claim);
 		if (here != null) return here;
-		try (FileChannel ch = FileChannel.open(claim, StandardOpenOption.READ,
-			StandardOpenOption.WRITE))
-		{
-			FileLock probe;
-			try {
-				probe = ch.tryLock();
+		for (int attempt = 0;; attempt++) {
+			try (FileChannel ch = FileChannel.open(claim, StandardOpenOption.READ,
+				StandardOpenOption.WRITE))
+			{
+				FileLock probe;
+				try {
+					probe = ch.tryLock();
+				}
+				catch (OverlappingFileLockException e) {
+					probe = null; // held in this JVM under a name we did not record:
+												// treat as live
+				}
+				if (probe != null) {
+					probe.release();
+					Files.deleteIfExists(claim); // its run has ended: the OS dropped the
+																				// lock
+					return null;
+				}
+				// locked by its live owner, or for a moment by another run that
+				// probes the same dead claim (two shards starting at once): asked
+				// again, a probe has let go and deleted it, an owner still holds it
+				if (attempt < PROBE_RETRIES && pause()) continue;
+				return Owner.parse(new String(Files.readAllBytes(claim),
+					StandardCharsets.UTF_8));
 			}
-			catch (OverlappingFileLockException e) {
-				probe = null; // held in this JVM under a name we did not record: treat
-											// as live
-			}
-			if (probe != null) {
-				probe.release();
-				Files.deleteIfExists(claim); // its run has ended: the OS dropped the
-																			// lock
+			catch (java.nio.file.NoSuchFileException e) {
 				return null;
 			}
-			return Owner.parse(new String(Files.readAllBytes(claim),
-				StandardCharsets.UTF_8));
 		}
-		catch (java.nio.file.NoSuchFileException e) {
-			return null;
+	}
+
+	/** How often a locked claim is probed again before it is taken as live. */
+	static final int PROBE_RETRIES = 5;
+
+	/**
+	 * Waits a moment between probes; false when interrupted (the claim is then
+	 * taken as live).
+	 */
+	private static boolean pause() {
+		try {
+			Thread.sleep(20);
+			return true;
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 
