@@ -144,6 +144,7 @@ public class EvaluateCommand extends GanCommand {
 			number(t, "PSNR (dB)", s.psnr());
 			number(t, "SSIM", s.ssim());
 			t.addValue("n", s.n());
+			t.addValue("n PSNR", s.psnrN());
 			if (r.hasPointSources()) {
 				EvaluationReport.PointScores p = s.points();
 				number(t, "Peak ratio", p == null ? Double.NaN : p.peakRatio());

@@ -60,8 +60,8 @@ class EvaluateCommandTest {
 
 		assertEquals(0, r.exitCode(), r.err());
 		List<String> lines = Files.readAllLines(csv);
-		assertEquals("dataset,task,condition,method,kind,psnr_db,ssim,n", lines.get(
-			0));
+		assertEquals("dataset,task,condition,method,kind,psnr_db,ssim,n,n_psnr",
+			lines.get(0));
 		assertEquals(1 + 4 * 8, lines.size());
 		assertTrue(lines.get(1).startsWith(
 			"cells,denoise,gaussian sigma=15/255,id,model,"), lines.get(1));
@@ -294,7 +294,7 @@ class EvaluateCommandTest {
 			List<String> lines = Files.readAllLines(csv);
 			assertTrue(lines.get(0).endsWith(",peak_ratio,flux_ratio,faint_recall," +
 				"sources,faint_sources"), lines.get(0));
-			assertTrue(lines.get(3).contains(",clean image,reference,,,1,1,1,1," +
+			assertTrue(lines.get(3).contains(",clean image,reference,,,1,0,1,1,1," +
 				grid().size() + "," + grid().size() / 2), lines.get(3));
 			csvs.add(withoutDataset(csv));
 		}
@@ -337,7 +337,7 @@ class EvaluateCommandTest {
 		assertTrue(r.out().contains("left / gaussian sigma=15/255: no point " +
 			"source could be measured\n"), r.out());
 		assertTrue(Files.readAllLines(csv).get(3).endsWith(
-			",clean image,reference,,,1,,,,0,0"), Files.readAllLines(csv).get(3));
+			",clean image,reference,,,1,0,,,,0,0"), Files.readAllLines(csv).get(3));
 	}
 
 	@Test

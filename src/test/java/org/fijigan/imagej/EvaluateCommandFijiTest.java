@@ -69,6 +69,7 @@ class EvaluateCommandFijiTest {
 		assertEquals("noisy input", t.getStringValue("Method", 1));
 		assertEquals(t.getValue("PSNR (dB)", 1), t.getValue("PSNR (dB)", 0), 1e-9);
 		assertEquals(2, t.getValue("n", 0), 0);
+		assertEquals(2, t.getValue("n PSNR", 0), 0);
 		EvaluationReport r = c.report();
 		assertEquals(r.scores().get(2).psnr(), t.getValue("PSNR (dB)", 2), 1e-9);
 		// headless, the table is the Results table a macro reads (it was only

@@ -63,18 +63,20 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 	 *          out
 	 * @param ssim mean SSIM over the images
 	 * @param n images measured (SSIM's average is over all of them)
+	 * @param psnrN images the mean PSNR is over: {@code n} less those left out as
+	 *          reproduced exactly and those without a PSNR
 	 * @param points what the method did to the images' point sources, or null
 	 *          when they have none
 	 */
 	public record Score(String dataset, TaskKind task, String condition,
 			String method, MethodKind kind, double psnr, double ssim, int n,
-			PointScores points) {
+			int psnrN, PointScores points) {
 
-		/** A score without point sources. */
+		/** A score without point sources, its PSNR over all its images. */
 		public Score(String dataset, TaskKind task, String condition, String method,
 			MethodKind kind, double psnr, double ssim, int n)
 		{
-			this(dataset, task, condition, method, kind, psnr, ssim, n, null);
+			this(dataset, task, condition, method, kind, psnr, ssim, n, n, null);
 		}
 	}
 
@@ -276,9 +278,10 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 
 	/**
 	 * The rows as CSV with a header line. Restoration:
-	 * {@code dataset,task,condition,method,kind,psnr_db,ssim,n}, followed by
-	 * {@code peak_ratio,flux_ratio,faint_recall,sources,faint_sources} when some
-	 * images had point sources; generation:
+	 * {@code dataset,task,condition,method,kind,psnr_db,ssim,n,n_psnr} ({@code n}
+	 * the images measured, {@code n_psnr} those the mean PSNR is over), followed
+	 * by {@code peak_ratio,flux_ratio,faint_recall,sources,faint_sources} when
+	 * some images had point sources; generation:
 	 * {@code dataset,task,condition,metric,value,std,n_a,n_b}. Numbers in plain
 	 * notation with a dot; an unknown value is empty, an infinite PSNR is
 	 * {@code inf}.
@@ -294,13 +297,15 @@ public record EvaluationReport(String model, String modelSha256, TaskKind task,
 		}
 		else {
 			boolean points = hasPointSources();
-			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n").append(
-				points ? ",peak_ratio,flux_ratio,faint_recall,sources,faint_sources\n"
+			sb.append("dataset,task,condition,method,kind,psnr_db,ssim,n,n_psnr")
+				.append(points
+					? ",peak_ratio,flux_ratio,faint_recall,sources,faint_sources\n"
 					: "\n");
 			for (Score s : scores) {
 				List<String> fields = new ArrayList<>(List.of(s.dataset(), s.task()
 					.id(), s.condition(), s.method(), s.kind().id(), Numbers.compact(s
-						.psnr()), Numbers.compact(s.ssim()), Integer.toString(s.n())));
+						.psnr()), Numbers.compact(s.ssim()), Integer.toString(s.n()),
+					Integer.toString(s.psnrN())));
 				PointScores p = s.points();
 				if (points) fields.addAll(p == null ? List.of("", "", "", "", "") : List
 					.of(Numbers.compact(p.peakRatio()), Numbers.compact(p.fluxRatio()),

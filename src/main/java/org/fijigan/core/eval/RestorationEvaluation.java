@@ -212,7 +212,7 @@ final class RestorationEvaluation {
 			Score blur = blurred[best].rows(exact).get(0);
 			condition.add(new Score(blur.dataset(), blur.task(), blur.condition(),
 				DenoisingProtocol.blurName(sigmas.get(best)) + tuned, blur.kind(), blur
-					.psnr(), blur.ssim(), blur.n(), blur.points()));
+					.psnr(), blur.ssim(), blur.n(), blur.psnrN(), blur.points()));
 			condition.addAll(tail.rows(exact));
 			rows.addAll(condition);
 		}

@@ -110,14 +110,17 @@ final class RestorationScores {
 			double[] mean = means(e.getValue(), leftOut);
 			PointSourceFidelity.Tally t = points.get(e.getKey());
 			out.add(new Score(dataset, task, condition, e.getKey().name(), e.getKey()
-				.kind(), mean[0], mean[1], e.getValue().size(), t == null ? null
-					: new EvaluationReport.PointScores(t.peakRatio(), t.fluxRatio(), t
-						.faintRecall(), t.sources(), t.faint())));
+				.kind(), mean[0], mean[1], e.getValue().size(), (int) mean[2], t == null
+					? null : new EvaluationReport.PointScores(t.peakRatio(), t
+						.fluxRatio(), t.faintRecall(), t.sources(), t.faint())));
 		}
 		return out;
 	}
 
-	/** Mean PSNR (but {@code leftOut}) and SSIM, each over its known values. */
+	/**
+	 * Mean PSNR (but {@code leftOut}) and SSIM, each over its known values, and
+	 * how many PSNRs the mean is over.
+	 */
 	private static double[] means(List<Measured> list, Set<String> leftOut) {
 		double psnr = 0, ssim = 0;
 		int np = 0, ns = 0;
@@ -132,7 +135,7 @@ final class RestorationScores {
 			}
 		}
 		return new double[] { np == 0 ? Double.NaN : psnr / np, ns == 0 ? Double.NaN
-			: ssim / ns };
+			: ssim / ns, np };
 	}
 
 	/** This condition's note on the images left out of PSNR, or null if none. */

@@ -165,7 +165,7 @@ class EvaluationTest {
 			CancellationToken.none());
 		assertEquals(r.toCsv(), again.toCsv(), "seeded");
 		assertTrue(r.toCsv().startsWith(
-			"dataset,task,condition,method,kind,psnr_db,ssim,n\n" +
+			"dataset,task,condition,method,kind,psnr_db,ssim,n,n_psnr\n" +
 				"smooth,denoise,gaussian sigma=15/255," + identity.name() + ",model,"),
 			r.toCsv());
 	}
@@ -312,9 +312,9 @@ class EvaluationTest {
 		}
 		String csv = r.toCsv();
 		assertTrue(csv.startsWith(
-			"dataset,task,condition,method,kind,psnr_db,ssim,n,peak_ratio," +
+			"dataset,task,condition,method,kind,psnr_db,ssim,n,n_psnr,peak_ratio," +
 				"flux_ratio,faint_recall,sources,faint_sources\n"), csv);
-		assertTrue(csv.contains(",clean image,reference,,,1,1,1,1,"), csv);
+		assertTrue(csv.contains(",clean image,reference,,,1,0,1,1,"), csv);
 	}
 
 	@Test
@@ -343,7 +343,7 @@ class EvaluationTest {
 			new EvaluationReport.PointComparison("fluo", "c", point("m",
 				MethodKind.MODEL, 0.9, 0.95, Double.NaN), null, new Score("fluo",
 					TaskKind.DENOISE, "c", "clean image", MethodKind.REFERENCE,
-					Double.NaN, Double.NaN, 1, new EvaluationReport.PointScores(1, 1,
+					Double.NaN, Double.NaN, 1, 0, new EvaluationReport.PointScores(1, 1,
 						Double.NaN, 3, 0)));
 		assertEquals("fluo / c: no faint sources; it keeps 0.900 of the sources' " +
 			"peaks and 0.950 of their flux", none.describe());
@@ -353,8 +353,8 @@ class EvaluationTest {
 		double flux, double recall)
 	{
 		return new Score("fluo", TaskKind.DENOISE, "gaussian sigma=15/255", method,
-			kind, 30, 0.9, 12, new EvaluationReport.PointScores(peak, flux, recall,
-				100, 50));
+			kind, 30, 0.9, 12, 12, new EvaluationReport.PointScores(peak, flux,
+				recall, 100, 50));
 	}
 
 	/** A x2 super-resolution model that repeats each pixel as a 2x2 block. */
@@ -439,7 +439,9 @@ class EvaluationTest {
 			assertTrue(Double.isFinite(with.psnr()), with.method());
 			assertEquals((without.ssim() + 1) / 2, with.ssim(), 1e-9, with.method());
 			assertEquals(2, with.n());
+			assertEquals(1, with.psnrN(), with.method());
 		}
+		assertTrue(r.toCsv().contains(",2,1\n"), r.toCsv()); // n, n_psnr
 		EvaluationReport.Comparison c = r.comparisons().get(0);
 		assertEquals("bicubic", c.bestBaseline().method());
 		assertTrue(Double.isFinite(c.psnrGain()) && c.psnrGain() < 0, "" + c
