@@ -299,15 +299,4 @@ public final class BatchFolders {
 				"); remove the link or choose another output folder");
 		}
 	}
-
-	/** Creates {@code dir} and its parents, or says why it cannot. */
-	static void createFolder(Path dir) {
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (IOException e) {
-			throw new GanException("cannot create folder " + dir + ": " + AtomicFile
-				.describe(e), e);
-		}
-	}
 }

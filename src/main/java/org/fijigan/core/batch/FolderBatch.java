@@ -165,7 +165,7 @@ public final class FolderBatch {
 
 		Manifest.refuseAnotherKind(job.outputDir(), job.shard().manifestName(),
 			Manifest.FOLDER_COLUMNS, job.overwrite());
-		BatchFolders.createFolder(job.outputDir());
+		AtomicFile.createFolder(job.outputDir());
 		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
 			owner(job.properties(), model, job.shard(), batch)))
 		{
@@ -638,7 +638,7 @@ public final class FolderBatch {
 			String ext = ImageCodec.extensionOf(item.output());
 			String problem = codec.cannotWrite(ext, r);
 			if (problem != null) throw new GanException(problem);
-			BatchFolders.createFolder(out.getParent());
+			AtomicFile.createFolder(out.getParent());
 			long writeStart = System.nanoTime();
 			AtomicFile.write(out, recipe.mayReplace(item.output()), tmp -> codec
 				.write(r, ext, tmp));

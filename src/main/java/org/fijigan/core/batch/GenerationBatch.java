@@ -106,7 +106,7 @@ public final class GenerationBatch {
 		BatchFolders.refuseLinksInside(job.outputDir(), plan.folders());
 		Manifest.refuseAnotherKind(job.outputDir(), job.shard().manifestName(),
 			Manifest.GENERATE_COLUMNS, job.overwrite());
-		BatchFolders.createFolder(job.outputDir());
+		AtomicFile.createFolder(job.outputDir());
 		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
 			FolderBatch.owner(job.properties(), model, job.shard(), batch)))
 		{
@@ -652,7 +652,7 @@ public final class GenerationBatch {
 		try {
 			String problem = codec.cannotWrite(job.format(), image);
 			if (problem != null) throw new GanException(problem);
-			BatchFolders.createFolder(out.getParent());
+			AtomicFile.createFolder(out.getParent());
 			AtomicFile.write(out, replace, tmp -> codec.write(image, job.format(),
 				tmp));
 			row.put("bytes", Long.toString(Files.size(out)));

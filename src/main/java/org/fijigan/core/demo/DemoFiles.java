@@ -88,13 +88,7 @@ public final class DemoFiles {
 			dir + " is a file; the demo writes a folder");
 		AtomicFile.requireWritableOrCreatable(dir);
 		boolean created = !Files.isDirectory(dir);
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (IOException e) {
-			throw new GanException("cannot create " + dir + ": " + AtomicFile
-				.describe(e), e);
-		}
+		AtomicFile.createFolder(dir);
 		OutputFolderLock lock;
 		try {
 			lock = OutputFolderLock.acquire(dir, OutputFolderLock.Owner.of(command,
@@ -152,13 +146,7 @@ public final class DemoFiles {
 	public static List<Path> write(DemoReport report, RasterImage sheet, Path dir,
 		ImageCodec codec, boolean replace)
 	{
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (IOException e) {
-			throw new GanException("cannot create " + dir + ": " + AtomicFile
-				.describe(e), e);
-		}
+		AtomicFile.createFolder(dir);
 		List<Path> written = new ArrayList<>();
 		for (OutputImage f : report.files())
 			written.add(png(f.image(), dir.resolve(f.fileName()), codec, replace));

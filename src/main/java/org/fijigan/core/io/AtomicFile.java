@@ -498,6 +498,21 @@ public final class AtomicFile {
 	}
 
 	/**
+	 * Creates {@code dir} and its missing parents, failing with one message that
+	 * names the folder and what went wrong (e.g. a file where a folder was to
+	 * be).
+	 */
+	public static void createFolder(Path dir) {
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot create folder " + dir + ": " + describe(e),
+				e);
+		}
+	}
+
+	/**
 	 * One line for the user about a failed file operation: what went wrong, never
 	 * the Java class that said so.
 	 */

@@ -285,13 +285,7 @@ public final class PackageWriter {
 		List<String> notes)
 	{
 		List<Path> files = new ArrayList<>();
-		try {
-			Files.createDirectories(folder);
-		}
-		catch (IOException e) {
-			throw new GanException("cannot create " + folder + ": " + AtomicFile
-				.describe(e), e);
-		}
+		AtomicFile.createFolder(folder);
 		Path weights = folder.resolve(onnxName);
 		if (!isSameFile(onnx, weights)) AtomicFile.writeStream(weights, o
 			.overwrite(), out -> Files.copy(onnx, out));
@@ -615,14 +609,7 @@ public final class PackageWriter {
 				given + " does not exist");
 			if (!isSameFile(given, card)) {
 				Path from = given;
-				try {
-					if (card.getParent() != null) Files.createDirectories(card
-						.getParent());
-				}
-				catch (IOException e) {
-					throw new GanException("cannot create " + card.getParent() + ": " +
-						AtomicFile.describe(e), e);
-				}
+				if (card.getParent() != null) AtomicFile.createFolder(card.getParent());
 				AtomicFile.writeStream(card, o.overwrite(), out -> Files.copy(from,
 					out));
 				files.add(card);

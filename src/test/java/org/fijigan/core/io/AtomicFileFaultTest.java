@@ -264,4 +264,18 @@ class AtomicFileFaultTest {
 			"run?)", assertThrows(GanException.class,
 				() -> org.fijigan.core.io.FileHashes.sha256(gone, "")).getMessage());
 	}
+
+	@Test
+	void aFolderThatCannotBeMadeIsNamedWithWhatIsInTheWay() throws IOException {
+		Path file = Files.writeString(dir.resolve("taken"), "x");
+
+		AtomicFile.createFolder(dir.resolve("a/b"));
+		GanException e = assertThrows(GanException.class, () -> AtomicFile
+			.createFolder(file));
+
+		assertTrue(Files.isDirectory(dir.resolve("a/b")));
+		assertEquals("cannot create folder " + file + ": " + file +
+			" is a file, not a folder", e.getMessage());
+		assertEquals("x", Files.readString(file));
+	}
 }
