@@ -281,7 +281,8 @@ public final class ImageToImage {
 		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image,
 			result))
 		{
-			residualCheck = ResidualCheck.verdict(image, result);
+			residualCheck = ResidualCheck.verdict(image, result, values
+				.roundingScale());
 			if (residualCheck.note() != null) notes.add(residualCheck.note());
 		}
 		InheritedMetadata.carry(image, result, model.scale(), !values.rawOutput(),

@@ -287,6 +287,25 @@ final class ValueMapping {
 	 * only run once the whole output is there: {@link #postprocess} then maps the
 	 * result in place.
 	 */
+	/**
+	 * The largest magnitude the user normalisation's maps carry values through:
+	 * over the channels, the larger of the raw range a map takes to the model's
+	 * input range and that range's ends. The 32-bit rounding of the trip there
+	 * and back follows it. 0 where values are mapped per sample or by the model's
+	 * own processing (not known before the run).
+	 */
+	double roundingScale() {
+		if (si == null) return 0;
+		ValueRange inR = model.inputRange();
+		double scale = 0;
+		for (int c = 0; c < si.length; c++) {
+			double lo = (inR.min() - oi[c]) / si[c], hi = (inR.max() - oi[c]) / si[c];
+			scale = Math.max(scale, Math.max(Math.abs(hi - lo), Math.max(Math.abs(lo),
+				Math.abs(hi))));
+		}
+		return scale;
+	}
+
 	boolean defersPostprocessing() {
 		return specification && ProcessingChain.takesOwnStatistics(model
 			.postprocessing());

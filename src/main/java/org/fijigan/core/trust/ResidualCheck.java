@@ -237,8 +237,21 @@ public final class ResidualCheck {
 	 * as a denoiser returned it): the note and the property.
 	 */
 	public static Verdict verdict(RasterImage input, RasterImage result) {
+		return verdict(input, result, 0);
+	}
+
+	/**
+	 * As {@link #verdict(RasterImage, RasterImage)}, told the normalisation's
+	 * scale: the largest magnitude its maps carry values through (its raw range
+	 * and ends), which the rounding of the trip there and back follows; 0 where
+	 * it is not known, and the input's robust range stands for it.
+	 */
+	public static Verdict verdict(RasterImage input, RasterImage result,
+		double normalisationScale)
+	{
 		long need = bytesPerPlane(input.width(), input.height());
-		return verdict(input, result, need, JavaHeap.free(need));
+		return verdict(input, result, normalisationScale, need, JavaHeap.free(
+			need));
 	}
 
 	/**
@@ -264,12 +277,18 @@ public final class ResidualCheck {
 	static Verdict verdict(RasterImage input, RasterImage result, long need,
 		long free)
 	{
+		return verdict(input, result, 0, need, free);
+	}
+
+	static Verdict verdict(RasterImage input, RasterImage result,
+		double normalisationScale, long need, long free)
+	{
 		int w = input.width(), h = input.height(), planes = input
 			.logicalChannels() * input.slices() * input.frames();
 		if (need > free) return notChecked(w, h, need, JavaHeap.shortOf(need,
 			free));
 		try {
-			return checkPlanes(input, result);
+			return checkPlanes(input, result, normalisationScale);
 		}
 		catch (OutOfMemoryError e) {
 			return notChecked(w, h, need, "the Java heap ran out: give Java more " +
@@ -285,7 +304,9 @@ public final class ResidualCheck {
 			Numbers.bytes(need) + " of Java memory for it, but " + why, what);
 	}
 
-	private static Verdict checkPlanes(RasterImage input, RasterImage result) {
+	private static Verdict checkPlanes(RasterImage input, RasterImage result,
+		double normalisationScale)
+	{
 		if (input.width() != result.width() || input.height() != result.height())
 			throw new GanException("the result is " + result.width() + "x" + result
 				.height() + " but the input is " + input.width() + "x" + input
@@ -304,7 +325,7 @@ public final class ResidualCheck {
 						z, t), removed = new float[in.length];
 					for (int i = 0; i < in.length; i++)
 						removed[i] = in[i] - out[i];
-					if (negligible(removed, in)) continue;
+					if (negligible(removed, in, normalisationScale)) continue;
 					in = null;
 					Finding f = check(removed, out, w, h);
 					if (f.windows() == 0) unchecked++;
@@ -351,11 +372,12 @@ public final class ResidualCheck {
 	 * the values and means nothing. Rounding a 32-bit value moves it by up to
 	 * 2^-24 of its magnitude (half a step), and the trip there and back rounds
 	 * twice, so it stays within 2^-23 of the larger of the pixel's own magnitude
-	 * and the normalisation's range and ends, which the check is not told: the
-	 * input plane's robust range and ends stand for them (see
-	 * {@link #negligible}); this allows four times that, 4 steps of that scale,
-	 * and no more: on data far from zero (1e7, where one step is 1) a spot of a
-	 * few tens that the model erased is well above it, and is judged.
+	 * and the normalisation's range and ends, where the caller tells them (with
+	 * the input plane's robust range and ends beside them, which stand for them
+	 * where not told; see {@link #negligible}); this allows four times that, 4
+	 * steps of that scale, and no more: on data far from zero (1e7, where one
+	 * step is 1) a spot of a few tens that the model erased is well above it, and
+	 * is judged.
 	 */
 	static final double ROUNDING = 0x1p-21;
 
@@ -380,14 +402,27 @@ public final class ResidualCheck {
 	 * judge, and the check then says the plane was not checked.
 	 */
 	static boolean negligible(float[] removed, float[] input) {
+		return negligible(removed, input, 0);
+	}
+
+	/**
+	 * As {@link #negligible(float[], float[])}, the scale at least
+	 * {@code normalisationScale} (the normalisation's range and ends, 0 where not
+	 * known): a range far wider than the data, or far from it, rounds the values
+	 * on its own scale.
+	 */
+	static boolean negligible(float[] removed, float[] input,
+		double normalisationScale)
+	{
 		float[] values = finiteOnly(input);
 		Arrays.sort(values);
-		double scale = 0;
+		double scale = normalisationScale;
 		if (values.length > 0) {
 			int last = values.length - 1;
 			double lo = values[(int) Math.floor(ROBUST_TAIL * last)], hi =
 				values[(int) Math.ceil((1 - ROBUST_TAIL) * last)];
-			scale = Math.max(hi - lo, Math.max(Math.abs(lo), Math.abs(hi)));
+			scale = Math.max(scale, Math.max(hi - lo, Math.max(Math.abs(lo), Math.abs(
+				hi))));
 		}
 		boolean any = false;
 		for (int i = 0; i < removed.length; i++) {

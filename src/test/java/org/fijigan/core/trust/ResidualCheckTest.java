@@ -292,6 +292,32 @@ class ResidualCheckTest {
 	}
 
 	/**
+	 * A range normalisation far wider than the data, or far from it (data near
+	 * 200 taken to [0, 1] from -1e7..1e9): the trip there and back rounds on the
+	 * range's scale, not the data's, and an identity model's result is still no
+	 * finding.
+	 */
+	@Test
+	void roundingOnTheScaleOfAWideNormalisationIsNoFinding() {
+		float[] noise = gaussian(5, 23);
+		float[] in = new float[SIZE * SIZE];
+		for (int i = 0; i < in.length; i++)
+			in[i] = 200 + noise[i];
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "identity.onnx").toString(), new ModelOverrides(TaskKind.DENOISE,
+				null, null, null, null, null));
+		for (double[] range : new double[][] { { -1000, 70000 }, { -1e7, 1e9 } }) {
+			RunResult same = ImageToImage.run(identity, new RasterImage(SIZE, SIZE, 1,
+				1, 1, PixelType.FLOAT32, new Object[] { in }), InferenceOptions
+					.defaults().withNormalization(new Normalization.FixedRange(range[0],
+						range[1])).withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE,
+				CancellationToken.none());
+			assertTrue(same.image().properties().get("fiji-gan.residual-check")
+				.startsWith("like noise"), same.report().notes().toString());
+		}
+	}
+
+	/**
 	 * A 32-bit image at 1e7 (one float step is 1 there) with three spots of 60
 	 * and noise of 1, and a result that is flat: the spots were erased, and that
 	 * is structure, as it is for the same scene at 1000. A residual of a float
