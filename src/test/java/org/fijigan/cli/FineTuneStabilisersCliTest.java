@@ -176,6 +176,13 @@ class FineTuneStabilisersCliTest {
 			Float.MAX_VALUE + " (the step takes it as a float), got 1.0E39");
 		cases.put(List.of("--lr", 1e39), "learning rate must be at most " +
 			Float.MAX_VALUE + " (the step takes it as a float), got 1.0E39");
+		// 1e-50 is 0 as a float: the weights would not move
+		cases.put(List.of("--lr", 1e-50), "learning rate must be at least " +
+			Float.MIN_VALUE + " (the step takes it as a float, and a smaller one " +
+			"is 0: nothing would train), got 1.0E-50");
+		cases.put(List.of("--d-lr", 1e-50), "--d-lr must be at least " +
+			Float.MIN_VALUE + " (the step takes it as a float, and a smaller one " +
+			"is 0: nothing would train), got 1.0E-50");
 		refusedEach(model, data, out, cases, List.of("--patch", 0, "--steps", 1,
 			"--discriminator-width", 4));
 		// a batch that 2, 3 or 4 divides trains with the feature

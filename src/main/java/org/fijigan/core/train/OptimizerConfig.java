@@ -65,19 +65,25 @@ public record OptimizerConfig(Kind kind, double learningRate, double beta1,
 		if (!(learningRate > 0) || Double.isInfinite(learningRate))
 			throw new GanException("learning rate must be positive, got " +
 				learningRate);
-		if (!fitsFloat(learningRate)) throw new GanException(
-			"learning rate must be at most " + Float.MAX_VALUE +
-				" (the step takes it as a float), got " + learningRate);
+		String problem = floatProblem("learning rate", learningRate);
+		if (problem != null) throw new GanException(problem);
 		if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
 			throw new GanException("Adam betas must be in [0, 1)");
 	}
 
 	/**
-	 * Whether a positive learning rate stays finite as the float the training
-	 * step takes it as (1e39 does not).
+	 * Why a positive learning rate named {@code name} cannot be the float the
+	 * training step takes it as, or null when it can: 1e39 becomes infinite and
+	 * 1e-50 becomes 0, which would train nothing.
 	 */
-	public static boolean fitsFloat(double lr) {
-		return !Float.isInfinite((float) lr);
+	public static String floatProblem(String name, double lr) {
+		float f = (float) lr;
+		if (Float.isInfinite(f)) return name + " must be at most " +
+			Float.MAX_VALUE + " (the step takes it as a float), got " + lr;
+		if (f == 0) return name + " must be at least " + Float.MIN_VALUE +
+			" (the step takes it as a float, and a smaller one is 0: nothing " +
+			"would train), got " + lr;
+		return null;
 	}
 
 	public static OptimizerConfig sgd(double lr) {

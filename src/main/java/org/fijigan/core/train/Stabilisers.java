@@ -67,9 +67,9 @@ public record Stabilisers(Discriminator.Architecture discriminator,
 		if (discriminatorLr != null && (!(discriminatorLr > 0) || discriminatorLr
 			.isInfinite())) throw new GanException(
 				"--d-lr must be a positive number, got " + discriminatorLr);
-		if (discriminatorLr != null && !OptimizerConfig.fitsFloat(discriminatorLr))
-			throw new GanException("--d-lr must be at most " + Float.MAX_VALUE +
-				" (the step takes it as a float), got " + discriminatorLr);
+		String problem = discriminatorLr == null ? null : OptimizerConfig
+			.floatProblem("--d-lr", discriminatorLr);
+		if (problem != null) throw new GanException(problem);
 		if (!(adaTarget >= 0 && adaTarget < 1)) throw new GanException(
 			"--ada-target must be at least 0 and below 1 (ADA uses 0.6), got " +
 				adaTarget);
