@@ -412,11 +412,14 @@ public final class Trainer {
 		FineTuneConfig c, long kept)
 	{
 		String at = "cancelled at step " + step + " of " + c.steps() + "; ";
-		return new CancellationToken.CancelledException(kept >= 0 ? at +
+		if (kept >= 0) return new CancellationToken.CancelledException(at +
 			"the checkpoint of step " + kept + " in " + c.checkpointDir() +
-			" is kept: the same command with --resume goes on from it" : at +
-				"nothing was written (give --checkpoint-dir to keep checkpoints a " +
-				"later --resume goes on from)");
+			" is kept: the same command with --resume goes on from it");
+		return new CancellationToken.CancelledException(at + "nothing was written" +
+			(c.checkpointDir() == null
+				? " (give --checkpoint-dir to keep checkpoints a later --resume goes on from)"
+				: ": no checkpoint was due yet in " + c.checkpointDir() +
+					" (one every " + c.checkpointEvery() + " steps)"));
 	}
 
 	static Discriminator discriminator(TrainingTarget what, Stabilisers st,

@@ -487,6 +487,19 @@ class TrainerTest {
 		assertEquals("cancelled at step 3 of 10; nothing was written (give " +
 			"--checkpoint-dir to keep checkpoints a later --resume goes on from)", e
 				.getMessage());
+		// a checkpoint folder given, but cancelled before the first was due
+		CancellationToken early = new CancellationToken();
+		FineTuneConfig rare = new FineTuneConfig(10, OptimizerConfig.sgd(0.01),
+			LossKind.L2, 0, AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, dir
+				.resolve("rare"), 8, false, List.of(), 0, 0);
+		e = assertThrows(CancellationToken.CancelledException.class, () -> Trainer
+			.train(scaleModel(), "y", null, "sha", data, rare, ev -> {
+				if (ev.stage() == ProgressListener.Stage.STEP && ev.done() == 3) early
+					.cancel();
+			}, early));
+		assertEquals("cancelled at step 3 of 10; nothing was written: no " +
+			"checkpoint was due yet in " + dir.resolve("rare") + " (one every 8 " +
+			"steps)", e.getMessage());
 	}
 
 	@Test
