@@ -113,6 +113,24 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 		}
 	}
 
+	/**
+	 * Reads a count from a checkpoint: from 0 to {@code most}, else the
+	 * checkpoint is damaged.
+	 */
+	private static int count(DataInputStream in, long most, Path file,
+		String what) throws IOException
+	{
+		int n = in.readInt();
+		if (n < 0 || n > most) throw damaged(file, "it gives " + n + " " + what +
+			" in " + Files.size(file) + " bytes");
+		return n;
+	}
+
+	private static GanException damaged(Path file, String why) {
+		return new GanException("checkpoint " + file + " is damaged (" + why +
+			"): start afresh, or resume from a copy");
+	}
+
 	/** Reads {@code dir/checkpoint.fgk}. */
 	public static Checkpoint read(Path dir) {
 		Path file = dir.resolve(FILE);
@@ -124,33 +142,41 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 			int magic = in.readInt();
 			if (magic != MAGIC && magic != MAGIC_2 && magic != MAGIC_1)
 				throw new GanException(file + " is not a fiji-gan checkpoint");
+			// every count is bounded by the bytes the file holds, so that a damaged
+			// one (an old checkpoint has no checksum) is named, not allocated
+			long bytes = Files.size(file);
 			long step = in.readLong();
 			double lr = in.readDouble();
 			String sha = in.readUTF();
 			String settings = magic == MAGIC_1 ? "" : in.readUTF();
-			int n = in.readInt();
+			int n = count(in, bytes, file, "tensors");
 			Map<String, float[]> tensors = new LinkedHashMap<>();
 			for (int i = 0; i < n; i++) {
 				String name = in.readUTF();
-				float[] v = new float[in.readInt()];
+				float[] v = new float[count(in, bytes / Float.BYTES, file,
+					"values of tensor " + name)];
 				for (int k = 0; k < v.length; k++)
 					v[k] = in.readFloat();
 				tensors.put(name, v);
 			}
-			int h = in.readInt();
+			int h = count(in, bytes, file, "loss history entries");
 			List<float[]> history = new ArrayList<>();
 			for (int i = 0; i < h; i++) {
-				float[] v = new float[in.readInt()];
+				float[] v = new float[count(in, bytes / Float.BYTES, file,
+					"values of a loss history entry")];
 				for (int k = 0; k < v.length; k++)
 					v[k] = in.readFloat();
 				history.add(v);
 			}
 			if (magic == MAGIC) {
 				int computed = (int) checked.getChecksum().getValue();
-				if (in.readInt() != computed || in.read() != -1) throw new GanException(
-					"checkpoint " + file + " is damaged (its checksum does not match " +
-						"its contents): start afresh, or resume from a copy");
+				if (in.readInt() != computed || in.read() != -1) throw damaged(file,
+					"its checksum does not match its contents");
 			}
+			if (step < 0) throw damaged(file, "its step is " + step);
+			if (!(lr > 0) || !Float.isFinite((float) lr) || (float) lr == 0)
+				throw damaged(file, "its learning rate is " + lr +
+					", not a positive float");
 			return new Checkpoint(step, lr, sha, settings, tensors, history);
 		}
 		catch (EOFException e) {

@@ -233,4 +233,47 @@ class RunSettingsTest {
 		assertThrows(GanException.class, () -> Checkpoint.read(dir),
 			"a byte appended");
 	}
+
+	/**
+	 * Counts and values a checksum does not guard (an old checkpoint has none; a
+	 * new one can be written with any step or rate) are checked: a negative or
+	 * huge length, a negative step, a rate that is NaN, negative or 0 as a float
+	 * each call the checkpoint damaged, by name.
+	 */
+	@Test
+	void aCheckpointWithImpossibleCountsOrValuesIsCalledDamaged()
+		throws IOException
+	{
+		Path file = dir.resolve(Checkpoint.FILE);
+		for (int length : new int[] { -5, Integer.MAX_VALUE }) {
+			try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(
+				file)))
+			{
+				out.writeInt(0x46474b32); // "FGK2": no checksum
+				out.writeLong(7);
+				out.writeDouble(0.25);
+				out.writeUTF("abc");
+				out.writeUTF("");
+				out.writeInt(1);
+				out.writeUTF("w");
+				out.writeInt(length);
+			}
+			assertEquals("checkpoint " + file + " is damaged (it gives " + length +
+				" values of tensor w in " + Files.size(file) + " bytes): start " +
+				"afresh, or resume from a copy", assertThrows(GanException.class,
+					() -> Checkpoint.read(dir)).getMessage());
+		}
+		Map<String, float[]> w = Map.of("w", new float[] { 1 });
+		new Checkpoint(-7, 0.1, "abc", "", w, List.of()).write(dir);
+		assertEquals("checkpoint " + file + " is damaged (its step is -7): start " +
+			"afresh, or resume from a copy", assertThrows(GanException.class,
+				() -> Checkpoint.read(dir)).getMessage());
+		for (double lr : new double[] { Double.NaN, -1, 1e-50 }) {
+			new Checkpoint(3, lr, "abc", "", w, List.of()).write(dir);
+			assertEquals("checkpoint " + file + " is damaged (its learning rate is " +
+				lr + ", not a positive float): start afresh, or resume from a copy",
+				assertThrows(GanException.class, () -> Checkpoint.read(dir))
+					.getMessage());
+		}
+	}
 }
