@@ -79,6 +79,7 @@ public final class Inpainter {
 				? "" : "s") + ", which mark neither a hole (non-zero) nor " +
 				"none (0): fix the mask, or choose --nonfinite zero or clip to read them as 0");
 		refuseAllHole(counts, mask);
+		refuseNoFiniteKnown(image, mask);
 		RunResult r = ImageToImage.execute(model, image, mask, options, progress,
 			cancel);
 		if (stackNote != null) r = withNote(r, stackNote);
@@ -236,6 +237,43 @@ public final class Inpainter {
 				") as a hole: there is no known pixel " +
 				"to fill from; leave some of the image unmasked");
 		}
+	}
+
+	/**
+	 * Refuses a 32-bit image one of whose channels has, in some plane, no finite
+	 * pixel outside the holes: the model would fill them from NaN or infinite
+	 * values fed as 0, from nothing. The mask has the image's planes or one for
+	 * all; a NaN mask pixel marks no hole.
+	 */
+	static void refuseNoFiniteKnown(RasterImage image, RasterImage mask) {
+		if (image.type() != PixelType.FLOAT32) return;
+		int w = image.width(), h = image.height();
+		float[] row = new float[w], holes = new float[w];
+		for (int t = 0; t < image.frames(); t++)
+			for (int z = 0; z < image.slices(); z++)
+				channels:
+				for (int c = 0; c < image.logicalChannels(); c++) {
+					long known = 0;
+					for (int y = 0; y < h; y++) {
+						image.readRegion(c, z, t, 0, y, w, 1, row, 0);
+						if (mask.planeCount() == 1) mask.readRegion(0, 0, 0, 0, y, w, 1,
+							holes, 0);
+						else mask.readRegion(0, z, t, 0, y, w, 1, holes, 0);
+						for (int x = 0; x < w; x++) {
+							if (holes[x] != 0 && !Float.isNaN(holes[x])) continue;
+							if (Float.isFinite(row[x])) continue channels;
+							known++;
+						}
+					}
+					java.util.List<String> where = new java.util.ArrayList<>();
+					if (image.logicalChannels() > 1) where.add("channel " + (c + 1));
+					if (image.slices() > 1) where.add("slice " + (z + 1));
+					if (image.frames() > 1) where.add("frame " + (t + 1));
+					throw new GanException((where.isEmpty() ? "" : String.join(", ",
+						where) + " of ") + "image " + image.title() +
+						" has no finite pixel outside the mask's holes (all " + known +
+						" are NaN or infinite): there is nothing to fill the holes from");
+				}
 	}
 
 	/**

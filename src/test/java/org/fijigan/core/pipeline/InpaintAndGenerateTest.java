@@ -302,6 +302,35 @@ class InpaintAndGenerateTest {
 	}
 
 	/**
+	 * A 32-bit plane whose pixels outside the holes are all NaN leaves nothing to
+	 * fill from either: refused, naming the slice (the holes were filled from NaN
+	 * fed as 0, with only a note on the NaN pixels). One finite known pixel is
+	 * enough to run.
+	 */
+	@Test
+	void aPlaneWithNoFiniteKnownPixelIsRefused() {
+		ModelDescriptor m = inpaintModel(ModelOverrides.NONE);
+		RasterImage mask = RasterImage.allocate(12, 10, 1, 1, 1, PixelType.UINT8);
+		for (int i = 0; i < 30; i++)
+			((byte[]) mask.plane(0))[i] = (byte) 255; // three rows of holes
+		RasterImage image = RasterImage.allocate(12, 10, 1, 2, 1, PixelType.FLOAT32)
+			.setTitle("nan.tif");
+		for (int z = 0; z < 2; z++)
+			Arrays.fill((float[]) image.plane(0, z, 0), 3f);
+		Arrays.fill((float[]) image.plane(0, 1, 0), 30, 120, Float.NaN);
+		GanException e = assertThrows(GanException.class, () -> Inpainter.run(m,
+			image, mask, RANGE, ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("slice 2 of image nan.tif has no finite pixel outside the " +
+			"mask's holes (all 90 are NaN or infinite): there is nothing to fill " +
+			"the holes from", e.getMessage());
+
+		((float[]) image.plane(0, 1, 0))[119] = 2f;
+		RunResult r = Inpainter.run(m, image, mask, RANGE, ProgressListener.NONE,
+			CancellationToken.none());
+		assertEquals(2f, ((float[]) r.image().plane(0, 1, 0))[119]);
+	}
+
+	/**
 	 * A mask with no hole gives the input as it is: a note says so, and the
 	 * result claims no invented pixels (it said "pixels invented by a GAN" beside
 	 * "0 per plane" filled).
