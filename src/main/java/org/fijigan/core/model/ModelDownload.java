@@ -16,6 +16,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
@@ -52,11 +57,79 @@ final class ModelDownload {
 	}
 
 	/**
+	 * How long a download may go without a byte (or the headers) before it is
+	 * given up: a server that stalls would otherwise hold the install, and Fiji's
+	 * cancel, for ever.
+	 */
+	static final Duration STALL = Duration.ofMinutes(2);
+
+	/**
 	 * Downloads {@code uri} to {@code file}, refusing more than {@code maxBytes};
 	 * returns the SHA-256.
 	 */
 	static String download(URI uri, Path file, long maxBytes,
 		ProgressListener progress, CancellationToken token)
+	{
+		return download(uri, file, maxBytes, progress, token, STALL);
+	}
+
+	/**
+	 * As {@link #download(URI, Path, long, ProgressListener, CancellationToken)},
+	 * giving up after {@code stall} without a byte. A watch interrupts the
+	 * reading thread then, or as soon as {@code token} is cancelled: a read that
+	 * waits for the server returns only so.
+	 */
+	static String download(URI uri, Path file, long maxBytes,
+		ProgressListener progress, CancellationToken token, Duration stall)
+	{
+		Thread reader = Thread.currentThread();
+		AtomicLong lastByte = new AtomicLong(System.nanoTime());
+		AtomicBoolean stalled = new AtomicBoolean(), interrupted =
+			new AtomicBoolean();
+		ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
+			r -> {
+				Thread t = new Thread(r, "fiji-gan download watch");
+				t.setDaemon(true);
+				return t;
+			});
+		long period = Math.max(1, Math.min(1000, stall.toMillis() / 4));
+		watch.scheduleAtFixedRate(() -> {
+			boolean late = System.nanoTime() - lastByte.get() > stall.toNanos();
+			if (late) stalled.set(true);
+			if (late || token.isCancelled()) {
+				interrupted.set(true);
+				reader.interrupt();
+			}
+		}, period, period, TimeUnit.MILLISECONDS);
+		try {
+			return download(uri, file, maxBytes, progress, token, lastByte);
+		}
+		catch (GanException e) {
+			if (!stalled.get() || token.isCancelled()) throw e;
+			throw new GanException("cannot download " + uri + ": the server sent " +
+				"nothing for " + describe(stall) + "; try again", e);
+		}
+		finally {
+			watch.shutdownNow();
+			try {
+				watch.awaitTermination(1, TimeUnit.MINUTES);
+			}
+			catch (InterruptedException e) {
+				reader.interrupt();
+			}
+			// the watch's own interrupt is spent; one from elsewhere is kept
+			if (interrupted.get()) Thread.interrupted();
+		}
+	}
+
+	private static String describe(Duration d) {
+		return d.toSeconds() % 60 == 0 && d.toMinutes() > 0 ? d.toMinutes() +
+			" minute" + (d.toMinutes() == 1 ? "" : "s") : d.toMillis() / 1000.0 +
+				" s";
+	}
+
+	private static String download(URI uri, Path file, long maxBytes,
+		ProgressListener progress, CancellationToken token, AtomicLong lastByte)
 	{
 		HttpClient client = HttpClient.newBuilder().followRedirects(
 			HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30))
@@ -83,6 +156,7 @@ final class ModelDownload {
 				{
 					byte[] buffer = new byte[1 << 16];
 					for (int n; (n = in.read(buffer)) > 0;) {
+						lastByte.set(System.nanoTime());
 						token.throwIfCancelled();
 						done += n;
 						if (done > maxBytes) throw tooLarge(uri, done, maxBytes);
@@ -101,6 +175,7 @@ final class ModelDownload {
 			}
 		}
 		catch (IOException e) {
+			token.throwIfCancelled(); // the watch interrupted a read for it
 			throw new GanException("cannot download " + uri + ": " + reason(e, uri),
 				e);
 		}
