@@ -496,6 +496,46 @@ class FineTuneCommandTest {
 			"replace it", again.err().strip());
 	}
 
+	/**
+	 * The same for a run that replaces its input model, which is always there: a
+	 * run killed between its renames left the curves and the model's temporary
+	 * file, and the same command refused the curves (with or without --resume).
+	 * Temporary files of the curves an hour old are removed too; a fresh one (a
+	 * write that may be live) is kept.
+	 */
+	@Test
+	void aRerunOfAKilledRunThatReplacesItsInputReplacesItsCurves()
+		throws IOException
+	{
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
+		Path data = dir.resolve("data");
+		floatTiff(data, "img.tif", new float[32 * 32], 32, 32);
+		Object[] run = { "fine-tune", "--model", model, "--data", data, "--output",
+			model, "--replace-input-model", "--steps", 3, "--batch", 1, "--patch", 16,
+			"--seed", 2 };
+		Path csv = dir.resolve("sr-loss.csv"), png = dir.resolve("sr-loss.png");
+		Files.writeString(csv, "left\n");
+		Files.writeString(png, "left");
+		MainTest.Result kept = cli(run);
+		assertEquals(1, kept.exitCode(), "no temporary file: not a killed run's");
+		assertEquals("left\n", Files.readString(csv));
+		Path staged = dir.resolve(".sr.onnx.0123abcd.tmp.onnx"), oldCurve = dir
+			.resolve(".sr-loss.csv.0123abcd.tmp.csv"), freshCurve = dir.resolve(
+				".sr-loss.png.4567cdef.tmp.png");
+		Files.writeString(staged, "half");
+		Files.writeString(oldCurve, "half");
+		Files.setLastModifiedTime(oldCurve, java.nio.file.attribute.FileTime
+			.fromMillis(System.currentTimeMillis() - 2 * 3600_000L));
+		Files.writeString(freshCurve, "half");
+		MainTest.Result rerun = cli(run);
+		assertEquals(0, rerun.exitCode(), rerun.err());
+		assertTrue(Files.readString(csv).startsWith("step"), Files.readString(csv));
+		assertTrue(Files.size(png) > 100);
+		assertFalse(Files.exists(staged), "the model's leftover is removed");
+		assertFalse(Files.exists(oldCurve), "an hour-old leftover is removed");
+		assertTrue(Files.exists(freshCurve), "a fresh one may be a live write");
+	}
+
 	@Test
 	void nothingIsWrittenIntoTheDataItTrainsOn() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");

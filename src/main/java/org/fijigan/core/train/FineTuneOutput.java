@@ -246,11 +246,14 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 * Whether the companions may be replaced: when outputs may, and when there is
 	 * no model, placed last, beside them and either the run resumes or the
 	 * model's hidden temporary file is there ({@link #killedBeforeTheModel}):
-	 * they are what a run of this output placed before it was stopped.
+	 * they are what a run of this output placed before it was stopped. A run that
+	 * replaces its input model always finds the model there (the input): the
+	 * temporary file alone tells that such a run was stopped.
 	 */
 	public boolean mayReplaceCompanions(boolean resume) {
 		return replaceOutputs || !Files.exists(model) && (resume ||
-			!killedBeforeTheModel().isEmpty());
+			!killedBeforeTheModel().isEmpty()) || replaceInputModel &&
+				!killedBeforeTheModel().isEmpty();
 	}
 
 	/**
@@ -369,7 +372,7 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		// decided before this run stages its own model beside them
 		boolean goesOn = resume && goesOnFrom(result.model());
 		boolean replaceCompanions = mayReplaceCompanions(resume) || goesOn;
-		List<Path> leftovers = Files.exists(model) ? List.of()
+		List<Path> leftovers = Files.exists(model) && !replaceInputModel ? List.of()
 			: killedBeforeTheModel();
 		List<AtomicFile.Staged> staged = new ArrayList<>();
 		try {
@@ -395,9 +398,13 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					deleteQuietly(p);
 				throw e;
 			}
-			// the model placed: a killed run's temporary file of it is litter now
+			// the model placed: a killed run's temporary file of it is litter now,
+			// and so are those a run killed while placing its companions left, once
+			// unchanged for as long as AtomicFile allows a live write
 			for (Path p : leftovers)
 				deleteQuietly(p);
+			for (Path c : companions)
+				AtomicFile.removeStaleTemporaries(c);
 		}
 		finally {
 			for (AtomicFile.Staged s : staged)
