@@ -174,15 +174,20 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 		for (BrainSlicer.Prepared p : prepared)
 			results.add(BrainSlicer.slice(p, options));
 		List<String> trainScans = new ArrayList<>();
-		boolean anyTrain = false;
-		for (int k = 0; k < results.size(); k++)
+		boolean anyTrain = false, any = false;
+		for (int k = 0; k < results.size(); k++) {
+			any |= !results.get(k).slices().isEmpty();
 			if (!test.contains(scans.get(k).name())) {
 				trainScans.add(scans.get(k).name());
 				anyTrain |= !results.get(k).slices().isEmpty();
 			}
-		if (!anyTrain) throw new GanException("no slice of " + String.join(", ",
-			trainScans) + " is kept (--min-area " + plain(minArea) +
-			"): no training image; nothing to write");
+		}
+		if (!any) throw new GanException("no slice of " + scans.stream().map(
+			Input::name).collect(java.util.stream.Collectors.joining(", ")) +
+			" is kept (--min-area " + plain(minArea) + "): nothing to write");
+		String heldOnly = anyTrain ? null : trainScans.isEmpty()
+			? "--test names every input" : "no slice of " + String.join(", ",
+				trainScans) + " is kept (--min-area " + plain(minArea) + ")";
 
 		List<String> folders = new ArrayList<>();
 		for (String split : List.of(TRAIN, TEST))
@@ -242,6 +247,7 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 				extent(results.get(k).scan()));
 		w.printf(Locale.ROOT, "total: train %s, test %s in %s%n", total(counts[0]),
 			total(counts[1]), out);
+		if (heldOnly != null) PrepareDataCommand.noTrainingImage(w, heldOnly);
 		w.flush();
 		return 0;
 	}
@@ -286,9 +292,6 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 			if (!named.containsKey(t)) throw new GanException("--test " + t +
 				": there is no input " + "named " + t + " (inputs: " + String.join(", ",
 					named.keySet()) + ")");
-		if (named.keySet().stream().allMatch(test::contains))
-			throw new GanException("--test names every input (" + String.join(", ",
-				named.keySet()) + "): no training image; leave one for train/");
 		List<Input> out = new ArrayList<>();
 		for (Map.Entry<String, Path> e : named.entrySet())
 			out.add(new Input(e.getKey(), e.getValue(), maskOf.get(e.getKey())));

@@ -125,10 +125,6 @@ final class PrepareDataCommand implements Callable<Integer> {
 			Map<String, Path> named = photos();
 			Set<String> test = HashSplit.testNames(named.keySet(), testFraction,
 				seed);
-			if (test.size() == named.size()) throw new GanException(
-				"--test-fraction " + plain(testFraction) + " puts all " + named.size() +
-					(named.size() == 1 ? " image" : " images") +
-					" in test: no training image; lower --test-fraction");
 			List<String> folders = List.of(TRAIN, TEST);
 			PrintWriter w = spec.commandLine().getOut();
 			Path out = checkOutput(output, overwrite, folders, named.values(), w);
@@ -153,6 +149,9 @@ final class PrepareDataCommand implements Callable<Integer> {
 			}
 			w.printf(Locale.ROOT, "photos: %d train, %d test (seed %d) in %s%n",
 				done - test.size(), test.size(), seed, out);
+			if (test.size() == named.size()) noTrainingImage(w, "--test-fraction " +
+				plain(testFraction) + " puts all " + named.size() + (named.size() == 1
+					? " image" : " images") + " in test");
 			w.flush();
 			return 0;
 		}
@@ -287,7 +286,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 			Nifti.Volume volume = Nifti.read(input);
 			VolumeSlicer.Result r = VolumeSlicer.slice(volume.image(), axes, options,
 				name);
-			refuseNoTraining(r, name, options);
+			refuseNoSlice(r, name, options);
 			String stem = ImageCodec.stemOf(name);
 			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r
 				.extent()[1], r.extent()[2])) - 1).length();
@@ -324,17 +323,18 @@ final class PrepareDataCommand implements Callable<Integer> {
 			}
 			w.printf(Locale.ROOT, "%-9s train %4d  test %4d  in %s%n", "total", train,
 				test, out);
+			if (train == 0) noTrainingImage(w, "all " + test + " kept slices of " +
+				name + " fall in test (--test-every " + options.testEvery() + ")");
 			w.flush();
 			return 0;
 		}
 	}
 
 	/**
-	 * Refuses, before anything is written, a slicing that keeps no slice for
-	 * train/: naming why (no slice has enough foreground, or every kept one fell
-	 * in test).
+	 * Refuses, before anything is written, a slicing that keeps no slice at all:
+	 * nothing to write.
 	 */
-	static void refuseNoTraining(VolumeSlicer.Result r, String name,
+	static void refuseNoSlice(VolumeSlicer.Result r, String name,
 		VolumeSlicer.Options options)
 	{
 		if (r.slices().isEmpty()) throw new GanException("no slice of " + name +
@@ -342,10 +342,18 @@ final class PrepareDataCommand implements Callable<Integer> {
 			" of its area (--min-foreground) " + "above " + plain(options
 				.foregroundLevel()) +
 			" times the 99.5th percentile (--foreground-level): nothing to write");
-		if (r.slices().stream().allMatch(VolumeSlicer.Slice::test))
-			throw new GanException("all " + r.slices().size() + " kept slices of " +
-				name + " fall in test (--test-every " + options.testEvery() +
-				"): no training image; raise --test-every, or 0 for no test set");
+	}
+
+	/**
+	 * Says on {@code notes} that the set just made has images in test/ only
+	 * ({@code why}): a held-out set, to evaluate on, is one a user may want, so
+	 * it is made; a set with no image at all is refused before anything is
+	 * written.
+	 */
+	static void noTrainingImage(PrintWriter notes, String why) {
+		notes.println("note: " + why + ": the set has no training image (test/ " +
+			"only, a held-out set)");
+		notes.flush();
 	}
 
 	/** A number as given, without a trailing {@code .0}. */

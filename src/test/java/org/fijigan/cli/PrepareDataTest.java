@@ -385,9 +385,7 @@ class PrepareDataTest {
 	}
 
 	@Test
-	void aSetWithNoTrainingImageIsRefusedAndNothingIsWritten()
-		throws IOException
-	{
+	void aSetWithNoImageIsRefusedAndNothingIsWritten() throws IOException {
 		Path vol = dir.resolve("v.nii");
 		Nifti.write(vol, false, VolumeSlicerTest.ras(), "test", null);
 		Path kept = dir.resolve("kept");
@@ -409,32 +407,51 @@ class PrepareDataTest {
 		assertEquals("fiji-gan: no slice of v.nii has 1 of its area " +
 			"(--min-foreground) above 1 times the 99.5th percentile " +
 			"(--foreground-level): nothing to write", none.err().strip());
-		Result allTest = cli("prepare-data", "slices", "-i", vol, "-o", kept,
-			"--overwrite", "--test-every", 1);
-		assertEquals(1, allTest.exitCode());
-		assertTrue(allTest.err().strip().matches("fiji-gan: all \\d+ kept slices " +
-			"of v\\.nii fall in test \\(--test-every 1\\): no training image; " +
-			"raise --test-every, or 0 for no test set"), allTest.err());
-		Path photo = rgbPng(dir.resolve("p"), "x.png", 0);
-		rgbPng(dir.resolve("p"), "y.png", 5);
-		Result photos = cli("prepare-data", "photos", "-i", dir.resolve("p"), "-o",
-			kept, "--overwrite", "--test-fraction", 1);
-		assertEquals(1, photos.exitCode());
-		assertEquals("fiji-gan: --test-fraction 1 puts all 2 images in test: no " +
-			"training image; lower --test-fraction", photos.err().strip());
-		Path brain = dir.resolve("b.nii");
-		Nifti.write(brain, false, BrainSlicerTest.ras(), "test", null);
-		Result held = cli("prepare-data", "brain-slices", "-i", brain, "--test",
-			"b", "-o", kept, "--overwrite");
-		assertEquals(1, held.exitCode());
-		assertEquals("fiji-gan: --test names every input (b): no training image; " +
-			"leave one for train/", held.err().strip());
 		// the earlier set is as it was, and no new folder was made
 		assertEquals(List.of("train"), names(kept));
 		assertEquals(List.of("old.png"), names(kept.resolve("train/axial")));
 		assertArrayEquals(oldBytes, Files.readAllBytes(old));
 		assertFalse(Files.exists(dir.resolve("o1")));
-		assertTrue(Files.exists(photo));
+	}
+
+	@Test
+	void aHeldOutSetWithNoTrainingImageIsMadeWithANote() throws IOException {
+		Path vol = dir.resolve("v.nii");
+		Nifti.write(vol, false, VolumeSlicerTest.ras(), "test", null);
+		Path slices = dir.resolve("slices");
+		Result allTest = cli("prepare-data", "slices", "-i", vol, "-o", slices,
+			"--test-every", 1);
+		assertEquals(0, allTest.exitCode(), allTest.err());
+		assertEquals(List.of("test"), names(slices));
+		assertTrue(allTest.out().matches("(?s).*\\nnote: all \\d+ kept slices of " +
+			"v\\.nii fall in test \\(--test-every 1\\): the set has no training " +
+			"image \\(test/ only, a held-out set\\)\\R"), allTest.out());
+		// as fetch-data.sh makes its micro and medical sets
+		Path p = dir.resolve("p");
+		rgbPng(p, "x.png", 0);
+		rgbPng(p, "y.png", 5);
+		Path photos = dir.resolve("photos");
+		Result held = cli("prepare-data", "photos", "-i", "cell=" + p.resolve(
+			"x.png"), "ihc=" + p.resolve("y.png"), "-o", photos, "--test-fraction", 1,
+			"--seed", 0);
+		assertEquals(0, held.exitCode(), held.err());
+		assertEquals(List.of("test"), names(photos));
+		assertEquals(List.of("cell.png", "ihc.png"), names(photos.resolve("test")));
+		assertTrue(held.out().endsWith("photos: 0 train, 2 test (seed 0) in " +
+			photos.toAbsolutePath() + System.lineSeparator() + "note: " +
+			"--test-fraction 1 puts all 2 images in test: the set has no training " +
+			"image (test/ only, a held-out set)" + System.lineSeparator()), held
+				.out());
+		Path brain = dir.resolve("b.nii");
+		Nifti.write(brain, false, BrainSlicerTest.ras(), "test", null);
+		Path subjects = dir.resolve("subjects");
+		Result whole = cli("prepare-data", "brain-slices", "-i", brain, "--test",
+			"b", "-o", subjects);
+		assertEquals(0, whole.exitCode(), whole.err());
+		assertEquals(List.of("slices.csv", "test"), names(subjects));
+		assertTrue(whole.out().endsWith("note: --test names every input: the set " +
+			"has no training image (test/ only, a held-out set)" + System
+				.lineSeparator()), whole.out());
 	}
 
 	@Test
