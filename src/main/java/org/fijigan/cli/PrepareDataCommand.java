@@ -29,6 +29,7 @@ import org.fijigan.core.dataset.VolumeSlicer.View;
 import org.fijigan.core.image.Nifti;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.io.FileIdentity;
 
 import picocli.CommandLine.Command;
@@ -80,7 +81,8 @@ final class PrepareDataCommand implements Callable<Integer> {
 		"Grey (luma 0.299 R + 0.587 G + 0.114 B), area-shrunk to at most --max-side " +
 			"pixels on the longer side (never enlarged), 8-bit PNG: OUTPUT/train/NAME.png and OUTPUT/test/NAME.png.",
 		"About --test-fraction of the images go to test, chosen by a hash of NAME and --seed: the " +
-			"same names give the same split." })
+			"same names give the same split. A byte copy of an earlier input goes where that input " +
+			"goes, with a note; one file given twice is refused." })
 	static final class PhotosCommand implements Callable<Integer> {
 
 		@Spec
@@ -123,8 +125,9 @@ final class PrepareDataCommand implements Callable<Integer> {
 			if (!(testFraction >= 0 && testFraction <= 1)) throw new GanException(
 				"--test-fraction is " + "between 0 and 1, not " + testFraction);
 			Map<String, Path> named = photos();
-			Set<String> test = HashSplit.testNames(named.keySet(), testFraction,
-				seed);
+			Map<String, String> copyOf = copies(named);
+			Set<String> test = HashSplit.testNames(named.keySet(), copyOf,
+				testFraction, seed);
 			List<String> folders = List.of(TRAIN, TEST);
 			PrintWriter w = spec.commandLine().getOut();
 			Path out = checkOutput(output, overwrite, folders, named.values(), w);
@@ -149,6 +152,11 @@ final class PrepareDataCommand implements Callable<Integer> {
 			}
 			w.printf(Locale.ROOT, "photos: %d train, %d test (seed %d) in %s%n",
 				done - test.size(), test.size(), seed, out);
+			for (Map.Entry<String, String> c : copyOf.entrySet())
+				w.printf(Locale.ROOT,
+					"note: %s (%s) has the bytes of %s (%s): kept with it in %s%n", c
+						.getKey(), named.get(c.getKey()), c.getValue(), named.get(c
+							.getValue()), test.contains(c.getKey()) ? TEST : TRAIN);
 			if (test.size() == named.size()) noTrainingImage(w, "--test-fraction " +
 				plain(testFraction) + " puts all " + named.size() + (named.size() == 1
 					? " image" : " images") + " in test");
@@ -186,7 +194,30 @@ final class PrepareDataCommand implements Callable<Integer> {
 			}
 			if (named.isEmpty()) throw new GanException(
 				"no input images (--exclude left none)");
+			Map<Object, String> byIdentity = new java.util.HashMap<>();
+			for (Map.Entry<String, Path> e : named.entrySet()) {
+				Object id = FileIdentity.of(e.getValue());
+				String before = id == null ? null : byIdentity.putIfAbsent(id, e
+					.getKey());
+				if (before != null) throw new GanException(named.get(before) + " (as " +
+					before + ") and " + e.getValue() + " (as " + e.getKey() +
+					") are the same file: give each image once, or it could be in " +
+					"train and test at once");
+			}
 			return named;
+		}
+
+		/**
+		 * The inputs that are byte copies of an earlier one, by output name, with
+		 * the name of the first of their bytes: the split keeps them on its side.
+		 */
+		private static Map<String, String> copies(Map<String, Path> named) {
+			Map<Path, String> nameOf = new java.util.HashMap<>();
+			named.forEach((n, f) -> nameOf.put(f, n));
+			Map<String, String> copyOf = new LinkedHashMap<>();
+			FileHashes.earlierCopies(new ArrayList<>(named.values())).forEach((c,
+				f) -> copyOf.put(nameOf.get(c), nameOf.get(f)));
+			return copyOf;
 		}
 
 		private static void add(Map<String, Path> named, String name, Path file) {

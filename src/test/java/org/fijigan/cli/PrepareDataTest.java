@@ -319,6 +319,43 @@ class PrepareDataTest {
 	}
 
 	@Test
+	void oneImageIsNeverInTrainAndTestAtOnce() throws IOException {
+		Path p0 = rgbPng(dir.resolve("p"), "p0.png", 0);
+		Path p1 = rgbPng(dir.resolve("p"), "p1.png", 1);
+		Path p2 = rgbPng(dir.resolve("p"), "p2.png", 2);
+		Result twice = cli("prepare-data", "photos", "-i", "a=" + p0, "b=" + p0,
+			"c=" + p1, "d=" + p2, "--test-fraction", 0.5, "-o", dir.resolve("o1"));
+		assertEquals(1, twice.exitCode());
+		assertEquals("fiji-gan: " + p0 + " (as a) and " + p0 + " (as b) are the " +
+			"same file: give each image once, or it could be in train and test at " +
+			"once", twice.err().strip());
+		assertFalse(Files.exists(dir.resolve("o1")));
+		// a folder of photos and their byte copies: each copy beside its photo
+		Path in = dir.resolve("in");
+		for (int i = 0; i < 6; i++) {
+			Path photo = rgbPng(in, "p" + i + ".png", 10 * i);
+			Files.copy(photo, in.resolve("copy" + i + ".png"));
+		}
+		Path out = dir.resolve("out");
+		Result r = cli("prepare-data", "photos", "-i", in, "-o", out,
+			"--test-fraction", 0.5, "--seed", 0);
+		assertEquals(0, r.exitCode(), r.err());
+		List<String> test = names(out.resolve("test")), train = names(out.resolve(
+			"train"));
+		assertEquals(6, test.size(), test.toString()); // 3 of the 6 photos
+		for (int i = 0; i < 6; i++)
+			assertEquals(test.contains("copy" + i + ".png"), test.contains("p" + i +
+				".png"), "copy" + i + " and p" + i + " in " + train + " / " + test);
+		for (int i = 0; i < 6; i++) {
+			String side = test.contains("copy" + i + ".png") ? "test" : "train";
+			assertTrue(r.out().contains("note: p" + i + " (" + in.resolve("p" + i +
+				".png") + ") has the bytes of copy" + i + " (" + in.resolve("copy" + i +
+					".png") + "): kept with it in " + side + System.lineSeparator()), r
+						.out());
+		}
+	}
+
+	@Test
 	void slicesOfASyntheticVolume() throws IOException {
 		Path vol = dir.resolve("head.nii.gz");
 		Nifti.write(vol, true, VolumeSlicerTest.ras(), "test", null);

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -47,6 +48,25 @@ public final class HashSplit {
 			.toList();
 		return ranked.subList(0, k).stream().collect(Collectors.toCollection(
 			TreeSet::new));
+	}
+
+	/**
+	 * As {@link #testNames(Collection, double, long)}, with copies kept on one
+	 * side: a name in {@code copyOf} (a copy of the image of the name it maps to,
+	 * a name that is not itself a copy) goes where that name goes, and only the
+	 * other names are split. Without copies, the split of
+	 * {@link #testNames(Collection, double, long)}.
+	 */
+	public static Set<String> testNames(Collection<String> names,
+		Map<String, String> copyOf, double fraction, long seed)
+	{
+		Set<String> test = testNames(names.stream().filter(n -> !copyOf.containsKey(
+			n)).toList(), fraction, seed);
+		for (String n : names) {
+			String first = copyOf.get(n);
+			if (first != null && test.contains(first)) test.add(n);
+		}
+		return test;
 	}
 
 	/**

@@ -55,6 +55,35 @@ public final class FileHashes {
 	}
 
 	/**
+	 * Each of {@code files} whose bytes are those of an earlier one, with the
+	 * first file of those bytes, in the order given; files are hashed only when
+	 * their sizes meet. Files the caller has checked are distinct: one file under
+	 * two names is a copy of itself here.
+	 *
+	 * @throws GanException when a file cannot be read, naming it
+	 */
+	public static Map<Path, Path> earlierCopies(List<Path> files) {
+		Map<Long, List<Path>> firstsBySize = new HashMap<>();
+		Map<Path, String> hashes = new HashMap<>();
+		Map<Path, Path> copies = new java.util.LinkedHashMap<>();
+		for (Path p : files) {
+			List<Path> firsts = firstsBySize.computeIfAbsent(size(p),
+				k -> new ArrayList<>());
+			Path first = null;
+			for (Path q : firsts)
+				if (hashes.computeIfAbsent(q, f -> sha256(f, "")).equals(hashes
+					.computeIfAbsent(p, f -> sha256(f, ""))))
+				{
+					first = q;
+					break;
+				}
+			if (first != null) copies.put(p, first);
+			else firsts.add(p);
+		}
+		return copies;
+	}
+
+	/**
 	 * The two files {@link #firstCopy} found, for a message: "A is B, byte for
 	 * byte", or for one file under two names "A is B, the same file through a
 	 * symbolic link" (or hard link).

@@ -171,6 +171,24 @@ class DatasetArraysTest {
 		assertEquals(38, train.size());
 	}
 
+	@Test
+	void copiesGoWhereTheImageTheyCopyGoes() {
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < 45; i++)
+			names.add("photo-" + i);
+		Set<String> test = HashSplit.testNames(names, 0.15, 0);
+		List<String> withCopies = new ArrayList<>(names);
+		withCopies.addAll(List.of("copy-of-12", "copy-of-13", "copy-of-12b"));
+		java.util.Map<String, String> copyOf = java.util.Map.of("copy-of-12",
+			"photo-12", "copy-of-13", "photo-13", "copy-of-12b", "photo-12");
+		Set<String> expected = new java.util.TreeSet<>(test);
+		expected.addAll(List.of("copy-of-12", "copy-of-12b")); // photo-12 is in
+																														// test
+		// the others split as without the copies; each copy beside its image
+		assertEquals(expected, HashSplit.testNames(withCopies, copyOf, 0.15, 0));
+		assertEquals(test, HashSplit.testNames(names, java.util.Map.of(), 0.15, 0));
+	}
+
 	/**
 	 * Writes {@link VolumeSlicerTest#ras()} as {@code .nii}, then sets its
 	 * orientation fields.
