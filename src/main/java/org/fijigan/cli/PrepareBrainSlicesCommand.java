@@ -106,7 +106,7 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 	int positionBins;
 
 	@Option(names = "--overwrite",
-		description = "Write into a folder that is not empty (the PNGs of its class folders are deleted first).")
+		description = "Write into a folder that is not empty (the earlier set goes first: the PNGs and TIFFs of its train/, test/, tune/, their class folders and noisy/, and its sources.csv and slices.csv; other files stay).")
 	boolean overwrite;
 
 	/**
@@ -207,7 +207,7 @@ final class PrepareBrainSlicesCommand implements Callable<Integer> {
 			"view", "index", "position", "bin", "class", "area"));
 		int[][] counts = new int[2][View.values().length];
 		try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
-			PrepareDataCommand.PNG, "prepare-data brain-slices", w))
+			"prepare-data brain-slices", w))
 		{
 			for (int k = 0; k < results.size(); k++) {
 				BrainSlicer.Result r = results.get(k);

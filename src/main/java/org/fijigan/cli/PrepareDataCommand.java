@@ -45,11 +45,11 @@ import picocli.CommandLine.Spec;
  * and writes {@code OUTPUT/train/...} and {@code OUTPUT/test/...}. Inputs are
  * only read. The set is made in a hidden folder and put in place once whole
  * ({@link StagedDataSet}); an output folder that holds anything is refused
- * unless {@code --overwrite}, which then deletes the PNGs of the folders a run
- * writes to (so that no file of an earlier split stays behind) and nothing
- * else; such a folder reached through a symbolic link inside the output folder
- * is refused. The synthetic fluorescence images are
- * {@link PrepareFluorescenceCommand}.
+ * unless {@code --overwrite}, which then deletes the earlier set, of whichever
+ * mode ({@link StagedDataSet#earlierSetFolders}: so that no file of an earlier
+ * split or set stays behind) and nothing else; such a folder reached through a
+ * symbolic link inside the output folder is refused. The synthetic fluorescence
+ * images are {@link PrepareFluorescenceCommand}.
  */
 @Command(name = "prepare-data", mixinStandardHelpOptions = true,
 	description = "Make train/test folders of 8-bit grey PNGs from photographs or from 3D scans, " +
@@ -60,8 +60,6 @@ import picocli.CommandLine.Spec;
 final class PrepareDataCommand implements Callable<Integer> {
 
 	static final String TRAIN = "train", TEST = "test";
-	/** The files {@code --overwrite} deletes in the folders a set fills. */
-	static final String PNG = "*.png";
 	/**
 	 * A plain output name: letters, digits, {@code . _ + -}, not starting with a
 	 * sign.
@@ -115,7 +113,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 		List<String> excludes = List.of();
 
 		@Option(names = "--overwrite",
-			description = "Write into a folder that is not empty (its train/ and test/ PNGs are deleted first).")
+			description = "Write into a folder that is not empty (the earlier set goes first: the PNGs and TIFFs of its train/, test/, tune/, their class folders and noisy/, and its sources.csv and slices.csv; other files stay).")
 		boolean overwrite;
 
 		@Override
@@ -132,7 +130,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 			PrintWriter w = spec.commandLine().getOut();
 			Path out = checkOutput(output, overwrite, folders, named.values(), w);
 			int done = 0;
-			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders, PNG,
+			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
 				"prepare-data photos", w))
 			{
 				for (Map.Entry<String, Path> e : named.entrySet()) {
@@ -292,7 +290,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 		int testEvery;
 
 		@Option(names = "--overwrite",
-			description = "Write into a folder that is not empty (the PNGs of its train/VIEW and test/VIEW folders are deleted first).")
+			description = "Write into a folder that is not empty (the earlier set goes first: the PNGs and TIFFs of its train/, test/, tune/, their class folders and noisy/, and its sources.csv and slices.csv; other files stay).")
 		boolean overwrite;
 
 		@Override
@@ -321,7 +319,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 			String stem = ImageCodec.stemOf(name);
 			int digits = String.valueOf(Math.max(r.extent()[0], Math.max(r
 				.extent()[1], r.extent()[2])) - 1).length();
-			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders, PNG,
+			try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
 				"prepare-data slices", spec.commandLine().getOut()))
 			{
 				for (VolumeSlicer.Slice s : r.slices()) {
@@ -412,10 +410,11 @@ final class PrepareDataCommand implements Callable<Integer> {
 	 * move-in that a run killed while moving its set in left half-done
 	 * ({@link StagedDataSet#putBackKilled}, with a note on {@code notes}): so the
 	 * folder holds its earlier set again before it is looked at. Refuses one that
-	 * holds anything unless {@code overwrite} (which will delete the PNGs or
-	 * TIFFs, only, of {@code folders}); {@code inputs} that lie in those folders:
-	 * they would be deleted or written over; and those folders when one is
-	 * reached through a symbolic link inside {@code dir}.
+	 * holds anything unless {@code overwrite} (which will delete the PNGs and
+	 * TIFFs, only, of {@code folders} and of the earlier set's folders, and its
+	 * CSV lists); {@code inputs} that lie in {@code folders}: they would be
+	 * deleted or written over; and any of those folders when one is reached
+	 * through a symbolic link inside {@code dir}.
 	 *
 	 * @return {@code dir} as an absolute path
 	 */
@@ -428,7 +427,12 @@ final class PrepareDataCommand implements Callable<Integer> {
 			if (dangling != null) throw new GanException("output " + dangling);
 			if (Files.exists(out) && !Files.isDirectory(out)) throw new GanException(
 				"output " + dir + " is a file, not a folder");
+			// --overwrite empties the earlier set's folders too
+			List<String> earlier = overwrite ? StagedDataSet.earlierSetFolders(out)
+				: List.of();
 			for (String f : folders)
+				refuseLinkBelow(dir, out, out.resolve(f));
+			for (String f : earlier)
 				refuseLinkBelow(dir, out, out.resolve(f));
 			for (Path in : inputs) {
 				for (String f : folders) {
@@ -437,6 +441,11 @@ final class PrepareDataCommand implements Callable<Integer> {
 							", a folder this command fills (and --overwrite empties): " +
 							"write the data set to another folder");
 				}
+				for (String f : earlier)
+					if (FileIdentity.isInside(in, out.resolve(f))) throw new GanException(
+						"input " + in + " is inside " + dir.resolve(f) +
+							", a folder of the earlier set, which --overwrite empties: " +
+							"write the data set to another folder");
 			}
 			StagedDataSet.putBackKilled(out, notes);
 			if (Files.isDirectory(out) && !overwrite) try (DirectoryStream<Path> s =

@@ -81,7 +81,7 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 	String noisy;
 
 	@Option(names = "--overwrite",
-		description = "Write into a folder that is not empty (the TIFFs of the folders written to are deleted first).")
+		description = "Write into a folder that is not empty (the earlier set goes first: the PNGs and TIFFs of its train/, test/, tune/, their class folders and noisy/, and its sources.csv and slices.csv; other files stay).")
 	boolean overwrite;
 
 	/** The fewest and most photons at the top of the range --noisy takes. */
@@ -107,7 +107,7 @@ final class PrepareFluorescenceCommand implements Callable<Integer> {
 		Path out = PrepareDataCommand.checkOutput(output, overwrite, folders, List
 			.of(), w);
 		try (StagedDataSet set = StagedDataSet.begin(out, overwrite, folders,
-			"*.tif", "prepare-data fluorescence", w))
+			"prepare-data fluorescence", w))
 		{
 			for (String split : splits) {
 				int count = split.equals(PrepareDataCommand.TRAIN) ? train : split

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.OutputFolderLock;
 import org.fijigan.core.batch.Shard;
+import org.fijigan.core.dataset.VolumeSlicer.View;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.CacheFolder;
@@ -31,14 +32,15 @@ import org.fijigan.core.io.FileIdentity;
  * ({@code .NAME.HEX.tmp}) and put in place only once every file of it is
  * written: a run that fails or is killed half-way leaves the output folder as
  * it was. A new output folder is the hidden one renamed; into an existing one
- * (empty, or with {@code --overwrite}) the old files of the set's folders are
- * moved aside into the hidden folder, the new ones moved in, and only then the
- * old ones deleted. A journal written in the hidden folder before the first
- * move says what is being swapped: a move that fails is undone at once, and one
- * a killed run left half-done is undone by the next {@code prepare-data} run on
- * the folder ({@link #putBackKilled}), so the earlier set is never lost. A
- * hidden folder a killed run left is removed by a later run once it has gone
- * unchanged for an hour, unless it holds a journal.
+ * (empty, or with {@code --overwrite}) the earlier set's files, of whichever
+ * mode ({@link #earlierSetFolders}), are moved aside into the hidden folder,
+ * the new ones moved in, and only then the old ones deleted. A journal written
+ * in the hidden folder before the first move says what is being swapped: a move
+ * that fails is undone at once, and one a killed run left half-done is undone
+ * by the next {@code prepare-data} run on the folder ({@link #putBackKilled}),
+ * so the earlier set is never lost. A hidden folder a killed run left is
+ * removed by a later run once it has gone unchanged for an hour, unless it
+ * holds a journal.
  */
 final class StagedDataSet implements AutoCloseable {
 
@@ -50,6 +52,21 @@ final class StagedDataSet implements AutoCloseable {
 	/** In the hidden folder: the earlier set's files, moved aside. */
 	static final String EARLIER = ".fiji-gan.earlier-set";
 	private static final String NEW = "new ", MADE = "made ";
+	/** The files of a set's folders that are its images, whatever its mode. */
+	static final String IMAGES = "*.{png,tif}";
+	/** The splits a set may have. */
+	private static final List<String> SPLITS = List.of(PrepareDataCommand.TRAIN,
+		PrepareDataCommand.TEST, PrepareFluorescenceCommand.TUNE);
+	/** The lists of point sources and of slices a set may have. */
+	private static final List<String> CSVS = List.of(PrepareDataCommand.TRAIN +
+		"/sources.csv", PrepareDataCommand.TEST + "/sources.csv",
+		PrepareFluorescenceCommand.TUNE + "/sources.csv",
+		PrepareBrainSlicesCommand.MANIFEST);
+	/** The folders of slices in a split: an orientation, maybe with its bin. */
+	private static final java.util.regex.Pattern CLASS_FOLDER =
+		java.util.regex.Pattern.compile("(" + java.util.Arrays.stream(View.values())
+			.map(View::folder).collect(java.util.stream.Collectors.joining("|")) +
+			")(-[0-9]+)?");
 
 	/** A step of a move-in, for tests. */
 	@FunctionalInterface
@@ -68,31 +85,29 @@ final class StagedDataSet implements AutoCloseable {
 	private final Path out, target, staging;
 	private final boolean overwrite;
 	private final List<String> folders;
-	private final String glob, command;
+	private final String command;
 	private final PrintWriter notes;
 
 	/**
 	 * @param out the output folder, absolute, as {@code prepareOutput} checked it
 	 * @param folders the folders (relative to {@code out}) the set fills
-	 * @param glob the files of {@code folders} that {@code overwrite} deletes
 	 * @param command the command, for the claim on the output folder
 	 * @param notes where a note on a killed run's set put back goes
 	 */
 	private StagedDataSet(Path out, Path target, Path staging, boolean overwrite,
-		List<String> folders, String glob, String command, PrintWriter notes)
+		List<String> folders, String command, PrintWriter notes)
 	{
 		this.out = out;
 		this.target = target;
 		this.staging = staging;
 		this.overwrite = overwrite;
 		this.folders = folders;
-		this.glob = glob;
 		this.command = command;
 		this.notes = notes;
 	}
 
 	static StagedDataSet begin(Path out, boolean overwrite, List<String> folders,
-		String glob, String command, PrintWriter notes)
+		String command, PrintWriter notes)
 	{
 		try {
 			// beside the folder itself where the output is a link to it, so that
@@ -103,7 +118,7 @@ final class StagedDataSet implements AutoCloseable {
 				removeStale(target);
 			}
 			Path staging = Files.createDirectory(AtomicFile.temporaryFor(target));
-			return new StagedDataSet(out, target, staging, overwrite, folders, glob,
+			return new StagedDataSet(out, target, staging, overwrite, folders,
 				command, notes);
 		}
 		catch (IOException e) {
@@ -138,14 +153,14 @@ final class StagedDataSet implements AutoCloseable {
 
 	/**
 	 * Puts the finished set in place: the hidden folder renamed when the output
-	 * folder does not exist, else (empty, or with {@code overwrite}) the PNGs or
-	 * TIFFs of its folders deleted and the new files moved in, under a claim on
-	 * the folder ({@link OutputFolderLock}): a run that writes there meanwhile
-	 * (another {@code prepare-data}, a batch run) is refused, naming the other,
-	 * and nothing of this set is written. A move-in a killed run left half-done
-	 * is undone first ({@link #putBackKilled}). The rename of a new folder needs
-	 * no claim: it is atomic, and fails when a folder with files appeared
-	 * meanwhile (the set is then moved in as into an existing one).
+	 * folder does not exist, else (empty, or with {@code overwrite}) the earlier
+	 * set deleted and the new files moved in, under a claim on the folder
+	 * ({@link OutputFolderLock}): a run that writes there meanwhile (another
+	 * {@code prepare-data}, a batch run) is refused, naming the other, and
+	 * nothing of this set is written. A move-in a killed run left half-done is
+	 * undone first ({@link #putBackKilled}). The rename of a new folder needs no
+	 * claim: it is atomic, and fails when a folder with files appeared meanwhile
+	 * (the set is then moved in as into an existing one).
 	 */
 	void commit() {
 		PrepareDataCommand.removeEmpty(staging, folders);
@@ -173,10 +188,12 @@ final class StagedDataSet implements AutoCloseable {
 
 	/**
 	 * Into the existing output folder, claimed: see {@link #commit}. The earlier
-	 * set's files (those {@code overwrite} replaces, and any a new file would
-	 * replace) are moved aside into {@link #EARLIER}, the new ones moved in, and
-	 * only then the journal deleted: up to that point a failure, or the next run
-	 * after a kill, puts the earlier set back ({@link #rollBack}).
+	 * set's files (with {@code overwrite}, the PNGs and TIFFs of the set's
+	 * folders and of {@link #earlierSetFolders}, and its CSV lists; and any file
+	 * a new file would replace) are moved aside into {@link #EARLIER}, the new
+	 * ones moved in, and only then the journal deleted: up to that point a
+	 * failure, or the next run after a kill, puts the earlier set back
+	 * ({@link #rollBack}).
 	 */
 	private void moveIn() throws IOException {
 		if (!overwrite && !isEmpty(target)) throw new GanException(
@@ -189,15 +206,24 @@ final class StagedDataSet implements AutoCloseable {
 				.map(p -> relative(staging, p)).sorted().toList();
 		}
 		Set<String> earlier = new LinkedHashSet<>();
-		if (overwrite) for (String f : folders) {
-			Path sub = target.resolve(f);
-			if (FileIdentity.linkBelow(target, sub) != null || !Files.isDirectory(
-				sub)) continue;
-			try (DirectoryStream<Path> s = Files.newDirectoryStream(sub, glob)) {
-				for (Path p : s)
-					if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) earlier.add(
-						relative(target, p));
+		List<String> emptied = new ArrayList<>(folders);
+		if (overwrite) {
+			for (String f : earlierSetFolders(target))
+				if (!emptied.contains(f)) emptied.add(f);
+			for (String f : emptied) {
+				Path sub = target.resolve(f);
+				if (FileIdentity.linkBelow(target, sub) != null || !Files.isDirectory(
+					sub)) continue;
+				try (DirectoryStream<Path> s = Files.newDirectoryStream(sub, IMAGES)) {
+					for (Path p : s)
+						if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) earlier.add(
+							relative(target, p));
+				}
 			}
+			for (String csv : CSVS)
+				if (Files.isRegularFile(target.resolve(csv),
+					LinkOption.NOFOLLOW_LINKS) && FileIdentity.linkBelow(target, target
+						.resolve(csv)) == null) earlier.add(csv);
 		}
 		// a file the set replaces (sources.csv) is kept aside as well
 		Set<String> made = new LinkedHashSet<>();
@@ -258,7 +284,47 @@ final class StagedDataSet implements AutoCloseable {
 		catch (IOException e) {
 			// the hidden folder is deleted on close, or by a later run
 		}
-		PrepareDataCommand.removeEmpty(target, folders);
+		// deepest first, so that noisy/ goes once noisy/test/ has
+		emptied.sort(java.util.Comparator.comparingInt((String f) -> f.split(
+			"/").length).reversed());
+		emptied.addAll(List.of(PrepareFluorescenceCommand.NOISY,
+			PrepareFluorescenceCommand.TUNE));
+		PrepareDataCommand.removeEmpty(target, emptied);
+	}
+
+	/**
+	 * The folders below {@code target} that an earlier set of any
+	 * {@code prepare-data} mode may have filled, and that exist (as a folder, or
+	 * a link): {@code train/}, {@code test/}, {@code tune/}, their orientation
+	 * and class folders ({@code axial}, {@code axial-2}, ...), and
+	 * {@code noisy/SPLIT}. Their PNGs and TIFFs are the earlier set
+	 * ({@link #IMAGES}); with {@code --overwrite} they go, so that no image of
+	 * another set stays beside the new one. Nothing is listed through a link: the
+	 * run refuses one ({@code checkOutput}), and the move skips it.
+	 */
+	static List<String> earlierSetFolders(Path target) {
+		List<String> found = new ArrayList<>();
+		for (String split : SPLITS) {
+			for (String f : List.of(split, PrepareFluorescenceCommand.NOISY + "/" +
+				split))
+				if (Files.isDirectory(target.resolve(f))) found.add(f);
+			Path p = target.resolve(split);
+			if (!Files.isDirectory(p) || FileIdentity.linkBelow(target, p) != null)
+				continue;
+			try (DirectoryStream<Path> s = Files.newDirectoryStream(p, c -> Files
+				.isDirectory(c) && CLASS_FOLDER.matcher(c.getFileName().toString())
+					.matches()))
+			{
+				for (Path c : s)
+					found.add(split + "/" + c.getFileName());
+			}
+			catch (IOException | java.nio.file.DirectoryIteratorException e) {
+				// an unreadable folder: its images cannot be moved either, and the
+				// move says why
+			}
+		}
+		found.sort(null);
+		return found;
 	}
 
 	private static String reason(Exception e) {

@@ -772,6 +772,65 @@ class PrepareDataTest {
 	}
 
 	@Test
+	void anOverwriteLeavesNoFolderOfTheEarlierSetBehind() throws IOException {
+		Path out = dir.resolve("fl");
+		assertEquals(0, cli("prepare-data", "fluorescence", "--output", out,
+			"--train", 1, "--test", 1, "--tune", 1, "--size", 16, "--seed", 3,
+			"--noisy", "photons=30,read=0.01").exitCode());
+		Files.writeString(out.resolve("tune/mine.txt"), "mine");
+		Result again = cli("prepare-data", "fluorescence", "--output", out,
+			"--overwrite", "--train", 1, "--test", 1, "--tune", 0, "--size", 16,
+			"--seed", 4);
+		assertEquals(0, again.exitCode(), again.err());
+		// no noisy copy nor tune image of seed 3 beside the scenes of seed 4
+		assertEquals(List.of("test", "train", "tune"), names(out));
+		assertEquals(List.of("mine.txt"), names(out.resolve("tune")));
+		assertEquals(List.of("sources.csv", "test-000.tif"), names(out.resolve(
+			"test")));
+		Path fresh = dir.resolve("fresh");
+		assertEquals(0, cli("prepare-data", "fluorescence", "--output", fresh,
+			"--train", 1, "--test", 1, "--tune", 0, "--size", 16, "--seed", 4)
+			.exitCode());
+		for (String f : List.of("train/sources.csv", "test/sources.csv"))
+			assertArrayEquals(Files.readAllBytes(fresh.resolve(f)), Files
+				.readAllBytes(out.resolve(f)), f);
+
+		// photos over a set of slices: no slice (nor slices.csv) stays
+		Path vol = dir.resolve("b.nii");
+		Nifti.write(vol, false, BrainSlicerTest.ras(), "test", null);
+		Path mix = dir.resolve("mix");
+		assertEquals(0, cli("prepare-data", "brain-slices", "-i", vol, "-o", mix,
+			"--position-bins", 2).exitCode());
+		assertTrue(names(mix.resolve("train")).contains("axial-2"), names(mix
+			.resolve("train")).toString());
+		Path in = dir.resolve("in");
+		for (int i = 0; i < 4; i++)
+			rgbPng(in, "p" + i + ".png", 10 * i);
+		Result photos = cli("prepare-data", "photos", "-i", in, "-o", mix,
+			"--overwrite", "--test-fraction", 0.5);
+		assertEquals(0, photos.exitCode(), photos.err());
+		assertEquals(List.of("test", "train"), names(mix));
+		List<String> all = new java.util.ArrayList<>(names(mix.resolve("train")));
+		all.addAll(names(mix.resolve("test")));
+		all.sort(null);
+		assertEquals(List.of("p0.png", "p1.png", "p2.png", "p3.png"), all);
+
+		// an input in a folder of the earlier set, which --overwrite empties
+		Path noisy = dir.resolve("noisy-set");
+		assertEquals(0, cli("prepare-data", "fluorescence", "--output", noisy,
+			"--train", 1, "--test", 1, "--tune", 0, "--size", 16, "--noisy",
+			"photons=30").exitCode());
+		Path src = rgbPng(noisy.resolve("noisy/test"), "mine.png", 0);
+		Result inside = cli("prepare-data", "photos", "-i", src, "-o", noisy,
+			"--overwrite");
+		assertEquals(1, inside.exitCode());
+		assertEquals("fiji-gan: input " + src + " is inside " + noisy.resolve(
+			"noisy/test") + ", a folder of the earlier set, which --overwrite " +
+			"empties: write the data set to another folder", inside.err().strip());
+		assertTrue(Files.exists(src));
+	}
+
+	@Test
 	void aFluorescenceSetTheDiskCannotHoldIsRefusedBeforeAnythingIsWritten() {
 		Path out = dir.resolve("huge").resolve("scenes");
 		// 3 x (2^31 - 1) scenes of 4096x4096, with noisy copies: about 1.4 EB
