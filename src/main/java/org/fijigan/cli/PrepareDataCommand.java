@@ -77,7 +77,9 @@ final class PrepareDataCommand implements Callable<Integer> {
 
 	@Command(name = "photos", mixinStandardHelpOptions = true, description = {
 		"Grey (luma 0.299 R + 0.587 G + 0.114 B), area-shrunk to at most --max-side " +
-			"pixels on the longer side (never enlarged), 8-bit PNG: OUTPUT/train/NAME.png and OUTPUT/test/NAME.png.",
+			"pixels on the longer side (never enlarged), 8-bit PNG: OUTPUT/train/NAME.png and OUTPUT/test/NAME.png. " +
+			"16-bit: divided by 257, but one whose values all lie below 16384 (12-bit data) has its " +
+			"own min..max scaled to 0..255, with a note.",
 		"About --test-fraction of the images go to test, chosen by a hash of NAME and --seed: the " +
 			"same names give the same split. A byte copy of an earlier input goes where that input " +
 			"goes, with a note; one file given twice is refused." })
@@ -136,7 +138,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 				for (Map.Entry<String, Path> e : named.entrySet()) {
 					Path file = e.getValue();
 					RasterImage grey = Photos.prepare(ImageFiles.read(file, "input"), file
-						.toString(), maxSide);
+						.toString(), maxSide, note -> w.println("note: " + note));
 					grey.properties().put("fiji-gan.source", file.getFileName()
 						.toString());
 					String split = test.contains(e.getKey()) ? TEST : TRAIN;

@@ -356,6 +356,29 @@ class PrepareDataTest {
 	}
 
 	@Test
+	void twelveBitPhotosInSixteenBitFilesUseTheWholeGreyRange()
+		throws IOException
+	{
+		Path in = Files.createDirectories(dir.resolve("in"));
+		short[] pixels = { 1, 4090, 1000, 2045 };
+		Path cam = in.resolve("cam12.tif");
+		assertTrue(new FileSaver(new ImagePlus("cam12",
+			new ij.process.ShortProcessor(4, 1, pixels, null))).saveAsTiff(cam
+				.toString()));
+		Path out = dir.resolve("out");
+		Result r = cli("prepare-data", "photos", "-i", cam, "-o", out,
+			"--test-fraction", 0);
+		assertEquals(0, r.exitCode(), r.err());
+		// divided by 257 they were 0, 16, 4, 8
+		assertArrayEquals(new int[] { 0, 255, 62, 127 }, png(out.resolve(
+			"train/cam12.png")));
+		assertTrue(r.out().startsWith("note: " + cam + ": 16-bit values " +
+			"1..4090, under a quarter of 0..65535 (divided by 257 they would be 17 " +
+			"grey levels): 1..4090 scaled to 0..255" + System.lineSeparator() +
+			"train"), r.out());
+	}
+
+	@Test
 	void slicesOfASyntheticVolume() throws IOException {
 		Path vol = dir.resolve("head.nii.gz");
 		Nifti.write(vol, true, VolumeSlicerTest.ras(), "test", null);

@@ -50,7 +50,7 @@ class DatasetArraysTest {
 			new Object[] { new int[] { 0xffc86432, 0xffff0000, 0xffffffff,
 				0x00000000 } });
 		assertArrayEquals(new int[] { 124, 76, 255, 0 }, bytes(Photos.prepare(rgb,
-			"rgb", 1024)));
+			"rgb", 1024, note -> {})));
 		assertEquals(124.2, Grayscale.luma(0xffc86432), 1e-9);
 		// rounding matches integer arithmetic, (299 R + 587 G + 114 B + 500) /
 		// 1000, on 20000 seeded colours
@@ -62,7 +62,8 @@ class DatasetArraysTest {
 															// near-halves are covered
 		colours[1] = 0xff320000 | 0x0a00; // R 50, G 10: 14.95 + 5.87 = 20.82
 		int[] out = bytes(Photos.prepare(new RasterImage(colours.length, 1, 1, 1, 1,
-			PixelType.RGB, new Object[] { colours }), "many", colours.length));
+			PixelType.RGB, new Object[] { colours }), "many", colours.length,
+			note -> {}));
 		for (int i = 0; i < colours.length; i++) {
 			int c = colours[i], r = c >> 16 & 0xff, g = c >> 8 & 0xff, b = c & 0xff;
 			assertEquals((299 * r + 587 * g + 114 * b + 500) / 1000, out[i],
@@ -75,17 +76,48 @@ class DatasetArraysTest {
 		RasterImage sixteen = new RasterImage(2, 1, 1, 1, 1, PixelType.UINT16,
 			new Object[] { new short[] { (short) 65535, 257 * 100 } });
 		assertArrayEquals(new int[] { 255, 100 }, bytes(Photos.prepare(sixteen, "s",
-			8)));
+			8, note -> {})));
 		RasterImage planes = new RasterImage(1, 1, 3, 1, 1, PixelType.UINT8,
 			new Object[] { new byte[] { (byte) 200 }, new byte[] { 100 }, new byte[] {
 				50 } });
-		assertArrayEquals(new int[] { 124 }, bytes(Photos.prepare(planes, "p", 8)));
+		assertArrayEquals(new int[] { 124 }, bytes(Photos.prepare(planes, "p", 8,
+			note -> {})));
 		assertEquals("f.tif is a 32-bit image; photos are 8-bit, 16-bit or RGB",
 			assertThrows(GanException.class, () -> Photos.prepare(RasterImage
-				.allocate(2, 2, 1, 1, 1, PixelType.FLOAT32), "f.tif", 8)).getMessage());
+				.allocate(2, 2, 1, 1, 1, PixelType.FLOAT32), "f.tif", 8, note -> {}))
+				.getMessage());
 		assertEquals("s.tif is a stack of 3 planes; a photo has one", assertThrows(
 			GanException.class, () -> Photos.prepare(RasterImage.allocate(2, 2, 1, 3,
-				1, PixelType.UINT8), "s.tif", 8)).getMessage());
+				1, PixelType.UINT8), "s.tif", 8, note -> {})).getMessage());
+	}
+
+	@Test
+	void twelveBitDataInASixteenBitImageIsScaledFromItsOwnRangeWithANote() {
+		List<String> notes = new ArrayList<>();
+		RasterImage twelve = new RasterImage(3, 1, 1, 1, 1, PixelType.UINT16,
+			new Object[] { new short[] { 1, 4090, 1000 } });
+		// (1000 - 1) * 255 / 4089 = 62.3; divided by 257 they would be 0, 16, 4
+		assertArrayEquals(new int[] { 0, 255, 62 }, bytes(Photos.prepare(twelve,
+			"cam.tif", 8, notes::add)));
+		assertEquals(List.of("cam.tif: 16-bit values 1..4090, under a quarter of " +
+			"0..65535 (divided by 257 they would be 17 grey levels): 1..4090 " +
+			"scaled to 0..255"), notes);
+		// from a quarter of the range up, and a constant image: divided by 257
+		notes.clear();
+		assertArrayEquals(new int[] { 64, 0 }, bytes(Photos.prepare(new RasterImage(
+			2, 1, 1, 1, 1, PixelType.UINT16, new Object[] { new short[] { 16384,
+				0 } }), "q", 8, notes::add)));
+		assertArrayEquals(new int[] { 16, 16 }, bytes(Photos.prepare(
+			new RasterImage(2, 1, 1, 1, 1, PixelType.UINT16, new Object[] {
+				new short[] { 4090, 4090 } }), "c", 8, notes::add)));
+		assertEquals(List.of(), notes);
+		// three 16-bit channels: the luma's range
+		RasterImage rgb = new RasterImage(2, 1, 3, 1, 1, PixelType.UINT16,
+			new Object[] { new short[] { 0, 1000 }, new short[] { 0, 1000 },
+				new short[] { 0, 1000 } });
+		assertArrayEquals(new int[] { 0, 255 }, bytes(Photos.prepare(rgb, "rgb", 8,
+			notes::add)));
+		assertEquals(1, notes.size());
 	}
 
 	@Test
@@ -125,7 +157,7 @@ class DatasetArraysTest {
 		for (int i = 0; i < 8; i++)
 			rgb[i] = 0xff000000 | grey[i] * 0x010101;
 		RasterImage out = Photos.prepare(new RasterImage(4, 2, 1, 1, 1,
-			PixelType.RGB, new Object[] { rgb }), "x", 2);
+			PixelType.RGB, new Object[] { rgb }), "x", 2, note -> {});
 		assertEquals(2, out.width());
 		assertEquals(1, out.height());
 		assertArrayEquals(new int[] { 55, 130 }, bytes(out));
