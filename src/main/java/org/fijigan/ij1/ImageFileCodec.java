@@ -172,7 +172,7 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		if (found instanceof ImageFileCheck.Findings.Png png) {
 			if (png.alpha()) imp = readPngSamples(file, role, imp, png
-				.alphaBitDepth());
+				.alphaBitDepth(), notes);
 			setPixelSize(imp, png.xPerMetre(), png.yPerMetre());
 			if (png.frames() > 1) notes.accept(file.getFileName() +
 				" is an animated PNG of " + png.frames() + " frames: fiji-gan reads " +
@@ -513,10 +513,13 @@ public final class ImageFileCodec implements ImageCodec {
 	 * reading blends the colours with the alpha and passes grey through a linear
 	 * colour space, so that even an opaque grey 130 came out as 189.
 	 * {@code opened}, ImageJ's reading, lends its calibration and properties;
-	 * {@code depth} is the PNG's bit depth.
+	 * {@code depth} is the PNG's bit depth. For an inpainting mask (role
+	 * {@code mask}) the alpha is not left out: a transparent pixel is no hole
+	 * (black), whatever colour it stores, as a mask painted on a transparent
+	 * layer means; {@code notes} says how many there were.
 	 */
 	static ImagePlus readPngSamples(Path file, String role, ImagePlus opened,
-		int depth)
+		int depth, java.util.function.Consumer<String> notes)
 	{
 		BufferedImage image = decode(file, role, "PNG", new ArrayList<>());
 		WritableRaster raster = image.getRaster();
@@ -524,6 +527,12 @@ public final class ImageFileCodec implements ImageCodec {
 		int w = raster.getWidth(), h = raster.getHeight();
 		int colours = raster.getNumBands() - (model.hasAlpha() &&
 			!(model instanceof IndexColorModel) ? 1 : 0);
+		if ("mask".equals(role)) {
+			long clear = transparentToBlack(raster, model, colours);
+			if (clear > 0) notes.accept(file.getFileName() + ": " + clear +
+				" transparent pixel" + (clear == 1 ? " was" : "s were") +
+				" read as no hole (black), as the mask's alpha says");
+		}
 		boolean sixteen = raster.getTransferType() == DataBuffer.TYPE_USHORT;
 		String title = opened.getTitle();
 		ImagePlus imp;
@@ -532,6 +541,8 @@ public final class ImageFileCodec implements ImageCodec {
 			palette.getReds(r);
 			palette.getGreens(g);
 			palette.getBlues(b);
+			if ("mask".equals(role)) for (int i = 0; i < palette.getMapSize(); i++)
+				if (palette.getAlpha(i) == 0) r[i] = g[i] = b[i] = 0;
 			imp = new ImagePlus(title, new ByteProcessor(w, h, (byte[]) band(raster,
 				0), new IndexColorModel(8, 256, r, g, b)));
 		}
@@ -567,6 +578,41 @@ public final class ImageFileCodec implements ImageCodec {
 	/**
 	 * One band of a raster's samples: short[] for 16-bit samples, else byte[].
 	 */
+	/**
+	 * Sets the colour samples of every fully transparent pixel to 0, by its alpha
+	 * band; for a palette, counts the pixels whose entry is transparent (the
+	 * palette's colours of those entries are made black where it is read);
+	 * returns how many pixels were transparent.
+	 */
+	private static long transparentToBlack(WritableRaster raster,
+		ColorModel model, int colours)
+	{
+		int w = raster.getWidth(), h = raster.getHeight();
+		int[] row = new int[w];
+		long n = 0;
+		if (model instanceof IndexColorModel palette) {
+			for (int y = 0; y < h; y++) {
+				raster.getSamples(0, y, w, 1, 0, row);
+				for (int x = 0; x < w; x++)
+					if (row[x] < palette.getMapSize() && palette.getAlpha(row[x]) == 0)
+						n++;
+			}
+			return n;
+		}
+		if (!model.hasAlpha()) return 0;
+		int alpha = raster.getNumBands() - 1;
+		for (int y = 0; y < h; y++) {
+			raster.getSamples(0, y, w, 1, alpha, row);
+			for (int x = 0; x < w; x++) {
+				if (row[x] != 0) continue;
+				n++;
+				for (int b = 0; b < colours; b++)
+					raster.setSample(x, y, b, 0);
+			}
+		}
+		return n;
+	}
+
 	private static Object band(WritableRaster raster, int band) {
 		int w = raster.getWidth(), h = raster.getHeight();
 		boolean sixteen = raster.getTransferType() == DataBuffer.TYPE_USHORT;

@@ -467,6 +467,50 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * For an inpainting mask the alpha counts: a mask painted on a transparent
+	 * layer stores colour (white, say) under alpha 0, which read as samples
+	 * marked holes where nothing was painted. A transparent pixel is black (no
+	 * hole), with a note; an opaque or half-transparent one is read as stored.
+	 */
+	@Test
+	void aMaskPngsTransparentPixelsAreNoHoles() throws IOException {
+		byte[] none = new byte[0];
+		List<String> notes = new ArrayList<>();
+		// RGBA: white transparent, red opaque, white half transparent
+		RasterImage rgba = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"m.png"), PngBytes.png(3, 1, 6, 8, none, PngBytes.deflate(bytes(0, 255,
+				255, 255, 0, 255, 0, 0, 255, 255, 255, 255, 128)))), "mask",
+			notes::add);
+		assertArrayEquals(new int[] { 0, 255 << 16, 0xffffff }, masked((int[]) rgba
+			.plane(0)));
+		assertEquals(List.of("m.png: 1 transparent pixel was read as no hole " +
+			"(black), as the mask's alpha says"), notes);
+		// grey and alpha, and a palette whose second entry (white) is transparent
+		RasterImage ga = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"ga.png"), PngBytes.png(2, 1, 4, 8, none, PngBytes.deflate(bytes(0, 200,
+				0, 200, 255)))), "mask");
+		assertArrayEquals(new byte[] { 0, (byte) 200 }, (byte[]) ga.plane(0));
+		RasterImage palette = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"pal.png"), PngBytes.png(2, 1, 3, 8, concat(PngBytes.chunk("PLTE",
+				new byte[] { (byte) 250, 0, 0, (byte) 255, (byte) 255, (byte) 255 }),
+				PngBytes.chunk("tRNS", new byte[] { (byte) 255, 0 })), PngBytes.deflate(
+					bytes(0, 0, 1)))), "mask");
+		assertArrayEquals(new int[] { 250 << 16, 0 }, masked((int[]) palette.plane(
+			0)));
+		// an input keeps its samples, the alpha left out
+		RasterImage input = ImageFileCodec.INSTANCE.read(dir.resolve("m.png"),
+			"input");
+		assertEquals(0xffffff, masked((int[]) input.plane(0))[0]);
+	}
+
+	private static byte[] bytes(int... v) {
+		byte[] out = new byte[v.length];
+		for (int i = 0; i < v.length; i++)
+			out[i] = (byte) v[i];
+		return out;
+	}
+
+	/**
 	 * A one-row PNG of the given samples (the row's filter byte first),
 	 * {@code before} its pixel data, read as fiji-gan reads an input.
 	 */
