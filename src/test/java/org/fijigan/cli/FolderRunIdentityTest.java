@@ -99,7 +99,7 @@ class FolderRunIdentityTest {
 	 * A 3x3 convolution whose kernel lives in {@code folder/w.bin} (nine floats,
 	 * little-endian), its ONNX file {@code folder/m.onnx}.
 	 */
-	private static Path convWithExternalKernel(Path folder, float[] kernel)
+	static Path convWithExternalKernel(Path folder, float[] kernel)
 		throws IOException
 	{
 		TensorProto w = TensorProto.newBuilder().setName("w").setDataType(
@@ -115,9 +115,7 @@ class FolderRunIdentityTest {
 		return onnx;
 	}
 
-	private static void writeKernel(Path folder, float[] kernel)
-		throws IOException
-	{
+	static void writeKernel(Path folder, float[] kernel) throws IOException {
 		ByteBuffer b = ByteBuffer.allocate(4 * kernel.length).order(
 			ByteOrder.LITTLE_ENDIAN);
 		for (float k : kernel)
@@ -476,7 +474,7 @@ class FolderRunIdentityTest {
 		assertArrayEquals(pixels(fresh.resolve("a.tif")), after);
 	}
 
-	private static byte[] pixels(Path file) {
+	static byte[] pixels(Path file) {
 		return (byte[]) ij.IJ.openImage(file.toString()).getProcessor().getPixels();
 	}
 

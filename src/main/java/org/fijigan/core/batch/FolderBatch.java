@@ -325,8 +325,8 @@ public final class FolderBatch {
 		// by format and kind
 		Map<String, List<String>> lost = new java.util.LinkedHashMap<>();
 		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
-			() -> SessionCache.shared().acquire(model.onnxFile(), model.sha256(),
-				options.device(), options.threads()));
+			() -> SessionCache.shared().acquire(model.onnxFile(), model.sha256Files(),
+				model.sha256(), options.device(), options.threads()));
 				Manifest.Writer manifest = Manifest.Writer.create(manifestFile,
 					Manifest.FOLDER_COLUMNS, first))
 		{

@@ -207,7 +207,8 @@ public final class GenerationBatch {
 		String provider;
 		List<String> notes = new ArrayList<>();
 		try (SessionCache.Lease lease = SessionCache.shared().acquire(model
-			.onnxFile(), model.sha256(), job.device(), job.threads());
+			.onnxFile(), model.sha256Files(), model.sha256(), job.device(), job
+				.threads());
 				Manifest.Writer manifest = Manifest.Writer.create(manifestFile,
 					Manifest.GENERATE_COLUMNS, first))
 		{

@@ -153,6 +153,17 @@ public final class ModelSession implements AutoCloseable {
 	}
 
 	/**
+	 * Opens the model whose bytes were read from {@code onnxFile} (they, not the
+	 * file as it is now, are what runs), named as that file in messages.
+	 */
+	public static ModelSession open(Path onnxFile, byte[] model,
+		DeviceSpec device, int threads)
+	{
+		return open(new Source(onnxFile, model, onnxFile.getFileName().toString()),
+			device, threads);
+	}
+
+	/**
 	 * Opens a model held in memory (a training graph built in Java), with the
 	 * same provider choice and fallback as {@link #open(Path, DeviceSpec, int)}.
 	 */
@@ -320,8 +331,8 @@ public final class ModelSession implements AutoCloseable {
 			"%03d-%s", profiledSessions.incrementAndGet(), name));
 		try {
 			Files.createDirectories(prefix.getParent());
-			if (source.bytes() != null) Files.write(Path.of(prefix + ".onnx"), source
-				.bytes());
+			if (source.file() == null && source.bytes() != null) Files.write(Path.of(
+				prefix + ".onnx"), source.bytes());
 		}
 		catch (java.io.IOException | RuntimeException e) {
 			throw new GanException(

@@ -11,15 +11,20 @@ import java.util.Objects;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileHashes;
+import org.fijigan.core.io.InputFile;
 
 /**
  * Keeps recently used {@link ModelSession}s open, so that a second command on
  * the same model does not pay for loading it again. A session is keyed by the
- * model file (path, size, modification time), the model's SHA-256 (which covers
- * its external data files, whose change the file's size and time do not show),
- * the device and the thread count. Callers {@link #acquire} a lease and close
- * it when done; the cache closes an evicted session only once no lease on it is
- * open. Thread-safe.
+ * model's SHA-256 (which covers its external data files), the device and the
+ * thread count: it is opened from the bytes that have that SHA-256, and a run
+ * that records the SHA-256 so runs those bytes to its end, whatever becomes of
+ * the file meanwhile. A session asked for without a SHA-256 is keyed by the
+ * model file (path, size, modification time) instead. Callers {@link #acquire}
+ * a lease and close it when done; the cache closes an evicted session only once
+ * no lease on it is open. Thread-safe.
  */
 public final class SessionCache implements AutoCloseable {
 
@@ -97,31 +102,50 @@ public final class SessionCache implements AutoCloseable {
 	 * @throws CancellationToken.CancelledException when the JVM is shutting down
 	 */
 	public Lease acquire(Path onnxFile, DeviceSpec device, int threads) {
-		return acquire(onnxFile, "", device, threads);
-	}
-
-	/**
-	 * Returns an open session for the model whose SHA-256 (as its descriptor
-	 * gives it) is {@code modelSha256}, creating it if needed: a model whose
-	 * external data changed since its session opened gets a new one.
-	 *
-	 * @throws CancellationToken.CancelledException when the JVM is shutting down
-	 */
-	public Lease acquire(Path onnxFile, String modelSha256, DeviceSpec device,
-		int threads)
-	{
-		// once the JVM shuts down (Ctrl-C, SIGTERM) the shared cache opens no
-		// session: ONNX Runtime's own environment is going away beside it
-		if (this == SHARED) CancellationToken.throwIfShuttingDown();
 		Key key;
 		try {
 			Path real = onnxFile.toRealPath();
 			key = new Key(real, Files.size(real), Files.getLastModifiedTime(real)
-				.toMillis(), modelSha256, Objects.requireNonNull(device), threads);
+				.toMillis(), "", Objects.requireNonNull(device), threads);
 		}
 		catch (IOException e) {
 			throw new GanException("model file not found: " + onnxFile);
 		}
+		return acquire(key, () -> ModelSession.open(onnxFile, device, threads));
+	}
+
+	/**
+	 * Returns an open session of the model whose SHA-256 (as its descriptor gives
+	 * it) is {@code modelSha256}, over the bytes of {@code sha256Files} (the ONNX
+	 * file, then its external data files), creating it if needed. Sessions so
+	 * opened are kept by that SHA-256, not by the file: a run that holds a lease
+	 * gets that session for each later acquire with the same SHA-256 although the
+	 * file has since been replaced or removed, and a model whose external data
+	 * changed gets a new one. A new session is of the bytes hashed: a model
+	 * without external data is opened from the bytes whose SHA-256 was checked;
+	 * one with external data is hashed again once opened.
+	 *
+	 * @throws GanException "the model file X changed during the run" when the
+	 *           files no longer have that SHA-256, or "model file not found"
+	 * @throws CancellationToken.CancelledException when the JVM is shutting down
+	 */
+	public Lease acquire(Path onnxFile, java.util.List<Path> sha256Files,
+		String modelSha256, DeviceSpec device, int threads)
+	{
+		// a model built in memory names no SHA-256
+		if (modelSha256 == null || modelSha256.isEmpty()) return acquire(onnxFile,
+			device, threads);
+		return acquire(new Key(null, 0, 0, modelSha256, Objects.requireNonNull(
+			device), threads), () -> openVerified(onnxFile, sha256Files, modelSha256,
+				device, threads));
+	}
+
+	private Lease acquire(Key key,
+		java.util.function.Supplier<ModelSession> open)
+	{
+		// once the JVM shuts down (Ctrl-C, SIGTERM) the shared cache opens no
+		// session: ONNX Runtime's own environment is going away beside it
+		if (this == SHARED) CancellationToken.throwIfShuttingDown();
 		synchronized (this) {
 			Entry e = entries.get(key);
 			if (e != null) {
@@ -130,7 +154,7 @@ public final class SessionCache implements AutoCloseable {
 			}
 		}
 		// Open outside the lock: loading a model can take seconds.
-		ModelSession opened = ModelSession.open(onnxFile, device, threads);
+		ModelSession opened = open.get();
 		synchronized (this) {
 			Entry e = entries.get(key);
 			if (e != null) opened.close();
@@ -142,6 +166,49 @@ public final class SessionCache implements AutoCloseable {
 			e.leases++;
 			return new Lease(e);
 		}
+	}
+
+	/**
+	 * A session of the bytes of {@code files} whose SHA-256 is {@code sha256}, or
+	 * a {@link GanException} saying the model file changed.
+	 */
+	private static ModelSession openVerified(Path onnxFile,
+		java.util.List<Path> files, String sha256, DeviceSpec device, int threads)
+	{
+		if (files.equals(java.util.List.of(onnxFile))) {
+			byte[] bytes;
+			try {
+				InputFile.refuseSpecial(onnxFile, "model file");
+				bytes = Files.readAllBytes(onnxFile);
+			}
+			catch (java.nio.file.NoSuchFileException e) {
+				throw new GanException("model file not found: " + onnxFile);
+			}
+			catch (IOException e) {
+				throw new GanException("cannot read the model file " + onnxFile + ": " +
+					AtomicFile.describeRead(e), e);
+			}
+			String now = FileHashes.sha256(bytes);
+			if (!now.equals(sha256)) throw changed(onnxFile, sha256, now);
+			return ModelSession.open(onnxFile, bytes, device, threads);
+		}
+		ModelSession s = ModelSession.open(onnxFile, device, threads);
+		try {
+			String now = FileHashes.sha256(files, "");
+			if (!now.equals(sha256)) throw changed(onnxFile, sha256, now);
+			return s;
+		}
+		catch (RuntimeException e) {
+			s.close();
+			throw e;
+		}
+	}
+
+	private static GanException changed(Path onnxFile, String was, String now) {
+		return new GanException("the model file " + onnxFile +
+			" changed during the run (its SHA-256 was " + was.substring(0, 12) +
+			"... when the run loaded it, and is " + now.substring(0, 12) +
+			"... now); run again to use the new file");
 	}
 
 	private void evictBeyondCapacity() {

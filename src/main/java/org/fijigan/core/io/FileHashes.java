@@ -151,13 +151,7 @@ public final class FileHashes {
 	 * @throws GanException when one cannot be read, naming it
 	 */
 	public static String sha256(List<Path> files, String what) {
-		MessageDigest digest;
-		try {
-			digest = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
-		}
+		MessageDigest digest = sha256();
 		byte[] buffer = new byte[1 << 16];
 		for (Path file : files) {
 			// a named pipe would block the read, a device never end it
@@ -172,5 +166,19 @@ public final class FileHashes {
 			}
 		}
 		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	/** SHA-256 of bytes held in memory, lower-case hex. */
+	public static String sha256(byte[] bytes) {
+		return HexFormat.of().formatHex(sha256().digest(bytes));
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
 	}
 }

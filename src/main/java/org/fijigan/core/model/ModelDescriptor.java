@@ -94,6 +94,17 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 	}
 
 	/**
+	 * The files {@link #sha256()} is over: the ONNX file, then its external data
+	 * files, each once; for a session that must be of those bytes
+	 * ({@link org.fijigan.core.engine.SessionCache#acquire(Path, List, String, org.fijigan.core.engine.DeviceSpec, int)}).
+	 */
+	public List<Path> sha256Files() {
+		if (onnxFile == null) return List.of();
+		return graph == null ? List.of(onnxFile) : ModelLoader.modelFiles(onnxFile,
+			graph);
+	}
+
+	/**
 	 * The image input of an image-to-image or inpainting model, for code that
 	 * runs only those.
 	 *

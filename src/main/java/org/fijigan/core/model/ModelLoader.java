@@ -154,14 +154,22 @@ public final class ModelLoader {
 	 * @param g the graph read from {@code onnx}, its external data checked
 	 */
 	static String modelSha256(Path onnx, OnnxGraphInfo g) {
+		return FileHashes.sha256(modelFiles(onnx, g), "");
+	}
+
+	/**
+	 * The files {@link #modelSha256} is over: the ONNX file, then each external
+	 * data file once, in the order the model first names them.
+	 */
+	static List<Path> modelFiles(Path onnx, OnnxGraphInfo g) {
 		List<String> locations = g.externalDataLocations();
-		if (locations.isEmpty()) return sha256(onnx);
+		if (locations.isEmpty()) return List.of(onnx);
 		Path folder = onnx.toAbsolutePath().normalize().getParent();
 		java.util.Set<Path> files = new java.util.LinkedHashSet<>();
 		files.add(onnx);
 		for (String location : locations)
 			files.add(folder.resolve(location).normalize());
-		return FileHashes.sha256(List.copyOf(files), "");
+		return List.copyOf(files);
 	}
 
 	/** Multi-line human-readable description for {@code info}. */

@@ -204,7 +204,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		}
 		Tensor out;
 		try (SessionCache.Lease lease = SessionCache.shared().acquire(d.onnxFile(),
-			d.sha256(), DeviceSpec.CPU, 1))
+			d.sha256Files(), d.sha256(), DeviceSpec.CPU, 1))
 		{
 			out = lease.session().run(feeds, List.of(d.outputName()), cancel).get(d
 				.outputName());

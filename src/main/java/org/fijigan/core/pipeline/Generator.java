@@ -101,8 +101,8 @@ public final class Generator {
 		TensorLayout layout = model.outputLayout();
 		StageTimings timings = new StageTimings();
 		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
-			() -> SessionCache.shared().acquire(model.onnxFile(), model.sha256(),
-				options.device(), options.threads())))
+			() -> SessionCache.shared().acquire(model.onnxFile(), model.sha256Files(),
+				model.sha256(), options.device(), options.threads())))
 		{
 			ModelSession session = lease.session();
 			provider = session.provider();

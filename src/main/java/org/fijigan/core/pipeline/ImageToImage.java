@@ -202,8 +202,8 @@ public final class ImageToImage {
 		long nonFinite = 0, clipped = 0;
 		List<String> windowsTried = new ArrayList<>();
 		try (SessionCache.Lease lease = timings.time(StageTimings.Stage.SESSION,
-			() -> SessionCache.shared().acquire(model.onnxFile(), model.sha256(),
-				options.device(), options.threads())))
+			() -> SessionCache.shared().acquire(model.onnxFile(), model.sha256Files(),
+				model.sha256(), options.device(), options.threads())))
 		{
 			ModelSession session = lease.session();
 			provider = session.provider();
