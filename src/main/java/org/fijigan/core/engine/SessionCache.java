@@ -11,9 +11,7 @@ import java.util.Objects;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
-import org.fijigan.core.io.AtomicFile;
 import org.fijigan.core.io.FileHashes;
-import org.fijigan.core.io.InputFile;
 
 /**
  * Keeps recently used {@link ModelSession}s open, so that a second command on
@@ -175,40 +173,20 @@ public final class SessionCache implements AutoCloseable {
 	private static ModelSession openVerified(Path onnxFile,
 		java.util.List<Path> files, String sha256, DeviceSpec device, int threads)
 	{
-		if (files.equals(java.util.List.of(onnxFile))) {
-			byte[] bytes;
-			try {
-				InputFile.refuseSpecial(onnxFile, "model file");
-				bytes = Files.readAllBytes(onnxFile);
-			}
-			catch (java.nio.file.NoSuchFileException e) {
-				throw new GanException("model file not found: " + onnxFile);
-			}
-			catch (IOException e) {
-				throw new GanException("cannot read the model file " + onnxFile + ": " +
-					AtomicFile.describeRead(e), e);
-			}
-			String now = FileHashes.sha256(bytes);
-			if (!now.equals(sha256)) throw changed(onnxFile, sha256, now);
-			return ModelSession.open(onnxFile, bytes, device, threads);
-		}
+		if (files.equals(java.util.List.of(onnxFile))) return ModelSession.open(
+			onnxFile, FileHashes.readUnchanged(onnxFile, sha256, "model file"),
+			device, threads);
 		ModelSession s = ModelSession.open(onnxFile, device, threads);
 		try {
 			String now = FileHashes.sha256(files, "");
-			if (!now.equals(sha256)) throw changed(onnxFile, sha256, now);
+			if (!now.equals(sha256)) throw FileHashes.changedDuringRun(onnxFile,
+				sha256, now, "model file");
 			return s;
 		}
 		catch (RuntimeException e) {
 			s.close();
 			throw e;
 		}
-	}
-
-	private static GanException changed(Path onnxFile, String was, String now) {
-		return new GanException("the model file " + onnxFile +
-			" changed during the run (its SHA-256 was " + was.substring(0, 12) +
-			"... when the run loaded it, and is " + now.substring(0, 12) +
-			"... now); run again to use the new file");
 	}
 
 	private void evictBeyondCapacity() {

@@ -168,6 +168,45 @@ public final class FileHashes {
 		return HexFormat.of().formatHex(digest.digest());
 	}
 
+	/**
+	 * The bytes of {@code file}, which must still have the SHA-256 it had when
+	 * the run first read it: what runs is then what the run records.
+	 *
+	 * @param what the file's role, e.g. "model file"
+	 * @throws GanException "WHAT not found: FILE", or the one line of
+	 *           {@link #changedDuringRun} when the bytes have another SHA-256
+	 */
+	public static byte[] readUnchanged(Path file, String sha256, String what) {
+		byte[] bytes;
+		try {
+			InputFile.refuseSpecial(file, what);
+			bytes = Files.readAllBytes(file);
+		}
+		catch (java.nio.file.NoSuchFileException e) {
+			throw new GanException(what + " not found: " + file);
+		}
+		catch (IOException e) {
+			throw new GanException("cannot read the " + what + " " + file + ": " +
+				AtomicFile.describeRead(e), e);
+		}
+		String now = sha256(bytes);
+		if (!now.equals(sha256)) throw changedDuringRun(file, sha256, now, what);
+		return bytes;
+	}
+
+	/**
+	 * "the WHAT FILE changed during the run (its SHA-256 was ... when the run
+	 * loaded it, and is ... now); run again to use the new file".
+	 */
+	public static GanException changedDuringRun(Path file, String was, String now,
+		String what)
+	{
+		return new GanException("the " + what + " " + file +
+			" changed during the run (its SHA-256 was " + was.substring(0, 12) +
+			"... when the run loaded it, and is " + now.substring(0, 12) +
+			"... now); run again to use the new file");
+	}
+
 	/** SHA-256 of bytes held in memory, lower-case hex. */
 	public static String sha256(byte[] bytes) {
 		return HexFormat.of().formatHex(sha256().digest(bytes));

@@ -3,11 +3,13 @@ package org.fijigan.core.train;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
@@ -248,9 +250,16 @@ public final class FineTune {
 					: LossKind.L1);
 		if (adversarial > 0) refuseTooSmallForDiscriminator(d, data, r.patch(),
 			Trainer.architecture(config.stabilisers(), generator));
+		// the weights trained are those whose SHA-256 the result records as its
+		// base (and a resumed run checks): read again, the file must not have
+		// changed since it was loaded. A model with external data is refused when
+		// its parameters are chosen; its SHA-256 also covers those files
+		List<Path> hashed = d.sha256Files();
 		ModelProto proto;
 		try {
-			proto = ModelProto.parseFrom(Files.readAllBytes(d.onnxFile()));
+			proto = ModelProto.parseFrom(hashed.size() == 1 ? FileHashes
+				.readUnchanged(d.onnxFile(), d.sha256(), "model file") : Files
+					.readAllBytes(d.onnxFile()));
 		}
 		catch (IOException e) {
 			throw new GanException("cannot read " + d.onnxFile() + ": " + e
