@@ -175,8 +175,8 @@ final class EvaluateCommand implements Callable<Integer> {
 						" holds evaluated images (" + p +
 						"): tune the baselines on other images");
 		// an evaluated image under another name (a link to it, or to its folder)
-		// or a copy of its bytes (a generator's training images: Evaluation
-		// checks them)
+		// or a copy of its bytes (a generator's training images, and copies of
+		// an image's pixels in another file: Evaluation checks them)
 		Path[] copy = tuneData.isEmpty() ? null : FileHashes.firstCopy(tuneData,
 			evaluated);
 		if (copy != null) throw new GanException("--tune-data holds " + (FileHashes

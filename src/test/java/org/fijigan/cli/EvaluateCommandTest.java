@@ -427,6 +427,19 @@ class EvaluateCommandTest {
 		assertEquals("fiji-gan: --tune-data holds a copy of an evaluated image (" +
 			t.resolve("copy.tif") + " is " + a.resolve("img0.tif") + ", byte for " +
 			"byte): tune the baselines on other images", copy.err().strip());
+		// the same image saved again as PNG: other bytes, the same pixels
+		Path png = Files.createDirectories(dir.resolve("png"));
+		assertTrue(new FileSaver(new ImagePlus(a.resolve("img0.tif").toString()))
+			.saveAsPng(png.resolve("again.png").toString()));
+		Path csv = dir.resolve("again.csv");
+		Result again = MainTest.cli("evaluate", "--model", model, "--task",
+			"denoise", "--data", a, "--tune-data", png, "--output", csv, "--device",
+			"cpu", "--threads", 1);
+		assertEquals(1, again.exitCode(), again.out());
+		assertEquals("fiji-gan: --tune-data holds a copy of an evaluated image (" +
+			png.resolve("again.png") + " has the pixels of " + a.resolve("img0.tif") +
+			"): tune the baselines on other images", again.err().strip());
+		assertFalse(Files.exists(csv));
 	}
 
 	/**
@@ -613,6 +626,15 @@ class EvaluateCommandTest {
 		Path model = OnnxModels.generator(8, 2, 16, 16, 0).write(dir, "c.onnx");
 		Path train = classFolders(model, dir.resolve("train"), 4), test =
 			classFolders(model, dir.resolve("test"), 3);
+		// every image of a class is one image: the held-out ones raised by 1e-6,
+		// so that they are not the training ones (which evaluate refuses)
+		try (var files = Files.walk(test)) {
+			for (Path f : files.filter(p -> p.toString().endsWith(".tif")).toList()) {
+				ImagePlus imp = new ImagePlus(f.toString());
+				imp.getProcessor().add(1e-6);
+				assertTrue(new FileSaver(imp).saveAsTiff(f.toString()));
+			}
+		}
 		Result r = MainTest.cli("evaluate", "--model", model, "--data", test,
 			"--train-data", train, "--utility", 2, "--normalize", "range:-1,1",
 			"--device", "cpu");

@@ -68,7 +68,9 @@ public final class Evaluation {
 	 * @param features generation only: features to use instead of fitting them,
 	 *          or null
 	 * @throws GanException for a generic image-to-image model (no protocol: give
-	 *           its task), or when no image is usable
+	 *           its task), when no image is usable, or when tuning or training
+	 *           images hold an evaluated image (its folder, its file, a copy of
+	 *           its bytes or of its pixels)
 	 */
 	public static EvaluationReport evaluate(ModelDescriptor model, String dataset,
 		ImageSource images, ImageSource training, PcaFeatures features,
@@ -81,6 +83,7 @@ public final class Evaluation {
 					.name() + " is a " + model.task().id() + " model");
 		if (training != null) refuseHeldOutInTraining(images.folder(), training
 			.folder());
+		refusePixelCopies(images, training, options, cancel);
 		return switch (model.task()) {
 			case SUPER_RESOLUTION -> RestorationEvaluation.superResolution(model,
 				dataset, images, options, progress, cancel);
@@ -100,7 +103,8 @@ public final class Evaluation {
 	 * Refuses training images that hold the evaluated ones, as a folder, as the
 	 * same files under other names (links to them or to their folders) or as
 	 * byte-for-byte copies: the real images a generator is compared with must be
-	 * held out from its training. Images in memory (no folder) are not checked.
+	 * held out from its training. Images in memory (no folder) are not checked
+	 * here; {@link #refusePixelCopies} compares every image's pixels.
 	 */
 	static void refuseHeldOutInTraining(Path data, Path training) {
 		if (data == null || training == null) return;
@@ -114,6 +118,36 @@ public final class Evaluation {
 			.oneFile(copy) ? "an evaluated image ("
 				: "a copy of an evaluated image (") + FileHashes.describe(copy) + ")" +
 			why);
+	}
+
+	/**
+	 * Refuses tuning or training images that are evaluated images saved again
+	 * (another file format or pixel type, the same pixels), which the checks of
+	 * files' bytes miss: tuning images among the chosen ones, every training
+	 * image, against the chosen evaluated images.
+	 */
+	static void refusePixelCopies(ImageSource images, ImageSource training,
+		EvaluationOptions options, CancellationToken cancel)
+	{
+		if (options.tuning() == null && training == null) return;
+		List<String> evaluated = EvaluationImages.choose(images.names(), options
+			.maxImages(), options.seed());
+		if (options.tuning() != null) {
+			ImageSource tuning = options.tuning().images();
+			String[] copy = PixelCopies.first(tuning, EvaluationImages.choose(tuning
+				.names(), options.maxImages(), options.seed()), images, evaluated,
+				cancel);
+			if (copy != null) throw new GanException("--tune-data holds a copy of " +
+				"an evaluated image (" + PixelCopies.describe(copy, tuning, images) +
+				"): tune the baselines on other images");
+		}
+		if (training != null) {
+			String[] copy = PixelCopies.first(training, training.names(), images,
+				evaluated, cancel);
+			if (copy != null) throw new GanException("--train-data holds a copy of " +
+				"an evaluated image (" + PixelCopies.describe(copy, training, images) +
+				"): the real images to compare with must be held out from training");
+		}
 	}
 
 	/** Refuses a model of another task. */

@@ -263,6 +263,61 @@ class EvaluationTest {
 	}
 
 	/**
+	 * An evaluated image saved again with the same pixels (here 8-bit values held
+	 * as 16-bit) is refused as tuning or training images, as a copy of its bytes
+	 * is; one pixel changed, it is another image.
+	 */
+	@Test
+	void
+		anEvaluatedImageWithItsPixelsInAnotherTypeIsRefusedForTuningAndTraining()
+	{
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "id.onnx").toString(), new ModelOverrides(TaskKind.DENOISE, null,
+				null, null, null, null));
+		RasterImage evaluated = smooth(40, 36, 0);
+		RasterImage wide = RasterImage.allocate(40, 36, 1, 1, 1, PixelType.UINT16);
+		byte[] p = (byte[]) evaluated.plane(0);
+		short[] q = (short[]) wide.plane(0);
+		for (int i = 0; i < p.length; i++)
+			q[i] = (short) (p[i] & 0xff);
+		wide.setTitle("wide");
+		ImageSource data = ImageSource.of(List.of(evaluated));
+		GanException e = assertThrows(GanException.class, () -> Evaluation.evaluate(
+			identity, "smooth", data, null, null, options().withTuning(
+				new EvaluationOptions.Tuning("tune", ImageSource.of(List.of(smooth(40,
+					36, 7), wide)))), ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("--tune-data holds a copy of an evaluated image (wide has " +
+			"the pixels of smooth0): tune the baselines on other images", e
+				.getMessage());
+		// one pixel off: tuned on it
+		q[5]++;
+		EvaluationReport r = Evaluation.evaluate(identity, "smooth", data, null,
+			null, options().withTuning(new EvaluationOptions.Tuning("tune",
+				ImageSource.of(List.of(wide)))), ProgressListener.NONE,
+			CancellationToken.none());
+		assertTrue(r.scores().get(2).method().endsWith(" (tuned on tune)"), r
+			.scores().toString());
+
+		// a generator's training images holding a real image's pixels in another
+		// image (images in memory: no file to compare)
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 0, 16, 16)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		List<RasterImage> real = draws(gan, 1000, 4, null, "real");
+		List<RasterImage> training = new ArrayList<>(draws(gan, 2000, 4, null,
+			"train"));
+		training.add(new RasterImage(16, 16, 1, 1, 1, PixelType.FLOAT32,
+			new Object[] { ((float[]) real.get(2).plane(0)).clone() }).setTitle(
+				"again"));
+		GanException t = assertThrows(GanException.class, () -> Evaluation.evaluate(
+			gan, "draws", ImageSource.of(real), ImageSource.of(training), null,
+			options().withNormalization(new Normalization.FixedRange(-1, 1)),
+			ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("--train-data holds a copy of an evaluated image (again has " +
+			"the pixels of real2): the real images to compare with must be held " +
+			"out from training", t.getMessage());
+	}
+
+	/**
 	 * An image that carries its point sources gets peak, flux and faint-recall
 	 * scores: the clean image keeps them all, an identity model scores exactly
 	 * the noisy input, and the CSV has the extra columns.
