@@ -43,8 +43,10 @@ import org.fijigan.core.train.data.ImageSource;
  * Values: each image is normalised by {@link EvaluationOptions#normalization()}
  * to [0, 1] (data range 1 for PSNR and SSIM; with the default, PSNR is the
  * usual 8-bit PSNR for 8-bit images), and every result is clipped to [0, 1]
- * before it is measured. The model is given the degraded image in exactly these
- * units, mapped to its input range ({@code range:0,1} normalisation) with float
+ * before it is measured; a restoration image that is flat where it is measured
+ * under a range taken from its own pixels (a constant 16-bit image) is left out
+ * with a note. The model is given the degraded image in exactly these units,
+ * mapped to its input range ({@code range:0,1} normalisation) with float
  * output, through the same pipeline the commands use. The degraded input itself
  * is not clipped. Each image contributes its middle slice (first frame); images
  * larger than {@link EvaluationOptions#maxSide()} are centre-cropped to it.

@@ -13,6 +13,7 @@ import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.image.RawRange;
+import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.core.train.data.Planes;
 
@@ -84,8 +85,13 @@ final class EvaluationImages {
 	 *
 	 * @param width the centre crop's width, before it is cut to a multiple
 	 * @param height its height
+	 * @param flat null, or why the image has no scale: the range the rule takes
+	 *          from its measured pixels is empty in a channel (a constant 16-bit
+	 *          image under its own minimum to maximum), which the sample then
+	 *          maps with {@code high = low + 1}, as {@link RawRange#of} does
 	 */
-	record Loaded(Sample sample, boolean cropped, int width, int height) {
+	record Loaded(Sample sample, boolean cropped, int width, int height,
+			String flat) {
 	}
 
 	/**
@@ -151,15 +157,25 @@ final class EvaluationImages {
 				"finite (fill or leave out those pixels first)");
 		}
 		RawRange[] ranges = ranges(image.type(), channels, h, w, values, rule);
+		String flat = null;
 		for (int c = 0; c < channels; c++) {
 			double lo = ranges[c].low(), span = ranges[c].span();
+			if (ranges[c].flat()) {
+				if (flat == null) flat = (channels > 1 ? "channel " + (c + 1) + " is "
+					: "") + "flat where it is measured (" + (rule == null
+						? "its minimum and maximum are both " + Numbers.compact(lo) : rule
+							.describe() + " gives it the range " + Numbers.compact(lo) +
+							" to " + Numbers.compact(ranges[c].high())) +
+					"), so its values have no [0,1] scale";
+				span = 1; // as RawRange.of maps a flat channel
+			}
 			for (int i = c * n; i < (c + 1) * n; i++) {
 				double u = (values[i] - lo) / span;
-				values[i] = !(u > 0) ? 0 : u >= 1 ? 1 : (float) u; // NaN -> 0
+				values[i] = !(u > 0) ? 0 : u >= 1 ? 1 : (float) u;
 			}
 		}
 		return new Loaded(new Sample(name, channels, h, w, values, sources),
-			ch < image.height() || cw < image.width(), cw, ch);
+			ch < image.height() || cw < image.width(), cw, ch, flat);
 	}
 
 	/**
@@ -168,8 +184,9 @@ final class EvaluationImages {
 	 * {@code type}, CHW): {@link RawRange} of {@code rule}, or for the default
 	 * ({@code null}) the 8-bit range for 8-bit and RGB images and the channel's
 	 * own minimum to maximum otherwise
-	 * ({@link RawRange.FullRangeTypes#EIGHT_BIT}). Statistics are those of these
-	 * values alone.
+	 * ({@link RawRange.FullRangeTypes#EIGHT_BIT}), as found: a flat channel's
+	 * range is {@link RawRange#flat()}. Statistics are those of these values
+	 * alone.
 	 */
 	static RawRange[] ranges(PixelType type, int channels, int h, int w,
 		float[] values, Normalization rule)
@@ -195,11 +212,11 @@ final class EvaluationImages {
 		RawRange[] out = new RawRange[channels];
 		for (int c = 0; c < channels; c++) {
 			int channel = c;
-			out[c] = rule == null ? RawRange.of(new Normalization.BitDepthRange(),
-				type, () -> ChannelStatistics.of(measured, channel),
-				RawRange.FullRangeTypes.EIGHT_BIT) : RawRange.of(rule, type,
-					() -> ChannelStatistics.of(measured, channel),
-					RawRange.FullRangeTypes.INTEGER);
+			out[c] = rule == null ? RawRange.asFound(
+				new Normalization.BitDepthRange(), type, () -> ChannelStatistics.of(
+					measured, channel), RawRange.FullRangeTypes.EIGHT_BIT) : RawRange
+						.asFound(rule, type, () -> ChannelStatistics.of(measured, channel),
+							RawRange.FullRangeTypes.INTEGER);
 		}
 		return out;
 	}

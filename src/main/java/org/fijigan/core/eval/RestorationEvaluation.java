@@ -425,7 +425,7 @@ final class RestorationEvaluation {
 		List<String> names = EvaluationImages.choose(images.names(), options
 			.maxImages(), options.seed());
 		List<Sample> out = new ArrayList<>();
-		int cropped = 0;
+		int cropped = 0, flat = 0;
 		for (String name : names) {
 			cancel.throwIfCancelled();
 			EvaluationImages.Loaded loaded = EvaluationImages.load(images, name,
@@ -438,11 +438,20 @@ final class RestorationEvaluation {
 					" pixels a side)");
 				continue;
 			}
+			// mapped to 0 it would score as a black image, whose noise clipping
+			// or Poisson noise makes every method look good
+			if (loaded.flat() != null) {
+				notes.add("skipped " + name + ": " + loaded.flat());
+				flat++;
+				continue;
+			}
 			if (loaded.cropped()) cropped++;
 			out.add(s);
 		}
 		if (out.isEmpty()) throw new GanException("no image in " + images
-			.describe() + " is large " + "enough to evaluate (at least " + minSide +
+			.describe() + (flat == 0 ? " is large enough to evaluate"
+				: " can be evaluated: each is flat where it is measured (no range " +
+					"to map to [0,1]) or too small") + " (at least " + minSide +
 			" pixels a side)");
 		if (names.size() < images.names().size()) notes.add(names.size() + " of " +
 			images.names().size() + " images, a seeded choice");

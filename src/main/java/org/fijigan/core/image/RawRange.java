@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * <li>{@link Normalization.None}: 0 and 1, so the map is the identity.</li>
  * </ul>
  * A flat channel ({@code high <= low}, or NaN) gets {@code high = low + 1}, so
- * the span is never 0.
+ * the span is never 0 ({@link #asFound} leaves it flat).
  */
 public record RawRange(double low, double high) {
 
@@ -49,12 +49,33 @@ public record RawRange(double low, double high) {
 	}
 
 	/**
-	 * The range {@code rule} gives a channel of pixel type {@code type}.
+	 * Whether the rule found no span ({@code high <= low}, or NaN): a range from
+	 * {@link #of} never is flat, one from {@link #asFound} may be.
+	 */
+	public boolean flat() {
+		return !(high > low);
+	}
+
+	/**
+	 * The range {@code rule} gives a channel of pixel type {@code type}; a flat
+	 * channel gets {@code high = low + 1}.
 	 *
 	 * @param statistics the channel's statistics, asked for only when the rule
 	 *          needs them
 	 */
 	public static RawRange of(Normalization rule, PixelType type,
+		Supplier<ChannelStatistics> statistics, FullRangeTypes fullRange)
+	{
+		RawRange r = asFound(rule, type, statistics, fullRange);
+		// a flat channel: avoid dividing by zero
+		return r.flat() ? new RawRange(r.low, r.low + 1) : r;
+	}
+
+	/**
+	 * As {@link #of}, a flat channel's range left as the rule found it
+	 * ({@link #flat()}), for a caller that treats such a channel apart.
+	 */
+	public static RawRange asFound(Normalization rule, PixelType type,
 		Supplier<ChannelStatistics> statistics, FullRangeTypes fullRange)
 	{
 		Objects.requireNonNull(rule, "a normalisation rule");
@@ -81,7 +102,6 @@ public record RawRange(double low, double high) {
 			lo = s.min();
 			hi = s.max();
 		}
-		if (!(hi > lo)) hi = lo + 1; // a flat channel: avoid dividing by zero
 		return new RawRange(lo, hi);
 	}
 }

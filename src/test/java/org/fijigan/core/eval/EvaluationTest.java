@@ -263,6 +263,55 @@ class EvaluationTest {
 	}
 
 	/**
+	 * A constant 16-bit image has no range of its own: it is left out with a note
+	 * naming it, and every mean is that of the other image alone (measured as a
+	 * black image, it raised every mean PSNR); a constant 8-bit image keeps its
+	 * 0-255 scale and is measured.
+	 */
+	@Test
+	void aFlatImageUnderItsOwnRangeIsLeftOutWithANote() {
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(1).write(
+			dir, "id.onnx").toString(), new ModelOverrides(TaskKind.DENOISE, null,
+				null, null, null, null));
+		RasterImage flat = RasterImage.allocate(32, 32, 1, 1, 1, PixelType.UINT16);
+		java.util.Arrays.fill((short[]) flat.plane(0), (short) 1000);
+		flat.setTitle("flat16");
+		RasterImage grey = RasterImage.allocate(32, 32, 1, 1, 1, PixelType.UINT8);
+		java.util.Arrays.fill((byte[]) grey.plane(0), (byte) 90);
+		grey.setTitle("flat8");
+		RasterImage image = smooth(40, 36, 0);
+
+		EvaluationReport both = Evaluation.evaluate(identity, "d", ImageSource.of(
+			List.of(image, flat)), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none());
+		EvaluationReport alone = Evaluation.evaluate(identity, "d", ImageSource.of(
+			List.of(image)), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none());
+		assertTrue(both.notes().contains("skipped flat16: flat where it is " +
+			"measured (its minimum and maximum are both 1000), so its values have " +
+			"no [0,1] scale"), both.notes().toString());
+		assertEquals(alone.scores().size(), both.scores().size());
+		for (int i = 0; i < both.scores().size(); i++) {
+			assertEquals(1, both.scores().get(i).n());
+			assertEquals(alone.scores().get(i).psnr(), both.scores().get(i).psnr(), 0,
+				both.scores().get(i).toString());
+		}
+		// under percentiles too
+		GanException none = assertThrows(GanException.class, () -> Evaluation
+			.evaluate(identity, "d", ImageSource.of(List.of(flat)), null, null,
+				options().withNormalization(new Normalization.Percentile(1, 99)),
+				ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("no image in 1 open image can be evaluated: each is flat " +
+			"where it is measured (no range to map to [0,1]) or too small (at " +
+			"least 11 pixels a side)", none.getMessage());
+
+		EvaluationReport eight = Evaluation.evaluate(identity, "d", ImageSource.of(
+			List.of(image, grey)), null, null, options(), ProgressListener.NONE,
+			CancellationToken.none());
+		assertEquals(2, eight.scores().get(0).n());
+	}
+
+	/**
 	 * An evaluated image saved again with the same pixels (here 8-bit values held
 	 * as 16-bit) is refused as tuning or training images, as a copy of its bytes
 	 * is; one pixel changed, it is another image.
