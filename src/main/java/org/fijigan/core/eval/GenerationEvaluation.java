@@ -182,11 +182,12 @@ public final class GenerationEvaluation {
 			Map<String, Integer> labels = ClassFolders.of(g, all)
 				.requireOneFolderEach().labels();
 			all.sort(java.util.Comparator.comparing(labels::get));
-			measures.addAll(UtilityEvaluation.measure(model, dataset, all, labels,
-				trainingByClass, images.realByClass(), features, gc, gh, gw, options
-					.seed(), options.utilityRepeats(), options.inference(), cancel));
 			notes.add(UtilityEvaluation.note(options.utilityRepeats(), options
 				.seed()));
+			measures.addAll(UtilityEvaluation.measure(model, dataset, all, labels,
+				trainingByClass, images.realByClass(), features, gc, gh, gw, options
+					.seed(), options.utilityRepeats(), options.inference(), notes,
+				cancel));
 		}
 		if (training == null) notes.add(
 			"no training images: no memorisation check, no real-vs-" +

@@ -39,7 +39,9 @@ import org.fijigan.core.pipeline.InferenceOptions;
  * deviation over repeats of the accuracy on the held-out real images, of each
  * class's recall, and of the paired difference between real+synthetic and real
  * alone; and the accuracy of always guessing the largest class of the held-out
- * images.
+ * images. The bootstrap is not stratified: with few training images per class a
+ * repeat's sample may hold no image of a class, so that the real-only
+ * classifier cannot predict it there; a note names those repeats and classes.
  */
 public final class UtilityEvaluation {
 
@@ -71,6 +73,8 @@ public final class UtilityEvaluation {
 	 *          generated size)
 	 * @param heldOut the held-out real images by class name
 	 * @param features the feature map
+	 * @param notes receives a note naming the repeats whose bootstrap sample of
+	 *          the training images lacks a class, and the classes
 	 * @throws GanException when a class of the held-out images has no training
 	 *           images
 	 */
@@ -78,7 +82,8 @@ public final class UtilityEvaluation {
 		List<String> classes, Map<String, Integer> labels,
 		Map<String, List<float[]>> training, Map<String, List<float[]>> heldOut,
 		PcaFeatures features, int channels, int height, int width, long seed,
-		int repeats, InferenceOptions inference, CancellationToken cancel)
+		int repeats, InferenceOptions inference, List<String> notes,
+		CancellationToken cancel)
 	{
 		List<String> used = new ArrayList<>();
 		for (String c : classes)
@@ -125,6 +130,8 @@ public final class UtilityEvaluation {
 		// accuracy[source][repeat], recall[source][class][repeat]
 		double[][] accuracy = new double[3][repeats];
 		double[][][] recall = new double[3][used.size()][repeats];
+		// per repeat, the classes its bootstrap sample drew no image of
+		List<String> lacking = new ArrayList<>();
 		for (int r = 0; r < repeats; r++) {
 			cancel.throwIfCancelled();
 			SplittableRandom random = new SplittableRandom(TaskProtocol.streamSeed(
@@ -136,13 +143,21 @@ public final class UtilityEvaluation {
 				realX[i] = trainX.get(pick);
 				realY[i] = trainY.get(pick);
 			}
+			boolean[] drawn = new boolean[used.size()];
+			for (int y : realY)
+				drawn[y] = true;
+			List<String> missing = new ArrayList<>();
+			for (int k = 0; k < used.size(); k++)
+				if (!drawn[k]) missing.add(used.get(k));
+			if (!missing.isEmpty()) lacking.add("repeat " + r + " no image of class" +
+				(missing.size() == 1 ? " " : "es ") + String.join(", ", missing));
 			GenerationProtocol draw = new GenerationProtocol(seed + DRAW_SEED_STRIDE *
 				(r + 1));
-			var drawn = draw.draw(model, synthetic, drawLabels, true, inference
+			var generated = draw.draw(model, synthetic, drawLabels, true, inference
 				.device(), inference.threads(), cancel).image();
 			List<float[]> images = new ArrayList<>();
 			for (int i = 0; i < synthetic; i++) {
-				float[] v = EvaluationImages.read(drawn, i);
+				float[] v = EvaluationImages.read(generated, i);
 				for (int j = 0; j < v.length; j++)
 					v[j] = (float) ((v[j] - range.min()) / range.width());
 				images.add(TaskProtocol.clip(v));
@@ -175,6 +190,12 @@ public final class UtilityEvaluation {
 			}
 		}
 
+		if (!lacking.isEmpty()) notes.add("utility: the bootstrap sample of the " +
+			"training images drew, in " + String.join("; in ", lacking) + " (" +
+			lacking.size() + " of " + repeats + " repeats, numbered from 0): the " +
+			"classifier trained on real images alone never saw those classes there " +
+			"and cannot predict them, which lowers its accuracy and raises the gain " +
+			"of real + synthetic over it; give more training images per class");
 		List<Measure> out = new ArrayList<>();
 		int[] sizes = { n, synthetic, n + synthetic };
 		String all = new GenerationProtocol.AllClasses().condition();

@@ -928,6 +928,52 @@ class EvaluationTest {
 						ProgressListener.NONE, CancellationToken.none())).getMessage());
 	}
 
+	/**
+	 * One training image per class: the bootstrap of a repeat often draws one
+	 * class twice, and the real-only classifier then never sees the other; a note
+	 * names those repeats and classes, which the draw stream (unchanged) gives
+	 * here.
+	 */
+	@Test
+	void aNoteNamesTheRepeatsWhoseBootstrapLacksAClass() {
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16, 0)
+			.write(dir, "u.onnx").toString(), ModelOverrides.NONE);
+		int repeats = 6;
+		EvaluationOptions o = options().withNormalization(
+			new Normalization.FixedRange(-1, 1)).withUtilityRepeats(repeats);
+		List<RasterImage> training = new ArrayList<>(draws(gan, 1000, 1, 0L,
+			"0/t"));
+		training.addAll(draws(gan, 2000, 1, 1L, "1/t"));
+		List<RasterImage> real = new ArrayList<>(draws(gan, 3000, 2, 0L, "0/r"));
+		real.addAll(draws(gan, 4000, 2, 1L, "1/r"));
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "u", ImageSource.of(
+			real), ImageSource.of(training), null, o, ProgressListener.NONE,
+			CancellationToken.none());
+		// the bootstrap of repeat k: two draws of the two training images (class
+		// 0's, class 1's)
+		List<String> lacking = new ArrayList<>();
+		for (int k = 0; k < repeats; k++) {
+			SplittableRandom random = new SplittableRandom(TaskProtocol.streamSeed(
+				SEED, 400, k));
+			int a = random.nextInt(2), b = random.nextInt(2);
+			if (a == b) lacking.add("repeat " + k + " no image of class " + (1 - a));
+		}
+		assertTrue(!lacking.isEmpty() && lacking.size() < repeats, lacking
+			.toString());
+		String note =
+			"utility: the bootstrap sample of the training images drew, " + "in " +
+				String.join("; in ", lacking) + " (" + lacking.size() + " of " +
+				repeats +
+				" repeats, numbered from 0): the classifier trained on real " +
+				"images alone never saw those classes there and cannot predict them, " +
+				"which lowers its accuracy and raises the gain of real + synthetic over " +
+				"it; give more training images per class";
+		assertTrue(r.notes().contains(note), r.notes().toString());
+		// a repeat that lacks a class gets half the held-out images right
+		assertEquals(1 - 0.5 * lacking.size() / repeats, utilityRows(r).get(
+			"all classes: utility: accuracy, trained on real").value(), 1e-12);
+	}
+
 	/** The utility rows of a report by "condition: metric". */
 	private static Map<String, Measure> utilityRows(EvaluationReport r) {
 		return r.measures().stream().filter(x -> x.metric().startsWith("utility"))
