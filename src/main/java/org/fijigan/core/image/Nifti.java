@@ -17,6 +17,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Numbers;
 
 /**
  * NIfTI-1 single files ({@code .nii}, gzipped {@code .nii.gz}), as
@@ -30,10 +31,10 @@ import org.fijigan.core.GanException;
  * pixel size and {@code xyzt_units} its unit (mm, micron or m, each axis
  * converted to it; unknown for a unit that is no length); {@code pixdim[4]} the
  * frame interval, converted to s, ms or µs, where the image has one in a unit
- * of time ({@link #unwritten} says what is left out). 8-bit, 16-bit and 32-bit
- * images keep their type ({@code DT_UINT8}, {@code DT_UINT16},
- * {@code DT_FLOAT32}), RGB is {@code DT_RGB24}. Written gzip streams carry no
- * time stamp, so the same image gives the same bytes.
+ * of time ({@link #unwritten} says what is left out, ImageJ's origin among it).
+ * 8-bit, 16-bit and 32-bit images keep their type ({@code DT_UINT8},
+ * {@code DT_UINT16}, {@code DT_FLOAT32}), RGB is {@code DT_RGB24}. Written gzip
+ * streams carry no time stamp, so the same image gives the same bytes.
  */
 public final class Nifti {
 
@@ -255,7 +256,8 @@ public final class Nifti {
 	 * What a NIfTI file cannot hold of {@code image}'s calibration, one line
 	 * each, for notes: a length unit NIfTI cannot be given (the sizes are then
 	 * written as they are, without a unit), a y or z unit that cannot be
-	 * converted to x's, a frame interval in a unit that is not a time.
+	 * converted to x's, a frame interval in a unit that is not a time, an origin
+	 * (ImageJ's, in pixels) other than pixel 0, which NIfTI has no field for.
 	 */
 	public static java.util.List<String> unwritten(RasterImage image) {
 		Calibration c = image.calibration();
@@ -277,6 +279,12 @@ public final class Nifti {
 		if (c.frameInterval() > 0 && image.frames() > 1 && timeCode(c
 			.timeUnit()) == 0) notes.add("NIfTI has no time unit like \"" + c
 				.timeUnit() + "\": the frame interval is not written");
+		if (c.xOrigin() != 0 || c.yOrigin() != 0 || c.zOrigin() != 0) notes.add(
+			"NIfTI holds no origin like ImageJ's: the origin (at pixel " + Numbers
+				.rounded(c.xOrigin(), 6) + ", " + Numbers.rounded(c.yOrigin(), 6) +
+				", " + Numbers.rounded(c.zOrigin(), 6) + ") is not written" + (c
+					.orientation() == null ? "; the result claims no place in the world"
+						: "; the input's qform and sform are"));
 		return notes;
 	}
 

@@ -497,4 +497,27 @@ class NiftiTest {
 		assertEquals(List.of("NIfTI has no unit like \"furlong\": the pixel size " +
 			"is written without a unit"), Nifti.unwritten(image));
 	}
+
+	/**
+	 * NIfTI has no field for ImageJ's origin: an origin other than pixel 0 is
+	 * noted as not written (it was dropped without a word), and the header claims
+	 * no place in the world for an image that came with none.
+	 */
+	@Test
+	void anOriginIsNotedAsNotWritten() throws IOException {
+		RasterImage image = sixteenBit();
+		assertEquals(List.of(), Nifti.unwritten(image));
+		image.setCalibration(new Calibration(0.5, 0.25, 2, "mm").withOrigin(10,
+			-4.5, 1));
+		assertEquals(List.of(
+			"NIfTI holds no origin like ImageJ's: the origin (at " +
+				"pixel 10, -4.5, 1) is not written; the result claims no place in the " +
+				"world"), Nifti.unwritten(image));
+		Path file = dir.resolve("o.nii");
+		Nifti.write(file, false, image, "", null);
+		ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(0, b.getShort(252)); // qform_code
+		assertEquals(0, b.getShort(254)); // sform_code
+	}
 }
