@@ -157,6 +157,7 @@ public final class TilePlanner {
 		else {
 			window = c.validSizeAtMost(requestedWindow);
 			if (window < 0) window = c.validSizeAtLeast(1);
+			window = onGrid(window, c, grid);
 		}
 		if (window >= length) // one tile, padded at the end if the model needs more
 													// pixels
@@ -193,6 +194,24 @@ public final class TilePlanner {
 		}
 		throw new IllegalStateException("no tiling of " + length +
 			" px with window " + window + " and halo " + halo);
+	}
+
+	/**
+	 * {@code window} as whole cells of {@code grid} px: rounded down to a
+	 * multiple of the grid the model takes (up to the smallest where none is as
+	 * large as its smallest input). The plan places windows by whole cells, so a
+	 * window of a cell and a bit (17 px on the 2 px grid of a x1.5 model) made
+	 * the last one read a mirrored pixel past an image end already on the grid,
+	 * where the untiled run reads none: the last output row and column differed.
+	 * A window the model cannot take as whole cells (a size-parameterised axis
+	 * whose sizes are no multiple of its step) stays as it is.
+	 */
+	private static int onGrid(int window, AxisConstraint c, int grid) {
+		if (grid < 2 || window % grid == 0 || c.min() % c.step() != 0)
+			return window;
+		int down = window - window % grid;
+		int cells = down >= c.min() ? down : ceilDiv(c.min(), grid) * grid;
+		return c.accepts(cells) ? cells : window;
 	}
 
 	/**

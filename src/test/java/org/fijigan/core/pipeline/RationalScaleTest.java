@@ -82,6 +82,37 @@ class RationalScaleTest {
 	}
 
 	/**
+	 * A bilinear Resize by 1.5 (half-pixel, as PyTorch's interpolate): an odd
+	 * --tile was planned as whole 2 px cells (8 for --tile 17) but each window
+	 * read 17 px, so the last one read a mirrored pixel past the image end, which
+	 * the untiled run never sees: the last output row and column differed by up
+	 * to a fifth of the range. Windows are now whole cells (16 px).
+	 */
+	@Test
+	void anOddTileOfANonWholeScaleGivesTheUntiledResult() {
+		ModelDescriptor m = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").initializer("scales", new float[] { 1, 1, 1.5f, 1.5f }, 4)
+			.node("Resize", "x,,scales", "y", OnnxModels.attrString("mode", "linear"),
+				OnnxModels.attrString("coordinate_transformation_mode", "half_pixel"))
+			.output("y", "N,1,?,?").write(dir, "bilinear15.onnx").toString(),
+			ModelOverrides.NONE);
+		assertEquals(1.5, m.scale());
+		RasterImage img = ImageToImageTest.randomFloat(54, 40, 1, 1, 1, 4);
+		RasterImage whole = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+			.withTileSize(InferenceOptions.NO_TILING)).image();
+		assertEquals(81, whole.width());
+		assertEquals(60, whole.height());
+		for (int tile : new int[] { 17, 19, 23 }) {
+			RunResult tiled = ImageToImageTest.run(m, img, ImageToImageTest.RAW
+				.withTileSize(tile));
+			assertTrue(tiled.report().tilesPerPlane() >= 4, "tiles: " + tiled.report()
+				.tilesPerPlane());
+			assertEquals(0f, ImageToImageTest.maxAbsDiff(whole, tiled.image()), 1e-5f,
+				"--tile " + tile);
+		}
+	}
+
+	/**
 	 * The grid of a scale is its denominator, joined with a stride by their least
 	 * common multiple; a scale that is no small fraction adds none.
 	 */

@@ -101,6 +101,26 @@ class TilePlannerTest {
 		assertEquals(1, TilePlanner.grid(AxisConstraint.ANY, 1));
 	}
 
+	/**
+	 * A window that is not whole cells of the grid (17 px on a x1.5 model's 2 px
+	 * grid) is rounded down to them: it was planned as 8 cells but read 17 px, so
+	 * the last window of a 54 px axis read 16 px and a mirrored one past the
+	 * image end, where the untiled run reads none.
+	 */
+	@Test
+	void aWindowIsWholeCellsOfTheGrid() {
+		List<AxisTile> tiles = TilePlanner.planAxis(54, AxisConstraint.ANY, 2, 17,
+			"x", 2);
+		for (AxisTile t : tiles) {
+			assertEquals(16, t.windowSize(), tiles.toString());
+			assertEquals(0, t.padAfter(), tiles.toString());
+		}
+		assertEquals(54, tiles.get(tiles.size() - 1).readStart() + 16);
+		// sizes the model takes only as min + k * step, on the lcm of grid and step
+		assertEquals(24, TilePlanner.planAxis(100, AxisConstraint.minStep(8, 4), 0,
+			30, "x", 12).get(0).windowSize());
+	}
+
 	@Test
 	void fixedInputReducesAnOversizedHaloAndSaysSo() {
 		TilePlan plan = TilePlanner.plan(200, 200, AxisConstraint.fixed(44),
