@@ -150,6 +150,11 @@ public final class ImageToImage {
 
 		long outWide = PlaneRunner.outputLength(image.width(), model.scale());
 		long outHigh = PlaneRunner.outputLength(image.height(), model.scale());
+		if (outWide < 1 || outHigh < 1) throw new GanException("a " + image
+			.width() + "x" + image.height() + " image has no whole pixel at the " +
+			"model's scale of " + Numbers.significant(model.scale(), 4) + ": give " +
+			"an image of at least " + (long) Math.ceil(1 / model.scale() - 1e-9) +
+			" px a side");
 		if (outWide * (double) outHigh > Integer.MAX_VALUE) throw new GanException(
 			"the result would be " + outWide + "x" + outHigh +
 				" px, beyond the 2^31 pixels a plane can hold: use a smaller image " +

@@ -202,18 +202,35 @@ final class PlaneRunner {
 
 	/**
 	 * The output length a model of {@code scale} gives for {@code n} input
-	 * pixels: {@code n * scale} where that is whole; below it (floor) for an
-	 * upscaling by a scale that is not whole, as Resize gives
-	 * {@code floor(n * scale)}; to the nearest for a downscaling, as a strided
-	 * layer with padding gives {@code ceil(n / stride)}. A x1.5 model returns 79
-	 * columns for 53; 80 were expected, and its untiled run was refused.
+	 * pixels, and the result's: {@code n * scale} where that is whole, else below
+	 * it ({@code floor(n * scale)}), as Resize gives for any scale and a pooling
+	 * (or a strided convolution) without padding for a downscaling. A x1.5 model
+	 * returns 79 columns for 53. A downscaler by a strided layer with padding
+	 * gives one more ({@code ceil(n / stride)}), a last row or column that lies
+	 * half over its padding: {@link #takes} accepts it and the result leaves it
+	 * out, so that every downscaler's result, tiled or not, is
+	 * {@code floor(n * scale)} (the half was rounded up before, which a Resize or
+	 * an unpadded pooling never gives: refused untiled, and tiled made up from
+	 * mirrored pixels).
 	 */
 	static int outputLength(long n, double scale) {
 		double exact = n * scale;
 		long whole = Math.round(exact);
-		if (Math.abs(exact - whole) < 1e-9 * Math.max(1, exact) || scale < 1)
-			return (int) Math.min(Integer.MAX_VALUE, whole);
+		if (Math.abs(exact - whole) < 1e-9 * Math.max(1, exact)) return (int) Math
+			.min(Integer.MAX_VALUE, whole);
 		return (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(exact));
+	}
+
+	/**
+	 * Whether {@code out} is an output length a model of {@code scale} may give
+	 * for {@code n} input pixels: {@link #outputLength}, or for a downscaling one
+	 * more where {@code n * scale} is not whole (a strided layer with padding
+	 * rounds up), which the result leaves out.
+	 */
+	static boolean takes(long out, long n, double scale) {
+		int floor = outputLength(n, scale);
+		return out == floor || scale < 1 && out == floor + 1 && (long) Math.ceil(n *
+			scale) == out;
 	}
 
 	/**
@@ -309,9 +326,9 @@ final class PlaneRunner {
 		int ow = (int) shape[layout.xAxis()], oh = (int) shape[layout.yAxis()];
 		int co = layout.channelAxis() < 0 ? 1 : (int) shape[layout.channelAxis()];
 		double scale = model.scale();
-		if (ow != outputLength(ww, scale) || oh != outputLength(wh, scale))
-			throw new GanException(sizeMismatch(ow, oh, ww, wh, scale, model.origins()
-				.get("scale"), plan.isSingleTile()));
+		if (!takes(ow, ww, scale) || !takes(oh, wh, scale)) throw new GanException(
+			sizeMismatch(ow, oh, ww, wh, scale, model.origins().get("scale"), plan
+				.isSingleTile()));
 		if (co != outChannels) throw new GanException("the model returned " + co +
 			" output channels, expected " + outChannels);
 		boolean subtract = model

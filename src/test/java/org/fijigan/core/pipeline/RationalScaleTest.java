@@ -2,11 +2,13 @@
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 
+import org.fijigan.core.GanException;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
@@ -109,6 +111,66 @@ class RationalScaleTest {
 				.tilesPerPlane());
 			assertEquals(0f, ImageToImageTest.maxAbsDiff(whole, tiled.image()), 1e-5f,
 				"--tile " + tile);
+		}
+	}
+
+	/**
+	 * A downscaler whose output rounds down (a 2x2 average pooling without
+	 * padding, a Resize by 0.5 or by 2/3): its result is
+	 * {@code floor(n * scale)}, tiled or not. Untiled, 121x87 was refused after
+	 * the run ("returned 60x43 ..., not 61x44"); tiled it wrote 61x44, its last
+	 * row and column made up from mirrored pixels, and --tile 25 was refused.
+	 */
+	@Test
+	void aDownscalerThatRoundsDownGivesItsOwnSizeTiledOrNot() {
+		ModelDescriptor pool = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").node("AveragePool", "x", "y", OnnxModels.attrInts(
+				"kernel_shape", 2, 2), OnnxModels.attrInts("strides", 2, 2)).output("y",
+					"N,1,?,?").write(dir, "pool2.onnx").toString(), ModelOverrides.NONE);
+		assertEquals(0.5, pool.scale());
+		RasterImage img = ImageToImageTest.randomFloat(121, 87, 1, 1, 1, 9);
+		RasterImage whole = ImageToImageTest.run(pool, img, ImageToImageTest.RAW
+			.withTileSize(InferenceOptions.NO_TILING)).image();
+		assertEquals(60, whole.width());
+		assertEquals(43, whole.height());
+		float[] in = (float[]) img.plane(0), out = (float[]) whole.plane(0);
+		for (int y = 0; y < 43; y++)
+			for (int x = 0; x < 60; x++)
+				assertEquals((in[2 * y * 121 + 2 * x] + in[2 * y * 121 + 2 * x + 1] +
+					in[(2 * y + 1) * 121 + 2 * x] + in[(2 * y + 1) * 121 + 2 * x + 1]) /
+					4, out[y * 60 + x], 1e-6f, x + "," + y);
+		for (int tile : new int[] { 24, 25 }) {
+			RunResult tiled = ImageToImageTest.run(pool, img, ImageToImageTest.RAW
+				.withTileSize(tile));
+			assertTrue(tiled.report().tilesPerPlane() >= 4);
+			assertEquals(60, tiled.image().width());
+			assertEquals(43, tiled.image().height());
+			assertEquals(0f, ImageToImageTest.maxAbsDiff(whole, tiled.image()), 1e-6f,
+				"--tile " + tile);
+		}
+		// an image with no whole pixel at the scale is refused before the run
+		GanException e = assertThrows(GanException.class, () -> ImageToImageTest
+			.run(pool, ImageToImageTest.randomFloat(1, 5, 1, 1, 1, 1),
+				ImageToImageTest.RAW));
+		assertEquals("a 1x5 image has no whole pixel at the model's scale of " +
+			"0.5000: give an image of at least 2 px a side", e.getMessage());
+		for (float s : new float[] { 0.5f, 2 / 3f }) {
+			ModelDescriptor resize = ModelLoader.load(OnnxModels.builder().input("x",
+				"N,1,H,W").initializer("scales", new float[] { 1, 1, s, s }, 4).node(
+					"Resize", "x,,scales", "y", OnnxModels.attrString("mode", "linear"))
+				.output("y", "N,1,?,?").write(dir, "down" + s + ".onnx").toString(),
+				ModelOverrides.NONE);
+			RasterImage small = ImageToImageTest.randomFloat(64, 47, 1, 1, 1, 5);
+			RasterImage untiled = ImageToImageTest.run(resize, small,
+				ImageToImageTest.RAW.withTileSize(InferenceOptions.NO_TILING)).image();
+			assertEquals((int) Math.floor(64 * s), untiled.width());
+			assertEquals((int) Math.floor(47 * s), untiled.height());
+			RasterImage tiled = ImageToImageTest.run(resize, small,
+				ImageToImageTest.RAW.withTileSize(24)).image();
+			assertEquals(untiled.width(), tiled.width());
+			assertEquals(untiled.height(), tiled.height());
+			assertEquals(0f, ImageToImageTest.maxAbsDiff(untiled, tiled), 1e-5f, "x" +
+				s);
 		}
 	}
 

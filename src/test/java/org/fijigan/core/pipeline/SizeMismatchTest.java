@@ -2,6 +2,8 @@
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +30,19 @@ class SizeMismatchTest {
 			"scale; crop or pad the image to a size it maps (a multiple of 2 px, " +
 			"whole pixels at its scale)", PlaneRunner.sizeMismatch(80, 105, 53, 70,
 				1.5, "override", true));
-		// Resize's own sizes, floor(n * 1.5), are what a x1.5 model is expected to
-		// give; a downscaler's are rounded, as a strided layer with padding gives
+		// Resize's own sizes, floor(n * scale), are what a x1.5 model is expected
+		// to give, and a downscaler's (Resize, a pooling without padding); a
+		// strided layer with padding may give one more, which is left out
 		assertEquals(79, PlaneRunner.outputLength(53, 1.5));
 		assertEquals(105, PlaneRunner.outputLength(70, 1.5));
-		assertEquals(31, PlaneRunner.outputLength(61, 0.5));
+		assertEquals(30, PlaneRunner.outputLength(61, 0.5));
+		assertEquals(80, PlaneRunner.outputLength(121, 2 / 3.0));
 		assertEquals(212, PlaneRunner.outputLength(53, 4));
+		assertTrue(PlaneRunner.takes(30, 61, 0.5));
+		assertTrue(PlaneRunner.takes(31, 61, 0.5));
+		assertFalse(PlaneRunner.takes(32, 61, 0.5));
+		assertFalse(PlaneRunner.takes(32, 62, 0.5));
+		assertFalse(PlaneRunner.takes(80, 53, 1.5));
 		// a pooling stride of 2 on an odd window drops the last pixel, and the
 		// advice was another --tile or --tile none, which fail the same way
 		assertEquals("the model returned 46x40 for a 47x41 input, not 47x41 " +
