@@ -212,14 +212,16 @@ final class DescriptorInference {
 		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut
 			.processing(), rdfOut.id(), rdfIn.id());
 		boolean inInputUnits = inInputUnits(post);
+		List<ProcessingStep> fed = impliedCasts(rdfIn, pre, true);
+		refuseIntegerFeed(rdfIn, image, fed);
 		ModelKind kind = mask == null ? new ModelKind.ImageToImage(in)
 			: new ModelKind.Inpainting(in, mask);
 		return o.applyTo(ModelDescriptor.builder(name, task, kind, out.name(),
 			outLayout).file(onnx, ModelLoader.modelSha256(onnx, g)).outputChannels(
 				outChannels).scale(scale).haloPixels(halo).ranges(range, range)
-			.outputTransform(transform).processing(impliedCasts(rdfIn, pre, true),
-				impliedCasts(rdfOut, post, false)).outputInInputUnits(inInputUnits)
-			.wholeImageOps(tiling.wholeImageOps()).origins(origins).graph(g).build());
+			.outputTransform(transform).processing(fed, impliedCasts(rdfOut, post,
+				false)).outputInInputUnits(inInputUnits).wholeImageOps(tiling
+					.wholeImageOps()).origins(origins).graph(g).build());
 	}
 
 	/**
@@ -367,6 +369,34 @@ final class DescriptorInference {
 						declared + " (shape " + v.shapeString() + ")");
 				}
 			}
+	}
+
+	/**
+	 * Refuses an input whose preprocessing ({@code steps}, with the casts format
+	 * 0.5 implies) ends in a cast to an integer type or bool other than the
+	 * element type the ONNX graph declares for {@code image}: the cast is the
+	 * type the descriptor says the weights take (its {@code data.type} unless an
+	 * explicit {@code ensure_dtype} ends the steps), so a {@code uint8} input for
+	 * a float32 graph cut the normalised values to 0 and 1 before the model and
+	 * ran with wrong pixels.
+	 */
+	private void refuseIntegerFeed(TensorDescription rdfIn, ValueInfo image,
+		List<ProcessingStep> steps)
+	{
+		if (rdfIn == null || steps.isEmpty() || !(steps.get(steps.size() -
+			1) instanceof ProcessingStep.EnsureDtype cast)) return;
+		String type = cast.dataType(), graph = ElementTypes.widthName(image
+			.elementType());
+		if (type.startsWith("float") || type.equals(graph)) return;
+		throw new GanException("model " + rdf.name() + ": its rdf.yaml feeds " +
+			"input '" + rdfIn.id() + "' to the model as " + type + " (" + (rdfIn
+				.processing().isEmpty() || !(rdfIn.processing().get(rdfIn.processing()
+					.size() - 1) instanceof ProcessingStep.EnsureDtype)
+						? "its data.type, which format 0.5 casts to after preprocessing"
+						: "its last preprocessing step") + "), but its ONNX graph " +
+			"declares " + graph + " (input '" + image.name() + "'): the values " +
+			"would be cut to " + type + " before the model. State the type the " +
+			"graph takes, or end the preprocessing with ensure_dtype to it");
 	}
 
 	/**

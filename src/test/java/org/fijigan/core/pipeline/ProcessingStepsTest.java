@@ -117,10 +117,12 @@ class ProcessingStepsTest {
 	@Test
 	void ensureDtypeTruncatesAndHoldsTheRange() throws IOException {
 		float[][] out = run05(
-			"- {id: scale_linear, kwargs: {gain: 0.5, offset: -1}}\n- {id: ensure_dtype, kwargs: {dtype: uint8}}",
+			"- {id: scale_linear, kwargs: {gain: 0.5, offset: -1}}\n- {id: ensure_dtype, kwargs: {dtype: uint8}}\n" +
+				"- {id: ensure_dtype, kwargs: {dtype: float32}}",
 			"- {id: scale_linear, kwargs: {gain: 100}}\n- {id: ensure_dtype, kwargs: {dtype: int8}}");
 		// channel 0: x/2 - 1 = -0.5, 0, 0.5, ..., 3 -> uint8 0 0 0 1 1 2 2 3 ->
-		// x100 -> int8 0 0 0 100 100 127 127 127
+		// float32 (the type the graph takes) -> x100 -> int8 0 0 0 100 100 127
+		// 127 127
 		assertEquals("0 0 0 100 100 127 127 127", join(out[0]));
 		out = run05("",
 			"- {id: scale_linear, kwargs: {gain: -1}}\n- {id: ensure_dtype, kwargs: {dtype: bool}}");
