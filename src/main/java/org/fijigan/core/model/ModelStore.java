@@ -371,9 +371,11 @@ public final class ModelStore {
 
 	/**
 	 * Refuses external data at a name the installed folder gives its own meaning:
-	 * {@value #ONNX_FILE}, which the model itself is installed as, or a name
+	 * {@value #ONNX_FILE}, which the model itself is installed as, a name
 	 * {@link DescriptorFile} would take for a bioimage.io descriptor, which would
-	 * make the folder read as one.
+	 * make the folder read as one, or {@value #INSTALLED_MARK}, which the install
+	 * writes its mark over (the weights were overwritten, and the model ran with
+	 * garbage).
 	 *
 	 * @param fileName the model's file name, for the message
 	 */
@@ -391,9 +393,10 @@ public final class ModelStore {
 			if (p.getNameCount() != 1) continue;
 			String n = p.toString();
 			String why = n.equals(ONNX_FILE)
-				? "the name the model itself is installed under" : DescriptorFile
-					.choose(List.of(n)).isPresent()
-						? "a name that marks a bioimage.io descriptor" : null;
+				? "the name the model itself is installed under" : n.equals(
+					INSTALLED_MARK) ? "the name that marks a model 'models install' " +
+						"installed" : DescriptorFile.choose(List.of(n)).isPresent()
+							? "a name that marks a bioimage.io descriptor" : null;
 			if (why != null) throw new GanException(fileName +
 				" was not installed: its external data file '" + location + "' has " +
 				why + " in the models folder; rename the data file, and the location " +
@@ -446,11 +449,20 @@ public final class ModelStore {
 		}
 	}
 
+	/** What {@link #commit} writes into {@value #INSTALLED_MARK}. */
+	private static final String MARK_TEXT =
+		"Installed with 'fiji-gan models install' (or Manage Models): " +
+			"'models remove' deletes this folder.\n";
+
 	private InstalledModel commit(Path folder, Path target) {
+		Path mark = folder.resolve(INSTALLED_MARK);
+		if (Files.exists(mark, LinkOption.NOFOLLOW_LINKS) && !isMark(mark))
+			throw new GanException("cannot install into " + target + ": the model " +
+				"holds a file named '" + INSTALLED_MARK + "', the name that marks a " +
+				"model 'models install' installed, which would be written over; " +
+				"rename it, and whatever names it, before installing");
 		try {
-			Files.writeString(folder.resolve(INSTALLED_MARK),
-				"Installed with 'fiji-gan models install' (or Manage Models): " +
-					"'models remove' deletes this folder.\n", StandardCharsets.UTF_8);
+			Files.writeString(mark, MARK_TEXT, StandardCharsets.UTF_8);
 		}
 		catch (IOException e) {
 			throw new GanException("cannot install into " + target + ": " + reason(e),
@@ -727,6 +739,21 @@ public final class ModelStore {
 		catch (IOException e) {
 			throw new GanException("cannot copy " + from +
 				" into the models folder " + root + ": " + reason(e), e);
+		}
+	}
+
+	/**
+	 * Whether {@code file} is a mark {@link #commit} wrote (a folder copied from
+	 * a models folder holds one), so writing it again changes nothing.
+	 */
+	private static boolean isMark(Path file) {
+		try {
+			return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(
+				file) == MARK_TEXT.getBytes(StandardCharsets.UTF_8).length && Files
+					.readString(file, StandardCharsets.UTF_8).equals(MARK_TEXT);
+		}
+		catch (IOException e) {
+			return false;
 		}
 	}
 

@@ -191,8 +191,8 @@ class ModelStoreTest {
 	void externalDataAtANameTheStoreGivesMeaningIsRefused() throws IOException {
 		Path src = Files.createDirectories(dir.resolve("src"));
 		byte[] two = { 0, 0, 0, 0x40 };
-		for (String location : List.of("model.onnx", "rdf.yaml",
-			"./x.model.yaml"))
+		for (String location : List.of("model.onnx", "rdf.yaml", "./x.model.yaml",
+			ModelStore.INSTALLED_MARK))
 		{
 			Files.write(src.resolve(location), two);
 			Path onnx = convWithExternalWeight(src, location);
@@ -200,8 +200,10 @@ class ModelStoreTest {
 				onnx.toString(), "m", null, null, null));
 			assertEquals(onnx.getFileName() + " was not installed: its external " +
 				"data file '" + location + "' has " + (location.equals("model.onnx")
-					? "the name the model itself is installed under"
-					: "a name that marks a bioimage.io descriptor") +
+					? "the name the model itself is installed under" : location.equals(
+						ModelStore.INSTALLED_MARK)
+							? "the name that marks a model 'models install' installed"
+							: "a name that marks a bioimage.io descriptor") +
 				" in the models folder; rename the data file, and the location the " +
 				"model names, before installing it", e.getMessage());
 			assertEquals(List.of(), storeEntries());
@@ -212,6 +214,41 @@ class ModelStoreTest {
 			null, null, null);
 		assertEquals("m", ModelLoader.load(dir.resolve("models/m").toString(),
 			ModelOverrides.NONE).name());
+	}
+
+	/**
+	 * A package folder that holds a file named as the install mark (its weights,
+	 * say) was installed with that file written over by the mark; it is refused
+	 * with nothing installed. A folder copied out of a models folder, whose mark
+	 * is one the install wrote, installs again.
+	 */
+	@Test
+	void aFolderHoldingAFileNamedAsTheInstallMarkIsRefused() throws IOException {
+		Path src = packageFolder("marked", true);
+		byte[] weights = Files.readAllBytes(src.resolve("weights.onnx"));
+		Files.write(src.resolve(ModelStore.INSTALLED_MARK), weights);
+		GanException e = assertThrows(GanException.class, () -> store().install(src
+			.toString(), "m", null, null, null));
+		assertEquals("cannot install into " + dir.resolve("models/m") + ": the " +
+			"model holds a file named '" + ModelStore.INSTALLED_MARK + "', the " +
+			"name that marks a model 'models install' installed, which would be " +
+			"written over; rename it, and whatever names it, before installing", e
+				.getMessage());
+		assertEquals(List.of(), storeEntries());
+		assertArrayEquals(weights, Files.readAllBytes(src.resolve(
+			ModelStore.INSTALLED_MARK)), "the source is left as it was");
+
+		Files.delete(src.resolve(ModelStore.INSTALLED_MARK));
+		Path installed = store().install(src.toString(), "m", null, null, null)
+			.folder();
+		Path copy = Files.createDirectories(dir.resolve("copy"));
+		try (var files = Files.list(installed)) {
+			for (Path f : files.toList())
+				Files.copy(f, copy.resolve(f.getFileName()));
+		}
+		assertTrue(Files.isRegularFile(copy.resolve(ModelStore.INSTALLED_MARK)));
+		store().install(copy.toString(), "again", null, null, null);
+		assertEquals(List.of("again", "m"), storeEntries());
 	}
 
 	/**
