@@ -232,7 +232,9 @@ record YamlNode(Object value, String where, String file) {
 				throw new GanException(file + ": not valid YAML: " + Files.size(file) +
 					" bytes is far too large for a model descriptor (at most " +
 					BioImageRdf.MAX_DESCRIPTOR_BYTES + ")");
-			return new YamlNode(yaml.load(reader), "", file.toString());
+			Object root = yaml.load(reader);
+			refuseExpansion(root, file);
+			return new YamlNode(root, "", file.toString());
 		}
 		catch (MarkedYAMLException e) {
 			Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e
@@ -249,6 +251,65 @@ record YamlNode(Object value, String where, String file) {
 		catch (IOException e) {
 			throw new GanException("cannot read " + file + ": " + e, e);
 		}
+	}
+
+	/**
+	 * Nodes that aliases may add to a document beyond those it writes out: a
+	 * descriptor that reuses a section adds a few hundred; 16 levels of
+	 * {@code [*l, *l, *l]} (48 aliases, under the limit on aliases) add 3^16,
+	 * which every walk of the document (the deep copy of its config, the check of
+	 * its checksums) went through one by one and hung on.
+	 */
+	static final long MAX_ALIASED_NODES = 100_000;
+
+	/**
+	 * Refuses a document whose maps and lists, walked as a tree (each alias
+	 * followed), hold more than {@link #MAX_ALIASED_NODES} nodes more than it
+	 * writes out, or that holds itself. Each map or list is walked once, so this
+	 * takes no longer than the document is long.
+	 */
+	private static void refuseExpansion(Object root, Path file) {
+		Map<Object, Long> sizes = new java.util.IdentityHashMap<>();
+		long[] written = { 1 };
+		long expanded = expandedSize(root, sizes, written, file);
+		if (expanded - written[0] > MAX_ALIASED_NODES) throw new GanException(file +
+			": not valid YAML: its aliases expand it from " + written[0] +
+			" nodes to " + (expanded == Long.MAX_VALUE ? "more than " : "") +
+			expanded + " (a \"billion laughs\" document); aliases may add at " +
+			"most " + MAX_ALIASED_NODES + " nodes to a model descriptor");
+	}
+
+	/**
+	 * The nodes of {@code value} walked as a tree (itself, and for a map or list
+	 * those of each entry), at most {@code Long.MAX_VALUE}. Each map or list is
+	 * walked once, its size kept in {@code sizes}; {@code written[0]} gains the
+	 * nodes the walk meets (an alias to a map or list walked before is one).
+	 */
+	private static long expandedSize(Object value, Map<Object, Long> sizes,
+		long[] written, Path file)
+	{
+		if (!(value instanceof Map || value instanceof List)) return 1;
+		Long known = sizes.get(value);
+		if (known != null) {
+			if (known < 0) throw new GanException(file + ": not valid YAML: an " +
+				"alias names a map or list that holds it, which never ends");
+			return known;
+		}
+		sizes.put(value, -1L);
+		long n = 1;
+		List<Object> children = new ArrayList<>();
+		if (value instanceof Map<?, ?> m) m.forEach((k, v) -> {
+			children.add(k);
+			children.add(v);
+		});
+		else children.addAll((List<?>) value);
+		for (Object c : children) {
+			written[0]++;
+			long size = expandedSize(c, sizes, written, file);
+			n = n + size < 0 ? Long.MAX_VALUE : n + size;
+		}
+		sizes.put(value, n);
+		return n;
 	}
 
 	/** A read-only deep copy of YAML maps and lists. */

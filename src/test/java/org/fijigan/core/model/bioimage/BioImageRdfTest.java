@@ -364,6 +364,11 @@ class BioImageRdfTest {
 		Files.writeString(rdf, bomb);
 		assertTrue(assertThrows(GanException.class, () -> BioImageRdf.read(rdf))
 			.getMessage().contains("aliases"));
+		// a section reused through aliases, as descriptors do, is read
+		Path reused = write(dir, "model.onnx", RDF_05.formatted(SHA_ABC) +
+			"config:\n  a: &s {k: [1, 2, 3]}\n  b: *s\n  c: *s\n");
+		assertEquals(List.of(1, 2, 3), ((Map<?, ?>) BioImageRdf.read(reused)
+			.config().get("c")).get("k"));
 	}
 
 	@Test
