@@ -185,6 +185,7 @@ public final class ModelStore {
 		if (Files.isRegularFile(path) && (fl.endsWith(".yaml") || fl.endsWith(
 			".yml")))
 		{
+			refuseOtherDescriptor(path);
 			path = path.getParent();
 			fileName = path.getFileName().toString();
 		}
@@ -198,6 +199,28 @@ public final class ModelStore {
 			? defaultName(fileName) : name, expected);
 		return installFile(path, fileName, name == null ? defaultName(fileName)
 			: name, expected, false);
+	}
+
+	/**
+	 * Refuses a descriptor file given to {@link #install} that is not the one its
+	 * folder is read by ({@link DescriptorFile}): the folder is installed, and
+	 * the copy was read by that rule, so {@code v2.bioimageio.yaml} beside an
+	 * {@code rdf.yaml} installed the model rdf.yaml describes, and a file named
+	 * outside the rule was said to be missing.
+	 */
+	private static void refuseOtherDescriptor(Path descriptor) {
+		String given = descriptor.getFileName().toString();
+		Optional<Path> chosen = DescriptorFile.in(descriptor.getParent());
+		if (chosen.isPresent() && chosen.get().getFileName().toString().equals(
+			given)) return;
+		throw new GanException("cannot install " + descriptor + ": " + (chosen
+			.isEmpty() ? "bioimage.io reads a folder's descriptor from " +
+				DescriptorFile.LOOKED_FOR + ", so its folder would not be read as " +
+				"a model once installed; rename it to rdf.yaml"
+				: "its folder is installed, and read by the bioimage.io rule its " +
+					"descriptor is " + chosen.get().getFileName() + ", not " + given +
+					"; put " + given + " and its files in a folder of their own to " +
+					"install it"));
 	}
 
 	/**

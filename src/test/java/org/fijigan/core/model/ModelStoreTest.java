@@ -21,6 +21,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.model.bioimage.DescriptorFile;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.testing.OnnxModels;
 
@@ -214,6 +215,39 @@ class ModelStoreTest {
 			null, null, null);
 		assertEquals("m", ModelLoader.load(dir.resolve("models/m").toString(),
 			ModelOverrides.NONE).name());
+	}
+
+	/**
+	 * A descriptor file given to install is the folder's descriptor or refused:
+	 * {@code v2.bioimageio.yaml} beside an {@code rdf.yaml} installed the model
+	 * rdf.yaml describes, and one named outside the rule was said to be missing.
+	 */
+	@Test
+	void aDescriptorFileThatIsNotItsFoldersDescriptorIsRefused()
+		throws IOException
+	{
+		Path src = packageFolder("two", true);
+		String rdf = Files.readString(src.resolve("rdf.yaml"));
+		Path v2 = Files.writeString(src.resolve("v2.bioimageio.yaml"), rdf.replace(
+			"name: add-half", "name: version-two"));
+		assertTrue(Files.readString(v2).contains("version-two"));
+		GanException e = assertThrows(GanException.class, () -> store().install(v2
+			.toString(), "v2", null, null, null));
+		assertEquals("cannot install " + v2 + ": its folder is installed, and " +
+			"read by the bioimage.io rule its descriptor is rdf.yaml, not " +
+			"v2.bioimageio.yaml; put v2.bioimageio.yaml and its files in a folder " +
+			"of their own to install it", e.getMessage());
+		Path odd = Files.writeString(dir.resolve("src/odd-descriptor.yaml"), rdf);
+		e = assertThrows(GanException.class, () -> store().install(odd.toString(),
+			"odd", null, null, null));
+		assertEquals("cannot install " + odd + ": bioimage.io reads a folder's " +
+			"descriptor from " + DescriptorFile.LOOKED_FOR + ", so its folder " +
+			"would not be read as a model once installed; rename it to rdf.yaml", e
+				.getMessage());
+		assertEquals(List.of(), storeEntries());
+		// the folder's own descriptor, named, installs
+		assertEquals("add-half", store().install(src.resolve("rdf.yaml").toString(),
+			"one", null, null, null).title());
 	}
 
 	/**
