@@ -9,6 +9,7 @@ import java.util.Locale;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.io.JavaHeap;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.StageTimings;
@@ -514,12 +515,14 @@ public final class ImageToImage {
 		boolean fixedBatch = in.exactBatch() > batch;
 		if (!fixedBatch && !in.isFixedSize()) return;
 		long runBatch = Math.max(batch, in.exactBatch());
+		// each axis may be 2^20, so the products saturate rather than wrap: four
+		// such axes (2^80 values) wrapped to 0 and passed
 		long window = (long) plan.windowWidth() * plan.windowHeight();
-		long inValues = runBatch * inChannels * window;
-		long outValues = runBatch * Math.max(1, outChannels) * window * (long) Math
-			.ceil(model.scale() * model.scale());
-		long javaBytes = 4 * (inValues + 2 * outValues);
-		long nativeBytes = 4 * (inValues + outValues);
+		long inValues = times(times(runBatch, inChannels), window);
+		long outValues = times(times(times(runBatch, Math.max(1, outChannels)),
+			window), (long) Math.ceil(model.scale() * model.scale()));
+		long javaBytes = times(4, plus(inValues, times(2, outValues)));
+		long nativeBytes = times(4, plus(inValues, outValues));
 		String beyond;
 		if (Math.max(inValues, outValues) > Integer.MAX_VALUE) beyond =
 			"beyond the 2^31 values one tensor can hold";
@@ -533,8 +536,8 @@ public final class ImageToImage {
 				.name() + "' " + v.shapeString() + ")").orElse("");
 		String tile = inChannels + " channel" + (inChannels == 1 ? "" : "s") +
 			" x " + plan.windowWidth() + "x" + plan.windowHeight() + " px";
-		String needs = bytes(4 * inValues) + " in and " + bytes(4 * outValues) +
-			" out, " + beyond;
+		String needs = bytes(times(4, inValues)) + " in and " + bytes(times(4,
+			outValues)) + " out, " + beyond;
 		if (fixedBatch) throw new GanException("model " + model.name() +
 			" takes a fixed batch of " + runBatch + " tiles" + shape +
 			": one batch of " + runBatch + " x " + tile + " needs " + needs +
@@ -571,13 +574,14 @@ public final class ImageToImage {
 				" px, beyond the 2^31 pixels a plane can hold: use a smaller image or " +
 				"a smaller scale");
 		long planes = (long) storedChannels * image.slices() * image.frames();
-		long resultBytes = (long) outW * outH * planes * bytesPerSample(outType);
+		long resultBytes = times((long) outW * outH, planes * bytesPerSample(
+			outType));
 		long window = (long) plan.windowWidth() * plan.windowHeight();
 		// per tile: the float input, the output as ONNX Runtime returns it and as a
 		// float[] copy
-		long tileBytes = batch * window * 4L * (inChannels + 2L * Math.max(1,
-			outChannels) * (long) Math.ceil(scale * scale));
-		long need = resultBytes + tileBytes, free = JavaHeap.free(need);
+		long tileBytes = times(times(batch, window), times(4, plus(inChannels,
+			times(2L * Math.max(1, outChannels), (long) Math.ceil(scale * scale)))));
+		long need = plus(resultBytes, tileBytes), free = JavaHeap.free(need);
 		if (need <= free) return;
 		throw new GanException("not enough Java memory: the result (" + outW + "x" +
 			outH + " px x " + planes + " plane" + (planes == 1 ? "" : "s") + ", " +
@@ -596,9 +600,26 @@ public final class ImageToImage {
 		};
 	}
 
-	/** {@code bytes} in B, KiB, MiB or GiB, one decimal. */
+	/**
+	 * {@code bytes} in B, KiB, MiB or GiB, one decimal; "more than" the largest
+	 * where a product saturated at {@link Long#MAX_VALUE} ({@link #times}).
+	 */
 	static String bytes(long bytes) {
-		return Numbers.bytes(bytes);
+		return (bytes == Long.MAX_VALUE ? "more than " : "") + Numbers.bytes(bytes);
+	}
+
+	/**
+	 * {@code a * b} of sizes (non-negative), {@link Long#MAX_VALUE} where that
+	 * overflows: a model's declared axes multiply beyond a long.
+	 */
+	private static long times(long a, long b) {
+		return DiskSpace.times(a, b);
+	}
+
+	/** {@code a + b} of sizes, {@link Long#MAX_VALUE} where that overflows. */
+	private static long plus(long a, long b) {
+		long s = a + b;
+		return s < 0 ? Long.MAX_VALUE : s;
 	}
 
 	/**

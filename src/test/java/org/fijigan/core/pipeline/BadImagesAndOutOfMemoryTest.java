@@ -364,6 +364,26 @@ class BadImagesAndOutOfMemoryTest {
 			"sizes", e.getMessage());
 	}
 
+	/**
+	 * Four axes of 2^20 each are within the bound on one axis, but their 2^80
+	 * values wrapped a long to 0: the check passed and the run failed with an
+	 * index out of bounds. The sizes saturate instead.
+	 */
+	@Test
+	void aFixedShapeWhoseSizeOverflowsALongIsRefused() {
+		String huge = "1048576,1048576,1048576,1048576";
+		ModelDescriptor m = load(OnnxModels.builder().input("x", huge).node(
+			"Identity", "x", "y").output("y", huge), "huge4.onnx");
+		GanException e = assertThrows(GanException.class, () -> execute(m,
+			ImageToImageTest.randomFloat(16, 16, 1, 1, 1, 1), RAW, NEVER));
+		assertEquals("model huge4 takes a fixed batch of 1048576 tiles ('x' [" +
+			huge + "]): one batch of 1048576 x 1048576 channels x 1048576x1048576 " +
+			"px needs more than 8388608.0 TiB in and more than 8388608.0 TiB out, " +
+			"beyond the 2^31 values one tensor can hold; the batch is the model's, " +
+			"so --tile cannot make it fit: export the model again with a dynamic " +
+			"batch axis", e.getMessage());
+	}
+
 	@Test
 	void otherFailuresAreNotRetried() {
 		ModelDescriptor m = load(OnnxModels.conv3x3(1, 1, 3, 2), "conv2.onnx");
