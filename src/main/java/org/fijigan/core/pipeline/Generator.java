@@ -15,6 +15,7 @@ import org.fijigan.core.StageTimings;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
 import org.fijigan.core.engine.ModelSession;
+import org.fijigan.core.io.DiskSpace;
 import org.fijigan.core.engine.SessionCache;
 import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.image.ChannelStatistics;
@@ -86,6 +87,7 @@ public final class Generator {
 		long fixedBatch = g.latentShape()[0];
 		int batch = (int) Math.min(fixedBatch > 0 ? Integer.MAX_VALUE : MAX_BATCH,
 			fixedBatch > 0 ? fixedBatch : n);
+		refuseFixedBatchBeyondTensor(model, fixedBatch);
 
 		List<String> notes = new ArrayList<>();
 		long[] clipped = { 0 };
@@ -172,6 +174,30 @@ public final class Generator {
 	{
 		long declared = declaredOutputPixels(model);
 		if (declared > 0) refuseBeyondMemory(n, declared, 1, floatOutput);
+	}
+
+	/**
+	 * Refuses a generator whose fixed batch of latent vectors, or of the images
+	 * it declares, is beyond the 2^31 values one tensor can hold: a batch and a
+	 * length of 2^20 each (within the bound on one axis) made the latent batch an
+	 * int that wrapped to 0, and the run failed with an index out of bounds.
+	 */
+	private static void refuseFixedBatchBeyondTensor(ModelDescriptor model,
+		long fixedBatch)
+	{
+		if (fixedBatch <= 0) return;
+		GeneratorSpec g = model.generator();
+		long latentValues = DiskSpace.times(fixedBatch, g.latentDim());
+		long imageValues = DiskSpace.times(fixedBatch, Math.max(0,
+			declaredOutputPixels(model)));
+		long values = Math.max(latentValues, imageValues);
+		if (values <= Integer.MAX_VALUE) return;
+		throw new GanException("generator " + model.name() +
+			" takes a fixed batch of " + fixedBatch + " latent vectors of " + g
+				.latentDim() + " values: one batch of " + (values == latentValues
+					? "latent vectors" : "images") + " is " + values +
+			" values, beyond the 2^31 values one tensor can hold; the batch is the " +
+			"model's: export it again with a dynamic batch axis");
 	}
 
 	/**

@@ -195,4 +195,25 @@ class GeneratorShapesTest {
 			"one-hot float vector [N, K] whose name says class, label or onehot", e
 				.getMessage());
 	}
+
+	/**
+	 * A fixed batch of 2^20 latent vectors of 2^20 values: each axis is within
+	 * the bound on one, but the batch's 2^40 values wrapped an int to 0 and the
+	 * run failed with an index out of bounds. It is refused before it runs.
+	 */
+	@Test
+	void aFixedLatentBatchBeyondOneTensorIsRefused() {
+		ModelDescriptor m = load(OnnxModels.builder().input("z", "1048576,1048576")
+			.constant("shape", new long[] { 1048576, 1, 1024, 1024 }, 4).node(
+				"Reshape", "z,shape", "image").output("image", "1048576,1,1024,1024"),
+			"hugez.onnx");
+		GanException e = assertThrows(GanException.class, () -> Generator.run(m,
+			new GenerateOptions(1, 7, null, null, null, true, DeviceSpec.CPU, 1),
+			ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("generator hugez takes a fixed batch of 1048576 latent " +
+			"vectors of 1048576 values: one batch of latent vectors is " +
+			"1099511627776 values, beyond the 2^31 values one tensor can hold; the " +
+			"batch is the model's: export it again with a dynamic batch axis", e
+				.getMessage());
+	}
 }
