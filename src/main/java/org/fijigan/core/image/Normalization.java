@@ -117,7 +117,8 @@ public sealed interface Normalization {
 	private static double[] pair(String s) {
 		String[] v = s.split(",");
 		if (v.length != 2) throw new NumberFormatException(s);
-		return new double[] { Double.parseDouble(v[0]), Double.parseDouble(v[1]) };
+		return new double[] { Numbers.parseDecimal(v[0].trim()), Numbers
+			.parseDecimal(v[1].trim()) };
 	}
 
 	/** The text {@link #parse} reads back. */

@@ -105,7 +105,7 @@ final class DescriptorInference {
 	 */
 	private double number(String key, String allowed) {
 		try {
-			return Double.parseDouble(meta.get(key).trim());
+			return Numbers.parseDecimal(meta.get(key).trim());
 		}
 		catch (NumberFormatException e) {
 			throw new GanException(stated(key) + " is not a number: " + allowed, e);

@@ -81,8 +81,8 @@ public record ValueRange(double min, double max) {
 		String s = text.trim().replace("[", "").replace("]", "").replace("..", ",");
 		String[] v = s.split(",");
 		try {
-			if (v.length == 2) return new ValueRange(Double.parseDouble(v[0].trim()),
-				Double.parseDouble(v[1].trim()));
+			if (v.length == 2) return new ValueRange(Numbers.parseDecimal(v[0]
+				.trim()), Numbers.parseDecimal(v[1].trim()));
 		}
 		catch (NumberFormatException e) {
 			// fall through

@@ -4,6 +4,7 @@ package org.fijigan.core.text;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * How fiji-gan writes numbers in messages, notes, reports and files: a few
@@ -114,6 +115,27 @@ public final class Numbers {
 			u++;
 		}
 		return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+	}
+
+	/**
+	 * A plain decimal number: sign, digits, point, exponent; or
+	 * {@code [+-]Infinity} and {@code NaN}, which the caller's own checks judge.
+	 */
+	private static final Pattern DECIMAL = Pattern.compile(
+		"[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?Infinity|NaN");
+
+	/**
+	 * {@code text} as a plain decimal number ({@link #DECIMAL}), as Python's
+	 * {@code float} and bioimage.io read one: not Java's other forms, which
+	 * {@link Double#parseDouble} also takes ({@code 2d}, {@code 1f},
+	 * {@code 0x1p4}).
+	 *
+	 * @throws NumberFormatException for anything else
+	 */
+	public static double parseDecimal(String text) {
+		if (!DECIMAL.matcher(text).matches()) throw new NumberFormatException(
+			"not a decimal number: " + text);
+		return Double.parseDouble(text);
 	}
 
 	/**

@@ -319,6 +319,34 @@ class UntrustedModelTest {
 			refused(nonsense).getMessage());
 	}
 
+	/**
+	 * Java's own number forms were read from the metadata ({@code 2d} as a scale
+	 * of 2, a super-resolution model; {@code 0x1p0,0x1p4} as [1, 16]), where
+	 * Python and bioimage.io refuse them. Only plain decimals are numbers; a
+	 * plain one with an exponent still is.
+	 */
+	@Test
+	void metadataNumbersAreDecimalsOnly() {
+		for (String v : new String[] { "2d", "1f", "0x1p1" }) {
+			Path m = OnnxModels.identity(1).metadata(ModelLoader.META_SCALE, v).write(
+				dir, "java" + v + ".onnx");
+			assertEquals("model java" + v + ".onnx: ONNX metadata fiji-gan.scale " +
+				v + " is not a number: give a scale from 1/64 to 64, or state it " +
+				"with --scale", refused(m).getMessage());
+		}
+		Path hex = OnnxModels.identity(1).metadata(ModelLoader.META_RANGE,
+			"0x1p0,0x1p4").write(dir, "hex.onnx");
+		assertEquals("model hex.onnx: ONNX metadata fiji-gan.value_range " +
+			"0x1p0,0x1p4: value range '0x1p0,0x1p4' is not of the form MIN,MAX " +
+			"(e.g. -1,1); state the model's range with --range", refused(hex)
+				.getMessage());
+		Path plain = OnnxModels.identity(1).metadata(ModelLoader.META_RANGE,
+			"-1.5e0,+.5E1").write(dir, "plain.onnx");
+		ModelDescriptor d = ModelLoader.load(plain.toString(), ModelOverrides.NONE);
+		assertEquals(-1.5, d.inputRange().min());
+		assertEquals(5, d.inputRange().max());
+	}
+
 	// ------------------------------------------------------------------
 	// descriptors and packages
 
