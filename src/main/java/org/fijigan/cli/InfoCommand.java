@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.image.Normalization;
 import org.fijigan.core.model.ModelLoader;
 
 import picocli.CommandLine.Command;
@@ -28,13 +29,13 @@ final class InfoCommand implements Callable<Integer> {
 	public Integer call() {
 		ModelDescriptor d = ModelLoader.load(model.reference, model.overrides(
 			null));
-		ModelLoader.Report report = ModelLoader.report(d);
+		ModelLoader.Report report = ModelLoader.report(d, Normalization
+			.recordedProblem(d));
 		PrintWriter out = spec.commandLine().getOut();
 		out.println(report.text().stripTrailing());
 		out.flush();
 		// described, but unusable: a script checking models sees it in the status
-		if (report.loadFailure() != null) throw new GanException(report
-			.loadFailure());
+		if (report.problem() != null) throw new GanException(report.problem());
 		return 0;
 	}
 }

@@ -4,6 +4,7 @@ package org.fijigan.imagej;
 import java.awt.GraphicsEnvironment;
 
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.image.Normalization;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
 import org.scijava.command.Command;
@@ -24,7 +25,8 @@ public class ModelInfoCommand extends GanCommand {
 	@Override
 	protected void execute() {
 		ModelDescriptor descriptor = loadModel(ModelOverrides.NONE);
-		info = ModelLoader.describe(descriptor);
+		info = ModelLoader.report(descriptor, Normalization.recordedProblem(
+			descriptor)).text();
 		if (GraphicsEnvironment.isHeadless()) IJ.log(info);
 		else new TextWindow("Model Info: " + descriptor.name(), info, 640, 480);
 	}

@@ -89,6 +89,37 @@ class ModelStatedValuesTest {
 	}
 
 	/**
+	 * {@code info} showed a recorded normalisation that is none ({@code banana},
+	 * {@code percentile:99,1}) as the model's default and exited 0, while every
+	 * run refused the model. It says so now, and exits 1 with the runs' reason;
+	 * {@code --normalize} is still the way out for a run.
+	 */
+	@Test
+	void aRecordedNormalisationThatIsNoneIsFlaggedByInfo() throws IOException {
+		for (String v : new String[] { "banana", "percentile:99,1", "range:5,5" }) {
+			Path model = withMetadata("nb.onnx", "fiji-gan.normalization", v);
+			String refused = "model nb records fiji-gan.normalization '" + v +
+				"', which is not a normalisation (percentile, percentile:LOW,HIGH, " +
+				"range, range:MIN,MAX or none): give --normalize";
+			assertModelRefused(model, refused);
+			Result info = MainTest.cli("info", "-m", model);
+			assertTrue(info.out().contains("normalization: NOT USABLE: " + refused),
+				info.out());
+			assertFalse(info.out().contains("by default"), info.out());
+			Result r = MainTest.cli("denoise", "-m", model, "-i", image(), "-o", dir
+				.resolve("ok.tif"), "--normalize", "range", "--device", "cpu",
+				"--threads", 1);
+			assertEquals(0, r.exitCode(), r.err());
+			Files.delete(dir.resolve("ok.tif"));
+		}
+		Result good = MainTest.cli("info", "-m", withMetadata("ok.onnx",
+			"fiji-gan.normalization", "range:0,4000"));
+		assertEquals(0, good.exitCode(), good.err());
+		assertTrue(good.out().contains("range:0,4000 by default, as it was " +
+			"fine-tuned (metadata)"), good.out());
+	}
+
+	/**
 	 * A residual key other than subtract or none was taken for none, and it also
 	 * stopped the output's name ('noise') from saying the output is the noise:
 	 * the noise came out as the result. The message names the flag that states it

@@ -70,8 +70,33 @@ public sealed interface Normalization {
 	 * with); null when neither says.
 	 */
 	static Normalization orRecorded(ModelDescriptor d, Normalization user) {
-		if (user != null || !d.outputInInputUnits() || !d.preprocessing()
-			.isEmpty() || d.graph() == null) return user;
+		if (user != null) return user;
+		return recorded(d);
+	}
+
+	/**
+	 * Why the normalisation model {@code d} records
+	 * ({@link ModelLoader#META_NORMALIZATION}) is none, so that every run without
+	 * {@code --normalize} refuses it, or null (none recorded, or one that is):
+	 * for {@code info}, which says so as it does of the other keys.
+	 */
+	static String recordedProblem(ModelDescriptor d) {
+		try {
+			recorded(d);
+			return null;
+		}
+		catch (GanException e) {
+			return e.getMessage();
+		}
+	}
+
+	/**
+	 * The normalisation model {@code d} records where it uses one (a bare ONNX
+	 * model), or null.
+	 */
+	private static Normalization recorded(ModelDescriptor d) {
+		if (!d.outputInInputUnits() || !d.preprocessing().isEmpty() || d
+			.graph() == null) return null;
 		String v = d.graph().metadata().get(ModelLoader.META_NORMALIZATION);
 		if (v == null) return null;
 		try {

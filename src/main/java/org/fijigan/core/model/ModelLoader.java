@@ -172,25 +172,35 @@ public final class ModelLoader {
 		return List.copyOf(files);
 	}
 
-	/** Multi-line human-readable description for {@code info}. */
-	public static String describe(ModelDescriptor d) {
-		return report(d).text();
-	}
-
 	/**
 	 * What {@code info} says of a model.
 	 *
 	 * @param text the multi-line description, a line on whether ONNX Runtime
 	 *          loads the model among them
 	 * @param loadFailure why ONNX Runtime cannot load it, or null when it can
+	 * @param unusable why every run refuses the model as it stands (a recorded
+	 *          {@link #META_NORMALIZATION} that is no normalisation), or null
 	 */
-	public record Report(String text, String loadFailure) {
+	public record Report(String text, String loadFailure, String unusable) {
+
+		/** Why the model cannot be used as it stands, or null when it can. */
+		public String problem() {
+			return unusable != null ? unusable : loadFailure;
+		}
 	}
 
-	/** The description, and whether ONNX Runtime loads the model on the CPU. */
-	public static Report report(ModelDescriptor d) {
+	/**
+	 * The description, and whether ONNX Runtime loads the model on the CPU.
+	 *
+	 * @param normalizationProblem why the normalisation the model records
+	 *          ({@link #META_NORMALIZATION}) is none, or null: that grammar is
+	 *          the image layer's, which asks it
+	 *          ({@code Normalization.recordedProblem})
+	 */
+	public static Report report(ModelDescriptor d, String normalizationProblem) {
 		String why = whyNotLoadable(d.onnxFile());
-		return new Report(ModelReport.describe(d, why), why);
+		return new Report(ModelReport.describe(d, why, normalizationProblem), why,
+			normalizationProblem);
 	}
 
 	/**

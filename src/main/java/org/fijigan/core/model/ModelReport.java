@@ -27,8 +27,12 @@ final class ModelReport {
 	 * Multi-line human-readable description for {@code info}.
 	 *
 	 * @param loadFailure why ONNX Runtime cannot load the model, or null
+	 * @param normalizationProblem why the normalisation the model records is
+	 *          none, or null
 	 */
-	static String describe(ModelDescriptor d, String loadFailure) {
+	static String describe(ModelDescriptor d, String loadFailure,
+		String normalizationProblem)
+	{
 		StringBuilder sb = new StringBuilder();
 		OnnxGraphInfo g = d.graph();
 		line(sb, "model", d.name());
@@ -79,8 +83,10 @@ final class ModelReport {
 			.outputRange() + origin(d, "range"));
 		String normalization = g == null ? null : g.metadata().get(
 			ModelLoader.META_NORMALIZATION);
-		if (normalization != null && d.outputInInputUnits() && d.preprocessing()
-			.isEmpty()) line(sb, "normalization", normalization +
+		if (normalizationProblem != null) line(sb, "normalization", "NOT USABLE: " +
+			normalizationProblem);
+		else if (normalization != null && d.outputInInputUnits() && d
+			.preprocessing().isEmpty()) line(sb, "normalization", normalization +
 				" by default, as it was fine-tuned (metadata)");
 		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) line(sb,
 			"output", "noise/residual: result = input - output" + origin(d,

@@ -690,7 +690,7 @@ class ModelLoaderTest {
 	void describeListsEveryChoiceAndItsOrigin() {
 		ModelDescriptor d = ModelLoader.load(OnnxModels.conv3x3(1, 1, 1, 2).write(
 			dir, "c.onnx").toString(), ModelOverrides.NONE);
-		String text = ModelLoader.describe(d);
+		String text = ModelLoader.report(d, null).text();
 		assertTrue(text.contains(
 			"task:          image-to-image (inferred from the inputs)"), text);
 		assertTrue(text.contains("halo:          2 px (receptive field)"), text);
@@ -707,7 +707,7 @@ class ModelLoaderTest {
 		ModelDescriptor d = ModelLoader.load(OnnxModels.builder().input("x",
 			"N,1,H,W").node("Celu", "x", "y").output("y", "N,1,H,W").write(dir,
 				"celu.onnx").toString(), ModelOverrides.NONE);
-		String text = ModelLoader.describe(d);
+		String text = ModelLoader.report(d, null).text();
 		assertTrue(text.contains(
 			"cpu fallback:  cuda: Celu \"Celu_0\" (ai.onnx opset 17, float): no kernel for this " +
 				"operator\n"), text);

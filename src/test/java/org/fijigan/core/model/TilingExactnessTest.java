@@ -425,18 +425,18 @@ class TilingExactnessTest {
 	void infoSaysWhetherTilingIsExactAndWhy() {
 		ModelDescriptor dq = ModelLoader.load(TilingModels.dynamicallyQuantisedConv(
 			3).write(dir, "dq.onnx").toString(), ModelOverrides.NONE);
-		assertTrue(ModelLoader.describe(dq).contains(
+		assertTrue(ModelLoader.report(dq, null).text().contains(
 			"\ntiling:        not exact, runs untiled when memory allows: " +
 				"DynamicQuantizeLinear (node 'DynamicQuantizeLinear_0'): computes its scale and zero point from the " +
 				"whole tensor, so each tile is quantised differently\n"), ModelLoader
-					.describe(dq));
+					.report(dq, null).text());
 		ModelDescriptor conv = ModelLoader.load(OnnxModels.conv3x3(1, 1, 2, 3)
 			.write(dir, "conv.onnx").toString(), ModelOverrides.NONE);
-		assertTrue(ModelLoader.describe(conv).contains(
+		assertTrue(ModelLoader.report(conv, null).text().contains(
 			"\ntiling:        exact (every operation sees only its " + "window)\n"));
 		ModelDescriptor small = ModelLoader.load(dir.resolve("conv.onnx")
 			.toString(), ModelOverrides.NONE.withHaloPixels(1));
-		assertTrue(ModelLoader.describe(small).contains(
+		assertTrue(ModelLoader.report(small, null).text().contains(
 			"\ntiling:        every operation sees only its window, but " +
 				"the halo (1 px) is smaller than the receptive field (3 px): tiles may differ from a whole-image run " +
 				"near their edges\n"));
