@@ -120,6 +120,27 @@ class ModelStatedValuesTest {
 	}
 
 	/**
+	 * {@code denoise --task denoise} ran a x2 model and wrote a 2x larger result
+	 * labelled denoise, without the residual check or the generated mark. The
+	 * override is refused, naming the scale (as is inpaint, in the core).
+	 */
+	@Test
+	void aDenoiseOrInpaintTaskIsRefusedForAScaleOtherThanOne()
+		throws IOException
+	{
+		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "x2.onnx");
+		Path out = dir.resolve("d.tif");
+		assertRefused("model x2 has a scale of 2 (graph), but a denoise model's " +
+			"result is its input's size (scale 1): run it as super-resolution, or " +
+			"state a scale of 1", "denoise", "-m", model, "-i", image(), "-o", out,
+			"--task", "denoise", "--device", "cpu", "--threads", 1);
+		assertFalse(Files.exists(out));
+		Result sr = MainTest.cli("super-resolution", "-m", model, "-i", image(),
+			"-o", out, "--device", "cpu", "--threads", 1);
+		assertEquals(0, sr.exitCode(), sr.err());
+	}
+
+	/**
 	 * A residual key other than subtract or none was taken for none, and it also
 	 * stopped the output's name ('noise') from saying the output is the noise:
 	 * the noise came out as the result. The message names the flag that states it
