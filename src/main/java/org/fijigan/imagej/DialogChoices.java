@@ -4,6 +4,9 @@ package org.fijigan.imagej;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.fijigan.core.GanException;
+
+import ij.ImagePlus;
 import ij.WindowManager;
 
 /**
@@ -45,5 +48,29 @@ interface DialogChoices {
 		if (open != null) for (String t : open)
 			if (!titles.contains(t)) titles.add(t);
 		return titles.toArray(String[]::new);
+	}
+
+	/**
+	 * The open image (batch-mode images included) whose title is {@code title} as
+	 * written, or null when none is. Refused when several are: a title cannot say
+	 * which of them is meant, and taking the first would quietly work on another
+	 * image than the one the user looks at.
+	 *
+	 * @param key the macro key the title was given for, as the message names it
+	 */
+	static ImagePlus openImage(String title, String key) {
+		int[] ids = WindowManager.getIDList();
+		ImagePlus found = null;
+		int count = 0;
+		if (ids != null) for (int id : ids) {
+			ImagePlus imp = WindowManager.getImage(id);
+			if (imp == null || !title.equals(imp.getTitle())) continue;
+			if (found == null) found = imp;
+			count++;
+		}
+		if (count > 1) throw new GanException(count + " open images are called '" +
+			title + "', so " + key + "=[" + title +
+			"] does not say which: rename the one meant (Image > Rename...)");
+		return found;
 	}
 }

@@ -568,8 +568,19 @@ final class ParameterDialog {
 		}
 		if (t == File.class) return s.isEmpty() ? null : new File(s);
 		if (i.choices().length == 0) return text;
-		for (String choice : i.choices())
-			if (choice.equalsIgnoreCase(s)) return choice;
+		// the choice written as given wins (an image titled 'cells' beside one
+		// titled 'Cells'); one in other capitals only when it is the only one
+		String match = null;
+		for (String choice : i.choices()) {
+			if (choice.equals(s)) return choice;
+			if (!choice.equalsIgnoreCase(s)) continue;
+			if (match != null && !match.equals(choice)) throw new GanException("'" +
+				text + "' is not a choice for " + i.key() + " as written, and '" +
+				match + "' and '" + choice +
+				"' differ from it only in capitals: write the one meant as it is");
+			match = choice;
+		}
+		if (match != null) return match;
 		if (i.suggestions()) return s;
 		throw new GanException("'" + text + "' is not a choice for " + i.key() +
 			": use one of " + String.join(", ", i.choices()));

@@ -21,7 +21,6 @@ import org.scijava.plugin.Plugin;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.WindowManager;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
@@ -215,7 +214,7 @@ public class ShowChangesCommand implements Command, DialogChoices {
 		if (originalImage != null) return originalImage;
 		if (original == null || original.isBlank() || original.equals(NONE))
 			return null;
-		ImagePlus o = WindowManager.getImage(original);
+		ImagePlus o = DialogChoices.openImage(original, "original");
 		if (o == null) throw new GanException("no open image is called '" +
 			original + "'");
 		return o;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Rectangle;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import org.fijigan.core.GanException;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.ModelLoader;
@@ -189,6 +191,54 @@ class TrustAndModelsFijiTest {
 		noOriginal.run();
 		assertEquals("choose the original image (the one the model was given)",
 			noOriginal.errorMessage());
+	}
+
+	@Test
+	void theOriginalIsTheImageOfTheTitleAsWrittenAndASharedTitleIsRefused() {
+		// 'Cells' (all 7) opened before 'cells' (the input): the title was matched
+		// ignoring capitals, and the residual taken against 'Cells'
+		ImagePlus upper = new ImagePlus("Cells", new FloatProcessor(3, 2,
+			new float[] { 7, 7, 7, 7, 7, 7 }));
+		ImagePlus lower = new ImagePlus("cells", new FloatProcessor(3, 2,
+			new float[] { 10, 20, 30, 40, 50, 250 }));
+		ImagePlus again = new ImagePlus("cells", new ByteProcessor(3, 2));
+		ImagePlus result = new ImagePlus("dn", new FloatProcessor(3, 2,
+			new float[] { 9, 20, 30, 40, 51, 250 }));
+		ij.macro.Interpreter.batchMode = true;
+		ij.macro.Interpreter.addBatchModeImage(upper);
+		ij.macro.Interpreter.addBatchModeImage(lower);
+		try {
+			ShowChangesCommand c = show(result, null, "residual");
+			ParameterDialog.readOptions(c, ParameterDialog.dialogItems(c),
+				"original=cells show=residual");
+			assertEquals("cells", c.original);
+			c.run();
+			assertNull(c.errorMessage());
+			assertArrayEquals(new float[] { 1, 0, 0, 0, -1, 0 }, (float[]) c.output
+				.getProcessor().getPixels());
+			// in other capitals it could be either
+			GanException either = assertThrows(GanException.class,
+				() -> ParameterDialog.readOptions(c, ParameterDialog.dialogItems(c),
+					"original=CELLS"));
+			assertEquals(
+				"'CELLS' is not a choice for original as written, and 'Cells' and " +
+					"'cells' differ from it only in capitals: write the one meant as it is",
+				either.getMessage());
+
+			// two open images called 'cells': neither is taken
+			ij.macro.Interpreter.addBatchModeImage(again);
+			c.run();
+			assertNull(c.output);
+			assertEquals("2 open images are called 'cells', so original=[cells] " +
+				"does not say which: rename the one meant (Image > Rename...)", c
+					.errorMessage());
+		}
+		finally {
+			ij.macro.Interpreter.removeBatchModeImage(upper);
+			ij.macro.Interpreter.removeBatchModeImage(lower);
+			ij.macro.Interpreter.removeBatchModeImage(again);
+			ij.macro.Interpreter.batchMode = false;
+		}
 	}
 
 	@Test
