@@ -11,7 +11,6 @@ import org.fijigan.ij1.ImagePlusConverter;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.WindowManager;
 import ij.gui.Roi;
 import ij.plugin.frame.RoiManager;
 import ij.process.ByteProcessor;
@@ -54,7 +53,7 @@ final class InpaintMasks {
 				return fromRois(image, rois, true);
 			}
 			default -> {
-				ImagePlus mask = WindowManager.getImage(s);
+				ImagePlus mask = DialogChoices.openImage(s, "mask");
 				if (mask == null) throw new GanException("no open image is called '" +
 					s +
 					"': mask must be 'selection', 'roi manager' or the title of an open mask image");

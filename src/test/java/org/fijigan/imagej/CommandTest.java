@@ -404,6 +404,33 @@ class CommandTest {
 	}
 
 	@Test
+	void aMaskTitleTwoOpenImagesShareIsRefusedNotTakenForTheFirst() {
+		// the first 'm' is empty, the second has the hole: Inpaint filled nothing
+		ImagePlus image = new ImagePlus("img", new ByteProcessor(6, 4));
+		ImagePlus empty = new ImagePlus("m", new ByteProcessor(6, 4));
+		ByteProcessor holed = new ByteProcessor(6, 4);
+		holed.set(2, 1, 255);
+		ImagePlus hole = new ImagePlus("m", holed);
+		ij.macro.Interpreter.batchMode = true;
+		ij.macro.Interpreter.addBatchModeImage(empty);
+		ij.macro.Interpreter.addBatchModeImage(hole);
+		try {
+			GanException e = assertThrows(GanException.class, () -> InpaintMasks.of(
+				image, "m"));
+			assertEquals("2 open images are called 'm', so mask=[m] does not say " +
+				"which: rename the one meant (Image > Rename...)", e.getMessage());
+			hole.setTitle("m2");
+			assertEquals(255, ((byte[]) InpaintMasks.of(image, "m2").plane(0))[8] &
+				0xff);
+		}
+		finally {
+			ij.macro.Interpreter.removeBatchModeImage(empty);
+			ij.macro.Interpreter.removeBatchModeImage(hole);
+			ij.macro.Interpreter.batchMode = false;
+		}
+	}
+
+	@Test
 	void masksComeFromSelectionsPositionedRoisOrAnImageOfTheRightSize() {
 		ImagePlus image = ij.IJ.createImage("stack", "8-bit black", 5, 4, 3);
 		GanException none = assertThrows(GanException.class, () -> InpaintMasks.of(
