@@ -450,7 +450,19 @@ public final class ImagePlusConverter {
 		if (roi == null || scale == 1) return roi;
 		if (scale == Math.rint(scale) && (roi.getClass() == Roi.class || roi
 			.getClass() == OvalRoi.class)) return scaleBox(roi, scale);
-		return RoiScaler.scale(roi, scale, scale, false);
+		// RoiScaler keeps the shape but not the plane it is drawn on
+		return withPosition(RoiScaler.scale(roi, scale, scale, false), roi);
+	}
+
+	/**
+	 * {@code scaled} on the plane {@code roi} is on: its channel, slice and
+	 * frame, or its stack position.
+	 */
+	private static Roi withPosition(Roi scaled, Roi roi) {
+		if (roi.hasHyperStackPosition()) scaled.setPosition(roi.getCPosition(), roi
+			.getZPosition(), roi.getTPosition());
+		else scaled.setPosition(roi.getPosition());
+		return scaled;
 	}
 
 	/**
@@ -468,9 +480,7 @@ public final class ImagePlusConverter {
 		scaled.copyAttributes(roi);
 		if (roi.getStrokeWidth() != 0) scaled.setStrokeWidth(roi.getStrokeWidth() *
 			scale); // as RoiScaler does
-		if (roi.hasHyperStackPosition()) scaled.setPosition(roi.getCPosition(), roi
-			.getZPosition(), roi.getTPosition());
-		else scaled.setPosition(roi.getPosition());
+		withPosition(scaled, roi);
 		String properties = roi.getProperties();
 		if (properties != null) scaled.setProperties(properties);
 		return scaled;

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.Npy;
@@ -277,6 +279,48 @@ class CommandTest {
 		assertEquals(Roi.class, o.get(1).getClass());
 		assertEquals(new java.awt.Rectangle(2, 4, 6, 8), o.get(1).getBounds());
 		assertEquals(Roi.POLYGON, o.get(2).getType()); // as RoiScaler makes it
+	}
+
+	/**
+	 * The shapes RoiScaler magnifies (polygons, freehand, lines, points) lost the
+	 * plane they were drawn on: all came back on every plane, where a rectangle
+	 * or oval kept its place.
+	 */
+	@Test
+	void superResolutionKeepsThePlaneOfEveryOverlayShape() {
+		ImagePlus src = ij.IJ.createHyperStack("hs", 20, 16, 2, 3, 2, 8);
+		Roi polygon = new PolygonRoi(new int[] { 2, 8, 4 }, new int[] { 2, 3, 9 },
+			3, Roi.POLYGON);
+		polygon.setPosition(2, 3, 2);
+		Roi freehand = new PolygonRoi(new int[] { 5, 15, 12 }, new int[] { 5, 4,
+			12 }, 3, Roi.FREEROI);
+		freehand.setPosition(2, 1, 2);
+		Roi line = new ij.gui.Line(1, 1, 15, 12);
+		line.setPosition(5);
+		Roi point = new ij.gui.PointRoi(7, 9);
+		point.setPosition(1, 2, 1);
+		Roi box = new Roi(4, 5, 6, 3);
+		box.setPosition(1, 2, 1);
+		src.setOverlay(new Overlay(polygon));
+		for (Roi r : new Roi[] { freehand, line, point, box })
+			src.getOverlay().add(r);
+		List<String> before = places(src.getOverlay());
+		Overlay o = enlargeTwice(src).output.getOverlay();
+		assertEquals(5, o.size());
+		// ImageJ reads a stack position as the slice of a shape without C/Z/T
+		assertEquals(List.of("Polygon 2/3/2 0", "Freehand 2/1/2 0",
+			"Straight Line 0/5/0 5", "Point 1/2/1 0", "Rectangle 1/2/1 0"), places(
+				o));
+		assertEquals(before, places(o));
+		assertEquals(new java.awt.Rectangle(4, 4, 12, 14), o.get(0).getBounds());
+	}
+
+	private static List<String> places(Overlay overlay) {
+		List<String> places = new ArrayList<>();
+		for (Roi r : overlay)
+			places.add(r.getTypeAsString() + " " + r.getCPosition() + "/" + r
+				.getZPosition() + "/" + r.getTPosition() + " " + r.getPosition());
+		return places;
 	}
 
 	/**
