@@ -286,11 +286,16 @@ public final class ImagePlusConverter {
 			for (int c = 1; c <= channels; c++)
 				recordChannel(composite.getChannelLut(c), c, line, props);
 		}
-		else if (channels == 1) {
+		else {
+			// one LUT and display range shown for every channel (several channels
+			// in a hyperstack that is not a CompositeImage): each channel in colour
+			// mode with them, as ImageJ reopens such an image once saved
+			if (channels > 1) props.put(ViewerProperties.MODE, "color");
 			LUT lut = imp.getProcessor().getLut();
 			lut.min = imp.getDisplayRangeMin();
 			lut.max = imp.getDisplayRangeMax();
-			recordChannel(lut, 1, line, props);
+			for (int c = 1; c <= channels; c++)
+				recordChannel(lut, c, line, props);
 		}
 		String unit = imp.getCalibration().getValueUnit();
 		if (unit != null && !unit.isBlank() && !unit.equals("Gray Value")) props

@@ -184,6 +184,37 @@ class ImagePlusConverterTest {
 		assertNull(back.getProp("fiji-gan.slice.4.label"));
 	}
 
+	/**
+	 * Several channels in a hyperstack that is not a CompositeImage (a stack
+	 * given channels by Image > Properties) show one LUT and range: they were not
+	 * kept, and the result came back in composite mode, red and green, its range
+	 * reset.
+	 */
+	@Test
+	void aMultiChannelHyperstackThatIsNotCompositeKeepsItsLutAndRange() {
+		ImageStack stack = new ImageStack(4, 3);
+		for (int i = 0; i < 6; i++)
+			stack.addSlice(new ShortProcessor(4, 3, new short[12], null));
+		ImagePlus imp = new ImagePlus("plain", stack);
+		imp.setDimensions(2, 3, 1);
+		imp.setOpenAsHyperStack(true);
+		imp.setLut(LUT.createLutFromColor(java.awt.Color.RED));
+		imp.setDisplayRange(1000, 9000);
+		assertTrue(!(imp instanceof CompositeImage) && imp.getNChannels() == 2);
+		ImagePlus back = ImagePlusConverter.toImagePlus(ImagePlusConverter.toRaster(
+			imp));
+		CompositeImage c = assertInstanceOf(CompositeImage.class, back);
+		assertEquals(CompositeImage.COLOR, c.getMode());
+		for (int ch = 1; ch <= 2; ch++) {
+			assertEquals(0xffff0000, c.getChannelLut(ch).getRGB(255), "channel " +
+				ch);
+			assertArrayEquals(new double[] { 1000, 9000 }, new double[] { c
+				.getChannelLut(ch).min, c.getChannelLut(ch).max }, "channel " + ch);
+		}
+		assertEquals(1000, c.getDisplayRangeMin());
+		assertEquals(9000, c.getDisplayRangeMax());
+	}
+
 	@Test
 	void aSourceImageIsNotChangedByConversion() {
 		ImagePlus imp = new ImagePlus("src", new FloatProcessor(2, 2, new float[] {
