@@ -2,7 +2,6 @@
 package org.fijigan.imagej;
 
 import java.awt.Color;
-import java.awt.GraphicsEnvironment;
 import java.util.List;
 import java.util.Locale;
 
@@ -197,10 +196,8 @@ public class ShowChangesCommand implements Command, DialogChoices {
 			t.addValue("Class", row.className());
 		}
 		table = t;
-		String title = "GAN Provenance of " + image.getTitle();
-		if (GraphicsEnvironment.isHeadless()) IJ.log(title + "\n" +
-			GenerationProvenance.toCsv(rows));
-		else t.show(title);
+		// headless, the Results table a macro reads, as Demo's and Evaluate's are
+		CancellableCommand.showTable(t, "GAN Provenance of " + image.getTitle());
 	}
 
 	private ImagePlus original() {

@@ -168,6 +168,11 @@ class TrustAndModelsFijiTest {
 		assertEquals("ab".repeat(32), t.getStringValue("SHA-256", 0));
 		assertEquals("4", t.getStringValue("Seed", 1));
 		assertEquals(2, (int) t.getValue("Slice", 1));
+		// headless, the table is the Results table a macro reads (it was only
+		// printed to the Log: nResults was 0)
+		assertEquals("2 4 gan", ij.IJ.runMacro(
+			"return '' + nResults + ' ' + getResultString('Seed', 1) + ' ' + " +
+				"getResultString('Model', 0);"));
 	}
 
 	@Test
