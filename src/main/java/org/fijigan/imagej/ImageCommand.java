@@ -32,6 +32,12 @@ public abstract class ImageCommand extends InferenceCommand {
 	ImagePlus output;
 
 	/**
+	 * Set by the dialog's preview: {@link #image} is this crop of a larger image.
+	 * Null in a real run.
+	 */
+	Preview.Crop previewCrop;
+
+	/**
 	 * Calls the one core entry point of this task: {@link ImageToImage} unless
 	 * overridden.
 	 */

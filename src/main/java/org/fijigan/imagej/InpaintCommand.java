@@ -31,7 +31,11 @@ public class InpaintCommand extends ImageCommand {
 	protected RunResult run(ModelDescriptor descriptor, RasterImage input,
 		InferenceOptions options)
 	{
-		RasterImage holes = InpaintMasks.of(image, mask);
+		// a preview's mask is the real run's, cut as its pixels were: ROIs and a
+		// mask image are placed on the whole image, not on the crop
+		RasterImage holes = previewCrop == null ? InpaintMasks.of(image, mask)
+			: InpaintMasks.cut(InpaintMasks.of(previewCrop.source(), mask),
+				previewCrop);
 		RunResult r = Inpainter.run(descriptor, input, holes, options
 			.withCompositeInpaint(keep), progress(), cancellation());
 		r.image().properties().put(Inpainter.MASK_PROPERTY, InpaintMasks.name(

@@ -1,6 +1,7 @@
 
 package org.fijigan.imagej;
 
+import java.awt.Rectangle;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
@@ -60,6 +61,26 @@ final class InpaintMasks {
 				return fromImage(image, mask);
 			}
 		}
+	}
+
+	/**
+	 * The part of {@code mask} (as {@link #of} builds it for the crop's source)
+	 * that a preview crop covers: the plane of the crop's slice and frame (the
+	 * mask's only plane when it has one), cut to the crop's region, the values as
+	 * they are.
+	 */
+	static RasterImage cut(RasterImage mask, Preview.Crop crop) {
+		Rectangle r = crop.region();
+		int z = mask.slices() == 1 ? 0 : crop.slice() - 1, t = mask.frames() == 1
+			? 0 : crop.frame() - 1;
+		Object from = mask.plane(0, z, t), to = mask.type().newPlane(r.width *
+			r.height);
+		for (int y = 0; y < r.height; y++)
+			System.arraycopy(from, (r.y + y) * mask.width() + r.x, to, y * r.width,
+				r.width);
+		return new RasterImage(r.width, r.height, 1, 1, 1, mask.type(),
+			new Object[] { to }).setTitle(mask.title()).setCalibration(mask
+				.calibration());
 	}
 
 	/**

@@ -118,7 +118,10 @@ final class Preview implements AutoCloseable {
 		if (command != running) return; // a newer setting came first
 		long start = System.nanoTime();
 		try {
-			command.image = crop();
+			ImageCanvas canvas = image.getCanvas();
+			Crop crop = crop(image, canvas == null ? null : canvas.getSrcRect());
+			command.image = crop.image();
+			command.previewCrop = crop;
 			command.execute();
 			if (command != running || command.output == null) return;
 			show(command.output);
@@ -135,19 +138,34 @@ final class Preview implements AutoCloseable {
 	}
 
 	/**
-	 * The visible region of the current slice (all channels), with the selection
-	 * moved onto it.
+	 * What a preview runs on: {@code image}, a copy of {@code region} of
+	 * {@code source}'s current slice and frame (1-based {@code slice} and
+	 * {@code frame}), all channels. A command that reads more of the source than
+	 * its pixels (Inpaint's mask) reads it from {@code source} and cuts it as the
+	 * pixels were cut.
 	 */
-	private ImagePlus crop() {
-		ImageCanvas canvas = image.getCanvas();
-		Rectangle r = region(canvas == null ? null : canvas.getSrcRect(), image
-			.getWidth(), image.getHeight(), MAX_SIDE);
+	record Crop(ImagePlus image, ImagePlus source, Rectangle region, int slice,
+			int frame) {
+	}
+
+	/**
+	 * {@code image}'s {@link #region} for the canvas rectangle {@code visible}
+	 * (null: the whole image) on its current slice and frame, copied.
+	 */
+	static Crop crop(ImagePlus image, Rectangle visible) {
+		Rectangle r = region(visible, image.getWidth(), image.getHeight(),
+			MAX_SIDE);
 		Roi selection = image.getRoi();
 		ImagePlus copy;
+		int z, t;
 		synchronized (image) {
 			image.setRoi(new Roi(r), false);
 			try {
-				int z = image.getZ(), t = image.getT();
+				// from the stack index, which setSlice keeps current even where no
+				// window updates the position
+				int[] czt = image.convertIndexToPosition(image.getCurrentSlice());
+				z = czt[1];
+				t = czt[2];
 				copy = new Duplicator().run(image, 1, image.getNChannels(), z, z, t, t);
 			}
 			finally {
@@ -156,12 +174,7 @@ final class Preview implements AutoCloseable {
 			}
 		}
 		copy.setTitle("preview of " + image.getTitle());
-		if (selection != null && selection.isArea()) {
-			Roi moved = (Roi) selection.clone();
-			moved.setLocation(selection.getXBase() - r.x, selection.getYBase() - r.y);
-			copy.setRoi(moved, false);
-		}
-		return copy;
+		return new Crop(copy, image, r, z, t);
 	}
 
 	private synchronized void show(ImagePlus result) {

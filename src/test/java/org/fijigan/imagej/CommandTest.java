@@ -474,6 +474,73 @@ class CommandTest {
 		}
 	}
 
+	/**
+	 * Inpaint's preview runs on a crop of the image: a mask image of the image's
+	 * size was refused as the wrong size, and ROIs were filled at whole-image
+	 * coordinates on the crop. The mask is now the real run's, cut as the pixels
+	 * are.
+	 */
+	@Test
+	void inpaintsPreviewCutsTheMaskAsItCutsThePixels() {
+		byte[] ramp = new byte[40 * 30];
+		for (int i = 0; i < ramp.length; i++)
+			ramp[i] = (byte) (i % 200);
+		ImagePlus src = new ImagePlus("big", new ByteProcessor(40, 30, ramp));
+		ByteProcessor holes = new ByteProcessor(40, 30);
+		holes.setRoi(25, 20, 3, 2);
+		holes.setValue(255);
+		holes.fill();
+		ImagePlus mask = new ImagePlus("big mask", holes);
+		ij.macro.Interpreter.batchMode = true;
+		ij.macro.Interpreter.addBatchModeImage(mask);
+		try {
+			Preview.Crop crop = Preview.crop(src, new java.awt.Rectangle(20, 15, 16,
+				12));
+			assertEquals(new java.awt.Rectangle(20, 15, 16, 12), crop.region());
+			InpaintCommand c = new InpaintCommand();
+			c.image = crop.image();
+			c.previewCrop = crop;
+			c.mask = "big mask";
+			c.model = OnnxModels.inpaint(1).write(dir, "inpaint.onnx").toString();
+			c.normalize = "range";
+			c.threads = 1;
+			c.run();
+			assertNull(c.errorMessage());
+			byte[] out = (byte[]) c.output.getProcessor().getPixels();
+			assertEquals(16 * 12, out.length);
+			for (int y = 0; y < 12; y++)
+				for (int x = 0; x < 16; x++) {
+					boolean hole = x >= 5 && x < 8 && y >= 5 && y < 7;
+					assertEquals(hole ? 128 : ramp[(y + 15) * 40 + x + 20] & 0xff, out[y *
+						16 + x] & 0xff, x + "," + y); // the model fills 0.5
+				}
+		}
+		finally {
+			ij.macro.Interpreter.removeBatchModeImage(mask);
+			ij.macro.Interpreter.batchMode = false;
+		}
+
+		// ROIs (the ROI Manager's) at whole-image coordinates, one on slice 3
+		ImagePlus stack = ij.IJ.createImage("stack", "8-bit black", 40, 30, 3);
+		stack.getStack().getProcessor(3).set(30, 20, 7);
+		stack.setSlice(3);
+		Roi onSlice3 = new Roi(30, 20, 4, 4);
+		onSlice3.setPosition(3);
+		Roi everywhere = new Roi(0, 0, 2, 2); // outside the crop
+		Preview.Crop crop = Preview.crop(stack, new java.awt.Rectangle(24, 16, 16,
+			12));
+		assertEquals(3, crop.slice());
+		assertEquals(7, crop.image().getProcessor().get(6, 4)); // slice 3's pixel
+		RasterImage cut = InpaintMasks.cut(InpaintMasks.fromRois(stack, new Roi[] {
+			everywhere, onSlice3 }, true), crop);
+		assertEquals(16, cut.width());
+		byte[] m = (byte[]) cut.plane(0);
+		assertEquals(16 * 255, sum(m));
+		for (int y = 4; y < 8; y++)
+			for (int x = 6; x < 10; x++)
+				assertEquals(-1, m[y * 16 + x], x + "," + y);
+	}
+
 	@Test
 	void masksComeFromSelectionsPositionedRoisOrAnImageOfTheRightSize() {
 		ImagePlus image = ij.IJ.createImage("stack", "8-bit black", 5, 4, 3);
