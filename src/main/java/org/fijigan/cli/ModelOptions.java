@@ -95,12 +95,16 @@ final class ModelOptions {
 		{
 			if (taskWasGiven) return d;
 			// a denoiser in super-resolution gives a denoised image, not an enlarged
-			// one: refused as Fiji's menu entries refuse it; a generic model runs
+			// one: refused as Fiji's menu entries refuse it; a generic model runs.
+			// --task is no way out for a model that changes the size into a task
+			// that keeps it (refused then)
+			boolean keepsSize = expected == TaskKind.DENOISE ||
+				expected == TaskKind.INPAINT;
 			if (actual != TaskKind.IMAGE_TO_IMAGE) throw new GanException(d.name() +
 				" is a " + actual.id() + " model (scale " + Numbers.significant(d
 					.scale(), 4) + "): run it with 'fiji-gan " + commandFor(actual) +
-				"', or pass --task " + expected.id() + " if it should run as a " +
-				expected.id() + " model");
+				"'" + (keepsSize && d.scale() != 1 ? "" : ", or pass --task " + expected
+					.id() + " if it should run as a " + expected.id() + " model"));
 			return ModelOverrides.NONE.withTask(expected).applyTo(d);
 		}
 		throw new GanException(d.name() + " is a" + (actual == TaskKind.INPAINT

@@ -76,11 +76,13 @@ public abstract class ImageCommand extends InferenceCommand {
 				? "an inpainting model: use Plugins>GAN>Inpaint..."
 				: "a generator: use Plugins>GAN>Generate Synthetic Images..."));
 		TaskKind menu = menuTask();
+		// a super-resolution model cannot run as a denoiser, which keeps the size
 		if (menu != null && task != menu && task != TaskKind.IMAGE_TO_IMAGE)
 			throw new GanException(model + " is a " + task.id() +
 				" model: use Plugins>GAN>" + menuEntry(task) +
-				", or Run ONNX Model... with Task " + menu.id() +
-				" if it should run as a " + menu.id() + " model");
+				(menu == TaskKind.DENOISE && task == TaskKind.SUPER_RESOLUTION ? ""
+					: ", or Run ONNX Model... with Task " + menu.id() +
+						" if it should run as a " + menu.id() + " model"));
 	}
 
 	private static String menuEntry(TaskKind task) {

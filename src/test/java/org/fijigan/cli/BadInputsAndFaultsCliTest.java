@@ -176,10 +176,10 @@ class BadInputsAndFaultsCliTest {
 		Path sr = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");
 		// a super-resolution model in denoise would enlarge the image: refused as
 		// Fiji's Denoise... refuses it, naming the command that runs it
+		// (--task denoise is no way out: a denoise model keeps the size)
 		assertFailsCleanly("fiji-gan: sr is a super-resolution model (scale 2): " +
-			"run it with 'fiji-gan super-resolution', or pass --task denoise if it " +
-			"should run as a denoise model", "denoise", "-m", sr, "-i", in, "-o", dir
-				.resolve("out.tif"));
+			"run it with 'fiji-gan super-resolution'", "denoise", "-m", sr, "-i", in,
+			"-o", dir.resolve("out.tif"));
 		Path dn = OnnxModels.builder().metadata("fiji-gan.task", "denoise").input(
 			"x", "N,1,H,W").node("Identity", "x", "y").output("y", "N,1,H,W").write(
 				dir, "dn.onnx");
@@ -187,13 +187,17 @@ class BadInputsAndFaultsCliTest {
 			"with 'fiji-gan denoise', or pass --task super-resolution if it should " +
 			"run as a super-resolution model", "super-resolution", "-m", dn, "-i", in,
 			"-o", dir.resolve("out.tif"));
-		// asked for: it runs, and an 8-bit image written as .npy is said to be
-		// what the file holds
-		Result npy = MainTest.cli("denoise", "-m", sr, "-i", in, "-o", dir.resolve(
-			"out.npy"), "--task", "denoise");
+		assertFailsCleanly("fiji-gan: model sr has a scale of 2 (graph), but a " +
+			"denoise model's result is its input's size (scale 1): run it as " +
+			"super-resolution, or state a scale of 1", "denoise", "-m", sr, "-i", in,
+			"-o", dir.resolve("out.tif"), "--task", "denoise");
+		// asked for: a denoiser runs as super-resolution, and an 8-bit image
+		// written as .npy is said to be what the file holds
+		Result npy = MainTest.cli("super-resolution", "-m", dn, "-i", in, "-o", dir
+			.resolve("out.npy"), "--task", "super-resolution");
 		assertEquals(0, npy.exitCode(), npy.err());
 		assertTrue(npy.out().startsWith("wrote " + dir.resolve("out.npy") +
-			" (16x16, 32-bit float (.npy))"), npy.out());
+			" (8x8, 32-bit float (.npy))"), npy.out());
 		// a generic model runs from either
 		Path any = OnnxModels.builder().input("x", "N,1,H,W").node("Identity", "x",
 			"y").output("y", "N,1,H,W").write(dir, "any.onnx");

@@ -346,8 +346,7 @@ class CommandTest {
 		dn.model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx").toString();
 		dn.run();
 		assertEquals(dn.model + " is a super-resolution model: use " +
-			"Plugins>GAN>Super-Resolution..., or Run ONNX Model... with Task " +
-			"denoise if it should run as a denoise model", dn.errorMessage());
+			"Plugins>GAN>Super-Resolution...", dn.errorMessage());
 		assertNull(dn.output);
 
 		SuperResolutionCommand generic = new SuperResolutionCommand();
