@@ -512,10 +512,10 @@ final class DescriptorInference {
 			.processing(), rdfOut.id(), null);
 		return o.applyTo(ModelDescriptor.builder(name, TaskKind.GENERATE,
 			new ModelKind.Generator(spec), out.name(), layout).file(onnx, ModelLoader
-				.modelSha256(onnx, g)).outputChannels(dim(out, layout.channelAxis(), 1))
-			.ranges(range, range).processing(List.of(), impliedCasts(rdfOut, post,
-				false)).outputInInputUnits(inInputUnits(post)).origins(origins).graph(g)
-			.build());
+				.modelSha256(onnx, g)).outputChannels(layoutLeftOpen(out) ? -1 : dim(
+					out, layout.channelAxis(), 1)).ranges(range, range).processing(List
+						.of(), impliedCasts(rdfOut, post, false)).outputInInputUnits(
+							inInputUnits(post)).origins(origins).graph(g).build());
 	}
 
 	/**
@@ -578,7 +578,10 @@ final class DescriptorInference {
 	 * 1, 3 or 4 after two larger ones), rank 3 {@code byx}. A rank-2 output whose
 	 * first axis is the batch ({@code [N, D]}, as an MLP generator gives) is
 	 * refused: it holds one flat vector per sample, and read as an image its
-	 * samples became the rows of every slice.
+	 * samples became the rows of every slice. A rank-4 output that leaves a
+	 * channel or spatial axis open ({@link #layoutLeftOpen}) gets its layout from
+	 * the shape a run gives ({@link ModelDescriptor#outputLayout(long[])}); the
+	 * one returned here stands until then.
 	 *
 	 * @param z the latent input, whose batch axis the output's is compared with
 	 */
@@ -594,6 +597,19 @@ final class DescriptorInference {
 			"generator's images as [N,C,H,W] or [N,H,W,C]; export the model with " +
 			"its output reshaped to one of these");
 		return guessLayout(out);
+	}
+
+	/**
+	 * Whether {@link #guessLayout} cannot tell the layout of {@code v} from its
+	 * declared shape: rank 4 with a channel or spatial axis left open (the batch
+	 * axis does not count), so that the sizes a run gives decide between
+	 * {@code bcyx} and {@code byxc}.
+	 */
+	static boolean layoutLeftOpen(ValueInfo v) {
+		if (v.rank() != 4) return false;
+		for (int axis = 1; axis < 4; axis++)
+			if (!v.isFixed(axis)) return true;
+		return false;
 	}
 
 	/**

@@ -166,6 +166,43 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 		throw new IllegalStateException("model " + name + " is not a generator");
 	}
 
+	/**
+	 * Whether this generator's output layout is read from the shape of the
+	 * samples it draws, not from its declared shape: a rank-4 output that leaves
+	 * one of its channel or spatial axes open ({@code [N,?,?,?]}, as an export
+	 * with dynamic axes declares) could be {@code bcyx} or {@code byxc}, and the
+	 * layout rule is told only by the sizes a run gives. False for any other
+	 * model, and for one built without its graph.
+	 */
+	public boolean outputLayoutAtRunTime() {
+		ValueInfo v = declaredOutput();
+		return kind instanceof ModelKind.Generator && v != null &&
+			DescriptorInference.layoutLeftOpen(v);
+	}
+
+	/**
+	 * The layout of this model's output as a run gives it {@code shape}:
+	 * {@link #outputLayout()}, unless it is decided at run time
+	 * ({@link #outputLayoutAtRunTime()}): then the rule for a tensor without a
+	 * descriptor read from {@code shape} itself ({@code byxc} when the last axis
+	 * is 1, 3 or 4 and the second is larger, else {@code bcyx}).
+	 */
+	public TensorLayout outputLayout(long[] shape) {
+		if (!outputLayoutAtRunTime() || shape.length != outputLayout.rank())
+			return outputLayout;
+		ValueInfo declared = declaredOutput();
+		return DescriptorInference.guessLayout(new ValueInfo(outputName, declared
+			.elementType(), shape, java.util.Collections.nCopies(shape.length, "")));
+	}
+
+	/** The graph's declaration of the output, or null without a graph. */
+	public ValueInfo declaredOutput() {
+		if (graph == null) return null;
+		for (ValueInfo v : graph.outputs())
+			if (v.name().equals(outputName)) return v;
+		return null;
+	}
+
 	/** Whether tiles give the same result as one run on the whole image. */
 	public boolean isTileable() {
 		return wholeImageOps.isEmpty();

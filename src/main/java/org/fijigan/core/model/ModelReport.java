@@ -78,6 +78,12 @@ final class ModelReport {
 				.classInput() + ", " + (gs.classCount() > 0 ? gs.classCount()
 					: "unknown number of") + " classes" + (gs.oneHotClass() ? ", one-hot"
 						: "") + (gs.classNames().isEmpty() ? "" : " " + gs.classNames()));
+			line(sb, "image output", d.outputName() + ", axes " + (d
+				.outputLayoutAtRunTime() ? "decided at run time from the shape of " +
+					"the samples (its declared shape leaves them open): byxc when the " +
+					"last axis is 1, 3 or 4 and the second is larger, else bcyx" : d
+						.outputLayout() + ", " + (d.outputChannels() > 0 ? d
+							.outputChannels() : "any") + " channel(s)"));
 		}
 		line(sb, "value range", "in " + d.inputRange() + ", out " + d
 			.outputRange() + origin(d, "range"));

@@ -2,6 +2,7 @@
 package org.fijigan.core.pipeline;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +132,13 @@ public final class Generator {
 				long runEnd = System.nanoTime();
 				timings.add(StageTimings.Stage.RUN, runEnd - runStart);
 				long[] s = out.shape();
+				if (result == null && model.outputLayoutAtRunTime()) {
+					layout = model.outputLayout(s);
+					notes.add("the generator's output " + model.declaredOutput()
+						.shapeString() + " leaves its layout open: " + "read as " + layout +
+						" from the shape of its samples " + Arrays.toString(s).replace(" ",
+							""));
+				}
 				int c = layout.channelAxis() < 0 ? 1 : (int) s[layout.channelAxis()];
 				int h = (int) s[layout.yAxis()], w = (int) s[layout.xAxis()];
 				if (result == null) result = allocate(w, h, c, n, floatOut);

@@ -88,6 +88,47 @@ class GeneratorShapesTest {
 	}
 
 	/**
+	 * A channels-last output exported with every axis open ([N,?,?,?], as
+	 * PyTorch's dynamic axes declare a reshape's output) was read as bcyx from
+	 * its declared shape: a 16x12 grey sample came out 1 pixel wide with 16
+	 * channels. Its layout is read from the shape of the samples, so it is the
+	 * image the same model with fixed axes gives, pixel for pixel; info says the
+	 * layout is decided at run time.
+	 */
+	@Test
+	void aChannelsLastOutputWithOpenAxesIsReadFromTheShapeOfItsSamples() {
+		int h = 16, w = 12, dim = h * w;
+		ModelDescriptor m = load(reshaping(dim, "N,H,W,C", -1, h, w, 1),
+			"nhwc_open.onnx");
+		float[][] z = latents(2, dim);
+		RunResult r = generate(m, z);
+		RasterImage img = r.image();
+		assertEquals(w, img.width());
+		assertEquals(h, img.height());
+		assertEquals(1, img.logicalChannels());
+		assertEquals(2, img.slices());
+		assertTrue(m.outputLayoutAtRunTime());
+		assertEquals(-1, m.outputChannels());
+		for (int i = 0; i < 2; i++) {
+			float[] p = (float[]) img.plane(0, i, 0);
+			for (int k = 0; k < dim; k++)
+				assertEquals(z[i][k], p[k], 0f, "sample " + i + ", pixel " + k);
+		}
+		assertTrue(r.report().notes().contains("the generator's output " +
+			"[N,H,W,C] leaves its layout open: read as byxc from the shape of its " +
+			"samples [2,16,12,1]"), r.report().notes().toString());
+		assertTrue(ModelLoader.report(m).text().contains("axes decided at run " +
+			"time from the shape of the samples"), ModelLoader.report(m).text());
+		// channels first with open axes: still bcyx, 3 channels of 4x5
+		ModelDescriptor rgb = load(reshaping(60, "N,C,H,W", -1, 3, 4, 5),
+			"nchw_open.onnx");
+		RasterImage three = generate(rgb, latents(1, 60)).image();
+		assertEquals(5, three.width());
+		assertEquals(4, three.height());
+		assertEquals(3, three.logicalChannels());
+	}
+
+	/**
 	 * An MLP generator's flat [N, D] output wrote every sample as a row of every
 	 * slice (6 samples of 64 values gave 64x6 images, 6 slices); it is refused
 	 * with what fiji-gan takes instead.
