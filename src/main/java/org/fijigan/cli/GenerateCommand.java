@@ -1,6 +1,7 @@
 
 package org.fijigan.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -117,10 +118,18 @@ final class GenerateCommand extends JobCommand {
 		return "write the images into a folder (--output DIR), which holds one at a time";
 	}
 
-	/** Folder mode when OUT has no image extension. */
+	/**
+	 * Folder mode when OUT has no extension of an image file fiji-gan writes. A
+	 * name of an image file it cannot write ({@code vol.nii}, {@code .bmp},
+	 * {@code .gif}) is refused as any command's output file is, unless it is a
+	 * folder already: it became a folder of TIFFs under that name.
+	 */
 	@Override
 	boolean writesFolder() {
-		return ImageFiles.Format.of(output) == null;
+		if (ImageFiles.Format.of(output) != null) return false;
+		if (ImageFiles.CODEC.isImage(output) && !Files.isDirectory(output))
+			OutputFile.requireFormat(output);
+		return true;
 	}
 
 	@Override

@@ -27,10 +27,7 @@ final class OutputFile {
 	}
 
 	static OutputFile prepare(Path path, boolean overwrite) {
-		ImageFiles.Format format = ImageFiles.Format.of(path);
-		if (format == null) throw new GanException("cannot write " + path
-			.getFileName() +
-			": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy or .nii.gz");
+		ImageFiles.Format format = requireFormat(path);
 		Path absolute = path.toAbsolutePath();
 		AtomicFile.requireNameFits(absolute);
 		AtomicFile.requireOutputFolder(absolute.getParent());
@@ -39,6 +36,18 @@ final class OutputFile {
 		if (!overwrite) AtomicFile.refuseExisting(absolute);
 		AtomicFile.requireWritableFolder(absolute.getParent());
 		return new OutputFile(absolute, format, overwrite);
+	}
+
+	/**
+	 * The format {@code path}'s extension names; refused, with the extensions
+	 * fiji-gan writes, when it names none.
+	 */
+	static ImageFiles.Format requireFormat(Path path) {
+		ImageFiles.Format format = ImageFiles.Format.of(path);
+		if (format == null) throw new GanException("cannot write " + path
+			.getFileName() +
+			": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy or .nii.gz");
+		return format;
 	}
 
 	Path path() {

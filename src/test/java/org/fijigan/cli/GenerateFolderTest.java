@@ -369,6 +369,37 @@ class GenerateFolderTest {
 	}
 
 	/**
+	 * An output named as an image file fiji-gan cannot write ({@code vol.nii},
+	 * {@code .bmp}, {@code .gif}) became a folder of TIFFs and a manifest under
+	 * that name; it is refused as inpaint refuses it, with nothing written. An
+	 * existing folder of such a name is still written into, and a name of no
+	 * image file ({@code run.v2}) is still a folder.
+	 */
+	@Test
+	void anImageFileNameFijiGanCannotWriteIsRefusedNotMadeAFolder()
+		throws IOException
+	{
+		Path model = conditional();
+		for (String name : new String[] { "vol.nii", "pic.bmp", "anim.GIF" }) {
+			Result r = generate(model, dir.resolve(name), "--count", 1, "--seed", 1);
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals("fiji-gan: cannot write " + name +
+				": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy or " +
+				".nii.gz", r.err().strip());
+			assertFalse(Files.exists(dir.resolve(name)), name);
+		}
+		Files.createDirectory(dir.resolve("old.nii"));
+		Result r = generate(model, dir.resolve("old.nii"), "--count", 1, "--seed",
+			1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Map.of("axial", 1), perFolder(files(dir.resolve("old.nii"),
+			false)));
+		r = generate(model, dir.resolve("run.v2"), "--count", 1, "--seed", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(Files.isDirectory(dir.resolve("run.v2")));
+	}
+
+	/**
 	 * Class names that do not fit an integer-label generator are refused when it
 	 * loads, in one line, before anything is written: more names than rows of its
 	 * embedding table (ONNX Runtime's Gather failed on the labels past it), fewer
