@@ -176,6 +176,28 @@ class BoundedKnobsTest {
 		assertFalse(r.err().contains("--tile"), r.err());
 	}
 
+	/**
+	 * Seeds past the largest long wrapped round: --seed 2^63-2 --count 3 drew and
+	 * recorded seeds ...806, ...807 and -9223372036854775808, rc 0. The last seed
+	 * is checked before anything is drawn, for a stack and a folder; the largest
+	 * seed that fits is still drawn.
+	 */
+	@Test
+	void seedsPastTheLargestLongAreRefusedBeforeDrawing() {
+		Path model = OnnxModels.generator(8, 0, 4, 4).write(dir, "gan.onnx");
+		String problem = "seed 9223372036854775806 with 3 images goes past the " +
+			"largest seed, 9223372036854775807 (sample i takes seed seed + i): " +
+			"give a seed of at most 9223372036854775805";
+		for (String out : new String[] { "wrap.tif", "wrap" }) {
+			assertRefused(1, problem, "generate", "-m", model, "-o", dir.resolve(out),
+				"--count", 3, "--seed", Long.MAX_VALUE - 1);
+			assertFalse(Files.exists(dir.resolve(out)), out);
+		}
+		Result r = MainTest.cli("generate", "-m", model, "-o", dir.resolve(
+			"last.tif"), "--count", 3, "--seed", Long.MAX_VALUE - 2);
+		assertEquals(0, r.exitCode(), r.err());
+	}
+
 	Process start(String tag, Object... args) throws IOException {
 		return processes.start(tag, args);
 	}

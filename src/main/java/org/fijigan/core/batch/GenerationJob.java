@@ -56,6 +56,8 @@ public record GenerationJob(Path outputDir, String format, SamplePlan plan,
 		if (shard == null) shard = Shard.ALL;
 		properties = properties == null ? Map.of() : Map.copyOf(properties);
 		GenerateOptions.refuseNonFiniteLatents(latents);
+		if (latents == null) GenerateOptions.refuseSeedsPastLast(seed, plan
+			.count());
 		if (nonFinite == null) nonFinite = NonFinite.FAIL;
 	}
 }

@@ -42,6 +42,7 @@ public record GenerateOptions(int count, long seed, Integer classLabel,
 		ThreadCount.check(threads);
 		if (nonFinite == null) nonFinite = NonFinite.FAIL;
 		refuseNonFiniteLatents(latents);
+		if (latents == null) refuseSeedsPastLast(seed, count);
 	}
 
 	/** Options that refuse NaN and infinite outputs in 8-bit images. */
@@ -51,6 +52,20 @@ public record GenerateOptions(int count, long seed, Integer classLabel,
 	{
 		this(count, seed, classLabel, classLabels, latents, floatOutput, device,
 			threads, NonFinite.FAIL);
+	}
+
+	/**
+	 * Refuses {@code count} samples from seed {@code seed} whose last seed,
+	 * {@code seed + count - 1}, lies past {@link Long#MAX_VALUE}: the seeds
+	 * wrapped round to {@link Long#MIN_VALUE}, so the samples were recorded under
+	 * seeds that do not follow from {@code seed}.
+	 */
+	public static void refuseSeedsPastLast(long seed, long count) {
+		if (count > 0 && seed > Long.MAX_VALUE - (count - 1))
+			throw new GanException("seed " + seed + " with " + count + " image" +
+				(count == 1 ? "" : "s") + " goes past the largest seed, " +
+				Long.MAX_VALUE + " (sample i takes seed " + "seed + i): give a seed " +
+				"of at most " + (Long.MAX_VALUE - (count - 1)));
 	}
 
 	/**
