@@ -650,6 +650,37 @@ class GenerateFolderTest {
 	}
 
 	/**
+	 * A two-channel generator into png or jpg drew every sample, then failed to
+	 * write each ("0 of 2 images written", rc 1, a manifest of failed rows); its
+	 * graph gives the channels, so it is refused before anything is drawn or the
+	 * folder made. Into tif it writes.
+	 */
+	@Test
+	void samplesOfMoreChannelsThanPngOrJpegHoldAreRefusedUpFront()
+		throws IOException
+	{
+		Path model = OnnxModels.builder().input("z", "N,32").constant("shape",
+			new long[] { -1, 2, 4, 4 }, 4).node("Reshape", "z,shape", "image").output(
+				"image", "N,2,4,4").write(dir, "two.onnx");
+		for (String format : new String[] { "png", "jpg" }) {
+			Path out = dir.resolve("out-" + format);
+			Result r = generate(model, out, "--count", 2, "--seed", 1, "--format",
+				format, "--range", "-1,1");
+			assertEquals(1, r.exitCode(), r.err());
+			assertEquals(
+				"fiji-gan: two draws images of 2 channels, which cannot be " +
+					"written as ." + format + " files: give --format tif, npy or nii.gz",
+				r.err().strip());
+			assertFalse(Files.exists(out), out.toString());
+		}
+		Path out = dir.resolve("out-tif");
+		Result r = generate(model, out, "--count", 2, "--seed", 1, "--range",
+			"-1,1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(2, files(out, false).size());
+	}
+
+	/**
 	 * A latent file is [N, d], or [N] and the latent input's own axes: a [2, 2,
 	 * 2] file for a latent of 4 was read as two vectors of 4; it is refused in
 	 * one line naming the file and its shape, to a stack and to a folder, with

@@ -86,6 +86,15 @@ public final class GenerationBatch {
 			throw new GanException("32-bit images (--float, or --normalize none) " +
 				"cannot be written as " + job.format() +
 				" files: give --format tif, npy or nii.gz");
+		// so would a sample of more channels than the format holds, where the
+		// model's graph gives their number (3 are written as RGB)
+		int channels = model.outputChannels();
+		if (channels > 1 && channels != 3 && codec.cannotWrite(job.format(),
+			RasterImage.allocate(1, 1, channels, 1, 1, job.floatOutput()
+				? PixelType.FLOAT32 : PixelType.UINT8)) != null) throw new GanException(
+					model.name() + " draws images of " + channels +
+						" channels, which cannot be written as " + job.format() +
+						" files: give --format tif, npy or nii.gz");
 		if (job.plan().isConditional() != model.generator().isConditional())
 			throw new GanException(model.name() + (model.generator().isConditional()
 				? " takes a class for each image" : " takes no class"));
