@@ -177,6 +177,58 @@ class GenerateFolderTest {
 	}
 
 	/**
+	 * A class goes into the folder of it the output folder holds, however spelt:
+	 * after --balance-against wrote Sagittal/ (the labelled folder's spelling),
+	 * --class sagittal wrote sagittal/ beside it, and evaluate refused the set
+	 * ("both name class sagittal"). Classes in turn go into a folder named by
+	 * label number too. Two folders there of one class the run draws are refused
+	 * before anything is drawn.
+	 */
+	@Test
+	void aClassGoesIntoTheFolderOfItThereIsAlreadyHoweverSpelt()
+		throws IOException
+	{
+		Path labelled = dir.resolve("labelled");
+		for (int i = 0; i < 3; i++)
+			FolderModeTest.save(new ImagePlus("a", new ByteProcessor(6, 5)), labelled
+				.resolve("axial/a" + i + ".tif"));
+		FolderModeTest.save(new ImagePlus("s", new ByteProcessor(6, 5)), labelled
+			.resolve("Sagittal/s.tif"));
+		Path model = conditional(), out = dir.resolve("out");
+		Result r = generate(model, out, "--balance-against", labelled, "--seed", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Map.of("Sagittal", 2), perFolder(files(out, false)));
+		Files.createDirectories(out.resolve("1")); // class 1, coronal, by number
+
+		// sample 0 of another seed goes where sample 0 of class sagittal is: into
+		// Sagittal/, so refused as another sample under that name, before drawing
+		r = generate(model, out, "--class", "sagittal", "--count", 4, "--seed",
+			500);
+		assertEquals(1, r.exitCode(), r.err());
+		assertTrue(r.err().startsWith("fiji-gan: " + out.resolve(
+			"Sagittal/synthetic-000000.tif") + " is another sample of an earlier " +
+			"run (seed 1; this run draws seed 500"), r.err());
+		assertFalse(Files.exists(out.resolve("sagittal")));
+		r = generate(model, out, "--count", 2, "--seed", 900);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Map.of("Sagittal", 2, "axial", 1, "1", 1), perFolder(files(out,
+			false)));
+		assertEquals("1/synthetic-000001.tif", rows(out.resolve("manifest.csv"))
+			.stream().filter(m -> m.get("seed").equals("901")).findFirst().get().get(
+				"file"));
+
+		Path two = dir.resolve("two");
+		Files.createDirectories(two.resolve("axial"));
+		Files.createDirectories(two.resolve("AXIAL"));
+		r = generate(model, two, "--class", "axial", "--count", 1, "--seed", 1);
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: " + two + " has sub-folders 'AXIAL' and 'axial' " +
+			"that both name class axial: put each class's images in one sub-folder", r
+				.err().strip());
+		assertEquals(List.of(), files(two, false).keySet().stream().toList());
+	}
+
+	/**
 	 * A shard's summary counts the images that shard drew, and their classes, not
 	 * the whole run's: classes in turn (--count) and in blocks (--per-class).
 	 */

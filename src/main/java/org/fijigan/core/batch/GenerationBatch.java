@@ -98,7 +98,10 @@ public final class GenerationBatch {
 		if (job.plan().isConditional() != model.generator().isConditional())
 			throw new GanException(model.name() + (model.generator().isConditional()
 				? " takes a class for each image" : " takes no class"));
-		SamplePlan plan = job.plan();
+		// a class goes into the folder of it there is already, however spelt
+		SamplePlan plan = job.plan().inFoldersOf(job.outputDir(), model
+			.generator());
+		if (plan != job.plan()) job = job.withPlan(plan);
 		long n = plan.count();
 		long[] blocks = job.shard().blockRange((n + BLOCK - 1) / BLOCK);
 		// a shard past the last block (more shards than blocks) draws none

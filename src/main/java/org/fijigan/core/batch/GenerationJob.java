@@ -60,4 +60,11 @@ public record GenerationJob(Path outputDir, String format, SamplePlan plan,
 			.count());
 		if (nonFinite == null) nonFinite = NonFinite.FAIL;
 	}
+
+	/** This job drawing {@code other} instead of its plan. */
+	public GenerationJob withPlan(SamplePlan other) {
+		return new GenerationJob(outputDir, format, other, seed, latents,
+			latentSource, floatOutput, device, threads, shard, overwrite, failFast,
+			properties, nonFinite);
+	}
 }

@@ -184,6 +184,40 @@ public final class SamplePlan {
 			null, 0, folders);
 	}
 
+	/**
+	 * This plan with each class going into the sub-folder of {@code outputDir}
+	 * that names it already, as class folders are read (the class's name, also in
+	 * another case, or its label number; {@link GeneratorSpec#labelOfFolder}):
+	 * samples of a class whose folder an earlier run named otherwise (after a
+	 * labelled folder's {@code BETA}) went into a second folder ({@code beta}),
+	 * and the set could no longer be read. Refused when two sub-folders there
+	 * name one class this plan draws.
+	 */
+	public SamplePlan inFoldersOf(Path outputDir, GeneratorSpec g) {
+		if (!isConditional() || !Files.isDirectory(outputDir)) return this;
+		Map<Integer, String> there = new LinkedHashMap<>();
+		try (Stream<Path> s = Files.list(outputDir)) {
+			for (Path p : s.filter(Files::isDirectory).sorted().toList()) {
+				String name = p.getFileName().toString();
+				int label = name.startsWith(".") ? -1 : g.labelOfFolder(name);
+				if (label < 0 || !folders.containsKey(label)) continue;
+				String other = there.putIfAbsent(label, name);
+				if (other != null) throw new GanException(outputDir +
+					" has sub-folders '" + other + "' and '" + name +
+					"' that both name class " + g.className(label) +
+					": put each class's images in one sub-folder");
+			}
+		}
+		catch (IOException e) {
+			throw new GanException("cannot list " + outputDir + ": " + AtomicFile
+				.describe(e), e);
+		}
+		Map<Integer, String> into = new LinkedHashMap<>(folders);
+		into.putAll(there);
+		return into.equals(folders) ? this : new SamplePlan(count, blockEnds,
+			blockLabels, labels, cycle, into);
+	}
+
 	/** A class name as a safe folder name. */
 	static String folderName(String className) {
 		String s = className.replaceAll("[^\\p{Alnum}._-]", "_");
