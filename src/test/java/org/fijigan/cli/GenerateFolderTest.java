@@ -229,6 +229,46 @@ class GenerateFolderTest {
 	}
 
 	/**
+	 * Two generators' samples were mixed in one folder, rc 0, the manifest
+	 * listing two model SHA-256s: a run with another model into a folder that
+	 * holds the first one's images is refused before anything is drawn, naming an
+	 * image and the other model; with --overwrite it writes, and the earlier
+	 * images stay listed under their own model.
+	 */
+	@Test
+	void anotherGeneratorsImagesAreNotMixedInWithoutOverwrite()
+		throws IOException
+	{
+		Path a = conditional();
+		Path b = OnnxModels.generator(4, 3, 5, 6).metadata("fiji-gan.class_names",
+			"axial,coronal,sagittal").metadata("note", "other weights").write(dir,
+				"gen_b.onnx");
+		Path out = dir.resolve("mix");
+		Result r = generate(a, out, "--class", "axial", "--count", 2, "--seed", 1);
+		assertEquals(0, r.exitCode(), r.err());
+		Map<String, byte[]> before = files(out, true);
+		String shaA = rows(out.resolve("manifest.csv")).get(0).get("model_sha256");
+
+		r = generate(b, out, "--class", "coronal", "--count", 2, "--seed", 100);
+		assertEquals(1, r.exitCode(), r.err());
+		assertTrue(r.err().startsWith("fiji-gan: " + out + " holds images " +
+			"another model made (axial/synthetic-000000.tif, model sha256 " + shaA
+				.substring(0, 12) +
+			"..., as its manifest records; this model, gen_b, " + "is "), r.err());
+		assertTrue(r.err().contains("--overwrite to write into it anyway"), r
+			.err());
+		assertSameFiles(before, files(out, true));
+
+		r = generate(b, out, "--class", "coronal", "--count", 2, "--seed", 100,
+			"--overwrite");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(Map.of("axial", 2, "coronal", 2), perFolder(files(out,
+			false)));
+		assertEquals(2, rows(out.resolve("manifest.csv")).stream().filter(m -> m
+			.get("model_sha256").equals(shaA)).count());
+	}
+
+	/**
 	 * A shard's summary counts the images that shard drew, and their classes, not
 	 * the whole run's: classes in turn (--count) and in blocks (--per-class).
 	 */

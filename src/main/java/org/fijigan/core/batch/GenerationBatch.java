@@ -145,6 +145,7 @@ public final class GenerationBatch {
 			Manifest.GENERATE_COLUMNS);
 		Manifest.Earlier earlier = job.overwrite() ? Manifest.Earlier.NONE
 			: recorded;
+		if (!job.overwrite()) refuseAnotherModelsImages(recorded, job, model);
 		Predicate<String> mine = rel -> indexOf(rel, plan, digits, job.format(),
 			from, to) >= 0;
 		String manifestName = manifestFile.getFileName().toString();
@@ -311,6 +312,29 @@ public final class GenerationBatch {
 				: ", seeds " + (job.seed() + from) + ".." + (job.seed() + to - 1)));
 		return tally.summary(total, skipped.size(), manifestFile, provider, notes,
 			(System.nanoTime() - start) / 1e9, stopped, null);
+	}
+
+	/**
+	 * Refuses to draw into a folder that holds images another generator (another
+	 * SHA-256) made, as its manifests record them and they are there: the set
+	 * would mix two models' samples under one manifest, which no later run or
+	 * {@code evaluate} tells apart.
+	 */
+	private static void refuseAnotherModelsImages(Manifest.Earlier recorded,
+		GenerationJob job, ModelDescriptor model)
+	{
+		for (Map<String, String> row : recorded.complete().values()) {
+			String other = row.getOrDefault("model_sha256", "");
+			if (other.isEmpty() || other.equals(model.sha256()) || !Manifest.exists(
+				job.outputDir(), row.get("file"))) continue;
+			throw new GanException(job.outputDir() + " holds images another model " +
+				"made (" + row.get("file") + ", model sha256 " + other.substring(0, Math
+					.min(12, other.length())) + "..., as its manifest records; this " +
+				"model, " + model.name() + ", is " + model.sha256().substring(0, Math
+					.min(12, model.sha256().length())) + "...): one folder does not " +
+				"mix two models' samples; choose another output folder, or pass " +
+				"--overwrite to write into it anyway");
+		}
 	}
 
 	/**
