@@ -743,33 +743,36 @@ class GenerateFolderTest {
 
 	/**
 	 * A two-channel generator into png or jpg drew every sample, then failed to
-	 * write each ("0 of 2 images written", rc 1, a manifest of failed rows); its
-	 * graph gives the channels, so it is refused before anything is drawn or the
-	 * folder made. Into tif it writes.
+	 * write each ("0 of 2 images written", rc 1, a manifest of failed rows). It
+	 * is refused before the folder is made: before anything is drawn where its
+	 * graph gives the channels, else after drawing its first sample. Into tif it
+	 * writes.
 	 */
 	@Test
 	void samplesOfMoreChannelsThanPngOrJpegHoldAreRefusedUpFront()
 		throws IOException
 	{
-		Path model = OnnxModels.builder().input("z", "N,32").constant("shape",
-			new long[] { -1, 2, 4, 4 }, 4).node("Reshape", "z,shape", "image").output(
-				"image", "N,2,4,4").write(dir, "two.onnx");
-		for (String format : new String[] { "png", "jpg" }) {
-			Path out = dir.resolve("out-" + format);
-			Result r = generate(model, out, "--count", 2, "--seed", 1, "--format",
-				format, "--range", "-1,1");
-			assertEquals(1, r.exitCode(), r.err());
-			assertEquals(
-				"fiji-gan: two draws images of 2 channels, which cannot be " +
-					"written as ." + format + " files: give --format tif, npy or nii.gz",
-				r.err().strip());
-			assertFalse(Files.exists(out), out.toString());
+		for (String declared : new String[] { "N,2,4,4", "N,C,H,W" }) {
+			String name = declared.contains("C") ? "open" : "two";
+			Path model = OnnxModels.builder().input("z", "N,32").constant("shape",
+				new long[] { -1, 2, 4, 4 }, 4).node("Reshape", "z,shape", "image")
+				.output("image", declared).write(dir, name + ".onnx");
+			for (String format : new String[] { "png", "jpg" }) {
+				Path out = dir.resolve(name + "-" + format);
+				Result r = generate(model, out, "--count", 2, "--seed", 1, "--format",
+					format, "--range", "-1,1");
+				assertEquals(1, r.exitCode(), r.err());
+				assertEquals("fiji-gan: " + name + " draws images of 2 channels, " +
+					"which cannot be written as ." + format + " files: give --format " +
+					"tif, npy or nii.gz", r.err().strip());
+				assertFalse(Files.exists(out), out.toString());
+			}
+			Path out = dir.resolve(name + "-tif");
+			Result r = generate(model, out, "--count", 2, "--seed", 1, "--range",
+				"-1,1");
+			assertEquals(0, r.exitCode(), r.err());
+			assertEquals(2, files(out, false).size());
 		}
-		Path out = dir.resolve("out-tif");
-		Result r = generate(model, out, "--count", 2, "--seed", 1, "--range",
-			"-1,1");
-		assertEquals(0, r.exitCode(), r.err());
-		assertEquals(2, files(out, false).size());
 	}
 
 	/**

@@ -86,15 +86,6 @@ public final class GenerationBatch {
 			throw new GanException("32-bit images (--float, or --normalize none) " +
 				"cannot be written as " + job.format() +
 				" files: give --format tif, npy or nii.gz");
-		// so would a sample of more channels than the format holds, where the
-		// model's graph gives their number (3 are written as RGB)
-		int channels = model.outputChannels();
-		if (channels > 1 && channels != 3 && codec.cannotWrite(job.format(),
-			RasterImage.allocate(1, 1, channels, 1, 1, job.floatOutput()
-				? PixelType.FLOAT32 : PixelType.UINT8)) != null) throw new GanException(
-					model.name() + " draws images of " + channels +
-						" channels, which cannot be written as " + job.format() +
-						" files: give --format tif, npy or nii.gz");
 		if (job.plan().isConditional() != model.generator().isConditional())
 			throw new GanException(model.name() + (model.generator().isConditional()
 				? " takes a class for each image" : " takes no class"));
@@ -110,6 +101,8 @@ public final class GenerationBatch {
 		if (to - from > Integer.MAX_VALUE) throw new GanException(
 			"one run draws at most " + Integer.MAX_VALUE + " images, this one " +
 				(to - from) + ": split it with --shard I/N");
+		refuseChannelsTheFormatCannotHold(job, model, codec, plan, from, to,
+			cancel);
 		refuseBeyondDisk(job, model, to - from);
 		String settings = BatchSettings.generation(model, job.floatOutput(), job
 			.nonFinite(), job.format(), job.latents());
@@ -312,6 +305,38 @@ public final class GenerationBatch {
 				: ", seeds " + (job.seed() + from) + ".." + (job.seed() + to - 1)));
 		return tally.summary(total, skipped.size(), manifestFile, provider, notes,
 			(System.nanoTime() - start) / 1e9, stopped, null);
+	}
+
+	/**
+	 * Refuses, before anything is written, samples of more channels than the
+	 * format holds (png and jpg hold one, or three as RGB): each would be drawn,
+	 * then fail to be written. The channels are those the model's graph gives,
+	 * or, where it leaves them open, those of this run's first sample, drawn here
+	 * ({@code from} to {@code to}: the samples this run draws).
+	 */
+	private static void refuseChannelsTheFormatCannotHold(GenerationJob job,
+		ModelDescriptor model, ImageCodec codec, SamplePlan plan, long from,
+		long to, CancellationToken cancel)
+	{
+		if (from >= to || codec.cannotWrite(job.format(), RasterImage.allocate(1, 1,
+			2, 1, 1, PixelType.UINT8)) == null) return; // it holds any channels
+		int channels = model.outputChannels();
+		if (channels <= 0) {
+			try {
+				channels = Generator.run(model, options(job, plan, from, from + 1),
+					from, ProgressListener.NONE, cancel).image().logicalChannels();
+			}
+			catch (CancelledException e) {
+				throw e;
+			}
+			catch (RuntimeException e) {
+				return; // the run itself records why the sample fails
+			}
+		}
+		if (channels == 1 || channels == 3) return;
+		throw new GanException(model.name() + " draws images of " + channels +
+			" channels, which cannot be written as " + job.format() +
+			" files: give --format tif, npy or nii.gz");
 	}
 
 	/**
