@@ -578,8 +578,8 @@ final class DescriptorInference {
 	 * 1, 3 or 4 after two larger ones), rank 3 {@code byx}. A rank-2 output whose
 	 * first axis is the batch ({@code [N, D]}, as an MLP generator gives) is
 	 * refused: it holds one flat vector per sample, and read as an image its
-	 * samples became the rows of every slice. A rank-4 output that leaves a
-	 * channel or spatial axis open ({@link #layoutLeftOpen}) gets its layout from
+	 * samples became the rows of every slice. A rank-4 output whose declared
+	 * shape cannot tell its layout ({@link #layoutLeftOpen}) gets its layout from
 	 * the shape a run gives ({@link ModelDescriptor#outputLayout(long[])}); the
 	 * one returned here stands until then.
 	 *
@@ -601,15 +601,17 @@ final class DescriptorInference {
 
 	/**
 	 * Whether {@link #guessLayout} cannot tell the layout of {@code v} from its
-	 * declared shape: rank 4 with a channel or spatial axis left open (the batch
-	 * axis does not count), so that the sizes a run gives decide between
-	 * {@code bcyx} and {@code byxc}.
+	 * declared shape: rank 4 with its last axis left open and its second not a
+	 * fixed 1 to 4 ({@code [N,?,?,?]}, {@code [N,16,12,?]}), so that the sizes a
+	 * run gives decide between {@code bcyx} and {@code byxc}. A fixed small
+	 * second axis ({@code [N,1,?,?]}) is {@code bcyx}, and a fixed small last one
+	 * after an open second ({@code [N,?,?,3]}) {@code byxc}, whatever the open
+	 * sizes are.
 	 */
 	static boolean layoutLeftOpen(ValueInfo v) {
-		if (v.rank() != 4) return false;
-		for (int axis = 1; axis < 4; axis++)
-			if (!v.isFixed(axis)) return true;
-		return false;
+		if (v.rank() != 4 || v.isFixed(3)) return false;
+		long second = v.dims()[1];
+		return !(v.isFixed(1) && second > 0 && second <= 4);
 	}
 
 	/**

@@ -169,10 +169,10 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 	/**
 	 * Whether this generator's output layout is read from the shape of the
 	 * samples it draws, not from its declared shape: a rank-4 output that leaves
-	 * one of its channel or spatial axes open ({@code [N,?,?,?]}, as an export
-	 * with dynamic axes declares) could be {@code bcyx} or {@code byxc}, and the
-	 * layout rule is told only by the sizes a run gives. False for any other
-	 * model, and for one built without its graph.
+	 * its last axis open, its second not a fixed 1 to 4 ({@code [N,?,?,?]}, as an
+	 * export with dynamic axes declares), could be {@code bcyx} or {@code byxc},
+	 * and the layout rule is told only by the sizes a run gives. False for any
+	 * other model, and for one built without its graph.
 	 */
 	public boolean outputLayoutAtRunTime() {
 		ValueInfo v = declaredOutput();

@@ -2,6 +2,7 @@
 package org.fijigan.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,11 @@ class GeneratorShapesTest {
 		assertEquals(5, three.width());
 		assertEquals(4, three.height());
 		assertEquals(3, three.logicalChannels());
+		// a fixed channel axis of 1 first tells the layout: its channels stay known
+		ModelDescriptor grey = load(reshaping(20, "N,1,H,W", -1, 1, 4, 5),
+			"grey_open.onnx");
+		assertFalse(grey.outputLayoutAtRunTime());
+		assertEquals(1, grey.outputChannels());
 	}
 
 	/**
