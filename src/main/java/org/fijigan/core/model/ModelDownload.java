@@ -75,15 +75,19 @@ final class ModelDownload {
 
 	/**
 	 * As {@link #download(URI, Path, long, ProgressListener, CancellationToken)},
-	 * giving up after {@code stall} without a byte. A watch interrupts the
-	 * reading thread then, or as soon as {@code token} is cancelled: a read that
-	 * waits for the server returns only so.
+	 * giving up after {@code stall} without a byte. A watch closes the response
+	 * body and interrupts the reading thread then, or as soon as {@code token} is
+	 * cancelled: a read that waits for the server returns only so (the HTTP
+	 * client's body stream carries on waiting after an interrupt alone, and ends
+	 * only once it is closed).
 	 */
 	static String download(URI uri, Path file, long maxBytes,
 		ProgressListener progress, CancellationToken token, Duration stall)
 	{
 		Thread reader = Thread.currentThread();
 		AtomicLong lastByte = new AtomicLong(System.nanoTime());
+		java.util.concurrent.atomic.AtomicReference<InputStream> body =
+			new java.util.concurrent.atomic.AtomicReference<>();
 		AtomicBoolean stalled = new AtomicBoolean(), interrupted =
 			new AtomicBoolean();
 		ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(
@@ -97,12 +101,19 @@ final class ModelDownload {
 			boolean late = System.nanoTime() - lastByte.get() > stall.toNanos();
 			if (late) stalled.set(true);
 			if (late || token.isCancelled()) {
+				InputStream in = body.get();
+				if (in != null) try {
+					in.close();
+				}
+				catch (IOException e) {
+					// closed as far as it goes: the interrupt follows
+				}
 				interrupted.set(true);
 				reader.interrupt();
 			}
 		}, period, period, TimeUnit.MILLISECONDS);
 		try {
-			return download(uri, file, maxBytes, progress, token, lastByte);
+			return download(uri, file, maxBytes, progress, token, lastByte, body);
 		}
 		catch (GanException e) {
 			if (!stalled.get() || token.isCancelled()) throw e;
@@ -129,7 +140,8 @@ final class ModelDownload {
 	}
 
 	private static String download(URI uri, Path file, long maxBytes,
-		ProgressListener progress, CancellationToken token, AtomicLong lastByte)
+		ProgressListener progress, CancellationToken token, AtomicLong lastByte,
+		java.util.concurrent.atomic.AtomicReference<InputStream> body)
 	{
 		HttpClient client = HttpClient.newBuilder().followRedirects(
 			HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30))
@@ -142,6 +154,7 @@ final class ModelDownload {
 			HttpResponse<InputStream> response = client.send(request,
 				HttpResponse.BodyHandlers.ofInputStream());
 			try (InputStream in = response.body()) {
+				body.set(in);
 				if (response.statusCode() != 200) throw new GanException(
 					"cannot download " + uri + ": HTTP " + response.statusCode() +
 						(response.statusCode() / 100 == 3

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import org.fijigan.core.CancellationToken;
@@ -35,8 +37,13 @@ class ModelDownloadTest {
 	Path dir;
 
 	@Test
+	@org.junit.jupiter.api.Timeout(60)
 	void aStalledServerIsGivenUpAndACancelEndsTheWait() throws Exception {
 		CountDownLatch done = new CountDownLatch(1);
+		// the sockets are kept: one collected as garbage would close, and the
+		// download would end for that, not for its stall
+		List<Socket> open = java.util.Collections.synchronizedList(
+			new ArrayList<>());
 		try (ServerSocket server = new ServerSocket(0, 4, InetAddress
 			.getLoopbackAddress()))
 		{
@@ -44,6 +51,7 @@ class ModelDownloadTest {
 				for (int i = 0; i < 2; i++)
 					try {
 						Socket s = server.accept();
+						open.add(s);
 						InputStream in = s.getInputStream();
 						StringBuilder head = new StringBuilder();
 						while (head.indexOf("\r\n\r\n") < 0) {
@@ -98,6 +106,10 @@ class ModelDownloadTest {
 		}
 		finally {
 			done.countDown();
+			synchronized (open) {
+				for (Socket s : open)
+					s.close();
+			}
 		}
 	}
 }
