@@ -134,6 +134,25 @@ public final class FileHashes {
 	}
 
 	/**
+	 * A SHA-256 digest to feed (e.g. by a
+	 * {@link java.security.DigestOutputStream} while a file is written);
+	 * {@link #hex} gives the value as {@link #sha256(Path, String)} does.
+	 */
+	public static MessageDigest newSha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
+	}
+
+	/** The digest of what {@code digest} was fed, lower-case hex. */
+	public static String hex(MessageDigest digest) {
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	/**
 	 * SHA-256 of a file, lower-case hex.
 	 *
 	 * @param what the file's role for the message, with a trailing space, or ""
@@ -151,7 +170,7 @@ public final class FileHashes {
 	 * @throws GanException when one cannot be read, naming it
 	 */
 	public static String sha256(List<Path> files, String what) {
-		MessageDigest digest = sha256();
+		MessageDigest digest = newSha256();
 		byte[] buffer = new byte[1 << 16];
 		for (Path file : files) {
 			// a named pipe would block the read, a device never end it
@@ -165,7 +184,7 @@ public final class FileHashes {
 					.describeRead(e), e);
 			}
 		}
-		return HexFormat.of().formatHex(digest.digest());
+		return hex(digest);
 	}
 
 	/**
@@ -209,15 +228,8 @@ public final class FileHashes {
 
 	/** SHA-256 of bytes held in memory, lower-case hex. */
 	public static String sha256(byte[] bytes) {
-		return HexFormat.of().formatHex(sha256().digest(bytes));
-	}
-
-	private static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
-		}
+		MessageDigest digest = newSha256();
+		digest.update(bytes);
+		return hex(digest);
 	}
 }
