@@ -441,6 +441,45 @@ class FineTuneCommandTest {
 		assertEquals(5, Files.readAllLines(csv).size());
 	}
 
+	/**
+	 * A finished run goes on into its output only while that is the model it
+	 * wrote: the model of another run from the same model with as many steps
+	 * (another seed), written over it since with --overwrite, has the metadata
+	 * that run's would have, and is still not replaced without --overwrite; the
+	 * refusal says why.
+	 */
+	@Test
+	void aFinishedRunDoesNotGoOnOverAnotherRunsModelOfTheSameBaseAndSteps()
+		throws IOException
+	{
+		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		float[] px = new float[24 * 16];
+		Random random = new Random(3);
+		for (int i = 0; i < px.length; i++)
+			px[i] = random.nextFloat();
+		Path data = floatTiff(dir.resolve("data"), "a.tif", px, 24, 16).getParent();
+		Path out = dir.resolve("p.onnx"), ck = dir.resolve("ck-p");
+		Object[] common = { "fine-tune", "-m", model, "-o", out, "--task",
+			"denoise", "--data", data, "--patch", 8, "--batch", 1, "--validation", 0,
+			"--device", "cpu", "--lr", 0.01 };
+		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(common, new Object[] {
+			"--seed", 1, "--steps", 2, "--checkpoint-dir", ck })).exitCode());
+		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(common, new Object[] {
+			"--seed", 2, "--steps", 2, "--checkpoint-dir", dir.resolve("ck-q"),
+			"--overwrite" })).exitCode());
+		byte[] before = Files.readAllBytes(out);
+		MainTest.Result resumed = cli(SourceNeverOverwrittenTest.concat(common,
+			new Object[] { "--seed", 1, "--steps", 4, "--checkpoint-dir", ck,
+				"--resume" }));
+		assertEquals(1, resumed.exitCode());
+		assertEquals("fiji-gan: " + out + " already exists and is not the model " +
+			"the run checkpointed in " + ck + " wrote at step 2 (its metadata " +
+			"names that run's base model and step, but its SHA-256 is not the one " +
+			ck + " records); pass --overwrite to replace it", resumed.err().strip());
+		org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files
+			.readAllBytes(out));
+	}
+
 	@Test
 	void aResumeWithNoCheckpointCreatesNoFolder() throws IOException {
 		Path model = OnnxModels.pixelShuffle(1, 2).write(dir, "sr.onnx");

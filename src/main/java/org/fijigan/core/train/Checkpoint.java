@@ -9,6 +9,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.zip.CheckedOutputStream;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileHashes;
 
 /**
  * The whole state of a training run at a step boundary: every tensor (generator
@@ -43,8 +46,12 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 	private static final int MAGIC = 0x46474b33;
 	public static final String FILE = "checkpoint.fgk";
 
-	/** Writes {@code dir/checkpoint.fgk} atomically. */
-	public void write(Path dir) {
+	/**
+	 * Writes {@code dir/checkpoint.fgk} atomically.
+	 *
+	 * @return the SHA-256 of the file written, lower-case hex
+	 */
+	public String write(Path dir) {
 		try {
 			Files.createDirectories(dir);
 			// a run killed while writing leaves its temporary file; the next write
@@ -60,9 +67,12 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 			throw new GanException("cannot create the checkpoint folder " + dir +
 				": " + e.getMessage(), e);
 		}
+		MessageDigest digest = FileHashes.newSha256();
 		AtomicFile.write(dir.resolve(FILE), os -> {
+			digest.reset(); // a retried write hashes its own bytes alone
 			CheckedOutputStream checked = new CheckedOutputStream(
-				new BufferedOutputStream(os, 1 << 16), new CRC32());
+				new BufferedOutputStream(new DigestOutputStream(os, digest), 1 << 16),
+				new CRC32());
 			DataOutputStream out = new DataOutputStream(checked);
 			out.writeInt(MAGIC);
 			out.writeLong(step);
@@ -85,6 +95,16 @@ public record Checkpoint(long step, double learningRate, String baseSha256,
 			out.writeInt((int) checked.getChecksum().getValue());
 			out.flush();
 		});
+		return FileHashes.hex(digest);
+	}
+
+	/**
+	 * The SHA-256 of {@code dir/checkpoint.fgk}, lower-case hex, as
+	 * {@link #write} returns it: what {@link WrittenModel} ties the model its run
+	 * wrote to.
+	 */
+	static String sha256(Path dir) {
+		return FileHashes.sha256(dir.resolve(FILE), "checkpoint ");
 	}
 
 	/** Refuses a folder that holds no checkpoint to resume from. */

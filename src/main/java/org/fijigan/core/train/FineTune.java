@@ -383,8 +383,7 @@ public final class FineTune {
 			ModelLoader.META_NORMALIZATION, trained.equals(Normalization.DEFAULT)
 				? null : trained.describe());
 		if (model.equals(result.model())) return result;
-		return new Trainer.Result(model, result.history(), result.provider(), result
-			.notes(), result.steps());
+		return result.withModel(model);
 	}
 
 	/**
@@ -428,9 +427,8 @@ public final class FineTune {
 		notes.add("the model named no classes: the result names them after the " +
 			"class folders, in label order (" + ModelLoader.META_CLASS_NAMES + " " +
 			joined + ")");
-		return new Trainer.Result(withMetadata(result.model(),
-			ModelLoader.META_CLASS_NAMES, joined), result.history(), result
-				.provider(), result.notes(), result.steps());
+		return result.withModel(withMetadata(result.model(),
+			ModelLoader.META_CLASS_NAMES, joined));
 	}
 
 	/**

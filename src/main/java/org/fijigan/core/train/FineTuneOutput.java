@@ -4,6 +4,8 @@ package org.fijigan.core.train;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.io.NameClaim;
@@ -137,7 +140,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		for (Path p : files())
 			if (Files.exists(p) && !(p == model ? replaceOutputs || replacesModel ||
 				goesOn || maybeModel : companionsFree)) throw new GanException(p +
-					" already exists; " + hints.replaceOutputs());
+					" already exists" + (p == model && resume ? notTheRunsOwn(checkpoints)
+						: "") + "; " + hints.replaceOutputs());
 		AtomicFile.requireOutputFolder(model.getParent());
 		AtomicFile.requireWritableFolder(model.getParent());
 		refuseWritingIntoData(data, checkpoints);
@@ -190,8 +194,58 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 * output it may then replace.
 	 */
 	private boolean goesOn(Path checkpoints, boolean resume, long steps) {
-		return resume && checkpoints != null && goesOnFrom(Checkpoint.head(
-			checkpoints), steps);
+		if (!resume || checkpoints == null) return false;
+		Checkpoint ck = Checkpoint.head(checkpoints);
+		return ck != null && ck.step() < steps && Files.isRegularFile(model) &&
+			wroteAt(checkpoints, checkpointSha256(checkpoints));
+	}
+
+	/** The SHA-256 of the checkpoint in {@code dir}; null when unreadable. */
+	private static String checkpointSha256(Path dir) {
+		try {
+			return Checkpoint.sha256(dir);
+		}
+		catch (GanException unreadable) {
+			return null; // the resume says why
+		}
+	}
+
+	/**
+	 * Why the model at the output, whose metadata names the base model and step
+	 * of the checkpoint in {@code checkpoints}, is not what that checkpoint's run
+	 * wrote, after "already exists"; "" for a model whose metadata names another
+	 * run, and for that run's own (refused as --steps does not go past it).
+	 */
+	private String notTheRunsOwn(Path checkpoints) {
+		Checkpoint ck = checkpoints == null ? null : Checkpoint.head(checkpoints);
+		if (ck == null || !namesTheEndOf(ck)) return "";
+		String sha = checkpointSha256(checkpoints);
+		String recorded = WrittenModel.of(checkpoints, sha);
+		// its own, refused as --steps does not go past it
+		if (recorded != null && wroteAt(checkpoints, sha)) return "";
+		return " and is not the model the run checkpointed in " + checkpoints +
+			" wrote at step " + ck.step() + " (its metadata names that run's base " +
+			"model and step, but " + (recorded == null ? checkpoints +
+				" records no model: that run was stopped before it wrote its model, " +
+				"or ran a version that did not record it"
+				: "its SHA-256 is not the one " + checkpoints + " records") + ")";
+	}
+
+	/**
+	 * Whether the metadata of the model at the output names {@code ck}'s base
+	 * model and step (what another run from that model names too).
+	 */
+	private boolean namesTheEndOf(Checkpoint ck) {
+		try {
+			Map<String, String> meta = metadata(ModelProto.parseFrom(Files
+				.readAllBytes(model)));
+			return ck.baseSha256().equals(meta.get(
+				"fiji-gan.fine_tune.base_sha256")) && Long.toString(ck.step()).equals(
+					meta.get("fiji-gan.fine_tune.steps"));
+		}
+		catch (java.io.IOException e) {
+			return false; // not a model
+		}
 	}
 
 	/** Whether a bioimage.io descriptor is beside {@code weights}. */
@@ -257,49 +311,34 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	}
 
 	/**
-	 * Whether the model at the output is what the run checkpointed in {@code ck}
-	 * wrote when it stopped at the checkpoint's step, and this run, resuming that
-	 * run, goes on past it to {@code steps}: a finished run that goes on replaces
-	 * its own result and the companions beside it.
+	 * Whether the trained {@code result} is a resumed run's that went on past the
+	 * checkpoint it resumed from, and the model at the output is what the run of
+	 * that checkpoint wrote: a finished run that goes on replaces its own result
+	 * and the companions beside it.
 	 */
-	private boolean goesOnFrom(Checkpoint ck, long steps) {
-		return ck != null && wroteAt(ck.baseSha256(), ck.step(), steps);
+	private boolean goesOnFrom(Trainer.Result result) {
+		Trainer.Checkpoints k = result.checkpoints();
+		return k != null && k.resumedFrom() != null && k.resumedStep() < result
+			.steps() && wroteAt(k.dir(), k.resumedFrom());
 	}
 
 	/**
-	 * Whether the trained {@code result} is a resumed run's that goes on from the
-	 * model at the output: what its run wrote at the step it resumed from.
+	 * Whether the model at the output is byte for byte the model that the run of
+	 * the checkpoint of SHA-256 {@code checkpoint} in {@code dir} wrote, as the
+	 * folder records it ({@link WrittenModel}): a model of another run from the
+	 * same base model and of as many steps has the same metadata, not the same
+	 * bytes.
 	 */
-	private boolean goesOnFrom(ModelProto result) {
-		Map<String, String> meta = metadata(result);
-		String base = meta.get("fiji-gan.fine_tune.base_sha256"), from = meta.get(
-			"fiji-gan.fine_tune.resumed_from_step"), steps = meta.get(
-				"fiji-gan.fine_tune.steps");
-		if (base == null || from == null || steps == null) return false;
+	private boolean wroteAt(Path dir, String checkpoint) {
+		if (!Files.isRegularFile(model)) return false;
+		String recorded = WrittenModel.of(dir, checkpoint);
+		if (recorded == null) return false; // hashed only where one is recorded
 		try {
-			return wroteAt(base, Long.parseLong(from.split(" ", 2)[0]), Long
-				.parseLong(steps));
+			return recorded.equals(FileHashes.sha256(model, ""));
 		}
-		catch (NumberFormatException e) {
-			return false;
+		catch (GanException unreadable) {
+			return false; // not that run's
 		}
-	}
-
-	/**
-	 * Whether the model at the output is the result of a run from the model
-	 * {@code base} that stopped at step {@code at}, before {@code steps}.
-	 */
-	private boolean wroteAt(String base, long at, long steps) {
-		if (at >= steps || !Files.isRegularFile(model)) return false;
-		Map<String, String> meta;
-		try {
-			meta = metadata(ModelProto.parseFrom(Files.readAllBytes(model)));
-		}
-		catch (java.io.IOException e) {
-			return false; // not a model: not that run's
-		}
-		return base.equals(meta.get("fiji-gan.fine_tune.base_sha256")) && Long
-			.toString(at).equals(meta.get("fiji-gan.fine_tune.steps"));
 	}
 
 	private static Map<String, String> metadata(ModelProto m) {
@@ -370,7 +409,7 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		List<AtomicFile.Content> companionContents)
 	{
 		// decided before this run stages its own model beside them
-		boolean goesOn = resume && goesOnFrom(result.model());
+		boolean goesOn = resume && goesOnFrom(result);
 		boolean replaceCompanions = mayReplaceCompanions(resume) || goesOn;
 		List<Path> leftovers = Files.exists(model) && !replaceInputModel ? List.of()
 			: killedBeforeTheModel();
@@ -379,9 +418,15 @@ public record FineTuneOutput(Path model, List<Path> companions,
 			for (int i = 0; i < companions.size(); i++)
 				staged.add(AtomicFile.stageStream(companions.get(i), companionContents
 					.get(i)));
+			MessageDigest digest = FileHashes.newSha256();
 			AtomicFile.Staged placed = AtomicFile.stageStream(model, o -> result
-				.model().writeTo(o));
+				.model().writeTo(new DigestOutputStream(o, digest)));
 			staged.add(placed);
+			// before the model is placed: a run stopped between the two has placed
+			// none, and the record names bytes no file holds
+			Trainer.Checkpoints k = result.checkpoints();
+			if (k != null && k.last() != null) WrittenModel.record(k.dir(), k.last(),
+				FileHashes.hex(digest));
 			List<Path> added = new ArrayList<>();
 			try {
 				for (AtomicFile.Staged c : staged.subList(0, companions.size())) {

@@ -1,6 +1,7 @@
 
 package org.fijigan.core.train;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,7 +46,35 @@ public final class Trainer {
 	 * @param notes fallbacks, rollbacks and other events for the user
 	 */
 	public record Result(ModelProto model, List<float[]> history, String provider,
-			List<String> notes, long steps) {
+			List<String> notes, long steps, Checkpoints checkpoints) {
+
+		/** A result of a run without a checkpoint folder. */
+		public Result(ModelProto model, List<float[]> history, String provider,
+			List<String> notes, long steps)
+		{
+			this(model, history, provider, notes, steps, null);
+		}
+
+		/** This result with {@code other} as its model. */
+		public Result withModel(ModelProto other) {
+			return new Result(other, history, provider, notes, steps, checkpoints);
+		}
+	}
+
+	/**
+	 * The checkpoints of a run that kept them: what the model it writes is
+	 * recorded against ({@link WrittenModel}), and what tells the model an
+	 * earlier run wrote, which it may replace.
+	 *
+	 * @param dir the checkpoint folder
+	 * @param resumedStep the step of the checkpoint the run went on from; -1 when
+	 *          it started afresh
+	 * @param resumedFrom the SHA-256 of that checkpoint; null when it started
+	 *          afresh
+	 * @param last the SHA-256 of the checkpoint of its last step
+	 */
+	public record Checkpoints(Path dir, long resumedStep, String resumedFrom,
+			String last) {
 	}
 
 	private Trainer() {}
@@ -96,19 +125,42 @@ public final class Trainer {
 	}
 
 	/**
-	 * Whether {@code model} is the result of the run that wrote {@code ck} at its
-	 * end: its fine-tune record names the checkpoint's base model and as many
-	 * steps as the checkpoint is at.
+	 * Whether the model file of SHA-256 {@code modelSha256} is the result of the
+	 * run that wrote the checkpoint of SHA-256 {@code checkpointSha256} in
+	 * {@code dir}, at its end: byte for byte the model that run wrote, as the
+	 * folder records it ({@link WrittenModel}). Metadata naming the checkpoint's
+	 * base model and step does not make a model that run's: another run from that
+	 * model with as many steps has the same.
 	 */
-	static boolean writtenAtTheEndOf(ModelProto model, Checkpoint ck) {
+	static boolean writtenAtTheEndOf(String modelSha256, Path dir,
+		String checkpointSha256)
+	{
+		return WrittenModel.wrote(dir, checkpointSha256, modelSha256);
+	}
+
+	/**
+	 * Why a model whose metadata names {@code ck}'s base model and step is not
+	 * the model its run wrote, after ": "; "" for a model whose metadata names
+	 * another run.
+	 */
+	private static String notItsResult(ModelProto model, Checkpoint ck, Path dir,
+		String checkpointSha256)
+	{
 		String base = null, steps = null;
 		for (StringStringEntryProto e : model.getMetadataPropsList()) {
 			if (e.getKey().equals("fiji-gan.fine_tune.base_sha256")) base = e
 				.getValue();
 			if (e.getKey().equals("fiji-gan.fine_tune.steps")) steps = e.getValue();
 		}
-		return ck.baseSha256().equals(base) && Long.toString(ck.step()).equals(
-			steps);
+		if (!ck.baseSha256().equals(base) || !Long.toString(ck.step()).equals(
+			steps)) return "";
+		return ": this model's metadata names that model and step " + ck.step() +
+			", but it is not the model the run checkpointed there wrote (" +
+			(WrittenModel.of(dir, checkpointSha256) == null ? dir +
+				" records none: that run was stopped before it wrote its model, " +
+				"or ran a version that did not record it"
+				: "its SHA-256 is not the one " + dir + " records") +
+			"); resume with the model that run started from, or start afresh";
 	}
 
 	private static Result run(ModelProto model, TrainingTarget what,
@@ -194,16 +246,18 @@ public final class Trainer {
 
 		long start = 0;
 		String resumed = null; // the step a checkpoint took the run on from
+		String resumedFrom = null; // that checkpoint's SHA-256
 		double lr = c.optimizer().learningRate();
 		List<float[]> history = new ArrayList<>();
 		if (c.resume()) {
 			Checkpoint ck = Checkpoint.read(c.checkpointDir());
+			resumedFrom = Checkpoint.sha256(c.checkpointDir());
 			if (ck.step() > c.steps()) throw new GanException("the checkpoint in " + c
 				.checkpointDir() + " is at step " + ck.step() + ", past --steps " + c
 					.steps() + ": give --steps " + ck.step() +
 				" or more to go on from it");
 			if (!ck.baseSha256().equals(baseSha256)) {
-				if (writtenAtTheEndOf(model, ck)) {
+				if (writtenAtTheEndOf(baseSha256, c.checkpointDir(), resumedFrom)) {
 					// the model that run wrote (say, over its input): it goes on, and
 					// its checkpoints and result keep naming the model it started from
 					baseSha256 = ck.baseSha256();
@@ -214,7 +268,8 @@ public final class Trainer {
 				}
 				else throw new GanException("the checkpoint in " + c.checkpointDir() +
 					" belongs to another model (SHA-256 " + ck.baseSha256().substring(0,
-						Math.min(12, ck.baseSha256().length())) + "...)");
+						Math.min(12, ck.baseSha256().length())) + "...)" + notItsResult(
+							model, ck, c.checkpointDir(), resumedFrom));
 			}
 			boolean checked = RunSettings.refuseOther(c.checkpointDir(), ck
 				.settings(), settings);
@@ -252,7 +307,9 @@ public final class Trainer {
 			long lastGoodStep = start;
 			double lastGoodLr = lr;
 			int lastGoodHistory = history.size();
-			long kept = c.resume() ? start : -1; // the step of the checkpoint on disk
+			// the step and SHA-256 of the checkpoint on disk
+			long keptStep = c.resume() ? start : -1;
+			String kept = resumedFrom;
 			long at = start; // the step under way
 			try {
 				for (long step = start; step < c.steps(); step++) {
@@ -344,15 +401,15 @@ public final class Trainer {
 						lastGoodLr = lr;
 						lastGoodHistory = history.size();
 						if (checkpoint) {
-							new Checkpoint(step + 1, lr, baseSha256, settings == null ? ""
-								: settings, tensors, history).write(c.checkpointDir());
-							kept = step + 1;
+							kept = new Checkpoint(step + 1, lr, baseSha256, settings == null
+								? "" : settings, tensors, history).write(c.checkpointDir());
+							keptStep = step + 1;
 						}
 					}
 				}
 			}
 			catch (CancellationToken.CancelledException e) { // here, or in a step
-				throw cancelledAt(at, c, kept);
+				throw cancelledAt(at, c, keptStep);
 			}
 			g.read(tensors);
 			ModelProto trained = Parameters.withValues(model, exported(params,
@@ -362,7 +419,9 @@ public final class Trainer {
 			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final " +
 				learningRates(c, dr != null, lr, " "));
 			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
-			return new Result(trained, history, g.provider(), notes, c.steps());
+			return new Result(trained, history, g.provider(), notes, c.steps(), c
+				.checkpointDir() == null ? null : new Checkpoints(c.checkpointDir(),
+					resumedFrom == null ? -1 : start, resumedFrom, kept));
 		}
 	}
 

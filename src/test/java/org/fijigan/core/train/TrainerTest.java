@@ -18,6 +18,7 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.engine.Tensor;
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.train.autodiff.Tensors;
 import org.fijigan.core.train.data.Batch;
 import org.fijigan.core.train.data.BatchSource;
@@ -255,9 +256,10 @@ class TrainerTest {
 			ProgressListener.NONE, CancellationToken.none()));
 		assertTrue(other.getMessage().contains("belongs to another model"), other
 			.getMessage());
+		Path first = write(firstPart, "first.onnx");
+		String firstSha = FileHashes.sha256(first, "");
 		Trainer.Result resumed = Trainer.train(firstPart.model(), "y", null,
-			"sha of the first part", data, rest, ProgressListener.NONE,
-			CancellationToken.none());
+			firstSha, data, rest, ProgressListener.NONE, CancellationToken.none());
 		assertArrayEquals(weight(whole.model(), "w"), weight(resumed.model(), "w"));
 		assertArrayEquals(weight(whole.model(), "b"), weight(resumed.model(), "b"));
 		assertEquals(List.of("sha"), resumed.model().getMetadataPropsList().stream()
@@ -265,6 +267,59 @@ class TrainerTest {
 				e -> e.getValue()).toList());
 		assertTrue(resumed.notes().stream().anyMatch(n -> n.contains(
 			"wrote at step 3: going on with that run")), resumed.notes().toString());
+	}
+
+	/**
+	 * A model whose metadata names a checkpoint's base model and step is not that
+	 * run's own result unless it is byte for byte the model that run wrote: the
+	 * result of another run from the same model with as many steps (another seed)
+	 * is refused, naming why, and so is a model where the run recorded none
+	 * (stopped before it wrote its model).
+	 */
+	@Test
+	void aModelOfAnotherRunWithTheSameBaseAndStepsDoesNotGoOnWithACheckpoint() {
+		Toy data = new Toy(2);
+		OptimizerConfig adam = OptimizerConfig.adam(0.02);
+		Path ck = dir.resolve("ck-x"), ckY = dir.resolve("ck-y");
+		Trainer.Result x = Trainer.train(affine(), "y", null, "sha", data,
+			new FineTuneConfig(3, adam, LossKind.L2, 0, AdversarialKind.NONSATURATING,
+				1, DeviceSpec.CPU, 1, ck, 3, false, List.of(), 0, 0),
+			ProgressListener.NONE, CancellationToken.none());
+		Trainer.Result y = Trainer.train(affine(), "y", null, "sha", data,
+			new FineTuneConfig(3, adam, LossKind.L2, 0, AdversarialKind.NONSATURATING,
+				2, DeviceSpec.CPU, 1, ckY, 3, false, List.of(), 0, 0),
+			ProgressListener.NONE, CancellationToken.none());
+		FineTuneConfig rest = new FineTuneConfig(6, adam, LossKind.L2, 0,
+			AdversarialKind.NONSATURATING, 1, DeviceSpec.CPU, 1, ck, 3, true, List
+				.of(), 0, 0);
+		String ySha = FileHashes.sha256(write(y, "y.onnx"), "");
+		GanException none = assertThrows(GanException.class, () -> Trainer.train(y
+			.model(), "y", null, ySha, data, rest, ProgressListener.NONE,
+			CancellationToken.none()));
+		assertTrue(none.getMessage().endsWith("...): this model's metadata names " +
+			"that model and step 3, but it is not the model the run checkpointed " +
+			"there wrote (" + ck + " records none: that run was stopped before it " +
+			"wrote its model, or ran a version that did not record it); resume " +
+			"with the model that run started from, or start afresh"), none
+				.getMessage());
+		write(x, "x.onnx");
+		GanException another = assertThrows(GanException.class, () -> Trainer.train(
+			y.model(), "y", null, ySha, data, rest, ProgressListener.NONE,
+			CancellationToken.none()));
+		assertTrue(another.getMessage().startsWith("the checkpoint in " + ck +
+			" belongs to another model (SHA-256 sha...): this model's metadata " +
+			"names that model and step 3, but it is not the model the run " +
+			"checkpointed there wrote (its SHA-256 is not the one " + ck +
+			" records)"), another.getMessage());
+	}
+
+	/** Writes {@code r}'s model as fine-tune does, recording it by its run. */
+	private Path write(Trainer.Result r, String name) {
+		Path to = dir.resolve(name);
+		new FineTuneOutput(to, List.of(), false, false, false,
+			new FineTuneOutput.Hints("", "", "", "")).write(r, dir.resolve(
+				"base.onnx"), false, List.of());
+		return to;
 	}
 
 	@Test
