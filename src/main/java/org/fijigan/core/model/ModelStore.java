@@ -170,6 +170,11 @@ public final class ModelStore {
 				return installFile(download, fileName, name == null ? defaultName(
 					fileName) : name, null, true);
 			}
+			catch (GanException e) {
+				// the package's checks name the file they read: the hidden download,
+				// already deleted when the message is read, not the URL given
+				throw inSource(e, download, s);
+			}
 			finally {
 				deleteQuietly(download);
 			}
@@ -320,15 +325,15 @@ public final class ModelStore {
 	}
 
 	/**
-	 * {@code e} with the staging folder's path replaced by the source's, which
-	 * the user knows.
+	 * {@code e} with the path of a hidden file of the store (the staging folder,
+	 * or a download) replaced by the source's, which the user knows.
 	 */
-	private static GanException inSource(GanException e, Path staging,
+	private static GanException inSource(GanException e, Path hidden,
 		String source)
 	{
 		String m = e.getMessage();
-		if (m == null || !m.contains(staging.toString())) return e;
-		return new GanException(m.replace(staging.toString(), source), e);
+		if (m == null || !m.contains(hidden.toString())) return e;
+		return new GanException(m.replace(hidden.toString(), source), e);
 	}
 
 	/**

@@ -620,6 +620,46 @@ class ModelStoreTest {
 	}
 
 	/**
+	 * A refused package that was downloaded is named by its URL; before, the
+	 * message named the store's hidden download file, already deleted.
+	 */
+	@Test
+	void aRefusedDownloadedPackageIsNamedByItsUrl() throws IOException {
+		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+		try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+			for (String entry : List.of("a", "a/b")) {
+				out.putNextEntry(new ZipEntry(entry));
+				out.write(1);
+				out.closeEntry();
+			}
+		}
+		byte[] zip = bytes.toByteArray();
+		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress
+			.getLoopbackAddress(), 0), 4);
+		server.createContext("/case.zip", exchange -> {
+			try (exchange) {
+				exchange.sendResponseHeaders(200, zip.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(zip);
+				}
+			}
+		});
+		server.start();
+		try {
+			String url = "http://127.0.0.1:" + server.getAddress().getPort() +
+				"/case.zip";
+			GanException e = assertThrows(GanException.class, () -> store().install(
+				url, null, null, null, null));
+			assertEquals(url + " holds a both as a file and as a folder", e
+				.getMessage());
+			assertEquals(List.of(), storeEntries());
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	/**
 	 * A downloaded .onnx that keeps weights in external data is refused: it has
 	 * no folder, and before, its external data was looked up in and copied from
 	 * the models folder, so a remote model could take another model's files.
