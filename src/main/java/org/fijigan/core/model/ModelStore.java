@@ -746,22 +746,33 @@ public final class ModelStore {
 		return AtomicFile.describe(e);
 	}
 
+	/**
+	 * Copies the model folder {@code from} into {@code to}. {@code from} itself
+	 * may be a link (the folder the user named, as {@code --model} accepts it); a
+	 * link inside it is refused. Messages name files under {@code from}.
+	 */
 	private void copyTree(Path from, Path to) {
-		try (Stream<Path> s = Files.walk(from)) {
-			List<Path> all = s.toList();
-			for (Path p : all) {
-				if (Files.isSymbolicLink(p)) throw new GanException(p +
-					" is a symbolic link; copy the real files into the model folder first");
-				// a named pipe would block the copy, a device never end it
-				String kind = InputFile.kindOf(p);
-				if (kind != null && !kind.equals("a folder")) throw new GanException(p +
-					" is " + kind +
-					", not a regular file; only files and folders can be installed");
-			}
-			for (Path p : all) {
-				Path dst = to.resolve(from.relativize(p).toString());
-				if (Files.isDirectory(p)) Files.createDirectories(dst);
-				else Files.copy(p, dst, StandardCopyOption.COPY_ATTRIBUTES);
+		try {
+			// the walk does not follow the link at its top: it walks the folder
+			// it leads to, and names what it finds by the name the user gave
+			Path real = from.toRealPath();
+			try (Stream<Path> s = Files.walk(real)) {
+				List<Path> all = s.toList();
+				for (Path p : all) {
+					Path named = from.resolve(real.relativize(p).toString());
+					if (Files.isSymbolicLink(p)) throw new GanException(named +
+						" is a symbolic link; copy the real files into the model folder first");
+					// a named pipe would block the copy, a device never end it
+					String kind = InputFile.kindOf(p);
+					if (kind != null && !kind.equals("a folder")) throw new GanException(
+						named + " is " + kind +
+							", not a regular file; only files and folders can be installed");
+				}
+				for (Path p : all) {
+					Path dst = to.resolve(real.relativize(p).toString());
+					if (Files.isDirectory(p)) Files.createDirectories(dst);
+					else Files.copy(p, dst, StandardCopyOption.COPY_ATTRIBUTES);
+				}
 			}
 		}
 		catch (IOException e) {

@@ -379,6 +379,37 @@ class ModelStoreTest {
 			ModelLoader::bundledNames));
 	}
 
+	/**
+	 * A link given as the model folder (or to its descriptor's folder) is
+	 * followed, as --model follows it; a link inside the folder is still refused,
+	 * named under the link given. Before, the walk stopped at the link and
+	 * refused it as a link inside the model.
+	 */
+	@Test
+	void aLinkGivenAsTheModelFolderIsFollowedButNotALinkInsideIt()
+		throws IOException
+	{
+		Path src = packageFolder("real-pkg", true);
+		Path link = Files.createSymbolicLink(dir.resolve("linkpkg"), src);
+		InstalledModel m = store().install(link.toString(), null, null, null, null);
+		assertEquals("linkpkg", m.name());
+		assertArrayEquals(Files.readAllBytes(src.resolve("weights.onnx")), Files
+			.readAllBytes(m.folder().resolve("weights.onnx")));
+		assertFalse(Files.isSymbolicLink(m.folder()));
+		assertEquals("again", store().install(link.resolve("rdf.yaml").toString(),
+			"again", null, null, null).name());
+		assertEquals(List.of("again", "linkpkg"), storeEntries());
+
+		Files.createSymbolicLink(src.resolve("extra.txt"), src.resolve(
+			"README.md"));
+		GanException e = assertThrows(GanException.class, () -> store().install(link
+			.toString(), "inner", null, null, null));
+		assertEquals(link.resolve("extra.txt") +
+			" is a symbolic link; copy the real files into the model folder first", e
+				.getMessage());
+		assertEquals(List.of("again", "linkpkg"), storeEntries());
+	}
+
 	@Test
 	void anOnnxFileInstallsWithItsChecksumAndLoadsByName() throws IOException {
 		Path onnx = OnnxModels.addConstant(1, 0.25f).write(Files.createDirectories(
