@@ -24,6 +24,11 @@ import ai.onnxruntime.TensorInfo;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.onnx.ExternalData;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
 
 /**
  * One ONNX Runtime session on one execution provider. Owns its native session
@@ -148,8 +153,59 @@ public final class ModelSession implements AutoCloseable {
 	{
 		if (!Files.isRegularFile(onnxFile)) throw new GanException(
 			"model file not found: " + onnxFile);
-		return open(new Source(onnxFile, null, onnxFile.getFileName().toString()),
-			device, threads);
+		String name = onnxFile.getFileName().toString();
+		return open(new Source(onnxFile, passable(onnxFile) ? null : bytesInstead(
+			onnxFile, name), name), device, threads);
+	}
+
+	/**
+	 * Whether ONNX Runtime can be given {@code file} by its path. Its Java
+	 * binding passes a path in Java's modified UTF-8, where a character outside
+	 * the Basic Multilingual Plane (an emoji, U+1D510) is two encoded surrogate
+	 * halves rather than the file system's UTF-8, so such a file "doesn't exist"
+	 * for it.
+	 */
+	static boolean passable(Path file) {
+		return file.toString().codePoints().allMatch(Character::isBmpCodePoint);
+	}
+
+	/**
+	 * The bytes of a model whose path ONNX Runtime cannot be given, to open it
+	 * from: one without external data is the same model. One with external data
+	 * is refused, naming the cause: ONNX Runtime finds those files only beside
+	 * the model's path.
+	 */
+	private static byte[] bytesInstead(Path onnxFile, String name) {
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(onnxFile);
+		}
+		catch (java.io.IOException | OutOfMemoryError e) {
+			throw new LoadFailure("ONNX Runtime cannot load " + name +
+				": cannot read it: " + oneLine(e), e);
+		}
+		List<String> external;
+		try {
+			external = ExternalData.locations(ModelProto.parseFrom(bytes));
+		}
+		catch (InvalidProtocolBufferException e) {
+			return bytes; // ONNX Runtime says what is wrong with it
+		}
+		catch (GanException e) {
+			throw new LoadFailure("ONNX Runtime cannot load " + name + ": " + e
+				.getMessage(), e);
+		}
+		if (external.isEmpty()) return bytes;
+		int c = onnxFile.toString().codePoints().filter(p -> !Character
+			.isBmpCodePoint(p)).findFirst().getAsInt();
+		throw new LoadFailure("ONNX Runtime cannot load " + name +
+			": it keeps weights in external data files " + external +
+			", which ONNX Runtime finds only by the model's path, and it cannot " +
+			"be given the path " + onnxFile + ": it holds '" + Character.toString(c) +
+			"' (" + String.format(java.util.Locale.ROOT, "U+%04X", c) +
+			"), a character outside the Basic Multilingual Plane, which ONNX " +
+			"Runtime's Java binding cannot pass; move or rename the folder so " +
+			"that its path has no such character", null);
 	}
 
 	/**

@@ -22,6 +22,7 @@ import org.fijigan.core.io.InputFile;
 import org.fijigan.core.text.JavaNames;
 import org.fijigan.core.text.Printable;
 import org.fijigan.core.onnx.ElementTypes;
+import org.fijigan.core.onnx.ExternalData;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.FunctionProto;
@@ -252,7 +253,7 @@ public final class OnnxGraphInfo {
 				.getDimsList().stream().mapToLong(Long::longValue).reduce(1,
 					Math::multiplyExact);
 		}
-		collectExternalData(model, externalDataLocations);
+		externalDataLocations.addAll(ExternalData.locations(model));
 		this.parameterCount = parameters;
 		Map<String, Integer> ranks = ranksShown(graph);
 		for (var values : List.of(graph.getInputList(), graph.getOutputList()))
@@ -476,75 +477,12 @@ public final class OnnxGraphInfo {
 	}
 
 	/**
-	 * Every external-data location ONNX Runtime would open for this model:
-	 * initializers, sparse initializers, and tensors in node attributes (Constant
-	 * values), in subgraphs (If, Loop, Scan) too, and the same in the nodes of
-	 * its model-local functions. A tensor is counted when it is marked EXTERNAL
-	 * or simply carries external_data entries.
-	 */
-	private static void collectExternalData(ModelProto model,
-		List<String> found)
-	{
-		collectExternalData(model.getGraph(), 0, found);
-		for (FunctionProto f : model.getFunctionsList())
-			collectExternalData(f.getNodeList(), 0, found);
-	}
-
-	private static void collectExternalData(GraphProto graph, int depth,
-		List<String> found)
-	{
-		if (depth > 64) throw new GanException(
-			"subgraphs nested more than 64 deep");
-		for (TensorProto t : graph.getInitializerList())
-			collectExternalData(t, found);
-		for (var s : graph.getSparseInitializerList()) {
-			collectExternalData(s.getValues(), found);
-			collectExternalData(s.getIndices(), found);
-		}
-		collectExternalData(graph.getNodeList(), depth, found);
-	}
-
-	/** The tensors in the attributes of {@code nodes}, and their subgraphs. */
-	private static void collectExternalData(List<NodeProto> nodes, int depth,
-		List<String> found)
-	{
-		for (NodeProto n : nodes)
-			for (AttributeProto a : n.getAttributeList()) {
-				if (a.hasT()) collectExternalData(a.getT(), found);
-				for (TensorProto t : a.getTensorsList())
-					collectExternalData(t, found);
-				if (a.hasSparseTensor()) {
-					collectExternalData(a.getSparseTensor().getValues(), found);
-					collectExternalData(a.getSparseTensor().getIndices(), found);
-				}
-				for (var sparse : a.getSparseTensorsList()) {
-					collectExternalData(sparse.getValues(), found);
-					collectExternalData(sparse.getIndices(), found);
-				}
-				if (a.hasG()) collectExternalData(a.getG(), depth + 1, found);
-				for (GraphProto g : a.getGraphsList())
-					collectExternalData(g, depth + 1, found);
-			}
-	}
-
-	private static void collectExternalData(TensorProto t, List<String> found) {
-		if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL && t
-			.getExternalDataCount() == 0) return;
-		String location = "";
-		for (StringStringEntryProto e : t.getExternalDataList())
-			if (e.getKey().equals("location")) location = e.getValue();
-		if (!found.contains(location)) found.add(location);
-	}
-
-	/**
 	 * The external-data locations a model names anywhere, its functions included
 	 * (see {@link #externalDataLocations()}), for callers that hold a parsed
 	 * model, such as fine-tuning, which runs graphs from memory.
 	 */
 	public static List<String> externalDataLocations(ModelProto model) {
-		List<String> found = new ArrayList<>();
-		collectExternalData(model, found);
-		return found;
+		return ExternalData.locations(model);
 	}
 
 	static boolean isStandardDomain(String domain) {
