@@ -214,7 +214,7 @@ final class PlaneRunner {
 	 * mirrored pixels).
 	 */
 	static int outputLength(long n, double scale) {
-		double exact = n * scale;
+		double exact = n * simple(scale);
 		long whole = Math.round(exact);
 		if (Math.abs(exact - whole) < 1e-9 * Math.max(1, exact)) return (int) Math
 			.min(Integer.MAX_VALUE, whole);
@@ -230,7 +230,22 @@ final class PlaneRunner {
 	static boolean takes(long out, long n, double scale) {
 		int floor = outputLength(n, scale);
 		return out == floor || scale < 1 && out == floor + 1 && (long) Math.ceil(n *
-			scale) == out;
+			simple(scale)) == out;
+	}
+
+	/**
+	 * {@code scale}, or the fraction of a denominator up to 16 within 2 in 1,000
+	 * of it: a scale written in decimals (0.3333 or 0.333 for 1/3, in metadata, a
+	 * descriptor or --scale) would otherwise put 99 x 0.3333 = 32.997 below the
+	 * model's 33 columns, and the last one was left out as a padded layer's.
+	 */
+	static double simple(double scale) {
+		if (!(scale > 0) || Double.isInfinite(scale)) return scale;
+		for (int q = 1; q <= 16; q++) {
+			double p = Math.rint(scale * q);
+			if (p > 0 && Math.abs(p / q - scale) <= 2e-3 * scale) return p / q;
+		}
+		return scale;
 	}
 
 	/**

@@ -43,6 +43,16 @@ class SizeMismatchTest {
 		assertFalse(PlaneRunner.takes(32, 61, 0.5));
 		assertFalse(PlaneRunner.takes(32, 62, 0.5));
 		assertFalse(PlaneRunner.takes(80, 53, 1.5));
+		// a scale written in decimals is the fraction it stands for: 99 px at
+		// 0.3333 or 0.333 (1/3) give 33, not 32 and a 33rd column left out
+		assertEquals(33, PlaneRunner.outputLength(99, 0.3333));
+		assertEquals(33, PlaneRunner.outputLength(99, 0.333));
+		assertEquals(10, PlaneRunner.outputLength(30, 0.333333));
+		assertEquals(133, PlaneRunner.outputLength(100, 1.3333));
+		assertTrue(PlaneRunner.takes(33, 99, 0.3333));
+		assertFalse(PlaneRunner.takes(34, 99, 0.3333));
+		// a scale no simple fraction is near is taken as it is
+		assertEquals(34, PlaneRunner.outputLength(100, 0.347));
 		// a pooling stride of 2 on an odd window drops the last pixel, and the
 		// advice was another --tile or --tile none, which fail the same way
 		assertEquals("the model returned 46x40 for a 47x41 input, not 47x41 " +
