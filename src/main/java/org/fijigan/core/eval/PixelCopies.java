@@ -3,13 +3,13 @@ package org.fijigan.core.eval;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.train.data.ImageSource;
 
 /**
@@ -18,7 +18,9 @@ import org.fijigan.core.train.data.ImageSource;
  * as TIFF, 8-bit values saved as 16-bit or float), which a comparison of the
  * files' bytes misses. Two images are the same when they have the same width,
  * height, logical channels (an RGB image's three components are three), slices
- * and frames and every pixel the same value.
+ * and frames and every pixel the same value. A flat image (one value
+ * throughout, a blank field or slice) is no copy of anything: two sets may each
+ * hold one without sharing an image.
  */
 final class PixelCopies {
 
@@ -35,11 +37,13 @@ final class PixelCopies {
 		Map<String, String> byDigest = new HashMap<>();
 		for (String name : thoseNames) {
 			cancel.throwIfCancelled();
-			byDigest.putIfAbsent(digest(those.open(name)), name);
+			String d = digest(those.open(name));
+			if (d != null) byDigest.putIfAbsent(d, name);
 		}
 		for (String name : theseNames) {
 			cancel.throwIfCancelled();
-			String same = byDigest.get(digest(these.open(name)));
+			String d = digest(these.open(name));
+			String same = d == null ? null : byDigest.get(d);
 			if (same != null) return new String[] { name, same };
 		}
 		return null;
@@ -61,16 +65,12 @@ final class PixelCopies {
 
 	/**
 	 * SHA-256 of an image's shape and decoded pixel values (as floats, whatever
-	 * its pixel type; -0 taken as 0, every NaN as one).
+	 * its pixel type; -0 taken as 0, every NaN as one), or null for a flat image.
 	 */
 	static String digest(RasterImage image) {
-		MessageDigest digest;
-		try {
-			digest = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
-		}
+		MessageDigest digest = FileHashes.newSha256();
+		boolean flat = true, any = false;
+		int first = 0;
 		int w = image.width(), h = image.height(), channels = image
 			.logicalChannels();
 		ByteBuffer shape = ByteBuffer.allocate(5 * Integer.BYTES);
@@ -84,10 +84,15 @@ final class PixelCopies {
 				for (int c = 0; c < channels; c++) {
 					image.readRegion(c, z, t, 0, 0, w, h, plane, 0);
 					bytes.clear();
-					for (float v : plane)
-						bytes.putInt(Float.floatToIntBits(v + 0f)); // -0 + 0 is +0
+					for (float v : plane) {
+						int bits = Float.floatToIntBits(v + 0f); // -0 + 0 is +0
+						if (!any) first = bits;
+						any = true;
+						flat &= bits == first;
+						bytes.putInt(bits);
+					}
 					digest.update(bytes.array());
 				}
-		return java.util.HexFormat.of().formatHex(digest.digest());
+		return flat ? null : FileHashes.hex(digest);
 	}
 }

@@ -346,6 +346,16 @@ class EvaluationTest {
 			CancellationToken.none());
 		assertTrue(r.scores().get(2).method().endsWith(" (tuned on tune)"), r
 			.scores().toString());
+		// a blank image in each set (an empty field of view) is no shared image
+		RasterImage blank = RasterImage.allocate(40, 36, 1, 1, 1, PixelType.UINT8)
+			.setTitle("blank"), empty = RasterImage.allocate(40, 36, 1, 1, 1,
+				PixelType.UINT16).setTitle("empty");
+		r = Evaluation.evaluate(identity, "smooth", ImageSource.of(List.of(
+			evaluated, blank)), null, null, options().withTuning(
+				new EvaluationOptions.Tuning("tune", ImageSource.of(List.of(wide,
+					empty)))), ProgressListener.NONE, CancellationToken.none());
+		assertTrue(r.scores().get(2).method().endsWith(" (tuned on tune)"), r
+			.scores().toString());
 
 		// a generator's training images holding a real image's pixels in another
 		// image (images in memory: no file to compare)
