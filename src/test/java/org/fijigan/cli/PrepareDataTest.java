@@ -342,7 +342,7 @@ class PrepareDataTest {
 		assertEquals(0, r.exitCode(), r.err());
 		List<String> test = names(out.resolve("test")), train = names(out.resolve(
 			"train"));
-		assertEquals(6, test.size(), test.toString()); // 3 of the 6 photos
+		assertTrue(!test.isEmpty() && !train.isEmpty(), train + " / " + test);
 		for (int i = 0; i < 6; i++)
 			assertEquals(test.contains("copy" + i + ".png"), test.contains("p" + i +
 				".png"), "copy" + i + " and p" + i + " in " + train + " / " + test);

@@ -53,18 +53,21 @@ public final class HashSplit {
 	/**
 	 * As {@link #testNames(Collection, double, long)}, with copies kept on one
 	 * side: a name in {@code copyOf} (a copy of the image of the name it maps to,
-	 * a name that is not itself a copy) goes where that name goes, and only the
-	 * other names are split. Without copies, the split of
-	 * {@link #testNames(Collection, double, long)}.
+	 * a name that is not itself a copy) goes where that name goes. Every other
+	 * name goes where {@link #testNames(Collection, double, long)} puts it among
+	 * all the names, so that a copy added to a set moves no other image between
+	 * train and test (the count of test images may then differ from the fraction
+	 * by the copies).
 	 */
 	public static Set<String> testNames(Collection<String> names,
 		Map<String, String> copyOf, double fraction, long seed)
 	{
-		Set<String> test = testNames(names.stream().filter(n -> !copyOf.containsKey(
-			n)).toList(), fraction, seed);
+		Set<String> test = new TreeSet<>(testNames(names, fraction, seed));
 		for (String n : names) {
 			String first = copyOf.get(n);
-			if (first != null && test.contains(first)) test.add(n);
+			if (first == null) continue;
+			if (test.contains(first)) test.add(n);
+			else test.remove(n);
 		}
 		return test;
 	}
