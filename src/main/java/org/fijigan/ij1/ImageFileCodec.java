@@ -530,7 +530,8 @@ public final class ImageFileCodec implements ImageCodec {
 		if ("mask".equals(role)) {
 			long clear = transparentToBlack(raster, model, colours);
 			if (clear > 0) notes.accept(file.getFileName() + ": " + clear +
-				" transparent pixel" + (clear == 1 ? " was" : "s were") +
+				" transparent pixel" + (clear == 1 ? "" : "s") + " not black " +
+				(clear == 1 ? "was" : "were") +
 				" read as no hole (black), as the mask's alpha says");
 		}
 		boolean sixteen = raster.getTransferType() == DataBuffer.TYPE_USHORT;
@@ -582,7 +583,8 @@ public final class ImageFileCodec implements ImageCodec {
 	 * Sets the colour samples of every fully transparent pixel to 0, by its alpha
 	 * band; for a palette, counts the pixels whose entry is transparent (the
 	 * palette's colours of those entries are made black where it is read);
-	 * returns how many pixels were transparent.
+	 * returns how many transparent pixels were not black already (those the alpha
+	 * turns from holes into none).
 	 */
 	private static long transparentToBlack(WritableRaster raster,
 		ColorModel model, int colours)
@@ -594,8 +596,8 @@ public final class ImageFileCodec implements ImageCodec {
 			for (int y = 0; y < h; y++) {
 				raster.getSamples(0, y, w, 1, 0, row);
 				for (int x = 0; x < w; x++)
-					if (row[x] < palette.getMapSize() && palette.getAlpha(row[x]) == 0)
-						n++;
+					if (row[x] < palette.getMapSize() && palette.getAlpha(row[x]) == 0 &&
+						(palette.getRGB(row[x]) & 0xffffff) != 0) n++;
 			}
 			return n;
 		}
@@ -605,9 +607,12 @@ public final class ImageFileCodec implements ImageCodec {
 			raster.getSamples(0, y, w, 1, alpha, row);
 			for (int x = 0; x < w; x++) {
 				if (row[x] != 0) continue;
-				n++;
-				for (int b = 0; b < colours; b++)
+				boolean black = true;
+				for (int b = 0; b < colours; b++) {
+					black &= raster.getSample(x, y, b) == 0;
 					raster.setSample(x, y, b, 0);
+				}
+				if (!black) n++;
 			}
 		}
 		return n;

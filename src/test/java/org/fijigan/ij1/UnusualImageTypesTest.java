@@ -483,8 +483,9 @@ class UnusualImageTypesTest {
 			notes::add);
 		assertArrayEquals(new int[] { 0, 255 << 16, 0xffffff }, masked((int[]) rgba
 			.plane(0)));
-		assertEquals(List.of("m.png: 1 transparent pixel was read as no hole " +
-			"(black), as the mask's alpha says"), notes);
+		assertEquals(List.of(
+			"m.png: 1 transparent pixel not black was read as no " +
+				"hole (black), as the mask's alpha says"), notes);
 		// grey and alpha, and a palette whose second entry (white) is transparent
 		RasterImage ga = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
 			"ga.png"), PngBytes.png(2, 1, 4, 8, none, PngBytes.deflate(bytes(0, 200,
