@@ -570,9 +570,10 @@ final class ParameterDialog {
 		if (i.choices().length == 0) return text;
 		// the choice written as given wins (an image titled 'cells' beside one
 		// titled 'Cells'); one in other capitals only when it is the only one
+		for (String choice : i.choices())
+			if (choice.equals(s)) return choice;
 		String match = null;
 		for (String choice : i.choices()) {
-			if (choice.equals(s)) return choice;
 			if (!choice.equalsIgnoreCase(s)) continue;
 			if (match != null && !match.equals(choice)) throw new GanException("'" +
 				text + "' is not a choice for " + i.key() + " as written, and '" +

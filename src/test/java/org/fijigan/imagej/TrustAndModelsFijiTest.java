@@ -229,6 +229,20 @@ class TrustAndModelsFijiTest {
 				"'CELLS' is not a choice for original as written, and 'Cells' and " +
 					"'cells' differ from it only in capitals: write the one meant as it is",
 				either.getMessage());
+			// 'cells' as written wins beside two others in other capitals listed
+			// before it (it was refused as ambiguous)
+			ImagePlus shout = new ImagePlus("CELLS", new ByteProcessor(3, 2));
+			ij.macro.Interpreter.addBatchModeImage(shout);
+			ij.macro.Interpreter.removeBatchModeImage(lower);
+			ij.macro.Interpreter.addBatchModeImage(lower); // listed last
+			try {
+				ParameterDialog.readOptions(c, ParameterDialog.dialogItems(c),
+					"original=cells show=residual");
+				assertEquals("cells", c.original);
+			}
+			finally {
+				ij.macro.Interpreter.removeBatchModeImage(shout);
+			}
 
 			// two open images called 'cells': neither is taken
 			ij.macro.Interpreter.addBatchModeImage(again);
