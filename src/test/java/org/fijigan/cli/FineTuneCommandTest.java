@@ -398,6 +398,22 @@ class FineTuneCommandTest {
 	}
 
 	/**
+	 * The common arguments of a short fine-tune of a fresh 3x3 denoiser on one
+	 * seeded 24x16 image, into {@code out} (no seed: the caller's).
+	 */
+	private Object[] denoiserRun(Path out) throws IOException {
+		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
+		float[] px = new float[24 * 16];
+		Random random = new Random(3);
+		for (int i = 0; i < px.length; i++)
+			px[i] = random.nextFloat();
+		Path data = floatTiff(dir.resolve("data"), "a.tif", px, 24, 16).getParent();
+		return new Object[] { "fine-tune", "-m", model, "-o", out, "--task",
+			"denoise", "--data", data, "--patch", 8, "--batch", 1, "--validation", 0,
+			"--device", "cpu", "--lr", 0.01 };
+	}
+
+	/**
 	 * A finished run goes on with raised steps into the output it wrote,
 	 * replacing its model and loss curve without --overwrite; the output of
 	 * another run (another checkpoint folder) still needs --overwrite, and is
@@ -407,16 +423,9 @@ class FineTuneCommandTest {
 	void aFinishedRunGoesOnIntoItsOwnOutputButNotAnotherRunsOne()
 		throws IOException
 	{
-		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
-		float[] px = new float[24 * 16];
-		Random random = new Random(3);
-		for (int i = 0; i < px.length; i++)
-			px[i] = random.nextFloat();
-		Path data = floatTiff(dir.resolve("data"), "a.tif", px, 24, 16).getParent();
 		Path out = dir.resolve("out.onnx"), csv = dir.resolve("out-loss.csv");
-		Object[] common = { "fine-tune", "-m", model, "-o", out, "--task",
-			"denoise", "--data", data, "--patch", 8, "--batch", 1, "--validation", 0,
-			"--device", "cpu", "--seed", 4, "--lr", 0.01 };
+		Object[] common = SourceNeverOverwrittenTest.concat(denoiserRun(out),
+			new Object[] { "--seed", 4 });
 		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(common, new Object[] {
 			"--steps", 2, "--checkpoint-dir", dir.resolve("ck") })).exitCode());
 		MainTest.Result more = cli(SourceNeverOverwrittenTest.concat(common,
@@ -452,16 +461,8 @@ class FineTuneCommandTest {
 	void aFinishedRunDoesNotGoOnOverAnotherRunsModelOfTheSameBaseAndSteps()
 		throws IOException
 	{
-		Path model = OnnxModels.conv3x3(1, 1, 5, 1).write(dir, "den.onnx");
-		float[] px = new float[24 * 16];
-		Random random = new Random(3);
-		for (int i = 0; i < px.length; i++)
-			px[i] = random.nextFloat();
-		Path data = floatTiff(dir.resolve("data"), "a.tif", px, 24, 16).getParent();
 		Path out = dir.resolve("p.onnx"), ck = dir.resolve("ck-p");
-		Object[] common = { "fine-tune", "-m", model, "-o", out, "--task",
-			"denoise", "--data", data, "--patch", 8, "--batch", 1, "--validation", 0,
-			"--device", "cpu", "--lr", 0.01 };
+		Object[] common = denoiserRun(out);
 		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(common, new Object[] {
 			"--seed", 1, "--steps", 2, "--checkpoint-dir", ck })).exitCode());
 		assertEquals(0, cli(SourceNeverOverwrittenTest.concat(common, new Object[] {
