@@ -125,10 +125,7 @@ class ModelChangedDuringRunTest {
 		Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime
 			.fromMillis(Files.getLastModifiedTime(model).toMillis() + 60_000));
 		Path in = folder("in", "a.tif", "b.tif", "c.tif");
-		Path expected = dir.resolve("expected"), out = dir.resolve("out");
-		assertEquals(0, cli("run", "--model", model, "--input", in, "--output",
-			expected, "--normalize", "range", "--device", "cpu", "--threads", "1")
-			.exitCode());
+		Path expected = untouchedRun(model, in), out = dir.resolve("out");
 
 		BatchSummary s = runMeddling(model, in, out, () -> {
 			try {
@@ -147,6 +144,15 @@ class ModelChangedDuringRunTest {
 			.getInfoProperty().contains("fiji-gan.model.sha256 = " + sha + "\n"));
 	}
 
+	/** The results of {@code model} on {@code in} with the file left alone. */
+	private Path untouchedRun(Path model, Path in) {
+		Path expected = dir.resolve("expected");
+		assertEquals(0, cli("run", "--model", model, "--input", in, "--output",
+			expected, "--normalize", "range", "--device", "cpu", "--threads", "1")
+			.exitCode());
+		return expected;
+	}
+
 	/**
 	 * The model file removed (as {@code models remove} removes an installed one)
 	 * while a folder run goes on: the run finishes with the model it started
@@ -156,10 +162,7 @@ class ModelChangedDuringRunTest {
 	void aFolderRunFinishesWhenItsModelFileIsRemoved() throws IOException {
 		Path model = OnnxModels.conv3x3(1, 1, 5, 2).write(dir, "m.onnx");
 		Path in = folder("in", "a.tif", "b.tif", "c.tif");
-		Path expected = dir.resolve("expected"), out = dir.resolve("out");
-		assertEquals(0, cli("run", "--model", model, "--input", in, "--output",
-			expected, "--normalize", "range", "--device", "cpu", "--threads", "1")
-			.exitCode());
+		Path expected = untouchedRun(model, in), out = dir.resolve("out");
 
 		BatchSummary s = runMeddling(model, in, out, () -> {
 			try {
