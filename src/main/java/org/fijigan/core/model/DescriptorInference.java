@@ -205,7 +205,7 @@ final class DescriptorInference {
 		if (halo < 0) throw new GanException("model " + name + ": its halo (" +
 			origins.getOrDefault("halo", "override") + ") comes out as " + halo +
 			" pixels; state it with --halo");
-		ValueRange range = range(name, out, image);
+		ValueRange range = range(out, image);
 		OutputTransform transform = transform(out, task, scale);
 		List<ProcessingStep> pre = rdfIn == null ? List.of() : references(rdfIn
 			.processing(), rdfIn.id(), null);
@@ -505,7 +505,7 @@ final class DescriptorInference {
 		GeneratorSpec spec = new GeneratorSpec(z.name(), dim, zShape, classInput,
 			classes, names, label == null ? null : classShape(name, label,
 				oneHot != null), oneHot != null);
-		ValueRange range = range(name, out, null);
+		ValueRange range = range(out, null);
 		TensorDescription rdfOut = rdf == null ? null : described(rdf.outputs(), g
 			.outputs(), out, true);
 		List<ProcessingStep> post = rdfOut == null ? List.of() : references(rdfOut
@@ -784,13 +784,8 @@ final class DescriptorInference {
 		return rf.exact() ? rf.haloPixels() : Math.max(16, rf.haloPixels());
 	}
 
-	/**
-	 * The model's value range; {@code image} its image input, if any. An integer
-	 * or bool output gives its type's range (bool [0, 1]); one too wide for an
-	 * image to be mapped into (int32, int64, uint32, uint64) must have its range
-	 * stated, unless a bioimage.io descriptor's processing maps it.
-	 */
-	private ValueRange range(String name, ValueInfo out, ValueInfo image) {
+	/** The model's value range; {@code image} its image input, if any. */
+	private ValueRange range(ValueInfo out, ValueInfo image) {
 		String v = meta.get(ModelLoader.META_RANGE);
 		if (o.range() == null && v != null) {
 			origins.put("range", source(ModelLoader.META_RANGE));
@@ -799,25 +794,15 @@ final class DescriptorInference {
 		}
 		boolean uint8In = image != null && ElementTypes.isUint8(image
 			.elementType());
-		if (uint8In) {
-			origins.put("range", "inferred (input is uint8)");
+		if (uint8In || ElementTypes.isUint8(out.elementType())) {
+			origins.put("range", "inferred (" + (uint8In ? "input" : "output") +
+				" is uint8)");
 			return ValueRange.ZERO_255;
 		}
-		int type = out.elementType();
-		double[] typed = ElementTypes.fullRange(type);
-		if (typed != null) {
-			origins.put("range", "inferred (output is " + ElementTypes.name(type) +
-				")");
-			return new ValueRange(typed[0], typed[1]);
+		if (ElementTypes.isUint16(out.elementType())) {
+			origins.put("range", "inferred (output is uint16)");
+			return new ValueRange(0, 65535);
 		}
-		// percentiles mapped into [0, 1] come back as one or two integers: a
-		// constant image
-		if (ElementTypes.isIntegerOrBool(type) && o.range() == null && rdf == null)
-			throw new GanException("model " + name + ": its output " + out.name() +
-				" is " + ElementTypes.name(type) +
-				", whose values fiji-gan cannot map an image into without knowing " +
-				"which of them the model gives; state the model's value range with " +
-				"--range MIN,MAX or its metadata " + ModelLoader.META_RANGE);
 		if ("Tanh".equals(g.producerOf(out.name()))) {
 			origins.put("range", "inferred (output is Tanh)");
 			return ValueRange.MINUS_ONE_ONE;

@@ -131,16 +131,16 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 
 	/**
 	 * Whether the model's samples are integers of a fixed range: a uint8 image
-	 * input, or an integer or bool output, which an image reaches through its
-	 * pixel type's range (percentiles put outliers outside it, a cast to integers
-	 * inside the graph wraps them around, and percentiles mapped into the model's
-	 * range come back as a few integers: a constant image).
+	 * input, or a uint8 or uint16 output, which an image reaches through its
+	 * pixel type's range (percentiles put outliers outside it, and a cast to
+	 * integers inside the graph wraps them around).
 	 */
 	public boolean integerSamples() {
 		if (uint8Image()) return true;
 		if (graph == null) return false;
-		return org.fijigan.core.onnx.ElementTypes.isIntegerOrBool(graph
-			.imageOutput().elementType());
+		int out = graph.imageOutput().elementType();
+		return org.fijigan.core.onnx.ElementTypes.isUint8(out) ||
+			org.fijigan.core.onnx.ElementTypes.isUint16(out);
 	}
 
 	/**

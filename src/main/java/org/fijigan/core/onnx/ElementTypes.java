@@ -45,30 +45,6 @@ public final class ElementTypes {
 		return type == DataType.UINT16_VALUE;
 	}
 
-	/** The integer types, signed and unsigned, of 8 to 64 bits, and bool. */
-	public static boolean isIntegerOrBool(long type) {
-		return type == DataType.INT8_VALUE || type == DataType.UINT8_VALUE ||
-			type == DataType.INT16_VALUE || type == DataType.UINT16_VALUE ||
-			type == DataType.INT32_VALUE || type == DataType.UINT32_VALUE ||
-			type == DataType.INT64_VALUE || type == DataType.UINT64_VALUE ||
-			type == DataType.BOOL_VALUE;
-	}
-
-	/**
-	 * The values an integer type of 8 or 16 bits holds, as {min, max} (uint8 0,
-	 * 255; int8 -128, 127; uint16 0, 65535; int16 -32768, 32767), or bool's 0, 1:
-	 * a range an image can be mapped into whole. Null for any other type: floats
-	 * have no such range, and 32- and 64-bit integers one too wide for it.
-	 */
-	public static double[] fullRange(long type) {
-		if (type == DataType.UINT8_VALUE) return new double[] { 0, 255 };
-		if (type == DataType.INT8_VALUE) return new double[] { -128, 127 };
-		if (type == DataType.UINT16_VALUE) return new double[] { 0, 65535 };
-		if (type == DataType.INT16_VALUE) return new double[] { -32768, 32767 };
-		if (type == DataType.BOOL_VALUE) return new double[] { 0, 1 };
-		return null;
-	}
-
 	/** The integer types a class-label input can have: int32 and int64. */
 	public static boolean isFeedableInteger(long type) {
 		return type == DataType.INT32_VALUE || type == DataType.INT64_VALUE;

@@ -628,50 +628,6 @@ class ModelLoaderTest {
 			ProgressListener.NONE, CancellationToken.none()).image().plane(0));
 	}
 
-	/**
-	 * Every integer and bool output is a sample of a fixed range: int8 and int16
-	 * have their type's, bool [0, 1], and an image reaches them through its pixel
-	 * type's range by default. Before, only uint8 and uint16 did: a bool or int32
-	 * output got percentiles mapped into [0, 1], which came back as one or two
-	 * values, a constant image. int32 and wider have no range to map an image
-	 * into: refused unless it is stated.
-	 */
-	@Test
-	void signedIntegerAndBoolOutputsHaveTheirTypesRange() {
-		assertEquals(new ValueRange(-128, 127), cast("i8", 3).outputRange());
-		assertEquals(new ValueRange(-32768, 32767), cast("i16", 5).outputRange());
-		ModelDescriptor bool = cast("bool", 9);
-		assertEquals(new ValueRange(0, 1), bool.outputRange());
-		assertTrue(bool.integerSamples());
-		RasterImage eight = RasterImage.allocate(4, 1, 1, 1, 1, PixelType.UINT8);
-		System.arraycopy(new byte[] { 0, 10, (byte) 200, (byte) 255 }, 0, eight
-			.plane(0), 0, 4);
-		assertArrayEquals(new byte[] { 0, (byte) 255, (byte) 255, (byte) 255 },
-			(byte[]) ImageToImage.run(bool, eight, InferenceOptions.defaults()
-				.withDevice(DeviceSpec.CPU, 1), ProgressListener.NONE, CancellationToken
-					.none()).image().plane(0));
-
-		for (int wide : new int[] { 6, 7, 12, 13 }) {
-			GanException e = assertThrows(GanException.class, () -> cast("w" + wide,
-				wide));
-			assertEquals("model w" + wide + ": its output y is " +
-				org.fijigan.core.onnx.ElementTypes.name(wide) +
-				", whose values fiji-gan cannot map an image into without knowing " +
-				"which of them the model gives; state the model's value range with " +
-				"--range MIN,MAX or its metadata fiji-gan.value_range", e.getMessage());
-		}
-		Path stated = OnnxModels.builder().input("x", "N,1,H,W").node("Cast", "x",
-			"y", OnnxModels.attrInt("to", 6)).output("y", 6, "N,1,H,W").metadata(
-				ModelLoader.META_RANGE, "0,255").write(dir, "i32stated.onnx");
-		ModelDescriptor i32 = ModelLoader.load(stated.toString(),
-			ModelOverrides.NONE);
-		assertEquals(ValueRange.ZERO_255, i32.outputRange());
-		assertTrue(i32.integerSamples());
-		assertEquals(new ValueRange(0, 1000), ModelLoader.load(dir.resolve(
-			"w6.onnx").toString(), ModelOverrides.NONE.withRange(new ValueRange(0,
-				1000))).outputRange());
-	}
-
 	/** A model that casts its float input to ONNX element type {@code to}. */
 	private ModelDescriptor cast(String name, int to) {
 		Path p = OnnxModels.builder().input("x", "N,1,H,W").node("Cast", "x", "y",
