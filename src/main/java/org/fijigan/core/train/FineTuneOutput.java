@@ -197,7 +197,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		if (!resume || checkpoints == null) return false;
 		Checkpoint ck = Checkpoint.head(checkpoints);
 		return ck != null && ck.step() < steps && Files.isRegularFile(model) &&
-			wroteAt(checkpoints, checkpointSha256(checkpoints));
+			wroteAt(checkpoints, checkpointSha256(checkpoints), ck.baseSha256(), ck
+				.step());
 	}
 
 	/** The SHA-256 of the checkpoint in {@code dir}; null when unreadable. */
@@ -219,10 +220,12 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	private String notTheRunsOwn(Path checkpoints) {
 		Checkpoint ck = checkpoints == null ? null : Checkpoint.head(checkpoints);
 		if (ck == null || !namesTheEndOf(ck)) return "";
+		if (!WrittenModel.anyRecord(checkpoints)) return ""; // its own, by metadata
 		String sha = checkpointSha256(checkpoints);
 		String recorded = WrittenModel.of(checkpoints, sha);
 		// its own, refused as --steps does not go past it
-		if (recorded != null && wroteAt(checkpoints, sha)) return "";
+		if (recorded != null && wroteAt(checkpoints, sha, ck.baseSha256(), ck
+			.step())) return "";
 		return " and is not the model the run checkpointed in " + checkpoints +
 			" wrote at step " + ck.step() + " (its metadata names that run's base " +
 			"model and step, but " + (recorded == null ? checkpoints +
@@ -319,7 +322,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	private boolean goesOnFrom(Trainer.Result result) {
 		Trainer.Checkpoints k = result.checkpoints();
 		return k != null && k.resumedFrom() != null && k.resumedStep() < result
-			.steps() && wroteAt(k.dir(), k.resumedFrom());
+			.steps() && wroteAt(k.dir(), k.resumedFrom(), metadata(result.model())
+				.get("fiji-gan.fine_tune.base_sha256"), k.resumedStep());
 	}
 
 	/**
@@ -327,10 +331,14 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 * the checkpoint of SHA-256 {@code checkpoint} in {@code dir} wrote, as the
 	 * folder records it ({@link WrittenModel}): a model of another run from the
 	 * same base model and of as many steps has the same metadata, not the same
-	 * bytes.
+	 * bytes. A folder that records no model at all (written by a version that did
+	 * not record it) is judged as that version judged it: by the model's metadata
+	 * naming the run's base model {@code base} and step {@code step}.
 	 */
-	private boolean wroteAt(Path dir, String checkpoint) {
+	private boolean wroteAt(Path dir, String checkpoint, String base, long step) {
 		if (!Files.isRegularFile(model)) return false;
+		if (!WrittenModel.anyRecord(dir)) return base != null && namesTheEndOf(
+			new Checkpoint(step, 1, base, "", Map.of(), List.of()));
 		String recorded = WrittenModel.of(dir, checkpoint);
 		if (recorded == null) return false; // hashed only where one is recorded
 		try {

@@ -146,14 +146,7 @@ public final class Trainer {
 	private static String notItsResult(ModelProto model, Checkpoint ck, Path dir,
 		String checkpointSha256)
 	{
-		String base = null, steps = null;
-		for (StringStringEntryProto e : model.getMetadataPropsList()) {
-			if (e.getKey().equals("fiji-gan.fine_tune.base_sha256")) base = e
-				.getValue();
-			if (e.getKey().equals("fiji-gan.fine_tune.steps")) steps = e.getValue();
-		}
-		if (!ck.baseSha256().equals(base) || !Long.toString(ck.step()).equals(
-			steps)) return "";
+		if (!namesTheEndOf(model, ck)) return "";
 		return ": this model's metadata names that model and step " + ck.step() +
 			", but it is not the model the run checkpointed there wrote (" +
 			(WrittenModel.of(dir, checkpointSha256) == null ? dir +
@@ -161,6 +154,22 @@ public final class Trainer {
 				"or ran a version that did not record it"
 				: "its SHA-256 is not the one " + dir + " records") +
 			"); resume with the model that run started from, or start afresh";
+	}
+
+	/**
+	 * Whether {@code model}'s metadata names {@code ck}'s base model and step:
+	 * the result of that run, or of another from the same model with as many
+	 * steps.
+	 */
+	static boolean namesTheEndOf(ModelProto model, Checkpoint ck) {
+		String base = null, steps = null;
+		for (StringStringEntryProto e : model.getMetadataPropsList()) {
+			if (e.getKey().equals("fiji-gan.fine_tune.base_sha256")) base = e
+				.getValue();
+			if (e.getKey().equals("fiji-gan.fine_tune.steps")) steps = e.getValue();
+		}
+		return ck.baseSha256().equals(base) && Long.toString(ck.step()).equals(
+			steps);
 	}
 
 	private static Result run(ModelProto model, TrainingTarget what,
@@ -257,7 +266,10 @@ public final class Trainer {
 					.steps() + ": give --steps " + ck.step() +
 				" or more to go on from it");
 			if (!ck.baseSha256().equals(baseSha256)) {
-				if (writtenAtTheEndOf(baseSha256, c.checkpointDir(), resumedFrom)) {
+				if (writtenAtTheEndOf(baseSha256, c.checkpointDir(), resumedFrom) ||
+					!WrittenModel.anyRecord(c.checkpointDir()) && namesTheEndOf(model,
+						ck))
+				{
 					// the model that run wrote (say, over its input): it goes on, and
 					// its checkpoints and result keep naming the model it started from
 					baseSha256 = ck.baseSha256();

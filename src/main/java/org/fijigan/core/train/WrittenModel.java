@@ -64,6 +64,15 @@ final class WrittenModel {
 	}
 
 	/**
+	 * Whether {@code dir} holds a record at all: a checkpoint folder of a version
+	 * that recorded none (or of a run that has written no model yet) has none,
+	 * and its run's model is then told by its metadata, as that version did.
+	 */
+	static boolean anyRecord(Path dir) {
+		return Files.exists(dir.resolve(FILE));
+	}
+
+	/**
 	 * Whether the model of SHA-256 {@code model} is what the run of the
 	 * checkpoint of SHA-256 {@code checkpoint} in {@code dir} wrote.
 	 */
