@@ -98,13 +98,12 @@ final class ModelOptions {
 			// one: refused as Fiji's menu entries refuse it; a generic model runs.
 			// --task is no way out for a model that changes the size into a task
 			// that keeps it (refused then)
-			boolean keepsSize = expected == TaskKind.DENOISE ||
-				expected == TaskKind.INPAINT;
 			if (actual != TaskKind.IMAGE_TO_IMAGE) throw new GanException(d.name() +
 				" is a " + actual.id() + " model (scale " + Numbers.significant(d
 					.scale(), 4) + "): run it with 'fiji-gan " + commandFor(actual) +
-				"'" + (keepsSize && d.scale() != 1 ? "" : ", or pass --task " + expected
-					.id() + " if it should run as a " + expected.id() + " model"));
+				"'" + (expected.keepsSize() && d.scale() != 1 ? ""
+					: ", or pass --task " + expected.id() + " if it should run as a " +
+						expected.id() + " model"));
 			return ModelOverrides.NONE.withTask(expected).applyTo(d);
 		}
 		throw new GanException(d.name() + " is a" + (actual == TaskKind.INPAINT

@@ -79,10 +79,10 @@ public abstract class ImageCommand extends InferenceCommand {
 		// a super-resolution model cannot run as a denoiser, which keeps the size
 		if (menu != null && task != menu && task != TaskKind.IMAGE_TO_IMAGE)
 			throw new GanException(model + " is a " + task.id() +
-				" model: use Plugins>GAN>" + menuEntry(task) +
-				(menu == TaskKind.DENOISE && task == TaskKind.SUPER_RESOLUTION ? ""
-					: ", or Run ONNX Model... with Task " + menu.id() +
-						" if it should run as a " + menu.id() + " model"));
+				" model: use Plugins>GAN>" + menuEntry(task) + (menu.keepsSize() &&
+					task == TaskKind.SUPER_RESOLUTION ? ""
+						: ", or Run ONNX Model... with Task " + menu.id() +
+							" if it should run as a " + menu.id() + " model"));
 	}
 
 	private static String menuEntry(TaskKind task) {

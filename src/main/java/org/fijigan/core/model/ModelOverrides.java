@@ -174,13 +174,13 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 		// a denoise or inpaint result is labelled and checked as the input's own
 		// pixels: an enlarged one was written as denoised, without the residual
 		// check or the generated mark a super-resolution result gets
-		if ((task != null || scale != null) && (o.task() == TaskKind.DENOISE || o
-			.task() == TaskKind.INPAINT) && o.scale() != 1) throw new GanException(
-				"model " + o.name() + " has a scale of " + Numbers.significant(o
-					.scale(), 4) + " (" + o.origins().getOrDefault("scale", "?") +
-					"), but a" + (o.task() == TaskKind.INPAINT ? "n " : " ") + o.task()
-						.id() + " model's result is its input's " +
-					"size (scale 1): run it as super-resolution, or state a scale of 1");
+		if ((task != null || scale != null) && o.task().keepsSize() && o
+			.scale() != 1) throw new GanException("model " + o.name() +
+				" has a scale of " + Numbers.significant(o.scale(), 4) + " (" + o
+					.origins().getOrDefault("scale", "?") + "), but a" + (o
+						.task() == TaskKind.INPAINT ? "n " : " ") + o.task().id() +
+				" model's result is its input's " +
+				"size (scale 1): run it as super-resolution, or state a scale of 1");
 		return o;
 	}
 }

@@ -35,6 +35,14 @@ public enum TaskKind {
 		return id;
 	}
 
+	/**
+	 * Whether a model of this task gives a result of its input's size (scale 1):
+	 * denoising and inpainting.
+	 */
+	public boolean keepsSize() {
+		return this == DENOISE || this == INPAINT;
+	}
+
 	public boolean isImageToImage() {
 		return this == SUPER_RESOLUTION || this == DENOISE ||
 			this == IMAGE_TO_IMAGE;
