@@ -86,14 +86,26 @@ public final class FinitePixels {
 	private GanException refusal(int c, int plane, long pixels, String what,
 		String consequence)
 	{
+		return new GanException(placeOf(image, c, plane) + what +
+			" has no finite pixel (all " + pixels + " are NaN or infinite): " +
+			consequence);
+	}
+
+	/**
+	 * Where in {@code image} a message points, as ImageJ numbers from 1, then "
+	 * of ": "channel 2, slice 3 of " (a channel only where the image has several,
+	 * and so on); "" where there is nothing to name.
+	 *
+	 * @param c the logical channel from 0, or -1 for none
+	 * @param plane the plane {@code z + t * slices}, or -1 for none
+	 */
+	public static String placeOf(RasterImage image, int c, int plane) {
 		List<String> where = new ArrayList<>();
-		if (image.logicalChannels() > 1) where.add("channel " + (c + 1));
+		if (c >= 0 && image.logicalChannels() > 1) where.add("channel " + (c + 1));
 		if (plane >= 0 && image.slices() > 1) where.add("slice " + (plane % image
 			.slices() + 1));
 		if (plane >= 0 && image.frames() > 1) where.add("frame " + (plane / image
 			.slices() + 1));
-		return new GanException((where.isEmpty() ? "" : String.join(", ", where) +
-			" of ") + what + " has no finite pixel (all " + pixels +
-			" are NaN or infinite): " + consequence);
+		return where.isEmpty() ? "" : String.join(", ", where) + " of ";
 	}
 }

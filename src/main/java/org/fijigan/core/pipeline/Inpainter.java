@@ -5,6 +5,7 @@ import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.image.Calibration;
+import org.fijigan.core.image.FinitePixels;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.image.Units;
@@ -229,11 +230,8 @@ public final class Inpainter {
 		long perPlane = (long) mask.width() * mask.height();
 		for (int p = 0; p < counts.length - 1; p++) {
 			if (counts[p] != perPlane) continue;
-			java.util.List<String> where = new java.util.ArrayList<>();
-			if (mask.slices() > 1) where.add("slice " + (p % mask.slices() + 1));
-			if (mask.frames() > 1) where.add("frame " + (p / mask.slices() + 1));
-			throw new GanException((where.isEmpty() ? "the mask marks" : String.join(
-				", ", where) + " of the mask marks") + " every pixel (" + perPlane +
+			throw new GanException(FinitePixels.placeOf(mask, -1, p) +
+				"the mask marks every pixel (" + perPlane +
 				") as a hole: there is no known pixel " +
 				"to fill from; leave some of the image unmasked");
 		}
@@ -265,12 +263,8 @@ public final class Inpainter {
 							known++;
 						}
 					}
-					java.util.List<String> where = new java.util.ArrayList<>();
-					if (image.logicalChannels() > 1) where.add("channel " + (c + 1));
-					if (image.slices() > 1) where.add("slice " + (z + 1));
-					if (image.frames() > 1) where.add("frame " + (t + 1));
-					throw new GanException((where.isEmpty() ? "" : String.join(", ",
-						where) + " of ") + "image " + image.title() +
+					throw new GanException(FinitePixels.placeOf(image, c, z + t * image
+						.slices()) + "image " + image.title() +
 						" has no finite pixel outside the mask's holes (all " + known +
 						" are NaN or infinite): there is nothing to fill the holes from");
 				}
