@@ -721,14 +721,29 @@ public final class ImageFileCodec implements ImageCodec {
 		String size = Numbers.rounded(c.pixelWidth(), 6) + " x " + Numbers.rounded(c
 			.pixelHeight(), 6) + " " + c.unit() + (c.yUnit().equals(c.unit()) ? ""
 				: " x " + c.yUnit());
-		return switch (extension) {
+		List<String> notes = new ArrayList<>(switch (extension) {
 			case ".nii", ".nii.gz" -> Nifti.unwritten(image);
 			case ".png" -> !calibrated ? List.of() : pngNotes(c, size);
 			case ".jpg", ".jpeg", ".npy" -> !calibrated ? List.of() : List.of(
-				(extension.equals(".npy") ? ".npy" : "JPEG") +
-					" holds no pixel size: the pixel size (" + size +
-					") is not written; write .tif to keep it");
+				formatName(extension) + " holds no pixel size: the pixel size (" +
+					size + ") is not written; write .tif to keep it");
 			default -> List.of();
+		});
+		boolean origin = c.xOrigin() != 0 || c.yOrigin() != 0 || c.zOrigin() != 0;
+		if (origin && List.of(".png", ".jpg", ".jpeg", ".npy").contains(extension))
+			notes.add(formatName(extension) +
+				" holds no origin: the origin (at pixel " + Numbers.rounded(c.xOrigin(),
+					6) + ", " + Numbers.rounded(c.yOrigin(), 6) + ", " + Numbers.rounded(c
+						.zOrigin(), 6) + ") is not written; write .tif to keep it");
+		return notes;
+	}
+
+	/** How notes name the file format of {@code extension}. */
+	private static String formatName(String extension) {
+		return switch (extension) {
+			case ".npy" -> ".npy";
+			case ".jpg", ".jpeg" -> "JPEG";
+			default -> extension.substring(1).toUpperCase(Locale.ROOT);
 		};
 	}
 

@@ -254,10 +254,26 @@ class MainTest {
 			"size (0.5 x 0.25 micron) is not written; write .tif to keep it\n"), r
 				.out());
 
+		// PNG, JPEG and .npy hold no origin either: named, as NIfTI's is
+		Path frames = calibratedFrames(dir.resolve("t.tif"));
+		r = cli("run", "-m", id, "-i", frames, "-o", dir.resolve("o.npy"),
+			"--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: .npy holds no origin: the origin (at " +
+			"pixel 10, 4, 1) is not written; write .tif to keep it\n"), r.out());
+		ct.getCalibration().xOrigin = 3;
+		ct.getCalibration().yOrigin = 2.5;
+		Path placed = dir.resolve("placed.tif");
+		assertTrue(new FileSaver(ct).saveAsTiff(placed.toString()));
+		r = cli("run", "-m", id, "-i", placed, "-o", dir.resolve("placed.png"),
+			"--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().contains("note: PNG holds no origin: the origin (at " +
+			"pixel 3, 2.5, 0) is not written; write .tif to keep it\n"), r.out());
+
 		// x in micron, y in nm: NIfTI's one unit for both
 		Path nii = dir.resolve("out.nii.gz");
-		r = cli("run", "-m", id, "-i", calibratedFrames(dir.resolve("t.tif")), "-o",
-			nii, "--threads", "1");
+		r = cli("run", "-m", id, "-i", frames, "-o", nii, "--threads", "1");
 		assertEquals(0, r.exitCode(), r.err());
 		// the units and sizes are held; ImageJ's origin is not, and is named
 		assertEquals(List.of("note: NIfTI holds no origin like ImageJ's: the " +
