@@ -2,11 +2,11 @@
 package org.fijigan.core.batch;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.text.Canonical;
@@ -76,22 +76,17 @@ public final class BatchSettings {
 
 	/** The SHA-256 of the vectors' values, hex. */
 	private static String digest(float[][] vectors) {
-		try {
-			MessageDigest md = MessageDigest.getInstance("SHA-256");
-			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
-			for (float[] v : vectors) {
+		MessageDigest md = FileHashes.newSha256();
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+		for (float[] v : vectors) {
+			b.clear();
+			md.update(b.putInt(v.length).array());
+			for (float f : v) {
 				b.clear();
-				md.update(b.putInt(v.length).array());
-				for (float f : v) {
-					b.clear();
-					md.update(b.putFloat(f).array());
-				}
+				md.update(b.putFloat(f).array());
 			}
-			return HexFormat.of().formatHex(md.digest());
 		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
+		return HexFormat.of().formatHex(md.digest());
 	}
 
 	/** The batch: {@code settings} and the plan it carries out. */

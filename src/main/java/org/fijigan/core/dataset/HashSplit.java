@@ -3,8 +3,6 @@ package org.fijigan.core.dataset;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -12,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+
+import org.fijigan.core.io.FileHashes;
 
 /**
  * A train/test split of named items that depends only on the names, the
@@ -77,14 +77,9 @@ public final class HashSplit {
 	 * as signed + MIN).
 	 */
 	static long score(String name, long seed) {
-		try {
-			byte[] d = MessageDigest.getInstance("SHA-256").digest((seed + "/" + name)
-				.getBytes(StandardCharsets.UTF_8));
-			return ByteBuffer.wrap(d).getLong() ^ Long.MIN_VALUE; // unsigned order as
-																														// signed
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
-		}
+		byte[] d = FileHashes.newSha256().digest((seed + "/" + name).getBytes(
+			StandardCharsets.UTF_8));
+		return ByteBuffer.wrap(d).getLong() ^ Long.MIN_VALUE; // unsigned order as
+																													// signed
 	}
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -24,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.FileHashes;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.ProgressListener.ProgressEvent;
 import org.fijigan.core.ProgressListener.Stage;
@@ -162,7 +162,7 @@ final class ModelDownload {
 				long total = response.headers().firstValueAsLong("Content-Length")
 					.orElse(-1);
 				if (total > maxBytes) throw tooLarge(uri, total, maxBytes);
-				MessageDigest md = MessageDigest.getInstance("SHA-256");
+				MessageDigest md = FileHashes.newSha256();
 				long done = 0;
 				try (OutputStream out = new DigestOutputStream(Files.newOutputStream(
 					file), md))
@@ -195,9 +195,6 @@ final class ModelDownload {
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			throw new CancellationToken.CancelledException();
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every Java has SHA-256", e);
 		}
 	}
 
