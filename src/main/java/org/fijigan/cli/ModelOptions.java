@@ -79,8 +79,8 @@ final class ModelOptions {
 		StageTimings timings)
 	{
 		InputFile.refuseSpecial(java.nio.file.Path.of(reference), "model");
-		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue),
-			timings);
+		ModelDescriptor d = ModelLoader.load(reference, overrides(maskHoleValue)
+			.withCommandTask(expected), timings);
 		return checkTask(d, expected, task != null);
 	}
 

@@ -95,7 +95,8 @@ public abstract class ImageCommand extends InferenceCommand {
 		output = null;
 		if (image == null) throw new GanException("no image: open one first");
 		InferenceOptions options = options();
-		ModelDescriptor descriptor = loadModel(overrides(haloPixels()));
+		ModelDescriptor descriptor = loadModel(overrides(haloPixels())
+			.withCommandTask(menuTask()));
 		checkTask(descriptor.task());
 		RasterImage input = stages.time(StageTimings.Stage.CONVERSION,
 			() -> ImagePlusConverter.toRaster(image, IJ::log));

@@ -66,6 +66,27 @@ class CommandTest {
 		return c;
 	}
 
+	/**
+	 * A model that states no task runs from Denoise as a denoiser, as on the
+	 * command line: its output named as the noise is subtracted from the input,
+	 * and the result is labelled denoise and checked; it ran as a generic model,
+	 * and the noise came back as the denoised image without a word.
+	 */
+	@Test
+	void denoiseRunsAModelOfNoTaskAsADenoiserAndSubtractsAnOutputNamedTheNoise() {
+		DenoiseCommand c = denoise(source());
+		c.model = OnnxModels.builder().input("x", "N,1,H,W").initializer("h",
+			new float[] { 0.25f }).node("Mul", "x,h", "residual").output("residual",
+				"N,1,H,W").write(dir, "residual.onnx").toString();
+		c.run();
+		assertNull(c.errorMessage());
+		float[] out = (float[]) c.output.getProcessor().getPixels();
+		for (int i = 0; i < out.length; i++)
+			assertEquals(0.75f * 1.5f * i, out[i], 1e-5f, "pixel " + i);
+		assertEquals("denoise", c.output.getProp("fiji-gan.task"));
+		assertNotNull(c.output.getProp("fiji-gan.residual-check"));
+	}
+
 	@Test
 	void anRgbImageKeepsItsColoursThroughAModelThatSwapsThemByDefault() {
 		// a dim red channel; the dialog's default normalisation (percentile:1,99.8)

@@ -23,13 +23,20 @@ import org.fijigan.core.model.bioimage.Axis;
  *          {@code "--residual"}), for the messages that tell the user to; null
  *          where it offers no way, and they name only the metadata key
  *          {@link ModelLoader#META_RESIDUAL}
+ * @param commandTask not an override: the image-to-image task of the command
+ *          loading the model (Denoise, Super-Resolution), which a model that
+ *          neither states a task nor is inferred to have one runs as, with
+ *          everything that task's inference decides: a denoiser's output named
+ *          as the noise is subtracted from the input. A model of this task must
+ *          keep its input's size unless the task enlarges; null where the
+ *          command runs any model (run, info)
  */
 public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 		ValueRange range, OutputTransform outputTransform, Double maskHoleValue,
-		String residualOption) {
+		String residualOption, TaskKind commandTask) {
 
 	public static final ModelOverrides NONE = new ModelOverrides(null, null, null,
-		null, null, null, null);
+		null, null, null, null, null);
 	/** The largest scale stated: beyond any super-resolution model's. */
 	public static final double MAX_SCALE = 64;
 	/**
@@ -108,47 +115,56 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 	public ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 		ValueRange range, OutputTransform outputTransform, Double maskHoleValue)
 	{
-		this(task, scale, haloPixels, range, outputTransform, maskHoleValue, null);
+		this(task, scale, haloPixels, range, outputTransform, maskHoleValue, null,
+			null);
 	}
 
-	/** Whether nothing is overridden (whatever {@link #residualOption} says). */
+	/**
+	 * Whether nothing is overridden (whatever {@link #residualOption} and
+	 * {@link #commandTask} say).
+	 */
 	public boolean isEmpty() {
-		return withResidualOption(null).equals(NONE);
+		return withResidualOption(null).withCommandTask(null).equals(NONE);
 	}
 
 	public ModelOverrides withTask(TaskKind task) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue, residualOption);
+			maskHoleValue, residualOption, commandTask);
 	}
 
 	public ModelOverrides withScale(Double scale) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue, residualOption);
+			maskHoleValue, residualOption, commandTask);
 	}
 
 	public ModelOverrides withHaloPixels(Integer haloPixels) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue, residualOption);
+			maskHoleValue, residualOption, commandTask);
 	}
 
 	public ModelOverrides withRange(ValueRange range) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue, residualOption);
+			maskHoleValue, residualOption, commandTask);
 	}
 
 	public ModelOverrides withOutputTransform(OutputTransform outputTransform) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue, residualOption);
+			maskHoleValue, residualOption, commandTask);
 	}
 
 	public ModelOverrides withResidualOption(String residualOption) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue, residualOption);
+			maskHoleValue, residualOption, commandTask);
 	}
 
 	public ModelOverrides withMaskHoleValue(Double maskHoleValue) {
 		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
-			maskHoleValue, residualOption);
+			maskHoleValue, residualOption, commandTask);
+	}
+
+	public ModelOverrides withCommandTask(TaskKind commandTask) {
+		return new ModelOverrides(task, scale, haloPixels, range, outputTransform,
+			maskHoleValue, residualOption, commandTask);
 	}
 
 	/**
@@ -171,16 +187,25 @@ public record ModelOverrides(TaskKind task, Double scale, Integer haloPixels,
 				maskHoleValue))).origin("mask", "override");
 		}
 		ModelDescriptor o = b.build();
-		// a denoise or inpaint result is labelled and checked as the input's own
-		// pixels: an enlarged one was written as denoised, without the residual
-		// check or the generated mark a super-resolution result gets
-		if ((task != null || scale != null) && o.task().keepsSize() && o
-			.scale() != 1) throw new GanException("model " + o.name() +
-				" has a scale of " + Numbers.significant(o.scale(), 4) + " (" + o
-					.origins().getOrDefault("scale", "?") + "), but a" + (o
-						.task() == TaskKind.INPAINT ? "n " : " ") + o.task().id() +
-				" model's result is its input's " +
-				"size (scale 1): run it as super-resolution, or state a scale of 1");
+		if (task != null || scale != null) checkSizeKept(o.name(), o.task(), o
+			.scale(), o.origins().getOrDefault("scale", "?"));
 		return o;
+	}
+
+	/**
+	 * Refuses to run a model of {@code scale} (from {@code scaleOrigin}) as a
+	 * {@code task} that keeps the input's size: a denoise or inpaint result is
+	 * labelled and checked as the input's own pixels, and an enlarged one was
+	 * written as denoised, without the residual check or the generated mark a
+	 * super-resolution result gets.
+	 */
+	static void checkSizeKept(String name, TaskKind task, double scale,
+		String scaleOrigin)
+	{
+		if (task.keepsSize() && scale != 1) throw new GanException("model " + name +
+			" has a scale of " + Numbers.significant(scale, 4) + " (" + scaleOrigin +
+			"), but a" + (task == TaskKind.INPAINT ? "n " : " ") + task.id() +
+			" model's result is its input's " +
+			"size (scale 1): run it as super-resolution, or state a scale of 1");
 	}
 }

@@ -179,6 +179,39 @@ class ModelLoaderTest {
 			}
 	}
 
+	/**
+	 * A model of no task loaded for the denoise command is a denoiser as it is
+	 * inferred, output name included: loaded plain and relabelled after, its
+	 * output named "residual" was taken as the image, and the noise came back as
+	 * the result. One that does not keep the size is refused for the command.
+	 */
+	@Test
+	void aModelOfNoTaskLoadedForDenoiseSubtractsAnOutputNamedTheNoise() {
+		Path p = OnnxModels.builder().input("x", "N,1,H,W").node("Identity", "x",
+			"residual").output("residual", "N,1,H,W").write(dir, "r.onnx");
+		ModelDescriptor plain = ModelLoader.load(p.toString(), ModelOverrides.NONE);
+		assertEquals(TaskKind.IMAGE_TO_IMAGE, plain.task());
+		assertEquals(OutputTransform.DIRECT, plain.outputTransform());
+		ModelDescriptor d = ModelLoader.load(p.toString(), ModelOverrides.NONE
+			.withCommandTask(TaskKind.DENOISE));
+		assertEquals(TaskKind.DENOISE, d.task());
+		assertEquals(OutputTransform.SUBTRACT_FROM_INPUT, d.outputTransform());
+		assertEquals("the command's: the model states none", d.origins().get(
+			"task"));
+		// a stated task wins over the command's: refused by the command after
+		ModelDescriptor stated = ModelLoader.load(OnnxModels.builder().input("x",
+			"N,1,H,W").node("Identity", "x", "residual").output("residual", "N,1,H,W")
+			.metadata(ModelLoader.META_TASK, "image-to-image").write(dir, "s.onnx")
+			.toString(), ModelOverrides.NONE.withCommandTask(TaskKind.DENOISE));
+		assertEquals(TaskKind.IMAGE_TO_IMAGE, stated.task());
+		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(
+			OnnxGraphInfoTest.poolThenUpsample().write(dir, "p.onnx").toString(),
+			ModelOverrides.NONE.withScale(0.5).withCommandTask(TaskKind.DENOISE)));
+		assertEquals("model p has a scale of 0.5000 (override), but a denoise " +
+			"model's result is its input's size (scale 1): run it as " +
+			"super-resolution, or state a scale of 1", e.getMessage());
+	}
+
 	Path addHalfPackage(String name) throws IOException {
 		return TestPackages.addHalf(dir.resolve(name));
 	}
