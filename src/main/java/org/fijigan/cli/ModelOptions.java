@@ -93,18 +93,16 @@ final class ModelOptions {
 		if (expected != null && expected.isImageToImage() && actual
 			.isImageToImage())
 		{
-			if (taskWasGiven) return d;
+			// a generic model was described as the command's task (load passes it)
+			if (taskWasGiven || actual == TaskKind.IMAGE_TO_IMAGE) return d;
 			// a denoiser in super-resolution gives a denoised image, not an enlarged
-			// one: refused as Fiji's menu entries refuse it; a generic model runs.
-			// --task is no way out for a model that changes the size into a task
-			// that keeps it (refused then)
-			if (actual != TaskKind.IMAGE_TO_IMAGE) throw new GanException(d.name() +
-				" is a " + actual.id() + " model (scale " + Numbers.significant(d
-					.scale(), 4) + "): run it with 'fiji-gan " + commandFor(actual) +
-				"'" + (expected.keepsSize() && d.scale() != 1 ? ""
-					: ", or pass --task " + expected.id() + " if it should run as a " +
-						expected.id() + " model"));
-			return ModelOverrides.NONE.withTask(expected).applyTo(d);
+			// one: refused as Fiji's menu entries refuse it. --task is no way out for
+			// a model that changes the size into a task that keeps it (refused then)
+			throw new GanException(d.name() + " is a " + actual.id() +
+				" model (scale " + Numbers.significant(d.scale(), 4) +
+				"): run it with 'fiji-gan " + commandFor(actual) + "'" + (expected
+					.keepsSize() && d.scale() != 1 ? "" : ", or pass --task " + expected
+						.id() + " if it should run as a " + expected.id() + " model"));
 		}
 		throw new GanException(d.name() + " is a" + (actual == TaskKind.INPAINT
 			? "n " : " ") + actual.id() + " model: run it with 'fiji-gan " +

@@ -200,16 +200,17 @@ final class DescriptorInference {
 		if (!(scale > 0) || Double.isInfinite(scale)) throw new GanException(
 			"model " + name + ": its scale (" + origins.getOrDefault("scale",
 				"override") + ") comes out as " + scale + "; state it with --scale");
-		// a model of no task of its own runs as the command's, decided here so
-		// that what the task decides (a denoiser's output named as the noise) is
-		if (task == TaskKind.IMAGE_TO_IMAGE && o.task() == null && !meta
-			.containsKey(ModelLoader.META_TASK) && o.commandTask() != null && o
-				.commandTask().isImageToImage())
+		// a generic model (stated or inferred) runs as the command's task, decided
+		// here so that what the task decides (a denoiser's output named as the
+		// noise) is
+		if (task == TaskKind.IMAGE_TO_IMAGE && o.task() == null && o
+			.commandTask() != null && o.commandTask().isImageToImage())
 		{
 			task = o.commandTask();
 			ModelOverrides.checkSizeKept(name, task, scale, origins.getOrDefault(
 				"scale", "override"));
-			origins.put("task", "the command's: the model states none");
+			origins.put("task", "the command's: the model is a generic " +
+				"image-to-image one (" + origins.get("task") + ")");
 		}
 		in = withOutputStep(in, scale);
 		int halo = halo(rdfOut, scale);

@@ -180,7 +180,7 @@ class ModelLoaderTest {
 	}
 
 	/**
-	 * A model of no task loaded for the denoise command is a denoiser as it is
+	 * A generic model loaded for the denoise command is a denoiser as it is
 	 * inferred, output name included: loaded plain and relabelled after, its
 	 * output named "residual" was taken as the image, and the noise came back as
 	 * the result. One that does not keep the size is refused for the command.
@@ -196,14 +196,17 @@ class ModelLoaderTest {
 			.withCommandTask(TaskKind.DENOISE));
 		assertEquals(TaskKind.DENOISE, d.task());
 		assertEquals(OutputTransform.SUBTRACT_FROM_INPUT, d.outputTransform());
-		assertEquals("the command's: the model states none", d.origins().get(
-			"task"));
-		// a stated task wins over the command's: refused by the command after
-		ModelDescriptor stated = ModelLoader.load(OnnxModels.builder().input("x",
-			"N,1,H,W").node("Identity", "x", "residual").output("residual", "N,1,H,W")
-			.metadata(ModelLoader.META_TASK, "image-to-image").write(dir, "s.onnx")
-			.toString(), ModelOverrides.NONE.withCommandTask(TaskKind.DENOISE));
-		assertEquals(TaskKind.IMAGE_TO_IMAGE, stated.task());
+		assertEquals("the command's: the model is a generic image-to-image one " +
+			"(inferred from the inputs)", d.origins().get("task"));
+		// one stated generic runs as the command's task too; a stated task wins
+		for (String task : List.of("image-to-image", "super-resolution")) {
+			ModelDescriptor stated = ModelLoader.load(OnnxModels.builder().input("x",
+				"N,1,H,W").node("Identity", "x", "residual").output("residual",
+					"N,1,H,W").metadata(ModelLoader.META_TASK, task).write(dir, "s.onnx")
+				.toString(), ModelOverrides.NONE.withCommandTask(TaskKind.DENOISE));
+			assertEquals(task.equals("image-to-image") ? TaskKind.DENOISE
+				: TaskKind.SUPER_RESOLUTION, stated.task());
+		}
 		GanException e = assertThrows(GanException.class, () -> ModelLoader.load(
 			OnnxGraphInfoTest.poolThenUpsample().write(dir, "p.onnx").toString(),
 			ModelOverrides.NONE.withScale(0.5).withCommandTask(TaskKind.DENOISE)));
