@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.model.TensorLayout;
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.autodiff.GraphEmitter;
 
@@ -40,6 +41,12 @@ import ai.onnx.proto.OnnxMl.TensorProto;
  * power-iteration vectors are state that {@link #bind} adds to a step graph;
  * and the minibatch standard deviation (Karras et al. 2018), one feature map
  * appended before the last convolution (see {@link #minibatchStd}).
+ * <p>
+ * The network works on {@code [N, C, H, W]} images. The step graphs hand it the
+ * images in the layout of the generator's output ({@link #imageLayout()}, e.g.
+ * {@code byxc} for a channels-last model), which {@link #toOwnLayout} turns
+ * into its own: a Transpose (and a Reshape for an absent batch or channel
+ * axis), which the generator's gradient flows back through.
  */
 public final class Discriminator {
 
@@ -87,10 +94,13 @@ public final class Discriminator {
 	private final int layers;
 	private final int classes;
 	private final Options options;
+	private final TensorLayout imageLayout;
 
 	private Discriminator(Architecture architecture, int channels, int width,
-		int layers, int classes, Options options, long seed)
+		int layers, int classes, Options options, TensorLayout imageLayout,
+		long seed)
 	{
+		this.imageLayout = imageLayout;
 		this.architecture = architecture;
 		this.channels = channels;
 		this.width = width;
@@ -183,7 +193,7 @@ public final class Discriminator {
 		long seed)
 	{
 		return new Discriminator(Architecture.PATCHGAN, channels, width, layers, 0,
-			Options.NONE, seed);
+			Options.NONE, TensorLayout.BCYX, seed);
 	}
 
 	/**
@@ -195,7 +205,7 @@ public final class Discriminator {
 		int classes, long seed)
 	{
 		return new Discriminator(Architecture.DCGAN, channels, width, layers, Math
-			.max(0, classes), Options.NONE, seed);
+			.max(0, classes), Options.NONE, TensorLayout.BCYX, seed);
 	}
 
 	/** The stride-2 layers of the PatchGAN and DCGAN trunk. */
@@ -223,6 +233,18 @@ public final class Discriminator {
 	public static Discriminator create(Architecture a, int channels, int size,
 		int width, int classes, Options options, long seed)
 	{
+		return create(a, channels, size, width, classes, options, TensorLayout.BCYX,
+			seed);
+	}
+
+	/**
+	 * As above, for images handed to it in {@code imageLayout} (the generator
+	 * output's), which it turns into its own {@code bcyx} ({@link #toOwnLayout}).
+	 */
+	public static Discriminator create(Architecture a, int channels, int size,
+		int width, int classes, Options options, TensorLayout imageLayout,
+		long seed)
+	{
 		if (width < 1) throw new GanException(
 			"the discriminator width must be at least 1, got " + width);
 		if (a == Architecture.PATCHGAN && classes > 0) throw new GanException(
@@ -239,7 +261,53 @@ public final class Discriminator {
 		refuseBeyondMemory(a, channels, width, layers, Math.max(0, classes), options
 			.minibatchStd() ? 1 : 0);
 		return new Discriminator(a, channels, width, layers, Math.max(0, classes),
-			options, seed);
+			options, imageLayout, seed);
+	}
+
+	/**
+	 * The shape {@code [N, C, H, W]} the network sees of images of shape
+	 * {@code shape} in {@code layout}: an absent batch or channel axis is 1.
+	 */
+	public static long[] ownShape(long[] shape, TensorLayout layout) {
+		if (shape.length != layout.rank()) throw new IllegalArgumentException(
+			"a shape of rank " + shape.length + " in layout " + layout);
+		long[] own = new long[4];
+		for (int i = 0; i < 4; i++) {
+			int at = layout.axes().indexOf("bcyx".charAt(i));
+			own[i] = at < 0 ? 1 : shape[at];
+		}
+		return own;
+	}
+
+	/** {@link #ownShape(long[], TensorLayout)} in {@link #imageLayout()}. */
+	public long[] ownShape(long[] imageShape) {
+		return ownShape(imageShape, imageLayout);
+	}
+
+	/**
+	 * The layout of the images the step graphs hand it: the generator output's.
+	 */
+	public TensorLayout imageLayout() {
+		return imageLayout;
+	}
+
+	/**
+	 * Emits {@code image}, in {@link #imageLayout()}, as the {@code [N, C, H, W]}
+	 * the network takes: itself when it is so already, else a Transpose to the
+	 * order b, c, y, x, then a Reshape adding an absent batch or channel axis.
+	 */
+	public String toOwnLayout(GraphEmitter e, String image) {
+		String axes = imageLayout.axes();
+		if (axes.equals("bcyx")) return image;
+		long[] perm = new long[axes.length()];
+		int k = 0;
+		for (char ch : "bcyx".toCharArray())
+			if (axes.indexOf(ch) >= 0) perm[k++] = axes.indexOf(ch);
+		boolean identity = true;
+		for (int i = 0; i < perm.length; i++)
+			identity &= perm[i] == i;
+		String x = identity ? image : e.transpose(image, perm);
+		return e.reshape(x, ownShape(e.shape(image)));
 	}
 
 	/**

@@ -102,7 +102,7 @@ final class DiscriminatorTraining implements AutoCloseable {
 		batch.put("real", real);
 		batch.put("fake", fake);
 		if (label != null) batch.put(label, labels);
-		long[] shape = real.shape();
+		long[] shape = d.ownShape(real.shape()); // what the network sees
 		if (penalties.wganGp() > 0) batch.put(StepGraph.EPSILON, Trainer.epsilon(
 			seed, dStep, shape[0]));
 		DiffAugment augment = stabilisers.augment();
@@ -124,7 +124,7 @@ final class DiscriminatorTraining implements AutoCloseable {
 	/**
 	 * Adds what the generator's step {@code step} feeds its frozen discriminator:
 	 * the current weights and spectral-norm vectors, and the augmentation of the
-	 * generated batch of shape {@code shape}.
+	 * generated batch of shape {@code shape} (in the generator output's layout).
 	 */
 	void feedGeneratorStep(Map<String, Tensor> in, long step, long[] shape) {
 		current.read(tensors);
@@ -135,8 +135,9 @@ final class DiscriminatorTraining implements AutoCloseable {
 			in.put(u, Tensor.of(v, v.length));
 		}
 		DiffAugment augment = stabilisers.augment();
-		if (augment.any()) in.putAll(augment.draw(StepGraph.AUGMENT_FAKE, shape,
-			DiffAugment.stream(seed, step, GENERATOR), probability()));
+		if (augment.any()) in.putAll(augment.draw(StepGraph.AUGMENT_FAKE, d
+			.ownShape(shape), DiffAugment.stream(seed, step, GENERATOR),
+			probability()));
 	}
 
 	/** A note on ADA's probability at the end of the run, or null without ADA. */

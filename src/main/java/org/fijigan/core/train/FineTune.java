@@ -285,7 +285,7 @@ public final class FineTune {
 		}
 		TrainingTarget what = new TrainingTarget(d.outputName(), subtractFrom,
 			label, generator ? d.generator().classCount() : 0, generator, peak, d
-				.sha256());
+				.sha256(), batches.targetLayout());
 		RunSettings settings = new RunSettings().put("model", d.sha256()).put(
 			"data", data.describe()).putDigest("training items", data.trainingItems())
 			.put("batch", r.batch()).put("data options", options).putAll(config);

@@ -204,8 +204,9 @@ public final class StepGraph {
 		String total = content;
 		if (gan) {
 			Discriminator.Bound critic = discriminator.bind(e, false);
-			String seen = augment.any() ? augment.apply(e, result, AUGMENT_FAKE)
-				: result;
+			// the generated batch as the discriminator takes it: [N, C, H, W]
+			String own = discriminator.toOwnLayout(e, result);
+			String seen = augment.any() ? augment.apply(e, own, AUGMENT_FAKE) : own;
 			String logits = critic.apply(seen, label == null ? null : plainLabel(e,
 				label));
 			String adv = StepLosses.generatorAdversarial(e, logits, adversarial);
@@ -277,7 +278,9 @@ public final class StepGraph {
 
 	/**
 	 * The discriminator step: loss on a real batch and a generated one (both
-	 * inputs), gradient with respect to the discriminator's parameters only.
+	 * inputs, of {@code imageShape} in the discriminator's
+	 * {@link Discriminator#imageLayout()}), gradient with respect to the
+	 * discriminator's parameters only.
 	 */
 	public static Built discriminatorStep(Discriminator d, long[] imageShape,
 		String labelInput, AdversarialKind adversarial, OptimizerConfig opt)
@@ -329,10 +332,11 @@ public final class StepGraph {
 		addInput(g, "fake", TensorProto.DataType.FLOAT_VALUE, imageShape);
 		shapes.put("real", imageShape);
 		shapes.put("fake", imageShape);
+		long n = d.ownShape(imageShape)[0];
 		if (labelInput != null) {
 			addInput(g, labelInput, TensorProto.DataType.INT64_VALUE, new long[] {
-				imageShape[0] });
-			shapes.put(labelInput, new long[] { imageShape[0] });
+				n });
+			shapes.put(labelInput, new long[] { n });
 		}
 		for (Parameter p : d.parameters()) {
 			addInput(g, p.name(), TensorProto.DataType.FLOAT_VALUE, p.shape());
@@ -340,21 +344,25 @@ public final class StepGraph {
 		}
 		GraphEmitter e = new GraphEmitter(g, shapes, 17);
 		Discriminator.Bound b = d.bind(e, true);
+		// both batches as the discriminator takes them, [N, C, H, W]: the
+		// penalties differentiate with respect to these
+		String realImage = d.toOwnLayout(e, "real"), fakeImage = d.toOwnLayout(e,
+			"fake");
 		UnaryOperator<String> critic = x -> b.apply(augment.any() ? augment.apply(e,
 			x, AUGMENT_REAL) : x, labelInput);
-		String real = critic.apply("real");
-		String fake = b.apply(augment.any() ? augment.apply(e, "fake", AUGMENT_FAKE)
-			: "fake", labelInput);
+		String real = critic.apply(realImage);
+		String fake = b.apply(augment.any() ? augment.apply(e, fakeImage,
+			AUGMENT_FAKE) : fakeImage, labelInput);
 		String loss = StepLosses.discriminatorLoss(e, real, fake, adversarial);
 		String penalty = null;
 		if (penalties.any()) {
 			if (penalties.wganGp() > 0) {
-				long[] perSample = { imageShape[0], 1, 1, 1 };
+				long[] perSample = { n, 1, 1, 1 };
 				addInput(g, EPSILON, TensorProto.DataType.FLOAT_VALUE, perSample);
 				e.setShape(EPSILON, perSample);
 			}
-			penalty = GradientPenaltyGraph.penalty(e, critic, "real", real, "fake",
-				EPSILON, penalties);
+			penalty = GradientPenaltyGraph.penalty(e, critic, realImage, real,
+				fakeImage, EPSILON, penalties);
 			loss = e.add(loss, penalty);
 		}
 		List<String> names = new ArrayList<>();

@@ -498,9 +498,10 @@ public final class Trainer {
 	{
 		Discriminator.Architecture a = architecture(st, what.generator());
 		int classes = what.labelInput() != null ? what.classCount() : 0;
-		return Discriminator.create(a, (int) imageShape[1], (int) Math.min(
-			imageShape[2], imageShape[3]), st.discriminatorWidth(), classes,
-			new Discriminator.Options(st.spectralNorm(), st.minibatchStd()), seed);
+		long[] own = Discriminator.ownShape(imageShape, what.imageLayout()); // NCHW
+		return Discriminator.create(a, (int) own[1], (int) Math.min(own[2], own[3]),
+			st.discriminatorWidth(), classes, new Discriminator.Options(st
+				.spectralNorm(), st.minibatchStd()), what.imageLayout(), seed);
 	}
 
 	/**

@@ -107,9 +107,16 @@ public final class ModelBatches implements BatchSource {
 					.mask(), b.maskShape(), k.mask().layout() != null ? k.mask().layout()
 						: layout)); // the mask input's own layout and rank
 		}
-		return new Batch(inputs, inLayout(b.target(), b.targetShape(), model
-			.outputLayout()), b.lossMask() == null ? null : inLayout(b.lossMask(), b
-				.targetShape(), model.outputLayout()));
+		return new Batch(inputs, inLayout(b.target(), b.targetShape(),
+			targetLayout()), b.lossMask() == null ? null : inLayout(b.lossMask(), b
+				.targetShape(), targetLayout()));
+	}
+
+	/**
+	 * The layout of the batches' targets (and loss masks): the model output's.
+	 */
+	public TensorLayout targetLayout() {
+		return model.outputLayout();
 	}
 
 	/**
