@@ -72,7 +72,7 @@ class FineTuneGeneratorDataCliTest {
 	 */
 	@Test
 	void aGeneratorRefusesTheOptionsOfImageToImageTraining() throws IOException {
-		Path model = OnnxModels.generator(8, 3, 16, 16).write(dir, "gen.onnx");
+		Path model = OnnxModels.generator(8, 2, 16, 16).write(dir, "gen.onnx");
 		Path data = dir.resolve("data");
 		FineTuneTasksTest.images(data.resolve("a"), 2, 16, 16, 6);
 		FineTuneTasksTest.images(data.resolve("b"), 2, 16, 16, 7);

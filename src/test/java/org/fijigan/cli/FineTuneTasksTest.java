@@ -421,18 +421,18 @@ class FineTuneTasksTest {
 		written.sort(null);
 		assertEquals(List.of("alpha", "beta", "gamma"), written);
 
-		// two folders for three classes: no names, and a note why
+		// two folders for three classes: the third would not be trained, and is
+		// refused by name before anything is written
 		Path two = dir.resolve("two");
 		images(two.resolve("alpha"), 2, 16, 16, 6);
 		images(two.resolve("beta"), 2, 16, 16, 7);
 		Path out2 = dir.resolve("gen-two.onnx");
 		MainTest.Result r2 = fineTune(model, out2, two, "--steps", 1, "--batch", 2,
 			"--patch", 0, "--seed", 3);
-		assertEquals(0, r2.exitCode(), r2.err());
-		assertFalse(metadata(out2).containsKey("fiji-gan.class_names"));
-		assertTrue(r2.out().contains("note: the model names no classes, and the " +
-			"result names none: the 2 class folders do not name the model's 3 " +
-			"classes one by one"), r2.out());
+		assertEquals(1, r2.exitCode(), r2.out());
+		assertTrue(r2.err().contains("class 2 has no training images, of the " +
+			"generator's 3 classes"), r2.err());
+		assertFalse(Files.exists(out2));
 	}
 
 	@Test

@@ -26,6 +26,44 @@ final class TrainingChecks {
 	private TrainingChecks() {}
 
 	/**
+	 * Refuses a conditional generator's training images that leave a class
+	 * without any: the loop draws the class of each generated image from its real
+	 * batch, so a class no image holds would never be trained, and the model
+	 * would come out generating it as it went in, without a word.
+	 *
+	 * @param classes the model's class count (0 when unknown)
+	 * @param names the class names, index = label, as the folders gave them
+	 * @param training the training items, with their labels
+	 */
+	static void requireEveryClass(int classes, List<String> names,
+		List<TrainingItem> training)
+	{
+		int count = Math.max(classes, names.size());
+		boolean[] seen = new boolean[count];
+		for (TrainingItem item : training)
+			if (item.label() >= 0 && item.label() < count) seen[item.label()] = true;
+		List<String> missing = new ArrayList<>();
+		for (int label = 0; label < count; label++)
+			if (!seen[label]) {
+				String name = label < names.size() ? names.get(label) : Integer
+					.toString(label);
+				missing.add(name.equals(Integer.toString(label)) ? name : name +
+					" (label " + label + ")");
+			}
+		if (missing.isEmpty()) return;
+		int shown = Math.min(10, missing.size());
+		String list = String.join(", ", missing.subList(0, shown)) + (missing
+			.size() > shown ? " and " + (missing.size() - shown) + " more" : "");
+		boolean one = missing.size() == 1;
+		throw new GanException((one ? "class " + list + " has" : "classes " + list +
+			" have") + " no training images, of the generator's " + count +
+			" classes: it learns each class from images of it, and would come " +
+			"out generating " + (one ? "that class" : "those classes") +
+			" untrained; add images of " + (one ? "it" : "each") +
+			" in a sub-folder named after it (or by its label number)");
+	}
+
+	/**
 	 * The model's scale as a whole number: 1 for a generator; at least 2 for
 	 * learning super-resolution from downscaled images, 1 for any other
 	 * degradation.

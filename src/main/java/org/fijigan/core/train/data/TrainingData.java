@@ -252,6 +252,9 @@ public final class TrainingData {
 			new ArrayList<>();
 		for (TrainingItem item : items)
 			(heldOut[item.target()] ? validation : training).add(item);
+		if (mode == TrainingMode.GENERATION && model.generator().isConditional())
+			TrainingChecks.requireEveryClass(model.generator().classCount(),
+				classNames, training);
 		PatchSampler sampler = new PatchSampler(mode, options, degradation, scale,
 			inputRange, targetRange, maskSpec, mode == TrainingMode.GENERATION ? model
 				.generator() : null, targets, inputs);

@@ -43,8 +43,21 @@ final class TestModels {
 	}
 
 	static ModelDescriptor generator(int latentDim, int classes, int channels) {
+		return generator(latentDim, classes, List.of(), channels);
+	}
+
+	/** A conditional generator naming its classes {@code classNames}. */
+	static ModelDescriptor generator(int latentDim, List<String> classNames,
+		int channels)
+	{
+		return generator(latentDim, classNames.size(), classNames, channels);
+	}
+
+	private static ModelDescriptor generator(int latentDim, int classes,
+		List<String> classNames, int channels)
+	{
 		GeneratorSpec g = new GeneratorSpec("z", latentDim, new long[] { -1,
-			latentDim }, classes > 0 ? "label" : null, classes, List.of());
+			latentDim }, classes > 0 ? "label" : null, classes, classNames);
 		return ModelDescriptor.builder("test-generator", TaskKind.GENERATE,
 			new ModelKind.Generator(g), "output", TensorLayout.BCYX).file(null, "0"
 				.repeat(64)).outputChannels(channels).ranges(ValueRange.MINUS_ONE_ONE,

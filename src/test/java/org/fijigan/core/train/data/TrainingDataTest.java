@@ -526,6 +526,40 @@ class TrainingDataTest {
 	}
 
 	@Test
+	void aClassWithoutTrainingImagesIsRefused() {
+		DataOptions options = new DataOptions(4, Augmentation.FLIPS, NONE, 0, 5,
+			null);
+		// the model names a and b; the data has images of a alone
+		List<RasterImage> onlyA = List.of(TestModels.constant("a/x", 6, 6, 0),
+			TestModels.constant("a/y", 6, 6, 1), TestModels.constant("a/z", 6, 6, 2));
+		GanException named = assertThrows(GanException.class, () -> TrainingData
+			.create(TestModels.generator(8, List.of("a", "b"), 1), source(onlyA),
+				options));
+		assertEquals("class b (label 1) has no training images, of the " +
+			"generator's 2 classes: it learns each class from images of it, and " +
+			"would come out generating that class untrained; add images of it in " +
+			"a sub-folder named after it (or by its label number)", named
+				.getMessage());
+		// three unnamed classes, numbered folders 0 and 2: class 1 has none
+		List<RasterImage> gap = List.of(TestModels.constant("0/x", 6, 6, 0),
+			TestModels.constant("2/y", 6, 6, 1));
+		GanException numbered = assertThrows(GanException.class, () -> TrainingData
+			.create(TestModels.generator(8, 3, 1), source(gap), options));
+		assertTrue(numbered.getMessage().startsWith(
+			"class 1 has no training images, of the generator's 3 classes"), numbered
+				.getMessage());
+		// two classes of four, named after the folders: both missing are named
+		GanException two = assertThrows(GanException.class, () -> TrainingData
+			.create(TestModels.generator(8, 4, 1), source(onlyA), options));
+		assertTrue(two.getMessage().startsWith("classes 1, 2, 3 have no " +
+			"training images, of the generator's 4 classes"), two.getMessage());
+		// every class with an image trains
+		assertEquals(List.of("a", "b"), TrainingData.create(TestModels.generator(8,
+			List.of("a", "b"), 1), source(List.of(TestModels.constant("a/x", 6, 6, 0),
+				TestModels.constant("b/y", 6, 6, 1))), options).classNames());
+	}
+
+	@Test
 	void aGeneratorsImagesShareOneRangeForTheWholeSet() {
 		// b is a at ten times the contrast: each image stretched to its own
 		// percentiles would look
