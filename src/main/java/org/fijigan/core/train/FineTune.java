@@ -292,8 +292,11 @@ public final class FineTune {
 		if (Degradation.defaultFor(d.task()) != null) settings.recordedAlso(
 			"data options", "degradation=" + Canonical.text(Degradation.defaultFor(d
 				.task())), "degradation=null"); // versions before this one named it
+		// a run into the same checkpoint folder may have finished since the checks
+		// before loading: made again once this run holds the folder
 		Trainer.Result result = Trainer.train(proto, what, batches, config, settings
-			.text(), progress, cancel);
+			.text(), () -> output.refuseStartingOverAnEarlierRun(config
+				.checkpointDir(), config.resume()), progress, cancel);
 		result = withNormalization(result, d, r.normalization());
 		return new Outcome(withFolderNames(result, d, data, notes), d, data, notes);
 	}

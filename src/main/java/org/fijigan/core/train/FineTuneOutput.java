@@ -145,16 +145,32 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		AtomicFile.requireOutputFolder(model.getParent());
 		AtomicFile.requireWritableFolder(model.getParent());
 		refuseWritingIntoData(data, checkpoints);
-		if (checkpoints != null && !resume && !restartCheckpoints && Files.exists(
-			checkpoints.resolve(Checkpoint.FILE)))
-		{
+		if (startsOverAnEarlierRun(checkpoints, resume)) {
 			// a run still going there would refuse the advice too: say that instead
 			try (FolderLock free = CheckpointFolderLock.acquire(checkpoints)) {
-				throw new GanException(checkpoints +
-					" holds the checkpoint of an earlier run: " + hints.resume() +
-					", or " + hints.restartCheckpoints());
+				refuseStartingOverAnEarlierRun(checkpoints, resume);
 			}
 		}
+	}
+
+	/**
+	 * Refuses a run that does not resume and may not start afresh over the
+	 * checkpoint of an earlier run in {@code checkpoints}: checked before loading
+	 * ({@link #checkBeforeLoading}), and again by the run once it holds the
+	 * folder's lock, as a run that finished between the two (its lock released)
+	 * has left its checkpoint there.
+	 *
+	 * @param checkpoints the checkpoint folder, or null
+	 */
+	void refuseStartingOverAnEarlierRun(Path checkpoints, boolean resume) {
+		if (startsOverAnEarlierRun(checkpoints, resume)) throw new GanException(
+			checkpoints + " holds the checkpoint of an earlier run: " + hints
+				.resume() + ", or " + hints.restartCheckpoints());
+	}
+
+	private boolean startsOverAnEarlierRun(Path checkpoints, boolean resume) {
+		return checkpoints != null && !resume && !restartCheckpoints && Files
+			.exists(checkpoints.resolve(Checkpoint.FILE));
 	}
 
 	/**

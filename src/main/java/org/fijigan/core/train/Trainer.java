@@ -99,7 +99,7 @@ public final class Trainer {
 		BatchSource data, FineTuneConfig c, ProgressListener progress,
 		CancellationToken cancel)
 	{
-		return train(model, what, data, c, null, progress, cancel);
+		return train(model, what, data, c, null, () -> {}, progress, cancel);
 	}
 
 	/**
@@ -110,9 +110,13 @@ public final class Trainer {
 	 * alone while it runs.
 	 *
 	 * @param settings the run's {@link RunSettings#text()}, or null for none
+	 * @param whenLocked the checks of the checkpoint folder made once this run
+	 *          holds it, before anything is read or written there: what another
+	 *          run left there until then counts (one that finished meanwhile);
+	 *          not run without a checkpoint folder
 	 */
 	public static Result train(ModelProto model, TrainingTarget what,
-		BatchSource data, FineTuneConfig c, String settings,
+		BatchSource data, FineTuneConfig c, String settings, Runnable whenLocked,
 		ProgressListener progress, CancellationToken cancel)
 	{
 		if (c.checkpointDir() == null) return run(model, what, data, c, settings,
@@ -120,6 +124,7 @@ public final class Trainer {
 		// before the lock, which would create the folder a refused run leaves alone
 		if (c.resume()) Checkpoint.requirePresent(c.checkpointDir());
 		try (FolderLock lock = CheckpointFolderLock.acquire(c.checkpointDir())) {
+			whenLocked.run();
 			return run(model, what, data, c, settings, progress, cancel);
 		}
 	}
