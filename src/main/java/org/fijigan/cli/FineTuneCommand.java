@@ -300,8 +300,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		// the model and its loss curve appear together or not at all
 		Path csv = destination.companions().get(0), png = destination.companions()
 			.get(1);
-		destination.write(result, outcome.model().onnxFile(), resume, LossCurve
-			.contents(result.history()));
+		destination.write(result, outcome.model().onnxFile(), outcome.model()
+			.sha256(), resume, LossCurve.contents(result.history()));
 
 		PrintWriter w = spec.commandLine().getOut();
 		float[] last = result.history().get(result.history().size() - 1);

@@ -314,8 +314,8 @@ public class FineTuneCommand extends GanCommand {
 		FineTune.Outcome outcome = FineTune.run(request, destination, progress,
 			cancellation());
 		Trainer.Result result = outcome.result();
-		destination.write(result, outcome.model().onnxFile(), resume, LossCurve
-			.contents(result.history()));
+		destination.write(result, outcome.model().onnxFile(), outcome.model()
+			.sha256(), resume, LossCurve.contents(result.history()));
 		plot.finish(result.history());
 		float[] last = result.history().get(result.history().size() - 1);
 		IJ.log(String.format(Locale.ROOT,

@@ -412,12 +412,17 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 *          it
 	 * @param trained the weights file of the model that was fine-tuned (the
 	 *          loaded model's, whatever the user named): replaced only with
-	 *          {@link #replaceInputModel}
+	 *          {@link #replaceInputModel}, and only while it holds the bytes the
+	 *          run loaded: another run that replaced it meanwhile (its own
+	 *          {@code --replace-input-model}) trained on what this run never saw,
+	 *          and this run writes nothing over it
+	 * @param trainedSha256 the SHA-256 of {@code trained} when the run loaded it
+	 *          ({@link org.fijigan.core.model.ModelDescriptor#sha256})
 	 * @param companionContents the content of each of {@link #companions}, in
 	 *          order
 	 */
-	public void write(Trainer.Result result, Path trained, boolean resume,
-		List<AtomicFile.Content> companionContents)
+	public void write(Trainer.Result result, Path trained, String trainedSha256,
+		boolean resume, List<AtomicFile.Content> companionContents)
 	{
 		if (companionContents.size() != companions.size())
 			throw new IllegalArgumentException(companions.size() +
@@ -425,11 +430,12 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		// decided, and placed, while no other run puts files in place there: a
 		// temporary file of the model is then a killed run's, never a live one's
 		try (NameClaim claim = NameClaim.claim(model)) {
-			writeClaimed(result, trained, resume, companionContents);
+			writeClaimed(result, trained, trainedSha256, resume, companionContents);
 		}
 	}
 
-	private void writeClaimed(Trainer.Result result, Path trained, boolean resume,
+	private void writeClaimed(Trainer.Result result, Path trained,
+		String trainedSha256, boolean resume,
 		List<AtomicFile.Content> companionContents)
 	{
 		// decided before this run stages its own model beside them
@@ -446,6 +452,14 @@ public record FineTuneOutput(Path model, List<Path> companions,
 			AtomicFile.Staged placed = AtomicFile.stageStream(model, o -> result
 				.model().writeTo(new DigestOutputStream(o, digest)));
 			staged.add(placed);
+			boolean replacesTrained = FileIdentity.same(model, trained);
+			// under the claim that another run replacing the same model takes too,
+			// before anything is placed or recorded
+			if (replacesTrained && replaceInputModel) {
+				String now = FileHashes.sha256(model, "model file ");
+				if (!now.equals(trainedSha256)) throw FileHashes.changedDuringRun(model,
+					trainedSha256, now, "model file");
+			}
 			// before the model is placed: a run stopped between the two has placed
 			// none, and the record names bytes no file holds
 			Trainer.Checkpoints k = result.checkpoints();
@@ -459,8 +473,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					if (!existed) added.add(c.target());
 				}
 				// replace only when allowed, even a file that appeared while training
-				placed.place(replaceOutputs || goesOn || FileIdentity.same(model,
-					trained) && replaceInputModel);
+				placed.place(replaceOutputs || goesOn || replacesTrained &&
+					replaceInputModel);
 			}
 			catch (RuntimeException e) {
 				for (Path p : added)

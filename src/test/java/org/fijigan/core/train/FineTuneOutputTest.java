@@ -136,13 +136,53 @@ class FineTuneOutputTest {
 		Trainer.Result result = new Trainer.Result(ai.onnx.proto.OnnxMl.ModelProto
 			.getDefaultInstance(), List.of(), "cpu", List.of(), 1);
 		GanException e = assertThrows(GanException.class, () -> out.write(result,
-			Path.of("m.onnx"), false, List.of(o -> o.write('c'), o -> o.write('p'))));
+			Path.of("m.onnx"), "", false, List.of(o -> o.write('c'), o -> o.write(
+				'p'))));
 		assertEquals(model + " already exists; pass --overwrite to replace it", e
 			.getMessage());
 		assertEquals("appeared while training", Files.readString(model));
 		try (var files = Files.list(dir)) {
 			assertEquals(List.of(model), files.toList());
 		}
+	}
+
+	/**
+	 * Two runs that replace one input model: the one that comes to write after
+	 * the other replaced the file trained the bytes it loaded, which the file no
+	 * longer holds. It is refused, even where outputs may be replaced, and the
+	 * other run's model stays, with nothing of this run beside it; a run whose
+	 * model file still holds what it loaded replaces it.
+	 */
+	@Test
+	void aModelReplacedByAnotherRunIsNotReplacedWithOneTrainedFromTheOldBytes()
+		throws IOException
+	{
+		Path model = dir.resolve("m.onnx"), csv = dir.resolve("m-loss.csv");
+		byte[] loaded = "the model as both runs loaded it".getBytes();
+		byte[] other = "the other run's trained model".getBytes();
+		String loadedSha = org.fijigan.core.io.FileHashes.sha256(loaded), otherSha =
+			org.fijigan.core.io.FileHashes.sha256(other);
+		Files.write(model, other); // the other run has replaced it
+		FineTuneOutput out = new FineTuneOutput(model, List.of(csv), true, true,
+			true, HINTS);
+		Trainer.Result mine = new Trainer.Result(ai.onnx.proto.OnnxMl.ModelProto
+			.newBuilder().setProducerName("this run").build(), List.of(), "cpu", List
+				.of(), 1);
+		GanException e = assertThrows(GanException.class, () -> out.write(mine,
+			model, loadedSha, false, List.of(o -> o.write('c'))));
+		assertEquals("the model file " + model + " changed during the run (its " +
+			"SHA-256 was " + loadedSha.substring(0, 12) + "... when the run loaded " +
+			"it, and is " + otherSha.substring(0, 12) +
+			"... now); run again to use " + "the new file", e.getMessage());
+		assertArrayEquals(other, Files.readAllBytes(model));
+		try (var files = Files.list(dir)) {
+			assertEquals(List.of(model), files.toList());
+		}
+		// loaded as it is now: replaced
+		out.write(mine, model, otherSha, false, List.of(o -> o.write('c')));
+		assertEquals("this run", ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files
+			.readAllBytes(model)).getProducerName());
+		assertEquals("c", Files.readString(csv));
 	}
 
 	@Test
@@ -181,7 +221,7 @@ class FineTuneOutputTest {
 			Files.writeString(staged, "first run's model");
 			second = new Thread(() -> {
 				try {
-					out.write(mine, Path.of("in.onnx"), false, List.of(o -> o.write(
+					out.write(mine, Path.of("in.onnx"), "", false, List.of(o -> o.write(
 						"second run's curve".getBytes())));
 				}
 				catch (GanException e) {

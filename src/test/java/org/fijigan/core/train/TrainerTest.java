@@ -322,7 +322,7 @@ class TrainerTest {
 		Path to = dir.resolve(name);
 		new FineTuneOutput(to, List.of(), false, false, false,
 			new FineTuneOutput.Hints("", "", "", "")).write(r, dir.resolve(
-				"base.onnx"), false, List.of());
+				"base.onnx"), "", false, List.of());
 		return to;
 	}
 
