@@ -309,7 +309,7 @@ class SelfSupervisedFineTuneTest {
 			255 }, { "--patch", 5, "--n2v-struct", "horizontal:7" } };
 		String[] says = {
 			"the 1x1 patch cannot hold the 5x5 neighbourhood a hidden pixel's replacement comes from: use --patch 5 or more, or a smaller --n2v-neighbourhood",
-			"the 2x2 patch cannot hold the 255x255 neighbourhood a hidden pixel's replacement comes from: use --patch 255 or more, or a smaller --n2v-neighbourhood",
+			"the 2x2 patch cannot hold the 255x255 neighbourhood a hidden pixel's replacement comes from: the smallest image, 'a.tif', is 96x96, so no patch is larger than 96x96: use --n2v-neighbourhood 95 or less",
 			"the 5x5 patch cannot hold the structN2V line of 7 pixels: use --patch 7 or more, or a shorter --n2v-struct line" };
 		for (int k = 0; k < bad.length; k++) {
 			MainTest.Result r = MainTest.cli(concat(new Object[] { "fine-tune",

@@ -15,6 +15,7 @@ import org.fijigan.core.model.ImageInput;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ValueInfo;
+import org.fijigan.core.tiling.AxisConstraint;
 
 /**
  * The checks {@link TrainingData} makes before any training: every image
@@ -233,8 +234,7 @@ final class TrainingChecks {
 		int s = p / scale;
 		int up = raised(in, s);
 		if (up > s && up * scale <= side(smallest)) { // too small for the model
-			why.add("the model takes inputs of " + (in.x().equals(in.y()) ? "sizes " +
-				in.x() : "widths " + in.x() + " and heights " + in.y()));
+			why.add(takes(in));
 			notes.add("patch raised from " + patch + " to " + up * scale + " px: " +
 				String.join("; ", why));
 			return up * scale;
@@ -242,9 +242,7 @@ final class TrainingChecks {
 		while (s >= 1 && !(in.x().accepts(s) && in.y().accepts(s)))
 			s--;
 		if (s < 1) return patch; // no patch fits: checkSizes says why
-		if (s * scale != p) why.add("the model takes inputs of " + (in.x().equals(in
-			.y()) ? "sizes " + in.x() : "widths " + in.x() + " and heights " + in
-				.y()));
+		if (s * scale != p) why.add(takes(in));
 		p = s * scale;
 		if (p != patch) notes.add("patch reduced from " + patch + " to " + p +
 			" px: " + String.join("; ", why));
@@ -323,6 +321,14 @@ final class TrainingChecks {
 	 * The smallest side of at least {@code s} that the model takes along x and y,
 	 * or -1.
 	 */
+	/**
+	 * "the model takes inputs of sizes ..." (or of widths ... and heights ...).
+	 */
+	private static String takes(ImageInput in) {
+		return "the model takes inputs of " + (in.x().equals(in.y()) ? "sizes " + in
+			.x() : "widths " + in.x() + " and heights " + in.y());
+	}
+
 	private static int raised(ImageInput in, int s) {
 		if (s < 1 || in.x().accepts(s) && in.y().accepts(s)) return s;
 		int n = Math.max(in.x().validSizeAtLeast(s), in.y().validSizeAtLeast(s));
@@ -441,10 +447,15 @@ final class TrainingChecks {
 	 * neighbourhood a hidden pixel's replacement comes from and the structN2V
 	 * line: a neighbourhood or line the patch cannot hold would be cut to the
 	 * patch everywhere, so the number asked for would not be the one used (and a
-	 * 1x1 patch has no neighbour at all).
+	 * 1x1 patch has no neighbour at all). A patch too small is advised the
+	 * smallest larger patch the model takes and the images hold, or, where there
+	 * is none, the largest neighbourhood or line the largest such patch holds.
+	 *
+	 * @param in the model's image input, whose sizes a patch must fit
+	 * @param scale the model's scale (a patch is on the output side)
 	 */
 	static void checkBlindSpots(Degradation.BlindSpot spec, int patch,
-		List<OpenedImage> targets)
+		List<OpenedImage> targets, ImageInput in, int scale)
 	{
 		OpenedImage smallest = targets.get(0);
 		for (OpenedImage t : targets)
@@ -461,7 +472,8 @@ final class TrainingChecks {
 			n + " neighbourhood a hidden pixel's replacement comes from: " + (image
 				? side >= 3 ? "use --n2v-neighbourhood " + (side % 2 == 0 ? side - 1
 					: side) + ", or leave the image out" : "leave the image out"
-				: "use --patch " + n + " or more, or a smaller --n2v-neighbourhood"));
+				: largerPatch(in, scale, smallest, n, "a smaller --n2v-neighbourhood",
+					"--n2v-neighbourhood ", " or less")));
 		Degradation.BlindSpot.Line line = spec.line();
 		if (line != null) {
 			// a structN2V line follows the image's rows or columns however a patch is
@@ -480,8 +492,8 @@ final class TrainingChecks {
 				" cannot hold the structN2V line of " + line.length() + " pixels: " +
 				(image ? (longest >= 3 ? "use a line of at most " + longest +
 					" pixels, or leave the image out" : "leave the image out")
-					: "use --patch " + line.length() +
-						" or more, or a shorter --n2v-struct line"));
+					: largerPatch(in, scale, smallest, line.length(),
+						"a shorter --n2v-struct line", "a line of at most ", " pixels")));
 		}
 		long area = Long.MAX_VALUE;
 		for (OpenedImage t : targets)
@@ -493,6 +505,38 @@ final class TrainingChecks {
 					" pixels)") + ": use at least " + new BigDecimal(1.0 / area).round(
 						new MathContext(3, RoundingMode.UP)).stripTrailingZeros()
 						.toPlainString() + " (one pixel in " + area + ")");
+	}
+
+	/**
+	 * The advice for a patch too small to hold {@code need} pixels (an odd
+	 * neighbourhood's side or line's length): "use --patch P or more, or
+	 * {@code smaller}" with P the smallest patch of at least {@code need} px that
+	 * the model takes and the smallest image holds; where there is none, why not,
+	 * and the largest odd size the largest such patch holds, as "use {@code most}
+	 * N{@code unit}".
+	 */
+	private static String largerPatch(ImageInput in, int scale,
+		OpenedImage smallest, int need, String smaller, String most, String unit)
+	{
+		int s = raised(in, (need + scale - 1) / scale);
+		if (s > 0 && s * scale <= side(smallest)) return "use --patch " + s *
+			scale + " or more, or " + smaller;
+		int largest = side(smallest) / scale;
+		while (largest >= 1 && !(in.x().accepts(largest) && in.y().accepts(
+			largest)))
+			largest--;
+		largest = Math.max(largest, 0) * scale;
+		int odd = largest % 2 == 0 ? largest - 1 : largest;
+		RasterImage small = smallest.image();
+		// what bounds the patch: the model's sizes, the smallest image, or both
+		List<String> bounds = new ArrayList<>();
+		if (s < 0 || !in.x().equals(AxisConstraint.ANY) || !in.y().equals(
+			AxisConstraint.ANY)) bounds.add(takes(in));
+		if (s > 0) bounds.add("the smallest image, '" + smallest.name() + "', is " +
+			small.width() + "x" + small.height());
+		return String.join(" and ", bounds) + ", so no patch is larger than " +
+			largest + "x" + largest + ": " + (odd >= 3 ? "use " + most + odd + unit
+				: "Noise2Void cannot train this model on these images");
 	}
 
 	/** How far an image reaches along a structN2V line: its width or height. */

@@ -241,7 +241,7 @@ public final class TrainingData {
 		options = options.withPatchSize(patch);
 		TrainingChecks.checkSizes(model, mode, patch, scale, targets);
 		if (degradation instanceof Degradation.BlindSpot b) TrainingChecks
-			.checkBlindSpots(b, patch, targets);
+			.checkBlindSpots(b, patch, targets, model.image(), scale);
 
 		int[] val = validationIndices(targets.size(), options.validationFraction(),
 			notes);

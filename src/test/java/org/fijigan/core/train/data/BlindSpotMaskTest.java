@@ -14,7 +14,9 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.TaskKind;
+import org.fijigan.core.tiling.AxisConstraint;
 import org.fijigan.core.train.data.Degradation.BlindSpot;
 import org.junit.jupiter.api.Test;
 
@@ -388,7 +390,7 @@ class BlindSpotMaskTest {
 					List.of(img)), new DataOptions(patch, Augmentation.NONE,
 						new Normalization.None(), 0, 1, spec))).getMessage();
 		assertEquals(
-			"the 2x2 patch cannot hold the 255x255 neighbourhood a hidden pixel's replacement comes from: use --patch 255 or more, or a smaller --n2v-neighbourhood",
+			"the 2x2 patch cannot hold the 255x255 neighbourhood a hidden pixel's replacement comes from: the smallest image, 'a', is 16x12, so no patch is larger than 12x12: use --n2v-neighbourhood 11 or less",
 			refusal.apply(2, new BlindSpot(0.25, 255, null)));
 		assertEquals(
 			"the image a (16x12) cannot hold the 13x13 neighbourhood a hidden pixel's replacement comes from: use --n2v-neighbourhood 11, or leave the image out",
@@ -410,6 +412,47 @@ class BlindSpotMaskTest {
 			TrainingDataTest.source(List.of(img)), new DataOptions(9,
 				Augmentation.NONE, new Normalization.None(), 0, 1, new BlindSpot(0.25,
 					9, new BlindSpot.Line(true, 9)))).batch(0, 1);
+	}
+
+	/**
+	 * A patch too small for the neighbourhood or the line is advised a patch the
+	 * model takes (the next size of a model of sizes in steps), and where no
+	 * patch the model takes and the images hold is large enough, the largest
+	 * neighbourhood or line there is: never a patch that the model or the images
+	 * cannot take, which would be cut and refused again.
+	 */
+	@Test
+	void theAdviceForATooSmallPatchIsAPatchTheModelTakes() {
+		RasterImage big = TestModels.constant("big", 64, 64, 1);
+		java.util.function.BiFunction<ModelDescriptor, DataOptions, String> refusal =
+			(model, options) -> assertThrows(GanException.class, () -> TrainingData
+				.create(model, TrainingDataTest.source(List.of(big)), options))
+				.getMessage();
+		java.util.function.BiFunction<Integer, BlindSpot, DataOptions> options = (
+			patch, spec) -> new DataOptions(patch, Augmentation.NONE,
+				new Normalization.None(), 0, 1, spec);
+		ModelDescriptor fixed32 = TestModels.imageModel(TaskKind.DENOISE,
+			AxisConstraint.fixed(32));
+		assertEquals(
+			"the 32x32 patch cannot hold the 45x45 neighbourhood a hidden pixel's replacement comes from: the model takes inputs of sizes fixed 32, so no patch is larger than 32x32: use --n2v-neighbourhood 31 or less",
+			refusal.apply(fixed32, options.apply(64, new BlindSpot(0.25, 45, null))));
+		assertEquals(
+			"the 32x32 patch cannot hold the structN2V line of 45 pixels: the model takes inputs of sizes fixed 32, so no patch is larger than 32x32: use a line of at most 31 pixels",
+			refusal.apply(fixed32, options.apply(45, new BlindSpot(0.25, 3,
+				new BlindSpot.Line(true, 45)))));
+		// a model of sizes in steps of 8: the next size it takes
+		assertEquals(
+			"the 40x40 patch cannot hold the 45x45 neighbourhood a hidden pixel's replacement comes from: use --patch 48 or more, or a smaller --n2v-neighbourhood",
+			refusal.apply(TestModels.imageModel(TaskKind.DENOISE, AxisConstraint
+				.minStep(8, 8)), options.apply(40, new BlindSpot(0.25, 45, null))));
+		// a model of any size: the smallest image bounds the patch
+		RasterImage img = TestModels.constant("a", 16, 12, 1);
+		assertEquals(
+			"the 8x8 patch cannot hold the 13x13 neighbourhood a hidden pixel's replacement comes from: the smallest image, 'a', is 16x12, so no patch is larger than 12x12: use --n2v-neighbourhood 11 or less",
+			assertThrows(GanException.class, () -> TrainingData.create(TestModels
+				.imageModel(TaskKind.DENOISE, 1, 1), TrainingDataTest.source(List.of(
+					img)), options.apply(8, new BlindSpot(0.25, 13, null))))
+				.getMessage());
 	}
 
 	/**

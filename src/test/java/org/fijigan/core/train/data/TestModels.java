@@ -23,8 +23,21 @@ final class TestModels {
 	static ModelDescriptor imageModel(TaskKind task, int channels, double scale,
 		MaskSpec mask, ValueRange in, ValueRange out)
 	{
+		return imageModel(task, channels, scale, mask, in, out, AxisConstraint.ANY);
+	}
+
+	/** A model whose input takes only {@code sizes} along both axes. */
+	static ModelDescriptor imageModel(TaskKind task, AxisConstraint sizes) {
+		return imageModel(task, 1, 1, null, ValueRange.ZERO_ONE,
+			ValueRange.ZERO_ONE, sizes);
+	}
+
+	private static ModelDescriptor imageModel(TaskKind task, int channels,
+		double scale, MaskSpec mask, ValueRange in, ValueRange out,
+		AxisConstraint sizes)
+	{
 		ImageInput image = new ImageInput("input", TensorLayout.BCYX, channels,
-			AxisConstraint.ANY, AxisConstraint.ANY, Integer.MAX_VALUE);
+			sizes, sizes, Integer.MAX_VALUE);
 		ModelKind kind = mask == null ? new ModelKind.ImageToImage(image)
 			: new ModelKind.Inpainting(image, mask);
 		return ModelDescriptor.builder("test-" + task.id(), task, kind, "output",
