@@ -272,7 +272,10 @@ public final class FineTune {
 		String label = generator && d.generator().isConditional() ? d.generator()
 			.classInput() : null;
 		double peak = d.outputRange().width();
-		if (r.normalization() instanceof Normalization.None && !generator) {
+		// Noise2Void's targets are the noisy images: no PSNR or SSIM (Validator)
+		if (r.normalization() instanceof Normalization.None && !generator && !(r
+			.degradation() instanceof Degradation.BlindSpot))
+		{
 			// raw values: PSNR and SSIM in the units trained on
 			double[] span = validationSpan(data);
 			if (span != null) {
