@@ -537,15 +537,17 @@ class EvaluateCommandTest {
 			"linearly from the model's output range -1..1 to 0..1; real images " +
 			"normalised with range:-1,1 (mapped linearly from -1..1), centre-cropped"),
 			r.out());
-		// by default the real images are stretched per image, as fine-tune
-		// trains; the note says so beside the linear mapping of the generated
+		// by default the real images take one range for the whole set, as
+		// fine-tune trains a generator; the note says so beside the linear mapping
+		// of the generated
 		Result byDefault = MainTest.cli("evaluate", "--model", model, "--data",
 			real, "--features", features, "--count", 10, "--device", "cpu");
 		assertEquals(0, byDefault.exitCode(), byDefault.err());
 		assertTrue(byDefault.out().contains("note: generation: generated images " +
 			"mapped linearly from the model's output range -1..1 to 0..1; real " +
-			"images normalised with percentile:1,99.8 (per image, its 1 and 99.8 " +
-			"percentiles to 0 and 1, as fine-tune trains by default; a generator " +
+			"images normalised with percentile:1,99.8 (one range for each whole " +
+			"set, the 1 and 99.8 percentiles of all its images' values together " +
+			"to 0 and 1, as fine-tune trains a generator by default; a generator " +
 			"trained on linearly scaled images is measured against them with " +
 			"--normalize range or range:MIN,MAX), centre-cropped"), byDefault.out());
 

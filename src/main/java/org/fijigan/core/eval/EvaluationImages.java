@@ -16,6 +16,7 @@ import org.fijigan.core.image.RawRange;
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.ImageSource;
 import org.fijigan.core.train.data.Planes;
+import org.fijigan.core.train.data.SetRange;
 
 /**
  * Images as the evaluation compares them: one plane per image (the middle slice
@@ -134,7 +135,18 @@ final class EvaluationImages {
 	static Loaded load(ImageSource source, String name, Normalization rule,
 		int cropHeight, int cropWidth, int multiple)
 	{
-		RasterImage image = source.open(name);
+		return load(source.open(name), name, rule, null, cropHeight, cropWidth,
+			multiple);
+	}
+
+	/**
+	 * As above, of an opened image, mapped by {@code given} (one raw range per
+	 * channel, already resolved: a set's, {@link SetRange}) where it is not null
+	 * instead of the range {@code rule} takes from the measured pixels.
+	 */
+	static Loaded load(RasterImage image, String name, Normalization rule,
+		RawRange[] given, int cropHeight, int cropWidth, int multiple)
+	{
 		int channels = image.logicalChannels();
 		int ch = Math.min(cropHeight, image.height()), cw = Math.min(cropWidth,
 			image.width());
@@ -156,7 +168,8 @@ final class EvaluationImages {
 				" where it is measured: the images evaluate compares with must be " +
 				"finite (fill or leave out those pixels first)");
 		}
-		RawRange[] ranges = ranges(image.type(), channels, h, w, values, rule);
+		RawRange[] ranges = given != null ? given : ranges(image.type(), channels,
+			h, w, values, rule);
 		String flat = null;
 		for (int c = 0; c < channels; c++) {
 			double lo = ranges[c].low(), span = ranges[c].span();
@@ -191,8 +204,7 @@ final class EvaluationImages {
 	static RawRange[] ranges(PixelType type, int channels, int h, int w,
 		float[] values, Normalization rule)
 	{
-		if (rule instanceof Normalization.None) throw new GanException(
-			"evaluation needs a value range: use range, range:MIN,MAX or percentile, not none");
+		requireRange(rule);
 		// the measured pixels as an image of their own, of a type that keeps their
 		// statistics exact (the 8- and 16-bit histograms)
 		PixelType as = type == PixelType.RGB ? PixelType.UINT8 : type;
@@ -219,6 +231,14 @@ final class EvaluationImages {
 							RawRange.FullRangeTypes.INTEGER);
 		}
 		return out;
+	}
+
+	/**
+	 * Refuses normalisation {@code none}: evaluation compares values in [0, 1].
+	 */
+	static void requireRange(Normalization rule) {
+		if (rule instanceof Normalization.None) throw new GanException(
+			"evaluation needs a value range: use range, range:MIN,MAX or percentile, not none");
 	}
 
 	/**

@@ -22,8 +22,10 @@ import org.fijigan.core.eval.GenerationProtocol.OneClass;
 import org.fijigan.core.eval.GenerationProtocol.TrainingSet;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.image.RawRange;
 import org.fijigan.core.model.GeneratorSpec;
 import org.fijigan.core.model.ModelDescriptor;
+import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.TaskKind;
 import org.fijigan.core.model.ValueRange;
 import org.fijigan.core.pipeline.Generator;
@@ -31,6 +33,7 @@ import org.fijigan.core.pipeline.InferenceOptions;
 import org.fijigan.core.text.Numbers;
 import org.fijigan.core.train.data.ClassFolders;
 import org.fijigan.core.train.data.ImageSource;
+import org.fijigan.core.train.data.SetRange;
 
 /**
  * The generation evaluation ({@link GenerationProtocol}). {@code count} images
@@ -40,7 +43,10 @@ import org.fijigan.core.train.data.ImageSource;
  * name, numbered as fine-tuning numbers them: {@link ClassFolders}; one class
  * "all" for an unconditional generator), and all classes together when there
  * are several. Real and training images are centre-cropped to the generated
- * size and normalised as {@link EvaluationOptions#normalization()} says;
+ * size and normalised as {@link EvaluationOptions#normalization()} says (else
+ * as the model records it was fine-tuned, else by fine-tune's default), with
+ * one range for each whole set, as fine-tune maps a generator's training images
+ * ({@link SetRange}): the real images measured, and the training images;
  * generated images are mapped linearly from the model's output range; both are
  * clipped to [0, 1], and a note says how each set was mapped.
  * <p>
@@ -102,10 +108,9 @@ public final class GenerationEvaluation {
 	{
 		Evaluation.requireTask(model, TaskKind.GENERATE);
 		GeneratorSpec g = model.generator();
-		Normalization rule = options.normalization() == null ? Normalization.DEFAULT
-			: options.normalization();
 		ProgressListener listener = ProgressListener.safe(progress);
 		List<String> notes = new ArrayList<>();
+		Normalization rule = rule(model, options.normalization(), notes);
 		if (real.names().isEmpty()) throw new GanException("no real images in " +
 			real.describe());
 		if (options.utilityRepeats() > 0 && !g.isConditional())
@@ -209,24 +214,60 @@ public final class GenerationEvaluation {
 	}
 
 	/**
-	 * How {@code rule} maps the real images, for the note: a percentile stretch
-	 * is not the linear mapping of the generated images, which a generator
-	 * trained on linearly scaled images needs on both sides.
+	 * The rule the real and training images are normalised by: the user's, else
+	 * the one the model records ({@link ModelLoader#META_NORMALIZATION}: what it
+	 * was fine-tuned with; a note says so), else fine-tune's default.
+	 */
+	static Normalization rule(ModelDescriptor model, Normalization user,
+		List<String> notes)
+	{
+		Normalization rule = user;
+		String recorded = user != null || model.graph() == null ? null : model
+			.graph().metadata().get(ModelLoader.META_NORMALIZATION);
+		if (recorded != null) {
+			try {
+				rule = Normalization.parse(recorded);
+			}
+			catch (GanException e) {
+				throw new GanException("model " + model.name() + " records " +
+					ModelLoader.META_NORMALIZATION + " '" + recorded + "', which is " +
+					"not a normalisation (percentile, percentile:LOW,HIGH, range, " +
+					"range:MIN,MAX or none): give --normalize", e);
+			}
+			if (rule instanceof Normalization.None) throw new GanException(model
+				.name() + " was fine-tuned on raw values (it records " +
+				ModelLoader.META_NORMALIZATION + " none), but evaluate compares " +
+				"images mapped to [0,1]: give --normalize to measure it in those " +
+				"units anyway");
+			notes.add(model.name() + " records " + ModelLoader.META_NORMALIZATION +
+				" " + rule.describe() + " (what it was fine-tuned with): real and " +
+				"training images normalised by it");
+		}
+		if (rule == null) rule = Normalization.DEFAULT;
+		EvaluationImages.requireRange(rule);
+		return rule;
+	}
+
+	/**
+	 * How {@code rule} maps the real images, for the note: as fine-tune maps a
+	 * generator's training images, one range for each whole set; a percentile
+	 * stretch is not the linear mapping of the generated images, which a
+	 * generator trained on linearly scaled images needs on both sides.
 	 */
 	static String realMapping(Normalization rule) {
 		String how;
-		if (rule instanceof Normalization.Percentile p) how = "per image, its " +
-			Numbers.exact(p.lowPercent()) + " and " + Numbers.exact(p.highPercent()) +
-			" percentiles to 0 and 1, as " +
-			"fine-tune trains by default; a generator trained on linearly scaled " +
-			"images is measured against them with --normalize range or " +
-			"range:MIN,MAX";
+		if (rule instanceof Normalization.Percentile p) how = "one range for " +
+			"each whole set, the " + Numbers.exact(p.lowPercent()) + " and " + Numbers
+				.exact(p.highPercent()) + " percentiles of all its images' " +
+			"values together to 0 and 1, as fine-tune trains a generator by " +
+			"default; a generator trained on linearly scaled images is measured " +
+			"against them with --normalize range or range:MIN,MAX";
 		else if (rule instanceof Normalization.FixedRange r) how =
 			"mapped linearly from " + Numbers.exact(r.min()) + ".." + Numbers.exact(r
 				.max());
 		else if (rule instanceof Normalization.BitDepthRange) how =
-			"mapped linearly from their type's range (0..255, 0..65535; a 32-bit " +
-				"image from its minimum to its maximum)";
+			"mapped linearly from their type's range (0..255, 0..65535; 32-bit " +
+				"images from their set's minimum to its maximum)";
 		else how = "their values as they are";
 		return rule.describe() + " (" + how + ")";
 	}
@@ -337,27 +378,54 @@ public final class GenerationEvaluation {
 			generated.add(TaskProtocol.clip(v));
 		}
 
-		Map<String, List<float[]>> realByClass = new LinkedHashMap<>();
+		// the real images measured (those of the generated size or larger), then
+		// one range for all of them, as fine-tune takes one for its training set
+		Map<String, List<String>> realNames = new LinkedHashMap<>();
+		List<RasterImage> opened = new ArrayList<>();
 		int loaded = 0, all = plan.names().size();
 		for (String c : classes) {
-			List<float[]> list = new ArrayList<>();
+			List<String> list = new ArrayList<>();
 			for (String name : plan.byClass().get(c)) {
 				cancel.throwIfCancelled();
-				float[] v = sample(real, name, rule, gc, gh, gw, notes);
-				if (v != null) list.add(v);
+				RasterImage image = real.open(name);
+				if (largeEnough(name, image, gh, gw, notes)) {
+					list.add(name);
+					opened.add(image);
+				}
 				listener.onProgress(new ProgressEvent(Stage.IMAGE, ++loaded, all,
 					"fiji-gan: reading real image " + loaded + "/" + all));
 			}
+			realNames.put(c, list);
+		}
+		RawRange[] realRange = opened.isEmpty() ? null : SetRange.of(opened, rule,
+			"the real images");
+		Map<String, List<float[]>> realByClass = new LinkedHashMap<>();
+		int next = 0;
+		for (String c : classes) {
+			List<float[]> list = new ArrayList<>();
+			for (String name : realNames.get(c))
+				list.add(sample(opened.get(next++), name, rule, realRange, gc, gh, gw));
 			realByClass.put(c, list);
 		}
+		opened.clear();
+		// every training image, under the one range fine-tune trained with
 		List<float[]> trainImages = new ArrayList<>();
 		List<String> trainNames = new ArrayList<>();
-		if (training != null) for (String name : training.names()) {
-			cancel.throwIfCancelled();
-			float[] v = sample(training, name, rule, gc, gh, gw, notes);
-			if (v == null) continue;
-			trainImages.add(v);
-			trainNames.add(name);
+		List<String> trainingNames = training == null ? List.of() : training
+			.names();
+		if (!trainingNames.isEmpty()) {
+			for (String name : trainingNames) {
+				cancel.throwIfCancelled();
+				opened.add(training.open(name));
+			}
+			RawRange[] trainRange = SetRange.of(opened, rule, "the training images");
+			for (int i = 0; i < opened.size(); i++) {
+				String name = trainingNames.get(i);
+				if (!largeEnough(name, opened.get(i), gh, gw, notes)) continue;
+				trainImages.add(sample(opened.get(i), name, rule, trainRange, gc, gh,
+					gw));
+				trainNames.add(name);
+			}
 		}
 		return new Loaded(generated, realByClass, new TrainingSet(trainImages,
 			trainNames), gc, gh, gw);
@@ -393,19 +461,27 @@ public final class GenerationEvaluation {
 	}
 
 	/**
-	 * A real or training image for the generation metrics, or null (with a note)
-	 * when too small.
+	 * Whether {@code image} is at least the generated size; if not, a note says
+	 * it is skipped.
 	 */
-	private static float[] sample(ImageSource source, String name,
-		Normalization rule, int channels, int height, int width, List<String> notes)
+	private static boolean largeEnough(String name, RasterImage image, int height,
+		int width, List<String> notes)
 	{
-		Sample s = EvaluationImages.load(source, name, rule, height, width)
+		if (image.height() >= height && image.width() >= width) return true;
+		notes.add("skipped " + name + ": " + image.width() + "x" + image.height() +
+			" is smaller than the generated " + width + "x" + height);
+		return false;
+	}
+
+	/**
+	 * A real or training image of the generated size or larger, for the
+	 * generation metrics: centre-cropped and mapped by {@code range}, its set's.
+	 */
+	private static float[] sample(RasterImage image, String name,
+		Normalization rule, RawRange[] range, int channels, int height, int width)
+	{
+		Sample s = EvaluationImages.load(image, name, rule, range, height, width, 1)
 			.sample();
-		if (s.height() < height || s.width() < width) {
-			notes.add("skipped " + name + ": " + s.width() + "x" + s.height() +
-				" is smaller than the generated " + width + "x" + height);
-			return null;
-		}
 		if (s.channels() != channels) {
 			if (channels == 1) s = s.grey();
 			else throw new GanException(name + " has " + s.channels() +

@@ -1058,4 +1058,90 @@ class EvaluationTest {
 			options(), ProgressListener.NONE, CancellationToken.none()));
 		assertTrue(e.getMessage().contains("--task"), e.getMessage());
 	}
+
+	/**
+	 * 16 8-bit 16x16 images, 0 but for a 4x4 square (each image's own place) of
+	 * 40 (even {@code k}) or 200 (odd): over the whole set the 1st and 99.8th
+	 * percentiles are 0 and 200, while each image alone has its square as its
+	 * 99.8th percentile.
+	 */
+	private static List<RasterImage> dimAndBright(int offset, String prefix) {
+		List<RasterImage> out = new ArrayList<>();
+		for (int k = 0; k < 16; k++) {
+			RasterImage image = RasterImage.allocate(16, 16, 1, 1, 1,
+				PixelType.UINT8);
+			byte[] p = (byte[]) image.plane(0);
+			int x0 = (k + offset) % 12, y0 = (3 * k + offset) % 12;
+			for (int y = y0; y < y0 + 4; y++)
+				for (int x = x0; x < x0 + 4; x++)
+					p[y * 16 + x] = (byte) (k % 2 == 0 ? 40 : 200);
+			out.add(image.setTitle(prefix + k));
+		}
+		return out;
+	}
+
+	/**
+	 * A generator that draws training image {@code argmax(z)} of {@code training}
+	 * exactly, as fine-tune would have taught it: the set's one range (raw
+	 * 0..{@code high}) to its output range -1..1.
+	 */
+	private ModelDescriptor copier(List<RasterImage> training, double high,
+		String recorded)
+	{
+		float[] table = new float[16 * 256];
+		for (int k = 0; k < 16; k++) {
+			byte[] p = (byte[]) training.get(k).plane(0);
+			for (int i = 0; i < 256; i++)
+				table[k * 256 + i] = (float) (Math.min(1, (p[i] & 0xff) / high) * 2 -
+					1);
+		}
+		OnnxModels.Builder b = OnnxModels.builder().input("z", "N,16").initializer(
+			"table", table, 16, 1, 16, 16).node("ArgMax", "z", "index", OnnxModels
+				.attrInt("axis", 1), OnnxModels.attrInt("keepdims", 0)).node("Gather",
+					"table,index", "image", OnnxModels.attrInt("axis", 0)).output("image",
+						"N,1,16,16").metadata("fiji-gan.task", "generate").metadata(
+							"fiji-gan.value_range", "-1,1");
+		if (recorded != null) b.metadata("fiji-gan.normalization", recorded);
+		return ModelLoader.load(b.write(dir, "copier.onnx").toString(),
+			ModelOverrides.NONE);
+	}
+
+	@Test
+	void realAndTrainingImagesTakeOneRangeForTheSetAsFineTuneTrains() {
+		List<RasterImage> training = dimAndBright(0, "t");
+		ModelDescriptor gan = copier(training, 200, null);
+
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "dim", ImageSource
+			.of(dimAndBright(5, "r")), ImageSource.of(training), null, options(),
+			ProgressListener.NONE, CancellationToken.none());
+
+		Map<String, Measure> m = byMetric(r, "all");
+		// raw 0..200 to 0..1 for every image: a dim image's mean is 16 * 40 / 200 /
+		// 256, a bright one's 16 * 200 / 200 / 256 (each stretched to its own
+		// range, both would be 16 / 256)
+		assertEquals((0.0125 + 0.0625) / 2, m.get("mean intensity, real").value(),
+			1e-6);
+		// every generated image is a training image exactly, dim ones too
+		assertEquals(16, r.nearCopies().size());
+		for (EvaluationReport.NearCopy c : r.nearCopies())
+			assertEquals(0, c.distance(), 1e-6, c.toString());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains(
+			"one range for each whole set")), r.notes().toString());
+	}
+
+	@Test
+	void theNormalisationAGeneratorRecordsIsTheOneItIsMeasuredWith() {
+		List<RasterImage> training = dimAndBright(0, "t");
+		ModelDescriptor gan = copier(training, 255, "range");
+
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "dim", ImageSource
+			.of(dimAndBright(5, "r")), ImageSource.of(training), null, options(),
+			ProgressListener.NONE, CancellationToken.none());
+
+		assertEquals(16 * (40 + 200) / 255.0 / 256 / 2, byMetric(r, "all").get(
+			"mean intensity, real").value(), 1e-6);
+		assertEquals(16, r.nearCopies().size());
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains(
+			"records fiji-gan.normalization range")), r.notes().toString());
+	}
 }

@@ -3,9 +3,7 @@ package org.fijigan.core.train.data;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.image.ChannelStatistics;
@@ -43,10 +41,9 @@ record OpenedImage(String name, RasterImage image, double[] low,
 
 	/**
 	 * Opens every image and resolves one raw range per channel for all of them
-	 * together: a generator learns a whole distribution, so every training image
-	 * goes through the same fixed map, never one stretched to its own range.
-	 * Percentiles are those of all the images' values pooled; the bit-depth rule
-	 * takes the pixel type's range (float data: the set's minimum and maximum).
+	 * together ({@link SetRange}): a generator learns a whole distribution, so
+	 * every training image goes through the same fixed map, never one stretched
+	 * to its own range.
 	 *
 	 * @throws GanException when the rule needs statistics or a type's range and
 	 *           the images mix pixel types
@@ -55,49 +52,19 @@ record OpenedImage(String name, RasterImage image, double[] low,
 		List<String> names, Normalization norm)
 	{
 		List<RasterImage> images = new ArrayList<>();
-		int channels = 0;
-		for (String name : names) {
-			RasterImage image = source.open(name);
-			images.add(image);
-			channels = Math.max(channels, image.logicalChannels());
-		}
-		double[] low = new double[channels], span = new double[channels];
-		for (int ch = 0; ch < channels; ch++) {
-			int channel = ch;
-			List<RasterImage> with = images.stream().filter(i -> i
-				.logicalChannels() > channel).toList();
-			Set<PixelType> types = new LinkedHashSet<>();
-			with.forEach(i -> types.add(i.type()));
-			boolean fixed = norm instanceof Normalization.FixedRange ||
-				norm instanceof Normalization.None;
-			boolean sameRange = types.stream().allMatch(t -> t.isInteger() && t
-				.max() == types.iterator().next().max());
-			if (types.size() > 1 && !fixed &&
-				!(norm instanceof Normalization.BitDepthRange && sameRange))
-				throw new GanException(
-					"a generator's training images share one value range, so they must " +
-						"share one pixel type, but they mix " + types +
-						": convert them to one type, or give " +
-						"--normalize range:MIN,MAX");
-			RawRange range;
-			try {
-				range = RawRange.of(norm, with.get(0).type(), () -> ChannelStatistics
-					.pooled(with.stream().map(i -> ChannelStatistics.of(i, channel))
-						.toList()), RawRange.FullRangeTypes.INTEGER);
-			}
-			catch (IllegalArgumentException e) {
-				throw new GanException(
-					"a generator's training images must share one pixel type: " + e
-						.getMessage());
-			}
-			low[ch] = range.low();
-			span[ch] = range.span();
-		}
+		for (String name : names)
+			images.add(source.open(name));
+		RawRange[] ranges = SetRange.of(images, norm,
+			"a generator's training images");
 		List<OpenedImage> opened = new ArrayList<>();
 		for (int i = 0; i < images.size(); i++) {
 			int c = images.get(i).logicalChannels();
-			opened.add(new OpenedImage(names.get(i), images.get(i), java.util.Arrays
-				.copyOf(low, c), java.util.Arrays.copyOf(span, c)));
+			double[] low = new double[c], span = new double[c];
+			for (int ch = 0; ch < c; ch++) {
+				low[ch] = ranges[ch].low();
+				span[ch] = ranges[ch].span();
+			}
+			opened.add(new OpenedImage(names.get(i), images.get(i), low, span));
 		}
 		return opened;
 	}
