@@ -175,18 +175,29 @@ public final class GenerationEvaluation {
 				group instanceof OneClass, measures, nearCopies);
 		}
 		if (options.utilityRepeats() > 0) {
-			Map<String, List<float[]>> trainingByClass = new LinkedHashMap<>();
+			// each set's folders name the classes on their own (A/ held out and a/
+			// for training are one class): both keyed by one name per label, the
+			// real images' folder where they have one
 			TrainingSet t = images.training();
-			for (int i = 0; i < t.images().size(); i++)
-				trainingByClass.computeIfAbsent(classOf(g, t.names().get(i)),
-					k -> new ArrayList<>()).add(t.images().get(i));
-			List<String> all = new ArrayList<>(new java.util.TreeSet<>(trainingByClass
-				.keySet()));
+			List<String> trainingFolders = new ArrayList<>();
+			for (String name : t.names())
+				if (!trainingFolders.contains(classOf(g, name))) trainingFolders.add(
+					classOf(g, name));
+			Map<String, Integer> trainingLabels = ClassFolders.of(g, trainingFolders)
+				.requireOneFolderEach().labels(), realLabels = ClassFolders.of(g,
+					classes).requireOneFolderEach().labels();
+			Map<Integer, String> nameOf = new java.util.TreeMap<>();
 			for (String c : classes)
-				if (!all.contains(c)) all.add(c);
-			Map<String, Integer> labels = ClassFolders.of(g, all)
-				.requireOneFolderEach().labels();
-			all.sort(java.util.Comparator.comparing(labels::get));
+				nameOf.put(realLabels.get(c), c);
+			for (String f : new java.util.TreeSet<>(trainingFolders))
+				nameOf.putIfAbsent(trainingLabels.get(f), f);
+			Map<String, List<float[]>> trainingByClass = new LinkedHashMap<>();
+			for (int i = 0; i < t.images().size(); i++)
+				trainingByClass.computeIfAbsent(nameOf.get(trainingLabels.get(classOf(g,
+					t.names().get(i)))), k -> new ArrayList<>()).add(t.images().get(i));
+			List<String> all = new ArrayList<>(nameOf.values());
+			Map<String, Integer> labels = new LinkedHashMap<>();
+			nameOf.forEach((label, name) -> labels.put(name, label));
 			notes.add(UtilityEvaluation.note(options.utilityRepeats(), options
 				.seed()));
 			measures.addAll(UtilityEvaluation.measure(model, dataset, all, labels,

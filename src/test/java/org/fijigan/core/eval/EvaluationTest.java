@@ -1144,4 +1144,37 @@ class EvaluationTest {
 		assertTrue(r.notes().stream().anyMatch(n -> n.contains(
 			"records fiji-gan.normalization range")), r.notes().toString());
 	}
+
+	@Test
+	void theUtilityReadsTheHeldOutAndTrainingFoldersEachOnItsOwn() {
+		// held-out A/ and B/, training a/ and b/: each set names classes a and b
+		// its own way, one folder a class; as do held-out 0/ and 1/ (label numbers)
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 2, 16, 16, 0)
+			.metadata(ModelLoader.META_CLASS_NAMES, "a,b").write(dir, "ab.onnx")
+			.toString(), ModelOverrides.NONE);
+		EvaluationOptions o = options().withNormalization(
+			new Normalization.FixedRange(-1, 1)).withUtilityRepeats(2);
+		List<RasterImage> training = new ArrayList<>(draws(gan, 1000, 6, 0L,
+			"a/t"));
+		training.addAll(draws(gan, 2000, 6, 1L, "b/t"));
+		for (List<String> folders : List.of(List.of("A", "B"), List.of("0", "1"))) {
+			List<RasterImage> real = new ArrayList<>(draws(gan, 3000, 4, 0L, folders
+				.get(0) + "/r"));
+			real.addAll(draws(gan, 4000, 4, 1L, folders.get(1) + "/r"));
+
+			Map<String, Measure> m = utilityRows(GenerationEvaluation.evaluate(gan,
+				"u", ImageSource.of(real), ImageSource.of(training), null, o,
+				ProgressListener.NONE, CancellationToken.none()));
+
+			Measure tstr = m.get(
+				"all classes: utility: accuracy, trained on synthetic (TSTR)");
+			assertEquals(1, tstr.value(), folders.toString());
+			assertEquals(12, tstr.countA(), folders.toString());
+			assertEquals(1, m.get("all classes: utility: accuracy, trained on real")
+				.value(), folders.toString());
+			assertEquals(6, m.get(folders.get(1) +
+				": utility: recall, trained on synthetic (TSTR)").countA(), folders
+					.toString());
+		}
+	}
 }
