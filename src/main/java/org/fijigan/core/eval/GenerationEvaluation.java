@@ -74,7 +74,7 @@ public final class GenerationEvaluation {
 	 * The real images, by class, and where each class's samples lie in the one
 	 * draw.
 	 *
-	 * @param names the chosen real images, in order
+	 * @param names the real images measured, in order
 	 * @param byClass the names of each class, classes in order of first
 	 *          appearance
 	 * @param first each class's first sample number
@@ -89,7 +89,7 @@ public final class GenerationEvaluation {
 	}
 
 	/** Images of the generated size in [0, 1], CHW. */
-	private record Loaded(List<float[]> generated,
+	private record Loaded(Plan plan, List<float[]> generated,
 			Map<String, List<float[]>> realByClass, TrainingSet training,
 			int channels, int height, int width) {
 	}
@@ -120,11 +120,11 @@ public final class GenerationEvaluation {
 		if (options.utilityRepeats() > 0 && training == null)
 			throw new GanException("the utility " +
 				"measure needs the training images (the real-only classifier trains on them)");
-		Plan plan = plan(g, EvaluationImages.choose(real.names(), options
-			.maxImages(), options.seed()), options.generatedPerClass());
 		GenerationProtocol protocol = new GenerationProtocol(options.seed());
-		Loaded images = load(model, plan, real, training, rule, protocol, options,
-			notes, listener, cancel);
+		Loaded images = load(model, EvaluationImages.choose(real.names(), options
+			.maxImages(), options.seed()), options.generatedPerClass(), real,
+			training, rule, protocol, options, notes, listener, cancel);
+		Plan plan = images.plan();
 		List<float[]> allReal = new ArrayList<>();
 		images.realByClass().values().forEach(allReal::addAll);
 		int gc = images.channels(), gh = images.height(), gw = images.width();
@@ -322,14 +322,12 @@ public final class GenerationEvaluation {
 	}
 
 	/**
-	 * The real images by class, and how many samples each class gets (0: as many
-	 * as its images).
+	 * The real images measured, by class, and how many samples each class gets
+	 * (0: as many as its images measured).
 	 */
-	private static Plan plan(GeneratorSpec g, List<String> names, int perClass) {
-		Map<String, List<String>> byClass = new LinkedHashMap<>();
-		for (String name : names)
-			byClass.computeIfAbsent(classOf(g, name), k -> new ArrayList<>()).add(
-				name);
+	private static Plan plan(Map<String, List<String>> byClass, int perClass) {
+		List<String> names = new ArrayList<>();
+		byClass.values().forEach(names::addAll);
 		List<Integer> first = new ArrayList<>(), counts = new ArrayList<>();
 		long total = 0;
 		for (List<String> members : byClass.values()) {
@@ -346,57 +344,40 @@ public final class GenerationEvaluation {
 	}
 
 	/**
-	 * Draws every class in one run (sample i from seed + i), then reads the real
-	 * and training images.
+	 * Reads the real images {@code names} that are at least the generated size
+	 * (one sample drawn first says it), draws every class in one run (sample i
+	 * from seed + i; {@code perClass} a class, 0: as many as its real images
+	 * measured), then reads the training images.
 	 */
-	private static Loaded load(ModelDescriptor model, Plan plan, ImageSource real,
-		ImageSource training, Normalization rule, GenerationProtocol protocol,
-		EvaluationOptions options, List<String> notes, ProgressListener listener,
-		CancellationToken cancel)
+	private static Loaded load(ModelDescriptor model, List<String> names,
+		int perClass, ImageSource real, ImageSource training, Normalization rule,
+		GenerationProtocol protocol, EvaluationOptions options, List<String> notes,
+		ProgressListener listener, CancellationToken cancel)
 	{
 		GeneratorSpec g = model.generator();
-		List<String> classes = plan.classes();
-		int draws = options.draws();
-		if ((long) plan.total() * draws > Integer.MAX_VALUE) throw new GanException(
-			draws + " draws of " + plan.total() + " images are more than one " +
-				"evaluation draws (" + Integer.MAX_VALUE + "): ask for fewer");
-		int total = plan.total() * draws;
-		Generator.refuseStackBeyondMemory(model, total, true);
-		long[] labels = null;
-		if (g.isConditional()) {
-			Map<String, Integer> classLabels = ClassFolders.of(g, classes)
-				.requireOneFolderEach().labels();
-			labels = new long[total];
-			for (int d = 0; d < draws; d++)
-				for (int k = 0; k < classes.size(); k++) {
-					int from = d * plan.total() + plan.first().get(k);
-					Arrays.fill(labels, from, from + plan.counts().get(k), classLabels
-						.get(classes.get(k)));
-				}
-		}
-		listener.onProgress(new ProgressEvent(Stage.GENERATE, 0, total,
-			"fiji-gan: generating " + total + " images"));
+		Map<String, List<String>> chosen = new LinkedHashMap<>();
+		for (String name : names)
+			chosen.computeIfAbsent(classOf(g, name), k -> new ArrayList<>()).add(
+				name);
+		List<String> classes = new ArrayList<>(chosen.keySet());
+		Map<String, Integer> classLabels = g.isConditional() ? ClassFolders.of(g,
+			classes).requireOneFolderEach().labels() : Map.of();
 		InferenceOptions inf = options.inference();
-		RasterImage drawn = protocol.draw(model, total, labels, true, inf.device(),
-			inf.threads(), cancel).image();
-		int gc = drawn.logicalChannels(), gh = drawn.height(), gw = drawn.width();
-		ValueRange out = model.outputRange();
-		List<float[]> generated = new ArrayList<>();
-		for (int i = 0; i < total; i++) {
-			float[] v = EvaluationImages.read(drawn, i);
-			for (int j = 0; j < v.length; j++)
-				v[j] = (float) ((v[j] - out.min()) / out.width());
-			generated.add(TaskProtocol.clip(v));
-		}
+		// the generated size, from sample 0 (drawn again below): the real images
+		// measured are those of that size or larger, and the draw as many as them
+		RasterImage shape = protocol.draw(model, 1, g.isConditional() ? new long[] {
+			classLabels.get(classes.get(0)) } : null, true, inf.device(), inf
+				.threads(), cancel).image();
+		int gc = shape.logicalChannels(), gh = shape.height(), gw = shape.width();
 
 		// the real images measured (those of the generated size or larger), then
 		// one range for all of them, as fine-tune takes one for its training set
 		Map<String, List<String>> realNames = new LinkedHashMap<>();
 		List<RasterImage> opened = new ArrayList<>();
-		int loaded = 0, all = plan.names().size();
+		int loaded = 0, all = names.size();
 		for (String c : classes) {
 			List<String> list = new ArrayList<>();
-			for (String name : plan.byClass().get(c)) {
+			for (String name : chosen.get(c)) {
 				cancel.throwIfCancelled();
 				RasterImage image = real.open(name);
 				if (largeEnough(name, image, gh, gw, notes)) {
@@ -419,6 +400,37 @@ public final class GenerationEvaluation {
 			realByClass.put(c, list);
 		}
 		opened.clear();
+
+		Plan plan = plan(realNames, perClass);
+		int draws = options.draws();
+		if ((long) plan.total() * draws > Integer.MAX_VALUE) throw new GanException(
+			draws + " draws of " + plan.total() + " images are more than one " +
+				"evaluation draws (" + Integer.MAX_VALUE + "): ask for fewer");
+		int total = plan.total() * draws;
+		Generator.refuseStackBeyondMemory(model, total, true);
+		long[] labels = null;
+		if (g.isConditional()) {
+			labels = new long[total];
+			for (int d = 0; d < draws; d++)
+				for (int k = 0; k < classes.size(); k++) {
+					int from = d * plan.total() + plan.first().get(k);
+					Arrays.fill(labels, from, from + plan.counts().get(k), classLabels
+						.get(classes.get(k)));
+				}
+		}
+		listener.onProgress(new ProgressEvent(Stage.GENERATE, 0, total,
+			"fiji-gan: generating " + total + " images"));
+		RasterImage drawn = protocol.draw(model, total, labels, true, inf.device(),
+			inf.threads(), cancel).image();
+		ValueRange out = model.outputRange();
+		List<float[]> generated = new ArrayList<>();
+		for (int i = 0; i < total; i++) {
+			float[] v = EvaluationImages.read(drawn, i);
+			for (int j = 0; j < v.length; j++)
+				v[j] = (float) ((v[j] - out.min()) / out.width());
+			generated.add(TaskProtocol.clip(v));
+		}
+
 		// every training image, under the one range fine-tune trained with
 		List<float[]> trainImages = new ArrayList<>();
 		List<String> trainNames = new ArrayList<>();
@@ -438,7 +450,7 @@ public final class GenerationEvaluation {
 				trainNames.add(name);
 			}
 		}
-		return new Loaded(generated, realByClass, new TrainingSet(trainImages,
+		return new Loaded(plan, generated, realByClass, new TrainingSet(trainImages,
 			trainNames), gc, gh, gw);
 	}
 

@@ -1177,4 +1177,24 @@ class EvaluationTest {
 					.toString());
 		}
 	}
+
+	@Test
+	void asManyImagesAreGeneratedAsTheRealImagesMeasured() {
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 0, 16, 16)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		// three real images of the generated 16x16, three of 12x12 (skipped)
+		List<RasterImage> real = new ArrayList<>();
+		for (int k = 0; k < 6; k++)
+			real.add(smooth(k < 3 ? 16 : 12, k < 3 ? 16 : 12, k).setTitle("r" + k));
+
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "sizes", ImageSource
+			.of(real), null, null, options(), ProgressListener.NONE, CancellationToken
+				.none());
+
+		Measure fid = byMetric(r, "all").get("FID generated vs real");
+		assertEquals(3, fid.countA());
+		assertEquals(3, fid.countB());
+		assertEquals(3, r.notes().stream().filter(n -> n.startsWith("skipped r"))
+			.count(), r.notes().toString());
+	}
 }
