@@ -3,6 +3,7 @@ package org.fijigan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
+import org.fijigan.core.model.ModelLoader;
+import org.fijigan.core.model.ModelOverrides;
 import org.fijigan.testing.OnnxModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +56,16 @@ class FineTuneGeneratorDataCliTest {
 		r = FineTuneTasksTest.fineTune(model, zero, data, "--steps", 1, "--patch",
 			0, "--discriminator-width", 4, "--validation", 0);
 		assertEquals(0, r.exitCode(), r.err());
+		assertNull(ModelLoader.load(zero.toString(), ModelOverrides.NONE).graph()
+			.metadata().get(ModelLoader.META_NORMALIZATION));
+		// the real images' map is recorded, as evaluate maps real images by it
+		Path ranged = dir.resolve("ranged.onnx");
+		r = FineTuneTasksTest.fineTune(model, ranged, data, "--steps", 1, "--patch",
+			0, "--discriminator-width", 4, "--normalize", "range");
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals("range", ModelLoader.load(ranged.toString(),
+			ModelOverrides.NONE).graph().metadata().get(
+				ModelLoader.META_NORMALIZATION));
 
 		Path refused = dir.resolve("refused.onnx");
 		r = FineTuneTasksTest.fineTune(model, refused, data, "--steps", 1,

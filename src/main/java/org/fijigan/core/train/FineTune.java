@@ -384,7 +384,8 @@ public final class FineTune {
 	static Trainer.Result withNormalization(Trainer.Result result,
 		ModelDescriptor d, Normalization trained)
 	{
-		if (d.task() == TaskKind.GENERATE) return result;
+		// a generator's records how its real images were mapped, which evaluate
+		// maps real images by
 		ModelProto model = withMetadata(result.model(),
 			ModelLoader.META_NORMALIZATION, trained.equals(Normalization.DEFAULT)
 				? null : trained.describe());
