@@ -16,6 +16,7 @@ import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
+import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
@@ -32,11 +33,11 @@ import org.fijigan.core.pipeline.TensorRecorder;
 
 /**
  * Re-runs a bioimage.io package's test tensors as bioimage.io's own test does:
- * the test input preprocessed by the package's steps, the model, the
- * postprocessing, compared with the test output. Image models go through
- * fiji-gan's pipeline (untiled, on the CPU) read as the specification says (the
- * result is the postprocessed output); a generator's latent and label inputs go
- * to the model as they are.
+ * the test input preprocessed by the package's steps (an inpainting model's
+ * image not zeroed under the holes), the model, the postprocessing, compared
+ * with the test output. Image models go through fiji-gan's pipeline (untiled,
+ * on the CPU) read as the specification says (the result is the postprocessed
+ * output); a generator's latent and label inputs go to the model as they are.
  */
 public final class PackageTensors {
 
@@ -97,8 +98,14 @@ public final class PackageTensors {
 			}
 		}
 		else {
+			// the image fed as it is under an inpainting model's holes: no
+			// bioimage.io step zeroes it there, as fiji-gan's runs do
 			ModelDescriptor asSpecified = d.toBuilder().outputInInputUnits(false)
-				.outputTransform(OutputTransform.DIRECT).build();
+				.outputTransform(OutputTransform.DIRECT).kind(d
+					.kind() instanceof ModelKind.Inpainting k ? new ModelKind.Inpainting(k
+						.image(), new MaskSpec(k.mask().inputName(), k.mask().holeValue(), k
+							.mask().keepValue(), false, k.mask().layout())) : d.kind())
+				.build();
 			// the test inputs at the positions of the inputs they feed, as
 			// bioimage.io tools pair them
 			List<String> graphInputs = d.graph().inputs().stream().map(

@@ -19,6 +19,7 @@ import org.fijigan.core.image.NpyArray;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.model.GeneratorSpec;
+import org.fijigan.core.model.MaskSpec;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.OutputTransform;
@@ -44,7 +45,9 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
  * {@link #MAX_TEST_SIDE} pixels a side and {@link #MAX_TEST_OUTPUT_VALUES}
  * output values, at least the package's smallest input); its test input is the
  * crop's raw values, as bioimage.io wants them, its test output what the model
- * returned. A generator runs on seeded latent vectors.
+ * returned (an inpainting model fed the image as it is under the holes, as
+ * bioimage.io tools feed it, where fiji-gan's own runs zero it). A generator
+ * runs on seeded latent vectors.
  *
  * @param tensors inputs in descriptor order, then the output
  * @param preprocessing of the image input (empty for a generator)
@@ -109,14 +112,23 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 			"image input: fiji-gan normalises the image channels only, but bioimage.io tools would apply the " +
 			"preprocessing to the mask channel too");
 		// the package as bioimage.io reads it: its preprocessing in, the model's
-		// output out
+		// output out; an inpainting model fed the image as it is under the holes,
+		// as bioimage.io tools feed it (fiji-gan's runs zero it there, which no
+		// bioimage.io step can state)
 		ModelDescriptor asSpecified = d.toBuilder().processing(pre, List.of())
-			.outputInInputUnits(false).build();
+			.outputInInputUnits(false).kind(holesAsGiven(d.kind())).build();
 		InferenceOptions options = new InferenceOptions(null,
 			InferenceOptions.NO_TILING, InferenceOptions.DEFAULT_MEMORY_BUDGET, true,
 			DeviceSpec.CPU, 1, null, true);
 		TensorRecorder.Recording r = TensorRecorder.record(asSpecified, crop, mask,
 			options, cancel);
+		if (asSpecified.kind() != d.kind() && !Arrays.equals(r.output().floats(),
+			TensorRecorder.record(d.toBuilder().processing(pre, List.of())
+				.outputInInputUnits(false).build(), crop, mask, options, cancel)
+				.output().floats())) notes.add("the model reads the image under its " +
+					"holes: the test output is its output fed the sample's own pixels " +
+					"there, as bioimage.io tools feed them; fiji-gan zeroes them before " +
+					"the model sees them, so its results differ inside the holes");
 
 		List<TestTensor> tensors = new ArrayList<>();
 		Set<String> ids = new LinkedHashSet<>();
@@ -163,8 +175,7 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 		Panel in = panel(image, inLayout, 0, shown);
 		Panel result = panel(out, outLayout, 0, shown);
 		String caption = "left: the model input (" + w + "x" + h +
-			" px from the middle of the sample, " + "preprocessed" + (d
-				.task() == TaskKind.INPAINT ? ", holes zeroed" : "") + "); right: ";
+			" px from the middle of the sample, " + "preprocessed); right: ";
 		if (d.outputTransform() == OutputTransform.SUBTRACT_FROM_INPUT) {
 			for (int c = 0; c < shown; c++)
 				for (int i = 0; i < result.channels()[c].length; i++)
@@ -502,6 +513,18 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 				plane[y * w + x] = t.floats()[base + y * st[layout.yAxis()] + x *
 					st[layout.xAxis()]];
 		return plane;
+	}
+
+	/**
+	 * {@code kind} with its image fed as it is under the holes, as bioimage.io
+	 * tools feed it (the same kind for a model that is not inpainting).
+	 */
+	private static ModelKind holesAsGiven(ModelKind kind) {
+		if (!(kind instanceof ModelKind.Inpainting k) || !k.mask().zeroHoles())
+			return kind;
+		MaskSpec m = k.mask();
+		return new ModelKind.Inpainting(k.image(), new MaskSpec(m.inputName(), m
+			.holeValue(), m.keepValue(), false, m.layout()));
 	}
 
 	static boolean maskIsLastChannel(ModelDescriptor d) {

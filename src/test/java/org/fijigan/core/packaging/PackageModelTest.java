@@ -984,6 +984,43 @@ class PackageModelTest {
 	}
 
 	/**
+	 * An inpainting model that reads the image under its holes is tested as
+	 * bioimage.io tools run it, which feed the sample's pixels there (no
+	 * bioimage.io step zeroes them, as fiji-gan's runs do): its test output is
+	 * image + mask there, not 0 + mask, and the package reproduces; a note says
+	 * that fiji-gan's results differ inside the holes. A model that ignores them
+	 * gets no such note.
+	 */
+	@Test
+	void anInpaintingModelThatReadsUnderItsHolesIsTestedAsBioImageIoRunsIt()
+		throws IOException
+	{
+		Path onnx = OnnxModels.builder().input("image", "N,1,H,W").input("mask",
+			"N,1,H,W").node("Add", "image,mask", "output").output("output", "N,1,H,W")
+			.write(dir, "reads.onnx");
+		RasterImage sample = sample16(48, 40, 4);
+		PackageOptions o = options(onnx, "reads", sample);
+		PackageResult r = pack(new PackageOptions(o.model(), ModelOverrides.NONE
+			.withTask(TaskKind.INPAINT), o.folder(), o.name(), null, o.description(),
+			sample, null, o.license(), o.authors(), o.maintainers(), o.citations(), o
+				.tags(), null, null, 0, 0, false));
+		reproduces(r);
+		float[] in = Npy.read(dir.resolve("reads/test_input.npy")).toFloatArray();
+		float[] out = Npy.read(dir.resolve("reads/test_output.npy")).toFloatArray();
+		int centre = 20 * 48 + 24;
+		assertTrue(Math.abs(out[centre] - 1) > 0.05, "the hole's pixel through " +
+			"the package's preprocessing plus the mask's 1, not a zeroed pixel's " +
+			"1: " + out[centre] + " (raw " + in[centre] + ")");
+		assertTrue(r.notes().stream().anyMatch(n -> n.contains(
+			"reads the image under its holes")), r.notes().toString());
+
+		PackageResult ignores = pack(options(OnnxModels.inpaint(1).write(dir,
+			"ignores.onnx"), "ignores", sample));
+		assertTrue(ignores.notes().stream().noneMatch(n -> n.contains(
+			"under its holes")), ignores.notes().toString());
+	}
+
+	/**
 	 * A model whose graph takes its mask (or its class) first is described with
 	 * its inputs in the graph's order, as bioimage.io tools feed them by
 	 * position: its test tensors reproduce fed so, and fiji-gan reads the package
