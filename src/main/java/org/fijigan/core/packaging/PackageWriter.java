@@ -164,6 +164,7 @@ public final class PackageWriter {
 					.externalDataLocations() +
 				"; package-model copies one .onnx file: save the model with its weights inside");
 		refuseSeveralOutputs(loaded, onnxName);
+		refuseFixedBatch(loaded, onnxName);
 		List<String> notes = new ArrayList<>();
 		o = withRecordedNormalization(o, loaded, notes);
 		ModelDescriptor d = loaded.task() == TaskKind.GENERATE ? loaded
@@ -483,6 +484,27 @@ public final class PackageWriter {
 		catch (IOException e) {
 			return false;
 		}
+	}
+
+	/**
+	 * Refuses a model whose batch axis is fixed at more than 1: format 0.5 fixes
+	 * a batch axis at 1 or leaves it free, so bioimage.io tools would feed the
+	 * model batches it refuses (one image), and its test input would have to hold
+	 * that many images.
+	 */
+	static void refuseFixedBatch(ModelDescriptor d, String onnxName) {
+		String input = d.task() == TaskKind.GENERATE ? d.generator().latentInput()
+			: d.image().name();
+		long batch = d.task() == TaskKind.GENERATE ? d.generator().latentShape()[0]
+			: d.image().exactBatch();
+		if (batch <= 1) return;
+		String shape = d.graph() == null ? "" : d.graph().inputs().stream().filter(
+			v -> v.name().equals(input)).findFirst().map(v -> " " + v.shapeString())
+			.orElse("");
+		throw new GanException(onnxName + " takes a fixed batch of " + batch +
+			" (input '" + input + "'" + shape + "), which a bioimage.io package " +
+			"cannot state: its batch axis is fixed at 1 or of any size; export the " +
+			"model with a dynamic batch axis, or a batch of 1, to package it");
 	}
 
 	/**

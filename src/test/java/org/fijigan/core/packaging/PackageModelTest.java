@@ -1100,6 +1100,41 @@ class PackageModelTest {
 		}
 	}
 
+	/**
+	 * A model whose batch is fixed above 1 (an image model's or a generator's) is
+	 * refused with one line naming the batch and the input, and nothing is
+	 * written: a 0.5 package's batch axis is fixed at 1 or free, and its test
+	 * input held the raw crop in its first batch item and the preprocessed one in
+	 * the others. A batch fixed at 1 still packages.
+	 */
+	@Test
+	void aModelWithABatchFixedAboveOneIsRefused() throws IOException {
+		Path two = OnnxModels.conv3x3(1, 1, 5, 1).fixBatch(2).write(dir,
+			"batch2.onnx");
+		GanException e = assertThrows(GanException.class, () -> pack(options(two,
+			"batch2", sample16(48, 40, 4))));
+		assertEquals("batch2.onnx takes a fixed batch of 2 (input 'x' [2,1,H,W])" +
+			", which a bioimage.io package cannot state: its batch axis is fixed " +
+			"at 1 or of any size; export the model with a dynamic batch axis, or a " +
+			"batch of 1, to package it", e.getMessage());
+		assertFalse(Files.exists(dir.resolve("batch2")));
+
+		Path gen = OnnxModels.generator(8, 0, 6, 5).fixBatch(3).write(dir,
+			"gen3.onnx");
+		PackageOptions o = options(gen, "gen3", null);
+		GanException g = assertThrows(GanException.class, () -> pack(
+			new PackageOptions(o.model(), o.overrides(), o.folder(), o.name(), null, o
+				.description(), null, null, o.license(), o.authors(), o.maintainers(), o
+					.citations(), o.tags(), null, null, 0, 42, false)));
+		assertTrue(g.getMessage().startsWith("gen3.onnx takes a fixed batch of 3 " +
+			"(input 'z' [3,8])"), g.getMessage());
+		assertFalse(Files.exists(dir.resolve("gen3")));
+
+		Path one = OnnxModels.conv3x3(1, 1, 5, 1).fixBatch(1).write(dir,
+			"batch1.onnx");
+		reproduces(pack(options(one, "batch1", sample16(48, 40, 4))));
+	}
+
 	private static double[] toDoubles(float[] f) {
 		double[] d = new double[f.length];
 		for (int i = 0; i < f.length; i++)
