@@ -236,13 +236,23 @@ record TestRun(List<TestTensor> tensors, Tensor output,
 				.shape()) : int32 ? new NpyArray(NpyArray.DType.INT32, fed.shape(),
 					Arrays.stream(labels).mapToInt(l -> (int) l).toArray())
 					: new NpyArray(NpyArray.DType.INT64, fed.shape(), labels);
-			boolean bytes = Arrays.stream(labels).allMatch(l -> l >= 0 && l < 256);
-			RasterImage sampleLabels = RasterImage.allocate(n, 1, 1, 1, 1, bytes
-				? PixelType.UINT8 : PixelType.FLOAT32);
-			float[] lv = new float[n];
-			for (int i = 0; i < n; i++)
-				lv[i] = labels[i];
-			sampleLabels.writeRegion(0, 0, 0, 0, 0, n, 1, lv, 0);
+			// the sample holds the test tensor's values: one-hot vectors a row
+			// each (as the latents' sample), else the labels in a row
+			RasterImage sampleLabels;
+			if (g.oneHotClass()) {
+				int k = (int) fed.shape()[1];
+				sampleLabels = RasterImage.allocate(k, n, 1, 1, 1, PixelType.UINT8);
+				sampleLabels.writeRegion(0, 0, 0, 0, 0, k, n, fed.floats(), 0);
+			}
+			else {
+				boolean bytes = Arrays.stream(labels).allMatch(l -> l >= 0 && l < 256);
+				sampleLabels = RasterImage.allocate(n, 1, 1, 1, 1, bytes
+					? PixelType.UINT8 : PixelType.FLOAT32);
+				float[] lv = new float[n];
+				for (int i = 0; i < n; i++)
+					lv[i] = labels[i];
+				sampleLabels.writeRegion(0, 0, 0, 0, 0, n, 1, lv, 0);
+			}
 			tensors.add(new TestTensor(PackageWriter.TEST_CLASS, g.classInput(),
 				tensorId(g.classInput(), "class", ids), a, "sample_class",
 				sampleLabels));

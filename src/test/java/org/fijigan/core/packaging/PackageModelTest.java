@@ -1173,6 +1173,14 @@ class PackageModelTest {
 				assertArrayEquals(new long[] { 4, 3 }, classes.shape());
 				assertArrayEquals(new float[] { 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0 },
 					classes.toFloatArray());
+				// the sample holds the same one-hot vectors, a row each, not labels
+				RasterImage sample = ImageFileCodec.INSTANCE.read(dir.resolve(name +
+					"/sample_class.png"), "sample");
+				assertEquals(3, sample.width());
+				assertEquals(4, sample.height());
+				float[] v = new float[12];
+				sample.readRegion(0, 0, 0, 0, 0, 3, 4, v, 0);
+				assertArrayEquals(classes.toFloatArray(), v);
 			}
 			String rdf = Files.readString(dir.resolve(name + "/rdf.yaml"));
 			assertTrue(rdf.contains(form.equals("N,1")
