@@ -61,8 +61,10 @@ public final class ModelStore {
 	/** Largest download {@link #ModelStore(Path)} accepts: 4 GiB. */
 	public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 4L << 30;
 
+	/** Most characters a model's name holds. */
+	public static final int MAX_NAME_LENGTH = 128;
 	private static final Pattern NAME = Pattern.compile(
-		"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+		"[A-Za-z0-9][A-Za-z0-9._+-]*");
 	private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
 	private final Path root;
@@ -288,12 +290,16 @@ public final class ModelStore {
 
 	/**
 	 * @throws GanException unless {@code name} is a plain name (letters, digits,
-	 *           {@code . _ + -})
+	 *           {@code . _ + -}) of at most {@link #MAX_NAME_LENGTH} characters,
+	 *           naming what is wrong with it
 	 */
 	public static String checkName(String name) {
-		if (name == null || !NAME.matcher(name).matches() || name.equals(".") ||
-			name.equals("..")) throw new GanException("model name '" + name +
+		if (name == null || !NAME.matcher(name).matches()) throw new GanException(
+			"model name '" + name +
 				"' must start with a letter or digit and hold only letters, digits, '.', '_', '+' and '-'");
+		if (name.length() > MAX_NAME_LENGTH) throw new GanException("model name '" +
+			name.substring(0, 16) + "...' is " + name.length() +
+			" characters long; a model name holds at most " + MAX_NAME_LENGTH);
 		return name;
 	}
 
@@ -812,7 +818,8 @@ public final class ModelStore {
 		String stem = fileName.replaceFirst("(?i)\\.(onnx|zip)$", "");
 		String name = stem.replaceAll("[^A-Za-z0-9._+-]", "-").replaceFirst(
 			"^[^A-Za-z0-9]+", "");
-		if (name.length() > 128) name = name.substring(0, 128);
+		if (name.length() > MAX_NAME_LENGTH) name = name.substring(0,
+			MAX_NAME_LENGTH);
 		return name.isEmpty() ? "model" : name;
 	}
 

@@ -410,6 +410,24 @@ class ModelStoreTest {
 		assertEquals(List.of("again", "linkpkg"), storeEntries());
 	}
 
+	/**
+	 * A name longer than the 128 characters a model name holds is refused naming
+	 * that limit, not the characters, which are fine; 128 is taken, and a bad
+	 * character still names the characters.
+	 */
+	@Test
+	void aTooLongNameIsRefusedNamingTheLimit() {
+		GanException e = assertThrows(GanException.class, () -> ModelStore
+			.checkName("n".repeat(300)));
+		assertEquals("model name 'nnnnnnnnnnnnnnnn...' is 300 characters long; " +
+			"a model name holds at most 128", e.getMessage());
+		assertEquals("n".repeat(128), ModelStore.checkName("n".repeat(128)));
+		assertTrue(assertThrows(GanException.class, () -> ModelStore.checkName(
+			"a/b")).getMessage().contains("must start with a letter or digit"));
+		assertTrue(assertThrows(GanException.class, () -> ModelStore.checkName(
+			"..")).getMessage().contains("must start with a letter or digit"));
+	}
+
 	@Test
 	void anOnnxFileInstallsWithItsChecksumAndLoadsByName() throws IOException {
 		Path onnx = OnnxModels.addConstant(1, 0.25f).write(Files.createDirectories(
