@@ -24,6 +24,7 @@ import ij.ImagePlus;
 import ij.Macro;
 import ij.Prefs;
 import ij.gui.GenericDialog;
+import ij.macro.Interpreter;
 
 /**
  * Shows a command's {@code @Parameter} fields as an ImageJ 1
@@ -238,7 +239,7 @@ final class ParameterDialog {
 		}
 		if (gd.wasCanceled()) return false;
 		for (Item i : items)
-			set(command, i, next(gd, i, options));
+			set(command, i, next(gd, i, options, get(command, i)));
 		if (options == null) for (Item i : items)
 			Prefs.set(prefsPrefix + "." + i.key(), text(get(command, i)));
 		return true;
@@ -277,11 +278,11 @@ final class ParameterDialog {
 	 */
 	static void readOptions(Object command, List<Item> items, String options) {
 		if (options == null) return;
-		List<String> words = words(options);
+		List<Word> words = words(options);
 		for (Item i : items) {
-			if (i.type() == boolean.class) set(command, i, words.contains(i.key()));
+			if (i.type() == boolean.class) set(command, i, ticked(words, i.key()));
 			else {
-				String value = Macro.getValue(options, i.key(), null);
+				String value = value(words, i.key());
 				if (value != null) set(command, i, parse(i, value));
 			}
 		}
@@ -307,12 +308,10 @@ final class ParameterDialog {
 		String title)
 	{
 		List<String> keys = items.stream().map(Item::key).toList();
-		for (String word : words(options)) {
-			if (word.isEmpty()) continue;
-			int eq = word.indexOf('=');
-			String key = eq < 0 ? word : word.substring(0, eq);
-			if (eq >= 0 && items.stream().anyMatch(i -> i.key().equals(key) && i
-				.type() == boolean.class)) throw new GanException(title +
+		for (Word word : words(options)) {
+			String key = word.key();
+			if (word.value() != null && items.stream().anyMatch(i -> i.key().equals(
+				key) && i.type() == boolean.class)) throw new GanException(title +
 					": the macro key '" + key +
 					"' is a checkbox and takes no value (ImageJ reads " + key +
 					"=... as unticked): tick it with the bare word '" + key +
@@ -326,13 +325,26 @@ final class ParameterDialog {
 	}
 
 	/**
-	 * The words of a macro options string as ImageJ reads them: bare words
-	 * (checkboxes) as they are, and {@code key=value} as {@code key=}, with a
-	 * value in brackets (which may hold spaces and brackets of its own) as
-	 * {@code key=[]} and one in single quotes as {@code key=''}.
+	 * One word of a macro options string: a checkbox's bare word has no value
+	 * (null); {@code key=value} has the value as written, without the brackets or
+	 * quotes around it.
 	 */
-	private static List<String> words(String options) {
-		List<String> words = new ArrayList<>();
+	record Word(String key, String value) {
+	}
+
+	/**
+	 * The words of a macro options string as ImageJ reads them: bare words
+	 * (checkboxes), {@code key=value} up to the next space, {@code key=[value]}
+	 * (which may hold spaces, {@code key=} and brackets of its own, in pairs) and
+	 * {@code key='value'}. Both the unknown-key check and the values read come
+	 * from here, so that a {@code key=} inside a bracketed value (a folder named
+	 * {@code runs/seed=5 x/}) is part of that value, never a key of its own, as
+	 * {@link Macro#getValue} would take it.
+	 *
+	 * @throws GanException for a bracket or quote that is never closed
+	 */
+	static List<Word> words(String options) {
+		List<Word> words = new ArrayList<>();
 		int n = options.length(), k = 0;
 		while (k < n) {
 			while (k < n && Character.isWhitespace(options.charAt(k)))
@@ -344,32 +356,66 @@ final class ParameterDialog {
 				k++;
 			String key = options.substring(start, k);
 			if (k >= n || options.charAt(k) != '=') {
-				words.add(key);
+				words.add(new Word(key, null));
 				continue;
 			}
 			k++;
 			if (k < n && options.charAt(k) == '[') {
-				int depth = 0;
+				int open = k, depth = 0;
 				do {
 					char c = options.charAt(k++);
 					if (c == '[') depth++;
 					else if (c == ']') depth--;
 				}
 				while (k < n && depth > 0);
-				words.add(key + "=[]");
+				if (depth > 0) throw new GanException("the macro value of '" + key +
+					"' opens a bracket [ that is never closed: write " + key +
+					"=[...] with its closing ]");
+				words.add(new Word(key, options.substring(open + 1, k - 1)));
 			}
 			else if (k < n && options.charAt(k) == '\'') {
 				int end = options.indexOf('\'', k + 1);
-				k = end < 0 ? n : end + 1;
-				words.add(key + "=''");
+				if (end < 0) throw new GanException("the macro value of '" + key +
+					"' opens a quote ' that is never closed: write " + key +
+					"='...' with its closing '");
+				words.add(new Word(key, options.substring(k + 1, end)));
+				k = end + 1;
 			}
 			else {
+				int begin = k;
 				while (k < n && !Character.isWhitespace(options.charAt(k)))
 					k++;
-				words.add(key + "=");
+				words.add(new Word(key, options.substring(begin, k)));
 			}
 		}
 		return words;
+	}
+
+	/**
+	 * The value that {@code words} give {@code key}: the first {@code key=value},
+	 * as ImageJ takes it, or null. A value {@code &name} is the running macro's
+	 * variable {@code name}, as ImageJ's dialog reads it (left as written where
+	 * the macro has no such variable).
+	 */
+	static String value(List<Word> words, String key) {
+		for (Word w : words) {
+			if (!w.key().equals(key) || w.value() == null) continue;
+			String v = w.value();
+			if (v.startsWith("&") && v.length() > 1) {
+				Interpreter interp = Interpreter.getInstance();
+				String variable = interp == null ? null : interp.getVariableAsString(v
+					.substring(1));
+				if (variable != null) return variable;
+			}
+			return v;
+		}
+		return null;
+	}
+
+	/** Whether {@code words} tick the checkbox {@code key} (its bare word). */
+	static boolean ticked(List<Word> words, String key) {
+		return words.stream().anyMatch(w -> w.key().equals(key) && w
+			.value() == null);
 	}
 
 	/**
@@ -450,15 +496,8 @@ final class ParameterDialog {
 			// back as 0)
 			gd.addNumericField(i.label(), v, v != 0 && Math.abs(v) < 0.01 ? -3 : 3);
 		}
-		else if (i.choices().length > 0) {
-			List<String> choices = new ArrayList<>(Arrays.asList(i.choices()));
-			// a value saved or typed outside the suggestions (cuda:1) stays
-			// selectable
-			if (i.suggestions() && value != null && !text(value).isBlank() && !choices
-				.contains(text(value))) choices.add(text(value));
-			gd.addChoice(i.label(), choices.toArray(String[]::new), choices.contains(
-				text(value)) ? text(value) : choices.get(0));
-		}
+		else if (i.choices().length > 0) gd.addChoice(i.label(), offered(i, value)
+			.toArray(String[]::new), shown(i, value));
 		// the ImageJ patcher's headless dialog has no file fields; a string field
 		// reads the same
 		else if (i.isFolder() && !GraphicsEnvironment.isHeadless()) gd
@@ -466,6 +505,22 @@ final class ParameterDialog {
 		else if (i.isFile() && !GraphicsEnvironment.isHeadless()) gd.addFileField(i
 			.label(), text(value), 30);
 		else gd.addStringField(i.label(), text(value), 30);
+	}
+
+	/** The choices the dialog offers for {@code i}, showing {@code value}. */
+	private static List<String> offered(Item i, Object value) {
+		List<String> choices = new ArrayList<>(Arrays.asList(i.choices()));
+		// a value saved or typed outside the suggestions (cuda:1) stays
+		// selectable
+		if (i.suggestions() && value != null && !text(value).isBlank() && !choices
+			.contains(text(value))) choices.add(text(value));
+		return choices;
+	}
+
+	/** The choice the dialog shows for {@code i} when given {@code value}. */
+	private static String shown(Item i, Object value) {
+		List<String> choices = offered(i, value);
+		return choices.contains(text(value)) ? text(value) : choices.get(0);
 	}
 
 	/**
@@ -483,29 +538,40 @@ final class ParameterDialog {
 	}
 
 	/**
-	 * As {@link #next(GenericDialog, Item)}, with a macro's own word for a
-	 * choice: the ImageJ patcher's headless dialog (Fiji --headless) puts its
-	 * first choice in place of a word it does not list (cuda:1, cuda:strict, a
-	 * choice in other capitals), where ImageJ's dialog passes the word on, for
-	 * {@link #parse} to accept or refuse.
+	 * As {@link #next(GenericDialog, Item)}, in a macro with the value read from
+	 * the options by {@link #words} rather than by the dialog: ImageJ's dialog
+	 * reads each field with {@link Macro#getValue}, which takes the first
+	 * {@code key=} in the options even inside another key's bracketed value,
+	 * reads a word as NaN and 2.6 as 2.6 in a numeric field, and (the ImageJ
+	 * patcher's headless dialog, Fiji --headless) puts its first choice in place
+	 * of a word it does not list (cuda:1, cuda:strict, a choice in other
+	 * capitals). The dialog's field still takes its turn; a key the options do
+	 * not give keeps what the dialog shows for {@code current}, the value it was
+	 * given.
 	 *
 	 * @param options the macro's options, or null
 	 */
-	private static Object next(GenericDialog gd, Item i, String options) {
-		if (isNumber(i) && options != null && !GraphicsEnvironment.isHeadless()) {
-			// ImageJ's dialog reads a word as NaN and 2.6 as 2.6: the macro's own
-			// text, for parse() to name or refuse
-			String typed = Macro.getValue(options, i.key(), null);
-			if (typed != null && !typed.startsWith("&")) {
-				gd.getNextNumber(); // the field's turn
-				return parse(i, typed);
-			}
-		}
-		if (i.type() != String.class || i.choices().length == 0) return next(gd, i);
-		String chosen = gd.getNextChoice();
-		String typed = options == null ? null : Macro.getValue(options, i.key(),
-			null);
-		return parse(i, typed != null && !typed.startsWith("&") ? typed : chosen);
+	private static Object next(GenericDialog gd, Item i, String options,
+		Object current)
+	{
+		if (options == null) return next(gd, i);
+		List<Word> words = words(options);
+		skip(gd, i);
+		if (i.type() == boolean.class) return ticked(words, i.key());
+		String typed = value(words, i.key());
+		if (typed != null) return parse(i, typed);
+		return i.type() == String.class && i.choices().length > 0 ? parse(i, shown(
+			i, current)) : current;
+	}
+
+	/** Moves the dialog past {@code i}'s field without reading its value. */
+	private static void skip(GenericDialog gd, Item i) {
+		Class<?> t = i.type();
+		if (t == boolean.class) gd.getNextBoolean();
+		else if (t == String.class && i.choices().length > 0) gd.getNextChoice();
+		else if (t == String.class || t == File.class || isNumber(i) &&
+			GraphicsEnvironment.isHeadless()) gd.getNextString();
+		else gd.getNextNumber();
 	}
 
 	private static Object next(GenericDialog gd, Item i) {

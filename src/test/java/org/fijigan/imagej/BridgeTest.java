@@ -171,6 +171,40 @@ class BridgeTest {
 		assertNull(g.latent);
 	}
 
+	/**
+	 * ImageJ's Macro.getValue takes the first {@code key=} in the options, even
+	 * one inside another key's bracketed value: a model in a folder named
+	 * {@code runs/count=9 seed=5 x/} ran with count 9 and seed 5.
+	 */
+	@Test
+	void aKeyInsideAnotherKeysBracketedValueIsPartOfThatValue() {
+		List<ParameterDialog.Item> generate = ParameterDialog.items(
+			GenerateCommand.class);
+		GenerateCommand g = new GenerateCommand();
+		ParameterDialog.readOptions(g, generate,
+			"model=[runs/count=9 seed=5 float x/g [v2].onnx] device='cuda:1' count=3");
+		assertEquals("runs/count=9 seed=5 float x/g [v2].onnx", g.model);
+		assertEquals(3, g.count);
+		assertEquals(0L, g.seed, "seed not given: its default");
+		assertFalse(g.floatOutput, "float is a word of the model's path");
+		assertEquals("cuda:1", g.device);
+		ParameterDialog.readOptions(g, generate,
+			"latent=[a seed=5/z.npy] model=m seed=2 seed=7");
+		assertEquals(2L, g.seed, "the first of a key given twice, as ImageJ");
+		assertEquals(new File("a seed=5/z.npy"), g.latent);
+
+		assertEquals("the macro value of 'model' opens a bracket [ that is never " +
+			"closed: write model=[...] with its closing ]", assertThrows(
+				GanException.class, () -> ParameterDialog.readOptions(
+					new GenerateCommand(), generate, "model=[runs/a seed=5"))
+				.getMessage());
+		assertEquals("the macro value of 'model' opens a quote ' that is never " +
+			"closed: write model='...' with its closing '", assertThrows(
+				GanException.class, () -> ParameterDialog.readOptions(
+					new GenerateCommand(), generate, "model='runs/a seed=5"))
+				.getMessage());
+	}
+
 	@Test
 	void wrongMacroValuesAreClearErrors() {
 		List<ParameterDialog.Item> items = ParameterDialog.items(

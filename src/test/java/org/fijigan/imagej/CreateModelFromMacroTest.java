@@ -58,6 +58,21 @@ class CreateModelFromMacroTest {
 				WeightInit.PYTORCH)).toByteArray(), Files.readAllBytes(out));
 	}
 
+	/**
+	 * The seed is the macro's, not a {@code seed=} inside the output's path,
+	 * which ImageJ's own reading takes.
+	 */
+	@Test
+	void aKeyInsideTheOutputsPathIsPartOfThePath() throws IOException {
+		Path out = Files.createDirectories(dir.resolve("runs seed=5 x")).resolve(
+			"den.onnx");
+		MacroRun.plugIn("create-model", "architecture=residual-denoiser output=[" +
+			out + "] channels=1 width=4 seed=1 blocks=3");
+		assertArrayEquals(Architectures.create(Architecture.DENOISER,
+			new ArchitectureOptions(2, 1, 0, List.of(), 64, 4, 3, 64, 1))
+			.toByteArray(), Files.readAllBytes(out));
+	}
+
 	@Test
 	void classesOutsideDcganAndAnExistingFileAreRefusedAndWriteNothing()
 		throws IOException

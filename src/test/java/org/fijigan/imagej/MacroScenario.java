@@ -96,6 +96,22 @@ final class MacroScenario {
 			"] normalize=None device=CPU threads=1 float');\n" + //
 			"return d2s(getPixel(2, 1), 4);");
 		check("0.5000".equals(none), "normalize=None from a macro: '" + none + "'");
+		// a key=value inside another key's bracketed value is part of that value,
+		// also given as a macro variable: the patched dialog, as ImageJ's, read
+		// tile=huge from the model's folder
+		Path odd = dir.resolve("runs tile=huge x");
+		check(odd.toFile().mkdirs(), "made " + odd);
+		Path oddModel = OnnxModels.addConstant(1, 0.25f).write(odd, "m.onnx");
+		for (String given : new String[] { "[" + oddModel + "]", "&p" }) {
+			String read = IJ.runMacro("setBatchMode(true);\n" + //
+				"p = '" + oddModel + "';\n" + //
+				"newImage('ramp', '32-bit ramp', 8, 4, 1);\n" + //
+				"run('Denoise...', 'model=" + given +
+				" normalize=none threads=1 float');\n" + //
+				"return d2s(getPixel(2, 1), 4);");
+			check("0.5000".equals(read), "model=" + given + " in a folder named " +
+				"with tile=huge: '" + read + "'");
+		}
 		for (String device : new String[] { "gpu", "cuda:strict" }) {
 			String strict = IJ.runMacro("setBatchMode(true);\n" + //
 				"newImage('ramp', '32-bit ramp', 8, 4, 1);\n" + //
