@@ -53,8 +53,8 @@ final class MacroScenario {
 			"run('Denoise...', 'model=[" + model +
 			"] tile=16 halo=0 normalize=none threads=1 float');\n" + //
 			"return getTitle() + ' ' + d2s(getPixel(2, 1), 4) + ' ' + bitDepth();");
-		check("ramp-add quarter 0.5000 32".equals(result), "macro result '" +
-			result + "'");
+		check("ramp-denoised 0.5000 32".equals(result), "macro result '" + result +
+			"'");
 
 		// a wrong value is one clear line and no new image
 		int images = WindowManager.getImageCount();
