@@ -113,9 +113,8 @@ public class BatchProcessFolderCommand extends InferenceCommand {
 					.done(), s.items(), s.skipped(), s.failed(), s.seconds()));
 		IJ.log("  manifest " + s.manifest());
 		for (BatchSummary.Failure f : s.failures())
-			IJ.log("  failed: " + f.item() + ": " + f.message());
-		for (String note : s.notes())
-			IJ.log("  " + note);
+			IJ.log("  failed: " + f.item() + ": " + FieldNames.inFiji(f.message()));
+		logNotes(s.notes());
 	}
 
 	/** What the last run did, or null. */

@@ -72,6 +72,16 @@ public abstract class CancellableCommand implements Command, Cancelable {
 		ErrorReport.show("fiji-gan error: " + inFiji, inFiji, false);
 	}
 
+	/**
+	 * Writes the engine's notes to the Log, indented under the run's line, with
+	 * the command-line flags named in them put as the dialog fields that set them
+	 * ({@code --float} as 'Float output').
+	 */
+	static void logNotes(Iterable<String> notes) {
+		for (String note : notes)
+			IJ.log("  " + FieldNames.inFiji(note));
+	}
+
 	/** The message of the error that stopped the last run, or null. */
 	public String errorMessage() {
 		return errorMessage;

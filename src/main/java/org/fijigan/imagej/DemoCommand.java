@@ -86,8 +86,7 @@ public class DemoCommand extends CancellableCommand {
 			}
 		}
 		showTable(table, "fiji-gan demo metrics");
-		for (String note : report.notes())
-			IJ.log("  " + note);
+		logNotes(report.notes());
 		IJ.showStatus(String.format(java.util.Locale.ROOT,
 			"fiji-gan demo: %d rows in %.1f s", report.rows().size(), report
 				.seconds()));

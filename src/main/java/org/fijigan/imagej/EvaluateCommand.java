@@ -116,8 +116,7 @@ public class EvaluateCommand extends GanCommand {
 		for (EvaluationReport.NearCopy c : report.nearCopies())
 			IJ.log("fiji-gan: near-copy: generated #" + c.generated() + " (seed " + c
 				.seed() + ") is close to training image " + c.trainingImage());
-		for (String note : report.notes())
-			IJ.log("  " + note);
+		logNotes(report.notes());
 	}
 
 	/** One row per score (restoration) or measure (generation). */

@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Messages of the engine name what the user set by its command-line flag
- * ("state it with --scale"); in Fiji the user set a dialog field. This puts the
- * field's label in place of each flag that has a field ("state it with
+ * Messages and notes of the engine name what the user set by its command-line
+ * flag ("state it with --scale"); in Fiji the user set a dialog field. This
+ * puts the field's label in place of each flag that has a field ("state it with
  * 'Scale'"), and leaves other flags as they are.
  */
 final class FieldNames {

@@ -328,10 +328,8 @@ public class FineTuneCommand extends GanCommand {
 		IJ.log("  loss curve: " + destination.companions().get(0).getFileName() +
 			", " + destination.companions().get(1).getFileName());
 		IJ.log("  data: " + outcome.data().describe());
-		for (String n : outcome.notes())
-			IJ.log("  " + n);
-		for (String n : result.notes())
-			IJ.log("  " + n);
+		logNotes(outcome.notes());
+		logNotes(result.notes());
 	}
 
 	/** Every open image but plots, as training data. */

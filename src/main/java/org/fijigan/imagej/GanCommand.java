@@ -45,8 +45,7 @@ public abstract class GanCommand extends CancellableCommand {
 		IJ.log(String.format(Locale.ROOT,
 			"fiji-gan: %s on %s, %d tile(s) per plane, %.1f s", what, report
 				.provider(), report.tilesPerPlane(), report.seconds()));
-		for (String note : report.notes())
-			IJ.log("  " + note);
+		logNotes(report.notes());
 	}
 
 	/**

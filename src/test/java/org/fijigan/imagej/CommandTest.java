@@ -3,6 +3,7 @@ package org.fijigan.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -110,6 +111,40 @@ class CommandTest {
 		for (int i = 0; i < rgb.length; i++)
 			assertEquals(Integer.toHexString((90 + 10 * i) << 16 | (100 + 10 *
 				i) << 8 | 5 * i), Integer.toHexString(out[i] & 0xffffff), "pixel " + i);
+	}
+
+	/**
+	 * The engine's notes name command-line flags; the Log in Fiji names the
+	 * dialog field instead, as error messages do: "--float keeps the model's
+	 * values" sent a Fiji user looking for a flag Fiji has not got.
+	 */
+	@Test
+	void aNoteInTheLogNamesTheDialogFieldNotTheFlag() {
+		byte[] v = new byte[12];
+		for (int i = 0; i < v.length; i++)
+			v[i] = (byte) (20 * i);
+		DenoiseCommand c = denoise(new ImagePlus("bright", new ByteProcessor(4, 3,
+			v)));
+		c.model = OnnxModels.addConstant(1, 0.5f).write(dir, "add half.onnx")
+			.toString();
+		c.floatOutput = false;
+		c.normalize = new DenoiseCommand().normalize; // none gives the raw values
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+		System.setOut(new java.io.PrintStream(log, true,
+			java.nio.charset.StandardCharsets.UTF_8));
+		try {
+			c.run();
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		assertNull(c.errorMessage());
+		String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+		assertTrue(text.contains("\n  4 result values lay more than 1% beyond " +
+			"the 8-bit range and were clipped to it (33.3% of the result); " +
+			"'Float output' keeps the model's values\n"), text);
+		assertFalse(text.contains("--"), text);
 	}
 
 	@Test
