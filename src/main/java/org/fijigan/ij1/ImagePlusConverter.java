@@ -201,8 +201,9 @@ public final class ImagePlusConverter {
 				" is an indexed-colour image with several channels; convert it to RGB first");
 			type = PixelType.RGB;
 			indexedToRgb(planes, imp.getProcessor().getLut());
+			// no depth named: ImageJ holds a 1-, 2- or 4-bit palette as 8 bits
 			notes.accept(imp.getTitle() +
-				" is 8-bit indexed colour: the model sees an RGB copy");
+				" is indexed colour: the model sees an RGB copy");
 		}
 		else if (type == PixelType.RGB && c > 1) throw new GanException(imp
 			.getTitle() + " is RGB with " + c +

@@ -253,7 +253,8 @@ class ImagePlusConverterTest {
 		assertArrayEquals(new int[] { 0xffff0000, 0xff008000, 0xff000007 },
 			(int[]) raster.plane(0));
 		assertEquals(1, notes.size());
-		assertTrue(notes.get(0).contains("indexed colour"), notes.get(0));
+		assertEquals("indexed.gif is indexed colour: the model sees an RGB copy",
+			notes.get(0));
 		assertArrayEquals(new byte[] { 1, 2, 3 }, (byte[]) imp.getProcessor()
 			.getPixels());
 	}

@@ -387,6 +387,29 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * A 4-bit palette PNG is read as its colours; the note calls it indexed
+	 * colour without a depth (ImageJ holds every palette image as 8 bits): it
+	 * said "8-bit indexed colour" of a 4-bit file.
+	 */
+	@Test
+	void aFourBitPalettePngIsNotedAsIndexedColourNotAsEightBit()
+		throws IOException
+	{
+		byte[] palette = PngBytes.chunk("PLTE", new byte[] { (byte) 255, 0, 0, 0,
+			(byte) 128, 0, 0, 0, 7, 10, 20, 30 });
+		List<String> notes = new ArrayList<>();
+		// entries 2, 0, 3, 1 packed two to a byte
+		RasterImage rgb = ImageFileCodec.INSTANCE.read(Files.write(dir.resolve(
+			"pal4.png"), PngBytes.png(4, 1, 3, 4, palette, PngBytes.deflate(
+				new byte[] { 0, 0x20, 0x31 }))), "input", notes::add);
+		assertEquals(PixelType.RGB, rgb.type());
+		assertArrayEquals(new int[] { 0xff000007, 0xffff0000, 0xff0a141e,
+			0xff008000 }, (int[]) rgb.plane(0));
+		assertEquals(List.of(
+			"pal4.png is indexed colour: the model sees an RGB copy"), notes);
+	}
+
+	/**
 	 * A 2- or 4-bit greyscale PNG is read scaled to 0-255, as libpng reads it;
 	 * the note says it is greyscale of its depth, not a palette.
 	 */
