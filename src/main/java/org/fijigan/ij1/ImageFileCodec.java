@@ -960,7 +960,8 @@ public final class ImageFileCodec implements ImageCodec {
 		long[] s = Arrays.copyOfRange(shape, first, shape.length);
 		if (s.length < 2 || s.length > 5) throw new GanException(file +
 			" has shape " + Arrays.toString(shape) +
-			"; an image tensor is [H,W], [C,H,W], [N,C,H,W] or [T,Z,C,H,W]");
+			"; an image tensor is [H,W], [C,H,W], [N,C,H,W] or [T,Z,C,H,W], " +
+			"after any leading axes of size 1, which are dropped");
 		int w = (int) s[s.length - 1], h = (int) s[s.length - 2];
 		int c = s.length >= 3 ? (int) s[s.length - 3] : 1;
 		int n = s.length >= 4 ? (int) s[s.length - 4] : 1; // slices

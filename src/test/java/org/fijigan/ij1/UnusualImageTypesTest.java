@@ -387,6 +387,35 @@ class UnusualImageTypesTest {
 	}
 
 	/**
+	 * Leading axes of size 1 of a tensor are dropped, whatever their number, and
+	 * the refusal of a tensor of too many axes says so: it listed the four
+	 * layouts only, though [1,1,1,2,H,W] was read as two channels.
+	 */
+	@Test
+	void aTensorsLeadingAxesOfSizeOneAreDroppedAndTheRefusalSaysSo()
+		throws IOException
+	{
+		float[] v = new float[2 * 3 * 4];
+		for (int i = 0; i < v.length; i++)
+			v[i] = i;
+		Path six = dir.resolve("six.npy");
+		org.fijigan.core.image.Npy.writeFloat(six, v, 1, 1, 1, 2, 3, 4);
+		RasterImage two = ImageFileCodec.INSTANCE.read(six, "input");
+		assertEquals(List.of(4, 3, 2, 1, 1), List.of(two.width(), two.height(), two
+			.channels(), two.slices(), two.frames()));
+		assertEquals(12f, ((float[]) two.plane(1))[0]);
+
+		Path seven = dir.resolve("seven.npy");
+		org.fijigan.core.image.Npy.writeFloat(seven, new float[96], 2, 1, 1, 2, 1,
+			2, 3, 4);
+		assertEquals(seven + " has shape [2, 1, 1, 2, 1, 2, 3, 4]; an image " +
+			"tensor is [H,W], [C,H,W], [N,C,H,W] or [T,Z,C,H,W], after any " +
+			"leading axes of size 1, which are dropped", assertThrows(
+				GanException.class, () -> ImageFileCodec.INSTANCE.read(seven, "input"))
+				.getMessage());
+	}
+
+	/**
 	 * A 4-bit palette PNG is read as its colours; the note calls it indexed
 	 * colour without a depth (ImageJ holds every palette image as 8 bits): it
 	 * said "8-bit indexed colour" of a 4-bit file.
