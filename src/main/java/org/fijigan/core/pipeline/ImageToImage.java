@@ -295,11 +295,14 @@ public final class ImageToImage {
 			.describeMapping(nonFinite, "values in the model's output") : nonFinite +
 				" NaN/infinite values in the " +
 				"model's output, kept as they are in the 32-bit result");
+		// the input channel each result channel was made from, null where they do
+		// not come one from each
+		int[] sources = sourceChannels(groups, outChannelsPerGroup, resultChannels);
 		ResidualCheck.Verdict residualCheck = null;
-		if (model.task() == TaskKind.DENOISE && mask == null && sameShape(image,
-			result))
+		if (model.task() == TaskKind.DENOISE && mask == null && sources != null &&
+			sameSize(image, result))
 		{
-			residualCheck = ResidualCheck.verdict(image, result, values
+			residualCheck = ResidualCheck.verdict(image, result, sources, values
 				.roundingScale());
 			if (residualCheck.note() != null) notes.add(residualCheck.note());
 		}
@@ -317,17 +320,43 @@ public final class ImageToImage {
 				Inpainter.marksHole(mask)));
 		if (residualCheck != null) result.properties().put(
 			"fiji-gan.residual-check", residualCheck.property());
+		if (map != null && !isIdentity(map)) result.properties().put(
+			ResidualCheck.CHANNELS_PROPERTY, sources == null ? "mixed" : Arrays
+				.stream(sources).mapToObj(Integer::toString).collect(
+					java.util.stream.Collectors.joining(",")));
 		return result == null ? null : new RunResult(result, report);
 	}
 
 	/**
-	 * Whether a result has its input's size and planes, so that input - result is
-	 * defined.
+	 * Whether a result has its input's size, slices and frames, so that input -
+	 * result is defined where each result channel comes from one input channel.
 	 */
-	private static boolean sameShape(RasterImage image, RasterImage result) {
+	private static boolean sameSize(RasterImage image, RasterImage result) {
 		return image.width() == result.width() && image.height() == result
-			.height() && image.logicalChannels() == result.logicalChannels() && image
-				.slices() == result.slices() && image.frames() == result.frames();
+			.height() && image.slices() == result.slices() && image.frames() == result
+				.frames();
+	}
+
+	/**
+	 * The image channel each result channel was made from: model channel k's
+	 * source for output k where a model gives as many channels as it takes (the
+	 * result's channels are the model's, in its order: {@code --channels 2,1,0}
+	 * makes result channel 0 of image channel 2), channel k for channel k where a
+	 * grey image's outputs were averaged back to grey; null where a model gives
+	 * another number of channels than it takes, whose outputs come from no one
+	 * input channel.
+	 */
+	static int[] sourceChannels(List<ChannelGroup> groups,
+		int outChannelsPerGroup, int resultChannels)
+	{
+		int[] sources = new int[resultChannels];
+		if (groups.get(0).average()) return range(resultChannels);
+		for (ChannelGroup g : groups) {
+			if (g.source().length != outChannelsPerGroup) return null;
+			for (int j = 0; j < outChannelsPerGroup; j++)
+				sources[g.firstTarget() + j] = g.source()[j];
+		}
+		return sources;
 	}
 
 	private static String resultTitle(String title, ModelDescriptor model) {

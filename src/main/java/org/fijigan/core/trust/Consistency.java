@@ -23,11 +23,22 @@ import org.fijigan.core.text.Numbers;
  * @param scale output pixels per input pixel along x and y
  * @param channels the score of each logical channel, in order (one for a
  *          single-channel image)
+ * @param sources the input channel each result channel was compared with, where
+ *          the result records that it was made from the input's channels in
+ *          another order ({@code fiji-gan.channels}); null where channel k was
+ *          compared with channel k
  */
-public record Consistency(RasterImage map, int scale, List<Score> channels) {
+public record Consistency(RasterImage map, int scale, List<Score> channels,
+		int[] sources) {
 
 	public Consistency {
 		channels = List.copyOf(channels);
+		sources = sources == null ? null : sources.clone();
+	}
+
+	/** A consistency whose result channel k was compared with input channel k. */
+	public Consistency(RasterImage map, int scale, List<Score> channels) {
+		this(map, scale, channels, null);
 	}
 
 	/**
@@ -130,7 +141,9 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 		List<String> lines = new ArrayList<>();
 		for (int c = 0; c < channels.size(); c++)
 			lines.add("scale " + scale + ", channel " + (c + 1) + " of " + channels
-				.size() + ": " + channels.get(c).text());
+				.size() + (sources == null ? "" : " (against input channel " +
+					(sources[c] + 1) + ", which the result records it was made from)") +
+				": " + channels.get(c).text());
 		return lines;
 	}
 
@@ -145,7 +158,10 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 	 * @param scale output pixels per input pixel, or 0 to take it from the two
 	 *          sizes
 	 * @throws GanException when the result is not the input's size times a whole
-	 *           scale, or the channels, slices or frames differ
+	 *           scale, or the slices or frames differ, or the channels where the
+	 *           result records no input channel for each of its own (each result
+	 *           channel is compared with the input channel it records it was made
+	 *           from, {@code fiji-gan.channels}, else with the same channel)
 	 */
 	public static Consistency of(RasterImage input, RasterImage result,
 		int scale)
@@ -159,10 +175,11 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 		if (result.width() != (long) w * s || result.height() != (long) h * s)
 			throw new GanException("the result is " + result.width() + "x" + result
 				.height() + ", not the input's " + w + "x" + h + " times " + s);
-		Planes.requireSamePlanes(input, "input", result, "result");
-		RasterImage map = Planes.float32Like(input, w, h, "Consistency of " + result
-			.title());
-		int channels = input.logicalChannels();
+		int[] sources = Planes.sourceChannels(input, result);
+		RasterImage map = Planes.float32Like(result, w, h, "Consistency of " +
+			result.title());
+		map.setCalibration(input.calibration());
+		int channels = result.logicalChannels();
 		double[] min = new double[channels], max = new double[channels], squares =
 			new double[channels], absolutes = new double[channels];
 		long[] n = new long[channels], pixels = new long[channels];
@@ -172,8 +189,8 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 		for (int t = 0; t < input.frames(); t++)
 			for (int z = 0; z < input.slices(); z++)
 				for (int c = 0; c < channels; c++) {
-					float[] in = Planes.read(input, c, z, t), out = Planes.read(result, c,
-						z, t);
+					float[] in = Planes.read(input, sources[c], z, t), out = Planes.read(
+						result, c, z, t);
 					float[] diff = new float[w * h];
 					int rw = w * s;
 					for (int y = 0; y < h; y++)
@@ -211,7 +228,8 @@ public record Consistency(RasterImage map, int scale, List<Score> channels) {
 			scores.add(new Score(psnr, n[c] == 0 ? Double.NaN : absolutes[c] / n[c],
 				range, pixels[c] - n[c], pixels[c]));
 		}
-		Consistency r = new Consistency(map, s, scores);
+		Consistency r = new Consistency(map, s, scores, Planes.isIdentity(sources)
+			? null : sources);
 		map.properties().put("fiji-gan.trust",
 			"consistency = area-downscaled result - input");
 		map.properties().put("fiji-gan.trust.summary", String.join("; ", r

@@ -269,9 +269,21 @@ public final class ResidualCheck {
 	public static Verdict verdict(RasterImage input, RasterImage result,
 		double normalisationScale)
 	{
+		return verdict(input, result, null, normalisationScale);
+	}
+
+	/**
+	 * As {@link #verdict(RasterImage, RasterImage, double)}, each result channel
+	 * {@code k} compared with input channel {@code sources[k]}, the one it was
+	 * made from (a model fed its channels in another order, {@code --channels
+	 * 2,1,0}); {@code sources} null compares channel k with channel k.
+	 */
+	public static Verdict verdict(RasterImage input, RasterImage result,
+		int[] sources, double normalisationScale)
+	{
 		long need = bytesPerPlane(input.width(), input.height());
-		return verdict(input, result, normalisationScale, need, JavaHeap.free(
-			need));
+		return verdict(input, result, sources, normalisationScale, need, JavaHeap
+			.free(need));
 	}
 
 	/**
@@ -297,18 +309,17 @@ public final class ResidualCheck {
 	static Verdict verdict(RasterImage input, RasterImage result, long need,
 		long free)
 	{
-		return verdict(input, result, 0, need, free);
+		return verdict(input, result, null, 0, need, free);
 	}
 
-	static Verdict verdict(RasterImage input, RasterImage result,
+	static Verdict verdict(RasterImage input, RasterImage result, int[] sources,
 		double normalisationScale, long need, long free)
 	{
-		int w = input.width(), h = input.height(), planes = input
-			.logicalChannels() * input.slices() * input.frames();
+		int w = input.width(), h = input.height();
 		if (need > free) return notChecked(w, h, need, JavaHeap.shortOf(need,
 			free));
 		try {
-			return checkPlanes(input, result, normalisationScale);
+			return checkPlanes(input, result, sources, normalisationScale);
 		}
 		catch (OutOfMemoryError e) {
 			return notChecked(w, h, need, "the Java heap ran out: give Java more " +
@@ -325,24 +336,25 @@ public final class ResidualCheck {
 	}
 
 	private static Verdict checkPlanes(RasterImage input, RasterImage result,
-		double normalisationScale)
+		int[] sources, double normalisationScale)
 	{
 		if (input.width() != result.width() || input.height() != result.height())
 			throw new GanException("the result is " + result.width() + "x" + result
 				.height() + " but the input is " + input.width() + "x" + input
 					.height() + ": a residual needs a result of the input's size");
-		Planes.requireSamePlanes(input, "input", result, "result");
-		int w = input.width(), h = input.height(), planes = input
-			.logicalChannels() * input.slices() * input.frames();
+		if (sources == null) sources = Planes.sameChannels(input, result);
+		else Planes.requireSources(input, result, sources);
+		int w = input.width(), h = input.height(), planes = result
+			.logicalChannels() * result.slices() * result.frames();
 		List<String> where = new ArrayList<>();
 		Finding worst = null;
 		int index = 0, unchecked = 0;
-		for (int t = 0; t < input.frames(); t++)
-			for (int z = 0; z < input.slices(); z++)
-				for (int c = 0; c < input.logicalChannels(); c++) {
+		for (int t = 0; t < result.frames(); t++)
+			for (int z = 0; z < result.slices(); z++)
+				for (int c = 0; c < result.logicalChannels(); c++) {
 					index++;
-					float[] in = Planes.read(input, c, z, t), out = Planes.read(result, c,
-						z, t), removed = new float[in.length];
+					float[] in = Planes.read(input, sources[c], z, t), out = Planes.read(
+						result, c, z, t), removed = new float[in.length];
 					for (int i = 0; i < in.length; i++)
 						removed[i] = in[i] - out[i];
 					if (negligible(removed, in, normalisationScale)) continue;
@@ -381,6 +393,15 @@ public final class ResidualCheck {
 			worst.threshold(), Math.round(1 / FALSE_ALARM_RATE), worst.flagged(),
 			worst.flagged() == 1 ? "" : "s"), "structure: see the note");
 	}
+
+	/**
+	 * The result's property that records the input channel (from 0, as
+	 * {@code --channels} numbers them) each of its channels was made from,
+	 * comma-separated, where the model was fed the image's channels in another
+	 * order; {@code mixed} where its output channels do not each come from one
+	 * input channel. The trust tools compare each result channel with its source.
+	 */
+	public static final String CHANNELS_PROPERTY = "fiji-gan.channels";
 
 	/** How the note on a residual with structure starts. */
 	public static final String NOT_ONLY_NOISE =

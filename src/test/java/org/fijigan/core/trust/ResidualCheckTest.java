@@ -617,4 +617,44 @@ class ResidualCheckTest {
 			assertEquals("structure: see the note", v.property(), "seed " + seed);
 		}
 	}
+
+	/**
+	 * {@code --channels 2,1,0} makes result channel k of image channel 2 - k: an
+	 * identity model's result is then the input's channels reversed, and the
+	 * check compared result channel k with input channel k, taking the difference
+	 * of two channels for removed signal. Each result channel is now compared
+	 * with the channel it was made from, and the result records them.
+	 */
+	@Test
+	void aReorderedResultIsComparedWithTheChannelsItWasMadeFrom() {
+		ModelDescriptor identity = ModelLoader.load(OnnxModels.identity(3).write(
+			dir, "identity3.onnx").toString(), new ModelOverrides(TaskKind.DENOISE,
+				null, null, null, null, null));
+		RasterImage input = RasterImage.allocate(SIZE, SIZE, 3, 1, 1,
+			PixelType.FLOAT32);
+		for (int c = 0; c < 3; c++)
+			System.arraycopy(plus(scene(0.3 * c), gaussian(0.05, 40 + c)), 0,
+				(float[]) input.plane(c, 0, 0), 0, SIZE * SIZE);
+		RunResult r = ImageToImage.run(identity, input, InferenceOptions.defaults()
+			.withDevice(DeviceSpec.CPU, 1).withChannelMap(new int[] { 2, 1, 0 }),
+			ProgressListener.NONE, CancellationToken.none());
+		assertTrue(r.report().notes().stream().noneMatch(n -> n.contains(
+			ResidualCheck.NOT_ONLY_NOISE)), r.report().notes().toString());
+		assertEquals("2,1,0", r.image().properties().get(
+			ResidualCheck.CHANNELS_PROPERTY));
+		// the reversed channels, each compared with its source, are unchanged
+		ResidualCheck.Verdict v = ResidualCheck.verdict(input, r.image(),
+			new int[] { 2, 1, 0 }, 0);
+		assertNull(v.note());
+		// a result that lost channel 0's spots is still found
+		RasterImage lost = RasterImage.allocate(SIZE, SIZE, 3, 1, 1,
+			PixelType.FLOAT32);
+		for (int c = 0; c < 3; c++)
+			System.arraycopy((float[]) input.plane(2 - c, 0, 0), 0, (float[]) lost
+				.plane(c, 0, 0), 0, SIZE * SIZE);
+		System.arraycopy(scene(0), 0, (float[]) lost.plane(0, 0, 0), 0, SIZE *
+			SIZE);
+		v = ResidualCheck.verdict(input, lost, new int[] { 2, 1, 0 }, 0);
+		assertEquals("structure: see the note", v.property());
+	}
 }

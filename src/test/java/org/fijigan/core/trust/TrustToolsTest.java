@@ -305,4 +305,44 @@ class TrustToolsTest {
 		assertTrue(!GenerationProvenance.isSynthetic(Map.of(
 			"fiji-gan.slice.1.label", "SYNTHETIC aperture", "Label", "cells")));
 	}
+
+	/**
+	 * A result made with {@code --channels 2,1,0} records the input channel each
+	 * of its channels came from; the residual and the consistency map compare
+	 * each with that one (they compared channel k with channel k: an unchanged
+	 * BGR result looked like a wholly different image), and a result whose
+	 * channels come from no one input channel is refused.
+	 */
+	@Test
+	void aResultRecordingItsChannelsSourcesIsComparedWithThem() {
+		RasterImage input = RasterImage.allocate(4, 4, 3, 1, 1, PixelType.FLOAT32);
+		RasterImage same = RasterImage.allocate(4, 4, 3, 1, 1, PixelType.FLOAT32),
+				enlarged = RasterImage.allocate(8, 8, 3, 1, 1, PixelType.FLOAT32);
+		for (int c = 0; c < 3; c++)
+			for (int i = 0; i < 16; i++) {
+				float v = 100 * c + i; // each channel a ramp of its own
+				((float[]) input.plane(c, 0, 0))[i] = v;
+				((float[]) same.plane(2 - c, 0, 0))[i] = v;
+				for (int d = 0; d < 4; d++)
+					((float[]) enlarged.plane(2 - c, 0, 0))[(2 * (i / 4) + d / 2) * 8 +
+						2 * (i % 4) + d % 2] = v;
+			}
+		same.properties().put(ResidualCheck.CHANNELS_PROPERTY, "2,1,0");
+		enlarged.properties().put(ResidualCheck.CHANNELS_PROPERTY, "2,1,0");
+		RasterImage residual = Residual.of(input, same);
+		for (int c = 0; c < 3; c++)
+			for (float v : (float[]) residual.plane(c, 0, 0))
+				assertEquals(0, v, "channel " + c);
+		Consistency c = Consistency.of(input, enlarged, 0);
+		assertEquals(Double.POSITIVE_INFINITY, c.psnr());
+		assertTrue(c.lines().get(0).startsWith("scale 2, channel 1 of 3 (against " +
+			"input channel 3, which the result records it was made from): PSNR inf"),
+			c.lines().get(0));
+		same.properties().put(ResidualCheck.CHANNELS_PROPERTY, "mixed");
+		GanException e = assertThrows(GanException.class, () -> Residual.of(input,
+			same));
+		assertTrue(e.getMessage().startsWith("the result records that its " +
+			"channels are not each made from one input channel (fiji-gan.channels: " +
+			"mixed)"), e.getMessage());
+	}
 }
