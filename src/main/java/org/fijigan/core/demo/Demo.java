@@ -19,6 +19,7 @@ import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelKind;
 import org.fijigan.core.model.ModelLoader;
 import org.fijigan.core.model.ModelOverrides;
+import org.fijigan.core.pipeline.GenerateOptions;
 import org.fijigan.core.pipeline.Generator;
 import org.fijigan.core.pipeline.ImageToImage;
 import org.fijigan.core.pipeline.Inpainter;
@@ -107,11 +108,16 @@ public final class Demo {
 	 * Runs every row whose model {@code models} has.
 	 *
 	 * @throws GanException when no model of the demo is there, or a model fails
-	 *           (the message names the row)
+	 *           (the message names the row), or, before any row runs, when the
+	 *           generated images' seeds would pass the largest seed
 	 */
 	public static DemoReport run(DemoSamples samples, Models models,
 		DemoOptions options, ProgressListener progress, CancellationToken cancel)
 	{
+		// the generator's row draws one image of each class from seed + i: a seed
+		// whose last draw passes the largest seed is refused before any row runs
+		GenerateOptions.refuseSeedsPastLast(options.seed(), Math.max(1, samples
+			.realSlices().size()));
 		long start = System.nanoTime();
 		DemoRun run = new DemoRun(samples, models, options, cancel);
 		ProgressListener listener = ProgressListener.safe(progress);
