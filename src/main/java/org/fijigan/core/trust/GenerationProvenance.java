@@ -51,7 +51,8 @@ public final class GenerationProvenance {
 	 * @param planes the image's slices times its frames ({@code N} of
 	 *          {@code fiji-gan.slice.N.label} numbers them, whatever the
 	 *          channels); a slice without a label gets a row from the image-wide
-	 *          properties only when the image has one slice, and its label, where
+	 *          properties only when the image has one slice and they describe one
+	 *          sample ({@code fiji-gan.count} 1 or absent), and its label, where
 	 *          it has one, wins over them
 	 * @throws GanException when the properties do not describe a generated image
 	 */
@@ -86,6 +87,14 @@ public final class GenerationProvenance {
 				rows.add(new Row(slice, labelModel, same ? sha : labelSha, seed, m
 					.group(3) == null ? "" : m.group(3)));
 			}
+			else if (planes == 1 && samples(p.get(from + "count")) > 1)
+				throw new GanException("the image is one slice but its properties " +
+					"describe " + samples(p.get(from + "count")) +
+					" generated samples (" + from +
+					"count) and it has no SYNTHETIC label of its own " +
+					"(fiji-gan.slice.1.label): which of them it is, and so its seed " +
+					"and class, is not known; the stack was changed after it was " +
+					"generated");
 			else if (planes == 1) rows.add(new Row(1, model, sha, p.getOrDefault(
 				from + "seed", ""), p.getOrDefault(from + "class", "")));
 			else throw new GanException("slice " + slice +
@@ -93,6 +102,16 @@ public final class GenerationProvenance {
 				".label); the stack was changed after it was generated");
 		}
 		return rows;
+	}
+
+	/** A {@code fiji-gan.count} as a number: 1 where absent or not a number. */
+	private static long samples(String count) {
+		try {
+			return count == null ? 1 : Long.parseLong(count.trim());
+		}
+		catch (NumberFormatException e) {
+			return 1;
+		}
 	}
 
 	/**

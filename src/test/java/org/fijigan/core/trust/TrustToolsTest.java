@@ -345,4 +345,28 @@ class TrustToolsTest {
 			"channels are not each made from one input channel (fiji-gan.channels: " +
 			"mixed)"), e.getMessage());
 	}
+
+	/**
+	 * One plane of a 5-sample stack (seeds 10-14) that lost its slice label but
+	 * kept the stack's properties: its row took the stack's first seed, 10,
+	 * whichever sample it was. It is refused, as 5 unlabelled slices are; a
+	 * single generated image (count 1) still takes the image-wide seed.
+	 */
+	@Test
+	void anUnlabelledPlaneOfSeveralSamplesIsNotGivenTheFirstSeed() {
+		Map<String, String> p = new LinkedHashMap<>();
+		p.put("fiji-gan.synthetic", "SYNTHETIC");
+		p.put("fiji-gan.model", "g");
+		p.put("fiji-gan.model.sha256", "ab".repeat(32));
+		p.put("fiji-gan.seed", "10");
+		p.put("fiji-gan.count", "5");
+		GanException e = assertThrows(GanException.class, () -> GenerationProvenance
+			.rows(p, 1));
+		assertTrue(e.getMessage().startsWith("the image is one slice but its " +
+			"properties describe 5 generated samples (fiji-gan.count)"), e
+				.getMessage());
+		p.put("fiji-gan.count", "1");
+		assertEquals(List.of(new GenerationProvenance.Row(1, "g", "ab".repeat(32),
+			"10", "")), GenerationProvenance.rows(p, 1));
+	}
 }
