@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.image.FinitePixels;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.JavaHeap;
 import org.fijigan.core.text.Numbers;
@@ -346,13 +347,13 @@ public final class ResidualCheck {
 		else Planes.requireSources(input, result, sources);
 		int w = input.width(), h = input.height(), planes = result
 			.logicalChannels() * result.slices() * result.frames();
+		boolean reordered = !Planes.isIdentity(sources);
 		List<String> where = new ArrayList<>();
 		Finding worst = null;
-		int index = 0, unchecked = 0;
+		int unchecked = 0;
 		for (int t = 0; t < result.frames(); t++)
 			for (int z = 0; z < result.slices(); z++)
 				for (int c = 0; c < result.logicalChannels(); c++) {
-					index++;
 					float[] in = Planes.read(input, sources[c], z, t), out = Planes.read(
 						result, c, z, t), removed = new float[in.length];
 					for (int i = 0; i < in.length; i++)
@@ -363,7 +364,12 @@ public final class ResidualCheck {
 						.max());
 					if (f.windows() == 0) unchecked++;
 					if (!f.isStructured()) continue;
-					where.add(Integer.toString(index));
+					// where in the image: channel 2, slice 3 (ImageJ's numbers)
+					String place = FinitePixels.placeOf(result, c, z + t * result
+						.slices());
+					where.add(place.substring(0, Math.max(0, place.length() - " of "
+						.length())) + (reordered ? " (from input channel " + (sources[c] +
+							1) + ")" : ""));
 					if (worst == null || f.maxZ() > worst.maxZ()) worst = f;
 				}
 		if (worst == null) {
@@ -380,10 +386,10 @@ public final class ResidualCheck {
 				" of " + planes + " planes not checked: no finite value in the " +
 				"residual)");
 		}
-		String planesText = planes == 1 ? "" : " in plane" + (where.size() == 1
-			? " " : "s ") + (where.size() <= 10 ? String.join(", ", where) : String
-				.join(", ", where.subList(0, 10)) + " and " + (where.size() - 10) +
-				" more") + " of " + planes;
+		String planesText = planes == 1 ? "" : " in " + (where.size() <= 10 ? String
+			.join("; ", where) : String.join("; ", where.subList(0, 10)) + " and " +
+				(where.size() - 10) + " more") + " (" + where.size() + " of " + planes +
+			" planes)";
 		return new Verdict(String.format(Locale.ROOT, NOT_ONLY_NOISE +
 			"%s: the residual " +
 			"(input - result) has a local mean of %.1f noise standard deviations in a %dx%d window " +

@@ -200,7 +200,8 @@ class ResidualCheckTest {
 		RasterImage input = noisyStack(), output = stackMissingPlane2Sources();
 		String note = ResidualCheck.note(input, output);
 		assertTrue(note != null && note.startsWith(
-			"what the model removed is not only noise in plane 2 " + "of 3:"), note);
+			"what the model removed is not only noise in slice 2 (1 of 3 planes):"),
+			note);
 		assertTrue(note.contains("5x5 window") && note.contains(
 			"once in 1000 planes"), note);
 		for (int z = 0; z < 3; z++)
@@ -233,7 +234,7 @@ class ResidualCheckTest {
 		// with room for one plane (not the whole stack) it checks them all
 		v = ResidualCheck.verdict(input, output, need, need);
 		assertTrue(v.note().startsWith("what the model removed is not only noise " +
-			"in plane 2 of 3:"), v.note());
+			"in slice 2 (1 of 3 planes):"), v.note());
 	}
 
 	/**
@@ -656,5 +657,27 @@ class ResidualCheckTest {
 			SIZE);
 		v = ResidualCheck.verdict(input, lost, new int[] { 2, 1, 0 }, 0);
 		assertEquals("structure: see the note", v.property());
+	}
+
+	/**
+	 * In a hyperstack the note names the place, as ImageJ numbers it (channel 2,
+	 * slice 3), not the plane's index in the stack (plane 6 of 6).
+	 */
+	@Test
+	void theNoteNamesTheChannelAndSliceOfAHyperstack() {
+		RasterImage input = RasterImage.allocate(SIZE, SIZE, 2, 3, 1,
+			PixelType.FLOAT32), output = RasterImage.allocate(SIZE, SIZE, 2, 3, 1,
+				PixelType.FLOAT32);
+		for (int z = 0; z < 3; z++)
+			for (int c = 0; c < 2; c++) {
+				System.arraycopy(plus(scene(0.6), gaussian(0.05, 10 * z + c)), 0,
+					(float[]) input.plane(c, z, 0), 0, SIZE * SIZE);
+				System.arraycopy(scene(c == 1 && z == 2 ? 0 : 0.6), 0, (float[]) output
+					.plane(c, z, 0), 0, SIZE * SIZE);
+			}
+		String note = ResidualCheck.note(input, output);
+		assertTrue(note != null && note.startsWith(
+			"what the model removed is not only noise in channel 2, slice 3 (1 of 6 " +
+				"planes):"), note);
 	}
 }
