@@ -306,6 +306,22 @@ public final class ImageToImage {
 				.roundingScale());
 			if (residualCheck.note() != null) notes.add(residualCheck.note());
 		}
+		else if (model.task() == TaskKind.DENOISE && mask == null &&
+			sources == null)
+		{
+			// a model giving another number of channels than it takes: no result
+			// channel is one input channel less what was removed
+			residualCheck = new ResidualCheck.Verdict(
+				"the residual check (whether what the model removed is only noise) " +
+					"was not made: the model gives " + outChannelsPerGroup + " channel" +
+					(outChannelsPerGroup == 1 ? "" : "s") + " for the " + groups.get(0)
+						.source().length + " it takes, so no result channel " +
+					"is one input channel less what was removed",
+				"not checked (the model gives " + outChannelsPerGroup + " channel" +
+					(outChannelsPerGroup == 1 ? "" : "s") + " for the " + groups.get(0)
+						.source().length + " it takes: input - result is not defined)");
+			notes.add(residualCheck.note());
+		}
 		InheritedMetadata.carry(image, result, model.scale(), !values.rawOutput(),
 			map == null || isIdentity(map), notes);
 		TilePlan plan = tiles.plan();

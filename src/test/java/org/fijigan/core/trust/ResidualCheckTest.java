@@ -680,4 +680,29 @@ class ResidualCheckTest {
 			"what the model removed is not only noise in channel 2, slice 3 (1 of 6 " +
 				"planes):"), note);
 	}
+
+	/**
+	 * A denoiser that gives 3 channels for 1 leaves no input - result: its result
+	 * had no residual check and no fiji-gan.residual-check, without a word; the
+	 * property and a note now say it was not checked and why.
+	 */
+	@Test
+	void aDenoiserOfAnotherChannelCountSaysItsResultWasNotChecked() {
+		ModelDescriptor oneToThree = ModelLoader.load(OnnxModels.conv3x3(1, 3, 7, 1)
+			.write(dir, "one-to-three.onnx").toString(), new ModelOverrides(
+				TaskKind.DENOISE, null, null, null, null, null));
+		RunResult r = ImageToImage.run(oneToThree, new RasterImage(SIZE, SIZE, 1, 1,
+			1, PixelType.FLOAT32, new Object[] { plus(scene(0.6), gaussian(0.05,
+				3)) }), InferenceOptions.defaults().withDevice(DeviceSpec.CPU, 1),
+			ProgressListener.NONE, CancellationToken.none());
+		assertEquals(3, r.image().logicalChannels());
+		assertEquals(
+			"not checked (the model gives 3 channels for the 1 it takes: " +
+				"input - result is not defined)", r.image().properties().get(
+					"fiji-gan.residual-check"));
+		assertTrue(r.report().notes().stream().anyMatch(n -> n.startsWith(
+			"the residual check (whether what the model removed is only noise) " +
+				"was not made: the model gives 3 channels for the 1 it takes")), r
+					.report().notes().toString());
+	}
 }
