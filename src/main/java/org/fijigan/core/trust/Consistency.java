@@ -239,15 +239,18 @@ public record Consistency(RasterImage map, int scale, List<Score> channels,
 
 	private static int inferScale(RasterImage input, RasterImage result) {
 		int w = input.width(), h = input.height();
-		if (result.width() % w != 0 || result.height() % h != 0 || result.width() /
-			w != result.height() / h) throw new GanException("the result (" + result
-				.width() + "x" + result.height() + ") is not the input (" + w + "x" +
-				h + ") enlarged by one whole scale along x and y (it is x" + Numbers
-					.rounded(result.width() / (double) w, 4) + " along x and x" + Numbers
-						.rounded(result.height() / (double) h, 4) + " along y): " +
+		double sx = result.width() / (double) w, sy = result.height() / (double) h;
+		if (result.width() % w != 0 || result.height() % h != 0 || sx != sy ||
+			sx < 1) throw new GanException("the result (" + result.width() + "x" +
+				result.height() + ") is not the input (" + w + "x" + h +
+				") enlarged by one whole scale along x and y (it is x" + Numbers
+					.rounded(sx, 4) + " along x and x" + Numbers.rounded(sy, 4) +
+				" along y): " +
 				"the consistency check averages whole blocks of scale x scale " +
-				"pixels, so it does not check a result of a scale that is not a " +
-				"whole number (x1.5)");
+				"pixels, so it does not check " + (sx < 1 || sy < 1
+					? "a result smaller than its input" : sx == Math.rint(sx) &&
+						sy == Math.rint(sy) ? "a result enlarged differently along x and y"
+							: "a result of a scale that is not a whole number"));
 		return result.width() / w;
 	}
 }

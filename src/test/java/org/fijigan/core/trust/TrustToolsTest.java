@@ -155,7 +155,20 @@ class TrustToolsTest {
 			"the result (7x4) is not the input (3x2) enlarged by one whole scale along x and y " +
 				"(it is x2.333 along x and x2 along y): the consistency check averages whole " +
 				"blocks of scale x scale pixels, so it does not check a result of a scale that " +
-				"is not a whole number (x1.5)", e.getMessage());
+				"is not a whole number", e.getMessage());
+		// x2 along x only, and a downscaled result: each named for what it is
+		e = assertThrows(GanException.class, () -> Consistency.of(input(),
+			RasterImage.allocate(6, 2, 1, 1, 1, PixelType.FLOAT32), 0));
+		assertTrue(e.getMessage().endsWith("(it is x2 along x and x1 along y): " +
+			"the consistency check averages whole blocks of scale x scale pixels, " +
+			"so it does not check a result enlarged differently along x and y"), e
+				.getMessage());
+		e = assertThrows(GanException.class, () -> Consistency.of(RasterImage
+			.allocate(4, 4, 1, 1, 1, PixelType.FLOAT32), RasterImage.allocate(2, 2, 1,
+				1, 1, PixelType.FLOAT32), 0));
+		assertTrue(e.getMessage().endsWith(
+			"so it does not check a result smaller " + "than its input"), e
+				.getMessage());
 		// fiji-gan's own x1.5 results: the message says why they cannot be checked
 		e = assertThrows(GanException.class, () -> Consistency.of(RasterImage
 			.allocate(24, 20, 1, 1, 1, PixelType.FLOAT32), RasterImage.allocate(36,
