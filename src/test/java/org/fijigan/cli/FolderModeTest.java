@@ -874,6 +874,36 @@ class FolderModeTest {
 			again.out());
 	}
 
+	/**
+	 * Shards over one part of the folder, then shards over another into the same
+	 * folder: each shard's part keeps the rows of the first part's results, so
+	 * the merge lists both and a run over the whole folder knows them as its own.
+	 */
+	@Test
+	void shardsOverPartsOfTheFolderKeepTheRowsOfTheEarlierParts()
+		throws IOException
+	{
+		Path in = folderOfImages(), model = convModel(), out = dir.resolve("out");
+		for (String include : List.of("plate1/**", "plate2/**"))
+			for (String shard : List.of("0/2", "1/2")) {
+				Result r = runFolder(model, in, out, "--include", include, "--shard",
+					shard);
+				assertEquals(0, r.exitCode(), r.err());
+			}
+
+		Result merged = cli("merge-manifests", out);
+
+		assertEquals(0, merged.exitCode(), merged.err());
+		assertEquals(List.of("plate1/w01.tif", "plate1/w02.tif", "plate1/w03.png",
+			"plate1/w04.tif", "plate2/deep/x1.tif", "plate2/deep/x2.png",
+			"plate2/deep/x3.tif", "plate2/w01.tif", "plate2/w02.tif"), rows(out
+				.resolve("manifest.csv")).stream().map(r -> r.get("output")).toList());
+		Result whole = runFolder(model, in, out);
+		assertEquals(0, whole.exitCode(), whole.err());
+		assertTrue(whole.out().startsWith("3 of 12 images written") && whole.out()
+			.contains("\n9 complete from an earlier run, skipped\n"), whole.out());
+	}
+
 	@Test
 	void anEarlierRunsOutputFolderInsideTheInputFolderIsNoInput()
 		throws IOException

@@ -394,6 +394,35 @@ class GenerateFolderTest {
 		assertTrue(noSeed.err().contains("give --seed with --shard"), noSeed.err());
 	}
 
+	/**
+	 * Shards of a smaller count after shards of a larger one, into one folder:
+	 * each part keeps the rows of the samples beyond the smaller count, as an
+	 * unsharded run's manifest does, so the merge lists them all.
+	 */
+	@Test
+	void shardsOfASmallerCountKeepTheRowsOfTheSamplesBeyondIt()
+		throws IOException
+	{
+		Path model = OnnxModels.generator(4, 0, 5, 6).write(dir, "plain.onnx");
+		Path out = dir.resolve("out");
+		for (int count : new int[] { 40, 20 })
+			for (String shard : List.of("0/2", "1/2")) {
+				Result r = generate(model, out, "--count", count, "--seed", 7,
+					"--shard", shard);
+				assertEquals(0, r.exitCode(), r.err());
+			}
+
+		Result merged = cli("merge-manifests", out);
+
+		assertEquals(0, merged.exitCode(), merged.err());
+		List<Map<String, String>> rows = rows(out.resolve("manifest.csv"));
+		assertEquals(40, rows.size());
+		assertEquals("synthetic-000039.tif", rows.get(39).get("file"));
+		Result whole = generate(model, out, "--count", 40, "--seed", 7);
+		assertEquals(0, whole.exitCode(), whole.err());
+		assertTrue(whole.out().startsWith("0 of 40 images written"), whole.out());
+	}
+
 	@Test
 	void niftiAndPngFilesCarryTheSyntheticTagAndTheSamePixels()
 		throws IOException

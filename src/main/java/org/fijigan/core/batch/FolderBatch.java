@@ -170,7 +170,7 @@ public final class FolderBatch {
 			owner(job.properties(), model, job.shard(), batch)))
 		{
 			BatchSummary summary = runClaimed(job, model, options, codec, listener,
-				cancel, mine, start, settings, batch);
+				cancel, all, mine, start, settings, batch);
 			if (runOutputs == null) return summary;
 			List<String> notes = new ArrayList<>(summary.notes());
 			notes.add(0, runOutputs);
@@ -230,8 +230,8 @@ public final class FolderBatch {
 	/** The run, once the output folder is this run's. */
 	private static BatchSummary runClaimed(FolderJob job, ModelDescriptor model,
 		InferenceOptions options, ImageCodec codec, ProgressListener listener,
-		CancellationToken cancel, List<Item> mine, long start, String settings,
-		String batch)
+		CancellationToken cancel, List<Item> all, List<Item> mine, long start,
+		String settings, String batch)
 	{
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
 		Manifest.Earlier recorded = Manifest.earlier(job.outputDir(),
@@ -317,6 +317,18 @@ public final class FolderBatch {
 		if (job.shard().isAll()) first.addAll(Manifest.untouched(recorded, job
 			.outputDir(), out -> targets.contains(out) || myInputs.contains(recorded
 				.complete().get(out).get("input"))));
+		else {
+			// the rows its part held of results the whole run leaves alone (an
+			// earlier run over another part of the folder)
+			Set<String> runs = new HashSet<>();
+			for (Item item : all) {
+				runs.add(item.input());
+				runs.add(item.output());
+			}
+			first.addAll(Manifest.keptInPart(manifestFile, job.outputDir(),
+				Manifest.FOLDER_COLUMNS, row -> runs.contains(row.get("output")) || runs
+					.contains(row.get("input")), batch));
+		}
 		first.addAll(skipped);
 		if (!job.shard().isAll()) for (Item item : todo)
 			first.add(Manifest.planned(plannedRow(item, model, settings, batch)));

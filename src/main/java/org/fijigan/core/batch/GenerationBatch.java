@@ -202,6 +202,11 @@ public final class GenerationBatch {
 		if (job.shard().isAll()) first.addAll(Manifest.untouched(recorded, job
 			.outputDir(), rel -> rel.equals(manifestName) || mine.test(rel) || twice
 				.containsKey(rel)));
+		// a shard keeps the rows its part held of samples the whole run leaves
+		// alone (an earlier run of a larger --count)
+		else first.addAll(Manifest.keptInPart(manifestFile, job.outputDir(),
+			Manifest.GENERATE_COLUMNS, row -> indexOf(row.get("file"), plan, digits,
+				job.format(), 0, n) >= 0 || twice.containsKey(row.get("file")), batch));
 		first.addAll(skipped);
 		if (!job.shard().isAll()) for (long i = from; i < to; i++) // a part's plan
 			if (!complete.contains(i)) first.add(Manifest.planned(row(job, model,

@@ -485,6 +485,41 @@ public final class Manifest {
 	}
 
 	/**
+	 * The complete rows of a shard's own earlier part, {@code part} (the file it
+	 * is about to rewrite), of outputs that this run, all its shards together,
+	 * leaves alone ({@code run} false) and whose files are still there: a shard
+	 * over part of the folder keeps them in its part, as an unsharded run keeps
+	 * them in the manifest ({@link #untouched}), so that a merge still lists
+	 * them. Each takes this run's {@code batch}, as a skipped row does: the part
+	 * is then one batch's, as a merge checks.
+	 */
+	static List<Map<String, String>> keptInPart(Path part, Path dir,
+		List<String> columns, Predicate<Map<String, String>> run, String batch)
+	{
+		try {
+			if (!Files.isRegularFile(part) || Files.size(part) == 0) return List.of();
+		}
+		catch (IOException e) {
+			return List.of(); // gone meanwhile
+		}
+		Table t = read(part);
+		if (!isOfKind(t.header(), columns)) return List.of();
+		String key = keyColumn(t.header());
+		Map<String, Map<String, String>> own = new LinkedHashMap<>();
+		for (Map<String, String> row : t.rows())
+			own.merge(row.get(key), row, Manifest::better);
+		List<Map<String, String>> out = new ArrayList<>();
+		for (Map<String, String> row : own.values()) {
+			if (!isComplete(row) || run.test(row) || !exists(dir, row.get(key)))
+				continue;
+			Map<String, String> kept = new LinkedHashMap<>(row);
+			kept.put("batch", batch);
+			out.add(kept);
+		}
+		return out;
+	}
+
+	/**
 	 * Whether the output {@code relative} names in {@code dir} is there; true for
 	 * a name that the file-name encoding cannot write (recorded by a run under
 	 * another locale): its row is kept, not lost.
