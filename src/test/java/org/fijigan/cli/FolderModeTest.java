@@ -904,6 +904,57 @@ class FolderModeTest {
 			.contains("\n9 complete from an earlier run, skipped\n"), whole.out());
 	}
 
+	/**
+	 * A run killed after renaming a result into place and before recording it:
+	 * its claim file, left unlocked, names its batch, so the same run resumes and
+	 * replaces that result rather than refusing it as someone else's.
+	 */
+	@Test
+	void aRunKilledBeforeRecordingAResultResumes() throws IOException {
+		Path in = folderOfImages(), model = convModel(), out = dir.resolve("out");
+		AtomicInteger writes = new AtomicInteger();
+		// as it writes its first result (a.tif), the run's claim is copied:
+		// what a kill leaves is a claim file that no process holds
+		ImageCodec copying = new DelegatingCodec(ImageFiles.CODEC) {
+
+			@Override
+			public void write(RasterImage image, String extension, Path file) {
+				super.write(image, extension, file);
+				if (writes.incrementAndGet() != 1) return;
+				try (Stream<Path> s = Files.list(out)) {
+					Path claim = s.filter(p -> p.getFileName().toString().endsWith(
+						".lock")).findFirst().orElseThrow();
+					Files.copy(claim, out.resolve(".fiji-gan.run.1-0.lock"));
+				}
+				catch (IOException e) {
+					throw new AssertionError(e);
+				}
+			}
+		};
+		FolderJob job = new FolderJob(in, out, null, null, null, Shard.ALL, false,
+			false, Map.of());
+		InferenceOptions options = InferenceOptions.defaults().withNormalization(
+			Normalization.parse("range")).withDevice(DeviceSpec.CPU, 1);
+		ModelDescriptor loaded = ModelLoader.load(model.toString(),
+			ModelOverrides.NONE);
+		FolderBatch.run(job, loaded, options, copying, ProgressListener.NONE,
+			new CancellationToken());
+		// killed once a.tif was in place: no row recorded, no later result
+		Path manifest = out.resolve("manifest.csv");
+		List<String> lines = Files.readAllLines(manifest);
+		assertTrue(lines.get(1).startsWith("a.tif,"), lines.get(1));
+		Files.writeString(manifest, lines.get(0) + "\n");
+		for (String name : files(out, false).keySet())
+			if (!name.equals("a.tif") && !name.startsWith(".")) Files.delete(out
+				.resolve(name));
+
+		var resumed = FolderBatch.run(job, loaded, options, ImageFiles.CODEC,
+			ProgressListener.NONE, new CancellationToken());
+
+		assertEquals(12, resumed.done());
+		assertEquals(12, rows(manifest).size());
+	}
+
 	@Test
 	void anEarlierRunsOutputFolderInsideTheInputFolderIsNoInput()
 		throws IOException

@@ -170,7 +170,7 @@ public final class FolderBatch {
 			owner(job.properties(), model, job.shard(), batch)))
 		{
 			BatchSummary summary = runClaimed(job, model, options, codec, listener,
-				cancel, all, mine, start, settings, batch);
+				cancel, all, mine, start, settings, batch, claim.endedBatches());
 			if (runOutputs == null) return summary;
 			List<String> notes = new ArrayList<>(summary.notes());
 			notes.add(0, runOutputs);
@@ -231,11 +231,12 @@ public final class FolderBatch {
 	private static BatchSummary runClaimed(FolderJob job, ModelDescriptor model,
 		InferenceOptions options, ImageCodec codec, ProgressListener listener,
 		CancellationToken cancel, List<Item> all, List<Item> mine, long start,
-		String settings, String batch)
+		String settings, String batch, Set<String> killed)
 	{
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
+		// a killed run of this batch may have left a result it had not recorded
 		Manifest.Earlier recorded = Manifest.earlier(job.outputDir(),
-			Manifest.FOLDER_COLUMNS);
+			Manifest.FOLDER_COLUMNS).withBatches(killed);
 		Manifest.Earlier earlier = job.overwrite() ? Manifest.Earlier.NONE
 			: recorded;
 		Set<String> targets = new HashSet<>();

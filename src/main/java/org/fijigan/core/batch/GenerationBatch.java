@@ -116,7 +116,7 @@ public final class GenerationBatch {
 			FolderBatch.owner(job.properties(), model, job.shard(), batch)))
 		{
 			return runClaimed(job, model, codec, listener, cancel, from, to, start,
-				settings, batch);
+				settings, batch, claim.endedBatches());
 		}
 	}
 
@@ -128,14 +128,15 @@ public final class GenerationBatch {
 	private static BatchSummary runClaimed(GenerationJob job,
 		ModelDescriptor model, ImageCodec codec, ProgressListener listener,
 		CancellationToken cancel, long from, long to, long start, String settings,
-		String batch)
+		String batch, Set<String> killed)
 	{
 		SamplePlan plan = job.plan();
 		long n = plan.count();
 		int digits = Math.max(6, Long.toString(n - 1).length());
 		Path manifestFile = job.outputDir().resolve(job.shard().manifestName());
+		// a killed run of this batch may have left a sample it had not recorded
 		Manifest.Earlier recorded = Manifest.earlier(job.outputDir(),
-			Manifest.GENERATE_COLUMNS);
+			Manifest.GENERATE_COLUMNS).withBatches(killed);
 		Manifest.Earlier earlier = job.overwrite() ? Manifest.Earlier.NONE
 			: recorded;
 		if (!job.overwrite()) refuseAnotherModelsImages(recorded, job, model);

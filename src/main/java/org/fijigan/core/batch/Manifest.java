@@ -310,6 +310,18 @@ public final class Manifest {
 		}
 
 		/**
+		 * These records, with the batches of runs that were killed added
+		 * ({@link OutputFolderLock#endedBatches}): a run of one of them may have
+		 * renamed a result into place and been killed before recording it.
+		 */
+		Earlier withBatches(Set<String> more) {
+			if (batches.containsAll(more)) return this;
+			Set<String> all = new HashSet<>(batches);
+			all.addAll(more);
+			return new Earlier(complete, kept, refused, results, planned, all);
+		}
+
+		/**
 		 * Whether a failed row records the file of {@code output} as someone
 		 * else's, and no row records it as fiji-gan's.
 		 */

@@ -17,10 +17,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.fijigan.core.GanException;
@@ -155,11 +157,21 @@ public final class OutputFolderLock implements AutoCloseable {
 
 	private final Path file;
 	private final FileChannel channel;
+	private final Set<String> endedBatches = new HashSet<>();
 	private boolean closed;
 
 	private OutputFolderLock(Path file, FileChannel channel) {
 		this.file = file;
 		this.channel = channel;
+	}
+
+	/**
+	 * The batches of the runs whose claims this claim found dead and deleted:
+	 * runs that were killed. A result of such a run of this run's own batch that
+	 * it renamed into place and had not yet recorded is this run's to replace.
+	 */
+	Set<String> endedBatches() {
+		return Set.copyOf(endedBatches);
 	}
 
 	/**
@@ -202,7 +214,7 @@ public final class OutputFolderLock implements AutoCloseable {
 				{
 					for (Path claim : claims) {
 						if (claim.equals(file)) continue;
-						Owner other = liveOwner(claim);
+						Owner other = liveOwner(claim, lock.endedBatches);
 						if (other != null && !me.mayShareWith(other)) {
 							lock.close();
 							throw new GanException("output folder " + folder +
@@ -350,7 +362,7 @@ public final class OutputFolderLock implements AutoCloseable {
 			PREFIX + "*" + SUFFIX))
 		{
 			for (Path claim : claims) {
-				Owner owner = liveOwner(claim);
+				Owner owner = liveOwner(claim, null);
 				if (owner != null) live.add(owner.describe());
 			}
 		}
@@ -381,7 +393,7 @@ public final class OutputFolderLock implements AutoCloseable {
 			// locked and renamed
 			for (Path d : drafts)
 				if (!d.equals(mine) && Files.getLastModifiedTime(d)
-					.toMillis() < youngest) liveOwner(d);
+					.toMillis() < youngest) liveOwner(d, null);
 		}
 		catch (IOException e) {
 			// a leftover draft is hidden and harmless
@@ -390,9 +402,11 @@ public final class OutputFolderLock implements AutoCloseable {
 
 	/**
 	 * The owner of a claim while it is live, or null after deleting a dead run's
-	 * claim.
+	 * claim, whose batch is added to {@code ended} (where not null).
 	 */
-	private static Owner liveOwner(Path claim) throws IOException {
+	private static Owner liveOwner(Path claim, Set<String> ended)
+		throws IOException
+	{
 		Owner here = HELD_HERE.get(claim);
 		if (here != null) return here;
 		for (int attempt = 0;; attempt++) {
@@ -408,6 +422,11 @@ public final class OutputFolderLock implements AutoCloseable {
 												// treat as live
 				}
 				if (probe != null) {
+					if (ended != null) {
+						String batch = Owner.parse(new String(Files.readAllBytes(claim),
+							StandardCharsets.UTF_8)).batch();
+						if (!batch.isEmpty() && !batch.equals("?")) ended.add(batch);
+					}
 					probe.release();
 					Files.deleteIfExists(claim); // its run has ended: the OS dropped the
 																				// lock
