@@ -955,6 +955,41 @@ class FolderModeTest {
 		assertEquals(12, rows(manifest).size());
 	}
 
+	/**
+	 * Shards redone with --overwrite and other settings after a merge: a shard
+	 * rerun with those settings resumes, taking the part's newer row (the size of
+	 * the file there), not the older merged manifest's.
+	 */
+	@Test
+	void aShardRerunTakesItsPartsNewerRowOverAnOlderMergedOne()
+		throws IOException
+	{
+		Path full = folderOfImages(), in = dir.resolve("two"), model = convModel(),
+				out = dir.resolve("out");
+		Files.createDirectories(in);
+		Files.copy(full.resolve("a.tif"), in.resolve("a.tif"));
+		Files.copy(full.resolve("z.tif"), in.resolve("z.tif"));
+		for (String shard : List.of("0/2", "1/2"))
+			assertEquals(0, runFolder(model, in, out, "--shard", shard).exitCode());
+		assertEquals(0, cli("merge-manifests", out).exitCode());
+		List<Object> floats = List.of("run", "--model", model, "--input", in,
+			"--output", out, "--normalize", "none", "--threads", "1", "--shard");
+		for (String shard : List.of("0/2", "1/2")) {
+			List<Object> args = new ArrayList<>(floats);
+			args.addAll(List.of(shard, "--overwrite"));
+			Result r = cli(args.toArray());
+			assertEquals(0, r.exitCode(), r.err());
+		}
+
+		List<Object> args = new ArrayList<>(floats);
+		args.add("1/2");
+		Result resumed = cli(args.toArray());
+
+		assertEquals(0, resumed.exitCode(), resumed.err());
+		assertTrue(resumed.out().startsWith("0 of 1 image written") && resumed.out()
+			.contains("\n1 complete from an earlier run, skipped\n"), resumed.out());
+	}
+
 	@Test
 	void anEarlierRunsOutputFolderInsideTheInputFolderIsNoInput()
 		throws IOException

@@ -441,7 +441,9 @@ public final class Manifest {
 	/**
 	 * Reads every manifest in {@code dir}. Rows of a manifest of another kind of
 	 * batch (lacking one of {@code columns}, those added later aside) are
-	 * ignored.
+	 * ignored. Where several rows record one output as complete, the newer
+	 * ({@link #newer}) counts: the one whose size is the file's, else the one
+	 * written last.
 	 */
 	static Earlier earlier(Path dir, List<String> columns) {
 		Map<String, Map<String, String>> complete = new LinkedHashMap<>();
@@ -449,7 +451,11 @@ public final class Manifest {
 		Set<String> refused = new HashSet<>(), results = new HashSet<>(), planned =
 			new HashSet<>(), batches = new HashSet<>();
 		String key = keyColumn(columns);
+		// of two manifests' complete rows of one output, the newer is kept: an
+		// older merged manifest.csv may list what a shard rerun has replaced since
+		Map<String, FileTime> completeWritten = new HashMap<>();
 		for (Path p : manifestsIn(dir)) {
+			FileTime written = modified(p);
 			Table t;
 			try {
 				if (Files.size(p) == 0) continue; // a part another shard is creating
@@ -468,7 +474,15 @@ public final class Manifest {
 					continue;
 				}
 				results.add(output);
-				if (isComplete(row)) complete.putIfAbsent(output, row);
+				if (isComplete(row)) {
+					Map<String, String> other = complete.get(output);
+					if (other == null || newer(other, completeWritten.get(output), row,
+						written, dir, key) == row)
+					{
+						complete.put(output, row);
+						completeWritten.put(output, written);
+					}
+				}
 				if (FOREIGN.equals(bytes) && !isComplete(row)) refused.add(output);
 				else if (isComplete(row) || bytes != null && !bytes.isEmpty()) kept
 					.computeIfAbsent(output, k -> new HashSet<>(2)).add(bytes);
@@ -826,9 +840,10 @@ public final class Manifest {
 
 	/**
 	 * Of the merged manifest's row {@code mine} and a part's row of the same
-	 * output, the newer: of two complete rows, the one that has the size of the
-	 * file on disk where the other has not; else the row of the file written
-	 * last, the part's on a tie.
+	 * output (or of two rows of one output, {@code part} read later), the newer:
+	 * of two complete rows, the one that has the size of the file on disk where
+	 * the other has not; else the row of the file written last, the part's on a
+	 * tie.
 	 */
 	private static Map<String, String> newer(Map<String, String> mine,
 		FileTime mineWritten, Map<String, String> part, FileTime partWritten,
