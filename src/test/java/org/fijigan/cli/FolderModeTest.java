@@ -424,6 +424,35 @@ class FolderModeTest {
 		assertEquals(13, rows(out.resolve("manifest.csv")).size());
 	}
 
+	/**
+	 * A shard that --fail-fast stopped at an unreadable image: the merge names
+	 * that image and says what gets the shard past it, as a rerun of the same
+	 * command stops there again.
+	 */
+	@Test
+	void mergeNamesTheFailureAFailFastShardStoppedAt() throws IOException {
+		Path in = folderOfImages(), model = convModel(), out = dir.resolve("out");
+		Files.write(in.resolve("plate1/broken.tif"), "II*\0 this is not a TIFF"
+			.getBytes());
+		assertEquals(1, runFolder(model, in, out, "--shard", "0/2", "--fail-fast")
+			.exitCode()); // its third input fails
+		assertEquals(0, runFolder(model, in, out, "--shard", "1/2").exitCode());
+
+		Result merged = cli("merge-manifests", out);
+
+		assertEquals(1, merged.exitCode());
+		assertTrue(merged.err().startsWith("fiji-gan: 5 of 13 outputs have no " +
+			"result: a shard stopped before finishing. Each stopped at a failure " +
+			"(below): get past it, then merge again. Not written:\n  shard 0/2 (5): " +
+			"plate1/w02.tif, plate1/w04.tif, plate2/deep/x2.png, plate2/w01.tif, " +
+			"z.tif; it stopped " + "after the failure of plate1/broken.tif (input " +
+			in.resolve("plate1/broken.tif") + " is truncated or damaged: "), merged
+				.err());
+		assertTrue(merged.err().strip().endsWith(
+			"(--fail-fast): fix that image, or rerun the shard without --fail-fast"),
+			merged.err());
+	}
+
 	@Test
 	void aRunCutOffMidwayIsCompletedWithoutRedoingFinishedFiles()
 		throws IOException

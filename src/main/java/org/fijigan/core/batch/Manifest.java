@@ -770,7 +770,14 @@ public final class Manifest {
 					: running.size() + " runs are") + " still writing to the folder (" +
 				String.join("; ", running) + "): merge once " + (running.size() == 1
 					? "it ends" : "they end"));
-			throw unfinishedError(unfinished, byKey.size());
+			// a shard that recorded a failure and stopped: --fail-fast, which a
+			// rerun repeats at the same image
+			Map<Path, String> stoppedAt = new HashMap<>();
+			for (var e : byKey.entrySet())
+				if (FAILED.equals(e.getValue().get("status")) && unfinished.containsKey(
+					partOf.get(e.getKey()))) stoppedAt.putIfAbsent(partOf.get(e.getKey()),
+						e.getKey() + " (" + e.getValue().get("message") + ")");
+			throw unfinishedError(unfinished, byKey.size(), stoppedAt);
 		}
 		String key = keyColumn(header);
 		try (OutputFolderLock claim = claimOutputFolder(parts, target)) {
@@ -889,21 +896,33 @@ public final class Manifest {
 		return isComplete(row) ? 2 : PLANNED.equals(row.get("status")) ? 0 : 1;
 	}
 
+	/**
+	 * @param stoppedAt of each unfinished part that recorded a failure, the first
+	 *          failed output and its message: the shard stopped there
+	 *          (--fail-fast), and a rerun of it alone stops there again
+	 */
 	private static GanException unfinishedError(
-		Map<Path, List<String>> unfinished, int planned)
+		Map<Path, List<String>> unfinished, int planned,
+		Map<Path, String> stoppedAt)
 	{
 		int count = unfinished.values().stream().mapToInt(List::size).sum();
 		String headline = count + " of " + planned + " outputs have no result: " +
 			(unfinished.size() == 1 ? "a shard" : unfinished.size() + " shards") +
-			" stopped before finishing. Rerun " + (unfinished.size() == 1 ? "it"
-				: "each") +
-			" (a shard resumes where it stopped), then merge again. Not written:";
+			" stopped before finishing. " + (stoppedAt.keySet().containsAll(unfinished
+				.keySet()) ? "Each stopped at a failure (below): " +
+					"get past it, then merge again. Not written:" : "Rerun " + (unfinished
+						.size() == 1 ? "it" : "each") +
+						" (a shard resumes where it stopped), then merge again. Not written:");
 		List<String> shards = new ArrayList<>();
 		for (var e : unfinished.entrySet()) {
 			Matcher m = PART.matcher(e.getKey().getFileName().toString());
+			String failure = stoppedAt.get(e.getKey());
 			shards.add((m.matches() ? "shard " + m.group(1) + "/" + m.group(2) : e
 				.getKey().getFileName().toString()) + " (" + e.getValue().size() +
-				"): " + firstNames(e.getValue()));
+				"): " + firstNames(e.getValue()) + (failure == null ? ""
+					: "; it stopped after the failure of " + Printable.of(failure) +
+						" (--fail-fast): fix that image, or rerun the shard without " +
+						"--fail-fast"));
 		}
 		return new GanException(headline, shards);
 	}
