@@ -453,6 +453,32 @@ class FolderModeTest {
 			merged.err());
 	}
 
+	/**
+	 * An input written as a.tif (a.bmp: fiji-gan writes no BMP) beside a
+	 * sub-folder a.tif/ of inputs: refused before anything runs, in one line,
+	 * whatever the shard.
+	 */
+	@Test
+	void aResultNamedAsAnotherResultsFolderIsRefusedBeforeTheRun()
+		throws IOException
+	{
+		Path full = folderOfImages(), in = dir.resolve("clash"), model =
+			convModel();
+		Files.createDirectories(in.resolve("a.tif"));
+		assertTrue(new FileSaver(IJ.openImage(full.resolve("a.tif").toString()))
+			.saveAsBmp(in.resolve("a.bmp").toString()));
+		Files.copy(full.resolve("z.tif"), in.resolve("a.tif/b.tif"));
+		for (String shard : List.of("1/2", "0/1")) {
+			Path out = dir.resolve("out" + shard.charAt(0));
+			Result r = runFolder(model, in, out, "--shard", shard);
+			assertEquals(1, r.exitCode());
+			assertEquals("fiji-gan: inputs a.bmp and a.tif/b.tif cannot both be " +
+				"written: a.bmp would be written to a.tif, a file where a.tif/b.tif " +
+				"needs a folder; rename one\n", r.err());
+			assertFalse(Files.exists(out));
+		}
+	}
+
 	@Test
 	void aRunCutOffMidwayIsCompletedWithoutRedoingFinishedFiles()
 		throws IOException

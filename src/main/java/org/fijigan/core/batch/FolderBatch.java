@@ -821,6 +821,21 @@ public final class FolderBatch {
 					: ", or leave out the output format to keep each input's own"));
 			items.add(new Item(in, out));
 		}
+		// a result's name may not be a folder another result goes into
+		for (Item item : items) {
+			String out = item.output();
+			for (int slash = out.indexOf('/'); slash >= 0; slash = out.indexOf('/',
+				slash + 1))
+			{
+				String other = seen.get(out.substring(0, slash));
+				if (other != null) throw new GanException("inputs " + other + " and " +
+					item.input() + " cannot both be written: " + other +
+					" would be written to " + out.substring(0, slash) +
+					", a file where " + out + " needs a folder; rename one" +
+					(format == null ? ""
+						: ", or leave out the output format to keep each input's own"));
+			}
+		}
 		return items;
 	}
 
