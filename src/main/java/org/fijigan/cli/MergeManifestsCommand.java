@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "merge-manifests", mixinStandardHelpOptions = true,
 	description = "Join the manifest parts of a sharded run (manifest.part-I-of-N.csv) into one " +
 		"manifest, one row per output, sorted; rows a later run wrote into the folder's manifest.csv " +
-		"are kept. Fails (exit code 1) when a part is missing or an " +
+		"are kept. Fails (exit code 1) when a part is missing, a result a part records is gone or " +
+		"of another size, or an " +
 		"output a part planned has no result, naming each, and writes nothing; when outputs " +
 		"failed, it writes the manifest, names them and exits with 1.")
 final class MergeManifestsCommand implements Callable<Integer> {

@@ -479,6 +479,29 @@ class FolderModeTest {
 		}
 	}
 
+	/**
+	 * A result gone and one cut short after the shards wrote them: the merge does
+	 * not list them as done, but names both and writes nothing.
+	 */
+	@Test
+	void mergeRefusesResultsThatAreGoneOrCutShort() throws IOException {
+		Path in = folderOfImages(), model = convModel(), out = dir.resolve("out");
+		for (String shard : List.of("0/2", "1/2"))
+			assertEquals(0, runFolder(model, in, out, "--shard", shard).exitCode());
+		long size = Files.size(out.resolve("z.tif"));
+		Files.delete(out.resolve("a.tif"));
+		Files.write(out.resolve("z.tif"), new byte[100]);
+
+		Result merged = cli("merge-manifests", out);
+
+		assertEquals(1, merged.exitCode());
+		assertEquals("fiji-gan: 2 of 12 outputs the parts record as complete are " +
+			"not there as recorded: a.tif (gone), z.tif (100 bytes, " + size +
+			" recorded). Rerun their shards (a rerun redoes a result gone or cut " +
+			"short), then merge again\n", merged.err());
+		assertFalse(Files.exists(out.resolve("manifest.csv")));
+	}
+
 	@Test
 	void aRunCutOffMidwayIsCompletedWithoutRedoingFinishedFiles()
 		throws IOException

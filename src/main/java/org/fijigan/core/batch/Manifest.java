@@ -805,9 +805,11 @@ public final class Manifest {
 						newer(row, targetWritten, part, written.get(partOf.get(row.get(
 							key))), folder, key) == part)) continue;
 					byKey.put(row.get(key), row);
+					partOf.remove(row.get(key));
 					kept++;
 				}
 			}
+			refuseAbsentResults(byKey, partOf, key);
 			List<Map<String, String>> rows = new ArrayList<>(byKey.values());
 			Map<String, Integer> statuses = new TreeMap<>();
 			List<String> failed = new ArrayList<>();
@@ -821,6 +823,41 @@ public final class Manifest {
 			return new MergeReport(target, parts.size(), rows.size(), statuses, List
 				.copyOf(duplicates), List.copyOf(failed), kept);
 		}
+	}
+
+	/**
+	 * Refuses to merge when a part records an output as complete (the row the
+	 * merge would write) that is not in its part's folder at the recorded size:
+	 * gone, or cut short since. A rerun of its shard redoes it. A row that
+	 * records no size (none that fiji-gan wrote) cannot be checked.
+	 *
+	 * @param partOf the part each output's row comes from; a row kept from the
+	 *          manifest merged into is not in it
+	 */
+	private static void refuseAbsentResults(Map<String, Map<String, String>> rows,
+		Map<String, Path> partOf, String key)
+	{
+		List<String> absent = new ArrayList<>();
+		for (var e : rows.entrySet()) {
+			Path part = partOf.get(e.getKey());
+			if (part == null || !isComplete(e.getValue()) || !e.getValue()
+				.getOrDefault("bytes", "").matches("[0-9]+")) continue;
+			Path folder = part.toAbsolutePath().getParent();
+			if (!exists(folder, e.getKey())) {
+				absent.add(e.getKey() + " (gone)");
+				continue;
+			}
+			String size = sizeOf(BatchFolders.resolve(folder, e.getKey()));
+			String recorded = e.getValue().get("bytes");
+			if (!size.isEmpty() && !size.equals(recorded)) absent.add(e.getKey() +
+				" (" + size + " bytes, " + recorded + " recorded)");
+		}
+		if (absent.isEmpty()) return;
+		throw new GanException(absent.size() + " of " + rows.size() +
+			" outputs the parts record as complete are not there as recorded: " +
+			firstNames(absent) + ". Rerun " + (absent.size() == 1 ? "its shard"
+				: "their shards") + " (a rerun redoes a result gone or cut short), " +
+			"then merge again");
 	}
 
 	/**

@@ -503,6 +503,7 @@ class ManifestTest {
 	@Test
 	void aMergeIntoTheFolderWhileARunWritesThereIsRefused() throws IOException {
 		Path p0 = dir.resolve("manifest.part-0-of-1.csv");
+		Files.write(dir.resolve("a.tif"), new byte[10]); // the result it records
 		Manifest.Writer.create(p0, Manifest.FOLDER_COLUMNS, List.of(result("a.tif",
 			10, "a"))).close();
 		Path target = dir.resolve("manifest.csv");
