@@ -121,17 +121,13 @@ public final class GenerationEvaluation {
 			throw new GanException("the utility " +
 				"measure needs the training images (the real-only classifier trains on them)");
 		GenerationProtocol protocol = new GenerationProtocol(options.seed());
-		Loaded images = load(model, EvaluationImages.choose(real.names(), options
-			.maxImages(), options.seed()), options.generatedPerClass(), real,
+		Loaded images = load(model, dataset, EvaluationImages.choose(real.names(),
+			options.maxImages(), options.seed()), options.generatedPerClass(), real,
 			training, rule, protocol, options, notes, listener, cancel);
 		Plan plan = images.plan();
 		List<float[]> allReal = new ArrayList<>();
 		images.realByClass().values().forEach(allReal::addAll);
 		int gc = images.channels(), gh = images.height(), gw = images.width();
-		if (allReal.size() < 2) throw new GanException(
-			"generation metrics need at least two real " +
-				"images of the generated size " + gw + "x" + gh + "; " + dataset +
-				" has " + allReal.size());
 
 		List<float[]> trainImages = images.training().images();
 		if (features == null) {
@@ -344,15 +340,43 @@ public final class GenerationEvaluation {
 	}
 
 	/**
+	 * The raw ranges of each of {@code images} ({@code what}): one for all the
+	 * images of one pixel type ({@link SetRange}), as fine-tune takes one for its
+	 * training set, which holds one type. A set that mixes types (8-bit and
+	 * 16-bit, grey and RGB), which fine-tune refuses, gets one range per type,
+	 * with a note.
+	 */
+	private static RawRange[][] setRanges(List<RasterImage> images,
+		Normalization rule, String what, List<String> notes)
+	{
+		Map<org.fijigan.core.image.PixelType, List<RasterImage>> byType =
+			new LinkedHashMap<>();
+		for (RasterImage image : images)
+			byType.computeIfAbsent(image.type(), k -> new ArrayList<>()).add(image);
+		Map<org.fijigan.core.image.PixelType, RawRange[]> ranges =
+			new LinkedHashMap<>();
+		byType.forEach((type, list) -> ranges.put(type, SetRange.of(list, rule,
+			what)));
+		if (byType.size() > 1) notes.add(what + " mix pixel types " + byType
+			.keySet() + ": the images of each type share one range (" + rule
+				.describe() + "), as a set of one type would; a generator is trained " +
+			"on one type");
+		RawRange[][] each = new RawRange[images.size()][];
+		for (int i = 0; i < each.length; i++)
+			each[i] = ranges.get(images.get(i).type());
+		return each;
+	}
+
+	/**
 	 * Reads the real images {@code names} that are at least the generated size
 	 * (one sample drawn first says it), draws every class in one run (sample i
 	 * from seed + i; {@code perClass} a class, 0: as many as its real images
 	 * measured), then reads the training images.
 	 */
-	private static Loaded load(ModelDescriptor model, List<String> names,
-		int perClass, ImageSource real, ImageSource training, Normalization rule,
-		GenerationProtocol protocol, EvaluationOptions options, List<String> notes,
-		ProgressListener listener, CancellationToken cancel)
+	private static Loaded load(ModelDescriptor model, String dataset,
+		List<String> names, int perClass, ImageSource real, ImageSource training,
+		Normalization rule, GenerationProtocol protocol, EvaluationOptions options,
+		List<String> notes, ProgressListener listener, CancellationToken cancel)
 	{
 		GeneratorSpec g = model.generator();
 		Map<String, List<String>> chosen = new LinkedHashMap<>();
@@ -389,14 +413,19 @@ public final class GenerationEvaluation {
 			}
 			realNames.put(c, list);
 		}
-		RawRange[] realRange = opened.isEmpty() ? null : SetRange.of(opened, rule,
-			"the real images");
+		// before anything is drawn for them
+		if (opened.size() < 2) throw new GanException(
+			"generation metrics need at least two real " +
+				"images of the generated size " + gw + "x" + gh + "; " + dataset +
+				" has " + opened.size());
+		RawRange[][] realRange = setRanges(opened, rule, "the real images", notes);
 		Map<String, List<float[]>> realByClass = new LinkedHashMap<>();
 		int next = 0;
 		for (String c : classes) {
 			List<float[]> list = new ArrayList<>();
 			for (String name : realNames.get(c))
-				list.add(sample(opened.get(next++), name, rule, realRange, gc, gh, gw));
+				list.add(sample(opened.get(next), name, rule, realRange[next++], gc, gh,
+					gw));
 			realByClass.put(c, list);
 		}
 		opened.clear();
@@ -441,11 +470,12 @@ public final class GenerationEvaluation {
 				cancel.throwIfCancelled();
 				opened.add(training.open(name));
 			}
-			RawRange[] trainRange = SetRange.of(opened, rule, "the training images");
+			RawRange[][] trainRange = setRanges(opened, rule, "the training images",
+				notes);
 			for (int i = 0; i < opened.size(); i++) {
 				String name = trainingNames.get(i);
 				if (!largeEnough(name, opened.get(i), gh, gw, notes)) continue;
-				trainImages.add(sample(opened.get(i), name, rule, trainRange, gc, gh,
+				trainImages.add(sample(opened.get(i), name, rule, trainRange[i], gc, gh,
 					gw));
 				trainNames.add(name);
 			}

@@ -1197,4 +1197,46 @@ class EvaluationTest {
 		assertEquals(3, r.notes().stream().filter(n -> n.startsWith("skipped r"))
 			.count(), r.notes().toString());
 	}
+
+	/**
+	 * Real images of two pixel types each take one range per type, with a note (a
+	 * set of one type is what a generator trains on): one range for the set
+	 * refused such folders, which evaluated before; real images all smaller than
+	 * the generated size are refused before anything is drawn, naming it.
+	 */
+	@Test
+	void realImagesOfTwoTypesTakeARangeEachAndTooSmallOnesAreNamed() {
+		ModelDescriptor gan = ModelLoader.load(OnnxModels.generator(8, 0, 16, 16)
+			.write(dir, "g.onnx").toString(), ModelOverrides.NONE);
+		List<RasterImage> real = new ArrayList<>();
+		for (int k = 0; k < 6; k++) {
+			RasterImage eight = smooth(16, 16, k);
+			if (k < 3) real.add(eight.setTitle("b" + k));
+			else {
+				RasterImage wide = RasterImage.allocate(16, 16, 1, 1, 1,
+					PixelType.UINT16);
+				byte[] p = (byte[]) eight.plane(0);
+				short[] q = (short[]) wide.plane(0);
+				for (int i = 0; i < p.length; i++)
+					q[i] = (short) (257 * (p[i] & 0xff));
+				real.add(wide.setTitle("s" + k));
+			}
+		}
+		EvaluationReport r = GenerationEvaluation.evaluate(gan, "mixed", ImageSource
+			.of(real), null, null, options(), ProgressListener.NONE, CancellationToken
+				.none());
+		assertEquals(6, byMetric(r, "all").get("FID generated vs real").countB());
+		assertTrue(r.notes().stream().anyMatch(n -> n.startsWith(
+			"the real images mix pixel types [UINT8, UINT16]: the images of each " +
+				"type share one range")), r.notes().toString());
+
+		List<RasterImage> small = new ArrayList<>();
+		for (int k = 0; k < 3; k++)
+			small.add(smooth(12, 12, k).setTitle("t" + k));
+		GanException e = assertThrows(GanException.class, () -> GenerationEvaluation
+			.evaluate(gan, "tiny", ImageSource.of(small), null, null, options(),
+				ProgressListener.NONE, CancellationToken.none()));
+		assertEquals("generation metrics need at least two real images of the " +
+			"generated size 16x16; tiny has 0", e.getMessage());
+	}
 }
