@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
 	Path output;
 
 	@Option(names = "--overwrite",
-		description = "Write into DIR even when it holds files, replacing the demo's.")
+		description = "Write into DIR even when it holds files, replacing the demo's (and removing the earlier demo's files the new one lacks).")
 	boolean overwrite;
 
 	@Option(names = "--seed", paramLabel = "S", defaultValue = "" +
@@ -59,17 +59,20 @@ final class DemoCommand implements Callable<Integer> {
 		try (DemoFiles.Claim claim = DemoFiles.claim(output, overwrite,
 			"pass --overwrite", "fiji-gan demo --seed " + seed))
 		{
-			try (CancelOnInterrupt interrupt = new CancelOnInterrupt();
-					ConsoleProgress progress = ConsoleProgress.toTerminal(spec
-						.commandLine().getErr()))
-			{
-				report = Demo.run(DemoResources.samples(), Demo.BUNDLED,
-					new DemoOptions(seed, run.device, run.threads), progress, interrupt
-						.token());
+			// the signal hook covers the writing too: Ctrl-C while the files are
+			// made leaves the folder as it was
+			try (CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
+				try (ConsoleProgress progress = ConsoleProgress.toTerminal(spec
+					.commandLine().getErr()))
+				{
+					report = Demo.run(DemoResources.samples(), Demo.BUNDLED,
+						new DemoOptions(seed, run.device, run.threads), progress, interrupt
+							.token());
+				}
+				sheet = ContactSheet.layout(report);
+				written = DemoFiles.write(report, DemoResources.renderRaster(sheet),
+					claim.dir(), ImageFiles.CODEC, overwrite, interrupt.token());
 			}
-			sheet = ContactSheet.layout(report);
-			written = DemoFiles.write(report, DemoResources.renderRaster(sheet), claim
-				.dir(), ImageFiles.CODEC, overwrite);
 		}
 		PrintWriter out = spec.commandLine().getOut();
 		for (String line : table(report))

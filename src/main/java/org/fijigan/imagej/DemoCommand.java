@@ -80,7 +80,8 @@ public class DemoCommand extends CancellableCommand {
 			table = table(report);
 			if (claim != null) {
 				List<Path> written = DemoFiles.write(report, DemoResources.renderRaster(
-					layout), claim.dir(), ImageFileCodec.INSTANCE, overwrite);
+					layout), claim.dir(), ImageFileCodec.INSTANCE, overwrite,
+					cancellation());
 				IJ.log("fiji-gan demo: wrote " + written.size() + " files to " + claim
 					.dir());
 			}

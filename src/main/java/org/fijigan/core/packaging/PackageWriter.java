@@ -22,6 +22,7 @@ import org.fijigan.core.image.Npy;
 import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.StagingFolder;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.io.InputFile;
@@ -192,7 +193,7 @@ public final class PackageWriter {
 		// an output that is a symbolic link to a folder: the package goes into the
 		// folder it names, made beside that one (on its disk), and the link stays
 		Path place = realFolder(target);
-		removeStaleStaging(place);
+		StagingFolder.removeStale(place);
 		folder = AtomicFile.temporaryFor(place);
 		try {
 			PackageResult r = writeFiles(o, codec, d, run, onnx, onnxName, folder,
@@ -225,7 +226,7 @@ public final class PackageWriter {
 				ModelOverrides.NONE), files, allNotes);
 		}
 		finally {
-			deleteTree(folder);
+			StagingFolder.delete(folder);
 		}
 	}
 
@@ -259,14 +260,14 @@ public final class PackageWriter {
 				Path to = target.toAbsolutePath().resolve(staging.relativize(f))
 					.normalize();
 				placed.add(to);
-				if (!f.equals(rdf)) moveReplacing(f, to);
+				if (!f.equals(rdf)) StagingFolder.moveReplacing(f, to);
 			}
 			// the earlier package's own files this one does not replace (another
 			// model's weights, a mask tensor) would ship with it
 			for (Path old : earlier)
 				if (!placed.contains(old) && !named.contains(old) && !inputs
 					.containsKey(FileIdentity.of(old))) Files.deleteIfExists(old);
-			moveReplacing(rdf, target.resolve(RDF));
+			StagingFolder.moveReplacing(rdf, target.resolve(RDF));
 			List<Path> kept = new ArrayList<>();
 			for (Path f : before.othersFiles())
 				if (!placed.contains(f) && !named.contains(f)) kept.add(f);
@@ -277,12 +278,6 @@ public final class PackageWriter {
 				": " + AtomicFile.describe(e) + "; " + target + " holds no " + RDF +
 				" until package-model runs again", e);
 		}
-	}
-
-	private static void moveReplacing(Path from, Path to) throws IOException {
-		if (to.getParent() != null) Files.createDirectories(to.getParent());
-		Files.move(from, to, StandardCopyOption.REPLACE_EXISTING,
-			StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	/** The package's files, into {@code folder}. */
@@ -420,38 +415,6 @@ public final class PackageWriter {
 				"written: choose another folder, or pass --overwrite", e);
 			throw new GanException("cannot move the package into " + target + ": " +
 				AtomicFile.describe(e), e);
-		}
-	}
-
-	/**
-	 * Deletes the hidden folders that package runs killed while writing left
-	 * beside {@code target}, once stale ({@link AtomicFile#isStale}: a younger
-	 * one may be another run's at work).
-	 */
-	private static void removeStaleStaging(Path target) {
-		Path parent = target.toAbsolutePath().getParent();
-		String name = target.getFileName().toString();
-		if (parent == null || !Files.isDirectory(parent)) return;
-		try (var leftovers = Files.newDirectoryStream(parent, p -> AtomicFile
-			.isTemporaryOf(p.getFileName().toString(), name) && Files.isDirectory(p,
-				LinkOption.NOFOLLOW_LINKS)))
-		{
-			for (Path p : leftovers)
-				if (AtomicFile.isStale(p)) deleteTree(p);
-		}
-		catch (IOException e) {
-			// a leftover is hidden and harmless
-		}
-	}
-
-	private static void deleteTree(Path dir) {
-		if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-		try (Stream<Path> s = Files.walk(dir)) {
-			for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList())
-				Files.deleteIfExists(p);
-		}
-		catch (IOException | java.io.UncheckedIOException e) {
-			// a leftover is hidden, and removed by a later run
 		}
 	}
 
