@@ -97,7 +97,12 @@ class CreateModelCommandTest {
 			"cells,nuclei,", "got '' in cells,nuclei," }, { "a,../b",
 				"got '../b' in a,../b" }, { "a, b ,a",
 					"class name 'a' is given twice" }, { "Cells,cells",
-						"class names 'Cells' and 'cells' differ only in case in Cells,cells" } })
+						"class names 'Cells' and 'cells' differ only in case in Cells,cells" },
+			// a generated image's label could not be read back
+			{ "x model=y,b", "fiji-gan: class name 'x model=y' in x model=y,b " +
+				"holds ' model=', which a generated image's label puts after the " +
+				"class name (SYNTHETIC ... class=C model=M sha256=H): the label " +
+				"could not be read back; rename the class" } })
 		{
 			Result names = MainTest.cli("create-model", "--arch", "dcgan",
 				"--classes", bad[0], "--output", out.toString());

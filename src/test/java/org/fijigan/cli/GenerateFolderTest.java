@@ -547,7 +547,12 @@ class GenerateFolderTest {
 														"fiji-gan.class_names of generator hidden (a,.b,c) " +
 														"starts with '.': its folder would be hidden, and " +
 														"hidden folders are not read as classes; rename the " +
-														"class" } })
+														"class" }, { "N", "label", "a,x model=y,c",
+															"class name 'x model=y' in the fiji-gan.class_names " +
+																"of generator label (a,x model=y,c) holds ' model=', " +
+																"which a generated image's label puts after the class " +
+																"name (SYNTHETIC ... class=C model=M sha256=H): the " +
+																"label could not be read back; rename the class" } })
 		{
 			Path model = OnnxModels.generator(4, 3, 5, 6, bad[0]).metadata(
 				"fiji-gan.class_names", bad[2]).write(dir, bad[1] + ".onnx");

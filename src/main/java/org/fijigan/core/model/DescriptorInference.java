@@ -497,6 +497,7 @@ final class DescriptorInference {
 			")";
 		GeneratorSpec.requireDistinctClassNames(names, namesWhere);
 		GeneratorSpec.requireVisibleClassNames(names, namesWhere);
+		GeneratorSpec.requireLabelClassNames(names, namesWhere);
 		// the rows of the table an integer label indexes, where the graph shows
 		// them (0 when not)
 		int rows = oneHot != null || classInput == null ? 0 : g.embeddingRows(

@@ -138,6 +138,26 @@ public record GeneratorSpec(String latentInput, int latentDim,
 	}
 
 	/**
+	 * Refuses a class name that holds {@code " model="}: a generated image's
+	 * label ({@code SYNTHETIC seed=S class=C model=M sha256=H}) would then not
+	 * say where the class name ends and the model's begins, and
+	 * {@code trust provenance} would read another class and model from it.
+	 *
+	 * @param where what the names are, for the message
+	 */
+	public static void requireLabelClassNames(List<String> names, String where) {
+		for (String n : names)
+			if (n.contains(LABEL_MODEL)) throw new GanException("class name '" + n +
+				"' in " + where + " holds '" + LABEL_MODEL + "', which a generated " +
+				"image's label puts after the class name (SYNTHETIC ... class=C" +
+				LABEL_MODEL + "M sha256=H): the label could not be read back; " +
+				"rename the class");
+	}
+
+	/** What follows the class name in a generated image's label. */
+	private static final String LABEL_MODEL = " model=";
+
+	/**
 	 * Refuses a model whose class count neither its graph nor its metadata gives:
 	 * its classes cannot be taken in turn or all drawn, only named one at a time.
 	 */

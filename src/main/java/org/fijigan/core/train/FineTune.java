@@ -420,6 +420,7 @@ public final class FineTune {
 		else {
 			try {
 				GeneratorSpec.requireDistinctClassNames(names, "the class folders");
+				GeneratorSpec.requireLabelClassNames(names, "the class folders");
 			}
 			catch (GanException e) {
 				why = e.getMessage();

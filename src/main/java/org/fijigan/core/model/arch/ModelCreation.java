@@ -65,6 +65,7 @@ public final class ModelCreation {
 							"folder, which is not read): got '" + n + "' in " + t);
 			}
 			GeneratorSpec.requireDistinctClassNames(names, t);
+			GeneratorSpec.requireLabelClassNames(names, t);
 			return new Classes(names.size(), names);
 		}
 	}
