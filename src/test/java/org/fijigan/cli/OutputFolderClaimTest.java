@@ -210,6 +210,38 @@ class OutputFolderClaimTest {
 	}
 
 	/**
+	 * A folder run refused because another run holds a folder above its output
+	 * folder creates nothing there: neither its output folder nor the folders
+	 * between (denoise's folder batch and generate's alike).
+	 */
+	@Test
+	void aRefusedNestedRunCreatesNoFolder() throws Exception {
+		Path small = images("small", 2, 24);
+		Path model = OnnxModels.conv3x3(1, 1, 7, 1).write(dir, "m.onnx");
+		Path gen = OnnxModels.generator(8, 0, 5, 4).write(dir, "gan.onnx");
+		Path held = Files.createDirectories(dir.resolve("held"));
+		try (org.fijigan.core.batch.OutputFolderLock first =
+			org.fijigan.core.batch.OutputFolderLock.acquire(held,
+				org.fijigan.core.batch.OutputFolderLock.Owner.of("fiji-gan demo", "",
+					"", org.fijigan.core.batch.Shard.ALL, "")))
+		{
+			Path out = held.resolve("fresh").resolve("deeper");
+			for (Object[] args : List.of(new Object[] { "denoise", "-m", model, "-i",
+				small, "-o", out, "--device", "cpu", "--normalize", "range" },
+				new Object[] { "generate", "-m", gen, "-o", out, "--count", 2, "--seed",
+					1, "--device", "cpu" }))
+			{
+				Result r = MainTest.cli(args);
+				assertEquals(1, r.exitCode(), r.err());
+				assertTrue(r.err().contains(" is inside " + held.toRealPath() +
+					", the output folder of another run"), r.err());
+				assertFalse(Files.exists(held.resolve("fresh")), args[0] +
+					" left the folder it was refused");
+			}
+		}
+	}
+
+	/**
 	 * While a run writes into a folder, a run into a folder around it or inside
 	 * it fails at once with one line naming it, writing nothing: the two would
 	 * write the same files. Once it has been killed, its dead claim no longer

@@ -165,9 +165,9 @@ public final class FolderBatch {
 
 		Manifest.refuseAnotherKind(job.outputDir(), job.shard().manifestName(),
 			Manifest.FOLDER_COLUMNS, job.overwrite());
-		AtomicFile.createFolder(job.outputDir());
-		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
-			owner(job.properties(), model, job.shard(), batch)))
+		// created here, and removed again when the claim is refused
+		try (OutputFolderLock claim = OutputFolderLock.acquireCreating(job
+			.outputDir(), owner(job.properties(), model, job.shard(), batch)))
 		{
 			BatchSummary summary = runClaimed(job, model, options, codec, listener,
 				cancel, all, mine, start, settings, batch, claim.endedBatches());

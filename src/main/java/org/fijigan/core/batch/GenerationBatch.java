@@ -111,9 +111,10 @@ public final class GenerationBatch {
 		BatchFolders.refuseLinksInside(job.outputDir(), plan.folders());
 		Manifest.refuseAnotherKind(job.outputDir(), job.shard().manifestName(),
 			Manifest.GENERATE_COLUMNS, job.overwrite());
-		AtomicFile.createFolder(job.outputDir());
-		try (OutputFolderLock claim = OutputFolderLock.acquire(job.outputDir(),
-			FolderBatch.owner(job.properties(), model, job.shard(), batch)))
+		// created here, and removed again when the claim is refused
+		try (OutputFolderLock claim = OutputFolderLock.acquireCreating(job
+			.outputDir(), FolderBatch.owner(job.properties(), model, job.shard(),
+				batch)))
 		{
 			return runClaimed(job, model, codec, listener, cancel, from, to, start,
 				settings, batch, claim.endedBatches());

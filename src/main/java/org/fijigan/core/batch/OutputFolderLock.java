@@ -254,6 +254,38 @@ public final class OutputFolderLock implements AutoCloseable {
 	}
 
 	/**
+	 * Creates {@code folder} (and its missing parents) when absent and claims it
+	 * for {@code me} ({@link #acquire}). When the claim is refused (another run
+	 * holds it, or a folder above or inside it), the folders this call created
+	 * are removed again, so that a refused run leaves nothing behind.
+	 *
+	 * @throws GanException when it cannot be created, or as {@link #acquire}
+	 */
+	public static OutputFolderLock acquireCreating(Path folder, Owner me) {
+		Path abs = folder.toAbsolutePath().normalize();
+		Path top = null; // the highest of the folders this call creates
+		for (Path p = abs; p != null && !Files.exists(p,
+			java.nio.file.LinkOption.NOFOLLOW_LINKS); p = p.getParent())
+			top = p;
+		AtomicFile.createFolder(folder);
+		try {
+			return acquire(folder, me);
+		}
+		catch (RuntimeException e) {
+			for (Path p = abs; top != null && p != null; p = p.getParent()) {
+				try {
+					Files.delete(p); // empty once the refused claim is gone
+				}
+				catch (IOException notEmpty) {
+					break; // another run's meanwhile: left as it is
+				}
+				if (p.equals(top)) break;
+			}
+			throw e;
+		}
+	}
+
+	/**
 	 * Refuses a claim of {@code dir} while a live run holds a folder above it or
 	 * inside it: the two runs would write the same files, and one folder would
 	 * hold results made two ways. Made after this run's own claim, as the check

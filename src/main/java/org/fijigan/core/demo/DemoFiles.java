@@ -90,16 +90,8 @@ public final class DemoFiles {
 			dir + " is a file; the demo writes a folder");
 		AtomicFile.requireWritableOrCreatable(dir);
 		boolean created = !Files.isDirectory(dir);
-		AtomicFile.createFolder(dir);
-		OutputFolderLock lock;
-		try {
-			lock = OutputFolderLock.acquire(dir, OutputFolderLock.Owner.of(command,
-				"", "", Shard.ALL, ""));
-		}
-		catch (RuntimeException e) {
-			if (created) removeIfEmpty(dir);
-			throw e;
-		}
+		OutputFolderLock lock = OutputFolderLock.acquireCreating(dir,
+			OutputFolderLock.Owner.of(command, "", "", Shard.ALL, ""));
 		Claim claim = new Claim(dir, lock, created);
 		if (!overwrite) {
 			boolean empty;
