@@ -234,7 +234,8 @@ abstract class JobCommand implements Callable<Integer> {
 		int ran = s.done() + s.failed();
 		out.printf(Locale.ROOT, "%d of %d image%s written to %s in %.2f s%s%n", s
 			.done(), s.items(), s.items() == 1 ? "" : "s", output, s.seconds(),
-			ran == 0 || s.seconds() <= 0 ? "" : String.format(Locale.ROOT,
+			// no rate when nothing was written: it would read as work done
+			s.done() == 0 || s.seconds() <= 0 ? "" : String.format(Locale.ROOT,
 				" (%.1f images/s)", ran / s.seconds()));
 		if (s.skipped() > 0) out.println(s.skipped() +
 			" complete from an earlier run, skipped");

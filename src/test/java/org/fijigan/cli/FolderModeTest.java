@@ -726,6 +726,26 @@ class FolderModeTest {
 		assertEquals(1, fast.err().lines().count(), fast.err());
 	}
 
+	/**
+	 * A run that writes nothing (every input fails) prints no rate: "0 of 2
+	 * images written ... (4.4 images/s)" read as work done.
+	 */
+	@Test
+	void aRunThatWritesNothingPrintsNoRate() throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in")), model = convModel();
+		for (String name : List.of("a.tif", "b.tif"))
+			Files.write(in.resolve(name), new byte[] { 1, 2, 3 });
+		Path out = dir.resolve("out");
+
+		Result r = runFolder(model, in, out);
+
+		assertEquals(1, r.exitCode());
+		String first = r.out().lines().findFirst().orElseThrow();
+		assertTrue(first.matches("0 of 2 images written to .* in \\d+\\.\\d\\d s"),
+			first);
+		assertTrue(r.out().contains("\n2 failed\n"), r.out());
+	}
+
 	@Test
 	void failFastStopsAtTheFirstFailure() throws IOException {
 		Path in = folderOfImages(), model = convModel();
