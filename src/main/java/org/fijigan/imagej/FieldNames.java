@@ -79,7 +79,7 @@ final class FieldNames {
 		.toUnmodifiableMap(kv -> kv[0], kv -> kv[1]));
 
 	private static final Pattern FLAG = Pattern.compile(
-		"--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)");
+		"(?<![^\\s(\\['\",;:])--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?![\\w-]|\\.\\w)");
 
 	private FieldNames() {}
 

@@ -278,6 +278,12 @@ class CommandTest {
 			c.errorMessage());
 		assertEquals("'Gamma (R1)' 2 with 'Lazy R1 interval' 4; --author stays",
 			FieldNames.inFiji("--r1 2 with --r1-every 4; --author stays"));
+		// a file name holding a flag's words is a name, kept as it is; a flag
+		// ending a sentence or quoted is a flag
+		assertEquals("2 of 2 images written (cells--float.tif, /a/--tile.tif, " +
+			"run--tile): 'Float output' keeps them. ('Tile size')", FieldNames.inFiji(
+				"2 of 2 images written (cells--float.tif, " +
+					"/a/--tile.tif, run--tile): --float keeps them. (--tile)"));
 	}
 
 	/**
