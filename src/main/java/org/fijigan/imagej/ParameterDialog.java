@@ -405,6 +405,15 @@ final class ParameterDialog {
 				Interpreter interp = Interpreter.getInstance();
 				String variable = interp == null ? null : interp.getVariableAsString(v
 					.substring(1));
+				// a whole number as ImageJ's dialogs give it (4, not 4.0), so that a
+				// numeric variable names a choice such as a scale
+				if (variable != null && interp.getStringVariable(v.substring(
+					1)) == null)
+				{
+					double number = interp.getVariable2(v.substring(1));
+					if (number == Math.rint(number) && Math.abs(number) < 1e15)
+						return Long.toString((long) number);
+				}
 				if (variable != null) return variable;
 			}
 			return v;

@@ -112,6 +112,17 @@ final class MacroScenario {
 			check("0.5000".equals(read), "model=" + given + " in a folder named " +
 				"with tile=huge: '" + read + "'");
 		}
+		// a numeric macro variable names a choice as ImageJ's dialogs take it
+		// (4, not 4.0, which is no choice of scale)
+		Path x4 = dir.resolve("x4.onnx");
+		String made = IJ.runMacro("setBatchMode(true);\n" + //
+			"s = 4;\n" + //
+			"run('Create Model...', 'architecture=rrdb-sr output=[" + x4 +
+			"] scale=&s channels=1 width=4 blocks=1 seed=1');\n" + //
+			"return 'made';");
+		check("made".equals(made) && org.fijigan.core.model.ModelLoader.load(x4
+			.toString(), org.fijigan.core.model.ModelOverrides.NONE).scale() == 4,
+			"scale=&s with s = 4: " + made);
 		for (String device : new String[] { "gpu", "cuda:strict" }) {
 			String strict = IJ.runMacro("setBatchMode(true);\n" + //
 				"newImage('ramp', '32-bit ramp', 8, 4, 1);\n" + //
