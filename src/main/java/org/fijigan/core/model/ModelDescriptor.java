@@ -119,24 +119,6 @@ public record ModelDescriptor(String name, Path onnxFile, String sha256,
 	}
 
 	/**
-	 * The symbol the image input's graph shape gives both its height and its
-	 * width ("s" for {@code [N,1,s,s]}): the model takes square inputs only, of
-	 * any side. Null where the two differ or either is fixed or unnamed, and for
-	 * a generator.
-	 */
-	public String squareSymbol() {
-		if (kind instanceof ModelKind.Generator || graph == null) return null;
-		ImageInput in = image();
-		for (ValueInfo v : graph.inputs())
-			if (v.name().equals(in.name()) && v.rank() == in.layout().rank()) {
-				String x = v.dimNames().get(in.layout().xAxis()), y = v.dimNames().get(
-					in.layout().yAxis());
-				return !x.isEmpty() && x.equals(y) ? x : null;
-			}
-		return null;
-	}
-
-	/**
 	 * Whether the image input takes uint8 values (0-255 samples), which an image
 	 * reaches whole through its pixel type's range rather than percentiles.
 	 */

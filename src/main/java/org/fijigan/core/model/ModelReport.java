@@ -60,10 +60,8 @@ final class ModelReport {
 			ImageInput in = d.image();
 			line(sb, "image input", in.name() + ", axes " + in.layout() + ", " + (in
 				.channels() == 0 ? "any" : in.channels()) + " channel(s), width " + in
-					.x() + ", height " + (d.squareSymbol() != null
-						? "= width (square only)" : in.y()) + origin(d, "size") +
-				", batch " + (in.maxBatch() == Integer.MAX_VALUE ? "dynamic" : in
-					.maxBatch()));
+					.x() + ", height " + in.y() + origin(d, "size") + ", batch " + (in
+						.maxBatch() == Integer.MAX_VALUE ? "dynamic" : in.maxBatch()));
 			line(sb, "scale", Numbers.significant(d.scale(), 4) + origin(d, "scale"));
 			line(sb, "halo", d.haloPixels() + " px" + origin(d, "halo"));
 			line(sb, "tiling", tiling(d));

@@ -166,11 +166,6 @@ public final class PackageWriter {
 				"; package-model copies one .onnx file: save the model with its weights inside");
 		refuseSeveralOutputs(loaded, onnxName);
 		refuseFixedBatch(loaded, onnxName);
-		if (loaded.squareSymbol() != null) throw new GanException(onnxName +
-			" takes square images only (its input '" + loaded.image().name() +
-			"' has one size, '" + loaded.squareSymbol() + "', for height and width)" +
-			", which package-model cannot state: export the model with height and " +
-			"width of their own, or a fixed size, to package it");
 		List<String> notes = new ArrayList<>();
 		o = withRecordedNormalization(o, loaded, notes);
 		ModelDescriptor d = loaded.task() == TaskKind.GENERATE ? loaded

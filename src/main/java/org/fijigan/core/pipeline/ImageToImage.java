@@ -172,20 +172,8 @@ public final class ImageToImage {
 																														// channels of the
 																														// input type
 
-		String square = model.squareSymbol();
-		if (square != null && image.width() != image.height())
-			throw new GanException("model " + model.name() + " takes square " +
-				"images only (its input '" + model.image().name() +
-				"' has one size, '" + square + "', for height and width): image " +
-				image.title() + " is " + image.width() + "x" + image.height() +
-				" px; crop or pad it to a square");
 		TilingRequest tiling = tilingRequest(model, image, options);
 		TilingPolicy.Decision tiles = TilingPolicy.plan(tiling);
-		if (square != null && tiles.plan().windowWidth() != tiles.plan()
-			.windowHeight()) throw new GanException("model " + model.name() +
-				" takes square inputs only, and the tiles would be " + tiles.plan()
-					.windowWidth() + "x" + tiles.plan().windowHeight() +
-				" px: give a square --tile, or --tile none");
 		notes.addAll(tiles.notes());
 		int reach = model.reachBeyondHalo();
 		if (reach > 0 && tiles.plan().tileCount() > 1) notes.add("tiled with a " +

@@ -1135,24 +1135,6 @@ class PackageModelTest {
 		reproduces(pack(options(one, "batch1", sample16(48, 40, 4))));
 	}
 
-	/**
-	 * A model that takes square images only (one symbol for its height and width)
-	 * is refused with one line: its package described two free axes, which
-	 * bioimage.io tools fed non-square tensors the model refuses.
-	 */
-	@Test
-	void aSquareOnlyModelIsRefused() {
-		Path onnx = OnnxModels.builder().input("x", "N,1,s,s").node("Identity", "x",
-			"y").output("y", "N,1,s,s").write(dir, "square.onnx");
-		GanException e = assertThrows(GanException.class, () -> pack(options(onnx,
-			"square", sample16(48, 40, 4))));
-		assertEquals("square.onnx takes square images only (its input 'x' has " +
-			"one size, 's', for height and width), which package-model cannot " +
-			"state: export the model with height and width of their own, or a " +
-			"fixed size, to package it", e.getMessage());
-		assertFalse(Files.exists(dir.resolve("square")));
-	}
-
 	private static double[] toDoubles(float[] f) {
 		double[] d = new double[f.length];
 		for (int i = 0; i < f.length; i++)

@@ -60,38 +60,6 @@ class ImageToImageTest {
 		return ModelLoader.load(b.write(dir, name).toString(), ModelOverrides.NONE);
 	}
 
-	/**
-	 * A model whose input names its height and width with one symbol
-	 * ({@code [N,1,s,s]}, here 0.5 * (x + x^T)) takes square images only: a
-	 * non-square one is refused before the run with one line naming the
-	 * constraint (ONNX Runtime's broadcasting error came instead), a square one
-	 * runs, info says height = width, and package-model refuses it rather than
-	 * describe two free axes.
-	 */
-	@Test
-	void aModelWithOneSymbolForHeightAndWidthTakesSquareImagesOnly() {
-		ModelDescriptor m = load(OnnxModels.builder().input("x", "N,1,s,s")
-			.initializer("half", new float[] { 0.5f }).node("Transpose", "x", "t",
-				OnnxModels.attrInts("perm", 0, 1, 3, 2)).node("Add", "x,t", "sum").node(
-					"Mul", "sum,half", "y").output("y", "N,1,s,s"), "square.onnx");
-		assertEquals("s", m.squareSymbol());
-		RasterImage rect = randomFloat(24, 16, 1, 1, 1, 3).setTitle("rect");
-		GanException e = assertThrows(GanException.class, () -> run(m, rect, RAW));
-		assertEquals("model square takes square images only (its input 'x' has " +
-			"one size, 's', for height and width): image rect is 24x16 px; crop or " +
-			"pad it to a square", e.getMessage());
-		RasterImage sq = randomFloat(16, 16, 1, 1, 1, 4);
-		float[] in = (float[]) sq.plane(0);
-		float[] out = (float[]) run(m, sq, RAW.withFloatOutput(true)).image().plane(
-			0);
-		assertEquals(0.5f * (in[2 * 16 + 5] + in[5 * 16 + 2]), out[2 * 16 + 5],
-			1e-6f);
-		String info = ModelLoader.report(m, null).text();
-		assertTrue(info.contains("height = width (square only)"), info);
-		assertEquals(null, load(OnnxModels.conv3x3(1, 1, 5, 1), "conv.onnx")
-			.squareSymbol());
-	}
-
 	static RunResult run(ModelDescriptor m, RasterImage img, InferenceOptions o) {
 		return ImageToImage.run(m, img, o, ProgressListener.NONE, CancellationToken
 			.none());
