@@ -483,6 +483,40 @@ public final class ModelSession implements AutoCloseable {
 			"give a larger image or tile";
 	}
 
+	/**
+	 * Where a failed run fed one input two sizes along axes its declaration names
+	 * alike ({@code [N,1,s,s]}: a model that may take square images only), a
+	 * sentence saying so for the failure's message; else "". Such a name is a
+	 * hint, not a rule: many models declared so run on any size.
+	 */
+	private String sharedSizeHint(Map<String, Tensor> inputs) {
+		try {
+			Map<String, NodeInfo> info = session.getInputInfo();
+			for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+				if (!(info.get(e.getKey()).getInfo() instanceof TensorInfo t)) continue;
+				String hint = sharedSizeHint(e.getKey(), t.getDimensionNames(), e
+					.getValue().shape());
+				if (!hint.isEmpty()) return hint;
+			}
+		}
+		catch (OrtException | RuntimeException ignored) {
+			// the failure's own message stands
+		}
+		return "";
+	}
+
+	static String sharedSizeHint(String input, String[] names, long[] fed) {
+		for (int i = 0; i < names.length && i < fed.length; i++)
+			for (int j = i + 1; j < names.length && j < fed.length; j++)
+				if (names[i] != null && !names[i].isEmpty() && names[i].equals(
+					names[j]) && fed[i] != fed[j]) return ". Its input '" + input +
+						"' gives axes " + i + " and " + j + " one size, '" + names[i] +
+						"', and was fed " + fed[i] + " and " + fed[j] +
+						": the model may take square images only (crop or pad the image " +
+						"to a square, or give a square --tile)";
+		return "";
+	}
+
 	static String oneLine(Throwable e) {
 		String m = e.getMessage() == null ? e.getClass().getSimpleName() : e
 			.getMessage();
@@ -592,7 +626,8 @@ public final class ModelSession implements AutoCloseable {
 		catch (OrtException e) {
 			cancel.throwIfCancelled();
 			CancellationToken.throwIfShuttingDown();
-			throw new GanException("the model failed to run: " + reason(e), e);
+			throw new GanException("the model failed to run: " + reason(e) +
+				sharedSizeHint(inputs), e);
 		}
 		catch (GanException e) {
 			throw e;

@@ -60,6 +60,37 @@ class ImageToImageTest {
 		return ModelLoader.load(b.write(dir, name).toString(), ModelOverrides.NONE);
 	}
 
+	/**
+	 * A model whose input names its height and width with one symbol
+	 * ({@code [N,1,s,s]}) is not refused a non-square image: many run on any size
+	 * so declared (an element-wise one here). One that cannot (0.5 * (x + x^T))
+	 * fails with ONNX Runtime's message and a sentence naming the shared size and
+	 * what was fed.
+	 */
+	@Test
+	void aModelWithOneSymbolForHeightAndWidthRunsOrSaysItMayTakeSquaresOnly() {
+		RasterImage rect = randomFloat(24, 16, 1, 1, 1, 3).setTitle("rect");
+		ModelDescriptor any = load(OnnxModels.builder().input("x", "N,1,s,s")
+			.initializer("half", new float[] { 0.5f }).node("Mul", "x,half", "y")
+			.output("y", "N,1,s,s"), "any.onnx");
+		float[] in = (float[]) rect.plane(0);
+		float[] out = (float[]) run(any, rect, RAW.withFloatOutput(true)).image()
+			.plane(0);
+		assertEquals(0.5f * in[37], out[37], 1e-6f);
+		ModelDescriptor square = load(OnnxModels.builder().input("x", "N,1,s,s")
+			.initializer("half", new float[] { 0.5f }).node("Transpose", "x", "t",
+				OnnxModels.attrInts("perm", 0, 1, 3, 2)).node("Add", "x,t", "sum").node(
+					"Mul", "sum,half", "y").output("y", "N,1,s,s"), "square.onnx");
+		GanException e = assertThrows(GanException.class, () -> run(square, rect,
+			RAW.withTileSize(0)));
+		assertTrue(e.getMessage().startsWith("the model failed to run: "), e
+			.getMessage());
+		assertTrue(e.getMessage().endsWith(". Its input 'x' gives axes 2 and 3 " +
+			"one size, 's', and was fed 16 and 24: the model may take square " +
+			"images only (crop or pad the image to a square, or give a square " +
+			"--tile)"), e.getMessage());
+	}
+
 	static RunResult run(ModelDescriptor m, RasterImage img, InferenceOptions o) {
 		return ImageToImage.run(m, img, o, ProgressListener.NONE, CancellationToken
 			.none());
