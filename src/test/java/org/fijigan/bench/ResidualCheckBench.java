@@ -13,10 +13,8 @@ import org.fijigan.core.train.data.TrainingDegradations;
  * The false-alarm rate of {@link ResidualCheck} on pure noise, for
  * docs/trust-tools.md: a perfect denoiser (its result is the noise-free image)
  * run on white Gaussian or Poisson noise over flat and structured images
- * (synthetic fluorescence scenes), and on Gaussian noise rounded and clipped at
- * 0 in an 8-bit image of a dark background, at several sizes; how often does
- * the check say the residual holds structure? A plain main on the test class
- * path:
+ * (synthetic fluorescence scenes), at several sizes; how often does the check
+ * say the residual holds structure? A plain main on the test class path:
  *
  * <pre>
  * java -cp target/classes:target/test-classes:target/lib/'*' org.fijigan.bench.ResidualCheckBench [TRIALS]
@@ -33,7 +31,7 @@ public final class ResidualCheckBench {
 		int trials = args.length > 0 ? Integer.parseInt(args[0]) : 400;
 		String[] cases = { "gaussian 0.05, flat", "gaussian 0.05, scene",
 			"poisson 30 photons, scene", "poisson 5 photons + read 0.01, scene",
-			"poisson 0.1 photons, flat", "8-bit gaussian 12, dark scene, clipped" };
+			"poisson 0.1 photons, flat" };
 		System.out.printf(Locale.ROOT, "%-38s %6s %7s %7s %8s %9s %7s %7s %7s%n",
 			"noise, image", "side", "planes", "alarms", "rate", "threshold", "median",
 			"p99", "max");
@@ -56,23 +54,14 @@ public final class ResidualCheckBench {
 							random);
 						case 3 -> TrainingDegradations.addPoissonGaussianNoise(p, 5, 0.01,
 							random);
-						case 4 -> TrainingDegradations.addPoissonGaussianNoise(p, 0.1 / 0.3,
-							0, random); // 0.1 photons a pixel on the flat 0.3
-						default -> { // an 8-bit image, background 3, rounded and clipped at
-													// 0
-							for (int i = 0; i < clean.length; i++) {
-								clean[i] = 3 + 150 * clean[i];
-								noisy[i] = Math.max(0, Math.min(255, Math.round(clean[i] + 12 *
-									(float) gaussian(random))));
-							}
-						}
+						default -> TrainingDegradations.addPoissonGaussianNoise(p, 0.1 /
+							0.3, 0, random); // 0.1 photons a pixel on the flat 0.3
 					}
 					float[] residual = new float[noisy.length];
 					for (int i = 0; i < residual.length; i++)
 						residual[i] = noisy[i] - clean[i];
-					ResidualCheck.Finding f = c == 5 ? ResidualCheck.check(residual,
-						clean, side, side, 0, 255) : ResidualCheck.check(residual, clean,
-							side, side);
+					ResidualCheck.Finding f = ResidualCheck.check(residual, clean, side,
+						side);
 					if (f.isStructured()) alarms++;
 					maxZ[k] = f.maxZ();
 				}
@@ -88,12 +77,6 @@ public final class ResidualCheckBench {
 		System.out.printf(Locale.ROOT,
 			"all: %d alarms in %d planes of pure noise (%.4f)%n", totalAlarms,
 			totalPlanes, totalAlarms / (double) totalPlanes);
-	}
-
-	/** A standard normal value (Box-Muller). */
-	static double gaussian(SplittableRandom random) {
-		return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 *
-			Math.PI * random.nextDouble());
 	}
 
 	/** A flat plane of 0.3, or a rendered scene scaled to about [0, 1]. */

@@ -139,24 +139,6 @@ public final class ResidualCheck {
 	public static Finding check(float[] residual, float[] result, int width,
 		int height)
 	{
-		return check(residual, result, width, height, Double.NEGATIVE_INFINITY,
-			Double.POSITIVE_INFINITY);
-	}
-
-	/**
-	 * As {@link #check(float[], float[], int, int)}, for an input whose values
-	 * were clipped to {@code [low, high]} (an integer type's range: 0 and 255 for
-	 * 8 bits): noise clipped there is no longer centred on the true value (at a
-	 * true value of 0, {@code max(0, noise)} has a mean of 0.4 noise standard
-	 * deviations), so a dark background holds a residual of positive mean that is
-	 * no removed signal. Each pixel's residual is taken less the mean that
-	 * clipping gives noise of its variance around its result value (Gaussian
-	 * noise clipped at the bounds), which is 0 far from them; infinite bounds (a
-	 * float input) change nothing.
-	 */
-	public static Finding check(float[] residual, float[] result, int width,
-		int height, double low, double high)
-	{
 		int n = width * height;
 		boolean[] finite = new boolean[n];
 		int valid = 0;
@@ -177,8 +159,7 @@ public final class ResidualCheck {
 		for (int i = 0, j = 0; i < n; i++)
 			if (finite[i]) keptDetail[j++] = detail[i];
 		detail = null;
-		double[][] model = noiseModel(keptResidual, keptDetail, keptResult, low,
-			high);
+		double[][] model = noiseModel(keptResidual, keptDetail, keptResult);
 		long windows = 0;
 		for (int k : WINDOWS)
 			if (k <= Math.min(width, height)) windows += (long) (width - k + 1) *
@@ -189,10 +170,9 @@ public final class ResidualCheck {
 		double[][] noise = new double[2][n];
 		for (int i = 0, j = 0; i < n; i++)
 			if (finite[i]) {
+				removed[i] = residual[i];
 				noise[0][i] = model[0][j];
 				noise[1][i] = model[1][j++];
-				removed[i] = residual[i] - clippingBias(result[i], Math.sqrt(
-					noise[0][i]), low, high);
 			}
 		double maxZ = 0;
 		int window = WINDOWS[0];
@@ -360,8 +340,7 @@ public final class ResidualCheck {
 						removed[i] = in[i] - out[i];
 					if (negligible(removed, in, normalisationScale)) continue;
 					in = null;
-					Finding f = check(removed, out, w, h, input.type().min(), input.type()
-						.max());
+					Finding f = check(removed, out, w, h);
 					if (f.windows() == 0) unchecked++;
 					if (!f.isStructured()) continue;
 					// where in the image: channel 2, slice 3 (ImageJ's numbers)
@@ -515,19 +494,6 @@ public final class ResidualCheck {
 	static double[][] noiseModel(float[] residual, float[] detail,
 		float[] result)
 	{
-		return noiseModel(residual, detail, result, Double.NEGATIVE_INFINITY,
-			Double.POSITIVE_INFINITY);
-	}
-
-	/**
-	 * As {@link #noiseModel(float[], float[], float[])}, for an input clipped to
-	 * {@code [low, high]}: a bin near a bound holds clipped noise, whose variance
-	 * is less than the noise's, and each bin's variance is taken back to the
-	 * noise's before the line is fitted ({@link #unclippedVariance}).
-	 */
-	static double[][] noiseModel(float[] residual, float[] detail, float[] result,
-		double low, double high)
-	{
 		int n = residual.length;
 		double whole = MAD_SCALE * medianAbs(residual, null, 0);
 		if (!(whole > 0)) {
@@ -576,7 +542,6 @@ public final class ResidualCheck {
 		for (int b = 0; b < BINS; b++) {
 			if (Double.isNaN(level[b])) continue;
 			if (fromDetail[b]) variance[b] *= correlation;
-			variance[b] = unclippedVariance(variance[b], level[b], low, high);
 			sv += level[b];
 			sq += variance[b];
 			svv += level[b] * level[b];
@@ -716,82 +681,6 @@ public final class ResidualCheck {
 		for (float x : v)
 			s += x * (double) x;
 		return s / v.length;
-	}
-
-	/**
-	 * The mean residual (input - result) that noise of standard deviation
-	 * {@code sigma} around the value {@code value} leaves where the input was
-	 * clipped to {@code [low, high]}: {@code E[clip(value + noise)] - value} for
-	 * Gaussian noise, {@code sigma (g(a) - g(-b))} with
-	 * {@code g(x) = x Phi(x) + phi(x)}, {@code a = (low - value) / sigma} and
-	 * {@code b = (high - value) / sigma}; 0 for infinite bounds, and for a bound
-	 * more than 8 standard deviations away.
-	 */
-	static double clippingBias(double value, double sigma, double low,
-		double high)
-	{
-		if (!(sigma > 0)) return 0;
-		double bias = 0, a = (low - value) / sigma, b = (high - value) / sigma;
-		if (a > -8) bias += sigma * clippedTail(a);
-		if (b < 8) bias -= sigma * clippedTail(-b);
-		return bias;
-	}
-
-	/**
-	 * The variance of noise around {@code value} whose values clipped to
-	 * {@code [low, high]} have the variance {@code clipped}: Gaussian noise of
-	 * standard deviation {@code s} clipped at a bound {@code a = (low - value) /
-	 * s} away keeps {@code s^2 r(a)} of its variance,
-	 * {@code r(a) = a^2 Phi(a) + 1 - Phi(a) + a phi(a) - g(a)^2}, and {@code s}
-	 * is found by a few rounds of {@code s^2 = clipped / r(a)}; the factor is at
-	 * most {@value #MAX_CLIPPED_FACTOR} (noise clipped at its mean keeps a third
-	 * of its variance), so that a value far beyond a bound does not blow it up.
-	 */
-	static double unclippedVariance(double clipped, double value, double low,
-		double high)
-	{
-		if (!(clipped > 0) || Double.isNaN(value)) return clipped;
-		double v = clipped;
-		for (int round = 0; round < 20; round++) {
-			double s = Math.sqrt(v), kept = 1;
-			double a = (low - value) / s, b = (value - high) / s;
-			if (a > -8) kept *= clippedShare(a);
-			if (b > -8) kept *= clippedShare(b);
-			v = clipped / Math.max(1 / MAX_CLIPPED_FACTOR, kept);
-		}
-		return v;
-	}
-
-	/** The most {@link #unclippedVariance} raises a variance by. */
-	static final double MAX_CLIPPED_FACTOR = 3;
-
-	/** {@code Var[max(a, Z)]} for a standard normal {@code Z}. */
-	private static double clippedShare(double a) {
-		double phi = Math.exp(-a * a / 2) / Math.sqrt(2 * Math.PI), cdf = normalCdf(
-			a), g = a * cdf + phi;
-		return Math.max(0, a * a * cdf + 1 - cdf + a * phi - g * g);
-	}
-
-	/**
-	 * {@code g(x) = x Phi(x) + phi(x)}: {@code E[max(x, Z)]} for a standard
-	 * normal {@code Z} (and {@code E[min(x, Z)] = -g(-x)}).
-	 */
-	private static double clippedTail(double x) {
-		double phi = Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
-		return x * normalCdf(x) + phi;
-	}
-
-	/**
-	 * P(N(0,1) < x), from the complementary error function's Chebyshev fit
-	 * (fractional error below 1.2e-7: Numerical Recipes' erfcc).
-	 */
-	static double normalCdf(double x) {
-		double z = Math.abs(x) / Math.sqrt(2), t = 1 / (1 + 0.5 * z);
-		double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t *
-			(0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t *
-				(-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t *
-					0.17087277)))))))));
-		return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 	}
 
 	/**
