@@ -272,7 +272,11 @@ abstract class JobCommand implements Callable<Integer> {
 				"--fail-fast", "--threads", "--timings").contains(o.longestName()))
 				continue;
 			if (o.arity().max() == 0) {
-				sb.append(' ').append(o.longestName());
+				// a negatable flag given in its negative form (--no-residual) holds
+				// false: recorded as typed, not as its positive name
+				boolean negated = o.negatable() && Boolean.FALSE.equals(o.getValue());
+				sb.append(' ').append(negated ? "--no-" + o.longestName().substring(2)
+					: o.longestName());
 				continue;
 			}
 			List<String> values = o.originalStringValues();

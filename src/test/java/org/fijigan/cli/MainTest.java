@@ -180,6 +180,16 @@ class MainTest {
 			"fiji-gan.command = fiji-gan run --model " + model), result
 				.getInfoProperty());
 		assertEquals("", r.err());
+		// a negatable flag is recorded as it was given: --no-residual was
+		// recorded as --residual, the opposite
+		for (String flag : List.of("--no-residual", "--residual")) {
+			r = cli("run", "--model", model, "--input", in, "--output", out,
+				"--overwrite", "--normalize", "none", "--task", "denoise", flag);
+			assertEquals(0, r.exitCode(), r.err());
+			assertTrue(IJ.openImage(out.toString()).getInfoProperty().contains(
+				" --task denoise " + flag + "\n"), flag + ": " + IJ.openImage(out
+					.toString()).getInfoProperty());
+		}
 	}
 
 	@Test
