@@ -56,6 +56,24 @@ class CommandTest {
 		return imp;
 	}
 
+	/**
+	 * What {@code run} writes to the Log (headless, IJ.log writes to standard
+	 * output).
+	 */
+	static String logOf(Runnable run) {
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+		System.setOut(new java.io.PrintStream(log, true,
+			java.nio.charset.StandardCharsets.UTF_8));
+		try {
+			run.run();
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		return log.toString(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
 	DenoiseCommand denoise(ImagePlus image) {
 		DenoiseCommand c = new DenoiseCommand();
 		c.image = image;
@@ -129,18 +147,8 @@ class CommandTest {
 			.toString();
 		c.floatOutput = false;
 		c.normalize = new DenoiseCommand().normalize; // none gives the raw values
-		java.io.PrintStream stdout = System.out;
-		java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-		System.setOut(new java.io.PrintStream(log, true,
-			java.nio.charset.StandardCharsets.UTF_8));
-		try {
-			c.run();
-		}
-		finally {
-			System.setOut(stdout);
-		}
+		String text = logOf(c::run);
 		assertNull(c.errorMessage());
-		String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
 		assertTrue(text.contains("\n  4 result values lay more than 1% beyond " +
 			"the 8-bit range and were clipped to it (33.3% of the result); " +
 			"'Float output' keeps the model's values\n"), text);
@@ -149,21 +157,10 @@ class CommandTest {
 
 	@Test
 	void theTimingsOptionWritesTheStagesToTheLog() {
-		// headless, IJ.log writes to standard output
-		java.io.PrintStream stdout = System.out;
-		java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
 		DenoiseCommand c = denoise(source());
 		c.timings = true;
-		System.setOut(new java.io.PrintStream(log, true,
-			java.nio.charset.StandardCharsets.UTF_8));
-		try {
-			c.run();
-		}
-		finally {
-			System.setOut(stdout);
-		}
+		String text = logOf(c::run);
 		assertNull(c.errorMessage());
-		String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
 		int at = text.indexOf("fiji-gan: timings\n");
 		assertTrue(at >= 0, text);
 		String after = text.substring(at);

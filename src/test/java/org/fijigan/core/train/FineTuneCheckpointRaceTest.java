@@ -16,7 +16,6 @@ import org.fijigan.core.GanException;
 import org.fijigan.core.ProgressListener;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
-import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.train.data.Augmentation;
 import org.fijigan.core.train.data.DataSource;
@@ -38,15 +37,6 @@ class FineTuneCheckpointRaceTest {
 	@TempDir
 	Path dir;
 
-	private static RasterImage image(Random random, String title) {
-		RasterImage image = RasterImage.allocate(6, 5, 1, 1, 1, PixelType.FLOAT32)
-			.setTitle(title);
-		float[] p = (float[]) image.plane(0);
-		for (int i = 0; i < p.length; i++)
-			p[i] = random.nextFloat() * 4 - 1;
-		return image;
-	}
-
 	/**
 	 * Another run into the same checkpoint folder finishes (its checkpoint
 	 * written, its lock released) as this run's first training image is read:
@@ -61,7 +51,8 @@ class FineTuneCheckpointRaceTest {
 		Path ck = dir.resolve("ck");
 		byte[] earlier = "the earlier run's checkpoint".getBytes();
 		Random random = new Random(5);
-		RasterImage input = image(random, "a"), target = image(random, "a");
+		RasterImage input = FineTuneModelChangedTest.image(random, "a"), target =
+			FineTuneModelChangedTest.image(random, "a");
 		ImageSource inputs = ImageSource.of(List.of(input));
 		// the other run finishes as the first input image is read
 		ImageSource finishing = new ImageSource() {

@@ -47,7 +47,8 @@ class FineTuneModelChangedTest {
 					"N,1,H,W").write(dir, name);
 	}
 
-	private static RasterImage image(Random random, String title) {
+	/** A 6x5 image of values drawn from {@code random}, in [-1, 3). */
+	static RasterImage image(Random random, String title) {
 		RasterImage image = RasterImage.allocate(6, 5, 1, 1, 1, PixelType.FLOAT32)
 			.setTitle(title);
 		float[] p = (float[]) image.plane(0);
