@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
 	Path output;
 
 	@Option(names = "--overwrite",
-		description = "Write into DIR even when it holds files, replacing the demo's (and removing the earlier demo's files the new one lacks).")
+		description = "Write into DIR even when it holds files, replacing the demo's.")
 	boolean overwrite;
 
 	@Option(names = "--seed", paramLabel = "S", defaultValue = "" +

@@ -124,29 +124,12 @@ public final class DemoFiles {
 	}
 
 	/**
-	 * Whether {@code name} is the name of a file the demo writes: a PNG named
-	 * after one of its tasks' models ({@code sr-x2-truth.png},
-	 * {@code mri-generator-axial-2-SYNTHETIC.png}), {@link #CONTACT_SHEET} or
-	 * {@link #METRICS}. A demo written over an earlier one removes those of the
-	 * earlier set that it does not write itself, and leaves every other file.
-	 */
-	public static boolean isDemoFile(String name) {
-		if (name.equals(CONTACT_SHEET) || name.equals(METRICS)) return true;
-		if (!name.matches("[A-Za-z0-9._-]+\\.png")) return false;
-		List<String> models = new ArrayList<>(Demo.SUPER_RESOLUTION_MODELS);
-		models.addAll(List.of(Demo.DENOISE_MODEL, Demo.INPAINT_MODEL,
-			Demo.GENERATOR_MODEL));
-		return models.stream().anyMatch(m -> name.startsWith(m + "-"));
-	}
-
-	/**
 	 * Writes the report's images, {@link #CONTACT_SHEET} and {@link #METRICS}
 	 * into {@code dir} (claimed by {@link #claim}; created here when absent) as
 	 * one set: they are made in a hidden folder beside it ({@link StagingFolder})
 	 * and moved in once all are made, {@link #METRICS} removed first and put
-	 * last; the earlier demo files ({@link #isDemoFile}) the new set does not
-	 * hold are removed. A failure or cancellation while the files are made leaves
-	 * {@code dir} as it was.
+	 * last; every other file in {@code dir} stays. A failure or cancellation
+	 * while the files are made leaves {@code dir} as it was.
 	 *
 	 * @param sheet the rendered contact sheet, 8-bit or RGB;
 	 *          {@code fiji-gan.demo*} properties saying what it is (and that its
@@ -203,23 +186,13 @@ public final class DemoFiles {
 	/**
 	 * Moves the files {@code names} (the last {@link #METRICS}) from
 	 * {@code staging} into {@code dir}: the earlier {@link #METRICS} removed
-	 * first, then the images, then the earlier demo files the set lacks removed,
-	 * then {@link #METRICS}. A kill meanwhile leaves a folder without a metrics
-	 * file rather than one that mixes two runs' metrics and images.
+	 * first, then the images, then {@link #METRICS}. A kill meanwhile leaves a
+	 * folder without a metrics file rather than one that mixes two runs' metrics
+	 * and images.
 	 */
 	private static List<Path> moveIn(Path staging, Path dir, List<String> names,
 		boolean replace)
 	{
-		List<Path> earlier = new ArrayList<>();
-		try (Stream<Path> s = Files.list(dir)) {
-			for (Path p : s.toList())
-				if (isDemoFile(p.getFileName().toString()) && !Files.isDirectory(p,
-					java.nio.file.LinkOption.NOFOLLOW_LINKS)) earlier.add(p);
-		}
-		catch (IOException e) {
-			throw new GanException("cannot read " + dir + ": " + AtomicFile.describe(
-				e) + "; nothing of the demo was written", e);
-		}
 		for (String name : names) {
 			Path to = dir.resolve(name);
 			if (Files.isDirectory(to, java.nio.file.LinkOption.NOFOLLOW_LINKS))
@@ -238,8 +211,6 @@ public final class DemoFiles {
 				if (!name.equals(METRICS)) StagingFolder.moveReplacing(staging.resolve(
 					name), to);
 			}
-			for (Path old : earlier)
-				if (!written.contains(old)) Files.deleteIfExists(old);
 			StagingFolder.moveReplacing(staging.resolve(METRICS), dir.resolve(
 				METRICS));
 		}

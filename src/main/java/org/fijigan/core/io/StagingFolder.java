@@ -68,11 +68,29 @@ public final class StagingFolder {
 
 	/**
 	 * Moves {@code from} to {@code to} in one step (a rename on one file system),
-	 * replacing a file there; {@code to}'s folder is created when absent.
+	 * replacing a file there; {@code to}'s folder is created when absent. Where
+	 * the staging folder lies on another file system than {@code to} (an output
+	 * folder that is a mount point, or a link to another disk), the file is
+	 * copied beside {@code to} first and renamed onto it, so that {@code to} is
+	 * still never half-written.
 	 */
 	public static void moveReplacing(Path from, Path to) throws IOException {
 		if (to.getParent() != null) Files.createDirectories(to.getParent());
-		Files.move(from, to, StandardCopyOption.REPLACE_EXISTING,
-			StandardCopyOption.ATOMIC_MOVE);
+		try {
+			Files.move(from, to, StandardCopyOption.REPLACE_EXISTING,
+				StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (java.nio.file.AtomicMoveNotSupportedException e) {
+			Path copy = AtomicFile.temporaryFor(to);
+			try {
+				Files.copy(from, copy, StandardCopyOption.REPLACE_EXISTING);
+				Files.move(copy, to, StandardCopyOption.REPLACE_EXISTING,
+					StandardCopyOption.ATOMIC_MOVE);
+				Files.delete(from);
+			}
+			finally {
+				Files.deleteIfExists(copy);
+			}
+		}
 	}
 }
