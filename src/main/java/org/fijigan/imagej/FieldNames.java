@@ -79,7 +79,8 @@ final class FieldNames {
 		.toUnmodifiableMap(kv -> kv[0], kv -> kv[1]));
 
 	private static final Pattern FLAG = Pattern.compile(
-		"(?<![^\\s(\\['\",;:])--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?![\\w-]|\\.\\w)");
+		"(?:(?<![^\\s(\\['\",;:{<`|])|(?<=--[a-z][a-z0-9-]{0,40}/))" +
+			"--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?![\\w-]|\\.\\w|/(?!--))");
 
 	private FieldNames() {}
 

@@ -281,6 +281,9 @@ class CommandTest {
 			"run--tile): 'Float output' keeps them. ('Tile size')", FieldNames.inFiji(
 				"2 of 2 images written (cells--float.tif, " +
 					"/a/--tile.tif, run--tile): --float keeps them. (--tile)"));
+		assertEquals("remove 'Class'/'Class', {'Tile size'} `'Seed'` /a/--tile/b",
+			FieldNames.inFiji("remove --class/--classes, {--tile} `--seed` " +
+				"/a/--tile/b"));
 	}
 
 	/**
