@@ -729,12 +729,10 @@ public final class ImageFileCodec implements ImageCodec {
 					size + ") is not written; write .tif to keep it");
 			default -> List.of();
 		});
-		boolean origin = c.xOrigin() != 0 || c.yOrigin() != 0 || c.zOrigin() != 0;
-		if (origin && List.of(".png", ".jpg", ".jpeg", ".npy").contains(extension))
-			notes.add(formatName(extension) +
-				" holds no origin: the origin (at pixel " + Numbers.rounded(c.xOrigin(),
-					6) + ", " + Numbers.rounded(c.yOrigin(), 6) + ", " + Numbers.rounded(c
-						.zOrigin(), 6) + ") is not written; write .tif to keep it");
+		if (c.originPlace() != null && List.of(".png", ".jpg", ".jpeg", ".npy")
+			.contains(extension)) notes.add(formatName(extension) +
+				" holds no origin: the origin (" + c.originPlace() +
+				") is not written; write .tif to keep it");
 		return notes;
 	}
 

@@ -21,6 +21,7 @@ import org.fijigan.core.eval.GenerationProtocol.GroupImages;
 import org.fijigan.core.eval.GenerationProtocol.OneClass;
 import org.fijigan.core.eval.GenerationProtocol.TrainingSet;
 import org.fijigan.core.image.Normalization;
+import org.fijigan.core.image.PixelType;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.image.RawRange;
 import org.fijigan.core.model.GeneratorSpec;
@@ -349,12 +350,10 @@ public final class GenerationEvaluation {
 	private static RawRange[][] setRanges(List<RasterImage> images,
 		Normalization rule, String what, List<String> notes)
 	{
-		Map<org.fijigan.core.image.PixelType, List<RasterImage>> byType =
-			new LinkedHashMap<>();
+		Map<PixelType, List<RasterImage>> byType = new LinkedHashMap<>();
 		for (RasterImage image : images)
 			byType.computeIfAbsent(image.type(), k -> new ArrayList<>()).add(image);
-		Map<org.fijigan.core.image.PixelType, RawRange[]> ranges =
-			new LinkedHashMap<>();
+		Map<PixelType, RawRange[]> ranges = new LinkedHashMap<>();
 		byType.forEach((type, list) -> ranges.put(type, SetRange.of(list, rule,
 			what)));
 		if (byType.size() > 1) notes.add(what + " mix pixel types " + byType

@@ -1,6 +1,8 @@
 
 package org.fijigan.core.image;
 
+import org.fijigan.core.text.Numbers;
+
 /**
  * Where an image lies in space and time, as ImageJ calibrates one.
  * {@code pixelWidth}, {@code pixelHeight} and {@code pixelDepth} are in
@@ -67,6 +69,16 @@ public record Calibration(double pixelWidth, double pixelHeight,
 	public Calibration withOrigin(double x, double y, double z) {
 		return new Calibration(pixelWidth, pixelHeight, pixelDepth, unit, yUnit,
 			zUnit, x, y, z, frameInterval, timeUnit, orientation);
+	}
+
+	/**
+	 * The origin as a note names it ("at pixel 10, 4, 1"), or null when it is
+	 * pixel 0, which every file format holds.
+	 */
+	public String originPlace() {
+		if (xOrigin == 0 && yOrigin == 0 && zOrigin == 0) return null;
+		return "at pixel " + Numbers.rounded(xOrigin, 6) + ", " + Numbers.rounded(
+			yOrigin, 6) + ", " + Numbers.rounded(zOrigin, 6);
 	}
 
 	/** This calibration with frames {@code interval} {@code timeUnit} apart. */

@@ -17,7 +17,6 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import org.fijigan.core.GanException;
-import org.fijigan.core.text.Numbers;
 
 /**
  * NIfTI-1 single files ({@code .nii}, gzipped {@code .nii.gz}), as
@@ -279,12 +278,11 @@ public final class Nifti {
 		if (c.frameInterval() > 0 && image.frames() > 1 && timeCode(c
 			.timeUnit()) == 0) notes.add("NIfTI has no time unit like \"" + c
 				.timeUnit() + "\": the frame interval is not written");
-		if (c.xOrigin() != 0 || c.yOrigin() != 0 || c.zOrigin() != 0) notes.add(
-			"NIfTI holds no origin like ImageJ's: the origin (at pixel " + Numbers
-				.rounded(c.xOrigin(), 6) + ", " + Numbers.rounded(c.yOrigin(), 6) +
-				", " + Numbers.rounded(c.zOrigin(), 6) + ") is not written" + (c
-					.orientation() == null ? "; the result claims no place in the world"
-						: "; the input's qform and sform are"));
+		if (c.originPlace() != null) notes.add(
+			"NIfTI holds no origin like ImageJ's: the origin (" + c.originPlace() +
+				") is not written" + (c.orientation() == null
+					? "; the result claims no place in the world"
+					: "; the input's qform and sform are"));
 		return notes;
 	}
 

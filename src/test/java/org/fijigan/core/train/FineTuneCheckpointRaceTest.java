@@ -31,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FineTuneCheckpointRaceTest {
 
-	private static final FineTuneOutput.Hints HINTS = new FineTuneOutput.Hints(
-		"replace", "resume", "restart", "replace the model");
-
 	@TempDir
 	Path dir;
 
@@ -81,7 +78,7 @@ class FineTuneCheckpointRaceTest {
 			new DataSource.Pairs(finishing, ImageSource.of(List.of(target))), 1, 0,
 			Augmentation.parse("none"), Normalization.parse("none"), 0.0, 0f, config);
 		FineTuneOutput output = new FineTuneOutput(dir.resolve("tuned.onnx"), List
-			.of(), false, false, false, HINTS);
+			.of(), false, false, false, FineTuneOutputTest.HINTS);
 
 		GanException e = assertThrows(GanException.class, () -> FineTune.run(
 			request, output, ProgressListener.NONE, new CancellationToken()));

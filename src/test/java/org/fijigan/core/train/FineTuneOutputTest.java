@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FineTuneOutputTest {
 
-	private static final FineTuneOutput.Hints HINTS = new FineTuneOutput.Hints(
-		"replace", "resume", "restart", "replace the model");
+	static final FineTuneOutput.Hints HINTS = new FineTuneOutput.Hints("replace",
+		"resume", "restart", "replace the model");
 
 	@TempDir
 	Path dir;
