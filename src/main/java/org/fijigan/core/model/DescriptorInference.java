@@ -332,10 +332,13 @@ final class DescriptorInference {
 	 * Which of an inpainting model's image-like inputs takes the mask: the one
 	 * named {@code mask} (in any case), as the documentation says; else the first
 	 * whose name contains "mask" but not "image", "img" or "input" (a
-	 * "masked_image" is the image with its holes blanked); else the first whose
-	 * name contains "mask"; else the second input. The last input whose name
-	 * contained "mask" was taken, so inputs declared as {@code [mask,
-	 * masked_image]} had the image fed as the mask and the mask as the image.
+	 * "masked_image" is the image with its holes blanked); else, where an input
+	 * names the image so ("masked_image"), the first other one; else the second
+	 * input. The last input whose name contained "mask" was taken, so inputs
+	 * declared as {@code [mask, masked_image]} had the image fed as the mask and
+	 * the mask as the image; and a "masked_image" beside an input named otherwise
+	 * ({@code [masked_image, hole]}, {@code [holes, masked_image]}) was taken for
+	 * the mask, as no name said mask more plainly.
 	 */
 	static ValueInfo maskInput(List<ValueInfo> inputs) {
 		ValueInfo named = null, imageNamed = null;
@@ -348,8 +351,10 @@ final class DescriptorInference {
 			if (!image && named == null) named = v;
 			if (image && imageNamed == null) imageNamed = v;
 		}
-		return named != null ? named : imageNamed != null ? imageNamed : inputs.get(
-			1);
+		if (named != null) return named;
+		for (ValueInfo v : inputs)
+			if (imageNamed != null && v != imageNamed) return v;
+		return inputs.get(1);
 	}
 
 	/**

@@ -128,6 +128,29 @@ class InpaintingInputsTest {
 	}
 
 	/**
+	 * Beside an input named "masked_image" and one named neither "mask" nor for
+	 * the image ([masked_image, hole], [holes, masked_image]), the masked image
+	 * was taken for the mask, since its name contains "mask": the other input
+	 * takes the mask, in either order.
+	 */
+	@Test
+	void aMaskedImageInputIsTheImageBesideAnotherName() {
+		for (String other : new String[] { "hole", "holes" })
+			for (boolean imageFirst : new boolean[] { true, false }) {
+				OnnxModels.Builder b = OnnxModels.builder();
+				if (imageFirst) b.input("masked_image", "N,1,H,W").input(other,
+					"N,1,H,W");
+				else b.input(other, "N,1,H,W").input("masked_image", "N,1,H,W");
+				ModelDescriptor m = load(plusTwiceMask(b, "masked_image", other,
+					"N,1,H,W"), other + imageFirst + ".onnx");
+				assertEquals(other, m.mask().inputName());
+				assertEquals("masked_image", m.image().name());
+				RasterImage img = image(1);
+				assertInpainted(img, mask(1), inpaint(m, img, mask(1)).image());
+			}
+	}
+
+	/**
 	 * A mask input shaped otherwise than the image input was fed in the image's
 	 * layout, and ONNX Runtime refused it: a [N,1,H,W] mask beside a
 	 * channels-last image, a [1,H,W] mask, a [N,H,W,1] mask beside a
