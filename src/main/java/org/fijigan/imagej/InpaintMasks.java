@@ -99,12 +99,18 @@ final class InpaintMasks {
 
 	/**
 	 * Fills each ROI into the plane(s) its position names (all planes when it has
-	 * none).
+	 * none). A ROI placed beyond the image (a stack position past its planes, a
+	 * slice or frame past its slices or frames) is refused, naming it: ImageJ's
+	 * conversion threw its own exception, which stopped neither the run's macro
+	 * nor its saving of the untouched input, and a slice past the stack was left
+	 * out without a word.
 	 */
 	static RasterImage fromRois(ImagePlus image, Roi[] rois,
 		boolean usePositions)
 	{
 		int z = image.getNSlices(), t = image.getNFrames();
+		if (usePositions) for (int i = 0; i < rois.length; i++)
+			refuseBeyond(image, rois[i], i);
 		boolean perPlane = usePositions && z * t > 1 && java.util.Arrays.stream(
 			rois).anyMatch(r -> r.getPosition() > 0 || r.hasHyperStackPosition());
 		RasterImage mask = RasterImage.allocate(image.getWidth(), image.getHeight(),
@@ -130,6 +136,38 @@ final class InpaintMasks {
 					}
 		}
 		return mask.setTitle("mask");
+	}
+
+	/**
+	 * Refuses {@code roi} (the {@code index}th, from 0) where its position names
+	 * a plane, slice, frame or channel {@code image} does not have.
+	 */
+	private static void refuseBeyond(ImagePlus image, Roi roi, int index) {
+		String beyond = null;
+		if (roi.hasHyperStackPosition()) {
+			if (roi.getCPosition() > image.getNChannels()) beyond = "channel " + roi
+				.getCPosition() + ", but '" + image.getTitle() + "' has " + count(image
+					.getNChannels(), "channel");
+			else if (roi.getZPosition() > image.getNSlices()) beyond = "slice " + roi
+				.getZPosition() + ", but '" + image.getTitle() + "' has " + count(image
+					.getNSlices(), "slice");
+			else if (roi.getTPosition() > image.getNFrames()) beyond = "frame " + roi
+				.getTPosition() + ", but '" + image.getTitle() + "' has " + count(image
+					.getNFrames(), "frame");
+		}
+		else if (roi.getPosition() > image.getStackSize()) beyond = "position " +
+			roi.getPosition() + ", but '" + image.getTitle() + "' has " + count(image
+				.getStackSize(), "plane");
+		if (beyond == null) return;
+		String name = roi.getName() == null || roi.getName().isBlank() ? "ROI " +
+			(index + 1) + " of the ROI Manager" : "ROI '" + roi.getName() + "'";
+		throw new GanException(name + " is placed on " + beyond +
+			": remove it from the ROI Manager or set its position (Properties...) " +
+			"to one the image has");
+	}
+
+	private static String count(int n, String what) {
+		return n + " " + what + (n == 1 ? "" : "s");
 	}
 
 	/**

@@ -602,6 +602,40 @@ class CommandTest {
 				assertEquals(-1, m[y * 16 + x], x + "," + y);
 	}
 
+	/**
+	 * A ROI placed beyond the stack (position 5 of 3 planes) threw ImageJ's own
+	 * exception, which stopped neither the macro nor its saving of the untouched
+	 * input; one placed on slice 7 of 3 was left out without a word. Each is
+	 * refused, naming it.
+	 */
+	@Test
+	void aRoiPlacedBeyondTheImageIsRefusedNamingIt() {
+		ImagePlus image = ij.IJ.createImage("stack", "8-bit black", 5, 4, 3);
+		Roi inside = new Roi(0, 0, 2, 1);
+		inside.setPosition(2);
+		Roi beyond = new Roi(1, 1, 2, 1);
+		beyond.setPosition(5);
+		beyond.setName("far");
+		GanException e = assertThrows(GanException.class, () -> InpaintMasks
+			.fromRois(image, new Roi[] { inside, beyond }, true));
+		assertEquals("ROI 'far' is placed on position 5, but 'stack' has 3 " +
+			"planes: remove it from the ROI Manager or set its position " +
+			"(Properties...) to one the image has", e.getMessage());
+
+		Roi slice7 = new Roi(1, 1, 2, 1);
+		slice7.setPosition(0, 7, 0);
+		e = assertThrows(GanException.class, () -> InpaintMasks.fromRois(image,
+			new Roi[] { inside, slice7 }, true));
+		assertEquals("ROI 2 of the ROI Manager is placed on slice 7, but 'stack' " +
+			"has 3 slices: remove it from the ROI Manager or set its position " +
+			"(Properties...) to one the image has", e.getMessage());
+		// a selection's position is not read: it marks every plane
+		RasterImage selection = InpaintMasks.fromRois(image, new Roi[] { beyond },
+			false);
+		assertEquals(1, selection.planeCount());
+		assertEquals(2 * 255, sum((byte[]) selection.plane(0)));
+	}
+
 	@Test
 	void masksComeFromSelectionsPositionedRoisOrAnImageOfTheRightSize() {
 		ImagePlus image = ij.IJ.createImage("stack", "8-bit black", 5, 4, 3);
