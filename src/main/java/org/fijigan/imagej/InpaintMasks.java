@@ -176,7 +176,12 @@ final class InpaintMasks {
 	 * {@code --mask}), so that {@link Inpainter} applies one rule for both: a
 	 * non-zero pixel is a hole, a NaN pixel is neither (refused unless nonfinite
 	 * reads it as 0), an RGB pixel is a hole where it is not black. It needs one
-	 * plane, or one per slice and frame, taken in ImageJ's order.
+	 * plane, or one per slice and frame: as the image's slices and frames, or a
+	 * plain stack of as many planes taken in ImageJ's order, by the command
+	 * line's rule ({@link Inpainter#withImagePlanes(RasterImage, int, int)}). A
+	 * mask of 3 slices and 2 frames was laid on an image of 2 slices and 3
+	 * frames, its planes on other slices and frames, where the command line
+	 * refuses it.
 	 */
 	static RasterImage fromImage(ImagePlus image, ImagePlus mask) {
 		if (mask.getWidth() != image.getWidth() || mask.getHeight() != image
@@ -184,17 +189,14 @@ final class InpaintMasks {
 				"' is " + mask.getWidth() + "x" + mask.getHeight() + " but '" + image
 					.getTitle() + "' is " + image.getWidth() + "x" + image.getHeight() +
 				": the mask needs the same width and height");
-		int z = image.getNSlices(), t = image.getNFrames(), n = mask.getStackSize();
-		if (mask.getNChannels() > 1 || (n != 1 && n != z * t))
-			throw new GanException("mask image '" + mask.getTitle() + "' has " + n +
-				" planes: give one plane, or one per slice and frame (" + z * t +
-				") of '" + image.getTitle() + "', with one channel");
+		int z = image.getNSlices(), t = image.getNFrames();
+		if (mask.getNChannels() > 1) throw new GanException("mask image '" + mask
+			.getTitle() + "' has " + mask.getNChannels() + " channels: give one " +
+			"plane, or one per slice and frame (" + z * t + ") of '" + image
+				.getTitle() + "', with one channel");
 		RasterImage read = ImagePlusConverter.toRaster(mask, IJ::log);
-		if (n == 1 || read.slices() == z && read.frames() == t) return read;
-		Object[] planes = new Object[n];
-		for (int i = 0; i < n; i++)
-			planes[i] = read.plane(i);
-		return new RasterImage(read.width(), read.height(), 1, z, t, read.type(),
-			planes).setTitle(read.title()).setCalibration(read.calibration());
+		RasterImage laid = Inpainter.withImagePlanes(read, z, t);
+		return laid == read ? read : laid.setTitle(read.title()).setCalibration(read
+			.calibration());
 	}
 }

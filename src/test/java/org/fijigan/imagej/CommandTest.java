@@ -636,6 +636,35 @@ class CommandTest {
 		assertEquals(2 * 255, sum((byte[]) selection.plane(0)));
 	}
 
+	/**
+	 * A mask image of 3 slices and 2 frames was laid on an image of 2 slices and
+	 * 3 frames (its planes on other slices and frames), where the command line
+	 * refuses it: Fiji refuses it in the same words; a plain stack of 6 planes is
+	 * still taken in ImageJ's order.
+	 */
+	@Test
+	void aMaskImageOfOtherSlicesAndFramesIsRefusedAsOnTheCommandLine() {
+		ImagePlus image = ij.IJ.createImage("z2t3", "8-bit black", 5, 4, 6);
+		image.setDimensions(1, 2, 3);
+		ImagePlus mask = ij.IJ.createImage("m", "8-bit black", 5, 4, 6);
+		for (int i = 1; i <= 6; i++)
+			mask.getStack().getProcessor(i).set(i - 1, 0, 255);
+		mask.setDimensions(1, 3, 2);
+		GanException e = assertThrows(GanException.class, () -> InpaintMasks
+			.fromImage(image, mask));
+		assertEquals("the mask has 3 slices and 2 frames, the image 2 slices and " +
+			"3 frames: give a mask of one plane for all, or one of 2 slices and 3 " +
+			"frames (a stack of 6 planes will do)", e.getMessage());
+
+		mask.setDimensions(1, 6, 1);
+		RasterImage laid = InpaintMasks.fromImage(image, mask);
+		assertEquals(2, laid.slices());
+		assertEquals(3, laid.frames());
+		// the 4th plane: slice 2 of frame 2
+		assertEquals(-1, ((byte[]) laid.plane(0, 1, 1))[3]);
+		assertEquals("m", laid.title());
+	}
+
 	@Test
 	void masksComeFromSelectionsPositionedRoisOrAnImageOfTheRightSize() {
 		ImagePlus image = ij.IJ.createImage("stack", "8-bit black", 5, 4, 3);

@@ -160,8 +160,18 @@ public final class Inpainter {
 	 * image's.
 	 */
 	static RasterImage withImagePlanes(RasterImage mask, RasterImage image) {
-		int slices = image.slices(), frames = image.frames(), planes = slices *
-			frames;
+		return withImagePlanes(mask, image.slices(), image.frames());
+	}
+
+	/**
+	 * As {@link #withImagePlanes(RasterImage, RasterImage)}, for an image of
+	 * {@code slices} slices and {@code frames} frames: Fiji's mask image is laid
+	 * on the image by this rule too, before a preview cuts it.
+	 */
+	public static RasterImage withImagePlanes(RasterImage mask, int slices,
+		int frames)
+	{
+		int planes = slices * frames;
 		if (mask.planeCount() == 1 || mask.slices() == slices && mask
 			.frames() == frames) return mask;
 		if ((mask.slices() == 1 || mask.frames() == 1) && mask
