@@ -143,7 +143,9 @@ public final class ImageFileCodec implements ImageCodec {
 				") is not applied: fiji-gan reads the pixels as stored, and " +
 				"its results carry no orientation, so a viewer that applies it shows " +
 				"this file and its result differently");
-			return ImagePlusConverter.toRaster(readJpeg(file, role), notes);
+			ImagePlus jpegImage = readJpeg(file, role);
+			return "mask".equals(role) ? ImagePlusConverter.toMaskRaster(jpegImage,
+				notes) : ImagePlusConverter.toRaster(jpegImage, notes);
 		}
 		ImageFileCheck.Findings.Tiff tiff =
 			found instanceof ImageFileCheck.Findings.Tiff t ? t : null;
@@ -181,7 +183,9 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		if (found instanceof ImageFileCheck.Findings.Fits fits && fits
 			.scaling() != null) scaleFits(imp, fits.scaling());
-		RasterImage image = ImagePlusConverter.toRaster(imp, notes);
+		// a mask is read in its stored values, whatever calibration it has
+		RasterImage image = "mask".equals(role) ? ImagePlusConverter.toMaskRaster(
+			imp, notes) : ImagePlusConverter.toRaster(imp, notes);
 		FileInfo opened = imp.getOriginalFileInfo();
 		if (opened != null && (opened.fileType == FileInfo.GRAY32_INT ||
 			opened.fileType == FileInfo.GRAY32_UNSIGNED)) noteRounded(file, image,

@@ -171,17 +171,17 @@ final class InpaintMasks {
 	}
 
 	/**
-	 * {@code mask} as the engine reads a mask file: its pixels as they are (read
-	 * by {@link ImagePlusConverter#toRaster}, as the command line reads
-	 * {@code --mask}), so that {@link Inpainter} applies one rule for both: a
-	 * non-zero pixel is a hole, a NaN pixel is neither (refused unless nonfinite
-	 * reads it as 0), an RGB pixel is a hole where it is not black. It needs one
-	 * plane, or one per slice and frame: as the image's slices and frames, or a
-	 * plain stack of as many planes taken in ImageJ's order, by the command
-	 * line's rule ({@link Inpainter#withImagePlanes(RasterImage, int, int)}). A
-	 * mask of 3 slices and 2 frames was laid on an image of 2 slices and 3
-	 * frames, its planes on other slices and frames, where the command line
-	 * refuses it.
+	 * {@code mask} as the engine reads a mask file: its pixels as they are, in
+	 * stored values (read by {@link ImagePlusConverter#toMaskRaster}, as the
+	 * command line reads {@code --mask}), so that {@link Inpainter} applies one
+	 * rule for both: a non-zero pixel is a hole, a NaN pixel is neither (refused
+	 * unless nonfinite reads it as 0), an RGB pixel is a hole where it is not
+	 * black. It needs one plane, or one per slice and frame: as the image's
+	 * slices and frames, or a plain stack of as many planes taken in ImageJ's
+	 * order, by the command line's rule
+	 * ({@link Inpainter#withImagePlanes(RasterImage, int, int)}). A mask of 3
+	 * slices and 2 frames was laid on an image of 2 slices and 3 frames, its
+	 * planes on other slices and frames, where the command line refuses it.
 	 */
 	static RasterImage fromImage(ImagePlus image, ImagePlus mask) {
 		if (mask.getWidth() != image.getWidth() || mask.getHeight() != image
@@ -194,7 +194,7 @@ final class InpaintMasks {
 			.getTitle() + "' has " + mask.getNChannels() + " channels: give one " +
 			"plane, or one per slice and frame (" + z * t + ") of '" + image
 				.getTitle() + "', with one channel");
-		RasterImage read = ImagePlusConverter.toRaster(mask, IJ::log);
+		RasterImage read = ImagePlusConverter.toMaskRaster(mask, IJ::log);
 		RasterImage laid = Inpainter.withImagePlanes(read, z, t);
 		return laid == read ? read : laid.setTitle(read.title()).setCalibration(read
 			.calibration());
