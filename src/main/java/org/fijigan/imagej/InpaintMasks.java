@@ -111,6 +111,8 @@ final class InpaintMasks {
 		int z = image.getNSlices(), t = image.getNFrames();
 		if (usePositions) for (int i = 0; i < rois.length; i++)
 			refuseBeyond(image, rois[i], i);
+		String channels = usePositions ? channelNote(image, rois) : null;
+		if (channels != null) IJ.log("fiji-gan: " + channels);
 		boolean perPlane = usePositions && z * t > 1 && java.util.Arrays.stream(
 			rois).anyMatch(r -> r.getPosition() > 0 || r.hasHyperStackPosition());
 		RasterImage mask = RasterImage.allocate(image.getWidth(), image.getHeight(),
@@ -164,6 +166,30 @@ final class InpaintMasks {
 		throw new GanException(name + " is placed on " + beyond +
 			": remove it from the ROI Manager or set its position (Properties...) " +
 			"to one the image has");
+	}
+
+	/**
+	 * A note where a ROI is placed on one channel of an image of several: the
+	 * mask has one channel, so its holes are filled in every channel (a ROI on
+	 * channel 2 changed channel 1 too, without a word); null where none is.
+	 */
+	static String channelNote(ImagePlus image, Roi[] rois) {
+		int channels = image.getNChannels();
+		if (channels < 2) return null;
+		for (int i = 0; i < rois.length; i++) {
+			Roi roi = rois[i];
+			int c = roi.hasHyperStackPosition() ? roi.getCPosition() : roi
+				.getPosition() > 0 && roi.getPosition() <= image.getStackSize() ? image
+					.convertIndexToPosition(roi.getPosition())[0] : 0;
+			if (c <= 0) continue;
+			String name = roi.getName() == null || roi.getName().isBlank() ? "ROI " +
+				(i + 1) + " of the ROI Manager" : "ROI '" + roi.getName() + "'";
+			return name + " is placed on channel " + c + ", but the mask has one " +
+				"channel for all: its holes are filled in all " + channels +
+				" channels of '" + image.getTitle() + "'" + (rois.length > 1
+					? ", as are any other ROI's" : "");
+		}
+		return null;
 	}
 
 	private static String count(int n, String what) {

@@ -665,6 +665,35 @@ class CommandTest {
 		assertEquals("m", laid.title());
 	}
 
+	/**
+	 * A ROI drawn on channel 2 of a hyperstack filled its holes in every channel
+	 * without a word (the mask has one channel): the Log now says so, naming the
+	 * ROI. A ROI without a channel says nothing.
+	 */
+	@Test
+	void aRoiOnOneChannelIsSaidToFillEveryChannel() {
+		ImagePlus hyper = ij.IJ.createImage("hyper", "8-bit black", 5, 4, 12);
+		hyper.setDimensions(2, 3, 2);
+		Roi onC2 = new Roi(0, 0, 2, 1);
+		onC2.setPosition(2, 2, 1);
+		assertEquals("ROI 1 of the ROI Manager is placed on channel 2, but the " +
+			"mask has one channel for all: its holes are filled in all 2 channels " +
+			"of 'hyper'", InpaintMasks.channelNote(hyper, new Roi[] { onC2 }));
+		Roi noChannel = new Roi(0, 0, 2, 1);
+		noChannel.setPosition(0, 2, 1);
+		assertNull(InpaintMasks.channelNote(hyper, new Roi[] { noChannel }));
+
+		// a stack position on a 3-channel image of one plane names a channel
+		ImagePlus three = ij.IJ.createImage("rgbish", "8-bit black", 5, 4, 3);
+		three.setDimensions(3, 1, 1);
+		Roi second = new Roi(0, 0, 2, 1);
+		second.setPosition(2);
+		second.setName("spot");
+		assertEquals("ROI 'spot' is placed on channel 2, but the mask has one " +
+			"channel for all: its holes are filled in all 3 channels of 'rgbish'",
+			InpaintMasks.channelNote(three, new Roi[] { second }));
+	}
+
 	@Test
 	void masksComeFromSelectionsPositionedRoisOrAnImageOfTheRightSize() {
 		ImagePlus image = ij.IJ.createImage("stack", "8-bit black", 5, 4, 3);
