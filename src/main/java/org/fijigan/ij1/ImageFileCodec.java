@@ -144,8 +144,11 @@ public final class ImageFileCodec implements ImageCodec {
 				"its results carry no orientation, so a viewer that applies it shows " +
 				"this file and its result differently");
 			ImagePlus jpegImage = readJpeg(file, role);
-			return "mask".equals(role) ? ImagePlusConverter.toMaskRaster(jpegImage,
-				notes) : ImagePlusConverter.toRaster(jpegImage, notes);
+			if (!"mask".equals(role)) return ImagePlusConverter.toRaster(jpegImage,
+				notes);
+			RasterImage mask = ImagePlusConverter.toMaskRaster(jpegImage, notes);
+			noteLossyMask(file, mask, notes);
+			return mask;
 		}
 		ImageFileCheck.Findings.Tiff tiff =
 			found instanceof ImageFileCheck.Findings.Tiff t ? t : null;
@@ -192,6 +195,39 @@ public final class ImageFileCodec implements ImageCodec {
 				notes);
 		return found instanceof ImageFileCheck.Findings.Png png ? withInfoText(
 			image, png.description()) : image;
+	}
+
+	/**
+	 * A note where a JPEG mask holds more than 0 and one other value: JPEG's
+	 * lossy compression rings around the holes' edges, and every non-zero pixel
+	 * is a hole, so the mask marks more holes than were painted (141 where 84
+	 * were, without a word). A colour pixel counts by its brightest component, as
+	 * a colour mask is read.
+	 */
+	static void noteLossyMask(Path file, RasterImage mask,
+		java.util.function.Consumer<String> notes)
+	{
+		boolean[] seen = new boolean[256];
+		int values = 0;
+		for (int i = 0; i < mask.planeCount(); i++) {
+			Object plane = mask.plane(i);
+			if (!(plane instanceof byte[]) && !(plane instanceof int[])) return;
+			int n = java.lang.reflect.Array.getLength(plane);
+			for (int k = 0; k < n; k++) {
+				int v = plane instanceof byte[] b ? b[k] & 0xff : Math.max(
+					((int[]) plane)[k] >> 16 & 0xff, Math.max(((int[]) plane)[k] >> 8 &
+						0xff, ((int[]) plane)[k] & 0xff));
+				if (!seen[v]) {
+					seen[v] = true;
+					values++;
+				}
+			}
+		}
+		if (values > 2 || values == 2 && !seen[0]) notes.accept(file.getFileName() +
+			" is a JPEG mask of " + values + " values: JPEG's " +
+			"lossy compression changes pixels around the holes' edges, and every " +
+			"non-zero pixel is a hole, so it may mark holes that were not painted; " +
+			"save masks as PNG or TIFF");
 	}
 
 	/** 2^24: integers beyond it in magnitude are not all 32-bit floats. */

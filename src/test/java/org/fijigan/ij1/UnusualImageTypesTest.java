@@ -355,6 +355,41 @@ class UnusualImageTypesTest {
 			.toMaskRaster(signed, n -> {}).plane(0));
 	}
 
+	/**
+	 * A JPEG mask got extra holes from the compression's ringing around its edges
+	 * (every non-zero pixel is a hole) without a word: a note says so. A JPEG of
+	 * 0 and one other value, and a JPEG read as an input, get none.
+	 */
+	@Test
+	void aJpegMaskOfMoreThanTwoValuesGetsANote() throws IOException {
+		java.awt.image.BufferedImage painted = new java.awt.image.BufferedImage(32,
+			32, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		for (int y = 9; y < 20; y++)
+			for (int x = 7; x < 18; x++)
+				painted.getRaster().setSample(x, y, 0, 255);
+		Path jpeg = dir.resolve("mask.jpg");
+		assertTrue(javax.imageio.ImageIO.write(painted, "jpg", jpeg.toFile()));
+		List<String> notes = new ArrayList<>();
+		ImageFileCodec.INSTANCE.read(jpeg, "mask", notes::add);
+		assertEquals(1, notes.size(), notes.toString());
+		assertTrue(notes.get(0).startsWith("mask.jpg is a JPEG mask of "), notes
+			.get(0));
+		assertTrue(notes.get(0).endsWith(" values: JPEG's lossy compression " +
+			"changes pixels around the holes' edges, and every non-zero pixel is a " +
+			"hole, so it may mark holes that were not painted; save masks as PNG " +
+			"or TIFF"), notes.get(0));
+		notes.clear();
+		ImageFileCodec.INSTANCE.read(jpeg, "input", notes::add);
+		assertEquals(List.of(), notes);
+
+		java.awt.image.BufferedImage black = new java.awt.image.BufferedImage(32,
+			32, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		Path plain = dir.resolve("black.jpg");
+		assertTrue(javax.imageio.ImageIO.write(black, "jpg", plain.toFile()));
+		ImageFileCodec.INSTANCE.read(plain, "mask", notes::add);
+		assertEquals(List.of(), notes);
+	}
+
 	@Test
 	void aPaletteImageIsReadAsItsColoursAndADisplayRampKeepsItsValues()
 		throws IOException
