@@ -40,6 +40,37 @@ record OpenedImage(String name, RasterImage image, double[] low,
 	}
 
 	/**
+	 * Opens the target {@code name} of a pair, its range not yet resolved (0 and
+	 * 1, unused): {@link #inRangeOf} gives it its input's.
+	 */
+	static OpenedImage openTarget(ImageSource source, String name) {
+		RasterImage image = source.open(name);
+		int c = image.logicalChannels();
+		double[] low = new double[c], span = new double[c];
+		Arrays.fill(span, 1);
+		return new OpenedImage(name, image, low, span);
+	}
+
+	/**
+	 * This target of a pair with the raw range of its input: the map inference
+	 * reverses on the model's output, which comes back in the input's units
+	 * (output channel {@code c} by input channel {@code c}'s range, or by the
+	 * first's when their counts differ). A target normalised by its own range
+	 * would hide any change of brightness or contrast from the input to it (a
+	 * target at half the input's brightness would train as the input itself).
+	 */
+	OpenedImage inRangeOf(OpenedImage input) {
+		int c = low.length, ci = input.channels();
+		double[] l = new double[c], s = new double[c];
+		for (int ch = 0; ch < c; ch++) {
+			int from = c == ci ? ch : 0;
+			l[ch] = input.low[from];
+			s[ch] = input.span[from];
+		}
+		return new OpenedImage(name, image, l, s);
+	}
+
+	/**
 	 * Opens every image and resolves one raw range per channel for all of them
 	 * together ({@link SetRange}): a generator learns a whole distribution, so
 	 * every training image goes through the same fixed map, never one stretched

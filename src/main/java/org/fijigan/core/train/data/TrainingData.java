@@ -46,11 +46,12 @@ import org.fijigan.core.model.ValueRange;
  * <p>
  * Values: each image's channels are mapped by the user's {@link Normalization}
  * (statistics over the whole image, never per patch; for a generator, over the
- * whole set, one map for every image) to normalised units, where degradations
- * act; then inputs go to the model's input range and targets to its output
- * range (the input range for a noise-predicting model, whose target is still
- * the clean image). NaN and infinite pixels become normalised 0; an image with
- * a channel or plane of nothing else is refused.
+ * whole set, one map for every image; for a pair, the input's, which maps its
+ * target too, as inference maps the model's output back by the input's) to
+ * normalised units, where degradations act; then inputs go to the model's input
+ * range and targets to its output range (the input range for a noise-predicting
+ * model, whose target is still the clean image). NaN and infinite pixels become
+ * normalised 0; an image with a channel or plane of nothing else is refused.
  * <p>
  * The checks are {@link TrainingChecks}'s, the patches {@link PatchSampler}'s,
  * the class numbering {@link ClassFolders}'.
@@ -174,7 +175,7 @@ public final class TrainingData {
 				.targets()))
 			{
 				inputs.add(OpenedImage.open(p.inputs(), pair.input(), norm));
-				targets.add(OpenedImage.open(p.targets(), pair.target(), norm));
+				targets.add(OpenedImage.openTarget(p.targets(), pair.target()));
 			}
 		}
 		else {
@@ -192,9 +193,13 @@ public final class TrainingData {
 		boolean channelsApart = TrainingChecks.checkChannels(model, mode, targets,
 			inputs);
 		if (!channelsApart && mode != TrainingMode.GENERATION) {
-			targets.replaceAll(t -> t.withJointColour(norm));
+			if (mode != TrainingMode.PAIRED) targets.replaceAll(t -> t
+				.withJointColour(norm));
 			inputs.replaceAll(t -> t.withJointColour(norm));
 		}
+		// a pair's target in its input's range, as inference maps the output back
+		for (int i = 0; mode == TrainingMode.PAIRED && i < targets.size(); i++)
+			targets.set(i, targets.get(i).inRangeOf(inputs.get(i)));
 		int[] labels = new int[targets.size()];
 		List<String> classNames = List.of();
 		Arrays.fill(labels, -1);

@@ -245,6 +245,80 @@ class TrainingDataTest {
 	}
 
 	@Test
+	void aPairsTargetIsMappedByItsInputsRangeAsInferenceMapsTheOutputBack() {
+		// targets at half (pair a) and a quarter (pair b, held out) of their
+		// input's brightness: by its own percentiles each target would train as
+		// its input, by the input's it trains as half (a quarter) of it
+		List<RasterImage> inputs = new ArrayList<>(), targets = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			int div = 2 << i;
+			inputs.add(TestModels.function("p" + i + ".tif", 16, 16, (x, y) -> 4 *
+				(y * 16 + x)));
+			targets.add(TestModels.function("p" + i + ".tif", 16, 16, (x, y) -> 4 *
+				(y * 16 + x) / div));
+		}
+		TrainingData data = TrainingData.create(TestModels.imageModel(
+			TaskKind.IMAGE_TO_IMAGE, 1, 1), new DataSource.Pairs(ImageSource.of(
+				inputs), ImageSource.of(targets)), new DataOptions(0, Augmentation.NONE,
+					Normalization.DEFAULT, 0.5, 1, null));
+		float[] raw = new float[256];
+		for (int i = 0; i < 256; i++)
+			raw[i] = 4 * i;
+		double lo = percentile(raw, 1), hi = percentile(raw, 99.8);
+		TrainingSample train = data.batch(0, 1).samples().get(0);
+		TrainingSample held = data.validationSamples().get(0);
+		assertEquals(List.of("p0.tif"), data.trainingItems());
+		for (int i = 0; i < 256; i += 17) {
+			assertEquals((4 * i - lo) / (hi - lo), train.input().values()[i], 1e-6);
+			assertEquals((4 * i / 2 - lo) / (hi - lo), train.target().values()[i],
+				1e-6);
+			assertEquals((4 * i / 4 - lo) / (hi - lo), held.target().values()[i],
+				1e-6);
+		}
+		// the validation metrics map back by the same map
+		assertEquals(1 / (hi - lo), held.targetMap().scale()[0], 1e-12);
+		assertEquals(-lo / (hi - lo), held.targetMap().offset()[0], 1e-12);
+
+		// super-resolution: the input's range applies to the larger target
+		RasterImage small = TestModels.function("s.tif", 8, 8, (x, y) -> 10 + y *
+			8 + x);
+		RasterImage big = TestModels.function("s.tif", 16, 16, (x, y) -> 1000);
+		TrainingSample sr = TrainingData.create(TestModels.imageModel(
+			TaskKind.SUPER_RESOLUTION, 1, 2), new DataSource.Pairs(ImageSource.of(List
+				.of(small)), ImageSource.of(List.of(big))), new DataOptions(0,
+					Augmentation.NONE, new Normalization.BitDepthRange(), 0, 1, null))
+			.batch(0, 1).samples().get(0);
+		assertEquals((1000 - 10) / 63.0, sr.target().values()[0], 1e-5);
+
+		// channels: the target's channel c by its input's channel c, whose
+		// brightness differs by orders of magnitude
+		float[] c1 = new float[64], c2 = new float[64];
+		for (int i = 0; i < 64; i++) {
+			c1[i] = i;
+			c2[i] = 1000 * i;
+		}
+		RasterImage in2 = new RasterImage(8, 8, 2, 1, 1, PixelType.FLOAT32,
+			new Object[] { c1, c2 }).setTitle("c.tif");
+		RasterImage out2 = new RasterImage(8, 8, 2, 1, 1, PixelType.FLOAT32,
+			new Object[] { c1.clone(), c1.clone() }).setTitle("c.tif");
+		TrainingSample two = TrainingData.create(TestModels.imageModel(
+			TaskKind.IMAGE_TO_IMAGE, 2, 1), new DataSource.Pairs(ImageSource.of(List
+				.of(in2)), ImageSource.of(List.of(out2))), new DataOptions(0,
+					Augmentation.NONE, new Normalization.BitDepthRange(), 0, 1, null))
+			.batch(0, 1).samples().get(0);
+		assertEquals(1.0, two.target().get(0, 7, 7), 1e-6);
+		assertEquals(63 / 63000.0, two.target().get(1, 7, 7), 1e-9);
+
+		// a fixed range maps both images by it, as before
+		TrainingSample fixed = TrainingData.create(TestModels.imageModel(
+			TaskKind.IMAGE_TO_IMAGE, 1, 1), new DataSource.Pairs(ImageSource.of(
+				inputs), ImageSource.of(targets)), new DataOptions(0, Augmentation.NONE,
+					new Normalization.FixedRange(0, 2000), 0, 1, null)).batch(0, 1)
+			.samples().get(0);
+		assertEquals(4 * 255 / 2 / 2000.0, fixed.target().values()[255], 1e-6);
+	}
+
+	@Test
 	void aPairWhosePlaneHoldsNothingButNanIsRefusedNamingImageAndFrame() {
 		// 2 frames of 16x16; the input's frame 2 is all NaN, the target is finite
 		float[] a = new float[256], b = new float[256], nan = new float[256];
