@@ -49,6 +49,7 @@ public final class ImageFolder implements ImageSource {
 			" is a file, not a folder: give the folder that holds the images");
 		if (!Files.isDirectory(folder)) throw new GanException(role +
 			" folder not found: " + folder);
+		refuseDataSetRoot(folder, role);
 		List<String> names = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(folder,
 			FileVisitOption.FOLLOW_LINKS))
@@ -74,6 +75,27 @@ public final class ImageFolder implements ImageSource {
 			folder + " holds no images ImageJ opens");
 		names.sort(null);
 		return new ImageFolder(folder, role, List.copyOf(names));
+	}
+
+	/**
+	 * Refuses the root of a data set as {@code prepare-data} writes it: a folder
+	 * with a {@code train/} folder beside {@code test/}, {@code tune/} or
+	 * {@code noisy/} (its own {@code noisy/} holds such splits too). Read whole,
+	 * recursively, it would mix them: held-out images trained on or evaluated as
+	 * new, noisy copies taken as clean images.
+	 */
+	private static void refuseDataSetRoot(Path folder, String role) {
+		if (!Files.isDirectory(folder.resolve("train"))) return;
+		List<String> beside = new ArrayList<>();
+		for (String split : List.of("test", "tune", "noisy"))
+			if (Files.isDirectory(folder.resolve(split))) beside.add(split + "/");
+		if (beside.isEmpty()) return;
+		throw new GanException("the " + role + " folder " + folder +
+			" holds a data set's train/ beside its " + String.join(" and ", beside) +
+			", as prepare-data writes them: read whole, it would mix them (held-out " +
+			"images trained on, noisy copies taken as clean images); give the one " +
+			"meant instead, e.g. " + folder.resolve("train") + " or " + folder
+				.resolve(beside.get(0).replace("/", "")));
 	}
 
 	private static boolean isHidden(Path relative) {

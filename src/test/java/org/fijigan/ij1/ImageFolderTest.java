@@ -66,6 +66,37 @@ class ImageFolderTest {
 	}
 
 	@Test
+	void aPrepareDataSetsRootIsRefusedNamingTheFolderToGive() throws IOException {
+		// the layout prepare-data fluorescence writes: reading it whole would
+		// train on test/ and on noisy/'s copies as clean images
+		npy("train/train-000.npy", 1);
+		npy("test/test-000.npy", 2);
+		npy("noisy/train/train-000.npy", 3);
+		npy("noisy/test/test-000.npy", 4);
+		for (String role : List.of("data", "input", "target")) {
+			GanException e = assertThrows(GanException.class, () -> ImageFolder.of(
+				dir, role));
+			assertEquals("the " + role + " folder " + dir + " holds a data set's " +
+				"train/ beside its test/ and noisy/, as prepare-data writes them: " +
+				"read whole, it would mix them (held-out images trained on, noisy " +
+				"copies taken as clean images); give the one meant instead, e.g. " + dir
+					.resolve("train") + " or " + dir.resolve("test"), e.getMessage());
+		}
+		GanException noisy = assertThrows(GanException.class, () -> ImageFolder.of(
+			dir.resolve("noisy"), "input"));
+		assertTrue(noisy.getMessage().endsWith(dir.resolve("noisy/train") + " or " +
+			dir.resolve("noisy/test")), noisy.getMessage());
+		// its folders are read as they are; so is a folder whose train/ has no
+		// split beside it
+		assertEquals(List.of("train-000.npy"), ImageFolder.of(dir.resolve("train"),
+			"data").names());
+		npy("own/train/a.npy", 5);
+		npy("own/b.npy", 6);
+		assertEquals(List.of("b.npy", "train/a.npy"), ImageFolder.of(dir.resolve(
+			"own"), "data").names());
+	}
+
+	@Test
 	void aMissingOrEmptyFolderIsAClearError() throws IOException {
 		GanException missing = assertThrows(GanException.class, () -> ImageFolder
 			.of(dir.resolve("no"), "target"));
