@@ -100,9 +100,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 		description = "Patch size on the output side; 0 for whole images (default: ${DEFAULT-VALUE}; raised to the smallest input the model takes, reduced to the smallest image, with a note; for a generator, the size it generates).")
 	int patch;
 
-	@Option(names = "--augment", defaultValue = "flips",
-		paramLabel = "flips|none",
-		description = "Random flips and 90-degree rotations (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--augment", paramLabel = "flips|none",
+		description = "Random flips and 90-degree rotations (default: flips for image-to-image models; none for a generator, which would learn them as part of the images it makes).")
 	String augment;
 
 	@Option(names = "--optimizer", defaultValue = "adam",
@@ -285,8 +284,8 @@ public final class FineTuneCommand implements Callable<Integer> {
 			ema, validateEvery, new GradientPenalties(GradientPenalties.parseWganGp(
 				gradientPenalty), r1, r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model, task, source, batch,
-			patch, Augmentation.parse(augment), normalize, validation,
-			adversarialWeight, config, inputs);
+			patch, augment == null ? null : Augmentation.parse(augment), normalize,
+			validation, adversarialWeight, config, inputs);
 
 		FineTune.Outcome outcome;
 		try (CancelOnInterrupt interrupt = new CancelOnInterrupt();

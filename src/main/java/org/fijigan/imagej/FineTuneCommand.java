@@ -103,8 +103,9 @@ public class FineTuneCommand extends GanCommand {
 		description = "patch size on the output side; 0 for whole images")
 	int patch = 64;
 
-	@Parameter(label = "Augment", choices = { "flips", "none" })
-	String augment = "flips";
+	@Parameter(label = "Augment", choices = { "auto", "flips", "none" },
+		description = "random flips and 90-degree rotations; auto: flips for image-to-image models, none for a generator, which would learn them as part of the images it makes")
+	String augment = "auto";
 
 	@Parameter(label = "Optimizer", choices = { "adam", "adamw", "sgd" })
 	String optimizer = "adam";
@@ -298,8 +299,9 @@ public class FineTuneCommand extends GanCommand {
 			new GradientPenalties(GradientPenalties.parseWganGp(gradientPenalty),
 				(float) r1Gamma, r1Every), stabilisers);
 		FineTune.Request request = new FineTune.Request(model.trim(), task.equals(
-			"auto") ? null : TaskKind.parse(task), source, batch, patch, Augmentation
-				.parse(augment), Normalization.parse(normalize),
+			"auto") ? null : TaskKind.parse(task), source, batch, patch,
+			augment == null || augment.equals("auto") ? null : Augmentation.parse(
+				augment), Normalization.parse(normalize),
 			// the dialog's default is the model's: none held out for a generator
 			validation == FineTune.DEFAULT_VALIDATION ? null : validation,
 			// 0 is the model's default; a negative weight is refused, as on the

@@ -148,6 +148,8 @@ class FineTuneTasksTest {
 		assertTrue(r.out().startsWith("wrote " + out + " (4 steps on cpu"), r
 			.out());
 		assertTrue(r.out().contains("denoise: Gaussian noise"), r.out());
+		assertTrue(r.out().contains("16x16 patches, flips and rotations;"), r
+			.out());
 		List<String[]> rows = lossRows(dir.resolve("denoiser-tuned-loss.csv"), 4);
 		assertFalse(rows.get(3)[4].isEmpty(), "validation at the end");
 		assertTrained(model, out, "w0", "b0", "w1", "b1");
@@ -345,6 +347,29 @@ class FineTuneTasksTest {
 		assertEquals("fiji-gan: sub-folders 'Cells' and 'cells' both name class " +
 			"cells: put each class's images in one sub-folder", r.err().strip());
 		assertFalse(Files.exists(dir.resolve("twice.onnx")));
+	}
+
+	/**
+	 * A generator learns its augmentations as part of what it makes (turned
+	 * orientations, mirrored anatomy): it is not flipped or rotated unless
+	 * --augment asks (an image-to-image model still is by default:
+	 * {@link #aDenoiserFineTunedOnAFolderRunsInDenoise}).
+	 */
+	@Test
+	void aGeneratorIsFlippedAndRotatedOnlyWhenAsked() throws IOException {
+		Path model = OnnxModels.generator(8, 0, 16, 16).write(dir, "gen.onnx");
+		Path data = images(dir.resolve("data"), 2, 16, 16, 6);
+		MainTest.Result plain = fineTune(model, dir.resolve("plain.onnx"), data,
+			"--steps", 1, "--batch", 2, "--patch", 0, "--seed", 3);
+		assertEquals(0, plain.exitCode(), plain.err());
+		assertTrue(plain.out().contains("whole images, no augmentation;"), plain
+			.out());
+		MainTest.Result asked = fineTune(model, dir.resolve("asked.onnx"), data,
+			"--steps", 1, "--batch", 2, "--patch", 0, "--seed", 3, "--augment",
+			"flips");
+		assertEquals(0, asked.exitCode(), asked.err());
+		assertTrue(asked.out().contains("whole images, flips and rotations;"), asked
+			.out());
 	}
 
 	@Test

@@ -50,6 +50,9 @@ public final class FineTune {
 	 *          pairs
 	 * @param batch samples per step
 	 * @param patch patch size on the output side; 0 for whole images
+	 * @param augmentation flips and rotations or none, or null for the default:
+	 *          flips for image models, none for generators, which would learn the
+	 *          flipped and rotated images as part of what they make
 	 * @param validationFraction share of the images held out, or null for the
 	 *          default: {@link #DEFAULT_VALIDATION} for image models, none for
 	 *          generators, which fine-tune does not validate
@@ -226,8 +229,13 @@ public final class FineTune {
 		Degradation degradation = Degradation.defaultFor(d.task()) != null &&
 			Degradation.defaultFor(d.task()).equals(r.degradation()) ? null : r
 				.degradation();
+		// a generator learns its augmentations as part of the distribution (Karras
+		// et al. 2020's leaking augmentations): turned orientations, mirrored
+		// anatomy
+		Augmentation augmentation = r.augmentation() != null ? r.augmentation()
+			: generator ? Augmentation.NONE : Augmentation.FLIPS;
 		DataOptions options = DataOptions.defaults(r.config().seed()).withPatchSize(
-			r.patch()).withAugmentation(r.augmentation()).withNormalization(r
+			r.patch()).withAugmentation(augmentation).withNormalization(r
 				.normalization()).withValidationFraction(validation).withDegradation(
 					degradation);
 		TrainingData data = TrainingData.create(d, r.data(), options, generator
