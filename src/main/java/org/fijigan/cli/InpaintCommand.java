@@ -43,7 +43,7 @@ final class InpaintCommand extends ImageJobCommand {
 			"relative names (any image extension), or one mask for all.")
 	Path mask;
 
-	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class,
+	@Option(names = "--mask-hole", converter = ModelOptions.MaskHole.class,
 		paramLabel = "0|1",
 		description = "The value the model expects at holes (default: from the model).")
 	Double maskHoleValue;

@@ -32,7 +32,7 @@ final class ModelOptions {
 			"image-to-image, inpaint or generate.")
 	TaskKind task;
 
-	@Option(names = "--scale", paramLabel = "S", converter = PositiveNumber.class,
+	@Option(names = "--scale", paramLabel = "S", converter = Scale.class,
 		description = "Output pixels per input pixel along x and y (default: from the model).")
 	Double scale;
 
@@ -132,6 +132,41 @@ final class ModelOptions {
 			throw new TypeConversionException("halo '" + text +
 				"' must be auto or a number of pixels " + "from 0 to " +
 				ModelOverrides.MAX_HALO);
+		}
+	}
+
+	/**
+	 * A scale within the bounds a model's own scale has
+	 * ({@link ModelOverrides#checkScale}): checked as the command line is read,
+	 * so that a scale beyond them is a usage error (exit 2) like the other
+	 * bounded numbers (--halo, --threads, --range).
+	 */
+	static final class Scale implements ITypeConverter<Double> {
+
+		@Override
+		public Double convert(String text) throws Exception {
+			double v = new PositiveNumber().convert(text);
+			return Main.converter(t -> {
+				ModelOverrides.checkScale(v, "--scale " + v, "");
+				return v;
+			}).convert(text);
+		}
+	}
+
+	/**
+	 * A mask hole value within the bounds a model's own has
+	 * ({@link ModelOverrides#checkMaskHole}), checked as the command line is read
+	 * as {@link Scale} is.
+	 */
+	static final class MaskHole implements ITypeConverter<Double> {
+
+		@Override
+		public Double convert(String text) throws Exception {
+			double v = new FiniteNumber().convert(text);
+			return Main.converter(t -> {
+				ModelOverrides.checkMaskHole(v, "--mask-hole " + v, "");
+				return v;
+			}).convert(text);
 		}
 	}
 

@@ -51,7 +51,7 @@ final class PackageModelCommand implements Callable<Integer> {
 	TaskKind task;
 
 	@Option(names = "--scale", paramLabel = "S",
-		converter = ModelOptions.PositiveNumber.class,
+		converter = ModelOptions.Scale.class,
 		description = "Output pixels per input pixel, if inferred wrongly.")
 	Double scale;
 
@@ -70,7 +70,7 @@ final class PackageModelCommand implements Callable<Integer> {
 			"the output is the result, whatever the model's metadata or output name say (default: from the model).")
 	Boolean residual;
 
-	@Option(names = "--mask-hole", converter = ModelOptions.FiniteNumber.class,
+	@Option(names = "--mask-hole", converter = ModelOptions.MaskHole.class,
 		paramLabel = "0|1", description = "Inpainting: the mask value the model " +
 			"takes for a hole (default: from the model, else 1).")
 	Double maskHoleValue;

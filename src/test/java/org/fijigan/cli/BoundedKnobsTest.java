@@ -133,11 +133,16 @@ class BoundedKnobsTest {
 		assertRefused(2, "'NaN' is not a finite number", "inpaint", "-m", OnnxModels
 			.inpaint(1).write(dir, "inp.onnx"), "-i", in, "--mask", in, "-o", dir
 				.resolve("o.tif"), "--mask-hole", "NaN");
-		assertRefused(1,
+		// bounds of the flags that state what a model does are usage errors (exit
+		// 2), as --halo's and --threads' are: checked as the line is read
+		assertRefused(2,
 			"--scale 1.25E8 is beyond what a model does: give a scale from 1/64 to 64",
 			"run", "-m", conv, "-i", in, "-o", dir.resolve("o.tif"), "--scale",
 			125000000, "--device", "cpu");
-		assertRefused(1, "--mask-hole 1.0E308 is not a mask value: give a mask " +
+		assertRefused(2, "--scale 65.0 is beyond what a model does",
+			"package-model", "-m", conv, "-o", dir.resolve("pkg"), "--scale", 65);
+		assertFalse(Files.exists(dir.resolve("pkg")));
+		assertRefused(2, "--mask-hole 1.0E308 is not a mask value: give a mask " +
 			"hole value from -65535 to 65535", "inpaint", "-m", OnnxModels.inpaint(1)
 				.write(dir, "inp2.onnx"), "-i", in, "--mask", in, "-o", dir.resolve(
 					"o.tif"), "--mask-hole", "1e308");

@@ -356,9 +356,11 @@ class ModelStatedValuesTest {
 			assertRefused(message, "info", "-m", model);
 		}
 		Path plain = OnnxModels.inpaint(1).write(dir, "plain.onnx");
-		assertRefused("--mask-hole 1.0E30" + allowed, "inpaint", "-m", plain, "-i",
-			in, "--mask", in, "-o", dir.resolve("o.tif"), "--device", "cpu",
-			"--mask-hole", "1e30");
+		// a usage error (exit 2): the bound is checked as the line is read
+		Result over = MainTest.cli("inpaint", "-m", plain, "-i", in, "--mask", in,
+			"-o", dir.resolve("o.tif"), "--device", "cpu", "--mask-hole", "1e30");
+		assertEquals(2, over.exitCode(), over.err());
+		assertTrue(over.err().contains("--mask-hole 1.0E30" + allowed), over.err());
 		assertFalse(Files.exists(dir.resolve("o.tif")));
 		Path byte255 = OnnxModels.inpaint(1).metadata("fiji-gan.mask_hole_value",
 			"255").write(dir, "b.onnx");
