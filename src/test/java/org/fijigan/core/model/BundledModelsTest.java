@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.fijigan.core.model.bioimage.BioImageModel;
@@ -75,8 +78,48 @@ class BundledModelsTest {
 				dynamicTest("weights under 10 MB", () -> small(p)), dynamicTest(
 					"model card has its sections", () -> card(p)), dynamicTest(
 						"model card is its recipe's card with the measured numbers filled in",
-						() -> cardFromRecipe(p)), dynamicTest("has a cover", () -> cover(
-							p)))));
+						() -> cardFromRecipe(p)), dynamicTest(
+							"metadata records the normalisation and loss its recipe trained it with",
+							() -> trainedAsItsRecipe(p)), dynamicTest("has a cover",
+								() -> cover(p)))));
+	}
+
+	/**
+	 * The model's metadata says what its recipe's {@code train} step gave
+	 * fine-tune, as a run of the recipe would record it now: the normalisation
+	 * ({@link ModelLoader#META_NORMALIZATION}, which {@code evaluate} and
+	 * inference use when --normalize is not given; none for the default), and for
+	 * a generator a loss without a pixel loss, which it does not train with.
+	 */
+	private static void trainedAsItsRecipe(Path folder) throws IOException {
+		Path recipes = MODELS.resolve("recipes");
+		Path recipe = recipes.resolve("train-" + folder.getFileName() + ".sh");
+		Assumptions.assumeTrue(Files.isRegularFile(recipe), "no recipe " + recipe);
+		String text = Files.readString(recipe);
+		Matcher exec = Pattern.compile("(train-[a-z0-9-]+\\.sh)").matcher(text
+			.replace(recipe.getFileName().toString(), ""));
+		if (exec.find()) text += Files.readString(recipes.resolve(exec.group(1)));
+		String train = Arrays.stream(text.replace("\\\n", " ").split("\n")).filter(
+			l -> l.startsWith("train ")).findFirst().orElseThrow();
+		String normalize = option(train, "--normalize");
+		if (normalize != null && normalize.matches("percentile(:1,99.8)?"))
+			normalize = null;
+		ModelDescriptor d = ModelLoader.load(folder.resolve("rdf.yaml").toString(),
+			ModelOverrides.NONE);
+		Map<String, String> meta = d.graph().metadata();
+		assertEquals(normalize, meta.get(ModelLoader.META_NORMALIZATION), recipe
+			.getFileName() + " trains with --normalize " + normalize);
+		if (d.task() == TaskKind.GENERATE) {
+			String adversarial = option(train, "--adversarial");
+			assertEquals("1.0 x " + (adversarial == null ? "nonsaturating"
+				: adversarial), meta.get("fiji-gan.fine_tune.loss"));
+		}
+	}
+
+	/** The value of {@code flag} in a recipe's line, or null. */
+	private static String option(String line, String flag) {
+		Matcher m = Pattern.compile("(^|\\s)" + flag + "\\s+(\\S+)").matcher(line);
+		return m.find() ? m.group(2) : null;
 	}
 
 	private static void loads(Path folder) {
