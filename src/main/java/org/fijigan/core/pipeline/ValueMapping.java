@@ -256,7 +256,7 @@ final class ValueMapping {
 
 	private static String describe(String what, List<ProcessingStep> steps) {
 		return steps.isEmpty() ? "no " + what : what + " " + steps.stream().map(
-			ProcessingStep::id).toList();
+			ProcessingStep::describe).collect(Collectors.joining(", "));
 	}
 
 	/**

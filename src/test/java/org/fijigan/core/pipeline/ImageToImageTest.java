@@ -233,6 +233,21 @@ class ImageToImageTest {
 	}
 
 	@Test
+	void aPackagesPreprocessingIsRecordedWithItsArguments() {
+		// the result's normalisation named the steps alone ("preprocessing
+		// [scale_range]"), so which percentiles, over which axes, was not recorded
+		RasterImage img = RasterImage.allocate(24, 20, 1, 1, 1, PixelType.UINT16);
+		short[] p = (short[]) img.plane(0);
+		for (int i = 0; i < p.length; i++)
+			p[i] = (short) (1000 + 7 * i);
+		RasterImage out = run(ModelLoader.load("denoise", ModelOverrides.NONE), img,
+			InferenceOptions.defaults().withDevice(DeviceSpec.CPU, 1)).image();
+		assertEquals("the model's bioimage.io preprocessing, inverted for the " +
+			"output: preprocessing scale_range(per_sample [y, x] 1..99.8 eps 1.0E-6)",
+			out.properties().get("fiji-gan.normalization"));
+	}
+
+	@Test
 	void rgbChannelsShareOneMapThroughAModelThatMixesThem() {
 		ModelDescriptor m = load(swapChannels(), "swap.onnx");
 		RasterImage img = redHalved();
