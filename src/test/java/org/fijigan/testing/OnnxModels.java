@@ -495,8 +495,11 @@ public final class OnnxModels {
 	 * {@link #generator(int, int, int, int)} whose class input takes
 	 * {@code classForm}: "N" integer labels, "N,1" integer labels as Keras
 	 * declares them (E gathered and flattened) or "one-hot" float vectors
-	 * [N,classes] (times E); "N int32" and "N,1 int32" take int32 labels: the
-	 * same image for the same class, from the same weights.
+	 * [N,classes] (times E), "one-hot op" integer labels [N,1] made one-hot in
+	 * the graph (as PyTorch's {@code F.one_hot} exports: Squeeze, a OneHot of
+	 * constant depth {@code classes}, Cast, times E); "N int32" and "N,1 int32"
+	 * take int32 labels: the same image for the same class, from the same
+	 * weights.
 	 */
 	public static Builder generator(int latentDim, int classes, int h, int w,
 		String classForm)
@@ -527,6 +530,12 @@ public final class OnnxModels {
 							"embedded");
 				case "one-hot" -> b.input("label", "N," + classes).node("MatMul",
 					"label,E", "embedded");
+				case "one-hot op" -> b.input("label", labelType, "N,1").constant("axes",
+					new long[] { 1 }, 1).node("Squeeze", "label,axes", "squeezed")
+					.constant("depth", new long[] { classes }).constant("offOn",
+						new long[] { 0, 1 }, 2).node("OneHot", "squeezed,depth,offOn",
+							"hot", attrInt("axis", -1)).node("Cast", "hot", "hotFloat",
+								attrInt("to", FLOAT)).node("MatMul", "hotFloat,E", "embedded");
 				default -> throw new IllegalArgumentException(classForm);
 			}
 			b.node("Add", "dense,embedded", flat = "conditioned");

@@ -503,8 +503,8 @@ final class DescriptorInference {
 		GeneratorSpec.requireDistinctClassNames(names, namesWhere);
 		GeneratorSpec.requireVisibleClassNames(names, namesWhere);
 		GeneratorSpec.requireLabelClassNames(names, namesWhere);
-		// the rows of the table an integer label indexes, where the graph shows
-		// them (0 when not)
+		// the rows of the table an integer label indexes, or the depth of the
+		// OneHot it is given to, where the graph shows them (0 when not)
 		int rows = oneHot != null || classInput == null ? 0 : g.embeddingRows(
 			classInput);
 		int classes = oneHot != null ? (int) oneHot.dims()[1] : !names.isEmpty()

@@ -112,6 +112,10 @@ public final class OnnxGraphInfo {
 		"Flatten", "Squeeze", "Unsqueeze", "Transpose", "DepthToSpace",
 		"SpaceToDepth", "Expand", "Tile", "Slice");
 
+	/** What a constant's value passes through on its way to a OneHot's depth. */
+	private static final Set<String> CONSTANT_MOVERS = Set.of("Identity", "Cast",
+		"Reshape", "Squeeze", "Unsqueeze");
+
 	private final String displayName;
 	private final long irVersion;
 	private final String producer;
@@ -272,6 +276,10 @@ public final class OnnxGraphInfo {
 		for (ValueInfo v : outputs)
 			outputNames.add(v.name());
 		int features = 0;
+		// small constants (a OneHot's depth), folded through the nodes that
+		// only cast or reshape them
+		KnownValues known = new KnownValues();
+		graph.getInitializerList().forEach(known::addConstant);
 		this.functions = List.copyOf(model.getFunctionsList());
 		Set<String> local = new HashSet<>();
 		for (FunctionProto f : functions)
@@ -300,6 +308,18 @@ public final class OnnxGraphInfo {
 				initializers.containsKey(n.getInput(0)) && initializers.get(n.getInput(
 					0)).getDimsCount() >= 1) embeddingRows.putIfAbsent(n.getInput(1),
 						(int) initializers.get(n.getInput(0)).getDims(0));
+			if (isStandardDomain(n.getDomain())) {
+				if (n.getOpType().equals("Constant") || CONSTANT_MOVERS.contains(n
+					.getOpType()) && n.getInputCount() > 0 && isSmallConstant(known, n
+						.getInput(0))) known.visit(n, false);
+				// a one-hot of a constant depth takes labels 0..depth-1
+				if (n.getOpType().equals("OneHot") && n.getInputCount() >= 2) {
+					double[] depth = known.numbers(n.getInput(1));
+					if (depth != null && depth.length == 1 && depth[0] >= 1 &&
+						depth[0] <= Integer.MAX_VALUE && depth[0] == Math.rint(depth[0]))
+						embeddingRows.putIfAbsent(n.getInput(0), (int) depth[0]);
+				}
+			}
 			boolean standard = isStandardDomain(n.getDomain());
 			opCounts.merge(standard ? n.getOpType() : n.getDomain() + "::" + n
 				.getOpType(), 1, Integer::sum);
@@ -720,10 +740,21 @@ public final class OnnxGraphInfo {
 		return maxFeatureChannels;
 	}
 
+	/** Whether {@code name} is a known constant of at most 16 values. */
+	private static boolean isSmallConstant(KnownValues known, String name) {
+		long[] shape = known.shape(name);
+		if (shape == null) return false;
+		long n = 1;
+		for (long d : shape)
+			n *= Math.max(d, 0);
+		return n <= 16;
+	}
+
 	/**
 	 * Rows of the constant table that graph value {@code indices} is looked up in
-	 * by a Gather (an embedding: the number of classes of a class-label input),
-	 * or 0 when it is not.
+	 * by a Gather (an embedding), or the depth of the OneHot it is given to where
+	 * that depth is a constant: the number of classes of a class-label input; 0
+	 * when neither.
 	 */
 	public int embeddingRows(String indices) {
 		return embeddingRows.getOrDefault(indices, 0);

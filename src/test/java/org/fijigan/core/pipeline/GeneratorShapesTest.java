@@ -1,6 +1,7 @@
 
 package org.fijigan.core.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -242,6 +243,35 @@ class GeneratorShapesTest {
 			"latent vector and at most one class input, an integer label or a " +
 			"one-hot float vector [N, K] whose name says class, label or onehot", e
 				.getMessage());
+	}
+
+	/**
+	 * A generator that makes its integer label one-hot itself, as PyTorch exports
+	 * {@code F.one_hot(label, 3)}, had an unknown number of classes:
+	 * {@code --class 7} drew images of no class (an all-zero one-hot) labelled
+	 * class=7. The OneHot's constant depth, reached through a Squeeze, gives its
+	 * 3 classes: they are taken in turn, each image the one the same weights give
+	 * a label looked up in a table, and class 3 is refused.
+	 */
+	@Test
+	void aOneHotOfConstantDepthInTheGraphGivesTheClassCount() {
+		ModelDescriptor m = load(OnnxModels.generator(8, 3, 2, 4, "one-hot op"),
+			"onehot-op.onnx");
+		ModelDescriptor table = load(OnnxModels.generator(8, 3, 2, 4, "N"),
+			"table.onnx");
+		assertEquals(3, m.generator().classCount());
+		assertFalse(m.generator().oneHotClass());
+		float[][] z = latents(4, 8);
+		RasterImage drawn = generate(m, z, null).image();
+		RasterImage expected = generate(table, z, new long[] { 0, 1, 2, 0 })
+			.image();
+		for (int i = 0; i < 4; i++)
+			assertArrayEquals((float[]) expected.plane(0, i, 0), (float[]) drawn
+				.plane(0, i, 0), 1e-6f, "sample " + i);
+		GanException e = assertThrows(GanException.class, () -> generate(m, latents(
+			1, 8), new long[] { 3 }));
+		assertEquals("class 3 is out of range: the model has classes 0..2", e
+			.getMessage());
 	}
 
 	/**
