@@ -58,7 +58,7 @@ public final class SamplePlan {
 	/** {@code count} samples of one class. */
 	public static SamplePlan oneClass(long count, int label, GeneratorSpec g) {
 		checkConditional(g);
-		checkLabel(label, g);
+		g.requireLabel(label);
 		return new SamplePlan(count, new long[] { count }, new int[] { label },
 			null, 0, Map.of(label, folderName(g.className(label))));
 	}
@@ -82,7 +82,7 @@ public final class SamplePlan {
 		checkConditional(g);
 		Map<Integer, String> folders = new LinkedHashMap<>();
 		for (long l : labels) {
-			checkLabel(l, g);
+			g.requireLabel(l);
 			folders.putIfAbsent((int) l, folderName(g.className((int) l)));
 		}
 		return new SamplePlan(labels.length, null, null, labels.clone(), 0,
@@ -133,9 +133,9 @@ public final class SamplePlan {
 			counts.put(label, largest - e.getValue());
 		}
 		if (!unknown.isEmpty()) throw new GanException("the folders " + unknown +
-			" in " + labelled + " match none of the model's classes" + (g.classNames()
-				.isEmpty() ? " (0.." + (g.classCount() - 1) + ")" : " " + g
-					.classNames()) +
+			" in " + labelled + " match none of the model's classes" + (!g
+				.classNames().isEmpty() ? " " + g.classNames() : g.classCount() > 0
+					? " (0.." + (g.classCount() - 1) + ")" : " (label numbers from 0)") +
 			"; name class folders after them or by label number");
 		if (counts.values().stream().allMatch(n -> n == 0)) throw new GanException(
 			"the classes of " + labelled + " are balanced already (" + largest +
@@ -227,12 +227,6 @@ public final class SamplePlan {
 	private static void checkConditional(GeneratorSpec g) {
 		if (!g.isConditional()) throw new GanException(
 			"this generator takes no class: use --count N alone");
-	}
-
-	private static void checkLabel(long label, GeneratorSpec g) {
-		if (label < 0 || g.classCount() > 0 && label >= g.classCount())
-			throw new GanException("class " + label +
-				" is out of range: the model has classes 0.." + (g.classCount() - 1));
 	}
 
 	public long count() {

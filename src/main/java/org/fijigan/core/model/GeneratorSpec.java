@@ -158,6 +158,20 @@ public record GeneratorSpec(String latentInput, int latentDim,
 	private static final String LABEL_MODEL = " model=";
 
 	/**
+	 * Refuses a class label the model does not have: a negative one, or one past
+	 * its class count where that is known. The message says which labels it has,
+	 * or, where the count is not known, that labels start at 0.
+	 */
+	public void requireLabel(long label) {
+		if (label >= 0 && (classCount < 1 || label < classCount)) return;
+		throw new GanException("class " + label + " is out of range: " +
+			(classCount > 0 ? "the model has classes 0.." + (classCount - 1) +
+				(classNames.isEmpty() ? "" : " " + classNames)
+				: "class numbers start at 0 (the model does not say how many " +
+					"classes it has)"));
+	}
+
+	/**
 	 * Refuses a model whose class count neither its graph nor its metadata gives:
 	 * its classes cannot be taken in turn or all drawn, only named one at a time.
 	 */

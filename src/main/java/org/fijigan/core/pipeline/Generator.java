@@ -331,10 +331,7 @@ public final class Generator {
 				labels[i] = i % g.classCount();
 		}
 		for (long l : labels)
-			if (l < 0 || g.classCount() > 0 && l >= g.classCount())
-				throw new GanException("class " + l +
-					" is out of range: the model has classes 0.." + (g.classCount() - 1) +
-					(g.classNames().isEmpty() ? "" : " " + g.classNames()));
+			g.requireLabel(l);
 		return labels;
 	}
 

@@ -2,13 +2,20 @@
 package org.fijigan.core.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.fijigan.core.GanException;
 import org.fijigan.core.model.GeneratorSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SamplePlanTest {
 
@@ -46,5 +53,40 @@ class SamplePlanTest {
 			30));
 		assertEquals(perClass.describe(), perClass.describe(0, 30));
 		assertEquals("0 images", perClass.describe(30, 30));
+	}
+
+	/**
+	 * A class the model does not have is refused, saying which it has; of a model
+	 * whose class count is not known a negative class was refused as "the model
+	 * has classes 0..-1", and a folder named for no class as matching none of
+	 * "(0..-1)". Such a model takes any class from 0.
+	 */
+	@Test
+	void aClassOutOfRangeIsRefusedSayingWhichClassesThereAre(@TempDir Path dir)
+		throws IOException
+	{
+		GeneratorSpec hidden = new GeneratorSpec("z", 4, new long[] { -1, 4 }, "c",
+			0, List.of());
+		GanException e = assertThrows(GanException.class, () -> SamplePlan.oneClass(
+			2, -1, hidden));
+		assertEquals("class -1 is out of range: class numbers start at 0 " +
+			"(the model does not say how many classes it has)", e.getMessage());
+		e = assertThrows(GanException.class, () -> SamplePlan.labels(new long[] { 1,
+			-2 }, hidden));
+		assertEquals("class -2 is out of range: class numbers start at 0 " +
+			"(the model does not say how many classes it has)", e.getMessage());
+		assertEquals(Map.of("7", 2L), SamplePlan.oneClass(2, 7, hidden)
+			.countsByFolder());
+		e = assertThrows(GanException.class, () -> SamplePlan.oneClass(2, 3, G));
+		assertEquals("class 3 is out of range: the model has classes 0..2 " +
+			"[axial, coronal, sagittal]", e.getMessage());
+		// empty class folders: no image is read
+		Files.createDirectories(dir.resolve("0"));
+		Files.createDirectories(dir.resolve("cells"));
+		e = assertThrows(GanException.class, () -> SamplePlan.balanceAgainst(dir,
+			hidden, null));
+		assertEquals("the folders [cells] in " + dir + " match none of the " +
+			"model's classes (label numbers from 0); name class folders after them " +
+			"or by label number", e.getMessage());
 	}
 }

@@ -275,6 +275,32 @@ class GeneratorShapesTest {
 	}
 
 	/**
+	 * A generator whose graph hides its class count (here image = latent + label)
+	 * takes any class from 0, and a negative one was refused as "the model has
+	 * classes 0..-1".
+	 */
+	@Test
+	void aNegativeClassOfAModelOfUnknownClassCountIsRefusedWithoutARange() {
+		ModelDescriptor m = load(OnnxModels.builder().input("z", "N,8").input(
+			"label", OnnxModels.INT64, "N").node("Cast", "label", "labelFloat",
+				OnnxModels.attrInt("to", OnnxModels.FLOAT)).constant("axes",
+					new long[] { 1 }, 1).node("Unsqueeze", "labelFloat,axes", "column")
+			.node("Add", "z,column", "sum").constant("shape", new long[] { -1, 1, 2,
+				4 }, 4).node("Reshape", "sum,shape", "image").output("image",
+					"N,1,2,4"), "hidden.onnx");
+		assertEquals(0, m.generator().classCount());
+		float[][] z = latents(1, 8);
+		float[] p = (float[]) generate(m, z, new long[] { 5 }).image().plane(0, 0,
+			0);
+		for (int k = 0; k < 8; k++)
+			assertEquals(z[0][k] + 5, p[k], 1e-6f);
+		GanException e = assertThrows(GanException.class, () -> generate(m, z,
+			new long[] { -1 }));
+		assertEquals("class -1 is out of range: class numbers start at 0 " +
+			"(the model does not say how many classes it has)", e.getMessage());
+	}
+
+	/**
 	 * A fixed batch of 2^20 latent vectors of 2^20 values: each axis is within
 	 * the bound on one, but the batch's 2^40 values wrapped an int to 0 and the
 	 * run failed with an index out of bounds. It is refused before it runs.
