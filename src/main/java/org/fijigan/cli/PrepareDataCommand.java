@@ -356,6 +356,9 @@ final class PrepareDataCommand implements Callable<Integer> {
 				test, out);
 			if (train == 0) noTrainingImage(w, "all " + test + " kept slices of " +
 				name + " fall in test (--test-every " + options.testEvery() + ")");
+			String noTest = VolumeSlicer.noTestSlice(r, options, name);
+			if (noTest != null) w.println("note: " + noTest +
+				": the set has no test image (train/ only)");
 			w.flush();
 			return 0;
 		}

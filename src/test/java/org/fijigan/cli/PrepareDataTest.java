@@ -514,6 +514,28 @@ class PrepareDataTest {
 				.lineSeparator()), whole.out());
 	}
 
+	/**
+	 * A volume of 25 slices along its longest axis, sliced with the defaults
+	 * (every 5th block of 10 slices to test), gave a set with no test image
+	 * without a word; its last line says so, why, and which flags give one.
+	 */
+	@Test
+	void aSliceSetWithNoTestImageIsMadeWithANoteSayingWhy() throws IOException {
+		Path vol = dir.resolve("v.nii");
+		Nifti.write(vol, false, VolumeSlicerTest.ras(), "test", null);
+		Path slices = dir.resolve("slices");
+		Result r = cli("prepare-data", "slices", "-i", vol, "-o", slices, "--size",
+			8);
+		assertEquals(0, r.exitCode(), r.err());
+		assertEquals(List.of("train"), names(slices));
+		assertTrue(r.out().endsWith(System.lineSeparator() + "note: no slice of " +
+			"v.nii is in test: the first test block (--test-block 10, --test-every " +
+			"5) starts at slice 40, and v.nii has 25 slices along its longest axis; " +
+			"--test-block 5 or less, or a smaller --test-every, puts slices in " +
+			"test/: the set has no test image (train/ only)" + System
+				.lineSeparator()), r.out());
+	}
+
 	@Test
 	void anOverwriteIntoAFolderAnotherRunHoldsIsRefusedAndDeletesNothing()
 		throws IOException

@@ -170,6 +170,38 @@ public final class VolumeSlicer {
 	private VolumeSlicer() {}
 
 	/**
+	 * Why slicing {@code name} put training slices but no test slice, in words
+	 * that name the flags giving one; null when it put one in test, or none in
+	 * train, or was asked for none ({@code testEvery} 0). Either no axis reaches
+	 * its first test block (the defaults, blocks of 10 and every 5th, need 50
+	 * slices), or the slices of its test blocks have too little foreground to be
+	 * kept.
+	 */
+	public static String noTestSlice(Result r, Options options, String name) {
+		if (options.testEvery() == 0 || r.slices().stream().anyMatch(Slice::test) ||
+			r.slices().isEmpty()) return null;
+		int longest = 0;
+		for (View v : View.values())
+			longest = Math.max(longest, r.slicesAlong(v));
+		long first = (long) options.testBlock() * (options.testEvery() - 1);
+		String flags = "--test-block " + options.testBlock() + ", --test-every " +
+			options.testEvery();
+		if (first >= longest) {
+			int block = longest / options.testEvery();
+			return "no slice of " + name + " is in test: the first test block (" +
+				flags + ") starts at slice " + first + ", and " + name + " has " +
+				longest + " slices along its longest axis; " + (block >= 1
+					? "--test-block " + block + " or less, or a smaller --test-every, "
+					: "a smaller --test-every and --test-block ") +
+				"puts slices in test/";
+		}
+		return "no slice of " + name + " is in test: the slices of its test " +
+			"blocks (" + flags + ") have too little foreground to be kept " +
+			"(--min-foreground); a smaller --test-block or --test-every puts " +
+			"slices in test/";
+	}
+
+	/**
 	 * Slices {@code volume}, a single-channel 3D image whose voxel axes point as
 	 * {@code axes} says (image x, y and slice are voxel axes 0, 1, 2). NaN voxels
 	 * count as background and become 0.

@@ -114,6 +114,47 @@ public class VolumeSlicerTest {
 		assertEquals(NR, r.slicesAlong(View.SAGITTAL));
 	}
 
+	/**
+	 * A volume shorter than its first test block (the defaults, every 5th block
+	 * of 10, start at slice 40) gave a set with no test image without a word; nor
+	 * did one whose test blocks keep no slice. Why, and which flags give test
+	 * slices, is said; a split that has test slices, or none asked for, says
+	 * nothing.
+	 */
+	@Test
+	void aSplitWithNoTestSliceSaysWhyAndWhichFlagsGiveOne() {
+		VolumeSlicer.Options beyond = new VolumeSlicer.Options(3, 0.15, 0.1, 0.5,
+			99.5, 5, 6);
+		VolumeSlicer.Result r = VolumeSlicer.slice(ras(), AnatomicalAxes.RAS,
+			beyond, "ras");
+		assertEquals(29, r.slices().size());
+		assertEquals("no slice of v.nii is in test: the first test block " +
+			"(--test-block 5, --test-every 6) starts at slice 25, and v.nii has 25 " +
+			"slices along its longest axis; --test-block 4 or less, or a smaller " +
+			"--test-every, puts slices in test/", VolumeSlicer.noTestSlice(r, beyond,
+				"v.nii"));
+		// 4 blocks of 4 reach slice 12..15: in test, kept
+		VolumeSlicer.Options suggested = new VolumeSlicer.Options(3, 0.15, 0.1, 0.5,
+			99.5, 4, 6);
+		assertEquals(null, VolumeSlicer.noTestSlice(VolumeSlicer.slice(ras(),
+			AnatomicalAxes.RAS, suggested, "ras"), suggested, "v.nii"));
+		// slices 22 and 23 are the test block: 22 has 0.125 of foreground, 23 none
+		VolumeSlicer.Options empty = new VolumeSlicer.Options(3, 0.15, 0.1, 0.5,
+			99.5, 2, 12);
+		assertEquals(
+			"no slice of v.nii is in test: the slices of its test blocks " +
+				"(--test-block 2, --test-every 12) have too little foreground to be " +
+				"kept (--min-foreground); a smaller --test-block or --test-every puts " +
+				"slices in test/", VolumeSlicer.noTestSlice(VolumeSlicer.slice(ras(),
+					AnatomicalAxes.RAS, empty, "ras"), empty, "v.nii"));
+		assertEquals(null, VolumeSlicer.noTestSlice(VolumeSlicer.slice(ras(),
+			AnatomicalAxes.RAS, OPTIONS, "ras"), OPTIONS, "v.nii"));
+		VolumeSlicer.Options none = new VolumeSlicer.Options(3, 0.15, 0.1, 0.5,
+			99.5, 2, 0);
+		assertEquals(null, VolumeSlicer.noTestSlice(VolumeSlicer.slice(ras(),
+			AnatomicalAxes.RAS, none, "ras"), none, "v.nii"));
+	}
+
 	@Test
 	void axialSlicesShowAnteriorUpAndTheSubjectsRightOnTheLeft() {
 		VolumeSlicer.Result r = VolumeSlicer.slice(ras(), AnatomicalAxes.RAS,
