@@ -95,16 +95,19 @@ public record Calibration(double pixelWidth, double pixelHeight,
 	 * its pixel size, rather than getting pixels of 1/scale "pixel"; a pixel size
 	 * other than 1 without a unit (a TIFF whose resolution has no unit, which
 	 * ImageJ reads as such a size) is divided like any other, as ImageJ's
-	 * Image>Scale divides every calibration it calls scaled.
+	 * Image>Scale divides every calibration it calls scaled. A NIfTI volume's
+	 * pixels of 1 x 1 without a unit are its voxel size all the same (its qform
+	 * is written with them): with an {@code orientation} they are divided and the
+	 * orientation moved, so that the result keeps its place in the world.
 	 */
 	public Calibration magnified(double scale) {
 		if (scale == 1) return this;
-		boolean calibrated = !Units.isPixel(unit) || pixelWidth != 1 ||
-			pixelHeight != 1;
+		boolean calibrated = orientation != null || !Units.isPixel(unit) ||
+			pixelWidth != 1 || pixelHeight != 1;
 		return new Calibration(calibrated ? pixelWidth / scale : pixelWidth,
 			calibrated ? pixelHeight / scale : pixelHeight, pixelDepth, unit, yUnit,
 			zUnit, xOrigin * scale, yOrigin * scale, zOrigin, frameInterval, timeUnit,
-			calibrated && orientation != null ? orientation.magnified(scale,
-				pixelWidth, pixelHeight) : orientation);
+			orientation == null ? null : orientation.magnified(scale, pixelWidth,
+				pixelHeight));
 	}
 }

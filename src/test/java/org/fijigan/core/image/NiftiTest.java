@@ -204,24 +204,69 @@ class NiftiTest {
 		Nifti.write(plain, false, sixteenBit(), "x", null);
 		assertEquals(null, Nifti.read(plain).image().calibration().orientation());
 
-		Calibration magnified = back.image().calibration().magnified(2);
+		assertMoved(back.image().calibration(), 2);
+	}
+
+	/**
+	 * Asserts that {@code c} magnified by {@code scale} puts each output voxel
+	 * where its centre was in the input, by the sform and by the qform (written
+	 * with the calibration's voxel size, as {@link Nifti#write} writes it).
+	 */
+	private static void assertMoved(Calibration c, int scale) {
+		NiftiOrientation o = c.orientation();
+		Calibration magnified = c.magnified(scale);
 		NiftiOrientation m = magnified.orientation();
 		double[][] rot = o.rotation();
+		double depth = o.qfac() * c.pixelDepth();
 		for (int[] v : new int[][] { { 0, 0, 0 }, { 5, 7, 1 }, { 3, 0, 2 } }) {
-			double i = (v[0] + 0.5) / 2 - 0.5, j = (v[1] + 0.5) / 2 - 0.5;
+			double i = (v[0] + 0.5) / scale - 0.5, j = (v[1] + 0.5) / scale - 0.5;
 			for (int r = 0; r < 3; r++) {
 				float[] before = o.srow()[r], after = m.srow()[r];
 				assertEquals(before[0] * i + before[1] * j + before[2] * v[2] +
 					before[3], after[0] * v[0] + after[1] * v[1] + after[2] * v[2] +
 						after[3], 1e-4, "sform row " + r);
-				double qBefore = rot[r][0] * 1.1 * i + rot[r][1] * 0.9 * j - rot[r][2] *
-					2.5 * v[2] + o.qoffset()[r];
+				double qBefore = rot[r][0] * c.pixelWidth() * i + rot[r][1] * c
+					.pixelHeight() * j + rot[r][2] * depth * v[2] + o.qoffset()[r];
 				double qAfter = rot[r][0] * magnified.pixelWidth() * v[0] + rot[r][1] *
-					magnified.pixelHeight() * v[1] - rot[r][2] * 2.5 * v[2] + m
+					magnified.pixelHeight() * v[1] + rot[r][2] * depth * v[2] + m
 						.qoffset()[r];
 				assertEquals(qBefore, qAfter, 1e-4, "qform row " + r);
 			}
 		}
+	}
+
+	/**
+	 * A volume whose voxel size has no unit ({@code xyzt_units} 0, pixdim 1), or
+	 * whose x and y voxel size is 0 (left out, the image in pixels), keeps its
+	 * place in the world when super-resolved; its qform and sform stayed as they
+	 * were, the result twice as large in a viewer and shifted.
+	 */
+	@Test
+	void aVolumeWithoutAVoxelUnitOrSizeIsMovedWithSuperResolution()
+		throws IOException
+	{
+		NiftiOrientation o = new NiftiOrientation((short) 1, new float[] { 0, 0,
+			0.5f }, new float[] { 5, 6, 7 }, 1, (short) 1, new float[][] { { 0.9f, 0,
+				0, 5 }, { 0, 0.9f, 0, 6 }, { 0, 0, 2, 7 } });
+		RasterImage image = sixteenBit();
+		image.setCalibration(new Calibration(1, 1, 1, "pixel", o));
+		Path file = dir.resolve("u.nii");
+		Nifti.write(file, false, image, "x", null);
+		Calibration noUnit = Nifti.read(file).image().calibration();
+		assertEquals(new Calibration(1, 1, 1, "pixel", o), noUnit);
+		assertEquals(0.5, noUnit.magnified(2).pixelWidth());
+		assertEquals(0.45f, noUnit.magnified(2).orientation().srow()[1][1]);
+		assertMoved(noUnit, 2);
+
+		byte[] bytes = Files.readAllBytes(file);
+		ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putFloat(80, 0)
+			.putFloat(84, 0).putFloat(88, 2).put(123, (byte) Nifti.UNITS_MM);
+		Files.write(file, bytes);
+		Calibration noSize = Nifti.read(file).image().calibration();
+		assertEquals(1, noSize.pixelWidth());
+		assertEquals("pixel", noSize.unit());
+		assertEquals(0.45f, noSize.magnified(2).orientation().srow()[0][0]);
+		assertMoved(noSize, 2);
 	}
 
 	/**
