@@ -773,6 +773,10 @@ public final class ImageFileCodec implements ImageCodec {
 			.contains(extension)) notes.add(formatName(extension) +
 				" holds no origin: the origin (" + c.originPlace() +
 				") is not written; write .tif to keep it");
+		if (c.orientation() != null && !extension.startsWith(".nii")) notes.add(
+			formatName(extension) + " holds no place in the world like NIfTI's: " +
+				"the input volume's qform and sform (its rotation and world origin) " +
+				"are not written; write .nii.gz to keep them");
 		return notes;
 	}
 
