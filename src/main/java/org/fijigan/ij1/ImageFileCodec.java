@@ -769,15 +769,46 @@ public final class ImageFileCodec implements ImageCodec {
 					size + ") is not written; write .tif to keep it");
 			default -> List.of();
 		});
-		if (c.originPlace() != null && List.of(".png", ".jpg", ".jpeg", ".npy")
-			.contains(extension)) notes.add(formatName(extension) +
-				" holds no origin: the origin (" + c.originPlace() +
-				") is not written; write .tif to keep it");
+		boolean flat = List.of(".png", ".jpg", ".jpeg", ".npy").contains(extension);
+		if (flat) notes.addAll(depthAndTimeNotes(formatName(extension), image));
+		if (c.originPlace() != null && flat) notes.add(formatName(extension) +
+			" holds no origin: the origin (" + c.originPlace() +
+			") is not written; write .tif to keep it");
 		if (c.orientation() != null && !extension.startsWith(".nii")) notes.add(
 			formatName(extension) + " holds no place in the world like NIfTI's: " +
 				"the input volume's qform and sform (its rotation and world origin) " +
 				"are not written; write .nii.gz to keep them");
 		return notes;
+	}
+
+	/**
+	 * The note for a format that holds neither a slice spacing nor a frame
+	 * interval ({@code format}, as notes name it), naming those of {@code image}
+	 * that say something: a spacing of several slices other than 1 pixel, an
+	 * interval of several frames; none when neither does.
+	 */
+	private static List<String> depthAndTimeNotes(String format,
+		RasterImage image)
+	{
+		Calibration c = image.calibration();
+		List<String> kinds = new ArrayList<>(), values = new ArrayList<>();
+		if (image.slices() > 1 && (c.pixelDepth() != 1 || !Units.isPixel(c
+			.zUnit())))
+		{
+			kinds.add("slice spacing");
+			values.add("the slice spacing (" + Numbers.rounded(c.pixelDepth(), 6) +
+				" " + c.zUnit() + ")");
+		}
+		if (image.frames() > 1 && c.frameInterval() > 0) {
+			kinds.add("frame interval");
+			values.add("the frame interval (" + Numbers.rounded(c.frameInterval(),
+				6) + " " + c.timeUnit() + ")");
+		}
+		if (kinds.isEmpty()) return List.of();
+		boolean both = kinds.size() == 2;
+		return List.of(format + " holds no " + String.join(" or ", kinds) + ": " +
+			String.join(" and ", values) + (both ? " are" : " is") +
+			" not written; write .tif to keep " + (both ? "them" : "it"));
 	}
 
 	/** How notes name the file format of {@code extension}. */

@@ -40,4 +40,29 @@ class ImageFileCodecNotesTest {
 		assertEquals(List.of(), CODEC.writeNotes(".tif", image.setCalibration(
 			new Calibration(1, 1, 2, "mm"))));
 	}
+
+	/**
+	 * A hyperstack's slice spacing and frame interval are named, besides its
+	 * pixel size, when written as .npy, which holds none of them; the note named
+	 * the pixel size alone.
+	 */
+	@Test
+	void theSliceSpacingAndFrameIntervalAreNamedWhereTheFormatDropsThem() {
+		RasterImage image = RasterImage.allocate(4, 3, 1, 3, 2, PixelType.FLOAT32)
+			.setCalibration(new Calibration(0.5, 0.5, 2, "micron").withFrameInterval(
+				5, "sec"));
+		assertEquals(List.of(".npy holds no pixel size: the pixel size (0.5 x " +
+			"0.5 micron) is not written; write .tif to keep it",
+			".npy holds no slice spacing or frame interval: the slice spacing (2 " +
+				"micron) and the frame interval (5 sec) are not written; write .tif " +
+				"to keep them"), CODEC.writeNotes(".npy", image));
+		// one slice has no spacing to lose; frames without an interval none
+		assertEquals(List.of(".npy holds no frame interval: the frame interval " +
+			"(5 sec) is not written; write .tif to keep it"), CODEC.writeNotes(".npy",
+				RasterImage.allocate(4, 3, 1, 1, 2, PixelType.FLOAT32).setCalibration(
+					new Calibration(1, 1, 2, "pixel").withFrameInterval(5, "sec"))));
+		assertEquals(List.of(), CODEC.writeNotes(".npy", RasterImage.allocate(4, 3,
+			1, 3, 2, PixelType.FLOAT32)));
+		assertEquals(List.of(), CODEC.writeNotes(".tif", image));
+	}
 }
