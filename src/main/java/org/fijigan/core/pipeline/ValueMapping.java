@@ -184,6 +184,19 @@ final class ValueMapping {
 			oi[c] = inR.min() - lo[c] * si[c];
 			so[c] = span / outR.width();
 			oo[c] = lo[c] - outR.min() * so[c];
+			// the maps are applied in 32 bits: a span so narrow (values of the
+			// order of 1e-40, below the smallest normal float) that the scale
+			// overflows a float, or its inverse underflows, made every pixel one
+			// value
+			if (Float.isInfinite((float) si[c]) || (float) so[c] == 0)
+				throw new GanException("the image's values" + (channels > 1
+					? " in channel " + (c + 1) : "") + " span " + Numbers.significant(
+						lo[c], 4) + ".." + Numbers.significant(hi[c], 4) + " (" + n
+							.describe() + "), narrower than 32-bit floats map to the " +
+					"model's input range (a scale of " + Numbers.significant(si[c], 4) +
+					", beyond " + Numbers.significant(Float.MAX_VALUE, 4) +
+					"): multiply the image by a power of ten first, or give a " +
+					"wider span with --normalize range:MIN,MAX");
 		}
 		StringBuilder desc = new StringBuilder(n.describe()).append(" -> ").append(
 			inR);

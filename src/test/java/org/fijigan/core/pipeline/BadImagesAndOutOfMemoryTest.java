@@ -141,6 +141,30 @@ class BadImagesAndOutOfMemoryTest {
 		assertEquals(-1.5e38f, out[0], 1e32f);
 	}
 
+	/**
+	 * Values too small for a 32-bit scale to stretch to the model's range (of the
+	 * order of 1e-40, below the smallest normal float) are refused; every pixel
+	 * came back one value, without a word.
+	 */
+	@Test
+	void valuesSpanningLessThanAFloatScaleReachesAreRefusedNotFlattened() {
+		ModelDescriptor m = load(OnnxModels.identity(1), "id.onnx");
+		InferenceOptions range = InferenceOptions.defaults().withNormalization(
+			new Normalization.BitDepthRange()).withDevice(DeviceSpec.CPU, 1);
+		GanException e = assertThrows(GanException.class, () -> ImageToImageTest
+			.run(m, floatImage(3, 1, 0, 5e-41f, 1e-40f), range));
+		assertEquals("the image's values span 0..1.000e-40 (range), narrower " +
+			"than 32-bit floats map to the model's input range (a scale of " +
+			"1.000e+40, beyond 3.403e+38): multiply the image by a power of ten " +
+			"first, or give a wider span with --normalize range:MIN,MAX", e
+				.getMessage());
+		// values up to 1e-38 map back to float precision
+		float[] out = (float[]) ImageToImageTest.run(m, floatImage(3, 1, 0, 5e-39f,
+			1e-38f), range).image().plane(0);
+		assertEquals(5e-39f, out[1], 1e-44f);
+		assertEquals(1e-38f, out[2], 1e-44f);
+	}
+
 	@Test
 	void onePixelThroughAConvolutionGivesWhatTheModelGivesOnOnePixel() {
 		ModelDescriptor m = load(OnnxModels.conv3x3(1, 1, 5, 2), "conv.onnx");
