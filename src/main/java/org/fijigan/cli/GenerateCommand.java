@@ -120,7 +120,7 @@ final class GenerateCommand extends JobCommand {
 
 	/**
 	 * Folder mode when OUT has no extension of an image file fiji-gan writes. A
-	 * name of an image file it cannot write ({@code vol.nii}, {@code .bmp},
+	 * name of an image file it cannot write ({@code scan.dcm}, {@code .bmp},
 	 * {@code .gif}) is refused as any command's output file is, unless it is a
 	 * folder already: it became a folder of TIFFs under that name.
 	 */

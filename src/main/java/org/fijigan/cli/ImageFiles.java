@@ -16,7 +16,8 @@ final class ImageFiles {
 
 	enum Format {
 
-			TIFF(".tif"), PNG(".png"), JPEG(".jpg"), NPY(".npy"), NIFTI(".nii.gz");
+			TIFF(".tif"), PNG(".png"), JPEG(".jpg"), NPY(".npy"), NIFTI(".nii.gz"),
+			NIFTI_UNCOMPRESSED(".nii");
 
 		final String extension;
 
@@ -32,6 +33,7 @@ final class ImageFiles {
 				case ".jpg", ".jpeg" -> JPEG;
 				case ".npy" -> NPY;
 				case ".nii.gz" -> NIFTI;
+				case ".nii" -> NIFTI_UNCOMPRESSED;
 				default -> null;
 			};
 		}

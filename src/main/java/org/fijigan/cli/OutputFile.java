@@ -46,7 +46,7 @@ final class OutputFile {
 		ImageFiles.Format format = ImageFiles.Format.of(path);
 		if (format == null) throw new GanException("cannot write " + path
 			.getFileName() +
-			": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy or .nii.gz");
+			": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy, .nii or .nii.gz");
 		return format;
 	}
 

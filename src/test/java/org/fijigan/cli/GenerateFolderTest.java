@@ -490,7 +490,7 @@ class GenerateFolderTest {
 	}
 
 	/**
-	 * An output named as an image file fiji-gan cannot write ({@code vol.nii},
+	 * An output named as an image file fiji-gan cannot write ({@code scan.dcm},
 	 * {@code .bmp}, {@code .gif}) became a folder of TIFFs and a manifest under
 	 * that name; it is refused as inpaint refuses it, with nothing written. An
 	 * existing folder of such a name is still written into, and a name of no
@@ -501,19 +501,19 @@ class GenerateFolderTest {
 		throws IOException
 	{
 		Path model = conditional();
-		for (String name : new String[] { "vol.nii", "pic.bmp", "anim.GIF" }) {
+		for (String name : new String[] { "scan.dcm", "pic.bmp", "anim.GIF" }) {
 			Result r = generate(model, dir.resolve(name), "--count", 1, "--seed", 1);
 			assertEquals(1, r.exitCode(), r.err());
 			assertEquals("fiji-gan: cannot write " + name +
-				": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy or " +
-				".nii.gz", r.err().strip());
+				": the output must end in .tif, .tiff, .png, .jpg, .jpeg, .npy, .nii " +
+				"or .nii.gz", r.err().strip());
 			assertFalse(Files.exists(dir.resolve(name)), name);
 		}
-		Files.createDirectory(dir.resolve("old.nii"));
-		Result r = generate(model, dir.resolve("old.nii"), "--count", 1, "--seed",
+		Files.createDirectory(dir.resolve("old.dcm"));
+		Result r = generate(model, dir.resolve("old.dcm"), "--count", 1, "--seed",
 			1);
 		assertEquals(0, r.exitCode(), r.err());
-		assertEquals(Map.of("axial", 1), perFolder(files(dir.resolve("old.nii"),
+		assertEquals(Map.of("axial", 1), perFolder(files(dir.resolve("old.dcm"),
 			false)));
 		r = generate(model, dir.resolve("run.v2"), "--count", 1, "--seed", 1);
 		assertEquals(0, r.exitCode(), r.err());

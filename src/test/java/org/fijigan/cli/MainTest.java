@@ -582,6 +582,28 @@ class MainTest {
 			.resolve("out.bmp"));
 	}
 
+	/**
+	 * A single run writes an uncompressed NIfTI file for {@code -o x.nii}, as a
+	 * folder run writes .nii results of .nii inputs; it was refused, the output
+	 * told to end in .nii.gz.
+	 */
+	@Test
+	void anUncompressedNiftiOutputIsWritten() throws IOException {
+		Path in = tiff8("in.tif", 4, 3, 8);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path out = dir.resolve("out.nii");
+		Result r = cli("run", "-m", model, "-i", in, "-o", out, "--threads", "1");
+		assertEquals(0, r.exitCode(), r.err());
+		byte[] bytes = Files.readAllBytes(out);
+		// not gzipped: the header's size, 348, comes first
+		assertEquals(348, java.nio.ByteBuffer.wrap(bytes).order(
+			java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0));
+		var back = org.fijigan.ij1.ImageFileCodec.INSTANCE.read(out, "input");
+		assertArrayEquals((byte[]) IJ.openImage(in.toString()).getProcessor()
+			.getPixels(), (byte[]) back.plane(0));
+		assertEquals(0.5, back.calibration().pixelWidth(), 1e-6);
+	}
+
 	@Test
 	void aFloatResultIsNotWrittenAsPng() throws IOException {
 		Path in = tiff8("in.tif", 4, 4, 7);
