@@ -17,6 +17,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import org.fijigan.core.GanException;
+import org.fijigan.core.text.Numbers;
 
 /**
  * NIfTI-1 single files ({@code .nii}, gzipped {@code .nii.gz}), as
@@ -255,8 +256,10 @@ public final class Nifti {
 	 * What a NIfTI file cannot hold of {@code image}'s calibration, one line
 	 * each, for notes: a length unit NIfTI cannot be given (the sizes are then
 	 * written as they are, without a unit), a y or z unit that cannot be
-	 * converted to x's, a frame interval in a unit that is not a time, an origin
-	 * (ImageJ's, in pixels) other than pixel 0, which NIfTI has no field for.
+	 * converted to x's, a slice spacing in a length beside x and y in pixels
+	 * (NIfTI has one unit for all three), a frame interval in a unit that is not
+	 * a time, an origin (ImageJ's, in pixels) other than pixel 0, which NIfTI has
+	 * no field for.
 	 */
 	public static java.util.List<String> unwritten(RasterImage image) {
 		Calibration c = image.calibration();
@@ -275,6 +278,10 @@ public final class Nifti {
 					"cannot be converted to " + to + ": NIfTI writes it as if it were " +
 					to);
 		}
+		else if (image.slices() > 1 && unitCode(c.zUnit()) != 0) notes.add(
+			"NIfTI has one unit for x, y and z, and x and y have none: the slice " +
+				"spacing (" + Numbers.rounded(c.pixelDepth(), 6) + " " + c.zUnit() +
+				") is written without a unit");
 		if (c.frameInterval() > 0 && image.frames() > 1 && timeCode(c
 			.timeUnit()) == 0) notes.add("NIfTI has no time unit like \"" + c
 				.timeUnit() + "\": the frame interval is not written");

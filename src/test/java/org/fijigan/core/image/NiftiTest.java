@@ -541,6 +541,19 @@ class NiftiTest {
 		assertEquals(0, b.get(123));
 		assertEquals(List.of("NIfTI has no unit like \"furlong\": the pixel size " +
 			"is written without a unit"), Nifti.unwritten(image));
+
+		// x and y in pixels (a NIfTI volume whose pixdim[1..2] was 0), z in mm:
+		// the spacing is written without its mm, which is named
+		image.setCalibration(new Calibration(1, 1, 2, "pixel").withUnits(null,
+			"mm"));
+		Nifti.write(file, false, image, "", null);
+		b = ByteBuffer.wrap(Files.readAllBytes(file)).order(
+			ByteOrder.LITTLE_ENDIAN);
+		assertEquals(2f, b.getFloat(88));
+		assertEquals(0, b.get(123));
+		assertEquals(List.of("NIfTI has one unit for x, y and z, and x and y " +
+			"have none: the slice spacing (2 mm) is written without a unit"), Nifti
+				.unwritten(image));
 	}
 
 	/**
