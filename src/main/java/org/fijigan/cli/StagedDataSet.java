@@ -3,9 +3,6 @@ package org.fijigan.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.Files;
@@ -18,14 +15,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.OutputFolderLock;
 import org.fijigan.core.batch.Shard;
 import org.fijigan.core.dataset.VolumeSlicer.View;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
-import org.fijigan.core.io.CacheFolder;
 import org.fijigan.core.io.FileIdentity;
+import org.fijigan.core.io.MoveInJournal;
+import org.fijigan.core.io.StagingFolder;
 
 /**
  * A {@code prepare-data} set made in a hidden folder beside its output folder
@@ -34,24 +33,18 @@ import org.fijigan.core.io.FileIdentity;
  * it was. A new output folder is the hidden one renamed; into an existing one
  * (empty, or with {@code --overwrite}) the earlier set's files, of whichever
  * mode ({@link #earlierSetFolders}), are moved aside into the hidden folder,
- * the new ones moved in, and only then the old ones deleted. A journal written
- * in the hidden folder before the first move says what is being swapped: a move
- * that fails is undone at once, and one a killed run left half-done is undone
- * by the next {@code prepare-data} run on the folder ({@link #putBackKilled}),
- * so the earlier set is never lost. A hidden folder a killed run left is
- * removed by a later run once it has gone unchanged for an hour, unless it
- * holds a journal.
+ * the new ones moved in, and only then the old ones deleted, with a journal
+ * ({@link MoveInJournal}): a move that fails is undone at once, and one a
+ * killed run left half-done is undone by the next {@code prepare-data} run on
+ * the folder ({@link #putBackKilled}), so the earlier set is never lost. A
+ * hidden folder a killed run left is removed by a later run once it has gone
+ * unchanged for an hour, unless it holds a journal.
  */
 final class StagedDataSet implements AutoCloseable {
 
-	/**
-	 * In the hidden folder while its set is being moved in: the new files and the
-	 * folders the move makes, one name a line ({@link #encode}d).
-	 */
-	static final String JOURNAL = ".fiji-gan.moving-in";
-	/** In the hidden folder: the earlier set's files, moved aside. */
-	static final String EARLIER = ".fiji-gan.earlier-set";
-	private static final String NEW = "new ", MADE = "made ";
+	/** What prepare-data moves in, for messages. */
+	static final MoveInJournal.Kind KIND = new MoveInJournal.Kind("prepare-data",
+		"the data set", "its set", "the earlier set");
 	/** The files of a set's folders that are its images, whatever its mode. */
 	static final String IMAGES = "*.{png,tif}";
 	/** The splits a set may have. */
@@ -67,20 +60,6 @@ final class StagedDataSet implements AutoCloseable {
 		java.util.regex.Pattern.compile("(" + java.util.Arrays.stream(View.values())
 			.map(View::folder).collect(java.util.stream.Collectors.joining("|")) +
 			")(-[0-9]+)?");
-
-	/** A step of a move-in, for tests. */
-	@FunctionalInterface
-	interface Step {
-
-		void before(int renamesDone) throws IOException;
-	}
-
-	/**
-	 * Called before each rename of a move-in with how many were done, and once
-	 * more when all are; for tests, which stop the move there as a kill or a
-	 * failed rename would.
-	 */
-	static volatile Step beforeRename = n -> {};
 
 	private final Path out, target, staging;
 	private final boolean overwrite;
@@ -115,7 +94,7 @@ final class StagedDataSet implements AutoCloseable {
 			Path target = Files.isDirectory(out) ? out.toRealPath() : out;
 			if (target.getParent() != null) {
 				Files.createDirectories(target.getParent());
-				removeStale(target);
+				StagingFolder.removeStale(target);
 			}
 			Path staging = Files.createDirectory(AtomicFile.temporaryFor(target));
 			return new StagedDataSet(out, target, staging, overwrite, folders,
@@ -190,10 +169,10 @@ final class StagedDataSet implements AutoCloseable {
 	 * Into the existing output folder, claimed: see {@link #commit}. The earlier
 	 * set's files (with {@code overwrite}, the PNGs and TIFFs of the set's
 	 * folders and of {@link #earlierSetFolders}, and its CSV lists; and any file
-	 * a new file would replace) are moved aside into {@link #EARLIER}, the new
+	 * a new file would replace) are moved aside into the hidden folder, the new
 	 * ones moved in, and only then the journal deleted: up to that point a
 	 * failure, or the next run after a kill, puts the earlier set back
-	 * ({@link #rollBack}).
+	 * ({@link MoveInJournal}).
 	 */
 	private void moveIn() throws IOException {
 		if (!overwrite && !isEmpty(target)) throw new GanException(
@@ -203,7 +182,7 @@ final class StagedDataSet implements AutoCloseable {
 		List<String> fresh;
 		try (Stream<Path> s = Files.walk(staging)) {
 			fresh = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-				.map(p -> relative(staging, p)).sorted().toList();
+				.map(p -> MoveInJournal.relative(staging, p)).sorted().toList();
 		}
 		Set<String> earlier = new LinkedHashSet<>();
 		List<String> emptied = new ArrayList<>(folders);
@@ -217,7 +196,7 @@ final class StagedDataSet implements AutoCloseable {
 				try (DirectoryStream<Path> s = Files.newDirectoryStream(sub, IMAGES)) {
 					for (Path p : s)
 						if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) earlier.add(
-							relative(target, p));
+							MoveInJournal.relative(target, p));
 				}
 			}
 			for (String csv : CSVS)
@@ -226,64 +205,8 @@ final class StagedDataSet implements AutoCloseable {
 						.resolve(csv)) == null) earlier.add(csv);
 		}
 		// a file the set replaces (sources.csv) is kept aside as well
-		Set<String> made = new LinkedHashSet<>();
-		for (String rel : fresh) {
-			Path to = target.resolve(rel);
-			if (Files.exists(to, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(to,
-				LinkOption.NOFOLLOW_LINKS)) earlier.add(rel);
-			List<String> above = new ArrayList<>();
-			for (Path d = to.getParent(); !d.equals(target) && !Files.exists(d,
-				LinkOption.NOFOLLOW_LINKS); d = d.getParent())
-				above.add(0, relative(target, d));
-			made.addAll(above);
-		}
-		StringBuilder journal = new StringBuilder();
-		for (String rel : fresh)
-			journal.append(NEW).append(encode(rel)).append('\n');
-		for (String rel : made)
-			journal.append(MADE).append(encode(rel)).append('\n');
-		byte[] bytes = journal.toString().getBytes(StandardCharsets.UTF_8);
-		AtomicFile.writeStream(staging.resolve(JOURNAL), false, o -> o.write(
-			bytes));
-		Path aside = staging.resolve(EARLIER);
-		int renames = 0;
-		try {
-			for (String rel : earlier) {
-				beforeRename.before(renames++);
-				Path to = aside.resolve(rel);
-				Files.createDirectories(to.getParent());
-				Files.move(target.resolve(rel), to, StandardCopyOption.ATOMIC_MOVE);
-			}
-			for (String rel : fresh) {
-				beforeRename.before(renames++);
-				Path to = target.resolve(rel);
-				Files.createDirectories(to.getParent());
-				Files.move(staging.resolve(rel), to, StandardCopyOption.ATOMIC_MOVE);
-			}
-			beforeRename.before(renames);
-		}
-		catch (IOException | RuntimeException e) {
-			try {
-				rollBack(target, staging);
-			}
-			catch (IOException | RuntimeException again) {
-				e.addSuppressed(again);
-				throw new GanException("cannot move the data set into " + out + ": " +
-					reason(e) + "; nor could the earlier set be put back (" + reason(
-						again) + "): it is kept in " + staging +
-					", and the next prepare-data run on " + out + " puts it back", e);
-			}
-			throw new GanException("cannot move the data set into " + out + ": " +
-				reason(e) + "; nothing of this run was written, and the earlier set " +
-				"is as it was", e);
-		}
-		Files.delete(staging.resolve(JOURNAL)); // the new set stands
-		try {
-			CacheFolder.deleteTree(aside);
-		}
-		catch (IOException e) {
-			// the hidden folder is deleted on close, or by a later run
-		}
+		MoveInJournal.moveIn(target, staging, earlier, fresh, KIND, out,
+			CancellationToken.none());
 		// deepest first, so that noisy/ goes once noisy/test/ has
 		emptied.sort(java.util.Comparator.comparingInt((String f) -> f.split(
 			"/").length).reversed());
@@ -327,58 +250,6 @@ final class StagedDataSet implements AutoCloseable {
 		return found;
 	}
 
-	private static String reason(Exception e) {
-		return e instanceof IOException io ? AtomicFile.describe(io) : e
-			.getMessage();
-	}
-
-	/**
-	 * Undoes the half-done move-in whose journal is in {@code staging}: the new
-	 * files moved in go back into the hidden folder, the earlier set's files back
-	 * where they were, the folders the move made go if empty, and the journal
-	 * last. Exact from any point of the move, and safe to repeat after a kill
-	 * while undoing: a new file is in the output folder only once it is no longer
-	 * in the hidden one, and the move of new files starts once every earlier file
-	 * is aside.
-	 */
-	static void rollBack(Path target, Path staging) throws IOException {
-		Path journal = staging.resolve(JOURNAL), aside = staging.resolve(EARLIER);
-		List<String> fresh = new ArrayList<>(), made = new ArrayList<>();
-		for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
-			if (line.startsWith(NEW)) fresh.add(decode(line.substring(NEW.length())));
-			else if (line.startsWith(MADE)) made.add(decode(line.substring(MADE
-				.length())));
-		}
-		for (int i = fresh.size() - 1; i >= 0; i--) {
-			String rel = fresh.get(i);
-			Path back = staging.resolve(rel), in = target.resolve(rel);
-			if (Files.exists(back, LinkOption.NOFOLLOW_LINKS) || !Files.exists(in,
-				LinkOption.NOFOLLOW_LINKS)) continue;
-			Files.createDirectories(back.getParent());
-			Files.move(in, back, StandardCopyOption.ATOMIC_MOVE);
-		}
-		if (Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
-			List<Path> kept;
-			try (Stream<Path> s = Files.walk(aside)) {
-				kept = s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-					.sorted().toList();
-			}
-			for (Path p : kept) {
-				Path to = target.resolve(relative(aside, p));
-				Files.createDirectories(to.getParent());
-				Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
-			}
-		}
-		for (int i = made.size() - 1; i >= 0; i--)
-			try {
-				Files.deleteIfExists(target.resolve(made.get(i)));
-			}
-			catch (java.nio.file.DirectoryNotEmptyException e) {
-				// something else was put there meanwhile: kept
-			}
-		Files.delete(journal);
-	}
-
 	/**
 	 * Undoes the move-ins that runs killed while moving their set into
 	 * {@code out} left half-done (a hidden folder beside it with a journal), so
@@ -396,7 +267,7 @@ final class StagedDataSet implements AutoCloseable {
 		catch (IOException e) {
 			return; // the run's own checks say why the folder cannot be used
 		}
-		if (killed(target).isEmpty()) return;
+		if (MoveInJournal.killed(target).isEmpty()) return;
 		OutputFolderLock claim;
 		try {
 			claim = OutputFolderLock.acquire(out, OutputFolderLock.Owner.of(
@@ -412,63 +283,10 @@ final class StagedDataSet implements AutoCloseable {
 
 	/** As {@link #putBackKilled(Path, PrintWriter)}, the folder claimed. */
 	private static void putBackKilled(Path out, Path target, PrintWriter notes) {
-		for (Path staging : killed(target)) {
-			try {
-				rollBack(target, staging);
-			}
-			catch (IOException e) {
-				throw new GanException("cannot put back the earlier set of " + out +
-					", which a prepare-data run killed while moving its set in left " +
-					"half-moved: " + AtomicFile.describe(e) + "; it is kept in " +
-					staging, e);
-			}
-			try {
-				CacheFolder.deleteTree(staging);
-			}
-			catch (IOException e) {
-				// the rest is the killed run's set: hidden, and removed by a later run
-			}
-			notes.println("note: a prepare-data run was killed while it moved its " +
-				"set into " + out + "; the earlier set is put back as it was");
+		for (String note : MoveInJournal.putBackKilled(target, out, KIND)) {
+			notes.println("note: " + note);
 			notes.flush();
 		}
-	}
-
-	/** The hidden folders beside {@code target} that hold a journal. */
-	private static List<Path> killed(Path target) {
-		List<Path> found = new ArrayList<>();
-		if (target.getParent() == null) return found;
-		String name = target.getFileName().toString();
-		try (DirectoryStream<Path> s = Files.newDirectoryStream(target.getParent(),
-			p -> AtomicFile.isTemporaryOf(p.getFileName().toString(), name) && Files
-				.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && Files.exists(p.resolve(
-					JOURNAL), LinkOption.NOFOLLOW_LINKS)))
-		{
-			for (Path p : s)
-				found.add(p);
-		}
-		catch (IOException | java.nio.file.DirectoryIteratorException e) {
-			// an unreadable parent: the run's own checks say why
-		}
-		found.sort(null);
-		return found;
-	}
-
-	/** {@code p} relative to {@code dir}, with / between names. */
-	private static String relative(Path dir, Path p) {
-		StringBuilder sb = new StringBuilder();
-		for (Path name : dir.relativize(p))
-			sb.append(sb.length() == 0 ? "" : "/").append(name);
-		return sb.toString();
-	}
-
-	/** A relative name as one line of the journal, whatever characters it has. */
-	static String encode(String rel) {
-		return URLEncoder.encode(rel, StandardCharsets.UTF_8);
-	}
-
-	static String decode(String line) {
-		return URLDecoder.decode(line, StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -478,14 +296,7 @@ final class StagedDataSet implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		if (Files.exists(staging.resolve(JOURNAL), LinkOption.NOFOLLOW_LINKS))
-			return;
-		try {
-			CacheFolder.deleteTree(staging);
-		}
-		catch (IOException e) {
-			// a leftover is hidden, and removed by a later run
-		}
+		StagingFolder.delete(staging);
 	}
 
 	private static boolean isEmpty(Path dir) throws IOException {
@@ -493,27 +304,6 @@ final class StagedDataSet implements AutoCloseable {
 			p -> !OutputFolderLock.isClaimFile(p)))
 		{
 			return !s.iterator().hasNext();
-		}
-	}
-
-	/**
-	 * Deletes the hidden folders that runs killed while writing left beside
-	 * {@code target}, once stale ({@link AtomicFile#isStale}: a younger one may
-	 * be another run's at work); never one with a journal, which holds an earlier
-	 * set to put back ({@link #putBackKilled}).
-	 */
-	private static void removeStale(Path target) {
-		String name = target.getFileName().toString();
-		try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(target
-			.getParent(), p -> AtomicFile.isTemporaryOf(p.getFileName().toString(),
-				name) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)))
-		{
-			for (Path p : leftovers)
-				if (AtomicFile.isStale(p) && !Files.exists(p.resolve(JOURNAL),
-					LinkOption.NOFOLLOW_LINKS)) CacheFolder.deleteTree(p);
-		}
-		catch (IOException e) {
-			// a leftover is hidden and harmless
 		}
 	}
 }

@@ -48,7 +48,7 @@ class PrepareDataMoveInTest {
 
 	@AfterEach
 	void noStop() {
-		StagedDataSet.beforeRename = n -> {};
+		org.fijigan.core.io.MoveInJournal.beforeRename = n -> {};
 	}
 
 	static final Object[] EARLIER = { "--train", 2, "--test", 1, "--size", 32,
@@ -107,7 +107,7 @@ class PrepareDataMoveInTest {
 		for (int n = 0;; n++) {
 			int stop = n;
 			boolean[] stopped = { false };
-			StagedDataSet.beforeRename = done -> {
+			org.fijigan.core.io.MoveInJournal.beforeRename = done -> {
 				if (done == stop) {
 					stopped[0] = true;
 					throw new Killed();
@@ -120,7 +120,7 @@ class PrepareDataMoveInTest {
 			catch (Killed k) {
 				r = null;
 			}
-			StagedDataSet.beforeRename = done -> {};
+			org.fijigan.core.io.MoveInJournal.beforeRename = done -> {};
 			if (!stopped[0]) {
 				// past the last rename: the run ends, with the later set in place
 				assertEquals(0, r.exitCode(), r.err());
@@ -152,11 +152,11 @@ class PrepareDataMoveInTest {
 
 		// a killed --overwrite, then the same command again: the note, then the
 		// set the command makes
-		StagedDataSet.beforeRename = done -> {
+		org.fijigan.core.io.MoveInJournal.beforeRename = done -> {
 			if (done == 7) throw new Killed();
 		};
 		assertThrows(Killed.class, () -> fluorescence(out, EARLIER, "--overwrite"));
-		StagedDataSet.beforeRename = done -> {};
+		org.fijigan.core.io.MoveInJournal.beforeRename = done -> {};
 		Result again = fluorescence(out, EARLIER, "--overwrite");
 		assertEquals(0, again.exitCode(), again.err());
 		assertTrue(again.out().startsWith(note + "\n"), again.out());
@@ -177,7 +177,7 @@ class PrepareDataMoveInTest {
 		Map<String, String> earlier = tree(out);
 		for (int n : new int[] { 3, 7, 12, 20, 0 }) {
 			int stop = n;
-			StagedDataSet.beforeRename = done -> {
+			org.fijigan.core.io.MoveInJournal.beforeRename = done -> {
 				if (done == stop) throw new IOException("No space left on device");
 			};
 			Result r = fluorescence(out, LATER, "--overwrite");

@@ -12,8 +12,9 @@ import java.nio.file.StandardCopyOption;
  * of files is made whole before it is moved into place, so that a run that
  * fails or is killed half-way leaves the output folder as it was. Its name is
  * an {@link AtomicFile#temporaryFor} name of the output folder's, so that a
- * later run recognises one a killed run left and removes it once stale.
- * package-model and the demo make their files this way.
+ * later run recognises one a killed run left and removes it once stale (unless
+ * it holds a {@link MoveInJournal} journal: an earlier set to put back).
+ * prepare-data, package-model and the demo make their files this way.
  */
 public final class StagingFolder {
 
@@ -35,7 +36,8 @@ public final class StagingFolder {
 	/**
 	 * Deletes the hidden folders beside {@code target} that runs killed while
 	 * writing left, once stale ({@link AtomicFile#isStale}: a younger one may be
-	 * another run's at work).
+	 * another run's at work); never one with a journal, which holds an earlier
+	 * set to put back ({@link MoveInJournal#putBackKilled}).
 	 */
 	public static void removeStale(Path target) {
 		Path parent = target.toAbsolutePath().getParent();
@@ -55,9 +57,12 @@ public final class StagingFolder {
 
 	/**
 	 * Deletes the staging folder with everything in it; one that cannot be
-	 * deleted is left (hidden, and removed by a later run).
+	 * deleted is left (hidden, and removed by a later run), and so is one with a
+	 * journal (a move-in that failed and could not be undone), for the next run
+	 * to put back ({@link MoveInJournal#putBackKilled}).
 	 */
 	public static void delete(Path staging) {
+		if (MoveInJournal.isMovingIn(staging)) return;
 		try {
 			CacheFolder.deleteTree(staging);
 		}
