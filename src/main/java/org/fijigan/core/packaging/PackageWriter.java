@@ -26,6 +26,7 @@ import org.fijigan.core.io.StagingFolder;
 import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.io.FolderLock;
 import org.fijigan.core.io.InputFile;
+import org.fijigan.core.io.MoveInJournal;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.model.ModelDescriptor;
 import org.fijigan.core.model.ModelLoader;
@@ -114,6 +115,11 @@ public final class PackageWriter {
 	 */
 	static final String LOCK = ".fiji-gan.package.lock";
 
+	/** What package-model moves in, for messages. */
+	private static final MoveInJournal.Kind KIND = new MoveInJournal.Kind(
+		"package-model", "the package's files", "its package",
+		"the earlier package");
+
 	private PackageWriter() {}
 
 	private static boolean isLock(Path file) {
@@ -156,7 +162,17 @@ public final class PackageWriter {
 		// normalized: the hidden folder the package is made in goes beside the
 		// folder, which for "pk/." would be inside it
 		Path folder = o.folder().toAbsolutePath().normalize();
-		checkFolder(folder, o.overwrite());
+		// a move-in a killed run left half-done is undone before the folder is
+		// looked at
+		List<String> putBack = putBackKilled(folder);
+		try {
+			checkFolder(folder, o.overwrite());
+		}
+		catch (GanException e) {
+			if (putBack.isEmpty()) throw e;
+			throw new GanException(e.getMessage() + " (" + String.join("; ",
+				putBack) + ")", e);
+		}
 		refuseNonUtf8Documentation(o.documentation());
 		ModelDescriptor loaded = ModelLoader.load(onnx.toString(), o.overrides());
 		if (loaded.graph() != null && !loaded.graph().externalDataLocations()
@@ -166,7 +182,7 @@ public final class PackageWriter {
 				"; package-model copies one .onnx file: save the model with its weights inside");
 		refuseSeveralOutputs(loaded, onnxName);
 		refuseFixedBatch(loaded, onnxName);
-		List<String> notes = new ArrayList<>();
+		List<String> notes = new ArrayList<>(putBack);
 		o = withRecordedNormalization(o, loaded, notes);
 		ModelDescriptor d = loaded.task() == TaskKind.GENERATE ? loaded
 			: RdfDocument.fitMinimumToHalo(loaded, notes);
@@ -178,9 +194,10 @@ public final class PackageWriter {
 		// renamed into place whole: a kill leaves no half package, and of two runs
 		// making one folder at once exactly one wins. Into an existing folder
 		// (--overwrite, a model's own folder) its files are moved once all are
-		// made, the descriptor last and the old one removed first, so that a kill
-		// meanwhile leaves a folder that is no package rather than one that mixes
-		// two; and under a lock, so that two runs do not mix theirs. Which of the
+		// made, the earlier package's moved aside first and deleted last, with a
+		// journal, so that a failure or a kill meanwhile leaves the earlier
+		// package to put back rather than a folder that mixes two; and under a
+		// lock, so that two runs do not mix theirs. Which of the
 		// two is decided once the files are made, as the folder is then: another
 		// run may have filled it since it was checked, and without --overwrite
 		// this run then writes nothing
@@ -204,7 +221,7 @@ public final class PackageWriter {
 				for (Path f : r.files())
 					FileIdentity.refuseOverwriting(place.resolve(folder.relativize(f)),
 						index);
-				kept = moveFilesInto(folder, place, r.files(), index);
+				kept = moveFilesInto(folder, place, target, r.files(), index, cancel);
 			}
 			List<Path> files = new ArrayList<>();
 			for (Path f : r.files())
@@ -227,51 +244,74 @@ public final class PackageWriter {
 
 	/**
 	 * Moves the package's {@code files} from {@code staging} into the existing
-	 * folder {@code target}, replacing files of the same names: its descriptor
-	 * removed first and put last. The files package-model wrote for the earlier
-	 * package ({@link EarlierPackage}: weights, test tensors, its cover and
-	 * sample tensors) that this one does not replace are deleted, unless they are
-	 * among {@code inputs}; the earlier package's other files (a card, covers or
-	 * samples the user gave) stay, and so does every file of a package
-	 * package-model did not write.
+	 * folder {@code target}, replacing files of the same names, with a journal
+	 * ({@link MoveInJournal}): the earlier files it replaces or removes are moved
+	 * aside first (its descriptor the first of them, the new one put last), and
+	 * deleted only once every new file is in; a rename that fails, or a
+	 * cancellation, puts the earlier package back at once, and a kill leaves it
+	 * for the next run to put back ({@link #putBackKilled}). The files
+	 * package-model wrote for the earlier package ({@link EarlierPackage}:
+	 * weights, test tensors, its cover and sample tensors) that this one does not
+	 * replace are removed, unless they are among {@code inputs}; the earlier
+	 * package's other files (a card, covers or samples the user gave) stay, and
+	 * so does every file of a package package-model did not write.
 	 *
 	 * @return the files a package package-model did not write names that this one
 	 *         neither replaces nor names: kept, for a note
 	 */
-	private static List<Path> moveFilesInto(Path staging, Path target,
-		List<Path> files, Map<Object, FileIdentity.Input> inputs)
+	private static List<Path> moveFilesInto(Path staging, Path target, Path shown,
+		List<Path> files, Map<Object, FileIdentity.Input> inputs,
+		CancellationToken cancel)
 	{
 		Path rdf = staging.resolve(RDF);
 		EarlierPackage before = EarlierPackage.in(target);
-		List<Path> earlier = before.ownFiles();
 		List<Path> named = new ArrayList<>(); // by the new descriptor (a card kept)
 		for (Path f : BioImageRdf.namedFiles(rdf))
 			named.add(target.toAbsolutePath().resolve(staging.toAbsolutePath()
 				.normalize().relativize(f)).normalize());
-		try {
-			Files.deleteIfExists(target.resolve(RDF));
-			List<Path> placed = new ArrayList<>();
-			for (Path f : files) {
-				Path to = target.toAbsolutePath().resolve(staging.relativize(f))
-					.normalize();
-				placed.add(to);
-				if (!f.equals(rdf)) StagingFolder.moveReplacing(f, to);
-			}
-			// the earlier package's own files this one does not replace (another
-			// model's weights, a mask tensor) would ship with it
-			for (Path old : earlier)
-				if (!placed.contains(old) && !named.contains(old) && !inputs
-					.containsKey(FileIdentity.of(old))) Files.deleteIfExists(old);
-			StagingFolder.moveReplacing(rdf, target.resolve(RDF));
-			List<Path> kept = new ArrayList<>();
-			for (Path f : before.othersFiles())
-				if (!placed.contains(f) && !named.contains(f)) kept.add(f);
-			return kept;
+		List<String> fresh = new ArrayList<>();
+		List<Path> placed = new ArrayList<>();
+		for (Path f : files) {
+			String rel = MoveInJournal.relative(staging, f);
+			fresh.add(rel);
+			placed.add(target.toAbsolutePath().resolve(rel).normalize());
 		}
-		catch (IOException e) {
-			throw new GanException("cannot move the package's files into " + target +
-				": " + AtomicFile.describe(e) + "; " + target + " holds no " + RDF +
-				" until package-model runs again", e);
+		// the descriptor goes aside first; then the earlier package's own files
+		// this one does not replace (another model's weights, a mask tensor),
+		// which would ship with it
+		List<String> earlier = new ArrayList<>(List.of(RDF));
+		for (Path old : before.ownFiles())
+			if (!placed.contains(old) && !named.contains(old) && !inputs.containsKey(
+				FileIdentity.of(old))) earlier.add(MoveInJournal.relative(target
+					.toAbsolutePath(), old));
+		MoveInJournal.moveIn(target, staging, earlier, fresh, KIND, shown, cancel);
+		List<Path> kept = new ArrayList<>();
+		for (Path f : before.othersFiles())
+			if (!placed.contains(f) && !named.contains(f)) kept.add(f);
+		return kept;
+	}
+
+	/**
+	 * Puts back the earlier package of {@code folder} that package-model runs
+	 * killed while moving their package in left half-moved (a hidden folder
+	 * beside it with a journal), under the package lock; while a live run holds
+	 * the lock, left to it.
+	 *
+	 * @return a note for each package put back
+	 */
+	private static List<String> putBackKilled(Path folder) {
+		if (!Files.isDirectory(folder)) return List.of();
+		Path place = realFolder(folder);
+		if (MoveInJournal.killed(place).isEmpty()) return List.of();
+		FolderLock lock;
+		try {
+			lock = FolderLock.acquire(place, LOCK, "the folder", "busy");
+		}
+		catch (GanException heldByALiveRun) {
+			return List.of();
+		}
+		try (lock) {
+			return MoveInJournal.putBackKilled(place, folder, KIND);
 		}
 	}
 

@@ -19,6 +19,7 @@ import java.util.Random;
 
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.GanException;
+import org.fijigan.core.io.MoveInJournal;
 import org.fijigan.core.engine.DeviceSpec;
 import org.fijigan.core.image.Normalization;
 import org.fijigan.core.image.Npy;
@@ -377,6 +378,128 @@ class PackageModelTest {
 		replacedNames.add(PackageWriter.LOCK);
 		assertEquals(replacedNames, names(pkg),
 			"the same files replaced, beside the lock of the run that replaced them");
+	}
+
+	/** Stands for a kill: nothing of the run after it happens. */
+	static final class Killed extends Error {
+
+		private static final long serialVersionUID = 1L;
+	}
+
+	/**
+	 * Another model's package moved over a package with --overwrite, stopped
+	 * after every fifth rename in turn: killed (nothing undone in the run), the
+	 * next run on the folder puts the earlier package back byte for byte before
+	 * it looks at the folder; a rename that fails is undone in the run. The
+	 * earlier move-in deleted the descriptor first: a kill left a folder with no
+	 * rdf.yaml, the earlier package's files no longer found, and a rerun kept the
+	 * other model's weights beside the new package.
+	 */
+	@Test
+	void aMoveInStoppedAfterAnyRenameLeavesTheEarlierPackageToPutBack()
+		throws IOException
+	{
+		Path first = OnnxModels.identity(1).write(dir, "first.onnx");
+		Path second = OnnxModels.addConstant(1, 0.5f).write(dir, "second.onnx");
+		PackageOptions o = withCard(options(first, "pkg", sample16(20, 20, 7)));
+		pack(o);
+		Path pkg = o.folder().toAbsolutePath().normalize();
+		Files.writeString(pkg.resolve("notes.txt"), "mine");
+		java.util.Map<String, byte[]> earlier = contents(pkg);
+		PackageOptions over = over(o, second);
+		java.util.Set<String> beside = names(dir);
+		String note = "a package-model run was killed while it moved its " +
+			"package into " + pkg + "; the earlier package is put back as it was";
+		int kills = 0;
+		try {
+			// every fifth rename, to keep the test short
+			for (int n = 0;; n += 5) {
+				int stop = n;
+				boolean[] stopped = { false };
+				MoveInJournal.beforeRename = done -> {
+					if (done == stop) {
+						stopped[0] = true;
+						throw new Killed();
+					}
+				};
+				PackageResult r;
+				try {
+					r = PackageWriter.write(over, ImageFileCodec.INSTANCE,
+						CancellationToken.none());
+				}
+				catch (Killed k) {
+					r = null;
+				}
+				MoveInJournal.beforeRename = done -> {};
+				if (!stopped[0]) {
+					assertEquals(ModelLoader.sha256(second), r.model().sha256());
+					break;
+				}
+				kills++;
+				// the next run, refused as the folder is not empty, puts the earlier
+				// package back first
+				GanException e = assertThrows(GanException.class, () -> PackageWriter
+					.write(o, ImageFileCodec.INSTANCE, CancellationToken.none()));
+				assertTrue(e.getMessage().startsWith(pkg + " is not empty; pass " +
+					"--overwrite") && e.getMessage().endsWith("(" + note + ")"), e
+						.getMessage());
+				java.util.Map<String, byte[]> now = contents(pkg);
+				now.remove(PackageWriter.LOCK);
+				assertEquals(earlier.keySet(), now.keySet(), "after " + n);
+				for (var f : earlier.entrySet())
+					assertArrayEquals(f.getValue(), now.get(f.getKey()), f.getKey() +
+						" after " + n);
+				assertEquals(beside, names(dir), "no hidden folder left after " + n);
+			}
+		}
+		finally {
+			MoveInJournal.beforeRename = done -> {};
+		}
+		assertTrue(kills >= 3, "renames stopped: " + kills);
+		assertFalse(Files.exists(pkg.resolve("first.onnx")),
+			"the earlier model's weights went");
+		assertEquals("mine", Files.readString(pkg.resolve("notes.txt")));
+
+		// a killed run, then the same command again: the note, then the package
+		// over the earlier one whole, none of the killed run's files left
+		MoveInJournal.beforeRename = done -> {
+			if (done == 6) throw new Killed();
+		};
+		try {
+			assertThrows(Killed.class, () -> PackageWriter.write(over(o, first),
+				ImageFileCodec.INSTANCE, CancellationToken.none()));
+		}
+		finally {
+			MoveInJournal.beforeRename = done -> {};
+		}
+		PackageResult again = PackageWriter.write(over(o, first),
+			ImageFileCodec.INSTANCE, CancellationToken.none());
+		assertEquals(note, again.notes().get(0));
+		assertFalse(Files.exists(pkg.resolve("second.onnx")));
+		assertEquals(ModelLoader.sha256(first), again.model().sha256());
+		assertEquals(beside, names(dir));
+
+		// a rename that fails is undone in the run
+		java.util.Map<String, byte[]> now = contents(pkg);
+		MoveInJournal.beforeRename = done -> {
+			if (done == 5) throw new IOException("No space left on device");
+		};
+		try {
+			GanException e = assertThrows(GanException.class, () -> PackageWriter
+				.write(over, ImageFileCodec.INSTANCE, CancellationToken.none()));
+			assertEquals("cannot move the package's files into " + pkg +
+				": No space left on device; nothing of this run was written, and " +
+				"the earlier package is as it was", e.getMessage());
+		}
+		finally {
+			MoveInJournal.beforeRename = done -> {};
+		}
+		assertEquals(now.keySet(), contents(pkg).keySet());
+		assertArrayEquals(now.get("first.onnx"), Files.readAllBytes(pkg.resolve(
+			"first.onnx")));
+		assertArrayEquals(now.get(PackageWriter.RDF), Files.readAllBytes(pkg
+			.resolve(PackageWriter.RDF)));
+		assertEquals(beside, names(dir));
 	}
 
 	/**
