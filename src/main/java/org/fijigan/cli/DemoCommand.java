@@ -56,9 +56,11 @@ final class DemoCommand implements Callable<Integer> {
 		DemoReport report;
 		ContactSheet sheet;
 		List<Path> written;
+		List<String> putBack;
 		try (DemoFiles.Claim claim = DemoFiles.claim(output, overwrite,
 			"pass --overwrite", "fiji-gan demo --seed " + seed))
 		{
+			putBack = claim.notes();
 			// the signal hook covers the writing too: Ctrl-C while the files are
 			// made leaves the folder as it was
 			try (CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
@@ -75,6 +77,8 @@ final class DemoCommand implements Callable<Integer> {
 			}
 		}
 		PrintWriter out = spec.commandLine().getOut();
+		for (String note : putBack)
+			out.println("note: " + note);
 		for (String line : table(report))
 			out.println(line);
 		for (String note : report.notes())

@@ -70,6 +70,7 @@ public class DemoCommand extends CancellableCommand {
 			? null : DemoFiles.claim(output.toPath(), overwrite, "tick Overwrite",
 				"Fiji's fiji-gan Demo (seed " + seed + ")"))
 		{
+			if (claim != null) logNotes(claim.notes());
 			FijiModels.useForNames(); // the models that Manage Models installed
 																// count as bundled
 			report = Demo.run(DemoResources.samples(), Demo.BUNDLED, new DemoOptions(

@@ -17,6 +17,7 @@ import org.fijigan.core.batch.ImageCodec;
 import org.fijigan.core.demo.DemoReport.OutputImage;
 import org.fijigan.core.image.RasterImage;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.MoveInJournal;
 import org.fijigan.core.io.StagingFolder;
 
 /**
@@ -30,6 +31,9 @@ public final class DemoFiles {
 	public static final String METRICS = "metrics.csv";
 	/** The folder written when none is given, relative to the working folder. */
 	public static final String DEFAULT_FOLDER = "fiji-gan-demo";
+	/** What the demo moves in, for messages. */
+	private static final MoveInJournal.Kind KIND = new MoveInJournal.Kind("demo",
+		"the demo's files", "its files", "the earlier demo");
 
 	private DemoFiles() {}
 
@@ -44,16 +48,28 @@ public final class DemoFiles {
 		private final Path dir;
 		private final OutputFolderLock lock;
 		private final boolean created;
+		private final List<String> notes;
 
-		private Claim(Path dir, OutputFolderLock lock, boolean created) {
+		private Claim(Path dir, OutputFolderLock lock, boolean created,
+			List<String> notes)
+		{
 			this.dir = dir;
 			this.lock = lock;
 			this.created = created;
+			this.notes = List.copyOf(notes);
 		}
 
 		/** The folder, absolute. */
 		public Path dir() {
 			return dir;
+		}
+
+		/**
+		 * What the user should know of the folder: an earlier demo put back that a
+		 * demo killed while moving its files in left half-moved.
+		 */
+		public List<String> notes() {
+			return notes;
 		}
 
 		@Override
@@ -92,7 +108,17 @@ public final class DemoFiles {
 		boolean created = !Files.isDirectory(dir);
 		OutputFolderLock lock = OutputFolderLock.acquireCreating(dir,
 			OutputFolderLock.Owner.of(command, "", "", Shard.ALL, ""));
-		Claim claim = new Claim(dir, lock, created);
+		// a move-in a killed demo left half-done is undone before the folder is
+		// looked at
+		List<String> putBack;
+		try {
+			putBack = MoveInJournal.putBackKilled(dir, dir, KIND);
+		}
+		catch (RuntimeException e) {
+			lock.close();
+			throw e;
+		}
+		Claim claim = new Claim(dir, lock, created, putBack);
 		if (!overwrite) {
 			boolean empty;
 			try (Stream<Path> s = Files.list(dir)) {
@@ -107,7 +133,8 @@ public final class DemoFiles {
 			if (!empty) {
 				claim.close();
 				throw new GanException(dir + " exists and is not empty; " +
-					howToOverwrite + " to write the demo into it anyway");
+					howToOverwrite + " to write the demo into it anyway" + (putBack
+						.isEmpty() ? "" : " (" + String.join("; ", putBack) + ")"));
 			}
 		}
 		return claim;
@@ -127,9 +154,10 @@ public final class DemoFiles {
 	 * Writes the report's images, {@link #CONTACT_SHEET} and {@link #METRICS}
 	 * into {@code dir} (claimed by {@link #claim}; created here when absent) as
 	 * one set: they are made in a hidden folder beside it ({@link StagingFolder})
-	 * and moved in once all are made, {@link #METRICS} removed first and put
-	 * last; every other file in {@code dir} stays. A failure or cancellation
-	 * while the files are made leaves {@code dir} as it was.
+	 * and moved in once all are made, the files they replace moved aside
+	 * ({@link #METRICS} first) and deleted only once all are in; every other file
+	 * in {@code dir} stays. A failure or cancellation while the files are made or
+	 * moved in leaves {@code dir} as it was.
 	 *
 	 * @param sheet the rendered contact sheet, 8-bit or RGB;
 	 *          {@code fiji-gan.demo*} properties saying what it is (and that its
@@ -139,7 +167,8 @@ public final class DemoFiles {
 	 * @param replace whether existing files may be replaced: without it, a demo
 	 *          file that appeared since {@link #claim} found the folder empty is
 	 *          kept and this method throws, writing nothing
-	 * @param cancel checked before each file and before the set is moved in
+	 * @param cancel checked before each file and before each rename of the
+	 *          move-in
 	 * @return the files written, in order
 	 * @throws CancellationToken.CancelledException when cancelled (nothing of the
 	 *           set is in {@code dir} then)
@@ -176,7 +205,7 @@ public final class DemoFiles {
 				bytes));
 			names.add(METRICS);
 			cancel.throwIfCancelled();
-			return moveIn(staging, dir, names, replace);
+			return moveIn(staging, dir, names, replace, cancel);
 		}
 		finally {
 			StagingFolder.delete(staging);
@@ -185,13 +214,14 @@ public final class DemoFiles {
 
 	/**
 	 * Moves the files {@code names} (the last {@link #METRICS}) from
-	 * {@code staging} into {@code dir}: the earlier {@link #METRICS} removed
-	 * first, then the images, then {@link #METRICS}. A kill meanwhile leaves a
-	 * folder without a metrics file rather than one that mixes two runs' metrics
-	 * and images.
+	 * {@code staging} into {@code dir} with a journal ({@link MoveInJournal}):
+	 * the files they replace are moved aside (the earlier {@link #METRICS} first)
+	 * and deleted only once every new file is in. A failed rename or a
+	 * cancellation meanwhile puts the earlier files back in the run; a kill
+	 * leaves them for the next demo on the folder to put back ({@link #claim}).
 	 */
 	private static List<Path> moveIn(Path staging, Path dir, List<String> names,
-		boolean replace)
+		boolean replace, CancellationToken cancel)
 	{
 		for (String name : names) {
 			Path to = dir.resolve(name);
@@ -202,23 +232,11 @@ public final class DemoFiles {
 				throw new GanException(to + " appeared while the demo ran; it is " +
 					"kept and nothing of the demo was written");
 		}
+		MoveInJournal.moveIn(dir, staging, List.of(METRICS), names, KIND, dir,
+			cancel);
 		List<Path> written = new ArrayList<>();
-		try {
-			Files.deleteIfExists(dir.resolve(METRICS));
-			for (String name : names) {
-				Path to = dir.resolve(name);
-				written.add(to);
-				if (!name.equals(METRICS)) StagingFolder.moveReplacing(staging.resolve(
-					name), to);
-			}
-			StagingFolder.moveReplacing(staging.resolve(METRICS), dir.resolve(
-				METRICS));
-		}
-		catch (IOException e) {
-			throw new GanException("cannot move the demo's files into " + dir + ": " +
-				AtomicFile.describe(e) + "; " + dir + " holds no " + METRICS +
-				" until the demo runs again", e);
-		}
+		for (String name : names)
+			written.add(dir.resolve(name));
 		return written;
 	}
 }

@@ -87,6 +87,97 @@ class DemoFilesWriteTest {
 			"no hidden folder left beside it");
 	}
 
+	/** Stands for a kill: nothing of the run after it happens. */
+	static final class Killed extends Error {
+
+		private static final long serialVersionUID = 1L;
+	}
+
+	/**
+	 * A demo over an earlier one stopped after each number of renames of its
+	 * move-in in turn: killed (nothing undone in the run), the next demo on the
+	 * folder puts the earlier demo back byte for byte before it looks at the
+	 * folder, with a note; cancelled (Ctrl-C, SIGTERM), the run puts it back
+	 * itself. Before, metrics.csv was deleted first and the files replaced one by
+	 * one: a kill or a signal half-way left part of each demo and no metrics.
+	 */
+	@Test
+	void aMoveInStoppedAfterAnyRenameLeavesTheEarlierDemo() throws IOException {
+		Path out = dir.resolve("demo");
+		write(out, report(1, true), false, new TagCodec(null));
+		Files.writeString(out.resolve("mine.txt"), "keep me");
+		Map<String, String> before = contents(out);
+		String note = "a demo run was killed while it moved its files into " + out +
+			"; the earlier demo is put back as it was";
+		int kills = 0;
+		try {
+			for (int n = 0;; n++) {
+				int stop = n;
+				boolean[] stopped = { false };
+				org.fijigan.core.io.MoveInJournal.beforeRename = done -> {
+					if (done == stop) {
+						stopped[0] = true;
+						throw new Killed();
+					}
+				};
+				try {
+					write(out, report(2, true), true, new TagCodec(null));
+				}
+				catch (Killed k) {
+					// as a kill -9
+				}
+				org.fijigan.core.io.MoveInJournal.beforeRename = done -> {};
+				if (!stopped[0]) break;
+				kills++;
+				GanException e = assertThrows(GanException.class, () -> DemoFiles.claim(
+					out, false, "pass --overwrite", "test"));
+				assertEquals(out + " exists and is not empty; pass --overwrite to " +
+					"write the demo into it anyway (" + note + ")", e.getMessage());
+				assertEquals(before, contents(out), "after " + n + " renames");
+				assertEquals(List.of("demo"), names(dir), "after " + n + " renames");
+			}
+		}
+		finally {
+			org.fijigan.core.io.MoveInJournal.beforeRename = done -> {};
+		}
+		// the 6 earlier files aside (metrics.csv first), 6 in, and the end
+		assertEquals(13, kills);
+		assertEquals("seed 2", contents(out).get("sr-x4-gan.png"));
+
+		// killed, then a demo with --overwrite: the note, then its own set
+		org.fijigan.core.io.MoveInJournal.beforeRename = done -> {
+			if (done == 3) throw new Killed();
+		};
+		try {
+			assertThrows(Killed.class, () -> write(out, report(3, true), true,
+				new TagCodec(null)));
+		}
+		finally {
+			org.fijigan.core.io.MoveInJournal.beforeRename = done -> {};
+		}
+		try (DemoFiles.Claim claim = DemoFiles.claim(out, true, "", "test")) {
+			assertEquals(List.of(note), claim.notes());
+			assertEquals("seed 2", contents(out).get("sr-x4-gan.png"));
+		}
+
+		// cancelled between two renames: put back in the run
+		Map<String, String> now = contents(out);
+		CancellationToken cancel = new CancellationToken();
+		org.fijigan.core.io.MoveInJournal.beforeRename = done -> {
+			if (done == 4) cancel.cancel();
+		};
+		try (DemoFiles.Claim claim = DemoFiles.claim(out, true, "", "test")) {
+			assertThrows(CancellationToken.CancelledException.class, () -> DemoFiles
+				.write(report(4, true), image("sheet-4"), claim.dir(), new TagCodec(
+					null), true, cancel));
+		}
+		finally {
+			org.fijigan.core.io.MoveInJournal.beforeRename = done -> {};
+		}
+		assertEquals(now, contents(out));
+		assertEquals(List.of("demo"), names(dir), "no hidden folder left");
+	}
+
 	/**
 	 * A set over an earlier one replaces the files of its names and leaves every
 	 * other file, a user's PNG named like a demo file among them: only the files
