@@ -760,10 +760,7 @@ public final class Manifest {
 				.computeIfAbsent(partOf.get(e.getKey()), k -> new ArrayList<>()).add(e
 					.getKey());
 		if (!unfinished.isEmpty()) {
-			List<String> running = new ArrayList<>();
-			for (Path folder : parts.stream().map(p -> p.toAbsolutePath().getParent())
-				.distinct().toList())
-				running.addAll(OutputFolderLock.liveRuns(folder));
+			List<String> running = liveRuns(parts);
 			if (!running.isEmpty()) throw new GanException(unfinished.values()
 				.stream().mapToInt(List::size).sum() + " of " + byKey.size() +
 				" outputs have no result yet, and " + (running.size() == 1 ? "a run is"
@@ -1013,9 +1010,27 @@ public final class Manifest {
 			String names = missing <= NAMES_LISTED ? String.join(", ", named) : String
 				.join(", ", named.subList(0, NAMES_LISTED)) + " and " + (missing -
 					NAMES_LISTED) + " more";
+			// a shard still running (its part may be missing yet, or others not
+			// started): named, rather than a rerun advised
+			List<String> running = liveRuns(parts);
+			if (!running.isEmpty()) throw new GanException(missing + " of " + count +
+				" parts are missing (" + names + "), and " + (running.size() == 1
+					? "a run is" : running.size() + " runs are") +
+				" still writing to the folder (" + String.join("; ", running) +
+				"): merge once every shard has run and " + (running.size() == 1
+					? "that one ends" : "those end"));
 			throw new GanException(missing + " of " + count + " parts are missing: " +
 				names + " (has " + (missing == 1 ? "that shard" : "each") + " run?)");
 		}
+	}
+
+	/** The live runs that hold the folders of {@code parts}, named. */
+	private static List<String> liveRuns(List<Path> parts) {
+		List<String> running = new ArrayList<>();
+		for (Path folder : parts.stream().map(p -> p.toAbsolutePath().getParent())
+			.distinct().toList())
+			running.addAll(OutputFolderLock.liveRuns(folder));
+		return running;
 	}
 
 	/**

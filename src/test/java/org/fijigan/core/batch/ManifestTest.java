@@ -496,6 +496,32 @@ class ManifestTest {
 	}
 
 	/**
+	 * A merge while one shard still runs and another's part is not there yet
+	 * names the running shard rather than asking whether each shard has run.
+	 */
+	@Test
+	void aMissingPartWhileAShardStillRunsNamesIt() {
+		Path p1 = dir.resolve("manifest.part-1-of-3.csv");
+		Manifest.Writer.create(p1, Manifest.FOLDER_COLUMNS, List.of(Manifest
+			.planned(row("a.tif", "a.tif", "", "")))).close();
+		try (OutputFolderLock run = OutputFolderLock.acquire(dir,
+			OutputFolderLock.Owner.of("denoise --shard 1/3", "d", "0123456789abcdef",
+				new Shard(1, 3), "b")))
+		{
+			GanException e = assertThrows(GanException.class, () -> Manifest.merge(
+				List.of(p1), dir.resolve("manifest.csv")));
+			assertTrue(e.getMessage().startsWith("2 of 3 parts are missing " +
+				"(manifest.part-0-of-3.csv, manifest.part-2-of-3.csv), and a run is " +
+				"still writing to the folder (pid " + ProcessHandle.current().pid() +
+				" on "), e.getMessage());
+			assertTrue(e.getMessage().endsWith(": denoise --shard 1/3 (model d, " +
+				"sha256 0123456789ab..., shard 1/3)): merge once every shard has run " +
+				"and that one ends"), e.getMessage());
+		}
+		assertFalse(Files.exists(dir.resolve("manifest.csv")));
+	}
+
+	/**
 	 * A merge into the folder's own manifest while a run writes there (whose rows
 	 * the merged manifest would then replace) is refused, naming the run; into
 	 * another file it goes on. The merge's own claim is gone after it.
