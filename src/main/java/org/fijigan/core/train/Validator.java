@@ -41,15 +41,20 @@ final class Validator implements AutoCloseable {
 		this.range = range;
 	}
 
-	/** Mean loss, PSNR and SSIM over the batches. */
+	/**
+	 * Mean loss, PSNR and SSIM over the images of the batches (each batch's loss,
+	 * a mean over its images, weighs as many images as it holds).
+	 */
 	float[] run(Map<String, float[]> tensors, List<Batch> batches,
 		CancellationToken cancel)
 	{
 		double loss = 0, psnr = 0, ssim = 0;
-		int images = 0;
+		int all = 0, images = 0;
 		for (Batch b : batches) {
 			Map<String, Tensor> out = forward(tensors, b, cancel);
-			loss += out.get(StepGraph.LOSS).floats()[0];
+			long n0 = b.target().shape()[0];
+			loss += (double) out.get(StepGraph.LOSS).floats()[0] * n0;
+			all += n0;
 			if (b.lossMask() != null) continue; // the target is noisy: PSNR against
 																					// it says nothing
 			Tensor y = out.get(StepGraph.OUTPUT);
@@ -66,8 +71,8 @@ final class Validator implements AutoCloseable {
 				images++;
 			}
 		}
-		return new float[] { (float) (loss / batches.size()), images == 0
-			? Float.NaN : (float) (psnr / images), images == 0 ? Float.NaN
+		return new float[] { all == 0 ? Float.NaN : (float) (loss / all),
+			images == 0 ? Float.NaN : (float) (psnr / images), images == 0 ? Float.NaN
 				: (float) (ssim / images) };
 	}
 
