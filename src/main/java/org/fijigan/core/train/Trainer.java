@@ -315,7 +315,7 @@ public final class Trainer {
 				DiscriminatorTraining dr = gan ? new DiscriminatorTraining(dStep,
 					dStepWithoutR1, d, tensors, c, dOpt, label) : null;
 				Validator ev = new Validator(model, output, what.subtractFrom(), params,
-					c, what.outputRange()))
+					c, what.outputRange(), what.imageLayout()))
 		{
 			notes.addAll(g.notes());
 			List<String> heapState = new ArrayList<>(ema.keySet());
@@ -436,6 +436,7 @@ public final class Trainer {
 			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final " +
 				learningRates(c, dr != null, lr, " "));
 			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
+			if (ev.ssimNote() != null) notes.add(ev.ssimNote());
 			return new Result(trained, history, g.provider(), notes, c.steps(), c
 				.checkpointDir() == null ? null : new Checkpoints(c.checkpointDir(),
 					resumedFrom == null ? -1 : start, resumedFrom, kept));

@@ -9,7 +9,9 @@ import java.util.Map;
 import org.fijigan.core.CancellationToken;
 import org.fijigan.core.engine.Tensor;
 import org.fijigan.core.eval.Metrics;
+import org.fijigan.core.model.TensorLayout;
 import org.fijigan.core.train.data.Batch;
+import org.fijigan.core.train.data.ModelBatches;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 
@@ -17,8 +19,13 @@ import ai.onnx.proto.OnnxMl.ModelProto;
  * Validation: forward pass and pixel loss with the current weights as plain
  * inputs, plus PSNR and SSIM of the output against the target (in the output's
  * value range), except where the loss is masked (Noise2Void: the target is
- * noisy). One graph per batch shape, each on its own {@link StepRunner};
- * {@link #close()} closes them. Used by {@link Trainer} on its thread.
+ * noisy). Each is a mean over the held-out images, whatever the batches they
+ * come in; SSIM leaves out images under {@value #SSIM_SIDE} pixels on a side
+ * ({@link #ssimNote()} says how many; where it leaves out all, SSIM is blank).
+ * Output and target are in the output's layout ({@code byxc} for a
+ * channels-last model), read here as {@code [N, C, H, W]}. One graph per batch
+ * shape, each on its own {@link StepRunner}; {@link #close()} closes them. Used
+ * by {@link Trainer} on its thread.
  */
 final class Validator implements AutoCloseable {
 
@@ -28,10 +35,12 @@ final class Validator implements AutoCloseable {
 	private final List<Parameter> params;
 	private final FineTuneConfig c;
 	private final double range;
+	private final TensorLayout layout;
+	private int ssimLeftOut, ssimOf;
 	private final Map<String, StepRunner> runners = new HashMap<>();
 
 	Validator(ModelProto model, String output, String subtractFrom,
-		List<Parameter> params, FineTuneConfig c, double range)
+		List<Parameter> params, FineTuneConfig c, double range, TensorLayout layout)
 	{
 		this.model = model;
 		this.output = output;
@@ -39,7 +48,11 @@ final class Validator implements AutoCloseable {
 		this.params = params;
 		this.c = c;
 		this.range = range;
+		this.layout = layout;
 	}
+
+	/** The smallest side SSIM's 11-pixel window is computed on. */
+	static final int SSIM_SIDE = 11;
 
 	/**
 	 * Mean loss, PSNR and SSIM over the images of the batches (each batch's loss,
@@ -49,31 +62,47 @@ final class Validator implements AutoCloseable {
 		CancellationToken cancel)
 	{
 		double loss = 0, psnr = 0, ssim = 0;
-		int all = 0, images = 0;
+		int all = 0, images = 0, ssimImages = 0, small = 0;
 		for (Batch b : batches) {
 			Map<String, Tensor> out = forward(tensors, b, cancel);
-			long n0 = b.target().shape()[0];
-			loss += (double) out.get(StepGraph.LOSS).floats()[0] * n0;
-			all += n0;
-			if (b.lossMask() != null) continue; // the target is noisy: PSNR against
-																					// it says nothing
-			Tensor y = out.get(StepGraph.OUTPUT);
-			long[] s = y.shape();
+			long[] s = Discriminator.ownShape(b.target().shape(), layout);
 			int n = (int) s[0], ch = (int) s[1], h = (int) s[2], w = (int) s[3],
 					size = ch * h * w;
-			float[] t = b.target().floats();
+			loss += (double) out.get(StepGraph.LOSS).floats()[0] * n;
+			all += n;
+			if (b.lossMask() != null) continue; // the target is noisy: PSNR against
+																					// it says nothing
+			float[] t = ModelBatches.toNchw(b.target(), layout), y = ModelBatches
+				.toNchw(out.get(StepGraph.OUTPUT), layout);
 			for (int i = 0; i < n; i++) {
 				float[] a = Arrays.copyOfRange(t, i * size, (i + 1) * size);
-				float[] o = Arrays.copyOfRange(y.floats(), i * size, (i + 1) * size);
+				float[] o = Arrays.copyOfRange(y, i * size, (i + 1) * size);
 				psnr += Metrics.psnr(a, o, range);
-				ssim += h >= 11 && w >= 11 ? Metrics.ssim(a, o, ch, h, w, range)
-					: Double.NaN;
 				images++;
+				if (h >= SSIM_SIDE && w >= SSIM_SIDE) {
+					ssim += Metrics.ssim(a, o, ch, h, w, range);
+					ssimImages++;
+				}
+				else small++;
 			}
 		}
+		ssimLeftOut = small;
+		ssimOf = images;
 		return new float[] { all == 0 ? Float.NaN : (float) (loss / all),
-			images == 0 ? Float.NaN : (float) (psnr / images), images == 0 ? Float.NaN
-				: (float) (ssim / images) };
+			images == 0 ? Float.NaN : (float) (psnr / images), ssimImages == 0
+				? Float.NaN : (float) (ssim / ssimImages) };
+	}
+
+	/**
+	 * Says how many held-out images the last {@link #run}'s SSIM left out as
+	 * smaller than its window, or null where it left out none, or all (SSIM is
+	 * then blank: not computed).
+	 */
+	String ssimNote() {
+		if (ssimLeftOut == 0 || ssimLeftOut == ssimOf) return null;
+		return "validation SSIM leaves out " + ssimLeftOut + " of the " + ssimOf +
+			" held-out images, under " + SSIM_SIDE +
+			" pixels on a side (SSIM's window)";
 	}
 
 	/** The loss on batch {@code b} with the weights in {@code tensors}. */

@@ -154,6 +154,42 @@ public final class ModelBatches implements BatchSource {
 		return Tensor.of(v, out);
 	}
 
+	/**
+	 * The values of {@code t}, a tensor of {@code layout}, in NCHW order (the
+	 * inverse of {@link #inLayout}; an absent axis counts as size 1).
+	 */
+	public static float[] toNchw(Tensor t, TensorLayout layout) {
+		long[] shape = t.shape();
+		if (shape.length != layout.rank()) throw new IllegalArgumentException(
+			"a shape of rank " + shape.length + " in layout " + layout);
+		float[] v = t.floats();
+		if ("bcyx".replaceAll("[^" + layout.axes() + "]", "").equals(layout.axes()))
+			return v;
+		long[] strides = new long[shape.length];
+		long s = 1;
+		for (int i = shape.length - 1; i >= 0; i--) {
+			strides[i] = s;
+			s *= shape[i];
+		}
+		int sb = stride(layout, strides, 'b'), sc = stride(layout, strides, 'c');
+		int sy = stride(layout, strides, 'y'), sx = stride(layout, strides, 'x');
+		int n = size(layout, shape, 'b'), c = size(layout, shape, 'c'), h = size(
+			layout, shape, 'y'), w = size(layout, shape, 'x');
+		float[] nchw = new float[v.length];
+		int i = 0;
+		for (int bi = 0; bi < n; bi++)
+			for (int ci = 0; ci < c; ci++)
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++)
+						nchw[i++] = v[bi * sb + ci * sc + y * sy + x * sx];
+		return nchw;
+	}
+
+	private static int size(TensorLayout layout, long[] shape, char axis) {
+		int a = layout.axes().indexOf(axis);
+		return a < 0 ? 1 : (int) shape[a];
+	}
+
 	private static int stride(TensorLayout layout, long[] strides, char axis) {
 		int a = layout.axes().indexOf(axis);
 		return a < 0 ? 0 : (int) strides[a];
