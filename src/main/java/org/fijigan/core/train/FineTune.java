@@ -98,6 +98,11 @@ public final class FineTune {
 				throw new GanException(
 					"--adversarial-weight trains a discriminator with the noisy images as real ones, " +
 						"which undoes Noise2Void's blind spots: leave it out with --self-supervised n2v");
+			if (data instanceof DataSource.Pairs && degradation != null &&
+				!(degradation instanceof Degradation.BlindSpot)) throw new GanException(
+					"--degradation makes inputs from clean " +
+						"images; with --input-dir and --target-dir the inputs are given: " +
+						"give one or the other");
 		}
 
 		/** A request with the task's default degradation. */
