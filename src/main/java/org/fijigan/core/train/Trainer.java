@@ -120,13 +120,10 @@ public final class Trainer {
 		ProgressListener progress, CancellationToken cancel)
 	{
 		if (c.checkpointDir() == null) return run(model, what, data, c, settings,
-			progress, cancel);
+			() -> {}, progress, cancel);
 		// before the lock, which would create the folder a refused run leaves alone
 		if (c.resume()) Checkpoint.requirePresent(c.checkpointDir());
-		try (FolderLock lock = CheckpointFolderLock.acquire(c.checkpointDir())) {
-			whenLocked.run();
-			return run(model, what, data, c, settings, progress, cancel);
-		}
+		return run(model, what, data, c, settings, whenLocked, progress, cancel);
 	}
 
 	/**
@@ -177,8 +174,13 @@ public final class Trainer {
 			steps);
 	}
 
+	/**
+	 * Checks the run and builds its graphs, and only then makes and locks the
+	 * checkpoint folder (if any; then runs {@code whenLocked}) and trains: a run
+	 * refused by those checks leaves no folder behind.
+	 */
 	private static Result run(ModelProto model, TrainingTarget what,
-		BatchSource data, FineTuneConfig c, String settings,
+		BatchSource data, FineTuneConfig c, String settings, Runnable whenLocked,
 		ProgressListener progress, CancellationToken cancel)
 	{
 		String output = what.output(), label = what.labelInput(), baseSha256 = what
@@ -233,213 +235,224 @@ public final class Trainer {
 		if (gan && st.touchDiscriminator()) notes.add("discriminator: " + st
 			.describe(d.architecture()));
 
-		// state: parameters, optimizer slots, discriminator (with its spectral-norm
-		// vectors), ADA, EMA
-		Map<String, float[]> tensors = new LinkedHashMap<>();
-		Map<String, float[]> weights = new LinkedHashMap<>(); // the generator's
-																													// parameters alone
-		for (Parameter p : params) {
-			tensors.put(p.name(), p.values());
-			weights.put(p.name(), p.values());
-		}
-		for (String s : gStep.stateInputs())
-			tensors.put(s, new float[size(gStep.inputShape(s))]);
-		if (gan) {
-			for (Parameter p : d.parameters())
-				tensors.put(p.name(), p.values());
-			Map<String, float[]> vectors = d.spectralVectors();
-			for (String s : dStep.stateInputs())
-				tensors.put(s, vectors.containsKey(s) ? vectors.get(s) : new float[size(
-					dStep.inputShape(s))]);
-			if (ada) tensors.put(AdaptiveAugment.STATE, AdaptiveAugment.initial());
-		}
-		Map<String, float[]> ema = new LinkedHashMap<>();
-		if (c.emaDecay() > 0) for (Parameter p : params)
-			ema.put("ema/" + p.name(), p.values().clone());
-		tensors.putAll(ema);
-
-		long start = 0;
-		String resumed = null; // the step a checkpoint took the run on from
-		String resumedFrom = null; // that checkpoint's SHA-256
-		double lr = c.optimizer().learningRate();
-		List<float[]> history = new ArrayList<>();
-		if (c.resume()) {
-			Checkpoint ck = Checkpoint.read(c.checkpointDir());
-			resumedFrom = Checkpoint.sha256(c.checkpointDir());
-			if (ck.step() > c.steps()) throw new GanException("the checkpoint in " + c
-				.checkpointDir() + " is at step " + ck.step() + ", past --steps " + c
-					.steps() + ": give --steps " + ck.step() +
-				" or more to go on from it");
-			if (!ck.baseSha256().equals(baseSha256)) {
-				if (writtenAtTheEndOf(baseSha256, c.checkpointDir(), resumedFrom) ||
-					!WrittenModel.anyRecord(c.checkpointDir()) && namesTheEndOf(model,
-						ck))
-				{
-					// the model that run wrote (say, over its input): it goes on, and
-					// its checkpoints and result keep naming the model it started from
-					baseSha256 = ck.baseSha256();
-					settings = RunSettings.withModel(settings, baseSha256);
-					notes.add("this model is what the run checkpointed in " + c
-						.checkpointDir() + " wrote at step " + ck.step() +
-						": going on with that run");
-				}
-				else throw new GanException("the checkpoint in " + c.checkpointDir() +
-					" belongs to another model (SHA-256 " + ck.baseSha256().substring(0,
-						Math.min(12, ck.baseSha256().length())) + "...)" + notItsResult(
-							model, ck, c.checkpointDir(), resumedFrom));
-			}
-			boolean checked = RunSettings.refuseOther(c.checkpointDir(), ck
-				.settings(), settings);
-			if (!checked && settings != null) notes.add("the checkpoint in " + c
-				.checkpointDir() +
-				" was written by an earlier version, which recorded no settings: " +
-				"that this run's match its run's was not checked");
-			resumed = ck.step() + (checked ? ""
-				: " (its run's settings were not recorded, so not checked)");
-			for (Map.Entry<String, float[]> e : tensors.entrySet()) {
-				float[] saved = ck.tensors().get(e.getKey());
-				if (saved == null || saved.length != e.getValue().length)
-					throw new GanException(
-						"the checkpoint does not match this run's settings (tensor " + e
-							.getKey() + ")");
-				System.arraycopy(saved, 0, e.getValue(), 0, saved.length);
-			}
-			start = ck.step();
-			lr = ck.learningRate();
-			history.addAll(ck.history());
-			notes.add("resumed from step " + start);
-		}
-
-		try (StepRunner g = new StepRunner(gStep, params, tensors, c.device(), c
-			.threads());
-				DiscriminatorTraining dr = gan ? new DiscriminatorTraining(dStep,
-					dStepWithoutR1, d, tensors, c, dOpt, label) : null;
-				Validator ev = new Validator(model, output, what.subtractFrom(), params,
-					c, what.outputRange(), what.imageLayout()))
+		// the checkpoint folder is made (by its lock) only now: a run refused above
+		// leaves none behind
+		try (FolderLock lock = c.checkpointDir() == null ? null
+			: CheckpointFolderLock.acquire(c.checkpointDir()))
 		{
-			notes.addAll(g.notes());
-			List<String> heapState = new ArrayList<>(ema.keySet());
-			if (dr != null) heapState.addAll(dr.heapState());
-			Map<String, float[]> lastGood = copy(tensors);
-			long lastGoodStep = start;
-			double lastGoodLr = lr;
-			int lastGoodHistory = history.size();
-			// the step and SHA-256 of the checkpoint on disk
-			long keptStep = c.resume() ? start : -1;
-			String kept = resumedFrom;
-			long at = start; // the step under way
-			try {
-				for (long step = start; step < c.steps(); step++) {
-					at = step;
-					cancel.throwIfCancelled();
-					double factor = c.optimizer().schedule().factor(step, c.steps());
-					// the discriminator's learning rate follows the generator's halvings
-					// after a rollback
-					double dLr = (st.discriminatorLr() == null ? lr : st
-						.discriminatorLr() * (lr / c.optimizer().learningRate())) * factor;
-					// with --d-steps k, steps 1..k-1 of this round judge fresh batches
-					// generated by the
-					// current weights, before the generator's step; the last one judges
-					// its
-					// batch
-					for (int j = 1; j < dSteps; j++) {
-						Batch extra = data.batch(step * dSteps + j);
-						g.read(weights);
-						Tensor fake = ev.generate(weights, extra, cancel);
-						dr.step(step * dSteps + j - 1, extra.target(), fake, label == null
-							? null : GeneratorSpec.plainLabels(extra.inputs().get(label)),
-							dLr, cancel);
+			if (lock != null) whenLocked.run();
+
+			// state: parameters, optimizer slots, discriminator (with its
+			// spectral-norm
+			// vectors), ADA, EMA
+			Map<String, float[]> tensors = new LinkedHashMap<>();
+			Map<String, float[]> weights = new LinkedHashMap<>(); // the generator's
+																														// parameters alone
+			for (Parameter p : params) {
+				tensors.put(p.name(), p.values());
+				weights.put(p.name(), p.values());
+			}
+			for (String s : gStep.stateInputs())
+				tensors.put(s, new float[size(gStep.inputShape(s))]);
+			if (gan) {
+				for (Parameter p : d.parameters())
+					tensors.put(p.name(), p.values());
+				Map<String, float[]> vectors = d.spectralVectors();
+				for (String s : dStep.stateInputs())
+					tensors.put(s, vectors.containsKey(s) ? vectors.get(s)
+						: new float[size(dStep.inputShape(s))]);
+				if (ada) tensors.put(AdaptiveAugment.STATE, AdaptiveAugment.initial());
+			}
+			Map<String, float[]> ema = new LinkedHashMap<>();
+			if (c.emaDecay() > 0) for (Parameter p : params)
+				ema.put("ema/" + p.name(), p.values().clone());
+			tensors.putAll(ema);
+
+			long start = 0;
+			String resumed = null; // the step a checkpoint took the run on from
+			String resumedFrom = null; // that checkpoint's SHA-256
+			double lr = c.optimizer().learningRate();
+			List<float[]> history = new ArrayList<>();
+			if (c.resume()) {
+				Checkpoint ck = Checkpoint.read(c.checkpointDir());
+				resumedFrom = Checkpoint.sha256(c.checkpointDir());
+				if (ck.step() > c.steps()) throw new GanException("the checkpoint in " +
+					c.checkpointDir() + " is at step " + ck.step() + ", past --steps " + c
+						.steps() + ": give --steps " + ck.step() +
+					" or more to go on from it");
+				if (!ck.baseSha256().equals(baseSha256)) {
+					if (writtenAtTheEndOf(baseSha256, c.checkpointDir(), resumedFrom) ||
+						!WrittenModel.anyRecord(c.checkpointDir()) && namesTheEndOf(model,
+							ck))
+					{
+						// the model that run wrote (say, over its input): it goes on, and
+						// its checkpoints and result keep naming the model it started from
+						baseSha256 = ck.baseSha256();
+						settings = RunSettings.withModel(settings, baseSha256);
+						notes.add("this model is what the run checkpointed in " + c
+							.checkpointDir() + " wrote at step " + ck.step() +
+							": going on with that run");
 					}
-					Batch b = data.batch(step * dSteps);
-					Map<String, Tensor> in = feeds(b);
-					if (gan) dr.feedGeneratorStep(in, step, outShape);
-					Map<String, Float> scalars = scalars(c.optimizer(), lr * factor,
-						step + 1);
-					Map<String, Tensor> out = g.step(in, scalars, cancel);
-					float loss = out.get(StepGraph.LOSS).floats()[0];
-					float content = out.get(StepGraph.CONTENT_LOSS).floats()[0];
-					float dLoss = Float.NaN;
-					float[] validation = { Float.NaN, Float.NaN, Float.NaN };
-					boolean last = step == c.steps() - 1;
-					boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c
-						.checkpointEvery() == 0 || last);
-					// the state is read back (and kept as the last good one) at every
-					// checkpoint interval and at the end
-					boolean snapshot = checkpoint || last || (step + 1) % c
-						.checkpointEvery() == 0;
-					String trouble = Float.isFinite(loss) ? null : "loss was " + loss;
-					if (trouble == null) {
-						if (gan) dLoss = dr.step(step * dSteps + dSteps - 1, b.target(), out
-							.get(StepGraph.FAKE), label == null ? null : GeneratorSpec
-								.plainLabels(b.inputs().get(label)), dLr, cancel);
-						if (c.emaDecay() > 0) updateEma(g, params, tensors, ema, (float) st
-							.emaDecay(c.emaDecay(), step));
-						boolean validated = (last || c.validateEvery() > 0 && (step + 1) % c
-							.validateEvery() == 0) && !validationBatches.isEmpty();
-						if (validated) {
-							g.read(tensors);
-							validation = ev.run(exported(params, tensors, ema),
-								validationBatches, cancel);
-							if (!Float.isFinite(validation[0])) trouble =
-								"the validation loss was " + validation[0];
+					else throw new GanException("the checkpoint in " + c.checkpointDir() +
+						" belongs to another model (SHA-256 " + ck.baseSha256().substring(0,
+							Math.min(12, ck.baseSha256().length())) + "...)" + notItsResult(
+								model, ck, c.checkpointDir(), resumedFrom));
+				}
+				boolean checked = RunSettings.refuseOther(c.checkpointDir(), ck
+					.settings(), settings);
+				if (!checked && settings != null) notes.add("the checkpoint in " + c
+					.checkpointDir() +
+					" was written by an earlier version, which recorded no settings: " +
+					"that this run's match its run's was not checked");
+				resumed = ck.step() + (checked ? ""
+					: " (its run's settings were not recorded, so not checked)");
+				for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+					float[] saved = ck.tensors().get(e.getKey());
+					if (saved == null || saved.length != e.getValue().length)
+						throw new GanException(
+							"the checkpoint does not match this run's settings (tensor " + e
+								.getKey() + ")");
+					System.arraycopy(saved, 0, e.getValue(), 0, saved.length);
+				}
+				start = ck.step();
+				lr = ck.learningRate();
+				history.addAll(ck.history());
+				notes.add("resumed from step " + start);
+			}
+
+			try (StepRunner g = new StepRunner(gStep, params, tensors, c.device(), c
+				.threads());
+					DiscriminatorTraining dr = gan ? new DiscriminatorTraining(dStep,
+						dStepWithoutR1, d, tensors, c, dOpt, label) : null;
+					Validator ev = new Validator(model, output, what.subtractFrom(),
+						params, c, what.outputRange(), what.imageLayout()))
+			{
+				notes.addAll(g.notes());
+				List<String> heapState = new ArrayList<>(ema.keySet());
+				if (dr != null) heapState.addAll(dr.heapState());
+				Map<String, float[]> lastGood = copy(tensors);
+				long lastGoodStep = start;
+				double lastGoodLr = lr;
+				int lastGoodHistory = history.size();
+				// the step and SHA-256 of the checkpoint on disk
+				long keptStep = c.resume() ? start : -1;
+				String kept = resumedFrom;
+				long at = start; // the step under way
+				try {
+					for (long step = start; step < c.steps(); step++) {
+						at = step;
+						cancel.throwIfCancelled();
+						double factor = c.optimizer().schedule().factor(step, c.steps());
+						// the discriminator's learning rate follows the generator's
+						// halvings
+						// after a rollback
+						double dLr = (st.discriminatorLr() == null ? lr : st
+							.discriminatorLr() * (lr / c.optimizer().learningRate())) *
+							factor;
+						// with --d-steps k, steps 1..k-1 of this round judge fresh batches
+						// generated by the
+						// current weights, before the generator's step; the last one judges
+						// its
+						// batch
+						for (int j = 1; j < dSteps; j++) {
+							Batch extra = data.batch(step * dSteps + j);
+							g.read(weights);
+							Tensor fake = ev.generate(weights, extra, cancel);
+							dr.step(step * dSteps + j - 1, extra.target(), fake, label == null
+								? null : GeneratorSpec.plainLabels(extra.inputs().get(label)),
+								dLr, cancel);
 						}
-						// the loss was that of the weights before this step's update: the
-						// updated ones, which a checkpoint or the model would hold, are
-						// checked here (between snapshots, the next step's loss does it)
-						if (trouble == null && snapshot) trouble = unhealthy(g, dr, ev,
-							params, tensors, ema, validated ? null : b, cancel);
-					}
-					if (trouble != null) {
-						g.write(lastGood);
-						if (dr != null) dr.write(lastGood);
-						for (String k : heapState) // the runners do not hold these
-							System.arraycopy(lastGood.get(k), 0, tensors.get(k), 0, tensors
-								.get(k).length);
-						lr /= 2;
-						notes.add("step " + (step + 1) + ": " + trouble +
-							"; rolled back to step " + lastGoodStep + " and halved the " +
-							learningRates(c, dr != null, lr, " to "));
-						if (lr < c.optimizer().learningRate() / 1024)
-							throw new GanException(
-								"training diverged: the loss or the weights stay non-finite after halving the learning rate 10 times");
-						step = lastGoodStep - 1;
-						while (history.size() > lastGoodHistory)
-							history.remove(history.size() - 1);
-						continue;
-					}
-					history.add(new float[] { step + 1, loss, content, dLoss,
-						validation[0], validation[1], validation[2] });
-					listener.onProgress(new ProgressEvent(Stage.STEP, step + 1, c.steps(),
-						String.format(java.util.Locale.ROOT, "step %d/%d loss %.5f", step +
-							1, c.steps(), loss), loss));
-					if (snapshot) { // read back and found finite by unhealthy()
-						lastGood = copy(tensors);
-						lastGoodStep = step + 1;
-						lastGoodLr = lr;
-						lastGoodHistory = history.size();
-						if (checkpoint) {
-							kept = new Checkpoint(step + 1, lr, baseSha256, settings == null
-								? "" : settings, tensors, history).write(c.checkpointDir());
-							keptStep = step + 1;
+						Batch b = data.batch(step * dSteps);
+						Map<String, Tensor> in = feeds(b);
+						if (gan) dr.feedGeneratorStep(in, step, outShape);
+						Map<String, Float> scalars = scalars(c.optimizer(), lr * factor,
+							step + 1);
+						Map<String, Tensor> out = g.step(in, scalars, cancel);
+						float loss = out.get(StepGraph.LOSS).floats()[0];
+						float content = out.get(StepGraph.CONTENT_LOSS).floats()[0];
+						float dLoss = Float.NaN;
+						float[] validation = { Float.NaN, Float.NaN, Float.NaN };
+						boolean last = step == c.steps() - 1;
+						boolean checkpoint = c.checkpointDir() != null && ((step + 1) % c
+							.checkpointEvery() == 0 || last);
+						// the state is read back (and kept as the last good one) at every
+						// checkpoint interval and at the end
+						boolean snapshot = checkpoint || last || (step + 1) % c
+							.checkpointEvery() == 0;
+						String trouble = Float.isFinite(loss) ? null : "loss was " + loss;
+						if (trouble == null) {
+							if (gan) dLoss = dr.step(step * dSteps + dSteps - 1, b.target(),
+								out.get(StepGraph.FAKE), label == null ? null : GeneratorSpec
+									.plainLabels(b.inputs().get(label)), dLr, cancel);
+							if (c.emaDecay() > 0) updateEma(g, params, tensors, ema,
+								(float) st.emaDecay(c.emaDecay(), step));
+							boolean validated = (last || c.validateEvery() > 0 && (step + 1) %
+								c.validateEvery() == 0) && !validationBatches.isEmpty();
+							if (validated) {
+								g.read(tensors);
+								validation = ev.run(exported(params, tensors, ema),
+									validationBatches, cancel);
+								if (!Float.isFinite(validation[0])) trouble =
+									"the validation loss was " + validation[0];
+							}
+							// the loss was that of the weights before this step's update: the
+							// updated ones, which a checkpoint or the model would hold, are
+							// checked here (between snapshots, the next step's loss does it)
+							if (trouble == null && snapshot) trouble = unhealthy(g, dr, ev,
+								params, tensors, ema, validated ? null : b, cancel);
+						}
+						if (trouble != null) {
+							g.write(lastGood);
+							if (dr != null) dr.write(lastGood);
+							for (String k : heapState) // the runners do not hold these
+								System.arraycopy(lastGood.get(k), 0, tensors.get(k), 0, tensors
+									.get(k).length);
+							lr /= 2;
+							notes.add("step " + (step + 1) + ": " + trouble +
+								"; rolled back to step " + lastGoodStep + " and halved the " +
+								learningRates(c, dr != null, lr, " to "));
+							if (lr < c.optimizer().learningRate() / 1024)
+								throw new GanException(
+									"training diverged: the loss or the weights stay non-finite after halving the learning rate 10 times");
+							step = lastGoodStep - 1;
+							while (history.size() > lastGoodHistory)
+								history.remove(history.size() - 1);
+							continue;
+						}
+						history.add(new float[] { step + 1, loss, content, dLoss,
+							validation[0], validation[1], validation[2] });
+						listener.onProgress(new ProgressEvent(Stage.STEP, step + 1, c
+							.steps(), String.format(java.util.Locale.ROOT,
+								"step %d/%d loss %.5f", step + 1, c.steps(), loss), loss));
+						if (snapshot) { // read back and found finite by unhealthy()
+							lastGood = copy(tensors);
+							lastGoodStep = step + 1;
+							lastGoodLr = lr;
+							lastGoodHistory = history.size();
+							if (checkpoint) {
+								kept = new Checkpoint(step + 1, lr, baseSha256, settings == null
+									? "" : settings, tensors, history).write(c.checkpointDir());
+								keptStep = step + 1;
+							}
 						}
 					}
 				}
+				catch (CancellationToken.CancelledException e) { // here, or in a step
+					throw cancelledAt(at, c, keptStep);
+				}
+				g.read(tensors);
+				ModelProto trained = Parameters.withValues(model, exported(params,
+					tensors, ema));
+				trained = provenance(trained, baseSha256, data, c, gan ? d
+					.architecture() : null, g.provider(), history, resumed, lr);
+				if (lastGoodLr != c.optimizer().learningRate()) notes.add("final " +
+					learningRates(c, dr != null, lr, " "));
+				if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
+				if (ev.ssimNote() != null) notes.add(ev.ssimNote());
+				return new Result(trained, history, g.provider(), notes, c.steps(), c
+					.checkpointDir() == null ? null : new Checkpoints(c.checkpointDir(),
+						resumedFrom == null ? -1 : start, resumedFrom, kept));
 			}
-			catch (CancellationToken.CancelledException e) { // here, or in a step
-				throw cancelledAt(at, c, keptStep);
-			}
-			g.read(tensors);
-			ModelProto trained = Parameters.withValues(model, exported(params,
-				tensors, ema));
-			trained = provenance(trained, baseSha256, data, c, gan ? d.architecture()
-				: null, g.provider(), history, resumed, lr);
-			if (lastGoodLr != c.optimizer().learningRate()) notes.add("final " +
-				learningRates(c, dr != null, lr, " "));
-			if (dr != null && dr.adaNote() != null) notes.add(dr.adaNote());
-			if (ev.ssimNote() != null) notes.add(ev.ssimNote());
-			return new Result(trained, history, g.provider(), notes, c.steps(), c
-				.checkpointDir() == null ? null : new Checkpoints(c.checkpointDir(),
-					resumedFrom == null ? -1 : start, resumedFrom, kept));
 		}
 	}
 
