@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.fijigan.core.GanException;
 import org.fijigan.core.onnx.ElementTypes;
 import org.fijigan.core.train.autodiff.GradientBuilder;
+import org.fijigan.core.train.autodiff.Nodes;
 import org.fijigan.core.train.autodiff.Tensors;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -120,6 +121,9 @@ public final class Parameters {
 					.of());
 				(config.contains(i) ? configUse : dataUse).add(n.getInput(i));
 			}
+		// a weight an If, Loop or Scan body reads from the graph is data too
+		for (NodeProto n : model.getGraph().getNodeList())
+			dataUse.addAll(Nodes.outerScopeInputs(n));
 		List<Parameter> list = new ArrayList<>();
 		List<String> names = new ArrayList<>();
 		Set<Pattern> used = new HashSet<>();

@@ -65,7 +65,7 @@ public final class GradientBuilder {
 		// values that depend on a differentiated value
 		Set<String> fromWrt = new HashSet<>(wrt);
 		for (NodeProto n : forward)
-			for (String in : n.getInputList())
+			for (String in : Nodes.inputsWithOuterScope(n))
 				if (fromWrt.contains(in) && differentiable(n)) {
 					fromWrt.addAll(n.getOutputList());
 					break;
@@ -91,11 +91,15 @@ public final class GradientBuilder {
 					in);
 				anyNeeded |= needed[k];
 			}
-			if (!anyNeeded) continue;
+			// a value a subgraph reads by name (If, Loop, Scan): no rule covers it
+			boolean readInside = Nodes.outerScopeInputs(n).stream().anyMatch(
+				in -> fromWrt.contains(in) && toLoss.contains(in));
+			if (!anyNeeded && !readInside) continue;
 			GradientRule rule = GradientRules.forOp(n.getOpType());
-			if (rule == null || !n.getDomain().isEmpty() && !n.getDomain().equals(
-				"ai.onnx")) throw new GanException("fine-tuning cannot differentiate " +
-					Nodes.describe(n) + ": no gradient rule for this operator");
+			if (rule == null || readInside || !n.getDomain().isEmpty() && !n
+				.getDomain().equals("ai.onnx")) throw new GanException(
+					"fine-tuning cannot differentiate " + Nodes.describe(n) +
+						": no gradient rule for this operator");
 			String[] inGrads;
 			try {
 				inGrads = rule.backward(n, outGrads, needed, e);
@@ -171,7 +175,7 @@ public final class GradientBuilder {
 		Set<String> any = new HashSet<>(wrt), carried = new HashSet<>(wrt);
 		for (NodeProto n : forward) {
 			boolean fromAny = false, fromCarried = false;
-			for (String in : n.getInputList()) {
+			for (String in : Nodes.inputsWithOuterScope(n)) {
 				fromAny |= any.contains(in);
 				fromCarried |= carried.contains(in);
 			}
@@ -183,7 +187,7 @@ public final class GradientBuilder {
 			for (int i = forward.size() - 1; i >= 0; i--) {
 				NodeProto n = forward.get(i);
 				if (passesGradient(n) && n.getOutputList().stream().anyMatch(
-					reaching::contains)) reaching.addAll(n.getInputList());
+					reaching::contains)) reaching.addAll(Nodes.inputsWithOuterScope(n));
 			}
 			return wrt.stream().filter(w -> !reaching.contains(w)).toList();
 		}
@@ -192,7 +196,7 @@ public final class GradientBuilder {
 		Set<String> toLoss = valuesFeeding(forward, loss);
 		for (NodeProto n : forward)
 			if (!passesGradient(n) && n.getOutputList().stream().anyMatch(
-				toLoss::contains) && n.getInputList().stream().anyMatch(
+				toLoss::contains) && Nodes.inputsWithOuterScope(n).stream().anyMatch(
 					carried::contains)) throw new GanException(Nodes.describe(n) + (n
 						.getOpType().equals("Cast") ? " casts to a type that is not " +
 							"floating point, which has no gradient" : " has no gradient") +
@@ -212,7 +216,7 @@ public final class GradientBuilder {
 			NodeProto n = forward.get(i);
 			for (String o : n.getOutputList())
 				if (toLoss.contains(o)) {
-					toLoss.addAll(n.getInputList());
+					toLoss.addAll(Nodes.inputsWithOuterScope(n));
 					break;
 				}
 		}
