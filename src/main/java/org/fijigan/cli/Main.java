@@ -78,11 +78,15 @@ public final class Main implements Callable<Integer> {
 
 	/**
 	 * Runs {@code cl}; an {@link OutOfMemoryError}, which passes picocli's
-	 * handler, becomes one line on {@code err} instead of a stack trace.
+	 * handler, becomes one line on {@code err} instead of a stack trace. What the
+	 * command printed must have reached standard output: a full disk, a closed
+	 * pipe or a failed device there (which Java's writers only remember) fails a
+	 * command that succeeded otherwise, in one line, for its output is lost.
 	 */
 	static int execute(CommandLine cl, String[] args, java.io.PrintStream err) {
+		int code;
 		try {
-			return cl.execute(args);
+			code = cl.execute(args);
 		}
 		catch (OutOfMemoryError e) {
 			err.println("fiji-gan: out of Java memory (" + Runtime.getRuntime()
@@ -90,6 +94,15 @@ public final class Main implements Callable<Integer> {
 				"(JAVA_OPTS=-Xmx16g), or use smaller images, tiles (--tile) or batches");
 			return CommandLine.ExitCode.SOFTWARE;
 		}
+		// the command's writer first: flushing it hands its text to System.out
+		boolean lost = cl.getOut().checkError();
+		lost |= System.out.checkError();
+		if (lost && code == CommandLine.ExitCode.OK) {
+			err.println("fiji-gan: could not write to standard output (a full " +
+				"disk, or a closed pipe): the command's output is lost");
+			return CommandLine.ExitCode.SOFTWARE;
+		}
+		return code;
 	}
 
 	/**

@@ -18,8 +18,21 @@ import org.fijigan.core.text.Printable;
  */
 final class PrintableOut extends PrintWriter {
 
-	private PrintableOut(Writer out) {
+	/** The writer this one escapes into. */
+	private final PrintWriter target;
+
+	private PrintableOut(PrintWriter out) {
 		super(new Escaping(out), true);
+		target = out;
+	}
+
+	/**
+	 * Also true when the writer this one escapes into failed: it keeps its errors
+	 * to itself, as every {@link PrintWriter} does.
+	 */
+	@Override
+	public boolean checkError() {
+		return super.checkError() | target.checkError();
 	}
 
 	/** {@code out}, escaping; {@code out} itself if it escapes already. */

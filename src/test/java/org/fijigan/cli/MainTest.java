@@ -134,6 +134,62 @@ class MainTest {
 		assertEquals("", r.out());
 	}
 
+	static final String STDOUT_LOST =
+		"fiji-gan: could not write to standard output (a full disk, or a " +
+			"closed pipe): the command's output is lost";
+
+	/**
+	 * Standard output that fails (a full disk) fails a command that would have
+	 * succeeded: exit 1 and one line, as for a file that could not be written,
+	 * not exit 0 with the output gone.
+	 */
+	@Test
+	void aCommandWhoseStandardOutputIsLostFails() {
+		Path model = OnnxModels.pixelShuffle(1, 3).write(dir, "sr3.onnx");
+		for (String[] args : List.of(new String[] { "--version" }, new String[] {
+			"info", "-m", model.toString() }))
+		{
+			var cl = Main.commandLine(args[0]);
+			cl.setOut(new PrintWriter(new java.io.OutputStream() {
+
+				@Override
+				public void write(int b) throws IOException {
+					throw new IOException("No space left on device");
+				}
+			}, true));
+			java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+			cl.setErr(new PrintWriter(err, true));
+			int code = Main.execute(cl, args, new java.io.PrintStream(err, true));
+			assertEquals(1, code, args[0] + ": " + err);
+			assertEquals(STDOUT_LOST + System.lineSeparator(), err.toString(),
+				args[0]);
+		}
+		// the same writers that work: exit 0, nothing on stderr
+		Result ok = cli("info", "-m", model);
+		assertEquals(0, ok.exitCode(), ok.err());
+		assertEquals("", ok.err());
+	}
+
+	/**
+	 * As {@link #aCommandWhoseStandardOutputIsLostFails}, in a process of its own
+	 * whose standard output is a full device: the error is seen through
+	 * System.out, which keeps it to itself.
+	 */
+	@Test
+	void aProcessWhoseStandardOutputIsFullExitsOne() throws Exception {
+		java.io.File full = new java.io.File("/dev/full");
+		org.junit.jupiter.api.Assumptions.assumeTrue(full.exists(),
+			"a system with /dev/full");
+		Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"),
+			"bin", "java").toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+			"-cp", System.getProperty("java.class.path"), Main.class.getName(),
+			"--version").redirectOutput(full).redirectError(dir.resolve("err.txt")
+				.toFile()).start();
+		assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+		assertEquals(1, p.exitValue());
+		assertEquals(STDOUT_LOST + "\n", Files.readString(dir.resolve("err.txt")));
+	}
+
 	@Test
 	void runningOutOfJavaMemoryIsOneLineNotAStackTrace() {
 		@picocli.CommandLine.Command(name = "hungry")
