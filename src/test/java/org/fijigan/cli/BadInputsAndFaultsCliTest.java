@@ -399,6 +399,34 @@ class BadInputsAndFaultsCliTest {
 	}
 
 	/**
+	 * An output name given in bytes that are not valid UTF-8 reaches Java with
+	 * U+FFFD in their place: it is refused before the run, as an input of such a
+	 * name is, not written under the name with U+FFFD (another file than the one
+	 * asked for) with exit code 0. An image, a folder run's output folder, and a
+	 * file in a folder of such a name.
+	 */
+	@Test
+	void anOutputNameThatIsNotUtf8IsRefusedBeforeTheRun() throws IOException {
+		assumeTrue(org.fijigan.core.io.FileNameEncoding.name().equals("UTF-8"),
+			"this JVM's file names are not UTF-8");
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path in = tiff8("in.tif", 8, 8);
+		String why = ": its name is not valid UTF-8, the file-name encoding of " +
+			"this system's locale, so it would be written under another name: " +
+			"choose another name";
+		Path image = dir.resolve("out\uFFFD.tif");
+		assertFailsCleanly("fiji-gan: cannot write " + image + why, "denoise", "-m",
+			model, "-i", in, "-o", image);
+		Path inFolder = Files.createDirectories(dir.resolve("in"));
+		tiff8("in/a.tif", 8, 8);
+		Path outFolder = dir.resolve("out\uFFFD");
+		assertFailsCleanly("fiji-gan: cannot write " + outFolder + why, "denoise",
+			"-m", model, "-i", inFolder, "-o", outFolder);
+		assertFailsCleanly("fiji-gan: cannot write " + outFolder.resolve("x.tif") +
+			why, "denoise", "-m", model, "-i", in, "-o", outFolder.resolve("x.tif"));
+	}
+
+	/**
 	 * A name the file system cannot take is refused before the run, not once the
 	 * result is to be written: an image's own, and the loss curve's, 4 bytes
 	 * longer than the fine-tuned model's.

@@ -205,6 +205,7 @@ public final class AtomicFile {
 	 *           (Ctrl-C, SIGTERM): nothing is written then
 	 */
 	public static Staged stage(Path target, Writer writer) {
+		FileNameEncoding.requireWritable(target);
 		Staged staged = new Staged(target, temporaryFor(target));
 		try {
 			staged.tmp.toFile().deleteOnExit(); // on Ctrl-C while writing
@@ -290,6 +291,7 @@ public final class AtomicFile {
 	 *           is a file
 	 */
 	public static void requireOutputFolder(Path folder) {
+		FileNameEncoding.requireWritable(folder);
 		if (Files.isDirectory(folder)) return;
 		String dangling = danglingLink(folder);
 		if (dangling != null) throw new GanException("output folder " + dangling);
@@ -333,6 +335,7 @@ public final class AtomicFile {
 	 * it that does, where it would be created.
 	 */
 	public static void requireWritableOrCreatable(Path folder) {
+		FileNameEncoding.requireWritable(folder);
 		Path existing = folder.toAbsolutePath();
 		while (existing != null && !Files.exists(existing))
 			existing = existing.getParent();
@@ -430,11 +433,14 @@ public final class AtomicFile {
 
 	/**
 	 * Refuses a file name longer than {@link #MAX_NAME_BYTES}, which the file
-	 * system would refuse only when the run has written its result.
+	 * system would refuse only when the run has written its result, and one that
+	 * would be written under another name
+	 * ({@link FileNameEncoding#requireWritable}).
 	 *
 	 * @throws GanException naming the file and the limit
 	 */
 	public static void requireNameFits(Path file) {
+		FileNameEncoding.requireWritable(file);
 		int bytes = nameBytes(file);
 		if (bytes > MAX_NAME_BYTES) throw new GanException("cannot write " + file +
 			": its name is " + bytes + " bytes long, over the " + MAX_NAME_BYTES +
@@ -503,6 +509,7 @@ public final class AtomicFile {
 	 * be).
 	 */
 	public static void createFolder(Path dir) {
+		FileNameEncoding.requireWritable(dir);
 		try {
 			Files.createDirectories(dir);
 		}

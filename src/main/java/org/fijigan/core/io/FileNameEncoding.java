@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
+import org.fijigan.core.GanException;
+
 /**
  * The encoding that Java turns file names into text with: on Linux the locale's
  * (LC_ALL, LC_CTYPE, LANG), fixed when Java starts. A name whose bytes are not
@@ -44,6 +46,28 @@ public final class FileNameEncoding {
 		catch (InvalidPathException e) {
 			return false;
 		}
+	}
+
+	/**
+	 * Refuses a file or folder to be written whose name (or a folder's on its
+	 * way) holds U+FFFD, the character a byte that is not valid in the encoding
+	 * was read as: Java would create it under that character, another name than
+	 * the one the user gave, and report success.
+	 *
+	 * @throws GanException naming the path and what to do
+	 */
+	public static void requireWritable(Path path) {
+		if (path.toString().indexOf('\uFFFD') < 0) return;
+		String name = name();
+		throw new GanException("cannot write " + path + ": " + (name.equals(
+			StandardCharsets.UTF_8.name())
+				? "its name is not valid UTF-8, the file-name encoding of this " +
+					"system's locale, so it would be written under another name: " +
+					"choose another name"
+				: "its name holds characters that the file-name encoding of this " +
+					"system's locale (" + name + ", from LC_ALL, LC_CTYPE or LANG) " +
+					"cannot represent, so it would be written under another name: run " +
+					"with a UTF-8 locale (LC_ALL=C.UTF-8), or choose another name"));
 	}
 
 	/**
