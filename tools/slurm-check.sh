@@ -18,7 +18,7 @@
 # (16817: slurmctld's port; slurmd uses the next), SLURM_CHECK_KEEP (0).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd -P) # CDPATH emptied: cd would print
 DOC=$ROOT/docs/batch-and-cluster.md
 IMAGES=${SLURM_CHECK_IMAGES:-24}
 SIZE=${SLURM_CHECK_SIZE:-640}
