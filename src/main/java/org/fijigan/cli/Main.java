@@ -135,6 +135,9 @@ public final class Main implements Callable<Integer> {
 		cl.registerConverter(ValueRange.class, converter(ValueRange::parse));
 		cl.registerConverter(DeviceSpec.class, converter(DeviceSpec::parse));
 		cl.registerConverter(Normalization.class, converter(Normalization::parse));
+		// every command's --help lists -V, --version, which printed nothing on a
+		// subcommand (the job not run, exit 0) when the root alone had a provider
+		giveVersion(cl);
 		// picocli's own strategies replace the writers given to setOut and setErr
 		// when System.out or System.err is not the stream it was when the strategy
 		// was made, as while another thread reads a file through ImageJ (whose
@@ -149,6 +152,14 @@ public final class Main implements Callable<Integer> {
 		cl.setParameterExceptionHandler(Main::usageError);
 		cl.setExecutionExceptionHandler(Main::failure);
 		return cl;
+	}
+
+	/** Gives {@code cl}'s subcommands, to any depth, the root's version text. */
+	private static void giveVersion(CommandLine cl) {
+		for (CommandLine sub : cl.getSubcommands().values()) {
+			sub.getCommandSpec().versionProvider(new Version());
+			giveVersion(sub);
+		}
 	}
 
 	/**

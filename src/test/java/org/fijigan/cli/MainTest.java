@@ -134,6 +134,29 @@ class MainTest {
 		assertEquals("", r.out());
 	}
 
+	/**
+	 * Every subcommand's help lists {@code -V, --version}: it prints the version
+	 * there too, and runs nothing, as on the root (it printed nothing and the job
+	 * silently did not run).
+	 */
+	@Test
+	void versionOnASubcommandPrintsTheVersion() throws IOException {
+		Path in = tiff8("in.tif", 4, 4, 1);
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		String version = cli("--version").out();
+		assertTrue(version.startsWith("fiji-gan "), version);
+		for (Object[] args : List.of(new Object[] { "denoise", "-m", model, "-i",
+			in, "-o", dir.resolve("v.tif"), "-V" }, new Object[] { "models", "list",
+				"--version" }, new Object[] { "trust", "consistency", "-V" }))
+		{
+			Result r = cli(args);
+			assertEquals(0, r.exitCode(), r.err());
+			assertEquals(version, r.out(), Arrays.toString(args));
+			assertEquals("", r.err());
+		}
+		assertFalse(Files.exists(dir.resolve("v.tif")));
+	}
+
 	static final String STDOUT_LOST =
 		"fiji-gan: could not write to standard output (a full disk, or a " +
 			"closed pipe): the command's output is lost";
