@@ -110,8 +110,10 @@ final class PrepareDataCommand implements Callable<Integer> {
 			description = "Seed of the split (default: ${DEFAULT-VALUE}).")
 		long seed;
 
-		@Option(names = "--exclude", arity = "1..*", paramLabel = "GLOB",
-			description = "Leave out the files of an input folder whose names match, e.g. 'left*.jpg'.")
+		// one pattern each (several, repeated): one or more took an input that
+		// followed them for a pattern, and left it out without a word
+		@Option(names = "--exclude", arity = "1", paramLabel = "GLOB",
+			description = "Leave out the files of an input folder whose names match, e.g. 'left*.jpg'; repeat it for several patterns.")
 		List<String> excludes = List.of();
 
 		@Option(names = "--overwrite",

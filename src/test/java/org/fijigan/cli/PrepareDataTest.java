@@ -72,6 +72,31 @@ class PrepareDataTest {
 		}
 	}
 
+	/**
+	 * {@code --exclude} takes one pattern: a file after it is not taken for a
+	 * second pattern and left out without a word (1 train, 0 test, exit 0), but
+	 * is a command-line error; several patterns repeat the option.
+	 */
+	@Test
+	void excludeTakesOnePatternAndNeverAnInputAfterIt() throws IOException {
+		Path a = rgbPng(dir.resolve("ph"), "a.png", 0), b = rgbPng(dir.resolve(
+			"ph"), "b.png", 1);
+		Path out = dir.resolve("out");
+		Result r = cli("prepare-data", "photos", "-i", a, "--exclude", "zz*", b,
+			"-o", out);
+		assertEquals(2, r.exitCode(), r.out() + r.err());
+		assertTrue(r.err().startsWith("fiji-gan: Unmatched argument"), r.err());
+		assertFalse(Files.exists(out));
+
+		Path in = dir.resolve("ph");
+		rgbPng(in, "left-1.png", 2);
+		rgbPng(in, "right-1.png", 3);
+		Result two = cli("prepare-data", "photos", "-i", in, "--exclude", "left*",
+			"--exclude", "right*", "-o", out, "--test-fraction", 0);
+		assertEquals(0, two.exitCode(), two.err());
+		assertEquals(List.of("a.png", "b.png"), names(out.resolve("train")));
+	}
+
 	@Test
 	void photosAreGreyShrunkAndSplitByName() throws IOException {
 		Path in = dir.resolve("in");
