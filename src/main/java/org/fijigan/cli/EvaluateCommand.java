@@ -155,6 +155,8 @@ final class EvaluateCommand implements Callable<Integer> {
 			if (trainData != null) folders.add(new FileIdentity.Input(
 				"training folder", trainData));
 			FileIdentity.refuseOverwriting(output.toAbsolutePath(), files, folders);
+			// after that, which says more: a CSV under another name replaced any file
+			AtomicFile.requireCsvName(output, "the evaluation CSV");
 			if (featuresFile != null && FileIdentity.isInside(output, featuresFile))
 				throw new GanException("--output and --features name one file, " +
 					output + ": give them two");

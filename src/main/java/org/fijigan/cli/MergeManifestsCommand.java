@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
@@ -67,9 +66,7 @@ final class MergeManifestsCommand implements Callable<Integer> {
 			target.toAbsolutePath().normalize()))) throw new GanException(
 				"the merged manifest " + target + " is one of the parts");
 		if (output != null) {
-			if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(
-				".csv")) throw new GanException("the merged manifest " + output +
-					" must end in .csv");
+			AtomicFile.requireCsvName(output, "the merged manifest");
 			if (Files.isDirectory(output)) throw new GanException(
 				"the merged manifest " + output + " is a folder");
 			if (!overwrite) AtomicFile.refuseExisting(output.toAbsolutePath());

@@ -154,6 +154,9 @@ final class TrustCommand implements Callable<Integer> {
 					output + " is a folder");
 				FileIdentity.refuseOverwriting(output.toAbsolutePath(), List.of(
 					new FileIdentity.Input("input image", input)));
+				// after that, which says more: a CSV under another name replaced any
+				// file
+				AtomicFile.requireCsvName(output, "the provenance CSV");
 				if (!overwrite) AtomicFile.refuseExisting(output);
 			}
 			RasterImage image = ImageFiles.read(input, "input");

@@ -399,6 +399,33 @@ class BadInputsAndFaultsCliTest {
 	}
 
 	/**
+	 * The CSV that trust provenance and evaluate write must be named .csv, as
+	 * merge-manifests' is: under any name, with --overwrite, CSV text replaced
+	 * the file named, a model or an image.
+	 */
+	@Test
+	void aCsvOutputMustEndInCsvAndReplacesNoOtherFile() throws IOException {
+		Path model = OnnxModels.identity(1).write(dir, "id.onnx");
+		Path other = Files.copy(model, dir.resolve("other.onnx"));
+		Path image = tiff8("in.tif", 8, 8);
+		Path data = Files.createDirectories(dir.resolve("data"));
+		tiff8("data/a.tif", 8, 8);
+		assertFailsCleanly("fiji-gan: the provenance CSV " + other +
+			" must end in .csv", "trust", "provenance", "-i", image, "-o", other,
+			"--overwrite");
+		assertFailsCleanly("fiji-gan: the provenance CSV " + dir.resolve("p.tif") +
+			" must end in .csv", "trust", "provenance", "-i", image, "-o", dir
+				.resolve("p.tif"));
+		assertFailsCleanly("fiji-gan: the evaluation CSV " + other +
+			" must end in .csv", "evaluate", "-m", model, "--task", "denoise",
+			"--data", data, "-o", other, "--overwrite", "--device", "cpu");
+		Path part = Files.writeString(dir.resolve("manifest.part-1-of-2.csv"),
+			"input,output,status\n");
+		assertFailsCleanly("fiji-gan: the merged manifest " + dir.resolve("m.tif") +
+			" must end in .csv", "merge-manifests", part, "-o", dir.resolve("m.tif"));
+	}
+
+	/**
 	 * An output name given in bytes that are not valid UTF-8 reaches Java with
 	 * U+FFFD in their place: it is refused before the run, as an input of such a
 	 * name is, not written under the name with U+FFFD (another file than the one

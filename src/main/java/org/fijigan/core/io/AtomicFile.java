@@ -447,6 +447,21 @@ public final class AtomicFile {
 			" bytes (UTF-8) a file name may have");
 	}
 
+	/**
+	 * Refuses a CSV output whose name does not end in {@code .csv} (any case):
+	 * CSV text under another name misleads, and with {@code --overwrite} it would
+	 * replace whatever file was named, an image or a model.
+	 *
+	 * @param what the output, for the message ("the merged manifest")
+	 * @throws GanException naming the output
+	 */
+	public static void requireCsvName(Path file, String what) {
+		Path name = file.getFileName();
+		if (name == null || !name.toString().toLowerCase(java.util.Locale.ROOT)
+			.endsWith(".csv")) throw new GanException(what + " " + file +
+				" must end in .csv");
+	}
+
 	private static int utf8Length(String s) {
 		return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 	}
