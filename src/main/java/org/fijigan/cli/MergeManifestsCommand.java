@@ -5,12 +5,15 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.fijigan.core.GanException;
 import org.fijigan.core.batch.Manifest;
 import org.fijigan.core.io.AtomicFile;
+import org.fijigan.core.io.FileIdentity;
 import org.fijigan.core.text.Printable;
 
 import picocli.CommandLine.Command;
@@ -46,8 +49,28 @@ final class MergeManifestsCommand implements Callable<Integer> {
 			"parts' rows alone over the folder's manifest.csv, dropping its other rows.")
 	boolean overwrite;
 
+	/**
+	 * @throws GanException naming the first of {@code paths} that names the same
+	 *           file or folder as one before it (links followed), with
+	 *           {@code how} when the two names are the same text
+	 */
+	private static void refuseTwice(List<Path> paths, String how) {
+		Map<Object, Path> seen = new HashMap<>();
+		for (Path p : paths) {
+			Object id = FileIdentity.of(p);
+			Path earlier = id == null ? null : seen.putIfAbsent(id, p);
+			if (earlier != null) throw new GanException((Files.isDirectory(p)
+				? "the folder " : "the manifest part ") + p + " is given twice" +
+				(earlier.toString().equals(p.toString()) ? how : " (also as " +
+					earlier + ")") + ": give each once");
+		}
+	}
+
 	@Override
 	public Integer call() {
+		// a folder or part named twice was read twice: its rows counted twice and
+		// said to overlap, as if two shards had written the same outputs
+		refuseTwice(sources, "");
 		List<Path> parts = new ArrayList<>();
 		for (Path p : sources) {
 			if (Files.isDirectory(p)) {
@@ -59,6 +82,7 @@ final class MergeManifestsCommand implements Callable<Integer> {
 			else if (Files.isRegularFile(p)) parts.add(p);
 			else throw new GanException("file not found: " + p);
 		}
+		refuseTwice(parts, ", as a file and in its folder");
 		Path target = output != null ? output : (Files.isDirectory(sources.get(0))
 			? sources.get(0) : sources.get(0).toAbsolutePath().getParent()).resolve(
 				Manifest.MERGED);

@@ -483,6 +483,38 @@ class FolderModeTest {
 	 * A result gone and one cut short after the shards wrote them: the merge does
 	 * not list them as done, but names both and writes nothing.
 	 */
+	/**
+	 * A folder or part given twice is refused, naming it: it was read twice, its
+	 * rows counted twice (merged 4 parts of 2) and said to overlap, as if two
+	 * shards had written the same outputs.
+	 */
+	@Test
+	void mergeRefusesAFolderOrPartGivenTwice() throws IOException {
+		Path in = folderOfImages(), model = convModel(), out = dir.resolve("out");
+		for (String shard : List.of("0/2", "1/2"))
+			assertEquals(0, runFolder(model, in, out, "--shard", shard).exitCode());
+		List<Path> parts = Manifest.partsIn(out);
+		assertEquals(2, parts.size());
+
+		Result twice = cli("merge-manifests", out, out);
+		assertEquals(1, twice.exitCode());
+		assertEquals("fiji-gan: the folder " + out + " is given twice: give each " +
+			"once\n", twice.err());
+		Result linked = cli("merge-manifests", out, Files.createSymbolicLink(dir
+			.resolve("link"), out));
+		assertEquals("fiji-gan: the folder " + dir.resolve("link") +
+			" is given twice (also as " + out + "): give each once\n", linked.err());
+		Result part = cli("merge-manifests", out, parts.get(1));
+		assertEquals("fiji-gan: the manifest part " + parts.get(1) +
+			" is given twice, as a file and in its folder: give each once\n", part
+				.err());
+		assertFalse(Files.exists(out.resolve("manifest.csv")));
+
+		Result once = cli("merge-manifests", out);
+		assertEquals(0, once.exitCode(), once.err());
+		assertTrue(once.out().startsWith("merged 2 parts into "), once.out());
+	}
+
 	@Test
 	void mergeRefusesResultsThatAreGoneOrCutShort() throws IOException {
 		Path in = folderOfImages(), model = convModel(), out = dir.resolve("out");
