@@ -69,4 +69,21 @@ class LauncherTest {
 		assertEquals("", r.err());
 		assertEquals(List.of("bin", "launcher", "run.err", "run.out"), names());
 	}
+
+	/**
+	 * A JAVA_HOME without a Java fails in one line of the launcher's, exit 1, not
+	 * with the shell's "exec: .../bin/java: not found" and exit 127.
+	 */
+	@Test
+	void aJavaHomeWithoutJavaIsOneLineAndExitOne() throws Exception {
+		FolderEntriesCliTest.launcherCopy(dir.resolve("launcher"));
+		Path none = dir.resolve("no-java");
+		Result r = sh("JAVA_HOME='" + none + "'; export JAVA_HOME; " +
+			"launcher/fiji-gan --version");
+		assertEquals(1, r.exitCode(), r.err());
+		assertEquals("fiji-gan: JAVA_HOME is " + none + ", which has no " +
+			"bin/java: set it to a Java 17 or newer, or unset it to use the java " +
+			"on the PATH\n", r.err());
+		assertEquals("", r.out());
+	}
 }
