@@ -71,6 +71,34 @@ class LauncherTest {
 	}
 
 	/**
+	 * Java 24 and newer printed 8 WARNING lines on every run (ONNX Runtime's
+	 * System.load, protobuf's sun.misc.Unsafe): the launcher allows both, the
+	 * Unsafe option only for a Java whose release file says 23 or newer, as older
+	 * ones refuse it and would not start.
+	 */
+	@Test
+	void theJvmsAccessOptionsFollowTheJavaVersion() throws Exception {
+		FolderEntriesCliTest.launcherCopy(dir.resolve("launcher"));
+		Path jdk = dir.resolve("launcher/jdk");
+		// a Java that prints the options it was given, one per line
+		Files.writeString(jdk.resolve("bin/java"),
+			"#!/bin/sh\nfor a; do echo \"$a\"; done\n");
+		for (String version : new String[] { "25.0.3", "23", "17.0.15", null }) {
+			Files.deleteIfExists(jdk.resolve("release"));
+			if (version != null) Files.writeString(jdk.resolve("release"),
+				"IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + version + "\"\n");
+			Result r = sh("launcher/fiji-gan --version");
+			assertEquals(0, r.exitCode(), r.err());
+			List<String> options = r.out().lines().toList();
+			assertTrue(options.contains("--enable-native-access=ALL-UNNAMED"), r
+				.out());
+			assertEquals(version != null && !version.startsWith("17"), options
+				.contains("--sun-misc-unsafe-memory-access=allow"), version + ": " + r
+					.out());
+		}
+	}
+
+	/**
 	 * A JAVA_HOME without a Java fails in one line of the launcher's, exit 1, not
 	 * with the shell's "exec: .../bin/java: not found" and exit 127.
 	 */
