@@ -19,7 +19,6 @@ import org.fijigan.core.text.Printable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,7 +47,7 @@ public final class Main implements Callable<Integer> {
 		ModelsCommand.class, FineTuneCommand.class, CreateModelCommand.class,
 		PackageModelCommand.class, EvaluateCommand.class,
 		MergeManifestsCommand.class, TrustCommand.class, PrepareDataCommand.class,
-		HelpCommand.class);
+		HelpPathCommand.class);
 
 	/**
 	 * Set by {@link #main} to the time it started (ms since the epoch), for
@@ -124,7 +123,7 @@ public final class Main implements Callable<Integer> {
 	static CommandLine commandLine(String first) {
 		Class<?> only = null;
 		for (Class<?> c : SUBCOMMANDS)
-			if (c != HelpCommand.class && c.getAnnotation(Command.class).name()
+			if (c != HelpPathCommand.class && c.getAnnotation(Command.class).name()
 				.equals(first)) only = c;
 		CommandLine cl = new CommandLine(new Main());
 		for (Class<?> c : SUBCOMMANDS)
@@ -173,8 +172,8 @@ public final class Main implements Callable<Integer> {
 			if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return;
 			last = p;
 		}
-		if (last.commandSpec().commandLine().getCommand() instanceof HelpCommand)
-			return;
+		if (last.commandSpec().commandLine()
+			.getCommand() instanceof HelpPathCommand) return;
 		// on the root, which passes it to every subcommand: a root without a
 		// writer of its own makes one when first asked, and hands that one down,
 		// over a writer given to the subcommand alone

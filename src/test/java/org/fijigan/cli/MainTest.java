@@ -555,6 +555,30 @@ class MainTest {
 			info);
 	}
 
+	/**
+	 * {@code help} follows a path of commands: picocli's help command read the
+	 * first name alone and showed {@code trust}'s help for
+	 * {@code help trust consistency}; a name that is no command is refused,
+	 * naming the commands there.
+	 */
+	@Test
+	void helpShowsTheHelpOfASubcommand() {
+		Result r = cli("help", "trust", "consistency");
+		assertEquals(0, r.exitCode(), r.err());
+		assertTrue(r.out().startsWith("Usage: fiji-gan trust consistency "), r
+			.out());
+		assertTrue(cli("help", "models", "install").out().startsWith(
+			"Usage: fiji-gan models install "));
+		assertTrue(cli("help", "run").out().startsWith("Usage: fiji-gan run "));
+		assertTrue(cli("help").out().startsWith("Usage: fiji-gan "));
+		Result wrong = cli("help", "trust", "consistancy");
+		assertEquals(2, wrong.exitCode());
+		assertEquals("", wrong.out());
+		assertTrue(wrong.err().startsWith("fiji-gan: no command 'fiji-gan trust " +
+			"consistancy'; fiji-gan trust has consistency, residual, provenance"),
+			wrong.err());
+	}
+
 	@Test
 	void oneSubcommandOnTheCommandLineBuildsOnlyThatCommand() {
 		assertEquals(List.of("run"), List.copyOf(Main.commandLine("run")
