@@ -144,11 +144,9 @@ public final class ImageFileCodec implements ImageCodec {
 				"its results carry no orientation, so a viewer that applies it shows " +
 				"this file and its result differently");
 			ImagePlus jpegImage = readJpeg(file, role);
-			if (!"mask".equals(role)) return ImagePlusConverter.toRaster(jpegImage,
-				notes);
-			RasterImage mask = ImagePlusConverter.toMaskRaster(jpegImage, notes);
-			noteLossyMask(file, mask, notes);
-			return mask;
+			RasterImage read = ImagePlusConverter.toRaster(jpegImage, notes);
+			if ("mask".equals(role)) noteLossyMask(file, read, notes);
+			return read;
 		}
 		ImageFileCheck.Findings.Tiff tiff =
 			found instanceof ImageFileCheck.Findings.Tiff t ? t : null;
@@ -186,9 +184,7 @@ public final class ImageFileCodec implements ImageCodec {
 		}
 		if (found instanceof ImageFileCheck.Findings.Fits fits && fits
 			.scaling() != null) scaleFits(imp, fits.scaling());
-		// a mask is read in its stored values, whatever calibration it has
-		RasterImage image = "mask".equals(role) ? ImagePlusConverter.toMaskRaster(
-			imp, notes) : ImagePlusConverter.toRaster(imp, notes);
+		RasterImage image = ImagePlusConverter.toRaster(imp, notes);
 		FileInfo opened = imp.getOriginalFileInfo();
 		if (opened != null && (opened.fileType == FileInfo.GRAY32_INT ||
 			opened.fileType == FileInfo.GRAY32_UNSIGNED)) noteRounded(file, image,

@@ -172,26 +172,6 @@ public final class ImagePlusConverter {
 	 *           cannot take
 	 */
 	public static RasterImage toRaster(ImagePlus imp, Consumer<String> notes) {
-		return toRaster(imp, notes, false);
-	}
-
-	/**
-	 * As {@link #toRaster(ImagePlus, Consumer)}, for an inpainting mask: a mask
-	 * is a label, not a measurement, so a linear calibration is left aside and
-	 * the stored pixel values are read (a non-zero one is a hole), with a note
-	 * naming the calibration. A mask of 0 and 255 calibrated as value = -255 +
-	 * pixel was read as -255 and 0: inverted, without a word. ImageJ's signed
-	 * 16-bit calibration is kept: its values are the file's own numbers.
-	 */
-	public static RasterImage toMaskRaster(ImagePlus imp,
-		Consumer<String> notes)
-	{
-		return toRaster(imp, notes, true);
-	}
-
-	private static RasterImage toRaster(ImagePlus imp, Consumer<String> notes,
-		boolean mask)
-	{
 		if (imp == null || imp.getProcessor() == null) throw new GanException(
 			"no image to process");
 		int w = imp.getWidth(), h = imp.getHeight(), n = imp.getStackSize();
@@ -243,17 +223,6 @@ public final class ImagePlusConverter {
 		double[] line = calibration
 			.getFunction() == ij.measure.Calibration.STRAIGHT_LINE ? calibration
 				.getCoefficients() : null;
-		if ((type == PixelType.UINT8 || type == PixelType.UINT16) && line != null &&
-			line.length >= 2 && (line[0] != 0 || line[1] != 1) && Double.isFinite(
-				line[0]) && Double.isFinite(line[1]) && mask && !calibration
-					.isSigned16Bit())
-		{
-			notes.accept(imp.getTitle() + " has a linear calibration (" + calibration
-				.getValueUnit() + " = " + line[0] + " + " + line[1] + " x pixel): " +
-				"a mask is read in its stored pixel values, not calibrated ones " +
-				"(a non-zero one is a hole)");
-			line = null;
-		}
 		if ((type == PixelType.UINT8 || type == PixelType.UINT16) && line != null &&
 			line.length >= 2 && (line[0] != 0 || line[1] != 1) && Double.isFinite(
 				line[0]) && Double.isFinite(line[1]))

@@ -109,7 +109,10 @@ final class InpaintMasks {
 		boolean usePositions)
 	{
 		int z = image.getNSlices(), t = image.getNFrames();
-		if (usePositions) for (int i = 0; i < rois.length; i++)
+		// positions place ROIs on slices and frames only where there are several
+		// (a ROI drawn on slice 3 of a stack fills a single plane, as before); a
+		// channel is never one: the mask has one channel for all
+		if (usePositions && z * t > 1) for (int i = 0; i < rois.length; i++)
 			refuseBeyond(image, rois[i], i);
 		String channels = usePositions ? channelNote(image, rois) : null;
 		if (channels != null) IJ.log("fiji-gan: " + channels);
@@ -142,15 +145,12 @@ final class InpaintMasks {
 
 	/**
 	 * Refuses {@code roi} (the {@code index}th, from 0) where its position names
-	 * a plane, slice, frame or channel {@code image} does not have.
+	 * a plane, slice or frame {@code image} does not have.
 	 */
 	private static void refuseBeyond(ImagePlus image, Roi roi, int index) {
 		String beyond = null;
 		if (roi.hasHyperStackPosition()) {
-			if (roi.getCPosition() > image.getNChannels()) beyond = "channel " + roi
-				.getCPosition() + ", but '" + image.getTitle() + "' has " + count(image
-					.getNChannels(), "channel");
-			else if (roi.getZPosition() > image.getNSlices()) beyond = "slice " + roi
+			if (roi.getZPosition() > image.getNSlices()) beyond = "slice " + roi
 				.getZPosition() + ", but '" + image.getTitle() + "' has " + count(image
 					.getNSlices(), "slice");
 			else if (roi.getTPosition() > image.getNFrames()) beyond = "frame " + roi
@@ -197,17 +197,17 @@ final class InpaintMasks {
 	}
 
 	/**
-	 * {@code mask} as the engine reads a mask file: its pixels as they are, in
-	 * stored values (read by {@link ImagePlusConverter#toMaskRaster}, as the
-	 * command line reads {@code --mask}), so that {@link Inpainter} applies one
-	 * rule for both: a non-zero pixel is a hole, a NaN pixel is neither (refused
-	 * unless nonfinite reads it as 0), an RGB pixel is a hole where it is not
-	 * black. It needs one plane, or one per slice and frame: as the image's
-	 * slices and frames, or a plain stack of as many planes taken in ImageJ's
-	 * order, by the command line's rule
-	 * ({@link Inpainter#withImagePlanes(RasterImage, int, int)}). A mask of 3
-	 * slices and 2 frames was laid on an image of 2 slices and 3 frames, its
-	 * planes on other slices and frames, where the command line refuses it.
+	 * {@code mask} as the engine reads a mask file: its pixels as they are (read
+	 * by {@link ImagePlusConverter#toRaster}, as the command line reads
+	 * {@code --mask}), so that {@link Inpainter} applies one rule for both: a
+	 * non-zero pixel is a hole, a NaN pixel is neither (refused unless nonfinite
+	 * reads it as 0), an RGB pixel is a hole where it is not black. It needs one
+	 * plane, or one per slice and frame: as the image's slices and frames, or a
+	 * plain stack of as many planes taken in ImageJ's order, by the command
+	 * line's rule ({@link Inpainter#withImagePlanes(RasterImage, int, int)}). A
+	 * mask of 3 slices and 2 frames was laid on an image of 2 slices and 3
+	 * frames, its planes on other slices and frames, where the command line
+	 * refuses it.
 	 */
 	static RasterImage fromImage(ImagePlus image, ImagePlus mask) {
 		if (mask.getWidth() != image.getWidth() || mask.getHeight() != image
@@ -220,7 +220,7 @@ final class InpaintMasks {
 			.getTitle() + "' has " + mask.getNChannels() + " channels: give one " +
 			"plane, or one per slice and frame (" + z * t + ") of '" + image
 				.getTitle() + "', with one channel");
-		RasterImage read = ImagePlusConverter.toMaskRaster(mask, IJ::log);
+		RasterImage read = ImagePlusConverter.toRaster(mask, IJ::log);
 		RasterImage laid = Inpainter.withImagePlanes(read, z, t);
 		return laid == read ? read : laid.setTitle(read.title()).setCalibration(read
 			.calibration());

@@ -320,42 +320,6 @@ class UnusualImageTypesTest {
 	}
 
 	/**
-	 * A mask is a label, not a measurement: a 0/255 mask calibrated as value =
-	 * -255 + pixel was read as -255 and 0, its holes inverted without a word (and
-	 * one calibrated as -1024 + pixel was refused as all hole). A mask, from a
-	 * file or an ImageJ image, is read in its stored values, with a note; an
-	 * image given as input still in calibrated ones, and a signed 16-bit mask in
-	 * its own values.
-	 */
-	@Test
-	void aMaskIsReadInItsStoredValuesWhateverItsCalibration() throws IOException {
-		ImagePlus mask = new ImagePlus("cal.tif", new ByteProcessor(3, 1,
-			new byte[] { 0, (byte) 255, 0 }));
-		mask.getCalibration().setFunction(ij.measure.Calibration.STRAIGHT_LINE,
-			new double[] { -255, 1 }, "v");
-		List<String> notes = new ArrayList<>();
-		RasterImage m = ImagePlusConverter.toMaskRaster(mask, notes::add);
-		assertEquals(PixelType.UINT8, m.type());
-		assertArrayEquals(new byte[] { 0, (byte) 255, 0 }, (byte[]) m.plane(0));
-		assertEquals(List.of("cal.tif has a linear calibration (v = -255.0 + 1.0 " +
-			"x pixel): a mask is read in its stored pixel values, not calibrated " +
-			"ones (a non-zero one is a hole)"), notes);
-
-		Path file = dir.resolve("cal.tif");
-		assertTrue(new ij.io.FileSaver(mask).saveAsTiff(file.toString()));
-		assertArrayEquals(new byte[] { 0, (byte) 255, 0 },
-			(byte[]) ImageFileCodec.INSTANCE.read(file, "mask").plane(0));
-		assertArrayEquals(new float[] { -255, 0, -255 },
-			(float[]) ImageFileCodec.INSTANCE.read(file, "input").plane(0));
-
-		ImagePlus signed = new ImagePlus("signed.tif", new ShortProcessor(2, 1,
-			new short[] { (short) 32768, (short) 32769 }, null));
-		signed.getCalibration().setSigned16BitCalibration();
-		assertArrayEquals(new float[] { 0, 1 }, (float[]) ImagePlusConverter
-			.toMaskRaster(signed, n -> {}).plane(0));
-	}
-
-	/**
 	 * A JPEG mask got extra holes from the compression's ringing around its edges
 	 * (every non-zero pixel is a hole) without a word: a note says so. A JPEG of
 	 * 0 and one other value, and a JPEG read as an input, get none.

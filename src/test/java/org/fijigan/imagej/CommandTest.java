@@ -634,6 +634,19 @@ class CommandTest {
 			false);
 		assertEquals(1, selection.planeCount());
 		assertEquals(2 * 255, sum((byte[]) selection.plane(0)));
+		// a channel is no place of the mask's (one channel for all), and a single
+		// plane takes every ROI whatever its position (drawn on slice 3 of a stack
+		// and the slice duplicated): filled, as before
+		Roi channel2 = new Roi(1, 1, 2, 1);
+		channel2.setPosition(2, 2, 1);
+		RasterImage onChannel = InpaintMasks.fromRois(image, new Roi[] { channel2 },
+			true);
+		assertEquals(2 * 255, sum((byte[]) onChannel.plane(0, 1, 0)));
+		ImagePlus flat = ij.IJ.createImage("flat", "8-bit black", 5, 4, 1);
+		RasterImage onFlat = InpaintMasks.fromRois(flat, new Roi[] { inside, beyond,
+			slice7, channel2 }, true);
+		assertEquals(1, onFlat.planeCount());
+		assertEquals(4 * 255, sum((byte[]) onFlat.plane(0)));
 	}
 
 	/**
