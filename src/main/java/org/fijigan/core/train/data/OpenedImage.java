@@ -40,18 +40,6 @@ record OpenedImage(String name, RasterImage image, double[] low,
 	}
 
 	/**
-	 * Opens the target {@code name} of a pair, its range not yet resolved (0 and
-	 * 1, unused): {@link #inRangeOf} gives it its input's.
-	 */
-	static OpenedImage openTarget(ImageSource source, String name) {
-		RasterImage image = source.open(name);
-		int c = image.logicalChannels();
-		double[] low = new double[c], span = new double[c];
-		Arrays.fill(span, 1);
-		return new OpenedImage(name, image, low, span);
-	}
-
-	/**
 	 * This target of a pair with the raw range of its input: the map inference
 	 * reverses on the model's output, which comes back in the input's units
 	 * (output channel {@code c} by input channel {@code c}'s range, or by the

@@ -176,7 +176,7 @@ public final class TrainingData {
 				.targets()))
 			{
 				inputs.add(OpenedImage.open(p.inputs(), pair.input(), norm));
-				targets.add(OpenedImage.openTarget(p.targets(), pair.target()));
+				targets.add(OpenedImage.open(p.targets(), pair.target(), norm));
 			}
 		}
 		else {
@@ -194,13 +194,15 @@ public final class TrainingData {
 		boolean channelsApart = TrainingChecks.checkChannels(model, mode, targets,
 			inputs);
 		if (!channelsApart && mode != TrainingMode.GENERATION) {
-			if (mode != TrainingMode.PAIRED) targets.replaceAll(t -> t
-				.withJointColour(norm));
+			targets.replaceAll(t -> t.withJointColour(norm));
 			inputs.replaceAll(t -> t.withJointColour(norm));
 		}
-		// a pair's target in its input's range, as inference maps the output back
+		// a pair's target in its input's range, as inference maps the output back;
+		// one of another pixel type (an 8-bit input, a 16-bit or float target) is
+		// in other units, and keeps its own
 		for (int i = 0; mode == TrainingMode.PAIRED && i < targets.size(); i++)
-			targets.set(i, targets.get(i).inRangeOf(inputs.get(i)));
+			if (targets.get(i).image().type() == inputs.get(i).image().type()) targets
+				.set(i, targets.get(i).inRangeOf(inputs.get(i)));
 		int[] labels = new int[targets.size()];
 		List<String> classNames = List.of();
 		Arrays.fill(labels, -1);

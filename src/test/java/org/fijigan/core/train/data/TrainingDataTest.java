@@ -316,6 +316,25 @@ class TrainingDataTest {
 					new Normalization.FixedRange(0, 2000), 0, 1, null)).batch(0, 1)
 			.samples().get(0);
 		assertEquals(4 * 255 / 2 / 2000.0, fixed.target().values()[255], 1e-6);
+
+		// a target of another pixel type is in other units: an 8-bit input's
+		// 16-bit target (the same scene x 257) by its own type's range, as before
+		// (by the input's 0..255 it trained on values up to 257)
+		byte[] b8 = new byte[64];
+		short[] s16 = new short[64];
+		for (int i = 0; i < 64; i++) {
+			b8[i] = (byte) (4 * i);
+			s16[i] = (short) (4 * i * 257);
+		}
+		TrainingSample types = TrainingData.create(TestModels.imageModel(
+			TaskKind.IMAGE_TO_IMAGE, 1, 1), new DataSource.Pairs(ImageSource.of(List
+				.of(new RasterImage(8, 8, 1, 1, 1, PixelType.UINT8, new Object[] { b8 })
+					.setTitle("t.tif"))), ImageSource.of(List.of(new RasterImage(8, 8, 1,
+						1, 1, PixelType.UINT16, new Object[] { s16 }).setTitle("t.tif")))),
+			new DataOptions(0, Augmentation.NONE, new Normalization.BitDepthRange(),
+				0, 1, null)).batch(0, 1).samples().get(0);
+		assertEquals(252 / 255.0, types.target().values()[63], 1e-6);
+		assertEquals(252 / 255.0, types.input().values()[63], 1e-6);
 	}
 
 	@Test
