@@ -55,6 +55,7 @@ public final class Parameters {
 		NOT_TRAINABLE.put("Slice", Set.of(1, 2, 3, 4));
 		NOT_TRAINABLE.put("Expand", Set.of(1));
 		NOT_TRAINABLE.put("Tile", Set.of(1));
+		NOT_TRAINABLE.put("Pow", Set.of(1));
 		NOT_TRAINABLE.put("Dropout", Set.of(1, 2));
 		NOT_TRAINABLE.put("ConstantOfShape", Set.of(0));
 	}
