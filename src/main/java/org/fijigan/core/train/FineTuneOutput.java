@@ -378,17 +378,9 @@ public record FineTuneOutput(Path model, List<Path> companions,
 	 * before anything is placed).
 	 */
 	private List<Path> killedBeforeTheModel() {
-		return temporariesOf(model);
-	}
-
-	/**
-	 * The temporary files of {@code target} beside it: under the name claim, a
-	 * killed run's.
-	 */
-	private static List<Path> temporariesOf(Path target) {
 		List<Path> left = new ArrayList<>();
-		String name = target.getFileName().toString();
-		try (var s = Files.newDirectoryStream(target.getParent(), p -> AtomicFile
+		String name = model.getFileName().toString();
+		try (var s = Files.newDirectoryStream(model.getParent(), p -> AtomicFile
 			.isTemporaryOf(p.getFileName().toString(), name) && Files.isRegularFile(p,
 				LinkOption.NOFOLLOW_LINKS)))
 		{
@@ -449,15 +441,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 		// decided before this run stages its own model beside them
 		boolean goesOn = resume && goesOnFrom(result);
 		boolean replaceCompanions = mayReplaceCompanions(resume) || goesOn;
-		List<Path> leftovers = new ArrayList<>();
-		if (!Files.exists(model) || replaceInputModel) {
-			// a run killed before placing its model, or while placing its
-			// companions, left these; none is a live run's while this one holds the
-			// claim
-			leftovers.addAll(killedBeforeTheModel());
-			for (Path c : companions)
-				leftovers.addAll(temporariesOf(c));
-		}
+		List<Path> leftovers = Files.exists(model) && !replaceInputModel ? List.of()
+			: killedBeforeTheModel();
 		List<AtomicFile.Staged> staged = new ArrayList<>();
 		try {
 			for (int i = 0; i < companions.size(); i++)
@@ -496,8 +481,8 @@ public record FineTuneOutput(Path model, List<Path> companions,
 					deleteQuietly(p);
 				throw e;
 			}
-			// the model placed: a killed run's temporary files of it and of its
-			// companions are litter now; others (where a model was there) once
+			// the model placed: a killed run's temporary file of it is litter now,
+			// and so are those a run killed while placing its companions left, once
 			// unchanged for as long as AtomicFile allows a live write
 			for (Path p : leftovers)
 				deleteQuietly(p);

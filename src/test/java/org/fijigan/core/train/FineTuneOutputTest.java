@@ -185,35 +185,6 @@ class FineTuneOutputTest {
 		assertEquals("c", Files.readString(csv));
 	}
 
-	/**
-	 * A run killed while putting its companions in place left their temporary
-	 * files beside the model's: the rerun, holding the name claim, removes them
-	 * all once its own model is placed, not only the model's.
-	 */
-	@Test
-	void aRerunRemovesTheTemporaryFilesOfAKilledRunsCompanions()
-		throws IOException
-	{
-		Path model = dir.resolve("out.onnx"), csv = dir.resolve("out-loss.csv"),
-				png = dir.resolve("out-loss.png");
-		Files.writeString(csv, "killed run's curve"); // placed before the kill
-		for (String left : List.of(".out.onnx.0123abcd.tmp.onnx",
-			".out-loss.csv.4567cdef.tmp.csv", ".out-loss.png.89ab0123.tmp.png"))
-			Files.writeString(dir.resolve(left), "killed run's");
-		FineTuneOutput out = new FineTuneOutput(model, List.of(csv, png), false,
-			false, false, HINTS);
-		Trainer.Result result = new Trainer.Result(ai.onnx.proto.OnnxMl.ModelProto
-			.newBuilder().setProducerName("rerun").build(), List.of(), "cpu", List
-				.of(), 1);
-		out.write(result, Path.of("m.onnx"), "", true, List.of(o -> o.write('c'),
-			o -> o.write('p')));
-		assertEquals("c", Files.readString(csv));
-		try (var left = Files.list(dir)) {
-			assertEquals(List.of("out-loss.csv", "out-loss.png", "out.onnx"), left
-				.map(p -> p.getFileName().toString()).sorted().toList());
-		}
-	}
-
 	@Test
 	void onlyOnnxFiles() {
 		GanException e = assertThrows(GanException.class, () -> new FineTuneOutput(
