@@ -331,20 +331,25 @@ final class DescriptorInference {
 	/**
 	 * Which of an inpainting model's image-like inputs takes the mask: the one
 	 * named {@code mask} (in any case), as the documentation says; else the first
-	 * whose name contains "mask" but not "image", "img" or "input" (a
-	 * "masked_image" is the image with its holes blanked); else, where an input
-	 * names the image so ("masked_image"), the first other one; else the second
-	 * input. The last input whose name contained "mask" was taken, so inputs
-	 * declared as {@code [mask, masked_image]} had the image fed as the mask and
-	 * the mask as the image; and a "masked_image" beside an input named otherwise
-	 * ({@code [masked_image, hole]}, {@code [holes, masked_image]}) was taken for
-	 * the mask, as no name said mask more plainly.
+	 * whose name contains "mask" but not "image", "img" or "input"; else the
+	 * first whose name contains "mask" with one of those ({@code input_mask},
+	 * {@code image_mask}, {@code mask_image}); else, where an input's name
+	 * contains "masked" (a {@code masked_image} is the image with its holes
+	 * blanked, never the mask), the first other one; else the second input. The
+	 * last input whose name contained "mask" was taken, so inputs declared as
+	 * {@code [mask, masked_image]} had the image fed as the mask and the mask as
+	 * the image; and a "masked_image" beside an input named otherwise
+	 * ({@code [masked_image, hole]}) was taken for the mask.
 	 */
 	static ValueInfo maskInput(List<ValueInfo> inputs) {
-		ValueInfo named = null, imageNamed = null;
+		ValueInfo named = null, imageNamed = null, masked = null;
 		for (ValueInfo v : inputs) {
 			String n = v.name().toLowerCase(Locale.ROOT);
 			if (n.equals("mask")) return v;
+			if (n.contains("masked")) {
+				if (masked == null) masked = v;
+				continue;
+			}
 			if (!n.contains("mask")) continue;
 			boolean image = n.contains("image") || n.contains("img") || n.contains(
 				"input");
@@ -352,8 +357,9 @@ final class DescriptorInference {
 			if (image && imageNamed == null) imageNamed = v;
 		}
 		if (named != null) return named;
+		if (imageNamed != null) return imageNamed;
 		for (ValueInfo v : inputs)
-			if (imageNamed != null && v != imageNamed) return v;
+			if (masked != null && v != masked) return v;
 		return inputs.get(1);
 	}
 

@@ -148,6 +148,20 @@ class InpaintingInputsTest {
 				RasterImage img = image(1);
 				assertInpainted(img, mask(1), inpaint(m, img, mask(1)).image());
 			}
+		// a mask named for the image it belongs to is the mask, in either order
+		// (a rule that took any "mask" with "image" or "input" in its name for the
+		// image swapped these)
+		for (String[] pair : new String[][] { { "input", "input_mask" }, { "image",
+			"image_mask" }, { "img", "img_mask" }, { "image", "mask_image" } })
+			for (boolean imageFirst : new boolean[] { true, false }) {
+				OnnxModels.Builder b = OnnxModels.builder();
+				if (imageFirst) b.input(pair[0], "N,1,H,W").input(pair[1], "N,1,H,W");
+				else b.input(pair[1], "N,1,H,W").input(pair[0], "N,1,H,W");
+				ModelDescriptor m = load(plusTwiceMask(b, pair[0], pair[1], "N,1,H,W"),
+					pair[1] + imageFirst + ".onnx");
+				assertEquals(pair[1], m.mask().inputName());
+				assertEquals(pair[0], m.image().name());
+			}
 	}
 
 	/**
