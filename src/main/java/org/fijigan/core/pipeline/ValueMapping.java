@@ -187,8 +187,10 @@ final class ValueMapping {
 			// the maps are applied in 32 bits: a span so narrow (values of the
 			// order of 1e-40, below the smallest normal float) that the scale
 			// overflows a float, or its inverse underflows, made every pixel one
-			// value
-			if (Float.isInfinite((float) si[c]) || (float) so[c] == 0)
+			// value. A flat image whose widened span was lost to rounding (a
+			// constant of 1e16, where lo + 1 == lo) comes back as that constant, as
+			// before
+			if (span > 0 && (Float.isInfinite((float) si[c]) || (float) so[c] == 0))
 				throw new GanException("the image's values" + (channels > 1
 					? " in channel " + (c + 1) : "") + " span " + Numbers.significant(
 						lo[c], 4) + ".." + Numbers.significant(hi[c], 4) + " (" + n

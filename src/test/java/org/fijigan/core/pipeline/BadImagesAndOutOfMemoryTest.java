@@ -163,6 +163,11 @@ class BadImagesAndOutOfMemoryTest {
 			1e-38f), range).image().plane(0);
 		assertEquals(5e-39f, out[1], 1e-44f);
 		assertEquals(1e-38f, out[2], 1e-44f);
+		// a flat image whose widened span is lost to rounding (1e16 + 1 == 1e16)
+		// is no narrow span: it comes back as the constant
+		float[] flat = (float[]) ImageToImageTest.run(m, floatImage(3, 1, 1e16f,
+			1e16f, 1e16f), range).image().plane(0);
+		assertArrayEquals(new float[] { 1e16f, 1e16f, 1e16f }, flat);
 	}
 
 	@Test
