@@ -90,10 +90,16 @@ public final class MoveInJournal {
 		CancellationToken cancel)
 	{
 		Set<String> aside = new LinkedHashSet<>();
-		for (String rel : earlier)
+		for (String rel : earlier) {
+			// a name read from the folder that does not name its file again (not
+			// valid UTF-8) would look gone and stay among the new set's files
+			if (rel.indexOf('\uFFFD') >= 0) throw new GanException("cannot move " +
+				"the earlier files of " + shown + " aside: " + rel + " " +
+				FileNameEncoding.why() + "; nothing of this run was written");
 			if (Files.exists(target.resolve(rel), LinkOption.NOFOLLOW_LINKS) && !Files
 				.isDirectory(target.resolve(rel), LinkOption.NOFOLLOW_LINKS)) aside.add(
 					rel);
+		}
 		// a file the set replaces is kept aside as well
 		Set<String> made = new LinkedHashSet<>();
 		for (String rel : fresh) {
