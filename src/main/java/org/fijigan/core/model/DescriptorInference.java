@@ -520,8 +520,10 @@ final class DescriptorInference {
 				" classes, but its one-hot class input '" + oneHot.name() + "' " +
 				oneHot.shapeString() + " takes " + classes);
 		// more names would feed labels past the table (ONNX Runtime's Gather
-		// fails), fewer would leave classes unreachable
-		if (rows > 0 && !names.isEmpty() && names.size() != rows)
+		// fails), fewer would leave classes unreachable; a OneHot's depth may
+		// hold a slot beyond the named classes (no class), as before it was read
+		if (rows > 0 && !names.isEmpty() && names.size() != rows && !(g
+			.isOneHotDepth(classInput) && names.size() < rows))
 			throw new GanException("generator " + name + " names " + names.size() +
 				" classes, but its class input '" + classInput +
 				"' indexes a table of " + rows);

@@ -138,6 +138,8 @@ public final class OnnxGraphInfo {
 	private final Map<String, String> outputProducers = new LinkedHashMap<>();
 	private final int maxFeatureChannels;
 	private final Map<String, Integer> embeddingRows = new LinkedHashMap<>();
+	/** The values of {@link #embeddingRows} whose count is a OneHot's depth. */
+	private final java.util.Set<String> oneHotLabels = new java.util.HashSet<>();
 
 	/**
 	 * Reads and analyses a model file.
@@ -317,7 +319,8 @@ public final class OnnxGraphInfo {
 					double[] depth = known.numbers(n.getInput(1));
 					if (depth != null && depth.length == 1 && depth[0] >= 1 &&
 						depth[0] <= Integer.MAX_VALUE && depth[0] == Math.rint(depth[0]))
-						embeddingRows.putIfAbsent(n.getInput(0), (int) depth[0]);
+						if (embeddingRows.putIfAbsent(n.getInput(0),
+							(int) depth[0]) == null) oneHotLabels.add(n.getInput(0));
 				}
 			}
 			boolean standard = isStandardDomain(n.getDomain());
@@ -336,7 +339,8 @@ public final class OnnxGraphInfo {
 				.contains(p[0]) || p[0].equals("Cast") || p[0].equals("Gather") &&
 					!initializers.containsKey(p[1])); i++)
 			{
-				embeddingRows.putIfAbsent(p[1], e.getValue());
+				if (embeddingRows.putIfAbsent(p[1], e.getValue()) == null &&
+					oneHotLabels.contains(e.getKey())) oneHotLabels.add(p[1]);
 				p = producers.get(p[1]);
 			}
 		}
@@ -758,5 +762,13 @@ public final class OnnxGraphInfo {
 	 */
 	public int embeddingRows(String indices) {
 		return embeddingRows.getOrDefault(indices, 0);
+	}
+
+	/**
+	 * Whether {@link #embeddingRows} of {@code indices} is the depth of a OneHot
+	 * (a label past it gives a vector of zeros, not an error).
+	 */
+	public boolean isOneHotDepth(String indices) {
+		return oneHotLabels.contains(indices);
 	}
 }

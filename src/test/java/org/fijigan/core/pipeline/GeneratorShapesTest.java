@@ -272,6 +272,17 @@ class GeneratorShapesTest {
 			1, 8), new long[] { 3 }));
 		assertEquals("class 3 is out of range: the model has classes 0..2", e
 			.getMessage());
+		// names fewer than the depth (a slot of no class beyond them) name the
+		// classes, as before the depth was read; more are refused
+		ModelDescriptor named = load(OnnxModels.generator(8, 3, 2, 4, "one-hot op")
+			.metadata("fiji-gan.class_names", "a,b"), "named.onnx");
+		assertEquals(2, named.generator().classCount());
+		assertEquals(List.of("a", "b"), named.generator().classNames());
+		e = assertThrows(GanException.class, () -> load(OnnxModels.generator(8, 3,
+			2, 4, "one-hot op").metadata("fiji-gan.class_names", "a,b,c,d"),
+			"four.onnx"));
+		assertEquals("generator four names 4 classes, but its class input " +
+			"'label' indexes a table of 3", e.getMessage());
 	}
 
 	/**
