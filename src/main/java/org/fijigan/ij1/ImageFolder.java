@@ -49,7 +49,6 @@ public final class ImageFolder implements ImageSource {
 			" is a file, not a folder: give the folder that holds the images");
 		if (!Files.isDirectory(folder)) throw new GanException(role +
 			" folder not found: " + folder);
-		refuseDataSetRoot(folder, role);
 		List<String> names = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(folder,
 			FileVisitOption.FOLLOW_LINKS))
@@ -71,6 +70,7 @@ public final class ImageFolder implements ImageSource {
 			throw new GanException("cannot list the " + role + " folder " + folder +
 				": " + AtomicFile.describe(e.getCause()), e);
 		}
+		refuseDataSetRoot(folder, role, names);
 		if (names.isEmpty()) throw new GanException("the " + role + " folder " +
 			folder + " holds no images ImageJ opens");
 		names.sort(null);
@@ -80,15 +80,19 @@ public final class ImageFolder implements ImageSource {
 	/**
 	 * Refuses the root of a data set as {@code prepare-data} writes it: a folder
 	 * with a {@code train/} folder beside {@code test/}, {@code tune/} or
-	 * {@code noisy/} (its own {@code noisy/} holds such splits too). Read whole,
-	 * recursively, it would mix them: held-out images trained on or evaluated as
-	 * new, noisy copies taken as clean images.
+	 * {@code noisy/} (its own {@code noisy/} holds such splits too) that holds
+	 * images of its {@code names}. Read whole, recursively, it would mix them:
+	 * held-out images trained on or evaluated as new, noisy copies taken as clean
+	 * images. An empty {@code test/} mixes nothing.
 	 */
-	private static void refuseDataSetRoot(Path folder, String role) {
+	private static void refuseDataSetRoot(Path folder, String role,
+		List<String> names)
+	{
 		if (!Files.isDirectory(folder.resolve("train"))) return;
 		List<String> beside = new ArrayList<>();
 		for (String split : List.of("test", "tune", "noisy"))
-			if (Files.isDirectory(folder.resolve(split))) beside.add(split + "/");
+			if (names.stream().anyMatch(n -> n.startsWith(split + "/"))) beside.add(
+				split + "/");
 		if (beside.isEmpty()) return;
 		throw new GanException("the " + role + " folder " + folder +
 			" holds a data set's train/ beside its " + String.join(" and ", beside) +

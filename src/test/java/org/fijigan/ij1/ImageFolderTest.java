@@ -94,6 +94,10 @@ class ImageFolderTest {
 		npy("own/b.npy", 6);
 		assertEquals(List.of("b.npy", "train/a.npy"), ImageFolder.of(dir.resolve(
 			"own"), "data").names());
+		// an empty test/ beside train/ mixes nothing: read, as before
+		Files.createDirectories(dir.resolve("own/test"));
+		assertEquals(List.of("b.npy", "train/a.npy"), ImageFolder.of(dir.resolve(
+			"own"), "data").names());
 	}
 
 	@Test
