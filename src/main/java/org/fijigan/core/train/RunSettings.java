@@ -156,6 +156,12 @@ public final class RunSettings {
 		changed.forEach((key, ab) -> differ.addAll(changes(key, null, ab[0], ab[1],
 			said)));
 		if (differ.isEmpty()) return true;
+		// a generator's default augmentation became none: its earlier runs
+		// resume with the flag that gives theirs
+		differ.replaceAll(d -> d.matches(".*augmentation (NONE|FLIPS) \\(now " +
+			"(NONE|FLIPS)\\)") ? d + " (--augment " + d.replaceAll(
+				".*augmentation (\\w+) .*", "$1").toLowerCase(java.util.Locale.ROOT) +
+				" gives it)" : d);
 		// versions before validation held out whole images held out planes: no
 		// setting of this one gives their split
 		if (was.getOrDefault("data", "").contains(" for validation (planes)"))

@@ -45,6 +45,16 @@ class RunSettingsTest {
 					.text()));
 		assertTrue(seed.getMessage().contains("other settings: data options " +
 			"patchSize 64 (now 32); seed 1 (now 2). Resume"), seed.getMessage());
+		// a generator's run made when flips were its default resumes with the
+		// flag that gives them, which the message names
+		GanException flips = assertThrows(GanException.class, () -> RunSettings
+			.refuseOther(dir, new RunSettings().put("data options",
+				"DataOptions(patchSize=16,augmentation=FLIPS)").text(),
+				new RunSettings().put("data options",
+					"DataOptions(patchSize=16,augmentation=NONE)").text()));
+		assertTrue(flips.getMessage().contains("other settings: data options " +
+			"augmentation FLIPS (now NONE) (--augment flips gives it). Resume"), flips
+				.getMessage());
 		// nothing recorded (an earlier version) or nothing to check: not checked
 		assertFalse(RunSettings.refuseOther(dir, "", now));
 		assertFalse(RunSettings.refuseOther(dir, was, null));
