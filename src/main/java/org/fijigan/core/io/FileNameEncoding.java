@@ -1,8 +1,12 @@
 
 package org.fijigan.core.io;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -49,15 +53,49 @@ public final class FileNameEncoding {
 	}
 
 	/**
+	 * Whether this process's command line holds bytes that are not valid in the
+	 * encoding (Linux's {@code /proc/self/cmdline}, read once): only then can a
+	 * U+FFFD in a name stand for bytes the user gave, rather than be the
+	 * character itself (a valid UTF-8 name such as a mangled copy's, or a working
+	 * folder's). False where it cannot be read. Tests set
+	 * {@link #undecodableArguments}.
+	 */
+	static boolean argumentsUndecodable() {
+		Boolean known = undecodableArguments;
+		if (known != null) return known;
+		boolean bad = false;
+		try {
+			byte[] raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+			Charset.forName(name()).newDecoder().onMalformedInput(
+				CodingErrorAction.REPORT).onUnmappableCharacter(
+					CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw));
+		}
+		catch (CharacterCodingException e) {
+			bad = true;
+		}
+		catch (java.io.IOException | RuntimeException e) {
+			// not Linux, or not readable: a U+FFFD is taken for itself
+		}
+		undecodableArguments = bad;
+		return bad;
+	}
+
+	/** {@link #argumentsUndecodable}'s answer, once read (settable by tests). */
+	public static volatile Boolean undecodableArguments;
+
+	/**
 	 * Refuses a file or folder to be written whose name (or a folder's on its
 	 * way) holds U+FFFD, the character a byte that is not valid in the encoding
-	 * was read as: Java would create it under that character, another name than
-	 * the one the user gave, and report success.
+	 * was read as, where the command line held such bytes
+	 * ({@link #argumentsUndecodable}): Java would create it under that character,
+	 * another name than the one the user gave, and report success. A name that
+	 * holds the character itself is written.
 	 *
 	 * @throws GanException naming the path and what to do
 	 */
 	public static void requireWritable(Path path) {
-		if (path.toString().indexOf('\uFFFD') < 0) return;
+		if (path.toString().indexOf('\uFFFD') < 0 || !argumentsUndecodable())
+			return;
 		String name = name();
 		throw new GanException("cannot write " + path + ": " + (name.equals(
 			StandardCharsets.UTF_8.name())
