@@ -45,7 +45,14 @@ import picocli.CommandLine.Spec;
 		"(PSNR/SSIM per degradation); a generator against real images (FID, KID, precision, " +
 		"recall on PCA features, brightness and variety, a memorisation check, and with --utility " +
 		"its use for training a classifier). Prints a table; --output writes CSV.")
-final class EvaluateCommand implements Callable<Integer> {
+final class EvaluateCommand implements Callable<Integer>,
+	ResultOnStandardOutput
+{
+
+	@Override
+	public boolean resultOnStandardOutput() {
+		return output == null;
+	}
 
 	@Spec
 	CommandSpec spec;

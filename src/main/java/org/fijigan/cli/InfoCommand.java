@@ -17,7 +17,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "info", mixinStandardHelpOptions = true,
 	description = "Describe a model as fiji-gan reads it (after any overrides given), and the " +
 		"execution providers this installation has.")
-final class InfoCommand implements Callable<Integer> {
+final class InfoCommand implements Callable<Integer>, ResultOnStandardOutput {
+
+	@Override
+	public boolean resultOnStandardOutput() {
+		return true;
+	}
 
 	@Spec
 	CommandSpec spec;

@@ -96,12 +96,28 @@ public final class Main implements Callable<Integer> {
 		// the command's writer first: flushing it hands its text to System.out
 		boolean lost = cl.getOut().checkError();
 		lost |= System.out.checkError();
-		if (lost && code == CommandLine.ExitCode.OK) {
+		if (lost && code == CommandLine.ExitCode.OK && resultOnStandardOutput(cl)) {
 			err.println("fiji-gan: could not write to standard output (a full " +
 				"disk, or a closed pipe): the command's output is lost");
 			return CommandLine.ExitCode.SOFTWARE;
 		}
 		return code;
+	}
+
+	/**
+	 * Whether the command {@code cl} ran printed its result
+	 * ({@link ResultOnStandardOutput}); help and version text and the progress of
+	 * a command that writes files are no loss where they reach no reader (a
+	 * script's {@code | grep -q}, {@code | head -1}, a closed stdout).
+	 */
+	private static boolean resultOnStandardOutput(CommandLine cl) {
+		ParseResult pr = cl.getParseResult();
+		if (pr == null) return false;
+		while (pr.subcommand() != null)
+			pr = pr.subcommand();
+		if (pr.isUsageHelpRequested() || pr.isVersionHelpRequested()) return false;
+		return pr.commandSpec().userObject() instanceof ResultOnStandardOutput r &&
+			r.resultOnStandardOutput();
 	}
 
 	/**

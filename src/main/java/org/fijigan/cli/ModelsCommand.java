@@ -75,7 +75,14 @@ final class ModelsCommand implements Callable<Integer> {
 
 	@Command(name = "list", mixinStandardHelpOptions = true,
 		description = "List the installed models with their descriptions and model cards.")
-	static final class ListCommand implements Callable<Integer> {
+	static final class ListCommand implements Callable<Integer>,
+		ResultOnStandardOutput
+	{
+
+		@Override
+		public boolean resultOnStandardOutput() {
+			return true;
+		}
 
 		@Spec
 		CommandSpec spec;

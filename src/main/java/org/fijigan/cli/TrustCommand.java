@@ -130,7 +130,14 @@ final class TrustCommand implements Callable<Integer> {
 
 	@Command(name = "provenance", mixinStandardHelpOptions = true,
 		description = "Prints (or writes) one CSV row per slice of a generated image: slice, model, sha256, seed, class.")
-	static final class ProvenanceCommand implements Callable<Integer> {
+	static final class ProvenanceCommand implements Callable<Integer>,
+		ResultOnStandardOutput
+	{
+
+		@Override
+		public boolean resultOnStandardOutput() {
+			return output == null;
+		}
 
 		@Spec
 		CommandSpec spec;
