@@ -49,6 +49,8 @@ final class HelpPathCommand implements CommandLine.IHelpCommandInitializable2,
 	public void run() {
 		CommandLine target = self.getParent();
 		for (String name : path) {
+			// words past a command of no subcommands are its own (help run extra)
+			if (target.getSubcommands().isEmpty()) break;
 			CommandLine sub = target.getSubcommands().get(name);
 			if (sub == null) throw new ParameterException(self, "no command '" +
 				target.getCommandSpec().qualifiedName() + " " + name + "'" + (target

@@ -581,6 +581,9 @@ class MainTest {
 		assertTrue(cli("help", "models", "install").out().startsWith(
 			"Usage: fiji-gan models install "));
 		assertTrue(cli("help", "run").out().startsWith("Usage: fiji-gan run "));
+		// words past a command without subcommands are its own, as before
+		assertTrue(cli("help", "run", "extra").out().startsWith(
+			"Usage: fiji-gan run "));
 		assertTrue(cli("help").out().startsWith("Usage: fiji-gan "));
 		Result wrong = cli("help", "trust", "consistancy");
 		assertEquals(2, wrong.exitCode());
