@@ -136,22 +136,36 @@ public final class ModelBatches implements BatchSource {
 		if (layout.axes().equals("bcyx") || layout.axes().equals("cyx") && n == 1 ||
 			layout.axes().equals("yx") && n == 1 && c == 1 || layout.axes().equals(
 				"byx") && c == 1) return Tensor.of(nchw, out);
-		long[] strides = new long[out.length];
+		int[] at = offsets(layout, out, n, c, h, w);
+		float[] v = new float[nchw.length];
+		for (int i = 0; i < at.length; i++)
+			v[at[i]] = nchw[i];
+		return Tensor.of(v, out);
+	}
+
+	/**
+	 * Where each value of an {@code n x c x h x w} array in NCHW order lies in a
+	 * row-major tensor of {@code shape} in {@code layout}.
+	 */
+	private static int[] offsets(TensorLayout layout, long[] shape, int n, int c,
+		int h, int w)
+	{
+		long[] strides = new long[shape.length];
 		long s = 1;
-		for (int i = out.length - 1; i >= 0; i--) {
+		for (int i = shape.length - 1; i >= 0; i--) {
 			strides[i] = s;
-			s *= out[i];
+			s *= shape[i];
 		}
 		int sb = stride(layout, strides, 'b'), sc = stride(layout, strides, 'c');
 		int sy = stride(layout, strides, 'y'), sx = stride(layout, strides, 'x');
-		float[] v = new float[nchw.length];
+		int[] at = new int[n * c * h * w];
 		int i = 0;
 		for (int bi = 0; bi < n; bi++)
 			for (int ci = 0; ci < c; ci++)
 				for (int y = 0; y < h; y++)
 					for (int x = 0; x < w; x++)
-						v[bi * sb + ci * sc + y * sy + x * sx] = nchw[i++];
-		return Tensor.of(v, out);
+						at[i++] = bi * sb + ci * sc + y * sy + x * sx;
+		return at;
 	}
 
 	/**
@@ -165,23 +179,11 @@ public final class ModelBatches implements BatchSource {
 		float[] v = t.floats();
 		if ("bcyx".replaceAll("[^" + layout.axes() + "]", "").equals(layout.axes()))
 			return v;
-		long[] strides = new long[shape.length];
-		long s = 1;
-		for (int i = shape.length - 1; i >= 0; i--) {
-			strides[i] = s;
-			s *= shape[i];
-		}
-		int sb = stride(layout, strides, 'b'), sc = stride(layout, strides, 'c');
-		int sy = stride(layout, strides, 'y'), sx = stride(layout, strides, 'x');
-		int n = size(layout, shape, 'b'), c = size(layout, shape, 'c'), h = size(
-			layout, shape, 'y'), w = size(layout, shape, 'x');
+		int[] at = offsets(layout, shape, size(layout, shape, 'b'), size(layout,
+			shape, 'c'), size(layout, shape, 'y'), size(layout, shape, 'x'));
 		float[] nchw = new float[v.length];
-		int i = 0;
-		for (int bi = 0; bi < n; bi++)
-			for (int ci = 0; ci < c; ci++)
-				for (int y = 0; y < h; y++)
-					for (int x = 0; x < w; x++)
-						nchw[i++] = v[bi * sb + ci * sc + y * sy + x * sx];
+		for (int i = 0; i < at.length; i++)
+			nchw[i] = v[at[i]];
 		return nchw;
 	}
 
